@@ -1,0 +1,34 @@
+//! FHIR JSON (json.html) through serde.
+//!
+//! Generated structs implement [`de::DecodeStruct`] and `serde::Serialize`; the helpers here do
+//! the per-element work, so generated code stays one line per element. Decoding threads a
+//! [`Path`] down the tree (on the stack, no allocation) so every error names its element path.
+
+pub mod compare;
+pub mod de;
+mod path;
+pub mod ser;
+mod value;
+
+pub use path::Path;
+pub use value::PrimitiveValue;
+
+/// `DecodeValue` and `Deserialize` for a generated struct, in terms of [`de::DecodeStruct`].
+macro_rules! impl_json {
+    ($name:ident) => {
+        impl crate::json::de::DecodeValue for $name {
+            fn decode<'de, D: serde::Deserializer<'de>>(
+                deserializer: D,
+                at: &crate::json::Path<'_>,
+            ) -> Result<Self, D::Error> {
+                crate::json::de::object(deserializer, at)
+            }
+        }
+        impl<'de> serde::Deserialize<'de> for $name {
+            fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+                crate::json::de::object(deserializer, &crate::json::Path::ROOT)
+            }
+        }
+    };
+}
+pub(crate) use impl_json;
