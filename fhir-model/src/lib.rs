@@ -1,7 +1,4 @@
-//! The complete HL7 FHIR R4 model with lossless JSON.
-//!
-//! Generated from the `hl7.fhir.r4.core` 4.0.1 StructureDefinitions by `fhir-codegen`; the
-//! runtime around it (primitives, JSON, errors) is hand-written.
+#![doc = include_str!("../../README.md")]
 
 pub mod json;
 pub mod primitives;

@@ -9,10 +9,19 @@ use quote::quote;
 
 pub fn choice_enum(choice: &Choice, json_base: &str) -> TokenStream {
     let name = ident(&choice.name);
+    let examples: Vec<String> = choice
+        .variants
+        .iter()
+        .take(2)
+        .map(|v| format!("`{json_base}{}`", v.suffix))
+        .collect();
     let doc = docs::attrs(&[
         format!("Choice of types for `{}`.", choice.path),
         String::new(),
-        format!("In JSON the element name carries the type: `{json_base}String`, `{json_base}Quantity`, …"),
+        format!(
+            "In JSON the element name carries the type ({}, ...).",
+            examples.join(", ")
+        ),
     ]);
     let variants = choice.variants.iter().map(|v| {
         let variant = ident(&v.suffix);

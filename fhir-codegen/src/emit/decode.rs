@@ -30,7 +30,13 @@ pub fn decode_impl(def: &TypeDef, s: &Struct, is_root: bool) -> TokenStream {
     let arms = keys.iter().enumerate().map(|(i, k)| {
         let id = Literal::u16_unsuffixed(i as u16);
         let field = ident(&k.field.rust_name);
-        let element = &k.field.json_name;
+        // Choices are named by their JSON key (`valueQuantity`), which says which type failed.
+        let element = match &k.action {
+            Action::ChoiceValue { .. } | Action::ChoicePrimitiveValue { .. } | Action::ChoicePrimitiveExt { .. } => {
+                k.json.trim_start_matches('_')
+            }
+            _ => k.field.json_name.as_str(),
+        };
         let call = match &k.action {
             Action::Value(ValueType::Primitive { .. }) if !k.field.many => {
                 quote!(de::attr(map, &mut self.#field, &at.field(#element)))
@@ -66,11 +72,7 @@ pub fn decode_impl(def: &TypeDef, s: &Struct, is_root: bool) -> TokenStream {
                     quote!(de::choice_ext)
                 };
                 let (choice, variant) = (ident(choice), ident(variant));
-                quote!(#helper(map, &mut self.#field, &at.field(#element), |c| match c {
-                    #choice::#variant(v) => Some(v),
-                    #[allow(unreachable_patterns)]
-                    _ => None,
-                }, #choice::#variant))
+                quote!(#helper(map, &mut self.#field, &at.field(#element), crate::json::variant!(#choice::#variant)))
             }
         };
         match required.iter().position(|r| *r == k.field.json_name) {

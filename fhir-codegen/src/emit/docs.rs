@@ -53,9 +53,7 @@ fn binding(b: &BindingInfo) -> String {
 
 /// Definitions are markdown-ish; keep them as plain paragraphs.
 pub fn paragraph(text: &str) -> Vec<String> {
-    text.split(['\n', '\r'])
-        .map(|l| escape(l.trim_end()))
-        .collect()
+    text.split(['\n', '\r']).map(|l| escape(l.trim())).collect()
 }
 
 fn sentence(text: &str) -> String {

@@ -139,8 +139,26 @@ fn file(header: &str, path: &str, tokens: TokenStream, what: &str) -> Result<Gen
     })?;
     Ok(GeneratedFile {
         path: PathBuf::from(path),
-        contents: format!("{header}{}", prettyplease::unparse(&syntax)),
+        contents: format!("{header}{}", space_items(&prettyplease::unparse(&syntax))),
     })
+}
+
+/// prettyplease packs top-level items together; a blank line between them reads better.
+fn space_items(code: &str) -> String {
+    let mut out = String::with_capacity(code.len() + code.len() / 20);
+    let mut previous = "";
+    for line in code.lines() {
+        let starts_item = !line.starts_with([' ', '}', ')']) && !line.is_empty();
+        let after_item = previous == "}" || (previous.ends_with(';') && !previous.starts_with(' '));
+        let both_uses = previous.starts_with("use ") && line.starts_with("use ");
+        if starts_item && after_item && !both_uses {
+            out.push('\n');
+        }
+        out.push_str(line);
+        out.push('\n');
+        previous = line;
+    }
+    out
 }
 
 #[cfg(test)]

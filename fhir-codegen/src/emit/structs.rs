@@ -7,11 +7,11 @@ use quote::quote;
 
 pub fn struct_def(def: &TypeDef, s: &Struct, is_root: bool) -> TokenStream {
     let kind = match (def.kind, is_root) {
-        (DefKind::Resource, true) => " (resource)",
-        (DefKind::Datatype, true) => " (datatype)",
-        _ => " (backbone element)",
+        (DefKind::Resource, true) => format!(" (resource, defined by <{}>)", def.url),
+        (DefKind::Datatype, true) => format!(" (datatype, defined by <{}>)", def.url),
+        _ => " (backbone element)".to_owned(),
     };
-    let doc = docs::attrs(&docs::for_type(&s.doc, &s.path, kind));
+    let doc = docs::attrs(&docs::for_type(&s.doc, &s.path, &kind));
     let name = types::ident(&s.name);
     let fields = s.fields.iter().map(|f| {
         let note = match &f.kind {

@@ -180,7 +180,6 @@ impl DefBuilder<'_> {
             Some(BindingInfo {
                 strength: b.strength.clone(),
                 value_set: b.value_set.as_deref()?.split('|').next()?.to_owned(),
-                description: b.description.clone(),
             })
         });
         let (json_name, kind) = if let Some(base) = json_name.strip_suffix("[x]") {
@@ -196,7 +195,6 @@ impl DefBuilder<'_> {
         Ok(Field {
             rust_name: names::field_name(&json_name),
             json_name,
-            path: element.path.clone(),
             min: element.min,
             many,
             kind,

@@ -56,7 +56,6 @@ pub struct Field {
     /// JSON name; for a choice the name without `[x]` (`value`).
     pub json_name: String,
     pub rust_name: String,
-    pub path: String,
     pub min: u32,
     pub many: bool,
     pub kind: FieldKind,
@@ -110,7 +109,6 @@ pub struct BindingInfo {
     pub strength: String,
     /// Canonical URL without version.
     pub value_set: String,
-    pub description: Option<String>,
 }
 
 #[derive(Debug, Clone, Default)]

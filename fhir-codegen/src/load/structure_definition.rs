@@ -6,7 +6,6 @@ use serde::Deserialize;
 #[serde(rename_all = "camelCase")]
 pub struct StructureDefinition {
     pub url: String,
-    pub name: String,
     /// The type this definition defines or constrains (`Patient`, `string`, ...).
     #[serde(rename = "type")]
     pub type_name: String,
@@ -16,8 +15,6 @@ pub struct StructureDefinition {
     pub is_abstract: bool,
     /// `specialization` or `constraint`; absent for the root types `Element` and `Resource`.
     pub derivation: Option<String>,
-    pub base_definition: Option<String>,
-    pub description: Option<String>,
     pub snapshot: Option<Snapshot>,
 }
 
@@ -96,14 +93,12 @@ impl TypeRef {
 pub struct Extension {
     pub url: String,
     pub value_url: Option<String>,
-    pub value_string: Option<String>,
 }
 
 #[derive(Debug, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Binding {
     pub strength: String,
-    pub description: Option<String>,
     /// Canonical URL, possibly with a `|version` suffix.
     pub value_set: Option<String>,
 }

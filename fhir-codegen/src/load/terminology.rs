@@ -34,7 +34,6 @@ pub struct ConceptSet {
 #[derive(Debug, Deserialize)]
 pub struct CodeSystem {
     pub url: String,
-    pub name: Option<String>,
     /// Only `complete` code systems can be enumerated.
     pub content: String,
     #[serde(default)]

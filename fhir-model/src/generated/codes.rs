@@ -27,6 +27,7 @@ pub enum AccountStatus {
     /// The account status is unknown.
     Unknown,
 }
+
 impl crate::CodeEnum for AccountStatus {
     const VALUE_SET: &'static str = "http://hl7.org/fhir/ValueSet/account-status";
     fn code(self) -> &'static str {
@@ -51,7 +52,9 @@ impl crate::CodeEnum for AccountStatus {
         )
     }
 }
+
 crate::impl_code_enum!(AccountStatus);
+
 /// ActionCardinalityBehavior
 ///
 /// Codes of the ValueSet <http://hl7.org/fhir/ValueSet/action-cardinality-behavior>, bound with `required` strength.
@@ -66,6 +69,7 @@ pub enum ActionCardinalityBehavior {
     /// The action may be selected multiple times.
     Multiple,
 }
+
 impl crate::CodeEnum for ActionCardinalityBehavior {
     const VALUE_SET: &'static str = "http://hl7.org/fhir/ValueSet/action-cardinality-behavior";
     fn code(self) -> &'static str {
@@ -84,7 +88,9 @@ impl crate::CodeEnum for ActionCardinalityBehavior {
         )
     }
 }
+
 crate::impl_code_enum!(ActionCardinalityBehavior);
+
 /// ActionConditionKind
 ///
 /// Codes of the ValueSet <http://hl7.org/fhir/ValueSet/action-condition-kind>, bound with `required` strength.
@@ -103,6 +109,7 @@ pub enum ActionConditionKind {
     /// The condition is a stop, or exit condition for the action.
     Stop,
 }
+
 impl crate::CodeEnum for ActionConditionKind {
     const VALUE_SET: &'static str = "http://hl7.org/fhir/ValueSet/action-condition-kind";
     fn code(self) -> &'static str {
@@ -123,7 +130,9 @@ impl crate::CodeEnum for ActionConditionKind {
         )
     }
 }
+
 crate::impl_code_enum!(ActionConditionKind);
+
 /// ActionGroupingBehavior
 ///
 /// Codes of the ValueSet <http://hl7.org/fhir/ValueSet/action-grouping-behavior>, bound with `required` strength.
@@ -142,6 +151,7 @@ pub enum ActionGroupingBehavior {
     /// A group of related alternative actions is a sentence group if the target referenced by the action is the same in all the actions and each action simply constitutes a different variation on how to specify the details for the target. For example, two actions that could be in a SentenceGroup are "aspirin, 500 mg, 2 times per day" and "aspirin, 300 mg, 3 times per day". In both cases, aspirin is the target referenced by the action, and the two actions represent different options for how aspirin might be ordered for the patient. Note that a SentenceGroup would almost always have an associated selection behavior of "AtMostOne", unless it's a required action, in which case, it would be "ExactlyOne".
     SentenceGroup,
 }
+
 impl crate::CodeEnum for ActionGroupingBehavior {
     const VALUE_SET: &'static str = "http://hl7.org/fhir/ValueSet/action-grouping-behavior";
     fn code(self) -> &'static str {
@@ -162,7 +172,9 @@ impl crate::CodeEnum for ActionGroupingBehavior {
         )
     }
 }
+
 crate::impl_code_enum!(ActionGroupingBehavior);
+
 /// ActionParticipantType
 ///
 /// Codes of the ValueSet <http://hl7.org/fhir/ValueSet/action-participant-type>, bound with `required` strength.
@@ -185,6 +197,7 @@ pub enum ActionParticipantType {
     /// The participant is a system or device used in the care of the patient.
     Device,
 }
+
 impl crate::CodeEnum for ActionParticipantType {
     const VALUE_SET: &'static str = "http://hl7.org/fhir/ValueSet/action-participant-type";
     fn code(self) -> &'static str {
@@ -207,7 +220,9 @@ impl crate::CodeEnum for ActionParticipantType {
         )
     }
 }
+
 crate::impl_code_enum!(ActionParticipantType);
+
 /// ActionPrecheckBehavior
 ///
 /// Codes of the ValueSet <http://hl7.org/fhir/ValueSet/action-precheck-behavior>, bound with `required` strength.
@@ -222,6 +237,7 @@ pub enum ActionPrecheckBehavior {
     /// An action with this behavior is one of the less frequent actions included by the end user, for the particular context in which the action occurs. The system displaying the actions to the end user would typically not "pre-check" such an action.
     No,
 }
+
 impl crate::CodeEnum for ActionPrecheckBehavior {
     const VALUE_SET: &'static str = "http://hl7.org/fhir/ValueSet/action-precheck-behavior";
     fn code(self) -> &'static str {
@@ -240,7 +256,9 @@ impl crate::CodeEnum for ActionPrecheckBehavior {
         )
     }
 }
+
 crate::impl_code_enum!(ActionPrecheckBehavior);
+
 /// ActionRelationshipType
 ///
 /// Codes of the ValueSet <http://hl7.org/fhir/ValueSet/action-relationship-type>, bound with `required` strength.
@@ -283,6 +301,7 @@ pub enum ActionRelationshipType {
     /// The action must be performed after the end of the related action.
     AfterEnd,
 }
+
 impl crate::CodeEnum for ActionRelationshipType {
     const VALUE_SET: &'static str = "http://hl7.org/fhir/ValueSet/action-relationship-type";
     fn code(self) -> &'static str {
@@ -315,7 +334,9 @@ impl crate::CodeEnum for ActionRelationshipType {
         )
     }
 }
+
 crate::impl_code_enum!(ActionRelationshipType);
+
 /// ActionRequiredBehavior
 ///
 /// Codes of the ValueSet <http://hl7.org/fhir/ValueSet/action-required-behavior>, bound with `required` strength.
@@ -334,6 +355,7 @@ pub enum ActionRequiredBehavior {
     /// An action with this behavior must be included in the set of actions processed by the end user, unless the end user provides documentation as to why the action was not included.
     MustUnlessDocumented,
 }
+
 impl crate::CodeEnum for ActionRequiredBehavior {
     const VALUE_SET: &'static str = "http://hl7.org/fhir/ValueSet/action-required-behavior";
     fn code(self) -> &'static str {
@@ -354,7 +376,9 @@ impl crate::CodeEnum for ActionRequiredBehavior {
         )
     }
 }
+
 crate::impl_code_enum!(ActionRequiredBehavior);
+
 /// ActionSelectionBehavior
 ///
 /// Codes of the ValueSet <http://hl7.org/fhir/ValueSet/action-selection-behavior>, bound with `required` strength.
@@ -385,6 +409,7 @@ pub enum ActionSelectionBehavior {
     /// The end user must choose a minimum of one, and as many additional as desired.
     OneOrMore,
 }
+
 impl crate::CodeEnum for ActionSelectionBehavior {
     const VALUE_SET: &'static str = "http://hl7.org/fhir/ValueSet/action-selection-behavior";
     fn code(self) -> &'static str {
@@ -411,7 +436,9 @@ impl crate::CodeEnum for ActionSelectionBehavior {
         )
     }
 }
+
 crate::impl_code_enum!(ActionSelectionBehavior);
+
 /// AddressType
 ///
 /// Codes of the ValueSet <http://hl7.org/fhir/ValueSet/address-type>, bound with `required` strength.
@@ -430,6 +457,7 @@ pub enum AddressType {
     /// An address that is both physical and postal.
     Both,
 }
+
 impl crate::CodeEnum for AddressType {
     const VALUE_SET: &'static str = "http://hl7.org/fhir/ValueSet/address-type";
     fn code(self) -> &'static str {
@@ -450,7 +478,9 @@ impl crate::CodeEnum for AddressType {
         )
     }
 }
+
 crate::impl_code_enum!(AddressType);
+
 /// AddressUse
 ///
 /// Codes of the ValueSet <http://hl7.org/fhir/ValueSet/address-use>, bound with `required` strength.
@@ -477,6 +507,7 @@ pub enum AddressUse {
     /// An address to be used to send bills, invoices, receipts etc.
     Billing,
 }
+
 impl crate::CodeEnum for AddressUse {
     const VALUE_SET: &'static str = "http://hl7.org/fhir/ValueSet/address-use";
     fn code(self) -> &'static str {
@@ -501,7 +532,9 @@ impl crate::CodeEnum for AddressUse {
         )
     }
 }
+
 crate::impl_code_enum!(AddressUse);
+
 /// AdministrativeGender
 ///
 /// Codes of the ValueSet <http://hl7.org/fhir/ValueSet/administrative-gender>, bound with `required` strength.
@@ -524,6 +557,7 @@ pub enum AdministrativeGender {
     /// Unknown.
     Unknown,
 }
+
 impl crate::CodeEnum for AdministrativeGender {
     const VALUE_SET: &'static str = "http://hl7.org/fhir/ValueSet/administrative-gender";
     fn code(self) -> &'static str {
@@ -546,7 +580,9 @@ impl crate::CodeEnum for AdministrativeGender {
         )
     }
 }
+
 crate::impl_code_enum!(AdministrativeGender);
+
 /// AdverseEventActuality
 ///
 /// Codes of the ValueSet <http://hl7.org/fhir/ValueSet/adverse-event-actuality>, bound with `required` strength.
@@ -561,6 +597,7 @@ pub enum AdverseEventActuality {
     /// A potential adverse event.
     Potential,
 }
+
 impl crate::CodeEnum for AdverseEventActuality {
     const VALUE_SET: &'static str = "http://hl7.org/fhir/ValueSet/adverse-event-actuality";
     fn code(self) -> &'static str {
@@ -579,7 +616,9 @@ impl crate::CodeEnum for AdverseEventActuality {
         )
     }
 }
+
 crate::impl_code_enum!(AdverseEventActuality);
+
 /// AggregationMode
 ///
 /// Codes of the ValueSet <http://hl7.org/fhir/ValueSet/resource-aggregation-mode>, bound with `required` strength.
@@ -598,6 +637,7 @@ pub enum AggregationMode {
     /// The resource the reference points to will be found in the same bundle as the resource that includes the reference.
     Bundled,
 }
+
 impl crate::CodeEnum for AggregationMode {
     const VALUE_SET: &'static str = "http://hl7.org/fhir/ValueSet/resource-aggregation-mode";
     fn code(self) -> &'static str {
@@ -618,7 +658,9 @@ impl crate::CodeEnum for AggregationMode {
         )
     }
 }
+
 crate::impl_code_enum!(AggregationMode);
+
 /// AllergyIntoleranceCategory
 ///
 /// Codes of the ValueSet <http://hl7.org/fhir/ValueSet/allergy-intolerance-category>, bound with `required` strength.
@@ -641,6 +683,7 @@ pub enum AllergyIntoleranceCategory {
     /// A preparation that is synthesized from living organisms or their products, especially a human or animal protein, such as a hormone or antitoxin, that is used as a diagnostic, preventive, or therapeutic agent. Examples of biologic medications include: vaccines; allergenic extracts, which are used for both diagnosis and treatment (for example, allergy shots); gene therapies; cellular therapies.  There are other biologic products, such as tissues, which are not typically associated with allergies.
     Biologic,
 }
+
 impl crate::CodeEnum for AllergyIntoleranceCategory {
     const VALUE_SET: &'static str = "http://hl7.org/fhir/ValueSet/allergy-intolerance-category";
     fn code(self) -> &'static str {
@@ -663,7 +706,9 @@ impl crate::CodeEnum for AllergyIntoleranceCategory {
         )
     }
 }
+
 crate::impl_code_enum!(AllergyIntoleranceCategory);
+
 /// AllergyIntoleranceCriticality
 ///
 /// Codes of the ValueSet <http://hl7.org/fhir/ValueSet/allergy-intolerance-criticality>, bound with `required` strength.
@@ -682,6 +727,7 @@ pub enum AllergyIntoleranceCriticality {
     /// Unable to assess the worst case result of a future exposure.
     UnableToAssess,
 }
+
 impl crate::CodeEnum for AllergyIntoleranceCriticality {
     const VALUE_SET: &'static str = "http://hl7.org/fhir/ValueSet/allergy-intolerance-criticality";
     fn code(self) -> &'static str {
@@ -702,7 +748,9 @@ impl crate::CodeEnum for AllergyIntoleranceCriticality {
         )
     }
 }
+
 crate::impl_code_enum!(AllergyIntoleranceCriticality);
+
 /// AllergyIntoleranceSeverity
 ///
 /// Codes of the ValueSet <http://hl7.org/fhir/ValueSet/reaction-event-severity>, bound with `required` strength.
@@ -721,6 +769,7 @@ pub enum AllergyIntoleranceSeverity {
     /// Causes severe physiological effects.
     Severe,
 }
+
 impl crate::CodeEnum for AllergyIntoleranceSeverity {
     const VALUE_SET: &'static str = "http://hl7.org/fhir/ValueSet/reaction-event-severity";
     fn code(self) -> &'static str {
@@ -741,7 +790,9 @@ impl crate::CodeEnum for AllergyIntoleranceSeverity {
         )
     }
 }
+
 crate::impl_code_enum!(AllergyIntoleranceSeverity);
+
 /// AllergyIntoleranceType
 ///
 /// Codes of the ValueSet <http://hl7.org/fhir/ValueSet/allergy-intolerance-type>, bound with `required` strength.
@@ -756,6 +807,7 @@ pub enum AllergyIntoleranceType {
     /// A propensity for adverse reactions to a substance that is not judged to be allergic or "allergy-like".  These reactions are typically (but not necessarily) non-immune.  They are to some degree idiosyncratic and/or patient-specific (i.e. are not a reaction that is expected to occur with most or all patients given similar circumstances).
     Intolerance,
 }
+
 impl crate::CodeEnum for AllergyIntoleranceType {
     const VALUE_SET: &'static str = "http://hl7.org/fhir/ValueSet/allergy-intolerance-type";
     fn code(self) -> &'static str {
@@ -774,7 +826,9 @@ impl crate::CodeEnum for AllergyIntoleranceType {
         )
     }
 }
+
 crate::impl_code_enum!(AllergyIntoleranceType);
+
 /// AppointmentStatus
 ///
 /// Codes of the ValueSet <http://hl7.org/fhir/ValueSet/appointmentstatus>, bound with `required` strength.
@@ -822,6 +876,7 @@ pub enum AppointmentStatus {
     /// A specific time might or might not be pre-allocated.
     Waitlist,
 }
+
 impl crate::CodeEnum for AppointmentStatus {
     const VALUE_SET: &'static str = "http://hl7.org/fhir/ValueSet/appointmentstatus";
     fn code(self) -> &'static str {
@@ -856,7 +911,9 @@ impl crate::CodeEnum for AppointmentStatus {
         )
     }
 }
+
 crate::impl_code_enum!(AppointmentStatus);
+
 /// AssertionDirectionType
 ///
 /// Codes of the ValueSet <http://hl7.org/fhir/ValueSet/assert-direction-codes>, bound with `required` strength.
@@ -871,6 +928,7 @@ pub enum AssertionDirectionType {
     /// The assertion is evaluated on the request.
     Request,
 }
+
 impl crate::CodeEnum for AssertionDirectionType {
     const VALUE_SET: &'static str = "http://hl7.org/fhir/ValueSet/assert-direction-codes";
     fn code(self) -> &'static str {
@@ -889,7 +947,9 @@ impl crate::CodeEnum for AssertionDirectionType {
         )
     }
 }
+
 crate::impl_code_enum!(AssertionDirectionType);
+
 /// AssertionOperatorType
 ///
 /// Codes of the ValueSet <http://hl7.org/fhir/ValueSet/assert-operator-codes>, bound with `required` strength.
@@ -940,6 +1000,7 @@ pub enum AssertionOperatorType {
     /// Evaluate the FHIRPath expression as a boolean condition.
     Eval,
 }
+
 impl crate::CodeEnum for AssertionOperatorType {
     const VALUE_SET: &'static str = "http://hl7.org/fhir/ValueSet/assert-operator-codes";
     fn code(self) -> &'static str {
@@ -976,7 +1037,9 @@ impl crate::CodeEnum for AssertionOperatorType {
         )
     }
 }
+
 crate::impl_code_enum!(AssertionOperatorType);
+
 /// AssertionResponseTypes
 ///
 /// Codes of the ValueSet <http://hl7.org/fhir/ValueSet/assert-response-code-types>, bound with `required` strength.
@@ -1031,6 +1094,7 @@ pub enum AssertionResponseTypes {
     /// Response code is 422.
     Unprocessable,
 }
+
 impl crate::CodeEnum for AssertionResponseTypes {
     const VALUE_SET: &'static str = "http://hl7.org/fhir/ValueSet/assert-response-code-types";
     fn code(self) -> &'static str {
@@ -1069,7 +1133,9 @@ impl crate::CodeEnum for AssertionResponseTypes {
         )
     }
 }
+
 crate::impl_code_enum!(AssertionResponseTypes);
+
 /// AuditEventAction
 ///
 /// Codes of the ValueSet <http://hl7.org/fhir/ValueSet/audit-event-action>, bound with `required` strength.
@@ -1096,6 +1162,7 @@ pub enum AuditEventAction {
     /// Perform a system or application function such as log-on, program execution or use of an object's method, or perform a query/search operation.
     E,
 }
+
 impl crate::CodeEnum for AuditEventAction {
     const VALUE_SET: &'static str = "http://hl7.org/fhir/ValueSet/audit-event-action";
     fn code(self) -> &'static str {
@@ -1120,7 +1187,9 @@ impl crate::CodeEnum for AuditEventAction {
         )
     }
 }
+
 crate::impl_code_enum!(AuditEventAction);
+
 /// AuditEventAgentNetworkType
 ///
 /// Codes of the ValueSet <http://hl7.org/fhir/ValueSet/network-type>, bound with `required` strength.
@@ -1147,6 +1216,7 @@ pub enum AuditEventAgentNetworkType {
     /// URI (User directory, HTTP-PUT, ftp, etc.).
     V5,
 }
+
 impl crate::CodeEnum for AuditEventAgentNetworkType {
     const VALUE_SET: &'static str = "http://hl7.org/fhir/ValueSet/network-type";
     fn code(self) -> &'static str {
@@ -1171,7 +1241,9 @@ impl crate::CodeEnum for AuditEventAgentNetworkType {
         )
     }
 }
+
 crate::impl_code_enum!(AuditEventAgentNetworkType);
+
 /// AuditEventOutcome
 ///
 /// Codes of the ValueSet <http://hl7.org/fhir/ValueSet/audit-event-outcome>, bound with `required` strength.
@@ -1194,6 +1266,7 @@ pub enum AuditEventOutcome {
     /// An error of such magnitude occurred that the system is no longer available for use (i.e. the system died).
     V12,
 }
+
 impl crate::CodeEnum for AuditEventOutcome {
     const VALUE_SET: &'static str = "http://hl7.org/fhir/ValueSet/audit-event-outcome";
     fn code(self) -> &'static str {
@@ -1216,7 +1289,9 @@ impl crate::CodeEnum for AuditEventOutcome {
         )
     }
 }
+
 crate::impl_code_enum!(AuditEventOutcome);
+
 /// BindingStrength
 ///
 /// Codes of the ValueSet <http://hl7.org/fhir/ValueSet/binding-strength>, bound with `required` strength.
@@ -1239,6 +1314,7 @@ pub enum BindingStrength {
     /// Instances are not expected or even encouraged to draw from the specified value set.  The value set merely provides examples of the types of concepts intended to be included.
     Example,
 }
+
 impl crate::CodeEnum for BindingStrength {
     const VALUE_SET: &'static str = "http://hl7.org/fhir/ValueSet/binding-strength";
     fn code(self) -> &'static str {
@@ -1261,7 +1337,9 @@ impl crate::CodeEnum for BindingStrength {
         )
     }
 }
+
 crate::impl_code_enum!(BindingStrength);
+
 /// BiologicallyDerivedProductCategory
 ///
 /// Codes of the ValueSet <http://hl7.org/fhir/ValueSet/product-category>, bound with `required` strength.
@@ -1288,6 +1366,7 @@ pub enum BiologicallyDerivedProductCategory {
     /// Biological agent of unspecified type.
     BiologicalAgent,
 }
+
 impl crate::CodeEnum for BiologicallyDerivedProductCategory {
     const VALUE_SET: &'static str = "http://hl7.org/fhir/ValueSet/product-category";
     fn code(self) -> &'static str {
@@ -1312,7 +1391,9 @@ impl crate::CodeEnum for BiologicallyDerivedProductCategory {
         )
     }
 }
+
 crate::impl_code_enum!(BiologicallyDerivedProductCategory);
+
 /// BiologicallyDerivedProductStatus
 ///
 /// Codes of the ValueSet <http://hl7.org/fhir/ValueSet/product-status>, bound with `required` strength.
@@ -1327,6 +1408,7 @@ pub enum BiologicallyDerivedProductStatus {
     /// Product is not currently available for use.
     Unavailable,
 }
+
 impl crate::CodeEnum for BiologicallyDerivedProductStatus {
     const VALUE_SET: &'static str = "http://hl7.org/fhir/ValueSet/product-status";
     fn code(self) -> &'static str {
@@ -1345,7 +1427,9 @@ impl crate::CodeEnum for BiologicallyDerivedProductStatus {
         )
     }
 }
+
 crate::impl_code_enum!(BiologicallyDerivedProductStatus);
+
 /// BiologicallyDerivedProductStorageScale
 ///
 /// Codes of the ValueSet <http://hl7.org/fhir/ValueSet/product-storage-scale>, bound with `required` strength.
@@ -1364,6 +1448,7 @@ pub enum BiologicallyDerivedProductStorageScale {
     /// Kelvin absolute thermodynamic temperature scale.
     Kelvin,
 }
+
 impl crate::CodeEnum for BiologicallyDerivedProductStorageScale {
     const VALUE_SET: &'static str = "http://hl7.org/fhir/ValueSet/product-storage-scale";
     fn code(self) -> &'static str {
@@ -1384,7 +1469,9 @@ impl crate::CodeEnum for BiologicallyDerivedProductStorageScale {
         )
     }
 }
+
 crate::impl_code_enum!(BiologicallyDerivedProductStorageScale);
+
 /// BundleType
 ///
 /// Codes of the ValueSet <http://hl7.org/fhir/ValueSet/bundle-type>, bound with `required` strength.
@@ -1427,6 +1514,7 @@ pub enum BundleType {
     /// The bundle is a set of resources collected into a single package for ease of distribution that imposes no processing obligations or behavioral rules beyond persistence.
     Collection,
 }
+
 impl crate::CodeEnum for BundleType {
     const VALUE_SET: &'static str = "http://hl7.org/fhir/ValueSet/bundle-type";
     fn code(self) -> &'static str {
@@ -1459,7 +1547,9 @@ impl crate::CodeEnum for BundleType {
         )
     }
 }
+
 crate::impl_code_enum!(BundleType);
+
 /// CapabilityStatementKind
 ///
 /// Codes of the ValueSet <http://hl7.org/fhir/ValueSet/capability-statement-kind>, bound with `required` strength.
@@ -1478,6 +1568,7 @@ pub enum CapabilityStatementKind {
     /// The CapabilityStatement instance represents a set of requirements for other systems to meet; e.g. as part of an implementation guide or 'request for proposal'.
     Requirements,
 }
+
 impl crate::CodeEnum for CapabilityStatementKind {
     const VALUE_SET: &'static str = "http://hl7.org/fhir/ValueSet/capability-statement-kind";
     fn code(self) -> &'static str {
@@ -1498,7 +1589,9 @@ impl crate::CodeEnum for CapabilityStatementKind {
         )
     }
 }
+
 crate::impl_code_enum!(CapabilityStatementKind);
+
 /// Care Plan Activity Kind
 ///
 /// Codes of the ValueSet <http://hl7.org/fhir/ValueSet/care-plan-activity-kind>, bound with `required` strength.
@@ -1537,6 +1630,7 @@ pub enum CarePlanActivityKind {
     /// An authorization for the provision of glasses and/or contact lenses to a patient.
     VisionPrescription,
 }
+
 impl crate::CodeEnum for CarePlanActivityKind {
     const VALUE_SET: &'static str = "http://hl7.org/fhir/ValueSet/care-plan-activity-kind";
     fn code(self) -> &'static str {
@@ -1567,7 +1661,9 @@ impl crate::CodeEnum for CarePlanActivityKind {
         )
     }
 }
+
 crate::impl_code_enum!(CarePlanActivityKind);
+
 /// CarePlanActivityStatus
 ///
 /// Codes of the ValueSet <http://hl7.org/fhir/ValueSet/care-plan-activity-status>, bound with `required` strength.
@@ -1610,6 +1706,7 @@ pub enum CarePlanActivityStatus {
     /// Care plan activity was entered in error and voided.
     EnteredInError,
 }
+
 impl crate::CodeEnum for CarePlanActivityStatus {
     const VALUE_SET: &'static str = "http://hl7.org/fhir/ValueSet/care-plan-activity-status";
     fn code(self) -> &'static str {
@@ -1642,7 +1739,9 @@ impl crate::CodeEnum for CarePlanActivityStatus {
         )
     }
 }
+
 crate::impl_code_enum!(CarePlanActivityStatus);
+
 /// Care Plan Intent
 ///
 /// Codes of the ValueSet <http://hl7.org/fhir/ValueSet/care-plan-intent>, bound with `required` strength.
@@ -1665,6 +1764,7 @@ pub enum CarePlanIntent {
     /// The request represents a component or option for a RequestGroup that establishes timing, conditionality and/or other constraints among a set of requests.  Refer to \[\[\[RequestGroup\]\]\] for additional information on how this status is used.
     Option,
 }
+
 impl crate::CodeEnum for CarePlanIntent {
     const VALUE_SET: &'static str = "http://hl7.org/fhir/ValueSet/care-plan-intent";
     fn code(self) -> &'static str {
@@ -1687,7 +1787,9 @@ impl crate::CodeEnum for CarePlanIntent {
         )
     }
 }
+
 crate::impl_code_enum!(CarePlanIntent);
+
 /// CareTeamStatus
 ///
 /// Codes of the ValueSet <http://hl7.org/fhir/ValueSet/care-team-status>, bound with `required` strength.
@@ -1714,6 +1816,7 @@ pub enum CareTeamStatus {
     /// The care team should have never existed.
     EnteredInError,
 }
+
 impl crate::CodeEnum for CareTeamStatus {
     const VALUE_SET: &'static str = "http://hl7.org/fhir/ValueSet/care-team-status";
     fn code(self) -> &'static str {
@@ -1738,7 +1841,9 @@ impl crate::CodeEnum for CareTeamStatus {
         )
     }
 }
+
 crate::impl_code_enum!(CareTeamStatus);
+
 /// CatalogEntryRelationType
 ///
 /// Codes of the ValueSet <http://hl7.org/fhir/ValueSet/relation-type>, bound with `required` strength.
@@ -1753,6 +1858,7 @@ pub enum CatalogEntryRelationType {
     /// the related entry represents an item that replaces the current retired item.
     IsReplacedBy,
 }
+
 impl crate::CodeEnum for CatalogEntryRelationType {
     const VALUE_SET: &'static str = "http://hl7.org/fhir/ValueSet/relation-type";
     fn code(self) -> &'static str {
@@ -1771,7 +1877,9 @@ impl crate::CodeEnum for CatalogEntryRelationType {
         )
     }
 }
+
 crate::impl_code_enum!(CatalogEntryRelationType);
+
 /// ChargeItemStatus
 ///
 /// Codes of the ValueSet <http://hl7.org/fhir/ValueSet/chargeitem-status>, bound with `required` strength.
@@ -1806,6 +1914,7 @@ pub enum ChargeItemStatus {
     /// The authoring system does not know which of the status values currently applies for this charge item  Note: This concept is not to be used for "other" - one of the listed statuses is presumed to apply, it's just not known which one.
     Unknown,
 }
+
 impl crate::CodeEnum for ChargeItemStatus {
     const VALUE_SET: &'static str = "http://hl7.org/fhir/ValueSet/chargeitem-status";
     fn code(self) -> &'static str {
@@ -1834,7 +1943,9 @@ impl crate::CodeEnum for ChargeItemStatus {
         )
     }
 }
+
 crate::impl_code_enum!(ChargeItemStatus);
+
 /// Claim Processing Codes
 ///
 /// Codes of the ValueSet <http://hl7.org/fhir/ValueSet/remittance-outcome>, bound with `required` strength.
@@ -1857,6 +1968,7 @@ pub enum ClaimProcessingCodes {
     /// No errors have been detected in the Claim and some of the adjudication has been performed.
     Partial,
 }
+
 impl crate::CodeEnum for ClaimProcessingCodes {
     const VALUE_SET: &'static str = "http://hl7.org/fhir/ValueSet/remittance-outcome";
     fn code(self) -> &'static str {
@@ -1879,7 +1991,9 @@ impl crate::CodeEnum for ClaimProcessingCodes {
         )
     }
 }
+
 crate::impl_code_enum!(ClaimProcessingCodes);
+
 /// Clinical Impression Status
 ///
 /// Codes of the ValueSet <http://hl7.org/fhir/ValueSet/clinicalimpression-status>, bound with `required` strength.
@@ -1898,6 +2012,7 @@ pub enum ClinicalImpressionStatus {
     /// This electronic record should never have existed, though it is possible that real-world decisions were based on it.  (If real-world activity has occurred, the status should be "stopped" rather than "entered-in-error".).
     EnteredInError,
 }
+
 impl crate::CodeEnum for ClinicalImpressionStatus {
     const VALUE_SET: &'static str = "http://hl7.org/fhir/ValueSet/clinicalimpression-status";
     fn code(self) -> &'static str {
@@ -1918,7 +2033,9 @@ impl crate::CodeEnum for ClinicalImpressionStatus {
         )
     }
 }
+
 crate::impl_code_enum!(ClinicalImpressionStatus);
+
 /// CodeSearchSupport
 ///
 /// Codes of the ValueSet <http://hl7.org/fhir/ValueSet/code-search-support>, bound with `required` strength.
@@ -1933,6 +2050,7 @@ pub enum CodeSearchSupport {
     /// The search for code on ValueSet only includes all codes based on the expansion of the value set.
     All,
 }
+
 impl crate::CodeEnum for CodeSearchSupport {
     const VALUE_SET: &'static str = "http://hl7.org/fhir/ValueSet/code-search-support";
     fn code(self) -> &'static str {
@@ -1951,7 +2069,9 @@ impl crate::CodeEnum for CodeSearchSupport {
         )
     }
 }
+
 crate::impl_code_enum!(CodeSearchSupport);
+
 /// CodeSystemContentMode
 ///
 /// Codes of the ValueSet <http://hl7.org/fhir/ValueSet/codesystem-content-mode>, bound with `required` strength.
@@ -1978,6 +2098,7 @@ pub enum CodeSystemContentMode {
     /// The resource doesn't define any new concepts; it just provides additional designations and properties to another code system.
     Supplement,
 }
+
 impl crate::CodeEnum for CodeSystemContentMode {
     const VALUE_SET: &'static str = "http://hl7.org/fhir/ValueSet/codesystem-content-mode";
     fn code(self) -> &'static str {
@@ -2002,7 +2123,9 @@ impl crate::CodeEnum for CodeSystemContentMode {
         )
     }
 }
+
 crate::impl_code_enum!(CodeSystemContentMode);
+
 /// CodeSystemHierarchyMeaning
 ///
 /// Codes of the ValueSet <http://hl7.org/fhir/ValueSet/codesystem-hierarchy-meaning>, bound with `required` strength.
@@ -2025,6 +2148,7 @@ pub enum CodeSystemHierarchyMeaning {
     /// Child concepts in the hierarchy may have only one parent, and there is a presumption that the code system is a "closed world" meaning all things must be in the hierarchy. This results in concepts such as "not otherwise classified.".
     ClassifiedWith,
 }
+
 impl crate::CodeEnum for CodeSystemHierarchyMeaning {
     const VALUE_SET: &'static str = "http://hl7.org/fhir/ValueSet/codesystem-hierarchy-meaning";
     fn code(self) -> &'static str {
@@ -2047,7 +2171,9 @@ impl crate::CodeEnum for CodeSystemHierarchyMeaning {
         )
     }
 }
+
 crate::impl_code_enum!(CodeSystemHierarchyMeaning);
+
 /// CompartmentType
 ///
 /// Codes of the ValueSet <http://hl7.org/fhir/ValueSet/compartment-type>, bound with `required` strength.
@@ -2074,6 +2200,7 @@ pub enum CompartmentType {
     /// The compartment definition is for the device compartment.
     Device,
 }
+
 impl crate::CodeEnum for CompartmentType {
     const VALUE_SET: &'static str = "http://hl7.org/fhir/ValueSet/compartment-type";
     fn code(self) -> &'static str {
@@ -2098,7 +2225,9 @@ impl crate::CodeEnum for CompartmentType {
         )
     }
 }
+
 crate::impl_code_enum!(CompartmentType);
+
 /// CompositionAttestationMode
 ///
 /// Codes of the ValueSet <http://hl7.org/fhir/ValueSet/composition-attestation-mode>, bound with `required` strength.
@@ -2121,6 +2250,7 @@ pub enum CompositionAttestationMode {
     /// The organization authenticated the content as consistent with their policies and procedures.
     Official,
 }
+
 impl crate::CodeEnum for CompositionAttestationMode {
     const VALUE_SET: &'static str = "http://hl7.org/fhir/ValueSet/composition-attestation-mode";
     fn code(self) -> &'static str {
@@ -2143,7 +2273,9 @@ impl crate::CodeEnum for CompositionAttestationMode {
         )
     }
 }
+
 crate::impl_code_enum!(CompositionAttestationMode);
+
 /// CompositionStatus
 ///
 /// Codes of the ValueSet <http://hl7.org/fhir/ValueSet/composition-status>, bound with `required` strength.
@@ -2166,6 +2298,7 @@ pub enum CompositionStatus {
     /// The composition or document was originally created/issued in error, and this is an amendment that marks that the entire series should not be considered as valid.
     EnteredInError,
 }
+
 impl crate::CodeEnum for CompositionStatus {
     const VALUE_SET: &'static str = "http://hl7.org/fhir/ValueSet/composition-status";
     fn code(self) -> &'static str {
@@ -2188,7 +2321,9 @@ impl crate::CodeEnum for CompositionStatus {
         )
     }
 }
+
 crate::impl_code_enum!(CompositionStatus);
+
 /// ConceptMapEquivalence
 ///
 /// Codes of the ValueSet <http://hl7.org/fhir/ValueSet/concept-map-equivalence>, bound with `required` strength.
@@ -2235,6 +2370,7 @@ pub enum ConceptMapEquivalence {
     /// This is an explicit assertion that there is no mapping between the source and target concept.
     Disjoint,
 }
+
 impl crate::CodeEnum for ConceptMapEquivalence {
     const VALUE_SET: &'static str = "http://hl7.org/fhir/ValueSet/concept-map-equivalence";
     fn code(self) -> &'static str {
@@ -2269,7 +2405,9 @@ impl crate::CodeEnum for ConceptMapEquivalence {
         )
     }
 }
+
 crate::impl_code_enum!(ConceptMapEquivalence);
+
 /// ConceptMapGroupUnmappedMode
 ///
 /// Codes of the ValueSet <http://hl7.org/fhir/ValueSet/conceptmap-unmapped-mode>, bound with `required` strength.
@@ -2288,6 +2426,7 @@ pub enum ConceptMapGroupUnmappedMode {
     /// Use the map identified by the canonical URL in the url element.
     OtherMap,
 }
+
 impl crate::CodeEnum for ConceptMapGroupUnmappedMode {
     const VALUE_SET: &'static str = "http://hl7.org/fhir/ValueSet/conceptmap-unmapped-mode";
     fn code(self) -> &'static str {
@@ -2308,7 +2447,9 @@ impl crate::CodeEnum for ConceptMapGroupUnmappedMode {
         )
     }
 }
+
 crate::impl_code_enum!(ConceptMapGroupUnmappedMode);
+
 /// ConditionalDeleteStatus
 ///
 /// Codes of the ValueSet <http://hl7.org/fhir/ValueSet/conditional-delete-status>, bound with `required` strength.
@@ -2327,6 +2468,7 @@ pub enum ConditionalDeleteStatus {
     /// Conditional deletes are supported, and multiple resources can be deleted in a single interaction.
     Multiple,
 }
+
 impl crate::CodeEnum for ConditionalDeleteStatus {
     const VALUE_SET: &'static str = "http://hl7.org/fhir/ValueSet/conditional-delete-status";
     fn code(self) -> &'static str {
@@ -2347,7 +2489,9 @@ impl crate::CodeEnum for ConditionalDeleteStatus {
         )
     }
 }
+
 crate::impl_code_enum!(ConditionalDeleteStatus);
+
 /// ConditionalReadStatus
 ///
 /// Codes of the ValueSet <http://hl7.org/fhir/ValueSet/conditional-read-status>, bound with `required` strength.
@@ -2370,6 +2514,7 @@ pub enum ConditionalReadStatus {
     /// Conditional reads are supported, with both If-Modified-Since and If-None-Match HTTP Headers.
     FullSupport,
 }
+
 impl crate::CodeEnum for ConditionalReadStatus {
     const VALUE_SET: &'static str = "http://hl7.org/fhir/ValueSet/conditional-read-status";
     fn code(self) -> &'static str {
@@ -2392,7 +2537,9 @@ impl crate::CodeEnum for ConditionalReadStatus {
         )
     }
 }
+
 crate::impl_code_enum!(ConditionalReadStatus);
+
 /// ConsentDataMeaning
 ///
 /// Codes of the ValueSet <http://hl7.org/fhir/ValueSet/consent-data-meaning>, bound with `required` strength.
@@ -2415,6 +2562,7 @@ pub enum ConsentDataMeaning {
     /// The consent applies to instances of resources that are authored by.
     Authoredby,
 }
+
 impl crate::CodeEnum for ConsentDataMeaning {
     const VALUE_SET: &'static str = "http://hl7.org/fhir/ValueSet/consent-data-meaning";
     fn code(self) -> &'static str {
@@ -2437,7 +2585,9 @@ impl crate::CodeEnum for ConsentDataMeaning {
         )
     }
 }
+
 crate::impl_code_enum!(ConsentDataMeaning);
+
 /// ConsentProvisionType
 ///
 /// Codes of the ValueSet <http://hl7.org/fhir/ValueSet/consent-provision-type>, bound with `required` strength.
@@ -2452,6 +2602,7 @@ pub enum ConsentProvisionType {
     /// Consent is provided for actions meeting these rules.
     Permit,
 }
+
 impl crate::CodeEnum for ConsentProvisionType {
     const VALUE_SET: &'static str = "http://hl7.org/fhir/ValueSet/consent-provision-type";
     fn code(self) -> &'static str {
@@ -2470,7 +2621,9 @@ impl crate::CodeEnum for ConsentProvisionType {
         )
     }
 }
+
 crate::impl_code_enum!(ConsentProvisionType);
+
 /// ConsentState
 ///
 /// Codes of the ValueSet <http://hl7.org/fhir/ValueSet/consent-state-codes>, bound with `required` strength.
@@ -2501,6 +2654,7 @@ pub enum ConsentState {
     /// The consent was created wrongly (e.g. wrong patient) and should be ignored.
     EnteredInError,
 }
+
 impl crate::CodeEnum for ConsentState {
     const VALUE_SET: &'static str = "http://hl7.org/fhir/ValueSet/consent-state-codes";
     fn code(self) -> &'static str {
@@ -2527,7 +2681,9 @@ impl crate::CodeEnum for ConsentState {
         )
     }
 }
+
 crate::impl_code_enum!(ConsentState);
+
 /// ConstraintSeverity
 ///
 /// Codes of the ValueSet <http://hl7.org/fhir/ValueSet/constraint-severity>, bound with `required` strength.
@@ -2542,6 +2698,7 @@ pub enum ConstraintSeverity {
     /// If the constraint is violated, the resource is conformant, but it is not necessarily following best practice.
     Warning,
 }
+
 impl crate::CodeEnum for ConstraintSeverity {
     const VALUE_SET: &'static str = "http://hl7.org/fhir/ValueSet/constraint-severity";
     fn code(self) -> &'static str {
@@ -2560,7 +2717,9 @@ impl crate::CodeEnum for ConstraintSeverity {
         )
     }
 }
+
 crate::impl_code_enum!(ConstraintSeverity);
+
 /// ContactPointSystem
 ///
 /// Codes of the ValueSet <http://hl7.org/fhir/ValueSet/contact-point-system>, bound with `required` strength.
@@ -2595,6 +2754,7 @@ pub enum ContactPointSystem {
     /// A contact that is not a phone, fax, page or email address and is not expressible as a URL.  E.g. Internal mail address.  This SHOULD NOT be used for contacts that are expressible as a URL (e.g. Skype, Twitter, Facebook, etc.)  Extensions may be used to distinguish "other" contact types.
     Other,
 }
+
 impl crate::CodeEnum for ContactPointSystem {
     const VALUE_SET: &'static str = "http://hl7.org/fhir/ValueSet/contact-point-system";
     fn code(self) -> &'static str {
@@ -2623,7 +2783,9 @@ impl crate::CodeEnum for ContactPointSystem {
         )
     }
 }
+
 crate::impl_code_enum!(ContactPointSystem);
+
 /// ContactPointUse
 ///
 /// Codes of the ValueSet <http://hl7.org/fhir/ValueSet/contact-point-use>, bound with `required` strength.
@@ -2650,6 +2812,7 @@ pub enum ContactPointUse {
     /// A telecommunication device that moves and stays with its owner. May have characteristics of all other use codes, suitable for urgent matters, not the first choice for routine business.
     Mobile,
 }
+
 impl crate::CodeEnum for ContactPointUse {
     const VALUE_SET: &'static str = "http://hl7.org/fhir/ValueSet/contact-point-use";
     fn code(self) -> &'static str {
@@ -2674,7 +2837,9 @@ impl crate::CodeEnum for ContactPointUse {
         )
     }
 }
+
 crate::impl_code_enum!(ContactPointUse);
+
 /// Contract Resource Publication Status codes
 ///
 /// Codes of the ValueSet <http://hl7.org/fhir/ValueSet/contract-publicationstatus>, bound with `required` strength.
@@ -2722,7 +2887,7 @@ pub enum ContractResourcePublicationStatusCodes {
     Policy,
     /// `rejected`: Rejected
     ///
-    ///  Execution of the Contract is not completed because either or both the Grantor and Grantee decline to accept some or all of the contract provisions. Usage: Optional contract activity between executable and abnormal termination. Precedence Order = 5. Comparable FHIR and v.3 status codes:  stopped; cancelled.
+    /// Execution of the Contract is not completed because either or both the Grantor and Grantee decline to accept some or all of the contract provisions. Usage: Optional contract activity between executable and abnormal termination. Precedence Order = 5. Comparable FHIR and v.3 status codes:  stopped; cancelled.
     Rejected,
     /// `renewed`: Renewed
     ///
@@ -2741,6 +2906,7 @@ pub enum ContractResourcePublicationStatusCodes {
     /// Contract reaches its expiry date. It might or might not be renewed or renegotiated. Usage: Normal end of contract period. Precedence Order = 12. Comparable FHIR and v.3 status codes: Obsoleted.
     Terminated,
 }
+
 impl crate::CodeEnum for ContractResourcePublicationStatusCodes {
     const VALUE_SET: &'static str = "http://hl7.org/fhir/ValueSet/contract-publicationstatus";
     fn code(self) -> &'static str {
@@ -2785,7 +2951,9 @@ impl crate::CodeEnum for ContractResourcePublicationStatusCodes {
         )
     }
 }
+
 crate::impl_code_enum!(ContractResourcePublicationStatusCodes);
+
 /// Contract Resource Status Codes
 ///
 /// Codes of the ValueSet <http://hl7.org/fhir/ValueSet/contract-status>, bound with `required` strength.
@@ -2833,7 +3001,7 @@ pub enum ContractResourceStatusCodes {
     Policy,
     /// `rejected`: Rejected
     ///
-    ///  Execution of the Contract is not completed because either or both the Grantor and Grantee decline to accept some or all of the contract provisions. Usage: Optional contract activity between executable and abnormal termination. Precedence Order = 5. Comparable FHIR and v.3 status codes:  stopped; cancelled.
+    /// Execution of the Contract is not completed because either or both the Grantor and Grantee decline to accept some or all of the contract provisions. Usage: Optional contract activity between executable and abnormal termination. Precedence Order = 5. Comparable FHIR and v.3 status codes:  stopped; cancelled.
     Rejected,
     /// `renewed`: Renewed
     ///
@@ -2852,6 +3020,7 @@ pub enum ContractResourceStatusCodes {
     /// Contract reaches its expiry date. It might or might not be renewed or renegotiated. Usage: Normal end of contract period. Precedence Order = 12. Comparable FHIR and v.3 status codes: Obsoleted.
     Terminated,
 }
+
 impl crate::CodeEnum for ContractResourceStatusCodes {
     const VALUE_SET: &'static str = "http://hl7.org/fhir/ValueSet/contract-status";
     fn code(self) -> &'static str {
@@ -2896,7 +3065,9 @@ impl crate::CodeEnum for ContractResourceStatusCodes {
         )
     }
 }
+
 crate::impl_code_enum!(ContractResourceStatusCodes);
+
 /// ContributorType
 ///
 /// Codes of the ValueSet <http://hl7.org/fhir/ValueSet/contributor-type>, bound with `required` strength.
@@ -2919,6 +3090,7 @@ pub enum ContributorType {
     /// An endorser of the content of the module.
     Endorser,
 }
+
 impl crate::CodeEnum for ContributorType {
     const VALUE_SET: &'static str = "http://hl7.org/fhir/ValueSet/contributor-type";
     fn code(self) -> &'static str {
@@ -2941,7 +3113,9 @@ impl crate::CodeEnum for ContributorType {
         )
     }
 }
+
 crate::impl_code_enum!(ContributorType);
+
 /// DaysOfWeek
 ///
 /// Codes of the ValueSet <http://hl7.org/fhir/ValueSet/days-of-week>, bound with `required` strength.
@@ -2976,6 +3150,7 @@ pub enum DaysOfWeek {
     /// Sunday.
     Sun,
 }
+
 impl crate::CodeEnum for DaysOfWeek {
     const VALUE_SET: &'static str = "http://hl7.org/fhir/ValueSet/days-of-week";
     fn code(self) -> &'static str {
@@ -3004,7 +3179,9 @@ impl crate::CodeEnum for DaysOfWeek {
         )
     }
 }
+
 crate::impl_code_enum!(DaysOfWeek);
+
 /// DetectedIssueSeverity
 ///
 /// Codes of the ValueSet <http://hl7.org/fhir/ValueSet/detectedissue-severity>, bound with `required` strength.
@@ -3023,6 +3200,7 @@ pub enum DetectedIssueSeverity {
     /// Indicates the issue may result in some adverse consequences but is unlikely to substantially affect the situation of the subject.
     Low,
 }
+
 impl crate::CodeEnum for DetectedIssueSeverity {
     const VALUE_SET: &'static str = "http://hl7.org/fhir/ValueSet/detectedissue-severity";
     fn code(self) -> &'static str {
@@ -3043,7 +3221,9 @@ impl crate::CodeEnum for DetectedIssueSeverity {
         )
     }
 }
+
 crate::impl_code_enum!(DetectedIssueSeverity);
+
 /// DeviceMetricCalibrationState
 ///
 /// Codes of the ValueSet <http://hl7.org/fhir/ValueSet/metric-calibration-state>, bound with `required` strength.
@@ -3066,6 +3246,7 @@ pub enum DeviceMetricCalibrationState {
     /// The state of calibration of this metric is unspecified.
     Unspecified,
 }
+
 impl crate::CodeEnum for DeviceMetricCalibrationState {
     const VALUE_SET: &'static str = "http://hl7.org/fhir/ValueSet/metric-calibration-state";
     fn code(self) -> &'static str {
@@ -3088,7 +3269,9 @@ impl crate::CodeEnum for DeviceMetricCalibrationState {
         )
     }
 }
+
 crate::impl_code_enum!(DeviceMetricCalibrationState);
+
 /// DeviceMetricCalibrationType
 ///
 /// Codes of the ValueSet <http://hl7.org/fhir/ValueSet/metric-calibration-type>, bound with `required` strength.
@@ -3111,6 +3294,7 @@ pub enum DeviceMetricCalibrationType {
     /// Two-point metric calibration method.
     TwoPoint,
 }
+
 impl crate::CodeEnum for DeviceMetricCalibrationType {
     const VALUE_SET: &'static str = "http://hl7.org/fhir/ValueSet/metric-calibration-type";
     fn code(self) -> &'static str {
@@ -3133,7 +3317,9 @@ impl crate::CodeEnum for DeviceMetricCalibrationType {
         )
     }
 }
+
 crate::impl_code_enum!(DeviceMetricCalibrationType);
+
 /// DeviceMetricCategory
 ///
 /// Codes of the ValueSet <http://hl7.org/fhir/ValueSet/metric-category>, bound with `required` strength.
@@ -3156,6 +3342,7 @@ pub enum DeviceMetricCategory {
     /// The category of this DeviceMetric is unspecified.
     Unspecified,
 }
+
 impl crate::CodeEnum for DeviceMetricCategory {
     const VALUE_SET: &'static str = "http://hl7.org/fhir/ValueSet/metric-category";
     fn code(self) -> &'static str {
@@ -3178,7 +3365,9 @@ impl crate::CodeEnum for DeviceMetricCategory {
         )
     }
 }
+
 crate::impl_code_enum!(DeviceMetricCategory);
+
 /// DeviceMetricColor
 ///
 /// Codes of the ValueSet <http://hl7.org/fhir/ValueSet/metric-color>, bound with `required` strength.
@@ -3217,6 +3406,7 @@ pub enum DeviceMetricColor {
     /// Color for representation - white.
     White,
 }
+
 impl crate::CodeEnum for DeviceMetricColor {
     const VALUE_SET: &'static str = "http://hl7.org/fhir/ValueSet/metric-color";
     fn code(self) -> &'static str {
@@ -3247,7 +3437,9 @@ impl crate::CodeEnum for DeviceMetricColor {
         )
     }
 }
+
 crate::impl_code_enum!(DeviceMetricColor);
+
 /// DeviceMetricOperationalStatus
 ///
 /// Codes of the ValueSet <http://hl7.org/fhir/ValueSet/metric-operational-status>, bound with `required` strength.
@@ -3270,6 +3462,7 @@ pub enum DeviceMetricOperationalStatus {
     /// The DeviceMetric was entered in error.
     EnteredInError,
 }
+
 impl crate::CodeEnum for DeviceMetricOperationalStatus {
     const VALUE_SET: &'static str = "http://hl7.org/fhir/ValueSet/metric-operational-status";
     fn code(self) -> &'static str {
@@ -3292,7 +3485,9 @@ impl crate::CodeEnum for DeviceMetricOperationalStatus {
         )
     }
 }
+
 crate::impl_code_enum!(DeviceMetricOperationalStatus);
+
 /// DeviceNameType
 ///
 /// Codes of the ValueSet <http://hl7.org/fhir/ValueSet/device-nametype>, bound with `required` strength.
@@ -3323,6 +3518,7 @@ pub enum DeviceNameType {
     /// other.
     Other,
 }
+
 impl crate::CodeEnum for DeviceNameType {
     const VALUE_SET: &'static str = "http://hl7.org/fhir/ValueSet/device-nametype";
     fn code(self) -> &'static str {
@@ -3349,7 +3545,9 @@ impl crate::CodeEnum for DeviceNameType {
         )
     }
 }
+
 crate::impl_code_enum!(DeviceNameType);
+
 /// DeviceUseStatementStatus
 ///
 /// Codes of the ValueSet <http://hl7.org/fhir/ValueSet/device-statement-status>, bound with `required` strength.
@@ -3380,6 +3578,7 @@ pub enum DeviceUseStatementStatus {
     /// Actions implied by the statement have been temporarily halted, but are expected to continue later. May also be called "suspended".
     OnHold,
 }
+
 impl crate::CodeEnum for DeviceUseStatementStatus {
     const VALUE_SET: &'static str = "http://hl7.org/fhir/ValueSet/device-statement-status";
     fn code(self) -> &'static str {
@@ -3406,7 +3605,9 @@ impl crate::CodeEnum for DeviceUseStatementStatus {
         )
     }
 }
+
 crate::impl_code_enum!(DeviceUseStatementStatus);
+
 /// DiagnosticReportStatus
 ///
 /// Codes of the ValueSet <http://hl7.org/fhir/ValueSet/diagnostic-report-status>, bound with `required` strength.
@@ -3453,6 +3654,7 @@ pub enum DiagnosticReportStatus {
     /// The authoring/source system does not know which of the status values currently applies for this observation. Note: This concept is not to be used for "other" - one of the listed statuses is presumed to apply, but the authoring/source system does not know which.
     Unknown,
 }
+
 impl crate::CodeEnum for DiagnosticReportStatus {
     const VALUE_SET: &'static str = "http://hl7.org/fhir/ValueSet/diagnostic-report-status";
     fn code(self) -> &'static str {
@@ -3487,7 +3689,9 @@ impl crate::CodeEnum for DiagnosticReportStatus {
         )
     }
 }
+
 crate::impl_code_enum!(DiagnosticReportStatus);
+
 /// DiscriminatorType
 ///
 /// Codes of the ValueSet <http://hl7.org/fhir/ValueSet/discriminator-type>, bound with `required` strength.
@@ -3514,6 +3718,7 @@ pub enum DiscriminatorType {
     /// The slices are differentiated by conformance of the nominated element to a specified profile. Note that if the path specifies .resolve() then the profile is the target profile on the reference. In this case, validation by the possible profiles is required to differentiate the slices.
     Profile,
 }
+
 impl crate::CodeEnum for DiscriminatorType {
     const VALUE_SET: &'static str = "http://hl7.org/fhir/ValueSet/discriminator-type";
     fn code(self) -> &'static str {
@@ -3538,7 +3743,9 @@ impl crate::CodeEnum for DiscriminatorType {
         )
     }
 }
+
 crate::impl_code_enum!(DiscriminatorType);
+
 /// DocumentMode
 ///
 /// Codes of the ValueSet <http://hl7.org/fhir/ValueSet/document-mode>, bound with `required` strength.
@@ -3553,6 +3760,7 @@ pub enum DocumentMode {
     /// The application consumes documents of the specified type.
     Consumer,
 }
+
 impl crate::CodeEnum for DocumentMode {
     const VALUE_SET: &'static str = "http://hl7.org/fhir/ValueSet/document-mode";
     fn code(self) -> &'static str {
@@ -3571,7 +3779,9 @@ impl crate::CodeEnum for DocumentMode {
         )
     }
 }
+
 crate::impl_code_enum!(DocumentMode);
+
 /// DocumentReferenceStatus
 ///
 /// Codes of the ValueSet <http://hl7.org/fhir/ValueSet/document-reference-status>, bound with `required` strength.
@@ -3590,6 +3800,7 @@ pub enum DocumentReferenceStatus {
     /// This reference was created in error.
     EnteredInError,
 }
+
 impl crate::CodeEnum for DocumentReferenceStatus {
     const VALUE_SET: &'static str = "http://hl7.org/fhir/ValueSet/document-reference-status";
     fn code(self) -> &'static str {
@@ -3610,7 +3821,9 @@ impl crate::CodeEnum for DocumentReferenceStatus {
         )
     }
 }
+
 crate::impl_code_enum!(DocumentReferenceStatus);
+
 /// DocumentRelationshipType
 ///
 /// Codes of the ValueSet <http://hl7.org/fhir/ValueSet/document-relationship-type>, bound with `required` strength.
@@ -3633,6 +3846,7 @@ pub enum DocumentRelationshipType {
     /// This document adds additional information to the target document.
     Appends,
 }
+
 impl crate::CodeEnum for DocumentRelationshipType {
     const VALUE_SET: &'static str = "http://hl7.org/fhir/ValueSet/document-relationship-type";
     fn code(self) -> &'static str {
@@ -3655,7 +3869,9 @@ impl crate::CodeEnum for DocumentRelationshipType {
         )
     }
 }
+
 crate::impl_code_enum!(DocumentRelationshipType);
+
 /// EligibilityRequestPurpose
 ///
 /// Codes of the ValueSet <http://hl7.org/fhir/ValueSet/eligibilityrequest-purpose>, bound with `required` strength.
@@ -3678,6 +3894,7 @@ pub enum EligibilityRequestPurpose {
     /// A check that the specified coverages are in-force is requested.
     Validation,
 }
+
 impl crate::CodeEnum for EligibilityRequestPurpose {
     const VALUE_SET: &'static str = "http://hl7.org/fhir/ValueSet/eligibilityrequest-purpose";
     fn code(self) -> &'static str {
@@ -3700,7 +3917,9 @@ impl crate::CodeEnum for EligibilityRequestPurpose {
         )
     }
 }
+
 crate::impl_code_enum!(EligibilityRequestPurpose);
+
 /// EligibilityResponsePurpose
 ///
 /// Codes of the ValueSet <http://hl7.org/fhir/ValueSet/eligibilityresponse-purpose>, bound with `required` strength.
@@ -3723,6 +3942,7 @@ pub enum EligibilityResponsePurpose {
     /// A check that the specified coverages are in-force is requested.
     Validation,
 }
+
 impl crate::CodeEnum for EligibilityResponsePurpose {
     const VALUE_SET: &'static str = "http://hl7.org/fhir/ValueSet/eligibilityresponse-purpose";
     fn code(self) -> &'static str {
@@ -3745,7 +3965,9 @@ impl crate::CodeEnum for EligibilityResponsePurpose {
         )
     }
 }
+
 crate::impl_code_enum!(EligibilityResponsePurpose);
+
 /// EnableWhenBehavior
 ///
 /// Codes of the ValueSet <http://hl7.org/fhir/ValueSet/questionnaire-enable-behavior>, bound with `required` strength.
@@ -3760,6 +3982,7 @@ pub enum EnableWhenBehavior {
     /// Enable the question when any of the enableWhen criteria are satisfied.
     Any,
 }
+
 impl crate::CodeEnum for EnableWhenBehavior {
     const VALUE_SET: &'static str = "http://hl7.org/fhir/ValueSet/questionnaire-enable-behavior";
     fn code(self) -> &'static str {
@@ -3778,7 +4001,9 @@ impl crate::CodeEnum for EnableWhenBehavior {
         )
     }
 }
+
 crate::impl_code_enum!(EnableWhenBehavior);
+
 /// EncounterLocationStatus
 ///
 /// Codes of the ValueSet <http://hl7.org/fhir/ValueSet/encounter-location-status>, bound with `required` strength.
@@ -3805,6 +4030,7 @@ pub enum EncounterLocationStatus {
     /// Not to be used when the patient is currently at the location.
     Completed,
 }
+
 impl crate::CodeEnum for EncounterLocationStatus {
     const VALUE_SET: &'static str = "http://hl7.org/fhir/ValueSet/encounter-location-status";
     fn code(self) -> &'static str {
@@ -3827,7 +4053,9 @@ impl crate::CodeEnum for EncounterLocationStatus {
         )
     }
 }
+
 crate::impl_code_enum!(EncounterLocationStatus);
+
 /// EncounterStatus
 ///
 /// Codes of the ValueSet <http://hl7.org/fhir/ValueSet/encounter-status>, bound with `required` strength.
@@ -3870,6 +4098,7 @@ pub enum EncounterStatus {
     /// The encounter status is unknown. Note that "unknown" is a value of last resort and every attempt should be made to provide a meaningful value other than "unknown".
     Unknown,
 }
+
 impl crate::CodeEnum for EncounterStatus {
     const VALUE_SET: &'static str = "http://hl7.org/fhir/ValueSet/encounter-status";
     fn code(self) -> &'static str {
@@ -3902,7 +4131,9 @@ impl crate::CodeEnum for EncounterStatus {
         )
     }
 }
+
 crate::impl_code_enum!(EncounterStatus);
+
 /// EndpointStatus
 ///
 /// Codes of the ValueSet <http://hl7.org/fhir/ValueSet/endpoint-status>, bound with `required` strength.
@@ -3933,6 +4164,7 @@ pub enum EndpointStatus {
     /// This endpoint is not intended for production usage.
     Test,
 }
+
 impl crate::CodeEnum for EndpointStatus {
     const VALUE_SET: &'static str = "http://hl7.org/fhir/ValueSet/endpoint-status";
     fn code(self) -> &'static str {
@@ -3959,7 +4191,9 @@ impl crate::CodeEnum for EndpointStatus {
         )
     }
 }
+
 crate::impl_code_enum!(EndpointStatus);
+
 /// EpisodeOfCareStatus
 ///
 /// Codes of the ValueSet <http://hl7.org/fhir/ValueSet/episode-of-care-status>, bound with `required` strength.
@@ -3994,6 +4228,7 @@ pub enum EpisodeOfCareStatus {
     /// This instance should not have been part of this patient's medical record.
     EnteredInError,
 }
+
 impl crate::CodeEnum for EpisodeOfCareStatus {
     const VALUE_SET: &'static str = "http://hl7.org/fhir/ValueSet/episode-of-care-status";
     fn code(self) -> &'static str {
@@ -4022,7 +4257,9 @@ impl crate::CodeEnum for EpisodeOfCareStatus {
         )
     }
 }
+
 crate::impl_code_enum!(EpisodeOfCareStatus);
+
 /// EventCapabilityMode
 ///
 /// Codes of the ValueSet <http://hl7.org/fhir/ValueSet/event-capability-mode>, bound with `required` strength.
@@ -4037,6 +4274,7 @@ pub enum EventCapabilityMode {
     /// The application receives requests and sends responses.
     Receiver,
 }
+
 impl crate::CodeEnum for EventCapabilityMode {
     const VALUE_SET: &'static str = "http://hl7.org/fhir/ValueSet/event-capability-mode";
     fn code(self) -> &'static str {
@@ -4055,7 +4293,9 @@ impl crate::CodeEnum for EventCapabilityMode {
         )
     }
 }
+
 crate::impl_code_enum!(EventCapabilityMode);
+
 /// EventStatus
 ///
 /// Codes of the ValueSet <http://hl7.org/fhir/ValueSet/event-status>, bound with `required` strength.
@@ -4094,6 +4334,7 @@ pub enum EventStatus {
     /// The authoring/source system does not know which of the status values currently applies for this event.  Note: This concept is not to be used for "other" - one of the listed statuses is presumed to apply,  but the authoring/source system does not know which.
     Unknown,
 }
+
 impl crate::CodeEnum for EventStatus {
     const VALUE_SET: &'static str = "http://hl7.org/fhir/ValueSet/event-status";
     fn code(self) -> &'static str {
@@ -4124,7 +4365,9 @@ impl crate::CodeEnum for EventStatus {
         )
     }
 }
+
 crate::impl_code_enum!(EventStatus);
+
 /// EventTiming
 ///
 /// Codes of the ValueSet <http://hl7.org/fhir/ValueSet/event-timing>, bound with `required` strength.
@@ -4188,16 +4431,16 @@ pub enum EventTiming {
     ///
     ///
     ///
-    ///                            Usage Notes: e.g.
+    /// Usage Notes: e.g.
     ///
     ///
-    ///                         Take pulse rate on waking in management of thyrotoxicosis.
+    /// Take pulse rate on waking in management of thyrotoxicosis.
     ///
     ///
-    ///                         Take BP on waking in management of hypertension
+    /// Take BP on waking in management of hypertension
     ///
     ///
-    ///                         Take basal body temperature on waking in establishing date of ovulation
+    /// Take basal body temperature on waking in establishing date of ovulation
     Wake,
     /// `C`: C
     ///
@@ -4248,6 +4491,7 @@ pub enum EventTiming {
     /// after dinner (from lat. post cibus vespertinus)
     Pcv,
 }
+
 impl crate::CodeEnum for EventTiming {
     const VALUE_SET: &'static str = "http://hl7.org/fhir/ValueSet/event-timing";
     fn code(self) -> &'static str {
@@ -4314,7 +4558,9 @@ impl crate::CodeEnum for EventTiming {
         )
     }
 }
+
 crate::impl_code_enum!(EventTiming);
+
 /// EvidenceVariableType
 ///
 /// Codes of the ValueSet <http://hl7.org/fhir/ValueSet/variable-type>, bound with `required` strength.
@@ -4333,6 +4579,7 @@ pub enum EvidenceVariableType {
     /// The variable is described narratively rather than quantitatively.
     Descriptive,
 }
+
 impl crate::CodeEnum for EvidenceVariableType {
     const VALUE_SET: &'static str = "http://hl7.org/fhir/ValueSet/variable-type";
     fn code(self) -> &'static str {
@@ -4353,7 +4600,9 @@ impl crate::CodeEnum for EvidenceVariableType {
         )
     }
 }
+
 crate::impl_code_enum!(EvidenceVariableType);
+
 /// ExampleScenarioActorType
 ///
 /// Codes of the ValueSet <http://hl7.org/fhir/ValueSet/examplescenario-actor-type>, bound with `required` strength.
@@ -4368,6 +4617,7 @@ pub enum ExampleScenarioActorType {
     /// A system.
     Entity,
 }
+
 impl crate::CodeEnum for ExampleScenarioActorType {
     const VALUE_SET: &'static str = "http://hl7.org/fhir/ValueSet/examplescenario-actor-type";
     fn code(self) -> &'static str {
@@ -4386,7 +4636,9 @@ impl crate::CodeEnum for ExampleScenarioActorType {
         )
     }
 }
+
 crate::impl_code_enum!(ExampleScenarioActorType);
+
 /// ExplanationOfBenefitStatus
 ///
 /// Codes of the ValueSet <http://hl7.org/fhir/ValueSet/explanationofbenefit-status>, bound with `required` strength.
@@ -4409,6 +4661,7 @@ pub enum ExplanationOfBenefitStatus {
     /// The resource instance was entered in error.
     EnteredInError,
 }
+
 impl crate::CodeEnum for ExplanationOfBenefitStatus {
     const VALUE_SET: &'static str = "http://hl7.org/fhir/ValueSet/explanationofbenefit-status";
     fn code(self) -> &'static str {
@@ -4431,7 +4684,9 @@ impl crate::CodeEnum for ExplanationOfBenefitStatus {
         )
     }
 }
+
 crate::impl_code_enum!(ExplanationOfBenefitStatus);
+
 /// ExposureState
 ///
 /// Codes of the ValueSet <http://hl7.org/fhir/ValueSet/exposure-state>, bound with `required` strength.
@@ -4446,6 +4701,7 @@ pub enum ExposureState {
     /// used when the results by exposure is describing the results for the alternative exposure state, control state or comparator state.
     ExposureAlternative,
 }
+
 impl crate::CodeEnum for ExposureState {
     const VALUE_SET: &'static str = "http://hl7.org/fhir/ValueSet/exposure-state";
     fn code(self) -> &'static str {
@@ -4464,7 +4720,9 @@ impl crate::CodeEnum for ExposureState {
         )
     }
 }
+
 crate::impl_code_enum!(ExposureState);
+
 /// ExtensionContextType
 ///
 /// Codes of the ValueSet <http://hl7.org/fhir/ValueSet/extension-context-type>, bound with `required` strength.
@@ -4483,6 +4741,7 @@ pub enum ExtensionContextType {
     /// The context is a particular extension from a particular StructureDefinition, and the expression is just a uri that identifies the extension.
     Extension,
 }
+
 impl crate::CodeEnum for ExtensionContextType {
     const VALUE_SET: &'static str = "http://hl7.org/fhir/ValueSet/extension-context-type";
     fn code(self) -> &'static str {
@@ -4503,7 +4762,9 @@ impl crate::CodeEnum for ExtensionContextType {
         )
     }
 }
+
 crate::impl_code_enum!(ExtensionContextType);
+
 /// FamilyHistoryStatus
 ///
 /// Codes of the ValueSet <http://hl7.org/fhir/ValueSet/history-status>, bound with `required` strength.
@@ -4526,6 +4787,7 @@ pub enum FamilyHistoryStatus {
     /// Health information for this family member is unavailable/unknown.
     HealthUnknown,
 }
+
 impl crate::CodeEnum for FamilyHistoryStatus {
     const VALUE_SET: &'static str = "http://hl7.org/fhir/ValueSet/history-status";
     fn code(self) -> &'static str {
@@ -4548,7 +4810,9 @@ impl crate::CodeEnum for FamilyHistoryStatus {
         )
     }
 }
+
 crate::impl_code_enum!(FamilyHistoryStatus);
+
 /// FHIRAllTypes
 ///
 /// Codes of the ValueSet <http://hl7.org/fhir/ValueSet/all-types>, bound with `required` strength.
@@ -5406,6 +5670,7 @@ pub enum FhirAllTypes {
     /// A place holder that means any kind of resource
     Any,
 }
+
 impl crate::CodeEnum for FhirAllTypes {
     const VALUE_SET: &'static str = "http://hl7.org/fhir/ValueSet/all-types";
     fn code(self) -> &'static str {
@@ -5852,7 +6117,9 @@ impl crate::CodeEnum for FhirAllTypes {
         )
     }
 }
+
 crate::impl_code_enum!(FhirAllTypes);
+
 /// FHIRDefinedType
 ///
 /// Codes of the ValueSet <http://hl7.org/fhir/ValueSet/defined-types>, bound with `required` strength.
@@ -6702,6 +6969,7 @@ pub enum FhirDefinedType {
     /// An authorization for the provision of glasses and/or contact lenses to a patient.
     VisionPrescription,
 }
+
 impl crate::CodeEnum for FhirDefinedType {
     const VALUE_SET: &'static str = "http://hl7.org/fhir/ValueSet/defined-types";
     fn code(self) -> &'static str {
@@ -7144,7 +7412,9 @@ impl crate::CodeEnum for FhirDefinedType {
         )
     }
 }
+
 crate::impl_code_enum!(FhirDefinedType);
+
 /// FHIRDeviceStatus
 ///
 /// Codes of the ValueSet <http://hl7.org/fhir/ValueSet/device-status>, bound with `required` strength.
@@ -7167,6 +7437,7 @@ pub enum FhirDeviceStatus {
     /// The status of the device has not been determined.
     Unknown,
 }
+
 impl crate::CodeEnum for FhirDeviceStatus {
     const VALUE_SET: &'static str = "http://hl7.org/fhir/ValueSet/device-status";
     fn code(self) -> &'static str {
@@ -7189,7 +7460,9 @@ impl crate::CodeEnum for FhirDeviceStatus {
         )
     }
 }
+
 crate::impl_code_enum!(FhirDeviceStatus);
+
 /// FHIRSubstanceStatus
 ///
 /// Codes of the ValueSet <http://hl7.org/fhir/ValueSet/substance-status>, bound with `required` strength.
@@ -7208,6 +7481,7 @@ pub enum FhirSubstanceStatus {
     /// The substance was entered in error.
     EnteredInError,
 }
+
 impl crate::CodeEnum for FhirSubstanceStatus {
     const VALUE_SET: &'static str = "http://hl7.org/fhir/ValueSet/substance-status";
     fn code(self) -> &'static str {
@@ -7228,7 +7502,9 @@ impl crate::CodeEnum for FhirSubstanceStatus {
         )
     }
 }
+
 crate::impl_code_enum!(FhirSubstanceStatus);
+
 /// FHIRVersion
 ///
 /// Codes of the ValueSet <http://hl7.org/fhir/ValueSet/FHIR-version>, bound with `required` strength.
@@ -7323,6 +7599,7 @@ pub enum FhirVersion {
     /// FHIR Release 4 Technical Correction.
     V4_0_1,
 }
+
 impl crate::CodeEnum for FhirVersion {
     const VALUE_SET: &'static str = "http://hl7.org/fhir/ValueSet/FHIR-version";
     fn code(self) -> &'static str {
@@ -7381,7 +7658,9 @@ impl crate::CodeEnum for FhirVersion {
         )
     }
 }
+
 crate::impl_code_enum!(FhirVersion);
+
 /// FilterOperator
 ///
 /// Codes of the ValueSet <http://hl7.org/fhir/ValueSet/filter-operator>, bound with `required` strength.
@@ -7424,6 +7703,7 @@ pub enum FilterOperator {
     /// The specified property of the code has at least one value (if the specified value is true; if the specified value is false, then matches when the specified property of the code has no values).
     Exists,
 }
+
 impl crate::CodeEnum for FilterOperator {
     const VALUE_SET: &'static str = "http://hl7.org/fhir/ValueSet/filter-operator";
     fn code(self) -> &'static str {
@@ -7456,7 +7736,9 @@ impl crate::CodeEnum for FilterOperator {
         )
     }
 }
+
 crate::impl_code_enum!(FilterOperator);
+
 /// Financial Resource Status Codes
 ///
 /// Codes of the ValueSet <http://hl7.org/fhir/ValueSet/fm-status>, bound with `required` strength.
@@ -7479,6 +7761,7 @@ pub enum FinancialResourceStatusCodes {
     /// The instance was entered in error.
     EnteredInError,
 }
+
 impl crate::CodeEnum for FinancialResourceStatusCodes {
     const VALUE_SET: &'static str = "http://hl7.org/fhir/ValueSet/fm-status";
     fn code(self) -> &'static str {
@@ -7501,7 +7784,9 @@ impl crate::CodeEnum for FinancialResourceStatusCodes {
         )
     }
 }
+
 crate::impl_code_enum!(FinancialResourceStatusCodes);
+
 /// FlagStatus
 ///
 /// Codes of the ValueSet <http://hl7.org/fhir/ValueSet/flag-status>, bound with `required` strength.
@@ -7520,6 +7805,7 @@ pub enum FlagStatus {
     /// The flag was added in error and should no longer be displayed.
     EnteredInError,
 }
+
 impl crate::CodeEnum for FlagStatus {
     const VALUE_SET: &'static str = "http://hl7.org/fhir/ValueSet/flag-status";
     fn code(self) -> &'static str {
@@ -7540,7 +7826,9 @@ impl crate::CodeEnum for FlagStatus {
         )
     }
 }
+
 crate::impl_code_enum!(FlagStatus);
+
 /// GoalLifecycleStatus
 ///
 /// Codes of the ValueSet <http://hl7.org/fhir/ValueSet/goal-status>, bound with `required` strength.
@@ -7583,6 +7871,7 @@ pub enum GoalLifecycleStatus {
     /// A proposed goal was rejected.
     Rejected,
 }
+
 impl crate::CodeEnum for GoalLifecycleStatus {
     const VALUE_SET: &'static str = "http://hl7.org/fhir/ValueSet/goal-status";
     fn code(self) -> &'static str {
@@ -7615,7 +7904,9 @@ impl crate::CodeEnum for GoalLifecycleStatus {
         )
     }
 }
+
 crate::impl_code_enum!(GoalLifecycleStatus);
+
 /// GraphCompartmentRule
 ///
 /// Codes of the ValueSet <http://hl7.org/fhir/ValueSet/graph-compartment-rule>, bound with `required` strength.
@@ -7638,6 +7929,7 @@ pub enum GraphCompartmentRule {
     /// The compartment rule is defined in the accompanying FHIRPath expression.
     Custom,
 }
+
 impl crate::CodeEnum for GraphCompartmentRule {
     const VALUE_SET: &'static str = "http://hl7.org/fhir/ValueSet/graph-compartment-rule";
     fn code(self) -> &'static str {
@@ -7660,7 +7952,9 @@ impl crate::CodeEnum for GraphCompartmentRule {
         )
     }
 }
+
 crate::impl_code_enum!(GraphCompartmentRule);
+
 /// GraphCompartmentUse
 ///
 /// Codes of the ValueSet <http://hl7.org/fhir/ValueSet/graph-compartment-use>, bound with `required` strength.
@@ -7675,6 +7969,7 @@ pub enum GraphCompartmentUse {
     /// This compartment rule is enforced on any relationships that meet the conditions.
     Requirement,
 }
+
 impl crate::CodeEnum for GraphCompartmentUse {
     const VALUE_SET: &'static str = "http://hl7.org/fhir/ValueSet/graph-compartment-use";
     fn code(self) -> &'static str {
@@ -7693,7 +7988,9 @@ impl crate::CodeEnum for GraphCompartmentUse {
         )
     }
 }
+
 crate::impl_code_enum!(GraphCompartmentUse);
+
 /// GroupMeasure
 ///
 /// Codes of the ValueSet <http://hl7.org/fhir/ValueSet/group-measure>, bound with `required` strength.
@@ -7724,6 +8021,7 @@ pub enum GroupMeasure {
     /// Aggregated using Median of study median values.
     MedianOfMedian,
 }
+
 impl crate::CodeEnum for GroupMeasure {
     const VALUE_SET: &'static str = "http://hl7.org/fhir/ValueSet/group-measure";
     fn code(self) -> &'static str {
@@ -7750,7 +8048,9 @@ impl crate::CodeEnum for GroupMeasure {
         )
     }
 }
+
 crate::impl_code_enum!(GroupMeasure);
+
 /// GroupType
 ///
 /// Codes of the ValueSet <http://hl7.org/fhir/ValueSet/group-type>, bound with `required` strength.
@@ -7781,6 +8081,7 @@ pub enum GroupType {
     /// Group contains Substance resources.
     Substance,
 }
+
 impl crate::CodeEnum for GroupType {
     const VALUE_SET: &'static str = "http://hl7.org/fhir/ValueSet/group-type";
     fn code(self) -> &'static str {
@@ -7807,7 +8108,9 @@ impl crate::CodeEnum for GroupType {
         )
     }
 }
+
 crate::impl_code_enum!(GroupType);
+
 /// GuidanceResponseStatus
 ///
 /// Codes of the ValueSet <http://hl7.org/fhir/ValueSet/guidance-response-status>, bound with `required` strength.
@@ -7838,6 +8141,7 @@ pub enum GuidanceResponseStatus {
     /// The response was entered in error.
     EnteredInError,
 }
+
 impl crate::CodeEnum for GuidanceResponseStatus {
     const VALUE_SET: &'static str = "http://hl7.org/fhir/ValueSet/guidance-response-status";
     fn code(self) -> &'static str {
@@ -7864,7 +8168,9 @@ impl crate::CodeEnum for GuidanceResponseStatus {
         )
     }
 }
+
 crate::impl_code_enum!(GuidanceResponseStatus);
+
 /// GuidePageGeneration
 ///
 /// Codes of the ValueSet <http://hl7.org/fhir/ValueSet/guide-page-generation>, bound with `required` strength.
@@ -7887,6 +8193,7 @@ pub enum GuidePageGeneration {
     /// Page will be generated by the publication process - no source to bring across.
     Generated,
 }
+
 impl crate::CodeEnum for GuidePageGeneration {
     const VALUE_SET: &'static str = "http://hl7.org/fhir/ValueSet/guide-page-generation";
     fn code(self) -> &'static str {
@@ -7909,7 +8216,9 @@ impl crate::CodeEnum for GuidePageGeneration {
         )
     }
 }
+
 crate::impl_code_enum!(GuidePageGeneration);
+
 /// GuideParameterCode
 ///
 /// Codes of the ValueSet <http://hl7.org/fhir/ValueSet/guide-parameter-code>, bound with `required` strength.
@@ -7956,6 +8265,7 @@ pub enum GuideParameterCode {
     /// The value of this string singleton parameter is the name of the file to use as the builder template for each generated page (see templating).
     HtmlTemplate,
 }
+
 impl crate::CodeEnum for GuideParameterCode {
     const VALUE_SET: &'static str = "http://hl7.org/fhir/ValueSet/guide-parameter-code";
     fn code(self) -> &'static str {
@@ -7990,7 +8300,9 @@ impl crate::CodeEnum for GuideParameterCode {
         )
     }
 }
+
 crate::impl_code_enum!(GuideParameterCode);
+
 /// HTTPVerb
 ///
 /// Codes of the ValueSet <http://hl7.org/fhir/ValueSet/http-verb>, bound with `required` strength.
@@ -8021,6 +8333,7 @@ pub enum HttpVerb {
     /// HTTP PATCH Command.
     Patch,
 }
+
 impl crate::CodeEnum for HttpVerb {
     const VALUE_SET: &'static str = "http://hl7.org/fhir/ValueSet/http-verb";
     fn code(self) -> &'static str {
@@ -8047,7 +8360,9 @@ impl crate::CodeEnum for HttpVerb {
         )
     }
 }
+
 crate::impl_code_enum!(HttpVerb);
+
 /// IdentifierUse
 ///
 /// Codes of the ValueSet <http://hl7.org/fhir/ValueSet/identifier-use>, bound with `required` strength.
@@ -8074,6 +8389,7 @@ pub enum IdentifierUse {
     /// The identifier id no longer considered valid, but may be relevant for search purposes.  E.g. Changes to identifier schemes, account merges, etc.
     Old,
 }
+
 impl crate::CodeEnum for IdentifierUse {
     const VALUE_SET: &'static str = "http://hl7.org/fhir/ValueSet/identifier-use";
     fn code(self) -> &'static str {
@@ -8098,7 +8414,9 @@ impl crate::CodeEnum for IdentifierUse {
         )
     }
 }
+
 crate::impl_code_enum!(IdentifierUse);
+
 /// IdentityAssuranceLevel
 ///
 /// Codes of the ValueSet <http://hl7.org/fhir/ValueSet/identity-assuranceLevel>, bound with `required` strength.
@@ -8121,6 +8439,7 @@ pub enum IdentityAssuranceLevel {
     /// Very high confidence in the asserted identity's accuracy.
     Level4,
 }
+
 impl crate::CodeEnum for IdentityAssuranceLevel {
     const VALUE_SET: &'static str = "http://hl7.org/fhir/ValueSet/identity-assuranceLevel";
     fn code(self) -> &'static str {
@@ -8143,7 +8462,9 @@ impl crate::CodeEnum for IdentityAssuranceLevel {
         )
     }
 }
+
 crate::impl_code_enum!(IdentityAssuranceLevel);
+
 /// ImagingStudyStatus
 ///
 /// Codes of the ValueSet <http://hl7.org/fhir/ValueSet/imagingstudy-status>, bound with `required` strength.
@@ -8170,6 +8491,7 @@ pub enum ImagingStudyStatus {
     /// The system does not know which of the status values currently applies for this request. Note: This concept is not to be used for "other" - one of the listed statuses is presumed to apply, it's just not known which one.
     Unknown,
 }
+
 impl crate::CodeEnum for ImagingStudyStatus {
     const VALUE_SET: &'static str = "http://hl7.org/fhir/ValueSet/imagingstudy-status";
     fn code(self) -> &'static str {
@@ -8194,7 +8516,9 @@ impl crate::CodeEnum for ImagingStudyStatus {
         )
     }
 }
+
 crate::impl_code_enum!(ImagingStudyStatus);
+
 /// Immunization Evaluation Status Codes
 ///
 /// Codes of the ValueSet <http://hl7.org/fhir/ValueSet/immunization-evaluation-status>, bound with `required` strength.
@@ -8209,6 +8533,7 @@ pub enum ImmunizationEvaluationStatusCodes {
     /// The administration was entered in error and therefore nullified.
     EnteredInError,
 }
+
 impl crate::CodeEnum for ImmunizationEvaluationStatusCodes {
     const VALUE_SET: &'static str = "http://hl7.org/fhir/ValueSet/immunization-evaluation-status";
     fn code(self) -> &'static str {
@@ -8227,7 +8552,9 @@ impl crate::CodeEnum for ImmunizationEvaluationStatusCodes {
         )
     }
 }
+
 crate::impl_code_enum!(ImmunizationEvaluationStatusCodes);
+
 /// Immunization Status Codes
 ///
 /// Codes of the ValueSet <http://hl7.org/fhir/ValueSet/immunization-status>, bound with `required` strength.
@@ -8246,6 +8573,7 @@ pub enum ImmunizationStatusCodes {
     /// The event was terminated prior to any activity beyond preparation.  I.e. The 'main' activity has not yet begun.  The boundary between preparatory and the 'main' activity is context-specific.
     NotDone,
 }
+
 impl crate::CodeEnum for ImmunizationStatusCodes {
     const VALUE_SET: &'static str = "http://hl7.org/fhir/ValueSet/immunization-status";
     fn code(self) -> &'static str {
@@ -8266,7 +8594,9 @@ impl crate::CodeEnum for ImmunizationStatusCodes {
         )
     }
 }
+
 crate::impl_code_enum!(ImmunizationStatusCodes);
+
 /// InvoicePriceComponentType
 ///
 /// Codes of the ValueSet <http://hl7.org/fhir/ValueSet/invoice-priceComponentType>, bound with `required` strength.
@@ -8297,6 +8627,7 @@ pub enum InvoicePriceComponentType {
     /// the amount is of informational character, it has not been applied in the calculation of the total price.
     Informational,
 }
+
 impl crate::CodeEnum for InvoicePriceComponentType {
     const VALUE_SET: &'static str = "http://hl7.org/fhir/ValueSet/invoice-priceComponentType";
     fn code(self) -> &'static str {
@@ -8323,7 +8654,9 @@ impl crate::CodeEnum for InvoicePriceComponentType {
         )
     }
 }
+
 crate::impl_code_enum!(InvoicePriceComponentType);
+
 /// InvoiceStatus
 ///
 /// Codes of the ValueSet <http://hl7.org/fhir/ValueSet/invoice-status>, bound with `required` strength.
@@ -8350,6 +8683,7 @@ pub enum InvoiceStatus {
     /// the invoice was determined as entered in error before it was issued.
     EnteredInError,
 }
+
 impl crate::CodeEnum for InvoiceStatus {
     const VALUE_SET: &'static str = "http://hl7.org/fhir/ValueSet/invoice-status";
     fn code(self) -> &'static str {
@@ -8374,7 +8708,9 @@ impl crate::CodeEnum for InvoiceStatus {
         )
     }
 }
+
 crate::impl_code_enum!(InvoiceStatus);
+
 /// IssueSeverity
 ///
 /// Codes of the ValueSet <http://hl7.org/fhir/ValueSet/issue-severity>, bound with `required` strength.
@@ -8397,6 +8733,7 @@ pub enum IssueSeverity {
     /// The issue has no relation to the degree of success of the action.
     Information,
 }
+
 impl crate::CodeEnum for IssueSeverity {
     const VALUE_SET: &'static str = "http://hl7.org/fhir/ValueSet/issue-severity";
     fn code(self) -> &'static str {
@@ -8419,7 +8756,9 @@ impl crate::CodeEnum for IssueSeverity {
         )
     }
 }
+
 crate::impl_code_enum!(IssueSeverity);
+
 /// IssueType
 ///
 /// Codes of the ValueSet <http://hl7.org/fhir/ValueSet/issue-type>, bound with `required` strength.
@@ -8550,6 +8889,7 @@ pub enum IssueType {
     /// A message unrelated to the processing success of the completed operation (examples of the latter include things like reminders of password expiry, system maintenance times, etc.).
     Informational,
 }
+
 impl crate::CodeEnum for IssueType {
     const VALUE_SET: &'static str = "http://hl7.org/fhir/ValueSet/issue-type";
     fn code(self) -> &'static str {
@@ -8626,7 +8966,9 @@ impl crate::CodeEnum for IssueType {
         )
     }
 }
+
 crate::impl_code_enum!(IssueType);
+
 /// LinkType
 ///
 /// Codes of the ValueSet <http://hl7.org/fhir/ValueSet/link-type>, bound with `required` strength.
@@ -8649,6 +8991,7 @@ pub enum LinkType {
     /// The patient resource containing this link is in use and valid, but points to another patient resource that is known to contain data about the same person. Data in this resource might overlap or contradict information found in the other patient resource. This link does not indicate any relative importance of the resources concerned, and both should be regarded as equally valid.
     Seealso,
 }
+
 impl crate::CodeEnum for LinkType {
     const VALUE_SET: &'static str = "http://hl7.org/fhir/ValueSet/link-type";
     fn code(self) -> &'static str {
@@ -8671,7 +9014,9 @@ impl crate::CodeEnum for LinkType {
         )
     }
 }
+
 crate::impl_code_enum!(LinkType);
+
 /// LinkageType
 ///
 /// Codes of the ValueSet <http://hl7.org/fhir/ValueSet/linkage-type>, bound with `required` strength.
@@ -8690,6 +9035,7 @@ pub enum LinkageType {
     /// The resource represents an obsolete record of the underlying event/condition/etc.  It is not expected to be actively maintained.
     Historical,
 }
+
 impl crate::CodeEnum for LinkageType {
     const VALUE_SET: &'static str = "http://hl7.org/fhir/ValueSet/linkage-type";
     fn code(self) -> &'static str {
@@ -8710,7 +9056,9 @@ impl crate::CodeEnum for LinkageType {
         )
     }
 }
+
 crate::impl_code_enum!(LinkageType);
+
 /// ListMode
 ///
 /// Codes of the ValueSet <http://hl7.org/fhir/ValueSet/list-mode>, bound with `required` strength.
@@ -8729,6 +9077,7 @@ pub enum ListMode {
     /// A point-in-time list that shows what changes have been made or recommended.  E.g. a discharge medication list showing what was added and removed during an encounter.
     Changes,
 }
+
 impl crate::CodeEnum for ListMode {
     const VALUE_SET: &'static str = "http://hl7.org/fhir/ValueSet/list-mode";
     fn code(self) -> &'static str {
@@ -8749,7 +9098,9 @@ impl crate::CodeEnum for ListMode {
         )
     }
 }
+
 crate::impl_code_enum!(ListMode);
+
 /// ListStatus
 ///
 /// Codes of the ValueSet <http://hl7.org/fhir/ValueSet/list-status>, bound with `required` strength.
@@ -8768,6 +9119,7 @@ pub enum ListStatus {
     /// The list was never accurate.  It is retained for medico-legal purposes only.
     EnteredInError,
 }
+
 impl crate::CodeEnum for ListStatus {
     const VALUE_SET: &'static str = "http://hl7.org/fhir/ValueSet/list-status";
     fn code(self) -> &'static str {
@@ -8788,7 +9140,9 @@ impl crate::CodeEnum for ListStatus {
         )
     }
 }
+
 crate::impl_code_enum!(ListStatus);
+
 /// LocationMode
 ///
 /// Codes of the ValueSet <http://hl7.org/fhir/ValueSet/location-mode>, bound with `required` strength.
@@ -8803,6 +9157,7 @@ pub enum LocationMode {
     /// The Location represents a class of locations (e.g. Any Operating Theatre) although this class of locations could be constrained within a specific boundary (such as organization, or parent location, address etc.).
     Kind,
 }
+
 impl crate::CodeEnum for LocationMode {
     const VALUE_SET: &'static str = "http://hl7.org/fhir/ValueSet/location-mode";
     fn code(self) -> &'static str {
@@ -8821,7 +9176,9 @@ impl crate::CodeEnum for LocationMode {
         )
     }
 }
+
 crate::impl_code_enum!(LocationMode);
+
 /// LocationStatus
 ///
 /// Codes of the ValueSet <http://hl7.org/fhir/ValueSet/location-status>, bound with `required` strength.
@@ -8840,6 +9197,7 @@ pub enum LocationStatus {
     /// The location is no longer used.
     Inactive,
 }
+
 impl crate::CodeEnum for LocationStatus {
     const VALUE_SET: &'static str = "http://hl7.org/fhir/ValueSet/location-status";
     fn code(self) -> &'static str {
@@ -8860,7 +9218,9 @@ impl crate::CodeEnum for LocationStatus {
         )
     }
 }
+
 crate::impl_code_enum!(LocationStatus);
+
 /// MeasureReportStatus
 ///
 /// Codes of the ValueSet <http://hl7.org/fhir/ValueSet/measure-report-status>, bound with `required` strength.
@@ -8879,6 +9239,7 @@ pub enum MeasureReportStatus {
     /// An error occurred attempting to generate the report.
     Error,
 }
+
 impl crate::CodeEnum for MeasureReportStatus {
     const VALUE_SET: &'static str = "http://hl7.org/fhir/ValueSet/measure-report-status";
     fn code(self) -> &'static str {
@@ -8899,7 +9260,9 @@ impl crate::CodeEnum for MeasureReportStatus {
         )
     }
 }
+
 crate::impl_code_enum!(MeasureReportStatus);
+
 /// MeasureReportType
 ///
 /// Codes of the ValueSet <http://hl7.org/fhir/ValueSet/measure-report-type>, bound with `required` strength.
@@ -8922,6 +9285,7 @@ pub enum MeasureReportType {
     /// A data collection report that contains data-of-interest for the measure.
     DataCollection,
 }
+
 impl crate::CodeEnum for MeasureReportType {
     const VALUE_SET: &'static str = "http://hl7.org/fhir/ValueSet/measure-report-type";
     fn code(self) -> &'static str {
@@ -8944,7 +9308,9 @@ impl crate::CodeEnum for MeasureReportType {
         )
     }
 }
+
 crate::impl_code_enum!(MeasureReportType);
+
 /// Medication administration  status  codes
 ///
 /// Codes of the ValueSet <http://hl7.org/fhir/ValueSet/medication-admin-status>, bound with `required` strength.
@@ -8979,6 +9345,7 @@ pub enum MedicationAdministrationStatusCodes {
     /// The authoring system does not know which of the status values currently applies for this request. Note: This concept is not to be used for 'other' - one of the listed statuses is presumed to apply, it's just not known which one.
     Unknown,
 }
+
 impl crate::CodeEnum for MedicationAdministrationStatusCodes {
     const VALUE_SET: &'static str = "http://hl7.org/fhir/ValueSet/medication-admin-status";
     fn code(self) -> &'static str {
@@ -9007,7 +9374,9 @@ impl crate::CodeEnum for MedicationAdministrationStatusCodes {
         )
     }
 }
+
 crate::impl_code_enum!(MedicationAdministrationStatusCodes);
+
 /// Medication dispense  status  codes
 ///
 /// Codes of the ValueSet <http://hl7.org/fhir/ValueSet/medicationdispense-status>, bound with `required` strength.
@@ -9050,6 +9419,7 @@ pub enum MedicationDispenseStatusCodes {
     /// The authoring system does not know which of the status values applies for this medication dispense.  Note: this concept is not to be used for other - one of the listed statuses is presumed to apply, it's just now known which one.
     Unknown,
 }
+
 impl crate::CodeEnum for MedicationDispenseStatusCodes {
     const VALUE_SET: &'static str = "http://hl7.org/fhir/ValueSet/medicationdispense-status";
     fn code(self) -> &'static str {
@@ -9082,7 +9452,9 @@ impl crate::CodeEnum for MedicationDispenseStatusCodes {
         )
     }
 }
+
 crate::impl_code_enum!(MedicationDispenseStatusCodes);
+
 /// Medication knowledge  status  codes
 ///
 /// Codes of the ValueSet <http://hl7.org/fhir/ValueSet/medicationknowledge-status>, bound with `required` strength.
@@ -9101,6 +9473,7 @@ pub enum MedicationKnowledgeStatusCodes {
     /// The medication was entered in error.
     EnteredInError,
 }
+
 impl crate::CodeEnum for MedicationKnowledgeStatusCodes {
     const VALUE_SET: &'static str = "http://hl7.org/fhir/ValueSet/medicationknowledge-status";
     fn code(self) -> &'static str {
@@ -9121,7 +9494,9 @@ impl crate::CodeEnum for MedicationKnowledgeStatusCodes {
         )
     }
 }
+
 crate::impl_code_enum!(MedicationKnowledgeStatusCodes);
+
 /// Medication request  intent
 ///
 /// Codes of the ValueSet <http://hl7.org/fhir/ValueSet/medicationrequest-intent>, bound with `required` strength.
@@ -9160,6 +9535,7 @@ pub enum MedicationRequestIntent {
     /// The request represents a component or option for a RequestGroup that establishes timing, conditionality and/or  other constraints among a set of requests.
     Option,
 }
+
 impl crate::CodeEnum for MedicationRequestIntent {
     const VALUE_SET: &'static str = "http://hl7.org/fhir/ValueSet/medicationrequest-intent";
     fn code(self) -> &'static str {
@@ -9190,7 +9566,9 @@ impl crate::CodeEnum for MedicationRequestIntent {
         )
     }
 }
+
 crate::impl_code_enum!(MedicationRequestIntent);
+
 /// Medication  status  codes
 ///
 /// Codes of the ValueSet <http://hl7.org/fhir/ValueSet/medication-status>, bound with `required` strength.
@@ -9209,6 +9587,7 @@ pub enum MedicationStatusCodes {
     /// The medication was entered in error.
     EnteredInError,
 }
+
 impl crate::CodeEnum for MedicationStatusCodes {
     const VALUE_SET: &'static str = "http://hl7.org/fhir/ValueSet/medication-status";
     fn code(self) -> &'static str {
@@ -9229,7 +9608,9 @@ impl crate::CodeEnum for MedicationStatusCodes {
         )
     }
 }
+
 crate::impl_code_enum!(MedicationStatusCodes);
+
 /// Medication  status  codes
 ///
 /// Codes of the ValueSet <http://hl7.org/fhir/ValueSet/medication-statement-status>, bound with `required` strength.
@@ -9268,6 +9649,7 @@ pub enum MedicationStatusCodesMedicationStatementStatus {
     /// The medication was not consumed by the patient
     NotTaken,
 }
+
 impl crate::CodeEnum for MedicationStatusCodesMedicationStatementStatus {
     const VALUE_SET: &'static str = "http://hl7.org/fhir/ValueSet/medication-statement-status";
     fn code(self) -> &'static str {
@@ -9298,7 +9680,9 @@ impl crate::CodeEnum for MedicationStatusCodesMedicationStatementStatus {
         )
     }
 }
+
 crate::impl_code_enum!(MedicationStatusCodesMedicationStatementStatus);
+
 /// Medicationrequest  status
 ///
 /// Codes of the ValueSet <http://hl7.org/fhir/ValueSet/medicationrequest-status>, bound with `required` strength.
@@ -9337,6 +9721,7 @@ pub enum MedicationrequestStatus {
     /// The authoring/source system does not know which of the status values currently applies for this observation. Note: This concept is not to be used for 'other' - one of the listed statuses is presumed to apply, but the authoring/source system does not know which.
     Unknown,
 }
+
 impl crate::CodeEnum for MedicationrequestStatus {
     const VALUE_SET: &'static str = "http://hl7.org/fhir/ValueSet/medicationrequest-status";
     fn code(self) -> &'static str {
@@ -9367,7 +9752,9 @@ impl crate::CodeEnum for MedicationrequestStatus {
         )
     }
 }
+
 crate::impl_code_enum!(MedicationrequestStatus);
+
 /// MessageSignificanceCategory
 ///
 /// Codes of the ValueSet <http://hl7.org/fhir/ValueSet/message-significance-category>, bound with `required` strength.
@@ -9386,6 +9773,7 @@ pub enum MessageSignificanceCategory {
     /// The content is not necessarily intended to be current, and it can be reprocessed, though there may be version issues created by processing old notifications.
     Notification,
 }
+
 impl crate::CodeEnum for MessageSignificanceCategory {
     const VALUE_SET: &'static str = "http://hl7.org/fhir/ValueSet/message-significance-category";
     fn code(self) -> &'static str {
@@ -9406,7 +9794,9 @@ impl crate::CodeEnum for MessageSignificanceCategory {
         )
     }
 }
+
 crate::impl_code_enum!(MessageSignificanceCategory);
+
 /// messageheader-response-request
 ///
 /// Codes of the ValueSet <http://hl7.org/fhir/ValueSet/messageheader-response-request>, bound with `required` strength.
@@ -9429,6 +9819,7 @@ pub enum MessageheaderResponseRequest {
     /// initiator expects a response only if successful.
     OnSuccess,
 }
+
 impl crate::CodeEnum for MessageheaderResponseRequest {
     const VALUE_SET: &'static str = "http://hl7.org/fhir/ValueSet/messageheader-response-request";
     fn code(self) -> &'static str {
@@ -9451,7 +9842,9 @@ impl crate::CodeEnum for MessageheaderResponseRequest {
         )
     }
 }
+
 crate::impl_code_enum!(MessageheaderResponseRequest);
+
 /// NameUse
 ///
 /// Codes of the ValueSet <http://hl7.org/fhir/ValueSet/name-use>, bound with `required` strength.
@@ -9486,6 +9879,7 @@ pub enum NameUse {
     /// A name used prior to changing name because of marriage. This name use is for use by applications that collect and store names that were used prior to a marriage. Marriage naming customs vary greatly around the world, and are constantly changing. This term is not gender specific. The use of this term does not imply any particular history for a person's name.
     Maiden,
 }
+
 impl crate::CodeEnum for NameUse {
     const VALUE_SET: &'static str = "http://hl7.org/fhir/ValueSet/name-use";
     fn code(self) -> &'static str {
@@ -9514,7 +9908,9 @@ impl crate::CodeEnum for NameUse {
         )
     }
 }
+
 crate::impl_code_enum!(NameUse);
+
 /// NamingSystemIdentifierType
 ///
 /// Codes of the ValueSet <http://hl7.org/fhir/ValueSet/namingsystem-identifier-type>, bound with `required` strength.
@@ -9537,6 +9933,7 @@ pub enum NamingSystemIdentifierType {
     /// Some other type of unique identifier; e.g. HL7-assigned reserved string such as LN for LOINC.
     Other,
 }
+
 impl crate::CodeEnum for NamingSystemIdentifierType {
     const VALUE_SET: &'static str = "http://hl7.org/fhir/ValueSet/namingsystem-identifier-type";
     fn code(self) -> &'static str {
@@ -9559,7 +9956,9 @@ impl crate::CodeEnum for NamingSystemIdentifierType {
         )
     }
 }
+
 crate::impl_code_enum!(NamingSystemIdentifierType);
+
 /// NamingSystemType
 ///
 /// Codes of the ValueSet <http://hl7.org/fhir/ValueSet/namingsystem-type>, bound with `required` strength.
@@ -9578,6 +9977,7 @@ pub enum NamingSystemType {
     /// The naming system is used as the root for other identifiers and naming systems.
     Root,
 }
+
 impl crate::CodeEnum for NamingSystemType {
     const VALUE_SET: &'static str = "http://hl7.org/fhir/ValueSet/namingsystem-type";
     fn code(self) -> &'static str {
@@ -9598,7 +9998,9 @@ impl crate::CodeEnum for NamingSystemType {
         )
     }
 }
+
 crate::impl_code_enum!(NamingSystemType);
+
 /// NarrativeStatus
 ///
 /// Codes of the ValueSet <http://hl7.org/fhir/ValueSet/narrative-status>, bound with `required` strength.
@@ -9621,6 +10023,7 @@ pub enum NarrativeStatus {
     /// The contents of the narrative are some equivalent of "No human-readable text provided in this case".
     Empty,
 }
+
 impl crate::CodeEnum for NarrativeStatus {
     const VALUE_SET: &'static str = "http://hl7.org/fhir/ValueSet/narrative-status";
     fn code(self) -> &'static str {
@@ -9643,7 +10046,9 @@ impl crate::CodeEnum for NarrativeStatus {
         )
     }
 }
+
 crate::impl_code_enum!(NarrativeStatus);
+
 /// NoteType
 ///
 /// Codes of the ValueSet <http://hl7.org/fhir/ValueSet/note-type>, bound with `required` strength.
@@ -9662,6 +10067,7 @@ pub enum NoteType {
     /// Print the note for the operator.
     Printoper,
 }
+
 impl crate::CodeEnum for NoteType {
     const VALUE_SET: &'static str = "http://hl7.org/fhir/ValueSet/note-type";
     fn code(self) -> &'static str {
@@ -9682,7 +10088,9 @@ impl crate::CodeEnum for NoteType {
         )
     }
 }
+
 crate::impl_code_enum!(NoteType);
+
 /// ObservationDataType
 ///
 /// Codes of the ValueSet <http://hl7.org/fhir/ValueSet/permitted-data-type>, bound with `required` strength.
@@ -9733,6 +10141,7 @@ pub enum ObservationDataType {
     /// A time range defined by start and end date/time.
     Period,
 }
+
 impl crate::CodeEnum for ObservationDataType {
     const VALUE_SET: &'static str = "http://hl7.org/fhir/ValueSet/permitted-data-type";
     fn code(self) -> &'static str {
@@ -9769,7 +10178,9 @@ impl crate::CodeEnum for ObservationDataType {
         )
     }
 }
+
 crate::impl_code_enum!(ObservationDataType);
+
 /// ObservationRangeCategory
 ///
 /// Codes of the ValueSet <http://hl7.org/fhir/ValueSet/observation-range-category>, bound with `required` strength.
@@ -9788,6 +10199,7 @@ pub enum ObservationRangeCategory {
     /// Absolute Range for Ordinal and Continuous Observations. Results outside this range are not possible.
     Absolute,
 }
+
 impl crate::CodeEnum for ObservationRangeCategory {
     const VALUE_SET: &'static str = "http://hl7.org/fhir/ValueSet/observation-range-category";
     fn code(self) -> &'static str {
@@ -9808,7 +10220,9 @@ impl crate::CodeEnum for ObservationRangeCategory {
         )
     }
 }
+
 crate::impl_code_enum!(ObservationRangeCategory);
+
 /// ObservationStatus
 ///
 /// Codes of the ValueSet <http://hl7.org/fhir/ValueSet/observation-status>, bound with `required` strength.
@@ -9847,6 +10261,7 @@ pub enum ObservationStatus {
     /// The authoring/source system does not know which of the status values currently applies for this observation. Note: This concept is not to be used for "other" - one of the listed statuses is presumed to apply, but the authoring/source system does not know which.
     Unknown,
 }
+
 impl crate::CodeEnum for ObservationStatus {
     const VALUE_SET: &'static str = "http://hl7.org/fhir/ValueSet/observation-status";
     fn code(self) -> &'static str {
@@ -9877,7 +10292,9 @@ impl crate::CodeEnum for ObservationStatus {
         )
     }
 }
+
 crate::impl_code_enum!(ObservationStatus);
+
 /// OperationKind
 ///
 /// Codes of the ValueSet <http://hl7.org/fhir/ValueSet/operation-kind>, bound with `required` strength.
@@ -9892,6 +10309,7 @@ pub enum OperationKind {
     /// This operation is a named query, invoked using the search mechanism.
     Query,
 }
+
 impl crate::CodeEnum for OperationKind {
     const VALUE_SET: &'static str = "http://hl7.org/fhir/ValueSet/operation-kind";
     fn code(self) -> &'static str {
@@ -9910,7 +10328,9 @@ impl crate::CodeEnum for OperationKind {
         )
     }
 }
+
 crate::impl_code_enum!(OperationKind);
+
 /// OperationParameterUse
 ///
 /// Codes of the ValueSet <http://hl7.org/fhir/ValueSet/operation-parameter-use>, bound with `required` strength.
@@ -9925,6 +10345,7 @@ pub enum OperationParameterUse {
     /// This is an output parameter.
     Out,
 }
+
 impl crate::CodeEnum for OperationParameterUse {
     const VALUE_SET: &'static str = "http://hl7.org/fhir/ValueSet/operation-parameter-use";
     fn code(self) -> &'static str {
@@ -9943,7 +10364,9 @@ impl crate::CodeEnum for OperationParameterUse {
         )
     }
 }
+
 crate::impl_code_enum!(OperationParameterUse);
+
 /// orientationType
 ///
 /// Codes of the ValueSet <http://hl7.org/fhir/ValueSet/orientation-type>, bound with `required` strength.
@@ -9958,6 +10381,7 @@ pub enum OrientationType {
     /// Antisense orientation of reference sequence.
     Antisense,
 }
+
 impl crate::CodeEnum for OrientationType {
     const VALUE_SET: &'static str = "http://hl7.org/fhir/ValueSet/orientation-type";
     fn code(self) -> &'static str {
@@ -9976,7 +10400,9 @@ impl crate::CodeEnum for OrientationType {
         )
     }
 }
+
 crate::impl_code_enum!(OrientationType);
+
 /// ParticipantRequired
 ///
 /// Codes of the ValueSet <http://hl7.org/fhir/ValueSet/participantrequired>, bound with `required` strength.
@@ -9995,6 +10421,7 @@ pub enum ParticipantRequired {
     /// The participant is excluded from the appointment, and might not be informed of the appointment taking place. (Appointment is about them, not for them - such as 2 doctors discussing results about a patient's test).
     InformationOnly,
 }
+
 impl crate::CodeEnum for ParticipantRequired {
     const VALUE_SET: &'static str = "http://hl7.org/fhir/ValueSet/participantrequired";
     fn code(self) -> &'static str {
@@ -10015,7 +10442,9 @@ impl crate::CodeEnum for ParticipantRequired {
         )
     }
 }
+
 crate::impl_code_enum!(ParticipantRequired);
+
 /// ParticipationStatus
 ///
 /// Codes of the ValueSet <http://hl7.org/fhir/ValueSet/participationstatus>, bound with `required` strength.
@@ -10038,6 +10467,7 @@ pub enum ParticipationStatus {
     /// The participant needs to indicate if they accept the appointment by changing this status to one of the other statuses.
     NeedsAction,
 }
+
 impl crate::CodeEnum for ParticipationStatus {
     const VALUE_SET: &'static str = "http://hl7.org/fhir/ValueSet/participationstatus";
     fn code(self) -> &'static str {
@@ -10060,7 +10490,9 @@ impl crate::CodeEnum for ParticipationStatus {
         )
     }
 }
+
 crate::impl_code_enum!(ParticipationStatus);
+
 /// PropertyRepresentation
 ///
 /// Codes of the ValueSet <http://hl7.org/fhir/ValueSet/property-representation>, bound with `required` strength.
@@ -10087,6 +10519,7 @@ pub enum PropertyRepresentation {
     /// The property is represented using XHTML.
     Xhtml,
 }
+
 impl crate::CodeEnum for PropertyRepresentation {
     const VALUE_SET: &'static str = "http://hl7.org/fhir/ValueSet/property-representation";
     fn code(self) -> &'static str {
@@ -10111,7 +10544,9 @@ impl crate::CodeEnum for PropertyRepresentation {
         )
     }
 }
+
 crate::impl_code_enum!(PropertyRepresentation);
+
 /// PropertyType
 ///
 /// Codes of the ValueSet <http://hl7.org/fhir/ValueSet/concept-property-type>, bound with `required` strength.
@@ -10146,6 +10581,7 @@ pub enum PropertyType {
     /// The property value is a decimal number.
     Decimal,
 }
+
 impl crate::CodeEnum for PropertyType {
     const VALUE_SET: &'static str = "http://hl7.org/fhir/ValueSet/concept-property-type";
     fn code(self) -> &'static str {
@@ -10174,7 +10610,9 @@ impl crate::CodeEnum for PropertyType {
         )
     }
 }
+
 crate::impl_code_enum!(PropertyType);
+
 /// ProvenanceEntityRole
 ///
 /// Codes of the ValueSet <http://hl7.org/fhir/ValueSet/provenance-entity-role>, bound with `required` strength.
@@ -10201,6 +10639,7 @@ pub enum ProvenanceEntityRole {
     /// A derivation for which the entity is removed from accessibility usually through the use of the Delete operation.
     Removal,
 }
+
 impl crate::CodeEnum for ProvenanceEntityRole {
     const VALUE_SET: &'static str = "http://hl7.org/fhir/ValueSet/provenance-entity-role";
     fn code(self) -> &'static str {
@@ -10225,7 +10664,9 @@ impl crate::CodeEnum for ProvenanceEntityRole {
         )
     }
 }
+
 crate::impl_code_enum!(ProvenanceEntityRole);
+
 /// PublicationStatus
 ///
 /// Codes of the ValueSet <http://hl7.org/fhir/ValueSet/publication-status>, bound with `required` strength.
@@ -10248,6 +10689,7 @@ pub enum PublicationStatus {
     /// The authoring system does not know which of the status values currently applies for this resource.  Note: This concept is not to be used for "other" - one of the listed statuses is presumed to apply, it's just not known which one.
     Unknown,
 }
+
 impl crate::CodeEnum for PublicationStatus {
     const VALUE_SET: &'static str = "http://hl7.org/fhir/ValueSet/publication-status";
     fn code(self) -> &'static str {
@@ -10270,7 +10712,9 @@ impl crate::CodeEnum for PublicationStatus {
         )
     }
 }
+
 crate::impl_code_enum!(PublicationStatus);
+
 /// qualityType
 ///
 /// Codes of the ValueSet <http://hl7.org/fhir/ValueSet/quality-type>, bound with `required` strength.
@@ -10289,6 +10733,7 @@ pub enum QualityType {
     /// UNKNOWN Comparison.
     Unknown,
 }
+
 impl crate::CodeEnum for QualityType {
     const VALUE_SET: &'static str = "http://hl7.org/fhir/ValueSet/quality-type";
     fn code(self) -> &'static str {
@@ -10309,7 +10754,9 @@ impl crate::CodeEnum for QualityType {
         )
     }
 }
+
 crate::impl_code_enum!(QualityType);
+
 /// QuantityComparator
 ///
 /// Codes of the ValueSet <http://hl7.org/fhir/ValueSet/quantity-comparator>, bound with `required` strength.
@@ -10332,6 +10779,7 @@ pub enum QuantityComparator {
     /// The actual value is greater than the given value.
     GreaterThan,
 }
+
 impl crate::CodeEnum for QuantityComparator {
     const VALUE_SET: &'static str = "http://hl7.org/fhir/ValueSet/quantity-comparator";
     fn code(self) -> &'static str {
@@ -10354,7 +10802,9 @@ impl crate::CodeEnum for QuantityComparator {
         )
     }
 }
+
 crate::impl_code_enum!(QuantityComparator);
+
 /// QuestionnaireItemOperator
 ///
 /// Codes of the ValueSet <http://hl7.org/fhir/ValueSet/questionnaire-enable-operator>, bound with `required` strength.
@@ -10389,6 +10839,7 @@ pub enum QuestionnaireItemOperator {
     /// True if whether at least no answer has a value that is less or equal to the enableWhen answer.
     LessOrEqual,
 }
+
 impl crate::CodeEnum for QuestionnaireItemOperator {
     const VALUE_SET: &'static str = "http://hl7.org/fhir/ValueSet/questionnaire-enable-operator";
     fn code(self) -> &'static str {
@@ -10417,7 +10868,9 @@ impl crate::CodeEnum for QuestionnaireItemOperator {
         )
     }
 }
+
 crate::impl_code_enum!(QuestionnaireItemOperator);
+
 /// QuestionnaireItemType
 ///
 /// Codes of the ValueSet <http://hl7.org/fhir/ValueSet/item-type>, bound with `required` strength.
@@ -10492,6 +10945,7 @@ pub enum QuestionnaireItemType {
     /// Question with a combination of a numeric value and unit, potentially with a comparator (&lt;, &gt;, etc.) as an answer. (valueQuantity) There is an extension 'http://hl7.org/fhir/StructureDefinition/questionnaire-unit' that can be used to define what unit should be captured (or the unit that has a ucum conversion from the provided unit).
     Quantity,
 }
+
 impl crate::CodeEnum for QuestionnaireItemType {
     const VALUE_SET: &'static str = "http://hl7.org/fhir/ValueSet/item-type";
     fn code(self) -> &'static str {
@@ -10540,7 +10994,9 @@ impl crate::CodeEnum for QuestionnaireItemType {
         )
     }
 }
+
 crate::impl_code_enum!(QuestionnaireItemType);
+
 /// QuestionnaireResponseStatus
 ///
 /// Codes of the ValueSet <http://hl7.org/fhir/ValueSet/questionnaire-answers-status>, bound with `required` strength.
@@ -10567,6 +11023,7 @@ pub enum QuestionnaireResponseStatus {
     /// This QuestionnaireResponse has been partially filled out with answers but has been abandoned. It is unknown whether changes or additions are expected to be made to it.
     Stopped,
 }
+
 impl crate::CodeEnum for QuestionnaireResponseStatus {
     const VALUE_SET: &'static str = "http://hl7.org/fhir/ValueSet/questionnaire-answers-status";
     fn code(self) -> &'static str {
@@ -10591,7 +11048,9 @@ impl crate::CodeEnum for QuestionnaireResponseStatus {
         )
     }
 }
+
 crate::impl_code_enum!(QuestionnaireResponseStatus);
+
 /// ReferenceHandlingPolicy
 ///
 /// Codes of the ValueSet <http://hl7.org/fhir/ValueSet/reference-handling-policy>, bound with `required` strength.
@@ -10618,6 +11077,7 @@ pub enum ReferenceHandlingPolicy {
     /// The server does not support references that point to other servers.
     Local,
 }
+
 impl crate::CodeEnum for ReferenceHandlingPolicy {
     const VALUE_SET: &'static str = "http://hl7.org/fhir/ValueSet/reference-handling-policy";
     fn code(self) -> &'static str {
@@ -10642,7 +11102,9 @@ impl crate::CodeEnum for ReferenceHandlingPolicy {
         )
     }
 }
+
 crate::impl_code_enum!(ReferenceHandlingPolicy);
+
 /// ReferenceVersionRules
 ///
 /// Codes of the ValueSet <http://hl7.org/fhir/ValueSet/reference-version-rules>, bound with `required` strength.
@@ -10661,6 +11123,7 @@ pub enum ReferenceVersionRules {
     /// The reference must be version specific.
     Specific,
 }
+
 impl crate::CodeEnum for ReferenceVersionRules {
     const VALUE_SET: &'static str = "http://hl7.org/fhir/ValueSet/reference-version-rules";
     fn code(self) -> &'static str {
@@ -10681,7 +11144,9 @@ impl crate::CodeEnum for ReferenceVersionRules {
         )
     }
 }
+
 crate::impl_code_enum!(ReferenceVersionRules);
+
 /// RelatedArtifactType
 ///
 /// Codes of the ValueSet <http://hl7.org/fhir/ValueSet/related-artifact-type>, bound with `required` strength.
@@ -10720,6 +11185,7 @@ pub enum RelatedArtifactType {
     /// The knowledge resource is composed of the given related artifact.
     ComposedOf,
 }
+
 impl crate::CodeEnum for RelatedArtifactType {
     const VALUE_SET: &'static str = "http://hl7.org/fhir/ValueSet/related-artifact-type";
     fn code(self) -> &'static str {
@@ -10750,7 +11216,9 @@ impl crate::CodeEnum for RelatedArtifactType {
         )
     }
 }
+
 crate::impl_code_enum!(RelatedArtifactType);
+
 /// repositoryType
 ///
 /// Codes of the ValueSet <http://hl7.org/fhir/ValueSet/repository-type>, bound with `required` strength.
@@ -10775,6 +11243,7 @@ pub enum RepositoryType {
     /// `other`: Some other complicated or particular way to get resource from URL.
     Other,
 }
+
 impl crate::CodeEnum for RepositoryType {
     const VALUE_SET: &'static str = "http://hl7.org/fhir/ValueSet/repository-type";
     fn code(self) -> &'static str {
@@ -10799,7 +11268,9 @@ impl crate::CodeEnum for RepositoryType {
         )
     }
 }
+
 crate::impl_code_enum!(RepositoryType);
+
 /// RequestIntent
 ///
 /// Codes of the ValueSet <http://hl7.org/fhir/ValueSet/request-intent>, bound with `required` strength.
@@ -10842,6 +11313,7 @@ pub enum RequestIntent {
     /// The request represents a component or option for a RequestGroup that establishes timing, conditionality and/or other constraints among a set of requests.  Refer to \[\[\[RequestGroup\]\]\] for additional information on how this status is used.
     Option,
 }
+
 impl crate::CodeEnum for RequestIntent {
     const VALUE_SET: &'static str = "http://hl7.org/fhir/ValueSet/request-intent";
     fn code(self) -> &'static str {
@@ -10874,7 +11346,9 @@ impl crate::CodeEnum for RequestIntent {
         )
     }
 }
+
 crate::impl_code_enum!(RequestIntent);
+
 /// Request priority
 ///
 /// Codes of the ValueSet <http://hl7.org/fhir/ValueSet/request-priority>, bound with `required` strength.
@@ -10897,6 +11371,7 @@ pub enum RequestPriority {
     /// The request should be actioned immediately - highest possible priority.  E.g. an emergency.
     Stat,
 }
+
 impl crate::CodeEnum for RequestPriority {
     const VALUE_SET: &'static str = "http://hl7.org/fhir/ValueSet/request-priority";
     fn code(self) -> &'static str {
@@ -10919,7 +11394,9 @@ impl crate::CodeEnum for RequestPriority {
         )
     }
 }
+
 crate::impl_code_enum!(RequestPriority);
+
 /// RequestResourceType
 ///
 /// Codes of the ValueSet <http://hl7.org/fhir/ValueSet/request-resource-types>, bound with `required` strength.
@@ -10986,6 +11463,7 @@ pub enum RequestResourceType {
     /// Prescription for vision correction products for a patient.
     VisionPrescription,
 }
+
 impl crate::CodeEnum for RequestResourceType {
     const VALUE_SET: &'static str = "http://hl7.org/fhir/ValueSet/request-resource-types";
     fn code(self) -> &'static str {
@@ -11030,7 +11508,9 @@ impl crate::CodeEnum for RequestResourceType {
         )
     }
 }
+
 crate::impl_code_enum!(RequestResourceType);
+
 /// RequestStatus
 ///
 /// Codes of the ValueSet <http://hl7.org/fhir/ValueSet/request-status>, bound with `required` strength.
@@ -11065,6 +11545,7 @@ pub enum RequestStatus {
     /// The authoring/source system does not know which of the status values currently applies for this request.  Note: This concept is not to be used for "other" - one of the listed statuses is presumed to apply,  but the authoring/source system does not know which.
     Unknown,
 }
+
 impl crate::CodeEnum for RequestStatus {
     const VALUE_SET: &'static str = "http://hl7.org/fhir/ValueSet/request-status";
     fn code(self) -> &'static str {
@@ -11093,7 +11574,9 @@ impl crate::CodeEnum for RequestStatus {
         )
     }
 }
+
 crate::impl_code_enum!(RequestStatus);
+
 /// ResearchElementType
 ///
 /// Codes of the ValueSet <http://hl7.org/fhir/ValueSet/research-element-type>, bound with `required` strength.
@@ -11112,6 +11595,7 @@ pub enum ResearchElementType {
     /// The element defines an outcome within the population that is being researched.
     Outcome,
 }
+
 impl crate::CodeEnum for ResearchElementType {
     const VALUE_SET: &'static str = "http://hl7.org/fhir/ValueSet/research-element-type";
     fn code(self) -> &'static str {
@@ -11132,7 +11616,9 @@ impl crate::CodeEnum for ResearchElementType {
         )
     }
 }
+
 crate::impl_code_enum!(ResearchElementType);
+
 /// ResearchStudyStatus
 ///
 /// Codes of the ValueSet <http://hl7.org/fhir/ValueSet/research-study-status>, bound with `required` strength.
@@ -11184,6 +11670,7 @@ pub enum ResearchStudyStatus {
     /// Protocol was withdrawn by the lead organization.
     Withdrawn,
 }
+
 impl crate::CodeEnum for ResearchStudyStatus {
     const VALUE_SET: &'static str = "http://hl7.org/fhir/ValueSet/research-study-status";
     fn code(self) -> &'static str {
@@ -11226,7 +11713,9 @@ impl crate::CodeEnum for ResearchStudyStatus {
         )
     }
 }
+
 crate::impl_code_enum!(ResearchStudyStatus);
+
 /// ResearchSubjectStatus
 ///
 /// Codes of the ValueSet <http://hl7.org/fhir/ValueSet/research-subject-status>, bound with `required` strength.
@@ -11287,6 +11776,7 @@ pub enum ResearchSubjectStatus {
     /// The person has withdrawn their participation in the study before registration.
     Withdrawn,
 }
+
 impl crate::CodeEnum for ResearchSubjectStatus {
     const VALUE_SET: &'static str = "http://hl7.org/fhir/ValueSet/research-subject-status";
     fn code(self) -> &'static str {
@@ -11327,7 +11817,9 @@ impl crate::CodeEnum for ResearchSubjectStatus {
         )
     }
 }
+
 crate::impl_code_enum!(ResearchSubjectStatus);
+
 /// ResourceType
 ///
 /// Codes of the ValueSet <http://hl7.org/fhir/ValueSet/resource-types>, bound with `required` strength.
@@ -11929,6 +12421,7 @@ pub enum ResourceType {
     /// An authorization for the provision of glasses and/or contact lenses to a patient.
     VisionPrescription,
 }
+
 impl crate::CodeEnum for ResourceType {
     const VALUE_SET: &'static str = "http://hl7.org/fhir/ValueSet/resource-types";
     fn code(self) -> &'static str {
@@ -12245,7 +12738,9 @@ impl crate::CodeEnum for ResourceType {
         )
     }
 }
+
 crate::impl_code_enum!(ResourceType);
+
 /// ResourceVersionPolicy
 ///
 /// Codes of the ValueSet <http://hl7.org/fhir/ValueSet/versioning-policy>, bound with `required` strength.
@@ -12264,6 +12759,7 @@ pub enum ResourceVersionPolicy {
     /// VersionId must be correct for updates (server) or will be specified (If-match header) for updates (client).
     VersionedUpdate,
 }
+
 impl crate::CodeEnum for ResourceVersionPolicy {
     const VALUE_SET: &'static str = "http://hl7.org/fhir/ValueSet/versioning-policy";
     fn code(self) -> &'static str {
@@ -12284,7 +12780,9 @@ impl crate::CodeEnum for ResourceVersionPolicy {
         )
     }
 }
+
 crate::impl_code_enum!(ResourceVersionPolicy);
+
 /// ResponseType
 ///
 /// Codes of the ValueSet <http://hl7.org/fhir/ValueSet/response-code>, bound with `required` strength.
@@ -12303,6 +12801,7 @@ pub enum ResponseType {
     /// The message was rejected because of a problem with the content. There is no point in re-sending without change. The response narrative SHALL describe the issue.
     FatalError,
 }
+
 impl crate::CodeEnum for ResponseType {
     const VALUE_SET: &'static str = "http://hl7.org/fhir/ValueSet/response-code";
     fn code(self) -> &'static str {
@@ -12323,7 +12822,9 @@ impl crate::CodeEnum for ResponseType {
         )
     }
 }
+
 crate::impl_code_enum!(ResponseType);
+
 /// RestfulCapabilityMode
 ///
 /// Codes of the ValueSet <http://hl7.org/fhir/ValueSet/restful-capability-mode>, bound with `required` strength.
@@ -12338,6 +12839,7 @@ pub enum RestfulCapabilityMode {
     /// The application acts as a server for this resource.
     Server,
 }
+
 impl crate::CodeEnum for RestfulCapabilityMode {
     const VALUE_SET: &'static str = "http://hl7.org/fhir/ValueSet/restful-capability-mode";
     fn code(self) -> &'static str {
@@ -12356,7 +12858,9 @@ impl crate::CodeEnum for RestfulCapabilityMode {
         )
     }
 }
+
 crate::impl_code_enum!(RestfulCapabilityMode);
+
 /// SearchComparator
 ///
 /// Codes of the ValueSet <http://hl7.org/fhir/ValueSet/search-comparator>, bound with `required` strength.
@@ -12399,6 +12903,7 @@ pub enum SearchComparator {
     /// the value for the parameter in the resource is approximately the same to the provided value.
     Ap,
 }
+
 impl crate::CodeEnum for SearchComparator {
     const VALUE_SET: &'static str = "http://hl7.org/fhir/ValueSet/search-comparator";
     fn code(self) -> &'static str {
@@ -12431,7 +12936,9 @@ impl crate::CodeEnum for SearchComparator {
         )
     }
 }
+
 crate::impl_code_enum!(SearchComparator);
+
 /// SearchEntryMode
 ///
 /// Codes of the ValueSet <http://hl7.org/fhir/ValueSet/search-entry-mode>, bound with `required` strength.
@@ -12450,6 +12957,7 @@ pub enum SearchEntryMode {
     /// An OperationOutcome that provides additional information about the processing of a search.
     Outcome,
 }
+
 impl crate::CodeEnum for SearchEntryMode {
     const VALUE_SET: &'static str = "http://hl7.org/fhir/ValueSet/search-entry-mode";
     fn code(self) -> &'static str {
@@ -12470,7 +12978,9 @@ impl crate::CodeEnum for SearchEntryMode {
         )
     }
 }
+
 crate::impl_code_enum!(SearchEntryMode);
+
 /// SearchModifierCode
 ///
 /// Codes of the ValueSet <http://hl7.org/fhir/ValueSet/search-modifier-code>, bound with `required` strength.
@@ -12525,6 +13035,7 @@ pub enum SearchModifierCode {
     /// The search parameter has the format system|code|value, where the system and code refer to an Identifier.type.coding.system and .code, and match if any of the type codes match. All 3 parts must be present.
     OfType,
 }
+
 impl crate::CodeEnum for SearchModifierCode {
     const VALUE_SET: &'static str = "http://hl7.org/fhir/ValueSet/search-modifier-code";
     fn code(self) -> &'static str {
@@ -12563,7 +13074,9 @@ impl crate::CodeEnum for SearchModifierCode {
         )
     }
 }
+
 crate::impl_code_enum!(SearchModifierCode);
+
 /// SearchParamType
 ///
 /// Codes of the ValueSet <http://hl7.org/fhir/ValueSet/search-param-type>, bound with `required` strength.
@@ -12606,6 +13119,7 @@ pub enum SearchParamType {
     /// Special logic applies to this parameter per the description of the search parameter.
     Special,
 }
+
 impl crate::CodeEnum for SearchParamType {
     const VALUE_SET: &'static str = "http://hl7.org/fhir/ValueSet/search-param-type";
     fn code(self) -> &'static str {
@@ -12638,7 +13152,9 @@ impl crate::CodeEnum for SearchParamType {
         )
     }
 }
+
 crate::impl_code_enum!(SearchParamType);
+
 /// sequenceType
 ///
 /// Codes of the ValueSet <http://hl7.org/fhir/ValueSet/sequence-type>, bound with `required` strength.
@@ -12657,6 +13173,7 @@ pub enum SequenceType {
     /// RNA Sequence.
     Rna,
 }
+
 impl crate::CodeEnum for SequenceType {
     const VALUE_SET: &'static str = "http://hl7.org/fhir/ValueSet/sequence-type";
     fn code(self) -> &'static str {
@@ -12677,7 +13194,9 @@ impl crate::CodeEnum for SequenceType {
         )
     }
 }
+
 crate::impl_code_enum!(SequenceType);
+
 /// SlicingRules
 ///
 /// Codes of the ValueSet <http://hl7.org/fhir/ValueSet/resource-slicing-rules>, bound with `required` strength.
@@ -12696,6 +13215,7 @@ pub enum SlicingRules {
     /// Additional content is allowed, but only at the end of the list. Note that using this requires that the slices be ordered, which makes it hard to share uses. This should only be done where absolutely required.
     OpenAtEnd,
 }
+
 impl crate::CodeEnum for SlicingRules {
     const VALUE_SET: &'static str = "http://hl7.org/fhir/ValueSet/resource-slicing-rules";
     fn code(self) -> &'static str {
@@ -12716,7 +13236,9 @@ impl crate::CodeEnum for SlicingRules {
         )
     }
 }
+
 crate::impl_code_enum!(SlicingRules);
+
 /// SlotStatus
 ///
 /// Codes of the ValueSet <http://hl7.org/fhir/ValueSet/slotstatus>, bound with `required` strength.
@@ -12743,6 +13265,7 @@ pub enum SlotStatus {
     /// This instance should not have been part of this patient's medical record.
     EnteredInError,
 }
+
 impl crate::CodeEnum for SlotStatus {
     const VALUE_SET: &'static str = "http://hl7.org/fhir/ValueSet/slotstatus";
     fn code(self) -> &'static str {
@@ -12767,7 +13290,9 @@ impl crate::CodeEnum for SlotStatus {
         )
     }
 }
+
 crate::impl_code_enum!(SlotStatus);
+
 /// SortDirection
 ///
 /// Codes of the ValueSet <http://hl7.org/fhir/ValueSet/sort-direction>, bound with `required` strength.
@@ -12782,6 +13307,7 @@ pub enum SortDirection {
     /// Sort by the value descending, so that lower values appear last.
     Descending,
 }
+
 impl crate::CodeEnum for SortDirection {
     const VALUE_SET: &'static str = "http://hl7.org/fhir/ValueSet/sort-direction";
     fn code(self) -> &'static str {
@@ -12800,7 +13326,9 @@ impl crate::CodeEnum for SortDirection {
         )
     }
 }
+
 crate::impl_code_enum!(SortDirection);
+
 /// SPDXLicense
 ///
 /// Codes of the ValueSet <http://hl7.org/fhir/ValueSet/spdx-license>, bound with `required` strength.
@@ -14191,6 +14719,7 @@ pub enum SpdxLicense {
     /// Zope Public License 2.1.
     Zpl2_1,
 }
+
 impl crate::CodeEnum for SpdxLicense {
     const VALUE_SET: &'static str = "http://hl7.org/fhir/ValueSet/spdx-license";
     fn code(self) -> &'static str {
@@ -14901,7 +15430,9 @@ impl crate::CodeEnum for SpdxLicense {
         )
     }
 }
+
 crate::impl_code_enum!(SpdxLicense);
+
 /// SpecimenContainedPreference
 ///
 /// Codes of the ValueSet <http://hl7.org/fhir/ValueSet/specimen-contained-preference>, bound with `required` strength.
@@ -14916,6 +15447,7 @@ pub enum SpecimenContainedPreference {
     /// This type of conditioned specimen is an alternate.
     Alternate,
 }
+
 impl crate::CodeEnum for SpecimenContainedPreference {
     const VALUE_SET: &'static str = "http://hl7.org/fhir/ValueSet/specimen-contained-preference";
     fn code(self) -> &'static str {
@@ -14934,7 +15466,9 @@ impl crate::CodeEnum for SpecimenContainedPreference {
         )
     }
 }
+
 crate::impl_code_enum!(SpecimenContainedPreference);
+
 /// SpecimenStatus
 ///
 /// Codes of the ValueSet <http://hl7.org/fhir/ValueSet/specimen-status>, bound with `required` strength.
@@ -14957,6 +15491,7 @@ pub enum SpecimenStatus {
     /// The specimen was entered in error and therefore nullified.
     EnteredInError,
 }
+
 impl crate::CodeEnum for SpecimenStatus {
     const VALUE_SET: &'static str = "http://hl7.org/fhir/ValueSet/specimen-status";
     fn code(self) -> &'static str {
@@ -14979,7 +15514,9 @@ impl crate::CodeEnum for SpecimenStatus {
         )
     }
 }
+
 crate::impl_code_enum!(SpecimenStatus);
+
 /// Status
 ///
 /// Codes of the ValueSet <http://hl7.org/fhir/ValueSet/verificationresult-status>, bound with `required` strength.
@@ -15010,6 +15547,7 @@ pub enum Status {
     /// ***TODO***
     RevalFail,
 }
+
 impl crate::CodeEnum for Status {
     const VALUE_SET: &'static str = "http://hl7.org/fhir/ValueSet/verificationresult-status";
     fn code(self) -> &'static str {
@@ -15036,7 +15574,9 @@ impl crate::CodeEnum for Status {
         )
     }
 }
+
 crate::impl_code_enum!(Status);
+
 /// strandType
 ///
 /// Codes of the ValueSet <http://hl7.org/fhir/ValueSet/strand-type>, bound with `required` strength.
@@ -15051,6 +15591,7 @@ pub enum StrandType {
     /// Crick strand of reference sequence.
     Crick,
 }
+
 impl crate::CodeEnum for StrandType {
     const VALUE_SET: &'static str = "http://hl7.org/fhir/ValueSet/strand-type";
     fn code(self) -> &'static str {
@@ -15069,7 +15610,9 @@ impl crate::CodeEnum for StrandType {
         )
     }
 }
+
 crate::impl_code_enum!(StrandType);
+
 /// StructureDefinitionKind
 ///
 /// Codes of the ValueSet <http://hl7.org/fhir/ValueSet/structure-definition-kind>, bound with `required` strength.
@@ -15092,6 +15635,7 @@ pub enum StructureDefinitionKind {
     /// A pattern or a template that is not intended to be a real resource or complex type.
     Logical,
 }
+
 impl crate::CodeEnum for StructureDefinitionKind {
     const VALUE_SET: &'static str = "http://hl7.org/fhir/ValueSet/structure-definition-kind";
     fn code(self) -> &'static str {
@@ -15114,7 +15658,9 @@ impl crate::CodeEnum for StructureDefinitionKind {
         )
     }
 }
+
 crate::impl_code_enum!(StructureDefinitionKind);
+
 /// StructureMapContextType
 ///
 /// Codes of the ValueSet <http://hl7.org/fhir/ValueSet/map-context-type>, bound with `required` strength.
@@ -15129,6 +15675,7 @@ pub enum StructureMapContextType {
     /// The context specifies a variable.
     Variable,
 }
+
 impl crate::CodeEnum for StructureMapContextType {
     const VALUE_SET: &'static str = "http://hl7.org/fhir/ValueSet/map-context-type";
     fn code(self) -> &'static str {
@@ -15147,7 +15694,9 @@ impl crate::CodeEnum for StructureMapContextType {
         )
     }
 }
+
 crate::impl_code_enum!(StructureMapContextType);
+
 /// StructureMapGroupTypeMode
 ///
 /// Codes of the ValueSet <http://hl7.org/fhir/ValueSet/map-group-type-mode>, bound with `required` strength.
@@ -15166,6 +15715,7 @@ pub enum StructureMapGroupTypeMode {
     /// This group is a default mapping group for the specified types.
     TypeAndTypes,
 }
+
 impl crate::CodeEnum for StructureMapGroupTypeMode {
     const VALUE_SET: &'static str = "http://hl7.org/fhir/ValueSet/map-group-type-mode";
     fn code(self) -> &'static str {
@@ -15186,7 +15736,9 @@ impl crate::CodeEnum for StructureMapGroupTypeMode {
         )
     }
 }
+
 crate::impl_code_enum!(StructureMapGroupTypeMode);
+
 /// StructureMapInputMode
 ///
 /// Codes of the ValueSet <http://hl7.org/fhir/ValueSet/map-input-mode>, bound with `required` strength.
@@ -15201,6 +15753,7 @@ pub enum StructureMapInputMode {
     /// Names an instance that is being populated.
     Target,
 }
+
 impl crate::CodeEnum for StructureMapInputMode {
     const VALUE_SET: &'static str = "http://hl7.org/fhir/ValueSet/map-input-mode";
     fn code(self) -> &'static str {
@@ -15219,7 +15772,9 @@ impl crate::CodeEnum for StructureMapInputMode {
         )
     }
 }
+
 crate::impl_code_enum!(StructureMapInputMode);
+
 /// StructureMapModelMode
 ///
 /// Codes of the ValueSet <http://hl7.org/fhir/ValueSet/map-model-mode>, bound with `required` strength.
@@ -15242,6 +15797,7 @@ pub enum StructureMapModelMode {
     /// This structure describes an instance that the mapping engine may ask to create that is used a target of data.
     Produced,
 }
+
 impl crate::CodeEnum for StructureMapModelMode {
     const VALUE_SET: &'static str = "http://hl7.org/fhir/ValueSet/map-model-mode";
     fn code(self) -> &'static str {
@@ -15264,7 +15820,9 @@ impl crate::CodeEnum for StructureMapModelMode {
         )
     }
 }
+
 crate::impl_code_enum!(StructureMapModelMode);
+
 /// StructureMapSourceListMode
 ///
 /// Codes of the ValueSet <http://hl7.org/fhir/ValueSet/map-source-list-mode>, bound with `required` strength.
@@ -15291,6 +15849,7 @@ pub enum StructureMapSourceListMode {
     /// Only process this rule is there is only item.
     OnlyOne,
 }
+
 impl crate::CodeEnum for StructureMapSourceListMode {
     const VALUE_SET: &'static str = "http://hl7.org/fhir/ValueSet/map-source-list-mode";
     fn code(self) -> &'static str {
@@ -15315,7 +15874,9 @@ impl crate::CodeEnum for StructureMapSourceListMode {
         )
     }
 }
+
 crate::impl_code_enum!(StructureMapSourceListMode);
+
 /// StructureMapTargetListMode
 ///
 /// Codes of the ValueSet <http://hl7.org/fhir/ValueSet/map-target-list-mode>, bound with `required` strength.
@@ -15338,6 +15899,7 @@ pub enum StructureMapTargetListMode {
     /// re-use the first item in the list, and keep adding content to it.
     Collate,
 }
+
 impl crate::CodeEnum for StructureMapTargetListMode {
     const VALUE_SET: &'static str = "http://hl7.org/fhir/ValueSet/map-target-list-mode";
     fn code(self) -> &'static str {
@@ -15360,7 +15922,9 @@ impl crate::CodeEnum for StructureMapTargetListMode {
         )
     }
 }
+
 crate::impl_code_enum!(StructureMapTargetListMode);
+
 /// StructureMapTransform
 ///
 /// Codes of the ValueSet <http://hl7.org/fhir/ValueSet/map-transform>, bound with `required` strength.
@@ -15435,6 +15999,7 @@ pub enum StructureMapTransform {
     /// Create a contact details. Parameters = (value) or (system, value). If no system is provided, the system should be inferred from the content of the value.
     Cp,
 }
+
 impl crate::CodeEnum for StructureMapTransform {
     const VALUE_SET: &'static str = "http://hl7.org/fhir/ValueSet/map-transform";
     fn code(self) -> &'static str {
@@ -15483,7 +16048,9 @@ impl crate::CodeEnum for StructureMapTransform {
         )
     }
 }
+
 crate::impl_code_enum!(StructureMapTransform);
+
 /// SubscriptionChannelType
 ///
 /// Codes of the ValueSet <http://hl7.org/fhir/ValueSet/subscription-channel-type>, bound with `required` strength.
@@ -15510,6 +16077,7 @@ pub enum SubscriptionChannelType {
     /// The channel is executed by sending a message (e.g. a Bundle with a MessageHeader resource etc.) to the application identified in the URI.
     Message,
 }
+
 impl crate::CodeEnum for SubscriptionChannelType {
     const VALUE_SET: &'static str = "http://hl7.org/fhir/ValueSet/subscription-channel-type";
     fn code(self) -> &'static str {
@@ -15534,7 +16102,9 @@ impl crate::CodeEnum for SubscriptionChannelType {
         )
     }
 }
+
 crate::impl_code_enum!(SubscriptionChannelType);
+
 /// SubscriptionStatus
 ///
 /// Codes of the ValueSet <http://hl7.org/fhir/ValueSet/subscription-status>, bound with `required` strength.
@@ -15557,6 +16127,7 @@ pub enum SubscriptionStatus {
     /// Too many errors have occurred or the subscription has expired.
     Off,
 }
+
 impl crate::CodeEnum for SubscriptionStatus {
     const VALUE_SET: &'static str = "http://hl7.org/fhir/ValueSet/subscription-status";
     fn code(self) -> &'static str {
@@ -15579,7 +16150,9 @@ impl crate::CodeEnum for SubscriptionStatus {
         )
     }
 }
+
 crate::impl_code_enum!(SubscriptionStatus);
+
 /// SupplyDeliveryStatus
 ///
 /// Codes of the ValueSet <http://hl7.org/fhir/ValueSet/supplydelivery-status>, bound with `required` strength.
@@ -15602,6 +16175,7 @@ pub enum SupplyDeliveryStatus {
     /// This electronic record should never have existed, though it is possible that real-world decisions were based on it. (If real-world activity has occurred, the status should be "abandoned" rather than "entered-in-error".).
     EnteredInError,
 }
+
 impl crate::CodeEnum for SupplyDeliveryStatus {
     const VALUE_SET: &'static str = "http://hl7.org/fhir/ValueSet/supplydelivery-status";
     fn code(self) -> &'static str {
@@ -15624,7 +16198,9 @@ impl crate::CodeEnum for SupplyDeliveryStatus {
         )
     }
 }
+
 crate::impl_code_enum!(SupplyDeliveryStatus);
+
 /// SupplyRequestStatus
 ///
 /// Codes of the ValueSet <http://hl7.org/fhir/ValueSet/supplyrequest-status>, bound with `required` strength.
@@ -15659,6 +16235,7 @@ pub enum SupplyRequestStatus {
     /// The authoring/source system does not know which of the status values currently applies for this observation. Note: This concept is not to be used for "other" - one of the listed statuses is presumed to apply, but the authoring/source system does not know which.
     Unknown,
 }
+
 impl crate::CodeEnum for SupplyRequestStatus {
     const VALUE_SET: &'static str = "http://hl7.org/fhir/ValueSet/supplyrequest-status";
     fn code(self) -> &'static str {
@@ -15687,7 +16264,9 @@ impl crate::CodeEnum for SupplyRequestStatus {
         )
     }
 }
+
 crate::impl_code_enum!(SupplyRequestStatus);
+
 /// SystemRestfulInteraction
 ///
 /// Codes of the ValueSet <http://hl7.org/fhir/ValueSet/system-restful-interaction>, bound with `required` strength.
@@ -15710,6 +16289,7 @@ pub enum SystemRestfulInteraction {
     /// Retrieve the change history for all resources on a system.
     HistorySystem,
 }
+
 impl crate::CodeEnum for SystemRestfulInteraction {
     const VALUE_SET: &'static str = "http://hl7.org/fhir/ValueSet/system-restful-interaction";
     fn code(self) -> &'static str {
@@ -15732,7 +16312,9 @@ impl crate::CodeEnum for SystemRestfulInteraction {
         )
     }
 }
+
 crate::impl_code_enum!(SystemRestfulInteraction);
+
 /// TaskIntent
 ///
 /// Codes of the ValueSet <http://hl7.org/fhir/ValueSet/task-intent>, bound with `required` strength.
@@ -15775,6 +16357,7 @@ pub enum TaskIntent {
     /// The request represents a component or option for a RequestGroup that establishes timing, conditionality and/or other constraints among a set of requests.  Refer to \[\[\[RequestGroup\]\]\] for additional information on how this status is used.
     Option,
 }
+
 impl crate::CodeEnum for TaskIntent {
     const VALUE_SET: &'static str = "http://hl7.org/fhir/ValueSet/task-intent";
     fn code(self) -> &'static str {
@@ -15807,7 +16390,9 @@ impl crate::CodeEnum for TaskIntent {
         )
     }
 }
+
 crate::impl_code_enum!(TaskIntent);
+
 /// TaskStatus
 ///
 /// Codes of the ValueSet <http://hl7.org/fhir/ValueSet/task-status>, bound with `required` strength.
@@ -15862,6 +16447,7 @@ pub enum TaskStatus {
     /// The task should never have existed and is retained only because of the possibility it may have used.
     EnteredInError,
 }
+
 impl crate::CodeEnum for TaskStatus {
     const VALUE_SET: &'static str = "http://hl7.org/fhir/ValueSet/task-status";
     fn code(self) -> &'static str {
@@ -15900,7 +16486,9 @@ impl crate::CodeEnum for TaskStatus {
         )
     }
 }
+
 crate::impl_code_enum!(TaskStatus);
+
 /// TestReportActionResult
 ///
 /// Codes of the ValueSet <http://hl7.org/fhir/ValueSet/report-action-result-codes>, bound with `required` strength.
@@ -15927,6 +16515,7 @@ pub enum TestReportActionResult {
     /// The action encountered a fatal error and the engine was unable to process.
     Error,
 }
+
 impl crate::CodeEnum for TestReportActionResult {
     const VALUE_SET: &'static str = "http://hl7.org/fhir/ValueSet/report-action-result-codes";
     fn code(self) -> &'static str {
@@ -15951,7 +16540,9 @@ impl crate::CodeEnum for TestReportActionResult {
         )
     }
 }
+
 crate::impl_code_enum!(TestReportActionResult);
+
 /// TestReportParticipantType
 ///
 /// Codes of the ValueSet <http://hl7.org/fhir/ValueSet/report-participant-type>, bound with `required` strength.
@@ -15970,6 +16561,7 @@ pub enum TestReportParticipantType {
     /// A FHIR Server.
     Server,
 }
+
 impl crate::CodeEnum for TestReportParticipantType {
     const VALUE_SET: &'static str = "http://hl7.org/fhir/ValueSet/report-participant-type";
     fn code(self) -> &'static str {
@@ -15990,7 +16582,9 @@ impl crate::CodeEnum for TestReportParticipantType {
         )
     }
 }
+
 crate::impl_code_enum!(TestReportParticipantType);
+
 /// TestReportResult
 ///
 /// Codes of the ValueSet <http://hl7.org/fhir/ValueSet/report-result-codes>, bound with `required` strength.
@@ -16009,6 +16603,7 @@ pub enum TestReportResult {
     /// One or more test operations is pending execution completion.
     Pending,
 }
+
 impl crate::CodeEnum for TestReportResult {
     const VALUE_SET: &'static str = "http://hl7.org/fhir/ValueSet/report-result-codes";
     fn code(self) -> &'static str {
@@ -16029,7 +16624,9 @@ impl crate::CodeEnum for TestReportResult {
         )
     }
 }
+
 crate::impl_code_enum!(TestReportResult);
+
 /// TestReportStatus
 ///
 /// Codes of the ValueSet <http://hl7.org/fhir/ValueSet/report-status-codes>, bound with `required` strength.
@@ -16056,6 +16653,7 @@ pub enum TestReportStatus {
     /// This test report was entered or created in error.
     EnteredInError,
 }
+
 impl crate::CodeEnum for TestReportStatus {
     const VALUE_SET: &'static str = "http://hl7.org/fhir/ValueSet/report-status-codes";
     fn code(self) -> &'static str {
@@ -16080,7 +16678,9 @@ impl crate::CodeEnum for TestReportStatus {
         )
     }
 }
+
 crate::impl_code_enum!(TestReportStatus);
+
 /// TestScriptRequestMethodCode
 ///
 /// Codes of the ValueSet <http://hl7.org/fhir/ValueSet/http-operations>, bound with `required` strength.
@@ -16115,6 +16715,7 @@ pub enum TestScriptRequestMethodCode {
     /// HTTP HEAD operation.
     Head,
 }
+
 impl crate::CodeEnum for TestScriptRequestMethodCode {
     const VALUE_SET: &'static str = "http://hl7.org/fhir/ValueSet/http-operations";
     fn code(self) -> &'static str {
@@ -16143,7 +16744,9 @@ impl crate::CodeEnum for TestScriptRequestMethodCode {
         )
     }
 }
+
 crate::impl_code_enum!(TestScriptRequestMethodCode);
+
 /// TriggerType
 ///
 /// Codes of the ValueSet <http://hl7.org/fhir/ValueSet/trigger-type>, bound with `required` strength.
@@ -16182,6 +16785,7 @@ pub enum TriggerType {
     /// The trigger occurs whenever access to data of a particular type is completed.
     DataAccessEnded,
 }
+
 impl crate::CodeEnum for TriggerType {
     const VALUE_SET: &'static str = "http://hl7.org/fhir/ValueSet/trigger-type";
     fn code(self) -> &'static str {
@@ -16212,7 +16816,9 @@ impl crate::CodeEnum for TriggerType {
         )
     }
 }
+
 crate::impl_code_enum!(TriggerType);
+
 /// TypeDerivationRule
 ///
 /// Codes of the ValueSet <http://hl7.org/fhir/ValueSet/type-derivation-rule>, bound with `required` strength.
@@ -16227,6 +16833,7 @@ pub enum TypeDerivationRule {
     /// This definition adds additional rules to an existing concrete type.
     Constraint,
 }
+
 impl crate::CodeEnum for TypeDerivationRule {
     const VALUE_SET: &'static str = "http://hl7.org/fhir/ValueSet/type-derivation-rule";
     fn code(self) -> &'static str {
@@ -16245,7 +16852,9 @@ impl crate::CodeEnum for TypeDerivationRule {
         )
     }
 }
+
 crate::impl_code_enum!(TypeDerivationRule);
+
 /// TypeRestfulInteraction
 ///
 /// Codes of the ValueSet <http://hl7.org/fhir/ValueSet/type-restful-interaction>, bound with `required` strength.
@@ -16288,6 +16897,7 @@ pub enum TypeRestfulInteraction {
     /// Search all resources of the specified type based on some filter criteria.
     SearchType,
 }
+
 impl crate::CodeEnum for TypeRestfulInteraction {
     const VALUE_SET: &'static str = "http://hl7.org/fhir/ValueSet/type-restful-interaction";
     fn code(self) -> &'static str {
@@ -16320,7 +16930,9 @@ impl crate::CodeEnum for TypeRestfulInteraction {
         )
     }
 }
+
 crate::impl_code_enum!(TypeRestfulInteraction);
+
 /// UDIEntryType
 ///
 /// Codes of the ValueSet <http://hl7.org/fhir/ValueSet/udi-entry-type>, bound with `required` strength.
@@ -16351,6 +16963,7 @@ pub enum UdiEntryType {
     /// The method of data capture has not been determined.
     Unknown,
 }
+
 impl crate::CodeEnum for UdiEntryType {
     const VALUE_SET: &'static str = "http://hl7.org/fhir/ValueSet/udi-entry-type";
     fn code(self) -> &'static str {
@@ -16377,7 +16990,9 @@ impl crate::CodeEnum for UdiEntryType {
         )
     }
 }
+
 crate::impl_code_enum!(UdiEntryType);
+
 /// UnitsOfTime
 ///
 /// Codes of the ValueSet <http://hl7.org/fhir/ValueSet/units-of-time>, bound with `required` strength.
@@ -16398,6 +17013,7 @@ pub enum UnitsOfTime {
     /// `a`: year
     A,
 }
+
 impl crate::CodeEnum for UnitsOfTime {
     const VALUE_SET: &'static str = "http://hl7.org/fhir/ValueSet/units-of-time";
     fn code(self) -> &'static str {
@@ -16426,7 +17042,9 @@ impl crate::CodeEnum for UnitsOfTime {
         )
     }
 }
+
 crate::impl_code_enum!(UnitsOfTime);
+
 /// Use
 ///
 /// Codes of the ValueSet <http://hl7.org/fhir/ValueSet/claim-use>, bound with `required` strength.
@@ -16445,6 +17063,7 @@ pub enum Use {
     /// The treatment is proposed and this represents a Pre-determination for the services.
     Predetermination,
 }
+
 impl crate::CodeEnum for Use {
     const VALUE_SET: &'static str = "http://hl7.org/fhir/ValueSet/claim-use";
     fn code(self) -> &'static str {
@@ -16465,7 +17084,9 @@ impl crate::CodeEnum for Use {
         )
     }
 }
+
 crate::impl_code_enum!(Use);
+
 /// V3 Value SetConfidentialityClassification
 ///
 /// Codes of the ValueSet <http://terminology.hl7.org/ValueSet/v3-ConfidentialityClassification>, bound with `required` strength.
@@ -16477,11 +17098,11 @@ pub enum V3ConfidentialityClassification {
     ///
     ///
     ///
-    ///                            Examples: Includes publicly available information, e.g., business name, phone, email or physical address.
+    /// Examples: Includes publicly available information, e.g., business name, phone, email or physical address.
     ///
     ///
     ///
-    ///                            Usage Note: This metadata indicates that the receiver has no obligation to consider additional policies when making access control decisions.   Note that in some jurisdictions, personally identifiable information must be protected as confidential, so it would not be appropriate to assign a confidentiality code of "unrestricted"  to that information even if it is publicly available.
+    /// Usage Note: This metadata indicates that the receiver has no obligation to consider additional policies when making access control decisions.   Note that in some jurisdictions, personally identifiable information must be protected as confidential, so it would not be appropriate to assign a confidentiality code of "unrestricted"  to that information even if it is publicly available.
     U,
     /// `L`: low
     ///
@@ -16489,15 +17110,15 @@ pub enum V3ConfidentialityClassification {
     ///
     ///
     ///
-    ///                            Examples: Includes anonymized, pseudonymized, or non-personally identifiable information such as HIPAA limited data sets.
+    /// Examples: Includes anonymized, pseudonymized, or non-personally identifiable information such as HIPAA limited data sets.
     ///
     ///
     ///
-    ///                            Map: No clear map to ISO 13606-4 Sensitivity Level (1) Care Management:   RECORD_COMPONENTs that might need to be accessed by a wide range of administrative staff to manage the subject of care's access to health services.
+    /// Map: No clear map to ISO 13606-4 Sensitivity Level (1) Care Management:   RECORD_COMPONENTs that might need to be accessed by a wide range of administrative staff to manage the subject of care's access to health services.
     ///
     ///
     ///
-    ///                            Usage Note: This metadata indicates the receiver may have an obligation to comply with a data use agreement.
+    /// Usage Note: This metadata indicates the receiver may have an obligation to comply with a data use agreement.
     L,
     /// `M`: moderate
     ///
@@ -16505,15 +17126,15 @@ pub enum V3ConfidentialityClassification {
     ///
     ///
     ///
-    ///                            Examples: Includes allergies of non-sensitive nature used inform food service; health information a patient authorizes to be used for marketing, released to a bank for a health credit card or savings account; or information in personal health record systems that are not governed under health privacy laws.
+    /// Examples: Includes allergies of non-sensitive nature used inform food service; health information a patient authorizes to be used for marketing, released to a bank for a health credit card or savings account; or information in personal health record systems that are not governed under health privacy laws.
     ///
     ///
     ///
-    ///                            Map: Partial Map to ISO 13606-4 Sensitivity Level (2) Clinical Management:  Less sensitive RECORD_COMPONENTs that might need to be accessed by a wider range of personnel not all of whom are actively caring for the patient (e.g. radiology staff).
+    /// Map: Partial Map to ISO 13606-4 Sensitivity Level (2) Clinical Management:  Less sensitive RECORD_COMPONENTs that might need to be accessed by a wider range of personnel not all of whom are actively caring for the patient (e.g. radiology staff).
     ///
     ///
     ///
-    ///                            Usage Note: This metadata indicates that the receiver may be obligated to comply with the receiver's terms of use or privacy policies.
+    /// Usage Note: This metadata indicates that the receiver may be obligated to comply with the receiver's terms of use or privacy policies.
     M,
     /// `N`: normal
     ///
@@ -16521,15 +17142,15 @@ pub enum V3ConfidentialityClassification {
     ///
     ///
     ///
-    ///                            Examples: In the US, this includes what HIPAA identifies as the minimum necessary protected health information (PHI) given a covered purpose of use (treatment, payment, or operations).  Includes typical, non-stigmatizing health information disclosed in an application for health, workers compensation, disability, or life insurance.
+    /// Examples: In the US, this includes what HIPAA identifies as the minimum necessary protected health information (PHI) given a covered purpose of use (treatment, payment, or operations).  Includes typical, non-stigmatizing health information disclosed in an application for health, workers compensation, disability, or life insurance.
     ///
     ///
     ///
-    ///                            Map: Partial Map to ISO 13606-4 Sensitivity Level (3) Clinical Care:   Default for normal clinical care access (i.e. most clinical staff directly caring for the patient should be able to access nearly all of the EHR).   Maps to normal confidentiality for treatment information but not to ancillary care, payment and operations.
+    /// Map: Partial Map to ISO 13606-4 Sensitivity Level (3) Clinical Care:   Default for normal clinical care access (i.e. most clinical staff directly caring for the patient should be able to access nearly all of the EHR).   Maps to normal confidentiality for treatment information but not to ancillary care, payment and operations.
     ///
     ///
     ///
-    ///                            Usage Note: This metadata indicates that the receiver may be obligated to comply with applicable jurisdictional privacy law or disclosure authorization.
+    /// Usage Note: This metadata indicates that the receiver may be obligated to comply with applicable jurisdictional privacy law or disclosure authorization.
     N,
     /// `R`: restricted
     ///
@@ -16537,15 +17158,15 @@ pub enum V3ConfidentialityClassification {
     ///
     ///
     ///
-    ///                            Examples: Includes information that is additionally protected such as sensitive conditions mental health, HIV, substance abuse, domestic violence, child abuse, genetic disease, and reproductive health; or sensitive demographic information such as a patient's standing as an employee or a celebrity. May be used to indicate proprietary or classified information that is not related to an individual, e.g., secret ingredients in a therapeutic substance; or the name of a manufacturer.
+    /// Examples: Includes information that is additionally protected such as sensitive conditions mental health, HIV, substance abuse, domestic violence, child abuse, genetic disease, and reproductive health; or sensitive demographic information such as a patient's standing as an employee or a celebrity. May be used to indicate proprietary or classified information that is not related to an individual, e.g., secret ingredients in a therapeutic substance; or the name of a manufacturer.
     ///
     ///
     ///
-    ///                            Map: Partial Map to ISO 13606-4 Sensitivity Level (3) Clinical Care: Default for normal clinical care access (i.e. most clinical staff directly caring for the patient should be able to access nearly all of the EHR). Maps to normal confidentiality for treatment information but not to ancillary care, payment and operations..
+    /// Map: Partial Map to ISO 13606-4 Sensitivity Level (3) Clinical Care: Default for normal clinical care access (i.e. most clinical staff directly caring for the patient should be able to access nearly all of the EHR). Maps to normal confidentiality for treatment information but not to ancillary care, payment and operations..
     ///
     ///
     ///
-    ///                            Usage Note: This metadata indicates that the receiver may be obligated to comply with applicable, prevailing (default) jurisdictional privacy law or disclosure authorization..
+    /// Usage Note: This metadata indicates that the receiver may be obligated to comply with applicable, prevailing (default) jurisdictional privacy law or disclosure authorization..
     R,
     /// `V`: very restricted
     ///
@@ -16553,17 +17174,18 @@ pub enum V3ConfidentialityClassification {
     ///
     ///
     ///
-    ///                            Examples:  Includes information about a victim of abuse, patient requested information sensitivity, and taboo subjects relating to health status that must be discussed with the patient by an attending provider before sharing with the patient.  May also include information held under â€œlegal lockâ€? or attorney-client privilege
+    /// Examples:  Includes information about a victim of abuse, patient requested information sensitivity, and taboo subjects relating to health status that must be discussed with the patient by an attending provider before sharing with the patient.  May also include information held under â€œlegal lockâ€? or attorney-client privilege
     ///
     ///
     ///
-    ///                            Map:  This metadata indicates that the receiver may not disclose this information except as directed by the information custodian, who may be the information subject.
+    /// Map:  This metadata indicates that the receiver may not disclose this information except as directed by the information custodian, who may be the information subject.
     ///
     ///
     ///
-    ///                            Usage Note:  This metadata indicates that the receiver may not disclose this information except as directed by the information custodian, who may be the information subject.
+    /// Usage Note:  This metadata indicates that the receiver may not disclose this information except as directed by the information custodian, who may be the information subject.
     V,
 }
+
 impl crate::CodeEnum for V3ConfidentialityClassification {
     const VALUE_SET: &'static str = "http://terminology.hl7.org/ValueSet/v3-ConfidentialityClassification";
     fn code(self) -> &'static str {
@@ -16590,7 +17212,9 @@ impl crate::CodeEnum for V3ConfidentialityClassification {
         )
     }
 }
+
 crate::impl_code_enum!(V3ConfidentialityClassification);
+
 /// VisionBase
 ///
 /// Codes of the ValueSet <http://hl7.org/fhir/ValueSet/vision-base-codes>, bound with `required` strength.
@@ -16613,6 +17237,7 @@ pub enum VisionBase {
     /// outer edge.
     Out,
 }
+
 impl crate::CodeEnum for VisionBase {
     const VALUE_SET: &'static str = "http://hl7.org/fhir/ValueSet/vision-base-codes";
     fn code(self) -> &'static str {
@@ -16635,7 +17260,9 @@ impl crate::CodeEnum for VisionBase {
         )
     }
 }
+
 crate::impl_code_enum!(VisionBase);
+
 /// VisionEyes
 ///
 /// Codes of the ValueSet <http://hl7.org/fhir/ValueSet/vision-eye-codes>, bound with `required` strength.
@@ -16650,6 +17277,7 @@ pub enum VisionEyes {
     /// Left Eye.
     Left,
 }
+
 impl crate::CodeEnum for VisionEyes {
     const VALUE_SET: &'static str = "http://hl7.org/fhir/ValueSet/vision-eye-codes";
     fn code(self) -> &'static str {
@@ -16668,7 +17296,9 @@ impl crate::CodeEnum for VisionEyes {
         )
     }
 }
+
 crate::impl_code_enum!(VisionEyes);
+
 /// XPathUsageType
 ///
 /// Codes of the ValueSet <http://hl7.org/fhir/ValueSet/search-xpath-usage>, bound with `required` strength.
@@ -16695,6 +17325,7 @@ pub enum XPathUsageType {
     /// The interpretation of the xpath statement is unknown (and can't be automated).
     Other,
 }
+
 impl crate::CodeEnum for XPathUsageType {
     const VALUE_SET: &'static str = "http://hl7.org/fhir/ValueSet/search-xpath-usage";
     fn code(self) -> &'static str {
@@ -16719,4 +17350,5 @@ impl crate::CodeEnum for XPathUsageType {
         )
     }
 }
+
 crate::impl_code_enum!(XPathUsageType);

@@ -2,6 +2,7 @@
 
 use crate::json::{de, Path};
 use crate::resources::*;
+
 /// Any FHIR R4 resource, tagged in JSON by `resourceType`.
 #[derive(Clone, Debug, PartialEq)]
 pub enum Resource {
@@ -298,6 +299,7 @@ pub enum Resource {
     /// Prescription for vision correction products for a patient
     VisionPrescription(Box<VisionPrescription>),
 }
+
 impl Resource {
     /// The `resourceType` of this resource.
     pub fn resource_type(&self) -> &'static str {
@@ -457,6 +459,7 @@ impl Resource {
         }
     }
 }
+
 impl serde::Serialize for Resource {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         match self {
@@ -609,6 +612,7 @@ impl serde::Serialize for Resource {
         }
     }
 }
+
 impl de::ResourceBody for Resource {
     fn decode_body<'de, A: serde::de::MapAccess<'de>>(
         resource_type: &str,
@@ -1080,6 +1084,7 @@ impl de::ResourceBody for Resource {
         )
     }
 }
+
 impl crate::ConcreteResource for Account {
     const TYPE_NAME: &'static str = "Account";
     fn from_resource(resource: &Resource) -> Option<&Self> {
@@ -1095,11 +1100,13 @@ impl crate::ConcreteResource for Account {
         }
     }
 }
+
 impl From<Account> for Resource {
     fn from(r: Account) -> Self {
         Resource::Account(Box::new(r))
     }
 }
+
 impl crate::ConcreteResource for ActivityDefinition {
     const TYPE_NAME: &'static str = "ActivityDefinition";
     fn from_resource(resource: &Resource) -> Option<&Self> {
@@ -1115,11 +1122,13 @@ impl crate::ConcreteResource for ActivityDefinition {
         }
     }
 }
+
 impl From<ActivityDefinition> for Resource {
     fn from(r: ActivityDefinition) -> Self {
         Resource::ActivityDefinition(Box::new(r))
     }
 }
+
 impl crate::ConcreteResource for AdverseEvent {
     const TYPE_NAME: &'static str = "AdverseEvent";
     fn from_resource(resource: &Resource) -> Option<&Self> {
@@ -1135,11 +1144,13 @@ impl crate::ConcreteResource for AdverseEvent {
         }
     }
 }
+
 impl From<AdverseEvent> for Resource {
     fn from(r: AdverseEvent) -> Self {
         Resource::AdverseEvent(Box::new(r))
     }
 }
+
 impl crate::ConcreteResource for AllergyIntolerance {
     const TYPE_NAME: &'static str = "AllergyIntolerance";
     fn from_resource(resource: &Resource) -> Option<&Self> {
@@ -1155,11 +1166,13 @@ impl crate::ConcreteResource for AllergyIntolerance {
         }
     }
 }
+
 impl From<AllergyIntolerance> for Resource {
     fn from(r: AllergyIntolerance) -> Self {
         Resource::AllergyIntolerance(Box::new(r))
     }
 }
+
 impl crate::ConcreteResource for Appointment {
     const TYPE_NAME: &'static str = "Appointment";
     fn from_resource(resource: &Resource) -> Option<&Self> {
@@ -1175,11 +1188,13 @@ impl crate::ConcreteResource for Appointment {
         }
     }
 }
+
 impl From<Appointment> for Resource {
     fn from(r: Appointment) -> Self {
         Resource::Appointment(Box::new(r))
     }
 }
+
 impl crate::ConcreteResource for AppointmentResponse {
     const TYPE_NAME: &'static str = "AppointmentResponse";
     fn from_resource(resource: &Resource) -> Option<&Self> {
@@ -1195,11 +1210,13 @@ impl crate::ConcreteResource for AppointmentResponse {
         }
     }
 }
+
 impl From<AppointmentResponse> for Resource {
     fn from(r: AppointmentResponse) -> Self {
         Resource::AppointmentResponse(Box::new(r))
     }
 }
+
 impl crate::ConcreteResource for AuditEvent {
     const TYPE_NAME: &'static str = "AuditEvent";
     fn from_resource(resource: &Resource) -> Option<&Self> {
@@ -1215,11 +1232,13 @@ impl crate::ConcreteResource for AuditEvent {
         }
     }
 }
+
 impl From<AuditEvent> for Resource {
     fn from(r: AuditEvent) -> Self {
         Resource::AuditEvent(Box::new(r))
     }
 }
+
 impl crate::ConcreteResource for Basic {
     const TYPE_NAME: &'static str = "Basic";
     fn from_resource(resource: &Resource) -> Option<&Self> {
@@ -1235,11 +1254,13 @@ impl crate::ConcreteResource for Basic {
         }
     }
 }
+
 impl From<Basic> for Resource {
     fn from(r: Basic) -> Self {
         Resource::Basic(Box::new(r))
     }
 }
+
 impl crate::ConcreteResource for Binary {
     const TYPE_NAME: &'static str = "Binary";
     fn from_resource(resource: &Resource) -> Option<&Self> {
@@ -1255,11 +1276,13 @@ impl crate::ConcreteResource for Binary {
         }
     }
 }
+
 impl From<Binary> for Resource {
     fn from(r: Binary) -> Self {
         Resource::Binary(Box::new(r))
     }
 }
+
 impl crate::ConcreteResource for BiologicallyDerivedProduct {
     const TYPE_NAME: &'static str = "BiologicallyDerivedProduct";
     fn from_resource(resource: &Resource) -> Option<&Self> {
@@ -1275,11 +1298,13 @@ impl crate::ConcreteResource for BiologicallyDerivedProduct {
         }
     }
 }
+
 impl From<BiologicallyDerivedProduct> for Resource {
     fn from(r: BiologicallyDerivedProduct) -> Self {
         Resource::BiologicallyDerivedProduct(Box::new(r))
     }
 }
+
 impl crate::ConcreteResource for BodyStructure {
     const TYPE_NAME: &'static str = "BodyStructure";
     fn from_resource(resource: &Resource) -> Option<&Self> {
@@ -1295,11 +1320,13 @@ impl crate::ConcreteResource for BodyStructure {
         }
     }
 }
+
 impl From<BodyStructure> for Resource {
     fn from(r: BodyStructure) -> Self {
         Resource::BodyStructure(Box::new(r))
     }
 }
+
 impl crate::ConcreteResource for Bundle {
     const TYPE_NAME: &'static str = "Bundle";
     fn from_resource(resource: &Resource) -> Option<&Self> {
@@ -1315,11 +1342,13 @@ impl crate::ConcreteResource for Bundle {
         }
     }
 }
+
 impl From<Bundle> for Resource {
     fn from(r: Bundle) -> Self {
         Resource::Bundle(Box::new(r))
     }
 }
+
 impl crate::ConcreteResource for CapabilityStatement {
     const TYPE_NAME: &'static str = "CapabilityStatement";
     fn from_resource(resource: &Resource) -> Option<&Self> {
@@ -1335,11 +1364,13 @@ impl crate::ConcreteResource for CapabilityStatement {
         }
     }
 }
+
 impl From<CapabilityStatement> for Resource {
     fn from(r: CapabilityStatement) -> Self {
         Resource::CapabilityStatement(Box::new(r))
     }
 }
+
 impl crate::ConcreteResource for CarePlan {
     const TYPE_NAME: &'static str = "CarePlan";
     fn from_resource(resource: &Resource) -> Option<&Self> {
@@ -1355,11 +1386,13 @@ impl crate::ConcreteResource for CarePlan {
         }
     }
 }
+
 impl From<CarePlan> for Resource {
     fn from(r: CarePlan) -> Self {
         Resource::CarePlan(Box::new(r))
     }
 }
+
 impl crate::ConcreteResource for CareTeam {
     const TYPE_NAME: &'static str = "CareTeam";
     fn from_resource(resource: &Resource) -> Option<&Self> {
@@ -1375,11 +1408,13 @@ impl crate::ConcreteResource for CareTeam {
         }
     }
 }
+
 impl From<CareTeam> for Resource {
     fn from(r: CareTeam) -> Self {
         Resource::CareTeam(Box::new(r))
     }
 }
+
 impl crate::ConcreteResource for CatalogEntry {
     const TYPE_NAME: &'static str = "CatalogEntry";
     fn from_resource(resource: &Resource) -> Option<&Self> {
@@ -1395,11 +1430,13 @@ impl crate::ConcreteResource for CatalogEntry {
         }
     }
 }
+
 impl From<CatalogEntry> for Resource {
     fn from(r: CatalogEntry) -> Self {
         Resource::CatalogEntry(Box::new(r))
     }
 }
+
 impl crate::ConcreteResource for ChargeItem {
     const TYPE_NAME: &'static str = "ChargeItem";
     fn from_resource(resource: &Resource) -> Option<&Self> {
@@ -1415,11 +1452,13 @@ impl crate::ConcreteResource for ChargeItem {
         }
     }
 }
+
 impl From<ChargeItem> for Resource {
     fn from(r: ChargeItem) -> Self {
         Resource::ChargeItem(Box::new(r))
     }
 }
+
 impl crate::ConcreteResource for ChargeItemDefinition {
     const TYPE_NAME: &'static str = "ChargeItemDefinition";
     fn from_resource(resource: &Resource) -> Option<&Self> {
@@ -1435,11 +1474,13 @@ impl crate::ConcreteResource for ChargeItemDefinition {
         }
     }
 }
+
 impl From<ChargeItemDefinition> for Resource {
     fn from(r: ChargeItemDefinition) -> Self {
         Resource::ChargeItemDefinition(Box::new(r))
     }
 }
+
 impl crate::ConcreteResource for Claim {
     const TYPE_NAME: &'static str = "Claim";
     fn from_resource(resource: &Resource) -> Option<&Self> {
@@ -1455,11 +1496,13 @@ impl crate::ConcreteResource for Claim {
         }
     }
 }
+
 impl From<Claim> for Resource {
     fn from(r: Claim) -> Self {
         Resource::Claim(Box::new(r))
     }
 }
+
 impl crate::ConcreteResource for ClaimResponse {
     const TYPE_NAME: &'static str = "ClaimResponse";
     fn from_resource(resource: &Resource) -> Option<&Self> {
@@ -1475,11 +1518,13 @@ impl crate::ConcreteResource for ClaimResponse {
         }
     }
 }
+
 impl From<ClaimResponse> for Resource {
     fn from(r: ClaimResponse) -> Self {
         Resource::ClaimResponse(Box::new(r))
     }
 }
+
 impl crate::ConcreteResource for ClinicalImpression {
     const TYPE_NAME: &'static str = "ClinicalImpression";
     fn from_resource(resource: &Resource) -> Option<&Self> {
@@ -1495,11 +1540,13 @@ impl crate::ConcreteResource for ClinicalImpression {
         }
     }
 }
+
 impl From<ClinicalImpression> for Resource {
     fn from(r: ClinicalImpression) -> Self {
         Resource::ClinicalImpression(Box::new(r))
     }
 }
+
 impl crate::ConcreteResource for CodeSystem {
     const TYPE_NAME: &'static str = "CodeSystem";
     fn from_resource(resource: &Resource) -> Option<&Self> {
@@ -1515,11 +1562,13 @@ impl crate::ConcreteResource for CodeSystem {
         }
     }
 }
+
 impl From<CodeSystem> for Resource {
     fn from(r: CodeSystem) -> Self {
         Resource::CodeSystem(Box::new(r))
     }
 }
+
 impl crate::ConcreteResource for Communication {
     const TYPE_NAME: &'static str = "Communication";
     fn from_resource(resource: &Resource) -> Option<&Self> {
@@ -1535,11 +1584,13 @@ impl crate::ConcreteResource for Communication {
         }
     }
 }
+
 impl From<Communication> for Resource {
     fn from(r: Communication) -> Self {
         Resource::Communication(Box::new(r))
     }
 }
+
 impl crate::ConcreteResource for CommunicationRequest {
     const TYPE_NAME: &'static str = "CommunicationRequest";
     fn from_resource(resource: &Resource) -> Option<&Self> {
@@ -1555,11 +1606,13 @@ impl crate::ConcreteResource for CommunicationRequest {
         }
     }
 }
+
 impl From<CommunicationRequest> for Resource {
     fn from(r: CommunicationRequest) -> Self {
         Resource::CommunicationRequest(Box::new(r))
     }
 }
+
 impl crate::ConcreteResource for CompartmentDefinition {
     const TYPE_NAME: &'static str = "CompartmentDefinition";
     fn from_resource(resource: &Resource) -> Option<&Self> {
@@ -1575,11 +1628,13 @@ impl crate::ConcreteResource for CompartmentDefinition {
         }
     }
 }
+
 impl From<CompartmentDefinition> for Resource {
     fn from(r: CompartmentDefinition) -> Self {
         Resource::CompartmentDefinition(Box::new(r))
     }
 }
+
 impl crate::ConcreteResource for Composition {
     const TYPE_NAME: &'static str = "Composition";
     fn from_resource(resource: &Resource) -> Option<&Self> {
@@ -1595,11 +1650,13 @@ impl crate::ConcreteResource for Composition {
         }
     }
 }
+
 impl From<Composition> for Resource {
     fn from(r: Composition) -> Self {
         Resource::Composition(Box::new(r))
     }
 }
+
 impl crate::ConcreteResource for ConceptMap {
     const TYPE_NAME: &'static str = "ConceptMap";
     fn from_resource(resource: &Resource) -> Option<&Self> {
@@ -1615,11 +1672,13 @@ impl crate::ConcreteResource for ConceptMap {
         }
     }
 }
+
 impl From<ConceptMap> for Resource {
     fn from(r: ConceptMap) -> Self {
         Resource::ConceptMap(Box::new(r))
     }
 }
+
 impl crate::ConcreteResource for Condition {
     const TYPE_NAME: &'static str = "Condition";
     fn from_resource(resource: &Resource) -> Option<&Self> {
@@ -1635,11 +1694,13 @@ impl crate::ConcreteResource for Condition {
         }
     }
 }
+
 impl From<Condition> for Resource {
     fn from(r: Condition) -> Self {
         Resource::Condition(Box::new(r))
     }
 }
+
 impl crate::ConcreteResource for Consent {
     const TYPE_NAME: &'static str = "Consent";
     fn from_resource(resource: &Resource) -> Option<&Self> {
@@ -1655,11 +1716,13 @@ impl crate::ConcreteResource for Consent {
         }
     }
 }
+
 impl From<Consent> for Resource {
     fn from(r: Consent) -> Self {
         Resource::Consent(Box::new(r))
     }
 }
+
 impl crate::ConcreteResource for Contract {
     const TYPE_NAME: &'static str = "Contract";
     fn from_resource(resource: &Resource) -> Option<&Self> {
@@ -1675,11 +1738,13 @@ impl crate::ConcreteResource for Contract {
         }
     }
 }
+
 impl From<Contract> for Resource {
     fn from(r: Contract) -> Self {
         Resource::Contract(Box::new(r))
     }
 }
+
 impl crate::ConcreteResource for Coverage {
     const TYPE_NAME: &'static str = "Coverage";
     fn from_resource(resource: &Resource) -> Option<&Self> {
@@ -1695,11 +1760,13 @@ impl crate::ConcreteResource for Coverage {
         }
     }
 }
+
 impl From<Coverage> for Resource {
     fn from(r: Coverage) -> Self {
         Resource::Coverage(Box::new(r))
     }
 }
+
 impl crate::ConcreteResource for CoverageEligibilityRequest {
     const TYPE_NAME: &'static str = "CoverageEligibilityRequest";
     fn from_resource(resource: &Resource) -> Option<&Self> {
@@ -1715,11 +1782,13 @@ impl crate::ConcreteResource for CoverageEligibilityRequest {
         }
     }
 }
+
 impl From<CoverageEligibilityRequest> for Resource {
     fn from(r: CoverageEligibilityRequest) -> Self {
         Resource::CoverageEligibilityRequest(Box::new(r))
     }
 }
+
 impl crate::ConcreteResource for CoverageEligibilityResponse {
     const TYPE_NAME: &'static str = "CoverageEligibilityResponse";
     fn from_resource(resource: &Resource) -> Option<&Self> {
@@ -1735,11 +1804,13 @@ impl crate::ConcreteResource for CoverageEligibilityResponse {
         }
     }
 }
+
 impl From<CoverageEligibilityResponse> for Resource {
     fn from(r: CoverageEligibilityResponse) -> Self {
         Resource::CoverageEligibilityResponse(Box::new(r))
     }
 }
+
 impl crate::ConcreteResource for DetectedIssue {
     const TYPE_NAME: &'static str = "DetectedIssue";
     fn from_resource(resource: &Resource) -> Option<&Self> {
@@ -1755,11 +1826,13 @@ impl crate::ConcreteResource for DetectedIssue {
         }
     }
 }
+
 impl From<DetectedIssue> for Resource {
     fn from(r: DetectedIssue) -> Self {
         Resource::DetectedIssue(Box::new(r))
     }
 }
+
 impl crate::ConcreteResource for Device {
     const TYPE_NAME: &'static str = "Device";
     fn from_resource(resource: &Resource) -> Option<&Self> {
@@ -1775,11 +1848,13 @@ impl crate::ConcreteResource for Device {
         }
     }
 }
+
 impl From<Device> for Resource {
     fn from(r: Device) -> Self {
         Resource::Device(Box::new(r))
     }
 }
+
 impl crate::ConcreteResource for DeviceDefinition {
     const TYPE_NAME: &'static str = "DeviceDefinition";
     fn from_resource(resource: &Resource) -> Option<&Self> {
@@ -1795,11 +1870,13 @@ impl crate::ConcreteResource for DeviceDefinition {
         }
     }
 }
+
 impl From<DeviceDefinition> for Resource {
     fn from(r: DeviceDefinition) -> Self {
         Resource::DeviceDefinition(Box::new(r))
     }
 }
+
 impl crate::ConcreteResource for DeviceMetric {
     const TYPE_NAME: &'static str = "DeviceMetric";
     fn from_resource(resource: &Resource) -> Option<&Self> {
@@ -1815,11 +1892,13 @@ impl crate::ConcreteResource for DeviceMetric {
         }
     }
 }
+
 impl From<DeviceMetric> for Resource {
     fn from(r: DeviceMetric) -> Self {
         Resource::DeviceMetric(Box::new(r))
     }
 }
+
 impl crate::ConcreteResource for DeviceRequest {
     const TYPE_NAME: &'static str = "DeviceRequest";
     fn from_resource(resource: &Resource) -> Option<&Self> {
@@ -1835,11 +1914,13 @@ impl crate::ConcreteResource for DeviceRequest {
         }
     }
 }
+
 impl From<DeviceRequest> for Resource {
     fn from(r: DeviceRequest) -> Self {
         Resource::DeviceRequest(Box::new(r))
     }
 }
+
 impl crate::ConcreteResource for DeviceUseStatement {
     const TYPE_NAME: &'static str = "DeviceUseStatement";
     fn from_resource(resource: &Resource) -> Option<&Self> {
@@ -1855,11 +1936,13 @@ impl crate::ConcreteResource for DeviceUseStatement {
         }
     }
 }
+
 impl From<DeviceUseStatement> for Resource {
     fn from(r: DeviceUseStatement) -> Self {
         Resource::DeviceUseStatement(Box::new(r))
     }
 }
+
 impl crate::ConcreteResource for DiagnosticReport {
     const TYPE_NAME: &'static str = "DiagnosticReport";
     fn from_resource(resource: &Resource) -> Option<&Self> {
@@ -1875,11 +1958,13 @@ impl crate::ConcreteResource for DiagnosticReport {
         }
     }
 }
+
 impl From<DiagnosticReport> for Resource {
     fn from(r: DiagnosticReport) -> Self {
         Resource::DiagnosticReport(Box::new(r))
     }
 }
+
 impl crate::ConcreteResource for DocumentManifest {
     const TYPE_NAME: &'static str = "DocumentManifest";
     fn from_resource(resource: &Resource) -> Option<&Self> {
@@ -1895,11 +1980,13 @@ impl crate::ConcreteResource for DocumentManifest {
         }
     }
 }
+
 impl From<DocumentManifest> for Resource {
     fn from(r: DocumentManifest) -> Self {
         Resource::DocumentManifest(Box::new(r))
     }
 }
+
 impl crate::ConcreteResource for DocumentReference {
     const TYPE_NAME: &'static str = "DocumentReference";
     fn from_resource(resource: &Resource) -> Option<&Self> {
@@ -1915,11 +2002,13 @@ impl crate::ConcreteResource for DocumentReference {
         }
     }
 }
+
 impl From<DocumentReference> for Resource {
     fn from(r: DocumentReference) -> Self {
         Resource::DocumentReference(Box::new(r))
     }
 }
+
 impl crate::ConcreteResource for EffectEvidenceSynthesis {
     const TYPE_NAME: &'static str = "EffectEvidenceSynthesis";
     fn from_resource(resource: &Resource) -> Option<&Self> {
@@ -1935,11 +2024,13 @@ impl crate::ConcreteResource for EffectEvidenceSynthesis {
         }
     }
 }
+
 impl From<EffectEvidenceSynthesis> for Resource {
     fn from(r: EffectEvidenceSynthesis) -> Self {
         Resource::EffectEvidenceSynthesis(Box::new(r))
     }
 }
+
 impl crate::ConcreteResource for Encounter {
     const TYPE_NAME: &'static str = "Encounter";
     fn from_resource(resource: &Resource) -> Option<&Self> {
@@ -1955,11 +2046,13 @@ impl crate::ConcreteResource for Encounter {
         }
     }
 }
+
 impl From<Encounter> for Resource {
     fn from(r: Encounter) -> Self {
         Resource::Encounter(Box::new(r))
     }
 }
+
 impl crate::ConcreteResource for Endpoint {
     const TYPE_NAME: &'static str = "Endpoint";
     fn from_resource(resource: &Resource) -> Option<&Self> {
@@ -1975,11 +2068,13 @@ impl crate::ConcreteResource for Endpoint {
         }
     }
 }
+
 impl From<Endpoint> for Resource {
     fn from(r: Endpoint) -> Self {
         Resource::Endpoint(Box::new(r))
     }
 }
+
 impl crate::ConcreteResource for EnrollmentRequest {
     const TYPE_NAME: &'static str = "EnrollmentRequest";
     fn from_resource(resource: &Resource) -> Option<&Self> {
@@ -1995,11 +2090,13 @@ impl crate::ConcreteResource for EnrollmentRequest {
         }
     }
 }
+
 impl From<EnrollmentRequest> for Resource {
     fn from(r: EnrollmentRequest) -> Self {
         Resource::EnrollmentRequest(Box::new(r))
     }
 }
+
 impl crate::ConcreteResource for EnrollmentResponse {
     const TYPE_NAME: &'static str = "EnrollmentResponse";
     fn from_resource(resource: &Resource) -> Option<&Self> {
@@ -2015,11 +2112,13 @@ impl crate::ConcreteResource for EnrollmentResponse {
         }
     }
 }
+
 impl From<EnrollmentResponse> for Resource {
     fn from(r: EnrollmentResponse) -> Self {
         Resource::EnrollmentResponse(Box::new(r))
     }
 }
+
 impl crate::ConcreteResource for EpisodeOfCare {
     const TYPE_NAME: &'static str = "EpisodeOfCare";
     fn from_resource(resource: &Resource) -> Option<&Self> {
@@ -2035,11 +2134,13 @@ impl crate::ConcreteResource for EpisodeOfCare {
         }
     }
 }
+
 impl From<EpisodeOfCare> for Resource {
     fn from(r: EpisodeOfCare) -> Self {
         Resource::EpisodeOfCare(Box::new(r))
     }
 }
+
 impl crate::ConcreteResource for EventDefinition {
     const TYPE_NAME: &'static str = "EventDefinition";
     fn from_resource(resource: &Resource) -> Option<&Self> {
@@ -2055,11 +2156,13 @@ impl crate::ConcreteResource for EventDefinition {
         }
     }
 }
+
 impl From<EventDefinition> for Resource {
     fn from(r: EventDefinition) -> Self {
         Resource::EventDefinition(Box::new(r))
     }
 }
+
 impl crate::ConcreteResource for Evidence {
     const TYPE_NAME: &'static str = "Evidence";
     fn from_resource(resource: &Resource) -> Option<&Self> {
@@ -2075,11 +2178,13 @@ impl crate::ConcreteResource for Evidence {
         }
     }
 }
+
 impl From<Evidence> for Resource {
     fn from(r: Evidence) -> Self {
         Resource::Evidence(Box::new(r))
     }
 }
+
 impl crate::ConcreteResource for EvidenceVariable {
     const TYPE_NAME: &'static str = "EvidenceVariable";
     fn from_resource(resource: &Resource) -> Option<&Self> {
@@ -2095,11 +2200,13 @@ impl crate::ConcreteResource for EvidenceVariable {
         }
     }
 }
+
 impl From<EvidenceVariable> for Resource {
     fn from(r: EvidenceVariable) -> Self {
         Resource::EvidenceVariable(Box::new(r))
     }
 }
+
 impl crate::ConcreteResource for ExampleScenario {
     const TYPE_NAME: &'static str = "ExampleScenario";
     fn from_resource(resource: &Resource) -> Option<&Self> {
@@ -2115,11 +2222,13 @@ impl crate::ConcreteResource for ExampleScenario {
         }
     }
 }
+
 impl From<ExampleScenario> for Resource {
     fn from(r: ExampleScenario) -> Self {
         Resource::ExampleScenario(Box::new(r))
     }
 }
+
 impl crate::ConcreteResource for ExplanationOfBenefit {
     const TYPE_NAME: &'static str = "ExplanationOfBenefit";
     fn from_resource(resource: &Resource) -> Option<&Self> {
@@ -2135,11 +2244,13 @@ impl crate::ConcreteResource for ExplanationOfBenefit {
         }
     }
 }
+
 impl From<ExplanationOfBenefit> for Resource {
     fn from(r: ExplanationOfBenefit) -> Self {
         Resource::ExplanationOfBenefit(Box::new(r))
     }
 }
+
 impl crate::ConcreteResource for FamilyMemberHistory {
     const TYPE_NAME: &'static str = "FamilyMemberHistory";
     fn from_resource(resource: &Resource) -> Option<&Self> {
@@ -2155,11 +2266,13 @@ impl crate::ConcreteResource for FamilyMemberHistory {
         }
     }
 }
+
 impl From<FamilyMemberHistory> for Resource {
     fn from(r: FamilyMemberHistory) -> Self {
         Resource::FamilyMemberHistory(Box::new(r))
     }
 }
+
 impl crate::ConcreteResource for Flag {
     const TYPE_NAME: &'static str = "Flag";
     fn from_resource(resource: &Resource) -> Option<&Self> {
@@ -2175,11 +2288,13 @@ impl crate::ConcreteResource for Flag {
         }
     }
 }
+
 impl From<Flag> for Resource {
     fn from(r: Flag) -> Self {
         Resource::Flag(Box::new(r))
     }
 }
+
 impl crate::ConcreteResource for Goal {
     const TYPE_NAME: &'static str = "Goal";
     fn from_resource(resource: &Resource) -> Option<&Self> {
@@ -2195,11 +2310,13 @@ impl crate::ConcreteResource for Goal {
         }
     }
 }
+
 impl From<Goal> for Resource {
     fn from(r: Goal) -> Self {
         Resource::Goal(Box::new(r))
     }
 }
+
 impl crate::ConcreteResource for GraphDefinition {
     const TYPE_NAME: &'static str = "GraphDefinition";
     fn from_resource(resource: &Resource) -> Option<&Self> {
@@ -2215,11 +2332,13 @@ impl crate::ConcreteResource for GraphDefinition {
         }
     }
 }
+
 impl From<GraphDefinition> for Resource {
     fn from(r: GraphDefinition) -> Self {
         Resource::GraphDefinition(Box::new(r))
     }
 }
+
 impl crate::ConcreteResource for Group {
     const TYPE_NAME: &'static str = "Group";
     fn from_resource(resource: &Resource) -> Option<&Self> {
@@ -2235,11 +2354,13 @@ impl crate::ConcreteResource for Group {
         }
     }
 }
+
 impl From<Group> for Resource {
     fn from(r: Group) -> Self {
         Resource::Group(Box::new(r))
     }
 }
+
 impl crate::ConcreteResource for GuidanceResponse {
     const TYPE_NAME: &'static str = "GuidanceResponse";
     fn from_resource(resource: &Resource) -> Option<&Self> {
@@ -2255,11 +2376,13 @@ impl crate::ConcreteResource for GuidanceResponse {
         }
     }
 }
+
 impl From<GuidanceResponse> for Resource {
     fn from(r: GuidanceResponse) -> Self {
         Resource::GuidanceResponse(Box::new(r))
     }
 }
+
 impl crate::ConcreteResource for HealthcareService {
     const TYPE_NAME: &'static str = "HealthcareService";
     fn from_resource(resource: &Resource) -> Option<&Self> {
@@ -2275,11 +2398,13 @@ impl crate::ConcreteResource for HealthcareService {
         }
     }
 }
+
 impl From<HealthcareService> for Resource {
     fn from(r: HealthcareService) -> Self {
         Resource::HealthcareService(Box::new(r))
     }
 }
+
 impl crate::ConcreteResource for ImagingStudy {
     const TYPE_NAME: &'static str = "ImagingStudy";
     fn from_resource(resource: &Resource) -> Option<&Self> {
@@ -2295,11 +2420,13 @@ impl crate::ConcreteResource for ImagingStudy {
         }
     }
 }
+
 impl From<ImagingStudy> for Resource {
     fn from(r: ImagingStudy) -> Self {
         Resource::ImagingStudy(Box::new(r))
     }
 }
+
 impl crate::ConcreteResource for Immunization {
     const TYPE_NAME: &'static str = "Immunization";
     fn from_resource(resource: &Resource) -> Option<&Self> {
@@ -2315,11 +2442,13 @@ impl crate::ConcreteResource for Immunization {
         }
     }
 }
+
 impl From<Immunization> for Resource {
     fn from(r: Immunization) -> Self {
         Resource::Immunization(Box::new(r))
     }
 }
+
 impl crate::ConcreteResource for ImmunizationEvaluation {
     const TYPE_NAME: &'static str = "ImmunizationEvaluation";
     fn from_resource(resource: &Resource) -> Option<&Self> {
@@ -2335,11 +2464,13 @@ impl crate::ConcreteResource for ImmunizationEvaluation {
         }
     }
 }
+
 impl From<ImmunizationEvaluation> for Resource {
     fn from(r: ImmunizationEvaluation) -> Self {
         Resource::ImmunizationEvaluation(Box::new(r))
     }
 }
+
 impl crate::ConcreteResource for ImmunizationRecommendation {
     const TYPE_NAME: &'static str = "ImmunizationRecommendation";
     fn from_resource(resource: &Resource) -> Option<&Self> {
@@ -2355,11 +2486,13 @@ impl crate::ConcreteResource for ImmunizationRecommendation {
         }
     }
 }
+
 impl From<ImmunizationRecommendation> for Resource {
     fn from(r: ImmunizationRecommendation) -> Self {
         Resource::ImmunizationRecommendation(Box::new(r))
     }
 }
+
 impl crate::ConcreteResource for ImplementationGuide {
     const TYPE_NAME: &'static str = "ImplementationGuide";
     fn from_resource(resource: &Resource) -> Option<&Self> {
@@ -2375,11 +2508,13 @@ impl crate::ConcreteResource for ImplementationGuide {
         }
     }
 }
+
 impl From<ImplementationGuide> for Resource {
     fn from(r: ImplementationGuide) -> Self {
         Resource::ImplementationGuide(Box::new(r))
     }
 }
+
 impl crate::ConcreteResource for InsurancePlan {
     const TYPE_NAME: &'static str = "InsurancePlan";
     fn from_resource(resource: &Resource) -> Option<&Self> {
@@ -2395,11 +2530,13 @@ impl crate::ConcreteResource for InsurancePlan {
         }
     }
 }
+
 impl From<InsurancePlan> for Resource {
     fn from(r: InsurancePlan) -> Self {
         Resource::InsurancePlan(Box::new(r))
     }
 }
+
 impl crate::ConcreteResource for Invoice {
     const TYPE_NAME: &'static str = "Invoice";
     fn from_resource(resource: &Resource) -> Option<&Self> {
@@ -2415,11 +2552,13 @@ impl crate::ConcreteResource for Invoice {
         }
     }
 }
+
 impl From<Invoice> for Resource {
     fn from(r: Invoice) -> Self {
         Resource::Invoice(Box::new(r))
     }
 }
+
 impl crate::ConcreteResource for Library {
     const TYPE_NAME: &'static str = "Library";
     fn from_resource(resource: &Resource) -> Option<&Self> {
@@ -2435,11 +2574,13 @@ impl crate::ConcreteResource for Library {
         }
     }
 }
+
 impl From<Library> for Resource {
     fn from(r: Library) -> Self {
         Resource::Library(Box::new(r))
     }
 }
+
 impl crate::ConcreteResource for Linkage {
     const TYPE_NAME: &'static str = "Linkage";
     fn from_resource(resource: &Resource) -> Option<&Self> {
@@ -2455,11 +2596,13 @@ impl crate::ConcreteResource for Linkage {
         }
     }
 }
+
 impl From<Linkage> for Resource {
     fn from(r: Linkage) -> Self {
         Resource::Linkage(Box::new(r))
     }
 }
+
 impl crate::ConcreteResource for List {
     const TYPE_NAME: &'static str = "List";
     fn from_resource(resource: &Resource) -> Option<&Self> {
@@ -2475,11 +2618,13 @@ impl crate::ConcreteResource for List {
         }
     }
 }
+
 impl From<List> for Resource {
     fn from(r: List) -> Self {
         Resource::List(Box::new(r))
     }
 }
+
 impl crate::ConcreteResource for Location {
     const TYPE_NAME: &'static str = "Location";
     fn from_resource(resource: &Resource) -> Option<&Self> {
@@ -2495,11 +2640,13 @@ impl crate::ConcreteResource for Location {
         }
     }
 }
+
 impl From<Location> for Resource {
     fn from(r: Location) -> Self {
         Resource::Location(Box::new(r))
     }
 }
+
 impl crate::ConcreteResource for Measure {
     const TYPE_NAME: &'static str = "Measure";
     fn from_resource(resource: &Resource) -> Option<&Self> {
@@ -2515,11 +2662,13 @@ impl crate::ConcreteResource for Measure {
         }
     }
 }
+
 impl From<Measure> for Resource {
     fn from(r: Measure) -> Self {
         Resource::Measure(Box::new(r))
     }
 }
+
 impl crate::ConcreteResource for MeasureReport {
     const TYPE_NAME: &'static str = "MeasureReport";
     fn from_resource(resource: &Resource) -> Option<&Self> {
@@ -2535,11 +2684,13 @@ impl crate::ConcreteResource for MeasureReport {
         }
     }
 }
+
 impl From<MeasureReport> for Resource {
     fn from(r: MeasureReport) -> Self {
         Resource::MeasureReport(Box::new(r))
     }
 }
+
 impl crate::ConcreteResource for Media {
     const TYPE_NAME: &'static str = "Media";
     fn from_resource(resource: &Resource) -> Option<&Self> {
@@ -2555,11 +2706,13 @@ impl crate::ConcreteResource for Media {
         }
     }
 }
+
 impl From<Media> for Resource {
     fn from(r: Media) -> Self {
         Resource::Media(Box::new(r))
     }
 }
+
 impl crate::ConcreteResource for Medication {
     const TYPE_NAME: &'static str = "Medication";
     fn from_resource(resource: &Resource) -> Option<&Self> {
@@ -2575,11 +2728,13 @@ impl crate::ConcreteResource for Medication {
         }
     }
 }
+
 impl From<Medication> for Resource {
     fn from(r: Medication) -> Self {
         Resource::Medication(Box::new(r))
     }
 }
+
 impl crate::ConcreteResource for MedicationAdministration {
     const TYPE_NAME: &'static str = "MedicationAdministration";
     fn from_resource(resource: &Resource) -> Option<&Self> {
@@ -2595,11 +2750,13 @@ impl crate::ConcreteResource for MedicationAdministration {
         }
     }
 }
+
 impl From<MedicationAdministration> for Resource {
     fn from(r: MedicationAdministration) -> Self {
         Resource::MedicationAdministration(Box::new(r))
     }
 }
+
 impl crate::ConcreteResource for MedicationDispense {
     const TYPE_NAME: &'static str = "MedicationDispense";
     fn from_resource(resource: &Resource) -> Option<&Self> {
@@ -2615,11 +2772,13 @@ impl crate::ConcreteResource for MedicationDispense {
         }
     }
 }
+
 impl From<MedicationDispense> for Resource {
     fn from(r: MedicationDispense) -> Self {
         Resource::MedicationDispense(Box::new(r))
     }
 }
+
 impl crate::ConcreteResource for MedicationKnowledge {
     const TYPE_NAME: &'static str = "MedicationKnowledge";
     fn from_resource(resource: &Resource) -> Option<&Self> {
@@ -2635,11 +2794,13 @@ impl crate::ConcreteResource for MedicationKnowledge {
         }
     }
 }
+
 impl From<MedicationKnowledge> for Resource {
     fn from(r: MedicationKnowledge) -> Self {
         Resource::MedicationKnowledge(Box::new(r))
     }
 }
+
 impl crate::ConcreteResource for MedicationRequest {
     const TYPE_NAME: &'static str = "MedicationRequest";
     fn from_resource(resource: &Resource) -> Option<&Self> {
@@ -2655,11 +2816,13 @@ impl crate::ConcreteResource for MedicationRequest {
         }
     }
 }
+
 impl From<MedicationRequest> for Resource {
     fn from(r: MedicationRequest) -> Self {
         Resource::MedicationRequest(Box::new(r))
     }
 }
+
 impl crate::ConcreteResource for MedicationStatement {
     const TYPE_NAME: &'static str = "MedicationStatement";
     fn from_resource(resource: &Resource) -> Option<&Self> {
@@ -2675,11 +2838,13 @@ impl crate::ConcreteResource for MedicationStatement {
         }
     }
 }
+
 impl From<MedicationStatement> for Resource {
     fn from(r: MedicationStatement) -> Self {
         Resource::MedicationStatement(Box::new(r))
     }
 }
+
 impl crate::ConcreteResource for MedicinalProduct {
     const TYPE_NAME: &'static str = "MedicinalProduct";
     fn from_resource(resource: &Resource) -> Option<&Self> {
@@ -2695,11 +2860,13 @@ impl crate::ConcreteResource for MedicinalProduct {
         }
     }
 }
+
 impl From<MedicinalProduct> for Resource {
     fn from(r: MedicinalProduct) -> Self {
         Resource::MedicinalProduct(Box::new(r))
     }
 }
+
 impl crate::ConcreteResource for MedicinalProductAuthorization {
     const TYPE_NAME: &'static str = "MedicinalProductAuthorization";
     fn from_resource(resource: &Resource) -> Option<&Self> {
@@ -2715,11 +2882,13 @@ impl crate::ConcreteResource for MedicinalProductAuthorization {
         }
     }
 }
+
 impl From<MedicinalProductAuthorization> for Resource {
     fn from(r: MedicinalProductAuthorization) -> Self {
         Resource::MedicinalProductAuthorization(Box::new(r))
     }
 }
+
 impl crate::ConcreteResource for MedicinalProductContraindication {
     const TYPE_NAME: &'static str = "MedicinalProductContraindication";
     fn from_resource(resource: &Resource) -> Option<&Self> {
@@ -2735,11 +2904,13 @@ impl crate::ConcreteResource for MedicinalProductContraindication {
         }
     }
 }
+
 impl From<MedicinalProductContraindication> for Resource {
     fn from(r: MedicinalProductContraindication) -> Self {
         Resource::MedicinalProductContraindication(Box::new(r))
     }
 }
+
 impl crate::ConcreteResource for MedicinalProductIndication {
     const TYPE_NAME: &'static str = "MedicinalProductIndication";
     fn from_resource(resource: &Resource) -> Option<&Self> {
@@ -2755,11 +2926,13 @@ impl crate::ConcreteResource for MedicinalProductIndication {
         }
     }
 }
+
 impl From<MedicinalProductIndication> for Resource {
     fn from(r: MedicinalProductIndication) -> Self {
         Resource::MedicinalProductIndication(Box::new(r))
     }
 }
+
 impl crate::ConcreteResource for MedicinalProductIngredient {
     const TYPE_NAME: &'static str = "MedicinalProductIngredient";
     fn from_resource(resource: &Resource) -> Option<&Self> {
@@ -2775,11 +2948,13 @@ impl crate::ConcreteResource for MedicinalProductIngredient {
         }
     }
 }
+
 impl From<MedicinalProductIngredient> for Resource {
     fn from(r: MedicinalProductIngredient) -> Self {
         Resource::MedicinalProductIngredient(Box::new(r))
     }
 }
+
 impl crate::ConcreteResource for MedicinalProductInteraction {
     const TYPE_NAME: &'static str = "MedicinalProductInteraction";
     fn from_resource(resource: &Resource) -> Option<&Self> {
@@ -2795,11 +2970,13 @@ impl crate::ConcreteResource for MedicinalProductInteraction {
         }
     }
 }
+
 impl From<MedicinalProductInteraction> for Resource {
     fn from(r: MedicinalProductInteraction) -> Self {
         Resource::MedicinalProductInteraction(Box::new(r))
     }
 }
+
 impl crate::ConcreteResource for MedicinalProductManufactured {
     const TYPE_NAME: &'static str = "MedicinalProductManufactured";
     fn from_resource(resource: &Resource) -> Option<&Self> {
@@ -2815,11 +2992,13 @@ impl crate::ConcreteResource for MedicinalProductManufactured {
         }
     }
 }
+
 impl From<MedicinalProductManufactured> for Resource {
     fn from(r: MedicinalProductManufactured) -> Self {
         Resource::MedicinalProductManufactured(Box::new(r))
     }
 }
+
 impl crate::ConcreteResource for MedicinalProductPackaged {
     const TYPE_NAME: &'static str = "MedicinalProductPackaged";
     fn from_resource(resource: &Resource) -> Option<&Self> {
@@ -2835,11 +3014,13 @@ impl crate::ConcreteResource for MedicinalProductPackaged {
         }
     }
 }
+
 impl From<MedicinalProductPackaged> for Resource {
     fn from(r: MedicinalProductPackaged) -> Self {
         Resource::MedicinalProductPackaged(Box::new(r))
     }
 }
+
 impl crate::ConcreteResource for MedicinalProductPharmaceutical {
     const TYPE_NAME: &'static str = "MedicinalProductPharmaceutical";
     fn from_resource(resource: &Resource) -> Option<&Self> {
@@ -2855,11 +3036,13 @@ impl crate::ConcreteResource for MedicinalProductPharmaceutical {
         }
     }
 }
+
 impl From<MedicinalProductPharmaceutical> for Resource {
     fn from(r: MedicinalProductPharmaceutical) -> Self {
         Resource::MedicinalProductPharmaceutical(Box::new(r))
     }
 }
+
 impl crate::ConcreteResource for MedicinalProductUndesirableEffect {
     const TYPE_NAME: &'static str = "MedicinalProductUndesirableEffect";
     fn from_resource(resource: &Resource) -> Option<&Self> {
@@ -2875,11 +3058,13 @@ impl crate::ConcreteResource for MedicinalProductUndesirableEffect {
         }
     }
 }
+
 impl From<MedicinalProductUndesirableEffect> for Resource {
     fn from(r: MedicinalProductUndesirableEffect) -> Self {
         Resource::MedicinalProductUndesirableEffect(Box::new(r))
     }
 }
+
 impl crate::ConcreteResource for MessageDefinition {
     const TYPE_NAME: &'static str = "MessageDefinition";
     fn from_resource(resource: &Resource) -> Option<&Self> {
@@ -2895,11 +3080,13 @@ impl crate::ConcreteResource for MessageDefinition {
         }
     }
 }
+
 impl From<MessageDefinition> for Resource {
     fn from(r: MessageDefinition) -> Self {
         Resource::MessageDefinition(Box::new(r))
     }
 }
+
 impl crate::ConcreteResource for MessageHeader {
     const TYPE_NAME: &'static str = "MessageHeader";
     fn from_resource(resource: &Resource) -> Option<&Self> {
@@ -2915,11 +3102,13 @@ impl crate::ConcreteResource for MessageHeader {
         }
     }
 }
+
 impl From<MessageHeader> for Resource {
     fn from(r: MessageHeader) -> Self {
         Resource::MessageHeader(Box::new(r))
     }
 }
+
 impl crate::ConcreteResource for MolecularSequence {
     const TYPE_NAME: &'static str = "MolecularSequence";
     fn from_resource(resource: &Resource) -> Option<&Self> {
@@ -2935,11 +3124,13 @@ impl crate::ConcreteResource for MolecularSequence {
         }
     }
 }
+
 impl From<MolecularSequence> for Resource {
     fn from(r: MolecularSequence) -> Self {
         Resource::MolecularSequence(Box::new(r))
     }
 }
+
 impl crate::ConcreteResource for NamingSystem {
     const TYPE_NAME: &'static str = "NamingSystem";
     fn from_resource(resource: &Resource) -> Option<&Self> {
@@ -2955,11 +3146,13 @@ impl crate::ConcreteResource for NamingSystem {
         }
     }
 }
+
 impl From<NamingSystem> for Resource {
     fn from(r: NamingSystem) -> Self {
         Resource::NamingSystem(Box::new(r))
     }
 }
+
 impl crate::ConcreteResource for NutritionOrder {
     const TYPE_NAME: &'static str = "NutritionOrder";
     fn from_resource(resource: &Resource) -> Option<&Self> {
@@ -2975,11 +3168,13 @@ impl crate::ConcreteResource for NutritionOrder {
         }
     }
 }
+
 impl From<NutritionOrder> for Resource {
     fn from(r: NutritionOrder) -> Self {
         Resource::NutritionOrder(Box::new(r))
     }
 }
+
 impl crate::ConcreteResource for Observation {
     const TYPE_NAME: &'static str = "Observation";
     fn from_resource(resource: &Resource) -> Option<&Self> {
@@ -2995,11 +3190,13 @@ impl crate::ConcreteResource for Observation {
         }
     }
 }
+
 impl From<Observation> for Resource {
     fn from(r: Observation) -> Self {
         Resource::Observation(Box::new(r))
     }
 }
+
 impl crate::ConcreteResource for ObservationDefinition {
     const TYPE_NAME: &'static str = "ObservationDefinition";
     fn from_resource(resource: &Resource) -> Option<&Self> {
@@ -3015,11 +3212,13 @@ impl crate::ConcreteResource for ObservationDefinition {
         }
     }
 }
+
 impl From<ObservationDefinition> for Resource {
     fn from(r: ObservationDefinition) -> Self {
         Resource::ObservationDefinition(Box::new(r))
     }
 }
+
 impl crate::ConcreteResource for OperationDefinition {
     const TYPE_NAME: &'static str = "OperationDefinition";
     fn from_resource(resource: &Resource) -> Option<&Self> {
@@ -3035,11 +3234,13 @@ impl crate::ConcreteResource for OperationDefinition {
         }
     }
 }
+
 impl From<OperationDefinition> for Resource {
     fn from(r: OperationDefinition) -> Self {
         Resource::OperationDefinition(Box::new(r))
     }
 }
+
 impl crate::ConcreteResource for OperationOutcome {
     const TYPE_NAME: &'static str = "OperationOutcome";
     fn from_resource(resource: &Resource) -> Option<&Self> {
@@ -3055,11 +3256,13 @@ impl crate::ConcreteResource for OperationOutcome {
         }
     }
 }
+
 impl From<OperationOutcome> for Resource {
     fn from(r: OperationOutcome) -> Self {
         Resource::OperationOutcome(Box::new(r))
     }
 }
+
 impl crate::ConcreteResource for Organization {
     const TYPE_NAME: &'static str = "Organization";
     fn from_resource(resource: &Resource) -> Option<&Self> {
@@ -3075,11 +3278,13 @@ impl crate::ConcreteResource for Organization {
         }
     }
 }
+
 impl From<Organization> for Resource {
     fn from(r: Organization) -> Self {
         Resource::Organization(Box::new(r))
     }
 }
+
 impl crate::ConcreteResource for OrganizationAffiliation {
     const TYPE_NAME: &'static str = "OrganizationAffiliation";
     fn from_resource(resource: &Resource) -> Option<&Self> {
@@ -3095,11 +3300,13 @@ impl crate::ConcreteResource for OrganizationAffiliation {
         }
     }
 }
+
 impl From<OrganizationAffiliation> for Resource {
     fn from(r: OrganizationAffiliation) -> Self {
         Resource::OrganizationAffiliation(Box::new(r))
     }
 }
+
 impl crate::ConcreteResource for Parameters {
     const TYPE_NAME: &'static str = "Parameters";
     fn from_resource(resource: &Resource) -> Option<&Self> {
@@ -3115,11 +3322,13 @@ impl crate::ConcreteResource for Parameters {
         }
     }
 }
+
 impl From<Parameters> for Resource {
     fn from(r: Parameters) -> Self {
         Resource::Parameters(Box::new(r))
     }
 }
+
 impl crate::ConcreteResource for Patient {
     const TYPE_NAME: &'static str = "Patient";
     fn from_resource(resource: &Resource) -> Option<&Self> {
@@ -3135,11 +3344,13 @@ impl crate::ConcreteResource for Patient {
         }
     }
 }
+
 impl From<Patient> for Resource {
     fn from(r: Patient) -> Self {
         Resource::Patient(Box::new(r))
     }
 }
+
 impl crate::ConcreteResource for PaymentNotice {
     const TYPE_NAME: &'static str = "PaymentNotice";
     fn from_resource(resource: &Resource) -> Option<&Self> {
@@ -3155,11 +3366,13 @@ impl crate::ConcreteResource for PaymentNotice {
         }
     }
 }
+
 impl From<PaymentNotice> for Resource {
     fn from(r: PaymentNotice) -> Self {
         Resource::PaymentNotice(Box::new(r))
     }
 }
+
 impl crate::ConcreteResource for PaymentReconciliation {
     const TYPE_NAME: &'static str = "PaymentReconciliation";
     fn from_resource(resource: &Resource) -> Option<&Self> {
@@ -3175,11 +3388,13 @@ impl crate::ConcreteResource for PaymentReconciliation {
         }
     }
 }
+
 impl From<PaymentReconciliation> for Resource {
     fn from(r: PaymentReconciliation) -> Self {
         Resource::PaymentReconciliation(Box::new(r))
     }
 }
+
 impl crate::ConcreteResource for Person {
     const TYPE_NAME: &'static str = "Person";
     fn from_resource(resource: &Resource) -> Option<&Self> {
@@ -3195,11 +3410,13 @@ impl crate::ConcreteResource for Person {
         }
     }
 }
+
 impl From<Person> for Resource {
     fn from(r: Person) -> Self {
         Resource::Person(Box::new(r))
     }
 }
+
 impl crate::ConcreteResource for PlanDefinition {
     const TYPE_NAME: &'static str = "PlanDefinition";
     fn from_resource(resource: &Resource) -> Option<&Self> {
@@ -3215,11 +3432,13 @@ impl crate::ConcreteResource for PlanDefinition {
         }
     }
 }
+
 impl From<PlanDefinition> for Resource {
     fn from(r: PlanDefinition) -> Self {
         Resource::PlanDefinition(Box::new(r))
     }
 }
+
 impl crate::ConcreteResource for Practitioner {
     const TYPE_NAME: &'static str = "Practitioner";
     fn from_resource(resource: &Resource) -> Option<&Self> {
@@ -3235,11 +3454,13 @@ impl crate::ConcreteResource for Practitioner {
         }
     }
 }
+
 impl From<Practitioner> for Resource {
     fn from(r: Practitioner) -> Self {
         Resource::Practitioner(Box::new(r))
     }
 }
+
 impl crate::ConcreteResource for PractitionerRole {
     const TYPE_NAME: &'static str = "PractitionerRole";
     fn from_resource(resource: &Resource) -> Option<&Self> {
@@ -3255,11 +3476,13 @@ impl crate::ConcreteResource for PractitionerRole {
         }
     }
 }
+
 impl From<PractitionerRole> for Resource {
     fn from(r: PractitionerRole) -> Self {
         Resource::PractitionerRole(Box::new(r))
     }
 }
+
 impl crate::ConcreteResource for Procedure {
     const TYPE_NAME: &'static str = "Procedure";
     fn from_resource(resource: &Resource) -> Option<&Self> {
@@ -3275,11 +3498,13 @@ impl crate::ConcreteResource for Procedure {
         }
     }
 }
+
 impl From<Procedure> for Resource {
     fn from(r: Procedure) -> Self {
         Resource::Procedure(Box::new(r))
     }
 }
+
 impl crate::ConcreteResource for Provenance {
     const TYPE_NAME: &'static str = "Provenance";
     fn from_resource(resource: &Resource) -> Option<&Self> {
@@ -3295,11 +3520,13 @@ impl crate::ConcreteResource for Provenance {
         }
     }
 }
+
 impl From<Provenance> for Resource {
     fn from(r: Provenance) -> Self {
         Resource::Provenance(Box::new(r))
     }
 }
+
 impl crate::ConcreteResource for Questionnaire {
     const TYPE_NAME: &'static str = "Questionnaire";
     fn from_resource(resource: &Resource) -> Option<&Self> {
@@ -3315,11 +3542,13 @@ impl crate::ConcreteResource for Questionnaire {
         }
     }
 }
+
 impl From<Questionnaire> for Resource {
     fn from(r: Questionnaire) -> Self {
         Resource::Questionnaire(Box::new(r))
     }
 }
+
 impl crate::ConcreteResource for QuestionnaireResponse {
     const TYPE_NAME: &'static str = "QuestionnaireResponse";
     fn from_resource(resource: &Resource) -> Option<&Self> {
@@ -3335,11 +3564,13 @@ impl crate::ConcreteResource for QuestionnaireResponse {
         }
     }
 }
+
 impl From<QuestionnaireResponse> for Resource {
     fn from(r: QuestionnaireResponse) -> Self {
         Resource::QuestionnaireResponse(Box::new(r))
     }
 }
+
 impl crate::ConcreteResource for RelatedPerson {
     const TYPE_NAME: &'static str = "RelatedPerson";
     fn from_resource(resource: &Resource) -> Option<&Self> {
@@ -3355,11 +3586,13 @@ impl crate::ConcreteResource for RelatedPerson {
         }
     }
 }
+
 impl From<RelatedPerson> for Resource {
     fn from(r: RelatedPerson) -> Self {
         Resource::RelatedPerson(Box::new(r))
     }
 }
+
 impl crate::ConcreteResource for RequestGroup {
     const TYPE_NAME: &'static str = "RequestGroup";
     fn from_resource(resource: &Resource) -> Option<&Self> {
@@ -3375,11 +3608,13 @@ impl crate::ConcreteResource for RequestGroup {
         }
     }
 }
+
 impl From<RequestGroup> for Resource {
     fn from(r: RequestGroup) -> Self {
         Resource::RequestGroup(Box::new(r))
     }
 }
+
 impl crate::ConcreteResource for ResearchDefinition {
     const TYPE_NAME: &'static str = "ResearchDefinition";
     fn from_resource(resource: &Resource) -> Option<&Self> {
@@ -3395,11 +3630,13 @@ impl crate::ConcreteResource for ResearchDefinition {
         }
     }
 }
+
 impl From<ResearchDefinition> for Resource {
     fn from(r: ResearchDefinition) -> Self {
         Resource::ResearchDefinition(Box::new(r))
     }
 }
+
 impl crate::ConcreteResource for ResearchElementDefinition {
     const TYPE_NAME: &'static str = "ResearchElementDefinition";
     fn from_resource(resource: &Resource) -> Option<&Self> {
@@ -3415,11 +3652,13 @@ impl crate::ConcreteResource for ResearchElementDefinition {
         }
     }
 }
+
 impl From<ResearchElementDefinition> for Resource {
     fn from(r: ResearchElementDefinition) -> Self {
         Resource::ResearchElementDefinition(Box::new(r))
     }
 }
+
 impl crate::ConcreteResource for ResearchStudy {
     const TYPE_NAME: &'static str = "ResearchStudy";
     fn from_resource(resource: &Resource) -> Option<&Self> {
@@ -3435,11 +3674,13 @@ impl crate::ConcreteResource for ResearchStudy {
         }
     }
 }
+
 impl From<ResearchStudy> for Resource {
     fn from(r: ResearchStudy) -> Self {
         Resource::ResearchStudy(Box::new(r))
     }
 }
+
 impl crate::ConcreteResource for ResearchSubject {
     const TYPE_NAME: &'static str = "ResearchSubject";
     fn from_resource(resource: &Resource) -> Option<&Self> {
@@ -3455,11 +3696,13 @@ impl crate::ConcreteResource for ResearchSubject {
         }
     }
 }
+
 impl From<ResearchSubject> for Resource {
     fn from(r: ResearchSubject) -> Self {
         Resource::ResearchSubject(Box::new(r))
     }
 }
+
 impl crate::ConcreteResource for RiskAssessment {
     const TYPE_NAME: &'static str = "RiskAssessment";
     fn from_resource(resource: &Resource) -> Option<&Self> {
@@ -3475,11 +3718,13 @@ impl crate::ConcreteResource for RiskAssessment {
         }
     }
 }
+
 impl From<RiskAssessment> for Resource {
     fn from(r: RiskAssessment) -> Self {
         Resource::RiskAssessment(Box::new(r))
     }
 }
+
 impl crate::ConcreteResource for RiskEvidenceSynthesis {
     const TYPE_NAME: &'static str = "RiskEvidenceSynthesis";
     fn from_resource(resource: &Resource) -> Option<&Self> {
@@ -3495,11 +3740,13 @@ impl crate::ConcreteResource for RiskEvidenceSynthesis {
         }
     }
 }
+
 impl From<RiskEvidenceSynthesis> for Resource {
     fn from(r: RiskEvidenceSynthesis) -> Self {
         Resource::RiskEvidenceSynthesis(Box::new(r))
     }
 }
+
 impl crate::ConcreteResource for Schedule {
     const TYPE_NAME: &'static str = "Schedule";
     fn from_resource(resource: &Resource) -> Option<&Self> {
@@ -3515,11 +3762,13 @@ impl crate::ConcreteResource for Schedule {
         }
     }
 }
+
 impl From<Schedule> for Resource {
     fn from(r: Schedule) -> Self {
         Resource::Schedule(Box::new(r))
     }
 }
+
 impl crate::ConcreteResource for SearchParameter {
     const TYPE_NAME: &'static str = "SearchParameter";
     fn from_resource(resource: &Resource) -> Option<&Self> {
@@ -3535,11 +3784,13 @@ impl crate::ConcreteResource for SearchParameter {
         }
     }
 }
+
 impl From<SearchParameter> for Resource {
     fn from(r: SearchParameter) -> Self {
         Resource::SearchParameter(Box::new(r))
     }
 }
+
 impl crate::ConcreteResource for ServiceRequest {
     const TYPE_NAME: &'static str = "ServiceRequest";
     fn from_resource(resource: &Resource) -> Option<&Self> {
@@ -3555,11 +3806,13 @@ impl crate::ConcreteResource for ServiceRequest {
         }
     }
 }
+
 impl From<ServiceRequest> for Resource {
     fn from(r: ServiceRequest) -> Self {
         Resource::ServiceRequest(Box::new(r))
     }
 }
+
 impl crate::ConcreteResource for Slot {
     const TYPE_NAME: &'static str = "Slot";
     fn from_resource(resource: &Resource) -> Option<&Self> {
@@ -3575,11 +3828,13 @@ impl crate::ConcreteResource for Slot {
         }
     }
 }
+
 impl From<Slot> for Resource {
     fn from(r: Slot) -> Self {
         Resource::Slot(Box::new(r))
     }
 }
+
 impl crate::ConcreteResource for Specimen {
     const TYPE_NAME: &'static str = "Specimen";
     fn from_resource(resource: &Resource) -> Option<&Self> {
@@ -3595,11 +3850,13 @@ impl crate::ConcreteResource for Specimen {
         }
     }
 }
+
 impl From<Specimen> for Resource {
     fn from(r: Specimen) -> Self {
         Resource::Specimen(Box::new(r))
     }
 }
+
 impl crate::ConcreteResource for SpecimenDefinition {
     const TYPE_NAME: &'static str = "SpecimenDefinition";
     fn from_resource(resource: &Resource) -> Option<&Self> {
@@ -3615,11 +3872,13 @@ impl crate::ConcreteResource for SpecimenDefinition {
         }
     }
 }
+
 impl From<SpecimenDefinition> for Resource {
     fn from(r: SpecimenDefinition) -> Self {
         Resource::SpecimenDefinition(Box::new(r))
     }
 }
+
 impl crate::ConcreteResource for StructureDefinition {
     const TYPE_NAME: &'static str = "StructureDefinition";
     fn from_resource(resource: &Resource) -> Option<&Self> {
@@ -3635,11 +3894,13 @@ impl crate::ConcreteResource for StructureDefinition {
         }
     }
 }
+
 impl From<StructureDefinition> for Resource {
     fn from(r: StructureDefinition) -> Self {
         Resource::StructureDefinition(Box::new(r))
     }
 }
+
 impl crate::ConcreteResource for StructureMap {
     const TYPE_NAME: &'static str = "StructureMap";
     fn from_resource(resource: &Resource) -> Option<&Self> {
@@ -3655,11 +3916,13 @@ impl crate::ConcreteResource for StructureMap {
         }
     }
 }
+
 impl From<StructureMap> for Resource {
     fn from(r: StructureMap) -> Self {
         Resource::StructureMap(Box::new(r))
     }
 }
+
 impl crate::ConcreteResource for Subscription {
     const TYPE_NAME: &'static str = "Subscription";
     fn from_resource(resource: &Resource) -> Option<&Self> {
@@ -3675,11 +3938,13 @@ impl crate::ConcreteResource for Subscription {
         }
     }
 }
+
 impl From<Subscription> for Resource {
     fn from(r: Subscription) -> Self {
         Resource::Subscription(Box::new(r))
     }
 }
+
 impl crate::ConcreteResource for Substance {
     const TYPE_NAME: &'static str = "Substance";
     fn from_resource(resource: &Resource) -> Option<&Self> {
@@ -3695,11 +3960,13 @@ impl crate::ConcreteResource for Substance {
         }
     }
 }
+
 impl From<Substance> for Resource {
     fn from(r: Substance) -> Self {
         Resource::Substance(Box::new(r))
     }
 }
+
 impl crate::ConcreteResource for SubstanceNucleicAcid {
     const TYPE_NAME: &'static str = "SubstanceNucleicAcid";
     fn from_resource(resource: &Resource) -> Option<&Self> {
@@ -3715,11 +3982,13 @@ impl crate::ConcreteResource for SubstanceNucleicAcid {
         }
     }
 }
+
 impl From<SubstanceNucleicAcid> for Resource {
     fn from(r: SubstanceNucleicAcid) -> Self {
         Resource::SubstanceNucleicAcid(Box::new(r))
     }
 }
+
 impl crate::ConcreteResource for SubstancePolymer {
     const TYPE_NAME: &'static str = "SubstancePolymer";
     fn from_resource(resource: &Resource) -> Option<&Self> {
@@ -3735,11 +4004,13 @@ impl crate::ConcreteResource for SubstancePolymer {
         }
     }
 }
+
 impl From<SubstancePolymer> for Resource {
     fn from(r: SubstancePolymer) -> Self {
         Resource::SubstancePolymer(Box::new(r))
     }
 }
+
 impl crate::ConcreteResource for SubstanceProtein {
     const TYPE_NAME: &'static str = "SubstanceProtein";
     fn from_resource(resource: &Resource) -> Option<&Self> {
@@ -3755,11 +4026,13 @@ impl crate::ConcreteResource for SubstanceProtein {
         }
     }
 }
+
 impl From<SubstanceProtein> for Resource {
     fn from(r: SubstanceProtein) -> Self {
         Resource::SubstanceProtein(Box::new(r))
     }
 }
+
 impl crate::ConcreteResource for SubstanceReferenceInformation {
     const TYPE_NAME: &'static str = "SubstanceReferenceInformation";
     fn from_resource(resource: &Resource) -> Option<&Self> {
@@ -3775,11 +4048,13 @@ impl crate::ConcreteResource for SubstanceReferenceInformation {
         }
     }
 }
+
 impl From<SubstanceReferenceInformation> for Resource {
     fn from(r: SubstanceReferenceInformation) -> Self {
         Resource::SubstanceReferenceInformation(Box::new(r))
     }
 }
+
 impl crate::ConcreteResource for SubstanceSourceMaterial {
     const TYPE_NAME: &'static str = "SubstanceSourceMaterial";
     fn from_resource(resource: &Resource) -> Option<&Self> {
@@ -3795,11 +4070,13 @@ impl crate::ConcreteResource for SubstanceSourceMaterial {
         }
     }
 }
+
 impl From<SubstanceSourceMaterial> for Resource {
     fn from(r: SubstanceSourceMaterial) -> Self {
         Resource::SubstanceSourceMaterial(Box::new(r))
     }
 }
+
 impl crate::ConcreteResource for SubstanceSpecification {
     const TYPE_NAME: &'static str = "SubstanceSpecification";
     fn from_resource(resource: &Resource) -> Option<&Self> {
@@ -3815,11 +4092,13 @@ impl crate::ConcreteResource for SubstanceSpecification {
         }
     }
 }
+
 impl From<SubstanceSpecification> for Resource {
     fn from(r: SubstanceSpecification) -> Self {
         Resource::SubstanceSpecification(Box::new(r))
     }
 }
+
 impl crate::ConcreteResource for SupplyDelivery {
     const TYPE_NAME: &'static str = "SupplyDelivery";
     fn from_resource(resource: &Resource) -> Option<&Self> {
@@ -3835,11 +4114,13 @@ impl crate::ConcreteResource for SupplyDelivery {
         }
     }
 }
+
 impl From<SupplyDelivery> for Resource {
     fn from(r: SupplyDelivery) -> Self {
         Resource::SupplyDelivery(Box::new(r))
     }
 }
+
 impl crate::ConcreteResource for SupplyRequest {
     const TYPE_NAME: &'static str = "SupplyRequest";
     fn from_resource(resource: &Resource) -> Option<&Self> {
@@ -3855,11 +4136,13 @@ impl crate::ConcreteResource for SupplyRequest {
         }
     }
 }
+
 impl From<SupplyRequest> for Resource {
     fn from(r: SupplyRequest) -> Self {
         Resource::SupplyRequest(Box::new(r))
     }
 }
+
 impl crate::ConcreteResource for Task {
     const TYPE_NAME: &'static str = "Task";
     fn from_resource(resource: &Resource) -> Option<&Self> {
@@ -3875,11 +4158,13 @@ impl crate::ConcreteResource for Task {
         }
     }
 }
+
 impl From<Task> for Resource {
     fn from(r: Task) -> Self {
         Resource::Task(Box::new(r))
     }
 }
+
 impl crate::ConcreteResource for TerminologyCapabilities {
     const TYPE_NAME: &'static str = "TerminologyCapabilities";
     fn from_resource(resource: &Resource) -> Option<&Self> {
@@ -3895,11 +4180,13 @@ impl crate::ConcreteResource for TerminologyCapabilities {
         }
     }
 }
+
 impl From<TerminologyCapabilities> for Resource {
     fn from(r: TerminologyCapabilities) -> Self {
         Resource::TerminologyCapabilities(Box::new(r))
     }
 }
+
 impl crate::ConcreteResource for TestReport {
     const TYPE_NAME: &'static str = "TestReport";
     fn from_resource(resource: &Resource) -> Option<&Self> {
@@ -3915,11 +4202,13 @@ impl crate::ConcreteResource for TestReport {
         }
     }
 }
+
 impl From<TestReport> for Resource {
     fn from(r: TestReport) -> Self {
         Resource::TestReport(Box::new(r))
     }
 }
+
 impl crate::ConcreteResource for TestScript {
     const TYPE_NAME: &'static str = "TestScript";
     fn from_resource(resource: &Resource) -> Option<&Self> {
@@ -3935,11 +4224,13 @@ impl crate::ConcreteResource for TestScript {
         }
     }
 }
+
 impl From<TestScript> for Resource {
     fn from(r: TestScript) -> Self {
         Resource::TestScript(Box::new(r))
     }
 }
+
 impl crate::ConcreteResource for ValueSet {
     const TYPE_NAME: &'static str = "ValueSet";
     fn from_resource(resource: &Resource) -> Option<&Self> {
@@ -3955,11 +4246,13 @@ impl crate::ConcreteResource for ValueSet {
         }
     }
 }
+
 impl From<ValueSet> for Resource {
     fn from(r: ValueSet) -> Self {
         Resource::ValueSet(Box::new(r))
     }
 }
+
 impl crate::ConcreteResource for VerificationResult {
     const TYPE_NAME: &'static str = "VerificationResult";
     fn from_resource(resource: &Resource) -> Option<&Self> {
@@ -3975,11 +4268,13 @@ impl crate::ConcreteResource for VerificationResult {
         }
     }
 }
+
 impl From<VerificationResult> for Resource {
     fn from(r: VerificationResult) -> Self {
         Resource::VerificationResult(Box::new(r))
     }
 }
+
 impl crate::ConcreteResource for VisionPrescription {
     const TYPE_NAME: &'static str = "VisionPrescription";
     fn from_resource(resource: &Resource) -> Option<&Self> {
@@ -3995,6 +4290,7 @@ impl crate::ConcreteResource for VisionPrescription {
         }
     }
 }
+
 impl From<VisionPrescription> for Resource {
     fn from(r: VisionPrescription) -> Self {
         Resource::VisionPrescription(Box::new(r))

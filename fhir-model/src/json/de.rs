@@ -504,6 +504,13 @@ fn second_choice<E: de::Error>(at: &Path<'_>) -> E {
     )
 }
 
+/// A primitive variant of a choice enum: how to reach it and how to make it
+/// (see [`variant!`](crate::json::variant)).
+pub type Variant<C, T> = (
+    fn(&mut C) -> Option<&mut Primitive<T>>,
+    fn(Primitive<T>) -> C,
+);
+
 /// Finds or makes the primitive variant of a choice; errors when another variant is present.
 fn choice_primitive<'s, C, T, E: de::Error>(
     slot: &'s mut Option<C>,
@@ -520,8 +527,7 @@ pub fn choice_value<'de, A: MapAccess<'de>, C, T: PrimitiveValue>(
     map: &mut A,
     slot: &mut Option<C>,
     at: &Path<'_>,
-    get: fn(&mut C) -> Option<&mut Primitive<T>>,
-    wrap: fn(Primitive<T>) -> C,
+    (get, wrap): Variant<C, T>,
 ) -> Result<(), A::Error> {
     let primitive = choice_primitive(slot, at, get, wrap)?;
     if primitive.value.is_some() {
@@ -536,8 +542,7 @@ pub fn choice_ext<'de, A: MapAccess<'de>, C, T>(
     map: &mut A,
     slot: &mut Option<C>,
     at: &Path<'_>,
-    get: fn(&mut C) -> Option<&mut Primitive<T>>,
-    wrap: fn(Primitive<T>) -> C,
+    (get, wrap): Variant<C, T>,
 ) -> Result<(), A::Error> {
     let primitive = choice_primitive(slot, at, get, wrap)?;
     if primitive.element.is_some() {

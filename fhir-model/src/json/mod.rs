@@ -32,3 +32,18 @@ macro_rules! impl_json {
     };
 }
 pub(crate) use impl_json;
+
+/// The [`de::Variant`] pair for a primitive variant of a choice enum (`ObservationValue::String`).
+macro_rules! variant {
+    ($choice:ident :: $variant:ident) => {
+        (
+            |c| match c {
+                $choice::$variant(v) => Some(v),
+                #[allow(unreachable_patterns)]
+                _ => None,
+            },
+            $choice::$variant,
+        )
+    };
+}
+pub(crate) use variant;

@@ -4,11 +4,12 @@ use crate::json::{de, ser, Path};
 use crate::datatypes::*;
 use crate::primitives::*;
 use crate::{codes, Primitive};
+
 /// An address expressed using postal conventions (as opposed to GPS or other location definition formats)
 ///
 /// An address expressed using postal conventions (as opposed to GPS or other location definition formats).  This data type may be used to convey addresses for use in delivering mail as well as for visiting locations which might not be valid for mail delivery.  There are a variety of postal address formats defined around the world.
 ///
-/// FHIR path: `Address` (datatype)
+/// FHIR path: `Address` (datatype, defined by <http://hl7.org/fhir/StructureDefinition/Address>)
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct Address {
     /// Unique id for inter-element referencing
@@ -60,6 +61,7 @@ pub struct Address {
     /// `0..1` · summary
     pub period: Option<Box<Period>>,
 }
+
 impl de::DecodeStruct for Address {
     const PATH: &'static str = "Address";
     const RESOURCE_TYPE: Option<&'static str> = None;
@@ -129,7 +131,9 @@ impl de::DecodeStruct for Address {
         Ok(())
     }
 }
+
 crate::json::impl_json!(Address);
+
 impl serde::Serialize for Address {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;

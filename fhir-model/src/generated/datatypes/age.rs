@@ -4,11 +4,12 @@ use crate::json::{de, ser, Path};
 use crate::datatypes::*;
 use crate::primitives::*;
 use crate::{codes, Primitive};
+
 /// A duration of time during which an organism (or a process) has existed
 ///
 /// A duration of time during which an organism (or a process) has existed.
 ///
-/// FHIR path: `Age` (datatype)
+/// FHIR path: `Age` (datatype, defined by <http://hl7.org/fhir/StructureDefinition/Age>)
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct Age {
     /// Unique id for inter-element referencing
@@ -40,6 +41,7 @@ pub struct Age {
     /// `0..1` · FHIR `code` · summary
     pub code: Option<Primitive<Code>>,
 }
+
 impl de::DecodeStruct for Age {
     const PATH: &'static str = "Age";
     const RESOURCE_TYPE: Option<&'static str> = None;
@@ -87,7 +89,9 @@ impl de::DecodeStruct for Age {
         }
     }
 }
+
 crate::json::impl_json!(Age);
+
 impl serde::Serialize for Age {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;

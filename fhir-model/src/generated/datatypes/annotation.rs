@@ -4,11 +4,12 @@ use crate::json::{de, ser, Path};
 use crate::datatypes::*;
 use crate::primitives::*;
 use crate::Primitive;
+
 /// Text node with attribution
 ///
 /// A  text note which also  contains information about who made the statement and when.
 ///
-/// FHIR path: `Annotation` (datatype)
+/// FHIR path: `Annotation` (datatype, defined by <http://hl7.org/fhir/StructureDefinition/Annotation>)
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct Annotation {
     /// Unique id for inter-element referencing
@@ -32,6 +33,7 @@ pub struct Annotation {
     /// `1..1` · FHIR `markdown` · summary
     pub text: Option<Primitive<Markdown>>,
 }
+
 impl de::DecodeStruct for Annotation {
     const PATH: &'static str = "Annotation";
     const RESOURCE_TYPE: Option<&'static str> = None;
@@ -66,7 +68,7 @@ impl de::DecodeStruct for Annotation {
                 de::choice(
                     map,
                     &mut self.author,
-                    &at.field("author"),
+                    &at.field("authorReference"),
                     AnnotationAuthor::Reference,
                 )
             }
@@ -74,26 +76,16 @@ impl de::DecodeStruct for Annotation {
                 de::choice_value(
                     map,
                     &mut self.author,
-                    &at.field("author"),
-                    |c| match c {
-                        AnnotationAuthor::String(v) => Some(v),
-                        #[allow(unreachable_patterns)]
-                        _ => None,
-                    },
-                    AnnotationAuthor::String,
+                    &at.field("authorString"),
+                    crate::json::variant!(AnnotationAuthor::String),
                 )
             }
             4 => {
                 de::choice_ext(
                     map,
                     &mut self.author,
-                    &at.field("author"),
-                    |c| match c {
-                        AnnotationAuthor::String(v) => Some(v),
-                        #[allow(unreachable_patterns)]
-                        _ => None,
-                    },
-                    AnnotationAuthor::String,
+                    &at.field("authorString"),
+                    crate::json::variant!(AnnotationAuthor::String),
                 )
             }
             5 => de::prim_value(map, &mut self.time, &at.field("time")),
@@ -110,7 +102,9 @@ impl de::DecodeStruct for Annotation {
         }
     }
 }
+
 crate::json::impl_json!(Annotation);
+
 impl serde::Serialize for Annotation {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
@@ -123,9 +117,10 @@ impl serde::Serialize for Annotation {
         map.end()
     }
 }
+
 /// Choice of types for `Annotation.author[x]`.
 ///
-/// In JSON the element name carries the type: `authorString`, `authorQuantity`, …
+/// In JSON the element name carries the type (`authorReference`, `authorString`, ...).
 #[derive(Clone, Debug, PartialEq)]
 pub enum AnnotationAuthor {
     /// `authorReference` (to Practitioner | Patient | RelatedPerson | Organization)
@@ -133,6 +128,7 @@ pub enum AnnotationAuthor {
     /// `authorString`
     String(Primitive<FhirString>),
 }
+
 impl ser::EncodeChoice for AnnotationAuthor {
     fn encode<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
         match self {

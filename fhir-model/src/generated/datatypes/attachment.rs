@@ -4,11 +4,12 @@ use crate::json::{de, ser, Path};
 use crate::datatypes::*;
 use crate::primitives::*;
 use crate::Primitive;
+
 /// Content in a format defined elsewhere
 ///
 /// For referring to data content defined in other formats.
 ///
-/// FHIR path: `Attachment` (datatype)
+/// FHIR path: `Attachment` (datatype, defined by <http://hl7.org/fhir/StructureDefinition/Attachment>)
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct Attachment {
     /// Unique id for inter-element referencing
@@ -52,6 +53,7 @@ pub struct Attachment {
     /// `0..1` · FHIR `dateTime` · summary
     pub creation: Option<Primitive<DateTime>>,
 }
+
 impl de::DecodeStruct for Attachment {
     const PATH: &'static str = "Attachment";
     const RESOURCE_TYPE: Option<&'static str> = None;
@@ -111,7 +113,9 @@ impl de::DecodeStruct for Attachment {
         }
     }
 }
+
 crate::json::impl_json!(Attachment);
+
 impl serde::Serialize for Attachment {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;

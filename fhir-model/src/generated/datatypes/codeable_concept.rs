@@ -4,11 +4,12 @@ use crate::json::{de, ser, Path};
 use crate::datatypes::*;
 use crate::primitives::*;
 use crate::Primitive;
+
 /// Concept - reference to a terminology or just  text
 ///
 /// A concept that may be defined by a formal reference to a terminology or ontology or may be provided by text.
 ///
-/// FHIR path: `CodeableConcept` (datatype)
+/// FHIR path: `CodeableConcept` (datatype, defined by <http://hl7.org/fhir/StructureDefinition/CodeableConcept>)
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct CodeableConcept {
     /// Unique id for inter-element referencing
@@ -28,6 +29,7 @@ pub struct CodeableConcept {
     /// `0..1` · FHIR `string` · summary
     pub text: Option<Primitive<FhirString>>,
 }
+
 impl de::DecodeStruct for CodeableConcept {
     const PATH: &'static str = "CodeableConcept";
     const RESOURCE_TYPE: Option<&'static str> = None;
@@ -61,7 +63,9 @@ impl de::DecodeStruct for CodeableConcept {
         }
     }
 }
+
 crate::json::impl_json!(CodeableConcept);
+
 impl serde::Serialize for CodeableConcept {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;

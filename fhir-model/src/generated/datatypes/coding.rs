@@ -4,11 +4,12 @@ use crate::json::{de, ser, Path};
 use crate::datatypes::*;
 use crate::primitives::*;
 use crate::Primitive;
+
 /// A reference to a code defined by a terminology system
 ///
 /// A reference to a code defined by a terminology system.
 ///
-/// FHIR path: `Coding` (datatype)
+/// FHIR path: `Coding` (datatype, defined by <http://hl7.org/fhir/StructureDefinition/Coding>)
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct Coding {
     /// Unique id for inter-element referencing
@@ -40,6 +41,7 @@ pub struct Coding {
     /// `0..1` · FHIR `boolean` · summary
     pub user_selected: Option<Primitive<bool>>,
 }
+
 impl de::DecodeStruct for Coding {
     const PATH: &'static str = "Coding";
     const RESOURCE_TYPE: Option<&'static str> = None;
@@ -87,7 +89,9 @@ impl de::DecodeStruct for Coding {
         }
     }
 }
+
 crate::json::impl_json!(Coding);
+
 impl serde::Serialize for Coding {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;

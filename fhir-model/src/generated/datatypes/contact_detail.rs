@@ -4,11 +4,12 @@ use crate::json::{de, ser, Path};
 use crate::datatypes::*;
 use crate::primitives::*;
 use crate::Primitive;
+
 /// Contact information
 ///
 /// Specifies contact information for a person or organization.
 ///
-/// FHIR path: `ContactDetail` (datatype)
+/// FHIR path: `ContactDetail` (datatype, defined by <http://hl7.org/fhir/StructureDefinition/ContactDetail>)
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct ContactDetail {
     /// Unique id for inter-element referencing
@@ -28,6 +29,7 @@ pub struct ContactDetail {
     /// `0..*` · summary
     pub telecom: Vec<ContactPoint>,
 }
+
 impl de::DecodeStruct for ContactDetail {
     const PATH: &'static str = "ContactDetail";
     const RESOURCE_TYPE: Option<&'static str> = None;
@@ -61,7 +63,9 @@ impl de::DecodeStruct for ContactDetail {
         }
     }
 }
+
 crate::json::impl_json!(ContactDetail);
+
 impl serde::Serialize for ContactDetail {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;

@@ -4,11 +4,12 @@ use crate::json::{de, ser, Path};
 use crate::datatypes::*;
 use crate::primitives::*;
 use crate::{codes, Primitive};
+
 /// Details of a Technology mediated contact point (phone, fax, email, etc.)
 ///
 /// Details for all kinds of technology mediated contact points for a person or organization, including telephone, email, etc.
 ///
-/// FHIR path: `ContactPoint` (datatype)
+/// FHIR path: `ContactPoint` (datatype, defined by <http://hl7.org/fhir/StructureDefinition/ContactPoint>)
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct ContactPoint {
     /// Unique id for inter-element referencing
@@ -40,6 +41,7 @@ pub struct ContactPoint {
     /// `0..1` · summary
     pub period: Option<Box<Period>>,
 }
+
 impl de::DecodeStruct for ContactPoint {
     const PATH: &'static str = "ContactPoint";
     const RESOURCE_TYPE: Option<&'static str> = None;
@@ -85,7 +87,9 @@ impl de::DecodeStruct for ContactPoint {
         }
     }
 }
+
 crate::json::impl_json!(ContactPoint);
+
 impl serde::Serialize for ContactPoint {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;

@@ -4,11 +4,12 @@ use crate::json::{de, ser, Path};
 use crate::datatypes::*;
 use crate::primitives::*;
 use crate::{codes, Primitive};
+
 /// Contributor information
 ///
 /// A contributor to the content of a knowledge asset, including authors, editors, reviewers, and endorsers.
 ///
-/// FHIR path: `Contributor` (datatype)
+/// FHIR path: `Contributor` (datatype, defined by <http://hl7.org/fhir/StructureDefinition/Contributor>)
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct Contributor {
     /// Unique id for inter-element referencing
@@ -32,6 +33,7 @@ pub struct Contributor {
     /// `0..*` · summary
     pub contact: Vec<ContactDetail>,
 }
+
 impl de::DecodeStruct for Contributor {
     const PATH: &'static str = "Contributor";
     const RESOURCE_TYPE: Option<&'static str> = None;
@@ -81,7 +83,9 @@ impl de::DecodeStruct for Contributor {
         }
     }
 }
+
 crate::json::impl_json!(Contributor);
+
 impl serde::Serialize for Contributor {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;

@@ -4,11 +4,12 @@ use crate::json::{de, ser, Path};
 use crate::datatypes::*;
 use crate::primitives::*;
 use crate::{codes, Primitive};
+
 /// A measured or measurable amount
 ///
 /// A measured amount (or an amount that can potentially be measured). Note that measured amounts include amounts that are not precisely quantified, including amounts involving arbitrary units and floating currencies.
 ///
-/// FHIR path: `Count` (datatype)
+/// FHIR path: `Count` (datatype, defined by <http://hl7.org/fhir/StructureDefinition/Count>)
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct Count {
     /// Unique id for inter-element referencing
@@ -40,6 +41,7 @@ pub struct Count {
     /// `0..1` · FHIR `code` · summary
     pub code: Option<Primitive<Code>>,
 }
+
 impl de::DecodeStruct for Count {
     const PATH: &'static str = "Count";
     const RESOURCE_TYPE: Option<&'static str> = None;
@@ -87,7 +89,9 @@ impl de::DecodeStruct for Count {
         }
     }
 }
+
 crate::json::impl_json!(Count);
+
 impl serde::Serialize for Count {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;

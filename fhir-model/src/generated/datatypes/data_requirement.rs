@@ -4,11 +4,12 @@ use crate::json::{de, ser, Path};
 use crate::datatypes::*;
 use crate::primitives::*;
 use crate::{codes, Primitive};
+
 /// Describes a required data item
 ///
 /// Describes a required data item for evaluation in terms of the type of data, and optional code or date-based filters of the data.
 ///
-/// FHIR path: `DataRequirement` (datatype)
+/// FHIR path: `DataRequirement` (datatype, defined by <http://hl7.org/fhir/StructureDefinition/DataRequirement>)
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct DataRequirement {
     /// Unique id for inter-element referencing
@@ -52,6 +53,7 @@ pub struct DataRequirement {
     /// `0..*` · summary
     pub sort: Vec<DataRequirementSort>,
 }
+
 impl de::DecodeStruct for DataRequirement {
     const PATH: &'static str = "DataRequirement";
     const RESOURCE_TYPE: Option<&'static str> = None;
@@ -102,7 +104,7 @@ impl de::DecodeStruct for DataRequirement {
                 de::choice(
                     map,
                     &mut self.subject,
-                    &at.field("subject"),
+                    &at.field("subjectCodeableConcept"),
                     DataRequirementSubject::CodeableConcept,
                 )
             }
@@ -110,7 +112,7 @@ impl de::DecodeStruct for DataRequirement {
                 de::choice(
                     map,
                     &mut self.subject,
-                    &at.field("subject"),
+                    &at.field("subjectReference"),
                     DataRequirementSubject::Reference,
                 )
             }
@@ -130,7 +132,9 @@ impl de::DecodeStruct for DataRequirement {
         Ok(())
     }
 }
+
 crate::json::impl_json!(DataRequirement);
+
 impl serde::Serialize for DataRequirement {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
@@ -148,9 +152,10 @@ impl serde::Serialize for DataRequirement {
         map.end()
     }
 }
+
 /// Choice of types for `DataRequirement.subject[x]`.
 ///
-/// In JSON the element name carries the type: `subjectString`, `subjectQuantity`, …
+/// In JSON the element name carries the type (`subjectCodeableConcept`, `subjectReference`, ...).
 #[derive(Clone, Debug, PartialEq)]
 pub enum DataRequirementSubject {
     /// `subjectCodeableConcept`
@@ -158,6 +163,7 @@ pub enum DataRequirementSubject {
     /// `subjectReference` (to Group)
     Reference(Box<Reference>),
 }
+
 impl ser::EncodeChoice for DataRequirementSubject {
     fn encode<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
         match self {
@@ -166,6 +172,7 @@ impl ser::EncodeChoice for DataRequirementSubject {
         }
     }
 }
+
 /// What codes are expected
 ///
 /// Code filters specify additional constraints on the data, specifying the value set of interest for a particular element of the data. Each code filter defines an additional constraint on the data, i.e. code filters are AND'ed, not OR'ed.
@@ -198,6 +205,7 @@ pub struct DataRequirementCodeFilter {
     /// `0..*` · summary
     pub code: Vec<Coding>,
 }
+
 impl de::DecodeStruct for DataRequirementCodeFilter {
     const PATH: &'static str = "DataRequirement.codeFilter";
     const RESOURCE_TYPE: Option<&'static str> = None;
@@ -239,7 +247,9 @@ impl de::DecodeStruct for DataRequirementCodeFilter {
         }
     }
 }
+
 crate::json::impl_json!(DataRequirementCodeFilter);
+
 impl serde::Serialize for DataRequirementCodeFilter {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
@@ -253,6 +263,7 @@ impl serde::Serialize for DataRequirementCodeFilter {
         map.end()
     }
 }
+
 /// What dates/date ranges are expected
 ///
 /// Date filters specify additional constraints on the data in terms of the applicable date range for specific elements. Each date filter specifies an additional constraint on the data, i.e. date filters are AND'ed, not OR'ed.
@@ -281,6 +292,7 @@ pub struct DataRequirementDateFilter {
     /// `0..1` · one of DateTime, Period, Duration · summary
     pub value: Option<DataRequirementDateFilterValue>,
 }
+
 impl de::DecodeStruct for DataRequirementDateFilter {
     const PATH: &'static str = "DataRequirement.dateFilter";
     const RESOURCE_TYPE: Option<&'static str> = None;
@@ -320,33 +332,23 @@ impl de::DecodeStruct for DataRequirementDateFilter {
                 de::choice_value(
                     map,
                     &mut self.value,
-                    &at.field("value"),
-                    |c| match c {
-                        DataRequirementDateFilterValue::DateTime(v) => Some(v),
-                        #[allow(unreachable_patterns)]
-                        _ => None,
-                    },
-                    DataRequirementDateFilterValue::DateTime,
+                    &at.field("valueDateTime"),
+                    crate::json::variant!(DataRequirementDateFilterValue::DateTime),
                 )
             }
             7 => {
                 de::choice_ext(
                     map,
                     &mut self.value,
-                    &at.field("value"),
-                    |c| match c {
-                        DataRequirementDateFilterValue::DateTime(v) => Some(v),
-                        #[allow(unreachable_patterns)]
-                        _ => None,
-                    },
-                    DataRequirementDateFilterValue::DateTime,
+                    &at.field("valueDateTime"),
+                    crate::json::variant!(DataRequirementDateFilterValue::DateTime),
                 )
             }
             8 => {
                 de::choice(
                     map,
                     &mut self.value,
-                    &at.field("value"),
+                    &at.field("valuePeriod"),
                     DataRequirementDateFilterValue::Period,
                 )
             }
@@ -354,7 +356,7 @@ impl de::DecodeStruct for DataRequirementDateFilter {
                 de::choice(
                     map,
                     &mut self.value,
-                    &at.field("value"),
+                    &at.field("valueDuration"),
                     DataRequirementDateFilterValue::Duration,
                 )
             }
@@ -362,7 +364,9 @@ impl de::DecodeStruct for DataRequirementDateFilter {
         }
     }
 }
+
 crate::json::impl_json!(DataRequirementDateFilter);
+
 impl serde::Serialize for DataRequirementDateFilter {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
@@ -375,9 +379,10 @@ impl serde::Serialize for DataRequirementDateFilter {
         map.end()
     }
 }
+
 /// Choice of types for `DataRequirement.dateFilter.value[x]`.
 ///
-/// In JSON the element name carries the type: `valueString`, `valueQuantity`, …
+/// In JSON the element name carries the type (`valueDateTime`, `valuePeriod`, ...).
 #[derive(Clone, Debug, PartialEq)]
 pub enum DataRequirementDateFilterValue {
     /// `valueDateTime`
@@ -387,6 +392,7 @@ pub enum DataRequirementDateFilterValue {
     /// `valueDuration`
     Duration(Box<Duration>),
 }
+
 impl ser::EncodeChoice for DataRequirementDateFilterValue {
     fn encode<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
         match self {
@@ -396,6 +402,7 @@ impl ser::EncodeChoice for DataRequirementDateFilterValue {
         }
     }
 }
+
 /// Order of the results
 ///
 /// Specifies the order of the results to be returned.
@@ -420,6 +427,7 @@ pub struct DataRequirementSort {
     /// `1..1` · binding required: <http://hl7.org/fhir/ValueSet/sort-direction> · summary
     pub direction: Option<Primitive<codes::SortDirection>>,
 }
+
 impl de::DecodeStruct for DataRequirementSort {
     const PATH: &'static str = "DataRequirement.sort";
     const RESOURCE_TYPE: Option<&'static str> = None;
@@ -467,7 +475,9 @@ impl de::DecodeStruct for DataRequirementSort {
         }
     }
 }
+
 crate::json::impl_json!(DataRequirementSort);
+
 impl serde::Serialize for DataRequirementSort {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;

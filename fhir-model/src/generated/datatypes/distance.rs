@@ -4,11 +4,12 @@ use crate::json::{de, ser, Path};
 use crate::datatypes::*;
 use crate::primitives::*;
 use crate::{codes, Primitive};
+
 /// A length - a value with a unit that is a physical distance
 ///
 /// A length - a value with a unit that is a physical distance.
 ///
-/// FHIR path: `Distance` (datatype)
+/// FHIR path: `Distance` (datatype, defined by <http://hl7.org/fhir/StructureDefinition/Distance>)
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct Distance {
     /// Unique id for inter-element referencing
@@ -40,6 +41,7 @@ pub struct Distance {
     /// `0..1` · FHIR `code` · summary
     pub code: Option<Primitive<Code>>,
 }
+
 impl de::DecodeStruct for Distance {
     const PATH: &'static str = "Distance";
     const RESOURCE_TYPE: Option<&'static str> = None;
@@ -87,7 +89,9 @@ impl de::DecodeStruct for Distance {
         }
     }
 }
+
 crate::json::impl_json!(Distance);
+
 impl serde::Serialize for Distance {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;

@@ -4,11 +4,12 @@ use crate::json::{de, ser, Path};
 use crate::datatypes::*;
 use crate::primitives::*;
 use crate::Primitive;
+
 /// How the medication is/was taken or should be taken
 ///
 /// Indicates how the medication is/was taken or should be taken by the patient.
 ///
-/// FHIR path: `Dosage` (datatype)
+/// FHIR path: `Dosage` (datatype, defined by <http://hl7.org/fhir/StructureDefinition/Dosage>)
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct Dosage {
     /// Unique id for inter-element referencing
@@ -76,6 +77,7 @@ pub struct Dosage {
     /// `0..1` · summary
     pub max_dose_per_lifetime: Option<Box<Quantity>>,
 }
+
 impl de::DecodeStruct for Dosage {
     const PATH: &'static str = "Dosage";
     const RESOURCE_TYPE: Option<&'static str> = None;
@@ -155,33 +157,23 @@ impl de::DecodeStruct for Dosage {
                 de::choice_value(
                     map,
                     &mut self.as_needed,
-                    &at.field("asNeeded"),
-                    |c| match c {
-                        DosageAsNeeded::Boolean(v) => Some(v),
-                        #[allow(unreachable_patterns)]
-                        _ => None,
-                    },
-                    DosageAsNeeded::Boolean,
+                    &at.field("asNeededBoolean"),
+                    crate::json::variant!(DosageAsNeeded::Boolean),
                 )
             }
             12 => {
                 de::choice_ext(
                     map,
                     &mut self.as_needed,
-                    &at.field("asNeeded"),
-                    |c| match c {
-                        DosageAsNeeded::Boolean(v) => Some(v),
-                        #[allow(unreachable_patterns)]
-                        _ => None,
-                    },
-                    DosageAsNeeded::Boolean,
+                    &at.field("asNeededBoolean"),
+                    crate::json::variant!(DosageAsNeeded::Boolean),
                 )
             }
             13 => {
                 de::choice(
                     map,
                     &mut self.as_needed,
-                    &at.field("asNeeded"),
+                    &at.field("asNeededCodeableConcept"),
                     DosageAsNeeded::CodeableConcept,
                 )
             }
@@ -214,7 +206,9 @@ impl de::DecodeStruct for Dosage {
         }
     }
 }
+
 crate::json::impl_json!(Dosage);
+
 impl serde::Serialize for Dosage {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
@@ -247,9 +241,10 @@ impl serde::Serialize for Dosage {
         map.end()
     }
 }
+
 /// Choice of types for `Dosage.asNeeded[x]`.
 ///
-/// In JSON the element name carries the type: `asNeededString`, `asNeededQuantity`, …
+/// In JSON the element name carries the type (`asNeededBoolean`, `asNeededCodeableConcept`, ...).
 #[derive(Clone, Debug, PartialEq)]
 pub enum DosageAsNeeded {
     /// `asNeededBoolean`
@@ -257,6 +252,7 @@ pub enum DosageAsNeeded {
     /// `asNeededCodeableConcept`
     CodeableConcept(Box<CodeableConcept>),
 }
+
 impl ser::EncodeChoice for DosageAsNeeded {
     fn encode<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
         match self {
@@ -267,6 +263,7 @@ impl ser::EncodeChoice for DosageAsNeeded {
         }
     }
 }
+
 /// Amount of medication administered
 ///
 /// The amount of medication administered.
@@ -295,6 +292,7 @@ pub struct DosageDoseAndRate {
     /// `0..1` · one of Ratio, Range, Quantity · summary
     pub rate: Option<DosageDoseAndRateRate>,
 }
+
 impl de::DecodeStruct for DosageDoseAndRate {
     const PATH: &'static str = "Dosage.doseAndRate";
     const RESOURCE_TYPE: Option<&'static str> = None;
@@ -329,7 +327,7 @@ impl de::DecodeStruct for DosageDoseAndRate {
                 de::choice(
                     map,
                     &mut self.dose,
-                    &at.field("dose"),
+                    &at.field("doseRange"),
                     DosageDoseAndRateDose::Range,
                 )
             }
@@ -337,7 +335,7 @@ impl de::DecodeStruct for DosageDoseAndRate {
                 de::choice(
                     map,
                     &mut self.dose,
-                    &at.field("dose"),
+                    &at.field("doseQuantity"),
                     DosageDoseAndRateDose::Quantity,
                 )
             }
@@ -345,7 +343,7 @@ impl de::DecodeStruct for DosageDoseAndRate {
                 de::choice(
                     map,
                     &mut self.rate,
-                    &at.field("rate"),
+                    &at.field("rateRatio"),
                     DosageDoseAndRateRate::Ratio,
                 )
             }
@@ -353,7 +351,7 @@ impl de::DecodeStruct for DosageDoseAndRate {
                 de::choice(
                     map,
                     &mut self.rate,
-                    &at.field("rate"),
+                    &at.field("rateRange"),
                     DosageDoseAndRateRate::Range,
                 )
             }
@@ -361,7 +359,7 @@ impl de::DecodeStruct for DosageDoseAndRate {
                 de::choice(
                     map,
                     &mut self.rate,
-                    &at.field("rate"),
+                    &at.field("rateQuantity"),
                     DosageDoseAndRateRate::Quantity,
                 )
             }
@@ -369,7 +367,9 @@ impl de::DecodeStruct for DosageDoseAndRate {
         }
     }
 }
+
 crate::json::impl_json!(DosageDoseAndRate);
+
 impl serde::Serialize for DosageDoseAndRate {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
@@ -382,9 +382,10 @@ impl serde::Serialize for DosageDoseAndRate {
         map.end()
     }
 }
+
 /// Choice of types for `Dosage.doseAndRate.dose[x]`.
 ///
-/// In JSON the element name carries the type: `doseString`, `doseQuantity`, …
+/// In JSON the element name carries the type (`doseRange`, `doseQuantity`, ...).
 #[derive(Clone, Debug, PartialEq)]
 pub enum DosageDoseAndRateDose {
     /// `doseRange`
@@ -392,6 +393,7 @@ pub enum DosageDoseAndRateDose {
     /// `doseQuantity`
     Quantity(Box<Quantity>),
 }
+
 impl ser::EncodeChoice for DosageDoseAndRateDose {
     fn encode<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
         match self {
@@ -400,9 +402,10 @@ impl ser::EncodeChoice for DosageDoseAndRateDose {
         }
     }
 }
+
 /// Choice of types for `Dosage.doseAndRate.rate[x]`.
 ///
-/// In JSON the element name carries the type: `rateString`, `rateQuantity`, …
+/// In JSON the element name carries the type (`rateRatio`, `rateRange`, ...).
 #[derive(Clone, Debug, PartialEq)]
 pub enum DosageDoseAndRateRate {
     /// `rateRatio`
@@ -412,6 +415,7 @@ pub enum DosageDoseAndRateRate {
     /// `rateQuantity`
     Quantity(Box<Quantity>),
 }
+
 impl ser::EncodeChoice for DosageDoseAndRateRate {
     fn encode<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
         match self {

@@ -4,11 +4,12 @@ use crate::json::{de, ser, Path};
 use crate::datatypes::*;
 use crate::primitives::*;
 use crate::{codes, Primitive};
+
 /// A length of time
 ///
 /// A length of time.
 ///
-/// FHIR path: `Duration` (datatype)
+/// FHIR path: `Duration` (datatype, defined by <http://hl7.org/fhir/StructureDefinition/Duration>)
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct Duration {
     /// Unique id for inter-element referencing
@@ -40,6 +41,7 @@ pub struct Duration {
     /// `0..1` · FHIR `code` · summary
     pub code: Option<Primitive<Code>>,
 }
+
 impl de::DecodeStruct for Duration {
     const PATH: &'static str = "Duration";
     const RESOURCE_TYPE: Option<&'static str> = None;
@@ -87,7 +89,9 @@ impl de::DecodeStruct for Duration {
         }
     }
 }
+
 crate::json::impl_json!(Duration);
+
 impl serde::Serialize for Duration {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;

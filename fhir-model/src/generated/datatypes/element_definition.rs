@@ -4,11 +4,12 @@ use crate::json::{de, ser, Path};
 use crate::datatypes::*;
 use crate::primitives::*;
 use crate::{codes, Primitive};
+
 /// Definition of an element in a resource or extension
 ///
 /// Captures constraints on each element within the resource, profile, or extension.
 ///
-/// FHIR path: `ElementDefinition` (datatype)
+/// FHIR path: `ElementDefinition` (datatype, defined by <http://hl7.org/fhir/StructureDefinition/ElementDefinition>)
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct ElementDefinition {
     /// Unique id for inter-element referencing
@@ -160,6 +161,7 @@ pub struct ElementDefinition {
     /// `0..*` · summary
     pub mapping: Vec<ElementDefinitionMapping>,
 }
+
 impl de::DecodeStruct for ElementDefinition {
     const PATH: &'static str = "ElementDefinition";
     const RESOURCE_TYPE: Option<&'static str> = None;
@@ -554,501 +556,311 @@ impl de::DecodeStruct for ElementDefinition {
                 de::choice_value(
                     map,
                     &mut self.default_value,
-                    &at.field("defaultValue"),
-                    |c| match c {
-                        ElementDefinitionDefaultValue::Base64Binary(v) => Some(v),
-                        #[allow(unreachable_patterns)]
-                        _ => None,
-                    },
-                    ElementDefinitionDefaultValue::Base64Binary,
+                    &at.field("defaultValueBase64Binary"),
+                    crate::json::variant!(ElementDefinitionDefaultValue::Base64Binary),
                 )
             }
             34 => {
                 de::choice_ext(
                     map,
                     &mut self.default_value,
-                    &at.field("defaultValue"),
-                    |c| match c {
-                        ElementDefinitionDefaultValue::Base64Binary(v) => Some(v),
-                        #[allow(unreachable_patterns)]
-                        _ => None,
-                    },
-                    ElementDefinitionDefaultValue::Base64Binary,
+                    &at.field("defaultValueBase64Binary"),
+                    crate::json::variant!(ElementDefinitionDefaultValue::Base64Binary),
                 )
             }
             35 => {
                 de::choice_value(
                     map,
                     &mut self.default_value,
-                    &at.field("defaultValue"),
-                    |c| match c {
-                        ElementDefinitionDefaultValue::Boolean(v) => Some(v),
-                        #[allow(unreachable_patterns)]
-                        _ => None,
-                    },
-                    ElementDefinitionDefaultValue::Boolean,
+                    &at.field("defaultValueBoolean"),
+                    crate::json::variant!(ElementDefinitionDefaultValue::Boolean),
                 )
             }
             36 => {
                 de::choice_ext(
                     map,
                     &mut self.default_value,
-                    &at.field("defaultValue"),
-                    |c| match c {
-                        ElementDefinitionDefaultValue::Boolean(v) => Some(v),
-                        #[allow(unreachable_patterns)]
-                        _ => None,
-                    },
-                    ElementDefinitionDefaultValue::Boolean,
+                    &at.field("defaultValueBoolean"),
+                    crate::json::variant!(ElementDefinitionDefaultValue::Boolean),
                 )
             }
             37 => {
                 de::choice_value(
                     map,
                     &mut self.default_value,
-                    &at.field("defaultValue"),
-                    |c| match c {
-                        ElementDefinitionDefaultValue::Canonical(v) => Some(v),
-                        #[allow(unreachable_patterns)]
-                        _ => None,
-                    },
-                    ElementDefinitionDefaultValue::Canonical,
+                    &at.field("defaultValueCanonical"),
+                    crate::json::variant!(ElementDefinitionDefaultValue::Canonical),
                 )
             }
             38 => {
                 de::choice_ext(
                     map,
                     &mut self.default_value,
-                    &at.field("defaultValue"),
-                    |c| match c {
-                        ElementDefinitionDefaultValue::Canonical(v) => Some(v),
-                        #[allow(unreachable_patterns)]
-                        _ => None,
-                    },
-                    ElementDefinitionDefaultValue::Canonical,
+                    &at.field("defaultValueCanonical"),
+                    crate::json::variant!(ElementDefinitionDefaultValue::Canonical),
                 )
             }
             39 => {
                 de::choice_value(
                     map,
                     &mut self.default_value,
-                    &at.field("defaultValue"),
-                    |c| match c {
-                        ElementDefinitionDefaultValue::Code(v) => Some(v),
-                        #[allow(unreachable_patterns)]
-                        _ => None,
-                    },
-                    ElementDefinitionDefaultValue::Code,
+                    &at.field("defaultValueCode"),
+                    crate::json::variant!(ElementDefinitionDefaultValue::Code),
                 )
             }
             40 => {
                 de::choice_ext(
                     map,
                     &mut self.default_value,
-                    &at.field("defaultValue"),
-                    |c| match c {
-                        ElementDefinitionDefaultValue::Code(v) => Some(v),
-                        #[allow(unreachable_patterns)]
-                        _ => None,
-                    },
-                    ElementDefinitionDefaultValue::Code,
+                    &at.field("defaultValueCode"),
+                    crate::json::variant!(ElementDefinitionDefaultValue::Code),
                 )
             }
             41 => {
                 de::choice_value(
                     map,
                     &mut self.default_value,
-                    &at.field("defaultValue"),
-                    |c| match c {
-                        ElementDefinitionDefaultValue::Date(v) => Some(v),
-                        #[allow(unreachable_patterns)]
-                        _ => None,
-                    },
-                    ElementDefinitionDefaultValue::Date,
+                    &at.field("defaultValueDate"),
+                    crate::json::variant!(ElementDefinitionDefaultValue::Date),
                 )
             }
             42 => {
                 de::choice_ext(
                     map,
                     &mut self.default_value,
-                    &at.field("defaultValue"),
-                    |c| match c {
-                        ElementDefinitionDefaultValue::Date(v) => Some(v),
-                        #[allow(unreachable_patterns)]
-                        _ => None,
-                    },
-                    ElementDefinitionDefaultValue::Date,
+                    &at.field("defaultValueDate"),
+                    crate::json::variant!(ElementDefinitionDefaultValue::Date),
                 )
             }
             43 => {
                 de::choice_value(
                     map,
                     &mut self.default_value,
-                    &at.field("defaultValue"),
-                    |c| match c {
-                        ElementDefinitionDefaultValue::DateTime(v) => Some(v),
-                        #[allow(unreachable_patterns)]
-                        _ => None,
-                    },
-                    ElementDefinitionDefaultValue::DateTime,
+                    &at.field("defaultValueDateTime"),
+                    crate::json::variant!(ElementDefinitionDefaultValue::DateTime),
                 )
             }
             44 => {
                 de::choice_ext(
                     map,
                     &mut self.default_value,
-                    &at.field("defaultValue"),
-                    |c| match c {
-                        ElementDefinitionDefaultValue::DateTime(v) => Some(v),
-                        #[allow(unreachable_patterns)]
-                        _ => None,
-                    },
-                    ElementDefinitionDefaultValue::DateTime,
+                    &at.field("defaultValueDateTime"),
+                    crate::json::variant!(ElementDefinitionDefaultValue::DateTime),
                 )
             }
             45 => {
                 de::choice_value(
                     map,
                     &mut self.default_value,
-                    &at.field("defaultValue"),
-                    |c| match c {
-                        ElementDefinitionDefaultValue::Decimal(v) => Some(v),
-                        #[allow(unreachable_patterns)]
-                        _ => None,
-                    },
-                    ElementDefinitionDefaultValue::Decimal,
+                    &at.field("defaultValueDecimal"),
+                    crate::json::variant!(ElementDefinitionDefaultValue::Decimal),
                 )
             }
             46 => {
                 de::choice_ext(
                     map,
                     &mut self.default_value,
-                    &at.field("defaultValue"),
-                    |c| match c {
-                        ElementDefinitionDefaultValue::Decimal(v) => Some(v),
-                        #[allow(unreachable_patterns)]
-                        _ => None,
-                    },
-                    ElementDefinitionDefaultValue::Decimal,
+                    &at.field("defaultValueDecimal"),
+                    crate::json::variant!(ElementDefinitionDefaultValue::Decimal),
                 )
             }
             47 => {
                 de::choice_value(
                     map,
                     &mut self.default_value,
-                    &at.field("defaultValue"),
-                    |c| match c {
-                        ElementDefinitionDefaultValue::Id(v) => Some(v),
-                        #[allow(unreachable_patterns)]
-                        _ => None,
-                    },
-                    ElementDefinitionDefaultValue::Id,
+                    &at.field("defaultValueId"),
+                    crate::json::variant!(ElementDefinitionDefaultValue::Id),
                 )
             }
             48 => {
                 de::choice_ext(
                     map,
                     &mut self.default_value,
-                    &at.field("defaultValue"),
-                    |c| match c {
-                        ElementDefinitionDefaultValue::Id(v) => Some(v),
-                        #[allow(unreachable_patterns)]
-                        _ => None,
-                    },
-                    ElementDefinitionDefaultValue::Id,
+                    &at.field("defaultValueId"),
+                    crate::json::variant!(ElementDefinitionDefaultValue::Id),
                 )
             }
             49 => {
                 de::choice_value(
                     map,
                     &mut self.default_value,
-                    &at.field("defaultValue"),
-                    |c| match c {
-                        ElementDefinitionDefaultValue::Instant(v) => Some(v),
-                        #[allow(unreachable_patterns)]
-                        _ => None,
-                    },
-                    ElementDefinitionDefaultValue::Instant,
+                    &at.field("defaultValueInstant"),
+                    crate::json::variant!(ElementDefinitionDefaultValue::Instant),
                 )
             }
             50 => {
                 de::choice_ext(
                     map,
                     &mut self.default_value,
-                    &at.field("defaultValue"),
-                    |c| match c {
-                        ElementDefinitionDefaultValue::Instant(v) => Some(v),
-                        #[allow(unreachable_patterns)]
-                        _ => None,
-                    },
-                    ElementDefinitionDefaultValue::Instant,
+                    &at.field("defaultValueInstant"),
+                    crate::json::variant!(ElementDefinitionDefaultValue::Instant),
                 )
             }
             51 => {
                 de::choice_value(
                     map,
                     &mut self.default_value,
-                    &at.field("defaultValue"),
-                    |c| match c {
-                        ElementDefinitionDefaultValue::Integer(v) => Some(v),
-                        #[allow(unreachable_patterns)]
-                        _ => None,
-                    },
-                    ElementDefinitionDefaultValue::Integer,
+                    &at.field("defaultValueInteger"),
+                    crate::json::variant!(ElementDefinitionDefaultValue::Integer),
                 )
             }
             52 => {
                 de::choice_ext(
                     map,
                     &mut self.default_value,
-                    &at.field("defaultValue"),
-                    |c| match c {
-                        ElementDefinitionDefaultValue::Integer(v) => Some(v),
-                        #[allow(unreachable_patterns)]
-                        _ => None,
-                    },
-                    ElementDefinitionDefaultValue::Integer,
+                    &at.field("defaultValueInteger"),
+                    crate::json::variant!(ElementDefinitionDefaultValue::Integer),
                 )
             }
             53 => {
                 de::choice_value(
                     map,
                     &mut self.default_value,
-                    &at.field("defaultValue"),
-                    |c| match c {
-                        ElementDefinitionDefaultValue::Markdown(v) => Some(v),
-                        #[allow(unreachable_patterns)]
-                        _ => None,
-                    },
-                    ElementDefinitionDefaultValue::Markdown,
+                    &at.field("defaultValueMarkdown"),
+                    crate::json::variant!(ElementDefinitionDefaultValue::Markdown),
                 )
             }
             54 => {
                 de::choice_ext(
                     map,
                     &mut self.default_value,
-                    &at.field("defaultValue"),
-                    |c| match c {
-                        ElementDefinitionDefaultValue::Markdown(v) => Some(v),
-                        #[allow(unreachable_patterns)]
-                        _ => None,
-                    },
-                    ElementDefinitionDefaultValue::Markdown,
+                    &at.field("defaultValueMarkdown"),
+                    crate::json::variant!(ElementDefinitionDefaultValue::Markdown),
                 )
             }
             55 => {
                 de::choice_value(
                     map,
                     &mut self.default_value,
-                    &at.field("defaultValue"),
-                    |c| match c {
-                        ElementDefinitionDefaultValue::Oid(v) => Some(v),
-                        #[allow(unreachable_patterns)]
-                        _ => None,
-                    },
-                    ElementDefinitionDefaultValue::Oid,
+                    &at.field("defaultValueOid"),
+                    crate::json::variant!(ElementDefinitionDefaultValue::Oid),
                 )
             }
             56 => {
                 de::choice_ext(
                     map,
                     &mut self.default_value,
-                    &at.field("defaultValue"),
-                    |c| match c {
-                        ElementDefinitionDefaultValue::Oid(v) => Some(v),
-                        #[allow(unreachable_patterns)]
-                        _ => None,
-                    },
-                    ElementDefinitionDefaultValue::Oid,
+                    &at.field("defaultValueOid"),
+                    crate::json::variant!(ElementDefinitionDefaultValue::Oid),
                 )
             }
             57 => {
                 de::choice_value(
                     map,
                     &mut self.default_value,
-                    &at.field("defaultValue"),
-                    |c| match c {
-                        ElementDefinitionDefaultValue::PositiveInt(v) => Some(v),
-                        #[allow(unreachable_patterns)]
-                        _ => None,
-                    },
-                    ElementDefinitionDefaultValue::PositiveInt,
+                    &at.field("defaultValuePositiveInt"),
+                    crate::json::variant!(ElementDefinitionDefaultValue::PositiveInt),
                 )
             }
             58 => {
                 de::choice_ext(
                     map,
                     &mut self.default_value,
-                    &at.field("defaultValue"),
-                    |c| match c {
-                        ElementDefinitionDefaultValue::PositiveInt(v) => Some(v),
-                        #[allow(unreachable_patterns)]
-                        _ => None,
-                    },
-                    ElementDefinitionDefaultValue::PositiveInt,
+                    &at.field("defaultValuePositiveInt"),
+                    crate::json::variant!(ElementDefinitionDefaultValue::PositiveInt),
                 )
             }
             59 => {
                 de::choice_value(
                     map,
                     &mut self.default_value,
-                    &at.field("defaultValue"),
-                    |c| match c {
-                        ElementDefinitionDefaultValue::String(v) => Some(v),
-                        #[allow(unreachable_patterns)]
-                        _ => None,
-                    },
-                    ElementDefinitionDefaultValue::String,
+                    &at.field("defaultValueString"),
+                    crate::json::variant!(ElementDefinitionDefaultValue::String),
                 )
             }
             60 => {
                 de::choice_ext(
                     map,
                     &mut self.default_value,
-                    &at.field("defaultValue"),
-                    |c| match c {
-                        ElementDefinitionDefaultValue::String(v) => Some(v),
-                        #[allow(unreachable_patterns)]
-                        _ => None,
-                    },
-                    ElementDefinitionDefaultValue::String,
+                    &at.field("defaultValueString"),
+                    crate::json::variant!(ElementDefinitionDefaultValue::String),
                 )
             }
             61 => {
                 de::choice_value(
                     map,
                     &mut self.default_value,
-                    &at.field("defaultValue"),
-                    |c| match c {
-                        ElementDefinitionDefaultValue::Time(v) => Some(v),
-                        #[allow(unreachable_patterns)]
-                        _ => None,
-                    },
-                    ElementDefinitionDefaultValue::Time,
+                    &at.field("defaultValueTime"),
+                    crate::json::variant!(ElementDefinitionDefaultValue::Time),
                 )
             }
             62 => {
                 de::choice_ext(
                     map,
                     &mut self.default_value,
-                    &at.field("defaultValue"),
-                    |c| match c {
-                        ElementDefinitionDefaultValue::Time(v) => Some(v),
-                        #[allow(unreachable_patterns)]
-                        _ => None,
-                    },
-                    ElementDefinitionDefaultValue::Time,
+                    &at.field("defaultValueTime"),
+                    crate::json::variant!(ElementDefinitionDefaultValue::Time),
                 )
             }
             63 => {
                 de::choice_value(
                     map,
                     &mut self.default_value,
-                    &at.field("defaultValue"),
-                    |c| match c {
-                        ElementDefinitionDefaultValue::UnsignedInt(v) => Some(v),
-                        #[allow(unreachable_patterns)]
-                        _ => None,
-                    },
-                    ElementDefinitionDefaultValue::UnsignedInt,
+                    &at.field("defaultValueUnsignedInt"),
+                    crate::json::variant!(ElementDefinitionDefaultValue::UnsignedInt),
                 )
             }
             64 => {
                 de::choice_ext(
                     map,
                     &mut self.default_value,
-                    &at.field("defaultValue"),
-                    |c| match c {
-                        ElementDefinitionDefaultValue::UnsignedInt(v) => Some(v),
-                        #[allow(unreachable_patterns)]
-                        _ => None,
-                    },
-                    ElementDefinitionDefaultValue::UnsignedInt,
+                    &at.field("defaultValueUnsignedInt"),
+                    crate::json::variant!(ElementDefinitionDefaultValue::UnsignedInt),
                 )
             }
             65 => {
                 de::choice_value(
                     map,
                     &mut self.default_value,
-                    &at.field("defaultValue"),
-                    |c| match c {
-                        ElementDefinitionDefaultValue::Uri(v) => Some(v),
-                        #[allow(unreachable_patterns)]
-                        _ => None,
-                    },
-                    ElementDefinitionDefaultValue::Uri,
+                    &at.field("defaultValueUri"),
+                    crate::json::variant!(ElementDefinitionDefaultValue::Uri),
                 )
             }
             66 => {
                 de::choice_ext(
                     map,
                     &mut self.default_value,
-                    &at.field("defaultValue"),
-                    |c| match c {
-                        ElementDefinitionDefaultValue::Uri(v) => Some(v),
-                        #[allow(unreachable_patterns)]
-                        _ => None,
-                    },
-                    ElementDefinitionDefaultValue::Uri,
+                    &at.field("defaultValueUri"),
+                    crate::json::variant!(ElementDefinitionDefaultValue::Uri),
                 )
             }
             67 => {
                 de::choice_value(
                     map,
                     &mut self.default_value,
-                    &at.field("defaultValue"),
-                    |c| match c {
-                        ElementDefinitionDefaultValue::Url(v) => Some(v),
-                        #[allow(unreachable_patterns)]
-                        _ => None,
-                    },
-                    ElementDefinitionDefaultValue::Url,
+                    &at.field("defaultValueUrl"),
+                    crate::json::variant!(ElementDefinitionDefaultValue::Url),
                 )
             }
             68 => {
                 de::choice_ext(
                     map,
                     &mut self.default_value,
-                    &at.field("defaultValue"),
-                    |c| match c {
-                        ElementDefinitionDefaultValue::Url(v) => Some(v),
-                        #[allow(unreachable_patterns)]
-                        _ => None,
-                    },
-                    ElementDefinitionDefaultValue::Url,
+                    &at.field("defaultValueUrl"),
+                    crate::json::variant!(ElementDefinitionDefaultValue::Url),
                 )
             }
             69 => {
                 de::choice_value(
                     map,
                     &mut self.default_value,
-                    &at.field("defaultValue"),
-                    |c| match c {
-                        ElementDefinitionDefaultValue::Uuid(v) => Some(v),
-                        #[allow(unreachable_patterns)]
-                        _ => None,
-                    },
-                    ElementDefinitionDefaultValue::Uuid,
+                    &at.field("defaultValueUuid"),
+                    crate::json::variant!(ElementDefinitionDefaultValue::Uuid),
                 )
             }
             70 => {
                 de::choice_ext(
                     map,
                     &mut self.default_value,
-                    &at.field("defaultValue"),
-                    |c| match c {
-                        ElementDefinitionDefaultValue::Uuid(v) => Some(v),
-                        #[allow(unreachable_patterns)]
-                        _ => None,
-                    },
-                    ElementDefinitionDefaultValue::Uuid,
+                    &at.field("defaultValueUuid"),
+                    crate::json::variant!(ElementDefinitionDefaultValue::Uuid),
                 )
             }
             71 => {
                 de::choice(
                     map,
                     &mut self.default_value,
-                    &at.field("defaultValue"),
+                    &at.field("defaultValueAddress"),
                     ElementDefinitionDefaultValue::Address,
                 )
             }
@@ -1056,7 +868,7 @@ impl de::DecodeStruct for ElementDefinition {
                 de::choice(
                     map,
                     &mut self.default_value,
-                    &at.field("defaultValue"),
+                    &at.field("defaultValueAge"),
                     ElementDefinitionDefaultValue::Age,
                 )
             }
@@ -1064,7 +876,7 @@ impl de::DecodeStruct for ElementDefinition {
                 de::choice(
                     map,
                     &mut self.default_value,
-                    &at.field("defaultValue"),
+                    &at.field("defaultValueAnnotation"),
                     ElementDefinitionDefaultValue::Annotation,
                 )
             }
@@ -1072,7 +884,7 @@ impl de::DecodeStruct for ElementDefinition {
                 de::choice(
                     map,
                     &mut self.default_value,
-                    &at.field("defaultValue"),
+                    &at.field("defaultValueAttachment"),
                     ElementDefinitionDefaultValue::Attachment,
                 )
             }
@@ -1080,7 +892,7 @@ impl de::DecodeStruct for ElementDefinition {
                 de::choice(
                     map,
                     &mut self.default_value,
-                    &at.field("defaultValue"),
+                    &at.field("defaultValueCodeableConcept"),
                     ElementDefinitionDefaultValue::CodeableConcept,
                 )
             }
@@ -1088,7 +900,7 @@ impl de::DecodeStruct for ElementDefinition {
                 de::choice(
                     map,
                     &mut self.default_value,
-                    &at.field("defaultValue"),
+                    &at.field("defaultValueCoding"),
                     ElementDefinitionDefaultValue::Coding,
                 )
             }
@@ -1096,7 +908,7 @@ impl de::DecodeStruct for ElementDefinition {
                 de::choice(
                     map,
                     &mut self.default_value,
-                    &at.field("defaultValue"),
+                    &at.field("defaultValueContactPoint"),
                     ElementDefinitionDefaultValue::ContactPoint,
                 )
             }
@@ -1104,7 +916,7 @@ impl de::DecodeStruct for ElementDefinition {
                 de::choice(
                     map,
                     &mut self.default_value,
-                    &at.field("defaultValue"),
+                    &at.field("defaultValueCount"),
                     ElementDefinitionDefaultValue::Count,
                 )
             }
@@ -1112,7 +924,7 @@ impl de::DecodeStruct for ElementDefinition {
                 de::choice(
                     map,
                     &mut self.default_value,
-                    &at.field("defaultValue"),
+                    &at.field("defaultValueDistance"),
                     ElementDefinitionDefaultValue::Distance,
                 )
             }
@@ -1120,7 +932,7 @@ impl de::DecodeStruct for ElementDefinition {
                 de::choice(
                     map,
                     &mut self.default_value,
-                    &at.field("defaultValue"),
+                    &at.field("defaultValueDuration"),
                     ElementDefinitionDefaultValue::Duration,
                 )
             }
@@ -1128,7 +940,7 @@ impl de::DecodeStruct for ElementDefinition {
                 de::choice(
                     map,
                     &mut self.default_value,
-                    &at.field("defaultValue"),
+                    &at.field("defaultValueHumanName"),
                     ElementDefinitionDefaultValue::HumanName,
                 )
             }
@@ -1136,7 +948,7 @@ impl de::DecodeStruct for ElementDefinition {
                 de::choice(
                     map,
                     &mut self.default_value,
-                    &at.field("defaultValue"),
+                    &at.field("defaultValueIdentifier"),
                     ElementDefinitionDefaultValue::Identifier,
                 )
             }
@@ -1144,7 +956,7 @@ impl de::DecodeStruct for ElementDefinition {
                 de::choice(
                     map,
                     &mut self.default_value,
-                    &at.field("defaultValue"),
+                    &at.field("defaultValueMoney"),
                     ElementDefinitionDefaultValue::Money,
                 )
             }
@@ -1152,7 +964,7 @@ impl de::DecodeStruct for ElementDefinition {
                 de::choice(
                     map,
                     &mut self.default_value,
-                    &at.field("defaultValue"),
+                    &at.field("defaultValuePeriod"),
                     ElementDefinitionDefaultValue::Period,
                 )
             }
@@ -1160,7 +972,7 @@ impl de::DecodeStruct for ElementDefinition {
                 de::choice(
                     map,
                     &mut self.default_value,
-                    &at.field("defaultValue"),
+                    &at.field("defaultValueQuantity"),
                     ElementDefinitionDefaultValue::Quantity,
                 )
             }
@@ -1168,7 +980,7 @@ impl de::DecodeStruct for ElementDefinition {
                 de::choice(
                     map,
                     &mut self.default_value,
-                    &at.field("defaultValue"),
+                    &at.field("defaultValueRange"),
                     ElementDefinitionDefaultValue::Range,
                 )
             }
@@ -1176,7 +988,7 @@ impl de::DecodeStruct for ElementDefinition {
                 de::choice(
                     map,
                     &mut self.default_value,
-                    &at.field("defaultValue"),
+                    &at.field("defaultValueRatio"),
                     ElementDefinitionDefaultValue::Ratio,
                 )
             }
@@ -1184,7 +996,7 @@ impl de::DecodeStruct for ElementDefinition {
                 de::choice(
                     map,
                     &mut self.default_value,
-                    &at.field("defaultValue"),
+                    &at.field("defaultValueReference"),
                     ElementDefinitionDefaultValue::Reference,
                 )
             }
@@ -1192,7 +1004,7 @@ impl de::DecodeStruct for ElementDefinition {
                 de::choice(
                     map,
                     &mut self.default_value,
-                    &at.field("defaultValue"),
+                    &at.field("defaultValueSampledData"),
                     ElementDefinitionDefaultValue::SampledData,
                 )
             }
@@ -1200,7 +1012,7 @@ impl de::DecodeStruct for ElementDefinition {
                 de::choice(
                     map,
                     &mut self.default_value,
-                    &at.field("defaultValue"),
+                    &at.field("defaultValueSignature"),
                     ElementDefinitionDefaultValue::Signature,
                 )
             }
@@ -1208,7 +1020,7 @@ impl de::DecodeStruct for ElementDefinition {
                 de::choice(
                     map,
                     &mut self.default_value,
-                    &at.field("defaultValue"),
+                    &at.field("defaultValueTiming"),
                     ElementDefinitionDefaultValue::Timing,
                 )
             }
@@ -1216,7 +1028,7 @@ impl de::DecodeStruct for ElementDefinition {
                 de::choice(
                     map,
                     &mut self.default_value,
-                    &at.field("defaultValue"),
+                    &at.field("defaultValueContactDetail"),
                     ElementDefinitionDefaultValue::ContactDetail,
                 )
             }
@@ -1224,7 +1036,7 @@ impl de::DecodeStruct for ElementDefinition {
                 de::choice(
                     map,
                     &mut self.default_value,
-                    &at.field("defaultValue"),
+                    &at.field("defaultValueContributor"),
                     ElementDefinitionDefaultValue::Contributor,
                 )
             }
@@ -1232,7 +1044,7 @@ impl de::DecodeStruct for ElementDefinition {
                 de::choice(
                     map,
                     &mut self.default_value,
-                    &at.field("defaultValue"),
+                    &at.field("defaultValueDataRequirement"),
                     ElementDefinitionDefaultValue::DataRequirement,
                 )
             }
@@ -1240,7 +1052,7 @@ impl de::DecodeStruct for ElementDefinition {
                 de::choice(
                     map,
                     &mut self.default_value,
-                    &at.field("defaultValue"),
+                    &at.field("defaultValueExpression"),
                     ElementDefinitionDefaultValue::Expression,
                 )
             }
@@ -1248,7 +1060,7 @@ impl de::DecodeStruct for ElementDefinition {
                 de::choice(
                     map,
                     &mut self.default_value,
-                    &at.field("defaultValue"),
+                    &at.field("defaultValueParameterDefinition"),
                     ElementDefinitionDefaultValue::ParameterDefinition,
                 )
             }
@@ -1256,7 +1068,7 @@ impl de::DecodeStruct for ElementDefinition {
                 de::choice(
                     map,
                     &mut self.default_value,
-                    &at.field("defaultValue"),
+                    &at.field("defaultValueRelatedArtifact"),
                     ElementDefinitionDefaultValue::RelatedArtifact,
                 )
             }
@@ -1264,7 +1076,7 @@ impl de::DecodeStruct for ElementDefinition {
                 de::choice(
                     map,
                     &mut self.default_value,
-                    &at.field("defaultValue"),
+                    &at.field("defaultValueTriggerDefinition"),
                     ElementDefinitionDefaultValue::TriggerDefinition,
                 )
             }
@@ -1272,7 +1084,7 @@ impl de::DecodeStruct for ElementDefinition {
                 de::choice(
                     map,
                     &mut self.default_value,
-                    &at.field("defaultValue"),
+                    &at.field("defaultValueUsageContext"),
                     ElementDefinitionDefaultValue::UsageContext,
                 )
             }
@@ -1280,7 +1092,7 @@ impl de::DecodeStruct for ElementDefinition {
                 de::choice(
                     map,
                     &mut self.default_value,
-                    &at.field("defaultValue"),
+                    &at.field("defaultValueDosage"),
                     ElementDefinitionDefaultValue::Dosage,
                 )
             }
@@ -1288,7 +1100,7 @@ impl de::DecodeStruct for ElementDefinition {
                 de::choice(
                     map,
                     &mut self.default_value,
-                    &at.field("defaultValue"),
+                    &at.field("defaultValueMeta"),
                     ElementDefinitionDefaultValue::Meta,
                 )
             }
@@ -1314,501 +1126,311 @@ impl de::DecodeStruct for ElementDefinition {
                 de::choice_value(
                     map,
                     &mut self.fixed,
-                    &at.field("fixed"),
-                    |c| match c {
-                        ElementDefinitionFixed::Base64Binary(v) => Some(v),
-                        #[allow(unreachable_patterns)]
-                        _ => None,
-                    },
-                    ElementDefinitionFixed::Base64Binary,
+                    &at.field("fixedBase64Binary"),
+                    crate::json::variant!(ElementDefinitionFixed::Base64Binary),
                 )
             }
             107 => {
                 de::choice_ext(
                     map,
                     &mut self.fixed,
-                    &at.field("fixed"),
-                    |c| match c {
-                        ElementDefinitionFixed::Base64Binary(v) => Some(v),
-                        #[allow(unreachable_patterns)]
-                        _ => None,
-                    },
-                    ElementDefinitionFixed::Base64Binary,
+                    &at.field("fixedBase64Binary"),
+                    crate::json::variant!(ElementDefinitionFixed::Base64Binary),
                 )
             }
             108 => {
                 de::choice_value(
                     map,
                     &mut self.fixed,
-                    &at.field("fixed"),
-                    |c| match c {
-                        ElementDefinitionFixed::Boolean(v) => Some(v),
-                        #[allow(unreachable_patterns)]
-                        _ => None,
-                    },
-                    ElementDefinitionFixed::Boolean,
+                    &at.field("fixedBoolean"),
+                    crate::json::variant!(ElementDefinitionFixed::Boolean),
                 )
             }
             109 => {
                 de::choice_ext(
                     map,
                     &mut self.fixed,
-                    &at.field("fixed"),
-                    |c| match c {
-                        ElementDefinitionFixed::Boolean(v) => Some(v),
-                        #[allow(unreachable_patterns)]
-                        _ => None,
-                    },
-                    ElementDefinitionFixed::Boolean,
+                    &at.field("fixedBoolean"),
+                    crate::json::variant!(ElementDefinitionFixed::Boolean),
                 )
             }
             110 => {
                 de::choice_value(
                     map,
                     &mut self.fixed,
-                    &at.field("fixed"),
-                    |c| match c {
-                        ElementDefinitionFixed::Canonical(v) => Some(v),
-                        #[allow(unreachable_patterns)]
-                        _ => None,
-                    },
-                    ElementDefinitionFixed::Canonical,
+                    &at.field("fixedCanonical"),
+                    crate::json::variant!(ElementDefinitionFixed::Canonical),
                 )
             }
             111 => {
                 de::choice_ext(
                     map,
                     &mut self.fixed,
-                    &at.field("fixed"),
-                    |c| match c {
-                        ElementDefinitionFixed::Canonical(v) => Some(v),
-                        #[allow(unreachable_patterns)]
-                        _ => None,
-                    },
-                    ElementDefinitionFixed::Canonical,
+                    &at.field("fixedCanonical"),
+                    crate::json::variant!(ElementDefinitionFixed::Canonical),
                 )
             }
             112 => {
                 de::choice_value(
                     map,
                     &mut self.fixed,
-                    &at.field("fixed"),
-                    |c| match c {
-                        ElementDefinitionFixed::Code(v) => Some(v),
-                        #[allow(unreachable_patterns)]
-                        _ => None,
-                    },
-                    ElementDefinitionFixed::Code,
+                    &at.field("fixedCode"),
+                    crate::json::variant!(ElementDefinitionFixed::Code),
                 )
             }
             113 => {
                 de::choice_ext(
                     map,
                     &mut self.fixed,
-                    &at.field("fixed"),
-                    |c| match c {
-                        ElementDefinitionFixed::Code(v) => Some(v),
-                        #[allow(unreachable_patterns)]
-                        _ => None,
-                    },
-                    ElementDefinitionFixed::Code,
+                    &at.field("fixedCode"),
+                    crate::json::variant!(ElementDefinitionFixed::Code),
                 )
             }
             114 => {
                 de::choice_value(
                     map,
                     &mut self.fixed,
-                    &at.field("fixed"),
-                    |c| match c {
-                        ElementDefinitionFixed::Date(v) => Some(v),
-                        #[allow(unreachable_patterns)]
-                        _ => None,
-                    },
-                    ElementDefinitionFixed::Date,
+                    &at.field("fixedDate"),
+                    crate::json::variant!(ElementDefinitionFixed::Date),
                 )
             }
             115 => {
                 de::choice_ext(
                     map,
                     &mut self.fixed,
-                    &at.field("fixed"),
-                    |c| match c {
-                        ElementDefinitionFixed::Date(v) => Some(v),
-                        #[allow(unreachable_patterns)]
-                        _ => None,
-                    },
-                    ElementDefinitionFixed::Date,
+                    &at.field("fixedDate"),
+                    crate::json::variant!(ElementDefinitionFixed::Date),
                 )
             }
             116 => {
                 de::choice_value(
                     map,
                     &mut self.fixed,
-                    &at.field("fixed"),
-                    |c| match c {
-                        ElementDefinitionFixed::DateTime(v) => Some(v),
-                        #[allow(unreachable_patterns)]
-                        _ => None,
-                    },
-                    ElementDefinitionFixed::DateTime,
+                    &at.field("fixedDateTime"),
+                    crate::json::variant!(ElementDefinitionFixed::DateTime),
                 )
             }
             117 => {
                 de::choice_ext(
                     map,
                     &mut self.fixed,
-                    &at.field("fixed"),
-                    |c| match c {
-                        ElementDefinitionFixed::DateTime(v) => Some(v),
-                        #[allow(unreachable_patterns)]
-                        _ => None,
-                    },
-                    ElementDefinitionFixed::DateTime,
+                    &at.field("fixedDateTime"),
+                    crate::json::variant!(ElementDefinitionFixed::DateTime),
                 )
             }
             118 => {
                 de::choice_value(
                     map,
                     &mut self.fixed,
-                    &at.field("fixed"),
-                    |c| match c {
-                        ElementDefinitionFixed::Decimal(v) => Some(v),
-                        #[allow(unreachable_patterns)]
-                        _ => None,
-                    },
-                    ElementDefinitionFixed::Decimal,
+                    &at.field("fixedDecimal"),
+                    crate::json::variant!(ElementDefinitionFixed::Decimal),
                 )
             }
             119 => {
                 de::choice_ext(
                     map,
                     &mut self.fixed,
-                    &at.field("fixed"),
-                    |c| match c {
-                        ElementDefinitionFixed::Decimal(v) => Some(v),
-                        #[allow(unreachable_patterns)]
-                        _ => None,
-                    },
-                    ElementDefinitionFixed::Decimal,
+                    &at.field("fixedDecimal"),
+                    crate::json::variant!(ElementDefinitionFixed::Decimal),
                 )
             }
             120 => {
                 de::choice_value(
                     map,
                     &mut self.fixed,
-                    &at.field("fixed"),
-                    |c| match c {
-                        ElementDefinitionFixed::Id(v) => Some(v),
-                        #[allow(unreachable_patterns)]
-                        _ => None,
-                    },
-                    ElementDefinitionFixed::Id,
+                    &at.field("fixedId"),
+                    crate::json::variant!(ElementDefinitionFixed::Id),
                 )
             }
             121 => {
                 de::choice_ext(
                     map,
                     &mut self.fixed,
-                    &at.field("fixed"),
-                    |c| match c {
-                        ElementDefinitionFixed::Id(v) => Some(v),
-                        #[allow(unreachable_patterns)]
-                        _ => None,
-                    },
-                    ElementDefinitionFixed::Id,
+                    &at.field("fixedId"),
+                    crate::json::variant!(ElementDefinitionFixed::Id),
                 )
             }
             122 => {
                 de::choice_value(
                     map,
                     &mut self.fixed,
-                    &at.field("fixed"),
-                    |c| match c {
-                        ElementDefinitionFixed::Instant(v) => Some(v),
-                        #[allow(unreachable_patterns)]
-                        _ => None,
-                    },
-                    ElementDefinitionFixed::Instant,
+                    &at.field("fixedInstant"),
+                    crate::json::variant!(ElementDefinitionFixed::Instant),
                 )
             }
             123 => {
                 de::choice_ext(
                     map,
                     &mut self.fixed,
-                    &at.field("fixed"),
-                    |c| match c {
-                        ElementDefinitionFixed::Instant(v) => Some(v),
-                        #[allow(unreachable_patterns)]
-                        _ => None,
-                    },
-                    ElementDefinitionFixed::Instant,
+                    &at.field("fixedInstant"),
+                    crate::json::variant!(ElementDefinitionFixed::Instant),
                 )
             }
             124 => {
                 de::choice_value(
                     map,
                     &mut self.fixed,
-                    &at.field("fixed"),
-                    |c| match c {
-                        ElementDefinitionFixed::Integer(v) => Some(v),
-                        #[allow(unreachable_patterns)]
-                        _ => None,
-                    },
-                    ElementDefinitionFixed::Integer,
+                    &at.field("fixedInteger"),
+                    crate::json::variant!(ElementDefinitionFixed::Integer),
                 )
             }
             125 => {
                 de::choice_ext(
                     map,
                     &mut self.fixed,
-                    &at.field("fixed"),
-                    |c| match c {
-                        ElementDefinitionFixed::Integer(v) => Some(v),
-                        #[allow(unreachable_patterns)]
-                        _ => None,
-                    },
-                    ElementDefinitionFixed::Integer,
+                    &at.field("fixedInteger"),
+                    crate::json::variant!(ElementDefinitionFixed::Integer),
                 )
             }
             126 => {
                 de::choice_value(
                     map,
                     &mut self.fixed,
-                    &at.field("fixed"),
-                    |c| match c {
-                        ElementDefinitionFixed::Markdown(v) => Some(v),
-                        #[allow(unreachable_patterns)]
-                        _ => None,
-                    },
-                    ElementDefinitionFixed::Markdown,
+                    &at.field("fixedMarkdown"),
+                    crate::json::variant!(ElementDefinitionFixed::Markdown),
                 )
             }
             127 => {
                 de::choice_ext(
                     map,
                     &mut self.fixed,
-                    &at.field("fixed"),
-                    |c| match c {
-                        ElementDefinitionFixed::Markdown(v) => Some(v),
-                        #[allow(unreachable_patterns)]
-                        _ => None,
-                    },
-                    ElementDefinitionFixed::Markdown,
+                    &at.field("fixedMarkdown"),
+                    crate::json::variant!(ElementDefinitionFixed::Markdown),
                 )
             }
             128 => {
                 de::choice_value(
                     map,
                     &mut self.fixed,
-                    &at.field("fixed"),
-                    |c| match c {
-                        ElementDefinitionFixed::Oid(v) => Some(v),
-                        #[allow(unreachable_patterns)]
-                        _ => None,
-                    },
-                    ElementDefinitionFixed::Oid,
+                    &at.field("fixedOid"),
+                    crate::json::variant!(ElementDefinitionFixed::Oid),
                 )
             }
             129 => {
                 de::choice_ext(
                     map,
                     &mut self.fixed,
-                    &at.field("fixed"),
-                    |c| match c {
-                        ElementDefinitionFixed::Oid(v) => Some(v),
-                        #[allow(unreachable_patterns)]
-                        _ => None,
-                    },
-                    ElementDefinitionFixed::Oid,
+                    &at.field("fixedOid"),
+                    crate::json::variant!(ElementDefinitionFixed::Oid),
                 )
             }
             130 => {
                 de::choice_value(
                     map,
                     &mut self.fixed,
-                    &at.field("fixed"),
-                    |c| match c {
-                        ElementDefinitionFixed::PositiveInt(v) => Some(v),
-                        #[allow(unreachable_patterns)]
-                        _ => None,
-                    },
-                    ElementDefinitionFixed::PositiveInt,
+                    &at.field("fixedPositiveInt"),
+                    crate::json::variant!(ElementDefinitionFixed::PositiveInt),
                 )
             }
             131 => {
                 de::choice_ext(
                     map,
                     &mut self.fixed,
-                    &at.field("fixed"),
-                    |c| match c {
-                        ElementDefinitionFixed::PositiveInt(v) => Some(v),
-                        #[allow(unreachable_patterns)]
-                        _ => None,
-                    },
-                    ElementDefinitionFixed::PositiveInt,
+                    &at.field("fixedPositiveInt"),
+                    crate::json::variant!(ElementDefinitionFixed::PositiveInt),
                 )
             }
             132 => {
                 de::choice_value(
                     map,
                     &mut self.fixed,
-                    &at.field("fixed"),
-                    |c| match c {
-                        ElementDefinitionFixed::String(v) => Some(v),
-                        #[allow(unreachable_patterns)]
-                        _ => None,
-                    },
-                    ElementDefinitionFixed::String,
+                    &at.field("fixedString"),
+                    crate::json::variant!(ElementDefinitionFixed::String),
                 )
             }
             133 => {
                 de::choice_ext(
                     map,
                     &mut self.fixed,
-                    &at.field("fixed"),
-                    |c| match c {
-                        ElementDefinitionFixed::String(v) => Some(v),
-                        #[allow(unreachable_patterns)]
-                        _ => None,
-                    },
-                    ElementDefinitionFixed::String,
+                    &at.field("fixedString"),
+                    crate::json::variant!(ElementDefinitionFixed::String),
                 )
             }
             134 => {
                 de::choice_value(
                     map,
                     &mut self.fixed,
-                    &at.field("fixed"),
-                    |c| match c {
-                        ElementDefinitionFixed::Time(v) => Some(v),
-                        #[allow(unreachable_patterns)]
-                        _ => None,
-                    },
-                    ElementDefinitionFixed::Time,
+                    &at.field("fixedTime"),
+                    crate::json::variant!(ElementDefinitionFixed::Time),
                 )
             }
             135 => {
                 de::choice_ext(
                     map,
                     &mut self.fixed,
-                    &at.field("fixed"),
-                    |c| match c {
-                        ElementDefinitionFixed::Time(v) => Some(v),
-                        #[allow(unreachable_patterns)]
-                        _ => None,
-                    },
-                    ElementDefinitionFixed::Time,
+                    &at.field("fixedTime"),
+                    crate::json::variant!(ElementDefinitionFixed::Time),
                 )
             }
             136 => {
                 de::choice_value(
                     map,
                     &mut self.fixed,
-                    &at.field("fixed"),
-                    |c| match c {
-                        ElementDefinitionFixed::UnsignedInt(v) => Some(v),
-                        #[allow(unreachable_patterns)]
-                        _ => None,
-                    },
-                    ElementDefinitionFixed::UnsignedInt,
+                    &at.field("fixedUnsignedInt"),
+                    crate::json::variant!(ElementDefinitionFixed::UnsignedInt),
                 )
             }
             137 => {
                 de::choice_ext(
                     map,
                     &mut self.fixed,
-                    &at.field("fixed"),
-                    |c| match c {
-                        ElementDefinitionFixed::UnsignedInt(v) => Some(v),
-                        #[allow(unreachable_patterns)]
-                        _ => None,
-                    },
-                    ElementDefinitionFixed::UnsignedInt,
+                    &at.field("fixedUnsignedInt"),
+                    crate::json::variant!(ElementDefinitionFixed::UnsignedInt),
                 )
             }
             138 => {
                 de::choice_value(
                     map,
                     &mut self.fixed,
-                    &at.field("fixed"),
-                    |c| match c {
-                        ElementDefinitionFixed::Uri(v) => Some(v),
-                        #[allow(unreachable_patterns)]
-                        _ => None,
-                    },
-                    ElementDefinitionFixed::Uri,
+                    &at.field("fixedUri"),
+                    crate::json::variant!(ElementDefinitionFixed::Uri),
                 )
             }
             139 => {
                 de::choice_ext(
                     map,
                     &mut self.fixed,
-                    &at.field("fixed"),
-                    |c| match c {
-                        ElementDefinitionFixed::Uri(v) => Some(v),
-                        #[allow(unreachable_patterns)]
-                        _ => None,
-                    },
-                    ElementDefinitionFixed::Uri,
+                    &at.field("fixedUri"),
+                    crate::json::variant!(ElementDefinitionFixed::Uri),
                 )
             }
             140 => {
                 de::choice_value(
                     map,
                     &mut self.fixed,
-                    &at.field("fixed"),
-                    |c| match c {
-                        ElementDefinitionFixed::Url(v) => Some(v),
-                        #[allow(unreachable_patterns)]
-                        _ => None,
-                    },
-                    ElementDefinitionFixed::Url,
+                    &at.field("fixedUrl"),
+                    crate::json::variant!(ElementDefinitionFixed::Url),
                 )
             }
             141 => {
                 de::choice_ext(
                     map,
                     &mut self.fixed,
-                    &at.field("fixed"),
-                    |c| match c {
-                        ElementDefinitionFixed::Url(v) => Some(v),
-                        #[allow(unreachable_patterns)]
-                        _ => None,
-                    },
-                    ElementDefinitionFixed::Url,
+                    &at.field("fixedUrl"),
+                    crate::json::variant!(ElementDefinitionFixed::Url),
                 )
             }
             142 => {
                 de::choice_value(
                     map,
                     &mut self.fixed,
-                    &at.field("fixed"),
-                    |c| match c {
-                        ElementDefinitionFixed::Uuid(v) => Some(v),
-                        #[allow(unreachable_patterns)]
-                        _ => None,
-                    },
-                    ElementDefinitionFixed::Uuid,
+                    &at.field("fixedUuid"),
+                    crate::json::variant!(ElementDefinitionFixed::Uuid),
                 )
             }
             143 => {
                 de::choice_ext(
                     map,
                     &mut self.fixed,
-                    &at.field("fixed"),
-                    |c| match c {
-                        ElementDefinitionFixed::Uuid(v) => Some(v),
-                        #[allow(unreachable_patterns)]
-                        _ => None,
-                    },
-                    ElementDefinitionFixed::Uuid,
+                    &at.field("fixedUuid"),
+                    crate::json::variant!(ElementDefinitionFixed::Uuid),
                 )
             }
             144 => {
                 de::choice(
                     map,
                     &mut self.fixed,
-                    &at.field("fixed"),
+                    &at.field("fixedAddress"),
                     ElementDefinitionFixed::Address,
                 )
             }
@@ -1816,7 +1438,7 @@ impl de::DecodeStruct for ElementDefinition {
                 de::choice(
                     map,
                     &mut self.fixed,
-                    &at.field("fixed"),
+                    &at.field("fixedAge"),
                     ElementDefinitionFixed::Age,
                 )
             }
@@ -1824,7 +1446,7 @@ impl de::DecodeStruct for ElementDefinition {
                 de::choice(
                     map,
                     &mut self.fixed,
-                    &at.field("fixed"),
+                    &at.field("fixedAnnotation"),
                     ElementDefinitionFixed::Annotation,
                 )
             }
@@ -1832,7 +1454,7 @@ impl de::DecodeStruct for ElementDefinition {
                 de::choice(
                     map,
                     &mut self.fixed,
-                    &at.field("fixed"),
+                    &at.field("fixedAttachment"),
                     ElementDefinitionFixed::Attachment,
                 )
             }
@@ -1840,7 +1462,7 @@ impl de::DecodeStruct for ElementDefinition {
                 de::choice(
                     map,
                     &mut self.fixed,
-                    &at.field("fixed"),
+                    &at.field("fixedCodeableConcept"),
                     ElementDefinitionFixed::CodeableConcept,
                 )
             }
@@ -1848,7 +1470,7 @@ impl de::DecodeStruct for ElementDefinition {
                 de::choice(
                     map,
                     &mut self.fixed,
-                    &at.field("fixed"),
+                    &at.field("fixedCoding"),
                     ElementDefinitionFixed::Coding,
                 )
             }
@@ -1856,7 +1478,7 @@ impl de::DecodeStruct for ElementDefinition {
                 de::choice(
                     map,
                     &mut self.fixed,
-                    &at.field("fixed"),
+                    &at.field("fixedContactPoint"),
                     ElementDefinitionFixed::ContactPoint,
                 )
             }
@@ -1864,7 +1486,7 @@ impl de::DecodeStruct for ElementDefinition {
                 de::choice(
                     map,
                     &mut self.fixed,
-                    &at.field("fixed"),
+                    &at.field("fixedCount"),
                     ElementDefinitionFixed::Count,
                 )
             }
@@ -1872,7 +1494,7 @@ impl de::DecodeStruct for ElementDefinition {
                 de::choice(
                     map,
                     &mut self.fixed,
-                    &at.field("fixed"),
+                    &at.field("fixedDistance"),
                     ElementDefinitionFixed::Distance,
                 )
             }
@@ -1880,7 +1502,7 @@ impl de::DecodeStruct for ElementDefinition {
                 de::choice(
                     map,
                     &mut self.fixed,
-                    &at.field("fixed"),
+                    &at.field("fixedDuration"),
                     ElementDefinitionFixed::Duration,
                 )
             }
@@ -1888,7 +1510,7 @@ impl de::DecodeStruct for ElementDefinition {
                 de::choice(
                     map,
                     &mut self.fixed,
-                    &at.field("fixed"),
+                    &at.field("fixedHumanName"),
                     ElementDefinitionFixed::HumanName,
                 )
             }
@@ -1896,7 +1518,7 @@ impl de::DecodeStruct for ElementDefinition {
                 de::choice(
                     map,
                     &mut self.fixed,
-                    &at.field("fixed"),
+                    &at.field("fixedIdentifier"),
                     ElementDefinitionFixed::Identifier,
                 )
             }
@@ -1904,7 +1526,7 @@ impl de::DecodeStruct for ElementDefinition {
                 de::choice(
                     map,
                     &mut self.fixed,
-                    &at.field("fixed"),
+                    &at.field("fixedMoney"),
                     ElementDefinitionFixed::Money,
                 )
             }
@@ -1912,7 +1534,7 @@ impl de::DecodeStruct for ElementDefinition {
                 de::choice(
                     map,
                     &mut self.fixed,
-                    &at.field("fixed"),
+                    &at.field("fixedPeriod"),
                     ElementDefinitionFixed::Period,
                 )
             }
@@ -1920,7 +1542,7 @@ impl de::DecodeStruct for ElementDefinition {
                 de::choice(
                     map,
                     &mut self.fixed,
-                    &at.field("fixed"),
+                    &at.field("fixedQuantity"),
                     ElementDefinitionFixed::Quantity,
                 )
             }
@@ -1928,7 +1550,7 @@ impl de::DecodeStruct for ElementDefinition {
                 de::choice(
                     map,
                     &mut self.fixed,
-                    &at.field("fixed"),
+                    &at.field("fixedRange"),
                     ElementDefinitionFixed::Range,
                 )
             }
@@ -1936,7 +1558,7 @@ impl de::DecodeStruct for ElementDefinition {
                 de::choice(
                     map,
                     &mut self.fixed,
-                    &at.field("fixed"),
+                    &at.field("fixedRatio"),
                     ElementDefinitionFixed::Ratio,
                 )
             }
@@ -1944,7 +1566,7 @@ impl de::DecodeStruct for ElementDefinition {
                 de::choice(
                     map,
                     &mut self.fixed,
-                    &at.field("fixed"),
+                    &at.field("fixedReference"),
                     ElementDefinitionFixed::Reference,
                 )
             }
@@ -1952,7 +1574,7 @@ impl de::DecodeStruct for ElementDefinition {
                 de::choice(
                     map,
                     &mut self.fixed,
-                    &at.field("fixed"),
+                    &at.field("fixedSampledData"),
                     ElementDefinitionFixed::SampledData,
                 )
             }
@@ -1960,7 +1582,7 @@ impl de::DecodeStruct for ElementDefinition {
                 de::choice(
                     map,
                     &mut self.fixed,
-                    &at.field("fixed"),
+                    &at.field("fixedSignature"),
                     ElementDefinitionFixed::Signature,
                 )
             }
@@ -1968,7 +1590,7 @@ impl de::DecodeStruct for ElementDefinition {
                 de::choice(
                     map,
                     &mut self.fixed,
-                    &at.field("fixed"),
+                    &at.field("fixedTiming"),
                     ElementDefinitionFixed::Timing,
                 )
             }
@@ -1976,7 +1598,7 @@ impl de::DecodeStruct for ElementDefinition {
                 de::choice(
                     map,
                     &mut self.fixed,
-                    &at.field("fixed"),
+                    &at.field("fixedContactDetail"),
                     ElementDefinitionFixed::ContactDetail,
                 )
             }
@@ -1984,7 +1606,7 @@ impl de::DecodeStruct for ElementDefinition {
                 de::choice(
                     map,
                     &mut self.fixed,
-                    &at.field("fixed"),
+                    &at.field("fixedContributor"),
                     ElementDefinitionFixed::Contributor,
                 )
             }
@@ -1992,7 +1614,7 @@ impl de::DecodeStruct for ElementDefinition {
                 de::choice(
                     map,
                     &mut self.fixed,
-                    &at.field("fixed"),
+                    &at.field("fixedDataRequirement"),
                     ElementDefinitionFixed::DataRequirement,
                 )
             }
@@ -2000,7 +1622,7 @@ impl de::DecodeStruct for ElementDefinition {
                 de::choice(
                     map,
                     &mut self.fixed,
-                    &at.field("fixed"),
+                    &at.field("fixedExpression"),
                     ElementDefinitionFixed::Expression,
                 )
             }
@@ -2008,7 +1630,7 @@ impl de::DecodeStruct for ElementDefinition {
                 de::choice(
                     map,
                     &mut self.fixed,
-                    &at.field("fixed"),
+                    &at.field("fixedParameterDefinition"),
                     ElementDefinitionFixed::ParameterDefinition,
                 )
             }
@@ -2016,7 +1638,7 @@ impl de::DecodeStruct for ElementDefinition {
                 de::choice(
                     map,
                     &mut self.fixed,
-                    &at.field("fixed"),
+                    &at.field("fixedRelatedArtifact"),
                     ElementDefinitionFixed::RelatedArtifact,
                 )
             }
@@ -2024,7 +1646,7 @@ impl de::DecodeStruct for ElementDefinition {
                 de::choice(
                     map,
                     &mut self.fixed,
-                    &at.field("fixed"),
+                    &at.field("fixedTriggerDefinition"),
                     ElementDefinitionFixed::TriggerDefinition,
                 )
             }
@@ -2032,7 +1654,7 @@ impl de::DecodeStruct for ElementDefinition {
                 de::choice(
                     map,
                     &mut self.fixed,
-                    &at.field("fixed"),
+                    &at.field("fixedUsageContext"),
                     ElementDefinitionFixed::UsageContext,
                 )
             }
@@ -2040,7 +1662,7 @@ impl de::DecodeStruct for ElementDefinition {
                 de::choice(
                     map,
                     &mut self.fixed,
-                    &at.field("fixed"),
+                    &at.field("fixedDosage"),
                     ElementDefinitionFixed::Dosage,
                 )
             }
@@ -2048,7 +1670,7 @@ impl de::DecodeStruct for ElementDefinition {
                 de::choice(
                     map,
                     &mut self.fixed,
-                    &at.field("fixed"),
+                    &at.field("fixedMeta"),
                     ElementDefinitionFixed::Meta,
                 )
             }
@@ -2056,501 +1678,311 @@ impl de::DecodeStruct for ElementDefinition {
                 de::choice_value(
                     map,
                     &mut self.pattern,
-                    &at.field("pattern"),
-                    |c| match c {
-                        ElementDefinitionPattern::Base64Binary(v) => Some(v),
-                        #[allow(unreachable_patterns)]
-                        _ => None,
-                    },
-                    ElementDefinitionPattern::Base64Binary,
+                    &at.field("patternBase64Binary"),
+                    crate::json::variant!(ElementDefinitionPattern::Base64Binary),
                 )
             }
             176 => {
                 de::choice_ext(
                     map,
                     &mut self.pattern,
-                    &at.field("pattern"),
-                    |c| match c {
-                        ElementDefinitionPattern::Base64Binary(v) => Some(v),
-                        #[allow(unreachable_patterns)]
-                        _ => None,
-                    },
-                    ElementDefinitionPattern::Base64Binary,
+                    &at.field("patternBase64Binary"),
+                    crate::json::variant!(ElementDefinitionPattern::Base64Binary),
                 )
             }
             177 => {
                 de::choice_value(
                     map,
                     &mut self.pattern,
-                    &at.field("pattern"),
-                    |c| match c {
-                        ElementDefinitionPattern::Boolean(v) => Some(v),
-                        #[allow(unreachable_patterns)]
-                        _ => None,
-                    },
-                    ElementDefinitionPattern::Boolean,
+                    &at.field("patternBoolean"),
+                    crate::json::variant!(ElementDefinitionPattern::Boolean),
                 )
             }
             178 => {
                 de::choice_ext(
                     map,
                     &mut self.pattern,
-                    &at.field("pattern"),
-                    |c| match c {
-                        ElementDefinitionPattern::Boolean(v) => Some(v),
-                        #[allow(unreachable_patterns)]
-                        _ => None,
-                    },
-                    ElementDefinitionPattern::Boolean,
+                    &at.field("patternBoolean"),
+                    crate::json::variant!(ElementDefinitionPattern::Boolean),
                 )
             }
             179 => {
                 de::choice_value(
                     map,
                     &mut self.pattern,
-                    &at.field("pattern"),
-                    |c| match c {
-                        ElementDefinitionPattern::Canonical(v) => Some(v),
-                        #[allow(unreachable_patterns)]
-                        _ => None,
-                    },
-                    ElementDefinitionPattern::Canonical,
+                    &at.field("patternCanonical"),
+                    crate::json::variant!(ElementDefinitionPattern::Canonical),
                 )
             }
             180 => {
                 de::choice_ext(
                     map,
                     &mut self.pattern,
-                    &at.field("pattern"),
-                    |c| match c {
-                        ElementDefinitionPattern::Canonical(v) => Some(v),
-                        #[allow(unreachable_patterns)]
-                        _ => None,
-                    },
-                    ElementDefinitionPattern::Canonical,
+                    &at.field("patternCanonical"),
+                    crate::json::variant!(ElementDefinitionPattern::Canonical),
                 )
             }
             181 => {
                 de::choice_value(
                     map,
                     &mut self.pattern,
-                    &at.field("pattern"),
-                    |c| match c {
-                        ElementDefinitionPattern::Code(v) => Some(v),
-                        #[allow(unreachable_patterns)]
-                        _ => None,
-                    },
-                    ElementDefinitionPattern::Code,
+                    &at.field("patternCode"),
+                    crate::json::variant!(ElementDefinitionPattern::Code),
                 )
             }
             182 => {
                 de::choice_ext(
                     map,
                     &mut self.pattern,
-                    &at.field("pattern"),
-                    |c| match c {
-                        ElementDefinitionPattern::Code(v) => Some(v),
-                        #[allow(unreachable_patterns)]
-                        _ => None,
-                    },
-                    ElementDefinitionPattern::Code,
+                    &at.field("patternCode"),
+                    crate::json::variant!(ElementDefinitionPattern::Code),
                 )
             }
             183 => {
                 de::choice_value(
                     map,
                     &mut self.pattern,
-                    &at.field("pattern"),
-                    |c| match c {
-                        ElementDefinitionPattern::Date(v) => Some(v),
-                        #[allow(unreachable_patterns)]
-                        _ => None,
-                    },
-                    ElementDefinitionPattern::Date,
+                    &at.field("patternDate"),
+                    crate::json::variant!(ElementDefinitionPattern::Date),
                 )
             }
             184 => {
                 de::choice_ext(
                     map,
                     &mut self.pattern,
-                    &at.field("pattern"),
-                    |c| match c {
-                        ElementDefinitionPattern::Date(v) => Some(v),
-                        #[allow(unreachable_patterns)]
-                        _ => None,
-                    },
-                    ElementDefinitionPattern::Date,
+                    &at.field("patternDate"),
+                    crate::json::variant!(ElementDefinitionPattern::Date),
                 )
             }
             185 => {
                 de::choice_value(
                     map,
                     &mut self.pattern,
-                    &at.field("pattern"),
-                    |c| match c {
-                        ElementDefinitionPattern::DateTime(v) => Some(v),
-                        #[allow(unreachable_patterns)]
-                        _ => None,
-                    },
-                    ElementDefinitionPattern::DateTime,
+                    &at.field("patternDateTime"),
+                    crate::json::variant!(ElementDefinitionPattern::DateTime),
                 )
             }
             186 => {
                 de::choice_ext(
                     map,
                     &mut self.pattern,
-                    &at.field("pattern"),
-                    |c| match c {
-                        ElementDefinitionPattern::DateTime(v) => Some(v),
-                        #[allow(unreachable_patterns)]
-                        _ => None,
-                    },
-                    ElementDefinitionPattern::DateTime,
+                    &at.field("patternDateTime"),
+                    crate::json::variant!(ElementDefinitionPattern::DateTime),
                 )
             }
             187 => {
                 de::choice_value(
                     map,
                     &mut self.pattern,
-                    &at.field("pattern"),
-                    |c| match c {
-                        ElementDefinitionPattern::Decimal(v) => Some(v),
-                        #[allow(unreachable_patterns)]
-                        _ => None,
-                    },
-                    ElementDefinitionPattern::Decimal,
+                    &at.field("patternDecimal"),
+                    crate::json::variant!(ElementDefinitionPattern::Decimal),
                 )
             }
             188 => {
                 de::choice_ext(
                     map,
                     &mut self.pattern,
-                    &at.field("pattern"),
-                    |c| match c {
-                        ElementDefinitionPattern::Decimal(v) => Some(v),
-                        #[allow(unreachable_patterns)]
-                        _ => None,
-                    },
-                    ElementDefinitionPattern::Decimal,
+                    &at.field("patternDecimal"),
+                    crate::json::variant!(ElementDefinitionPattern::Decimal),
                 )
             }
             189 => {
                 de::choice_value(
                     map,
                     &mut self.pattern,
-                    &at.field("pattern"),
-                    |c| match c {
-                        ElementDefinitionPattern::Id(v) => Some(v),
-                        #[allow(unreachable_patterns)]
-                        _ => None,
-                    },
-                    ElementDefinitionPattern::Id,
+                    &at.field("patternId"),
+                    crate::json::variant!(ElementDefinitionPattern::Id),
                 )
             }
             190 => {
                 de::choice_ext(
                     map,
                     &mut self.pattern,
-                    &at.field("pattern"),
-                    |c| match c {
-                        ElementDefinitionPattern::Id(v) => Some(v),
-                        #[allow(unreachable_patterns)]
-                        _ => None,
-                    },
-                    ElementDefinitionPattern::Id,
+                    &at.field("patternId"),
+                    crate::json::variant!(ElementDefinitionPattern::Id),
                 )
             }
             191 => {
                 de::choice_value(
                     map,
                     &mut self.pattern,
-                    &at.field("pattern"),
-                    |c| match c {
-                        ElementDefinitionPattern::Instant(v) => Some(v),
-                        #[allow(unreachable_patterns)]
-                        _ => None,
-                    },
-                    ElementDefinitionPattern::Instant,
+                    &at.field("patternInstant"),
+                    crate::json::variant!(ElementDefinitionPattern::Instant),
                 )
             }
             192 => {
                 de::choice_ext(
                     map,
                     &mut self.pattern,
-                    &at.field("pattern"),
-                    |c| match c {
-                        ElementDefinitionPattern::Instant(v) => Some(v),
-                        #[allow(unreachable_patterns)]
-                        _ => None,
-                    },
-                    ElementDefinitionPattern::Instant,
+                    &at.field("patternInstant"),
+                    crate::json::variant!(ElementDefinitionPattern::Instant),
                 )
             }
             193 => {
                 de::choice_value(
                     map,
                     &mut self.pattern,
-                    &at.field("pattern"),
-                    |c| match c {
-                        ElementDefinitionPattern::Integer(v) => Some(v),
-                        #[allow(unreachable_patterns)]
-                        _ => None,
-                    },
-                    ElementDefinitionPattern::Integer,
+                    &at.field("patternInteger"),
+                    crate::json::variant!(ElementDefinitionPattern::Integer),
                 )
             }
             194 => {
                 de::choice_ext(
                     map,
                     &mut self.pattern,
-                    &at.field("pattern"),
-                    |c| match c {
-                        ElementDefinitionPattern::Integer(v) => Some(v),
-                        #[allow(unreachable_patterns)]
-                        _ => None,
-                    },
-                    ElementDefinitionPattern::Integer,
+                    &at.field("patternInteger"),
+                    crate::json::variant!(ElementDefinitionPattern::Integer),
                 )
             }
             195 => {
                 de::choice_value(
                     map,
                     &mut self.pattern,
-                    &at.field("pattern"),
-                    |c| match c {
-                        ElementDefinitionPattern::Markdown(v) => Some(v),
-                        #[allow(unreachable_patterns)]
-                        _ => None,
-                    },
-                    ElementDefinitionPattern::Markdown,
+                    &at.field("patternMarkdown"),
+                    crate::json::variant!(ElementDefinitionPattern::Markdown),
                 )
             }
             196 => {
                 de::choice_ext(
                     map,
                     &mut self.pattern,
-                    &at.field("pattern"),
-                    |c| match c {
-                        ElementDefinitionPattern::Markdown(v) => Some(v),
-                        #[allow(unreachable_patterns)]
-                        _ => None,
-                    },
-                    ElementDefinitionPattern::Markdown,
+                    &at.field("patternMarkdown"),
+                    crate::json::variant!(ElementDefinitionPattern::Markdown),
                 )
             }
             197 => {
                 de::choice_value(
                     map,
                     &mut self.pattern,
-                    &at.field("pattern"),
-                    |c| match c {
-                        ElementDefinitionPattern::Oid(v) => Some(v),
-                        #[allow(unreachable_patterns)]
-                        _ => None,
-                    },
-                    ElementDefinitionPattern::Oid,
+                    &at.field("patternOid"),
+                    crate::json::variant!(ElementDefinitionPattern::Oid),
                 )
             }
             198 => {
                 de::choice_ext(
                     map,
                     &mut self.pattern,
-                    &at.field("pattern"),
-                    |c| match c {
-                        ElementDefinitionPattern::Oid(v) => Some(v),
-                        #[allow(unreachable_patterns)]
-                        _ => None,
-                    },
-                    ElementDefinitionPattern::Oid,
+                    &at.field("patternOid"),
+                    crate::json::variant!(ElementDefinitionPattern::Oid),
                 )
             }
             199 => {
                 de::choice_value(
                     map,
                     &mut self.pattern,
-                    &at.field("pattern"),
-                    |c| match c {
-                        ElementDefinitionPattern::PositiveInt(v) => Some(v),
-                        #[allow(unreachable_patterns)]
-                        _ => None,
-                    },
-                    ElementDefinitionPattern::PositiveInt,
+                    &at.field("patternPositiveInt"),
+                    crate::json::variant!(ElementDefinitionPattern::PositiveInt),
                 )
             }
             200 => {
                 de::choice_ext(
                     map,
                     &mut self.pattern,
-                    &at.field("pattern"),
-                    |c| match c {
-                        ElementDefinitionPattern::PositiveInt(v) => Some(v),
-                        #[allow(unreachable_patterns)]
-                        _ => None,
-                    },
-                    ElementDefinitionPattern::PositiveInt,
+                    &at.field("patternPositiveInt"),
+                    crate::json::variant!(ElementDefinitionPattern::PositiveInt),
                 )
             }
             201 => {
                 de::choice_value(
                     map,
                     &mut self.pattern,
-                    &at.field("pattern"),
-                    |c| match c {
-                        ElementDefinitionPattern::String(v) => Some(v),
-                        #[allow(unreachable_patterns)]
-                        _ => None,
-                    },
-                    ElementDefinitionPattern::String,
+                    &at.field("patternString"),
+                    crate::json::variant!(ElementDefinitionPattern::String),
                 )
             }
             202 => {
                 de::choice_ext(
                     map,
                     &mut self.pattern,
-                    &at.field("pattern"),
-                    |c| match c {
-                        ElementDefinitionPattern::String(v) => Some(v),
-                        #[allow(unreachable_patterns)]
-                        _ => None,
-                    },
-                    ElementDefinitionPattern::String,
+                    &at.field("patternString"),
+                    crate::json::variant!(ElementDefinitionPattern::String),
                 )
             }
             203 => {
                 de::choice_value(
                     map,
                     &mut self.pattern,
-                    &at.field("pattern"),
-                    |c| match c {
-                        ElementDefinitionPattern::Time(v) => Some(v),
-                        #[allow(unreachable_patterns)]
-                        _ => None,
-                    },
-                    ElementDefinitionPattern::Time,
+                    &at.field("patternTime"),
+                    crate::json::variant!(ElementDefinitionPattern::Time),
                 )
             }
             204 => {
                 de::choice_ext(
                     map,
                     &mut self.pattern,
-                    &at.field("pattern"),
-                    |c| match c {
-                        ElementDefinitionPattern::Time(v) => Some(v),
-                        #[allow(unreachable_patterns)]
-                        _ => None,
-                    },
-                    ElementDefinitionPattern::Time,
+                    &at.field("patternTime"),
+                    crate::json::variant!(ElementDefinitionPattern::Time),
                 )
             }
             205 => {
                 de::choice_value(
                     map,
                     &mut self.pattern,
-                    &at.field("pattern"),
-                    |c| match c {
-                        ElementDefinitionPattern::UnsignedInt(v) => Some(v),
-                        #[allow(unreachable_patterns)]
-                        _ => None,
-                    },
-                    ElementDefinitionPattern::UnsignedInt,
+                    &at.field("patternUnsignedInt"),
+                    crate::json::variant!(ElementDefinitionPattern::UnsignedInt),
                 )
             }
             206 => {
                 de::choice_ext(
                     map,
                     &mut self.pattern,
-                    &at.field("pattern"),
-                    |c| match c {
-                        ElementDefinitionPattern::UnsignedInt(v) => Some(v),
-                        #[allow(unreachable_patterns)]
-                        _ => None,
-                    },
-                    ElementDefinitionPattern::UnsignedInt,
+                    &at.field("patternUnsignedInt"),
+                    crate::json::variant!(ElementDefinitionPattern::UnsignedInt),
                 )
             }
             207 => {
                 de::choice_value(
                     map,
                     &mut self.pattern,
-                    &at.field("pattern"),
-                    |c| match c {
-                        ElementDefinitionPattern::Uri(v) => Some(v),
-                        #[allow(unreachable_patterns)]
-                        _ => None,
-                    },
-                    ElementDefinitionPattern::Uri,
+                    &at.field("patternUri"),
+                    crate::json::variant!(ElementDefinitionPattern::Uri),
                 )
             }
             208 => {
                 de::choice_ext(
                     map,
                     &mut self.pattern,
-                    &at.field("pattern"),
-                    |c| match c {
-                        ElementDefinitionPattern::Uri(v) => Some(v),
-                        #[allow(unreachable_patterns)]
-                        _ => None,
-                    },
-                    ElementDefinitionPattern::Uri,
+                    &at.field("patternUri"),
+                    crate::json::variant!(ElementDefinitionPattern::Uri),
                 )
             }
             209 => {
                 de::choice_value(
                     map,
                     &mut self.pattern,
-                    &at.field("pattern"),
-                    |c| match c {
-                        ElementDefinitionPattern::Url(v) => Some(v),
-                        #[allow(unreachable_patterns)]
-                        _ => None,
-                    },
-                    ElementDefinitionPattern::Url,
+                    &at.field("patternUrl"),
+                    crate::json::variant!(ElementDefinitionPattern::Url),
                 )
             }
             210 => {
                 de::choice_ext(
                     map,
                     &mut self.pattern,
-                    &at.field("pattern"),
-                    |c| match c {
-                        ElementDefinitionPattern::Url(v) => Some(v),
-                        #[allow(unreachable_patterns)]
-                        _ => None,
-                    },
-                    ElementDefinitionPattern::Url,
+                    &at.field("patternUrl"),
+                    crate::json::variant!(ElementDefinitionPattern::Url),
                 )
             }
             211 => {
                 de::choice_value(
                     map,
                     &mut self.pattern,
-                    &at.field("pattern"),
-                    |c| match c {
-                        ElementDefinitionPattern::Uuid(v) => Some(v),
-                        #[allow(unreachable_patterns)]
-                        _ => None,
-                    },
-                    ElementDefinitionPattern::Uuid,
+                    &at.field("patternUuid"),
+                    crate::json::variant!(ElementDefinitionPattern::Uuid),
                 )
             }
             212 => {
                 de::choice_ext(
                     map,
                     &mut self.pattern,
-                    &at.field("pattern"),
-                    |c| match c {
-                        ElementDefinitionPattern::Uuid(v) => Some(v),
-                        #[allow(unreachable_patterns)]
-                        _ => None,
-                    },
-                    ElementDefinitionPattern::Uuid,
+                    &at.field("patternUuid"),
+                    crate::json::variant!(ElementDefinitionPattern::Uuid),
                 )
             }
             213 => {
                 de::choice(
                     map,
                     &mut self.pattern,
-                    &at.field("pattern"),
+                    &at.field("patternAddress"),
                     ElementDefinitionPattern::Address,
                 )
             }
@@ -2558,7 +1990,7 @@ impl de::DecodeStruct for ElementDefinition {
                 de::choice(
                     map,
                     &mut self.pattern,
-                    &at.field("pattern"),
+                    &at.field("patternAge"),
                     ElementDefinitionPattern::Age,
                 )
             }
@@ -2566,7 +1998,7 @@ impl de::DecodeStruct for ElementDefinition {
                 de::choice(
                     map,
                     &mut self.pattern,
-                    &at.field("pattern"),
+                    &at.field("patternAnnotation"),
                     ElementDefinitionPattern::Annotation,
                 )
             }
@@ -2574,7 +2006,7 @@ impl de::DecodeStruct for ElementDefinition {
                 de::choice(
                     map,
                     &mut self.pattern,
-                    &at.field("pattern"),
+                    &at.field("patternAttachment"),
                     ElementDefinitionPattern::Attachment,
                 )
             }
@@ -2582,7 +2014,7 @@ impl de::DecodeStruct for ElementDefinition {
                 de::choice(
                     map,
                     &mut self.pattern,
-                    &at.field("pattern"),
+                    &at.field("patternCodeableConcept"),
                     ElementDefinitionPattern::CodeableConcept,
                 )
             }
@@ -2590,7 +2022,7 @@ impl de::DecodeStruct for ElementDefinition {
                 de::choice(
                     map,
                     &mut self.pattern,
-                    &at.field("pattern"),
+                    &at.field("patternCoding"),
                     ElementDefinitionPattern::Coding,
                 )
             }
@@ -2598,7 +2030,7 @@ impl de::DecodeStruct for ElementDefinition {
                 de::choice(
                     map,
                     &mut self.pattern,
-                    &at.field("pattern"),
+                    &at.field("patternContactPoint"),
                     ElementDefinitionPattern::ContactPoint,
                 )
             }
@@ -2606,7 +2038,7 @@ impl de::DecodeStruct for ElementDefinition {
                 de::choice(
                     map,
                     &mut self.pattern,
-                    &at.field("pattern"),
+                    &at.field("patternCount"),
                     ElementDefinitionPattern::Count,
                 )
             }
@@ -2614,7 +2046,7 @@ impl de::DecodeStruct for ElementDefinition {
                 de::choice(
                     map,
                     &mut self.pattern,
-                    &at.field("pattern"),
+                    &at.field("patternDistance"),
                     ElementDefinitionPattern::Distance,
                 )
             }
@@ -2622,7 +2054,7 @@ impl de::DecodeStruct for ElementDefinition {
                 de::choice(
                     map,
                     &mut self.pattern,
-                    &at.field("pattern"),
+                    &at.field("patternDuration"),
                     ElementDefinitionPattern::Duration,
                 )
             }
@@ -2630,7 +2062,7 @@ impl de::DecodeStruct for ElementDefinition {
                 de::choice(
                     map,
                     &mut self.pattern,
-                    &at.field("pattern"),
+                    &at.field("patternHumanName"),
                     ElementDefinitionPattern::HumanName,
                 )
             }
@@ -2638,7 +2070,7 @@ impl de::DecodeStruct for ElementDefinition {
                 de::choice(
                     map,
                     &mut self.pattern,
-                    &at.field("pattern"),
+                    &at.field("patternIdentifier"),
                     ElementDefinitionPattern::Identifier,
                 )
             }
@@ -2646,7 +2078,7 @@ impl de::DecodeStruct for ElementDefinition {
                 de::choice(
                     map,
                     &mut self.pattern,
-                    &at.field("pattern"),
+                    &at.field("patternMoney"),
                     ElementDefinitionPattern::Money,
                 )
             }
@@ -2654,7 +2086,7 @@ impl de::DecodeStruct for ElementDefinition {
                 de::choice(
                     map,
                     &mut self.pattern,
-                    &at.field("pattern"),
+                    &at.field("patternPeriod"),
                     ElementDefinitionPattern::Period,
                 )
             }
@@ -2662,7 +2094,7 @@ impl de::DecodeStruct for ElementDefinition {
                 de::choice(
                     map,
                     &mut self.pattern,
-                    &at.field("pattern"),
+                    &at.field("patternQuantity"),
                     ElementDefinitionPattern::Quantity,
                 )
             }
@@ -2670,7 +2102,7 @@ impl de::DecodeStruct for ElementDefinition {
                 de::choice(
                     map,
                     &mut self.pattern,
-                    &at.field("pattern"),
+                    &at.field("patternRange"),
                     ElementDefinitionPattern::Range,
                 )
             }
@@ -2678,7 +2110,7 @@ impl de::DecodeStruct for ElementDefinition {
                 de::choice(
                     map,
                     &mut self.pattern,
-                    &at.field("pattern"),
+                    &at.field("patternRatio"),
                     ElementDefinitionPattern::Ratio,
                 )
             }
@@ -2686,7 +2118,7 @@ impl de::DecodeStruct for ElementDefinition {
                 de::choice(
                     map,
                     &mut self.pattern,
-                    &at.field("pattern"),
+                    &at.field("patternReference"),
                     ElementDefinitionPattern::Reference,
                 )
             }
@@ -2694,7 +2126,7 @@ impl de::DecodeStruct for ElementDefinition {
                 de::choice(
                     map,
                     &mut self.pattern,
-                    &at.field("pattern"),
+                    &at.field("patternSampledData"),
                     ElementDefinitionPattern::SampledData,
                 )
             }
@@ -2702,7 +2134,7 @@ impl de::DecodeStruct for ElementDefinition {
                 de::choice(
                     map,
                     &mut self.pattern,
-                    &at.field("pattern"),
+                    &at.field("patternSignature"),
                     ElementDefinitionPattern::Signature,
                 )
             }
@@ -2710,7 +2142,7 @@ impl de::DecodeStruct for ElementDefinition {
                 de::choice(
                     map,
                     &mut self.pattern,
-                    &at.field("pattern"),
+                    &at.field("patternTiming"),
                     ElementDefinitionPattern::Timing,
                 )
             }
@@ -2718,7 +2150,7 @@ impl de::DecodeStruct for ElementDefinition {
                 de::choice(
                     map,
                     &mut self.pattern,
-                    &at.field("pattern"),
+                    &at.field("patternContactDetail"),
                     ElementDefinitionPattern::ContactDetail,
                 )
             }
@@ -2726,7 +2158,7 @@ impl de::DecodeStruct for ElementDefinition {
                 de::choice(
                     map,
                     &mut self.pattern,
-                    &at.field("pattern"),
+                    &at.field("patternContributor"),
                     ElementDefinitionPattern::Contributor,
                 )
             }
@@ -2734,7 +2166,7 @@ impl de::DecodeStruct for ElementDefinition {
                 de::choice(
                     map,
                     &mut self.pattern,
-                    &at.field("pattern"),
+                    &at.field("patternDataRequirement"),
                     ElementDefinitionPattern::DataRequirement,
                 )
             }
@@ -2742,7 +2174,7 @@ impl de::DecodeStruct for ElementDefinition {
                 de::choice(
                     map,
                     &mut self.pattern,
-                    &at.field("pattern"),
+                    &at.field("patternExpression"),
                     ElementDefinitionPattern::Expression,
                 )
             }
@@ -2750,7 +2182,7 @@ impl de::DecodeStruct for ElementDefinition {
                 de::choice(
                     map,
                     &mut self.pattern,
-                    &at.field("pattern"),
+                    &at.field("patternParameterDefinition"),
                     ElementDefinitionPattern::ParameterDefinition,
                 )
             }
@@ -2758,7 +2190,7 @@ impl de::DecodeStruct for ElementDefinition {
                 de::choice(
                     map,
                     &mut self.pattern,
-                    &at.field("pattern"),
+                    &at.field("patternRelatedArtifact"),
                     ElementDefinitionPattern::RelatedArtifact,
                 )
             }
@@ -2766,7 +2198,7 @@ impl de::DecodeStruct for ElementDefinition {
                 de::choice(
                     map,
                     &mut self.pattern,
-                    &at.field("pattern"),
+                    &at.field("patternTriggerDefinition"),
                     ElementDefinitionPattern::TriggerDefinition,
                 )
             }
@@ -2774,7 +2206,7 @@ impl de::DecodeStruct for ElementDefinition {
                 de::choice(
                     map,
                     &mut self.pattern,
-                    &at.field("pattern"),
+                    &at.field("patternUsageContext"),
                     ElementDefinitionPattern::UsageContext,
                 )
             }
@@ -2782,7 +2214,7 @@ impl de::DecodeStruct for ElementDefinition {
                 de::choice(
                     map,
                     &mut self.pattern,
-                    &at.field("pattern"),
+                    &at.field("patternDosage"),
                     ElementDefinitionPattern::Dosage,
                 )
             }
@@ -2790,7 +2222,7 @@ impl de::DecodeStruct for ElementDefinition {
                 de::choice(
                     map,
                     &mut self.pattern,
-                    &at.field("pattern"),
+                    &at.field("patternMeta"),
                     ElementDefinitionPattern::Meta,
                 )
             }
@@ -2799,215 +2231,135 @@ impl de::DecodeStruct for ElementDefinition {
                 de::choice_value(
                     map,
                     &mut self.min_value,
-                    &at.field("minValue"),
-                    |c| match c {
-                        ElementDefinitionMinValue::Date(v) => Some(v),
-                        #[allow(unreachable_patterns)]
-                        _ => None,
-                    },
-                    ElementDefinitionMinValue::Date,
+                    &at.field("minValueDate"),
+                    crate::json::variant!(ElementDefinitionMinValue::Date),
                 )
             }
             246 => {
                 de::choice_ext(
                     map,
                     &mut self.min_value,
-                    &at.field("minValue"),
-                    |c| match c {
-                        ElementDefinitionMinValue::Date(v) => Some(v),
-                        #[allow(unreachable_patterns)]
-                        _ => None,
-                    },
-                    ElementDefinitionMinValue::Date,
+                    &at.field("minValueDate"),
+                    crate::json::variant!(ElementDefinitionMinValue::Date),
                 )
             }
             247 => {
                 de::choice_value(
                     map,
                     &mut self.min_value,
-                    &at.field("minValue"),
-                    |c| match c {
-                        ElementDefinitionMinValue::DateTime(v) => Some(v),
-                        #[allow(unreachable_patterns)]
-                        _ => None,
-                    },
-                    ElementDefinitionMinValue::DateTime,
+                    &at.field("minValueDateTime"),
+                    crate::json::variant!(ElementDefinitionMinValue::DateTime),
                 )
             }
             248 => {
                 de::choice_ext(
                     map,
                     &mut self.min_value,
-                    &at.field("minValue"),
-                    |c| match c {
-                        ElementDefinitionMinValue::DateTime(v) => Some(v),
-                        #[allow(unreachable_patterns)]
-                        _ => None,
-                    },
-                    ElementDefinitionMinValue::DateTime,
+                    &at.field("minValueDateTime"),
+                    crate::json::variant!(ElementDefinitionMinValue::DateTime),
                 )
             }
             249 => {
                 de::choice_value(
                     map,
                     &mut self.min_value,
-                    &at.field("minValue"),
-                    |c| match c {
-                        ElementDefinitionMinValue::Instant(v) => Some(v),
-                        #[allow(unreachable_patterns)]
-                        _ => None,
-                    },
-                    ElementDefinitionMinValue::Instant,
+                    &at.field("minValueInstant"),
+                    crate::json::variant!(ElementDefinitionMinValue::Instant),
                 )
             }
             250 => {
                 de::choice_ext(
                     map,
                     &mut self.min_value,
-                    &at.field("minValue"),
-                    |c| match c {
-                        ElementDefinitionMinValue::Instant(v) => Some(v),
-                        #[allow(unreachable_patterns)]
-                        _ => None,
-                    },
-                    ElementDefinitionMinValue::Instant,
+                    &at.field("minValueInstant"),
+                    crate::json::variant!(ElementDefinitionMinValue::Instant),
                 )
             }
             251 => {
                 de::choice_value(
                     map,
                     &mut self.min_value,
-                    &at.field("minValue"),
-                    |c| match c {
-                        ElementDefinitionMinValue::Time(v) => Some(v),
-                        #[allow(unreachable_patterns)]
-                        _ => None,
-                    },
-                    ElementDefinitionMinValue::Time,
+                    &at.field("minValueTime"),
+                    crate::json::variant!(ElementDefinitionMinValue::Time),
                 )
             }
             252 => {
                 de::choice_ext(
                     map,
                     &mut self.min_value,
-                    &at.field("minValue"),
-                    |c| match c {
-                        ElementDefinitionMinValue::Time(v) => Some(v),
-                        #[allow(unreachable_patterns)]
-                        _ => None,
-                    },
-                    ElementDefinitionMinValue::Time,
+                    &at.field("minValueTime"),
+                    crate::json::variant!(ElementDefinitionMinValue::Time),
                 )
             }
             253 => {
                 de::choice_value(
                     map,
                     &mut self.min_value,
-                    &at.field("minValue"),
-                    |c| match c {
-                        ElementDefinitionMinValue::Decimal(v) => Some(v),
-                        #[allow(unreachable_patterns)]
-                        _ => None,
-                    },
-                    ElementDefinitionMinValue::Decimal,
+                    &at.field("minValueDecimal"),
+                    crate::json::variant!(ElementDefinitionMinValue::Decimal),
                 )
             }
             254 => {
                 de::choice_ext(
                     map,
                     &mut self.min_value,
-                    &at.field("minValue"),
-                    |c| match c {
-                        ElementDefinitionMinValue::Decimal(v) => Some(v),
-                        #[allow(unreachable_patterns)]
-                        _ => None,
-                    },
-                    ElementDefinitionMinValue::Decimal,
+                    &at.field("minValueDecimal"),
+                    crate::json::variant!(ElementDefinitionMinValue::Decimal),
                 )
             }
             255 => {
                 de::choice_value(
                     map,
                     &mut self.min_value,
-                    &at.field("minValue"),
-                    |c| match c {
-                        ElementDefinitionMinValue::Integer(v) => Some(v),
-                        #[allow(unreachable_patterns)]
-                        _ => None,
-                    },
-                    ElementDefinitionMinValue::Integer,
+                    &at.field("minValueInteger"),
+                    crate::json::variant!(ElementDefinitionMinValue::Integer),
                 )
             }
             256 => {
                 de::choice_ext(
                     map,
                     &mut self.min_value,
-                    &at.field("minValue"),
-                    |c| match c {
-                        ElementDefinitionMinValue::Integer(v) => Some(v),
-                        #[allow(unreachable_patterns)]
-                        _ => None,
-                    },
-                    ElementDefinitionMinValue::Integer,
+                    &at.field("minValueInteger"),
+                    crate::json::variant!(ElementDefinitionMinValue::Integer),
                 )
             }
             257 => {
                 de::choice_value(
                     map,
                     &mut self.min_value,
-                    &at.field("minValue"),
-                    |c| match c {
-                        ElementDefinitionMinValue::PositiveInt(v) => Some(v),
-                        #[allow(unreachable_patterns)]
-                        _ => None,
-                    },
-                    ElementDefinitionMinValue::PositiveInt,
+                    &at.field("minValuePositiveInt"),
+                    crate::json::variant!(ElementDefinitionMinValue::PositiveInt),
                 )
             }
             258 => {
                 de::choice_ext(
                     map,
                     &mut self.min_value,
-                    &at.field("minValue"),
-                    |c| match c {
-                        ElementDefinitionMinValue::PositiveInt(v) => Some(v),
-                        #[allow(unreachable_patterns)]
-                        _ => None,
-                    },
-                    ElementDefinitionMinValue::PositiveInt,
+                    &at.field("minValuePositiveInt"),
+                    crate::json::variant!(ElementDefinitionMinValue::PositiveInt),
                 )
             }
             259 => {
                 de::choice_value(
                     map,
                     &mut self.min_value,
-                    &at.field("minValue"),
-                    |c| match c {
-                        ElementDefinitionMinValue::UnsignedInt(v) => Some(v),
-                        #[allow(unreachable_patterns)]
-                        _ => None,
-                    },
-                    ElementDefinitionMinValue::UnsignedInt,
+                    &at.field("minValueUnsignedInt"),
+                    crate::json::variant!(ElementDefinitionMinValue::UnsignedInt),
                 )
             }
             260 => {
                 de::choice_ext(
                     map,
                     &mut self.min_value,
-                    &at.field("minValue"),
-                    |c| match c {
-                        ElementDefinitionMinValue::UnsignedInt(v) => Some(v),
-                        #[allow(unreachable_patterns)]
-                        _ => None,
-                    },
-                    ElementDefinitionMinValue::UnsignedInt,
+                    &at.field("minValueUnsignedInt"),
+                    crate::json::variant!(ElementDefinitionMinValue::UnsignedInt),
                 )
             }
             261 => {
                 de::choice(
                     map,
                     &mut self.min_value,
-                    &at.field("minValue"),
+                    &at.field("minValueQuantity"),
                     ElementDefinitionMinValue::Quantity,
                 )
             }
@@ -3015,215 +2367,135 @@ impl de::DecodeStruct for ElementDefinition {
                 de::choice_value(
                     map,
                     &mut self.max_value,
-                    &at.field("maxValue"),
-                    |c| match c {
-                        ElementDefinitionMaxValue::Date(v) => Some(v),
-                        #[allow(unreachable_patterns)]
-                        _ => None,
-                    },
-                    ElementDefinitionMaxValue::Date,
+                    &at.field("maxValueDate"),
+                    crate::json::variant!(ElementDefinitionMaxValue::Date),
                 )
             }
             263 => {
                 de::choice_ext(
                     map,
                     &mut self.max_value,
-                    &at.field("maxValue"),
-                    |c| match c {
-                        ElementDefinitionMaxValue::Date(v) => Some(v),
-                        #[allow(unreachable_patterns)]
-                        _ => None,
-                    },
-                    ElementDefinitionMaxValue::Date,
+                    &at.field("maxValueDate"),
+                    crate::json::variant!(ElementDefinitionMaxValue::Date),
                 )
             }
             264 => {
                 de::choice_value(
                     map,
                     &mut self.max_value,
-                    &at.field("maxValue"),
-                    |c| match c {
-                        ElementDefinitionMaxValue::DateTime(v) => Some(v),
-                        #[allow(unreachable_patterns)]
-                        _ => None,
-                    },
-                    ElementDefinitionMaxValue::DateTime,
+                    &at.field("maxValueDateTime"),
+                    crate::json::variant!(ElementDefinitionMaxValue::DateTime),
                 )
             }
             265 => {
                 de::choice_ext(
                     map,
                     &mut self.max_value,
-                    &at.field("maxValue"),
-                    |c| match c {
-                        ElementDefinitionMaxValue::DateTime(v) => Some(v),
-                        #[allow(unreachable_patterns)]
-                        _ => None,
-                    },
-                    ElementDefinitionMaxValue::DateTime,
+                    &at.field("maxValueDateTime"),
+                    crate::json::variant!(ElementDefinitionMaxValue::DateTime),
                 )
             }
             266 => {
                 de::choice_value(
                     map,
                     &mut self.max_value,
-                    &at.field("maxValue"),
-                    |c| match c {
-                        ElementDefinitionMaxValue::Instant(v) => Some(v),
-                        #[allow(unreachable_patterns)]
-                        _ => None,
-                    },
-                    ElementDefinitionMaxValue::Instant,
+                    &at.field("maxValueInstant"),
+                    crate::json::variant!(ElementDefinitionMaxValue::Instant),
                 )
             }
             267 => {
                 de::choice_ext(
                     map,
                     &mut self.max_value,
-                    &at.field("maxValue"),
-                    |c| match c {
-                        ElementDefinitionMaxValue::Instant(v) => Some(v),
-                        #[allow(unreachable_patterns)]
-                        _ => None,
-                    },
-                    ElementDefinitionMaxValue::Instant,
+                    &at.field("maxValueInstant"),
+                    crate::json::variant!(ElementDefinitionMaxValue::Instant),
                 )
             }
             268 => {
                 de::choice_value(
                     map,
                     &mut self.max_value,
-                    &at.field("maxValue"),
-                    |c| match c {
-                        ElementDefinitionMaxValue::Time(v) => Some(v),
-                        #[allow(unreachable_patterns)]
-                        _ => None,
-                    },
-                    ElementDefinitionMaxValue::Time,
+                    &at.field("maxValueTime"),
+                    crate::json::variant!(ElementDefinitionMaxValue::Time),
                 )
             }
             269 => {
                 de::choice_ext(
                     map,
                     &mut self.max_value,
-                    &at.field("maxValue"),
-                    |c| match c {
-                        ElementDefinitionMaxValue::Time(v) => Some(v),
-                        #[allow(unreachable_patterns)]
-                        _ => None,
-                    },
-                    ElementDefinitionMaxValue::Time,
+                    &at.field("maxValueTime"),
+                    crate::json::variant!(ElementDefinitionMaxValue::Time),
                 )
             }
             270 => {
                 de::choice_value(
                     map,
                     &mut self.max_value,
-                    &at.field("maxValue"),
-                    |c| match c {
-                        ElementDefinitionMaxValue::Decimal(v) => Some(v),
-                        #[allow(unreachable_patterns)]
-                        _ => None,
-                    },
-                    ElementDefinitionMaxValue::Decimal,
+                    &at.field("maxValueDecimal"),
+                    crate::json::variant!(ElementDefinitionMaxValue::Decimal),
                 )
             }
             271 => {
                 de::choice_ext(
                     map,
                     &mut self.max_value,
-                    &at.field("maxValue"),
-                    |c| match c {
-                        ElementDefinitionMaxValue::Decimal(v) => Some(v),
-                        #[allow(unreachable_patterns)]
-                        _ => None,
-                    },
-                    ElementDefinitionMaxValue::Decimal,
+                    &at.field("maxValueDecimal"),
+                    crate::json::variant!(ElementDefinitionMaxValue::Decimal),
                 )
             }
             272 => {
                 de::choice_value(
                     map,
                     &mut self.max_value,
-                    &at.field("maxValue"),
-                    |c| match c {
-                        ElementDefinitionMaxValue::Integer(v) => Some(v),
-                        #[allow(unreachable_patterns)]
-                        _ => None,
-                    },
-                    ElementDefinitionMaxValue::Integer,
+                    &at.field("maxValueInteger"),
+                    crate::json::variant!(ElementDefinitionMaxValue::Integer),
                 )
             }
             273 => {
                 de::choice_ext(
                     map,
                     &mut self.max_value,
-                    &at.field("maxValue"),
-                    |c| match c {
-                        ElementDefinitionMaxValue::Integer(v) => Some(v),
-                        #[allow(unreachable_patterns)]
-                        _ => None,
-                    },
-                    ElementDefinitionMaxValue::Integer,
+                    &at.field("maxValueInteger"),
+                    crate::json::variant!(ElementDefinitionMaxValue::Integer),
                 )
             }
             274 => {
                 de::choice_value(
                     map,
                     &mut self.max_value,
-                    &at.field("maxValue"),
-                    |c| match c {
-                        ElementDefinitionMaxValue::PositiveInt(v) => Some(v),
-                        #[allow(unreachable_patterns)]
-                        _ => None,
-                    },
-                    ElementDefinitionMaxValue::PositiveInt,
+                    &at.field("maxValuePositiveInt"),
+                    crate::json::variant!(ElementDefinitionMaxValue::PositiveInt),
                 )
             }
             275 => {
                 de::choice_ext(
                     map,
                     &mut self.max_value,
-                    &at.field("maxValue"),
-                    |c| match c {
-                        ElementDefinitionMaxValue::PositiveInt(v) => Some(v),
-                        #[allow(unreachable_patterns)]
-                        _ => None,
-                    },
-                    ElementDefinitionMaxValue::PositiveInt,
+                    &at.field("maxValuePositiveInt"),
+                    crate::json::variant!(ElementDefinitionMaxValue::PositiveInt),
                 )
             }
             276 => {
                 de::choice_value(
                     map,
                     &mut self.max_value,
-                    &at.field("maxValue"),
-                    |c| match c {
-                        ElementDefinitionMaxValue::UnsignedInt(v) => Some(v),
-                        #[allow(unreachable_patterns)]
-                        _ => None,
-                    },
-                    ElementDefinitionMaxValue::UnsignedInt,
+                    &at.field("maxValueUnsignedInt"),
+                    crate::json::variant!(ElementDefinitionMaxValue::UnsignedInt),
                 )
             }
             277 => {
                 de::choice_ext(
                     map,
                     &mut self.max_value,
-                    &at.field("maxValue"),
-                    |c| match c {
-                        ElementDefinitionMaxValue::UnsignedInt(v) => Some(v),
-                        #[allow(unreachable_patterns)]
-                        _ => None,
-                    },
-                    ElementDefinitionMaxValue::UnsignedInt,
+                    &at.field("maxValueUnsignedInt"),
+                    crate::json::variant!(ElementDefinitionMaxValue::UnsignedInt),
                 )
             }
             278 => {
                 de::choice(
                     map,
                     &mut self.max_value,
-                    &at.field("maxValue"),
+                    &at.field("maxValueQuantity"),
                     ElementDefinitionMaxValue::Quantity,
                 )
             }
@@ -3264,7 +2536,9 @@ impl de::DecodeStruct for ElementDefinition {
         Ok(())
     }
 }
+
 crate::json::impl_json!(ElementDefinition);
+
 impl serde::Serialize for ElementDefinition {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
@@ -3329,9 +2603,10 @@ impl serde::Serialize for ElementDefinition {
         map.end()
     }
 }
+
 /// Choice of types for `ElementDefinition.defaultValue[x]`.
 ///
-/// In JSON the element name carries the type: `defaultValueString`, `defaultValueQuantity`, …
+/// In JSON the element name carries the type (`defaultValueBase64Binary`, `defaultValueBoolean`, ...).
 #[derive(Clone, Debug, PartialEq)]
 pub enum ElementDefinitionDefaultValue {
     /// `defaultValueBase64Binary`
@@ -3435,6 +2710,7 @@ pub enum ElementDefinitionDefaultValue {
     /// `defaultValueMeta`
     Meta(Box<Meta>),
 }
+
 impl ser::EncodeChoice for ElementDefinitionDefaultValue {
     fn encode<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
         match self {
@@ -3546,9 +2822,10 @@ impl ser::EncodeChoice for ElementDefinitionDefaultValue {
         }
     }
 }
+
 /// Choice of types for `ElementDefinition.fixed[x]`.
 ///
-/// In JSON the element name carries the type: `fixedString`, `fixedQuantity`, …
+/// In JSON the element name carries the type (`fixedBase64Binary`, `fixedBoolean`, ...).
 #[derive(Clone, Debug, PartialEq)]
 pub enum ElementDefinitionFixed {
     /// `fixedBase64Binary`
@@ -3652,6 +2929,7 @@ pub enum ElementDefinitionFixed {
     /// `fixedMeta`
     Meta(Box<Meta>),
 }
+
 impl ser::EncodeChoice for ElementDefinitionFixed {
     fn encode<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
         match self {
@@ -3720,9 +2998,10 @@ impl ser::EncodeChoice for ElementDefinitionFixed {
         }
     }
 }
+
 /// Choice of types for `ElementDefinition.pattern[x]`.
 ///
-/// In JSON the element name carries the type: `patternString`, `patternQuantity`, …
+/// In JSON the element name carries the type (`patternBase64Binary`, `patternBoolean`, ...).
 #[derive(Clone, Debug, PartialEq)]
 pub enum ElementDefinitionPattern {
     /// `patternBase64Binary`
@@ -3826,6 +3105,7 @@ pub enum ElementDefinitionPattern {
     /// `patternMeta`
     Meta(Box<Meta>),
 }
+
 impl ser::EncodeChoice for ElementDefinitionPattern {
     fn encode<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
         match self {
@@ -3906,9 +3186,10 @@ impl ser::EncodeChoice for ElementDefinitionPattern {
         }
     }
 }
+
 /// Choice of types for `ElementDefinition.minValue[x]`.
 ///
-/// In JSON the element name carries the type: `minValueString`, `minValueQuantity`, …
+/// In JSON the element name carries the type (`minValueDate`, `minValueDateTime`, ...).
 #[derive(Clone, Debug, PartialEq)]
 pub enum ElementDefinitionMinValue {
     /// `minValueDate`
@@ -3930,6 +3211,7 @@ pub enum ElementDefinitionMinValue {
     /// `minValueQuantity`
     Quantity(Box<Quantity>),
 }
+
 impl ser::EncodeChoice for ElementDefinitionMinValue {
     fn encode<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
         match self {
@@ -3957,9 +3239,10 @@ impl ser::EncodeChoice for ElementDefinitionMinValue {
         }
     }
 }
+
 /// Choice of types for `ElementDefinition.maxValue[x]`.
 ///
-/// In JSON the element name carries the type: `maxValueString`, `maxValueQuantity`, …
+/// In JSON the element name carries the type (`maxValueDate`, `maxValueDateTime`, ...).
 #[derive(Clone, Debug, PartialEq)]
 pub enum ElementDefinitionMaxValue {
     /// `maxValueDate`
@@ -3981,6 +3264,7 @@ pub enum ElementDefinitionMaxValue {
     /// `maxValueQuantity`
     Quantity(Box<Quantity>),
 }
+
 impl ser::EncodeChoice for ElementDefinitionMaxValue {
     fn encode<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
         match self {
@@ -4008,6 +3292,7 @@ impl ser::EncodeChoice for ElementDefinitionMaxValue {
         }
     }
 }
+
 /// This element is sliced - slices follow
 ///
 /// Indicates that the element is sliced into a set of alternative definitions (i.e. in a structure definition, there are multiple different constraints on a single element in the base resource). Slicing can be used in any resource that has cardinality ..* on the base resource, or any resource with a choice of types. The set of slices is any elements that come after this in the element sequence that have the same path, until a shorter path occurs (the shorter path terminates the set).
@@ -4040,6 +3325,7 @@ pub struct ElementDefinitionSlicing {
     /// `1..1` · binding required: <http://hl7.org/fhir/ValueSet/resource-slicing-rules> · summary
     pub rules: Option<Primitive<codes::SlicingRules>>,
 }
+
 impl de::DecodeStruct for ElementDefinitionSlicing {
     const PATH: &'static str = "ElementDefinition.slicing";
     const RESOURCE_TYPE: Option<&'static str> = None;
@@ -4087,7 +3373,9 @@ impl de::DecodeStruct for ElementDefinitionSlicing {
         }
     }
 }
+
 crate::json::impl_json!(ElementDefinitionSlicing);
+
 impl serde::Serialize for ElementDefinitionSlicing {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
@@ -4101,6 +3389,7 @@ impl serde::Serialize for ElementDefinitionSlicing {
         map.end()
     }
 }
+
 /// Element values that are used to distinguish the slices
 ///
 /// Designates which child elements are used to discriminate between the slices when processing an instance. If one or more discriminators are provided, the value of the child elements in the instance data SHALL completely distinguish which slice the element in the resource matches based on the allowed values for those elements in each of the slices.
@@ -4125,6 +3414,7 @@ pub struct ElementDefinitionSlicingDiscriminator {
     /// `1..1` · FHIR `string` · summary
     pub path: Option<Primitive<FhirString>>,
 }
+
 impl de::DecodeStruct for ElementDefinitionSlicingDiscriminator {
     const PATH: &'static str = "ElementDefinition.slicing.discriminator";
     const RESOURCE_TYPE: Option<&'static str> = None;
@@ -4172,7 +3462,9 @@ impl de::DecodeStruct for ElementDefinitionSlicingDiscriminator {
         }
     }
 }
+
 crate::json::impl_json!(ElementDefinitionSlicingDiscriminator);
+
 impl serde::Serialize for ElementDefinitionSlicingDiscriminator {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
@@ -4184,6 +3476,7 @@ impl serde::Serialize for ElementDefinitionSlicingDiscriminator {
         map.end()
     }
 }
+
 /// Base definition information for tools
 ///
 /// Information about the base definition of the element, provided to make it unnecessary for tools to trace the deviation of the element through the derived and related profiles. When the element definition is not the original definition of an element - i.g. either in a constraint on another type, or for elements from a super type in a snap shot - then the information in provided in the element definition may be different to the base definition. On the original definition of the element, it will be same.
@@ -4212,6 +3505,7 @@ pub struct ElementDefinitionBase {
     /// `1..1` · FHIR `string` · summary
     pub max: Option<Primitive<FhirString>>,
 }
+
 impl de::DecodeStruct for ElementDefinitionBase {
     const PATH: &'static str = "ElementDefinition.base";
     const RESOURCE_TYPE: Option<&'static str> = None;
@@ -4269,7 +3563,9 @@ impl de::DecodeStruct for ElementDefinitionBase {
         }
     }
 }
+
 crate::json::impl_json!(ElementDefinitionBase);
+
 impl serde::Serialize for ElementDefinitionBase {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
@@ -4282,6 +3578,7 @@ impl serde::Serialize for ElementDefinitionBase {
         map.end()
     }
 }
+
 /// Data type and Profile for this element
 ///
 /// The data type or resource that the value of this element is permitted to be.
@@ -4318,6 +3615,7 @@ pub struct ElementDefinitionType {
     /// `0..1` · binding required: <http://hl7.org/fhir/ValueSet/reference-version-rules> · summary
     pub versioning: Option<Primitive<codes::ReferenceVersionRules>>,
 }
+
 impl de::DecodeStruct for ElementDefinitionType {
     const PATH: &'static str = "ElementDefinition.type";
     const RESOURCE_TYPE: Option<&'static str> = None;
@@ -4383,7 +3681,9 @@ impl de::DecodeStruct for ElementDefinitionType {
         Ok(())
     }
 }
+
 crate::json::impl_json!(ElementDefinitionType);
+
 impl serde::Serialize for ElementDefinitionType {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
@@ -4398,6 +3698,7 @@ impl serde::Serialize for ElementDefinitionType {
         map.end()
     }
 }
+
 /// Example value (as defined for type)
 ///
 /// A sample value for this element demonstrating the type of information that would typically be found in the element.
@@ -4422,6 +3723,7 @@ pub struct ElementDefinitionExample {
     /// `1..1` · one of Base64Binary, Boolean, Canonical, Code, Date, DateTime, Decimal, Id, Instant, Integer, Markdown, Oid, PositiveInt, String, Time, UnsignedInt, Uri, Url, Uuid, Address, Age, Annotation, Attachment, CodeableConcept, Coding, ContactPoint, Count, Distance, Duration, HumanName, Identifier, Money, Period, Quantity, Range, Ratio, Reference, SampledData, Signature, Timing, ContactDetail, Contributor, DataRequirement, Expression, ParameterDefinition, RelatedArtifact, TriggerDefinition, UsageContext, Dosage, Meta · summary
     pub value: Option<ElementDefinitionExampleValue>,
 }
+
 impl de::DecodeStruct for ElementDefinitionExample {
     const PATH: &'static str = "ElementDefinition.example";
     const RESOURCE_TYPE: Option<&'static str> = None;
@@ -4529,13 +3831,8 @@ impl de::DecodeStruct for ElementDefinitionExample {
                 de::choice_value(
                     map,
                     &mut self.value,
-                    &at.field("value"),
-                    |c| match c {
-                        ElementDefinitionExampleValue::Base64Binary(v) => Some(v),
-                        #[allow(unreachable_patterns)]
-                        _ => None,
-                    },
-                    ElementDefinitionExampleValue::Base64Binary,
+                    &at.field("valueBase64Binary"),
+                    crate::json::variant!(ElementDefinitionExampleValue::Base64Binary),
                 )
             }
             5 => {
@@ -4543,13 +3840,8 @@ impl de::DecodeStruct for ElementDefinitionExample {
                 de::choice_ext(
                     map,
                     &mut self.value,
-                    &at.field("value"),
-                    |c| match c {
-                        ElementDefinitionExampleValue::Base64Binary(v) => Some(v),
-                        #[allow(unreachable_patterns)]
-                        _ => None,
-                    },
-                    ElementDefinitionExampleValue::Base64Binary,
+                    &at.field("valueBase64Binary"),
+                    crate::json::variant!(ElementDefinitionExampleValue::Base64Binary),
                 )
             }
             6 => {
@@ -4557,13 +3849,8 @@ impl de::DecodeStruct for ElementDefinitionExample {
                 de::choice_value(
                     map,
                     &mut self.value,
-                    &at.field("value"),
-                    |c| match c {
-                        ElementDefinitionExampleValue::Boolean(v) => Some(v),
-                        #[allow(unreachable_patterns)]
-                        _ => None,
-                    },
-                    ElementDefinitionExampleValue::Boolean,
+                    &at.field("valueBoolean"),
+                    crate::json::variant!(ElementDefinitionExampleValue::Boolean),
                 )
             }
             7 => {
@@ -4571,13 +3858,8 @@ impl de::DecodeStruct for ElementDefinitionExample {
                 de::choice_ext(
                     map,
                     &mut self.value,
-                    &at.field("value"),
-                    |c| match c {
-                        ElementDefinitionExampleValue::Boolean(v) => Some(v),
-                        #[allow(unreachable_patterns)]
-                        _ => None,
-                    },
-                    ElementDefinitionExampleValue::Boolean,
+                    &at.field("valueBoolean"),
+                    crate::json::variant!(ElementDefinitionExampleValue::Boolean),
                 )
             }
             8 => {
@@ -4585,13 +3867,8 @@ impl de::DecodeStruct for ElementDefinitionExample {
                 de::choice_value(
                     map,
                     &mut self.value,
-                    &at.field("value"),
-                    |c| match c {
-                        ElementDefinitionExampleValue::Canonical(v) => Some(v),
-                        #[allow(unreachable_patterns)]
-                        _ => None,
-                    },
-                    ElementDefinitionExampleValue::Canonical,
+                    &at.field("valueCanonical"),
+                    crate::json::variant!(ElementDefinitionExampleValue::Canonical),
                 )
             }
             9 => {
@@ -4599,13 +3876,8 @@ impl de::DecodeStruct for ElementDefinitionExample {
                 de::choice_ext(
                     map,
                     &mut self.value,
-                    &at.field("value"),
-                    |c| match c {
-                        ElementDefinitionExampleValue::Canonical(v) => Some(v),
-                        #[allow(unreachable_patterns)]
-                        _ => None,
-                    },
-                    ElementDefinitionExampleValue::Canonical,
+                    &at.field("valueCanonical"),
+                    crate::json::variant!(ElementDefinitionExampleValue::Canonical),
                 )
             }
             10 => {
@@ -4613,13 +3885,8 @@ impl de::DecodeStruct for ElementDefinitionExample {
                 de::choice_value(
                     map,
                     &mut self.value,
-                    &at.field("value"),
-                    |c| match c {
-                        ElementDefinitionExampleValue::Code(v) => Some(v),
-                        #[allow(unreachable_patterns)]
-                        _ => None,
-                    },
-                    ElementDefinitionExampleValue::Code,
+                    &at.field("valueCode"),
+                    crate::json::variant!(ElementDefinitionExampleValue::Code),
                 )
             }
             11 => {
@@ -4627,13 +3894,8 @@ impl de::DecodeStruct for ElementDefinitionExample {
                 de::choice_ext(
                     map,
                     &mut self.value,
-                    &at.field("value"),
-                    |c| match c {
-                        ElementDefinitionExampleValue::Code(v) => Some(v),
-                        #[allow(unreachable_patterns)]
-                        _ => None,
-                    },
-                    ElementDefinitionExampleValue::Code,
+                    &at.field("valueCode"),
+                    crate::json::variant!(ElementDefinitionExampleValue::Code),
                 )
             }
             12 => {
@@ -4641,13 +3903,8 @@ impl de::DecodeStruct for ElementDefinitionExample {
                 de::choice_value(
                     map,
                     &mut self.value,
-                    &at.field("value"),
-                    |c| match c {
-                        ElementDefinitionExampleValue::Date(v) => Some(v),
-                        #[allow(unreachable_patterns)]
-                        _ => None,
-                    },
-                    ElementDefinitionExampleValue::Date,
+                    &at.field("valueDate"),
+                    crate::json::variant!(ElementDefinitionExampleValue::Date),
                 )
             }
             13 => {
@@ -4655,13 +3912,8 @@ impl de::DecodeStruct for ElementDefinitionExample {
                 de::choice_ext(
                     map,
                     &mut self.value,
-                    &at.field("value"),
-                    |c| match c {
-                        ElementDefinitionExampleValue::Date(v) => Some(v),
-                        #[allow(unreachable_patterns)]
-                        _ => None,
-                    },
-                    ElementDefinitionExampleValue::Date,
+                    &at.field("valueDate"),
+                    crate::json::variant!(ElementDefinitionExampleValue::Date),
                 )
             }
             14 => {
@@ -4669,13 +3921,8 @@ impl de::DecodeStruct for ElementDefinitionExample {
                 de::choice_value(
                     map,
                     &mut self.value,
-                    &at.field("value"),
-                    |c| match c {
-                        ElementDefinitionExampleValue::DateTime(v) => Some(v),
-                        #[allow(unreachable_patterns)]
-                        _ => None,
-                    },
-                    ElementDefinitionExampleValue::DateTime,
+                    &at.field("valueDateTime"),
+                    crate::json::variant!(ElementDefinitionExampleValue::DateTime),
                 )
             }
             15 => {
@@ -4683,13 +3930,8 @@ impl de::DecodeStruct for ElementDefinitionExample {
                 de::choice_ext(
                     map,
                     &mut self.value,
-                    &at.field("value"),
-                    |c| match c {
-                        ElementDefinitionExampleValue::DateTime(v) => Some(v),
-                        #[allow(unreachable_patterns)]
-                        _ => None,
-                    },
-                    ElementDefinitionExampleValue::DateTime,
+                    &at.field("valueDateTime"),
+                    crate::json::variant!(ElementDefinitionExampleValue::DateTime),
                 )
             }
             16 => {
@@ -4697,13 +3939,8 @@ impl de::DecodeStruct for ElementDefinitionExample {
                 de::choice_value(
                     map,
                     &mut self.value,
-                    &at.field("value"),
-                    |c| match c {
-                        ElementDefinitionExampleValue::Decimal(v) => Some(v),
-                        #[allow(unreachable_patterns)]
-                        _ => None,
-                    },
-                    ElementDefinitionExampleValue::Decimal,
+                    &at.field("valueDecimal"),
+                    crate::json::variant!(ElementDefinitionExampleValue::Decimal),
                 )
             }
             17 => {
@@ -4711,13 +3948,8 @@ impl de::DecodeStruct for ElementDefinitionExample {
                 de::choice_ext(
                     map,
                     &mut self.value,
-                    &at.field("value"),
-                    |c| match c {
-                        ElementDefinitionExampleValue::Decimal(v) => Some(v),
-                        #[allow(unreachable_patterns)]
-                        _ => None,
-                    },
-                    ElementDefinitionExampleValue::Decimal,
+                    &at.field("valueDecimal"),
+                    crate::json::variant!(ElementDefinitionExampleValue::Decimal),
                 )
             }
             18 => {
@@ -4725,13 +3957,8 @@ impl de::DecodeStruct for ElementDefinitionExample {
                 de::choice_value(
                     map,
                     &mut self.value,
-                    &at.field("value"),
-                    |c| match c {
-                        ElementDefinitionExampleValue::Id(v) => Some(v),
-                        #[allow(unreachable_patterns)]
-                        _ => None,
-                    },
-                    ElementDefinitionExampleValue::Id,
+                    &at.field("valueId"),
+                    crate::json::variant!(ElementDefinitionExampleValue::Id),
                 )
             }
             19 => {
@@ -4739,13 +3966,8 @@ impl de::DecodeStruct for ElementDefinitionExample {
                 de::choice_ext(
                     map,
                     &mut self.value,
-                    &at.field("value"),
-                    |c| match c {
-                        ElementDefinitionExampleValue::Id(v) => Some(v),
-                        #[allow(unreachable_patterns)]
-                        _ => None,
-                    },
-                    ElementDefinitionExampleValue::Id,
+                    &at.field("valueId"),
+                    crate::json::variant!(ElementDefinitionExampleValue::Id),
                 )
             }
             20 => {
@@ -4753,13 +3975,8 @@ impl de::DecodeStruct for ElementDefinitionExample {
                 de::choice_value(
                     map,
                     &mut self.value,
-                    &at.field("value"),
-                    |c| match c {
-                        ElementDefinitionExampleValue::Instant(v) => Some(v),
-                        #[allow(unreachable_patterns)]
-                        _ => None,
-                    },
-                    ElementDefinitionExampleValue::Instant,
+                    &at.field("valueInstant"),
+                    crate::json::variant!(ElementDefinitionExampleValue::Instant),
                 )
             }
             21 => {
@@ -4767,13 +3984,8 @@ impl de::DecodeStruct for ElementDefinitionExample {
                 de::choice_ext(
                     map,
                     &mut self.value,
-                    &at.field("value"),
-                    |c| match c {
-                        ElementDefinitionExampleValue::Instant(v) => Some(v),
-                        #[allow(unreachable_patterns)]
-                        _ => None,
-                    },
-                    ElementDefinitionExampleValue::Instant,
+                    &at.field("valueInstant"),
+                    crate::json::variant!(ElementDefinitionExampleValue::Instant),
                 )
             }
             22 => {
@@ -4781,13 +3993,8 @@ impl de::DecodeStruct for ElementDefinitionExample {
                 de::choice_value(
                     map,
                     &mut self.value,
-                    &at.field("value"),
-                    |c| match c {
-                        ElementDefinitionExampleValue::Integer(v) => Some(v),
-                        #[allow(unreachable_patterns)]
-                        _ => None,
-                    },
-                    ElementDefinitionExampleValue::Integer,
+                    &at.field("valueInteger"),
+                    crate::json::variant!(ElementDefinitionExampleValue::Integer),
                 )
             }
             23 => {
@@ -4795,13 +4002,8 @@ impl de::DecodeStruct for ElementDefinitionExample {
                 de::choice_ext(
                     map,
                     &mut self.value,
-                    &at.field("value"),
-                    |c| match c {
-                        ElementDefinitionExampleValue::Integer(v) => Some(v),
-                        #[allow(unreachable_patterns)]
-                        _ => None,
-                    },
-                    ElementDefinitionExampleValue::Integer,
+                    &at.field("valueInteger"),
+                    crate::json::variant!(ElementDefinitionExampleValue::Integer),
                 )
             }
             24 => {
@@ -4809,13 +4011,8 @@ impl de::DecodeStruct for ElementDefinitionExample {
                 de::choice_value(
                     map,
                     &mut self.value,
-                    &at.field("value"),
-                    |c| match c {
-                        ElementDefinitionExampleValue::Markdown(v) => Some(v),
-                        #[allow(unreachable_patterns)]
-                        _ => None,
-                    },
-                    ElementDefinitionExampleValue::Markdown,
+                    &at.field("valueMarkdown"),
+                    crate::json::variant!(ElementDefinitionExampleValue::Markdown),
                 )
             }
             25 => {
@@ -4823,13 +4020,8 @@ impl de::DecodeStruct for ElementDefinitionExample {
                 de::choice_ext(
                     map,
                     &mut self.value,
-                    &at.field("value"),
-                    |c| match c {
-                        ElementDefinitionExampleValue::Markdown(v) => Some(v),
-                        #[allow(unreachable_patterns)]
-                        _ => None,
-                    },
-                    ElementDefinitionExampleValue::Markdown,
+                    &at.field("valueMarkdown"),
+                    crate::json::variant!(ElementDefinitionExampleValue::Markdown),
                 )
             }
             26 => {
@@ -4837,13 +4029,8 @@ impl de::DecodeStruct for ElementDefinitionExample {
                 de::choice_value(
                     map,
                     &mut self.value,
-                    &at.field("value"),
-                    |c| match c {
-                        ElementDefinitionExampleValue::Oid(v) => Some(v),
-                        #[allow(unreachable_patterns)]
-                        _ => None,
-                    },
-                    ElementDefinitionExampleValue::Oid,
+                    &at.field("valueOid"),
+                    crate::json::variant!(ElementDefinitionExampleValue::Oid),
                 )
             }
             27 => {
@@ -4851,13 +4038,8 @@ impl de::DecodeStruct for ElementDefinitionExample {
                 de::choice_ext(
                     map,
                     &mut self.value,
-                    &at.field("value"),
-                    |c| match c {
-                        ElementDefinitionExampleValue::Oid(v) => Some(v),
-                        #[allow(unreachable_patterns)]
-                        _ => None,
-                    },
-                    ElementDefinitionExampleValue::Oid,
+                    &at.field("valueOid"),
+                    crate::json::variant!(ElementDefinitionExampleValue::Oid),
                 )
             }
             28 => {
@@ -4865,13 +4047,8 @@ impl de::DecodeStruct for ElementDefinitionExample {
                 de::choice_value(
                     map,
                     &mut self.value,
-                    &at.field("value"),
-                    |c| match c {
-                        ElementDefinitionExampleValue::PositiveInt(v) => Some(v),
-                        #[allow(unreachable_patterns)]
-                        _ => None,
-                    },
-                    ElementDefinitionExampleValue::PositiveInt,
+                    &at.field("valuePositiveInt"),
+                    crate::json::variant!(ElementDefinitionExampleValue::PositiveInt),
                 )
             }
             29 => {
@@ -4879,13 +4056,8 @@ impl de::DecodeStruct for ElementDefinitionExample {
                 de::choice_ext(
                     map,
                     &mut self.value,
-                    &at.field("value"),
-                    |c| match c {
-                        ElementDefinitionExampleValue::PositiveInt(v) => Some(v),
-                        #[allow(unreachable_patterns)]
-                        _ => None,
-                    },
-                    ElementDefinitionExampleValue::PositiveInt,
+                    &at.field("valuePositiveInt"),
+                    crate::json::variant!(ElementDefinitionExampleValue::PositiveInt),
                 )
             }
             30 => {
@@ -4893,13 +4065,8 @@ impl de::DecodeStruct for ElementDefinitionExample {
                 de::choice_value(
                     map,
                     &mut self.value,
-                    &at.field("value"),
-                    |c| match c {
-                        ElementDefinitionExampleValue::String(v) => Some(v),
-                        #[allow(unreachable_patterns)]
-                        _ => None,
-                    },
-                    ElementDefinitionExampleValue::String,
+                    &at.field("valueString"),
+                    crate::json::variant!(ElementDefinitionExampleValue::String),
                 )
             }
             31 => {
@@ -4907,13 +4074,8 @@ impl de::DecodeStruct for ElementDefinitionExample {
                 de::choice_ext(
                     map,
                     &mut self.value,
-                    &at.field("value"),
-                    |c| match c {
-                        ElementDefinitionExampleValue::String(v) => Some(v),
-                        #[allow(unreachable_patterns)]
-                        _ => None,
-                    },
-                    ElementDefinitionExampleValue::String,
+                    &at.field("valueString"),
+                    crate::json::variant!(ElementDefinitionExampleValue::String),
                 )
             }
             32 => {
@@ -4921,13 +4083,8 @@ impl de::DecodeStruct for ElementDefinitionExample {
                 de::choice_value(
                     map,
                     &mut self.value,
-                    &at.field("value"),
-                    |c| match c {
-                        ElementDefinitionExampleValue::Time(v) => Some(v),
-                        #[allow(unreachable_patterns)]
-                        _ => None,
-                    },
-                    ElementDefinitionExampleValue::Time,
+                    &at.field("valueTime"),
+                    crate::json::variant!(ElementDefinitionExampleValue::Time),
                 )
             }
             33 => {
@@ -4935,13 +4092,8 @@ impl de::DecodeStruct for ElementDefinitionExample {
                 de::choice_ext(
                     map,
                     &mut self.value,
-                    &at.field("value"),
-                    |c| match c {
-                        ElementDefinitionExampleValue::Time(v) => Some(v),
-                        #[allow(unreachable_patterns)]
-                        _ => None,
-                    },
-                    ElementDefinitionExampleValue::Time,
+                    &at.field("valueTime"),
+                    crate::json::variant!(ElementDefinitionExampleValue::Time),
                 )
             }
             34 => {
@@ -4949,13 +4101,8 @@ impl de::DecodeStruct for ElementDefinitionExample {
                 de::choice_value(
                     map,
                     &mut self.value,
-                    &at.field("value"),
-                    |c| match c {
-                        ElementDefinitionExampleValue::UnsignedInt(v) => Some(v),
-                        #[allow(unreachable_patterns)]
-                        _ => None,
-                    },
-                    ElementDefinitionExampleValue::UnsignedInt,
+                    &at.field("valueUnsignedInt"),
+                    crate::json::variant!(ElementDefinitionExampleValue::UnsignedInt),
                 )
             }
             35 => {
@@ -4963,13 +4110,8 @@ impl de::DecodeStruct for ElementDefinitionExample {
                 de::choice_ext(
                     map,
                     &mut self.value,
-                    &at.field("value"),
-                    |c| match c {
-                        ElementDefinitionExampleValue::UnsignedInt(v) => Some(v),
-                        #[allow(unreachable_patterns)]
-                        _ => None,
-                    },
-                    ElementDefinitionExampleValue::UnsignedInt,
+                    &at.field("valueUnsignedInt"),
+                    crate::json::variant!(ElementDefinitionExampleValue::UnsignedInt),
                 )
             }
             36 => {
@@ -4977,13 +4119,8 @@ impl de::DecodeStruct for ElementDefinitionExample {
                 de::choice_value(
                     map,
                     &mut self.value,
-                    &at.field("value"),
-                    |c| match c {
-                        ElementDefinitionExampleValue::Uri(v) => Some(v),
-                        #[allow(unreachable_patterns)]
-                        _ => None,
-                    },
-                    ElementDefinitionExampleValue::Uri,
+                    &at.field("valueUri"),
+                    crate::json::variant!(ElementDefinitionExampleValue::Uri),
                 )
             }
             37 => {
@@ -4991,13 +4128,8 @@ impl de::DecodeStruct for ElementDefinitionExample {
                 de::choice_ext(
                     map,
                     &mut self.value,
-                    &at.field("value"),
-                    |c| match c {
-                        ElementDefinitionExampleValue::Uri(v) => Some(v),
-                        #[allow(unreachable_patterns)]
-                        _ => None,
-                    },
-                    ElementDefinitionExampleValue::Uri,
+                    &at.field("valueUri"),
+                    crate::json::variant!(ElementDefinitionExampleValue::Uri),
                 )
             }
             38 => {
@@ -5005,13 +4137,8 @@ impl de::DecodeStruct for ElementDefinitionExample {
                 de::choice_value(
                     map,
                     &mut self.value,
-                    &at.field("value"),
-                    |c| match c {
-                        ElementDefinitionExampleValue::Url(v) => Some(v),
-                        #[allow(unreachable_patterns)]
-                        _ => None,
-                    },
-                    ElementDefinitionExampleValue::Url,
+                    &at.field("valueUrl"),
+                    crate::json::variant!(ElementDefinitionExampleValue::Url),
                 )
             }
             39 => {
@@ -5019,13 +4146,8 @@ impl de::DecodeStruct for ElementDefinitionExample {
                 de::choice_ext(
                     map,
                     &mut self.value,
-                    &at.field("value"),
-                    |c| match c {
-                        ElementDefinitionExampleValue::Url(v) => Some(v),
-                        #[allow(unreachable_patterns)]
-                        _ => None,
-                    },
-                    ElementDefinitionExampleValue::Url,
+                    &at.field("valueUrl"),
+                    crate::json::variant!(ElementDefinitionExampleValue::Url),
                 )
             }
             40 => {
@@ -5033,13 +4155,8 @@ impl de::DecodeStruct for ElementDefinitionExample {
                 de::choice_value(
                     map,
                     &mut self.value,
-                    &at.field("value"),
-                    |c| match c {
-                        ElementDefinitionExampleValue::Uuid(v) => Some(v),
-                        #[allow(unreachable_patterns)]
-                        _ => None,
-                    },
-                    ElementDefinitionExampleValue::Uuid,
+                    &at.field("valueUuid"),
+                    crate::json::variant!(ElementDefinitionExampleValue::Uuid),
                 )
             }
             41 => {
@@ -5047,13 +4164,8 @@ impl de::DecodeStruct for ElementDefinitionExample {
                 de::choice_ext(
                     map,
                     &mut self.value,
-                    &at.field("value"),
-                    |c| match c {
-                        ElementDefinitionExampleValue::Uuid(v) => Some(v),
-                        #[allow(unreachable_patterns)]
-                        _ => None,
-                    },
-                    ElementDefinitionExampleValue::Uuid,
+                    &at.field("valueUuid"),
+                    crate::json::variant!(ElementDefinitionExampleValue::Uuid),
                 )
             }
             42 => {
@@ -5061,7 +4173,7 @@ impl de::DecodeStruct for ElementDefinitionExample {
                 de::choice(
                     map,
                     &mut self.value,
-                    &at.field("value"),
+                    &at.field("valueAddress"),
                     ElementDefinitionExampleValue::Address,
                 )
             }
@@ -5070,7 +4182,7 @@ impl de::DecodeStruct for ElementDefinitionExample {
                 de::choice(
                     map,
                     &mut self.value,
-                    &at.field("value"),
+                    &at.field("valueAge"),
                     ElementDefinitionExampleValue::Age,
                 )
             }
@@ -5079,7 +4191,7 @@ impl de::DecodeStruct for ElementDefinitionExample {
                 de::choice(
                     map,
                     &mut self.value,
-                    &at.field("value"),
+                    &at.field("valueAnnotation"),
                     ElementDefinitionExampleValue::Annotation,
                 )
             }
@@ -5088,7 +4200,7 @@ impl de::DecodeStruct for ElementDefinitionExample {
                 de::choice(
                     map,
                     &mut self.value,
-                    &at.field("value"),
+                    &at.field("valueAttachment"),
                     ElementDefinitionExampleValue::Attachment,
                 )
             }
@@ -5097,7 +4209,7 @@ impl de::DecodeStruct for ElementDefinitionExample {
                 de::choice(
                     map,
                     &mut self.value,
-                    &at.field("value"),
+                    &at.field("valueCodeableConcept"),
                     ElementDefinitionExampleValue::CodeableConcept,
                 )
             }
@@ -5106,7 +4218,7 @@ impl de::DecodeStruct for ElementDefinitionExample {
                 de::choice(
                     map,
                     &mut self.value,
-                    &at.field("value"),
+                    &at.field("valueCoding"),
                     ElementDefinitionExampleValue::Coding,
                 )
             }
@@ -5115,7 +4227,7 @@ impl de::DecodeStruct for ElementDefinitionExample {
                 de::choice(
                     map,
                     &mut self.value,
-                    &at.field("value"),
+                    &at.field("valueContactPoint"),
                     ElementDefinitionExampleValue::ContactPoint,
                 )
             }
@@ -5124,7 +4236,7 @@ impl de::DecodeStruct for ElementDefinitionExample {
                 de::choice(
                     map,
                     &mut self.value,
-                    &at.field("value"),
+                    &at.field("valueCount"),
                     ElementDefinitionExampleValue::Count,
                 )
             }
@@ -5133,7 +4245,7 @@ impl de::DecodeStruct for ElementDefinitionExample {
                 de::choice(
                     map,
                     &mut self.value,
-                    &at.field("value"),
+                    &at.field("valueDistance"),
                     ElementDefinitionExampleValue::Distance,
                 )
             }
@@ -5142,7 +4254,7 @@ impl de::DecodeStruct for ElementDefinitionExample {
                 de::choice(
                     map,
                     &mut self.value,
-                    &at.field("value"),
+                    &at.field("valueDuration"),
                     ElementDefinitionExampleValue::Duration,
                 )
             }
@@ -5151,7 +4263,7 @@ impl de::DecodeStruct for ElementDefinitionExample {
                 de::choice(
                     map,
                     &mut self.value,
-                    &at.field("value"),
+                    &at.field("valueHumanName"),
                     ElementDefinitionExampleValue::HumanName,
                 )
             }
@@ -5160,7 +4272,7 @@ impl de::DecodeStruct for ElementDefinitionExample {
                 de::choice(
                     map,
                     &mut self.value,
-                    &at.field("value"),
+                    &at.field("valueIdentifier"),
                     ElementDefinitionExampleValue::Identifier,
                 )
             }
@@ -5169,7 +4281,7 @@ impl de::DecodeStruct for ElementDefinitionExample {
                 de::choice(
                     map,
                     &mut self.value,
-                    &at.field("value"),
+                    &at.field("valueMoney"),
                     ElementDefinitionExampleValue::Money,
                 )
             }
@@ -5178,7 +4290,7 @@ impl de::DecodeStruct for ElementDefinitionExample {
                 de::choice(
                     map,
                     &mut self.value,
-                    &at.field("value"),
+                    &at.field("valuePeriod"),
                     ElementDefinitionExampleValue::Period,
                 )
             }
@@ -5187,7 +4299,7 @@ impl de::DecodeStruct for ElementDefinitionExample {
                 de::choice(
                     map,
                     &mut self.value,
-                    &at.field("value"),
+                    &at.field("valueQuantity"),
                     ElementDefinitionExampleValue::Quantity,
                 )
             }
@@ -5196,7 +4308,7 @@ impl de::DecodeStruct for ElementDefinitionExample {
                 de::choice(
                     map,
                     &mut self.value,
-                    &at.field("value"),
+                    &at.field("valueRange"),
                     ElementDefinitionExampleValue::Range,
                 )
             }
@@ -5205,7 +4317,7 @@ impl de::DecodeStruct for ElementDefinitionExample {
                 de::choice(
                     map,
                     &mut self.value,
-                    &at.field("value"),
+                    &at.field("valueRatio"),
                     ElementDefinitionExampleValue::Ratio,
                 )
             }
@@ -5214,7 +4326,7 @@ impl de::DecodeStruct for ElementDefinitionExample {
                 de::choice(
                     map,
                     &mut self.value,
-                    &at.field("value"),
+                    &at.field("valueReference"),
                     ElementDefinitionExampleValue::Reference,
                 )
             }
@@ -5223,7 +4335,7 @@ impl de::DecodeStruct for ElementDefinitionExample {
                 de::choice(
                     map,
                     &mut self.value,
-                    &at.field("value"),
+                    &at.field("valueSampledData"),
                     ElementDefinitionExampleValue::SampledData,
                 )
             }
@@ -5232,7 +4344,7 @@ impl de::DecodeStruct for ElementDefinitionExample {
                 de::choice(
                     map,
                     &mut self.value,
-                    &at.field("value"),
+                    &at.field("valueSignature"),
                     ElementDefinitionExampleValue::Signature,
                 )
             }
@@ -5241,7 +4353,7 @@ impl de::DecodeStruct for ElementDefinitionExample {
                 de::choice(
                     map,
                     &mut self.value,
-                    &at.field("value"),
+                    &at.field("valueTiming"),
                     ElementDefinitionExampleValue::Timing,
                 )
             }
@@ -5250,7 +4362,7 @@ impl de::DecodeStruct for ElementDefinitionExample {
                 de::choice(
                     map,
                     &mut self.value,
-                    &at.field("value"),
+                    &at.field("valueContactDetail"),
                     ElementDefinitionExampleValue::ContactDetail,
                 )
             }
@@ -5259,7 +4371,7 @@ impl de::DecodeStruct for ElementDefinitionExample {
                 de::choice(
                     map,
                     &mut self.value,
-                    &at.field("value"),
+                    &at.field("valueContributor"),
                     ElementDefinitionExampleValue::Contributor,
                 )
             }
@@ -5268,7 +4380,7 @@ impl de::DecodeStruct for ElementDefinitionExample {
                 de::choice(
                     map,
                     &mut self.value,
-                    &at.field("value"),
+                    &at.field("valueDataRequirement"),
                     ElementDefinitionExampleValue::DataRequirement,
                 )
             }
@@ -5277,7 +4389,7 @@ impl de::DecodeStruct for ElementDefinitionExample {
                 de::choice(
                     map,
                     &mut self.value,
-                    &at.field("value"),
+                    &at.field("valueExpression"),
                     ElementDefinitionExampleValue::Expression,
                 )
             }
@@ -5286,7 +4398,7 @@ impl de::DecodeStruct for ElementDefinitionExample {
                 de::choice(
                     map,
                     &mut self.value,
-                    &at.field("value"),
+                    &at.field("valueParameterDefinition"),
                     ElementDefinitionExampleValue::ParameterDefinition,
                 )
             }
@@ -5295,7 +4407,7 @@ impl de::DecodeStruct for ElementDefinitionExample {
                 de::choice(
                     map,
                     &mut self.value,
-                    &at.field("value"),
+                    &at.field("valueRelatedArtifact"),
                     ElementDefinitionExampleValue::RelatedArtifact,
                 )
             }
@@ -5304,7 +4416,7 @@ impl de::DecodeStruct for ElementDefinitionExample {
                 de::choice(
                     map,
                     &mut self.value,
-                    &at.field("value"),
+                    &at.field("valueTriggerDefinition"),
                     ElementDefinitionExampleValue::TriggerDefinition,
                 )
             }
@@ -5313,7 +4425,7 @@ impl de::DecodeStruct for ElementDefinitionExample {
                 de::choice(
                     map,
                     &mut self.value,
-                    &at.field("value"),
+                    &at.field("valueUsageContext"),
                     ElementDefinitionExampleValue::UsageContext,
                 )
             }
@@ -5322,7 +4434,7 @@ impl de::DecodeStruct for ElementDefinitionExample {
                 de::choice(
                     map,
                     &mut self.value,
-                    &at.field("value"),
+                    &at.field("valueDosage"),
                     ElementDefinitionExampleValue::Dosage,
                 )
             }
@@ -5331,7 +4443,7 @@ impl de::DecodeStruct for ElementDefinitionExample {
                 de::choice(
                     map,
                     &mut self.value,
-                    &at.field("value"),
+                    &at.field("valueMeta"),
                     ElementDefinitionExampleValue::Meta,
                 )
             }
@@ -5339,7 +4451,9 @@ impl de::DecodeStruct for ElementDefinitionExample {
         }
     }
 }
+
 crate::json::impl_json!(ElementDefinitionExample);
+
 impl serde::Serialize for ElementDefinitionExample {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
@@ -5351,9 +4465,10 @@ impl serde::Serialize for ElementDefinitionExample {
         map.end()
     }
 }
+
 /// Choice of types for `ElementDefinition.example.value[x]`.
 ///
-/// In JSON the element name carries the type: `valueString`, `valueQuantity`, …
+/// In JSON the element name carries the type (`valueBase64Binary`, `valueBoolean`, ...).
 #[derive(Clone, Debug, PartialEq)]
 pub enum ElementDefinitionExampleValue {
     /// `valueBase64Binary`
@@ -5457,6 +4572,7 @@ pub enum ElementDefinitionExampleValue {
     /// `valueMeta`
     Meta(Box<Meta>),
 }
+
 impl ser::EncodeChoice for ElementDefinitionExampleValue {
     fn encode<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
         match self {
@@ -5525,6 +4641,7 @@ impl ser::EncodeChoice for ElementDefinitionExampleValue {
         }
     }
 }
+
 /// Condition that must evaluate to true
 ///
 /// Formal constraints such as co-occurrence and other constraints that can be computationally evaluated within the context of the instance.
@@ -5569,6 +4686,7 @@ pub struct ElementDefinitionConstraint {
     /// `0..1` · FHIR `canonical` · summary
     pub source: Option<Primitive<Canonical>>,
 }
+
 impl de::DecodeStruct for ElementDefinitionConstraint {
     const PATH: &'static str = "ElementDefinition.constraint";
     const RESOURCE_TYPE: Option<&'static str> = None;
@@ -5642,7 +4760,9 @@ impl de::DecodeStruct for ElementDefinitionConstraint {
         }
     }
 }
+
 crate::json::impl_json!(ElementDefinitionConstraint);
+
 impl serde::Serialize for ElementDefinitionConstraint {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
@@ -5659,6 +4779,7 @@ impl serde::Serialize for ElementDefinitionConstraint {
         map.end()
     }
 }
+
 /// ValueSet details if this is coded
 ///
 /// Binds to a value set if this element is coded (code, Coding, CodeableConcept, Quantity), or the data types (string, uri).
@@ -5687,6 +4808,7 @@ pub struct ElementDefinitionBinding {
     /// `0..1` · FHIR `canonical` · summary
     pub value_set: Option<Primitive<Canonical>>,
 }
+
 impl de::DecodeStruct for ElementDefinitionBinding {
     const PATH: &'static str = "ElementDefinition.binding";
     const RESOURCE_TYPE: Option<&'static str> = None;
@@ -5732,7 +4854,9 @@ impl de::DecodeStruct for ElementDefinitionBinding {
         }
     }
 }
+
 crate::json::impl_json!(ElementDefinitionBinding);
+
 impl serde::Serialize for ElementDefinitionBinding {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
@@ -5745,6 +4869,7 @@ impl serde::Serialize for ElementDefinitionBinding {
         map.end()
     }
 }
+
 /// Map element to another set of definitions
 ///
 /// Identifies a concept from an external specification that roughly corresponds to this element.
@@ -5777,6 +4902,7 @@ pub struct ElementDefinitionMapping {
     /// `0..1` · FHIR `string` · summary
     pub comment: Option<Primitive<FhirString>>,
 }
+
 impl de::DecodeStruct for ElementDefinitionMapping {
     const PATH: &'static str = "ElementDefinition.mapping";
     const RESOURCE_TYPE: Option<&'static str> = None;
@@ -5832,7 +4958,9 @@ impl de::DecodeStruct for ElementDefinitionMapping {
         }
     }
 }
+
 crate::json::impl_json!(ElementDefinitionMapping);
+
 impl serde::Serialize for ElementDefinitionMapping {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;

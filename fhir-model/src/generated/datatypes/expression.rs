@@ -4,11 +4,12 @@ use crate::json::{de, ser, Path};
 use crate::datatypes::*;
 use crate::primitives::*;
 use crate::Primitive;
+
 /// An expression that can be used to generate a value
 ///
 /// A expression that is evaluated in a specified context and returns a value. The context of use of the expression must specify the context in which the expression is evaluated, and how the result of the expression is used.
 ///
-/// FHIR path: `Expression` (datatype)
+/// FHIR path: `Expression` (datatype, defined by <http://hl7.org/fhir/StructureDefinition/Expression>)
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct Expression {
     /// Unique id for inter-element referencing
@@ -40,6 +41,7 @@ pub struct Expression {
     /// `0..1` · FHIR `uri` · summary
     pub reference: Option<Primitive<Uri>>,
 }
+
 impl de::DecodeStruct for Expression {
     const PATH: &'static str = "Expression";
     const RESOURCE_TYPE: Option<&'static str> = None;
@@ -93,7 +95,9 @@ impl de::DecodeStruct for Expression {
         }
     }
 }
+
 crate::json::impl_json!(Expression);
+
 impl serde::Serialize for Expression {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;

@@ -4,11 +4,12 @@ use crate::json::{de, ser, Path};
 use crate::datatypes::*;
 use crate::primitives::*;
 use crate::Primitive;
+
 /// Optional Extensions Element
 ///
 /// Optional Extension Element - found in all resources.
 ///
-/// FHIR path: `Extension` (datatype)
+/// FHIR path: `Extension` (datatype, defined by <http://hl7.org/fhir/StructureDefinition/Extension>)
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct Extension {
     /// Unique id for inter-element referencing
@@ -28,6 +29,7 @@ pub struct Extension {
     /// `0..1` · one of Base64Binary, Boolean, Canonical, Code, Date, DateTime, Decimal, Id, Instant, Integer, Markdown, Oid, PositiveInt, String, Time, UnsignedInt, Uri, Url, Uuid, Address, Age, Annotation, Attachment, CodeableConcept, Coding, ContactPoint, Count, Distance, Duration, HumanName, Identifier, Money, Period, Quantity, Range, Ratio, Reference, SampledData, Signature, Timing, ContactDetail, Contributor, DataRequirement, Expression, ParameterDefinition, RelatedArtifact, TriggerDefinition, UsageContext, Dosage, Meta
     pub value: Option<ExtensionValue>,
 }
+
 impl de::DecodeStruct for Extension {
     const PATH: &'static str = "Extension";
     const RESOURCE_TYPE: Option<&'static str> = None;
@@ -129,512 +131,327 @@ impl de::DecodeStruct for Extension {
                 de::choice_value(
                     map,
                     &mut self.value,
-                    &at.field("value"),
-                    |c| match c {
-                        ExtensionValue::Base64Binary(v) => Some(v),
-                        #[allow(unreachable_patterns)]
-                        _ => None,
-                    },
-                    ExtensionValue::Base64Binary,
+                    &at.field("valueBase64Binary"),
+                    crate::json::variant!(ExtensionValue::Base64Binary),
                 )
             }
             4 => {
                 de::choice_ext(
                     map,
                     &mut self.value,
-                    &at.field("value"),
-                    |c| match c {
-                        ExtensionValue::Base64Binary(v) => Some(v),
-                        #[allow(unreachable_patterns)]
-                        _ => None,
-                    },
-                    ExtensionValue::Base64Binary,
+                    &at.field("valueBase64Binary"),
+                    crate::json::variant!(ExtensionValue::Base64Binary),
                 )
             }
             5 => {
                 de::choice_value(
                     map,
                     &mut self.value,
-                    &at.field("value"),
-                    |c| match c {
-                        ExtensionValue::Boolean(v) => Some(v),
-                        #[allow(unreachable_patterns)]
-                        _ => None,
-                    },
-                    ExtensionValue::Boolean,
+                    &at.field("valueBoolean"),
+                    crate::json::variant!(ExtensionValue::Boolean),
                 )
             }
             6 => {
                 de::choice_ext(
                     map,
                     &mut self.value,
-                    &at.field("value"),
-                    |c| match c {
-                        ExtensionValue::Boolean(v) => Some(v),
-                        #[allow(unreachable_patterns)]
-                        _ => None,
-                    },
-                    ExtensionValue::Boolean,
+                    &at.field("valueBoolean"),
+                    crate::json::variant!(ExtensionValue::Boolean),
                 )
             }
             7 => {
                 de::choice_value(
                     map,
                     &mut self.value,
-                    &at.field("value"),
-                    |c| match c {
-                        ExtensionValue::Canonical(v) => Some(v),
-                        #[allow(unreachable_patterns)]
-                        _ => None,
-                    },
-                    ExtensionValue::Canonical,
+                    &at.field("valueCanonical"),
+                    crate::json::variant!(ExtensionValue::Canonical),
                 )
             }
             8 => {
                 de::choice_ext(
                     map,
                     &mut self.value,
-                    &at.field("value"),
-                    |c| match c {
-                        ExtensionValue::Canonical(v) => Some(v),
-                        #[allow(unreachable_patterns)]
-                        _ => None,
-                    },
-                    ExtensionValue::Canonical,
+                    &at.field("valueCanonical"),
+                    crate::json::variant!(ExtensionValue::Canonical),
                 )
             }
             9 => {
                 de::choice_value(
                     map,
                     &mut self.value,
-                    &at.field("value"),
-                    |c| match c {
-                        ExtensionValue::Code(v) => Some(v),
-                        #[allow(unreachable_patterns)]
-                        _ => None,
-                    },
-                    ExtensionValue::Code,
+                    &at.field("valueCode"),
+                    crate::json::variant!(ExtensionValue::Code),
                 )
             }
             10 => {
                 de::choice_ext(
                     map,
                     &mut self.value,
-                    &at.field("value"),
-                    |c| match c {
-                        ExtensionValue::Code(v) => Some(v),
-                        #[allow(unreachable_patterns)]
-                        _ => None,
-                    },
-                    ExtensionValue::Code,
+                    &at.field("valueCode"),
+                    crate::json::variant!(ExtensionValue::Code),
                 )
             }
             11 => {
                 de::choice_value(
                     map,
                     &mut self.value,
-                    &at.field("value"),
-                    |c| match c {
-                        ExtensionValue::Date(v) => Some(v),
-                        #[allow(unreachable_patterns)]
-                        _ => None,
-                    },
-                    ExtensionValue::Date,
+                    &at.field("valueDate"),
+                    crate::json::variant!(ExtensionValue::Date),
                 )
             }
             12 => {
                 de::choice_ext(
                     map,
                     &mut self.value,
-                    &at.field("value"),
-                    |c| match c {
-                        ExtensionValue::Date(v) => Some(v),
-                        #[allow(unreachable_patterns)]
-                        _ => None,
-                    },
-                    ExtensionValue::Date,
+                    &at.field("valueDate"),
+                    crate::json::variant!(ExtensionValue::Date),
                 )
             }
             13 => {
                 de::choice_value(
                     map,
                     &mut self.value,
-                    &at.field("value"),
-                    |c| match c {
-                        ExtensionValue::DateTime(v) => Some(v),
-                        #[allow(unreachable_patterns)]
-                        _ => None,
-                    },
-                    ExtensionValue::DateTime,
+                    &at.field("valueDateTime"),
+                    crate::json::variant!(ExtensionValue::DateTime),
                 )
             }
             14 => {
                 de::choice_ext(
                     map,
                     &mut self.value,
-                    &at.field("value"),
-                    |c| match c {
-                        ExtensionValue::DateTime(v) => Some(v),
-                        #[allow(unreachable_patterns)]
-                        _ => None,
-                    },
-                    ExtensionValue::DateTime,
+                    &at.field("valueDateTime"),
+                    crate::json::variant!(ExtensionValue::DateTime),
                 )
             }
             15 => {
                 de::choice_value(
                     map,
                     &mut self.value,
-                    &at.field("value"),
-                    |c| match c {
-                        ExtensionValue::Decimal(v) => Some(v),
-                        #[allow(unreachable_patterns)]
-                        _ => None,
-                    },
-                    ExtensionValue::Decimal,
+                    &at.field("valueDecimal"),
+                    crate::json::variant!(ExtensionValue::Decimal),
                 )
             }
             16 => {
                 de::choice_ext(
                     map,
                     &mut self.value,
-                    &at.field("value"),
-                    |c| match c {
-                        ExtensionValue::Decimal(v) => Some(v),
-                        #[allow(unreachable_patterns)]
-                        _ => None,
-                    },
-                    ExtensionValue::Decimal,
+                    &at.field("valueDecimal"),
+                    crate::json::variant!(ExtensionValue::Decimal),
                 )
             }
             17 => {
                 de::choice_value(
                     map,
                     &mut self.value,
-                    &at.field("value"),
-                    |c| match c {
-                        ExtensionValue::Id(v) => Some(v),
-                        #[allow(unreachable_patterns)]
-                        _ => None,
-                    },
-                    ExtensionValue::Id,
+                    &at.field("valueId"),
+                    crate::json::variant!(ExtensionValue::Id),
                 )
             }
             18 => {
                 de::choice_ext(
                     map,
                     &mut self.value,
-                    &at.field("value"),
-                    |c| match c {
-                        ExtensionValue::Id(v) => Some(v),
-                        #[allow(unreachable_patterns)]
-                        _ => None,
-                    },
-                    ExtensionValue::Id,
+                    &at.field("valueId"),
+                    crate::json::variant!(ExtensionValue::Id),
                 )
             }
             19 => {
                 de::choice_value(
                     map,
                     &mut self.value,
-                    &at.field("value"),
-                    |c| match c {
-                        ExtensionValue::Instant(v) => Some(v),
-                        #[allow(unreachable_patterns)]
-                        _ => None,
-                    },
-                    ExtensionValue::Instant,
+                    &at.field("valueInstant"),
+                    crate::json::variant!(ExtensionValue::Instant),
                 )
             }
             20 => {
                 de::choice_ext(
                     map,
                     &mut self.value,
-                    &at.field("value"),
-                    |c| match c {
-                        ExtensionValue::Instant(v) => Some(v),
-                        #[allow(unreachable_patterns)]
-                        _ => None,
-                    },
-                    ExtensionValue::Instant,
+                    &at.field("valueInstant"),
+                    crate::json::variant!(ExtensionValue::Instant),
                 )
             }
             21 => {
                 de::choice_value(
                     map,
                     &mut self.value,
-                    &at.field("value"),
-                    |c| match c {
-                        ExtensionValue::Integer(v) => Some(v),
-                        #[allow(unreachable_patterns)]
-                        _ => None,
-                    },
-                    ExtensionValue::Integer,
+                    &at.field("valueInteger"),
+                    crate::json::variant!(ExtensionValue::Integer),
                 )
             }
             22 => {
                 de::choice_ext(
                     map,
                     &mut self.value,
-                    &at.field("value"),
-                    |c| match c {
-                        ExtensionValue::Integer(v) => Some(v),
-                        #[allow(unreachable_patterns)]
-                        _ => None,
-                    },
-                    ExtensionValue::Integer,
+                    &at.field("valueInteger"),
+                    crate::json::variant!(ExtensionValue::Integer),
                 )
             }
             23 => {
                 de::choice_value(
                     map,
                     &mut self.value,
-                    &at.field("value"),
-                    |c| match c {
-                        ExtensionValue::Markdown(v) => Some(v),
-                        #[allow(unreachable_patterns)]
-                        _ => None,
-                    },
-                    ExtensionValue::Markdown,
+                    &at.field("valueMarkdown"),
+                    crate::json::variant!(ExtensionValue::Markdown),
                 )
             }
             24 => {
                 de::choice_ext(
                     map,
                     &mut self.value,
-                    &at.field("value"),
-                    |c| match c {
-                        ExtensionValue::Markdown(v) => Some(v),
-                        #[allow(unreachable_patterns)]
-                        _ => None,
-                    },
-                    ExtensionValue::Markdown,
+                    &at.field("valueMarkdown"),
+                    crate::json::variant!(ExtensionValue::Markdown),
                 )
             }
             25 => {
                 de::choice_value(
                     map,
                     &mut self.value,
-                    &at.field("value"),
-                    |c| match c {
-                        ExtensionValue::Oid(v) => Some(v),
-                        #[allow(unreachable_patterns)]
-                        _ => None,
-                    },
-                    ExtensionValue::Oid,
+                    &at.field("valueOid"),
+                    crate::json::variant!(ExtensionValue::Oid),
                 )
             }
             26 => {
                 de::choice_ext(
                     map,
                     &mut self.value,
-                    &at.field("value"),
-                    |c| match c {
-                        ExtensionValue::Oid(v) => Some(v),
-                        #[allow(unreachable_patterns)]
-                        _ => None,
-                    },
-                    ExtensionValue::Oid,
+                    &at.field("valueOid"),
+                    crate::json::variant!(ExtensionValue::Oid),
                 )
             }
             27 => {
                 de::choice_value(
                     map,
                     &mut self.value,
-                    &at.field("value"),
-                    |c| match c {
-                        ExtensionValue::PositiveInt(v) => Some(v),
-                        #[allow(unreachable_patterns)]
-                        _ => None,
-                    },
-                    ExtensionValue::PositiveInt,
+                    &at.field("valuePositiveInt"),
+                    crate::json::variant!(ExtensionValue::PositiveInt),
                 )
             }
             28 => {
                 de::choice_ext(
                     map,
                     &mut self.value,
-                    &at.field("value"),
-                    |c| match c {
-                        ExtensionValue::PositiveInt(v) => Some(v),
-                        #[allow(unreachable_patterns)]
-                        _ => None,
-                    },
-                    ExtensionValue::PositiveInt,
+                    &at.field("valuePositiveInt"),
+                    crate::json::variant!(ExtensionValue::PositiveInt),
                 )
             }
             29 => {
                 de::choice_value(
                     map,
                     &mut self.value,
-                    &at.field("value"),
-                    |c| match c {
-                        ExtensionValue::String(v) => Some(v),
-                        #[allow(unreachable_patterns)]
-                        _ => None,
-                    },
-                    ExtensionValue::String,
+                    &at.field("valueString"),
+                    crate::json::variant!(ExtensionValue::String),
                 )
             }
             30 => {
                 de::choice_ext(
                     map,
                     &mut self.value,
-                    &at.field("value"),
-                    |c| match c {
-                        ExtensionValue::String(v) => Some(v),
-                        #[allow(unreachable_patterns)]
-                        _ => None,
-                    },
-                    ExtensionValue::String,
+                    &at.field("valueString"),
+                    crate::json::variant!(ExtensionValue::String),
                 )
             }
             31 => {
                 de::choice_value(
                     map,
                     &mut self.value,
-                    &at.field("value"),
-                    |c| match c {
-                        ExtensionValue::Time(v) => Some(v),
-                        #[allow(unreachable_patterns)]
-                        _ => None,
-                    },
-                    ExtensionValue::Time,
+                    &at.field("valueTime"),
+                    crate::json::variant!(ExtensionValue::Time),
                 )
             }
             32 => {
                 de::choice_ext(
                     map,
                     &mut self.value,
-                    &at.field("value"),
-                    |c| match c {
-                        ExtensionValue::Time(v) => Some(v),
-                        #[allow(unreachable_patterns)]
-                        _ => None,
-                    },
-                    ExtensionValue::Time,
+                    &at.field("valueTime"),
+                    crate::json::variant!(ExtensionValue::Time),
                 )
             }
             33 => {
                 de::choice_value(
                     map,
                     &mut self.value,
-                    &at.field("value"),
-                    |c| match c {
-                        ExtensionValue::UnsignedInt(v) => Some(v),
-                        #[allow(unreachable_patterns)]
-                        _ => None,
-                    },
-                    ExtensionValue::UnsignedInt,
+                    &at.field("valueUnsignedInt"),
+                    crate::json::variant!(ExtensionValue::UnsignedInt),
                 )
             }
             34 => {
                 de::choice_ext(
                     map,
                     &mut self.value,
-                    &at.field("value"),
-                    |c| match c {
-                        ExtensionValue::UnsignedInt(v) => Some(v),
-                        #[allow(unreachable_patterns)]
-                        _ => None,
-                    },
-                    ExtensionValue::UnsignedInt,
+                    &at.field("valueUnsignedInt"),
+                    crate::json::variant!(ExtensionValue::UnsignedInt),
                 )
             }
             35 => {
                 de::choice_value(
                     map,
                     &mut self.value,
-                    &at.field("value"),
-                    |c| match c {
-                        ExtensionValue::Uri(v) => Some(v),
-                        #[allow(unreachable_patterns)]
-                        _ => None,
-                    },
-                    ExtensionValue::Uri,
+                    &at.field("valueUri"),
+                    crate::json::variant!(ExtensionValue::Uri),
                 )
             }
             36 => {
                 de::choice_ext(
                     map,
                     &mut self.value,
-                    &at.field("value"),
-                    |c| match c {
-                        ExtensionValue::Uri(v) => Some(v),
-                        #[allow(unreachable_patterns)]
-                        _ => None,
-                    },
-                    ExtensionValue::Uri,
+                    &at.field("valueUri"),
+                    crate::json::variant!(ExtensionValue::Uri),
                 )
             }
             37 => {
                 de::choice_value(
                     map,
                     &mut self.value,
-                    &at.field("value"),
-                    |c| match c {
-                        ExtensionValue::Url(v) => Some(v),
-                        #[allow(unreachable_patterns)]
-                        _ => None,
-                    },
-                    ExtensionValue::Url,
+                    &at.field("valueUrl"),
+                    crate::json::variant!(ExtensionValue::Url),
                 )
             }
             38 => {
                 de::choice_ext(
                     map,
                     &mut self.value,
-                    &at.field("value"),
-                    |c| match c {
-                        ExtensionValue::Url(v) => Some(v),
-                        #[allow(unreachable_patterns)]
-                        _ => None,
-                    },
-                    ExtensionValue::Url,
+                    &at.field("valueUrl"),
+                    crate::json::variant!(ExtensionValue::Url),
                 )
             }
             39 => {
                 de::choice_value(
                     map,
                     &mut self.value,
-                    &at.field("value"),
-                    |c| match c {
-                        ExtensionValue::Uuid(v) => Some(v),
-                        #[allow(unreachable_patterns)]
-                        _ => None,
-                    },
-                    ExtensionValue::Uuid,
+                    &at.field("valueUuid"),
+                    crate::json::variant!(ExtensionValue::Uuid),
                 )
             }
             40 => {
                 de::choice_ext(
                     map,
                     &mut self.value,
-                    &at.field("value"),
-                    |c| match c {
-                        ExtensionValue::Uuid(v) => Some(v),
-                        #[allow(unreachable_patterns)]
-                        _ => None,
-                    },
-                    ExtensionValue::Uuid,
+                    &at.field("valueUuid"),
+                    crate::json::variant!(ExtensionValue::Uuid),
                 )
             }
             41 => {
                 de::choice(
                     map,
                     &mut self.value,
-                    &at.field("value"),
+                    &at.field("valueAddress"),
                     ExtensionValue::Address,
                 )
             }
             42 => {
-                de::choice(map, &mut self.value, &at.field("value"), ExtensionValue::Age)
+                de::choice(
+                    map,
+                    &mut self.value,
+                    &at.field("valueAge"),
+                    ExtensionValue::Age,
+                )
             }
             43 => {
                 de::choice(
                     map,
                     &mut self.value,
-                    &at.field("value"),
+                    &at.field("valueAnnotation"),
                     ExtensionValue::Annotation,
                 )
             }
@@ -642,7 +459,7 @@ impl de::DecodeStruct for Extension {
                 de::choice(
                     map,
                     &mut self.value,
-                    &at.field("value"),
+                    &at.field("valueAttachment"),
                     ExtensionValue::Attachment,
                 )
             }
@@ -650,7 +467,7 @@ impl de::DecodeStruct for Extension {
                 de::choice(
                     map,
                     &mut self.value,
-                    &at.field("value"),
+                    &at.field("valueCodeableConcept"),
                     ExtensionValue::CodeableConcept,
                 )
             }
@@ -658,7 +475,7 @@ impl de::DecodeStruct for Extension {
                 de::choice(
                     map,
                     &mut self.value,
-                    &at.field("value"),
+                    &at.field("valueCoding"),
                     ExtensionValue::Coding,
                 )
             }
@@ -666,7 +483,7 @@ impl de::DecodeStruct for Extension {
                 de::choice(
                     map,
                     &mut self.value,
-                    &at.field("value"),
+                    &at.field("valueContactPoint"),
                     ExtensionValue::ContactPoint,
                 )
             }
@@ -674,7 +491,7 @@ impl de::DecodeStruct for Extension {
                 de::choice(
                     map,
                     &mut self.value,
-                    &at.field("value"),
+                    &at.field("valueCount"),
                     ExtensionValue::Count,
                 )
             }
@@ -682,7 +499,7 @@ impl de::DecodeStruct for Extension {
                 de::choice(
                     map,
                     &mut self.value,
-                    &at.field("value"),
+                    &at.field("valueDistance"),
                     ExtensionValue::Distance,
                 )
             }
@@ -690,7 +507,7 @@ impl de::DecodeStruct for Extension {
                 de::choice(
                     map,
                     &mut self.value,
-                    &at.field("value"),
+                    &at.field("valueDuration"),
                     ExtensionValue::Duration,
                 )
             }
@@ -698,7 +515,7 @@ impl de::DecodeStruct for Extension {
                 de::choice(
                     map,
                     &mut self.value,
-                    &at.field("value"),
+                    &at.field("valueHumanName"),
                     ExtensionValue::HumanName,
                 )
             }
@@ -706,7 +523,7 @@ impl de::DecodeStruct for Extension {
                 de::choice(
                     map,
                     &mut self.value,
-                    &at.field("value"),
+                    &at.field("valueIdentifier"),
                     ExtensionValue::Identifier,
                 )
             }
@@ -714,7 +531,7 @@ impl de::DecodeStruct for Extension {
                 de::choice(
                     map,
                     &mut self.value,
-                    &at.field("value"),
+                    &at.field("valueMoney"),
                     ExtensionValue::Money,
                 )
             }
@@ -722,7 +539,7 @@ impl de::DecodeStruct for Extension {
                 de::choice(
                     map,
                     &mut self.value,
-                    &at.field("value"),
+                    &at.field("valuePeriod"),
                     ExtensionValue::Period,
                 )
             }
@@ -730,7 +547,7 @@ impl de::DecodeStruct for Extension {
                 de::choice(
                     map,
                     &mut self.value,
-                    &at.field("value"),
+                    &at.field("valueQuantity"),
                     ExtensionValue::Quantity,
                 )
             }
@@ -738,7 +555,7 @@ impl de::DecodeStruct for Extension {
                 de::choice(
                     map,
                     &mut self.value,
-                    &at.field("value"),
+                    &at.field("valueRange"),
                     ExtensionValue::Range,
                 )
             }
@@ -746,7 +563,7 @@ impl de::DecodeStruct for Extension {
                 de::choice(
                     map,
                     &mut self.value,
-                    &at.field("value"),
+                    &at.field("valueRatio"),
                     ExtensionValue::Ratio,
                 )
             }
@@ -754,7 +571,7 @@ impl de::DecodeStruct for Extension {
                 de::choice(
                     map,
                     &mut self.value,
-                    &at.field("value"),
+                    &at.field("valueReference"),
                     ExtensionValue::Reference,
                 )
             }
@@ -762,7 +579,7 @@ impl de::DecodeStruct for Extension {
                 de::choice(
                     map,
                     &mut self.value,
-                    &at.field("value"),
+                    &at.field("valueSampledData"),
                     ExtensionValue::SampledData,
                 )
             }
@@ -770,7 +587,7 @@ impl de::DecodeStruct for Extension {
                 de::choice(
                     map,
                     &mut self.value,
-                    &at.field("value"),
+                    &at.field("valueSignature"),
                     ExtensionValue::Signature,
                 )
             }
@@ -778,7 +595,7 @@ impl de::DecodeStruct for Extension {
                 de::choice(
                     map,
                     &mut self.value,
-                    &at.field("value"),
+                    &at.field("valueTiming"),
                     ExtensionValue::Timing,
                 )
             }
@@ -786,7 +603,7 @@ impl de::DecodeStruct for Extension {
                 de::choice(
                     map,
                     &mut self.value,
-                    &at.field("value"),
+                    &at.field("valueContactDetail"),
                     ExtensionValue::ContactDetail,
                 )
             }
@@ -794,7 +611,7 @@ impl de::DecodeStruct for Extension {
                 de::choice(
                     map,
                     &mut self.value,
-                    &at.field("value"),
+                    &at.field("valueContributor"),
                     ExtensionValue::Contributor,
                 )
             }
@@ -802,7 +619,7 @@ impl de::DecodeStruct for Extension {
                 de::choice(
                     map,
                     &mut self.value,
-                    &at.field("value"),
+                    &at.field("valueDataRequirement"),
                     ExtensionValue::DataRequirement,
                 )
             }
@@ -810,7 +627,7 @@ impl de::DecodeStruct for Extension {
                 de::choice(
                     map,
                     &mut self.value,
-                    &at.field("value"),
+                    &at.field("valueExpression"),
                     ExtensionValue::Expression,
                 )
             }
@@ -818,7 +635,7 @@ impl de::DecodeStruct for Extension {
                 de::choice(
                     map,
                     &mut self.value,
-                    &at.field("value"),
+                    &at.field("valueParameterDefinition"),
                     ExtensionValue::ParameterDefinition,
                 )
             }
@@ -826,7 +643,7 @@ impl de::DecodeStruct for Extension {
                 de::choice(
                     map,
                     &mut self.value,
-                    &at.field("value"),
+                    &at.field("valueRelatedArtifact"),
                     ExtensionValue::RelatedArtifact,
                 )
             }
@@ -834,7 +651,7 @@ impl de::DecodeStruct for Extension {
                 de::choice(
                     map,
                     &mut self.value,
-                    &at.field("value"),
+                    &at.field("valueTriggerDefinition"),
                     ExtensionValue::TriggerDefinition,
                 )
             }
@@ -842,7 +659,7 @@ impl de::DecodeStruct for Extension {
                 de::choice(
                     map,
                     &mut self.value,
-                    &at.field("value"),
+                    &at.field("valueUsageContext"),
                     ExtensionValue::UsageContext,
                 )
             }
@@ -850,7 +667,7 @@ impl de::DecodeStruct for Extension {
                 de::choice(
                     map,
                     &mut self.value,
-                    &at.field("value"),
+                    &at.field("valueDosage"),
                     ExtensionValue::Dosage,
                 )
             }
@@ -858,7 +675,7 @@ impl de::DecodeStruct for Extension {
                 de::choice(
                     map,
                     &mut self.value,
-                    &at.field("value"),
+                    &at.field("valueMeta"),
                     ExtensionValue::Meta,
                 )
             }
@@ -866,7 +683,9 @@ impl de::DecodeStruct for Extension {
         }
     }
 }
+
 crate::json::impl_json!(Extension);
+
 impl serde::Serialize for Extension {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
@@ -878,9 +697,10 @@ impl serde::Serialize for Extension {
         map.end()
     }
 }
+
 /// Choice of types for `Extension.value[x]`.
 ///
-/// In JSON the element name carries the type: `valueString`, `valueQuantity`, …
+/// In JSON the element name carries the type (`valueBase64Binary`, `valueBoolean`, ...).
 #[derive(Clone, Debug, PartialEq)]
 pub enum ExtensionValue {
     /// `valueBase64Binary`
@@ -984,6 +804,7 @@ pub enum ExtensionValue {
     /// `valueMeta`
     Meta(Box<Meta>),
 }
+
 impl ser::EncodeChoice for ExtensionValue {
     fn encode<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
         match self {

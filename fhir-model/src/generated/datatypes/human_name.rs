@@ -4,11 +4,12 @@ use crate::json::{de, ser, Path};
 use crate::datatypes::*;
 use crate::primitives::*;
 use crate::{codes, Primitive};
+
 /// Name of a human - parts and usage
 ///
 /// A human's name with the ability to identify parts and usage.
 ///
-/// FHIR path: `HumanName` (datatype)
+/// FHIR path: `HumanName` (datatype, defined by <http://hl7.org/fhir/StructureDefinition/HumanName>)
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct HumanName {
     /// Unique id for inter-element referencing
@@ -48,6 +49,7 @@ pub struct HumanName {
     /// `0..1` · summary
     pub period: Option<Box<Period>>,
 }
+
 impl de::DecodeStruct for HumanName {
     const PATH: &'static str = "HumanName";
     const RESOURCE_TYPE: Option<&'static str> = None;
@@ -107,7 +109,9 @@ impl de::DecodeStruct for HumanName {
         Ok(())
     }
 }
+
 crate::json::impl_json!(HumanName);
+
 impl serde::Serialize for HumanName {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;

@@ -4,11 +4,12 @@ use crate::json::{de, ser, Path};
 use crate::datatypes::*;
 use crate::primitives::*;
 use crate::{codes, Primitive};
+
 /// An identifier intended for computation
 ///
 /// An identifier - identifies some entity uniquely and unambiguously. Typically this is used for business identifiers.
 ///
-/// FHIR path: `Identifier` (datatype)
+/// FHIR path: `Identifier` (datatype, defined by <http://hl7.org/fhir/StructureDefinition/Identifier>)
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct Identifier {
     /// Unique id for inter-element referencing
@@ -44,6 +45,7 @@ pub struct Identifier {
     /// `0..1` · Reference to Organization · summary
     pub assigner: Option<Box<Reference>>,
 }
+
 impl de::DecodeStruct for Identifier {
     const PATH: &'static str = "Identifier";
     const RESOURCE_TYPE: Option<&'static str> = None;
@@ -89,7 +91,9 @@ impl de::DecodeStruct for Identifier {
         }
     }
 }
+
 crate::json::impl_json!(Identifier);
+
 impl serde::Serialize for Identifier {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;

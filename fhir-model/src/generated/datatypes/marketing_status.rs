@@ -4,11 +4,12 @@ use crate::json::{de, ser, Path};
 use crate::datatypes::*;
 use crate::primitives::*;
 use crate::Primitive;
+
 /// The marketing status describes the date when a medicinal product is actually put on the market or the date as of which it is no longer available
 ///
 /// The marketing status describes the date when a medicinal product is actually put on the market or the date as of which it is no longer available.
 ///
-/// FHIR path: `MarketingStatus` (datatype)
+/// FHIR path: `MarketingStatus` (datatype, defined by <http://hl7.org/fhir/StructureDefinition/MarketingStatus>)
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct MarketingStatus {
     /// Unique id for inter-element referencing
@@ -44,6 +45,7 @@ pub struct MarketingStatus {
     /// `0..1` · FHIR `dateTime` · summary
     pub restore_date: Option<Primitive<DateTime>>,
 }
+
 impl de::DecodeStruct for MarketingStatus {
     const PATH: &'static str = "MarketingStatus";
     const RESOURCE_TYPE: Option<&'static str> = None;
@@ -100,7 +102,9 @@ impl de::DecodeStruct for MarketingStatus {
         }
     }
 }
+
 crate::json::impl_json!(MarketingStatus);
+
 impl serde::Serialize for MarketingStatus {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;

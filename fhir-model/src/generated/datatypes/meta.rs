@@ -4,11 +4,12 @@ use crate::json::{de, ser, Path};
 use crate::datatypes::*;
 use crate::primitives::*;
 use crate::Primitive;
+
 /// Metadata about a resource
 ///
 /// The metadata about a resource. This is content in the resource that is maintained by the infrastructure. Changes to the content might not always be associated with version changes to the resource.
 ///
-/// FHIR path: `Meta` (datatype)
+/// FHIR path: `Meta` (datatype, defined by <http://hl7.org/fhir/StructureDefinition/Meta>)
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct Meta {
     /// Unique id for inter-element referencing
@@ -44,6 +45,7 @@ pub struct Meta {
     /// `0..*` · binding example: <http://hl7.org/fhir/ValueSet/common-tags> · summary
     pub tag: Vec<Coding>,
 }
+
 impl de::DecodeStruct for Meta {
     const PATH: &'static str = "Meta";
     const RESOURCE_TYPE: Option<&'static str> = None;
@@ -95,7 +97,9 @@ impl de::DecodeStruct for Meta {
         Ok(())
     }
 }
+
 crate::json::impl_json!(Meta);
+
 impl serde::Serialize for Meta {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;

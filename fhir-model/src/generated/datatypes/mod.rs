@@ -2,80 +2,157 @@
 
 //!Complex datatypes (datatypes.html), each with its nested elements.
 mod address;
+
 pub use address::*;
+
 mod age;
+
 pub use age::*;
+
 mod annotation;
+
 pub use annotation::*;
+
 mod attachment;
+
 pub use attachment::*;
+
 mod codeable_concept;
+
 pub use codeable_concept::*;
+
 mod coding;
+
 pub use coding::*;
+
 mod contact_detail;
+
 pub use contact_detail::*;
+
 mod contact_point;
+
 pub use contact_point::*;
+
 mod contributor;
+
 pub use contributor::*;
+
 mod count;
+
 pub use count::*;
+
 mod data_requirement;
+
 pub use data_requirement::*;
+
 mod distance;
+
 pub use distance::*;
+
 mod dosage;
+
 pub use dosage::*;
+
 mod duration;
+
 pub use duration::*;
+
 mod element_definition;
+
 pub use element_definition::*;
+
 mod expression;
+
 pub use expression::*;
+
 mod extension;
+
 pub use extension::*;
+
 mod human_name;
+
 pub use human_name::*;
+
 mod identifier;
+
 pub use identifier::*;
+
 mod marketing_status;
+
 pub use marketing_status::*;
+
 mod meta;
+
 pub use meta::*;
+
 mod money;
+
 pub use money::*;
+
 mod narrative;
+
 pub use narrative::*;
+
 mod parameter_definition;
+
 pub use parameter_definition::*;
+
 mod period;
+
 pub use period::*;
+
 mod population;
+
 pub use population::*;
+
 mod prod_characteristic;
+
 pub use prod_characteristic::*;
+
 mod product_shelf_life;
+
 pub use product_shelf_life::*;
+
 mod quantity;
+
 pub use quantity::*;
+
 mod range;
+
 pub use range::*;
+
 mod ratio;
+
 pub use ratio::*;
+
 mod reference;
+
 pub use reference::*;
+
 mod related_artifact;
+
 pub use related_artifact::*;
+
 mod sampled_data;
+
 pub use sampled_data::*;
+
 mod signature;
+
 pub use signature::*;
+
 mod substance_amount;
+
 pub use substance_amount::*;
+
 mod timing;
+
 pub use timing::*;
+
 mod trigger_definition;
+
 pub use trigger_definition::*;
+
 mod usage_context;
+
 pub use usage_context::*;

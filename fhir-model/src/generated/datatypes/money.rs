@@ -4,11 +4,12 @@ use crate::json::{de, ser, Path};
 use crate::datatypes::*;
 use crate::primitives::*;
 use crate::Primitive;
+
 /// An amount of economic utility in some recognized currency
 ///
 /// An amount of economic utility in some recognized currency.
 ///
-/// FHIR path: `Money` (datatype)
+/// FHIR path: `Money` (datatype, defined by <http://hl7.org/fhir/StructureDefinition/Money>)
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct Money {
     /// Unique id for inter-element referencing
@@ -28,6 +29,7 @@ pub struct Money {
     /// `0..1` · FHIR `code` · binding required: <http://hl7.org/fhir/ValueSet/currencies> · summary
     pub currency: Option<Primitive<Code>>,
 }
+
 impl de::DecodeStruct for Money {
     const PATH: &'static str = "Money";
     const RESOURCE_TYPE: Option<&'static str> = None;
@@ -63,7 +65,9 @@ impl de::DecodeStruct for Money {
         }
     }
 }
+
 crate::json::impl_json!(Money);
+
 impl serde::Serialize for Money {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;

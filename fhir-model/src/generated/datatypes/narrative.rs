@@ -4,11 +4,12 @@ use crate::json::{de, ser, Path};
 use crate::datatypes::*;
 use crate::primitives::*;
 use crate::{codes, Primitive};
+
 /// Human-readable summary of the resource (essential clinical and business information)
 ///
 /// A human-readable summary of the resource conveying the essential clinical and business information for the resource.
 ///
-/// FHIR path: `Narrative` (datatype)
+/// FHIR path: `Narrative` (datatype, defined by <http://hl7.org/fhir/StructureDefinition/Narrative>)
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct Narrative {
     /// Unique id for inter-element referencing
@@ -28,6 +29,7 @@ pub struct Narrative {
     /// `1..1` · FHIR `xhtml`
     pub div: Option<Xhtml>,
 }
+
 impl de::DecodeStruct for Narrative {
     const PATH: &'static str = "Narrative";
     const RESOURCE_TYPE: Option<&'static str> = None;
@@ -70,7 +72,9 @@ impl de::DecodeStruct for Narrative {
         }
     }
 }
+
 crate::json::impl_json!(Narrative);
+
 impl serde::Serialize for Narrative {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;

@@ -4,11 +4,12 @@ use crate::json::{de, ser, Path};
 use crate::datatypes::*;
 use crate::primitives::*;
 use crate::{codes, Primitive};
+
 /// Definition of a parameter to a module
 ///
 /// The parameters to the module. This collection specifies both the input and output parameters. Input parameters are provided by the caller as part of the $evaluate operation. Output parameters are included in the GuidanceResponse.
 ///
-/// FHIR path: `ParameterDefinition` (datatype)
+/// FHIR path: `ParameterDefinition` (datatype, defined by <http://hl7.org/fhir/StructureDefinition/ParameterDefinition>)
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct ParameterDefinition {
     /// Unique id for inter-element referencing
@@ -48,6 +49,7 @@ pub struct ParameterDefinition {
     /// `0..1` · FHIR `canonical` · summary
     pub profile: Option<Primitive<Canonical>>,
 }
+
 impl de::DecodeStruct for ParameterDefinition {
     const PATH: &'static str = "ParameterDefinition";
     const RESOURCE_TYPE: Option<&'static str> = None;
@@ -117,7 +119,9 @@ impl de::DecodeStruct for ParameterDefinition {
         }
     }
 }
+
 crate::json::impl_json!(ParameterDefinition);
+
 impl serde::Serialize for ParameterDefinition {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;

@@ -4,11 +4,12 @@ use crate::json::{de, ser, Path};
 use crate::datatypes::*;
 use crate::primitives::*;
 use crate::Primitive;
+
 /// Time range defined by start and end date/time
 ///
 /// A time period defined by a start and end date and optionally time.
 ///
-/// FHIR path: `Period` (datatype)
+/// FHIR path: `Period` (datatype, defined by <http://hl7.org/fhir/StructureDefinition/Period>)
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct Period {
     /// Unique id for inter-element referencing
@@ -28,6 +29,7 @@ pub struct Period {
     /// `0..1` · FHIR `dateTime` · summary
     pub end: Option<Primitive<DateTime>>,
 }
+
 impl de::DecodeStruct for Period {
     const PATH: &'static str = "Period";
     const RESOURCE_TYPE: Option<&'static str> = None;
@@ -63,7 +65,9 @@ impl de::DecodeStruct for Period {
         }
     }
 }
+
 crate::json::impl_json!(Period);
+
 impl serde::Serialize for Period {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;

@@ -3,11 +3,12 @@
 use crate::json::{de, ser, Path};
 use crate::datatypes::*;
 use crate::primitives::*;
+
 /// A definition of a set of people that apply to some clinically related context, for example people contraindicated for a certain medication
 ///
 /// A populatioof people with some set of grouping criteria.
 ///
-/// FHIR path: `Population` (datatype)
+/// FHIR path: `Population` (datatype, defined by <http://hl7.org/fhir/StructureDefinition/Population>)
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct Population {
     /// Unique id for inter-element referencing
@@ -39,6 +40,7 @@ pub struct Population {
     /// `0..1` · summary
     pub physiological_condition: Option<Box<CodeableConcept>>,
 }
+
 impl de::DecodeStruct for Population {
     const PATH: &'static str = "Population";
     const RESOURCE_TYPE: Option<&'static str> = None;
@@ -75,12 +77,19 @@ impl de::DecodeStruct for Population {
                     &at.field("modifierExtension"),
                 )
             }
-            3 => de::choice(map, &mut self.age, &at.field("age"), PopulationAge::Range),
+            3 => {
+                de::choice(
+                    map,
+                    &mut self.age,
+                    &at.field("ageRange"),
+                    PopulationAge::Range,
+                )
+            }
             4 => {
                 de::choice(
                     map,
                     &mut self.age,
-                    &at.field("age"),
+                    &at.field("ageCodeableConcept"),
                     PopulationAge::CodeableConcept,
                 )
             }
@@ -97,7 +106,9 @@ impl de::DecodeStruct for Population {
         }
     }
 }
+
 crate::json::impl_json!(Population);
+
 impl serde::Serialize for Population {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
@@ -112,9 +123,10 @@ impl serde::Serialize for Population {
         map.end()
     }
 }
+
 /// Choice of types for `Population.age[x]`.
 ///
-/// In JSON the element name carries the type: `ageString`, `ageQuantity`, …
+/// In JSON the element name carries the type (`ageRange`, `ageCodeableConcept`, ...).
 #[derive(Clone, Debug, PartialEq)]
 pub enum PopulationAge {
     /// `ageRange`
@@ -122,6 +134,7 @@ pub enum PopulationAge {
     /// `ageCodeableConcept`
     CodeableConcept(Box<CodeableConcept>),
 }
+
 impl ser::EncodeChoice for PopulationAge {
     fn encode<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
         match self {

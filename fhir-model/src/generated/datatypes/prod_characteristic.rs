@@ -4,11 +4,12 @@ use crate::json::{de, ser, Path};
 use crate::datatypes::*;
 use crate::primitives::*;
 use crate::Primitive;
+
 /// The marketing status describes the date when a medicinal product is actually put on the market or the date as of which it is no longer available
 ///
 /// The marketing status describes the date when a medicinal product is actually put on the market or the date as of which it is no longer available.
 ///
-/// FHIR path: `ProdCharacteristic` (datatype)
+/// FHIR path: `ProdCharacteristic` (datatype, defined by <http://hl7.org/fhir/StructureDefinition/ProdCharacteristic>)
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct ProdCharacteristic {
     /// Unique id for inter-element referencing
@@ -68,6 +69,7 @@ pub struct ProdCharacteristic {
     /// `0..1` · summary
     pub scoring: Option<Box<CodeableConcept>>,
 }
+
 impl de::DecodeStruct for ProdCharacteristic {
     const PATH: &'static str = "ProdCharacteristic";
     const RESOURCE_TYPE: Option<&'static str> = None;
@@ -142,7 +144,9 @@ impl de::DecodeStruct for ProdCharacteristic {
         Ok(())
     }
 }
+
 crate::json::impl_json!(ProdCharacteristic);
+
 impl serde::Serialize for ProdCharacteristic {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;

@@ -3,11 +3,12 @@
 use crate::json::{de, ser, Path};
 use crate::datatypes::*;
 use crate::primitives::*;
+
 /// The shelf-life and storage information for a medicinal product item or container can be described using this class
 ///
 /// The shelf-life and storage information for a medicinal product item or container can be described using this class.
 ///
-/// FHIR path: `ProductShelfLife` (datatype)
+/// FHIR path: `ProductShelfLife` (datatype, defined by <http://hl7.org/fhir/StructureDefinition/ProductShelfLife>)
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct ProductShelfLife {
     /// Unique id for inter-element referencing
@@ -39,6 +40,7 @@ pub struct ProductShelfLife {
     /// `0..*` · summary
     pub special_precautions_for_storage: Vec<CodeableConcept>,
 }
+
 impl de::DecodeStruct for ProductShelfLife {
     const PATH: &'static str = "ProductShelfLife";
     const RESOURCE_TYPE: Option<&'static str> = None;
@@ -94,7 +96,9 @@ impl de::DecodeStruct for ProductShelfLife {
         }
     }
 }
+
 crate::json::impl_json!(ProductShelfLife);
+
 impl serde::Serialize for ProductShelfLife {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;

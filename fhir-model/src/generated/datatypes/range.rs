@@ -3,11 +3,12 @@
 use crate::json::{de, ser, Path};
 use crate::datatypes::*;
 use crate::primitives::*;
+
 /// Set of values bounded by low and high
 ///
 /// A set of ordered Quantities defined by a low and high limit.
 ///
-/// FHIR path: `Range` (datatype)
+/// FHIR path: `Range` (datatype, defined by <http://hl7.org/fhir/StructureDefinition/Range>)
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct Range {
     /// Unique id for inter-element referencing
@@ -27,6 +28,7 @@ pub struct Range {
     /// `0..1` · summary
     pub high: Option<Box<Quantity>>,
 }
+
 impl de::DecodeStruct for Range {
     const PATH: &'static str = "Range";
     const RESOURCE_TYPE: Option<&'static str> = None;
@@ -58,7 +60,9 @@ impl de::DecodeStruct for Range {
         }
     }
 }
+
 crate::json::impl_json!(Range);
+
 impl serde::Serialize for Range {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;

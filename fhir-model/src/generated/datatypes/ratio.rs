@@ -3,11 +3,12 @@
 use crate::json::{de, ser, Path};
 use crate::datatypes::*;
 use crate::primitives::*;
+
 /// A ratio of two Quantity values - a numerator and a denominator
 ///
 /// A relationship of two Quantity values - expressed as a numerator and a denominator.
 ///
-/// FHIR path: `Ratio` (datatype)
+/// FHIR path: `Ratio` (datatype, defined by <http://hl7.org/fhir/StructureDefinition/Ratio>)
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct Ratio {
     /// Unique id for inter-element referencing
@@ -27,6 +28,7 @@ pub struct Ratio {
     /// `0..1` · summary
     pub denominator: Option<Box<Quantity>>,
 }
+
 impl de::DecodeStruct for Ratio {
     const PATH: &'static str = "Ratio";
     const RESOURCE_TYPE: Option<&'static str> = None;
@@ -58,7 +60,9 @@ impl de::DecodeStruct for Ratio {
         }
     }
 }
+
 crate::json::impl_json!(Ratio);
+
 impl serde::Serialize for Ratio {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;

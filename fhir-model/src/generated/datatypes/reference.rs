@@ -4,11 +4,12 @@ use crate::json::{de, ser, Path};
 use crate::datatypes::*;
 use crate::primitives::*;
 use crate::Primitive;
+
 /// A reference from one resource to another
 ///
 /// A reference from one resource to another.
 ///
-/// FHIR path: `Reference` (datatype)
+/// FHIR path: `Reference` (datatype, defined by <http://hl7.org/fhir/StructureDefinition/Reference>)
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct Reference {
     /// Unique id for inter-element referencing
@@ -36,6 +37,7 @@ pub struct Reference {
     /// `0..1` · FHIR `string` · summary
     pub display: Option<Primitive<FhirString>>,
 }
+
 impl de::DecodeStruct for Reference {
     const PATH: &'static str = "Reference";
     const RESOURCE_TYPE: Option<&'static str> = None;
@@ -77,7 +79,9 @@ impl de::DecodeStruct for Reference {
         }
     }
 }
+
 crate::json::impl_json!(Reference);
+
 impl serde::Serialize for Reference {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;

@@ -4,11 +4,12 @@ use crate::json::{de, ser, Path};
 use crate::datatypes::*;
 use crate::primitives::*;
 use crate::{codes, Primitive};
+
 /// Related artifacts for a knowledge resource
 ///
 /// Related artifacts such as additional documentation, justification, or bibliographic references.
 ///
-/// FHIR path: `RelatedArtifact` (datatype)
+/// FHIR path: `RelatedArtifact` (datatype, defined by <http://hl7.org/fhir/StructureDefinition/RelatedArtifact>)
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct RelatedArtifact {
     /// Unique id for inter-element referencing
@@ -48,6 +49,7 @@ pub struct RelatedArtifact {
     /// `0..1` · FHIR `canonical` · summary
     pub resource: Option<Primitive<Canonical>>,
 }
+
 impl de::DecodeStruct for RelatedArtifact {
     const PATH: &'static str = "RelatedArtifact";
     const RESOURCE_TYPE: Option<&'static str> = None;
@@ -107,7 +109,9 @@ impl de::DecodeStruct for RelatedArtifact {
         }
     }
 }
+
 crate::json::impl_json!(RelatedArtifact);
+
 impl serde::Serialize for RelatedArtifact {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;

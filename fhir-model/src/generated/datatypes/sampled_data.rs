@@ -4,11 +4,12 @@ use crate::json::{de, ser, Path};
 use crate::datatypes::*;
 use crate::primitives::*;
 use crate::Primitive;
+
 /// A series of measurements taken by a device
 ///
 /// A series of measurements taken by a device, with upper and lower limits. There may be more than one dimension in the data.
 ///
-/// FHIR path: `SampledData` (datatype)
+/// FHIR path: `SampledData` (datatype, defined by <http://hl7.org/fhir/StructureDefinition/SampledData>)
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct SampledData {
     /// Unique id for inter-element referencing
@@ -48,6 +49,7 @@ pub struct SampledData {
     /// `0..1` · FHIR `string`
     pub data: Option<Primitive<FhirString>>,
 }
+
 impl de::DecodeStruct for SampledData {
     const PATH: &'static str = "SampledData";
     const RESOURCE_TYPE: Option<&'static str> = None;
@@ -116,7 +118,9 @@ impl de::DecodeStruct for SampledData {
         }
     }
 }
+
 crate::json::impl_json!(SampledData);
+
 impl serde::Serialize for SampledData {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;

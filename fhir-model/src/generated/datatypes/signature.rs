@@ -4,11 +4,12 @@ use crate::json::{de, ser, Path};
 use crate::datatypes::*;
 use crate::primitives::*;
 use crate::Primitive;
+
 /// A Signature - XML DigSig, JWS, Graphical image of signature, etc.
 ///
 /// A signature along with supporting context. The signature may be a digital signature that is cryptographic in nature, or some other signature acceptable to the domain. This other signature may be as simple as a graphical image representing a hand-written signature, or a signature ceremony Different signature approaches have different utilities.
 ///
-/// FHIR path: `Signature` (datatype)
+/// FHIR path: `Signature` (datatype, defined by <http://hl7.org/fhir/StructureDefinition/Signature>)
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct Signature {
     /// Unique id for inter-element referencing
@@ -48,6 +49,7 @@ pub struct Signature {
     /// `0..1` · FHIR `base64Binary`
     pub data: Option<Primitive<Base64Binary>>,
 }
+
 impl de::DecodeStruct for Signature {
     const PATH: &'static str = "Signature";
     const RESOURCE_TYPE: Option<&'static str> = None;
@@ -109,7 +111,9 @@ impl de::DecodeStruct for Signature {
         }
     }
 }
+
 crate::json::impl_json!(Signature);
+
 impl serde::Serialize for Signature {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;

@@ -4,11 +4,12 @@ use crate::json::{de, ser, Path};
 use crate::datatypes::*;
 use crate::primitives::*;
 use crate::Primitive;
+
 /// Chemical substances are a single substance type whose primary defining element is the molecular structure. Chemical substances shall be defined on the basis of their complete covalent molecular structure; the presence of a salt (counter-ion) and/or solvates (water, alcohols) is also captured. Purity, grade, physical form or particle size are not taken into account in the definition of a chemical substance or in the assignment of a Substance ID
 ///
 /// Chemical substances are a single substance type whose primary defining element is the molecular structure. Chemical substances shall be defined on the basis of their complete covalent molecular structure; the presence of a salt (counter-ion) and/or solvates (water, alcohols) is also captured. Purity, grade, physical form or particle size are not taken into account in the definition of a chemical substance or in the assignment of a Substance ID.
 ///
-/// FHIR path: `SubstanceAmount` (datatype)
+/// FHIR path: `SubstanceAmount` (datatype, defined by <http://hl7.org/fhir/StructureDefinition/SubstanceAmount>)
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct SubstanceAmount {
     /// Unique id for inter-element referencing
@@ -40,6 +41,7 @@ pub struct SubstanceAmount {
     /// `0..1` · summary
     pub reference_range: Option<Box<SubstanceAmountReferenceRange>>,
 }
+
 impl de::DecodeStruct for SubstanceAmount {
     const PATH: &'static str = "SubstanceAmount";
     const RESOURCE_TYPE: Option<&'static str> = None;
@@ -83,7 +85,7 @@ impl de::DecodeStruct for SubstanceAmount {
                 de::choice(
                     map,
                     &mut self.amount,
-                    &at.field("amount"),
+                    &at.field("amountQuantity"),
                     SubstanceAmountAmount::Quantity,
                 )
             }
@@ -91,7 +93,7 @@ impl de::DecodeStruct for SubstanceAmount {
                 de::choice(
                     map,
                     &mut self.amount,
-                    &at.field("amount"),
+                    &at.field("amountRange"),
                     SubstanceAmountAmount::Range,
                 )
             }
@@ -99,26 +101,16 @@ impl de::DecodeStruct for SubstanceAmount {
                 de::choice_value(
                     map,
                     &mut self.amount,
-                    &at.field("amount"),
-                    |c| match c {
-                        SubstanceAmountAmount::String(v) => Some(v),
-                        #[allow(unreachable_patterns)]
-                        _ => None,
-                    },
-                    SubstanceAmountAmount::String,
+                    &at.field("amountString"),
+                    crate::json::variant!(SubstanceAmountAmount::String),
                 )
             }
             6 => {
                 de::choice_ext(
                     map,
                     &mut self.amount,
-                    &at.field("amount"),
-                    |c| match c {
-                        SubstanceAmountAmount::String(v) => Some(v),
-                        #[allow(unreachable_patterns)]
-                        _ => None,
-                    },
-                    SubstanceAmountAmount::String,
+                    &at.field("amountString"),
+                    crate::json::variant!(SubstanceAmountAmount::String),
                 )
             }
             7 => de::boxed(map, &mut self.amount_type, &at.field("amountType")),
@@ -129,7 +121,9 @@ impl de::DecodeStruct for SubstanceAmount {
         }
     }
 }
+
 crate::json::impl_json!(SubstanceAmount);
+
 impl serde::Serialize for SubstanceAmount {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
@@ -144,9 +138,10 @@ impl serde::Serialize for SubstanceAmount {
         map.end()
     }
 }
+
 /// Choice of types for `SubstanceAmount.amount[x]`.
 ///
-/// In JSON the element name carries the type: `amountString`, `amountQuantity`, …
+/// In JSON the element name carries the type (`amountQuantity`, `amountRange`, ...).
 #[derive(Clone, Debug, PartialEq)]
 pub enum SubstanceAmountAmount {
     /// `amountQuantity`
@@ -156,6 +151,7 @@ pub enum SubstanceAmountAmount {
     /// `amountString`
     String(Primitive<FhirString>),
 }
+
 impl ser::EncodeChoice for SubstanceAmountAmount {
     fn encode<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
         match self {
@@ -165,6 +161,7 @@ impl ser::EncodeChoice for SubstanceAmountAmount {
         }
     }
 }
+
 /// Reference range of possible or expected values
 ///
 /// Reference range of possible or expected values.
@@ -189,6 +186,7 @@ pub struct SubstanceAmountReferenceRange {
     /// `0..1` · summary
     pub high_limit: Option<Box<Quantity>>,
 }
+
 impl de::DecodeStruct for SubstanceAmountReferenceRange {
     const PATH: &'static str = "SubstanceAmount.referenceRange";
     const RESOURCE_TYPE: Option<&'static str> = None;
@@ -220,7 +218,9 @@ impl de::DecodeStruct for SubstanceAmountReferenceRange {
         }
     }
 }
+
 crate::json::impl_json!(SubstanceAmountReferenceRange);
+
 impl serde::Serialize for SubstanceAmountReferenceRange {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;

@@ -4,11 +4,12 @@ use crate::json::{de, ser, Path};
 use crate::datatypes::*;
 use crate::primitives::*;
 use crate::{codes, Primitive};
+
 /// A timing schedule that specifies an event that may occur multiple times
 ///
 /// Specifies an event that may occur multiple times. Timing schedules are used to record when things are planned, expected or requested to occur. The most common usage is in dosage instructions for medications. They are also used when planning care of various kinds, and may be used for reporting the schedule to which past regular activities were carried out.
 ///
-/// FHIR path: `Timing` (datatype)
+/// FHIR path: `Timing` (datatype, defined by <http://hl7.org/fhir/StructureDefinition/Timing>)
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct Timing {
     /// Unique id for inter-element referencing
@@ -36,6 +37,7 @@ pub struct Timing {
     /// `0..1` · binding preferred: <http://hl7.org/fhir/ValueSet/timing-abbreviation> · summary
     pub code: Option<Box<CodeableConcept>>,
 }
+
 impl de::DecodeStruct for Timing {
     const PATH: &'static str = "Timing";
     const RESOURCE_TYPE: Option<&'static str> = None;
@@ -83,7 +85,9 @@ impl de::DecodeStruct for Timing {
         Ok(())
     }
 }
+
 crate::json::impl_json!(Timing);
+
 impl serde::Serialize for Timing {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
@@ -97,6 +101,7 @@ impl serde::Serialize for Timing {
         map.end()
     }
 }
+
 /// When the event is to occur
 ///
 /// A set of rules that describe when the event is scheduled.
@@ -173,6 +178,7 @@ pub struct TimingRepeat {
     /// `0..1` · FHIR `unsignedInt` · summary
     pub offset: Option<Primitive<UnsignedInt>>,
 }
+
 impl de::DecodeStruct for TimingRepeat {
     const PATH: &'static str = "Timing.repeat";
     const RESOURCE_TYPE: Option<&'static str> = None;
@@ -231,7 +237,7 @@ impl de::DecodeStruct for TimingRepeat {
                 de::choice(
                     map,
                     &mut self.bounds,
-                    &at.field("bounds"),
+                    &at.field("boundsDuration"),
                     TimingRepeatBounds::Duration,
                 )
             }
@@ -239,7 +245,7 @@ impl de::DecodeStruct for TimingRepeat {
                 de::choice(
                     map,
                     &mut self.bounds,
-                    &at.field("bounds"),
+                    &at.field("boundsRange"),
                     TimingRepeatBounds::Range,
                 )
             }
@@ -247,7 +253,7 @@ impl de::DecodeStruct for TimingRepeat {
                 de::choice(
                     map,
                     &mut self.bounds,
-                    &at.field("bounds"),
+                    &at.field("boundsPeriod"),
                     TimingRepeatBounds::Period,
                 )
             }
@@ -289,7 +295,9 @@ impl de::DecodeStruct for TimingRepeat {
         Ok(())
     }
 }
+
 crate::json::impl_json!(TimingRepeat);
+
 impl serde::Serialize for TimingRepeat {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
@@ -314,9 +322,10 @@ impl serde::Serialize for TimingRepeat {
         map.end()
     }
 }
+
 /// Choice of types for `Timing.repeat.bounds[x]`.
 ///
-/// In JSON the element name carries the type: `boundsString`, `boundsQuantity`, …
+/// In JSON the element name carries the type (`boundsDuration`, `boundsRange`, ...).
 #[derive(Clone, Debug, PartialEq)]
 pub enum TimingRepeatBounds {
     /// `boundsDuration`
@@ -326,6 +335,7 @@ pub enum TimingRepeatBounds {
     /// `boundsPeriod`
     Period(Box<Period>),
 }
+
 impl ser::EncodeChoice for TimingRepeatBounds {
     fn encode<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
         match self {

@@ -4,11 +4,12 @@ use crate::json::{de, ser, Path};
 use crate::datatypes::*;
 use crate::primitives::*;
 use crate::{codes, Primitive};
+
 /// Defines an expected trigger for a module
 ///
 /// A description of a triggering event. Triggering events can be named events, data events, or periodic, as determined by the type element.
 ///
-/// FHIR path: `TriggerDefinition` (datatype)
+/// FHIR path: `TriggerDefinition` (datatype, defined by <http://hl7.org/fhir/StructureDefinition/TriggerDefinition>)
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct TriggerDefinition {
     /// Unique id for inter-element referencing
@@ -40,6 +41,7 @@ pub struct TriggerDefinition {
     /// `0..1` · summary
     pub condition: Option<Box<Expression>>,
 }
+
 impl de::DecodeStruct for TriggerDefinition {
     const PATH: &'static str = "TriggerDefinition";
     const RESOURCE_TYPE: Option<&'static str> = None;
@@ -89,7 +91,7 @@ impl de::DecodeStruct for TriggerDefinition {
                 de::choice(
                     map,
                     &mut self.timing,
-                    &at.field("timing"),
+                    &at.field("timingTiming"),
                     TriggerDefinitionTiming::Timing,
                 )
             }
@@ -97,7 +99,7 @@ impl de::DecodeStruct for TriggerDefinition {
                 de::choice(
                     map,
                     &mut self.timing,
-                    &at.field("timing"),
+                    &at.field("timingReference"),
                     TriggerDefinitionTiming::Reference,
                 )
             }
@@ -105,52 +107,32 @@ impl de::DecodeStruct for TriggerDefinition {
                 de::choice_value(
                     map,
                     &mut self.timing,
-                    &at.field("timing"),
-                    |c| match c {
-                        TriggerDefinitionTiming::Date(v) => Some(v),
-                        #[allow(unreachable_patterns)]
-                        _ => None,
-                    },
-                    TriggerDefinitionTiming::Date,
+                    &at.field("timingDate"),
+                    crate::json::variant!(TriggerDefinitionTiming::Date),
                 )
             }
             9 => {
                 de::choice_ext(
                     map,
                     &mut self.timing,
-                    &at.field("timing"),
-                    |c| match c {
-                        TriggerDefinitionTiming::Date(v) => Some(v),
-                        #[allow(unreachable_patterns)]
-                        _ => None,
-                    },
-                    TriggerDefinitionTiming::Date,
+                    &at.field("timingDate"),
+                    crate::json::variant!(TriggerDefinitionTiming::Date),
                 )
             }
             10 => {
                 de::choice_value(
                     map,
                     &mut self.timing,
-                    &at.field("timing"),
-                    |c| match c {
-                        TriggerDefinitionTiming::DateTime(v) => Some(v),
-                        #[allow(unreachable_patterns)]
-                        _ => None,
-                    },
-                    TriggerDefinitionTiming::DateTime,
+                    &at.field("timingDateTime"),
+                    crate::json::variant!(TriggerDefinitionTiming::DateTime),
                 )
             }
             11 => {
                 de::choice_ext(
                     map,
                     &mut self.timing,
-                    &at.field("timing"),
-                    |c| match c {
-                        TriggerDefinitionTiming::DateTime(v) => Some(v),
-                        #[allow(unreachable_patterns)]
-                        _ => None,
-                    },
-                    TriggerDefinitionTiming::DateTime,
+                    &at.field("timingDateTime"),
+                    crate::json::variant!(TriggerDefinitionTiming::DateTime),
                 )
             }
             12 => de::many(map, &mut self.data, &at.field("data")),
@@ -159,7 +141,9 @@ impl de::DecodeStruct for TriggerDefinition {
         }
     }
 }
+
 crate::json::impl_json!(TriggerDefinition);
+
 impl serde::Serialize for TriggerDefinition {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
@@ -174,9 +158,10 @@ impl serde::Serialize for TriggerDefinition {
         map.end()
     }
 }
+
 /// Choice of types for `TriggerDefinition.timing[x]`.
 ///
-/// In JSON the element name carries the type: `timingString`, `timingQuantity`, …
+/// In JSON the element name carries the type (`timingTiming`, `timingReference`, ...).
 #[derive(Clone, Debug, PartialEq)]
 pub enum TriggerDefinitionTiming {
     /// `timingTiming`
@@ -188,6 +173,7 @@ pub enum TriggerDefinitionTiming {
     /// `timingDateTime`
     DateTime(Primitive<DateTime>),
 }
+
 impl ser::EncodeChoice for TriggerDefinitionTiming {
     fn encode<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
         match self {

@@ -3,11 +3,12 @@
 use crate::json::{de, ser, Path};
 use crate::datatypes::*;
 use crate::primitives::*;
+
 /// Describes the context of use for a conformance or knowledge resource
 ///
 /// Specifies clinical/business/etc. metadata that can be used to retrieve, index and/or categorize an artifact. This metadata can either be specific to the applicable population (e.g., age category, DRG) or the specific context of care (e.g., venue, care setting, provider of care).
 ///
-/// FHIR path: `UsageContext` (datatype)
+/// FHIR path: `UsageContext` (datatype, defined by <http://hl7.org/fhir/StructureDefinition/UsageContext>)
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct UsageContext {
     /// Unique id for inter-element referencing
@@ -27,6 +28,7 @@ pub struct UsageContext {
     /// `1..1` · one of CodeableConcept, Quantity, Range, Reference · binding example: <http://hl7.org/fhir/ValueSet/use-context> · summary
     pub value: Option<UsageContextValue>,
 }
+
 impl de::DecodeStruct for UsageContext {
     const PATH: &'static str = "UsageContext";
     const RESOURCE_TYPE: Option<&'static str> = None;
@@ -64,7 +66,7 @@ impl de::DecodeStruct for UsageContext {
                 de::choice(
                     map,
                     &mut self.value,
-                    &at.field("value"),
+                    &at.field("valueCodeableConcept"),
                     UsageContextValue::CodeableConcept,
                 )
             }
@@ -73,7 +75,7 @@ impl de::DecodeStruct for UsageContext {
                 de::choice(
                     map,
                     &mut self.value,
-                    &at.field("value"),
+                    &at.field("valueQuantity"),
                     UsageContextValue::Quantity,
                 )
             }
@@ -82,7 +84,7 @@ impl de::DecodeStruct for UsageContext {
                 de::choice(
                     map,
                     &mut self.value,
-                    &at.field("value"),
+                    &at.field("valueRange"),
                     UsageContextValue::Range,
                 )
             }
@@ -91,7 +93,7 @@ impl de::DecodeStruct for UsageContext {
                 de::choice(
                     map,
                     &mut self.value,
-                    &at.field("value"),
+                    &at.field("valueReference"),
                     UsageContextValue::Reference,
                 )
             }
@@ -99,7 +101,9 @@ impl de::DecodeStruct for UsageContext {
         }
     }
 }
+
 crate::json::impl_json!(UsageContext);
+
 impl serde::Serialize for UsageContext {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
@@ -111,9 +115,10 @@ impl serde::Serialize for UsageContext {
         map.end()
     }
 }
+
 /// Choice of types for `UsageContext.value[x]`.
 ///
-/// In JSON the element name carries the type: `valueString`, `valueQuantity`, …
+/// In JSON the element name carries the type (`valueCodeableConcept`, `valueQuantity`, ...).
 #[derive(Clone, Debug, PartialEq)]
 pub enum UsageContextValue {
     /// `valueCodeableConcept`
@@ -125,6 +130,7 @@ pub enum UsageContextValue {
     /// `valueReference` (to PlanDefinition | ResearchStudy | InsurancePlan | HealthcareService | Group | Location | Organization)
     Reference(Box<Reference>),
 }
+
 impl ser::EncodeChoice for UsageContextValue {
     fn encode<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
         match self {

@@ -4,11 +4,12 @@ use crate::json::{de, ser, Path};
 use crate::datatypes::*;
 use crate::primitives::*;
 use crate::{codes, Primitive, Resource};
+
 /// Tracks balance, charges, for patient or cost center
 ///
 /// A financial tool for tracking value accrued for a particular purpose.  In the healthcare field, used to track charges for a patient, cost centers, etc.
 ///
-/// FHIR path: `Account` (resource)
+/// FHIR path: `Account` (resource, defined by <http://hl7.org/fhir/StructureDefinition/Account>)
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct Account {
     /// Logical id of this artifact
@@ -88,6 +89,7 @@ pub struct Account {
     /// `0..1` · Reference to Account
     pub part_of: Option<Box<Reference>>,
 }
+
 impl de::DecodeStruct for Account {
     const PATH: &'static str = "Account";
     const RESOURCE_TYPE: Option<&'static str> = Some("Account");
@@ -175,7 +177,9 @@ impl de::DecodeStruct for Account {
         }
     }
 }
+
 crate::json::impl_json!(Account);
+
 impl serde::Serialize for Account {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
@@ -203,6 +207,7 @@ impl serde::Serialize for Account {
         map.end()
     }
 }
+
 /// The party(s) that are responsible for covering the payment of this account, and what order should they be applied to the account
 ///
 /// The party(s) that are responsible for covering the payment of this account, and what order should they be applied to the account.
@@ -231,6 +236,7 @@ pub struct AccountCoverage {
     /// `0..1` · FHIR `positiveInt` · summary
     pub priority: Option<Primitive<PositiveInt>>,
 }
+
 impl de::DecodeStruct for AccountCoverage {
     const PATH: &'static str = "Account.coverage";
     const RESOURCE_TYPE: Option<&'static str> = None;
@@ -275,7 +281,9 @@ impl de::DecodeStruct for AccountCoverage {
         }
     }
 }
+
 crate::json::impl_json!(AccountCoverage);
+
 impl serde::Serialize for AccountCoverage {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
@@ -288,6 +296,7 @@ impl serde::Serialize for AccountCoverage {
         map.end()
     }
 }
+
 /// The parties ultimately responsible for balancing the Account
 ///
 /// The parties responsible for balancing the account if other payment options fall short.
@@ -320,6 +329,7 @@ pub struct AccountGuarantor {
     /// `0..1`
     pub period: Option<Box<Period>>,
 }
+
 impl de::DecodeStruct for AccountGuarantor {
     const PATH: &'static str = "Account.guarantor";
     const RESOURCE_TYPE: Option<&'static str> = None;
@@ -366,7 +376,9 @@ impl de::DecodeStruct for AccountGuarantor {
         }
     }
 }
+
 crate::json::impl_json!(AccountGuarantor);
+
 impl serde::Serialize for AccountGuarantor {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;

@@ -4,11 +4,12 @@ use crate::json::{de, ser, Path};
 use crate::datatypes::*;
 use crate::primitives::*;
 use crate::{codes, Primitive, Resource};
+
 /// The definition of a specific activity to be taken, independent of any particular patient or context
 ///
 /// This resource allows for the definition of some activity to be performed, independent of a particular patient, practitioner, or other performance context.
 ///
-/// FHIR path: `ActivityDefinition` (resource)
+/// FHIR path: `ActivityDefinition` (resource, defined by <http://hl7.org/fhir/StructureDefinition/ActivityDefinition>)
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct ActivityDefinition {
     /// Logical id of this artifact
@@ -228,6 +229,7 @@ pub struct ActivityDefinition {
     /// `0..*`
     pub dynamic_value: Vec<ActivityDefinitionDynamicValue>,
 }
+
 impl de::DecodeStruct for ActivityDefinition {
     const PATH: &'static str = "ActivityDefinition";
     const RESOURCE_TYPE: Option<&'static str> = Some("ActivityDefinition");
@@ -378,7 +380,7 @@ impl de::DecodeStruct for ActivityDefinition {
                 de::choice(
                     map,
                     &mut self.subject,
-                    &at.field("subject"),
+                    &at.field("subjectCodeableConcept"),
                     ActivityDefinitionSubject::CodeableConcept,
                 )
             }
@@ -386,7 +388,7 @@ impl de::DecodeStruct for ActivityDefinition {
                 de::choice(
                     map,
                     &mut self.subject,
-                    &at.field("subject"),
+                    &at.field("subjectReference"),
                     ActivityDefinitionSubject::Reference,
                 )
             }
@@ -449,7 +451,7 @@ impl de::DecodeStruct for ActivityDefinition {
                 de::choice(
                     map,
                     &mut self.timing,
-                    &at.field("timing"),
+                    &at.field("timingTiming"),
                     ActivityDefinitionTiming::Timing,
                 )
             }
@@ -457,33 +459,23 @@ impl de::DecodeStruct for ActivityDefinition {
                 de::choice_value(
                     map,
                     &mut self.timing,
-                    &at.field("timing"),
-                    |c| match c {
-                        ActivityDefinitionTiming::DateTime(v) => Some(v),
-                        #[allow(unreachable_patterns)]
-                        _ => None,
-                    },
-                    ActivityDefinitionTiming::DateTime,
+                    &at.field("timingDateTime"),
+                    crate::json::variant!(ActivityDefinitionTiming::DateTime),
                 )
             }
             69 => {
                 de::choice_ext(
                     map,
                     &mut self.timing,
-                    &at.field("timing"),
-                    |c| match c {
-                        ActivityDefinitionTiming::DateTime(v) => Some(v),
-                        #[allow(unreachable_patterns)]
-                        _ => None,
-                    },
-                    ActivityDefinitionTiming::DateTime,
+                    &at.field("timingDateTime"),
+                    crate::json::variant!(ActivityDefinitionTiming::DateTime),
                 )
             }
             70 => {
                 de::choice(
                     map,
                     &mut self.timing,
-                    &at.field("timing"),
+                    &at.field("timingAge"),
                     ActivityDefinitionTiming::Age,
                 )
             }
@@ -491,7 +483,7 @@ impl de::DecodeStruct for ActivityDefinition {
                 de::choice(
                     map,
                     &mut self.timing,
-                    &at.field("timing"),
+                    &at.field("timingPeriod"),
                     ActivityDefinitionTiming::Period,
                 )
             }
@@ -499,7 +491,7 @@ impl de::DecodeStruct for ActivityDefinition {
                 de::choice(
                     map,
                     &mut self.timing,
-                    &at.field("timing"),
+                    &at.field("timingRange"),
                     ActivityDefinitionTiming::Range,
                 )
             }
@@ -507,7 +499,7 @@ impl de::DecodeStruct for ActivityDefinition {
                 de::choice(
                     map,
                     &mut self.timing,
-                    &at.field("timing"),
+                    &at.field("timingDuration"),
                     ActivityDefinitionTiming::Duration,
                 )
             }
@@ -517,7 +509,7 @@ impl de::DecodeStruct for ActivityDefinition {
                 de::choice(
                     map,
                     &mut self.product,
-                    &at.field("product"),
+                    &at.field("productReference"),
                     ActivityDefinitionProduct::Reference,
                 )
             }
@@ -525,7 +517,7 @@ impl de::DecodeStruct for ActivityDefinition {
                 de::choice(
                     map,
                     &mut self.product,
-                    &at.field("product"),
+                    &at.field("productCodeableConcept"),
                     ActivityDefinitionProduct::CodeableConcept,
                 )
             }
@@ -564,7 +556,9 @@ impl de::DecodeStruct for ActivityDefinition {
         Ok(())
     }
 }
+
 crate::json::impl_json!(ActivityDefinition);
+
 impl serde::Serialize for ActivityDefinition {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
@@ -636,9 +630,10 @@ impl serde::Serialize for ActivityDefinition {
         map.end()
     }
 }
+
 /// Choice of types for `ActivityDefinition.subject[x]`.
 ///
-/// In JSON the element name carries the type: `subjectString`, `subjectQuantity`, …
+/// In JSON the element name carries the type (`subjectCodeableConcept`, `subjectReference`, ...).
 #[derive(Clone, Debug, PartialEq)]
 pub enum ActivityDefinitionSubject {
     /// `subjectCodeableConcept`
@@ -646,6 +641,7 @@ pub enum ActivityDefinitionSubject {
     /// `subjectReference` (to Group)
     Reference(Box<Reference>),
 }
+
 impl ser::EncodeChoice for ActivityDefinitionSubject {
     fn encode<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
         match self {
@@ -654,9 +650,10 @@ impl ser::EncodeChoice for ActivityDefinitionSubject {
         }
     }
 }
+
 /// Choice of types for `ActivityDefinition.timing[x]`.
 ///
-/// In JSON the element name carries the type: `timingString`, `timingQuantity`, …
+/// In JSON the element name carries the type (`timingTiming`, `timingDateTime`, ...).
 #[derive(Clone, Debug, PartialEq)]
 pub enum ActivityDefinitionTiming {
     /// `timingTiming`
@@ -672,6 +669,7 @@ pub enum ActivityDefinitionTiming {
     /// `timingDuration`
     Duration(Box<Duration>),
 }
+
 impl ser::EncodeChoice for ActivityDefinitionTiming {
     fn encode<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
         match self {
@@ -686,9 +684,10 @@ impl ser::EncodeChoice for ActivityDefinitionTiming {
         }
     }
 }
+
 /// Choice of types for `ActivityDefinition.product[x]`.
 ///
-/// In JSON the element name carries the type: `productString`, `productQuantity`, …
+/// In JSON the element name carries the type (`productReference`, `productCodeableConcept`, ...).
 #[derive(Clone, Debug, PartialEq)]
 pub enum ActivityDefinitionProduct {
     /// `productReference` (to Medication | Substance)
@@ -696,6 +695,7 @@ pub enum ActivityDefinitionProduct {
     /// `productCodeableConcept`
     CodeableConcept(Box<CodeableConcept>),
 }
+
 impl ser::EncodeChoice for ActivityDefinitionProduct {
     fn encode<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
         match self {
@@ -704,6 +704,7 @@ impl ser::EncodeChoice for ActivityDefinitionProduct {
         }
     }
 }
+
 /// Who should participate in the action
 ///
 /// Indicates who should participate in performing the action described.
@@ -732,6 +733,7 @@ pub struct ActivityDefinitionParticipant {
     /// `0..1` · binding example: <http://hl7.org/fhir/ValueSet/action-participant-role>
     pub role: Option<Box<CodeableConcept>>,
 }
+
 impl de::DecodeStruct for ActivityDefinitionParticipant {
     const PATH: &'static str = "ActivityDefinition.participant";
     const RESOURCE_TYPE: Option<&'static str> = None;
@@ -779,7 +781,9 @@ impl de::DecodeStruct for ActivityDefinitionParticipant {
         }
     }
 }
+
 crate::json::impl_json!(ActivityDefinitionParticipant);
+
 impl serde::Serialize for ActivityDefinitionParticipant {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
@@ -792,6 +796,7 @@ impl serde::Serialize for ActivityDefinitionParticipant {
         map.end()
     }
 }
+
 /// Dynamic aspects of the definition
 ///
 /// Dynamic values that will be evaluated to produce values for elements of the resulting resource. For example, if the dosage of a medication must be computed based on the patient's weight, a dynamic value would be used to specify an expression that calculated the weight, and the path on the request resource that would contain the result.
@@ -820,6 +825,7 @@ pub struct ActivityDefinitionDynamicValue {
     /// `1..1`
     pub expression: Option<Box<Expression>>,
 }
+
 impl de::DecodeStruct for ActivityDefinitionDynamicValue {
     const PATH: &'static str = "ActivityDefinition.dynamicValue";
     const RESOURCE_TYPE: Option<&'static str> = None;
@@ -870,7 +876,9 @@ impl de::DecodeStruct for ActivityDefinitionDynamicValue {
         }
     }
 }
+
 crate::json::impl_json!(ActivityDefinitionDynamicValue);
+
 impl serde::Serialize for ActivityDefinitionDynamicValue {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;

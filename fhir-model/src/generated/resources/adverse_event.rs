@@ -4,11 +4,12 @@ use crate::json::{de, ser, Path};
 use crate::datatypes::*;
 use crate::primitives::*;
 use crate::{codes, Primitive, Resource};
+
 /// Medical care, research study or other healthcare event causing physical injury
 ///
 /// Actual or  potential/avoided event causing unintended physical injury resulting from or contributed to by medical care, a research study or other healthcare setting factors that requires additional monitoring, treatment, or hospitalization, or that results in death.
 ///
-/// FHIR path: `AdverseEvent` (resource)
+/// FHIR path: `AdverseEvent` (resource, defined by <http://hl7.org/fhir/StructureDefinition/AdverseEvent>)
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct AdverseEvent {
     /// Logical id of this artifact
@@ -124,6 +125,7 @@ pub struct AdverseEvent {
     /// `0..*` · Reference to ResearchStudy · summary
     pub study: Vec<Reference>,
 }
+
 impl de::DecodeStruct for AdverseEvent {
     const PATH: &'static str = "AdverseEvent";
     const RESOURCE_TYPE: Option<&'static str> = Some("AdverseEvent");
@@ -252,7 +254,9 @@ impl de::DecodeStruct for AdverseEvent {
         }
     }
 }
+
 crate::json::impl_json!(AdverseEvent);
+
 impl serde::Serialize for AdverseEvent {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
@@ -289,6 +293,7 @@ impl serde::Serialize for AdverseEvent {
         map.end()
     }
 }
+
 /// The suspected agent causing the adverse event
 ///
 /// Describes the entity that is suspected to have caused the adverse event.
@@ -317,6 +322,7 @@ pub struct AdverseEventSuspectEntity {
     /// `0..*` · summary
     pub causality: Vec<AdverseEventSuspectEntityCausality>,
 }
+
 impl de::DecodeStruct for AdverseEventSuspectEntity {
     const PATH: &'static str = "AdverseEvent.suspectEntity";
     const RESOURCE_TYPE: Option<&'static str> = None;
@@ -359,7 +365,9 @@ impl de::DecodeStruct for AdverseEventSuspectEntity {
         }
     }
 }
+
 crate::json::impl_json!(AdverseEventSuspectEntity);
+
 impl serde::Serialize for AdverseEventSuspectEntity {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
@@ -372,6 +380,7 @@ impl serde::Serialize for AdverseEventSuspectEntity {
         map.end()
     }
 }
+
 /// Information on the possible cause of the event
 ///
 /// Information on the possible cause of the event.
@@ -408,6 +417,7 @@ pub struct AdverseEventSuspectEntityCausality {
     /// `0..1` · binding example: <http://hl7.org/fhir/ValueSet/adverse-event-causality-method> · summary
     pub method: Option<Box<CodeableConcept>>,
 }
+
 impl de::DecodeStruct for AdverseEventSuspectEntityCausality {
     const PATH: &'static str = "AdverseEvent.suspectEntity.causality";
     const RESOURCE_TYPE: Option<&'static str> = None;
@@ -465,7 +475,9 @@ impl de::DecodeStruct for AdverseEventSuspectEntityCausality {
         }
     }
 }
+
 crate::json::impl_json!(AdverseEventSuspectEntityCausality);
+
 impl serde::Serialize for AdverseEventSuspectEntityCausality {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;

@@ -4,11 +4,12 @@ use crate::json::{de, ser, Path};
 use crate::datatypes::*;
 use crate::primitives::*;
 use crate::{codes, Primitive, Resource};
+
 /// Allergy or Intolerance (generally: Risk of adverse reaction to a substance)
 ///
 /// Risk of harmful or undesirable, physiological response which is unique to an individual and associated with exposure to a substance.
 ///
-/// FHIR path: `AllergyIntolerance` (resource)
+/// FHIR path: `AllergyIntolerance` (resource, defined by <http://hl7.org/fhir/StructureDefinition/AllergyIntolerance>)
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct AllergyIntolerance {
     /// Logical id of this artifact
@@ -108,6 +109,7 @@ pub struct AllergyIntolerance {
     /// `0..*`
     pub reaction: Vec<AllergyIntoleranceReaction>,
 }
+
 impl de::DecodeStruct for AllergyIntolerance {
     const PATH: &'static str = "AllergyIntolerance";
     const RESOURCE_TYPE: Option<&'static str> = Some("AllergyIntolerance");
@@ -209,33 +211,23 @@ impl de::DecodeStruct for AllergyIntolerance {
                 de::choice_value(
                     map,
                     &mut self.onset,
-                    &at.field("onset"),
-                    |c| match c {
-                        AllergyIntoleranceOnset::DateTime(v) => Some(v),
-                        #[allow(unreachable_patterns)]
-                        _ => None,
-                    },
-                    AllergyIntoleranceOnset::DateTime,
+                    &at.field("onsetDateTime"),
+                    crate::json::variant!(AllergyIntoleranceOnset::DateTime),
                 )
             }
             24 => {
                 de::choice_ext(
                     map,
                     &mut self.onset,
-                    &at.field("onset"),
-                    |c| match c {
-                        AllergyIntoleranceOnset::DateTime(v) => Some(v),
-                        #[allow(unreachable_patterns)]
-                        _ => None,
-                    },
-                    AllergyIntoleranceOnset::DateTime,
+                    &at.field("onsetDateTime"),
+                    crate::json::variant!(AllergyIntoleranceOnset::DateTime),
                 )
             }
             25 => {
                 de::choice(
                     map,
                     &mut self.onset,
-                    &at.field("onset"),
+                    &at.field("onsetAge"),
                     AllergyIntoleranceOnset::Age,
                 )
             }
@@ -243,7 +235,7 @@ impl de::DecodeStruct for AllergyIntolerance {
                 de::choice(
                     map,
                     &mut self.onset,
-                    &at.field("onset"),
+                    &at.field("onsetPeriod"),
                     AllergyIntoleranceOnset::Period,
                 )
             }
@@ -251,7 +243,7 @@ impl de::DecodeStruct for AllergyIntolerance {
                 de::choice(
                     map,
                     &mut self.onset,
-                    &at.field("onset"),
+                    &at.field("onsetRange"),
                     AllergyIntoleranceOnset::Range,
                 )
             }
@@ -259,26 +251,16 @@ impl de::DecodeStruct for AllergyIntolerance {
                 de::choice_value(
                     map,
                     &mut self.onset,
-                    &at.field("onset"),
-                    |c| match c {
-                        AllergyIntoleranceOnset::String(v) => Some(v),
-                        #[allow(unreachable_patterns)]
-                        _ => None,
-                    },
-                    AllergyIntoleranceOnset::String,
+                    &at.field("onsetString"),
+                    crate::json::variant!(AllergyIntoleranceOnset::String),
                 )
             }
             29 => {
                 de::choice_ext(
                     map,
                     &mut self.onset,
-                    &at.field("onset"),
-                    |c| match c {
-                        AllergyIntoleranceOnset::String(v) => Some(v),
-                        #[allow(unreachable_patterns)]
-                        _ => None,
-                    },
-                    AllergyIntoleranceOnset::String,
+                    &at.field("onsetString"),
+                    crate::json::variant!(AllergyIntoleranceOnset::String),
                 )
             }
             30 => de::prim_value(map, &mut self.recorded_date, &at.field("recordedDate")),
@@ -305,7 +287,9 @@ impl de::DecodeStruct for AllergyIntolerance {
         Ok(())
     }
 }
+
 crate::json::impl_json!(AllergyIntolerance);
+
 impl serde::Serialize for AllergyIntolerance {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
@@ -338,9 +322,10 @@ impl serde::Serialize for AllergyIntolerance {
         map.end()
     }
 }
+
 /// Choice of types for `AllergyIntolerance.onset[x]`.
 ///
-/// In JSON the element name carries the type: `onsetString`, `onsetQuantity`, …
+/// In JSON the element name carries the type (`onsetDateTime`, `onsetAge`, ...).
 #[derive(Clone, Debug, PartialEq)]
 pub enum AllergyIntoleranceOnset {
     /// `onsetDateTime`
@@ -354,6 +339,7 @@ pub enum AllergyIntoleranceOnset {
     /// `onsetString`
     String(Primitive<FhirString>),
 }
+
 impl ser::EncodeChoice for AllergyIntoleranceOnset {
     fn encode<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
         match self {
@@ -365,6 +351,7 @@ impl ser::EncodeChoice for AllergyIntoleranceOnset {
         }
     }
 }
+
 /// Adverse Reaction Events linked to exposure to substance
 ///
 /// Details about each adverse reaction event linked to exposure to the identified substance.
@@ -413,6 +400,7 @@ pub struct AllergyIntoleranceReaction {
     /// `0..*`
     pub note: Vec<Annotation>,
 }
+
 impl de::DecodeStruct for AllergyIntoleranceReaction {
     const PATH: &'static str = "AllergyIntolerance.reaction";
     const RESOURCE_TYPE: Option<&'static str> = None;
@@ -471,7 +459,9 @@ impl de::DecodeStruct for AllergyIntoleranceReaction {
         }
     }
 }
+
 crate::json::impl_json!(AllergyIntoleranceReaction);
+
 impl serde::Serialize for AllergyIntoleranceReaction {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;

@@ -4,11 +4,12 @@ use crate::json::{de, ser, Path};
 use crate::datatypes::*;
 use crate::primitives::*;
 use crate::{codes, Primitive, Resource};
+
 /// A booking of a healthcare event among patient(s), practitioner(s), related person(s) and/or device(s) for a specific date/time. This may result in one or more Encounter(s)
 ///
 /// A booking of a healthcare event among patient(s), practitioner(s), related person(s) and/or device(s) for a specific date/time. This may result in one or more Encounter(s).
 ///
-/// FHIR path: `Appointment` (resource)
+/// FHIR path: `Appointment` (resource, defined by <http://hl7.org/fhir/StructureDefinition/Appointment>)
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct Appointment {
     /// Logical id of this artifact
@@ -132,6 +133,7 @@ pub struct Appointment {
     /// `0..*`
     pub requested_period: Vec<Period>,
 }
+
 impl de::DecodeStruct for Appointment {
     const PATH: &'static str = "Appointment";
     const RESOURCE_TYPE: Option<&'static str> = Some("Appointment");
@@ -294,7 +296,9 @@ impl de::DecodeStruct for Appointment {
         }
     }
 }
+
 crate::json::impl_json!(Appointment);
+
 impl serde::Serialize for Appointment {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
@@ -343,6 +347,7 @@ impl serde::Serialize for Appointment {
         map.end()
     }
 }
+
 /// Participants involved in appointment
 ///
 /// List of participants involved in the appointment.
@@ -383,6 +388,7 @@ pub struct AppointmentParticipant {
     /// `0..1`
     pub period: Option<Box<Period>>,
 }
+
 impl de::DecodeStruct for AppointmentParticipant {
     const PATH: &'static str = "Appointment.participant";
     const RESOURCE_TYPE: Option<&'static str> = None;
@@ -438,7 +444,9 @@ impl de::DecodeStruct for AppointmentParticipant {
         }
     }
 }
+
 crate::json::impl_json!(AppointmentParticipant);
+
 impl serde::Serialize for AppointmentParticipant {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;

@@ -4,11 +4,12 @@ use crate::json::{de, ser, Path};
 use crate::datatypes::*;
 use crate::primitives::*;
 use crate::{codes, Primitive, Resource};
+
 /// A reply to an appointment request for a patient and/or practitioner(s), such as a confirmation or rejection
 ///
 /// A reply to an appointment request for a patient and/or practitioner(s), such as a confirmation or rejection.
 ///
-/// FHIR path: `AppointmentResponse` (resource)
+/// FHIR path: `AppointmentResponse` (resource, defined by <http://hl7.org/fhir/StructureDefinition/AppointmentResponse>)
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct AppointmentResponse {
     /// Logical id of this artifact
@@ -76,6 +77,7 @@ pub struct AppointmentResponse {
     /// `0..1` · FHIR `string`
     pub comment: Option<Primitive<FhirString>>,
 }
+
 impl de::DecodeStruct for AppointmentResponse {
     const PATH: &'static str = "AppointmentResponse";
     const RESOURCE_TYPE: Option<&'static str> = Some("AppointmentResponse");
@@ -170,7 +172,9 @@ impl de::DecodeStruct for AppointmentResponse {
         }
     }
 }
+
 crate::json::impl_json!(AppointmentResponse);
+
 impl serde::Serialize for AppointmentResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;

@@ -4,11 +4,12 @@ use crate::json::{de, ser, Path};
 use crate::datatypes::*;
 use crate::primitives::*;
 use crate::{codes, Primitive, Resource};
+
 /// Event record kept for security purposes
 ///
 /// A record of an event made for purposes of maintaining a security log. Typical uses include detection of intrusion attempts and monitoring for inappropriate usage.
 ///
-/// FHIR path: `AuditEvent` (resource)
+/// FHIR path: `AuditEvent` (resource, defined by <http://hl7.org/fhir/StructureDefinition/AuditEvent>)
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct AuditEvent {
     /// Logical id of this artifact
@@ -88,6 +89,7 @@ pub struct AuditEvent {
     /// `0..*`
     pub entity: Vec<AuditEventEntity>,
 }
+
 impl de::DecodeStruct for AuditEvent {
     const PATH: &'static str = "AuditEvent";
     const RESOURCE_TYPE: Option<&'static str> = Some("AuditEvent");
@@ -186,7 +188,9 @@ impl de::DecodeStruct for AuditEvent {
         }
     }
 }
+
 crate::json::impl_json!(AuditEvent);
+
 impl serde::Serialize for AuditEvent {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
@@ -214,6 +218,7 @@ impl serde::Serialize for AuditEvent {
         map.end()
     }
 }
+
 /// Actor involved in the event
 ///
 /// An actor taking an active role in the event or activity that is logged.
@@ -278,6 +283,7 @@ pub struct AuditEventAgent {
     /// `0..*` · binding extensible: <http://terminology.hl7.org/ValueSet/v3-PurposeOfUse>
     pub purpose_of_use: Vec<CodeableConcept>,
 }
+
 impl de::DecodeStruct for AuditEventAgent {
     const PATH: &'static str = "AuditEvent.agent";
     const RESOURCE_TYPE: Option<&'static str> = None;
@@ -353,7 +359,9 @@ impl de::DecodeStruct for AuditEventAgent {
         Ok(())
     }
 }
+
 crate::json::impl_json!(AuditEventAgent);
+
 impl serde::Serialize for AuditEventAgent {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
@@ -375,6 +383,7 @@ impl serde::Serialize for AuditEventAgent {
         map.end()
     }
 }
+
 /// Logical network location for application activity
 ///
 /// Logical network location for application activity, if the activity has a network location.
@@ -403,6 +412,7 @@ pub struct AuditEventAgentNetwork {
     /// `0..1` · binding required: <http://hl7.org/fhir/ValueSet/network-type>
     pub type_: Option<Primitive<codes::AuditEventAgentNetworkType>>,
 }
+
 impl de::DecodeStruct for AuditEventAgentNetwork {
     const PATH: &'static str = "AuditEvent.agent.network";
     const RESOURCE_TYPE: Option<&'static str> = None;
@@ -446,7 +456,9 @@ impl de::DecodeStruct for AuditEventAgentNetwork {
         }
     }
 }
+
 crate::json::impl_json!(AuditEventAgentNetwork);
+
 impl serde::Serialize for AuditEventAgentNetwork {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
@@ -459,6 +471,7 @@ impl serde::Serialize for AuditEventAgentNetwork {
         map.end()
     }
 }
+
 /// Audit Event Reporter
 ///
 /// The system that is reporting the event.
@@ -491,6 +504,7 @@ pub struct AuditEventSource {
     /// `0..*` · binding extensible: <http://hl7.org/fhir/ValueSet/audit-source-type>
     pub type_: Vec<Coding>,
 }
+
 impl de::DecodeStruct for AuditEventSource {
     const PATH: &'static str = "AuditEvent.source";
     const RESOURCE_TYPE: Option<&'static str> = None;
@@ -537,7 +551,9 @@ impl de::DecodeStruct for AuditEventSource {
         }
     }
 }
+
 crate::json::impl_json!(AuditEventSource);
+
 impl serde::Serialize for AuditEventSource {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
@@ -551,6 +567,7 @@ impl serde::Serialize for AuditEventSource {
         map.end()
     }
 }
+
 /// Data or objects used
 ///
 /// Specific instances of data or objects that have been accessed.
@@ -607,6 +624,7 @@ pub struct AuditEventEntity {
     /// `0..*`
     pub detail: Vec<AuditEventEntityDetail>,
 }
+
 impl de::DecodeStruct for AuditEventEntity {
     const PATH: &'static str = "AuditEvent.entity";
     const RESOURCE_TYPE: Option<&'static str> = None;
@@ -666,7 +684,9 @@ impl de::DecodeStruct for AuditEventEntity {
         }
     }
 }
+
 crate::json::impl_json!(AuditEventEntity);
+
 impl serde::Serialize for AuditEventEntity {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
@@ -686,6 +706,7 @@ impl serde::Serialize for AuditEventEntity {
         map.end()
     }
 }
+
 /// Additional Information about the entity
 ///
 /// Tagged value pairs for conveying additional information about the entity.
@@ -714,6 +735,7 @@ pub struct AuditEventEntityDetail {
     /// `1..1` · one of String, Base64Binary
     pub value: Option<AuditEventEntityDetailValue>,
 }
+
 impl de::DecodeStruct for AuditEventEntityDetail {
     const PATH: &'static str = "AuditEvent.entity.detail";
     const RESOURCE_TYPE: Option<&'static str> = None;
@@ -764,13 +786,8 @@ impl de::DecodeStruct for AuditEventEntityDetail {
                 de::choice_value(
                     map,
                     &mut self.value,
-                    &at.field("value"),
-                    |c| match c {
-                        AuditEventEntityDetailValue::String(v) => Some(v),
-                        #[allow(unreachable_patterns)]
-                        _ => None,
-                    },
-                    AuditEventEntityDetailValue::String,
+                    &at.field("valueString"),
+                    crate::json::variant!(AuditEventEntityDetailValue::String),
                 )
             }
             6 => {
@@ -778,13 +795,8 @@ impl de::DecodeStruct for AuditEventEntityDetail {
                 de::choice_ext(
                     map,
                     &mut self.value,
-                    &at.field("value"),
-                    |c| match c {
-                        AuditEventEntityDetailValue::String(v) => Some(v),
-                        #[allow(unreachable_patterns)]
-                        _ => None,
-                    },
-                    AuditEventEntityDetailValue::String,
+                    &at.field("valueString"),
+                    crate::json::variant!(AuditEventEntityDetailValue::String),
                 )
             }
             7 => {
@@ -792,13 +804,8 @@ impl de::DecodeStruct for AuditEventEntityDetail {
                 de::choice_value(
                     map,
                     &mut self.value,
-                    &at.field("value"),
-                    |c| match c {
-                        AuditEventEntityDetailValue::Base64Binary(v) => Some(v),
-                        #[allow(unreachable_patterns)]
-                        _ => None,
-                    },
-                    AuditEventEntityDetailValue::Base64Binary,
+                    &at.field("valueBase64Binary"),
+                    crate::json::variant!(AuditEventEntityDetailValue::Base64Binary),
                 )
             }
             8 => {
@@ -806,20 +813,17 @@ impl de::DecodeStruct for AuditEventEntityDetail {
                 de::choice_ext(
                     map,
                     &mut self.value,
-                    &at.field("value"),
-                    |c| match c {
-                        AuditEventEntityDetailValue::Base64Binary(v) => Some(v),
-                        #[allow(unreachable_patterns)]
-                        _ => None,
-                    },
-                    AuditEventEntityDetailValue::Base64Binary,
+                    &at.field("valueBase64Binary"),
+                    crate::json::variant!(AuditEventEntityDetailValue::Base64Binary),
                 )
             }
             _ => Ok(()),
         }
     }
 }
+
 crate::json::impl_json!(AuditEventEntityDetail);
+
 impl serde::Serialize for AuditEventEntityDetail {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
@@ -832,9 +836,10 @@ impl serde::Serialize for AuditEventEntityDetail {
         map.end()
     }
 }
+
 /// Choice of types for `AuditEvent.entity.detail.value[x]`.
 ///
-/// In JSON the element name carries the type: `valueString`, `valueQuantity`, …
+/// In JSON the element name carries the type (`valueString`, `valueBase64Binary`, ...).
 #[derive(Clone, Debug, PartialEq)]
 pub enum AuditEventEntityDetailValue {
     /// `valueString`
@@ -842,6 +847,7 @@ pub enum AuditEventEntityDetailValue {
     /// `valueBase64Binary`
     Base64Binary(Primitive<Base64Binary>),
 }
+
 impl ser::EncodeChoice for AuditEventEntityDetailValue {
     fn encode<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
         match self {

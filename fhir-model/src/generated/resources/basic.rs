@@ -4,11 +4,12 @@ use crate::json::{de, ser, Path};
 use crate::datatypes::*;
 use crate::primitives::*;
 use crate::{Primitive, Resource};
+
 /// Resource for non-supported content
 ///
 /// Basic is used for handling concepts not yet defined in FHIR, narrative-only resources that don't map to an existing resource, and custom resources not appropriate for inclusion in the FHIR specification.
 ///
-/// FHIR path: `Basic` (resource)
+/// FHIR path: `Basic` (resource, defined by <http://hl7.org/fhir/StructureDefinition/Basic>)
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct Basic {
     /// Logical id of this artifact
@@ -64,6 +65,7 @@ pub struct Basic {
     /// `0..1` · Reference to Practitioner | PractitionerRole | Patient | RelatedPerson | Organization · summary
     pub author: Option<Box<Reference>>,
 }
+
 impl de::DecodeStruct for Basic {
     const PATH: &'static str = "Basic";
     const RESOURCE_TYPE: Option<&'static str> = Some("Basic");
@@ -132,7 +134,9 @@ impl de::DecodeStruct for Basic {
         }
     }
 }
+
 crate::json::impl_json!(Basic);
+
 impl serde::Serialize for Basic {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;

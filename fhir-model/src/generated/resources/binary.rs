@@ -4,11 +4,12 @@ use crate::json::{de, ser, Path};
 use crate::datatypes::*;
 use crate::primitives::*;
 use crate::Primitive;
+
 /// Pure binary content defined by a format other than FHIR
 ///
 /// A resource that represents the data of a single raw artifact as digital content accessible in its native format.  A Binary resource can contain any content, whether text, image, pdf, zip archive, etc.
 ///
-/// FHIR path: `Binary` (resource)
+/// FHIR path: `Binary` (resource, defined by <http://hl7.org/fhir/StructureDefinition/Binary>)
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct Binary {
     /// Logical id of this artifact
@@ -40,6 +41,7 @@ pub struct Binary {
     /// `0..1` · FHIR `base64Binary`
     pub data: Option<Primitive<Base64Binary>>,
 }
+
 impl de::DecodeStruct for Binary {
     const PATH: &'static str = "Binary";
     const RESOURCE_TYPE: Option<&'static str> = Some("Binary");
@@ -95,7 +97,9 @@ impl de::DecodeStruct for Binary {
         }
     }
 }
+
 crate::json::impl_json!(Binary);
+
 impl serde::Serialize for Binary {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;

@@ -4,12 +4,13 @@ use crate::json::{de, ser, Path};
 use crate::datatypes::*;
 use crate::primitives::*;
 use crate::{codes, Primitive, Resource};
+
 /// A material substance originating from a biological entity
 ///
 /// A material substance originating from a biological entity intended to be transplanted or infused
 /// into another (possibly the same) biological entity.
 ///
-/// FHIR path: `BiologicallyDerivedProduct` (resource)
+/// FHIR path: `BiologicallyDerivedProduct` (resource, defined by <http://hl7.org/fhir/StructureDefinition/BiologicallyDerivedProduct>)
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct BiologicallyDerivedProduct {
     /// Logical id of this artifact
@@ -89,6 +90,7 @@ pub struct BiologicallyDerivedProduct {
     /// `0..*`
     pub storage: Vec<BiologicallyDerivedProductStorage>,
 }
+
 impl de::DecodeStruct for BiologicallyDerivedProduct {
     const PATH: &'static str = "BiologicallyDerivedProduct";
     const RESOURCE_TYPE: Option<&'static str> = Some("BiologicallyDerivedProduct");
@@ -182,7 +184,9 @@ impl de::DecodeStruct for BiologicallyDerivedProduct {
         }
     }
 }
+
 crate::json::impl_json!(BiologicallyDerivedProduct);
+
 impl serde::Serialize for BiologicallyDerivedProduct {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
@@ -215,6 +219,7 @@ impl serde::Serialize for BiologicallyDerivedProduct {
         map.end()
     }
 }
+
 /// How this product was collected
 ///
 /// How this product was collected.
@@ -247,6 +252,7 @@ pub struct BiologicallyDerivedProductCollection {
     /// `0..1` · one of DateTime, Period
     pub collected: Option<BiologicallyDerivedProductCollectionCollected>,
 }
+
 impl de::DecodeStruct for BiologicallyDerivedProductCollection {
     const PATH: &'static str = "BiologicallyDerivedProduct.collection";
     const RESOURCE_TYPE: Option<&'static str> = None;
@@ -289,37 +295,27 @@ impl de::DecodeStruct for BiologicallyDerivedProductCollection {
                 de::choice_value(
                     map,
                     &mut self.collected,
-                    &at.field("collected"),
-                    |c| match c {
-                        BiologicallyDerivedProductCollectionCollected::DateTime(v) => {
-                            Some(v)
-                        }
-                        #[allow(unreachable_patterns)]
-                        _ => None,
-                    },
-                    BiologicallyDerivedProductCollectionCollected::DateTime,
+                    &at.field("collectedDateTime"),
+                    crate::json::variant!(
+                        BiologicallyDerivedProductCollectionCollected::DateTime
+                    ),
                 )
             }
             6 => {
                 de::choice_ext(
                     map,
                     &mut self.collected,
-                    &at.field("collected"),
-                    |c| match c {
-                        BiologicallyDerivedProductCollectionCollected::DateTime(v) => {
-                            Some(v)
-                        }
-                        #[allow(unreachable_patterns)]
-                        _ => None,
-                    },
-                    BiologicallyDerivedProductCollectionCollected::DateTime,
+                    &at.field("collectedDateTime"),
+                    crate::json::variant!(
+                        BiologicallyDerivedProductCollectionCollected::DateTime
+                    ),
                 )
             }
             7 => {
                 de::choice(
                     map,
                     &mut self.collected,
-                    &at.field("collected"),
+                    &at.field("collectedPeriod"),
                     BiologicallyDerivedProductCollectionCollected::Period,
                 )
             }
@@ -327,7 +323,9 @@ impl de::DecodeStruct for BiologicallyDerivedProductCollection {
         }
     }
 }
+
 crate::json::impl_json!(BiologicallyDerivedProductCollection);
+
 impl serde::Serialize for BiologicallyDerivedProductCollection {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
@@ -341,9 +339,10 @@ impl serde::Serialize for BiologicallyDerivedProductCollection {
         map.end()
     }
 }
+
 /// Choice of types for `BiologicallyDerivedProduct.collection.collected[x]`.
 ///
-/// In JSON the element name carries the type: `collectedString`, `collectedQuantity`, …
+/// In JSON the element name carries the type (`collectedDateTime`, `collectedPeriod`, ...).
 #[derive(Clone, Debug, PartialEq)]
 pub enum BiologicallyDerivedProductCollectionCollected {
     /// `collectedDateTime`
@@ -351,6 +350,7 @@ pub enum BiologicallyDerivedProductCollectionCollected {
     /// `collectedPeriod`
     Period(Box<Period>),
 }
+
 impl ser::EncodeChoice for BiologicallyDerivedProductCollectionCollected {
     fn encode<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
         match self {
@@ -361,6 +361,7 @@ impl ser::EncodeChoice for BiologicallyDerivedProductCollectionCollected {
         }
     }
 }
+
 /// Any processing of the product during collection
 ///
 /// Any processing of the product during collection that does not change the fundamental nature of the product. For example adding anti-coagulants during the collection of Peripheral Blood Stem Cells.
@@ -397,6 +398,7 @@ pub struct BiologicallyDerivedProductProcessing {
     /// `0..1` · one of DateTime, Period
     pub time: Option<BiologicallyDerivedProductProcessingTime>,
 }
+
 impl de::DecodeStruct for BiologicallyDerivedProductProcessing {
     const PATH: &'static str = "BiologicallyDerivedProduct.processing";
     const RESOURCE_TYPE: Option<&'static str> = None;
@@ -443,33 +445,27 @@ impl de::DecodeStruct for BiologicallyDerivedProductProcessing {
                 de::choice_value(
                     map,
                     &mut self.time,
-                    &at.field("time"),
-                    |c| match c {
-                        BiologicallyDerivedProductProcessingTime::DateTime(v) => Some(v),
-                        #[allow(unreachable_patterns)]
-                        _ => None,
-                    },
-                    BiologicallyDerivedProductProcessingTime::DateTime,
+                    &at.field("timeDateTime"),
+                    crate::json::variant!(
+                        BiologicallyDerivedProductProcessingTime::DateTime
+                    ),
                 )
             }
             8 => {
                 de::choice_ext(
                     map,
                     &mut self.time,
-                    &at.field("time"),
-                    |c| match c {
-                        BiologicallyDerivedProductProcessingTime::DateTime(v) => Some(v),
-                        #[allow(unreachable_patterns)]
-                        _ => None,
-                    },
-                    BiologicallyDerivedProductProcessingTime::DateTime,
+                    &at.field("timeDateTime"),
+                    crate::json::variant!(
+                        BiologicallyDerivedProductProcessingTime::DateTime
+                    ),
                 )
             }
             9 => {
                 de::choice(
                     map,
                     &mut self.time,
-                    &at.field("time"),
+                    &at.field("timePeriod"),
                     BiologicallyDerivedProductProcessingTime::Period,
                 )
             }
@@ -477,7 +473,9 @@ impl de::DecodeStruct for BiologicallyDerivedProductProcessing {
         }
     }
 }
+
 crate::json::impl_json!(BiologicallyDerivedProductProcessing);
+
 impl serde::Serialize for BiologicallyDerivedProductProcessing {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
@@ -492,9 +490,10 @@ impl serde::Serialize for BiologicallyDerivedProductProcessing {
         map.end()
     }
 }
+
 /// Choice of types for `BiologicallyDerivedProduct.processing.time[x]`.
 ///
-/// In JSON the element name carries the type: `timeString`, `timeQuantity`, …
+/// In JSON the element name carries the type (`timeDateTime`, `timePeriod`, ...).
 #[derive(Clone, Debug, PartialEq)]
 pub enum BiologicallyDerivedProductProcessingTime {
     /// `timeDateTime`
@@ -502,6 +501,7 @@ pub enum BiologicallyDerivedProductProcessingTime {
     /// `timePeriod`
     Period(Box<Period>),
 }
+
 impl ser::EncodeChoice for BiologicallyDerivedProductProcessingTime {
     fn encode<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
         match self {
@@ -510,6 +510,7 @@ impl ser::EncodeChoice for BiologicallyDerivedProductProcessingTime {
         }
     }
 }
+
 /// Any manipulation of product post-collection
 ///
 /// Any manipulation of product post-collection that is intended to alter the product.  For example a buffy-coat enrichment or CD8 reduction of Peripheral Blood Stem Cells to make it more suitable for infusion.
@@ -538,6 +539,7 @@ pub struct BiologicallyDerivedProductManipulation {
     /// `0..1` · one of DateTime, Period
     pub time: Option<BiologicallyDerivedProductManipulationTime>,
 }
+
 impl de::DecodeStruct for BiologicallyDerivedProductManipulation {
     const PATH: &'static str = "BiologicallyDerivedProduct.manipulation";
     const RESOURCE_TYPE: Option<&'static str> = None;
@@ -580,37 +582,27 @@ impl de::DecodeStruct for BiologicallyDerivedProductManipulation {
                 de::choice_value(
                     map,
                     &mut self.time,
-                    &at.field("time"),
-                    |c| match c {
-                        BiologicallyDerivedProductManipulationTime::DateTime(v) => {
-                            Some(v)
-                        }
-                        #[allow(unreachable_patterns)]
-                        _ => None,
-                    },
-                    BiologicallyDerivedProductManipulationTime::DateTime,
+                    &at.field("timeDateTime"),
+                    crate::json::variant!(
+                        BiologicallyDerivedProductManipulationTime::DateTime
+                    ),
                 )
             }
             6 => {
                 de::choice_ext(
                     map,
                     &mut self.time,
-                    &at.field("time"),
-                    |c| match c {
-                        BiologicallyDerivedProductManipulationTime::DateTime(v) => {
-                            Some(v)
-                        }
-                        #[allow(unreachable_patterns)]
-                        _ => None,
-                    },
-                    BiologicallyDerivedProductManipulationTime::DateTime,
+                    &at.field("timeDateTime"),
+                    crate::json::variant!(
+                        BiologicallyDerivedProductManipulationTime::DateTime
+                    ),
                 )
             }
             7 => {
                 de::choice(
                     map,
                     &mut self.time,
-                    &at.field("time"),
+                    &at.field("timePeriod"),
                     BiologicallyDerivedProductManipulationTime::Period,
                 )
             }
@@ -618,7 +610,9 @@ impl de::DecodeStruct for BiologicallyDerivedProductManipulation {
         }
     }
 }
+
 crate::json::impl_json!(BiologicallyDerivedProductManipulation);
+
 impl serde::Serialize for BiologicallyDerivedProductManipulation {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
@@ -631,9 +625,10 @@ impl serde::Serialize for BiologicallyDerivedProductManipulation {
         map.end()
     }
 }
+
 /// Choice of types for `BiologicallyDerivedProduct.manipulation.time[x]`.
 ///
-/// In JSON the element name carries the type: `timeString`, `timeQuantity`, …
+/// In JSON the element name carries the type (`timeDateTime`, `timePeriod`, ...).
 #[derive(Clone, Debug, PartialEq)]
 pub enum BiologicallyDerivedProductManipulationTime {
     /// `timeDateTime`
@@ -641,6 +636,7 @@ pub enum BiologicallyDerivedProductManipulationTime {
     /// `timePeriod`
     Period(Box<Period>),
 }
+
 impl ser::EncodeChoice for BiologicallyDerivedProductManipulationTime {
     fn encode<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
         match self {
@@ -649,6 +645,7 @@ impl ser::EncodeChoice for BiologicallyDerivedProductManipulationTime {
         }
     }
 }
+
 /// Product storage
 ///
 /// Product storage.
@@ -685,6 +682,7 @@ pub struct BiologicallyDerivedProductStorage {
     /// `0..1`
     pub duration: Option<Box<Period>>,
 }
+
 impl de::DecodeStruct for BiologicallyDerivedProductStorage {
     const PATH: &'static str = "BiologicallyDerivedProduct.storage";
     const RESOURCE_TYPE: Option<&'static str> = None;
@@ -734,7 +732,9 @@ impl de::DecodeStruct for BiologicallyDerivedProductStorage {
         }
     }
 }
+
 crate::json::impl_json!(BiologicallyDerivedProductStorage);
+
 impl serde::Serialize for BiologicallyDerivedProductStorage {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;

@@ -4,11 +4,12 @@ use crate::json::{de, ser, Path};
 use crate::datatypes::*;
 use crate::primitives::*;
 use crate::{Primitive, Resource};
+
 /// Specific and identified anatomical structure
 ///
 /// Record details about an anatomical structure.  This resource may be used when a coded concept does not provide the necessary detail needed for the use case.
 ///
-/// FHIR path: `BodyStructure` (resource)
+/// FHIR path: `BodyStructure` (resource, defined by <http://hl7.org/fhir/StructureDefinition/BodyStructure>)
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct BodyStructure {
     /// Logical id of this artifact
@@ -76,6 +77,7 @@ pub struct BodyStructure {
     /// `1..1` · Reference to Patient · summary
     pub patient: Option<Box<Reference>>,
 }
+
 impl de::DecodeStruct for BodyStructure {
     const PATH: &'static str = "BodyStructure";
     const RESOURCE_TYPE: Option<&'static str> = Some("BodyStructure");
@@ -158,7 +160,9 @@ impl de::DecodeStruct for BodyStructure {
         }
     }
 }
+
 crate::json::impl_json!(BodyStructure);
+
 impl serde::Serialize for BodyStructure {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;

@@ -4,11 +4,12 @@ use crate::json::{de, ser, Path};
 use crate::datatypes::*;
 use crate::primitives::*;
 use crate::{codes, Primitive, Resource};
+
 /// Contains a collection of resources
 ///
 /// A container for a collection of resources.
 ///
-/// FHIR path: `Bundle` (resource)
+/// FHIR path: `Bundle` (resource, defined by <http://hl7.org/fhir/StructureDefinition/Bundle>)
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct Bundle {
     /// Logical id of this artifact
@@ -56,6 +57,7 @@ pub struct Bundle {
     /// `0..1` · summary
     pub signature: Option<Box<Signature>>,
 }
+
 impl de::DecodeStruct for Bundle {
     const PATH: &'static str = "Bundle";
     const RESOURCE_TYPE: Option<&'static str> = Some("Bundle");
@@ -121,7 +123,9 @@ impl de::DecodeStruct for Bundle {
         }
     }
 }
+
 crate::json::impl_json!(Bundle);
+
 impl serde::Serialize for Bundle {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
@@ -141,6 +145,7 @@ impl serde::Serialize for Bundle {
         map.end()
     }
 }
+
 /// Links related to this Bundle
 ///
 /// A series of links that provide context to this bundle.
@@ -169,6 +174,7 @@ pub struct BundleLink {
     /// `1..1` · FHIR `uri` · summary
     pub url: Option<Primitive<Uri>>,
 }
+
 impl de::DecodeStruct for BundleLink {
     const PATH: &'static str = "Bundle.link";
     const RESOURCE_TYPE: Option<&'static str> = None;
@@ -224,7 +230,9 @@ impl de::DecodeStruct for BundleLink {
         }
     }
 }
+
 crate::json::impl_json!(BundleLink);
+
 impl serde::Serialize for BundleLink {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
@@ -237,6 +245,7 @@ impl serde::Serialize for BundleLink {
         map.end()
     }
 }
+
 /// Entry in the bundle - will have a resource or information
 ///
 /// An entry in a bundle resource - will either contain a resource or information about a resource (transactions and history only).
@@ -281,6 +290,7 @@ pub struct BundleEntry {
     /// `0..1` · summary
     pub response: Option<Box<BundleEntryResponse>>,
 }
+
 impl de::DecodeStruct for BundleEntry {
     const PATH: &'static str = "Bundle.entry";
     const RESOURCE_TYPE: Option<&'static str> = None;
@@ -330,7 +340,9 @@ impl de::DecodeStruct for BundleEntry {
         }
     }
 }
+
 crate::json::impl_json!(BundleEntry);
+
 impl serde::Serialize for BundleEntry {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
@@ -347,6 +359,7 @@ impl serde::Serialize for BundleEntry {
         map.end()
     }
 }
+
 /// Search related information
 ///
 /// Information about the search process that lead to the creation of this entry.
@@ -375,6 +388,7 @@ pub struct BundleEntrySearch {
     /// `0..1` · FHIR `decimal` · summary
     pub score: Option<Primitive<Decimal>>,
 }
+
 impl de::DecodeStruct for BundleEntrySearch {
     const PATH: &'static str = "Bundle.entry.search";
     const RESOURCE_TYPE: Option<&'static str> = None;
@@ -418,7 +432,9 @@ impl de::DecodeStruct for BundleEntrySearch {
         }
     }
 }
+
 crate::json::impl_json!(BundleEntrySearch);
+
 impl serde::Serialize for BundleEntrySearch {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
@@ -431,6 +447,7 @@ impl serde::Serialize for BundleEntrySearch {
         map.end()
     }
 }
+
 /// Additional execution information (transaction/batch/history)
 ///
 /// Additional information about how this entry should be processed as part of a transaction or batch.  For history, it shows how the entry was processed to create the version contained in the entry.
@@ -475,6 +492,7 @@ pub struct BundleEntryRequest {
     /// `0..1` · FHIR `string` · summary
     pub if_none_exist: Option<Primitive<FhirString>>,
 }
+
 impl de::DecodeStruct for BundleEntryRequest {
     const PATH: &'static str = "Bundle.entry.request";
     const RESOURCE_TYPE: Option<&'static str> = None;
@@ -558,7 +576,9 @@ impl de::DecodeStruct for BundleEntryRequest {
         }
     }
 }
+
 crate::json::impl_json!(BundleEntryRequest);
+
 impl serde::Serialize for BundleEntryRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
@@ -580,6 +600,7 @@ impl serde::Serialize for BundleEntryRequest {
         map.end()
     }
 }
+
 /// Results of execution (transaction/batch/history)
 ///
 /// Indicates the results of processing the corresponding 'request' entry in the batch or transaction being responded to or what the results of an operation where when returning history.
@@ -620,6 +641,7 @@ pub struct BundleEntryResponse {
     /// `0..1` · summary
     pub outcome: Option<Resource>,
 }
+
 impl de::DecodeStruct for BundleEntryResponse {
     const PATH: &'static str = "Bundle.entry.response";
     const RESOURCE_TYPE: Option<&'static str> = None;
@@ -679,7 +701,9 @@ impl de::DecodeStruct for BundleEntryResponse {
         }
     }
 }
+
 crate::json::impl_json!(BundleEntryResponse);
+
 impl serde::Serialize for BundleEntryResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;

@@ -4,11 +4,12 @@ use crate::json::{de, ser, Path};
 use crate::datatypes::*;
 use crate::primitives::*;
 use crate::{codes, Primitive, Resource};
+
 /// A statement of system capabilities
 ///
 /// A Capability Statement documents a set of capabilities (behaviors) of a FHIR Server for a particular version of FHIR that may be used as a statement of actual server functionality or a statement of required or desired server implementation.
 ///
-/// FHIR path: `CapabilityStatement` (resource)
+/// FHIR path: `CapabilityStatement` (resource, defined by <http://hl7.org/fhir/StructureDefinition/CapabilityStatement>)
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct CapabilityStatement {
     /// Logical id of this artifact
@@ -148,6 +149,7 @@ pub struct CapabilityStatement {
     /// `0..*` · summary
     pub document: Vec<CapabilityStatementDocument>,
 }
+
 impl de::DecodeStruct for CapabilityStatement {
     const PATH: &'static str = "CapabilityStatement";
     const RESOURCE_TYPE: Option<&'static str> = Some("CapabilityStatement");
@@ -345,7 +347,9 @@ impl de::DecodeStruct for CapabilityStatement {
         Ok(())
     }
 }
+
 crate::json::impl_json!(CapabilityStatement);
+
 impl serde::Serialize for CapabilityStatement {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
@@ -393,6 +397,7 @@ impl serde::Serialize for CapabilityStatement {
         map.end()
     }
 }
+
 /// Software that is covered by this capability statement
 ///
 /// Software that is covered by this capability statement.  It is used when the capability statement describes the capabilities of a particular software version, independent of an installation.
@@ -425,6 +430,7 @@ pub struct CapabilityStatementSoftware {
     /// `0..1` · FHIR `dateTime` · summary
     pub release_date: Option<Primitive<DateTime>>,
 }
+
 impl de::DecodeStruct for CapabilityStatementSoftware {
     const PATH: &'static str = "CapabilityStatement.software";
     const RESOURCE_TYPE: Option<&'static str> = None;
@@ -478,7 +484,9 @@ impl de::DecodeStruct for CapabilityStatementSoftware {
         }
     }
 }
+
 crate::json::impl_json!(CapabilityStatementSoftware);
+
 impl serde::Serialize for CapabilityStatementSoftware {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
@@ -492,6 +500,7 @@ impl serde::Serialize for CapabilityStatementSoftware {
         map.end()
     }
 }
+
 /// If this describes a specific instance
 ///
 /// Identifies a specific implementation instance that is described by the capability statement - i.e. a particular installation, rather than the capabilities of a software program.
@@ -524,6 +533,7 @@ pub struct CapabilityStatementImplementation {
     /// `0..1` · Reference to Organization · summary
     pub custodian: Option<Box<Reference>>,
 }
+
 impl de::DecodeStruct for CapabilityStatementImplementation {
     const PATH: &'static str = "CapabilityStatement.implementation";
     const RESOURCE_TYPE: Option<&'static str> = None;
@@ -575,7 +585,9 @@ impl de::DecodeStruct for CapabilityStatementImplementation {
         }
     }
 }
+
 crate::json::impl_json!(CapabilityStatementImplementation);
+
 impl serde::Serialize for CapabilityStatementImplementation {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
@@ -589,6 +601,7 @@ impl serde::Serialize for CapabilityStatementImplementation {
         map.end()
     }
 }
+
 /// If the endpoint is a RESTful one
 ///
 /// A definition of the restful capabilities of the solution, if any.
@@ -641,6 +654,7 @@ pub struct CapabilityStatementRest {
     /// `0..*` · FHIR `canonical`
     pub compartment: Vec<Primitive<Canonical>>,
 }
+
 impl de::DecodeStruct for CapabilityStatementRest {
     const PATH: &'static str = "CapabilityStatement.rest";
     const RESOURCE_TYPE: Option<&'static str> = None;
@@ -708,7 +722,9 @@ impl de::DecodeStruct for CapabilityStatementRest {
         Ok(())
     }
 }
+
 crate::json::impl_json!(CapabilityStatementRest);
+
 impl serde::Serialize for CapabilityStatementRest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
@@ -727,6 +743,7 @@ impl serde::Serialize for CapabilityStatementRest {
         map.end()
     }
 }
+
 /// Information about security of implementation
 ///
 /// Information about security implementation from an interface perspective - what a client needs to know.
@@ -759,6 +776,7 @@ pub struct CapabilityStatementRestSecurity {
     /// `0..1` · FHIR `markdown`
     pub description: Option<Primitive<Markdown>>,
 }
+
 impl de::DecodeStruct for CapabilityStatementRestSecurity {
     const PATH: &'static str = "CapabilityStatement.rest.security";
     const RESOURCE_TYPE: Option<&'static str> = None;
@@ -804,7 +822,9 @@ impl de::DecodeStruct for CapabilityStatementRestSecurity {
         }
     }
 }
+
 crate::json::impl_json!(CapabilityStatementRestSecurity);
+
 impl serde::Serialize for CapabilityStatementRestSecurity {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
@@ -818,6 +838,7 @@ impl serde::Serialize for CapabilityStatementRestSecurity {
         map.end()
     }
 }
+
 /// Resource served on the REST interface
 ///
 /// A specification of the restful capabilities of the solution for a specific resource type.
@@ -906,6 +927,7 @@ pub struct CapabilityStatementRestResource {
     /// `0..*` · summary
     pub operation: Vec<CapabilityStatementRestResourceOperation>,
 }
+
 impl de::DecodeStruct for CapabilityStatementRestResource {
     const PATH: &'static str = "CapabilityStatement.rest.resource";
     const RESOURCE_TYPE: Option<&'static str> = None;
@@ -1108,7 +1130,9 @@ impl de::DecodeStruct for CapabilityStatementRestResource {
         Ok(())
     }
 }
+
 crate::json::impl_json!(CapabilityStatementRestResource);
+
 impl serde::Serialize for CapabilityStatementRestResource {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
@@ -1171,6 +1195,7 @@ impl serde::Serialize for CapabilityStatementRestResource {
         map.end()
     }
 }
+
 /// What operations are supported?
 ///
 /// Identifies a restful operation supported by the solution.
@@ -1199,6 +1224,7 @@ pub struct CapabilityStatementRestResourceInteraction {
     /// `0..1` · FHIR `markdown`
     pub documentation: Option<Primitive<Markdown>>,
 }
+
 impl de::DecodeStruct for CapabilityStatementRestResourceInteraction {
     const PATH: &'static str = "CapabilityStatement.rest.resource.interaction";
     const RESOURCE_TYPE: Option<&'static str> = None;
@@ -1248,7 +1274,9 @@ impl de::DecodeStruct for CapabilityStatementRestResourceInteraction {
         }
     }
 }
+
 crate::json::impl_json!(CapabilityStatementRestResourceInteraction);
+
 impl serde::Serialize for CapabilityStatementRestResourceInteraction {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
@@ -1261,6 +1289,7 @@ impl serde::Serialize for CapabilityStatementRestResourceInteraction {
         map.end()
     }
 }
+
 /// Search parameters supported by implementation
 ///
 /// Search parameters for implementations to support and/or make use of - either references to ones defined in the specification, or additional ones defined for/by the implementation.
@@ -1297,6 +1326,7 @@ pub struct CapabilityStatementRestResourceSearchParam {
     /// `0..1` · FHIR `markdown`
     pub documentation: Option<Primitive<Markdown>>,
 }
+
 impl de::DecodeStruct for CapabilityStatementRestResourceSearchParam {
     const PATH: &'static str = "CapabilityStatement.rest.resource.searchParam";
     const RESOURCE_TYPE: Option<&'static str> = None;
@@ -1360,7 +1390,9 @@ impl de::DecodeStruct for CapabilityStatementRestResourceSearchParam {
         }
     }
 }
+
 crate::json::impl_json!(CapabilityStatementRestResourceSearchParam);
+
 impl serde::Serialize for CapabilityStatementRestResourceSearchParam {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
@@ -1375,6 +1407,7 @@ impl serde::Serialize for CapabilityStatementRestResourceSearchParam {
         map.end()
     }
 }
+
 /// Definition of a resource operation
 ///
 /// Definition of an operation or a named query together with its parameters and their meaning and type. Consult the definition of the operation for details about how to invoke the operation, and the parameters.
@@ -1407,6 +1440,7 @@ pub struct CapabilityStatementRestResourceOperation {
     /// `0..1` · FHIR `markdown`
     pub documentation: Option<Primitive<Markdown>>,
 }
+
 impl de::DecodeStruct for CapabilityStatementRestResourceOperation {
     const PATH: &'static str = "CapabilityStatement.rest.resource.operation";
     const RESOURCE_TYPE: Option<&'static str> = None;
@@ -1466,7 +1500,9 @@ impl de::DecodeStruct for CapabilityStatementRestResourceOperation {
         }
     }
 }
+
 crate::json::impl_json!(CapabilityStatementRestResourceOperation);
+
 impl serde::Serialize for CapabilityStatementRestResourceOperation {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
@@ -1480,6 +1516,7 @@ impl serde::Serialize for CapabilityStatementRestResourceOperation {
         map.end()
     }
 }
+
 /// What operations are supported?
 ///
 /// A specification of restful operations supported by the system.
@@ -1508,6 +1545,7 @@ pub struct CapabilityStatementRestInteraction {
     /// `0..1` · FHIR `markdown`
     pub documentation: Option<Primitive<Markdown>>,
 }
+
 impl de::DecodeStruct for CapabilityStatementRestInteraction {
     const PATH: &'static str = "CapabilityStatement.rest.interaction";
     const RESOURCE_TYPE: Option<&'static str> = None;
@@ -1557,7 +1595,9 @@ impl de::DecodeStruct for CapabilityStatementRestInteraction {
         }
     }
 }
+
 crate::json::impl_json!(CapabilityStatementRestInteraction);
+
 impl serde::Serialize for CapabilityStatementRestInteraction {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
@@ -1570,6 +1610,7 @@ impl serde::Serialize for CapabilityStatementRestInteraction {
         map.end()
     }
 }
+
 /// If messaging is supported
 ///
 /// A description of the messaging capabilities of the solution.
@@ -1606,6 +1647,7 @@ pub struct CapabilityStatementMessaging {
     /// `0..*` · summary
     pub supported_message: Vec<CapabilityStatementMessagingSupportedMessage>,
 }
+
 impl de::DecodeStruct for CapabilityStatementMessaging {
     const PATH: &'static str = "CapabilityStatement.messaging";
     const RESOURCE_TYPE: Option<&'static str> = None;
@@ -1657,7 +1699,9 @@ impl de::DecodeStruct for CapabilityStatementMessaging {
         }
     }
 }
+
 crate::json::impl_json!(CapabilityStatementMessaging);
+
 impl serde::Serialize for CapabilityStatementMessaging {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
@@ -1672,6 +1716,7 @@ impl serde::Serialize for CapabilityStatementMessaging {
         map.end()
     }
 }
+
 /// Where messages should be sent
 ///
 /// An endpoint (network accessible address) to which messages and/or replies are to be sent.
@@ -1700,6 +1745,7 @@ pub struct CapabilityStatementMessagingEndpoint {
     /// `1..1` · FHIR `url`
     pub address: Option<Primitive<Url>>,
 }
+
 impl de::DecodeStruct for CapabilityStatementMessagingEndpoint {
     const PATH: &'static str = "CapabilityStatement.messaging.endpoint";
     const RESOURCE_TYPE: Option<&'static str> = None;
@@ -1750,7 +1796,9 @@ impl de::DecodeStruct for CapabilityStatementMessagingEndpoint {
         }
     }
 }
+
 crate::json::impl_json!(CapabilityStatementMessagingEndpoint);
+
 impl serde::Serialize for CapabilityStatementMessagingEndpoint {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
@@ -1763,6 +1811,7 @@ impl serde::Serialize for CapabilityStatementMessagingEndpoint {
         map.end()
     }
 }
+
 /// Messages supported by this system
 ///
 /// References to message definitions for messages this system can send or receive.
@@ -1791,6 +1840,7 @@ pub struct CapabilityStatementMessagingSupportedMessage {
     /// `1..1` · FHIR `canonical` · summary
     pub definition: Option<Primitive<Canonical>>,
 }
+
 impl de::DecodeStruct for CapabilityStatementMessagingSupportedMessage {
     const PATH: &'static str = "CapabilityStatement.messaging.supportedMessage";
     const RESOURCE_TYPE: Option<&'static str> = None;
@@ -1846,7 +1896,9 @@ impl de::DecodeStruct for CapabilityStatementMessagingSupportedMessage {
         }
     }
 }
+
 crate::json::impl_json!(CapabilityStatementMessagingSupportedMessage);
+
 impl serde::Serialize for CapabilityStatementMessagingSupportedMessage {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
@@ -1859,6 +1911,7 @@ impl serde::Serialize for CapabilityStatementMessagingSupportedMessage {
         map.end()
     }
 }
+
 /// Document definition
 ///
 /// A document definition.
@@ -1891,6 +1944,7 @@ pub struct CapabilityStatementDocument {
     /// `1..1` · FHIR `canonical` · summary
     pub profile: Option<Primitive<Canonical>>,
 }
+
 impl de::DecodeStruct for CapabilityStatementDocument {
     const PATH: &'static str = "CapabilityStatement.document";
     const RESOURCE_TYPE: Option<&'static str> = None;
@@ -1950,7 +2004,9 @@ impl de::DecodeStruct for CapabilityStatementDocument {
         }
     }
 }
+
 crate::json::impl_json!(CapabilityStatementDocument);
+
 impl serde::Serialize for CapabilityStatementDocument {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;

@@ -4,11 +4,12 @@ use crate::json::{de, ser, Path};
 use crate::datatypes::*;
 use crate::primitives::*;
 use crate::{codes, Primitive, Resource};
+
 /// Healthcare plan for patient or group
 ///
 /// Describes the intention of how one or more practitioners intend to deliver care for a particular patient, group or community for a period of time, possibly limited to care for a specific condition or set of conditions.
 ///
-/// FHIR path: `CarePlan` (resource)
+/// FHIR path: `CarePlan` (resource, defined by <http://hl7.org/fhir/StructureDefinition/CarePlan>)
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct CarePlan {
     /// Logical id of this artifact
@@ -136,6 +137,7 @@ pub struct CarePlan {
     /// `0..*`
     pub note: Vec<Annotation>,
 }
+
 impl de::DecodeStruct for CarePlan {
     const PATH: &'static str = "CarePlan";
     const RESOURCE_TYPE: Option<&'static str> = Some("CarePlan");
@@ -296,7 +298,9 @@ impl de::DecodeStruct for CarePlan {
         Ok(())
     }
 }
+
 crate::json::impl_json!(CarePlan);
+
 impl serde::Serialize for CarePlan {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
@@ -346,6 +350,7 @@ impl serde::Serialize for CarePlan {
         map.end()
     }
 }
+
 /// Action to occur as part of plan
 ///
 /// Identifies a planned action to occur as part of the plan.  For example, a medication to be used, lab tests to perform, self-monitoring, education, etc.
@@ -386,6 +391,7 @@ pub struct CarePlanActivity {
     /// `0..1`
     pub detail: Option<Box<CarePlanActivityDetail>>,
 }
+
 impl de::DecodeStruct for CarePlanActivity {
     const PATH: &'static str = "CarePlan.activity";
     const RESOURCE_TYPE: Option<&'static str> = None;
@@ -439,7 +445,9 @@ impl de::DecodeStruct for CarePlanActivity {
         }
     }
 }
+
 crate::json::impl_json!(CarePlanActivity);
+
 impl serde::Serialize for CarePlanActivity {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
@@ -455,6 +463,7 @@ impl serde::Serialize for CarePlanActivity {
         map.end()
     }
 }
+
 /// In-line definition of activity
 ///
 /// A simple summary of a planned activity suitable for a general care plan system (e.g. form driven) that doesn't know about specific resources such as procedure etc.
@@ -543,6 +552,7 @@ pub struct CarePlanActivityDetail {
     /// `0..1` · FHIR `string`
     pub description: Option<Primitive<FhirString>>,
 }
+
 impl de::DecodeStruct for CarePlanActivityDetail {
     const PATH: &'static str = "CarePlan.activity.detail";
     const RESOURCE_TYPE: Option<&'static str> = None;
@@ -652,7 +662,7 @@ impl de::DecodeStruct for CarePlanActivityDetail {
                 de::choice(
                     map,
                     &mut self.scheduled,
-                    &at.field("scheduled"),
+                    &at.field("scheduledTiming"),
                     CarePlanActivityDetailScheduled::Timing,
                 )
             }
@@ -660,7 +670,7 @@ impl de::DecodeStruct for CarePlanActivityDetail {
                 de::choice(
                     map,
                     &mut self.scheduled,
-                    &at.field("scheduled"),
+                    &at.field("scheduledPeriod"),
                     CarePlanActivityDetailScheduled::Period,
                 )
             }
@@ -668,26 +678,16 @@ impl de::DecodeStruct for CarePlanActivityDetail {
                 de::choice_value(
                     map,
                     &mut self.scheduled,
-                    &at.field("scheduled"),
-                    |c| match c {
-                        CarePlanActivityDetailScheduled::String(v) => Some(v),
-                        #[allow(unreachable_patterns)]
-                        _ => None,
-                    },
-                    CarePlanActivityDetailScheduled::String,
+                    &at.field("scheduledString"),
+                    crate::json::variant!(CarePlanActivityDetailScheduled::String),
                 )
             }
             21 => {
                 de::choice_ext(
                     map,
                     &mut self.scheduled,
-                    &at.field("scheduled"),
-                    |c| match c {
-                        CarePlanActivityDetailScheduled::String(v) => Some(v),
-                        #[allow(unreachable_patterns)]
-                        _ => None,
-                    },
-                    CarePlanActivityDetailScheduled::String,
+                    &at.field("scheduledString"),
+                    crate::json::variant!(CarePlanActivityDetailScheduled::String),
                 )
             }
             22 => de::boxed(map, &mut self.location, &at.field("location")),
@@ -696,7 +696,7 @@ impl de::DecodeStruct for CarePlanActivityDetail {
                 de::choice(
                     map,
                     &mut self.product,
-                    &at.field("product"),
+                    &at.field("productCodeableConcept"),
                     CarePlanActivityDetailProduct::CodeableConcept,
                 )
             }
@@ -704,7 +704,7 @@ impl de::DecodeStruct for CarePlanActivityDetail {
                 de::choice(
                     map,
                     &mut self.product,
-                    &at.field("product"),
+                    &at.field("productReference"),
                     CarePlanActivityDetailProduct::Reference,
                 )
             }
@@ -724,7 +724,9 @@ impl de::DecodeStruct for CarePlanActivityDetail {
         Ok(())
     }
 }
+
 crate::json::impl_json!(CarePlanActivityDetail);
+
 impl serde::Serialize for CarePlanActivityDetail {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
@@ -762,9 +764,10 @@ impl serde::Serialize for CarePlanActivityDetail {
         map.end()
     }
 }
+
 /// Choice of types for `CarePlan.activity.detail.scheduled[x]`.
 ///
-/// In JSON the element name carries the type: `scheduledString`, `scheduledQuantity`, …
+/// In JSON the element name carries the type (`scheduledTiming`, `scheduledPeriod`, ...).
 #[derive(Clone, Debug, PartialEq)]
 pub enum CarePlanActivityDetailScheduled {
     /// `scheduledTiming`
@@ -774,6 +777,7 @@ pub enum CarePlanActivityDetailScheduled {
     /// `scheduledString`
     String(Primitive<FhirString>),
 }
+
 impl ser::EncodeChoice for CarePlanActivityDetailScheduled {
     fn encode<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
         match self {
@@ -785,9 +789,10 @@ impl ser::EncodeChoice for CarePlanActivityDetailScheduled {
         }
     }
 }
+
 /// Choice of types for `CarePlan.activity.detail.product[x]`.
 ///
-/// In JSON the element name carries the type: `productString`, `productQuantity`, …
+/// In JSON the element name carries the type (`productCodeableConcept`, `productReference`, ...).
 #[derive(Clone, Debug, PartialEq)]
 pub enum CarePlanActivityDetailProduct {
     /// `productCodeableConcept`
@@ -795,6 +800,7 @@ pub enum CarePlanActivityDetailProduct {
     /// `productReference` (to Medication | Substance)
     Reference(Box<Reference>),
 }
+
 impl ser::EncodeChoice for CarePlanActivityDetailProduct {
     fn encode<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
         match self {

@@ -4,11 +4,12 @@ use crate::json::{de, ser, Path};
 use crate::datatypes::*;
 use crate::primitives::*;
 use crate::{codes, Primitive, Resource};
+
 /// Planned participants in the coordination and delivery of care for a patient or group
 ///
 /// The Care Team includes all the people and organizations who plan to participate in the coordination and delivery of care for a patient.
 ///
-/// FHIR path: `CareTeam` (resource)
+/// FHIR path: `CareTeam` (resource, defined by <http://hl7.org/fhir/StructureDefinition/CareTeam>)
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct CareTeam {
     /// Logical id of this artifact
@@ -96,6 +97,7 @@ pub struct CareTeam {
     /// `0..*`
     pub note: Vec<Annotation>,
 }
+
 impl de::DecodeStruct for CareTeam {
     const PATH: &'static str = "CareTeam";
     const RESOURCE_TYPE: Option<&'static str> = Some("CareTeam");
@@ -185,7 +187,9 @@ impl de::DecodeStruct for CareTeam {
         }
     }
 }
+
 crate::json::impl_json!(CareTeam);
+
 impl serde::Serialize for CareTeam {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
@@ -215,6 +219,7 @@ impl serde::Serialize for CareTeam {
         map.end()
     }
 }
+
 /// Members of the team
 ///
 /// Identifies all people and organizations who are expected to be involved in the care team.
@@ -251,6 +256,7 @@ pub struct CareTeamParticipant {
     /// `0..1`
     pub period: Option<Box<Period>>,
 }
+
 impl de::DecodeStruct for CareTeamParticipant {
     const PATH: &'static str = "CareTeam.participant";
     const RESOURCE_TYPE: Option<&'static str> = None;
@@ -294,7 +300,9 @@ impl de::DecodeStruct for CareTeamParticipant {
         }
     }
 }
+
 crate::json::impl_json!(CareTeamParticipant);
+
 impl serde::Serialize for CareTeamParticipant {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;

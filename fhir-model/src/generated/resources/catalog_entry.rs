@@ -4,11 +4,12 @@ use crate::json::{de, ser, Path};
 use crate::datatypes::*;
 use crate::primitives::*;
 use crate::{codes, Primitive, Resource};
+
 /// An entry in a catalog
 ///
 /// Catalog entries are wrappers that contextualize items included in a catalog.
 ///
-/// FHIR path: `CatalogEntry` (resource)
+/// FHIR path: `CatalogEntry` (resource, defined by <http://hl7.org/fhir/StructureDefinition/CatalogEntry>)
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct CatalogEntry {
     /// Logical id of this artifact
@@ -96,6 +97,7 @@ pub struct CatalogEntry {
     /// `0..*`
     pub related_entry: Vec<CatalogEntryRelatedEntry>,
 }
+
 impl de::DecodeStruct for CatalogEntry {
     const PATH: &'static str = "CatalogEntry";
     const RESOURCE_TYPE: Option<&'static str> = Some("CatalogEntry");
@@ -210,7 +212,9 @@ impl de::DecodeStruct for CatalogEntry {
         }
     }
 }
+
 crate::json::impl_json!(CatalogEntry);
+
 impl serde::Serialize for CatalogEntry {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
@@ -248,6 +252,7 @@ impl serde::Serialize for CatalogEntry {
         map.end()
     }
 }
+
 /// An item that this catalog entry is related to
 ///
 /// Used for example, to point to a substance, or to a device used to administer a medication.
@@ -276,6 +281,7 @@ pub struct CatalogEntryRelatedEntry {
     /// `1..1` · Reference to CatalogEntry
     pub item: Option<Box<Reference>>,
 }
+
 impl de::DecodeStruct for CatalogEntryRelatedEntry {
     const PATH: &'static str = "CatalogEntry.relatedEntry";
     const RESOURCE_TYPE: Option<&'static str> = None;
@@ -326,7 +332,9 @@ impl de::DecodeStruct for CatalogEntryRelatedEntry {
         }
     }
 }
+
 crate::json::impl_json!(CatalogEntryRelatedEntry);
+
 impl serde::Serialize for CatalogEntryRelatedEntry {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;

@@ -4,11 +4,12 @@ use crate::json::{de, ser, Path};
 use crate::datatypes::*;
 use crate::primitives::*;
 use crate::{codes, Primitive, Resource};
+
 /// Item containing charge code(s) associated with the provision of healthcare provider products
 ///
 /// The resource ChargeItem describes the provision of healthcare provider products for a certain patient, therefore referring not only to the product, but containing in addition details of the provision, like date, time, amounts and participating organizations and persons. Main Usage of the ChargeItem is to enable the billing process and internal cost allocation.
 ///
-/// FHIR path: `ChargeItem` (resource)
+/// FHIR path: `ChargeItem` (resource, defined by <http://hl7.org/fhir/StructureDefinition/ChargeItem>)
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct ChargeItem {
     /// Logical id of this artifact
@@ -148,6 +149,7 @@ pub struct ChargeItem {
     /// `0..*`
     pub supporting_information: Vec<Reference>,
 }
+
 impl de::DecodeStruct for ChargeItem {
     const PATH: &'static str = "ChargeItem";
     const RESOURCE_TYPE: Option<&'static str> = Some("ChargeItem");
@@ -280,33 +282,23 @@ impl de::DecodeStruct for ChargeItem {
                 de::choice_value(
                     map,
                     &mut self.occurrence,
-                    &at.field("occurrence"),
-                    |c| match c {
-                        ChargeItemOccurrence::DateTime(v) => Some(v),
-                        #[allow(unreachable_patterns)]
-                        _ => None,
-                    },
-                    ChargeItemOccurrence::DateTime,
+                    &at.field("occurrenceDateTime"),
+                    crate::json::variant!(ChargeItemOccurrence::DateTime),
                 )
             }
             23 => {
                 de::choice_ext(
                     map,
                     &mut self.occurrence,
-                    &at.field("occurrence"),
-                    |c| match c {
-                        ChargeItemOccurrence::DateTime(v) => Some(v),
-                        #[allow(unreachable_patterns)]
-                        _ => None,
-                    },
-                    ChargeItemOccurrence::DateTime,
+                    &at.field("occurrenceDateTime"),
+                    crate::json::variant!(ChargeItemOccurrence::DateTime),
                 )
             }
             24 => {
                 de::choice(
                     map,
                     &mut self.occurrence,
-                    &at.field("occurrence"),
+                    &at.field("occurrencePeriod"),
                     ChargeItemOccurrence::Period,
                 )
             }
@@ -314,7 +306,7 @@ impl de::DecodeStruct for ChargeItem {
                 de::choice(
                     map,
                     &mut self.occurrence,
-                    &at.field("occurrence"),
+                    &at.field("occurrenceTiming"),
                     ChargeItemOccurrence::Timing,
                 )
             }
@@ -366,7 +358,7 @@ impl de::DecodeStruct for ChargeItem {
                 de::choice(
                     map,
                     &mut self.product,
-                    &at.field("product"),
+                    &at.field("productReference"),
                     ChargeItemProduct::Reference,
                 )
             }
@@ -374,7 +366,7 @@ impl de::DecodeStruct for ChargeItem {
                 de::choice(
                     map,
                     &mut self.product,
-                    &at.field("product"),
+                    &at.field("productCodeableConcept"),
                     ChargeItemProduct::CodeableConcept,
                 )
             }
@@ -396,7 +388,9 @@ impl de::DecodeStruct for ChargeItem {
         Ok(())
     }
 }
+
 crate::json::impl_json!(ChargeItem);
+
 impl serde::Serialize for ChargeItem {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
@@ -444,9 +438,10 @@ impl serde::Serialize for ChargeItem {
         map.end()
     }
 }
+
 /// Choice of types for `ChargeItem.occurrence[x]`.
 ///
-/// In JSON the element name carries the type: `occurrenceString`, `occurrenceQuantity`, …
+/// In JSON the element name carries the type (`occurrenceDateTime`, `occurrencePeriod`, ...).
 #[derive(Clone, Debug, PartialEq)]
 pub enum ChargeItemOccurrence {
     /// `occurrenceDateTime`
@@ -456,6 +451,7 @@ pub enum ChargeItemOccurrence {
     /// `occurrenceTiming`
     Timing(Box<Timing>),
 }
+
 impl ser::EncodeChoice for ChargeItemOccurrence {
     fn encode<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
         match self {
@@ -467,9 +463,10 @@ impl ser::EncodeChoice for ChargeItemOccurrence {
         }
     }
 }
+
 /// Choice of types for `ChargeItem.product[x]`.
 ///
-/// In JSON the element name carries the type: `productString`, `productQuantity`, …
+/// In JSON the element name carries the type (`productReference`, `productCodeableConcept`, ...).
 #[derive(Clone, Debug, PartialEq)]
 pub enum ChargeItemProduct {
     /// `productReference` (to Device | Medication | Substance)
@@ -477,6 +474,7 @@ pub enum ChargeItemProduct {
     /// `productCodeableConcept`
     CodeableConcept(Box<CodeableConcept>),
 }
+
 impl ser::EncodeChoice for ChargeItemProduct {
     fn encode<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
         match self {
@@ -485,6 +483,7 @@ impl ser::EncodeChoice for ChargeItemProduct {
         }
     }
 }
+
 /// Who performed charged service
 ///
 /// Indicates who or what performed or participated in the charged service.
@@ -513,6 +512,7 @@ pub struct ChargeItemPerformer {
     /// `1..1` · Reference to Practitioner | PractitionerRole | Organization | CareTeam | Patient | Device | RelatedPerson
     pub actor: Option<Box<Reference>>,
 }
+
 impl de::DecodeStruct for ChargeItemPerformer {
     const PATH: &'static str = "ChargeItem.performer";
     const RESOURCE_TYPE: Option<&'static str> = None;
@@ -555,7 +555,9 @@ impl de::DecodeStruct for ChargeItemPerformer {
         }
     }
 }
+
 crate::json::impl_json!(ChargeItemPerformer);
+
 impl serde::Serialize for ChargeItemPerformer {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;

@@ -4,11 +4,12 @@ use crate::json::{de, ser, Path};
 use crate::datatypes::*;
 use crate::primitives::*;
 use crate::{codes, Primitive, Resource};
+
 /// Definition of properties and rules about how the price and the applicability of a ChargeItem can be determined
 ///
 /// The ChargeItemDefinition resource provides the properties that apply to the (billing) codes necessary to calculate costs and prices. The properties may differ largely depending on type and realm, therefore this resource gives only a rough structure and requires profiling for each type of billing code system.
 ///
-/// FHIR path: `ChargeItemDefinition` (resource)
+/// FHIR path: `ChargeItemDefinition` (resource, defined by <http://hl7.org/fhir/StructureDefinition/ChargeItemDefinition>)
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct ChargeItemDefinition {
     /// Logical id of this artifact
@@ -136,6 +137,7 @@ pub struct ChargeItemDefinition {
     /// `0..*`
     pub property_group: Vec<ChargeItemDefinitionPropertyGroup>,
 }
+
 impl de::DecodeStruct for ChargeItemDefinition {
     const PATH: &'static str = "ChargeItemDefinition";
     const RESOURCE_TYPE: Option<&'static str> = Some("ChargeItemDefinition");
@@ -307,7 +309,9 @@ impl de::DecodeStruct for ChargeItemDefinition {
         Ok(())
     }
 }
+
 crate::json::impl_json!(ChargeItemDefinition);
+
 impl serde::Serialize for ChargeItemDefinition {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
@@ -357,6 +361,7 @@ impl serde::Serialize for ChargeItemDefinition {
         map.end()
     }
 }
+
 /// Whether or not the billing code is applicable
 ///
 /// Expressions that describe applicability criteria for the billing code.
@@ -389,6 +394,7 @@ pub struct ChargeItemDefinitionApplicability {
     /// `0..1` · FHIR `string`
     pub expression: Option<Primitive<FhirString>>,
 }
+
 impl de::DecodeStruct for ChargeItemDefinitionApplicability {
     const PATH: &'static str = "ChargeItemDefinition.applicability";
     const RESOURCE_TYPE: Option<&'static str> = None;
@@ -436,7 +442,9 @@ impl de::DecodeStruct for ChargeItemDefinitionApplicability {
         }
     }
 }
+
 crate::json::impl_json!(ChargeItemDefinitionApplicability);
+
 impl serde::Serialize for ChargeItemDefinitionApplicability {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
@@ -450,6 +458,7 @@ impl serde::Serialize for ChargeItemDefinitionApplicability {
         map.end()
     }
 }
+
 /// Group of properties which are applicable under the same conditions
 ///
 /// Group of properties which are applicable under the same conditions. If no applicability rules are established for the group, then all properties always apply.
@@ -478,6 +487,7 @@ pub struct ChargeItemDefinitionPropertyGroup {
     /// `0..*`
     pub price_component: Vec<ChargeItemDefinitionPropertyGroupPriceComponent>,
 }
+
 impl de::DecodeStruct for ChargeItemDefinitionPropertyGroup {
     const PATH: &'static str = "ChargeItemDefinition.propertyGroup";
     const RESOURCE_TYPE: Option<&'static str> = None;
@@ -517,7 +527,9 @@ impl de::DecodeStruct for ChargeItemDefinitionPropertyGroup {
         }
     }
 }
+
 crate::json::impl_json!(ChargeItemDefinitionPropertyGroup);
+
 impl serde::Serialize for ChargeItemDefinitionPropertyGroup {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
@@ -530,6 +542,7 @@ impl serde::Serialize for ChargeItemDefinitionPropertyGroup {
         map.end()
     }
 }
+
 /// Components of total line item price
 ///
 /// The price for a ChargeItem may be calculated as a base price with surcharges/deductions that apply in certain conditions. A ChargeItemDefinition resource that defines the prices, factors and conditions that apply to a billing code is currently under development. The priceComponent element can be used to offer transparency to the recipient of the Invoice of how the prices have been calculated.
@@ -566,6 +579,7 @@ pub struct ChargeItemDefinitionPropertyGroupPriceComponent {
     /// `0..1`
     pub amount: Option<Box<Money>>,
 }
+
 impl de::DecodeStruct for ChargeItemDefinitionPropertyGroupPriceComponent {
     const PATH: &'static str = "ChargeItemDefinition.propertyGroup.priceComponent";
     const RESOURCE_TYPE: Option<&'static str> = None;
@@ -619,7 +633,9 @@ impl de::DecodeStruct for ChargeItemDefinitionPropertyGroupPriceComponent {
         }
     }
 }
+
 crate::json::impl_json!(ChargeItemDefinitionPropertyGroupPriceComponent);
+
 impl serde::Serialize for ChargeItemDefinitionPropertyGroupPriceComponent {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;

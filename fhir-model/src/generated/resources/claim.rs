@@ -4,11 +4,12 @@ use crate::json::{de, ser, Path};
 use crate::datatypes::*;
 use crate::primitives::*;
 use crate::{codes, Primitive, Resource};
+
 /// Claim, Pre-determination or Pre-authorization
 ///
 /// A provider issued list of professional services and products which have been provided, or are to be provided, to a patient which is sent to an insurer for reimbursement.
 ///
-/// FHIR path: `Claim` (resource)
+/// FHIR path: `Claim` (resource, defined by <http://hl7.org/fhir/StructureDefinition/Claim>)
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct Claim {
     /// Logical id of this artifact
@@ -152,6 +153,7 @@ pub struct Claim {
     /// `0..1`
     pub total: Option<Box<Money>>,
 }
+
 impl de::DecodeStruct for Claim {
     const PATH: &'static str = "Claim";
     const RESOURCE_TYPE: Option<&'static str> = Some("Claim");
@@ -313,7 +315,9 @@ impl de::DecodeStruct for Claim {
         }
     }
 }
+
 crate::json::impl_json!(Claim);
+
 impl serde::Serialize for Claim {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
@@ -357,6 +361,7 @@ impl serde::Serialize for Claim {
         map.end()
     }
 }
+
 /// Prior or corollary claims
 ///
 /// Other claims which are related to this claim such as prior submissions or claims for related services or for the same event.
@@ -389,6 +394,7 @@ pub struct ClaimRelated {
     /// `0..1`
     pub reference: Option<Box<Identifier>>,
 }
+
 impl de::DecodeStruct for ClaimRelated {
     const PATH: &'static str = "Claim.related";
     const RESOURCE_TYPE: Option<&'static str> = None;
@@ -430,7 +436,9 @@ impl de::DecodeStruct for ClaimRelated {
         }
     }
 }
+
 crate::json::impl_json!(ClaimRelated);
+
 impl serde::Serialize for ClaimRelated {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
@@ -444,6 +452,7 @@ impl serde::Serialize for ClaimRelated {
         map.end()
     }
 }
+
 /// Recipient of benefits payable
 ///
 /// The party to be reimbursed for cost of the products and services according to the terms of the policy.
@@ -472,6 +481,7 @@ pub struct ClaimPayee {
     /// `0..1` · Reference to Practitioner | PractitionerRole | Organization | Patient | RelatedPerson
     pub party: Option<Box<Reference>>,
 }
+
 impl de::DecodeStruct for ClaimPayee {
     const PATH: &'static str = "Claim.payee";
     const RESOURCE_TYPE: Option<&'static str> = None;
@@ -514,7 +524,9 @@ impl de::DecodeStruct for ClaimPayee {
         }
     }
 }
+
 crate::json::impl_json!(ClaimPayee);
+
 impl serde::Serialize for ClaimPayee {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
@@ -527,6 +539,7 @@ impl serde::Serialize for ClaimPayee {
         map.end()
     }
 }
+
 /// Members of the care team
 ///
 /// The members of the team who provided the products and services.
@@ -567,6 +580,7 @@ pub struct ClaimCareTeam {
     /// `0..1` · binding example: <http://hl7.org/fhir/ValueSet/provider-qualification>
     pub qualification: Option<Box<CodeableConcept>>,
 }
+
 impl de::DecodeStruct for ClaimCareTeam {
     const PATH: &'static str = "Claim.careTeam";
     const RESOURCE_TYPE: Option<&'static str> = None;
@@ -625,7 +639,9 @@ impl de::DecodeStruct for ClaimCareTeam {
         }
     }
 }
+
 crate::json::impl_json!(ClaimCareTeam);
+
 impl serde::Serialize for ClaimCareTeam {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
@@ -641,6 +657,7 @@ impl serde::Serialize for ClaimCareTeam {
         map.end()
     }
 }
+
 /// Supporting information
 ///
 /// Additional information codes regarding exceptions, special considerations, the condition, situation, prior or concurrent issues.
@@ -685,6 +702,7 @@ pub struct ClaimSupportingInfo {
     /// `0..1` · binding example: <http://hl7.org/fhir/ValueSet/missing-tooth-reason>
     pub reason: Option<Box<CodeableConcept>>,
 }
+
 impl de::DecodeStruct for ClaimSupportingInfo {
     const PATH: &'static str = "Claim.supportingInfo";
     const RESOURCE_TYPE: Option<&'static str> = None;
@@ -748,33 +766,23 @@ impl de::DecodeStruct for ClaimSupportingInfo {
                 de::choice_value(
                     map,
                     &mut self.timing,
-                    &at.field("timing"),
-                    |c| match c {
-                        ClaimSupportingInfoTiming::Date(v) => Some(v),
-                        #[allow(unreachable_patterns)]
-                        _ => None,
-                    },
-                    ClaimSupportingInfoTiming::Date,
+                    &at.field("timingDate"),
+                    crate::json::variant!(ClaimSupportingInfoTiming::Date),
                 )
             }
             8 => {
                 de::choice_ext(
                     map,
                     &mut self.timing,
-                    &at.field("timing"),
-                    |c| match c {
-                        ClaimSupportingInfoTiming::Date(v) => Some(v),
-                        #[allow(unreachable_patterns)]
-                        _ => None,
-                    },
-                    ClaimSupportingInfoTiming::Date,
+                    &at.field("timingDate"),
+                    crate::json::variant!(ClaimSupportingInfoTiming::Date),
                 )
             }
             9 => {
                 de::choice(
                     map,
                     &mut self.timing,
-                    &at.field("timing"),
+                    &at.field("timingPeriod"),
                     ClaimSupportingInfoTiming::Period,
                 )
             }
@@ -782,59 +790,39 @@ impl de::DecodeStruct for ClaimSupportingInfo {
                 de::choice_value(
                     map,
                     &mut self.value,
-                    &at.field("value"),
-                    |c| match c {
-                        ClaimSupportingInfoValue::Boolean(v) => Some(v),
-                        #[allow(unreachable_patterns)]
-                        _ => None,
-                    },
-                    ClaimSupportingInfoValue::Boolean,
+                    &at.field("valueBoolean"),
+                    crate::json::variant!(ClaimSupportingInfoValue::Boolean),
                 )
             }
             11 => {
                 de::choice_ext(
                     map,
                     &mut self.value,
-                    &at.field("value"),
-                    |c| match c {
-                        ClaimSupportingInfoValue::Boolean(v) => Some(v),
-                        #[allow(unreachable_patterns)]
-                        _ => None,
-                    },
-                    ClaimSupportingInfoValue::Boolean,
+                    &at.field("valueBoolean"),
+                    crate::json::variant!(ClaimSupportingInfoValue::Boolean),
                 )
             }
             12 => {
                 de::choice_value(
                     map,
                     &mut self.value,
-                    &at.field("value"),
-                    |c| match c {
-                        ClaimSupportingInfoValue::String(v) => Some(v),
-                        #[allow(unreachable_patterns)]
-                        _ => None,
-                    },
-                    ClaimSupportingInfoValue::String,
+                    &at.field("valueString"),
+                    crate::json::variant!(ClaimSupportingInfoValue::String),
                 )
             }
             13 => {
                 de::choice_ext(
                     map,
                     &mut self.value,
-                    &at.field("value"),
-                    |c| match c {
-                        ClaimSupportingInfoValue::String(v) => Some(v),
-                        #[allow(unreachable_patterns)]
-                        _ => None,
-                    },
-                    ClaimSupportingInfoValue::String,
+                    &at.field("valueString"),
+                    crate::json::variant!(ClaimSupportingInfoValue::String),
                 )
             }
             14 => {
                 de::choice(
                     map,
                     &mut self.value,
-                    &at.field("value"),
+                    &at.field("valueQuantity"),
                     ClaimSupportingInfoValue::Quantity,
                 )
             }
@@ -842,7 +830,7 @@ impl de::DecodeStruct for ClaimSupportingInfo {
                 de::choice(
                     map,
                     &mut self.value,
-                    &at.field("value"),
+                    &at.field("valueAttachment"),
                     ClaimSupportingInfoValue::Attachment,
                 )
             }
@@ -850,7 +838,7 @@ impl de::DecodeStruct for ClaimSupportingInfo {
                 de::choice(
                     map,
                     &mut self.value,
-                    &at.field("value"),
+                    &at.field("valueReference"),
                     ClaimSupportingInfoValue::Reference,
                 )
             }
@@ -859,7 +847,9 @@ impl de::DecodeStruct for ClaimSupportingInfo {
         }
     }
 }
+
 crate::json::impl_json!(ClaimSupportingInfo);
+
 impl serde::Serialize for ClaimSupportingInfo {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
@@ -876,9 +866,10 @@ impl serde::Serialize for ClaimSupportingInfo {
         map.end()
     }
 }
+
 /// Choice of types for `Claim.supportingInfo.timing[x]`.
 ///
-/// In JSON the element name carries the type: `timingString`, `timingQuantity`, …
+/// In JSON the element name carries the type (`timingDate`, `timingPeriod`, ...).
 #[derive(Clone, Debug, PartialEq)]
 pub enum ClaimSupportingInfoTiming {
     /// `timingDate`
@@ -886,6 +877,7 @@ pub enum ClaimSupportingInfoTiming {
     /// `timingPeriod`
     Period(Box<Period>),
 }
+
 impl ser::EncodeChoice for ClaimSupportingInfoTiming {
     fn encode<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
         match self {
@@ -894,9 +886,10 @@ impl ser::EncodeChoice for ClaimSupportingInfoTiming {
         }
     }
 }
+
 /// Choice of types for `Claim.supportingInfo.value[x]`.
 ///
-/// In JSON the element name carries the type: `valueString`, `valueQuantity`, …
+/// In JSON the element name carries the type (`valueBoolean`, `valueString`, ...).
 #[derive(Clone, Debug, PartialEq)]
 pub enum ClaimSupportingInfoValue {
     /// `valueBoolean`
@@ -910,6 +903,7 @@ pub enum ClaimSupportingInfoValue {
     /// `valueReference`
     Reference(Box<Reference>),
 }
+
 impl ser::EncodeChoice for ClaimSupportingInfoValue {
     fn encode<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
         match self {
@@ -921,6 +915,7 @@ impl ser::EncodeChoice for ClaimSupportingInfoValue {
         }
     }
 }
+
 /// Pertinent diagnosis information
 ///
 /// Information about diagnoses relevant to the claim items.
@@ -961,6 +956,7 @@ pub struct ClaimDiagnosis {
     /// `0..1` · binding example: <http://hl7.org/fhir/ValueSet/ex-diagnosisrelatedgroup>
     pub package_code: Option<Box<CodeableConcept>>,
 }
+
 impl de::DecodeStruct for ClaimDiagnosis {
     const PATH: &'static str = "Claim.diagnosis";
     const RESOURCE_TYPE: Option<&'static str> = None;
@@ -1012,7 +1008,7 @@ impl de::DecodeStruct for ClaimDiagnosis {
                 de::choice(
                     map,
                     &mut self.diagnosis,
-                    &at.field("diagnosis"),
+                    &at.field("diagnosisCodeableConcept"),
                     ClaimDiagnosisDiagnosis::CodeableConcept,
                 )
             }
@@ -1021,7 +1017,7 @@ impl de::DecodeStruct for ClaimDiagnosis {
                 de::choice(
                     map,
                     &mut self.diagnosis,
-                    &at.field("diagnosis"),
+                    &at.field("diagnosisReference"),
                     ClaimDiagnosisDiagnosis::Reference,
                 )
             }
@@ -1032,7 +1028,9 @@ impl de::DecodeStruct for ClaimDiagnosis {
         }
     }
 }
+
 crate::json::impl_json!(ClaimDiagnosis);
+
 impl serde::Serialize for ClaimDiagnosis {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
@@ -1048,9 +1046,10 @@ impl serde::Serialize for ClaimDiagnosis {
         map.end()
     }
 }
+
 /// Choice of types for `Claim.diagnosis.diagnosis[x]`.
 ///
-/// In JSON the element name carries the type: `diagnosisString`, `diagnosisQuantity`, …
+/// In JSON the element name carries the type (`diagnosisCodeableConcept`, `diagnosisReference`, ...).
 #[derive(Clone, Debug, PartialEq)]
 pub enum ClaimDiagnosisDiagnosis {
     /// `diagnosisCodeableConcept`
@@ -1058,6 +1057,7 @@ pub enum ClaimDiagnosisDiagnosis {
     /// `diagnosisReference` (to Condition)
     Reference(Box<Reference>),
 }
+
 impl ser::EncodeChoice for ClaimDiagnosisDiagnosis {
     fn encode<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
         match self {
@@ -1068,6 +1068,7 @@ impl ser::EncodeChoice for ClaimDiagnosisDiagnosis {
         }
     }
 }
+
 /// Clinical procedures performed
 ///
 /// Procedures performed on the patient relevant to the billing items with the claim.
@@ -1108,6 +1109,7 @@ pub struct ClaimProcedure {
     /// `0..*` · Reference to Device
     pub udi: Vec<Reference>,
 }
+
 impl de::DecodeStruct for ClaimProcedure {
     const PATH: &'static str = "Claim.procedure";
     const RESOURCE_TYPE: Option<&'static str> = None;
@@ -1163,7 +1165,7 @@ impl de::DecodeStruct for ClaimProcedure {
                 de::choice(
                     map,
                     &mut self.procedure,
-                    &at.field("procedure"),
+                    &at.field("procedureCodeableConcept"),
                     ClaimProcedureProcedure::CodeableConcept,
                 )
             }
@@ -1172,7 +1174,7 @@ impl de::DecodeStruct for ClaimProcedure {
                 de::choice(
                     map,
                     &mut self.procedure,
-                    &at.field("procedure"),
+                    &at.field("procedureReference"),
                     ClaimProcedureProcedure::Reference,
                 )
             }
@@ -1181,7 +1183,9 @@ impl de::DecodeStruct for ClaimProcedure {
         }
     }
 }
+
 crate::json::impl_json!(ClaimProcedure);
+
 impl serde::Serialize for ClaimProcedure {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
@@ -1197,9 +1201,10 @@ impl serde::Serialize for ClaimProcedure {
         map.end()
     }
 }
+
 /// Choice of types for `Claim.procedure.procedure[x]`.
 ///
-/// In JSON the element name carries the type: `procedureString`, `procedureQuantity`, …
+/// In JSON the element name carries the type (`procedureCodeableConcept`, `procedureReference`, ...).
 #[derive(Clone, Debug, PartialEq)]
 pub enum ClaimProcedureProcedure {
     /// `procedureCodeableConcept`
@@ -1207,6 +1212,7 @@ pub enum ClaimProcedureProcedure {
     /// `procedureReference` (to Procedure)
     Reference(Box<Reference>),
 }
+
 impl ser::EncodeChoice for ClaimProcedureProcedure {
     fn encode<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
         match self {
@@ -1217,6 +1223,7 @@ impl ser::EncodeChoice for ClaimProcedureProcedure {
         }
     }
 }
+
 /// Patient insurance information
 ///
 /// Financial instruments for reimbursement for the health care products and services specified on the claim.
@@ -1265,6 +1272,7 @@ pub struct ClaimInsurance {
     /// `0..1` · Reference to ClaimResponse
     pub claim_response: Option<Box<Reference>>,
 }
+
 impl de::DecodeStruct for ClaimInsurance {
     const PATH: &'static str = "Claim.insurance";
     const RESOURCE_TYPE: Option<&'static str> = None;
@@ -1353,7 +1361,9 @@ impl de::DecodeStruct for ClaimInsurance {
         Ok(())
     }
 }
+
 crate::json::impl_json!(ClaimInsurance);
+
 impl serde::Serialize for ClaimInsurance {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
@@ -1376,6 +1386,7 @@ impl serde::Serialize for ClaimInsurance {
         map.end()
     }
 }
+
 /// Details of the event
 ///
 /// Details of an accident which resulted in injuries which required the products and services listed in the claim.
@@ -1408,6 +1419,7 @@ pub struct ClaimAccident {
     /// `0..1` · one of Address, Reference
     pub location: Option<ClaimAccidentLocation>,
 }
+
 impl de::DecodeStruct for ClaimAccident {
     const PATH: &'static str = "Claim.accident";
     const RESOURCE_TYPE: Option<&'static str> = None;
@@ -1457,7 +1469,7 @@ impl de::DecodeStruct for ClaimAccident {
                 de::choice(
                     map,
                     &mut self.location,
-                    &at.field("location"),
+                    &at.field("locationAddress"),
                     ClaimAccidentLocation::Address,
                 )
             }
@@ -1465,7 +1477,7 @@ impl de::DecodeStruct for ClaimAccident {
                 de::choice(
                     map,
                     &mut self.location,
-                    &at.field("location"),
+                    &at.field("locationReference"),
                     ClaimAccidentLocation::Reference,
                 )
             }
@@ -1473,7 +1485,9 @@ impl de::DecodeStruct for ClaimAccident {
         }
     }
 }
+
 crate::json::impl_json!(ClaimAccident);
+
 impl serde::Serialize for ClaimAccident {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
@@ -1487,9 +1501,10 @@ impl serde::Serialize for ClaimAccident {
         map.end()
     }
 }
+
 /// Choice of types for `Claim.accident.location[x]`.
 ///
-/// In JSON the element name carries the type: `locationString`, `locationQuantity`, …
+/// In JSON the element name carries the type (`locationAddress`, `locationReference`, ...).
 #[derive(Clone, Debug, PartialEq)]
 pub enum ClaimAccidentLocation {
     /// `locationAddress`
@@ -1497,6 +1512,7 @@ pub enum ClaimAccidentLocation {
     /// `locationReference` (to Location)
     Reference(Box<Reference>),
 }
+
 impl ser::EncodeChoice for ClaimAccidentLocation {
     fn encode<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
         match self {
@@ -1505,6 +1521,7 @@ impl ser::EncodeChoice for ClaimAccidentLocation {
         }
     }
 }
+
 /// Product or service provided
 ///
 /// A claim line. Either a simple  product or service or a 'group' of details which can each be a simple items or groups of sub-details.
@@ -1609,6 +1626,7 @@ pub struct ClaimItem {
     /// `0..*`
     pub detail: Vec<ClaimItemDetail>,
 }
+
 impl de::DecodeStruct for ClaimItem {
     const PATH: &'static str = "Claim.item";
     const RESOURCE_TYPE: Option<&'static str> = None;
@@ -1751,33 +1769,23 @@ impl de::DecodeStruct for ClaimItem {
                 de::choice_value(
                     map,
                     &mut self.serviced,
-                    &at.field("serviced"),
-                    |c| match c {
-                        ClaimItemServiced::Date(v) => Some(v),
-                        #[allow(unreachable_patterns)]
-                        _ => None,
-                    },
-                    ClaimItemServiced::Date,
+                    &at.field("servicedDate"),
+                    crate::json::variant!(ClaimItemServiced::Date),
                 )
             }
             19 => {
                 de::choice_ext(
                     map,
                     &mut self.serviced,
-                    &at.field("serviced"),
-                    |c| match c {
-                        ClaimItemServiced::Date(v) => Some(v),
-                        #[allow(unreachable_patterns)]
-                        _ => None,
-                    },
-                    ClaimItemServiced::Date,
+                    &at.field("servicedDate"),
+                    crate::json::variant!(ClaimItemServiced::Date),
                 )
             }
             20 => {
                 de::choice(
                     map,
                     &mut self.serviced,
-                    &at.field("serviced"),
+                    &at.field("servicedPeriod"),
                     ClaimItemServiced::Period,
                 )
             }
@@ -1785,7 +1793,7 @@ impl de::DecodeStruct for ClaimItem {
                 de::choice(
                     map,
                     &mut self.location,
-                    &at.field("location"),
+                    &at.field("locationCodeableConcept"),
                     ClaimItemLocation::CodeableConcept,
                 )
             }
@@ -1793,7 +1801,7 @@ impl de::DecodeStruct for ClaimItem {
                 de::choice(
                     map,
                     &mut self.location,
-                    &at.field("location"),
+                    &at.field("locationAddress"),
                     ClaimItemLocation::Address,
                 )
             }
@@ -1801,7 +1809,7 @@ impl de::DecodeStruct for ClaimItem {
                 de::choice(
                     map,
                     &mut self.location,
-                    &at.field("location"),
+                    &at.field("locationReference"),
                     ClaimItemLocation::Reference,
                 )
             }
@@ -1826,7 +1834,9 @@ impl de::DecodeStruct for ClaimItem {
         Ok(())
     }
 }
+
 crate::json::impl_json!(ClaimItem);
+
 impl serde::Serialize for ClaimItem {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
@@ -1878,9 +1888,10 @@ impl serde::Serialize for ClaimItem {
         map.end()
     }
 }
+
 /// Choice of types for `Claim.item.serviced[x]`.
 ///
-/// In JSON the element name carries the type: `servicedString`, `servicedQuantity`, …
+/// In JSON the element name carries the type (`servicedDate`, `servicedPeriod`, ...).
 #[derive(Clone, Debug, PartialEq)]
 pub enum ClaimItemServiced {
     /// `servicedDate`
@@ -1888,6 +1899,7 @@ pub enum ClaimItemServiced {
     /// `servicedPeriod`
     Period(Box<Period>),
 }
+
 impl ser::EncodeChoice for ClaimItemServiced {
     fn encode<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
         match self {
@@ -1896,9 +1908,10 @@ impl ser::EncodeChoice for ClaimItemServiced {
         }
     }
 }
+
 /// Choice of types for `Claim.item.location[x]`.
 ///
-/// In JSON the element name carries the type: `locationString`, `locationQuantity`, …
+/// In JSON the element name carries the type (`locationCodeableConcept`, `locationAddress`, ...).
 #[derive(Clone, Debug, PartialEq)]
 pub enum ClaimItemLocation {
     /// `locationCodeableConcept`
@@ -1908,6 +1921,7 @@ pub enum ClaimItemLocation {
     /// `locationReference` (to Location)
     Reference(Box<Reference>),
 }
+
 impl ser::EncodeChoice for ClaimItemLocation {
     fn encode<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
         match self {
@@ -1917,6 +1931,7 @@ impl ser::EncodeChoice for ClaimItemLocation {
         }
     }
 }
+
 /// Product or service provided
 ///
 /// A claim detail line. Either a simple (a product or service) or a 'group' of sub-details which are simple items.
@@ -1985,6 +2000,7 @@ pub struct ClaimItemDetail {
     /// `0..*`
     pub sub_detail: Vec<ClaimItemDetailSubDetail>,
 }
+
 impl de::DecodeStruct for ClaimItemDetail {
     const PATH: &'static str = "Claim.item.detail";
     const RESOURCE_TYPE: Option<&'static str> = None;
@@ -2061,7 +2077,9 @@ impl de::DecodeStruct for ClaimItemDetail {
         }
     }
 }
+
 crate::json::impl_json!(ClaimItemDetail);
+
 impl serde::Serialize for ClaimItemDetail {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
@@ -2084,6 +2102,7 @@ impl serde::Serialize for ClaimItemDetail {
         map.end()
     }
 }
+
 /// Product or service provided
 ///
 /// A claim detail line. Either a simple (a product or service) or a 'group' of sub-details which are simple items.
@@ -2148,6 +2167,7 @@ pub struct ClaimItemDetailSubDetail {
     /// `0..*` · Reference to Device
     pub udi: Vec<Reference>,
 }
+
 impl de::DecodeStruct for ClaimItemDetailSubDetail {
     const PATH: &'static str = "Claim.item.detail.subDetail";
     const RESOURCE_TYPE: Option<&'static str> = None;
@@ -2222,7 +2242,9 @@ impl de::DecodeStruct for ClaimItemDetailSubDetail {
         }
     }
 }
+
 crate::json::impl_json!(ClaimItemDetailSubDetail);
+
 impl serde::Serialize for ClaimItemDetailSubDetail {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;

@@ -4,11 +4,12 @@ use crate::json::{de, ser, Path};
 use crate::datatypes::*;
 use crate::primitives::*;
 use crate::{codes, Primitive, Resource};
+
 /// Response to a claim predetermination or preauthorization
 ///
 /// This resource provides the adjudication details from the processing of a Claim resource.
 ///
-/// FHIR path: `ClaimResponse` (resource)
+/// FHIR path: `ClaimResponse` (resource, defined by <http://hl7.org/fhir/StructureDefinition/ClaimResponse>)
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct ClaimResponse {
     /// Logical id of this artifact
@@ -152,6 +153,7 @@ pub struct ClaimResponse {
     /// `0..*`
     pub error: Vec<ClaimResponseError>,
 }
+
 impl de::DecodeStruct for ClaimResponse {
     const PATH: &'static str = "ClaimResponse";
     const RESOURCE_TYPE: Option<&'static str> = Some("ClaimResponse");
@@ -318,7 +320,9 @@ impl de::DecodeStruct for ClaimResponse {
         }
     }
 }
+
 crate::json::impl_json!(ClaimResponse);
+
 impl serde::Serialize for ClaimResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
@@ -362,6 +366,7 @@ impl serde::Serialize for ClaimResponse {
         map.end()
     }
 }
+
 /// Adjudication for claim line items
 ///
 /// A claim line. Either a simple (a product or service) or a 'group' of details which can also be a simple items or groups of sub-details.
@@ -398,6 +403,7 @@ pub struct ClaimResponseItem {
     /// `0..*`
     pub detail: Vec<ClaimResponseItemDetail>,
 }
+
 impl de::DecodeStruct for ClaimResponseItem {
     const PATH: &'static str = "ClaimResponse.item";
     const RESOURCE_TYPE: Option<&'static str> = None;
@@ -458,7 +464,9 @@ impl de::DecodeStruct for ClaimResponseItem {
         Ok(())
     }
 }
+
 crate::json::impl_json!(ClaimResponseItem);
+
 impl serde::Serialize for ClaimResponseItem {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
@@ -473,6 +481,7 @@ impl serde::Serialize for ClaimResponseItem {
         map.end()
     }
 }
+
 /// Adjudication details
 ///
 /// If this item is a group then the values here are a summary of the adjudication of the detail items. If this item is a simple product or service then this is the result of the adjudication of this item.
@@ -509,6 +518,7 @@ pub struct ClaimResponseItemAdjudication {
     /// `0..1` · FHIR `decimal`
     pub value: Option<Primitive<Decimal>>,
 }
+
 impl de::DecodeStruct for ClaimResponseItemAdjudication {
     const PATH: &'static str = "ClaimResponse.item.adjudication";
     const RESOURCE_TYPE: Option<&'static str> = None;
@@ -557,7 +567,9 @@ impl de::DecodeStruct for ClaimResponseItemAdjudication {
         }
     }
 }
+
 crate::json::impl_json!(ClaimResponseItemAdjudication);
+
 impl serde::Serialize for ClaimResponseItemAdjudication {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
@@ -572,6 +584,7 @@ impl serde::Serialize for ClaimResponseItemAdjudication {
         map.end()
     }
 }
+
 /// Adjudication for claim details
 ///
 /// A claim detail. Either a simple (a product or service) or a 'group' of sub-details which are simple items.
@@ -608,6 +621,7 @@ pub struct ClaimResponseItemDetail {
     /// `0..*`
     pub sub_detail: Vec<ClaimResponseItemDetailSubDetail>,
 }
+
 impl de::DecodeStruct for ClaimResponseItemDetail {
     const PATH: &'static str = "ClaimResponse.item.detail";
     const RESOURCE_TYPE: Option<&'static str> = None;
@@ -672,7 +686,9 @@ impl de::DecodeStruct for ClaimResponseItemDetail {
         Ok(())
     }
 }
+
 crate::json::impl_json!(ClaimResponseItemDetail);
+
 impl serde::Serialize for ClaimResponseItemDetail {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
@@ -687,6 +703,7 @@ impl serde::Serialize for ClaimResponseItemDetail {
         map.end()
     }
 }
+
 /// Adjudication for claim sub-details
 ///
 /// A sub-detail adjudication of a simple product or service.
@@ -719,6 +736,7 @@ pub struct ClaimResponseItemDetailSubDetail {
     /// `0..*`
     pub adjudication: Vec<ClaimResponseItemAdjudication>,
 }
+
 impl de::DecodeStruct for ClaimResponseItemDetailSubDetail {
     const PATH: &'static str = "ClaimResponse.item.detail.subDetail";
     const RESOURCE_TYPE: Option<&'static str> = None;
@@ -782,7 +800,9 @@ impl de::DecodeStruct for ClaimResponseItemDetailSubDetail {
         Ok(())
     }
 }
+
 crate::json::impl_json!(ClaimResponseItemDetailSubDetail);
+
 impl serde::Serialize for ClaimResponseItemDetailSubDetail {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
@@ -801,6 +821,7 @@ impl serde::Serialize for ClaimResponseItemDetailSubDetail {
         map.end()
     }
 }
+
 /// Insurer added line items
 ///
 /// The first-tier service adjudications for payor added product or service lines.
@@ -893,6 +914,7 @@ pub struct ClaimResponseAddItem {
     /// `0..*`
     pub detail: Vec<ClaimResponseAddItemDetail>,
 }
+
 impl de::DecodeStruct for ClaimResponseAddItem {
     const PATH: &'static str = "ClaimResponse.addItem";
     const RESOURCE_TYPE: Option<&'static str> = None;
@@ -996,33 +1018,23 @@ impl de::DecodeStruct for ClaimResponseAddItem {
                 de::choice_value(
                     map,
                     &mut self.serviced,
-                    &at.field("serviced"),
-                    |c| match c {
-                        ClaimResponseAddItemServiced::Date(v) => Some(v),
-                        #[allow(unreachable_patterns)]
-                        _ => None,
-                    },
-                    ClaimResponseAddItemServiced::Date,
+                    &at.field("servicedDate"),
+                    crate::json::variant!(ClaimResponseAddItemServiced::Date),
                 )
             }
             14 => {
                 de::choice_ext(
                     map,
                     &mut self.serviced,
-                    &at.field("serviced"),
-                    |c| match c {
-                        ClaimResponseAddItemServiced::Date(v) => Some(v),
-                        #[allow(unreachable_patterns)]
-                        _ => None,
-                    },
-                    ClaimResponseAddItemServiced::Date,
+                    &at.field("servicedDate"),
+                    crate::json::variant!(ClaimResponseAddItemServiced::Date),
                 )
             }
             15 => {
                 de::choice(
                     map,
                     &mut self.serviced,
-                    &at.field("serviced"),
+                    &at.field("servicedPeriod"),
                     ClaimResponseAddItemServiced::Period,
                 )
             }
@@ -1030,7 +1042,7 @@ impl de::DecodeStruct for ClaimResponseAddItem {
                 de::choice(
                     map,
                     &mut self.location,
-                    &at.field("location"),
+                    &at.field("locationCodeableConcept"),
                     ClaimResponseAddItemLocation::CodeableConcept,
                 )
             }
@@ -1038,7 +1050,7 @@ impl de::DecodeStruct for ClaimResponseAddItem {
                 de::choice(
                     map,
                     &mut self.location,
-                    &at.field("location"),
+                    &at.field("locationAddress"),
                     ClaimResponseAddItemLocation::Address,
                 )
             }
@@ -1046,7 +1058,7 @@ impl de::DecodeStruct for ClaimResponseAddItem {
                 de::choice(
                     map,
                     &mut self.location,
-                    &at.field("location"),
+                    &at.field("locationReference"),
                     ClaimResponseAddItemLocation::Reference,
                 )
             }
@@ -1075,7 +1087,9 @@ impl de::DecodeStruct for ClaimResponseAddItem {
         Ok(())
     }
 }
+
 crate::json::impl_json!(ClaimResponseAddItem);
+
 impl serde::Serialize for ClaimResponseAddItem {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
@@ -1114,9 +1128,10 @@ impl serde::Serialize for ClaimResponseAddItem {
         map.end()
     }
 }
+
 /// Choice of types for `ClaimResponse.addItem.serviced[x]`.
 ///
-/// In JSON the element name carries the type: `servicedString`, `servicedQuantity`, …
+/// In JSON the element name carries the type (`servicedDate`, `servicedPeriod`, ...).
 #[derive(Clone, Debug, PartialEq)]
 pub enum ClaimResponseAddItemServiced {
     /// `servicedDate`
@@ -1124,6 +1139,7 @@ pub enum ClaimResponseAddItemServiced {
     /// `servicedPeriod`
     Period(Box<Period>),
 }
+
 impl ser::EncodeChoice for ClaimResponseAddItemServiced {
     fn encode<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
         match self {
@@ -1132,9 +1148,10 @@ impl ser::EncodeChoice for ClaimResponseAddItemServiced {
         }
     }
 }
+
 /// Choice of types for `ClaimResponse.addItem.location[x]`.
 ///
-/// In JSON the element name carries the type: `locationString`, `locationQuantity`, …
+/// In JSON the element name carries the type (`locationCodeableConcept`, `locationAddress`, ...).
 #[derive(Clone, Debug, PartialEq)]
 pub enum ClaimResponseAddItemLocation {
     /// `locationCodeableConcept`
@@ -1144,6 +1161,7 @@ pub enum ClaimResponseAddItemLocation {
     /// `locationReference` (to Location)
     Reference(Box<Reference>),
 }
+
 impl ser::EncodeChoice for ClaimResponseAddItemLocation {
     fn encode<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
         match self {
@@ -1153,6 +1171,7 @@ impl ser::EncodeChoice for ClaimResponseAddItemLocation {
         }
     }
 }
+
 /// Insurer added line details
 ///
 /// The second-tier service adjudications for payor added services.
@@ -1209,6 +1228,7 @@ pub struct ClaimResponseAddItemDetail {
     /// `0..*`
     pub sub_detail: Vec<ClaimResponseAddItemDetailSubDetail>,
 }
+
 impl de::DecodeStruct for ClaimResponseAddItemDetail {
     const PATH: &'static str = "ClaimResponse.addItem.detail";
     const RESOURCE_TYPE: Option<&'static str> = None;
@@ -1280,7 +1300,9 @@ impl de::DecodeStruct for ClaimResponseAddItemDetail {
         Ok(())
     }
 }
+
 crate::json::impl_json!(ClaimResponseAddItemDetail);
+
 impl serde::Serialize for ClaimResponseAddItemDetail {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
@@ -1300,6 +1322,7 @@ impl serde::Serialize for ClaimResponseAddItemDetail {
         map.end()
     }
 }
+
 /// Insurer added line items
 ///
 /// The third-tier service adjudications for payor added services.
@@ -1352,6 +1375,7 @@ pub struct ClaimResponseAddItemDetailSubDetail {
     /// `1..*`
     pub adjudication: Vec<ClaimResponseItemAdjudication>,
 }
+
 impl de::DecodeStruct for ClaimResponseAddItemDetailSubDetail {
     const PATH: &'static str = "ClaimResponse.addItem.detail.subDetail";
     const RESOURCE_TYPE: Option<&'static str> = None;
@@ -1421,7 +1445,9 @@ impl de::DecodeStruct for ClaimResponseAddItemDetailSubDetail {
         Ok(())
     }
 }
+
 crate::json::impl_json!(ClaimResponseAddItemDetailSubDetail);
+
 impl serde::Serialize for ClaimResponseAddItemDetailSubDetail {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
@@ -1440,6 +1466,7 @@ impl serde::Serialize for ClaimResponseAddItemDetailSubDetail {
         map.end()
     }
 }
+
 /// Adjudication totals
 ///
 /// Categorized monetary totals for the adjudication.
@@ -1468,6 +1495,7 @@ pub struct ClaimResponseTotal {
     /// `1..1` · summary
     pub amount: Option<Box<Money>>,
 }
+
 impl de::DecodeStruct for ClaimResponseTotal {
     const PATH: &'static str = "ClaimResponse.total";
     const RESOURCE_TYPE: Option<&'static str> = None;
@@ -1513,7 +1541,9 @@ impl de::DecodeStruct for ClaimResponseTotal {
         }
     }
 }
+
 crate::json::impl_json!(ClaimResponseTotal);
+
 impl serde::Serialize for ClaimResponseTotal {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
@@ -1526,6 +1556,7 @@ impl serde::Serialize for ClaimResponseTotal {
         map.end()
     }
 }
+
 /// Payment Details
 ///
 /// Payment details for the adjudication of the claim.
@@ -1570,6 +1601,7 @@ pub struct ClaimResponsePayment {
     /// `0..1`
     pub identifier: Option<Box<Identifier>>,
 }
+
 impl de::DecodeStruct for ClaimResponsePayment {
     const PATH: &'static str = "ClaimResponse.payment";
     const RESOURCE_TYPE: Option<&'static str> = None;
@@ -1631,7 +1663,9 @@ impl de::DecodeStruct for ClaimResponsePayment {
         }
     }
 }
+
 crate::json::impl_json!(ClaimResponsePayment);
+
 impl serde::Serialize for ClaimResponsePayment {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
@@ -1648,6 +1682,7 @@ impl serde::Serialize for ClaimResponsePayment {
         map.end()
     }
 }
+
 /// Note concerning adjudication
 ///
 /// A note that describes or explains adjudication results in a human readable form.
@@ -1684,6 +1719,7 @@ pub struct ClaimResponseProcessNote {
     /// `0..1` · binding preferred: <http://hl7.org/fhir/ValueSet/languages>
     pub language: Option<Box<CodeableConcept>>,
 }
+
 impl de::DecodeStruct for ClaimResponseProcessNote {
     const PATH: &'static str = "ClaimResponse.processNote";
     const RESOURCE_TYPE: Option<&'static str> = None;
@@ -1739,7 +1775,9 @@ impl de::DecodeStruct for ClaimResponseProcessNote {
         }
     }
 }
+
 crate::json::impl_json!(ClaimResponseProcessNote);
+
 impl serde::Serialize for ClaimResponseProcessNote {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
@@ -1754,6 +1792,7 @@ impl serde::Serialize for ClaimResponseProcessNote {
         map.end()
     }
 }
+
 /// Patient insurance information
 ///
 /// Financial instruments for reimbursement for the health care products and services specified on the claim.
@@ -1794,6 +1833,7 @@ pub struct ClaimResponseInsurance {
     /// `0..1` · Reference to ClaimResponse
     pub claim_response: Option<Box<Reference>>,
 }
+
 impl de::DecodeStruct for ClaimResponseInsurance {
     const PATH: &'static str = "ClaimResponse.insurance";
     const RESOURCE_TYPE: Option<&'static str> = None;
@@ -1872,7 +1912,9 @@ impl de::DecodeStruct for ClaimResponseInsurance {
         }
     }
 }
+
 crate::json::impl_json!(ClaimResponseInsurance);
+
 impl serde::Serialize for ClaimResponseInsurance {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
@@ -1893,6 +1935,7 @@ impl serde::Serialize for ClaimResponseInsurance {
         map.end()
     }
 }
+
 /// Processing errors
 ///
 /// Errors encountered during the processing of the adjudication.
@@ -1929,6 +1972,7 @@ pub struct ClaimResponseError {
     /// `1..1` · binding example: <http://hl7.org/fhir/ValueSet/adjudication-error>
     pub code: Option<Box<CodeableConcept>>,
 }
+
 impl de::DecodeStruct for ClaimResponseError {
     const PATH: &'static str = "ClaimResponse.error";
     const RESOURCE_TYPE: Option<&'static str> = None;
@@ -2001,7 +2045,9 @@ impl de::DecodeStruct for ClaimResponseError {
         }
     }
 }
+
 crate::json::impl_json!(ClaimResponseError);
+
 impl serde::Serialize for ClaimResponseError {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;

@@ -4,11 +4,12 @@ use crate::json::{de, ser, Path};
 use crate::datatypes::*;
 use crate::primitives::*;
 use crate::{codes, Primitive, Resource};
+
 /// A clinical assessment performed when planning treatments and management strategies for a patient
 ///
 /// A record of a clinical assessment performed to determine what problem(s) may affect the patient and before planning the treatments or management strategies that are best to manage a patient's condition. Assessments are often 1:1 with a clinical consultation / encounter,  but this varies greatly depending on the clinical workflow. This resource is called "ClinicalImpression" rather than "ClinicalAssessment" to avoid confusion with the recording of assessment tools such as Apgar score.
 ///
-/// FHIR path: `ClinicalImpression` (resource)
+/// FHIR path: `ClinicalImpression` (resource, defined by <http://hl7.org/fhir/StructureDefinition/ClinicalImpression>)
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct ClinicalImpression {
     /// Logical id of this artifact
@@ -124,6 +125,7 @@ pub struct ClinicalImpression {
     /// `0..*`
     pub note: Vec<Annotation>,
 }
+
 impl de::DecodeStruct for ClinicalImpression {
     const PATH: &'static str = "ClinicalImpression";
     const RESOURCE_TYPE: Option<&'static str> = Some("ClinicalImpression");
@@ -222,33 +224,23 @@ impl de::DecodeStruct for ClinicalImpression {
                 de::choice_value(
                     map,
                     &mut self.effective,
-                    &at.field("effective"),
-                    |c| match c {
-                        ClinicalImpressionEffective::DateTime(v) => Some(v),
-                        #[allow(unreachable_patterns)]
-                        _ => None,
-                    },
-                    ClinicalImpressionEffective::DateTime,
+                    &at.field("effectiveDateTime"),
+                    crate::json::variant!(ClinicalImpressionEffective::DateTime),
                 )
             }
             21 => {
                 de::choice_ext(
                     map,
                     &mut self.effective,
-                    &at.field("effective"),
-                    |c| match c {
-                        ClinicalImpressionEffective::DateTime(v) => Some(v),
-                        #[allow(unreachable_patterns)]
-                        _ => None,
-                    },
-                    ClinicalImpressionEffective::DateTime,
+                    &at.field("effectiveDateTime"),
+                    crate::json::variant!(ClinicalImpressionEffective::DateTime),
                 )
             }
             22 => {
                 de::choice(
                     map,
                     &mut self.effective,
-                    &at.field("effective"),
+                    &at.field("effectivePeriod"),
                     ClinicalImpressionEffective::Period,
                 )
             }
@@ -287,7 +279,9 @@ impl de::DecodeStruct for ClinicalImpression {
         Ok(())
     }
 }
+
 crate::json::impl_json!(ClinicalImpression);
+
 impl serde::Serialize for ClinicalImpression {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
@@ -328,9 +322,10 @@ impl serde::Serialize for ClinicalImpression {
         map.end()
     }
 }
+
 /// Choice of types for `ClinicalImpression.effective[x]`.
 ///
-/// In JSON the element name carries the type: `effectiveString`, `effectiveQuantity`, …
+/// In JSON the element name carries the type (`effectiveDateTime`, `effectivePeriod`, ...).
 #[derive(Clone, Debug, PartialEq)]
 pub enum ClinicalImpressionEffective {
     /// `effectiveDateTime`
@@ -338,6 +333,7 @@ pub enum ClinicalImpressionEffective {
     /// `effectivePeriod`
     Period(Box<Period>),
 }
+
 impl ser::EncodeChoice for ClinicalImpressionEffective {
     fn encode<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
         match self {
@@ -348,6 +344,7 @@ impl ser::EncodeChoice for ClinicalImpressionEffective {
         }
     }
 }
+
 /// One or more sets of investigations (signs, symptoms, etc.)
 ///
 /// One or more sets of investigations (signs, symptoms, etc.). The actual grouping of investigations varies greatly depending on the type and context of the assessment. These investigations may include data generated during the assessment process, or data previously generated and recorded that is pertinent to the outcomes.
@@ -376,6 +373,7 @@ pub struct ClinicalImpressionInvestigation {
     /// `0..*` · Reference to Observation | QuestionnaireResponse | FamilyMemberHistory | DiagnosticReport | RiskAssessment | ImagingStudy | Media
     pub item: Vec<Reference>,
 }
+
 impl de::DecodeStruct for ClinicalImpressionInvestigation {
     const PATH: &'static str = "ClinicalImpression.investigation";
     const RESOURCE_TYPE: Option<&'static str> = None;
@@ -418,7 +416,9 @@ impl de::DecodeStruct for ClinicalImpressionInvestigation {
         }
     }
 }
+
 crate::json::impl_json!(ClinicalImpressionInvestigation);
+
 impl serde::Serialize for ClinicalImpressionInvestigation {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
@@ -431,6 +431,7 @@ impl serde::Serialize for ClinicalImpressionInvestigation {
         map.end()
     }
 }
+
 /// Possible or likely findings and diagnoses
 ///
 /// Specific findings or diagnoses that were considered likely or relevant to ongoing treatment.
@@ -463,6 +464,7 @@ pub struct ClinicalImpressionFinding {
     /// `0..1` · FHIR `string`
     pub basis: Option<Primitive<FhirString>>,
 }
+
 impl de::DecodeStruct for ClinicalImpressionFinding {
     const PATH: &'static str = "ClinicalImpression.finding";
     const RESOURCE_TYPE: Option<&'static str> = None;
@@ -512,7 +514,9 @@ impl de::DecodeStruct for ClinicalImpressionFinding {
         }
     }
 }
+
 crate::json::impl_json!(ClinicalImpressionFinding);
+
 impl serde::Serialize for ClinicalImpressionFinding {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;

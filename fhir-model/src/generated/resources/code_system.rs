@@ -4,11 +4,12 @@ use crate::json::{de, ser, Path};
 use crate::datatypes::*;
 use crate::primitives::*;
 use crate::{codes, Primitive, Resource};
+
 /// Declares the existence of and describes a code system or code system supplement
 ///
 /// The CodeSystem resource is used to declare the existence of and describe a code system or code system supplement and its key properties, and optionally define a part or all of its content.
 ///
-/// FHIR path: `CodeSystem` (resource)
+/// FHIR path: `CodeSystem` (resource, defined by <http://hl7.org/fhir/StructureDefinition/CodeSystem>)
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct CodeSystem {
     /// Logical id of this artifact
@@ -148,6 +149,7 @@ pub struct CodeSystem {
     /// `0..*`
     pub concept: Vec<CodeSystemConcept>,
 }
+
 impl de::DecodeStruct for CodeSystem {
     const PATH: &'static str = "CodeSystem";
     const RESOURCE_TYPE: Option<&'static str> = Some("CodeSystem");
@@ -321,7 +323,9 @@ impl de::DecodeStruct for CodeSystem {
         }
     }
 }
+
 crate::json::impl_json!(CodeSystem);
+
 impl serde::Serialize for CodeSystem {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
@@ -369,6 +373,7 @@ impl serde::Serialize for CodeSystem {
         map.end()
     }
 }
+
 /// Filter that can be used in a value set
 ///
 /// A filter that can be used in a value set compose statement when selecting concepts using a filter.
@@ -405,6 +410,7 @@ pub struct CodeSystemFilter {
     /// `1..1` · FHIR `string` · summary
     pub value: Option<Primitive<FhirString>>,
 }
+
 impl de::DecodeStruct for CodeSystemFilter {
     const PATH: &'static str = "CodeSystem.filter";
     const RESOURCE_TYPE: Option<&'static str> = None;
@@ -478,7 +484,9 @@ impl de::DecodeStruct for CodeSystemFilter {
         Ok(())
     }
 }
+
 crate::json::impl_json!(CodeSystemFilter);
+
 impl serde::Serialize for CodeSystemFilter {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
@@ -493,6 +501,7 @@ impl serde::Serialize for CodeSystemFilter {
         map.end()
     }
 }
+
 /// Additional information supplied about each concept
 ///
 /// A property defines an additional slot through which additional information can be provided about a concept.
@@ -529,6 +538,7 @@ pub struct CodeSystemProperty {
     /// `1..1` · binding required: <http://hl7.org/fhir/ValueSet/concept-property-type> · summary
     pub type_: Option<Primitive<codes::PropertyType>>,
 }
+
 impl de::DecodeStruct for CodeSystemProperty {
     const PATH: &'static str = "CodeSystem.property";
     const RESOURCE_TYPE: Option<&'static str> = None;
@@ -592,7 +602,9 @@ impl de::DecodeStruct for CodeSystemProperty {
         }
     }
 }
+
 crate::json::impl_json!(CodeSystemProperty);
+
 impl serde::Serialize for CodeSystemProperty {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
@@ -607,6 +619,7 @@ impl serde::Serialize for CodeSystemProperty {
         map.end()
     }
 }
+
 /// Concepts in the code system
 ///
 /// Concepts that are in the code system. The concept definitions are inherently hierarchical, but the definitions must be consulted to determine what the meanings of the hierarchical relationships are.
@@ -651,6 +664,7 @@ pub struct CodeSystemConcept {
     /// `0..*`
     pub concept: Vec<CodeSystemConcept>,
 }
+
 impl de::DecodeStruct for CodeSystemConcept {
     const PATH: &'static str = "CodeSystem.concept";
     const RESOURCE_TYPE: Option<&'static str> = None;
@@ -710,7 +724,9 @@ impl de::DecodeStruct for CodeSystemConcept {
         }
     }
 }
+
 crate::json::impl_json!(CodeSystemConcept);
+
 impl serde::Serialize for CodeSystemConcept {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
@@ -727,6 +743,7 @@ impl serde::Serialize for CodeSystemConcept {
         map.end()
     }
 }
+
 /// Additional representations for the concept
 ///
 /// Additional representations for the concept - other languages, aliases, specialized purposes, used for particular purposes, etc.
@@ -759,6 +776,7 @@ pub struct CodeSystemConceptDesignation {
     /// `1..1` · FHIR `string`
     pub value: Option<Primitive<FhirString>>,
 }
+
 impl de::DecodeStruct for CodeSystemConceptDesignation {
     const PATH: &'static str = "CodeSystem.concept.designation";
     const RESOURCE_TYPE: Option<&'static str> = None;
@@ -810,7 +828,9 @@ impl de::DecodeStruct for CodeSystemConceptDesignation {
         }
     }
 }
+
 crate::json::impl_json!(CodeSystemConceptDesignation);
+
 impl serde::Serialize for CodeSystemConceptDesignation {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
@@ -824,6 +844,7 @@ impl serde::Serialize for CodeSystemConceptDesignation {
         map.end()
     }
 }
+
 /// Property value for the concept
 ///
 /// A property value for this concept.
@@ -852,6 +873,7 @@ pub struct CodeSystemConceptProperty {
     /// `1..1` · one of Code, Coding, String, Integer, Boolean, DateTime, Decimal
     pub value: Option<CodeSystemConceptPropertyValue>,
 }
+
 impl de::DecodeStruct for CodeSystemConceptProperty {
     const PATH: &'static str = "CodeSystem.concept.property";
     const RESOURCE_TYPE: Option<&'static str> = None;
@@ -911,13 +933,8 @@ impl de::DecodeStruct for CodeSystemConceptProperty {
                 de::choice_value(
                     map,
                     &mut self.value,
-                    &at.field("value"),
-                    |c| match c {
-                        CodeSystemConceptPropertyValue::Code(v) => Some(v),
-                        #[allow(unreachable_patterns)]
-                        _ => None,
-                    },
-                    CodeSystemConceptPropertyValue::Code,
+                    &at.field("valueCode"),
+                    crate::json::variant!(CodeSystemConceptPropertyValue::Code),
                 )
             }
             6 => {
@@ -925,13 +942,8 @@ impl de::DecodeStruct for CodeSystemConceptProperty {
                 de::choice_ext(
                     map,
                     &mut self.value,
-                    &at.field("value"),
-                    |c| match c {
-                        CodeSystemConceptPropertyValue::Code(v) => Some(v),
-                        #[allow(unreachable_patterns)]
-                        _ => None,
-                    },
-                    CodeSystemConceptPropertyValue::Code,
+                    &at.field("valueCode"),
+                    crate::json::variant!(CodeSystemConceptPropertyValue::Code),
                 )
             }
             7 => {
@@ -939,7 +951,7 @@ impl de::DecodeStruct for CodeSystemConceptProperty {
                 de::choice(
                     map,
                     &mut self.value,
-                    &at.field("value"),
+                    &at.field("valueCoding"),
                     CodeSystemConceptPropertyValue::Coding,
                 )
             }
@@ -948,13 +960,8 @@ impl de::DecodeStruct for CodeSystemConceptProperty {
                 de::choice_value(
                     map,
                     &mut self.value,
-                    &at.field("value"),
-                    |c| match c {
-                        CodeSystemConceptPropertyValue::String(v) => Some(v),
-                        #[allow(unreachable_patterns)]
-                        _ => None,
-                    },
-                    CodeSystemConceptPropertyValue::String,
+                    &at.field("valueString"),
+                    crate::json::variant!(CodeSystemConceptPropertyValue::String),
                 )
             }
             9 => {
@@ -962,13 +969,8 @@ impl de::DecodeStruct for CodeSystemConceptProperty {
                 de::choice_ext(
                     map,
                     &mut self.value,
-                    &at.field("value"),
-                    |c| match c {
-                        CodeSystemConceptPropertyValue::String(v) => Some(v),
-                        #[allow(unreachable_patterns)]
-                        _ => None,
-                    },
-                    CodeSystemConceptPropertyValue::String,
+                    &at.field("valueString"),
+                    crate::json::variant!(CodeSystemConceptPropertyValue::String),
                 )
             }
             10 => {
@@ -976,13 +978,8 @@ impl de::DecodeStruct for CodeSystemConceptProperty {
                 de::choice_value(
                     map,
                     &mut self.value,
-                    &at.field("value"),
-                    |c| match c {
-                        CodeSystemConceptPropertyValue::Integer(v) => Some(v),
-                        #[allow(unreachable_patterns)]
-                        _ => None,
-                    },
-                    CodeSystemConceptPropertyValue::Integer,
+                    &at.field("valueInteger"),
+                    crate::json::variant!(CodeSystemConceptPropertyValue::Integer),
                 )
             }
             11 => {
@@ -990,13 +987,8 @@ impl de::DecodeStruct for CodeSystemConceptProperty {
                 de::choice_ext(
                     map,
                     &mut self.value,
-                    &at.field("value"),
-                    |c| match c {
-                        CodeSystemConceptPropertyValue::Integer(v) => Some(v),
-                        #[allow(unreachable_patterns)]
-                        _ => None,
-                    },
-                    CodeSystemConceptPropertyValue::Integer,
+                    &at.field("valueInteger"),
+                    crate::json::variant!(CodeSystemConceptPropertyValue::Integer),
                 )
             }
             12 => {
@@ -1004,13 +996,8 @@ impl de::DecodeStruct for CodeSystemConceptProperty {
                 de::choice_value(
                     map,
                     &mut self.value,
-                    &at.field("value"),
-                    |c| match c {
-                        CodeSystemConceptPropertyValue::Boolean(v) => Some(v),
-                        #[allow(unreachable_patterns)]
-                        _ => None,
-                    },
-                    CodeSystemConceptPropertyValue::Boolean,
+                    &at.field("valueBoolean"),
+                    crate::json::variant!(CodeSystemConceptPropertyValue::Boolean),
                 )
             }
             13 => {
@@ -1018,13 +1005,8 @@ impl de::DecodeStruct for CodeSystemConceptProperty {
                 de::choice_ext(
                     map,
                     &mut self.value,
-                    &at.field("value"),
-                    |c| match c {
-                        CodeSystemConceptPropertyValue::Boolean(v) => Some(v),
-                        #[allow(unreachable_patterns)]
-                        _ => None,
-                    },
-                    CodeSystemConceptPropertyValue::Boolean,
+                    &at.field("valueBoolean"),
+                    crate::json::variant!(CodeSystemConceptPropertyValue::Boolean),
                 )
             }
             14 => {
@@ -1032,13 +1014,8 @@ impl de::DecodeStruct for CodeSystemConceptProperty {
                 de::choice_value(
                     map,
                     &mut self.value,
-                    &at.field("value"),
-                    |c| match c {
-                        CodeSystemConceptPropertyValue::DateTime(v) => Some(v),
-                        #[allow(unreachable_patterns)]
-                        _ => None,
-                    },
-                    CodeSystemConceptPropertyValue::DateTime,
+                    &at.field("valueDateTime"),
+                    crate::json::variant!(CodeSystemConceptPropertyValue::DateTime),
                 )
             }
             15 => {
@@ -1046,13 +1023,8 @@ impl de::DecodeStruct for CodeSystemConceptProperty {
                 de::choice_ext(
                     map,
                     &mut self.value,
-                    &at.field("value"),
-                    |c| match c {
-                        CodeSystemConceptPropertyValue::DateTime(v) => Some(v),
-                        #[allow(unreachable_patterns)]
-                        _ => None,
-                    },
-                    CodeSystemConceptPropertyValue::DateTime,
+                    &at.field("valueDateTime"),
+                    crate::json::variant!(CodeSystemConceptPropertyValue::DateTime),
                 )
             }
             16 => {
@@ -1060,13 +1032,8 @@ impl de::DecodeStruct for CodeSystemConceptProperty {
                 de::choice_value(
                     map,
                     &mut self.value,
-                    &at.field("value"),
-                    |c| match c {
-                        CodeSystemConceptPropertyValue::Decimal(v) => Some(v),
-                        #[allow(unreachable_patterns)]
-                        _ => None,
-                    },
-                    CodeSystemConceptPropertyValue::Decimal,
+                    &at.field("valueDecimal"),
+                    crate::json::variant!(CodeSystemConceptPropertyValue::Decimal),
                 )
             }
             17 => {
@@ -1074,20 +1041,17 @@ impl de::DecodeStruct for CodeSystemConceptProperty {
                 de::choice_ext(
                     map,
                     &mut self.value,
-                    &at.field("value"),
-                    |c| match c {
-                        CodeSystemConceptPropertyValue::Decimal(v) => Some(v),
-                        #[allow(unreachable_patterns)]
-                        _ => None,
-                    },
-                    CodeSystemConceptPropertyValue::Decimal,
+                    &at.field("valueDecimal"),
+                    crate::json::variant!(CodeSystemConceptPropertyValue::Decimal),
                 )
             }
             _ => Ok(()),
         }
     }
 }
+
 crate::json::impl_json!(CodeSystemConceptProperty);
+
 impl serde::Serialize for CodeSystemConceptProperty {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
@@ -1100,9 +1064,10 @@ impl serde::Serialize for CodeSystemConceptProperty {
         map.end()
     }
 }
+
 /// Choice of types for `CodeSystem.concept.property.value[x]`.
 ///
-/// In JSON the element name carries the type: `valueString`, `valueQuantity`, …
+/// In JSON the element name carries the type (`valueCode`, `valueCoding`, ...).
 #[derive(Clone, Debug, PartialEq)]
 pub enum CodeSystemConceptPropertyValue {
     /// `valueCode`
@@ -1120,6 +1085,7 @@ pub enum CodeSystemConceptPropertyValue {
     /// `valueDecimal`
     Decimal(Primitive<Decimal>),
 }
+
 impl ser::EncodeChoice for CodeSystemConceptPropertyValue {
     fn encode<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
         match self {

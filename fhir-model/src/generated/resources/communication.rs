@@ -4,11 +4,12 @@ use crate::json::{de, ser, Path};
 use crate::datatypes::*;
 use crate::primitives::*;
 use crate::{codes, Primitive, Resource};
+
 /// A record of information transmitted from a sender to a receiver
 ///
 /// An occurrence of information being transmitted; e.g. an alert that was sent to a responsible provider, a public health agency that was notified about a reportable condition.
 ///
-/// FHIR path: `Communication` (resource)
+/// FHIR path: `Communication` (resource, defined by <http://hl7.org/fhir/StructureDefinition/Communication>)
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct Communication {
     /// Logical id of this artifact
@@ -136,6 +137,7 @@ pub struct Communication {
     /// `0..*`
     pub note: Vec<Annotation>,
 }
+
 impl de::DecodeStruct for Communication {
     const PATH: &'static str = "Communication";
     const RESOURCE_TYPE: Option<&'static str> = Some("Communication");
@@ -285,7 +287,9 @@ impl de::DecodeStruct for Communication {
         Ok(())
     }
 }
+
 crate::json::impl_json!(Communication);
+
 impl serde::Serialize for Communication {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
@@ -335,6 +339,7 @@ impl serde::Serialize for Communication {
         map.end()
     }
 }
+
 /// Message payload
 ///
 /// Text, attachment(s), or resource(s) that was communicated to the recipient.
@@ -359,6 +364,7 @@ pub struct CommunicationPayload {
     /// `1..1` · one of String, Attachment, Reference
     pub content: Option<CommunicationPayloadContent>,
 }
+
 impl de::DecodeStruct for CommunicationPayload {
     const PATH: &'static str = "Communication.payload";
     const RESOURCE_TYPE: Option<&'static str> = None;
@@ -399,13 +405,8 @@ impl de::DecodeStruct for CommunicationPayload {
                 de::choice_value(
                     map,
                     &mut self.content,
-                    &at.field("content"),
-                    |c| match c {
-                        CommunicationPayloadContent::String(v) => Some(v),
-                        #[allow(unreachable_patterns)]
-                        _ => None,
-                    },
-                    CommunicationPayloadContent::String,
+                    &at.field("contentString"),
+                    crate::json::variant!(CommunicationPayloadContent::String),
                 )
             }
             4 => {
@@ -413,13 +414,8 @@ impl de::DecodeStruct for CommunicationPayload {
                 de::choice_ext(
                     map,
                     &mut self.content,
-                    &at.field("content"),
-                    |c| match c {
-                        CommunicationPayloadContent::String(v) => Some(v),
-                        #[allow(unreachable_patterns)]
-                        _ => None,
-                    },
-                    CommunicationPayloadContent::String,
+                    &at.field("contentString"),
+                    crate::json::variant!(CommunicationPayloadContent::String),
                 )
             }
             5 => {
@@ -427,7 +423,7 @@ impl de::DecodeStruct for CommunicationPayload {
                 de::choice(
                     map,
                     &mut self.content,
-                    &at.field("content"),
+                    &at.field("contentAttachment"),
                     CommunicationPayloadContent::Attachment,
                 )
             }
@@ -436,7 +432,7 @@ impl de::DecodeStruct for CommunicationPayload {
                 de::choice(
                     map,
                     &mut self.content,
-                    &at.field("content"),
+                    &at.field("contentReference"),
                     CommunicationPayloadContent::Reference,
                 )
             }
@@ -444,7 +440,9 @@ impl de::DecodeStruct for CommunicationPayload {
         }
     }
 }
+
 crate::json::impl_json!(CommunicationPayload);
+
 impl serde::Serialize for CommunicationPayload {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
@@ -456,9 +454,10 @@ impl serde::Serialize for CommunicationPayload {
         map.end()
     }
 }
+
 /// Choice of types for `Communication.payload.content[x]`.
 ///
-/// In JSON the element name carries the type: `contentString`, `contentQuantity`, …
+/// In JSON the element name carries the type (`contentString`, `contentAttachment`, ...).
 #[derive(Clone, Debug, PartialEq)]
 pub enum CommunicationPayloadContent {
     /// `contentString`
@@ -468,6 +467,7 @@ pub enum CommunicationPayloadContent {
     /// `contentReference`
     Reference(Box<Reference>),
 }
+
 impl ser::EncodeChoice for CommunicationPayloadContent {
     fn encode<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
         match self {

@@ -4,11 +4,12 @@ use crate::json::{de, ser, Path};
 use crate::datatypes::*;
 use crate::primitives::*;
 use crate::{codes, Primitive, Resource};
+
 /// A request for information to be sent to a receiver
 ///
 /// A request to convey information; e.g. the CDS system proposes that an alert be sent to a responsible provider, the CDS system proposes that the public health agency be notified about a reportable condition.
 ///
-/// FHIR path: `CommunicationRequest` (resource)
+/// FHIR path: `CommunicationRequest` (resource, defined by <http://hl7.org/fhir/StructureDefinition/CommunicationRequest>)
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct CommunicationRequest {
     /// Logical id of this artifact
@@ -132,6 +133,7 @@ pub struct CommunicationRequest {
     /// `0..*`
     pub note: Vec<Annotation>,
 }
+
 impl de::DecodeStruct for CommunicationRequest {
     const PATH: &'static str = "CommunicationRequest";
     const RESOURCE_TYPE: Option<&'static str> = Some("CommunicationRequest");
@@ -240,33 +242,23 @@ impl de::DecodeStruct for CommunicationRequest {
                 de::choice_value(
                     map,
                     &mut self.occurrence,
-                    &at.field("occurrence"),
-                    |c| match c {
-                        CommunicationRequestOccurrence::DateTime(v) => Some(v),
-                        #[allow(unreachable_patterns)]
-                        _ => None,
-                    },
-                    CommunicationRequestOccurrence::DateTime,
+                    &at.field("occurrenceDateTime"),
+                    crate::json::variant!(CommunicationRequestOccurrence::DateTime),
                 )
             }
             29 => {
                 de::choice_ext(
                     map,
                     &mut self.occurrence,
-                    &at.field("occurrence"),
-                    |c| match c {
-                        CommunicationRequestOccurrence::DateTime(v) => Some(v),
-                        #[allow(unreachable_patterns)]
-                        _ => None,
-                    },
-                    CommunicationRequestOccurrence::DateTime,
+                    &at.field("occurrenceDateTime"),
+                    crate::json::variant!(CommunicationRequestOccurrence::DateTime),
                 )
             }
             30 => {
                 de::choice(
                     map,
                     &mut self.occurrence,
-                    &at.field("occurrence"),
+                    &at.field("occurrencePeriod"),
                     CommunicationRequestOccurrence::Period,
                 )
             }
@@ -282,7 +274,9 @@ impl de::DecodeStruct for CommunicationRequest {
         }
     }
 }
+
 crate::json::impl_json!(CommunicationRequest);
+
 impl serde::Serialize for CommunicationRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
@@ -321,9 +315,10 @@ impl serde::Serialize for CommunicationRequest {
         map.end()
     }
 }
+
 /// Choice of types for `CommunicationRequest.occurrence[x]`.
 ///
-/// In JSON the element name carries the type: `occurrenceString`, `occurrenceQuantity`, …
+/// In JSON the element name carries the type (`occurrenceDateTime`, `occurrencePeriod`, ...).
 #[derive(Clone, Debug, PartialEq)]
 pub enum CommunicationRequestOccurrence {
     /// `occurrenceDateTime`
@@ -331,6 +326,7 @@ pub enum CommunicationRequestOccurrence {
     /// `occurrencePeriod`
     Period(Box<Period>),
 }
+
 impl ser::EncodeChoice for CommunicationRequestOccurrence {
     fn encode<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
         match self {
@@ -341,6 +337,7 @@ impl ser::EncodeChoice for CommunicationRequestOccurrence {
         }
     }
 }
+
 /// Message payload
 ///
 /// Text, attachment(s), or resource(s) to be communicated to the recipient.
@@ -365,6 +362,7 @@ pub struct CommunicationRequestPayload {
     /// `1..1` · one of String, Attachment, Reference
     pub content: Option<CommunicationRequestPayloadContent>,
 }
+
 impl de::DecodeStruct for CommunicationRequestPayload {
     const PATH: &'static str = "CommunicationRequest.payload";
     const RESOURCE_TYPE: Option<&'static str> = None;
@@ -405,13 +403,8 @@ impl de::DecodeStruct for CommunicationRequestPayload {
                 de::choice_value(
                     map,
                     &mut self.content,
-                    &at.field("content"),
-                    |c| match c {
-                        CommunicationRequestPayloadContent::String(v) => Some(v),
-                        #[allow(unreachable_patterns)]
-                        _ => None,
-                    },
-                    CommunicationRequestPayloadContent::String,
+                    &at.field("contentString"),
+                    crate::json::variant!(CommunicationRequestPayloadContent::String),
                 )
             }
             4 => {
@@ -419,13 +412,8 @@ impl de::DecodeStruct for CommunicationRequestPayload {
                 de::choice_ext(
                     map,
                     &mut self.content,
-                    &at.field("content"),
-                    |c| match c {
-                        CommunicationRequestPayloadContent::String(v) => Some(v),
-                        #[allow(unreachable_patterns)]
-                        _ => None,
-                    },
-                    CommunicationRequestPayloadContent::String,
+                    &at.field("contentString"),
+                    crate::json::variant!(CommunicationRequestPayloadContent::String),
                 )
             }
             5 => {
@@ -433,7 +421,7 @@ impl de::DecodeStruct for CommunicationRequestPayload {
                 de::choice(
                     map,
                     &mut self.content,
-                    &at.field("content"),
+                    &at.field("contentAttachment"),
                     CommunicationRequestPayloadContent::Attachment,
                 )
             }
@@ -442,7 +430,7 @@ impl de::DecodeStruct for CommunicationRequestPayload {
                 de::choice(
                     map,
                     &mut self.content,
-                    &at.field("content"),
+                    &at.field("contentReference"),
                     CommunicationRequestPayloadContent::Reference,
                 )
             }
@@ -450,7 +438,9 @@ impl de::DecodeStruct for CommunicationRequestPayload {
         }
     }
 }
+
 crate::json::impl_json!(CommunicationRequestPayload);
+
 impl serde::Serialize for CommunicationRequestPayload {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
@@ -462,9 +452,10 @@ impl serde::Serialize for CommunicationRequestPayload {
         map.end()
     }
 }
+
 /// Choice of types for `CommunicationRequest.payload.content[x]`.
 ///
-/// In JSON the element name carries the type: `contentString`, `contentQuantity`, …
+/// In JSON the element name carries the type (`contentString`, `contentAttachment`, ...).
 #[derive(Clone, Debug, PartialEq)]
 pub enum CommunicationRequestPayloadContent {
     /// `contentString`
@@ -474,6 +465,7 @@ pub enum CommunicationRequestPayloadContent {
     /// `contentReference`
     Reference(Box<Reference>),
 }
+
 impl ser::EncodeChoice for CommunicationRequestPayloadContent {
     fn encode<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
         match self {

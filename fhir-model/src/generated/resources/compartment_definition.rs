@@ -4,11 +4,12 @@ use crate::json::{de, ser, Path};
 use crate::datatypes::*;
 use crate::primitives::*;
 use crate::{codes, Primitive, Resource};
+
 /// Compartment Definition for a resource
 ///
 /// A compartment definition that defines how resources are accessed on a server.
 ///
-/// FHIR path: `CompartmentDefinition` (resource)
+/// FHIR path: `CompartmentDefinition` (resource, defined by <http://hl7.org/fhir/StructureDefinition/CompartmentDefinition>)
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct CompartmentDefinition {
     /// Logical id of this artifact
@@ -100,6 +101,7 @@ pub struct CompartmentDefinition {
     /// `0..*` · summary
     pub resource: Vec<CompartmentDefinitionResource>,
 }
+
 impl de::DecodeStruct for CompartmentDefinition {
     const PATH: &'static str = "CompartmentDefinition";
     const RESOURCE_TYPE: Option<&'static str> = Some("CompartmentDefinition");
@@ -239,7 +241,9 @@ impl de::DecodeStruct for CompartmentDefinition {
         }
     }
 }
+
 crate::json::impl_json!(CompartmentDefinition);
+
 impl serde::Serialize for CompartmentDefinition {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
@@ -270,6 +274,7 @@ impl serde::Serialize for CompartmentDefinition {
         map.end()
     }
 }
+
 /// How a resource is related to the compartment
 ///
 /// Information about how a resource is related to the compartment.
@@ -302,6 +307,7 @@ pub struct CompartmentDefinitionResource {
     /// `0..1` · FHIR `string`
     pub documentation: Option<Primitive<FhirString>>,
 }
+
 impl de::DecodeStruct for CompartmentDefinitionResource {
     const PATH: &'static str = "CompartmentDefinition.resource";
     const RESOURCE_TYPE: Option<&'static str> = None;
@@ -359,7 +365,9 @@ impl de::DecodeStruct for CompartmentDefinitionResource {
         Ok(())
     }
 }
+
 crate::json::impl_json!(CompartmentDefinitionResource);
+
 impl serde::Serialize for CompartmentDefinitionResource {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;

@@ -4,11 +4,12 @@ use crate::json::{de, ser, Path};
 use crate::datatypes::*;
 use crate::primitives::*;
 use crate::{codes, Primitive, Resource};
+
 /// A set of resources composed into a single coherent clinical statement with clinical attestation
 ///
 /// A set of healthcare-related information that is assembled together into a single logical package that provides a single coherent statement of meaning, establishes its own context and that has clinical attestation with regard to who is making the statement. A Composition defines the structure and narrative content necessary for a document. However, a Composition alone does not constitute a document. Rather, the Composition must be the first entry in a Bundle where Bundle.type=document, and any other resources referenced from Composition must be included as subsequent entries in the Bundle (for example Patient, Practitioner, Encounter, etc.).
 ///
-/// FHIR path: `Composition` (resource)
+/// FHIR path: `Composition` (resource, defined by <http://hl7.org/fhir/StructureDefinition/Composition>)
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct Composition {
     /// Logical id of this artifact
@@ -104,6 +105,7 @@ pub struct Composition {
     /// `0..*`
     pub section: Vec<CompositionSection>,
 }
+
 impl de::DecodeStruct for Composition {
     const PATH: &'static str = "Composition";
     const RESOURCE_TYPE: Option<&'static str> = Some("Composition");
@@ -237,7 +239,9 @@ impl de::DecodeStruct for Composition {
         }
     }
 }
+
 crate::json::impl_json!(Composition);
+
 impl serde::Serialize for Composition {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
@@ -274,6 +278,7 @@ impl serde::Serialize for Composition {
         map.end()
     }
 }
+
 /// Attests to accuracy of composition
 ///
 /// A participant who has attested to the accuracy of the composition/document.
@@ -306,6 +311,7 @@ pub struct CompositionAttester {
     /// `0..1` · Reference to Patient | RelatedPerson | Practitioner | PractitionerRole | Organization
     pub party: Option<Box<Reference>>,
 }
+
 impl de::DecodeStruct for CompositionAttester {
     const PATH: &'static str = "Composition.attester";
     const RESOURCE_TYPE: Option<&'static str> = None;
@@ -357,7 +363,9 @@ impl de::DecodeStruct for CompositionAttester {
         }
     }
 }
+
 crate::json::impl_json!(CompositionAttester);
+
 impl serde::Serialize for CompositionAttester {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
@@ -371,6 +379,7 @@ impl serde::Serialize for CompositionAttester {
         map.end()
     }
 }
+
 /// Relationships to other compositions/documents
 ///
 /// Relationships that this composition has with other compositions or documents that already exist.
@@ -399,6 +408,7 @@ pub struct CompositionRelatesTo {
     /// `1..1` · one of Identifier, Reference
     pub target: Option<CompositionRelatesToTarget>,
 }
+
 impl de::DecodeStruct for CompositionRelatesTo {
     const PATH: &'static str = "Composition.relatesTo";
     const RESOURCE_TYPE: Option<&'static str> = None;
@@ -447,7 +457,7 @@ impl de::DecodeStruct for CompositionRelatesTo {
                 de::choice(
                     map,
                     &mut self.target,
-                    &at.field("target"),
+                    &at.field("targetIdentifier"),
                     CompositionRelatesToTarget::Identifier,
                 )
             }
@@ -456,7 +466,7 @@ impl de::DecodeStruct for CompositionRelatesTo {
                 de::choice(
                     map,
                     &mut self.target,
-                    &at.field("target"),
+                    &at.field("targetReference"),
                     CompositionRelatesToTarget::Reference,
                 )
             }
@@ -464,7 +474,9 @@ impl de::DecodeStruct for CompositionRelatesTo {
         }
     }
 }
+
 crate::json::impl_json!(CompositionRelatesTo);
+
 impl serde::Serialize for CompositionRelatesTo {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
@@ -477,9 +489,10 @@ impl serde::Serialize for CompositionRelatesTo {
         map.end()
     }
 }
+
 /// Choice of types for `Composition.relatesTo.target[x]`.
 ///
-/// In JSON the element name carries the type: `targetString`, `targetQuantity`, …
+/// In JSON the element name carries the type (`targetIdentifier`, `targetReference`, ...).
 #[derive(Clone, Debug, PartialEq)]
 pub enum CompositionRelatesToTarget {
     /// `targetIdentifier`
@@ -487,6 +500,7 @@ pub enum CompositionRelatesToTarget {
     /// `targetReference` (to Composition)
     Reference(Box<Reference>),
 }
+
 impl ser::EncodeChoice for CompositionRelatesToTarget {
     fn encode<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
         match self {
@@ -495,6 +509,7 @@ impl ser::EncodeChoice for CompositionRelatesToTarget {
         }
     }
 }
+
 /// The clinical service(s) being documented
 ///
 /// The clinical service, such as a colonoscopy or an appendectomy, being documented.
@@ -527,6 +542,7 @@ pub struct CompositionEvent {
     /// `0..*` · summary
     pub detail: Vec<Reference>,
 }
+
 impl de::DecodeStruct for CompositionEvent {
     const PATH: &'static str = "Composition.event";
     const RESOURCE_TYPE: Option<&'static str> = None;
@@ -568,7 +584,9 @@ impl de::DecodeStruct for CompositionEvent {
         }
     }
 }
+
 crate::json::impl_json!(CompositionEvent);
+
 impl serde::Serialize for CompositionEvent {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
@@ -582,6 +600,7 @@ impl serde::Serialize for CompositionEvent {
         map.end()
     }
 }
+
 /// Composition is broken into sections
 ///
 /// The root of the sections that make up the composition.
@@ -642,6 +661,7 @@ pub struct CompositionSection {
     /// `0..*`
     pub section: Vec<CompositionSection>,
 }
+
 impl de::DecodeStruct for CompositionSection {
     const PATH: &'static str = "Composition.section";
     const RESOURCE_TYPE: Option<&'static str> = None;
@@ -701,7 +721,9 @@ impl de::DecodeStruct for CompositionSection {
         }
     }
 }
+
 crate::json::impl_json!(CompositionSection);
+
 impl serde::Serialize for CompositionSection {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;

@@ -4,11 +4,12 @@ use crate::json::{de, ser, Path};
 use crate::datatypes::*;
 use crate::primitives::*;
 use crate::{codes, Primitive, Resource};
+
 /// A map from one set of concepts to one or more other concepts
 ///
 /// A statement of relationships from one set of concepts to one or more other concepts - either concepts in code systems, or data element/data element concepts, or classes in class models.
 ///
-/// FHIR path: `ConceptMap` (resource)
+/// FHIR path: `ConceptMap` (resource, defined by <http://hl7.org/fhir/StructureDefinition/ConceptMap>)
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct ConceptMap {
     /// Logical id of this artifact
@@ -116,6 +117,7 @@ pub struct ConceptMap {
     /// `0..*`
     pub group: Vec<ConceptMapGroup>,
 }
+
 impl de::DecodeStruct for ConceptMap {
     const PATH: &'static str = "ConceptMap";
     const RESOURCE_TYPE: Option<&'static str> = Some("ConceptMap");
@@ -236,104 +238,64 @@ impl de::DecodeStruct for ConceptMap {
                 de::choice_value(
                     map,
                     &mut self.source,
-                    &at.field("source"),
-                    |c| match c {
-                        ConceptMapSource::Uri(v) => Some(v),
-                        #[allow(unreachable_patterns)]
-                        _ => None,
-                    },
-                    ConceptMapSource::Uri,
+                    &at.field("sourceUri"),
+                    crate::json::variant!(ConceptMapSource::Uri),
                 )
             }
             38 => {
                 de::choice_ext(
                     map,
                     &mut self.source,
-                    &at.field("source"),
-                    |c| match c {
-                        ConceptMapSource::Uri(v) => Some(v),
-                        #[allow(unreachable_patterns)]
-                        _ => None,
-                    },
-                    ConceptMapSource::Uri,
+                    &at.field("sourceUri"),
+                    crate::json::variant!(ConceptMapSource::Uri),
                 )
             }
             39 => {
                 de::choice_value(
                     map,
                     &mut self.source,
-                    &at.field("source"),
-                    |c| match c {
-                        ConceptMapSource::Canonical(v) => Some(v),
-                        #[allow(unreachable_patterns)]
-                        _ => None,
-                    },
-                    ConceptMapSource::Canonical,
+                    &at.field("sourceCanonical"),
+                    crate::json::variant!(ConceptMapSource::Canonical),
                 )
             }
             40 => {
                 de::choice_ext(
                     map,
                     &mut self.source,
-                    &at.field("source"),
-                    |c| match c {
-                        ConceptMapSource::Canonical(v) => Some(v),
-                        #[allow(unreachable_patterns)]
-                        _ => None,
-                    },
-                    ConceptMapSource::Canonical,
+                    &at.field("sourceCanonical"),
+                    crate::json::variant!(ConceptMapSource::Canonical),
                 )
             }
             41 => {
                 de::choice_value(
                     map,
                     &mut self.target,
-                    &at.field("target"),
-                    |c| match c {
-                        ConceptMapTarget::Uri(v) => Some(v),
-                        #[allow(unreachable_patterns)]
-                        _ => None,
-                    },
-                    ConceptMapTarget::Uri,
+                    &at.field("targetUri"),
+                    crate::json::variant!(ConceptMapTarget::Uri),
                 )
             }
             42 => {
                 de::choice_ext(
                     map,
                     &mut self.target,
-                    &at.field("target"),
-                    |c| match c {
-                        ConceptMapTarget::Uri(v) => Some(v),
-                        #[allow(unreachable_patterns)]
-                        _ => None,
-                    },
-                    ConceptMapTarget::Uri,
+                    &at.field("targetUri"),
+                    crate::json::variant!(ConceptMapTarget::Uri),
                 )
             }
             43 => {
                 de::choice_value(
                     map,
                     &mut self.target,
-                    &at.field("target"),
-                    |c| match c {
-                        ConceptMapTarget::Canonical(v) => Some(v),
-                        #[allow(unreachable_patterns)]
-                        _ => None,
-                    },
-                    ConceptMapTarget::Canonical,
+                    &at.field("targetCanonical"),
+                    crate::json::variant!(ConceptMapTarget::Canonical),
                 )
             }
             44 => {
                 de::choice_ext(
                     map,
                     &mut self.target,
-                    &at.field("target"),
-                    |c| match c {
-                        ConceptMapTarget::Canonical(v) => Some(v),
-                        #[allow(unreachable_patterns)]
-                        _ => None,
-                    },
-                    ConceptMapTarget::Canonical,
+                    &at.field("targetCanonical"),
+                    crate::json::variant!(ConceptMapTarget::Canonical),
                 )
             }
             45 => de::many(map, &mut self.group, &at.field("group")),
@@ -341,7 +303,9 @@ impl de::DecodeStruct for ConceptMap {
         }
     }
 }
+
 crate::json::impl_json!(ConceptMap);
+
 impl serde::Serialize for ConceptMap {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
@@ -376,9 +340,10 @@ impl serde::Serialize for ConceptMap {
         map.end()
     }
 }
+
 /// Choice of types for `ConceptMap.source[x]`.
 ///
-/// In JSON the element name carries the type: `sourceString`, `sourceQuantity`, …
+/// In JSON the element name carries the type (`sourceUri`, `sourceCanonical`, ...).
 #[derive(Clone, Debug, PartialEq)]
 pub enum ConceptMapSource {
     /// `sourceUri`
@@ -386,6 +351,7 @@ pub enum ConceptMapSource {
     /// `sourceCanonical`
     Canonical(Primitive<Canonical>),
 }
+
 impl ser::EncodeChoice for ConceptMapSource {
     fn encode<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
         match self {
@@ -396,9 +362,10 @@ impl ser::EncodeChoice for ConceptMapSource {
         }
     }
 }
+
 /// Choice of types for `ConceptMap.target[x]`.
 ///
-/// In JSON the element name carries the type: `targetString`, `targetQuantity`, …
+/// In JSON the element name carries the type (`targetUri`, `targetCanonical`, ...).
 #[derive(Clone, Debug, PartialEq)]
 pub enum ConceptMapTarget {
     /// `targetUri`
@@ -406,6 +373,7 @@ pub enum ConceptMapTarget {
     /// `targetCanonical`
     Canonical(Primitive<Canonical>),
 }
+
 impl ser::EncodeChoice for ConceptMapTarget {
     fn encode<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
         match self {
@@ -416,6 +384,7 @@ impl ser::EncodeChoice for ConceptMapTarget {
         }
     }
 }
+
 /// Same source and target systems
 ///
 /// A group of mappings that all have the same source and target system.
@@ -460,6 +429,7 @@ pub struct ConceptMapGroup {
     /// `0..1`
     pub unmapped: Option<Box<ConceptMapGroupUnmapped>>,
 }
+
 impl de::DecodeStruct for ConceptMapGroup {
     const PATH: &'static str = "ConceptMap.group";
     const RESOURCE_TYPE: Option<&'static str> = None;
@@ -522,7 +492,9 @@ impl de::DecodeStruct for ConceptMapGroup {
         }
     }
 }
+
 crate::json::impl_json!(ConceptMapGroup);
+
 impl serde::Serialize for ConceptMapGroup {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
@@ -539,6 +511,7 @@ impl serde::Serialize for ConceptMapGroup {
         map.end()
     }
 }
+
 /// Mappings for a concept from the source set
 ///
 /// Mappings for an individual concept in the source to one or more concepts in the target.
@@ -571,6 +544,7 @@ pub struct ConceptMapGroupElement {
     /// `0..*`
     pub target: Vec<ConceptMapGroupElementTarget>,
 }
+
 impl de::DecodeStruct for ConceptMapGroupElement {
     const PATH: &'static str = "ConceptMap.group.element";
     const RESOURCE_TYPE: Option<&'static str> = None;
@@ -616,7 +590,9 @@ impl de::DecodeStruct for ConceptMapGroupElement {
         }
     }
 }
+
 crate::json::impl_json!(ConceptMapGroupElement);
+
 impl serde::Serialize for ConceptMapGroupElement {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
@@ -630,6 +606,7 @@ impl serde::Serialize for ConceptMapGroupElement {
         map.end()
     }
 }
+
 /// Concept in target system for element
 ///
 /// A concept from the target value set that this concept maps to.
@@ -674,6 +651,7 @@ pub struct ConceptMapGroupElementTarget {
     /// `0..*`
     pub product: Vec<ConceptMapGroupElementTargetDependsOn>,
 }
+
 impl de::DecodeStruct for ConceptMapGroupElementTarget {
     const PATH: &'static str = "ConceptMap.group.element.target";
     const RESOURCE_TYPE: Option<&'static str> = None;
@@ -735,7 +713,9 @@ impl de::DecodeStruct for ConceptMapGroupElementTarget {
         }
     }
 }
+
 crate::json::impl_json!(ConceptMapGroupElementTarget);
+
 impl serde::Serialize for ConceptMapGroupElementTarget {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
@@ -752,6 +732,7 @@ impl serde::Serialize for ConceptMapGroupElementTarget {
         map.end()
     }
 }
+
 /// Other elements required for this mapping (from context)
 ///
 /// A set of additional dependencies for this mapping to hold. This mapping is only applicable if the specified element can be resolved, and it has the specified value.
@@ -788,6 +769,7 @@ pub struct ConceptMapGroupElementTargetDependsOn {
     /// `0..1` · FHIR `string`
     pub display: Option<Primitive<FhirString>>,
 }
+
 impl de::DecodeStruct for ConceptMapGroupElementTargetDependsOn {
     const PATH: &'static str = "ConceptMap.group.element.target.dependsOn";
     const RESOURCE_TYPE: Option<&'static str> = None;
@@ -851,7 +833,9 @@ impl de::DecodeStruct for ConceptMapGroupElementTargetDependsOn {
         }
     }
 }
+
 crate::json::impl_json!(ConceptMapGroupElementTargetDependsOn);
+
 impl serde::Serialize for ConceptMapGroupElementTargetDependsOn {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
@@ -866,6 +850,7 @@ impl serde::Serialize for ConceptMapGroupElementTargetDependsOn {
         map.end()
     }
 }
+
 /// What to do when there is no mapping for the source concept
 ///
 /// What to do when there is no mapping for the source concept. "Unmapped" does not include codes that are unmatched, and the unmapped element is ignored in a code is specified to have equivalence = unmatched.
@@ -902,6 +887,7 @@ pub struct ConceptMapGroupUnmapped {
     /// `0..1` · FHIR `canonical`
     pub url: Option<Primitive<Canonical>>,
 }
+
 impl de::DecodeStruct for ConceptMapGroupUnmapped {
     const PATH: &'static str = "ConceptMap.group.unmapped";
     const RESOURCE_TYPE: Option<&'static str> = None;
@@ -959,7 +945,9 @@ impl de::DecodeStruct for ConceptMapGroupUnmapped {
         }
     }
 }
+
 crate::json::impl_json!(ConceptMapGroupUnmapped);
+
 impl serde::Serialize for ConceptMapGroupUnmapped {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;

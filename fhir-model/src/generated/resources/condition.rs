@@ -4,11 +4,12 @@ use crate::json::{de, ser, Path};
 use crate::datatypes::*;
 use crate::primitives::*;
 use crate::{Primitive, Resource};
+
 /// Detailed information about conditions, problems or diagnoses
 ///
 /// A clinical condition, problem, diagnosis, or other event, situation, issue, or clinical concept that has risen to a level of concern.
 ///
-/// FHIR path: `Condition` (resource)
+/// FHIR path: `Condition` (resource, defined by <http://hl7.org/fhir/StructureDefinition/Condition>)
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct Condition {
     /// Logical id of this artifact
@@ -112,6 +113,7 @@ pub struct Condition {
     /// `0..*`
     pub note: Vec<Annotation>,
 }
+
 impl de::DecodeStruct for Condition {
     const PATH: &'static str = "Condition";
     const RESOURCE_TYPE: Option<&'static str> = Some("Condition");
@@ -213,36 +215,31 @@ impl de::DecodeStruct for Condition {
                 de::choice_value(
                     map,
                     &mut self.onset,
-                    &at.field("onset"),
-                    |c| match c {
-                        ConditionOnset::DateTime(v) => Some(v),
-                        #[allow(unreachable_patterns)]
-                        _ => None,
-                    },
-                    ConditionOnset::DateTime,
+                    &at.field("onsetDateTime"),
+                    crate::json::variant!(ConditionOnset::DateTime),
                 )
             }
             21 => {
                 de::choice_ext(
                     map,
                     &mut self.onset,
-                    &at.field("onset"),
-                    |c| match c {
-                        ConditionOnset::DateTime(v) => Some(v),
-                        #[allow(unreachable_patterns)]
-                        _ => None,
-                    },
-                    ConditionOnset::DateTime,
+                    &at.field("onsetDateTime"),
+                    crate::json::variant!(ConditionOnset::DateTime),
                 )
             }
             22 => {
-                de::choice(map, &mut self.onset, &at.field("onset"), ConditionOnset::Age)
+                de::choice(
+                    map,
+                    &mut self.onset,
+                    &at.field("onsetAge"),
+                    ConditionOnset::Age,
+                )
             }
             23 => {
                 de::choice(
                     map,
                     &mut self.onset,
-                    &at.field("onset"),
+                    &at.field("onsetPeriod"),
                     ConditionOnset::Period,
                 )
             }
@@ -250,7 +247,7 @@ impl de::DecodeStruct for Condition {
                 de::choice(
                     map,
                     &mut self.onset,
-                    &at.field("onset"),
+                    &at.field("onsetRange"),
                     ConditionOnset::Range,
                 )
             }
@@ -258,59 +255,39 @@ impl de::DecodeStruct for Condition {
                 de::choice_value(
                     map,
                     &mut self.onset,
-                    &at.field("onset"),
-                    |c| match c {
-                        ConditionOnset::String(v) => Some(v),
-                        #[allow(unreachable_patterns)]
-                        _ => None,
-                    },
-                    ConditionOnset::String,
+                    &at.field("onsetString"),
+                    crate::json::variant!(ConditionOnset::String),
                 )
             }
             26 => {
                 de::choice_ext(
                     map,
                     &mut self.onset,
-                    &at.field("onset"),
-                    |c| match c {
-                        ConditionOnset::String(v) => Some(v),
-                        #[allow(unreachable_patterns)]
-                        _ => None,
-                    },
-                    ConditionOnset::String,
+                    &at.field("onsetString"),
+                    crate::json::variant!(ConditionOnset::String),
                 )
             }
             27 => {
                 de::choice_value(
                     map,
                     &mut self.abatement,
-                    &at.field("abatement"),
-                    |c| match c {
-                        ConditionAbatement::DateTime(v) => Some(v),
-                        #[allow(unreachable_patterns)]
-                        _ => None,
-                    },
-                    ConditionAbatement::DateTime,
+                    &at.field("abatementDateTime"),
+                    crate::json::variant!(ConditionAbatement::DateTime),
                 )
             }
             28 => {
                 de::choice_ext(
                     map,
                     &mut self.abatement,
-                    &at.field("abatement"),
-                    |c| match c {
-                        ConditionAbatement::DateTime(v) => Some(v),
-                        #[allow(unreachable_patterns)]
-                        _ => None,
-                    },
-                    ConditionAbatement::DateTime,
+                    &at.field("abatementDateTime"),
+                    crate::json::variant!(ConditionAbatement::DateTime),
                 )
             }
             29 => {
                 de::choice(
                     map,
                     &mut self.abatement,
-                    &at.field("abatement"),
+                    &at.field("abatementAge"),
                     ConditionAbatement::Age,
                 )
             }
@@ -318,7 +295,7 @@ impl de::DecodeStruct for Condition {
                 de::choice(
                     map,
                     &mut self.abatement,
-                    &at.field("abatement"),
+                    &at.field("abatementPeriod"),
                     ConditionAbatement::Period,
                 )
             }
@@ -326,7 +303,7 @@ impl de::DecodeStruct for Condition {
                 de::choice(
                     map,
                     &mut self.abatement,
-                    &at.field("abatement"),
+                    &at.field("abatementRange"),
                     ConditionAbatement::Range,
                 )
             }
@@ -334,26 +311,16 @@ impl de::DecodeStruct for Condition {
                 de::choice_value(
                     map,
                     &mut self.abatement,
-                    &at.field("abatement"),
-                    |c| match c {
-                        ConditionAbatement::String(v) => Some(v),
-                        #[allow(unreachable_patterns)]
-                        _ => None,
-                    },
-                    ConditionAbatement::String,
+                    &at.field("abatementString"),
+                    crate::json::variant!(ConditionAbatement::String),
                 )
             }
             33 => {
                 de::choice_ext(
                     map,
                     &mut self.abatement,
-                    &at.field("abatement"),
-                    |c| match c {
-                        ConditionAbatement::String(v) => Some(v),
-                        #[allow(unreachable_patterns)]
-                        _ => None,
-                    },
-                    ConditionAbatement::String,
+                    &at.field("abatementString"),
+                    crate::json::variant!(ConditionAbatement::String),
                 )
             }
             34 => de::prim_value(map, &mut self.recorded_date, &at.field("recordedDate")),
@@ -367,7 +334,9 @@ impl de::DecodeStruct for Condition {
         }
     }
 }
+
 crate::json::impl_json!(Condition);
+
 impl serde::Serialize for Condition {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
@@ -401,9 +370,10 @@ impl serde::Serialize for Condition {
         map.end()
     }
 }
+
 /// Choice of types for `Condition.onset[x]`.
 ///
-/// In JSON the element name carries the type: `onsetString`, `onsetQuantity`, …
+/// In JSON the element name carries the type (`onsetDateTime`, `onsetAge`, ...).
 #[derive(Clone, Debug, PartialEq)]
 pub enum ConditionOnset {
     /// `onsetDateTime`
@@ -417,6 +387,7 @@ pub enum ConditionOnset {
     /// `onsetString`
     String(Primitive<FhirString>),
 }
+
 impl ser::EncodeChoice for ConditionOnset {
     fn encode<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
         match self {
@@ -428,9 +399,10 @@ impl ser::EncodeChoice for ConditionOnset {
         }
     }
 }
+
 /// Choice of types for `Condition.abatement[x]`.
 ///
-/// In JSON the element name carries the type: `abatementString`, `abatementQuantity`, …
+/// In JSON the element name carries the type (`abatementDateTime`, `abatementAge`, ...).
 #[derive(Clone, Debug, PartialEq)]
 pub enum ConditionAbatement {
     /// `abatementDateTime`
@@ -444,6 +416,7 @@ pub enum ConditionAbatement {
     /// `abatementString`
     String(Primitive<FhirString>),
 }
+
 impl ser::EncodeChoice for ConditionAbatement {
     fn encode<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
         match self {
@@ -459,6 +432,7 @@ impl ser::EncodeChoice for ConditionAbatement {
         }
     }
 }
+
 /// Stage/grade, usually assessed formally
 ///
 /// Clinical stage or grade of a condition. May include formal severity assessments.
@@ -491,6 +465,7 @@ pub struct ConditionStage {
     /// `0..1` · binding example: <http://hl7.org/fhir/ValueSet/condition-stage-type>
     pub type_: Option<Box<CodeableConcept>>,
 }
+
 impl de::DecodeStruct for ConditionStage {
     const PATH: &'static str = "Condition.stage";
     const RESOURCE_TYPE: Option<&'static str> = None;
@@ -532,7 +507,9 @@ impl de::DecodeStruct for ConditionStage {
         }
     }
 }
+
 crate::json::impl_json!(ConditionStage);
+
 impl serde::Serialize for ConditionStage {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
@@ -546,6 +523,7 @@ impl serde::Serialize for ConditionStage {
         map.end()
     }
 }
+
 /// Supporting evidence
 ///
 /// Supporting evidence / manifestations that are the basis of the Condition's verification status, such as evidence that confirmed or refuted the condition.
@@ -574,6 +552,7 @@ pub struct ConditionEvidence {
     /// `0..*` · summary
     pub detail: Vec<Reference>,
 }
+
 impl de::DecodeStruct for ConditionEvidence {
     const PATH: &'static str = "Condition.evidence";
     const RESOURCE_TYPE: Option<&'static str> = None;
@@ -613,7 +592,9 @@ impl de::DecodeStruct for ConditionEvidence {
         }
     }
 }
+
 crate::json::impl_json!(ConditionEvidence);
+
 impl serde::Serialize for ConditionEvidence {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;

@@ -4,11 +4,12 @@ use crate::json::{de, ser, Path};
 use crate::datatypes::*;
 use crate::primitives::*;
 use crate::{codes, Primitive, Resource};
+
 /// A healthcare consumer's  choices to permit or deny recipients or roles to perform actions for specific purposes and periods of time
 ///
 /// A record of a healthcare consumer’s  choices, which permits or denies identified recipient(s) or recipient role(s) to perform one or more actions within a given policy context, for specific purposes and periods of time.
 ///
-/// FHIR path: `Consent` (resource)
+/// FHIR path: `Consent` (resource, defined by <http://hl7.org/fhir/StructureDefinition/Consent>)
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct Consent {
     /// Logical id of this artifact
@@ -96,6 +97,7 @@ pub struct Consent {
     /// `0..1` · summary
     pub provision: Option<Box<ConsentProvision>>,
 }
+
 impl de::DecodeStruct for Consent {
     const PATH: &'static str = "Consent";
     const RESOURCE_TYPE: Option<&'static str> = Some("Consent");
@@ -187,7 +189,7 @@ impl de::DecodeStruct for Consent {
                 de::choice(
                     map,
                     &mut self.source,
-                    &at.field("source"),
+                    &at.field("sourceAttachment"),
                     ConsentSource::Attachment,
                 )
             }
@@ -195,7 +197,7 @@ impl de::DecodeStruct for Consent {
                 de::choice(
                     map,
                     &mut self.source,
-                    &at.field("source"),
+                    &at.field("sourceReference"),
                     ConsentSource::Reference,
                 )
             }
@@ -207,7 +209,9 @@ impl de::DecodeStruct for Consent {
         }
     }
 }
+
 crate::json::impl_json!(Consent);
+
 impl serde::Serialize for Consent {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
@@ -237,9 +241,10 @@ impl serde::Serialize for Consent {
         map.end()
     }
 }
+
 /// Choice of types for `Consent.source[x]`.
 ///
-/// In JSON the element name carries the type: `sourceString`, `sourceQuantity`, …
+/// In JSON the element name carries the type (`sourceAttachment`, `sourceReference`, ...).
 #[derive(Clone, Debug, PartialEq)]
 pub enum ConsentSource {
     /// `sourceAttachment`
@@ -247,6 +252,7 @@ pub enum ConsentSource {
     /// `sourceReference` (to Consent | DocumentReference | Contract | QuestionnaireResponse)
     Reference(Box<Reference>),
 }
+
 impl ser::EncodeChoice for ConsentSource {
     fn encode<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
         match self {
@@ -255,6 +261,7 @@ impl ser::EncodeChoice for ConsentSource {
         }
     }
 }
+
 /// Policies covered by this consent
 ///
 /// The references to the policies that are included in this consent scope. Policies may be organizational, but are often defined jurisdictionally, or in law.
@@ -283,6 +290,7 @@ pub struct ConsentPolicy {
     /// `0..1` · FHIR `uri`
     pub uri: Option<Primitive<Uri>>,
 }
+
 impl de::DecodeStruct for ConsentPolicy {
     const PATH: &'static str = "Consent.policy";
     const RESOURCE_TYPE: Option<&'static str> = None;
@@ -326,7 +334,9 @@ impl de::DecodeStruct for ConsentPolicy {
         }
     }
 }
+
 crate::json::impl_json!(ConsentPolicy);
+
 impl serde::Serialize for ConsentPolicy {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
@@ -339,6 +349,7 @@ impl serde::Serialize for ConsentPolicy {
         map.end()
     }
 }
+
 /// Consent Verified by patient or family
 ///
 /// Whether a treatment instruction (e.g. artificial respiration yes or no) was verified with the patient, his/her family or another authorized person.
@@ -371,6 +382,7 @@ pub struct ConsentVerification {
     /// `0..1` · FHIR `dateTime`
     pub verification_date: Option<Primitive<DateTime>>,
 }
+
 impl de::DecodeStruct for ConsentVerification {
     const PATH: &'static str = "Consent.verification";
     const RESOURCE_TYPE: Option<&'static str> = None;
@@ -434,7 +446,9 @@ impl de::DecodeStruct for ConsentVerification {
         }
     }
 }
+
 crate::json::impl_json!(ConsentVerification);
+
 impl serde::Serialize for ConsentVerification {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
@@ -453,6 +467,7 @@ impl serde::Serialize for ConsentVerification {
         map.end()
     }
 }
+
 /// Constraints to the base Consent.policyRule
 ///
 /// An exception to the base policy of this consent. An exception can be an addition or removal of access permissions.
@@ -517,6 +532,7 @@ pub struct ConsentProvision {
     /// `0..*`
     pub provision: Vec<ConsentProvision>,
 }
+
 impl de::DecodeStruct for ConsentProvision {
     const PATH: &'static str = "Consent.provision";
     const RESOURCE_TYPE: Option<&'static str> = None;
@@ -576,7 +592,9 @@ impl de::DecodeStruct for ConsentProvision {
         }
     }
 }
+
 crate::json::impl_json!(ConsentProvision);
+
 impl serde::Serialize for ConsentProvision {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
@@ -598,6 +616,7 @@ impl serde::Serialize for ConsentProvision {
         map.end()
     }
 }
+
 /// Who|what controlled by this rule (or group, by role)
 ///
 /// Who or what is controlled by this rule. Use group to identify a set of actors by some property they share (e.g. 'admitting officers').
@@ -626,6 +645,7 @@ pub struct ConsentProvisionActor {
     /// `1..1` · Reference to Device | Group | CareTeam | Organization | Patient | Practitioner | RelatedPerson | PractitionerRole
     pub reference: Option<Box<Reference>>,
 }
+
 impl de::DecodeStruct for ConsentProvisionActor {
     const PATH: &'static str = "Consent.provision.actor";
     const RESOURCE_TYPE: Option<&'static str> = None;
@@ -671,7 +691,9 @@ impl de::DecodeStruct for ConsentProvisionActor {
         }
     }
 }
+
 crate::json::impl_json!(ConsentProvisionActor);
+
 impl serde::Serialize for ConsentProvisionActor {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
@@ -684,6 +706,7 @@ impl serde::Serialize for ConsentProvisionActor {
         map.end()
     }
 }
+
 /// Data controlled by this rule
 ///
 /// The resources controlled by this rule if specific resources are referenced.
@@ -712,6 +735,7 @@ pub struct ConsentProvisionData {
     /// `1..1` · summary
     pub reference: Option<Box<Reference>>,
 }
+
 impl de::DecodeStruct for ConsentProvisionData {
     const PATH: &'static str = "Consent.provision.data";
     const RESOURCE_TYPE: Option<&'static str> = None;
@@ -762,7 +786,9 @@ impl de::DecodeStruct for ConsentProvisionData {
         }
     }
 }
+
 crate::json::impl_json!(ConsentProvisionData);
+
 impl serde::Serialize for ConsentProvisionData {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;

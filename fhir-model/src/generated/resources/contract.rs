@@ -4,11 +4,12 @@ use crate::json::{de, ser, Path};
 use crate::datatypes::*;
 use crate::primitives::*;
 use crate::{codes, Primitive, Resource};
+
 /// Legal Agreement
 ///
 /// Legally enforceable, formally recorded unilateral or bilateral directive i.e., a policy or agreement.
 ///
-/// FHIR path: `Contract` (resource)
+/// FHIR path: `Contract` (resource, defined by <http://hl7.org/fhir/StructureDefinition/Contract>)
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct Contract {
     /// Logical id of this artifact
@@ -176,6 +177,7 @@ pub struct Contract {
     /// `0..1` · one of Attachment, Reference
     pub legally_binding: Option<ContractLegallyBinding>,
 }
+
 impl de::DecodeStruct for Contract {
     const PATH: &'static str = "Contract";
     const RESOURCE_TYPE: Option<&'static str> = Some("Contract");
@@ -327,7 +329,7 @@ impl de::DecodeStruct for Contract {
                 de::choice(
                     map,
                     &mut self.topic,
-                    &at.field("topic"),
+                    &at.field("topicCodeableConcept"),
                     ContractTopic::CodeableConcept,
                 )
             }
@@ -335,7 +337,7 @@ impl de::DecodeStruct for Contract {
                 de::choice(
                     map,
                     &mut self.topic,
-                    &at.field("topic"),
+                    &at.field("topicReference"),
                     ContractTopic::Reference,
                 )
             }
@@ -359,7 +361,7 @@ impl de::DecodeStruct for Contract {
                 de::choice(
                     map,
                     &mut self.legally_binding,
-                    &at.field("legallyBinding"),
+                    &at.field("legallyBindingAttachment"),
                     ContractLegallyBinding::Attachment,
                 )
             }
@@ -367,7 +369,7 @@ impl de::DecodeStruct for Contract {
                 de::choice(
                     map,
                     &mut self.legally_binding,
-                    &at.field("legallyBinding"),
+                    &at.field("legallyBindingReference"),
                     ContractLegallyBinding::Reference,
                 )
             }
@@ -379,7 +381,9 @@ impl de::DecodeStruct for Contract {
         Ok(())
     }
 }
+
 crate::json::impl_json!(Contract);
+
 impl serde::Serialize for Contract {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
@@ -434,9 +438,10 @@ impl serde::Serialize for Contract {
         map.end()
     }
 }
+
 /// Choice of types for `Contract.topic[x]`.
 ///
-/// In JSON the element name carries the type: `topicString`, `topicQuantity`, …
+/// In JSON the element name carries the type (`topicCodeableConcept`, `topicReference`, ...).
 #[derive(Clone, Debug, PartialEq)]
 pub enum ContractTopic {
     /// `topicCodeableConcept`
@@ -444,6 +449,7 @@ pub enum ContractTopic {
     /// `topicReference`
     Reference(Box<Reference>),
 }
+
 impl ser::EncodeChoice for ContractTopic {
     fn encode<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
         match self {
@@ -452,9 +458,10 @@ impl ser::EncodeChoice for ContractTopic {
         }
     }
 }
+
 /// Choice of types for `Contract.legallyBinding[x]`.
 ///
-/// In JSON the element name carries the type: `legallyBindingString`, `legallyBindingQuantity`, …
+/// In JSON the element name carries the type (`legallyBindingAttachment`, `legallyBindingReference`, ...).
 #[derive(Clone, Debug, PartialEq)]
 pub enum ContractLegallyBinding {
     /// `legallyBindingAttachment`
@@ -462,6 +469,7 @@ pub enum ContractLegallyBinding {
     /// `legallyBindingReference` (to Composition | DocumentReference | QuestionnaireResponse | Contract)
     Reference(Box<Reference>),
 }
+
 impl ser::EncodeChoice for ContractLegallyBinding {
     fn encode<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
         match self {
@@ -470,6 +478,7 @@ impl ser::EncodeChoice for ContractLegallyBinding {
         }
     }
 }
+
 /// Contract precursor content
 ///
 /// Precusory content developed with a focus and intent of supporting the formation a Contract instance, which may be associated with and transformable into a Contract.
@@ -516,6 +525,7 @@ pub struct ContractContentDefinition {
     /// `0..1` · FHIR `markdown`
     pub copyright: Option<Primitive<Markdown>>,
 }
+
 impl de::DecodeStruct for ContractContentDefinition {
     const PATH: &'static str = "Contract.contentDefinition";
     const RESOURCE_TYPE: Option<&'static str> = None;
@@ -598,7 +608,9 @@ impl de::DecodeStruct for ContractContentDefinition {
         }
     }
 }
+
 crate::json::impl_json!(ContractContentDefinition);
+
 impl serde::Serialize for ContractContentDefinition {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
@@ -625,6 +637,7 @@ impl serde::Serialize for ContractContentDefinition {
         map.end()
     }
 }
+
 /// Contract Term List
 ///
 /// One or more Contract Provisions, which may be related and conveyed as a group, and may contain nested groups.
@@ -693,6 +706,7 @@ pub struct ContractTerm {
     /// `0..*`
     pub group: Vec<ContractTerm>,
 }
+
 impl de::DecodeStruct for ContractTerm {
     const PATH: &'static str = "Contract.term";
     const RESOURCE_TYPE: Option<&'static str> = None;
@@ -747,7 +761,7 @@ impl de::DecodeStruct for ContractTerm {
                 de::choice(
                     map,
                     &mut self.topic,
-                    &at.field("topic"),
+                    &at.field("topicCodeableConcept"),
                     ContractTermTopic::CodeableConcept,
                 )
             }
@@ -755,7 +769,7 @@ impl de::DecodeStruct for ContractTerm {
                 de::choice(
                     map,
                     &mut self.topic,
-                    &at.field("topic"),
+                    &at.field("topicReference"),
                     ContractTermTopic::Reference,
                 )
             }
@@ -775,7 +789,9 @@ impl de::DecodeStruct for ContractTerm {
         }
     }
 }
+
 crate::json::impl_json!(ContractTerm);
+
 impl serde::Serialize for ContractTerm {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
@@ -798,9 +814,10 @@ impl serde::Serialize for ContractTerm {
         map.end()
     }
 }
+
 /// Choice of types for `Contract.term.topic[x]`.
 ///
-/// In JSON the element name carries the type: `topicString`, `topicQuantity`, …
+/// In JSON the element name carries the type (`topicCodeableConcept`, `topicReference`, ...).
 #[derive(Clone, Debug, PartialEq)]
 pub enum ContractTermTopic {
     /// `topicCodeableConcept`
@@ -808,6 +825,7 @@ pub enum ContractTermTopic {
     /// `topicReference`
     Reference(Box<Reference>),
 }
+
 impl ser::EncodeChoice for ContractTermTopic {
     fn encode<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
         match self {
@@ -816,6 +834,7 @@ impl ser::EncodeChoice for ContractTermTopic {
         }
     }
 }
+
 /// Protection for the Term
 ///
 /// Security labels that protect the handling of information about the term and its elements, which may be specifically identified..
@@ -852,6 +871,7 @@ pub struct ContractTermSecurityLabel {
     /// `0..*` · binding example: <http://hl7.org/fhir/ValueSet/contract-security-control>
     pub control: Vec<Coding>,
 }
+
 impl de::DecodeStruct for ContractTermSecurityLabel {
     const PATH: &'static str = "Contract.term.securityLabel";
     const RESOURCE_TYPE: Option<&'static str> = None;
@@ -904,7 +924,9 @@ impl de::DecodeStruct for ContractTermSecurityLabel {
         Ok(())
     }
 }
+
 crate::json::impl_json!(ContractTermSecurityLabel);
+
 impl serde::Serialize for ContractTermSecurityLabel {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
@@ -919,6 +941,7 @@ impl serde::Serialize for ContractTermSecurityLabel {
         map.end()
     }
 }
+
 /// Context of the Contract term
 ///
 /// The matter of concern in the context of this provision of the agrement.
@@ -979,6 +1002,7 @@ pub struct ContractTermOffer {
     /// `0..*` · FHIR `unsignedInt`
     pub security_label_number: Vec<Primitive<UnsignedInt>>,
 }
+
 impl de::DecodeStruct for ContractTermOffer {
     const PATH: &'static str = "Contract.term.offer";
     const RESOURCE_TYPE: Option<&'static str> = None;
@@ -1060,7 +1084,9 @@ impl de::DecodeStruct for ContractTermOffer {
         Ok(())
     }
 }
+
 crate::json::impl_json!(ContractTermOffer);
+
 impl serde::Serialize for ContractTermOffer {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
@@ -1086,6 +1112,7 @@ impl serde::Serialize for ContractTermOffer {
         map.end()
     }
 }
+
 /// Offer Recipient
 ///
 /// Offer Recipient.
@@ -1114,6 +1141,7 @@ pub struct ContractTermOfferParty {
     /// `1..1` · binding example: <http://hl7.org/fhir/ValueSet/contract-party-role>
     pub role: Option<Box<CodeableConcept>>,
 }
+
 impl de::DecodeStruct for ContractTermOfferParty {
     const PATH: &'static str = "Contract.term.offer.party";
     const RESOURCE_TYPE: Option<&'static str> = None;
@@ -1159,7 +1187,9 @@ impl de::DecodeStruct for ContractTermOfferParty {
         }
     }
 }
+
 crate::json::impl_json!(ContractTermOfferParty);
+
 impl serde::Serialize for ContractTermOfferParty {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
@@ -1172,6 +1202,7 @@ impl serde::Serialize for ContractTermOfferParty {
         map.end()
     }
 }
+
 /// Response to offer text
 ///
 /// Response to offer text.
@@ -1196,6 +1227,7 @@ pub struct ContractTermOfferAnswer {
     /// `1..1` · one of Boolean, Decimal, Integer, Date, DateTime, Time, String, Uri, Attachment, Coding, Quantity, Reference
     pub value: Option<ContractTermOfferAnswerValue>,
 }
+
 impl de::DecodeStruct for ContractTermOfferAnswer {
     const PATH: &'static str = "Contract.term.offer.answer";
     const RESOURCE_TYPE: Option<&'static str> = None;
@@ -1252,13 +1284,8 @@ impl de::DecodeStruct for ContractTermOfferAnswer {
                 de::choice_value(
                     map,
                     &mut self.value,
-                    &at.field("value"),
-                    |c| match c {
-                        ContractTermOfferAnswerValue::Boolean(v) => Some(v),
-                        #[allow(unreachable_patterns)]
-                        _ => None,
-                    },
-                    ContractTermOfferAnswerValue::Boolean,
+                    &at.field("valueBoolean"),
+                    crate::json::variant!(ContractTermOfferAnswerValue::Boolean),
                 )
             }
             4 => {
@@ -1266,13 +1293,8 @@ impl de::DecodeStruct for ContractTermOfferAnswer {
                 de::choice_ext(
                     map,
                     &mut self.value,
-                    &at.field("value"),
-                    |c| match c {
-                        ContractTermOfferAnswerValue::Boolean(v) => Some(v),
-                        #[allow(unreachable_patterns)]
-                        _ => None,
-                    },
-                    ContractTermOfferAnswerValue::Boolean,
+                    &at.field("valueBoolean"),
+                    crate::json::variant!(ContractTermOfferAnswerValue::Boolean),
                 )
             }
             5 => {
@@ -1280,13 +1302,8 @@ impl de::DecodeStruct for ContractTermOfferAnswer {
                 de::choice_value(
                     map,
                     &mut self.value,
-                    &at.field("value"),
-                    |c| match c {
-                        ContractTermOfferAnswerValue::Decimal(v) => Some(v),
-                        #[allow(unreachable_patterns)]
-                        _ => None,
-                    },
-                    ContractTermOfferAnswerValue::Decimal,
+                    &at.field("valueDecimal"),
+                    crate::json::variant!(ContractTermOfferAnswerValue::Decimal),
                 )
             }
             6 => {
@@ -1294,13 +1311,8 @@ impl de::DecodeStruct for ContractTermOfferAnswer {
                 de::choice_ext(
                     map,
                     &mut self.value,
-                    &at.field("value"),
-                    |c| match c {
-                        ContractTermOfferAnswerValue::Decimal(v) => Some(v),
-                        #[allow(unreachable_patterns)]
-                        _ => None,
-                    },
-                    ContractTermOfferAnswerValue::Decimal,
+                    &at.field("valueDecimal"),
+                    crate::json::variant!(ContractTermOfferAnswerValue::Decimal),
                 )
             }
             7 => {
@@ -1308,13 +1320,8 @@ impl de::DecodeStruct for ContractTermOfferAnswer {
                 de::choice_value(
                     map,
                     &mut self.value,
-                    &at.field("value"),
-                    |c| match c {
-                        ContractTermOfferAnswerValue::Integer(v) => Some(v),
-                        #[allow(unreachable_patterns)]
-                        _ => None,
-                    },
-                    ContractTermOfferAnswerValue::Integer,
+                    &at.field("valueInteger"),
+                    crate::json::variant!(ContractTermOfferAnswerValue::Integer),
                 )
             }
             8 => {
@@ -1322,13 +1329,8 @@ impl de::DecodeStruct for ContractTermOfferAnswer {
                 de::choice_ext(
                     map,
                     &mut self.value,
-                    &at.field("value"),
-                    |c| match c {
-                        ContractTermOfferAnswerValue::Integer(v) => Some(v),
-                        #[allow(unreachable_patterns)]
-                        _ => None,
-                    },
-                    ContractTermOfferAnswerValue::Integer,
+                    &at.field("valueInteger"),
+                    crate::json::variant!(ContractTermOfferAnswerValue::Integer),
                 )
             }
             9 => {
@@ -1336,13 +1338,8 @@ impl de::DecodeStruct for ContractTermOfferAnswer {
                 de::choice_value(
                     map,
                     &mut self.value,
-                    &at.field("value"),
-                    |c| match c {
-                        ContractTermOfferAnswerValue::Date(v) => Some(v),
-                        #[allow(unreachable_patterns)]
-                        _ => None,
-                    },
-                    ContractTermOfferAnswerValue::Date,
+                    &at.field("valueDate"),
+                    crate::json::variant!(ContractTermOfferAnswerValue::Date),
                 )
             }
             10 => {
@@ -1350,13 +1347,8 @@ impl de::DecodeStruct for ContractTermOfferAnswer {
                 de::choice_ext(
                     map,
                     &mut self.value,
-                    &at.field("value"),
-                    |c| match c {
-                        ContractTermOfferAnswerValue::Date(v) => Some(v),
-                        #[allow(unreachable_patterns)]
-                        _ => None,
-                    },
-                    ContractTermOfferAnswerValue::Date,
+                    &at.field("valueDate"),
+                    crate::json::variant!(ContractTermOfferAnswerValue::Date),
                 )
             }
             11 => {
@@ -1364,13 +1356,8 @@ impl de::DecodeStruct for ContractTermOfferAnswer {
                 de::choice_value(
                     map,
                     &mut self.value,
-                    &at.field("value"),
-                    |c| match c {
-                        ContractTermOfferAnswerValue::DateTime(v) => Some(v),
-                        #[allow(unreachable_patterns)]
-                        _ => None,
-                    },
-                    ContractTermOfferAnswerValue::DateTime,
+                    &at.field("valueDateTime"),
+                    crate::json::variant!(ContractTermOfferAnswerValue::DateTime),
                 )
             }
             12 => {
@@ -1378,13 +1365,8 @@ impl de::DecodeStruct for ContractTermOfferAnswer {
                 de::choice_ext(
                     map,
                     &mut self.value,
-                    &at.field("value"),
-                    |c| match c {
-                        ContractTermOfferAnswerValue::DateTime(v) => Some(v),
-                        #[allow(unreachable_patterns)]
-                        _ => None,
-                    },
-                    ContractTermOfferAnswerValue::DateTime,
+                    &at.field("valueDateTime"),
+                    crate::json::variant!(ContractTermOfferAnswerValue::DateTime),
                 )
             }
             13 => {
@@ -1392,13 +1374,8 @@ impl de::DecodeStruct for ContractTermOfferAnswer {
                 de::choice_value(
                     map,
                     &mut self.value,
-                    &at.field("value"),
-                    |c| match c {
-                        ContractTermOfferAnswerValue::Time(v) => Some(v),
-                        #[allow(unreachable_patterns)]
-                        _ => None,
-                    },
-                    ContractTermOfferAnswerValue::Time,
+                    &at.field("valueTime"),
+                    crate::json::variant!(ContractTermOfferAnswerValue::Time),
                 )
             }
             14 => {
@@ -1406,13 +1383,8 @@ impl de::DecodeStruct for ContractTermOfferAnswer {
                 de::choice_ext(
                     map,
                     &mut self.value,
-                    &at.field("value"),
-                    |c| match c {
-                        ContractTermOfferAnswerValue::Time(v) => Some(v),
-                        #[allow(unreachable_patterns)]
-                        _ => None,
-                    },
-                    ContractTermOfferAnswerValue::Time,
+                    &at.field("valueTime"),
+                    crate::json::variant!(ContractTermOfferAnswerValue::Time),
                 )
             }
             15 => {
@@ -1420,13 +1392,8 @@ impl de::DecodeStruct for ContractTermOfferAnswer {
                 de::choice_value(
                     map,
                     &mut self.value,
-                    &at.field("value"),
-                    |c| match c {
-                        ContractTermOfferAnswerValue::String(v) => Some(v),
-                        #[allow(unreachable_patterns)]
-                        _ => None,
-                    },
-                    ContractTermOfferAnswerValue::String,
+                    &at.field("valueString"),
+                    crate::json::variant!(ContractTermOfferAnswerValue::String),
                 )
             }
             16 => {
@@ -1434,13 +1401,8 @@ impl de::DecodeStruct for ContractTermOfferAnswer {
                 de::choice_ext(
                     map,
                     &mut self.value,
-                    &at.field("value"),
-                    |c| match c {
-                        ContractTermOfferAnswerValue::String(v) => Some(v),
-                        #[allow(unreachable_patterns)]
-                        _ => None,
-                    },
-                    ContractTermOfferAnswerValue::String,
+                    &at.field("valueString"),
+                    crate::json::variant!(ContractTermOfferAnswerValue::String),
                 )
             }
             17 => {
@@ -1448,13 +1410,8 @@ impl de::DecodeStruct for ContractTermOfferAnswer {
                 de::choice_value(
                     map,
                     &mut self.value,
-                    &at.field("value"),
-                    |c| match c {
-                        ContractTermOfferAnswerValue::Uri(v) => Some(v),
-                        #[allow(unreachable_patterns)]
-                        _ => None,
-                    },
-                    ContractTermOfferAnswerValue::Uri,
+                    &at.field("valueUri"),
+                    crate::json::variant!(ContractTermOfferAnswerValue::Uri),
                 )
             }
             18 => {
@@ -1462,13 +1419,8 @@ impl de::DecodeStruct for ContractTermOfferAnswer {
                 de::choice_ext(
                     map,
                     &mut self.value,
-                    &at.field("value"),
-                    |c| match c {
-                        ContractTermOfferAnswerValue::Uri(v) => Some(v),
-                        #[allow(unreachable_patterns)]
-                        _ => None,
-                    },
-                    ContractTermOfferAnswerValue::Uri,
+                    &at.field("valueUri"),
+                    crate::json::variant!(ContractTermOfferAnswerValue::Uri),
                 )
             }
             19 => {
@@ -1476,7 +1428,7 @@ impl de::DecodeStruct for ContractTermOfferAnswer {
                 de::choice(
                     map,
                     &mut self.value,
-                    &at.field("value"),
+                    &at.field("valueAttachment"),
                     ContractTermOfferAnswerValue::Attachment,
                 )
             }
@@ -1485,7 +1437,7 @@ impl de::DecodeStruct for ContractTermOfferAnswer {
                 de::choice(
                     map,
                     &mut self.value,
-                    &at.field("value"),
+                    &at.field("valueCoding"),
                     ContractTermOfferAnswerValue::Coding,
                 )
             }
@@ -1494,7 +1446,7 @@ impl de::DecodeStruct for ContractTermOfferAnswer {
                 de::choice(
                     map,
                     &mut self.value,
-                    &at.field("value"),
+                    &at.field("valueQuantity"),
                     ContractTermOfferAnswerValue::Quantity,
                 )
             }
@@ -1503,7 +1455,7 @@ impl de::DecodeStruct for ContractTermOfferAnswer {
                 de::choice(
                     map,
                     &mut self.value,
-                    &at.field("value"),
+                    &at.field("valueReference"),
                     ContractTermOfferAnswerValue::Reference,
                 )
             }
@@ -1511,7 +1463,9 @@ impl de::DecodeStruct for ContractTermOfferAnswer {
         }
     }
 }
+
 crate::json::impl_json!(ContractTermOfferAnswer);
+
 impl serde::Serialize for ContractTermOfferAnswer {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
@@ -1523,9 +1477,10 @@ impl serde::Serialize for ContractTermOfferAnswer {
         map.end()
     }
 }
+
 /// Choice of types for `Contract.term.offer.answer.value[x]`.
 ///
-/// In JSON the element name carries the type: `valueString`, `valueQuantity`, …
+/// In JSON the element name carries the type (`valueBoolean`, `valueDecimal`, ...).
 #[derive(Clone, Debug, PartialEq)]
 pub enum ContractTermOfferAnswerValue {
     /// `valueBoolean`
@@ -1553,6 +1508,7 @@ pub enum ContractTermOfferAnswerValue {
     /// `valueReference`
     Reference(Box<Reference>),
 }
+
 impl ser::EncodeChoice for ContractTermOfferAnswerValue {
     fn encode<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
         match self {
@@ -1571,6 +1527,7 @@ impl ser::EncodeChoice for ContractTermOfferAnswerValue {
         }
     }
 }
+
 /// Contract Term Asset List
 ///
 /// Contract Term Asset List.
@@ -1651,6 +1608,7 @@ pub struct ContractTermAsset {
     /// `0..*`
     pub valued_item: Vec<ContractTermAssetValuedItem>,
 }
+
 impl de::DecodeStruct for ContractTermAsset {
     const PATH: &'static str = "Contract.term.asset";
     const RESOURCE_TYPE: Option<&'static str> = None;
@@ -1744,7 +1702,9 @@ impl de::DecodeStruct for ContractTermAsset {
         Ok(())
     }
 }
+
 crate::json::impl_json!(ContractTermAsset);
+
 impl serde::Serialize for ContractTermAsset {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
@@ -1775,6 +1735,7 @@ impl serde::Serialize for ContractTermAsset {
         map.end()
     }
 }
+
 /// Circumstance of the asset
 ///
 /// Circumstance of the asset.
@@ -1807,6 +1768,7 @@ pub struct ContractTermAssetContext {
     /// `0..1` · FHIR `string`
     pub text: Option<Primitive<FhirString>>,
 }
+
 impl de::DecodeStruct for ContractTermAssetContext {
     const PATH: &'static str = "Contract.term.asset.context";
     const RESOURCE_TYPE: Option<&'static str> = None;
@@ -1850,7 +1812,9 @@ impl de::DecodeStruct for ContractTermAssetContext {
         }
     }
 }
+
 crate::json::impl_json!(ContractTermAssetContext);
+
 impl serde::Serialize for ContractTermAssetContext {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
@@ -1864,6 +1828,7 @@ impl serde::Serialize for ContractTermAssetContext {
         map.end()
     }
 }
+
 /// Contract Valued Item List
 ///
 /// Contract Valued Item List.
@@ -1940,6 +1905,7 @@ pub struct ContractTermAssetValuedItem {
     /// `0..*` · FHIR `unsignedInt`
     pub security_label_number: Vec<Primitive<UnsignedInt>>,
 }
+
 impl de::DecodeStruct for ContractTermAssetValuedItem {
     const PATH: &'static str = "Contract.term.asset.valuedItem";
     const RESOURCE_TYPE: Option<&'static str> = None;
@@ -1997,7 +1963,7 @@ impl de::DecodeStruct for ContractTermAssetValuedItem {
                 de::choice(
                     map,
                     &mut self.entity,
-                    &at.field("entity"),
+                    &at.field("entityCodeableConcept"),
                     ContractTermAssetValuedItemEntity::CodeableConcept,
                 )
             }
@@ -2005,7 +1971,7 @@ impl de::DecodeStruct for ContractTermAssetValuedItem {
                 de::choice(
                     map,
                     &mut self.entity,
-                    &at.field("entity"),
+                    &at.field("entityReference"),
                     ContractTermAssetValuedItemEntity::Reference,
                 )
             }
@@ -2055,7 +2021,9 @@ impl de::DecodeStruct for ContractTermAssetValuedItem {
         Ok(())
     }
 }
+
 crate::json::impl_json!(ContractTermAssetValuedItem);
+
 impl serde::Serialize for ContractTermAssetValuedItem {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
@@ -2085,9 +2053,10 @@ impl serde::Serialize for ContractTermAssetValuedItem {
         map.end()
     }
 }
+
 /// Choice of types for `Contract.term.asset.valuedItem.entity[x]`.
 ///
-/// In JSON the element name carries the type: `entityString`, `entityQuantity`, …
+/// In JSON the element name carries the type (`entityCodeableConcept`, `entityReference`, ...).
 #[derive(Clone, Debug, PartialEq)]
 pub enum ContractTermAssetValuedItemEntity {
     /// `entityCodeableConcept`
@@ -2095,6 +2064,7 @@ pub enum ContractTermAssetValuedItemEntity {
     /// `entityReference`
     Reference(Box<Reference>),
 }
+
 impl ser::EncodeChoice for ContractTermAssetValuedItemEntity {
     fn encode<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
         match self {
@@ -2103,6 +2073,7 @@ impl ser::EncodeChoice for ContractTermAssetValuedItemEntity {
         }
     }
 }
+
 /// Entity being ascribed responsibility
 ///
 /// An actor taking a role in an activity for which it can be assigned some degree of responsibility for the activity taking place.
@@ -2207,6 +2178,7 @@ pub struct ContractTermAction {
     /// `0..*` · FHIR `unsignedInt`
     pub security_label_number: Vec<Primitive<UnsignedInt>>,
 }
+
 impl de::DecodeStruct for ContractTermAction {
     const PATH: &'static str = "Contract.term.action";
     const RESOURCE_TYPE: Option<&'static str> = None;
@@ -2302,33 +2274,23 @@ impl de::DecodeStruct for ContractTermAction {
                 de::choice_value(
                     map,
                     &mut self.occurrence,
-                    &at.field("occurrence"),
-                    |c| match c {
-                        ContractTermActionOccurrence::DateTime(v) => Some(v),
-                        #[allow(unreachable_patterns)]
-                        _ => None,
-                    },
-                    ContractTermActionOccurrence::DateTime,
+                    &at.field("occurrenceDateTime"),
+                    crate::json::variant!(ContractTermActionOccurrence::DateTime),
                 )
             }
             15 => {
                 de::choice_ext(
                     map,
                     &mut self.occurrence,
-                    &at.field("occurrence"),
-                    |c| match c {
-                        ContractTermActionOccurrence::DateTime(v) => Some(v),
-                        #[allow(unreachable_patterns)]
-                        _ => None,
-                    },
-                    ContractTermActionOccurrence::DateTime,
+                    &at.field("occurrenceDateTime"),
+                    crate::json::variant!(ContractTermActionOccurrence::DateTime),
                 )
             }
             16 => {
                 de::choice(
                     map,
                     &mut self.occurrence,
-                    &at.field("occurrence"),
+                    &at.field("occurrencePeriod"),
                     ContractTermActionOccurrence::Period,
                 )
             }
@@ -2336,7 +2298,7 @@ impl de::DecodeStruct for ContractTermAction {
                 de::choice(
                     map,
                     &mut self.occurrence,
-                    &at.field("occurrence"),
+                    &at.field("occurrenceTiming"),
                     ContractTermActionOccurrence::Timing,
                 )
             }
@@ -2412,7 +2374,9 @@ impl de::DecodeStruct for ContractTermAction {
         Ok(())
     }
 }
+
 crate::json::impl_json!(ContractTermAction);
+
 impl serde::Serialize for ContractTermAction {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
@@ -2459,9 +2423,10 @@ impl serde::Serialize for ContractTermAction {
         map.end()
     }
 }
+
 /// Choice of types for `Contract.term.action.occurrence[x]`.
 ///
-/// In JSON the element name carries the type: `occurrenceString`, `occurrenceQuantity`, …
+/// In JSON the element name carries the type (`occurrenceDateTime`, `occurrencePeriod`, ...).
 #[derive(Clone, Debug, PartialEq)]
 pub enum ContractTermActionOccurrence {
     /// `occurrenceDateTime`
@@ -2471,6 +2436,7 @@ pub enum ContractTermActionOccurrence {
     /// `occurrenceTiming`
     Timing(Box<Timing>),
 }
+
 impl ser::EncodeChoice for ContractTermActionOccurrence {
     fn encode<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
         match self {
@@ -2482,6 +2448,7 @@ impl ser::EncodeChoice for ContractTermActionOccurrence {
         }
     }
 }
+
 /// Entity of the action
 ///
 /// Entity of the action.
@@ -2510,6 +2477,7 @@ pub struct ContractTermActionSubject {
     /// `0..1` · binding example: <http://hl7.org/fhir/ValueSet/contract-actorrole>
     pub role: Option<Box<CodeableConcept>>,
 }
+
 impl de::DecodeStruct for ContractTermActionSubject {
     const PATH: &'static str = "Contract.term.action.subject";
     const RESOURCE_TYPE: Option<&'static str> = None;
@@ -2552,7 +2520,9 @@ impl de::DecodeStruct for ContractTermActionSubject {
         }
     }
 }
+
 crate::json::impl_json!(ContractTermActionSubject);
+
 impl serde::Serialize for ContractTermActionSubject {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
@@ -2565,6 +2535,7 @@ impl serde::Serialize for ContractTermActionSubject {
         map.end()
     }
 }
+
 /// Contract Signatory
 ///
 /// Parties with legal standing in the Contract, including the principal parties, the grantor(s) and grantee(s), which are any person or organization bound by the contract, and any ancillary parties, which facilitate the execution of the contract such as a notary or witness.
@@ -2597,6 +2568,7 @@ pub struct ContractSigner {
     /// `1..*`
     pub signature: Vec<Signature>,
 }
+
 impl de::DecodeStruct for ContractSigner {
     const PATH: &'static str = "Contract.signer";
     const RESOURCE_TYPE: Option<&'static str> = None;
@@ -2647,7 +2619,9 @@ impl de::DecodeStruct for ContractSigner {
         }
     }
 }
+
 crate::json::impl_json!(ContractSigner);
+
 impl serde::Serialize for ContractSigner {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
@@ -2661,6 +2635,7 @@ impl serde::Serialize for ContractSigner {
         map.end()
     }
 }
+
 /// Contract Friendly Language
 ///
 /// The "patient friendly language" versionof the Contract in whole or in parts. "Patient friendly language" means the representation of the Contract and Contract Provisions in a manner that is readily accessible and understandable by a layperson in accordance with best practices for communication styles that ensure that those agreeing to or signing the Contract understand the roles, actions, obligations, responsibilities, and implication of the agreement.
@@ -2685,6 +2660,7 @@ pub struct ContractFriendly {
     /// `1..1` · one of Attachment, Reference
     pub content: Option<ContractFriendlyContent>,
 }
+
 impl de::DecodeStruct for ContractFriendly {
     const PATH: &'static str = "Contract.friendly";
     const RESOURCE_TYPE: Option<&'static str> = None;
@@ -2723,7 +2699,7 @@ impl de::DecodeStruct for ContractFriendly {
                 de::choice(
                     map,
                     &mut self.content,
-                    &at.field("content"),
+                    &at.field("contentAttachment"),
                     ContractFriendlyContent::Attachment,
                 )
             }
@@ -2732,7 +2708,7 @@ impl de::DecodeStruct for ContractFriendly {
                 de::choice(
                     map,
                     &mut self.content,
-                    &at.field("content"),
+                    &at.field("contentReference"),
                     ContractFriendlyContent::Reference,
                 )
             }
@@ -2740,7 +2716,9 @@ impl de::DecodeStruct for ContractFriendly {
         }
     }
 }
+
 crate::json::impl_json!(ContractFriendly);
+
 impl serde::Serialize for ContractFriendly {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
@@ -2752,9 +2730,10 @@ impl serde::Serialize for ContractFriendly {
         map.end()
     }
 }
+
 /// Choice of types for `Contract.friendly.content[x]`.
 ///
-/// In JSON the element name carries the type: `contentString`, `contentQuantity`, …
+/// In JSON the element name carries the type (`contentAttachment`, `contentReference`, ...).
 #[derive(Clone, Debug, PartialEq)]
 pub enum ContractFriendlyContent {
     /// `contentAttachment`
@@ -2762,6 +2741,7 @@ pub enum ContractFriendlyContent {
     /// `contentReference` (to Composition | DocumentReference | QuestionnaireResponse)
     Reference(Box<Reference>),
 }
+
 impl ser::EncodeChoice for ContractFriendlyContent {
     fn encode<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
         match self {
@@ -2770,6 +2750,7 @@ impl ser::EncodeChoice for ContractFriendlyContent {
         }
     }
 }
+
 /// Contract Legal Language
 ///
 /// List of Legal expressions or representations of this Contract.
@@ -2794,6 +2775,7 @@ pub struct ContractLegal {
     /// `1..1` · one of Attachment, Reference
     pub content: Option<ContractLegalContent>,
 }
+
 impl de::DecodeStruct for ContractLegal {
     const PATH: &'static str = "Contract.legal";
     const RESOURCE_TYPE: Option<&'static str> = None;
@@ -2832,7 +2814,7 @@ impl de::DecodeStruct for ContractLegal {
                 de::choice(
                     map,
                     &mut self.content,
-                    &at.field("content"),
+                    &at.field("contentAttachment"),
                     ContractLegalContent::Attachment,
                 )
             }
@@ -2841,7 +2823,7 @@ impl de::DecodeStruct for ContractLegal {
                 de::choice(
                     map,
                     &mut self.content,
-                    &at.field("content"),
+                    &at.field("contentReference"),
                     ContractLegalContent::Reference,
                 )
             }
@@ -2849,7 +2831,9 @@ impl de::DecodeStruct for ContractLegal {
         }
     }
 }
+
 crate::json::impl_json!(ContractLegal);
+
 impl serde::Serialize for ContractLegal {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
@@ -2861,9 +2845,10 @@ impl serde::Serialize for ContractLegal {
         map.end()
     }
 }
+
 /// Choice of types for `Contract.legal.content[x]`.
 ///
-/// In JSON the element name carries the type: `contentString`, `contentQuantity`, …
+/// In JSON the element name carries the type (`contentAttachment`, `contentReference`, ...).
 #[derive(Clone, Debug, PartialEq)]
 pub enum ContractLegalContent {
     /// `contentAttachment`
@@ -2871,6 +2856,7 @@ pub enum ContractLegalContent {
     /// `contentReference` (to Composition | DocumentReference | QuestionnaireResponse)
     Reference(Box<Reference>),
 }
+
 impl ser::EncodeChoice for ContractLegalContent {
     fn encode<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
         match self {
@@ -2879,6 +2865,7 @@ impl ser::EncodeChoice for ContractLegalContent {
         }
     }
 }
+
 /// Computable Contract Language
 ///
 /// List of Computable Policy Rule Language Representations of this Contract.
@@ -2903,6 +2890,7 @@ pub struct ContractRule {
     /// `1..1` · one of Attachment, Reference
     pub content: Option<ContractRuleContent>,
 }
+
 impl de::DecodeStruct for ContractRule {
     const PATH: &'static str = "Contract.rule";
     const RESOURCE_TYPE: Option<&'static str> = None;
@@ -2941,7 +2929,7 @@ impl de::DecodeStruct for ContractRule {
                 de::choice(
                     map,
                     &mut self.content,
-                    &at.field("content"),
+                    &at.field("contentAttachment"),
                     ContractRuleContent::Attachment,
                 )
             }
@@ -2950,7 +2938,7 @@ impl de::DecodeStruct for ContractRule {
                 de::choice(
                     map,
                     &mut self.content,
-                    &at.field("content"),
+                    &at.field("contentReference"),
                     ContractRuleContent::Reference,
                 )
             }
@@ -2958,7 +2946,9 @@ impl de::DecodeStruct for ContractRule {
         }
     }
 }
+
 crate::json::impl_json!(ContractRule);
+
 impl serde::Serialize for ContractRule {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
@@ -2970,9 +2960,10 @@ impl serde::Serialize for ContractRule {
         map.end()
     }
 }
+
 /// Choice of types for `Contract.rule.content[x]`.
 ///
-/// In JSON the element name carries the type: `contentString`, `contentQuantity`, …
+/// In JSON the element name carries the type (`contentAttachment`, `contentReference`, ...).
 #[derive(Clone, Debug, PartialEq)]
 pub enum ContractRuleContent {
     /// `contentAttachment`
@@ -2980,6 +2971,7 @@ pub enum ContractRuleContent {
     /// `contentReference` (to DocumentReference)
     Reference(Box<Reference>),
 }
+
 impl ser::EncodeChoice for ContractRuleContent {
     fn encode<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
         match self {

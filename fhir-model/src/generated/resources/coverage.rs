@@ -4,11 +4,12 @@ use crate::json::{de, ser, Path};
 use crate::datatypes::*;
 use crate::primitives::*;
 use crate::{codes, Primitive, Resource};
+
 /// Insurance or medical plan or a payment agreement
 ///
 /// Financial instrument which may be used to reimburse or pay for health care products and services. Includes both insurance and self-payment.
 ///
-/// FHIR path: `Coverage` (resource)
+/// FHIR path: `Coverage` (resource, defined by <http://hl7.org/fhir/StructureDefinition/Coverage>)
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct Coverage {
     /// Logical id of this artifact
@@ -112,6 +113,7 @@ pub struct Coverage {
     /// `0..*` · Reference to Contract
     pub contract: Vec<Reference>,
 }
+
 impl de::DecodeStruct for Coverage {
     const PATH: &'static str = "Coverage";
     const RESOURCE_TYPE: Option<&'static str> = Some("Coverage");
@@ -229,7 +231,9 @@ impl de::DecodeStruct for Coverage {
         }
     }
 }
+
 crate::json::impl_json!(Coverage);
+
 impl serde::Serialize for Coverage {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
@@ -263,6 +267,7 @@ impl serde::Serialize for Coverage {
         map.end()
     }
 }
+
 /// Additional coverage classifications
 ///
 /// A suite of underwriter specific classifiers.
@@ -295,6 +300,7 @@ pub struct CoverageClass {
     /// `0..1` · FHIR `string` · summary
     pub name: Option<Primitive<FhirString>>,
 }
+
 impl de::DecodeStruct for CoverageClass {
     const PATH: &'static str = "Coverage.class";
     const RESOURCE_TYPE: Option<&'static str> = None;
@@ -349,7 +355,9 @@ impl de::DecodeStruct for CoverageClass {
         }
     }
 }
+
 crate::json::impl_json!(CoverageClass);
+
 impl serde::Serialize for CoverageClass {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
@@ -363,6 +371,7 @@ impl serde::Serialize for CoverageClass {
         map.end()
     }
 }
+
 /// Patient payments for services/products
 ///
 /// A suite of codes indicating the cost category and associated amount which have been detailed in the policy and may have been  included on the health card.
@@ -395,6 +404,7 @@ pub struct CoverageCostToBeneficiary {
     /// `0..*`
     pub exception: Vec<CoverageCostToBeneficiaryException>,
 }
+
 impl de::DecodeStruct for CoverageCostToBeneficiary {
     const PATH: &'static str = "Coverage.costToBeneficiary";
     const RESOURCE_TYPE: Option<&'static str> = None;
@@ -436,7 +446,7 @@ impl de::DecodeStruct for CoverageCostToBeneficiary {
                 de::choice(
                     map,
                     &mut self.value,
-                    &at.field("value"),
+                    &at.field("valueQuantity"),
                     CoverageCostToBeneficiaryValue::Quantity,
                 )
             }
@@ -445,7 +455,7 @@ impl de::DecodeStruct for CoverageCostToBeneficiary {
                 de::choice(
                     map,
                     &mut self.value,
-                    &at.field("value"),
+                    &at.field("valueMoney"),
                     CoverageCostToBeneficiaryValue::Money,
                 )
             }
@@ -454,7 +464,9 @@ impl de::DecodeStruct for CoverageCostToBeneficiary {
         }
     }
 }
+
 crate::json::impl_json!(CoverageCostToBeneficiary);
+
 impl serde::Serialize for CoverageCostToBeneficiary {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
@@ -468,9 +480,10 @@ impl serde::Serialize for CoverageCostToBeneficiary {
         map.end()
     }
 }
+
 /// Choice of types for `Coverage.costToBeneficiary.value[x]`.
 ///
-/// In JSON the element name carries the type: `valueString`, `valueQuantity`, …
+/// In JSON the element name carries the type (`valueQuantity`, `valueMoney`, ...).
 #[derive(Clone, Debug, PartialEq)]
 pub enum CoverageCostToBeneficiaryValue {
     /// `valueQuantity`
@@ -478,6 +491,7 @@ pub enum CoverageCostToBeneficiaryValue {
     /// `valueMoney`
     Money(Box<Money>),
 }
+
 impl ser::EncodeChoice for CoverageCostToBeneficiaryValue {
     fn encode<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
         match self {
@@ -486,6 +500,7 @@ impl ser::EncodeChoice for CoverageCostToBeneficiaryValue {
         }
     }
 }
+
 /// Exceptions for patient payments
 ///
 /// A suite of codes indicating exceptions or reductions to patient costs and their effective periods.
@@ -514,6 +529,7 @@ pub struct CoverageCostToBeneficiaryException {
     /// `0..1` · summary
     pub period: Option<Box<Period>>,
 }
+
 impl de::DecodeStruct for CoverageCostToBeneficiaryException {
     const PATH: &'static str = "Coverage.costToBeneficiary.exception";
     const RESOURCE_TYPE: Option<&'static str> = None;
@@ -556,7 +572,9 @@ impl de::DecodeStruct for CoverageCostToBeneficiaryException {
         }
     }
 }
+
 crate::json::impl_json!(CoverageCostToBeneficiaryException);
+
 impl serde::Serialize for CoverageCostToBeneficiaryException {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;

@@ -4,11 +4,12 @@ use crate::json::{de, ser, Path};
 use crate::datatypes::*;
 use crate::primitives::*;
 use crate::{codes, Primitive, Resource};
+
 /// CoverageEligibilityRequest resource
 ///
 /// The CoverageEligibilityRequest provides patient and insurance coverage information to an insurer for them to respond, in the form of an CoverageEligibilityResponse, with information regarding whether the stated coverage is valid and in-force and optionally to provide the insurance details of the policy.
 ///
-/// FHIR path: `CoverageEligibilityRequest` (resource)
+/// FHIR path: `CoverageEligibilityRequest` (resource, defined by <http://hl7.org/fhir/StructureDefinition/CoverageEligibilityRequest>)
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct CoverageEligibilityRequest {
     /// Logical id of this artifact
@@ -100,6 +101,7 @@ pub struct CoverageEligibilityRequest {
     /// `0..*`
     pub item: Vec<CoverageEligibilityRequestItem>,
 }
+
 impl de::DecodeStruct for CoverageEligibilityRequest {
     const PATH: &'static str = "CoverageEligibilityRequest";
     const RESOURCE_TYPE: Option<&'static str> = Some("CoverageEligibilityRequest");
@@ -200,33 +202,23 @@ impl de::DecodeStruct for CoverageEligibilityRequest {
                 de::choice_value(
                     map,
                     &mut self.serviced,
-                    &at.field("serviced"),
-                    |c| match c {
-                        CoverageEligibilityRequestServiced::Date(v) => Some(v),
-                        #[allow(unreachable_patterns)]
-                        _ => None,
-                    },
-                    CoverageEligibilityRequestServiced::Date,
+                    &at.field("servicedDate"),
+                    crate::json::variant!(CoverageEligibilityRequestServiced::Date),
                 )
             }
             19 => {
                 de::choice_ext(
                     map,
                     &mut self.serviced,
-                    &at.field("serviced"),
-                    |c| match c {
-                        CoverageEligibilityRequestServiced::Date(v) => Some(v),
-                        #[allow(unreachable_patterns)]
-                        _ => None,
-                    },
-                    CoverageEligibilityRequestServiced::Date,
+                    &at.field("servicedDate"),
+                    crate::json::variant!(CoverageEligibilityRequestServiced::Date),
                 )
             }
             20 => {
                 de::choice(
                     map,
                     &mut self.serviced,
-                    &at.field("serviced"),
+                    &at.field("servicedPeriod"),
                     CoverageEligibilityRequestServiced::Period,
                 )
             }
@@ -256,7 +248,9 @@ impl de::DecodeStruct for CoverageEligibilityRequest {
         Ok(())
     }
 }
+
 crate::json::impl_json!(CoverageEligibilityRequest);
+
 impl serde::Serialize for CoverageEligibilityRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
@@ -287,9 +281,10 @@ impl serde::Serialize for CoverageEligibilityRequest {
         map.end()
     }
 }
+
 /// Choice of types for `CoverageEligibilityRequest.serviced[x]`.
 ///
-/// In JSON the element name carries the type: `servicedString`, `servicedQuantity`, …
+/// In JSON the element name carries the type (`servicedDate`, `servicedPeriod`, ...).
 #[derive(Clone, Debug, PartialEq)]
 pub enum CoverageEligibilityRequestServiced {
     /// `servicedDate`
@@ -297,6 +292,7 @@ pub enum CoverageEligibilityRequestServiced {
     /// `servicedPeriod`
     Period(Box<Period>),
 }
+
 impl ser::EncodeChoice for CoverageEligibilityRequestServiced {
     fn encode<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
         match self {
@@ -305,6 +301,7 @@ impl ser::EncodeChoice for CoverageEligibilityRequestServiced {
         }
     }
 }
+
 /// Supporting information
 ///
 /// Additional information codes regarding exceptions, special considerations, the condition, situation, prior or concurrent issues.
@@ -337,6 +334,7 @@ pub struct CoverageEligibilityRequestSupportingInfo {
     /// `0..1` · FHIR `boolean`
     pub applies_to_all: Option<Primitive<bool>>,
 }
+
 impl de::DecodeStruct for CoverageEligibilityRequestSupportingInfo {
     const PATH: &'static str = "CoverageEligibilityRequest.supportingInfo";
     const RESOURCE_TYPE: Option<&'static str> = None;
@@ -391,7 +389,9 @@ impl de::DecodeStruct for CoverageEligibilityRequestSupportingInfo {
         }
     }
 }
+
 crate::json::impl_json!(CoverageEligibilityRequestSupportingInfo);
+
 impl serde::Serialize for CoverageEligibilityRequestSupportingInfo {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
@@ -405,6 +405,7 @@ impl serde::Serialize for CoverageEligibilityRequestSupportingInfo {
         map.end()
     }
 }
+
 /// Patient insurance information
 ///
 /// Financial instruments for reimbursement for the health care products and services.
@@ -437,6 +438,7 @@ pub struct CoverageEligibilityRequestInsurance {
     /// `0..1` · FHIR `string`
     pub business_arrangement: Option<Primitive<FhirString>>,
 }
+
 impl de::DecodeStruct for CoverageEligibilityRequestInsurance {
     const PATH: &'static str = "CoverageEligibilityRequest.insurance";
     const RESOURCE_TYPE: Option<&'static str> = None;
@@ -497,7 +499,9 @@ impl de::DecodeStruct for CoverageEligibilityRequestInsurance {
         }
     }
 }
+
 crate::json::impl_json!(CoverageEligibilityRequestInsurance);
+
 impl serde::Serialize for CoverageEligibilityRequestInsurance {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
@@ -516,6 +520,7 @@ impl serde::Serialize for CoverageEligibilityRequestInsurance {
         map.end()
     }
 }
+
 /// Item to be evaluated for eligibiity
 ///
 /// Service categories or billable services for which benefit details and/or an authorization prior to service delivery may be required by the payor.
@@ -576,6 +581,7 @@ pub struct CoverageEligibilityRequestItem {
     /// `0..*`
     pub detail: Vec<Reference>,
 }
+
 impl de::DecodeStruct for CoverageEligibilityRequestItem {
     const PATH: &'static str = "CoverageEligibilityRequest.item";
     const RESOURCE_TYPE: Option<&'static str> = None;
@@ -658,7 +664,9 @@ impl de::DecodeStruct for CoverageEligibilityRequestItem {
         Ok(())
     }
 }
+
 crate::json::impl_json!(CoverageEligibilityRequestItem);
+
 impl serde::Serialize for CoverageEligibilityRequestItem {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
@@ -684,6 +692,7 @@ impl serde::Serialize for CoverageEligibilityRequestItem {
         map.end()
     }
 }
+
 /// Applicable diagnosis
 ///
 /// Patient diagnosis for which care is sought.
@@ -708,6 +717,7 @@ pub struct CoverageEligibilityRequestItemDiagnosis {
     /// `0..1` · one of CodeableConcept, Reference · binding example: <http://hl7.org/fhir/ValueSet/icd-10>
     pub diagnosis: Option<CoverageEligibilityRequestItemDiagnosisDiagnosis>,
 }
+
 impl de::DecodeStruct for CoverageEligibilityRequestItemDiagnosis {
     const PATH: &'static str = "CoverageEligibilityRequest.item.diagnosis";
     const RESOURCE_TYPE: Option<&'static str> = None;
@@ -745,7 +755,7 @@ impl de::DecodeStruct for CoverageEligibilityRequestItemDiagnosis {
                 de::choice(
                     map,
                     &mut self.diagnosis,
-                    &at.field("diagnosis"),
+                    &at.field("diagnosisCodeableConcept"),
                     CoverageEligibilityRequestItemDiagnosisDiagnosis::CodeableConcept,
                 )
             }
@@ -753,7 +763,7 @@ impl de::DecodeStruct for CoverageEligibilityRequestItemDiagnosis {
                 de::choice(
                     map,
                     &mut self.diagnosis,
-                    &at.field("diagnosis"),
+                    &at.field("diagnosisReference"),
                     CoverageEligibilityRequestItemDiagnosisDiagnosis::Reference,
                 )
             }
@@ -761,7 +771,9 @@ impl de::DecodeStruct for CoverageEligibilityRequestItemDiagnosis {
         }
     }
 }
+
 crate::json::impl_json!(CoverageEligibilityRequestItemDiagnosis);
+
 impl serde::Serialize for CoverageEligibilityRequestItemDiagnosis {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
@@ -773,9 +785,10 @@ impl serde::Serialize for CoverageEligibilityRequestItemDiagnosis {
         map.end()
     }
 }
+
 /// Choice of types for `CoverageEligibilityRequest.item.diagnosis.diagnosis[x]`.
 ///
-/// In JSON the element name carries the type: `diagnosisString`, `diagnosisQuantity`, …
+/// In JSON the element name carries the type (`diagnosisCodeableConcept`, `diagnosisReference`, ...).
 #[derive(Clone, Debug, PartialEq)]
 pub enum CoverageEligibilityRequestItemDiagnosisDiagnosis {
     /// `diagnosisCodeableConcept`
@@ -783,6 +796,7 @@ pub enum CoverageEligibilityRequestItemDiagnosisDiagnosis {
     /// `diagnosisReference` (to Condition)
     Reference(Box<Reference>),
 }
+
 impl ser::EncodeChoice for CoverageEligibilityRequestItemDiagnosisDiagnosis {
     fn encode<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
         match self {

@@ -4,11 +4,12 @@ use crate::json::{de, ser, Path};
 use crate::datatypes::*;
 use crate::primitives::*;
 use crate::{codes, Primitive, Resource};
+
 /// CoverageEligibilityResponse resource
 ///
 /// This resource provides eligibility and plan details from the processing of an CoverageEligibilityRequest resource.
 ///
-/// FHIR path: `CoverageEligibilityResponse` (resource)
+/// FHIR path: `CoverageEligibilityResponse` (resource, defined by <http://hl7.org/fhir/StructureDefinition/CoverageEligibilityResponse>)
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct CoverageEligibilityResponse {
     /// Logical id of this artifact
@@ -104,6 +105,7 @@ pub struct CoverageEligibilityResponse {
     /// `0..*`
     pub error: Vec<CoverageEligibilityResponseError>,
 }
+
 impl de::DecodeStruct for CoverageEligibilityResponse {
     const PATH: &'static str = "CoverageEligibilityResponse";
     const RESOURCE_TYPE: Option<&'static str> = Some("CoverageEligibilityResponse");
@@ -209,33 +211,23 @@ impl de::DecodeStruct for CoverageEligibilityResponse {
                 de::choice_value(
                     map,
                     &mut self.serviced,
-                    &at.field("serviced"),
-                    |c| match c {
-                        CoverageEligibilityResponseServiced::Date(v) => Some(v),
-                        #[allow(unreachable_patterns)]
-                        _ => None,
-                    },
-                    CoverageEligibilityResponseServiced::Date,
+                    &at.field("servicedDate"),
+                    crate::json::variant!(CoverageEligibilityResponseServiced::Date),
                 )
             }
             18 => {
                 de::choice_ext(
                     map,
                     &mut self.serviced,
-                    &at.field("serviced"),
-                    |c| match c {
-                        CoverageEligibilityResponseServiced::Date(v) => Some(v),
-                        #[allow(unreachable_patterns)]
-                        _ => None,
-                    },
-                    CoverageEligibilityResponseServiced::Date,
+                    &at.field("servicedDate"),
+                    crate::json::variant!(CoverageEligibilityResponseServiced::Date),
                 )
             }
             19 => {
                 de::choice(
                     map,
                     &mut self.serviced,
-                    &at.field("serviced"),
+                    &at.field("servicedPeriod"),
                     CoverageEligibilityResponseServiced::Period,
                 )
             }
@@ -279,7 +271,9 @@ impl de::DecodeStruct for CoverageEligibilityResponse {
         Ok(())
     }
 }
+
 crate::json::impl_json!(CoverageEligibilityResponse);
+
 impl serde::Serialize for CoverageEligibilityResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
@@ -311,9 +305,10 @@ impl serde::Serialize for CoverageEligibilityResponse {
         map.end()
     }
 }
+
 /// Choice of types for `CoverageEligibilityResponse.serviced[x]`.
 ///
-/// In JSON the element name carries the type: `servicedString`, `servicedQuantity`, …
+/// In JSON the element name carries the type (`servicedDate`, `servicedPeriod`, ...).
 #[derive(Clone, Debug, PartialEq)]
 pub enum CoverageEligibilityResponseServiced {
     /// `servicedDate`
@@ -321,6 +316,7 @@ pub enum CoverageEligibilityResponseServiced {
     /// `servicedPeriod`
     Period(Box<Period>),
 }
+
 impl ser::EncodeChoice for CoverageEligibilityResponseServiced {
     fn encode<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
         match self {
@@ -329,6 +325,7 @@ impl ser::EncodeChoice for CoverageEligibilityResponseServiced {
         }
     }
 }
+
 /// Patient insurance information
 ///
 /// Financial instruments for reimbursement for the health care products and services.
@@ -365,6 +362,7 @@ pub struct CoverageEligibilityResponseInsurance {
     /// `0..*`
     pub item: Vec<CoverageEligibilityResponseInsuranceItem>,
 }
+
 impl de::DecodeStruct for CoverageEligibilityResponseInsurance {
     const PATH: &'static str = "CoverageEligibilityResponse.insurance";
     const RESOURCE_TYPE: Option<&'static str> = None;
@@ -413,7 +411,9 @@ impl de::DecodeStruct for CoverageEligibilityResponseInsurance {
         }
     }
 }
+
 crate::json::impl_json!(CoverageEligibilityResponseInsurance);
+
 impl serde::Serialize for CoverageEligibilityResponseInsurance {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
@@ -428,6 +428,7 @@ impl serde::Serialize for CoverageEligibilityResponseInsurance {
         map.end()
     }
 }
+
 /// Benefits and authorization details
 ///
 /// Benefits and optionally current balances, and authorization details by category or service.
@@ -504,6 +505,7 @@ pub struct CoverageEligibilityResponseInsuranceItem {
     /// `0..1` · FHIR `uri`
     pub authorization_url: Option<Primitive<Uri>>,
 }
+
 impl de::DecodeStruct for CoverageEligibilityResponseInsuranceItem {
     const PATH: &'static str = "CoverageEligibilityResponse.insurance.item";
     const RESOURCE_TYPE: Option<&'static str> = None;
@@ -613,7 +615,9 @@ impl de::DecodeStruct for CoverageEligibilityResponseInsuranceItem {
         }
     }
 }
+
 crate::json::impl_json!(CoverageEligibilityResponseInsuranceItem);
+
 impl serde::Serialize for CoverageEligibilityResponseInsuranceItem {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
@@ -648,6 +652,7 @@ impl serde::Serialize for CoverageEligibilityResponseInsuranceItem {
         map.end()
     }
 }
+
 /// Benefit Summary
 ///
 /// Benefits used to date.
@@ -680,6 +685,7 @@ pub struct CoverageEligibilityResponseInsuranceItemBenefit {
     /// `0..1` · one of UnsignedInt, String, Money
     pub used: Option<CoverageEligibilityResponseInsuranceItemBenefitUsed>,
 }
+
 impl de::DecodeStruct for CoverageEligibilityResponseInsuranceItemBenefit {
     const PATH: &'static str = "CoverageEligibilityResponse.insurance.item.benefit";
     const RESOURCE_TYPE: Option<&'static str> = None;
@@ -730,67 +736,47 @@ impl de::DecodeStruct for CoverageEligibilityResponseInsuranceItemBenefit {
                 de::choice_value(
                     map,
                     &mut self.allowed,
-                    &at.field("allowed"),
-                    |c| match c {
-                        CoverageEligibilityResponseInsuranceItemBenefitAllowed::UnsignedInt(
-                            v,
-                        ) => Some(v),
-                        #[allow(unreachable_patterns)]
-                        _ => None,
-                    },
-                    CoverageEligibilityResponseInsuranceItemBenefitAllowed::UnsignedInt,
+                    &at.field("allowedUnsignedInt"),
+                    crate::json::variant!(
+                        CoverageEligibilityResponseInsuranceItemBenefitAllowed::UnsignedInt
+                    ),
                 )
             }
             5 => {
                 de::choice_ext(
                     map,
                     &mut self.allowed,
-                    &at.field("allowed"),
-                    |c| match c {
-                        CoverageEligibilityResponseInsuranceItemBenefitAllowed::UnsignedInt(
-                            v,
-                        ) => Some(v),
-                        #[allow(unreachable_patterns)]
-                        _ => None,
-                    },
-                    CoverageEligibilityResponseInsuranceItemBenefitAllowed::UnsignedInt,
+                    &at.field("allowedUnsignedInt"),
+                    crate::json::variant!(
+                        CoverageEligibilityResponseInsuranceItemBenefitAllowed::UnsignedInt
+                    ),
                 )
             }
             6 => {
                 de::choice_value(
                     map,
                     &mut self.allowed,
-                    &at.field("allowed"),
-                    |c| match c {
-                        CoverageEligibilityResponseInsuranceItemBenefitAllowed::String(
-                            v,
-                        ) => Some(v),
-                        #[allow(unreachable_patterns)]
-                        _ => None,
-                    },
-                    CoverageEligibilityResponseInsuranceItemBenefitAllowed::String,
+                    &at.field("allowedString"),
+                    crate::json::variant!(
+                        CoverageEligibilityResponseInsuranceItemBenefitAllowed::String
+                    ),
                 )
             }
             7 => {
                 de::choice_ext(
                     map,
                     &mut self.allowed,
-                    &at.field("allowed"),
-                    |c| match c {
-                        CoverageEligibilityResponseInsuranceItemBenefitAllowed::String(
-                            v,
-                        ) => Some(v),
-                        #[allow(unreachable_patterns)]
-                        _ => None,
-                    },
-                    CoverageEligibilityResponseInsuranceItemBenefitAllowed::String,
+                    &at.field("allowedString"),
+                    crate::json::variant!(
+                        CoverageEligibilityResponseInsuranceItemBenefitAllowed::String
+                    ),
                 )
             }
             8 => {
                 de::choice(
                     map,
                     &mut self.allowed,
-                    &at.field("allowed"),
+                    &at.field("allowedMoney"),
                     CoverageEligibilityResponseInsuranceItemBenefitAllowed::Money,
                 )
             }
@@ -798,67 +784,47 @@ impl de::DecodeStruct for CoverageEligibilityResponseInsuranceItemBenefit {
                 de::choice_value(
                     map,
                     &mut self.used,
-                    &at.field("used"),
-                    |c| match c {
-                        CoverageEligibilityResponseInsuranceItemBenefitUsed::UnsignedInt(
-                            v,
-                        ) => Some(v),
-                        #[allow(unreachable_patterns)]
-                        _ => None,
-                    },
-                    CoverageEligibilityResponseInsuranceItemBenefitUsed::UnsignedInt,
+                    &at.field("usedUnsignedInt"),
+                    crate::json::variant!(
+                        CoverageEligibilityResponseInsuranceItemBenefitUsed::UnsignedInt
+                    ),
                 )
             }
             10 => {
                 de::choice_ext(
                     map,
                     &mut self.used,
-                    &at.field("used"),
-                    |c| match c {
-                        CoverageEligibilityResponseInsuranceItemBenefitUsed::UnsignedInt(
-                            v,
-                        ) => Some(v),
-                        #[allow(unreachable_patterns)]
-                        _ => None,
-                    },
-                    CoverageEligibilityResponseInsuranceItemBenefitUsed::UnsignedInt,
+                    &at.field("usedUnsignedInt"),
+                    crate::json::variant!(
+                        CoverageEligibilityResponseInsuranceItemBenefitUsed::UnsignedInt
+                    ),
                 )
             }
             11 => {
                 de::choice_value(
                     map,
                     &mut self.used,
-                    &at.field("used"),
-                    |c| match c {
-                        CoverageEligibilityResponseInsuranceItemBenefitUsed::String(
-                            v,
-                        ) => Some(v),
-                        #[allow(unreachable_patterns)]
-                        _ => None,
-                    },
-                    CoverageEligibilityResponseInsuranceItemBenefitUsed::String,
+                    &at.field("usedString"),
+                    crate::json::variant!(
+                        CoverageEligibilityResponseInsuranceItemBenefitUsed::String
+                    ),
                 )
             }
             12 => {
                 de::choice_ext(
                     map,
                     &mut self.used,
-                    &at.field("used"),
-                    |c| match c {
-                        CoverageEligibilityResponseInsuranceItemBenefitUsed::String(
-                            v,
-                        ) => Some(v),
-                        #[allow(unreachable_patterns)]
-                        _ => None,
-                    },
-                    CoverageEligibilityResponseInsuranceItemBenefitUsed::String,
+                    &at.field("usedString"),
+                    crate::json::variant!(
+                        CoverageEligibilityResponseInsuranceItemBenefitUsed::String
+                    ),
                 )
             }
             13 => {
                 de::choice(
                     map,
                     &mut self.used,
-                    &at.field("used"),
+                    &at.field("usedMoney"),
                     CoverageEligibilityResponseInsuranceItemBenefitUsed::Money,
                 )
             }
@@ -866,7 +832,9 @@ impl de::DecodeStruct for CoverageEligibilityResponseInsuranceItemBenefit {
         }
     }
 }
+
 crate::json::impl_json!(CoverageEligibilityResponseInsuranceItemBenefit);
+
 impl serde::Serialize for CoverageEligibilityResponseInsuranceItemBenefit {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
@@ -880,9 +848,10 @@ impl serde::Serialize for CoverageEligibilityResponseInsuranceItemBenefit {
         map.end()
     }
 }
+
 /// Choice of types for `CoverageEligibilityResponse.insurance.item.benefit.allowed[x]`.
 ///
-/// In JSON the element name carries the type: `allowedString`, `allowedQuantity`, …
+/// In JSON the element name carries the type (`allowedUnsignedInt`, `allowedString`, ...).
 #[derive(Clone, Debug, PartialEq)]
 pub enum CoverageEligibilityResponseInsuranceItemBenefitAllowed {
     /// `allowedUnsignedInt`
@@ -892,6 +861,7 @@ pub enum CoverageEligibilityResponseInsuranceItemBenefitAllowed {
     /// `allowedMoney`
     Money(Box<Money>),
 }
+
 impl ser::EncodeChoice for CoverageEligibilityResponseInsuranceItemBenefitAllowed {
     fn encode<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
         match self {
@@ -903,9 +873,10 @@ impl ser::EncodeChoice for CoverageEligibilityResponseInsuranceItemBenefitAllowe
         }
     }
 }
+
 /// Choice of types for `CoverageEligibilityResponse.insurance.item.benefit.used[x]`.
 ///
-/// In JSON the element name carries the type: `usedString`, `usedQuantity`, …
+/// In JSON the element name carries the type (`usedUnsignedInt`, `usedString`, ...).
 #[derive(Clone, Debug, PartialEq)]
 pub enum CoverageEligibilityResponseInsuranceItemBenefitUsed {
     /// `usedUnsignedInt`
@@ -915,6 +886,7 @@ pub enum CoverageEligibilityResponseInsuranceItemBenefitUsed {
     /// `usedMoney`
     Money(Box<Money>),
 }
+
 impl ser::EncodeChoice for CoverageEligibilityResponseInsuranceItemBenefitUsed {
     fn encode<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
         match self {
@@ -926,6 +898,7 @@ impl ser::EncodeChoice for CoverageEligibilityResponseInsuranceItemBenefitUsed {
         }
     }
 }
+
 /// Processing errors
 ///
 /// Errors encountered during the processing of the request.
@@ -950,6 +923,7 @@ pub struct CoverageEligibilityResponseError {
     /// `1..1` · binding example: <http://hl7.org/fhir/ValueSet/adjudication-error>
     pub code: Option<Box<CodeableConcept>>,
 }
+
 impl de::DecodeStruct for CoverageEligibilityResponseError {
     const PATH: &'static str = "CoverageEligibilityResponse.error";
     const RESOURCE_TYPE: Option<&'static str> = None;
@@ -990,7 +964,9 @@ impl de::DecodeStruct for CoverageEligibilityResponseError {
         }
     }
 }
+
 crate::json::impl_json!(CoverageEligibilityResponseError);
+
 impl serde::Serialize for CoverageEligibilityResponseError {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;

@@ -4,11 +4,12 @@ use crate::json::{de, ser, Path};
 use crate::datatypes::*;
 use crate::primitives::*;
 use crate::{codes, Primitive, Resource};
+
 /// Clinical issue with action
 ///
 /// Indicates an actual or potential clinical issue with or between one or more active or proposed clinical actions for a patient; e.g. Drug-drug interaction, Ineffective treatment frequency, Procedure-condition conflict, etc.
 ///
-/// FHIR path: `DetectedIssue` (resource)
+/// FHIR path: `DetectedIssue` (resource, defined by <http://hl7.org/fhir/StructureDefinition/DetectedIssue>)
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct DetectedIssue {
     /// Logical id of this artifact
@@ -92,6 +93,7 @@ pub struct DetectedIssue {
     /// `0..*`
     pub mitigation: Vec<DetectedIssueMitigation>,
 }
+
 impl de::DecodeStruct for DetectedIssue {
     const PATH: &'static str = "DetectedIssue";
     const RESOURCE_TYPE: Option<&'static str> = Some("DetectedIssue");
@@ -176,33 +178,23 @@ impl de::DecodeStruct for DetectedIssue {
                 de::choice_value(
                     map,
                     &mut self.identified,
-                    &at.field("identified"),
-                    |c| match c {
-                        DetectedIssueIdentified::DateTime(v) => Some(v),
-                        #[allow(unreachable_patterns)]
-                        _ => None,
-                    },
-                    DetectedIssueIdentified::DateTime,
+                    &at.field("identifiedDateTime"),
+                    crate::json::variant!(DetectedIssueIdentified::DateTime),
                 )
             }
             19 => {
                 de::choice_ext(
                     map,
                     &mut self.identified,
-                    &at.field("identified"),
-                    |c| match c {
-                        DetectedIssueIdentified::DateTime(v) => Some(v),
-                        #[allow(unreachable_patterns)]
-                        _ => None,
-                    },
-                    DetectedIssueIdentified::DateTime,
+                    &at.field("identifiedDateTime"),
+                    crate::json::variant!(DetectedIssueIdentified::DateTime),
                 )
             }
             20 => {
                 de::choice(
                     map,
                     &mut self.identified,
-                    &at.field("identified"),
+                    &at.field("identifiedPeriod"),
                     DetectedIssueIdentified::Period,
                 )
             }
@@ -218,7 +210,9 @@ impl de::DecodeStruct for DetectedIssue {
         }
     }
 }
+
 crate::json::impl_json!(DetectedIssue);
+
 impl serde::Serialize for DetectedIssue {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
@@ -247,9 +241,10 @@ impl serde::Serialize for DetectedIssue {
         map.end()
     }
 }
+
 /// Choice of types for `DetectedIssue.identified[x]`.
 ///
-/// In JSON the element name carries the type: `identifiedString`, `identifiedQuantity`, …
+/// In JSON the element name carries the type (`identifiedDateTime`, `identifiedPeriod`, ...).
 #[derive(Clone, Debug, PartialEq)]
 pub enum DetectedIssueIdentified {
     /// `identifiedDateTime`
@@ -257,6 +252,7 @@ pub enum DetectedIssueIdentified {
     /// `identifiedPeriod`
     Period(Box<Period>),
 }
+
 impl ser::EncodeChoice for DetectedIssueIdentified {
     fn encode<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
         match self {
@@ -267,6 +263,7 @@ impl ser::EncodeChoice for DetectedIssueIdentified {
         }
     }
 }
+
 /// Supporting evidence
 ///
 /// Supporting evidence or manifestations that provide the basis for identifying the detected issue such as a GuidanceResponse or MeasureReport.
@@ -295,6 +292,7 @@ pub struct DetectedIssueEvidence {
     /// `0..*`
     pub detail: Vec<Reference>,
 }
+
 impl de::DecodeStruct for DetectedIssueEvidence {
     const PATH: &'static str = "DetectedIssue.evidence";
     const RESOURCE_TYPE: Option<&'static str> = None;
@@ -334,7 +332,9 @@ impl de::DecodeStruct for DetectedIssueEvidence {
         }
     }
 }
+
 crate::json::impl_json!(DetectedIssueEvidence);
+
 impl serde::Serialize for DetectedIssueEvidence {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
@@ -347,6 +347,7 @@ impl serde::Serialize for DetectedIssueEvidence {
         map.end()
     }
 }
+
 /// Step taken to address
 ///
 /// Indicates an action that has been taken or is committed to reduce or eliminate the likelihood of the risk identified by the detected issue from manifesting.  Can also reflect an observation of known mitigating factors that may reduce/eliminate the need for any action.
@@ -379,6 +380,7 @@ pub struct DetectedIssueMitigation {
     /// `0..1` · Reference to Practitioner | PractitionerRole
     pub author: Option<Box<Reference>>,
 }
+
 impl de::DecodeStruct for DetectedIssueMitigation {
     const PATH: &'static str = "DetectedIssue.mitigation";
     const RESOURCE_TYPE: Option<&'static str> = None;
@@ -425,7 +427,9 @@ impl de::DecodeStruct for DetectedIssueMitigation {
         }
     }
 }
+
 crate::json::impl_json!(DetectedIssueMitigation);
+
 impl serde::Serialize for DetectedIssueMitigation {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;

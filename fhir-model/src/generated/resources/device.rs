@@ -4,11 +4,12 @@ use crate::json::{de, ser, Path};
 use crate::datatypes::*;
 use crate::primitives::*;
 use crate::{codes, Primitive, Resource};
+
 /// Item used in healthcare
 ///
 /// A type of a manufactured item that is used in the provision of healthcare without being substantially changed through that activity. The device may be a medical or non-medical device.
 ///
-/// FHIR path: `Device` (resource)
+/// FHIR path: `Device` (resource, defined by <http://hl7.org/fhir/StructureDefinition/Device>)
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct Device {
     /// Logical id of this artifact
@@ -148,6 +149,7 @@ pub struct Device {
     /// `0..1` · Reference to Device
     pub parent: Option<Box<Reference>>,
 }
+
 impl de::DecodeStruct for Device {
     const PATH: &'static str = "Device";
     const RESOURCE_TYPE: Option<&'static str> = Some("Device");
@@ -305,7 +307,9 @@ impl de::DecodeStruct for Device {
         }
     }
 }
+
 crate::json::impl_json!(Device);
+
 impl serde::Serialize for Device {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
@@ -358,6 +362,7 @@ impl serde::Serialize for Device {
         map.end()
     }
 }
+
 /// Unique Device Identifier (UDI) Barcode string
 ///
 /// Unique device identifier (UDI) assigned to device label or package.  Note that the Device may include multiple udiCarriers as it either may include just the udiCarrier for the jurisdiction it is sold, or for multiple jurisdictions it could have been sold.
@@ -402,6 +407,7 @@ pub struct DeviceUdiCarrier {
     /// `0..1` · binding required: <http://hl7.org/fhir/ValueSet/udi-entry-type>
     pub entry_type: Option<Primitive<codes::UdiEntryType>>,
 }
+
 impl de::DecodeStruct for DeviceUdiCarrier {
     const PATH: &'static str = "Device.udiCarrier";
     const RESOURCE_TYPE: Option<&'static str> = None;
@@ -473,7 +479,9 @@ impl de::DecodeStruct for DeviceUdiCarrier {
         }
     }
 }
+
 crate::json::impl_json!(DeviceUdiCarrier);
+
 impl serde::Serialize for DeviceUdiCarrier {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
@@ -495,6 +503,7 @@ impl serde::Serialize for DeviceUdiCarrier {
         map.end()
     }
 }
+
 /// The name of the device as given by the manufacturer
 ///
 /// This represents the manufacturer's name of the device as provided by the device, from a UDI label, or by a person describing the Device.  This typically would be used when a person provides the name(s) or when the device represents one of the names available from DeviceDefinition.
@@ -523,6 +532,7 @@ pub struct DeviceDeviceName {
     /// `1..1` · binding required: <http://hl7.org/fhir/ValueSet/device-nametype>
     pub type_: Option<Primitive<codes::DeviceNameType>>,
 }
+
 impl de::DecodeStruct for DeviceDeviceName {
     const PATH: &'static str = "Device.deviceName";
     const RESOURCE_TYPE: Option<&'static str> = None;
@@ -578,7 +588,9 @@ impl de::DecodeStruct for DeviceDeviceName {
         }
     }
 }
+
 crate::json::impl_json!(DeviceDeviceName);
+
 impl serde::Serialize for DeviceDeviceName {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
@@ -591,6 +603,7 @@ impl serde::Serialize for DeviceDeviceName {
         map.end()
     }
 }
+
 /// The capabilities supported on a  device, the standards to which the device conforms for a particular purpose, and used for the communication
 ///
 /// The capabilities supported on a  device, the standards to which the device conforms for a particular purpose, and used for the communication.
@@ -619,6 +632,7 @@ pub struct DeviceSpecialization {
     /// `0..1` · FHIR `string`
     pub version: Option<Primitive<FhirString>>,
 }
+
 impl de::DecodeStruct for DeviceSpecialization {
     const PATH: &'static str = "Device.specialization";
     const RESOURCE_TYPE: Option<&'static str> = None;
@@ -663,7 +677,9 @@ impl de::DecodeStruct for DeviceSpecialization {
         }
     }
 }
+
 crate::json::impl_json!(DeviceSpecialization);
+
 impl serde::Serialize for DeviceSpecialization {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
@@ -676,6 +692,7 @@ impl serde::Serialize for DeviceSpecialization {
         map.end()
     }
 }
+
 /// The actual design of the device or software version running on the device
 ///
 /// The actual design of the device or software version running on the device.
@@ -708,6 +725,7 @@ pub struct DeviceVersion {
     /// `1..1` · FHIR `string`
     pub value: Option<Primitive<FhirString>>,
 }
+
 impl de::DecodeStruct for DeviceVersion {
     const PATH: &'static str = "Device.version";
     const RESOURCE_TYPE: Option<&'static str> = None;
@@ -757,7 +775,9 @@ impl de::DecodeStruct for DeviceVersion {
         }
     }
 }
+
 crate::json::impl_json!(DeviceVersion);
+
 impl serde::Serialize for DeviceVersion {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
@@ -771,6 +791,7 @@ impl serde::Serialize for DeviceVersion {
         map.end()
     }
 }
+
 /// The actual configuration settings of a device as it actually operates, e.g., regulation status, time properties
 ///
 /// The actual configuration settings of a device as it actually operates, e.g., regulation status, time properties.
@@ -803,6 +824,7 @@ pub struct DeviceProperty {
     /// `0..*`
     pub value_code: Vec<CodeableConcept>,
 }
+
 impl de::DecodeStruct for DeviceProperty {
     const PATH: &'static str = "Device.property";
     const RESOURCE_TYPE: Option<&'static str> = None;
@@ -847,7 +869,9 @@ impl de::DecodeStruct for DeviceProperty {
         }
     }
 }
+
 crate::json::impl_json!(DeviceProperty);
+
 impl serde::Serialize for DeviceProperty {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;

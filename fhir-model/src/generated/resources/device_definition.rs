@@ -4,11 +4,12 @@ use crate::json::{de, ser, Path};
 use crate::datatypes::*;
 use crate::primitives::*;
 use crate::{codes, Primitive, Resource};
+
 /// An instance of a medical-related component of a medical device
 ///
 /// The characteristics, operational status and capabilities of a medical-related component of a medical device.
 ///
-/// FHIR path: `DeviceDefinition` (resource)
+/// FHIR path: `DeviceDefinition` (resource, defined by <http://hl7.org/fhir/StructureDefinition/DeviceDefinition>)
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct DeviceDefinition {
     /// Logical id of this artifact
@@ -132,6 +133,7 @@ pub struct DeviceDefinition {
     /// `0..*`
     pub material: Vec<DeviceDefinitionMaterial>,
 }
+
 impl de::DecodeStruct for DeviceDefinition {
     const PATH: &'static str = "DeviceDefinition";
     const RESOURCE_TYPE: Option<&'static str> = Some("DeviceDefinition");
@@ -221,33 +223,23 @@ impl de::DecodeStruct for DeviceDefinition {
                 de::choice_value(
                     map,
                     &mut self.manufacturer,
-                    &at.field("manufacturer"),
-                    |c| match c {
-                        DeviceDefinitionManufacturer::String(v) => Some(v),
-                        #[allow(unreachable_patterns)]
-                        _ => None,
-                    },
-                    DeviceDefinitionManufacturer::String,
+                    &at.field("manufacturerString"),
+                    crate::json::variant!(DeviceDefinitionManufacturer::String),
                 )
             }
             14 => {
                 de::choice_ext(
                     map,
                     &mut self.manufacturer,
-                    &at.field("manufacturer"),
-                    |c| match c {
-                        DeviceDefinitionManufacturer::String(v) => Some(v),
-                        #[allow(unreachable_patterns)]
-                        _ => None,
-                    },
-                    DeviceDefinitionManufacturer::String,
+                    &at.field("manufacturerString"),
+                    crate::json::variant!(DeviceDefinitionManufacturer::String),
                 )
             }
             15 => {
                 de::choice(
                     map,
                     &mut self.manufacturer,
-                    &at.field("manufacturer"),
+                    &at.field("manufacturerReference"),
                     DeviceDefinitionManufacturer::Reference,
                 )
             }
@@ -306,7 +298,9 @@ impl de::DecodeStruct for DeviceDefinition {
         Ok(())
     }
 }
+
 crate::json::impl_json!(DeviceDefinition);
+
 impl serde::Serialize for DeviceDefinition {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
@@ -354,9 +348,10 @@ impl serde::Serialize for DeviceDefinition {
         map.end()
     }
 }
+
 /// Choice of types for `DeviceDefinition.manufacturer[x]`.
 ///
-/// In JSON the element name carries the type: `manufacturerString`, `manufacturerQuantity`, …
+/// In JSON the element name carries the type (`manufacturerString`, `manufacturerReference`, ...).
 #[derive(Clone, Debug, PartialEq)]
 pub enum DeviceDefinitionManufacturer {
     /// `manufacturerString`
@@ -364,6 +359,7 @@ pub enum DeviceDefinitionManufacturer {
     /// `manufacturerReference` (to Organization)
     Reference(Box<Reference>),
 }
+
 impl ser::EncodeChoice for DeviceDefinitionManufacturer {
     fn encode<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
         match self {
@@ -374,6 +370,7 @@ impl ser::EncodeChoice for DeviceDefinitionManufacturer {
         }
     }
 }
+
 /// Unique Device Identifier (UDI) Barcode string
 ///
 /// Unique device identifier (UDI) assigned to device label or package.  Note that the Device may include multiple udiCarriers as it either may include just the udiCarrier for the jurisdiction it is sold, or for multiple jurisdictions it could have been sold.
@@ -406,6 +403,7 @@ pub struct DeviceDefinitionUdiDeviceIdentifier {
     /// `1..1` · FHIR `uri`
     pub jurisdiction: Option<Primitive<Uri>>,
 }
+
 impl de::DecodeStruct for DeviceDefinitionUdiDeviceIdentifier {
     const PATH: &'static str = "DeviceDefinition.udiDeviceIdentifier";
     const RESOURCE_TYPE: Option<&'static str> = None;
@@ -483,7 +481,9 @@ impl de::DecodeStruct for DeviceDefinitionUdiDeviceIdentifier {
         }
     }
 }
+
 crate::json::impl_json!(DeviceDefinitionUdiDeviceIdentifier);
+
 impl serde::Serialize for DeviceDefinitionUdiDeviceIdentifier {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
@@ -502,6 +502,7 @@ impl serde::Serialize for DeviceDefinitionUdiDeviceIdentifier {
         map.end()
     }
 }
+
 /// A name given to the device to identify it
 ///
 /// A name given to the device to identify it.
@@ -530,6 +531,7 @@ pub struct DeviceDefinitionDeviceName {
     /// `1..1` · binding required: <http://hl7.org/fhir/ValueSet/device-nametype>
     pub type_: Option<Primitive<codes::DeviceNameType>>,
 }
+
 impl de::DecodeStruct for DeviceDefinitionDeviceName {
     const PATH: &'static str = "DeviceDefinition.deviceName";
     const RESOURCE_TYPE: Option<&'static str> = None;
@@ -585,7 +587,9 @@ impl de::DecodeStruct for DeviceDefinitionDeviceName {
         }
     }
 }
+
 crate::json::impl_json!(DeviceDefinitionDeviceName);
+
 impl serde::Serialize for DeviceDefinitionDeviceName {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
@@ -598,6 +602,7 @@ impl serde::Serialize for DeviceDefinitionDeviceName {
         map.end()
     }
 }
+
 /// The capabilities supported on a  device, the standards to which the device conforms for a particular purpose, and used for the communication
 ///
 /// The capabilities supported on a  device, the standards to which the device conforms for a particular purpose, and used for the communication.
@@ -626,6 +631,7 @@ pub struct DeviceDefinitionSpecialization {
     /// `0..1` · FHIR `string`
     pub version: Option<Primitive<FhirString>>,
 }
+
 impl de::DecodeStruct for DeviceDefinitionSpecialization {
     const PATH: &'static str = "DeviceDefinition.specialization";
     const RESOURCE_TYPE: Option<&'static str> = None;
@@ -675,7 +681,9 @@ impl de::DecodeStruct for DeviceDefinitionSpecialization {
         }
     }
 }
+
 crate::json::impl_json!(DeviceDefinitionSpecialization);
+
 impl serde::Serialize for DeviceDefinitionSpecialization {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
@@ -688,6 +696,7 @@ impl serde::Serialize for DeviceDefinitionSpecialization {
         map.end()
     }
 }
+
 /// Device capabilities
 ///
 /// Device capabilities.
@@ -716,6 +725,7 @@ pub struct DeviceDefinitionCapability {
     /// `0..*`
     pub description: Vec<CodeableConcept>,
 }
+
 impl de::DecodeStruct for DeviceDefinitionCapability {
     const PATH: &'static str = "DeviceDefinition.capability";
     const RESOURCE_TYPE: Option<&'static str> = None;
@@ -758,7 +768,9 @@ impl de::DecodeStruct for DeviceDefinitionCapability {
         }
     }
 }
+
 crate::json::impl_json!(DeviceDefinitionCapability);
+
 impl serde::Serialize for DeviceDefinitionCapability {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
@@ -771,6 +783,7 @@ impl serde::Serialize for DeviceDefinitionCapability {
         map.end()
     }
 }
+
 /// The actual configuration settings of a device as it actually operates, e.g., regulation status, time properties
 ///
 /// The actual configuration settings of a device as it actually operates, e.g., regulation status, time properties.
@@ -803,6 +816,7 @@ pub struct DeviceDefinitionProperty {
     /// `0..*`
     pub value_code: Vec<CodeableConcept>,
 }
+
 impl de::DecodeStruct for DeviceDefinitionProperty {
     const PATH: &'static str = "DeviceDefinition.property";
     const RESOURCE_TYPE: Option<&'static str> = None;
@@ -847,7 +861,9 @@ impl de::DecodeStruct for DeviceDefinitionProperty {
         }
     }
 }
+
 crate::json::impl_json!(DeviceDefinitionProperty);
+
 impl serde::Serialize for DeviceDefinitionProperty {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
@@ -861,6 +877,7 @@ impl serde::Serialize for DeviceDefinitionProperty {
         map.end()
     }
 }
+
 /// A substance used to create the material(s) of which the device is made
 ///
 /// A substance used to create the material(s) of which the device is made.
@@ -893,6 +910,7 @@ pub struct DeviceDefinitionMaterial {
     /// `0..1` · FHIR `boolean`
     pub allergenic_indicator: Option<Primitive<bool>>,
 }
+
 impl de::DecodeStruct for DeviceDefinitionMaterial {
     const PATH: &'static str = "DeviceDefinition.material";
     const RESOURCE_TYPE: Option<&'static str> = None;
@@ -953,7 +971,9 @@ impl de::DecodeStruct for DeviceDefinitionMaterial {
         }
     }
 }
+
 crate::json::impl_json!(DeviceDefinitionMaterial);
+
 impl serde::Serialize for DeviceDefinitionMaterial {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;

@@ -4,11 +4,12 @@ use crate::json::{de, ser, Path};
 use crate::datatypes::*;
 use crate::primitives::*;
 use crate::{codes, Primitive, Resource};
+
 /// Measurement, calculation or setting capability of a medical device
 ///
 /// Describes a measurement, calculation or setting capability of a medical device.
 ///
-/// FHIR path: `DeviceMetric` (resource)
+/// FHIR path: `DeviceMetric` (resource, defined by <http://hl7.org/fhir/StructureDefinition/DeviceMetric>)
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct DeviceMetric {
     /// Logical id of this artifact
@@ -84,6 +85,7 @@ pub struct DeviceMetric {
     /// `0..*` · summary
     pub calibration: Vec<DeviceMetricCalibration>,
 }
+
 impl de::DecodeStruct for DeviceMetric {
     const PATH: &'static str = "DeviceMetric";
     const RESOURCE_TYPE: Option<&'static str> = Some("DeviceMetric");
@@ -190,7 +192,9 @@ impl de::DecodeStruct for DeviceMetric {
         }
     }
 }
+
 crate::json::impl_json!(DeviceMetric);
+
 impl serde::Serialize for DeviceMetric {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
@@ -222,6 +226,7 @@ impl serde::Serialize for DeviceMetric {
         map.end()
     }
 }
+
 /// Describes the calibrations that have been performed or that are required to be performed
 ///
 /// Describes the calibrations that have been performed or that are required to be performed.
@@ -254,6 +259,7 @@ pub struct DeviceMetricCalibration {
     /// `0..1` · FHIR `instant` · summary
     pub time: Option<Primitive<Instant>>,
 }
+
 impl de::DecodeStruct for DeviceMetricCalibration {
     const PATH: &'static str = "DeviceMetric.calibration";
     const RESOURCE_TYPE: Option<&'static str> = None;
@@ -301,7 +307,9 @@ impl de::DecodeStruct for DeviceMetricCalibration {
         }
     }
 }
+
 crate::json::impl_json!(DeviceMetricCalibration);
+
 impl serde::Serialize for DeviceMetricCalibration {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;

@@ -4,11 +4,12 @@ use crate::json::{de, ser, Path};
 use crate::datatypes::*;
 use crate::primitives::*;
 use crate::{codes, Primitive, Resource};
+
 /// Medical device request
 ///
 /// Represents a request for a patient to employ a medical device. The device may be an implantable device, or an external assistive device, such as a walker.
 ///
-/// FHIR path: `DeviceRequest` (resource)
+/// FHIR path: `DeviceRequest` (resource, defined by <http://hl7.org/fhir/StructureDefinition/DeviceRequest>)
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct DeviceRequest {
     /// Logical id of this artifact
@@ -140,6 +141,7 @@ pub struct DeviceRequest {
     /// `0..*` · Reference to Provenance
     pub relevant_history: Vec<Reference>,
 }
+
 impl de::DecodeStruct for DeviceRequest {
     const PATH: &'static str = "DeviceRequest";
     const RESOURCE_TYPE: Option<&'static str> = Some("DeviceRequest");
@@ -274,7 +276,7 @@ impl de::DecodeStruct for DeviceRequest {
                 de::choice(
                     map,
                     &mut self.code,
-                    &at.field("code"),
+                    &at.field("codeReference"),
                     DeviceRequestCode::Reference,
                 )
             }
@@ -283,7 +285,7 @@ impl de::DecodeStruct for DeviceRequest {
                 de::choice(
                     map,
                     &mut self.code,
-                    &at.field("code"),
+                    &at.field("codeCodeableConcept"),
                     DeviceRequestCode::CodeableConcept,
                 )
             }
@@ -297,33 +299,23 @@ impl de::DecodeStruct for DeviceRequest {
                 de::choice_value(
                     map,
                     &mut self.occurrence,
-                    &at.field("occurrence"),
-                    |c| match c {
-                        DeviceRequestOccurrence::DateTime(v) => Some(v),
-                        #[allow(unreachable_patterns)]
-                        _ => None,
-                    },
-                    DeviceRequestOccurrence::DateTime,
+                    &at.field("occurrenceDateTime"),
+                    crate::json::variant!(DeviceRequestOccurrence::DateTime),
                 )
             }
             31 => {
                 de::choice_ext(
                     map,
                     &mut self.occurrence,
-                    &at.field("occurrence"),
-                    |c| match c {
-                        DeviceRequestOccurrence::DateTime(v) => Some(v),
-                        #[allow(unreachable_patterns)]
-                        _ => None,
-                    },
-                    DeviceRequestOccurrence::DateTime,
+                    &at.field("occurrenceDateTime"),
+                    crate::json::variant!(DeviceRequestOccurrence::DateTime),
                 )
             }
             32 => {
                 de::choice(
                     map,
                     &mut self.occurrence,
-                    &at.field("occurrence"),
+                    &at.field("occurrencePeriod"),
                     DeviceRequestOccurrence::Period,
                 )
             }
@@ -331,7 +323,7 @@ impl de::DecodeStruct for DeviceRequest {
                 de::choice(
                     map,
                     &mut self.occurrence,
-                    &at.field("occurrence"),
+                    &at.field("occurrenceTiming"),
                     DeviceRequestOccurrence::Timing,
                 )
             }
@@ -358,7 +350,9 @@ impl de::DecodeStruct for DeviceRequest {
         Ok(())
     }
 }
+
 crate::json::impl_json!(DeviceRequest);
+
 impl serde::Serialize for DeviceRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
@@ -409,9 +403,10 @@ impl serde::Serialize for DeviceRequest {
         map.end()
     }
 }
+
 /// Choice of types for `DeviceRequest.code[x]`.
 ///
-/// In JSON the element name carries the type: `codeString`, `codeQuantity`, …
+/// In JSON the element name carries the type (`codeReference`, `codeCodeableConcept`, ...).
 #[derive(Clone, Debug, PartialEq)]
 pub enum DeviceRequestCode {
     /// `codeReference` (to Device)
@@ -419,6 +414,7 @@ pub enum DeviceRequestCode {
     /// `codeCodeableConcept`
     CodeableConcept(Box<CodeableConcept>),
 }
+
 impl ser::EncodeChoice for DeviceRequestCode {
     fn encode<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
         match self {
@@ -427,9 +423,10 @@ impl ser::EncodeChoice for DeviceRequestCode {
         }
     }
 }
+
 /// Choice of types for `DeviceRequest.occurrence[x]`.
 ///
-/// In JSON the element name carries the type: `occurrenceString`, `occurrenceQuantity`, …
+/// In JSON the element name carries the type (`occurrenceDateTime`, `occurrencePeriod`, ...).
 #[derive(Clone, Debug, PartialEq)]
 pub enum DeviceRequestOccurrence {
     /// `occurrenceDateTime`
@@ -439,6 +436,7 @@ pub enum DeviceRequestOccurrence {
     /// `occurrenceTiming`
     Timing(Box<Timing>),
 }
+
 impl ser::EncodeChoice for DeviceRequestOccurrence {
     fn encode<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
         match self {
@@ -450,6 +448,7 @@ impl ser::EncodeChoice for DeviceRequestOccurrence {
         }
     }
 }
+
 /// Device details
 ///
 /// Specific parameters for the ordered item.  For example, the prism value for lenses.
@@ -478,6 +477,7 @@ pub struct DeviceRequestParameter {
     /// `0..1` · one of CodeableConcept, Quantity, Range, Boolean
     pub value: Option<DeviceRequestParameterValue>,
 }
+
 impl de::DecodeStruct for DeviceRequestParameter {
     const PATH: &'static str = "DeviceRequest.parameter";
     const RESOURCE_TYPE: Option<&'static str> = None;
@@ -520,7 +520,7 @@ impl de::DecodeStruct for DeviceRequestParameter {
                 de::choice(
                     map,
                     &mut self.value,
-                    &at.field("value"),
+                    &at.field("valueCodeableConcept"),
                     DeviceRequestParameterValue::CodeableConcept,
                 )
             }
@@ -528,7 +528,7 @@ impl de::DecodeStruct for DeviceRequestParameter {
                 de::choice(
                     map,
                     &mut self.value,
-                    &at.field("value"),
+                    &at.field("valueQuantity"),
                     DeviceRequestParameterValue::Quantity,
                 )
             }
@@ -536,7 +536,7 @@ impl de::DecodeStruct for DeviceRequestParameter {
                 de::choice(
                     map,
                     &mut self.value,
-                    &at.field("value"),
+                    &at.field("valueRange"),
                     DeviceRequestParameterValue::Range,
                 )
             }
@@ -544,33 +544,25 @@ impl de::DecodeStruct for DeviceRequestParameter {
                 de::choice_value(
                     map,
                     &mut self.value,
-                    &at.field("value"),
-                    |c| match c {
-                        DeviceRequestParameterValue::Boolean(v) => Some(v),
-                        #[allow(unreachable_patterns)]
-                        _ => None,
-                    },
-                    DeviceRequestParameterValue::Boolean,
+                    &at.field("valueBoolean"),
+                    crate::json::variant!(DeviceRequestParameterValue::Boolean),
                 )
             }
             8 => {
                 de::choice_ext(
                     map,
                     &mut self.value,
-                    &at.field("value"),
-                    |c| match c {
-                        DeviceRequestParameterValue::Boolean(v) => Some(v),
-                        #[allow(unreachable_patterns)]
-                        _ => None,
-                    },
-                    DeviceRequestParameterValue::Boolean,
+                    &at.field("valueBoolean"),
+                    crate::json::variant!(DeviceRequestParameterValue::Boolean),
                 )
             }
             _ => Ok(()),
         }
     }
 }
+
 crate::json::impl_json!(DeviceRequestParameter);
+
 impl serde::Serialize for DeviceRequestParameter {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
@@ -583,9 +575,10 @@ impl serde::Serialize for DeviceRequestParameter {
         map.end()
     }
 }
+
 /// Choice of types for `DeviceRequest.parameter.value[x]`.
 ///
-/// In JSON the element name carries the type: `valueString`, `valueQuantity`, …
+/// In JSON the element name carries the type (`valueCodeableConcept`, `valueQuantity`, ...).
 #[derive(Clone, Debug, PartialEq)]
 pub enum DeviceRequestParameterValue {
     /// `valueCodeableConcept`
@@ -597,6 +590,7 @@ pub enum DeviceRequestParameterValue {
     /// `valueBoolean`
     Boolean(Primitive<bool>),
 }
+
 impl ser::EncodeChoice for DeviceRequestParameterValue {
     fn encode<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
         match self {

@@ -4,11 +4,12 @@ use crate::json::{de, ser, Path};
 use crate::datatypes::*;
 use crate::primitives::*;
 use crate::{codes, Primitive, Resource};
+
 /// Record of use of a device
 ///
 /// A record of a device being used by a patient where the record is the result of a report from the patient or another clinician.
 ///
-/// FHIR path: `DeviceUseStatement` (resource)
+/// FHIR path: `DeviceUseStatement` (resource, defined by <http://hl7.org/fhir/StructureDefinition/DeviceUseStatement>)
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct DeviceUseStatement {
     /// Logical id of this artifact
@@ -96,6 +97,7 @@ pub struct DeviceUseStatement {
     /// `0..*`
     pub note: Vec<Annotation>,
 }
+
 impl de::DecodeStruct for DeviceUseStatement {
     const PATH: &'static str = "DeviceUseStatement";
     const RESOURCE_TYPE: Option<&'static str> = Some("DeviceUseStatement");
@@ -182,7 +184,7 @@ impl de::DecodeStruct for DeviceUseStatement {
                 de::choice(
                     map,
                     &mut self.timing,
-                    &at.field("timing"),
+                    &at.field("timingTiming"),
                     DeviceUseStatementTiming::Timing,
                 )
             }
@@ -190,7 +192,7 @@ impl de::DecodeStruct for DeviceUseStatement {
                 de::choice(
                     map,
                     &mut self.timing,
-                    &at.field("timing"),
+                    &at.field("timingPeriod"),
                     DeviceUseStatementTiming::Period,
                 )
             }
@@ -198,26 +200,16 @@ impl de::DecodeStruct for DeviceUseStatement {
                 de::choice_value(
                     map,
                     &mut self.timing,
-                    &at.field("timing"),
-                    |c| match c {
-                        DeviceUseStatementTiming::DateTime(v) => Some(v),
-                        #[allow(unreachable_patterns)]
-                        _ => None,
-                    },
-                    DeviceUseStatementTiming::DateTime,
+                    &at.field("timingDateTime"),
+                    crate::json::variant!(DeviceUseStatementTiming::DateTime),
                 )
             }
             20 => {
                 de::choice_ext(
                     map,
                     &mut self.timing,
-                    &at.field("timing"),
-                    |c| match c {
-                        DeviceUseStatementTiming::DateTime(v) => Some(v),
-                        #[allow(unreachable_patterns)]
-                        _ => None,
-                    },
-                    DeviceUseStatementTiming::DateTime,
+                    &at.field("timingDateTime"),
+                    crate::json::variant!(DeviceUseStatementTiming::DateTime),
                 )
             }
             21 => de::prim_value(map, &mut self.recorded_on, &at.field("recordedOn")),
@@ -235,7 +227,9 @@ impl de::DecodeStruct for DeviceUseStatement {
         }
     }
 }
+
 crate::json::impl_json!(DeviceUseStatement);
+
 impl serde::Serialize for DeviceUseStatement {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
@@ -265,9 +259,10 @@ impl serde::Serialize for DeviceUseStatement {
         map.end()
     }
 }
+
 /// Choice of types for `DeviceUseStatement.timing[x]`.
 ///
-/// In JSON the element name carries the type: `timingString`, `timingQuantity`, …
+/// In JSON the element name carries the type (`timingTiming`, `timingPeriod`, ...).
 #[derive(Clone, Debug, PartialEq)]
 pub enum DeviceUseStatementTiming {
     /// `timingTiming`
@@ -277,6 +272,7 @@ pub enum DeviceUseStatementTiming {
     /// `timingDateTime`
     DateTime(Primitive<DateTime>),
 }
+
 impl ser::EncodeChoice for DeviceUseStatementTiming {
     fn encode<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
         match self {

@@ -4,11 +4,12 @@ use crate::json::{de, ser, Path};
 use crate::datatypes::*;
 use crate::primitives::*;
 use crate::{codes, Primitive, Resource};
+
 /// A Diagnostic report - a combination of request information, atomic results, images, interpretation, as well as formatted reports
 ///
 /// The findings and interpretation of diagnostic  tests performed on patients, groups of patients, devices, and locations, and/or specimens derived from these. The report includes clinical context such as requesting and provider information, and some mix of atomic results, images, textual and coded interpretations, and formatted representation of diagnostic reports.
 ///
-/// FHIR path: `DiagnosticReport` (resource)
+/// FHIR path: `DiagnosticReport` (resource, defined by <http://hl7.org/fhir/StructureDefinition/DiagnosticReport>)
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct DiagnosticReport {
     /// Logical id of this artifact
@@ -116,6 +117,7 @@ pub struct DiagnosticReport {
     /// `0..*`
     pub presented_form: Vec<Attachment>,
 }
+
 impl de::DecodeStruct for DiagnosticReport {
     const PATH: &'static str = "DiagnosticReport";
     const RESOURCE_TYPE: Option<&'static str> = Some("DiagnosticReport");
@@ -209,33 +211,23 @@ impl de::DecodeStruct for DiagnosticReport {
                 de::choice_value(
                     map,
                     &mut self.effective,
-                    &at.field("effective"),
-                    |c| match c {
-                        DiagnosticReportEffective::DateTime(v) => Some(v),
-                        #[allow(unreachable_patterns)]
-                        _ => None,
-                    },
-                    DiagnosticReportEffective::DateTime,
+                    &at.field("effectiveDateTime"),
+                    crate::json::variant!(DiagnosticReportEffective::DateTime),
                 )
             }
             20 => {
                 de::choice_ext(
                     map,
                     &mut self.effective,
-                    &at.field("effective"),
-                    |c| match c {
-                        DiagnosticReportEffective::DateTime(v) => Some(v),
-                        #[allow(unreachable_patterns)]
-                        _ => None,
-                    },
-                    DiagnosticReportEffective::DateTime,
+                    &at.field("effectiveDateTime"),
+                    crate::json::variant!(DiagnosticReportEffective::DateTime),
                 )
             }
             21 => {
                 de::choice(
                     map,
                     &mut self.effective,
-                    &at.field("effective"),
+                    &at.field("effectivePeriod"),
                     DiagnosticReportEffective::Period,
                 )
             }
@@ -261,7 +253,9 @@ impl de::DecodeStruct for DiagnosticReport {
         }
     }
 }
+
 crate::json::impl_json!(DiagnosticReport);
+
 impl serde::Serialize for DiagnosticReport {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
@@ -296,9 +290,10 @@ impl serde::Serialize for DiagnosticReport {
         map.end()
     }
 }
+
 /// Choice of types for `DiagnosticReport.effective[x]`.
 ///
-/// In JSON the element name carries the type: `effectiveString`, `effectiveQuantity`, …
+/// In JSON the element name carries the type (`effectiveDateTime`, `effectivePeriod`, ...).
 #[derive(Clone, Debug, PartialEq)]
 pub enum DiagnosticReportEffective {
     /// `effectiveDateTime`
@@ -306,6 +301,7 @@ pub enum DiagnosticReportEffective {
     /// `effectivePeriod`
     Period(Box<Period>),
 }
+
 impl ser::EncodeChoice for DiagnosticReportEffective {
     fn encode<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
         match self {
@@ -316,6 +312,7 @@ impl ser::EncodeChoice for DiagnosticReportEffective {
         }
     }
 }
+
 /// Key images associated with this report
 ///
 /// A list of key images associated with this report. The images are generally created during the diagnostic process, and may be directly of the patient, or of treated specimens (i.e. slides of interest).
@@ -344,6 +341,7 @@ pub struct DiagnosticReportMedia {
     /// `1..1` · Reference to Media · summary
     pub link: Option<Box<Reference>>,
 }
+
 impl de::DecodeStruct for DiagnosticReportMedia {
     const PATH: &'static str = "DiagnosticReport.media";
     const RESOURCE_TYPE: Option<&'static str> = None;
@@ -388,7 +386,9 @@ impl de::DecodeStruct for DiagnosticReportMedia {
         }
     }
 }
+
 crate::json::impl_json!(DiagnosticReportMedia);
+
 impl serde::Serialize for DiagnosticReportMedia {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;

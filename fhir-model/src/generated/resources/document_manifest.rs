@@ -4,11 +4,12 @@ use crate::json::{de, ser, Path};
 use crate::datatypes::*;
 use crate::primitives::*;
 use crate::{codes, Primitive, Resource};
+
 /// A list that defines a set of documents
 ///
 /// A collection of documents compiled for a purpose together with metadata that applies to the collection.
 ///
-/// FHIR path: `DocumentManifest` (resource)
+/// FHIR path: `DocumentManifest` (resource, defined by <http://hl7.org/fhir/StructureDefinition/DocumentManifest>)
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct DocumentManifest {
     /// Logical id of this artifact
@@ -92,6 +93,7 @@ pub struct DocumentManifest {
     /// `0..*`
     pub related: Vec<DocumentManifestRelated>,
 }
+
 impl de::DecodeStruct for DocumentManifest {
     const PATH: &'static str = "DocumentManifest";
     const RESOURCE_TYPE: Option<&'static str> = Some("DocumentManifest");
@@ -192,7 +194,9 @@ impl de::DecodeStruct for DocumentManifest {
         }
     }
 }
+
 crate::json::impl_json!(DocumentManifest);
+
 impl serde::Serialize for DocumentManifest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
@@ -221,6 +225,7 @@ impl serde::Serialize for DocumentManifest {
         map.end()
     }
 }
+
 /// Related things
 ///
 /// Related identifiers or resources associated with the DocumentManifest.
@@ -249,6 +254,7 @@ pub struct DocumentManifestRelated {
     /// `0..1`
     pub ref_: Option<Box<Reference>>,
 }
+
 impl de::DecodeStruct for DocumentManifestRelated {
     const PATH: &'static str = "DocumentManifest.related";
     const RESOURCE_TYPE: Option<&'static str> = None;
@@ -288,7 +294,9 @@ impl de::DecodeStruct for DocumentManifestRelated {
         }
     }
 }
+
 crate::json::impl_json!(DocumentManifestRelated);
+
 impl serde::Serialize for DocumentManifestRelated {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;

@@ -4,11 +4,12 @@ use crate::json::{de, ser, Path};
 use crate::datatypes::*;
 use crate::primitives::*;
 use crate::{codes, Primitive, Resource};
+
 /// A reference to a document
 ///
 /// A reference to a document of any kind for any purpose. Provides metadata about the document so that the document can be discovered and managed. The scope of a document is any seralized object with a mime-type, so includes formal patient centric documents (CDA), cliical notes, scanned paper, and non-patient specific documents like policy text.
 ///
-/// FHIR path: `DocumentReference` (resource)
+/// FHIR path: `DocumentReference` (resource, defined by <http://hl7.org/fhir/StructureDefinition/DocumentReference>)
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct DocumentReference {
     /// Logical id of this artifact
@@ -108,6 +109,7 @@ pub struct DocumentReference {
     /// `0..1` · summary
     pub context: Option<Box<DocumentReferenceContext>>,
 }
+
 impl de::DecodeStruct for DocumentReference {
     const PATH: &'static str = "DocumentReference";
     const RESOURCE_TYPE: Option<&'static str> = Some("DocumentReference");
@@ -216,7 +218,9 @@ impl de::DecodeStruct for DocumentReference {
         }
     }
 }
+
 crate::json::impl_json!(DocumentReference);
+
 impl serde::Serialize for DocumentReference {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
@@ -249,6 +253,7 @@ impl serde::Serialize for DocumentReference {
         map.end()
     }
 }
+
 /// Relationships to other documents
 ///
 /// Relationships that this document has with other document references that already exist.
@@ -277,6 +282,7 @@ pub struct DocumentReferenceRelatesTo {
     /// `1..1` · Reference to DocumentReference · summary
     pub target: Option<Box<Reference>>,
 }
+
 impl de::DecodeStruct for DocumentReferenceRelatesTo {
     const PATH: &'static str = "DocumentReference.relatesTo";
     const RESOURCE_TYPE: Option<&'static str> = None;
@@ -327,7 +333,9 @@ impl de::DecodeStruct for DocumentReferenceRelatesTo {
         }
     }
 }
+
 crate::json::impl_json!(DocumentReferenceRelatesTo);
+
 impl serde::Serialize for DocumentReferenceRelatesTo {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
@@ -340,6 +348,7 @@ impl serde::Serialize for DocumentReferenceRelatesTo {
         map.end()
     }
 }
+
 /// Document referenced
 ///
 /// The document and format referenced. There may be multiple content element repetitions, each with a different format.
@@ -368,6 +377,7 @@ pub struct DocumentReferenceContent {
     /// `0..1` · binding preferred: <http://hl7.org/fhir/ValueSet/formatcodes> · summary
     pub format: Option<Box<Coding>>,
 }
+
 impl de::DecodeStruct for DocumentReferenceContent {
     const PATH: &'static str = "DocumentReference.content";
     const RESOURCE_TYPE: Option<&'static str> = None;
@@ -410,7 +420,9 @@ impl de::DecodeStruct for DocumentReferenceContent {
         }
     }
 }
+
 crate::json::impl_json!(DocumentReferenceContent);
+
 impl serde::Serialize for DocumentReferenceContent {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
@@ -423,6 +435,7 @@ impl serde::Serialize for DocumentReferenceContent {
         map.end()
     }
 }
+
 /// Clinical context of document
 ///
 /// The clinical context in which the document was prepared.
@@ -471,6 +484,7 @@ pub struct DocumentReferenceContext {
     /// `0..*`
     pub related: Vec<Reference>,
 }
+
 impl de::DecodeStruct for DocumentReferenceContext {
     const PATH: &'static str = "DocumentReference.context";
     const RESOURCE_TYPE: Option<&'static str> = None;
@@ -526,7 +540,9 @@ impl de::DecodeStruct for DocumentReferenceContext {
         }
     }
 }
+
 crate::json::impl_json!(DocumentReferenceContext);
+
 impl serde::Serialize for DocumentReferenceContext {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;

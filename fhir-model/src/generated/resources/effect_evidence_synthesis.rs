@@ -4,11 +4,12 @@ use crate::json::{de, ser, Path};
 use crate::datatypes::*;
 use crate::primitives::*;
 use crate::{codes, Primitive, Resource};
+
 /// A quantified estimate of effect based on a body of evidence
 ///
 /// The EffectEvidenceSynthesis resource describes the difference in an outcome between exposures states in a population where the effect estimate is derived from a combination of research studies.
 ///
-/// FHIR path: `EffectEvidenceSynthesis` (resource)
+/// FHIR path: `EffectEvidenceSynthesis` (resource, defined by <http://hl7.org/fhir/StructureDefinition/EffectEvidenceSynthesis>)
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct EffectEvidenceSynthesis {
     /// Logical id of this artifact
@@ -176,6 +177,7 @@ pub struct EffectEvidenceSynthesis {
     /// `0..*`
     pub certainty: Vec<EffectEvidenceSynthesisCertainty>,
 }
+
 impl de::DecodeStruct for EffectEvidenceSynthesis {
     const PATH: &'static str = "EffectEvidenceSynthesis";
     const RESOURCE_TYPE: Option<&'static str> = Some("EffectEvidenceSynthesis");
@@ -365,7 +367,9 @@ impl de::DecodeStruct for EffectEvidenceSynthesis {
         }
     }
 }
+
 crate::json::impl_json!(EffectEvidenceSynthesis);
+
 impl serde::Serialize for EffectEvidenceSynthesis {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
@@ -420,6 +424,7 @@ impl serde::Serialize for EffectEvidenceSynthesis {
         map.end()
     }
 }
+
 /// What sample size was involved?
 ///
 /// A description of the size of the sample involved in the synthesis.
@@ -452,6 +457,7 @@ pub struct EffectEvidenceSynthesisSampleSize {
     /// `0..1` · FHIR `integer`
     pub number_of_participants: Option<Primitive<i32>>,
 }
+
 impl de::DecodeStruct for EffectEvidenceSynthesisSampleSize {
     const PATH: &'static str = "EffectEvidenceSynthesis.sampleSize";
     const RESOURCE_TYPE: Option<&'static str> = None;
@@ -523,7 +529,9 @@ impl de::DecodeStruct for EffectEvidenceSynthesisSampleSize {
         }
     }
 }
+
 crate::json::impl_json!(EffectEvidenceSynthesisSampleSize);
+
 impl serde::Serialize for EffectEvidenceSynthesisSampleSize {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
@@ -547,6 +555,7 @@ impl serde::Serialize for EffectEvidenceSynthesisSampleSize {
         map.end()
     }
 }
+
 /// What was the result per exposure?
 ///
 /// A description of the results for each exposure considered in the effect estimate.
@@ -583,6 +592,7 @@ pub struct EffectEvidenceSynthesisResultsByExposure {
     /// `1..1` · Reference to RiskEvidenceSynthesis
     pub risk_evidence_synthesis: Option<Box<Reference>>,
 }
+
 impl de::DecodeStruct for EffectEvidenceSynthesisResultsByExposure {
     const PATH: &'static str = "EffectEvidenceSynthesis.resultsByExposure";
     const RESOURCE_TYPE: Option<&'static str> = None;
@@ -639,7 +649,9 @@ impl de::DecodeStruct for EffectEvidenceSynthesisResultsByExposure {
         }
     }
 }
+
 crate::json::impl_json!(EffectEvidenceSynthesisResultsByExposure);
+
 impl serde::Serialize for EffectEvidenceSynthesisResultsByExposure {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
@@ -654,6 +666,7 @@ impl serde::Serialize for EffectEvidenceSynthesisResultsByExposure {
         map.end()
     }
 }
+
 /// What was the estimated effect
 ///
 /// The estimated effect of the exposure variant.
@@ -698,6 +711,7 @@ pub struct EffectEvidenceSynthesisEffectEstimate {
     /// `0..*`
     pub precision_estimate: Vec<EffectEvidenceSynthesisEffectEstimatePrecisionEstimate>,
 }
+
 impl de::DecodeStruct for EffectEvidenceSynthesisEffectEstimate {
     const PATH: &'static str = "EffectEvidenceSynthesis.effectEstimate";
     const RESOURCE_TYPE: Option<&'static str> = None;
@@ -755,7 +769,9 @@ impl de::DecodeStruct for EffectEvidenceSynthesisEffectEstimate {
         }
     }
 }
+
 crate::json::impl_json!(EffectEvidenceSynthesisEffectEstimate);
+
 impl serde::Serialize for EffectEvidenceSynthesisEffectEstimate {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
@@ -772,6 +788,7 @@ impl serde::Serialize for EffectEvidenceSynthesisEffectEstimate {
         map.end()
     }
 }
+
 /// How precise the estimate is
 ///
 /// A description of the precision of the estimate for the effect.
@@ -808,6 +825,7 @@ pub struct EffectEvidenceSynthesisEffectEstimatePrecisionEstimate {
     /// `0..1` · FHIR `decimal`
     pub to: Option<Primitive<Decimal>>,
 }
+
 impl de::DecodeStruct for EffectEvidenceSynthesisEffectEstimatePrecisionEstimate {
     const PATH: &'static str = "EffectEvidenceSynthesis.effectEstimate.precisionEstimate";
     const RESOURCE_TYPE: Option<&'static str> = None;
@@ -857,7 +875,9 @@ impl de::DecodeStruct for EffectEvidenceSynthesisEffectEstimatePrecisionEstimate
         }
     }
 }
+
 crate::json::impl_json!(EffectEvidenceSynthesisEffectEstimatePrecisionEstimate);
+
 impl serde::Serialize for EffectEvidenceSynthesisEffectEstimatePrecisionEstimate {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
@@ -872,6 +892,7 @@ impl serde::Serialize for EffectEvidenceSynthesisEffectEstimatePrecisionEstimate
         map.end()
     }
 }
+
 /// How certain is the effect
 ///
 /// A description of the certainty of the effect estimate.
@@ -906,6 +927,7 @@ pub struct EffectEvidenceSynthesisCertainty {
         EffectEvidenceSynthesisCertaintyCertaintySubcomponent,
     >,
 }
+
 impl de::DecodeStruct for EffectEvidenceSynthesisCertainty {
     const PATH: &'static str = "EffectEvidenceSynthesis.certainty";
     const RESOURCE_TYPE: Option<&'static str> = None;
@@ -953,7 +975,9 @@ impl de::DecodeStruct for EffectEvidenceSynthesisCertainty {
         }
     }
 }
+
 crate::json::impl_json!(EffectEvidenceSynthesisCertainty);
+
 impl serde::Serialize for EffectEvidenceSynthesisCertainty {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
@@ -967,6 +991,7 @@ impl serde::Serialize for EffectEvidenceSynthesisCertainty {
         map.end()
     }
 }
+
 /// A component that contributes to the overall certainty
 ///
 /// A description of a component of the overall certainty.
@@ -999,6 +1024,7 @@ pub struct EffectEvidenceSynthesisCertaintyCertaintySubcomponent {
     /// `0..*`
     pub note: Vec<Annotation>,
 }
+
 impl de::DecodeStruct for EffectEvidenceSynthesisCertaintyCertaintySubcomponent {
     const PATH: &'static str = "EffectEvidenceSynthesis.certainty.certaintySubcomponent";
     const RESOURCE_TYPE: Option<&'static str> = None;
@@ -1040,7 +1066,9 @@ impl de::DecodeStruct for EffectEvidenceSynthesisCertaintyCertaintySubcomponent 
         }
     }
 }
+
 crate::json::impl_json!(EffectEvidenceSynthesisCertaintyCertaintySubcomponent);
+
 impl serde::Serialize for EffectEvidenceSynthesisCertaintyCertaintySubcomponent {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;

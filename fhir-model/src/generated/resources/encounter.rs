@@ -4,11 +4,12 @@ use crate::json::{de, ser, Path};
 use crate::datatypes::*;
 use crate::primitives::*;
 use crate::{codes, Primitive, Resource};
+
 /// An interaction during which services are provided to the patient
 ///
 /// An interaction between a patient and healthcare provider(s) for the purpose of providing healthcare service(s) or assessing the health status of a patient.
 ///
-/// FHIR path: `Encounter` (resource)
+/// FHIR path: `Encounter` (resource, defined by <http://hl7.org/fhir/StructureDefinition/Encounter>)
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct Encounter {
     /// Logical id of this artifact
@@ -136,6 +137,7 @@ pub struct Encounter {
     /// `0..1` · Reference to Encounter
     pub part_of: Option<Box<Reference>>,
 }
+
 impl de::DecodeStruct for Encounter {
     const PATH: &'static str = "Encounter";
     const RESOURCE_TYPE: Option<&'static str> = Some("Encounter");
@@ -248,7 +250,9 @@ impl de::DecodeStruct for Encounter {
         }
     }
 }
+
 crate::json::impl_json!(Encounter);
+
 impl serde::Serialize for Encounter {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
@@ -288,6 +292,7 @@ impl serde::Serialize for Encounter {
         map.end()
     }
 }
+
 /// List of past encounter statuses
 ///
 /// The status history permits the encounter resource to contain the status history without needing to read through the historical versions of the resource, or even have the server store them.
@@ -316,6 +321,7 @@ pub struct EncounterStatusHistory {
     /// `1..1`
     pub period: Option<Box<Period>>,
 }
+
 impl de::DecodeStruct for EncounterStatusHistory {
     const PATH: &'static str = "Encounter.statusHistory";
     const RESOURCE_TYPE: Option<&'static str> = None;
@@ -366,7 +372,9 @@ impl de::DecodeStruct for EncounterStatusHistory {
         }
     }
 }
+
 crate::json::impl_json!(EncounterStatusHistory);
+
 impl serde::Serialize for EncounterStatusHistory {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
@@ -379,6 +387,7 @@ impl serde::Serialize for EncounterStatusHistory {
         map.end()
     }
 }
+
 /// List of past encounter classes
 ///
 /// The class history permits the tracking of the encounters transitions without needing to go  through the resource history.  This would be used for a case where an admission starts of as an emergency encounter, then transitions into an inpatient scenario. Doing this and not restarting a new encounter ensures that any lab/diagnostic results can more easily follow the patient and not require re-processing and not get lost or cancelled during a kind of discharge from emergency to inpatient.
@@ -407,6 +416,7 @@ pub struct EncounterClassHistory {
     /// `1..1`
     pub period: Option<Box<Period>>,
 }
+
 impl de::DecodeStruct for EncounterClassHistory {
     const PATH: &'static str = "Encounter.classHistory";
     const RESOURCE_TYPE: Option<&'static str> = None;
@@ -452,7 +462,9 @@ impl de::DecodeStruct for EncounterClassHistory {
         }
     }
 }
+
 crate::json::impl_json!(EncounterClassHistory);
+
 impl serde::Serialize for EncounterClassHistory {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
@@ -465,6 +477,7 @@ impl serde::Serialize for EncounterClassHistory {
         map.end()
     }
 }
+
 /// List of participants involved in the encounter
 ///
 /// The list of people responsible for providing the service.
@@ -497,6 +510,7 @@ pub struct EncounterParticipant {
     /// `0..1` · Reference to Practitioner | PractitionerRole | RelatedPerson · summary
     pub individual: Option<Box<Reference>>,
 }
+
 impl de::DecodeStruct for EncounterParticipant {
     const PATH: &'static str = "Encounter.participant";
     const RESOURCE_TYPE: Option<&'static str> = None;
@@ -538,7 +552,9 @@ impl de::DecodeStruct for EncounterParticipant {
         }
     }
 }
+
 crate::json::impl_json!(EncounterParticipant);
+
 impl serde::Serialize for EncounterParticipant {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
@@ -552,6 +568,7 @@ impl serde::Serialize for EncounterParticipant {
         map.end()
     }
 }
+
 /// The list of diagnosis relevant to this encounter
 ///
 /// The list of diagnosis relevant to this encounter.
@@ -584,6 +601,7 @@ pub struct EncounterDiagnosis {
     /// `0..1` · FHIR `positiveInt`
     pub rank: Option<Primitive<PositiveInt>>,
 }
+
 impl de::DecodeStruct for EncounterDiagnosis {
     const PATH: &'static str = "Encounter.diagnosis";
     const RESOURCE_TYPE: Option<&'static str> = None;
@@ -630,7 +648,9 @@ impl de::DecodeStruct for EncounterDiagnosis {
         }
     }
 }
+
 crate::json::impl_json!(EncounterDiagnosis);
+
 impl serde::Serialize for EncounterDiagnosis {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
@@ -644,6 +664,7 @@ impl serde::Serialize for EncounterDiagnosis {
         map.end()
     }
 }
+
 /// Details about the admission to a healthcare service
 ///
 /// Details about the admission to a healthcare service.
@@ -700,6 +721,7 @@ pub struct EncounterHospitalization {
     /// `0..1` · binding example: <http://hl7.org/fhir/ValueSet/encounter-discharge-disposition>
     pub discharge_disposition: Option<Box<CodeableConcept>>,
 }
+
 impl de::DecodeStruct for EncounterHospitalization {
     const PATH: &'static str = "Encounter.hospitalization";
     const RESOURCE_TYPE: Option<&'static str> = None;
@@ -771,7 +793,9 @@ impl de::DecodeStruct for EncounterHospitalization {
         }
     }
 }
+
 crate::json::impl_json!(EncounterHospitalization);
+
 impl serde::Serialize for EncounterHospitalization {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
@@ -791,6 +815,7 @@ impl serde::Serialize for EncounterHospitalization {
         map.end()
     }
 }
+
 /// List of locations where the patient has been
 ///
 /// List of locations where  the patient has been during this encounter.
@@ -827,6 +852,7 @@ pub struct EncounterLocation {
     /// `0..1`
     pub period: Option<Box<Period>>,
 }
+
 impl de::DecodeStruct for EncounterLocation {
     const PATH: &'static str = "Encounter.location";
     const RESOURCE_TYPE: Option<&'static str> = None;
@@ -875,7 +901,9 @@ impl de::DecodeStruct for EncounterLocation {
         }
     }
 }
+
 crate::json::impl_json!(EncounterLocation);
+
 impl serde::Serialize for EncounterLocation {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;

@@ -4,11 +4,12 @@ use crate::json::{de, ser, Path};
 use crate::datatypes::*;
 use crate::primitives::*;
 use crate::{codes, Primitive, Resource};
+
 /// The technical details of an endpoint that can be used for electronic services
 ///
 /// The technical details of an endpoint that can be used for electronic services, such as for web services providing XDS.b or a REST endpoint for another FHIR server. This may include any security context information.
 ///
-/// FHIR path: `Endpoint` (resource)
+/// FHIR path: `Endpoint` (resource, defined by <http://hl7.org/fhir/StructureDefinition/Endpoint>)
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct Endpoint {
     /// Logical id of this artifact
@@ -88,6 +89,7 @@ pub struct Endpoint {
     /// `0..*` · FHIR `string`
     pub header: Vec<Primitive<FhirString>>,
 }
+
 impl de::DecodeStruct for Endpoint {
     const PATH: &'static str = "Endpoint";
     const RESOURCE_TYPE: Option<&'static str> = Some("Endpoint");
@@ -219,7 +221,9 @@ impl de::DecodeStruct for Endpoint {
         Ok(())
     }
 }
+
 crate::json::impl_json!(Endpoint);
+
 impl serde::Serialize for Endpoint {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;

@@ -4,11 +4,12 @@ use crate::json::{de, ser, Path};
 use crate::datatypes::*;
 use crate::primitives::*;
 use crate::{codes, Primitive, Resource};
+
 /// Enroll in coverage
 ///
 /// This resource provides the insurance enrollment details to the insurer regarding a specified coverage.
 ///
-/// FHIR path: `EnrollmentRequest` (resource)
+/// FHIR path: `EnrollmentRequest` (resource, defined by <http://hl7.org/fhir/StructureDefinition/EnrollmentRequest>)
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct EnrollmentRequest {
     /// Logical id of this artifact
@@ -72,6 +73,7 @@ pub struct EnrollmentRequest {
     /// `0..1` · Reference to Coverage
     pub coverage: Option<Box<Reference>>,
 }
+
 impl de::DecodeStruct for EnrollmentRequest {
     const PATH: &'static str = "EnrollmentRequest";
     const RESOURCE_TYPE: Option<&'static str> = Some("EnrollmentRequest");
@@ -143,7 +145,9 @@ impl de::DecodeStruct for EnrollmentRequest {
         }
     }
 }
+
 crate::json::impl_json!(EnrollmentRequest);
+
 impl serde::Serialize for EnrollmentRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;

@@ -4,11 +4,12 @@ use crate::json::{de, ser, Path};
 use crate::datatypes::*;
 use crate::primitives::*;
 use crate::{codes, Primitive, Resource};
+
 /// EnrollmentResponse resource
 ///
 /// This resource provides enrollment and plan details from the processing of an EnrollmentRequest resource.
 ///
-/// FHIR path: `EnrollmentResponse` (resource)
+/// FHIR path: `EnrollmentResponse` (resource, defined by <http://hl7.org/fhir/StructureDefinition/EnrollmentResponse>)
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct EnrollmentResponse {
     /// Logical id of this artifact
@@ -76,6 +77,7 @@ pub struct EnrollmentResponse {
     /// `0..1` · Reference to Practitioner | PractitionerRole | Organization
     pub request_provider: Option<Box<Reference>>,
 }
+
 impl de::DecodeStruct for EnrollmentResponse {
     const PATH: &'static str = "EnrollmentResponse";
     const RESOURCE_TYPE: Option<&'static str> = Some("EnrollmentResponse");
@@ -155,7 +157,9 @@ impl de::DecodeStruct for EnrollmentResponse {
         }
     }
 }
+
 crate::json::impl_json!(EnrollmentResponse);
+
 impl serde::Serialize for EnrollmentResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;

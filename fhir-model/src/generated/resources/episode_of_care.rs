@@ -4,11 +4,12 @@ use crate::json::{de, ser, Path};
 use crate::datatypes::*;
 use crate::primitives::*;
 use crate::{codes, Primitive, Resource};
+
 /// An association of a Patient with an Organization and  Healthcare Provider(s) for a period of time that the Organization assumes some level of responsibility
 ///
 /// An association between a patient and an organization / healthcare provider(s) during which time encounters may occur. The managing organization assumes a level of responsibility for the patient during this time.
 ///
-/// FHIR path: `EpisodeOfCare` (resource)
+/// FHIR path: `EpisodeOfCare` (resource, defined by <http://hl7.org/fhir/StructureDefinition/EpisodeOfCare>)
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct EpisodeOfCare {
     /// Logical id of this artifact
@@ -92,6 +93,7 @@ pub struct EpisodeOfCare {
     /// `0..*` · Reference to Account
     pub account: Vec<Reference>,
 }
+
 impl de::DecodeStruct for EpisodeOfCare {
     const PATH: &'static str = "EpisodeOfCare";
     const RESOURCE_TYPE: Option<&'static str> = Some("EpisodeOfCare");
@@ -186,7 +188,9 @@ impl de::DecodeStruct for EpisodeOfCare {
         }
     }
 }
+
 crate::json::impl_json!(EpisodeOfCare);
+
 impl serde::Serialize for EpisodeOfCare {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
@@ -215,6 +219,7 @@ impl serde::Serialize for EpisodeOfCare {
         map.end()
     }
 }
+
 /// Past list of status codes (the current status may be included to cover the start date of the status)
 ///
 /// The history of statuses that the EpisodeOfCare has been through (without requiring processing the history of the resource).
@@ -243,6 +248,7 @@ pub struct EpisodeOfCareStatusHistory {
     /// `1..1`
     pub period: Option<Box<Period>>,
 }
+
 impl de::DecodeStruct for EpisodeOfCareStatusHistory {
     const PATH: &'static str = "EpisodeOfCare.statusHistory";
     const RESOURCE_TYPE: Option<&'static str> = None;
@@ -293,7 +299,9 @@ impl de::DecodeStruct for EpisodeOfCareStatusHistory {
         }
     }
 }
+
 crate::json::impl_json!(EpisodeOfCareStatusHistory);
+
 impl serde::Serialize for EpisodeOfCareStatusHistory {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
@@ -306,6 +314,7 @@ impl serde::Serialize for EpisodeOfCareStatusHistory {
         map.end()
     }
 }
+
 /// The list of diagnosis relevant to this episode of care
 ///
 /// The list of diagnosis relevant to this episode of care.
@@ -338,6 +347,7 @@ pub struct EpisodeOfCareDiagnosis {
     /// `0..1` · FHIR `positiveInt` · summary
     pub rank: Option<Primitive<PositiveInt>>,
 }
+
 impl de::DecodeStruct for EpisodeOfCareDiagnosis {
     const PATH: &'static str = "EpisodeOfCare.diagnosis";
     const RESOURCE_TYPE: Option<&'static str> = None;
@@ -384,7 +394,9 @@ impl de::DecodeStruct for EpisodeOfCareDiagnosis {
         }
     }
 }
+
 crate::json::impl_json!(EpisodeOfCareDiagnosis);
+
 impl serde::Serialize for EpisodeOfCareDiagnosis {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;

@@ -4,11 +4,12 @@ use crate::json::{de, ser, Path};
 use crate::datatypes::*;
 use crate::primitives::*;
 use crate::{codes, Primitive, Resource};
+
 /// A description of when an event can occur
 ///
 /// The EventDefinition resource provides a reusable description of when a particular event can occur.
 ///
-/// FHIR path: `EventDefinition` (resource)
+/// FHIR path: `EventDefinition` (resource, defined by <http://hl7.org/fhir/StructureDefinition/EventDefinition>)
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct EventDefinition {
     /// Logical id of this artifact
@@ -156,6 +157,7 @@ pub struct EventDefinition {
     /// `1..*` · summary
     pub trigger: Vec<TriggerDefinition>,
 }
+
 impl de::DecodeStruct for EventDefinition {
     const PATH: &'static str = "EventDefinition";
     const RESOURCE_TYPE: Option<&'static str> = Some("EventDefinition");
@@ -274,7 +276,7 @@ impl de::DecodeStruct for EventDefinition {
                 de::choice(
                     map,
                     &mut self.subject,
-                    &at.field("subject"),
+                    &at.field("subjectCodeableConcept"),
                     EventDefinitionSubject::CodeableConcept,
                 )
             }
@@ -282,7 +284,7 @@ impl de::DecodeStruct for EventDefinition {
                 de::choice(
                     map,
                     &mut self.subject,
-                    &at.field("subject"),
+                    &at.field("subjectReference"),
                     EventDefinitionSubject::Reference,
                 )
             }
@@ -334,7 +336,9 @@ impl de::DecodeStruct for EventDefinition {
         }
     }
 }
+
 crate::json::impl_json!(EventDefinition);
+
 impl serde::Serialize for EventDefinition {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
@@ -384,9 +388,10 @@ impl serde::Serialize for EventDefinition {
         map.end()
     }
 }
+
 /// Choice of types for `EventDefinition.subject[x]`.
 ///
-/// In JSON the element name carries the type: `subjectString`, `subjectQuantity`, …
+/// In JSON the element name carries the type (`subjectCodeableConcept`, `subjectReference`, ...).
 #[derive(Clone, Debug, PartialEq)]
 pub enum EventDefinitionSubject {
     /// `subjectCodeableConcept`
@@ -394,6 +399,7 @@ pub enum EventDefinitionSubject {
     /// `subjectReference` (to Group)
     Reference(Box<Reference>),
 }
+
 impl ser::EncodeChoice for EventDefinitionSubject {
     fn encode<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
         match self {

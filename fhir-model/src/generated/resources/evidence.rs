@@ -4,11 +4,12 @@ use crate::json::{de, ser, Path};
 use crate::datatypes::*;
 use crate::primitives::*;
 use crate::{codes, Primitive, Resource};
+
 /// A research context or question
 ///
 /// The Evidence resource describes the conditional state (population and any exposures being compared within the population) and outcome (if specified) that the knowledge (evidence, assertion, recommendation) is about.
 ///
-/// FHIR path: `Evidence` (resource)
+/// FHIR path: `Evidence` (resource, defined by <http://hl7.org/fhir/StructureDefinition/Evidence>)
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct Evidence {
     /// Logical id of this artifact
@@ -156,6 +157,7 @@ pub struct Evidence {
     /// `0..*` · Reference to EvidenceVariable · summary
     pub outcome: Vec<Reference>,
 }
+
 impl de::DecodeStruct for Evidence {
     const PATH: &'static str = "Evidence";
     const RESOURCE_TYPE: Option<&'static str> = Some("Evidence");
@@ -318,7 +320,9 @@ impl de::DecodeStruct for Evidence {
         }
     }
 }
+
 crate::json::impl_json!(Evidence);
+
 impl serde::Serialize for Evidence {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;

@@ -4,11 +4,12 @@ use crate::json::{de, ser, Path};
 use crate::datatypes::*;
 use crate::primitives::*;
 use crate::{codes, Primitive, Resource};
+
 /// A population, intervention, or exposure definition
 ///
 /// The EvidenceVariable resource describes a "PICO" element that knowledge (evidence, assertion, recommendation) is about.
 ///
-/// FHIR path: `EvidenceVariable` (resource)
+/// FHIR path: `EvidenceVariable` (resource, defined by <http://hl7.org/fhir/StructureDefinition/EvidenceVariable>)
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct EvidenceVariable {
     /// Logical id of this artifact
@@ -152,6 +153,7 @@ pub struct EvidenceVariable {
     /// `1..*` · summary
     pub characteristic: Vec<EvidenceVariableCharacteristic>,
 }
+
 impl de::DecodeStruct for EvidenceVariable {
     const PATH: &'static str = "EvidenceVariable";
     const RESOURCE_TYPE: Option<&'static str> = Some("EvidenceVariable");
@@ -310,7 +312,9 @@ impl de::DecodeStruct for EvidenceVariable {
         }
     }
 }
+
 crate::json::impl_json!(EvidenceVariable);
+
 impl serde::Serialize for EvidenceVariable {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
@@ -359,6 +363,7 @@ impl serde::Serialize for EvidenceVariable {
         map.end()
     }
 }
+
 /// What defines the members of the evidence element
 ///
 /// A characteristic that defines the members of the evidence element. Multiple characteristics are applied with "and" semantics.
@@ -409,6 +414,7 @@ pub struct EvidenceVariableCharacteristic {
     /// `0..1` · binding required: <http://hl7.org/fhir/ValueSet/group-measure>
     pub group_measure: Option<Primitive<codes::GroupMeasure>>,
 }
+
 impl de::DecodeStruct for EvidenceVariableCharacteristic {
     const PATH: &'static str = "EvidenceVariable.characteristic";
     const RESOURCE_TYPE: Option<&'static str> = None;
@@ -467,7 +473,7 @@ impl de::DecodeStruct for EvidenceVariableCharacteristic {
                 de::choice(
                     map,
                     &mut self.definition,
-                    &at.field("definition"),
+                    &at.field("definitionReference"),
                     EvidenceVariableCharacteristicDefinition::Reference,
                 )
             }
@@ -476,13 +482,10 @@ impl de::DecodeStruct for EvidenceVariableCharacteristic {
                 de::choice_value(
                     map,
                     &mut self.definition,
-                    &at.field("definition"),
-                    |c| match c {
-                        EvidenceVariableCharacteristicDefinition::Canonical(v) => Some(v),
-                        #[allow(unreachable_patterns)]
-                        _ => None,
-                    },
-                    EvidenceVariableCharacteristicDefinition::Canonical,
+                    &at.field("definitionCanonical"),
+                    crate::json::variant!(
+                        EvidenceVariableCharacteristicDefinition::Canonical
+                    ),
                 )
             }
             7 => {
@@ -490,13 +493,10 @@ impl de::DecodeStruct for EvidenceVariableCharacteristic {
                 de::choice_ext(
                     map,
                     &mut self.definition,
-                    &at.field("definition"),
-                    |c| match c {
-                        EvidenceVariableCharacteristicDefinition::Canonical(v) => Some(v),
-                        #[allow(unreachable_patterns)]
-                        _ => None,
-                    },
-                    EvidenceVariableCharacteristicDefinition::Canonical,
+                    &at.field("definitionCanonical"),
+                    crate::json::variant!(
+                        EvidenceVariableCharacteristicDefinition::Canonical
+                    ),
                 )
             }
             8 => {
@@ -504,7 +504,7 @@ impl de::DecodeStruct for EvidenceVariableCharacteristic {
                 de::choice(
                     map,
                     &mut self.definition,
-                    &at.field("definition"),
+                    &at.field("definitionCodeableConcept"),
                     EvidenceVariableCharacteristicDefinition::CodeableConcept,
                 )
             }
@@ -513,7 +513,7 @@ impl de::DecodeStruct for EvidenceVariableCharacteristic {
                 de::choice(
                     map,
                     &mut self.definition,
-                    &at.field("definition"),
+                    &at.field("definitionExpression"),
                     EvidenceVariableCharacteristicDefinition::Expression,
                 )
             }
@@ -522,7 +522,7 @@ impl de::DecodeStruct for EvidenceVariableCharacteristic {
                 de::choice(
                     map,
                     &mut self.definition,
-                    &at.field("definition"),
+                    &at.field("definitionDataRequirement"),
                     EvidenceVariableCharacteristicDefinition::DataRequirement,
                 )
             }
@@ -531,7 +531,7 @@ impl de::DecodeStruct for EvidenceVariableCharacteristic {
                 de::choice(
                     map,
                     &mut self.definition,
-                    &at.field("definition"),
+                    &at.field("definitionTriggerDefinition"),
                     EvidenceVariableCharacteristicDefinition::TriggerDefinition,
                 )
             }
@@ -542,37 +542,27 @@ impl de::DecodeStruct for EvidenceVariableCharacteristic {
                 de::choice_value(
                     map,
                     &mut self.participant_effective,
-                    &at.field("participantEffective"),
-                    |c| match c {
-                        EvidenceVariableCharacteristicParticipantEffective::DateTime(
-                            v,
-                        ) => Some(v),
-                        #[allow(unreachable_patterns)]
-                        _ => None,
-                    },
-                    EvidenceVariableCharacteristicParticipantEffective::DateTime,
+                    &at.field("participantEffectiveDateTime"),
+                    crate::json::variant!(
+                        EvidenceVariableCharacteristicParticipantEffective::DateTime
+                    ),
                 )
             }
             16 => {
                 de::choice_ext(
                     map,
                     &mut self.participant_effective,
-                    &at.field("participantEffective"),
-                    |c| match c {
-                        EvidenceVariableCharacteristicParticipantEffective::DateTime(
-                            v,
-                        ) => Some(v),
-                        #[allow(unreachable_patterns)]
-                        _ => None,
-                    },
-                    EvidenceVariableCharacteristicParticipantEffective::DateTime,
+                    &at.field("participantEffectiveDateTime"),
+                    crate::json::variant!(
+                        EvidenceVariableCharacteristicParticipantEffective::DateTime
+                    ),
                 )
             }
             17 => {
                 de::choice(
                     map,
                     &mut self.participant_effective,
-                    &at.field("participantEffective"),
+                    &at.field("participantEffectivePeriod"),
                     EvidenceVariableCharacteristicParticipantEffective::Period,
                 )
             }
@@ -580,7 +570,7 @@ impl de::DecodeStruct for EvidenceVariableCharacteristic {
                 de::choice(
                     map,
                     &mut self.participant_effective,
-                    &at.field("participantEffective"),
+                    &at.field("participantEffectiveDuration"),
                     EvidenceVariableCharacteristicParticipantEffective::Duration,
                 )
             }
@@ -588,7 +578,7 @@ impl de::DecodeStruct for EvidenceVariableCharacteristic {
                 de::choice(
                     map,
                     &mut self.participant_effective,
-                    &at.field("participantEffective"),
+                    &at.field("participantEffectiveTiming"),
                     EvidenceVariableCharacteristicParticipantEffective::Timing,
                 )
             }
@@ -599,7 +589,9 @@ impl de::DecodeStruct for EvidenceVariableCharacteristic {
         }
     }
 }
+
 crate::json::impl_json!(EvidenceVariableCharacteristic);
+
 impl serde::Serialize for EvidenceVariableCharacteristic {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
@@ -617,9 +609,10 @@ impl serde::Serialize for EvidenceVariableCharacteristic {
         map.end()
     }
 }
+
 /// Choice of types for `EvidenceVariable.characteristic.definition[x]`.
 ///
-/// In JSON the element name carries the type: `definitionString`, `definitionQuantity`, …
+/// In JSON the element name carries the type (`definitionReference`, `definitionCanonical`, ...).
 #[derive(Clone, Debug, PartialEq)]
 pub enum EvidenceVariableCharacteristicDefinition {
     /// `definitionReference` (to Group)
@@ -635,6 +628,7 @@ pub enum EvidenceVariableCharacteristicDefinition {
     /// `definitionTriggerDefinition`
     TriggerDefinition(Box<TriggerDefinition>),
 }
+
 impl ser::EncodeChoice for EvidenceVariableCharacteristicDefinition {
     fn encode<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
         match self {
@@ -655,9 +649,10 @@ impl ser::EncodeChoice for EvidenceVariableCharacteristicDefinition {
         }
     }
 }
+
 /// Choice of types for `EvidenceVariable.characteristic.participantEffective[x]`.
 ///
-/// In JSON the element name carries the type: `participantEffectiveString`, `participantEffectiveQuantity`, …
+/// In JSON the element name carries the type (`participantEffectiveDateTime`, `participantEffectivePeriod`, ...).
 #[derive(Clone, Debug, PartialEq)]
 pub enum EvidenceVariableCharacteristicParticipantEffective {
     /// `participantEffectiveDateTime`
@@ -669,6 +664,7 @@ pub enum EvidenceVariableCharacteristicParticipantEffective {
     /// `participantEffectiveTiming`
     Timing(Box<Timing>),
 }
+
 impl ser::EncodeChoice for EvidenceVariableCharacteristicParticipantEffective {
     fn encode<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
         match self {

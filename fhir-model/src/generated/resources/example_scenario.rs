@@ -4,11 +4,12 @@ use crate::json::{de, ser, Path};
 use crate::datatypes::*;
 use crate::primitives::*;
 use crate::{codes, Primitive, Resource};
+
 /// Example of workflow instance
 ///
 /// Example of workflow instance.
 ///
-/// FHIR path: `ExampleScenario` (resource)
+/// FHIR path: `ExampleScenario` (resource, defined by <http://hl7.org/fhir/StructureDefinition/ExampleScenario>)
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct ExampleScenario {
     /// Logical id of this artifact
@@ -112,6 +113,7 @@ pub struct ExampleScenario {
     /// `0..*` · FHIR `canonical`
     pub workflow: Vec<Primitive<Canonical>>,
 }
+
 impl de::DecodeStruct for ExampleScenario {
     const PATH: &'static str = "ExampleScenario";
     const RESOURCE_TYPE: Option<&'static str> = Some("ExampleScenario");
@@ -229,7 +231,9 @@ impl de::DecodeStruct for ExampleScenario {
         Ok(())
     }
 }
+
 crate::json::impl_json!(ExampleScenario);
+
 impl serde::Serialize for ExampleScenario {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
@@ -263,6 +267,7 @@ impl serde::Serialize for ExampleScenario {
         map.end()
     }
 }
+
 /// Actor participating in the resource
 ///
 /// Actor participating in the resource.
@@ -299,6 +304,7 @@ pub struct ExampleScenarioActor {
     /// `0..1` · FHIR `markdown`
     pub description: Option<Primitive<Markdown>>,
 }
+
 impl de::DecodeStruct for ExampleScenarioActor {
     const PATH: &'static str = "ExampleScenario.actor";
     const RESOURCE_TYPE: Option<&'static str> = None;
@@ -362,7 +368,9 @@ impl de::DecodeStruct for ExampleScenarioActor {
         }
     }
 }
+
 crate::json::impl_json!(ExampleScenarioActor);
+
 impl serde::Serialize for ExampleScenarioActor {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
@@ -377,6 +385,7 @@ impl serde::Serialize for ExampleScenarioActor {
         map.end()
     }
 }
+
 /// Each resource and each version that is present in the workflow
 ///
 /// Each resource and each version that is present in the workflow.
@@ -421,6 +430,7 @@ pub struct ExampleScenarioInstance {
     /// `0..*`
     pub contained_instance: Vec<ExampleScenarioInstanceContainedInstance>,
 }
+
 impl de::DecodeStruct for ExampleScenarioInstance {
     const PATH: &'static str = "ExampleScenario.instance";
     const RESOURCE_TYPE: Option<&'static str> = None;
@@ -494,7 +504,9 @@ impl de::DecodeStruct for ExampleScenarioInstance {
         }
     }
 }
+
 crate::json::impl_json!(ExampleScenarioInstance);
+
 impl serde::Serialize for ExampleScenarioInstance {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
@@ -511,6 +523,7 @@ impl serde::Serialize for ExampleScenarioInstance {
         map.end()
     }
 }
+
 /// A specific version of the resource
 ///
 /// A specific version of the resource.
@@ -539,6 +552,7 @@ pub struct ExampleScenarioInstanceVersion {
     /// `1..1` · FHIR `markdown`
     pub description: Option<Primitive<Markdown>>,
 }
+
 impl de::DecodeStruct for ExampleScenarioInstanceVersion {
     const PATH: &'static str = "ExampleScenario.instance.version";
     const RESOURCE_TYPE: Option<&'static str> = None;
@@ -594,7 +608,9 @@ impl de::DecodeStruct for ExampleScenarioInstanceVersion {
         }
     }
 }
+
 crate::json::impl_json!(ExampleScenarioInstanceVersion);
+
 impl serde::Serialize for ExampleScenarioInstanceVersion {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
@@ -607,6 +623,7 @@ impl serde::Serialize for ExampleScenarioInstanceVersion {
         map.end()
     }
 }
+
 /// Resources contained in the instance
 ///
 /// Resources contained in the instance (e.g. the observations contained in a bundle).
@@ -635,6 +652,7 @@ pub struct ExampleScenarioInstanceContainedInstance {
     /// `0..1` · FHIR `string`
     pub version_id: Option<Primitive<FhirString>>,
 }
+
 impl de::DecodeStruct for ExampleScenarioInstanceContainedInstance {
     const PATH: &'static str = "ExampleScenario.instance.containedInstance";
     const RESOURCE_TYPE: Option<&'static str> = None;
@@ -684,7 +702,9 @@ impl de::DecodeStruct for ExampleScenarioInstanceContainedInstance {
         }
     }
 }
+
 crate::json::impl_json!(ExampleScenarioInstanceContainedInstance);
+
 impl serde::Serialize for ExampleScenarioInstanceContainedInstance {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
@@ -697,6 +717,7 @@ impl serde::Serialize for ExampleScenarioInstanceContainedInstance {
         map.end()
     }
 }
+
 /// Each major process - a group of operations
 ///
 /// Each major process - a group of operations.
@@ -737,6 +758,7 @@ pub struct ExampleScenarioProcess {
     /// `0..*`
     pub step: Vec<ExampleScenarioProcessStep>,
 }
+
 impl de::DecodeStruct for ExampleScenarioProcess {
     const PATH: &'static str = "ExampleScenario.process";
     const RESOURCE_TYPE: Option<&'static str> = None;
@@ -806,7 +828,9 @@ impl de::DecodeStruct for ExampleScenarioProcess {
         }
     }
 }
+
 crate::json::impl_json!(ExampleScenarioProcess);
+
 impl serde::Serialize for ExampleScenarioProcess {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
@@ -822,6 +846,7 @@ impl serde::Serialize for ExampleScenarioProcess {
         map.end()
     }
 }
+
 /// Each step of the process
 ///
 /// Each step of the process.
@@ -858,6 +883,7 @@ pub struct ExampleScenarioProcessStep {
     /// `0..*`
     pub alternative: Vec<ExampleScenarioProcessStepAlternative>,
 }
+
 impl de::DecodeStruct for ExampleScenarioProcessStep {
     const PATH: &'static str = "ExampleScenario.process.step";
     const RESOURCE_TYPE: Option<&'static str> = None;
@@ -903,7 +929,9 @@ impl de::DecodeStruct for ExampleScenarioProcessStep {
         }
     }
 }
+
 crate::json::impl_json!(ExampleScenarioProcessStep);
+
 impl serde::Serialize for ExampleScenarioProcessStep {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
@@ -918,6 +946,7 @@ impl serde::Serialize for ExampleScenarioProcessStep {
         map.end()
     }
 }
+
 /// Each interaction or action
 ///
 /// Each interaction or action.
@@ -978,6 +1007,7 @@ pub struct ExampleScenarioProcessStepOperation {
     /// `0..1`
     pub response: Option<Box<ExampleScenarioInstanceContainedInstance>>,
 }
+
 impl de::DecodeStruct for ExampleScenarioProcessStepOperation {
     const PATH: &'static str = "ExampleScenario.process.step.operation";
     const RESOURCE_TYPE: Option<&'static str> = None;
@@ -1075,7 +1105,9 @@ impl de::DecodeStruct for ExampleScenarioProcessStepOperation {
         }
     }
 }
+
 crate::json::impl_json!(ExampleScenarioProcessStepOperation);
+
 impl serde::Serialize for ExampleScenarioProcessStepOperation {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
@@ -1101,6 +1133,7 @@ impl serde::Serialize for ExampleScenarioProcessStepOperation {
         map.end()
     }
 }
+
 /// Alternate non-typical step action
 ///
 /// Indicates an alternative step that can be taken instead of the operations on the base step in exceptional/atypical circumstances.
@@ -1133,6 +1166,7 @@ pub struct ExampleScenarioProcessStepAlternative {
     /// `0..*`
     pub step: Vec<ExampleScenarioProcessStep>,
 }
+
 impl de::DecodeStruct for ExampleScenarioProcessStepAlternative {
     const PATH: &'static str = "ExampleScenario.process.step.alternative";
     const RESOURCE_TYPE: Option<&'static str> = None;
@@ -1184,7 +1218,9 @@ impl de::DecodeStruct for ExampleScenarioProcessStepAlternative {
         }
     }
 }
+
 crate::json::impl_json!(ExampleScenarioProcessStepAlternative);
+
 impl serde::Serialize for ExampleScenarioProcessStepAlternative {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;

@@ -4,11 +4,12 @@ use crate::json::{de, ser, Path};
 use crate::datatypes::*;
 use crate::primitives::*;
 use crate::{codes, Primitive, Resource};
+
 /// Explanation of Benefit resource
 ///
 /// This resource provides: the claim details; adjudication details from the processing of a Claim; and optionally account balance information, for informing the subscriber of the benefits provided.
 ///
-/// FHIR path: `ExplanationOfBenefit` (resource)
+/// FHIR path: `ExplanationOfBenefit` (resource, defined by <http://hl7.org/fhir/StructureDefinition/ExplanationOfBenefit>)
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct ExplanationOfBenefit {
     /// Logical id of this artifact
@@ -216,6 +217,7 @@ pub struct ExplanationOfBenefit {
     /// `0..*`
     pub benefit_balance: Vec<ExplanationOfBenefitBenefitBalance>,
 }
+
 impl de::DecodeStruct for ExplanationOfBenefit {
     const PATH: &'static str = "ExplanationOfBenefit";
     const RESOURCE_TYPE: Option<&'static str> = Some("ExplanationOfBenefit");
@@ -440,7 +442,9 @@ impl de::DecodeStruct for ExplanationOfBenefit {
         Ok(())
     }
 }
+
 crate::json::impl_json!(ExplanationOfBenefit);
+
 impl serde::Serialize for ExplanationOfBenefit {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
@@ -500,6 +504,7 @@ impl serde::Serialize for ExplanationOfBenefit {
         map.end()
     }
 }
+
 /// Prior or corollary claims
 ///
 /// Other claims which are related to this claim such as prior submissions or claims for related services or for the same event.
@@ -532,6 +537,7 @@ pub struct ExplanationOfBenefitRelated {
     /// `0..1`
     pub reference: Option<Box<Identifier>>,
 }
+
 impl de::DecodeStruct for ExplanationOfBenefitRelated {
     const PATH: &'static str = "ExplanationOfBenefit.related";
     const RESOURCE_TYPE: Option<&'static str> = None;
@@ -573,7 +579,9 @@ impl de::DecodeStruct for ExplanationOfBenefitRelated {
         }
     }
 }
+
 crate::json::impl_json!(ExplanationOfBenefitRelated);
+
 impl serde::Serialize for ExplanationOfBenefitRelated {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
@@ -587,6 +595,7 @@ impl serde::Serialize for ExplanationOfBenefitRelated {
         map.end()
     }
 }
+
 /// Recipient of benefits payable
 ///
 /// The party to be reimbursed for cost of the products and services according to the terms of the policy.
@@ -615,6 +624,7 @@ pub struct ExplanationOfBenefitPayee {
     /// `0..1` · Reference to Practitioner | PractitionerRole | Organization | Patient | RelatedPerson
     pub party: Option<Box<Reference>>,
 }
+
 impl de::DecodeStruct for ExplanationOfBenefitPayee {
     const PATH: &'static str = "ExplanationOfBenefit.payee";
     const RESOURCE_TYPE: Option<&'static str> = None;
@@ -654,7 +664,9 @@ impl de::DecodeStruct for ExplanationOfBenefitPayee {
         }
     }
 }
+
 crate::json::impl_json!(ExplanationOfBenefitPayee);
+
 impl serde::Serialize for ExplanationOfBenefitPayee {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
@@ -667,6 +679,7 @@ impl serde::Serialize for ExplanationOfBenefitPayee {
         map.end()
     }
 }
+
 /// Care Team members
 ///
 /// The members of the team who provided the products and services.
@@ -707,6 +720,7 @@ pub struct ExplanationOfBenefitCareTeam {
     /// `0..1` · binding example: <http://hl7.org/fhir/ValueSet/provider-qualification>
     pub qualification: Option<Box<CodeableConcept>>,
 }
+
 impl de::DecodeStruct for ExplanationOfBenefitCareTeam {
     const PATH: &'static str = "ExplanationOfBenefit.careTeam";
     const RESOURCE_TYPE: Option<&'static str> = None;
@@ -765,7 +779,9 @@ impl de::DecodeStruct for ExplanationOfBenefitCareTeam {
         }
     }
 }
+
 crate::json::impl_json!(ExplanationOfBenefitCareTeam);
+
 impl serde::Serialize for ExplanationOfBenefitCareTeam {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
@@ -781,6 +797,7 @@ impl serde::Serialize for ExplanationOfBenefitCareTeam {
         map.end()
     }
 }
+
 /// Supporting information
 ///
 /// Additional information codes regarding exceptions, special considerations, the condition, situation, prior or concurrent issues.
@@ -825,6 +842,7 @@ pub struct ExplanationOfBenefitSupportingInfo {
     /// `0..1` · binding example: <http://hl7.org/fhir/ValueSet/missing-tooth-reason>
     pub reason: Option<Box<Coding>>,
 }
+
 impl de::DecodeStruct for ExplanationOfBenefitSupportingInfo {
     const PATH: &'static str = "ExplanationOfBenefit.supportingInfo";
     const RESOURCE_TYPE: Option<&'static str> = None;
@@ -888,33 +906,23 @@ impl de::DecodeStruct for ExplanationOfBenefitSupportingInfo {
                 de::choice_value(
                     map,
                     &mut self.timing,
-                    &at.field("timing"),
-                    |c| match c {
-                        ExplanationOfBenefitSupportingInfoTiming::Date(v) => Some(v),
-                        #[allow(unreachable_patterns)]
-                        _ => None,
-                    },
-                    ExplanationOfBenefitSupportingInfoTiming::Date,
+                    &at.field("timingDate"),
+                    crate::json::variant!(ExplanationOfBenefitSupportingInfoTiming::Date),
                 )
             }
             8 => {
                 de::choice_ext(
                     map,
                     &mut self.timing,
-                    &at.field("timing"),
-                    |c| match c {
-                        ExplanationOfBenefitSupportingInfoTiming::Date(v) => Some(v),
-                        #[allow(unreachable_patterns)]
-                        _ => None,
-                    },
-                    ExplanationOfBenefitSupportingInfoTiming::Date,
+                    &at.field("timingDate"),
+                    crate::json::variant!(ExplanationOfBenefitSupportingInfoTiming::Date),
                 )
             }
             9 => {
                 de::choice(
                     map,
                     &mut self.timing,
-                    &at.field("timing"),
+                    &at.field("timingPeriod"),
                     ExplanationOfBenefitSupportingInfoTiming::Period,
                 )
             }
@@ -922,59 +930,47 @@ impl de::DecodeStruct for ExplanationOfBenefitSupportingInfo {
                 de::choice_value(
                     map,
                     &mut self.value,
-                    &at.field("value"),
-                    |c| match c {
-                        ExplanationOfBenefitSupportingInfoValue::Boolean(v) => Some(v),
-                        #[allow(unreachable_patterns)]
-                        _ => None,
-                    },
-                    ExplanationOfBenefitSupportingInfoValue::Boolean,
+                    &at.field("valueBoolean"),
+                    crate::json::variant!(
+                        ExplanationOfBenefitSupportingInfoValue::Boolean
+                    ),
                 )
             }
             11 => {
                 de::choice_ext(
                     map,
                     &mut self.value,
-                    &at.field("value"),
-                    |c| match c {
-                        ExplanationOfBenefitSupportingInfoValue::Boolean(v) => Some(v),
-                        #[allow(unreachable_patterns)]
-                        _ => None,
-                    },
-                    ExplanationOfBenefitSupportingInfoValue::Boolean,
+                    &at.field("valueBoolean"),
+                    crate::json::variant!(
+                        ExplanationOfBenefitSupportingInfoValue::Boolean
+                    ),
                 )
             }
             12 => {
                 de::choice_value(
                     map,
                     &mut self.value,
-                    &at.field("value"),
-                    |c| match c {
-                        ExplanationOfBenefitSupportingInfoValue::String(v) => Some(v),
-                        #[allow(unreachable_patterns)]
-                        _ => None,
-                    },
-                    ExplanationOfBenefitSupportingInfoValue::String,
+                    &at.field("valueString"),
+                    crate::json::variant!(
+                        ExplanationOfBenefitSupportingInfoValue::String
+                    ),
                 )
             }
             13 => {
                 de::choice_ext(
                     map,
                     &mut self.value,
-                    &at.field("value"),
-                    |c| match c {
-                        ExplanationOfBenefitSupportingInfoValue::String(v) => Some(v),
-                        #[allow(unreachable_patterns)]
-                        _ => None,
-                    },
-                    ExplanationOfBenefitSupportingInfoValue::String,
+                    &at.field("valueString"),
+                    crate::json::variant!(
+                        ExplanationOfBenefitSupportingInfoValue::String
+                    ),
                 )
             }
             14 => {
                 de::choice(
                     map,
                     &mut self.value,
-                    &at.field("value"),
+                    &at.field("valueQuantity"),
                     ExplanationOfBenefitSupportingInfoValue::Quantity,
                 )
             }
@@ -982,7 +978,7 @@ impl de::DecodeStruct for ExplanationOfBenefitSupportingInfo {
                 de::choice(
                     map,
                     &mut self.value,
-                    &at.field("value"),
+                    &at.field("valueAttachment"),
                     ExplanationOfBenefitSupportingInfoValue::Attachment,
                 )
             }
@@ -990,7 +986,7 @@ impl de::DecodeStruct for ExplanationOfBenefitSupportingInfo {
                 de::choice(
                     map,
                     &mut self.value,
-                    &at.field("value"),
+                    &at.field("valueReference"),
                     ExplanationOfBenefitSupportingInfoValue::Reference,
                 )
             }
@@ -999,7 +995,9 @@ impl de::DecodeStruct for ExplanationOfBenefitSupportingInfo {
         }
     }
 }
+
 crate::json::impl_json!(ExplanationOfBenefitSupportingInfo);
+
 impl serde::Serialize for ExplanationOfBenefitSupportingInfo {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
@@ -1016,9 +1014,10 @@ impl serde::Serialize for ExplanationOfBenefitSupportingInfo {
         map.end()
     }
 }
+
 /// Choice of types for `ExplanationOfBenefit.supportingInfo.timing[x]`.
 ///
-/// In JSON the element name carries the type: `timingString`, `timingQuantity`, …
+/// In JSON the element name carries the type (`timingDate`, `timingPeriod`, ...).
 #[derive(Clone, Debug, PartialEq)]
 pub enum ExplanationOfBenefitSupportingInfoTiming {
     /// `timingDate`
@@ -1026,6 +1025,7 @@ pub enum ExplanationOfBenefitSupportingInfoTiming {
     /// `timingPeriod`
     Period(Box<Period>),
 }
+
 impl ser::EncodeChoice for ExplanationOfBenefitSupportingInfoTiming {
     fn encode<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
         match self {
@@ -1034,9 +1034,10 @@ impl ser::EncodeChoice for ExplanationOfBenefitSupportingInfoTiming {
         }
     }
 }
+
 /// Choice of types for `ExplanationOfBenefit.supportingInfo.value[x]`.
 ///
-/// In JSON the element name carries the type: `valueString`, `valueQuantity`, …
+/// In JSON the element name carries the type (`valueBoolean`, `valueString`, ...).
 #[derive(Clone, Debug, PartialEq)]
 pub enum ExplanationOfBenefitSupportingInfoValue {
     /// `valueBoolean`
@@ -1050,6 +1051,7 @@ pub enum ExplanationOfBenefitSupportingInfoValue {
     /// `valueReference`
     Reference(Box<Reference>),
 }
+
 impl ser::EncodeChoice for ExplanationOfBenefitSupportingInfoValue {
     fn encode<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
         match self {
@@ -1061,6 +1063,7 @@ impl ser::EncodeChoice for ExplanationOfBenefitSupportingInfoValue {
         }
     }
 }
+
 /// Pertinent diagnosis information
 ///
 /// Information about diagnoses relevant to the claim items.
@@ -1101,6 +1104,7 @@ pub struct ExplanationOfBenefitDiagnosis {
     /// `0..1` · binding example: <http://hl7.org/fhir/ValueSet/ex-diagnosisrelatedgroup>
     pub package_code: Option<Box<CodeableConcept>>,
 }
+
 impl de::DecodeStruct for ExplanationOfBenefitDiagnosis {
     const PATH: &'static str = "ExplanationOfBenefit.diagnosis";
     const RESOURCE_TYPE: Option<&'static str> = None;
@@ -1152,7 +1156,7 @@ impl de::DecodeStruct for ExplanationOfBenefitDiagnosis {
                 de::choice(
                     map,
                     &mut self.diagnosis,
-                    &at.field("diagnosis"),
+                    &at.field("diagnosisCodeableConcept"),
                     ExplanationOfBenefitDiagnosisDiagnosis::CodeableConcept,
                 )
             }
@@ -1161,7 +1165,7 @@ impl de::DecodeStruct for ExplanationOfBenefitDiagnosis {
                 de::choice(
                     map,
                     &mut self.diagnosis,
-                    &at.field("diagnosis"),
+                    &at.field("diagnosisReference"),
                     ExplanationOfBenefitDiagnosisDiagnosis::Reference,
                 )
             }
@@ -1172,7 +1176,9 @@ impl de::DecodeStruct for ExplanationOfBenefitDiagnosis {
         }
     }
 }
+
 crate::json::impl_json!(ExplanationOfBenefitDiagnosis);
+
 impl serde::Serialize for ExplanationOfBenefitDiagnosis {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
@@ -1188,9 +1194,10 @@ impl serde::Serialize for ExplanationOfBenefitDiagnosis {
         map.end()
     }
 }
+
 /// Choice of types for `ExplanationOfBenefit.diagnosis.diagnosis[x]`.
 ///
-/// In JSON the element name carries the type: `diagnosisString`, `diagnosisQuantity`, …
+/// In JSON the element name carries the type (`diagnosisCodeableConcept`, `diagnosisReference`, ...).
 #[derive(Clone, Debug, PartialEq)]
 pub enum ExplanationOfBenefitDiagnosisDiagnosis {
     /// `diagnosisCodeableConcept`
@@ -1198,6 +1205,7 @@ pub enum ExplanationOfBenefitDiagnosisDiagnosis {
     /// `diagnosisReference` (to Condition)
     Reference(Box<Reference>),
 }
+
 impl ser::EncodeChoice for ExplanationOfBenefitDiagnosisDiagnosis {
     fn encode<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
         match self {
@@ -1208,6 +1216,7 @@ impl ser::EncodeChoice for ExplanationOfBenefitDiagnosisDiagnosis {
         }
     }
 }
+
 /// Clinical procedures performed
 ///
 /// Procedures performed on the patient relevant to the billing items with the claim.
@@ -1248,6 +1257,7 @@ pub struct ExplanationOfBenefitProcedure {
     /// `0..*` · Reference to Device
     pub udi: Vec<Reference>,
 }
+
 impl de::DecodeStruct for ExplanationOfBenefitProcedure {
     const PATH: &'static str = "ExplanationOfBenefit.procedure";
     const RESOURCE_TYPE: Option<&'static str> = None;
@@ -1303,7 +1313,7 @@ impl de::DecodeStruct for ExplanationOfBenefitProcedure {
                 de::choice(
                     map,
                     &mut self.procedure,
-                    &at.field("procedure"),
+                    &at.field("procedureCodeableConcept"),
                     ExplanationOfBenefitProcedureProcedure::CodeableConcept,
                 )
             }
@@ -1312,7 +1322,7 @@ impl de::DecodeStruct for ExplanationOfBenefitProcedure {
                 de::choice(
                     map,
                     &mut self.procedure,
-                    &at.field("procedure"),
+                    &at.field("procedureReference"),
                     ExplanationOfBenefitProcedureProcedure::Reference,
                 )
             }
@@ -1321,7 +1331,9 @@ impl de::DecodeStruct for ExplanationOfBenefitProcedure {
         }
     }
 }
+
 crate::json::impl_json!(ExplanationOfBenefitProcedure);
+
 impl serde::Serialize for ExplanationOfBenefitProcedure {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
@@ -1337,9 +1349,10 @@ impl serde::Serialize for ExplanationOfBenefitProcedure {
         map.end()
     }
 }
+
 /// Choice of types for `ExplanationOfBenefit.procedure.procedure[x]`.
 ///
-/// In JSON the element name carries the type: `procedureString`, `procedureQuantity`, …
+/// In JSON the element name carries the type (`procedureCodeableConcept`, `procedureReference`, ...).
 #[derive(Clone, Debug, PartialEq)]
 pub enum ExplanationOfBenefitProcedureProcedure {
     /// `procedureCodeableConcept`
@@ -1347,6 +1360,7 @@ pub enum ExplanationOfBenefitProcedureProcedure {
     /// `procedureReference` (to Procedure)
     Reference(Box<Reference>),
 }
+
 impl ser::EncodeChoice for ExplanationOfBenefitProcedureProcedure {
     fn encode<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
         match self {
@@ -1357,6 +1371,7 @@ impl ser::EncodeChoice for ExplanationOfBenefitProcedureProcedure {
         }
     }
 }
+
 /// Patient insurance information
 ///
 /// Financial instruments for reimbursement for the health care products and services specified on the claim.
@@ -1389,6 +1404,7 @@ pub struct ExplanationOfBenefitInsurance {
     /// `0..*` · FHIR `string`
     pub pre_auth_ref: Vec<Primitive<FhirString>>,
 }
+
 impl de::DecodeStruct for ExplanationOfBenefitInsurance {
     const PATH: &'static str = "ExplanationOfBenefit.insurance";
     const RESOURCE_TYPE: Option<&'static str> = None;
@@ -1447,7 +1463,9 @@ impl de::DecodeStruct for ExplanationOfBenefitInsurance {
         Ok(())
     }
 }
+
 crate::json::impl_json!(ExplanationOfBenefitInsurance);
+
 impl serde::Serialize for ExplanationOfBenefitInsurance {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
@@ -1461,6 +1479,7 @@ impl serde::Serialize for ExplanationOfBenefitInsurance {
         map.end()
     }
 }
+
 /// Details of the event
 ///
 /// Details of a accident which resulted in injuries which required the products and services listed in the claim.
@@ -1493,6 +1512,7 @@ pub struct ExplanationOfBenefitAccident {
     /// `0..1` · one of Address, Reference
     pub location: Option<ExplanationOfBenefitAccidentLocation>,
 }
+
 impl de::DecodeStruct for ExplanationOfBenefitAccident {
     const PATH: &'static str = "ExplanationOfBenefit.accident";
     const RESOURCE_TYPE: Option<&'static str> = None;
@@ -1536,7 +1556,7 @@ impl de::DecodeStruct for ExplanationOfBenefitAccident {
                 de::choice(
                     map,
                     &mut self.location,
-                    &at.field("location"),
+                    &at.field("locationAddress"),
                     ExplanationOfBenefitAccidentLocation::Address,
                 )
             }
@@ -1544,7 +1564,7 @@ impl de::DecodeStruct for ExplanationOfBenefitAccident {
                 de::choice(
                     map,
                     &mut self.location,
-                    &at.field("location"),
+                    &at.field("locationReference"),
                     ExplanationOfBenefitAccidentLocation::Reference,
                 )
             }
@@ -1552,7 +1572,9 @@ impl de::DecodeStruct for ExplanationOfBenefitAccident {
         }
     }
 }
+
 crate::json::impl_json!(ExplanationOfBenefitAccident);
+
 impl serde::Serialize for ExplanationOfBenefitAccident {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
@@ -1566,9 +1588,10 @@ impl serde::Serialize for ExplanationOfBenefitAccident {
         map.end()
     }
 }
+
 /// Choice of types for `ExplanationOfBenefit.accident.location[x]`.
 ///
-/// In JSON the element name carries the type: `locationString`, `locationQuantity`, …
+/// In JSON the element name carries the type (`locationAddress`, `locationReference`, ...).
 #[derive(Clone, Debug, PartialEq)]
 pub enum ExplanationOfBenefitAccidentLocation {
     /// `locationAddress`
@@ -1576,6 +1599,7 @@ pub enum ExplanationOfBenefitAccidentLocation {
     /// `locationReference` (to Location)
     Reference(Box<Reference>),
 }
+
 impl ser::EncodeChoice for ExplanationOfBenefitAccidentLocation {
     fn encode<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
         match self {
@@ -1584,6 +1608,7 @@ impl ser::EncodeChoice for ExplanationOfBenefitAccidentLocation {
         }
     }
 }
+
 /// Product or service provided
 ///
 /// A claim line. Either a simple (a product or service) or a 'group' of details which can also be a simple items or groups of sub-details.
@@ -1696,6 +1721,7 @@ pub struct ExplanationOfBenefitItem {
     /// `0..*`
     pub detail: Vec<ExplanationOfBenefitItemDetail>,
 }
+
 impl de::DecodeStruct for ExplanationOfBenefitItem {
     const PATH: &'static str = "ExplanationOfBenefit.item";
     const RESOURCE_TYPE: Option<&'static str> = None;
@@ -1841,33 +1867,23 @@ impl de::DecodeStruct for ExplanationOfBenefitItem {
                 de::choice_value(
                     map,
                     &mut self.serviced,
-                    &at.field("serviced"),
-                    |c| match c {
-                        ExplanationOfBenefitItemServiced::Date(v) => Some(v),
-                        #[allow(unreachable_patterns)]
-                        _ => None,
-                    },
-                    ExplanationOfBenefitItemServiced::Date,
+                    &at.field("servicedDate"),
+                    crate::json::variant!(ExplanationOfBenefitItemServiced::Date),
                 )
             }
             19 => {
                 de::choice_ext(
                     map,
                     &mut self.serviced,
-                    &at.field("serviced"),
-                    |c| match c {
-                        ExplanationOfBenefitItemServiced::Date(v) => Some(v),
-                        #[allow(unreachable_patterns)]
-                        _ => None,
-                    },
-                    ExplanationOfBenefitItemServiced::Date,
+                    &at.field("servicedDate"),
+                    crate::json::variant!(ExplanationOfBenefitItemServiced::Date),
                 )
             }
             20 => {
                 de::choice(
                     map,
                     &mut self.serviced,
-                    &at.field("serviced"),
+                    &at.field("servicedPeriod"),
                     ExplanationOfBenefitItemServiced::Period,
                 )
             }
@@ -1875,7 +1891,7 @@ impl de::DecodeStruct for ExplanationOfBenefitItem {
                 de::choice(
                     map,
                     &mut self.location,
-                    &at.field("location"),
+                    &at.field("locationCodeableConcept"),
                     ExplanationOfBenefitItemLocation::CodeableConcept,
                 )
             }
@@ -1883,7 +1899,7 @@ impl de::DecodeStruct for ExplanationOfBenefitItem {
                 de::choice(
                     map,
                     &mut self.location,
-                    &at.field("location"),
+                    &at.field("locationAddress"),
                     ExplanationOfBenefitItemLocation::Address,
                 )
             }
@@ -1891,7 +1907,7 @@ impl de::DecodeStruct for ExplanationOfBenefitItem {
                 de::choice(
                     map,
                     &mut self.location,
-                    &at.field("location"),
+                    &at.field("locationReference"),
                     ExplanationOfBenefitItemLocation::Reference,
                 )
             }
@@ -1920,7 +1936,9 @@ impl de::DecodeStruct for ExplanationOfBenefitItem {
         Ok(())
     }
 }
+
 crate::json::impl_json!(ExplanationOfBenefitItem);
+
 impl serde::Serialize for ExplanationOfBenefitItem {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
@@ -1974,9 +1992,10 @@ impl serde::Serialize for ExplanationOfBenefitItem {
         map.end()
     }
 }
+
 /// Choice of types for `ExplanationOfBenefit.item.serviced[x]`.
 ///
-/// In JSON the element name carries the type: `servicedString`, `servicedQuantity`, …
+/// In JSON the element name carries the type (`servicedDate`, `servicedPeriod`, ...).
 #[derive(Clone, Debug, PartialEq)]
 pub enum ExplanationOfBenefitItemServiced {
     /// `servicedDate`
@@ -1984,6 +2003,7 @@ pub enum ExplanationOfBenefitItemServiced {
     /// `servicedPeriod`
     Period(Box<Period>),
 }
+
 impl ser::EncodeChoice for ExplanationOfBenefitItemServiced {
     fn encode<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
         match self {
@@ -1992,9 +2012,10 @@ impl ser::EncodeChoice for ExplanationOfBenefitItemServiced {
         }
     }
 }
+
 /// Choice of types for `ExplanationOfBenefit.item.location[x]`.
 ///
-/// In JSON the element name carries the type: `locationString`, `locationQuantity`, …
+/// In JSON the element name carries the type (`locationCodeableConcept`, `locationAddress`, ...).
 #[derive(Clone, Debug, PartialEq)]
 pub enum ExplanationOfBenefitItemLocation {
     /// `locationCodeableConcept`
@@ -2004,6 +2025,7 @@ pub enum ExplanationOfBenefitItemLocation {
     /// `locationReference` (to Location)
     Reference(Box<Reference>),
 }
+
 impl ser::EncodeChoice for ExplanationOfBenefitItemLocation {
     fn encode<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
         match self {
@@ -2013,6 +2035,7 @@ impl ser::EncodeChoice for ExplanationOfBenefitItemLocation {
         }
     }
 }
+
 /// Adjudication details
 ///
 /// If this item is a group then the values here are a summary of the adjudication of the detail items. If this item is a simple product or service then this is the result of the adjudication of this item.
@@ -2049,6 +2072,7 @@ pub struct ExplanationOfBenefitItemAdjudication {
     /// `0..1` · FHIR `decimal`
     pub value: Option<Primitive<Decimal>>,
 }
+
 impl de::DecodeStruct for ExplanationOfBenefitItemAdjudication {
     const PATH: &'static str = "ExplanationOfBenefit.item.adjudication";
     const RESOURCE_TYPE: Option<&'static str> = None;
@@ -2097,7 +2121,9 @@ impl de::DecodeStruct for ExplanationOfBenefitItemAdjudication {
         }
     }
 }
+
 crate::json::impl_json!(ExplanationOfBenefitItemAdjudication);
+
 impl serde::Serialize for ExplanationOfBenefitItemAdjudication {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
@@ -2112,6 +2138,7 @@ impl serde::Serialize for ExplanationOfBenefitItemAdjudication {
         map.end()
     }
 }
+
 /// Additional items
 ///
 /// Second-tier of goods and services.
@@ -2188,6 +2215,7 @@ pub struct ExplanationOfBenefitItemDetail {
     /// `0..*`
     pub sub_detail: Vec<ExplanationOfBenefitItemDetailSubDetail>,
 }
+
 impl de::DecodeStruct for ExplanationOfBenefitItemDetail {
     const PATH: &'static str = "ExplanationOfBenefit.item.detail";
     const RESOURCE_TYPE: Option<&'static str> = None;
@@ -2274,7 +2302,9 @@ impl de::DecodeStruct for ExplanationOfBenefitItemDetail {
         Ok(())
     }
 }
+
 crate::json::impl_json!(ExplanationOfBenefitItemDetail);
+
 impl serde::Serialize for ExplanationOfBenefitItemDetail {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
@@ -2299,6 +2329,7 @@ impl serde::Serialize for ExplanationOfBenefitItemDetail {
         map.end()
     }
 }
+
 /// Additional items
 ///
 /// Third-tier of goods and services.
@@ -2371,6 +2402,7 @@ pub struct ExplanationOfBenefitItemDetailSubDetail {
     /// `0..*`
     pub adjudication: Vec<ExplanationOfBenefitItemAdjudication>,
 }
+
 impl de::DecodeStruct for ExplanationOfBenefitItemDetailSubDetail {
     const PATH: &'static str = "ExplanationOfBenefit.item.detail.subDetail";
     const RESOURCE_TYPE: Option<&'static str> = None;
@@ -2455,7 +2487,9 @@ impl de::DecodeStruct for ExplanationOfBenefitItemDetailSubDetail {
         Ok(())
     }
 }
+
 crate::json::impl_json!(ExplanationOfBenefitItemDetailSubDetail);
+
 impl serde::Serialize for ExplanationOfBenefitItemDetailSubDetail {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
@@ -2479,6 +2513,7 @@ impl serde::Serialize for ExplanationOfBenefitItemDetailSubDetail {
         map.end()
     }
 }
+
 /// Insurer added line items
 ///
 /// The first-tier service adjudications for payor added product or service lines.
@@ -2571,6 +2606,7 @@ pub struct ExplanationOfBenefitAddItem {
     /// `0..*`
     pub detail: Vec<ExplanationOfBenefitAddItemDetail>,
 }
+
 impl de::DecodeStruct for ExplanationOfBenefitAddItem {
     const PATH: &'static str = "ExplanationOfBenefit.addItem";
     const RESOURCE_TYPE: Option<&'static str> = None;
@@ -2674,33 +2710,23 @@ impl de::DecodeStruct for ExplanationOfBenefitAddItem {
                 de::choice_value(
                     map,
                     &mut self.serviced,
-                    &at.field("serviced"),
-                    |c| match c {
-                        ExplanationOfBenefitAddItemServiced::Date(v) => Some(v),
-                        #[allow(unreachable_patterns)]
-                        _ => None,
-                    },
-                    ExplanationOfBenefitAddItemServiced::Date,
+                    &at.field("servicedDate"),
+                    crate::json::variant!(ExplanationOfBenefitAddItemServiced::Date),
                 )
             }
             14 => {
                 de::choice_ext(
                     map,
                     &mut self.serviced,
-                    &at.field("serviced"),
-                    |c| match c {
-                        ExplanationOfBenefitAddItemServiced::Date(v) => Some(v),
-                        #[allow(unreachable_patterns)]
-                        _ => None,
-                    },
-                    ExplanationOfBenefitAddItemServiced::Date,
+                    &at.field("servicedDate"),
+                    crate::json::variant!(ExplanationOfBenefitAddItemServiced::Date),
                 )
             }
             15 => {
                 de::choice(
                     map,
                     &mut self.serviced,
-                    &at.field("serviced"),
+                    &at.field("servicedPeriod"),
                     ExplanationOfBenefitAddItemServiced::Period,
                 )
             }
@@ -2708,7 +2734,7 @@ impl de::DecodeStruct for ExplanationOfBenefitAddItem {
                 de::choice(
                     map,
                     &mut self.location,
-                    &at.field("location"),
+                    &at.field("locationCodeableConcept"),
                     ExplanationOfBenefitAddItemLocation::CodeableConcept,
                 )
             }
@@ -2716,7 +2742,7 @@ impl de::DecodeStruct for ExplanationOfBenefitAddItem {
                 de::choice(
                     map,
                     &mut self.location,
-                    &at.field("location"),
+                    &at.field("locationAddress"),
                     ExplanationOfBenefitAddItemLocation::Address,
                 )
             }
@@ -2724,7 +2750,7 @@ impl de::DecodeStruct for ExplanationOfBenefitAddItem {
                 de::choice(
                     map,
                     &mut self.location,
-                    &at.field("location"),
+                    &at.field("locationReference"),
                     ExplanationOfBenefitAddItemLocation::Reference,
                 )
             }
@@ -2750,7 +2776,9 @@ impl de::DecodeStruct for ExplanationOfBenefitAddItem {
         Ok(())
     }
 }
+
 crate::json::impl_json!(ExplanationOfBenefitAddItem);
+
 impl serde::Serialize for ExplanationOfBenefitAddItem {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
@@ -2789,9 +2817,10 @@ impl serde::Serialize for ExplanationOfBenefitAddItem {
         map.end()
     }
 }
+
 /// Choice of types for `ExplanationOfBenefit.addItem.serviced[x]`.
 ///
-/// In JSON the element name carries the type: `servicedString`, `servicedQuantity`, …
+/// In JSON the element name carries the type (`servicedDate`, `servicedPeriod`, ...).
 #[derive(Clone, Debug, PartialEq)]
 pub enum ExplanationOfBenefitAddItemServiced {
     /// `servicedDate`
@@ -2799,6 +2828,7 @@ pub enum ExplanationOfBenefitAddItemServiced {
     /// `servicedPeriod`
     Period(Box<Period>),
 }
+
 impl ser::EncodeChoice for ExplanationOfBenefitAddItemServiced {
     fn encode<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
         match self {
@@ -2807,9 +2837,10 @@ impl ser::EncodeChoice for ExplanationOfBenefitAddItemServiced {
         }
     }
 }
+
 /// Choice of types for `ExplanationOfBenefit.addItem.location[x]`.
 ///
-/// In JSON the element name carries the type: `locationString`, `locationQuantity`, …
+/// In JSON the element name carries the type (`locationCodeableConcept`, `locationAddress`, ...).
 #[derive(Clone, Debug, PartialEq)]
 pub enum ExplanationOfBenefitAddItemLocation {
     /// `locationCodeableConcept`
@@ -2819,6 +2850,7 @@ pub enum ExplanationOfBenefitAddItemLocation {
     /// `locationReference` (to Location)
     Reference(Box<Reference>),
 }
+
 impl ser::EncodeChoice for ExplanationOfBenefitAddItemLocation {
     fn encode<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
         match self {
@@ -2828,6 +2860,7 @@ impl ser::EncodeChoice for ExplanationOfBenefitAddItemLocation {
         }
     }
 }
+
 /// Insurer added line items
 ///
 /// The second-tier service adjudications for payor added services.
@@ -2884,6 +2917,7 @@ pub struct ExplanationOfBenefitAddItemDetail {
     /// `0..*`
     pub sub_detail: Vec<ExplanationOfBenefitAddItemDetailSubDetail>,
 }
+
 impl de::DecodeStruct for ExplanationOfBenefitAddItemDetail {
     const PATH: &'static str = "ExplanationOfBenefit.addItem.detail";
     const RESOURCE_TYPE: Option<&'static str> = None;
@@ -2952,7 +2986,9 @@ impl de::DecodeStruct for ExplanationOfBenefitAddItemDetail {
         Ok(())
     }
 }
+
 crate::json::impl_json!(ExplanationOfBenefitAddItemDetail);
+
 impl serde::Serialize for ExplanationOfBenefitAddItemDetail {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
@@ -2972,6 +3008,7 @@ impl serde::Serialize for ExplanationOfBenefitAddItemDetail {
         map.end()
     }
 }
+
 /// Insurer added line items
 ///
 /// The third-tier service adjudications for payor added services.
@@ -3024,6 +3061,7 @@ pub struct ExplanationOfBenefitAddItemDetailSubDetail {
     /// `0..*`
     pub adjudication: Vec<ExplanationOfBenefitItemAdjudication>,
 }
+
 impl de::DecodeStruct for ExplanationOfBenefitAddItemDetailSubDetail {
     const PATH: &'static str = "ExplanationOfBenefit.addItem.detail.subDetail";
     const RESOURCE_TYPE: Option<&'static str> = None;
@@ -3090,7 +3128,9 @@ impl de::DecodeStruct for ExplanationOfBenefitAddItemDetailSubDetail {
         Ok(())
     }
 }
+
 crate::json::impl_json!(ExplanationOfBenefitAddItemDetailSubDetail);
+
 impl serde::Serialize for ExplanationOfBenefitAddItemDetailSubDetail {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
@@ -3109,6 +3149,7 @@ impl serde::Serialize for ExplanationOfBenefitAddItemDetailSubDetail {
         map.end()
     }
 }
+
 /// Adjudication totals
 ///
 /// Categorized monetary totals for the adjudication.
@@ -3137,6 +3178,7 @@ pub struct ExplanationOfBenefitTotal {
     /// `1..1` · summary
     pub amount: Option<Box<Money>>,
 }
+
 impl de::DecodeStruct for ExplanationOfBenefitTotal {
     const PATH: &'static str = "ExplanationOfBenefit.total";
     const RESOURCE_TYPE: Option<&'static str> = None;
@@ -3182,7 +3224,9 @@ impl de::DecodeStruct for ExplanationOfBenefitTotal {
         }
     }
 }
+
 crate::json::impl_json!(ExplanationOfBenefitTotal);
+
 impl serde::Serialize for ExplanationOfBenefitTotal {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
@@ -3195,6 +3239,7 @@ impl serde::Serialize for ExplanationOfBenefitTotal {
         map.end()
     }
 }
+
 /// Payment Details
 ///
 /// Payment details for the adjudication of the claim.
@@ -3239,6 +3284,7 @@ pub struct ExplanationOfBenefitPayment {
     /// `0..1`
     pub identifier: Option<Box<Identifier>>,
 }
+
 impl de::DecodeStruct for ExplanationOfBenefitPayment {
     const PATH: &'static str = "ExplanationOfBenefit.payment";
     const RESOURCE_TYPE: Option<&'static str> = None;
@@ -3294,7 +3340,9 @@ impl de::DecodeStruct for ExplanationOfBenefitPayment {
         }
     }
 }
+
 crate::json::impl_json!(ExplanationOfBenefitPayment);
+
 impl serde::Serialize for ExplanationOfBenefitPayment {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
@@ -3311,6 +3359,7 @@ impl serde::Serialize for ExplanationOfBenefitPayment {
         map.end()
     }
 }
+
 /// Note concerning adjudication
 ///
 /// A note that describes or explains adjudication results in a human readable form.
@@ -3347,6 +3396,7 @@ pub struct ExplanationOfBenefitProcessNote {
     /// `0..1` · binding preferred: <http://hl7.org/fhir/ValueSet/languages>
     pub language: Option<Box<CodeableConcept>>,
 }
+
 impl de::DecodeStruct for ExplanationOfBenefitProcessNote {
     const PATH: &'static str = "ExplanationOfBenefit.processNote";
     const RESOURCE_TYPE: Option<&'static str> = None;
@@ -3396,7 +3446,9 @@ impl de::DecodeStruct for ExplanationOfBenefitProcessNote {
         }
     }
 }
+
 crate::json::impl_json!(ExplanationOfBenefitProcessNote);
+
 impl serde::Serialize for ExplanationOfBenefitProcessNote {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
@@ -3411,6 +3463,7 @@ impl serde::Serialize for ExplanationOfBenefitProcessNote {
         map.end()
     }
 }
+
 /// Balance by Benefit Category
 ///
 /// Balance by Benefit Category.
@@ -3463,6 +3516,7 @@ pub struct ExplanationOfBenefitBenefitBalance {
     /// `0..*`
     pub financial: Vec<ExplanationOfBenefitBenefitBalanceFinancial>,
 }
+
 impl de::DecodeStruct for ExplanationOfBenefitBenefitBalance {
     const PATH: &'static str = "ExplanationOfBenefit.benefitBalance";
     const RESOURCE_TYPE: Option<&'static str> = None;
@@ -3523,7 +3577,9 @@ impl de::DecodeStruct for ExplanationOfBenefitBenefitBalance {
         }
     }
 }
+
 crate::json::impl_json!(ExplanationOfBenefitBenefitBalance);
+
 impl serde::Serialize for ExplanationOfBenefitBenefitBalance {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
@@ -3542,6 +3598,7 @@ impl serde::Serialize for ExplanationOfBenefitBenefitBalance {
         map.end()
     }
 }
+
 /// Benefit Summary
 ///
 /// Benefits Used to date.
@@ -3574,6 +3631,7 @@ pub struct ExplanationOfBenefitBenefitBalanceFinancial {
     /// `0..1` · one of UnsignedInt, Money
     pub used: Option<ExplanationOfBenefitBenefitBalanceFinancialUsed>,
 }
+
 impl de::DecodeStruct for ExplanationOfBenefitBenefitBalanceFinancial {
     const PATH: &'static str = "ExplanationOfBenefit.benefitBalance.financial";
     const RESOURCE_TYPE: Option<&'static str> = None;
@@ -3622,67 +3680,47 @@ impl de::DecodeStruct for ExplanationOfBenefitBenefitBalanceFinancial {
                 de::choice_value(
                     map,
                     &mut self.allowed,
-                    &at.field("allowed"),
-                    |c| match c {
-                        ExplanationOfBenefitBenefitBalanceFinancialAllowed::UnsignedInt(
-                            v,
-                        ) => Some(v),
-                        #[allow(unreachable_patterns)]
-                        _ => None,
-                    },
-                    ExplanationOfBenefitBenefitBalanceFinancialAllowed::UnsignedInt,
+                    &at.field("allowedUnsignedInt"),
+                    crate::json::variant!(
+                        ExplanationOfBenefitBenefitBalanceFinancialAllowed::UnsignedInt
+                    ),
                 )
             }
             5 => {
                 de::choice_ext(
                     map,
                     &mut self.allowed,
-                    &at.field("allowed"),
-                    |c| match c {
-                        ExplanationOfBenefitBenefitBalanceFinancialAllowed::UnsignedInt(
-                            v,
-                        ) => Some(v),
-                        #[allow(unreachable_patterns)]
-                        _ => None,
-                    },
-                    ExplanationOfBenefitBenefitBalanceFinancialAllowed::UnsignedInt,
+                    &at.field("allowedUnsignedInt"),
+                    crate::json::variant!(
+                        ExplanationOfBenefitBenefitBalanceFinancialAllowed::UnsignedInt
+                    ),
                 )
             }
             6 => {
                 de::choice_value(
                     map,
                     &mut self.allowed,
-                    &at.field("allowed"),
-                    |c| match c {
-                        ExplanationOfBenefitBenefitBalanceFinancialAllowed::String(v) => {
-                            Some(v)
-                        }
-                        #[allow(unreachable_patterns)]
-                        _ => None,
-                    },
-                    ExplanationOfBenefitBenefitBalanceFinancialAllowed::String,
+                    &at.field("allowedString"),
+                    crate::json::variant!(
+                        ExplanationOfBenefitBenefitBalanceFinancialAllowed::String
+                    ),
                 )
             }
             7 => {
                 de::choice_ext(
                     map,
                     &mut self.allowed,
-                    &at.field("allowed"),
-                    |c| match c {
-                        ExplanationOfBenefitBenefitBalanceFinancialAllowed::String(v) => {
-                            Some(v)
-                        }
-                        #[allow(unreachable_patterns)]
-                        _ => None,
-                    },
-                    ExplanationOfBenefitBenefitBalanceFinancialAllowed::String,
+                    &at.field("allowedString"),
+                    crate::json::variant!(
+                        ExplanationOfBenefitBenefitBalanceFinancialAllowed::String
+                    ),
                 )
             }
             8 => {
                 de::choice(
                     map,
                     &mut self.allowed,
-                    &at.field("allowed"),
+                    &at.field("allowedMoney"),
                     ExplanationOfBenefitBenefitBalanceFinancialAllowed::Money,
                 )
             }
@@ -3690,37 +3728,27 @@ impl de::DecodeStruct for ExplanationOfBenefitBenefitBalanceFinancial {
                 de::choice_value(
                     map,
                     &mut self.used,
-                    &at.field("used"),
-                    |c| match c {
-                        ExplanationOfBenefitBenefitBalanceFinancialUsed::UnsignedInt(
-                            v,
-                        ) => Some(v),
-                        #[allow(unreachable_patterns)]
-                        _ => None,
-                    },
-                    ExplanationOfBenefitBenefitBalanceFinancialUsed::UnsignedInt,
+                    &at.field("usedUnsignedInt"),
+                    crate::json::variant!(
+                        ExplanationOfBenefitBenefitBalanceFinancialUsed::UnsignedInt
+                    ),
                 )
             }
             10 => {
                 de::choice_ext(
                     map,
                     &mut self.used,
-                    &at.field("used"),
-                    |c| match c {
-                        ExplanationOfBenefitBenefitBalanceFinancialUsed::UnsignedInt(
-                            v,
-                        ) => Some(v),
-                        #[allow(unreachable_patterns)]
-                        _ => None,
-                    },
-                    ExplanationOfBenefitBenefitBalanceFinancialUsed::UnsignedInt,
+                    &at.field("usedUnsignedInt"),
+                    crate::json::variant!(
+                        ExplanationOfBenefitBenefitBalanceFinancialUsed::UnsignedInt
+                    ),
                 )
             }
             11 => {
                 de::choice(
                     map,
                     &mut self.used,
-                    &at.field("used"),
+                    &at.field("usedMoney"),
                     ExplanationOfBenefitBenefitBalanceFinancialUsed::Money,
                 )
             }
@@ -3728,7 +3756,9 @@ impl de::DecodeStruct for ExplanationOfBenefitBenefitBalanceFinancial {
         }
     }
 }
+
 crate::json::impl_json!(ExplanationOfBenefitBenefitBalanceFinancial);
+
 impl serde::Serialize for ExplanationOfBenefitBenefitBalanceFinancial {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
@@ -3742,9 +3772,10 @@ impl serde::Serialize for ExplanationOfBenefitBenefitBalanceFinancial {
         map.end()
     }
 }
+
 /// Choice of types for `ExplanationOfBenefit.benefitBalance.financial.allowed[x]`.
 ///
-/// In JSON the element name carries the type: `allowedString`, `allowedQuantity`, …
+/// In JSON the element name carries the type (`allowedUnsignedInt`, `allowedString`, ...).
 #[derive(Clone, Debug, PartialEq)]
 pub enum ExplanationOfBenefitBenefitBalanceFinancialAllowed {
     /// `allowedUnsignedInt`
@@ -3754,6 +3785,7 @@ pub enum ExplanationOfBenefitBenefitBalanceFinancialAllowed {
     /// `allowedMoney`
     Money(Box<Money>),
 }
+
 impl ser::EncodeChoice for ExplanationOfBenefitBenefitBalanceFinancialAllowed {
     fn encode<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
         match self {
@@ -3765,9 +3797,10 @@ impl ser::EncodeChoice for ExplanationOfBenefitBenefitBalanceFinancialAllowed {
         }
     }
 }
+
 /// Choice of types for `ExplanationOfBenefit.benefitBalance.financial.used[x]`.
 ///
-/// In JSON the element name carries the type: `usedString`, `usedQuantity`, …
+/// In JSON the element name carries the type (`usedUnsignedInt`, `usedMoney`, ...).
 #[derive(Clone, Debug, PartialEq)]
 pub enum ExplanationOfBenefitBenefitBalanceFinancialUsed {
     /// `usedUnsignedInt`
@@ -3775,6 +3808,7 @@ pub enum ExplanationOfBenefitBenefitBalanceFinancialUsed {
     /// `usedMoney`
     Money(Box<Money>),
 }
+
 impl ser::EncodeChoice for ExplanationOfBenefitBenefitBalanceFinancialUsed {
     fn encode<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
         match self {

@@ -4,11 +4,12 @@ use crate::json::{de, ser, Path};
 use crate::datatypes::*;
 use crate::primitives::*;
 use crate::{codes, Primitive, Resource};
+
 /// Information about patient's relatives, relevant for patient
 ///
 /// Significant health conditions for a person related to the patient relevant in the context of care for the patient.
 ///
-/// FHIR path: `FamilyMemberHistory` (resource)
+/// FHIR path: `FamilyMemberHistory` (resource, defined by <http://hl7.org/fhir/StructureDefinition/FamilyMemberHistory>)
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct FamilyMemberHistory {
     /// Logical id of this artifact
@@ -116,6 +117,7 @@ pub struct FamilyMemberHistory {
     /// `0..*`
     pub condition: Vec<FamilyMemberHistoryCondition>,
 }
+
 impl de::DecodeStruct for FamilyMemberHistory {
     const PATH: &'static str = "FamilyMemberHistory";
     const RESOURCE_TYPE: Option<&'static str> = Some("FamilyMemberHistory");
@@ -264,7 +266,7 @@ impl de::DecodeStruct for FamilyMemberHistory {
                 de::choice(
                     map,
                     &mut self.born,
-                    &at.field("born"),
+                    &at.field("bornPeriod"),
                     FamilyMemberHistoryBorn::Period,
                 )
             }
@@ -272,59 +274,39 @@ impl de::DecodeStruct for FamilyMemberHistory {
                 de::choice_value(
                     map,
                     &mut self.born,
-                    &at.field("born"),
-                    |c| match c {
-                        FamilyMemberHistoryBorn::Date(v) => Some(v),
-                        #[allow(unreachable_patterns)]
-                        _ => None,
-                    },
-                    FamilyMemberHistoryBorn::Date,
+                    &at.field("bornDate"),
+                    crate::json::variant!(FamilyMemberHistoryBorn::Date),
                 )
             }
             28 => {
                 de::choice_ext(
                     map,
                     &mut self.born,
-                    &at.field("born"),
-                    |c| match c {
-                        FamilyMemberHistoryBorn::Date(v) => Some(v),
-                        #[allow(unreachable_patterns)]
-                        _ => None,
-                    },
-                    FamilyMemberHistoryBorn::Date,
+                    &at.field("bornDate"),
+                    crate::json::variant!(FamilyMemberHistoryBorn::Date),
                 )
             }
             29 => {
                 de::choice_value(
                     map,
                     &mut self.born,
-                    &at.field("born"),
-                    |c| match c {
-                        FamilyMemberHistoryBorn::String(v) => Some(v),
-                        #[allow(unreachable_patterns)]
-                        _ => None,
-                    },
-                    FamilyMemberHistoryBorn::String,
+                    &at.field("bornString"),
+                    crate::json::variant!(FamilyMemberHistoryBorn::String),
                 )
             }
             30 => {
                 de::choice_ext(
                     map,
                     &mut self.born,
-                    &at.field("born"),
-                    |c| match c {
-                        FamilyMemberHistoryBorn::String(v) => Some(v),
-                        #[allow(unreachable_patterns)]
-                        _ => None,
-                    },
-                    FamilyMemberHistoryBorn::String,
+                    &at.field("bornString"),
+                    crate::json::variant!(FamilyMemberHistoryBorn::String),
                 )
             }
             31 => {
                 de::choice(
                     map,
                     &mut self.age,
-                    &at.field("age"),
+                    &at.field("ageAge"),
                     FamilyMemberHistoryAge::Age,
                 )
             }
@@ -332,7 +314,7 @@ impl de::DecodeStruct for FamilyMemberHistory {
                 de::choice(
                     map,
                     &mut self.age,
-                    &at.field("age"),
+                    &at.field("ageRange"),
                     FamilyMemberHistoryAge::Range,
                 )
             }
@@ -340,26 +322,16 @@ impl de::DecodeStruct for FamilyMemberHistory {
                 de::choice_value(
                     map,
                     &mut self.age,
-                    &at.field("age"),
-                    |c| match c {
-                        FamilyMemberHistoryAge::String(v) => Some(v),
-                        #[allow(unreachable_patterns)]
-                        _ => None,
-                    },
-                    FamilyMemberHistoryAge::String,
+                    &at.field("ageString"),
+                    crate::json::variant!(FamilyMemberHistoryAge::String),
                 )
             }
             34 => {
                 de::choice_ext(
                     map,
                     &mut self.age,
-                    &at.field("age"),
-                    |c| match c {
-                        FamilyMemberHistoryAge::String(v) => Some(v),
-                        #[allow(unreachable_patterns)]
-                        _ => None,
-                    },
-                    FamilyMemberHistoryAge::String,
+                    &at.field("ageString"),
+                    crate::json::variant!(FamilyMemberHistoryAge::String),
                 )
             }
             35 => de::prim_value(map, &mut self.estimated_age, &at.field("estimatedAge")),
@@ -368,33 +340,23 @@ impl de::DecodeStruct for FamilyMemberHistory {
                 de::choice_value(
                     map,
                     &mut self.deceased,
-                    &at.field("deceased"),
-                    |c| match c {
-                        FamilyMemberHistoryDeceased::Boolean(v) => Some(v),
-                        #[allow(unreachable_patterns)]
-                        _ => None,
-                    },
-                    FamilyMemberHistoryDeceased::Boolean,
+                    &at.field("deceasedBoolean"),
+                    crate::json::variant!(FamilyMemberHistoryDeceased::Boolean),
                 )
             }
             38 => {
                 de::choice_ext(
                     map,
                     &mut self.deceased,
-                    &at.field("deceased"),
-                    |c| match c {
-                        FamilyMemberHistoryDeceased::Boolean(v) => Some(v),
-                        #[allow(unreachable_patterns)]
-                        _ => None,
-                    },
-                    FamilyMemberHistoryDeceased::Boolean,
+                    &at.field("deceasedBoolean"),
+                    crate::json::variant!(FamilyMemberHistoryDeceased::Boolean),
                 )
             }
             39 => {
                 de::choice(
                     map,
                     &mut self.deceased,
-                    &at.field("deceased"),
+                    &at.field("deceasedAge"),
                     FamilyMemberHistoryDeceased::Age,
                 )
             }
@@ -402,7 +364,7 @@ impl de::DecodeStruct for FamilyMemberHistory {
                 de::choice(
                     map,
                     &mut self.deceased,
-                    &at.field("deceased"),
+                    &at.field("deceasedRange"),
                     FamilyMemberHistoryDeceased::Range,
                 )
             }
@@ -410,52 +372,32 @@ impl de::DecodeStruct for FamilyMemberHistory {
                 de::choice_value(
                     map,
                     &mut self.deceased,
-                    &at.field("deceased"),
-                    |c| match c {
-                        FamilyMemberHistoryDeceased::Date(v) => Some(v),
-                        #[allow(unreachable_patterns)]
-                        _ => None,
-                    },
-                    FamilyMemberHistoryDeceased::Date,
+                    &at.field("deceasedDate"),
+                    crate::json::variant!(FamilyMemberHistoryDeceased::Date),
                 )
             }
             42 => {
                 de::choice_ext(
                     map,
                     &mut self.deceased,
-                    &at.field("deceased"),
-                    |c| match c {
-                        FamilyMemberHistoryDeceased::Date(v) => Some(v),
-                        #[allow(unreachable_patterns)]
-                        _ => None,
-                    },
-                    FamilyMemberHistoryDeceased::Date,
+                    &at.field("deceasedDate"),
+                    crate::json::variant!(FamilyMemberHistoryDeceased::Date),
                 )
             }
             43 => {
                 de::choice_value(
                     map,
                     &mut self.deceased,
-                    &at.field("deceased"),
-                    |c| match c {
-                        FamilyMemberHistoryDeceased::String(v) => Some(v),
-                        #[allow(unreachable_patterns)]
-                        _ => None,
-                    },
-                    FamilyMemberHistoryDeceased::String,
+                    &at.field("deceasedString"),
+                    crate::json::variant!(FamilyMemberHistoryDeceased::String),
                 )
             }
             44 => {
                 de::choice_ext(
                     map,
                     &mut self.deceased,
-                    &at.field("deceased"),
-                    |c| match c {
-                        FamilyMemberHistoryDeceased::String(v) => Some(v),
-                        #[allow(unreachable_patterns)]
-                        _ => None,
-                    },
-                    FamilyMemberHistoryDeceased::String,
+                    &at.field("deceasedString"),
+                    crate::json::variant!(FamilyMemberHistoryDeceased::String),
                 )
             }
             45 => de::many(map, &mut self.reason_code, &at.field("reasonCode")),
@@ -474,7 +416,9 @@ impl de::DecodeStruct for FamilyMemberHistory {
         Ok(())
     }
 }
+
 crate::json::impl_json!(FamilyMemberHistory);
+
 impl serde::Serialize for FamilyMemberHistory {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
@@ -519,9 +463,10 @@ impl serde::Serialize for FamilyMemberHistory {
         map.end()
     }
 }
+
 /// Choice of types for `FamilyMemberHistory.born[x]`.
 ///
-/// In JSON the element name carries the type: `bornString`, `bornQuantity`, …
+/// In JSON the element name carries the type (`bornPeriod`, `bornDate`, ...).
 #[derive(Clone, Debug, PartialEq)]
 pub enum FamilyMemberHistoryBorn {
     /// `bornPeriod`
@@ -531,6 +476,7 @@ pub enum FamilyMemberHistoryBorn {
     /// `bornString`
     String(Primitive<FhirString>),
 }
+
 impl ser::EncodeChoice for FamilyMemberHistoryBorn {
     fn encode<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
         match self {
@@ -540,9 +486,10 @@ impl ser::EncodeChoice for FamilyMemberHistoryBorn {
         }
     }
 }
+
 /// Choice of types for `FamilyMemberHistory.age[x]`.
 ///
-/// In JSON the element name carries the type: `ageString`, `ageQuantity`, …
+/// In JSON the element name carries the type (`ageAge`, `ageRange`, ...).
 #[derive(Clone, Debug, PartialEq)]
 pub enum FamilyMemberHistoryAge {
     /// `ageAge`
@@ -552,6 +499,7 @@ pub enum FamilyMemberHistoryAge {
     /// `ageString`
     String(Primitive<FhirString>),
 }
+
 impl ser::EncodeChoice for FamilyMemberHistoryAge {
     fn encode<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
         match self {
@@ -561,9 +509,10 @@ impl ser::EncodeChoice for FamilyMemberHistoryAge {
         }
     }
 }
+
 /// Choice of types for `FamilyMemberHistory.deceased[x]`.
 ///
-/// In JSON the element name carries the type: `deceasedString`, `deceasedQuantity`, …
+/// In JSON the element name carries the type (`deceasedBoolean`, `deceasedAge`, ...).
 #[derive(Clone, Debug, PartialEq)]
 pub enum FamilyMemberHistoryDeceased {
     /// `deceasedBoolean`
@@ -577,6 +526,7 @@ pub enum FamilyMemberHistoryDeceased {
     /// `deceasedString`
     String(Primitive<FhirString>),
 }
+
 impl ser::EncodeChoice for FamilyMemberHistoryDeceased {
     fn encode<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
         match self {
@@ -590,6 +540,7 @@ impl ser::EncodeChoice for FamilyMemberHistoryDeceased {
         }
     }
 }
+
 /// Condition that the related person had
 ///
 /// The significant Conditions (or condition) that the family member had. This is a repeating section to allow a system to represent more than one condition per resource, though there is nothing stopping multiple resources - one per condition.
@@ -630,6 +581,7 @@ pub struct FamilyMemberHistoryCondition {
     /// `0..*`
     pub note: Vec<Annotation>,
 }
+
 impl de::DecodeStruct for FamilyMemberHistoryCondition {
     const PATH: &'static str = "FamilyMemberHistory.condition";
     const RESOURCE_TYPE: Option<&'static str> = None;
@@ -694,7 +646,7 @@ impl de::DecodeStruct for FamilyMemberHistoryCondition {
                 de::choice(
                     map,
                     &mut self.onset,
-                    &at.field("onset"),
+                    &at.field("onsetAge"),
                     FamilyMemberHistoryConditionOnset::Age,
                 )
             }
@@ -702,7 +654,7 @@ impl de::DecodeStruct for FamilyMemberHistoryCondition {
                 de::choice(
                     map,
                     &mut self.onset,
-                    &at.field("onset"),
+                    &at.field("onsetRange"),
                     FamilyMemberHistoryConditionOnset::Range,
                 )
             }
@@ -710,7 +662,7 @@ impl de::DecodeStruct for FamilyMemberHistoryCondition {
                 de::choice(
                     map,
                     &mut self.onset,
-                    &at.field("onset"),
+                    &at.field("onsetPeriod"),
                     FamilyMemberHistoryConditionOnset::Period,
                 )
             }
@@ -718,26 +670,16 @@ impl de::DecodeStruct for FamilyMemberHistoryCondition {
                 de::choice_value(
                     map,
                     &mut self.onset,
-                    &at.field("onset"),
-                    |c| match c {
-                        FamilyMemberHistoryConditionOnset::String(v) => Some(v),
-                        #[allow(unreachable_patterns)]
-                        _ => None,
-                    },
-                    FamilyMemberHistoryConditionOnset::String,
+                    &at.field("onsetString"),
+                    crate::json::variant!(FamilyMemberHistoryConditionOnset::String),
                 )
             }
             11 => {
                 de::choice_ext(
                     map,
                     &mut self.onset,
-                    &at.field("onset"),
-                    |c| match c {
-                        FamilyMemberHistoryConditionOnset::String(v) => Some(v),
-                        #[allow(unreachable_patterns)]
-                        _ => None,
-                    },
-                    FamilyMemberHistoryConditionOnset::String,
+                    &at.field("onsetString"),
+                    crate::json::variant!(FamilyMemberHistoryConditionOnset::String),
                 )
             }
             12 => de::many(map, &mut self.note, &at.field("note")),
@@ -745,7 +687,9 @@ impl de::DecodeStruct for FamilyMemberHistoryCondition {
         }
     }
 }
+
 crate::json::impl_json!(FamilyMemberHistoryCondition);
+
 impl serde::Serialize for FamilyMemberHistoryCondition {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
@@ -766,9 +710,10 @@ impl serde::Serialize for FamilyMemberHistoryCondition {
         map.end()
     }
 }
+
 /// Choice of types for `FamilyMemberHistory.condition.onset[x]`.
 ///
-/// In JSON the element name carries the type: `onsetString`, `onsetQuantity`, …
+/// In JSON the element name carries the type (`onsetAge`, `onsetRange`, ...).
 #[derive(Clone, Debug, PartialEq)]
 pub enum FamilyMemberHistoryConditionOnset {
     /// `onsetAge`
@@ -780,6 +725,7 @@ pub enum FamilyMemberHistoryConditionOnset {
     /// `onsetString`
     String(Primitive<FhirString>),
 }
+
 impl ser::EncodeChoice for FamilyMemberHistoryConditionOnset {
     fn encode<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
         match self {

@@ -4,11 +4,12 @@ use crate::json::{de, ser, Path};
 use crate::datatypes::*;
 use crate::primitives::*;
 use crate::{codes, Primitive, Resource};
+
 /// Key information to flag to healthcare providers
 ///
 /// Prospective warnings of potential issues when providing care to the patient.
 ///
-/// FHIR path: `Flag` (resource)
+/// FHIR path: `Flag` (resource, defined by <http://hl7.org/fhir/StructureDefinition/Flag>)
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct Flag {
     /// Logical id of this artifact
@@ -76,6 +77,7 @@ pub struct Flag {
     /// `0..1` · Reference to Device | Organization | Patient | Practitioner | PractitionerRole · summary
     pub author: Option<Box<Reference>>,
 }
+
 impl de::DecodeStruct for Flag {
     const PATH: &'static str = "Flag";
     const RESOURCE_TYPE: Option<&'static str> = Some("Flag");
@@ -159,7 +161,9 @@ impl de::DecodeStruct for Flag {
         }
     }
 }
+
 crate::json::impl_json!(Flag);
+
 impl serde::Serialize for Flag {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;

@@ -4,11 +4,12 @@ use crate::json::{de, ser, Path};
 use crate::datatypes::*;
 use crate::primitives::*;
 use crate::{codes, Primitive, Resource};
+
 /// Describes the intended objective(s) for a patient, group or organization
 ///
 /// Describes the intended objective(s) for a patient, group or organization care, for example, weight loss, restoring an activity of daily living, obtaining herd immunity via immunization, meeting a process improvement objective, etc.
 ///
-/// FHIR path: `Goal` (resource)
+/// FHIR path: `Goal` (resource, defined by <http://hl7.org/fhir/StructureDefinition/Goal>)
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct Goal {
     /// Logical id of this artifact
@@ -108,6 +109,7 @@ pub struct Goal {
     /// `0..*` · Reference to Observation
     pub outcome_reference: Vec<Reference>,
 }
+
 impl de::DecodeStruct for Goal {
     const PATH: &'static str = "Goal";
     const RESOURCE_TYPE: Option<&'static str> = Some("Goal");
@@ -220,33 +222,23 @@ impl de::DecodeStruct for Goal {
                 de::choice_value(
                     map,
                     &mut self.start,
-                    &at.field("start"),
-                    |c| match c {
-                        GoalStart::Date(v) => Some(v),
-                        #[allow(unreachable_patterns)]
-                        _ => None,
-                    },
-                    GoalStart::Date,
+                    &at.field("startDate"),
+                    crate::json::variant!(GoalStart::Date),
                 )
             }
             20 => {
                 de::choice_ext(
                     map,
                     &mut self.start,
-                    &at.field("start"),
-                    |c| match c {
-                        GoalStart::Date(v) => Some(v),
-                        #[allow(unreachable_patterns)]
-                        _ => None,
-                    },
-                    GoalStart::Date,
+                    &at.field("startDate"),
+                    crate::json::variant!(GoalStart::Date),
                 )
             }
             21 => {
                 de::choice(
                     map,
                     &mut self.start,
-                    &at.field("start"),
+                    &at.field("startCodeableConcept"),
                     GoalStart::CodeableConcept,
                 )
             }
@@ -266,7 +258,9 @@ impl de::DecodeStruct for Goal {
         }
     }
 }
+
 crate::json::impl_json!(Goal);
+
 impl serde::Serialize for Goal {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
@@ -304,9 +298,10 @@ impl serde::Serialize for Goal {
         map.end()
     }
 }
+
 /// Choice of types for `Goal.start[x]`.
 ///
-/// In JSON the element name carries the type: `startString`, `startQuantity`, …
+/// In JSON the element name carries the type (`startDate`, `startCodeableConcept`, ...).
 #[derive(Clone, Debug, PartialEq)]
 pub enum GoalStart {
     /// `startDate`
@@ -314,6 +309,7 @@ pub enum GoalStart {
     /// `startCodeableConcept`
     CodeableConcept(Box<CodeableConcept>),
 }
+
 impl ser::EncodeChoice for GoalStart {
     fn encode<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
         match self {
@@ -322,6 +318,7 @@ impl ser::EncodeChoice for GoalStart {
         }
     }
 }
+
 /// Target outcome for the goal
 ///
 /// Indicates what should be done by when.
@@ -354,6 +351,7 @@ pub struct GoalTarget {
     /// `0..1` · one of Date, Duration · summary
     pub due: Option<GoalTargetDue>,
 }
+
 impl de::DecodeStruct for GoalTarget {
     const PATH: &'static str = "Goal.target";
     const RESOURCE_TYPE: Option<&'static str> = None;
@@ -404,7 +402,7 @@ impl de::DecodeStruct for GoalTarget {
                 de::choice(
                     map,
                     &mut self.detail,
-                    &at.field("detail"),
+                    &at.field("detailQuantity"),
                     GoalTargetDetail::Quantity,
                 )
             }
@@ -412,7 +410,7 @@ impl de::DecodeStruct for GoalTarget {
                 de::choice(
                     map,
                     &mut self.detail,
-                    &at.field("detail"),
+                    &at.field("detailRange"),
                     GoalTargetDetail::Range,
                 )
             }
@@ -420,7 +418,7 @@ impl de::DecodeStruct for GoalTarget {
                 de::choice(
                     map,
                     &mut self.detail,
-                    &at.field("detail"),
+                    &at.field("detailCodeableConcept"),
                     GoalTargetDetail::CodeableConcept,
                 )
             }
@@ -428,85 +426,55 @@ impl de::DecodeStruct for GoalTarget {
                 de::choice_value(
                     map,
                     &mut self.detail,
-                    &at.field("detail"),
-                    |c| match c {
-                        GoalTargetDetail::String(v) => Some(v),
-                        #[allow(unreachable_patterns)]
-                        _ => None,
-                    },
-                    GoalTargetDetail::String,
+                    &at.field("detailString"),
+                    crate::json::variant!(GoalTargetDetail::String),
                 )
             }
             8 => {
                 de::choice_ext(
                     map,
                     &mut self.detail,
-                    &at.field("detail"),
-                    |c| match c {
-                        GoalTargetDetail::String(v) => Some(v),
-                        #[allow(unreachable_patterns)]
-                        _ => None,
-                    },
-                    GoalTargetDetail::String,
+                    &at.field("detailString"),
+                    crate::json::variant!(GoalTargetDetail::String),
                 )
             }
             9 => {
                 de::choice_value(
                     map,
                     &mut self.detail,
-                    &at.field("detail"),
-                    |c| match c {
-                        GoalTargetDetail::Boolean(v) => Some(v),
-                        #[allow(unreachable_patterns)]
-                        _ => None,
-                    },
-                    GoalTargetDetail::Boolean,
+                    &at.field("detailBoolean"),
+                    crate::json::variant!(GoalTargetDetail::Boolean),
                 )
             }
             10 => {
                 de::choice_ext(
                     map,
                     &mut self.detail,
-                    &at.field("detail"),
-                    |c| match c {
-                        GoalTargetDetail::Boolean(v) => Some(v),
-                        #[allow(unreachable_patterns)]
-                        _ => None,
-                    },
-                    GoalTargetDetail::Boolean,
+                    &at.field("detailBoolean"),
+                    crate::json::variant!(GoalTargetDetail::Boolean),
                 )
             }
             11 => {
                 de::choice_value(
                     map,
                     &mut self.detail,
-                    &at.field("detail"),
-                    |c| match c {
-                        GoalTargetDetail::Integer(v) => Some(v),
-                        #[allow(unreachable_patterns)]
-                        _ => None,
-                    },
-                    GoalTargetDetail::Integer,
+                    &at.field("detailInteger"),
+                    crate::json::variant!(GoalTargetDetail::Integer),
                 )
             }
             12 => {
                 de::choice_ext(
                     map,
                     &mut self.detail,
-                    &at.field("detail"),
-                    |c| match c {
-                        GoalTargetDetail::Integer(v) => Some(v),
-                        #[allow(unreachable_patterns)]
-                        _ => None,
-                    },
-                    GoalTargetDetail::Integer,
+                    &at.field("detailInteger"),
+                    crate::json::variant!(GoalTargetDetail::Integer),
                 )
             }
             13 => {
                 de::choice(
                     map,
                     &mut self.detail,
-                    &at.field("detail"),
+                    &at.field("detailRatio"),
                     GoalTargetDetail::Ratio,
                 )
             }
@@ -514,36 +482,33 @@ impl de::DecodeStruct for GoalTarget {
                 de::choice_value(
                     map,
                     &mut self.due,
-                    &at.field("due"),
-                    |c| match c {
-                        GoalTargetDue::Date(v) => Some(v),
-                        #[allow(unreachable_patterns)]
-                        _ => None,
-                    },
-                    GoalTargetDue::Date,
+                    &at.field("dueDate"),
+                    crate::json::variant!(GoalTargetDue::Date),
                 )
             }
             15 => {
                 de::choice_ext(
                     map,
                     &mut self.due,
-                    &at.field("due"),
-                    |c| match c {
-                        GoalTargetDue::Date(v) => Some(v),
-                        #[allow(unreachable_patterns)]
-                        _ => None,
-                    },
-                    GoalTargetDue::Date,
+                    &at.field("dueDate"),
+                    crate::json::variant!(GoalTargetDue::Date),
                 )
             }
             16 => {
-                de::choice(map, &mut self.due, &at.field("due"), GoalTargetDue::Duration)
+                de::choice(
+                    map,
+                    &mut self.due,
+                    &at.field("dueDuration"),
+                    GoalTargetDue::Duration,
+                )
             }
             _ => Ok(()),
         }
     }
 }
+
 crate::json::impl_json!(GoalTarget);
+
 impl serde::Serialize for GoalTarget {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
@@ -557,9 +522,10 @@ impl serde::Serialize for GoalTarget {
         map.end()
     }
 }
+
 /// Choice of types for `Goal.target.detail[x]`.
 ///
-/// In JSON the element name carries the type: `detailString`, `detailQuantity`, …
+/// In JSON the element name carries the type (`detailQuantity`, `detailRange`, ...).
 #[derive(Clone, Debug, PartialEq)]
 pub enum GoalTargetDetail {
     /// `detailQuantity`
@@ -577,6 +543,7 @@ pub enum GoalTargetDetail {
     /// `detailRatio`
     Ratio(Box<Ratio>),
 }
+
 impl ser::EncodeChoice for GoalTargetDetail {
     fn encode<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
         match self {
@@ -590,9 +557,10 @@ impl ser::EncodeChoice for GoalTargetDetail {
         }
     }
 }
+
 /// Choice of types for `Goal.target.due[x]`.
 ///
-/// In JSON the element name carries the type: `dueString`, `dueQuantity`, …
+/// In JSON the element name carries the type (`dueDate`, `dueDuration`, ...).
 #[derive(Clone, Debug, PartialEq)]
 pub enum GoalTargetDue {
     /// `dueDate`
@@ -600,6 +568,7 @@ pub enum GoalTargetDue {
     /// `dueDuration`
     Duration(Box<Duration>),
 }
+
 impl ser::EncodeChoice for GoalTargetDue {
     fn encode<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
         match self {

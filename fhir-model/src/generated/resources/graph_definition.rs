@@ -4,11 +4,12 @@ use crate::json::{de, ser, Path};
 use crate::datatypes::*;
 use crate::primitives::*;
 use crate::{codes, Primitive, Resource};
+
 /// Definition of a graph of resources
 ///
 /// A formal computable definition of a graph of resources - that is, a coherent set of resources that form a graph by following references. The Graph Definition resource defines a set and makes rules about the set.
 ///
-/// FHIR path: `GraphDefinition` (resource)
+/// FHIR path: `GraphDefinition` (resource, defined by <http://hl7.org/fhir/StructureDefinition/GraphDefinition>)
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct GraphDefinition {
     /// Logical id of this artifact
@@ -104,6 +105,7 @@ pub struct GraphDefinition {
     /// `0..*`
     pub link: Vec<GraphDefinitionLink>,
 }
+
 impl de::DecodeStruct for GraphDefinition {
     const PATH: &'static str = "GraphDefinition";
     const RESOURCE_TYPE: Option<&'static str> = Some("GraphDefinition");
@@ -227,7 +229,9 @@ impl de::DecodeStruct for GraphDefinition {
         }
     }
 }
+
 crate::json::impl_json!(GraphDefinition);
+
 impl serde::Serialize for GraphDefinition {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
@@ -259,6 +263,7 @@ impl serde::Serialize for GraphDefinition {
         map.end()
     }
 }
+
 /// Links this graph makes rules about
 ///
 /// Links this graph makes rules about.
@@ -303,6 +308,7 @@ pub struct GraphDefinitionLink {
     /// `0..*`
     pub target: Vec<GraphDefinitionLinkTarget>,
 }
+
 impl de::DecodeStruct for GraphDefinitionLink {
     const PATH: &'static str = "GraphDefinition.link";
     const RESOURCE_TYPE: Option<&'static str> = None;
@@ -360,7 +366,9 @@ impl de::DecodeStruct for GraphDefinitionLink {
         }
     }
 }
+
 crate::json::impl_json!(GraphDefinitionLink);
+
 impl serde::Serialize for GraphDefinitionLink {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
@@ -377,6 +385,7 @@ impl serde::Serialize for GraphDefinitionLink {
         map.end()
     }
 }
+
 /// Potential target for the link
 ///
 /// Potential target for the link.
@@ -417,6 +426,7 @@ pub struct GraphDefinitionLinkTarget {
     /// `0..*`
     pub link: Vec<GraphDefinitionLink>,
 }
+
 impl de::DecodeStruct for GraphDefinitionLinkTarget {
     const PATH: &'static str = "GraphDefinition.link.target";
     const RESOURCE_TYPE: Option<&'static str> = None;
@@ -474,7 +484,9 @@ impl de::DecodeStruct for GraphDefinitionLinkTarget {
         }
     }
 }
+
 crate::json::impl_json!(GraphDefinitionLinkTarget);
+
 impl serde::Serialize for GraphDefinitionLinkTarget {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
@@ -490,6 +502,7 @@ impl serde::Serialize for GraphDefinitionLinkTarget {
         map.end()
     }
 }
+
 /// Compartment Consistency Rules
 ///
 /// Compartment Consistency Rules.
@@ -530,6 +543,7 @@ pub struct GraphDefinitionLinkTargetCompartment {
     /// `0..1` · FHIR `string`
     pub description: Option<Primitive<FhirString>>,
 }
+
 impl de::DecodeStruct for GraphDefinitionLinkTargetCompartment {
     const PATH: &'static str = "GraphDefinition.link.target.compartment";
     const RESOURCE_TYPE: Option<&'static str> = None;
@@ -603,7 +617,9 @@ impl de::DecodeStruct for GraphDefinitionLinkTargetCompartment {
         }
     }
 }
+
 crate::json::impl_json!(GraphDefinitionLinkTargetCompartment);
+
 impl serde::Serialize for GraphDefinitionLinkTargetCompartment {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;

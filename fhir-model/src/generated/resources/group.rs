@@ -4,11 +4,12 @@ use crate::json::{de, ser, Path};
 use crate::datatypes::*;
 use crate::primitives::*;
 use crate::{codes, Primitive, Resource};
+
 /// Group of multiple entities
 ///
 /// Represents a defined collection of entities that may be discussed or acted upon collectively but which are not expected to act collectively, and are not formally or legally recognized; i.e. a collection of entities that isn't an Organization.
 ///
-/// FHIR path: `Group` (resource)
+/// FHIR path: `Group` (resource, defined by <http://hl7.org/fhir/StructureDefinition/Group>)
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct Group {
     /// Logical id of this artifact
@@ -84,6 +85,7 @@ pub struct Group {
     /// `0..*`
     pub member: Vec<GroupMember>,
 }
+
 impl de::DecodeStruct for Group {
     const PATH: &'static str = "Group";
     const RESOURCE_TYPE: Option<&'static str> = Some("Group");
@@ -179,7 +181,9 @@ impl de::DecodeStruct for Group {
         }
     }
 }
+
 crate::json::impl_json!(Group);
+
 impl serde::Serialize for Group {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
@@ -206,6 +210,7 @@ impl serde::Serialize for Group {
         map.end()
     }
 }
+
 /// Include / Exclude group members by Trait
 ///
 /// Identifies traits whose presence r absence is shared by members of the group.
@@ -242,6 +247,7 @@ pub struct GroupCharacteristic {
     /// `0..1`
     pub period: Option<Box<Period>>,
 }
+
 impl de::DecodeStruct for GroupCharacteristic {
     const PATH: &'static str = "Group.characteristic";
     const RESOURCE_TYPE: Option<&'static str> = None;
@@ -292,7 +298,7 @@ impl de::DecodeStruct for GroupCharacteristic {
                 de::choice(
                     map,
                     &mut self.value,
-                    &at.field("value"),
+                    &at.field("valueCodeableConcept"),
                     GroupCharacteristicValue::CodeableConcept,
                 )
             }
@@ -301,13 +307,8 @@ impl de::DecodeStruct for GroupCharacteristic {
                 de::choice_value(
                     map,
                     &mut self.value,
-                    &at.field("value"),
-                    |c| match c {
-                        GroupCharacteristicValue::Boolean(v) => Some(v),
-                        #[allow(unreachable_patterns)]
-                        _ => None,
-                    },
-                    GroupCharacteristicValue::Boolean,
+                    &at.field("valueBoolean"),
+                    crate::json::variant!(GroupCharacteristicValue::Boolean),
                 )
             }
             6 => {
@@ -315,13 +316,8 @@ impl de::DecodeStruct for GroupCharacteristic {
                 de::choice_ext(
                     map,
                     &mut self.value,
-                    &at.field("value"),
-                    |c| match c {
-                        GroupCharacteristicValue::Boolean(v) => Some(v),
-                        #[allow(unreachable_patterns)]
-                        _ => None,
-                    },
-                    GroupCharacteristicValue::Boolean,
+                    &at.field("valueBoolean"),
+                    crate::json::variant!(GroupCharacteristicValue::Boolean),
                 )
             }
             7 => {
@@ -329,7 +325,7 @@ impl de::DecodeStruct for GroupCharacteristic {
                 de::choice(
                     map,
                     &mut self.value,
-                    &at.field("value"),
+                    &at.field("valueQuantity"),
                     GroupCharacteristicValue::Quantity,
                 )
             }
@@ -338,7 +334,7 @@ impl de::DecodeStruct for GroupCharacteristic {
                 de::choice(
                     map,
                     &mut self.value,
-                    &at.field("value"),
+                    &at.field("valueRange"),
                     GroupCharacteristicValue::Range,
                 )
             }
@@ -347,7 +343,7 @@ impl de::DecodeStruct for GroupCharacteristic {
                 de::choice(
                     map,
                     &mut self.value,
-                    &at.field("value"),
+                    &at.field("valueReference"),
                     GroupCharacteristicValue::Reference,
                 )
             }
@@ -364,7 +360,9 @@ impl de::DecodeStruct for GroupCharacteristic {
         }
     }
 }
+
 crate::json::impl_json!(GroupCharacteristic);
+
 impl serde::Serialize for GroupCharacteristic {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
@@ -379,9 +377,10 @@ impl serde::Serialize for GroupCharacteristic {
         map.end()
     }
 }
+
 /// Choice of types for `Group.characteristic.value[x]`.
 ///
-/// In JSON the element name carries the type: `valueString`, `valueQuantity`, …
+/// In JSON the element name carries the type (`valueCodeableConcept`, `valueBoolean`, ...).
 #[derive(Clone, Debug, PartialEq)]
 pub enum GroupCharacteristicValue {
     /// `valueCodeableConcept`
@@ -395,6 +394,7 @@ pub enum GroupCharacteristicValue {
     /// `valueReference`
     Reference(Box<Reference>),
 }
+
 impl ser::EncodeChoice for GroupCharacteristicValue {
     fn encode<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
         match self {
@@ -406,6 +406,7 @@ impl ser::EncodeChoice for GroupCharacteristicValue {
         }
     }
 }
+
 /// Who or what is in group
 ///
 /// Identifies the resource instances that are members of the group.
@@ -438,6 +439,7 @@ pub struct GroupMember {
     /// `0..1` · FHIR `boolean`
     pub inactive: Option<Primitive<bool>>,
 }
+
 impl de::DecodeStruct for GroupMember {
     const PATH: &'static str = "Group.member";
     const RESOURCE_TYPE: Option<&'static str> = None;
@@ -484,7 +486,9 @@ impl de::DecodeStruct for GroupMember {
         }
     }
 }
+
 crate::json::impl_json!(GroupMember);
+
 impl serde::Serialize for GroupMember {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;

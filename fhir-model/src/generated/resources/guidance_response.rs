@@ -4,11 +4,12 @@ use crate::json::{de, ser, Path};
 use crate::datatypes::*;
 use crate::primitives::*;
 use crate::{codes, Primitive, Resource};
+
 /// The formal response to a guidance request
 ///
 /// A guidance response is the formal response to a guidance request, including any output parameters returned by the evaluation, as well as the description of any proposed actions to be taken.
 ///
-/// FHIR path: `GuidanceResponse` (resource)
+/// FHIR path: `GuidanceResponse` (resource, defined by <http://hl7.org/fhir/StructureDefinition/GuidanceResponse>)
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct GuidanceResponse {
     /// Logical id of this artifact
@@ -104,6 +105,7 @@ pub struct GuidanceResponse {
     /// `0..*`
     pub data_requirement: Vec<DataRequirement>,
 }
+
 impl de::DecodeStruct for GuidanceResponse {
     const PATH: &'static str = "GuidanceResponse";
     const RESOURCE_TYPE: Option<&'static str> = Some("GuidanceResponse");
@@ -187,13 +189,8 @@ impl de::DecodeStruct for GuidanceResponse {
                 de::choice_value(
                     map,
                     &mut self.module,
-                    &at.field("module"),
-                    |c| match c {
-                        GuidanceResponseModule::Uri(v) => Some(v),
-                        #[allow(unreachable_patterns)]
-                        _ => None,
-                    },
-                    GuidanceResponseModule::Uri,
+                    &at.field("moduleUri"),
+                    crate::json::variant!(GuidanceResponseModule::Uri),
                 )
             }
             14 => {
@@ -201,13 +198,8 @@ impl de::DecodeStruct for GuidanceResponse {
                 de::choice_ext(
                     map,
                     &mut self.module,
-                    &at.field("module"),
-                    |c| match c {
-                        GuidanceResponseModule::Uri(v) => Some(v),
-                        #[allow(unreachable_patterns)]
-                        _ => None,
-                    },
-                    GuidanceResponseModule::Uri,
+                    &at.field("moduleUri"),
+                    crate::json::variant!(GuidanceResponseModule::Uri),
                 )
             }
             15 => {
@@ -215,13 +207,8 @@ impl de::DecodeStruct for GuidanceResponse {
                 de::choice_value(
                     map,
                     &mut self.module,
-                    &at.field("module"),
-                    |c| match c {
-                        GuidanceResponseModule::Canonical(v) => Some(v),
-                        #[allow(unreachable_patterns)]
-                        _ => None,
-                    },
-                    GuidanceResponseModule::Canonical,
+                    &at.field("moduleCanonical"),
+                    crate::json::variant!(GuidanceResponseModule::Canonical),
                 )
             }
             16 => {
@@ -229,13 +216,8 @@ impl de::DecodeStruct for GuidanceResponse {
                 de::choice_ext(
                     map,
                     &mut self.module,
-                    &at.field("module"),
-                    |c| match c {
-                        GuidanceResponseModule::Canonical(v) => Some(v),
-                        #[allow(unreachable_patterns)]
-                        _ => None,
-                    },
-                    GuidanceResponseModule::Canonical,
+                    &at.field("moduleCanonical"),
+                    crate::json::variant!(GuidanceResponseModule::Canonical),
                 )
             }
             17 => {
@@ -243,7 +225,7 @@ impl de::DecodeStruct for GuidanceResponse {
                 de::choice(
                     map,
                     &mut self.module,
-                    &at.field("module"),
+                    &at.field("moduleCodeableConcept"),
                     GuidanceResponseModule::CodeableConcept,
                 )
             }
@@ -295,7 +277,9 @@ impl de::DecodeStruct for GuidanceResponse {
         }
     }
 }
+
 crate::json::impl_json!(GuidanceResponse);
+
 impl serde::Serialize for GuidanceResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
@@ -332,9 +316,10 @@ impl serde::Serialize for GuidanceResponse {
         map.end()
     }
 }
+
 /// Choice of types for `GuidanceResponse.module[x]`.
 ///
-/// In JSON the element name carries the type: `moduleString`, `moduleQuantity`, …
+/// In JSON the element name carries the type (`moduleUri`, `moduleCanonical`, ...).
 #[derive(Clone, Debug, PartialEq)]
 pub enum GuidanceResponseModule {
     /// `moduleUri`
@@ -344,6 +329,7 @@ pub enum GuidanceResponseModule {
     /// `moduleCodeableConcept`
     CodeableConcept(Box<CodeableConcept>),
 }
+
 impl ser::EncodeChoice for GuidanceResponseModule {
     fn encode<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
         match self {

@@ -4,11 +4,12 @@ use crate::json::{de, ser, Path};
 use crate::datatypes::*;
 use crate::primitives::*;
 use crate::{codes, Primitive, Resource};
+
 /// The details of a healthcare service available at a location
 ///
 /// The details of a healthcare service available at a location.
 ///
-/// FHIR path: `HealthcareService` (resource)
+/// FHIR path: `HealthcareService` (resource, defined by <http://hl7.org/fhir/StructureDefinition/HealthcareService>)
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct HealthcareService {
     /// Logical id of this artifact
@@ -140,6 +141,7 @@ pub struct HealthcareService {
     /// `0..*` · Reference to Endpoint
     pub endpoint: Vec<Reference>,
 }
+
 impl de::DecodeStruct for HealthcareService {
     const PATH: &'static str = "HealthcareService";
     const RESOURCE_TYPE: Option<&'static str> = Some("HealthcareService");
@@ -283,7 +285,9 @@ impl de::DecodeStruct for HealthcareService {
         }
     }
 }
+
 crate::json::impl_json!(HealthcareService);
+
 impl serde::Serialize for HealthcareService {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
@@ -334,6 +338,7 @@ impl serde::Serialize for HealthcareService {
         map.end()
     }
 }
+
 /// Specific eligibility requirements required to use the service
 ///
 /// Does this service have specific eligibility requirements that need to be met in order to use the service?
@@ -362,6 +367,7 @@ pub struct HealthcareServiceEligibility {
     /// `0..1` · FHIR `markdown`
     pub comment: Option<Primitive<Markdown>>,
 }
+
 impl de::DecodeStruct for HealthcareServiceEligibility {
     const PATH: &'static str = "HealthcareService.eligibility";
     const RESOURCE_TYPE: Option<&'static str> = None;
@@ -403,7 +409,9 @@ impl de::DecodeStruct for HealthcareServiceEligibility {
         }
     }
 }
+
 crate::json::impl_json!(HealthcareServiceEligibility);
+
 impl serde::Serialize for HealthcareServiceEligibility {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
@@ -416,6 +424,7 @@ impl serde::Serialize for HealthcareServiceEligibility {
         map.end()
     }
 }
+
 /// Times the Service Site is available
 ///
 /// A collection of times that the Service Site is available.
@@ -452,6 +461,7 @@ pub struct HealthcareServiceAvailableTime {
     /// `0..1` · FHIR `time`
     pub available_end_time: Option<Primitive<Time>>,
 }
+
 impl de::DecodeStruct for HealthcareServiceAvailableTime {
     const PATH: &'static str = "HealthcareService.availableTime";
     const RESOURCE_TYPE: Option<&'static str> = None;
@@ -531,7 +541,9 @@ impl de::DecodeStruct for HealthcareServiceAvailableTime {
         Ok(())
     }
 }
+
 crate::json::impl_json!(HealthcareServiceAvailableTime);
+
 impl serde::Serialize for HealthcareServiceAvailableTime {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
@@ -556,6 +568,7 @@ impl serde::Serialize for HealthcareServiceAvailableTime {
         map.end()
     }
 }
+
 /// Not available during this time due to provided reason
 ///
 /// The HealthcareService is not available during this period of time due to the provided reason.
@@ -584,6 +597,7 @@ pub struct HealthcareServiceNotAvailable {
     /// `0..1`
     pub during: Option<Box<Period>>,
 }
+
 impl de::DecodeStruct for HealthcareServiceNotAvailable {
     const PATH: &'static str = "HealthcareService.notAvailable";
     const RESOURCE_TYPE: Option<&'static str> = None;
@@ -631,7 +645,9 @@ impl de::DecodeStruct for HealthcareServiceNotAvailable {
         }
     }
 }
+
 crate::json::impl_json!(HealthcareServiceNotAvailable);
+
 impl serde::Serialize for HealthcareServiceNotAvailable {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;

@@ -4,11 +4,12 @@ use crate::json::{de, ser, Path};
 use crate::datatypes::*;
 use crate::primitives::*;
 use crate::{codes, Primitive, Resource};
+
 /// A set of images produced in single study (one or more series of references images)
 ///
 /// Representation of the content produced in a DICOM imaging study. A study comprises a set of series, each of which includes a set of Service-Object Pair Instances (SOP Instances - images or other data) acquired or produced in a common context.  A series is of only one modality (e.g. X-ray, CT, MR, ultrasound), but a study may have multiple series of different modalities.
 ///
-/// FHIR path: `ImagingStudy` (resource)
+/// FHIR path: `ImagingStudy` (resource, defined by <http://hl7.org/fhir/StructureDefinition/ImagingStudy>)
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct ImagingStudy {
     /// Logical id of this artifact
@@ -124,6 +125,7 @@ pub struct ImagingStudy {
     /// `0..*` · summary
     pub series: Vec<ImagingStudySeries>,
 }
+
 impl de::DecodeStruct for ImagingStudy {
     const PATH: &'static str = "ImagingStudy";
     const RESOURCE_TYPE: Option<&'static str> = Some("ImagingStudy");
@@ -266,7 +268,9 @@ impl de::DecodeStruct for ImagingStudy {
         }
     }
 }
+
 crate::json::impl_json!(ImagingStudy);
+
 impl serde::Serialize for ImagingStudy {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
@@ -313,6 +317,7 @@ impl serde::Serialize for ImagingStudy {
         map.end()
     }
 }
+
 /// Each study has one or more series of instances
 ///
 /// Each study has one or more series of images or other content.
@@ -381,6 +386,7 @@ pub struct ImagingStudySeries {
     /// `0..*`
     pub instance: Vec<ImagingStudySeriesInstance>,
 }
+
 impl de::DecodeStruct for ImagingStudySeries {
     const PATH: &'static str = "ImagingStudy.series";
     const RESOURCE_TYPE: Option<&'static str> = None;
@@ -471,7 +477,9 @@ impl de::DecodeStruct for ImagingStudySeries {
         }
     }
 }
+
 crate::json::impl_json!(ImagingStudySeries);
+
 impl serde::Serialize for ImagingStudySeries {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
@@ -499,6 +507,7 @@ impl serde::Serialize for ImagingStudySeries {
         map.end()
     }
 }
+
 /// Who performed the series
 ///
 /// Indicates who or what performed the series and how they were involved.
@@ -527,6 +536,7 @@ pub struct ImagingStudySeriesPerformer {
     /// `1..1` · Reference to Practitioner | PractitionerRole | Organization | CareTeam | Patient | Device | RelatedPerson · summary
     pub actor: Option<Box<Reference>>,
 }
+
 impl de::DecodeStruct for ImagingStudySeriesPerformer {
     const PATH: &'static str = "ImagingStudy.series.performer";
     const RESOURCE_TYPE: Option<&'static str> = None;
@@ -569,7 +579,9 @@ impl de::DecodeStruct for ImagingStudySeriesPerformer {
         }
     }
 }
+
 crate::json::impl_json!(ImagingStudySeriesPerformer);
+
 impl serde::Serialize for ImagingStudySeriesPerformer {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
@@ -582,6 +594,7 @@ impl serde::Serialize for ImagingStudySeriesPerformer {
         map.end()
     }
 }
+
 /// A single SOP instance from the series
 ///
 /// A single SOP instance within the series, e.g. an image, or presentation state.
@@ -618,6 +631,7 @@ pub struct ImagingStudySeriesInstance {
     /// `0..1` · FHIR `string`
     pub title: Option<Primitive<FhirString>>,
 }
+
 impl de::DecodeStruct for ImagingStudySeriesInstance {
     const PATH: &'static str = "ImagingStudy.series.instance";
     const RESOURCE_TYPE: Option<&'static str> = None;
@@ -676,7 +690,9 @@ impl de::DecodeStruct for ImagingStudySeriesInstance {
         }
     }
 }
+
 crate::json::impl_json!(ImagingStudySeriesInstance);
+
 impl serde::Serialize for ImagingStudySeriesInstance {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;

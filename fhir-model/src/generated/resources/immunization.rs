@@ -4,11 +4,12 @@ use crate::json::{de, ser, Path};
 use crate::datatypes::*;
 use crate::primitives::*;
 use crate::{codes, Primitive, Resource};
+
 /// Immunization event information
 ///
 /// Describes the event of a patient being administered a vaccine or a record of an immunization as reported by a patient, a clinician or another party.
 ///
-/// FHIR path: `Immunization` (resource)
+/// FHIR path: `Immunization` (resource, defined by <http://hl7.org/fhir/StructureDefinition/Immunization>)
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct Immunization {
     /// Logical id of this artifact
@@ -156,6 +157,7 @@ pub struct Immunization {
     /// `0..*`
     pub protocol_applied: Vec<ImmunizationProtocolApplied>,
 }
+
 impl de::DecodeStruct for Immunization {
     const PATH: &'static str = "Immunization";
     const RESOURCE_TYPE: Option<&'static str> = Some("Immunization");
@@ -271,13 +273,8 @@ impl de::DecodeStruct for Immunization {
                 de::choice_value(
                     map,
                     &mut self.occurrence,
-                    &at.field("occurrence"),
-                    |c| match c {
-                        ImmunizationOccurrence::DateTime(v) => Some(v),
-                        #[allow(unreachable_patterns)]
-                        _ => None,
-                    },
-                    ImmunizationOccurrence::DateTime,
+                    &at.field("occurrenceDateTime"),
+                    crate::json::variant!(ImmunizationOccurrence::DateTime),
                 )
             }
             19 => {
@@ -285,13 +282,8 @@ impl de::DecodeStruct for Immunization {
                 de::choice_ext(
                     map,
                     &mut self.occurrence,
-                    &at.field("occurrence"),
-                    |c| match c {
-                        ImmunizationOccurrence::DateTime(v) => Some(v),
-                        #[allow(unreachable_patterns)]
-                        _ => None,
-                    },
-                    ImmunizationOccurrence::DateTime,
+                    &at.field("occurrenceDateTime"),
+                    crate::json::variant!(ImmunizationOccurrence::DateTime),
                 )
             }
             20 => {
@@ -299,13 +291,8 @@ impl de::DecodeStruct for Immunization {
                 de::choice_value(
                     map,
                     &mut self.occurrence,
-                    &at.field("occurrence"),
-                    |c| match c {
-                        ImmunizationOccurrence::String(v) => Some(v),
-                        #[allow(unreachable_patterns)]
-                        _ => None,
-                    },
-                    ImmunizationOccurrence::String,
+                    &at.field("occurrenceString"),
+                    crate::json::variant!(ImmunizationOccurrence::String),
                 )
             }
             21 => {
@@ -313,13 +300,8 @@ impl de::DecodeStruct for Immunization {
                 de::choice_ext(
                     map,
                     &mut self.occurrence,
-                    &at.field("occurrence"),
-                    |c| match c {
-                        ImmunizationOccurrence::String(v) => Some(v),
-                        #[allow(unreachable_patterns)]
-                        _ => None,
-                    },
-                    ImmunizationOccurrence::String,
+                    &at.field("occurrenceString"),
+                    crate::json::variant!(ImmunizationOccurrence::String),
                 )
             }
             22 => de::prim_value(map, &mut self.recorded, &at.field("recorded")),
@@ -368,7 +350,9 @@ impl de::DecodeStruct for Immunization {
         }
     }
 }
+
 crate::json::impl_json!(Immunization);
+
 impl serde::Serialize for Immunization {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
@@ -413,9 +397,10 @@ impl serde::Serialize for Immunization {
         map.end()
     }
 }
+
 /// Choice of types for `Immunization.occurrence[x]`.
 ///
-/// In JSON the element name carries the type: `occurrenceString`, `occurrenceQuantity`, …
+/// In JSON the element name carries the type (`occurrenceDateTime`, `occurrenceString`, ...).
 #[derive(Clone, Debug, PartialEq)]
 pub enum ImmunizationOccurrence {
     /// `occurrenceDateTime`
@@ -423,6 +408,7 @@ pub enum ImmunizationOccurrence {
     /// `occurrenceString`
     String(Primitive<FhirString>),
 }
+
 impl ser::EncodeChoice for ImmunizationOccurrence {
     fn encode<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
         match self {
@@ -435,6 +421,7 @@ impl ser::EncodeChoice for ImmunizationOccurrence {
         }
     }
 }
+
 /// Who performed event
 ///
 /// Indicates who performed the immunization event.
@@ -463,6 +450,7 @@ pub struct ImmunizationPerformer {
     /// `1..1` · Reference to Practitioner | PractitionerRole | Organization · summary
     pub actor: Option<Box<Reference>>,
 }
+
 impl de::DecodeStruct for ImmunizationPerformer {
     const PATH: &'static str = "Immunization.performer";
     const RESOURCE_TYPE: Option<&'static str> = None;
@@ -505,7 +493,9 @@ impl de::DecodeStruct for ImmunizationPerformer {
         }
     }
 }
+
 crate::json::impl_json!(ImmunizationPerformer);
+
 impl serde::Serialize for ImmunizationPerformer {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
@@ -518,6 +508,7 @@ impl serde::Serialize for ImmunizationPerformer {
         map.end()
     }
 }
+
 /// Educational material presented to patient
 ///
 /// Educational material presented to the patient (or guardian) at the time of vaccine administration.
@@ -554,6 +545,7 @@ pub struct ImmunizationEducation {
     /// `0..1` · FHIR `dateTime`
     pub presentation_date: Option<Primitive<DateTime>>,
 }
+
 impl de::DecodeStruct for ImmunizationEducation {
     const PATH: &'static str = "Immunization.education";
     const RESOURCE_TYPE: Option<&'static str> = None;
@@ -629,7 +621,9 @@ impl de::DecodeStruct for ImmunizationEducation {
         }
     }
 }
+
 crate::json::impl_json!(ImmunizationEducation);
+
 impl serde::Serialize for ImmunizationEducation {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
@@ -654,6 +648,7 @@ impl serde::Serialize for ImmunizationEducation {
         map.end()
     }
 }
+
 /// Details of a reaction that follows immunization
 ///
 /// Categorical data indicating that an adverse event is associated in time to an immunization.
@@ -686,6 +681,7 @@ pub struct ImmunizationReaction {
     /// `0..1` · FHIR `boolean`
     pub reported: Option<Primitive<bool>>,
 }
+
 impl de::DecodeStruct for ImmunizationReaction {
     const PATH: &'static str = "Immunization.reaction";
     const RESOURCE_TYPE: Option<&'static str> = None;
@@ -731,7 +727,9 @@ impl de::DecodeStruct for ImmunizationReaction {
         }
     }
 }
+
 crate::json::impl_json!(ImmunizationReaction);
+
 impl serde::Serialize for ImmunizationReaction {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
@@ -745,6 +743,7 @@ impl serde::Serialize for ImmunizationReaction {
         map.end()
     }
 }
+
 /// Protocol followed by the provider
 ///
 /// The protocol (set of recommendations) being followed by the provider who administered the dose.
@@ -785,6 +784,7 @@ pub struct ImmunizationProtocolApplied {
     /// `0..1` · one of PositiveInt, String
     pub series_doses: Option<ImmunizationProtocolAppliedSeriesDoses>,
 }
+
 impl de::DecodeStruct for ImmunizationProtocolApplied {
     const PATH: &'static str = "Immunization.protocolApplied";
     const RESOURCE_TYPE: Option<&'static str> = None;
@@ -837,13 +837,10 @@ impl de::DecodeStruct for ImmunizationProtocolApplied {
                 de::choice_value(
                     map,
                     &mut self.dose_number,
-                    &at.field("doseNumber"),
-                    |c| match c {
-                        ImmunizationProtocolAppliedDoseNumber::PositiveInt(v) => Some(v),
-                        #[allow(unreachable_patterns)]
-                        _ => None,
-                    },
-                    ImmunizationProtocolAppliedDoseNumber::PositiveInt,
+                    &at.field("doseNumberPositiveInt"),
+                    crate::json::variant!(
+                        ImmunizationProtocolAppliedDoseNumber::PositiveInt
+                    ),
                 )
             }
             8 => {
@@ -851,13 +848,10 @@ impl de::DecodeStruct for ImmunizationProtocolApplied {
                 de::choice_ext(
                     map,
                     &mut self.dose_number,
-                    &at.field("doseNumber"),
-                    |c| match c {
-                        ImmunizationProtocolAppliedDoseNumber::PositiveInt(v) => Some(v),
-                        #[allow(unreachable_patterns)]
-                        _ => None,
-                    },
-                    ImmunizationProtocolAppliedDoseNumber::PositiveInt,
+                    &at.field("doseNumberPositiveInt"),
+                    crate::json::variant!(
+                        ImmunizationProtocolAppliedDoseNumber::PositiveInt
+                    ),
                 )
             }
             9 => {
@@ -865,13 +859,8 @@ impl de::DecodeStruct for ImmunizationProtocolApplied {
                 de::choice_value(
                     map,
                     &mut self.dose_number,
-                    &at.field("doseNumber"),
-                    |c| match c {
-                        ImmunizationProtocolAppliedDoseNumber::String(v) => Some(v),
-                        #[allow(unreachable_patterns)]
-                        _ => None,
-                    },
-                    ImmunizationProtocolAppliedDoseNumber::String,
+                    &at.field("doseNumberString"),
+                    crate::json::variant!(ImmunizationProtocolAppliedDoseNumber::String),
                 )
             }
             10 => {
@@ -879,72 +868,53 @@ impl de::DecodeStruct for ImmunizationProtocolApplied {
                 de::choice_ext(
                     map,
                     &mut self.dose_number,
-                    &at.field("doseNumber"),
-                    |c| match c {
-                        ImmunizationProtocolAppliedDoseNumber::String(v) => Some(v),
-                        #[allow(unreachable_patterns)]
-                        _ => None,
-                    },
-                    ImmunizationProtocolAppliedDoseNumber::String,
+                    &at.field("doseNumberString"),
+                    crate::json::variant!(ImmunizationProtocolAppliedDoseNumber::String),
                 )
             }
             11 => {
                 de::choice_value(
                     map,
                     &mut self.series_doses,
-                    &at.field("seriesDoses"),
-                    |c| match c {
-                        ImmunizationProtocolAppliedSeriesDoses::PositiveInt(v) => Some(v),
-                        #[allow(unreachable_patterns)]
-                        _ => None,
-                    },
-                    ImmunizationProtocolAppliedSeriesDoses::PositiveInt,
+                    &at.field("seriesDosesPositiveInt"),
+                    crate::json::variant!(
+                        ImmunizationProtocolAppliedSeriesDoses::PositiveInt
+                    ),
                 )
             }
             12 => {
                 de::choice_ext(
                     map,
                     &mut self.series_doses,
-                    &at.field("seriesDoses"),
-                    |c| match c {
-                        ImmunizationProtocolAppliedSeriesDoses::PositiveInt(v) => Some(v),
-                        #[allow(unreachable_patterns)]
-                        _ => None,
-                    },
-                    ImmunizationProtocolAppliedSeriesDoses::PositiveInt,
+                    &at.field("seriesDosesPositiveInt"),
+                    crate::json::variant!(
+                        ImmunizationProtocolAppliedSeriesDoses::PositiveInt
+                    ),
                 )
             }
             13 => {
                 de::choice_value(
                     map,
                     &mut self.series_doses,
-                    &at.field("seriesDoses"),
-                    |c| match c {
-                        ImmunizationProtocolAppliedSeriesDoses::String(v) => Some(v),
-                        #[allow(unreachable_patterns)]
-                        _ => None,
-                    },
-                    ImmunizationProtocolAppliedSeriesDoses::String,
+                    &at.field("seriesDosesString"),
+                    crate::json::variant!(ImmunizationProtocolAppliedSeriesDoses::String),
                 )
             }
             14 => {
                 de::choice_ext(
                     map,
                     &mut self.series_doses,
-                    &at.field("seriesDoses"),
-                    |c| match c {
-                        ImmunizationProtocolAppliedSeriesDoses::String(v) => Some(v),
-                        #[allow(unreachable_patterns)]
-                        _ => None,
-                    },
-                    ImmunizationProtocolAppliedSeriesDoses::String,
+                    &at.field("seriesDosesString"),
+                    crate::json::variant!(ImmunizationProtocolAppliedSeriesDoses::String),
                 )
             }
             _ => Ok(()),
         }
     }
 }
+
 crate::json::impl_json!(ImmunizationProtocolApplied);
+
 impl serde::Serialize for ImmunizationProtocolApplied {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
@@ -960,9 +930,10 @@ impl serde::Serialize for ImmunizationProtocolApplied {
         map.end()
     }
 }
+
 /// Choice of types for `Immunization.protocolApplied.doseNumber[x]`.
 ///
-/// In JSON the element name carries the type: `doseNumberString`, `doseNumberQuantity`, …
+/// In JSON the element name carries the type (`doseNumberPositiveInt`, `doseNumberString`, ...).
 #[derive(Clone, Debug, PartialEq)]
 pub enum ImmunizationProtocolAppliedDoseNumber {
     /// `doseNumberPositiveInt`
@@ -970,6 +941,7 @@ pub enum ImmunizationProtocolAppliedDoseNumber {
     /// `doseNumberString`
     String(Primitive<FhirString>),
 }
+
 impl ser::EncodeChoice for ImmunizationProtocolAppliedDoseNumber {
     fn encode<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
         match self {
@@ -982,9 +954,10 @@ impl ser::EncodeChoice for ImmunizationProtocolAppliedDoseNumber {
         }
     }
 }
+
 /// Choice of types for `Immunization.protocolApplied.seriesDoses[x]`.
 ///
-/// In JSON the element name carries the type: `seriesDosesString`, `seriesDosesQuantity`, …
+/// In JSON the element name carries the type (`seriesDosesPositiveInt`, `seriesDosesString`, ...).
 #[derive(Clone, Debug, PartialEq)]
 pub enum ImmunizationProtocolAppliedSeriesDoses {
     /// `seriesDosesPositiveInt`
@@ -992,6 +965,7 @@ pub enum ImmunizationProtocolAppliedSeriesDoses {
     /// `seriesDosesString`
     String(Primitive<FhirString>),
 }
+
 impl ser::EncodeChoice for ImmunizationProtocolAppliedSeriesDoses {
     fn encode<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
         match self {

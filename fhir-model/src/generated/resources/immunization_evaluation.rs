@@ -4,11 +4,12 @@ use crate::json::{de, ser, Path};
 use crate::datatypes::*;
 use crate::primitives::*;
 use crate::{codes, Primitive, Resource};
+
 /// Immunization evaluation information
 ///
 /// Describes a comparison of an immunization event against published recommendations to determine if the administration is "valid" in relation to those  recommendations.
 ///
-/// FHIR path: `ImmunizationEvaluation` (resource)
+/// FHIR path: `ImmunizationEvaluation` (resource, defined by <http://hl7.org/fhir/StructureDefinition/ImmunizationEvaluation>)
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct ImmunizationEvaluation {
     /// Logical id of this artifact
@@ -96,6 +97,7 @@ pub struct ImmunizationEvaluation {
     /// `0..1` · one of PositiveInt, String
     pub series_doses: Option<ImmunizationEvaluationSeriesDoses>,
 }
+
 impl de::DecodeStruct for ImmunizationEvaluation {
     const PATH: &'static str = "ImmunizationEvaluation";
     const RESOURCE_TYPE: Option<&'static str> = Some("ImmunizationEvaluation");
@@ -221,111 +223,73 @@ impl de::DecodeStruct for ImmunizationEvaluation {
                 de::choice_value(
                     map,
                     &mut self.dose_number,
-                    &at.field("doseNumber"),
-                    |c| match c {
-                        ImmunizationEvaluationDoseNumber::PositiveInt(v) => Some(v),
-                        #[allow(unreachable_patterns)]
-                        _ => None,
-                    },
-                    ImmunizationEvaluationDoseNumber::PositiveInt,
+                    &at.field("doseNumberPositiveInt"),
+                    crate::json::variant!(ImmunizationEvaluationDoseNumber::PositiveInt),
                 )
             }
             27 => {
                 de::choice_ext(
                     map,
                     &mut self.dose_number,
-                    &at.field("doseNumber"),
-                    |c| match c {
-                        ImmunizationEvaluationDoseNumber::PositiveInt(v) => Some(v),
-                        #[allow(unreachable_patterns)]
-                        _ => None,
-                    },
-                    ImmunizationEvaluationDoseNumber::PositiveInt,
+                    &at.field("doseNumberPositiveInt"),
+                    crate::json::variant!(ImmunizationEvaluationDoseNumber::PositiveInt),
                 )
             }
             28 => {
                 de::choice_value(
                     map,
                     &mut self.dose_number,
-                    &at.field("doseNumber"),
-                    |c| match c {
-                        ImmunizationEvaluationDoseNumber::String(v) => Some(v),
-                        #[allow(unreachable_patterns)]
-                        _ => None,
-                    },
-                    ImmunizationEvaluationDoseNumber::String,
+                    &at.field("doseNumberString"),
+                    crate::json::variant!(ImmunizationEvaluationDoseNumber::String),
                 )
             }
             29 => {
                 de::choice_ext(
                     map,
                     &mut self.dose_number,
-                    &at.field("doseNumber"),
-                    |c| match c {
-                        ImmunizationEvaluationDoseNumber::String(v) => Some(v),
-                        #[allow(unreachable_patterns)]
-                        _ => None,
-                    },
-                    ImmunizationEvaluationDoseNumber::String,
+                    &at.field("doseNumberString"),
+                    crate::json::variant!(ImmunizationEvaluationDoseNumber::String),
                 )
             }
             30 => {
                 de::choice_value(
                     map,
                     &mut self.series_doses,
-                    &at.field("seriesDoses"),
-                    |c| match c {
-                        ImmunizationEvaluationSeriesDoses::PositiveInt(v) => Some(v),
-                        #[allow(unreachable_patterns)]
-                        _ => None,
-                    },
-                    ImmunizationEvaluationSeriesDoses::PositiveInt,
+                    &at.field("seriesDosesPositiveInt"),
+                    crate::json::variant!(ImmunizationEvaluationSeriesDoses::PositiveInt),
                 )
             }
             31 => {
                 de::choice_ext(
                     map,
                     &mut self.series_doses,
-                    &at.field("seriesDoses"),
-                    |c| match c {
-                        ImmunizationEvaluationSeriesDoses::PositiveInt(v) => Some(v),
-                        #[allow(unreachable_patterns)]
-                        _ => None,
-                    },
-                    ImmunizationEvaluationSeriesDoses::PositiveInt,
+                    &at.field("seriesDosesPositiveInt"),
+                    crate::json::variant!(ImmunizationEvaluationSeriesDoses::PositiveInt),
                 )
             }
             32 => {
                 de::choice_value(
                     map,
                     &mut self.series_doses,
-                    &at.field("seriesDoses"),
-                    |c| match c {
-                        ImmunizationEvaluationSeriesDoses::String(v) => Some(v),
-                        #[allow(unreachable_patterns)]
-                        _ => None,
-                    },
-                    ImmunizationEvaluationSeriesDoses::String,
+                    &at.field("seriesDosesString"),
+                    crate::json::variant!(ImmunizationEvaluationSeriesDoses::String),
                 )
             }
             33 => {
                 de::choice_ext(
                     map,
                     &mut self.series_doses,
-                    &at.field("seriesDoses"),
-                    |c| match c {
-                        ImmunizationEvaluationSeriesDoses::String(v) => Some(v),
-                        #[allow(unreachable_patterns)]
-                        _ => None,
-                    },
-                    ImmunizationEvaluationSeriesDoses::String,
+                    &at.field("seriesDosesString"),
+                    crate::json::variant!(ImmunizationEvaluationSeriesDoses::String),
                 )
             }
             _ => Ok(()),
         }
     }
 }
+
 crate::json::impl_json!(ImmunizationEvaluation);
+
 impl serde::Serialize for ImmunizationEvaluation {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
@@ -355,9 +319,10 @@ impl serde::Serialize for ImmunizationEvaluation {
         map.end()
     }
 }
+
 /// Choice of types for `ImmunizationEvaluation.doseNumber[x]`.
 ///
-/// In JSON the element name carries the type: `doseNumberString`, `doseNumberQuantity`, …
+/// In JSON the element name carries the type (`doseNumberPositiveInt`, `doseNumberString`, ...).
 #[derive(Clone, Debug, PartialEq)]
 pub enum ImmunizationEvaluationDoseNumber {
     /// `doseNumberPositiveInt`
@@ -365,6 +330,7 @@ pub enum ImmunizationEvaluationDoseNumber {
     /// `doseNumberString`
     String(Primitive<FhirString>),
 }
+
 impl ser::EncodeChoice for ImmunizationEvaluationDoseNumber {
     fn encode<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
         match self {
@@ -377,9 +343,10 @@ impl ser::EncodeChoice for ImmunizationEvaluationDoseNumber {
         }
     }
 }
+
 /// Choice of types for `ImmunizationEvaluation.seriesDoses[x]`.
 ///
-/// In JSON the element name carries the type: `seriesDosesString`, `seriesDosesQuantity`, …
+/// In JSON the element name carries the type (`seriesDosesPositiveInt`, `seriesDosesString`, ...).
 #[derive(Clone, Debug, PartialEq)]
 pub enum ImmunizationEvaluationSeriesDoses {
     /// `seriesDosesPositiveInt`
@@ -387,6 +354,7 @@ pub enum ImmunizationEvaluationSeriesDoses {
     /// `seriesDosesString`
     String(Primitive<FhirString>),
 }
+
 impl ser::EncodeChoice for ImmunizationEvaluationSeriesDoses {
     fn encode<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
         match self {

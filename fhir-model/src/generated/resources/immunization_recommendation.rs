@@ -4,11 +4,12 @@ use crate::json::{de, ser, Path};
 use crate::datatypes::*;
 use crate::primitives::*;
 use crate::{Primitive, Resource};
+
 /// Guidance or advice relating to an immunization
 ///
 /// A patient's point-in-time set of recommendations (i.e. forecasting) according to a published schedule with optional supporting justification.
 ///
-/// FHIR path: `ImmunizationRecommendation` (resource)
+/// FHIR path: `ImmunizationRecommendation` (resource, defined by <http://hl7.org/fhir/StructureDefinition/ImmunizationRecommendation>)
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct ImmunizationRecommendation {
     /// Logical id of this artifact
@@ -64,6 +65,7 @@ pub struct ImmunizationRecommendation {
     /// `1..*` · summary
     pub recommendation: Vec<ImmunizationRecommendationRecommendation>,
 }
+
 impl de::DecodeStruct for ImmunizationRecommendation {
     const PATH: &'static str = "ImmunizationRecommendation";
     const RESOURCE_TYPE: Option<&'static str> = Some("ImmunizationRecommendation");
@@ -141,7 +143,9 @@ impl de::DecodeStruct for ImmunizationRecommendation {
         }
     }
 }
+
 crate::json::impl_json!(ImmunizationRecommendation);
+
 impl serde::Serialize for ImmunizationRecommendation {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
@@ -163,6 +167,7 @@ impl serde::Serialize for ImmunizationRecommendation {
         map.end()
     }
 }
+
 /// Vaccine administration recommendations
 ///
 /// Vaccine administration recommendations.
@@ -231,6 +236,7 @@ pub struct ImmunizationRecommendationRecommendation {
     /// `0..*`
     pub supporting_patient_information: Vec<Reference>,
 }
+
 impl de::DecodeStruct for ImmunizationRecommendationRecommendation {
     const PATH: &'static str = "ImmunizationRecommendation.recommendation";
     const RESOURCE_TYPE: Option<&'static str> = None;
@@ -305,120 +311,80 @@ impl de::DecodeStruct for ImmunizationRecommendationRecommendation {
                 de::choice_value(
                     map,
                     &mut self.dose_number,
-                    &at.field("doseNumber"),
-                    |c| match c {
-                        ImmunizationRecommendationRecommendationDoseNumber::PositiveInt(
-                            v,
-                        ) => Some(v),
-                        #[allow(unreachable_patterns)]
-                        _ => None,
-                    },
-                    ImmunizationRecommendationRecommendationDoseNumber::PositiveInt,
+                    &at.field("doseNumberPositiveInt"),
+                    crate::json::variant!(
+                        ImmunizationRecommendationRecommendationDoseNumber::PositiveInt
+                    ),
                 )
             }
             14 => {
                 de::choice_ext(
                     map,
                     &mut self.dose_number,
-                    &at.field("doseNumber"),
-                    |c| match c {
-                        ImmunizationRecommendationRecommendationDoseNumber::PositiveInt(
-                            v,
-                        ) => Some(v),
-                        #[allow(unreachable_patterns)]
-                        _ => None,
-                    },
-                    ImmunizationRecommendationRecommendationDoseNumber::PositiveInt,
+                    &at.field("doseNumberPositiveInt"),
+                    crate::json::variant!(
+                        ImmunizationRecommendationRecommendationDoseNumber::PositiveInt
+                    ),
                 )
             }
             15 => {
                 de::choice_value(
                     map,
                     &mut self.dose_number,
-                    &at.field("doseNumber"),
-                    |c| match c {
-                        ImmunizationRecommendationRecommendationDoseNumber::String(v) => {
-                            Some(v)
-                        }
-                        #[allow(unreachable_patterns)]
-                        _ => None,
-                    },
-                    ImmunizationRecommendationRecommendationDoseNumber::String,
+                    &at.field("doseNumberString"),
+                    crate::json::variant!(
+                        ImmunizationRecommendationRecommendationDoseNumber::String
+                    ),
                 )
             }
             16 => {
                 de::choice_ext(
                     map,
                     &mut self.dose_number,
-                    &at.field("doseNumber"),
-                    |c| match c {
-                        ImmunizationRecommendationRecommendationDoseNumber::String(v) => {
-                            Some(v)
-                        }
-                        #[allow(unreachable_patterns)]
-                        _ => None,
-                    },
-                    ImmunizationRecommendationRecommendationDoseNumber::String,
+                    &at.field("doseNumberString"),
+                    crate::json::variant!(
+                        ImmunizationRecommendationRecommendationDoseNumber::String
+                    ),
                 )
             }
             17 => {
                 de::choice_value(
                     map,
                     &mut self.series_doses,
-                    &at.field("seriesDoses"),
-                    |c| match c {
-                        ImmunizationRecommendationRecommendationSeriesDoses::PositiveInt(
-                            v,
-                        ) => Some(v),
-                        #[allow(unreachable_patterns)]
-                        _ => None,
-                    },
-                    ImmunizationRecommendationRecommendationSeriesDoses::PositiveInt,
+                    &at.field("seriesDosesPositiveInt"),
+                    crate::json::variant!(
+                        ImmunizationRecommendationRecommendationSeriesDoses::PositiveInt
+                    ),
                 )
             }
             18 => {
                 de::choice_ext(
                     map,
                     &mut self.series_doses,
-                    &at.field("seriesDoses"),
-                    |c| match c {
-                        ImmunizationRecommendationRecommendationSeriesDoses::PositiveInt(
-                            v,
-                        ) => Some(v),
-                        #[allow(unreachable_patterns)]
-                        _ => None,
-                    },
-                    ImmunizationRecommendationRecommendationSeriesDoses::PositiveInt,
+                    &at.field("seriesDosesPositiveInt"),
+                    crate::json::variant!(
+                        ImmunizationRecommendationRecommendationSeriesDoses::PositiveInt
+                    ),
                 )
             }
             19 => {
                 de::choice_value(
                     map,
                     &mut self.series_doses,
-                    &at.field("seriesDoses"),
-                    |c| match c {
-                        ImmunizationRecommendationRecommendationSeriesDoses::String(
-                            v,
-                        ) => Some(v),
-                        #[allow(unreachable_patterns)]
-                        _ => None,
-                    },
-                    ImmunizationRecommendationRecommendationSeriesDoses::String,
+                    &at.field("seriesDosesString"),
+                    crate::json::variant!(
+                        ImmunizationRecommendationRecommendationSeriesDoses::String
+                    ),
                 )
             }
             20 => {
                 de::choice_ext(
                     map,
                     &mut self.series_doses,
-                    &at.field("seriesDoses"),
-                    |c| match c {
-                        ImmunizationRecommendationRecommendationSeriesDoses::String(
-                            v,
-                        ) => Some(v),
-                        #[allow(unreachable_patterns)]
-                        _ => None,
-                    },
-                    ImmunizationRecommendationRecommendationSeriesDoses::String,
+                    &at.field("seriesDosesString"),
+                    crate::json::variant!(
+                        ImmunizationRecommendationRecommendationSeriesDoses::String
+                    ),
                 )
             }
             21 => {
@@ -439,7 +405,9 @@ impl de::DecodeStruct for ImmunizationRecommendationRecommendation {
         }
     }
 }
+
 crate::json::impl_json!(ImmunizationRecommendationRecommendation);
+
 impl serde::Serialize for ImmunizationRecommendationRecommendation {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
@@ -470,9 +438,10 @@ impl serde::Serialize for ImmunizationRecommendationRecommendation {
         map.end()
     }
 }
+
 /// Choice of types for `ImmunizationRecommendation.recommendation.doseNumber[x]`.
 ///
-/// In JSON the element name carries the type: `doseNumberString`, `doseNumberQuantity`, …
+/// In JSON the element name carries the type (`doseNumberPositiveInt`, `doseNumberString`, ...).
 #[derive(Clone, Debug, PartialEq)]
 pub enum ImmunizationRecommendationRecommendationDoseNumber {
     /// `doseNumberPositiveInt`
@@ -480,6 +449,7 @@ pub enum ImmunizationRecommendationRecommendationDoseNumber {
     /// `doseNumberString`
     String(Primitive<FhirString>),
 }
+
 impl ser::EncodeChoice for ImmunizationRecommendationRecommendationDoseNumber {
     fn encode<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
         match self {
@@ -492,9 +462,10 @@ impl ser::EncodeChoice for ImmunizationRecommendationRecommendationDoseNumber {
         }
     }
 }
+
 /// Choice of types for `ImmunizationRecommendation.recommendation.seriesDoses[x]`.
 ///
-/// In JSON the element name carries the type: `seriesDosesString`, `seriesDosesQuantity`, …
+/// In JSON the element name carries the type (`seriesDosesPositiveInt`, `seriesDosesString`, ...).
 #[derive(Clone, Debug, PartialEq)]
 pub enum ImmunizationRecommendationRecommendationSeriesDoses {
     /// `seriesDosesPositiveInt`
@@ -502,6 +473,7 @@ pub enum ImmunizationRecommendationRecommendationSeriesDoses {
     /// `seriesDosesString`
     String(Primitive<FhirString>),
 }
+
 impl ser::EncodeChoice for ImmunizationRecommendationRecommendationSeriesDoses {
     fn encode<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
         match self {
@@ -519,6 +491,7 @@ impl ser::EncodeChoice for ImmunizationRecommendationRecommendationSeriesDoses {
         }
     }
 }
+
 /// Dates governing proposed immunization
 ///
 /// Vaccine date recommendations.  For example, earliest date to administer, latest date to administer, etc.
@@ -547,6 +520,7 @@ pub struct ImmunizationRecommendationRecommendationDateCriterion {
     /// `1..1` · FHIR `dateTime`
     pub value: Option<Primitive<DateTime>>,
 }
+
 impl de::DecodeStruct for ImmunizationRecommendationRecommendationDateCriterion {
     const PATH: &'static str = "ImmunizationRecommendation.recommendation.dateCriterion";
     const RESOURCE_TYPE: Option<&'static str> = None;
@@ -597,7 +571,9 @@ impl de::DecodeStruct for ImmunizationRecommendationRecommendationDateCriterion 
         }
     }
 }
+
 crate::json::impl_json!(ImmunizationRecommendationRecommendationDateCriterion);
+
 impl serde::Serialize for ImmunizationRecommendationRecommendationDateCriterion {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;

@@ -4,11 +4,12 @@ use crate::json::{de, ser, Path};
 use crate::datatypes::*;
 use crate::primitives::*;
 use crate::{codes, Primitive, Resource};
+
 /// A set of rules about how FHIR is used
 ///
 /// A set of rules of how a particular interoperability or standards problem is solved - typically through the use of FHIR resources. This resource is used to gather all the parts of an implementation guide into a logical whole and to publish a computable definition of all the parts.
 ///
-/// FHIR path: `ImplementationGuide` (resource)
+/// FHIR path: `ImplementationGuide` (resource, defined by <http://hl7.org/fhir/StructureDefinition/ImplementationGuide>)
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct ImplementationGuide {
     /// Logical id of this artifact
@@ -124,6 +125,7 @@ pub struct ImplementationGuide {
     /// `0..1`
     pub manifest: Option<Box<ImplementationGuideManifest>>,
 }
+
 impl de::DecodeStruct for ImplementationGuide {
     const PATH: &'static str = "ImplementationGuide";
     const RESOURCE_TYPE: Option<&'static str> = Some("ImplementationGuide");
@@ -283,7 +285,9 @@ impl de::DecodeStruct for ImplementationGuide {
         Ok(())
     }
 }
+
 crate::json::impl_json!(ImplementationGuide);
+
 impl serde::Serialize for ImplementationGuide {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
@@ -320,6 +324,7 @@ impl serde::Serialize for ImplementationGuide {
         map.end()
     }
 }
+
 /// Another Implementation guide this depends on
 ///
 /// Another implementation guide that this implementation depends on. Typically, an implementation guide uses value sets, profiles etc.defined in other implementation guides.
@@ -352,6 +357,7 @@ pub struct ImplementationGuideDependsOn {
     /// `0..1` · FHIR `string` · summary
     pub version: Option<Primitive<FhirString>>,
 }
+
 impl de::DecodeStruct for ImplementationGuideDependsOn {
     const PATH: &'static str = "ImplementationGuide.dependsOn";
     const RESOURCE_TYPE: Option<&'static str> = None;
@@ -405,7 +411,9 @@ impl de::DecodeStruct for ImplementationGuideDependsOn {
         }
     }
 }
+
 crate::json::impl_json!(ImplementationGuideDependsOn);
+
 impl serde::Serialize for ImplementationGuideDependsOn {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
@@ -419,6 +427,7 @@ impl serde::Serialize for ImplementationGuideDependsOn {
         map.end()
     }
 }
+
 /// Profiles that apply globally
 ///
 /// A set of profiles that all resources covered by this implementation guide must conform to.
@@ -447,6 +456,7 @@ pub struct ImplementationGuideGlobal {
     /// `1..1` · FHIR `canonical` · summary
     pub profile: Option<Primitive<Canonical>>,
 }
+
 impl de::DecodeStruct for ImplementationGuideGlobal {
     const PATH: &'static str = "ImplementationGuide.global";
     const RESOURCE_TYPE: Option<&'static str> = None;
@@ -502,7 +512,9 @@ impl de::DecodeStruct for ImplementationGuideGlobal {
         }
     }
 }
+
 crate::json::impl_json!(ImplementationGuideGlobal);
+
 impl serde::Serialize for ImplementationGuideGlobal {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
@@ -515,6 +527,7 @@ impl serde::Serialize for ImplementationGuideGlobal {
         map.end()
     }
 }
+
 /// Information needed to build the IG
 ///
 /// The information needed by an IG publisher tool to publish the whole implementation guide.
@@ -555,6 +568,7 @@ pub struct ImplementationGuideDefinition {
     /// `0..*`
     pub template: Vec<ImplementationGuideDefinitionTemplate>,
 }
+
 impl de::DecodeStruct for ImplementationGuideDefinition {
     const PATH: &'static str = "ImplementationGuide.definition";
     const RESOURCE_TYPE: Option<&'static str> = None;
@@ -603,7 +617,9 @@ impl de::DecodeStruct for ImplementationGuideDefinition {
         }
     }
 }
+
 crate::json::impl_json!(ImplementationGuideDefinition);
+
 impl serde::Serialize for ImplementationGuideDefinition {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
@@ -619,6 +635,7 @@ impl serde::Serialize for ImplementationGuideDefinition {
         map.end()
     }
 }
+
 /// Grouping used to present related resources in the IG
 ///
 /// A logical group of resources. Logical groups can be used when building pages.
@@ -647,6 +664,7 @@ pub struct ImplementationGuideDefinitionGrouping {
     /// `0..1` · FHIR `string`
     pub description: Option<Primitive<FhirString>>,
 }
+
 impl de::DecodeStruct for ImplementationGuideDefinitionGrouping {
     const PATH: &'static str = "ImplementationGuide.definition.grouping";
     const RESOURCE_TYPE: Option<&'static str> = None;
@@ -696,7 +714,9 @@ impl de::DecodeStruct for ImplementationGuideDefinitionGrouping {
         }
     }
 }
+
 crate::json::impl_json!(ImplementationGuideDefinitionGrouping);
+
 impl serde::Serialize for ImplementationGuideDefinitionGrouping {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
@@ -709,6 +729,7 @@ impl serde::Serialize for ImplementationGuideDefinitionGrouping {
         map.end()
     }
 }
+
 /// Resource in the implementation guide
 ///
 /// A resource that is part of the implementation guide. Conformance resources (value set, structure definition, capability statements etc.) are obvious candidates for inclusion, but any kind of resource can be included as an example resource.
@@ -753,6 +774,7 @@ pub struct ImplementationGuideDefinitionResource {
     /// `0..1` · FHIR `id`
     pub grouping_id: Option<Primitive<Id>>,
 }
+
 impl de::DecodeStruct for ImplementationGuideDefinitionResource {
     const PATH: &'static str = "ImplementationGuide.definition.resource";
     const RESOURCE_TYPE: Option<&'static str> = None;
@@ -811,60 +833,40 @@ impl de::DecodeStruct for ImplementationGuideDefinitionResource {
                 de::choice_value(
                     map,
                     &mut self.example,
-                    &at.field("example"),
-                    |c| match c {
-                        ImplementationGuideDefinitionResourceExample::Boolean(v) => {
-                            Some(v)
-                        }
-                        #[allow(unreachable_patterns)]
-                        _ => None,
-                    },
-                    ImplementationGuideDefinitionResourceExample::Boolean,
+                    &at.field("exampleBoolean"),
+                    crate::json::variant!(
+                        ImplementationGuideDefinitionResourceExample::Boolean
+                    ),
                 )
             }
             11 => {
                 de::choice_ext(
                     map,
                     &mut self.example,
-                    &at.field("example"),
-                    |c| match c {
-                        ImplementationGuideDefinitionResourceExample::Boolean(v) => {
-                            Some(v)
-                        }
-                        #[allow(unreachable_patterns)]
-                        _ => None,
-                    },
-                    ImplementationGuideDefinitionResourceExample::Boolean,
+                    &at.field("exampleBoolean"),
+                    crate::json::variant!(
+                        ImplementationGuideDefinitionResourceExample::Boolean
+                    ),
                 )
             }
             12 => {
                 de::choice_value(
                     map,
                     &mut self.example,
-                    &at.field("example"),
-                    |c| match c {
-                        ImplementationGuideDefinitionResourceExample::Canonical(v) => {
-                            Some(v)
-                        }
-                        #[allow(unreachable_patterns)]
-                        _ => None,
-                    },
-                    ImplementationGuideDefinitionResourceExample::Canonical,
+                    &at.field("exampleCanonical"),
+                    crate::json::variant!(
+                        ImplementationGuideDefinitionResourceExample::Canonical
+                    ),
                 )
             }
             13 => {
                 de::choice_ext(
                     map,
                     &mut self.example,
-                    &at.field("example"),
-                    |c| match c {
-                        ImplementationGuideDefinitionResourceExample::Canonical(v) => {
-                            Some(v)
-                        }
-                        #[allow(unreachable_patterns)]
-                        _ => None,
-                    },
-                    ImplementationGuideDefinitionResourceExample::Canonical,
+                    &at.field("exampleCanonical"),
+                    crate::json::variant!(
+                        ImplementationGuideDefinitionResourceExample::Canonical
+                    ),
                 )
             }
             14 => de::prim_value(map, &mut self.grouping_id, &at.field("groupingId")),
@@ -877,7 +879,9 @@ impl de::DecodeStruct for ImplementationGuideDefinitionResource {
         Ok(())
     }
 }
+
 crate::json::impl_json!(ImplementationGuideDefinitionResource);
+
 impl serde::Serialize for ImplementationGuideDefinitionResource {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
@@ -894,9 +898,10 @@ impl serde::Serialize for ImplementationGuideDefinitionResource {
         map.end()
     }
 }
+
 /// Choice of types for `ImplementationGuide.definition.resource.example[x]`.
 ///
-/// In JSON the element name carries the type: `exampleString`, `exampleQuantity`, …
+/// In JSON the element name carries the type (`exampleBoolean`, `exampleCanonical`, ...).
 #[derive(Clone, Debug, PartialEq)]
 pub enum ImplementationGuideDefinitionResourceExample {
     /// `exampleBoolean`
@@ -904,6 +909,7 @@ pub enum ImplementationGuideDefinitionResourceExample {
     /// `exampleCanonical`
     Canonical(Primitive<Canonical>),
 }
+
 impl ser::EncodeChoice for ImplementationGuideDefinitionResourceExample {
     fn encode<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
         match self {
@@ -916,6 +922,7 @@ impl ser::EncodeChoice for ImplementationGuideDefinitionResourceExample {
         }
     }
 }
+
 /// Page/Section in the Guide
 ///
 /// A page / section in the implementation guide. The root page is the implementation guide home page.
@@ -952,6 +959,7 @@ pub struct ImplementationGuideDefinitionPage {
     /// `0..*`
     pub page: Vec<ImplementationGuideDefinitionPage>,
 }
+
 impl de::DecodeStruct for ImplementationGuideDefinitionPage {
     const PATH: &'static str = "ImplementationGuide.definition.page";
     const RESOURCE_TYPE: Option<&'static str> = None;
@@ -996,13 +1004,8 @@ impl de::DecodeStruct for ImplementationGuideDefinitionPage {
                 de::choice_value(
                     map,
                     &mut self.name,
-                    &at.field("name"),
-                    |c| match c {
-                        ImplementationGuideDefinitionPageName::Url(v) => Some(v),
-                        #[allow(unreachable_patterns)]
-                        _ => None,
-                    },
-                    ImplementationGuideDefinitionPageName::Url,
+                    &at.field("nameUrl"),
+                    crate::json::variant!(ImplementationGuideDefinitionPageName::Url),
                 )
             }
             4 => {
@@ -1010,13 +1013,8 @@ impl de::DecodeStruct for ImplementationGuideDefinitionPage {
                 de::choice_ext(
                     map,
                     &mut self.name,
-                    &at.field("name"),
-                    |c| match c {
-                        ImplementationGuideDefinitionPageName::Url(v) => Some(v),
-                        #[allow(unreachable_patterns)]
-                        _ => None,
-                    },
-                    ImplementationGuideDefinitionPageName::Url,
+                    &at.field("nameUrl"),
+                    crate::json::variant!(ImplementationGuideDefinitionPageName::Url),
                 )
             }
             5 => {
@@ -1024,7 +1022,7 @@ impl de::DecodeStruct for ImplementationGuideDefinitionPage {
                 de::choice(
                     map,
                     &mut self.name,
-                    &at.field("name"),
+                    &at.field("nameReference"),
                     ImplementationGuideDefinitionPageName::Reference,
                 )
             }
@@ -1049,7 +1047,9 @@ impl de::DecodeStruct for ImplementationGuideDefinitionPage {
         }
     }
 }
+
 crate::json::impl_json!(ImplementationGuideDefinitionPage);
+
 impl serde::Serialize for ImplementationGuideDefinitionPage {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
@@ -1064,9 +1064,10 @@ impl serde::Serialize for ImplementationGuideDefinitionPage {
         map.end()
     }
 }
+
 /// Choice of types for `ImplementationGuide.definition.page.name[x]`.
 ///
-/// In JSON the element name carries the type: `nameString`, `nameQuantity`, …
+/// In JSON the element name carries the type (`nameUrl`, `nameReference`, ...).
 #[derive(Clone, Debug, PartialEq)]
 pub enum ImplementationGuideDefinitionPageName {
     /// `nameUrl`
@@ -1074,6 +1075,7 @@ pub enum ImplementationGuideDefinitionPageName {
     /// `nameReference` (to Binary)
     Reference(Box<Reference>),
 }
+
 impl ser::EncodeChoice for ImplementationGuideDefinitionPageName {
     fn encode<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
         match self {
@@ -1082,6 +1084,7 @@ impl ser::EncodeChoice for ImplementationGuideDefinitionPageName {
         }
     }
 }
+
 /// Defines how IG is built by tools
 ///
 /// Defines how IG is built by tools.
@@ -1110,6 +1113,7 @@ pub struct ImplementationGuideDefinitionParameter {
     /// `1..1` · FHIR `string`
     pub value: Option<Primitive<FhirString>>,
 }
+
 impl de::DecodeStruct for ImplementationGuideDefinitionParameter {
     const PATH: &'static str = "ImplementationGuide.definition.parameter";
     const RESOURCE_TYPE: Option<&'static str> = None;
@@ -1165,7 +1169,9 @@ impl de::DecodeStruct for ImplementationGuideDefinitionParameter {
         }
     }
 }
+
 crate::json::impl_json!(ImplementationGuideDefinitionParameter);
+
 impl serde::Serialize for ImplementationGuideDefinitionParameter {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
@@ -1178,6 +1184,7 @@ impl serde::Serialize for ImplementationGuideDefinitionParameter {
         map.end()
     }
 }
+
 /// A template for building resources
 ///
 /// A template for building resources.
@@ -1210,6 +1217,7 @@ pub struct ImplementationGuideDefinitionTemplate {
     /// `0..1` · FHIR `string`
     pub scope: Option<Primitive<FhirString>>,
 }
+
 impl de::DecodeStruct for ImplementationGuideDefinitionTemplate {
     const PATH: &'static str = "ImplementationGuide.definition.template";
     const RESOURCE_TYPE: Option<&'static str> = None;
@@ -1269,7 +1277,9 @@ impl de::DecodeStruct for ImplementationGuideDefinitionTemplate {
         }
     }
 }
+
 crate::json::impl_json!(ImplementationGuideDefinitionTemplate);
+
 impl serde::Serialize for ImplementationGuideDefinitionTemplate {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
@@ -1283,6 +1293,7 @@ impl serde::Serialize for ImplementationGuideDefinitionTemplate {
         map.end()
     }
 }
+
 /// Information about an assembled IG
 ///
 /// Information about an assembled implementation guide, created by the publication tooling.
@@ -1323,6 +1334,7 @@ pub struct ImplementationGuideManifest {
     /// `0..*` · FHIR `string`
     pub other: Vec<Primitive<FhirString>>,
 }
+
 impl de::DecodeStruct for ImplementationGuideManifest {
     const PATH: &'static str = "ImplementationGuide.manifest";
     const RESOURCE_TYPE: Option<&'static str> = None;
@@ -1382,7 +1394,9 @@ impl de::DecodeStruct for ImplementationGuideManifest {
         Ok(())
     }
 }
+
 crate::json::impl_json!(ImplementationGuideManifest);
+
 impl serde::Serialize for ImplementationGuideManifest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
@@ -1398,6 +1412,7 @@ impl serde::Serialize for ImplementationGuideManifest {
         map.end()
     }
 }
+
 /// Resource in the implementation guide
 ///
 /// A resource that is part of the implementation guide. Conformance resources (value set, structure definition, capability statements etc.) are obvious candidates for inclusion, but any kind of resource can be included as an example resource.
@@ -1430,6 +1445,7 @@ pub struct ImplementationGuideManifestResource {
     /// `0..1` · FHIR `url`
     pub relative_path: Option<Primitive<Url>>,
 }
+
 impl de::DecodeStruct for ImplementationGuideManifestResource {
     const PATH: &'static str = "ImplementationGuide.manifest.resource";
     const RESOURCE_TYPE: Option<&'static str> = None;
@@ -1476,56 +1492,40 @@ impl de::DecodeStruct for ImplementationGuideManifestResource {
                 de::choice_value(
                     map,
                     &mut self.example,
-                    &at.field("example"),
-                    |c| match c {
-                        ImplementationGuideManifestResourceExample::Boolean(v) => Some(v),
-                        #[allow(unreachable_patterns)]
-                        _ => None,
-                    },
-                    ImplementationGuideManifestResourceExample::Boolean,
+                    &at.field("exampleBoolean"),
+                    crate::json::variant!(
+                        ImplementationGuideManifestResourceExample::Boolean
+                    ),
                 )
             }
             5 => {
                 de::choice_ext(
                     map,
                     &mut self.example,
-                    &at.field("example"),
-                    |c| match c {
-                        ImplementationGuideManifestResourceExample::Boolean(v) => Some(v),
-                        #[allow(unreachable_patterns)]
-                        _ => None,
-                    },
-                    ImplementationGuideManifestResourceExample::Boolean,
+                    &at.field("exampleBoolean"),
+                    crate::json::variant!(
+                        ImplementationGuideManifestResourceExample::Boolean
+                    ),
                 )
             }
             6 => {
                 de::choice_value(
                     map,
                     &mut self.example,
-                    &at.field("example"),
-                    |c| match c {
-                        ImplementationGuideManifestResourceExample::Canonical(v) => {
-                            Some(v)
-                        }
-                        #[allow(unreachable_patterns)]
-                        _ => None,
-                    },
-                    ImplementationGuideManifestResourceExample::Canonical,
+                    &at.field("exampleCanonical"),
+                    crate::json::variant!(
+                        ImplementationGuideManifestResourceExample::Canonical
+                    ),
                 )
             }
             7 => {
                 de::choice_ext(
                     map,
                     &mut self.example,
-                    &at.field("example"),
-                    |c| match c {
-                        ImplementationGuideManifestResourceExample::Canonical(v) => {
-                            Some(v)
-                        }
-                        #[allow(unreachable_patterns)]
-                        _ => None,
-                    },
-                    ImplementationGuideManifestResourceExample::Canonical,
+                    &at.field("exampleCanonical"),
+                    crate::json::variant!(
+                        ImplementationGuideManifestResourceExample::Canonical
+                    ),
                 )
             }
             8 => de::prim_value(map, &mut self.relative_path, &at.field("relativePath")),
@@ -1534,7 +1534,9 @@ impl de::DecodeStruct for ImplementationGuideManifestResource {
         }
     }
 }
+
 crate::json::impl_json!(ImplementationGuideManifestResource);
+
 impl serde::Serialize for ImplementationGuideManifestResource {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
@@ -1548,9 +1550,10 @@ impl serde::Serialize for ImplementationGuideManifestResource {
         map.end()
     }
 }
+
 /// Choice of types for `ImplementationGuide.manifest.resource.example[x]`.
 ///
-/// In JSON the element name carries the type: `exampleString`, `exampleQuantity`, …
+/// In JSON the element name carries the type (`exampleBoolean`, `exampleCanonical`, ...).
 #[derive(Clone, Debug, PartialEq)]
 pub enum ImplementationGuideManifestResourceExample {
     /// `exampleBoolean`
@@ -1558,6 +1561,7 @@ pub enum ImplementationGuideManifestResourceExample {
     /// `exampleCanonical`
     Canonical(Primitive<Canonical>),
 }
+
 impl ser::EncodeChoice for ImplementationGuideManifestResourceExample {
     fn encode<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
         match self {
@@ -1570,6 +1574,7 @@ impl ser::EncodeChoice for ImplementationGuideManifestResourceExample {
         }
     }
 }
+
 /// HTML page within the parent IG
 ///
 /// Information about a page within the IG.
@@ -1602,6 +1607,7 @@ pub struct ImplementationGuideManifestPage {
     /// `0..*` · FHIR `string`
     pub anchor: Vec<Primitive<FhirString>>,
 }
+
 impl de::DecodeStruct for ImplementationGuideManifestPage {
     const PATH: &'static str = "ImplementationGuide.manifest.page";
     const RESOURCE_TYPE: Option<&'static str> = None;
@@ -1659,7 +1665,9 @@ impl de::DecodeStruct for ImplementationGuideManifestPage {
         Ok(())
     }
 }
+
 crate::json::impl_json!(ImplementationGuideManifestPage);
+
 impl serde::Serialize for ImplementationGuideManifestPage {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;

@@ -4,11 +4,12 @@ use crate::json::{de, ser, Path};
 use crate::datatypes::*;
 use crate::primitives::*;
 use crate::{codes, Primitive, Resource};
+
 /// Details of a Health Insurance product/plan provided by an organization
 ///
 /// Details of a Health Insurance product/plan provided by an organization.
 ///
-/// FHIR path: `InsurancePlan` (resource)
+/// FHIR path: `InsurancePlan` (resource, defined by <http://hl7.org/fhir/StructureDefinition/InsurancePlan>)
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct InsurancePlan {
     /// Logical id of this artifact
@@ -100,6 +101,7 @@ pub struct InsurancePlan {
     /// `0..*`
     pub plan: Vec<InsurancePlanPlan>,
 }
+
 impl de::DecodeStruct for InsurancePlan {
     const PATH: &'static str = "InsurancePlan";
     const RESOURCE_TYPE: Option<&'static str> = Some("InsurancePlan");
@@ -191,7 +193,9 @@ impl de::DecodeStruct for InsurancePlan {
         Ok(())
     }
 }
+
 crate::json::impl_json!(InsurancePlan);
+
 impl serde::Serialize for InsurancePlan {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
@@ -222,6 +226,7 @@ impl serde::Serialize for InsurancePlan {
         map.end()
     }
 }
+
 /// Contact for the product
 ///
 /// The contact for the health insurance product for a certain purpose.
@@ -258,6 +263,7 @@ pub struct InsurancePlanContact {
     /// `0..1`
     pub address: Option<Box<Address>>,
 }
+
 impl de::DecodeStruct for InsurancePlanContact {
     const PATH: &'static str = "InsurancePlan.contact";
     const RESOURCE_TYPE: Option<&'static str> = None;
@@ -301,7 +307,9 @@ impl de::DecodeStruct for InsurancePlanContact {
         }
     }
 }
+
 crate::json::impl_json!(InsurancePlanContact);
+
 impl serde::Serialize for InsurancePlanContact {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
@@ -316,6 +324,7 @@ impl serde::Serialize for InsurancePlanContact {
         map.end()
     }
 }
+
 /// Coverage details
 ///
 /// Details about the coverage offered by the insurance product.
@@ -348,6 +357,7 @@ pub struct InsurancePlanCoverage {
     /// `1..*`
     pub benefit: Vec<InsurancePlanCoverageBenefit>,
 }
+
 impl de::DecodeStruct for InsurancePlanCoverage {
     const PATH: &'static str = "InsurancePlan.coverage";
     const RESOURCE_TYPE: Option<&'static str> = None;
@@ -395,7 +405,9 @@ impl de::DecodeStruct for InsurancePlanCoverage {
         }
     }
 }
+
 crate::json::impl_json!(InsurancePlanCoverage);
+
 impl serde::Serialize for InsurancePlanCoverage {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
@@ -409,6 +421,7 @@ impl serde::Serialize for InsurancePlanCoverage {
         map.end()
     }
 }
+
 /// List of benefits
 ///
 /// Specific benefits under this type of coverage.
@@ -441,6 +454,7 @@ pub struct InsurancePlanCoverageBenefit {
     /// `0..*`
     pub limit: Vec<InsurancePlanCoverageBenefitLimit>,
 }
+
 impl de::DecodeStruct for InsurancePlanCoverageBenefit {
     const PATH: &'static str = "InsurancePlan.coverage.benefit";
     const RESOURCE_TYPE: Option<&'static str> = None;
@@ -487,7 +501,9 @@ impl de::DecodeStruct for InsurancePlanCoverageBenefit {
         }
     }
 }
+
 crate::json::impl_json!(InsurancePlanCoverageBenefit);
+
 impl serde::Serialize for InsurancePlanCoverageBenefit {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
@@ -501,6 +517,7 @@ impl serde::Serialize for InsurancePlanCoverageBenefit {
         map.end()
     }
 }
+
 /// Benefit limits
 ///
 /// The specific limits on the benefit.
@@ -529,6 +546,7 @@ pub struct InsurancePlanCoverageBenefitLimit {
     /// `0..1`
     pub code: Option<Box<CodeableConcept>>,
 }
+
 impl de::DecodeStruct for InsurancePlanCoverageBenefitLimit {
     const PATH: &'static str = "InsurancePlan.coverage.benefit.limit";
     const RESOURCE_TYPE: Option<&'static str> = None;
@@ -568,7 +586,9 @@ impl de::DecodeStruct for InsurancePlanCoverageBenefitLimit {
         }
     }
 }
+
 crate::json::impl_json!(InsurancePlanCoverageBenefitLimit);
+
 impl serde::Serialize for InsurancePlanCoverageBenefitLimit {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
@@ -581,6 +601,7 @@ impl serde::Serialize for InsurancePlanCoverageBenefitLimit {
         map.end()
     }
 }
+
 /// Plan details
 ///
 /// Details about an insurance plan.
@@ -625,6 +646,7 @@ pub struct InsurancePlanPlan {
     /// `0..*`
     pub specific_cost: Vec<InsurancePlanPlanSpecificCost>,
 }
+
 impl de::DecodeStruct for InsurancePlanPlan {
     const PATH: &'static str = "InsurancePlan.plan";
     const RESOURCE_TYPE: Option<&'static str> = None;
@@ -672,7 +694,9 @@ impl de::DecodeStruct for InsurancePlanPlan {
         }
     }
 }
+
 crate::json::impl_json!(InsurancePlanPlan);
+
 impl serde::Serialize for InsurancePlanPlan {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
@@ -689,6 +713,7 @@ impl serde::Serialize for InsurancePlanPlan {
         map.end()
     }
 }
+
 /// Overall costs
 ///
 /// Overall costs associated with the plan.
@@ -725,6 +750,7 @@ pub struct InsurancePlanPlanGeneralCost {
     /// `0..1` · FHIR `string`
     pub comment: Option<Primitive<FhirString>>,
 }
+
 impl de::DecodeStruct for InsurancePlanPlanGeneralCost {
     const PATH: &'static str = "InsurancePlan.plan.generalCost";
     const RESOURCE_TYPE: Option<&'static str> = None;
@@ -772,7 +798,9 @@ impl de::DecodeStruct for InsurancePlanPlanGeneralCost {
         }
     }
 }
+
 crate::json::impl_json!(InsurancePlanPlanGeneralCost);
+
 impl serde::Serialize for InsurancePlanPlanGeneralCost {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
@@ -787,6 +815,7 @@ impl serde::Serialize for InsurancePlanPlanGeneralCost {
         map.end()
     }
 }
+
 /// Specific costs
 ///
 /// Costs associated with the coverage provided by the product.
@@ -815,6 +844,7 @@ pub struct InsurancePlanPlanSpecificCost {
     /// `0..*`
     pub benefit: Vec<InsurancePlanPlanSpecificCostBenefit>,
 }
+
 impl de::DecodeStruct for InsurancePlanPlanSpecificCost {
     const PATH: &'static str = "InsurancePlan.plan.specificCost";
     const RESOURCE_TYPE: Option<&'static str> = None;
@@ -857,7 +887,9 @@ impl de::DecodeStruct for InsurancePlanPlanSpecificCost {
         }
     }
 }
+
 crate::json::impl_json!(InsurancePlanPlanSpecificCost);
+
 impl serde::Serialize for InsurancePlanPlanSpecificCost {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
@@ -870,6 +902,7 @@ impl serde::Serialize for InsurancePlanPlanSpecificCost {
         map.end()
     }
 }
+
 /// Benefits list
 ///
 /// List of the specific benefits under this category of benefit.
@@ -898,6 +931,7 @@ pub struct InsurancePlanPlanSpecificCostBenefit {
     /// `0..*`
     pub cost: Vec<InsurancePlanPlanSpecificCostBenefitCost>,
 }
+
 impl de::DecodeStruct for InsurancePlanPlanSpecificCostBenefit {
     const PATH: &'static str = "InsurancePlan.plan.specificCost.benefit";
     const RESOURCE_TYPE: Option<&'static str> = None;
@@ -940,7 +974,9 @@ impl de::DecodeStruct for InsurancePlanPlanSpecificCostBenefit {
         }
     }
 }
+
 crate::json::impl_json!(InsurancePlanPlanSpecificCostBenefit);
+
 impl serde::Serialize for InsurancePlanPlanSpecificCostBenefit {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
@@ -953,6 +989,7 @@ impl serde::Serialize for InsurancePlanPlanSpecificCostBenefit {
         map.end()
     }
 }
+
 /// List of the costs
 ///
 /// List of the costs associated with a specific benefit.
@@ -989,6 +1026,7 @@ pub struct InsurancePlanPlanSpecificCostBenefitCost {
     /// `0..1`
     pub value: Option<Box<Quantity>>,
 }
+
 impl de::DecodeStruct for InsurancePlanPlanSpecificCostBenefitCost {
     const PATH: &'static str = "InsurancePlan.plan.specificCost.benefit.cost";
     const RESOURCE_TYPE: Option<&'static str> = None;
@@ -1035,7 +1073,9 @@ impl de::DecodeStruct for InsurancePlanPlanSpecificCostBenefitCost {
         }
     }
 }
+
 crate::json::impl_json!(InsurancePlanPlanSpecificCostBenefitCost);
+
 impl serde::Serialize for InsurancePlanPlanSpecificCostBenefitCost {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;

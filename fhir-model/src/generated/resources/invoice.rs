@@ -4,11 +4,12 @@ use crate::json::{de, ser, Path};
 use crate::datatypes::*;
 use crate::primitives::*;
 use crate::{codes, Primitive, Resource};
+
 /// Invoice containing ChargeItems from an Account
 ///
 /// Invoice containing collected ChargeItems from an Account with calculated individual and total price for Billing purpose.
 ///
-/// FHIR path: `Invoice` (resource)
+/// FHIR path: `Invoice` (resource, defined by <http://hl7.org/fhir/StructureDefinition/Invoice>)
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct Invoice {
     /// Logical id of this artifact
@@ -108,6 +109,7 @@ pub struct Invoice {
     /// `0..*`
     pub note: Vec<Annotation>,
 }
+
 impl de::DecodeStruct for Invoice {
     const PATH: &'static str = "Invoice";
     const RESOURCE_TYPE: Option<&'static str> = Some("Invoice");
@@ -225,7 +227,9 @@ impl de::DecodeStruct for Invoice {
         }
     }
 }
+
 crate::json::impl_json!(Invoice);
+
 impl serde::Serialize for Invoice {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
@@ -263,6 +267,7 @@ impl serde::Serialize for Invoice {
         map.end()
     }
 }
+
 /// Participant in creation of this Invoice
 ///
 /// Indicates who or what performed or participated in the charged service.
@@ -291,6 +296,7 @@ pub struct InvoiceParticipant {
     /// `1..1` · Reference to Practitioner | Organization | Patient | PractitionerRole | Device | RelatedPerson
     pub actor: Option<Box<Reference>>,
 }
+
 impl de::DecodeStruct for InvoiceParticipant {
     const PATH: &'static str = "Invoice.participant";
     const RESOURCE_TYPE: Option<&'static str> = None;
@@ -333,7 +339,9 @@ impl de::DecodeStruct for InvoiceParticipant {
         }
     }
 }
+
 crate::json::impl_json!(InvoiceParticipant);
+
 impl serde::Serialize for InvoiceParticipant {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
@@ -346,6 +354,7 @@ impl serde::Serialize for InvoiceParticipant {
         map.end()
     }
 }
+
 /// Line items of this Invoice
 ///
 /// Each line item represents one charge for goods and services rendered. Details such as date, code and amount are found in the referenced ChargeItem resource.
@@ -378,6 +387,7 @@ pub struct InvoiceLineItem {
     /// `0..*`
     pub price_component: Vec<InvoiceLineItemPriceComponent>,
 }
+
 impl de::DecodeStruct for InvoiceLineItem {
     const PATH: &'static str = "Invoice.lineItem";
     const RESOURCE_TYPE: Option<&'static str> = None;
@@ -421,7 +431,7 @@ impl de::DecodeStruct for InvoiceLineItem {
                 de::choice(
                     map,
                     &mut self.charge_item,
-                    &at.field("chargeItem"),
+                    &at.field("chargeItemReference"),
                     InvoiceLineItemChargeItem::Reference,
                 )
             }
@@ -430,7 +440,7 @@ impl de::DecodeStruct for InvoiceLineItem {
                 de::choice(
                     map,
                     &mut self.charge_item,
-                    &at.field("chargeItem"),
+                    &at.field("chargeItemCodeableConcept"),
                     InvoiceLineItemChargeItem::CodeableConcept,
                 )
             }
@@ -439,7 +449,9 @@ impl de::DecodeStruct for InvoiceLineItem {
         }
     }
 }
+
 crate::json::impl_json!(InvoiceLineItem);
+
 impl serde::Serialize for InvoiceLineItem {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
@@ -453,9 +465,10 @@ impl serde::Serialize for InvoiceLineItem {
         map.end()
     }
 }
+
 /// Choice of types for `Invoice.lineItem.chargeItem[x]`.
 ///
-/// In JSON the element name carries the type: `chargeItemString`, `chargeItemQuantity`, …
+/// In JSON the element name carries the type (`chargeItemReference`, `chargeItemCodeableConcept`, ...).
 #[derive(Clone, Debug, PartialEq)]
 pub enum InvoiceLineItemChargeItem {
     /// `chargeItemReference` (to ChargeItem)
@@ -463,6 +476,7 @@ pub enum InvoiceLineItemChargeItem {
     /// `chargeItemCodeableConcept`
     CodeableConcept(Box<CodeableConcept>),
 }
+
 impl ser::EncodeChoice for InvoiceLineItemChargeItem {
     fn encode<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
         match self {
@@ -473,6 +487,7 @@ impl ser::EncodeChoice for InvoiceLineItemChargeItem {
         }
     }
 }
+
 /// Components of total line item price
 ///
 /// The price for a ChargeItem may be calculated as a base price with surcharges/deductions that apply in certain conditions. A ChargeItemDefinition resource that defines the prices, factors and conditions that apply to a billing code is currently under development. The priceComponent element can be used to offer transparency to the recipient of the Invoice as to how the prices have been calculated.
@@ -509,6 +524,7 @@ pub struct InvoiceLineItemPriceComponent {
     /// `0..1`
     pub amount: Option<Box<Money>>,
 }
+
 impl de::DecodeStruct for InvoiceLineItemPriceComponent {
     const PATH: &'static str = "Invoice.lineItem.priceComponent";
     const RESOURCE_TYPE: Option<&'static str> = None;
@@ -562,7 +578,9 @@ impl de::DecodeStruct for InvoiceLineItemPriceComponent {
         }
     }
 }
+
 crate::json::impl_json!(InvoiceLineItemPriceComponent);
+
 impl serde::Serialize for InvoiceLineItemPriceComponent {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;

@@ -4,11 +4,12 @@ use crate::json::{de, ser, Path};
 use crate::datatypes::*;
 use crate::primitives::*;
 use crate::{codes, Primitive, Resource};
+
 /// Represents a library of quality improvement components
 ///
 /// The Library resource is a general-purpose container for knowledge asset definitions. It can be used to describe and expose existing knowledge assets such as logic libraries and information model descriptions, as well as to describe a collection of knowledge assets.
 ///
-/// FHIR path: `Library` (resource)
+/// FHIR path: `Library` (resource, defined by <http://hl7.org/fhir/StructureDefinition/Library>)
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct Library {
     /// Logical id of this artifact
@@ -168,6 +169,7 @@ pub struct Library {
     /// `0..*` · summary
     pub content: Vec<Attachment>,
 }
+
 impl de::DecodeStruct for Library {
     const PATH: &'static str = "Library";
     const RESOURCE_TYPE: Option<&'static str> = Some("Library");
@@ -293,7 +295,7 @@ impl de::DecodeStruct for Library {
                 de::choice(
                     map,
                     &mut self.subject,
-                    &at.field("subject"),
+                    &at.field("subjectCodeableConcept"),
                     LibrarySubject::CodeableConcept,
                 )
             }
@@ -301,7 +303,7 @@ impl de::DecodeStruct for Library {
                 de::choice(
                     map,
                     &mut self.subject,
-                    &at.field("subject"),
+                    &at.field("subjectReference"),
                     LibrarySubject::Reference,
                 )
             }
@@ -352,7 +354,9 @@ impl de::DecodeStruct for Library {
         }
     }
 }
+
 crate::json::impl_json!(Library);
+
 impl serde::Serialize for Library {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
@@ -405,9 +409,10 @@ impl serde::Serialize for Library {
         map.end()
     }
 }
+
 /// Choice of types for `Library.subject[x]`.
 ///
-/// In JSON the element name carries the type: `subjectString`, `subjectQuantity`, …
+/// In JSON the element name carries the type (`subjectCodeableConcept`, `subjectReference`, ...).
 #[derive(Clone, Debug, PartialEq)]
 pub enum LibrarySubject {
     /// `subjectCodeableConcept`
@@ -415,6 +420,7 @@ pub enum LibrarySubject {
     /// `subjectReference` (to Group)
     Reference(Box<Reference>),
 }
+
 impl ser::EncodeChoice for LibrarySubject {
     fn encode<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
         match self {

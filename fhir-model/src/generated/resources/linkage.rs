@@ -4,11 +4,12 @@ use crate::json::{de, ser, Path};
 use crate::datatypes::*;
 use crate::primitives::*;
 use crate::{codes, Primitive, Resource};
+
 /// Links records for 'same' item
 ///
 /// Identifies two or more records (resource instances) that refer to the same real-world "occurrence".
 ///
-/// FHIR path: `Linkage` (resource)
+/// FHIR path: `Linkage` (resource, defined by <http://hl7.org/fhir/StructureDefinition/Linkage>)
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct Linkage {
     /// Logical id of this artifact
@@ -56,6 +57,7 @@ pub struct Linkage {
     /// `1..*` · summary
     pub item: Vec<LinkageItem>,
 }
+
 impl de::DecodeStruct for Linkage {
     const PATH: &'static str = "Linkage";
     const RESOURCE_TYPE: Option<&'static str> = Some("Linkage");
@@ -120,7 +122,9 @@ impl de::DecodeStruct for Linkage {
         }
     }
 }
+
 crate::json::impl_json!(Linkage);
+
 impl serde::Serialize for Linkage {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
@@ -140,6 +144,7 @@ impl serde::Serialize for Linkage {
         map.end()
     }
 }
+
 /// Item to be linked
 ///
 /// Identifies which record considered as the reference to the same real-world occurrence as well as how the items should be evaluated within the collection of linked items.
@@ -168,6 +173,7 @@ pub struct LinkageItem {
     /// `1..1` · summary
     pub resource: Option<Box<Reference>>,
 }
+
 impl de::DecodeStruct for LinkageItem {
     const PATH: &'static str = "Linkage.item";
     const RESOURCE_TYPE: Option<&'static str> = None;
@@ -218,7 +224,9 @@ impl de::DecodeStruct for LinkageItem {
         }
     }
 }
+
 crate::json::impl_json!(LinkageItem);
+
 impl serde::Serialize for LinkageItem {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;

@@ -4,11 +4,12 @@ use crate::json::{de, ser, Path};
 use crate::datatypes::*;
 use crate::primitives::*;
 use crate::{codes, Primitive, Resource};
+
 /// A list is a curated collection of resources
 ///
 /// A list is a curated collection of resources.
 ///
-/// FHIR path: `List` (resource)
+/// FHIR path: `List` (resource, defined by <http://hl7.org/fhir/StructureDefinition/List>)
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct List {
     /// Logical id of this artifact
@@ -96,6 +97,7 @@ pub struct List {
     /// `0..1` · binding preferred: <http://hl7.org/fhir/ValueSet/list-empty-reason>
     pub empty_reason: Option<Box<CodeableConcept>>,
 }
+
 impl de::DecodeStruct for List {
     const PATH: &'static str = "List";
     const RESOURCE_TYPE: Option<&'static str> = Some("List");
@@ -195,7 +197,9 @@ impl de::DecodeStruct for List {
         }
     }
 }
+
 crate::json::impl_json!(List);
+
 impl serde::Serialize for List {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
@@ -225,6 +229,7 @@ impl serde::Serialize for List {
         map.end()
     }
 }
+
 /// Entries in the list
 ///
 /// Entries in this list.
@@ -261,6 +266,7 @@ pub struct ListEntry {
     /// `1..1`
     pub item: Option<Box<Reference>>,
 }
+
 impl de::DecodeStruct for ListEntry {
     const PATH: &'static str = "List.entry";
     const RESOURCE_TYPE: Option<&'static str> = None;
@@ -311,7 +317,9 @@ impl de::DecodeStruct for ListEntry {
         }
     }
 }
+
 crate::json::impl_json!(ListEntry);
+
 impl serde::Serialize for ListEntry {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;

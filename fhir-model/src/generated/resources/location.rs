@@ -4,11 +4,12 @@ use crate::json::{de, ser, Path};
 use crate::datatypes::*;
 use crate::primitives::*;
 use crate::{codes, Primitive, Resource};
+
 /// Details and position information for a physical place
 ///
 /// Details and position information for a physical place where services are provided and resources and participants may be stored, found, contained, or accommodated.
 ///
-/// FHIR path: `Location` (resource)
+/// FHIR path: `Location` (resource, defined by <http://hl7.org/fhir/StructureDefinition/Location>)
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct Location {
     /// Logical id of this artifact
@@ -112,6 +113,7 @@ pub struct Location {
     /// `0..*` · Reference to Endpoint
     pub endpoint: Vec<Reference>,
 }
+
 impl de::DecodeStruct for Location {
     const PATH: &'static str = "Location";
     const RESOURCE_TYPE: Option<&'static str> = Some("Location");
@@ -245,7 +247,9 @@ impl de::DecodeStruct for Location {
         Ok(())
     }
 }
+
 crate::json::impl_json!(Location);
+
 impl serde::Serialize for Location {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
@@ -284,6 +288,7 @@ impl serde::Serialize for Location {
         map.end()
     }
 }
+
 /// The absolute geographic location
 ///
 /// The absolute geographic location of the Location, expressed using the WGS84 datum (This is the same co-ordinate system used in KML).
@@ -316,6 +321,7 @@ pub struct LocationPosition {
     /// `0..1` · FHIR `decimal`
     pub altitude: Option<Primitive<Decimal>>,
 }
+
 impl de::DecodeStruct for LocationPosition {
     const PATH: &'static str = "Location.position";
     const RESOURCE_TYPE: Option<&'static str> = None;
@@ -375,7 +381,9 @@ impl de::DecodeStruct for LocationPosition {
         }
     }
 }
+
 crate::json::impl_json!(LocationPosition);
+
 impl serde::Serialize for LocationPosition {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
@@ -389,6 +397,7 @@ impl serde::Serialize for LocationPosition {
         map.end()
     }
 }
+
 /// What days/times during a week is this location usually open
 ///
 /// What days/times during a week is this location usually open.
@@ -425,6 +434,7 @@ pub struct LocationHoursOfOperation {
     /// `0..1` · FHIR `time`
     pub closing_time: Option<Primitive<Time>>,
 }
+
 impl de::DecodeStruct for LocationHoursOfOperation {
     const PATH: &'static str = "Location.hoursOfOperation";
     const RESOURCE_TYPE: Option<&'static str> = None;
@@ -480,7 +490,9 @@ impl de::DecodeStruct for LocationHoursOfOperation {
         Ok(())
     }
 }
+
 crate::json::impl_json!(LocationHoursOfOperation);
+
 impl serde::Serialize for LocationHoursOfOperation {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;

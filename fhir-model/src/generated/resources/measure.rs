@@ -4,11 +4,12 @@ use crate::json::{de, ser, Path};
 use crate::datatypes::*;
 use crate::primitives::*;
 use crate::{codes, Primitive, Resource};
+
 /// A quality measure definition
 ///
 /// The Measure resource provides the definition of a quality measure.
 ///
-/// FHIR path: `Measure` (resource)
+/// FHIR path: `Measure` (resource, defined by <http://hl7.org/fhir/StructureDefinition/Measure>)
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct Measure {
     /// Logical id of this artifact
@@ -208,6 +209,7 @@ pub struct Measure {
     /// `0..*`
     pub supplemental_data: Vec<MeasureSupplementalData>,
 }
+
 impl de::DecodeStruct for Measure {
     const PATH: &'static str = "Measure";
     const RESOURCE_TYPE: Option<&'static str> = Some("Measure");
@@ -347,7 +349,7 @@ impl de::DecodeStruct for Measure {
                 de::choice(
                     map,
                     &mut self.subject,
-                    &at.field("subject"),
+                    &at.field("subjectCodeableConcept"),
                     MeasureSubject::CodeableConcept,
                 )
             }
@@ -355,7 +357,7 @@ impl de::DecodeStruct for Measure {
                 de::choice(
                     map,
                     &mut self.subject,
-                    &at.field("subject"),
+                    &at.field("subjectReference"),
                     MeasureSubject::Reference,
                 )
             }
@@ -476,7 +478,9 @@ impl de::DecodeStruct for Measure {
         Ok(())
     }
 }
+
 crate::json::impl_json!(Measure);
+
 impl serde::Serialize for Measure {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
@@ -549,9 +553,10 @@ impl serde::Serialize for Measure {
         map.end()
     }
 }
+
 /// Choice of types for `Measure.subject[x]`.
 ///
-/// In JSON the element name carries the type: `subjectString`, `subjectQuantity`, …
+/// In JSON the element name carries the type (`subjectCodeableConcept`, `subjectReference`, ...).
 #[derive(Clone, Debug, PartialEq)]
 pub enum MeasureSubject {
     /// `subjectCodeableConcept`
@@ -559,6 +564,7 @@ pub enum MeasureSubject {
     /// `subjectReference` (to Group)
     Reference(Box<Reference>),
 }
+
 impl ser::EncodeChoice for MeasureSubject {
     fn encode<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
         match self {
@@ -567,6 +573,7 @@ impl ser::EncodeChoice for MeasureSubject {
         }
     }
 }
+
 /// Population criteria group
 ///
 /// A group of population criteria for the measure.
@@ -603,6 +610,7 @@ pub struct MeasureGroup {
     /// `0..*`
     pub stratifier: Vec<MeasureGroupStratifier>,
 }
+
 impl de::DecodeStruct for MeasureGroup {
     const PATH: &'static str = "Measure.group";
     const RESOURCE_TYPE: Option<&'static str> = None;
@@ -648,7 +656,9 @@ impl de::DecodeStruct for MeasureGroup {
         }
     }
 }
+
 crate::json::impl_json!(MeasureGroup);
+
 impl serde::Serialize for MeasureGroup {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
@@ -663,6 +673,7 @@ impl serde::Serialize for MeasureGroup {
         map.end()
     }
 }
+
 /// Population criteria
 ///
 /// A population criteria for the measure.
@@ -695,6 +706,7 @@ pub struct MeasureGroupPopulation {
     /// `1..1`
     pub criteria: Option<Box<Expression>>,
 }
+
 impl de::DecodeStruct for MeasureGroupPopulation {
     const PATH: &'static str = "Measure.group.population";
     const RESOURCE_TYPE: Option<&'static str> = None;
@@ -741,7 +753,9 @@ impl de::DecodeStruct for MeasureGroupPopulation {
         }
     }
 }
+
 crate::json::impl_json!(MeasureGroupPopulation);
+
 impl serde::Serialize for MeasureGroupPopulation {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
@@ -755,6 +769,7 @@ impl serde::Serialize for MeasureGroupPopulation {
         map.end()
     }
 }
+
 /// Stratifier criteria for the measure
 ///
 /// The stratifier criteria for the measure report, specified as either the name of a valid CQL expression defined within a referenced library or a valid FHIR Resource Path.
@@ -791,6 +806,7 @@ pub struct MeasureGroupStratifier {
     /// `0..*`
     pub component: Vec<MeasureGroupStratifierComponent>,
 }
+
 impl de::DecodeStruct for MeasureGroupStratifier {
     const PATH: &'static str = "Measure.group.stratifier";
     const RESOURCE_TYPE: Option<&'static str> = None;
@@ -836,7 +852,9 @@ impl de::DecodeStruct for MeasureGroupStratifier {
         }
     }
 }
+
 crate::json::impl_json!(MeasureGroupStratifier);
+
 impl serde::Serialize for MeasureGroupStratifier {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
@@ -851,6 +869,7 @@ impl serde::Serialize for MeasureGroupStratifier {
         map.end()
     }
 }
+
 /// Stratifier criteria component for the measure
 ///
 /// A component of the stratifier criteria for the measure report, specified as either the name of a valid CQL expression defined within a referenced library or a valid FHIR Resource Path.
@@ -883,6 +902,7 @@ pub struct MeasureGroupStratifierComponent {
     /// `1..1`
     pub criteria: Option<Box<Expression>>,
 }
+
 impl de::DecodeStruct for MeasureGroupStratifierComponent {
     const PATH: &'static str = "Measure.group.stratifier.component";
     const RESOURCE_TYPE: Option<&'static str> = None;
@@ -929,7 +949,9 @@ impl de::DecodeStruct for MeasureGroupStratifierComponent {
         }
     }
 }
+
 crate::json::impl_json!(MeasureGroupStratifierComponent);
+
 impl serde::Serialize for MeasureGroupStratifierComponent {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
@@ -943,6 +965,7 @@ impl serde::Serialize for MeasureGroupStratifierComponent {
         map.end()
     }
 }
+
 /// What other data should be reported with the measure
 ///
 /// The supplemental data criteria for the measure report, specified as either the name of a valid CQL expression within a referenced library, or a valid FHIR Resource Path.
@@ -979,6 +1002,7 @@ pub struct MeasureSupplementalData {
     /// `1..1`
     pub criteria: Option<Box<Expression>>,
 }
+
 impl de::DecodeStruct for MeasureSupplementalData {
     const PATH: &'static str = "Measure.supplementalData";
     const RESOURCE_TYPE: Option<&'static str> = None;
@@ -1027,7 +1051,9 @@ impl de::DecodeStruct for MeasureSupplementalData {
         }
     }
 }
+
 crate::json::impl_json!(MeasureSupplementalData);
+
 impl serde::Serialize for MeasureSupplementalData {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;

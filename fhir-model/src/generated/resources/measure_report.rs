@@ -4,11 +4,12 @@ use crate::json::{de, ser, Path};
 use crate::datatypes::*;
 use crate::primitives::*;
 use crate::{codes, Primitive, Resource};
+
 /// Results of a measure evaluation
 ///
 /// The MeasureReport resource contains the results of the calculation of a measure; and optionally a reference to the resources involved in that calculation.
 ///
-/// FHIR path: `MeasureReport` (resource)
+/// FHIR path: `MeasureReport` (resource, defined by <http://hl7.org/fhir/StructureDefinition/MeasureReport>)
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct MeasureReport {
     /// Logical id of this artifact
@@ -88,6 +89,7 @@ pub struct MeasureReport {
     /// `0..*`
     pub evaluated_resource: Vec<Reference>,
 }
+
 impl de::DecodeStruct for MeasureReport {
     const PATH: &'static str = "MeasureReport";
     const RESOURCE_TYPE: Option<&'static str> = Some("MeasureReport");
@@ -204,7 +206,9 @@ impl de::DecodeStruct for MeasureReport {
         }
     }
 }
+
 crate::json::impl_json!(MeasureReport);
+
 impl serde::Serialize for MeasureReport {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
@@ -232,6 +236,7 @@ impl serde::Serialize for MeasureReport {
         map.end()
     }
 }
+
 /// Measure results for each group
 ///
 /// The results of the calculation, one for each population group in the measure.
@@ -268,6 +273,7 @@ pub struct MeasureReportGroup {
     /// `0..*`
     pub stratifier: Vec<MeasureReportGroupStratifier>,
 }
+
 impl de::DecodeStruct for MeasureReportGroup {
     const PATH: &'static str = "MeasureReport.group";
     const RESOURCE_TYPE: Option<&'static str> = None;
@@ -311,7 +317,9 @@ impl de::DecodeStruct for MeasureReportGroup {
         }
     }
 }
+
 crate::json::impl_json!(MeasureReportGroup);
+
 impl serde::Serialize for MeasureReportGroup {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
@@ -326,6 +334,7 @@ impl serde::Serialize for MeasureReportGroup {
         map.end()
     }
 }
+
 /// The populations in the group
 ///
 /// The populations that make up the population group, one for each type of population appropriate for the measure.
@@ -358,6 +367,7 @@ pub struct MeasureReportGroupPopulation {
     /// `0..1` · Reference to List
     pub subject_results: Option<Box<Reference>>,
 }
+
 impl de::DecodeStruct for MeasureReportGroupPopulation {
     const PATH: &'static str = "MeasureReport.group.population";
     const RESOURCE_TYPE: Option<&'static str> = None;
@@ -401,7 +411,9 @@ impl de::DecodeStruct for MeasureReportGroupPopulation {
         }
     }
 }
+
 crate::json::impl_json!(MeasureReportGroupPopulation);
+
 impl serde::Serialize for MeasureReportGroupPopulation {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
@@ -415,6 +427,7 @@ impl serde::Serialize for MeasureReportGroupPopulation {
         map.end()
     }
 }
+
 /// Stratification results
 ///
 /// When a measure includes multiple stratifiers, there will be a stratifier group for each stratifier defined by the measure.
@@ -443,6 +456,7 @@ pub struct MeasureReportGroupStratifier {
     /// `0..*`
     pub stratum: Vec<MeasureReportGroupStratifierStratum>,
 }
+
 impl de::DecodeStruct for MeasureReportGroupStratifier {
     const PATH: &'static str = "MeasureReport.group.stratifier";
     const RESOURCE_TYPE: Option<&'static str> = None;
@@ -482,7 +496,9 @@ impl de::DecodeStruct for MeasureReportGroupStratifier {
         }
     }
 }
+
 crate::json::impl_json!(MeasureReportGroupStratifier);
+
 impl serde::Serialize for MeasureReportGroupStratifier {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
@@ -495,6 +511,7 @@ impl serde::Serialize for MeasureReportGroupStratifier {
         map.end()
     }
 }
+
 /// Stratum results, one for each unique value, or set of values, in the stratifier, or stratifier components
 ///
 /// This element contains the results for a single stratum within the stratifier. For example, when stratifying on administrative gender, there will be four strata, one for each possible gender value.
@@ -531,6 +548,7 @@ pub struct MeasureReportGroupStratifierStratum {
     /// `0..1`
     pub measure_score: Option<Box<Quantity>>,
 }
+
 impl de::DecodeStruct for MeasureReportGroupStratifierStratum {
     const PATH: &'static str = "MeasureReport.group.stratifier.stratum";
     const RESOURCE_TYPE: Option<&'static str> = None;
@@ -574,7 +592,9 @@ impl de::DecodeStruct for MeasureReportGroupStratifierStratum {
         }
     }
 }
+
 crate::json::impl_json!(MeasureReportGroupStratifierStratum);
+
 impl serde::Serialize for MeasureReportGroupStratifierStratum {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
@@ -589,6 +609,7 @@ impl serde::Serialize for MeasureReportGroupStratifierStratum {
         map.end()
     }
 }
+
 /// Stratifier component values
 ///
 /// A stratifier component value.
@@ -617,6 +638,7 @@ pub struct MeasureReportGroupStratifierStratumComponent {
     /// `1..1`
     pub value: Option<Box<CodeableConcept>>,
 }
+
 impl de::DecodeStruct for MeasureReportGroupStratifierStratumComponent {
     const PATH: &'static str = "MeasureReport.group.stratifier.stratum.component";
     const RESOURCE_TYPE: Option<&'static str> = None;
@@ -662,7 +684,9 @@ impl de::DecodeStruct for MeasureReportGroupStratifierStratumComponent {
         }
     }
 }
+
 crate::json::impl_json!(MeasureReportGroupStratifierStratumComponent);
+
 impl serde::Serialize for MeasureReportGroupStratifierStratumComponent {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
@@ -675,6 +699,7 @@ impl serde::Serialize for MeasureReportGroupStratifierStratumComponent {
         map.end()
     }
 }
+
 /// Population results in this stratum
 ///
 /// The populations that make up the stratum, one for each type of population appropriate to the measure.
@@ -707,6 +732,7 @@ pub struct MeasureReportGroupStratifierStratumPopulation {
     /// `0..1` · Reference to List
     pub subject_results: Option<Box<Reference>>,
 }
+
 impl de::DecodeStruct for MeasureReportGroupStratifierStratumPopulation {
     const PATH: &'static str = "MeasureReport.group.stratifier.stratum.population";
     const RESOURCE_TYPE: Option<&'static str> = None;
@@ -750,7 +776,9 @@ impl de::DecodeStruct for MeasureReportGroupStratifierStratumPopulation {
         }
     }
 }
+
 crate::json::impl_json!(MeasureReportGroupStratifierStratumPopulation);
+
 impl serde::Serialize for MeasureReportGroupStratifierStratumPopulation {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;

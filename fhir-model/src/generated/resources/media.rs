@@ -4,11 +4,12 @@ use crate::json::{de, ser, Path};
 use crate::datatypes::*;
 use crate::primitives::*;
 use crate::{codes, Primitive, Resource};
+
 /// A photo, video, or audio recording acquired or used in healthcare. The actual content may be inline or provided by direct reference
 ///
 /// A photo, video, or audio recording acquired or used in healthcare. The actual content may be inline or provided by direct reference.
 ///
-/// FHIR path: `Media` (resource)
+/// FHIR path: `Media` (resource, defined by <http://hl7.org/fhir/StructureDefinition/Media>)
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct Media {
     /// Logical id of this artifact
@@ -132,6 +133,7 @@ pub struct Media {
     /// `0..*`
     pub note: Vec<Annotation>,
 }
+
 impl de::DecodeStruct for Media {
     const PATH: &'static str = "Media";
     const RESOURCE_TYPE: Option<&'static str> = Some("Media");
@@ -232,33 +234,23 @@ impl de::DecodeStruct for Media {
                 de::choice_value(
                     map,
                     &mut self.created,
-                    &at.field("created"),
-                    |c| match c {
-                        MediaCreated::DateTime(v) => Some(v),
-                        #[allow(unreachable_patterns)]
-                        _ => None,
-                    },
-                    MediaCreated::DateTime,
+                    &at.field("createdDateTime"),
+                    crate::json::variant!(MediaCreated::DateTime),
                 )
             }
             22 => {
                 de::choice_ext(
                     map,
                     &mut self.created,
-                    &at.field("created"),
-                    |c| match c {
-                        MediaCreated::DateTime(v) => Some(v),
-                        #[allow(unreachable_patterns)]
-                        _ => None,
-                    },
-                    MediaCreated::DateTime,
+                    &at.field("createdDateTime"),
+                    crate::json::variant!(MediaCreated::DateTime),
                 )
             }
             23 => {
                 de::choice(
                     map,
                     &mut self.created,
-                    &at.field("created"),
+                    &at.field("createdPeriod"),
                     MediaCreated::Period,
                 )
             }
@@ -287,7 +279,9 @@ impl de::DecodeStruct for Media {
         }
     }
 }
+
 crate::json::impl_json!(Media);
+
 impl serde::Serialize for Media {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
@@ -326,9 +320,10 @@ impl serde::Serialize for Media {
         map.end()
     }
 }
+
 /// Choice of types for `Media.created[x]`.
 ///
-/// In JSON the element name carries the type: `createdString`, `createdQuantity`, …
+/// In JSON the element name carries the type (`createdDateTime`, `createdPeriod`, ...).
 #[derive(Clone, Debug, PartialEq)]
 pub enum MediaCreated {
     /// `createdDateTime`
@@ -336,6 +331,7 @@ pub enum MediaCreated {
     /// `createdPeriod`
     Period(Box<Period>),
 }
+
 impl ser::EncodeChoice for MediaCreated {
     fn encode<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
         match self {

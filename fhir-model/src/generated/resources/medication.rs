@@ -4,11 +4,12 @@ use crate::json::{de, ser, Path};
 use crate::datatypes::*;
 use crate::primitives::*;
 use crate::{codes, Primitive, Resource};
+
 /// Definition of a Medication
 ///
 /// This resource is primarily used for the identification and definition of a medication for the purposes of prescribing, dispensing, and administering a medication as well as for making statements about medication use.
 ///
-/// FHIR path: `Medication` (resource)
+/// FHIR path: `Medication` (resource, defined by <http://hl7.org/fhir/StructureDefinition/Medication>)
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct Medication {
     /// Logical id of this artifact
@@ -76,6 +77,7 @@ pub struct Medication {
     /// `0..1`
     pub batch: Option<Box<MedicationBatch>>,
 }
+
 impl de::DecodeStruct for Medication {
     const PATH: &'static str = "Medication";
     const RESOURCE_TYPE: Option<&'static str> = Some("Medication");
@@ -147,7 +149,9 @@ impl de::DecodeStruct for Medication {
         }
     }
 }
+
 crate::json::impl_json!(Medication);
+
 impl serde::Serialize for Medication {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
@@ -172,6 +176,7 @@ impl serde::Serialize for Medication {
         map.end()
     }
 }
+
 /// Active or inactive ingredient
 ///
 /// Identifies a particular constituent of interest in the product.
@@ -204,6 +209,7 @@ pub struct MedicationIngredient {
     /// `0..1`
     pub strength: Option<Box<Ratio>>,
 }
+
 impl de::DecodeStruct for MedicationIngredient {
     const PATH: &'static str = "Medication.ingredient";
     const RESOURCE_TYPE: Option<&'static str> = None;
@@ -245,7 +251,7 @@ impl de::DecodeStruct for MedicationIngredient {
                 de::choice(
                     map,
                     &mut self.item,
-                    &at.field("item"),
+                    &at.field("itemCodeableConcept"),
                     MedicationIngredientItem::CodeableConcept,
                 )
             }
@@ -254,7 +260,7 @@ impl de::DecodeStruct for MedicationIngredient {
                 de::choice(
                     map,
                     &mut self.item,
-                    &at.field("item"),
+                    &at.field("itemReference"),
                     MedicationIngredientItem::Reference,
                 )
             }
@@ -265,7 +271,9 @@ impl de::DecodeStruct for MedicationIngredient {
         }
     }
 }
+
 crate::json::impl_json!(MedicationIngredient);
+
 impl serde::Serialize for MedicationIngredient {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
@@ -279,9 +287,10 @@ impl serde::Serialize for MedicationIngredient {
         map.end()
     }
 }
+
 /// Choice of types for `Medication.ingredient.item[x]`.
 ///
-/// In JSON the element name carries the type: `itemString`, `itemQuantity`, …
+/// In JSON the element name carries the type (`itemCodeableConcept`, `itemReference`, ...).
 #[derive(Clone, Debug, PartialEq)]
 pub enum MedicationIngredientItem {
     /// `itemCodeableConcept`
@@ -289,6 +298,7 @@ pub enum MedicationIngredientItem {
     /// `itemReference` (to Substance | Medication)
     Reference(Box<Reference>),
 }
+
 impl ser::EncodeChoice for MedicationIngredientItem {
     fn encode<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
         match self {
@@ -297,6 +307,7 @@ impl ser::EncodeChoice for MedicationIngredientItem {
         }
     }
 }
+
 /// Details about packaged medications
 ///
 /// Information that only applies to packages (not products).
@@ -325,6 +336,7 @@ pub struct MedicationBatch {
     /// `0..1` · FHIR `dateTime`
     pub expiration_date: Option<Primitive<DateTime>>,
 }
+
 impl de::DecodeStruct for MedicationBatch {
     const PATH: &'static str = "Medication.batch";
     const RESOURCE_TYPE: Option<&'static str> = None;
@@ -376,7 +388,9 @@ impl de::DecodeStruct for MedicationBatch {
         }
     }
 }
+
 crate::json::impl_json!(MedicationBatch);
+
 impl serde::Serialize for MedicationBatch {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;

@@ -4,11 +4,12 @@ use crate::json::{de, ser, Path};
 use crate::datatypes::*;
 use crate::primitives::*;
 use crate::{codes, Primitive, Resource};
+
 /// Administration of medication to a patient
 ///
 /// Describes the event of a patient consuming or otherwise being administered a medication.  This may be as simple as swallowing a tablet or it may be a long running infusion.  Related resources tie this event to the authorizing prescription, and the specific encounter between patient and health care practitioner.
 ///
-/// FHIR path: `MedicationAdministration` (resource)
+/// FHIR path: `MedicationAdministration` (resource, defined by <http://hl7.org/fhir/StructureDefinition/MedicationAdministration>)
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct MedicationAdministration {
     /// Logical id of this artifact
@@ -120,6 +121,7 @@ pub struct MedicationAdministration {
     /// `0..*` · Reference to Provenance
     pub event_history: Vec<Reference>,
 }
+
 impl de::DecodeStruct for MedicationAdministration {
     const PATH: &'static str = "MedicationAdministration";
     const RESOURCE_TYPE: Option<&'static str> = Some("MedicationAdministration");
@@ -217,7 +219,7 @@ impl de::DecodeStruct for MedicationAdministration {
                 de::choice(
                     map,
                     &mut self.medication,
-                    &at.field("medication"),
+                    &at.field("medicationCodeableConcept"),
                     MedicationAdministrationMedication::CodeableConcept,
                 )
             }
@@ -226,7 +228,7 @@ impl de::DecodeStruct for MedicationAdministration {
                 de::choice(
                     map,
                     &mut self.medication,
-                    &at.field("medication"),
+                    &at.field("medicationReference"),
                     MedicationAdministrationMedication::Reference,
                 )
             }
@@ -247,13 +249,8 @@ impl de::DecodeStruct for MedicationAdministration {
                 de::choice_value(
                     map,
                     &mut self.effective,
-                    &at.field("effective"),
-                    |c| match c {
-                        MedicationAdministrationEffective::DateTime(v) => Some(v),
-                        #[allow(unreachable_patterns)]
-                        _ => None,
-                    },
-                    MedicationAdministrationEffective::DateTime,
+                    &at.field("effectiveDateTime"),
+                    crate::json::variant!(MedicationAdministrationEffective::DateTime),
                 )
             }
             25 => {
@@ -261,13 +258,8 @@ impl de::DecodeStruct for MedicationAdministration {
                 de::choice_ext(
                     map,
                     &mut self.effective,
-                    &at.field("effective"),
-                    |c| match c {
-                        MedicationAdministrationEffective::DateTime(v) => Some(v),
-                        #[allow(unreachable_patterns)]
-                        _ => None,
-                    },
-                    MedicationAdministrationEffective::DateTime,
+                    &at.field("effectiveDateTime"),
+                    crate::json::variant!(MedicationAdministrationEffective::DateTime),
                 )
             }
             26 => {
@@ -275,7 +267,7 @@ impl de::DecodeStruct for MedicationAdministration {
                 de::choice(
                     map,
                     &mut self.effective,
-                    &at.field("effective"),
+                    &at.field("effectivePeriod"),
                     MedicationAdministrationEffective::Period,
                 )
             }
@@ -295,7 +287,9 @@ impl de::DecodeStruct for MedicationAdministration {
         Ok(())
     }
 }
+
 crate::json::impl_json!(MedicationAdministration);
+
 impl serde::Serialize for MedicationAdministration {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
@@ -331,9 +325,10 @@ impl serde::Serialize for MedicationAdministration {
         map.end()
     }
 }
+
 /// Choice of types for `MedicationAdministration.medication[x]`.
 ///
-/// In JSON the element name carries the type: `medicationString`, `medicationQuantity`, …
+/// In JSON the element name carries the type (`medicationCodeableConcept`, `medicationReference`, ...).
 #[derive(Clone, Debug, PartialEq)]
 pub enum MedicationAdministrationMedication {
     /// `medicationCodeableConcept`
@@ -341,6 +336,7 @@ pub enum MedicationAdministrationMedication {
     /// `medicationReference` (to Medication)
     Reference(Box<Reference>),
 }
+
 impl ser::EncodeChoice for MedicationAdministrationMedication {
     fn encode<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
         match self {
@@ -351,9 +347,10 @@ impl ser::EncodeChoice for MedicationAdministrationMedication {
         }
     }
 }
+
 /// Choice of types for `MedicationAdministration.effective[x]`.
 ///
-/// In JSON the element name carries the type: `effectiveString`, `effectiveQuantity`, …
+/// In JSON the element name carries the type (`effectiveDateTime`, `effectivePeriod`, ...).
 #[derive(Clone, Debug, PartialEq)]
 pub enum MedicationAdministrationEffective {
     /// `effectiveDateTime`
@@ -361,6 +358,7 @@ pub enum MedicationAdministrationEffective {
     /// `effectivePeriod`
     Period(Box<Period>),
 }
+
 impl ser::EncodeChoice for MedicationAdministrationEffective {
     fn encode<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
         match self {
@@ -371,6 +369,7 @@ impl ser::EncodeChoice for MedicationAdministrationEffective {
         }
     }
 }
+
 /// Who performed the medication administration and what they did
 ///
 /// Indicates who or what performed the medication administration and how they were involved.
@@ -399,6 +398,7 @@ pub struct MedicationAdministrationPerformer {
     /// `1..1` · Reference to Practitioner | PractitionerRole | Patient | RelatedPerson | Device · summary
     pub actor: Option<Box<Reference>>,
 }
+
 impl de::DecodeStruct for MedicationAdministrationPerformer {
     const PATH: &'static str = "MedicationAdministration.performer";
     const RESOURCE_TYPE: Option<&'static str> = None;
@@ -441,7 +441,9 @@ impl de::DecodeStruct for MedicationAdministrationPerformer {
         }
     }
 }
+
 crate::json::impl_json!(MedicationAdministrationPerformer);
+
 impl serde::Serialize for MedicationAdministrationPerformer {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
@@ -454,6 +456,7 @@ impl serde::Serialize for MedicationAdministrationPerformer {
         map.end()
     }
 }
+
 /// Details of how medication was taken
 ///
 /// Describes the medication dosage information details e.g. dose, rate, site, route, etc.
@@ -498,6 +501,7 @@ pub struct MedicationAdministrationDosage {
     /// `0..1` · one of Ratio, Quantity
     pub rate: Option<MedicationAdministrationDosageRate>,
 }
+
 impl de::DecodeStruct for MedicationAdministrationDosage {
     const PATH: &'static str = "MedicationAdministration.dosage";
     const RESOURCE_TYPE: Option<&'static str> = None;
@@ -547,7 +551,7 @@ impl de::DecodeStruct for MedicationAdministrationDosage {
                 de::choice(
                     map,
                     &mut self.rate,
-                    &at.field("rate"),
+                    &at.field("rateRatio"),
                     MedicationAdministrationDosageRate::Ratio,
                 )
             }
@@ -555,7 +559,7 @@ impl de::DecodeStruct for MedicationAdministrationDosage {
                 de::choice(
                     map,
                     &mut self.rate,
-                    &at.field("rate"),
+                    &at.field("rateQuantity"),
                     MedicationAdministrationDosageRate::Quantity,
                 )
             }
@@ -563,7 +567,9 @@ impl de::DecodeStruct for MedicationAdministrationDosage {
         }
     }
 }
+
 crate::json::impl_json!(MedicationAdministrationDosage);
+
 impl serde::Serialize for MedicationAdministrationDosage {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
@@ -580,9 +586,10 @@ impl serde::Serialize for MedicationAdministrationDosage {
         map.end()
     }
 }
+
 /// Choice of types for `MedicationAdministration.dosage.rate[x]`.
 ///
-/// In JSON the element name carries the type: `rateString`, `rateQuantity`, …
+/// In JSON the element name carries the type (`rateRatio`, `rateQuantity`, ...).
 #[derive(Clone, Debug, PartialEq)]
 pub enum MedicationAdministrationDosageRate {
     /// `rateRatio`
@@ -590,6 +597,7 @@ pub enum MedicationAdministrationDosageRate {
     /// `rateQuantity`
     Quantity(Box<Quantity>),
 }
+
 impl ser::EncodeChoice for MedicationAdministrationDosageRate {
     fn encode<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
         match self {

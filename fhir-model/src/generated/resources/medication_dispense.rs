@@ -4,11 +4,12 @@ use crate::json::{de, ser, Path};
 use crate::datatypes::*;
 use crate::primitives::*;
 use crate::{codes, Primitive, Resource};
+
 /// Dispensing a medication to a named patient
 ///
 /// Indicates that a medication product is to be or has been dispensed for a named person/patient.  This includes a description of the medication product (supply) provided and the instructions for administering the medication.  The medication dispense is the result of a pharmacy system responding to a medication order.
 ///
-/// FHIR path: `MedicationDispense` (resource)
+/// FHIR path: `MedicationDispense` (resource, defined by <http://hl7.org/fhir/StructureDefinition/MedicationDispense>)
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct MedicationDispense {
     /// Logical id of this artifact
@@ -140,6 +141,7 @@ pub struct MedicationDispense {
     /// `0..*` · Reference to Provenance
     pub event_history: Vec<Reference>,
 }
+
 impl de::DecodeStruct for MedicationDispense {
     const PATH: &'static str = "MedicationDispense";
     const RESOURCE_TYPE: Option<&'static str> = Some("MedicationDispense");
@@ -232,7 +234,7 @@ impl de::DecodeStruct for MedicationDispense {
                 de::choice(
                     map,
                     &mut self.status_reason,
-                    &at.field("statusReason"),
+                    &at.field("statusReasonCodeableConcept"),
                     MedicationDispenseStatusReason::CodeableConcept,
                 )
             }
@@ -240,7 +242,7 @@ impl de::DecodeStruct for MedicationDispense {
                 de::choice(
                     map,
                     &mut self.status_reason,
-                    &at.field("statusReason"),
+                    &at.field("statusReasonReference"),
                     MedicationDispenseStatusReason::Reference,
                 )
             }
@@ -250,7 +252,7 @@ impl de::DecodeStruct for MedicationDispense {
                 de::choice(
                     map,
                     &mut self.medication,
-                    &at.field("medication"),
+                    &at.field("medicationCodeableConcept"),
                     MedicationDispenseMedication::CodeableConcept,
                 )
             }
@@ -259,7 +261,7 @@ impl de::DecodeStruct for MedicationDispense {
                 de::choice(
                     map,
                     &mut self.medication,
-                    &at.field("medication"),
+                    &at.field("medicationReference"),
                     MedicationDispenseMedication::Reference,
                 )
             }
@@ -317,7 +319,9 @@ impl de::DecodeStruct for MedicationDispense {
         }
     }
 }
+
 crate::json::impl_json!(MedicationDispense);
+
 impl serde::Serialize for MedicationDispense {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
@@ -363,9 +367,10 @@ impl serde::Serialize for MedicationDispense {
         map.end()
     }
 }
+
 /// Choice of types for `MedicationDispense.statusReason[x]`.
 ///
-/// In JSON the element name carries the type: `statusReasonString`, `statusReasonQuantity`, …
+/// In JSON the element name carries the type (`statusReasonCodeableConcept`, `statusReasonReference`, ...).
 #[derive(Clone, Debug, PartialEq)]
 pub enum MedicationDispenseStatusReason {
     /// `statusReasonCodeableConcept`
@@ -373,6 +378,7 @@ pub enum MedicationDispenseStatusReason {
     /// `statusReasonReference` (to DetectedIssue)
     Reference(Box<Reference>),
 }
+
 impl ser::EncodeChoice for MedicationDispenseStatusReason {
     fn encode<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
         match self {
@@ -383,9 +389,10 @@ impl ser::EncodeChoice for MedicationDispenseStatusReason {
         }
     }
 }
+
 /// Choice of types for `MedicationDispense.medication[x]`.
 ///
-/// In JSON the element name carries the type: `medicationString`, `medicationQuantity`, …
+/// In JSON the element name carries the type (`medicationCodeableConcept`, `medicationReference`, ...).
 #[derive(Clone, Debug, PartialEq)]
 pub enum MedicationDispenseMedication {
     /// `medicationCodeableConcept`
@@ -393,6 +400,7 @@ pub enum MedicationDispenseMedication {
     /// `medicationReference` (to Medication)
     Reference(Box<Reference>),
 }
+
 impl ser::EncodeChoice for MedicationDispenseMedication {
     fn encode<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
         match self {
@@ -403,6 +411,7 @@ impl ser::EncodeChoice for MedicationDispenseMedication {
         }
     }
 }
+
 /// Who performed event
 ///
 /// Indicates who or what performed the event.
@@ -431,6 +440,7 @@ pub struct MedicationDispensePerformer {
     /// `1..1` · Reference to Practitioner | PractitionerRole | Organization | Patient | Device | RelatedPerson
     pub actor: Option<Box<Reference>>,
 }
+
 impl de::DecodeStruct for MedicationDispensePerformer {
     const PATH: &'static str = "MedicationDispense.performer";
     const RESOURCE_TYPE: Option<&'static str> = None;
@@ -473,7 +483,9 @@ impl de::DecodeStruct for MedicationDispensePerformer {
         }
     }
 }
+
 crate::json::impl_json!(MedicationDispensePerformer);
+
 impl serde::Serialize for MedicationDispensePerformer {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
@@ -486,6 +498,7 @@ impl serde::Serialize for MedicationDispensePerformer {
         map.end()
     }
 }
+
 /// Whether a substitution was performed on the dispense
 ///
 /// Indicates whether or not substitution was made as part of the dispense.  In some cases, substitution will be expected but does not happen, in other cases substitution is not expected but does happen.  This block explains what substitution did or did not happen and why.  If nothing is specified, substitution was not done.
@@ -522,6 +535,7 @@ pub struct MedicationDispenseSubstitution {
     /// `0..*` · Reference to Practitioner | PractitionerRole
     pub responsible_party: Vec<Reference>,
 }
+
 impl de::DecodeStruct for MedicationDispenseSubstitution {
     const PATH: &'static str = "MedicationDispense.substitution";
     const RESOURCE_TYPE: Option<&'static str> = None;
@@ -579,7 +593,9 @@ impl de::DecodeStruct for MedicationDispenseSubstitution {
         }
     }
 }
+
 crate::json::impl_json!(MedicationDispenseSubstitution);
+
 impl serde::Serialize for MedicationDispenseSubstitution {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;

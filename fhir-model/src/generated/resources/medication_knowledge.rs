@@ -4,11 +4,12 @@ use crate::json::{de, ser, Path};
 use crate::datatypes::*;
 use crate::primitives::*;
 use crate::{codes, Primitive, Resource};
+
 /// Definition of Medication Knowledge
 ///
 /// Information about a medication that is used to support knowledge.
 ///
-/// FHIR path: `MedicationKnowledge` (resource)
+/// FHIR path: `MedicationKnowledge` (resource, defined by <http://hl7.org/fhir/StructureDefinition/MedicationKnowledge>)
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct MedicationKnowledge {
     /// Logical id of this artifact
@@ -132,6 +133,7 @@ pub struct MedicationKnowledge {
     /// `0..*`
     pub kinetics: Vec<MedicationKnowledgeKinetics>,
 }
+
 impl de::DecodeStruct for MedicationKnowledge {
     const PATH: &'static str = "MedicationKnowledge";
     const RESOURCE_TYPE: Option<&'static str> = Some("MedicationKnowledge");
@@ -289,7 +291,9 @@ impl de::DecodeStruct for MedicationKnowledge {
         Ok(())
     }
 }
+
 crate::json::impl_json!(MedicationKnowledge);
+
 impl serde::Serialize for MedicationKnowledge {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
@@ -341,6 +345,7 @@ impl serde::Serialize for MedicationKnowledge {
         map.end()
     }
 }
+
 /// Associated or related medication information
 ///
 /// Associated or related knowledge about a medication.
@@ -369,6 +374,7 @@ pub struct MedicationKnowledgeRelatedMedicationKnowledge {
     /// `1..*` · Reference to MedicationKnowledge
     pub reference: Vec<Reference>,
 }
+
 impl de::DecodeStruct for MedicationKnowledgeRelatedMedicationKnowledge {
     const PATH: &'static str = "MedicationKnowledge.relatedMedicationKnowledge";
     const RESOURCE_TYPE: Option<&'static str> = None;
@@ -414,7 +420,9 @@ impl de::DecodeStruct for MedicationKnowledgeRelatedMedicationKnowledge {
         }
     }
 }
+
 crate::json::impl_json!(MedicationKnowledgeRelatedMedicationKnowledge);
+
 impl serde::Serialize for MedicationKnowledgeRelatedMedicationKnowledge {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
@@ -427,6 +435,7 @@ impl serde::Serialize for MedicationKnowledgeRelatedMedicationKnowledge {
         map.end()
     }
 }
+
 /// Associated documentation about the medication
 ///
 /// Associated documentation about the medication.
@@ -455,6 +464,7 @@ pub struct MedicationKnowledgeMonograph {
     /// `0..1` · Reference to DocumentReference | Media
     pub source: Option<Box<Reference>>,
 }
+
 impl de::DecodeStruct for MedicationKnowledgeMonograph {
     const PATH: &'static str = "MedicationKnowledge.monograph";
     const RESOURCE_TYPE: Option<&'static str> = None;
@@ -494,7 +504,9 @@ impl de::DecodeStruct for MedicationKnowledgeMonograph {
         }
     }
 }
+
 crate::json::impl_json!(MedicationKnowledgeMonograph);
+
 impl serde::Serialize for MedicationKnowledgeMonograph {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
@@ -507,6 +519,7 @@ impl serde::Serialize for MedicationKnowledgeMonograph {
         map.end()
     }
 }
+
 /// Active or inactive ingredient
 ///
 /// Identifies a particular constituent of interest in the product.
@@ -539,6 +552,7 @@ pub struct MedicationKnowledgeIngredient {
     /// `0..1`
     pub strength: Option<Box<Ratio>>,
 }
+
 impl de::DecodeStruct for MedicationKnowledgeIngredient {
     const PATH: &'static str = "MedicationKnowledge.ingredient";
     const RESOURCE_TYPE: Option<&'static str> = None;
@@ -580,7 +594,7 @@ impl de::DecodeStruct for MedicationKnowledgeIngredient {
                 de::choice(
                     map,
                     &mut self.item,
-                    &at.field("item"),
+                    &at.field("itemCodeableConcept"),
                     MedicationKnowledgeIngredientItem::CodeableConcept,
                 )
             }
@@ -589,7 +603,7 @@ impl de::DecodeStruct for MedicationKnowledgeIngredient {
                 de::choice(
                     map,
                     &mut self.item,
-                    &at.field("item"),
+                    &at.field("itemReference"),
                     MedicationKnowledgeIngredientItem::Reference,
                 )
             }
@@ -600,7 +614,9 @@ impl de::DecodeStruct for MedicationKnowledgeIngredient {
         }
     }
 }
+
 crate::json::impl_json!(MedicationKnowledgeIngredient);
+
 impl serde::Serialize for MedicationKnowledgeIngredient {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
@@ -614,9 +630,10 @@ impl serde::Serialize for MedicationKnowledgeIngredient {
         map.end()
     }
 }
+
 /// Choice of types for `MedicationKnowledge.ingredient.item[x]`.
 ///
-/// In JSON the element name carries the type: `itemString`, `itemQuantity`, …
+/// In JSON the element name carries the type (`itemCodeableConcept`, `itemReference`, ...).
 #[derive(Clone, Debug, PartialEq)]
 pub enum MedicationKnowledgeIngredientItem {
     /// `itemCodeableConcept`
@@ -624,6 +641,7 @@ pub enum MedicationKnowledgeIngredientItem {
     /// `itemReference` (to Substance)
     Reference(Box<Reference>),
 }
+
 impl ser::EncodeChoice for MedicationKnowledgeIngredientItem {
     fn encode<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
         match self {
@@ -632,6 +650,7 @@ impl ser::EncodeChoice for MedicationKnowledgeIngredientItem {
         }
     }
 }
+
 /// The pricing of the medication
 ///
 /// The price of the medication.
@@ -664,6 +683,7 @@ pub struct MedicationKnowledgeCost {
     /// `1..1`
     pub cost: Option<Box<Money>>,
 }
+
 impl de::DecodeStruct for MedicationKnowledgeCost {
     const PATH: &'static str = "MedicationKnowledge.cost";
     const RESOURCE_TYPE: Option<&'static str> = None;
@@ -713,7 +733,9 @@ impl de::DecodeStruct for MedicationKnowledgeCost {
         }
     }
 }
+
 crate::json::impl_json!(MedicationKnowledgeCost);
+
 impl serde::Serialize for MedicationKnowledgeCost {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
@@ -727,6 +749,7 @@ impl serde::Serialize for MedicationKnowledgeCost {
         map.end()
     }
 }
+
 /// Program under which a medication is reviewed
 ///
 /// The program under which the medication is reviewed.
@@ -755,6 +778,7 @@ pub struct MedicationKnowledgeMonitoringProgram {
     /// `0..1` · FHIR `string`
     pub name: Option<Primitive<FhirString>>,
 }
+
 impl de::DecodeStruct for MedicationKnowledgeMonitoringProgram {
     const PATH: &'static str = "MedicationKnowledge.monitoringProgram";
     const RESOURCE_TYPE: Option<&'static str> = None;
@@ -796,7 +820,9 @@ impl de::DecodeStruct for MedicationKnowledgeMonitoringProgram {
         }
     }
 }
+
 crate::json::impl_json!(MedicationKnowledgeMonitoringProgram);
+
 impl serde::Serialize for MedicationKnowledgeMonitoringProgram {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
@@ -809,6 +835,7 @@ impl serde::Serialize for MedicationKnowledgeMonitoringProgram {
         map.end()
     }
 }
+
 /// Guidelines for administration of the medication
 ///
 /// Guidelines for the administration of the medication.
@@ -843,6 +870,7 @@ pub struct MedicationKnowledgeAdministrationGuidelines {
         MedicationKnowledgeAdministrationGuidelinesPatientCharacteristics,
     >,
 }
+
 impl de::DecodeStruct for MedicationKnowledgeAdministrationGuidelines {
     const PATH: &'static str = "MedicationKnowledge.administrationGuidelines";
     const RESOURCE_TYPE: Option<&'static str> = None;
@@ -883,7 +911,7 @@ impl de::DecodeStruct for MedicationKnowledgeAdministrationGuidelines {
                 de::choice(
                     map,
                     &mut self.indication,
-                    &at.field("indication"),
+                    &at.field("indicationCodeableConcept"),
                     MedicationKnowledgeAdministrationGuidelinesIndication::CodeableConcept,
                 )
             }
@@ -891,7 +919,7 @@ impl de::DecodeStruct for MedicationKnowledgeAdministrationGuidelines {
                 de::choice(
                     map,
                     &mut self.indication,
-                    &at.field("indication"),
+                    &at.field("indicationReference"),
                     MedicationKnowledgeAdministrationGuidelinesIndication::Reference,
                 )
             }
@@ -906,7 +934,9 @@ impl de::DecodeStruct for MedicationKnowledgeAdministrationGuidelines {
         }
     }
 }
+
 crate::json::impl_json!(MedicationKnowledgeAdministrationGuidelines);
+
 impl serde::Serialize for MedicationKnowledgeAdministrationGuidelines {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
@@ -920,9 +950,10 @@ impl serde::Serialize for MedicationKnowledgeAdministrationGuidelines {
         map.end()
     }
 }
+
 /// Choice of types for `MedicationKnowledge.administrationGuidelines.indication[x]`.
 ///
-/// In JSON the element name carries the type: `indicationString`, `indicationQuantity`, …
+/// In JSON the element name carries the type (`indicationCodeableConcept`, `indicationReference`, ...).
 #[derive(Clone, Debug, PartialEq)]
 pub enum MedicationKnowledgeAdministrationGuidelinesIndication {
     /// `indicationCodeableConcept`
@@ -930,6 +961,7 @@ pub enum MedicationKnowledgeAdministrationGuidelinesIndication {
     /// `indicationReference` (to ObservationDefinition)
     Reference(Box<Reference>),
 }
+
 impl ser::EncodeChoice for MedicationKnowledgeAdministrationGuidelinesIndication {
     fn encode<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
         match self {
@@ -940,6 +972,7 @@ impl ser::EncodeChoice for MedicationKnowledgeAdministrationGuidelinesIndication
         }
     }
 }
+
 /// Dosage for the medication for the specific guidelines
 ///
 /// Dosage for the medication for the specific guidelines.
@@ -968,6 +1001,7 @@ pub struct MedicationKnowledgeAdministrationGuidelinesDosage {
     /// `1..*`
     pub dosage: Vec<Dosage>,
 }
+
 impl de::DecodeStruct for MedicationKnowledgeAdministrationGuidelinesDosage {
     const PATH: &'static str = "MedicationKnowledge.administrationGuidelines.dosage";
     const RESOURCE_TYPE: Option<&'static str> = None;
@@ -1013,7 +1047,9 @@ impl de::DecodeStruct for MedicationKnowledgeAdministrationGuidelinesDosage {
         }
     }
 }
+
 crate::json::impl_json!(MedicationKnowledgeAdministrationGuidelinesDosage);
+
 impl serde::Serialize for MedicationKnowledgeAdministrationGuidelinesDosage {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
@@ -1026,6 +1062,7 @@ impl serde::Serialize for MedicationKnowledgeAdministrationGuidelinesDosage {
         map.end()
     }
 }
+
 /// Characteristics of the patient that are relevant to the administration guidelines
 ///
 /// Characteristics of the patient that are relevant to the administration guidelines (for example, height, weight, gender, etc.).
@@ -1056,6 +1093,7 @@ pub struct MedicationKnowledgeAdministrationGuidelinesPatientCharacteristics {
     /// `0..*` · FHIR `string`
     pub value: Vec<Primitive<FhirString>>,
 }
+
 impl de::DecodeStruct
 for MedicationKnowledgeAdministrationGuidelinesPatientCharacteristics {
     const PATH: &'static str = "MedicationKnowledge.administrationGuidelines.patientCharacteristics";
@@ -1097,7 +1135,7 @@ for MedicationKnowledgeAdministrationGuidelinesPatientCharacteristics {
                 de::choice(
                     map,
                     &mut self.characteristic,
-                    &at.field("characteristic"),
+                    &at.field("characteristicCodeableConcept"),
                     MedicationKnowledgeAdministrationGuidelinesPatientCharacteristicsCharacteristic::CodeableConcept,
                 )
             }
@@ -1106,7 +1144,7 @@ for MedicationKnowledgeAdministrationGuidelinesPatientCharacteristics {
                 de::choice(
                     map,
                     &mut self.characteristic,
-                    &at.field("characteristic"),
+                    &at.field("characteristicQuantity"),
                     MedicationKnowledgeAdministrationGuidelinesPatientCharacteristicsCharacteristic::Quantity,
                 )
             }
@@ -1120,9 +1158,11 @@ for MedicationKnowledgeAdministrationGuidelinesPatientCharacteristics {
         Ok(())
     }
 }
+
 crate::json::impl_json!(
     MedicationKnowledgeAdministrationGuidelinesPatientCharacteristics
 );
+
 impl serde::Serialize
 for MedicationKnowledgeAdministrationGuidelinesPatientCharacteristics {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -1136,9 +1176,10 @@ for MedicationKnowledgeAdministrationGuidelinesPatientCharacteristics {
         map.end()
     }
 }
+
 /// Choice of types for `MedicationKnowledge.administrationGuidelines.patientCharacteristics.characteristic[x]`.
 ///
-/// In JSON the element name carries the type: `characteristicString`, `characteristicQuantity`, …
+/// In JSON the element name carries the type (`characteristicCodeableConcept`, `characteristicQuantity`, ...).
 #[derive(Clone, Debug, PartialEq)]
 pub enum MedicationKnowledgeAdministrationGuidelinesPatientCharacteristicsCharacteristic {
     /// `characteristicCodeableConcept`
@@ -1146,6 +1187,7 @@ pub enum MedicationKnowledgeAdministrationGuidelinesPatientCharacteristicsCharac
     /// `characteristicQuantity`
     Quantity(Box<Quantity>),
 }
+
 impl ser::EncodeChoice
 for MedicationKnowledgeAdministrationGuidelinesPatientCharacteristicsCharacteristic {
     fn encode<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
@@ -1157,6 +1199,7 @@ for MedicationKnowledgeAdministrationGuidelinesPatientCharacteristicsCharacteris
         }
     }
 }
+
 /// Categorization of the medication within a formulary or classification system
 ///
 /// Categorization of the medication within a formulary or classification system.
@@ -1185,6 +1228,7 @@ pub struct MedicationKnowledgeMedicineClassification {
     /// `0..*`
     pub classification: Vec<CodeableConcept>,
 }
+
 impl de::DecodeStruct for MedicationKnowledgeMedicineClassification {
     const PATH: &'static str = "MedicationKnowledge.medicineClassification";
     const RESOURCE_TYPE: Option<&'static str> = None;
@@ -1227,7 +1271,9 @@ impl de::DecodeStruct for MedicationKnowledgeMedicineClassification {
         }
     }
 }
+
 crate::json::impl_json!(MedicationKnowledgeMedicineClassification);
+
 impl serde::Serialize for MedicationKnowledgeMedicineClassification {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
@@ -1240,6 +1286,7 @@ impl serde::Serialize for MedicationKnowledgeMedicineClassification {
         map.end()
     }
 }
+
 /// Details about packaged medications
 ///
 /// Information that only applies to packages (not products).
@@ -1268,6 +1315,7 @@ pub struct MedicationKnowledgePackaging {
     /// `0..1`
     pub quantity: Option<Box<Quantity>>,
 }
+
 impl de::DecodeStruct for MedicationKnowledgePackaging {
     const PATH: &'static str = "MedicationKnowledge.packaging";
     const RESOURCE_TYPE: Option<&'static str> = None;
@@ -1307,7 +1355,9 @@ impl de::DecodeStruct for MedicationKnowledgePackaging {
         }
     }
 }
+
 crate::json::impl_json!(MedicationKnowledgePackaging);
+
 impl serde::Serialize for MedicationKnowledgePackaging {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
@@ -1320,6 +1370,7 @@ impl serde::Serialize for MedicationKnowledgePackaging {
         map.end()
     }
 }
+
 /// Specifies descriptive properties of the medicine
 ///
 /// Specifies descriptive properties of the medicine, such as color, shape, imprints, etc.
@@ -1348,6 +1399,7 @@ pub struct MedicationKnowledgeDrugCharacteristic {
     /// `0..1` · one of CodeableConcept, String, Quantity, Base64Binary
     pub value: Option<MedicationKnowledgeDrugCharacteristicValue>,
 }
+
 impl de::DecodeStruct for MedicationKnowledgeDrugCharacteristic {
     const PATH: &'static str = "MedicationKnowledge.drugCharacteristic";
     const RESOURCE_TYPE: Option<&'static str> = None;
@@ -1391,7 +1443,7 @@ impl de::DecodeStruct for MedicationKnowledgeDrugCharacteristic {
                 de::choice(
                     map,
                     &mut self.value,
-                    &at.field("value"),
+                    &at.field("valueCodeableConcept"),
                     MedicationKnowledgeDrugCharacteristicValue::CodeableConcept,
                 )
             }
@@ -1399,33 +1451,27 @@ impl de::DecodeStruct for MedicationKnowledgeDrugCharacteristic {
                 de::choice_value(
                     map,
                     &mut self.value,
-                    &at.field("value"),
-                    |c| match c {
-                        MedicationKnowledgeDrugCharacteristicValue::String(v) => Some(v),
-                        #[allow(unreachable_patterns)]
-                        _ => None,
-                    },
-                    MedicationKnowledgeDrugCharacteristicValue::String,
+                    &at.field("valueString"),
+                    crate::json::variant!(
+                        MedicationKnowledgeDrugCharacteristicValue::String
+                    ),
                 )
             }
             6 => {
                 de::choice_ext(
                     map,
                     &mut self.value,
-                    &at.field("value"),
-                    |c| match c {
-                        MedicationKnowledgeDrugCharacteristicValue::String(v) => Some(v),
-                        #[allow(unreachable_patterns)]
-                        _ => None,
-                    },
-                    MedicationKnowledgeDrugCharacteristicValue::String,
+                    &at.field("valueString"),
+                    crate::json::variant!(
+                        MedicationKnowledgeDrugCharacteristicValue::String
+                    ),
                 )
             }
             7 => {
                 de::choice(
                     map,
                     &mut self.value,
-                    &at.field("value"),
+                    &at.field("valueQuantity"),
                     MedicationKnowledgeDrugCharacteristicValue::Quantity,
                 )
             }
@@ -1433,37 +1479,29 @@ impl de::DecodeStruct for MedicationKnowledgeDrugCharacteristic {
                 de::choice_value(
                     map,
                     &mut self.value,
-                    &at.field("value"),
-                    |c| match c {
-                        MedicationKnowledgeDrugCharacteristicValue::Base64Binary(v) => {
-                            Some(v)
-                        }
-                        #[allow(unreachable_patterns)]
-                        _ => None,
-                    },
-                    MedicationKnowledgeDrugCharacteristicValue::Base64Binary,
+                    &at.field("valueBase64Binary"),
+                    crate::json::variant!(
+                        MedicationKnowledgeDrugCharacteristicValue::Base64Binary
+                    ),
                 )
             }
             9 => {
                 de::choice_ext(
                     map,
                     &mut self.value,
-                    &at.field("value"),
-                    |c| match c {
-                        MedicationKnowledgeDrugCharacteristicValue::Base64Binary(v) => {
-                            Some(v)
-                        }
-                        #[allow(unreachable_patterns)]
-                        _ => None,
-                    },
-                    MedicationKnowledgeDrugCharacteristicValue::Base64Binary,
+                    &at.field("valueBase64Binary"),
+                    crate::json::variant!(
+                        MedicationKnowledgeDrugCharacteristicValue::Base64Binary
+                    ),
                 )
             }
             _ => Ok(()),
         }
     }
 }
+
 crate::json::impl_json!(MedicationKnowledgeDrugCharacteristic);
+
 impl serde::Serialize for MedicationKnowledgeDrugCharacteristic {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
@@ -1476,9 +1514,10 @@ impl serde::Serialize for MedicationKnowledgeDrugCharacteristic {
         map.end()
     }
 }
+
 /// Choice of types for `MedicationKnowledge.drugCharacteristic.value[x]`.
 ///
-/// In JSON the element name carries the type: `valueString`, `valueQuantity`, …
+/// In JSON the element name carries the type (`valueCodeableConcept`, `valueString`, ...).
 #[derive(Clone, Debug, PartialEq)]
 pub enum MedicationKnowledgeDrugCharacteristicValue {
     /// `valueCodeableConcept`
@@ -1490,6 +1529,7 @@ pub enum MedicationKnowledgeDrugCharacteristicValue {
     /// `valueBase64Binary`
     Base64Binary(Primitive<Base64Binary>),
 }
+
 impl ser::EncodeChoice for MedicationKnowledgeDrugCharacteristicValue {
     fn encode<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
         match self {
@@ -1502,6 +1542,7 @@ impl ser::EncodeChoice for MedicationKnowledgeDrugCharacteristicValue {
         }
     }
 }
+
 /// Regulatory information about a medication
 ///
 /// Regulatory information about a medication.
@@ -1538,6 +1579,7 @@ pub struct MedicationKnowledgeRegulatory {
     /// `0..1`
     pub max_dispense: Option<Box<MedicationKnowledgeRegulatoryMaxDispense>>,
 }
+
 impl de::DecodeStruct for MedicationKnowledgeRegulatory {
     const PATH: &'static str = "MedicationKnowledge.regulatory";
     const RESOURCE_TYPE: Option<&'static str> = None;
@@ -1588,7 +1630,9 @@ impl de::DecodeStruct for MedicationKnowledgeRegulatory {
         }
     }
 }
+
 crate::json::impl_json!(MedicationKnowledgeRegulatory);
+
 impl serde::Serialize for MedicationKnowledgeRegulatory {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
@@ -1603,6 +1647,7 @@ impl serde::Serialize for MedicationKnowledgeRegulatory {
         map.end()
     }
 }
+
 /// Specifies if changes are allowed when dispensing a medication from a regulatory perspective
 ///
 /// Specifies if changes are allowed when dispensing a medication from a regulatory perspective.
@@ -1631,6 +1676,7 @@ pub struct MedicationKnowledgeRegulatorySubstitution {
     /// `1..1` · FHIR `boolean`
     pub allowed: Option<Primitive<bool>>,
 }
+
 impl de::DecodeStruct for MedicationKnowledgeRegulatorySubstitution {
     const PATH: &'static str = "MedicationKnowledge.regulatory.substitution";
     const RESOURCE_TYPE: Option<&'static str> = None;
@@ -1681,7 +1727,9 @@ impl de::DecodeStruct for MedicationKnowledgeRegulatorySubstitution {
         }
     }
 }
+
 crate::json::impl_json!(MedicationKnowledgeRegulatorySubstitution);
+
 impl serde::Serialize for MedicationKnowledgeRegulatorySubstitution {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
@@ -1694,6 +1742,7 @@ impl serde::Serialize for MedicationKnowledgeRegulatorySubstitution {
         map.end()
     }
 }
+
 /// Specifies the schedule of a medication in jurisdiction
 ///
 /// Specifies the schedule of a medication in jurisdiction.
@@ -1718,6 +1767,7 @@ pub struct MedicationKnowledgeRegulatorySchedule {
     /// `1..1`
     pub schedule: Option<Box<CodeableConcept>>,
 }
+
 impl de::DecodeStruct for MedicationKnowledgeRegulatorySchedule {
     const PATH: &'static str = "MedicationKnowledge.regulatory.schedule";
     const RESOURCE_TYPE: Option<&'static str> = None;
@@ -1758,7 +1808,9 @@ impl de::DecodeStruct for MedicationKnowledgeRegulatorySchedule {
         }
     }
 }
+
 crate::json::impl_json!(MedicationKnowledgeRegulatorySchedule);
+
 impl serde::Serialize for MedicationKnowledgeRegulatorySchedule {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
@@ -1770,6 +1822,7 @@ impl serde::Serialize for MedicationKnowledgeRegulatorySchedule {
         map.end()
     }
 }
+
 /// The maximum number of units of the medication that can be dispensed in a period
 ///
 /// The maximum number of units of the medication that can be dispensed in a period.
@@ -1798,6 +1851,7 @@ pub struct MedicationKnowledgeRegulatoryMaxDispense {
     /// `0..1`
     pub period: Option<Box<Duration>>,
 }
+
 impl de::DecodeStruct for MedicationKnowledgeRegulatoryMaxDispense {
     const PATH: &'static str = "MedicationKnowledge.regulatory.maxDispense";
     const RESOURCE_TYPE: Option<&'static str> = None;
@@ -1840,7 +1894,9 @@ impl de::DecodeStruct for MedicationKnowledgeRegulatoryMaxDispense {
         }
     }
 }
+
 crate::json::impl_json!(MedicationKnowledgeRegulatoryMaxDispense);
+
 impl serde::Serialize for MedicationKnowledgeRegulatoryMaxDispense {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
@@ -1853,6 +1909,7 @@ impl serde::Serialize for MedicationKnowledgeRegulatoryMaxDispense {
         map.end()
     }
 }
+
 /// The time course of drug absorption, distribution, metabolism and excretion of a medication from the body
 ///
 /// The time course of drug absorption, distribution, metabolism and excretion of a medication from the body.
@@ -1885,6 +1942,7 @@ pub struct MedicationKnowledgeKinetics {
     /// `0..1`
     pub half_life_period: Option<Box<Duration>>,
 }
+
 impl de::DecodeStruct for MedicationKnowledgeKinetics {
     const PATH: &'static str = "MedicationKnowledge.kinetics";
     const RESOURCE_TYPE: Option<&'static str> = None;
@@ -1926,7 +1984,9 @@ impl de::DecodeStruct for MedicationKnowledgeKinetics {
         }
     }
 }
+
 crate::json::impl_json!(MedicationKnowledgeKinetics);
+
 impl serde::Serialize for MedicationKnowledgeKinetics {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;

@@ -4,11 +4,12 @@ use crate::json::{de, ser, Path};
 use crate::datatypes::*;
 use crate::primitives::*;
 use crate::{codes, Primitive, Resource};
+
 /// Ordering of medication for patient or group
 ///
 /// An order or request for both supply of the medication and the instructions for administration of the medication to a patient. The resource is called "MedicationRequest" rather than "MedicationPrescription" or "MedicationOrder" to generalize the use across inpatient and outpatient settings, including care plans, etc., and to harmonize with workflow patterns.
 ///
-/// FHIR path: `MedicationRequest` (resource)
+/// FHIR path: `MedicationRequest` (resource, defined by <http://hl7.org/fhir/StructureDefinition/MedicationRequest>)
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct MedicationRequest {
     /// Logical id of this artifact
@@ -172,6 +173,7 @@ pub struct MedicationRequest {
     /// `0..*` · Reference to Provenance
     pub event_history: Vec<Reference>,
 }
+
 impl de::DecodeStruct for MedicationRequest {
     const PATH: &'static str = "MedicationRequest";
     const RESOURCE_TYPE: Option<&'static str> = Some("MedicationRequest");
@@ -297,33 +299,23 @@ impl de::DecodeStruct for MedicationRequest {
                 de::choice_value(
                     map,
                     &mut self.reported,
-                    &at.field("reported"),
-                    |c| match c {
-                        MedicationRequestReported::Boolean(v) => Some(v),
-                        #[allow(unreachable_patterns)]
-                        _ => None,
-                    },
-                    MedicationRequestReported::Boolean,
+                    &at.field("reportedBoolean"),
+                    crate::json::variant!(MedicationRequestReported::Boolean),
                 )
             }
             23 => {
                 de::choice_ext(
                     map,
                     &mut self.reported,
-                    &at.field("reported"),
-                    |c| match c {
-                        MedicationRequestReported::Boolean(v) => Some(v),
-                        #[allow(unreachable_patterns)]
-                        _ => None,
-                    },
-                    MedicationRequestReported::Boolean,
+                    &at.field("reportedBoolean"),
+                    crate::json::variant!(MedicationRequestReported::Boolean),
                 )
             }
             24 => {
                 de::choice(
                     map,
                     &mut self.reported,
-                    &at.field("reported"),
+                    &at.field("reportedReference"),
                     MedicationRequestReported::Reference,
                 )
             }
@@ -332,7 +324,7 @@ impl de::DecodeStruct for MedicationRequest {
                 de::choice(
                     map,
                     &mut self.medication,
-                    &at.field("medication"),
+                    &at.field("medicationCodeableConcept"),
                     MedicationRequestMedication::CodeableConcept,
                 )
             }
@@ -341,7 +333,7 @@ impl de::DecodeStruct for MedicationRequest {
                 de::choice(
                     map,
                     &mut self.medication,
-                    &at.field("medication"),
+                    &at.field("medicationReference"),
                     MedicationRequestMedication::Reference,
                 )
             }
@@ -438,7 +430,9 @@ impl de::DecodeStruct for MedicationRequest {
         Ok(())
     }
 }
+
 crate::json::impl_json!(MedicationRequest);
+
 impl serde::Serialize for MedicationRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
@@ -497,9 +491,10 @@ impl serde::Serialize for MedicationRequest {
         map.end()
     }
 }
+
 /// Choice of types for `MedicationRequest.reported[x]`.
 ///
-/// In JSON the element name carries the type: `reportedString`, `reportedQuantity`, …
+/// In JSON the element name carries the type (`reportedBoolean`, `reportedReference`, ...).
 #[derive(Clone, Debug, PartialEq)]
 pub enum MedicationRequestReported {
     /// `reportedBoolean`
@@ -507,6 +502,7 @@ pub enum MedicationRequestReported {
     /// `reportedReference` (to Patient | Practitioner | PractitionerRole | RelatedPerson | Organization)
     Reference(Box<Reference>),
 }
+
 impl ser::EncodeChoice for MedicationRequestReported {
     fn encode<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
         match self {
@@ -517,9 +513,10 @@ impl ser::EncodeChoice for MedicationRequestReported {
         }
     }
 }
+
 /// Choice of types for `MedicationRequest.medication[x]`.
 ///
-/// In JSON the element name carries the type: `medicationString`, `medicationQuantity`, …
+/// In JSON the element name carries the type (`medicationCodeableConcept`, `medicationReference`, ...).
 #[derive(Clone, Debug, PartialEq)]
 pub enum MedicationRequestMedication {
     /// `medicationCodeableConcept`
@@ -527,6 +524,7 @@ pub enum MedicationRequestMedication {
     /// `medicationReference` (to Medication)
     Reference(Box<Reference>),
 }
+
 impl ser::EncodeChoice for MedicationRequestMedication {
     fn encode<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
         match self {
@@ -537,6 +535,7 @@ impl ser::EncodeChoice for MedicationRequestMedication {
         }
     }
 }
+
 /// Medication supply authorization
 ///
 /// Indicates the specific details for the dispense or medication supply part of a medication request (also known as a Medication Prescription or Medication Order).  Note that this information is not always sent with the order.  There may be in some settings (e.g. hospitals) institutional or system support for completing the dispense details in the pharmacy department.
@@ -585,6 +584,7 @@ pub struct MedicationRequestDispenseRequest {
     /// `0..1` · Reference to Organization
     pub performer: Option<Box<Reference>>,
 }
+
 impl de::DecodeStruct for MedicationRequestDispenseRequest {
     const PATH: &'static str = "MedicationRequest.dispenseRequest";
     const RESOURCE_TYPE: Option<&'static str> = None;
@@ -660,7 +660,9 @@ impl de::DecodeStruct for MedicationRequestDispenseRequest {
         }
     }
 }
+
 crate::json::impl_json!(MedicationRequestDispenseRequest);
+
 impl serde::Serialize for MedicationRequestDispenseRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
@@ -683,6 +685,7 @@ impl serde::Serialize for MedicationRequestDispenseRequest {
         map.end()
     }
 }
+
 /// First fill details
 ///
 /// Indicates the quantity or duration for the first dispense of the medication.
@@ -711,6 +714,7 @@ pub struct MedicationRequestDispenseRequestInitialFill {
     /// `0..1`
     pub duration: Option<Box<Duration>>,
 }
+
 impl de::DecodeStruct for MedicationRequestDispenseRequestInitialFill {
     const PATH: &'static str = "MedicationRequest.dispenseRequest.initialFill";
     const RESOURCE_TYPE: Option<&'static str> = None;
@@ -750,7 +754,9 @@ impl de::DecodeStruct for MedicationRequestDispenseRequestInitialFill {
         }
     }
 }
+
 crate::json::impl_json!(MedicationRequestDispenseRequestInitialFill);
+
 impl serde::Serialize for MedicationRequestDispenseRequestInitialFill {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
@@ -763,6 +769,7 @@ impl serde::Serialize for MedicationRequestDispenseRequestInitialFill {
         map.end()
     }
 }
+
 /// Any restrictions on medication substitution
 ///
 /// Indicates whether or not substitution can or should be part of the dispense. In some cases, substitution must happen, in other cases substitution must not happen. This block explains the prescriber's intent. If nothing is specified substitution may be done.
@@ -791,6 +798,7 @@ pub struct MedicationRequestSubstitution {
     /// `0..1` · binding example: <http://terminology.hl7.org/ValueSet/v3-SubstanceAdminSubstitutionReason>
     pub reason: Option<Box<CodeableConcept>>,
 }
+
 impl de::DecodeStruct for MedicationRequestSubstitution {
     const PATH: &'static str = "MedicationRequest.substitution";
     const RESOURCE_TYPE: Option<&'static str> = None;
@@ -831,13 +839,8 @@ impl de::DecodeStruct for MedicationRequestSubstitution {
                 de::choice_value(
                     map,
                     &mut self.allowed,
-                    &at.field("allowed"),
-                    |c| match c {
-                        MedicationRequestSubstitutionAllowed::Boolean(v) => Some(v),
-                        #[allow(unreachable_patterns)]
-                        _ => None,
-                    },
-                    MedicationRequestSubstitutionAllowed::Boolean,
+                    &at.field("allowedBoolean"),
+                    crate::json::variant!(MedicationRequestSubstitutionAllowed::Boolean),
                 )
             }
             4 => {
@@ -845,13 +848,8 @@ impl de::DecodeStruct for MedicationRequestSubstitution {
                 de::choice_ext(
                     map,
                     &mut self.allowed,
-                    &at.field("allowed"),
-                    |c| match c {
-                        MedicationRequestSubstitutionAllowed::Boolean(v) => Some(v),
-                        #[allow(unreachable_patterns)]
-                        _ => None,
-                    },
-                    MedicationRequestSubstitutionAllowed::Boolean,
+                    &at.field("allowedBoolean"),
+                    crate::json::variant!(MedicationRequestSubstitutionAllowed::Boolean),
                 )
             }
             5 => {
@@ -859,7 +857,7 @@ impl de::DecodeStruct for MedicationRequestSubstitution {
                 de::choice(
                     map,
                     &mut self.allowed,
-                    &at.field("allowed"),
+                    &at.field("allowedCodeableConcept"),
                     MedicationRequestSubstitutionAllowed::CodeableConcept,
                 )
             }
@@ -868,7 +866,9 @@ impl de::DecodeStruct for MedicationRequestSubstitution {
         }
     }
 }
+
 crate::json::impl_json!(MedicationRequestSubstitution);
+
 impl serde::Serialize for MedicationRequestSubstitution {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
@@ -881,9 +881,10 @@ impl serde::Serialize for MedicationRequestSubstitution {
         map.end()
     }
 }
+
 /// Choice of types for `MedicationRequest.substitution.allowed[x]`.
 ///
-/// In JSON the element name carries the type: `allowedString`, `allowedQuantity`, …
+/// In JSON the element name carries the type (`allowedBoolean`, `allowedCodeableConcept`, ...).
 #[derive(Clone, Debug, PartialEq)]
 pub enum MedicationRequestSubstitutionAllowed {
     /// `allowedBoolean`
@@ -891,6 +892,7 @@ pub enum MedicationRequestSubstitutionAllowed {
     /// `allowedCodeableConcept`
     CodeableConcept(Box<CodeableConcept>),
 }
+
 impl ser::EncodeChoice for MedicationRequestSubstitutionAllowed {
     fn encode<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
         match self {

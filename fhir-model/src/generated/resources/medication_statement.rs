@@ -4,13 +4,14 @@ use crate::json::{de, ser, Path};
 use crate::datatypes::*;
 use crate::primitives::*;
 use crate::{codes, Primitive, Resource};
+
 /// Record of medication being taken by a patient
 ///
 /// A record of a medication that is being consumed by a patient.   A MedicationStatement may indicate that the patient may be taking the medication now or has taken the medication in the past or will be taking the medication in the future.  The source of this information can be the patient, significant other (such as a family member or spouse), or a clinician.  A common scenario where this information is captured is during the history taking process during a patient visit or stay.   The medication information may come from sources such as the patient's memory, from a prescription bottle,  or from a list of medications the patient, clinician or other party maintains.
 ///
 /// The primary difference between a medication statement and a medication administration is that the medication administration has complete administration information and is based on actual administration information from the person who administered the medication.  A medication statement is often, if not always, less specific.  There is no required date/time when the medication was administered, in fact we only know that a source has reported the patient is taking this medication, where details such as time, quantity, or rate or even medication product may be incomplete or missing or less precise.  As stated earlier, the medication statement information may come from the patient's memory, from a prescription bottle or from a list of medications the patient, clinician or other party maintains.  Medication administration is more formal and is not missing detailed information.
 ///
-/// FHIR path: `MedicationStatement` (resource)
+/// FHIR path: `MedicationStatement` (resource, defined by <http://hl7.org/fhir/StructureDefinition/MedicationStatement>)
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct MedicationStatement {
     /// Logical id of this artifact
@@ -114,6 +115,7 @@ pub struct MedicationStatement {
     /// `0..*`
     pub dosage: Vec<Dosage>,
 }
+
 impl de::DecodeStruct for MedicationStatement {
     const PATH: &'static str = "MedicationStatement";
     const RESOURCE_TYPE: Option<&'static str> = Some("MedicationStatement");
@@ -203,7 +205,7 @@ impl de::DecodeStruct for MedicationStatement {
                 de::choice(
                     map,
                     &mut self.medication,
-                    &at.field("medication"),
+                    &at.field("medicationCodeableConcept"),
                     MedicationStatementMedication::CodeableConcept,
                 )
             }
@@ -212,7 +214,7 @@ impl de::DecodeStruct for MedicationStatement {
                 de::choice(
                     map,
                     &mut self.medication,
-                    &at.field("medication"),
+                    &at.field("medicationReference"),
                     MedicationStatementMedication::Reference,
                 )
             }
@@ -225,33 +227,23 @@ impl de::DecodeStruct for MedicationStatement {
                 de::choice_value(
                     map,
                     &mut self.effective,
-                    &at.field("effective"),
-                    |c| match c {
-                        MedicationStatementEffective::DateTime(v) => Some(v),
-                        #[allow(unreachable_patterns)]
-                        _ => None,
-                    },
-                    MedicationStatementEffective::DateTime,
+                    &at.field("effectiveDateTime"),
+                    crate::json::variant!(MedicationStatementEffective::DateTime),
                 )
             }
             23 => {
                 de::choice_ext(
                     map,
                     &mut self.effective,
-                    &at.field("effective"),
-                    |c| match c {
-                        MedicationStatementEffective::DateTime(v) => Some(v),
-                        #[allow(unreachable_patterns)]
-                        _ => None,
-                    },
-                    MedicationStatementEffective::DateTime,
+                    &at.field("effectiveDateTime"),
+                    crate::json::variant!(MedicationStatementEffective::DateTime),
                 )
             }
             24 => {
                 de::choice(
                     map,
                     &mut self.effective,
-                    &at.field("effective"),
+                    &at.field("effectivePeriod"),
                     MedicationStatementEffective::Period,
                 )
             }
@@ -273,7 +265,9 @@ impl de::DecodeStruct for MedicationStatement {
         }
     }
 }
+
 crate::json::impl_json!(MedicationStatement);
+
 impl serde::Serialize for MedicationStatement {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
@@ -307,9 +301,10 @@ impl serde::Serialize for MedicationStatement {
         map.end()
     }
 }
+
 /// Choice of types for `MedicationStatement.medication[x]`.
 ///
-/// In JSON the element name carries the type: `medicationString`, `medicationQuantity`, …
+/// In JSON the element name carries the type (`medicationCodeableConcept`, `medicationReference`, ...).
 #[derive(Clone, Debug, PartialEq)]
 pub enum MedicationStatementMedication {
     /// `medicationCodeableConcept`
@@ -317,6 +312,7 @@ pub enum MedicationStatementMedication {
     /// `medicationReference` (to Medication)
     Reference(Box<Reference>),
 }
+
 impl ser::EncodeChoice for MedicationStatementMedication {
     fn encode<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
         match self {
@@ -327,9 +323,10 @@ impl ser::EncodeChoice for MedicationStatementMedication {
         }
     }
 }
+
 /// Choice of types for `MedicationStatement.effective[x]`.
 ///
-/// In JSON the element name carries the type: `effectiveString`, `effectiveQuantity`, …
+/// In JSON the element name carries the type (`effectiveDateTime`, `effectivePeriod`, ...).
 #[derive(Clone, Debug, PartialEq)]
 pub enum MedicationStatementEffective {
     /// `effectiveDateTime`
@@ -337,6 +334,7 @@ pub enum MedicationStatementEffective {
     /// `effectivePeriod`
     Period(Box<Period>),
 }
+
 impl ser::EncodeChoice for MedicationStatementEffective {
     fn encode<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
         match self {

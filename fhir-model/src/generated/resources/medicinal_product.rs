@@ -4,11 +4,12 @@ use crate::json::{de, ser, Path};
 use crate::datatypes::*;
 use crate::primitives::*;
 use crate::{Primitive, Resource};
+
 /// Detailed definition of a medicinal product, typically for uses other than direct patient care (e.g. regulatory use)
 ///
 /// Detailed definition of a medicinal product, typically for uses other than direct patient care (e.g. regulatory use).
 ///
-/// FHIR path: `MedicinalProduct` (resource)
+/// FHIR path: `MedicinalProduct` (resource, defined by <http://hl7.org/fhir/StructureDefinition/MedicinalProduct>)
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct MedicinalProduct {
     /// Logical id of this artifact
@@ -126,6 +127,7 @@ pub struct MedicinalProduct {
     /// `0..*` · summary
     pub special_designation: Vec<MedicinalProductSpecialDesignation>,
 }
+
 impl de::DecodeStruct for MedicinalProduct {
     const PATH: &'static str = "MedicinalProduct";
     const RESOURCE_TYPE: Option<&'static str> = Some("MedicinalProduct");
@@ -296,7 +298,9 @@ impl de::DecodeStruct for MedicinalProduct {
         Ok(())
     }
 }
+
 crate::json::impl_json!(MedicinalProduct);
+
 impl serde::Serialize for MedicinalProduct {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
@@ -354,6 +358,7 @@ impl serde::Serialize for MedicinalProduct {
         map.end()
     }
 }
+
 /// The product's name, including full name and possibly coded parts
 ///
 /// The product's name, including full name and possibly coded parts.
@@ -386,6 +391,7 @@ pub struct MedicinalProductName {
     /// `0..*` · summary
     pub country_language: Vec<MedicinalProductNameCountryLanguage>,
 }
+
 impl de::DecodeStruct for MedicinalProductName {
     const PATH: &'static str = "MedicinalProduct.name";
     const RESOURCE_TYPE: Option<&'static str> = None;
@@ -435,7 +441,9 @@ impl de::DecodeStruct for MedicinalProductName {
         }
     }
 }
+
 crate::json::impl_json!(MedicinalProductName);
+
 impl serde::Serialize for MedicinalProductName {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
@@ -449,6 +457,7 @@ impl serde::Serialize for MedicinalProductName {
         map.end()
     }
 }
+
 /// Coding words or phrases of the name
 ///
 /// Coding words or phrases of the name.
@@ -477,6 +486,7 @@ pub struct MedicinalProductNameNamePart {
     /// `1..1` · summary
     pub type_: Option<Box<Coding>>,
 }
+
 impl de::DecodeStruct for MedicinalProductNameNamePart {
     const PATH: &'static str = "MedicinalProduct.name.namePart";
     const RESOURCE_TYPE: Option<&'static str> = None;
@@ -527,7 +537,9 @@ impl de::DecodeStruct for MedicinalProductNameNamePart {
         }
     }
 }
+
 crate::json::impl_json!(MedicinalProductNameNamePart);
+
 impl serde::Serialize for MedicinalProductNameNamePart {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
@@ -540,6 +552,7 @@ impl serde::Serialize for MedicinalProductNameNamePart {
         map.end()
     }
 }
+
 /// Country where the name applies
 ///
 /// Country where the name applies.
@@ -572,6 +585,7 @@ pub struct MedicinalProductNameCountryLanguage {
     /// `1..1` · summary
     pub language: Option<Box<CodeableConcept>>,
 }
+
 impl de::DecodeStruct for MedicinalProductNameCountryLanguage {
     const PATH: &'static str = "MedicinalProduct.name.countryLanguage";
     const RESOURCE_TYPE: Option<&'static str> = None;
@@ -619,7 +633,9 @@ impl de::DecodeStruct for MedicinalProductNameCountryLanguage {
         }
     }
 }
+
 crate::json::impl_json!(MedicinalProductNameCountryLanguage);
+
 impl serde::Serialize for MedicinalProductNameCountryLanguage {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
@@ -633,6 +649,7 @@ impl serde::Serialize for MedicinalProductNameCountryLanguage {
         map.end()
     }
 }
+
 /// An operation applied to the product, for manufacturing or adminsitrative purpose
 ///
 /// An operation applied to the product, for manufacturing or adminsitrative purpose.
@@ -677,6 +694,7 @@ pub struct MedicinalProductManufacturingBusinessOperation {
     /// `0..1` · Reference to Organization · summary
     pub regulator: Option<Box<Reference>>,
 }
+
 impl de::DecodeStruct for MedicinalProductManufacturingBusinessOperation {
     const PATH: &'static str = "MedicinalProduct.manufacturingBusinessOperation";
     const RESOURCE_TYPE: Option<&'static str> = None;
@@ -740,7 +758,9 @@ impl de::DecodeStruct for MedicinalProductManufacturingBusinessOperation {
         }
     }
 }
+
 crate::json::impl_json!(MedicinalProductManufacturingBusinessOperation);
+
 impl serde::Serialize for MedicinalProductManufacturingBusinessOperation {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
@@ -765,6 +785,7 @@ impl serde::Serialize for MedicinalProductManufacturingBusinessOperation {
         map.end()
     }
 }
+
 /// Indicates if the medicinal product has an orphan designation for the treatment of a rare disease
 ///
 /// Indicates if the medicinal product has an orphan designation for the treatment of a rare disease.
@@ -813,6 +834,7 @@ pub struct MedicinalProductSpecialDesignation {
     /// `0..1` · summary
     pub species: Option<Box<CodeableConcept>>,
 }
+
 impl de::DecodeStruct for MedicinalProductSpecialDesignation {
     const PATH: &'static str = "MedicinalProduct.specialDesignation";
     const RESOURCE_TYPE: Option<&'static str> = None;
@@ -860,7 +882,7 @@ impl de::DecodeStruct for MedicinalProductSpecialDesignation {
                 de::choice(
                     map,
                     &mut self.indication,
-                    &at.field("indication"),
+                    &at.field("indicationCodeableConcept"),
                     MedicinalProductSpecialDesignationIndication::CodeableConcept,
                 )
             }
@@ -868,7 +890,7 @@ impl de::DecodeStruct for MedicinalProductSpecialDesignation {
                 de::choice(
                     map,
                     &mut self.indication,
-                    &at.field("indication"),
+                    &at.field("indicationReference"),
                     MedicinalProductSpecialDesignationIndication::Reference,
                 )
             }
@@ -880,7 +902,9 @@ impl de::DecodeStruct for MedicinalProductSpecialDesignation {
         }
     }
 }
+
 crate::json::impl_json!(MedicinalProductSpecialDesignation);
+
 impl serde::Serialize for MedicinalProductSpecialDesignation {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
@@ -898,9 +922,10 @@ impl serde::Serialize for MedicinalProductSpecialDesignation {
         map.end()
     }
 }
+
 /// Choice of types for `MedicinalProduct.specialDesignation.indication[x]`.
 ///
-/// In JSON the element name carries the type: `indicationString`, `indicationQuantity`, …
+/// In JSON the element name carries the type (`indicationCodeableConcept`, `indicationReference`, ...).
 #[derive(Clone, Debug, PartialEq)]
 pub enum MedicinalProductSpecialDesignationIndication {
     /// `indicationCodeableConcept`
@@ -908,6 +933,7 @@ pub enum MedicinalProductSpecialDesignationIndication {
     /// `indicationReference` (to MedicinalProductIndication)
     Reference(Box<Reference>),
 }
+
 impl ser::EncodeChoice for MedicinalProductSpecialDesignationIndication {
     fn encode<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
         match self {

@@ -4,11 +4,12 @@ use crate::json::{de, ser, Path};
 use crate::datatypes::*;
 use crate::primitives::*;
 use crate::{Primitive, Resource};
+
 /// The regulatory authorization of a medicinal product
 ///
 /// The regulatory authorization of a medicinal product.
 ///
-/// FHIR path: `MedicinalProductAuthorization` (resource)
+/// FHIR path: `MedicinalProductAuthorization` (resource, defined by <http://hl7.org/fhir/StructureDefinition/MedicinalProductAuthorization>)
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct MedicinalProductAuthorization {
     /// Logical id of this artifact
@@ -110,6 +111,7 @@ pub struct MedicinalProductAuthorization {
     /// `0..1` · summary
     pub procedure: Option<Box<MedicinalProductAuthorizationProcedure>>,
 }
+
 impl de::DecodeStruct for MedicinalProductAuthorization {
     const PATH: &'static str = "MedicinalProductAuthorization";
     const RESOURCE_TYPE: Option<&'static str> = Some("MedicinalProductAuthorization");
@@ -239,7 +241,9 @@ impl de::DecodeStruct for MedicinalProductAuthorization {
         }
     }
 }
+
 crate::json::impl_json!(MedicinalProductAuthorization);
+
 impl serde::Serialize for MedicinalProductAuthorization {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
@@ -286,6 +290,7 @@ impl serde::Serialize for MedicinalProductAuthorization {
         map.end()
     }
 }
+
 /// Authorization in areas within a country
 ///
 /// Authorization in areas within a country.
@@ -326,6 +331,7 @@ pub struct MedicinalProductAuthorizationJurisdictionalAuthorization {
     /// `0..1` · summary
     pub validity_period: Option<Box<Period>>,
 }
+
 impl de::DecodeStruct for MedicinalProductAuthorizationJurisdictionalAuthorization {
     const PATH: &'static str = "MedicinalProductAuthorization.jurisdictionalAuthorization";
     const RESOURCE_TYPE: Option<&'static str> = None;
@@ -377,7 +383,9 @@ impl de::DecodeStruct for MedicinalProductAuthorizationJurisdictionalAuthorizati
         }
     }
 }
+
 crate::json::impl_json!(MedicinalProductAuthorizationJurisdictionalAuthorization);
+
 impl serde::Serialize for MedicinalProductAuthorizationJurisdictionalAuthorization {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
@@ -393,6 +401,7 @@ impl serde::Serialize for MedicinalProductAuthorizationJurisdictionalAuthorizati
         map.end()
     }
 }
+
 /// The regulatory procedure for granting or amending a marketing authorization
 ///
 /// The regulatory procedure for granting or amending a marketing authorization.
@@ -429,6 +438,7 @@ pub struct MedicinalProductAuthorizationProcedure {
     /// `0..*` · summary
     pub application: Vec<MedicinalProductAuthorizationProcedure>,
 }
+
 impl de::DecodeStruct for MedicinalProductAuthorizationProcedure {
     const PATH: &'static str = "MedicinalProductAuthorization.procedure";
     const RESOURCE_TYPE: Option<&'static str> = None;
@@ -475,7 +485,7 @@ impl de::DecodeStruct for MedicinalProductAuthorizationProcedure {
                 de::choice(
                     map,
                     &mut self.date,
-                    &at.field("date"),
+                    &at.field("datePeriod"),
                     MedicinalProductAuthorizationProcedureDate::Period,
                 )
             }
@@ -483,30 +493,20 @@ impl de::DecodeStruct for MedicinalProductAuthorizationProcedure {
                 de::choice_value(
                     map,
                     &mut self.date,
-                    &at.field("date"),
-                    |c| match c {
-                        MedicinalProductAuthorizationProcedureDate::DateTime(v) => {
-                            Some(v)
-                        }
-                        #[allow(unreachable_patterns)]
-                        _ => None,
-                    },
-                    MedicinalProductAuthorizationProcedureDate::DateTime,
+                    &at.field("dateDateTime"),
+                    crate::json::variant!(
+                        MedicinalProductAuthorizationProcedureDate::DateTime
+                    ),
                 )
             }
             7 => {
                 de::choice_ext(
                     map,
                     &mut self.date,
-                    &at.field("date"),
-                    |c| match c {
-                        MedicinalProductAuthorizationProcedureDate::DateTime(v) => {
-                            Some(v)
-                        }
-                        #[allow(unreachable_patterns)]
-                        _ => None,
-                    },
-                    MedicinalProductAuthorizationProcedureDate::DateTime,
+                    &at.field("dateDateTime"),
+                    crate::json::variant!(
+                        MedicinalProductAuthorizationProcedureDate::DateTime
+                    ),
                 )
             }
             8 => de::many(map, &mut self.application, &at.field("application")),
@@ -514,7 +514,9 @@ impl de::DecodeStruct for MedicinalProductAuthorizationProcedure {
         }
     }
 }
+
 crate::json::impl_json!(MedicinalProductAuthorizationProcedure);
+
 impl serde::Serialize for MedicinalProductAuthorizationProcedure {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
@@ -529,9 +531,10 @@ impl serde::Serialize for MedicinalProductAuthorizationProcedure {
         map.end()
     }
 }
+
 /// Choice of types for `MedicinalProductAuthorization.procedure.date[x]`.
 ///
-/// In JSON the element name carries the type: `dateString`, `dateQuantity`, …
+/// In JSON the element name carries the type (`datePeriod`, `dateDateTime`, ...).
 #[derive(Clone, Debug, PartialEq)]
 pub enum MedicinalProductAuthorizationProcedureDate {
     /// `datePeriod`
@@ -539,6 +542,7 @@ pub enum MedicinalProductAuthorizationProcedureDate {
     /// `dateDateTime`
     DateTime(Primitive<DateTime>),
 }
+
 impl ser::EncodeChoice for MedicinalProductAuthorizationProcedureDate {
     fn encode<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
         match self {

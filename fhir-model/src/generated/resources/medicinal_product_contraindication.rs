@@ -4,11 +4,12 @@ use crate::json::{de, ser, Path};
 use crate::datatypes::*;
 use crate::primitives::*;
 use crate::{Primitive, Resource};
+
 /// MedicinalProductContraindication
 ///
 /// The clinical particulars - indications, contraindications etc. of a medicinal product, including for regulatory purposes.
 ///
-/// FHIR path: `MedicinalProductContraindication` (resource)
+/// FHIR path: `MedicinalProductContraindication` (resource, defined by <http://hl7.org/fhir/StructureDefinition/MedicinalProductContraindication>)
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct MedicinalProductContraindication {
     /// Logical id of this artifact
@@ -72,6 +73,7 @@ pub struct MedicinalProductContraindication {
     /// `0..*` · summary
     pub population: Vec<Population>,
 }
+
 impl de::DecodeStruct for MedicinalProductContraindication {
     const PATH: &'static str = "MedicinalProductContraindication";
     const RESOURCE_TYPE: Option<&'static str> = Some("MedicinalProductContraindication");
@@ -145,7 +147,9 @@ impl de::DecodeStruct for MedicinalProductContraindication {
         }
     }
 }
+
 crate::json::impl_json!(MedicinalProductContraindication);
+
 impl serde::Serialize for MedicinalProductContraindication {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
@@ -169,6 +173,7 @@ impl serde::Serialize for MedicinalProductContraindication {
         map.end()
     }
 }
+
 /// Information about the use of the medicinal product in relation to other therapies described as part of the indication
 ///
 /// Information about the use of the medicinal product in relation to other therapies described as part of the indication.
@@ -197,6 +202,7 @@ pub struct MedicinalProductContraindicationOtherTherapy {
     /// `1..1` · one of CodeableConcept, Reference · summary
     pub medication: Option<MedicinalProductContraindicationOtherTherapyMedication>,
 }
+
 impl de::DecodeStruct for MedicinalProductContraindicationOtherTherapy {
     const PATH: &'static str = "MedicinalProductContraindication.otherTherapy";
     const RESOURCE_TYPE: Option<&'static str> = None;
@@ -244,7 +250,7 @@ impl de::DecodeStruct for MedicinalProductContraindicationOtherTherapy {
                 de::choice(
                     map,
                     &mut self.medication,
-                    &at.field("medication"),
+                    &at.field("medicationCodeableConcept"),
                     MedicinalProductContraindicationOtherTherapyMedication::CodeableConcept,
                 )
             }
@@ -253,7 +259,7 @@ impl de::DecodeStruct for MedicinalProductContraindicationOtherTherapy {
                 de::choice(
                     map,
                     &mut self.medication,
-                    &at.field("medication"),
+                    &at.field("medicationReference"),
                     MedicinalProductContraindicationOtherTherapyMedication::Reference,
                 )
             }
@@ -261,7 +267,9 @@ impl de::DecodeStruct for MedicinalProductContraindicationOtherTherapy {
         }
     }
 }
+
 crate::json::impl_json!(MedicinalProductContraindicationOtherTherapy);
+
 impl serde::Serialize for MedicinalProductContraindicationOtherTherapy {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
@@ -278,9 +286,10 @@ impl serde::Serialize for MedicinalProductContraindicationOtherTherapy {
         map.end()
     }
 }
+
 /// Choice of types for `MedicinalProductContraindication.otherTherapy.medication[x]`.
 ///
-/// In JSON the element name carries the type: `medicationString`, `medicationQuantity`, …
+/// In JSON the element name carries the type (`medicationCodeableConcept`, `medicationReference`, ...).
 #[derive(Clone, Debug, PartialEq)]
 pub enum MedicinalProductContraindicationOtherTherapyMedication {
     /// `medicationCodeableConcept`
@@ -288,6 +297,7 @@ pub enum MedicinalProductContraindicationOtherTherapyMedication {
     /// `medicationReference` (to MedicinalProduct | Medication | Substance | SubstanceSpecification)
     Reference(Box<Reference>),
 }
+
 impl ser::EncodeChoice for MedicinalProductContraindicationOtherTherapyMedication {
     fn encode<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
         match self {

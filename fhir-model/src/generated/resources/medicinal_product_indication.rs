@@ -4,11 +4,12 @@ use crate::json::{de, ser, Path};
 use crate::datatypes::*;
 use crate::primitives::*;
 use crate::{Primitive, Resource};
+
 /// MedicinalProductIndication
 ///
 /// Indication for the Medicinal Product.
 ///
-/// FHIR path: `MedicinalProductIndication` (resource)
+/// FHIR path: `MedicinalProductIndication` (resource, defined by <http://hl7.org/fhir/StructureDefinition/MedicinalProductIndication>)
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct MedicinalProductIndication {
     /// Logical id of this artifact
@@ -80,6 +81,7 @@ pub struct MedicinalProductIndication {
     /// `0..*` · summary
     pub population: Vec<Population>,
 }
+
 impl de::DecodeStruct for MedicinalProductIndication {
     const PATH: &'static str = "MedicinalProductIndication";
     const RESOURCE_TYPE: Option<&'static str> = Some("MedicinalProductIndication");
@@ -163,7 +165,9 @@ impl de::DecodeStruct for MedicinalProductIndication {
         }
     }
 }
+
 crate::json::impl_json!(MedicinalProductIndication);
+
 impl serde::Serialize for MedicinalProductIndication {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
@@ -193,6 +197,7 @@ impl serde::Serialize for MedicinalProductIndication {
         map.end()
     }
 }
+
 /// Information about the use of the medicinal product in relation to other therapies described as part of the indication
 ///
 /// Information about the use of the medicinal product in relation to other therapies described as part of the indication.
@@ -221,6 +226,7 @@ pub struct MedicinalProductIndicationOtherTherapy {
     /// `1..1` · one of CodeableConcept, Reference · summary
     pub medication: Option<MedicinalProductIndicationOtherTherapyMedication>,
 }
+
 impl de::DecodeStruct for MedicinalProductIndicationOtherTherapy {
     const PATH: &'static str = "MedicinalProductIndication.otherTherapy";
     const RESOURCE_TYPE: Option<&'static str> = None;
@@ -268,7 +274,7 @@ impl de::DecodeStruct for MedicinalProductIndicationOtherTherapy {
                 de::choice(
                     map,
                     &mut self.medication,
-                    &at.field("medication"),
+                    &at.field("medicationCodeableConcept"),
                     MedicinalProductIndicationOtherTherapyMedication::CodeableConcept,
                 )
             }
@@ -277,7 +283,7 @@ impl de::DecodeStruct for MedicinalProductIndicationOtherTherapy {
                 de::choice(
                     map,
                     &mut self.medication,
-                    &at.field("medication"),
+                    &at.field("medicationReference"),
                     MedicinalProductIndicationOtherTherapyMedication::Reference,
                 )
             }
@@ -285,7 +291,9 @@ impl de::DecodeStruct for MedicinalProductIndicationOtherTherapy {
         }
     }
 }
+
 crate::json::impl_json!(MedicinalProductIndicationOtherTherapy);
+
 impl serde::Serialize for MedicinalProductIndicationOtherTherapy {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
@@ -302,9 +310,10 @@ impl serde::Serialize for MedicinalProductIndicationOtherTherapy {
         map.end()
     }
 }
+
 /// Choice of types for `MedicinalProductIndication.otherTherapy.medication[x]`.
 ///
-/// In JSON the element name carries the type: `medicationString`, `medicationQuantity`, …
+/// In JSON the element name carries the type (`medicationCodeableConcept`, `medicationReference`, ...).
 #[derive(Clone, Debug, PartialEq)]
 pub enum MedicinalProductIndicationOtherTherapyMedication {
     /// `medicationCodeableConcept`
@@ -312,6 +321,7 @@ pub enum MedicinalProductIndicationOtherTherapyMedication {
     /// `medicationReference` (to MedicinalProduct | Medication | Substance | SubstanceSpecification)
     Reference(Box<Reference>),
 }
+
 impl ser::EncodeChoice for MedicinalProductIndicationOtherTherapyMedication {
     fn encode<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
         match self {

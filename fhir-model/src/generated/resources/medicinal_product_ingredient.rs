@@ -4,11 +4,12 @@ use crate::json::{de, ser, Path};
 use crate::datatypes::*;
 use crate::primitives::*;
 use crate::{Primitive, Resource};
+
 /// An ingredient of a manufactured item or pharmaceutical product
 ///
 /// An ingredient of a manufactured item or pharmaceutical product.
 ///
-/// FHIR path: `MedicinalProductIngredient` (resource)
+/// FHIR path: `MedicinalProductIngredient` (resource, defined by <http://hl7.org/fhir/StructureDefinition/MedicinalProductIngredient>)
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct MedicinalProductIngredient {
     /// Logical id of this artifact
@@ -68,6 +69,7 @@ pub struct MedicinalProductIngredient {
     /// `0..1` · summary
     pub substance: Option<Box<MedicinalProductIngredientSubstance>>,
 }
+
 impl de::DecodeStruct for MedicinalProductIngredient {
     const PATH: &'static str = "MedicinalProductIngredient";
     const RESOURCE_TYPE: Option<&'static str> = Some("MedicinalProductIngredient");
@@ -156,7 +158,9 @@ impl de::DecodeStruct for MedicinalProductIngredient {
         }
     }
 }
+
 crate::json::impl_json!(MedicinalProductIngredient);
+
 impl serde::Serialize for MedicinalProductIngredient {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
@@ -184,6 +188,7 @@ impl serde::Serialize for MedicinalProductIngredient {
         map.end()
     }
 }
+
 /// A specified substance that comprises this ingredient
 ///
 /// A specified substance that comprises this ingredient.
@@ -220,6 +225,7 @@ pub struct MedicinalProductIngredientSpecifiedSubstance {
     /// `0..*` · summary
     pub strength: Vec<MedicinalProductIngredientSpecifiedSubstanceStrength>,
 }
+
 impl de::DecodeStruct for MedicinalProductIngredientSpecifiedSubstance {
     const PATH: &'static str = "MedicinalProductIngredient.specifiedSubstance";
     const RESOURCE_TYPE: Option<&'static str> = None;
@@ -269,7 +275,9 @@ impl de::DecodeStruct for MedicinalProductIngredientSpecifiedSubstance {
         }
     }
 }
+
 crate::json::impl_json!(MedicinalProductIngredientSpecifiedSubstance);
+
 impl serde::Serialize for MedicinalProductIngredientSpecifiedSubstance {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
@@ -284,6 +292,7 @@ impl serde::Serialize for MedicinalProductIngredientSpecifiedSubstance {
         map.end()
     }
 }
+
 /// Quantity of the substance or specified substance present in the manufactured item or pharmaceutical product
 ///
 /// Quantity of the substance or specified substance present in the manufactured item or pharmaceutical product.
@@ -334,6 +343,7 @@ pub struct MedicinalProductIngredientSpecifiedSubstanceStrength {
         MedicinalProductIngredientSpecifiedSubstanceStrengthReferenceStrength,
     >,
 }
+
 impl de::DecodeStruct for MedicinalProductIngredientSpecifiedSubstanceStrength {
     const PATH: &'static str = "MedicinalProductIngredient.specifiedSubstance.strength";
     const RESOURCE_TYPE: Option<&'static str> = None;
@@ -418,7 +428,9 @@ impl de::DecodeStruct for MedicinalProductIngredientSpecifiedSubstanceStrength {
         }
     }
 }
+
 crate::json::impl_json!(MedicinalProductIngredientSpecifiedSubstanceStrength);
+
 impl serde::Serialize for MedicinalProductIngredientSpecifiedSubstanceStrength {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
@@ -441,6 +453,7 @@ impl serde::Serialize for MedicinalProductIngredientSpecifiedSubstanceStrength {
         map.end()
     }
 }
+
 /// Strength expressed in terms of a reference substance
 ///
 /// Strength expressed in terms of a reference substance.
@@ -481,6 +494,7 @@ pub struct MedicinalProductIngredientSpecifiedSubstanceStrengthReferenceStrength
     /// `0..*` · summary
     pub country: Vec<CodeableConcept>,
 }
+
 impl de::DecodeStruct
 for MedicinalProductIngredientSpecifiedSubstanceStrengthReferenceStrength {
     const PATH: &'static str = "MedicinalProductIngredient.specifiedSubstance.strength.referenceStrength";
@@ -550,9 +564,11 @@ for MedicinalProductIngredientSpecifiedSubstanceStrengthReferenceStrength {
         }
     }
 }
+
 crate::json::impl_json!(
     MedicinalProductIngredientSpecifiedSubstanceStrengthReferenceStrength
 );
+
 impl serde::Serialize
 for MedicinalProductIngredientSpecifiedSubstanceStrengthReferenceStrength {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -574,6 +590,7 @@ for MedicinalProductIngredientSpecifiedSubstanceStrengthReferenceStrength {
         map.end()
     }
 }
+
 /// The ingredient substance
 ///
 /// The ingredient substance.
@@ -602,6 +619,7 @@ pub struct MedicinalProductIngredientSubstance {
     /// `0..*` · summary
     pub strength: Vec<MedicinalProductIngredientSpecifiedSubstanceStrength>,
 }
+
 impl de::DecodeStruct for MedicinalProductIngredientSubstance {
     const PATH: &'static str = "MedicinalProductIngredient.substance";
     const RESOURCE_TYPE: Option<&'static str> = None;
@@ -644,7 +662,9 @@ impl de::DecodeStruct for MedicinalProductIngredientSubstance {
         }
     }
 }
+
 crate::json::impl_json!(MedicinalProductIngredientSubstance);
+
 impl serde::Serialize for MedicinalProductIngredientSubstance {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;

@@ -4,11 +4,12 @@ use crate::json::{de, ser, Path};
 use crate::datatypes::*;
 use crate::primitives::*;
 use crate::{Primitive, Resource};
+
 /// MedicinalProductInteraction
 ///
 /// The interactions of the medicinal product with other medicinal products, or other forms of interactions.
 ///
-/// FHIR path: `MedicinalProductInteraction` (resource)
+/// FHIR path: `MedicinalProductInteraction` (resource, defined by <http://hl7.org/fhir/StructureDefinition/MedicinalProductInteraction>)
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct MedicinalProductInteraction {
     /// Logical id of this artifact
@@ -72,6 +73,7 @@ pub struct MedicinalProductInteraction {
     /// `0..1` · summary
     pub management: Option<Box<CodeableConcept>>,
 }
+
 impl de::DecodeStruct for MedicinalProductInteraction {
     const PATH: &'static str = "MedicinalProductInteraction";
     const RESOURCE_TYPE: Option<&'static str> = Some("MedicinalProductInteraction");
@@ -141,7 +143,9 @@ impl de::DecodeStruct for MedicinalProductInteraction {
         }
     }
 }
+
 crate::json::impl_json!(MedicinalProductInteraction);
+
 impl serde::Serialize for MedicinalProductInteraction {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
@@ -165,6 +169,7 @@ impl serde::Serialize for MedicinalProductInteraction {
         map.end()
     }
 }
+
 /// The specific medication, food or laboratory test that interacts
 ///
 /// The specific medication, food or laboratory test that interacts.
@@ -189,6 +194,7 @@ pub struct MedicinalProductInteractionInteractant {
     /// `1..1` · one of Reference, CodeableConcept · summary
     pub item: Option<MedicinalProductInteractionInteractantItem>,
 }
+
 impl de::DecodeStruct for MedicinalProductInteractionInteractant {
     const PATH: &'static str = "MedicinalProductInteraction.interactant";
     const RESOURCE_TYPE: Option<&'static str> = None;
@@ -227,7 +233,7 @@ impl de::DecodeStruct for MedicinalProductInteractionInteractant {
                 de::choice(
                     map,
                     &mut self.item,
-                    &at.field("item"),
+                    &at.field("itemReference"),
                     MedicinalProductInteractionInteractantItem::Reference,
                 )
             }
@@ -236,7 +242,7 @@ impl de::DecodeStruct for MedicinalProductInteractionInteractant {
                 de::choice(
                     map,
                     &mut self.item,
-                    &at.field("item"),
+                    &at.field("itemCodeableConcept"),
                     MedicinalProductInteractionInteractantItem::CodeableConcept,
                 )
             }
@@ -244,7 +250,9 @@ impl de::DecodeStruct for MedicinalProductInteractionInteractant {
         }
     }
 }
+
 crate::json::impl_json!(MedicinalProductInteractionInteractant);
+
 impl serde::Serialize for MedicinalProductInteractionInteractant {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
@@ -256,9 +264,10 @@ impl serde::Serialize for MedicinalProductInteractionInteractant {
         map.end()
     }
 }
+
 /// Choice of types for `MedicinalProductInteraction.interactant.item[x]`.
 ///
-/// In JSON the element name carries the type: `itemString`, `itemQuantity`, …
+/// In JSON the element name carries the type (`itemReference`, `itemCodeableConcept`, ...).
 #[derive(Clone, Debug, PartialEq)]
 pub enum MedicinalProductInteractionInteractantItem {
     /// `itemReference` (to MedicinalProduct | Medication | Substance | ObservationDefinition)
@@ -266,6 +275,7 @@ pub enum MedicinalProductInteractionInteractantItem {
     /// `itemCodeableConcept`
     CodeableConcept(Box<CodeableConcept>),
 }
+
 impl ser::EncodeChoice for MedicinalProductInteractionInteractantItem {
     fn encode<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
         match self {

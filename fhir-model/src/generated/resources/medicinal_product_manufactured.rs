@@ -4,11 +4,12 @@ use crate::json::{de, ser, Path};
 use crate::datatypes::*;
 use crate::primitives::*;
 use crate::{Primitive, Resource};
+
 /// The manufactured item as contained in the packaged medicinal product
 ///
 /// The manufactured item as contained in the packaged medicinal product.
 ///
-/// FHIR path: `MedicinalProductManufactured` (resource)
+/// FHIR path: `MedicinalProductManufactured` (resource, defined by <http://hl7.org/fhir/StructureDefinition/MedicinalProductManufactured>)
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct MedicinalProductManufactured {
     /// Logical id of this artifact
@@ -72,6 +73,7 @@ pub struct MedicinalProductManufactured {
     /// `0..*` · summary
     pub other_characteristics: Vec<CodeableConcept>,
 }
+
 impl de::DecodeStruct for MedicinalProductManufactured {
     const PATH: &'static str = "MedicinalProductManufactured";
     const RESOURCE_TYPE: Option<&'static str> = Some("MedicinalProductManufactured");
@@ -167,7 +169,9 @@ impl de::DecodeStruct for MedicinalProductManufactured {
         }
     }
 }
+
 crate::json::impl_json!(MedicinalProductManufactured);
+
 impl serde::Serialize for MedicinalProductManufactured {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;

@@ -4,11 +4,12 @@ use crate::json::{de, ser, Path};
 use crate::datatypes::*;
 use crate::primitives::*;
 use crate::{Primitive, Resource};
+
 /// A medicinal product in a container or package
 ///
 /// A medicinal product in a container or package.
 ///
-/// FHIR path: `MedicinalProductPackaged` (resource)
+/// FHIR path: `MedicinalProductPackaged` (resource, defined by <http://hl7.org/fhir/StructureDefinition/MedicinalProductPackaged>)
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct MedicinalProductPackaged {
     /// Logical id of this artifact
@@ -80,6 +81,7 @@ pub struct MedicinalProductPackaged {
     /// `1..*` · summary
     pub package_item: Vec<MedicinalProductPackagedPackageItem>,
 }
+
 impl de::DecodeStruct for MedicinalProductPackaged {
     const PATH: &'static str = "MedicinalProductPackaged";
     const RESOURCE_TYPE: Option<&'static str> = Some("MedicinalProductPackaged");
@@ -168,7 +170,9 @@ impl de::DecodeStruct for MedicinalProductPackaged {
         }
     }
 }
+
 crate::json::impl_json!(MedicinalProductPackaged);
+
 impl serde::Serialize for MedicinalProductPackaged {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
@@ -194,6 +198,7 @@ impl serde::Serialize for MedicinalProductPackaged {
         map.end()
     }
 }
+
 /// Batch numbering
 ///
 /// Batch numbering.
@@ -222,6 +227,7 @@ pub struct MedicinalProductPackagedBatchIdentifier {
     /// `0..1` · summary
     pub immediate_packaging: Option<Box<Identifier>>,
 }
+
 impl de::DecodeStruct for MedicinalProductPackagedBatchIdentifier {
     const PATH: &'static str = "MedicinalProductPackaged.batchIdentifier";
     const RESOURCE_TYPE: Option<&'static str> = None;
@@ -270,7 +276,9 @@ impl de::DecodeStruct for MedicinalProductPackagedBatchIdentifier {
         }
     }
 }
+
 crate::json::impl_json!(MedicinalProductPackagedBatchIdentifier);
+
 impl serde::Serialize for MedicinalProductPackagedBatchIdentifier {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
@@ -283,6 +291,7 @@ impl serde::Serialize for MedicinalProductPackagedBatchIdentifier {
         map.end()
     }
 }
+
 /// A packaging item, as a contained for medicine, possibly with other packaging items within
 ///
 /// A packaging item, as a contained for medicine, possibly with other packaging items within.
@@ -351,6 +360,7 @@ pub struct MedicinalProductPackagedPackageItem {
     /// `0..*` · Reference to Organization · summary
     pub manufacturer: Vec<Reference>,
 }
+
 impl de::DecodeStruct for MedicinalProductPackagedPackageItem {
     const PATH: &'static str = "MedicinalProductPackaged.packageItem";
     const RESOURCE_TYPE: Option<&'static str> = None;
@@ -442,7 +452,9 @@ impl de::DecodeStruct for MedicinalProductPackagedPackageItem {
         }
     }
 }
+
 crate::json::impl_json!(MedicinalProductPackagedPackageItem);
+
 impl serde::Serialize for MedicinalProductPackagedPackageItem {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;

@@ -4,11 +4,12 @@ use crate::json::{de, ser, Path};
 use crate::datatypes::*;
 use crate::primitives::*;
 use crate::{Primitive, Resource};
+
 /// A pharmaceutical product described in terms of its composition and dose form
 ///
 /// A pharmaceutical product described in terms of its composition and dose form.
 ///
-/// FHIR path: `MedicinalProductPharmaceutical` (resource)
+/// FHIR path: `MedicinalProductPharmaceutical` (resource, defined by <http://hl7.org/fhir/StructureDefinition/MedicinalProductPharmaceutical>)
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct MedicinalProductPharmaceutical {
     /// Logical id of this artifact
@@ -74,6 +75,7 @@ pub struct MedicinalProductPharmaceutical {
         MedicinalProductPharmaceuticalRouteOfAdministration,
     >,
 }
+
 impl de::DecodeStruct for MedicinalProductPharmaceutical {
     const PATH: &'static str = "MedicinalProductPharmaceutical";
     const RESOURCE_TYPE: Option<&'static str> = Some("MedicinalProductPharmaceutical");
@@ -164,7 +166,9 @@ impl de::DecodeStruct for MedicinalProductPharmaceutical {
         }
     }
 }
+
 crate::json::impl_json!(MedicinalProductPharmaceutical);
+
 impl serde::Serialize for MedicinalProductPharmaceutical {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
@@ -188,6 +192,7 @@ impl serde::Serialize for MedicinalProductPharmaceutical {
         map.end()
     }
 }
+
 /// Characteristics e.g. a products onset of action
 ///
 /// Characteristics e.g. a products onset of action.
@@ -216,6 +221,7 @@ pub struct MedicinalProductPharmaceuticalCharacteristics {
     /// `0..1` · summary
     pub status: Option<Box<CodeableConcept>>,
 }
+
 impl de::DecodeStruct for MedicinalProductPharmaceuticalCharacteristics {
     const PATH: &'static str = "MedicinalProductPharmaceutical.characteristics";
     const RESOURCE_TYPE: Option<&'static str> = None;
@@ -258,7 +264,9 @@ impl de::DecodeStruct for MedicinalProductPharmaceuticalCharacteristics {
         }
     }
 }
+
 crate::json::impl_json!(MedicinalProductPharmaceuticalCharacteristics);
+
 impl serde::Serialize for MedicinalProductPharmaceuticalCharacteristics {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
@@ -271,6 +279,7 @@ impl serde::Serialize for MedicinalProductPharmaceuticalCharacteristics {
         map.end()
     }
 }
+
 /// The path by which the pharmaceutical product is taken into or makes contact with the body
 ///
 /// The path by which the pharmaceutical product is taken into or makes contact with the body.
@@ -321,6 +330,7 @@ pub struct MedicinalProductPharmaceuticalRouteOfAdministration {
         MedicinalProductPharmaceuticalRouteOfAdministrationTargetSpecies,
     >,
 }
+
 impl de::DecodeStruct for MedicinalProductPharmaceuticalRouteOfAdministration {
     const PATH: &'static str = "MedicinalProductPharmaceutical.routeOfAdministration";
     const RESOURCE_TYPE: Option<&'static str> = None;
@@ -385,7 +395,9 @@ impl de::DecodeStruct for MedicinalProductPharmaceuticalRouteOfAdministration {
         }
     }
 }
+
 crate::json::impl_json!(MedicinalProductPharmaceuticalRouteOfAdministration);
+
 impl serde::Serialize for MedicinalProductPharmaceuticalRouteOfAdministration {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
@@ -407,6 +419,7 @@ impl serde::Serialize for MedicinalProductPharmaceuticalRouteOfAdministration {
         map.end()
     }
 }
+
 /// A species for which this route applies
 ///
 /// A species for which this route applies.
@@ -437,6 +450,7 @@ pub struct MedicinalProductPharmaceuticalRouteOfAdministrationTargetSpecies {
         MedicinalProductPharmaceuticalRouteOfAdministrationTargetSpeciesWithdrawalPeriod,
     >,
 }
+
 impl de::DecodeStruct
 for MedicinalProductPharmaceuticalRouteOfAdministrationTargetSpecies {
     const PATH: &'static str = "MedicinalProductPharmaceutical.routeOfAdministration.targetSpecies";
@@ -482,9 +496,11 @@ for MedicinalProductPharmaceuticalRouteOfAdministrationTargetSpecies {
         }
     }
 }
+
 crate::json::impl_json!(
     MedicinalProductPharmaceuticalRouteOfAdministrationTargetSpecies
 );
+
 impl serde::Serialize
 for MedicinalProductPharmaceuticalRouteOfAdministrationTargetSpecies {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -498,6 +514,7 @@ for MedicinalProductPharmaceuticalRouteOfAdministrationTargetSpecies {
         map.end()
     }
 }
+
 /// A species specific time during which consumption of animal product is not appropriate
 ///
 /// A species specific time during which consumption of animal product is not appropriate.
@@ -530,6 +547,7 @@ pub struct MedicinalProductPharmaceuticalRouteOfAdministrationTargetSpeciesWithd
     /// `0..1` · FHIR `string` · summary
     pub supporting_information: Option<Primitive<FhirString>>,
 }
+
 impl de::DecodeStruct
 for MedicinalProductPharmaceuticalRouteOfAdministrationTargetSpeciesWithdrawalPeriod {
     const PATH: &'static str = "MedicinalProductPharmaceutical.routeOfAdministration.targetSpecies.withdrawalPeriod";
@@ -592,9 +610,11 @@ for MedicinalProductPharmaceuticalRouteOfAdministrationTargetSpeciesWithdrawalPe
         }
     }
 }
+
 crate::json::impl_json!(
     MedicinalProductPharmaceuticalRouteOfAdministrationTargetSpeciesWithdrawalPeriod
 );
+
 impl serde::Serialize
 for MedicinalProductPharmaceuticalRouteOfAdministrationTargetSpeciesWithdrawalPeriod {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {

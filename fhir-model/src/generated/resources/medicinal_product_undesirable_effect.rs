@@ -4,11 +4,12 @@ use crate::json::{de, ser, Path};
 use crate::datatypes::*;
 use crate::primitives::*;
 use crate::{Primitive, Resource};
+
 /// MedicinalProductUndesirableEffect
 ///
 /// Describe the undesirable effects of the medicinal product.
 ///
-/// FHIR path: `MedicinalProductUndesirableEffect` (resource)
+/// FHIR path: `MedicinalProductUndesirableEffect` (resource, defined by <http://hl7.org/fhir/StructureDefinition/MedicinalProductUndesirableEffect>)
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct MedicinalProductUndesirableEffect {
     /// Logical id of this artifact
@@ -64,6 +65,7 @@ pub struct MedicinalProductUndesirableEffect {
     /// `0..*` · summary
     pub population: Vec<Population>,
 }
+
 impl de::DecodeStruct for MedicinalProductUndesirableEffect {
     const PATH: &'static str = "MedicinalProductUndesirableEffect";
     const RESOURCE_TYPE: Option<&'static str> = Some(
@@ -141,7 +143,9 @@ impl de::DecodeStruct for MedicinalProductUndesirableEffect {
         }
     }
 }
+
 crate::json::impl_json!(MedicinalProductUndesirableEffect);
+
 impl serde::Serialize for MedicinalProductUndesirableEffect {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;

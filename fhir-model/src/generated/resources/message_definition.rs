@@ -4,11 +4,12 @@ use crate::json::{de, ser, Path};
 use crate::datatypes::*;
 use crate::primitives::*;
 use crate::{codes, Primitive, Resource};
+
 /// A resource that defines a type of message that can be exchanged between systems
 ///
 /// Defines the characteristics of a message that can be shared between systems, including the type of event that initiates the message, the content to be transmitted and what response(s), if any, are permitted.
 ///
-/// FHIR path: `MessageDefinition` (resource)
+/// FHIR path: `MessageDefinition` (resource, defined by <http://hl7.org/fhir/StructureDefinition/MessageDefinition>)
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct MessageDefinition {
     /// Logical id of this artifact
@@ -140,6 +141,7 @@ pub struct MessageDefinition {
     /// `0..*` · FHIR `canonical`
     pub graph: Vec<Primitive<Canonical>>,
 }
+
 impl de::DecodeStruct for MessageDefinition {
     const PATH: &'static str = "MessageDefinition";
     const RESOURCE_TYPE: Option<&'static str> = Some("MessageDefinition");
@@ -281,7 +283,7 @@ impl de::DecodeStruct for MessageDefinition {
                 de::choice(
                     map,
                     &mut self.event,
-                    &at.field("event"),
+                    &at.field("eventCoding"),
                     MessageDefinitionEvent::Coding,
                 )
             }
@@ -290,13 +292,8 @@ impl de::DecodeStruct for MessageDefinition {
                 de::choice_value(
                     map,
                     &mut self.event,
-                    &at.field("event"),
-                    |c| match c {
-                        MessageDefinitionEvent::Uri(v) => Some(v),
-                        #[allow(unreachable_patterns)]
-                        _ => None,
-                    },
-                    MessageDefinitionEvent::Uri,
+                    &at.field("eventUri"),
+                    crate::json::variant!(MessageDefinitionEvent::Uri),
                 )
             }
             45 => {
@@ -304,13 +301,8 @@ impl de::DecodeStruct for MessageDefinition {
                 de::choice_ext(
                     map,
                     &mut self.event,
-                    &at.field("event"),
-                    |c| match c {
-                        MessageDefinitionEvent::Uri(v) => Some(v),
-                        #[allow(unreachable_patterns)]
-                        _ => None,
-                    },
-                    MessageDefinitionEvent::Uri,
+                    &at.field("eventUri"),
+                    crate::json::variant!(MessageDefinitionEvent::Uri),
                 )
             }
             46 => de::prim_value(map, &mut self.category, &at.field("category")),
@@ -343,7 +335,9 @@ impl de::DecodeStruct for MessageDefinition {
         Ok(())
     }
 }
+
 crate::json::impl_json!(MessageDefinition);
+
 impl serde::Serialize for MessageDefinition {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
@@ -389,9 +383,10 @@ impl serde::Serialize for MessageDefinition {
         map.end()
     }
 }
+
 /// Choice of types for `MessageDefinition.event[x]`.
 ///
-/// In JSON the element name carries the type: `eventString`, `eventQuantity`, …
+/// In JSON the element name carries the type (`eventCoding`, `eventUri`, ...).
 #[derive(Clone, Debug, PartialEq)]
 pub enum MessageDefinitionEvent {
     /// `eventCoding`
@@ -399,6 +394,7 @@ pub enum MessageDefinitionEvent {
     /// `eventUri`
     Uri(Primitive<Uri>),
 }
+
 impl ser::EncodeChoice for MessageDefinitionEvent {
     fn encode<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
         match self {
@@ -407,6 +403,7 @@ impl ser::EncodeChoice for MessageDefinitionEvent {
         }
     }
 }
+
 /// Resource(s) that are the subject of the event
 ///
 /// Identifies the resource (or resources) that are being addressed by the event.  For example, the Encounter for an admit message or two Account records for a merge.
@@ -443,6 +440,7 @@ pub struct MessageDefinitionFocus {
     /// `0..1` · FHIR `string`
     pub max: Option<Primitive<FhirString>>,
 }
+
 impl de::DecodeStruct for MessageDefinitionFocus {
     const PATH: &'static str = "MessageDefinition.focus";
     const RESOURCE_TYPE: Option<&'static str> = None;
@@ -506,7 +504,9 @@ impl de::DecodeStruct for MessageDefinitionFocus {
         }
     }
 }
+
 crate::json::impl_json!(MessageDefinitionFocus);
+
 impl serde::Serialize for MessageDefinitionFocus {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
@@ -521,6 +521,7 @@ impl serde::Serialize for MessageDefinitionFocus {
         map.end()
     }
 }
+
 /// Responses to this message
 ///
 /// Indicates what types of messages may be sent as an application-level response to this message.
@@ -549,6 +550,7 @@ pub struct MessageDefinitionAllowedResponse {
     /// `0..1` · FHIR `markdown`
     pub situation: Option<Primitive<Markdown>>,
 }
+
 impl de::DecodeStruct for MessageDefinitionAllowedResponse {
     const PATH: &'static str = "MessageDefinition.allowedResponse";
     const RESOURCE_TYPE: Option<&'static str> = None;
@@ -598,7 +600,9 @@ impl de::DecodeStruct for MessageDefinitionAllowedResponse {
         }
     }
 }
+
 crate::json::impl_json!(MessageDefinitionAllowedResponse);
+
 impl serde::Serialize for MessageDefinitionAllowedResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;

@@ -4,11 +4,12 @@ use crate::json::{de, ser, Path};
 use crate::datatypes::*;
 use crate::primitives::*;
 use crate::{codes, Primitive, Resource};
+
 /// A resource that describes a message that is exchanged between systems
 ///
 /// The header for a message exchange that is either requesting or responding to an action.  The reference(s) that are the subject of the action as well as other information related to the action are typically transmitted in a bundle in which the MessageHeader resource instance is the first resource in the bundle.
 ///
-/// FHIR path: `MessageHeader` (resource)
+/// FHIR path: `MessageHeader` (resource, defined by <http://hl7.org/fhir/StructureDefinition/MessageHeader>)
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct MessageHeader {
     /// Logical id of this artifact
@@ -88,6 +89,7 @@ pub struct MessageHeader {
     /// `0..1` · FHIR `canonical` · summary
     pub definition: Option<Primitive<Canonical>>,
 }
+
 impl de::DecodeStruct for MessageHeader {
     const PATH: &'static str = "MessageHeader";
     const RESOURCE_TYPE: Option<&'static str> = Some("MessageHeader");
@@ -156,7 +158,7 @@ impl de::DecodeStruct for MessageHeader {
                 de::choice(
                     map,
                     &mut self.event,
-                    &at.field("event"),
+                    &at.field("eventCoding"),
                     MessageHeaderEvent::Coding,
                 )
             }
@@ -165,13 +167,8 @@ impl de::DecodeStruct for MessageHeader {
                 de::choice_value(
                     map,
                     &mut self.event,
-                    &at.field("event"),
-                    |c| match c {
-                        MessageHeaderEvent::Uri(v) => Some(v),
-                        #[allow(unreachable_patterns)]
-                        _ => None,
-                    },
-                    MessageHeaderEvent::Uri,
+                    &at.field("eventUri"),
+                    crate::json::variant!(MessageHeaderEvent::Uri),
                 )
             }
             13 => {
@@ -179,13 +176,8 @@ impl de::DecodeStruct for MessageHeader {
                 de::choice_ext(
                     map,
                     &mut self.event,
-                    &at.field("event"),
-                    |c| match c {
-                        MessageHeaderEvent::Uri(v) => Some(v),
-                        #[allow(unreachable_patterns)]
-                        _ => None,
-                    },
-                    MessageHeaderEvent::Uri,
+                    &at.field("eventUri"),
+                    crate::json::variant!(MessageHeaderEvent::Uri),
                 )
             }
             14 => de::many(map, &mut self.destination, &at.field("destination")),
@@ -206,7 +198,9 @@ impl de::DecodeStruct for MessageHeader {
         }
     }
 }
+
 crate::json::impl_json!(MessageHeader);
+
 impl serde::Serialize for MessageHeader {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
@@ -234,9 +228,10 @@ impl serde::Serialize for MessageHeader {
         map.end()
     }
 }
+
 /// Choice of types for `MessageHeader.event[x]`.
 ///
-/// In JSON the element name carries the type: `eventString`, `eventQuantity`, …
+/// In JSON the element name carries the type (`eventCoding`, `eventUri`, ...).
 #[derive(Clone, Debug, PartialEq)]
 pub enum MessageHeaderEvent {
     /// `eventCoding`
@@ -244,6 +239,7 @@ pub enum MessageHeaderEvent {
     /// `eventUri`
     Uri(Primitive<Uri>),
 }
+
 impl ser::EncodeChoice for MessageHeaderEvent {
     fn encode<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
         match self {
@@ -252,6 +248,7 @@ impl ser::EncodeChoice for MessageHeaderEvent {
         }
     }
 }
+
 /// Message destination application(s)
 ///
 /// The destination application which the message is intended for.
@@ -288,6 +285,7 @@ pub struct MessageHeaderDestination {
     /// `0..1` · Reference to Practitioner | PractitionerRole | Organization · summary
     pub receiver: Option<Box<Reference>>,
 }
+
 impl de::DecodeStruct for MessageHeaderDestination {
     const PATH: &'static str = "MessageHeader.destination";
     const RESOURCE_TYPE: Option<&'static str> = None;
@@ -341,7 +339,9 @@ impl de::DecodeStruct for MessageHeaderDestination {
         }
     }
 }
+
 crate::json::impl_json!(MessageHeaderDestination);
+
 impl serde::Serialize for MessageHeaderDestination {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
@@ -356,6 +356,7 @@ impl serde::Serialize for MessageHeaderDestination {
         map.end()
     }
 }
+
 /// Message source application
 ///
 /// The source application from which this message originated.
@@ -396,6 +397,7 @@ pub struct MessageHeaderSource {
     /// `1..1` · FHIR `url` · summary
     pub endpoint: Option<Primitive<Url>>,
 }
+
 impl de::DecodeStruct for MessageHeaderSource {
     const PATH: &'static str = "MessageHeader.source";
     const RESOURCE_TYPE: Option<&'static str> = None;
@@ -455,7 +457,9 @@ impl de::DecodeStruct for MessageHeaderSource {
         }
     }
 }
+
 crate::json::impl_json!(MessageHeaderSource);
+
 impl serde::Serialize for MessageHeaderSource {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
@@ -471,6 +475,7 @@ impl serde::Serialize for MessageHeaderSource {
         map.end()
     }
 }
+
 /// If this is a reply to prior message
 ///
 /// Information about the message that this message is a response to.  Only present if this message is a response.
@@ -503,6 +508,7 @@ pub struct MessageHeaderResponse {
     /// `0..1` · Reference to OperationOutcome · summary
     pub details: Option<Box<Reference>>,
 }
+
 impl de::DecodeStruct for MessageHeaderResponse {
     const PATH: &'static str = "MessageHeader.response";
     const RESOURCE_TYPE: Option<&'static str> = None;
@@ -560,7 +566,9 @@ impl de::DecodeStruct for MessageHeaderResponse {
         }
     }
 }
+
 crate::json::impl_json!(MessageHeaderResponse);
+
 impl serde::Serialize for MessageHeaderResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;

@@ -2,294 +2,585 @@
 
 //!Resources, each with its backbone elements and choice types.
 mod account;
+
 pub use account::*;
+
 mod activity_definition;
+
 pub use activity_definition::*;
+
 mod adverse_event;
+
 pub use adverse_event::*;
+
 mod allergy_intolerance;
+
 pub use allergy_intolerance::*;
+
 mod appointment;
+
 pub use appointment::*;
+
 mod appointment_response;
+
 pub use appointment_response::*;
+
 mod audit_event;
+
 pub use audit_event::*;
+
 mod basic;
+
 pub use basic::*;
+
 mod binary;
+
 pub use binary::*;
+
 mod biologically_derived_product;
+
 pub use biologically_derived_product::*;
+
 mod body_structure;
+
 pub use body_structure::*;
+
 mod bundle;
+
 pub use bundle::*;
+
 mod capability_statement;
+
 pub use capability_statement::*;
+
 mod care_plan;
+
 pub use care_plan::*;
+
 mod care_team;
+
 pub use care_team::*;
+
 mod catalog_entry;
+
 pub use catalog_entry::*;
+
 mod charge_item;
+
 pub use charge_item::*;
+
 mod charge_item_definition;
+
 pub use charge_item_definition::*;
+
 mod claim;
+
 pub use claim::*;
+
 mod claim_response;
+
 pub use claim_response::*;
+
 mod clinical_impression;
+
 pub use clinical_impression::*;
+
 mod code_system;
+
 pub use code_system::*;
+
 mod communication;
+
 pub use communication::*;
+
 mod communication_request;
+
 pub use communication_request::*;
+
 mod compartment_definition;
+
 pub use compartment_definition::*;
+
 mod composition;
+
 pub use composition::*;
+
 mod concept_map;
+
 pub use concept_map::*;
+
 mod condition;
+
 pub use condition::*;
+
 mod consent;
+
 pub use consent::*;
+
 mod contract;
+
 pub use contract::*;
+
 mod coverage;
+
 pub use coverage::*;
+
 mod coverage_eligibility_request;
+
 pub use coverage_eligibility_request::*;
+
 mod coverage_eligibility_response;
+
 pub use coverage_eligibility_response::*;
+
 mod detected_issue;
+
 pub use detected_issue::*;
+
 mod device;
+
 pub use device::*;
+
 mod device_definition;
+
 pub use device_definition::*;
+
 mod device_metric;
+
 pub use device_metric::*;
+
 mod device_request;
+
 pub use device_request::*;
+
 mod device_use_statement;
+
 pub use device_use_statement::*;
+
 mod diagnostic_report;
+
 pub use diagnostic_report::*;
+
 mod document_manifest;
+
 pub use document_manifest::*;
+
 mod document_reference;
+
 pub use document_reference::*;
+
 mod effect_evidence_synthesis;
+
 pub use effect_evidence_synthesis::*;
+
 mod encounter;
+
 pub use encounter::*;
+
 mod endpoint;
+
 pub use endpoint::*;
+
 mod enrollment_request;
+
 pub use enrollment_request::*;
+
 mod enrollment_response;
+
 pub use enrollment_response::*;
+
 mod episode_of_care;
+
 pub use episode_of_care::*;
+
 mod event_definition;
+
 pub use event_definition::*;
+
 mod evidence;
+
 pub use evidence::*;
+
 mod evidence_variable;
+
 pub use evidence_variable::*;
+
 mod example_scenario;
+
 pub use example_scenario::*;
+
 mod explanation_of_benefit;
+
 pub use explanation_of_benefit::*;
+
 mod family_member_history;
+
 pub use family_member_history::*;
+
 mod flag;
+
 pub use flag::*;
+
 mod goal;
+
 pub use goal::*;
+
 mod graph_definition;
+
 pub use graph_definition::*;
+
 mod group;
+
 pub use group::*;
+
 mod guidance_response;
+
 pub use guidance_response::*;
+
 mod healthcare_service;
+
 pub use healthcare_service::*;
+
 mod imaging_study;
+
 pub use imaging_study::*;
+
 mod immunization;
+
 pub use immunization::*;
+
 mod immunization_evaluation;
+
 pub use immunization_evaluation::*;
+
 mod immunization_recommendation;
+
 pub use immunization_recommendation::*;
+
 mod implementation_guide;
+
 pub use implementation_guide::*;
+
 mod insurance_plan;
+
 pub use insurance_plan::*;
+
 mod invoice;
+
 pub use invoice::*;
+
 mod library;
+
 pub use library::*;
+
 mod linkage;
+
 pub use linkage::*;
+
 mod list;
+
 pub use list::*;
+
 mod location;
+
 pub use location::*;
+
 mod measure;
+
 pub use measure::*;
+
 mod measure_report;
+
 pub use measure_report::*;
+
 mod media;
+
 pub use media::*;
+
 mod medication;
+
 pub use medication::*;
+
 mod medication_administration;
+
 pub use medication_administration::*;
+
 mod medication_dispense;
+
 pub use medication_dispense::*;
+
 mod medication_knowledge;
+
 pub use medication_knowledge::*;
+
 mod medication_request;
+
 pub use medication_request::*;
+
 mod medication_statement;
+
 pub use medication_statement::*;
+
 mod medicinal_product;
+
 pub use medicinal_product::*;
+
 mod medicinal_product_authorization;
+
 pub use medicinal_product_authorization::*;
+
 mod medicinal_product_contraindication;
+
 pub use medicinal_product_contraindication::*;
+
 mod medicinal_product_indication;
+
 pub use medicinal_product_indication::*;
+
 mod medicinal_product_ingredient;
+
 pub use medicinal_product_ingredient::*;
+
 mod medicinal_product_interaction;
+
 pub use medicinal_product_interaction::*;
+
 mod medicinal_product_manufactured;
+
 pub use medicinal_product_manufactured::*;
+
 mod medicinal_product_packaged;
+
 pub use medicinal_product_packaged::*;
+
 mod medicinal_product_pharmaceutical;
+
 pub use medicinal_product_pharmaceutical::*;
+
 mod medicinal_product_undesirable_effect;
+
 pub use medicinal_product_undesirable_effect::*;
+
 mod message_definition;
+
 pub use message_definition::*;
+
 mod message_header;
+
 pub use message_header::*;
+
 mod molecular_sequence;
+
 pub use molecular_sequence::*;
+
 mod naming_system;
+
 pub use naming_system::*;
+
 mod nutrition_order;
+
 pub use nutrition_order::*;
+
 mod observation;
+
 pub use observation::*;
+
 mod observation_definition;
+
 pub use observation_definition::*;
+
 mod operation_definition;
+
 pub use operation_definition::*;
+
 mod operation_outcome;
+
 pub use operation_outcome::*;
+
 mod organization;
+
 pub use organization::*;
+
 mod organization_affiliation;
+
 pub use organization_affiliation::*;
+
 mod parameters;
+
 pub use parameters::*;
+
 mod patient;
+
 pub use patient::*;
+
 mod payment_notice;
+
 pub use payment_notice::*;
+
 mod payment_reconciliation;
+
 pub use payment_reconciliation::*;
+
 mod person;
+
 pub use person::*;
+
 mod plan_definition;
+
 pub use plan_definition::*;
+
 mod practitioner;
+
 pub use practitioner::*;
+
 mod practitioner_role;
+
 pub use practitioner_role::*;
+
 mod procedure;
+
 pub use procedure::*;
+
 mod provenance;
+
 pub use provenance::*;
+
 mod questionnaire;
+
 pub use questionnaire::*;
+
 mod questionnaire_response;
+
 pub use questionnaire_response::*;
+
 mod related_person;
+
 pub use related_person::*;
+
 mod request_group;
+
 pub use request_group::*;
+
 mod research_definition;
+
 pub use research_definition::*;
+
 mod research_element_definition;
+
 pub use research_element_definition::*;
+
 mod research_study;
+
 pub use research_study::*;
+
 mod research_subject;
+
 pub use research_subject::*;
+
 mod risk_assessment;
+
 pub use risk_assessment::*;
+
 mod risk_evidence_synthesis;
+
 pub use risk_evidence_synthesis::*;
+
 mod schedule;
+
 pub use schedule::*;
+
 mod search_parameter;
+
 pub use search_parameter::*;
+
 mod service_request;
+
 pub use service_request::*;
+
 mod slot;
+
 pub use slot::*;
+
 mod specimen;
+
 pub use specimen::*;
+
 mod specimen_definition;
+
 pub use specimen_definition::*;
+
 mod structure_definition;
+
 pub use structure_definition::*;
+
 mod structure_map;
+
 pub use structure_map::*;
+
 mod subscription;
+
 pub use subscription::*;
+
 mod substance;
+
 pub use substance::*;
+
 mod substance_nucleic_acid;
+
 pub use substance_nucleic_acid::*;
+
 mod substance_polymer;
+
 pub use substance_polymer::*;
+
 mod substance_protein;
+
 pub use substance_protein::*;
+
 mod substance_reference_information;
+
 pub use substance_reference_information::*;
+
 mod substance_source_material;
+
 pub use substance_source_material::*;
+
 mod substance_specification;
+
 pub use substance_specification::*;
+
 mod supply_delivery;
+
 pub use supply_delivery::*;
+
 mod supply_request;
+
 pub use supply_request::*;
+
 mod task;
+
 pub use task::*;
+
 mod terminology_capabilities;
+
 pub use terminology_capabilities::*;
+
 mod test_report;
+
 pub use test_report::*;
+
 mod test_script;
+
 pub use test_script::*;
+
 mod value_set;
+
 pub use value_set::*;
+
 mod verification_result;
+
 pub use verification_result::*;
+
 mod vision_prescription;
+
 pub use vision_prescription::*;

@@ -4,11 +4,12 @@ use crate::json::{de, ser, Path};
 use crate::datatypes::*;
 use crate::primitives::*;
 use crate::{codes, Primitive, Resource};
+
 /// Information about a biological sequence
 ///
 /// Raw data describing a biological sequence.
 ///
-/// FHIR path: `MolecularSequence` (resource)
+/// FHIR path: `MolecularSequence` (resource, defined by <http://hl7.org/fhir/StructureDefinition/MolecularSequence>)
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct MolecularSequence {
     /// Logical id of this artifact
@@ -108,6 +109,7 @@ pub struct MolecularSequence {
     /// `0..*` · summary
     pub structure_variant: Vec<MolecularSequenceStructureVariant>,
 }
+
 impl de::DecodeStruct for MolecularSequence {
     const PATH: &'static str = "MolecularSequence";
     const RESOURCE_TYPE: Option<&'static str> = Some("MolecularSequence");
@@ -217,7 +219,9 @@ impl de::DecodeStruct for MolecularSequence {
         }
     }
 }
+
 crate::json::impl_json!(MolecularSequence);
+
 impl serde::Serialize for MolecularSequence {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
@@ -255,6 +259,7 @@ impl serde::Serialize for MolecularSequence {
         map.end()
     }
 }
+
 /// A sequence used as reference
 ///
 /// A sequence that is used as a reference to describe variants that are present in a sequence analyzed.
@@ -311,6 +316,7 @@ pub struct MolecularSequenceReferenceSeq {
     /// `0..1` · FHIR `integer` · summary
     pub window_end: Option<Primitive<i32>>,
 }
+
 impl de::DecodeStruct for MolecularSequenceReferenceSeq {
     const PATH: &'static str = "MolecularSequence.referenceSeq";
     const RESOURCE_TYPE: Option<&'static str> = None;
@@ -394,7 +400,9 @@ impl de::DecodeStruct for MolecularSequenceReferenceSeq {
         }
     }
 }
+
 crate::json::impl_json!(MolecularSequenceReferenceSeq);
+
 impl serde::Serialize for MolecularSequenceReferenceSeq {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
@@ -419,6 +427,7 @@ impl serde::Serialize for MolecularSequenceReferenceSeq {
         map.end()
     }
 }
+
 /// Variant in sequence
 ///
 /// The definition of variant here originates from Sequence ontology (\[variant_of\](http://www.sequenceontology.org/browser/current_svn/term/variant_of)). This element can represent amino acid or nucleic sequence change(including insertion,deletion,SNP,etc.)  It can represent some complex mutation or segment variation with the assist of CIGAR string.
@@ -463,6 +472,7 @@ pub struct MolecularSequenceVariant {
     /// `0..1` · Reference to Observation · summary
     pub variant_pointer: Option<Box<Reference>>,
 }
+
 impl de::DecodeStruct for MolecularSequenceVariant {
     const PATH: &'static str = "MolecularSequence.variant";
     const RESOURCE_TYPE: Option<&'static str> = None;
@@ -540,7 +550,9 @@ impl de::DecodeStruct for MolecularSequenceVariant {
         }
     }
 }
+
 crate::json::impl_json!(MolecularSequenceVariant);
+
 impl serde::Serialize for MolecularSequenceVariant {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
@@ -562,6 +574,7 @@ impl serde::Serialize for MolecularSequenceVariant {
         map.end()
     }
 }
+
 /// An set of value as quality of sequence
 ///
 /// An experimental feature attribute that defines the quality of the feature in a quantitative way, such as a phred quality score (\[SO:0001686\](http://www.sequenceontology.org/browser/current_svn/term/SO:0001686)).
@@ -642,6 +655,7 @@ pub struct MolecularSequenceQuality {
     /// `0..1` · summary
     pub roc: Option<Box<MolecularSequenceQualityRoc>>,
 }
+
 impl de::DecodeStruct for MolecularSequenceQuality {
     const PATH: &'static str = "MolecularSequence.quality";
     const RESOURCE_TYPE: Option<&'static str> = None;
@@ -741,7 +755,9 @@ impl de::DecodeStruct for MolecularSequenceQuality {
         }
     }
 }
+
 crate::json::impl_json!(MolecularSequenceQuality);
+
 impl serde::Serialize for MolecularSequenceQuality {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
@@ -767,6 +783,7 @@ impl serde::Serialize for MolecularSequenceQuality {
         map.end()
     }
 }
+
 /// Receiver Operator Characteristic (ROC) Curve
 ///
 /// Receiver Operator Characteristic (ROC) Curve  to give sensitivity/specificity tradeoff.
@@ -815,6 +832,7 @@ pub struct MolecularSequenceQualityRoc {
     /// `0..*` · FHIR `decimal` · summary
     pub f_measure: Vec<Primitive<Decimal>>,
 }
+
 impl de::DecodeStruct for MolecularSequenceQualityRoc {
     const PATH: &'static str = "MolecularSequence.quality.roc";
     const RESOURCE_TYPE: Option<&'static str> = None;
@@ -888,7 +906,9 @@ impl de::DecodeStruct for MolecularSequenceQualityRoc {
         Ok(())
     }
 }
+
 crate::json::impl_json!(MolecularSequenceQualityRoc);
+
 impl serde::Serialize for MolecularSequenceQualityRoc {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
@@ -906,6 +926,7 @@ impl serde::Serialize for MolecularSequenceQualityRoc {
         map.end()
     }
 }
+
 /// External repository which contains detailed report related with observedSeq in this resource
 ///
 /// Configurations of the external repository. The repository shall store target's observedSeq or records related with target's observedSeq.
@@ -950,6 +971,7 @@ pub struct MolecularSequenceRepository {
     /// `0..1` · FHIR `string` · summary
     pub readset_id: Option<Primitive<FhirString>>,
 }
+
 impl de::DecodeStruct for MolecularSequenceRepository {
     const PATH: &'static str = "MolecularSequence.repository";
     const RESOURCE_TYPE: Option<&'static str> = None;
@@ -1015,7 +1037,9 @@ impl de::DecodeStruct for MolecularSequenceRepository {
         }
     }
 }
+
 crate::json::impl_json!(MolecularSequenceRepository);
+
 impl serde::Serialize for MolecularSequenceRepository {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
@@ -1032,6 +1056,7 @@ impl serde::Serialize for MolecularSequenceRepository {
         map.end()
     }
 }
+
 /// Structural variant
 ///
 /// Information about chromosome structure variation.
@@ -1072,6 +1097,7 @@ pub struct MolecularSequenceStructureVariant {
     /// `0..1` · summary
     pub inner: Option<Box<MolecularSequenceStructureVariantInner>>,
 }
+
 impl de::DecodeStruct for MolecularSequenceStructureVariant {
     const PATH: &'static str = "MolecularSequence.structureVariant";
     const RESOURCE_TYPE: Option<&'static str> = None;
@@ -1121,7 +1147,9 @@ impl de::DecodeStruct for MolecularSequenceStructureVariant {
         }
     }
 }
+
 crate::json::impl_json!(MolecularSequenceStructureVariant);
+
 impl serde::Serialize for MolecularSequenceStructureVariant {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
@@ -1137,6 +1165,7 @@ impl serde::Serialize for MolecularSequenceStructureVariant {
         map.end()
     }
 }
+
 /// Structural variant outer
 ///
 /// Structural variant outer.
@@ -1165,6 +1194,7 @@ pub struct MolecularSequenceStructureVariantOuter {
     /// `0..1` · FHIR `integer` · summary
     pub end: Option<Primitive<i32>>,
 }
+
 impl de::DecodeStruct for MolecularSequenceStructureVariantOuter {
     const PATH: &'static str = "MolecularSequence.structureVariant.outer";
     const RESOURCE_TYPE: Option<&'static str> = None;
@@ -1208,7 +1238,9 @@ impl de::DecodeStruct for MolecularSequenceStructureVariantOuter {
         }
     }
 }
+
 crate::json::impl_json!(MolecularSequenceStructureVariantOuter);
+
 impl serde::Serialize for MolecularSequenceStructureVariantOuter {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
@@ -1221,6 +1253,7 @@ impl serde::Serialize for MolecularSequenceStructureVariantOuter {
         map.end()
     }
 }
+
 /// Structural variant inner
 ///
 /// Structural variant inner.
@@ -1249,6 +1282,7 @@ pub struct MolecularSequenceStructureVariantInner {
     /// `0..1` · FHIR `integer` · summary
     pub end: Option<Primitive<i32>>,
 }
+
 impl de::DecodeStruct for MolecularSequenceStructureVariantInner {
     const PATH: &'static str = "MolecularSequence.structureVariant.inner";
     const RESOURCE_TYPE: Option<&'static str> = None;
@@ -1292,7 +1326,9 @@ impl de::DecodeStruct for MolecularSequenceStructureVariantInner {
         }
     }
 }
+
 crate::json::impl_json!(MolecularSequenceStructureVariantInner);
+
 impl serde::Serialize for MolecularSequenceStructureVariantInner {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;

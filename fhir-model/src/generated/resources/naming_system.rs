@@ -4,11 +4,12 @@ use crate::json::{de, ser, Path};
 use crate::datatypes::*;
 use crate::primitives::*;
 use crate::{codes, Primitive, Resource};
+
 /// System of unique identification
 ///
 /// A curated namespace that issues unique symbols within that namespace for the identification of concepts, people, devices, etc.  Represents a "System" used within the Identifier and Coding data types.
 ///
-/// FHIR path: `NamingSystem` (resource)
+/// FHIR path: `NamingSystem` (resource, defined by <http://hl7.org/fhir/StructureDefinition/NamingSystem>)
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct NamingSystem {
     /// Logical id of this artifact
@@ -96,6 +97,7 @@ pub struct NamingSystem {
     /// `1..*` · summary
     pub unique_id: Vec<NamingSystemUniqueId>,
 }
+
 impl de::DecodeStruct for NamingSystem {
     const PATH: &'static str = "NamingSystem";
     const RESOURCE_TYPE: Option<&'static str> = Some("NamingSystem");
@@ -224,7 +226,9 @@ impl de::DecodeStruct for NamingSystem {
         }
     }
 }
+
 crate::json::impl_json!(NamingSystem);
+
 impl serde::Serialize for NamingSystem {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
@@ -254,6 +258,7 @@ impl serde::Serialize for NamingSystem {
         map.end()
     }
 }
+
 /// Unique identifiers used for system
 ///
 /// Indicates how the system may be identified when referenced in electronic exchange.
@@ -294,6 +299,7 @@ pub struct NamingSystemUniqueId {
     /// `0..1`
     pub period: Option<Box<Period>>,
 }
+
 impl de::DecodeStruct for NamingSystemUniqueId {
     const PATH: &'static str = "NamingSystem.uniqueId";
     const RESOURCE_TYPE: Option<&'static str> = None;
@@ -359,7 +365,9 @@ impl de::DecodeStruct for NamingSystemUniqueId {
         }
     }
 }
+
 crate::json::impl_json!(NamingSystemUniqueId);
+
 impl serde::Serialize for NamingSystemUniqueId {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;

@@ -4,11 +4,12 @@ use crate::json::{de, ser, Path};
 use crate::datatypes::*;
 use crate::primitives::*;
 use crate::{codes, Primitive, Resource};
+
 /// Diet, formula or nutritional supplement request
 ///
 /// A request to supply a diet, formula feeding (enteral) or oral nutritional supplement to a patient/resident.
 ///
-/// FHIR path: `NutritionOrder` (resource)
+/// FHIR path: `NutritionOrder` (resource, defined by <http://hl7.org/fhir/StructureDefinition/NutritionOrder>)
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct NutritionOrder {
     /// Logical id of this artifact
@@ -112,6 +113,7 @@ pub struct NutritionOrder {
     /// `0..*`
     pub note: Vec<Annotation>,
 }
+
 impl de::DecodeStruct for NutritionOrder {
     const PATH: &'static str = "NutritionOrder";
     const RESOURCE_TYPE: Option<&'static str> = Some("NutritionOrder");
@@ -288,7 +290,9 @@ impl de::DecodeStruct for NutritionOrder {
         Ok(())
     }
 }
+
 crate::json::impl_json!(NutritionOrder);
+
 impl serde::Serialize for NutritionOrder {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
@@ -332,6 +336,7 @@ impl serde::Serialize for NutritionOrder {
         map.end()
     }
 }
+
 /// Oral diet components
 ///
 /// Diet given orally in contrast to enteral (tube) feeding.
@@ -376,6 +381,7 @@ pub struct NutritionOrderOralDiet {
     /// `0..1` · FHIR `string` · summary
     pub instruction: Option<Primitive<FhirString>>,
 }
+
 impl de::DecodeStruct for NutritionOrderOralDiet {
     const PATH: &'static str = "NutritionOrder.oralDiet";
     const RESOURCE_TYPE: Option<&'static str> = None;
@@ -431,7 +437,9 @@ impl de::DecodeStruct for NutritionOrderOralDiet {
         }
     }
 }
+
 crate::json::impl_json!(NutritionOrderOralDiet);
+
 impl serde::Serialize for NutritionOrderOralDiet {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
@@ -448,6 +456,7 @@ impl serde::Serialize for NutritionOrderOralDiet {
         map.end()
     }
 }
+
 /// Required  nutrient modifications
 ///
 /// Class that defines the quantity and type of nutrient modifications (for example carbohydrate, fiber or sodium) required for the oral diet.
@@ -476,6 +485,7 @@ pub struct NutritionOrderOralDietNutrient {
     /// `0..1`
     pub amount: Option<Box<Quantity>>,
 }
+
 impl de::DecodeStruct for NutritionOrderOralDietNutrient {
     const PATH: &'static str = "NutritionOrder.oralDiet.nutrient";
     const RESOURCE_TYPE: Option<&'static str> = None;
@@ -515,7 +525,9 @@ impl de::DecodeStruct for NutritionOrderOralDietNutrient {
         }
     }
 }
+
 crate::json::impl_json!(NutritionOrderOralDietNutrient);
+
 impl serde::Serialize for NutritionOrderOralDietNutrient {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
@@ -528,6 +540,7 @@ impl serde::Serialize for NutritionOrderOralDietNutrient {
         map.end()
     }
 }
+
 /// Required  texture modifications
 ///
 /// Class that describes any texture modifications required for the patient to safely consume various types of solid foods.
@@ -556,6 +569,7 @@ pub struct NutritionOrderOralDietTexture {
     /// `0..1` · binding example: <http://hl7.org/fhir/ValueSet/modified-foodtype>
     pub food_type: Option<Box<CodeableConcept>>,
 }
+
 impl de::DecodeStruct for NutritionOrderOralDietTexture {
     const PATH: &'static str = "NutritionOrder.oralDiet.texture";
     const RESOURCE_TYPE: Option<&'static str> = None;
@@ -595,7 +609,9 @@ impl de::DecodeStruct for NutritionOrderOralDietTexture {
         }
     }
 }
+
 crate::json::impl_json!(NutritionOrderOralDietTexture);
+
 impl serde::Serialize for NutritionOrderOralDietTexture {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
@@ -608,6 +624,7 @@ impl serde::Serialize for NutritionOrderOralDietTexture {
         map.end()
     }
 }
+
 /// Supplement components
 ///
 /// Oral nutritional products given in order to add further nutritional value to the patient's diet.
@@ -648,6 +665,7 @@ pub struct NutritionOrderSupplement {
     /// `0..1` · FHIR `string` · summary
     pub instruction: Option<Primitive<FhirString>>,
 }
+
 impl de::DecodeStruct for NutritionOrderSupplement {
     const PATH: &'static str = "NutritionOrder.supplement";
     const RESOURCE_TYPE: Option<&'static str> = None;
@@ -697,7 +715,9 @@ impl de::DecodeStruct for NutritionOrderSupplement {
         }
     }
 }
+
 crate::json::impl_json!(NutritionOrderSupplement);
+
 impl serde::Serialize for NutritionOrderSupplement {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
@@ -713,6 +733,7 @@ impl serde::Serialize for NutritionOrderSupplement {
         map.end()
     }
 }
+
 /// Enteral formula components
 ///
 /// Feeding provided through the gastrointestinal tract via a tube, catheter, or stoma that delivers nutrition distal to the oral cavity.
@@ -769,6 +790,7 @@ pub struct NutritionOrderEnteralFormula {
     /// `0..1` · FHIR `string` · summary
     pub administration_instruction: Option<Primitive<FhirString>>,
 }
+
 impl de::DecodeStruct for NutritionOrderEnteralFormula {
     const PATH: &'static str = "NutritionOrder.enteralFormula";
     const RESOURCE_TYPE: Option<&'static str> = None;
@@ -878,7 +900,9 @@ impl de::DecodeStruct for NutritionOrderEnteralFormula {
         }
     }
 }
+
 crate::json::impl_json!(NutritionOrderEnteralFormula);
+
 impl serde::Serialize for NutritionOrderEnteralFormula {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
@@ -913,6 +937,7 @@ impl serde::Serialize for NutritionOrderEnteralFormula {
         map.end()
     }
 }
+
 /// Formula feeding instruction as structured data
 ///
 /// Formula administration instructions as structured data.  This repeating structure allows for changing the administration rate or volume over time for both bolus and continuous feeding.  An example of this would be an instruction to increase the rate of continuous feeding every 2 hours.
@@ -945,6 +970,7 @@ pub struct NutritionOrderEnteralFormulaAdministration {
     /// `0..1` · one of Quantity, Ratio
     pub rate: Option<NutritionOrderEnteralFormulaAdministrationRate>,
 }
+
 impl de::DecodeStruct for NutritionOrderEnteralFormulaAdministration {
     const PATH: &'static str = "NutritionOrder.enteralFormula.administration";
     const RESOURCE_TYPE: Option<&'static str> = None;
@@ -986,7 +1012,7 @@ impl de::DecodeStruct for NutritionOrderEnteralFormulaAdministration {
                 de::choice(
                     map,
                     &mut self.rate,
-                    &at.field("rate"),
+                    &at.field("rateQuantity"),
                     NutritionOrderEnteralFormulaAdministrationRate::Quantity,
                 )
             }
@@ -994,7 +1020,7 @@ impl de::DecodeStruct for NutritionOrderEnteralFormulaAdministration {
                 de::choice(
                     map,
                     &mut self.rate,
-                    &at.field("rate"),
+                    &at.field("rateRatio"),
                     NutritionOrderEnteralFormulaAdministrationRate::Ratio,
                 )
             }
@@ -1002,7 +1028,9 @@ impl de::DecodeStruct for NutritionOrderEnteralFormulaAdministration {
         }
     }
 }
+
 crate::json::impl_json!(NutritionOrderEnteralFormulaAdministration);
+
 impl serde::Serialize for NutritionOrderEnteralFormulaAdministration {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
@@ -1016,9 +1044,10 @@ impl serde::Serialize for NutritionOrderEnteralFormulaAdministration {
         map.end()
     }
 }
+
 /// Choice of types for `NutritionOrder.enteralFormula.administration.rate[x]`.
 ///
-/// In JSON the element name carries the type: `rateString`, `rateQuantity`, …
+/// In JSON the element name carries the type (`rateQuantity`, `rateRatio`, ...).
 #[derive(Clone, Debug, PartialEq)]
 pub enum NutritionOrderEnteralFormulaAdministrationRate {
     /// `rateQuantity`
@@ -1026,6 +1055,7 @@ pub enum NutritionOrderEnteralFormulaAdministrationRate {
     /// `rateRatio`
     Ratio(Box<Ratio>),
 }
+
 impl ser::EncodeChoice for NutritionOrderEnteralFormulaAdministrationRate {
     fn encode<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
         match self {

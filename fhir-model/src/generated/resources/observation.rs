@@ -4,11 +4,12 @@ use crate::json::{de, ser, Path};
 use crate::datatypes::*;
 use crate::primitives::*;
 use crate::{codes, Primitive, Resource};
+
 /// Measurements and simple assertions
 ///
 /// Measurements and simple assertions made about a patient, device or other subject.
 ///
-/// FHIR path: `Observation` (resource)
+/// FHIR path: `Observation` (resource, defined by <http://hl7.org/fhir/StructureDefinition/Observation>)
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct Observation {
     /// Logical id of this artifact
@@ -140,6 +141,7 @@ pub struct Observation {
     /// `0..*` · summary
     pub component: Vec<ObservationComponent>,
 }
+
 impl de::DecodeStruct for Observation {
     const PATH: &'static str = "Observation";
     const RESOURCE_TYPE: Option<&'static str> = Some("Observation");
@@ -258,33 +260,23 @@ impl de::DecodeStruct for Observation {
                 de::choice_value(
                     map,
                     &mut self.effective,
-                    &at.field("effective"),
-                    |c| match c {
-                        ObservationEffective::DateTime(v) => Some(v),
-                        #[allow(unreachable_patterns)]
-                        _ => None,
-                    },
-                    ObservationEffective::DateTime,
+                    &at.field("effectiveDateTime"),
+                    crate::json::variant!(ObservationEffective::DateTime),
                 )
             }
             22 => {
                 de::choice_ext(
                     map,
                     &mut self.effective,
-                    &at.field("effective"),
-                    |c| match c {
-                        ObservationEffective::DateTime(v) => Some(v),
-                        #[allow(unreachable_patterns)]
-                        _ => None,
-                    },
-                    ObservationEffective::DateTime,
+                    &at.field("effectiveDateTime"),
+                    crate::json::variant!(ObservationEffective::DateTime),
                 )
             }
             23 => {
                 de::choice(
                     map,
                     &mut self.effective,
-                    &at.field("effective"),
+                    &at.field("effectivePeriod"),
                     ObservationEffective::Period,
                 )
             }
@@ -292,7 +284,7 @@ impl de::DecodeStruct for Observation {
                 de::choice(
                     map,
                     &mut self.effective,
-                    &at.field("effective"),
+                    &at.field("effectiveTiming"),
                     ObservationEffective::Timing,
                 )
             }
@@ -300,26 +292,16 @@ impl de::DecodeStruct for Observation {
                 de::choice_value(
                     map,
                     &mut self.effective,
-                    &at.field("effective"),
-                    |c| match c {
-                        ObservationEffective::Instant(v) => Some(v),
-                        #[allow(unreachable_patterns)]
-                        _ => None,
-                    },
-                    ObservationEffective::Instant,
+                    &at.field("effectiveInstant"),
+                    crate::json::variant!(ObservationEffective::Instant),
                 )
             }
             26 => {
                 de::choice_ext(
                     map,
                     &mut self.effective,
-                    &at.field("effective"),
-                    |c| match c {
-                        ObservationEffective::Instant(v) => Some(v),
-                        #[allow(unreachable_patterns)]
-                        _ => None,
-                    },
-                    ObservationEffective::Instant,
+                    &at.field("effectiveInstant"),
+                    crate::json::variant!(ObservationEffective::Instant),
                 )
             }
             27 => de::prim_value(map, &mut self.issued, &at.field("issued")),
@@ -329,7 +311,7 @@ impl de::DecodeStruct for Observation {
                 de::choice(
                     map,
                     &mut self.value,
-                    &at.field("value"),
+                    &at.field("valueQuantity"),
                     ObservationValue::Quantity,
                 )
             }
@@ -337,7 +319,7 @@ impl de::DecodeStruct for Observation {
                 de::choice(
                     map,
                     &mut self.value,
-                    &at.field("value"),
+                    &at.field("valueCodeableConcept"),
                     ObservationValue::CodeableConcept,
                 )
             }
@@ -345,85 +327,55 @@ impl de::DecodeStruct for Observation {
                 de::choice_value(
                     map,
                     &mut self.value,
-                    &at.field("value"),
-                    |c| match c {
-                        ObservationValue::String(v) => Some(v),
-                        #[allow(unreachable_patterns)]
-                        _ => None,
-                    },
-                    ObservationValue::String,
+                    &at.field("valueString"),
+                    crate::json::variant!(ObservationValue::String),
                 )
             }
             33 => {
                 de::choice_ext(
                     map,
                     &mut self.value,
-                    &at.field("value"),
-                    |c| match c {
-                        ObservationValue::String(v) => Some(v),
-                        #[allow(unreachable_patterns)]
-                        _ => None,
-                    },
-                    ObservationValue::String,
+                    &at.field("valueString"),
+                    crate::json::variant!(ObservationValue::String),
                 )
             }
             34 => {
                 de::choice_value(
                     map,
                     &mut self.value,
-                    &at.field("value"),
-                    |c| match c {
-                        ObservationValue::Boolean(v) => Some(v),
-                        #[allow(unreachable_patterns)]
-                        _ => None,
-                    },
-                    ObservationValue::Boolean,
+                    &at.field("valueBoolean"),
+                    crate::json::variant!(ObservationValue::Boolean),
                 )
             }
             35 => {
                 de::choice_ext(
                     map,
                     &mut self.value,
-                    &at.field("value"),
-                    |c| match c {
-                        ObservationValue::Boolean(v) => Some(v),
-                        #[allow(unreachable_patterns)]
-                        _ => None,
-                    },
-                    ObservationValue::Boolean,
+                    &at.field("valueBoolean"),
+                    crate::json::variant!(ObservationValue::Boolean),
                 )
             }
             36 => {
                 de::choice_value(
                     map,
                     &mut self.value,
-                    &at.field("value"),
-                    |c| match c {
-                        ObservationValue::Integer(v) => Some(v),
-                        #[allow(unreachable_patterns)]
-                        _ => None,
-                    },
-                    ObservationValue::Integer,
+                    &at.field("valueInteger"),
+                    crate::json::variant!(ObservationValue::Integer),
                 )
             }
             37 => {
                 de::choice_ext(
                     map,
                     &mut self.value,
-                    &at.field("value"),
-                    |c| match c {
-                        ObservationValue::Integer(v) => Some(v),
-                        #[allow(unreachable_patterns)]
-                        _ => None,
-                    },
-                    ObservationValue::Integer,
+                    &at.field("valueInteger"),
+                    crate::json::variant!(ObservationValue::Integer),
                 )
             }
             38 => {
                 de::choice(
                     map,
                     &mut self.value,
-                    &at.field("value"),
+                    &at.field("valueRange"),
                     ObservationValue::Range,
                 )
             }
@@ -431,7 +383,7 @@ impl de::DecodeStruct for Observation {
                 de::choice(
                     map,
                     &mut self.value,
-                    &at.field("value"),
+                    &at.field("valueRatio"),
                     ObservationValue::Ratio,
                 )
             }
@@ -439,7 +391,7 @@ impl de::DecodeStruct for Observation {
                 de::choice(
                     map,
                     &mut self.value,
-                    &at.field("value"),
+                    &at.field("valueSampledData"),
                     ObservationValue::SampledData,
                 )
             }
@@ -447,59 +399,39 @@ impl de::DecodeStruct for Observation {
                 de::choice_value(
                     map,
                     &mut self.value,
-                    &at.field("value"),
-                    |c| match c {
-                        ObservationValue::Time(v) => Some(v),
-                        #[allow(unreachable_patterns)]
-                        _ => None,
-                    },
-                    ObservationValue::Time,
+                    &at.field("valueTime"),
+                    crate::json::variant!(ObservationValue::Time),
                 )
             }
             42 => {
                 de::choice_ext(
                     map,
                     &mut self.value,
-                    &at.field("value"),
-                    |c| match c {
-                        ObservationValue::Time(v) => Some(v),
-                        #[allow(unreachable_patterns)]
-                        _ => None,
-                    },
-                    ObservationValue::Time,
+                    &at.field("valueTime"),
+                    crate::json::variant!(ObservationValue::Time),
                 )
             }
             43 => {
                 de::choice_value(
                     map,
                     &mut self.value,
-                    &at.field("value"),
-                    |c| match c {
-                        ObservationValue::DateTime(v) => Some(v),
-                        #[allow(unreachable_patterns)]
-                        _ => None,
-                    },
-                    ObservationValue::DateTime,
+                    &at.field("valueDateTime"),
+                    crate::json::variant!(ObservationValue::DateTime),
                 )
             }
             44 => {
                 de::choice_ext(
                     map,
                     &mut self.value,
-                    &at.field("value"),
-                    |c| match c {
-                        ObservationValue::DateTime(v) => Some(v),
-                        #[allow(unreachable_patterns)]
-                        _ => None,
-                    },
-                    ObservationValue::DateTime,
+                    &at.field("valueDateTime"),
+                    crate::json::variant!(ObservationValue::DateTime),
                 )
             }
             45 => {
                 de::choice(
                     map,
                     &mut self.value,
-                    &at.field("value"),
+                    &at.field("valuePeriod"),
                     ObservationValue::Period,
                 )
             }
@@ -524,7 +456,9 @@ impl de::DecodeStruct for Observation {
         }
     }
 }
+
 crate::json::impl_json!(Observation);
+
 impl serde::Serialize for Observation {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
@@ -565,9 +499,10 @@ impl serde::Serialize for Observation {
         map.end()
     }
 }
+
 /// Choice of types for `Observation.effective[x]`.
 ///
-/// In JSON the element name carries the type: `effectiveString`, `effectiveQuantity`, …
+/// In JSON the element name carries the type (`effectiveDateTime`, `effectivePeriod`, ...).
 #[derive(Clone, Debug, PartialEq)]
 pub enum ObservationEffective {
     /// `effectiveDateTime`
@@ -579,6 +514,7 @@ pub enum ObservationEffective {
     /// `effectiveInstant`
     Instant(Primitive<Instant>),
 }
+
 impl ser::EncodeChoice for ObservationEffective {
     fn encode<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
         match self {
@@ -593,9 +529,10 @@ impl ser::EncodeChoice for ObservationEffective {
         }
     }
 }
+
 /// Choice of types for `Observation.value[x]`.
 ///
-/// In JSON the element name carries the type: `valueString`, `valueQuantity`, …
+/// In JSON the element name carries the type (`valueQuantity`, `valueCodeableConcept`, ...).
 #[derive(Clone, Debug, PartialEq)]
 pub enum ObservationValue {
     /// `valueQuantity`
@@ -621,6 +558,7 @@ pub enum ObservationValue {
     /// `valuePeriod`
     Period(Box<Period>),
 }
+
 impl ser::EncodeChoice for ObservationValue {
     fn encode<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
         match self {
@@ -638,6 +576,7 @@ impl ser::EncodeChoice for ObservationValue {
         }
     }
 }
+
 /// Provides guide for interpretation
 ///
 /// Guidance on how to interpret the value by comparison to a normal or recommended range.  Multiple reference ranges are interpreted as an "OR".   In other words, to represent two distinct target populations, two 'referenceRange' elements would be used.
@@ -682,6 +621,7 @@ pub struct ObservationReferenceRange {
     /// `0..1` · FHIR `string`
     pub text: Option<Primitive<FhirString>>,
 }
+
 impl de::DecodeStruct for ObservationReferenceRange {
     const PATH: &'static str = "Observation.referenceRange";
     const RESOURCE_TYPE: Option<&'static str> = None;
@@ -731,7 +671,9 @@ impl de::DecodeStruct for ObservationReferenceRange {
         }
     }
 }
+
 crate::json::impl_json!(ObservationReferenceRange);
+
 impl serde::Serialize for ObservationReferenceRange {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
@@ -748,6 +690,7 @@ impl serde::Serialize for ObservationReferenceRange {
         map.end()
     }
 }
+
 /// Component results
 ///
 /// Some observations have multiple component observations.  These component observations are expressed as separate code value pairs that share the same attributes.  Examples include systolic and diastolic component observations for blood pressure measurement and multiple component observations for genetics observations.
@@ -788,6 +731,7 @@ pub struct ObservationComponent {
     /// `0..*`
     pub reference_range: Vec<ObservationReferenceRange>,
 }
+
 impl de::DecodeStruct for ObservationComponent {
     const PATH: &'static str = "Observation.component";
     const RESOURCE_TYPE: Option<&'static str> = None;
@@ -847,7 +791,7 @@ impl de::DecodeStruct for ObservationComponent {
                 de::choice(
                     map,
                     &mut self.value,
-                    &at.field("value"),
+                    &at.field("valueQuantity"),
                     ObservationComponentValue::Quantity,
                 )
             }
@@ -855,7 +799,7 @@ impl de::DecodeStruct for ObservationComponent {
                 de::choice(
                     map,
                     &mut self.value,
-                    &at.field("value"),
+                    &at.field("valueCodeableConcept"),
                     ObservationComponentValue::CodeableConcept,
                 )
             }
@@ -863,85 +807,55 @@ impl de::DecodeStruct for ObservationComponent {
                 de::choice_value(
                     map,
                     &mut self.value,
-                    &at.field("value"),
-                    |c| match c {
-                        ObservationComponentValue::String(v) => Some(v),
-                        #[allow(unreachable_patterns)]
-                        _ => None,
-                    },
-                    ObservationComponentValue::String,
+                    &at.field("valueString"),
+                    crate::json::variant!(ObservationComponentValue::String),
                 )
             }
             7 => {
                 de::choice_ext(
                     map,
                     &mut self.value,
-                    &at.field("value"),
-                    |c| match c {
-                        ObservationComponentValue::String(v) => Some(v),
-                        #[allow(unreachable_patterns)]
-                        _ => None,
-                    },
-                    ObservationComponentValue::String,
+                    &at.field("valueString"),
+                    crate::json::variant!(ObservationComponentValue::String),
                 )
             }
             8 => {
                 de::choice_value(
                     map,
                     &mut self.value,
-                    &at.field("value"),
-                    |c| match c {
-                        ObservationComponentValue::Boolean(v) => Some(v),
-                        #[allow(unreachable_patterns)]
-                        _ => None,
-                    },
-                    ObservationComponentValue::Boolean,
+                    &at.field("valueBoolean"),
+                    crate::json::variant!(ObservationComponentValue::Boolean),
                 )
             }
             9 => {
                 de::choice_ext(
                     map,
                     &mut self.value,
-                    &at.field("value"),
-                    |c| match c {
-                        ObservationComponentValue::Boolean(v) => Some(v),
-                        #[allow(unreachable_patterns)]
-                        _ => None,
-                    },
-                    ObservationComponentValue::Boolean,
+                    &at.field("valueBoolean"),
+                    crate::json::variant!(ObservationComponentValue::Boolean),
                 )
             }
             10 => {
                 de::choice_value(
                     map,
                     &mut self.value,
-                    &at.field("value"),
-                    |c| match c {
-                        ObservationComponentValue::Integer(v) => Some(v),
-                        #[allow(unreachable_patterns)]
-                        _ => None,
-                    },
-                    ObservationComponentValue::Integer,
+                    &at.field("valueInteger"),
+                    crate::json::variant!(ObservationComponentValue::Integer),
                 )
             }
             11 => {
                 de::choice_ext(
                     map,
                     &mut self.value,
-                    &at.field("value"),
-                    |c| match c {
-                        ObservationComponentValue::Integer(v) => Some(v),
-                        #[allow(unreachable_patterns)]
-                        _ => None,
-                    },
-                    ObservationComponentValue::Integer,
+                    &at.field("valueInteger"),
+                    crate::json::variant!(ObservationComponentValue::Integer),
                 )
             }
             12 => {
                 de::choice(
                     map,
                     &mut self.value,
-                    &at.field("value"),
+                    &at.field("valueRange"),
                     ObservationComponentValue::Range,
                 )
             }
@@ -949,7 +863,7 @@ impl de::DecodeStruct for ObservationComponent {
                 de::choice(
                     map,
                     &mut self.value,
-                    &at.field("value"),
+                    &at.field("valueRatio"),
                     ObservationComponentValue::Ratio,
                 )
             }
@@ -957,7 +871,7 @@ impl de::DecodeStruct for ObservationComponent {
                 de::choice(
                     map,
                     &mut self.value,
-                    &at.field("value"),
+                    &at.field("valueSampledData"),
                     ObservationComponentValue::SampledData,
                 )
             }
@@ -965,59 +879,39 @@ impl de::DecodeStruct for ObservationComponent {
                 de::choice_value(
                     map,
                     &mut self.value,
-                    &at.field("value"),
-                    |c| match c {
-                        ObservationComponentValue::Time(v) => Some(v),
-                        #[allow(unreachable_patterns)]
-                        _ => None,
-                    },
-                    ObservationComponentValue::Time,
+                    &at.field("valueTime"),
+                    crate::json::variant!(ObservationComponentValue::Time),
                 )
             }
             16 => {
                 de::choice_ext(
                     map,
                     &mut self.value,
-                    &at.field("value"),
-                    |c| match c {
-                        ObservationComponentValue::Time(v) => Some(v),
-                        #[allow(unreachable_patterns)]
-                        _ => None,
-                    },
-                    ObservationComponentValue::Time,
+                    &at.field("valueTime"),
+                    crate::json::variant!(ObservationComponentValue::Time),
                 )
             }
             17 => {
                 de::choice_value(
                     map,
                     &mut self.value,
-                    &at.field("value"),
-                    |c| match c {
-                        ObservationComponentValue::DateTime(v) => Some(v),
-                        #[allow(unreachable_patterns)]
-                        _ => None,
-                    },
-                    ObservationComponentValue::DateTime,
+                    &at.field("valueDateTime"),
+                    crate::json::variant!(ObservationComponentValue::DateTime),
                 )
             }
             18 => {
                 de::choice_ext(
                     map,
                     &mut self.value,
-                    &at.field("value"),
-                    |c| match c {
-                        ObservationComponentValue::DateTime(v) => Some(v),
-                        #[allow(unreachable_patterns)]
-                        _ => None,
-                    },
-                    ObservationComponentValue::DateTime,
+                    &at.field("valueDateTime"),
+                    crate::json::variant!(ObservationComponentValue::DateTime),
                 )
             }
             19 => {
                 de::choice(
                     map,
                     &mut self.value,
-                    &at.field("value"),
+                    &at.field("valuePeriod"),
                     ObservationComponentValue::Period,
                 )
             }
@@ -1034,7 +928,9 @@ impl de::DecodeStruct for ObservationComponent {
         }
     }
 }
+
 crate::json::impl_json!(ObservationComponent);
+
 impl serde::Serialize for ObservationComponent {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
@@ -1050,9 +946,10 @@ impl serde::Serialize for ObservationComponent {
         map.end()
     }
 }
+
 /// Choice of types for `Observation.component.value[x]`.
 ///
-/// In JSON the element name carries the type: `valueString`, `valueQuantity`, …
+/// In JSON the element name carries the type (`valueQuantity`, `valueCodeableConcept`, ...).
 #[derive(Clone, Debug, PartialEq)]
 pub enum ObservationComponentValue {
     /// `valueQuantity`
@@ -1078,6 +975,7 @@ pub enum ObservationComponentValue {
     /// `valuePeriod`
     Period(Box<Period>),
 }
+
 impl ser::EncodeChoice for ObservationComponentValue {
     fn encode<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
         match self {

@@ -4,11 +4,12 @@ use crate::json::{de, ser, Path};
 use crate::datatypes::*;
 use crate::primitives::*;
 use crate::{codes, Primitive, Resource};
+
 /// Definition of an observation
 ///
 /// Set of definitional characteristics for a kind of observation or measurement produced or consumed by an orderable health care service.
 ///
-/// FHIR path: `ObservationDefinition` (resource)
+/// FHIR path: `ObservationDefinition` (resource, defined by <http://hl7.org/fhir/StructureDefinition/ObservationDefinition>)
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct ObservationDefinition {
     /// Logical id of this artifact
@@ -96,6 +97,7 @@ pub struct ObservationDefinition {
     /// `0..1` · Reference to ValueSet
     pub critical_coded_value_set: Option<Box<Reference>>,
 }
+
 impl de::DecodeStruct for ObservationDefinition {
     const PATH: &'static str = "ObservationDefinition";
     const RESOURCE_TYPE: Option<&'static str> = Some("ObservationDefinition");
@@ -260,7 +262,9 @@ impl de::DecodeStruct for ObservationDefinition {
         Ok(())
     }
 }
+
 crate::json::impl_json!(ObservationDefinition);
+
 impl serde::Serialize for ObservationDefinition {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
@@ -305,6 +309,7 @@ impl serde::Serialize for ObservationDefinition {
         map.end()
     }
 }
+
 /// Characteristics of quantitative results
 ///
 /// Characteristics for quantitative results of this observation.
@@ -341,6 +346,7 @@ pub struct ObservationDefinitionQuantitativeDetails {
     /// `0..1` · FHIR `integer`
     pub decimal_precision: Option<Primitive<i32>>,
 }
+
 impl de::DecodeStruct for ObservationDefinitionQuantitativeDetails {
     const PATH: &'static str = "ObservationDefinition.quantitativeDetails";
     const RESOURCE_TYPE: Option<&'static str> = None;
@@ -412,7 +418,9 @@ impl de::DecodeStruct for ObservationDefinitionQuantitativeDetails {
         }
     }
 }
+
 crate::json::impl_json!(ObservationDefinitionQuantitativeDetails);
+
 impl serde::Serialize for ObservationDefinitionQuantitativeDetails {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
@@ -437,6 +445,7 @@ impl serde::Serialize for ObservationDefinitionQuantitativeDetails {
         map.end()
     }
 }
+
 /// Qualified range for continuous and ordinal observation results
 ///
 /// Multiple  ranges of results qualified by different contexts for ordinal or continuous observations conforming to this ObservationDefinition.
@@ -489,6 +498,7 @@ pub struct ObservationDefinitionQualifiedInterval {
     /// `0..1` · FHIR `string`
     pub condition: Option<Primitive<FhirString>>,
 }
+
 impl de::DecodeStruct for ObservationDefinitionQualifiedInterval {
     const PATH: &'static str = "ObservationDefinition.qualifiedInterval";
     const RESOURCE_TYPE: Option<&'static str> = None;
@@ -546,7 +556,9 @@ impl de::DecodeStruct for ObservationDefinitionQualifiedInterval {
         }
     }
 }
+
 crate::json::impl_json!(ObservationDefinitionQualifiedInterval);
+
 impl serde::Serialize for ObservationDefinitionQualifiedInterval {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;

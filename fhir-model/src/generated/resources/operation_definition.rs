@@ -4,11 +4,12 @@ use crate::json::{de, ser, Path};
 use crate::datatypes::*;
 use crate::primitives::*;
 use crate::{codes, Primitive, Resource};
+
 /// Definition of an operation or a named query
 ///
 /// A formal computable definition of an operation (on the RESTful interface) or a named query (using the search interaction).
 ///
-/// FHIR path: `OperationDefinition` (resource)
+/// FHIR path: `OperationDefinition` (resource, defined by <http://hl7.org/fhir/StructureDefinition/OperationDefinition>)
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct OperationDefinition {
     /// Logical id of this artifact
@@ -148,6 +149,7 @@ pub struct OperationDefinition {
     /// `0..*`
     pub overload: Vec<OperationDefinitionOverload>,
 }
+
 impl de::DecodeStruct for OperationDefinition {
     const PATH: &'static str = "OperationDefinition";
     const RESOURCE_TYPE: Option<&'static str> = Some("OperationDefinition");
@@ -351,7 +353,9 @@ impl de::DecodeStruct for OperationDefinition {
         Ok(())
     }
 }
+
 crate::json::impl_json!(OperationDefinition);
+
 impl serde::Serialize for OperationDefinition {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
@@ -394,6 +398,7 @@ impl serde::Serialize for OperationDefinition {
         map.end()
     }
 }
+
 /// Parameters for the operation/query
 ///
 /// The parameters for the operation/query.
@@ -458,6 +463,7 @@ pub struct OperationDefinitionParameter {
     /// `0..*`
     pub part: Vec<OperationDefinitionParameter>,
 }
+
 impl de::DecodeStruct for OperationDefinitionParameter {
     const PATH: &'static str = "OperationDefinition.parameter";
     const RESOURCE_TYPE: Option<&'static str> = None;
@@ -569,7 +575,9 @@ impl de::DecodeStruct for OperationDefinitionParameter {
         Ok(())
     }
 }
+
 crate::json::impl_json!(OperationDefinitionParameter);
+
 impl serde::Serialize for OperationDefinitionParameter {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
@@ -591,6 +599,7 @@ impl serde::Serialize for OperationDefinitionParameter {
         map.end()
     }
 }
+
 /// ValueSet details if this is coded
 ///
 /// Binds to a value set if this parameter is coded (code, Coding, CodeableConcept).
@@ -619,6 +628,7 @@ pub struct OperationDefinitionParameterBinding {
     /// `1..1` · FHIR `canonical`
     pub value_set: Option<Primitive<Canonical>>,
 }
+
 impl de::DecodeStruct for OperationDefinitionParameterBinding {
     const PATH: &'static str = "OperationDefinition.parameter.binding";
     const RESOURCE_TYPE: Option<&'static str> = None;
@@ -674,7 +684,9 @@ impl de::DecodeStruct for OperationDefinitionParameterBinding {
         }
     }
 }
+
 crate::json::impl_json!(OperationDefinitionParameterBinding);
+
 impl serde::Serialize for OperationDefinitionParameterBinding {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
@@ -687,6 +699,7 @@ impl serde::Serialize for OperationDefinitionParameterBinding {
         map.end()
     }
 }
+
 /// References to this parameter
 ///
 /// Identifies other resource parameters within the operation invocation that are expected to resolve to this resource.
@@ -715,6 +728,7 @@ pub struct OperationDefinitionParameterReferencedFrom {
     /// `0..1` · FHIR `string`
     pub source_id: Option<Primitive<FhirString>>,
 }
+
 impl de::DecodeStruct for OperationDefinitionParameterReferencedFrom {
     const PATH: &'static str = "OperationDefinition.parameter.referencedFrom";
     const RESOURCE_TYPE: Option<&'static str> = None;
@@ -764,7 +778,9 @@ impl de::DecodeStruct for OperationDefinitionParameterReferencedFrom {
         }
     }
 }
+
 crate::json::impl_json!(OperationDefinitionParameterReferencedFrom);
+
 impl serde::Serialize for OperationDefinitionParameterReferencedFrom {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
@@ -777,6 +793,7 @@ impl serde::Serialize for OperationDefinitionParameterReferencedFrom {
         map.end()
     }
 }
+
 /// Define overloaded variants for when  generating code
 ///
 /// Defines an appropriate combination of parameters to use when invoking this operation, to help code generators when generating overloaded parameter sets for this operation.
@@ -805,6 +822,7 @@ pub struct OperationDefinitionOverload {
     /// `0..1` · FHIR `string`
     pub comment: Option<Primitive<FhirString>>,
 }
+
 impl de::DecodeStruct for OperationDefinitionOverload {
     const PATH: &'static str = "OperationDefinition.overload";
     const RESOURCE_TYPE: Option<&'static str> = None;
@@ -858,7 +876,9 @@ impl de::DecodeStruct for OperationDefinitionOverload {
         Ok(())
     }
 }
+
 crate::json::impl_json!(OperationDefinitionOverload);
+
 impl serde::Serialize for OperationDefinitionOverload {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;

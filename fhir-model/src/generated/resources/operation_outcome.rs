@@ -4,11 +4,12 @@ use crate::json::{de, ser, Path};
 use crate::datatypes::*;
 use crate::primitives::*;
 use crate::{codes, Primitive, Resource};
+
 /// Information about the success/failure of an action
 ///
 /// A collection of error, warning, or information messages that result from a system action.
 ///
-/// FHIR path: `OperationOutcome` (resource)
+/// FHIR path: `OperationOutcome` (resource, defined by <http://hl7.org/fhir/StructureDefinition/OperationOutcome>)
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct OperationOutcome {
     /// Logical id of this artifact
@@ -48,6 +49,7 @@ pub struct OperationOutcome {
     /// `1..*` · summary
     pub issue: Vec<OperationOutcomeIssue>,
 }
+
 impl de::DecodeStruct for OperationOutcome {
     const PATH: &'static str = "OperationOutcome";
     const RESOURCE_TYPE: Option<&'static str> = Some("OperationOutcome");
@@ -106,7 +108,9 @@ impl de::DecodeStruct for OperationOutcome {
         }
     }
 }
+
 crate::json::impl_json!(OperationOutcome);
+
 impl serde::Serialize for OperationOutcome {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
@@ -124,6 +128,7 @@ impl serde::Serialize for OperationOutcome {
         map.end()
     }
 }
+
 /// A single issue associated with the action
 ///
 /// An error, warning, or information message that results from a system action.
@@ -168,6 +173,7 @@ pub struct OperationOutcomeIssue {
     /// `0..*` · FHIR `string` · summary
     pub expression: Vec<Primitive<FhirString>>,
 }
+
 impl de::DecodeStruct for OperationOutcomeIssue {
     const PATH: &'static str = "OperationOutcome.issue";
     const RESOURCE_TYPE: Option<&'static str> = None;
@@ -242,7 +248,9 @@ impl de::DecodeStruct for OperationOutcomeIssue {
         Ok(())
     }
 }
+
 crate::json::impl_json!(OperationOutcomeIssue);
+
 impl serde::Serialize for OperationOutcomeIssue {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;

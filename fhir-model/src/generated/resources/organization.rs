@@ -4,11 +4,12 @@ use crate::json::{de, ser, Path};
 use crate::datatypes::*;
 use crate::primitives::*;
 use crate::{Primitive, Resource};
+
 /// A grouping of people or organizations with a common purpose
 ///
 /// A formally or informally recognized grouping of people or organizations formed for the purpose of achieving some form of collective action.  Includes companies, institutions, corporations, departments, community groups, healthcare practice groups, payer/insurer, etc.
 ///
-/// FHIR path: `Organization` (resource)
+/// FHIR path: `Organization` (resource, defined by <http://hl7.org/fhir/StructureDefinition/Organization>)
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct Organization {
     /// Logical id of this artifact
@@ -84,6 +85,7 @@ pub struct Organization {
     /// `0..*` · Reference to Endpoint
     pub endpoint: Vec<Reference>,
 }
+
 impl de::DecodeStruct for Organization {
     const PATH: &'static str = "Organization";
     const RESOURCE_TYPE: Option<&'static str> = Some("Organization");
@@ -167,7 +169,9 @@ impl de::DecodeStruct for Organization {
         Ok(())
     }
 }
+
 crate::json::impl_json!(Organization);
+
 impl serde::Serialize for Organization {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
@@ -194,6 +198,7 @@ impl serde::Serialize for Organization {
         map.end()
     }
 }
+
 /// Contact for the organization for a certain purpose
 ///
 /// Contact for the organization for a certain purpose.
@@ -230,6 +235,7 @@ pub struct OrganizationContact {
     /// `0..1`
     pub address: Option<Box<Address>>,
 }
+
 impl de::DecodeStruct for OrganizationContact {
     const PATH: &'static str = "Organization.contact";
     const RESOURCE_TYPE: Option<&'static str> = None;
@@ -273,7 +279,9 @@ impl de::DecodeStruct for OrganizationContact {
         }
     }
 }
+
 crate::json::impl_json!(OrganizationContact);
+
 impl serde::Serialize for OrganizationContact {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;

@@ -4,11 +4,12 @@ use crate::json::{de, ser, Path};
 use crate::datatypes::*;
 use crate::primitives::*;
 use crate::{Primitive, Resource};
+
 /// Defines an affiliation/assotiation/relationship between 2 distinct oganizations, that is not a part-of relationship/sub-division relationship
 ///
 /// Defines an affiliation/assotiation/relationship between 2 distinct oganizations, that is not a part-of relationship/sub-division relationship.
 ///
-/// FHIR path: `OrganizationAffiliation` (resource)
+/// FHIR path: `OrganizationAffiliation` (resource, defined by <http://hl7.org/fhir/StructureDefinition/OrganizationAffiliation>)
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct OrganizationAffiliation {
     /// Logical id of this artifact
@@ -92,6 +93,7 @@ pub struct OrganizationAffiliation {
     /// `0..*` · Reference to Endpoint
     pub endpoint: Vec<Reference>,
 }
+
 impl de::DecodeStruct for OrganizationAffiliation {
     const PATH: &'static str = "OrganizationAffiliation";
     const RESOURCE_TYPE: Option<&'static str> = Some("OrganizationAffiliation");
@@ -183,7 +185,9 @@ impl de::DecodeStruct for OrganizationAffiliation {
         }
     }
 }
+
 crate::json::impl_json!(OrganizationAffiliation);
+
 impl serde::Serialize for OrganizationAffiliation {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;

@@ -4,11 +4,12 @@ use crate::json::{de, ser, Path};
 use crate::datatypes::*;
 use crate::primitives::*;
 use crate::{Primitive, Resource};
+
 /// Operation Request or Response
 ///
 /// This resource is a non-persisted resource used to pass information into and back from an \[operation\](operations.html). It has no other use, and there is no RESTful endpoint associated with it.
 ///
-/// FHIR path: `Parameters` (resource)
+/// FHIR path: `Parameters` (resource, defined by <http://hl7.org/fhir/StructureDefinition/Parameters>)
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct Parameters {
     /// Logical id of this artifact
@@ -32,6 +33,7 @@ pub struct Parameters {
     /// `0..*` · summary
     pub parameter: Vec<ParametersParameter>,
 }
+
 impl de::DecodeStruct for Parameters {
     const PATH: &'static str = "Parameters";
     const RESOURCE_TYPE: Option<&'static str> = Some("Parameters");
@@ -73,7 +75,9 @@ impl de::DecodeStruct for Parameters {
         }
     }
 }
+
 crate::json::impl_json!(Parameters);
+
 impl serde::Serialize for Parameters {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
@@ -87,6 +91,7 @@ impl serde::Serialize for Parameters {
         map.end()
     }
 }
+
 /// Operation Parameter
 ///
 /// A parameter passed to or received from the operation.
@@ -123,6 +128,7 @@ pub struct ParametersParameter {
     /// `0..*` · summary
     pub part: Vec<ParametersParameter>,
 }
+
 impl de::DecodeStruct for ParametersParameter {
     const PATH: &'static str = "Parameters.parameter";
     const RESOURCE_TYPE: Option<&'static str> = None;
@@ -239,501 +245,311 @@ impl de::DecodeStruct for ParametersParameter {
                 de::choice_value(
                     map,
                     &mut self.value,
-                    &at.field("value"),
-                    |c| match c {
-                        ParametersParameterValue::Base64Binary(v) => Some(v),
-                        #[allow(unreachable_patterns)]
-                        _ => None,
-                    },
-                    ParametersParameterValue::Base64Binary,
+                    &at.field("valueBase64Binary"),
+                    crate::json::variant!(ParametersParameterValue::Base64Binary),
                 )
             }
             6 => {
                 de::choice_ext(
                     map,
                     &mut self.value,
-                    &at.field("value"),
-                    |c| match c {
-                        ParametersParameterValue::Base64Binary(v) => Some(v),
-                        #[allow(unreachable_patterns)]
-                        _ => None,
-                    },
-                    ParametersParameterValue::Base64Binary,
+                    &at.field("valueBase64Binary"),
+                    crate::json::variant!(ParametersParameterValue::Base64Binary),
                 )
             }
             7 => {
                 de::choice_value(
                     map,
                     &mut self.value,
-                    &at.field("value"),
-                    |c| match c {
-                        ParametersParameterValue::Boolean(v) => Some(v),
-                        #[allow(unreachable_patterns)]
-                        _ => None,
-                    },
-                    ParametersParameterValue::Boolean,
+                    &at.field("valueBoolean"),
+                    crate::json::variant!(ParametersParameterValue::Boolean),
                 )
             }
             8 => {
                 de::choice_ext(
                     map,
                     &mut self.value,
-                    &at.field("value"),
-                    |c| match c {
-                        ParametersParameterValue::Boolean(v) => Some(v),
-                        #[allow(unreachable_patterns)]
-                        _ => None,
-                    },
-                    ParametersParameterValue::Boolean,
+                    &at.field("valueBoolean"),
+                    crate::json::variant!(ParametersParameterValue::Boolean),
                 )
             }
             9 => {
                 de::choice_value(
                     map,
                     &mut self.value,
-                    &at.field("value"),
-                    |c| match c {
-                        ParametersParameterValue::Canonical(v) => Some(v),
-                        #[allow(unreachable_patterns)]
-                        _ => None,
-                    },
-                    ParametersParameterValue::Canonical,
+                    &at.field("valueCanonical"),
+                    crate::json::variant!(ParametersParameterValue::Canonical),
                 )
             }
             10 => {
                 de::choice_ext(
                     map,
                     &mut self.value,
-                    &at.field("value"),
-                    |c| match c {
-                        ParametersParameterValue::Canonical(v) => Some(v),
-                        #[allow(unreachable_patterns)]
-                        _ => None,
-                    },
-                    ParametersParameterValue::Canonical,
+                    &at.field("valueCanonical"),
+                    crate::json::variant!(ParametersParameterValue::Canonical),
                 )
             }
             11 => {
                 de::choice_value(
                     map,
                     &mut self.value,
-                    &at.field("value"),
-                    |c| match c {
-                        ParametersParameterValue::Code(v) => Some(v),
-                        #[allow(unreachable_patterns)]
-                        _ => None,
-                    },
-                    ParametersParameterValue::Code,
+                    &at.field("valueCode"),
+                    crate::json::variant!(ParametersParameterValue::Code),
                 )
             }
             12 => {
                 de::choice_ext(
                     map,
                     &mut self.value,
-                    &at.field("value"),
-                    |c| match c {
-                        ParametersParameterValue::Code(v) => Some(v),
-                        #[allow(unreachable_patterns)]
-                        _ => None,
-                    },
-                    ParametersParameterValue::Code,
+                    &at.field("valueCode"),
+                    crate::json::variant!(ParametersParameterValue::Code),
                 )
             }
             13 => {
                 de::choice_value(
                     map,
                     &mut self.value,
-                    &at.field("value"),
-                    |c| match c {
-                        ParametersParameterValue::Date(v) => Some(v),
-                        #[allow(unreachable_patterns)]
-                        _ => None,
-                    },
-                    ParametersParameterValue::Date,
+                    &at.field("valueDate"),
+                    crate::json::variant!(ParametersParameterValue::Date),
                 )
             }
             14 => {
                 de::choice_ext(
                     map,
                     &mut self.value,
-                    &at.field("value"),
-                    |c| match c {
-                        ParametersParameterValue::Date(v) => Some(v),
-                        #[allow(unreachable_patterns)]
-                        _ => None,
-                    },
-                    ParametersParameterValue::Date,
+                    &at.field("valueDate"),
+                    crate::json::variant!(ParametersParameterValue::Date),
                 )
             }
             15 => {
                 de::choice_value(
                     map,
                     &mut self.value,
-                    &at.field("value"),
-                    |c| match c {
-                        ParametersParameterValue::DateTime(v) => Some(v),
-                        #[allow(unreachable_patterns)]
-                        _ => None,
-                    },
-                    ParametersParameterValue::DateTime,
+                    &at.field("valueDateTime"),
+                    crate::json::variant!(ParametersParameterValue::DateTime),
                 )
             }
             16 => {
                 de::choice_ext(
                     map,
                     &mut self.value,
-                    &at.field("value"),
-                    |c| match c {
-                        ParametersParameterValue::DateTime(v) => Some(v),
-                        #[allow(unreachable_patterns)]
-                        _ => None,
-                    },
-                    ParametersParameterValue::DateTime,
+                    &at.field("valueDateTime"),
+                    crate::json::variant!(ParametersParameterValue::DateTime),
                 )
             }
             17 => {
                 de::choice_value(
                     map,
                     &mut self.value,
-                    &at.field("value"),
-                    |c| match c {
-                        ParametersParameterValue::Decimal(v) => Some(v),
-                        #[allow(unreachable_patterns)]
-                        _ => None,
-                    },
-                    ParametersParameterValue::Decimal,
+                    &at.field("valueDecimal"),
+                    crate::json::variant!(ParametersParameterValue::Decimal),
                 )
             }
             18 => {
                 de::choice_ext(
                     map,
                     &mut self.value,
-                    &at.field("value"),
-                    |c| match c {
-                        ParametersParameterValue::Decimal(v) => Some(v),
-                        #[allow(unreachable_patterns)]
-                        _ => None,
-                    },
-                    ParametersParameterValue::Decimal,
+                    &at.field("valueDecimal"),
+                    crate::json::variant!(ParametersParameterValue::Decimal),
                 )
             }
             19 => {
                 de::choice_value(
                     map,
                     &mut self.value,
-                    &at.field("value"),
-                    |c| match c {
-                        ParametersParameterValue::Id(v) => Some(v),
-                        #[allow(unreachable_patterns)]
-                        _ => None,
-                    },
-                    ParametersParameterValue::Id,
+                    &at.field("valueId"),
+                    crate::json::variant!(ParametersParameterValue::Id),
                 )
             }
             20 => {
                 de::choice_ext(
                     map,
                     &mut self.value,
-                    &at.field("value"),
-                    |c| match c {
-                        ParametersParameterValue::Id(v) => Some(v),
-                        #[allow(unreachable_patterns)]
-                        _ => None,
-                    },
-                    ParametersParameterValue::Id,
+                    &at.field("valueId"),
+                    crate::json::variant!(ParametersParameterValue::Id),
                 )
             }
             21 => {
                 de::choice_value(
                     map,
                     &mut self.value,
-                    &at.field("value"),
-                    |c| match c {
-                        ParametersParameterValue::Instant(v) => Some(v),
-                        #[allow(unreachable_patterns)]
-                        _ => None,
-                    },
-                    ParametersParameterValue::Instant,
+                    &at.field("valueInstant"),
+                    crate::json::variant!(ParametersParameterValue::Instant),
                 )
             }
             22 => {
                 de::choice_ext(
                     map,
                     &mut self.value,
-                    &at.field("value"),
-                    |c| match c {
-                        ParametersParameterValue::Instant(v) => Some(v),
-                        #[allow(unreachable_patterns)]
-                        _ => None,
-                    },
-                    ParametersParameterValue::Instant,
+                    &at.field("valueInstant"),
+                    crate::json::variant!(ParametersParameterValue::Instant),
                 )
             }
             23 => {
                 de::choice_value(
                     map,
                     &mut self.value,
-                    &at.field("value"),
-                    |c| match c {
-                        ParametersParameterValue::Integer(v) => Some(v),
-                        #[allow(unreachable_patterns)]
-                        _ => None,
-                    },
-                    ParametersParameterValue::Integer,
+                    &at.field("valueInteger"),
+                    crate::json::variant!(ParametersParameterValue::Integer),
                 )
             }
             24 => {
                 de::choice_ext(
                     map,
                     &mut self.value,
-                    &at.field("value"),
-                    |c| match c {
-                        ParametersParameterValue::Integer(v) => Some(v),
-                        #[allow(unreachable_patterns)]
-                        _ => None,
-                    },
-                    ParametersParameterValue::Integer,
+                    &at.field("valueInteger"),
+                    crate::json::variant!(ParametersParameterValue::Integer),
                 )
             }
             25 => {
                 de::choice_value(
                     map,
                     &mut self.value,
-                    &at.field("value"),
-                    |c| match c {
-                        ParametersParameterValue::Markdown(v) => Some(v),
-                        #[allow(unreachable_patterns)]
-                        _ => None,
-                    },
-                    ParametersParameterValue::Markdown,
+                    &at.field("valueMarkdown"),
+                    crate::json::variant!(ParametersParameterValue::Markdown),
                 )
             }
             26 => {
                 de::choice_ext(
                     map,
                     &mut self.value,
-                    &at.field("value"),
-                    |c| match c {
-                        ParametersParameterValue::Markdown(v) => Some(v),
-                        #[allow(unreachable_patterns)]
-                        _ => None,
-                    },
-                    ParametersParameterValue::Markdown,
+                    &at.field("valueMarkdown"),
+                    crate::json::variant!(ParametersParameterValue::Markdown),
                 )
             }
             27 => {
                 de::choice_value(
                     map,
                     &mut self.value,
-                    &at.field("value"),
-                    |c| match c {
-                        ParametersParameterValue::Oid(v) => Some(v),
-                        #[allow(unreachable_patterns)]
-                        _ => None,
-                    },
-                    ParametersParameterValue::Oid,
+                    &at.field("valueOid"),
+                    crate::json::variant!(ParametersParameterValue::Oid),
                 )
             }
             28 => {
                 de::choice_ext(
                     map,
                     &mut self.value,
-                    &at.field("value"),
-                    |c| match c {
-                        ParametersParameterValue::Oid(v) => Some(v),
-                        #[allow(unreachable_patterns)]
-                        _ => None,
-                    },
-                    ParametersParameterValue::Oid,
+                    &at.field("valueOid"),
+                    crate::json::variant!(ParametersParameterValue::Oid),
                 )
             }
             29 => {
                 de::choice_value(
                     map,
                     &mut self.value,
-                    &at.field("value"),
-                    |c| match c {
-                        ParametersParameterValue::PositiveInt(v) => Some(v),
-                        #[allow(unreachable_patterns)]
-                        _ => None,
-                    },
-                    ParametersParameterValue::PositiveInt,
+                    &at.field("valuePositiveInt"),
+                    crate::json::variant!(ParametersParameterValue::PositiveInt),
                 )
             }
             30 => {
                 de::choice_ext(
                     map,
                     &mut self.value,
-                    &at.field("value"),
-                    |c| match c {
-                        ParametersParameterValue::PositiveInt(v) => Some(v),
-                        #[allow(unreachable_patterns)]
-                        _ => None,
-                    },
-                    ParametersParameterValue::PositiveInt,
+                    &at.field("valuePositiveInt"),
+                    crate::json::variant!(ParametersParameterValue::PositiveInt),
                 )
             }
             31 => {
                 de::choice_value(
                     map,
                     &mut self.value,
-                    &at.field("value"),
-                    |c| match c {
-                        ParametersParameterValue::String(v) => Some(v),
-                        #[allow(unreachable_patterns)]
-                        _ => None,
-                    },
-                    ParametersParameterValue::String,
+                    &at.field("valueString"),
+                    crate::json::variant!(ParametersParameterValue::String),
                 )
             }
             32 => {
                 de::choice_ext(
                     map,
                     &mut self.value,
-                    &at.field("value"),
-                    |c| match c {
-                        ParametersParameterValue::String(v) => Some(v),
-                        #[allow(unreachable_patterns)]
-                        _ => None,
-                    },
-                    ParametersParameterValue::String,
+                    &at.field("valueString"),
+                    crate::json::variant!(ParametersParameterValue::String),
                 )
             }
             33 => {
                 de::choice_value(
                     map,
                     &mut self.value,
-                    &at.field("value"),
-                    |c| match c {
-                        ParametersParameterValue::Time(v) => Some(v),
-                        #[allow(unreachable_patterns)]
-                        _ => None,
-                    },
-                    ParametersParameterValue::Time,
+                    &at.field("valueTime"),
+                    crate::json::variant!(ParametersParameterValue::Time),
                 )
             }
             34 => {
                 de::choice_ext(
                     map,
                     &mut self.value,
-                    &at.field("value"),
-                    |c| match c {
-                        ParametersParameterValue::Time(v) => Some(v),
-                        #[allow(unreachable_patterns)]
-                        _ => None,
-                    },
-                    ParametersParameterValue::Time,
+                    &at.field("valueTime"),
+                    crate::json::variant!(ParametersParameterValue::Time),
                 )
             }
             35 => {
                 de::choice_value(
                     map,
                     &mut self.value,
-                    &at.field("value"),
-                    |c| match c {
-                        ParametersParameterValue::UnsignedInt(v) => Some(v),
-                        #[allow(unreachable_patterns)]
-                        _ => None,
-                    },
-                    ParametersParameterValue::UnsignedInt,
+                    &at.field("valueUnsignedInt"),
+                    crate::json::variant!(ParametersParameterValue::UnsignedInt),
                 )
             }
             36 => {
                 de::choice_ext(
                     map,
                     &mut self.value,
-                    &at.field("value"),
-                    |c| match c {
-                        ParametersParameterValue::UnsignedInt(v) => Some(v),
-                        #[allow(unreachable_patterns)]
-                        _ => None,
-                    },
-                    ParametersParameterValue::UnsignedInt,
+                    &at.field("valueUnsignedInt"),
+                    crate::json::variant!(ParametersParameterValue::UnsignedInt),
                 )
             }
             37 => {
                 de::choice_value(
                     map,
                     &mut self.value,
-                    &at.field("value"),
-                    |c| match c {
-                        ParametersParameterValue::Uri(v) => Some(v),
-                        #[allow(unreachable_patterns)]
-                        _ => None,
-                    },
-                    ParametersParameterValue::Uri,
+                    &at.field("valueUri"),
+                    crate::json::variant!(ParametersParameterValue::Uri),
                 )
             }
             38 => {
                 de::choice_ext(
                     map,
                     &mut self.value,
-                    &at.field("value"),
-                    |c| match c {
-                        ParametersParameterValue::Uri(v) => Some(v),
-                        #[allow(unreachable_patterns)]
-                        _ => None,
-                    },
-                    ParametersParameterValue::Uri,
+                    &at.field("valueUri"),
+                    crate::json::variant!(ParametersParameterValue::Uri),
                 )
             }
             39 => {
                 de::choice_value(
                     map,
                     &mut self.value,
-                    &at.field("value"),
-                    |c| match c {
-                        ParametersParameterValue::Url(v) => Some(v),
-                        #[allow(unreachable_patterns)]
-                        _ => None,
-                    },
-                    ParametersParameterValue::Url,
+                    &at.field("valueUrl"),
+                    crate::json::variant!(ParametersParameterValue::Url),
                 )
             }
             40 => {
                 de::choice_ext(
                     map,
                     &mut self.value,
-                    &at.field("value"),
-                    |c| match c {
-                        ParametersParameterValue::Url(v) => Some(v),
-                        #[allow(unreachable_patterns)]
-                        _ => None,
-                    },
-                    ParametersParameterValue::Url,
+                    &at.field("valueUrl"),
+                    crate::json::variant!(ParametersParameterValue::Url),
                 )
             }
             41 => {
                 de::choice_value(
                     map,
                     &mut self.value,
-                    &at.field("value"),
-                    |c| match c {
-                        ParametersParameterValue::Uuid(v) => Some(v),
-                        #[allow(unreachable_patterns)]
-                        _ => None,
-                    },
-                    ParametersParameterValue::Uuid,
+                    &at.field("valueUuid"),
+                    crate::json::variant!(ParametersParameterValue::Uuid),
                 )
             }
             42 => {
                 de::choice_ext(
                     map,
                     &mut self.value,
-                    &at.field("value"),
-                    |c| match c {
-                        ParametersParameterValue::Uuid(v) => Some(v),
-                        #[allow(unreachable_patterns)]
-                        _ => None,
-                    },
-                    ParametersParameterValue::Uuid,
+                    &at.field("valueUuid"),
+                    crate::json::variant!(ParametersParameterValue::Uuid),
                 )
             }
             43 => {
                 de::choice(
                     map,
                     &mut self.value,
-                    &at.field("value"),
+                    &at.field("valueAddress"),
                     ParametersParameterValue::Address,
                 )
             }
@@ -741,7 +557,7 @@ impl de::DecodeStruct for ParametersParameter {
                 de::choice(
                     map,
                     &mut self.value,
-                    &at.field("value"),
+                    &at.field("valueAge"),
                     ParametersParameterValue::Age,
                 )
             }
@@ -749,7 +565,7 @@ impl de::DecodeStruct for ParametersParameter {
                 de::choice(
                     map,
                     &mut self.value,
-                    &at.field("value"),
+                    &at.field("valueAnnotation"),
                     ParametersParameterValue::Annotation,
                 )
             }
@@ -757,7 +573,7 @@ impl de::DecodeStruct for ParametersParameter {
                 de::choice(
                     map,
                     &mut self.value,
-                    &at.field("value"),
+                    &at.field("valueAttachment"),
                     ParametersParameterValue::Attachment,
                 )
             }
@@ -765,7 +581,7 @@ impl de::DecodeStruct for ParametersParameter {
                 de::choice(
                     map,
                     &mut self.value,
-                    &at.field("value"),
+                    &at.field("valueCodeableConcept"),
                     ParametersParameterValue::CodeableConcept,
                 )
             }
@@ -773,7 +589,7 @@ impl de::DecodeStruct for ParametersParameter {
                 de::choice(
                     map,
                     &mut self.value,
-                    &at.field("value"),
+                    &at.field("valueCoding"),
                     ParametersParameterValue::Coding,
                 )
             }
@@ -781,7 +597,7 @@ impl de::DecodeStruct for ParametersParameter {
                 de::choice(
                     map,
                     &mut self.value,
-                    &at.field("value"),
+                    &at.field("valueContactPoint"),
                     ParametersParameterValue::ContactPoint,
                 )
             }
@@ -789,7 +605,7 @@ impl de::DecodeStruct for ParametersParameter {
                 de::choice(
                     map,
                     &mut self.value,
-                    &at.field("value"),
+                    &at.field("valueCount"),
                     ParametersParameterValue::Count,
                 )
             }
@@ -797,7 +613,7 @@ impl de::DecodeStruct for ParametersParameter {
                 de::choice(
                     map,
                     &mut self.value,
-                    &at.field("value"),
+                    &at.field("valueDistance"),
                     ParametersParameterValue::Distance,
                 )
             }
@@ -805,7 +621,7 @@ impl de::DecodeStruct for ParametersParameter {
                 de::choice(
                     map,
                     &mut self.value,
-                    &at.field("value"),
+                    &at.field("valueDuration"),
                     ParametersParameterValue::Duration,
                 )
             }
@@ -813,7 +629,7 @@ impl de::DecodeStruct for ParametersParameter {
                 de::choice(
                     map,
                     &mut self.value,
-                    &at.field("value"),
+                    &at.field("valueHumanName"),
                     ParametersParameterValue::HumanName,
                 )
             }
@@ -821,7 +637,7 @@ impl de::DecodeStruct for ParametersParameter {
                 de::choice(
                     map,
                     &mut self.value,
-                    &at.field("value"),
+                    &at.field("valueIdentifier"),
                     ParametersParameterValue::Identifier,
                 )
             }
@@ -829,7 +645,7 @@ impl de::DecodeStruct for ParametersParameter {
                 de::choice(
                     map,
                     &mut self.value,
-                    &at.field("value"),
+                    &at.field("valueMoney"),
                     ParametersParameterValue::Money,
                 )
             }
@@ -837,7 +653,7 @@ impl de::DecodeStruct for ParametersParameter {
                 de::choice(
                     map,
                     &mut self.value,
-                    &at.field("value"),
+                    &at.field("valuePeriod"),
                     ParametersParameterValue::Period,
                 )
             }
@@ -845,7 +661,7 @@ impl de::DecodeStruct for ParametersParameter {
                 de::choice(
                     map,
                     &mut self.value,
-                    &at.field("value"),
+                    &at.field("valueQuantity"),
                     ParametersParameterValue::Quantity,
                 )
             }
@@ -853,7 +669,7 @@ impl de::DecodeStruct for ParametersParameter {
                 de::choice(
                     map,
                     &mut self.value,
-                    &at.field("value"),
+                    &at.field("valueRange"),
                     ParametersParameterValue::Range,
                 )
             }
@@ -861,7 +677,7 @@ impl de::DecodeStruct for ParametersParameter {
                 de::choice(
                     map,
                     &mut self.value,
-                    &at.field("value"),
+                    &at.field("valueRatio"),
                     ParametersParameterValue::Ratio,
                 )
             }
@@ -869,7 +685,7 @@ impl de::DecodeStruct for ParametersParameter {
                 de::choice(
                     map,
                     &mut self.value,
-                    &at.field("value"),
+                    &at.field("valueReference"),
                     ParametersParameterValue::Reference,
                 )
             }
@@ -877,7 +693,7 @@ impl de::DecodeStruct for ParametersParameter {
                 de::choice(
                     map,
                     &mut self.value,
-                    &at.field("value"),
+                    &at.field("valueSampledData"),
                     ParametersParameterValue::SampledData,
                 )
             }
@@ -885,7 +701,7 @@ impl de::DecodeStruct for ParametersParameter {
                 de::choice(
                     map,
                     &mut self.value,
-                    &at.field("value"),
+                    &at.field("valueSignature"),
                     ParametersParameterValue::Signature,
                 )
             }
@@ -893,7 +709,7 @@ impl de::DecodeStruct for ParametersParameter {
                 de::choice(
                     map,
                     &mut self.value,
-                    &at.field("value"),
+                    &at.field("valueTiming"),
                     ParametersParameterValue::Timing,
                 )
             }
@@ -901,7 +717,7 @@ impl de::DecodeStruct for ParametersParameter {
                 de::choice(
                     map,
                     &mut self.value,
-                    &at.field("value"),
+                    &at.field("valueContactDetail"),
                     ParametersParameterValue::ContactDetail,
                 )
             }
@@ -909,7 +725,7 @@ impl de::DecodeStruct for ParametersParameter {
                 de::choice(
                     map,
                     &mut self.value,
-                    &at.field("value"),
+                    &at.field("valueContributor"),
                     ParametersParameterValue::Contributor,
                 )
             }
@@ -917,7 +733,7 @@ impl de::DecodeStruct for ParametersParameter {
                 de::choice(
                     map,
                     &mut self.value,
-                    &at.field("value"),
+                    &at.field("valueDataRequirement"),
                     ParametersParameterValue::DataRequirement,
                 )
             }
@@ -925,7 +741,7 @@ impl de::DecodeStruct for ParametersParameter {
                 de::choice(
                     map,
                     &mut self.value,
-                    &at.field("value"),
+                    &at.field("valueExpression"),
                     ParametersParameterValue::Expression,
                 )
             }
@@ -933,7 +749,7 @@ impl de::DecodeStruct for ParametersParameter {
                 de::choice(
                     map,
                     &mut self.value,
-                    &at.field("value"),
+                    &at.field("valueParameterDefinition"),
                     ParametersParameterValue::ParameterDefinition,
                 )
             }
@@ -941,7 +757,7 @@ impl de::DecodeStruct for ParametersParameter {
                 de::choice(
                     map,
                     &mut self.value,
-                    &at.field("value"),
+                    &at.field("valueRelatedArtifact"),
                     ParametersParameterValue::RelatedArtifact,
                 )
             }
@@ -949,7 +765,7 @@ impl de::DecodeStruct for ParametersParameter {
                 de::choice(
                     map,
                     &mut self.value,
-                    &at.field("value"),
+                    &at.field("valueTriggerDefinition"),
                     ParametersParameterValue::TriggerDefinition,
                 )
             }
@@ -957,7 +773,7 @@ impl de::DecodeStruct for ParametersParameter {
                 de::choice(
                     map,
                     &mut self.value,
-                    &at.field("value"),
+                    &at.field("valueUsageContext"),
                     ParametersParameterValue::UsageContext,
                 )
             }
@@ -965,7 +781,7 @@ impl de::DecodeStruct for ParametersParameter {
                 de::choice(
                     map,
                     &mut self.value,
-                    &at.field("value"),
+                    &at.field("valueDosage"),
                     ParametersParameterValue::Dosage,
                 )
             }
@@ -973,7 +789,7 @@ impl de::DecodeStruct for ParametersParameter {
                 de::choice(
                     map,
                     &mut self.value,
-                    &at.field("value"),
+                    &at.field("valueMeta"),
                     ParametersParameterValue::Meta,
                 )
             }
@@ -983,7 +799,9 @@ impl de::DecodeStruct for ParametersParameter {
         }
     }
 }
+
 crate::json::impl_json!(ParametersParameter);
+
 impl serde::Serialize for ParametersParameter {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
@@ -998,9 +816,10 @@ impl serde::Serialize for ParametersParameter {
         map.end()
     }
 }
+
 /// Choice of types for `Parameters.parameter.value[x]`.
 ///
-/// In JSON the element name carries the type: `valueString`, `valueQuantity`, …
+/// In JSON the element name carries the type (`valueBase64Binary`, `valueBoolean`, ...).
 #[derive(Clone, Debug, PartialEq)]
 pub enum ParametersParameterValue {
     /// `valueBase64Binary`
@@ -1104,6 +923,7 @@ pub enum ParametersParameterValue {
     /// `valueMeta`
     Meta(Box<Meta>),
 }
+
 impl ser::EncodeChoice for ParametersParameterValue {
     fn encode<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
         match self {

@@ -4,11 +4,12 @@ use crate::json::{de, ser, Path};
 use crate::datatypes::*;
 use crate::primitives::*;
 use crate::{codes, Primitive, Resource};
+
 /// Information about an individual or animal receiving health care services
 ///
 /// Demographics and other administrative information about an individual or animal receiving care or other health-related services.
 ///
-/// FHIR path: `Patient` (resource)
+/// FHIR path: `Patient` (resource, defined by <http://hl7.org/fhir/StructureDefinition/Patient>)
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct Patient {
     /// Logical id of this artifact
@@ -108,6 +109,7 @@ pub struct Patient {
     /// `0..*` · modifier · summary
     pub link: Vec<PatientLink>,
 }
+
 impl de::DecodeStruct for Patient {
     const PATH: &'static str = "Patient";
     const RESOURCE_TYPE: Option<&'static str> = Some("Patient");
@@ -195,52 +197,32 @@ impl de::DecodeStruct for Patient {
                 de::choice_value(
                     map,
                     &mut self.deceased,
-                    &at.field("deceased"),
-                    |c| match c {
-                        PatientDeceased::Boolean(v) => Some(v),
-                        #[allow(unreachable_patterns)]
-                        _ => None,
-                    },
-                    PatientDeceased::Boolean,
+                    &at.field("deceasedBoolean"),
+                    crate::json::variant!(PatientDeceased::Boolean),
                 )
             }
             21 => {
                 de::choice_ext(
                     map,
                     &mut self.deceased,
-                    &at.field("deceased"),
-                    |c| match c {
-                        PatientDeceased::Boolean(v) => Some(v),
-                        #[allow(unreachable_patterns)]
-                        _ => None,
-                    },
-                    PatientDeceased::Boolean,
+                    &at.field("deceasedBoolean"),
+                    crate::json::variant!(PatientDeceased::Boolean),
                 )
             }
             22 => {
                 de::choice_value(
                     map,
                     &mut self.deceased,
-                    &at.field("deceased"),
-                    |c| match c {
-                        PatientDeceased::DateTime(v) => Some(v),
-                        #[allow(unreachable_patterns)]
-                        _ => None,
-                    },
-                    PatientDeceased::DateTime,
+                    &at.field("deceasedDateTime"),
+                    crate::json::variant!(PatientDeceased::DateTime),
                 )
             }
             23 => {
                 de::choice_ext(
                     map,
                     &mut self.deceased,
-                    &at.field("deceased"),
-                    |c| match c {
-                        PatientDeceased::DateTime(v) => Some(v),
-                        #[allow(unreachable_patterns)]
-                        _ => None,
-                    },
-                    PatientDeceased::DateTime,
+                    &at.field("deceasedDateTime"),
+                    crate::json::variant!(PatientDeceased::DateTime),
                 )
             }
             24 => de::many(map, &mut self.address, &at.field("address")),
@@ -249,52 +231,32 @@ impl de::DecodeStruct for Patient {
                 de::choice_value(
                     map,
                     &mut self.multiple_birth,
-                    &at.field("multipleBirth"),
-                    |c| match c {
-                        PatientMultipleBirth::Boolean(v) => Some(v),
-                        #[allow(unreachable_patterns)]
-                        _ => None,
-                    },
-                    PatientMultipleBirth::Boolean,
+                    &at.field("multipleBirthBoolean"),
+                    crate::json::variant!(PatientMultipleBirth::Boolean),
                 )
             }
             27 => {
                 de::choice_ext(
                     map,
                     &mut self.multiple_birth,
-                    &at.field("multipleBirth"),
-                    |c| match c {
-                        PatientMultipleBirth::Boolean(v) => Some(v),
-                        #[allow(unreachable_patterns)]
-                        _ => None,
-                    },
-                    PatientMultipleBirth::Boolean,
+                    &at.field("multipleBirthBoolean"),
+                    crate::json::variant!(PatientMultipleBirth::Boolean),
                 )
             }
             28 => {
                 de::choice_value(
                     map,
                     &mut self.multiple_birth,
-                    &at.field("multipleBirth"),
-                    |c| match c {
-                        PatientMultipleBirth::Integer(v) => Some(v),
-                        #[allow(unreachable_patterns)]
-                        _ => None,
-                    },
-                    PatientMultipleBirth::Integer,
+                    &at.field("multipleBirthInteger"),
+                    crate::json::variant!(PatientMultipleBirth::Integer),
                 )
             }
             29 => {
                 de::choice_ext(
                     map,
                     &mut self.multiple_birth,
-                    &at.field("multipleBirth"),
-                    |c| match c {
-                        PatientMultipleBirth::Integer(v) => Some(v),
-                        #[allow(unreachable_patterns)]
-                        _ => None,
-                    },
-                    PatientMultipleBirth::Integer,
+                    &at.field("multipleBirthInteger"),
+                    crate::json::variant!(PatientMultipleBirth::Integer),
                 )
             }
             30 => de::many(map, &mut self.photo, &at.field("photo")),
@@ -319,7 +281,9 @@ impl de::DecodeStruct for Patient {
         }
     }
 }
+
 crate::json::impl_json!(Patient);
+
 impl serde::Serialize for Patient {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
@@ -352,9 +316,10 @@ impl serde::Serialize for Patient {
         map.end()
     }
 }
+
 /// Choice of types for `Patient.deceased[x]`.
 ///
-/// In JSON the element name carries the type: `deceasedString`, `deceasedQuantity`, …
+/// In JSON the element name carries the type (`deceasedBoolean`, `deceasedDateTime`, ...).
 #[derive(Clone, Debug, PartialEq)]
 pub enum PatientDeceased {
     /// `deceasedBoolean`
@@ -362,6 +327,7 @@ pub enum PatientDeceased {
     /// `deceasedDateTime`
     DateTime(Primitive<DateTime>),
 }
+
 impl ser::EncodeChoice for PatientDeceased {
     fn encode<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
         match self {
@@ -374,9 +340,10 @@ impl ser::EncodeChoice for PatientDeceased {
         }
     }
 }
+
 /// Choice of types for `Patient.multipleBirth[x]`.
 ///
-/// In JSON the element name carries the type: `multipleBirthString`, `multipleBirthQuantity`, …
+/// In JSON the element name carries the type (`multipleBirthBoolean`, `multipleBirthInteger`, ...).
 #[derive(Clone, Debug, PartialEq)]
 pub enum PatientMultipleBirth {
     /// `multipleBirthBoolean`
@@ -384,6 +351,7 @@ pub enum PatientMultipleBirth {
     /// `multipleBirthInteger`
     Integer(Primitive<i32>),
 }
+
 impl ser::EncodeChoice for PatientMultipleBirth {
     fn encode<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
         match self {
@@ -396,6 +364,7 @@ impl ser::EncodeChoice for PatientMultipleBirth {
         }
     }
 }
+
 /// A contact party (e.g. guardian, partner, friend) for the patient
 ///
 /// A contact party (e.g. guardian, partner, friend) for the patient.
@@ -444,6 +413,7 @@ pub struct PatientContact {
     /// `0..1`
     pub period: Option<Box<Period>>,
 }
+
 impl de::DecodeStruct for PatientContact {
     const PATH: &'static str = "Patient.contact";
     const RESOURCE_TYPE: Option<&'static str> = None;
@@ -495,7 +465,9 @@ impl de::DecodeStruct for PatientContact {
         }
     }
 }
+
 crate::json::impl_json!(PatientContact);
+
 impl serde::Serialize for PatientContact {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
@@ -513,6 +485,7 @@ impl serde::Serialize for PatientContact {
         map.end()
     }
 }
+
 /// A language which may be used to communicate with the patient about his or her health
 ///
 /// A language which may be used to communicate with the patient about his or her health.
@@ -541,6 +514,7 @@ pub struct PatientCommunication {
     /// `0..1` · FHIR `boolean`
     pub preferred: Option<Primitive<bool>>,
 }
+
 impl de::DecodeStruct for PatientCommunication {
     const PATH: &'static str = "Patient.communication";
     const RESOURCE_TYPE: Option<&'static str> = None;
@@ -585,7 +559,9 @@ impl de::DecodeStruct for PatientCommunication {
         }
     }
 }
+
 crate::json::impl_json!(PatientCommunication);
+
 impl serde::Serialize for PatientCommunication {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
@@ -598,6 +574,7 @@ impl serde::Serialize for PatientCommunication {
         map.end()
     }
 }
+
 /// Link to another patient resource that concerns the same actual person
 ///
 /// Link to another patient resource that concerns the same actual patient.
@@ -626,6 +603,7 @@ pub struct PatientLink {
     /// `1..1` · binding required: <http://hl7.org/fhir/ValueSet/link-type> · summary
     pub type_: Option<Primitive<codes::LinkType>>,
 }
+
 impl de::DecodeStruct for PatientLink {
     const PATH: &'static str = "Patient.link";
     const RESOURCE_TYPE: Option<&'static str> = None;
@@ -676,7 +654,9 @@ impl de::DecodeStruct for PatientLink {
         }
     }
 }
+
 crate::json::impl_json!(PatientLink);
+
 impl serde::Serialize for PatientLink {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;

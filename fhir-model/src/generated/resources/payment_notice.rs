@@ -4,11 +4,12 @@ use crate::json::{de, ser, Path};
 use crate::datatypes::*;
 use crate::primitives::*;
 use crate::{codes, Primitive, Resource};
+
 /// PaymentNotice request
 ///
 /// This resource provides the status of the payment for goods and services rendered, and the request and response resource references.
 ///
-/// FHIR path: `PaymentNotice` (resource)
+/// FHIR path: `PaymentNotice` (resource, defined by <http://hl7.org/fhir/StructureDefinition/PaymentNotice>)
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct PaymentNotice {
     /// Logical id of this artifact
@@ -92,6 +93,7 @@ pub struct PaymentNotice {
     /// `0..1` · binding example: <http://hl7.org/fhir/ValueSet/payment-status>
     pub payment_status: Option<Box<CodeableConcept>>,
 }
+
 impl de::DecodeStruct for PaymentNotice {
     const PATH: &'static str = "PaymentNotice";
     const RESOURCE_TYPE: Option<&'static str> = Some("PaymentNotice");
@@ -202,7 +204,9 @@ impl de::DecodeStruct for PaymentNotice {
         }
     }
 }
+
 crate::json::impl_json!(PaymentNotice);
+
 impl serde::Serialize for PaymentNotice {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;

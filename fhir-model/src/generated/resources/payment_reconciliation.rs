@@ -4,11 +4,12 @@ use crate::json::{de, ser, Path};
 use crate::datatypes::*;
 use crate::primitives::*;
 use crate::{codes, Primitive, Resource};
+
 /// PaymentReconciliation resource
 ///
 /// This resource provides the details including amount of a payment and allocates the payment items being paid.
 ///
-/// FHIR path: `PaymentReconciliation` (resource)
+/// FHIR path: `PaymentReconciliation` (resource, defined by <http://hl7.org/fhir/StructureDefinition/PaymentReconciliation>)
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct PaymentReconciliation {
     /// Logical id of this artifact
@@ -104,6 +105,7 @@ pub struct PaymentReconciliation {
     /// `0..*`
     pub process_note: Vec<PaymentReconciliationProcessNote>,
 }
+
 impl de::DecodeStruct for PaymentReconciliation {
     const PATH: &'static str = "PaymentReconciliation";
     const RESOURCE_TYPE: Option<&'static str> = Some("PaymentReconciliation");
@@ -229,7 +231,9 @@ impl de::DecodeStruct for PaymentReconciliation {
         }
     }
 }
+
 crate::json::impl_json!(PaymentReconciliation);
+
 impl serde::Serialize for PaymentReconciliation {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
@@ -261,6 +265,7 @@ impl serde::Serialize for PaymentReconciliation {
         map.end()
     }
 }
+
 /// Settlement particulars
 ///
 /// Distribution of the payment amount for a previously acknowledged payable.
@@ -321,6 +326,7 @@ pub struct PaymentReconciliationDetail {
     /// `0..1`
     pub amount: Option<Box<Money>>,
 }
+
 impl de::DecodeStruct for PaymentReconciliationDetail {
     const PATH: &'static str = "PaymentReconciliation.detail";
     const RESOURCE_TYPE: Option<&'static str> = None;
@@ -381,7 +387,9 @@ impl de::DecodeStruct for PaymentReconciliationDetail {
         }
     }
 }
+
 crate::json::impl_json!(PaymentReconciliationDetail);
+
 impl serde::Serialize for PaymentReconciliationDetail {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
@@ -402,6 +410,7 @@ impl serde::Serialize for PaymentReconciliationDetail {
         map.end()
     }
 }
+
 /// Note concerning processing
 ///
 /// A note that describes or explains the processing in a human readable form.
@@ -430,6 +439,7 @@ pub struct PaymentReconciliationProcessNote {
     /// `0..1` · FHIR `string`
     pub text: Option<Primitive<FhirString>>,
 }
+
 impl de::DecodeStruct for PaymentReconciliationProcessNote {
     const PATH: &'static str = "PaymentReconciliation.processNote";
     const RESOURCE_TYPE: Option<&'static str> = None;
@@ -473,7 +483,9 @@ impl de::DecodeStruct for PaymentReconciliationProcessNote {
         }
     }
 }
+
 crate::json::impl_json!(PaymentReconciliationProcessNote);
+
 impl serde::Serialize for PaymentReconciliationProcessNote {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;

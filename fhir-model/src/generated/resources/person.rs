@@ -4,11 +4,12 @@ use crate::json::{de, ser, Path};
 use crate::datatypes::*;
 use crate::primitives::*;
 use crate::{codes, Primitive, Resource};
+
 /// A generic person record
 ///
 /// Demographics and administrative information about a person independent of a specific health-related context.
 ///
-/// FHIR path: `Person` (resource)
+/// FHIR path: `Person` (resource, defined by <http://hl7.org/fhir/StructureDefinition/Person>)
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct Person {
     /// Logical id of this artifact
@@ -84,6 +85,7 @@ pub struct Person {
     /// `0..*`
     pub link: Vec<PersonLink>,
 }
+
 impl de::DecodeStruct for Person {
     const PATH: &'static str = "Person";
     const RESOURCE_TYPE: Option<&'static str> = Some("Person");
@@ -169,7 +171,9 @@ impl de::DecodeStruct for Person {
         }
     }
 }
+
 crate::json::impl_json!(Person);
+
 impl serde::Serialize for Person {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
@@ -196,6 +200,7 @@ impl serde::Serialize for Person {
         map.end()
     }
 }
+
 /// Link to a resource that concerns the same actual person
 ///
 /// Link to a resource that concerns the same actual person.
@@ -224,6 +229,7 @@ pub struct PersonLink {
     /// `0..1` · binding required: <http://hl7.org/fhir/ValueSet/identity-assuranceLevel>
     pub assurance: Option<Primitive<codes::IdentityAssuranceLevel>>,
 }
+
 impl de::DecodeStruct for PersonLink {
     const PATH: &'static str = "Person.link";
     const RESOURCE_TYPE: Option<&'static str> = None;
@@ -268,7 +274,9 @@ impl de::DecodeStruct for PersonLink {
         }
     }
 }
+
 crate::json::impl_json!(PersonLink);
+
 impl serde::Serialize for PersonLink {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;

@@ -4,11 +4,12 @@ use crate::json::{de, ser, Path};
 use crate::datatypes::*;
 use crate::primitives::*;
 use crate::{codes, Primitive, Resource};
+
 /// The definition of a plan for a series of actions, independent of any specific patient or context
 ///
 /// This resource allows for the definition of various types of plans as a sharable, consumable, and executable artifact. The resource is general enough to support the description of a broad range of clinical artifacts such as clinical decision support rules, order sets and protocols.
 ///
-/// FHIR path: `PlanDefinition` (resource)
+/// FHIR path: `PlanDefinition` (resource, defined by <http://hl7.org/fhir/StructureDefinition/PlanDefinition>)
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct PlanDefinition {
     /// Logical id of this artifact
@@ -168,6 +169,7 @@ pub struct PlanDefinition {
     /// `0..*`
     pub action: Vec<PlanDefinitionAction>,
 }
+
 impl de::DecodeStruct for PlanDefinition {
     const PATH: &'static str = "PlanDefinition";
     const RESOURCE_TYPE: Option<&'static str> = Some("PlanDefinition");
@@ -291,7 +293,7 @@ impl de::DecodeStruct for PlanDefinition {
                 de::choice(
                     map,
                     &mut self.subject,
-                    &at.field("subject"),
+                    &at.field("subjectCodeableConcept"),
                     PlanDefinitionSubject::CodeableConcept,
                 )
             }
@@ -299,7 +301,7 @@ impl de::DecodeStruct for PlanDefinition {
                 de::choice(
                     map,
                     &mut self.subject,
-                    &at.field("subject"),
+                    &at.field("subjectReference"),
                     PlanDefinitionSubject::Reference,
                 )
             }
@@ -355,7 +357,9 @@ impl de::DecodeStruct for PlanDefinition {
         Ok(())
     }
 }
+
 crate::json::impl_json!(PlanDefinition);
+
 impl serde::Serialize for PlanDefinition {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
@@ -408,9 +412,10 @@ impl serde::Serialize for PlanDefinition {
         map.end()
     }
 }
+
 /// Choice of types for `PlanDefinition.subject[x]`.
 ///
-/// In JSON the element name carries the type: `subjectString`, `subjectQuantity`, …
+/// In JSON the element name carries the type (`subjectCodeableConcept`, `subjectReference`, ...).
 #[derive(Clone, Debug, PartialEq)]
 pub enum PlanDefinitionSubject {
     /// `subjectCodeableConcept`
@@ -418,6 +423,7 @@ pub enum PlanDefinitionSubject {
     /// `subjectReference` (to Group)
     Reference(Box<Reference>),
 }
+
 impl ser::EncodeChoice for PlanDefinitionSubject {
     fn encode<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
         match self {
@@ -426,6 +432,7 @@ impl ser::EncodeChoice for PlanDefinitionSubject {
         }
     }
 }
+
 /// What the plan is trying to accomplish
 ///
 /// Goals that describe what the activities within the plan are intended to achieve. For example, weight loss, restoring an activity of daily living, obtaining herd immunity via immunization, meeting a process improvement objective, etc.
@@ -474,6 +481,7 @@ pub struct PlanDefinitionGoal {
     /// `0..*`
     pub target: Vec<PlanDefinitionGoalTarget>,
 }
+
 impl de::DecodeStruct for PlanDefinitionGoal {
     const PATH: &'static str = "PlanDefinition.goal";
     const RESOURCE_TYPE: Option<&'static str> = None;
@@ -526,7 +534,9 @@ impl de::DecodeStruct for PlanDefinitionGoal {
         }
     }
 }
+
 crate::json::impl_json!(PlanDefinitionGoal);
+
 impl serde::Serialize for PlanDefinitionGoal {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
@@ -544,6 +554,7 @@ impl serde::Serialize for PlanDefinitionGoal {
         map.end()
     }
 }
+
 /// Target outcome for the goal
 ///
 /// Indicates what should be done and within what timeframe.
@@ -576,6 +587,7 @@ pub struct PlanDefinitionGoalTarget {
     /// `0..1`
     pub due: Option<Box<Duration>>,
 }
+
 impl de::DecodeStruct for PlanDefinitionGoalTarget {
     const PATH: &'static str = "PlanDefinition.goal.target";
     const RESOURCE_TYPE: Option<&'static str> = None;
@@ -617,7 +629,7 @@ impl de::DecodeStruct for PlanDefinitionGoalTarget {
                 de::choice(
                     map,
                     &mut self.detail,
-                    &at.field("detail"),
+                    &at.field("detailQuantity"),
                     PlanDefinitionGoalTargetDetail::Quantity,
                 )
             }
@@ -625,7 +637,7 @@ impl de::DecodeStruct for PlanDefinitionGoalTarget {
                 de::choice(
                     map,
                     &mut self.detail,
-                    &at.field("detail"),
+                    &at.field("detailRange"),
                     PlanDefinitionGoalTargetDetail::Range,
                 )
             }
@@ -633,7 +645,7 @@ impl de::DecodeStruct for PlanDefinitionGoalTarget {
                 de::choice(
                     map,
                     &mut self.detail,
-                    &at.field("detail"),
+                    &at.field("detailCodeableConcept"),
                     PlanDefinitionGoalTargetDetail::CodeableConcept,
                 )
             }
@@ -642,7 +654,9 @@ impl de::DecodeStruct for PlanDefinitionGoalTarget {
         }
     }
 }
+
 crate::json::impl_json!(PlanDefinitionGoalTarget);
+
 impl serde::Serialize for PlanDefinitionGoalTarget {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
@@ -656,9 +670,10 @@ impl serde::Serialize for PlanDefinitionGoalTarget {
         map.end()
     }
 }
+
 /// Choice of types for `PlanDefinition.goal.target.detail[x]`.
 ///
-/// In JSON the element name carries the type: `detailString`, `detailQuantity`, …
+/// In JSON the element name carries the type (`detailQuantity`, `detailRange`, ...).
 #[derive(Clone, Debug, PartialEq)]
 pub enum PlanDefinitionGoalTargetDetail {
     /// `detailQuantity`
@@ -668,6 +683,7 @@ pub enum PlanDefinitionGoalTargetDetail {
     /// `detailCodeableConcept`
     CodeableConcept(Box<CodeableConcept>),
 }
+
 impl ser::EncodeChoice for PlanDefinitionGoalTargetDetail {
     fn encode<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
         match self {
@@ -677,6 +693,7 @@ impl ser::EncodeChoice for PlanDefinitionGoalTargetDetail {
         }
     }
 }
+
 /// Action defined by the plan
 ///
 /// An action or group of actions to be taken as part of the plan.
@@ -805,6 +822,7 @@ pub struct PlanDefinitionAction {
     /// `0..*`
     pub action: Vec<PlanDefinitionAction>,
 }
+
 impl de::DecodeStruct for PlanDefinitionAction {
     const PATH: &'static str = "PlanDefinition.action";
     const RESOURCE_TYPE: Option<&'static str> = None;
@@ -912,7 +930,7 @@ impl de::DecodeStruct for PlanDefinitionAction {
                 de::choice(
                     map,
                     &mut self.subject,
-                    &at.field("subject"),
+                    &at.field("subjectCodeableConcept"),
                     PlanDefinitionActionSubject::CodeableConcept,
                 )
             }
@@ -920,7 +938,7 @@ impl de::DecodeStruct for PlanDefinitionAction {
                 de::choice(
                     map,
                     &mut self.subject,
-                    &at.field("subject"),
+                    &at.field("subjectReference"),
                     PlanDefinitionActionSubject::Reference,
                 )
             }
@@ -933,33 +951,23 @@ impl de::DecodeStruct for PlanDefinitionAction {
                 de::choice_value(
                     map,
                     &mut self.timing,
-                    &at.field("timing"),
-                    |c| match c {
-                        PlanDefinitionActionTiming::DateTime(v) => Some(v),
-                        #[allow(unreachable_patterns)]
-                        _ => None,
-                    },
-                    PlanDefinitionActionTiming::DateTime,
+                    &at.field("timingDateTime"),
+                    crate::json::variant!(PlanDefinitionActionTiming::DateTime),
                 )
             }
             26 => {
                 de::choice_ext(
                     map,
                     &mut self.timing,
-                    &at.field("timing"),
-                    |c| match c {
-                        PlanDefinitionActionTiming::DateTime(v) => Some(v),
-                        #[allow(unreachable_patterns)]
-                        _ => None,
-                    },
-                    PlanDefinitionActionTiming::DateTime,
+                    &at.field("timingDateTime"),
+                    crate::json::variant!(PlanDefinitionActionTiming::DateTime),
                 )
             }
             27 => {
                 de::choice(
                     map,
                     &mut self.timing,
-                    &at.field("timing"),
+                    &at.field("timingAge"),
                     PlanDefinitionActionTiming::Age,
                 )
             }
@@ -967,7 +975,7 @@ impl de::DecodeStruct for PlanDefinitionAction {
                 de::choice(
                     map,
                     &mut self.timing,
-                    &at.field("timing"),
+                    &at.field("timingPeriod"),
                     PlanDefinitionActionTiming::Period,
                 )
             }
@@ -975,7 +983,7 @@ impl de::DecodeStruct for PlanDefinitionAction {
                 de::choice(
                     map,
                     &mut self.timing,
-                    &at.field("timing"),
+                    &at.field("timingDuration"),
                     PlanDefinitionActionTiming::Duration,
                 )
             }
@@ -983,7 +991,7 @@ impl de::DecodeStruct for PlanDefinitionAction {
                 de::choice(
                     map,
                     &mut self.timing,
-                    &at.field("timing"),
+                    &at.field("timingRange"),
                     PlanDefinitionActionTiming::Range,
                 )
             }
@@ -991,7 +999,7 @@ impl de::DecodeStruct for PlanDefinitionAction {
                 de::choice(
                     map,
                     &mut self.timing,
-                    &at.field("timing"),
+                    &at.field("timingTiming"),
                     PlanDefinitionActionTiming::Timing,
                 )
             }
@@ -1071,52 +1079,32 @@ impl de::DecodeStruct for PlanDefinitionAction {
                 de::choice_value(
                     map,
                     &mut self.definition,
-                    &at.field("definition"),
-                    |c| match c {
-                        PlanDefinitionActionDefinition::Canonical(v) => Some(v),
-                        #[allow(unreachable_patterns)]
-                        _ => None,
-                    },
-                    PlanDefinitionActionDefinition::Canonical,
+                    &at.field("definitionCanonical"),
+                    crate::json::variant!(PlanDefinitionActionDefinition::Canonical),
                 )
             }
             45 => {
                 de::choice_ext(
                     map,
                     &mut self.definition,
-                    &at.field("definition"),
-                    |c| match c {
-                        PlanDefinitionActionDefinition::Canonical(v) => Some(v),
-                        #[allow(unreachable_patterns)]
-                        _ => None,
-                    },
-                    PlanDefinitionActionDefinition::Canonical,
+                    &at.field("definitionCanonical"),
+                    crate::json::variant!(PlanDefinitionActionDefinition::Canonical),
                 )
             }
             46 => {
                 de::choice_value(
                     map,
                     &mut self.definition,
-                    &at.field("definition"),
-                    |c| match c {
-                        PlanDefinitionActionDefinition::Uri(v) => Some(v),
-                        #[allow(unreachable_patterns)]
-                        _ => None,
-                    },
-                    PlanDefinitionActionDefinition::Uri,
+                    &at.field("definitionUri"),
+                    crate::json::variant!(PlanDefinitionActionDefinition::Uri),
                 )
             }
             47 => {
                 de::choice_ext(
                     map,
                     &mut self.definition,
-                    &at.field("definition"),
-                    |c| match c {
-                        PlanDefinitionActionDefinition::Uri(v) => Some(v),
-                        #[allow(unreachable_patterns)]
-                        _ => None,
-                    },
-                    PlanDefinitionActionDefinition::Uri,
+                    &at.field("definitionUri"),
+                    crate::json::variant!(PlanDefinitionActionDefinition::Uri),
                 )
             }
             48 => de::prim_value(map, &mut self.transform, &at.field("transform")),
@@ -1131,7 +1119,9 @@ impl de::DecodeStruct for PlanDefinitionAction {
         Ok(())
     }
 }
+
 crate::json::impl_json!(PlanDefinitionAction);
+
 impl serde::Serialize for PlanDefinitionAction {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
@@ -1194,9 +1184,10 @@ impl serde::Serialize for PlanDefinitionAction {
         map.end()
     }
 }
+
 /// Choice of types for `PlanDefinition.action.subject[x]`.
 ///
-/// In JSON the element name carries the type: `subjectString`, `subjectQuantity`, …
+/// In JSON the element name carries the type (`subjectCodeableConcept`, `subjectReference`, ...).
 #[derive(Clone, Debug, PartialEq)]
 pub enum PlanDefinitionActionSubject {
     /// `subjectCodeableConcept`
@@ -1204,6 +1195,7 @@ pub enum PlanDefinitionActionSubject {
     /// `subjectReference` (to Group)
     Reference(Box<Reference>),
 }
+
 impl ser::EncodeChoice for PlanDefinitionActionSubject {
     fn encode<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
         match self {
@@ -1212,9 +1204,10 @@ impl ser::EncodeChoice for PlanDefinitionActionSubject {
         }
     }
 }
+
 /// Choice of types for `PlanDefinition.action.timing[x]`.
 ///
-/// In JSON the element name carries the type: `timingString`, `timingQuantity`, …
+/// In JSON the element name carries the type (`timingDateTime`, `timingAge`, ...).
 #[derive(Clone, Debug, PartialEq)]
 pub enum PlanDefinitionActionTiming {
     /// `timingDateTime`
@@ -1230,6 +1223,7 @@ pub enum PlanDefinitionActionTiming {
     /// `timingTiming`
     Timing(Box<Timing>),
 }
+
 impl ser::EncodeChoice for PlanDefinitionActionTiming {
     fn encode<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
         match self {
@@ -1244,9 +1238,10 @@ impl ser::EncodeChoice for PlanDefinitionActionTiming {
         }
     }
 }
+
 /// Choice of types for `PlanDefinition.action.definition[x]`.
 ///
-/// In JSON the element name carries the type: `definitionString`, `definitionQuantity`, …
+/// In JSON the element name carries the type (`definitionCanonical`, `definitionUri`, ...).
 #[derive(Clone, Debug, PartialEq)]
 pub enum PlanDefinitionActionDefinition {
     /// `definitionCanonical`
@@ -1254,6 +1249,7 @@ pub enum PlanDefinitionActionDefinition {
     /// `definitionUri`
     Uri(Primitive<Uri>),
 }
+
 impl ser::EncodeChoice for PlanDefinitionActionDefinition {
     fn encode<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
         match self {
@@ -1264,6 +1260,7 @@ impl ser::EncodeChoice for PlanDefinitionActionDefinition {
         }
     }
 }
+
 /// Whether or not the action is applicable
 ///
 /// An expression that describes applicability criteria or start/stop conditions for the action.
@@ -1292,6 +1289,7 @@ pub struct PlanDefinitionActionCondition {
     /// `0..1`
     pub expression: Option<Box<Expression>>,
 }
+
 impl de::DecodeStruct for PlanDefinitionActionCondition {
     const PATH: &'static str = "PlanDefinition.action.condition";
     const RESOURCE_TYPE: Option<&'static str> = None;
@@ -1339,7 +1337,9 @@ impl de::DecodeStruct for PlanDefinitionActionCondition {
         }
     }
 }
+
 crate::json::impl_json!(PlanDefinitionActionCondition);
+
 impl serde::Serialize for PlanDefinitionActionCondition {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
@@ -1352,6 +1352,7 @@ impl serde::Serialize for PlanDefinitionActionCondition {
         map.end()
     }
 }
+
 /// Relationship to another action
 ///
 /// A relationship to another action such as "before" or "30-60 minutes after start of".
@@ -1384,6 +1385,7 @@ pub struct PlanDefinitionActionRelatedAction {
     /// `0..1` · one of Duration, Range
     pub offset: Option<PlanDefinitionActionRelatedActionOffset>,
 }
+
 impl de::DecodeStruct for PlanDefinitionActionRelatedAction {
     const PATH: &'static str = "PlanDefinition.action.relatedAction";
     const RESOURCE_TYPE: Option<&'static str> = None;
@@ -1441,7 +1443,7 @@ impl de::DecodeStruct for PlanDefinitionActionRelatedAction {
                 de::choice(
                     map,
                     &mut self.offset,
-                    &at.field("offset"),
+                    &at.field("offsetDuration"),
                     PlanDefinitionActionRelatedActionOffset::Duration,
                 )
             }
@@ -1449,7 +1451,7 @@ impl de::DecodeStruct for PlanDefinitionActionRelatedAction {
                 de::choice(
                     map,
                     &mut self.offset,
-                    &at.field("offset"),
+                    &at.field("offsetRange"),
                     PlanDefinitionActionRelatedActionOffset::Range,
                 )
             }
@@ -1457,7 +1459,9 @@ impl de::DecodeStruct for PlanDefinitionActionRelatedAction {
         }
     }
 }
+
 crate::json::impl_json!(PlanDefinitionActionRelatedAction);
+
 impl serde::Serialize for PlanDefinitionActionRelatedAction {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
@@ -1471,9 +1475,10 @@ impl serde::Serialize for PlanDefinitionActionRelatedAction {
         map.end()
     }
 }
+
 /// Choice of types for `PlanDefinition.action.relatedAction.offset[x]`.
 ///
-/// In JSON the element name carries the type: `offsetString`, `offsetQuantity`, …
+/// In JSON the element name carries the type (`offsetDuration`, `offsetRange`, ...).
 #[derive(Clone, Debug, PartialEq)]
 pub enum PlanDefinitionActionRelatedActionOffset {
     /// `offsetDuration`
@@ -1481,6 +1486,7 @@ pub enum PlanDefinitionActionRelatedActionOffset {
     /// `offsetRange`
     Range(Box<Range>),
 }
+
 impl ser::EncodeChoice for PlanDefinitionActionRelatedActionOffset {
     fn encode<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
         match self {
@@ -1489,6 +1495,7 @@ impl ser::EncodeChoice for PlanDefinitionActionRelatedActionOffset {
         }
     }
 }
+
 /// Who should participate in the action
 ///
 /// Indicates who should participate in performing the action described.
@@ -1517,6 +1524,7 @@ pub struct PlanDefinitionActionParticipant {
     /// `0..1` · binding example: <http://hl7.org/fhir/ValueSet/action-participant-role>
     pub role: Option<Box<CodeableConcept>>,
 }
+
 impl de::DecodeStruct for PlanDefinitionActionParticipant {
     const PATH: &'static str = "PlanDefinition.action.participant";
     const RESOURCE_TYPE: Option<&'static str> = None;
@@ -1564,7 +1572,9 @@ impl de::DecodeStruct for PlanDefinitionActionParticipant {
         }
     }
 }
+
 crate::json::impl_json!(PlanDefinitionActionParticipant);
+
 impl serde::Serialize for PlanDefinitionActionParticipant {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
@@ -1577,6 +1587,7 @@ impl serde::Serialize for PlanDefinitionActionParticipant {
         map.end()
     }
 }
+
 /// Dynamic aspects of the definition
 ///
 /// Customizations that should be applied to the statically defined resource. For example, if the dosage of a medication must be computed based on the patient's weight, a customization would be used to specify an expression that calculated the weight, and the path on the resource that would contain the result.
@@ -1605,6 +1616,7 @@ pub struct PlanDefinitionActionDynamicValue {
     /// `0..1`
     pub expression: Option<Box<Expression>>,
 }
+
 impl de::DecodeStruct for PlanDefinitionActionDynamicValue {
     const PATH: &'static str = "PlanDefinition.action.dynamicValue";
     const RESOURCE_TYPE: Option<&'static str> = None;
@@ -1646,7 +1658,9 @@ impl de::DecodeStruct for PlanDefinitionActionDynamicValue {
         }
     }
 }
+
 crate::json::impl_json!(PlanDefinitionActionDynamicValue);
+
 impl serde::Serialize for PlanDefinitionActionDynamicValue {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;

@@ -4,11 +4,12 @@ use crate::json::{de, ser, Path};
 use crate::datatypes::*;
 use crate::primitives::*;
 use crate::{codes, Primitive, Resource};
+
 /// A person with a  formal responsibility in the provisioning of healthcare or related services
 ///
 /// A person who is directly or indirectly involved in the provisioning of healthcare.
 ///
-/// FHIR path: `Practitioner` (resource)
+/// FHIR path: `Practitioner` (resource, defined by <http://hl7.org/fhir/StructureDefinition/Practitioner>)
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct Practitioner {
     /// Logical id of this artifact
@@ -84,6 +85,7 @@ pub struct Practitioner {
     /// `0..*` · binding preferred: <http://hl7.org/fhir/ValueSet/languages>
     pub communication: Vec<CodeableConcept>,
 }
+
 impl de::DecodeStruct for Practitioner {
     const PATH: &'static str = "Practitioner";
     const RESOURCE_TYPE: Option<&'static str> = Some("Practitioner");
@@ -163,7 +165,9 @@ impl de::DecodeStruct for Practitioner {
         }
     }
 }
+
 crate::json::impl_json!(Practitioner);
+
 impl serde::Serialize for Practitioner {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
@@ -190,6 +194,7 @@ impl serde::Serialize for Practitioner {
         map.end()
     }
 }
+
 /// Certification, licenses, or training pertaining to the provision of care
 ///
 /// The official certifications, training, and licenses that authorize or otherwise pertain to the provision of care by the practitioner.  For example, a medical license issued by a medical board authorizing the practitioner to practice medicine within a certian locality.
@@ -226,6 +231,7 @@ pub struct PractitionerQualification {
     /// `0..1` · Reference to Organization
     pub issuer: Option<Box<Reference>>,
 }
+
 impl de::DecodeStruct for PractitionerQualification {
     const PATH: &'static str = "Practitioner.qualification";
     const RESOURCE_TYPE: Option<&'static str> = None;
@@ -272,7 +278,9 @@ impl de::DecodeStruct for PractitionerQualification {
         }
     }
 }
+
 crate::json::impl_json!(PractitionerQualification);
+
 impl serde::Serialize for PractitionerQualification {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;

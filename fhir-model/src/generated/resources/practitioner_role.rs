@@ -4,11 +4,12 @@ use crate::json::{de, ser, Path};
 use crate::datatypes::*;
 use crate::primitives::*;
 use crate::{codes, Primitive, Resource};
+
 /// Roles/organizations the practitioner is associated with
 ///
 /// A specific set of Roles/Locations/specialties/services that a practitioner may perform at an organization for a period of time.
 ///
-/// FHIR path: `PractitionerRole` (resource)
+/// FHIR path: `PractitionerRole` (resource, defined by <http://hl7.org/fhir/StructureDefinition/PractitionerRole>)
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct PractitionerRole {
     /// Logical id of this artifact
@@ -100,6 +101,7 @@ pub struct PractitionerRole {
     /// `0..*` · Reference to Endpoint
     pub endpoint: Vec<Reference>,
 }
+
 impl de::DecodeStruct for PractitionerRole {
     const PATH: &'static str = "PractitionerRole";
     const RESOURCE_TYPE: Option<&'static str> = Some("PractitionerRole");
@@ -203,7 +205,9 @@ impl de::DecodeStruct for PractitionerRole {
         }
     }
 }
+
 crate::json::impl_json!(PractitionerRole);
+
 impl serde::Serialize for PractitionerRole {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
@@ -239,6 +243,7 @@ impl serde::Serialize for PractitionerRole {
         map.end()
     }
 }
+
 /// Times the Service Site is available
 ///
 /// A collection of times the practitioner is available or performing this role at the location and/or healthcareservice.
@@ -275,6 +280,7 @@ pub struct PractitionerRoleAvailableTime {
     /// `0..1` · FHIR `time`
     pub available_end_time: Option<Primitive<Time>>,
 }
+
 impl de::DecodeStruct for PractitionerRoleAvailableTime {
     const PATH: &'static str = "PractitionerRole.availableTime";
     const RESOURCE_TYPE: Option<&'static str> = None;
@@ -354,7 +360,9 @@ impl de::DecodeStruct for PractitionerRoleAvailableTime {
         Ok(())
     }
 }
+
 crate::json::impl_json!(PractitionerRoleAvailableTime);
+
 impl serde::Serialize for PractitionerRoleAvailableTime {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
@@ -379,6 +387,7 @@ impl serde::Serialize for PractitionerRoleAvailableTime {
         map.end()
     }
 }
+
 /// Not available during this time due to provided reason
 ///
 /// The practitioner is not available or performing this role during this period of time due to the provided reason.
@@ -407,6 +416,7 @@ pub struct PractitionerRoleNotAvailable {
     /// `0..1`
     pub during: Option<Box<Period>>,
 }
+
 impl de::DecodeStruct for PractitionerRoleNotAvailable {
     const PATH: &'static str = "PractitionerRole.notAvailable";
     const RESOURCE_TYPE: Option<&'static str> = None;
@@ -454,7 +464,9 @@ impl de::DecodeStruct for PractitionerRoleNotAvailable {
         }
     }
 }
+
 crate::json::impl_json!(PractitionerRoleNotAvailable);
+
 impl serde::Serialize for PractitionerRoleNotAvailable {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;

@@ -4,11 +4,12 @@ use crate::json::{de, ser, Path};
 use crate::datatypes::*;
 use crate::primitives::*;
 use crate::{codes, Primitive, Resource};
+
 /// An action that is being or was performed on a patient
 ///
 /// An action that is or was performed on or for a patient. This can be a physical intervention like an operation, or less invasive like long term services, counseling, or hypnotherapy.
 ///
-/// FHIR path: `Procedure` (resource)
+/// FHIR path: `Procedure` (resource, defined by <http://hl7.org/fhir/StructureDefinition/Procedure>)
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct Procedure {
     /// Logical id of this artifact
@@ -156,6 +157,7 @@ pub struct Procedure {
     /// `0..*` · binding example: <http://hl7.org/fhir/ValueSet/device-kind>
     pub used_code: Vec<CodeableConcept>,
 }
+
 impl de::DecodeStruct for Procedure {
     const PATH: &'static str = "Procedure";
     const RESOURCE_TYPE: Option<&'static str> = Some("Procedure");
@@ -293,33 +295,23 @@ impl de::DecodeStruct for Procedure {
                 de::choice_value(
                     map,
                     &mut self.performed,
-                    &at.field("performed"),
-                    |c| match c {
-                        ProcedurePerformed::DateTime(v) => Some(v),
-                        #[allow(unreachable_patterns)]
-                        _ => None,
-                    },
-                    ProcedurePerformed::DateTime,
+                    &at.field("performedDateTime"),
+                    crate::json::variant!(ProcedurePerformed::DateTime),
                 )
             }
             26 => {
                 de::choice_ext(
                     map,
                     &mut self.performed,
-                    &at.field("performed"),
-                    |c| match c {
-                        ProcedurePerformed::DateTime(v) => Some(v),
-                        #[allow(unreachable_patterns)]
-                        _ => None,
-                    },
-                    ProcedurePerformed::DateTime,
+                    &at.field("performedDateTime"),
+                    crate::json::variant!(ProcedurePerformed::DateTime),
                 )
             }
             27 => {
                 de::choice(
                     map,
                     &mut self.performed,
-                    &at.field("performed"),
+                    &at.field("performedPeriod"),
                     ProcedurePerformed::Period,
                 )
             }
@@ -327,33 +319,23 @@ impl de::DecodeStruct for Procedure {
                 de::choice_value(
                     map,
                     &mut self.performed,
-                    &at.field("performed"),
-                    |c| match c {
-                        ProcedurePerformed::String(v) => Some(v),
-                        #[allow(unreachable_patterns)]
-                        _ => None,
-                    },
-                    ProcedurePerformed::String,
+                    &at.field("performedString"),
+                    crate::json::variant!(ProcedurePerformed::String),
                 )
             }
             29 => {
                 de::choice_ext(
                     map,
                     &mut self.performed,
-                    &at.field("performed"),
-                    |c| match c {
-                        ProcedurePerformed::String(v) => Some(v),
-                        #[allow(unreachable_patterns)]
-                        _ => None,
-                    },
-                    ProcedurePerformed::String,
+                    &at.field("performedString"),
+                    crate::json::variant!(ProcedurePerformed::String),
                 )
             }
             30 => {
                 de::choice(
                     map,
                     &mut self.performed,
-                    &at.field("performed"),
+                    &at.field("performedAge"),
                     ProcedurePerformed::Age,
                 )
             }
@@ -361,7 +343,7 @@ impl de::DecodeStruct for Procedure {
                 de::choice(
                     map,
                     &mut self.performed,
-                    &at.field("performed"),
+                    &at.field("performedRange"),
                     ProcedurePerformed::Range,
                 )
             }
@@ -399,7 +381,9 @@ impl de::DecodeStruct for Procedure {
         Ok(())
     }
 }
+
 crate::json::impl_json!(Procedure);
+
 impl serde::Serialize for Procedure {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
@@ -454,9 +438,10 @@ impl serde::Serialize for Procedure {
         map.end()
     }
 }
+
 /// Choice of types for `Procedure.performed[x]`.
 ///
-/// In JSON the element name carries the type: `performedString`, `performedQuantity`, …
+/// In JSON the element name carries the type (`performedDateTime`, `performedPeriod`, ...).
 #[derive(Clone, Debug, PartialEq)]
 pub enum ProcedurePerformed {
     /// `performedDateTime`
@@ -470,6 +455,7 @@ pub enum ProcedurePerformed {
     /// `performedRange`
     Range(Box<Range>),
 }
+
 impl ser::EncodeChoice for ProcedurePerformed {
     fn encode<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
         match self {
@@ -485,6 +471,7 @@ impl ser::EncodeChoice for ProcedurePerformed {
         }
     }
 }
+
 /// The people who performed the procedure
 ///
 /// Limited to "real" people rather than equipment.
@@ -517,6 +504,7 @@ pub struct ProcedurePerformer {
     /// `0..1` · Reference to Organization
     pub on_behalf_of: Option<Box<Reference>>,
 }
+
 impl de::DecodeStruct for ProcedurePerformer {
     const PATH: &'static str = "Procedure.performer";
     const RESOURCE_TYPE: Option<&'static str> = None;
@@ -561,7 +549,9 @@ impl de::DecodeStruct for ProcedurePerformer {
         }
     }
 }
+
 crate::json::impl_json!(ProcedurePerformer);
+
 impl serde::Serialize for ProcedurePerformer {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
@@ -575,6 +565,7 @@ impl serde::Serialize for ProcedurePerformer {
         map.end()
     }
 }
+
 /// Manipulated, implanted, or removed device
 ///
 /// A device that is implanted, removed or otherwise manipulated (calibration, battery replacement, fitting a prosthesis, attaching a wound-vac, etc.) as a focal portion of the Procedure.
@@ -603,6 +594,7 @@ pub struct ProcedureFocalDevice {
     /// `1..1` · Reference to Device
     pub manipulated: Option<Box<Reference>>,
 }
+
 impl de::DecodeStruct for ProcedureFocalDevice {
     const PATH: &'static str = "Procedure.focalDevice";
     const RESOURCE_TYPE: Option<&'static str> = None;
@@ -645,7 +637,9 @@ impl de::DecodeStruct for ProcedureFocalDevice {
         }
     }
 }
+
 crate::json::impl_json!(ProcedureFocalDevice);
+
 impl serde::Serialize for ProcedureFocalDevice {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;

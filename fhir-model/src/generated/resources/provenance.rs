@@ -4,11 +4,12 @@ use crate::json::{de, ser, Path};
 use crate::datatypes::*;
 use crate::primitives::*;
 use crate::{codes, Primitive, Resource};
+
 /// Who, What, When for a set of resources
 ///
 /// Provenance of a resource is a record that describes entities and processes involved in producing and delivering or otherwise influencing that resource. Provenance provides a critical foundation for assessing authenticity, enabling trust, and allowing reproducibility. Provenance assertions are a form of contextual metadata and can themselves become important records with their own provenance. Provenance statement indicates clinical significance in terms of confidence in authenticity, reliability, and trustworthiness, integrity, and stage in lifecycle (e.g. Document Completion - has the artifact been legally authenticated), all of which may impact security, privacy, and trust policies.
 ///
-/// FHIR path: `Provenance` (resource)
+/// FHIR path: `Provenance` (resource, defined by <http://hl7.org/fhir/StructureDefinition/Provenance>)
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct Provenance {
     /// Logical id of this artifact
@@ -84,6 +85,7 @@ pub struct Provenance {
     /// `0..*`
     pub signature: Vec<Signature>,
 }
+
 impl de::DecodeStruct for Provenance {
     const PATH: &'static str = "Provenance";
     const RESOURCE_TYPE: Option<&'static str> = Some("Provenance");
@@ -155,7 +157,7 @@ impl de::DecodeStruct for Provenance {
                 de::choice(
                     map,
                     &mut self.occurred,
-                    &at.field("occurred"),
+                    &at.field("occurredPeriod"),
                     ProvenanceOccurred::Period,
                 )
             }
@@ -163,26 +165,16 @@ impl de::DecodeStruct for Provenance {
                 de::choice_value(
                     map,
                     &mut self.occurred,
-                    &at.field("occurred"),
-                    |c| match c {
-                        ProvenanceOccurred::DateTime(v) => Some(v),
-                        #[allow(unreachable_patterns)]
-                        _ => None,
-                    },
-                    ProvenanceOccurred::DateTime,
+                    &at.field("occurredDateTime"),
+                    crate::json::variant!(ProvenanceOccurred::DateTime),
                 )
             }
             14 => {
                 de::choice_ext(
                     map,
                     &mut self.occurred,
-                    &at.field("occurred"),
-                    |c| match c {
-                        ProvenanceOccurred::DateTime(v) => Some(v),
-                        #[allow(unreachable_patterns)]
-                        _ => None,
-                    },
-                    ProvenanceOccurred::DateTime,
+                    &at.field("occurredDateTime"),
+                    crate::json::variant!(ProvenanceOccurred::DateTime),
                 )
             }
             15 => {
@@ -212,7 +204,9 @@ impl de::DecodeStruct for Provenance {
         Ok(())
     }
 }
+
 crate::json::impl_json!(Provenance);
+
 impl serde::Serialize for Provenance {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
@@ -239,9 +233,10 @@ impl serde::Serialize for Provenance {
         map.end()
     }
 }
+
 /// Choice of types for `Provenance.occurred[x]`.
 ///
-/// In JSON the element name carries the type: `occurredString`, `occurredQuantity`, …
+/// In JSON the element name carries the type (`occurredPeriod`, `occurredDateTime`, ...).
 #[derive(Clone, Debug, PartialEq)]
 pub enum ProvenanceOccurred {
     /// `occurredPeriod`
@@ -249,6 +244,7 @@ pub enum ProvenanceOccurred {
     /// `occurredDateTime`
     DateTime(Primitive<DateTime>),
 }
+
 impl ser::EncodeChoice for ProvenanceOccurred {
     fn encode<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
         match self {
@@ -259,6 +255,7 @@ impl ser::EncodeChoice for ProvenanceOccurred {
         }
     }
 }
+
 /// Actor involved
 ///
 /// An actor taking a role in an activity  for which it can be assigned some degree of responsibility for the activity taking place.
@@ -295,6 +292,7 @@ pub struct ProvenanceAgent {
     /// `0..1` · Reference to Practitioner | PractitionerRole | RelatedPerson | Patient | Device | Organization
     pub on_behalf_of: Option<Box<Reference>>,
 }
+
 impl de::DecodeStruct for ProvenanceAgent {
     const PATH: &'static str = "Provenance.agent";
     const RESOURCE_TYPE: Option<&'static str> = None;
@@ -341,7 +339,9 @@ impl de::DecodeStruct for ProvenanceAgent {
         }
     }
 }
+
 crate::json::impl_json!(ProvenanceAgent);
+
 impl serde::Serialize for ProvenanceAgent {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
@@ -356,6 +356,7 @@ impl serde::Serialize for ProvenanceAgent {
         map.end()
     }
 }
+
 /// An entity used in this activity
 ///
 /// An entity used in this activity.
@@ -388,6 +389,7 @@ pub struct ProvenanceEntity {
     /// `0..*`
     pub agent: Vec<ProvenanceAgent>,
 }
+
 impl de::DecodeStruct for ProvenanceEntity {
     const PATH: &'static str = "Provenance.entity";
     const RESOURCE_TYPE: Option<&'static str> = None;
@@ -440,7 +442,9 @@ impl de::DecodeStruct for ProvenanceEntity {
         }
     }
 }
+
 crate::json::impl_json!(ProvenanceEntity);
+
 impl serde::Serialize for ProvenanceEntity {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;

@@ -4,11 +4,12 @@ use crate::json::{de, ser, Path};
 use crate::datatypes::*;
 use crate::primitives::*;
 use crate::{codes, Primitive, Resource};
+
 /// A structured set of questions
 ///
 /// A structured set of questions intended to guide the collection of answers from end-users. Questionnaires provide detailed control over order, presentation, phraseology and grouping to allow coherent, consistent data collection.
 ///
-/// FHIR path: `Questionnaire` (resource)
+/// FHIR path: `Questionnaire` (resource, defined by <http://hl7.org/fhir/StructureDefinition/Questionnaire>)
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct Questionnaire {
     /// Logical id of this artifact
@@ -132,6 +133,7 @@ pub struct Questionnaire {
     /// `0..*`
     pub item: Vec<QuestionnaireItem>,
 }
+
 impl de::DecodeStruct for Questionnaire {
     const PATH: &'static str = "Questionnaire";
     const RESOURCE_TYPE: Option<&'static str> = Some("Questionnaire");
@@ -284,7 +286,9 @@ impl de::DecodeStruct for Questionnaire {
         Ok(())
     }
 }
+
 crate::json::impl_json!(Questionnaire);
+
 impl serde::Serialize for Questionnaire {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
@@ -328,6 +332,7 @@ impl serde::Serialize for Questionnaire {
         map.end()
     }
 }
+
 /// Questions and sections within the Questionnaire
 ///
 /// A particular question, question grouping or display text that is part of the questionnaire.
@@ -412,6 +417,7 @@ pub struct QuestionnaireItem {
     /// `0..*`
     pub item: Vec<QuestionnaireItem>,
 }
+
 impl de::DecodeStruct for QuestionnaireItem {
     const PATH: &'static str = "Questionnaire.item";
     const RESOURCE_TYPE: Option<&'static str> = None;
@@ -533,7 +539,9 @@ impl de::DecodeStruct for QuestionnaireItem {
         }
     }
 }
+
 crate::json::impl_json!(QuestionnaireItem);
+
 impl serde::Serialize for QuestionnaireItem {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
@@ -565,6 +573,7 @@ impl serde::Serialize for QuestionnaireItem {
         map.end()
     }
 }
+
 /// Only allow data when
 ///
 /// A constraint indicating that this item should only be enabled (displayed/allow answers to be captured) when the specified condition is true.
@@ -597,6 +606,7 @@ pub struct QuestionnaireItemEnableWhen {
     /// `1..1` · one of Boolean, Decimal, Integer, Date, DateTime, Time, String, Coding, Quantity, Reference · binding example: <http://hl7.org/fhir/ValueSet/questionnaire-answers>
     pub answer: Option<QuestionnaireItemEnableWhenAnswer>,
 }
+
 impl de::DecodeStruct for QuestionnaireItemEnableWhen {
     const PATH: &'static str = "Questionnaire.item.enableWhen";
     const RESOURCE_TYPE: Option<&'static str> = None;
@@ -670,13 +680,8 @@ impl de::DecodeStruct for QuestionnaireItemEnableWhen {
                 de::choice_value(
                     map,
                     &mut self.answer,
-                    &at.field("answer"),
-                    |c| match c {
-                        QuestionnaireItemEnableWhenAnswer::Boolean(v) => Some(v),
-                        #[allow(unreachable_patterns)]
-                        _ => None,
-                    },
-                    QuestionnaireItemEnableWhenAnswer::Boolean,
+                    &at.field("answerBoolean"),
+                    crate::json::variant!(QuestionnaireItemEnableWhenAnswer::Boolean),
                 )
             }
             8 => {
@@ -684,13 +689,8 @@ impl de::DecodeStruct for QuestionnaireItemEnableWhen {
                 de::choice_ext(
                     map,
                     &mut self.answer,
-                    &at.field("answer"),
-                    |c| match c {
-                        QuestionnaireItemEnableWhenAnswer::Boolean(v) => Some(v),
-                        #[allow(unreachable_patterns)]
-                        _ => None,
-                    },
-                    QuestionnaireItemEnableWhenAnswer::Boolean,
+                    &at.field("answerBoolean"),
+                    crate::json::variant!(QuestionnaireItemEnableWhenAnswer::Boolean),
                 )
             }
             9 => {
@@ -698,13 +698,8 @@ impl de::DecodeStruct for QuestionnaireItemEnableWhen {
                 de::choice_value(
                     map,
                     &mut self.answer,
-                    &at.field("answer"),
-                    |c| match c {
-                        QuestionnaireItemEnableWhenAnswer::Decimal(v) => Some(v),
-                        #[allow(unreachable_patterns)]
-                        _ => None,
-                    },
-                    QuestionnaireItemEnableWhenAnswer::Decimal,
+                    &at.field("answerDecimal"),
+                    crate::json::variant!(QuestionnaireItemEnableWhenAnswer::Decimal),
                 )
             }
             10 => {
@@ -712,13 +707,8 @@ impl de::DecodeStruct for QuestionnaireItemEnableWhen {
                 de::choice_ext(
                     map,
                     &mut self.answer,
-                    &at.field("answer"),
-                    |c| match c {
-                        QuestionnaireItemEnableWhenAnswer::Decimal(v) => Some(v),
-                        #[allow(unreachable_patterns)]
-                        _ => None,
-                    },
-                    QuestionnaireItemEnableWhenAnswer::Decimal,
+                    &at.field("answerDecimal"),
+                    crate::json::variant!(QuestionnaireItemEnableWhenAnswer::Decimal),
                 )
             }
             11 => {
@@ -726,13 +716,8 @@ impl de::DecodeStruct for QuestionnaireItemEnableWhen {
                 de::choice_value(
                     map,
                     &mut self.answer,
-                    &at.field("answer"),
-                    |c| match c {
-                        QuestionnaireItemEnableWhenAnswer::Integer(v) => Some(v),
-                        #[allow(unreachable_patterns)]
-                        _ => None,
-                    },
-                    QuestionnaireItemEnableWhenAnswer::Integer,
+                    &at.field("answerInteger"),
+                    crate::json::variant!(QuestionnaireItemEnableWhenAnswer::Integer),
                 )
             }
             12 => {
@@ -740,13 +725,8 @@ impl de::DecodeStruct for QuestionnaireItemEnableWhen {
                 de::choice_ext(
                     map,
                     &mut self.answer,
-                    &at.field("answer"),
-                    |c| match c {
-                        QuestionnaireItemEnableWhenAnswer::Integer(v) => Some(v),
-                        #[allow(unreachable_patterns)]
-                        _ => None,
-                    },
-                    QuestionnaireItemEnableWhenAnswer::Integer,
+                    &at.field("answerInteger"),
+                    crate::json::variant!(QuestionnaireItemEnableWhenAnswer::Integer),
                 )
             }
             13 => {
@@ -754,13 +734,8 @@ impl de::DecodeStruct for QuestionnaireItemEnableWhen {
                 de::choice_value(
                     map,
                     &mut self.answer,
-                    &at.field("answer"),
-                    |c| match c {
-                        QuestionnaireItemEnableWhenAnswer::Date(v) => Some(v),
-                        #[allow(unreachable_patterns)]
-                        _ => None,
-                    },
-                    QuestionnaireItemEnableWhenAnswer::Date,
+                    &at.field("answerDate"),
+                    crate::json::variant!(QuestionnaireItemEnableWhenAnswer::Date),
                 )
             }
             14 => {
@@ -768,13 +743,8 @@ impl de::DecodeStruct for QuestionnaireItemEnableWhen {
                 de::choice_ext(
                     map,
                     &mut self.answer,
-                    &at.field("answer"),
-                    |c| match c {
-                        QuestionnaireItemEnableWhenAnswer::Date(v) => Some(v),
-                        #[allow(unreachable_patterns)]
-                        _ => None,
-                    },
-                    QuestionnaireItemEnableWhenAnswer::Date,
+                    &at.field("answerDate"),
+                    crate::json::variant!(QuestionnaireItemEnableWhenAnswer::Date),
                 )
             }
             15 => {
@@ -782,13 +752,8 @@ impl de::DecodeStruct for QuestionnaireItemEnableWhen {
                 de::choice_value(
                     map,
                     &mut self.answer,
-                    &at.field("answer"),
-                    |c| match c {
-                        QuestionnaireItemEnableWhenAnswer::DateTime(v) => Some(v),
-                        #[allow(unreachable_patterns)]
-                        _ => None,
-                    },
-                    QuestionnaireItemEnableWhenAnswer::DateTime,
+                    &at.field("answerDateTime"),
+                    crate::json::variant!(QuestionnaireItemEnableWhenAnswer::DateTime),
                 )
             }
             16 => {
@@ -796,13 +761,8 @@ impl de::DecodeStruct for QuestionnaireItemEnableWhen {
                 de::choice_ext(
                     map,
                     &mut self.answer,
-                    &at.field("answer"),
-                    |c| match c {
-                        QuestionnaireItemEnableWhenAnswer::DateTime(v) => Some(v),
-                        #[allow(unreachable_patterns)]
-                        _ => None,
-                    },
-                    QuestionnaireItemEnableWhenAnswer::DateTime,
+                    &at.field("answerDateTime"),
+                    crate::json::variant!(QuestionnaireItemEnableWhenAnswer::DateTime),
                 )
             }
             17 => {
@@ -810,13 +770,8 @@ impl de::DecodeStruct for QuestionnaireItemEnableWhen {
                 de::choice_value(
                     map,
                     &mut self.answer,
-                    &at.field("answer"),
-                    |c| match c {
-                        QuestionnaireItemEnableWhenAnswer::Time(v) => Some(v),
-                        #[allow(unreachable_patterns)]
-                        _ => None,
-                    },
-                    QuestionnaireItemEnableWhenAnswer::Time,
+                    &at.field("answerTime"),
+                    crate::json::variant!(QuestionnaireItemEnableWhenAnswer::Time),
                 )
             }
             18 => {
@@ -824,13 +779,8 @@ impl de::DecodeStruct for QuestionnaireItemEnableWhen {
                 de::choice_ext(
                     map,
                     &mut self.answer,
-                    &at.field("answer"),
-                    |c| match c {
-                        QuestionnaireItemEnableWhenAnswer::Time(v) => Some(v),
-                        #[allow(unreachable_patterns)]
-                        _ => None,
-                    },
-                    QuestionnaireItemEnableWhenAnswer::Time,
+                    &at.field("answerTime"),
+                    crate::json::variant!(QuestionnaireItemEnableWhenAnswer::Time),
                 )
             }
             19 => {
@@ -838,13 +788,8 @@ impl de::DecodeStruct for QuestionnaireItemEnableWhen {
                 de::choice_value(
                     map,
                     &mut self.answer,
-                    &at.field("answer"),
-                    |c| match c {
-                        QuestionnaireItemEnableWhenAnswer::String(v) => Some(v),
-                        #[allow(unreachable_patterns)]
-                        _ => None,
-                    },
-                    QuestionnaireItemEnableWhenAnswer::String,
+                    &at.field("answerString"),
+                    crate::json::variant!(QuestionnaireItemEnableWhenAnswer::String),
                 )
             }
             20 => {
@@ -852,13 +797,8 @@ impl de::DecodeStruct for QuestionnaireItemEnableWhen {
                 de::choice_ext(
                     map,
                     &mut self.answer,
-                    &at.field("answer"),
-                    |c| match c {
-                        QuestionnaireItemEnableWhenAnswer::String(v) => Some(v),
-                        #[allow(unreachable_patterns)]
-                        _ => None,
-                    },
-                    QuestionnaireItemEnableWhenAnswer::String,
+                    &at.field("answerString"),
+                    crate::json::variant!(QuestionnaireItemEnableWhenAnswer::String),
                 )
             }
             21 => {
@@ -866,7 +806,7 @@ impl de::DecodeStruct for QuestionnaireItemEnableWhen {
                 de::choice(
                     map,
                     &mut self.answer,
-                    &at.field("answer"),
+                    &at.field("answerCoding"),
                     QuestionnaireItemEnableWhenAnswer::Coding,
                 )
             }
@@ -875,7 +815,7 @@ impl de::DecodeStruct for QuestionnaireItemEnableWhen {
                 de::choice(
                     map,
                     &mut self.answer,
-                    &at.field("answer"),
+                    &at.field("answerQuantity"),
                     QuestionnaireItemEnableWhenAnswer::Quantity,
                 )
             }
@@ -884,7 +824,7 @@ impl de::DecodeStruct for QuestionnaireItemEnableWhen {
                 de::choice(
                     map,
                     &mut self.answer,
-                    &at.field("answer"),
+                    &at.field("answerReference"),
                     QuestionnaireItemEnableWhenAnswer::Reference,
                 )
             }
@@ -892,7 +832,9 @@ impl de::DecodeStruct for QuestionnaireItemEnableWhen {
         }
     }
 }
+
 crate::json::impl_json!(QuestionnaireItemEnableWhen);
+
 impl serde::Serialize for QuestionnaireItemEnableWhen {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
@@ -906,9 +848,10 @@ impl serde::Serialize for QuestionnaireItemEnableWhen {
         map.end()
     }
 }
+
 /// Choice of types for `Questionnaire.item.enableWhen.answer[x]`.
 ///
-/// In JSON the element name carries the type: `answerString`, `answerQuantity`, …
+/// In JSON the element name carries the type (`answerBoolean`, `answerDecimal`, ...).
 #[derive(Clone, Debug, PartialEq)]
 pub enum QuestionnaireItemEnableWhenAnswer {
     /// `answerBoolean`
@@ -932,6 +875,7 @@ pub enum QuestionnaireItemEnableWhenAnswer {
     /// `answerReference`
     Reference(Box<Reference>),
 }
+
 impl ser::EncodeChoice for QuestionnaireItemEnableWhenAnswer {
     fn encode<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
         match self {
@@ -950,6 +894,7 @@ impl ser::EncodeChoice for QuestionnaireItemEnableWhenAnswer {
         }
     }
 }
+
 /// Permitted answer
 ///
 /// One of the permitted answers for a "choice" or "open-choice" question.
@@ -978,6 +923,7 @@ pub struct QuestionnaireItemAnswerOption {
     /// `0..1` · FHIR `boolean`
     pub initial_selected: Option<Primitive<bool>>,
 }
+
 impl de::DecodeStruct for QuestionnaireItemAnswerOption {
     const PATH: &'static str = "Questionnaire.item.answerOption";
     const RESOURCE_TYPE: Option<&'static str> = None;
@@ -1026,13 +972,8 @@ impl de::DecodeStruct for QuestionnaireItemAnswerOption {
                 de::choice_value(
                     map,
                     &mut self.value,
-                    &at.field("value"),
-                    |c| match c {
-                        QuestionnaireItemAnswerOptionValue::Integer(v) => Some(v),
-                        #[allow(unreachable_patterns)]
-                        _ => None,
-                    },
-                    QuestionnaireItemAnswerOptionValue::Integer,
+                    &at.field("valueInteger"),
+                    crate::json::variant!(QuestionnaireItemAnswerOptionValue::Integer),
                 )
             }
             4 => {
@@ -1040,13 +981,8 @@ impl de::DecodeStruct for QuestionnaireItemAnswerOption {
                 de::choice_ext(
                     map,
                     &mut self.value,
-                    &at.field("value"),
-                    |c| match c {
-                        QuestionnaireItemAnswerOptionValue::Integer(v) => Some(v),
-                        #[allow(unreachable_patterns)]
-                        _ => None,
-                    },
-                    QuestionnaireItemAnswerOptionValue::Integer,
+                    &at.field("valueInteger"),
+                    crate::json::variant!(QuestionnaireItemAnswerOptionValue::Integer),
                 )
             }
             5 => {
@@ -1054,13 +990,8 @@ impl de::DecodeStruct for QuestionnaireItemAnswerOption {
                 de::choice_value(
                     map,
                     &mut self.value,
-                    &at.field("value"),
-                    |c| match c {
-                        QuestionnaireItemAnswerOptionValue::Date(v) => Some(v),
-                        #[allow(unreachable_patterns)]
-                        _ => None,
-                    },
-                    QuestionnaireItemAnswerOptionValue::Date,
+                    &at.field("valueDate"),
+                    crate::json::variant!(QuestionnaireItemAnswerOptionValue::Date),
                 )
             }
             6 => {
@@ -1068,13 +999,8 @@ impl de::DecodeStruct for QuestionnaireItemAnswerOption {
                 de::choice_ext(
                     map,
                     &mut self.value,
-                    &at.field("value"),
-                    |c| match c {
-                        QuestionnaireItemAnswerOptionValue::Date(v) => Some(v),
-                        #[allow(unreachable_patterns)]
-                        _ => None,
-                    },
-                    QuestionnaireItemAnswerOptionValue::Date,
+                    &at.field("valueDate"),
+                    crate::json::variant!(QuestionnaireItemAnswerOptionValue::Date),
                 )
             }
             7 => {
@@ -1082,13 +1008,8 @@ impl de::DecodeStruct for QuestionnaireItemAnswerOption {
                 de::choice_value(
                     map,
                     &mut self.value,
-                    &at.field("value"),
-                    |c| match c {
-                        QuestionnaireItemAnswerOptionValue::Time(v) => Some(v),
-                        #[allow(unreachable_patterns)]
-                        _ => None,
-                    },
-                    QuestionnaireItemAnswerOptionValue::Time,
+                    &at.field("valueTime"),
+                    crate::json::variant!(QuestionnaireItemAnswerOptionValue::Time),
                 )
             }
             8 => {
@@ -1096,13 +1017,8 @@ impl de::DecodeStruct for QuestionnaireItemAnswerOption {
                 de::choice_ext(
                     map,
                     &mut self.value,
-                    &at.field("value"),
-                    |c| match c {
-                        QuestionnaireItemAnswerOptionValue::Time(v) => Some(v),
-                        #[allow(unreachable_patterns)]
-                        _ => None,
-                    },
-                    QuestionnaireItemAnswerOptionValue::Time,
+                    &at.field("valueTime"),
+                    crate::json::variant!(QuestionnaireItemAnswerOptionValue::Time),
                 )
             }
             9 => {
@@ -1110,13 +1026,8 @@ impl de::DecodeStruct for QuestionnaireItemAnswerOption {
                 de::choice_value(
                     map,
                     &mut self.value,
-                    &at.field("value"),
-                    |c| match c {
-                        QuestionnaireItemAnswerOptionValue::String(v) => Some(v),
-                        #[allow(unreachable_patterns)]
-                        _ => None,
-                    },
-                    QuestionnaireItemAnswerOptionValue::String,
+                    &at.field("valueString"),
+                    crate::json::variant!(QuestionnaireItemAnswerOptionValue::String),
                 )
             }
             10 => {
@@ -1124,13 +1035,8 @@ impl de::DecodeStruct for QuestionnaireItemAnswerOption {
                 de::choice_ext(
                     map,
                     &mut self.value,
-                    &at.field("value"),
-                    |c| match c {
-                        QuestionnaireItemAnswerOptionValue::String(v) => Some(v),
-                        #[allow(unreachable_patterns)]
-                        _ => None,
-                    },
-                    QuestionnaireItemAnswerOptionValue::String,
+                    &at.field("valueString"),
+                    crate::json::variant!(QuestionnaireItemAnswerOptionValue::String),
                 )
             }
             11 => {
@@ -1138,7 +1044,7 @@ impl de::DecodeStruct for QuestionnaireItemAnswerOption {
                 de::choice(
                     map,
                     &mut self.value,
-                    &at.field("value"),
+                    &at.field("valueCoding"),
                     QuestionnaireItemAnswerOptionValue::Coding,
                 )
             }
@@ -1147,7 +1053,7 @@ impl de::DecodeStruct for QuestionnaireItemAnswerOption {
                 de::choice(
                     map,
                     &mut self.value,
-                    &at.field("value"),
+                    &at.field("valueReference"),
                     QuestionnaireItemAnswerOptionValue::Reference,
                 )
             }
@@ -1169,7 +1075,9 @@ impl de::DecodeStruct for QuestionnaireItemAnswerOption {
         }
     }
 }
+
 crate::json::impl_json!(QuestionnaireItemAnswerOption);
+
 impl serde::Serialize for QuestionnaireItemAnswerOption {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
@@ -1187,9 +1095,10 @@ impl serde::Serialize for QuestionnaireItemAnswerOption {
         map.end()
     }
 }
+
 /// Choice of types for `Questionnaire.item.answerOption.value[x]`.
 ///
-/// In JSON the element name carries the type: `valueString`, `valueQuantity`, …
+/// In JSON the element name carries the type (`valueInteger`, `valueDate`, ...).
 #[derive(Clone, Debug, PartialEq)]
 pub enum QuestionnaireItemAnswerOptionValue {
     /// `valueInteger`
@@ -1205,6 +1114,7 @@ pub enum QuestionnaireItemAnswerOptionValue {
     /// `valueReference`
     Reference(Box<Reference>),
 }
+
 impl ser::EncodeChoice for QuestionnaireItemAnswerOptionValue {
     fn encode<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
         match self {
@@ -1217,6 +1127,7 @@ impl ser::EncodeChoice for QuestionnaireItemAnswerOptionValue {
         }
     }
 }
+
 /// Initial value(s) when item is first rendered
 ///
 /// One or more values that should be pre-populated in the answer when initially rendering the questionnaire for user input.
@@ -1241,6 +1152,7 @@ pub struct QuestionnaireItemInitial {
     /// `1..1` · one of Boolean, Decimal, Integer, Date, DateTime, Time, String, Uri, Attachment, Coding, Quantity, Reference · binding example: <http://hl7.org/fhir/ValueSet/questionnaire-answers>
     pub value: Option<QuestionnaireItemInitialValue>,
 }
+
 impl de::DecodeStruct for QuestionnaireItemInitial {
     const PATH: &'static str = "Questionnaire.item.initial";
     const RESOURCE_TYPE: Option<&'static str> = None;
@@ -1297,13 +1209,8 @@ impl de::DecodeStruct for QuestionnaireItemInitial {
                 de::choice_value(
                     map,
                     &mut self.value,
-                    &at.field("value"),
-                    |c| match c {
-                        QuestionnaireItemInitialValue::Boolean(v) => Some(v),
-                        #[allow(unreachable_patterns)]
-                        _ => None,
-                    },
-                    QuestionnaireItemInitialValue::Boolean,
+                    &at.field("valueBoolean"),
+                    crate::json::variant!(QuestionnaireItemInitialValue::Boolean),
                 )
             }
             4 => {
@@ -1311,13 +1218,8 @@ impl de::DecodeStruct for QuestionnaireItemInitial {
                 de::choice_ext(
                     map,
                     &mut self.value,
-                    &at.field("value"),
-                    |c| match c {
-                        QuestionnaireItemInitialValue::Boolean(v) => Some(v),
-                        #[allow(unreachable_patterns)]
-                        _ => None,
-                    },
-                    QuestionnaireItemInitialValue::Boolean,
+                    &at.field("valueBoolean"),
+                    crate::json::variant!(QuestionnaireItemInitialValue::Boolean),
                 )
             }
             5 => {
@@ -1325,13 +1227,8 @@ impl de::DecodeStruct for QuestionnaireItemInitial {
                 de::choice_value(
                     map,
                     &mut self.value,
-                    &at.field("value"),
-                    |c| match c {
-                        QuestionnaireItemInitialValue::Decimal(v) => Some(v),
-                        #[allow(unreachable_patterns)]
-                        _ => None,
-                    },
-                    QuestionnaireItemInitialValue::Decimal,
+                    &at.field("valueDecimal"),
+                    crate::json::variant!(QuestionnaireItemInitialValue::Decimal),
                 )
             }
             6 => {
@@ -1339,13 +1236,8 @@ impl de::DecodeStruct for QuestionnaireItemInitial {
                 de::choice_ext(
                     map,
                     &mut self.value,
-                    &at.field("value"),
-                    |c| match c {
-                        QuestionnaireItemInitialValue::Decimal(v) => Some(v),
-                        #[allow(unreachable_patterns)]
-                        _ => None,
-                    },
-                    QuestionnaireItemInitialValue::Decimal,
+                    &at.field("valueDecimal"),
+                    crate::json::variant!(QuestionnaireItemInitialValue::Decimal),
                 )
             }
             7 => {
@@ -1353,13 +1245,8 @@ impl de::DecodeStruct for QuestionnaireItemInitial {
                 de::choice_value(
                     map,
                     &mut self.value,
-                    &at.field("value"),
-                    |c| match c {
-                        QuestionnaireItemInitialValue::Integer(v) => Some(v),
-                        #[allow(unreachable_patterns)]
-                        _ => None,
-                    },
-                    QuestionnaireItemInitialValue::Integer,
+                    &at.field("valueInteger"),
+                    crate::json::variant!(QuestionnaireItemInitialValue::Integer),
                 )
             }
             8 => {
@@ -1367,13 +1254,8 @@ impl de::DecodeStruct for QuestionnaireItemInitial {
                 de::choice_ext(
                     map,
                     &mut self.value,
-                    &at.field("value"),
-                    |c| match c {
-                        QuestionnaireItemInitialValue::Integer(v) => Some(v),
-                        #[allow(unreachable_patterns)]
-                        _ => None,
-                    },
-                    QuestionnaireItemInitialValue::Integer,
+                    &at.field("valueInteger"),
+                    crate::json::variant!(QuestionnaireItemInitialValue::Integer),
                 )
             }
             9 => {
@@ -1381,13 +1263,8 @@ impl de::DecodeStruct for QuestionnaireItemInitial {
                 de::choice_value(
                     map,
                     &mut self.value,
-                    &at.field("value"),
-                    |c| match c {
-                        QuestionnaireItemInitialValue::Date(v) => Some(v),
-                        #[allow(unreachable_patterns)]
-                        _ => None,
-                    },
-                    QuestionnaireItemInitialValue::Date,
+                    &at.field("valueDate"),
+                    crate::json::variant!(QuestionnaireItemInitialValue::Date),
                 )
             }
             10 => {
@@ -1395,13 +1272,8 @@ impl de::DecodeStruct for QuestionnaireItemInitial {
                 de::choice_ext(
                     map,
                     &mut self.value,
-                    &at.field("value"),
-                    |c| match c {
-                        QuestionnaireItemInitialValue::Date(v) => Some(v),
-                        #[allow(unreachable_patterns)]
-                        _ => None,
-                    },
-                    QuestionnaireItemInitialValue::Date,
+                    &at.field("valueDate"),
+                    crate::json::variant!(QuestionnaireItemInitialValue::Date),
                 )
             }
             11 => {
@@ -1409,13 +1281,8 @@ impl de::DecodeStruct for QuestionnaireItemInitial {
                 de::choice_value(
                     map,
                     &mut self.value,
-                    &at.field("value"),
-                    |c| match c {
-                        QuestionnaireItemInitialValue::DateTime(v) => Some(v),
-                        #[allow(unreachable_patterns)]
-                        _ => None,
-                    },
-                    QuestionnaireItemInitialValue::DateTime,
+                    &at.field("valueDateTime"),
+                    crate::json::variant!(QuestionnaireItemInitialValue::DateTime),
                 )
             }
             12 => {
@@ -1423,13 +1290,8 @@ impl de::DecodeStruct for QuestionnaireItemInitial {
                 de::choice_ext(
                     map,
                     &mut self.value,
-                    &at.field("value"),
-                    |c| match c {
-                        QuestionnaireItemInitialValue::DateTime(v) => Some(v),
-                        #[allow(unreachable_patterns)]
-                        _ => None,
-                    },
-                    QuestionnaireItemInitialValue::DateTime,
+                    &at.field("valueDateTime"),
+                    crate::json::variant!(QuestionnaireItemInitialValue::DateTime),
                 )
             }
             13 => {
@@ -1437,13 +1299,8 @@ impl de::DecodeStruct for QuestionnaireItemInitial {
                 de::choice_value(
                     map,
                     &mut self.value,
-                    &at.field("value"),
-                    |c| match c {
-                        QuestionnaireItemInitialValue::Time(v) => Some(v),
-                        #[allow(unreachable_patterns)]
-                        _ => None,
-                    },
-                    QuestionnaireItemInitialValue::Time,
+                    &at.field("valueTime"),
+                    crate::json::variant!(QuestionnaireItemInitialValue::Time),
                 )
             }
             14 => {
@@ -1451,13 +1308,8 @@ impl de::DecodeStruct for QuestionnaireItemInitial {
                 de::choice_ext(
                     map,
                     &mut self.value,
-                    &at.field("value"),
-                    |c| match c {
-                        QuestionnaireItemInitialValue::Time(v) => Some(v),
-                        #[allow(unreachable_patterns)]
-                        _ => None,
-                    },
-                    QuestionnaireItemInitialValue::Time,
+                    &at.field("valueTime"),
+                    crate::json::variant!(QuestionnaireItemInitialValue::Time),
                 )
             }
             15 => {
@@ -1465,13 +1317,8 @@ impl de::DecodeStruct for QuestionnaireItemInitial {
                 de::choice_value(
                     map,
                     &mut self.value,
-                    &at.field("value"),
-                    |c| match c {
-                        QuestionnaireItemInitialValue::String(v) => Some(v),
-                        #[allow(unreachable_patterns)]
-                        _ => None,
-                    },
-                    QuestionnaireItemInitialValue::String,
+                    &at.field("valueString"),
+                    crate::json::variant!(QuestionnaireItemInitialValue::String),
                 )
             }
             16 => {
@@ -1479,13 +1326,8 @@ impl de::DecodeStruct for QuestionnaireItemInitial {
                 de::choice_ext(
                     map,
                     &mut self.value,
-                    &at.field("value"),
-                    |c| match c {
-                        QuestionnaireItemInitialValue::String(v) => Some(v),
-                        #[allow(unreachable_patterns)]
-                        _ => None,
-                    },
-                    QuestionnaireItemInitialValue::String,
+                    &at.field("valueString"),
+                    crate::json::variant!(QuestionnaireItemInitialValue::String),
                 )
             }
             17 => {
@@ -1493,13 +1335,8 @@ impl de::DecodeStruct for QuestionnaireItemInitial {
                 de::choice_value(
                     map,
                     &mut self.value,
-                    &at.field("value"),
-                    |c| match c {
-                        QuestionnaireItemInitialValue::Uri(v) => Some(v),
-                        #[allow(unreachable_patterns)]
-                        _ => None,
-                    },
-                    QuestionnaireItemInitialValue::Uri,
+                    &at.field("valueUri"),
+                    crate::json::variant!(QuestionnaireItemInitialValue::Uri),
                 )
             }
             18 => {
@@ -1507,13 +1344,8 @@ impl de::DecodeStruct for QuestionnaireItemInitial {
                 de::choice_ext(
                     map,
                     &mut self.value,
-                    &at.field("value"),
-                    |c| match c {
-                        QuestionnaireItemInitialValue::Uri(v) => Some(v),
-                        #[allow(unreachable_patterns)]
-                        _ => None,
-                    },
-                    QuestionnaireItemInitialValue::Uri,
+                    &at.field("valueUri"),
+                    crate::json::variant!(QuestionnaireItemInitialValue::Uri),
                 )
             }
             19 => {
@@ -1521,7 +1353,7 @@ impl de::DecodeStruct for QuestionnaireItemInitial {
                 de::choice(
                     map,
                     &mut self.value,
-                    &at.field("value"),
+                    &at.field("valueAttachment"),
                     QuestionnaireItemInitialValue::Attachment,
                 )
             }
@@ -1530,7 +1362,7 @@ impl de::DecodeStruct for QuestionnaireItemInitial {
                 de::choice(
                     map,
                     &mut self.value,
-                    &at.field("value"),
+                    &at.field("valueCoding"),
                     QuestionnaireItemInitialValue::Coding,
                 )
             }
@@ -1539,7 +1371,7 @@ impl de::DecodeStruct for QuestionnaireItemInitial {
                 de::choice(
                     map,
                     &mut self.value,
-                    &at.field("value"),
+                    &at.field("valueQuantity"),
                     QuestionnaireItemInitialValue::Quantity,
                 )
             }
@@ -1548,7 +1380,7 @@ impl de::DecodeStruct for QuestionnaireItemInitial {
                 de::choice(
                     map,
                     &mut self.value,
-                    &at.field("value"),
+                    &at.field("valueReference"),
                     QuestionnaireItemInitialValue::Reference,
                 )
             }
@@ -1556,7 +1388,9 @@ impl de::DecodeStruct for QuestionnaireItemInitial {
         }
     }
 }
+
 crate::json::impl_json!(QuestionnaireItemInitial);
+
 impl serde::Serialize for QuestionnaireItemInitial {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
@@ -1568,9 +1402,10 @@ impl serde::Serialize for QuestionnaireItemInitial {
         map.end()
     }
 }
+
 /// Choice of types for `Questionnaire.item.initial.value[x]`.
 ///
-/// In JSON the element name carries the type: `valueString`, `valueQuantity`, …
+/// In JSON the element name carries the type (`valueBoolean`, `valueDecimal`, ...).
 #[derive(Clone, Debug, PartialEq)]
 pub enum QuestionnaireItemInitialValue {
     /// `valueBoolean`
@@ -1598,6 +1433,7 @@ pub enum QuestionnaireItemInitialValue {
     /// `valueReference`
     Reference(Box<Reference>),
 }
+
 impl ser::EncodeChoice for QuestionnaireItemInitialValue {
     fn encode<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
         match self {

@@ -4,11 +4,12 @@ use crate::json::{de, ser, Path};
 use crate::datatypes::*;
 use crate::primitives::*;
 use crate::{codes, Primitive, Resource};
+
 /// A structured set of questions and their answers
 ///
 /// A structured set of questions and their answers. The questions are ordered and grouped into coherent subsets, corresponding to the structure of the grouping of the questionnaire being responded to.
 ///
-/// FHIR path: `QuestionnaireResponse` (resource)
+/// FHIR path: `QuestionnaireResponse` (resource, defined by <http://hl7.org/fhir/StructureDefinition/QuestionnaireResponse>)
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct QuestionnaireResponse {
     /// Logical id of this artifact
@@ -88,6 +89,7 @@ pub struct QuestionnaireResponse {
     /// `0..*`
     pub item: Vec<QuestionnaireResponseItem>,
 }
+
 impl de::DecodeStruct for QuestionnaireResponse {
     const PATH: &'static str = "QuestionnaireResponse";
     const RESOURCE_TYPE: Option<&'static str> = Some("QuestionnaireResponse");
@@ -177,7 +179,9 @@ impl de::DecodeStruct for QuestionnaireResponse {
         }
     }
 }
+
 crate::json::impl_json!(QuestionnaireResponse);
+
 impl serde::Serialize for QuestionnaireResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
@@ -205,6 +209,7 @@ impl serde::Serialize for QuestionnaireResponse {
         map.end()
     }
 }
+
 /// Groups and questions
 ///
 /// A group or question item from the original questionnaire for which answers are provided.
@@ -245,6 +250,7 @@ pub struct QuestionnaireResponseItem {
     /// `0..*`
     pub item: Vec<QuestionnaireResponseItem>,
 }
+
 impl de::DecodeStruct for QuestionnaireResponseItem {
     const PATH: &'static str = "QuestionnaireResponse.item";
     const RESOURCE_TYPE: Option<&'static str> = None;
@@ -302,7 +308,9 @@ impl de::DecodeStruct for QuestionnaireResponseItem {
         }
     }
 }
+
 crate::json::impl_json!(QuestionnaireResponseItem);
+
 impl serde::Serialize for QuestionnaireResponseItem {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
@@ -318,6 +326,7 @@ impl serde::Serialize for QuestionnaireResponseItem {
         map.end()
     }
 }
+
 /// The response(s) to the question
 ///
 /// The respondent's answer(s) to the question.
@@ -346,6 +355,7 @@ pub struct QuestionnaireResponseItemAnswer {
     /// `0..*`
     pub item: Vec<QuestionnaireResponseItem>,
 }
+
 impl de::DecodeStruct for QuestionnaireResponseItemAnswer {
     const PATH: &'static str = "QuestionnaireResponse.item.answer";
     const RESOURCE_TYPE: Option<&'static str> = None;
@@ -402,215 +412,135 @@ impl de::DecodeStruct for QuestionnaireResponseItemAnswer {
                 de::choice_value(
                     map,
                     &mut self.value,
-                    &at.field("value"),
-                    |c| match c {
-                        QuestionnaireResponseItemAnswerValue::Boolean(v) => Some(v),
-                        #[allow(unreachable_patterns)]
-                        _ => None,
-                    },
-                    QuestionnaireResponseItemAnswerValue::Boolean,
+                    &at.field("valueBoolean"),
+                    crate::json::variant!(QuestionnaireResponseItemAnswerValue::Boolean),
                 )
             }
             4 => {
                 de::choice_ext(
                     map,
                     &mut self.value,
-                    &at.field("value"),
-                    |c| match c {
-                        QuestionnaireResponseItemAnswerValue::Boolean(v) => Some(v),
-                        #[allow(unreachable_patterns)]
-                        _ => None,
-                    },
-                    QuestionnaireResponseItemAnswerValue::Boolean,
+                    &at.field("valueBoolean"),
+                    crate::json::variant!(QuestionnaireResponseItemAnswerValue::Boolean),
                 )
             }
             5 => {
                 de::choice_value(
                     map,
                     &mut self.value,
-                    &at.field("value"),
-                    |c| match c {
-                        QuestionnaireResponseItemAnswerValue::Decimal(v) => Some(v),
-                        #[allow(unreachable_patterns)]
-                        _ => None,
-                    },
-                    QuestionnaireResponseItemAnswerValue::Decimal,
+                    &at.field("valueDecimal"),
+                    crate::json::variant!(QuestionnaireResponseItemAnswerValue::Decimal),
                 )
             }
             6 => {
                 de::choice_ext(
                     map,
                     &mut self.value,
-                    &at.field("value"),
-                    |c| match c {
-                        QuestionnaireResponseItemAnswerValue::Decimal(v) => Some(v),
-                        #[allow(unreachable_patterns)]
-                        _ => None,
-                    },
-                    QuestionnaireResponseItemAnswerValue::Decimal,
+                    &at.field("valueDecimal"),
+                    crate::json::variant!(QuestionnaireResponseItemAnswerValue::Decimal),
                 )
             }
             7 => {
                 de::choice_value(
                     map,
                     &mut self.value,
-                    &at.field("value"),
-                    |c| match c {
-                        QuestionnaireResponseItemAnswerValue::Integer(v) => Some(v),
-                        #[allow(unreachable_patterns)]
-                        _ => None,
-                    },
-                    QuestionnaireResponseItemAnswerValue::Integer,
+                    &at.field("valueInteger"),
+                    crate::json::variant!(QuestionnaireResponseItemAnswerValue::Integer),
                 )
             }
             8 => {
                 de::choice_ext(
                     map,
                     &mut self.value,
-                    &at.field("value"),
-                    |c| match c {
-                        QuestionnaireResponseItemAnswerValue::Integer(v) => Some(v),
-                        #[allow(unreachable_patterns)]
-                        _ => None,
-                    },
-                    QuestionnaireResponseItemAnswerValue::Integer,
+                    &at.field("valueInteger"),
+                    crate::json::variant!(QuestionnaireResponseItemAnswerValue::Integer),
                 )
             }
             9 => {
                 de::choice_value(
                     map,
                     &mut self.value,
-                    &at.field("value"),
-                    |c| match c {
-                        QuestionnaireResponseItemAnswerValue::Date(v) => Some(v),
-                        #[allow(unreachable_patterns)]
-                        _ => None,
-                    },
-                    QuestionnaireResponseItemAnswerValue::Date,
+                    &at.field("valueDate"),
+                    crate::json::variant!(QuestionnaireResponseItemAnswerValue::Date),
                 )
             }
             10 => {
                 de::choice_ext(
                     map,
                     &mut self.value,
-                    &at.field("value"),
-                    |c| match c {
-                        QuestionnaireResponseItemAnswerValue::Date(v) => Some(v),
-                        #[allow(unreachable_patterns)]
-                        _ => None,
-                    },
-                    QuestionnaireResponseItemAnswerValue::Date,
+                    &at.field("valueDate"),
+                    crate::json::variant!(QuestionnaireResponseItemAnswerValue::Date),
                 )
             }
             11 => {
                 de::choice_value(
                     map,
                     &mut self.value,
-                    &at.field("value"),
-                    |c| match c {
-                        QuestionnaireResponseItemAnswerValue::DateTime(v) => Some(v),
-                        #[allow(unreachable_patterns)]
-                        _ => None,
-                    },
-                    QuestionnaireResponseItemAnswerValue::DateTime,
+                    &at.field("valueDateTime"),
+                    crate::json::variant!(QuestionnaireResponseItemAnswerValue::DateTime),
                 )
             }
             12 => {
                 de::choice_ext(
                     map,
                     &mut self.value,
-                    &at.field("value"),
-                    |c| match c {
-                        QuestionnaireResponseItemAnswerValue::DateTime(v) => Some(v),
-                        #[allow(unreachable_patterns)]
-                        _ => None,
-                    },
-                    QuestionnaireResponseItemAnswerValue::DateTime,
+                    &at.field("valueDateTime"),
+                    crate::json::variant!(QuestionnaireResponseItemAnswerValue::DateTime),
                 )
             }
             13 => {
                 de::choice_value(
                     map,
                     &mut self.value,
-                    &at.field("value"),
-                    |c| match c {
-                        QuestionnaireResponseItemAnswerValue::Time(v) => Some(v),
-                        #[allow(unreachable_patterns)]
-                        _ => None,
-                    },
-                    QuestionnaireResponseItemAnswerValue::Time,
+                    &at.field("valueTime"),
+                    crate::json::variant!(QuestionnaireResponseItemAnswerValue::Time),
                 )
             }
             14 => {
                 de::choice_ext(
                     map,
                     &mut self.value,
-                    &at.field("value"),
-                    |c| match c {
-                        QuestionnaireResponseItemAnswerValue::Time(v) => Some(v),
-                        #[allow(unreachable_patterns)]
-                        _ => None,
-                    },
-                    QuestionnaireResponseItemAnswerValue::Time,
+                    &at.field("valueTime"),
+                    crate::json::variant!(QuestionnaireResponseItemAnswerValue::Time),
                 )
             }
             15 => {
                 de::choice_value(
                     map,
                     &mut self.value,
-                    &at.field("value"),
-                    |c| match c {
-                        QuestionnaireResponseItemAnswerValue::String(v) => Some(v),
-                        #[allow(unreachable_patterns)]
-                        _ => None,
-                    },
-                    QuestionnaireResponseItemAnswerValue::String,
+                    &at.field("valueString"),
+                    crate::json::variant!(QuestionnaireResponseItemAnswerValue::String),
                 )
             }
             16 => {
                 de::choice_ext(
                     map,
                     &mut self.value,
-                    &at.field("value"),
-                    |c| match c {
-                        QuestionnaireResponseItemAnswerValue::String(v) => Some(v),
-                        #[allow(unreachable_patterns)]
-                        _ => None,
-                    },
-                    QuestionnaireResponseItemAnswerValue::String,
+                    &at.field("valueString"),
+                    crate::json::variant!(QuestionnaireResponseItemAnswerValue::String),
                 )
             }
             17 => {
                 de::choice_value(
                     map,
                     &mut self.value,
-                    &at.field("value"),
-                    |c| match c {
-                        QuestionnaireResponseItemAnswerValue::Uri(v) => Some(v),
-                        #[allow(unreachable_patterns)]
-                        _ => None,
-                    },
-                    QuestionnaireResponseItemAnswerValue::Uri,
+                    &at.field("valueUri"),
+                    crate::json::variant!(QuestionnaireResponseItemAnswerValue::Uri),
                 )
             }
             18 => {
                 de::choice_ext(
                     map,
                     &mut self.value,
-                    &at.field("value"),
-                    |c| match c {
-                        QuestionnaireResponseItemAnswerValue::Uri(v) => Some(v),
-                        #[allow(unreachable_patterns)]
-                        _ => None,
-                    },
-                    QuestionnaireResponseItemAnswerValue::Uri,
+                    &at.field("valueUri"),
+                    crate::json::variant!(QuestionnaireResponseItemAnswerValue::Uri),
                 )
             }
             19 => {
                 de::choice(
                     map,
                     &mut self.value,
-                    &at.field("value"),
+                    &at.field("valueAttachment"),
                     QuestionnaireResponseItemAnswerValue::Attachment,
                 )
             }
@@ -618,7 +548,7 @@ impl de::DecodeStruct for QuestionnaireResponseItemAnswer {
                 de::choice(
                     map,
                     &mut self.value,
-                    &at.field("value"),
+                    &at.field("valueCoding"),
                     QuestionnaireResponseItemAnswerValue::Coding,
                 )
             }
@@ -626,7 +556,7 @@ impl de::DecodeStruct for QuestionnaireResponseItemAnswer {
                 de::choice(
                     map,
                     &mut self.value,
-                    &at.field("value"),
+                    &at.field("valueQuantity"),
                     QuestionnaireResponseItemAnswerValue::Quantity,
                 )
             }
@@ -634,7 +564,7 @@ impl de::DecodeStruct for QuestionnaireResponseItemAnswer {
                 de::choice(
                     map,
                     &mut self.value,
-                    &at.field("value"),
+                    &at.field("valueReference"),
                     QuestionnaireResponseItemAnswerValue::Reference,
                 )
             }
@@ -643,7 +573,9 @@ impl de::DecodeStruct for QuestionnaireResponseItemAnswer {
         }
     }
 }
+
 crate::json::impl_json!(QuestionnaireResponseItemAnswer);
+
 impl serde::Serialize for QuestionnaireResponseItemAnswer {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
@@ -656,9 +588,10 @@ impl serde::Serialize for QuestionnaireResponseItemAnswer {
         map.end()
     }
 }
+
 /// Choice of types for `QuestionnaireResponse.item.answer.value[x]`.
 ///
-/// In JSON the element name carries the type: `valueString`, `valueQuantity`, …
+/// In JSON the element name carries the type (`valueBoolean`, `valueDecimal`, ...).
 #[derive(Clone, Debug, PartialEq)]
 pub enum QuestionnaireResponseItemAnswerValue {
     /// `valueBoolean`
@@ -686,6 +619,7 @@ pub enum QuestionnaireResponseItemAnswerValue {
     /// `valueReference`
     Reference(Box<Reference>),
 }
+
 impl ser::EncodeChoice for QuestionnaireResponseItemAnswerValue {
     fn encode<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
         match self {

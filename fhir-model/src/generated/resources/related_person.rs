@@ -4,11 +4,12 @@ use crate::json::{de, ser, Path};
 use crate::datatypes::*;
 use crate::primitives::*;
 use crate::{codes, Primitive, Resource};
+
 /// A person that is related to a patient, but who is not a direct target of care
 ///
 /// Information about a person that is involved in the care for a patient, but who is not the target of healthcare, nor has a formal responsibility in the care process.
 ///
-/// FHIR path: `RelatedPerson` (resource)
+/// FHIR path: `RelatedPerson` (resource, defined by <http://hl7.org/fhir/StructureDefinition/RelatedPerson>)
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct RelatedPerson {
     /// Logical id of this artifact
@@ -92,6 +93,7 @@ pub struct RelatedPerson {
     /// `0..*`
     pub communication: Vec<RelatedPersonCommunication>,
 }
+
 impl de::DecodeStruct for RelatedPerson {
     const PATH: &'static str = "RelatedPerson";
     const RESOURCE_TYPE: Option<&'static str> = Some("RelatedPerson");
@@ -178,7 +180,9 @@ impl de::DecodeStruct for RelatedPerson {
         }
     }
 }
+
 crate::json::impl_json!(RelatedPerson);
+
 impl serde::Serialize for RelatedPerson {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
@@ -207,6 +211,7 @@ impl serde::Serialize for RelatedPerson {
         map.end()
     }
 }
+
 /// A language which may be used to communicate with about the patient's health
 ///
 /// A language which may be used to communicate with about the patient's health.
@@ -235,6 +240,7 @@ pub struct RelatedPersonCommunication {
     /// `0..1` · FHIR `boolean`
     pub preferred: Option<Primitive<bool>>,
 }
+
 impl de::DecodeStruct for RelatedPersonCommunication {
     const PATH: &'static str = "RelatedPerson.communication";
     const RESOURCE_TYPE: Option<&'static str> = None;
@@ -279,7 +285,9 @@ impl de::DecodeStruct for RelatedPersonCommunication {
         }
     }
 }
+
 crate::json::impl_json!(RelatedPersonCommunication);
+
 impl serde::Serialize for RelatedPersonCommunication {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;

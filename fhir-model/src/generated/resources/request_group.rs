@@ -4,11 +4,12 @@ use crate::json::{de, ser, Path};
 use crate::datatypes::*;
 use crate::primitives::*;
 use crate::{codes, Primitive, Resource};
+
 /// A group of related requests
 ///
 /// A group of related requests that can be used to capture intended activities that have inter-dependencies such as "give this medication after that one".
 ///
-/// FHIR path: `RequestGroup` (resource)
+/// FHIR path: `RequestGroup` (resource, defined by <http://hl7.org/fhir/StructureDefinition/RequestGroup>)
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct RequestGroup {
     /// Logical id of this artifact
@@ -116,6 +117,7 @@ pub struct RequestGroup {
     /// `0..*`
     pub action: Vec<RequestGroupAction>,
 }
+
 impl de::DecodeStruct for RequestGroup {
     const PATH: &'static str = "RequestGroup";
     const RESOURCE_TYPE: Option<&'static str> = Some("RequestGroup");
@@ -263,7 +265,9 @@ impl de::DecodeStruct for RequestGroup {
         Ok(())
     }
 }
+
 crate::json::impl_json!(RequestGroup);
+
 impl serde::Serialize for RequestGroup {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
@@ -308,6 +312,7 @@ impl serde::Serialize for RequestGroup {
         map.end()
     }
 }
+
 /// Proposed actions, if any
 ///
 /// The actions, if any, produced by the evaluation of the artifact.
@@ -404,6 +409,7 @@ pub struct RequestGroupAction {
     /// `0..*`
     pub action: Vec<RequestGroupAction>,
 }
+
 impl de::DecodeStruct for RequestGroupAction {
     const PATH: &'static str = "RequestGroup.action";
     const RESOURCE_TYPE: Option<&'static str> = None;
@@ -496,33 +502,23 @@ impl de::DecodeStruct for RequestGroupAction {
                 de::choice_value(
                     map,
                     &mut self.timing,
-                    &at.field("timing"),
-                    |c| match c {
-                        RequestGroupActionTiming::DateTime(v) => Some(v),
-                        #[allow(unreachable_patterns)]
-                        _ => None,
-                    },
-                    RequestGroupActionTiming::DateTime,
+                    &at.field("timingDateTime"),
+                    crate::json::variant!(RequestGroupActionTiming::DateTime),
                 )
             }
             18 => {
                 de::choice_ext(
                     map,
                     &mut self.timing,
-                    &at.field("timing"),
-                    |c| match c {
-                        RequestGroupActionTiming::DateTime(v) => Some(v),
-                        #[allow(unreachable_patterns)]
-                        _ => None,
-                    },
-                    RequestGroupActionTiming::DateTime,
+                    &at.field("timingDateTime"),
+                    crate::json::variant!(RequestGroupActionTiming::DateTime),
                 )
             }
             19 => {
                 de::choice(
                     map,
                     &mut self.timing,
-                    &at.field("timing"),
+                    &at.field("timingAge"),
                     RequestGroupActionTiming::Age,
                 )
             }
@@ -530,7 +526,7 @@ impl de::DecodeStruct for RequestGroupAction {
                 de::choice(
                     map,
                     &mut self.timing,
-                    &at.field("timing"),
+                    &at.field("timingPeriod"),
                     RequestGroupActionTiming::Period,
                 )
             }
@@ -538,7 +534,7 @@ impl de::DecodeStruct for RequestGroupAction {
                 de::choice(
                     map,
                     &mut self.timing,
-                    &at.field("timing"),
+                    &at.field("timingDuration"),
                     RequestGroupActionTiming::Duration,
                 )
             }
@@ -546,7 +542,7 @@ impl de::DecodeStruct for RequestGroupAction {
                 de::choice(
                     map,
                     &mut self.timing,
-                    &at.field("timing"),
+                    &at.field("timingRange"),
                     RequestGroupActionTiming::Range,
                 )
             }
@@ -554,7 +550,7 @@ impl de::DecodeStruct for RequestGroupAction {
                 de::choice(
                     map,
                     &mut self.timing,
-                    &at.field("timing"),
+                    &at.field("timingTiming"),
                     RequestGroupActionTiming::Timing,
                 )
             }
@@ -636,7 +632,9 @@ impl de::DecodeStruct for RequestGroupAction {
         }
     }
 }
+
 crate::json::impl_json!(RequestGroupAction);
+
 impl serde::Serialize for RequestGroupAction {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
@@ -691,9 +689,10 @@ impl serde::Serialize for RequestGroupAction {
         map.end()
     }
 }
+
 /// Choice of types for `RequestGroup.action.timing[x]`.
 ///
-/// In JSON the element name carries the type: `timingString`, `timingQuantity`, …
+/// In JSON the element name carries the type (`timingDateTime`, `timingAge`, ...).
 #[derive(Clone, Debug, PartialEq)]
 pub enum RequestGroupActionTiming {
     /// `timingDateTime`
@@ -709,6 +708,7 @@ pub enum RequestGroupActionTiming {
     /// `timingTiming`
     Timing(Box<Timing>),
 }
+
 impl ser::EncodeChoice for RequestGroupActionTiming {
     fn encode<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
         match self {
@@ -723,6 +723,7 @@ impl ser::EncodeChoice for RequestGroupActionTiming {
         }
     }
 }
+
 /// Whether or not the action is applicable
 ///
 /// An expression that describes applicability criteria, or start/stop conditions for the action.
@@ -751,6 +752,7 @@ pub struct RequestGroupActionCondition {
     /// `0..1`
     pub expression: Option<Box<Expression>>,
 }
+
 impl de::DecodeStruct for RequestGroupActionCondition {
     const PATH: &'static str = "RequestGroup.action.condition";
     const RESOURCE_TYPE: Option<&'static str> = None;
@@ -798,7 +800,9 @@ impl de::DecodeStruct for RequestGroupActionCondition {
         }
     }
 }
+
 crate::json::impl_json!(RequestGroupActionCondition);
+
 impl serde::Serialize for RequestGroupActionCondition {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
@@ -811,6 +815,7 @@ impl serde::Serialize for RequestGroupActionCondition {
         map.end()
     }
 }
+
 /// Relationship to another action
 ///
 /// A relationship to another action such as "before" or "30-60 minutes after start of".
@@ -843,6 +848,7 @@ pub struct RequestGroupActionRelatedAction {
     /// `0..1` · one of Duration, Range
     pub offset: Option<RequestGroupActionRelatedActionOffset>,
 }
+
 impl de::DecodeStruct for RequestGroupActionRelatedAction {
     const PATH: &'static str = "RequestGroup.action.relatedAction";
     const RESOURCE_TYPE: Option<&'static str> = None;
@@ -900,7 +906,7 @@ impl de::DecodeStruct for RequestGroupActionRelatedAction {
                 de::choice(
                     map,
                     &mut self.offset,
-                    &at.field("offset"),
+                    &at.field("offsetDuration"),
                     RequestGroupActionRelatedActionOffset::Duration,
                 )
             }
@@ -908,7 +914,7 @@ impl de::DecodeStruct for RequestGroupActionRelatedAction {
                 de::choice(
                     map,
                     &mut self.offset,
-                    &at.field("offset"),
+                    &at.field("offsetRange"),
                     RequestGroupActionRelatedActionOffset::Range,
                 )
             }
@@ -916,7 +922,9 @@ impl de::DecodeStruct for RequestGroupActionRelatedAction {
         }
     }
 }
+
 crate::json::impl_json!(RequestGroupActionRelatedAction);
+
 impl serde::Serialize for RequestGroupActionRelatedAction {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
@@ -930,9 +938,10 @@ impl serde::Serialize for RequestGroupActionRelatedAction {
         map.end()
     }
 }
+
 /// Choice of types for `RequestGroup.action.relatedAction.offset[x]`.
 ///
-/// In JSON the element name carries the type: `offsetString`, `offsetQuantity`, …
+/// In JSON the element name carries the type (`offsetDuration`, `offsetRange`, ...).
 #[derive(Clone, Debug, PartialEq)]
 pub enum RequestGroupActionRelatedActionOffset {
     /// `offsetDuration`
@@ -940,6 +949,7 @@ pub enum RequestGroupActionRelatedActionOffset {
     /// `offsetRange`
     Range(Box<Range>),
 }
+
 impl ser::EncodeChoice for RequestGroupActionRelatedActionOffset {
     fn encode<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
         match self {

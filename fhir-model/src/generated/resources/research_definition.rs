@@ -4,11 +4,12 @@ use crate::json::{de, ser, Path};
 use crate::datatypes::*;
 use crate::primitives::*;
 use crate::{codes, Primitive, Resource};
+
 /// A research context or question
 ///
 /// The ResearchDefinition resource describes the conditional state (population and any exposures being compared within the population) and outcome (if specified) that the knowledge (evidence, assertion, recommendation) is about.
 ///
-/// FHIR path: `ResearchDefinition` (resource)
+/// FHIR path: `ResearchDefinition` (resource, defined by <http://hl7.org/fhir/StructureDefinition/ResearchDefinition>)
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct ResearchDefinition {
     /// Logical id of this artifact
@@ -180,6 +181,7 @@ pub struct ResearchDefinition {
     /// `0..1` · Reference to ResearchElementDefinition · summary
     pub outcome: Option<Box<Reference>>,
 }
+
 impl de::DecodeStruct for ResearchDefinition {
     const PATH: &'static str = "ResearchDefinition";
     const RESOURCE_TYPE: Option<&'static str> = Some("ResearchDefinition");
@@ -309,7 +311,7 @@ impl de::DecodeStruct for ResearchDefinition {
                 de::choice(
                     map,
                     &mut self.subject,
-                    &at.field("subject"),
+                    &at.field("subjectCodeableConcept"),
                     ResearchDefinitionSubject::CodeableConcept,
                 )
             }
@@ -317,7 +319,7 @@ impl de::DecodeStruct for ResearchDefinition {
                 de::choice(
                     map,
                     &mut self.subject,
-                    &at.field("subject"),
+                    &at.field("subjectReference"),
                     ResearchDefinitionSubject::Reference,
                 )
             }
@@ -387,7 +389,9 @@ impl de::DecodeStruct for ResearchDefinition {
         Ok(())
     }
 }
+
 crate::json::impl_json!(ResearchDefinition);
+
 impl serde::Serialize for ResearchDefinition {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
@@ -443,9 +447,10 @@ impl serde::Serialize for ResearchDefinition {
         map.end()
     }
 }
+
 /// Choice of types for `ResearchDefinition.subject[x]`.
 ///
-/// In JSON the element name carries the type: `subjectString`, `subjectQuantity`, …
+/// In JSON the element name carries the type (`subjectCodeableConcept`, `subjectReference`, ...).
 #[derive(Clone, Debug, PartialEq)]
 pub enum ResearchDefinitionSubject {
     /// `subjectCodeableConcept`
@@ -453,6 +458,7 @@ pub enum ResearchDefinitionSubject {
     /// `subjectReference` (to Group)
     Reference(Box<Reference>),
 }
+
 impl ser::EncodeChoice for ResearchDefinitionSubject {
     fn encode<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
         match self {

@@ -4,11 +4,12 @@ use crate::json::{de, ser, Path};
 use crate::datatypes::*;
 use crate::primitives::*;
 use crate::{codes, Primitive, Resource};
+
 /// A population, intervention, or exposure definition
 ///
 /// The ResearchElementDefinition resource describes a "PICO" element that knowledge (evidence, assertion, recommendation) is about.
 ///
-/// FHIR path: `ResearchElementDefinition` (resource)
+/// FHIR path: `ResearchElementDefinition` (resource, defined by <http://hl7.org/fhir/StructureDefinition/ResearchElementDefinition>)
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct ResearchElementDefinition {
     /// Logical id of this artifact
@@ -176,6 +177,7 @@ pub struct ResearchElementDefinition {
     /// `1..*` · summary
     pub characteristic: Vec<ResearchElementDefinitionCharacteristic>,
 }
+
 impl de::DecodeStruct for ResearchElementDefinition {
     const PATH: &'static str = "ResearchElementDefinition";
     const RESOURCE_TYPE: Option<&'static str> = Some("ResearchElementDefinition");
@@ -306,7 +308,7 @@ impl de::DecodeStruct for ResearchElementDefinition {
                 de::choice(
                     map,
                     &mut self.subject,
-                    &at.field("subject"),
+                    &at.field("subjectCodeableConcept"),
                     ResearchElementDefinitionSubject::CodeableConcept,
                 )
             }
@@ -314,7 +316,7 @@ impl de::DecodeStruct for ResearchElementDefinition {
                 de::choice(
                     map,
                     &mut self.subject,
-                    &at.field("subject"),
+                    &at.field("subjectReference"),
                     ResearchElementDefinitionSubject::Reference,
                 )
             }
@@ -385,7 +387,9 @@ impl de::DecodeStruct for ResearchElementDefinition {
         Ok(())
     }
 }
+
 crate::json::impl_json!(ResearchElementDefinition);
+
 impl serde::Serialize for ResearchElementDefinition {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
@@ -440,9 +444,10 @@ impl serde::Serialize for ResearchElementDefinition {
         map.end()
     }
 }
+
 /// Choice of types for `ResearchElementDefinition.subject[x]`.
 ///
-/// In JSON the element name carries the type: `subjectString`, `subjectQuantity`, …
+/// In JSON the element name carries the type (`subjectCodeableConcept`, `subjectReference`, ...).
 #[derive(Clone, Debug, PartialEq)]
 pub enum ResearchElementDefinitionSubject {
     /// `subjectCodeableConcept`
@@ -450,6 +455,7 @@ pub enum ResearchElementDefinitionSubject {
     /// `subjectReference` (to Group)
     Reference(Box<Reference>),
 }
+
 impl ser::EncodeChoice for ResearchElementDefinitionSubject {
     fn encode<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
         match self {
@@ -458,6 +464,7 @@ impl ser::EncodeChoice for ResearchElementDefinitionSubject {
         }
     }
 }
+
 /// What defines the members of the research element
 ///
 /// A characteristic that defines the members of the research element. Multiple characteristics are applied with "and" semantics.
@@ -528,6 +535,7 @@ pub struct ResearchElementDefinitionCharacteristic {
     /// `0..1` · binding required: <http://hl7.org/fhir/ValueSet/group-measure>
     pub participant_effective_group_measure: Option<Primitive<codes::GroupMeasure>>,
 }
+
 impl de::DecodeStruct for ResearchElementDefinitionCharacteristic {
     const PATH: &'static str = "ResearchElementDefinition.characteristic";
     const RESOURCE_TYPE: Option<&'static str> = None;
@@ -593,7 +601,7 @@ impl de::DecodeStruct for ResearchElementDefinitionCharacteristic {
                 de::choice(
                     map,
                     &mut self.definition,
-                    &at.field("definition"),
+                    &at.field("definitionCodeableConcept"),
                     ResearchElementDefinitionCharacteristicDefinition::CodeableConcept,
                 )
             }
@@ -602,15 +610,10 @@ impl de::DecodeStruct for ResearchElementDefinitionCharacteristic {
                 de::choice_value(
                     map,
                     &mut self.definition,
-                    &at.field("definition"),
-                    |c| match c {
-                        ResearchElementDefinitionCharacteristicDefinition::Canonical(
-                            v,
-                        ) => Some(v),
-                        #[allow(unreachable_patterns)]
-                        _ => None,
-                    },
-                    ResearchElementDefinitionCharacteristicDefinition::Canonical,
+                    &at.field("definitionCanonical"),
+                    crate::json::variant!(
+                        ResearchElementDefinitionCharacteristicDefinition::Canonical
+                    ),
                 )
             }
             5 => {
@@ -618,15 +621,10 @@ impl de::DecodeStruct for ResearchElementDefinitionCharacteristic {
                 de::choice_ext(
                     map,
                     &mut self.definition,
-                    &at.field("definition"),
-                    |c| match c {
-                        ResearchElementDefinitionCharacteristicDefinition::Canonical(
-                            v,
-                        ) => Some(v),
-                        #[allow(unreachable_patterns)]
-                        _ => None,
-                    },
-                    ResearchElementDefinitionCharacteristicDefinition::Canonical,
+                    &at.field("definitionCanonical"),
+                    crate::json::variant!(
+                        ResearchElementDefinitionCharacteristicDefinition::Canonical
+                    ),
                 )
             }
             6 => {
@@ -634,7 +632,7 @@ impl de::DecodeStruct for ResearchElementDefinitionCharacteristic {
                 de::choice(
                     map,
                     &mut self.definition,
-                    &at.field("definition"),
+                    &at.field("definitionExpression"),
                     ResearchElementDefinitionCharacteristicDefinition::Expression,
                 )
             }
@@ -643,7 +641,7 @@ impl de::DecodeStruct for ResearchElementDefinitionCharacteristic {
                 de::choice(
                     map,
                     &mut self.definition,
-                    &at.field("definition"),
+                    &at.field("definitionDataRequirement"),
                     ResearchElementDefinitionCharacteristicDefinition::DataRequirement,
                 )
             }
@@ -669,37 +667,27 @@ impl de::DecodeStruct for ResearchElementDefinitionCharacteristic {
                 de::choice_value(
                     map,
                     &mut self.study_effective,
-                    &at.field("studyEffective"),
-                    |c| match c {
-                        ResearchElementDefinitionCharacteristicStudyEffective::DateTime(
-                            v,
-                        ) => Some(v),
-                        #[allow(unreachable_patterns)]
-                        _ => None,
-                    },
-                    ResearchElementDefinitionCharacteristicStudyEffective::DateTime,
+                    &at.field("studyEffectiveDateTime"),
+                    crate::json::variant!(
+                        ResearchElementDefinitionCharacteristicStudyEffective::DateTime
+                    ),
                 )
             }
             15 => {
                 de::choice_ext(
                     map,
                     &mut self.study_effective,
-                    &at.field("studyEffective"),
-                    |c| match c {
-                        ResearchElementDefinitionCharacteristicStudyEffective::DateTime(
-                            v,
-                        ) => Some(v),
-                        #[allow(unreachable_patterns)]
-                        _ => None,
-                    },
-                    ResearchElementDefinitionCharacteristicStudyEffective::DateTime,
+                    &at.field("studyEffectiveDateTime"),
+                    crate::json::variant!(
+                        ResearchElementDefinitionCharacteristicStudyEffective::DateTime
+                    ),
                 )
             }
             16 => {
                 de::choice(
                     map,
                     &mut self.study_effective,
-                    &at.field("studyEffective"),
+                    &at.field("studyEffectivePeriod"),
                     ResearchElementDefinitionCharacteristicStudyEffective::Period,
                 )
             }
@@ -707,7 +695,7 @@ impl de::DecodeStruct for ResearchElementDefinitionCharacteristic {
                 de::choice(
                     map,
                     &mut self.study_effective,
-                    &at.field("studyEffective"),
+                    &at.field("studyEffectiveDuration"),
                     ResearchElementDefinitionCharacteristicStudyEffective::Duration,
                 )
             }
@@ -715,7 +703,7 @@ impl de::DecodeStruct for ResearchElementDefinitionCharacteristic {
                 de::choice(
                     map,
                     &mut self.study_effective,
-                    &at.field("studyEffective"),
+                    &at.field("studyEffectiveTiming"),
                     ResearchElementDefinitionCharacteristicStudyEffective::Timing,
                 )
             }
@@ -758,37 +746,27 @@ impl de::DecodeStruct for ResearchElementDefinitionCharacteristic {
                 de::choice_value(
                     map,
                     &mut self.participant_effective,
-                    &at.field("participantEffective"),
-                    |c| match c {
-                        ResearchElementDefinitionCharacteristicParticipantEffective::DateTime(
-                            v,
-                        ) => Some(v),
-                        #[allow(unreachable_patterns)]
-                        _ => None,
-                    },
-                    ResearchElementDefinitionCharacteristicParticipantEffective::DateTime,
+                    &at.field("participantEffectiveDateTime"),
+                    crate::json::variant!(
+                        ResearchElementDefinitionCharacteristicParticipantEffective::DateTime
+                    ),
                 )
             }
             25 => {
                 de::choice_ext(
                     map,
                     &mut self.participant_effective,
-                    &at.field("participantEffective"),
-                    |c| match c {
-                        ResearchElementDefinitionCharacteristicParticipantEffective::DateTime(
-                            v,
-                        ) => Some(v),
-                        #[allow(unreachable_patterns)]
-                        _ => None,
-                    },
-                    ResearchElementDefinitionCharacteristicParticipantEffective::DateTime,
+                    &at.field("participantEffectiveDateTime"),
+                    crate::json::variant!(
+                        ResearchElementDefinitionCharacteristicParticipantEffective::DateTime
+                    ),
                 )
             }
             26 => {
                 de::choice(
                     map,
                     &mut self.participant_effective,
-                    &at.field("participantEffective"),
+                    &at.field("participantEffectivePeriod"),
                     ResearchElementDefinitionCharacteristicParticipantEffective::Period,
                 )
             }
@@ -796,7 +774,7 @@ impl de::DecodeStruct for ResearchElementDefinitionCharacteristic {
                 de::choice(
                     map,
                     &mut self.participant_effective,
-                    &at.field("participantEffective"),
+                    &at.field("participantEffectiveDuration"),
                     ResearchElementDefinitionCharacteristicParticipantEffective::Duration,
                 )
             }
@@ -804,7 +782,7 @@ impl de::DecodeStruct for ResearchElementDefinitionCharacteristic {
                 de::choice(
                     map,
                     &mut self.participant_effective,
-                    &at.field("participantEffective"),
+                    &at.field("participantEffectiveTiming"),
                     ResearchElementDefinitionCharacteristicParticipantEffective::Timing,
                 )
             }
@@ -833,7 +811,9 @@ impl de::DecodeStruct for ResearchElementDefinitionCharacteristic {
         }
     }
 }
+
 crate::json::impl_json!(ResearchElementDefinitionCharacteristic);
+
 impl serde::Serialize for ResearchElementDefinitionCharacteristic {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
@@ -884,9 +864,10 @@ impl serde::Serialize for ResearchElementDefinitionCharacteristic {
         map.end()
     }
 }
+
 /// Choice of types for `ResearchElementDefinition.characteristic.definition[x]`.
 ///
-/// In JSON the element name carries the type: `definitionString`, `definitionQuantity`, …
+/// In JSON the element name carries the type (`definitionCodeableConcept`, `definitionCanonical`, ...).
 #[derive(Clone, Debug, PartialEq)]
 pub enum ResearchElementDefinitionCharacteristicDefinition {
     /// `definitionCodeableConcept`
@@ -898,6 +879,7 @@ pub enum ResearchElementDefinitionCharacteristicDefinition {
     /// `definitionDataRequirement`
     DataRequirement(Box<DataRequirement>),
 }
+
 impl ser::EncodeChoice for ResearchElementDefinitionCharacteristicDefinition {
     fn encode<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
         match self {
@@ -914,9 +896,10 @@ impl ser::EncodeChoice for ResearchElementDefinitionCharacteristicDefinition {
         }
     }
 }
+
 /// Choice of types for `ResearchElementDefinition.characteristic.studyEffective[x]`.
 ///
-/// In JSON the element name carries the type: `studyEffectiveString`, `studyEffectiveQuantity`, …
+/// In JSON the element name carries the type (`studyEffectiveDateTime`, `studyEffectivePeriod`, ...).
 #[derive(Clone, Debug, PartialEq)]
 pub enum ResearchElementDefinitionCharacteristicStudyEffective {
     /// `studyEffectiveDateTime`
@@ -928,6 +911,7 @@ pub enum ResearchElementDefinitionCharacteristicStudyEffective {
     /// `studyEffectiveTiming`
     Timing(Box<Timing>),
 }
+
 impl ser::EncodeChoice for ResearchElementDefinitionCharacteristicStudyEffective {
     fn encode<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
         match self {
@@ -945,9 +929,10 @@ impl ser::EncodeChoice for ResearchElementDefinitionCharacteristicStudyEffective
         }
     }
 }
+
 /// Choice of types for `ResearchElementDefinition.characteristic.participantEffective[x]`.
 ///
-/// In JSON the element name carries the type: `participantEffectiveString`, `participantEffectiveQuantity`, …
+/// In JSON the element name carries the type (`participantEffectiveDateTime`, `participantEffectivePeriod`, ...).
 #[derive(Clone, Debug, PartialEq)]
 pub enum ResearchElementDefinitionCharacteristicParticipantEffective {
     /// `participantEffectiveDateTime`
@@ -959,6 +944,7 @@ pub enum ResearchElementDefinitionCharacteristicParticipantEffective {
     /// `participantEffectiveTiming`
     Timing(Box<Timing>),
 }
+
 impl ser::EncodeChoice for ResearchElementDefinitionCharacteristicParticipantEffective {
     fn encode<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
         match self {

@@ -4,11 +4,12 @@ use crate::json::{de, ser, Path};
 use crate::datatypes::*;
 use crate::primitives::*;
 use crate::{codes, Primitive, Resource};
+
 /// Investigation to increase healthcare-related patient-independent knowledge
 ///
 /// A process where a researcher or organization plans and then executes a series of steps intended to increase the field of healthcare-related knowledge.  This includes studies of safety, efficacy, comparative effectiveness and other information about medications, devices, therapies and other interventional and investigative techniques.  A ResearchStudy involves the gathering of information about human or animal subjects.
 ///
-/// FHIR path: `ResearchStudy` (resource)
+/// FHIR path: `ResearchStudy` (resource, defined by <http://hl7.org/fhir/StructureDefinition/ResearchStudy>)
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct ResearchStudy {
     /// Logical id of this artifact
@@ -140,6 +141,7 @@ pub struct ResearchStudy {
     /// `0..*`
     pub objective: Vec<ResearchStudyObjective>,
 }
+
 impl de::DecodeStruct for ResearchStudy {
     const PATH: &'static str = "ResearchStudy";
     const RESOURCE_TYPE: Option<&'static str> = Some("ResearchStudy");
@@ -265,7 +267,9 @@ impl de::DecodeStruct for ResearchStudy {
         }
     }
 }
+
 crate::json::impl_json!(ResearchStudy);
+
 impl serde::Serialize for ResearchStudy {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
@@ -306,6 +310,7 @@ impl serde::Serialize for ResearchStudy {
         map.end()
     }
 }
+
 /// Defined path through the study for a subject
 ///
 /// Describes an expected sequence of events for one of the participants of a study.  E.g. Exposure to drug A, wash-out, exposure to drug B, wash-out, follow-up.
@@ -338,6 +343,7 @@ pub struct ResearchStudyArm {
     /// `0..1` · FHIR `string`
     pub description: Option<Primitive<FhirString>>,
 }
+
 impl de::DecodeStruct for ResearchStudyArm {
     const PATH: &'static str = "ResearchStudy.arm";
     const RESOURCE_TYPE: Option<&'static str> = None;
@@ -389,7 +395,9 @@ impl de::DecodeStruct for ResearchStudyArm {
         }
     }
 }
+
 crate::json::impl_json!(ResearchStudyArm);
+
 impl serde::Serialize for ResearchStudyArm {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
@@ -403,6 +411,7 @@ impl serde::Serialize for ResearchStudyArm {
         map.end()
     }
 }
+
 /// A goal for the study
 ///
 /// A goal that the study is aiming to achieve in terms of a scientific question to be answered by the analysis of data collected during the study.
@@ -431,6 +440,7 @@ pub struct ResearchStudyObjective {
     /// `0..1` · binding preferred: <http://hl7.org/fhir/ValueSet/research-study-objective-type>
     pub type_: Option<Box<CodeableConcept>>,
 }
+
 impl de::DecodeStruct for ResearchStudyObjective {
     const PATH: &'static str = "ResearchStudy.objective";
     const RESOURCE_TYPE: Option<&'static str> = None;
@@ -472,7 +482,9 @@ impl de::DecodeStruct for ResearchStudyObjective {
         }
     }
 }
+
 crate::json::impl_json!(ResearchStudyObjective);
+
 impl serde::Serialize for ResearchStudyObjective {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;

@@ -4,11 +4,12 @@ use crate::json::{de, ser, Path};
 use crate::datatypes::*;
 use crate::primitives::*;
 use crate::{codes, Primitive, Resource};
+
 /// Physical entity which is the primary unit of interest in the study
 ///
 /// A physical entity which is the primary unit of operational and/or administrative interest in a study.
 ///
-/// FHIR path: `ResearchSubject` (resource)
+/// FHIR path: `ResearchSubject` (resource, defined by <http://hl7.org/fhir/StructureDefinition/ResearchSubject>)
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct ResearchSubject {
     /// Logical id of this artifact
@@ -76,6 +77,7 @@ pub struct ResearchSubject {
     /// `0..1` · Reference to Consent
     pub consent: Option<Box<Reference>>,
 }
+
 impl de::DecodeStruct for ResearchSubject {
     const PATH: &'static str = "ResearchSubject";
     const RESOURCE_TYPE: Option<&'static str> = Some("ResearchSubject");
@@ -163,7 +165,9 @@ impl de::DecodeStruct for ResearchSubject {
         }
     }
 }
+
 crate::json::impl_json!(ResearchSubject);
+
 impl serde::Serialize for ResearchSubject {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;

@@ -4,11 +4,12 @@ use crate::json::{de, ser, Path};
 use crate::datatypes::*;
 use crate::primitives::*;
 use crate::{codes, Primitive, Resource};
+
 /// Potential outcomes for a subject with likelihood
 ///
 /// An assessment of the likely outcome(s) for a patient or other subject as well as the likelihood of each outcome.
 ///
-/// FHIR path: `RiskAssessment` (resource)
+/// FHIR path: `RiskAssessment` (resource, defined by <http://hl7.org/fhir/StructureDefinition/RiskAssessment>)
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct RiskAssessment {
     /// Logical id of this artifact
@@ -112,6 +113,7 @@ pub struct RiskAssessment {
     /// `0..*`
     pub note: Vec<Annotation>,
 }
+
 impl de::DecodeStruct for RiskAssessment {
     const PATH: &'static str = "RiskAssessment";
     const RESOURCE_TYPE: Option<&'static str> = Some("RiskAssessment");
@@ -204,33 +206,23 @@ impl de::DecodeStruct for RiskAssessment {
                 de::choice_value(
                     map,
                     &mut self.occurrence,
-                    &at.field("occurrence"),
-                    |c| match c {
-                        RiskAssessmentOccurrence::DateTime(v) => Some(v),
-                        #[allow(unreachable_patterns)]
-                        _ => None,
-                    },
-                    RiskAssessmentOccurrence::DateTime,
+                    &at.field("occurrenceDateTime"),
+                    crate::json::variant!(RiskAssessmentOccurrence::DateTime),
                 )
             }
             21 => {
                 de::choice_ext(
                     map,
                     &mut self.occurrence,
-                    &at.field("occurrence"),
-                    |c| match c {
-                        RiskAssessmentOccurrence::DateTime(v) => Some(v),
-                        #[allow(unreachable_patterns)]
-                        _ => None,
-                    },
-                    RiskAssessmentOccurrence::DateTime,
+                    &at.field("occurrenceDateTime"),
+                    crate::json::variant!(RiskAssessmentOccurrence::DateTime),
                 )
             }
             22 => {
                 de::choice(
                     map,
                     &mut self.occurrence,
-                    &at.field("occurrence"),
+                    &at.field("occurrencePeriod"),
                     RiskAssessmentOccurrence::Period,
                 )
             }
@@ -247,7 +239,9 @@ impl de::DecodeStruct for RiskAssessment {
         }
     }
 }
+
 crate::json::impl_json!(RiskAssessment);
+
 impl serde::Serialize for RiskAssessment {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
@@ -281,9 +275,10 @@ impl serde::Serialize for RiskAssessment {
         map.end()
     }
 }
+
 /// Choice of types for `RiskAssessment.occurrence[x]`.
 ///
-/// In JSON the element name carries the type: `occurrenceString`, `occurrenceQuantity`, …
+/// In JSON the element name carries the type (`occurrenceDateTime`, `occurrencePeriod`, ...).
 #[derive(Clone, Debug, PartialEq)]
 pub enum RiskAssessmentOccurrence {
     /// `occurrenceDateTime`
@@ -291,6 +286,7 @@ pub enum RiskAssessmentOccurrence {
     /// `occurrencePeriod`
     Period(Box<Period>),
 }
+
 impl ser::EncodeChoice for RiskAssessmentOccurrence {
     fn encode<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
         match self {
@@ -301,6 +297,7 @@ impl ser::EncodeChoice for RiskAssessmentOccurrence {
         }
     }
 }
+
 /// Outcome predicted
 ///
 /// Describes the expected outcome for the subject.
@@ -345,6 +342,7 @@ pub struct RiskAssessmentPrediction {
     /// `0..1` · FHIR `string`
     pub rationale: Option<Primitive<FhirString>>,
 }
+
 impl de::DecodeStruct for RiskAssessmentPrediction {
     const PATH: &'static str = "RiskAssessment.prediction";
     const RESOURCE_TYPE: Option<&'static str> = None;
@@ -392,33 +390,23 @@ impl de::DecodeStruct for RiskAssessmentPrediction {
                 de::choice_value(
                     map,
                     &mut self.probability,
-                    &at.field("probability"),
-                    |c| match c {
-                        RiskAssessmentPredictionProbability::Decimal(v) => Some(v),
-                        #[allow(unreachable_patterns)]
-                        _ => None,
-                    },
-                    RiskAssessmentPredictionProbability::Decimal,
+                    &at.field("probabilityDecimal"),
+                    crate::json::variant!(RiskAssessmentPredictionProbability::Decimal),
                 )
             }
             5 => {
                 de::choice_ext(
                     map,
                     &mut self.probability,
-                    &at.field("probability"),
-                    |c| match c {
-                        RiskAssessmentPredictionProbability::Decimal(v) => Some(v),
-                        #[allow(unreachable_patterns)]
-                        _ => None,
-                    },
-                    RiskAssessmentPredictionProbability::Decimal,
+                    &at.field("probabilityDecimal"),
+                    crate::json::variant!(RiskAssessmentPredictionProbability::Decimal),
                 )
             }
             6 => {
                 de::choice(
                     map,
                     &mut self.probability,
-                    &at.field("probability"),
+                    &at.field("probabilityRange"),
                     RiskAssessmentPredictionProbability::Range,
                 )
             }
@@ -429,7 +417,7 @@ impl de::DecodeStruct for RiskAssessmentPrediction {
                 de::choice(
                     map,
                     &mut self.when,
-                    &at.field("when"),
+                    &at.field("whenPeriod"),
                     RiskAssessmentPredictionWhen::Period,
                 )
             }
@@ -437,7 +425,7 @@ impl de::DecodeStruct for RiskAssessmentPrediction {
                 de::choice(
                     map,
                     &mut self.when,
-                    &at.field("when"),
+                    &at.field("whenRange"),
                     RiskAssessmentPredictionWhen::Range,
                 )
             }
@@ -447,7 +435,9 @@ impl de::DecodeStruct for RiskAssessmentPrediction {
         }
     }
 }
+
 crate::json::impl_json!(RiskAssessmentPrediction);
+
 impl serde::Serialize for RiskAssessmentPrediction {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
@@ -464,9 +454,10 @@ impl serde::Serialize for RiskAssessmentPrediction {
         map.end()
     }
 }
+
 /// Choice of types for `RiskAssessment.prediction.probability[x]`.
 ///
-/// In JSON the element name carries the type: `probabilityString`, `probabilityQuantity`, …
+/// In JSON the element name carries the type (`probabilityDecimal`, `probabilityRange`, ...).
 #[derive(Clone, Debug, PartialEq)]
 pub enum RiskAssessmentPredictionProbability {
     /// `probabilityDecimal`
@@ -474,6 +465,7 @@ pub enum RiskAssessmentPredictionProbability {
     /// `probabilityRange`
     Range(Box<Range>),
 }
+
 impl ser::EncodeChoice for RiskAssessmentPredictionProbability {
     fn encode<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
         match self {
@@ -484,9 +476,10 @@ impl ser::EncodeChoice for RiskAssessmentPredictionProbability {
         }
     }
 }
+
 /// Choice of types for `RiskAssessment.prediction.when[x]`.
 ///
-/// In JSON the element name carries the type: `whenString`, `whenQuantity`, …
+/// In JSON the element name carries the type (`whenPeriod`, `whenRange`, ...).
 #[derive(Clone, Debug, PartialEq)]
 pub enum RiskAssessmentPredictionWhen {
     /// `whenPeriod`
@@ -494,6 +487,7 @@ pub enum RiskAssessmentPredictionWhen {
     /// `whenRange`
     Range(Box<Range>),
 }
+
 impl ser::EncodeChoice for RiskAssessmentPredictionWhen {
     fn encode<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
         match self {

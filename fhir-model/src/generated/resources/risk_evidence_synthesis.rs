@@ -4,11 +4,12 @@ use crate::json::{de, ser, Path};
 use crate::datatypes::*;
 use crate::primitives::*;
 use crate::{codes, Primitive, Resource};
+
 /// A quantified estimate of risk based on a body of evidence
 ///
 /// The RiskEvidenceSynthesis resource describes the likelihood of an outcome in a population plus exposure state where the risk estimate is derived from a combination of research studies.
 ///
-/// FHIR path: `RiskEvidenceSynthesis` (resource)
+/// FHIR path: `RiskEvidenceSynthesis` (resource, defined by <http://hl7.org/fhir/StructureDefinition/RiskEvidenceSynthesis>)
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct RiskEvidenceSynthesis {
     /// Logical id of this artifact
@@ -168,6 +169,7 @@ pub struct RiskEvidenceSynthesis {
     /// `0..*`
     pub certainty: Vec<RiskEvidenceSynthesisCertainty>,
 }
+
 impl de::DecodeStruct for RiskEvidenceSynthesis {
     const PATH: &'static str = "RiskEvidenceSynthesis";
     const RESOURCE_TYPE: Option<&'static str> = Some("RiskEvidenceSynthesis");
@@ -331,7 +333,9 @@ impl de::DecodeStruct for RiskEvidenceSynthesis {
         }
     }
 }
+
 crate::json::impl_json!(RiskEvidenceSynthesis);
+
 impl serde::Serialize for RiskEvidenceSynthesis {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
@@ -384,6 +388,7 @@ impl serde::Serialize for RiskEvidenceSynthesis {
         map.end()
     }
 }
+
 /// What sample size was involved?
 ///
 /// A description of the size of the sample involved in the synthesis.
@@ -416,6 +421,7 @@ pub struct RiskEvidenceSynthesisSampleSize {
     /// `0..1` · FHIR `integer`
     pub number_of_participants: Option<Primitive<i32>>,
 }
+
 impl de::DecodeStruct for RiskEvidenceSynthesisSampleSize {
     const PATH: &'static str = "RiskEvidenceSynthesis.sampleSize";
     const RESOURCE_TYPE: Option<&'static str> = None;
@@ -487,7 +493,9 @@ impl de::DecodeStruct for RiskEvidenceSynthesisSampleSize {
         }
     }
 }
+
 crate::json::impl_json!(RiskEvidenceSynthesisSampleSize);
+
 impl serde::Serialize for RiskEvidenceSynthesisSampleSize {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
@@ -511,6 +519,7 @@ impl serde::Serialize for RiskEvidenceSynthesisSampleSize {
         map.end()
     }
 }
+
 /// What was the estimated risk
 ///
 /// The estimated risk of the outcome.
@@ -559,6 +568,7 @@ pub struct RiskEvidenceSynthesisRiskEstimate {
     /// `0..*`
     pub precision_estimate: Vec<RiskEvidenceSynthesisRiskEstimatePrecisionEstimate>,
 }
+
 impl de::DecodeStruct for RiskEvidenceSynthesisRiskEstimate {
     const PATH: &'static str = "RiskEvidenceSynthesis.riskEstimate";
     const RESOURCE_TYPE: Option<&'static str> = None;
@@ -642,7 +652,9 @@ impl de::DecodeStruct for RiskEvidenceSynthesisRiskEstimate {
         }
     }
 }
+
 crate::json::impl_json!(RiskEvidenceSynthesisRiskEstimate);
+
 impl serde::Serialize for RiskEvidenceSynthesisRiskEstimate {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
@@ -665,6 +677,7 @@ impl serde::Serialize for RiskEvidenceSynthesisRiskEstimate {
         map.end()
     }
 }
+
 /// How precise the estimate is
 ///
 /// A description of the precision of the estimate for the effect.
@@ -701,6 +714,7 @@ pub struct RiskEvidenceSynthesisRiskEstimatePrecisionEstimate {
     /// `0..1` · FHIR `decimal`
     pub to: Option<Primitive<Decimal>>,
 }
+
 impl de::DecodeStruct for RiskEvidenceSynthesisRiskEstimatePrecisionEstimate {
     const PATH: &'static str = "RiskEvidenceSynthesis.riskEstimate.precisionEstimate";
     const RESOURCE_TYPE: Option<&'static str> = None;
@@ -750,7 +764,9 @@ impl de::DecodeStruct for RiskEvidenceSynthesisRiskEstimatePrecisionEstimate {
         }
     }
 }
+
 crate::json::impl_json!(RiskEvidenceSynthesisRiskEstimatePrecisionEstimate);
+
 impl serde::Serialize for RiskEvidenceSynthesisRiskEstimatePrecisionEstimate {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
@@ -765,6 +781,7 @@ impl serde::Serialize for RiskEvidenceSynthesisRiskEstimatePrecisionEstimate {
         map.end()
     }
 }
+
 /// How certain is the risk
 ///
 /// A description of the certainty of the risk estimate.
@@ -797,6 +814,7 @@ pub struct RiskEvidenceSynthesisCertainty {
     /// `0..*`
     pub certainty_subcomponent: Vec<RiskEvidenceSynthesisCertaintyCertaintySubcomponent>,
 }
+
 impl de::DecodeStruct for RiskEvidenceSynthesisCertainty {
     const PATH: &'static str = "RiskEvidenceSynthesis.certainty";
     const RESOURCE_TYPE: Option<&'static str> = None;
@@ -844,7 +862,9 @@ impl de::DecodeStruct for RiskEvidenceSynthesisCertainty {
         }
     }
 }
+
 crate::json::impl_json!(RiskEvidenceSynthesisCertainty);
+
 impl serde::Serialize for RiskEvidenceSynthesisCertainty {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
@@ -858,6 +878,7 @@ impl serde::Serialize for RiskEvidenceSynthesisCertainty {
         map.end()
     }
 }
+
 /// A component that contributes to the overall certainty
 ///
 /// A description of a component of the overall certainty.
@@ -890,6 +911,7 @@ pub struct RiskEvidenceSynthesisCertaintyCertaintySubcomponent {
     /// `0..*`
     pub note: Vec<Annotation>,
 }
+
 impl de::DecodeStruct for RiskEvidenceSynthesisCertaintyCertaintySubcomponent {
     const PATH: &'static str = "RiskEvidenceSynthesis.certainty.certaintySubcomponent";
     const RESOURCE_TYPE: Option<&'static str> = None;
@@ -931,7 +953,9 @@ impl de::DecodeStruct for RiskEvidenceSynthesisCertaintyCertaintySubcomponent {
         }
     }
 }
+
 crate::json::impl_json!(RiskEvidenceSynthesisCertaintyCertaintySubcomponent);
+
 impl serde::Serialize for RiskEvidenceSynthesisCertaintyCertaintySubcomponent {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;

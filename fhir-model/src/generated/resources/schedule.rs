@@ -4,11 +4,12 @@ use crate::json::{de, ser, Path};
 use crate::datatypes::*;
 use crate::primitives::*;
 use crate::{Primitive, Resource};
+
 /// A container for slots of time that may be available for booking appointments
 ///
 /// A container for slots of time that may be available for booking appointments.
 ///
-/// FHIR path: `Schedule` (resource)
+/// FHIR path: `Schedule` (resource, defined by <http://hl7.org/fhir/StructureDefinition/Schedule>)
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct Schedule {
     /// Logical id of this artifact
@@ -76,6 +77,7 @@ pub struct Schedule {
     /// `0..1` · FHIR `string`
     pub comment: Option<Primitive<FhirString>>,
 }
+
 impl de::DecodeStruct for Schedule {
     const PATH: &'static str = "Schedule";
     const RESOURCE_TYPE: Option<&'static str> = Some("Schedule");
@@ -154,7 +156,9 @@ impl de::DecodeStruct for Schedule {
         }
     }
 }
+
 crate::json::impl_json!(Schedule);
+
 impl serde::Serialize for Schedule {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;

@@ -4,11 +4,12 @@ use crate::json::{de, ser, Path};
 use crate::datatypes::*;
 use crate::primitives::*;
 use crate::{codes, Primitive, Resource};
+
 /// Search parameter for a resource
 ///
 /// A search parameter that defines a named search item that can be used to search/filter on a resource.
 ///
-/// FHIR path: `SearchParameter` (resource)
+/// FHIR path: `SearchParameter` (resource, defined by <http://hl7.org/fhir/StructureDefinition/SearchParameter>)
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct SearchParameter {
     /// Logical id of this artifact
@@ -148,6 +149,7 @@ pub struct SearchParameter {
     /// `0..*`
     pub component: Vec<SearchParameterComponent>,
 }
+
 impl de::DecodeStruct for SearchParameter {
     const PATH: &'static str = "SearchParameter";
     const RESOURCE_TYPE: Option<&'static str> = Some("SearchParameter");
@@ -355,7 +357,9 @@ impl de::DecodeStruct for SearchParameter {
         Ok(())
     }
 }
+
 crate::json::impl_json!(SearchParameter);
+
 impl serde::Serialize for SearchParameter {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
@@ -398,6 +402,7 @@ impl serde::Serialize for SearchParameter {
         map.end()
     }
 }
+
 /// For Composite resources to define the parts
 ///
 /// Used to define the parts of a composite search parameter.
@@ -426,6 +431,7 @@ pub struct SearchParameterComponent {
     /// `1..1` · FHIR `string`
     pub expression: Option<Primitive<FhirString>>,
 }
+
 impl de::DecodeStruct for SearchParameterComponent {
     const PATH: &'static str = "SearchParameter.component";
     const RESOURCE_TYPE: Option<&'static str> = None;
@@ -481,7 +487,9 @@ impl de::DecodeStruct for SearchParameterComponent {
         }
     }
 }
+
 crate::json::impl_json!(SearchParameterComponent);
+
 impl serde::Serialize for SearchParameterComponent {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;

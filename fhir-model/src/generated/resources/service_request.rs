@@ -4,11 +4,12 @@ use crate::json::{de, ser, Path};
 use crate::datatypes::*;
 use crate::primitives::*;
 use crate::{codes, Primitive, Resource};
+
 /// A request for a service to be performed
 ///
 /// A record of a request for service such as diagnostic investigations, treatments, or operations to be performed.
 ///
-/// FHIR path: `ServiceRequest` (resource)
+/// FHIR path: `ServiceRequest` (resource, defined by <http://hl7.org/fhir/StructureDefinition/ServiceRequest>)
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct ServiceRequest {
     /// Logical id of this artifact
@@ -176,6 +177,7 @@ pub struct ServiceRequest {
     /// `0..*` · Reference to Provenance
     pub relevant_history: Vec<Reference>,
 }
+
 impl de::DecodeStruct for ServiceRequest {
     const PATH: &'static str = "ServiceRequest";
     const RESOURCE_TYPE: Option<&'static str> = Some("ServiceRequest");
@@ -334,7 +336,7 @@ impl de::DecodeStruct for ServiceRequest {
                 de::choice(
                     map,
                     &mut self.quantity,
-                    &at.field("quantity"),
+                    &at.field("quantityQuantity"),
                     ServiceRequestQuantity::Quantity,
                 )
             }
@@ -342,7 +344,7 @@ impl de::DecodeStruct for ServiceRequest {
                 de::choice(
                     map,
                     &mut self.quantity,
-                    &at.field("quantity"),
+                    &at.field("quantityRatio"),
                     ServiceRequestQuantity::Ratio,
                 )
             }
@@ -350,7 +352,7 @@ impl de::DecodeStruct for ServiceRequest {
                 de::choice(
                     map,
                     &mut self.quantity,
-                    &at.field("quantity"),
+                    &at.field("quantityRange"),
                     ServiceRequestQuantity::Range,
                 )
             }
@@ -363,33 +365,23 @@ impl de::DecodeStruct for ServiceRequest {
                 de::choice_value(
                     map,
                     &mut self.occurrence,
-                    &at.field("occurrence"),
-                    |c| match c {
-                        ServiceRequestOccurrence::DateTime(v) => Some(v),
-                        #[allow(unreachable_patterns)]
-                        _ => None,
-                    },
-                    ServiceRequestOccurrence::DateTime,
+                    &at.field("occurrenceDateTime"),
+                    crate::json::variant!(ServiceRequestOccurrence::DateTime),
                 )
             }
             36 => {
                 de::choice_ext(
                     map,
                     &mut self.occurrence,
-                    &at.field("occurrence"),
-                    |c| match c {
-                        ServiceRequestOccurrence::DateTime(v) => Some(v),
-                        #[allow(unreachable_patterns)]
-                        _ => None,
-                    },
-                    ServiceRequestOccurrence::DateTime,
+                    &at.field("occurrenceDateTime"),
+                    crate::json::variant!(ServiceRequestOccurrence::DateTime),
                 )
             }
             37 => {
                 de::choice(
                     map,
                     &mut self.occurrence,
-                    &at.field("occurrence"),
+                    &at.field("occurrencePeriod"),
                     ServiceRequestOccurrence::Period,
                 )
             }
@@ -397,7 +389,7 @@ impl de::DecodeStruct for ServiceRequest {
                 de::choice(
                     map,
                     &mut self.occurrence,
-                    &at.field("occurrence"),
+                    &at.field("occurrenceTiming"),
                     ServiceRequestOccurrence::Timing,
                 )
             }
@@ -405,33 +397,23 @@ impl de::DecodeStruct for ServiceRequest {
                 de::choice_value(
                     map,
                     &mut self.as_needed,
-                    &at.field("asNeeded"),
-                    |c| match c {
-                        ServiceRequestAsNeeded::Boolean(v) => Some(v),
-                        #[allow(unreachable_patterns)]
-                        _ => None,
-                    },
-                    ServiceRequestAsNeeded::Boolean,
+                    &at.field("asNeededBoolean"),
+                    crate::json::variant!(ServiceRequestAsNeeded::Boolean),
                 )
             }
             40 => {
                 de::choice_ext(
                     map,
                     &mut self.as_needed,
-                    &at.field("asNeeded"),
-                    |c| match c {
-                        ServiceRequestAsNeeded::Boolean(v) => Some(v),
-                        #[allow(unreachable_patterns)]
-                        _ => None,
-                    },
-                    ServiceRequestAsNeeded::Boolean,
+                    &at.field("asNeededBoolean"),
+                    crate::json::variant!(ServiceRequestAsNeeded::Boolean),
                 )
             }
             41 => {
                 de::choice(
                     map,
                     &mut self.as_needed,
-                    &at.field("asNeeded"),
+                    &at.field("asNeededCodeableConcept"),
                     ServiceRequestAsNeeded::CodeableConcept,
                 )
             }
@@ -482,7 +464,9 @@ impl de::DecodeStruct for ServiceRequest {
         Ok(())
     }
 }
+
 crate::json::impl_json!(ServiceRequest);
+
 impl serde::Serialize for ServiceRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
@@ -547,9 +531,10 @@ impl serde::Serialize for ServiceRequest {
         map.end()
     }
 }
+
 /// Choice of types for `ServiceRequest.quantity[x]`.
 ///
-/// In JSON the element name carries the type: `quantityString`, `quantityQuantity`, …
+/// In JSON the element name carries the type (`quantityQuantity`, `quantityRatio`, ...).
 #[derive(Clone, Debug, PartialEq)]
 pub enum ServiceRequestQuantity {
     /// `quantityQuantity`
@@ -559,6 +544,7 @@ pub enum ServiceRequestQuantity {
     /// `quantityRange`
     Range(Box<Range>),
 }
+
 impl ser::EncodeChoice for ServiceRequestQuantity {
     fn encode<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
         match self {
@@ -568,9 +554,10 @@ impl ser::EncodeChoice for ServiceRequestQuantity {
         }
     }
 }
+
 /// Choice of types for `ServiceRequest.occurrence[x]`.
 ///
-/// In JSON the element name carries the type: `occurrenceString`, `occurrenceQuantity`, …
+/// In JSON the element name carries the type (`occurrenceDateTime`, `occurrencePeriod`, ...).
 #[derive(Clone, Debug, PartialEq)]
 pub enum ServiceRequestOccurrence {
     /// `occurrenceDateTime`
@@ -580,6 +567,7 @@ pub enum ServiceRequestOccurrence {
     /// `occurrenceTiming`
     Timing(Box<Timing>),
 }
+
 impl ser::EncodeChoice for ServiceRequestOccurrence {
     fn encode<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
         match self {
@@ -591,9 +579,10 @@ impl ser::EncodeChoice for ServiceRequestOccurrence {
         }
     }
 }
+
 /// Choice of types for `ServiceRequest.asNeeded[x]`.
 ///
-/// In JSON the element name carries the type: `asNeededString`, `asNeededQuantity`, …
+/// In JSON the element name carries the type (`asNeededBoolean`, `asNeededCodeableConcept`, ...).
 #[derive(Clone, Debug, PartialEq)]
 pub enum ServiceRequestAsNeeded {
     /// `asNeededBoolean`
@@ -601,6 +590,7 @@ pub enum ServiceRequestAsNeeded {
     /// `asNeededCodeableConcept`
     CodeableConcept(Box<CodeableConcept>),
 }
+
 impl ser::EncodeChoice for ServiceRequestAsNeeded {
     fn encode<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
         match self {

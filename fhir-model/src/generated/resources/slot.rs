@@ -4,11 +4,12 @@ use crate::json::{de, ser, Path};
 use crate::datatypes::*;
 use crate::primitives::*;
 use crate::{codes, Primitive, Resource};
+
 /// A slot of time on a schedule that may be available for booking appointments
 ///
 /// A slot of time on a schedule that may be available for booking appointments.
 ///
-/// FHIR path: `Slot` (resource)
+/// FHIR path: `Slot` (resource, defined by <http://hl7.org/fhir/StructureDefinition/Slot>)
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct Slot {
     /// Logical id of this artifact
@@ -88,6 +89,7 @@ pub struct Slot {
     /// `0..1` · FHIR `string`
     pub comment: Option<Primitive<FhirString>>,
 }
+
 impl de::DecodeStruct for Slot {
     const PATH: &'static str = "Slot";
     const RESOURCE_TYPE: Option<&'static str> = Some("Slot");
@@ -196,7 +198,9 @@ impl de::DecodeStruct for Slot {
         }
     }
 }
+
 crate::json::impl_json!(Slot);
+
 impl serde::Serialize for Slot {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;

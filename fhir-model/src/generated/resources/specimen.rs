@@ -4,11 +4,12 @@ use crate::json::{de, ser, Path};
 use crate::datatypes::*;
 use crate::primitives::*;
 use crate::{codes, Primitive, Resource};
+
 /// Sample for analysis
 ///
 /// A sample to be used for analysis.
 ///
-/// FHIR path: `Specimen` (resource)
+/// FHIR path: `Specimen` (resource, defined by <http://hl7.org/fhir/StructureDefinition/Specimen>)
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct Specimen {
     /// Logical id of this artifact
@@ -96,6 +97,7 @@ pub struct Specimen {
     /// `0..*`
     pub note: Vec<Annotation>,
 }
+
 impl de::DecodeStruct for Specimen {
     const PATH: &'static str = "Specimen";
     const RESOURCE_TYPE: Option<&'static str> = Some("Specimen");
@@ -185,7 +187,9 @@ impl de::DecodeStruct for Specimen {
         }
     }
 }
+
 crate::json::impl_json!(Specimen);
+
 impl serde::Serialize for Specimen {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
@@ -215,6 +219,7 @@ impl serde::Serialize for Specimen {
         map.end()
     }
 }
+
 /// Collection details
 ///
 /// Details concerning the specimen collection.
@@ -263,6 +268,7 @@ pub struct SpecimenCollection {
     /// `0..1` · one of CodeableConcept, Duration · binding extensible: <http://terminology.hl7.org/ValueSet/v2-0916> · summary
     pub fasting_status: Option<SpecimenCollectionFastingStatus>,
 }
+
 impl de::DecodeStruct for SpecimenCollection {
     const PATH: &'static str = "Specimen.collection";
     const RESOURCE_TYPE: Option<&'static str> = None;
@@ -309,33 +315,23 @@ impl de::DecodeStruct for SpecimenCollection {
                 de::choice_value(
                     map,
                     &mut self.collected,
-                    &at.field("collected"),
-                    |c| match c {
-                        SpecimenCollectionCollected::DateTime(v) => Some(v),
-                        #[allow(unreachable_patterns)]
-                        _ => None,
-                    },
-                    SpecimenCollectionCollected::DateTime,
+                    &at.field("collectedDateTime"),
+                    crate::json::variant!(SpecimenCollectionCollected::DateTime),
                 )
             }
             5 => {
                 de::choice_ext(
                     map,
                     &mut self.collected,
-                    &at.field("collected"),
-                    |c| match c {
-                        SpecimenCollectionCollected::DateTime(v) => Some(v),
-                        #[allow(unreachable_patterns)]
-                        _ => None,
-                    },
-                    SpecimenCollectionCollected::DateTime,
+                    &at.field("collectedDateTime"),
+                    crate::json::variant!(SpecimenCollectionCollected::DateTime),
                 )
             }
             6 => {
                 de::choice(
                     map,
                     &mut self.collected,
-                    &at.field("collected"),
+                    &at.field("collectedPeriod"),
                     SpecimenCollectionCollected::Period,
                 )
             }
@@ -347,7 +343,7 @@ impl de::DecodeStruct for SpecimenCollection {
                 de::choice(
                     map,
                     &mut self.fasting_status,
-                    &at.field("fastingStatus"),
+                    &at.field("fastingStatusCodeableConcept"),
                     SpecimenCollectionFastingStatus::CodeableConcept,
                 )
             }
@@ -355,7 +351,7 @@ impl de::DecodeStruct for SpecimenCollection {
                 de::choice(
                     map,
                     &mut self.fasting_status,
-                    &at.field("fastingStatus"),
+                    &at.field("fastingStatusDuration"),
                     SpecimenCollectionFastingStatus::Duration,
                 )
             }
@@ -363,7 +359,9 @@ impl de::DecodeStruct for SpecimenCollection {
         }
     }
 }
+
 crate::json::impl_json!(SpecimenCollection);
+
 impl serde::Serialize for SpecimenCollection {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
@@ -381,9 +379,10 @@ impl serde::Serialize for SpecimenCollection {
         map.end()
     }
 }
+
 /// Choice of types for `Specimen.collection.collected[x]`.
 ///
-/// In JSON the element name carries the type: `collectedString`, `collectedQuantity`, …
+/// In JSON the element name carries the type (`collectedDateTime`, `collectedPeriod`, ...).
 #[derive(Clone, Debug, PartialEq)]
 pub enum SpecimenCollectionCollected {
     /// `collectedDateTime`
@@ -391,6 +390,7 @@ pub enum SpecimenCollectionCollected {
     /// `collectedPeriod`
     Period(Box<Period>),
 }
+
 impl ser::EncodeChoice for SpecimenCollectionCollected {
     fn encode<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
         match self {
@@ -401,9 +401,10 @@ impl ser::EncodeChoice for SpecimenCollectionCollected {
         }
     }
 }
+
 /// Choice of types for `Specimen.collection.fastingStatus[x]`.
 ///
-/// In JSON the element name carries the type: `fastingStatusString`, `fastingStatusQuantity`, …
+/// In JSON the element name carries the type (`fastingStatusCodeableConcept`, `fastingStatusDuration`, ...).
 #[derive(Clone, Debug, PartialEq)]
 pub enum SpecimenCollectionFastingStatus {
     /// `fastingStatusCodeableConcept`
@@ -411,6 +412,7 @@ pub enum SpecimenCollectionFastingStatus {
     /// `fastingStatusDuration`
     Duration(Box<Duration>),
 }
+
 impl ser::EncodeChoice for SpecimenCollectionFastingStatus {
     fn encode<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
         match self {
@@ -421,6 +423,7 @@ impl ser::EncodeChoice for SpecimenCollectionFastingStatus {
         }
     }
 }
+
 /// Processing and processing step details
 ///
 /// Details concerning processing and processing steps for the specimen.
@@ -457,6 +460,7 @@ pub struct SpecimenProcessing {
     /// `0..1` · one of DateTime, Period
     pub time: Option<SpecimenProcessingTime>,
 }
+
 impl de::DecodeStruct for SpecimenProcessing {
     const PATH: &'static str = "Specimen.processing";
     const RESOURCE_TYPE: Option<&'static str> = None;
@@ -503,33 +507,23 @@ impl de::DecodeStruct for SpecimenProcessing {
                 de::choice_value(
                     map,
                     &mut self.time,
-                    &at.field("time"),
-                    |c| match c {
-                        SpecimenProcessingTime::DateTime(v) => Some(v),
-                        #[allow(unreachable_patterns)]
-                        _ => None,
-                    },
-                    SpecimenProcessingTime::DateTime,
+                    &at.field("timeDateTime"),
+                    crate::json::variant!(SpecimenProcessingTime::DateTime),
                 )
             }
             8 => {
                 de::choice_ext(
                     map,
                     &mut self.time,
-                    &at.field("time"),
-                    |c| match c {
-                        SpecimenProcessingTime::DateTime(v) => Some(v),
-                        #[allow(unreachable_patterns)]
-                        _ => None,
-                    },
-                    SpecimenProcessingTime::DateTime,
+                    &at.field("timeDateTime"),
+                    crate::json::variant!(SpecimenProcessingTime::DateTime),
                 )
             }
             9 => {
                 de::choice(
                     map,
                     &mut self.time,
-                    &at.field("time"),
+                    &at.field("timePeriod"),
                     SpecimenProcessingTime::Period,
                 )
             }
@@ -537,7 +531,9 @@ impl de::DecodeStruct for SpecimenProcessing {
         }
     }
 }
+
 crate::json::impl_json!(SpecimenProcessing);
+
 impl serde::Serialize for SpecimenProcessing {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
@@ -552,9 +548,10 @@ impl serde::Serialize for SpecimenProcessing {
         map.end()
     }
 }
+
 /// Choice of types for `Specimen.processing.time[x]`.
 ///
-/// In JSON the element name carries the type: `timeString`, `timeQuantity`, …
+/// In JSON the element name carries the type (`timeDateTime`, `timePeriod`, ...).
 #[derive(Clone, Debug, PartialEq)]
 pub enum SpecimenProcessingTime {
     /// `timeDateTime`
@@ -562,6 +559,7 @@ pub enum SpecimenProcessingTime {
     /// `timePeriod`
     Period(Box<Period>),
 }
+
 impl ser::EncodeChoice for SpecimenProcessingTime {
     fn encode<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
         match self {
@@ -570,6 +568,7 @@ impl ser::EncodeChoice for SpecimenProcessingTime {
         }
     }
 }
+
 /// Direct container of specimen (tube/slide, etc.)
 ///
 /// The container holding the specimen.  The recursive nature of containers; i.e. blood in tube in tray in rack is not addressed here.
@@ -614,6 +613,7 @@ pub struct SpecimenContainer {
     /// `0..1` · one of CodeableConcept, Reference · binding example: <http://terminology.hl7.org/ValueSet/v2-0371>
     pub additive: Option<SpecimenContainerAdditive>,
 }
+
 impl de::DecodeStruct for SpecimenContainer {
     const PATH: &'static str = "Specimen.container";
     const RESOURCE_TYPE: Option<&'static str> = None;
@@ -669,7 +669,7 @@ impl de::DecodeStruct for SpecimenContainer {
                 de::choice(
                     map,
                     &mut self.additive,
-                    &at.field("additive"),
+                    &at.field("additiveCodeableConcept"),
                     SpecimenContainerAdditive::CodeableConcept,
                 )
             }
@@ -677,7 +677,7 @@ impl de::DecodeStruct for SpecimenContainer {
                 de::choice(
                     map,
                     &mut self.additive,
-                    &at.field("additive"),
+                    &at.field("additiveReference"),
                     SpecimenContainerAdditive::Reference,
                 )
             }
@@ -685,7 +685,9 @@ impl de::DecodeStruct for SpecimenContainer {
         }
     }
 }
+
 crate::json::impl_json!(SpecimenContainer);
+
 impl serde::Serialize for SpecimenContainer {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
@@ -702,9 +704,10 @@ impl serde::Serialize for SpecimenContainer {
         map.end()
     }
 }
+
 /// Choice of types for `Specimen.container.additive[x]`.
 ///
-/// In JSON the element name carries the type: `additiveString`, `additiveQuantity`, …
+/// In JSON the element name carries the type (`additiveCodeableConcept`, `additiveReference`, ...).
 #[derive(Clone, Debug, PartialEq)]
 pub enum SpecimenContainerAdditive {
     /// `additiveCodeableConcept`
@@ -712,6 +715,7 @@ pub enum SpecimenContainerAdditive {
     /// `additiveReference` (to Substance)
     Reference(Box<Reference>),
 }
+
 impl ser::EncodeChoice for SpecimenContainerAdditive {
     fn encode<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
         match self {

@@ -4,11 +4,12 @@ use crate::json::{de, ser, Path};
 use crate::datatypes::*;
 use crate::primitives::*;
 use crate::{codes, Primitive, Resource};
+
 /// Kind of specimen
 ///
 /// A kind of specimen with associated set of requirements.
 ///
-/// FHIR path: `SpecimenDefinition` (resource)
+/// FHIR path: `SpecimenDefinition` (resource, defined by <http://hl7.org/fhir/StructureDefinition/SpecimenDefinition>)
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct SpecimenDefinition {
     /// Logical id of this artifact
@@ -68,6 +69,7 @@ pub struct SpecimenDefinition {
     /// `0..*`
     pub type_tested: Vec<SpecimenDefinitionTypeTested>,
 }
+
 impl de::DecodeStruct for SpecimenDefinition {
     const PATH: &'static str = "SpecimenDefinition";
     const RESOURCE_TYPE: Option<&'static str> = Some("SpecimenDefinition");
@@ -141,7 +143,9 @@ impl de::DecodeStruct for SpecimenDefinition {
         }
     }
 }
+
 crate::json::impl_json!(SpecimenDefinition);
+
 impl serde::Serialize for SpecimenDefinition {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
@@ -164,6 +168,7 @@ impl serde::Serialize for SpecimenDefinition {
         map.end()
     }
 }
+
 /// Specimen in container intended for testing by lab
 ///
 /// Specimen conditioned in a container as expected by the testing laboratory.
@@ -216,6 +221,7 @@ pub struct SpecimenDefinitionTypeTested {
     /// `0..*`
     pub handling: Vec<SpecimenDefinitionTypeTestedHandling>,
 }
+
 impl de::DecodeStruct for SpecimenDefinitionTypeTested {
     const PATH: &'static str = "SpecimenDefinition.typeTested";
     const RESOURCE_TYPE: Option<&'static str> = None;
@@ -285,7 +291,9 @@ impl de::DecodeStruct for SpecimenDefinitionTypeTested {
         }
     }
 }
+
 crate::json::impl_json!(SpecimenDefinitionTypeTested);
+
 impl serde::Serialize for SpecimenDefinitionTypeTested {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
@@ -304,6 +312,7 @@ impl serde::Serialize for SpecimenDefinitionTypeTested {
         map.end()
     }
 }
+
 /// The specimen's container
 ///
 /// The specimen's container.
@@ -356,6 +365,7 @@ pub struct SpecimenDefinitionTypeTestedContainer {
     /// `0..1` · FHIR `string`
     pub preparation: Option<Primitive<FhirString>>,
 }
+
 impl de::DecodeStruct for SpecimenDefinitionTypeTestedContainer {
     const PATH: &'static str = "SpecimenDefinition.typeTested.container";
     const RESOURCE_TYPE: Option<&'static str> = None;
@@ -409,7 +419,7 @@ impl de::DecodeStruct for SpecimenDefinitionTypeTestedContainer {
                 de::choice(
                     map,
                     &mut self.minimum_volume,
-                    &at.field("minimumVolume"),
+                    &at.field("minimumVolumeQuantity"),
                     SpecimenDefinitionTypeTestedContainerMinimumVolume::Quantity,
                 )
             }
@@ -417,30 +427,20 @@ impl de::DecodeStruct for SpecimenDefinitionTypeTestedContainer {
                 de::choice_value(
                     map,
                     &mut self.minimum_volume,
-                    &at.field("minimumVolume"),
-                    |c| match c {
-                        SpecimenDefinitionTypeTestedContainerMinimumVolume::String(v) => {
-                            Some(v)
-                        }
-                        #[allow(unreachable_patterns)]
-                        _ => None,
-                    },
-                    SpecimenDefinitionTypeTestedContainerMinimumVolume::String,
+                    &at.field("minimumVolumeString"),
+                    crate::json::variant!(
+                        SpecimenDefinitionTypeTestedContainerMinimumVolume::String
+                    ),
                 )
             }
             11 => {
                 de::choice_ext(
                     map,
                     &mut self.minimum_volume,
-                    &at.field("minimumVolume"),
-                    |c| match c {
-                        SpecimenDefinitionTypeTestedContainerMinimumVolume::String(v) => {
-                            Some(v)
-                        }
-                        #[allow(unreachable_patterns)]
-                        _ => None,
-                    },
-                    SpecimenDefinitionTypeTestedContainerMinimumVolume::String,
+                    &at.field("minimumVolumeString"),
+                    crate::json::variant!(
+                        SpecimenDefinitionTypeTestedContainerMinimumVolume::String
+                    ),
                 )
             }
             12 => de::many(map, &mut self.additive, &at.field("additive")),
@@ -450,7 +450,9 @@ impl de::DecodeStruct for SpecimenDefinitionTypeTestedContainer {
         }
     }
 }
+
 crate::json::impl_json!(SpecimenDefinitionTypeTestedContainer);
+
 impl serde::Serialize for SpecimenDefinitionTypeTestedContainer {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
@@ -469,9 +471,10 @@ impl serde::Serialize for SpecimenDefinitionTypeTestedContainer {
         map.end()
     }
 }
+
 /// Choice of types for `SpecimenDefinition.typeTested.container.minimumVolume[x]`.
 ///
-/// In JSON the element name carries the type: `minimumVolumeString`, `minimumVolumeQuantity`, …
+/// In JSON the element name carries the type (`minimumVolumeQuantity`, `minimumVolumeString`, ...).
 #[derive(Clone, Debug, PartialEq)]
 pub enum SpecimenDefinitionTypeTestedContainerMinimumVolume {
     /// `minimumVolumeQuantity`
@@ -479,6 +482,7 @@ pub enum SpecimenDefinitionTypeTestedContainerMinimumVolume {
     /// `minimumVolumeString`
     String(Primitive<FhirString>),
 }
+
 impl ser::EncodeChoice for SpecimenDefinitionTypeTestedContainerMinimumVolume {
     fn encode<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
         match self {
@@ -489,6 +493,7 @@ impl ser::EncodeChoice for SpecimenDefinitionTypeTestedContainerMinimumVolume {
         }
     }
 }
+
 /// Additive associated with container
 ///
 /// Substance introduced in the kind of container to preserve, maintain or enhance the specimen. Examples: Formalin, Citrate, EDTA.
@@ -513,6 +518,7 @@ pub struct SpecimenDefinitionTypeTestedContainerAdditive {
     /// `1..1` · one of CodeableConcept, Reference · binding example: <http://terminology.hl7.org/ValueSet/v2-0371>
     pub additive: Option<SpecimenDefinitionTypeTestedContainerAdditiveAdditive>,
 }
+
 impl de::DecodeStruct for SpecimenDefinitionTypeTestedContainerAdditive {
     const PATH: &'static str = "SpecimenDefinition.typeTested.container.additive";
     const RESOURCE_TYPE: Option<&'static str> = None;
@@ -551,7 +557,7 @@ impl de::DecodeStruct for SpecimenDefinitionTypeTestedContainerAdditive {
                 de::choice(
                     map,
                     &mut self.additive,
-                    &at.field("additive"),
+                    &at.field("additiveCodeableConcept"),
                     SpecimenDefinitionTypeTestedContainerAdditiveAdditive::CodeableConcept,
                 )
             }
@@ -560,7 +566,7 @@ impl de::DecodeStruct for SpecimenDefinitionTypeTestedContainerAdditive {
                 de::choice(
                     map,
                     &mut self.additive,
-                    &at.field("additive"),
+                    &at.field("additiveReference"),
                     SpecimenDefinitionTypeTestedContainerAdditiveAdditive::Reference,
                 )
             }
@@ -568,7 +574,9 @@ impl de::DecodeStruct for SpecimenDefinitionTypeTestedContainerAdditive {
         }
     }
 }
+
 crate::json::impl_json!(SpecimenDefinitionTypeTestedContainerAdditive);
+
 impl serde::Serialize for SpecimenDefinitionTypeTestedContainerAdditive {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
@@ -580,9 +588,10 @@ impl serde::Serialize for SpecimenDefinitionTypeTestedContainerAdditive {
         map.end()
     }
 }
+
 /// Choice of types for `SpecimenDefinition.typeTested.container.additive.additive[x]`.
 ///
-/// In JSON the element name carries the type: `additiveString`, `additiveQuantity`, …
+/// In JSON the element name carries the type (`additiveCodeableConcept`, `additiveReference`, ...).
 #[derive(Clone, Debug, PartialEq)]
 pub enum SpecimenDefinitionTypeTestedContainerAdditiveAdditive {
     /// `additiveCodeableConcept`
@@ -590,6 +599,7 @@ pub enum SpecimenDefinitionTypeTestedContainerAdditiveAdditive {
     /// `additiveReference` (to Substance)
     Reference(Box<Reference>),
 }
+
 impl ser::EncodeChoice for SpecimenDefinitionTypeTestedContainerAdditiveAdditive {
     fn encode<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
         match self {
@@ -598,6 +608,7 @@ impl ser::EncodeChoice for SpecimenDefinitionTypeTestedContainerAdditiveAdditive
         }
     }
 }
+
 /// Specimen handling before testing
 ///
 /// Set of instructions for preservation/transport of the specimen at a defined temperature interval, prior the testing process.
@@ -634,6 +645,7 @@ pub struct SpecimenDefinitionTypeTestedHandling {
     /// `0..1` · FHIR `string`
     pub instruction: Option<Primitive<FhirString>>,
 }
+
 impl de::DecodeStruct for SpecimenDefinitionTypeTestedHandling {
     const PATH: &'static str = "SpecimenDefinition.typeTested.handling";
     const RESOURCE_TYPE: Option<&'static str> = None;
@@ -691,7 +703,9 @@ impl de::DecodeStruct for SpecimenDefinitionTypeTestedHandling {
         }
     }
 }
+
 crate::json::impl_json!(SpecimenDefinitionTypeTestedHandling);
+
 impl serde::Serialize for SpecimenDefinitionTypeTestedHandling {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;

@@ -4,11 +4,12 @@ use crate::json::{de, ser, Path};
 use crate::datatypes::*;
 use crate::primitives::*;
 use crate::{codes, Primitive, Resource};
+
 /// Structural Definition
 ///
 /// A definition of a FHIR structure. This resource is used to describe the underlying resources, data types defined in FHIR, and also for describing extensions and constraints on resources and data types.
 ///
-/// FHIR path: `StructureDefinition` (resource)
+/// FHIR path: `StructureDefinition` (resource, defined by <http://hl7.org/fhir/StructureDefinition/StructureDefinition>)
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct StructureDefinition {
     /// Logical id of this artifact
@@ -152,6 +153,7 @@ pub struct StructureDefinition {
     /// `0..1`
     pub differential: Option<Box<StructureDefinitionDifferential>>,
 }
+
 impl de::DecodeStruct for StructureDefinition {
     const PATH: &'static str = "StructureDefinition";
     const RESOURCE_TYPE: Option<&'static str> = Some("StructureDefinition");
@@ -362,7 +364,9 @@ impl de::DecodeStruct for StructureDefinition {
         Ok(())
     }
 }
+
 crate::json::impl_json!(StructureDefinition);
+
 impl serde::Serialize for StructureDefinition {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
@@ -411,6 +415,7 @@ impl serde::Serialize for StructureDefinition {
         map.end()
     }
 }
+
 /// External specification that the content is mapped to
 ///
 /// An external specification that the content is mapped to.
@@ -447,6 +452,7 @@ pub struct StructureDefinitionMapping {
     /// `0..1` · FHIR `string`
     pub comment: Option<Primitive<FhirString>>,
 }
+
 impl de::DecodeStruct for StructureDefinitionMapping {
     const PATH: &'static str = "StructureDefinition.mapping";
     const RESOURCE_TYPE: Option<&'static str> = None;
@@ -504,7 +510,9 @@ impl de::DecodeStruct for StructureDefinitionMapping {
         }
     }
 }
+
 crate::json::impl_json!(StructureDefinitionMapping);
+
 impl serde::Serialize for StructureDefinitionMapping {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
@@ -519,6 +527,7 @@ impl serde::Serialize for StructureDefinitionMapping {
         map.end()
     }
 }
+
 /// If an extension, where it can be used in instances
 ///
 /// Identifies the types of resource or data type elements to which the extension can be applied.
@@ -547,6 +556,7 @@ pub struct StructureDefinitionContext {
     /// `1..1` · FHIR `string` · summary
     pub expression: Option<Primitive<FhirString>>,
 }
+
 impl de::DecodeStruct for StructureDefinitionContext {
     const PATH: &'static str = "StructureDefinition.context";
     const RESOURCE_TYPE: Option<&'static str> = None;
@@ -602,7 +612,9 @@ impl de::DecodeStruct for StructureDefinitionContext {
         }
     }
 }
+
 crate::json::impl_json!(StructureDefinitionContext);
+
 impl serde::Serialize for StructureDefinitionContext {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
@@ -615,6 +627,7 @@ impl serde::Serialize for StructureDefinitionContext {
         map.end()
     }
 }
+
 /// Snapshot view of the structure
 ///
 /// A snapshot view is expressed in a standalone form that can be used and interpreted without considering the base StructureDefinition.
@@ -639,6 +652,7 @@ pub struct StructureDefinitionSnapshot {
     /// `1..*`
     pub element: Vec<ElementDefinition>,
 }
+
 impl de::DecodeStruct for StructureDefinitionSnapshot {
     const PATH: &'static str = "StructureDefinition.snapshot";
     const RESOURCE_TYPE: Option<&'static str> = None;
@@ -679,7 +693,9 @@ impl de::DecodeStruct for StructureDefinitionSnapshot {
         }
     }
 }
+
 crate::json::impl_json!(StructureDefinitionSnapshot);
+
 impl serde::Serialize for StructureDefinitionSnapshot {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
@@ -691,6 +707,7 @@ impl serde::Serialize for StructureDefinitionSnapshot {
         map.end()
     }
 }
+
 /// Differential view of the structure
 ///
 /// A differential view is expressed relative to the base StructureDefinition - a statement of differences that it applies.
@@ -715,6 +732,7 @@ pub struct StructureDefinitionDifferential {
     /// `1..*`
     pub element: Vec<ElementDefinition>,
 }
+
 impl de::DecodeStruct for StructureDefinitionDifferential {
     const PATH: &'static str = "StructureDefinition.differential";
     const RESOURCE_TYPE: Option<&'static str> = None;
@@ -755,7 +773,9 @@ impl de::DecodeStruct for StructureDefinitionDifferential {
         }
     }
 }
+
 crate::json::impl_json!(StructureDefinitionDifferential);
+
 impl serde::Serialize for StructureDefinitionDifferential {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;

@@ -4,11 +4,12 @@ use crate::json::{de, ser, Path};
 use crate::datatypes::*;
 use crate::primitives::*;
 use crate::{codes, Primitive, Resource};
+
 /// A Map of relationships between 2 structures that can be used to transform data
 ///
 /// A Map of relationships between 2 structures that can be used to transform data.
 ///
-/// FHIR path: `StructureMap` (resource)
+/// FHIR path: `StructureMap` (resource, defined by <http://hl7.org/fhir/StructureDefinition/StructureMap>)
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct StructureMap {
     /// Logical id of this artifact
@@ -116,6 +117,7 @@ pub struct StructureMap {
     /// `1..*` · summary
     pub group: Vec<StructureMapGroup>,
 }
+
 impl de::DecodeStruct for StructureMap {
     const PATH: &'static str = "StructureMap";
     const RESOURCE_TYPE: Option<&'static str> = Some("StructureMap");
@@ -254,7 +256,9 @@ impl de::DecodeStruct for StructureMap {
         Ok(())
     }
 }
+
 crate::json::impl_json!(StructureMap);
+
 impl serde::Serialize for StructureMap {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
@@ -289,6 +293,7 @@ impl serde::Serialize for StructureMap {
         map.end()
     }
 }
+
 /// Structure Definition used by this map
 ///
 /// A structure definition used by this map. The structure definition may describe instances that are converted, or the instances that are produced.
@@ -325,6 +330,7 @@ pub struct StructureMapStructure {
     /// `0..1` · FHIR `string`
     pub documentation: Option<Primitive<FhirString>>,
 }
+
 impl de::DecodeStruct for StructureMapStructure {
     const PATH: &'static str = "StructureMap.structure";
     const RESOURCE_TYPE: Option<&'static str> = None;
@@ -388,7 +394,9 @@ impl de::DecodeStruct for StructureMapStructure {
         }
     }
 }
+
 crate::json::impl_json!(StructureMapStructure);
+
 impl serde::Serialize for StructureMapStructure {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
@@ -403,6 +411,7 @@ impl serde::Serialize for StructureMapStructure {
         map.end()
     }
 }
+
 /// Named sections for reader convenience
 ///
 /// Organizes the mapping into manageable chunks for human review/ease of maintenance.
@@ -447,6 +456,7 @@ pub struct StructureMapGroup {
     /// `1..*` · summary
     pub rule: Vec<StructureMapGroupRule>,
 }
+
 impl de::DecodeStruct for StructureMapGroup {
     const PATH: &'static str = "StructureMap.group";
     const RESOURCE_TYPE: Option<&'static str> = None;
@@ -520,7 +530,9 @@ impl de::DecodeStruct for StructureMapGroup {
         }
     }
 }
+
 crate::json::impl_json!(StructureMapGroup);
+
 impl serde::Serialize for StructureMapGroup {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
@@ -537,6 +549,7 @@ impl serde::Serialize for StructureMapGroup {
         map.end()
     }
 }
+
 /// Named instance provided when invoking the map
 ///
 /// A name assigned to an instance of data. The instance must be provided when the mapping is invoked.
@@ -573,6 +586,7 @@ pub struct StructureMapGroupInput {
     /// `0..1` · FHIR `string`
     pub documentation: Option<Primitive<FhirString>>,
 }
+
 impl de::DecodeStruct for StructureMapGroupInput {
     const PATH: &'static str = "StructureMap.group.input";
     const RESOURCE_TYPE: Option<&'static str> = None;
@@ -636,7 +650,9 @@ impl de::DecodeStruct for StructureMapGroupInput {
         }
     }
 }
+
 crate::json::impl_json!(StructureMapGroupInput);
+
 impl serde::Serialize for StructureMapGroupInput {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
@@ -651,6 +667,7 @@ impl serde::Serialize for StructureMapGroupInput {
         map.end()
     }
 }
+
 /// Transform Rule from source to target
 ///
 /// Transform Rule from source to target.
@@ -695,6 +712,7 @@ pub struct StructureMapGroupRule {
     /// `0..1` · FHIR `string`
     pub documentation: Option<Primitive<FhirString>>,
 }
+
 impl de::DecodeStruct for StructureMapGroupRule {
     const PATH: &'static str = "StructureMap.group.rule";
     const RESOURCE_TYPE: Option<&'static str> = None;
@@ -755,7 +773,9 @@ impl de::DecodeStruct for StructureMapGroupRule {
         }
     }
 }
+
 crate::json::impl_json!(StructureMapGroupRule);
+
 impl serde::Serialize for StructureMapGroupRule {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
@@ -772,6 +792,7 @@ impl serde::Serialize for StructureMapGroupRule {
         map.end()
     }
 }
+
 /// Source inputs to the mapping
 ///
 /// Source inputs to the mapping.
@@ -836,6 +857,7 @@ pub struct StructureMapGroupRuleSource {
     /// `0..1` · FHIR `string` · summary
     pub log_message: Option<Primitive<FhirString>>,
 }
+
 impl de::DecodeStruct for StructureMapGroupRuleSource {
     const PATH: &'static str = "StructureMap.group.rule.source";
     const RESOURCE_TYPE: Option<&'static str> = None;
@@ -974,513 +996,355 @@ impl de::DecodeStruct for StructureMapGroupRuleSource {
                 de::choice_value(
                     map,
                     &mut self.default_value,
-                    &at.field("defaultValue"),
-                    |c| match c {
-                        StructureMapGroupRuleSourceDefaultValue::Base64Binary(v) => {
-                            Some(v)
-                        }
-                        #[allow(unreachable_patterns)]
-                        _ => None,
-                    },
-                    StructureMapGroupRuleSourceDefaultValue::Base64Binary,
+                    &at.field("defaultValueBase64Binary"),
+                    crate::json::variant!(
+                        StructureMapGroupRuleSourceDefaultValue::Base64Binary
+                    ),
                 )
             }
             12 => {
                 de::choice_ext(
                     map,
                     &mut self.default_value,
-                    &at.field("defaultValue"),
-                    |c| match c {
-                        StructureMapGroupRuleSourceDefaultValue::Base64Binary(v) => {
-                            Some(v)
-                        }
-                        #[allow(unreachable_patterns)]
-                        _ => None,
-                    },
-                    StructureMapGroupRuleSourceDefaultValue::Base64Binary,
+                    &at.field("defaultValueBase64Binary"),
+                    crate::json::variant!(
+                        StructureMapGroupRuleSourceDefaultValue::Base64Binary
+                    ),
                 )
             }
             13 => {
                 de::choice_value(
                     map,
                     &mut self.default_value,
-                    &at.field("defaultValue"),
-                    |c| match c {
-                        StructureMapGroupRuleSourceDefaultValue::Boolean(v) => Some(v),
-                        #[allow(unreachable_patterns)]
-                        _ => None,
-                    },
-                    StructureMapGroupRuleSourceDefaultValue::Boolean,
+                    &at.field("defaultValueBoolean"),
+                    crate::json::variant!(
+                        StructureMapGroupRuleSourceDefaultValue::Boolean
+                    ),
                 )
             }
             14 => {
                 de::choice_ext(
                     map,
                     &mut self.default_value,
-                    &at.field("defaultValue"),
-                    |c| match c {
-                        StructureMapGroupRuleSourceDefaultValue::Boolean(v) => Some(v),
-                        #[allow(unreachable_patterns)]
-                        _ => None,
-                    },
-                    StructureMapGroupRuleSourceDefaultValue::Boolean,
+                    &at.field("defaultValueBoolean"),
+                    crate::json::variant!(
+                        StructureMapGroupRuleSourceDefaultValue::Boolean
+                    ),
                 )
             }
             15 => {
                 de::choice_value(
                     map,
                     &mut self.default_value,
-                    &at.field("defaultValue"),
-                    |c| match c {
-                        StructureMapGroupRuleSourceDefaultValue::Canonical(v) => Some(v),
-                        #[allow(unreachable_patterns)]
-                        _ => None,
-                    },
-                    StructureMapGroupRuleSourceDefaultValue::Canonical,
+                    &at.field("defaultValueCanonical"),
+                    crate::json::variant!(
+                        StructureMapGroupRuleSourceDefaultValue::Canonical
+                    ),
                 )
             }
             16 => {
                 de::choice_ext(
                     map,
                     &mut self.default_value,
-                    &at.field("defaultValue"),
-                    |c| match c {
-                        StructureMapGroupRuleSourceDefaultValue::Canonical(v) => Some(v),
-                        #[allow(unreachable_patterns)]
-                        _ => None,
-                    },
-                    StructureMapGroupRuleSourceDefaultValue::Canonical,
+                    &at.field("defaultValueCanonical"),
+                    crate::json::variant!(
+                        StructureMapGroupRuleSourceDefaultValue::Canonical
+                    ),
                 )
             }
             17 => {
                 de::choice_value(
                     map,
                     &mut self.default_value,
-                    &at.field("defaultValue"),
-                    |c| match c {
-                        StructureMapGroupRuleSourceDefaultValue::Code(v) => Some(v),
-                        #[allow(unreachable_patterns)]
-                        _ => None,
-                    },
-                    StructureMapGroupRuleSourceDefaultValue::Code,
+                    &at.field("defaultValueCode"),
+                    crate::json::variant!(StructureMapGroupRuleSourceDefaultValue::Code),
                 )
             }
             18 => {
                 de::choice_ext(
                     map,
                     &mut self.default_value,
-                    &at.field("defaultValue"),
-                    |c| match c {
-                        StructureMapGroupRuleSourceDefaultValue::Code(v) => Some(v),
-                        #[allow(unreachable_patterns)]
-                        _ => None,
-                    },
-                    StructureMapGroupRuleSourceDefaultValue::Code,
+                    &at.field("defaultValueCode"),
+                    crate::json::variant!(StructureMapGroupRuleSourceDefaultValue::Code),
                 )
             }
             19 => {
                 de::choice_value(
                     map,
                     &mut self.default_value,
-                    &at.field("defaultValue"),
-                    |c| match c {
-                        StructureMapGroupRuleSourceDefaultValue::Date(v) => Some(v),
-                        #[allow(unreachable_patterns)]
-                        _ => None,
-                    },
-                    StructureMapGroupRuleSourceDefaultValue::Date,
+                    &at.field("defaultValueDate"),
+                    crate::json::variant!(StructureMapGroupRuleSourceDefaultValue::Date),
                 )
             }
             20 => {
                 de::choice_ext(
                     map,
                     &mut self.default_value,
-                    &at.field("defaultValue"),
-                    |c| match c {
-                        StructureMapGroupRuleSourceDefaultValue::Date(v) => Some(v),
-                        #[allow(unreachable_patterns)]
-                        _ => None,
-                    },
-                    StructureMapGroupRuleSourceDefaultValue::Date,
+                    &at.field("defaultValueDate"),
+                    crate::json::variant!(StructureMapGroupRuleSourceDefaultValue::Date),
                 )
             }
             21 => {
                 de::choice_value(
                     map,
                     &mut self.default_value,
-                    &at.field("defaultValue"),
-                    |c| match c {
-                        StructureMapGroupRuleSourceDefaultValue::DateTime(v) => Some(v),
-                        #[allow(unreachable_patterns)]
-                        _ => None,
-                    },
-                    StructureMapGroupRuleSourceDefaultValue::DateTime,
+                    &at.field("defaultValueDateTime"),
+                    crate::json::variant!(
+                        StructureMapGroupRuleSourceDefaultValue::DateTime
+                    ),
                 )
             }
             22 => {
                 de::choice_ext(
                     map,
                     &mut self.default_value,
-                    &at.field("defaultValue"),
-                    |c| match c {
-                        StructureMapGroupRuleSourceDefaultValue::DateTime(v) => Some(v),
-                        #[allow(unreachable_patterns)]
-                        _ => None,
-                    },
-                    StructureMapGroupRuleSourceDefaultValue::DateTime,
+                    &at.field("defaultValueDateTime"),
+                    crate::json::variant!(
+                        StructureMapGroupRuleSourceDefaultValue::DateTime
+                    ),
                 )
             }
             23 => {
                 de::choice_value(
                     map,
                     &mut self.default_value,
-                    &at.field("defaultValue"),
-                    |c| match c {
-                        StructureMapGroupRuleSourceDefaultValue::Decimal(v) => Some(v),
-                        #[allow(unreachable_patterns)]
-                        _ => None,
-                    },
-                    StructureMapGroupRuleSourceDefaultValue::Decimal,
+                    &at.field("defaultValueDecimal"),
+                    crate::json::variant!(
+                        StructureMapGroupRuleSourceDefaultValue::Decimal
+                    ),
                 )
             }
             24 => {
                 de::choice_ext(
                     map,
                     &mut self.default_value,
-                    &at.field("defaultValue"),
-                    |c| match c {
-                        StructureMapGroupRuleSourceDefaultValue::Decimal(v) => Some(v),
-                        #[allow(unreachable_patterns)]
-                        _ => None,
-                    },
-                    StructureMapGroupRuleSourceDefaultValue::Decimal,
+                    &at.field("defaultValueDecimal"),
+                    crate::json::variant!(
+                        StructureMapGroupRuleSourceDefaultValue::Decimal
+                    ),
                 )
             }
             25 => {
                 de::choice_value(
                     map,
                     &mut self.default_value,
-                    &at.field("defaultValue"),
-                    |c| match c {
-                        StructureMapGroupRuleSourceDefaultValue::Id(v) => Some(v),
-                        #[allow(unreachable_patterns)]
-                        _ => None,
-                    },
-                    StructureMapGroupRuleSourceDefaultValue::Id,
+                    &at.field("defaultValueId"),
+                    crate::json::variant!(StructureMapGroupRuleSourceDefaultValue::Id),
                 )
             }
             26 => {
                 de::choice_ext(
                     map,
                     &mut self.default_value,
-                    &at.field("defaultValue"),
-                    |c| match c {
-                        StructureMapGroupRuleSourceDefaultValue::Id(v) => Some(v),
-                        #[allow(unreachable_patterns)]
-                        _ => None,
-                    },
-                    StructureMapGroupRuleSourceDefaultValue::Id,
+                    &at.field("defaultValueId"),
+                    crate::json::variant!(StructureMapGroupRuleSourceDefaultValue::Id),
                 )
             }
             27 => {
                 de::choice_value(
                     map,
                     &mut self.default_value,
-                    &at.field("defaultValue"),
-                    |c| match c {
-                        StructureMapGroupRuleSourceDefaultValue::Instant(v) => Some(v),
-                        #[allow(unreachable_patterns)]
-                        _ => None,
-                    },
-                    StructureMapGroupRuleSourceDefaultValue::Instant,
+                    &at.field("defaultValueInstant"),
+                    crate::json::variant!(
+                        StructureMapGroupRuleSourceDefaultValue::Instant
+                    ),
                 )
             }
             28 => {
                 de::choice_ext(
                     map,
                     &mut self.default_value,
-                    &at.field("defaultValue"),
-                    |c| match c {
-                        StructureMapGroupRuleSourceDefaultValue::Instant(v) => Some(v),
-                        #[allow(unreachable_patterns)]
-                        _ => None,
-                    },
-                    StructureMapGroupRuleSourceDefaultValue::Instant,
+                    &at.field("defaultValueInstant"),
+                    crate::json::variant!(
+                        StructureMapGroupRuleSourceDefaultValue::Instant
+                    ),
                 )
             }
             29 => {
                 de::choice_value(
                     map,
                     &mut self.default_value,
-                    &at.field("defaultValue"),
-                    |c| match c {
-                        StructureMapGroupRuleSourceDefaultValue::Integer(v) => Some(v),
-                        #[allow(unreachable_patterns)]
-                        _ => None,
-                    },
-                    StructureMapGroupRuleSourceDefaultValue::Integer,
+                    &at.field("defaultValueInteger"),
+                    crate::json::variant!(
+                        StructureMapGroupRuleSourceDefaultValue::Integer
+                    ),
                 )
             }
             30 => {
                 de::choice_ext(
                     map,
                     &mut self.default_value,
-                    &at.field("defaultValue"),
-                    |c| match c {
-                        StructureMapGroupRuleSourceDefaultValue::Integer(v) => Some(v),
-                        #[allow(unreachable_patterns)]
-                        _ => None,
-                    },
-                    StructureMapGroupRuleSourceDefaultValue::Integer,
+                    &at.field("defaultValueInteger"),
+                    crate::json::variant!(
+                        StructureMapGroupRuleSourceDefaultValue::Integer
+                    ),
                 )
             }
             31 => {
                 de::choice_value(
                     map,
                     &mut self.default_value,
-                    &at.field("defaultValue"),
-                    |c| match c {
-                        StructureMapGroupRuleSourceDefaultValue::Markdown(v) => Some(v),
-                        #[allow(unreachable_patterns)]
-                        _ => None,
-                    },
-                    StructureMapGroupRuleSourceDefaultValue::Markdown,
+                    &at.field("defaultValueMarkdown"),
+                    crate::json::variant!(
+                        StructureMapGroupRuleSourceDefaultValue::Markdown
+                    ),
                 )
             }
             32 => {
                 de::choice_ext(
                     map,
                     &mut self.default_value,
-                    &at.field("defaultValue"),
-                    |c| match c {
-                        StructureMapGroupRuleSourceDefaultValue::Markdown(v) => Some(v),
-                        #[allow(unreachable_patterns)]
-                        _ => None,
-                    },
-                    StructureMapGroupRuleSourceDefaultValue::Markdown,
+                    &at.field("defaultValueMarkdown"),
+                    crate::json::variant!(
+                        StructureMapGroupRuleSourceDefaultValue::Markdown
+                    ),
                 )
             }
             33 => {
                 de::choice_value(
                     map,
                     &mut self.default_value,
-                    &at.field("defaultValue"),
-                    |c| match c {
-                        StructureMapGroupRuleSourceDefaultValue::Oid(v) => Some(v),
-                        #[allow(unreachable_patterns)]
-                        _ => None,
-                    },
-                    StructureMapGroupRuleSourceDefaultValue::Oid,
+                    &at.field("defaultValueOid"),
+                    crate::json::variant!(StructureMapGroupRuleSourceDefaultValue::Oid),
                 )
             }
             34 => {
                 de::choice_ext(
                     map,
                     &mut self.default_value,
-                    &at.field("defaultValue"),
-                    |c| match c {
-                        StructureMapGroupRuleSourceDefaultValue::Oid(v) => Some(v),
-                        #[allow(unreachable_patterns)]
-                        _ => None,
-                    },
-                    StructureMapGroupRuleSourceDefaultValue::Oid,
+                    &at.field("defaultValueOid"),
+                    crate::json::variant!(StructureMapGroupRuleSourceDefaultValue::Oid),
                 )
             }
             35 => {
                 de::choice_value(
                     map,
                     &mut self.default_value,
-                    &at.field("defaultValue"),
-                    |c| match c {
-                        StructureMapGroupRuleSourceDefaultValue::PositiveInt(v) => {
-                            Some(v)
-                        }
-                        #[allow(unreachable_patterns)]
-                        _ => None,
-                    },
-                    StructureMapGroupRuleSourceDefaultValue::PositiveInt,
+                    &at.field("defaultValuePositiveInt"),
+                    crate::json::variant!(
+                        StructureMapGroupRuleSourceDefaultValue::PositiveInt
+                    ),
                 )
             }
             36 => {
                 de::choice_ext(
                     map,
                     &mut self.default_value,
-                    &at.field("defaultValue"),
-                    |c| match c {
-                        StructureMapGroupRuleSourceDefaultValue::PositiveInt(v) => {
-                            Some(v)
-                        }
-                        #[allow(unreachable_patterns)]
-                        _ => None,
-                    },
-                    StructureMapGroupRuleSourceDefaultValue::PositiveInt,
+                    &at.field("defaultValuePositiveInt"),
+                    crate::json::variant!(
+                        StructureMapGroupRuleSourceDefaultValue::PositiveInt
+                    ),
                 )
             }
             37 => {
                 de::choice_value(
                     map,
                     &mut self.default_value,
-                    &at.field("defaultValue"),
-                    |c| match c {
-                        StructureMapGroupRuleSourceDefaultValue::String(v) => Some(v),
-                        #[allow(unreachable_patterns)]
-                        _ => None,
-                    },
-                    StructureMapGroupRuleSourceDefaultValue::String,
+                    &at.field("defaultValueString"),
+                    crate::json::variant!(
+                        StructureMapGroupRuleSourceDefaultValue::String
+                    ),
                 )
             }
             38 => {
                 de::choice_ext(
                     map,
                     &mut self.default_value,
-                    &at.field("defaultValue"),
-                    |c| match c {
-                        StructureMapGroupRuleSourceDefaultValue::String(v) => Some(v),
-                        #[allow(unreachable_patterns)]
-                        _ => None,
-                    },
-                    StructureMapGroupRuleSourceDefaultValue::String,
+                    &at.field("defaultValueString"),
+                    crate::json::variant!(
+                        StructureMapGroupRuleSourceDefaultValue::String
+                    ),
                 )
             }
             39 => {
                 de::choice_value(
                     map,
                     &mut self.default_value,
-                    &at.field("defaultValue"),
-                    |c| match c {
-                        StructureMapGroupRuleSourceDefaultValue::Time(v) => Some(v),
-                        #[allow(unreachable_patterns)]
-                        _ => None,
-                    },
-                    StructureMapGroupRuleSourceDefaultValue::Time,
+                    &at.field("defaultValueTime"),
+                    crate::json::variant!(StructureMapGroupRuleSourceDefaultValue::Time),
                 )
             }
             40 => {
                 de::choice_ext(
                     map,
                     &mut self.default_value,
-                    &at.field("defaultValue"),
-                    |c| match c {
-                        StructureMapGroupRuleSourceDefaultValue::Time(v) => Some(v),
-                        #[allow(unreachable_patterns)]
-                        _ => None,
-                    },
-                    StructureMapGroupRuleSourceDefaultValue::Time,
+                    &at.field("defaultValueTime"),
+                    crate::json::variant!(StructureMapGroupRuleSourceDefaultValue::Time),
                 )
             }
             41 => {
                 de::choice_value(
                     map,
                     &mut self.default_value,
-                    &at.field("defaultValue"),
-                    |c| match c {
-                        StructureMapGroupRuleSourceDefaultValue::UnsignedInt(v) => {
-                            Some(v)
-                        }
-                        #[allow(unreachable_patterns)]
-                        _ => None,
-                    },
-                    StructureMapGroupRuleSourceDefaultValue::UnsignedInt,
+                    &at.field("defaultValueUnsignedInt"),
+                    crate::json::variant!(
+                        StructureMapGroupRuleSourceDefaultValue::UnsignedInt
+                    ),
                 )
             }
             42 => {
                 de::choice_ext(
                     map,
                     &mut self.default_value,
-                    &at.field("defaultValue"),
-                    |c| match c {
-                        StructureMapGroupRuleSourceDefaultValue::UnsignedInt(v) => {
-                            Some(v)
-                        }
-                        #[allow(unreachable_patterns)]
-                        _ => None,
-                    },
-                    StructureMapGroupRuleSourceDefaultValue::UnsignedInt,
+                    &at.field("defaultValueUnsignedInt"),
+                    crate::json::variant!(
+                        StructureMapGroupRuleSourceDefaultValue::UnsignedInt
+                    ),
                 )
             }
             43 => {
                 de::choice_value(
                     map,
                     &mut self.default_value,
-                    &at.field("defaultValue"),
-                    |c| match c {
-                        StructureMapGroupRuleSourceDefaultValue::Uri(v) => Some(v),
-                        #[allow(unreachable_patterns)]
-                        _ => None,
-                    },
-                    StructureMapGroupRuleSourceDefaultValue::Uri,
+                    &at.field("defaultValueUri"),
+                    crate::json::variant!(StructureMapGroupRuleSourceDefaultValue::Uri),
                 )
             }
             44 => {
                 de::choice_ext(
                     map,
                     &mut self.default_value,
-                    &at.field("defaultValue"),
-                    |c| match c {
-                        StructureMapGroupRuleSourceDefaultValue::Uri(v) => Some(v),
-                        #[allow(unreachable_patterns)]
-                        _ => None,
-                    },
-                    StructureMapGroupRuleSourceDefaultValue::Uri,
+                    &at.field("defaultValueUri"),
+                    crate::json::variant!(StructureMapGroupRuleSourceDefaultValue::Uri),
                 )
             }
             45 => {
                 de::choice_value(
                     map,
                     &mut self.default_value,
-                    &at.field("defaultValue"),
-                    |c| match c {
-                        StructureMapGroupRuleSourceDefaultValue::Url(v) => Some(v),
-                        #[allow(unreachable_patterns)]
-                        _ => None,
-                    },
-                    StructureMapGroupRuleSourceDefaultValue::Url,
+                    &at.field("defaultValueUrl"),
+                    crate::json::variant!(StructureMapGroupRuleSourceDefaultValue::Url),
                 )
             }
             46 => {
                 de::choice_ext(
                     map,
                     &mut self.default_value,
-                    &at.field("defaultValue"),
-                    |c| match c {
-                        StructureMapGroupRuleSourceDefaultValue::Url(v) => Some(v),
-                        #[allow(unreachable_patterns)]
-                        _ => None,
-                    },
-                    StructureMapGroupRuleSourceDefaultValue::Url,
+                    &at.field("defaultValueUrl"),
+                    crate::json::variant!(StructureMapGroupRuleSourceDefaultValue::Url),
                 )
             }
             47 => {
                 de::choice_value(
                     map,
                     &mut self.default_value,
-                    &at.field("defaultValue"),
-                    |c| match c {
-                        StructureMapGroupRuleSourceDefaultValue::Uuid(v) => Some(v),
-                        #[allow(unreachable_patterns)]
-                        _ => None,
-                    },
-                    StructureMapGroupRuleSourceDefaultValue::Uuid,
+                    &at.field("defaultValueUuid"),
+                    crate::json::variant!(StructureMapGroupRuleSourceDefaultValue::Uuid),
                 )
             }
             48 => {
                 de::choice_ext(
                     map,
                     &mut self.default_value,
-                    &at.field("defaultValue"),
-                    |c| match c {
-                        StructureMapGroupRuleSourceDefaultValue::Uuid(v) => Some(v),
-                        #[allow(unreachable_patterns)]
-                        _ => None,
-                    },
-                    StructureMapGroupRuleSourceDefaultValue::Uuid,
+                    &at.field("defaultValueUuid"),
+                    crate::json::variant!(StructureMapGroupRuleSourceDefaultValue::Uuid),
                 )
             }
             49 => {
                 de::choice(
                     map,
                     &mut self.default_value,
-                    &at.field("defaultValue"),
+                    &at.field("defaultValueAddress"),
                     StructureMapGroupRuleSourceDefaultValue::Address,
                 )
             }
@@ -1488,7 +1352,7 @@ impl de::DecodeStruct for StructureMapGroupRuleSource {
                 de::choice(
                     map,
                     &mut self.default_value,
-                    &at.field("defaultValue"),
+                    &at.field("defaultValueAge"),
                     StructureMapGroupRuleSourceDefaultValue::Age,
                 )
             }
@@ -1496,7 +1360,7 @@ impl de::DecodeStruct for StructureMapGroupRuleSource {
                 de::choice(
                     map,
                     &mut self.default_value,
-                    &at.field("defaultValue"),
+                    &at.field("defaultValueAnnotation"),
                     StructureMapGroupRuleSourceDefaultValue::Annotation,
                 )
             }
@@ -1504,7 +1368,7 @@ impl de::DecodeStruct for StructureMapGroupRuleSource {
                 de::choice(
                     map,
                     &mut self.default_value,
-                    &at.field("defaultValue"),
+                    &at.field("defaultValueAttachment"),
                     StructureMapGroupRuleSourceDefaultValue::Attachment,
                 )
             }
@@ -1512,7 +1376,7 @@ impl de::DecodeStruct for StructureMapGroupRuleSource {
                 de::choice(
                     map,
                     &mut self.default_value,
-                    &at.field("defaultValue"),
+                    &at.field("defaultValueCodeableConcept"),
                     StructureMapGroupRuleSourceDefaultValue::CodeableConcept,
                 )
             }
@@ -1520,7 +1384,7 @@ impl de::DecodeStruct for StructureMapGroupRuleSource {
                 de::choice(
                     map,
                     &mut self.default_value,
-                    &at.field("defaultValue"),
+                    &at.field("defaultValueCoding"),
                     StructureMapGroupRuleSourceDefaultValue::Coding,
                 )
             }
@@ -1528,7 +1392,7 @@ impl de::DecodeStruct for StructureMapGroupRuleSource {
                 de::choice(
                     map,
                     &mut self.default_value,
-                    &at.field("defaultValue"),
+                    &at.field("defaultValueContactPoint"),
                     StructureMapGroupRuleSourceDefaultValue::ContactPoint,
                 )
             }
@@ -1536,7 +1400,7 @@ impl de::DecodeStruct for StructureMapGroupRuleSource {
                 de::choice(
                     map,
                     &mut self.default_value,
-                    &at.field("defaultValue"),
+                    &at.field("defaultValueCount"),
                     StructureMapGroupRuleSourceDefaultValue::Count,
                 )
             }
@@ -1544,7 +1408,7 @@ impl de::DecodeStruct for StructureMapGroupRuleSource {
                 de::choice(
                     map,
                     &mut self.default_value,
-                    &at.field("defaultValue"),
+                    &at.field("defaultValueDistance"),
                     StructureMapGroupRuleSourceDefaultValue::Distance,
                 )
             }
@@ -1552,7 +1416,7 @@ impl de::DecodeStruct for StructureMapGroupRuleSource {
                 de::choice(
                     map,
                     &mut self.default_value,
-                    &at.field("defaultValue"),
+                    &at.field("defaultValueDuration"),
                     StructureMapGroupRuleSourceDefaultValue::Duration,
                 )
             }
@@ -1560,7 +1424,7 @@ impl de::DecodeStruct for StructureMapGroupRuleSource {
                 de::choice(
                     map,
                     &mut self.default_value,
-                    &at.field("defaultValue"),
+                    &at.field("defaultValueHumanName"),
                     StructureMapGroupRuleSourceDefaultValue::HumanName,
                 )
             }
@@ -1568,7 +1432,7 @@ impl de::DecodeStruct for StructureMapGroupRuleSource {
                 de::choice(
                     map,
                     &mut self.default_value,
-                    &at.field("defaultValue"),
+                    &at.field("defaultValueIdentifier"),
                     StructureMapGroupRuleSourceDefaultValue::Identifier,
                 )
             }
@@ -1576,7 +1440,7 @@ impl de::DecodeStruct for StructureMapGroupRuleSource {
                 de::choice(
                     map,
                     &mut self.default_value,
-                    &at.field("defaultValue"),
+                    &at.field("defaultValueMoney"),
                     StructureMapGroupRuleSourceDefaultValue::Money,
                 )
             }
@@ -1584,7 +1448,7 @@ impl de::DecodeStruct for StructureMapGroupRuleSource {
                 de::choice(
                     map,
                     &mut self.default_value,
-                    &at.field("defaultValue"),
+                    &at.field("defaultValuePeriod"),
                     StructureMapGroupRuleSourceDefaultValue::Period,
                 )
             }
@@ -1592,7 +1456,7 @@ impl de::DecodeStruct for StructureMapGroupRuleSource {
                 de::choice(
                     map,
                     &mut self.default_value,
-                    &at.field("defaultValue"),
+                    &at.field("defaultValueQuantity"),
                     StructureMapGroupRuleSourceDefaultValue::Quantity,
                 )
             }
@@ -1600,7 +1464,7 @@ impl de::DecodeStruct for StructureMapGroupRuleSource {
                 de::choice(
                     map,
                     &mut self.default_value,
-                    &at.field("defaultValue"),
+                    &at.field("defaultValueRange"),
                     StructureMapGroupRuleSourceDefaultValue::Range,
                 )
             }
@@ -1608,7 +1472,7 @@ impl de::DecodeStruct for StructureMapGroupRuleSource {
                 de::choice(
                     map,
                     &mut self.default_value,
-                    &at.field("defaultValue"),
+                    &at.field("defaultValueRatio"),
                     StructureMapGroupRuleSourceDefaultValue::Ratio,
                 )
             }
@@ -1616,7 +1480,7 @@ impl de::DecodeStruct for StructureMapGroupRuleSource {
                 de::choice(
                     map,
                     &mut self.default_value,
-                    &at.field("defaultValue"),
+                    &at.field("defaultValueReference"),
                     StructureMapGroupRuleSourceDefaultValue::Reference,
                 )
             }
@@ -1624,7 +1488,7 @@ impl de::DecodeStruct for StructureMapGroupRuleSource {
                 de::choice(
                     map,
                     &mut self.default_value,
-                    &at.field("defaultValue"),
+                    &at.field("defaultValueSampledData"),
                     StructureMapGroupRuleSourceDefaultValue::SampledData,
                 )
             }
@@ -1632,7 +1496,7 @@ impl de::DecodeStruct for StructureMapGroupRuleSource {
                 de::choice(
                     map,
                     &mut self.default_value,
-                    &at.field("defaultValue"),
+                    &at.field("defaultValueSignature"),
                     StructureMapGroupRuleSourceDefaultValue::Signature,
                 )
             }
@@ -1640,7 +1504,7 @@ impl de::DecodeStruct for StructureMapGroupRuleSource {
                 de::choice(
                     map,
                     &mut self.default_value,
-                    &at.field("defaultValue"),
+                    &at.field("defaultValueTiming"),
                     StructureMapGroupRuleSourceDefaultValue::Timing,
                 )
             }
@@ -1648,7 +1512,7 @@ impl de::DecodeStruct for StructureMapGroupRuleSource {
                 de::choice(
                     map,
                     &mut self.default_value,
-                    &at.field("defaultValue"),
+                    &at.field("defaultValueContactDetail"),
                     StructureMapGroupRuleSourceDefaultValue::ContactDetail,
                 )
             }
@@ -1656,7 +1520,7 @@ impl de::DecodeStruct for StructureMapGroupRuleSource {
                 de::choice(
                     map,
                     &mut self.default_value,
-                    &at.field("defaultValue"),
+                    &at.field("defaultValueContributor"),
                     StructureMapGroupRuleSourceDefaultValue::Contributor,
                 )
             }
@@ -1664,7 +1528,7 @@ impl de::DecodeStruct for StructureMapGroupRuleSource {
                 de::choice(
                     map,
                     &mut self.default_value,
-                    &at.field("defaultValue"),
+                    &at.field("defaultValueDataRequirement"),
                     StructureMapGroupRuleSourceDefaultValue::DataRequirement,
                 )
             }
@@ -1672,7 +1536,7 @@ impl de::DecodeStruct for StructureMapGroupRuleSource {
                 de::choice(
                     map,
                     &mut self.default_value,
-                    &at.field("defaultValue"),
+                    &at.field("defaultValueExpression"),
                     StructureMapGroupRuleSourceDefaultValue::Expression,
                 )
             }
@@ -1680,7 +1544,7 @@ impl de::DecodeStruct for StructureMapGroupRuleSource {
                 de::choice(
                     map,
                     &mut self.default_value,
-                    &at.field("defaultValue"),
+                    &at.field("defaultValueParameterDefinition"),
                     StructureMapGroupRuleSourceDefaultValue::ParameterDefinition,
                 )
             }
@@ -1688,7 +1552,7 @@ impl de::DecodeStruct for StructureMapGroupRuleSource {
                 de::choice(
                     map,
                     &mut self.default_value,
-                    &at.field("defaultValue"),
+                    &at.field("defaultValueRelatedArtifact"),
                     StructureMapGroupRuleSourceDefaultValue::RelatedArtifact,
                 )
             }
@@ -1696,7 +1560,7 @@ impl de::DecodeStruct for StructureMapGroupRuleSource {
                 de::choice(
                     map,
                     &mut self.default_value,
-                    &at.field("defaultValue"),
+                    &at.field("defaultValueTriggerDefinition"),
                     StructureMapGroupRuleSourceDefaultValue::TriggerDefinition,
                 )
             }
@@ -1704,7 +1568,7 @@ impl de::DecodeStruct for StructureMapGroupRuleSource {
                 de::choice(
                     map,
                     &mut self.default_value,
-                    &at.field("defaultValue"),
+                    &at.field("defaultValueUsageContext"),
                     StructureMapGroupRuleSourceDefaultValue::UsageContext,
                 )
             }
@@ -1712,7 +1576,7 @@ impl de::DecodeStruct for StructureMapGroupRuleSource {
                 de::choice(
                     map,
                     &mut self.default_value,
-                    &at.field("defaultValue"),
+                    &at.field("defaultValueDosage"),
                     StructureMapGroupRuleSourceDefaultValue::Dosage,
                 )
             }
@@ -1720,7 +1584,7 @@ impl de::DecodeStruct for StructureMapGroupRuleSource {
                 de::choice(
                     map,
                     &mut self.default_value,
-                    &at.field("defaultValue"),
+                    &at.field("defaultValueMeta"),
                     StructureMapGroupRuleSourceDefaultValue::Meta,
                 )
             }
@@ -1740,7 +1604,9 @@ impl de::DecodeStruct for StructureMapGroupRuleSource {
         }
     }
 }
+
 crate::json::impl_json!(StructureMapGroupRuleSource);
+
 impl serde::Serialize for StructureMapGroupRuleSource {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
@@ -1762,9 +1628,10 @@ impl serde::Serialize for StructureMapGroupRuleSource {
         map.end()
     }
 }
+
 /// Choice of types for `StructureMap.group.rule.source.defaultValue[x]`.
 ///
-/// In JSON the element name carries the type: `defaultValueString`, `defaultValueQuantity`, …
+/// In JSON the element name carries the type (`defaultValueBase64Binary`, `defaultValueBoolean`, ...).
 #[derive(Clone, Debug, PartialEq)]
 pub enum StructureMapGroupRuleSourceDefaultValue {
     /// `defaultValueBase64Binary`
@@ -1868,6 +1735,7 @@ pub enum StructureMapGroupRuleSourceDefaultValue {
     /// `defaultValueMeta`
     Meta(Box<Meta>),
 }
+
 impl ser::EncodeChoice for StructureMapGroupRuleSourceDefaultValue {
     fn encode<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
         match self {
@@ -1979,6 +1847,7 @@ impl ser::EncodeChoice for StructureMapGroupRuleSourceDefaultValue {
         }
     }
 }
+
 /// Content to create because of this mapping rule
 ///
 /// Content to create because of this mapping rule.
@@ -2031,6 +1900,7 @@ pub struct StructureMapGroupRuleTarget {
     /// `0..*` · summary
     pub parameter: Vec<StructureMapGroupRuleTargetParameter>,
 }
+
 impl de::DecodeStruct for StructureMapGroupRuleTarget {
     const PATH: &'static str = "StructureMap.group.rule.target";
     const RESOURCE_TYPE: Option<&'static str> = None;
@@ -2100,7 +1970,9 @@ impl de::DecodeStruct for StructureMapGroupRuleTarget {
         Ok(())
     }
 }
+
 crate::json::impl_json!(StructureMapGroupRuleTarget);
+
 impl serde::Serialize for StructureMapGroupRuleTarget {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
@@ -2119,6 +1991,7 @@ impl serde::Serialize for StructureMapGroupRuleTarget {
         map.end()
     }
 }
+
 /// Parameters to the transform
 ///
 /// Parameters to the transform.
@@ -2143,6 +2016,7 @@ pub struct StructureMapGroupRuleTargetParameter {
     /// `1..1` · one of Id, String, Boolean, Integer, Decimal · summary
     pub value: Option<StructureMapGroupRuleTargetParameterValue>,
 }
+
 impl de::DecodeStruct for StructureMapGroupRuleTargetParameter {
     const PATH: &'static str = "StructureMap.group.rule.target.parameter";
     const RESOURCE_TYPE: Option<&'static str> = None;
@@ -2189,13 +2063,8 @@ impl de::DecodeStruct for StructureMapGroupRuleTargetParameter {
                 de::choice_value(
                     map,
                     &mut self.value,
-                    &at.field("value"),
-                    |c| match c {
-                        StructureMapGroupRuleTargetParameterValue::Id(v) => Some(v),
-                        #[allow(unreachable_patterns)]
-                        _ => None,
-                    },
-                    StructureMapGroupRuleTargetParameterValue::Id,
+                    &at.field("valueId"),
+                    crate::json::variant!(StructureMapGroupRuleTargetParameterValue::Id),
                 )
             }
             4 => {
@@ -2203,13 +2072,8 @@ impl de::DecodeStruct for StructureMapGroupRuleTargetParameter {
                 de::choice_ext(
                     map,
                     &mut self.value,
-                    &at.field("value"),
-                    |c| match c {
-                        StructureMapGroupRuleTargetParameterValue::Id(v) => Some(v),
-                        #[allow(unreachable_patterns)]
-                        _ => None,
-                    },
-                    StructureMapGroupRuleTargetParameterValue::Id,
+                    &at.field("valueId"),
+                    crate::json::variant!(StructureMapGroupRuleTargetParameterValue::Id),
                 )
             }
             5 => {
@@ -2217,13 +2081,10 @@ impl de::DecodeStruct for StructureMapGroupRuleTargetParameter {
                 de::choice_value(
                     map,
                     &mut self.value,
-                    &at.field("value"),
-                    |c| match c {
-                        StructureMapGroupRuleTargetParameterValue::String(v) => Some(v),
-                        #[allow(unreachable_patterns)]
-                        _ => None,
-                    },
-                    StructureMapGroupRuleTargetParameterValue::String,
+                    &at.field("valueString"),
+                    crate::json::variant!(
+                        StructureMapGroupRuleTargetParameterValue::String
+                    ),
                 )
             }
             6 => {
@@ -2231,13 +2092,10 @@ impl de::DecodeStruct for StructureMapGroupRuleTargetParameter {
                 de::choice_ext(
                     map,
                     &mut self.value,
-                    &at.field("value"),
-                    |c| match c {
-                        StructureMapGroupRuleTargetParameterValue::String(v) => Some(v),
-                        #[allow(unreachable_patterns)]
-                        _ => None,
-                    },
-                    StructureMapGroupRuleTargetParameterValue::String,
+                    &at.field("valueString"),
+                    crate::json::variant!(
+                        StructureMapGroupRuleTargetParameterValue::String
+                    ),
                 )
             }
             7 => {
@@ -2245,13 +2103,10 @@ impl de::DecodeStruct for StructureMapGroupRuleTargetParameter {
                 de::choice_value(
                     map,
                     &mut self.value,
-                    &at.field("value"),
-                    |c| match c {
-                        StructureMapGroupRuleTargetParameterValue::Boolean(v) => Some(v),
-                        #[allow(unreachable_patterns)]
-                        _ => None,
-                    },
-                    StructureMapGroupRuleTargetParameterValue::Boolean,
+                    &at.field("valueBoolean"),
+                    crate::json::variant!(
+                        StructureMapGroupRuleTargetParameterValue::Boolean
+                    ),
                 )
             }
             8 => {
@@ -2259,13 +2114,10 @@ impl de::DecodeStruct for StructureMapGroupRuleTargetParameter {
                 de::choice_ext(
                     map,
                     &mut self.value,
-                    &at.field("value"),
-                    |c| match c {
-                        StructureMapGroupRuleTargetParameterValue::Boolean(v) => Some(v),
-                        #[allow(unreachable_patterns)]
-                        _ => None,
-                    },
-                    StructureMapGroupRuleTargetParameterValue::Boolean,
+                    &at.field("valueBoolean"),
+                    crate::json::variant!(
+                        StructureMapGroupRuleTargetParameterValue::Boolean
+                    ),
                 )
             }
             9 => {
@@ -2273,13 +2125,10 @@ impl de::DecodeStruct for StructureMapGroupRuleTargetParameter {
                 de::choice_value(
                     map,
                     &mut self.value,
-                    &at.field("value"),
-                    |c| match c {
-                        StructureMapGroupRuleTargetParameterValue::Integer(v) => Some(v),
-                        #[allow(unreachable_patterns)]
-                        _ => None,
-                    },
-                    StructureMapGroupRuleTargetParameterValue::Integer,
+                    &at.field("valueInteger"),
+                    crate::json::variant!(
+                        StructureMapGroupRuleTargetParameterValue::Integer
+                    ),
                 )
             }
             10 => {
@@ -2287,13 +2136,10 @@ impl de::DecodeStruct for StructureMapGroupRuleTargetParameter {
                 de::choice_ext(
                     map,
                     &mut self.value,
-                    &at.field("value"),
-                    |c| match c {
-                        StructureMapGroupRuleTargetParameterValue::Integer(v) => Some(v),
-                        #[allow(unreachable_patterns)]
-                        _ => None,
-                    },
-                    StructureMapGroupRuleTargetParameterValue::Integer,
+                    &at.field("valueInteger"),
+                    crate::json::variant!(
+                        StructureMapGroupRuleTargetParameterValue::Integer
+                    ),
                 )
             }
             11 => {
@@ -2301,13 +2147,10 @@ impl de::DecodeStruct for StructureMapGroupRuleTargetParameter {
                 de::choice_value(
                     map,
                     &mut self.value,
-                    &at.field("value"),
-                    |c| match c {
-                        StructureMapGroupRuleTargetParameterValue::Decimal(v) => Some(v),
-                        #[allow(unreachable_patterns)]
-                        _ => None,
-                    },
-                    StructureMapGroupRuleTargetParameterValue::Decimal,
+                    &at.field("valueDecimal"),
+                    crate::json::variant!(
+                        StructureMapGroupRuleTargetParameterValue::Decimal
+                    ),
                 )
             }
             12 => {
@@ -2315,20 +2158,19 @@ impl de::DecodeStruct for StructureMapGroupRuleTargetParameter {
                 de::choice_ext(
                     map,
                     &mut self.value,
-                    &at.field("value"),
-                    |c| match c {
-                        StructureMapGroupRuleTargetParameterValue::Decimal(v) => Some(v),
-                        #[allow(unreachable_patterns)]
-                        _ => None,
-                    },
-                    StructureMapGroupRuleTargetParameterValue::Decimal,
+                    &at.field("valueDecimal"),
+                    crate::json::variant!(
+                        StructureMapGroupRuleTargetParameterValue::Decimal
+                    ),
                 )
             }
             _ => Ok(()),
         }
     }
 }
+
 crate::json::impl_json!(StructureMapGroupRuleTargetParameter);
+
 impl serde::Serialize for StructureMapGroupRuleTargetParameter {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
@@ -2340,9 +2182,10 @@ impl serde::Serialize for StructureMapGroupRuleTargetParameter {
         map.end()
     }
 }
+
 /// Choice of types for `StructureMap.group.rule.target.parameter.value[x]`.
 ///
-/// In JSON the element name carries the type: `valueString`, `valueQuantity`, …
+/// In JSON the element name carries the type (`valueId`, `valueString`, ...).
 #[derive(Clone, Debug, PartialEq)]
 pub enum StructureMapGroupRuleTargetParameterValue {
     /// `valueId`
@@ -2356,6 +2199,7 @@ pub enum StructureMapGroupRuleTargetParameterValue {
     /// `valueDecimal`
     Decimal(Primitive<Decimal>),
 }
+
 impl ser::EncodeChoice for StructureMapGroupRuleTargetParameterValue {
     fn encode<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
         match self {
@@ -2367,6 +2211,7 @@ impl ser::EncodeChoice for StructureMapGroupRuleTargetParameterValue {
         }
     }
 }
+
 /// Which other rules to apply in the context of this rule
 ///
 /// Which other rules to apply in the context of this rule.
@@ -2395,6 +2240,7 @@ pub struct StructureMapGroupRuleDependent {
     /// `1..*` · FHIR `string` · summary
     pub variable: Vec<Primitive<FhirString>>,
 }
+
 impl de::DecodeStruct for StructureMapGroupRuleDependent {
     const PATH: &'static str = "StructureMap.group.rule.dependent";
     const RESOURCE_TYPE: Option<&'static str> = None;
@@ -2454,7 +2300,9 @@ impl de::DecodeStruct for StructureMapGroupRuleDependent {
         Ok(())
     }
 }
+
 crate::json::impl_json!(StructureMapGroupRuleDependent);
+
 impl serde::Serialize for StructureMapGroupRuleDependent {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;

@@ -4,11 +4,12 @@ use crate::json::{de, ser, Path};
 use crate::datatypes::*;
 use crate::primitives::*;
 use crate::{codes, Primitive, Resource};
+
 /// Server push subscription criteria
 ///
 /// The subscription resource is used to define a push-based subscription from a server to another system. Once a subscription is registered with the server, the server checks every resource that is created or updated, and if the resource matches the given criteria, it sends a message on the defined "channel" so that another system can take an appropriate action.
 ///
-/// FHIR path: `Subscription` (resource)
+/// FHIR path: `Subscription` (resource, defined by <http://hl7.org/fhir/StructureDefinition/Subscription>)
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct Subscription {
     /// Logical id of this artifact
@@ -72,6 +73,7 @@ pub struct Subscription {
     /// `1..1` · summary
     pub channel: Option<Box<SubscriptionChannel>>,
 }
+
 impl de::DecodeStruct for Subscription {
     const PATH: &'static str = "Subscription";
     const RESOURCE_TYPE: Option<&'static str> = Some("Subscription");
@@ -175,7 +177,9 @@ impl de::DecodeStruct for Subscription {
         }
     }
 }
+
 crate::json::impl_json!(Subscription);
+
 impl serde::Serialize for Subscription {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
@@ -199,6 +203,7 @@ impl serde::Serialize for Subscription {
         map.end()
     }
 }
+
 /// The channel on which to report matches to the criteria
 ///
 /// Details where to send notifications when resources are received that meet the criteria.
@@ -235,6 +240,7 @@ pub struct SubscriptionChannel {
     /// `0..*` · FHIR `string` · summary
     pub header: Vec<Primitive<FhirString>>,
 }
+
 impl de::DecodeStruct for SubscriptionChannel {
     const PATH: &'static str = "Subscription.channel";
     const RESOURCE_TYPE: Option<&'static str> = None;
@@ -296,7 +302,9 @@ impl de::DecodeStruct for SubscriptionChannel {
         Ok(())
     }
 }
+
 crate::json::impl_json!(SubscriptionChannel);
+
 impl serde::Serialize for SubscriptionChannel {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;

@@ -4,11 +4,12 @@ use crate::json::{de, ser, Path};
 use crate::datatypes::*;
 use crate::primitives::*;
 use crate::{codes, Primitive, Resource};
+
 /// A homogeneous material with a definite composition
 ///
 /// A homogeneous material with a definite composition.
 ///
-/// FHIR path: `Substance` (resource)
+/// FHIR path: `Substance` (resource, defined by <http://hl7.org/fhir/StructureDefinition/Substance>)
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct Substance {
     /// Logical id of this artifact
@@ -72,6 +73,7 @@ pub struct Substance {
     /// `0..*` · summary
     pub ingredient: Vec<SubstanceIngredient>,
 }
+
 impl de::DecodeStruct for Substance {
     const PATH: &'static str = "Substance";
     const RESOURCE_TYPE: Option<&'static str> = Some("Substance");
@@ -146,7 +148,9 @@ impl de::DecodeStruct for Substance {
         }
     }
 }
+
 crate::json::impl_json!(Substance);
+
 impl serde::Serialize for Substance {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
@@ -170,6 +174,7 @@ impl serde::Serialize for Substance {
         map.end()
     }
 }
+
 /// If this describes a specific package/container of the substance
 ///
 /// Substance may be used to describe a kind of substance, or a specific package/container of the substance: an instance.
@@ -202,6 +207,7 @@ pub struct SubstanceInstance {
     /// `0..1` · summary
     pub quantity: Option<Box<Quantity>>,
 }
+
 impl de::DecodeStruct for SubstanceInstance {
     const PATH: &'static str = "Substance.instance";
     const RESOURCE_TYPE: Option<&'static str> = None;
@@ -245,7 +251,9 @@ impl de::DecodeStruct for SubstanceInstance {
         }
     }
 }
+
 crate::json::impl_json!(SubstanceInstance);
+
 impl serde::Serialize for SubstanceInstance {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
@@ -259,6 +267,7 @@ impl serde::Serialize for SubstanceInstance {
         map.end()
     }
 }
+
 /// Composition information about the substance
 ///
 /// A substance can be composed of other substances.
@@ -287,6 +296,7 @@ pub struct SubstanceIngredient {
     /// `1..1` · one of CodeableConcept, Reference · binding example: <http://hl7.org/fhir/ValueSet/substance-code> · summary
     pub substance: Option<SubstanceIngredientSubstance>,
 }
+
 impl de::DecodeStruct for SubstanceIngredient {
     const PATH: &'static str = "Substance.ingredient";
     const RESOURCE_TYPE: Option<&'static str> = None;
@@ -327,7 +337,7 @@ impl de::DecodeStruct for SubstanceIngredient {
                 de::choice(
                     map,
                     &mut self.substance,
-                    &at.field("substance"),
+                    &at.field("substanceCodeableConcept"),
                     SubstanceIngredientSubstance::CodeableConcept,
                 )
             }
@@ -336,7 +346,7 @@ impl de::DecodeStruct for SubstanceIngredient {
                 de::choice(
                     map,
                     &mut self.substance,
-                    &at.field("substance"),
+                    &at.field("substanceReference"),
                     SubstanceIngredientSubstance::Reference,
                 )
             }
@@ -344,7 +354,9 @@ impl de::DecodeStruct for SubstanceIngredient {
         }
     }
 }
+
 crate::json::impl_json!(SubstanceIngredient);
+
 impl serde::Serialize for SubstanceIngredient {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
@@ -357,9 +369,10 @@ impl serde::Serialize for SubstanceIngredient {
         map.end()
     }
 }
+
 /// Choice of types for `Substance.ingredient.substance[x]`.
 ///
-/// In JSON the element name carries the type: `substanceString`, `substanceQuantity`, …
+/// In JSON the element name carries the type (`substanceCodeableConcept`, `substanceReference`, ...).
 #[derive(Clone, Debug, PartialEq)]
 pub enum SubstanceIngredientSubstance {
     /// `substanceCodeableConcept`
@@ -367,6 +380,7 @@ pub enum SubstanceIngredientSubstance {
     /// `substanceReference` (to Substance)
     Reference(Box<Reference>),
 }
+
 impl ser::EncodeChoice for SubstanceIngredientSubstance {
     fn encode<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
         match self {

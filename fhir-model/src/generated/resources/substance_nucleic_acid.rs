@@ -4,11 +4,12 @@ use crate::json::{de, ser, Path};
 use crate::datatypes::*;
 use crate::primitives::*;
 use crate::{Primitive, Resource};
+
 /// Nucleic acids are defined by three distinct elements: the base, sugar and linkage. Individual substance/moiety IDs will be created for each of these elements. The nucleotide sequence will be always entered in the 5’-3’ direction
 ///
 /// Nucleic acids are defined by three distinct elements: the base, sugar and linkage. Individual substance/moiety IDs will be created for each of these elements. The nucleotide sequence will be always entered in the 5’-3’ direction.
 ///
-/// FHIR path: `SubstanceNucleicAcid` (resource)
+/// FHIR path: `SubstanceNucleicAcid` (resource, defined by <http://hl7.org/fhir/StructureDefinition/SubstanceNucleicAcid>)
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct SubstanceNucleicAcid {
     /// Logical id of this artifact
@@ -64,6 +65,7 @@ pub struct SubstanceNucleicAcid {
     /// `0..*` · summary
     pub subunit: Vec<SubstanceNucleicAcidSubunit>,
 }
+
 impl de::DecodeStruct for SubstanceNucleicAcid {
     const PATH: &'static str = "SubstanceNucleicAcid";
     const RESOURCE_TYPE: Option<&'static str> = Some("SubstanceNucleicAcid");
@@ -161,7 +163,9 @@ impl de::DecodeStruct for SubstanceNucleicAcid {
         }
     }
 }
+
 crate::json::impl_json!(SubstanceNucleicAcid);
+
 impl serde::Serialize for SubstanceNucleicAcid {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
@@ -193,6 +197,7 @@ impl serde::Serialize for SubstanceNucleicAcid {
         map.end()
     }
 }
+
 /// Subunits are listed in order of decreasing length; sequences of the same length will be ordered by molecular weight; subunits that have identical sequences will be repeated multiple times
 ///
 /// Subunits are listed in order of decreasing length; sequences of the same length will be ordered by molecular weight; subunits that have identical sequences will be repeated multiple times.
@@ -245,6 +250,7 @@ pub struct SubstanceNucleicAcidSubunit {
     /// `0..*` · summary
     pub sugar: Vec<SubstanceNucleicAcidSubunitSugar>,
 }
+
 impl de::DecodeStruct for SubstanceNucleicAcidSubunit {
     const PATH: &'static str = "SubstanceNucleicAcid.subunit";
     const RESOURCE_TYPE: Option<&'static str> = None;
@@ -308,7 +314,9 @@ impl de::DecodeStruct for SubstanceNucleicAcidSubunit {
         }
     }
 }
+
 crate::json::impl_json!(SubstanceNucleicAcidSubunit);
+
 impl serde::Serialize for SubstanceNucleicAcidSubunit {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
@@ -327,6 +335,7 @@ impl serde::Serialize for SubstanceNucleicAcidSubunit {
         map.end()
     }
 }
+
 /// The linkages between sugar residues will also be captured
 ///
 /// The linkages between sugar residues will also be captured.
@@ -363,6 +372,7 @@ pub struct SubstanceNucleicAcidSubunitLinkage {
     /// `0..1` · FHIR `string` · summary
     pub residue_site: Option<Primitive<FhirString>>,
 }
+
 impl de::DecodeStruct for SubstanceNucleicAcidSubunitLinkage {
     const PATH: &'static str = "SubstanceNucleicAcid.subunit.linkage";
     const RESOURCE_TYPE: Option<&'static str> = None;
@@ -412,7 +422,9 @@ impl de::DecodeStruct for SubstanceNucleicAcidSubunitLinkage {
         }
     }
 }
+
 crate::json::impl_json!(SubstanceNucleicAcidSubunitLinkage);
+
 impl serde::Serialize for SubstanceNucleicAcidSubunitLinkage {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
@@ -427,6 +439,7 @@ impl serde::Serialize for SubstanceNucleicAcidSubunitLinkage {
         map.end()
     }
 }
+
 /// 5.3.6.8.1 Sugar ID (Mandatory)
 ///
 /// 5.3.6.8.1 Sugar ID (Mandatory).
@@ -459,6 +472,7 @@ pub struct SubstanceNucleicAcidSubunitSugar {
     /// `0..1` · FHIR `string` · summary
     pub residue_site: Option<Primitive<FhirString>>,
 }
+
 impl de::DecodeStruct for SubstanceNucleicAcidSubunitSugar {
     const PATH: &'static str = "SubstanceNucleicAcid.subunit.sugar";
     const RESOURCE_TYPE: Option<&'static str> = None;
@@ -504,7 +518,9 @@ impl de::DecodeStruct for SubstanceNucleicAcidSubunitSugar {
         }
     }
 }
+
 crate::json::impl_json!(SubstanceNucleicAcidSubunitSugar);
+
 impl serde::Serialize for SubstanceNucleicAcidSubunitSugar {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;

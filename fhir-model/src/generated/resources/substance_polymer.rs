@@ -4,11 +4,12 @@ use crate::json::{de, ser, Path};
 use crate::datatypes::*;
 use crate::primitives::*;
 use crate::{Primitive, Resource};
+
 /// Todo
 ///
 /// Todo.
 ///
-/// FHIR path: `SubstancePolymer` (resource)
+/// FHIR path: `SubstancePolymer` (resource, defined by <http://hl7.org/fhir/StructureDefinition/SubstancePolymer>)
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct SubstancePolymer {
     /// Logical id of this artifact
@@ -68,6 +69,7 @@ pub struct SubstancePolymer {
     /// `0..*` · summary
     pub repeat: Vec<SubstancePolymerRepeat>,
 }
+
 impl de::DecodeStruct for SubstancePolymer {
     const PATH: &'static str = "SubstancePolymer";
     const RESOURCE_TYPE: Option<&'static str> = Some("SubstancePolymer");
@@ -145,7 +147,9 @@ impl de::DecodeStruct for SubstancePolymer {
         Ok(())
     }
 }
+
 crate::json::impl_json!(SubstancePolymer);
+
 impl serde::Serialize for SubstancePolymer {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
@@ -168,6 +172,7 @@ impl serde::Serialize for SubstancePolymer {
         map.end()
     }
 }
+
 /// Todo
 ///
 /// Todo.
@@ -196,6 +201,7 @@ pub struct SubstancePolymerMonomerSet {
     /// `0..*` · summary
     pub starting_material: Vec<SubstancePolymerMonomerSetStartingMaterial>,
 }
+
 impl de::DecodeStruct for SubstancePolymerMonomerSet {
     const PATH: &'static str = "SubstancePolymer.monomerSet";
     const RESOURCE_TYPE: Option<&'static str> = None;
@@ -237,7 +243,9 @@ impl de::DecodeStruct for SubstancePolymerMonomerSet {
         }
     }
 }
+
 crate::json::impl_json!(SubstancePolymerMonomerSet);
+
 impl serde::Serialize for SubstancePolymerMonomerSet {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
@@ -250,6 +258,7 @@ impl serde::Serialize for SubstancePolymerMonomerSet {
         map.end()
     }
 }
+
 /// Todo
 ///
 /// Todo.
@@ -286,6 +295,7 @@ pub struct SubstancePolymerMonomerSetStartingMaterial {
     /// `0..1` · summary
     pub amount: Option<Box<SubstanceAmount>>,
 }
+
 impl de::DecodeStruct for SubstancePolymerMonomerSetStartingMaterial {
     const PATH: &'static str = "SubstancePolymer.monomerSet.startingMaterial";
     const RESOURCE_TYPE: Option<&'static str> = None;
@@ -331,7 +341,9 @@ impl de::DecodeStruct for SubstancePolymerMonomerSetStartingMaterial {
         }
     }
 }
+
 crate::json::impl_json!(SubstancePolymerMonomerSetStartingMaterial);
+
 impl serde::Serialize for SubstancePolymerMonomerSetStartingMaterial {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
@@ -346,6 +358,7 @@ impl serde::Serialize for SubstancePolymerMonomerSetStartingMaterial {
         map.end()
     }
 }
+
 /// Todo
 ///
 /// Todo.
@@ -382,6 +395,7 @@ pub struct SubstancePolymerRepeat {
     /// `0..*` · summary
     pub repeat_unit: Vec<SubstancePolymerRepeatRepeatUnit>,
 }
+
 impl de::DecodeStruct for SubstancePolymerRepeat {
     const PATH: &'static str = "SubstancePolymer.repeat";
     const RESOURCE_TYPE: Option<&'static str> = None;
@@ -453,7 +467,9 @@ impl de::DecodeStruct for SubstancePolymerRepeat {
         }
     }
 }
+
 crate::json::impl_json!(SubstancePolymerRepeat);
+
 impl serde::Serialize for SubstancePolymerRepeat {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
@@ -473,6 +489,7 @@ impl serde::Serialize for SubstancePolymerRepeat {
         map.end()
     }
 }
+
 /// Todo
 ///
 /// Todo.
@@ -517,6 +534,7 @@ pub struct SubstancePolymerRepeatRepeatUnit {
         SubstancePolymerRepeatRepeatUnitStructuralRepresentation,
     >,
 }
+
 impl de::DecodeStruct for SubstancePolymerRepeatRepeatUnit {
     const PATH: &'static str = "SubstancePolymer.repeat.repeatUnit";
     const RESOURCE_TYPE: Option<&'static str> = None;
@@ -582,7 +600,9 @@ impl de::DecodeStruct for SubstancePolymerRepeatRepeatUnit {
         }
     }
 }
+
 crate::json::impl_json!(SubstancePolymerRepeatRepeatUnit);
+
 impl serde::Serialize for SubstancePolymerRepeatRepeatUnit {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
@@ -606,6 +626,7 @@ impl serde::Serialize for SubstancePolymerRepeatRepeatUnit {
         map.end()
     }
 }
+
 /// Todo
 ///
 /// Todo.
@@ -634,6 +655,7 @@ pub struct SubstancePolymerRepeatRepeatUnitDegreeOfPolymerisation {
     /// `0..1` · summary
     pub amount: Option<Box<SubstanceAmount>>,
 }
+
 impl de::DecodeStruct for SubstancePolymerRepeatRepeatUnitDegreeOfPolymerisation {
     const PATH: &'static str = "SubstancePolymer.repeat.repeatUnit.degreeOfPolymerisation";
     const RESOURCE_TYPE: Option<&'static str> = None;
@@ -673,7 +695,9 @@ impl de::DecodeStruct for SubstancePolymerRepeatRepeatUnitDegreeOfPolymerisation
         }
     }
 }
+
 crate::json::impl_json!(SubstancePolymerRepeatRepeatUnitDegreeOfPolymerisation);
+
 impl serde::Serialize for SubstancePolymerRepeatRepeatUnitDegreeOfPolymerisation {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
@@ -686,6 +710,7 @@ impl serde::Serialize for SubstancePolymerRepeatRepeatUnitDegreeOfPolymerisation
         map.end()
     }
 }
+
 /// Todo
 ///
 /// Todo.
@@ -718,6 +743,7 @@ pub struct SubstancePolymerRepeatRepeatUnitStructuralRepresentation {
     /// `0..1` · summary
     pub attachment: Option<Box<Attachment>>,
 }
+
 impl de::DecodeStruct for SubstancePolymerRepeatRepeatUnitStructuralRepresentation {
     const PATH: &'static str = "SubstancePolymer.repeat.repeatUnit.structuralRepresentation";
     const RESOURCE_TYPE: Option<&'static str> = None;
@@ -767,7 +793,9 @@ impl de::DecodeStruct for SubstancePolymerRepeatRepeatUnitStructuralRepresentati
         }
     }
 }
+
 crate::json::impl_json!(SubstancePolymerRepeatRepeatUnitStructuralRepresentation);
+
 impl serde::Serialize for SubstancePolymerRepeatRepeatUnitStructuralRepresentation {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;

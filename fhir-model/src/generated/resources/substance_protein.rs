@@ -4,11 +4,12 @@ use crate::json::{de, ser, Path};
 use crate::datatypes::*;
 use crate::primitives::*;
 use crate::{Primitive, Resource};
+
 /// A SubstanceProtein is defined as a single unit of a linear amino acid sequence, or a combination of subunits that are either covalently linked or have a defined invariant stoichiometric relationship. This includes all synthetic, recombinant and purified SubstanceProteins of defined sequence, whether the use is therapeutic or prophylactic. This set of elements will be used to describe albumins, coagulation factors, cytokines, growth factors, peptide/SubstanceProtein hormones, enzymes, toxins, toxoids, recombinant vaccines, and immunomodulators
 ///
 /// A SubstanceProtein is defined as a single unit of a linear amino acid sequence, or a combination of subunits that are either covalently linked or have a defined invariant stoichiometric relationship. This includes all synthetic, recombinant and purified SubstanceProteins of defined sequence, whether the use is therapeutic or prophylactic. This set of elements will be used to describe albumins, coagulation factors, cytokines, growth factors, peptide/SubstanceProtein hormones, enzymes, toxins, toxoids, recombinant vaccines, and immunomodulators.
 ///
-/// FHIR path: `SubstanceProtein` (resource)
+/// FHIR path: `SubstanceProtein` (resource, defined by <http://hl7.org/fhir/StructureDefinition/SubstanceProtein>)
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct SubstanceProtein {
     /// Logical id of this artifact
@@ -60,6 +61,7 @@ pub struct SubstanceProtein {
     /// `0..*` · summary
     pub subunit: Vec<SubstanceProteinSubunit>,
 }
+
 impl de::DecodeStruct for SubstanceProtein {
     const PATH: &'static str = "SubstanceProtein";
     const RESOURCE_TYPE: Option<&'static str> = Some("SubstanceProtein");
@@ -153,7 +155,9 @@ impl de::DecodeStruct for SubstanceProtein {
         Ok(())
     }
 }
+
 crate::json::impl_json!(SubstanceProtein);
+
 impl serde::Serialize for SubstanceProtein {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
@@ -184,6 +188,7 @@ impl serde::Serialize for SubstanceProtein {
         map.end()
     }
 }
+
 /// This subclause refers to the description of each subunit constituting the SubstanceProtein. A subunit is a linear sequence of amino acids linked through peptide bonds. The Subunit information shall be provided when the finished SubstanceProtein is a complex of multiple sequences; subunits are not used to delineate domains within a single sequence. Subunits are listed in order of decreasing length; sequences of the same length will be ordered by decreasing molecular weight; subunits that have identical sequences will be repeated multiple times
 ///
 /// This subclause refers to the description of each subunit constituting the SubstanceProtein. A subunit is a linear sequence of amino acids linked through peptide bonds. The Subunit information shall be provided when the finished SubstanceProtein is a complex of multiple sequences; subunits are not used to delineate domains within a single sequence. Subunits are listed in order of decreasing length; sequences of the same length will be ordered by decreasing molecular weight; subunits that have identical sequences will be repeated multiple times.
@@ -236,6 +241,7 @@ pub struct SubstanceProteinSubunit {
     /// `0..1` · FHIR `string` · summary
     pub c_terminal_modification: Option<Primitive<FhirString>>,
 }
+
 impl de::DecodeStruct for SubstanceProteinSubunit {
     const PATH: &'static str = "SubstanceProtein.subunit";
     const RESOURCE_TYPE: Option<&'static str> = None;
@@ -339,7 +345,9 @@ impl de::DecodeStruct for SubstanceProteinSubunit {
         }
     }
 }
+
 crate::json::impl_json!(SubstanceProteinSubunit);
+
 impl serde::Serialize for SubstanceProteinSubunit {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;

@@ -4,11 +4,12 @@ use crate::json::{de, ser, Path};
 use crate::datatypes::*;
 use crate::primitives::*;
 use crate::{Primitive, Resource};
+
 /// Todo
 ///
 /// Todo.
 ///
-/// FHIR path: `SubstanceReferenceInformation` (resource)
+/// FHIR path: `SubstanceReferenceInformation` (resource, defined by <http://hl7.org/fhir/StructureDefinition/SubstanceReferenceInformation>)
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct SubstanceReferenceInformation {
     /// Logical id of this artifact
@@ -64,6 +65,7 @@ pub struct SubstanceReferenceInformation {
     /// `0..*` · summary
     pub target: Vec<SubstanceReferenceInformationTarget>,
 }
+
 impl de::DecodeStruct for SubstanceReferenceInformation {
     const PATH: &'static str = "SubstanceReferenceInformation";
     const RESOURCE_TYPE: Option<&'static str> = Some("SubstanceReferenceInformation");
@@ -129,7 +131,9 @@ impl de::DecodeStruct for SubstanceReferenceInformation {
         }
     }
 }
+
 crate::json::impl_json!(SubstanceReferenceInformation);
+
 impl serde::Serialize for SubstanceReferenceInformation {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
@@ -151,6 +155,7 @@ impl serde::Serialize for SubstanceReferenceInformation {
         map.end()
     }
 }
+
 /// Todo
 ///
 /// Todo.
@@ -183,6 +188,7 @@ pub struct SubstanceReferenceInformationGene {
     /// `0..*` · Reference to DocumentReference · summary
     pub source: Vec<Reference>,
 }
+
 impl de::DecodeStruct for SubstanceReferenceInformationGene {
     const PATH: &'static str = "SubstanceReferenceInformation.gene";
     const RESOURCE_TYPE: Option<&'static str> = None;
@@ -230,7 +236,9 @@ impl de::DecodeStruct for SubstanceReferenceInformationGene {
         }
     }
 }
+
 crate::json::impl_json!(SubstanceReferenceInformationGene);
+
 impl serde::Serialize for SubstanceReferenceInformationGene {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
@@ -244,6 +252,7 @@ impl serde::Serialize for SubstanceReferenceInformationGene {
         map.end()
     }
 }
+
 /// Todo
 ///
 /// Todo.
@@ -276,6 +285,7 @@ pub struct SubstanceReferenceInformationGeneElement {
     /// `0..*` · Reference to DocumentReference · summary
     pub source: Vec<Reference>,
 }
+
 impl de::DecodeStruct for SubstanceReferenceInformationGeneElement {
     const PATH: &'static str = "SubstanceReferenceInformation.geneElement";
     const RESOURCE_TYPE: Option<&'static str> = None;
@@ -317,7 +327,9 @@ impl de::DecodeStruct for SubstanceReferenceInformationGeneElement {
         }
     }
 }
+
 crate::json::impl_json!(SubstanceReferenceInformationGeneElement);
+
 impl serde::Serialize for SubstanceReferenceInformationGeneElement {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
@@ -331,6 +343,7 @@ impl serde::Serialize for SubstanceReferenceInformationGeneElement {
         map.end()
     }
 }
+
 /// Todo
 ///
 /// Todo.
@@ -367,6 +380,7 @@ pub struct SubstanceReferenceInformationClassification {
     /// `0..*` · Reference to DocumentReference · summary
     pub source: Vec<Reference>,
 }
+
 impl de::DecodeStruct for SubstanceReferenceInformationClassification {
     const PATH: &'static str = "SubstanceReferenceInformation.classification";
     const RESOURCE_TYPE: Option<&'static str> = None;
@@ -410,7 +424,9 @@ impl de::DecodeStruct for SubstanceReferenceInformationClassification {
         }
     }
 }
+
 crate::json::impl_json!(SubstanceReferenceInformationClassification);
+
 impl serde::Serialize for SubstanceReferenceInformationClassification {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
@@ -425,6 +441,7 @@ impl serde::Serialize for SubstanceReferenceInformationClassification {
         map.end()
     }
 }
+
 /// Todo
 ///
 /// Todo.
@@ -477,6 +494,7 @@ pub struct SubstanceReferenceInformationTarget {
     /// `0..*` · Reference to DocumentReference · summary
     pub source: Vec<Reference>,
 }
+
 impl de::DecodeStruct for SubstanceReferenceInformationTarget {
     const PATH: &'static str = "SubstanceReferenceInformation.target";
     const RESOURCE_TYPE: Option<&'static str> = None;
@@ -528,7 +546,7 @@ impl de::DecodeStruct for SubstanceReferenceInformationTarget {
                 de::choice(
                     map,
                     &mut self.amount,
-                    &at.field("amount"),
+                    &at.field("amountQuantity"),
                     SubstanceReferenceInformationTargetAmount::Quantity,
                 )
             }
@@ -536,7 +554,7 @@ impl de::DecodeStruct for SubstanceReferenceInformationTarget {
                 de::choice(
                     map,
                     &mut self.amount,
-                    &at.field("amount"),
+                    &at.field("amountRange"),
                     SubstanceReferenceInformationTargetAmount::Range,
                 )
             }
@@ -544,26 +562,20 @@ impl de::DecodeStruct for SubstanceReferenceInformationTarget {
                 de::choice_value(
                     map,
                     &mut self.amount,
-                    &at.field("amount"),
-                    |c| match c {
-                        SubstanceReferenceInformationTargetAmount::String(v) => Some(v),
-                        #[allow(unreachable_patterns)]
-                        _ => None,
-                    },
-                    SubstanceReferenceInformationTargetAmount::String,
+                    &at.field("amountString"),
+                    crate::json::variant!(
+                        SubstanceReferenceInformationTargetAmount::String
+                    ),
                 )
             }
             11 => {
                 de::choice_ext(
                     map,
                     &mut self.amount,
-                    &at.field("amount"),
-                    |c| match c {
-                        SubstanceReferenceInformationTargetAmount::String(v) => Some(v),
-                        #[allow(unreachable_patterns)]
-                        _ => None,
-                    },
-                    SubstanceReferenceInformationTargetAmount::String,
+                    &at.field("amountString"),
+                    crate::json::variant!(
+                        SubstanceReferenceInformationTargetAmount::String
+                    ),
                 )
             }
             12 => de::boxed(map, &mut self.amount_type, &at.field("amountType")),
@@ -572,7 +584,9 @@ impl de::DecodeStruct for SubstanceReferenceInformationTarget {
         }
     }
 }
+
 crate::json::impl_json!(SubstanceReferenceInformationTarget);
+
 impl serde::Serialize for SubstanceReferenceInformationTarget {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
@@ -591,9 +605,10 @@ impl serde::Serialize for SubstanceReferenceInformationTarget {
         map.end()
     }
 }
+
 /// Choice of types for `SubstanceReferenceInformation.target.amount[x]`.
 ///
-/// In JSON the element name carries the type: `amountString`, `amountQuantity`, …
+/// In JSON the element name carries the type (`amountQuantity`, `amountRange`, ...).
 #[derive(Clone, Debug, PartialEq)]
 pub enum SubstanceReferenceInformationTargetAmount {
     /// `amountQuantity`
@@ -603,6 +618,7 @@ pub enum SubstanceReferenceInformationTargetAmount {
     /// `amountString`
     String(Primitive<FhirString>),
 }
+
 impl ser::EncodeChoice for SubstanceReferenceInformationTargetAmount {
     fn encode<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
         match self {

@@ -4,11 +4,12 @@ use crate::json::{de, ser, Path};
 use crate::datatypes::*;
 use crate::primitives::*;
 use crate::{Primitive, Resource};
+
 /// Source material shall capture information on the taxonomic and anatomical origins as well as the fraction of a material that can result in or can be modified to form a substance. This set of data elements shall be used to define polymer substances isolated from biological matrices. Taxonomic and anatomical origins shall be described using a controlled vocabulary as required. This information is captured for naturally derived polymers ( . starch) and structurally diverse substances. For Organisms belonging to the Kingdom Plantae the Substance level defines the fresh material of a single species or infraspecies, the Herbal Drug and the Herbal preparation. For Herbal preparations, the fraction information will be captured at the Substance information level and additional information for herbal extracts will be captured at the Specified Substance Group 1 information level. See for further explanation the Substance Class: Structurally Diverse and the herbal annex
 ///
 /// Source material shall capture information on the taxonomic and anatomical origins as well as the fraction of a material that can result in or can be modified to form a substance. This set of data elements shall be used to define polymer substances isolated from biological matrices. Taxonomic and anatomical origins shall be described using a controlled vocabulary as required. This information is captured for naturally derived polymers ( . starch) and structurally diverse substances. For Organisms belonging to the Kingdom Plantae the Substance level defines the fresh material of a single species or infraspecies, the Herbal Drug and the Herbal preparation. For Herbal preparations, the fraction information will be captured at the Substance information level and additional information for herbal extracts will be captured at the Specified Substance Group 1 information level. See for further explanation the Substance Class: Structurally Diverse and the herbal annex.
 ///
-/// FHIR path: `SubstanceSourceMaterial` (resource)
+/// FHIR path: `SubstanceSourceMaterial` (resource, defined by <http://hl7.org/fhir/StructureDefinition/SubstanceSourceMaterial>)
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct SubstanceSourceMaterial {
     /// Logical id of this artifact
@@ -96,6 +97,7 @@ pub struct SubstanceSourceMaterial {
     /// `0..*` · summary
     pub part_description: Vec<SubstanceSourceMaterialPartDescription>,
 }
+
 impl de::DecodeStruct for SubstanceSourceMaterial {
     const PATH: &'static str = "SubstanceSourceMaterial";
     const RESOURCE_TYPE: Option<&'static str> = Some("SubstanceSourceMaterial");
@@ -254,7 +256,9 @@ impl de::DecodeStruct for SubstanceSourceMaterial {
         Ok(())
     }
 }
+
 crate::json::impl_json!(SubstanceSourceMaterial);
+
 impl serde::Serialize for SubstanceSourceMaterial {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
@@ -294,6 +298,7 @@ impl serde::Serialize for SubstanceSourceMaterial {
         map.end()
     }
 }
+
 /// Many complex materials are fractions of parts of plants, animals, or minerals. Fraction elements are often necessary to define both Substances and Specified Group 1 Substances. For substances derived from Plants, fraction information will be captured at the Substance information level ( . Oils, Juices and Exudates). Additional information for Extracts, such as extraction solvent composition, will be captured at the Specified Substance Group 1 information level. For plasma-derived products fraction information will be captured at the Substance and the Specified Substance Group 1 levels
 ///
 /// Many complex materials are fractions of parts of plants, animals, or minerals. Fraction elements are often necessary to define both Substances and Specified Group 1 Substances. For substances derived from Plants, fraction information will be captured at the Substance information level ( . Oils, Juices and Exudates). Additional information for Extracts, such as extraction solvent composition, will be captured at the Specified Substance Group 1 information level. For plasma-derived products fraction information will be captured at the Substance and the Specified Substance Group 1 levels.
@@ -322,6 +327,7 @@ pub struct SubstanceSourceMaterialFractionDescription {
     /// `0..1` · summary
     pub material_type: Option<Box<CodeableConcept>>,
 }
+
 impl de::DecodeStruct for SubstanceSourceMaterialFractionDescription {
     const PATH: &'static str = "SubstanceSourceMaterial.fractionDescription";
     const RESOURCE_TYPE: Option<&'static str> = None;
@@ -363,7 +369,9 @@ impl de::DecodeStruct for SubstanceSourceMaterialFractionDescription {
         }
     }
 }
+
 crate::json::impl_json!(SubstanceSourceMaterialFractionDescription);
+
 impl serde::Serialize for SubstanceSourceMaterialFractionDescription {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
@@ -376,6 +384,7 @@ impl serde::Serialize for SubstanceSourceMaterialFractionDescription {
         map.end()
     }
 }
+
 /// This subclause describes the organism which the substance is derived from. For vaccines, the parent organism shall be specified based on these subclause elements. As an example, full taxonomy will be described for the Substance Name: ., Leaf
 ///
 /// This subclause describes the organism which the substance is derived from. For vaccines, the parent organism shall be specified based on these subclause elements. As an example, full taxonomy will be described for the Substance Name: ., Leaf.
@@ -428,6 +437,7 @@ pub struct SubstanceSourceMaterialOrganism {
     /// `0..1` · summary
     pub organism_general: Option<Box<SubstanceSourceMaterialOrganismOrganismGeneral>>,
 }
+
 impl de::DecodeStruct for SubstanceSourceMaterialOrganism {
     const PATH: &'static str = "SubstanceSourceMaterial.organism";
     const RESOURCE_TYPE: Option<&'static str> = None;
@@ -501,7 +511,9 @@ impl de::DecodeStruct for SubstanceSourceMaterialOrganism {
         }
     }
 }
+
 crate::json::impl_json!(SubstanceSourceMaterialOrganism);
+
 impl serde::Serialize for SubstanceSourceMaterialOrganism {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
@@ -525,6 +537,7 @@ impl serde::Serialize for SubstanceSourceMaterialOrganism {
         map.end()
     }
 }
+
 /// 4.9.13.6.1 Author type (Conditional)
 ///
 /// 4.9.13.6.1 Author type (Conditional).
@@ -553,6 +566,7 @@ pub struct SubstanceSourceMaterialOrganismAuthor {
     /// `0..1` · FHIR `string` · summary
     pub author_description: Option<Primitive<FhirString>>,
 }
+
 impl de::DecodeStruct for SubstanceSourceMaterialOrganismAuthor {
     const PATH: &'static str = "SubstanceSourceMaterial.organism.author";
     const RESOURCE_TYPE: Option<&'static str> = None;
@@ -606,7 +620,9 @@ impl de::DecodeStruct for SubstanceSourceMaterialOrganismAuthor {
         }
     }
 }
+
 crate::json::impl_json!(SubstanceSourceMaterialOrganismAuthor);
+
 impl serde::Serialize for SubstanceSourceMaterialOrganismAuthor {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
@@ -624,6 +640,7 @@ impl serde::Serialize for SubstanceSourceMaterialOrganismAuthor {
         map.end()
     }
 }
+
 /// 4.9.13.8.1 Hybrid species maternal organism ID (Optional)
 ///
 /// 4.9.13.8.1 Hybrid species maternal organism ID (Optional).
@@ -664,6 +681,7 @@ pub struct SubstanceSourceMaterialOrganismHybrid {
     /// `0..1` · summary
     pub hybrid_type: Option<Box<CodeableConcept>>,
 }
+
 impl de::DecodeStruct for SubstanceSourceMaterialOrganismHybrid {
     const PATH: &'static str = "SubstanceSourceMaterial.organism.hybrid";
     const RESOURCE_TYPE: Option<&'static str> = None;
@@ -765,7 +783,9 @@ impl de::DecodeStruct for SubstanceSourceMaterialOrganismHybrid {
         }
     }
 }
+
 crate::json::impl_json!(SubstanceSourceMaterialOrganismHybrid);
+
 impl serde::Serialize for SubstanceSourceMaterialOrganismHybrid {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
@@ -801,6 +821,7 @@ impl serde::Serialize for SubstanceSourceMaterialOrganismHybrid {
         map.end()
     }
 }
+
 /// 4.9.13.7.1 Kingdom (Conditional)
 ///
 /// 4.9.13.7.1 Kingdom (Conditional).
@@ -837,6 +858,7 @@ pub struct SubstanceSourceMaterialOrganismOrganismGeneral {
     /// `0..1` · summary
     pub order: Option<Box<CodeableConcept>>,
 }
+
 impl de::DecodeStruct for SubstanceSourceMaterialOrganismOrganismGeneral {
     const PATH: &'static str = "SubstanceSourceMaterial.organism.organismGeneral";
     const RESOURCE_TYPE: Option<&'static str> = None;
@@ -880,7 +902,9 @@ impl de::DecodeStruct for SubstanceSourceMaterialOrganismOrganismGeneral {
         }
     }
 }
+
 crate::json::impl_json!(SubstanceSourceMaterialOrganismOrganismGeneral);
+
 impl serde::Serialize for SubstanceSourceMaterialOrganismOrganismGeneral {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
@@ -895,6 +919,7 @@ impl serde::Serialize for SubstanceSourceMaterialOrganismOrganismGeneral {
         map.end()
     }
 }
+
 /// To do
 ///
 /// To do.
@@ -923,6 +948,7 @@ pub struct SubstanceSourceMaterialPartDescription {
     /// `0..1` · summary
     pub part_location: Option<Box<CodeableConcept>>,
 }
+
 impl de::DecodeStruct for SubstanceSourceMaterialPartDescription {
     const PATH: &'static str = "SubstanceSourceMaterial.partDescription";
     const RESOURCE_TYPE: Option<&'static str> = None;
@@ -962,7 +988,9 @@ impl de::DecodeStruct for SubstanceSourceMaterialPartDescription {
         }
     }
 }
+
 crate::json::impl_json!(SubstanceSourceMaterialPartDescription);
+
 impl serde::Serialize for SubstanceSourceMaterialPartDescription {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;

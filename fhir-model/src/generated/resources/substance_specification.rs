@@ -4,11 +4,12 @@ use crate::json::{de, ser, Path};
 use crate::datatypes::*;
 use crate::primitives::*;
 use crate::{Primitive, Resource};
+
 /// The detailed description of a substance, typically at a level beyond what is used for prescribing
 ///
 /// The detailed description of a substance, typically at a level beyond what is used for prescribing.
 ///
-/// FHIR path: `SubstanceSpecification` (resource)
+/// FHIR path: `SubstanceSpecification` (resource, defined by <http://hl7.org/fhir/StructureDefinition/SubstanceSpecification>)
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct SubstanceSpecification {
     /// Logical id of this artifact
@@ -120,6 +121,7 @@ pub struct SubstanceSpecification {
     /// `0..1` · Reference to SubstanceSourceMaterial · summary
     pub source_material: Option<Box<Reference>>,
 }
+
 impl de::DecodeStruct for SubstanceSpecification {
     const PATH: &'static str = "SubstanceSpecification";
     const RESOURCE_TYPE: Option<&'static str> = Some("SubstanceSpecification");
@@ -221,7 +223,9 @@ impl de::DecodeStruct for SubstanceSpecification {
         }
     }
 }
+
 crate::json::impl_json!(SubstanceSpecification);
+
 impl serde::Serialize for SubstanceSpecification {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
@@ -257,6 +261,7 @@ impl serde::Serialize for SubstanceSpecification {
         map.end()
     }
 }
+
 /// Moiety, for structural modifications
 ///
 /// Moiety, for structural modifications.
@@ -305,6 +310,7 @@ pub struct SubstanceSpecificationMoiety {
     /// `0..1` · one of Quantity, String · summary
     pub amount: Option<SubstanceSpecificationMoietyAmount>,
 }
+
 impl de::DecodeStruct for SubstanceSpecificationMoiety {
     const PATH: &'static str = "SubstanceSpecification.moiety";
     const RESOURCE_TYPE: Option<&'static str> = None;
@@ -371,7 +377,7 @@ impl de::DecodeStruct for SubstanceSpecificationMoiety {
                 de::choice(
                     map,
                     &mut self.amount,
-                    &at.field("amount"),
+                    &at.field("amountQuantity"),
                     SubstanceSpecificationMoietyAmount::Quantity,
                 )
             }
@@ -379,33 +385,25 @@ impl de::DecodeStruct for SubstanceSpecificationMoiety {
                 de::choice_value(
                     map,
                     &mut self.amount,
-                    &at.field("amount"),
-                    |c| match c {
-                        SubstanceSpecificationMoietyAmount::String(v) => Some(v),
-                        #[allow(unreachable_patterns)]
-                        _ => None,
-                    },
-                    SubstanceSpecificationMoietyAmount::String,
+                    &at.field("amountString"),
+                    crate::json::variant!(SubstanceSpecificationMoietyAmount::String),
                 )
             }
             13 => {
                 de::choice_ext(
                     map,
                     &mut self.amount,
-                    &at.field("amount"),
-                    |c| match c {
-                        SubstanceSpecificationMoietyAmount::String(v) => Some(v),
-                        #[allow(unreachable_patterns)]
-                        _ => None,
-                    },
-                    SubstanceSpecificationMoietyAmount::String,
+                    &at.field("amountString"),
+                    crate::json::variant!(SubstanceSpecificationMoietyAmount::String),
                 )
             }
             _ => Ok(()),
         }
     }
 }
+
 crate::json::impl_json!(SubstanceSpecificationMoiety);
+
 impl serde::Serialize for SubstanceSpecificationMoiety {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
@@ -428,9 +426,10 @@ impl serde::Serialize for SubstanceSpecificationMoiety {
         map.end()
     }
 }
+
 /// Choice of types for `SubstanceSpecification.moiety.amount[x]`.
 ///
-/// In JSON the element name carries the type: `amountString`, `amountQuantity`, …
+/// In JSON the element name carries the type (`amountQuantity`, `amountString`, ...).
 #[derive(Clone, Debug, PartialEq)]
 pub enum SubstanceSpecificationMoietyAmount {
     /// `amountQuantity`
@@ -438,6 +437,7 @@ pub enum SubstanceSpecificationMoietyAmount {
     /// `amountString`
     String(Primitive<FhirString>),
 }
+
 impl ser::EncodeChoice for SubstanceSpecificationMoietyAmount {
     fn encode<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
         match self {
@@ -446,6 +446,7 @@ impl ser::EncodeChoice for SubstanceSpecificationMoietyAmount {
         }
     }
 }
+
 /// General specifications for this substance, including how it is related to other substances
 ///
 /// General specifications for this substance, including how it is related to other substances.
@@ -486,6 +487,7 @@ pub struct SubstanceSpecificationProperty {
     /// `0..1` · one of Quantity, String · summary
     pub amount: Option<SubstanceSpecificationPropertyAmount>,
 }
+
 impl de::DecodeStruct for SubstanceSpecificationProperty {
     const PATH: &'static str = "SubstanceSpecification.property";
     const RESOURCE_TYPE: Option<&'static str> = None;
@@ -534,7 +536,7 @@ impl de::DecodeStruct for SubstanceSpecificationProperty {
                 de::choice(
                     map,
                     &mut self.defining_substance,
-                    &at.field("definingSubstance"),
+                    &at.field("definingSubstanceReference"),
                     SubstanceSpecificationPropertyDefiningSubstance::Reference,
                 )
             }
@@ -542,7 +544,7 @@ impl de::DecodeStruct for SubstanceSpecificationProperty {
                 de::choice(
                     map,
                     &mut self.defining_substance,
-                    &at.field("definingSubstance"),
+                    &at.field("definingSubstanceCodeableConcept"),
                     SubstanceSpecificationPropertyDefiningSubstance::CodeableConcept,
                 )
             }
@@ -550,7 +552,7 @@ impl de::DecodeStruct for SubstanceSpecificationProperty {
                 de::choice(
                     map,
                     &mut self.amount,
-                    &at.field("amount"),
+                    &at.field("amountQuantity"),
                     SubstanceSpecificationPropertyAmount::Quantity,
                 )
             }
@@ -558,33 +560,25 @@ impl de::DecodeStruct for SubstanceSpecificationProperty {
                 de::choice_value(
                     map,
                     &mut self.amount,
-                    &at.field("amount"),
-                    |c| match c {
-                        SubstanceSpecificationPropertyAmount::String(v) => Some(v),
-                        #[allow(unreachable_patterns)]
-                        _ => None,
-                    },
-                    SubstanceSpecificationPropertyAmount::String,
+                    &at.field("amountString"),
+                    crate::json::variant!(SubstanceSpecificationPropertyAmount::String),
                 )
             }
             11 => {
                 de::choice_ext(
                     map,
                     &mut self.amount,
-                    &at.field("amount"),
-                    |c| match c {
-                        SubstanceSpecificationPropertyAmount::String(v) => Some(v),
-                        #[allow(unreachable_patterns)]
-                        _ => None,
-                    },
-                    SubstanceSpecificationPropertyAmount::String,
+                    &at.field("amountString"),
+                    crate::json::variant!(SubstanceSpecificationPropertyAmount::String),
                 )
             }
             _ => Ok(()),
         }
     }
 }
+
 crate::json::impl_json!(SubstanceSpecificationProperty);
+
 impl serde::Serialize for SubstanceSpecificationProperty {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
@@ -600,9 +594,10 @@ impl serde::Serialize for SubstanceSpecificationProperty {
         map.end()
     }
 }
+
 /// Choice of types for `SubstanceSpecification.property.definingSubstance[x]`.
 ///
-/// In JSON the element name carries the type: `definingSubstanceString`, `definingSubstanceQuantity`, …
+/// In JSON the element name carries the type (`definingSubstanceReference`, `definingSubstanceCodeableConcept`, ...).
 #[derive(Clone, Debug, PartialEq)]
 pub enum SubstanceSpecificationPropertyDefiningSubstance {
     /// `definingSubstanceReference` (to SubstanceSpecification | Substance)
@@ -610,6 +605,7 @@ pub enum SubstanceSpecificationPropertyDefiningSubstance {
     /// `definingSubstanceCodeableConcept`
     CodeableConcept(Box<CodeableConcept>),
 }
+
 impl ser::EncodeChoice for SubstanceSpecificationPropertyDefiningSubstance {
     fn encode<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
         match self {
@@ -620,9 +616,10 @@ impl ser::EncodeChoice for SubstanceSpecificationPropertyDefiningSubstance {
         }
     }
 }
+
 /// Choice of types for `SubstanceSpecification.property.amount[x]`.
 ///
-/// In JSON the element name carries the type: `amountString`, `amountQuantity`, …
+/// In JSON the element name carries the type (`amountQuantity`, `amountString`, ...).
 #[derive(Clone, Debug, PartialEq)]
 pub enum SubstanceSpecificationPropertyAmount {
     /// `amountQuantity`
@@ -630,6 +627,7 @@ pub enum SubstanceSpecificationPropertyAmount {
     /// `amountString`
     String(Primitive<FhirString>),
 }
+
 impl ser::EncodeChoice for SubstanceSpecificationPropertyAmount {
     fn encode<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
         match self {
@@ -638,6 +636,7 @@ impl ser::EncodeChoice for SubstanceSpecificationPropertyAmount {
         }
     }
 }
+
 /// Structural information
 ///
 /// Structural information.
@@ -692,6 +691,7 @@ pub struct SubstanceSpecificationStructure {
     /// `0..*` · summary
     pub representation: Vec<SubstanceSpecificationStructureRepresentation>,
 }
+
 impl de::DecodeStruct for SubstanceSpecificationStructure {
     const PATH: &'static str = "SubstanceSpecification.structure";
     const RESOURCE_TYPE: Option<&'static str> = None;
@@ -773,7 +773,9 @@ impl de::DecodeStruct for SubstanceSpecificationStructure {
         }
     }
 }
+
 crate::json::impl_json!(SubstanceSpecificationStructure);
+
 impl serde::Serialize for SubstanceSpecificationStructure {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
@@ -802,6 +804,7 @@ impl serde::Serialize for SubstanceSpecificationStructure {
         map.end()
     }
 }
+
 /// Applicable for single substances that contain a radionuclide or a non-natural isotopic ratio
 ///
 /// Applicable for single substances that contain a radionuclide or a non-natural isotopic ratio.
@@ -844,6 +847,7 @@ pub struct SubstanceSpecificationStructureIsotope {
         Box<SubstanceSpecificationStructureIsotopeMolecularWeight>,
     >,
 }
+
 impl de::DecodeStruct for SubstanceSpecificationStructureIsotope {
     const PATH: &'static str = "SubstanceSpecification.structure.isotope";
     const RESOURCE_TYPE: Option<&'static str> = None;
@@ -889,7 +893,9 @@ impl de::DecodeStruct for SubstanceSpecificationStructureIsotope {
         }
     }
 }
+
 crate::json::impl_json!(SubstanceSpecificationStructureIsotope);
+
 impl serde::Serialize for SubstanceSpecificationStructureIsotope {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
@@ -905,6 +911,7 @@ impl serde::Serialize for SubstanceSpecificationStructureIsotope {
         map.end()
     }
 }
+
 /// The molecular weight or weight range (for proteins, polymers or nucleic acids)
 ///
 /// The molecular weight or weight range (for proteins, polymers or nucleic acids).
@@ -937,6 +944,7 @@ pub struct SubstanceSpecificationStructureIsotopeMolecularWeight {
     /// `0..1` · summary
     pub amount: Option<Box<Quantity>>,
 }
+
 impl de::DecodeStruct for SubstanceSpecificationStructureIsotopeMolecularWeight {
     const PATH: &'static str = "SubstanceSpecification.structure.isotope.molecularWeight";
     const RESOURCE_TYPE: Option<&'static str> = None;
@@ -978,7 +986,9 @@ impl de::DecodeStruct for SubstanceSpecificationStructureIsotopeMolecularWeight 
         }
     }
 }
+
 crate::json::impl_json!(SubstanceSpecificationStructureIsotopeMolecularWeight);
+
 impl serde::Serialize for SubstanceSpecificationStructureIsotopeMolecularWeight {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
@@ -992,6 +1002,7 @@ impl serde::Serialize for SubstanceSpecificationStructureIsotopeMolecularWeight 
         map.end()
     }
 }
+
 /// Molecular structural representation
 ///
 /// Molecular structural representation.
@@ -1024,6 +1035,7 @@ pub struct SubstanceSpecificationStructureRepresentation {
     /// `0..1` · summary
     pub attachment: Option<Box<Attachment>>,
 }
+
 impl de::DecodeStruct for SubstanceSpecificationStructureRepresentation {
     const PATH: &'static str = "SubstanceSpecification.structure.representation";
     const RESOURCE_TYPE: Option<&'static str> = None;
@@ -1073,7 +1085,9 @@ impl de::DecodeStruct for SubstanceSpecificationStructureRepresentation {
         }
     }
 }
+
 crate::json::impl_json!(SubstanceSpecificationStructureRepresentation);
+
 impl serde::Serialize for SubstanceSpecificationStructureRepresentation {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
@@ -1087,6 +1101,7 @@ impl serde::Serialize for SubstanceSpecificationStructureRepresentation {
         map.end()
     }
 }
+
 /// Codes associated with the substance
 ///
 /// Codes associated with the substance.
@@ -1127,6 +1142,7 @@ pub struct SubstanceSpecificationCode {
     /// `0..*` · Reference to DocumentReference · summary
     pub source: Vec<Reference>,
 }
+
 impl de::DecodeStruct for SubstanceSpecificationCode {
     const PATH: &'static str = "SubstanceSpecification.code";
     const RESOURCE_TYPE: Option<&'static str> = None;
@@ -1176,7 +1192,9 @@ impl de::DecodeStruct for SubstanceSpecificationCode {
         }
     }
 }
+
 crate::json::impl_json!(SubstanceSpecificationCode);
+
 impl serde::Serialize for SubstanceSpecificationCode {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
@@ -1192,6 +1210,7 @@ impl serde::Serialize for SubstanceSpecificationCode {
         map.end()
     }
 }
+
 /// Names applicable to this substance
 ///
 /// Names applicable to this substance.
@@ -1256,6 +1275,7 @@ pub struct SubstanceSpecificationName {
     /// `0..*` · Reference to DocumentReference · summary
     pub source: Vec<Reference>,
 }
+
 impl de::DecodeStruct for SubstanceSpecificationName {
     const PATH: &'static str = "SubstanceSpecification.name";
     const RESOURCE_TYPE: Option<&'static str> = None;
@@ -1323,7 +1343,9 @@ impl de::DecodeStruct for SubstanceSpecificationName {
         }
     }
 }
+
 crate::json::impl_json!(SubstanceSpecificationName);
+
 impl serde::Serialize for SubstanceSpecificationName {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
@@ -1345,6 +1367,7 @@ impl serde::Serialize for SubstanceSpecificationName {
         map.end()
     }
 }
+
 /// Details of the official nature of this name
 ///
 /// Details of the official nature of this name.
@@ -1377,6 +1400,7 @@ pub struct SubstanceSpecificationNameOfficial {
     /// `0..1` · FHIR `dateTime` · summary
     pub date: Option<Primitive<DateTime>>,
 }
+
 impl de::DecodeStruct for SubstanceSpecificationNameOfficial {
     const PATH: &'static str = "SubstanceSpecification.name.official";
     const RESOURCE_TYPE: Option<&'static str> = None;
@@ -1420,7 +1444,9 @@ impl de::DecodeStruct for SubstanceSpecificationNameOfficial {
         }
     }
 }
+
 crate::json::impl_json!(SubstanceSpecificationNameOfficial);
+
 impl serde::Serialize for SubstanceSpecificationNameOfficial {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
@@ -1434,6 +1460,7 @@ impl serde::Serialize for SubstanceSpecificationNameOfficial {
         map.end()
     }
 }
+
 /// A link between this substance and another, with details of the relationship
 ///
 /// A link between this substance and another, with details of the relationship.
@@ -1482,6 +1509,7 @@ pub struct SubstanceSpecificationRelationship {
     /// `0..*` · Reference to DocumentReference · summary
     pub source: Vec<Reference>,
 }
+
 impl de::DecodeStruct for SubstanceSpecificationRelationship {
     const PATH: &'static str = "SubstanceSpecification.relationship";
     const RESOURCE_TYPE: Option<&'static str> = None;
@@ -1530,7 +1558,7 @@ impl de::DecodeStruct for SubstanceSpecificationRelationship {
                 de::choice(
                     map,
                     &mut self.substance,
-                    &at.field("substance"),
+                    &at.field("substanceReference"),
                     SubstanceSpecificationRelationshipSubstance::Reference,
                 )
             }
@@ -1538,7 +1566,7 @@ impl de::DecodeStruct for SubstanceSpecificationRelationship {
                 de::choice(
                     map,
                     &mut self.substance,
-                    &at.field("substance"),
+                    &at.field("substanceCodeableConcept"),
                     SubstanceSpecificationRelationshipSubstance::CodeableConcept,
                 )
             }
@@ -1549,7 +1577,7 @@ impl de::DecodeStruct for SubstanceSpecificationRelationship {
                 de::choice(
                     map,
                     &mut self.amount,
-                    &at.field("amount"),
+                    &at.field("amountQuantity"),
                     SubstanceSpecificationRelationshipAmount::Quantity,
                 )
             }
@@ -1557,7 +1585,7 @@ impl de::DecodeStruct for SubstanceSpecificationRelationship {
                 de::choice(
                     map,
                     &mut self.amount,
-                    &at.field("amount"),
+                    &at.field("amountRange"),
                     SubstanceSpecificationRelationshipAmount::Range,
                 )
             }
@@ -1565,7 +1593,7 @@ impl de::DecodeStruct for SubstanceSpecificationRelationship {
                 de::choice(
                     map,
                     &mut self.amount,
-                    &at.field("amount"),
+                    &at.field("amountRatio"),
                     SubstanceSpecificationRelationshipAmount::Ratio,
                 )
             }
@@ -1573,26 +1601,20 @@ impl de::DecodeStruct for SubstanceSpecificationRelationship {
                 de::choice_value(
                     map,
                     &mut self.amount,
-                    &at.field("amount"),
-                    |c| match c {
-                        SubstanceSpecificationRelationshipAmount::String(v) => Some(v),
-                        #[allow(unreachable_patterns)]
-                        _ => None,
-                    },
-                    SubstanceSpecificationRelationshipAmount::String,
+                    &at.field("amountString"),
+                    crate::json::variant!(
+                        SubstanceSpecificationRelationshipAmount::String
+                    ),
                 )
             }
             12 => {
                 de::choice_ext(
                     map,
                     &mut self.amount,
-                    &at.field("amount"),
-                    |c| match c {
-                        SubstanceSpecificationRelationshipAmount::String(v) => Some(v),
-                        #[allow(unreachable_patterns)]
-                        _ => None,
-                    },
-                    SubstanceSpecificationRelationshipAmount::String,
+                    &at.field("amountString"),
+                    crate::json::variant!(
+                        SubstanceSpecificationRelationshipAmount::String
+                    ),
                 )
             }
             13 => {
@@ -1608,7 +1630,9 @@ impl de::DecodeStruct for SubstanceSpecificationRelationship {
         }
     }
 }
+
 crate::json::impl_json!(SubstanceSpecificationRelationship);
+
 impl serde::Serialize for SubstanceSpecificationRelationship {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
@@ -1626,9 +1650,10 @@ impl serde::Serialize for SubstanceSpecificationRelationship {
         map.end()
     }
 }
+
 /// Choice of types for `SubstanceSpecification.relationship.substance[x]`.
 ///
-/// In JSON the element name carries the type: `substanceString`, `substanceQuantity`, …
+/// In JSON the element name carries the type (`substanceReference`, `substanceCodeableConcept`, ...).
 #[derive(Clone, Debug, PartialEq)]
 pub enum SubstanceSpecificationRelationshipSubstance {
     /// `substanceReference` (to SubstanceSpecification)
@@ -1636,6 +1661,7 @@ pub enum SubstanceSpecificationRelationshipSubstance {
     /// `substanceCodeableConcept`
     CodeableConcept(Box<CodeableConcept>),
 }
+
 impl ser::EncodeChoice for SubstanceSpecificationRelationshipSubstance {
     fn encode<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
         match self {
@@ -1646,9 +1672,10 @@ impl ser::EncodeChoice for SubstanceSpecificationRelationshipSubstance {
         }
     }
 }
+
 /// Choice of types for `SubstanceSpecification.relationship.amount[x]`.
 ///
-/// In JSON the element name carries the type: `amountString`, `amountQuantity`, …
+/// In JSON the element name carries the type (`amountQuantity`, `amountRange`, ...).
 #[derive(Clone, Debug, PartialEq)]
 pub enum SubstanceSpecificationRelationshipAmount {
     /// `amountQuantity`
@@ -1660,6 +1687,7 @@ pub enum SubstanceSpecificationRelationshipAmount {
     /// `amountString`
     String(Primitive<FhirString>),
 }
+
 impl ser::EncodeChoice for SubstanceSpecificationRelationshipAmount {
     fn encode<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
         match self {

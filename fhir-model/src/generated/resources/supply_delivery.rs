@@ -4,11 +4,12 @@ use crate::json::{de, ser, Path};
 use crate::datatypes::*;
 use crate::primitives::*;
 use crate::{codes, Primitive, Resource};
+
 /// Delivery of bulk Supplies
 ///
 /// Record of delivery of what is supplied.
 ///
-/// FHIR path: `SupplyDelivery` (resource)
+/// FHIR path: `SupplyDelivery` (resource, defined by <http://hl7.org/fhir/StructureDefinition/SupplyDelivery>)
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct SupplyDelivery {
     /// Logical id of this artifact
@@ -88,6 +89,7 @@ pub struct SupplyDelivery {
     /// `0..*` · Reference to Practitioner | PractitionerRole
     pub receiver: Vec<Reference>,
 }
+
 impl de::DecodeStruct for SupplyDelivery {
     const PATH: &'static str = "SupplyDelivery";
     const RESOURCE_TYPE: Option<&'static str> = Some("SupplyDelivery");
@@ -164,33 +166,23 @@ impl de::DecodeStruct for SupplyDelivery {
                 de::choice_value(
                     map,
                     &mut self.occurrence,
-                    &at.field("occurrence"),
-                    |c| match c {
-                        SupplyDeliveryOccurrence::DateTime(v) => Some(v),
-                        #[allow(unreachable_patterns)]
-                        _ => None,
-                    },
-                    SupplyDeliveryOccurrence::DateTime,
+                    &at.field("occurrenceDateTime"),
+                    crate::json::variant!(SupplyDeliveryOccurrence::DateTime),
                 )
             }
             20 => {
                 de::choice_ext(
                     map,
                     &mut self.occurrence,
-                    &at.field("occurrence"),
-                    |c| match c {
-                        SupplyDeliveryOccurrence::DateTime(v) => Some(v),
-                        #[allow(unreachable_patterns)]
-                        _ => None,
-                    },
-                    SupplyDeliveryOccurrence::DateTime,
+                    &at.field("occurrenceDateTime"),
+                    crate::json::variant!(SupplyDeliveryOccurrence::DateTime),
                 )
             }
             21 => {
                 de::choice(
                     map,
                     &mut self.occurrence,
-                    &at.field("occurrence"),
+                    &at.field("occurrencePeriod"),
                     SupplyDeliveryOccurrence::Period,
                 )
             }
@@ -198,7 +190,7 @@ impl de::DecodeStruct for SupplyDelivery {
                 de::choice(
                     map,
                     &mut self.occurrence,
-                    &at.field("occurrence"),
+                    &at.field("occurrenceTiming"),
                     SupplyDeliveryOccurrence::Timing,
                 )
             }
@@ -209,7 +201,9 @@ impl de::DecodeStruct for SupplyDelivery {
         }
     }
 }
+
 crate::json::impl_json!(SupplyDelivery);
+
 impl serde::Serialize for SupplyDelivery {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
@@ -237,9 +231,10 @@ impl serde::Serialize for SupplyDelivery {
         map.end()
     }
 }
+
 /// Choice of types for `SupplyDelivery.occurrence[x]`.
 ///
-/// In JSON the element name carries the type: `occurrenceString`, `occurrenceQuantity`, …
+/// In JSON the element name carries the type (`occurrenceDateTime`, `occurrencePeriod`, ...).
 #[derive(Clone, Debug, PartialEq)]
 pub enum SupplyDeliveryOccurrence {
     /// `occurrenceDateTime`
@@ -249,6 +244,7 @@ pub enum SupplyDeliveryOccurrence {
     /// `occurrenceTiming`
     Timing(Box<Timing>),
 }
+
 impl ser::EncodeChoice for SupplyDeliveryOccurrence {
     fn encode<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
         match self {
@@ -260,6 +256,7 @@ impl ser::EncodeChoice for SupplyDeliveryOccurrence {
         }
     }
 }
+
 /// The item that is delivered or supplied
 ///
 /// The item that is being delivered or has been supplied.
@@ -288,6 +285,7 @@ pub struct SupplyDeliverySuppliedItem {
     /// `0..1` · one of CodeableConcept, Reference · binding example: <http://hl7.org/fhir/ValueSet/supply-item>
     pub item: Option<SupplyDeliverySuppliedItemItem>,
 }
+
 impl de::DecodeStruct for SupplyDeliverySuppliedItem {
     const PATH: &'static str = "SupplyDelivery.suppliedItem";
     const RESOURCE_TYPE: Option<&'static str> = None;
@@ -327,7 +325,7 @@ impl de::DecodeStruct for SupplyDeliverySuppliedItem {
                 de::choice(
                     map,
                     &mut self.item,
-                    &at.field("item"),
+                    &at.field("itemCodeableConcept"),
                     SupplyDeliverySuppliedItemItem::CodeableConcept,
                 )
             }
@@ -335,7 +333,7 @@ impl de::DecodeStruct for SupplyDeliverySuppliedItem {
                 de::choice(
                     map,
                     &mut self.item,
-                    &at.field("item"),
+                    &at.field("itemReference"),
                     SupplyDeliverySuppliedItemItem::Reference,
                 )
             }
@@ -343,7 +341,9 @@ impl de::DecodeStruct for SupplyDeliverySuppliedItem {
         }
     }
 }
+
 crate::json::impl_json!(SupplyDeliverySuppliedItem);
+
 impl serde::Serialize for SupplyDeliverySuppliedItem {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
@@ -356,9 +356,10 @@ impl serde::Serialize for SupplyDeliverySuppliedItem {
         map.end()
     }
 }
+
 /// Choice of types for `SupplyDelivery.suppliedItem.item[x]`.
 ///
-/// In JSON the element name carries the type: `itemString`, `itemQuantity`, …
+/// In JSON the element name carries the type (`itemCodeableConcept`, `itemReference`, ...).
 #[derive(Clone, Debug, PartialEq)]
 pub enum SupplyDeliverySuppliedItemItem {
     /// `itemCodeableConcept`
@@ -366,6 +367,7 @@ pub enum SupplyDeliverySuppliedItemItem {
     /// `itemReference` (to Medication | Substance | Device)
     Reference(Box<Reference>),
 }
+
 impl ser::EncodeChoice for SupplyDeliverySuppliedItemItem {
     fn encode<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
         match self {

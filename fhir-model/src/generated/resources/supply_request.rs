@@ -4,11 +4,12 @@ use crate::json::{de, ser, Path};
 use crate::datatypes::*;
 use crate::primitives::*;
 use crate::{codes, Primitive, Resource};
+
 /// Request for a medication, substance or device
 ///
 /// A record of a request for a medication, substance or device used in the healthcare setting.
 ///
-/// FHIR path: `SupplyRequest` (resource)
+/// FHIR path: `SupplyRequest` (resource, defined by <http://hl7.org/fhir/StructureDefinition/SupplyRequest>)
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct SupplyRequest {
     /// Logical id of this artifact
@@ -104,6 +105,7 @@ pub struct SupplyRequest {
     /// `0..1` · Reference to Organization | Location | Patient
     pub deliver_to: Option<Box<Reference>>,
 }
+
 impl de::DecodeStruct for SupplyRequest {
     const PATH: &'static str = "SupplyRequest";
     const RESOURCE_TYPE: Option<&'static str> = Some("SupplyRequest");
@@ -186,7 +188,7 @@ impl de::DecodeStruct for SupplyRequest {
                 de::choice(
                     map,
                     &mut self.item,
-                    &at.field("item"),
+                    &at.field("itemCodeableConcept"),
                     SupplyRequestItem::CodeableConcept,
                 )
             }
@@ -195,7 +197,7 @@ impl de::DecodeStruct for SupplyRequest {
                 de::choice(
                     map,
                     &mut self.item,
-                    &at.field("item"),
+                    &at.field("itemReference"),
                     SupplyRequestItem::Reference,
                 )
             }
@@ -208,33 +210,23 @@ impl de::DecodeStruct for SupplyRequest {
                 de::choice_value(
                     map,
                     &mut self.occurrence,
-                    &at.field("occurrence"),
-                    |c| match c {
-                        SupplyRequestOccurrence::DateTime(v) => Some(v),
-                        #[allow(unreachable_patterns)]
-                        _ => None,
-                    },
-                    SupplyRequestOccurrence::DateTime,
+                    &at.field("occurrenceDateTime"),
+                    crate::json::variant!(SupplyRequestOccurrence::DateTime),
                 )
             }
             22 => {
                 de::choice_ext(
                     map,
                     &mut self.occurrence,
-                    &at.field("occurrence"),
-                    |c| match c {
-                        SupplyRequestOccurrence::DateTime(v) => Some(v),
-                        #[allow(unreachable_patterns)]
-                        _ => None,
-                    },
-                    SupplyRequestOccurrence::DateTime,
+                    &at.field("occurrenceDateTime"),
+                    crate::json::variant!(SupplyRequestOccurrence::DateTime),
                 )
             }
             23 => {
                 de::choice(
                     map,
                     &mut self.occurrence,
-                    &at.field("occurrence"),
+                    &at.field("occurrencePeriod"),
                     SupplyRequestOccurrence::Period,
                 )
             }
@@ -242,7 +234,7 @@ impl de::DecodeStruct for SupplyRequest {
                 de::choice(
                     map,
                     &mut self.occurrence,
-                    &at.field("occurrence"),
+                    &at.field("occurrenceTiming"),
                     SupplyRequestOccurrence::Timing,
                 )
             }
@@ -258,7 +250,9 @@ impl de::DecodeStruct for SupplyRequest {
         }
     }
 }
+
 crate::json::impl_json!(SupplyRequest);
+
 impl serde::Serialize for SupplyRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
@@ -290,9 +284,10 @@ impl serde::Serialize for SupplyRequest {
         map.end()
     }
 }
+
 /// Choice of types for `SupplyRequest.item[x]`.
 ///
-/// In JSON the element name carries the type: `itemString`, `itemQuantity`, …
+/// In JSON the element name carries the type (`itemCodeableConcept`, `itemReference`, ...).
 #[derive(Clone, Debug, PartialEq)]
 pub enum SupplyRequestItem {
     /// `itemCodeableConcept`
@@ -300,6 +295,7 @@ pub enum SupplyRequestItem {
     /// `itemReference` (to Medication | Substance | Device)
     Reference(Box<Reference>),
 }
+
 impl ser::EncodeChoice for SupplyRequestItem {
     fn encode<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
         match self {
@@ -308,9 +304,10 @@ impl ser::EncodeChoice for SupplyRequestItem {
         }
     }
 }
+
 /// Choice of types for `SupplyRequest.occurrence[x]`.
 ///
-/// In JSON the element name carries the type: `occurrenceString`, `occurrenceQuantity`, …
+/// In JSON the element name carries the type (`occurrenceDateTime`, `occurrencePeriod`, ...).
 #[derive(Clone, Debug, PartialEq)]
 pub enum SupplyRequestOccurrence {
     /// `occurrenceDateTime`
@@ -320,6 +317,7 @@ pub enum SupplyRequestOccurrence {
     /// `occurrenceTiming`
     Timing(Box<Timing>),
 }
+
 impl ser::EncodeChoice for SupplyRequestOccurrence {
     fn encode<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
         match self {
@@ -331,6 +329,7 @@ impl ser::EncodeChoice for SupplyRequestOccurrence {
         }
     }
 }
+
 /// Ordered item details
 ///
 /// Specific parameters for the ordered item.  For example, the size of the indicated item.
@@ -359,6 +358,7 @@ pub struct SupplyRequestParameter {
     /// `0..1` · one of CodeableConcept, Quantity, Range, Boolean
     pub value: Option<SupplyRequestParameterValue>,
 }
+
 impl de::DecodeStruct for SupplyRequestParameter {
     const PATH: &'static str = "SupplyRequest.parameter";
     const RESOURCE_TYPE: Option<&'static str> = None;
@@ -401,7 +401,7 @@ impl de::DecodeStruct for SupplyRequestParameter {
                 de::choice(
                     map,
                     &mut self.value,
-                    &at.field("value"),
+                    &at.field("valueCodeableConcept"),
                     SupplyRequestParameterValue::CodeableConcept,
                 )
             }
@@ -409,7 +409,7 @@ impl de::DecodeStruct for SupplyRequestParameter {
                 de::choice(
                     map,
                     &mut self.value,
-                    &at.field("value"),
+                    &at.field("valueQuantity"),
                     SupplyRequestParameterValue::Quantity,
                 )
             }
@@ -417,7 +417,7 @@ impl de::DecodeStruct for SupplyRequestParameter {
                 de::choice(
                     map,
                     &mut self.value,
-                    &at.field("value"),
+                    &at.field("valueRange"),
                     SupplyRequestParameterValue::Range,
                 )
             }
@@ -425,33 +425,25 @@ impl de::DecodeStruct for SupplyRequestParameter {
                 de::choice_value(
                     map,
                     &mut self.value,
-                    &at.field("value"),
-                    |c| match c {
-                        SupplyRequestParameterValue::Boolean(v) => Some(v),
-                        #[allow(unreachable_patterns)]
-                        _ => None,
-                    },
-                    SupplyRequestParameterValue::Boolean,
+                    &at.field("valueBoolean"),
+                    crate::json::variant!(SupplyRequestParameterValue::Boolean),
                 )
             }
             8 => {
                 de::choice_ext(
                     map,
                     &mut self.value,
-                    &at.field("value"),
-                    |c| match c {
-                        SupplyRequestParameterValue::Boolean(v) => Some(v),
-                        #[allow(unreachable_patterns)]
-                        _ => None,
-                    },
-                    SupplyRequestParameterValue::Boolean,
+                    &at.field("valueBoolean"),
+                    crate::json::variant!(SupplyRequestParameterValue::Boolean),
                 )
             }
             _ => Ok(()),
         }
     }
 }
+
 crate::json::impl_json!(SupplyRequestParameter);
+
 impl serde::Serialize for SupplyRequestParameter {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
@@ -464,9 +456,10 @@ impl serde::Serialize for SupplyRequestParameter {
         map.end()
     }
 }
+
 /// Choice of types for `SupplyRequest.parameter.value[x]`.
 ///
-/// In JSON the element name carries the type: `valueString`, `valueQuantity`, …
+/// In JSON the element name carries the type (`valueCodeableConcept`, `valueQuantity`, ...).
 #[derive(Clone, Debug, PartialEq)]
 pub enum SupplyRequestParameterValue {
     /// `valueCodeableConcept`
@@ -478,6 +471,7 @@ pub enum SupplyRequestParameterValue {
     /// `valueBoolean`
     Boolean(Primitive<bool>),
 }
+
 impl ser::EncodeChoice for SupplyRequestParameterValue {
     fn encode<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
         match self {

@@ -4,11 +4,12 @@ use crate::json::{de, ser, Path};
 use crate::datatypes::*;
 use crate::primitives::*;
 use crate::{codes, Primitive, Resource};
+
 /// A task to be performed
 ///
 /// A task to be performed.
 ///
-/// FHIR path: `Task` (resource)
+/// FHIR path: `Task` (resource, defined by <http://hl7.org/fhir/StructureDefinition/Task>)
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct Task {
     /// Logical id of this artifact
@@ -168,6 +169,7 @@ pub struct Task {
     /// `0..*`
     pub output: Vec<TaskOutput>,
 }
+
 impl de::DecodeStruct for Task {
     const PATH: &'static str = "Task";
     const RESOURCE_TYPE: Option<&'static str> = Some("Task");
@@ -341,7 +343,9 @@ impl de::DecodeStruct for Task {
         }
     }
 }
+
 crate::json::impl_json!(Task);
+
 impl serde::Serialize for Task {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
@@ -399,6 +403,7 @@ impl serde::Serialize for Task {
         map.end()
     }
 }
+
 /// Constraints on fulfillment tasks
 ///
 /// If the Task.focus is a request resource and the task is seeking fulfillment (i.e. is asking for the request to be actioned), this element identifies any limitations on what parts of the referenced request should be actioned.
@@ -431,6 +436,7 @@ pub struct TaskRestriction {
     /// `0..*` · Reference to Patient | Practitioner | PractitionerRole | RelatedPerson | Group | Organization
     pub recipient: Vec<Reference>,
 }
+
 impl de::DecodeStruct for TaskRestriction {
     const PATH: &'static str = "Task.restriction";
     const RESOURCE_TYPE: Option<&'static str> = None;
@@ -474,7 +480,9 @@ impl de::DecodeStruct for TaskRestriction {
         }
     }
 }
+
 crate::json::impl_json!(TaskRestriction);
+
 impl serde::Serialize for TaskRestriction {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
@@ -488,6 +496,7 @@ impl serde::Serialize for TaskRestriction {
         map.end()
     }
 }
+
 /// Information used to perform task
 ///
 /// Additional information that may be needed in the execution of the task.
@@ -516,6 +525,7 @@ pub struct TaskInput {
     /// `1..1` · one of Base64Binary, Boolean, Canonical, Code, Date, DateTime, Decimal, Id, Instant, Integer, Markdown, Oid, PositiveInt, String, Time, UnsignedInt, Uri, Url, Uuid, Address, Age, Annotation, Attachment, CodeableConcept, Coding, ContactPoint, Count, Distance, Duration, HumanName, Identifier, Money, Period, Quantity, Range, Ratio, Reference, SampledData, Signature, Timing, ContactDetail, Contributor, DataRequirement, Expression, ParameterDefinition, RelatedArtifact, TriggerDefinition, UsageContext, Dosage, Meta
     pub value: Option<TaskInputValue>,
 }
+
 impl de::DecodeStruct for TaskInput {
     const PATH: &'static str = "Task.input";
     const RESOURCE_TYPE: Option<&'static str> = None;
@@ -626,13 +636,8 @@ impl de::DecodeStruct for TaskInput {
                 de::choice_value(
                     map,
                     &mut self.value,
-                    &at.field("value"),
-                    |c| match c {
-                        TaskInputValue::Base64Binary(v) => Some(v),
-                        #[allow(unreachable_patterns)]
-                        _ => None,
-                    },
-                    TaskInputValue::Base64Binary,
+                    &at.field("valueBase64Binary"),
+                    crate::json::variant!(TaskInputValue::Base64Binary),
                 )
             }
             5 => {
@@ -640,13 +645,8 @@ impl de::DecodeStruct for TaskInput {
                 de::choice_ext(
                     map,
                     &mut self.value,
-                    &at.field("value"),
-                    |c| match c {
-                        TaskInputValue::Base64Binary(v) => Some(v),
-                        #[allow(unreachable_patterns)]
-                        _ => None,
-                    },
-                    TaskInputValue::Base64Binary,
+                    &at.field("valueBase64Binary"),
+                    crate::json::variant!(TaskInputValue::Base64Binary),
                 )
             }
             6 => {
@@ -654,13 +654,8 @@ impl de::DecodeStruct for TaskInput {
                 de::choice_value(
                     map,
                     &mut self.value,
-                    &at.field("value"),
-                    |c| match c {
-                        TaskInputValue::Boolean(v) => Some(v),
-                        #[allow(unreachable_patterns)]
-                        _ => None,
-                    },
-                    TaskInputValue::Boolean,
+                    &at.field("valueBoolean"),
+                    crate::json::variant!(TaskInputValue::Boolean),
                 )
             }
             7 => {
@@ -668,13 +663,8 @@ impl de::DecodeStruct for TaskInput {
                 de::choice_ext(
                     map,
                     &mut self.value,
-                    &at.field("value"),
-                    |c| match c {
-                        TaskInputValue::Boolean(v) => Some(v),
-                        #[allow(unreachable_patterns)]
-                        _ => None,
-                    },
-                    TaskInputValue::Boolean,
+                    &at.field("valueBoolean"),
+                    crate::json::variant!(TaskInputValue::Boolean),
                 )
             }
             8 => {
@@ -682,13 +672,8 @@ impl de::DecodeStruct for TaskInput {
                 de::choice_value(
                     map,
                     &mut self.value,
-                    &at.field("value"),
-                    |c| match c {
-                        TaskInputValue::Canonical(v) => Some(v),
-                        #[allow(unreachable_patterns)]
-                        _ => None,
-                    },
-                    TaskInputValue::Canonical,
+                    &at.field("valueCanonical"),
+                    crate::json::variant!(TaskInputValue::Canonical),
                 )
             }
             9 => {
@@ -696,13 +681,8 @@ impl de::DecodeStruct for TaskInput {
                 de::choice_ext(
                     map,
                     &mut self.value,
-                    &at.field("value"),
-                    |c| match c {
-                        TaskInputValue::Canonical(v) => Some(v),
-                        #[allow(unreachable_patterns)]
-                        _ => None,
-                    },
-                    TaskInputValue::Canonical,
+                    &at.field("valueCanonical"),
+                    crate::json::variant!(TaskInputValue::Canonical),
                 )
             }
             10 => {
@@ -710,13 +690,8 @@ impl de::DecodeStruct for TaskInput {
                 de::choice_value(
                     map,
                     &mut self.value,
-                    &at.field("value"),
-                    |c| match c {
-                        TaskInputValue::Code(v) => Some(v),
-                        #[allow(unreachable_patterns)]
-                        _ => None,
-                    },
-                    TaskInputValue::Code,
+                    &at.field("valueCode"),
+                    crate::json::variant!(TaskInputValue::Code),
                 )
             }
             11 => {
@@ -724,13 +699,8 @@ impl de::DecodeStruct for TaskInput {
                 de::choice_ext(
                     map,
                     &mut self.value,
-                    &at.field("value"),
-                    |c| match c {
-                        TaskInputValue::Code(v) => Some(v),
-                        #[allow(unreachable_patterns)]
-                        _ => None,
-                    },
-                    TaskInputValue::Code,
+                    &at.field("valueCode"),
+                    crate::json::variant!(TaskInputValue::Code),
                 )
             }
             12 => {
@@ -738,13 +708,8 @@ impl de::DecodeStruct for TaskInput {
                 de::choice_value(
                     map,
                     &mut self.value,
-                    &at.field("value"),
-                    |c| match c {
-                        TaskInputValue::Date(v) => Some(v),
-                        #[allow(unreachable_patterns)]
-                        _ => None,
-                    },
-                    TaskInputValue::Date,
+                    &at.field("valueDate"),
+                    crate::json::variant!(TaskInputValue::Date),
                 )
             }
             13 => {
@@ -752,13 +717,8 @@ impl de::DecodeStruct for TaskInput {
                 de::choice_ext(
                     map,
                     &mut self.value,
-                    &at.field("value"),
-                    |c| match c {
-                        TaskInputValue::Date(v) => Some(v),
-                        #[allow(unreachable_patterns)]
-                        _ => None,
-                    },
-                    TaskInputValue::Date,
+                    &at.field("valueDate"),
+                    crate::json::variant!(TaskInputValue::Date),
                 )
             }
             14 => {
@@ -766,13 +726,8 @@ impl de::DecodeStruct for TaskInput {
                 de::choice_value(
                     map,
                     &mut self.value,
-                    &at.field("value"),
-                    |c| match c {
-                        TaskInputValue::DateTime(v) => Some(v),
-                        #[allow(unreachable_patterns)]
-                        _ => None,
-                    },
-                    TaskInputValue::DateTime,
+                    &at.field("valueDateTime"),
+                    crate::json::variant!(TaskInputValue::DateTime),
                 )
             }
             15 => {
@@ -780,13 +735,8 @@ impl de::DecodeStruct for TaskInput {
                 de::choice_ext(
                     map,
                     &mut self.value,
-                    &at.field("value"),
-                    |c| match c {
-                        TaskInputValue::DateTime(v) => Some(v),
-                        #[allow(unreachable_patterns)]
-                        _ => None,
-                    },
-                    TaskInputValue::DateTime,
+                    &at.field("valueDateTime"),
+                    crate::json::variant!(TaskInputValue::DateTime),
                 )
             }
             16 => {
@@ -794,13 +744,8 @@ impl de::DecodeStruct for TaskInput {
                 de::choice_value(
                     map,
                     &mut self.value,
-                    &at.field("value"),
-                    |c| match c {
-                        TaskInputValue::Decimal(v) => Some(v),
-                        #[allow(unreachable_patterns)]
-                        _ => None,
-                    },
-                    TaskInputValue::Decimal,
+                    &at.field("valueDecimal"),
+                    crate::json::variant!(TaskInputValue::Decimal),
                 )
             }
             17 => {
@@ -808,13 +753,8 @@ impl de::DecodeStruct for TaskInput {
                 de::choice_ext(
                     map,
                     &mut self.value,
-                    &at.field("value"),
-                    |c| match c {
-                        TaskInputValue::Decimal(v) => Some(v),
-                        #[allow(unreachable_patterns)]
-                        _ => None,
-                    },
-                    TaskInputValue::Decimal,
+                    &at.field("valueDecimal"),
+                    crate::json::variant!(TaskInputValue::Decimal),
                 )
             }
             18 => {
@@ -822,13 +762,8 @@ impl de::DecodeStruct for TaskInput {
                 de::choice_value(
                     map,
                     &mut self.value,
-                    &at.field("value"),
-                    |c| match c {
-                        TaskInputValue::Id(v) => Some(v),
-                        #[allow(unreachable_patterns)]
-                        _ => None,
-                    },
-                    TaskInputValue::Id,
+                    &at.field("valueId"),
+                    crate::json::variant!(TaskInputValue::Id),
                 )
             }
             19 => {
@@ -836,13 +771,8 @@ impl de::DecodeStruct for TaskInput {
                 de::choice_ext(
                     map,
                     &mut self.value,
-                    &at.field("value"),
-                    |c| match c {
-                        TaskInputValue::Id(v) => Some(v),
-                        #[allow(unreachable_patterns)]
-                        _ => None,
-                    },
-                    TaskInputValue::Id,
+                    &at.field("valueId"),
+                    crate::json::variant!(TaskInputValue::Id),
                 )
             }
             20 => {
@@ -850,13 +780,8 @@ impl de::DecodeStruct for TaskInput {
                 de::choice_value(
                     map,
                     &mut self.value,
-                    &at.field("value"),
-                    |c| match c {
-                        TaskInputValue::Instant(v) => Some(v),
-                        #[allow(unreachable_patterns)]
-                        _ => None,
-                    },
-                    TaskInputValue::Instant,
+                    &at.field("valueInstant"),
+                    crate::json::variant!(TaskInputValue::Instant),
                 )
             }
             21 => {
@@ -864,13 +789,8 @@ impl de::DecodeStruct for TaskInput {
                 de::choice_ext(
                     map,
                     &mut self.value,
-                    &at.field("value"),
-                    |c| match c {
-                        TaskInputValue::Instant(v) => Some(v),
-                        #[allow(unreachable_patterns)]
-                        _ => None,
-                    },
-                    TaskInputValue::Instant,
+                    &at.field("valueInstant"),
+                    crate::json::variant!(TaskInputValue::Instant),
                 )
             }
             22 => {
@@ -878,13 +798,8 @@ impl de::DecodeStruct for TaskInput {
                 de::choice_value(
                     map,
                     &mut self.value,
-                    &at.field("value"),
-                    |c| match c {
-                        TaskInputValue::Integer(v) => Some(v),
-                        #[allow(unreachable_patterns)]
-                        _ => None,
-                    },
-                    TaskInputValue::Integer,
+                    &at.field("valueInteger"),
+                    crate::json::variant!(TaskInputValue::Integer),
                 )
             }
             23 => {
@@ -892,13 +807,8 @@ impl de::DecodeStruct for TaskInput {
                 de::choice_ext(
                     map,
                     &mut self.value,
-                    &at.field("value"),
-                    |c| match c {
-                        TaskInputValue::Integer(v) => Some(v),
-                        #[allow(unreachable_patterns)]
-                        _ => None,
-                    },
-                    TaskInputValue::Integer,
+                    &at.field("valueInteger"),
+                    crate::json::variant!(TaskInputValue::Integer),
                 )
             }
             24 => {
@@ -906,13 +816,8 @@ impl de::DecodeStruct for TaskInput {
                 de::choice_value(
                     map,
                     &mut self.value,
-                    &at.field("value"),
-                    |c| match c {
-                        TaskInputValue::Markdown(v) => Some(v),
-                        #[allow(unreachable_patterns)]
-                        _ => None,
-                    },
-                    TaskInputValue::Markdown,
+                    &at.field("valueMarkdown"),
+                    crate::json::variant!(TaskInputValue::Markdown),
                 )
             }
             25 => {
@@ -920,13 +825,8 @@ impl de::DecodeStruct for TaskInput {
                 de::choice_ext(
                     map,
                     &mut self.value,
-                    &at.field("value"),
-                    |c| match c {
-                        TaskInputValue::Markdown(v) => Some(v),
-                        #[allow(unreachable_patterns)]
-                        _ => None,
-                    },
-                    TaskInputValue::Markdown,
+                    &at.field("valueMarkdown"),
+                    crate::json::variant!(TaskInputValue::Markdown),
                 )
             }
             26 => {
@@ -934,13 +834,8 @@ impl de::DecodeStruct for TaskInput {
                 de::choice_value(
                     map,
                     &mut self.value,
-                    &at.field("value"),
-                    |c| match c {
-                        TaskInputValue::Oid(v) => Some(v),
-                        #[allow(unreachable_patterns)]
-                        _ => None,
-                    },
-                    TaskInputValue::Oid,
+                    &at.field("valueOid"),
+                    crate::json::variant!(TaskInputValue::Oid),
                 )
             }
             27 => {
@@ -948,13 +843,8 @@ impl de::DecodeStruct for TaskInput {
                 de::choice_ext(
                     map,
                     &mut self.value,
-                    &at.field("value"),
-                    |c| match c {
-                        TaskInputValue::Oid(v) => Some(v),
-                        #[allow(unreachable_patterns)]
-                        _ => None,
-                    },
-                    TaskInputValue::Oid,
+                    &at.field("valueOid"),
+                    crate::json::variant!(TaskInputValue::Oid),
                 )
             }
             28 => {
@@ -962,13 +852,8 @@ impl de::DecodeStruct for TaskInput {
                 de::choice_value(
                     map,
                     &mut self.value,
-                    &at.field("value"),
-                    |c| match c {
-                        TaskInputValue::PositiveInt(v) => Some(v),
-                        #[allow(unreachable_patterns)]
-                        _ => None,
-                    },
-                    TaskInputValue::PositiveInt,
+                    &at.field("valuePositiveInt"),
+                    crate::json::variant!(TaskInputValue::PositiveInt),
                 )
             }
             29 => {
@@ -976,13 +861,8 @@ impl de::DecodeStruct for TaskInput {
                 de::choice_ext(
                     map,
                     &mut self.value,
-                    &at.field("value"),
-                    |c| match c {
-                        TaskInputValue::PositiveInt(v) => Some(v),
-                        #[allow(unreachable_patterns)]
-                        _ => None,
-                    },
-                    TaskInputValue::PositiveInt,
+                    &at.field("valuePositiveInt"),
+                    crate::json::variant!(TaskInputValue::PositiveInt),
                 )
             }
             30 => {
@@ -990,13 +870,8 @@ impl de::DecodeStruct for TaskInput {
                 de::choice_value(
                     map,
                     &mut self.value,
-                    &at.field("value"),
-                    |c| match c {
-                        TaskInputValue::String(v) => Some(v),
-                        #[allow(unreachable_patterns)]
-                        _ => None,
-                    },
-                    TaskInputValue::String,
+                    &at.field("valueString"),
+                    crate::json::variant!(TaskInputValue::String),
                 )
             }
             31 => {
@@ -1004,13 +879,8 @@ impl de::DecodeStruct for TaskInput {
                 de::choice_ext(
                     map,
                     &mut self.value,
-                    &at.field("value"),
-                    |c| match c {
-                        TaskInputValue::String(v) => Some(v),
-                        #[allow(unreachable_patterns)]
-                        _ => None,
-                    },
-                    TaskInputValue::String,
+                    &at.field("valueString"),
+                    crate::json::variant!(TaskInputValue::String),
                 )
             }
             32 => {
@@ -1018,13 +888,8 @@ impl de::DecodeStruct for TaskInput {
                 de::choice_value(
                     map,
                     &mut self.value,
-                    &at.field("value"),
-                    |c| match c {
-                        TaskInputValue::Time(v) => Some(v),
-                        #[allow(unreachable_patterns)]
-                        _ => None,
-                    },
-                    TaskInputValue::Time,
+                    &at.field("valueTime"),
+                    crate::json::variant!(TaskInputValue::Time),
                 )
             }
             33 => {
@@ -1032,13 +897,8 @@ impl de::DecodeStruct for TaskInput {
                 de::choice_ext(
                     map,
                     &mut self.value,
-                    &at.field("value"),
-                    |c| match c {
-                        TaskInputValue::Time(v) => Some(v),
-                        #[allow(unreachable_patterns)]
-                        _ => None,
-                    },
-                    TaskInputValue::Time,
+                    &at.field("valueTime"),
+                    crate::json::variant!(TaskInputValue::Time),
                 )
             }
             34 => {
@@ -1046,13 +906,8 @@ impl de::DecodeStruct for TaskInput {
                 de::choice_value(
                     map,
                     &mut self.value,
-                    &at.field("value"),
-                    |c| match c {
-                        TaskInputValue::UnsignedInt(v) => Some(v),
-                        #[allow(unreachable_patterns)]
-                        _ => None,
-                    },
-                    TaskInputValue::UnsignedInt,
+                    &at.field("valueUnsignedInt"),
+                    crate::json::variant!(TaskInputValue::UnsignedInt),
                 )
             }
             35 => {
@@ -1060,13 +915,8 @@ impl de::DecodeStruct for TaskInput {
                 de::choice_ext(
                     map,
                     &mut self.value,
-                    &at.field("value"),
-                    |c| match c {
-                        TaskInputValue::UnsignedInt(v) => Some(v),
-                        #[allow(unreachable_patterns)]
-                        _ => None,
-                    },
-                    TaskInputValue::UnsignedInt,
+                    &at.field("valueUnsignedInt"),
+                    crate::json::variant!(TaskInputValue::UnsignedInt),
                 )
             }
             36 => {
@@ -1074,13 +924,8 @@ impl de::DecodeStruct for TaskInput {
                 de::choice_value(
                     map,
                     &mut self.value,
-                    &at.field("value"),
-                    |c| match c {
-                        TaskInputValue::Uri(v) => Some(v),
-                        #[allow(unreachable_patterns)]
-                        _ => None,
-                    },
-                    TaskInputValue::Uri,
+                    &at.field("valueUri"),
+                    crate::json::variant!(TaskInputValue::Uri),
                 )
             }
             37 => {
@@ -1088,13 +933,8 @@ impl de::DecodeStruct for TaskInput {
                 de::choice_ext(
                     map,
                     &mut self.value,
-                    &at.field("value"),
-                    |c| match c {
-                        TaskInputValue::Uri(v) => Some(v),
-                        #[allow(unreachable_patterns)]
-                        _ => None,
-                    },
-                    TaskInputValue::Uri,
+                    &at.field("valueUri"),
+                    crate::json::variant!(TaskInputValue::Uri),
                 )
             }
             38 => {
@@ -1102,13 +942,8 @@ impl de::DecodeStruct for TaskInput {
                 de::choice_value(
                     map,
                     &mut self.value,
-                    &at.field("value"),
-                    |c| match c {
-                        TaskInputValue::Url(v) => Some(v),
-                        #[allow(unreachable_patterns)]
-                        _ => None,
-                    },
-                    TaskInputValue::Url,
+                    &at.field("valueUrl"),
+                    crate::json::variant!(TaskInputValue::Url),
                 )
             }
             39 => {
@@ -1116,13 +951,8 @@ impl de::DecodeStruct for TaskInput {
                 de::choice_ext(
                     map,
                     &mut self.value,
-                    &at.field("value"),
-                    |c| match c {
-                        TaskInputValue::Url(v) => Some(v),
-                        #[allow(unreachable_patterns)]
-                        _ => None,
-                    },
-                    TaskInputValue::Url,
+                    &at.field("valueUrl"),
+                    crate::json::variant!(TaskInputValue::Url),
                 )
             }
             40 => {
@@ -1130,13 +960,8 @@ impl de::DecodeStruct for TaskInput {
                 de::choice_value(
                     map,
                     &mut self.value,
-                    &at.field("value"),
-                    |c| match c {
-                        TaskInputValue::Uuid(v) => Some(v),
-                        #[allow(unreachable_patterns)]
-                        _ => None,
-                    },
-                    TaskInputValue::Uuid,
+                    &at.field("valueUuid"),
+                    crate::json::variant!(TaskInputValue::Uuid),
                 )
             }
             41 => {
@@ -1144,13 +969,8 @@ impl de::DecodeStruct for TaskInput {
                 de::choice_ext(
                     map,
                     &mut self.value,
-                    &at.field("value"),
-                    |c| match c {
-                        TaskInputValue::Uuid(v) => Some(v),
-                        #[allow(unreachable_patterns)]
-                        _ => None,
-                    },
-                    TaskInputValue::Uuid,
+                    &at.field("valueUuid"),
+                    crate::json::variant!(TaskInputValue::Uuid),
                 )
             }
             42 => {
@@ -1158,20 +978,25 @@ impl de::DecodeStruct for TaskInput {
                 de::choice(
                     map,
                     &mut self.value,
-                    &at.field("value"),
+                    &at.field("valueAddress"),
                     TaskInputValue::Address,
                 )
             }
             43 => {
                 *seen |= 2;
-                de::choice(map, &mut self.value, &at.field("value"), TaskInputValue::Age)
+                de::choice(
+                    map,
+                    &mut self.value,
+                    &at.field("valueAge"),
+                    TaskInputValue::Age,
+                )
             }
             44 => {
                 *seen |= 2;
                 de::choice(
                     map,
                     &mut self.value,
-                    &at.field("value"),
+                    &at.field("valueAnnotation"),
                     TaskInputValue::Annotation,
                 )
             }
@@ -1180,7 +1005,7 @@ impl de::DecodeStruct for TaskInput {
                 de::choice(
                     map,
                     &mut self.value,
-                    &at.field("value"),
+                    &at.field("valueAttachment"),
                     TaskInputValue::Attachment,
                 )
             }
@@ -1189,7 +1014,7 @@ impl de::DecodeStruct for TaskInput {
                 de::choice(
                     map,
                     &mut self.value,
-                    &at.field("value"),
+                    &at.field("valueCodeableConcept"),
                     TaskInputValue::CodeableConcept,
                 )
             }
@@ -1198,7 +1023,7 @@ impl de::DecodeStruct for TaskInput {
                 de::choice(
                     map,
                     &mut self.value,
-                    &at.field("value"),
+                    &at.field("valueCoding"),
                     TaskInputValue::Coding,
                 )
             }
@@ -1207,7 +1032,7 @@ impl de::DecodeStruct for TaskInput {
                 de::choice(
                     map,
                     &mut self.value,
-                    &at.field("value"),
+                    &at.field("valueContactPoint"),
                     TaskInputValue::ContactPoint,
                 )
             }
@@ -1216,7 +1041,7 @@ impl de::DecodeStruct for TaskInput {
                 de::choice(
                     map,
                     &mut self.value,
-                    &at.field("value"),
+                    &at.field("valueCount"),
                     TaskInputValue::Count,
                 )
             }
@@ -1225,7 +1050,7 @@ impl de::DecodeStruct for TaskInput {
                 de::choice(
                     map,
                     &mut self.value,
-                    &at.field("value"),
+                    &at.field("valueDistance"),
                     TaskInputValue::Distance,
                 )
             }
@@ -1234,7 +1059,7 @@ impl de::DecodeStruct for TaskInput {
                 de::choice(
                     map,
                     &mut self.value,
-                    &at.field("value"),
+                    &at.field("valueDuration"),
                     TaskInputValue::Duration,
                 )
             }
@@ -1243,7 +1068,7 @@ impl de::DecodeStruct for TaskInput {
                 de::choice(
                     map,
                     &mut self.value,
-                    &at.field("value"),
+                    &at.field("valueHumanName"),
                     TaskInputValue::HumanName,
                 )
             }
@@ -1252,7 +1077,7 @@ impl de::DecodeStruct for TaskInput {
                 de::choice(
                     map,
                     &mut self.value,
-                    &at.field("value"),
+                    &at.field("valueIdentifier"),
                     TaskInputValue::Identifier,
                 )
             }
@@ -1261,7 +1086,7 @@ impl de::DecodeStruct for TaskInput {
                 de::choice(
                     map,
                     &mut self.value,
-                    &at.field("value"),
+                    &at.field("valueMoney"),
                     TaskInputValue::Money,
                 )
             }
@@ -1270,7 +1095,7 @@ impl de::DecodeStruct for TaskInput {
                 de::choice(
                     map,
                     &mut self.value,
-                    &at.field("value"),
+                    &at.field("valuePeriod"),
                     TaskInputValue::Period,
                 )
             }
@@ -1279,7 +1104,7 @@ impl de::DecodeStruct for TaskInput {
                 de::choice(
                     map,
                     &mut self.value,
-                    &at.field("value"),
+                    &at.field("valueQuantity"),
                     TaskInputValue::Quantity,
                 )
             }
@@ -1288,7 +1113,7 @@ impl de::DecodeStruct for TaskInput {
                 de::choice(
                     map,
                     &mut self.value,
-                    &at.field("value"),
+                    &at.field("valueRange"),
                     TaskInputValue::Range,
                 )
             }
@@ -1297,7 +1122,7 @@ impl de::DecodeStruct for TaskInput {
                 de::choice(
                     map,
                     &mut self.value,
-                    &at.field("value"),
+                    &at.field("valueRatio"),
                     TaskInputValue::Ratio,
                 )
             }
@@ -1306,7 +1131,7 @@ impl de::DecodeStruct for TaskInput {
                 de::choice(
                     map,
                     &mut self.value,
-                    &at.field("value"),
+                    &at.field("valueReference"),
                     TaskInputValue::Reference,
                 )
             }
@@ -1315,7 +1140,7 @@ impl de::DecodeStruct for TaskInput {
                 de::choice(
                     map,
                     &mut self.value,
-                    &at.field("value"),
+                    &at.field("valueSampledData"),
                     TaskInputValue::SampledData,
                 )
             }
@@ -1324,7 +1149,7 @@ impl de::DecodeStruct for TaskInput {
                 de::choice(
                     map,
                     &mut self.value,
-                    &at.field("value"),
+                    &at.field("valueSignature"),
                     TaskInputValue::Signature,
                 )
             }
@@ -1333,7 +1158,7 @@ impl de::DecodeStruct for TaskInput {
                 de::choice(
                     map,
                     &mut self.value,
-                    &at.field("value"),
+                    &at.field("valueTiming"),
                     TaskInputValue::Timing,
                 )
             }
@@ -1342,7 +1167,7 @@ impl de::DecodeStruct for TaskInput {
                 de::choice(
                     map,
                     &mut self.value,
-                    &at.field("value"),
+                    &at.field("valueContactDetail"),
                     TaskInputValue::ContactDetail,
                 )
             }
@@ -1351,7 +1176,7 @@ impl de::DecodeStruct for TaskInput {
                 de::choice(
                     map,
                     &mut self.value,
-                    &at.field("value"),
+                    &at.field("valueContributor"),
                     TaskInputValue::Contributor,
                 )
             }
@@ -1360,7 +1185,7 @@ impl de::DecodeStruct for TaskInput {
                 de::choice(
                     map,
                     &mut self.value,
-                    &at.field("value"),
+                    &at.field("valueDataRequirement"),
                     TaskInputValue::DataRequirement,
                 )
             }
@@ -1369,7 +1194,7 @@ impl de::DecodeStruct for TaskInput {
                 de::choice(
                     map,
                     &mut self.value,
-                    &at.field("value"),
+                    &at.field("valueExpression"),
                     TaskInputValue::Expression,
                 )
             }
@@ -1378,7 +1203,7 @@ impl de::DecodeStruct for TaskInput {
                 de::choice(
                     map,
                     &mut self.value,
-                    &at.field("value"),
+                    &at.field("valueParameterDefinition"),
                     TaskInputValue::ParameterDefinition,
                 )
             }
@@ -1387,7 +1212,7 @@ impl de::DecodeStruct for TaskInput {
                 de::choice(
                     map,
                     &mut self.value,
-                    &at.field("value"),
+                    &at.field("valueRelatedArtifact"),
                     TaskInputValue::RelatedArtifact,
                 )
             }
@@ -1396,7 +1221,7 @@ impl de::DecodeStruct for TaskInput {
                 de::choice(
                     map,
                     &mut self.value,
-                    &at.field("value"),
+                    &at.field("valueTriggerDefinition"),
                     TaskInputValue::TriggerDefinition,
                 )
             }
@@ -1405,7 +1230,7 @@ impl de::DecodeStruct for TaskInput {
                 de::choice(
                     map,
                     &mut self.value,
-                    &at.field("value"),
+                    &at.field("valueUsageContext"),
                     TaskInputValue::UsageContext,
                 )
             }
@@ -1414,7 +1239,7 @@ impl de::DecodeStruct for TaskInput {
                 de::choice(
                     map,
                     &mut self.value,
-                    &at.field("value"),
+                    &at.field("valueDosage"),
                     TaskInputValue::Dosage,
                 )
             }
@@ -1423,7 +1248,7 @@ impl de::DecodeStruct for TaskInput {
                 de::choice(
                     map,
                     &mut self.value,
-                    &at.field("value"),
+                    &at.field("valueMeta"),
                     TaskInputValue::Meta,
                 )
             }
@@ -1431,7 +1256,9 @@ impl de::DecodeStruct for TaskInput {
         }
     }
 }
+
 crate::json::impl_json!(TaskInput);
+
 impl serde::Serialize for TaskInput {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
@@ -1444,9 +1271,10 @@ impl serde::Serialize for TaskInput {
         map.end()
     }
 }
+
 /// Choice of types for `Task.input.value[x]`.
 ///
-/// In JSON the element name carries the type: `valueString`, `valueQuantity`, …
+/// In JSON the element name carries the type (`valueBase64Binary`, `valueBoolean`, ...).
 #[derive(Clone, Debug, PartialEq)]
 pub enum TaskInputValue {
     /// `valueBase64Binary`
@@ -1550,6 +1378,7 @@ pub enum TaskInputValue {
     /// `valueMeta`
     Meta(Box<Meta>),
 }
+
 impl ser::EncodeChoice for TaskInputValue {
     fn encode<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
         match self {
@@ -1618,6 +1447,7 @@ impl ser::EncodeChoice for TaskInputValue {
         }
     }
 }
+
 /// Information produced as part of task
 ///
 /// Outputs produced by the Task.
@@ -1646,6 +1476,7 @@ pub struct TaskOutput {
     /// `1..1` · one of Base64Binary, Boolean, Canonical, Code, Date, DateTime, Decimal, Id, Instant, Integer, Markdown, Oid, PositiveInt, String, Time, UnsignedInt, Uri, Url, Uuid, Address, Age, Annotation, Attachment, CodeableConcept, Coding, ContactPoint, Count, Distance, Duration, HumanName, Identifier, Money, Period, Quantity, Range, Ratio, Reference, SampledData, Signature, Timing, ContactDetail, Contributor, DataRequirement, Expression, ParameterDefinition, RelatedArtifact, TriggerDefinition, UsageContext, Dosage, Meta
     pub value: Option<TaskOutputValue>,
 }
+
 impl de::DecodeStruct for TaskOutput {
     const PATH: &'static str = "Task.output";
     const RESOURCE_TYPE: Option<&'static str> = None;
@@ -1756,13 +1587,8 @@ impl de::DecodeStruct for TaskOutput {
                 de::choice_value(
                     map,
                     &mut self.value,
-                    &at.field("value"),
-                    |c| match c {
-                        TaskOutputValue::Base64Binary(v) => Some(v),
-                        #[allow(unreachable_patterns)]
-                        _ => None,
-                    },
-                    TaskOutputValue::Base64Binary,
+                    &at.field("valueBase64Binary"),
+                    crate::json::variant!(TaskOutputValue::Base64Binary),
                 )
             }
             5 => {
@@ -1770,13 +1596,8 @@ impl de::DecodeStruct for TaskOutput {
                 de::choice_ext(
                     map,
                     &mut self.value,
-                    &at.field("value"),
-                    |c| match c {
-                        TaskOutputValue::Base64Binary(v) => Some(v),
-                        #[allow(unreachable_patterns)]
-                        _ => None,
-                    },
-                    TaskOutputValue::Base64Binary,
+                    &at.field("valueBase64Binary"),
+                    crate::json::variant!(TaskOutputValue::Base64Binary),
                 )
             }
             6 => {
@@ -1784,13 +1605,8 @@ impl de::DecodeStruct for TaskOutput {
                 de::choice_value(
                     map,
                     &mut self.value,
-                    &at.field("value"),
-                    |c| match c {
-                        TaskOutputValue::Boolean(v) => Some(v),
-                        #[allow(unreachable_patterns)]
-                        _ => None,
-                    },
-                    TaskOutputValue::Boolean,
+                    &at.field("valueBoolean"),
+                    crate::json::variant!(TaskOutputValue::Boolean),
                 )
             }
             7 => {
@@ -1798,13 +1614,8 @@ impl de::DecodeStruct for TaskOutput {
                 de::choice_ext(
                     map,
                     &mut self.value,
-                    &at.field("value"),
-                    |c| match c {
-                        TaskOutputValue::Boolean(v) => Some(v),
-                        #[allow(unreachable_patterns)]
-                        _ => None,
-                    },
-                    TaskOutputValue::Boolean,
+                    &at.field("valueBoolean"),
+                    crate::json::variant!(TaskOutputValue::Boolean),
                 )
             }
             8 => {
@@ -1812,13 +1623,8 @@ impl de::DecodeStruct for TaskOutput {
                 de::choice_value(
                     map,
                     &mut self.value,
-                    &at.field("value"),
-                    |c| match c {
-                        TaskOutputValue::Canonical(v) => Some(v),
-                        #[allow(unreachable_patterns)]
-                        _ => None,
-                    },
-                    TaskOutputValue::Canonical,
+                    &at.field("valueCanonical"),
+                    crate::json::variant!(TaskOutputValue::Canonical),
                 )
             }
             9 => {
@@ -1826,13 +1632,8 @@ impl de::DecodeStruct for TaskOutput {
                 de::choice_ext(
                     map,
                     &mut self.value,
-                    &at.field("value"),
-                    |c| match c {
-                        TaskOutputValue::Canonical(v) => Some(v),
-                        #[allow(unreachable_patterns)]
-                        _ => None,
-                    },
-                    TaskOutputValue::Canonical,
+                    &at.field("valueCanonical"),
+                    crate::json::variant!(TaskOutputValue::Canonical),
                 )
             }
             10 => {
@@ -1840,13 +1641,8 @@ impl de::DecodeStruct for TaskOutput {
                 de::choice_value(
                     map,
                     &mut self.value,
-                    &at.field("value"),
-                    |c| match c {
-                        TaskOutputValue::Code(v) => Some(v),
-                        #[allow(unreachable_patterns)]
-                        _ => None,
-                    },
-                    TaskOutputValue::Code,
+                    &at.field("valueCode"),
+                    crate::json::variant!(TaskOutputValue::Code),
                 )
             }
             11 => {
@@ -1854,13 +1650,8 @@ impl de::DecodeStruct for TaskOutput {
                 de::choice_ext(
                     map,
                     &mut self.value,
-                    &at.field("value"),
-                    |c| match c {
-                        TaskOutputValue::Code(v) => Some(v),
-                        #[allow(unreachable_patterns)]
-                        _ => None,
-                    },
-                    TaskOutputValue::Code,
+                    &at.field("valueCode"),
+                    crate::json::variant!(TaskOutputValue::Code),
                 )
             }
             12 => {
@@ -1868,13 +1659,8 @@ impl de::DecodeStruct for TaskOutput {
                 de::choice_value(
                     map,
                     &mut self.value,
-                    &at.field("value"),
-                    |c| match c {
-                        TaskOutputValue::Date(v) => Some(v),
-                        #[allow(unreachable_patterns)]
-                        _ => None,
-                    },
-                    TaskOutputValue::Date,
+                    &at.field("valueDate"),
+                    crate::json::variant!(TaskOutputValue::Date),
                 )
             }
             13 => {
@@ -1882,13 +1668,8 @@ impl de::DecodeStruct for TaskOutput {
                 de::choice_ext(
                     map,
                     &mut self.value,
-                    &at.field("value"),
-                    |c| match c {
-                        TaskOutputValue::Date(v) => Some(v),
-                        #[allow(unreachable_patterns)]
-                        _ => None,
-                    },
-                    TaskOutputValue::Date,
+                    &at.field("valueDate"),
+                    crate::json::variant!(TaskOutputValue::Date),
                 )
             }
             14 => {
@@ -1896,13 +1677,8 @@ impl de::DecodeStruct for TaskOutput {
                 de::choice_value(
                     map,
                     &mut self.value,
-                    &at.field("value"),
-                    |c| match c {
-                        TaskOutputValue::DateTime(v) => Some(v),
-                        #[allow(unreachable_patterns)]
-                        _ => None,
-                    },
-                    TaskOutputValue::DateTime,
+                    &at.field("valueDateTime"),
+                    crate::json::variant!(TaskOutputValue::DateTime),
                 )
             }
             15 => {
@@ -1910,13 +1686,8 @@ impl de::DecodeStruct for TaskOutput {
                 de::choice_ext(
                     map,
                     &mut self.value,
-                    &at.field("value"),
-                    |c| match c {
-                        TaskOutputValue::DateTime(v) => Some(v),
-                        #[allow(unreachable_patterns)]
-                        _ => None,
-                    },
-                    TaskOutputValue::DateTime,
+                    &at.field("valueDateTime"),
+                    crate::json::variant!(TaskOutputValue::DateTime),
                 )
             }
             16 => {
@@ -1924,13 +1695,8 @@ impl de::DecodeStruct for TaskOutput {
                 de::choice_value(
                     map,
                     &mut self.value,
-                    &at.field("value"),
-                    |c| match c {
-                        TaskOutputValue::Decimal(v) => Some(v),
-                        #[allow(unreachable_patterns)]
-                        _ => None,
-                    },
-                    TaskOutputValue::Decimal,
+                    &at.field("valueDecimal"),
+                    crate::json::variant!(TaskOutputValue::Decimal),
                 )
             }
             17 => {
@@ -1938,13 +1704,8 @@ impl de::DecodeStruct for TaskOutput {
                 de::choice_ext(
                     map,
                     &mut self.value,
-                    &at.field("value"),
-                    |c| match c {
-                        TaskOutputValue::Decimal(v) => Some(v),
-                        #[allow(unreachable_patterns)]
-                        _ => None,
-                    },
-                    TaskOutputValue::Decimal,
+                    &at.field("valueDecimal"),
+                    crate::json::variant!(TaskOutputValue::Decimal),
                 )
             }
             18 => {
@@ -1952,13 +1713,8 @@ impl de::DecodeStruct for TaskOutput {
                 de::choice_value(
                     map,
                     &mut self.value,
-                    &at.field("value"),
-                    |c| match c {
-                        TaskOutputValue::Id(v) => Some(v),
-                        #[allow(unreachable_patterns)]
-                        _ => None,
-                    },
-                    TaskOutputValue::Id,
+                    &at.field("valueId"),
+                    crate::json::variant!(TaskOutputValue::Id),
                 )
             }
             19 => {
@@ -1966,13 +1722,8 @@ impl de::DecodeStruct for TaskOutput {
                 de::choice_ext(
                     map,
                     &mut self.value,
-                    &at.field("value"),
-                    |c| match c {
-                        TaskOutputValue::Id(v) => Some(v),
-                        #[allow(unreachable_patterns)]
-                        _ => None,
-                    },
-                    TaskOutputValue::Id,
+                    &at.field("valueId"),
+                    crate::json::variant!(TaskOutputValue::Id),
                 )
             }
             20 => {
@@ -1980,13 +1731,8 @@ impl de::DecodeStruct for TaskOutput {
                 de::choice_value(
                     map,
                     &mut self.value,
-                    &at.field("value"),
-                    |c| match c {
-                        TaskOutputValue::Instant(v) => Some(v),
-                        #[allow(unreachable_patterns)]
-                        _ => None,
-                    },
-                    TaskOutputValue::Instant,
+                    &at.field("valueInstant"),
+                    crate::json::variant!(TaskOutputValue::Instant),
                 )
             }
             21 => {
@@ -1994,13 +1740,8 @@ impl de::DecodeStruct for TaskOutput {
                 de::choice_ext(
                     map,
                     &mut self.value,
-                    &at.field("value"),
-                    |c| match c {
-                        TaskOutputValue::Instant(v) => Some(v),
-                        #[allow(unreachable_patterns)]
-                        _ => None,
-                    },
-                    TaskOutputValue::Instant,
+                    &at.field("valueInstant"),
+                    crate::json::variant!(TaskOutputValue::Instant),
                 )
             }
             22 => {
@@ -2008,13 +1749,8 @@ impl de::DecodeStruct for TaskOutput {
                 de::choice_value(
                     map,
                     &mut self.value,
-                    &at.field("value"),
-                    |c| match c {
-                        TaskOutputValue::Integer(v) => Some(v),
-                        #[allow(unreachable_patterns)]
-                        _ => None,
-                    },
-                    TaskOutputValue::Integer,
+                    &at.field("valueInteger"),
+                    crate::json::variant!(TaskOutputValue::Integer),
                 )
             }
             23 => {
@@ -2022,13 +1758,8 @@ impl de::DecodeStruct for TaskOutput {
                 de::choice_ext(
                     map,
                     &mut self.value,
-                    &at.field("value"),
-                    |c| match c {
-                        TaskOutputValue::Integer(v) => Some(v),
-                        #[allow(unreachable_patterns)]
-                        _ => None,
-                    },
-                    TaskOutputValue::Integer,
+                    &at.field("valueInteger"),
+                    crate::json::variant!(TaskOutputValue::Integer),
                 )
             }
             24 => {
@@ -2036,13 +1767,8 @@ impl de::DecodeStruct for TaskOutput {
                 de::choice_value(
                     map,
                     &mut self.value,
-                    &at.field("value"),
-                    |c| match c {
-                        TaskOutputValue::Markdown(v) => Some(v),
-                        #[allow(unreachable_patterns)]
-                        _ => None,
-                    },
-                    TaskOutputValue::Markdown,
+                    &at.field("valueMarkdown"),
+                    crate::json::variant!(TaskOutputValue::Markdown),
                 )
             }
             25 => {
@@ -2050,13 +1776,8 @@ impl de::DecodeStruct for TaskOutput {
                 de::choice_ext(
                     map,
                     &mut self.value,
-                    &at.field("value"),
-                    |c| match c {
-                        TaskOutputValue::Markdown(v) => Some(v),
-                        #[allow(unreachable_patterns)]
-                        _ => None,
-                    },
-                    TaskOutputValue::Markdown,
+                    &at.field("valueMarkdown"),
+                    crate::json::variant!(TaskOutputValue::Markdown),
                 )
             }
             26 => {
@@ -2064,13 +1785,8 @@ impl de::DecodeStruct for TaskOutput {
                 de::choice_value(
                     map,
                     &mut self.value,
-                    &at.field("value"),
-                    |c| match c {
-                        TaskOutputValue::Oid(v) => Some(v),
-                        #[allow(unreachable_patterns)]
-                        _ => None,
-                    },
-                    TaskOutputValue::Oid,
+                    &at.field("valueOid"),
+                    crate::json::variant!(TaskOutputValue::Oid),
                 )
             }
             27 => {
@@ -2078,13 +1794,8 @@ impl de::DecodeStruct for TaskOutput {
                 de::choice_ext(
                     map,
                     &mut self.value,
-                    &at.field("value"),
-                    |c| match c {
-                        TaskOutputValue::Oid(v) => Some(v),
-                        #[allow(unreachable_patterns)]
-                        _ => None,
-                    },
-                    TaskOutputValue::Oid,
+                    &at.field("valueOid"),
+                    crate::json::variant!(TaskOutputValue::Oid),
                 )
             }
             28 => {
@@ -2092,13 +1803,8 @@ impl de::DecodeStruct for TaskOutput {
                 de::choice_value(
                     map,
                     &mut self.value,
-                    &at.field("value"),
-                    |c| match c {
-                        TaskOutputValue::PositiveInt(v) => Some(v),
-                        #[allow(unreachable_patterns)]
-                        _ => None,
-                    },
-                    TaskOutputValue::PositiveInt,
+                    &at.field("valuePositiveInt"),
+                    crate::json::variant!(TaskOutputValue::PositiveInt),
                 )
             }
             29 => {
@@ -2106,13 +1812,8 @@ impl de::DecodeStruct for TaskOutput {
                 de::choice_ext(
                     map,
                     &mut self.value,
-                    &at.field("value"),
-                    |c| match c {
-                        TaskOutputValue::PositiveInt(v) => Some(v),
-                        #[allow(unreachable_patterns)]
-                        _ => None,
-                    },
-                    TaskOutputValue::PositiveInt,
+                    &at.field("valuePositiveInt"),
+                    crate::json::variant!(TaskOutputValue::PositiveInt),
                 )
             }
             30 => {
@@ -2120,13 +1821,8 @@ impl de::DecodeStruct for TaskOutput {
                 de::choice_value(
                     map,
                     &mut self.value,
-                    &at.field("value"),
-                    |c| match c {
-                        TaskOutputValue::String(v) => Some(v),
-                        #[allow(unreachable_patterns)]
-                        _ => None,
-                    },
-                    TaskOutputValue::String,
+                    &at.field("valueString"),
+                    crate::json::variant!(TaskOutputValue::String),
                 )
             }
             31 => {
@@ -2134,13 +1830,8 @@ impl de::DecodeStruct for TaskOutput {
                 de::choice_ext(
                     map,
                     &mut self.value,
-                    &at.field("value"),
-                    |c| match c {
-                        TaskOutputValue::String(v) => Some(v),
-                        #[allow(unreachable_patterns)]
-                        _ => None,
-                    },
-                    TaskOutputValue::String,
+                    &at.field("valueString"),
+                    crate::json::variant!(TaskOutputValue::String),
                 )
             }
             32 => {
@@ -2148,13 +1839,8 @@ impl de::DecodeStruct for TaskOutput {
                 de::choice_value(
                     map,
                     &mut self.value,
-                    &at.field("value"),
-                    |c| match c {
-                        TaskOutputValue::Time(v) => Some(v),
-                        #[allow(unreachable_patterns)]
-                        _ => None,
-                    },
-                    TaskOutputValue::Time,
+                    &at.field("valueTime"),
+                    crate::json::variant!(TaskOutputValue::Time),
                 )
             }
             33 => {
@@ -2162,13 +1848,8 @@ impl de::DecodeStruct for TaskOutput {
                 de::choice_ext(
                     map,
                     &mut self.value,
-                    &at.field("value"),
-                    |c| match c {
-                        TaskOutputValue::Time(v) => Some(v),
-                        #[allow(unreachable_patterns)]
-                        _ => None,
-                    },
-                    TaskOutputValue::Time,
+                    &at.field("valueTime"),
+                    crate::json::variant!(TaskOutputValue::Time),
                 )
             }
             34 => {
@@ -2176,13 +1857,8 @@ impl de::DecodeStruct for TaskOutput {
                 de::choice_value(
                     map,
                     &mut self.value,
-                    &at.field("value"),
-                    |c| match c {
-                        TaskOutputValue::UnsignedInt(v) => Some(v),
-                        #[allow(unreachable_patterns)]
-                        _ => None,
-                    },
-                    TaskOutputValue::UnsignedInt,
+                    &at.field("valueUnsignedInt"),
+                    crate::json::variant!(TaskOutputValue::UnsignedInt),
                 )
             }
             35 => {
@@ -2190,13 +1866,8 @@ impl de::DecodeStruct for TaskOutput {
                 de::choice_ext(
                     map,
                     &mut self.value,
-                    &at.field("value"),
-                    |c| match c {
-                        TaskOutputValue::UnsignedInt(v) => Some(v),
-                        #[allow(unreachable_patterns)]
-                        _ => None,
-                    },
-                    TaskOutputValue::UnsignedInt,
+                    &at.field("valueUnsignedInt"),
+                    crate::json::variant!(TaskOutputValue::UnsignedInt),
                 )
             }
             36 => {
@@ -2204,13 +1875,8 @@ impl de::DecodeStruct for TaskOutput {
                 de::choice_value(
                     map,
                     &mut self.value,
-                    &at.field("value"),
-                    |c| match c {
-                        TaskOutputValue::Uri(v) => Some(v),
-                        #[allow(unreachable_patterns)]
-                        _ => None,
-                    },
-                    TaskOutputValue::Uri,
+                    &at.field("valueUri"),
+                    crate::json::variant!(TaskOutputValue::Uri),
                 )
             }
             37 => {
@@ -2218,13 +1884,8 @@ impl de::DecodeStruct for TaskOutput {
                 de::choice_ext(
                     map,
                     &mut self.value,
-                    &at.field("value"),
-                    |c| match c {
-                        TaskOutputValue::Uri(v) => Some(v),
-                        #[allow(unreachable_patterns)]
-                        _ => None,
-                    },
-                    TaskOutputValue::Uri,
+                    &at.field("valueUri"),
+                    crate::json::variant!(TaskOutputValue::Uri),
                 )
             }
             38 => {
@@ -2232,13 +1893,8 @@ impl de::DecodeStruct for TaskOutput {
                 de::choice_value(
                     map,
                     &mut self.value,
-                    &at.field("value"),
-                    |c| match c {
-                        TaskOutputValue::Url(v) => Some(v),
-                        #[allow(unreachable_patterns)]
-                        _ => None,
-                    },
-                    TaskOutputValue::Url,
+                    &at.field("valueUrl"),
+                    crate::json::variant!(TaskOutputValue::Url),
                 )
             }
             39 => {
@@ -2246,13 +1902,8 @@ impl de::DecodeStruct for TaskOutput {
                 de::choice_ext(
                     map,
                     &mut self.value,
-                    &at.field("value"),
-                    |c| match c {
-                        TaskOutputValue::Url(v) => Some(v),
-                        #[allow(unreachable_patterns)]
-                        _ => None,
-                    },
-                    TaskOutputValue::Url,
+                    &at.field("valueUrl"),
+                    crate::json::variant!(TaskOutputValue::Url),
                 )
             }
             40 => {
@@ -2260,13 +1911,8 @@ impl de::DecodeStruct for TaskOutput {
                 de::choice_value(
                     map,
                     &mut self.value,
-                    &at.field("value"),
-                    |c| match c {
-                        TaskOutputValue::Uuid(v) => Some(v),
-                        #[allow(unreachable_patterns)]
-                        _ => None,
-                    },
-                    TaskOutputValue::Uuid,
+                    &at.field("valueUuid"),
+                    crate::json::variant!(TaskOutputValue::Uuid),
                 )
             }
             41 => {
@@ -2274,13 +1920,8 @@ impl de::DecodeStruct for TaskOutput {
                 de::choice_ext(
                     map,
                     &mut self.value,
-                    &at.field("value"),
-                    |c| match c {
-                        TaskOutputValue::Uuid(v) => Some(v),
-                        #[allow(unreachable_patterns)]
-                        _ => None,
-                    },
-                    TaskOutputValue::Uuid,
+                    &at.field("valueUuid"),
+                    crate::json::variant!(TaskOutputValue::Uuid),
                 )
             }
             42 => {
@@ -2288,7 +1929,7 @@ impl de::DecodeStruct for TaskOutput {
                 de::choice(
                     map,
                     &mut self.value,
-                    &at.field("value"),
+                    &at.field("valueAddress"),
                     TaskOutputValue::Address,
                 )
             }
@@ -2297,7 +1938,7 @@ impl de::DecodeStruct for TaskOutput {
                 de::choice(
                     map,
                     &mut self.value,
-                    &at.field("value"),
+                    &at.field("valueAge"),
                     TaskOutputValue::Age,
                 )
             }
@@ -2306,7 +1947,7 @@ impl de::DecodeStruct for TaskOutput {
                 de::choice(
                     map,
                     &mut self.value,
-                    &at.field("value"),
+                    &at.field("valueAnnotation"),
                     TaskOutputValue::Annotation,
                 )
             }
@@ -2315,7 +1956,7 @@ impl de::DecodeStruct for TaskOutput {
                 de::choice(
                     map,
                     &mut self.value,
-                    &at.field("value"),
+                    &at.field("valueAttachment"),
                     TaskOutputValue::Attachment,
                 )
             }
@@ -2324,7 +1965,7 @@ impl de::DecodeStruct for TaskOutput {
                 de::choice(
                     map,
                     &mut self.value,
-                    &at.field("value"),
+                    &at.field("valueCodeableConcept"),
                     TaskOutputValue::CodeableConcept,
                 )
             }
@@ -2333,7 +1974,7 @@ impl de::DecodeStruct for TaskOutput {
                 de::choice(
                     map,
                     &mut self.value,
-                    &at.field("value"),
+                    &at.field("valueCoding"),
                     TaskOutputValue::Coding,
                 )
             }
@@ -2342,7 +1983,7 @@ impl de::DecodeStruct for TaskOutput {
                 de::choice(
                     map,
                     &mut self.value,
-                    &at.field("value"),
+                    &at.field("valueContactPoint"),
                     TaskOutputValue::ContactPoint,
                 )
             }
@@ -2351,7 +1992,7 @@ impl de::DecodeStruct for TaskOutput {
                 de::choice(
                     map,
                     &mut self.value,
-                    &at.field("value"),
+                    &at.field("valueCount"),
                     TaskOutputValue::Count,
                 )
             }
@@ -2360,7 +2001,7 @@ impl de::DecodeStruct for TaskOutput {
                 de::choice(
                     map,
                     &mut self.value,
-                    &at.field("value"),
+                    &at.field("valueDistance"),
                     TaskOutputValue::Distance,
                 )
             }
@@ -2369,7 +2010,7 @@ impl de::DecodeStruct for TaskOutput {
                 de::choice(
                     map,
                     &mut self.value,
-                    &at.field("value"),
+                    &at.field("valueDuration"),
                     TaskOutputValue::Duration,
                 )
             }
@@ -2378,7 +2019,7 @@ impl de::DecodeStruct for TaskOutput {
                 de::choice(
                     map,
                     &mut self.value,
-                    &at.field("value"),
+                    &at.field("valueHumanName"),
                     TaskOutputValue::HumanName,
                 )
             }
@@ -2387,7 +2028,7 @@ impl de::DecodeStruct for TaskOutput {
                 de::choice(
                     map,
                     &mut self.value,
-                    &at.field("value"),
+                    &at.field("valueIdentifier"),
                     TaskOutputValue::Identifier,
                 )
             }
@@ -2396,7 +2037,7 @@ impl de::DecodeStruct for TaskOutput {
                 de::choice(
                     map,
                     &mut self.value,
-                    &at.field("value"),
+                    &at.field("valueMoney"),
                     TaskOutputValue::Money,
                 )
             }
@@ -2405,7 +2046,7 @@ impl de::DecodeStruct for TaskOutput {
                 de::choice(
                     map,
                     &mut self.value,
-                    &at.field("value"),
+                    &at.field("valuePeriod"),
                     TaskOutputValue::Period,
                 )
             }
@@ -2414,7 +2055,7 @@ impl de::DecodeStruct for TaskOutput {
                 de::choice(
                     map,
                     &mut self.value,
-                    &at.field("value"),
+                    &at.field("valueQuantity"),
                     TaskOutputValue::Quantity,
                 )
             }
@@ -2423,7 +2064,7 @@ impl de::DecodeStruct for TaskOutput {
                 de::choice(
                     map,
                     &mut self.value,
-                    &at.field("value"),
+                    &at.field("valueRange"),
                     TaskOutputValue::Range,
                 )
             }
@@ -2432,7 +2073,7 @@ impl de::DecodeStruct for TaskOutput {
                 de::choice(
                     map,
                     &mut self.value,
-                    &at.field("value"),
+                    &at.field("valueRatio"),
                     TaskOutputValue::Ratio,
                 )
             }
@@ -2441,7 +2082,7 @@ impl de::DecodeStruct for TaskOutput {
                 de::choice(
                     map,
                     &mut self.value,
-                    &at.field("value"),
+                    &at.field("valueReference"),
                     TaskOutputValue::Reference,
                 )
             }
@@ -2450,7 +2091,7 @@ impl de::DecodeStruct for TaskOutput {
                 de::choice(
                     map,
                     &mut self.value,
-                    &at.field("value"),
+                    &at.field("valueSampledData"),
                     TaskOutputValue::SampledData,
                 )
             }
@@ -2459,7 +2100,7 @@ impl de::DecodeStruct for TaskOutput {
                 de::choice(
                     map,
                     &mut self.value,
-                    &at.field("value"),
+                    &at.field("valueSignature"),
                     TaskOutputValue::Signature,
                 )
             }
@@ -2468,7 +2109,7 @@ impl de::DecodeStruct for TaskOutput {
                 de::choice(
                     map,
                     &mut self.value,
-                    &at.field("value"),
+                    &at.field("valueTiming"),
                     TaskOutputValue::Timing,
                 )
             }
@@ -2477,7 +2118,7 @@ impl de::DecodeStruct for TaskOutput {
                 de::choice(
                     map,
                     &mut self.value,
-                    &at.field("value"),
+                    &at.field("valueContactDetail"),
                     TaskOutputValue::ContactDetail,
                 )
             }
@@ -2486,7 +2127,7 @@ impl de::DecodeStruct for TaskOutput {
                 de::choice(
                     map,
                     &mut self.value,
-                    &at.field("value"),
+                    &at.field("valueContributor"),
                     TaskOutputValue::Contributor,
                 )
             }
@@ -2495,7 +2136,7 @@ impl de::DecodeStruct for TaskOutput {
                 de::choice(
                     map,
                     &mut self.value,
-                    &at.field("value"),
+                    &at.field("valueDataRequirement"),
                     TaskOutputValue::DataRequirement,
                 )
             }
@@ -2504,7 +2145,7 @@ impl de::DecodeStruct for TaskOutput {
                 de::choice(
                     map,
                     &mut self.value,
-                    &at.field("value"),
+                    &at.field("valueExpression"),
                     TaskOutputValue::Expression,
                 )
             }
@@ -2513,7 +2154,7 @@ impl de::DecodeStruct for TaskOutput {
                 de::choice(
                     map,
                     &mut self.value,
-                    &at.field("value"),
+                    &at.field("valueParameterDefinition"),
                     TaskOutputValue::ParameterDefinition,
                 )
             }
@@ -2522,7 +2163,7 @@ impl de::DecodeStruct for TaskOutput {
                 de::choice(
                     map,
                     &mut self.value,
-                    &at.field("value"),
+                    &at.field("valueRelatedArtifact"),
                     TaskOutputValue::RelatedArtifact,
                 )
             }
@@ -2531,7 +2172,7 @@ impl de::DecodeStruct for TaskOutput {
                 de::choice(
                     map,
                     &mut self.value,
-                    &at.field("value"),
+                    &at.field("valueTriggerDefinition"),
                     TaskOutputValue::TriggerDefinition,
                 )
             }
@@ -2540,7 +2181,7 @@ impl de::DecodeStruct for TaskOutput {
                 de::choice(
                     map,
                     &mut self.value,
-                    &at.field("value"),
+                    &at.field("valueUsageContext"),
                     TaskOutputValue::UsageContext,
                 )
             }
@@ -2549,7 +2190,7 @@ impl de::DecodeStruct for TaskOutput {
                 de::choice(
                     map,
                     &mut self.value,
-                    &at.field("value"),
+                    &at.field("valueDosage"),
                     TaskOutputValue::Dosage,
                 )
             }
@@ -2558,7 +2199,7 @@ impl de::DecodeStruct for TaskOutput {
                 de::choice(
                     map,
                     &mut self.value,
-                    &at.field("value"),
+                    &at.field("valueMeta"),
                     TaskOutputValue::Meta,
                 )
             }
@@ -2566,7 +2207,9 @@ impl de::DecodeStruct for TaskOutput {
         }
     }
 }
+
 crate::json::impl_json!(TaskOutput);
+
 impl serde::Serialize for TaskOutput {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
@@ -2579,9 +2222,10 @@ impl serde::Serialize for TaskOutput {
         map.end()
     }
 }
+
 /// Choice of types for `Task.output.value[x]`.
 ///
-/// In JSON the element name carries the type: `valueString`, `valueQuantity`, …
+/// In JSON the element name carries the type (`valueBase64Binary`, `valueBoolean`, ...).
 #[derive(Clone, Debug, PartialEq)]
 pub enum TaskOutputValue {
     /// `valueBase64Binary`
@@ -2685,6 +2329,7 @@ pub enum TaskOutputValue {
     /// `valueMeta`
     Meta(Box<Meta>),
 }
+
 impl ser::EncodeChoice for TaskOutputValue {
     fn encode<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
         match self {

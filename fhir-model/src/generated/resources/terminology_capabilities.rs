@@ -4,11 +4,12 @@ use crate::json::{de, ser, Path};
 use crate::datatypes::*;
 use crate::primitives::*;
 use crate::{codes, Primitive, Resource};
+
 /// A statement of system capabilities
 ///
 /// A TerminologyCapabilities resource documents a set of capabilities (behaviors) of a FHIR Terminology Server that may be used as a statement of actual server functionality or a statement of required or desired server implementation.
 ///
-/// FHIR path: `TerminologyCapabilities` (resource)
+/// FHIR path: `TerminologyCapabilities` (resource, defined by <http://hl7.org/fhir/StructureDefinition/TerminologyCapabilities>)
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct TerminologyCapabilities {
     /// Logical id of this artifact
@@ -140,6 +141,7 @@ pub struct TerminologyCapabilities {
     /// `0..1`
     pub closure: Option<Box<TerminologyCapabilitiesClosure>>,
 }
+
 impl de::DecodeStruct for TerminologyCapabilities {
     const PATH: &'static str = "TerminologyCapabilities";
     const RESOURCE_TYPE: Option<&'static str> = Some("TerminologyCapabilities");
@@ -287,7 +289,9 @@ impl de::DecodeStruct for TerminologyCapabilities {
         }
     }
 }
+
 crate::json::impl_json!(TerminologyCapabilities);
+
 impl serde::Serialize for TerminologyCapabilities {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
@@ -328,6 +332,7 @@ impl serde::Serialize for TerminologyCapabilities {
         map.end()
     }
 }
+
 /// Software that is covered by this terminology capability statement
 ///
 /// Software that is covered by this terminology capability statement.  It is used when the statement describes the capabilities of a particular software version, independent of an installation.
@@ -356,6 +361,7 @@ pub struct TerminologyCapabilitiesSoftware {
     /// `0..1` · FHIR `string` · summary
     pub version: Option<Primitive<FhirString>>,
 }
+
 impl de::DecodeStruct for TerminologyCapabilitiesSoftware {
     const PATH: &'static str = "TerminologyCapabilities.software";
     const RESOURCE_TYPE: Option<&'static str> = None;
@@ -405,7 +411,9 @@ impl de::DecodeStruct for TerminologyCapabilitiesSoftware {
         }
     }
 }
+
 crate::json::impl_json!(TerminologyCapabilitiesSoftware);
+
 impl serde::Serialize for TerminologyCapabilitiesSoftware {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
@@ -418,6 +426,7 @@ impl serde::Serialize for TerminologyCapabilitiesSoftware {
         map.end()
     }
 }
+
 /// If this describes a specific instance
 ///
 /// Identifies a specific implementation instance that is described by the terminology capability statement - i.e. a particular installation, rather than the capabilities of a software program.
@@ -446,6 +455,7 @@ pub struct TerminologyCapabilitiesImplementation {
     /// `0..1` · FHIR `url` · summary
     pub url: Option<Primitive<Url>>,
 }
+
 impl de::DecodeStruct for TerminologyCapabilitiesImplementation {
     const PATH: &'static str = "TerminologyCapabilities.implementation";
     const RESOURCE_TYPE: Option<&'static str> = None;
@@ -495,7 +505,9 @@ impl de::DecodeStruct for TerminologyCapabilitiesImplementation {
         }
     }
 }
+
 crate::json::impl_json!(TerminologyCapabilitiesImplementation);
+
 impl serde::Serialize for TerminologyCapabilitiesImplementation {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
@@ -508,6 +520,7 @@ impl serde::Serialize for TerminologyCapabilitiesImplementation {
         map.end()
     }
 }
+
 /// A code system supported by the server
 ///
 /// Identifies a code system that is supported by the server. If there is a no code system URL, then this declares the general assumptions a client can make about support for any CodeSystem resource.
@@ -540,6 +553,7 @@ pub struct TerminologyCapabilitiesCodeSystem {
     /// `0..1` · FHIR `boolean`
     pub subsumption: Option<Primitive<bool>>,
 }
+
 impl de::DecodeStruct for TerminologyCapabilitiesCodeSystem {
     const PATH: &'static str = "TerminologyCapabilities.codeSystem";
     const RESOURCE_TYPE: Option<&'static str> = None;
@@ -585,7 +599,9 @@ impl de::DecodeStruct for TerminologyCapabilitiesCodeSystem {
         }
     }
 }
+
 crate::json::impl_json!(TerminologyCapabilitiesCodeSystem);
+
 impl serde::Serialize for TerminologyCapabilitiesCodeSystem {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
@@ -599,6 +615,7 @@ impl serde::Serialize for TerminologyCapabilitiesCodeSystem {
         map.end()
     }
 }
+
 /// Version of Code System supported
 ///
 /// For the code system, a list of versions that are supported by the server.
@@ -643,6 +660,7 @@ pub struct TerminologyCapabilitiesCodeSystemVersion {
     /// `0..*` · FHIR `code`
     pub property: Vec<Primitive<Code>>,
 }
+
 impl de::DecodeStruct for TerminologyCapabilitiesCodeSystemVersion {
     const PATH: &'static str = "TerminologyCapabilities.codeSystem.version";
     const RESOURCE_TYPE: Option<&'static str> = None;
@@ -705,7 +723,9 @@ impl de::DecodeStruct for TerminologyCapabilitiesCodeSystemVersion {
         Ok(())
     }
 }
+
 crate::json::impl_json!(TerminologyCapabilitiesCodeSystemVersion);
+
 impl serde::Serialize for TerminologyCapabilitiesCodeSystemVersion {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
@@ -722,6 +742,7 @@ impl serde::Serialize for TerminologyCapabilitiesCodeSystemVersion {
         map.end()
     }
 }
+
 /// Filter Properties supported
 ///
 /// Filter Properties supported.
@@ -750,6 +771,7 @@ pub struct TerminologyCapabilitiesCodeSystemVersionFilter {
     /// `1..*` · FHIR `code`
     pub op: Vec<Primitive<Code>>,
 }
+
 impl de::DecodeStruct for TerminologyCapabilitiesCodeSystemVersionFilter {
     const PATH: &'static str = "TerminologyCapabilities.codeSystem.version.filter";
     const RESOURCE_TYPE: Option<&'static str> = None;
@@ -809,7 +831,9 @@ impl de::DecodeStruct for TerminologyCapabilitiesCodeSystemVersionFilter {
         Ok(())
     }
 }
+
 crate::json::impl_json!(TerminologyCapabilitiesCodeSystemVersionFilter);
+
 impl serde::Serialize for TerminologyCapabilitiesCodeSystemVersionFilter {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
@@ -822,6 +846,7 @@ impl serde::Serialize for TerminologyCapabilitiesCodeSystemVersionFilter {
         map.end()
     }
 }
+
 /// Information about the \[ValueSet/$expand\](valueset-operation-expand.html) operation
 ///
 /// Information about the \[ValueSet/$expand\](valueset-operation-expand.html) operation.
@@ -862,6 +887,7 @@ pub struct TerminologyCapabilitiesExpansion {
     /// `0..1` · FHIR `markdown`
     pub text_filter: Option<Primitive<Markdown>>,
 }
+
 impl de::DecodeStruct for TerminologyCapabilitiesExpansion {
     const PATH: &'static str = "TerminologyCapabilities.expansion";
     const RESOURCE_TYPE: Option<&'static str> = None;
@@ -915,7 +941,9 @@ impl de::DecodeStruct for TerminologyCapabilitiesExpansion {
         }
     }
 }
+
 crate::json::impl_json!(TerminologyCapabilitiesExpansion);
+
 impl serde::Serialize for TerminologyCapabilitiesExpansion {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
@@ -931,6 +959,7 @@ impl serde::Serialize for TerminologyCapabilitiesExpansion {
         map.end()
     }
 }
+
 /// Supported expansion parameter
 ///
 /// Supported expansion parameter.
@@ -959,6 +988,7 @@ pub struct TerminologyCapabilitiesExpansionParameter {
     /// `0..1` · FHIR `string`
     pub documentation: Option<Primitive<FhirString>>,
 }
+
 impl de::DecodeStruct for TerminologyCapabilitiesExpansionParameter {
     const PATH: &'static str = "TerminologyCapabilities.expansion.parameter";
     const RESOURCE_TYPE: Option<&'static str> = None;
@@ -1008,7 +1038,9 @@ impl de::DecodeStruct for TerminologyCapabilitiesExpansionParameter {
         }
     }
 }
+
 crate::json::impl_json!(TerminologyCapabilitiesExpansionParameter);
+
 impl serde::Serialize for TerminologyCapabilitiesExpansionParameter {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
@@ -1021,6 +1053,7 @@ impl serde::Serialize for TerminologyCapabilitiesExpansionParameter {
         map.end()
     }
 }
+
 /// Information about the \[ValueSet/$validate-code\](valueset-operation-validate-code.html) operation
 ///
 /// Information about the \[ValueSet/$validate-code\](valueset-operation-validate-code.html) operation.
@@ -1045,6 +1078,7 @@ pub struct TerminologyCapabilitiesValidateCode {
     /// `1..1` · FHIR `boolean`
     pub translations: Option<Primitive<bool>>,
 }
+
 impl de::DecodeStruct for TerminologyCapabilitiesValidateCode {
     const PATH: &'static str = "TerminologyCapabilities.validateCode";
     const RESOURCE_TYPE: Option<&'static str> = None;
@@ -1090,7 +1124,9 @@ impl de::DecodeStruct for TerminologyCapabilitiesValidateCode {
         }
     }
 }
+
 crate::json::impl_json!(TerminologyCapabilitiesValidateCode);
+
 impl serde::Serialize for TerminologyCapabilitiesValidateCode {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
@@ -1102,6 +1138,7 @@ impl serde::Serialize for TerminologyCapabilitiesValidateCode {
         map.end()
     }
 }
+
 /// Information about the \[ConceptMap/$translate\](conceptmap-operation-translate.html) operation
 ///
 /// Information about the \[ConceptMap/$translate\](conceptmap-operation-translate.html) operation.
@@ -1126,6 +1163,7 @@ pub struct TerminologyCapabilitiesTranslation {
     /// `1..1` · FHIR `boolean`
     pub needs_map: Option<Primitive<bool>>,
 }
+
 impl de::DecodeStruct for TerminologyCapabilitiesTranslation {
     const PATH: &'static str = "TerminologyCapabilities.translation";
     const RESOURCE_TYPE: Option<&'static str> = None;
@@ -1171,7 +1209,9 @@ impl de::DecodeStruct for TerminologyCapabilitiesTranslation {
         }
     }
 }
+
 crate::json::impl_json!(TerminologyCapabilitiesTranslation);
+
 impl serde::Serialize for TerminologyCapabilitiesTranslation {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
@@ -1183,6 +1223,7 @@ impl serde::Serialize for TerminologyCapabilitiesTranslation {
         map.end()
     }
 }
+
 /// Information about the \[ConceptMap/$closure\](conceptmap-operation-closure.html) operation
 ///
 /// Whether the $closure operation is supported.
@@ -1207,6 +1248,7 @@ pub struct TerminologyCapabilitiesClosure {
     /// `0..1` · FHIR `boolean`
     pub translation: Option<Primitive<bool>>,
 }
+
 impl de::DecodeStruct for TerminologyCapabilitiesClosure {
     const PATH: &'static str = "TerminologyCapabilities.closure";
     const RESOURCE_TYPE: Option<&'static str> = None;
@@ -1246,7 +1288,9 @@ impl de::DecodeStruct for TerminologyCapabilitiesClosure {
         }
     }
 }
+
 crate::json::impl_json!(TerminologyCapabilitiesClosure);
+
 impl serde::Serialize for TerminologyCapabilitiesClosure {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;

@@ -4,11 +4,12 @@ use crate::json::{de, ser, Path};
 use crate::datatypes::*;
 use crate::primitives::*;
 use crate::{codes, Primitive, Resource};
+
 /// Describes the results of a TestScript execution
 ///
 /// A summary of information based on the results of executing a TestScript.
 ///
-/// FHIR path: `TestReport` (resource)
+/// FHIR path: `TestReport` (resource, defined by <http://hl7.org/fhir/StructureDefinition/TestReport>)
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct TestReport {
     /// Logical id of this artifact
@@ -92,6 +93,7 @@ pub struct TestReport {
     /// `0..1`
     pub teardown: Option<Box<TestReportTeardown>>,
 }
+
 impl de::DecodeStruct for TestReport {
     const PATH: &'static str = "TestReport";
     const RESOURCE_TYPE: Option<&'static str> = Some("TestReport");
@@ -196,7 +198,9 @@ impl de::DecodeStruct for TestReport {
         }
     }
 }
+
 crate::json::impl_json!(TestReport);
+
 impl serde::Serialize for TestReport {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
@@ -225,6 +229,7 @@ impl serde::Serialize for TestReport {
         map.end()
     }
 }
+
 /// A participant in the test execution, either the execution engine, a client, or a server
 ///
 /// A participant in the test execution, either the execution engine, a client, or a server.
@@ -257,6 +262,7 @@ pub struct TestReportParticipant {
     /// `0..1` · FHIR `string`
     pub display: Option<Primitive<FhirString>>,
 }
+
 impl de::DecodeStruct for TestReportParticipant {
     const PATH: &'static str = "TestReport.participant";
     const RESOURCE_TYPE: Option<&'static str> = None;
@@ -316,7 +322,9 @@ impl de::DecodeStruct for TestReportParticipant {
         }
     }
 }
+
 crate::json::impl_json!(TestReportParticipant);
+
 impl serde::Serialize for TestReportParticipant {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
@@ -330,6 +338,7 @@ impl serde::Serialize for TestReportParticipant {
         map.end()
     }
 }
+
 /// The results of the series of required setup operations before the tests were executed
 ///
 /// The results of the series of required setup operations before the tests were executed.
@@ -354,6 +363,7 @@ pub struct TestReportSetup {
     /// `1..*`
     pub action: Vec<TestReportSetupAction>,
 }
+
 impl de::DecodeStruct for TestReportSetup {
     const PATH: &'static str = "TestReport.setup";
     const RESOURCE_TYPE: Option<&'static str> = None;
@@ -394,7 +404,9 @@ impl de::DecodeStruct for TestReportSetup {
         }
     }
 }
+
 crate::json::impl_json!(TestReportSetup);
+
 impl serde::Serialize for TestReportSetup {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
@@ -406,6 +418,7 @@ impl serde::Serialize for TestReportSetup {
         map.end()
     }
 }
+
 /// A setup operation or assert that was executed
 ///
 /// Action would contain either an operation or an assertion.
@@ -434,6 +447,7 @@ pub struct TestReportSetupAction {
     /// `0..1`
     pub assert: Option<Box<TestReportSetupActionAssert>>,
 }
+
 impl de::DecodeStruct for TestReportSetupAction {
     const PATH: &'static str = "TestReport.setup.action";
     const RESOURCE_TYPE: Option<&'static str> = None;
@@ -473,7 +487,9 @@ impl de::DecodeStruct for TestReportSetupAction {
         }
     }
 }
+
 crate::json::impl_json!(TestReportSetupAction);
+
 impl serde::Serialize for TestReportSetupAction {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
@@ -486,6 +502,7 @@ impl serde::Serialize for TestReportSetupAction {
         map.end()
     }
 }
+
 /// The operation to perform
 ///
 /// The operation performed.
@@ -518,6 +535,7 @@ pub struct TestReportSetupActionOperation {
     /// `0..1` · FHIR `uri`
     pub detail: Option<Primitive<Uri>>,
 }
+
 impl de::DecodeStruct for TestReportSetupActionOperation {
     const PATH: &'static str = "TestReport.setup.action.operation";
     const RESOURCE_TYPE: Option<&'static str> = None;
@@ -571,7 +589,9 @@ impl de::DecodeStruct for TestReportSetupActionOperation {
         }
     }
 }
+
 crate::json::impl_json!(TestReportSetupActionOperation);
+
 impl serde::Serialize for TestReportSetupActionOperation {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
@@ -585,6 +605,7 @@ impl serde::Serialize for TestReportSetupActionOperation {
         map.end()
     }
 }
+
 /// The assertion to perform
 ///
 /// The results of the assertion performed on the previous operations.
@@ -617,6 +638,7 @@ pub struct TestReportSetupActionAssert {
     /// `0..1` · FHIR `string`
     pub detail: Option<Primitive<FhirString>>,
 }
+
 impl de::DecodeStruct for TestReportSetupActionAssert {
     const PATH: &'static str = "TestReport.setup.action.assert";
     const RESOURCE_TYPE: Option<&'static str> = None;
@@ -670,7 +692,9 @@ impl de::DecodeStruct for TestReportSetupActionAssert {
         }
     }
 }
+
 crate::json::impl_json!(TestReportSetupActionAssert);
+
 impl serde::Serialize for TestReportSetupActionAssert {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
@@ -684,6 +708,7 @@ impl serde::Serialize for TestReportSetupActionAssert {
         map.end()
     }
 }
+
 /// A test executed from the test script
 ///
 /// A test executed from the test script.
@@ -716,6 +741,7 @@ pub struct TestReportTest {
     /// `1..*`
     pub action: Vec<TestReportTestAction>,
 }
+
 impl de::DecodeStruct for TestReportTest {
     const PATH: &'static str = "TestReport.test";
     const RESOURCE_TYPE: Option<&'static str> = None;
@@ -764,7 +790,9 @@ impl de::DecodeStruct for TestReportTest {
         }
     }
 }
+
 crate::json::impl_json!(TestReportTest);
+
 impl serde::Serialize for TestReportTest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
@@ -778,6 +806,7 @@ impl serde::Serialize for TestReportTest {
         map.end()
     }
 }
+
 /// A test operation or assert that was performed
 ///
 /// Action would contain either an operation or an assertion.
@@ -806,6 +835,7 @@ pub struct TestReportTestAction {
     /// `0..1`
     pub assert: Option<Box<TestReportSetupActionAssert>>,
 }
+
 impl de::DecodeStruct for TestReportTestAction {
     const PATH: &'static str = "TestReport.test.action";
     const RESOURCE_TYPE: Option<&'static str> = None;
@@ -845,7 +875,9 @@ impl de::DecodeStruct for TestReportTestAction {
         }
     }
 }
+
 crate::json::impl_json!(TestReportTestAction);
+
 impl serde::Serialize for TestReportTestAction {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
@@ -858,6 +890,7 @@ impl serde::Serialize for TestReportTestAction {
         map.end()
     }
 }
+
 /// The results of running the series of required clean up steps
 ///
 /// The results of the series of operations required to clean up after all the tests were executed (successfully or otherwise).
@@ -882,6 +915,7 @@ pub struct TestReportTeardown {
     /// `1..*`
     pub action: Vec<TestReportTeardownAction>,
 }
+
 impl de::DecodeStruct for TestReportTeardown {
     const PATH: &'static str = "TestReport.teardown";
     const RESOURCE_TYPE: Option<&'static str> = None;
@@ -922,7 +956,9 @@ impl de::DecodeStruct for TestReportTeardown {
         }
     }
 }
+
 crate::json::impl_json!(TestReportTeardown);
+
 impl serde::Serialize for TestReportTeardown {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
@@ -934,6 +970,7 @@ impl serde::Serialize for TestReportTeardown {
         map.end()
     }
 }
+
 /// One or more teardown operations performed
 ///
 /// The teardown action will only contain an operation.
@@ -958,6 +995,7 @@ pub struct TestReportTeardownAction {
     /// `1..1`
     pub operation: Option<Box<TestReportSetupActionOperation>>,
 }
+
 impl de::DecodeStruct for TestReportTeardownAction {
     const PATH: &'static str = "TestReport.teardown.action";
     const RESOURCE_TYPE: Option<&'static str> = None;
@@ -998,7 +1036,9 @@ impl de::DecodeStruct for TestReportTeardownAction {
         }
     }
 }
+
 crate::json::impl_json!(TestReportTeardownAction);
+
 impl serde::Serialize for TestReportTeardownAction {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;

@@ -4,11 +4,12 @@ use crate::json::{de, ser, Path};
 use crate::datatypes::*;
 use crate::primitives::*;
 use crate::{codes, Primitive, Resource};
+
 /// Describes a set of tests
 ///
 /// A structured set of tests against a FHIR server or client implementation to determine compliance against the FHIR specification.
 ///
-/// FHIR path: `TestScript` (resource)
+/// FHIR path: `TestScript` (resource, defined by <http://hl7.org/fhir/StructureDefinition/TestScript>)
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct TestScript {
     /// Logical id of this artifact
@@ -140,6 +141,7 @@ pub struct TestScript {
     /// `0..1`
     pub teardown: Option<Box<TestScriptTeardown>>,
 }
+
 impl de::DecodeStruct for TestScript {
     const PATH: &'static str = "TestScript";
     const RESOURCE_TYPE: Option<&'static str> = Some("TestScript");
@@ -281,7 +283,9 @@ impl de::DecodeStruct for TestScript {
         }
     }
 }
+
 crate::json::impl_json!(TestScript);
+
 impl serde::Serialize for TestScript {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
@@ -322,6 +326,7 @@ impl serde::Serialize for TestScript {
         map.end()
     }
 }
+
 /// An abstract server representing a client or sender in a message exchange
 ///
 /// An abstract server used in operations within this test script in the origin element.
@@ -350,6 +355,7 @@ pub struct TestScriptOrigin {
     /// `1..1` · binding extensible: <http://hl7.org/fhir/ValueSet/testscript-profile-origin-types>
     pub profile: Option<Box<Coding>>,
 }
+
 impl de::DecodeStruct for TestScriptOrigin {
     const PATH: &'static str = "TestScript.origin";
     const RESOURCE_TYPE: Option<&'static str> = None;
@@ -400,7 +406,9 @@ impl de::DecodeStruct for TestScriptOrigin {
         }
     }
 }
+
 crate::json::impl_json!(TestScriptOrigin);
+
 impl serde::Serialize for TestScriptOrigin {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
@@ -413,6 +421,7 @@ impl serde::Serialize for TestScriptOrigin {
         map.end()
     }
 }
+
 /// An abstract server representing a destination or receiver in a message exchange
 ///
 /// An abstract server used in operations within this test script in the destination element.
@@ -441,6 +450,7 @@ pub struct TestScriptDestination {
     /// `1..1` · binding extensible: <http://hl7.org/fhir/ValueSet/testscript-profile-destination-types>
     pub profile: Option<Box<Coding>>,
 }
+
 impl de::DecodeStruct for TestScriptDestination {
     const PATH: &'static str = "TestScript.destination";
     const RESOURCE_TYPE: Option<&'static str> = None;
@@ -491,7 +501,9 @@ impl de::DecodeStruct for TestScriptDestination {
         }
     }
 }
+
 crate::json::impl_json!(TestScriptDestination);
+
 impl serde::Serialize for TestScriptDestination {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
@@ -504,6 +516,7 @@ impl serde::Serialize for TestScriptDestination {
         map.end()
     }
 }
+
 /// Required capability that is assumed to function correctly on the FHIR server being tested
 ///
 /// The required capability must exist and are assumed to function correctly on the FHIR server being tested.
@@ -532,6 +545,7 @@ pub struct TestScriptMetadata {
     /// `1..*`
     pub capability: Vec<TestScriptMetadataCapability>,
 }
+
 impl de::DecodeStruct for TestScriptMetadata {
     const PATH: &'static str = "TestScript.metadata";
     const RESOURCE_TYPE: Option<&'static str> = None;
@@ -574,7 +588,9 @@ impl de::DecodeStruct for TestScriptMetadata {
         }
     }
 }
+
 crate::json::impl_json!(TestScriptMetadata);
+
 impl serde::Serialize for TestScriptMetadata {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
@@ -587,6 +603,7 @@ impl serde::Serialize for TestScriptMetadata {
         map.end()
     }
 }
+
 /// Links to the FHIR specification
 ///
 /// A link to the FHIR specification that this test is covering.
@@ -615,6 +632,7 @@ pub struct TestScriptMetadataLink {
     /// `0..1` · FHIR `string`
     pub description: Option<Primitive<FhirString>>,
 }
+
 impl de::DecodeStruct for TestScriptMetadataLink {
     const PATH: &'static str = "TestScript.metadata.link";
     const RESOURCE_TYPE: Option<&'static str> = None;
@@ -664,7 +682,9 @@ impl de::DecodeStruct for TestScriptMetadataLink {
         }
     }
 }
+
 crate::json::impl_json!(TestScriptMetadataLink);
+
 impl serde::Serialize for TestScriptMetadataLink {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
@@ -677,6 +697,7 @@ impl serde::Serialize for TestScriptMetadataLink {
         map.end()
     }
 }
+
 /// Capabilities  that are assumed to function correctly on the FHIR server being tested
 ///
 /// Capabilities that must exist and are assumed to function correctly on the FHIR server being tested.
@@ -725,6 +746,7 @@ pub struct TestScriptMetadataCapability {
     /// `1..1` · FHIR `canonical`
     pub capabilities: Option<Primitive<Canonical>>,
 }
+
 impl de::DecodeStruct for TestScriptMetadataCapability {
     const PATH: &'static str = "TestScript.metadata.capability";
     const RESOURCE_TYPE: Option<&'static str> = None;
@@ -811,7 +833,9 @@ impl de::DecodeStruct for TestScriptMetadataCapability {
         Ok(())
     }
 }
+
 crate::json::impl_json!(TestScriptMetadataCapability);
+
 impl serde::Serialize for TestScriptMetadataCapability {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
@@ -829,6 +853,7 @@ impl serde::Serialize for TestScriptMetadataCapability {
         map.end()
     }
 }
+
 /// Fixture in the test script - by reference (uri)
 ///
 /// Fixture in the test script - by reference (uri). All fixtures are required for the test script to execute.
@@ -861,6 +886,7 @@ pub struct TestScriptFixture {
     /// `0..1`
     pub resource: Option<Box<Reference>>,
 }
+
 impl de::DecodeStruct for TestScriptFixture {
     const PATH: &'static str = "TestScript.fixture";
     const RESOURCE_TYPE: Option<&'static str> = None;
@@ -918,7 +944,9 @@ impl de::DecodeStruct for TestScriptFixture {
         }
     }
 }
+
 crate::json::impl_json!(TestScriptFixture);
+
 impl serde::Serialize for TestScriptFixture {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
@@ -932,6 +960,7 @@ impl serde::Serialize for TestScriptFixture {
         map.end()
     }
 }
+
 /// Placeholder for evaluated elements
 ///
 /// Variable is set based either on element value in response body or on header field value in the response headers.
@@ -984,6 +1013,7 @@ pub struct TestScriptVariable {
     /// `0..1` · FHIR `id`
     pub source_id: Option<Primitive<Id>>,
 }
+
 impl de::DecodeStruct for TestScriptVariable {
     const PATH: &'static str = "TestScript.variable";
     const RESOURCE_TYPE: Option<&'static str> = None;
@@ -1057,7 +1087,9 @@ impl de::DecodeStruct for TestScriptVariable {
         }
     }
 }
+
 crate::json::impl_json!(TestScriptVariable);
+
 impl serde::Serialize for TestScriptVariable {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
@@ -1076,6 +1108,7 @@ impl serde::Serialize for TestScriptVariable {
         map.end()
     }
 }
+
 /// A series of required setup operations before tests are executed
 ///
 /// A series of required setup operations before tests are executed.
@@ -1100,6 +1133,7 @@ pub struct TestScriptSetup {
     /// `1..*`
     pub action: Vec<TestScriptSetupAction>,
 }
+
 impl de::DecodeStruct for TestScriptSetup {
     const PATH: &'static str = "TestScript.setup";
     const RESOURCE_TYPE: Option<&'static str> = None;
@@ -1140,7 +1174,9 @@ impl de::DecodeStruct for TestScriptSetup {
         }
     }
 }
+
 crate::json::impl_json!(TestScriptSetup);
+
 impl serde::Serialize for TestScriptSetup {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
@@ -1152,6 +1188,7 @@ impl serde::Serialize for TestScriptSetup {
         map.end()
     }
 }
+
 /// A setup operation or assert to perform
 ///
 /// Action would contain either an operation or an assertion.
@@ -1180,6 +1217,7 @@ pub struct TestScriptSetupAction {
     /// `0..1`
     pub assert: Option<Box<TestScriptSetupActionAssert>>,
 }
+
 impl de::DecodeStruct for TestScriptSetupAction {
     const PATH: &'static str = "TestScript.setup.action";
     const RESOURCE_TYPE: Option<&'static str> = None;
@@ -1219,7 +1257,9 @@ impl de::DecodeStruct for TestScriptSetupAction {
         }
     }
 }
+
 crate::json::impl_json!(TestScriptSetupAction);
+
 impl serde::Serialize for TestScriptSetupAction {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
@@ -1232,6 +1272,7 @@ impl serde::Serialize for TestScriptSetupAction {
         map.end()
     }
 }
+
 /// The setup operation to perform
 ///
 /// The operation to perform.
@@ -1320,6 +1361,7 @@ pub struct TestScriptSetupActionOperation {
     /// `0..1` · FHIR `string`
     pub url: Option<Primitive<FhirString>>,
 }
+
 impl de::DecodeStruct for TestScriptSetupActionOperation {
     const PATH: &'static str = "TestScript.setup.action.operation";
     const RESOURCE_TYPE: Option<&'static str> = None;
@@ -1433,7 +1475,9 @@ impl de::DecodeStruct for TestScriptSetupActionOperation {
         }
     }
 }
+
 crate::json::impl_json!(TestScriptSetupActionOperation);
+
 impl serde::Serialize for TestScriptSetupActionOperation {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
@@ -1466,6 +1510,7 @@ impl serde::Serialize for TestScriptSetupActionOperation {
         map.end()
     }
 }
+
 /// Each operation can have one or more header elements
 ///
 /// Header elements would be used to set HTTP headers.
@@ -1494,6 +1539,7 @@ pub struct TestScriptSetupActionOperationRequestHeader {
     /// `1..1` · FHIR `string`
     pub value: Option<Primitive<FhirString>>,
 }
+
 impl de::DecodeStruct for TestScriptSetupActionOperationRequestHeader {
     const PATH: &'static str = "TestScript.setup.action.operation.requestHeader";
     const RESOURCE_TYPE: Option<&'static str> = None;
@@ -1549,7 +1595,9 @@ impl de::DecodeStruct for TestScriptSetupActionOperationRequestHeader {
         }
     }
 }
+
 crate::json::impl_json!(TestScriptSetupActionOperationRequestHeader);
+
 impl serde::Serialize for TestScriptSetupActionOperationRequestHeader {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
@@ -1562,6 +1610,7 @@ impl serde::Serialize for TestScriptSetupActionOperationRequestHeader {
         map.end()
     }
 }
+
 /// The assertion to perform
 ///
 /// Evaluates the results of previous operations to determine if the server under test behaves appropriately.
@@ -1670,6 +1719,7 @@ pub struct TestScriptSetupActionAssert {
     /// `1..1` · FHIR `boolean`
     pub warning_only: Option<Primitive<bool>>,
 }
+
 impl de::DecodeStruct for TestScriptSetupActionAssert {
     const PATH: &'static str = "TestScript.setup.action.assert";
     const RESOURCE_TYPE: Option<&'static str> = None;
@@ -1861,7 +1911,9 @@ impl de::DecodeStruct for TestScriptSetupActionAssert {
         }
     }
 }
+
 crate::json::impl_json!(TestScriptSetupActionAssert);
+
 impl serde::Serialize for TestScriptSetupActionAssert {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
@@ -1919,6 +1971,7 @@ impl serde::Serialize for TestScriptSetupActionAssert {
         map.end()
     }
 }
+
 /// A test in this script
 ///
 /// A test in this script.
@@ -1951,6 +2004,7 @@ pub struct TestScriptTest {
     /// `1..*`
     pub action: Vec<TestScriptTestAction>,
 }
+
 impl de::DecodeStruct for TestScriptTest {
     const PATH: &'static str = "TestScript.test";
     const RESOURCE_TYPE: Option<&'static str> = None;
@@ -1999,7 +2053,9 @@ impl de::DecodeStruct for TestScriptTest {
         }
     }
 }
+
 crate::json::impl_json!(TestScriptTest);
+
 impl serde::Serialize for TestScriptTest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
@@ -2013,6 +2069,7 @@ impl serde::Serialize for TestScriptTest {
         map.end()
     }
 }
+
 /// A test operation or assert to perform
 ///
 /// Action would contain either an operation or an assertion.
@@ -2041,6 +2098,7 @@ pub struct TestScriptTestAction {
     /// `0..1`
     pub assert: Option<Box<TestScriptSetupActionAssert>>,
 }
+
 impl de::DecodeStruct for TestScriptTestAction {
     const PATH: &'static str = "TestScript.test.action";
     const RESOURCE_TYPE: Option<&'static str> = None;
@@ -2080,7 +2138,9 @@ impl de::DecodeStruct for TestScriptTestAction {
         }
     }
 }
+
 crate::json::impl_json!(TestScriptTestAction);
+
 impl serde::Serialize for TestScriptTestAction {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
@@ -2093,6 +2153,7 @@ impl serde::Serialize for TestScriptTestAction {
         map.end()
     }
 }
+
 /// A series of required clean up steps
 ///
 /// A series of operations required to clean up after all the tests are executed (successfully or otherwise).
@@ -2117,6 +2178,7 @@ pub struct TestScriptTeardown {
     /// `1..*`
     pub action: Vec<TestScriptTeardownAction>,
 }
+
 impl de::DecodeStruct for TestScriptTeardown {
     const PATH: &'static str = "TestScript.teardown";
     const RESOURCE_TYPE: Option<&'static str> = None;
@@ -2157,7 +2219,9 @@ impl de::DecodeStruct for TestScriptTeardown {
         }
     }
 }
+
 crate::json::impl_json!(TestScriptTeardown);
+
 impl serde::Serialize for TestScriptTeardown {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
@@ -2169,6 +2233,7 @@ impl serde::Serialize for TestScriptTeardown {
         map.end()
     }
 }
+
 /// One or more teardown operations to perform
 ///
 /// The teardown action will only contain an operation.
@@ -2193,6 +2258,7 @@ pub struct TestScriptTeardownAction {
     /// `1..1`
     pub operation: Option<Box<TestScriptSetupActionOperation>>,
 }
+
 impl de::DecodeStruct for TestScriptTeardownAction {
     const PATH: &'static str = "TestScript.teardown.action";
     const RESOURCE_TYPE: Option<&'static str> = None;
@@ -2233,7 +2299,9 @@ impl de::DecodeStruct for TestScriptTeardownAction {
         }
     }
 }
+
 crate::json::impl_json!(TestScriptTeardownAction);
+
 impl serde::Serialize for TestScriptTeardownAction {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;

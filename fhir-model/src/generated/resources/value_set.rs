@@ -4,11 +4,12 @@ use crate::json::{de, ser, Path};
 use crate::datatypes::*;
 use crate::primitives::*;
 use crate::{codes, Primitive, Resource};
+
 /// A set of codes drawn from one or more code systems
 ///
 /// A ValueSet resource instance specifies a set of codes drawn from one or more code systems, intended for use in a particular context. Value sets link between \[CodeSystem\](codesystem.html) definitions and their use in \[coded elements\](terminologies.html).
 ///
-/// FHIR path: `ValueSet` (resource)
+/// FHIR path: `ValueSet` (resource, defined by <http://hl7.org/fhir/StructureDefinition/ValueSet>)
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct ValueSet {
     /// Logical id of this artifact
@@ -116,6 +117,7 @@ pub struct ValueSet {
     /// `0..1`
     pub expansion: Option<Box<ValueSetExpansion>>,
 }
+
 impl de::DecodeStruct for ValueSet {
     const PATH: &'static str = "ValueSet";
     const RESOURCE_TYPE: Option<&'static str> = Some("ValueSet");
@@ -235,7 +237,9 @@ impl de::DecodeStruct for ValueSet {
         }
     }
 }
+
 crate::json::impl_json!(ValueSet);
+
 impl serde::Serialize for ValueSet {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
@@ -270,6 +274,7 @@ impl serde::Serialize for ValueSet {
         map.end()
     }
 }
+
 /// Content logical definition of the value set (CLD)
 ///
 /// A set of criteria that define the contents of the value set by including or excluding codes selected from the specified code system(s) that the value set draws from. This is also known as the Content Logical Definition (CLD).
@@ -306,6 +311,7 @@ pub struct ValueSetCompose {
     /// `0..*`
     pub exclude: Vec<ValueSetComposeInclude>,
 }
+
 impl de::DecodeStruct for ValueSetCompose {
     const PATH: &'static str = "ValueSet.compose";
     const RESOURCE_TYPE: Option<&'static str> = None;
@@ -356,7 +362,9 @@ impl de::DecodeStruct for ValueSetCompose {
         }
     }
 }
+
 crate::json::impl_json!(ValueSetCompose);
+
 impl serde::Serialize for ValueSetCompose {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
@@ -371,6 +379,7 @@ impl serde::Serialize for ValueSetCompose {
         map.end()
     }
 }
+
 /// Include one or more codes from a code system or other value set(s)
 ///
 /// Include one or more codes from a code system or other value set(s).
@@ -411,6 +420,7 @@ pub struct ValueSetComposeInclude {
     /// `0..*` · FHIR `canonical` · summary
     pub value_set: Vec<Primitive<Canonical>>,
 }
+
 impl de::DecodeStruct for ValueSetComposeInclude {
     const PATH: &'static str = "ValueSet.compose.include";
     const RESOURCE_TYPE: Option<&'static str> = None;
@@ -466,7 +476,9 @@ impl de::DecodeStruct for ValueSetComposeInclude {
         Ok(())
     }
 }
+
 crate::json::impl_json!(ValueSetComposeInclude);
+
 impl serde::Serialize for ValueSetComposeInclude {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
@@ -482,6 +494,7 @@ impl serde::Serialize for ValueSetComposeInclude {
         map.end()
     }
 }
+
 /// A concept defined in the system
 ///
 /// Specifies a concept to be included or excluded.
@@ -514,6 +527,7 @@ pub struct ValueSetComposeIncludeConcept {
     /// `0..*`
     pub designation: Vec<ValueSetComposeIncludeConceptDesignation>,
 }
+
 impl de::DecodeStruct for ValueSetComposeIncludeConcept {
     const PATH: &'static str = "ValueSet.compose.include.concept";
     const RESOURCE_TYPE: Option<&'static str> = None;
@@ -565,7 +579,9 @@ impl de::DecodeStruct for ValueSetComposeIncludeConcept {
         }
     }
 }
+
 crate::json::impl_json!(ValueSetComposeIncludeConcept);
+
 impl serde::Serialize for ValueSetComposeIncludeConcept {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
@@ -579,6 +595,7 @@ impl serde::Serialize for ValueSetComposeIncludeConcept {
         map.end()
     }
 }
+
 /// Additional representations for this concept
 ///
 /// Additional representations for this concept when used in this value set - other languages, aliases, specialized purposes, used for particular purposes, etc.
@@ -611,6 +628,7 @@ pub struct ValueSetComposeIncludeConceptDesignation {
     /// `1..1` · FHIR `string`
     pub value: Option<Primitive<FhirString>>,
 }
+
 impl de::DecodeStruct for ValueSetComposeIncludeConceptDesignation {
     const PATH: &'static str = "ValueSet.compose.include.concept.designation";
     const RESOURCE_TYPE: Option<&'static str> = None;
@@ -662,7 +680,9 @@ impl de::DecodeStruct for ValueSetComposeIncludeConceptDesignation {
         }
     }
 }
+
 crate::json::impl_json!(ValueSetComposeIncludeConceptDesignation);
+
 impl serde::Serialize for ValueSetComposeIncludeConceptDesignation {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
@@ -676,6 +696,7 @@ impl serde::Serialize for ValueSetComposeIncludeConceptDesignation {
         map.end()
     }
 }
+
 /// Select codes/concepts by their properties (including relationships)
 ///
 /// Select concepts by specify a matching criterion based on the properties (including relationships) defined by the system, or on filters defined by the system. If multiple filters are specified, they SHALL all be true.
@@ -708,6 +729,7 @@ pub struct ValueSetComposeIncludeFilter {
     /// `1..1` · FHIR `string` · summary
     pub value: Option<Primitive<FhirString>>,
 }
+
 impl de::DecodeStruct for ValueSetComposeIncludeFilter {
     const PATH: &'static str = "ValueSet.compose.include.filter";
     const RESOURCE_TYPE: Option<&'static str> = None;
@@ -773,7 +795,9 @@ impl de::DecodeStruct for ValueSetComposeIncludeFilter {
         }
     }
 }
+
 crate::json::impl_json!(ValueSetComposeIncludeFilter);
+
 impl serde::Serialize for ValueSetComposeIncludeFilter {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
@@ -787,6 +811,7 @@ impl serde::Serialize for ValueSetComposeIncludeFilter {
         map.end()
     }
 }
+
 /// Used when the value set is "expanded"
 ///
 /// A value set can also be "expanded", where the value set is turned into a simple collection of enumerated codes. This element holds the expansion, if it has been performed.
@@ -831,6 +856,7 @@ pub struct ValueSetExpansion {
     /// `0..*`
     pub contains: Vec<ValueSetExpansionContains>,
 }
+
 impl de::DecodeStruct for ValueSetExpansion {
     const PATH: &'static str = "ValueSet.expansion";
     const RESOURCE_TYPE: Option<&'static str> = None;
@@ -892,7 +918,9 @@ impl de::DecodeStruct for ValueSetExpansion {
         }
     }
 }
+
 crate::json::impl_json!(ValueSetExpansion);
+
 impl serde::Serialize for ValueSetExpansion {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
@@ -909,6 +937,7 @@ impl serde::Serialize for ValueSetExpansion {
         map.end()
     }
 }
+
 /// Parameter that controlled the expansion process
 ///
 /// A parameter that controlled the expansion process. These parameters may be used by users of expanded value sets to check whether the expansion is suitable for a particular purpose, or to pick the correct expansion.
@@ -937,6 +966,7 @@ pub struct ValueSetExpansionParameter {
     /// `0..1` · one of String, Boolean, Integer, Decimal, Uri, Code, DateTime
     pub value: Option<ValueSetExpansionParameterValue>,
 }
+
 impl de::DecodeStruct for ValueSetExpansionParameter {
     const PATH: &'static str = "ValueSet.expansion.parameter";
     const RESOURCE_TYPE: Option<&'static str> = None;
@@ -996,189 +1026,121 @@ impl de::DecodeStruct for ValueSetExpansionParameter {
                 de::choice_value(
                     map,
                     &mut self.value,
-                    &at.field("value"),
-                    |c| match c {
-                        ValueSetExpansionParameterValue::String(v) => Some(v),
-                        #[allow(unreachable_patterns)]
-                        _ => None,
-                    },
-                    ValueSetExpansionParameterValue::String,
+                    &at.field("valueString"),
+                    crate::json::variant!(ValueSetExpansionParameterValue::String),
                 )
             }
             6 => {
                 de::choice_ext(
                     map,
                     &mut self.value,
-                    &at.field("value"),
-                    |c| match c {
-                        ValueSetExpansionParameterValue::String(v) => Some(v),
-                        #[allow(unreachable_patterns)]
-                        _ => None,
-                    },
-                    ValueSetExpansionParameterValue::String,
+                    &at.field("valueString"),
+                    crate::json::variant!(ValueSetExpansionParameterValue::String),
                 )
             }
             7 => {
                 de::choice_value(
                     map,
                     &mut self.value,
-                    &at.field("value"),
-                    |c| match c {
-                        ValueSetExpansionParameterValue::Boolean(v) => Some(v),
-                        #[allow(unreachable_patterns)]
-                        _ => None,
-                    },
-                    ValueSetExpansionParameterValue::Boolean,
+                    &at.field("valueBoolean"),
+                    crate::json::variant!(ValueSetExpansionParameterValue::Boolean),
                 )
             }
             8 => {
                 de::choice_ext(
                     map,
                     &mut self.value,
-                    &at.field("value"),
-                    |c| match c {
-                        ValueSetExpansionParameterValue::Boolean(v) => Some(v),
-                        #[allow(unreachable_patterns)]
-                        _ => None,
-                    },
-                    ValueSetExpansionParameterValue::Boolean,
+                    &at.field("valueBoolean"),
+                    crate::json::variant!(ValueSetExpansionParameterValue::Boolean),
                 )
             }
             9 => {
                 de::choice_value(
                     map,
                     &mut self.value,
-                    &at.field("value"),
-                    |c| match c {
-                        ValueSetExpansionParameterValue::Integer(v) => Some(v),
-                        #[allow(unreachable_patterns)]
-                        _ => None,
-                    },
-                    ValueSetExpansionParameterValue::Integer,
+                    &at.field("valueInteger"),
+                    crate::json::variant!(ValueSetExpansionParameterValue::Integer),
                 )
             }
             10 => {
                 de::choice_ext(
                     map,
                     &mut self.value,
-                    &at.field("value"),
-                    |c| match c {
-                        ValueSetExpansionParameterValue::Integer(v) => Some(v),
-                        #[allow(unreachable_patterns)]
-                        _ => None,
-                    },
-                    ValueSetExpansionParameterValue::Integer,
+                    &at.field("valueInteger"),
+                    crate::json::variant!(ValueSetExpansionParameterValue::Integer),
                 )
             }
             11 => {
                 de::choice_value(
                     map,
                     &mut self.value,
-                    &at.field("value"),
-                    |c| match c {
-                        ValueSetExpansionParameterValue::Decimal(v) => Some(v),
-                        #[allow(unreachable_patterns)]
-                        _ => None,
-                    },
-                    ValueSetExpansionParameterValue::Decimal,
+                    &at.field("valueDecimal"),
+                    crate::json::variant!(ValueSetExpansionParameterValue::Decimal),
                 )
             }
             12 => {
                 de::choice_ext(
                     map,
                     &mut self.value,
-                    &at.field("value"),
-                    |c| match c {
-                        ValueSetExpansionParameterValue::Decimal(v) => Some(v),
-                        #[allow(unreachable_patterns)]
-                        _ => None,
-                    },
-                    ValueSetExpansionParameterValue::Decimal,
+                    &at.field("valueDecimal"),
+                    crate::json::variant!(ValueSetExpansionParameterValue::Decimal),
                 )
             }
             13 => {
                 de::choice_value(
                     map,
                     &mut self.value,
-                    &at.field("value"),
-                    |c| match c {
-                        ValueSetExpansionParameterValue::Uri(v) => Some(v),
-                        #[allow(unreachable_patterns)]
-                        _ => None,
-                    },
-                    ValueSetExpansionParameterValue::Uri,
+                    &at.field("valueUri"),
+                    crate::json::variant!(ValueSetExpansionParameterValue::Uri),
                 )
             }
             14 => {
                 de::choice_ext(
                     map,
                     &mut self.value,
-                    &at.field("value"),
-                    |c| match c {
-                        ValueSetExpansionParameterValue::Uri(v) => Some(v),
-                        #[allow(unreachable_patterns)]
-                        _ => None,
-                    },
-                    ValueSetExpansionParameterValue::Uri,
+                    &at.field("valueUri"),
+                    crate::json::variant!(ValueSetExpansionParameterValue::Uri),
                 )
             }
             15 => {
                 de::choice_value(
                     map,
                     &mut self.value,
-                    &at.field("value"),
-                    |c| match c {
-                        ValueSetExpansionParameterValue::Code(v) => Some(v),
-                        #[allow(unreachable_patterns)]
-                        _ => None,
-                    },
-                    ValueSetExpansionParameterValue::Code,
+                    &at.field("valueCode"),
+                    crate::json::variant!(ValueSetExpansionParameterValue::Code),
                 )
             }
             16 => {
                 de::choice_ext(
                     map,
                     &mut self.value,
-                    &at.field("value"),
-                    |c| match c {
-                        ValueSetExpansionParameterValue::Code(v) => Some(v),
-                        #[allow(unreachable_patterns)]
-                        _ => None,
-                    },
-                    ValueSetExpansionParameterValue::Code,
+                    &at.field("valueCode"),
+                    crate::json::variant!(ValueSetExpansionParameterValue::Code),
                 )
             }
             17 => {
                 de::choice_value(
                     map,
                     &mut self.value,
-                    &at.field("value"),
-                    |c| match c {
-                        ValueSetExpansionParameterValue::DateTime(v) => Some(v),
-                        #[allow(unreachable_patterns)]
-                        _ => None,
-                    },
-                    ValueSetExpansionParameterValue::DateTime,
+                    &at.field("valueDateTime"),
+                    crate::json::variant!(ValueSetExpansionParameterValue::DateTime),
                 )
             }
             18 => {
                 de::choice_ext(
                     map,
                     &mut self.value,
-                    &at.field("value"),
-                    |c| match c {
-                        ValueSetExpansionParameterValue::DateTime(v) => Some(v),
-                        #[allow(unreachable_patterns)]
-                        _ => None,
-                    },
-                    ValueSetExpansionParameterValue::DateTime,
+                    &at.field("valueDateTime"),
+                    crate::json::variant!(ValueSetExpansionParameterValue::DateTime),
                 )
             }
             _ => Ok(()),
         }
     }
 }
+
 crate::json::impl_json!(ValueSetExpansionParameter);
+
 impl serde::Serialize for ValueSetExpansionParameter {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
@@ -1191,9 +1153,10 @@ impl serde::Serialize for ValueSetExpansionParameter {
         map.end()
     }
 }
+
 /// Choice of types for `ValueSet.expansion.parameter.value[x]`.
 ///
-/// In JSON the element name carries the type: `valueString`, `valueQuantity`, …
+/// In JSON the element name carries the type (`valueString`, `valueBoolean`, ...).
 #[derive(Clone, Debug, PartialEq)]
 pub enum ValueSetExpansionParameterValue {
     /// `valueString`
@@ -1211,6 +1174,7 @@ pub enum ValueSetExpansionParameterValue {
     /// `valueDateTime`
     DateTime(Primitive<DateTime>),
 }
+
 impl ser::EncodeChoice for ValueSetExpansionParameterValue {
     fn encode<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
         match self {
@@ -1224,6 +1188,7 @@ impl ser::EncodeChoice for ValueSetExpansionParameterValue {
         }
     }
 }
+
 /// Codes in the value set
 ///
 /// The codes that are contained in the value set expansion.
@@ -1276,6 +1241,7 @@ pub struct ValueSetExpansionContains {
     /// `0..*`
     pub contains: Vec<ValueSetExpansionContains>,
 }
+
 impl de::DecodeStruct for ValueSetExpansionContains {
     const PATH: &'static str = "ValueSet.expansion.contains";
     const RESOURCE_TYPE: Option<&'static str> = None;
@@ -1339,7 +1305,9 @@ impl de::DecodeStruct for ValueSetExpansionContains {
         }
     }
 }
+
 crate::json::impl_json!(ValueSetExpansionContains);
+
 impl serde::Serialize for ValueSetExpansionContains {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;

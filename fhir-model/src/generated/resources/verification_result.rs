@@ -4,11 +4,12 @@ use crate::json::{de, ser, Path};
 use crate::datatypes::*;
 use crate::primitives::*;
 use crate::{codes, Primitive, Resource};
+
 /// Describes validation requirements, source(s), status and dates for one or more elements
 ///
 /// Describes validation requirements, source(s), status and dates for one or more elements.
 ///
-/// FHIR path: `VerificationResult` (resource)
+/// FHIR path: `VerificationResult` (resource, defined by <http://hl7.org/fhir/StructureDefinition/VerificationResult>)
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct VerificationResult {
     /// Logical id of this artifact
@@ -100,6 +101,7 @@ pub struct VerificationResult {
     /// `0..*`
     pub validator: Vec<VerificationResultValidator>,
 }
+
 impl de::DecodeStruct for VerificationResult {
     const PATH: &'static str = "VerificationResult";
     const RESOURCE_TYPE: Option<&'static str> = Some("VerificationResult");
@@ -223,7 +225,9 @@ impl de::DecodeStruct for VerificationResult {
         Ok(())
     }
 }
+
 crate::json::impl_json!(VerificationResult);
+
 impl serde::Serialize for VerificationResult {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
@@ -259,6 +263,7 @@ impl serde::Serialize for VerificationResult {
         map.end()
     }
 }
+
 /// Information about the primary source(s) involved in validation
 ///
 /// Information about the primary source(s) involved in validation.
@@ -307,6 +312,7 @@ pub struct VerificationResultPrimarySource {
     /// `0..*` · binding preferred: <http://hl7.org/fhir/ValueSet/verificationresult-push-type-available>
     pub push_type_available: Vec<CodeableConcept>,
 }
+
 impl de::DecodeStruct for VerificationResultPrimarySource {
     const PATH: &'static str = "VerificationResult.primarySource";
     const RESOURCE_TYPE: Option<&'static str> = None;
@@ -384,7 +390,9 @@ impl de::DecodeStruct for VerificationResultPrimarySource {
         }
     }
 }
+
 crate::json::impl_json!(VerificationResultPrimarySource);
+
 impl serde::Serialize for VerificationResultPrimarySource {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
@@ -402,6 +410,7 @@ impl serde::Serialize for VerificationResultPrimarySource {
         map.end()
     }
 }
+
 /// Information about the entity attesting to information
 ///
 /// Information about the entity attesting to information.
@@ -454,6 +463,7 @@ pub struct VerificationResultAttestation {
     /// `0..1`
     pub source_signature: Option<Box<Signature>>,
 }
+
 impl de::DecodeStruct for VerificationResultAttestation {
     const PATH: &'static str = "VerificationResult.attestation";
     const RESOURCE_TYPE: Option<&'static str> = None;
@@ -543,7 +553,9 @@ impl de::DecodeStruct for VerificationResultAttestation {
         }
     }
 }
+
 crate::json::impl_json!(VerificationResultAttestation);
+
 impl serde::Serialize for VerificationResultAttestation {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
@@ -572,6 +584,7 @@ impl serde::Serialize for VerificationResultAttestation {
         map.end()
     }
 }
+
 /// Information about the entity validating information
 ///
 /// Information about the entity validating information.
@@ -604,6 +617,7 @@ pub struct VerificationResultValidator {
     /// `0..1`
     pub attestation_signature: Option<Box<Signature>>,
 }
+
 impl de::DecodeStruct for VerificationResultValidator {
     const PATH: &'static str = "VerificationResult.validator";
     const RESOURCE_TYPE: Option<&'static str> = None;
@@ -668,7 +682,9 @@ impl de::DecodeStruct for VerificationResultValidator {
         }
     }
 }
+
 crate::json::impl_json!(VerificationResultValidator);
+
 impl serde::Serialize for VerificationResultValidator {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;

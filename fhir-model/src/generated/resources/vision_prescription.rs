@@ -4,11 +4,12 @@ use crate::json::{de, ser, Path};
 use crate::datatypes::*;
 use crate::primitives::*;
 use crate::{codes, Primitive, Resource};
+
 /// Prescription for vision correction products for a patient
 ///
 /// An authorization for the provision of glasses and/or contact lenses to a patient.
 ///
-/// FHIR path: `VisionPrescription` (resource)
+/// FHIR path: `VisionPrescription` (resource, defined by <http://hl7.org/fhir/StructureDefinition/VisionPrescription>)
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct VisionPrescription {
     /// Logical id of this artifact
@@ -76,6 +77,7 @@ pub struct VisionPrescription {
     /// `1..*` · summary
     pub lens_specification: Vec<VisionPrescriptionLensSpecification>,
 }
+
 impl de::DecodeStruct for VisionPrescription {
     const PATH: &'static str = "VisionPrescription";
     const RESOURCE_TYPE: Option<&'static str> = Some("VisionPrescription");
@@ -189,7 +191,9 @@ impl de::DecodeStruct for VisionPrescription {
         }
     }
 }
+
 crate::json::impl_json!(VisionPrescription);
+
 impl serde::Serialize for VisionPrescription {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
@@ -214,6 +218,7 @@ impl serde::Serialize for VisionPrescription {
         map.end()
     }
 }
+
 /// Vision lens authorization
 ///
 /// Contain the details of  the individual lens specifications and serves as the authorization for the fullfillment by certified professionals.
@@ -290,6 +295,7 @@ pub struct VisionPrescriptionLensSpecification {
     /// `0..*`
     pub note: Vec<Annotation>,
 }
+
 impl de::DecodeStruct for VisionPrescriptionLensSpecification {
     const PATH: &'static str = "VisionPrescription.lensSpecification";
     const RESOURCE_TYPE: Option<&'static str> = None;
@@ -382,7 +388,9 @@ impl de::DecodeStruct for VisionPrescriptionLensSpecification {
         }
     }
 }
+
 crate::json::impl_json!(VisionPrescriptionLensSpecification);
+
 impl serde::Serialize for VisionPrescriptionLensSpecification {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
@@ -407,6 +415,7 @@ impl serde::Serialize for VisionPrescriptionLensSpecification {
         map.end()
     }
 }
+
 /// Eye alignment compensation
 ///
 /// Allows for adjustment on two axis.
@@ -435,6 +444,7 @@ pub struct VisionPrescriptionLensSpecificationPrism {
     /// `1..1` · binding required: <http://hl7.org/fhir/ValueSet/vision-base-codes>
     pub base: Option<Primitive<codes::VisionBase>>,
 }
+
 impl de::DecodeStruct for VisionPrescriptionLensSpecificationPrism {
     const PATH: &'static str = "VisionPrescription.lensSpecification.prism";
     const RESOURCE_TYPE: Option<&'static str> = None;
@@ -490,7 +500,9 @@ impl de::DecodeStruct for VisionPrescriptionLensSpecificationPrism {
         }
     }
 }
+
 crate::json::impl_json!(VisionPrescriptionLensSpecificationPrism);
+
 impl serde::Serialize for VisionPrescriptionLensSpecificationPrism {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;

@@ -1,0 +1,88 @@
+//! Every official R4 example decodes into `Resource` and encodes back to the same JSON
+//! (exact number text), except the listed invalid ones, which are rejected at the listed path.
+
+use fhir_model::json::compare::compare_bytes;
+use std::collections::BTreeMap;
+
+const REJECTED: &str = include_str!("../conformance/rejected.tsv");
+
+struct Expected<'a> {
+    path: &'a str,
+    rule: &'a str,
+}
+
+fn rejected_list() -> BTreeMap<&'static str, Expected<'static>> {
+    REJECTED
+        .lines()
+        .filter(|l| !l.starts_with('#') && !l.trim().is_empty())
+        .map(|l| {
+            let mut parts = l.splitn(3, '\t');
+            let file = parts.next().unwrap();
+            let path = parts.next().expect("path column");
+            let rule = parts.next().expect("rule column");
+            (file, Expected { path, rule })
+        })
+        .collect()
+}
+
+#[test]
+fn official_examples_round_trip_exactly() {
+    let Some(dir) = fhir_tests::r4_examples() else {
+        return;
+    };
+    let expected = rejected_list();
+    let mut files: Vec<_> = std::fs::read_dir(&dir)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|x| x == "json"))
+        .collect();
+    files.sort();
+    let (mut exact, mut rejected) = (0, 0);
+    let mut failures = Vec::new();
+    for file in &files {
+        let name = file.file_name().unwrap().to_str().unwrap();
+        let input = std::fs::read(file).unwrap();
+        match (fhir_tests::roundtrip(&input), expected.get(name)) {
+            (Ok(output), None) => match compare_bytes(&input, &output) {
+                Ok(()) => exact += 1,
+                Err(e) => failures.push(format!("{name}: differs: {e}")),
+            },
+            (Ok(_), Some(x)) => failures.push(format!(
+                "{name}: accepted, but listed as invalid ({})",
+                x.rule
+            )),
+            (Err(e), None) => failures.push(format!("{name}: rejected: {e}")),
+            (Err(e), Some(x)) => {
+                let message = e.to_string();
+                if message.starts_with(&format!("{}: ", x.path)) {
+                    rejected += 1;
+                } else {
+                    failures.push(format!(
+                        "{name}: rejected at the wrong place: {message} (expected {})",
+                        x.path
+                    ));
+                }
+            }
+        }
+    }
+    println!(
+        "conformance: {} files, {exact} exact, {rejected} rejected as listed, {} failures",
+        files.len(),
+        failures.len()
+    );
+    assert!(
+        failures.is_empty(),
+        "{} failures:\n{}",
+        failures.len(),
+        failures.join("\n")
+    );
+    assert_eq!(
+        rejected,
+        expected.len(),
+        "every listed file is present and rejected"
+    );
+    assert!(
+        exact > 5000,
+        "expected thousands of examples, found {exact}"
+    );
+}
