@@ -8,6 +8,7 @@ use crate::primitives::FhirString;
 /// when only extensions say something (for example a data-absent-reason).
 #[derive(Clone, Debug, PartialEq)]
 pub struct Primitive<T> {
+    /// The value; absent when only the element part says something.
     pub value: Option<T>,
     /// `id` and `extension` of the element; boxed because they are rare.
     pub element: Option<Box<Element>>,
@@ -23,6 +24,7 @@ impl<T> Default for Primitive<T> {
 }
 
 impl<T> Primitive<T> {
+    /// A primitive with a value and no element part.
     pub fn new(value: T) -> Self {
         Primitive {
             value: Some(value),
@@ -30,6 +32,7 @@ impl<T> Primitive<T> {
         }
     }
 
+    /// The value, if present.
     pub fn value(&self) -> Option<&T> {
         self.value.as_ref()
     }
@@ -51,9 +54,18 @@ impl<T> From<T> for Primitive<T> {
     }
 }
 
+impl Element {
+    /// Whether there is nothing in it (it is then left out of JSON, which forbids `{}`).
+    pub fn is_empty(&self) -> bool {
+        self.id.is_none() && self.extension.is_empty()
+    }
+}
+
 /// The `Element` part of a primitive: what JSON writes as `"_birthDate": {"id": .., "extension": [..]}`.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct Element {
+    /// Element id, for references from within the resource.
     pub id: Option<FhirString>,
+    /// Extensions on the primitive.
     pub extension: Vec<Extension>,
 }

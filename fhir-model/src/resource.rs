@@ -6,7 +6,9 @@ use crate::Resource;
 pub trait ConcreteResource: Into<Resource> + Sized {
     /// The `resourceType` in JSON.
     const TYPE_NAME: &'static str;
+    /// The resource as this type, if it is one.
     fn from_resource(resource: &Resource) -> Option<&Self>;
+    /// The resource as this type, mutably, if it is one.
     fn from_resource_mut(resource: &mut Resource) -> Option<&mut Self>;
 }
 

@@ -17,6 +17,7 @@ pub trait DecodeStruct: Default {
     const REQUIRED: &'static [&'static str];
     /// The id of a JSON key, `None` for keys the type does not have.
     fn field_id(key: &str) -> Option<u16>;
+    /// Decodes the value of the key with id `id` into its field.
     fn decode_field<'de, A: MapAccess<'de>>(
         &mut self,
         id: u16,
@@ -32,6 +33,7 @@ pub trait DecodeStruct: Default {
 
 /// A value that decodes itself given its element path.
 pub trait DecodeValue: Sized {
+    /// Decodes one JSON value; errors name `at`.
     fn decode<'de, D: Deserializer<'de>>(deserializer: D, at: &Path<'_>) -> Result<Self, D::Error>;
 }
 
@@ -152,7 +154,9 @@ fn display_at<T: DecodeStruct>(at: &Path<'_>) -> String {
 
 /// A map key: the id of a known element, or the unknown name (kept for the error).
 pub enum Key {
+    /// A key of the type's table.
     Known(u16),
+    /// Any other key.
     Unknown(String),
 }
 

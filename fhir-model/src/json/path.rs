@@ -35,6 +35,7 @@ impl Path<'static> {
 }
 
 impl<'a> Path<'a> {
+    /// The path of a child element.
     pub fn field(&'a self, name: &'static str) -> Path<'a> {
         Path {
             parent: Some(self),
@@ -42,6 +43,7 @@ impl<'a> Path<'a> {
         }
     }
 
+    /// The path of an item of this repeating element.
     pub fn index(&'a self, index: usize) -> Path<'a> {
         Path {
             parent: Some(self),

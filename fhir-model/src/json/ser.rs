@@ -15,6 +15,7 @@ impl<T: PrimitiveValue> Serialize for AsJson<'_, T> {
     }
 }
 
+/// An optional value; nothing when absent.
 pub fn single<M: SerializeMap, T: Serialize>(
     map: &mut M,
     key: &'static str,
@@ -26,6 +27,7 @@ pub fn single<M: SerializeMap, T: Serialize>(
     }
 }
 
+/// A repeating value; nothing when empty.
 pub fn many<M: SerializeMap, T: Serialize>(
     map: &mut M,
     key: &'static str,
@@ -38,6 +40,7 @@ pub fn many<M: SerializeMap, T: Serialize>(
     }
 }
 
+/// A primitive without a `_name` twin.
 pub fn attr<M: SerializeMap, T: PrimitiveValue>(
     map: &mut M,
     key: &'static str,
@@ -49,6 +52,7 @@ pub fn attr<M: SerializeMap, T: PrimitiveValue>(
     }
 }
 
+/// An optional primitive element.
 pub fn prim<M: SerializeMap, T: PrimitiveValue>(
     map: &mut M,
     key: &'static str,
@@ -61,6 +65,7 @@ pub fn prim<M: SerializeMap, T: PrimitiveValue>(
     }
 }
 
+/// A primitive element: `key` for the value, `ext_key` for its element part.
 pub fn prim_one<M: SerializeMap, T: PrimitiveValue>(
     map: &mut M,
     key: &'static str,
@@ -70,7 +75,7 @@ pub fn prim_one<M: SerializeMap, T: PrimitiveValue>(
     if let Some(v) = &primitive.value {
         map.serialize_entry(key, &AsJson(v))?;
     }
-    if let Some(e) = &primitive.element {
+    if let Some(e) = primitive.element.as_ref().filter(|e| !e.is_empty()) {
         map.serialize_entry(ext_key, e)?;
     }
     Ok(())
@@ -87,7 +92,10 @@ pub fn prims<M: SerializeMap, T: PrimitiveValue>(
     if values.iter().any(|p| p.value.is_some()) {
         map.serialize_entry(key, &ValueColumn(values))?;
     }
-    if values.iter().any(|p| p.element.is_some()) {
+    if values
+        .iter()
+        .any(|p| p.element.as_ref().is_some_and(|e| !e.is_empty()))
+    {
         map.serialize_entry(ext_key, &ElementColumn(values))?;
     }
     Ok(())
@@ -111,7 +119,7 @@ impl<T> Serialize for ElementColumn<'_, T> {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         let mut seq = serializer.serialize_seq(Some(self.0.len()))?;
         for p in self.0 {
-            seq.serialize_element(&p.element)?;
+            seq.serialize_element(&p.element.as_ref().filter(|e| !e.is_empty()))?;
         }
         seq.end()
     }
@@ -119,9 +127,11 @@ impl<T> Serialize for ElementColumn<'_, T> {
 
 /// Implemented by generated choice enums: writes the one `name[Type]` entry.
 pub trait EncodeChoice {
+    /// Writes the entry (and `_` entry) of the variant present.
     fn encode<M: SerializeMap>(&self, map: &mut M) -> Result<(), M::Error>;
 }
 
+/// An optional choice element.
 pub fn choice<M: SerializeMap, C: EncodeChoice>(
     map: &mut M,
     value: &Option<C>,

@@ -14,7 +14,9 @@ use std::marker::PhantomData;
 pub trait PrimitiveValue: Sized {
     /// The FHIR type name, for messages.
     const FHIR_TYPE: &'static str;
+    /// Reads and validates one JSON value; errors name `at`.
     fn decode<'de, D: Deserializer<'de>>(deserializer: D, at: &Path<'_>) -> Result<Self, D::Error>;
+    /// Writes the value as its JSON type.
     fn encode<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error>;
 }
 
