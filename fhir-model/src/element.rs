@@ -69,3 +69,11 @@ pub struct Element {
     /// Extensions on the primitive.
     pub extension: Vec<Extension>,
 }
+
+/// `"1974-12-25".parse::<Primitive<Date>>()`: validates and wraps a value in one step.
+impl<T: std::str::FromStr> std::str::FromStr for Primitive<T> {
+    type Err = T::Err;
+    fn from_str(text: &str) -> Result<Self, Self::Err> {
+        text.parse().map(Primitive::new)
+    }
+}

@@ -3,15 +3,19 @@
 
 pub mod json;
 pub mod primitives;
+pub mod visit;
 
 mod code;
 mod element;
 #[rustfmt::skip] // prettyplease formats it; `fhir-codegen --check` guards it.
 mod generated;
+pub mod bundle;
+pub mod reference;
 mod resource;
 
 pub(crate) use code::impl_code_enum;
 pub use code::CodeEnum;
 pub use element::{Element, Primitive};
-pub use generated::{codes, datatypes, resources, Resource};
+pub use generated::{codes, datatypes, resources, targets, Resource};
+pub use reference::TypedReference;
 pub use resource::ConcreteResource;

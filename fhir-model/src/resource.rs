@@ -3,9 +3,11 @@
 use crate::Resource;
 
 /// A concrete resource type (`Patient`, `Encounter`, ...), convertible to and from [`Resource`].
-pub trait ConcreteResource: Into<Resource> + Sized {
+pub trait ConcreteResource: Into<Resource> + Sized + 'static {
     /// The `resourceType` in JSON.
     const TYPE_NAME: &'static str;
+    /// The logical id (`Resource.id`), if it has one.
+    fn id(&self) -> Option<&crate::primitives::Id>;
     /// The resource as this type, if it is one.
     fn from_resource(resource: &Resource) -> Option<&Self>;
     /// The resource as this type, mutably, if it is one.

@@ -1,5 +1,6 @@
 //! Stage 3: type space -> Rust files (tokens with `quote`, formatted with `prettyplease`).
 
+mod builders;
 mod choices;
 mod codes;
 mod decode;
@@ -9,6 +10,7 @@ mod keys;
 mod resource;
 mod structs;
 mod types;
+mod walk;
 
 use crate::error::{Error, Result};
 use crate::ir::{DefKind, FieldKind, TypeDef, TypeSpace};
@@ -64,11 +66,18 @@ pub fn emit(space: &TypeSpace) -> Result<Vec<GeneratedFile>> {
         resource::resource_enum(&space.resources),
         "resource",
     )?);
+    files.push(file(
+        &header,
+        "targets.rs",
+        builders::targets_file(space),
+        "targets",
+    )?);
     let root = quote! {
         pub mod codes;
         pub mod datatypes;
         mod resource;
         pub mod resources;
+        pub mod targets;
         pub use resource::Resource;
     };
     files.push(file(&header, "mod.rs", root, "mod")?);
@@ -82,9 +91,12 @@ pub fn definition_file(def: &TypeDef) -> TokenStream {
         items.push(structs::struct_def(def, s, i == 0));
         items.push(decode::decode_impl(def, s, i == 0));
         items.push(encode::serialize_impl(def, s, i == 0));
+        items.push(walk::walk_impl(def, s, i == 0));
+        items.push(builders::builders_impl(def, s));
         for f in &s.fields {
             if let FieldKind::Choice(index) = f.kind {
                 items.push(choices::choice_enum(&def.choices[index], &f.json_name));
+                items.push(walk::choice_walk_impl(&def.choices[index], &f.json_name));
             }
         }
     }

@@ -8,6 +8,14 @@ use quote::quote;
 pub fn resource_enum(resources: &[TypeDef]) -> TokenStream {
     let names: Vec<_> = resources.iter().map(|r| ident(&r.name)).collect();
     let type_names: Vec<&str> = resources.iter().map(|r| r.name.as_str()).collect();
+    let contained_arms = resources.iter().map(|r| {
+        let name = ident(&r.name);
+        if r.root().fields.iter().any(|f| f.json_name == "contained") {
+            quote!(Resource::#name(r) => &r.contained,)
+        } else {
+            quote!(Resource::#name(_) => &[],)
+        }
+    });
     let variants = resources.iter().map(|r| {
         let name = ident(&r.name);
         let doc = format!(" {}", super::docs::escape(r.root().doc.short.trim()));
@@ -22,9 +30,41 @@ pub fn resource_enum(resources: &[TypeDef]) -> TokenStream {
         pub enum Resource { #(#variants)* }
 
         impl Resource {
+            /// Every resource type name, sorted.
+            pub const TYPE_NAMES: &'static [&'static str] = &[#(#type_names),*];
+
             /// The `resourceType` of this resource.
             pub fn resource_type(&self) -> &'static str {
                 match self { #(Resource::#names(_) => #type_names,)* }
+            }
+
+            /// The logical id (`Resource.id`), if it has one.
+            pub fn id(&self) -> Option<&crate::primitives::Id> {
+                match self { #(Resource::#names(r) => crate::ConcreteResource::id(&**r),)* }
+            }
+
+            /// Metadata about the resource (`Resource.meta`).
+            pub fn meta(&self) -> Option<&crate::datatypes::Meta> {
+                match self { #(Resource::#names(r) => r.meta.as_deref(),)* }
+            }
+
+            /// Resources contained in this one (none for Bundle, Binary and Parameters).
+            pub fn contained(&self) -> &[Resource] {
+                match self { #(#contained_arms)* }
+            }
+
+            /// The resource type name as written, if `name` is one (`"Patient"`).
+            pub fn type_name(name: &str) -> Option<&'static str> {
+                Self::TYPE_NAMES.binary_search(&name).ok().map(|i| Self::TYPE_NAMES[i])
+            }
+        }
+
+        impl crate::visit::Walk for Resource {
+            fn walk(&self, w: &mut crate::visit::Walker<'_>) {
+                match self { #(Resource::#names(r) => r.walk(w),)* }
+            }
+            fn walk_mut(&mut self, w: &mut crate::visit::WalkerMut<'_>) {
+                match self { #(Resource::#names(r) => r.walk_mut(w),)* }
             }
         }
 
@@ -50,6 +90,9 @@ pub fn resource_enum(resources: &[TypeDef]) -> TokenStream {
         #(
             impl crate::ConcreteResource for #names {
                 const TYPE_NAME: &'static str = #type_names;
+                fn id(&self) -> Option<&crate::primitives::Id> {
+                    self.id.as_ref()?.value()
+                }
                 fn from_resource(resource: &Resource) -> Option<&Self> {
                     match resource {
                         Resource::#names(r) => Some(r),

@@ -8,4 +8,6 @@ mod resource;
 
 pub mod resources;
 
+pub mod targets;
+
 pub use resource::Resource;

@@ -301,6 +301,155 @@ pub enum Resource {
 }
 
 impl Resource {
+    /// Every resource type name, sorted.
+    pub const TYPE_NAMES: &'static [&'static str] = &[
+        "Account",
+        "ActivityDefinition",
+        "AdverseEvent",
+        "AllergyIntolerance",
+        "Appointment",
+        "AppointmentResponse",
+        "AuditEvent",
+        "Basic",
+        "Binary",
+        "BiologicallyDerivedProduct",
+        "BodyStructure",
+        "Bundle",
+        "CapabilityStatement",
+        "CarePlan",
+        "CareTeam",
+        "CatalogEntry",
+        "ChargeItem",
+        "ChargeItemDefinition",
+        "Claim",
+        "ClaimResponse",
+        "ClinicalImpression",
+        "CodeSystem",
+        "Communication",
+        "CommunicationRequest",
+        "CompartmentDefinition",
+        "Composition",
+        "ConceptMap",
+        "Condition",
+        "Consent",
+        "Contract",
+        "Coverage",
+        "CoverageEligibilityRequest",
+        "CoverageEligibilityResponse",
+        "DetectedIssue",
+        "Device",
+        "DeviceDefinition",
+        "DeviceMetric",
+        "DeviceRequest",
+        "DeviceUseStatement",
+        "DiagnosticReport",
+        "DocumentManifest",
+        "DocumentReference",
+        "EffectEvidenceSynthesis",
+        "Encounter",
+        "Endpoint",
+        "EnrollmentRequest",
+        "EnrollmentResponse",
+        "EpisodeOfCare",
+        "EventDefinition",
+        "Evidence",
+        "EvidenceVariable",
+        "ExampleScenario",
+        "ExplanationOfBenefit",
+        "FamilyMemberHistory",
+        "Flag",
+        "Goal",
+        "GraphDefinition",
+        "Group",
+        "GuidanceResponse",
+        "HealthcareService",
+        "ImagingStudy",
+        "Immunization",
+        "ImmunizationEvaluation",
+        "ImmunizationRecommendation",
+        "ImplementationGuide",
+        "InsurancePlan",
+        "Invoice",
+        "Library",
+        "Linkage",
+        "List",
+        "Location",
+        "Measure",
+        "MeasureReport",
+        "Media",
+        "Medication",
+        "MedicationAdministration",
+        "MedicationDispense",
+        "MedicationKnowledge",
+        "MedicationRequest",
+        "MedicationStatement",
+        "MedicinalProduct",
+        "MedicinalProductAuthorization",
+        "MedicinalProductContraindication",
+        "MedicinalProductIndication",
+        "MedicinalProductIngredient",
+        "MedicinalProductInteraction",
+        "MedicinalProductManufactured",
+        "MedicinalProductPackaged",
+        "MedicinalProductPharmaceutical",
+        "MedicinalProductUndesirableEffect",
+        "MessageDefinition",
+        "MessageHeader",
+        "MolecularSequence",
+        "NamingSystem",
+        "NutritionOrder",
+        "Observation",
+        "ObservationDefinition",
+        "OperationDefinition",
+        "OperationOutcome",
+        "Organization",
+        "OrganizationAffiliation",
+        "Parameters",
+        "Patient",
+        "PaymentNotice",
+        "PaymentReconciliation",
+        "Person",
+        "PlanDefinition",
+        "Practitioner",
+        "PractitionerRole",
+        "Procedure",
+        "Provenance",
+        "Questionnaire",
+        "QuestionnaireResponse",
+        "RelatedPerson",
+        "RequestGroup",
+        "ResearchDefinition",
+        "ResearchElementDefinition",
+        "ResearchStudy",
+        "ResearchSubject",
+        "RiskAssessment",
+        "RiskEvidenceSynthesis",
+        "Schedule",
+        "SearchParameter",
+        "ServiceRequest",
+        "Slot",
+        "Specimen",
+        "SpecimenDefinition",
+        "StructureDefinition",
+        "StructureMap",
+        "Subscription",
+        "Substance",
+        "SubstanceNucleicAcid",
+        "SubstancePolymer",
+        "SubstanceProtein",
+        "SubstanceReferenceInformation",
+        "SubstanceSourceMaterial",
+        "SubstanceSpecification",
+        "SupplyDelivery",
+        "SupplyRequest",
+        "Task",
+        "TerminologyCapabilities",
+        "TestReport",
+        "TestScript",
+        "ValueSet",
+        "VerificationResult",
+        "VisionPrescription",
+    ];
     /// The `resourceType` of this resource.
     pub fn resource_type(&self) -> &'static str {
         match self {
@@ -456,6 +605,778 @@ impl Resource {
             Resource::ValueSet(_) => "ValueSet",
             Resource::VerificationResult(_) => "VerificationResult",
             Resource::VisionPrescription(_) => "VisionPrescription",
+        }
+    }
+    /// The logical id (`Resource.id`), if it has one.
+    pub fn id(&self) -> Option<&crate::primitives::Id> {
+        match self {
+            Resource::Account(r) => crate::ConcreteResource::id(&**r),
+            Resource::ActivityDefinition(r) => crate::ConcreteResource::id(&**r),
+            Resource::AdverseEvent(r) => crate::ConcreteResource::id(&**r),
+            Resource::AllergyIntolerance(r) => crate::ConcreteResource::id(&**r),
+            Resource::Appointment(r) => crate::ConcreteResource::id(&**r),
+            Resource::AppointmentResponse(r) => crate::ConcreteResource::id(&**r),
+            Resource::AuditEvent(r) => crate::ConcreteResource::id(&**r),
+            Resource::Basic(r) => crate::ConcreteResource::id(&**r),
+            Resource::Binary(r) => crate::ConcreteResource::id(&**r),
+            Resource::BiologicallyDerivedProduct(r) => crate::ConcreteResource::id(&**r),
+            Resource::BodyStructure(r) => crate::ConcreteResource::id(&**r),
+            Resource::Bundle(r) => crate::ConcreteResource::id(&**r),
+            Resource::CapabilityStatement(r) => crate::ConcreteResource::id(&**r),
+            Resource::CarePlan(r) => crate::ConcreteResource::id(&**r),
+            Resource::CareTeam(r) => crate::ConcreteResource::id(&**r),
+            Resource::CatalogEntry(r) => crate::ConcreteResource::id(&**r),
+            Resource::ChargeItem(r) => crate::ConcreteResource::id(&**r),
+            Resource::ChargeItemDefinition(r) => crate::ConcreteResource::id(&**r),
+            Resource::Claim(r) => crate::ConcreteResource::id(&**r),
+            Resource::ClaimResponse(r) => crate::ConcreteResource::id(&**r),
+            Resource::ClinicalImpression(r) => crate::ConcreteResource::id(&**r),
+            Resource::CodeSystem(r) => crate::ConcreteResource::id(&**r),
+            Resource::Communication(r) => crate::ConcreteResource::id(&**r),
+            Resource::CommunicationRequest(r) => crate::ConcreteResource::id(&**r),
+            Resource::CompartmentDefinition(r) => crate::ConcreteResource::id(&**r),
+            Resource::Composition(r) => crate::ConcreteResource::id(&**r),
+            Resource::ConceptMap(r) => crate::ConcreteResource::id(&**r),
+            Resource::Condition(r) => crate::ConcreteResource::id(&**r),
+            Resource::Consent(r) => crate::ConcreteResource::id(&**r),
+            Resource::Contract(r) => crate::ConcreteResource::id(&**r),
+            Resource::Coverage(r) => crate::ConcreteResource::id(&**r),
+            Resource::CoverageEligibilityRequest(r) => crate::ConcreteResource::id(&**r),
+            Resource::CoverageEligibilityResponse(r) => crate::ConcreteResource::id(&**r),
+            Resource::DetectedIssue(r) => crate::ConcreteResource::id(&**r),
+            Resource::Device(r) => crate::ConcreteResource::id(&**r),
+            Resource::DeviceDefinition(r) => crate::ConcreteResource::id(&**r),
+            Resource::DeviceMetric(r) => crate::ConcreteResource::id(&**r),
+            Resource::DeviceRequest(r) => crate::ConcreteResource::id(&**r),
+            Resource::DeviceUseStatement(r) => crate::ConcreteResource::id(&**r),
+            Resource::DiagnosticReport(r) => crate::ConcreteResource::id(&**r),
+            Resource::DocumentManifest(r) => crate::ConcreteResource::id(&**r),
+            Resource::DocumentReference(r) => crate::ConcreteResource::id(&**r),
+            Resource::EffectEvidenceSynthesis(r) => crate::ConcreteResource::id(&**r),
+            Resource::Encounter(r) => crate::ConcreteResource::id(&**r),
+            Resource::Endpoint(r) => crate::ConcreteResource::id(&**r),
+            Resource::EnrollmentRequest(r) => crate::ConcreteResource::id(&**r),
+            Resource::EnrollmentResponse(r) => crate::ConcreteResource::id(&**r),
+            Resource::EpisodeOfCare(r) => crate::ConcreteResource::id(&**r),
+            Resource::EventDefinition(r) => crate::ConcreteResource::id(&**r),
+            Resource::Evidence(r) => crate::ConcreteResource::id(&**r),
+            Resource::EvidenceVariable(r) => crate::ConcreteResource::id(&**r),
+            Resource::ExampleScenario(r) => crate::ConcreteResource::id(&**r),
+            Resource::ExplanationOfBenefit(r) => crate::ConcreteResource::id(&**r),
+            Resource::FamilyMemberHistory(r) => crate::ConcreteResource::id(&**r),
+            Resource::Flag(r) => crate::ConcreteResource::id(&**r),
+            Resource::Goal(r) => crate::ConcreteResource::id(&**r),
+            Resource::GraphDefinition(r) => crate::ConcreteResource::id(&**r),
+            Resource::Group(r) => crate::ConcreteResource::id(&**r),
+            Resource::GuidanceResponse(r) => crate::ConcreteResource::id(&**r),
+            Resource::HealthcareService(r) => crate::ConcreteResource::id(&**r),
+            Resource::ImagingStudy(r) => crate::ConcreteResource::id(&**r),
+            Resource::Immunization(r) => crate::ConcreteResource::id(&**r),
+            Resource::ImmunizationEvaluation(r) => crate::ConcreteResource::id(&**r),
+            Resource::ImmunizationRecommendation(r) => crate::ConcreteResource::id(&**r),
+            Resource::ImplementationGuide(r) => crate::ConcreteResource::id(&**r),
+            Resource::InsurancePlan(r) => crate::ConcreteResource::id(&**r),
+            Resource::Invoice(r) => crate::ConcreteResource::id(&**r),
+            Resource::Library(r) => crate::ConcreteResource::id(&**r),
+            Resource::Linkage(r) => crate::ConcreteResource::id(&**r),
+            Resource::List(r) => crate::ConcreteResource::id(&**r),
+            Resource::Location(r) => crate::ConcreteResource::id(&**r),
+            Resource::Measure(r) => crate::ConcreteResource::id(&**r),
+            Resource::MeasureReport(r) => crate::ConcreteResource::id(&**r),
+            Resource::Media(r) => crate::ConcreteResource::id(&**r),
+            Resource::Medication(r) => crate::ConcreteResource::id(&**r),
+            Resource::MedicationAdministration(r) => crate::ConcreteResource::id(&**r),
+            Resource::MedicationDispense(r) => crate::ConcreteResource::id(&**r),
+            Resource::MedicationKnowledge(r) => crate::ConcreteResource::id(&**r),
+            Resource::MedicationRequest(r) => crate::ConcreteResource::id(&**r),
+            Resource::MedicationStatement(r) => crate::ConcreteResource::id(&**r),
+            Resource::MedicinalProduct(r) => crate::ConcreteResource::id(&**r),
+            Resource::MedicinalProductAuthorization(r) => {
+                crate::ConcreteResource::id(&**r)
+            }
+            Resource::MedicinalProductContraindication(r) => {
+                crate::ConcreteResource::id(&**r)
+            }
+            Resource::MedicinalProductIndication(r) => crate::ConcreteResource::id(&**r),
+            Resource::MedicinalProductIngredient(r) => crate::ConcreteResource::id(&**r),
+            Resource::MedicinalProductInteraction(r) => crate::ConcreteResource::id(&**r),
+            Resource::MedicinalProductManufactured(r) => {
+                crate::ConcreteResource::id(&**r)
+            }
+            Resource::MedicinalProductPackaged(r) => crate::ConcreteResource::id(&**r),
+            Resource::MedicinalProductPharmaceutical(r) => {
+                crate::ConcreteResource::id(&**r)
+            }
+            Resource::MedicinalProductUndesirableEffect(r) => {
+                crate::ConcreteResource::id(&**r)
+            }
+            Resource::MessageDefinition(r) => crate::ConcreteResource::id(&**r),
+            Resource::MessageHeader(r) => crate::ConcreteResource::id(&**r),
+            Resource::MolecularSequence(r) => crate::ConcreteResource::id(&**r),
+            Resource::NamingSystem(r) => crate::ConcreteResource::id(&**r),
+            Resource::NutritionOrder(r) => crate::ConcreteResource::id(&**r),
+            Resource::Observation(r) => crate::ConcreteResource::id(&**r),
+            Resource::ObservationDefinition(r) => crate::ConcreteResource::id(&**r),
+            Resource::OperationDefinition(r) => crate::ConcreteResource::id(&**r),
+            Resource::OperationOutcome(r) => crate::ConcreteResource::id(&**r),
+            Resource::Organization(r) => crate::ConcreteResource::id(&**r),
+            Resource::OrganizationAffiliation(r) => crate::ConcreteResource::id(&**r),
+            Resource::Parameters(r) => crate::ConcreteResource::id(&**r),
+            Resource::Patient(r) => crate::ConcreteResource::id(&**r),
+            Resource::PaymentNotice(r) => crate::ConcreteResource::id(&**r),
+            Resource::PaymentReconciliation(r) => crate::ConcreteResource::id(&**r),
+            Resource::Person(r) => crate::ConcreteResource::id(&**r),
+            Resource::PlanDefinition(r) => crate::ConcreteResource::id(&**r),
+            Resource::Practitioner(r) => crate::ConcreteResource::id(&**r),
+            Resource::PractitionerRole(r) => crate::ConcreteResource::id(&**r),
+            Resource::Procedure(r) => crate::ConcreteResource::id(&**r),
+            Resource::Provenance(r) => crate::ConcreteResource::id(&**r),
+            Resource::Questionnaire(r) => crate::ConcreteResource::id(&**r),
+            Resource::QuestionnaireResponse(r) => crate::ConcreteResource::id(&**r),
+            Resource::RelatedPerson(r) => crate::ConcreteResource::id(&**r),
+            Resource::RequestGroup(r) => crate::ConcreteResource::id(&**r),
+            Resource::ResearchDefinition(r) => crate::ConcreteResource::id(&**r),
+            Resource::ResearchElementDefinition(r) => crate::ConcreteResource::id(&**r),
+            Resource::ResearchStudy(r) => crate::ConcreteResource::id(&**r),
+            Resource::ResearchSubject(r) => crate::ConcreteResource::id(&**r),
+            Resource::RiskAssessment(r) => crate::ConcreteResource::id(&**r),
+            Resource::RiskEvidenceSynthesis(r) => crate::ConcreteResource::id(&**r),
+            Resource::Schedule(r) => crate::ConcreteResource::id(&**r),
+            Resource::SearchParameter(r) => crate::ConcreteResource::id(&**r),
+            Resource::ServiceRequest(r) => crate::ConcreteResource::id(&**r),
+            Resource::Slot(r) => crate::ConcreteResource::id(&**r),
+            Resource::Specimen(r) => crate::ConcreteResource::id(&**r),
+            Resource::SpecimenDefinition(r) => crate::ConcreteResource::id(&**r),
+            Resource::StructureDefinition(r) => crate::ConcreteResource::id(&**r),
+            Resource::StructureMap(r) => crate::ConcreteResource::id(&**r),
+            Resource::Subscription(r) => crate::ConcreteResource::id(&**r),
+            Resource::Substance(r) => crate::ConcreteResource::id(&**r),
+            Resource::SubstanceNucleicAcid(r) => crate::ConcreteResource::id(&**r),
+            Resource::SubstancePolymer(r) => crate::ConcreteResource::id(&**r),
+            Resource::SubstanceProtein(r) => crate::ConcreteResource::id(&**r),
+            Resource::SubstanceReferenceInformation(r) => {
+                crate::ConcreteResource::id(&**r)
+            }
+            Resource::SubstanceSourceMaterial(r) => crate::ConcreteResource::id(&**r),
+            Resource::SubstanceSpecification(r) => crate::ConcreteResource::id(&**r),
+            Resource::SupplyDelivery(r) => crate::ConcreteResource::id(&**r),
+            Resource::SupplyRequest(r) => crate::ConcreteResource::id(&**r),
+            Resource::Task(r) => crate::ConcreteResource::id(&**r),
+            Resource::TerminologyCapabilities(r) => crate::ConcreteResource::id(&**r),
+            Resource::TestReport(r) => crate::ConcreteResource::id(&**r),
+            Resource::TestScript(r) => crate::ConcreteResource::id(&**r),
+            Resource::ValueSet(r) => crate::ConcreteResource::id(&**r),
+            Resource::VerificationResult(r) => crate::ConcreteResource::id(&**r),
+            Resource::VisionPrescription(r) => crate::ConcreteResource::id(&**r),
+        }
+    }
+    /// Metadata about the resource (`Resource.meta`).
+    pub fn meta(&self) -> Option<&crate::datatypes::Meta> {
+        match self {
+            Resource::Account(r) => r.meta.as_deref(),
+            Resource::ActivityDefinition(r) => r.meta.as_deref(),
+            Resource::AdverseEvent(r) => r.meta.as_deref(),
+            Resource::AllergyIntolerance(r) => r.meta.as_deref(),
+            Resource::Appointment(r) => r.meta.as_deref(),
+            Resource::AppointmentResponse(r) => r.meta.as_deref(),
+            Resource::AuditEvent(r) => r.meta.as_deref(),
+            Resource::Basic(r) => r.meta.as_deref(),
+            Resource::Binary(r) => r.meta.as_deref(),
+            Resource::BiologicallyDerivedProduct(r) => r.meta.as_deref(),
+            Resource::BodyStructure(r) => r.meta.as_deref(),
+            Resource::Bundle(r) => r.meta.as_deref(),
+            Resource::CapabilityStatement(r) => r.meta.as_deref(),
+            Resource::CarePlan(r) => r.meta.as_deref(),
+            Resource::CareTeam(r) => r.meta.as_deref(),
+            Resource::CatalogEntry(r) => r.meta.as_deref(),
+            Resource::ChargeItem(r) => r.meta.as_deref(),
+            Resource::ChargeItemDefinition(r) => r.meta.as_deref(),
+            Resource::Claim(r) => r.meta.as_deref(),
+            Resource::ClaimResponse(r) => r.meta.as_deref(),
+            Resource::ClinicalImpression(r) => r.meta.as_deref(),
+            Resource::CodeSystem(r) => r.meta.as_deref(),
+            Resource::Communication(r) => r.meta.as_deref(),
+            Resource::CommunicationRequest(r) => r.meta.as_deref(),
+            Resource::CompartmentDefinition(r) => r.meta.as_deref(),
+            Resource::Composition(r) => r.meta.as_deref(),
+            Resource::ConceptMap(r) => r.meta.as_deref(),
+            Resource::Condition(r) => r.meta.as_deref(),
+            Resource::Consent(r) => r.meta.as_deref(),
+            Resource::Contract(r) => r.meta.as_deref(),
+            Resource::Coverage(r) => r.meta.as_deref(),
+            Resource::CoverageEligibilityRequest(r) => r.meta.as_deref(),
+            Resource::CoverageEligibilityResponse(r) => r.meta.as_deref(),
+            Resource::DetectedIssue(r) => r.meta.as_deref(),
+            Resource::Device(r) => r.meta.as_deref(),
+            Resource::DeviceDefinition(r) => r.meta.as_deref(),
+            Resource::DeviceMetric(r) => r.meta.as_deref(),
+            Resource::DeviceRequest(r) => r.meta.as_deref(),
+            Resource::DeviceUseStatement(r) => r.meta.as_deref(),
+            Resource::DiagnosticReport(r) => r.meta.as_deref(),
+            Resource::DocumentManifest(r) => r.meta.as_deref(),
+            Resource::DocumentReference(r) => r.meta.as_deref(),
+            Resource::EffectEvidenceSynthesis(r) => r.meta.as_deref(),
+            Resource::Encounter(r) => r.meta.as_deref(),
+            Resource::Endpoint(r) => r.meta.as_deref(),
+            Resource::EnrollmentRequest(r) => r.meta.as_deref(),
+            Resource::EnrollmentResponse(r) => r.meta.as_deref(),
+            Resource::EpisodeOfCare(r) => r.meta.as_deref(),
+            Resource::EventDefinition(r) => r.meta.as_deref(),
+            Resource::Evidence(r) => r.meta.as_deref(),
+            Resource::EvidenceVariable(r) => r.meta.as_deref(),
+            Resource::ExampleScenario(r) => r.meta.as_deref(),
+            Resource::ExplanationOfBenefit(r) => r.meta.as_deref(),
+            Resource::FamilyMemberHistory(r) => r.meta.as_deref(),
+            Resource::Flag(r) => r.meta.as_deref(),
+            Resource::Goal(r) => r.meta.as_deref(),
+            Resource::GraphDefinition(r) => r.meta.as_deref(),
+            Resource::Group(r) => r.meta.as_deref(),
+            Resource::GuidanceResponse(r) => r.meta.as_deref(),
+            Resource::HealthcareService(r) => r.meta.as_deref(),
+            Resource::ImagingStudy(r) => r.meta.as_deref(),
+            Resource::Immunization(r) => r.meta.as_deref(),
+            Resource::ImmunizationEvaluation(r) => r.meta.as_deref(),
+            Resource::ImmunizationRecommendation(r) => r.meta.as_deref(),
+            Resource::ImplementationGuide(r) => r.meta.as_deref(),
+            Resource::InsurancePlan(r) => r.meta.as_deref(),
+            Resource::Invoice(r) => r.meta.as_deref(),
+            Resource::Library(r) => r.meta.as_deref(),
+            Resource::Linkage(r) => r.meta.as_deref(),
+            Resource::List(r) => r.meta.as_deref(),
+            Resource::Location(r) => r.meta.as_deref(),
+            Resource::Measure(r) => r.meta.as_deref(),
+            Resource::MeasureReport(r) => r.meta.as_deref(),
+            Resource::Media(r) => r.meta.as_deref(),
+            Resource::Medication(r) => r.meta.as_deref(),
+            Resource::MedicationAdministration(r) => r.meta.as_deref(),
+            Resource::MedicationDispense(r) => r.meta.as_deref(),
+            Resource::MedicationKnowledge(r) => r.meta.as_deref(),
+            Resource::MedicationRequest(r) => r.meta.as_deref(),
+            Resource::MedicationStatement(r) => r.meta.as_deref(),
+            Resource::MedicinalProduct(r) => r.meta.as_deref(),
+            Resource::MedicinalProductAuthorization(r) => r.meta.as_deref(),
+            Resource::MedicinalProductContraindication(r) => r.meta.as_deref(),
+            Resource::MedicinalProductIndication(r) => r.meta.as_deref(),
+            Resource::MedicinalProductIngredient(r) => r.meta.as_deref(),
+            Resource::MedicinalProductInteraction(r) => r.meta.as_deref(),
+            Resource::MedicinalProductManufactured(r) => r.meta.as_deref(),
+            Resource::MedicinalProductPackaged(r) => r.meta.as_deref(),
+            Resource::MedicinalProductPharmaceutical(r) => r.meta.as_deref(),
+            Resource::MedicinalProductUndesirableEffect(r) => r.meta.as_deref(),
+            Resource::MessageDefinition(r) => r.meta.as_deref(),
+            Resource::MessageHeader(r) => r.meta.as_deref(),
+            Resource::MolecularSequence(r) => r.meta.as_deref(),
+            Resource::NamingSystem(r) => r.meta.as_deref(),
+            Resource::NutritionOrder(r) => r.meta.as_deref(),
+            Resource::Observation(r) => r.meta.as_deref(),
+            Resource::ObservationDefinition(r) => r.meta.as_deref(),
+            Resource::OperationDefinition(r) => r.meta.as_deref(),
+            Resource::OperationOutcome(r) => r.meta.as_deref(),
+            Resource::Organization(r) => r.meta.as_deref(),
+            Resource::OrganizationAffiliation(r) => r.meta.as_deref(),
+            Resource::Parameters(r) => r.meta.as_deref(),
+            Resource::Patient(r) => r.meta.as_deref(),
+            Resource::PaymentNotice(r) => r.meta.as_deref(),
+            Resource::PaymentReconciliation(r) => r.meta.as_deref(),
+            Resource::Person(r) => r.meta.as_deref(),
+            Resource::PlanDefinition(r) => r.meta.as_deref(),
+            Resource::Practitioner(r) => r.meta.as_deref(),
+            Resource::PractitionerRole(r) => r.meta.as_deref(),
+            Resource::Procedure(r) => r.meta.as_deref(),
+            Resource::Provenance(r) => r.meta.as_deref(),
+            Resource::Questionnaire(r) => r.meta.as_deref(),
+            Resource::QuestionnaireResponse(r) => r.meta.as_deref(),
+            Resource::RelatedPerson(r) => r.meta.as_deref(),
+            Resource::RequestGroup(r) => r.meta.as_deref(),
+            Resource::ResearchDefinition(r) => r.meta.as_deref(),
+            Resource::ResearchElementDefinition(r) => r.meta.as_deref(),
+            Resource::ResearchStudy(r) => r.meta.as_deref(),
+            Resource::ResearchSubject(r) => r.meta.as_deref(),
+            Resource::RiskAssessment(r) => r.meta.as_deref(),
+            Resource::RiskEvidenceSynthesis(r) => r.meta.as_deref(),
+            Resource::Schedule(r) => r.meta.as_deref(),
+            Resource::SearchParameter(r) => r.meta.as_deref(),
+            Resource::ServiceRequest(r) => r.meta.as_deref(),
+            Resource::Slot(r) => r.meta.as_deref(),
+            Resource::Specimen(r) => r.meta.as_deref(),
+            Resource::SpecimenDefinition(r) => r.meta.as_deref(),
+            Resource::StructureDefinition(r) => r.meta.as_deref(),
+            Resource::StructureMap(r) => r.meta.as_deref(),
+            Resource::Subscription(r) => r.meta.as_deref(),
+            Resource::Substance(r) => r.meta.as_deref(),
+            Resource::SubstanceNucleicAcid(r) => r.meta.as_deref(),
+            Resource::SubstancePolymer(r) => r.meta.as_deref(),
+            Resource::SubstanceProtein(r) => r.meta.as_deref(),
+            Resource::SubstanceReferenceInformation(r) => r.meta.as_deref(),
+            Resource::SubstanceSourceMaterial(r) => r.meta.as_deref(),
+            Resource::SubstanceSpecification(r) => r.meta.as_deref(),
+            Resource::SupplyDelivery(r) => r.meta.as_deref(),
+            Resource::SupplyRequest(r) => r.meta.as_deref(),
+            Resource::Task(r) => r.meta.as_deref(),
+            Resource::TerminologyCapabilities(r) => r.meta.as_deref(),
+            Resource::TestReport(r) => r.meta.as_deref(),
+            Resource::TestScript(r) => r.meta.as_deref(),
+            Resource::ValueSet(r) => r.meta.as_deref(),
+            Resource::VerificationResult(r) => r.meta.as_deref(),
+            Resource::VisionPrescription(r) => r.meta.as_deref(),
+        }
+    }
+    /// Resources contained in this one (none for Bundle, Binary and Parameters).
+    pub fn contained(&self) -> &[Resource] {
+        match self {
+            Resource::Account(r) => &r.contained,
+            Resource::ActivityDefinition(r) => &r.contained,
+            Resource::AdverseEvent(r) => &r.contained,
+            Resource::AllergyIntolerance(r) => &r.contained,
+            Resource::Appointment(r) => &r.contained,
+            Resource::AppointmentResponse(r) => &r.contained,
+            Resource::AuditEvent(r) => &r.contained,
+            Resource::Basic(r) => &r.contained,
+            Resource::Binary(_) => &[],
+            Resource::BiologicallyDerivedProduct(r) => &r.contained,
+            Resource::BodyStructure(r) => &r.contained,
+            Resource::Bundle(_) => &[],
+            Resource::CapabilityStatement(r) => &r.contained,
+            Resource::CarePlan(r) => &r.contained,
+            Resource::CareTeam(r) => &r.contained,
+            Resource::CatalogEntry(r) => &r.contained,
+            Resource::ChargeItem(r) => &r.contained,
+            Resource::ChargeItemDefinition(r) => &r.contained,
+            Resource::Claim(r) => &r.contained,
+            Resource::ClaimResponse(r) => &r.contained,
+            Resource::ClinicalImpression(r) => &r.contained,
+            Resource::CodeSystem(r) => &r.contained,
+            Resource::Communication(r) => &r.contained,
+            Resource::CommunicationRequest(r) => &r.contained,
+            Resource::CompartmentDefinition(r) => &r.contained,
+            Resource::Composition(r) => &r.contained,
+            Resource::ConceptMap(r) => &r.contained,
+            Resource::Condition(r) => &r.contained,
+            Resource::Consent(r) => &r.contained,
+            Resource::Contract(r) => &r.contained,
+            Resource::Coverage(r) => &r.contained,
+            Resource::CoverageEligibilityRequest(r) => &r.contained,
+            Resource::CoverageEligibilityResponse(r) => &r.contained,
+            Resource::DetectedIssue(r) => &r.contained,
+            Resource::Device(r) => &r.contained,
+            Resource::DeviceDefinition(r) => &r.contained,
+            Resource::DeviceMetric(r) => &r.contained,
+            Resource::DeviceRequest(r) => &r.contained,
+            Resource::DeviceUseStatement(r) => &r.contained,
+            Resource::DiagnosticReport(r) => &r.contained,
+            Resource::DocumentManifest(r) => &r.contained,
+            Resource::DocumentReference(r) => &r.contained,
+            Resource::EffectEvidenceSynthesis(r) => &r.contained,
+            Resource::Encounter(r) => &r.contained,
+            Resource::Endpoint(r) => &r.contained,
+            Resource::EnrollmentRequest(r) => &r.contained,
+            Resource::EnrollmentResponse(r) => &r.contained,
+            Resource::EpisodeOfCare(r) => &r.contained,
+            Resource::EventDefinition(r) => &r.contained,
+            Resource::Evidence(r) => &r.contained,
+            Resource::EvidenceVariable(r) => &r.contained,
+            Resource::ExampleScenario(r) => &r.contained,
+            Resource::ExplanationOfBenefit(r) => &r.contained,
+            Resource::FamilyMemberHistory(r) => &r.contained,
+            Resource::Flag(r) => &r.contained,
+            Resource::Goal(r) => &r.contained,
+            Resource::GraphDefinition(r) => &r.contained,
+            Resource::Group(r) => &r.contained,
+            Resource::GuidanceResponse(r) => &r.contained,
+            Resource::HealthcareService(r) => &r.contained,
+            Resource::ImagingStudy(r) => &r.contained,
+            Resource::Immunization(r) => &r.contained,
+            Resource::ImmunizationEvaluation(r) => &r.contained,
+            Resource::ImmunizationRecommendation(r) => &r.contained,
+            Resource::ImplementationGuide(r) => &r.contained,
+            Resource::InsurancePlan(r) => &r.contained,
+            Resource::Invoice(r) => &r.contained,
+            Resource::Library(r) => &r.contained,
+            Resource::Linkage(r) => &r.contained,
+            Resource::List(r) => &r.contained,
+            Resource::Location(r) => &r.contained,
+            Resource::Measure(r) => &r.contained,
+            Resource::MeasureReport(r) => &r.contained,
+            Resource::Media(r) => &r.contained,
+            Resource::Medication(r) => &r.contained,
+            Resource::MedicationAdministration(r) => &r.contained,
+            Resource::MedicationDispense(r) => &r.contained,
+            Resource::MedicationKnowledge(r) => &r.contained,
+            Resource::MedicationRequest(r) => &r.contained,
+            Resource::MedicationStatement(r) => &r.contained,
+            Resource::MedicinalProduct(r) => &r.contained,
+            Resource::MedicinalProductAuthorization(r) => &r.contained,
+            Resource::MedicinalProductContraindication(r) => &r.contained,
+            Resource::MedicinalProductIndication(r) => &r.contained,
+            Resource::MedicinalProductIngredient(r) => &r.contained,
+            Resource::MedicinalProductInteraction(r) => &r.contained,
+            Resource::MedicinalProductManufactured(r) => &r.contained,
+            Resource::MedicinalProductPackaged(r) => &r.contained,
+            Resource::MedicinalProductPharmaceutical(r) => &r.contained,
+            Resource::MedicinalProductUndesirableEffect(r) => &r.contained,
+            Resource::MessageDefinition(r) => &r.contained,
+            Resource::MessageHeader(r) => &r.contained,
+            Resource::MolecularSequence(r) => &r.contained,
+            Resource::NamingSystem(r) => &r.contained,
+            Resource::NutritionOrder(r) => &r.contained,
+            Resource::Observation(r) => &r.contained,
+            Resource::ObservationDefinition(r) => &r.contained,
+            Resource::OperationDefinition(r) => &r.contained,
+            Resource::OperationOutcome(r) => &r.contained,
+            Resource::Organization(r) => &r.contained,
+            Resource::OrganizationAffiliation(r) => &r.contained,
+            Resource::Parameters(_) => &[],
+            Resource::Patient(r) => &r.contained,
+            Resource::PaymentNotice(r) => &r.contained,
+            Resource::PaymentReconciliation(r) => &r.contained,
+            Resource::Person(r) => &r.contained,
+            Resource::PlanDefinition(r) => &r.contained,
+            Resource::Practitioner(r) => &r.contained,
+            Resource::PractitionerRole(r) => &r.contained,
+            Resource::Procedure(r) => &r.contained,
+            Resource::Provenance(r) => &r.contained,
+            Resource::Questionnaire(r) => &r.contained,
+            Resource::QuestionnaireResponse(r) => &r.contained,
+            Resource::RelatedPerson(r) => &r.contained,
+            Resource::RequestGroup(r) => &r.contained,
+            Resource::ResearchDefinition(r) => &r.contained,
+            Resource::ResearchElementDefinition(r) => &r.contained,
+            Resource::ResearchStudy(r) => &r.contained,
+            Resource::ResearchSubject(r) => &r.contained,
+            Resource::RiskAssessment(r) => &r.contained,
+            Resource::RiskEvidenceSynthesis(r) => &r.contained,
+            Resource::Schedule(r) => &r.contained,
+            Resource::SearchParameter(r) => &r.contained,
+            Resource::ServiceRequest(r) => &r.contained,
+            Resource::Slot(r) => &r.contained,
+            Resource::Specimen(r) => &r.contained,
+            Resource::SpecimenDefinition(r) => &r.contained,
+            Resource::StructureDefinition(r) => &r.contained,
+            Resource::StructureMap(r) => &r.contained,
+            Resource::Subscription(r) => &r.contained,
+            Resource::Substance(r) => &r.contained,
+            Resource::SubstanceNucleicAcid(r) => &r.contained,
+            Resource::SubstancePolymer(r) => &r.contained,
+            Resource::SubstanceProtein(r) => &r.contained,
+            Resource::SubstanceReferenceInformation(r) => &r.contained,
+            Resource::SubstanceSourceMaterial(r) => &r.contained,
+            Resource::SubstanceSpecification(r) => &r.contained,
+            Resource::SupplyDelivery(r) => &r.contained,
+            Resource::SupplyRequest(r) => &r.contained,
+            Resource::Task(r) => &r.contained,
+            Resource::TerminologyCapabilities(r) => &r.contained,
+            Resource::TestReport(r) => &r.contained,
+            Resource::TestScript(r) => &r.contained,
+            Resource::ValueSet(r) => &r.contained,
+            Resource::VerificationResult(r) => &r.contained,
+            Resource::VisionPrescription(r) => &r.contained,
+        }
+    }
+    /// The resource type name as written, if `name` is one (`"Patient"`).
+    pub fn type_name(name: &str) -> Option<&'static str> {
+        Self::TYPE_NAMES.binary_search(&name).ok().map(|i| Self::TYPE_NAMES[i])
+    }
+}
+
+impl crate::visit::Walk for Resource {
+    fn walk(&self, w: &mut crate::visit::Walker<'_>) {
+        match self {
+            Resource::Account(r) => r.walk(w),
+            Resource::ActivityDefinition(r) => r.walk(w),
+            Resource::AdverseEvent(r) => r.walk(w),
+            Resource::AllergyIntolerance(r) => r.walk(w),
+            Resource::Appointment(r) => r.walk(w),
+            Resource::AppointmentResponse(r) => r.walk(w),
+            Resource::AuditEvent(r) => r.walk(w),
+            Resource::Basic(r) => r.walk(w),
+            Resource::Binary(r) => r.walk(w),
+            Resource::BiologicallyDerivedProduct(r) => r.walk(w),
+            Resource::BodyStructure(r) => r.walk(w),
+            Resource::Bundle(r) => r.walk(w),
+            Resource::CapabilityStatement(r) => r.walk(w),
+            Resource::CarePlan(r) => r.walk(w),
+            Resource::CareTeam(r) => r.walk(w),
+            Resource::CatalogEntry(r) => r.walk(w),
+            Resource::ChargeItem(r) => r.walk(w),
+            Resource::ChargeItemDefinition(r) => r.walk(w),
+            Resource::Claim(r) => r.walk(w),
+            Resource::ClaimResponse(r) => r.walk(w),
+            Resource::ClinicalImpression(r) => r.walk(w),
+            Resource::CodeSystem(r) => r.walk(w),
+            Resource::Communication(r) => r.walk(w),
+            Resource::CommunicationRequest(r) => r.walk(w),
+            Resource::CompartmentDefinition(r) => r.walk(w),
+            Resource::Composition(r) => r.walk(w),
+            Resource::ConceptMap(r) => r.walk(w),
+            Resource::Condition(r) => r.walk(w),
+            Resource::Consent(r) => r.walk(w),
+            Resource::Contract(r) => r.walk(w),
+            Resource::Coverage(r) => r.walk(w),
+            Resource::CoverageEligibilityRequest(r) => r.walk(w),
+            Resource::CoverageEligibilityResponse(r) => r.walk(w),
+            Resource::DetectedIssue(r) => r.walk(w),
+            Resource::Device(r) => r.walk(w),
+            Resource::DeviceDefinition(r) => r.walk(w),
+            Resource::DeviceMetric(r) => r.walk(w),
+            Resource::DeviceRequest(r) => r.walk(w),
+            Resource::DeviceUseStatement(r) => r.walk(w),
+            Resource::DiagnosticReport(r) => r.walk(w),
+            Resource::DocumentManifest(r) => r.walk(w),
+            Resource::DocumentReference(r) => r.walk(w),
+            Resource::EffectEvidenceSynthesis(r) => r.walk(w),
+            Resource::Encounter(r) => r.walk(w),
+            Resource::Endpoint(r) => r.walk(w),
+            Resource::EnrollmentRequest(r) => r.walk(w),
+            Resource::EnrollmentResponse(r) => r.walk(w),
+            Resource::EpisodeOfCare(r) => r.walk(w),
+            Resource::EventDefinition(r) => r.walk(w),
+            Resource::Evidence(r) => r.walk(w),
+            Resource::EvidenceVariable(r) => r.walk(w),
+            Resource::ExampleScenario(r) => r.walk(w),
+            Resource::ExplanationOfBenefit(r) => r.walk(w),
+            Resource::FamilyMemberHistory(r) => r.walk(w),
+            Resource::Flag(r) => r.walk(w),
+            Resource::Goal(r) => r.walk(w),
+            Resource::GraphDefinition(r) => r.walk(w),
+            Resource::Group(r) => r.walk(w),
+            Resource::GuidanceResponse(r) => r.walk(w),
+            Resource::HealthcareService(r) => r.walk(w),
+            Resource::ImagingStudy(r) => r.walk(w),
+            Resource::Immunization(r) => r.walk(w),
+            Resource::ImmunizationEvaluation(r) => r.walk(w),
+            Resource::ImmunizationRecommendation(r) => r.walk(w),
+            Resource::ImplementationGuide(r) => r.walk(w),
+            Resource::InsurancePlan(r) => r.walk(w),
+            Resource::Invoice(r) => r.walk(w),
+            Resource::Library(r) => r.walk(w),
+            Resource::Linkage(r) => r.walk(w),
+            Resource::List(r) => r.walk(w),
+            Resource::Location(r) => r.walk(w),
+            Resource::Measure(r) => r.walk(w),
+            Resource::MeasureReport(r) => r.walk(w),
+            Resource::Media(r) => r.walk(w),
+            Resource::Medication(r) => r.walk(w),
+            Resource::MedicationAdministration(r) => r.walk(w),
+            Resource::MedicationDispense(r) => r.walk(w),
+            Resource::MedicationKnowledge(r) => r.walk(w),
+            Resource::MedicationRequest(r) => r.walk(w),
+            Resource::MedicationStatement(r) => r.walk(w),
+            Resource::MedicinalProduct(r) => r.walk(w),
+            Resource::MedicinalProductAuthorization(r) => r.walk(w),
+            Resource::MedicinalProductContraindication(r) => r.walk(w),
+            Resource::MedicinalProductIndication(r) => r.walk(w),
+            Resource::MedicinalProductIngredient(r) => r.walk(w),
+            Resource::MedicinalProductInteraction(r) => r.walk(w),
+            Resource::MedicinalProductManufactured(r) => r.walk(w),
+            Resource::MedicinalProductPackaged(r) => r.walk(w),
+            Resource::MedicinalProductPharmaceutical(r) => r.walk(w),
+            Resource::MedicinalProductUndesirableEffect(r) => r.walk(w),
+            Resource::MessageDefinition(r) => r.walk(w),
+            Resource::MessageHeader(r) => r.walk(w),
+            Resource::MolecularSequence(r) => r.walk(w),
+            Resource::NamingSystem(r) => r.walk(w),
+            Resource::NutritionOrder(r) => r.walk(w),
+            Resource::Observation(r) => r.walk(w),
+            Resource::ObservationDefinition(r) => r.walk(w),
+            Resource::OperationDefinition(r) => r.walk(w),
+            Resource::OperationOutcome(r) => r.walk(w),
+            Resource::Organization(r) => r.walk(w),
+            Resource::OrganizationAffiliation(r) => r.walk(w),
+            Resource::Parameters(r) => r.walk(w),
+            Resource::Patient(r) => r.walk(w),
+            Resource::PaymentNotice(r) => r.walk(w),
+            Resource::PaymentReconciliation(r) => r.walk(w),
+            Resource::Person(r) => r.walk(w),
+            Resource::PlanDefinition(r) => r.walk(w),
+            Resource::Practitioner(r) => r.walk(w),
+            Resource::PractitionerRole(r) => r.walk(w),
+            Resource::Procedure(r) => r.walk(w),
+            Resource::Provenance(r) => r.walk(w),
+            Resource::Questionnaire(r) => r.walk(w),
+            Resource::QuestionnaireResponse(r) => r.walk(w),
+            Resource::RelatedPerson(r) => r.walk(w),
+            Resource::RequestGroup(r) => r.walk(w),
+            Resource::ResearchDefinition(r) => r.walk(w),
+            Resource::ResearchElementDefinition(r) => r.walk(w),
+            Resource::ResearchStudy(r) => r.walk(w),
+            Resource::ResearchSubject(r) => r.walk(w),
+            Resource::RiskAssessment(r) => r.walk(w),
+            Resource::RiskEvidenceSynthesis(r) => r.walk(w),
+            Resource::Schedule(r) => r.walk(w),
+            Resource::SearchParameter(r) => r.walk(w),
+            Resource::ServiceRequest(r) => r.walk(w),
+            Resource::Slot(r) => r.walk(w),
+            Resource::Specimen(r) => r.walk(w),
+            Resource::SpecimenDefinition(r) => r.walk(w),
+            Resource::StructureDefinition(r) => r.walk(w),
+            Resource::StructureMap(r) => r.walk(w),
+            Resource::Subscription(r) => r.walk(w),
+            Resource::Substance(r) => r.walk(w),
+            Resource::SubstanceNucleicAcid(r) => r.walk(w),
+            Resource::SubstancePolymer(r) => r.walk(w),
+            Resource::SubstanceProtein(r) => r.walk(w),
+            Resource::SubstanceReferenceInformation(r) => r.walk(w),
+            Resource::SubstanceSourceMaterial(r) => r.walk(w),
+            Resource::SubstanceSpecification(r) => r.walk(w),
+            Resource::SupplyDelivery(r) => r.walk(w),
+            Resource::SupplyRequest(r) => r.walk(w),
+            Resource::Task(r) => r.walk(w),
+            Resource::TerminologyCapabilities(r) => r.walk(w),
+            Resource::TestReport(r) => r.walk(w),
+            Resource::TestScript(r) => r.walk(w),
+            Resource::ValueSet(r) => r.walk(w),
+            Resource::VerificationResult(r) => r.walk(w),
+            Resource::VisionPrescription(r) => r.walk(w),
+        }
+    }
+    fn walk_mut(&mut self, w: &mut crate::visit::WalkerMut<'_>) {
+        match self {
+            Resource::Account(r) => r.walk_mut(w),
+            Resource::ActivityDefinition(r) => r.walk_mut(w),
+            Resource::AdverseEvent(r) => r.walk_mut(w),
+            Resource::AllergyIntolerance(r) => r.walk_mut(w),
+            Resource::Appointment(r) => r.walk_mut(w),
+            Resource::AppointmentResponse(r) => r.walk_mut(w),
+            Resource::AuditEvent(r) => r.walk_mut(w),
+            Resource::Basic(r) => r.walk_mut(w),
+            Resource::Binary(r) => r.walk_mut(w),
+            Resource::BiologicallyDerivedProduct(r) => r.walk_mut(w),
+            Resource::BodyStructure(r) => r.walk_mut(w),
+            Resource::Bundle(r) => r.walk_mut(w),
+            Resource::CapabilityStatement(r) => r.walk_mut(w),
+            Resource::CarePlan(r) => r.walk_mut(w),
+            Resource::CareTeam(r) => r.walk_mut(w),
+            Resource::CatalogEntry(r) => r.walk_mut(w),
+            Resource::ChargeItem(r) => r.walk_mut(w),
+            Resource::ChargeItemDefinition(r) => r.walk_mut(w),
+            Resource::Claim(r) => r.walk_mut(w),
+            Resource::ClaimResponse(r) => r.walk_mut(w),
+            Resource::ClinicalImpression(r) => r.walk_mut(w),
+            Resource::CodeSystem(r) => r.walk_mut(w),
+            Resource::Communication(r) => r.walk_mut(w),
+            Resource::CommunicationRequest(r) => r.walk_mut(w),
+            Resource::CompartmentDefinition(r) => r.walk_mut(w),
+            Resource::Composition(r) => r.walk_mut(w),
+            Resource::ConceptMap(r) => r.walk_mut(w),
+            Resource::Condition(r) => r.walk_mut(w),
+            Resource::Consent(r) => r.walk_mut(w),
+            Resource::Contract(r) => r.walk_mut(w),
+            Resource::Coverage(r) => r.walk_mut(w),
+            Resource::CoverageEligibilityRequest(r) => r.walk_mut(w),
+            Resource::CoverageEligibilityResponse(r) => r.walk_mut(w),
+            Resource::DetectedIssue(r) => r.walk_mut(w),
+            Resource::Device(r) => r.walk_mut(w),
+            Resource::DeviceDefinition(r) => r.walk_mut(w),
+            Resource::DeviceMetric(r) => r.walk_mut(w),
+            Resource::DeviceRequest(r) => r.walk_mut(w),
+            Resource::DeviceUseStatement(r) => r.walk_mut(w),
+            Resource::DiagnosticReport(r) => r.walk_mut(w),
+            Resource::DocumentManifest(r) => r.walk_mut(w),
+            Resource::DocumentReference(r) => r.walk_mut(w),
+            Resource::EffectEvidenceSynthesis(r) => r.walk_mut(w),
+            Resource::Encounter(r) => r.walk_mut(w),
+            Resource::Endpoint(r) => r.walk_mut(w),
+            Resource::EnrollmentRequest(r) => r.walk_mut(w),
+            Resource::EnrollmentResponse(r) => r.walk_mut(w),
+            Resource::EpisodeOfCare(r) => r.walk_mut(w),
+            Resource::EventDefinition(r) => r.walk_mut(w),
+            Resource::Evidence(r) => r.walk_mut(w),
+            Resource::EvidenceVariable(r) => r.walk_mut(w),
+            Resource::ExampleScenario(r) => r.walk_mut(w),
+            Resource::ExplanationOfBenefit(r) => r.walk_mut(w),
+            Resource::FamilyMemberHistory(r) => r.walk_mut(w),
+            Resource::Flag(r) => r.walk_mut(w),
+            Resource::Goal(r) => r.walk_mut(w),
+            Resource::GraphDefinition(r) => r.walk_mut(w),
+            Resource::Group(r) => r.walk_mut(w),
+            Resource::GuidanceResponse(r) => r.walk_mut(w),
+            Resource::HealthcareService(r) => r.walk_mut(w),
+            Resource::ImagingStudy(r) => r.walk_mut(w),
+            Resource::Immunization(r) => r.walk_mut(w),
+            Resource::ImmunizationEvaluation(r) => r.walk_mut(w),
+            Resource::ImmunizationRecommendation(r) => r.walk_mut(w),
+            Resource::ImplementationGuide(r) => r.walk_mut(w),
+            Resource::InsurancePlan(r) => r.walk_mut(w),
+            Resource::Invoice(r) => r.walk_mut(w),
+            Resource::Library(r) => r.walk_mut(w),
+            Resource::Linkage(r) => r.walk_mut(w),
+            Resource::List(r) => r.walk_mut(w),
+            Resource::Location(r) => r.walk_mut(w),
+            Resource::Measure(r) => r.walk_mut(w),
+            Resource::MeasureReport(r) => r.walk_mut(w),
+            Resource::Media(r) => r.walk_mut(w),
+            Resource::Medication(r) => r.walk_mut(w),
+            Resource::MedicationAdministration(r) => r.walk_mut(w),
+            Resource::MedicationDispense(r) => r.walk_mut(w),
+            Resource::MedicationKnowledge(r) => r.walk_mut(w),
+            Resource::MedicationRequest(r) => r.walk_mut(w),
+            Resource::MedicationStatement(r) => r.walk_mut(w),
+            Resource::MedicinalProduct(r) => r.walk_mut(w),
+            Resource::MedicinalProductAuthorization(r) => r.walk_mut(w),
+            Resource::MedicinalProductContraindication(r) => r.walk_mut(w),
+            Resource::MedicinalProductIndication(r) => r.walk_mut(w),
+            Resource::MedicinalProductIngredient(r) => r.walk_mut(w),
+            Resource::MedicinalProductInteraction(r) => r.walk_mut(w),
+            Resource::MedicinalProductManufactured(r) => r.walk_mut(w),
+            Resource::MedicinalProductPackaged(r) => r.walk_mut(w),
+            Resource::MedicinalProductPharmaceutical(r) => r.walk_mut(w),
+            Resource::MedicinalProductUndesirableEffect(r) => r.walk_mut(w),
+            Resource::MessageDefinition(r) => r.walk_mut(w),
+            Resource::MessageHeader(r) => r.walk_mut(w),
+            Resource::MolecularSequence(r) => r.walk_mut(w),
+            Resource::NamingSystem(r) => r.walk_mut(w),
+            Resource::NutritionOrder(r) => r.walk_mut(w),
+            Resource::Observation(r) => r.walk_mut(w),
+            Resource::ObservationDefinition(r) => r.walk_mut(w),
+            Resource::OperationDefinition(r) => r.walk_mut(w),
+            Resource::OperationOutcome(r) => r.walk_mut(w),
+            Resource::Organization(r) => r.walk_mut(w),
+            Resource::OrganizationAffiliation(r) => r.walk_mut(w),
+            Resource::Parameters(r) => r.walk_mut(w),
+            Resource::Patient(r) => r.walk_mut(w),
+            Resource::PaymentNotice(r) => r.walk_mut(w),
+            Resource::PaymentReconciliation(r) => r.walk_mut(w),
+            Resource::Person(r) => r.walk_mut(w),
+            Resource::PlanDefinition(r) => r.walk_mut(w),
+            Resource::Practitioner(r) => r.walk_mut(w),
+            Resource::PractitionerRole(r) => r.walk_mut(w),
+            Resource::Procedure(r) => r.walk_mut(w),
+            Resource::Provenance(r) => r.walk_mut(w),
+            Resource::Questionnaire(r) => r.walk_mut(w),
+            Resource::QuestionnaireResponse(r) => r.walk_mut(w),
+            Resource::RelatedPerson(r) => r.walk_mut(w),
+            Resource::RequestGroup(r) => r.walk_mut(w),
+            Resource::ResearchDefinition(r) => r.walk_mut(w),
+            Resource::ResearchElementDefinition(r) => r.walk_mut(w),
+            Resource::ResearchStudy(r) => r.walk_mut(w),
+            Resource::ResearchSubject(r) => r.walk_mut(w),
+            Resource::RiskAssessment(r) => r.walk_mut(w),
+            Resource::RiskEvidenceSynthesis(r) => r.walk_mut(w),
+            Resource::Schedule(r) => r.walk_mut(w),
+            Resource::SearchParameter(r) => r.walk_mut(w),
+            Resource::ServiceRequest(r) => r.walk_mut(w),
+            Resource::Slot(r) => r.walk_mut(w),
+            Resource::Specimen(r) => r.walk_mut(w),
+            Resource::SpecimenDefinition(r) => r.walk_mut(w),
+            Resource::StructureDefinition(r) => r.walk_mut(w),
+            Resource::StructureMap(r) => r.walk_mut(w),
+            Resource::Subscription(r) => r.walk_mut(w),
+            Resource::Substance(r) => r.walk_mut(w),
+            Resource::SubstanceNucleicAcid(r) => r.walk_mut(w),
+            Resource::SubstancePolymer(r) => r.walk_mut(w),
+            Resource::SubstanceProtein(r) => r.walk_mut(w),
+            Resource::SubstanceReferenceInformation(r) => r.walk_mut(w),
+            Resource::SubstanceSourceMaterial(r) => r.walk_mut(w),
+            Resource::SubstanceSpecification(r) => r.walk_mut(w),
+            Resource::SupplyDelivery(r) => r.walk_mut(w),
+            Resource::SupplyRequest(r) => r.walk_mut(w),
+            Resource::Task(r) => r.walk_mut(w),
+            Resource::TerminologyCapabilities(r) => r.walk_mut(w),
+            Resource::TestReport(r) => r.walk_mut(w),
+            Resource::TestScript(r) => r.walk_mut(w),
+            Resource::ValueSet(r) => r.walk_mut(w),
+            Resource::VerificationResult(r) => r.walk_mut(w),
+            Resource::VisionPrescription(r) => r.walk_mut(w),
         }
     }
 }
@@ -1087,6 +2008,9 @@ impl de::ResourceBody for Resource {
 
 impl crate::ConcreteResource for Account {
     const TYPE_NAME: &'static str = "Account";
+    fn id(&self) -> Option<&crate::primitives::Id> {
+        self.id.as_ref()?.value()
+    }
     fn from_resource(resource: &Resource) -> Option<&Self> {
         match resource {
             Resource::Account(r) => Some(r),
@@ -1109,6 +2033,9 @@ impl From<Account> for Resource {
 
 impl crate::ConcreteResource for ActivityDefinition {
     const TYPE_NAME: &'static str = "ActivityDefinition";
+    fn id(&self) -> Option<&crate::primitives::Id> {
+        self.id.as_ref()?.value()
+    }
     fn from_resource(resource: &Resource) -> Option<&Self> {
         match resource {
             Resource::ActivityDefinition(r) => Some(r),
@@ -1131,6 +2058,9 @@ impl From<ActivityDefinition> for Resource {
 
 impl crate::ConcreteResource for AdverseEvent {
     const TYPE_NAME: &'static str = "AdverseEvent";
+    fn id(&self) -> Option<&crate::primitives::Id> {
+        self.id.as_ref()?.value()
+    }
     fn from_resource(resource: &Resource) -> Option<&Self> {
         match resource {
             Resource::AdverseEvent(r) => Some(r),
@@ -1153,6 +2083,9 @@ impl From<AdverseEvent> for Resource {
 
 impl crate::ConcreteResource for AllergyIntolerance {
     const TYPE_NAME: &'static str = "AllergyIntolerance";
+    fn id(&self) -> Option<&crate::primitives::Id> {
+        self.id.as_ref()?.value()
+    }
     fn from_resource(resource: &Resource) -> Option<&Self> {
         match resource {
             Resource::AllergyIntolerance(r) => Some(r),
@@ -1175,6 +2108,9 @@ impl From<AllergyIntolerance> for Resource {
 
 impl crate::ConcreteResource for Appointment {
     const TYPE_NAME: &'static str = "Appointment";
+    fn id(&self) -> Option<&crate::primitives::Id> {
+        self.id.as_ref()?.value()
+    }
     fn from_resource(resource: &Resource) -> Option<&Self> {
         match resource {
             Resource::Appointment(r) => Some(r),
@@ -1197,6 +2133,9 @@ impl From<Appointment> for Resource {
 
 impl crate::ConcreteResource for AppointmentResponse {
     const TYPE_NAME: &'static str = "AppointmentResponse";
+    fn id(&self) -> Option<&crate::primitives::Id> {
+        self.id.as_ref()?.value()
+    }
     fn from_resource(resource: &Resource) -> Option<&Self> {
         match resource {
             Resource::AppointmentResponse(r) => Some(r),
@@ -1219,6 +2158,9 @@ impl From<AppointmentResponse> for Resource {
 
 impl crate::ConcreteResource for AuditEvent {
     const TYPE_NAME: &'static str = "AuditEvent";
+    fn id(&self) -> Option<&crate::primitives::Id> {
+        self.id.as_ref()?.value()
+    }
     fn from_resource(resource: &Resource) -> Option<&Self> {
         match resource {
             Resource::AuditEvent(r) => Some(r),
@@ -1241,6 +2183,9 @@ impl From<AuditEvent> for Resource {
 
 impl crate::ConcreteResource for Basic {
     const TYPE_NAME: &'static str = "Basic";
+    fn id(&self) -> Option<&crate::primitives::Id> {
+        self.id.as_ref()?.value()
+    }
     fn from_resource(resource: &Resource) -> Option<&Self> {
         match resource {
             Resource::Basic(r) => Some(r),
@@ -1263,6 +2208,9 @@ impl From<Basic> for Resource {
 
 impl crate::ConcreteResource for Binary {
     const TYPE_NAME: &'static str = "Binary";
+    fn id(&self) -> Option<&crate::primitives::Id> {
+        self.id.as_ref()?.value()
+    }
     fn from_resource(resource: &Resource) -> Option<&Self> {
         match resource {
             Resource::Binary(r) => Some(r),
@@ -1285,6 +2233,9 @@ impl From<Binary> for Resource {
 
 impl crate::ConcreteResource for BiologicallyDerivedProduct {
     const TYPE_NAME: &'static str = "BiologicallyDerivedProduct";
+    fn id(&self) -> Option<&crate::primitives::Id> {
+        self.id.as_ref()?.value()
+    }
     fn from_resource(resource: &Resource) -> Option<&Self> {
         match resource {
             Resource::BiologicallyDerivedProduct(r) => Some(r),
@@ -1307,6 +2258,9 @@ impl From<BiologicallyDerivedProduct> for Resource {
 
 impl crate::ConcreteResource for BodyStructure {
     const TYPE_NAME: &'static str = "BodyStructure";
+    fn id(&self) -> Option<&crate::primitives::Id> {
+        self.id.as_ref()?.value()
+    }
     fn from_resource(resource: &Resource) -> Option<&Self> {
         match resource {
             Resource::BodyStructure(r) => Some(r),
@@ -1329,6 +2283,9 @@ impl From<BodyStructure> for Resource {
 
 impl crate::ConcreteResource for Bundle {
     const TYPE_NAME: &'static str = "Bundle";
+    fn id(&self) -> Option<&crate::primitives::Id> {
+        self.id.as_ref()?.value()
+    }
     fn from_resource(resource: &Resource) -> Option<&Self> {
         match resource {
             Resource::Bundle(r) => Some(r),
@@ -1351,6 +2308,9 @@ impl From<Bundle> for Resource {
 
 impl crate::ConcreteResource for CapabilityStatement {
     const TYPE_NAME: &'static str = "CapabilityStatement";
+    fn id(&self) -> Option<&crate::primitives::Id> {
+        self.id.as_ref()?.value()
+    }
     fn from_resource(resource: &Resource) -> Option<&Self> {
         match resource {
             Resource::CapabilityStatement(r) => Some(r),
@@ -1373,6 +2333,9 @@ impl From<CapabilityStatement> for Resource {
 
 impl crate::ConcreteResource for CarePlan {
     const TYPE_NAME: &'static str = "CarePlan";
+    fn id(&self) -> Option<&crate::primitives::Id> {
+        self.id.as_ref()?.value()
+    }
     fn from_resource(resource: &Resource) -> Option<&Self> {
         match resource {
             Resource::CarePlan(r) => Some(r),
@@ -1395,6 +2358,9 @@ impl From<CarePlan> for Resource {
 
 impl crate::ConcreteResource for CareTeam {
     const TYPE_NAME: &'static str = "CareTeam";
+    fn id(&self) -> Option<&crate::primitives::Id> {
+        self.id.as_ref()?.value()
+    }
     fn from_resource(resource: &Resource) -> Option<&Self> {
         match resource {
             Resource::CareTeam(r) => Some(r),
@@ -1417,6 +2383,9 @@ impl From<CareTeam> for Resource {
 
 impl crate::ConcreteResource for CatalogEntry {
     const TYPE_NAME: &'static str = "CatalogEntry";
+    fn id(&self) -> Option<&crate::primitives::Id> {
+        self.id.as_ref()?.value()
+    }
     fn from_resource(resource: &Resource) -> Option<&Self> {
         match resource {
             Resource::CatalogEntry(r) => Some(r),
@@ -1439,6 +2408,9 @@ impl From<CatalogEntry> for Resource {
 
 impl crate::ConcreteResource for ChargeItem {
     const TYPE_NAME: &'static str = "ChargeItem";
+    fn id(&self) -> Option<&crate::primitives::Id> {
+        self.id.as_ref()?.value()
+    }
     fn from_resource(resource: &Resource) -> Option<&Self> {
         match resource {
             Resource::ChargeItem(r) => Some(r),
@@ -1461,6 +2433,9 @@ impl From<ChargeItem> for Resource {
 
 impl crate::ConcreteResource for ChargeItemDefinition {
     const TYPE_NAME: &'static str = "ChargeItemDefinition";
+    fn id(&self) -> Option<&crate::primitives::Id> {
+        self.id.as_ref()?.value()
+    }
     fn from_resource(resource: &Resource) -> Option<&Self> {
         match resource {
             Resource::ChargeItemDefinition(r) => Some(r),
@@ -1483,6 +2458,9 @@ impl From<ChargeItemDefinition> for Resource {
 
 impl crate::ConcreteResource for Claim {
     const TYPE_NAME: &'static str = "Claim";
+    fn id(&self) -> Option<&crate::primitives::Id> {
+        self.id.as_ref()?.value()
+    }
     fn from_resource(resource: &Resource) -> Option<&Self> {
         match resource {
             Resource::Claim(r) => Some(r),
@@ -1505,6 +2483,9 @@ impl From<Claim> for Resource {
 
 impl crate::ConcreteResource for ClaimResponse {
     const TYPE_NAME: &'static str = "ClaimResponse";
+    fn id(&self) -> Option<&crate::primitives::Id> {
+        self.id.as_ref()?.value()
+    }
     fn from_resource(resource: &Resource) -> Option<&Self> {
         match resource {
             Resource::ClaimResponse(r) => Some(r),
@@ -1527,6 +2508,9 @@ impl From<ClaimResponse> for Resource {
 
 impl crate::ConcreteResource for ClinicalImpression {
     const TYPE_NAME: &'static str = "ClinicalImpression";
+    fn id(&self) -> Option<&crate::primitives::Id> {
+        self.id.as_ref()?.value()
+    }
     fn from_resource(resource: &Resource) -> Option<&Self> {
         match resource {
             Resource::ClinicalImpression(r) => Some(r),
@@ -1549,6 +2533,9 @@ impl From<ClinicalImpression> for Resource {
 
 impl crate::ConcreteResource for CodeSystem {
     const TYPE_NAME: &'static str = "CodeSystem";
+    fn id(&self) -> Option<&crate::primitives::Id> {
+        self.id.as_ref()?.value()
+    }
     fn from_resource(resource: &Resource) -> Option<&Self> {
         match resource {
             Resource::CodeSystem(r) => Some(r),
@@ -1571,6 +2558,9 @@ impl From<CodeSystem> for Resource {
 
 impl crate::ConcreteResource for Communication {
     const TYPE_NAME: &'static str = "Communication";
+    fn id(&self) -> Option<&crate::primitives::Id> {
+        self.id.as_ref()?.value()
+    }
     fn from_resource(resource: &Resource) -> Option<&Self> {
         match resource {
             Resource::Communication(r) => Some(r),
@@ -1593,6 +2583,9 @@ impl From<Communication> for Resource {
 
 impl crate::ConcreteResource for CommunicationRequest {
     const TYPE_NAME: &'static str = "CommunicationRequest";
+    fn id(&self) -> Option<&crate::primitives::Id> {
+        self.id.as_ref()?.value()
+    }
     fn from_resource(resource: &Resource) -> Option<&Self> {
         match resource {
             Resource::CommunicationRequest(r) => Some(r),
@@ -1615,6 +2608,9 @@ impl From<CommunicationRequest> for Resource {
 
 impl crate::ConcreteResource for CompartmentDefinition {
     const TYPE_NAME: &'static str = "CompartmentDefinition";
+    fn id(&self) -> Option<&crate::primitives::Id> {
+        self.id.as_ref()?.value()
+    }
     fn from_resource(resource: &Resource) -> Option<&Self> {
         match resource {
             Resource::CompartmentDefinition(r) => Some(r),
@@ -1637,6 +2633,9 @@ impl From<CompartmentDefinition> for Resource {
 
 impl crate::ConcreteResource for Composition {
     const TYPE_NAME: &'static str = "Composition";
+    fn id(&self) -> Option<&crate::primitives::Id> {
+        self.id.as_ref()?.value()
+    }
     fn from_resource(resource: &Resource) -> Option<&Self> {
         match resource {
             Resource::Composition(r) => Some(r),
@@ -1659,6 +2658,9 @@ impl From<Composition> for Resource {
 
 impl crate::ConcreteResource for ConceptMap {
     const TYPE_NAME: &'static str = "ConceptMap";
+    fn id(&self) -> Option<&crate::primitives::Id> {
+        self.id.as_ref()?.value()
+    }
     fn from_resource(resource: &Resource) -> Option<&Self> {
         match resource {
             Resource::ConceptMap(r) => Some(r),
@@ -1681,6 +2683,9 @@ impl From<ConceptMap> for Resource {
 
 impl crate::ConcreteResource for Condition {
     const TYPE_NAME: &'static str = "Condition";
+    fn id(&self) -> Option<&crate::primitives::Id> {
+        self.id.as_ref()?.value()
+    }
     fn from_resource(resource: &Resource) -> Option<&Self> {
         match resource {
             Resource::Condition(r) => Some(r),
@@ -1703,6 +2708,9 @@ impl From<Condition> for Resource {
 
 impl crate::ConcreteResource for Consent {
     const TYPE_NAME: &'static str = "Consent";
+    fn id(&self) -> Option<&crate::primitives::Id> {
+        self.id.as_ref()?.value()
+    }
     fn from_resource(resource: &Resource) -> Option<&Self> {
         match resource {
             Resource::Consent(r) => Some(r),
@@ -1725,6 +2733,9 @@ impl From<Consent> for Resource {
 
 impl crate::ConcreteResource for Contract {
     const TYPE_NAME: &'static str = "Contract";
+    fn id(&self) -> Option<&crate::primitives::Id> {
+        self.id.as_ref()?.value()
+    }
     fn from_resource(resource: &Resource) -> Option<&Self> {
         match resource {
             Resource::Contract(r) => Some(r),
@@ -1747,6 +2758,9 @@ impl From<Contract> for Resource {
 
 impl crate::ConcreteResource for Coverage {
     const TYPE_NAME: &'static str = "Coverage";
+    fn id(&self) -> Option<&crate::primitives::Id> {
+        self.id.as_ref()?.value()
+    }
     fn from_resource(resource: &Resource) -> Option<&Self> {
         match resource {
             Resource::Coverage(r) => Some(r),
@@ -1769,6 +2783,9 @@ impl From<Coverage> for Resource {
 
 impl crate::ConcreteResource for CoverageEligibilityRequest {
     const TYPE_NAME: &'static str = "CoverageEligibilityRequest";
+    fn id(&self) -> Option<&crate::primitives::Id> {
+        self.id.as_ref()?.value()
+    }
     fn from_resource(resource: &Resource) -> Option<&Self> {
         match resource {
             Resource::CoverageEligibilityRequest(r) => Some(r),
@@ -1791,6 +2808,9 @@ impl From<CoverageEligibilityRequest> for Resource {
 
 impl crate::ConcreteResource for CoverageEligibilityResponse {
     const TYPE_NAME: &'static str = "CoverageEligibilityResponse";
+    fn id(&self) -> Option<&crate::primitives::Id> {
+        self.id.as_ref()?.value()
+    }
     fn from_resource(resource: &Resource) -> Option<&Self> {
         match resource {
             Resource::CoverageEligibilityResponse(r) => Some(r),
@@ -1813,6 +2833,9 @@ impl From<CoverageEligibilityResponse> for Resource {
 
 impl crate::ConcreteResource for DetectedIssue {
     const TYPE_NAME: &'static str = "DetectedIssue";
+    fn id(&self) -> Option<&crate::primitives::Id> {
+        self.id.as_ref()?.value()
+    }
     fn from_resource(resource: &Resource) -> Option<&Self> {
         match resource {
             Resource::DetectedIssue(r) => Some(r),
@@ -1835,6 +2858,9 @@ impl From<DetectedIssue> for Resource {
 
 impl crate::ConcreteResource for Device {
     const TYPE_NAME: &'static str = "Device";
+    fn id(&self) -> Option<&crate::primitives::Id> {
+        self.id.as_ref()?.value()
+    }
     fn from_resource(resource: &Resource) -> Option<&Self> {
         match resource {
             Resource::Device(r) => Some(r),
@@ -1857,6 +2883,9 @@ impl From<Device> for Resource {
 
 impl crate::ConcreteResource for DeviceDefinition {
     const TYPE_NAME: &'static str = "DeviceDefinition";
+    fn id(&self) -> Option<&crate::primitives::Id> {
+        self.id.as_ref()?.value()
+    }
     fn from_resource(resource: &Resource) -> Option<&Self> {
         match resource {
             Resource::DeviceDefinition(r) => Some(r),
@@ -1879,6 +2908,9 @@ impl From<DeviceDefinition> for Resource {
 
 impl crate::ConcreteResource for DeviceMetric {
     const TYPE_NAME: &'static str = "DeviceMetric";
+    fn id(&self) -> Option<&crate::primitives::Id> {
+        self.id.as_ref()?.value()
+    }
     fn from_resource(resource: &Resource) -> Option<&Self> {
         match resource {
             Resource::DeviceMetric(r) => Some(r),
@@ -1901,6 +2933,9 @@ impl From<DeviceMetric> for Resource {
 
 impl crate::ConcreteResource for DeviceRequest {
     const TYPE_NAME: &'static str = "DeviceRequest";
+    fn id(&self) -> Option<&crate::primitives::Id> {
+        self.id.as_ref()?.value()
+    }
     fn from_resource(resource: &Resource) -> Option<&Self> {
         match resource {
             Resource::DeviceRequest(r) => Some(r),
@@ -1923,6 +2958,9 @@ impl From<DeviceRequest> for Resource {
 
 impl crate::ConcreteResource for DeviceUseStatement {
     const TYPE_NAME: &'static str = "DeviceUseStatement";
+    fn id(&self) -> Option<&crate::primitives::Id> {
+        self.id.as_ref()?.value()
+    }
     fn from_resource(resource: &Resource) -> Option<&Self> {
         match resource {
             Resource::DeviceUseStatement(r) => Some(r),
@@ -1945,6 +2983,9 @@ impl From<DeviceUseStatement> for Resource {
 
 impl crate::ConcreteResource for DiagnosticReport {
     const TYPE_NAME: &'static str = "DiagnosticReport";
+    fn id(&self) -> Option<&crate::primitives::Id> {
+        self.id.as_ref()?.value()
+    }
     fn from_resource(resource: &Resource) -> Option<&Self> {
         match resource {
             Resource::DiagnosticReport(r) => Some(r),
@@ -1967,6 +3008,9 @@ impl From<DiagnosticReport> for Resource {
 
 impl crate::ConcreteResource for DocumentManifest {
     const TYPE_NAME: &'static str = "DocumentManifest";
+    fn id(&self) -> Option<&crate::primitives::Id> {
+        self.id.as_ref()?.value()
+    }
     fn from_resource(resource: &Resource) -> Option<&Self> {
         match resource {
             Resource::DocumentManifest(r) => Some(r),
@@ -1989,6 +3033,9 @@ impl From<DocumentManifest> for Resource {
 
 impl crate::ConcreteResource for DocumentReference {
     const TYPE_NAME: &'static str = "DocumentReference";
+    fn id(&self) -> Option<&crate::primitives::Id> {
+        self.id.as_ref()?.value()
+    }
     fn from_resource(resource: &Resource) -> Option<&Self> {
         match resource {
             Resource::DocumentReference(r) => Some(r),
@@ -2011,6 +3058,9 @@ impl From<DocumentReference> for Resource {
 
 impl crate::ConcreteResource for EffectEvidenceSynthesis {
     const TYPE_NAME: &'static str = "EffectEvidenceSynthesis";
+    fn id(&self) -> Option<&crate::primitives::Id> {
+        self.id.as_ref()?.value()
+    }
     fn from_resource(resource: &Resource) -> Option<&Self> {
         match resource {
             Resource::EffectEvidenceSynthesis(r) => Some(r),
@@ -2033,6 +3083,9 @@ impl From<EffectEvidenceSynthesis> for Resource {
 
 impl crate::ConcreteResource for Encounter {
     const TYPE_NAME: &'static str = "Encounter";
+    fn id(&self) -> Option<&crate::primitives::Id> {
+        self.id.as_ref()?.value()
+    }
     fn from_resource(resource: &Resource) -> Option<&Self> {
         match resource {
             Resource::Encounter(r) => Some(r),
@@ -2055,6 +3108,9 @@ impl From<Encounter> for Resource {
 
 impl crate::ConcreteResource for Endpoint {
     const TYPE_NAME: &'static str = "Endpoint";
+    fn id(&self) -> Option<&crate::primitives::Id> {
+        self.id.as_ref()?.value()
+    }
     fn from_resource(resource: &Resource) -> Option<&Self> {
         match resource {
             Resource::Endpoint(r) => Some(r),
@@ -2077,6 +3133,9 @@ impl From<Endpoint> for Resource {
 
 impl crate::ConcreteResource for EnrollmentRequest {
     const TYPE_NAME: &'static str = "EnrollmentRequest";
+    fn id(&self) -> Option<&crate::primitives::Id> {
+        self.id.as_ref()?.value()
+    }
     fn from_resource(resource: &Resource) -> Option<&Self> {
         match resource {
             Resource::EnrollmentRequest(r) => Some(r),
@@ -2099,6 +3158,9 @@ impl From<EnrollmentRequest> for Resource {
 
 impl crate::ConcreteResource for EnrollmentResponse {
     const TYPE_NAME: &'static str = "EnrollmentResponse";
+    fn id(&self) -> Option<&crate::primitives::Id> {
+        self.id.as_ref()?.value()
+    }
     fn from_resource(resource: &Resource) -> Option<&Self> {
         match resource {
             Resource::EnrollmentResponse(r) => Some(r),
@@ -2121,6 +3183,9 @@ impl From<EnrollmentResponse> for Resource {
 
 impl crate::ConcreteResource for EpisodeOfCare {
     const TYPE_NAME: &'static str = "EpisodeOfCare";
+    fn id(&self) -> Option<&crate::primitives::Id> {
+        self.id.as_ref()?.value()
+    }
     fn from_resource(resource: &Resource) -> Option<&Self> {
         match resource {
             Resource::EpisodeOfCare(r) => Some(r),
@@ -2143,6 +3208,9 @@ impl From<EpisodeOfCare> for Resource {
 
 impl crate::ConcreteResource for EventDefinition {
     const TYPE_NAME: &'static str = "EventDefinition";
+    fn id(&self) -> Option<&crate::primitives::Id> {
+        self.id.as_ref()?.value()
+    }
     fn from_resource(resource: &Resource) -> Option<&Self> {
         match resource {
             Resource::EventDefinition(r) => Some(r),
@@ -2165,6 +3233,9 @@ impl From<EventDefinition> for Resource {
 
 impl crate::ConcreteResource for Evidence {
     const TYPE_NAME: &'static str = "Evidence";
+    fn id(&self) -> Option<&crate::primitives::Id> {
+        self.id.as_ref()?.value()
+    }
     fn from_resource(resource: &Resource) -> Option<&Self> {
         match resource {
             Resource::Evidence(r) => Some(r),
@@ -2187,6 +3258,9 @@ impl From<Evidence> for Resource {
 
 impl crate::ConcreteResource for EvidenceVariable {
     const TYPE_NAME: &'static str = "EvidenceVariable";
+    fn id(&self) -> Option<&crate::primitives::Id> {
+        self.id.as_ref()?.value()
+    }
     fn from_resource(resource: &Resource) -> Option<&Self> {
         match resource {
             Resource::EvidenceVariable(r) => Some(r),
@@ -2209,6 +3283,9 @@ impl From<EvidenceVariable> for Resource {
 
 impl crate::ConcreteResource for ExampleScenario {
     const TYPE_NAME: &'static str = "ExampleScenario";
+    fn id(&self) -> Option<&crate::primitives::Id> {
+        self.id.as_ref()?.value()
+    }
     fn from_resource(resource: &Resource) -> Option<&Self> {
         match resource {
             Resource::ExampleScenario(r) => Some(r),
@@ -2231,6 +3308,9 @@ impl From<ExampleScenario> for Resource {
 
 impl crate::ConcreteResource for ExplanationOfBenefit {
     const TYPE_NAME: &'static str = "ExplanationOfBenefit";
+    fn id(&self) -> Option<&crate::primitives::Id> {
+        self.id.as_ref()?.value()
+    }
     fn from_resource(resource: &Resource) -> Option<&Self> {
         match resource {
             Resource::ExplanationOfBenefit(r) => Some(r),
@@ -2253,6 +3333,9 @@ impl From<ExplanationOfBenefit> for Resource {
 
 impl crate::ConcreteResource for FamilyMemberHistory {
     const TYPE_NAME: &'static str = "FamilyMemberHistory";
+    fn id(&self) -> Option<&crate::primitives::Id> {
+        self.id.as_ref()?.value()
+    }
     fn from_resource(resource: &Resource) -> Option<&Self> {
         match resource {
             Resource::FamilyMemberHistory(r) => Some(r),
@@ -2275,6 +3358,9 @@ impl From<FamilyMemberHistory> for Resource {
 
 impl crate::ConcreteResource for Flag {
     const TYPE_NAME: &'static str = "Flag";
+    fn id(&self) -> Option<&crate::primitives::Id> {
+        self.id.as_ref()?.value()
+    }
     fn from_resource(resource: &Resource) -> Option<&Self> {
         match resource {
             Resource::Flag(r) => Some(r),
@@ -2297,6 +3383,9 @@ impl From<Flag> for Resource {
 
 impl crate::ConcreteResource for Goal {
     const TYPE_NAME: &'static str = "Goal";
+    fn id(&self) -> Option<&crate::primitives::Id> {
+        self.id.as_ref()?.value()
+    }
     fn from_resource(resource: &Resource) -> Option<&Self> {
         match resource {
             Resource::Goal(r) => Some(r),
@@ -2319,6 +3408,9 @@ impl From<Goal> for Resource {
 
 impl crate::ConcreteResource for GraphDefinition {
     const TYPE_NAME: &'static str = "GraphDefinition";
+    fn id(&self) -> Option<&crate::primitives::Id> {
+        self.id.as_ref()?.value()
+    }
     fn from_resource(resource: &Resource) -> Option<&Self> {
         match resource {
             Resource::GraphDefinition(r) => Some(r),
@@ -2341,6 +3433,9 @@ impl From<GraphDefinition> for Resource {
 
 impl crate::ConcreteResource for Group {
     const TYPE_NAME: &'static str = "Group";
+    fn id(&self) -> Option<&crate::primitives::Id> {
+        self.id.as_ref()?.value()
+    }
     fn from_resource(resource: &Resource) -> Option<&Self> {
         match resource {
             Resource::Group(r) => Some(r),
@@ -2363,6 +3458,9 @@ impl From<Group> for Resource {
 
 impl crate::ConcreteResource for GuidanceResponse {
     const TYPE_NAME: &'static str = "GuidanceResponse";
+    fn id(&self) -> Option<&crate::primitives::Id> {
+        self.id.as_ref()?.value()
+    }
     fn from_resource(resource: &Resource) -> Option<&Self> {
         match resource {
             Resource::GuidanceResponse(r) => Some(r),
@@ -2385,6 +3483,9 @@ impl From<GuidanceResponse> for Resource {
 
 impl crate::ConcreteResource for HealthcareService {
     const TYPE_NAME: &'static str = "HealthcareService";
+    fn id(&self) -> Option<&crate::primitives::Id> {
+        self.id.as_ref()?.value()
+    }
     fn from_resource(resource: &Resource) -> Option<&Self> {
         match resource {
             Resource::HealthcareService(r) => Some(r),
@@ -2407,6 +3508,9 @@ impl From<HealthcareService> for Resource {
 
 impl crate::ConcreteResource for ImagingStudy {
     const TYPE_NAME: &'static str = "ImagingStudy";
+    fn id(&self) -> Option<&crate::primitives::Id> {
+        self.id.as_ref()?.value()
+    }
     fn from_resource(resource: &Resource) -> Option<&Self> {
         match resource {
             Resource::ImagingStudy(r) => Some(r),
@@ -2429,6 +3533,9 @@ impl From<ImagingStudy> for Resource {
 
 impl crate::ConcreteResource for Immunization {
     const TYPE_NAME: &'static str = "Immunization";
+    fn id(&self) -> Option<&crate::primitives::Id> {
+        self.id.as_ref()?.value()
+    }
     fn from_resource(resource: &Resource) -> Option<&Self> {
         match resource {
             Resource::Immunization(r) => Some(r),
@@ -2451,6 +3558,9 @@ impl From<Immunization> for Resource {
 
 impl crate::ConcreteResource for ImmunizationEvaluation {
     const TYPE_NAME: &'static str = "ImmunizationEvaluation";
+    fn id(&self) -> Option<&crate::primitives::Id> {
+        self.id.as_ref()?.value()
+    }
     fn from_resource(resource: &Resource) -> Option<&Self> {
         match resource {
             Resource::ImmunizationEvaluation(r) => Some(r),
@@ -2473,6 +3583,9 @@ impl From<ImmunizationEvaluation> for Resource {
 
 impl crate::ConcreteResource for ImmunizationRecommendation {
     const TYPE_NAME: &'static str = "ImmunizationRecommendation";
+    fn id(&self) -> Option<&crate::primitives::Id> {
+        self.id.as_ref()?.value()
+    }
     fn from_resource(resource: &Resource) -> Option<&Self> {
         match resource {
             Resource::ImmunizationRecommendation(r) => Some(r),
@@ -2495,6 +3608,9 @@ impl From<ImmunizationRecommendation> for Resource {
 
 impl crate::ConcreteResource for ImplementationGuide {
     const TYPE_NAME: &'static str = "ImplementationGuide";
+    fn id(&self) -> Option<&crate::primitives::Id> {
+        self.id.as_ref()?.value()
+    }
     fn from_resource(resource: &Resource) -> Option<&Self> {
         match resource {
             Resource::ImplementationGuide(r) => Some(r),
@@ -2517,6 +3633,9 @@ impl From<ImplementationGuide> for Resource {
 
 impl crate::ConcreteResource for InsurancePlan {
     const TYPE_NAME: &'static str = "InsurancePlan";
+    fn id(&self) -> Option<&crate::primitives::Id> {
+        self.id.as_ref()?.value()
+    }
     fn from_resource(resource: &Resource) -> Option<&Self> {
         match resource {
             Resource::InsurancePlan(r) => Some(r),
@@ -2539,6 +3658,9 @@ impl From<InsurancePlan> for Resource {
 
 impl crate::ConcreteResource for Invoice {
     const TYPE_NAME: &'static str = "Invoice";
+    fn id(&self) -> Option<&crate::primitives::Id> {
+        self.id.as_ref()?.value()
+    }
     fn from_resource(resource: &Resource) -> Option<&Self> {
         match resource {
             Resource::Invoice(r) => Some(r),
@@ -2561,6 +3683,9 @@ impl From<Invoice> for Resource {
 
 impl crate::ConcreteResource for Library {
     const TYPE_NAME: &'static str = "Library";
+    fn id(&self) -> Option<&crate::primitives::Id> {
+        self.id.as_ref()?.value()
+    }
     fn from_resource(resource: &Resource) -> Option<&Self> {
         match resource {
             Resource::Library(r) => Some(r),
@@ -2583,6 +3708,9 @@ impl From<Library> for Resource {
 
 impl crate::ConcreteResource for Linkage {
     const TYPE_NAME: &'static str = "Linkage";
+    fn id(&self) -> Option<&crate::primitives::Id> {
+        self.id.as_ref()?.value()
+    }
     fn from_resource(resource: &Resource) -> Option<&Self> {
         match resource {
             Resource::Linkage(r) => Some(r),
@@ -2605,6 +3733,9 @@ impl From<Linkage> for Resource {
 
 impl crate::ConcreteResource for List {
     const TYPE_NAME: &'static str = "List";
+    fn id(&self) -> Option<&crate::primitives::Id> {
+        self.id.as_ref()?.value()
+    }
     fn from_resource(resource: &Resource) -> Option<&Self> {
         match resource {
             Resource::List(r) => Some(r),
@@ -2627,6 +3758,9 @@ impl From<List> for Resource {
 
 impl crate::ConcreteResource for Location {
     const TYPE_NAME: &'static str = "Location";
+    fn id(&self) -> Option<&crate::primitives::Id> {
+        self.id.as_ref()?.value()
+    }
     fn from_resource(resource: &Resource) -> Option<&Self> {
         match resource {
             Resource::Location(r) => Some(r),
@@ -2649,6 +3783,9 @@ impl From<Location> for Resource {
 
 impl crate::ConcreteResource for Measure {
     const TYPE_NAME: &'static str = "Measure";
+    fn id(&self) -> Option<&crate::primitives::Id> {
+        self.id.as_ref()?.value()
+    }
     fn from_resource(resource: &Resource) -> Option<&Self> {
         match resource {
             Resource::Measure(r) => Some(r),
@@ -2671,6 +3808,9 @@ impl From<Measure> for Resource {
 
 impl crate::ConcreteResource for MeasureReport {
     const TYPE_NAME: &'static str = "MeasureReport";
+    fn id(&self) -> Option<&crate::primitives::Id> {
+        self.id.as_ref()?.value()
+    }
     fn from_resource(resource: &Resource) -> Option<&Self> {
         match resource {
             Resource::MeasureReport(r) => Some(r),
@@ -2693,6 +3833,9 @@ impl From<MeasureReport> for Resource {
 
 impl crate::ConcreteResource for Media {
     const TYPE_NAME: &'static str = "Media";
+    fn id(&self) -> Option<&crate::primitives::Id> {
+        self.id.as_ref()?.value()
+    }
     fn from_resource(resource: &Resource) -> Option<&Self> {
         match resource {
             Resource::Media(r) => Some(r),
@@ -2715,6 +3858,9 @@ impl From<Media> for Resource {
 
 impl crate::ConcreteResource for Medication {
     const TYPE_NAME: &'static str = "Medication";
+    fn id(&self) -> Option<&crate::primitives::Id> {
+        self.id.as_ref()?.value()
+    }
     fn from_resource(resource: &Resource) -> Option<&Self> {
         match resource {
             Resource::Medication(r) => Some(r),
@@ -2737,6 +3883,9 @@ impl From<Medication> for Resource {
 
 impl crate::ConcreteResource for MedicationAdministration {
     const TYPE_NAME: &'static str = "MedicationAdministration";
+    fn id(&self) -> Option<&crate::primitives::Id> {
+        self.id.as_ref()?.value()
+    }
     fn from_resource(resource: &Resource) -> Option<&Self> {
         match resource {
             Resource::MedicationAdministration(r) => Some(r),
@@ -2759,6 +3908,9 @@ impl From<MedicationAdministration> for Resource {
 
 impl crate::ConcreteResource for MedicationDispense {
     const TYPE_NAME: &'static str = "MedicationDispense";
+    fn id(&self) -> Option<&crate::primitives::Id> {
+        self.id.as_ref()?.value()
+    }
     fn from_resource(resource: &Resource) -> Option<&Self> {
         match resource {
             Resource::MedicationDispense(r) => Some(r),
@@ -2781,6 +3933,9 @@ impl From<MedicationDispense> for Resource {
 
 impl crate::ConcreteResource for MedicationKnowledge {
     const TYPE_NAME: &'static str = "MedicationKnowledge";
+    fn id(&self) -> Option<&crate::primitives::Id> {
+        self.id.as_ref()?.value()
+    }
     fn from_resource(resource: &Resource) -> Option<&Self> {
         match resource {
             Resource::MedicationKnowledge(r) => Some(r),
@@ -2803,6 +3958,9 @@ impl From<MedicationKnowledge> for Resource {
 
 impl crate::ConcreteResource for MedicationRequest {
     const TYPE_NAME: &'static str = "MedicationRequest";
+    fn id(&self) -> Option<&crate::primitives::Id> {
+        self.id.as_ref()?.value()
+    }
     fn from_resource(resource: &Resource) -> Option<&Self> {
         match resource {
             Resource::MedicationRequest(r) => Some(r),
@@ -2825,6 +3983,9 @@ impl From<MedicationRequest> for Resource {
 
 impl crate::ConcreteResource for MedicationStatement {
     const TYPE_NAME: &'static str = "MedicationStatement";
+    fn id(&self) -> Option<&crate::primitives::Id> {
+        self.id.as_ref()?.value()
+    }
     fn from_resource(resource: &Resource) -> Option<&Self> {
         match resource {
             Resource::MedicationStatement(r) => Some(r),
@@ -2847,6 +4008,9 @@ impl From<MedicationStatement> for Resource {
 
 impl crate::ConcreteResource for MedicinalProduct {
     const TYPE_NAME: &'static str = "MedicinalProduct";
+    fn id(&self) -> Option<&crate::primitives::Id> {
+        self.id.as_ref()?.value()
+    }
     fn from_resource(resource: &Resource) -> Option<&Self> {
         match resource {
             Resource::MedicinalProduct(r) => Some(r),
@@ -2869,6 +4033,9 @@ impl From<MedicinalProduct> for Resource {
 
 impl crate::ConcreteResource for MedicinalProductAuthorization {
     const TYPE_NAME: &'static str = "MedicinalProductAuthorization";
+    fn id(&self) -> Option<&crate::primitives::Id> {
+        self.id.as_ref()?.value()
+    }
     fn from_resource(resource: &Resource) -> Option<&Self> {
         match resource {
             Resource::MedicinalProductAuthorization(r) => Some(r),
@@ -2891,6 +4058,9 @@ impl From<MedicinalProductAuthorization> for Resource {
 
 impl crate::ConcreteResource for MedicinalProductContraindication {
     const TYPE_NAME: &'static str = "MedicinalProductContraindication";
+    fn id(&self) -> Option<&crate::primitives::Id> {
+        self.id.as_ref()?.value()
+    }
     fn from_resource(resource: &Resource) -> Option<&Self> {
         match resource {
             Resource::MedicinalProductContraindication(r) => Some(r),
@@ -2913,6 +4083,9 @@ impl From<MedicinalProductContraindication> for Resource {
 
 impl crate::ConcreteResource for MedicinalProductIndication {
     const TYPE_NAME: &'static str = "MedicinalProductIndication";
+    fn id(&self) -> Option<&crate::primitives::Id> {
+        self.id.as_ref()?.value()
+    }
     fn from_resource(resource: &Resource) -> Option<&Self> {
         match resource {
             Resource::MedicinalProductIndication(r) => Some(r),
@@ -2935,6 +4108,9 @@ impl From<MedicinalProductIndication> for Resource {
 
 impl crate::ConcreteResource for MedicinalProductIngredient {
     const TYPE_NAME: &'static str = "MedicinalProductIngredient";
+    fn id(&self) -> Option<&crate::primitives::Id> {
+        self.id.as_ref()?.value()
+    }
     fn from_resource(resource: &Resource) -> Option<&Self> {
         match resource {
             Resource::MedicinalProductIngredient(r) => Some(r),
@@ -2957,6 +4133,9 @@ impl From<MedicinalProductIngredient> for Resource {
 
 impl crate::ConcreteResource for MedicinalProductInteraction {
     const TYPE_NAME: &'static str = "MedicinalProductInteraction";
+    fn id(&self) -> Option<&crate::primitives::Id> {
+        self.id.as_ref()?.value()
+    }
     fn from_resource(resource: &Resource) -> Option<&Self> {
         match resource {
             Resource::MedicinalProductInteraction(r) => Some(r),
@@ -2979,6 +4158,9 @@ impl From<MedicinalProductInteraction> for Resource {
 
 impl crate::ConcreteResource for MedicinalProductManufactured {
     const TYPE_NAME: &'static str = "MedicinalProductManufactured";
+    fn id(&self) -> Option<&crate::primitives::Id> {
+        self.id.as_ref()?.value()
+    }
     fn from_resource(resource: &Resource) -> Option<&Self> {
         match resource {
             Resource::MedicinalProductManufactured(r) => Some(r),
@@ -3001,6 +4183,9 @@ impl From<MedicinalProductManufactured> for Resource {
 
 impl crate::ConcreteResource for MedicinalProductPackaged {
     const TYPE_NAME: &'static str = "MedicinalProductPackaged";
+    fn id(&self) -> Option<&crate::primitives::Id> {
+        self.id.as_ref()?.value()
+    }
     fn from_resource(resource: &Resource) -> Option<&Self> {
         match resource {
             Resource::MedicinalProductPackaged(r) => Some(r),
@@ -3023,6 +4208,9 @@ impl From<MedicinalProductPackaged> for Resource {
 
 impl crate::ConcreteResource for MedicinalProductPharmaceutical {
     const TYPE_NAME: &'static str = "MedicinalProductPharmaceutical";
+    fn id(&self) -> Option<&crate::primitives::Id> {
+        self.id.as_ref()?.value()
+    }
     fn from_resource(resource: &Resource) -> Option<&Self> {
         match resource {
             Resource::MedicinalProductPharmaceutical(r) => Some(r),
@@ -3045,6 +4233,9 @@ impl From<MedicinalProductPharmaceutical> for Resource {
 
 impl crate::ConcreteResource for MedicinalProductUndesirableEffect {
     const TYPE_NAME: &'static str = "MedicinalProductUndesirableEffect";
+    fn id(&self) -> Option<&crate::primitives::Id> {
+        self.id.as_ref()?.value()
+    }
     fn from_resource(resource: &Resource) -> Option<&Self> {
         match resource {
             Resource::MedicinalProductUndesirableEffect(r) => Some(r),
@@ -3067,6 +4258,9 @@ impl From<MedicinalProductUndesirableEffect> for Resource {
 
 impl crate::ConcreteResource for MessageDefinition {
     const TYPE_NAME: &'static str = "MessageDefinition";
+    fn id(&self) -> Option<&crate::primitives::Id> {
+        self.id.as_ref()?.value()
+    }
     fn from_resource(resource: &Resource) -> Option<&Self> {
         match resource {
             Resource::MessageDefinition(r) => Some(r),
@@ -3089,6 +4283,9 @@ impl From<MessageDefinition> for Resource {
 
 impl crate::ConcreteResource for MessageHeader {
     const TYPE_NAME: &'static str = "MessageHeader";
+    fn id(&self) -> Option<&crate::primitives::Id> {
+        self.id.as_ref()?.value()
+    }
     fn from_resource(resource: &Resource) -> Option<&Self> {
         match resource {
             Resource::MessageHeader(r) => Some(r),
@@ -3111,6 +4308,9 @@ impl From<MessageHeader> for Resource {
 
 impl crate::ConcreteResource for MolecularSequence {
     const TYPE_NAME: &'static str = "MolecularSequence";
+    fn id(&self) -> Option<&crate::primitives::Id> {
+        self.id.as_ref()?.value()
+    }
     fn from_resource(resource: &Resource) -> Option<&Self> {
         match resource {
             Resource::MolecularSequence(r) => Some(r),
@@ -3133,6 +4333,9 @@ impl From<MolecularSequence> for Resource {
 
 impl crate::ConcreteResource for NamingSystem {
     const TYPE_NAME: &'static str = "NamingSystem";
+    fn id(&self) -> Option<&crate::primitives::Id> {
+        self.id.as_ref()?.value()
+    }
     fn from_resource(resource: &Resource) -> Option<&Self> {
         match resource {
             Resource::NamingSystem(r) => Some(r),
@@ -3155,6 +4358,9 @@ impl From<NamingSystem> for Resource {
 
 impl crate::ConcreteResource for NutritionOrder {
     const TYPE_NAME: &'static str = "NutritionOrder";
+    fn id(&self) -> Option<&crate::primitives::Id> {
+        self.id.as_ref()?.value()
+    }
     fn from_resource(resource: &Resource) -> Option<&Self> {
         match resource {
             Resource::NutritionOrder(r) => Some(r),
@@ -3177,6 +4383,9 @@ impl From<NutritionOrder> for Resource {
 
 impl crate::ConcreteResource for Observation {
     const TYPE_NAME: &'static str = "Observation";
+    fn id(&self) -> Option<&crate::primitives::Id> {
+        self.id.as_ref()?.value()
+    }
     fn from_resource(resource: &Resource) -> Option<&Self> {
         match resource {
             Resource::Observation(r) => Some(r),
@@ -3199,6 +4408,9 @@ impl From<Observation> for Resource {
 
 impl crate::ConcreteResource for ObservationDefinition {
     const TYPE_NAME: &'static str = "ObservationDefinition";
+    fn id(&self) -> Option<&crate::primitives::Id> {
+        self.id.as_ref()?.value()
+    }
     fn from_resource(resource: &Resource) -> Option<&Self> {
         match resource {
             Resource::ObservationDefinition(r) => Some(r),
@@ -3221,6 +4433,9 @@ impl From<ObservationDefinition> for Resource {
 
 impl crate::ConcreteResource for OperationDefinition {
     const TYPE_NAME: &'static str = "OperationDefinition";
+    fn id(&self) -> Option<&crate::primitives::Id> {
+        self.id.as_ref()?.value()
+    }
     fn from_resource(resource: &Resource) -> Option<&Self> {
         match resource {
             Resource::OperationDefinition(r) => Some(r),
@@ -3243,6 +4458,9 @@ impl From<OperationDefinition> for Resource {
 
 impl crate::ConcreteResource for OperationOutcome {
     const TYPE_NAME: &'static str = "OperationOutcome";
+    fn id(&self) -> Option<&crate::primitives::Id> {
+        self.id.as_ref()?.value()
+    }
     fn from_resource(resource: &Resource) -> Option<&Self> {
         match resource {
             Resource::OperationOutcome(r) => Some(r),
@@ -3265,6 +4483,9 @@ impl From<OperationOutcome> for Resource {
 
 impl crate::ConcreteResource for Organization {
     const TYPE_NAME: &'static str = "Organization";
+    fn id(&self) -> Option<&crate::primitives::Id> {
+        self.id.as_ref()?.value()
+    }
     fn from_resource(resource: &Resource) -> Option<&Self> {
         match resource {
             Resource::Organization(r) => Some(r),
@@ -3287,6 +4508,9 @@ impl From<Organization> for Resource {
 
 impl crate::ConcreteResource for OrganizationAffiliation {
     const TYPE_NAME: &'static str = "OrganizationAffiliation";
+    fn id(&self) -> Option<&crate::primitives::Id> {
+        self.id.as_ref()?.value()
+    }
     fn from_resource(resource: &Resource) -> Option<&Self> {
         match resource {
             Resource::OrganizationAffiliation(r) => Some(r),
@@ -3309,6 +4533,9 @@ impl From<OrganizationAffiliation> for Resource {
 
 impl crate::ConcreteResource for Parameters {
     const TYPE_NAME: &'static str = "Parameters";
+    fn id(&self) -> Option<&crate::primitives::Id> {
+        self.id.as_ref()?.value()
+    }
     fn from_resource(resource: &Resource) -> Option<&Self> {
         match resource {
             Resource::Parameters(r) => Some(r),
@@ -3331,6 +4558,9 @@ impl From<Parameters> for Resource {
 
 impl crate::ConcreteResource for Patient {
     const TYPE_NAME: &'static str = "Patient";
+    fn id(&self) -> Option<&crate::primitives::Id> {
+        self.id.as_ref()?.value()
+    }
     fn from_resource(resource: &Resource) -> Option<&Self> {
         match resource {
             Resource::Patient(r) => Some(r),
@@ -3353,6 +4583,9 @@ impl From<Patient> for Resource {
 
 impl crate::ConcreteResource for PaymentNotice {
     const TYPE_NAME: &'static str = "PaymentNotice";
+    fn id(&self) -> Option<&crate::primitives::Id> {
+        self.id.as_ref()?.value()
+    }
     fn from_resource(resource: &Resource) -> Option<&Self> {
         match resource {
             Resource::PaymentNotice(r) => Some(r),
@@ -3375,6 +4608,9 @@ impl From<PaymentNotice> for Resource {
 
 impl crate::ConcreteResource for PaymentReconciliation {
     const TYPE_NAME: &'static str = "PaymentReconciliation";
+    fn id(&self) -> Option<&crate::primitives::Id> {
+        self.id.as_ref()?.value()
+    }
     fn from_resource(resource: &Resource) -> Option<&Self> {
         match resource {
             Resource::PaymentReconciliation(r) => Some(r),
@@ -3397,6 +4633,9 @@ impl From<PaymentReconciliation> for Resource {
 
 impl crate::ConcreteResource for Person {
     const TYPE_NAME: &'static str = "Person";
+    fn id(&self) -> Option<&crate::primitives::Id> {
+        self.id.as_ref()?.value()
+    }
     fn from_resource(resource: &Resource) -> Option<&Self> {
         match resource {
             Resource::Person(r) => Some(r),
@@ -3419,6 +4658,9 @@ impl From<Person> for Resource {
 
 impl crate::ConcreteResource for PlanDefinition {
     const TYPE_NAME: &'static str = "PlanDefinition";
+    fn id(&self) -> Option<&crate::primitives::Id> {
+        self.id.as_ref()?.value()
+    }
     fn from_resource(resource: &Resource) -> Option<&Self> {
         match resource {
             Resource::PlanDefinition(r) => Some(r),
@@ -3441,6 +4683,9 @@ impl From<PlanDefinition> for Resource {
 
 impl crate::ConcreteResource for Practitioner {
     const TYPE_NAME: &'static str = "Practitioner";
+    fn id(&self) -> Option<&crate::primitives::Id> {
+        self.id.as_ref()?.value()
+    }
     fn from_resource(resource: &Resource) -> Option<&Self> {
         match resource {
             Resource::Practitioner(r) => Some(r),
@@ -3463,6 +4708,9 @@ impl From<Practitioner> for Resource {
 
 impl crate::ConcreteResource for PractitionerRole {
     const TYPE_NAME: &'static str = "PractitionerRole";
+    fn id(&self) -> Option<&crate::primitives::Id> {
+        self.id.as_ref()?.value()
+    }
     fn from_resource(resource: &Resource) -> Option<&Self> {
         match resource {
             Resource::PractitionerRole(r) => Some(r),
@@ -3485,6 +4733,9 @@ impl From<PractitionerRole> for Resource {
 
 impl crate::ConcreteResource for Procedure {
     const TYPE_NAME: &'static str = "Procedure";
+    fn id(&self) -> Option<&crate::primitives::Id> {
+        self.id.as_ref()?.value()
+    }
     fn from_resource(resource: &Resource) -> Option<&Self> {
         match resource {
             Resource::Procedure(r) => Some(r),
@@ -3507,6 +4758,9 @@ impl From<Procedure> for Resource {
 
 impl crate::ConcreteResource for Provenance {
     const TYPE_NAME: &'static str = "Provenance";
+    fn id(&self) -> Option<&crate::primitives::Id> {
+        self.id.as_ref()?.value()
+    }
     fn from_resource(resource: &Resource) -> Option<&Self> {
         match resource {
             Resource::Provenance(r) => Some(r),
@@ -3529,6 +4783,9 @@ impl From<Provenance> for Resource {
 
 impl crate::ConcreteResource for Questionnaire {
     const TYPE_NAME: &'static str = "Questionnaire";
+    fn id(&self) -> Option<&crate::primitives::Id> {
+        self.id.as_ref()?.value()
+    }
     fn from_resource(resource: &Resource) -> Option<&Self> {
         match resource {
             Resource::Questionnaire(r) => Some(r),
@@ -3551,6 +4808,9 @@ impl From<Questionnaire> for Resource {
 
 impl crate::ConcreteResource for QuestionnaireResponse {
     const TYPE_NAME: &'static str = "QuestionnaireResponse";
+    fn id(&self) -> Option<&crate::primitives::Id> {
+        self.id.as_ref()?.value()
+    }
     fn from_resource(resource: &Resource) -> Option<&Self> {
         match resource {
             Resource::QuestionnaireResponse(r) => Some(r),
@@ -3573,6 +4833,9 @@ impl From<QuestionnaireResponse> for Resource {
 
 impl crate::ConcreteResource for RelatedPerson {
     const TYPE_NAME: &'static str = "RelatedPerson";
+    fn id(&self) -> Option<&crate::primitives::Id> {
+        self.id.as_ref()?.value()
+    }
     fn from_resource(resource: &Resource) -> Option<&Self> {
         match resource {
             Resource::RelatedPerson(r) => Some(r),
@@ -3595,6 +4858,9 @@ impl From<RelatedPerson> for Resource {
 
 impl crate::ConcreteResource for RequestGroup {
     const TYPE_NAME: &'static str = "RequestGroup";
+    fn id(&self) -> Option<&crate::primitives::Id> {
+        self.id.as_ref()?.value()
+    }
     fn from_resource(resource: &Resource) -> Option<&Self> {
         match resource {
             Resource::RequestGroup(r) => Some(r),
@@ -3617,6 +4883,9 @@ impl From<RequestGroup> for Resource {
 
 impl crate::ConcreteResource for ResearchDefinition {
     const TYPE_NAME: &'static str = "ResearchDefinition";
+    fn id(&self) -> Option<&crate::primitives::Id> {
+        self.id.as_ref()?.value()
+    }
     fn from_resource(resource: &Resource) -> Option<&Self> {
         match resource {
             Resource::ResearchDefinition(r) => Some(r),
@@ -3639,6 +4908,9 @@ impl From<ResearchDefinition> for Resource {
 
 impl crate::ConcreteResource for ResearchElementDefinition {
     const TYPE_NAME: &'static str = "ResearchElementDefinition";
+    fn id(&self) -> Option<&crate::primitives::Id> {
+        self.id.as_ref()?.value()
+    }
     fn from_resource(resource: &Resource) -> Option<&Self> {
         match resource {
             Resource::ResearchElementDefinition(r) => Some(r),
@@ -3661,6 +4933,9 @@ impl From<ResearchElementDefinition> for Resource {
 
 impl crate::ConcreteResource for ResearchStudy {
     const TYPE_NAME: &'static str = "ResearchStudy";
+    fn id(&self) -> Option<&crate::primitives::Id> {
+        self.id.as_ref()?.value()
+    }
     fn from_resource(resource: &Resource) -> Option<&Self> {
         match resource {
             Resource::ResearchStudy(r) => Some(r),
@@ -3683,6 +4958,9 @@ impl From<ResearchStudy> for Resource {
 
 impl crate::ConcreteResource for ResearchSubject {
     const TYPE_NAME: &'static str = "ResearchSubject";
+    fn id(&self) -> Option<&crate::primitives::Id> {
+        self.id.as_ref()?.value()
+    }
     fn from_resource(resource: &Resource) -> Option<&Self> {
         match resource {
             Resource::ResearchSubject(r) => Some(r),
@@ -3705,6 +4983,9 @@ impl From<ResearchSubject> for Resource {
 
 impl crate::ConcreteResource for RiskAssessment {
     const TYPE_NAME: &'static str = "RiskAssessment";
+    fn id(&self) -> Option<&crate::primitives::Id> {
+        self.id.as_ref()?.value()
+    }
     fn from_resource(resource: &Resource) -> Option<&Self> {
         match resource {
             Resource::RiskAssessment(r) => Some(r),
@@ -3727,6 +5008,9 @@ impl From<RiskAssessment> for Resource {
 
 impl crate::ConcreteResource for RiskEvidenceSynthesis {
     const TYPE_NAME: &'static str = "RiskEvidenceSynthesis";
+    fn id(&self) -> Option<&crate::primitives::Id> {
+        self.id.as_ref()?.value()
+    }
     fn from_resource(resource: &Resource) -> Option<&Self> {
         match resource {
             Resource::RiskEvidenceSynthesis(r) => Some(r),
@@ -3749,6 +5033,9 @@ impl From<RiskEvidenceSynthesis> for Resource {
 
 impl crate::ConcreteResource for Schedule {
     const TYPE_NAME: &'static str = "Schedule";
+    fn id(&self) -> Option<&crate::primitives::Id> {
+        self.id.as_ref()?.value()
+    }
     fn from_resource(resource: &Resource) -> Option<&Self> {
         match resource {
             Resource::Schedule(r) => Some(r),
@@ -3771,6 +5058,9 @@ impl From<Schedule> for Resource {
 
 impl crate::ConcreteResource for SearchParameter {
     const TYPE_NAME: &'static str = "SearchParameter";
+    fn id(&self) -> Option<&crate::primitives::Id> {
+        self.id.as_ref()?.value()
+    }
     fn from_resource(resource: &Resource) -> Option<&Self> {
         match resource {
             Resource::SearchParameter(r) => Some(r),
@@ -3793,6 +5083,9 @@ impl From<SearchParameter> for Resource {
 
 impl crate::ConcreteResource for ServiceRequest {
     const TYPE_NAME: &'static str = "ServiceRequest";
+    fn id(&self) -> Option<&crate::primitives::Id> {
+        self.id.as_ref()?.value()
+    }
     fn from_resource(resource: &Resource) -> Option<&Self> {
         match resource {
             Resource::ServiceRequest(r) => Some(r),
@@ -3815,6 +5108,9 @@ impl From<ServiceRequest> for Resource {
 
 impl crate::ConcreteResource for Slot {
     const TYPE_NAME: &'static str = "Slot";
+    fn id(&self) -> Option<&crate::primitives::Id> {
+        self.id.as_ref()?.value()
+    }
     fn from_resource(resource: &Resource) -> Option<&Self> {
         match resource {
             Resource::Slot(r) => Some(r),
@@ -3837,6 +5133,9 @@ impl From<Slot> for Resource {
 
 impl crate::ConcreteResource for Specimen {
     const TYPE_NAME: &'static str = "Specimen";
+    fn id(&self) -> Option<&crate::primitives::Id> {
+        self.id.as_ref()?.value()
+    }
     fn from_resource(resource: &Resource) -> Option<&Self> {
         match resource {
             Resource::Specimen(r) => Some(r),
@@ -3859,6 +5158,9 @@ impl From<Specimen> for Resource {
 
 impl crate::ConcreteResource for SpecimenDefinition {
     const TYPE_NAME: &'static str = "SpecimenDefinition";
+    fn id(&self) -> Option<&crate::primitives::Id> {
+        self.id.as_ref()?.value()
+    }
     fn from_resource(resource: &Resource) -> Option<&Self> {
         match resource {
             Resource::SpecimenDefinition(r) => Some(r),
@@ -3881,6 +5183,9 @@ impl From<SpecimenDefinition> for Resource {
 
 impl crate::ConcreteResource for StructureDefinition {
     const TYPE_NAME: &'static str = "StructureDefinition";
+    fn id(&self) -> Option<&crate::primitives::Id> {
+        self.id.as_ref()?.value()
+    }
     fn from_resource(resource: &Resource) -> Option<&Self> {
         match resource {
             Resource::StructureDefinition(r) => Some(r),
@@ -3903,6 +5208,9 @@ impl From<StructureDefinition> for Resource {
 
 impl crate::ConcreteResource for StructureMap {
     const TYPE_NAME: &'static str = "StructureMap";
+    fn id(&self) -> Option<&crate::primitives::Id> {
+        self.id.as_ref()?.value()
+    }
     fn from_resource(resource: &Resource) -> Option<&Self> {
         match resource {
             Resource::StructureMap(r) => Some(r),
@@ -3925,6 +5233,9 @@ impl From<StructureMap> for Resource {
 
 impl crate::ConcreteResource for Subscription {
     const TYPE_NAME: &'static str = "Subscription";
+    fn id(&self) -> Option<&crate::primitives::Id> {
+        self.id.as_ref()?.value()
+    }
     fn from_resource(resource: &Resource) -> Option<&Self> {
         match resource {
             Resource::Subscription(r) => Some(r),
@@ -3947,6 +5258,9 @@ impl From<Subscription> for Resource {
 
 impl crate::ConcreteResource for Substance {
     const TYPE_NAME: &'static str = "Substance";
+    fn id(&self) -> Option<&crate::primitives::Id> {
+        self.id.as_ref()?.value()
+    }
     fn from_resource(resource: &Resource) -> Option<&Self> {
         match resource {
             Resource::Substance(r) => Some(r),
@@ -3969,6 +5283,9 @@ impl From<Substance> for Resource {
 
 impl crate::ConcreteResource for SubstanceNucleicAcid {
     const TYPE_NAME: &'static str = "SubstanceNucleicAcid";
+    fn id(&self) -> Option<&crate::primitives::Id> {
+        self.id.as_ref()?.value()
+    }
     fn from_resource(resource: &Resource) -> Option<&Self> {
         match resource {
             Resource::SubstanceNucleicAcid(r) => Some(r),
@@ -3991,6 +5308,9 @@ impl From<SubstanceNucleicAcid> for Resource {
 
 impl crate::ConcreteResource for SubstancePolymer {
     const TYPE_NAME: &'static str = "SubstancePolymer";
+    fn id(&self) -> Option<&crate::primitives::Id> {
+        self.id.as_ref()?.value()
+    }
     fn from_resource(resource: &Resource) -> Option<&Self> {
         match resource {
             Resource::SubstancePolymer(r) => Some(r),
@@ -4013,6 +5333,9 @@ impl From<SubstancePolymer> for Resource {
 
 impl crate::ConcreteResource for SubstanceProtein {
     const TYPE_NAME: &'static str = "SubstanceProtein";
+    fn id(&self) -> Option<&crate::primitives::Id> {
+        self.id.as_ref()?.value()
+    }
     fn from_resource(resource: &Resource) -> Option<&Self> {
         match resource {
             Resource::SubstanceProtein(r) => Some(r),
@@ -4035,6 +5358,9 @@ impl From<SubstanceProtein> for Resource {
 
 impl crate::ConcreteResource for SubstanceReferenceInformation {
     const TYPE_NAME: &'static str = "SubstanceReferenceInformation";
+    fn id(&self) -> Option<&crate::primitives::Id> {
+        self.id.as_ref()?.value()
+    }
     fn from_resource(resource: &Resource) -> Option<&Self> {
         match resource {
             Resource::SubstanceReferenceInformation(r) => Some(r),
@@ -4057,6 +5383,9 @@ impl From<SubstanceReferenceInformation> for Resource {
 
 impl crate::ConcreteResource for SubstanceSourceMaterial {
     const TYPE_NAME: &'static str = "SubstanceSourceMaterial";
+    fn id(&self) -> Option<&crate::primitives::Id> {
+        self.id.as_ref()?.value()
+    }
     fn from_resource(resource: &Resource) -> Option<&Self> {
         match resource {
             Resource::SubstanceSourceMaterial(r) => Some(r),
@@ -4079,6 +5408,9 @@ impl From<SubstanceSourceMaterial> for Resource {
 
 impl crate::ConcreteResource for SubstanceSpecification {
     const TYPE_NAME: &'static str = "SubstanceSpecification";
+    fn id(&self) -> Option<&crate::primitives::Id> {
+        self.id.as_ref()?.value()
+    }
     fn from_resource(resource: &Resource) -> Option<&Self> {
         match resource {
             Resource::SubstanceSpecification(r) => Some(r),
@@ -4101,6 +5433,9 @@ impl From<SubstanceSpecification> for Resource {
 
 impl crate::ConcreteResource for SupplyDelivery {
     const TYPE_NAME: &'static str = "SupplyDelivery";
+    fn id(&self) -> Option<&crate::primitives::Id> {
+        self.id.as_ref()?.value()
+    }
     fn from_resource(resource: &Resource) -> Option<&Self> {
         match resource {
             Resource::SupplyDelivery(r) => Some(r),
@@ -4123,6 +5458,9 @@ impl From<SupplyDelivery> for Resource {
 
 impl crate::ConcreteResource for SupplyRequest {
     const TYPE_NAME: &'static str = "SupplyRequest";
+    fn id(&self) -> Option<&crate::primitives::Id> {
+        self.id.as_ref()?.value()
+    }
     fn from_resource(resource: &Resource) -> Option<&Self> {
         match resource {
             Resource::SupplyRequest(r) => Some(r),
@@ -4145,6 +5483,9 @@ impl From<SupplyRequest> for Resource {
 
 impl crate::ConcreteResource for Task {
     const TYPE_NAME: &'static str = "Task";
+    fn id(&self) -> Option<&crate::primitives::Id> {
+        self.id.as_ref()?.value()
+    }
     fn from_resource(resource: &Resource) -> Option<&Self> {
         match resource {
             Resource::Task(r) => Some(r),
@@ -4167,6 +5508,9 @@ impl From<Task> for Resource {
 
 impl crate::ConcreteResource for TerminologyCapabilities {
     const TYPE_NAME: &'static str = "TerminologyCapabilities";
+    fn id(&self) -> Option<&crate::primitives::Id> {
+        self.id.as_ref()?.value()
+    }
     fn from_resource(resource: &Resource) -> Option<&Self> {
         match resource {
             Resource::TerminologyCapabilities(r) => Some(r),
@@ -4189,6 +5533,9 @@ impl From<TerminologyCapabilities> for Resource {
 
 impl crate::ConcreteResource for TestReport {
     const TYPE_NAME: &'static str = "TestReport";
+    fn id(&self) -> Option<&crate::primitives::Id> {
+        self.id.as_ref()?.value()
+    }
     fn from_resource(resource: &Resource) -> Option<&Self> {
         match resource {
             Resource::TestReport(r) => Some(r),
@@ -4211,6 +5558,9 @@ impl From<TestReport> for Resource {
 
 impl crate::ConcreteResource for TestScript {
     const TYPE_NAME: &'static str = "TestScript";
+    fn id(&self) -> Option<&crate::primitives::Id> {
+        self.id.as_ref()?.value()
+    }
     fn from_resource(resource: &Resource) -> Option<&Self> {
         match resource {
             Resource::TestScript(r) => Some(r),
@@ -4233,6 +5583,9 @@ impl From<TestScript> for Resource {
 
 impl crate::ConcreteResource for ValueSet {
     const TYPE_NAME: &'static str = "ValueSet";
+    fn id(&self) -> Option<&crate::primitives::Id> {
+        self.id.as_ref()?.value()
+    }
     fn from_resource(resource: &Resource) -> Option<&Self> {
         match resource {
             Resource::ValueSet(r) => Some(r),
@@ -4255,6 +5608,9 @@ impl From<ValueSet> for Resource {
 
 impl crate::ConcreteResource for VerificationResult {
     const TYPE_NAME: &'static str = "VerificationResult";
+    fn id(&self) -> Option<&crate::primitives::Id> {
+        self.id.as_ref()?.value()
+    }
     fn from_resource(resource: &Resource) -> Option<&Self> {
         match resource {
             Resource::VerificationResult(r) => Some(r),
@@ -4277,6 +5633,9 @@ impl From<VerificationResult> for Resource {
 
 impl crate::ConcreteResource for VisionPrescription {
     const TYPE_NAME: &'static str = "VisionPrescription";
+    fn id(&self) -> Option<&crate::primitives::Id> {
+        self.id.as_ref()?.value()
+    }
     fn from_resource(resource: &Resource) -> Option<&Self> {
         match resource {
             Resource::VisionPrescription(r) => Some(r),

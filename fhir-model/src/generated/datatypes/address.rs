@@ -153,3 +153,32 @@ impl serde::Serialize for Address {
         map.end()
     }
 }
+
+impl crate::visit::Walk for Address {
+    fn walk(&self, w: &mut crate::visit::Walker<'_>) {
+        w.field("extension", &self.extension);
+        w.field("use", &self.use_);
+        w.field("type", &self.type_);
+        w.field("text", &self.text);
+        w.field("line", &self.line);
+        w.field("city", &self.city);
+        w.field("district", &self.district);
+        w.field("state", &self.state);
+        w.field("postalCode", &self.postal_code);
+        w.field("country", &self.country);
+        w.field("period", &self.period);
+    }
+    fn walk_mut(&mut self, w: &mut crate::visit::WalkerMut<'_>) {
+        w.field("extension", &mut self.extension);
+        w.field("use", &mut self.use_);
+        w.field("type", &mut self.type_);
+        w.field("text", &mut self.text);
+        w.field("line", &mut self.line);
+        w.field("city", &mut self.city);
+        w.field("district", &mut self.district);
+        w.field("state", &mut self.state);
+        w.field("postalCode", &mut self.postal_code);
+        w.field("country", &mut self.country);
+        w.field("period", &mut self.period);
+    }
+}

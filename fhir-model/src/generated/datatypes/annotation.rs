@@ -118,6 +118,31 @@ impl serde::Serialize for Annotation {
     }
 }
 
+impl crate::visit::Walk for Annotation {
+    fn walk(&self, w: &mut crate::visit::Walker<'_>) {
+        w.field("extension", &self.extension);
+        w.choice(&self.author);
+        w.field("time", &self.time);
+        w.field("text", &self.text);
+    }
+    fn walk_mut(&mut self, w: &mut crate::visit::WalkerMut<'_>) {
+        w.field("extension", &mut self.extension);
+        w.choice(&mut self.author);
+        w.field("time", &mut self.time);
+        w.field("text", &mut self.text);
+    }
+}
+
+impl Annotation {
+    /// A new `Annotation` with its required elements: `text`.
+    pub fn new(text: Markdown) -> Self {
+        Annotation {
+            text: Some(crate::Primitive::new(text)),
+            ..Default::default()
+        }
+    }
+}
+
 /// Choice of types for `Annotation.author[x]`.
 ///
 /// In JSON the element name carries the type (`authorReference`, `authorString`, ...).
@@ -134,6 +159,37 @@ impl ser::EncodeChoice for AnnotationAuthor {
         match self {
             Self::Reference(v) => map.serialize_entry("authorReference", v),
             Self::String(v) => ser::prim_one(map, "authorString", "_authorString", v),
+        }
+    }
+}
+
+impl crate::visit::Walk for AnnotationAuthor {
+    fn walk(&self, w: &mut crate::visit::Walker<'_>) {
+        match self {
+            Self::Reference(v) => {
+                w.refs(
+                    "authorReference",
+                    v,
+                    &["Practitioner", "Patient", "RelatedPerson", "Organization"],
+                );
+            }
+            Self::String(v) => {
+                w.field("authorString", v);
+            }
+        }
+    }
+    fn walk_mut(&mut self, w: &mut crate::visit::WalkerMut<'_>) {
+        match self {
+            Self::Reference(v) => {
+                w.refs(
+                    "authorReference",
+                    v,
+                    &["Practitioner", "Patient", "RelatedPerson", "Organization"],
+                );
+            }
+            Self::String(v) => {
+                w.field("authorString", v);
+            }
         }
     }
 }

@@ -133,3 +133,28 @@ impl serde::Serialize for Attachment {
         map.end()
     }
 }
+
+impl crate::visit::Walk for Attachment {
+    fn walk(&self, w: &mut crate::visit::Walker<'_>) {
+        w.field("extension", &self.extension);
+        w.field("contentType", &self.content_type);
+        w.field("language", &self.language);
+        w.field("data", &self.data);
+        w.field("url", &self.url);
+        w.field("size", &self.size);
+        w.field("hash", &self.hash);
+        w.field("title", &self.title);
+        w.field("creation", &self.creation);
+    }
+    fn walk_mut(&mut self, w: &mut crate::visit::WalkerMut<'_>) {
+        w.field("extension", &mut self.extension);
+        w.field("contentType", &mut self.content_type);
+        w.field("language", &mut self.language);
+        w.field("data", &mut self.data);
+        w.field("url", &mut self.url);
+        w.field("size", &mut self.size);
+        w.field("hash", &mut self.hash);
+        w.field("title", &mut self.title);
+        w.field("creation", &mut self.creation);
+    }
+}

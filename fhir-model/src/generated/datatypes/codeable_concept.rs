@@ -77,3 +77,16 @@ impl serde::Serialize for CodeableConcept {
         map.end()
     }
 }
+
+impl crate::visit::Walk for CodeableConcept {
+    fn walk(&self, w: &mut crate::visit::Walker<'_>) {
+        w.field("extension", &self.extension);
+        w.field("coding", &self.coding);
+        w.field("text", &self.text);
+    }
+    fn walk_mut(&mut self, w: &mut crate::visit::WalkerMut<'_>) {
+        w.field("extension", &mut self.extension);
+        w.field("coding", &mut self.coding);
+        w.field("text", &mut self.text);
+    }
+}

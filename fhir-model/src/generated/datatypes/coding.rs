@@ -106,3 +106,22 @@ impl serde::Serialize for Coding {
         map.end()
     }
 }
+
+impl crate::visit::Walk for Coding {
+    fn walk(&self, w: &mut crate::visit::Walker<'_>) {
+        w.field("extension", &self.extension);
+        w.field("system", &self.system);
+        w.field("version", &self.version);
+        w.field("code", &self.code);
+        w.field("display", &self.display);
+        w.field("userSelected", &self.user_selected);
+    }
+    fn walk_mut(&mut self, w: &mut crate::visit::WalkerMut<'_>) {
+        w.field("extension", &mut self.extension);
+        w.field("system", &mut self.system);
+        w.field("version", &mut self.version);
+        w.field("code", &mut self.code);
+        w.field("display", &mut self.display);
+        w.field("userSelected", &mut self.user_selected);
+    }
+}

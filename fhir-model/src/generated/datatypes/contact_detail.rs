@@ -77,3 +77,16 @@ impl serde::Serialize for ContactDetail {
         map.end()
     }
 }
+
+impl crate::visit::Walk for ContactDetail {
+    fn walk(&self, w: &mut crate::visit::Walker<'_>) {
+        w.field("extension", &self.extension);
+        w.field("name", &self.name);
+        w.field("telecom", &self.telecom);
+    }
+    fn walk_mut(&mut self, w: &mut crate::visit::WalkerMut<'_>) {
+        w.field("extension", &mut self.extension);
+        w.field("name", &mut self.name);
+        w.field("telecom", &mut self.telecom);
+    }
+}

@@ -104,3 +104,22 @@ impl serde::Serialize for ContactPoint {
         map.end()
     }
 }
+
+impl crate::visit::Walk for ContactPoint {
+    fn walk(&self, w: &mut crate::visit::Walker<'_>) {
+        w.field("extension", &self.extension);
+        w.field("system", &self.system);
+        w.field("value", &self.value);
+        w.field("use", &self.use_);
+        w.field("rank", &self.rank);
+        w.field("period", &self.period);
+    }
+    fn walk_mut(&mut self, w: &mut crate::visit::WalkerMut<'_>) {
+        w.field("extension", &mut self.extension);
+        w.field("system", &mut self.system);
+        w.field("value", &mut self.value);
+        w.field("use", &mut self.use_);
+        w.field("rank", &mut self.rank);
+        w.field("period", &mut self.period);
+    }
+}

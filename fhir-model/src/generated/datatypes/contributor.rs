@@ -98,3 +98,29 @@ impl serde::Serialize for Contributor {
         map.end()
     }
 }
+
+impl crate::visit::Walk for Contributor {
+    fn walk(&self, w: &mut crate::visit::Walker<'_>) {
+        w.field("extension", &self.extension);
+        w.field("type", &self.type_);
+        w.field("name", &self.name);
+        w.field("contact", &self.contact);
+    }
+    fn walk_mut(&mut self, w: &mut crate::visit::WalkerMut<'_>) {
+        w.field("extension", &mut self.extension);
+        w.field("type", &mut self.type_);
+        w.field("name", &mut self.name);
+        w.field("contact", &mut self.contact);
+    }
+}
+
+impl Contributor {
+    /// A new `Contributor` with its required elements: `type`, `name`.
+    pub fn new(type_: codes::ContributorType, name: FhirString) -> Self {
+        Contributor {
+            type_: Some(crate::Primitive::new(type_)),
+            name: Some(crate::Primitive::new(name)),
+            ..Default::default()
+        }
+    }
+}

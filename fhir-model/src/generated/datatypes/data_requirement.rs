@@ -153,6 +153,41 @@ impl serde::Serialize for DataRequirement {
     }
 }
 
+impl crate::visit::Walk for DataRequirement {
+    fn walk(&self, w: &mut crate::visit::Walker<'_>) {
+        w.field("extension", &self.extension);
+        w.field("type", &self.type_);
+        w.field("profile", &self.profile);
+        w.choice(&self.subject);
+        w.field("mustSupport", &self.must_support);
+        w.field("codeFilter", &self.code_filter);
+        w.field("dateFilter", &self.date_filter);
+        w.field("limit", &self.limit);
+        w.field("sort", &self.sort);
+    }
+    fn walk_mut(&mut self, w: &mut crate::visit::WalkerMut<'_>) {
+        w.field("extension", &mut self.extension);
+        w.field("type", &mut self.type_);
+        w.field("profile", &mut self.profile);
+        w.choice(&mut self.subject);
+        w.field("mustSupport", &mut self.must_support);
+        w.field("codeFilter", &mut self.code_filter);
+        w.field("dateFilter", &mut self.date_filter);
+        w.field("limit", &mut self.limit);
+        w.field("sort", &mut self.sort);
+    }
+}
+
+impl DataRequirement {
+    /// A new `DataRequirement` with its required elements: `type`.
+    pub fn new(type_: codes::FhirAllTypes) -> Self {
+        DataRequirement {
+            type_: Some(crate::Primitive::new(type_)),
+            ..Default::default()
+        }
+    }
+}
+
 /// Choice of types for `DataRequirement.subject[x]`.
 ///
 /// In JSON the element name carries the type (`subjectCodeableConcept`, `subjectReference`, ...).
@@ -169,6 +204,29 @@ impl ser::EncodeChoice for DataRequirementSubject {
         match self {
             Self::CodeableConcept(v) => map.serialize_entry("subjectCodeableConcept", v),
             Self::Reference(v) => map.serialize_entry("subjectReference", v),
+        }
+    }
+}
+
+impl crate::visit::Walk for DataRequirementSubject {
+    fn walk(&self, w: &mut crate::visit::Walker<'_>) {
+        match self {
+            Self::CodeableConcept(v) => {
+                w.field("subjectCodeableConcept", v);
+            }
+            Self::Reference(v) => {
+                w.refs("subjectReference", v, &["Group"]);
+            }
+        }
+    }
+    fn walk_mut(&mut self, w: &mut crate::visit::WalkerMut<'_>) {
+        match self {
+            Self::CodeableConcept(v) => {
+                w.field("subjectCodeableConcept", v);
+            }
+            Self::Reference(v) => {
+                w.refs("subjectReference", v, &["Group"]);
+            }
         }
     }
 }
@@ -261,6 +319,23 @@ impl serde::Serialize for DataRequirementCodeFilter {
         ser::prim(&mut map, "valueSet", "_valueSet", &self.value_set)?;
         ser::many(&mut map, "code", &self.code)?;
         map.end()
+    }
+}
+
+impl crate::visit::Walk for DataRequirementCodeFilter {
+    fn walk(&self, w: &mut crate::visit::Walker<'_>) {
+        w.field("extension", &self.extension);
+        w.field("path", &self.path);
+        w.field("searchParam", &self.search_param);
+        w.field("valueSet", &self.value_set);
+        w.field("code", &self.code);
+    }
+    fn walk_mut(&mut self, w: &mut crate::visit::WalkerMut<'_>) {
+        w.field("extension", &mut self.extension);
+        w.field("path", &mut self.path);
+        w.field("searchParam", &mut self.search_param);
+        w.field("valueSet", &mut self.value_set);
+        w.field("code", &mut self.code);
     }
 }
 
@@ -380,6 +455,21 @@ impl serde::Serialize for DataRequirementDateFilter {
     }
 }
 
+impl crate::visit::Walk for DataRequirementDateFilter {
+    fn walk(&self, w: &mut crate::visit::Walker<'_>) {
+        w.field("extension", &self.extension);
+        w.field("path", &self.path);
+        w.field("searchParam", &self.search_param);
+        w.choice(&self.value);
+    }
+    fn walk_mut(&mut self, w: &mut crate::visit::WalkerMut<'_>) {
+        w.field("extension", &mut self.extension);
+        w.field("path", &mut self.path);
+        w.field("searchParam", &mut self.search_param);
+        w.choice(&mut self.value);
+    }
+}
+
 /// Choice of types for `DataRequirement.dateFilter.value[x]`.
 ///
 /// In JSON the element name carries the type (`valueDateTime`, `valuePeriod`, ...).
@@ -399,6 +489,35 @@ impl ser::EncodeChoice for DataRequirementDateFilterValue {
             Self::DateTime(v) => ser::prim_one(map, "valueDateTime", "_valueDateTime", v),
             Self::Period(v) => map.serialize_entry("valuePeriod", v),
             Self::Duration(v) => map.serialize_entry("valueDuration", v),
+        }
+    }
+}
+
+impl crate::visit::Walk for DataRequirementDateFilterValue {
+    fn walk(&self, w: &mut crate::visit::Walker<'_>) {
+        match self {
+            Self::DateTime(v) => {
+                w.field("valueDateTime", v);
+            }
+            Self::Period(v) => {
+                w.field("valuePeriod", v);
+            }
+            Self::Duration(v) => {
+                w.field("valueDuration", v);
+            }
+        }
+    }
+    fn walk_mut(&mut self, w: &mut crate::visit::WalkerMut<'_>) {
+        match self {
+            Self::DateTime(v) => {
+                w.field("valueDateTime", v);
+            }
+            Self::Period(v) => {
+                w.field("valuePeriod", v);
+            }
+            Self::Duration(v) => {
+                w.field("valueDuration", v);
+            }
         }
     }
 }
@@ -487,5 +606,29 @@ impl serde::Serialize for DataRequirementSort {
         ser::prim(&mut map, "path", "_path", &self.path)?;
         ser::prim(&mut map, "direction", "_direction", &self.direction)?;
         map.end()
+    }
+}
+
+impl crate::visit::Walk for DataRequirementSort {
+    fn walk(&self, w: &mut crate::visit::Walker<'_>) {
+        w.field("extension", &self.extension);
+        w.field("path", &self.path);
+        w.field("direction", &self.direction);
+    }
+    fn walk_mut(&mut self, w: &mut crate::visit::WalkerMut<'_>) {
+        w.field("extension", &mut self.extension);
+        w.field("path", &mut self.path);
+        w.field("direction", &mut self.direction);
+    }
+}
+
+impl DataRequirementSort {
+    /// A new `DataRequirement.sort` with its required elements: `path`, `direction`.
+    pub fn new(path: FhirString, direction: codes::SortDirection) -> Self {
+        DataRequirementSort {
+            path: Some(crate::Primitive::new(path)),
+            direction: Some(crate::Primitive::new(direction)),
+            ..Default::default()
+        }
     }
 }

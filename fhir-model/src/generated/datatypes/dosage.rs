@@ -242,6 +242,43 @@ impl serde::Serialize for Dosage {
     }
 }
 
+impl crate::visit::Walk for Dosage {
+    fn walk(&self, w: &mut crate::visit::Walker<'_>) {
+        w.field("extension", &self.extension);
+        w.field("modifierExtension", &self.modifier_extension);
+        w.field("sequence", &self.sequence);
+        w.field("text", &self.text);
+        w.field("additionalInstruction", &self.additional_instruction);
+        w.field("patientInstruction", &self.patient_instruction);
+        w.field("timing", &self.timing);
+        w.choice(&self.as_needed);
+        w.field("site", &self.site);
+        w.field("route", &self.route);
+        w.field("method", &self.method);
+        w.field("doseAndRate", &self.dose_and_rate);
+        w.field("maxDosePerPeriod", &self.max_dose_per_period);
+        w.field("maxDosePerAdministration", &self.max_dose_per_administration);
+        w.field("maxDosePerLifetime", &self.max_dose_per_lifetime);
+    }
+    fn walk_mut(&mut self, w: &mut crate::visit::WalkerMut<'_>) {
+        w.field("extension", &mut self.extension);
+        w.field("modifierExtension", &mut self.modifier_extension);
+        w.field("sequence", &mut self.sequence);
+        w.field("text", &mut self.text);
+        w.field("additionalInstruction", &mut self.additional_instruction);
+        w.field("patientInstruction", &mut self.patient_instruction);
+        w.field("timing", &mut self.timing);
+        w.choice(&mut self.as_needed);
+        w.field("site", &mut self.site);
+        w.field("route", &mut self.route);
+        w.field("method", &mut self.method);
+        w.field("doseAndRate", &mut self.dose_and_rate);
+        w.field("maxDosePerPeriod", &mut self.max_dose_per_period);
+        w.field("maxDosePerAdministration", &mut self.max_dose_per_administration);
+        w.field("maxDosePerLifetime", &mut self.max_dose_per_lifetime);
+    }
+}
+
 /// Choice of types for `Dosage.asNeeded[x]`.
 ///
 /// In JSON the element name carries the type (`asNeededBoolean`, `asNeededCodeableConcept`, ...).
@@ -260,6 +297,29 @@ impl ser::EncodeChoice for DosageAsNeeded {
                 ser::prim_one(map, "asNeededBoolean", "_asNeededBoolean", v)
             }
             Self::CodeableConcept(v) => map.serialize_entry("asNeededCodeableConcept", v),
+        }
+    }
+}
+
+impl crate::visit::Walk for DosageAsNeeded {
+    fn walk(&self, w: &mut crate::visit::Walker<'_>) {
+        match self {
+            Self::Boolean(v) => {
+                w.field("asNeededBoolean", v);
+            }
+            Self::CodeableConcept(v) => {
+                w.field("asNeededCodeableConcept", v);
+            }
+        }
+    }
+    fn walk_mut(&mut self, w: &mut crate::visit::WalkerMut<'_>) {
+        match self {
+            Self::Boolean(v) => {
+                w.field("asNeededBoolean", v);
+            }
+            Self::CodeableConcept(v) => {
+                w.field("asNeededCodeableConcept", v);
+            }
         }
     }
 }
@@ -383,6 +443,21 @@ impl serde::Serialize for DosageDoseAndRate {
     }
 }
 
+impl crate::visit::Walk for DosageDoseAndRate {
+    fn walk(&self, w: &mut crate::visit::Walker<'_>) {
+        w.field("extension", &self.extension);
+        w.field("type", &self.type_);
+        w.choice(&self.dose);
+        w.choice(&self.rate);
+    }
+    fn walk_mut(&mut self, w: &mut crate::visit::WalkerMut<'_>) {
+        w.field("extension", &mut self.extension);
+        w.field("type", &mut self.type_);
+        w.choice(&mut self.dose);
+        w.choice(&mut self.rate);
+    }
+}
+
 /// Choice of types for `Dosage.doseAndRate.dose[x]`.
 ///
 /// In JSON the element name carries the type (`doseRange`, `doseQuantity`, ...).
@@ -399,6 +474,29 @@ impl ser::EncodeChoice for DosageDoseAndRateDose {
         match self {
             Self::Range(v) => map.serialize_entry("doseRange", v),
             Self::Quantity(v) => map.serialize_entry("doseQuantity", v),
+        }
+    }
+}
+
+impl crate::visit::Walk for DosageDoseAndRateDose {
+    fn walk(&self, w: &mut crate::visit::Walker<'_>) {
+        match self {
+            Self::Range(v) => {
+                w.field("doseRange", v);
+            }
+            Self::Quantity(v) => {
+                w.field("doseQuantity", v);
+            }
+        }
+    }
+    fn walk_mut(&mut self, w: &mut crate::visit::WalkerMut<'_>) {
+        match self {
+            Self::Range(v) => {
+                w.field("doseRange", v);
+            }
+            Self::Quantity(v) => {
+                w.field("doseQuantity", v);
+            }
         }
     }
 }
@@ -422,6 +520,35 @@ impl ser::EncodeChoice for DosageDoseAndRateRate {
             Self::Ratio(v) => map.serialize_entry("rateRatio", v),
             Self::Range(v) => map.serialize_entry("rateRange", v),
             Self::Quantity(v) => map.serialize_entry("rateQuantity", v),
+        }
+    }
+}
+
+impl crate::visit::Walk for DosageDoseAndRateRate {
+    fn walk(&self, w: &mut crate::visit::Walker<'_>) {
+        match self {
+            Self::Ratio(v) => {
+                w.field("rateRatio", v);
+            }
+            Self::Range(v) => {
+                w.field("rateRange", v);
+            }
+            Self::Quantity(v) => {
+                w.field("rateQuantity", v);
+            }
+        }
+    }
+    fn walk_mut(&mut self, w: &mut crate::visit::WalkerMut<'_>) {
+        match self {
+            Self::Ratio(v) => {
+                w.field("rateRatio", v);
+            }
+            Self::Range(v) => {
+                w.field("rateRange", v);
+            }
+            Self::Quantity(v) => {
+                w.field("rateQuantity", v);
+            }
         }
     }
 }

@@ -2604,6 +2604,95 @@ impl serde::Serialize for ElementDefinition {
     }
 }
 
+impl crate::visit::Walk for ElementDefinition {
+    fn walk(&self, w: &mut crate::visit::Walker<'_>) {
+        w.field("extension", &self.extension);
+        w.field("modifierExtension", &self.modifier_extension);
+        w.field("path", &self.path);
+        w.field("representation", &self.representation);
+        w.field("sliceName", &self.slice_name);
+        w.field("sliceIsConstraining", &self.slice_is_constraining);
+        w.field("label", &self.label);
+        w.field("code", &self.code);
+        w.field("slicing", &self.slicing);
+        w.field("short", &self.short);
+        w.field("definition", &self.definition);
+        w.field("comment", &self.comment);
+        w.field("requirements", &self.requirements);
+        w.field("alias", &self.alias);
+        w.field("min", &self.min);
+        w.field("max", &self.max);
+        w.field("base", &self.base);
+        w.field("contentReference", &self.content_reference);
+        w.field("type", &self.type_);
+        w.choice(&self.default_value);
+        w.field("meaningWhenMissing", &self.meaning_when_missing);
+        w.field("orderMeaning", &self.order_meaning);
+        w.choice(&self.fixed);
+        w.choice(&self.pattern);
+        w.field("example", &self.example);
+        w.choice(&self.min_value);
+        w.choice(&self.max_value);
+        w.field("maxLength", &self.max_length);
+        w.field("condition", &self.condition);
+        w.field("constraint", &self.constraint);
+        w.field("mustSupport", &self.must_support);
+        w.field("isModifier", &self.is_modifier);
+        w.field("isModifierReason", &self.is_modifier_reason);
+        w.field("isSummary", &self.is_summary);
+        w.field("binding", &self.binding);
+        w.field("mapping", &self.mapping);
+    }
+    fn walk_mut(&mut self, w: &mut crate::visit::WalkerMut<'_>) {
+        w.field("extension", &mut self.extension);
+        w.field("modifierExtension", &mut self.modifier_extension);
+        w.field("path", &mut self.path);
+        w.field("representation", &mut self.representation);
+        w.field("sliceName", &mut self.slice_name);
+        w.field("sliceIsConstraining", &mut self.slice_is_constraining);
+        w.field("label", &mut self.label);
+        w.field("code", &mut self.code);
+        w.field("slicing", &mut self.slicing);
+        w.field("short", &mut self.short);
+        w.field("definition", &mut self.definition);
+        w.field("comment", &mut self.comment);
+        w.field("requirements", &mut self.requirements);
+        w.field("alias", &mut self.alias);
+        w.field("min", &mut self.min);
+        w.field("max", &mut self.max);
+        w.field("base", &mut self.base);
+        w.field("contentReference", &mut self.content_reference);
+        w.field("type", &mut self.type_);
+        w.choice(&mut self.default_value);
+        w.field("meaningWhenMissing", &mut self.meaning_when_missing);
+        w.field("orderMeaning", &mut self.order_meaning);
+        w.choice(&mut self.fixed);
+        w.choice(&mut self.pattern);
+        w.field("example", &mut self.example);
+        w.choice(&mut self.min_value);
+        w.choice(&mut self.max_value);
+        w.field("maxLength", &mut self.max_length);
+        w.field("condition", &mut self.condition);
+        w.field("constraint", &mut self.constraint);
+        w.field("mustSupport", &mut self.must_support);
+        w.field("isModifier", &mut self.is_modifier);
+        w.field("isModifierReason", &mut self.is_modifier_reason);
+        w.field("isSummary", &mut self.is_summary);
+        w.field("binding", &mut self.binding);
+        w.field("mapping", &mut self.mapping);
+    }
+}
+
+impl ElementDefinition {
+    /// A new `ElementDefinition` with its required elements: `path`.
+    pub fn new(path: FhirString) -> Self {
+        ElementDefinition {
+            path: Some(crate::Primitive::new(path)),
+            ..Default::default()
+        }
+    }
+}
+
 /// Choice of types for `ElementDefinition.defaultValue[x]`.
 ///
 /// In JSON the element name carries the type (`defaultValueBase64Binary`, `defaultValueBoolean`, ...).
@@ -2823,6 +2912,317 @@ impl ser::EncodeChoice for ElementDefinitionDefaultValue {
     }
 }
 
+impl crate::visit::Walk for ElementDefinitionDefaultValue {
+    fn walk(&self, w: &mut crate::visit::Walker<'_>) {
+        match self {
+            Self::Base64Binary(v) => {
+                w.field("defaultValueBase64Binary", v);
+            }
+            Self::Boolean(v) => {
+                w.field("defaultValueBoolean", v);
+            }
+            Self::Canonical(v) => {
+                w.field("defaultValueCanonical", v);
+            }
+            Self::Code(v) => {
+                w.field("defaultValueCode", v);
+            }
+            Self::Date(v) => {
+                w.field("defaultValueDate", v);
+            }
+            Self::DateTime(v) => {
+                w.field("defaultValueDateTime", v);
+            }
+            Self::Decimal(v) => {
+                w.field("defaultValueDecimal", v);
+            }
+            Self::Id(v) => {
+                w.field("defaultValueId", v);
+            }
+            Self::Instant(v) => {
+                w.field("defaultValueInstant", v);
+            }
+            Self::Integer(v) => {
+                w.field("defaultValueInteger", v);
+            }
+            Self::Markdown(v) => {
+                w.field("defaultValueMarkdown", v);
+            }
+            Self::Oid(v) => {
+                w.field("defaultValueOid", v);
+            }
+            Self::PositiveInt(v) => {
+                w.field("defaultValuePositiveInt", v);
+            }
+            Self::String(v) => {
+                w.field("defaultValueString", v);
+            }
+            Self::Time(v) => {
+                w.field("defaultValueTime", v);
+            }
+            Self::UnsignedInt(v) => {
+                w.field("defaultValueUnsignedInt", v);
+            }
+            Self::Uri(v) => {
+                w.field("defaultValueUri", v);
+            }
+            Self::Url(v) => {
+                w.field("defaultValueUrl", v);
+            }
+            Self::Uuid(v) => {
+                w.field("defaultValueUuid", v);
+            }
+            Self::Address(v) => {
+                w.field("defaultValueAddress", v);
+            }
+            Self::Age(v) => {
+                w.field("defaultValueAge", v);
+            }
+            Self::Annotation(v) => {
+                w.field("defaultValueAnnotation", v);
+            }
+            Self::Attachment(v) => {
+                w.field("defaultValueAttachment", v);
+            }
+            Self::CodeableConcept(v) => {
+                w.field("defaultValueCodeableConcept", v);
+            }
+            Self::Coding(v) => {
+                w.field("defaultValueCoding", v);
+            }
+            Self::ContactPoint(v) => {
+                w.field("defaultValueContactPoint", v);
+            }
+            Self::Count(v) => {
+                w.field("defaultValueCount", v);
+            }
+            Self::Distance(v) => {
+                w.field("defaultValueDistance", v);
+            }
+            Self::Duration(v) => {
+                w.field("defaultValueDuration", v);
+            }
+            Self::HumanName(v) => {
+                w.field("defaultValueHumanName", v);
+            }
+            Self::Identifier(v) => {
+                w.field("defaultValueIdentifier", v);
+            }
+            Self::Money(v) => {
+                w.field("defaultValueMoney", v);
+            }
+            Self::Period(v) => {
+                w.field("defaultValuePeriod", v);
+            }
+            Self::Quantity(v) => {
+                w.field("defaultValueQuantity", v);
+            }
+            Self::Range(v) => {
+                w.field("defaultValueRange", v);
+            }
+            Self::Ratio(v) => {
+                w.field("defaultValueRatio", v);
+            }
+            Self::Reference(v) => {
+                w.refs("defaultValueReference", v, &[]);
+            }
+            Self::SampledData(v) => {
+                w.field("defaultValueSampledData", v);
+            }
+            Self::Signature(v) => {
+                w.field("defaultValueSignature", v);
+            }
+            Self::Timing(v) => {
+                w.field("defaultValueTiming", v);
+            }
+            Self::ContactDetail(v) => {
+                w.field("defaultValueContactDetail", v);
+            }
+            Self::Contributor(v) => {
+                w.field("defaultValueContributor", v);
+            }
+            Self::DataRequirement(v) => {
+                w.field("defaultValueDataRequirement", v);
+            }
+            Self::Expression(v) => {
+                w.field("defaultValueExpression", v);
+            }
+            Self::ParameterDefinition(v) => {
+                w.field("defaultValueParameterDefinition", v);
+            }
+            Self::RelatedArtifact(v) => {
+                w.field("defaultValueRelatedArtifact", v);
+            }
+            Self::TriggerDefinition(v) => {
+                w.field("defaultValueTriggerDefinition", v);
+            }
+            Self::UsageContext(v) => {
+                w.field("defaultValueUsageContext", v);
+            }
+            Self::Dosage(v) => {
+                w.field("defaultValueDosage", v);
+            }
+            Self::Meta(v) => {
+                w.field("defaultValueMeta", v);
+            }
+        }
+    }
+    fn walk_mut(&mut self, w: &mut crate::visit::WalkerMut<'_>) {
+        match self {
+            Self::Base64Binary(v) => {
+                w.field("defaultValueBase64Binary", v);
+            }
+            Self::Boolean(v) => {
+                w.field("defaultValueBoolean", v);
+            }
+            Self::Canonical(v) => {
+                w.field("defaultValueCanonical", v);
+            }
+            Self::Code(v) => {
+                w.field("defaultValueCode", v);
+            }
+            Self::Date(v) => {
+                w.field("defaultValueDate", v);
+            }
+            Self::DateTime(v) => {
+                w.field("defaultValueDateTime", v);
+            }
+            Self::Decimal(v) => {
+                w.field("defaultValueDecimal", v);
+            }
+            Self::Id(v) => {
+                w.field("defaultValueId", v);
+            }
+            Self::Instant(v) => {
+                w.field("defaultValueInstant", v);
+            }
+            Self::Integer(v) => {
+                w.field("defaultValueInteger", v);
+            }
+            Self::Markdown(v) => {
+                w.field("defaultValueMarkdown", v);
+            }
+            Self::Oid(v) => {
+                w.field("defaultValueOid", v);
+            }
+            Self::PositiveInt(v) => {
+                w.field("defaultValuePositiveInt", v);
+            }
+            Self::String(v) => {
+                w.field("defaultValueString", v);
+            }
+            Self::Time(v) => {
+                w.field("defaultValueTime", v);
+            }
+            Self::UnsignedInt(v) => {
+                w.field("defaultValueUnsignedInt", v);
+            }
+            Self::Uri(v) => {
+                w.field("defaultValueUri", v);
+            }
+            Self::Url(v) => {
+                w.field("defaultValueUrl", v);
+            }
+            Self::Uuid(v) => {
+                w.field("defaultValueUuid", v);
+            }
+            Self::Address(v) => {
+                w.field("defaultValueAddress", v);
+            }
+            Self::Age(v) => {
+                w.field("defaultValueAge", v);
+            }
+            Self::Annotation(v) => {
+                w.field("defaultValueAnnotation", v);
+            }
+            Self::Attachment(v) => {
+                w.field("defaultValueAttachment", v);
+            }
+            Self::CodeableConcept(v) => {
+                w.field("defaultValueCodeableConcept", v);
+            }
+            Self::Coding(v) => {
+                w.field("defaultValueCoding", v);
+            }
+            Self::ContactPoint(v) => {
+                w.field("defaultValueContactPoint", v);
+            }
+            Self::Count(v) => {
+                w.field("defaultValueCount", v);
+            }
+            Self::Distance(v) => {
+                w.field("defaultValueDistance", v);
+            }
+            Self::Duration(v) => {
+                w.field("defaultValueDuration", v);
+            }
+            Self::HumanName(v) => {
+                w.field("defaultValueHumanName", v);
+            }
+            Self::Identifier(v) => {
+                w.field("defaultValueIdentifier", v);
+            }
+            Self::Money(v) => {
+                w.field("defaultValueMoney", v);
+            }
+            Self::Period(v) => {
+                w.field("defaultValuePeriod", v);
+            }
+            Self::Quantity(v) => {
+                w.field("defaultValueQuantity", v);
+            }
+            Self::Range(v) => {
+                w.field("defaultValueRange", v);
+            }
+            Self::Ratio(v) => {
+                w.field("defaultValueRatio", v);
+            }
+            Self::Reference(v) => {
+                w.refs("defaultValueReference", v, &[]);
+            }
+            Self::SampledData(v) => {
+                w.field("defaultValueSampledData", v);
+            }
+            Self::Signature(v) => {
+                w.field("defaultValueSignature", v);
+            }
+            Self::Timing(v) => {
+                w.field("defaultValueTiming", v);
+            }
+            Self::ContactDetail(v) => {
+                w.field("defaultValueContactDetail", v);
+            }
+            Self::Contributor(v) => {
+                w.field("defaultValueContributor", v);
+            }
+            Self::DataRequirement(v) => {
+                w.field("defaultValueDataRequirement", v);
+            }
+            Self::Expression(v) => {
+                w.field("defaultValueExpression", v);
+            }
+            Self::ParameterDefinition(v) => {
+                w.field("defaultValueParameterDefinition", v);
+            }
+            Self::RelatedArtifact(v) => {
+                w.field("defaultValueRelatedArtifact", v);
+            }
+            Self::TriggerDefinition(v) => {
+                w.field("defaultValueTriggerDefinition", v);
+            }
+            Self::UsageContext(v) => {
+                w.field("defaultValueUsageContext", v);
+            }
+            Self::Dosage(v) => {
+                w.field("defaultValueDosage", v);
+            }
+            Self::Meta(v) => {
+                w.field("defaultValueMeta", v);
+            }
+        }
+    }
+}
+
 /// Choice of types for `ElementDefinition.fixed[x]`.
 ///
 /// In JSON the element name carries the type (`fixedBase64Binary`, `fixedBoolean`, ...).
@@ -2995,6 +3395,317 @@ impl ser::EncodeChoice for ElementDefinitionFixed {
             Self::UsageContext(v) => map.serialize_entry("fixedUsageContext", v),
             Self::Dosage(v) => map.serialize_entry("fixedDosage", v),
             Self::Meta(v) => map.serialize_entry("fixedMeta", v),
+        }
+    }
+}
+
+impl crate::visit::Walk for ElementDefinitionFixed {
+    fn walk(&self, w: &mut crate::visit::Walker<'_>) {
+        match self {
+            Self::Base64Binary(v) => {
+                w.field("fixedBase64Binary", v);
+            }
+            Self::Boolean(v) => {
+                w.field("fixedBoolean", v);
+            }
+            Self::Canonical(v) => {
+                w.field("fixedCanonical", v);
+            }
+            Self::Code(v) => {
+                w.field("fixedCode", v);
+            }
+            Self::Date(v) => {
+                w.field("fixedDate", v);
+            }
+            Self::DateTime(v) => {
+                w.field("fixedDateTime", v);
+            }
+            Self::Decimal(v) => {
+                w.field("fixedDecimal", v);
+            }
+            Self::Id(v) => {
+                w.field("fixedId", v);
+            }
+            Self::Instant(v) => {
+                w.field("fixedInstant", v);
+            }
+            Self::Integer(v) => {
+                w.field("fixedInteger", v);
+            }
+            Self::Markdown(v) => {
+                w.field("fixedMarkdown", v);
+            }
+            Self::Oid(v) => {
+                w.field("fixedOid", v);
+            }
+            Self::PositiveInt(v) => {
+                w.field("fixedPositiveInt", v);
+            }
+            Self::String(v) => {
+                w.field("fixedString", v);
+            }
+            Self::Time(v) => {
+                w.field("fixedTime", v);
+            }
+            Self::UnsignedInt(v) => {
+                w.field("fixedUnsignedInt", v);
+            }
+            Self::Uri(v) => {
+                w.field("fixedUri", v);
+            }
+            Self::Url(v) => {
+                w.field("fixedUrl", v);
+            }
+            Self::Uuid(v) => {
+                w.field("fixedUuid", v);
+            }
+            Self::Address(v) => {
+                w.field("fixedAddress", v);
+            }
+            Self::Age(v) => {
+                w.field("fixedAge", v);
+            }
+            Self::Annotation(v) => {
+                w.field("fixedAnnotation", v);
+            }
+            Self::Attachment(v) => {
+                w.field("fixedAttachment", v);
+            }
+            Self::CodeableConcept(v) => {
+                w.field("fixedCodeableConcept", v);
+            }
+            Self::Coding(v) => {
+                w.field("fixedCoding", v);
+            }
+            Self::ContactPoint(v) => {
+                w.field("fixedContactPoint", v);
+            }
+            Self::Count(v) => {
+                w.field("fixedCount", v);
+            }
+            Self::Distance(v) => {
+                w.field("fixedDistance", v);
+            }
+            Self::Duration(v) => {
+                w.field("fixedDuration", v);
+            }
+            Self::HumanName(v) => {
+                w.field("fixedHumanName", v);
+            }
+            Self::Identifier(v) => {
+                w.field("fixedIdentifier", v);
+            }
+            Self::Money(v) => {
+                w.field("fixedMoney", v);
+            }
+            Self::Period(v) => {
+                w.field("fixedPeriod", v);
+            }
+            Self::Quantity(v) => {
+                w.field("fixedQuantity", v);
+            }
+            Self::Range(v) => {
+                w.field("fixedRange", v);
+            }
+            Self::Ratio(v) => {
+                w.field("fixedRatio", v);
+            }
+            Self::Reference(v) => {
+                w.refs("fixedReference", v, &[]);
+            }
+            Self::SampledData(v) => {
+                w.field("fixedSampledData", v);
+            }
+            Self::Signature(v) => {
+                w.field("fixedSignature", v);
+            }
+            Self::Timing(v) => {
+                w.field("fixedTiming", v);
+            }
+            Self::ContactDetail(v) => {
+                w.field("fixedContactDetail", v);
+            }
+            Self::Contributor(v) => {
+                w.field("fixedContributor", v);
+            }
+            Self::DataRequirement(v) => {
+                w.field("fixedDataRequirement", v);
+            }
+            Self::Expression(v) => {
+                w.field("fixedExpression", v);
+            }
+            Self::ParameterDefinition(v) => {
+                w.field("fixedParameterDefinition", v);
+            }
+            Self::RelatedArtifact(v) => {
+                w.field("fixedRelatedArtifact", v);
+            }
+            Self::TriggerDefinition(v) => {
+                w.field("fixedTriggerDefinition", v);
+            }
+            Self::UsageContext(v) => {
+                w.field("fixedUsageContext", v);
+            }
+            Self::Dosage(v) => {
+                w.field("fixedDosage", v);
+            }
+            Self::Meta(v) => {
+                w.field("fixedMeta", v);
+            }
+        }
+    }
+    fn walk_mut(&mut self, w: &mut crate::visit::WalkerMut<'_>) {
+        match self {
+            Self::Base64Binary(v) => {
+                w.field("fixedBase64Binary", v);
+            }
+            Self::Boolean(v) => {
+                w.field("fixedBoolean", v);
+            }
+            Self::Canonical(v) => {
+                w.field("fixedCanonical", v);
+            }
+            Self::Code(v) => {
+                w.field("fixedCode", v);
+            }
+            Self::Date(v) => {
+                w.field("fixedDate", v);
+            }
+            Self::DateTime(v) => {
+                w.field("fixedDateTime", v);
+            }
+            Self::Decimal(v) => {
+                w.field("fixedDecimal", v);
+            }
+            Self::Id(v) => {
+                w.field("fixedId", v);
+            }
+            Self::Instant(v) => {
+                w.field("fixedInstant", v);
+            }
+            Self::Integer(v) => {
+                w.field("fixedInteger", v);
+            }
+            Self::Markdown(v) => {
+                w.field("fixedMarkdown", v);
+            }
+            Self::Oid(v) => {
+                w.field("fixedOid", v);
+            }
+            Self::PositiveInt(v) => {
+                w.field("fixedPositiveInt", v);
+            }
+            Self::String(v) => {
+                w.field("fixedString", v);
+            }
+            Self::Time(v) => {
+                w.field("fixedTime", v);
+            }
+            Self::UnsignedInt(v) => {
+                w.field("fixedUnsignedInt", v);
+            }
+            Self::Uri(v) => {
+                w.field("fixedUri", v);
+            }
+            Self::Url(v) => {
+                w.field("fixedUrl", v);
+            }
+            Self::Uuid(v) => {
+                w.field("fixedUuid", v);
+            }
+            Self::Address(v) => {
+                w.field("fixedAddress", v);
+            }
+            Self::Age(v) => {
+                w.field("fixedAge", v);
+            }
+            Self::Annotation(v) => {
+                w.field("fixedAnnotation", v);
+            }
+            Self::Attachment(v) => {
+                w.field("fixedAttachment", v);
+            }
+            Self::CodeableConcept(v) => {
+                w.field("fixedCodeableConcept", v);
+            }
+            Self::Coding(v) => {
+                w.field("fixedCoding", v);
+            }
+            Self::ContactPoint(v) => {
+                w.field("fixedContactPoint", v);
+            }
+            Self::Count(v) => {
+                w.field("fixedCount", v);
+            }
+            Self::Distance(v) => {
+                w.field("fixedDistance", v);
+            }
+            Self::Duration(v) => {
+                w.field("fixedDuration", v);
+            }
+            Self::HumanName(v) => {
+                w.field("fixedHumanName", v);
+            }
+            Self::Identifier(v) => {
+                w.field("fixedIdentifier", v);
+            }
+            Self::Money(v) => {
+                w.field("fixedMoney", v);
+            }
+            Self::Period(v) => {
+                w.field("fixedPeriod", v);
+            }
+            Self::Quantity(v) => {
+                w.field("fixedQuantity", v);
+            }
+            Self::Range(v) => {
+                w.field("fixedRange", v);
+            }
+            Self::Ratio(v) => {
+                w.field("fixedRatio", v);
+            }
+            Self::Reference(v) => {
+                w.refs("fixedReference", v, &[]);
+            }
+            Self::SampledData(v) => {
+                w.field("fixedSampledData", v);
+            }
+            Self::Signature(v) => {
+                w.field("fixedSignature", v);
+            }
+            Self::Timing(v) => {
+                w.field("fixedTiming", v);
+            }
+            Self::ContactDetail(v) => {
+                w.field("fixedContactDetail", v);
+            }
+            Self::Contributor(v) => {
+                w.field("fixedContributor", v);
+            }
+            Self::DataRequirement(v) => {
+                w.field("fixedDataRequirement", v);
+            }
+            Self::Expression(v) => {
+                w.field("fixedExpression", v);
+            }
+            Self::ParameterDefinition(v) => {
+                w.field("fixedParameterDefinition", v);
+            }
+            Self::RelatedArtifact(v) => {
+                w.field("fixedRelatedArtifact", v);
+            }
+            Self::TriggerDefinition(v) => {
+                w.field("fixedTriggerDefinition", v);
+            }
+            Self::UsageContext(v) => {
+                w.field("fixedUsageContext", v);
+            }
+            Self::Dosage(v) => {
+                w.field("fixedDosage", v);
+            }
+            Self::Meta(v) => {
+                w.field("fixedMeta", v);
+            }
         }
     }
 }
@@ -3187,6 +3898,317 @@ impl ser::EncodeChoice for ElementDefinitionPattern {
     }
 }
 
+impl crate::visit::Walk for ElementDefinitionPattern {
+    fn walk(&self, w: &mut crate::visit::Walker<'_>) {
+        match self {
+            Self::Base64Binary(v) => {
+                w.field("patternBase64Binary", v);
+            }
+            Self::Boolean(v) => {
+                w.field("patternBoolean", v);
+            }
+            Self::Canonical(v) => {
+                w.field("patternCanonical", v);
+            }
+            Self::Code(v) => {
+                w.field("patternCode", v);
+            }
+            Self::Date(v) => {
+                w.field("patternDate", v);
+            }
+            Self::DateTime(v) => {
+                w.field("patternDateTime", v);
+            }
+            Self::Decimal(v) => {
+                w.field("patternDecimal", v);
+            }
+            Self::Id(v) => {
+                w.field("patternId", v);
+            }
+            Self::Instant(v) => {
+                w.field("patternInstant", v);
+            }
+            Self::Integer(v) => {
+                w.field("patternInteger", v);
+            }
+            Self::Markdown(v) => {
+                w.field("patternMarkdown", v);
+            }
+            Self::Oid(v) => {
+                w.field("patternOid", v);
+            }
+            Self::PositiveInt(v) => {
+                w.field("patternPositiveInt", v);
+            }
+            Self::String(v) => {
+                w.field("patternString", v);
+            }
+            Self::Time(v) => {
+                w.field("patternTime", v);
+            }
+            Self::UnsignedInt(v) => {
+                w.field("patternUnsignedInt", v);
+            }
+            Self::Uri(v) => {
+                w.field("patternUri", v);
+            }
+            Self::Url(v) => {
+                w.field("patternUrl", v);
+            }
+            Self::Uuid(v) => {
+                w.field("patternUuid", v);
+            }
+            Self::Address(v) => {
+                w.field("patternAddress", v);
+            }
+            Self::Age(v) => {
+                w.field("patternAge", v);
+            }
+            Self::Annotation(v) => {
+                w.field("patternAnnotation", v);
+            }
+            Self::Attachment(v) => {
+                w.field("patternAttachment", v);
+            }
+            Self::CodeableConcept(v) => {
+                w.field("patternCodeableConcept", v);
+            }
+            Self::Coding(v) => {
+                w.field("patternCoding", v);
+            }
+            Self::ContactPoint(v) => {
+                w.field("patternContactPoint", v);
+            }
+            Self::Count(v) => {
+                w.field("patternCount", v);
+            }
+            Self::Distance(v) => {
+                w.field("patternDistance", v);
+            }
+            Self::Duration(v) => {
+                w.field("patternDuration", v);
+            }
+            Self::HumanName(v) => {
+                w.field("patternHumanName", v);
+            }
+            Self::Identifier(v) => {
+                w.field("patternIdentifier", v);
+            }
+            Self::Money(v) => {
+                w.field("patternMoney", v);
+            }
+            Self::Period(v) => {
+                w.field("patternPeriod", v);
+            }
+            Self::Quantity(v) => {
+                w.field("patternQuantity", v);
+            }
+            Self::Range(v) => {
+                w.field("patternRange", v);
+            }
+            Self::Ratio(v) => {
+                w.field("patternRatio", v);
+            }
+            Self::Reference(v) => {
+                w.refs("patternReference", v, &[]);
+            }
+            Self::SampledData(v) => {
+                w.field("patternSampledData", v);
+            }
+            Self::Signature(v) => {
+                w.field("patternSignature", v);
+            }
+            Self::Timing(v) => {
+                w.field("patternTiming", v);
+            }
+            Self::ContactDetail(v) => {
+                w.field("patternContactDetail", v);
+            }
+            Self::Contributor(v) => {
+                w.field("patternContributor", v);
+            }
+            Self::DataRequirement(v) => {
+                w.field("patternDataRequirement", v);
+            }
+            Self::Expression(v) => {
+                w.field("patternExpression", v);
+            }
+            Self::ParameterDefinition(v) => {
+                w.field("patternParameterDefinition", v);
+            }
+            Self::RelatedArtifact(v) => {
+                w.field("patternRelatedArtifact", v);
+            }
+            Self::TriggerDefinition(v) => {
+                w.field("patternTriggerDefinition", v);
+            }
+            Self::UsageContext(v) => {
+                w.field("patternUsageContext", v);
+            }
+            Self::Dosage(v) => {
+                w.field("patternDosage", v);
+            }
+            Self::Meta(v) => {
+                w.field("patternMeta", v);
+            }
+        }
+    }
+    fn walk_mut(&mut self, w: &mut crate::visit::WalkerMut<'_>) {
+        match self {
+            Self::Base64Binary(v) => {
+                w.field("patternBase64Binary", v);
+            }
+            Self::Boolean(v) => {
+                w.field("patternBoolean", v);
+            }
+            Self::Canonical(v) => {
+                w.field("patternCanonical", v);
+            }
+            Self::Code(v) => {
+                w.field("patternCode", v);
+            }
+            Self::Date(v) => {
+                w.field("patternDate", v);
+            }
+            Self::DateTime(v) => {
+                w.field("patternDateTime", v);
+            }
+            Self::Decimal(v) => {
+                w.field("patternDecimal", v);
+            }
+            Self::Id(v) => {
+                w.field("patternId", v);
+            }
+            Self::Instant(v) => {
+                w.field("patternInstant", v);
+            }
+            Self::Integer(v) => {
+                w.field("patternInteger", v);
+            }
+            Self::Markdown(v) => {
+                w.field("patternMarkdown", v);
+            }
+            Self::Oid(v) => {
+                w.field("patternOid", v);
+            }
+            Self::PositiveInt(v) => {
+                w.field("patternPositiveInt", v);
+            }
+            Self::String(v) => {
+                w.field("patternString", v);
+            }
+            Self::Time(v) => {
+                w.field("patternTime", v);
+            }
+            Self::UnsignedInt(v) => {
+                w.field("patternUnsignedInt", v);
+            }
+            Self::Uri(v) => {
+                w.field("patternUri", v);
+            }
+            Self::Url(v) => {
+                w.field("patternUrl", v);
+            }
+            Self::Uuid(v) => {
+                w.field("patternUuid", v);
+            }
+            Self::Address(v) => {
+                w.field("patternAddress", v);
+            }
+            Self::Age(v) => {
+                w.field("patternAge", v);
+            }
+            Self::Annotation(v) => {
+                w.field("patternAnnotation", v);
+            }
+            Self::Attachment(v) => {
+                w.field("patternAttachment", v);
+            }
+            Self::CodeableConcept(v) => {
+                w.field("patternCodeableConcept", v);
+            }
+            Self::Coding(v) => {
+                w.field("patternCoding", v);
+            }
+            Self::ContactPoint(v) => {
+                w.field("patternContactPoint", v);
+            }
+            Self::Count(v) => {
+                w.field("patternCount", v);
+            }
+            Self::Distance(v) => {
+                w.field("patternDistance", v);
+            }
+            Self::Duration(v) => {
+                w.field("patternDuration", v);
+            }
+            Self::HumanName(v) => {
+                w.field("patternHumanName", v);
+            }
+            Self::Identifier(v) => {
+                w.field("patternIdentifier", v);
+            }
+            Self::Money(v) => {
+                w.field("patternMoney", v);
+            }
+            Self::Period(v) => {
+                w.field("patternPeriod", v);
+            }
+            Self::Quantity(v) => {
+                w.field("patternQuantity", v);
+            }
+            Self::Range(v) => {
+                w.field("patternRange", v);
+            }
+            Self::Ratio(v) => {
+                w.field("patternRatio", v);
+            }
+            Self::Reference(v) => {
+                w.refs("patternReference", v, &[]);
+            }
+            Self::SampledData(v) => {
+                w.field("patternSampledData", v);
+            }
+            Self::Signature(v) => {
+                w.field("patternSignature", v);
+            }
+            Self::Timing(v) => {
+                w.field("patternTiming", v);
+            }
+            Self::ContactDetail(v) => {
+                w.field("patternContactDetail", v);
+            }
+            Self::Contributor(v) => {
+                w.field("patternContributor", v);
+            }
+            Self::DataRequirement(v) => {
+                w.field("patternDataRequirement", v);
+            }
+            Self::Expression(v) => {
+                w.field("patternExpression", v);
+            }
+            Self::ParameterDefinition(v) => {
+                w.field("patternParameterDefinition", v);
+            }
+            Self::RelatedArtifact(v) => {
+                w.field("patternRelatedArtifact", v);
+            }
+            Self::TriggerDefinition(v) => {
+                w.field("patternTriggerDefinition", v);
+            }
+            Self::UsageContext(v) => {
+                w.field("patternUsageContext", v);
+            }
+            Self::Dosage(v) => {
+                w.field("patternDosage", v);
+            }
+            Self::Meta(v) => {
+                w.field("patternMeta", v);
+            }
+        }
+    }
+}
+
 /// Choice of types for `ElementDefinition.minValue[x]`.
 ///
 /// In JSON the element name carries the type (`minValueDate`, `minValueDateTime`, ...).
@@ -3240,6 +4262,71 @@ impl ser::EncodeChoice for ElementDefinitionMinValue {
     }
 }
 
+impl crate::visit::Walk for ElementDefinitionMinValue {
+    fn walk(&self, w: &mut crate::visit::Walker<'_>) {
+        match self {
+            Self::Date(v) => {
+                w.field("minValueDate", v);
+            }
+            Self::DateTime(v) => {
+                w.field("minValueDateTime", v);
+            }
+            Self::Instant(v) => {
+                w.field("minValueInstant", v);
+            }
+            Self::Time(v) => {
+                w.field("minValueTime", v);
+            }
+            Self::Decimal(v) => {
+                w.field("minValueDecimal", v);
+            }
+            Self::Integer(v) => {
+                w.field("minValueInteger", v);
+            }
+            Self::PositiveInt(v) => {
+                w.field("minValuePositiveInt", v);
+            }
+            Self::UnsignedInt(v) => {
+                w.field("minValueUnsignedInt", v);
+            }
+            Self::Quantity(v) => {
+                w.field("minValueQuantity", v);
+            }
+        }
+    }
+    fn walk_mut(&mut self, w: &mut crate::visit::WalkerMut<'_>) {
+        match self {
+            Self::Date(v) => {
+                w.field("minValueDate", v);
+            }
+            Self::DateTime(v) => {
+                w.field("minValueDateTime", v);
+            }
+            Self::Instant(v) => {
+                w.field("minValueInstant", v);
+            }
+            Self::Time(v) => {
+                w.field("minValueTime", v);
+            }
+            Self::Decimal(v) => {
+                w.field("minValueDecimal", v);
+            }
+            Self::Integer(v) => {
+                w.field("minValueInteger", v);
+            }
+            Self::PositiveInt(v) => {
+                w.field("minValuePositiveInt", v);
+            }
+            Self::UnsignedInt(v) => {
+                w.field("minValueUnsignedInt", v);
+            }
+            Self::Quantity(v) => {
+                w.field("minValueQuantity", v);
+            }
+        }
+    }
+}
+
 /// Choice of types for `ElementDefinition.maxValue[x]`.
 ///
 /// In JSON the element name carries the type (`maxValueDate`, `maxValueDateTime`, ...).
@@ -3289,6 +4376,71 @@ impl ser::EncodeChoice for ElementDefinitionMaxValue {
                 ser::prim_one(map, "maxValueUnsignedInt", "_maxValueUnsignedInt", v)
             }
             Self::Quantity(v) => map.serialize_entry("maxValueQuantity", v),
+        }
+    }
+}
+
+impl crate::visit::Walk for ElementDefinitionMaxValue {
+    fn walk(&self, w: &mut crate::visit::Walker<'_>) {
+        match self {
+            Self::Date(v) => {
+                w.field("maxValueDate", v);
+            }
+            Self::DateTime(v) => {
+                w.field("maxValueDateTime", v);
+            }
+            Self::Instant(v) => {
+                w.field("maxValueInstant", v);
+            }
+            Self::Time(v) => {
+                w.field("maxValueTime", v);
+            }
+            Self::Decimal(v) => {
+                w.field("maxValueDecimal", v);
+            }
+            Self::Integer(v) => {
+                w.field("maxValueInteger", v);
+            }
+            Self::PositiveInt(v) => {
+                w.field("maxValuePositiveInt", v);
+            }
+            Self::UnsignedInt(v) => {
+                w.field("maxValueUnsignedInt", v);
+            }
+            Self::Quantity(v) => {
+                w.field("maxValueQuantity", v);
+            }
+        }
+    }
+    fn walk_mut(&mut self, w: &mut crate::visit::WalkerMut<'_>) {
+        match self {
+            Self::Date(v) => {
+                w.field("maxValueDate", v);
+            }
+            Self::DateTime(v) => {
+                w.field("maxValueDateTime", v);
+            }
+            Self::Instant(v) => {
+                w.field("maxValueInstant", v);
+            }
+            Self::Time(v) => {
+                w.field("maxValueTime", v);
+            }
+            Self::Decimal(v) => {
+                w.field("maxValueDecimal", v);
+            }
+            Self::Integer(v) => {
+                w.field("maxValueInteger", v);
+            }
+            Self::PositiveInt(v) => {
+                w.field("maxValuePositiveInt", v);
+            }
+            Self::UnsignedInt(v) => {
+                w.field("maxValueUnsignedInt", v);
+            }
+            Self::Quantity(v) => {
+                w.field("maxValueQuantity", v);
+            }
         }
     }
 }
@@ -3390,6 +4542,33 @@ impl serde::Serialize for ElementDefinitionSlicing {
     }
 }
 
+impl crate::visit::Walk for ElementDefinitionSlicing {
+    fn walk(&self, w: &mut crate::visit::Walker<'_>) {
+        w.field("extension", &self.extension);
+        w.field("discriminator", &self.discriminator);
+        w.field("description", &self.description);
+        w.field("ordered", &self.ordered);
+        w.field("rules", &self.rules);
+    }
+    fn walk_mut(&mut self, w: &mut crate::visit::WalkerMut<'_>) {
+        w.field("extension", &mut self.extension);
+        w.field("discriminator", &mut self.discriminator);
+        w.field("description", &mut self.description);
+        w.field("ordered", &mut self.ordered);
+        w.field("rules", &mut self.rules);
+    }
+}
+
+impl ElementDefinitionSlicing {
+    /// A new `ElementDefinition.slicing` with its required elements: `rules`.
+    pub fn new(rules: codes::SlicingRules) -> Self {
+        ElementDefinitionSlicing {
+            rules: Some(crate::Primitive::new(rules)),
+            ..Default::default()
+        }
+    }
+}
+
 /// Element values that are used to distinguish the slices
 ///
 /// Designates which child elements are used to discriminate between the slices when processing an instance. If one or more discriminators are provided, the value of the child elements in the instance data SHALL completely distinguish which slice the element in the resource matches based on the allowed values for those elements in each of the slices.
@@ -3474,6 +4653,30 @@ impl serde::Serialize for ElementDefinitionSlicingDiscriminator {
         ser::prim(&mut map, "type", "_type", &self.type_)?;
         ser::prim(&mut map, "path", "_path", &self.path)?;
         map.end()
+    }
+}
+
+impl crate::visit::Walk for ElementDefinitionSlicingDiscriminator {
+    fn walk(&self, w: &mut crate::visit::Walker<'_>) {
+        w.field("extension", &self.extension);
+        w.field("type", &self.type_);
+        w.field("path", &self.path);
+    }
+    fn walk_mut(&mut self, w: &mut crate::visit::WalkerMut<'_>) {
+        w.field("extension", &mut self.extension);
+        w.field("type", &mut self.type_);
+        w.field("path", &mut self.path);
+    }
+}
+
+impl ElementDefinitionSlicingDiscriminator {
+    /// A new `ElementDefinition.slicing.discriminator` with its required elements: `type`, `path`.
+    pub fn new(type_: codes::DiscriminatorType, path: FhirString) -> Self {
+        ElementDefinitionSlicingDiscriminator {
+            type_: Some(crate::Primitive::new(type_)),
+            path: Some(crate::Primitive::new(path)),
+            ..Default::default()
+        }
     }
 }
 
@@ -3576,6 +4779,33 @@ impl serde::Serialize for ElementDefinitionBase {
         ser::prim(&mut map, "min", "_min", &self.min)?;
         ser::prim(&mut map, "max", "_max", &self.max)?;
         map.end()
+    }
+}
+
+impl crate::visit::Walk for ElementDefinitionBase {
+    fn walk(&self, w: &mut crate::visit::Walker<'_>) {
+        w.field("extension", &self.extension);
+        w.field("path", &self.path);
+        w.field("min", &self.min);
+        w.field("max", &self.max);
+    }
+    fn walk_mut(&mut self, w: &mut crate::visit::WalkerMut<'_>) {
+        w.field("extension", &mut self.extension);
+        w.field("path", &mut self.path);
+        w.field("min", &mut self.min);
+        w.field("max", &mut self.max);
+    }
+}
+
+impl ElementDefinitionBase {
+    /// A new `ElementDefinition.base` with its required elements: `path`, `min`, `max`.
+    pub fn new(path: FhirString, min: UnsignedInt, max: FhirString) -> Self {
+        ElementDefinitionBase {
+            path: Some(crate::Primitive::new(path)),
+            min: Some(crate::Primitive::new(min)),
+            max: Some(crate::Primitive::new(max)),
+            ..Default::default()
+        }
     }
 }
 
@@ -3696,6 +4926,35 @@ impl serde::Serialize for ElementDefinitionType {
         ser::prims(&mut map, "aggregation", "_aggregation", &self.aggregation)?;
         ser::prim(&mut map, "versioning", "_versioning", &self.versioning)?;
         map.end()
+    }
+}
+
+impl crate::visit::Walk for ElementDefinitionType {
+    fn walk(&self, w: &mut crate::visit::Walker<'_>) {
+        w.field("extension", &self.extension);
+        w.field("code", &self.code);
+        w.field("profile", &self.profile);
+        w.field("targetProfile", &self.target_profile);
+        w.field("aggregation", &self.aggregation);
+        w.field("versioning", &self.versioning);
+    }
+    fn walk_mut(&mut self, w: &mut crate::visit::WalkerMut<'_>) {
+        w.field("extension", &mut self.extension);
+        w.field("code", &mut self.code);
+        w.field("profile", &mut self.profile);
+        w.field("targetProfile", &mut self.target_profile);
+        w.field("aggregation", &mut self.aggregation);
+        w.field("versioning", &mut self.versioning);
+    }
+}
+
+impl ElementDefinitionType {
+    /// A new `ElementDefinition.type` with its required elements: `code`.
+    pub fn new(code: Uri) -> Self {
+        ElementDefinitionType {
+            code: Some(crate::Primitive::new(code)),
+            ..Default::default()
+        }
     }
 }
 
@@ -4466,6 +5725,30 @@ impl serde::Serialize for ElementDefinitionExample {
     }
 }
 
+impl crate::visit::Walk for ElementDefinitionExample {
+    fn walk(&self, w: &mut crate::visit::Walker<'_>) {
+        w.field("extension", &self.extension);
+        w.field("label", &self.label);
+        w.choice(&self.value);
+    }
+    fn walk_mut(&mut self, w: &mut crate::visit::WalkerMut<'_>) {
+        w.field("extension", &mut self.extension);
+        w.field("label", &mut self.label);
+        w.choice(&mut self.value);
+    }
+}
+
+impl ElementDefinitionExample {
+    /// A new `ElementDefinition.example` with its required elements: `label`, `value`.
+    pub fn new(label: FhirString, value: ElementDefinitionExampleValue) -> Self {
+        ElementDefinitionExample {
+            label: Some(crate::Primitive::new(label)),
+            value: Some(value),
+            ..Default::default()
+        }
+    }
+}
+
 /// Choice of types for `ElementDefinition.example.value[x]`.
 ///
 /// In JSON the element name carries the type (`valueBase64Binary`, `valueBoolean`, ...).
@@ -4642,6 +5925,317 @@ impl ser::EncodeChoice for ElementDefinitionExampleValue {
     }
 }
 
+impl crate::visit::Walk for ElementDefinitionExampleValue {
+    fn walk(&self, w: &mut crate::visit::Walker<'_>) {
+        match self {
+            Self::Base64Binary(v) => {
+                w.field("valueBase64Binary", v);
+            }
+            Self::Boolean(v) => {
+                w.field("valueBoolean", v);
+            }
+            Self::Canonical(v) => {
+                w.field("valueCanonical", v);
+            }
+            Self::Code(v) => {
+                w.field("valueCode", v);
+            }
+            Self::Date(v) => {
+                w.field("valueDate", v);
+            }
+            Self::DateTime(v) => {
+                w.field("valueDateTime", v);
+            }
+            Self::Decimal(v) => {
+                w.field("valueDecimal", v);
+            }
+            Self::Id(v) => {
+                w.field("valueId", v);
+            }
+            Self::Instant(v) => {
+                w.field("valueInstant", v);
+            }
+            Self::Integer(v) => {
+                w.field("valueInteger", v);
+            }
+            Self::Markdown(v) => {
+                w.field("valueMarkdown", v);
+            }
+            Self::Oid(v) => {
+                w.field("valueOid", v);
+            }
+            Self::PositiveInt(v) => {
+                w.field("valuePositiveInt", v);
+            }
+            Self::String(v) => {
+                w.field("valueString", v);
+            }
+            Self::Time(v) => {
+                w.field("valueTime", v);
+            }
+            Self::UnsignedInt(v) => {
+                w.field("valueUnsignedInt", v);
+            }
+            Self::Uri(v) => {
+                w.field("valueUri", v);
+            }
+            Self::Url(v) => {
+                w.field("valueUrl", v);
+            }
+            Self::Uuid(v) => {
+                w.field("valueUuid", v);
+            }
+            Self::Address(v) => {
+                w.field("valueAddress", v);
+            }
+            Self::Age(v) => {
+                w.field("valueAge", v);
+            }
+            Self::Annotation(v) => {
+                w.field("valueAnnotation", v);
+            }
+            Self::Attachment(v) => {
+                w.field("valueAttachment", v);
+            }
+            Self::CodeableConcept(v) => {
+                w.field("valueCodeableConcept", v);
+            }
+            Self::Coding(v) => {
+                w.field("valueCoding", v);
+            }
+            Self::ContactPoint(v) => {
+                w.field("valueContactPoint", v);
+            }
+            Self::Count(v) => {
+                w.field("valueCount", v);
+            }
+            Self::Distance(v) => {
+                w.field("valueDistance", v);
+            }
+            Self::Duration(v) => {
+                w.field("valueDuration", v);
+            }
+            Self::HumanName(v) => {
+                w.field("valueHumanName", v);
+            }
+            Self::Identifier(v) => {
+                w.field("valueIdentifier", v);
+            }
+            Self::Money(v) => {
+                w.field("valueMoney", v);
+            }
+            Self::Period(v) => {
+                w.field("valuePeriod", v);
+            }
+            Self::Quantity(v) => {
+                w.field("valueQuantity", v);
+            }
+            Self::Range(v) => {
+                w.field("valueRange", v);
+            }
+            Self::Ratio(v) => {
+                w.field("valueRatio", v);
+            }
+            Self::Reference(v) => {
+                w.refs("valueReference", v, &[]);
+            }
+            Self::SampledData(v) => {
+                w.field("valueSampledData", v);
+            }
+            Self::Signature(v) => {
+                w.field("valueSignature", v);
+            }
+            Self::Timing(v) => {
+                w.field("valueTiming", v);
+            }
+            Self::ContactDetail(v) => {
+                w.field("valueContactDetail", v);
+            }
+            Self::Contributor(v) => {
+                w.field("valueContributor", v);
+            }
+            Self::DataRequirement(v) => {
+                w.field("valueDataRequirement", v);
+            }
+            Self::Expression(v) => {
+                w.field("valueExpression", v);
+            }
+            Self::ParameterDefinition(v) => {
+                w.field("valueParameterDefinition", v);
+            }
+            Self::RelatedArtifact(v) => {
+                w.field("valueRelatedArtifact", v);
+            }
+            Self::TriggerDefinition(v) => {
+                w.field("valueTriggerDefinition", v);
+            }
+            Self::UsageContext(v) => {
+                w.field("valueUsageContext", v);
+            }
+            Self::Dosage(v) => {
+                w.field("valueDosage", v);
+            }
+            Self::Meta(v) => {
+                w.field("valueMeta", v);
+            }
+        }
+    }
+    fn walk_mut(&mut self, w: &mut crate::visit::WalkerMut<'_>) {
+        match self {
+            Self::Base64Binary(v) => {
+                w.field("valueBase64Binary", v);
+            }
+            Self::Boolean(v) => {
+                w.field("valueBoolean", v);
+            }
+            Self::Canonical(v) => {
+                w.field("valueCanonical", v);
+            }
+            Self::Code(v) => {
+                w.field("valueCode", v);
+            }
+            Self::Date(v) => {
+                w.field("valueDate", v);
+            }
+            Self::DateTime(v) => {
+                w.field("valueDateTime", v);
+            }
+            Self::Decimal(v) => {
+                w.field("valueDecimal", v);
+            }
+            Self::Id(v) => {
+                w.field("valueId", v);
+            }
+            Self::Instant(v) => {
+                w.field("valueInstant", v);
+            }
+            Self::Integer(v) => {
+                w.field("valueInteger", v);
+            }
+            Self::Markdown(v) => {
+                w.field("valueMarkdown", v);
+            }
+            Self::Oid(v) => {
+                w.field("valueOid", v);
+            }
+            Self::PositiveInt(v) => {
+                w.field("valuePositiveInt", v);
+            }
+            Self::String(v) => {
+                w.field("valueString", v);
+            }
+            Self::Time(v) => {
+                w.field("valueTime", v);
+            }
+            Self::UnsignedInt(v) => {
+                w.field("valueUnsignedInt", v);
+            }
+            Self::Uri(v) => {
+                w.field("valueUri", v);
+            }
+            Self::Url(v) => {
+                w.field("valueUrl", v);
+            }
+            Self::Uuid(v) => {
+                w.field("valueUuid", v);
+            }
+            Self::Address(v) => {
+                w.field("valueAddress", v);
+            }
+            Self::Age(v) => {
+                w.field("valueAge", v);
+            }
+            Self::Annotation(v) => {
+                w.field("valueAnnotation", v);
+            }
+            Self::Attachment(v) => {
+                w.field("valueAttachment", v);
+            }
+            Self::CodeableConcept(v) => {
+                w.field("valueCodeableConcept", v);
+            }
+            Self::Coding(v) => {
+                w.field("valueCoding", v);
+            }
+            Self::ContactPoint(v) => {
+                w.field("valueContactPoint", v);
+            }
+            Self::Count(v) => {
+                w.field("valueCount", v);
+            }
+            Self::Distance(v) => {
+                w.field("valueDistance", v);
+            }
+            Self::Duration(v) => {
+                w.field("valueDuration", v);
+            }
+            Self::HumanName(v) => {
+                w.field("valueHumanName", v);
+            }
+            Self::Identifier(v) => {
+                w.field("valueIdentifier", v);
+            }
+            Self::Money(v) => {
+                w.field("valueMoney", v);
+            }
+            Self::Period(v) => {
+                w.field("valuePeriod", v);
+            }
+            Self::Quantity(v) => {
+                w.field("valueQuantity", v);
+            }
+            Self::Range(v) => {
+                w.field("valueRange", v);
+            }
+            Self::Ratio(v) => {
+                w.field("valueRatio", v);
+            }
+            Self::Reference(v) => {
+                w.refs("valueReference", v, &[]);
+            }
+            Self::SampledData(v) => {
+                w.field("valueSampledData", v);
+            }
+            Self::Signature(v) => {
+                w.field("valueSignature", v);
+            }
+            Self::Timing(v) => {
+                w.field("valueTiming", v);
+            }
+            Self::ContactDetail(v) => {
+                w.field("valueContactDetail", v);
+            }
+            Self::Contributor(v) => {
+                w.field("valueContributor", v);
+            }
+            Self::DataRequirement(v) => {
+                w.field("valueDataRequirement", v);
+            }
+            Self::Expression(v) => {
+                w.field("valueExpression", v);
+            }
+            Self::ParameterDefinition(v) => {
+                w.field("valueParameterDefinition", v);
+            }
+            Self::RelatedArtifact(v) => {
+                w.field("valueRelatedArtifact", v);
+            }
+            Self::TriggerDefinition(v) => {
+                w.field("valueTriggerDefinition", v);
+            }
+            Self::UsageContext(v) => {
+                w.field("valueUsageContext", v);
+            }
+            Self::Dosage(v) => {
+                w.field("valueDosage", v);
+            }
+            Self::Meta(v) => {
+                w.field("valueMeta", v);
+            }
+        }
+    }
+}
+
 /// Condition that must evaluate to true
 ///
 /// Formal constraints such as co-occurrence and other constraints that can be computationally evaluated within the context of the instance.
@@ -4780,6 +6374,41 @@ impl serde::Serialize for ElementDefinitionConstraint {
     }
 }
 
+impl crate::visit::Walk for ElementDefinitionConstraint {
+    fn walk(&self, w: &mut crate::visit::Walker<'_>) {
+        w.field("extension", &self.extension);
+        w.field("key", &self.key);
+        w.field("requirements", &self.requirements);
+        w.field("severity", &self.severity);
+        w.field("human", &self.human);
+        w.field("expression", &self.expression);
+        w.field("xpath", &self.xpath);
+        w.field("source", &self.source);
+    }
+    fn walk_mut(&mut self, w: &mut crate::visit::WalkerMut<'_>) {
+        w.field("extension", &mut self.extension);
+        w.field("key", &mut self.key);
+        w.field("requirements", &mut self.requirements);
+        w.field("severity", &mut self.severity);
+        w.field("human", &mut self.human);
+        w.field("expression", &mut self.expression);
+        w.field("xpath", &mut self.xpath);
+        w.field("source", &mut self.source);
+    }
+}
+
+impl ElementDefinitionConstraint {
+    /// A new `ElementDefinition.constraint` with its required elements: `key`, `severity`, `human`.
+    pub fn new(key: Id, severity: codes::ConstraintSeverity, human: FhirString) -> Self {
+        ElementDefinitionConstraint {
+            key: Some(crate::Primitive::new(key)),
+            severity: Some(crate::Primitive::new(severity)),
+            human: Some(crate::Primitive::new(human)),
+            ..Default::default()
+        }
+    }
+}
+
 /// ValueSet details if this is coded
 ///
 /// Binds to a value set if this element is coded (code, Coding, CodeableConcept, Quantity), or the data types (string, uri).
@@ -4867,6 +6496,31 @@ impl serde::Serialize for ElementDefinitionBinding {
         ser::prim(&mut map, "description", "_description", &self.description)?;
         ser::prim(&mut map, "valueSet", "_valueSet", &self.value_set)?;
         map.end()
+    }
+}
+
+impl crate::visit::Walk for ElementDefinitionBinding {
+    fn walk(&self, w: &mut crate::visit::Walker<'_>) {
+        w.field("extension", &self.extension);
+        w.field("strength", &self.strength);
+        w.field("description", &self.description);
+        w.field("valueSet", &self.value_set);
+    }
+    fn walk_mut(&mut self, w: &mut crate::visit::WalkerMut<'_>) {
+        w.field("extension", &mut self.extension);
+        w.field("strength", &mut self.strength);
+        w.field("description", &mut self.description);
+        w.field("valueSet", &mut self.value_set);
+    }
+}
+
+impl ElementDefinitionBinding {
+    /// A new `ElementDefinition.binding` with its required elements: `strength`.
+    pub fn new(strength: codes::BindingStrength) -> Self {
+        ElementDefinitionBinding {
+            strength: Some(crate::Primitive::new(strength)),
+            ..Default::default()
+        }
     }
 }
 
@@ -4972,5 +6626,33 @@ impl serde::Serialize for ElementDefinitionMapping {
         ser::prim(&mut map, "map", "_map", &self.map)?;
         ser::prim(&mut map, "comment", "_comment", &self.comment)?;
         map.end()
+    }
+}
+
+impl crate::visit::Walk for ElementDefinitionMapping {
+    fn walk(&self, w: &mut crate::visit::Walker<'_>) {
+        w.field("extension", &self.extension);
+        w.field("identity", &self.identity);
+        w.field("language", &self.language);
+        w.field("map", &self.map);
+        w.field("comment", &self.comment);
+    }
+    fn walk_mut(&mut self, w: &mut crate::visit::WalkerMut<'_>) {
+        w.field("extension", &mut self.extension);
+        w.field("identity", &mut self.identity);
+        w.field("language", &mut self.language);
+        w.field("map", &mut self.map);
+        w.field("comment", &mut self.comment);
+    }
+}
+
+impl ElementDefinitionMapping {
+    /// A new `ElementDefinition.mapping` with its required elements: `identity`, `map`.
+    pub fn new(identity: Id, map: FhirString) -> Self {
+        ElementDefinitionMapping {
+            identity: Some(crate::Primitive::new(identity)),
+            map: Some(crate::Primitive::new(map)),
+            ..Default::default()
+        }
     }
 }

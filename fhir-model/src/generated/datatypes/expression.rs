@@ -112,3 +112,32 @@ impl serde::Serialize for Expression {
         map.end()
     }
 }
+
+impl crate::visit::Walk for Expression {
+    fn walk(&self, w: &mut crate::visit::Walker<'_>) {
+        w.field("extension", &self.extension);
+        w.field("description", &self.description);
+        w.field("name", &self.name);
+        w.field("language", &self.language);
+        w.field("expression", &self.expression);
+        w.field("reference", &self.reference);
+    }
+    fn walk_mut(&mut self, w: &mut crate::visit::WalkerMut<'_>) {
+        w.field("extension", &mut self.extension);
+        w.field("description", &mut self.description);
+        w.field("name", &mut self.name);
+        w.field("language", &mut self.language);
+        w.field("expression", &mut self.expression);
+        w.field("reference", &mut self.reference);
+    }
+}
+
+impl Expression {
+    /// A new `Expression` with its required elements: `language`.
+    pub fn new(language: Code) -> Self {
+        Expression {
+            language: Some(crate::Primitive::new(language)),
+            ..Default::default()
+        }
+    }
+}

@@ -698,6 +698,27 @@ impl serde::Serialize for Extension {
     }
 }
 
+impl crate::visit::Walk for Extension {
+    fn walk(&self, w: &mut crate::visit::Walker<'_>) {
+        w.field("extension", &self.extension);
+        w.choice(&self.value);
+    }
+    fn walk_mut(&mut self, w: &mut crate::visit::WalkerMut<'_>) {
+        w.field("extension", &mut self.extension);
+        w.choice(&mut self.value);
+    }
+}
+
+impl Extension {
+    /// A new `Extension` with its required elements: `url`.
+    pub fn new(url: Uri) -> Self {
+        Extension {
+            url: Some(url),
+            ..Default::default()
+        }
+    }
+}
+
 /// Choice of types for `Extension.value[x]`.
 ///
 /// In JSON the element name carries the type (`valueBase64Binary`, `valueBoolean`, ...).
@@ -870,6 +891,317 @@ impl ser::EncodeChoice for ExtensionValue {
             Self::UsageContext(v) => map.serialize_entry("valueUsageContext", v),
             Self::Dosage(v) => map.serialize_entry("valueDosage", v),
             Self::Meta(v) => map.serialize_entry("valueMeta", v),
+        }
+    }
+}
+
+impl crate::visit::Walk for ExtensionValue {
+    fn walk(&self, w: &mut crate::visit::Walker<'_>) {
+        match self {
+            Self::Base64Binary(v) => {
+                w.field("valueBase64Binary", v);
+            }
+            Self::Boolean(v) => {
+                w.field("valueBoolean", v);
+            }
+            Self::Canonical(v) => {
+                w.field("valueCanonical", v);
+            }
+            Self::Code(v) => {
+                w.field("valueCode", v);
+            }
+            Self::Date(v) => {
+                w.field("valueDate", v);
+            }
+            Self::DateTime(v) => {
+                w.field("valueDateTime", v);
+            }
+            Self::Decimal(v) => {
+                w.field("valueDecimal", v);
+            }
+            Self::Id(v) => {
+                w.field("valueId", v);
+            }
+            Self::Instant(v) => {
+                w.field("valueInstant", v);
+            }
+            Self::Integer(v) => {
+                w.field("valueInteger", v);
+            }
+            Self::Markdown(v) => {
+                w.field("valueMarkdown", v);
+            }
+            Self::Oid(v) => {
+                w.field("valueOid", v);
+            }
+            Self::PositiveInt(v) => {
+                w.field("valuePositiveInt", v);
+            }
+            Self::String(v) => {
+                w.field("valueString", v);
+            }
+            Self::Time(v) => {
+                w.field("valueTime", v);
+            }
+            Self::UnsignedInt(v) => {
+                w.field("valueUnsignedInt", v);
+            }
+            Self::Uri(v) => {
+                w.field("valueUri", v);
+            }
+            Self::Url(v) => {
+                w.field("valueUrl", v);
+            }
+            Self::Uuid(v) => {
+                w.field("valueUuid", v);
+            }
+            Self::Address(v) => {
+                w.field("valueAddress", v);
+            }
+            Self::Age(v) => {
+                w.field("valueAge", v);
+            }
+            Self::Annotation(v) => {
+                w.field("valueAnnotation", v);
+            }
+            Self::Attachment(v) => {
+                w.field("valueAttachment", v);
+            }
+            Self::CodeableConcept(v) => {
+                w.field("valueCodeableConcept", v);
+            }
+            Self::Coding(v) => {
+                w.field("valueCoding", v);
+            }
+            Self::ContactPoint(v) => {
+                w.field("valueContactPoint", v);
+            }
+            Self::Count(v) => {
+                w.field("valueCount", v);
+            }
+            Self::Distance(v) => {
+                w.field("valueDistance", v);
+            }
+            Self::Duration(v) => {
+                w.field("valueDuration", v);
+            }
+            Self::HumanName(v) => {
+                w.field("valueHumanName", v);
+            }
+            Self::Identifier(v) => {
+                w.field("valueIdentifier", v);
+            }
+            Self::Money(v) => {
+                w.field("valueMoney", v);
+            }
+            Self::Period(v) => {
+                w.field("valuePeriod", v);
+            }
+            Self::Quantity(v) => {
+                w.field("valueQuantity", v);
+            }
+            Self::Range(v) => {
+                w.field("valueRange", v);
+            }
+            Self::Ratio(v) => {
+                w.field("valueRatio", v);
+            }
+            Self::Reference(v) => {
+                w.refs("valueReference", v, &[]);
+            }
+            Self::SampledData(v) => {
+                w.field("valueSampledData", v);
+            }
+            Self::Signature(v) => {
+                w.field("valueSignature", v);
+            }
+            Self::Timing(v) => {
+                w.field("valueTiming", v);
+            }
+            Self::ContactDetail(v) => {
+                w.field("valueContactDetail", v);
+            }
+            Self::Contributor(v) => {
+                w.field("valueContributor", v);
+            }
+            Self::DataRequirement(v) => {
+                w.field("valueDataRequirement", v);
+            }
+            Self::Expression(v) => {
+                w.field("valueExpression", v);
+            }
+            Self::ParameterDefinition(v) => {
+                w.field("valueParameterDefinition", v);
+            }
+            Self::RelatedArtifact(v) => {
+                w.field("valueRelatedArtifact", v);
+            }
+            Self::TriggerDefinition(v) => {
+                w.field("valueTriggerDefinition", v);
+            }
+            Self::UsageContext(v) => {
+                w.field("valueUsageContext", v);
+            }
+            Self::Dosage(v) => {
+                w.field("valueDosage", v);
+            }
+            Self::Meta(v) => {
+                w.field("valueMeta", v);
+            }
+        }
+    }
+    fn walk_mut(&mut self, w: &mut crate::visit::WalkerMut<'_>) {
+        match self {
+            Self::Base64Binary(v) => {
+                w.field("valueBase64Binary", v);
+            }
+            Self::Boolean(v) => {
+                w.field("valueBoolean", v);
+            }
+            Self::Canonical(v) => {
+                w.field("valueCanonical", v);
+            }
+            Self::Code(v) => {
+                w.field("valueCode", v);
+            }
+            Self::Date(v) => {
+                w.field("valueDate", v);
+            }
+            Self::DateTime(v) => {
+                w.field("valueDateTime", v);
+            }
+            Self::Decimal(v) => {
+                w.field("valueDecimal", v);
+            }
+            Self::Id(v) => {
+                w.field("valueId", v);
+            }
+            Self::Instant(v) => {
+                w.field("valueInstant", v);
+            }
+            Self::Integer(v) => {
+                w.field("valueInteger", v);
+            }
+            Self::Markdown(v) => {
+                w.field("valueMarkdown", v);
+            }
+            Self::Oid(v) => {
+                w.field("valueOid", v);
+            }
+            Self::PositiveInt(v) => {
+                w.field("valuePositiveInt", v);
+            }
+            Self::String(v) => {
+                w.field("valueString", v);
+            }
+            Self::Time(v) => {
+                w.field("valueTime", v);
+            }
+            Self::UnsignedInt(v) => {
+                w.field("valueUnsignedInt", v);
+            }
+            Self::Uri(v) => {
+                w.field("valueUri", v);
+            }
+            Self::Url(v) => {
+                w.field("valueUrl", v);
+            }
+            Self::Uuid(v) => {
+                w.field("valueUuid", v);
+            }
+            Self::Address(v) => {
+                w.field("valueAddress", v);
+            }
+            Self::Age(v) => {
+                w.field("valueAge", v);
+            }
+            Self::Annotation(v) => {
+                w.field("valueAnnotation", v);
+            }
+            Self::Attachment(v) => {
+                w.field("valueAttachment", v);
+            }
+            Self::CodeableConcept(v) => {
+                w.field("valueCodeableConcept", v);
+            }
+            Self::Coding(v) => {
+                w.field("valueCoding", v);
+            }
+            Self::ContactPoint(v) => {
+                w.field("valueContactPoint", v);
+            }
+            Self::Count(v) => {
+                w.field("valueCount", v);
+            }
+            Self::Distance(v) => {
+                w.field("valueDistance", v);
+            }
+            Self::Duration(v) => {
+                w.field("valueDuration", v);
+            }
+            Self::HumanName(v) => {
+                w.field("valueHumanName", v);
+            }
+            Self::Identifier(v) => {
+                w.field("valueIdentifier", v);
+            }
+            Self::Money(v) => {
+                w.field("valueMoney", v);
+            }
+            Self::Period(v) => {
+                w.field("valuePeriod", v);
+            }
+            Self::Quantity(v) => {
+                w.field("valueQuantity", v);
+            }
+            Self::Range(v) => {
+                w.field("valueRange", v);
+            }
+            Self::Ratio(v) => {
+                w.field("valueRatio", v);
+            }
+            Self::Reference(v) => {
+                w.refs("valueReference", v, &[]);
+            }
+            Self::SampledData(v) => {
+                w.field("valueSampledData", v);
+            }
+            Self::Signature(v) => {
+                w.field("valueSignature", v);
+            }
+            Self::Timing(v) => {
+                w.field("valueTiming", v);
+            }
+            Self::ContactDetail(v) => {
+                w.field("valueContactDetail", v);
+            }
+            Self::Contributor(v) => {
+                w.field("valueContributor", v);
+            }
+            Self::DataRequirement(v) => {
+                w.field("valueDataRequirement", v);
+            }
+            Self::Expression(v) => {
+                w.field("valueExpression", v);
+            }
+            Self::ParameterDefinition(v) => {
+                w.field("valueParameterDefinition", v);
+            }
+            Self::RelatedArtifact(v) => {
+                w.field("valueRelatedArtifact", v);
+            }
+            Self::TriggerDefinition(v) => {
+                w.field("valueTriggerDefinition", v);
+            }
+            Self::UsageContext(v) => {
+                w.field("valueUsageContext", v);
+            }
+            Self::Dosage(v) => {
+                w.field("valueDosage", v);
+            }
+            Self::Meta(v) => {
+                w.field("valueMeta", v);
+            }
         }
     }
 }

@@ -128,3 +128,26 @@ impl serde::Serialize for HumanName {
         map.end()
     }
 }
+
+impl crate::visit::Walk for HumanName {
+    fn walk(&self, w: &mut crate::visit::Walker<'_>) {
+        w.field("extension", &self.extension);
+        w.field("use", &self.use_);
+        w.field("text", &self.text);
+        w.field("family", &self.family);
+        w.field("given", &self.given);
+        w.field("prefix", &self.prefix);
+        w.field("suffix", &self.suffix);
+        w.field("period", &self.period);
+    }
+    fn walk_mut(&mut self, w: &mut crate::visit::WalkerMut<'_>) {
+        w.field("extension", &mut self.extension);
+        w.field("use", &mut self.use_);
+        w.field("text", &mut self.text);
+        w.field("family", &mut self.family);
+        w.field("given", &mut self.given);
+        w.field("prefix", &mut self.prefix);
+        w.field("suffix", &mut self.suffix);
+        w.field("period", &mut self.period);
+    }
+}

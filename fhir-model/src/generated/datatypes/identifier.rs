@@ -109,3 +109,35 @@ impl serde::Serialize for Identifier {
         map.end()
     }
 }
+
+impl crate::visit::Walk for Identifier {
+    fn walk(&self, w: &mut crate::visit::Walker<'_>) {
+        w.field("extension", &self.extension);
+        w.field("use", &self.use_);
+        w.field("type", &self.type_);
+        w.field("system", &self.system);
+        w.field("value", &self.value);
+        w.field("period", &self.period);
+        w.refs("assigner", &self.assigner, &["Organization"]);
+    }
+    fn walk_mut(&mut self, w: &mut crate::visit::WalkerMut<'_>) {
+        w.field("extension", &mut self.extension);
+        w.field("use", &mut self.use_);
+        w.field("type", &mut self.type_);
+        w.field("system", &mut self.system);
+        w.field("value", &mut self.value);
+        w.field("period", &mut self.period);
+        w.refs("assigner", &mut self.assigner, &["Organization"]);
+    }
+}
+
+impl Identifier {
+    /// Sets `assigner` to a reference to a Organization.
+    pub fn set_assigner<T: crate::targets::IdentifierAssigner>(
+        &mut self,
+        reference: crate::TypedReference<T>,
+    ) -> &mut Self {
+        self.assigner = Some(Box::new(reference.into()));
+        self
+    }
+}

@@ -120,3 +120,40 @@ impl serde::Serialize for MarketingStatus {
         map.end()
     }
 }
+
+impl crate::visit::Walk for MarketingStatus {
+    fn walk(&self, w: &mut crate::visit::Walker<'_>) {
+        w.field("extension", &self.extension);
+        w.field("modifierExtension", &self.modifier_extension);
+        w.field("country", &self.country);
+        w.field("jurisdiction", &self.jurisdiction);
+        w.field("status", &self.status);
+        w.field("dateRange", &self.date_range);
+        w.field("restoreDate", &self.restore_date);
+    }
+    fn walk_mut(&mut self, w: &mut crate::visit::WalkerMut<'_>) {
+        w.field("extension", &mut self.extension);
+        w.field("modifierExtension", &mut self.modifier_extension);
+        w.field("country", &mut self.country);
+        w.field("jurisdiction", &mut self.jurisdiction);
+        w.field("status", &mut self.status);
+        w.field("dateRange", &mut self.date_range);
+        w.field("restoreDate", &mut self.restore_date);
+    }
+}
+
+impl MarketingStatus {
+    /// A new `MarketingStatus` with its required elements: `country`, `status`, `dateRange`.
+    pub fn new(
+        country: CodeableConcept,
+        status: CodeableConcept,
+        date_range: Period,
+    ) -> Self {
+        MarketingStatus {
+            country: Some(Box::new(country)),
+            status: Some(Box::new(status)),
+            date_range: Some(Box::new(date_range)),
+            ..Default::default()
+        }
+    }
+}

@@ -115,3 +115,24 @@ impl serde::Serialize for Meta {
         map.end()
     }
 }
+
+impl crate::visit::Walk for Meta {
+    fn walk(&self, w: &mut crate::visit::Walker<'_>) {
+        w.field("extension", &self.extension);
+        w.field("versionId", &self.version_id);
+        w.field("lastUpdated", &self.last_updated);
+        w.field("source", &self.source);
+        w.field("profile", &self.profile);
+        w.field("security", &self.security);
+        w.field("tag", &self.tag);
+    }
+    fn walk_mut(&mut self, w: &mut crate::visit::WalkerMut<'_>) {
+        w.field("extension", &mut self.extension);
+        w.field("versionId", &mut self.version_id);
+        w.field("lastUpdated", &mut self.last_updated);
+        w.field("source", &mut self.source);
+        w.field("profile", &mut self.profile);
+        w.field("security", &mut self.security);
+        w.field("tag", &mut self.tag);
+    }
+}

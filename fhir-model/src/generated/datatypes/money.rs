@@ -79,3 +79,16 @@ impl serde::Serialize for Money {
         map.end()
     }
 }
+
+impl crate::visit::Walk for Money {
+    fn walk(&self, w: &mut crate::visit::Walker<'_>) {
+        w.field("extension", &self.extension);
+        w.field("value", &self.value);
+        w.field("currency", &self.currency);
+    }
+    fn walk_mut(&mut self, w: &mut crate::visit::WalkerMut<'_>) {
+        w.field("extension", &mut self.extension);
+        w.field("value", &mut self.value);
+        w.field("currency", &mut self.currency);
+    }
+}

@@ -86,3 +86,25 @@ impl serde::Serialize for Narrative {
         map.end()
     }
 }
+
+impl crate::visit::Walk for Narrative {
+    fn walk(&self, w: &mut crate::visit::Walker<'_>) {
+        w.field("extension", &self.extension);
+        w.field("status", &self.status);
+    }
+    fn walk_mut(&mut self, w: &mut crate::visit::WalkerMut<'_>) {
+        w.field("extension", &mut self.extension);
+        w.field("status", &mut self.status);
+    }
+}
+
+impl Narrative {
+    /// A new `Narrative` with its required elements: `status`, `div`.
+    pub fn new(status: codes::NarrativeStatus, div: Xhtml) -> Self {
+        Narrative {
+            status: Some(crate::Primitive::new(status)),
+            div: Some(div),
+            ..Default::default()
+        }
+    }
+}

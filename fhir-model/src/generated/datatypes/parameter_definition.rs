@@ -138,3 +138,37 @@ impl serde::Serialize for ParameterDefinition {
         map.end()
     }
 }
+
+impl crate::visit::Walk for ParameterDefinition {
+    fn walk(&self, w: &mut crate::visit::Walker<'_>) {
+        w.field("extension", &self.extension);
+        w.field("name", &self.name);
+        w.field("use", &self.use_);
+        w.field("min", &self.min);
+        w.field("max", &self.max);
+        w.field("documentation", &self.documentation);
+        w.field("type", &self.type_);
+        w.field("profile", &self.profile);
+    }
+    fn walk_mut(&mut self, w: &mut crate::visit::WalkerMut<'_>) {
+        w.field("extension", &mut self.extension);
+        w.field("name", &mut self.name);
+        w.field("use", &mut self.use_);
+        w.field("min", &mut self.min);
+        w.field("max", &mut self.max);
+        w.field("documentation", &mut self.documentation);
+        w.field("type", &mut self.type_);
+        w.field("profile", &mut self.profile);
+    }
+}
+
+impl ParameterDefinition {
+    /// A new `ParameterDefinition` with its required elements: `use`, `type`.
+    pub fn new(use_: codes::OperationParameterUse, type_: codes::FhirAllTypes) -> Self {
+        ParameterDefinition {
+            use_: Some(crate::Primitive::new(use_)),
+            type_: Some(crate::Primitive::new(type_)),
+            ..Default::default()
+        }
+    }
+}

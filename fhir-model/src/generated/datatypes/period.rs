@@ -79,3 +79,16 @@ impl serde::Serialize for Period {
         map.end()
     }
 }
+
+impl crate::visit::Walk for Period {
+    fn walk(&self, w: &mut crate::visit::Walker<'_>) {
+        w.field("extension", &self.extension);
+        w.field("start", &self.start);
+        w.field("end", &self.end);
+    }
+    fn walk_mut(&mut self, w: &mut crate::visit::WalkerMut<'_>) {
+        w.field("extension", &mut self.extension);
+        w.field("start", &mut self.start);
+        w.field("end", &mut self.end);
+    }
+}

@@ -124,6 +124,25 @@ impl serde::Serialize for Population {
     }
 }
 
+impl crate::visit::Walk for Population {
+    fn walk(&self, w: &mut crate::visit::Walker<'_>) {
+        w.field("extension", &self.extension);
+        w.field("modifierExtension", &self.modifier_extension);
+        w.choice(&self.age);
+        w.field("gender", &self.gender);
+        w.field("race", &self.race);
+        w.field("physiologicalCondition", &self.physiological_condition);
+    }
+    fn walk_mut(&mut self, w: &mut crate::visit::WalkerMut<'_>) {
+        w.field("extension", &mut self.extension);
+        w.field("modifierExtension", &mut self.modifier_extension);
+        w.choice(&mut self.age);
+        w.field("gender", &mut self.gender);
+        w.field("race", &mut self.race);
+        w.field("physiologicalCondition", &mut self.physiological_condition);
+    }
+}
+
 /// Choice of types for `Population.age[x]`.
 ///
 /// In JSON the element name carries the type (`ageRange`, `ageCodeableConcept`, ...).
@@ -140,6 +159,29 @@ impl ser::EncodeChoice for PopulationAge {
         match self {
             Self::Range(v) => map.serialize_entry("ageRange", v),
             Self::CodeableConcept(v) => map.serialize_entry("ageCodeableConcept", v),
+        }
+    }
+}
+
+impl crate::visit::Walk for PopulationAge {
+    fn walk(&self, w: &mut crate::visit::Walker<'_>) {
+        match self {
+            Self::Range(v) => {
+                w.field("ageRange", v);
+            }
+            Self::CodeableConcept(v) => {
+                w.field("ageCodeableConcept", v);
+            }
+        }
+    }
+    fn walk_mut(&mut self, w: &mut crate::visit::WalkerMut<'_>) {
+        match self {
+            Self::Range(v) => {
+                w.field("ageRange", v);
+            }
+            Self::CodeableConcept(v) => {
+                w.field("ageCodeableConcept", v);
+            }
         }
     }
 }

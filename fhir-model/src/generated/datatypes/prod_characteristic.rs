@@ -168,3 +168,36 @@ impl serde::Serialize for ProdCharacteristic {
         map.end()
     }
 }
+
+impl crate::visit::Walk for ProdCharacteristic {
+    fn walk(&self, w: &mut crate::visit::Walker<'_>) {
+        w.field("extension", &self.extension);
+        w.field("modifierExtension", &self.modifier_extension);
+        w.field("height", &self.height);
+        w.field("width", &self.width);
+        w.field("depth", &self.depth);
+        w.field("weight", &self.weight);
+        w.field("nominalVolume", &self.nominal_volume);
+        w.field("externalDiameter", &self.external_diameter);
+        w.field("shape", &self.shape);
+        w.field("color", &self.color);
+        w.field("imprint", &self.imprint);
+        w.field("image", &self.image);
+        w.field("scoring", &self.scoring);
+    }
+    fn walk_mut(&mut self, w: &mut crate::visit::WalkerMut<'_>) {
+        w.field("extension", &mut self.extension);
+        w.field("modifierExtension", &mut self.modifier_extension);
+        w.field("height", &mut self.height);
+        w.field("width", &mut self.width);
+        w.field("depth", &mut self.depth);
+        w.field("weight", &mut self.weight);
+        w.field("nominalVolume", &mut self.nominal_volume);
+        w.field("externalDiameter", &mut self.external_diameter);
+        w.field("shape", &mut self.shape);
+        w.field("color", &mut self.color);
+        w.field("imprint", &mut self.imprint);
+        w.field("image", &mut self.image);
+        w.field("scoring", &mut self.scoring);
+    }
+}

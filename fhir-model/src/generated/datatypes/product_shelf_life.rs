@@ -117,3 +117,36 @@ impl serde::Serialize for ProductShelfLife {
         map.end()
     }
 }
+
+impl crate::visit::Walk for ProductShelfLife {
+    fn walk(&self, w: &mut crate::visit::Walker<'_>) {
+        w.field("extension", &self.extension);
+        w.field("modifierExtension", &self.modifier_extension);
+        w.field("identifier", &self.identifier);
+        w.field("type", &self.type_);
+        w.field("period", &self.period);
+        w.field("specialPrecautionsForStorage", &self.special_precautions_for_storage);
+    }
+    fn walk_mut(&mut self, w: &mut crate::visit::WalkerMut<'_>) {
+        w.field("extension", &mut self.extension);
+        w.field("modifierExtension", &mut self.modifier_extension);
+        w.field("identifier", &mut self.identifier);
+        w.field("type", &mut self.type_);
+        w.field("period", &mut self.period);
+        w.field(
+            "specialPrecautionsForStorage",
+            &mut self.special_precautions_for_storage,
+        );
+    }
+}
+
+impl ProductShelfLife {
+    /// A new `ProductShelfLife` with its required elements: `type`, `period`.
+    pub fn new(type_: CodeableConcept, period: Quantity) -> Self {
+        ProductShelfLife {
+            type_: Some(Box::new(type_)),
+            period: Some(Box::new(period)),
+            ..Default::default()
+        }
+    }
+}

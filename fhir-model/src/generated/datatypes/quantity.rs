@@ -106,3 +106,22 @@ impl serde::Serialize for Quantity {
         map.end()
     }
 }
+
+impl crate::visit::Walk for Quantity {
+    fn walk(&self, w: &mut crate::visit::Walker<'_>) {
+        w.field("extension", &self.extension);
+        w.field("value", &self.value);
+        w.field("comparator", &self.comparator);
+        w.field("unit", &self.unit);
+        w.field("system", &self.system);
+        w.field("code", &self.code);
+    }
+    fn walk_mut(&mut self, w: &mut crate::visit::WalkerMut<'_>) {
+        w.field("extension", &mut self.extension);
+        w.field("value", &mut self.value);
+        w.field("comparator", &mut self.comparator);
+        w.field("unit", &mut self.unit);
+        w.field("system", &mut self.system);
+        w.field("code", &mut self.code);
+    }
+}

@@ -74,3 +74,16 @@ impl serde::Serialize for Range {
         map.end()
     }
 }
+
+impl crate::visit::Walk for Range {
+    fn walk(&self, w: &mut crate::visit::Walker<'_>) {
+        w.field("extension", &self.extension);
+        w.field("low", &self.low);
+        w.field("high", &self.high);
+    }
+    fn walk_mut(&mut self, w: &mut crate::visit::WalkerMut<'_>) {
+        w.field("extension", &mut self.extension);
+        w.field("low", &mut self.low);
+        w.field("high", &mut self.high);
+    }
+}

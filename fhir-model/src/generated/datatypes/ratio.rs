@@ -74,3 +74,16 @@ impl serde::Serialize for Ratio {
         map.end()
     }
 }
+
+impl crate::visit::Walk for Ratio {
+    fn walk(&self, w: &mut crate::visit::Walker<'_>) {
+        w.field("extension", &self.extension);
+        w.field("numerator", &self.numerator);
+        w.field("denominator", &self.denominator);
+    }
+    fn walk_mut(&mut self, w: &mut crate::visit::WalkerMut<'_>) {
+        w.field("extension", &mut self.extension);
+        w.field("numerator", &mut self.numerator);
+        w.field("denominator", &mut self.denominator);
+    }
+}

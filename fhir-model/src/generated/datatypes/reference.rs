@@ -95,3 +95,22 @@ impl serde::Serialize for Reference {
         map.end()
     }
 }
+
+impl crate::visit::Walk for Reference {
+    fn walk(&self, w: &mut crate::visit::Walker<'_>) {
+        w.reference(self);
+        w.field("extension", &self.extension);
+        w.field("reference", &self.reference);
+        w.field("type", &self.type_);
+        w.field("identifier", &self.identifier);
+        w.field("display", &self.display);
+    }
+    fn walk_mut(&mut self, w: &mut crate::visit::WalkerMut<'_>) {
+        w.reference(self);
+        w.field("extension", &mut self.extension);
+        w.field("reference", &mut self.reference);
+        w.field("type", &mut self.type_);
+        w.field("identifier", &mut self.identifier);
+        w.field("display", &mut self.display);
+    }
+}

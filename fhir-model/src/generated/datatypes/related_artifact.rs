@@ -128,3 +128,36 @@ impl serde::Serialize for RelatedArtifact {
         map.end()
     }
 }
+
+impl crate::visit::Walk for RelatedArtifact {
+    fn walk(&self, w: &mut crate::visit::Walker<'_>) {
+        w.field("extension", &self.extension);
+        w.field("type", &self.type_);
+        w.field("label", &self.label);
+        w.field("display", &self.display);
+        w.field("citation", &self.citation);
+        w.field("url", &self.url);
+        w.field("document", &self.document);
+        w.field("resource", &self.resource);
+    }
+    fn walk_mut(&mut self, w: &mut crate::visit::WalkerMut<'_>) {
+        w.field("extension", &mut self.extension);
+        w.field("type", &mut self.type_);
+        w.field("label", &mut self.label);
+        w.field("display", &mut self.display);
+        w.field("citation", &mut self.citation);
+        w.field("url", &mut self.url);
+        w.field("document", &mut self.document);
+        w.field("resource", &mut self.resource);
+    }
+}
+
+impl RelatedArtifact {
+    /// A new `RelatedArtifact` with its required elements: `type`.
+    pub fn new(type_: codes::RelatedArtifactType) -> Self {
+        RelatedArtifact {
+            type_: Some(crate::Primitive::new(type_)),
+            ..Default::default()
+        }
+    }
+}

@@ -137,3 +137,38 @@ impl serde::Serialize for SampledData {
         map.end()
     }
 }
+
+impl crate::visit::Walk for SampledData {
+    fn walk(&self, w: &mut crate::visit::Walker<'_>) {
+        w.field("extension", &self.extension);
+        w.field("origin", &self.origin);
+        w.field("period", &self.period);
+        w.field("factor", &self.factor);
+        w.field("lowerLimit", &self.lower_limit);
+        w.field("upperLimit", &self.upper_limit);
+        w.field("dimensions", &self.dimensions);
+        w.field("data", &self.data);
+    }
+    fn walk_mut(&mut self, w: &mut crate::visit::WalkerMut<'_>) {
+        w.field("extension", &mut self.extension);
+        w.field("origin", &mut self.origin);
+        w.field("period", &mut self.period);
+        w.field("factor", &mut self.factor);
+        w.field("lowerLimit", &mut self.lower_limit);
+        w.field("upperLimit", &mut self.upper_limit);
+        w.field("dimensions", &mut self.dimensions);
+        w.field("data", &mut self.data);
+    }
+}
+
+impl SampledData {
+    /// A new `SampledData` with its required elements: `origin`, `period`, `dimensions`.
+    pub fn new(origin: Quantity, period: Decimal, dimensions: PositiveInt) -> Self {
+        SampledData {
+            origin: Some(Box::new(origin)),
+            period: Some(crate::Primitive::new(period)),
+            dimensions: Some(crate::Primitive::new(dimensions)),
+            ..Default::default()
+        }
+    }
+}

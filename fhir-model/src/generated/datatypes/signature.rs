@@ -130,3 +130,102 @@ impl serde::Serialize for Signature {
         map.end()
     }
 }
+
+impl crate::visit::Walk for Signature {
+    fn walk(&self, w: &mut crate::visit::Walker<'_>) {
+        w.field("extension", &self.extension);
+        w.field("type", &self.type_);
+        w.field("when", &self.when);
+        w.refs(
+            "who",
+            &self.who,
+            &[
+                "Practitioner",
+                "PractitionerRole",
+                "RelatedPerson",
+                "Patient",
+                "Device",
+                "Organization",
+            ],
+        );
+        w.refs(
+            "onBehalfOf",
+            &self.on_behalf_of,
+            &[
+                "Practitioner",
+                "PractitionerRole",
+                "RelatedPerson",
+                "Patient",
+                "Device",
+                "Organization",
+            ],
+        );
+        w.field("targetFormat", &self.target_format);
+        w.field("sigFormat", &self.sig_format);
+        w.field("data", &self.data);
+    }
+    fn walk_mut(&mut self, w: &mut crate::visit::WalkerMut<'_>) {
+        w.field("extension", &mut self.extension);
+        w.field("type", &mut self.type_);
+        w.field("when", &mut self.when);
+        w.refs(
+            "who",
+            &mut self.who,
+            &[
+                "Practitioner",
+                "PractitionerRole",
+                "RelatedPerson",
+                "Patient",
+                "Device",
+                "Organization",
+            ],
+        );
+        w.refs(
+            "onBehalfOf",
+            &mut self.on_behalf_of,
+            &[
+                "Practitioner",
+                "PractitionerRole",
+                "RelatedPerson",
+                "Patient",
+                "Device",
+                "Organization",
+            ],
+        );
+        w.field("targetFormat", &mut self.target_format);
+        w.field("sigFormat", &mut self.sig_format);
+        w.field("data", &mut self.data);
+    }
+}
+
+impl Signature {
+    /// A new `Signature` with its required elements: `type` (its first item), `when`, `who`.
+    pub fn new<T2: crate::targets::SignatureWho>(
+        type_: Coding,
+        when: Instant,
+        who: crate::TypedReference<T2>,
+    ) -> Self {
+        Signature {
+            type_: vec![type_],
+            when: Some(crate::Primitive::new(when)),
+            who: Some(Box::new(who.into())),
+            ..Default::default()
+        }
+    }
+    /// Sets `who` to a reference to a Practitioner | PractitionerRole | RelatedPerson | Patient | Device | Organization.
+    pub fn set_who<T: crate::targets::SignatureWho>(
+        &mut self,
+        reference: crate::TypedReference<T>,
+    ) -> &mut Self {
+        self.who = Some(Box::new(reference.into()));
+        self
+    }
+    /// Sets `onBehalfOf` to a reference to a Practitioner | PractitionerRole | RelatedPerson | Patient | Device | Organization.
+    pub fn set_on_behalf_of<T: crate::targets::SignatureOnBehalfOf>(
+        &mut self,
+        reference: crate::TypedReference<T>,
+    ) -> &mut Self {
+        self.on_behalf_of = Some(Box::new(reference.into()));
+        self
+    }
+}

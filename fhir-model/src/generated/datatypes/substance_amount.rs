@@ -139,6 +139,25 @@ impl serde::Serialize for SubstanceAmount {
     }
 }
 
+impl crate::visit::Walk for SubstanceAmount {
+    fn walk(&self, w: &mut crate::visit::Walker<'_>) {
+        w.field("extension", &self.extension);
+        w.field("modifierExtension", &self.modifier_extension);
+        w.choice(&self.amount);
+        w.field("amountType", &self.amount_type);
+        w.field("amountText", &self.amount_text);
+        w.field("referenceRange", &self.reference_range);
+    }
+    fn walk_mut(&mut self, w: &mut crate::visit::WalkerMut<'_>) {
+        w.field("extension", &mut self.extension);
+        w.field("modifierExtension", &mut self.modifier_extension);
+        w.choice(&mut self.amount);
+        w.field("amountType", &mut self.amount_type);
+        w.field("amountText", &mut self.amount_text);
+        w.field("referenceRange", &mut self.reference_range);
+    }
+}
+
 /// Choice of types for `SubstanceAmount.amount[x]`.
 ///
 /// In JSON the element name carries the type (`amountQuantity`, `amountRange`, ...).
@@ -158,6 +177,35 @@ impl ser::EncodeChoice for SubstanceAmountAmount {
             Self::Quantity(v) => map.serialize_entry("amountQuantity", v),
             Self::Range(v) => map.serialize_entry("amountRange", v),
             Self::String(v) => ser::prim_one(map, "amountString", "_amountString", v),
+        }
+    }
+}
+
+impl crate::visit::Walk for SubstanceAmountAmount {
+    fn walk(&self, w: &mut crate::visit::Walker<'_>) {
+        match self {
+            Self::Quantity(v) => {
+                w.field("amountQuantity", v);
+            }
+            Self::Range(v) => {
+                w.field("amountRange", v);
+            }
+            Self::String(v) => {
+                w.field("amountString", v);
+            }
+        }
+    }
+    fn walk_mut(&mut self, w: &mut crate::visit::WalkerMut<'_>) {
+        match self {
+            Self::Quantity(v) => {
+                w.field("amountQuantity", v);
+            }
+            Self::Range(v) => {
+                w.field("amountRange", v);
+            }
+            Self::String(v) => {
+                w.field("amountString", v);
+            }
         }
     }
 }
@@ -230,5 +278,18 @@ impl serde::Serialize for SubstanceAmountReferenceRange {
         ser::single(&mut map, "lowLimit", &self.low_limit)?;
         ser::single(&mut map, "highLimit", &self.high_limit)?;
         map.end()
+    }
+}
+
+impl crate::visit::Walk for SubstanceAmountReferenceRange {
+    fn walk(&self, w: &mut crate::visit::Walker<'_>) {
+        w.field("extension", &self.extension);
+        w.field("lowLimit", &self.low_limit);
+        w.field("highLimit", &self.high_limit);
+    }
+    fn walk_mut(&mut self, w: &mut crate::visit::WalkerMut<'_>) {
+        w.field("extension", &mut self.extension);
+        w.field("lowLimit", &mut self.low_limit);
+        w.field("highLimit", &mut self.high_limit);
     }
 }

@@ -102,6 +102,23 @@ impl serde::Serialize for Timing {
     }
 }
 
+impl crate::visit::Walk for Timing {
+    fn walk(&self, w: &mut crate::visit::Walker<'_>) {
+        w.field("extension", &self.extension);
+        w.field("modifierExtension", &self.modifier_extension);
+        w.field("event", &self.event);
+        w.field("repeat", &self.repeat);
+        w.field("code", &self.code);
+    }
+    fn walk_mut(&mut self, w: &mut crate::visit::WalkerMut<'_>) {
+        w.field("extension", &mut self.extension);
+        w.field("modifierExtension", &mut self.modifier_extension);
+        w.field("event", &mut self.event);
+        w.field("repeat", &mut self.repeat);
+        w.field("code", &mut self.code);
+    }
+}
+
 /// When the event is to occur
 ///
 /// A set of rules that describe when the event is scheduled.
@@ -323,6 +340,45 @@ impl serde::Serialize for TimingRepeat {
     }
 }
 
+impl crate::visit::Walk for TimingRepeat {
+    fn walk(&self, w: &mut crate::visit::Walker<'_>) {
+        w.field("extension", &self.extension);
+        w.choice(&self.bounds);
+        w.field("count", &self.count);
+        w.field("countMax", &self.count_max);
+        w.field("duration", &self.duration);
+        w.field("durationMax", &self.duration_max);
+        w.field("durationUnit", &self.duration_unit);
+        w.field("frequency", &self.frequency);
+        w.field("frequencyMax", &self.frequency_max);
+        w.field("period", &self.period);
+        w.field("periodMax", &self.period_max);
+        w.field("periodUnit", &self.period_unit);
+        w.field("dayOfWeek", &self.day_of_week);
+        w.field("timeOfDay", &self.time_of_day);
+        w.field("when", &self.when);
+        w.field("offset", &self.offset);
+    }
+    fn walk_mut(&mut self, w: &mut crate::visit::WalkerMut<'_>) {
+        w.field("extension", &mut self.extension);
+        w.choice(&mut self.bounds);
+        w.field("count", &mut self.count);
+        w.field("countMax", &mut self.count_max);
+        w.field("duration", &mut self.duration);
+        w.field("durationMax", &mut self.duration_max);
+        w.field("durationUnit", &mut self.duration_unit);
+        w.field("frequency", &mut self.frequency);
+        w.field("frequencyMax", &mut self.frequency_max);
+        w.field("period", &mut self.period);
+        w.field("periodMax", &mut self.period_max);
+        w.field("periodUnit", &mut self.period_unit);
+        w.field("dayOfWeek", &mut self.day_of_week);
+        w.field("timeOfDay", &mut self.time_of_day);
+        w.field("when", &mut self.when);
+        w.field("offset", &mut self.offset);
+    }
+}
+
 /// Choice of types for `Timing.repeat.bounds[x]`.
 ///
 /// In JSON the element name carries the type (`boundsDuration`, `boundsRange`, ...).
@@ -342,6 +398,35 @@ impl ser::EncodeChoice for TimingRepeatBounds {
             Self::Duration(v) => map.serialize_entry("boundsDuration", v),
             Self::Range(v) => map.serialize_entry("boundsRange", v),
             Self::Period(v) => map.serialize_entry("boundsPeriod", v),
+        }
+    }
+}
+
+impl crate::visit::Walk for TimingRepeatBounds {
+    fn walk(&self, w: &mut crate::visit::Walker<'_>) {
+        match self {
+            Self::Duration(v) => {
+                w.field("boundsDuration", v);
+            }
+            Self::Range(v) => {
+                w.field("boundsRange", v);
+            }
+            Self::Period(v) => {
+                w.field("boundsPeriod", v);
+            }
+        }
+    }
+    fn walk_mut(&mut self, w: &mut crate::visit::WalkerMut<'_>) {
+        match self {
+            Self::Duration(v) => {
+                w.field("boundsDuration", v);
+            }
+            Self::Range(v) => {
+                w.field("boundsRange", v);
+            }
+            Self::Period(v) => {
+                w.field("boundsPeriod", v);
+            }
         }
     }
 }

@@ -159,6 +159,35 @@ impl serde::Serialize for TriggerDefinition {
     }
 }
 
+impl crate::visit::Walk for TriggerDefinition {
+    fn walk(&self, w: &mut crate::visit::Walker<'_>) {
+        w.field("extension", &self.extension);
+        w.field("type", &self.type_);
+        w.field("name", &self.name);
+        w.choice(&self.timing);
+        w.field("data", &self.data);
+        w.field("condition", &self.condition);
+    }
+    fn walk_mut(&mut self, w: &mut crate::visit::WalkerMut<'_>) {
+        w.field("extension", &mut self.extension);
+        w.field("type", &mut self.type_);
+        w.field("name", &mut self.name);
+        w.choice(&mut self.timing);
+        w.field("data", &mut self.data);
+        w.field("condition", &mut self.condition);
+    }
+}
+
+impl TriggerDefinition {
+    /// A new `TriggerDefinition` with its required elements: `type`.
+    pub fn new(type_: codes::TriggerType) -> Self {
+        TriggerDefinition {
+            type_: Some(crate::Primitive::new(type_)),
+            ..Default::default()
+        }
+    }
+}
+
 /// Choice of types for `TriggerDefinition.timing[x]`.
 ///
 /// In JSON the element name carries the type (`timingTiming`, `timingReference`, ...).
@@ -182,6 +211,41 @@ impl ser::EncodeChoice for TriggerDefinitionTiming {
             Self::Date(v) => ser::prim_one(map, "timingDate", "_timingDate", v),
             Self::DateTime(v) => {
                 ser::prim_one(map, "timingDateTime", "_timingDateTime", v)
+            }
+        }
+    }
+}
+
+impl crate::visit::Walk for TriggerDefinitionTiming {
+    fn walk(&self, w: &mut crate::visit::Walker<'_>) {
+        match self {
+            Self::Timing(v) => {
+                w.field("timingTiming", v);
+            }
+            Self::Reference(v) => {
+                w.refs("timingReference", v, &["Schedule"]);
+            }
+            Self::Date(v) => {
+                w.field("timingDate", v);
+            }
+            Self::DateTime(v) => {
+                w.field("timingDateTime", v);
+            }
+        }
+    }
+    fn walk_mut(&mut self, w: &mut crate::visit::WalkerMut<'_>) {
+        match self {
+            Self::Timing(v) => {
+                w.field("timingTiming", v);
+            }
+            Self::Reference(v) => {
+                w.refs("timingReference", v, &["Schedule"]);
+            }
+            Self::Date(v) => {
+                w.field("timingDate", v);
+            }
+            Self::DateTime(v) => {
+                w.field("timingDateTime", v);
             }
         }
     }

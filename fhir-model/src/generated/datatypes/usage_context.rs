@@ -116,6 +116,30 @@ impl serde::Serialize for UsageContext {
     }
 }
 
+impl crate::visit::Walk for UsageContext {
+    fn walk(&self, w: &mut crate::visit::Walker<'_>) {
+        w.field("extension", &self.extension);
+        w.field("code", &self.code);
+        w.choice(&self.value);
+    }
+    fn walk_mut(&mut self, w: &mut crate::visit::WalkerMut<'_>) {
+        w.field("extension", &mut self.extension);
+        w.field("code", &mut self.code);
+        w.choice(&mut self.value);
+    }
+}
+
+impl UsageContext {
+    /// A new `UsageContext` with its required elements: `code`, `value`.
+    pub fn new(code: Coding, value: UsageContextValue) -> Self {
+        UsageContext {
+            code: Some(Box::new(code)),
+            value: Some(value),
+            ..Default::default()
+        }
+    }
+}
+
 /// Choice of types for `UsageContext.value[x]`.
 ///
 /// In JSON the element name carries the type (`valueCodeableConcept`, `valueQuantity`, ...).
@@ -138,6 +162,65 @@ impl ser::EncodeChoice for UsageContextValue {
             Self::Quantity(v) => map.serialize_entry("valueQuantity", v),
             Self::Range(v) => map.serialize_entry("valueRange", v),
             Self::Reference(v) => map.serialize_entry("valueReference", v),
+        }
+    }
+}
+
+impl crate::visit::Walk for UsageContextValue {
+    fn walk(&self, w: &mut crate::visit::Walker<'_>) {
+        match self {
+            Self::CodeableConcept(v) => {
+                w.field("valueCodeableConcept", v);
+            }
+            Self::Quantity(v) => {
+                w.field("valueQuantity", v);
+            }
+            Self::Range(v) => {
+                w.field("valueRange", v);
+            }
+            Self::Reference(v) => {
+                w.refs(
+                    "valueReference",
+                    v,
+                    &[
+                        "PlanDefinition",
+                        "ResearchStudy",
+                        "InsurancePlan",
+                        "HealthcareService",
+                        "Group",
+                        "Location",
+                        "Organization",
+                    ],
+                );
+            }
+        }
+    }
+    fn walk_mut(&mut self, w: &mut crate::visit::WalkerMut<'_>) {
+        match self {
+            Self::CodeableConcept(v) => {
+                w.field("valueCodeableConcept", v);
+            }
+            Self::Quantity(v) => {
+                w.field("valueQuantity", v);
+            }
+            Self::Range(v) => {
+                w.field("valueRange", v);
+            }
+            Self::Reference(v) => {
+                w.refs(
+                    "valueReference",
+                    v,
+                    &[
+                        "PlanDefinition",
+                        "ResearchStudy",
+                        "InsurancePlan",
+                        "HealthcareService",
+                        "Group",
+                        "Location",
+                        "Organization",
+                    ],
+                );
+            }
         }
     }
 }

@@ -208,6 +208,109 @@ impl serde::Serialize for Account {
     }
 }
 
+impl crate::visit::Walk for Account {
+    fn walk(&self, w: &mut crate::visit::Walker<'_>) {
+        w.field("id", &self.id);
+        w.field("meta", &self.meta);
+        w.field("implicitRules", &self.implicit_rules);
+        w.field("language", &self.language);
+        w.field("text", &self.text);
+        w.field("contained", &self.contained);
+        w.field("extension", &self.extension);
+        w.field("modifierExtension", &self.modifier_extension);
+        w.field("identifier", &self.identifier);
+        w.field("status", &self.status);
+        w.field("type", &self.type_);
+        w.field("name", &self.name);
+        w.refs(
+            "subject",
+            &self.subject,
+            &[
+                "Patient",
+                "Device",
+                "Practitioner",
+                "PractitionerRole",
+                "Location",
+                "HealthcareService",
+                "Organization",
+            ],
+        );
+        w.field("servicePeriod", &self.service_period);
+        w.field("coverage", &self.coverage);
+        w.refs("owner", &self.owner, &["Organization"]);
+        w.field("description", &self.description);
+        w.field("guarantor", &self.guarantor);
+        w.refs("partOf", &self.part_of, &["Account"]);
+    }
+    fn walk_mut(&mut self, w: &mut crate::visit::WalkerMut<'_>) {
+        w.field("id", &mut self.id);
+        w.field("meta", &mut self.meta);
+        w.field("implicitRules", &mut self.implicit_rules);
+        w.field("language", &mut self.language);
+        w.field("text", &mut self.text);
+        w.field("contained", &mut self.contained);
+        w.field("extension", &mut self.extension);
+        w.field("modifierExtension", &mut self.modifier_extension);
+        w.field("identifier", &mut self.identifier);
+        w.field("status", &mut self.status);
+        w.field("type", &mut self.type_);
+        w.field("name", &mut self.name);
+        w.refs(
+            "subject",
+            &mut self.subject,
+            &[
+                "Patient",
+                "Device",
+                "Practitioner",
+                "PractitionerRole",
+                "Location",
+                "HealthcareService",
+                "Organization",
+            ],
+        );
+        w.field("servicePeriod", &mut self.service_period);
+        w.field("coverage", &mut self.coverage);
+        w.refs("owner", &mut self.owner, &["Organization"]);
+        w.field("description", &mut self.description);
+        w.field("guarantor", &mut self.guarantor);
+        w.refs("partOf", &mut self.part_of, &["Account"]);
+    }
+}
+
+impl Account {
+    /// A new `Account` with its required elements: `status`.
+    pub fn new(status: codes::AccountStatus) -> Self {
+        Account {
+            status: Some(crate::Primitive::new(status)),
+            ..Default::default()
+        }
+    }
+    /// Adds a reference to a Patient | Device | Practitioner | PractitionerRole | Location | HealthcareService | Organization to `subject`.
+    pub fn push_subject<T: crate::targets::AccountSubject>(
+        &mut self,
+        reference: crate::TypedReference<T>,
+    ) -> &mut Self {
+        self.subject.push(reference.into());
+        self
+    }
+    /// Sets `owner` to a reference to a Organization.
+    pub fn set_owner<T: crate::targets::AccountOwner>(
+        &mut self,
+        reference: crate::TypedReference<T>,
+    ) -> &mut Self {
+        self.owner = Some(Box::new(reference.into()));
+        self
+    }
+    /// Sets `partOf` to a reference to a Account.
+    pub fn set_part_of<T: crate::targets::AccountPartOf>(
+        &mut self,
+        reference: crate::TypedReference<T>,
+    ) -> &mut Self {
+        self.part_of = Some(Box::new(reference.into()));
+        self
+    }
+}
+
 /// The party(s) that are responsible for covering the payment of this account, and what order should they be applied to the account
 ///
 /// The party(s) that are responsible for covering the payment of this account, and what order should they be applied to the account.
@@ -294,6 +397,41 @@ impl serde::Serialize for AccountCoverage {
         ser::single(&mut map, "coverage", &self.coverage)?;
         ser::prim(&mut map, "priority", "_priority", &self.priority)?;
         map.end()
+    }
+}
+
+impl crate::visit::Walk for AccountCoverage {
+    fn walk(&self, w: &mut crate::visit::Walker<'_>) {
+        w.field("extension", &self.extension);
+        w.field("modifierExtension", &self.modifier_extension);
+        w.refs("coverage", &self.coverage, &["Coverage"]);
+        w.field("priority", &self.priority);
+    }
+    fn walk_mut(&mut self, w: &mut crate::visit::WalkerMut<'_>) {
+        w.field("extension", &mut self.extension);
+        w.field("modifierExtension", &mut self.modifier_extension);
+        w.refs("coverage", &mut self.coverage, &["Coverage"]);
+        w.field("priority", &mut self.priority);
+    }
+}
+
+impl AccountCoverage {
+    /// A new `Account.coverage` with its required elements: `coverage`.
+    pub fn new<T0: crate::targets::AccountCoverageCoverage>(
+        coverage: crate::TypedReference<T0>,
+    ) -> Self {
+        AccountCoverage {
+            coverage: Some(Box::new(coverage.into())),
+            ..Default::default()
+        }
+    }
+    /// Sets `coverage` to a reference to a Coverage.
+    pub fn set_coverage<T: crate::targets::AccountCoverageCoverage>(
+        &mut self,
+        reference: crate::TypedReference<T>,
+    ) -> &mut Self {
+        self.coverage = Some(Box::new(reference.into()));
+        self
     }
 }
 
@@ -390,5 +528,42 @@ impl serde::Serialize for AccountGuarantor {
         ser::prim(&mut map, "onHold", "_onHold", &self.on_hold)?;
         ser::single(&mut map, "period", &self.period)?;
         map.end()
+    }
+}
+
+impl crate::visit::Walk for AccountGuarantor {
+    fn walk(&self, w: &mut crate::visit::Walker<'_>) {
+        w.field("extension", &self.extension);
+        w.field("modifierExtension", &self.modifier_extension);
+        w.refs("party", &self.party, &["Patient", "RelatedPerson", "Organization"]);
+        w.field("onHold", &self.on_hold);
+        w.field("period", &self.period);
+    }
+    fn walk_mut(&mut self, w: &mut crate::visit::WalkerMut<'_>) {
+        w.field("extension", &mut self.extension);
+        w.field("modifierExtension", &mut self.modifier_extension);
+        w.refs("party", &mut self.party, &["Patient", "RelatedPerson", "Organization"]);
+        w.field("onHold", &mut self.on_hold);
+        w.field("period", &mut self.period);
+    }
+}
+
+impl AccountGuarantor {
+    /// A new `Account.guarantor` with its required elements: `party`.
+    pub fn new<T0: crate::targets::AccountGuarantorParty>(
+        party: crate::TypedReference<T0>,
+    ) -> Self {
+        AccountGuarantor {
+            party: Some(Box::new(party.into())),
+            ..Default::default()
+        }
+    }
+    /// Sets `party` to a reference to a Patient | RelatedPerson | Organization.
+    pub fn set_party<T: crate::targets::AccountGuarantorParty>(
+        &mut self,
+        reference: crate::TypedReference<T>,
+    ) -> &mut Self {
+        self.party = Some(Box::new(reference.into()));
+        self
     }
 }

@@ -631,6 +631,184 @@ impl serde::Serialize for ActivityDefinition {
     }
 }
 
+impl crate::visit::Walk for ActivityDefinition {
+    fn walk(&self, w: &mut crate::visit::Walker<'_>) {
+        w.field("id", &self.id);
+        w.field("meta", &self.meta);
+        w.field("implicitRules", &self.implicit_rules);
+        w.field("language", &self.language);
+        w.field("text", &self.text);
+        w.field("contained", &self.contained);
+        w.field("extension", &self.extension);
+        w.field("modifierExtension", &self.modifier_extension);
+        w.field("url", &self.url);
+        w.field("identifier", &self.identifier);
+        w.field("version", &self.version);
+        w.field("name", &self.name);
+        w.field("title", &self.title);
+        w.field("subtitle", &self.subtitle);
+        w.field("status", &self.status);
+        w.field("experimental", &self.experimental);
+        w.choice(&self.subject);
+        w.field("date", &self.date);
+        w.field("publisher", &self.publisher);
+        w.field("contact", &self.contact);
+        w.field("description", &self.description);
+        w.field("useContext", &self.use_context);
+        w.field("jurisdiction", &self.jurisdiction);
+        w.field("purpose", &self.purpose);
+        w.field("usage", &self.usage);
+        w.field("copyright", &self.copyright);
+        w.field("approvalDate", &self.approval_date);
+        w.field("lastReviewDate", &self.last_review_date);
+        w.field("effectivePeriod", &self.effective_period);
+        w.field("topic", &self.topic);
+        w.field("author", &self.author);
+        w.field("editor", &self.editor);
+        w.field("reviewer", &self.reviewer);
+        w.field("endorser", &self.endorser);
+        w.field("relatedArtifact", &self.related_artifact);
+        w.field("library", &self.library);
+        w.field("kind", &self.kind);
+        w.field("profile", &self.profile);
+        w.field("code", &self.code);
+        w.field("intent", &self.intent);
+        w.field("priority", &self.priority);
+        w.field("doNotPerform", &self.do_not_perform);
+        w.choice(&self.timing);
+        w.refs("location", &self.location, &["Location"]);
+        w.field("participant", &self.participant);
+        w.choice(&self.product);
+        w.field("quantity", &self.quantity);
+        w.field("dosage", &self.dosage);
+        w.field("bodySite", &self.body_site);
+        w.refs(
+            "specimenRequirement",
+            &self.specimen_requirement,
+            &["SpecimenDefinition"],
+        );
+        w.refs(
+            "observationRequirement",
+            &self.observation_requirement,
+            &["ObservationDefinition"],
+        );
+        w.refs(
+            "observationResultRequirement",
+            &self.observation_result_requirement,
+            &["ObservationDefinition"],
+        );
+        w.field("transform", &self.transform);
+        w.field("dynamicValue", &self.dynamic_value);
+    }
+    fn walk_mut(&mut self, w: &mut crate::visit::WalkerMut<'_>) {
+        w.field("id", &mut self.id);
+        w.field("meta", &mut self.meta);
+        w.field("implicitRules", &mut self.implicit_rules);
+        w.field("language", &mut self.language);
+        w.field("text", &mut self.text);
+        w.field("contained", &mut self.contained);
+        w.field("extension", &mut self.extension);
+        w.field("modifierExtension", &mut self.modifier_extension);
+        w.field("url", &mut self.url);
+        w.field("identifier", &mut self.identifier);
+        w.field("version", &mut self.version);
+        w.field("name", &mut self.name);
+        w.field("title", &mut self.title);
+        w.field("subtitle", &mut self.subtitle);
+        w.field("status", &mut self.status);
+        w.field("experimental", &mut self.experimental);
+        w.choice(&mut self.subject);
+        w.field("date", &mut self.date);
+        w.field("publisher", &mut self.publisher);
+        w.field("contact", &mut self.contact);
+        w.field("description", &mut self.description);
+        w.field("useContext", &mut self.use_context);
+        w.field("jurisdiction", &mut self.jurisdiction);
+        w.field("purpose", &mut self.purpose);
+        w.field("usage", &mut self.usage);
+        w.field("copyright", &mut self.copyright);
+        w.field("approvalDate", &mut self.approval_date);
+        w.field("lastReviewDate", &mut self.last_review_date);
+        w.field("effectivePeriod", &mut self.effective_period);
+        w.field("topic", &mut self.topic);
+        w.field("author", &mut self.author);
+        w.field("editor", &mut self.editor);
+        w.field("reviewer", &mut self.reviewer);
+        w.field("endorser", &mut self.endorser);
+        w.field("relatedArtifact", &mut self.related_artifact);
+        w.field("library", &mut self.library);
+        w.field("kind", &mut self.kind);
+        w.field("profile", &mut self.profile);
+        w.field("code", &mut self.code);
+        w.field("intent", &mut self.intent);
+        w.field("priority", &mut self.priority);
+        w.field("doNotPerform", &mut self.do_not_perform);
+        w.choice(&mut self.timing);
+        w.refs("location", &mut self.location, &["Location"]);
+        w.field("participant", &mut self.participant);
+        w.choice(&mut self.product);
+        w.field("quantity", &mut self.quantity);
+        w.field("dosage", &mut self.dosage);
+        w.field("bodySite", &mut self.body_site);
+        w.refs(
+            "specimenRequirement",
+            &mut self.specimen_requirement,
+            &["SpecimenDefinition"],
+        );
+        w.refs(
+            "observationRequirement",
+            &mut self.observation_requirement,
+            &["ObservationDefinition"],
+        );
+        w.refs(
+            "observationResultRequirement",
+            &mut self.observation_result_requirement,
+            &["ObservationDefinition"],
+        );
+        w.field("transform", &mut self.transform);
+        w.field("dynamicValue", &mut self.dynamic_value);
+    }
+}
+
+impl ActivityDefinition {
+    /// A new `ActivityDefinition` with its required elements: `status`.
+    pub fn new(status: codes::PublicationStatus) -> Self {
+        ActivityDefinition {
+            status: Some(crate::Primitive::new(status)),
+            ..Default::default()
+        }
+    }
+    /// Sets `location` to a reference to a Location.
+    pub fn set_location<T: crate::targets::ActivityDefinitionLocation>(
+        &mut self,
+        reference: crate::TypedReference<T>,
+    ) -> &mut Self {
+        self.location = Some(Box::new(reference.into()));
+        self
+    }
+    /// Adds a reference to a SpecimenDefinition to `specimenRequirement`.
+    pub fn push_specimen_requirement<
+        T: crate::targets::ActivityDefinitionSpecimenRequirement,
+    >(&mut self, reference: crate::TypedReference<T>) -> &mut Self {
+        self.specimen_requirement.push(reference.into());
+        self
+    }
+    /// Adds a reference to a ObservationDefinition to `observationRequirement`.
+    pub fn push_observation_requirement<
+        T: crate::targets::ActivityDefinitionObservationRequirement,
+    >(&mut self, reference: crate::TypedReference<T>) -> &mut Self {
+        self.observation_requirement.push(reference.into());
+        self
+    }
+    /// Adds a reference to a ObservationDefinition to `observationResultRequirement`.
+    pub fn push_observation_result_requirement<
+        T: crate::targets::ActivityDefinitionObservationResultRequirement,
+    >(&mut self, reference: crate::TypedReference<T>) -> &mut Self {
+        self.observation_result_requirement.push(reference.into());
+        self
+    }
+}
+
 /// Choice of types for `ActivityDefinition.subject[x]`.
 ///
 /// In JSON the element name carries the type (`subjectCodeableConcept`, `subjectReference`, ...).
@@ -647,6 +825,29 @@ impl ser::EncodeChoice for ActivityDefinitionSubject {
         match self {
             Self::CodeableConcept(v) => map.serialize_entry("subjectCodeableConcept", v),
             Self::Reference(v) => map.serialize_entry("subjectReference", v),
+        }
+    }
+}
+
+impl crate::visit::Walk for ActivityDefinitionSubject {
+    fn walk(&self, w: &mut crate::visit::Walker<'_>) {
+        match self {
+            Self::CodeableConcept(v) => {
+                w.field("subjectCodeableConcept", v);
+            }
+            Self::Reference(v) => {
+                w.refs("subjectReference", v, &["Group"]);
+            }
+        }
+    }
+    fn walk_mut(&mut self, w: &mut crate::visit::WalkerMut<'_>) {
+        match self {
+            Self::CodeableConcept(v) => {
+                w.field("subjectCodeableConcept", v);
+            }
+            Self::Reference(v) => {
+                w.refs("subjectReference", v, &["Group"]);
+            }
         }
     }
 }
@@ -685,6 +886,53 @@ impl ser::EncodeChoice for ActivityDefinitionTiming {
     }
 }
 
+impl crate::visit::Walk for ActivityDefinitionTiming {
+    fn walk(&self, w: &mut crate::visit::Walker<'_>) {
+        match self {
+            Self::Timing(v) => {
+                w.field("timingTiming", v);
+            }
+            Self::DateTime(v) => {
+                w.field("timingDateTime", v);
+            }
+            Self::Age(v) => {
+                w.field("timingAge", v);
+            }
+            Self::Period(v) => {
+                w.field("timingPeriod", v);
+            }
+            Self::Range(v) => {
+                w.field("timingRange", v);
+            }
+            Self::Duration(v) => {
+                w.field("timingDuration", v);
+            }
+        }
+    }
+    fn walk_mut(&mut self, w: &mut crate::visit::WalkerMut<'_>) {
+        match self {
+            Self::Timing(v) => {
+                w.field("timingTiming", v);
+            }
+            Self::DateTime(v) => {
+                w.field("timingDateTime", v);
+            }
+            Self::Age(v) => {
+                w.field("timingAge", v);
+            }
+            Self::Period(v) => {
+                w.field("timingPeriod", v);
+            }
+            Self::Range(v) => {
+                w.field("timingRange", v);
+            }
+            Self::Duration(v) => {
+                w.field("timingDuration", v);
+            }
+        }
+    }
+}
+
 /// Choice of types for `ActivityDefinition.product[x]`.
 ///
 /// In JSON the element name carries the type (`productReference`, `productCodeableConcept`, ...).
@@ -701,6 +949,29 @@ impl ser::EncodeChoice for ActivityDefinitionProduct {
         match self {
             Self::Reference(v) => map.serialize_entry("productReference", v),
             Self::CodeableConcept(v) => map.serialize_entry("productCodeableConcept", v),
+        }
+    }
+}
+
+impl crate::visit::Walk for ActivityDefinitionProduct {
+    fn walk(&self, w: &mut crate::visit::Walker<'_>) {
+        match self {
+            Self::Reference(v) => {
+                w.refs("productReference", v, &["Medication", "Substance"]);
+            }
+            Self::CodeableConcept(v) => {
+                w.field("productCodeableConcept", v);
+            }
+        }
+    }
+    fn walk_mut(&mut self, w: &mut crate::visit::WalkerMut<'_>) {
+        match self {
+            Self::Reference(v) => {
+                w.refs("productReference", v, &["Medication", "Substance"]);
+            }
+            Self::CodeableConcept(v) => {
+                w.field("productCodeableConcept", v);
+            }
         }
     }
 }
@@ -797,6 +1068,31 @@ impl serde::Serialize for ActivityDefinitionParticipant {
     }
 }
 
+impl crate::visit::Walk for ActivityDefinitionParticipant {
+    fn walk(&self, w: &mut crate::visit::Walker<'_>) {
+        w.field("extension", &self.extension);
+        w.field("modifierExtension", &self.modifier_extension);
+        w.field("type", &self.type_);
+        w.field("role", &self.role);
+    }
+    fn walk_mut(&mut self, w: &mut crate::visit::WalkerMut<'_>) {
+        w.field("extension", &mut self.extension);
+        w.field("modifierExtension", &mut self.modifier_extension);
+        w.field("type", &mut self.type_);
+        w.field("role", &mut self.role);
+    }
+}
+
+impl ActivityDefinitionParticipant {
+    /// A new `ActivityDefinition.participant` with its required elements: `type`.
+    pub fn new(type_: codes::ActionParticipantType) -> Self {
+        ActivityDefinitionParticipant {
+            type_: Some(crate::Primitive::new(type_)),
+            ..Default::default()
+        }
+    }
+}
+
 /// Dynamic aspects of the definition
 ///
 /// Dynamic values that will be evaluated to produce values for elements of the resulting resource. For example, if the dosage of a medication must be computed based on the patient's weight, a dynamic value would be used to specify an expression that calculated the weight, and the path on the request resource that would contain the result.
@@ -889,5 +1185,31 @@ impl serde::Serialize for ActivityDefinitionDynamicValue {
         ser::prim(&mut map, "path", "_path", &self.path)?;
         ser::single(&mut map, "expression", &self.expression)?;
         map.end()
+    }
+}
+
+impl crate::visit::Walk for ActivityDefinitionDynamicValue {
+    fn walk(&self, w: &mut crate::visit::Walker<'_>) {
+        w.field("extension", &self.extension);
+        w.field("modifierExtension", &self.modifier_extension);
+        w.field("path", &self.path);
+        w.field("expression", &self.expression);
+    }
+    fn walk_mut(&mut self, w: &mut crate::visit::WalkerMut<'_>) {
+        w.field("extension", &mut self.extension);
+        w.field("modifierExtension", &mut self.modifier_extension);
+        w.field("path", &mut self.path);
+        w.field("expression", &mut self.expression);
+    }
+}
+
+impl ActivityDefinitionDynamicValue {
+    /// A new `ActivityDefinition.dynamicValue` with its required elements: `path`, `expression`.
+    pub fn new(path: FhirString, expression: Expression) -> Self {
+        ActivityDefinitionDynamicValue {
+            path: Some(crate::Primitive::new(path)),
+            expression: Some(Box::new(expression)),
+            ..Default::default()
+        }
     }
 }

@@ -294,6 +294,208 @@ impl serde::Serialize for AdverseEvent {
     }
 }
 
+impl crate::visit::Walk for AdverseEvent {
+    fn walk(&self, w: &mut crate::visit::Walker<'_>) {
+        w.field("id", &self.id);
+        w.field("meta", &self.meta);
+        w.field("implicitRules", &self.implicit_rules);
+        w.field("language", &self.language);
+        w.field("text", &self.text);
+        w.field("contained", &self.contained);
+        w.field("extension", &self.extension);
+        w.field("modifierExtension", &self.modifier_extension);
+        w.field("identifier", &self.identifier);
+        w.field("actuality", &self.actuality);
+        w.field("category", &self.category);
+        w.field("event", &self.event);
+        w.refs(
+            "subject",
+            &self.subject,
+            &["Patient", "Group", "Practitioner", "RelatedPerson"],
+        );
+        w.refs("encounter", &self.encounter, &["Encounter"]);
+        w.field("date", &self.date);
+        w.field("detected", &self.detected);
+        w.field("recordedDate", &self.recorded_date);
+        w.refs("resultingCondition", &self.resulting_condition, &["Condition"]);
+        w.refs("location", &self.location, &["Location"]);
+        w.field("seriousness", &self.seriousness);
+        w.field("severity", &self.severity);
+        w.field("outcome", &self.outcome);
+        w.refs(
+            "recorder",
+            &self.recorder,
+            &["Patient", "Practitioner", "PractitionerRole", "RelatedPerson"],
+        );
+        w.refs(
+            "contributor",
+            &self.contributor,
+            &["Practitioner", "PractitionerRole", "Device"],
+        );
+        w.field("suspectEntity", &self.suspect_entity);
+        w.refs(
+            "subjectMedicalHistory",
+            &self.subject_medical_history,
+            &[
+                "Condition",
+                "Observation",
+                "AllergyIntolerance",
+                "FamilyMemberHistory",
+                "Immunization",
+                "Procedure",
+                "Media",
+                "DocumentReference",
+            ],
+        );
+        w.refs("referenceDocument", &self.reference_document, &["DocumentReference"]);
+        w.refs("study", &self.study, &["ResearchStudy"]);
+    }
+    fn walk_mut(&mut self, w: &mut crate::visit::WalkerMut<'_>) {
+        w.field("id", &mut self.id);
+        w.field("meta", &mut self.meta);
+        w.field("implicitRules", &mut self.implicit_rules);
+        w.field("language", &mut self.language);
+        w.field("text", &mut self.text);
+        w.field("contained", &mut self.contained);
+        w.field("extension", &mut self.extension);
+        w.field("modifierExtension", &mut self.modifier_extension);
+        w.field("identifier", &mut self.identifier);
+        w.field("actuality", &mut self.actuality);
+        w.field("category", &mut self.category);
+        w.field("event", &mut self.event);
+        w.refs(
+            "subject",
+            &mut self.subject,
+            &["Patient", "Group", "Practitioner", "RelatedPerson"],
+        );
+        w.refs("encounter", &mut self.encounter, &["Encounter"]);
+        w.field("date", &mut self.date);
+        w.field("detected", &mut self.detected);
+        w.field("recordedDate", &mut self.recorded_date);
+        w.refs("resultingCondition", &mut self.resulting_condition, &["Condition"]);
+        w.refs("location", &mut self.location, &["Location"]);
+        w.field("seriousness", &mut self.seriousness);
+        w.field("severity", &mut self.severity);
+        w.field("outcome", &mut self.outcome);
+        w.refs(
+            "recorder",
+            &mut self.recorder,
+            &["Patient", "Practitioner", "PractitionerRole", "RelatedPerson"],
+        );
+        w.refs(
+            "contributor",
+            &mut self.contributor,
+            &["Practitioner", "PractitionerRole", "Device"],
+        );
+        w.field("suspectEntity", &mut self.suspect_entity);
+        w.refs(
+            "subjectMedicalHistory",
+            &mut self.subject_medical_history,
+            &[
+                "Condition",
+                "Observation",
+                "AllergyIntolerance",
+                "FamilyMemberHistory",
+                "Immunization",
+                "Procedure",
+                "Media",
+                "DocumentReference",
+            ],
+        );
+        w.refs(
+            "referenceDocument",
+            &mut self.reference_document,
+            &["DocumentReference"],
+        );
+        w.refs("study", &mut self.study, &["ResearchStudy"]);
+    }
+}
+
+impl AdverseEvent {
+    /// A new `AdverseEvent` with its required elements: `actuality`, `subject`.
+    pub fn new<T1: crate::targets::AdverseEventSubject>(
+        actuality: codes::AdverseEventActuality,
+        subject: crate::TypedReference<T1>,
+    ) -> Self {
+        AdverseEvent {
+            actuality: Some(crate::Primitive::new(actuality)),
+            subject: Some(Box::new(subject.into())),
+            ..Default::default()
+        }
+    }
+    /// Sets `subject` to a reference to a Patient | Group | Practitioner | RelatedPerson.
+    pub fn set_subject<T: crate::targets::AdverseEventSubject>(
+        &mut self,
+        reference: crate::TypedReference<T>,
+    ) -> &mut Self {
+        self.subject = Some(Box::new(reference.into()));
+        self
+    }
+    /// Sets `encounter` to a reference to a Encounter.
+    pub fn set_encounter<T: crate::targets::AdverseEventEncounter>(
+        &mut self,
+        reference: crate::TypedReference<T>,
+    ) -> &mut Self {
+        self.encounter = Some(Box::new(reference.into()));
+        self
+    }
+    /// Adds a reference to a Condition to `resultingCondition`.
+    pub fn push_resulting_condition<T: crate::targets::AdverseEventResultingCondition>(
+        &mut self,
+        reference: crate::TypedReference<T>,
+    ) -> &mut Self {
+        self.resulting_condition.push(reference.into());
+        self
+    }
+    /// Sets `location` to a reference to a Location.
+    pub fn set_location<T: crate::targets::AdverseEventLocation>(
+        &mut self,
+        reference: crate::TypedReference<T>,
+    ) -> &mut Self {
+        self.location = Some(Box::new(reference.into()));
+        self
+    }
+    /// Sets `recorder` to a reference to a Patient | Practitioner | PractitionerRole | RelatedPerson.
+    pub fn set_recorder<T: crate::targets::AdverseEventRecorder>(
+        &mut self,
+        reference: crate::TypedReference<T>,
+    ) -> &mut Self {
+        self.recorder = Some(Box::new(reference.into()));
+        self
+    }
+    /// Adds a reference to a Practitioner | PractitionerRole | Device to `contributor`.
+    pub fn push_contributor<T: crate::targets::AdverseEventContributor>(
+        &mut self,
+        reference: crate::TypedReference<T>,
+    ) -> &mut Self {
+        self.contributor.push(reference.into());
+        self
+    }
+    /// Adds a reference to a Condition | Observation | AllergyIntolerance | FamilyMemberHistory | Immunization | Procedure | Media | DocumentReference to `subjectMedicalHistory`.
+    pub fn push_subject_medical_history<
+        T: crate::targets::AdverseEventSubjectMedicalHistory,
+    >(&mut self, reference: crate::TypedReference<T>) -> &mut Self {
+        self.subject_medical_history.push(reference.into());
+        self
+    }
+    /// Adds a reference to a DocumentReference to `referenceDocument`.
+    pub fn push_reference_document<T: crate::targets::AdverseEventReferenceDocument>(
+        &mut self,
+        reference: crate::TypedReference<T>,
+    ) -> &mut Self {
+        self.reference_document.push(reference.into());
+        self
+    }
+    /// Adds a reference to a ResearchStudy to `study`.
+    pub fn push_study<T: crate::targets::AdverseEventStudy>(
+        &mut self,
+        reference: crate::TypedReference<T>,
+    ) -> &mut Self {
+        self.study.push(reference.into());
+        self
+    }
+}
+
 /// The suspected agent causing the adverse event
 ///
 /// Describes the entity that is suspected to have caused the adverse event.
@@ -378,6 +580,65 @@ impl serde::Serialize for AdverseEventSuspectEntity {
         ser::single(&mut map, "instance", &self.instance)?;
         ser::many(&mut map, "causality", &self.causality)?;
         map.end()
+    }
+}
+
+impl crate::visit::Walk for AdverseEventSuspectEntity {
+    fn walk(&self, w: &mut crate::visit::Walker<'_>) {
+        w.field("extension", &self.extension);
+        w.field("modifierExtension", &self.modifier_extension);
+        w.refs(
+            "instance",
+            &self.instance,
+            &[
+                "Immunization",
+                "Procedure",
+                "Substance",
+                "Medication",
+                "MedicationAdministration",
+                "MedicationStatement",
+                "Device",
+            ],
+        );
+        w.field("causality", &self.causality);
+    }
+    fn walk_mut(&mut self, w: &mut crate::visit::WalkerMut<'_>) {
+        w.field("extension", &mut self.extension);
+        w.field("modifierExtension", &mut self.modifier_extension);
+        w.refs(
+            "instance",
+            &mut self.instance,
+            &[
+                "Immunization",
+                "Procedure",
+                "Substance",
+                "Medication",
+                "MedicationAdministration",
+                "MedicationStatement",
+                "Device",
+            ],
+        );
+        w.field("causality", &mut self.causality);
+    }
+}
+
+impl AdverseEventSuspectEntity {
+    /// A new `AdverseEvent.suspectEntity` with its required elements: `instance`.
+    pub fn new<T0: crate::targets::AdverseEventSuspectEntityInstance>(
+        instance: crate::TypedReference<T0>,
+    ) -> Self {
+        AdverseEventSuspectEntity {
+            instance: Some(Box::new(instance.into())),
+            ..Default::default()
+        }
+    }
+    /// Sets `instance` to a reference to a Immunization | Procedure | Substance | Medication | MedicationAdministration | MedicationStatement | Device.
+    pub fn set_instance<T: crate::targets::AdverseEventSuspectEntityInstance>(
+        &mut self,
+        reference: crate::TypedReference<T>,
+    ) -> &mut Self {
+        self.instance = Some(Box::new(reference.into()));
+        self
     }
 }
 
@@ -495,5 +756,35 @@ impl serde::Serialize for AdverseEventSuspectEntityCausality {
         ser::single(&mut map, "author", &self.author)?;
         ser::single(&mut map, "method", &self.method)?;
         map.end()
+    }
+}
+
+impl crate::visit::Walk for AdverseEventSuspectEntityCausality {
+    fn walk(&self, w: &mut crate::visit::Walker<'_>) {
+        w.field("extension", &self.extension);
+        w.field("modifierExtension", &self.modifier_extension);
+        w.field("assessment", &self.assessment);
+        w.field("productRelatedness", &self.product_relatedness);
+        w.refs("author", &self.author, &["Practitioner", "PractitionerRole"]);
+        w.field("method", &self.method);
+    }
+    fn walk_mut(&mut self, w: &mut crate::visit::WalkerMut<'_>) {
+        w.field("extension", &mut self.extension);
+        w.field("modifierExtension", &mut self.modifier_extension);
+        w.field("assessment", &mut self.assessment);
+        w.field("productRelatedness", &mut self.product_relatedness);
+        w.refs("author", &mut self.author, &["Practitioner", "PractitionerRole"]);
+        w.field("method", &mut self.method);
+    }
+}
+
+impl AdverseEventSuspectEntityCausality {
+    /// Sets `author` to a reference to a Practitioner | PractitionerRole.
+    pub fn set_author<T: crate::targets::AdverseEventSuspectEntityCausalityAuthor>(
+        &mut self,
+        reference: crate::TypedReference<T>,
+    ) -> &mut Self {
+        self.author = Some(Box::new(reference.into()));
+        self
     }
 }

@@ -323,6 +323,121 @@ impl serde::Serialize for AllergyIntolerance {
     }
 }
 
+impl crate::visit::Walk for AllergyIntolerance {
+    fn walk(&self, w: &mut crate::visit::Walker<'_>) {
+        w.field("id", &self.id);
+        w.field("meta", &self.meta);
+        w.field("implicitRules", &self.implicit_rules);
+        w.field("language", &self.language);
+        w.field("text", &self.text);
+        w.field("contained", &self.contained);
+        w.field("extension", &self.extension);
+        w.field("modifierExtension", &self.modifier_extension);
+        w.field("identifier", &self.identifier);
+        w.field("clinicalStatus", &self.clinical_status);
+        w.field("verificationStatus", &self.verification_status);
+        w.field("type", &self.type_);
+        w.field("category", &self.category);
+        w.field("criticality", &self.criticality);
+        w.field("code", &self.code);
+        w.refs("patient", &self.patient, &["Patient"]);
+        w.refs("encounter", &self.encounter, &["Encounter"]);
+        w.choice(&self.onset);
+        w.field("recordedDate", &self.recorded_date);
+        w.refs(
+            "recorder",
+            &self.recorder,
+            &["Practitioner", "PractitionerRole", "Patient", "RelatedPerson"],
+        );
+        w.refs(
+            "asserter",
+            &self.asserter,
+            &["Patient", "RelatedPerson", "Practitioner", "PractitionerRole"],
+        );
+        w.field("lastOccurrence", &self.last_occurrence);
+        w.field("note", &self.note);
+        w.field("reaction", &self.reaction);
+    }
+    fn walk_mut(&mut self, w: &mut crate::visit::WalkerMut<'_>) {
+        w.field("id", &mut self.id);
+        w.field("meta", &mut self.meta);
+        w.field("implicitRules", &mut self.implicit_rules);
+        w.field("language", &mut self.language);
+        w.field("text", &mut self.text);
+        w.field("contained", &mut self.contained);
+        w.field("extension", &mut self.extension);
+        w.field("modifierExtension", &mut self.modifier_extension);
+        w.field("identifier", &mut self.identifier);
+        w.field("clinicalStatus", &mut self.clinical_status);
+        w.field("verificationStatus", &mut self.verification_status);
+        w.field("type", &mut self.type_);
+        w.field("category", &mut self.category);
+        w.field("criticality", &mut self.criticality);
+        w.field("code", &mut self.code);
+        w.refs("patient", &mut self.patient, &["Patient"]);
+        w.refs("encounter", &mut self.encounter, &["Encounter"]);
+        w.choice(&mut self.onset);
+        w.field("recordedDate", &mut self.recorded_date);
+        w.refs(
+            "recorder",
+            &mut self.recorder,
+            &["Practitioner", "PractitionerRole", "Patient", "RelatedPerson"],
+        );
+        w.refs(
+            "asserter",
+            &mut self.asserter,
+            &["Patient", "RelatedPerson", "Practitioner", "PractitionerRole"],
+        );
+        w.field("lastOccurrence", &mut self.last_occurrence);
+        w.field("note", &mut self.note);
+        w.field("reaction", &mut self.reaction);
+    }
+}
+
+impl AllergyIntolerance {
+    /// A new `AllergyIntolerance` with its required elements: `patient`.
+    pub fn new<T0: crate::targets::AllergyIntolerancePatient>(
+        patient: crate::TypedReference<T0>,
+    ) -> Self {
+        AllergyIntolerance {
+            patient: Some(Box::new(patient.into())),
+            ..Default::default()
+        }
+    }
+    /// Sets `patient` to a reference to a Patient.
+    pub fn set_patient<T: crate::targets::AllergyIntolerancePatient>(
+        &mut self,
+        reference: crate::TypedReference<T>,
+    ) -> &mut Self {
+        self.patient = Some(Box::new(reference.into()));
+        self
+    }
+    /// Sets `encounter` to a reference to a Encounter.
+    pub fn set_encounter<T: crate::targets::AllergyIntoleranceEncounter>(
+        &mut self,
+        reference: crate::TypedReference<T>,
+    ) -> &mut Self {
+        self.encounter = Some(Box::new(reference.into()));
+        self
+    }
+    /// Sets `recorder` to a reference to a Practitioner | PractitionerRole | Patient | RelatedPerson.
+    pub fn set_recorder<T: crate::targets::AllergyIntoleranceRecorder>(
+        &mut self,
+        reference: crate::TypedReference<T>,
+    ) -> &mut Self {
+        self.recorder = Some(Box::new(reference.into()));
+        self
+    }
+    /// Sets `asserter` to a reference to a Patient | RelatedPerson | Practitioner | PractitionerRole.
+    pub fn set_asserter<T: crate::targets::AllergyIntoleranceAsserter>(
+        &mut self,
+        reference: crate::TypedReference<T>,
+    ) -> &mut Self {
+        self.asserter = Some(Box::new(reference.into()));
+        self
+    }
+}
+
 /// Choice of types for `AllergyIntolerance.onset[x]`.
 ///
 /// In JSON the element name carries the type (`onsetDateTime`, `onsetAge`, ...).
@@ -348,6 +463,47 @@ impl ser::EncodeChoice for AllergyIntoleranceOnset {
             Self::Period(v) => map.serialize_entry("onsetPeriod", v),
             Self::Range(v) => map.serialize_entry("onsetRange", v),
             Self::String(v) => ser::prim_one(map, "onsetString", "_onsetString", v),
+        }
+    }
+}
+
+impl crate::visit::Walk for AllergyIntoleranceOnset {
+    fn walk(&self, w: &mut crate::visit::Walker<'_>) {
+        match self {
+            Self::DateTime(v) => {
+                w.field("onsetDateTime", v);
+            }
+            Self::Age(v) => {
+                w.field("onsetAge", v);
+            }
+            Self::Period(v) => {
+                w.field("onsetPeriod", v);
+            }
+            Self::Range(v) => {
+                w.field("onsetRange", v);
+            }
+            Self::String(v) => {
+                w.field("onsetString", v);
+            }
+        }
+    }
+    fn walk_mut(&mut self, w: &mut crate::visit::WalkerMut<'_>) {
+        match self {
+            Self::DateTime(v) => {
+                w.field("onsetDateTime", v);
+            }
+            Self::Age(v) => {
+                w.field("onsetAge", v);
+            }
+            Self::Period(v) => {
+                w.field("onsetPeriod", v);
+            }
+            Self::Range(v) => {
+                w.field("onsetRange", v);
+            }
+            Self::String(v) => {
+                w.field("onsetString", v);
+            }
         }
     }
 }
@@ -477,5 +633,40 @@ impl serde::Serialize for AllergyIntoleranceReaction {
         ser::single(&mut map, "exposureRoute", &self.exposure_route)?;
         ser::many(&mut map, "note", &self.note)?;
         map.end()
+    }
+}
+
+impl crate::visit::Walk for AllergyIntoleranceReaction {
+    fn walk(&self, w: &mut crate::visit::Walker<'_>) {
+        w.field("extension", &self.extension);
+        w.field("modifierExtension", &self.modifier_extension);
+        w.field("substance", &self.substance);
+        w.field("manifestation", &self.manifestation);
+        w.field("description", &self.description);
+        w.field("onset", &self.onset);
+        w.field("severity", &self.severity);
+        w.field("exposureRoute", &self.exposure_route);
+        w.field("note", &self.note);
+    }
+    fn walk_mut(&mut self, w: &mut crate::visit::WalkerMut<'_>) {
+        w.field("extension", &mut self.extension);
+        w.field("modifierExtension", &mut self.modifier_extension);
+        w.field("substance", &mut self.substance);
+        w.field("manifestation", &mut self.manifestation);
+        w.field("description", &mut self.description);
+        w.field("onset", &mut self.onset);
+        w.field("severity", &mut self.severity);
+        w.field("exposureRoute", &mut self.exposure_route);
+        w.field("note", &mut self.note);
+    }
+}
+
+impl AllergyIntoleranceReaction {
+    /// A new `AllergyIntolerance.reaction` with its required elements: `manifestation` (its first item).
+    pub fn new(manifestation: CodeableConcept) -> Self {
+        AllergyIntoleranceReaction {
+            manifestation: vec![manifestation],
+            ..Default::default()
+        }
     }
 }

@@ -348,6 +348,119 @@ impl serde::Serialize for Appointment {
     }
 }
 
+impl crate::visit::Walk for Appointment {
+    fn walk(&self, w: &mut crate::visit::Walker<'_>) {
+        w.field("id", &self.id);
+        w.field("meta", &self.meta);
+        w.field("implicitRules", &self.implicit_rules);
+        w.field("language", &self.language);
+        w.field("text", &self.text);
+        w.field("contained", &self.contained);
+        w.field("extension", &self.extension);
+        w.field("modifierExtension", &self.modifier_extension);
+        w.field("identifier", &self.identifier);
+        w.field("status", &self.status);
+        w.field("cancelationReason", &self.cancelation_reason);
+        w.field("serviceCategory", &self.service_category);
+        w.field("serviceType", &self.service_type);
+        w.field("specialty", &self.specialty);
+        w.field("appointmentType", &self.appointment_type);
+        w.field("reasonCode", &self.reason_code);
+        w.refs(
+            "reasonReference",
+            &self.reason_reference,
+            &["Condition", "Procedure", "Observation", "ImmunizationRecommendation"],
+        );
+        w.field("priority", &self.priority);
+        w.field("description", &self.description);
+        w.refs("supportingInformation", &self.supporting_information, &[]);
+        w.field("start", &self.start);
+        w.field("end", &self.end);
+        w.field("minutesDuration", &self.minutes_duration);
+        w.refs("slot", &self.slot, &["Slot"]);
+        w.field("created", &self.created);
+        w.field("comment", &self.comment);
+        w.field("patientInstruction", &self.patient_instruction);
+        w.refs("basedOn", &self.based_on, &["ServiceRequest"]);
+        w.field("participant", &self.participant);
+        w.field("requestedPeriod", &self.requested_period);
+    }
+    fn walk_mut(&mut self, w: &mut crate::visit::WalkerMut<'_>) {
+        w.field("id", &mut self.id);
+        w.field("meta", &mut self.meta);
+        w.field("implicitRules", &mut self.implicit_rules);
+        w.field("language", &mut self.language);
+        w.field("text", &mut self.text);
+        w.field("contained", &mut self.contained);
+        w.field("extension", &mut self.extension);
+        w.field("modifierExtension", &mut self.modifier_extension);
+        w.field("identifier", &mut self.identifier);
+        w.field("status", &mut self.status);
+        w.field("cancelationReason", &mut self.cancelation_reason);
+        w.field("serviceCategory", &mut self.service_category);
+        w.field("serviceType", &mut self.service_type);
+        w.field("specialty", &mut self.specialty);
+        w.field("appointmentType", &mut self.appointment_type);
+        w.field("reasonCode", &mut self.reason_code);
+        w.refs(
+            "reasonReference",
+            &mut self.reason_reference,
+            &["Condition", "Procedure", "Observation", "ImmunizationRecommendation"],
+        );
+        w.field("priority", &mut self.priority);
+        w.field("description", &mut self.description);
+        w.refs("supportingInformation", &mut self.supporting_information, &[]);
+        w.field("start", &mut self.start);
+        w.field("end", &mut self.end);
+        w.field("minutesDuration", &mut self.minutes_duration);
+        w.refs("slot", &mut self.slot, &["Slot"]);
+        w.field("created", &mut self.created);
+        w.field("comment", &mut self.comment);
+        w.field("patientInstruction", &mut self.patient_instruction);
+        w.refs("basedOn", &mut self.based_on, &["ServiceRequest"]);
+        w.field("participant", &mut self.participant);
+        w.field("requestedPeriod", &mut self.requested_period);
+    }
+}
+
+impl Appointment {
+    /// A new `Appointment` with its required elements: `status`, `participant` (its first item).
+    pub fn new(
+        status: codes::AppointmentStatus,
+        participant: AppointmentParticipant,
+    ) -> Self {
+        Appointment {
+            status: Some(crate::Primitive::new(status)),
+            participant: vec![participant],
+            ..Default::default()
+        }
+    }
+    /// Adds a reference to a Condition | Procedure | Observation | ImmunizationRecommendation to `reasonReference`.
+    pub fn push_reason_reference<T: crate::targets::AppointmentReasonReference>(
+        &mut self,
+        reference: crate::TypedReference<T>,
+    ) -> &mut Self {
+        self.reason_reference.push(reference.into());
+        self
+    }
+    /// Adds a reference to a Slot to `slot`.
+    pub fn push_slot<T: crate::targets::AppointmentSlot>(
+        &mut self,
+        reference: crate::TypedReference<T>,
+    ) -> &mut Self {
+        self.slot.push(reference.into());
+        self
+    }
+    /// Adds a reference to a ServiceRequest to `basedOn`.
+    pub fn push_based_on<T: crate::targets::AppointmentBasedOn>(
+        &mut self,
+        reference: crate::TypedReference<T>,
+    ) -> &mut Self {
+        self.based_on.push(reference.into());
+        self
+    }
+}
+
 /// Participants involved in appointment
 ///
 /// List of participants involved in the appointment.
@@ -460,5 +573,68 @@ impl serde::Serialize for AppointmentParticipant {
         ser::prim(&mut map, "status", "_status", &self.status)?;
         ser::single(&mut map, "period", &self.period)?;
         map.end()
+    }
+}
+
+impl crate::visit::Walk for AppointmentParticipant {
+    fn walk(&self, w: &mut crate::visit::Walker<'_>) {
+        w.field("extension", &self.extension);
+        w.field("modifierExtension", &self.modifier_extension);
+        w.field("type", &self.type_);
+        w.refs(
+            "actor",
+            &self.actor,
+            &[
+                "Patient",
+                "Practitioner",
+                "PractitionerRole",
+                "RelatedPerson",
+                "Device",
+                "HealthcareService",
+                "Location",
+            ],
+        );
+        w.field("required", &self.required);
+        w.field("status", &self.status);
+        w.field("period", &self.period);
+    }
+    fn walk_mut(&mut self, w: &mut crate::visit::WalkerMut<'_>) {
+        w.field("extension", &mut self.extension);
+        w.field("modifierExtension", &mut self.modifier_extension);
+        w.field("type", &mut self.type_);
+        w.refs(
+            "actor",
+            &mut self.actor,
+            &[
+                "Patient",
+                "Practitioner",
+                "PractitionerRole",
+                "RelatedPerson",
+                "Device",
+                "HealthcareService",
+                "Location",
+            ],
+        );
+        w.field("required", &mut self.required);
+        w.field("status", &mut self.status);
+        w.field("period", &mut self.period);
+    }
+}
+
+impl AppointmentParticipant {
+    /// A new `Appointment.participant` with its required elements: `status`.
+    pub fn new(status: codes::ParticipationStatus) -> Self {
+        AppointmentParticipant {
+            status: Some(crate::Primitive::new(status)),
+            ..Default::default()
+        }
+    }
+    /// Sets `actor` to a reference to a Patient | Practitioner | PractitionerRole | RelatedPerson | Device | HealthcareService | Location.
+    pub fn set_actor<T: crate::targets::AppointmentParticipantActor>(
+        &mut self,
+        reference: crate::TypedReference<T>,
+    ) -> &mut Self {
+        self.actor = Some(Box::new(reference.into()));
+        self
     }
 }

@@ -204,3 +204,96 @@ impl serde::Serialize for AppointmentResponse {
         map.end()
     }
 }
+
+impl crate::visit::Walk for AppointmentResponse {
+    fn walk(&self, w: &mut crate::visit::Walker<'_>) {
+        w.field("id", &self.id);
+        w.field("meta", &self.meta);
+        w.field("implicitRules", &self.implicit_rules);
+        w.field("language", &self.language);
+        w.field("text", &self.text);
+        w.field("contained", &self.contained);
+        w.field("extension", &self.extension);
+        w.field("modifierExtension", &self.modifier_extension);
+        w.field("identifier", &self.identifier);
+        w.refs("appointment", &self.appointment, &["Appointment"]);
+        w.field("start", &self.start);
+        w.field("end", &self.end);
+        w.field("participantType", &self.participant_type);
+        w.refs(
+            "actor",
+            &self.actor,
+            &[
+                "Patient",
+                "Practitioner",
+                "PractitionerRole",
+                "RelatedPerson",
+                "Device",
+                "HealthcareService",
+                "Location",
+            ],
+        );
+        w.field("participantStatus", &self.participant_status);
+        w.field("comment", &self.comment);
+    }
+    fn walk_mut(&mut self, w: &mut crate::visit::WalkerMut<'_>) {
+        w.field("id", &mut self.id);
+        w.field("meta", &mut self.meta);
+        w.field("implicitRules", &mut self.implicit_rules);
+        w.field("language", &mut self.language);
+        w.field("text", &mut self.text);
+        w.field("contained", &mut self.contained);
+        w.field("extension", &mut self.extension);
+        w.field("modifierExtension", &mut self.modifier_extension);
+        w.field("identifier", &mut self.identifier);
+        w.refs("appointment", &mut self.appointment, &["Appointment"]);
+        w.field("start", &mut self.start);
+        w.field("end", &mut self.end);
+        w.field("participantType", &mut self.participant_type);
+        w.refs(
+            "actor",
+            &mut self.actor,
+            &[
+                "Patient",
+                "Practitioner",
+                "PractitionerRole",
+                "RelatedPerson",
+                "Device",
+                "HealthcareService",
+                "Location",
+            ],
+        );
+        w.field("participantStatus", &mut self.participant_status);
+        w.field("comment", &mut self.comment);
+    }
+}
+
+impl AppointmentResponse {
+    /// A new `AppointmentResponse` with its required elements: `appointment`, `participantStatus`.
+    pub fn new<T0: crate::targets::AppointmentResponseAppointment>(
+        appointment: crate::TypedReference<T0>,
+        participant_status: codes::ParticipationStatus,
+    ) -> Self {
+        AppointmentResponse {
+            appointment: Some(Box::new(appointment.into())),
+            participant_status: Some(crate::Primitive::new(participant_status)),
+            ..Default::default()
+        }
+    }
+    /// Sets `appointment` to a reference to a Appointment.
+    pub fn set_appointment<T: crate::targets::AppointmentResponseAppointment>(
+        &mut self,
+        reference: crate::TypedReference<T>,
+    ) -> &mut Self {
+        self.appointment = Some(Box::new(reference.into()));
+        self
+    }
+    /// Sets `actor` to a reference to a Patient | Practitioner | PractitionerRole | RelatedPerson | Device | HealthcareService | Location.
+    pub fn set_actor<T: crate::targets::AppointmentResponseActor>(
+        &mut self,
+        reference: crate::TypedReference<T>,
+    ) -> &mut Self {
+        self.actor = Some(Box::new(reference.into()));
+        self
+    }
+}

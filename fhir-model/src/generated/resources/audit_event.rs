@@ -219,6 +219,69 @@ impl serde::Serialize for AuditEvent {
     }
 }
 
+impl crate::visit::Walk for AuditEvent {
+    fn walk(&self, w: &mut crate::visit::Walker<'_>) {
+        w.field("id", &self.id);
+        w.field("meta", &self.meta);
+        w.field("implicitRules", &self.implicit_rules);
+        w.field("language", &self.language);
+        w.field("text", &self.text);
+        w.field("contained", &self.contained);
+        w.field("extension", &self.extension);
+        w.field("modifierExtension", &self.modifier_extension);
+        w.field("type", &self.type_);
+        w.field("subtype", &self.subtype);
+        w.field("action", &self.action);
+        w.field("period", &self.period);
+        w.field("recorded", &self.recorded);
+        w.field("outcome", &self.outcome);
+        w.field("outcomeDesc", &self.outcome_desc);
+        w.field("purposeOfEvent", &self.purpose_of_event);
+        w.field("agent", &self.agent);
+        w.field("source", &self.source);
+        w.field("entity", &self.entity);
+    }
+    fn walk_mut(&mut self, w: &mut crate::visit::WalkerMut<'_>) {
+        w.field("id", &mut self.id);
+        w.field("meta", &mut self.meta);
+        w.field("implicitRules", &mut self.implicit_rules);
+        w.field("language", &mut self.language);
+        w.field("text", &mut self.text);
+        w.field("contained", &mut self.contained);
+        w.field("extension", &mut self.extension);
+        w.field("modifierExtension", &mut self.modifier_extension);
+        w.field("type", &mut self.type_);
+        w.field("subtype", &mut self.subtype);
+        w.field("action", &mut self.action);
+        w.field("period", &mut self.period);
+        w.field("recorded", &mut self.recorded);
+        w.field("outcome", &mut self.outcome);
+        w.field("outcomeDesc", &mut self.outcome_desc);
+        w.field("purposeOfEvent", &mut self.purpose_of_event);
+        w.field("agent", &mut self.agent);
+        w.field("source", &mut self.source);
+        w.field("entity", &mut self.entity);
+    }
+}
+
+impl AuditEvent {
+    /// A new `AuditEvent` with its required elements: `type`, `recorded`, `agent` (its first item), `source`.
+    pub fn new(
+        type_: Coding,
+        recorded: Instant,
+        agent: AuditEventAgent,
+        source: AuditEventSource,
+    ) -> Self {
+        AuditEvent {
+            type_: Some(Box::new(type_)),
+            recorded: Some(crate::Primitive::new(recorded)),
+            agent: vec![agent],
+            source: Some(Box::new(source)),
+            ..Default::default()
+        }
+    }
+}
+
 /// Actor involved in the event
 ///
 /// An actor taking an active role in the event or activity that is logged.
@@ -384,6 +447,87 @@ impl serde::Serialize for AuditEventAgent {
     }
 }
 
+impl crate::visit::Walk for AuditEventAgent {
+    fn walk(&self, w: &mut crate::visit::Walker<'_>) {
+        w.field("extension", &self.extension);
+        w.field("modifierExtension", &self.modifier_extension);
+        w.field("type", &self.type_);
+        w.field("role", &self.role);
+        w.refs(
+            "who",
+            &self.who,
+            &[
+                "PractitionerRole",
+                "Practitioner",
+                "Organization",
+                "Device",
+                "Patient",
+                "RelatedPerson",
+            ],
+        );
+        w.field("altId", &self.alt_id);
+        w.field("name", &self.name);
+        w.field("requestor", &self.requestor);
+        w.refs("location", &self.location, &["Location"]);
+        w.field("policy", &self.policy);
+        w.field("media", &self.media);
+        w.field("network", &self.network);
+        w.field("purposeOfUse", &self.purpose_of_use);
+    }
+    fn walk_mut(&mut self, w: &mut crate::visit::WalkerMut<'_>) {
+        w.field("extension", &mut self.extension);
+        w.field("modifierExtension", &mut self.modifier_extension);
+        w.field("type", &mut self.type_);
+        w.field("role", &mut self.role);
+        w.refs(
+            "who",
+            &mut self.who,
+            &[
+                "PractitionerRole",
+                "Practitioner",
+                "Organization",
+                "Device",
+                "Patient",
+                "RelatedPerson",
+            ],
+        );
+        w.field("altId", &mut self.alt_id);
+        w.field("name", &mut self.name);
+        w.field("requestor", &mut self.requestor);
+        w.refs("location", &mut self.location, &["Location"]);
+        w.field("policy", &mut self.policy);
+        w.field("media", &mut self.media);
+        w.field("network", &mut self.network);
+        w.field("purposeOfUse", &mut self.purpose_of_use);
+    }
+}
+
+impl AuditEventAgent {
+    /// A new `AuditEvent.agent` with its required elements: `requestor`.
+    pub fn new(requestor: bool) -> Self {
+        AuditEventAgent {
+            requestor: Some(crate::Primitive::new(requestor)),
+            ..Default::default()
+        }
+    }
+    /// Sets `who` to a reference to a PractitionerRole | Practitioner | Organization | Device | Patient | RelatedPerson.
+    pub fn set_who<T: crate::targets::AuditEventAgentWho>(
+        &mut self,
+        reference: crate::TypedReference<T>,
+    ) -> &mut Self {
+        self.who = Some(Box::new(reference.into()));
+        self
+    }
+    /// Sets `location` to a reference to a Location.
+    pub fn set_location<T: crate::targets::AuditEventAgentLocation>(
+        &mut self,
+        reference: crate::TypedReference<T>,
+    ) -> &mut Self {
+        self.location = Some(Box::new(reference.into()));
+        self
+    }
+}
+
 /// Logical network location for application activity
 ///
 /// Logical network location for application activity, if the activity has a network location.
@@ -469,6 +613,21 @@ impl serde::Serialize for AuditEventAgentNetwork {
         ser::prim(&mut map, "address", "_address", &self.address)?;
         ser::prim(&mut map, "type", "_type", &self.type_)?;
         map.end()
+    }
+}
+
+impl crate::visit::Walk for AuditEventAgentNetwork {
+    fn walk(&self, w: &mut crate::visit::Walker<'_>) {
+        w.field("extension", &self.extension);
+        w.field("modifierExtension", &self.modifier_extension);
+        w.field("address", &self.address);
+        w.field("type", &self.type_);
+    }
+    fn walk_mut(&mut self, w: &mut crate::visit::WalkerMut<'_>) {
+        w.field("extension", &mut self.extension);
+        w.field("modifierExtension", &mut self.modifier_extension);
+        w.field("address", &mut self.address);
+        w.field("type", &mut self.type_);
     }
 }
 
@@ -565,6 +724,65 @@ impl serde::Serialize for AuditEventSource {
         ser::single(&mut map, "observer", &self.observer)?;
         ser::many(&mut map, "type", &self.type_)?;
         map.end()
+    }
+}
+
+impl crate::visit::Walk for AuditEventSource {
+    fn walk(&self, w: &mut crate::visit::Walker<'_>) {
+        w.field("extension", &self.extension);
+        w.field("modifierExtension", &self.modifier_extension);
+        w.field("site", &self.site);
+        w.refs(
+            "observer",
+            &self.observer,
+            &[
+                "PractitionerRole",
+                "Practitioner",
+                "Organization",
+                "Device",
+                "Patient",
+                "RelatedPerson",
+            ],
+        );
+        w.field("type", &self.type_);
+    }
+    fn walk_mut(&mut self, w: &mut crate::visit::WalkerMut<'_>) {
+        w.field("extension", &mut self.extension);
+        w.field("modifierExtension", &mut self.modifier_extension);
+        w.field("site", &mut self.site);
+        w.refs(
+            "observer",
+            &mut self.observer,
+            &[
+                "PractitionerRole",
+                "Practitioner",
+                "Organization",
+                "Device",
+                "Patient",
+                "RelatedPerson",
+            ],
+        );
+        w.field("type", &mut self.type_);
+    }
+}
+
+impl AuditEventSource {
+    /// A new `AuditEvent.source` with its required elements: `observer`.
+    pub fn new<T0: crate::targets::AuditEventSourceObserver>(
+        observer: crate::TypedReference<T0>,
+    ) -> Self {
+        AuditEventSource {
+            observer: Some(Box::new(observer.into())),
+            ..Default::default()
+        }
+    }
+    /// Sets `observer` to a reference to a PractitionerRole | Practitioner | Organization | Device | Patient | RelatedPerson.
+    pub fn set_observer<T: crate::targets::AuditEventSourceObserver>(
+        &mut self,
+        reference: crate::TypedReference<T>,
+    ) -> &mut Self {
+        self.observer = Some(Box::new(reference.into()));
+        self
     }
 }
 
@@ -707,6 +925,35 @@ impl serde::Serialize for AuditEventEntity {
     }
 }
 
+impl crate::visit::Walk for AuditEventEntity {
+    fn walk(&self, w: &mut crate::visit::Walker<'_>) {
+        w.field("extension", &self.extension);
+        w.field("modifierExtension", &self.modifier_extension);
+        w.refs("what", &self.what, &[]);
+        w.field("type", &self.type_);
+        w.field("role", &self.role);
+        w.field("lifecycle", &self.lifecycle);
+        w.field("securityLabel", &self.security_label);
+        w.field("name", &self.name);
+        w.field("description", &self.description);
+        w.field("query", &self.query);
+        w.field("detail", &self.detail);
+    }
+    fn walk_mut(&mut self, w: &mut crate::visit::WalkerMut<'_>) {
+        w.field("extension", &mut self.extension);
+        w.field("modifierExtension", &mut self.modifier_extension);
+        w.refs("what", &mut self.what, &[]);
+        w.field("type", &mut self.type_);
+        w.field("role", &mut self.role);
+        w.field("lifecycle", &mut self.lifecycle);
+        w.field("securityLabel", &mut self.security_label);
+        w.field("name", &mut self.name);
+        w.field("description", &mut self.description);
+        w.field("query", &mut self.query);
+        w.field("detail", &mut self.detail);
+    }
+}
+
 /// Additional Information about the entity
 ///
 /// Tagged value pairs for conveying additional information about the entity.
@@ -837,6 +1084,32 @@ impl serde::Serialize for AuditEventEntityDetail {
     }
 }
 
+impl crate::visit::Walk for AuditEventEntityDetail {
+    fn walk(&self, w: &mut crate::visit::Walker<'_>) {
+        w.field("extension", &self.extension);
+        w.field("modifierExtension", &self.modifier_extension);
+        w.field("type", &self.type_);
+        w.choice(&self.value);
+    }
+    fn walk_mut(&mut self, w: &mut crate::visit::WalkerMut<'_>) {
+        w.field("extension", &mut self.extension);
+        w.field("modifierExtension", &mut self.modifier_extension);
+        w.field("type", &mut self.type_);
+        w.choice(&mut self.value);
+    }
+}
+
+impl AuditEventEntityDetail {
+    /// A new `AuditEvent.entity.detail` with its required elements: `type`, `value`.
+    pub fn new(type_: FhirString, value: AuditEventEntityDetailValue) -> Self {
+        AuditEventEntityDetail {
+            type_: Some(crate::Primitive::new(type_)),
+            value: Some(value),
+            ..Default::default()
+        }
+    }
+}
+
 /// Choice of types for `AuditEvent.entity.detail.value[x]`.
 ///
 /// In JSON the element name carries the type (`valueString`, `valueBase64Binary`, ...).
@@ -854,6 +1127,29 @@ impl ser::EncodeChoice for AuditEventEntityDetailValue {
             Self::String(v) => ser::prim_one(map, "valueString", "_valueString", v),
             Self::Base64Binary(v) => {
                 ser::prim_one(map, "valueBase64Binary", "_valueBase64Binary", v)
+            }
+        }
+    }
+}
+
+impl crate::visit::Walk for AuditEventEntityDetailValue {
+    fn walk(&self, w: &mut crate::visit::Walker<'_>) {
+        match self {
+            Self::String(v) => {
+                w.field("valueString", v);
+            }
+            Self::Base64Binary(v) => {
+                w.field("valueBase64Binary", v);
+            }
+        }
+    }
+    fn walk_mut(&mut self, w: &mut crate::visit::WalkerMut<'_>) {
+        match self {
+            Self::String(v) => {
+                w.field("valueString", v);
+            }
+            Self::Base64Binary(v) => {
+                w.field("valueBase64Binary", v);
             }
         }
     }

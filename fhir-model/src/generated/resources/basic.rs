@@ -158,3 +158,74 @@ impl serde::Serialize for Basic {
         map.end()
     }
 }
+
+impl crate::visit::Walk for Basic {
+    fn walk(&self, w: &mut crate::visit::Walker<'_>) {
+        w.field("id", &self.id);
+        w.field("meta", &self.meta);
+        w.field("implicitRules", &self.implicit_rules);
+        w.field("language", &self.language);
+        w.field("text", &self.text);
+        w.field("contained", &self.contained);
+        w.field("extension", &self.extension);
+        w.field("modifierExtension", &self.modifier_extension);
+        w.field("identifier", &self.identifier);
+        w.field("code", &self.code);
+        w.refs("subject", &self.subject, &[]);
+        w.field("created", &self.created);
+        w.refs(
+            "author",
+            &self.author,
+            &[
+                "Practitioner",
+                "PractitionerRole",
+                "Patient",
+                "RelatedPerson",
+                "Organization",
+            ],
+        );
+    }
+    fn walk_mut(&mut self, w: &mut crate::visit::WalkerMut<'_>) {
+        w.field("id", &mut self.id);
+        w.field("meta", &mut self.meta);
+        w.field("implicitRules", &mut self.implicit_rules);
+        w.field("language", &mut self.language);
+        w.field("text", &mut self.text);
+        w.field("contained", &mut self.contained);
+        w.field("extension", &mut self.extension);
+        w.field("modifierExtension", &mut self.modifier_extension);
+        w.field("identifier", &mut self.identifier);
+        w.field("code", &mut self.code);
+        w.refs("subject", &mut self.subject, &[]);
+        w.field("created", &mut self.created);
+        w.refs(
+            "author",
+            &mut self.author,
+            &[
+                "Practitioner",
+                "PractitionerRole",
+                "Patient",
+                "RelatedPerson",
+                "Organization",
+            ],
+        );
+    }
+}
+
+impl Basic {
+    /// A new `Basic` with its required elements: `code`.
+    pub fn new(code: CodeableConcept) -> Self {
+        Basic {
+            code: Some(Box::new(code)),
+            ..Default::default()
+        }
+    }
+    /// Sets `author` to a reference to a Practitioner | PractitionerRole | Patient | RelatedPerson | Organization.
+    pub fn set_author<T: crate::targets::BasicAuthor>(
+        &mut self,
+        reference: crate::TypedReference<T>,
+    ) -> &mut Self {
+        self.author = Some(Box::new(reference.into()));
+        self
+    }
+}

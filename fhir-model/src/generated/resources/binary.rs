@@ -115,3 +115,34 @@ impl serde::Serialize for Binary {
         map.end()
     }
 }
+
+impl crate::visit::Walk for Binary {
+    fn walk(&self, w: &mut crate::visit::Walker<'_>) {
+        w.field("id", &self.id);
+        w.field("meta", &self.meta);
+        w.field("implicitRules", &self.implicit_rules);
+        w.field("language", &self.language);
+        w.field("contentType", &self.content_type);
+        w.refs("securityContext", &self.security_context, &[]);
+        w.field("data", &self.data);
+    }
+    fn walk_mut(&mut self, w: &mut crate::visit::WalkerMut<'_>) {
+        w.field("id", &mut self.id);
+        w.field("meta", &mut self.meta);
+        w.field("implicitRules", &mut self.implicit_rules);
+        w.field("language", &mut self.language);
+        w.field("contentType", &mut self.content_type);
+        w.refs("securityContext", &mut self.security_context, &[]);
+        w.field("data", &mut self.data);
+    }
+}
+
+impl Binary {
+    /// A new `Binary` with its required elements: `contentType`.
+    pub fn new(content_type: Code) -> Self {
+        Binary {
+            content_type: Some(crate::Primitive::new(content_type)),
+            ..Default::default()
+        }
+    }
+}

@@ -220,6 +220,70 @@ impl serde::Serialize for BiologicallyDerivedProduct {
     }
 }
 
+impl crate::visit::Walk for BiologicallyDerivedProduct {
+    fn walk(&self, w: &mut crate::visit::Walker<'_>) {
+        w.field("id", &self.id);
+        w.field("meta", &self.meta);
+        w.field("implicitRules", &self.implicit_rules);
+        w.field("language", &self.language);
+        w.field("text", &self.text);
+        w.field("contained", &self.contained);
+        w.field("extension", &self.extension);
+        w.field("modifierExtension", &self.modifier_extension);
+        w.field("identifier", &self.identifier);
+        w.field("productCategory", &self.product_category);
+        w.field("productCode", &self.product_code);
+        w.field("status", &self.status);
+        w.refs("request", &self.request, &["ServiceRequest"]);
+        w.field("quantity", &self.quantity);
+        w.refs("parent", &self.parent, &["BiologicallyDerivedProduct"]);
+        w.field("collection", &self.collection);
+        w.field("processing", &self.processing);
+        w.field("manipulation", &self.manipulation);
+        w.field("storage", &self.storage);
+    }
+    fn walk_mut(&mut self, w: &mut crate::visit::WalkerMut<'_>) {
+        w.field("id", &mut self.id);
+        w.field("meta", &mut self.meta);
+        w.field("implicitRules", &mut self.implicit_rules);
+        w.field("language", &mut self.language);
+        w.field("text", &mut self.text);
+        w.field("contained", &mut self.contained);
+        w.field("extension", &mut self.extension);
+        w.field("modifierExtension", &mut self.modifier_extension);
+        w.field("identifier", &mut self.identifier);
+        w.field("productCategory", &mut self.product_category);
+        w.field("productCode", &mut self.product_code);
+        w.field("status", &mut self.status);
+        w.refs("request", &mut self.request, &["ServiceRequest"]);
+        w.field("quantity", &mut self.quantity);
+        w.refs("parent", &mut self.parent, &["BiologicallyDerivedProduct"]);
+        w.field("collection", &mut self.collection);
+        w.field("processing", &mut self.processing);
+        w.field("manipulation", &mut self.manipulation);
+        w.field("storage", &mut self.storage);
+    }
+}
+
+impl BiologicallyDerivedProduct {
+    /// Adds a reference to a ServiceRequest to `request`.
+    pub fn push_request<T: crate::targets::BiologicallyDerivedProductRequest>(
+        &mut self,
+        reference: crate::TypedReference<T>,
+    ) -> &mut Self {
+        self.request.push(reference.into());
+        self
+    }
+    /// Adds a reference to a BiologicallyDerivedProduct to `parent`.
+    pub fn push_parent<T: crate::targets::BiologicallyDerivedProductParent>(
+        &mut self,
+        reference: crate::TypedReference<T>,
+    ) -> &mut Self {
+        self.parent.push(reference.into());
+        self
+    }
+}
+
 /// How this product was collected
 ///
 /// How this product was collected.
@@ -340,6 +404,41 @@ impl serde::Serialize for BiologicallyDerivedProductCollection {
     }
 }
 
+impl crate::visit::Walk for BiologicallyDerivedProductCollection {
+    fn walk(&self, w: &mut crate::visit::Walker<'_>) {
+        w.field("extension", &self.extension);
+        w.field("modifierExtension", &self.modifier_extension);
+        w.refs("collector", &self.collector, &["Practitioner", "PractitionerRole"]);
+        w.refs("source", &self.source, &["Patient", "Organization"]);
+        w.choice(&self.collected);
+    }
+    fn walk_mut(&mut self, w: &mut crate::visit::WalkerMut<'_>) {
+        w.field("extension", &mut self.extension);
+        w.field("modifierExtension", &mut self.modifier_extension);
+        w.refs("collector", &mut self.collector, &["Practitioner", "PractitionerRole"]);
+        w.refs("source", &mut self.source, &["Patient", "Organization"]);
+        w.choice(&mut self.collected);
+    }
+}
+
+impl BiologicallyDerivedProductCollection {
+    /// Sets `collector` to a reference to a Practitioner | PractitionerRole.
+    pub fn set_collector<
+        T: crate::targets::BiologicallyDerivedProductCollectionCollector,
+    >(&mut self, reference: crate::TypedReference<T>) -> &mut Self {
+        self.collector = Some(Box::new(reference.into()));
+        self
+    }
+    /// Sets `source` to a reference to a Patient | Organization.
+    pub fn set_source<T: crate::targets::BiologicallyDerivedProductCollectionSource>(
+        &mut self,
+        reference: crate::TypedReference<T>,
+    ) -> &mut Self {
+        self.source = Some(Box::new(reference.into()));
+        self
+    }
+}
+
 /// Choice of types for `BiologicallyDerivedProduct.collection.collected[x]`.
 ///
 /// In JSON the element name carries the type (`collectedDateTime`, `collectedPeriod`, ...).
@@ -358,6 +457,29 @@ impl ser::EncodeChoice for BiologicallyDerivedProductCollectionCollected {
                 ser::prim_one(map, "collectedDateTime", "_collectedDateTime", v)
             }
             Self::Period(v) => map.serialize_entry("collectedPeriod", v),
+        }
+    }
+}
+
+impl crate::visit::Walk for BiologicallyDerivedProductCollectionCollected {
+    fn walk(&self, w: &mut crate::visit::Walker<'_>) {
+        match self {
+            Self::DateTime(v) => {
+                w.field("collectedDateTime", v);
+            }
+            Self::Period(v) => {
+                w.field("collectedPeriod", v);
+            }
+        }
+    }
+    fn walk_mut(&mut self, w: &mut crate::visit::WalkerMut<'_>) {
+        match self {
+            Self::DateTime(v) => {
+                w.field("collectedDateTime", v);
+            }
+            Self::Period(v) => {
+                w.field("collectedPeriod", v);
+            }
         }
     }
 }
@@ -491,6 +613,36 @@ impl serde::Serialize for BiologicallyDerivedProductProcessing {
     }
 }
 
+impl crate::visit::Walk for BiologicallyDerivedProductProcessing {
+    fn walk(&self, w: &mut crate::visit::Walker<'_>) {
+        w.field("extension", &self.extension);
+        w.field("modifierExtension", &self.modifier_extension);
+        w.field("description", &self.description);
+        w.field("procedure", &self.procedure);
+        w.refs("additive", &self.additive, &["Substance"]);
+        w.choice(&self.time);
+    }
+    fn walk_mut(&mut self, w: &mut crate::visit::WalkerMut<'_>) {
+        w.field("extension", &mut self.extension);
+        w.field("modifierExtension", &mut self.modifier_extension);
+        w.field("description", &mut self.description);
+        w.field("procedure", &mut self.procedure);
+        w.refs("additive", &mut self.additive, &["Substance"]);
+        w.choice(&mut self.time);
+    }
+}
+
+impl BiologicallyDerivedProductProcessing {
+    /// Sets `additive` to a reference to a Substance.
+    pub fn set_additive<T: crate::targets::BiologicallyDerivedProductProcessingAdditive>(
+        &mut self,
+        reference: crate::TypedReference<T>,
+    ) -> &mut Self {
+        self.additive = Some(Box::new(reference.into()));
+        self
+    }
+}
+
 /// Choice of types for `BiologicallyDerivedProduct.processing.time[x]`.
 ///
 /// In JSON the element name carries the type (`timeDateTime`, `timePeriod`, ...).
@@ -507,6 +659,29 @@ impl ser::EncodeChoice for BiologicallyDerivedProductProcessingTime {
         match self {
             Self::DateTime(v) => ser::prim_one(map, "timeDateTime", "_timeDateTime", v),
             Self::Period(v) => map.serialize_entry("timePeriod", v),
+        }
+    }
+}
+
+impl crate::visit::Walk for BiologicallyDerivedProductProcessingTime {
+    fn walk(&self, w: &mut crate::visit::Walker<'_>) {
+        match self {
+            Self::DateTime(v) => {
+                w.field("timeDateTime", v);
+            }
+            Self::Period(v) => {
+                w.field("timePeriod", v);
+            }
+        }
+    }
+    fn walk_mut(&mut self, w: &mut crate::visit::WalkerMut<'_>) {
+        match self {
+            Self::DateTime(v) => {
+                w.field("timeDateTime", v);
+            }
+            Self::Period(v) => {
+                w.field("timePeriod", v);
+            }
         }
     }
 }
@@ -626,6 +801,21 @@ impl serde::Serialize for BiologicallyDerivedProductManipulation {
     }
 }
 
+impl crate::visit::Walk for BiologicallyDerivedProductManipulation {
+    fn walk(&self, w: &mut crate::visit::Walker<'_>) {
+        w.field("extension", &self.extension);
+        w.field("modifierExtension", &self.modifier_extension);
+        w.field("description", &self.description);
+        w.choice(&self.time);
+    }
+    fn walk_mut(&mut self, w: &mut crate::visit::WalkerMut<'_>) {
+        w.field("extension", &mut self.extension);
+        w.field("modifierExtension", &mut self.modifier_extension);
+        w.field("description", &mut self.description);
+        w.choice(&mut self.time);
+    }
+}
+
 /// Choice of types for `BiologicallyDerivedProduct.manipulation.time[x]`.
 ///
 /// In JSON the element name carries the type (`timeDateTime`, `timePeriod`, ...).
@@ -642,6 +832,29 @@ impl ser::EncodeChoice for BiologicallyDerivedProductManipulationTime {
         match self {
             Self::DateTime(v) => ser::prim_one(map, "timeDateTime", "_timeDateTime", v),
             Self::Period(v) => map.serialize_entry("timePeriod", v),
+        }
+    }
+}
+
+impl crate::visit::Walk for BiologicallyDerivedProductManipulationTime {
+    fn walk(&self, w: &mut crate::visit::Walker<'_>) {
+        match self {
+            Self::DateTime(v) => {
+                w.field("timeDateTime", v);
+            }
+            Self::Period(v) => {
+                w.field("timePeriod", v);
+            }
+        }
+    }
+    fn walk_mut(&mut self, w: &mut crate::visit::WalkerMut<'_>) {
+        match self {
+            Self::DateTime(v) => {
+                w.field("timeDateTime", v);
+            }
+            Self::Period(v) => {
+                w.field("timePeriod", v);
+            }
         }
     }
 }
@@ -747,5 +960,24 @@ impl serde::Serialize for BiologicallyDerivedProductStorage {
         ser::prim(&mut map, "scale", "_scale", &self.scale)?;
         ser::single(&mut map, "duration", &self.duration)?;
         map.end()
+    }
+}
+
+impl crate::visit::Walk for BiologicallyDerivedProductStorage {
+    fn walk(&self, w: &mut crate::visit::Walker<'_>) {
+        w.field("extension", &self.extension);
+        w.field("modifierExtension", &self.modifier_extension);
+        w.field("description", &self.description);
+        w.field("temperature", &self.temperature);
+        w.field("scale", &self.scale);
+        w.field("duration", &self.duration);
+    }
+    fn walk_mut(&mut self, w: &mut crate::visit::WalkerMut<'_>) {
+        w.field("extension", &mut self.extension);
+        w.field("modifierExtension", &mut self.modifier_extension);
+        w.field("description", &mut self.description);
+        w.field("temperature", &mut self.temperature);
+        w.field("scale", &mut self.scale);
+        w.field("duration", &mut self.duration);
     }
 }

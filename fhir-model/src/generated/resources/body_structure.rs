@@ -187,3 +187,62 @@ impl serde::Serialize for BodyStructure {
         map.end()
     }
 }
+
+impl crate::visit::Walk for BodyStructure {
+    fn walk(&self, w: &mut crate::visit::Walker<'_>) {
+        w.field("id", &self.id);
+        w.field("meta", &self.meta);
+        w.field("implicitRules", &self.implicit_rules);
+        w.field("language", &self.language);
+        w.field("text", &self.text);
+        w.field("contained", &self.contained);
+        w.field("extension", &self.extension);
+        w.field("modifierExtension", &self.modifier_extension);
+        w.field("identifier", &self.identifier);
+        w.field("active", &self.active);
+        w.field("morphology", &self.morphology);
+        w.field("location", &self.location);
+        w.field("locationQualifier", &self.location_qualifier);
+        w.field("description", &self.description);
+        w.field("image", &self.image);
+        w.refs("patient", &self.patient, &["Patient"]);
+    }
+    fn walk_mut(&mut self, w: &mut crate::visit::WalkerMut<'_>) {
+        w.field("id", &mut self.id);
+        w.field("meta", &mut self.meta);
+        w.field("implicitRules", &mut self.implicit_rules);
+        w.field("language", &mut self.language);
+        w.field("text", &mut self.text);
+        w.field("contained", &mut self.contained);
+        w.field("extension", &mut self.extension);
+        w.field("modifierExtension", &mut self.modifier_extension);
+        w.field("identifier", &mut self.identifier);
+        w.field("active", &mut self.active);
+        w.field("morphology", &mut self.morphology);
+        w.field("location", &mut self.location);
+        w.field("locationQualifier", &mut self.location_qualifier);
+        w.field("description", &mut self.description);
+        w.field("image", &mut self.image);
+        w.refs("patient", &mut self.patient, &["Patient"]);
+    }
+}
+
+impl BodyStructure {
+    /// A new `BodyStructure` with its required elements: `patient`.
+    pub fn new<T0: crate::targets::BodyStructurePatient>(
+        patient: crate::TypedReference<T0>,
+    ) -> Self {
+        BodyStructure {
+            patient: Some(Box::new(patient.into())),
+            ..Default::default()
+        }
+    }
+    /// Sets `patient` to a reference to a Patient.
+    pub fn set_patient<T: crate::targets::BodyStructurePatient>(
+        &mut self,
+        reference: crate::TypedReference<T>,
+    ) -> &mut Self {
+        self.patient = Some(Box::new(reference.into()));
+        self
+    }
+}

@@ -146,6 +146,45 @@ impl serde::Serialize for Bundle {
     }
 }
 
+impl crate::visit::Walk for Bundle {
+    fn walk(&self, w: &mut crate::visit::Walker<'_>) {
+        w.field("id", &self.id);
+        w.field("meta", &self.meta);
+        w.field("implicitRules", &self.implicit_rules);
+        w.field("language", &self.language);
+        w.field("identifier", &self.identifier);
+        w.field("type", &self.type_);
+        w.field("timestamp", &self.timestamp);
+        w.field("total", &self.total);
+        w.field("link", &self.link);
+        w.field("entry", &self.entry);
+        w.field("signature", &self.signature);
+    }
+    fn walk_mut(&mut self, w: &mut crate::visit::WalkerMut<'_>) {
+        w.field("id", &mut self.id);
+        w.field("meta", &mut self.meta);
+        w.field("implicitRules", &mut self.implicit_rules);
+        w.field("language", &mut self.language);
+        w.field("identifier", &mut self.identifier);
+        w.field("type", &mut self.type_);
+        w.field("timestamp", &mut self.timestamp);
+        w.field("total", &mut self.total);
+        w.field("link", &mut self.link);
+        w.field("entry", &mut self.entry);
+        w.field("signature", &mut self.signature);
+    }
+}
+
+impl Bundle {
+    /// A new `Bundle` with its required elements: `type`.
+    pub fn new(type_: codes::BundleType) -> Self {
+        Bundle {
+            type_: Some(crate::Primitive::new(type_)),
+            ..Default::default()
+        }
+    }
+}
+
 /// Links related to this Bundle
 ///
 /// A series of links that provide context to this bundle.
@@ -243,6 +282,32 @@ impl serde::Serialize for BundleLink {
         ser::prim(&mut map, "relation", "_relation", &self.relation)?;
         ser::prim(&mut map, "url", "_url", &self.url)?;
         map.end()
+    }
+}
+
+impl crate::visit::Walk for BundleLink {
+    fn walk(&self, w: &mut crate::visit::Walker<'_>) {
+        w.field("extension", &self.extension);
+        w.field("modifierExtension", &self.modifier_extension);
+        w.field("relation", &self.relation);
+        w.field("url", &self.url);
+    }
+    fn walk_mut(&mut self, w: &mut crate::visit::WalkerMut<'_>) {
+        w.field("extension", &mut self.extension);
+        w.field("modifierExtension", &mut self.modifier_extension);
+        w.field("relation", &mut self.relation);
+        w.field("url", &mut self.url);
+    }
+}
+
+impl BundleLink {
+    /// A new `Bundle.link` with its required elements: `relation`, `url`.
+    pub fn new(relation: FhirString, url: Uri) -> Self {
+        BundleLink {
+            relation: Some(crate::Primitive::new(relation)),
+            url: Some(crate::Primitive::new(url)),
+            ..Default::default()
+        }
     }
 }
 
@@ -360,6 +425,29 @@ impl serde::Serialize for BundleEntry {
     }
 }
 
+impl crate::visit::Walk for BundleEntry {
+    fn walk(&self, w: &mut crate::visit::Walker<'_>) {
+        w.field("extension", &self.extension);
+        w.field("modifierExtension", &self.modifier_extension);
+        w.field("link", &self.link);
+        w.field("fullUrl", &self.full_url);
+        w.field("resource", &self.resource);
+        w.field("search", &self.search);
+        w.field("request", &self.request);
+        w.field("response", &self.response);
+    }
+    fn walk_mut(&mut self, w: &mut crate::visit::WalkerMut<'_>) {
+        w.field("extension", &mut self.extension);
+        w.field("modifierExtension", &mut self.modifier_extension);
+        w.field("link", &mut self.link);
+        w.field("fullUrl", &mut self.full_url);
+        w.field("resource", &mut self.resource);
+        w.field("search", &mut self.search);
+        w.field("request", &mut self.request);
+        w.field("response", &mut self.response);
+    }
+}
+
 /// Search related information
 ///
 /// Information about the search process that lead to the creation of this entry.
@@ -445,6 +533,21 @@ impl serde::Serialize for BundleEntrySearch {
         ser::prim(&mut map, "mode", "_mode", &self.mode)?;
         ser::prim(&mut map, "score", "_score", &self.score)?;
         map.end()
+    }
+}
+
+impl crate::visit::Walk for BundleEntrySearch {
+    fn walk(&self, w: &mut crate::visit::Walker<'_>) {
+        w.field("extension", &self.extension);
+        w.field("modifierExtension", &self.modifier_extension);
+        w.field("mode", &self.mode);
+        w.field("score", &self.score);
+    }
+    fn walk_mut(&mut self, w: &mut crate::visit::WalkerMut<'_>) {
+        w.field("extension", &mut self.extension);
+        w.field("modifierExtension", &mut self.modifier_extension);
+        w.field("mode", &mut self.mode);
+        w.field("score", &mut self.score);
     }
 }
 
@@ -601,6 +704,40 @@ impl serde::Serialize for BundleEntryRequest {
     }
 }
 
+impl crate::visit::Walk for BundleEntryRequest {
+    fn walk(&self, w: &mut crate::visit::Walker<'_>) {
+        w.field("extension", &self.extension);
+        w.field("modifierExtension", &self.modifier_extension);
+        w.field("method", &self.method);
+        w.field("url", &self.url);
+        w.field("ifNoneMatch", &self.if_none_match);
+        w.field("ifModifiedSince", &self.if_modified_since);
+        w.field("ifMatch", &self.if_match);
+        w.field("ifNoneExist", &self.if_none_exist);
+    }
+    fn walk_mut(&mut self, w: &mut crate::visit::WalkerMut<'_>) {
+        w.field("extension", &mut self.extension);
+        w.field("modifierExtension", &mut self.modifier_extension);
+        w.field("method", &mut self.method);
+        w.field("url", &mut self.url);
+        w.field("ifNoneMatch", &mut self.if_none_match);
+        w.field("ifModifiedSince", &mut self.if_modified_since);
+        w.field("ifMatch", &mut self.if_match);
+        w.field("ifNoneExist", &mut self.if_none_exist);
+    }
+}
+
+impl BundleEntryRequest {
+    /// A new `Bundle.entry.request` with its required elements: `method`, `url`.
+    pub fn new(method: codes::HttpVerb, url: Uri) -> Self {
+        BundleEntryRequest {
+            method: Some(crate::Primitive::new(method)),
+            url: Some(crate::Primitive::new(url)),
+            ..Default::default()
+        }
+    }
+}
+
 /// Results of execution (transaction/batch/history)
 ///
 /// Indicates the results of processing the corresponding 'request' entry in the batch or transaction being responded to or what the results of an operation where when returning history.
@@ -717,5 +854,36 @@ impl serde::Serialize for BundleEntryResponse {
         ser::prim(&mut map, "lastModified", "_lastModified", &self.last_modified)?;
         ser::single(&mut map, "outcome", &self.outcome)?;
         map.end()
+    }
+}
+
+impl crate::visit::Walk for BundleEntryResponse {
+    fn walk(&self, w: &mut crate::visit::Walker<'_>) {
+        w.field("extension", &self.extension);
+        w.field("modifierExtension", &self.modifier_extension);
+        w.field("status", &self.status);
+        w.field("location", &self.location);
+        w.field("etag", &self.etag);
+        w.field("lastModified", &self.last_modified);
+        w.field("outcome", &self.outcome);
+    }
+    fn walk_mut(&mut self, w: &mut crate::visit::WalkerMut<'_>) {
+        w.field("extension", &mut self.extension);
+        w.field("modifierExtension", &mut self.modifier_extension);
+        w.field("status", &mut self.status);
+        w.field("location", &mut self.location);
+        w.field("etag", &mut self.etag);
+        w.field("lastModified", &mut self.last_modified);
+        w.field("outcome", &mut self.outcome);
+    }
+}
+
+impl BundleEntryResponse {
+    /// A new `Bundle.entry.response` with its required elements: `status`.
+    pub fn new(status: FhirString) -> Self {
+        BundleEntryResponse {
+            status: Some(crate::Primitive::new(status)),
+            ..Default::default()
+        }
     }
 }

@@ -398,6 +398,101 @@ impl serde::Serialize for CapabilityStatement {
     }
 }
 
+impl crate::visit::Walk for CapabilityStatement {
+    fn walk(&self, w: &mut crate::visit::Walker<'_>) {
+        w.field("id", &self.id);
+        w.field("meta", &self.meta);
+        w.field("implicitRules", &self.implicit_rules);
+        w.field("language", &self.language);
+        w.field("text", &self.text);
+        w.field("contained", &self.contained);
+        w.field("extension", &self.extension);
+        w.field("modifierExtension", &self.modifier_extension);
+        w.field("url", &self.url);
+        w.field("version", &self.version);
+        w.field("name", &self.name);
+        w.field("title", &self.title);
+        w.field("status", &self.status);
+        w.field("experimental", &self.experimental);
+        w.field("date", &self.date);
+        w.field("publisher", &self.publisher);
+        w.field("contact", &self.contact);
+        w.field("description", &self.description);
+        w.field("useContext", &self.use_context);
+        w.field("jurisdiction", &self.jurisdiction);
+        w.field("purpose", &self.purpose);
+        w.field("copyright", &self.copyright);
+        w.field("kind", &self.kind);
+        w.field("instantiates", &self.instantiates);
+        w.field("imports", &self.imports);
+        w.field("software", &self.software);
+        w.field("implementation", &self.implementation);
+        w.field("fhirVersion", &self.fhir_version);
+        w.field("format", &self.format);
+        w.field("patchFormat", &self.patch_format);
+        w.field("implementationGuide", &self.implementation_guide);
+        w.field("rest", &self.rest);
+        w.field("messaging", &self.messaging);
+        w.field("document", &self.document);
+    }
+    fn walk_mut(&mut self, w: &mut crate::visit::WalkerMut<'_>) {
+        w.field("id", &mut self.id);
+        w.field("meta", &mut self.meta);
+        w.field("implicitRules", &mut self.implicit_rules);
+        w.field("language", &mut self.language);
+        w.field("text", &mut self.text);
+        w.field("contained", &mut self.contained);
+        w.field("extension", &mut self.extension);
+        w.field("modifierExtension", &mut self.modifier_extension);
+        w.field("url", &mut self.url);
+        w.field("version", &mut self.version);
+        w.field("name", &mut self.name);
+        w.field("title", &mut self.title);
+        w.field("status", &mut self.status);
+        w.field("experimental", &mut self.experimental);
+        w.field("date", &mut self.date);
+        w.field("publisher", &mut self.publisher);
+        w.field("contact", &mut self.contact);
+        w.field("description", &mut self.description);
+        w.field("useContext", &mut self.use_context);
+        w.field("jurisdiction", &mut self.jurisdiction);
+        w.field("purpose", &mut self.purpose);
+        w.field("copyright", &mut self.copyright);
+        w.field("kind", &mut self.kind);
+        w.field("instantiates", &mut self.instantiates);
+        w.field("imports", &mut self.imports);
+        w.field("software", &mut self.software);
+        w.field("implementation", &mut self.implementation);
+        w.field("fhirVersion", &mut self.fhir_version);
+        w.field("format", &mut self.format);
+        w.field("patchFormat", &mut self.patch_format);
+        w.field("implementationGuide", &mut self.implementation_guide);
+        w.field("rest", &mut self.rest);
+        w.field("messaging", &mut self.messaging);
+        w.field("document", &mut self.document);
+    }
+}
+
+impl CapabilityStatement {
+    /// A new `CapabilityStatement` with its required elements: `status`, `date`, `kind`, `fhirVersion`, `format` (its first item).
+    pub fn new(
+        status: codes::PublicationStatus,
+        date: DateTime,
+        kind: codes::CapabilityStatementKind,
+        fhir_version: codes::FhirVersion,
+        format: Code,
+    ) -> Self {
+        CapabilityStatement {
+            status: Some(crate::Primitive::new(status)),
+            date: Some(crate::Primitive::new(date)),
+            kind: Some(crate::Primitive::new(kind)),
+            fhir_version: Some(crate::Primitive::new(fhir_version)),
+            format: vec![crate ::Primitive::new(format)],
+            ..Default::default()
+        }
+    }
+}
+
 /// Software that is covered by this capability statement
 ///
 /// Software that is covered by this capability statement.  It is used when the capability statement describes the capabilities of a particular software version, independent of an installation.
@@ -501,6 +596,33 @@ impl serde::Serialize for CapabilityStatementSoftware {
     }
 }
 
+impl crate::visit::Walk for CapabilityStatementSoftware {
+    fn walk(&self, w: &mut crate::visit::Walker<'_>) {
+        w.field("extension", &self.extension);
+        w.field("modifierExtension", &self.modifier_extension);
+        w.field("name", &self.name);
+        w.field("version", &self.version);
+        w.field("releaseDate", &self.release_date);
+    }
+    fn walk_mut(&mut self, w: &mut crate::visit::WalkerMut<'_>) {
+        w.field("extension", &mut self.extension);
+        w.field("modifierExtension", &mut self.modifier_extension);
+        w.field("name", &mut self.name);
+        w.field("version", &mut self.version);
+        w.field("releaseDate", &mut self.release_date);
+    }
+}
+
+impl CapabilityStatementSoftware {
+    /// A new `CapabilityStatement.software` with its required elements: `name`.
+    pub fn new(name: FhirString) -> Self {
+        CapabilityStatementSoftware {
+            name: Some(crate::Primitive::new(name)),
+            ..Default::default()
+        }
+    }
+}
+
 /// If this describes a specific instance
 ///
 /// Identifies a specific implementation instance that is described by the capability statement - i.e. a particular installation, rather than the capabilities of a software program.
@@ -599,6 +721,41 @@ impl serde::Serialize for CapabilityStatementImplementation {
         ser::prim(&mut map, "url", "_url", &self.url)?;
         ser::single(&mut map, "custodian", &self.custodian)?;
         map.end()
+    }
+}
+
+impl crate::visit::Walk for CapabilityStatementImplementation {
+    fn walk(&self, w: &mut crate::visit::Walker<'_>) {
+        w.field("extension", &self.extension);
+        w.field("modifierExtension", &self.modifier_extension);
+        w.field("description", &self.description);
+        w.field("url", &self.url);
+        w.refs("custodian", &self.custodian, &["Organization"]);
+    }
+    fn walk_mut(&mut self, w: &mut crate::visit::WalkerMut<'_>) {
+        w.field("extension", &mut self.extension);
+        w.field("modifierExtension", &mut self.modifier_extension);
+        w.field("description", &mut self.description);
+        w.field("url", &mut self.url);
+        w.refs("custodian", &mut self.custodian, &["Organization"]);
+    }
+}
+
+impl CapabilityStatementImplementation {
+    /// A new `CapabilityStatement.implementation` with its required elements: `description`.
+    pub fn new(description: FhirString) -> Self {
+        CapabilityStatementImplementation {
+            description: Some(crate::Primitive::new(description)),
+            ..Default::default()
+        }
+    }
+    /// Sets `custodian` to a reference to a Organization.
+    pub fn set_custodian<T: crate::targets::CapabilityStatementImplementationCustodian>(
+        &mut self,
+        reference: crate::TypedReference<T>,
+    ) -> &mut Self {
+        self.custodian = Some(Box::new(reference.into()));
+        self
     }
 }
 
@@ -744,6 +901,43 @@ impl serde::Serialize for CapabilityStatementRest {
     }
 }
 
+impl crate::visit::Walk for CapabilityStatementRest {
+    fn walk(&self, w: &mut crate::visit::Walker<'_>) {
+        w.field("extension", &self.extension);
+        w.field("modifierExtension", &self.modifier_extension);
+        w.field("mode", &self.mode);
+        w.field("documentation", &self.documentation);
+        w.field("security", &self.security);
+        w.field("resource", &self.resource);
+        w.field("interaction", &self.interaction);
+        w.field("searchParam", &self.search_param);
+        w.field("operation", &self.operation);
+        w.field("compartment", &self.compartment);
+    }
+    fn walk_mut(&mut self, w: &mut crate::visit::WalkerMut<'_>) {
+        w.field("extension", &mut self.extension);
+        w.field("modifierExtension", &mut self.modifier_extension);
+        w.field("mode", &mut self.mode);
+        w.field("documentation", &mut self.documentation);
+        w.field("security", &mut self.security);
+        w.field("resource", &mut self.resource);
+        w.field("interaction", &mut self.interaction);
+        w.field("searchParam", &mut self.search_param);
+        w.field("operation", &mut self.operation);
+        w.field("compartment", &mut self.compartment);
+    }
+}
+
+impl CapabilityStatementRest {
+    /// A new `CapabilityStatement.rest` with its required elements: `mode`.
+    pub fn new(mode: codes::RestfulCapabilityMode) -> Self {
+        CapabilityStatementRest {
+            mode: Some(crate::Primitive::new(mode)),
+            ..Default::default()
+        }
+    }
+}
+
 /// Information about security of implementation
 ///
 /// Information about security implementation from an interface perspective - what a client needs to know.
@@ -836,6 +1030,23 @@ impl serde::Serialize for CapabilityStatementRestSecurity {
         ser::many(&mut map, "service", &self.service)?;
         ser::prim(&mut map, "description", "_description", &self.description)?;
         map.end()
+    }
+}
+
+impl crate::visit::Walk for CapabilityStatementRestSecurity {
+    fn walk(&self, w: &mut crate::visit::Walker<'_>) {
+        w.field("extension", &self.extension);
+        w.field("modifierExtension", &self.modifier_extension);
+        w.field("cors", &self.cors);
+        w.field("service", &self.service);
+        w.field("description", &self.description);
+    }
+    fn walk_mut(&mut self, w: &mut crate::visit::WalkerMut<'_>) {
+        w.field("extension", &mut self.extension);
+        w.field("modifierExtension", &mut self.modifier_extension);
+        w.field("cors", &mut self.cors);
+        w.field("service", &mut self.service);
+        w.field("description", &mut self.description);
     }
 }
 
@@ -1196,6 +1407,61 @@ impl serde::Serialize for CapabilityStatementRestResource {
     }
 }
 
+impl crate::visit::Walk for CapabilityStatementRestResource {
+    fn walk(&self, w: &mut crate::visit::Walker<'_>) {
+        w.field("extension", &self.extension);
+        w.field("modifierExtension", &self.modifier_extension);
+        w.field("type", &self.type_);
+        w.field("profile", &self.profile);
+        w.field("supportedProfile", &self.supported_profile);
+        w.field("documentation", &self.documentation);
+        w.field("interaction", &self.interaction);
+        w.field("versioning", &self.versioning);
+        w.field("readHistory", &self.read_history);
+        w.field("updateCreate", &self.update_create);
+        w.field("conditionalCreate", &self.conditional_create);
+        w.field("conditionalRead", &self.conditional_read);
+        w.field("conditionalUpdate", &self.conditional_update);
+        w.field("conditionalDelete", &self.conditional_delete);
+        w.field("referencePolicy", &self.reference_policy);
+        w.field("searchInclude", &self.search_include);
+        w.field("searchRevInclude", &self.search_rev_include);
+        w.field("searchParam", &self.search_param);
+        w.field("operation", &self.operation);
+    }
+    fn walk_mut(&mut self, w: &mut crate::visit::WalkerMut<'_>) {
+        w.field("extension", &mut self.extension);
+        w.field("modifierExtension", &mut self.modifier_extension);
+        w.field("type", &mut self.type_);
+        w.field("profile", &mut self.profile);
+        w.field("supportedProfile", &mut self.supported_profile);
+        w.field("documentation", &mut self.documentation);
+        w.field("interaction", &mut self.interaction);
+        w.field("versioning", &mut self.versioning);
+        w.field("readHistory", &mut self.read_history);
+        w.field("updateCreate", &mut self.update_create);
+        w.field("conditionalCreate", &mut self.conditional_create);
+        w.field("conditionalRead", &mut self.conditional_read);
+        w.field("conditionalUpdate", &mut self.conditional_update);
+        w.field("conditionalDelete", &mut self.conditional_delete);
+        w.field("referencePolicy", &mut self.reference_policy);
+        w.field("searchInclude", &mut self.search_include);
+        w.field("searchRevInclude", &mut self.search_rev_include);
+        w.field("searchParam", &mut self.search_param);
+        w.field("operation", &mut self.operation);
+    }
+}
+
+impl CapabilityStatementRestResource {
+    /// A new `CapabilityStatement.rest.resource` with its required elements: `type`.
+    pub fn new(type_: codes::ResourceType) -> Self {
+        CapabilityStatementRestResource {
+            type_: Some(crate::Primitive::new(type_)),
+            ..Default::default()
+        }
+    }
+}
+
 /// What operations are supported?
 ///
 /// Identifies a restful operation supported by the solution.
@@ -1287,6 +1553,31 @@ impl serde::Serialize for CapabilityStatementRestResourceInteraction {
         ser::prim(&mut map, "code", "_code", &self.code)?;
         ser::prim(&mut map, "documentation", "_documentation", &self.documentation)?;
         map.end()
+    }
+}
+
+impl crate::visit::Walk for CapabilityStatementRestResourceInteraction {
+    fn walk(&self, w: &mut crate::visit::Walker<'_>) {
+        w.field("extension", &self.extension);
+        w.field("modifierExtension", &self.modifier_extension);
+        w.field("code", &self.code);
+        w.field("documentation", &self.documentation);
+    }
+    fn walk_mut(&mut self, w: &mut crate::visit::WalkerMut<'_>) {
+        w.field("extension", &mut self.extension);
+        w.field("modifierExtension", &mut self.modifier_extension);
+        w.field("code", &mut self.code);
+        w.field("documentation", &mut self.documentation);
+    }
+}
+
+impl CapabilityStatementRestResourceInteraction {
+    /// A new `CapabilityStatement.rest.resource.interaction` with its required elements: `code`.
+    pub fn new(code: codes::TypeRestfulInteraction) -> Self {
+        CapabilityStatementRestResourceInteraction {
+            code: Some(crate::Primitive::new(code)),
+            ..Default::default()
+        }
     }
 }
 
@@ -1408,6 +1699,36 @@ impl serde::Serialize for CapabilityStatementRestResourceSearchParam {
     }
 }
 
+impl crate::visit::Walk for CapabilityStatementRestResourceSearchParam {
+    fn walk(&self, w: &mut crate::visit::Walker<'_>) {
+        w.field("extension", &self.extension);
+        w.field("modifierExtension", &self.modifier_extension);
+        w.field("name", &self.name);
+        w.field("definition", &self.definition);
+        w.field("type", &self.type_);
+        w.field("documentation", &self.documentation);
+    }
+    fn walk_mut(&mut self, w: &mut crate::visit::WalkerMut<'_>) {
+        w.field("extension", &mut self.extension);
+        w.field("modifierExtension", &mut self.modifier_extension);
+        w.field("name", &mut self.name);
+        w.field("definition", &mut self.definition);
+        w.field("type", &mut self.type_);
+        w.field("documentation", &mut self.documentation);
+    }
+}
+
+impl CapabilityStatementRestResourceSearchParam {
+    /// A new `CapabilityStatement.rest.resource.searchParam` with its required elements: `name`, `type`.
+    pub fn new(name: FhirString, type_: codes::SearchParamType) -> Self {
+        CapabilityStatementRestResourceSearchParam {
+            name: Some(crate::Primitive::new(name)),
+            type_: Some(crate::Primitive::new(type_)),
+            ..Default::default()
+        }
+    }
+}
+
 /// Definition of a resource operation
 ///
 /// Definition of an operation or a named query together with its parameters and their meaning and type. Consult the definition of the operation for details about how to invoke the operation, and the parameters.
@@ -1517,6 +1838,34 @@ impl serde::Serialize for CapabilityStatementRestResourceOperation {
     }
 }
 
+impl crate::visit::Walk for CapabilityStatementRestResourceOperation {
+    fn walk(&self, w: &mut crate::visit::Walker<'_>) {
+        w.field("extension", &self.extension);
+        w.field("modifierExtension", &self.modifier_extension);
+        w.field("name", &self.name);
+        w.field("definition", &self.definition);
+        w.field("documentation", &self.documentation);
+    }
+    fn walk_mut(&mut self, w: &mut crate::visit::WalkerMut<'_>) {
+        w.field("extension", &mut self.extension);
+        w.field("modifierExtension", &mut self.modifier_extension);
+        w.field("name", &mut self.name);
+        w.field("definition", &mut self.definition);
+        w.field("documentation", &mut self.documentation);
+    }
+}
+
+impl CapabilityStatementRestResourceOperation {
+    /// A new `CapabilityStatement.rest.resource.operation` with its required elements: `name`, `definition`.
+    pub fn new(name: FhirString, definition: Canonical) -> Self {
+        CapabilityStatementRestResourceOperation {
+            name: Some(crate::Primitive::new(name)),
+            definition: Some(crate::Primitive::new(definition)),
+            ..Default::default()
+        }
+    }
+}
+
 /// What operations are supported?
 ///
 /// A specification of restful operations supported by the system.
@@ -1608,6 +1957,31 @@ impl serde::Serialize for CapabilityStatementRestInteraction {
         ser::prim(&mut map, "code", "_code", &self.code)?;
         ser::prim(&mut map, "documentation", "_documentation", &self.documentation)?;
         map.end()
+    }
+}
+
+impl crate::visit::Walk for CapabilityStatementRestInteraction {
+    fn walk(&self, w: &mut crate::visit::Walker<'_>) {
+        w.field("extension", &self.extension);
+        w.field("modifierExtension", &self.modifier_extension);
+        w.field("code", &self.code);
+        w.field("documentation", &self.documentation);
+    }
+    fn walk_mut(&mut self, w: &mut crate::visit::WalkerMut<'_>) {
+        w.field("extension", &mut self.extension);
+        w.field("modifierExtension", &mut self.modifier_extension);
+        w.field("code", &mut self.code);
+        w.field("documentation", &mut self.documentation);
+    }
+}
+
+impl CapabilityStatementRestInteraction {
+    /// A new `CapabilityStatement.rest.interaction` with its required elements: `code`.
+    pub fn new(code: codes::SystemRestfulInteraction) -> Self {
+        CapabilityStatementRestInteraction {
+            code: Some(crate::Primitive::new(code)),
+            ..Default::default()
+        }
     }
 }
 
@@ -1717,6 +2091,25 @@ impl serde::Serialize for CapabilityStatementMessaging {
     }
 }
 
+impl crate::visit::Walk for CapabilityStatementMessaging {
+    fn walk(&self, w: &mut crate::visit::Walker<'_>) {
+        w.field("extension", &self.extension);
+        w.field("modifierExtension", &self.modifier_extension);
+        w.field("endpoint", &self.endpoint);
+        w.field("reliableCache", &self.reliable_cache);
+        w.field("documentation", &self.documentation);
+        w.field("supportedMessage", &self.supported_message);
+    }
+    fn walk_mut(&mut self, w: &mut crate::visit::WalkerMut<'_>) {
+        w.field("extension", &mut self.extension);
+        w.field("modifierExtension", &mut self.modifier_extension);
+        w.field("endpoint", &mut self.endpoint);
+        w.field("reliableCache", &mut self.reliable_cache);
+        w.field("documentation", &mut self.documentation);
+        w.field("supportedMessage", &mut self.supported_message);
+    }
+}
+
 /// Where messages should be sent
 ///
 /// An endpoint (network accessible address) to which messages and/or replies are to be sent.
@@ -1809,6 +2202,32 @@ impl serde::Serialize for CapabilityStatementMessagingEndpoint {
         ser::single(&mut map, "protocol", &self.protocol)?;
         ser::prim(&mut map, "address", "_address", &self.address)?;
         map.end()
+    }
+}
+
+impl crate::visit::Walk for CapabilityStatementMessagingEndpoint {
+    fn walk(&self, w: &mut crate::visit::Walker<'_>) {
+        w.field("extension", &self.extension);
+        w.field("modifierExtension", &self.modifier_extension);
+        w.field("protocol", &self.protocol);
+        w.field("address", &self.address);
+    }
+    fn walk_mut(&mut self, w: &mut crate::visit::WalkerMut<'_>) {
+        w.field("extension", &mut self.extension);
+        w.field("modifierExtension", &mut self.modifier_extension);
+        w.field("protocol", &mut self.protocol);
+        w.field("address", &mut self.address);
+    }
+}
+
+impl CapabilityStatementMessagingEndpoint {
+    /// A new `CapabilityStatement.messaging.endpoint` with its required elements: `protocol`, `address`.
+    pub fn new(protocol: Coding, address: Url) -> Self {
+        CapabilityStatementMessagingEndpoint {
+            protocol: Some(Box::new(protocol)),
+            address: Some(crate::Primitive::new(address)),
+            ..Default::default()
+        }
     }
 }
 
@@ -1909,6 +2328,32 @@ impl serde::Serialize for CapabilityStatementMessagingSupportedMessage {
         ser::prim(&mut map, "mode", "_mode", &self.mode)?;
         ser::prim(&mut map, "definition", "_definition", &self.definition)?;
         map.end()
+    }
+}
+
+impl crate::visit::Walk for CapabilityStatementMessagingSupportedMessage {
+    fn walk(&self, w: &mut crate::visit::Walker<'_>) {
+        w.field("extension", &self.extension);
+        w.field("modifierExtension", &self.modifier_extension);
+        w.field("mode", &self.mode);
+        w.field("definition", &self.definition);
+    }
+    fn walk_mut(&mut self, w: &mut crate::visit::WalkerMut<'_>) {
+        w.field("extension", &mut self.extension);
+        w.field("modifierExtension", &mut self.modifier_extension);
+        w.field("mode", &mut self.mode);
+        w.field("definition", &mut self.definition);
+    }
+}
+
+impl CapabilityStatementMessagingSupportedMessage {
+    /// A new `CapabilityStatement.messaging.supportedMessage` with its required elements: `mode`, `definition`.
+    pub fn new(mode: codes::EventCapabilityMode, definition: Canonical) -> Self {
+        CapabilityStatementMessagingSupportedMessage {
+            mode: Some(crate::Primitive::new(mode)),
+            definition: Some(crate::Primitive::new(definition)),
+            ..Default::default()
+        }
     }
 }
 
@@ -2018,5 +2463,33 @@ impl serde::Serialize for CapabilityStatementDocument {
         ser::prim(&mut map, "documentation", "_documentation", &self.documentation)?;
         ser::prim(&mut map, "profile", "_profile", &self.profile)?;
         map.end()
+    }
+}
+
+impl crate::visit::Walk for CapabilityStatementDocument {
+    fn walk(&self, w: &mut crate::visit::Walker<'_>) {
+        w.field("extension", &self.extension);
+        w.field("modifierExtension", &self.modifier_extension);
+        w.field("mode", &self.mode);
+        w.field("documentation", &self.documentation);
+        w.field("profile", &self.profile);
+    }
+    fn walk_mut(&mut self, w: &mut crate::visit::WalkerMut<'_>) {
+        w.field("extension", &mut self.extension);
+        w.field("modifierExtension", &mut self.modifier_extension);
+        w.field("mode", &mut self.mode);
+        w.field("documentation", &mut self.documentation);
+        w.field("profile", &mut self.profile);
+    }
+}
+
+impl CapabilityStatementDocument {
+    /// A new `CapabilityStatement.document` with its required elements: `mode`, `profile`.
+    pub fn new(mode: codes::DocumentMode, profile: Canonical) -> Self {
+        CapabilityStatementDocument {
+            mode: Some(crate::Primitive::new(mode)),
+            profile: Some(crate::Primitive::new(profile)),
+            ..Default::default()
+        }
     }
 }

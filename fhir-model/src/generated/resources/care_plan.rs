@@ -351,6 +351,219 @@ impl serde::Serialize for CarePlan {
     }
 }
 
+impl crate::visit::Walk for CarePlan {
+    fn walk(&self, w: &mut crate::visit::Walker<'_>) {
+        w.field("id", &self.id);
+        w.field("meta", &self.meta);
+        w.field("implicitRules", &self.implicit_rules);
+        w.field("language", &self.language);
+        w.field("text", &self.text);
+        w.field("contained", &self.contained);
+        w.field("extension", &self.extension);
+        w.field("modifierExtension", &self.modifier_extension);
+        w.field("identifier", &self.identifier);
+        w.field("instantiatesCanonical", &self.instantiates_canonical);
+        w.field("instantiatesUri", &self.instantiates_uri);
+        w.refs("basedOn", &self.based_on, &["CarePlan"]);
+        w.refs("replaces", &self.replaces, &["CarePlan"]);
+        w.refs("partOf", &self.part_of, &["CarePlan"]);
+        w.field("status", &self.status);
+        w.field("intent", &self.intent);
+        w.field("category", &self.category);
+        w.field("title", &self.title);
+        w.field("description", &self.description);
+        w.refs("subject", &self.subject, &["Patient", "Group"]);
+        w.refs("encounter", &self.encounter, &["Encounter"]);
+        w.field("period", &self.period);
+        w.field("created", &self.created);
+        w.refs(
+            "author",
+            &self.author,
+            &[
+                "Patient",
+                "Practitioner",
+                "PractitionerRole",
+                "Device",
+                "RelatedPerson",
+                "Organization",
+                "CareTeam",
+            ],
+        );
+        w.refs(
+            "contributor",
+            &self.contributor,
+            &[
+                "Patient",
+                "Practitioner",
+                "PractitionerRole",
+                "Device",
+                "RelatedPerson",
+                "Organization",
+                "CareTeam",
+            ],
+        );
+        w.refs("careTeam", &self.care_team, &["CareTeam"]);
+        w.refs("addresses", &self.addresses, &["Condition"]);
+        w.refs("supportingInfo", &self.supporting_info, &[]);
+        w.refs("goal", &self.goal, &["Goal"]);
+        w.field("activity", &self.activity);
+        w.field("note", &self.note);
+    }
+    fn walk_mut(&mut self, w: &mut crate::visit::WalkerMut<'_>) {
+        w.field("id", &mut self.id);
+        w.field("meta", &mut self.meta);
+        w.field("implicitRules", &mut self.implicit_rules);
+        w.field("language", &mut self.language);
+        w.field("text", &mut self.text);
+        w.field("contained", &mut self.contained);
+        w.field("extension", &mut self.extension);
+        w.field("modifierExtension", &mut self.modifier_extension);
+        w.field("identifier", &mut self.identifier);
+        w.field("instantiatesCanonical", &mut self.instantiates_canonical);
+        w.field("instantiatesUri", &mut self.instantiates_uri);
+        w.refs("basedOn", &mut self.based_on, &["CarePlan"]);
+        w.refs("replaces", &mut self.replaces, &["CarePlan"]);
+        w.refs("partOf", &mut self.part_of, &["CarePlan"]);
+        w.field("status", &mut self.status);
+        w.field("intent", &mut self.intent);
+        w.field("category", &mut self.category);
+        w.field("title", &mut self.title);
+        w.field("description", &mut self.description);
+        w.refs("subject", &mut self.subject, &["Patient", "Group"]);
+        w.refs("encounter", &mut self.encounter, &["Encounter"]);
+        w.field("period", &mut self.period);
+        w.field("created", &mut self.created);
+        w.refs(
+            "author",
+            &mut self.author,
+            &[
+                "Patient",
+                "Practitioner",
+                "PractitionerRole",
+                "Device",
+                "RelatedPerson",
+                "Organization",
+                "CareTeam",
+            ],
+        );
+        w.refs(
+            "contributor",
+            &mut self.contributor,
+            &[
+                "Patient",
+                "Practitioner",
+                "PractitionerRole",
+                "Device",
+                "RelatedPerson",
+                "Organization",
+                "CareTeam",
+            ],
+        );
+        w.refs("careTeam", &mut self.care_team, &["CareTeam"]);
+        w.refs("addresses", &mut self.addresses, &["Condition"]);
+        w.refs("supportingInfo", &mut self.supporting_info, &[]);
+        w.refs("goal", &mut self.goal, &["Goal"]);
+        w.field("activity", &mut self.activity);
+        w.field("note", &mut self.note);
+    }
+}
+
+impl CarePlan {
+    /// A new `CarePlan` with its required elements: `status`, `intent`, `subject`.
+    pub fn new<T2: crate::targets::CarePlanSubject>(
+        status: codes::RequestStatus,
+        intent: codes::CarePlanIntent,
+        subject: crate::TypedReference<T2>,
+    ) -> Self {
+        CarePlan {
+            status: Some(crate::Primitive::new(status)),
+            intent: Some(crate::Primitive::new(intent)),
+            subject: Some(Box::new(subject.into())),
+            ..Default::default()
+        }
+    }
+    /// Adds a reference to a CarePlan to `basedOn`.
+    pub fn push_based_on<T: crate::targets::CarePlanBasedOn>(
+        &mut self,
+        reference: crate::TypedReference<T>,
+    ) -> &mut Self {
+        self.based_on.push(reference.into());
+        self
+    }
+    /// Adds a reference to a CarePlan to `replaces`.
+    pub fn push_replaces<T: crate::targets::CarePlanReplaces>(
+        &mut self,
+        reference: crate::TypedReference<T>,
+    ) -> &mut Self {
+        self.replaces.push(reference.into());
+        self
+    }
+    /// Adds a reference to a CarePlan to `partOf`.
+    pub fn push_part_of<T: crate::targets::CarePlanPartOf>(
+        &mut self,
+        reference: crate::TypedReference<T>,
+    ) -> &mut Self {
+        self.part_of.push(reference.into());
+        self
+    }
+    /// Sets `subject` to a reference to a Patient | Group.
+    pub fn set_subject<T: crate::targets::CarePlanSubject>(
+        &mut self,
+        reference: crate::TypedReference<T>,
+    ) -> &mut Self {
+        self.subject = Some(Box::new(reference.into()));
+        self
+    }
+    /// Sets `encounter` to a reference to a Encounter.
+    pub fn set_encounter<T: crate::targets::CarePlanEncounter>(
+        &mut self,
+        reference: crate::TypedReference<T>,
+    ) -> &mut Self {
+        self.encounter = Some(Box::new(reference.into()));
+        self
+    }
+    /// Sets `author` to a reference to a Patient | Practitioner | PractitionerRole | Device | RelatedPerson | Organization | CareTeam.
+    pub fn set_author<T: crate::targets::CarePlanAuthor>(
+        &mut self,
+        reference: crate::TypedReference<T>,
+    ) -> &mut Self {
+        self.author = Some(Box::new(reference.into()));
+        self
+    }
+    /// Adds a reference to a Patient | Practitioner | PractitionerRole | Device | RelatedPerson | Organization | CareTeam to `contributor`.
+    pub fn push_contributor<T: crate::targets::CarePlanContributor>(
+        &mut self,
+        reference: crate::TypedReference<T>,
+    ) -> &mut Self {
+        self.contributor.push(reference.into());
+        self
+    }
+    /// Adds a reference to a CareTeam to `careTeam`.
+    pub fn push_care_team<T: crate::targets::CarePlanCareTeam>(
+        &mut self,
+        reference: crate::TypedReference<T>,
+    ) -> &mut Self {
+        self.care_team.push(reference.into());
+        self
+    }
+    /// Adds a reference to a Condition to `addresses`.
+    pub fn push_addresses<T: crate::targets::CarePlanAddresses>(
+        &mut self,
+        reference: crate::TypedReference<T>,
+    ) -> &mut Self {
+        self.addresses.push(reference.into());
+        self
+    }
+    /// Adds a reference to a Goal to `goal`.
+    pub fn push_goal<T: crate::targets::CarePlanGoal>(
+        &mut self,
+        reference: crate::TypedReference<T>,
+    ) -> &mut Self {
+        self.goal.push(reference.into());
+        self
+    }
+}
+
 /// Action to occur as part of plan
 ///
 /// Identifies a planned action to occur as part of the plan.  For example, a medication to be used, lab tests to perform, self-monitoring, education, etc.
@@ -461,6 +674,66 @@ impl serde::Serialize for CarePlanActivity {
         ser::single(&mut map, "reference", &self.reference)?;
         ser::single(&mut map, "detail", &self.detail)?;
         map.end()
+    }
+}
+
+impl crate::visit::Walk for CarePlanActivity {
+    fn walk(&self, w: &mut crate::visit::Walker<'_>) {
+        w.field("extension", &self.extension);
+        w.field("modifierExtension", &self.modifier_extension);
+        w.field("outcomeCodeableConcept", &self.outcome_codeable_concept);
+        w.refs("outcomeReference", &self.outcome_reference, &[]);
+        w.field("progress", &self.progress);
+        w.refs(
+            "reference",
+            &self.reference,
+            &[
+                "Appointment",
+                "CommunicationRequest",
+                "DeviceRequest",
+                "MedicationRequest",
+                "NutritionOrder",
+                "Task",
+                "ServiceRequest",
+                "VisionPrescription",
+                "RequestGroup",
+            ],
+        );
+        w.field("detail", &self.detail);
+    }
+    fn walk_mut(&mut self, w: &mut crate::visit::WalkerMut<'_>) {
+        w.field("extension", &mut self.extension);
+        w.field("modifierExtension", &mut self.modifier_extension);
+        w.field("outcomeCodeableConcept", &mut self.outcome_codeable_concept);
+        w.refs("outcomeReference", &mut self.outcome_reference, &[]);
+        w.field("progress", &mut self.progress);
+        w.refs(
+            "reference",
+            &mut self.reference,
+            &[
+                "Appointment",
+                "CommunicationRequest",
+                "DeviceRequest",
+                "MedicationRequest",
+                "NutritionOrder",
+                "Task",
+                "ServiceRequest",
+                "VisionPrescription",
+                "RequestGroup",
+            ],
+        );
+        w.field("detail", &mut self.detail);
+    }
+}
+
+impl CarePlanActivity {
+    /// Sets `reference` to a reference to a Appointment | CommunicationRequest | DeviceRequest | MedicationRequest | NutritionOrder | Task | ServiceRequest | VisionPrescription | RequestGroup.
+    pub fn set_reference<T: crate::targets::CarePlanActivityReference>(
+        &mut self,
+        reference: crate::TypedReference<T>,
+    ) -> &mut Self {
+        self.reference = Some(Box::new(reference.into()));
+        self
     }
 }
 
@@ -765,6 +1038,126 @@ impl serde::Serialize for CarePlanActivityDetail {
     }
 }
 
+impl crate::visit::Walk for CarePlanActivityDetail {
+    fn walk(&self, w: &mut crate::visit::Walker<'_>) {
+        w.field("extension", &self.extension);
+        w.field("modifierExtension", &self.modifier_extension);
+        w.field("kind", &self.kind);
+        w.field("instantiatesCanonical", &self.instantiates_canonical);
+        w.field("instantiatesUri", &self.instantiates_uri);
+        w.field("code", &self.code);
+        w.field("reasonCode", &self.reason_code);
+        w.refs(
+            "reasonReference",
+            &self.reason_reference,
+            &["Condition", "Observation", "DiagnosticReport", "DocumentReference"],
+        );
+        w.refs("goal", &self.goal, &["Goal"]);
+        w.field("status", &self.status);
+        w.field("statusReason", &self.status_reason);
+        w.field("doNotPerform", &self.do_not_perform);
+        w.choice(&self.scheduled);
+        w.refs("location", &self.location, &["Location"]);
+        w.refs(
+            "performer",
+            &self.performer,
+            &[
+                "Practitioner",
+                "PractitionerRole",
+                "Organization",
+                "RelatedPerson",
+                "Patient",
+                "CareTeam",
+                "HealthcareService",
+                "Device",
+            ],
+        );
+        w.choice(&self.product);
+        w.field("dailyAmount", &self.daily_amount);
+        w.field("quantity", &self.quantity);
+        w.field("description", &self.description);
+    }
+    fn walk_mut(&mut self, w: &mut crate::visit::WalkerMut<'_>) {
+        w.field("extension", &mut self.extension);
+        w.field("modifierExtension", &mut self.modifier_extension);
+        w.field("kind", &mut self.kind);
+        w.field("instantiatesCanonical", &mut self.instantiates_canonical);
+        w.field("instantiatesUri", &mut self.instantiates_uri);
+        w.field("code", &mut self.code);
+        w.field("reasonCode", &mut self.reason_code);
+        w.refs(
+            "reasonReference",
+            &mut self.reason_reference,
+            &["Condition", "Observation", "DiagnosticReport", "DocumentReference"],
+        );
+        w.refs("goal", &mut self.goal, &["Goal"]);
+        w.field("status", &mut self.status);
+        w.field("statusReason", &mut self.status_reason);
+        w.field("doNotPerform", &mut self.do_not_perform);
+        w.choice(&mut self.scheduled);
+        w.refs("location", &mut self.location, &["Location"]);
+        w.refs(
+            "performer",
+            &mut self.performer,
+            &[
+                "Practitioner",
+                "PractitionerRole",
+                "Organization",
+                "RelatedPerson",
+                "Patient",
+                "CareTeam",
+                "HealthcareService",
+                "Device",
+            ],
+        );
+        w.choice(&mut self.product);
+        w.field("dailyAmount", &mut self.daily_amount);
+        w.field("quantity", &mut self.quantity);
+        w.field("description", &mut self.description);
+    }
+}
+
+impl CarePlanActivityDetail {
+    /// A new `CarePlan.activity.detail` with its required elements: `status`.
+    pub fn new(status: codes::CarePlanActivityStatus) -> Self {
+        CarePlanActivityDetail {
+            status: Some(crate::Primitive::new(status)),
+            ..Default::default()
+        }
+    }
+    /// Adds a reference to a Condition | Observation | DiagnosticReport | DocumentReference to `reasonReference`.
+    pub fn push_reason_reference<
+        T: crate::targets::CarePlanActivityDetailReasonReference,
+    >(&mut self, reference: crate::TypedReference<T>) -> &mut Self {
+        self.reason_reference.push(reference.into());
+        self
+    }
+    /// Adds a reference to a Goal to `goal`.
+    pub fn push_goal<T: crate::targets::CarePlanActivityDetailGoal>(
+        &mut self,
+        reference: crate::TypedReference<T>,
+    ) -> &mut Self {
+        self.goal.push(reference.into());
+        self
+    }
+    /// Sets `location` to a reference to a Location.
+    pub fn set_location<T: crate::targets::CarePlanActivityDetailLocation>(
+        &mut self,
+        reference: crate::TypedReference<T>,
+    ) -> &mut Self {
+        self.location = Some(Box::new(reference.into()));
+        self
+    }
+    /// Adds a reference to a Practitioner | PractitionerRole | Organization | RelatedPerson | Patient | CareTeam | HealthcareService | Device to `performer`.
+    pub fn push_performer<T: crate::targets::CarePlanActivityDetailPerformer>(
+        &mut self,
+        reference: crate::TypedReference<T>,
+    ) -> &mut Self {
+        self.performer.push(reference.into());
+        self
+    }
+}
+
 /// Choice of types for `CarePlan.activity.detail.scheduled[x]`.
 ///
 /// In JSON the element name carries the type (`scheduledTiming`, `scheduledPeriod`, ...).
@@ -790,6 +1183,35 @@ impl ser::EncodeChoice for CarePlanActivityDetailScheduled {
     }
 }
 
+impl crate::visit::Walk for CarePlanActivityDetailScheduled {
+    fn walk(&self, w: &mut crate::visit::Walker<'_>) {
+        match self {
+            Self::Timing(v) => {
+                w.field("scheduledTiming", v);
+            }
+            Self::Period(v) => {
+                w.field("scheduledPeriod", v);
+            }
+            Self::String(v) => {
+                w.field("scheduledString", v);
+            }
+        }
+    }
+    fn walk_mut(&mut self, w: &mut crate::visit::WalkerMut<'_>) {
+        match self {
+            Self::Timing(v) => {
+                w.field("scheduledTiming", v);
+            }
+            Self::Period(v) => {
+                w.field("scheduledPeriod", v);
+            }
+            Self::String(v) => {
+                w.field("scheduledString", v);
+            }
+        }
+    }
+}
+
 /// Choice of types for `CarePlan.activity.detail.product[x]`.
 ///
 /// In JSON the element name carries the type (`productCodeableConcept`, `productReference`, ...).
@@ -806,6 +1228,29 @@ impl ser::EncodeChoice for CarePlanActivityDetailProduct {
         match self {
             Self::CodeableConcept(v) => map.serialize_entry("productCodeableConcept", v),
             Self::Reference(v) => map.serialize_entry("productReference", v),
+        }
+    }
+}
+
+impl crate::visit::Walk for CarePlanActivityDetailProduct {
+    fn walk(&self, w: &mut crate::visit::Walker<'_>) {
+        match self {
+            Self::CodeableConcept(v) => {
+                w.field("productCodeableConcept", v);
+            }
+            Self::Reference(v) => {
+                w.refs("productReference", v, &["Medication", "Substance"]);
+            }
+        }
+    }
+    fn walk_mut(&mut self, w: &mut crate::visit::WalkerMut<'_>) {
+        match self {
+            Self::CodeableConcept(v) => {
+                w.field("productCodeableConcept", v);
+            }
+            Self::Reference(v) => {
+                w.refs("productReference", v, &["Medication", "Substance"]);
+            }
         }
     }
 }

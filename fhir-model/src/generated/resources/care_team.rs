@@ -220,6 +220,94 @@ impl serde::Serialize for CareTeam {
     }
 }
 
+impl crate::visit::Walk for CareTeam {
+    fn walk(&self, w: &mut crate::visit::Walker<'_>) {
+        w.field("id", &self.id);
+        w.field("meta", &self.meta);
+        w.field("implicitRules", &self.implicit_rules);
+        w.field("language", &self.language);
+        w.field("text", &self.text);
+        w.field("contained", &self.contained);
+        w.field("extension", &self.extension);
+        w.field("modifierExtension", &self.modifier_extension);
+        w.field("identifier", &self.identifier);
+        w.field("status", &self.status);
+        w.field("category", &self.category);
+        w.field("name", &self.name);
+        w.refs("subject", &self.subject, &["Patient", "Group"]);
+        w.refs("encounter", &self.encounter, &["Encounter"]);
+        w.field("period", &self.period);
+        w.field("participant", &self.participant);
+        w.field("reasonCode", &self.reason_code);
+        w.refs("reasonReference", &self.reason_reference, &["Condition"]);
+        w.refs("managingOrganization", &self.managing_organization, &["Organization"]);
+        w.field("telecom", &self.telecom);
+        w.field("note", &self.note);
+    }
+    fn walk_mut(&mut self, w: &mut crate::visit::WalkerMut<'_>) {
+        w.field("id", &mut self.id);
+        w.field("meta", &mut self.meta);
+        w.field("implicitRules", &mut self.implicit_rules);
+        w.field("language", &mut self.language);
+        w.field("text", &mut self.text);
+        w.field("contained", &mut self.contained);
+        w.field("extension", &mut self.extension);
+        w.field("modifierExtension", &mut self.modifier_extension);
+        w.field("identifier", &mut self.identifier);
+        w.field("status", &mut self.status);
+        w.field("category", &mut self.category);
+        w.field("name", &mut self.name);
+        w.refs("subject", &mut self.subject, &["Patient", "Group"]);
+        w.refs("encounter", &mut self.encounter, &["Encounter"]);
+        w.field("period", &mut self.period);
+        w.field("participant", &mut self.participant);
+        w.field("reasonCode", &mut self.reason_code);
+        w.refs("reasonReference", &mut self.reason_reference, &["Condition"]);
+        w.refs(
+            "managingOrganization",
+            &mut self.managing_organization,
+            &["Organization"],
+        );
+        w.field("telecom", &mut self.telecom);
+        w.field("note", &mut self.note);
+    }
+}
+
+impl CareTeam {
+    /// Sets `subject` to a reference to a Patient | Group.
+    pub fn set_subject<T: crate::targets::CareTeamSubject>(
+        &mut self,
+        reference: crate::TypedReference<T>,
+    ) -> &mut Self {
+        self.subject = Some(Box::new(reference.into()));
+        self
+    }
+    /// Sets `encounter` to a reference to a Encounter.
+    pub fn set_encounter<T: crate::targets::CareTeamEncounter>(
+        &mut self,
+        reference: crate::TypedReference<T>,
+    ) -> &mut Self {
+        self.encounter = Some(Box::new(reference.into()));
+        self
+    }
+    /// Adds a reference to a Condition to `reasonReference`.
+    pub fn push_reason_reference<T: crate::targets::CareTeamReasonReference>(
+        &mut self,
+        reference: crate::TypedReference<T>,
+    ) -> &mut Self {
+        self.reason_reference.push(reference.into());
+        self
+    }
+    /// Adds a reference to a Organization to `managingOrganization`.
+    pub fn push_managing_organization<T: crate::targets::CareTeamManagingOrganization>(
+        &mut self,
+        reference: crate::TypedReference<T>,
+    ) -> &mut Self {
+        self.managing_organization.push(reference.into());
+        self
+    }
+}
+
 /// Members of the team
 ///
 /// Identifies all people and organizations who are expected to be involved in the care team.
@@ -315,5 +403,65 @@ impl serde::Serialize for CareTeamParticipant {
         ser::single(&mut map, "onBehalfOf", &self.on_behalf_of)?;
         ser::single(&mut map, "period", &self.period)?;
         map.end()
+    }
+}
+
+impl crate::visit::Walk for CareTeamParticipant {
+    fn walk(&self, w: &mut crate::visit::Walker<'_>) {
+        w.field("extension", &self.extension);
+        w.field("modifierExtension", &self.modifier_extension);
+        w.field("role", &self.role);
+        w.refs(
+            "member",
+            &self.member,
+            &[
+                "Practitioner",
+                "PractitionerRole",
+                "RelatedPerson",
+                "Patient",
+                "Organization",
+                "CareTeam",
+            ],
+        );
+        w.refs("onBehalfOf", &self.on_behalf_of, &["Organization"]);
+        w.field("period", &self.period);
+    }
+    fn walk_mut(&mut self, w: &mut crate::visit::WalkerMut<'_>) {
+        w.field("extension", &mut self.extension);
+        w.field("modifierExtension", &mut self.modifier_extension);
+        w.field("role", &mut self.role);
+        w.refs(
+            "member",
+            &mut self.member,
+            &[
+                "Practitioner",
+                "PractitionerRole",
+                "RelatedPerson",
+                "Patient",
+                "Organization",
+                "CareTeam",
+            ],
+        );
+        w.refs("onBehalfOf", &mut self.on_behalf_of, &["Organization"]);
+        w.field("period", &mut self.period);
+    }
+}
+
+impl CareTeamParticipant {
+    /// Sets `member` to a reference to a Practitioner | PractitionerRole | RelatedPerson | Patient | Organization | CareTeam.
+    pub fn set_member<T: crate::targets::CareTeamParticipantMember>(
+        &mut self,
+        reference: crate::TypedReference<T>,
+    ) -> &mut Self {
+        self.member = Some(Box::new(reference.into()));
+        self
+    }
+    /// Sets `onBehalfOf` to a reference to a Organization.
+    pub fn set_on_behalf_of<T: crate::targets::CareTeamParticipantOnBehalfOf>(
+        &mut self,
+        reference: crate::TypedReference<T>,
+    ) -> &mut Self {
+        self.on_behalf_of = Some(Box::new(reference.into()));
+        self
     }
 }

@@ -253,6 +253,109 @@ impl serde::Serialize for CatalogEntry {
     }
 }
 
+impl crate::visit::Walk for CatalogEntry {
+    fn walk(&self, w: &mut crate::visit::Walker<'_>) {
+        w.field("id", &self.id);
+        w.field("meta", &self.meta);
+        w.field("implicitRules", &self.implicit_rules);
+        w.field("language", &self.language);
+        w.field("text", &self.text);
+        w.field("contained", &self.contained);
+        w.field("extension", &self.extension);
+        w.field("modifierExtension", &self.modifier_extension);
+        w.field("identifier", &self.identifier);
+        w.field("type", &self.type_);
+        w.field("orderable", &self.orderable);
+        w.refs(
+            "referencedItem",
+            &self.referenced_item,
+            &[
+                "Medication",
+                "Device",
+                "Organization",
+                "Practitioner",
+                "PractitionerRole",
+                "HealthcareService",
+                "ActivityDefinition",
+                "PlanDefinition",
+                "SpecimenDefinition",
+                "ObservationDefinition",
+                "Binary",
+            ],
+        );
+        w.field("additionalIdentifier", &self.additional_identifier);
+        w.field("classification", &self.classification);
+        w.field("status", &self.status);
+        w.field("validityPeriod", &self.validity_period);
+        w.field("validTo", &self.valid_to);
+        w.field("lastUpdated", &self.last_updated);
+        w.field("additionalCharacteristic", &self.additional_characteristic);
+        w.field("additionalClassification", &self.additional_classification);
+        w.field("relatedEntry", &self.related_entry);
+    }
+    fn walk_mut(&mut self, w: &mut crate::visit::WalkerMut<'_>) {
+        w.field("id", &mut self.id);
+        w.field("meta", &mut self.meta);
+        w.field("implicitRules", &mut self.implicit_rules);
+        w.field("language", &mut self.language);
+        w.field("text", &mut self.text);
+        w.field("contained", &mut self.contained);
+        w.field("extension", &mut self.extension);
+        w.field("modifierExtension", &mut self.modifier_extension);
+        w.field("identifier", &mut self.identifier);
+        w.field("type", &mut self.type_);
+        w.field("orderable", &mut self.orderable);
+        w.refs(
+            "referencedItem",
+            &mut self.referenced_item,
+            &[
+                "Medication",
+                "Device",
+                "Organization",
+                "Practitioner",
+                "PractitionerRole",
+                "HealthcareService",
+                "ActivityDefinition",
+                "PlanDefinition",
+                "SpecimenDefinition",
+                "ObservationDefinition",
+                "Binary",
+            ],
+        );
+        w.field("additionalIdentifier", &mut self.additional_identifier);
+        w.field("classification", &mut self.classification);
+        w.field("status", &mut self.status);
+        w.field("validityPeriod", &mut self.validity_period);
+        w.field("validTo", &mut self.valid_to);
+        w.field("lastUpdated", &mut self.last_updated);
+        w.field("additionalCharacteristic", &mut self.additional_characteristic);
+        w.field("additionalClassification", &mut self.additional_classification);
+        w.field("relatedEntry", &mut self.related_entry);
+    }
+}
+
+impl CatalogEntry {
+    /// A new `CatalogEntry` with its required elements: `orderable`, `referencedItem`.
+    pub fn new<T1: crate::targets::CatalogEntryReferencedItem>(
+        orderable: bool,
+        referenced_item: crate::TypedReference<T1>,
+    ) -> Self {
+        CatalogEntry {
+            orderable: Some(crate::Primitive::new(orderable)),
+            referenced_item: Some(Box::new(referenced_item.into())),
+            ..Default::default()
+        }
+    }
+    /// Sets `referencedItem` to a reference to a Medication | Device | Organization | Practitioner | PractitionerRole | HealthcareService | ActivityDefinition | PlanDefinition | SpecimenDefinition | ObservationDefinition | Binary.
+    pub fn set_referenced_item<T: crate::targets::CatalogEntryReferencedItem>(
+        &mut self,
+        reference: crate::TypedReference<T>,
+    ) -> &mut Self {
+        self.referenced_item = Some(Box::new(reference.into()));
+        self
+    }
+}
+
 /// An item that this catalog entry is related to
 ///
 /// Used for example, to point to a substance, or to a device used to administer a medication.
@@ -345,5 +448,42 @@ impl serde::Serialize for CatalogEntryRelatedEntry {
         ser::prim(&mut map, "relationtype", "_relationtype", &self.relationtype)?;
         ser::single(&mut map, "item", &self.item)?;
         map.end()
+    }
+}
+
+impl crate::visit::Walk for CatalogEntryRelatedEntry {
+    fn walk(&self, w: &mut crate::visit::Walker<'_>) {
+        w.field("extension", &self.extension);
+        w.field("modifierExtension", &self.modifier_extension);
+        w.field("relationtype", &self.relationtype);
+        w.refs("item", &self.item, &["CatalogEntry"]);
+    }
+    fn walk_mut(&mut self, w: &mut crate::visit::WalkerMut<'_>) {
+        w.field("extension", &mut self.extension);
+        w.field("modifierExtension", &mut self.modifier_extension);
+        w.field("relationtype", &mut self.relationtype);
+        w.refs("item", &mut self.item, &["CatalogEntry"]);
+    }
+}
+
+impl CatalogEntryRelatedEntry {
+    /// A new `CatalogEntry.relatedEntry` with its required elements: `relationtype`, `item`.
+    pub fn new<T1: crate::targets::CatalogEntryRelatedEntryItem>(
+        relationtype: codes::CatalogEntryRelationType,
+        item: crate::TypedReference<T1>,
+    ) -> Self {
+        CatalogEntryRelatedEntry {
+            relationtype: Some(crate::Primitive::new(relationtype)),
+            item: Some(Box::new(item.into())),
+            ..Default::default()
+        }
+    }
+    /// Sets `item` to a reference to a CatalogEntry.
+    pub fn set_item<T: crate::targets::CatalogEntryRelatedEntryItem>(
+        &mut self,
+        reference: crate::TypedReference<T>,
+    ) -> &mut Self {
+        self.item = Some(Box::new(reference.into()));
+        self
     }
 }

@@ -439,6 +439,231 @@ impl serde::Serialize for ChargeItem {
     }
 }
 
+impl crate::visit::Walk for ChargeItem {
+    fn walk(&self, w: &mut crate::visit::Walker<'_>) {
+        w.field("id", &self.id);
+        w.field("meta", &self.meta);
+        w.field("implicitRules", &self.implicit_rules);
+        w.field("language", &self.language);
+        w.field("text", &self.text);
+        w.field("contained", &self.contained);
+        w.field("extension", &self.extension);
+        w.field("modifierExtension", &self.modifier_extension);
+        w.field("identifier", &self.identifier);
+        w.field("definitionUri", &self.definition_uri);
+        w.field("definitionCanonical", &self.definition_canonical);
+        w.field("status", &self.status);
+        w.refs("partOf", &self.part_of, &["ChargeItem"]);
+        w.field("code", &self.code);
+        w.refs("subject", &self.subject, &["Patient", "Group"]);
+        w.refs("context", &self.context, &["Encounter", "EpisodeOfCare"]);
+        w.choice(&self.occurrence);
+        w.field("performer", &self.performer);
+        w.refs(
+            "performingOrganization",
+            &self.performing_organization,
+            &["Organization"],
+        );
+        w.refs(
+            "requestingOrganization",
+            &self.requesting_organization,
+            &["Organization"],
+        );
+        w.refs("costCenter", &self.cost_center, &["Organization"]);
+        w.field("quantity", &self.quantity);
+        w.field("bodysite", &self.bodysite);
+        w.field("factorOverride", &self.factor_override);
+        w.field("priceOverride", &self.price_override);
+        w.field("overrideReason", &self.override_reason);
+        w.refs(
+            "enterer",
+            &self.enterer,
+            &[
+                "Practitioner",
+                "PractitionerRole",
+                "Organization",
+                "Patient",
+                "Device",
+                "RelatedPerson",
+            ],
+        );
+        w.field("enteredDate", &self.entered_date);
+        w.field("reason", &self.reason);
+        w.refs(
+            "service",
+            &self.service,
+            &[
+                "DiagnosticReport",
+                "ImagingStudy",
+                "Immunization",
+                "MedicationAdministration",
+                "MedicationDispense",
+                "Observation",
+                "Procedure",
+                "SupplyDelivery",
+            ],
+        );
+        w.choice(&self.product);
+        w.refs("account", &self.account, &["Account"]);
+        w.field("note", &self.note);
+        w.refs("supportingInformation", &self.supporting_information, &[]);
+    }
+    fn walk_mut(&mut self, w: &mut crate::visit::WalkerMut<'_>) {
+        w.field("id", &mut self.id);
+        w.field("meta", &mut self.meta);
+        w.field("implicitRules", &mut self.implicit_rules);
+        w.field("language", &mut self.language);
+        w.field("text", &mut self.text);
+        w.field("contained", &mut self.contained);
+        w.field("extension", &mut self.extension);
+        w.field("modifierExtension", &mut self.modifier_extension);
+        w.field("identifier", &mut self.identifier);
+        w.field("definitionUri", &mut self.definition_uri);
+        w.field("definitionCanonical", &mut self.definition_canonical);
+        w.field("status", &mut self.status);
+        w.refs("partOf", &mut self.part_of, &["ChargeItem"]);
+        w.field("code", &mut self.code);
+        w.refs("subject", &mut self.subject, &["Patient", "Group"]);
+        w.refs("context", &mut self.context, &["Encounter", "EpisodeOfCare"]);
+        w.choice(&mut self.occurrence);
+        w.field("performer", &mut self.performer);
+        w.refs(
+            "performingOrganization",
+            &mut self.performing_organization,
+            &["Organization"],
+        );
+        w.refs(
+            "requestingOrganization",
+            &mut self.requesting_organization,
+            &["Organization"],
+        );
+        w.refs("costCenter", &mut self.cost_center, &["Organization"]);
+        w.field("quantity", &mut self.quantity);
+        w.field("bodysite", &mut self.bodysite);
+        w.field("factorOverride", &mut self.factor_override);
+        w.field("priceOverride", &mut self.price_override);
+        w.field("overrideReason", &mut self.override_reason);
+        w.refs(
+            "enterer",
+            &mut self.enterer,
+            &[
+                "Practitioner",
+                "PractitionerRole",
+                "Organization",
+                "Patient",
+                "Device",
+                "RelatedPerson",
+            ],
+        );
+        w.field("enteredDate", &mut self.entered_date);
+        w.field("reason", &mut self.reason);
+        w.refs(
+            "service",
+            &mut self.service,
+            &[
+                "DiagnosticReport",
+                "ImagingStudy",
+                "Immunization",
+                "MedicationAdministration",
+                "MedicationDispense",
+                "Observation",
+                "Procedure",
+                "SupplyDelivery",
+            ],
+        );
+        w.choice(&mut self.product);
+        w.refs("account", &mut self.account, &["Account"]);
+        w.field("note", &mut self.note);
+        w.refs("supportingInformation", &mut self.supporting_information, &[]);
+    }
+}
+
+impl ChargeItem {
+    /// A new `ChargeItem` with its required elements: `status`, `code`, `subject`.
+    pub fn new<T2: crate::targets::ChargeItemSubject>(
+        status: codes::ChargeItemStatus,
+        code: CodeableConcept,
+        subject: crate::TypedReference<T2>,
+    ) -> Self {
+        ChargeItem {
+            status: Some(crate::Primitive::new(status)),
+            code: Some(Box::new(code)),
+            subject: Some(Box::new(subject.into())),
+            ..Default::default()
+        }
+    }
+    /// Adds a reference to a ChargeItem to `partOf`.
+    pub fn push_part_of<T: crate::targets::ChargeItemPartOf>(
+        &mut self,
+        reference: crate::TypedReference<T>,
+    ) -> &mut Self {
+        self.part_of.push(reference.into());
+        self
+    }
+    /// Sets `subject` to a reference to a Patient | Group.
+    pub fn set_subject<T: crate::targets::ChargeItemSubject>(
+        &mut self,
+        reference: crate::TypedReference<T>,
+    ) -> &mut Self {
+        self.subject = Some(Box::new(reference.into()));
+        self
+    }
+    /// Sets `context` to a reference to a Encounter | EpisodeOfCare.
+    pub fn set_context<T: crate::targets::ChargeItemContext>(
+        &mut self,
+        reference: crate::TypedReference<T>,
+    ) -> &mut Self {
+        self.context = Some(Box::new(reference.into()));
+        self
+    }
+    /// Sets `performingOrganization` to a reference to a Organization.
+    pub fn set_performing_organization<
+        T: crate::targets::ChargeItemPerformingOrganization,
+    >(&mut self, reference: crate::TypedReference<T>) -> &mut Self {
+        self.performing_organization = Some(Box::new(reference.into()));
+        self
+    }
+    /// Sets `requestingOrganization` to a reference to a Organization.
+    pub fn set_requesting_organization<
+        T: crate::targets::ChargeItemRequestingOrganization,
+    >(&mut self, reference: crate::TypedReference<T>) -> &mut Self {
+        self.requesting_organization = Some(Box::new(reference.into()));
+        self
+    }
+    /// Sets `costCenter` to a reference to a Organization.
+    pub fn set_cost_center<T: crate::targets::ChargeItemCostCenter>(
+        &mut self,
+        reference: crate::TypedReference<T>,
+    ) -> &mut Self {
+        self.cost_center = Some(Box::new(reference.into()));
+        self
+    }
+    /// Sets `enterer` to a reference to a Practitioner | PractitionerRole | Organization | Patient | Device | RelatedPerson.
+    pub fn set_enterer<T: crate::targets::ChargeItemEnterer>(
+        &mut self,
+        reference: crate::TypedReference<T>,
+    ) -> &mut Self {
+        self.enterer = Some(Box::new(reference.into()));
+        self
+    }
+    /// Adds a reference to a DiagnosticReport | ImagingStudy | Immunization | MedicationAdministration | MedicationDispense | Observation | Procedure | SupplyDelivery to `service`.
+    pub fn push_service<T: crate::targets::ChargeItemService>(
+        &mut self,
+        reference: crate::TypedReference<T>,
+    ) -> &mut Self {
+        self.service.push(reference.into());
+        self
+    }
+    /// Adds a reference to a Account to `account`.
+    pub fn push_account<T: crate::targets::ChargeItemAccount>(
+        &mut self,
+        reference: crate::TypedReference<T>,
+    ) -> &mut Self {
+        self.account.push(reference.into());
+        self
+    }
+}
+
 /// Choice of types for `ChargeItem.occurrence[x]`.
 ///
 /// In JSON the element name carries the type (`occurrenceDateTime`, `occurrencePeriod`, ...).
@@ -464,6 +689,35 @@ impl ser::EncodeChoice for ChargeItemOccurrence {
     }
 }
 
+impl crate::visit::Walk for ChargeItemOccurrence {
+    fn walk(&self, w: &mut crate::visit::Walker<'_>) {
+        match self {
+            Self::DateTime(v) => {
+                w.field("occurrenceDateTime", v);
+            }
+            Self::Period(v) => {
+                w.field("occurrencePeriod", v);
+            }
+            Self::Timing(v) => {
+                w.field("occurrenceTiming", v);
+            }
+        }
+    }
+    fn walk_mut(&mut self, w: &mut crate::visit::WalkerMut<'_>) {
+        match self {
+            Self::DateTime(v) => {
+                w.field("occurrenceDateTime", v);
+            }
+            Self::Period(v) => {
+                w.field("occurrencePeriod", v);
+            }
+            Self::Timing(v) => {
+                w.field("occurrenceTiming", v);
+            }
+        }
+    }
+}
+
 /// Choice of types for `ChargeItem.product[x]`.
 ///
 /// In JSON the element name carries the type (`productReference`, `productCodeableConcept`, ...).
@@ -480,6 +734,29 @@ impl ser::EncodeChoice for ChargeItemProduct {
         match self {
             Self::Reference(v) => map.serialize_entry("productReference", v),
             Self::CodeableConcept(v) => map.serialize_entry("productCodeableConcept", v),
+        }
+    }
+}
+
+impl crate::visit::Walk for ChargeItemProduct {
+    fn walk(&self, w: &mut crate::visit::Walker<'_>) {
+        match self {
+            Self::Reference(v) => {
+                w.refs("productReference", v, &["Device", "Medication", "Substance"]);
+            }
+            Self::CodeableConcept(v) => {
+                w.field("productCodeableConcept", v);
+            }
+        }
+    }
+    fn walk_mut(&mut self, w: &mut crate::visit::WalkerMut<'_>) {
+        match self {
+            Self::Reference(v) => {
+                w.refs("productReference", v, &["Device", "Medication", "Substance"]);
+            }
+            Self::CodeableConcept(v) => {
+                w.field("productCodeableConcept", v);
+            }
         }
     }
 }
@@ -568,5 +845,64 @@ impl serde::Serialize for ChargeItemPerformer {
         ser::single(&mut map, "function", &self.function)?;
         ser::single(&mut map, "actor", &self.actor)?;
         map.end()
+    }
+}
+
+impl crate::visit::Walk for ChargeItemPerformer {
+    fn walk(&self, w: &mut crate::visit::Walker<'_>) {
+        w.field("extension", &self.extension);
+        w.field("modifierExtension", &self.modifier_extension);
+        w.field("function", &self.function);
+        w.refs(
+            "actor",
+            &self.actor,
+            &[
+                "Practitioner",
+                "PractitionerRole",
+                "Organization",
+                "CareTeam",
+                "Patient",
+                "Device",
+                "RelatedPerson",
+            ],
+        );
+    }
+    fn walk_mut(&mut self, w: &mut crate::visit::WalkerMut<'_>) {
+        w.field("extension", &mut self.extension);
+        w.field("modifierExtension", &mut self.modifier_extension);
+        w.field("function", &mut self.function);
+        w.refs(
+            "actor",
+            &mut self.actor,
+            &[
+                "Practitioner",
+                "PractitionerRole",
+                "Organization",
+                "CareTeam",
+                "Patient",
+                "Device",
+                "RelatedPerson",
+            ],
+        );
+    }
+}
+
+impl ChargeItemPerformer {
+    /// A new `ChargeItem.performer` with its required elements: `actor`.
+    pub fn new<T0: crate::targets::ChargeItemPerformerActor>(
+        actor: crate::TypedReference<T0>,
+    ) -> Self {
+        ChargeItemPerformer {
+            actor: Some(Box::new(actor.into())),
+            ..Default::default()
+        }
+    }
+    /// Sets `actor` to a reference to a Practitioner | PractitionerRole | Organization | CareTeam | Patient | Device | RelatedPerson.
+    pub fn set_actor<T: crate::targets::ChargeItemPerformerActor>(
+        &mut self,
+        reference: crate::TypedReference<T>,
+    ) -> &mut Self {
+        self.actor = Some(Box::new(reference.into()));
+        self
     }
 }

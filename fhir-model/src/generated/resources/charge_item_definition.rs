@@ -362,6 +362,94 @@ impl serde::Serialize for ChargeItemDefinition {
     }
 }
 
+impl crate::visit::Walk for ChargeItemDefinition {
+    fn walk(&self, w: &mut crate::visit::Walker<'_>) {
+        w.field("id", &self.id);
+        w.field("meta", &self.meta);
+        w.field("implicitRules", &self.implicit_rules);
+        w.field("language", &self.language);
+        w.field("text", &self.text);
+        w.field("contained", &self.contained);
+        w.field("extension", &self.extension);
+        w.field("modifierExtension", &self.modifier_extension);
+        w.field("url", &self.url);
+        w.field("identifier", &self.identifier);
+        w.field("version", &self.version);
+        w.field("title", &self.title);
+        w.field("derivedFromUri", &self.derived_from_uri);
+        w.field("partOf", &self.part_of);
+        w.field("replaces", &self.replaces);
+        w.field("status", &self.status);
+        w.field("experimental", &self.experimental);
+        w.field("date", &self.date);
+        w.field("publisher", &self.publisher);
+        w.field("contact", &self.contact);
+        w.field("description", &self.description);
+        w.field("useContext", &self.use_context);
+        w.field("jurisdiction", &self.jurisdiction);
+        w.field("copyright", &self.copyright);
+        w.field("approvalDate", &self.approval_date);
+        w.field("lastReviewDate", &self.last_review_date);
+        w.field("effectivePeriod", &self.effective_period);
+        w.field("code", &self.code);
+        w.refs("instance", &self.instance, &["Medication", "Substance", "Device"]);
+        w.field("applicability", &self.applicability);
+        w.field("propertyGroup", &self.property_group);
+    }
+    fn walk_mut(&mut self, w: &mut crate::visit::WalkerMut<'_>) {
+        w.field("id", &mut self.id);
+        w.field("meta", &mut self.meta);
+        w.field("implicitRules", &mut self.implicit_rules);
+        w.field("language", &mut self.language);
+        w.field("text", &mut self.text);
+        w.field("contained", &mut self.contained);
+        w.field("extension", &mut self.extension);
+        w.field("modifierExtension", &mut self.modifier_extension);
+        w.field("url", &mut self.url);
+        w.field("identifier", &mut self.identifier);
+        w.field("version", &mut self.version);
+        w.field("title", &mut self.title);
+        w.field("derivedFromUri", &mut self.derived_from_uri);
+        w.field("partOf", &mut self.part_of);
+        w.field("replaces", &mut self.replaces);
+        w.field("status", &mut self.status);
+        w.field("experimental", &mut self.experimental);
+        w.field("date", &mut self.date);
+        w.field("publisher", &mut self.publisher);
+        w.field("contact", &mut self.contact);
+        w.field("description", &mut self.description);
+        w.field("useContext", &mut self.use_context);
+        w.field("jurisdiction", &mut self.jurisdiction);
+        w.field("copyright", &mut self.copyright);
+        w.field("approvalDate", &mut self.approval_date);
+        w.field("lastReviewDate", &mut self.last_review_date);
+        w.field("effectivePeriod", &mut self.effective_period);
+        w.field("code", &mut self.code);
+        w.refs("instance", &mut self.instance, &["Medication", "Substance", "Device"]);
+        w.field("applicability", &mut self.applicability);
+        w.field("propertyGroup", &mut self.property_group);
+    }
+}
+
+impl ChargeItemDefinition {
+    /// A new `ChargeItemDefinition` with its required elements: `url`, `status`.
+    pub fn new(url: Uri, status: codes::PublicationStatus) -> Self {
+        ChargeItemDefinition {
+            url: Some(crate::Primitive::new(url)),
+            status: Some(crate::Primitive::new(status)),
+            ..Default::default()
+        }
+    }
+    /// Adds a reference to a Medication | Substance | Device to `instance`.
+    pub fn push_instance<T: crate::targets::ChargeItemDefinitionInstance>(
+        &mut self,
+        reference: crate::TypedReference<T>,
+    ) -> &mut Self {
+        self.instance.push(reference.into());
+        self
+    }
+}
+
 /// Whether or not the billing code is applicable
 ///
 /// Expressions that describe applicability criteria for the billing code.
@@ -459,6 +547,23 @@ impl serde::Serialize for ChargeItemDefinitionApplicability {
     }
 }
 
+impl crate::visit::Walk for ChargeItemDefinitionApplicability {
+    fn walk(&self, w: &mut crate::visit::Walker<'_>) {
+        w.field("extension", &self.extension);
+        w.field("modifierExtension", &self.modifier_extension);
+        w.field("description", &self.description);
+        w.field("language", &self.language);
+        w.field("expression", &self.expression);
+    }
+    fn walk_mut(&mut self, w: &mut crate::visit::WalkerMut<'_>) {
+        w.field("extension", &mut self.extension);
+        w.field("modifierExtension", &mut self.modifier_extension);
+        w.field("description", &mut self.description);
+        w.field("language", &mut self.language);
+        w.field("expression", &mut self.expression);
+    }
+}
+
 /// Group of properties which are applicable under the same conditions
 ///
 /// Group of properties which are applicable under the same conditions. If no applicability rules are established for the group, then all properties always apply.
@@ -540,6 +645,21 @@ impl serde::Serialize for ChargeItemDefinitionPropertyGroup {
         ser::many(&mut map, "applicability", &self.applicability)?;
         ser::many(&mut map, "priceComponent", &self.price_component)?;
         map.end()
+    }
+}
+
+impl crate::visit::Walk for ChargeItemDefinitionPropertyGroup {
+    fn walk(&self, w: &mut crate::visit::Walker<'_>) {
+        w.field("extension", &self.extension);
+        w.field("modifierExtension", &self.modifier_extension);
+        w.field("applicability", &self.applicability);
+        w.field("priceComponent", &self.price_component);
+    }
+    fn walk_mut(&mut self, w: &mut crate::visit::WalkerMut<'_>) {
+        w.field("extension", &mut self.extension);
+        w.field("modifierExtension", &mut self.modifier_extension);
+        w.field("applicability", &mut self.applicability);
+        w.field("priceComponent", &mut self.price_component);
     }
 }
 
@@ -648,5 +768,34 @@ impl serde::Serialize for ChargeItemDefinitionPropertyGroupPriceComponent {
         ser::prim(&mut map, "factor", "_factor", &self.factor)?;
         ser::single(&mut map, "amount", &self.amount)?;
         map.end()
+    }
+}
+
+impl crate::visit::Walk for ChargeItemDefinitionPropertyGroupPriceComponent {
+    fn walk(&self, w: &mut crate::visit::Walker<'_>) {
+        w.field("extension", &self.extension);
+        w.field("modifierExtension", &self.modifier_extension);
+        w.field("type", &self.type_);
+        w.field("code", &self.code);
+        w.field("factor", &self.factor);
+        w.field("amount", &self.amount);
+    }
+    fn walk_mut(&mut self, w: &mut crate::visit::WalkerMut<'_>) {
+        w.field("extension", &mut self.extension);
+        w.field("modifierExtension", &mut self.modifier_extension);
+        w.field("type", &mut self.type_);
+        w.field("code", &mut self.code);
+        w.field("factor", &mut self.factor);
+        w.field("amount", &mut self.amount);
+    }
+}
+
+impl ChargeItemDefinitionPropertyGroupPriceComponent {
+    /// A new `ChargeItemDefinition.propertyGroup.priceComponent` with its required elements: `type`.
+    pub fn new(type_: codes::InvoicePriceComponentType) -> Self {
+        ChargeItemDefinitionPropertyGroupPriceComponent {
+            type_: Some(crate::Primitive::new(type_)),
+            ..Default::default()
+        }
     }
 }

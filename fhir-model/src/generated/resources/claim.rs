@@ -362,6 +362,198 @@ impl serde::Serialize for Claim {
     }
 }
 
+impl crate::visit::Walk for Claim {
+    fn walk(&self, w: &mut crate::visit::Walker<'_>) {
+        w.field("id", &self.id);
+        w.field("meta", &self.meta);
+        w.field("implicitRules", &self.implicit_rules);
+        w.field("language", &self.language);
+        w.field("text", &self.text);
+        w.field("contained", &self.contained);
+        w.field("extension", &self.extension);
+        w.field("modifierExtension", &self.modifier_extension);
+        w.field("identifier", &self.identifier);
+        w.field("status", &self.status);
+        w.field("type", &self.type_);
+        w.field("subType", &self.sub_type);
+        w.field("use", &self.use_);
+        w.refs("patient", &self.patient, &["Patient"]);
+        w.field("billablePeriod", &self.billable_period);
+        w.field("created", &self.created);
+        w.refs("enterer", &self.enterer, &["Practitioner", "PractitionerRole"]);
+        w.refs("insurer", &self.insurer, &["Organization"]);
+        w.refs(
+            "provider",
+            &self.provider,
+            &["Practitioner", "PractitionerRole", "Organization"],
+        );
+        w.field("priority", &self.priority);
+        w.field("fundsReserve", &self.funds_reserve);
+        w.field("related", &self.related);
+        w.refs(
+            "prescription",
+            &self.prescription,
+            &["DeviceRequest", "MedicationRequest", "VisionPrescription"],
+        );
+        w.refs(
+            "originalPrescription",
+            &self.original_prescription,
+            &["DeviceRequest", "MedicationRequest", "VisionPrescription"],
+        );
+        w.field("payee", &self.payee);
+        w.refs("referral", &self.referral, &["ServiceRequest"]);
+        w.refs("facility", &self.facility, &["Location"]);
+        w.field("careTeam", &self.care_team);
+        w.field("supportingInfo", &self.supporting_info);
+        w.field("diagnosis", &self.diagnosis);
+        w.field("procedure", &self.procedure);
+        w.field("insurance", &self.insurance);
+        w.field("accident", &self.accident);
+        w.field("item", &self.item);
+        w.field("total", &self.total);
+    }
+    fn walk_mut(&mut self, w: &mut crate::visit::WalkerMut<'_>) {
+        w.field("id", &mut self.id);
+        w.field("meta", &mut self.meta);
+        w.field("implicitRules", &mut self.implicit_rules);
+        w.field("language", &mut self.language);
+        w.field("text", &mut self.text);
+        w.field("contained", &mut self.contained);
+        w.field("extension", &mut self.extension);
+        w.field("modifierExtension", &mut self.modifier_extension);
+        w.field("identifier", &mut self.identifier);
+        w.field("status", &mut self.status);
+        w.field("type", &mut self.type_);
+        w.field("subType", &mut self.sub_type);
+        w.field("use", &mut self.use_);
+        w.refs("patient", &mut self.patient, &["Patient"]);
+        w.field("billablePeriod", &mut self.billable_period);
+        w.field("created", &mut self.created);
+        w.refs("enterer", &mut self.enterer, &["Practitioner", "PractitionerRole"]);
+        w.refs("insurer", &mut self.insurer, &["Organization"]);
+        w.refs(
+            "provider",
+            &mut self.provider,
+            &["Practitioner", "PractitionerRole", "Organization"],
+        );
+        w.field("priority", &mut self.priority);
+        w.field("fundsReserve", &mut self.funds_reserve);
+        w.field("related", &mut self.related);
+        w.refs(
+            "prescription",
+            &mut self.prescription,
+            &["DeviceRequest", "MedicationRequest", "VisionPrescription"],
+        );
+        w.refs(
+            "originalPrescription",
+            &mut self.original_prescription,
+            &["DeviceRequest", "MedicationRequest", "VisionPrescription"],
+        );
+        w.field("payee", &mut self.payee);
+        w.refs("referral", &mut self.referral, &["ServiceRequest"]);
+        w.refs("facility", &mut self.facility, &["Location"]);
+        w.field("careTeam", &mut self.care_team);
+        w.field("supportingInfo", &mut self.supporting_info);
+        w.field("diagnosis", &mut self.diagnosis);
+        w.field("procedure", &mut self.procedure);
+        w.field("insurance", &mut self.insurance);
+        w.field("accident", &mut self.accident);
+        w.field("item", &mut self.item);
+        w.field("total", &mut self.total);
+    }
+}
+
+impl Claim {
+    /// A new `Claim` with its required elements: `status`, `type`, `use`, `patient`, `created`, `provider`, `priority`, `insurance` (its first item).
+    #[allow(clippy::too_many_arguments)]
+    pub fn new<T3: crate::targets::ClaimPatient, T5: crate::targets::ClaimProvider>(
+        status: codes::FinancialResourceStatusCodes,
+        type_: CodeableConcept,
+        use_: codes::Use,
+        patient: crate::TypedReference<T3>,
+        created: DateTime,
+        provider: crate::TypedReference<T5>,
+        priority: CodeableConcept,
+        insurance: ClaimInsurance,
+    ) -> Self {
+        Claim {
+            status: Some(crate::Primitive::new(status)),
+            type_: Some(Box::new(type_)),
+            use_: Some(crate::Primitive::new(use_)),
+            patient: Some(Box::new(patient.into())),
+            created: Some(crate::Primitive::new(created)),
+            provider: Some(Box::new(provider.into())),
+            priority: Some(Box::new(priority)),
+            insurance: vec![insurance],
+            ..Default::default()
+        }
+    }
+    /// Sets `patient` to a reference to a Patient.
+    pub fn set_patient<T: crate::targets::ClaimPatient>(
+        &mut self,
+        reference: crate::TypedReference<T>,
+    ) -> &mut Self {
+        self.patient = Some(Box::new(reference.into()));
+        self
+    }
+    /// Sets `enterer` to a reference to a Practitioner | PractitionerRole.
+    pub fn set_enterer<T: crate::targets::ClaimEnterer>(
+        &mut self,
+        reference: crate::TypedReference<T>,
+    ) -> &mut Self {
+        self.enterer = Some(Box::new(reference.into()));
+        self
+    }
+    /// Sets `insurer` to a reference to a Organization.
+    pub fn set_insurer<T: crate::targets::ClaimInsurer>(
+        &mut self,
+        reference: crate::TypedReference<T>,
+    ) -> &mut Self {
+        self.insurer = Some(Box::new(reference.into()));
+        self
+    }
+    /// Sets `provider` to a reference to a Practitioner | PractitionerRole | Organization.
+    pub fn set_provider<T: crate::targets::ClaimProvider>(
+        &mut self,
+        reference: crate::TypedReference<T>,
+    ) -> &mut Self {
+        self.provider = Some(Box::new(reference.into()));
+        self
+    }
+    /// Sets `prescription` to a reference to a DeviceRequest | MedicationRequest | VisionPrescription.
+    pub fn set_prescription<T: crate::targets::ClaimPrescription>(
+        &mut self,
+        reference: crate::TypedReference<T>,
+    ) -> &mut Self {
+        self.prescription = Some(Box::new(reference.into()));
+        self
+    }
+    /// Sets `originalPrescription` to a reference to a DeviceRequest | MedicationRequest | VisionPrescription.
+    pub fn set_original_prescription<T: crate::targets::ClaimOriginalPrescription>(
+        &mut self,
+        reference: crate::TypedReference<T>,
+    ) -> &mut Self {
+        self.original_prescription = Some(Box::new(reference.into()));
+        self
+    }
+    /// Sets `referral` to a reference to a ServiceRequest.
+    pub fn set_referral<T: crate::targets::ClaimReferral>(
+        &mut self,
+        reference: crate::TypedReference<T>,
+    ) -> &mut Self {
+        self.referral = Some(Box::new(reference.into()));
+        self
+    }
+    /// Sets `facility` to a reference to a Location.
+    pub fn set_facility<T: crate::targets::ClaimFacility>(
+        &mut self,
+        reference: crate::TypedReference<T>,
+    ) -> &mut Self {
+        self.facility = Some(Box::new(reference.into()));
+        self
+    }
+}
+
 /// Prior or corollary claims
 ///
 /// Other claims which are related to this claim such as prior submissions or claims for related services or for the same event.
@@ -453,6 +645,34 @@ impl serde::Serialize for ClaimRelated {
     }
 }
 
+impl crate::visit::Walk for ClaimRelated {
+    fn walk(&self, w: &mut crate::visit::Walker<'_>) {
+        w.field("extension", &self.extension);
+        w.field("modifierExtension", &self.modifier_extension);
+        w.refs("claim", &self.claim, &["Claim"]);
+        w.field("relationship", &self.relationship);
+        w.field("reference", &self.reference);
+    }
+    fn walk_mut(&mut self, w: &mut crate::visit::WalkerMut<'_>) {
+        w.field("extension", &mut self.extension);
+        w.field("modifierExtension", &mut self.modifier_extension);
+        w.refs("claim", &mut self.claim, &["Claim"]);
+        w.field("relationship", &mut self.relationship);
+        w.field("reference", &mut self.reference);
+    }
+}
+
+impl ClaimRelated {
+    /// Sets `claim` to a reference to a Claim.
+    pub fn set_claim<T: crate::targets::ClaimRelatedClaim>(
+        &mut self,
+        reference: crate::TypedReference<T>,
+    ) -> &mut Self {
+        self.claim = Some(Box::new(reference.into()));
+        self
+    }
+}
+
 /// Recipient of benefits payable
 ///
 /// The party to be reimbursed for cost of the products and services according to the terms of the policy.
@@ -537,6 +757,59 @@ impl serde::Serialize for ClaimPayee {
         ser::single(&mut map, "type", &self.type_)?;
         ser::single(&mut map, "party", &self.party)?;
         map.end()
+    }
+}
+
+impl crate::visit::Walk for ClaimPayee {
+    fn walk(&self, w: &mut crate::visit::Walker<'_>) {
+        w.field("extension", &self.extension);
+        w.field("modifierExtension", &self.modifier_extension);
+        w.field("type", &self.type_);
+        w.refs(
+            "party",
+            &self.party,
+            &[
+                "Practitioner",
+                "PractitionerRole",
+                "Organization",
+                "Patient",
+                "RelatedPerson",
+            ],
+        );
+    }
+    fn walk_mut(&mut self, w: &mut crate::visit::WalkerMut<'_>) {
+        w.field("extension", &mut self.extension);
+        w.field("modifierExtension", &mut self.modifier_extension);
+        w.field("type", &mut self.type_);
+        w.refs(
+            "party",
+            &mut self.party,
+            &[
+                "Practitioner",
+                "PractitionerRole",
+                "Organization",
+                "Patient",
+                "RelatedPerson",
+            ],
+        );
+    }
+}
+
+impl ClaimPayee {
+    /// A new `Claim.payee` with its required elements: `type`.
+    pub fn new(type_: CodeableConcept) -> Self {
+        ClaimPayee {
+            type_: Some(Box::new(type_)),
+            ..Default::default()
+        }
+    }
+    /// Sets `party` to a reference to a Practitioner | PractitionerRole | Organization | Patient | RelatedPerson.
+    pub fn set_party<T: crate::targets::ClaimPayeeParty>(
+        &mut self,
+        reference: crate::TypedReference<T>,
+    ) -> &mut Self {
+        self.party = Some(Box::new(reference.into()));
+        self
     }
 }
 
@@ -655,6 +928,57 @@ impl serde::Serialize for ClaimCareTeam {
         ser::single(&mut map, "role", &self.role)?;
         ser::single(&mut map, "qualification", &self.qualification)?;
         map.end()
+    }
+}
+
+impl crate::visit::Walk for ClaimCareTeam {
+    fn walk(&self, w: &mut crate::visit::Walker<'_>) {
+        w.field("extension", &self.extension);
+        w.field("modifierExtension", &self.modifier_extension);
+        w.field("sequence", &self.sequence);
+        w.refs(
+            "provider",
+            &self.provider,
+            &["Practitioner", "PractitionerRole", "Organization"],
+        );
+        w.field("responsible", &self.responsible);
+        w.field("role", &self.role);
+        w.field("qualification", &self.qualification);
+    }
+    fn walk_mut(&mut self, w: &mut crate::visit::WalkerMut<'_>) {
+        w.field("extension", &mut self.extension);
+        w.field("modifierExtension", &mut self.modifier_extension);
+        w.field("sequence", &mut self.sequence);
+        w.refs(
+            "provider",
+            &mut self.provider,
+            &["Practitioner", "PractitionerRole", "Organization"],
+        );
+        w.field("responsible", &mut self.responsible);
+        w.field("role", &mut self.role);
+        w.field("qualification", &mut self.qualification);
+    }
+}
+
+impl ClaimCareTeam {
+    /// A new `Claim.careTeam` with its required elements: `sequence`, `provider`.
+    pub fn new<T1: crate::targets::ClaimCareTeamProvider>(
+        sequence: PositiveInt,
+        provider: crate::TypedReference<T1>,
+    ) -> Self {
+        ClaimCareTeam {
+            sequence: Some(crate::Primitive::new(sequence)),
+            provider: Some(Box::new(provider.into())),
+            ..Default::default()
+        }
+    }
+    /// Sets `provider` to a reference to a Practitioner | PractitionerRole | Organization.
+    pub fn set_provider<T: crate::targets::ClaimCareTeamProvider>(
+        &mut self,
+        reference: crate::TypedReference<T>,
+    ) -> &mut Self {
+        self.provider = Some(Box::new(reference.into()));
+        self
     }
 }
 
@@ -867,6 +1191,40 @@ impl serde::Serialize for ClaimSupportingInfo {
     }
 }
 
+impl crate::visit::Walk for ClaimSupportingInfo {
+    fn walk(&self, w: &mut crate::visit::Walker<'_>) {
+        w.field("extension", &self.extension);
+        w.field("modifierExtension", &self.modifier_extension);
+        w.field("sequence", &self.sequence);
+        w.field("category", &self.category);
+        w.field("code", &self.code);
+        w.choice(&self.timing);
+        w.choice(&self.value);
+        w.field("reason", &self.reason);
+    }
+    fn walk_mut(&mut self, w: &mut crate::visit::WalkerMut<'_>) {
+        w.field("extension", &mut self.extension);
+        w.field("modifierExtension", &mut self.modifier_extension);
+        w.field("sequence", &mut self.sequence);
+        w.field("category", &mut self.category);
+        w.field("code", &mut self.code);
+        w.choice(&mut self.timing);
+        w.choice(&mut self.value);
+        w.field("reason", &mut self.reason);
+    }
+}
+
+impl ClaimSupportingInfo {
+    /// A new `Claim.supportingInfo` with its required elements: `sequence`, `category`.
+    pub fn new(sequence: PositiveInt, category: CodeableConcept) -> Self {
+        ClaimSupportingInfo {
+            sequence: Some(crate::Primitive::new(sequence)),
+            category: Some(Box::new(category)),
+            ..Default::default()
+        }
+    }
+}
+
 /// Choice of types for `Claim.supportingInfo.timing[x]`.
 ///
 /// In JSON the element name carries the type (`timingDate`, `timingPeriod`, ...).
@@ -883,6 +1241,29 @@ impl ser::EncodeChoice for ClaimSupportingInfoTiming {
         match self {
             Self::Date(v) => ser::prim_one(map, "timingDate", "_timingDate", v),
             Self::Period(v) => map.serialize_entry("timingPeriod", v),
+        }
+    }
+}
+
+impl crate::visit::Walk for ClaimSupportingInfoTiming {
+    fn walk(&self, w: &mut crate::visit::Walker<'_>) {
+        match self {
+            Self::Date(v) => {
+                w.field("timingDate", v);
+            }
+            Self::Period(v) => {
+                w.field("timingPeriod", v);
+            }
+        }
+    }
+    fn walk_mut(&mut self, w: &mut crate::visit::WalkerMut<'_>) {
+        match self {
+            Self::Date(v) => {
+                w.field("timingDate", v);
+            }
+            Self::Period(v) => {
+                w.field("timingPeriod", v);
+            }
         }
     }
 }
@@ -912,6 +1293,47 @@ impl ser::EncodeChoice for ClaimSupportingInfoValue {
             Self::Quantity(v) => map.serialize_entry("valueQuantity", v),
             Self::Attachment(v) => map.serialize_entry("valueAttachment", v),
             Self::Reference(v) => map.serialize_entry("valueReference", v),
+        }
+    }
+}
+
+impl crate::visit::Walk for ClaimSupportingInfoValue {
+    fn walk(&self, w: &mut crate::visit::Walker<'_>) {
+        match self {
+            Self::Boolean(v) => {
+                w.field("valueBoolean", v);
+            }
+            Self::String(v) => {
+                w.field("valueString", v);
+            }
+            Self::Quantity(v) => {
+                w.field("valueQuantity", v);
+            }
+            Self::Attachment(v) => {
+                w.field("valueAttachment", v);
+            }
+            Self::Reference(v) => {
+                w.refs("valueReference", v, &[]);
+            }
+        }
+    }
+    fn walk_mut(&mut self, w: &mut crate::visit::WalkerMut<'_>) {
+        match self {
+            Self::Boolean(v) => {
+                w.field("valueBoolean", v);
+            }
+            Self::String(v) => {
+                w.field("valueString", v);
+            }
+            Self::Quantity(v) => {
+                w.field("valueQuantity", v);
+            }
+            Self::Attachment(v) => {
+                w.field("valueAttachment", v);
+            }
+            Self::Reference(v) => {
+                w.refs("valueReference", v, &[]);
+            }
         }
     }
 }
@@ -1047,6 +1469,38 @@ impl serde::Serialize for ClaimDiagnosis {
     }
 }
 
+impl crate::visit::Walk for ClaimDiagnosis {
+    fn walk(&self, w: &mut crate::visit::Walker<'_>) {
+        w.field("extension", &self.extension);
+        w.field("modifierExtension", &self.modifier_extension);
+        w.field("sequence", &self.sequence);
+        w.choice(&self.diagnosis);
+        w.field("type", &self.type_);
+        w.field("onAdmission", &self.on_admission);
+        w.field("packageCode", &self.package_code);
+    }
+    fn walk_mut(&mut self, w: &mut crate::visit::WalkerMut<'_>) {
+        w.field("extension", &mut self.extension);
+        w.field("modifierExtension", &mut self.modifier_extension);
+        w.field("sequence", &mut self.sequence);
+        w.choice(&mut self.diagnosis);
+        w.field("type", &mut self.type_);
+        w.field("onAdmission", &mut self.on_admission);
+        w.field("packageCode", &mut self.package_code);
+    }
+}
+
+impl ClaimDiagnosis {
+    /// A new `Claim.diagnosis` with its required elements: `sequence`, `diagnosis`.
+    pub fn new(sequence: PositiveInt, diagnosis: ClaimDiagnosisDiagnosis) -> Self {
+        ClaimDiagnosis {
+            sequence: Some(crate::Primitive::new(sequence)),
+            diagnosis: Some(diagnosis),
+            ..Default::default()
+        }
+    }
+}
+
 /// Choice of types for `Claim.diagnosis.diagnosis[x]`.
 ///
 /// In JSON the element name carries the type (`diagnosisCodeableConcept`, `diagnosisReference`, ...).
@@ -1065,6 +1519,29 @@ impl ser::EncodeChoice for ClaimDiagnosisDiagnosis {
                 map.serialize_entry("diagnosisCodeableConcept", v)
             }
             Self::Reference(v) => map.serialize_entry("diagnosisReference", v),
+        }
+    }
+}
+
+impl crate::visit::Walk for ClaimDiagnosisDiagnosis {
+    fn walk(&self, w: &mut crate::visit::Walker<'_>) {
+        match self {
+            Self::CodeableConcept(v) => {
+                w.field("diagnosisCodeableConcept", v);
+            }
+            Self::Reference(v) => {
+                w.refs("diagnosisReference", v, &["Condition"]);
+            }
+        }
+    }
+    fn walk_mut(&mut self, w: &mut crate::visit::WalkerMut<'_>) {
+        match self {
+            Self::CodeableConcept(v) => {
+                w.field("diagnosisCodeableConcept", v);
+            }
+            Self::Reference(v) => {
+                w.refs("diagnosisReference", v, &["Condition"]);
+            }
         }
     }
 }
@@ -1202,6 +1679,46 @@ impl serde::Serialize for ClaimProcedure {
     }
 }
 
+impl crate::visit::Walk for ClaimProcedure {
+    fn walk(&self, w: &mut crate::visit::Walker<'_>) {
+        w.field("extension", &self.extension);
+        w.field("modifierExtension", &self.modifier_extension);
+        w.field("sequence", &self.sequence);
+        w.field("type", &self.type_);
+        w.field("date", &self.date);
+        w.choice(&self.procedure);
+        w.refs("udi", &self.udi, &["Device"]);
+    }
+    fn walk_mut(&mut self, w: &mut crate::visit::WalkerMut<'_>) {
+        w.field("extension", &mut self.extension);
+        w.field("modifierExtension", &mut self.modifier_extension);
+        w.field("sequence", &mut self.sequence);
+        w.field("type", &mut self.type_);
+        w.field("date", &mut self.date);
+        w.choice(&mut self.procedure);
+        w.refs("udi", &mut self.udi, &["Device"]);
+    }
+}
+
+impl ClaimProcedure {
+    /// A new `Claim.procedure` with its required elements: `sequence`, `procedure`.
+    pub fn new(sequence: PositiveInt, procedure: ClaimProcedureProcedure) -> Self {
+        ClaimProcedure {
+            sequence: Some(crate::Primitive::new(sequence)),
+            procedure: Some(procedure),
+            ..Default::default()
+        }
+    }
+    /// Adds a reference to a Device to `udi`.
+    pub fn push_udi<T: crate::targets::ClaimProcedureUdi>(
+        &mut self,
+        reference: crate::TypedReference<T>,
+    ) -> &mut Self {
+        self.udi.push(reference.into());
+        self
+    }
+}
+
 /// Choice of types for `Claim.procedure.procedure[x]`.
 ///
 /// In JSON the element name carries the type (`procedureCodeableConcept`, `procedureReference`, ...).
@@ -1220,6 +1737,29 @@ impl ser::EncodeChoice for ClaimProcedureProcedure {
                 map.serialize_entry("procedureCodeableConcept", v)
             }
             Self::Reference(v) => map.serialize_entry("procedureReference", v),
+        }
+    }
+}
+
+impl crate::visit::Walk for ClaimProcedureProcedure {
+    fn walk(&self, w: &mut crate::visit::Walker<'_>) {
+        match self {
+            Self::CodeableConcept(v) => {
+                w.field("procedureCodeableConcept", v);
+            }
+            Self::Reference(v) => {
+                w.refs("procedureReference", v, &["Procedure"]);
+            }
+        }
+    }
+    fn walk_mut(&mut self, w: &mut crate::visit::WalkerMut<'_>) {
+        match self {
+            Self::CodeableConcept(v) => {
+                w.field("procedureCodeableConcept", v);
+            }
+            Self::Reference(v) => {
+                w.refs("procedureReference", v, &["Procedure"]);
+            }
         }
     }
 }
@@ -1387,6 +1927,63 @@ impl serde::Serialize for ClaimInsurance {
     }
 }
 
+impl crate::visit::Walk for ClaimInsurance {
+    fn walk(&self, w: &mut crate::visit::Walker<'_>) {
+        w.field("extension", &self.extension);
+        w.field("modifierExtension", &self.modifier_extension);
+        w.field("sequence", &self.sequence);
+        w.field("focal", &self.focal);
+        w.field("identifier", &self.identifier);
+        w.refs("coverage", &self.coverage, &["Coverage"]);
+        w.field("businessArrangement", &self.business_arrangement);
+        w.field("preAuthRef", &self.pre_auth_ref);
+        w.refs("claimResponse", &self.claim_response, &["ClaimResponse"]);
+    }
+    fn walk_mut(&mut self, w: &mut crate::visit::WalkerMut<'_>) {
+        w.field("extension", &mut self.extension);
+        w.field("modifierExtension", &mut self.modifier_extension);
+        w.field("sequence", &mut self.sequence);
+        w.field("focal", &mut self.focal);
+        w.field("identifier", &mut self.identifier);
+        w.refs("coverage", &mut self.coverage, &["Coverage"]);
+        w.field("businessArrangement", &mut self.business_arrangement);
+        w.field("preAuthRef", &mut self.pre_auth_ref);
+        w.refs("claimResponse", &mut self.claim_response, &["ClaimResponse"]);
+    }
+}
+
+impl ClaimInsurance {
+    /// A new `Claim.insurance` with its required elements: `sequence`, `focal`, `coverage`.
+    pub fn new<T2: crate::targets::ClaimInsuranceCoverage>(
+        sequence: PositiveInt,
+        focal: bool,
+        coverage: crate::TypedReference<T2>,
+    ) -> Self {
+        ClaimInsurance {
+            sequence: Some(crate::Primitive::new(sequence)),
+            focal: Some(crate::Primitive::new(focal)),
+            coverage: Some(Box::new(coverage.into())),
+            ..Default::default()
+        }
+    }
+    /// Sets `coverage` to a reference to a Coverage.
+    pub fn set_coverage<T: crate::targets::ClaimInsuranceCoverage>(
+        &mut self,
+        reference: crate::TypedReference<T>,
+    ) -> &mut Self {
+        self.coverage = Some(Box::new(reference.into()));
+        self
+    }
+    /// Sets `claimResponse` to a reference to a ClaimResponse.
+    pub fn set_claim_response<T: crate::targets::ClaimInsuranceClaimResponse>(
+        &mut self,
+        reference: crate::TypedReference<T>,
+    ) -> &mut Self {
+        self.claim_response = Some(Box::new(reference.into()));
+        self
+    }
+}
+
 /// Details of the event
 ///
 /// Details of an accident which resulted in injuries which required the products and services listed in the claim.
@@ -1502,6 +2099,33 @@ impl serde::Serialize for ClaimAccident {
     }
 }
 
+impl crate::visit::Walk for ClaimAccident {
+    fn walk(&self, w: &mut crate::visit::Walker<'_>) {
+        w.field("extension", &self.extension);
+        w.field("modifierExtension", &self.modifier_extension);
+        w.field("date", &self.date);
+        w.field("type", &self.type_);
+        w.choice(&self.location);
+    }
+    fn walk_mut(&mut self, w: &mut crate::visit::WalkerMut<'_>) {
+        w.field("extension", &mut self.extension);
+        w.field("modifierExtension", &mut self.modifier_extension);
+        w.field("date", &mut self.date);
+        w.field("type", &mut self.type_);
+        w.choice(&mut self.location);
+    }
+}
+
+impl ClaimAccident {
+    /// A new `Claim.accident` with its required elements: `date`.
+    pub fn new(date: Date) -> Self {
+        ClaimAccident {
+            date: Some(crate::Primitive::new(date)),
+            ..Default::default()
+        }
+    }
+}
+
 /// Choice of types for `Claim.accident.location[x]`.
 ///
 /// In JSON the element name carries the type (`locationAddress`, `locationReference`, ...).
@@ -1518,6 +2142,29 @@ impl ser::EncodeChoice for ClaimAccidentLocation {
         match self {
             Self::Address(v) => map.serialize_entry("locationAddress", v),
             Self::Reference(v) => map.serialize_entry("locationReference", v),
+        }
+    }
+}
+
+impl crate::visit::Walk for ClaimAccidentLocation {
+    fn walk(&self, w: &mut crate::visit::Walker<'_>) {
+        match self {
+            Self::Address(v) => {
+                w.field("locationAddress", v);
+            }
+            Self::Reference(v) => {
+                w.refs("locationReference", v, &["Location"]);
+            }
+        }
+    }
+    fn walk_mut(&mut self, w: &mut crate::visit::WalkerMut<'_>) {
+        match self {
+            Self::Address(v) => {
+                w.field("locationAddress", v);
+            }
+            Self::Reference(v) => {
+                w.refs("locationReference", v, &["Location"]);
+            }
         }
     }
 }
@@ -1889,6 +2536,86 @@ impl serde::Serialize for ClaimItem {
     }
 }
 
+impl crate::visit::Walk for ClaimItem {
+    fn walk(&self, w: &mut crate::visit::Walker<'_>) {
+        w.field("extension", &self.extension);
+        w.field("modifierExtension", &self.modifier_extension);
+        w.field("sequence", &self.sequence);
+        w.field("careTeamSequence", &self.care_team_sequence);
+        w.field("diagnosisSequence", &self.diagnosis_sequence);
+        w.field("procedureSequence", &self.procedure_sequence);
+        w.field("informationSequence", &self.information_sequence);
+        w.field("revenue", &self.revenue);
+        w.field("category", &self.category);
+        w.field("productOrService", &self.product_or_service);
+        w.field("modifier", &self.modifier);
+        w.field("programCode", &self.program_code);
+        w.choice(&self.serviced);
+        w.choice(&self.location);
+        w.field("quantity", &self.quantity);
+        w.field("unitPrice", &self.unit_price);
+        w.field("factor", &self.factor);
+        w.field("net", &self.net);
+        w.refs("udi", &self.udi, &["Device"]);
+        w.field("bodySite", &self.body_site);
+        w.field("subSite", &self.sub_site);
+        w.refs("encounter", &self.encounter, &["Encounter"]);
+        w.field("detail", &self.detail);
+    }
+    fn walk_mut(&mut self, w: &mut crate::visit::WalkerMut<'_>) {
+        w.field("extension", &mut self.extension);
+        w.field("modifierExtension", &mut self.modifier_extension);
+        w.field("sequence", &mut self.sequence);
+        w.field("careTeamSequence", &mut self.care_team_sequence);
+        w.field("diagnosisSequence", &mut self.diagnosis_sequence);
+        w.field("procedureSequence", &mut self.procedure_sequence);
+        w.field("informationSequence", &mut self.information_sequence);
+        w.field("revenue", &mut self.revenue);
+        w.field("category", &mut self.category);
+        w.field("productOrService", &mut self.product_or_service);
+        w.field("modifier", &mut self.modifier);
+        w.field("programCode", &mut self.program_code);
+        w.choice(&mut self.serviced);
+        w.choice(&mut self.location);
+        w.field("quantity", &mut self.quantity);
+        w.field("unitPrice", &mut self.unit_price);
+        w.field("factor", &mut self.factor);
+        w.field("net", &mut self.net);
+        w.refs("udi", &mut self.udi, &["Device"]);
+        w.field("bodySite", &mut self.body_site);
+        w.field("subSite", &mut self.sub_site);
+        w.refs("encounter", &mut self.encounter, &["Encounter"]);
+        w.field("detail", &mut self.detail);
+    }
+}
+
+impl ClaimItem {
+    /// A new `Claim.item` with its required elements: `sequence`, `productOrService`.
+    pub fn new(sequence: PositiveInt, product_or_service: CodeableConcept) -> Self {
+        ClaimItem {
+            sequence: Some(crate::Primitive::new(sequence)),
+            product_or_service: Some(Box::new(product_or_service)),
+            ..Default::default()
+        }
+    }
+    /// Adds a reference to a Device to `udi`.
+    pub fn push_udi<T: crate::targets::ClaimItemUdi>(
+        &mut self,
+        reference: crate::TypedReference<T>,
+    ) -> &mut Self {
+        self.udi.push(reference.into());
+        self
+    }
+    /// Adds a reference to a Encounter to `encounter`.
+    pub fn push_encounter<T: crate::targets::ClaimItemEncounter>(
+        &mut self,
+        reference: crate::TypedReference<T>,
+    ) -> &mut Self {
+        self.encounter.push(reference.into());
+        self
+    }
+}
+
 /// Choice of types for `Claim.item.serviced[x]`.
 ///
 /// In JSON the element name carries the type (`servicedDate`, `servicedPeriod`, ...).
@@ -1905,6 +2632,29 @@ impl ser::EncodeChoice for ClaimItemServiced {
         match self {
             Self::Date(v) => ser::prim_one(map, "servicedDate", "_servicedDate", v),
             Self::Period(v) => map.serialize_entry("servicedPeriod", v),
+        }
+    }
+}
+
+impl crate::visit::Walk for ClaimItemServiced {
+    fn walk(&self, w: &mut crate::visit::Walker<'_>) {
+        match self {
+            Self::Date(v) => {
+                w.field("servicedDate", v);
+            }
+            Self::Period(v) => {
+                w.field("servicedPeriod", v);
+            }
+        }
+    }
+    fn walk_mut(&mut self, w: &mut crate::visit::WalkerMut<'_>) {
+        match self {
+            Self::Date(v) => {
+                w.field("servicedDate", v);
+            }
+            Self::Period(v) => {
+                w.field("servicedPeriod", v);
+            }
         }
     }
 }
@@ -1928,6 +2678,35 @@ impl ser::EncodeChoice for ClaimItemLocation {
             Self::CodeableConcept(v) => map.serialize_entry("locationCodeableConcept", v),
             Self::Address(v) => map.serialize_entry("locationAddress", v),
             Self::Reference(v) => map.serialize_entry("locationReference", v),
+        }
+    }
+}
+
+impl crate::visit::Walk for ClaimItemLocation {
+    fn walk(&self, w: &mut crate::visit::Walker<'_>) {
+        match self {
+            Self::CodeableConcept(v) => {
+                w.field("locationCodeableConcept", v);
+            }
+            Self::Address(v) => {
+                w.field("locationAddress", v);
+            }
+            Self::Reference(v) => {
+                w.refs("locationReference", v, &["Location"]);
+            }
+        }
+    }
+    fn walk_mut(&mut self, w: &mut crate::visit::WalkerMut<'_>) {
+        match self {
+            Self::CodeableConcept(v) => {
+                w.field("locationCodeableConcept", v);
+            }
+            Self::Address(v) => {
+                w.field("locationAddress", v);
+            }
+            Self::Reference(v) => {
+                w.refs("locationReference", v, &["Location"]);
+            }
         }
     }
 }
@@ -2103,6 +2882,60 @@ impl serde::Serialize for ClaimItemDetail {
     }
 }
 
+impl crate::visit::Walk for ClaimItemDetail {
+    fn walk(&self, w: &mut crate::visit::Walker<'_>) {
+        w.field("extension", &self.extension);
+        w.field("modifierExtension", &self.modifier_extension);
+        w.field("sequence", &self.sequence);
+        w.field("revenue", &self.revenue);
+        w.field("category", &self.category);
+        w.field("productOrService", &self.product_or_service);
+        w.field("modifier", &self.modifier);
+        w.field("programCode", &self.program_code);
+        w.field("quantity", &self.quantity);
+        w.field("unitPrice", &self.unit_price);
+        w.field("factor", &self.factor);
+        w.field("net", &self.net);
+        w.refs("udi", &self.udi, &["Device"]);
+        w.field("subDetail", &self.sub_detail);
+    }
+    fn walk_mut(&mut self, w: &mut crate::visit::WalkerMut<'_>) {
+        w.field("extension", &mut self.extension);
+        w.field("modifierExtension", &mut self.modifier_extension);
+        w.field("sequence", &mut self.sequence);
+        w.field("revenue", &mut self.revenue);
+        w.field("category", &mut self.category);
+        w.field("productOrService", &mut self.product_or_service);
+        w.field("modifier", &mut self.modifier);
+        w.field("programCode", &mut self.program_code);
+        w.field("quantity", &mut self.quantity);
+        w.field("unitPrice", &mut self.unit_price);
+        w.field("factor", &mut self.factor);
+        w.field("net", &mut self.net);
+        w.refs("udi", &mut self.udi, &["Device"]);
+        w.field("subDetail", &mut self.sub_detail);
+    }
+}
+
+impl ClaimItemDetail {
+    /// A new `Claim.item.detail` with its required elements: `sequence`, `productOrService`.
+    pub fn new(sequence: PositiveInt, product_or_service: CodeableConcept) -> Self {
+        ClaimItemDetail {
+            sequence: Some(crate::Primitive::new(sequence)),
+            product_or_service: Some(Box::new(product_or_service)),
+            ..Default::default()
+        }
+    }
+    /// Adds a reference to a Device to `udi`.
+    pub fn push_udi<T: crate::targets::ClaimItemDetailUdi>(
+        &mut self,
+        reference: crate::TypedReference<T>,
+    ) -> &mut Self {
+        self.udi.push(reference.into());
+        self
+    }
+}
+
 /// Product or service provided
 ///
 /// A claim detail line. Either a simple (a product or service) or a 'group' of sub-details which are simple items.
@@ -2264,5 +3097,57 @@ impl serde::Serialize for ClaimItemDetailSubDetail {
         ser::single(&mut map, "net", &self.net)?;
         ser::many(&mut map, "udi", &self.udi)?;
         map.end()
+    }
+}
+
+impl crate::visit::Walk for ClaimItemDetailSubDetail {
+    fn walk(&self, w: &mut crate::visit::Walker<'_>) {
+        w.field("extension", &self.extension);
+        w.field("modifierExtension", &self.modifier_extension);
+        w.field("sequence", &self.sequence);
+        w.field("revenue", &self.revenue);
+        w.field("category", &self.category);
+        w.field("productOrService", &self.product_or_service);
+        w.field("modifier", &self.modifier);
+        w.field("programCode", &self.program_code);
+        w.field("quantity", &self.quantity);
+        w.field("unitPrice", &self.unit_price);
+        w.field("factor", &self.factor);
+        w.field("net", &self.net);
+        w.refs("udi", &self.udi, &["Device"]);
+    }
+    fn walk_mut(&mut self, w: &mut crate::visit::WalkerMut<'_>) {
+        w.field("extension", &mut self.extension);
+        w.field("modifierExtension", &mut self.modifier_extension);
+        w.field("sequence", &mut self.sequence);
+        w.field("revenue", &mut self.revenue);
+        w.field("category", &mut self.category);
+        w.field("productOrService", &mut self.product_or_service);
+        w.field("modifier", &mut self.modifier);
+        w.field("programCode", &mut self.program_code);
+        w.field("quantity", &mut self.quantity);
+        w.field("unitPrice", &mut self.unit_price);
+        w.field("factor", &mut self.factor);
+        w.field("net", &mut self.net);
+        w.refs("udi", &mut self.udi, &["Device"]);
+    }
+}
+
+impl ClaimItemDetailSubDetail {
+    /// A new `Claim.item.detail.subDetail` with its required elements: `sequence`, `productOrService`.
+    pub fn new(sequence: PositiveInt, product_or_service: CodeableConcept) -> Self {
+        ClaimItemDetailSubDetail {
+            sequence: Some(crate::Primitive::new(sequence)),
+            product_or_service: Some(Box::new(product_or_service)),
+            ..Default::default()
+        }
+    }
+    /// Adds a reference to a Device to `udi`.
+    pub fn push_udi<T: crate::targets::ClaimItemDetailSubDetailUdi>(
+        &mut self,
+        reference: crate::TypedReference<T>,
+    ) -> &mut Self {
+        self.udi.push(reference.into());
+        self
     }
 }

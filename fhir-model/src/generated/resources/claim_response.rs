@@ -367,6 +367,165 @@ impl serde::Serialize for ClaimResponse {
     }
 }
 
+impl crate::visit::Walk for ClaimResponse {
+    fn walk(&self, w: &mut crate::visit::Walker<'_>) {
+        w.field("id", &self.id);
+        w.field("meta", &self.meta);
+        w.field("implicitRules", &self.implicit_rules);
+        w.field("language", &self.language);
+        w.field("text", &self.text);
+        w.field("contained", &self.contained);
+        w.field("extension", &self.extension);
+        w.field("modifierExtension", &self.modifier_extension);
+        w.field("identifier", &self.identifier);
+        w.field("status", &self.status);
+        w.field("type", &self.type_);
+        w.field("subType", &self.sub_type);
+        w.field("use", &self.use_);
+        w.refs("patient", &self.patient, &["Patient"]);
+        w.field("created", &self.created);
+        w.refs("insurer", &self.insurer, &["Organization"]);
+        w.refs(
+            "requestor",
+            &self.requestor,
+            &["Practitioner", "PractitionerRole", "Organization"],
+        );
+        w.refs("request", &self.request, &["Claim"]);
+        w.field("outcome", &self.outcome);
+        w.field("disposition", &self.disposition);
+        w.field("preAuthRef", &self.pre_auth_ref);
+        w.field("preAuthPeriod", &self.pre_auth_period);
+        w.field("payeeType", &self.payee_type);
+        w.field("item", &self.item);
+        w.field("addItem", &self.add_item);
+        w.field("adjudication", &self.adjudication);
+        w.field("total", &self.total);
+        w.field("payment", &self.payment);
+        w.field("fundsReserve", &self.funds_reserve);
+        w.field("formCode", &self.form_code);
+        w.field("form", &self.form);
+        w.field("processNote", &self.process_note);
+        w.refs(
+            "communicationRequest",
+            &self.communication_request,
+            &["CommunicationRequest"],
+        );
+        w.field("insurance", &self.insurance);
+        w.field("error", &self.error);
+    }
+    fn walk_mut(&mut self, w: &mut crate::visit::WalkerMut<'_>) {
+        w.field("id", &mut self.id);
+        w.field("meta", &mut self.meta);
+        w.field("implicitRules", &mut self.implicit_rules);
+        w.field("language", &mut self.language);
+        w.field("text", &mut self.text);
+        w.field("contained", &mut self.contained);
+        w.field("extension", &mut self.extension);
+        w.field("modifierExtension", &mut self.modifier_extension);
+        w.field("identifier", &mut self.identifier);
+        w.field("status", &mut self.status);
+        w.field("type", &mut self.type_);
+        w.field("subType", &mut self.sub_type);
+        w.field("use", &mut self.use_);
+        w.refs("patient", &mut self.patient, &["Patient"]);
+        w.field("created", &mut self.created);
+        w.refs("insurer", &mut self.insurer, &["Organization"]);
+        w.refs(
+            "requestor",
+            &mut self.requestor,
+            &["Practitioner", "PractitionerRole", "Organization"],
+        );
+        w.refs("request", &mut self.request, &["Claim"]);
+        w.field("outcome", &mut self.outcome);
+        w.field("disposition", &mut self.disposition);
+        w.field("preAuthRef", &mut self.pre_auth_ref);
+        w.field("preAuthPeriod", &mut self.pre_auth_period);
+        w.field("payeeType", &mut self.payee_type);
+        w.field("item", &mut self.item);
+        w.field("addItem", &mut self.add_item);
+        w.field("adjudication", &mut self.adjudication);
+        w.field("total", &mut self.total);
+        w.field("payment", &mut self.payment);
+        w.field("fundsReserve", &mut self.funds_reserve);
+        w.field("formCode", &mut self.form_code);
+        w.field("form", &mut self.form);
+        w.field("processNote", &mut self.process_note);
+        w.refs(
+            "communicationRequest",
+            &mut self.communication_request,
+            &["CommunicationRequest"],
+        );
+        w.field("insurance", &mut self.insurance);
+        w.field("error", &mut self.error);
+    }
+}
+
+impl ClaimResponse {
+    /// A new `ClaimResponse` with its required elements: `status`, `type`, `use`, `patient`, `created`, `insurer`, `outcome`.
+    pub fn new<
+        T3: crate::targets::ClaimResponsePatient,
+        T5: crate::targets::ClaimResponseInsurer,
+    >(
+        status: codes::FinancialResourceStatusCodes,
+        type_: CodeableConcept,
+        use_: codes::Use,
+        patient: crate::TypedReference<T3>,
+        created: DateTime,
+        insurer: crate::TypedReference<T5>,
+        outcome: codes::ClaimProcessingCodes,
+    ) -> Self {
+        ClaimResponse {
+            status: Some(crate::Primitive::new(status)),
+            type_: Some(Box::new(type_)),
+            use_: Some(crate::Primitive::new(use_)),
+            patient: Some(Box::new(patient.into())),
+            created: Some(crate::Primitive::new(created)),
+            insurer: Some(Box::new(insurer.into())),
+            outcome: Some(crate::Primitive::new(outcome)),
+            ..Default::default()
+        }
+    }
+    /// Sets `patient` to a reference to a Patient.
+    pub fn set_patient<T: crate::targets::ClaimResponsePatient>(
+        &mut self,
+        reference: crate::TypedReference<T>,
+    ) -> &mut Self {
+        self.patient = Some(Box::new(reference.into()));
+        self
+    }
+    /// Sets `insurer` to a reference to a Organization.
+    pub fn set_insurer<T: crate::targets::ClaimResponseInsurer>(
+        &mut self,
+        reference: crate::TypedReference<T>,
+    ) -> &mut Self {
+        self.insurer = Some(Box::new(reference.into()));
+        self
+    }
+    /// Sets `requestor` to a reference to a Practitioner | PractitionerRole | Organization.
+    pub fn set_requestor<T: crate::targets::ClaimResponseRequestor>(
+        &mut self,
+        reference: crate::TypedReference<T>,
+    ) -> &mut Self {
+        self.requestor = Some(Box::new(reference.into()));
+        self
+    }
+    /// Sets `request` to a reference to a Claim.
+    pub fn set_request<T: crate::targets::ClaimResponseRequest>(
+        &mut self,
+        reference: crate::TypedReference<T>,
+    ) -> &mut Self {
+        self.request = Some(Box::new(reference.into()));
+        self
+    }
+    /// Adds a reference to a CommunicationRequest to `communicationRequest`.
+    pub fn push_communication_request<
+        T: crate::targets::ClaimResponseCommunicationRequest,
+    >(&mut self, reference: crate::TypedReference<T>) -> &mut Self {
+        self.communication_request.push(reference.into());
+        self
+    }
+}
+
 /// Adjudication for claim line items
 ///
 /// A claim line. Either a simple (a product or service) or a 'group' of details which can also be a simple items or groups of sub-details.
@@ -482,6 +641,39 @@ impl serde::Serialize for ClaimResponseItem {
     }
 }
 
+impl crate::visit::Walk for ClaimResponseItem {
+    fn walk(&self, w: &mut crate::visit::Walker<'_>) {
+        w.field("extension", &self.extension);
+        w.field("modifierExtension", &self.modifier_extension);
+        w.field("itemSequence", &self.item_sequence);
+        w.field("noteNumber", &self.note_number);
+        w.field("adjudication", &self.adjudication);
+        w.field("detail", &self.detail);
+    }
+    fn walk_mut(&mut self, w: &mut crate::visit::WalkerMut<'_>) {
+        w.field("extension", &mut self.extension);
+        w.field("modifierExtension", &mut self.modifier_extension);
+        w.field("itemSequence", &mut self.item_sequence);
+        w.field("noteNumber", &mut self.note_number);
+        w.field("adjudication", &mut self.adjudication);
+        w.field("detail", &mut self.detail);
+    }
+}
+
+impl ClaimResponseItem {
+    /// A new `ClaimResponse.item` with its required elements: `itemSequence`, `adjudication` (its first item).
+    pub fn new(
+        item_sequence: PositiveInt,
+        adjudication: ClaimResponseItemAdjudication,
+    ) -> Self {
+        ClaimResponseItem {
+            item_sequence: Some(crate::Primitive::new(item_sequence)),
+            adjudication: vec![adjudication],
+            ..Default::default()
+        }
+    }
+}
+
 /// Adjudication details
 ///
 /// If this item is a group then the values here are a summary of the adjudication of the detail items. If this item is a simple product or service then this is the result of the adjudication of this item.
@@ -582,6 +774,35 @@ impl serde::Serialize for ClaimResponseItemAdjudication {
         ser::single(&mut map, "amount", &self.amount)?;
         ser::prim(&mut map, "value", "_value", &self.value)?;
         map.end()
+    }
+}
+
+impl crate::visit::Walk for ClaimResponseItemAdjudication {
+    fn walk(&self, w: &mut crate::visit::Walker<'_>) {
+        w.field("extension", &self.extension);
+        w.field("modifierExtension", &self.modifier_extension);
+        w.field("category", &self.category);
+        w.field("reason", &self.reason);
+        w.field("amount", &self.amount);
+        w.field("value", &self.value);
+    }
+    fn walk_mut(&mut self, w: &mut crate::visit::WalkerMut<'_>) {
+        w.field("extension", &mut self.extension);
+        w.field("modifierExtension", &mut self.modifier_extension);
+        w.field("category", &mut self.category);
+        w.field("reason", &mut self.reason);
+        w.field("amount", &mut self.amount);
+        w.field("value", &mut self.value);
+    }
+}
+
+impl ClaimResponseItemAdjudication {
+    /// A new `ClaimResponse.item.adjudication` with its required elements: `category`.
+    pub fn new(category: CodeableConcept) -> Self {
+        ClaimResponseItemAdjudication {
+            category: Some(Box::new(category)),
+            ..Default::default()
+        }
     }
 }
 
@@ -704,6 +925,39 @@ impl serde::Serialize for ClaimResponseItemDetail {
     }
 }
 
+impl crate::visit::Walk for ClaimResponseItemDetail {
+    fn walk(&self, w: &mut crate::visit::Walker<'_>) {
+        w.field("extension", &self.extension);
+        w.field("modifierExtension", &self.modifier_extension);
+        w.field("detailSequence", &self.detail_sequence);
+        w.field("noteNumber", &self.note_number);
+        w.field("adjudication", &self.adjudication);
+        w.field("subDetail", &self.sub_detail);
+    }
+    fn walk_mut(&mut self, w: &mut crate::visit::WalkerMut<'_>) {
+        w.field("extension", &mut self.extension);
+        w.field("modifierExtension", &mut self.modifier_extension);
+        w.field("detailSequence", &mut self.detail_sequence);
+        w.field("noteNumber", &mut self.note_number);
+        w.field("adjudication", &mut self.adjudication);
+        w.field("subDetail", &mut self.sub_detail);
+    }
+}
+
+impl ClaimResponseItemDetail {
+    /// A new `ClaimResponse.item.detail` with its required elements: `detailSequence`, `adjudication` (its first item).
+    pub fn new(
+        detail_sequence: PositiveInt,
+        adjudication: ClaimResponseItemAdjudication,
+    ) -> Self {
+        ClaimResponseItemDetail {
+            detail_sequence: Some(crate::Primitive::new(detail_sequence)),
+            adjudication: vec![adjudication],
+            ..Default::default()
+        }
+    }
+}
+
 /// Adjudication for claim sub-details
 ///
 /// A sub-detail adjudication of a simple product or service.
@@ -819,6 +1073,33 @@ impl serde::Serialize for ClaimResponseItemDetailSubDetail {
         ser::prims(&mut map, "noteNumber", "_noteNumber", &self.note_number)?;
         ser::many(&mut map, "adjudication", &self.adjudication)?;
         map.end()
+    }
+}
+
+impl crate::visit::Walk for ClaimResponseItemDetailSubDetail {
+    fn walk(&self, w: &mut crate::visit::Walker<'_>) {
+        w.field("extension", &self.extension);
+        w.field("modifierExtension", &self.modifier_extension);
+        w.field("subDetailSequence", &self.sub_detail_sequence);
+        w.field("noteNumber", &self.note_number);
+        w.field("adjudication", &self.adjudication);
+    }
+    fn walk_mut(&mut self, w: &mut crate::visit::WalkerMut<'_>) {
+        w.field("extension", &mut self.extension);
+        w.field("modifierExtension", &mut self.modifier_extension);
+        w.field("subDetailSequence", &mut self.sub_detail_sequence);
+        w.field("noteNumber", &mut self.note_number);
+        w.field("adjudication", &mut self.adjudication);
+    }
+}
+
+impl ClaimResponseItemDetailSubDetail {
+    /// A new `ClaimResponse.item.detail.subDetail` with its required elements: `subDetailSequence`.
+    pub fn new(sub_detail_sequence: PositiveInt) -> Self {
+        ClaimResponseItemDetailSubDetail {
+            sub_detail_sequence: Some(crate::Primitive::new(sub_detail_sequence)),
+            ..Default::default()
+        }
     }
 }
 
@@ -1129,6 +1410,83 @@ impl serde::Serialize for ClaimResponseAddItem {
     }
 }
 
+impl crate::visit::Walk for ClaimResponseAddItem {
+    fn walk(&self, w: &mut crate::visit::Walker<'_>) {
+        w.field("extension", &self.extension);
+        w.field("modifierExtension", &self.modifier_extension);
+        w.field("itemSequence", &self.item_sequence);
+        w.field("detailSequence", &self.detail_sequence);
+        w.field("subdetailSequence", &self.subdetail_sequence);
+        w.refs(
+            "provider",
+            &self.provider,
+            &["Practitioner", "PractitionerRole", "Organization"],
+        );
+        w.field("productOrService", &self.product_or_service);
+        w.field("modifier", &self.modifier);
+        w.field("programCode", &self.program_code);
+        w.choice(&self.serviced);
+        w.choice(&self.location);
+        w.field("quantity", &self.quantity);
+        w.field("unitPrice", &self.unit_price);
+        w.field("factor", &self.factor);
+        w.field("net", &self.net);
+        w.field("bodySite", &self.body_site);
+        w.field("subSite", &self.sub_site);
+        w.field("noteNumber", &self.note_number);
+        w.field("adjudication", &self.adjudication);
+        w.field("detail", &self.detail);
+    }
+    fn walk_mut(&mut self, w: &mut crate::visit::WalkerMut<'_>) {
+        w.field("extension", &mut self.extension);
+        w.field("modifierExtension", &mut self.modifier_extension);
+        w.field("itemSequence", &mut self.item_sequence);
+        w.field("detailSequence", &mut self.detail_sequence);
+        w.field("subdetailSequence", &mut self.subdetail_sequence);
+        w.refs(
+            "provider",
+            &mut self.provider,
+            &["Practitioner", "PractitionerRole", "Organization"],
+        );
+        w.field("productOrService", &mut self.product_or_service);
+        w.field("modifier", &mut self.modifier);
+        w.field("programCode", &mut self.program_code);
+        w.choice(&mut self.serviced);
+        w.choice(&mut self.location);
+        w.field("quantity", &mut self.quantity);
+        w.field("unitPrice", &mut self.unit_price);
+        w.field("factor", &mut self.factor);
+        w.field("net", &mut self.net);
+        w.field("bodySite", &mut self.body_site);
+        w.field("subSite", &mut self.sub_site);
+        w.field("noteNumber", &mut self.note_number);
+        w.field("adjudication", &mut self.adjudication);
+        w.field("detail", &mut self.detail);
+    }
+}
+
+impl ClaimResponseAddItem {
+    /// A new `ClaimResponse.addItem` with its required elements: `productOrService`, `adjudication` (its first item).
+    pub fn new(
+        product_or_service: CodeableConcept,
+        adjudication: ClaimResponseItemAdjudication,
+    ) -> Self {
+        ClaimResponseAddItem {
+            product_or_service: Some(Box::new(product_or_service)),
+            adjudication: vec![adjudication],
+            ..Default::default()
+        }
+    }
+    /// Adds a reference to a Practitioner | PractitionerRole | Organization to `provider`.
+    pub fn push_provider<T: crate::targets::ClaimResponseAddItemProvider>(
+        &mut self,
+        reference: crate::TypedReference<T>,
+    ) -> &mut Self {
+        self.provider.push(reference.into());
+        self
+    }
+}
+
 /// Choice of types for `ClaimResponse.addItem.serviced[x]`.
 ///
 /// In JSON the element name carries the type (`servicedDate`, `servicedPeriod`, ...).
@@ -1145,6 +1503,29 @@ impl ser::EncodeChoice for ClaimResponseAddItemServiced {
         match self {
             Self::Date(v) => ser::prim_one(map, "servicedDate", "_servicedDate", v),
             Self::Period(v) => map.serialize_entry("servicedPeriod", v),
+        }
+    }
+}
+
+impl crate::visit::Walk for ClaimResponseAddItemServiced {
+    fn walk(&self, w: &mut crate::visit::Walker<'_>) {
+        match self {
+            Self::Date(v) => {
+                w.field("servicedDate", v);
+            }
+            Self::Period(v) => {
+                w.field("servicedPeriod", v);
+            }
+        }
+    }
+    fn walk_mut(&mut self, w: &mut crate::visit::WalkerMut<'_>) {
+        match self {
+            Self::Date(v) => {
+                w.field("servicedDate", v);
+            }
+            Self::Period(v) => {
+                w.field("servicedPeriod", v);
+            }
         }
     }
 }
@@ -1168,6 +1549,35 @@ impl ser::EncodeChoice for ClaimResponseAddItemLocation {
             Self::CodeableConcept(v) => map.serialize_entry("locationCodeableConcept", v),
             Self::Address(v) => map.serialize_entry("locationAddress", v),
             Self::Reference(v) => map.serialize_entry("locationReference", v),
+        }
+    }
+}
+
+impl crate::visit::Walk for ClaimResponseAddItemLocation {
+    fn walk(&self, w: &mut crate::visit::Walker<'_>) {
+        match self {
+            Self::CodeableConcept(v) => {
+                w.field("locationCodeableConcept", v);
+            }
+            Self::Address(v) => {
+                w.field("locationAddress", v);
+            }
+            Self::Reference(v) => {
+                w.refs("locationReference", v, &["Location"]);
+            }
+        }
+    }
+    fn walk_mut(&mut self, w: &mut crate::visit::WalkerMut<'_>) {
+        match self {
+            Self::CodeableConcept(v) => {
+                w.field("locationCodeableConcept", v);
+            }
+            Self::Address(v) => {
+                w.field("locationAddress", v);
+            }
+            Self::Reference(v) => {
+                w.refs("locationReference", v, &["Location"]);
+            }
         }
     }
 }
@@ -1323,6 +1733,49 @@ impl serde::Serialize for ClaimResponseAddItemDetail {
     }
 }
 
+impl crate::visit::Walk for ClaimResponseAddItemDetail {
+    fn walk(&self, w: &mut crate::visit::Walker<'_>) {
+        w.field("extension", &self.extension);
+        w.field("modifierExtension", &self.modifier_extension);
+        w.field("productOrService", &self.product_or_service);
+        w.field("modifier", &self.modifier);
+        w.field("quantity", &self.quantity);
+        w.field("unitPrice", &self.unit_price);
+        w.field("factor", &self.factor);
+        w.field("net", &self.net);
+        w.field("noteNumber", &self.note_number);
+        w.field("adjudication", &self.adjudication);
+        w.field("subDetail", &self.sub_detail);
+    }
+    fn walk_mut(&mut self, w: &mut crate::visit::WalkerMut<'_>) {
+        w.field("extension", &mut self.extension);
+        w.field("modifierExtension", &mut self.modifier_extension);
+        w.field("productOrService", &mut self.product_or_service);
+        w.field("modifier", &mut self.modifier);
+        w.field("quantity", &mut self.quantity);
+        w.field("unitPrice", &mut self.unit_price);
+        w.field("factor", &mut self.factor);
+        w.field("net", &mut self.net);
+        w.field("noteNumber", &mut self.note_number);
+        w.field("adjudication", &mut self.adjudication);
+        w.field("subDetail", &mut self.sub_detail);
+    }
+}
+
+impl ClaimResponseAddItemDetail {
+    /// A new `ClaimResponse.addItem.detail` with its required elements: `productOrService`, `adjudication` (its first item).
+    pub fn new(
+        product_or_service: CodeableConcept,
+        adjudication: ClaimResponseItemAdjudication,
+    ) -> Self {
+        ClaimResponseAddItemDetail {
+            product_or_service: Some(Box::new(product_or_service)),
+            adjudication: vec![adjudication],
+            ..Default::default()
+        }
+    }
+}
+
 /// Insurer added line items
 ///
 /// The third-tier service adjudications for payor added services.
@@ -1467,6 +1920,47 @@ impl serde::Serialize for ClaimResponseAddItemDetailSubDetail {
     }
 }
 
+impl crate::visit::Walk for ClaimResponseAddItemDetailSubDetail {
+    fn walk(&self, w: &mut crate::visit::Walker<'_>) {
+        w.field("extension", &self.extension);
+        w.field("modifierExtension", &self.modifier_extension);
+        w.field("productOrService", &self.product_or_service);
+        w.field("modifier", &self.modifier);
+        w.field("quantity", &self.quantity);
+        w.field("unitPrice", &self.unit_price);
+        w.field("factor", &self.factor);
+        w.field("net", &self.net);
+        w.field("noteNumber", &self.note_number);
+        w.field("adjudication", &self.adjudication);
+    }
+    fn walk_mut(&mut self, w: &mut crate::visit::WalkerMut<'_>) {
+        w.field("extension", &mut self.extension);
+        w.field("modifierExtension", &mut self.modifier_extension);
+        w.field("productOrService", &mut self.product_or_service);
+        w.field("modifier", &mut self.modifier);
+        w.field("quantity", &mut self.quantity);
+        w.field("unitPrice", &mut self.unit_price);
+        w.field("factor", &mut self.factor);
+        w.field("net", &mut self.net);
+        w.field("noteNumber", &mut self.note_number);
+        w.field("adjudication", &mut self.adjudication);
+    }
+}
+
+impl ClaimResponseAddItemDetailSubDetail {
+    /// A new `ClaimResponse.addItem.detail.subDetail` with its required elements: `productOrService`, `adjudication` (its first item).
+    pub fn new(
+        product_or_service: CodeableConcept,
+        adjudication: ClaimResponseItemAdjudication,
+    ) -> Self {
+        ClaimResponseAddItemDetailSubDetail {
+            product_or_service: Some(Box::new(product_or_service)),
+            adjudication: vec![adjudication],
+            ..Default::default()
+        }
+    }
+}
+
 /// Adjudication totals
 ///
 /// Categorized monetary totals for the adjudication.
@@ -1554,6 +2048,32 @@ impl serde::Serialize for ClaimResponseTotal {
         ser::single(&mut map, "category", &self.category)?;
         ser::single(&mut map, "amount", &self.amount)?;
         map.end()
+    }
+}
+
+impl crate::visit::Walk for ClaimResponseTotal {
+    fn walk(&self, w: &mut crate::visit::Walker<'_>) {
+        w.field("extension", &self.extension);
+        w.field("modifierExtension", &self.modifier_extension);
+        w.field("category", &self.category);
+        w.field("amount", &self.amount);
+    }
+    fn walk_mut(&mut self, w: &mut crate::visit::WalkerMut<'_>) {
+        w.field("extension", &mut self.extension);
+        w.field("modifierExtension", &mut self.modifier_extension);
+        w.field("category", &mut self.category);
+        w.field("amount", &mut self.amount);
+    }
+}
+
+impl ClaimResponseTotal {
+    /// A new `ClaimResponse.total` with its required elements: `category`, `amount`.
+    pub fn new(category: CodeableConcept, amount: Money) -> Self {
+        ClaimResponseTotal {
+            category: Some(Box::new(category)),
+            amount: Some(Box::new(amount)),
+            ..Default::default()
+        }
     }
 }
 
@@ -1683,6 +2203,40 @@ impl serde::Serialize for ClaimResponsePayment {
     }
 }
 
+impl crate::visit::Walk for ClaimResponsePayment {
+    fn walk(&self, w: &mut crate::visit::Walker<'_>) {
+        w.field("extension", &self.extension);
+        w.field("modifierExtension", &self.modifier_extension);
+        w.field("type", &self.type_);
+        w.field("adjustment", &self.adjustment);
+        w.field("adjustmentReason", &self.adjustment_reason);
+        w.field("date", &self.date);
+        w.field("amount", &self.amount);
+        w.field("identifier", &self.identifier);
+    }
+    fn walk_mut(&mut self, w: &mut crate::visit::WalkerMut<'_>) {
+        w.field("extension", &mut self.extension);
+        w.field("modifierExtension", &mut self.modifier_extension);
+        w.field("type", &mut self.type_);
+        w.field("adjustment", &mut self.adjustment);
+        w.field("adjustmentReason", &mut self.adjustment_reason);
+        w.field("date", &mut self.date);
+        w.field("amount", &mut self.amount);
+        w.field("identifier", &mut self.identifier);
+    }
+}
+
+impl ClaimResponsePayment {
+    /// A new `ClaimResponse.payment` with its required elements: `type`, `amount`.
+    pub fn new(type_: CodeableConcept, amount: Money) -> Self {
+        ClaimResponsePayment {
+            type_: Some(Box::new(type_)),
+            amount: Some(Box::new(amount)),
+            ..Default::default()
+        }
+    }
+}
+
 /// Note concerning adjudication
 ///
 /// A note that describes or explains adjudication results in a human readable form.
@@ -1790,6 +2344,35 @@ impl serde::Serialize for ClaimResponseProcessNote {
         ser::prim(&mut map, "text", "_text", &self.text)?;
         ser::single(&mut map, "language", &self.language)?;
         map.end()
+    }
+}
+
+impl crate::visit::Walk for ClaimResponseProcessNote {
+    fn walk(&self, w: &mut crate::visit::Walker<'_>) {
+        w.field("extension", &self.extension);
+        w.field("modifierExtension", &self.modifier_extension);
+        w.field("number", &self.number);
+        w.field("type", &self.type_);
+        w.field("text", &self.text);
+        w.field("language", &self.language);
+    }
+    fn walk_mut(&mut self, w: &mut crate::visit::WalkerMut<'_>) {
+        w.field("extension", &mut self.extension);
+        w.field("modifierExtension", &mut self.modifier_extension);
+        w.field("number", &mut self.number);
+        w.field("type", &mut self.type_);
+        w.field("text", &mut self.text);
+        w.field("language", &mut self.language);
+    }
+}
+
+impl ClaimResponseProcessNote {
+    /// A new `ClaimResponse.processNote` with its required elements: `text`.
+    pub fn new(text: FhirString) -> Self {
+        ClaimResponseProcessNote {
+            text: Some(crate::Primitive::new(text)),
+            ..Default::default()
+        }
     }
 }
 
@@ -1936,6 +2519,59 @@ impl serde::Serialize for ClaimResponseInsurance {
     }
 }
 
+impl crate::visit::Walk for ClaimResponseInsurance {
+    fn walk(&self, w: &mut crate::visit::Walker<'_>) {
+        w.field("extension", &self.extension);
+        w.field("modifierExtension", &self.modifier_extension);
+        w.field("sequence", &self.sequence);
+        w.field("focal", &self.focal);
+        w.refs("coverage", &self.coverage, &["Coverage"]);
+        w.field("businessArrangement", &self.business_arrangement);
+        w.refs("claimResponse", &self.claim_response, &["ClaimResponse"]);
+    }
+    fn walk_mut(&mut self, w: &mut crate::visit::WalkerMut<'_>) {
+        w.field("extension", &mut self.extension);
+        w.field("modifierExtension", &mut self.modifier_extension);
+        w.field("sequence", &mut self.sequence);
+        w.field("focal", &mut self.focal);
+        w.refs("coverage", &mut self.coverage, &["Coverage"]);
+        w.field("businessArrangement", &mut self.business_arrangement);
+        w.refs("claimResponse", &mut self.claim_response, &["ClaimResponse"]);
+    }
+}
+
+impl ClaimResponseInsurance {
+    /// A new `ClaimResponse.insurance` with its required elements: `sequence`, `focal`, `coverage`.
+    pub fn new<T2: crate::targets::ClaimResponseInsuranceCoverage>(
+        sequence: PositiveInt,
+        focal: bool,
+        coverage: crate::TypedReference<T2>,
+    ) -> Self {
+        ClaimResponseInsurance {
+            sequence: Some(crate::Primitive::new(sequence)),
+            focal: Some(crate::Primitive::new(focal)),
+            coverage: Some(Box::new(coverage.into())),
+            ..Default::default()
+        }
+    }
+    /// Sets `coverage` to a reference to a Coverage.
+    pub fn set_coverage<T: crate::targets::ClaimResponseInsuranceCoverage>(
+        &mut self,
+        reference: crate::TypedReference<T>,
+    ) -> &mut Self {
+        self.coverage = Some(Box::new(reference.into()));
+        self
+    }
+    /// Sets `claimResponse` to a reference to a ClaimResponse.
+    pub fn set_claim_response<T: crate::targets::ClaimResponseInsuranceClaimResponse>(
+        &mut self,
+        reference: crate::TypedReference<T>,
+    ) -> &mut Self {
+        self.claim_response = Some(Box::new(reference.into()));
+        self
+    }
+}
+
 /// Processing errors
 ///
 /// Errors encountered during the processing of the adjudication.
@@ -2065,5 +2701,34 @@ impl serde::Serialize for ClaimResponseError {
         )?;
         ser::single(&mut map, "code", &self.code)?;
         map.end()
+    }
+}
+
+impl crate::visit::Walk for ClaimResponseError {
+    fn walk(&self, w: &mut crate::visit::Walker<'_>) {
+        w.field("extension", &self.extension);
+        w.field("modifierExtension", &self.modifier_extension);
+        w.field("itemSequence", &self.item_sequence);
+        w.field("detailSequence", &self.detail_sequence);
+        w.field("subDetailSequence", &self.sub_detail_sequence);
+        w.field("code", &self.code);
+    }
+    fn walk_mut(&mut self, w: &mut crate::visit::WalkerMut<'_>) {
+        w.field("extension", &mut self.extension);
+        w.field("modifierExtension", &mut self.modifier_extension);
+        w.field("itemSequence", &mut self.item_sequence);
+        w.field("detailSequence", &mut self.detail_sequence);
+        w.field("subDetailSequence", &mut self.sub_detail_sequence);
+        w.field("code", &mut self.code);
+    }
+}
+
+impl ClaimResponseError {
+    /// A new `ClaimResponse.error` with its required elements: `code`.
+    pub fn new(code: CodeableConcept) -> Self {
+        ClaimResponseError {
+            code: Some(Box::new(code)),
+            ..Default::default()
+        }
     }
 }

@@ -323,6 +323,130 @@ impl serde::Serialize for ClinicalImpression {
     }
 }
 
+impl crate::visit::Walk for ClinicalImpression {
+    fn walk(&self, w: &mut crate::visit::Walker<'_>) {
+        w.field("id", &self.id);
+        w.field("meta", &self.meta);
+        w.field("implicitRules", &self.implicit_rules);
+        w.field("language", &self.language);
+        w.field("text", &self.text);
+        w.field("contained", &self.contained);
+        w.field("extension", &self.extension);
+        w.field("modifierExtension", &self.modifier_extension);
+        w.field("identifier", &self.identifier);
+        w.field("status", &self.status);
+        w.field("statusReason", &self.status_reason);
+        w.field("code", &self.code);
+        w.field("description", &self.description);
+        w.refs("subject", &self.subject, &["Patient", "Group"]);
+        w.refs("encounter", &self.encounter, &["Encounter"]);
+        w.choice(&self.effective);
+        w.field("date", &self.date);
+        w.refs("assessor", &self.assessor, &["Practitioner", "PractitionerRole"]);
+        w.refs("previous", &self.previous, &["ClinicalImpression"]);
+        w.refs("problem", &self.problem, &["Condition", "AllergyIntolerance"]);
+        w.field("investigation", &self.investigation);
+        w.field("protocol", &self.protocol);
+        w.field("summary", &self.summary);
+        w.field("finding", &self.finding);
+        w.field("prognosisCodeableConcept", &self.prognosis_codeable_concept);
+        w.refs("prognosisReference", &self.prognosis_reference, &["RiskAssessment"]);
+        w.refs("supportingInfo", &self.supporting_info, &[]);
+        w.field("note", &self.note);
+    }
+    fn walk_mut(&mut self, w: &mut crate::visit::WalkerMut<'_>) {
+        w.field("id", &mut self.id);
+        w.field("meta", &mut self.meta);
+        w.field("implicitRules", &mut self.implicit_rules);
+        w.field("language", &mut self.language);
+        w.field("text", &mut self.text);
+        w.field("contained", &mut self.contained);
+        w.field("extension", &mut self.extension);
+        w.field("modifierExtension", &mut self.modifier_extension);
+        w.field("identifier", &mut self.identifier);
+        w.field("status", &mut self.status);
+        w.field("statusReason", &mut self.status_reason);
+        w.field("code", &mut self.code);
+        w.field("description", &mut self.description);
+        w.refs("subject", &mut self.subject, &["Patient", "Group"]);
+        w.refs("encounter", &mut self.encounter, &["Encounter"]);
+        w.choice(&mut self.effective);
+        w.field("date", &mut self.date);
+        w.refs("assessor", &mut self.assessor, &["Practitioner", "PractitionerRole"]);
+        w.refs("previous", &mut self.previous, &["ClinicalImpression"]);
+        w.refs("problem", &mut self.problem, &["Condition", "AllergyIntolerance"]);
+        w.field("investigation", &mut self.investigation);
+        w.field("protocol", &mut self.protocol);
+        w.field("summary", &mut self.summary);
+        w.field("finding", &mut self.finding);
+        w.field("prognosisCodeableConcept", &mut self.prognosis_codeable_concept);
+        w.refs("prognosisReference", &mut self.prognosis_reference, &["RiskAssessment"]);
+        w.refs("supportingInfo", &mut self.supporting_info, &[]);
+        w.field("note", &mut self.note);
+    }
+}
+
+impl ClinicalImpression {
+    /// A new `ClinicalImpression` with its required elements: `status`, `subject`.
+    pub fn new<T1: crate::targets::ClinicalImpressionSubject>(
+        status: codes::ClinicalImpressionStatus,
+        subject: crate::TypedReference<T1>,
+    ) -> Self {
+        ClinicalImpression {
+            status: Some(crate::Primitive::new(status)),
+            subject: Some(Box::new(subject.into())),
+            ..Default::default()
+        }
+    }
+    /// Sets `subject` to a reference to a Patient | Group.
+    pub fn set_subject<T: crate::targets::ClinicalImpressionSubject>(
+        &mut self,
+        reference: crate::TypedReference<T>,
+    ) -> &mut Self {
+        self.subject = Some(Box::new(reference.into()));
+        self
+    }
+    /// Sets `encounter` to a reference to a Encounter.
+    pub fn set_encounter<T: crate::targets::ClinicalImpressionEncounter>(
+        &mut self,
+        reference: crate::TypedReference<T>,
+    ) -> &mut Self {
+        self.encounter = Some(Box::new(reference.into()));
+        self
+    }
+    /// Sets `assessor` to a reference to a Practitioner | PractitionerRole.
+    pub fn set_assessor<T: crate::targets::ClinicalImpressionAssessor>(
+        &mut self,
+        reference: crate::TypedReference<T>,
+    ) -> &mut Self {
+        self.assessor = Some(Box::new(reference.into()));
+        self
+    }
+    /// Sets `previous` to a reference to a ClinicalImpression.
+    pub fn set_previous<T: crate::targets::ClinicalImpressionPrevious>(
+        &mut self,
+        reference: crate::TypedReference<T>,
+    ) -> &mut Self {
+        self.previous = Some(Box::new(reference.into()));
+        self
+    }
+    /// Adds a reference to a Condition | AllergyIntolerance to `problem`.
+    pub fn push_problem<T: crate::targets::ClinicalImpressionProblem>(
+        &mut self,
+        reference: crate::TypedReference<T>,
+    ) -> &mut Self {
+        self.problem.push(reference.into());
+        self
+    }
+    /// Adds a reference to a RiskAssessment to `prognosisReference`.
+    pub fn push_prognosis_reference<
+        T: crate::targets::ClinicalImpressionPrognosisReference,
+    >(&mut self, reference: crate::TypedReference<T>) -> &mut Self {
+        self.prognosis_reference.push(reference.into());
+        self
+    }
+}
+
 /// Choice of types for `ClinicalImpression.effective[x]`.
 ///
 /// In JSON the element name carries the type (`effectiveDateTime`, `effectivePeriod`, ...).
@@ -341,6 +465,29 @@ impl ser::EncodeChoice for ClinicalImpressionEffective {
                 ser::prim_one(map, "effectiveDateTime", "_effectiveDateTime", v)
             }
             Self::Period(v) => map.serialize_entry("effectivePeriod", v),
+        }
+    }
+}
+
+impl crate::visit::Walk for ClinicalImpressionEffective {
+    fn walk(&self, w: &mut crate::visit::Walker<'_>) {
+        match self {
+            Self::DateTime(v) => {
+                w.field("effectiveDateTime", v);
+            }
+            Self::Period(v) => {
+                w.field("effectivePeriod", v);
+            }
+        }
+    }
+    fn walk_mut(&mut self, w: &mut crate::visit::WalkerMut<'_>) {
+        match self {
+            Self::DateTime(v) => {
+                w.field("effectiveDateTime", v);
+            }
+            Self::Period(v) => {
+                w.field("effectivePeriod", v);
+            }
         }
     }
 }
@@ -429,6 +576,63 @@ impl serde::Serialize for ClinicalImpressionInvestigation {
         ser::single(&mut map, "code", &self.code)?;
         ser::many(&mut map, "item", &self.item)?;
         map.end()
+    }
+}
+
+impl crate::visit::Walk for ClinicalImpressionInvestigation {
+    fn walk(&self, w: &mut crate::visit::Walker<'_>) {
+        w.field("extension", &self.extension);
+        w.field("modifierExtension", &self.modifier_extension);
+        w.field("code", &self.code);
+        w.refs(
+            "item",
+            &self.item,
+            &[
+                "Observation",
+                "QuestionnaireResponse",
+                "FamilyMemberHistory",
+                "DiagnosticReport",
+                "RiskAssessment",
+                "ImagingStudy",
+                "Media",
+            ],
+        );
+    }
+    fn walk_mut(&mut self, w: &mut crate::visit::WalkerMut<'_>) {
+        w.field("extension", &mut self.extension);
+        w.field("modifierExtension", &mut self.modifier_extension);
+        w.field("code", &mut self.code);
+        w.refs(
+            "item",
+            &mut self.item,
+            &[
+                "Observation",
+                "QuestionnaireResponse",
+                "FamilyMemberHistory",
+                "DiagnosticReport",
+                "RiskAssessment",
+                "ImagingStudy",
+                "Media",
+            ],
+        );
+    }
+}
+
+impl ClinicalImpressionInvestigation {
+    /// A new `ClinicalImpression.investigation` with its required elements: `code`.
+    pub fn new(code: CodeableConcept) -> Self {
+        ClinicalImpressionInvestigation {
+            code: Some(Box::new(code)),
+            ..Default::default()
+        }
+    }
+    /// Adds a reference to a Observation | QuestionnaireResponse | FamilyMemberHistory | DiagnosticReport | RiskAssessment | ImagingStudy | Media to `item`.
+    pub fn push_item<T: crate::targets::ClinicalImpressionInvestigationItem>(
+        &mut self,
+        reference: crate::TypedReference<T>,
+    ) -> &mut Self {
+        self.item.push(reference.into());
+        self
     }
 }
 
@@ -528,5 +732,41 @@ impl serde::Serialize for ClinicalImpressionFinding {
         ser::single(&mut map, "itemReference", &self.item_reference)?;
         ser::prim(&mut map, "basis", "_basis", &self.basis)?;
         map.end()
+    }
+}
+
+impl crate::visit::Walk for ClinicalImpressionFinding {
+    fn walk(&self, w: &mut crate::visit::Walker<'_>) {
+        w.field("extension", &self.extension);
+        w.field("modifierExtension", &self.modifier_extension);
+        w.field("itemCodeableConcept", &self.item_codeable_concept);
+        w.refs(
+            "itemReference",
+            &self.item_reference,
+            &["Condition", "Observation", "Media"],
+        );
+        w.field("basis", &self.basis);
+    }
+    fn walk_mut(&mut self, w: &mut crate::visit::WalkerMut<'_>) {
+        w.field("extension", &mut self.extension);
+        w.field("modifierExtension", &mut self.modifier_extension);
+        w.field("itemCodeableConcept", &mut self.item_codeable_concept);
+        w.refs(
+            "itemReference",
+            &mut self.item_reference,
+            &["Condition", "Observation", "Media"],
+        );
+        w.field("basis", &mut self.basis);
+    }
+}
+
+impl ClinicalImpressionFinding {
+    /// Sets `itemReference` to a reference to a Condition | Observation | Media.
+    pub fn set_item_reference<T: crate::targets::ClinicalImpressionFindingItemReference>(
+        &mut self,
+        reference: crate::TypedReference<T>,
+    ) -> &mut Self {
+        self.item_reference = Some(Box::new(reference.into()));
+        self
     }
 }

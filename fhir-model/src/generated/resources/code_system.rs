@@ -374,6 +374,95 @@ impl serde::Serialize for CodeSystem {
     }
 }
 
+impl crate::visit::Walk for CodeSystem {
+    fn walk(&self, w: &mut crate::visit::Walker<'_>) {
+        w.field("id", &self.id);
+        w.field("meta", &self.meta);
+        w.field("implicitRules", &self.implicit_rules);
+        w.field("language", &self.language);
+        w.field("text", &self.text);
+        w.field("contained", &self.contained);
+        w.field("extension", &self.extension);
+        w.field("modifierExtension", &self.modifier_extension);
+        w.field("url", &self.url);
+        w.field("identifier", &self.identifier);
+        w.field("version", &self.version);
+        w.field("name", &self.name);
+        w.field("title", &self.title);
+        w.field("status", &self.status);
+        w.field("experimental", &self.experimental);
+        w.field("date", &self.date);
+        w.field("publisher", &self.publisher);
+        w.field("contact", &self.contact);
+        w.field("description", &self.description);
+        w.field("useContext", &self.use_context);
+        w.field("jurisdiction", &self.jurisdiction);
+        w.field("purpose", &self.purpose);
+        w.field("copyright", &self.copyright);
+        w.field("caseSensitive", &self.case_sensitive);
+        w.field("valueSet", &self.value_set);
+        w.field("hierarchyMeaning", &self.hierarchy_meaning);
+        w.field("compositional", &self.compositional);
+        w.field("versionNeeded", &self.version_needed);
+        w.field("content", &self.content);
+        w.field("supplements", &self.supplements);
+        w.field("count", &self.count);
+        w.field("filter", &self.filter);
+        w.field("property", &self.property);
+        w.field("concept", &self.concept);
+    }
+    fn walk_mut(&mut self, w: &mut crate::visit::WalkerMut<'_>) {
+        w.field("id", &mut self.id);
+        w.field("meta", &mut self.meta);
+        w.field("implicitRules", &mut self.implicit_rules);
+        w.field("language", &mut self.language);
+        w.field("text", &mut self.text);
+        w.field("contained", &mut self.contained);
+        w.field("extension", &mut self.extension);
+        w.field("modifierExtension", &mut self.modifier_extension);
+        w.field("url", &mut self.url);
+        w.field("identifier", &mut self.identifier);
+        w.field("version", &mut self.version);
+        w.field("name", &mut self.name);
+        w.field("title", &mut self.title);
+        w.field("status", &mut self.status);
+        w.field("experimental", &mut self.experimental);
+        w.field("date", &mut self.date);
+        w.field("publisher", &mut self.publisher);
+        w.field("contact", &mut self.contact);
+        w.field("description", &mut self.description);
+        w.field("useContext", &mut self.use_context);
+        w.field("jurisdiction", &mut self.jurisdiction);
+        w.field("purpose", &mut self.purpose);
+        w.field("copyright", &mut self.copyright);
+        w.field("caseSensitive", &mut self.case_sensitive);
+        w.field("valueSet", &mut self.value_set);
+        w.field("hierarchyMeaning", &mut self.hierarchy_meaning);
+        w.field("compositional", &mut self.compositional);
+        w.field("versionNeeded", &mut self.version_needed);
+        w.field("content", &mut self.content);
+        w.field("supplements", &mut self.supplements);
+        w.field("count", &mut self.count);
+        w.field("filter", &mut self.filter);
+        w.field("property", &mut self.property);
+        w.field("concept", &mut self.concept);
+    }
+}
+
+impl CodeSystem {
+    /// A new `CodeSystem` with its required elements: `status`, `content`.
+    pub fn new(
+        status: codes::PublicationStatus,
+        content: codes::CodeSystemContentMode,
+    ) -> Self {
+        CodeSystem {
+            status: Some(crate::Primitive::new(status)),
+            content: Some(crate::Primitive::new(content)),
+            ..Default::default()
+        }
+    }
+}
+
 /// Filter that can be used in a value set
 ///
 /// A filter that can be used in a value set compose statement when selecting concepts using a filter.
@@ -502,6 +591,37 @@ impl serde::Serialize for CodeSystemFilter {
     }
 }
 
+impl crate::visit::Walk for CodeSystemFilter {
+    fn walk(&self, w: &mut crate::visit::Walker<'_>) {
+        w.field("extension", &self.extension);
+        w.field("modifierExtension", &self.modifier_extension);
+        w.field("code", &self.code);
+        w.field("description", &self.description);
+        w.field("operator", &self.operator);
+        w.field("value", &self.value);
+    }
+    fn walk_mut(&mut self, w: &mut crate::visit::WalkerMut<'_>) {
+        w.field("extension", &mut self.extension);
+        w.field("modifierExtension", &mut self.modifier_extension);
+        w.field("code", &mut self.code);
+        w.field("description", &mut self.description);
+        w.field("operator", &mut self.operator);
+        w.field("value", &mut self.value);
+    }
+}
+
+impl CodeSystemFilter {
+    /// A new `CodeSystem.filter` with its required elements: `code`, `operator` (its first item), `value`.
+    pub fn new(code: Code, operator: codes::FilterOperator, value: FhirString) -> Self {
+        CodeSystemFilter {
+            code: Some(crate::Primitive::new(code)),
+            operator: vec![crate ::Primitive::new(operator)],
+            value: Some(crate::Primitive::new(value)),
+            ..Default::default()
+        }
+    }
+}
+
 /// Additional information supplied about each concept
 ///
 /// A property defines an additional slot through which additional information can be provided about a concept.
@@ -617,6 +737,36 @@ impl serde::Serialize for CodeSystemProperty {
         ser::prim(&mut map, "description", "_description", &self.description)?;
         ser::prim(&mut map, "type", "_type", &self.type_)?;
         map.end()
+    }
+}
+
+impl crate::visit::Walk for CodeSystemProperty {
+    fn walk(&self, w: &mut crate::visit::Walker<'_>) {
+        w.field("extension", &self.extension);
+        w.field("modifierExtension", &self.modifier_extension);
+        w.field("code", &self.code);
+        w.field("uri", &self.uri);
+        w.field("description", &self.description);
+        w.field("type", &self.type_);
+    }
+    fn walk_mut(&mut self, w: &mut crate::visit::WalkerMut<'_>) {
+        w.field("extension", &mut self.extension);
+        w.field("modifierExtension", &mut self.modifier_extension);
+        w.field("code", &mut self.code);
+        w.field("uri", &mut self.uri);
+        w.field("description", &mut self.description);
+        w.field("type", &mut self.type_);
+    }
+}
+
+impl CodeSystemProperty {
+    /// A new `CodeSystem.property` with its required elements: `code`, `type`.
+    pub fn new(code: Code, type_: codes::PropertyType) -> Self {
+        CodeSystemProperty {
+            code: Some(crate::Primitive::new(code)),
+            type_: Some(crate::Primitive::new(type_)),
+            ..Default::default()
+        }
     }
 }
 
@@ -744,6 +894,39 @@ impl serde::Serialize for CodeSystemConcept {
     }
 }
 
+impl crate::visit::Walk for CodeSystemConcept {
+    fn walk(&self, w: &mut crate::visit::Walker<'_>) {
+        w.field("extension", &self.extension);
+        w.field("modifierExtension", &self.modifier_extension);
+        w.field("code", &self.code);
+        w.field("display", &self.display);
+        w.field("definition", &self.definition);
+        w.field("designation", &self.designation);
+        w.field("property", &self.property);
+        w.field("concept", &self.concept);
+    }
+    fn walk_mut(&mut self, w: &mut crate::visit::WalkerMut<'_>) {
+        w.field("extension", &mut self.extension);
+        w.field("modifierExtension", &mut self.modifier_extension);
+        w.field("code", &mut self.code);
+        w.field("display", &mut self.display);
+        w.field("definition", &mut self.definition);
+        w.field("designation", &mut self.designation);
+        w.field("property", &mut self.property);
+        w.field("concept", &mut self.concept);
+    }
+}
+
+impl CodeSystemConcept {
+    /// A new `CodeSystem.concept` with its required elements: `code`.
+    pub fn new(code: Code) -> Self {
+        CodeSystemConcept {
+            code: Some(crate::Primitive::new(code)),
+            ..Default::default()
+        }
+    }
+}
+
 /// Additional representations for the concept
 ///
 /// Additional representations for the concept - other languages, aliases, specialized purposes, used for particular purposes, etc.
@@ -842,6 +1025,33 @@ impl serde::Serialize for CodeSystemConceptDesignation {
         ser::single(&mut map, "use", &self.use_)?;
         ser::prim(&mut map, "value", "_value", &self.value)?;
         map.end()
+    }
+}
+
+impl crate::visit::Walk for CodeSystemConceptDesignation {
+    fn walk(&self, w: &mut crate::visit::Walker<'_>) {
+        w.field("extension", &self.extension);
+        w.field("modifierExtension", &self.modifier_extension);
+        w.field("language", &self.language);
+        w.field("use", &self.use_);
+        w.field("value", &self.value);
+    }
+    fn walk_mut(&mut self, w: &mut crate::visit::WalkerMut<'_>) {
+        w.field("extension", &mut self.extension);
+        w.field("modifierExtension", &mut self.modifier_extension);
+        w.field("language", &mut self.language);
+        w.field("use", &mut self.use_);
+        w.field("value", &mut self.value);
+    }
+}
+
+impl CodeSystemConceptDesignation {
+    /// A new `CodeSystem.concept.designation` with its required elements: `value`.
+    pub fn new(value: FhirString) -> Self {
+        CodeSystemConceptDesignation {
+            value: Some(crate::Primitive::new(value)),
+            ..Default::default()
+        }
     }
 }
 
@@ -1065,6 +1275,32 @@ impl serde::Serialize for CodeSystemConceptProperty {
     }
 }
 
+impl crate::visit::Walk for CodeSystemConceptProperty {
+    fn walk(&self, w: &mut crate::visit::Walker<'_>) {
+        w.field("extension", &self.extension);
+        w.field("modifierExtension", &self.modifier_extension);
+        w.field("code", &self.code);
+        w.choice(&self.value);
+    }
+    fn walk_mut(&mut self, w: &mut crate::visit::WalkerMut<'_>) {
+        w.field("extension", &mut self.extension);
+        w.field("modifierExtension", &mut self.modifier_extension);
+        w.field("code", &mut self.code);
+        w.choice(&mut self.value);
+    }
+}
+
+impl CodeSystemConceptProperty {
+    /// A new `CodeSystem.concept.property` with its required elements: `code`, `value`.
+    pub fn new(code: Code, value: CodeSystemConceptPropertyValue) -> Self {
+        CodeSystemConceptProperty {
+            code: Some(crate::Primitive::new(code)),
+            value: Some(value),
+            ..Default::default()
+        }
+    }
+}
+
 /// Choice of types for `CodeSystem.concept.property.value[x]`.
 ///
 /// In JSON the element name carries the type (`valueCode`, `valueCoding`, ...).
@@ -1096,6 +1332,59 @@ impl ser::EncodeChoice for CodeSystemConceptPropertyValue {
             Self::Boolean(v) => ser::prim_one(map, "valueBoolean", "_valueBoolean", v),
             Self::DateTime(v) => ser::prim_one(map, "valueDateTime", "_valueDateTime", v),
             Self::Decimal(v) => ser::prim_one(map, "valueDecimal", "_valueDecimal", v),
+        }
+    }
+}
+
+impl crate::visit::Walk for CodeSystemConceptPropertyValue {
+    fn walk(&self, w: &mut crate::visit::Walker<'_>) {
+        match self {
+            Self::Code(v) => {
+                w.field("valueCode", v);
+            }
+            Self::Coding(v) => {
+                w.field("valueCoding", v);
+            }
+            Self::String(v) => {
+                w.field("valueString", v);
+            }
+            Self::Integer(v) => {
+                w.field("valueInteger", v);
+            }
+            Self::Boolean(v) => {
+                w.field("valueBoolean", v);
+            }
+            Self::DateTime(v) => {
+                w.field("valueDateTime", v);
+            }
+            Self::Decimal(v) => {
+                w.field("valueDecimal", v);
+            }
+        }
+    }
+    fn walk_mut(&mut self, w: &mut crate::visit::WalkerMut<'_>) {
+        match self {
+            Self::Code(v) => {
+                w.field("valueCode", v);
+            }
+            Self::Coding(v) => {
+                w.field("valueCoding", v);
+            }
+            Self::String(v) => {
+                w.field("valueString", v);
+            }
+            Self::Integer(v) => {
+                w.field("valueInteger", v);
+            }
+            Self::Boolean(v) => {
+                w.field("valueBoolean", v);
+            }
+            Self::DateTime(v) => {
+                w.field("valueDateTime", v);
+            }
+            Self::Decimal(v) => {
+                w.field("valueDecimal", v);
+            }
         }
     }
 }

@@ -340,6 +340,193 @@ impl serde::Serialize for Communication {
     }
 }
 
+impl crate::visit::Walk for Communication {
+    fn walk(&self, w: &mut crate::visit::Walker<'_>) {
+        w.field("id", &self.id);
+        w.field("meta", &self.meta);
+        w.field("implicitRules", &self.implicit_rules);
+        w.field("language", &self.language);
+        w.field("text", &self.text);
+        w.field("contained", &self.contained);
+        w.field("extension", &self.extension);
+        w.field("modifierExtension", &self.modifier_extension);
+        w.field("identifier", &self.identifier);
+        w.field("instantiatesCanonical", &self.instantiates_canonical);
+        w.field("instantiatesUri", &self.instantiates_uri);
+        w.refs("basedOn", &self.based_on, &[]);
+        w.refs("partOf", &self.part_of, &[]);
+        w.refs("inResponseTo", &self.in_response_to, &["Communication"]);
+        w.field("status", &self.status);
+        w.field("statusReason", &self.status_reason);
+        w.field("category", &self.category);
+        w.field("priority", &self.priority);
+        w.field("medium", &self.medium);
+        w.refs("subject", &self.subject, &["Patient", "Group"]);
+        w.field("topic", &self.topic);
+        w.refs("about", &self.about, &[]);
+        w.refs("encounter", &self.encounter, &["Encounter"]);
+        w.field("sent", &self.sent);
+        w.field("received", &self.received);
+        w.refs(
+            "recipient",
+            &self.recipient,
+            &[
+                "Device",
+                "Organization",
+                "Patient",
+                "Practitioner",
+                "PractitionerRole",
+                "RelatedPerson",
+                "Group",
+                "CareTeam",
+                "HealthcareService",
+            ],
+        );
+        w.refs(
+            "sender",
+            &self.sender,
+            &[
+                "Device",
+                "Organization",
+                "Patient",
+                "Practitioner",
+                "PractitionerRole",
+                "RelatedPerson",
+                "HealthcareService",
+            ],
+        );
+        w.field("reasonCode", &self.reason_code);
+        w.refs(
+            "reasonReference",
+            &self.reason_reference,
+            &["Condition", "Observation", "DiagnosticReport", "DocumentReference"],
+        );
+        w.field("payload", &self.payload);
+        w.field("note", &self.note);
+    }
+    fn walk_mut(&mut self, w: &mut crate::visit::WalkerMut<'_>) {
+        w.field("id", &mut self.id);
+        w.field("meta", &mut self.meta);
+        w.field("implicitRules", &mut self.implicit_rules);
+        w.field("language", &mut self.language);
+        w.field("text", &mut self.text);
+        w.field("contained", &mut self.contained);
+        w.field("extension", &mut self.extension);
+        w.field("modifierExtension", &mut self.modifier_extension);
+        w.field("identifier", &mut self.identifier);
+        w.field("instantiatesCanonical", &mut self.instantiates_canonical);
+        w.field("instantiatesUri", &mut self.instantiates_uri);
+        w.refs("basedOn", &mut self.based_on, &[]);
+        w.refs("partOf", &mut self.part_of, &[]);
+        w.refs("inResponseTo", &mut self.in_response_to, &["Communication"]);
+        w.field("status", &mut self.status);
+        w.field("statusReason", &mut self.status_reason);
+        w.field("category", &mut self.category);
+        w.field("priority", &mut self.priority);
+        w.field("medium", &mut self.medium);
+        w.refs("subject", &mut self.subject, &["Patient", "Group"]);
+        w.field("topic", &mut self.topic);
+        w.refs("about", &mut self.about, &[]);
+        w.refs("encounter", &mut self.encounter, &["Encounter"]);
+        w.field("sent", &mut self.sent);
+        w.field("received", &mut self.received);
+        w.refs(
+            "recipient",
+            &mut self.recipient,
+            &[
+                "Device",
+                "Organization",
+                "Patient",
+                "Practitioner",
+                "PractitionerRole",
+                "RelatedPerson",
+                "Group",
+                "CareTeam",
+                "HealthcareService",
+            ],
+        );
+        w.refs(
+            "sender",
+            &mut self.sender,
+            &[
+                "Device",
+                "Organization",
+                "Patient",
+                "Practitioner",
+                "PractitionerRole",
+                "RelatedPerson",
+                "HealthcareService",
+            ],
+        );
+        w.field("reasonCode", &mut self.reason_code);
+        w.refs(
+            "reasonReference",
+            &mut self.reason_reference,
+            &["Condition", "Observation", "DiagnosticReport", "DocumentReference"],
+        );
+        w.field("payload", &mut self.payload);
+        w.field("note", &mut self.note);
+    }
+}
+
+impl Communication {
+    /// A new `Communication` with its required elements: `status`.
+    pub fn new(status: codes::EventStatus) -> Self {
+        Communication {
+            status: Some(crate::Primitive::new(status)),
+            ..Default::default()
+        }
+    }
+    /// Adds a reference to a Communication to `inResponseTo`.
+    pub fn push_in_response_to<T: crate::targets::CommunicationInResponseTo>(
+        &mut self,
+        reference: crate::TypedReference<T>,
+    ) -> &mut Self {
+        self.in_response_to.push(reference.into());
+        self
+    }
+    /// Sets `subject` to a reference to a Patient | Group.
+    pub fn set_subject<T: crate::targets::CommunicationSubject>(
+        &mut self,
+        reference: crate::TypedReference<T>,
+    ) -> &mut Self {
+        self.subject = Some(Box::new(reference.into()));
+        self
+    }
+    /// Sets `encounter` to a reference to a Encounter.
+    pub fn set_encounter<T: crate::targets::CommunicationEncounter>(
+        &mut self,
+        reference: crate::TypedReference<T>,
+    ) -> &mut Self {
+        self.encounter = Some(Box::new(reference.into()));
+        self
+    }
+    /// Adds a reference to a Device | Organization | Patient | Practitioner | PractitionerRole | RelatedPerson | Group | CareTeam | HealthcareService to `recipient`.
+    pub fn push_recipient<T: crate::targets::CommunicationRecipient>(
+        &mut self,
+        reference: crate::TypedReference<T>,
+    ) -> &mut Self {
+        self.recipient.push(reference.into());
+        self
+    }
+    /// Sets `sender` to a reference to a Device | Organization | Patient | Practitioner | PractitionerRole | RelatedPerson | HealthcareService.
+    pub fn set_sender<T: crate::targets::CommunicationSender>(
+        &mut self,
+        reference: crate::TypedReference<T>,
+    ) -> &mut Self {
+        self.sender = Some(Box::new(reference.into()));
+        self
+    }
+    /// Adds a reference to a Condition | Observation | DiagnosticReport | DocumentReference to `reasonReference`.
+    pub fn push_reason_reference<T: crate::targets::CommunicationReasonReference>(
+        &mut self,
+        reference: crate::TypedReference<T>,
+    ) -> &mut Self {
+        self.reason_reference.push(reference.into());
+        self
+    }
+}
+
 /// Message payload
 ///
 /// Text, attachment(s), or resource(s) that was communicated to the recipient.
@@ -455,6 +642,29 @@ impl serde::Serialize for CommunicationPayload {
     }
 }
 
+impl crate::visit::Walk for CommunicationPayload {
+    fn walk(&self, w: &mut crate::visit::Walker<'_>) {
+        w.field("extension", &self.extension);
+        w.field("modifierExtension", &self.modifier_extension);
+        w.choice(&self.content);
+    }
+    fn walk_mut(&mut self, w: &mut crate::visit::WalkerMut<'_>) {
+        w.field("extension", &mut self.extension);
+        w.field("modifierExtension", &mut self.modifier_extension);
+        w.choice(&mut self.content);
+    }
+}
+
+impl CommunicationPayload {
+    /// A new `Communication.payload` with its required elements: `content`.
+    pub fn new(content: CommunicationPayloadContent) -> Self {
+        CommunicationPayload {
+            content: Some(content),
+            ..Default::default()
+        }
+    }
+}
+
 /// Choice of types for `Communication.payload.content[x]`.
 ///
 /// In JSON the element name carries the type (`contentString`, `contentAttachment`, ...).
@@ -474,6 +684,35 @@ impl ser::EncodeChoice for CommunicationPayloadContent {
             Self::String(v) => ser::prim_one(map, "contentString", "_contentString", v),
             Self::Attachment(v) => map.serialize_entry("contentAttachment", v),
             Self::Reference(v) => map.serialize_entry("contentReference", v),
+        }
+    }
+}
+
+impl crate::visit::Walk for CommunicationPayloadContent {
+    fn walk(&self, w: &mut crate::visit::Walker<'_>) {
+        match self {
+            Self::String(v) => {
+                w.field("contentString", v);
+            }
+            Self::Attachment(v) => {
+                w.field("contentAttachment", v);
+            }
+            Self::Reference(v) => {
+                w.refs("contentReference", v, &[]);
+            }
+        }
+    }
+    fn walk_mut(&mut self, w: &mut crate::visit::WalkerMut<'_>) {
+        match self {
+            Self::String(v) => {
+                w.field("contentString", v);
+            }
+            Self::Attachment(v) => {
+                w.field("contentAttachment", v);
+            }
+            Self::Reference(v) => {
+                w.refs("contentReference", v, &[]);
+            }
         }
     }
 }

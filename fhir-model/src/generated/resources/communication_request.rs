@@ -316,6 +316,221 @@ impl serde::Serialize for CommunicationRequest {
     }
 }
 
+impl crate::visit::Walk for CommunicationRequest {
+    fn walk(&self, w: &mut crate::visit::Walker<'_>) {
+        w.field("id", &self.id);
+        w.field("meta", &self.meta);
+        w.field("implicitRules", &self.implicit_rules);
+        w.field("language", &self.language);
+        w.field("text", &self.text);
+        w.field("contained", &self.contained);
+        w.field("extension", &self.extension);
+        w.field("modifierExtension", &self.modifier_extension);
+        w.field("identifier", &self.identifier);
+        w.refs("basedOn", &self.based_on, &[]);
+        w.refs("replaces", &self.replaces, &["CommunicationRequest"]);
+        w.field("groupIdentifier", &self.group_identifier);
+        w.field("status", &self.status);
+        w.field("statusReason", &self.status_reason);
+        w.field("category", &self.category);
+        w.field("priority", &self.priority);
+        w.field("doNotPerform", &self.do_not_perform);
+        w.field("medium", &self.medium);
+        w.refs("subject", &self.subject, &["Patient", "Group"]);
+        w.refs("about", &self.about, &[]);
+        w.refs("encounter", &self.encounter, &["Encounter"]);
+        w.field("payload", &self.payload);
+        w.choice(&self.occurrence);
+        w.field("authoredOn", &self.authored_on);
+        w.refs(
+            "requester",
+            &self.requester,
+            &[
+                "Practitioner",
+                "PractitionerRole",
+                "Organization",
+                "Patient",
+                "RelatedPerson",
+                "Device",
+            ],
+        );
+        w.refs(
+            "recipient",
+            &self.recipient,
+            &[
+                "Device",
+                "Organization",
+                "Patient",
+                "Practitioner",
+                "PractitionerRole",
+                "RelatedPerson",
+                "Group",
+                "CareTeam",
+                "HealthcareService",
+            ],
+        );
+        w.refs(
+            "sender",
+            &self.sender,
+            &[
+                "Device",
+                "Organization",
+                "Patient",
+                "Practitioner",
+                "PractitionerRole",
+                "RelatedPerson",
+                "HealthcareService",
+            ],
+        );
+        w.field("reasonCode", &self.reason_code);
+        w.refs(
+            "reasonReference",
+            &self.reason_reference,
+            &["Condition", "Observation", "DiagnosticReport", "DocumentReference"],
+        );
+        w.field("note", &self.note);
+    }
+    fn walk_mut(&mut self, w: &mut crate::visit::WalkerMut<'_>) {
+        w.field("id", &mut self.id);
+        w.field("meta", &mut self.meta);
+        w.field("implicitRules", &mut self.implicit_rules);
+        w.field("language", &mut self.language);
+        w.field("text", &mut self.text);
+        w.field("contained", &mut self.contained);
+        w.field("extension", &mut self.extension);
+        w.field("modifierExtension", &mut self.modifier_extension);
+        w.field("identifier", &mut self.identifier);
+        w.refs("basedOn", &mut self.based_on, &[]);
+        w.refs("replaces", &mut self.replaces, &["CommunicationRequest"]);
+        w.field("groupIdentifier", &mut self.group_identifier);
+        w.field("status", &mut self.status);
+        w.field("statusReason", &mut self.status_reason);
+        w.field("category", &mut self.category);
+        w.field("priority", &mut self.priority);
+        w.field("doNotPerform", &mut self.do_not_perform);
+        w.field("medium", &mut self.medium);
+        w.refs("subject", &mut self.subject, &["Patient", "Group"]);
+        w.refs("about", &mut self.about, &[]);
+        w.refs("encounter", &mut self.encounter, &["Encounter"]);
+        w.field("payload", &mut self.payload);
+        w.choice(&mut self.occurrence);
+        w.field("authoredOn", &mut self.authored_on);
+        w.refs(
+            "requester",
+            &mut self.requester,
+            &[
+                "Practitioner",
+                "PractitionerRole",
+                "Organization",
+                "Patient",
+                "RelatedPerson",
+                "Device",
+            ],
+        );
+        w.refs(
+            "recipient",
+            &mut self.recipient,
+            &[
+                "Device",
+                "Organization",
+                "Patient",
+                "Practitioner",
+                "PractitionerRole",
+                "RelatedPerson",
+                "Group",
+                "CareTeam",
+                "HealthcareService",
+            ],
+        );
+        w.refs(
+            "sender",
+            &mut self.sender,
+            &[
+                "Device",
+                "Organization",
+                "Patient",
+                "Practitioner",
+                "PractitionerRole",
+                "RelatedPerson",
+                "HealthcareService",
+            ],
+        );
+        w.field("reasonCode", &mut self.reason_code);
+        w.refs(
+            "reasonReference",
+            &mut self.reason_reference,
+            &["Condition", "Observation", "DiagnosticReport", "DocumentReference"],
+        );
+        w.field("note", &mut self.note);
+    }
+}
+
+impl CommunicationRequest {
+    /// A new `CommunicationRequest` with its required elements: `status`.
+    pub fn new(status: codes::RequestStatus) -> Self {
+        CommunicationRequest {
+            status: Some(crate::Primitive::new(status)),
+            ..Default::default()
+        }
+    }
+    /// Adds a reference to a CommunicationRequest to `replaces`.
+    pub fn push_replaces<T: crate::targets::CommunicationRequestReplaces>(
+        &mut self,
+        reference: crate::TypedReference<T>,
+    ) -> &mut Self {
+        self.replaces.push(reference.into());
+        self
+    }
+    /// Sets `subject` to a reference to a Patient | Group.
+    pub fn set_subject<T: crate::targets::CommunicationRequestSubject>(
+        &mut self,
+        reference: crate::TypedReference<T>,
+    ) -> &mut Self {
+        self.subject = Some(Box::new(reference.into()));
+        self
+    }
+    /// Sets `encounter` to a reference to a Encounter.
+    pub fn set_encounter<T: crate::targets::CommunicationRequestEncounter>(
+        &mut self,
+        reference: crate::TypedReference<T>,
+    ) -> &mut Self {
+        self.encounter = Some(Box::new(reference.into()));
+        self
+    }
+    /// Sets `requester` to a reference to a Practitioner | PractitionerRole | Organization | Patient | RelatedPerson | Device.
+    pub fn set_requester<T: crate::targets::CommunicationRequestRequester>(
+        &mut self,
+        reference: crate::TypedReference<T>,
+    ) -> &mut Self {
+        self.requester = Some(Box::new(reference.into()));
+        self
+    }
+    /// Adds a reference to a Device | Organization | Patient | Practitioner | PractitionerRole | RelatedPerson | Group | CareTeam | HealthcareService to `recipient`.
+    pub fn push_recipient<T: crate::targets::CommunicationRequestRecipient>(
+        &mut self,
+        reference: crate::TypedReference<T>,
+    ) -> &mut Self {
+        self.recipient.push(reference.into());
+        self
+    }
+    /// Sets `sender` to a reference to a Device | Organization | Patient | Practitioner | PractitionerRole | RelatedPerson | HealthcareService.
+    pub fn set_sender<T: crate::targets::CommunicationRequestSender>(
+        &mut self,
+        reference: crate::TypedReference<T>,
+    ) -> &mut Self {
+        self.sender = Some(Box::new(reference.into()));
+        self
+    }
+    /// Adds a reference to a Condition | Observation | DiagnosticReport | DocumentReference to `reasonReference`.
+    pub fn push_reason_reference<T: crate::targets::CommunicationRequestReasonReference>(
+        &mut self,
+        reference: crate::TypedReference<T>,
+    ) -> &mut Self {
+        self.reason_reference.push(reference.into());
+        self
+    }
+}
+
 /// Choice of types for `CommunicationRequest.occurrence[x]`.
 ///
 /// In JSON the element name carries the type (`occurrenceDateTime`, `occurrencePeriod`, ...).
@@ -334,6 +549,29 @@ impl ser::EncodeChoice for CommunicationRequestOccurrence {
                 ser::prim_one(map, "occurrenceDateTime", "_occurrenceDateTime", v)
             }
             Self::Period(v) => map.serialize_entry("occurrencePeriod", v),
+        }
+    }
+}
+
+impl crate::visit::Walk for CommunicationRequestOccurrence {
+    fn walk(&self, w: &mut crate::visit::Walker<'_>) {
+        match self {
+            Self::DateTime(v) => {
+                w.field("occurrenceDateTime", v);
+            }
+            Self::Period(v) => {
+                w.field("occurrencePeriod", v);
+            }
+        }
+    }
+    fn walk_mut(&mut self, w: &mut crate::visit::WalkerMut<'_>) {
+        match self {
+            Self::DateTime(v) => {
+                w.field("occurrenceDateTime", v);
+            }
+            Self::Period(v) => {
+                w.field("occurrencePeriod", v);
+            }
         }
     }
 }
@@ -453,6 +691,29 @@ impl serde::Serialize for CommunicationRequestPayload {
     }
 }
 
+impl crate::visit::Walk for CommunicationRequestPayload {
+    fn walk(&self, w: &mut crate::visit::Walker<'_>) {
+        w.field("extension", &self.extension);
+        w.field("modifierExtension", &self.modifier_extension);
+        w.choice(&self.content);
+    }
+    fn walk_mut(&mut self, w: &mut crate::visit::WalkerMut<'_>) {
+        w.field("extension", &mut self.extension);
+        w.field("modifierExtension", &mut self.modifier_extension);
+        w.choice(&mut self.content);
+    }
+}
+
+impl CommunicationRequestPayload {
+    /// A new `CommunicationRequest.payload` with its required elements: `content`.
+    pub fn new(content: CommunicationRequestPayloadContent) -> Self {
+        CommunicationRequestPayload {
+            content: Some(content),
+            ..Default::default()
+        }
+    }
+}
+
 /// Choice of types for `CommunicationRequest.payload.content[x]`.
 ///
 /// In JSON the element name carries the type (`contentString`, `contentAttachment`, ...).
@@ -472,6 +733,35 @@ impl ser::EncodeChoice for CommunicationRequestPayloadContent {
             Self::String(v) => ser::prim_one(map, "contentString", "_contentString", v),
             Self::Attachment(v) => map.serialize_entry("contentAttachment", v),
             Self::Reference(v) => map.serialize_entry("contentReference", v),
+        }
+    }
+}
+
+impl crate::visit::Walk for CommunicationRequestPayloadContent {
+    fn walk(&self, w: &mut crate::visit::Walker<'_>) {
+        match self {
+            Self::String(v) => {
+                w.field("contentString", v);
+            }
+            Self::Attachment(v) => {
+                w.field("contentAttachment", v);
+            }
+            Self::Reference(v) => {
+                w.refs("contentReference", v, &[]);
+            }
+        }
+    }
+    fn walk_mut(&mut self, w: &mut crate::visit::WalkerMut<'_>) {
+        match self {
+            Self::String(v) => {
+                w.field("contentString", v);
+            }
+            Self::Attachment(v) => {
+                w.field("contentAttachment", v);
+            }
+            Self::Reference(v) => {
+                w.refs("contentReference", v, &[]);
+            }
         }
     }
 }

@@ -275,6 +275,77 @@ impl serde::Serialize for CompartmentDefinition {
     }
 }
 
+impl crate::visit::Walk for CompartmentDefinition {
+    fn walk(&self, w: &mut crate::visit::Walker<'_>) {
+        w.field("id", &self.id);
+        w.field("meta", &self.meta);
+        w.field("implicitRules", &self.implicit_rules);
+        w.field("language", &self.language);
+        w.field("text", &self.text);
+        w.field("contained", &self.contained);
+        w.field("extension", &self.extension);
+        w.field("modifierExtension", &self.modifier_extension);
+        w.field("url", &self.url);
+        w.field("version", &self.version);
+        w.field("name", &self.name);
+        w.field("status", &self.status);
+        w.field("experimental", &self.experimental);
+        w.field("date", &self.date);
+        w.field("publisher", &self.publisher);
+        w.field("contact", &self.contact);
+        w.field("description", &self.description);
+        w.field("useContext", &self.use_context);
+        w.field("purpose", &self.purpose);
+        w.field("code", &self.code);
+        w.field("search", &self.search);
+        w.field("resource", &self.resource);
+    }
+    fn walk_mut(&mut self, w: &mut crate::visit::WalkerMut<'_>) {
+        w.field("id", &mut self.id);
+        w.field("meta", &mut self.meta);
+        w.field("implicitRules", &mut self.implicit_rules);
+        w.field("language", &mut self.language);
+        w.field("text", &mut self.text);
+        w.field("contained", &mut self.contained);
+        w.field("extension", &mut self.extension);
+        w.field("modifierExtension", &mut self.modifier_extension);
+        w.field("url", &mut self.url);
+        w.field("version", &mut self.version);
+        w.field("name", &mut self.name);
+        w.field("status", &mut self.status);
+        w.field("experimental", &mut self.experimental);
+        w.field("date", &mut self.date);
+        w.field("publisher", &mut self.publisher);
+        w.field("contact", &mut self.contact);
+        w.field("description", &mut self.description);
+        w.field("useContext", &mut self.use_context);
+        w.field("purpose", &mut self.purpose);
+        w.field("code", &mut self.code);
+        w.field("search", &mut self.search);
+        w.field("resource", &mut self.resource);
+    }
+}
+
+impl CompartmentDefinition {
+    /// A new `CompartmentDefinition` with its required elements: `url`, `name`, `status`, `code`, `search`.
+    pub fn new(
+        url: Uri,
+        name: FhirString,
+        status: codes::PublicationStatus,
+        code: codes::CompartmentType,
+        search: bool,
+    ) -> Self {
+        CompartmentDefinition {
+            url: Some(crate::Primitive::new(url)),
+            name: Some(crate::Primitive::new(name)),
+            status: Some(crate::Primitive::new(status)),
+            code: Some(crate::Primitive::new(code)),
+            search: Some(crate::Primitive::new(search)),
+            ..Default::default()
+        }
+    }
+}
+
 /// How a resource is related to the compartment
 ///
 /// Information about how a resource is related to the compartment.
@@ -379,5 +450,32 @@ impl serde::Serialize for CompartmentDefinitionResource {
         ser::prims(&mut map, "param", "_param", &self.param)?;
         ser::prim(&mut map, "documentation", "_documentation", &self.documentation)?;
         map.end()
+    }
+}
+
+impl crate::visit::Walk for CompartmentDefinitionResource {
+    fn walk(&self, w: &mut crate::visit::Walker<'_>) {
+        w.field("extension", &self.extension);
+        w.field("modifierExtension", &self.modifier_extension);
+        w.field("code", &self.code);
+        w.field("param", &self.param);
+        w.field("documentation", &self.documentation);
+    }
+    fn walk_mut(&mut self, w: &mut crate::visit::WalkerMut<'_>) {
+        w.field("extension", &mut self.extension);
+        w.field("modifierExtension", &mut self.modifier_extension);
+        w.field("code", &mut self.code);
+        w.field("param", &mut self.param);
+        w.field("documentation", &mut self.documentation);
+    }
+}
+
+impl CompartmentDefinitionResource {
+    /// A new `CompartmentDefinition.resource` with its required elements: `code`.
+    pub fn new(code: codes::ResourceType) -> Self {
+        CompartmentDefinitionResource {
+            code: Some(crate::Primitive::new(code)),
+            ..Default::default()
+        }
     }
 }

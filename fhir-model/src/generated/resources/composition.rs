@@ -279,6 +279,125 @@ impl serde::Serialize for Composition {
     }
 }
 
+impl crate::visit::Walk for Composition {
+    fn walk(&self, w: &mut crate::visit::Walker<'_>) {
+        w.field("id", &self.id);
+        w.field("meta", &self.meta);
+        w.field("implicitRules", &self.implicit_rules);
+        w.field("language", &self.language);
+        w.field("text", &self.text);
+        w.field("contained", &self.contained);
+        w.field("extension", &self.extension);
+        w.field("modifierExtension", &self.modifier_extension);
+        w.field("identifier", &self.identifier);
+        w.field("status", &self.status);
+        w.field("type", &self.type_);
+        w.field("category", &self.category);
+        w.refs("subject", &self.subject, &[]);
+        w.refs("encounter", &self.encounter, &["Encounter"]);
+        w.field("date", &self.date);
+        w.refs(
+            "author",
+            &self.author,
+            &[
+                "Practitioner",
+                "PractitionerRole",
+                "Device",
+                "Patient",
+                "RelatedPerson",
+                "Organization",
+            ],
+        );
+        w.field("title", &self.title);
+        w.field("confidentiality", &self.confidentiality);
+        w.field("attester", &self.attester);
+        w.refs("custodian", &self.custodian, &["Organization"]);
+        w.field("relatesTo", &self.relates_to);
+        w.field("event", &self.event);
+        w.field("section", &self.section);
+    }
+    fn walk_mut(&mut self, w: &mut crate::visit::WalkerMut<'_>) {
+        w.field("id", &mut self.id);
+        w.field("meta", &mut self.meta);
+        w.field("implicitRules", &mut self.implicit_rules);
+        w.field("language", &mut self.language);
+        w.field("text", &mut self.text);
+        w.field("contained", &mut self.contained);
+        w.field("extension", &mut self.extension);
+        w.field("modifierExtension", &mut self.modifier_extension);
+        w.field("identifier", &mut self.identifier);
+        w.field("status", &mut self.status);
+        w.field("type", &mut self.type_);
+        w.field("category", &mut self.category);
+        w.refs("subject", &mut self.subject, &[]);
+        w.refs("encounter", &mut self.encounter, &["Encounter"]);
+        w.field("date", &mut self.date);
+        w.refs(
+            "author",
+            &mut self.author,
+            &[
+                "Practitioner",
+                "PractitionerRole",
+                "Device",
+                "Patient",
+                "RelatedPerson",
+                "Organization",
+            ],
+        );
+        w.field("title", &mut self.title);
+        w.field("confidentiality", &mut self.confidentiality);
+        w.field("attester", &mut self.attester);
+        w.refs("custodian", &mut self.custodian, &["Organization"]);
+        w.field("relatesTo", &mut self.relates_to);
+        w.field("event", &mut self.event);
+        w.field("section", &mut self.section);
+    }
+}
+
+impl Composition {
+    /// A new `Composition` with its required elements: `status`, `type`, `date`, `author` (its first item), `title`.
+    pub fn new<T3: crate::targets::CompositionAuthor>(
+        status: codes::CompositionStatus,
+        type_: CodeableConcept,
+        date: DateTime,
+        author: crate::TypedReference<T3>,
+        title: FhirString,
+    ) -> Self {
+        Composition {
+            status: Some(crate::Primitive::new(status)),
+            type_: Some(Box::new(type_)),
+            date: Some(crate::Primitive::new(date)),
+            author: vec![author.into()],
+            title: Some(crate::Primitive::new(title)),
+            ..Default::default()
+        }
+    }
+    /// Sets `encounter` to a reference to a Encounter.
+    pub fn set_encounter<T: crate::targets::CompositionEncounter>(
+        &mut self,
+        reference: crate::TypedReference<T>,
+    ) -> &mut Self {
+        self.encounter = Some(Box::new(reference.into()));
+        self
+    }
+    /// Adds a reference to a Practitioner | PractitionerRole | Device | Patient | RelatedPerson | Organization to `author`.
+    pub fn push_author<T: crate::targets::CompositionAuthor>(
+        &mut self,
+        reference: crate::TypedReference<T>,
+    ) -> &mut Self {
+        self.author.push(reference.into());
+        self
+    }
+    /// Sets `custodian` to a reference to a Organization.
+    pub fn set_custodian<T: crate::targets::CompositionCustodian>(
+        &mut self,
+        reference: crate::TypedReference<T>,
+    ) -> &mut Self {
+        self.custodian = Some(Box::new(reference.into()));
+        self
+    }
+}
+
 /// Attests to accuracy of composition
 ///
 /// A participant who has attested to the accuracy of the composition/document.
@@ -377,6 +496,61 @@ impl serde::Serialize for CompositionAttester {
         ser::prim(&mut map, "time", "_time", &self.time)?;
         ser::single(&mut map, "party", &self.party)?;
         map.end()
+    }
+}
+
+impl crate::visit::Walk for CompositionAttester {
+    fn walk(&self, w: &mut crate::visit::Walker<'_>) {
+        w.field("extension", &self.extension);
+        w.field("modifierExtension", &self.modifier_extension);
+        w.field("mode", &self.mode);
+        w.field("time", &self.time);
+        w.refs(
+            "party",
+            &self.party,
+            &[
+                "Patient",
+                "RelatedPerson",
+                "Practitioner",
+                "PractitionerRole",
+                "Organization",
+            ],
+        );
+    }
+    fn walk_mut(&mut self, w: &mut crate::visit::WalkerMut<'_>) {
+        w.field("extension", &mut self.extension);
+        w.field("modifierExtension", &mut self.modifier_extension);
+        w.field("mode", &mut self.mode);
+        w.field("time", &mut self.time);
+        w.refs(
+            "party",
+            &mut self.party,
+            &[
+                "Patient",
+                "RelatedPerson",
+                "Practitioner",
+                "PractitionerRole",
+                "Organization",
+            ],
+        );
+    }
+}
+
+impl CompositionAttester {
+    /// A new `Composition.attester` with its required elements: `mode`.
+    pub fn new(mode: codes::CompositionAttestationMode) -> Self {
+        CompositionAttester {
+            mode: Some(crate::Primitive::new(mode)),
+            ..Default::default()
+        }
+    }
+    /// Sets `party` to a reference to a Patient | RelatedPerson | Practitioner | PractitionerRole | Organization.
+    pub fn set_party<T: crate::targets::CompositionAttesterParty>(
+        &mut self,
+        reference: crate::TypedReference<T>,
+    ) -> &mut Self {
+        self.party = Some(Box::new(reference.into()));
+        self
     }
 }
 
@@ -490,6 +664,35 @@ impl serde::Serialize for CompositionRelatesTo {
     }
 }
 
+impl crate::visit::Walk for CompositionRelatesTo {
+    fn walk(&self, w: &mut crate::visit::Walker<'_>) {
+        w.field("extension", &self.extension);
+        w.field("modifierExtension", &self.modifier_extension);
+        w.field("code", &self.code);
+        w.choice(&self.target);
+    }
+    fn walk_mut(&mut self, w: &mut crate::visit::WalkerMut<'_>) {
+        w.field("extension", &mut self.extension);
+        w.field("modifierExtension", &mut self.modifier_extension);
+        w.field("code", &mut self.code);
+        w.choice(&mut self.target);
+    }
+}
+
+impl CompositionRelatesTo {
+    /// A new `Composition.relatesTo` with its required elements: `code`, `target`.
+    pub fn new(
+        code: codes::DocumentRelationshipType,
+        target: CompositionRelatesToTarget,
+    ) -> Self {
+        CompositionRelatesTo {
+            code: Some(crate::Primitive::new(code)),
+            target: Some(target),
+            ..Default::default()
+        }
+    }
+}
+
 /// Choice of types for `Composition.relatesTo.target[x]`.
 ///
 /// In JSON the element name carries the type (`targetIdentifier`, `targetReference`, ...).
@@ -506,6 +709,29 @@ impl ser::EncodeChoice for CompositionRelatesToTarget {
         match self {
             Self::Identifier(v) => map.serialize_entry("targetIdentifier", v),
             Self::Reference(v) => map.serialize_entry("targetReference", v),
+        }
+    }
+}
+
+impl crate::visit::Walk for CompositionRelatesToTarget {
+    fn walk(&self, w: &mut crate::visit::Walker<'_>) {
+        match self {
+            Self::Identifier(v) => {
+                w.field("targetIdentifier", v);
+            }
+            Self::Reference(v) => {
+                w.refs("targetReference", v, &["Composition"]);
+            }
+        }
+    }
+    fn walk_mut(&mut self, w: &mut crate::visit::WalkerMut<'_>) {
+        match self {
+            Self::Identifier(v) => {
+                w.field("targetIdentifier", v);
+            }
+            Self::Reference(v) => {
+                w.refs("targetReference", v, &["Composition"]);
+            }
         }
     }
 }
@@ -598,6 +824,23 @@ impl serde::Serialize for CompositionEvent {
         ser::single(&mut map, "period", &self.period)?;
         ser::many(&mut map, "detail", &self.detail)?;
         map.end()
+    }
+}
+
+impl crate::visit::Walk for CompositionEvent {
+    fn walk(&self, w: &mut crate::visit::Walker<'_>) {
+        w.field("extension", &self.extension);
+        w.field("modifierExtension", &self.modifier_extension);
+        w.field("code", &self.code);
+        w.field("period", &self.period);
+        w.refs("detail", &self.detail, &[]);
+    }
+    fn walk_mut(&mut self, w: &mut crate::visit::WalkerMut<'_>) {
+        w.field("extension", &mut self.extension);
+        w.field("modifierExtension", &mut self.modifier_extension);
+        w.field("code", &mut self.code);
+        w.field("period", &mut self.period);
+        w.refs("detail", &mut self.detail, &[]);
     }
 }
 
@@ -742,5 +985,69 @@ impl serde::Serialize for CompositionSection {
         ser::single(&mut map, "emptyReason", &self.empty_reason)?;
         ser::many(&mut map, "section", &self.section)?;
         map.end()
+    }
+}
+
+impl crate::visit::Walk for CompositionSection {
+    fn walk(&self, w: &mut crate::visit::Walker<'_>) {
+        w.field("extension", &self.extension);
+        w.field("modifierExtension", &self.modifier_extension);
+        w.field("title", &self.title);
+        w.field("code", &self.code);
+        w.refs(
+            "author",
+            &self.author,
+            &[
+                "Practitioner",
+                "PractitionerRole",
+                "Device",
+                "Patient",
+                "RelatedPerson",
+                "Organization",
+            ],
+        );
+        w.refs("focus", &self.focus, &[]);
+        w.field("text", &self.text);
+        w.field("mode", &self.mode);
+        w.field("orderedBy", &self.ordered_by);
+        w.refs("entry", &self.entry, &[]);
+        w.field("emptyReason", &self.empty_reason);
+        w.field("section", &self.section);
+    }
+    fn walk_mut(&mut self, w: &mut crate::visit::WalkerMut<'_>) {
+        w.field("extension", &mut self.extension);
+        w.field("modifierExtension", &mut self.modifier_extension);
+        w.field("title", &mut self.title);
+        w.field("code", &mut self.code);
+        w.refs(
+            "author",
+            &mut self.author,
+            &[
+                "Practitioner",
+                "PractitionerRole",
+                "Device",
+                "Patient",
+                "RelatedPerson",
+                "Organization",
+            ],
+        );
+        w.refs("focus", &mut self.focus, &[]);
+        w.field("text", &mut self.text);
+        w.field("mode", &mut self.mode);
+        w.field("orderedBy", &mut self.ordered_by);
+        w.refs("entry", &mut self.entry, &[]);
+        w.field("emptyReason", &mut self.empty_reason);
+        w.field("section", &mut self.section);
+    }
+}
+
+impl CompositionSection {
+    /// Adds a reference to a Practitioner | PractitionerRole | Device | Patient | RelatedPerson | Organization to `author`.
+    pub fn push_author<T: crate::targets::CompositionSectionAuthor>(
+        &mut self,
+        reference: crate::TypedReference<T>,
+    ) -> &mut Self {
+        self.author.push(reference.into());
+        self
     }
 }

@@ -341,6 +341,75 @@ impl serde::Serialize for ConceptMap {
     }
 }
 
+impl crate::visit::Walk for ConceptMap {
+    fn walk(&self, w: &mut crate::visit::Walker<'_>) {
+        w.field("id", &self.id);
+        w.field("meta", &self.meta);
+        w.field("implicitRules", &self.implicit_rules);
+        w.field("language", &self.language);
+        w.field("text", &self.text);
+        w.field("contained", &self.contained);
+        w.field("extension", &self.extension);
+        w.field("modifierExtension", &self.modifier_extension);
+        w.field("url", &self.url);
+        w.field("identifier", &self.identifier);
+        w.field("version", &self.version);
+        w.field("name", &self.name);
+        w.field("title", &self.title);
+        w.field("status", &self.status);
+        w.field("experimental", &self.experimental);
+        w.field("date", &self.date);
+        w.field("publisher", &self.publisher);
+        w.field("contact", &self.contact);
+        w.field("description", &self.description);
+        w.field("useContext", &self.use_context);
+        w.field("jurisdiction", &self.jurisdiction);
+        w.field("purpose", &self.purpose);
+        w.field("copyright", &self.copyright);
+        w.choice(&self.source);
+        w.choice(&self.target);
+        w.field("group", &self.group);
+    }
+    fn walk_mut(&mut self, w: &mut crate::visit::WalkerMut<'_>) {
+        w.field("id", &mut self.id);
+        w.field("meta", &mut self.meta);
+        w.field("implicitRules", &mut self.implicit_rules);
+        w.field("language", &mut self.language);
+        w.field("text", &mut self.text);
+        w.field("contained", &mut self.contained);
+        w.field("extension", &mut self.extension);
+        w.field("modifierExtension", &mut self.modifier_extension);
+        w.field("url", &mut self.url);
+        w.field("identifier", &mut self.identifier);
+        w.field("version", &mut self.version);
+        w.field("name", &mut self.name);
+        w.field("title", &mut self.title);
+        w.field("status", &mut self.status);
+        w.field("experimental", &mut self.experimental);
+        w.field("date", &mut self.date);
+        w.field("publisher", &mut self.publisher);
+        w.field("contact", &mut self.contact);
+        w.field("description", &mut self.description);
+        w.field("useContext", &mut self.use_context);
+        w.field("jurisdiction", &mut self.jurisdiction);
+        w.field("purpose", &mut self.purpose);
+        w.field("copyright", &mut self.copyright);
+        w.choice(&mut self.source);
+        w.choice(&mut self.target);
+        w.field("group", &mut self.group);
+    }
+}
+
+impl ConceptMap {
+    /// A new `ConceptMap` with its required elements: `status`.
+    pub fn new(status: codes::PublicationStatus) -> Self {
+        ConceptMap {
+            status: Some(crate::Primitive::new(status)),
+            ..Default::default()
+        }
+    }
+}
+
 /// Choice of types for `ConceptMap.source[x]`.
 ///
 /// In JSON the element name carries the type (`sourceUri`, `sourceCanonical`, ...).
@@ -363,6 +432,29 @@ impl ser::EncodeChoice for ConceptMapSource {
     }
 }
 
+impl crate::visit::Walk for ConceptMapSource {
+    fn walk(&self, w: &mut crate::visit::Walker<'_>) {
+        match self {
+            Self::Uri(v) => {
+                w.field("sourceUri", v);
+            }
+            Self::Canonical(v) => {
+                w.field("sourceCanonical", v);
+            }
+        }
+    }
+    fn walk_mut(&mut self, w: &mut crate::visit::WalkerMut<'_>) {
+        match self {
+            Self::Uri(v) => {
+                w.field("sourceUri", v);
+            }
+            Self::Canonical(v) => {
+                w.field("sourceCanonical", v);
+            }
+        }
+    }
+}
+
 /// Choice of types for `ConceptMap.target[x]`.
 ///
 /// In JSON the element name carries the type (`targetUri`, `targetCanonical`, ...).
@@ -380,6 +472,29 @@ impl ser::EncodeChoice for ConceptMapTarget {
             Self::Uri(v) => ser::prim_one(map, "targetUri", "_targetUri", v),
             Self::Canonical(v) => {
                 ser::prim_one(map, "targetCanonical", "_targetCanonical", v)
+            }
+        }
+    }
+}
+
+impl crate::visit::Walk for ConceptMapTarget {
+    fn walk(&self, w: &mut crate::visit::Walker<'_>) {
+        match self {
+            Self::Uri(v) => {
+                w.field("targetUri", v);
+            }
+            Self::Canonical(v) => {
+                w.field("targetCanonical", v);
+            }
+        }
+    }
+    fn walk_mut(&mut self, w: &mut crate::visit::WalkerMut<'_>) {
+        match self {
+            Self::Uri(v) => {
+                w.field("targetUri", v);
+            }
+            Self::Canonical(v) => {
+                w.field("targetCanonical", v);
             }
         }
     }
@@ -512,6 +627,39 @@ impl serde::Serialize for ConceptMapGroup {
     }
 }
 
+impl crate::visit::Walk for ConceptMapGroup {
+    fn walk(&self, w: &mut crate::visit::Walker<'_>) {
+        w.field("extension", &self.extension);
+        w.field("modifierExtension", &self.modifier_extension);
+        w.field("source", &self.source);
+        w.field("sourceVersion", &self.source_version);
+        w.field("target", &self.target);
+        w.field("targetVersion", &self.target_version);
+        w.field("element", &self.element);
+        w.field("unmapped", &self.unmapped);
+    }
+    fn walk_mut(&mut self, w: &mut crate::visit::WalkerMut<'_>) {
+        w.field("extension", &mut self.extension);
+        w.field("modifierExtension", &mut self.modifier_extension);
+        w.field("source", &mut self.source);
+        w.field("sourceVersion", &mut self.source_version);
+        w.field("target", &mut self.target);
+        w.field("targetVersion", &mut self.target_version);
+        w.field("element", &mut self.element);
+        w.field("unmapped", &mut self.unmapped);
+    }
+}
+
+impl ConceptMapGroup {
+    /// A new `ConceptMap.group` with its required elements: `element` (its first item).
+    pub fn new(element: ConceptMapGroupElement) -> Self {
+        ConceptMapGroup {
+            element: vec![element],
+            ..Default::default()
+        }
+    }
+}
+
 /// Mappings for a concept from the source set
 ///
 /// Mappings for an individual concept in the source to one or more concepts in the target.
@@ -604,6 +752,23 @@ impl serde::Serialize for ConceptMapGroupElement {
         ser::prim(&mut map, "display", "_display", &self.display)?;
         ser::many(&mut map, "target", &self.target)?;
         map.end()
+    }
+}
+
+impl crate::visit::Walk for ConceptMapGroupElement {
+    fn walk(&self, w: &mut crate::visit::Walker<'_>) {
+        w.field("extension", &self.extension);
+        w.field("modifierExtension", &self.modifier_extension);
+        w.field("code", &self.code);
+        w.field("display", &self.display);
+        w.field("target", &self.target);
+    }
+    fn walk_mut(&mut self, w: &mut crate::visit::WalkerMut<'_>) {
+        w.field("extension", &mut self.extension);
+        w.field("modifierExtension", &mut self.modifier_extension);
+        w.field("code", &mut self.code);
+        w.field("display", &mut self.display);
+        w.field("target", &mut self.target);
     }
 }
 
@@ -733,6 +898,39 @@ impl serde::Serialize for ConceptMapGroupElementTarget {
     }
 }
 
+impl crate::visit::Walk for ConceptMapGroupElementTarget {
+    fn walk(&self, w: &mut crate::visit::Walker<'_>) {
+        w.field("extension", &self.extension);
+        w.field("modifierExtension", &self.modifier_extension);
+        w.field("code", &self.code);
+        w.field("display", &self.display);
+        w.field("equivalence", &self.equivalence);
+        w.field("comment", &self.comment);
+        w.field("dependsOn", &self.depends_on);
+        w.field("product", &self.product);
+    }
+    fn walk_mut(&mut self, w: &mut crate::visit::WalkerMut<'_>) {
+        w.field("extension", &mut self.extension);
+        w.field("modifierExtension", &mut self.modifier_extension);
+        w.field("code", &mut self.code);
+        w.field("display", &mut self.display);
+        w.field("equivalence", &mut self.equivalence);
+        w.field("comment", &mut self.comment);
+        w.field("dependsOn", &mut self.depends_on);
+        w.field("product", &mut self.product);
+    }
+}
+
+impl ConceptMapGroupElementTarget {
+    /// A new `ConceptMap.group.element.target` with its required elements: `equivalence`.
+    pub fn new(equivalence: codes::ConceptMapEquivalence) -> Self {
+        ConceptMapGroupElementTarget {
+            equivalence: Some(crate::Primitive::new(equivalence)),
+            ..Default::default()
+        }
+    }
+}
+
 /// Other elements required for this mapping (from context)
 ///
 /// A set of additional dependencies for this mapping to hold. This mapping is only applicable if the specified element can be resolved, and it has the specified value.
@@ -851,6 +1049,36 @@ impl serde::Serialize for ConceptMapGroupElementTargetDependsOn {
     }
 }
 
+impl crate::visit::Walk for ConceptMapGroupElementTargetDependsOn {
+    fn walk(&self, w: &mut crate::visit::Walker<'_>) {
+        w.field("extension", &self.extension);
+        w.field("modifierExtension", &self.modifier_extension);
+        w.field("property", &self.property);
+        w.field("system", &self.system);
+        w.field("value", &self.value);
+        w.field("display", &self.display);
+    }
+    fn walk_mut(&mut self, w: &mut crate::visit::WalkerMut<'_>) {
+        w.field("extension", &mut self.extension);
+        w.field("modifierExtension", &mut self.modifier_extension);
+        w.field("property", &mut self.property);
+        w.field("system", &mut self.system);
+        w.field("value", &mut self.value);
+        w.field("display", &mut self.display);
+    }
+}
+
+impl ConceptMapGroupElementTargetDependsOn {
+    /// A new `ConceptMap.group.element.target.dependsOn` with its required elements: `property`, `value`.
+    pub fn new(property: Uri, value: FhirString) -> Self {
+        ConceptMapGroupElementTargetDependsOn {
+            property: Some(crate::Primitive::new(property)),
+            value: Some(crate::Primitive::new(value)),
+            ..Default::default()
+        }
+    }
+}
+
 /// What to do when there is no mapping for the source concept
 ///
 /// What to do when there is no mapping for the source concept. "Unmapped" does not include codes that are unmatched, and the unmapped element is ignored in a code is specified to have equivalence = unmatched.
@@ -960,5 +1188,34 @@ impl serde::Serialize for ConceptMapGroupUnmapped {
         ser::prim(&mut map, "display", "_display", &self.display)?;
         ser::prim(&mut map, "url", "_url", &self.url)?;
         map.end()
+    }
+}
+
+impl crate::visit::Walk for ConceptMapGroupUnmapped {
+    fn walk(&self, w: &mut crate::visit::Walker<'_>) {
+        w.field("extension", &self.extension);
+        w.field("modifierExtension", &self.modifier_extension);
+        w.field("mode", &self.mode);
+        w.field("code", &self.code);
+        w.field("display", &self.display);
+        w.field("url", &self.url);
+    }
+    fn walk_mut(&mut self, w: &mut crate::visit::WalkerMut<'_>) {
+        w.field("extension", &mut self.extension);
+        w.field("modifierExtension", &mut self.modifier_extension);
+        w.field("mode", &mut self.mode);
+        w.field("code", &mut self.code);
+        w.field("display", &mut self.display);
+        w.field("url", &mut self.url);
+    }
+}
+
+impl ConceptMapGroupUnmapped {
+    /// A new `ConceptMap.group.unmapped` with its required elements: `mode`.
+    pub fn new(mode: codes::ConceptMapGroupUnmappedMode) -> Self {
+        ConceptMapGroupUnmapped {
+            mode: Some(crate::Primitive::new(mode)),
+            ..Default::default()
+        }
     }
 }

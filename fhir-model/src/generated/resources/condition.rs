@@ -371,6 +371,123 @@ impl serde::Serialize for Condition {
     }
 }
 
+impl crate::visit::Walk for Condition {
+    fn walk(&self, w: &mut crate::visit::Walker<'_>) {
+        w.field("id", &self.id);
+        w.field("meta", &self.meta);
+        w.field("implicitRules", &self.implicit_rules);
+        w.field("language", &self.language);
+        w.field("text", &self.text);
+        w.field("contained", &self.contained);
+        w.field("extension", &self.extension);
+        w.field("modifierExtension", &self.modifier_extension);
+        w.field("identifier", &self.identifier);
+        w.field("clinicalStatus", &self.clinical_status);
+        w.field("verificationStatus", &self.verification_status);
+        w.field("category", &self.category);
+        w.field("severity", &self.severity);
+        w.field("code", &self.code);
+        w.field("bodySite", &self.body_site);
+        w.refs("subject", &self.subject, &["Patient", "Group"]);
+        w.refs("encounter", &self.encounter, &["Encounter"]);
+        w.choice(&self.onset);
+        w.choice(&self.abatement);
+        w.field("recordedDate", &self.recorded_date);
+        w.refs(
+            "recorder",
+            &self.recorder,
+            &["Practitioner", "PractitionerRole", "Patient", "RelatedPerson"],
+        );
+        w.refs(
+            "asserter",
+            &self.asserter,
+            &["Practitioner", "PractitionerRole", "Patient", "RelatedPerson"],
+        );
+        w.field("stage", &self.stage);
+        w.field("evidence", &self.evidence);
+        w.field("note", &self.note);
+    }
+    fn walk_mut(&mut self, w: &mut crate::visit::WalkerMut<'_>) {
+        w.field("id", &mut self.id);
+        w.field("meta", &mut self.meta);
+        w.field("implicitRules", &mut self.implicit_rules);
+        w.field("language", &mut self.language);
+        w.field("text", &mut self.text);
+        w.field("contained", &mut self.contained);
+        w.field("extension", &mut self.extension);
+        w.field("modifierExtension", &mut self.modifier_extension);
+        w.field("identifier", &mut self.identifier);
+        w.field("clinicalStatus", &mut self.clinical_status);
+        w.field("verificationStatus", &mut self.verification_status);
+        w.field("category", &mut self.category);
+        w.field("severity", &mut self.severity);
+        w.field("code", &mut self.code);
+        w.field("bodySite", &mut self.body_site);
+        w.refs("subject", &mut self.subject, &["Patient", "Group"]);
+        w.refs("encounter", &mut self.encounter, &["Encounter"]);
+        w.choice(&mut self.onset);
+        w.choice(&mut self.abatement);
+        w.field("recordedDate", &mut self.recorded_date);
+        w.refs(
+            "recorder",
+            &mut self.recorder,
+            &["Practitioner", "PractitionerRole", "Patient", "RelatedPerson"],
+        );
+        w.refs(
+            "asserter",
+            &mut self.asserter,
+            &["Practitioner", "PractitionerRole", "Patient", "RelatedPerson"],
+        );
+        w.field("stage", &mut self.stage);
+        w.field("evidence", &mut self.evidence);
+        w.field("note", &mut self.note);
+    }
+}
+
+impl Condition {
+    /// A new `Condition` with its required elements: `subject`.
+    pub fn new<T0: crate::targets::ConditionSubject>(
+        subject: crate::TypedReference<T0>,
+    ) -> Self {
+        Condition {
+            subject: Some(Box::new(subject.into())),
+            ..Default::default()
+        }
+    }
+    /// Sets `subject` to a reference to a Patient | Group.
+    pub fn set_subject<T: crate::targets::ConditionSubject>(
+        &mut self,
+        reference: crate::TypedReference<T>,
+    ) -> &mut Self {
+        self.subject = Some(Box::new(reference.into()));
+        self
+    }
+    /// Sets `encounter` to a reference to a Encounter.
+    pub fn set_encounter<T: crate::targets::ConditionEncounter>(
+        &mut self,
+        reference: crate::TypedReference<T>,
+    ) -> &mut Self {
+        self.encounter = Some(Box::new(reference.into()));
+        self
+    }
+    /// Sets `recorder` to a reference to a Practitioner | PractitionerRole | Patient | RelatedPerson.
+    pub fn set_recorder<T: crate::targets::ConditionRecorder>(
+        &mut self,
+        reference: crate::TypedReference<T>,
+    ) -> &mut Self {
+        self.recorder = Some(Box::new(reference.into()));
+        self
+    }
+    /// Sets `asserter` to a reference to a Practitioner | PractitionerRole | Patient | RelatedPerson.
+    pub fn set_asserter<T: crate::targets::ConditionAsserter>(
+        &mut self,
+        reference: crate::TypedReference<T>,
+    ) -> &mut Self {
+        self.asserter = Some(Box::new(reference.into()));
+        self
+    }
+}
+
 /// Choice of types for `Condition.onset[x]`.
 ///
 /// In JSON the element name carries the type (`onsetDateTime`, `onsetAge`, ...).
@@ -396,6 +513,47 @@ impl ser::EncodeChoice for ConditionOnset {
             Self::Period(v) => map.serialize_entry("onsetPeriod", v),
             Self::Range(v) => map.serialize_entry("onsetRange", v),
             Self::String(v) => ser::prim_one(map, "onsetString", "_onsetString", v),
+        }
+    }
+}
+
+impl crate::visit::Walk for ConditionOnset {
+    fn walk(&self, w: &mut crate::visit::Walker<'_>) {
+        match self {
+            Self::DateTime(v) => {
+                w.field("onsetDateTime", v);
+            }
+            Self::Age(v) => {
+                w.field("onsetAge", v);
+            }
+            Self::Period(v) => {
+                w.field("onsetPeriod", v);
+            }
+            Self::Range(v) => {
+                w.field("onsetRange", v);
+            }
+            Self::String(v) => {
+                w.field("onsetString", v);
+            }
+        }
+    }
+    fn walk_mut(&mut self, w: &mut crate::visit::WalkerMut<'_>) {
+        match self {
+            Self::DateTime(v) => {
+                w.field("onsetDateTime", v);
+            }
+            Self::Age(v) => {
+                w.field("onsetAge", v);
+            }
+            Self::Period(v) => {
+                w.field("onsetPeriod", v);
+            }
+            Self::Range(v) => {
+                w.field("onsetRange", v);
+            }
+            Self::String(v) => {
+                w.field("onsetString", v);
+            }
         }
     }
 }
@@ -428,6 +586,47 @@ impl ser::EncodeChoice for ConditionAbatement {
             Self::Range(v) => map.serialize_entry("abatementRange", v),
             Self::String(v) => {
                 ser::prim_one(map, "abatementString", "_abatementString", v)
+            }
+        }
+    }
+}
+
+impl crate::visit::Walk for ConditionAbatement {
+    fn walk(&self, w: &mut crate::visit::Walker<'_>) {
+        match self {
+            Self::DateTime(v) => {
+                w.field("abatementDateTime", v);
+            }
+            Self::Age(v) => {
+                w.field("abatementAge", v);
+            }
+            Self::Period(v) => {
+                w.field("abatementPeriod", v);
+            }
+            Self::Range(v) => {
+                w.field("abatementRange", v);
+            }
+            Self::String(v) => {
+                w.field("abatementString", v);
+            }
+        }
+    }
+    fn walk_mut(&mut self, w: &mut crate::visit::WalkerMut<'_>) {
+        match self {
+            Self::DateTime(v) => {
+                w.field("abatementDateTime", v);
+            }
+            Self::Age(v) => {
+                w.field("abatementAge", v);
+            }
+            Self::Period(v) => {
+                w.field("abatementPeriod", v);
+            }
+            Self::Range(v) => {
+                w.field("abatementRange", v);
+            }
+            Self::String(v) => {
+                w.field("abatementString", v);
             }
         }
     }
@@ -524,6 +723,42 @@ impl serde::Serialize for ConditionStage {
     }
 }
 
+impl crate::visit::Walk for ConditionStage {
+    fn walk(&self, w: &mut crate::visit::Walker<'_>) {
+        w.field("extension", &self.extension);
+        w.field("modifierExtension", &self.modifier_extension);
+        w.field("summary", &self.summary);
+        w.refs(
+            "assessment",
+            &self.assessment,
+            &["ClinicalImpression", "DiagnosticReport", "Observation"],
+        );
+        w.field("type", &self.type_);
+    }
+    fn walk_mut(&mut self, w: &mut crate::visit::WalkerMut<'_>) {
+        w.field("extension", &mut self.extension);
+        w.field("modifierExtension", &mut self.modifier_extension);
+        w.field("summary", &mut self.summary);
+        w.refs(
+            "assessment",
+            &mut self.assessment,
+            &["ClinicalImpression", "DiagnosticReport", "Observation"],
+        );
+        w.field("type", &mut self.type_);
+    }
+}
+
+impl ConditionStage {
+    /// Adds a reference to a ClinicalImpression | DiagnosticReport | Observation to `assessment`.
+    pub fn push_assessment<T: crate::targets::ConditionStageAssessment>(
+        &mut self,
+        reference: crate::TypedReference<T>,
+    ) -> &mut Self {
+        self.assessment.push(reference.into());
+        self
+    }
+}
+
 /// Supporting evidence
 ///
 /// Supporting evidence / manifestations that are the basis of the Condition's verification status, such as evidence that confirmed or refuted the condition.
@@ -605,5 +840,20 @@ impl serde::Serialize for ConditionEvidence {
         ser::many(&mut map, "code", &self.code)?;
         ser::many(&mut map, "detail", &self.detail)?;
         map.end()
+    }
+}
+
+impl crate::visit::Walk for ConditionEvidence {
+    fn walk(&self, w: &mut crate::visit::Walker<'_>) {
+        w.field("extension", &self.extension);
+        w.field("modifierExtension", &self.modifier_extension);
+        w.field("code", &self.code);
+        w.refs("detail", &self.detail, &[]);
+    }
+    fn walk_mut(&mut self, w: &mut crate::visit::WalkerMut<'_>) {
+        w.field("extension", &mut self.extension);
+        w.field("modifierExtension", &mut self.modifier_extension);
+        w.field("code", &mut self.code);
+        w.refs("detail", &mut self.detail, &[]);
     }
 }

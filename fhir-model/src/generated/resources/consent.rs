@@ -242,6 +242,115 @@ impl serde::Serialize for Consent {
     }
 }
 
+impl crate::visit::Walk for Consent {
+    fn walk(&self, w: &mut crate::visit::Walker<'_>) {
+        w.field("id", &self.id);
+        w.field("meta", &self.meta);
+        w.field("implicitRules", &self.implicit_rules);
+        w.field("language", &self.language);
+        w.field("text", &self.text);
+        w.field("contained", &self.contained);
+        w.field("extension", &self.extension);
+        w.field("modifierExtension", &self.modifier_extension);
+        w.field("identifier", &self.identifier);
+        w.field("status", &self.status);
+        w.field("scope", &self.scope);
+        w.field("category", &self.category);
+        w.refs("patient", &self.patient, &["Patient"]);
+        w.field("dateTime", &self.date_time);
+        w.refs(
+            "performer",
+            &self.performer,
+            &[
+                "Organization",
+                "Patient",
+                "Practitioner",
+                "RelatedPerson",
+                "PractitionerRole",
+            ],
+        );
+        w.refs("organization", &self.organization, &["Organization"]);
+        w.choice(&self.source);
+        w.field("policy", &self.policy);
+        w.field("policyRule", &self.policy_rule);
+        w.field("verification", &self.verification);
+        w.field("provision", &self.provision);
+    }
+    fn walk_mut(&mut self, w: &mut crate::visit::WalkerMut<'_>) {
+        w.field("id", &mut self.id);
+        w.field("meta", &mut self.meta);
+        w.field("implicitRules", &mut self.implicit_rules);
+        w.field("language", &mut self.language);
+        w.field("text", &mut self.text);
+        w.field("contained", &mut self.contained);
+        w.field("extension", &mut self.extension);
+        w.field("modifierExtension", &mut self.modifier_extension);
+        w.field("identifier", &mut self.identifier);
+        w.field("status", &mut self.status);
+        w.field("scope", &mut self.scope);
+        w.field("category", &mut self.category);
+        w.refs("patient", &mut self.patient, &["Patient"]);
+        w.field("dateTime", &mut self.date_time);
+        w.refs(
+            "performer",
+            &mut self.performer,
+            &[
+                "Organization",
+                "Patient",
+                "Practitioner",
+                "RelatedPerson",
+                "PractitionerRole",
+            ],
+        );
+        w.refs("organization", &mut self.organization, &["Organization"]);
+        w.choice(&mut self.source);
+        w.field("policy", &mut self.policy);
+        w.field("policyRule", &mut self.policy_rule);
+        w.field("verification", &mut self.verification);
+        w.field("provision", &mut self.provision);
+    }
+}
+
+impl Consent {
+    /// A new `Consent` with its required elements: `status`, `scope`, `category` (its first item).
+    pub fn new(
+        status: codes::ConsentState,
+        scope: CodeableConcept,
+        category: CodeableConcept,
+    ) -> Self {
+        Consent {
+            status: Some(crate::Primitive::new(status)),
+            scope: Some(Box::new(scope)),
+            category: vec![category],
+            ..Default::default()
+        }
+    }
+    /// Sets `patient` to a reference to a Patient.
+    pub fn set_patient<T: crate::targets::ConsentPatient>(
+        &mut self,
+        reference: crate::TypedReference<T>,
+    ) -> &mut Self {
+        self.patient = Some(Box::new(reference.into()));
+        self
+    }
+    /// Adds a reference to a Organization | Patient | Practitioner | RelatedPerson | PractitionerRole to `performer`.
+    pub fn push_performer<T: crate::targets::ConsentPerformer>(
+        &mut self,
+        reference: crate::TypedReference<T>,
+    ) -> &mut Self {
+        self.performer.push(reference.into());
+        self
+    }
+    /// Adds a reference to a Organization to `organization`.
+    pub fn push_organization<T: crate::targets::ConsentOrganization>(
+        &mut self,
+        reference: crate::TypedReference<T>,
+    ) -> &mut Self {
+        self.organization.push(reference.into());
+        self
+    }
+}
+
 /// Choice of types for `Consent.source[x]`.
 ///
 /// In JSON the element name carries the type (`sourceAttachment`, `sourceReference`, ...).
@@ -258,6 +367,47 @@ impl ser::EncodeChoice for ConsentSource {
         match self {
             Self::Attachment(v) => map.serialize_entry("sourceAttachment", v),
             Self::Reference(v) => map.serialize_entry("sourceReference", v),
+        }
+    }
+}
+
+impl crate::visit::Walk for ConsentSource {
+    fn walk(&self, w: &mut crate::visit::Walker<'_>) {
+        match self {
+            Self::Attachment(v) => {
+                w.field("sourceAttachment", v);
+            }
+            Self::Reference(v) => {
+                w.refs(
+                    "sourceReference",
+                    v,
+                    &[
+                        "Consent",
+                        "DocumentReference",
+                        "Contract",
+                        "QuestionnaireResponse",
+                    ],
+                );
+            }
+        }
+    }
+    fn walk_mut(&mut self, w: &mut crate::visit::WalkerMut<'_>) {
+        match self {
+            Self::Attachment(v) => {
+                w.field("sourceAttachment", v);
+            }
+            Self::Reference(v) => {
+                w.refs(
+                    "sourceReference",
+                    v,
+                    &[
+                        "Consent",
+                        "DocumentReference",
+                        "Contract",
+                        "QuestionnaireResponse",
+                    ],
+                );
+            }
         }
     }
 }
@@ -347,6 +497,21 @@ impl serde::Serialize for ConsentPolicy {
         ser::prim(&mut map, "authority", "_authority", &self.authority)?;
         ser::prim(&mut map, "uri", "_uri", &self.uri)?;
         map.end()
+    }
+}
+
+impl crate::visit::Walk for ConsentPolicy {
+    fn walk(&self, w: &mut crate::visit::Walker<'_>) {
+        w.field("extension", &self.extension);
+        w.field("modifierExtension", &self.modifier_extension);
+        w.field("authority", &self.authority);
+        w.field("uri", &self.uri);
+    }
+    fn walk_mut(&mut self, w: &mut crate::visit::WalkerMut<'_>) {
+        w.field("extension", &mut self.extension);
+        w.field("modifierExtension", &mut self.modifier_extension);
+        w.field("authority", &mut self.authority);
+        w.field("uri", &mut self.uri);
     }
 }
 
@@ -465,6 +630,41 @@ impl serde::Serialize for ConsentVerification {
             &self.verification_date,
         )?;
         map.end()
+    }
+}
+
+impl crate::visit::Walk for ConsentVerification {
+    fn walk(&self, w: &mut crate::visit::Walker<'_>) {
+        w.field("extension", &self.extension);
+        w.field("modifierExtension", &self.modifier_extension);
+        w.field("verified", &self.verified);
+        w.refs("verifiedWith", &self.verified_with, &["Patient", "RelatedPerson"]);
+        w.field("verificationDate", &self.verification_date);
+    }
+    fn walk_mut(&mut self, w: &mut crate::visit::WalkerMut<'_>) {
+        w.field("extension", &mut self.extension);
+        w.field("modifierExtension", &mut self.modifier_extension);
+        w.field("verified", &mut self.verified);
+        w.refs("verifiedWith", &mut self.verified_with, &["Patient", "RelatedPerson"]);
+        w.field("verificationDate", &mut self.verification_date);
+    }
+}
+
+impl ConsentVerification {
+    /// A new `Consent.verification` with its required elements: `verified`.
+    pub fn new(verified: bool) -> Self {
+        ConsentVerification {
+            verified: Some(crate::Primitive::new(verified)),
+            ..Default::default()
+        }
+    }
+    /// Sets `verifiedWith` to a reference to a Patient | RelatedPerson.
+    pub fn set_verified_with<T: crate::targets::ConsentVerificationVerifiedWith>(
+        &mut self,
+        reference: crate::TypedReference<T>,
+    ) -> &mut Self {
+        self.verified_with = Some(Box::new(reference.into()));
+        self
     }
 }
 
@@ -617,6 +817,39 @@ impl serde::Serialize for ConsentProvision {
     }
 }
 
+impl crate::visit::Walk for ConsentProvision {
+    fn walk(&self, w: &mut crate::visit::Walker<'_>) {
+        w.field("extension", &self.extension);
+        w.field("modifierExtension", &self.modifier_extension);
+        w.field("type", &self.type_);
+        w.field("period", &self.period);
+        w.field("actor", &self.actor);
+        w.field("action", &self.action);
+        w.field("securityLabel", &self.security_label);
+        w.field("purpose", &self.purpose);
+        w.field("class", &self.class);
+        w.field("code", &self.code);
+        w.field("dataPeriod", &self.data_period);
+        w.field("data", &self.data);
+        w.field("provision", &self.provision);
+    }
+    fn walk_mut(&mut self, w: &mut crate::visit::WalkerMut<'_>) {
+        w.field("extension", &mut self.extension);
+        w.field("modifierExtension", &mut self.modifier_extension);
+        w.field("type", &mut self.type_);
+        w.field("period", &mut self.period);
+        w.field("actor", &mut self.actor);
+        w.field("action", &mut self.action);
+        w.field("securityLabel", &mut self.security_label);
+        w.field("purpose", &mut self.purpose);
+        w.field("class", &mut self.class);
+        w.field("code", &mut self.code);
+        w.field("dataPeriod", &mut self.data_period);
+        w.field("data", &mut self.data);
+        w.field("provision", &mut self.provision);
+    }
+}
+
 /// Who|what controlled by this rule (or group, by role)
 ///
 /// Who or what is controlled by this rule. Use group to identify a set of actors by some property they share (e.g. 'admitting officers').
@@ -704,6 +937,69 @@ impl serde::Serialize for ConsentProvisionActor {
         ser::single(&mut map, "role", &self.role)?;
         ser::single(&mut map, "reference", &self.reference)?;
         map.end()
+    }
+}
+
+impl crate::visit::Walk for ConsentProvisionActor {
+    fn walk(&self, w: &mut crate::visit::Walker<'_>) {
+        w.field("extension", &self.extension);
+        w.field("modifierExtension", &self.modifier_extension);
+        w.field("role", &self.role);
+        w.refs(
+            "reference",
+            &self.reference,
+            &[
+                "Device",
+                "Group",
+                "CareTeam",
+                "Organization",
+                "Patient",
+                "Practitioner",
+                "RelatedPerson",
+                "PractitionerRole",
+            ],
+        );
+    }
+    fn walk_mut(&mut self, w: &mut crate::visit::WalkerMut<'_>) {
+        w.field("extension", &mut self.extension);
+        w.field("modifierExtension", &mut self.modifier_extension);
+        w.field("role", &mut self.role);
+        w.refs(
+            "reference",
+            &mut self.reference,
+            &[
+                "Device",
+                "Group",
+                "CareTeam",
+                "Organization",
+                "Patient",
+                "Practitioner",
+                "RelatedPerson",
+                "PractitionerRole",
+            ],
+        );
+    }
+}
+
+impl ConsentProvisionActor {
+    /// A new `Consent.provision.actor` with its required elements: `role`, `reference`.
+    pub fn new<T1: crate::targets::ConsentProvisionActorReference>(
+        role: CodeableConcept,
+        reference: crate::TypedReference<T1>,
+    ) -> Self {
+        ConsentProvisionActor {
+            role: Some(Box::new(role)),
+            reference: Some(Box::new(reference.into())),
+            ..Default::default()
+        }
+    }
+    /// Sets `reference` to a reference to a Device | Group | CareTeam | Organization | Patient | Practitioner | RelatedPerson | PractitionerRole.
+    pub fn set_reference<T: crate::targets::ConsentProvisionActorReference>(
+        &mut self,
+        reference: crate::TypedReference<T>,
+    ) -> &mut Self {
+        self.reference = Some(Box::new(reference.into()));
+        self
     }
 }
 
@@ -799,5 +1095,31 @@ impl serde::Serialize for ConsentProvisionData {
         ser::prim(&mut map, "meaning", "_meaning", &self.meaning)?;
         ser::single(&mut map, "reference", &self.reference)?;
         map.end()
+    }
+}
+
+impl crate::visit::Walk for ConsentProvisionData {
+    fn walk(&self, w: &mut crate::visit::Walker<'_>) {
+        w.field("extension", &self.extension);
+        w.field("modifierExtension", &self.modifier_extension);
+        w.field("meaning", &self.meaning);
+        w.refs("reference", &self.reference, &[]);
+    }
+    fn walk_mut(&mut self, w: &mut crate::visit::WalkerMut<'_>) {
+        w.field("extension", &mut self.extension);
+        w.field("modifierExtension", &mut self.modifier_extension);
+        w.field("meaning", &mut self.meaning);
+        w.refs("reference", &mut self.reference, &[]);
+    }
+}
+
+impl ConsentProvisionData {
+    /// A new `Consent.provision.data` with its required elements: `meaning`, `reference`.
+    pub fn new(meaning: codes::ConsentDataMeaning, reference: Reference) -> Self {
+        ConsentProvisionData {
+            meaning: Some(crate::Primitive::new(meaning)),
+            reference: Some(Box::new(reference)),
+            ..Default::default()
+        }
     }
 }

@@ -439,6 +439,154 @@ impl serde::Serialize for Contract {
     }
 }
 
+impl crate::visit::Walk for Contract {
+    fn walk(&self, w: &mut crate::visit::Walker<'_>) {
+        w.field("id", &self.id);
+        w.field("meta", &self.meta);
+        w.field("implicitRules", &self.implicit_rules);
+        w.field("language", &self.language);
+        w.field("text", &self.text);
+        w.field("contained", &self.contained);
+        w.field("extension", &self.extension);
+        w.field("modifierExtension", &self.modifier_extension);
+        w.field("identifier", &self.identifier);
+        w.field("url", &self.url);
+        w.field("version", &self.version);
+        w.field("status", &self.status);
+        w.field("legalState", &self.legal_state);
+        w.refs("instantiatesCanonical", &self.instantiates_canonical, &["Contract"]);
+        w.field("instantiatesUri", &self.instantiates_uri);
+        w.field("contentDerivative", &self.content_derivative);
+        w.field("issued", &self.issued);
+        w.field("applies", &self.applies);
+        w.field("expirationType", &self.expiration_type);
+        w.refs("subject", &self.subject, &[]);
+        w.refs("authority", &self.authority, &["Organization"]);
+        w.refs("domain", &self.domain, &["Location"]);
+        w.refs("site", &self.site, &["Location"]);
+        w.field("name", &self.name);
+        w.field("title", &self.title);
+        w.field("subtitle", &self.subtitle);
+        w.field("alias", &self.alias);
+        w.refs(
+            "author",
+            &self.author,
+            &["Patient", "Practitioner", "PractitionerRole", "Organization"],
+        );
+        w.field("scope", &self.scope);
+        w.choice(&self.topic);
+        w.field("type", &self.type_);
+        w.field("subType", &self.sub_type);
+        w.field("contentDefinition", &self.content_definition);
+        w.field("term", &self.term);
+        w.refs("supportingInfo", &self.supporting_info, &[]);
+        w.refs("relevantHistory", &self.relevant_history, &["Provenance"]);
+        w.field("signer", &self.signer);
+        w.field("friendly", &self.friendly);
+        w.field("legal", &self.legal);
+        w.field("rule", &self.rule);
+        w.choice(&self.legally_binding);
+    }
+    fn walk_mut(&mut self, w: &mut crate::visit::WalkerMut<'_>) {
+        w.field("id", &mut self.id);
+        w.field("meta", &mut self.meta);
+        w.field("implicitRules", &mut self.implicit_rules);
+        w.field("language", &mut self.language);
+        w.field("text", &mut self.text);
+        w.field("contained", &mut self.contained);
+        w.field("extension", &mut self.extension);
+        w.field("modifierExtension", &mut self.modifier_extension);
+        w.field("identifier", &mut self.identifier);
+        w.field("url", &mut self.url);
+        w.field("version", &mut self.version);
+        w.field("status", &mut self.status);
+        w.field("legalState", &mut self.legal_state);
+        w.refs("instantiatesCanonical", &mut self.instantiates_canonical, &["Contract"]);
+        w.field("instantiatesUri", &mut self.instantiates_uri);
+        w.field("contentDerivative", &mut self.content_derivative);
+        w.field("issued", &mut self.issued);
+        w.field("applies", &mut self.applies);
+        w.field("expirationType", &mut self.expiration_type);
+        w.refs("subject", &mut self.subject, &[]);
+        w.refs("authority", &mut self.authority, &["Organization"]);
+        w.refs("domain", &mut self.domain, &["Location"]);
+        w.refs("site", &mut self.site, &["Location"]);
+        w.field("name", &mut self.name);
+        w.field("title", &mut self.title);
+        w.field("subtitle", &mut self.subtitle);
+        w.field("alias", &mut self.alias);
+        w.refs(
+            "author",
+            &mut self.author,
+            &["Patient", "Practitioner", "PractitionerRole", "Organization"],
+        );
+        w.field("scope", &mut self.scope);
+        w.choice(&mut self.topic);
+        w.field("type", &mut self.type_);
+        w.field("subType", &mut self.sub_type);
+        w.field("contentDefinition", &mut self.content_definition);
+        w.field("term", &mut self.term);
+        w.refs("supportingInfo", &mut self.supporting_info, &[]);
+        w.refs("relevantHistory", &mut self.relevant_history, &["Provenance"]);
+        w.field("signer", &mut self.signer);
+        w.field("friendly", &mut self.friendly);
+        w.field("legal", &mut self.legal);
+        w.field("rule", &mut self.rule);
+        w.choice(&mut self.legally_binding);
+    }
+}
+
+impl Contract {
+    /// Sets `instantiatesCanonical` to a reference to a Contract.
+    pub fn set_instantiates_canonical<T: crate::targets::ContractInstantiatesCanonical>(
+        &mut self,
+        reference: crate::TypedReference<T>,
+    ) -> &mut Self {
+        self.instantiates_canonical = Some(Box::new(reference.into()));
+        self
+    }
+    /// Adds a reference to a Organization to `authority`.
+    pub fn push_authority<T: crate::targets::ContractAuthority>(
+        &mut self,
+        reference: crate::TypedReference<T>,
+    ) -> &mut Self {
+        self.authority.push(reference.into());
+        self
+    }
+    /// Adds a reference to a Location to `domain`.
+    pub fn push_domain<T: crate::targets::ContractDomain>(
+        &mut self,
+        reference: crate::TypedReference<T>,
+    ) -> &mut Self {
+        self.domain.push(reference.into());
+        self
+    }
+    /// Adds a reference to a Location to `site`.
+    pub fn push_site<T: crate::targets::ContractSite>(
+        &mut self,
+        reference: crate::TypedReference<T>,
+    ) -> &mut Self {
+        self.site.push(reference.into());
+        self
+    }
+    /// Sets `author` to a reference to a Patient | Practitioner | PractitionerRole | Organization.
+    pub fn set_author<T: crate::targets::ContractAuthor>(
+        &mut self,
+        reference: crate::TypedReference<T>,
+    ) -> &mut Self {
+        self.author = Some(Box::new(reference.into()));
+        self
+    }
+    /// Adds a reference to a Provenance to `relevantHistory`.
+    pub fn push_relevant_history<T: crate::targets::ContractRelevantHistory>(
+        &mut self,
+        reference: crate::TypedReference<T>,
+    ) -> &mut Self {
+        self.relevant_history.push(reference.into());
+        self
+    }
+}
+
 /// Choice of types for `Contract.topic[x]`.
 ///
 /// In JSON the element name carries the type (`topicCodeableConcept`, `topicReference`, ...).
@@ -459,6 +607,29 @@ impl ser::EncodeChoice for ContractTopic {
     }
 }
 
+impl crate::visit::Walk for ContractTopic {
+    fn walk(&self, w: &mut crate::visit::Walker<'_>) {
+        match self {
+            Self::CodeableConcept(v) => {
+                w.field("topicCodeableConcept", v);
+            }
+            Self::Reference(v) => {
+                w.refs("topicReference", v, &[]);
+            }
+        }
+    }
+    fn walk_mut(&mut self, w: &mut crate::visit::WalkerMut<'_>) {
+        match self {
+            Self::CodeableConcept(v) => {
+                w.field("topicCodeableConcept", v);
+            }
+            Self::Reference(v) => {
+                w.refs("topicReference", v, &[]);
+            }
+        }
+    }
+}
+
 /// Choice of types for `Contract.legallyBinding[x]`.
 ///
 /// In JSON the element name carries the type (`legallyBindingAttachment`, `legallyBindingReference`, ...).
@@ -475,6 +646,47 @@ impl ser::EncodeChoice for ContractLegallyBinding {
         match self {
             Self::Attachment(v) => map.serialize_entry("legallyBindingAttachment", v),
             Self::Reference(v) => map.serialize_entry("legallyBindingReference", v),
+        }
+    }
+}
+
+impl crate::visit::Walk for ContractLegallyBinding {
+    fn walk(&self, w: &mut crate::visit::Walker<'_>) {
+        match self {
+            Self::Attachment(v) => {
+                w.field("legallyBindingAttachment", v);
+            }
+            Self::Reference(v) => {
+                w.refs(
+                    "legallyBindingReference",
+                    v,
+                    &[
+                        "Composition",
+                        "DocumentReference",
+                        "QuestionnaireResponse",
+                        "Contract",
+                    ],
+                );
+            }
+        }
+    }
+    fn walk_mut(&mut self, w: &mut crate::visit::WalkerMut<'_>) {
+        match self {
+            Self::Attachment(v) => {
+                w.field("legallyBindingAttachment", v);
+            }
+            Self::Reference(v) => {
+                w.refs(
+                    "legallyBindingReference",
+                    v,
+                    &[
+                        "Composition",
+                        "DocumentReference",
+                        "QuestionnaireResponse",
+                        "Contract",
+                    ],
+                );
+            }
         }
     }
 }
@@ -635,6 +847,59 @@ impl serde::Serialize for ContractContentDefinition {
         )?;
         ser::prim(&mut map, "copyright", "_copyright", &self.copyright)?;
         map.end()
+    }
+}
+
+impl crate::visit::Walk for ContractContentDefinition {
+    fn walk(&self, w: &mut crate::visit::Walker<'_>) {
+        w.field("extension", &self.extension);
+        w.field("modifierExtension", &self.modifier_extension);
+        w.field("type", &self.type_);
+        w.field("subType", &self.sub_type);
+        w.refs(
+            "publisher",
+            &self.publisher,
+            &["Practitioner", "PractitionerRole", "Organization"],
+        );
+        w.field("publicationDate", &self.publication_date);
+        w.field("publicationStatus", &self.publication_status);
+        w.field("copyright", &self.copyright);
+    }
+    fn walk_mut(&mut self, w: &mut crate::visit::WalkerMut<'_>) {
+        w.field("extension", &mut self.extension);
+        w.field("modifierExtension", &mut self.modifier_extension);
+        w.field("type", &mut self.type_);
+        w.field("subType", &mut self.sub_type);
+        w.refs(
+            "publisher",
+            &mut self.publisher,
+            &["Practitioner", "PractitionerRole", "Organization"],
+        );
+        w.field("publicationDate", &mut self.publication_date);
+        w.field("publicationStatus", &mut self.publication_status);
+        w.field("copyright", &mut self.copyright);
+    }
+}
+
+impl ContractContentDefinition {
+    /// A new `Contract.contentDefinition` with its required elements: `type`, `publicationStatus`.
+    pub fn new(
+        type_: CodeableConcept,
+        publication_status: codes::ContractResourcePublicationStatusCodes,
+    ) -> Self {
+        ContractContentDefinition {
+            type_: Some(Box::new(type_)),
+            publication_status: Some(crate::Primitive::new(publication_status)),
+            ..Default::default()
+        }
+    }
+    /// Sets `publisher` to a reference to a Practitioner | PractitionerRole | Organization.
+    pub fn set_publisher<T: crate::targets::ContractContentDefinitionPublisher>(
+        &mut self,
+        reference: crate::TypedReference<T>,
+    ) -> &mut Self {
+        self.publisher = Some(Box::new(reference.into()));
+        self
     }
 }
 
@@ -815,6 +1080,51 @@ impl serde::Serialize for ContractTerm {
     }
 }
 
+impl crate::visit::Walk for ContractTerm {
+    fn walk(&self, w: &mut crate::visit::Walker<'_>) {
+        w.field("extension", &self.extension);
+        w.field("modifierExtension", &self.modifier_extension);
+        w.field("identifier", &self.identifier);
+        w.field("issued", &self.issued);
+        w.field("applies", &self.applies);
+        w.choice(&self.topic);
+        w.field("type", &self.type_);
+        w.field("subType", &self.sub_type);
+        w.field("text", &self.text);
+        w.field("securityLabel", &self.security_label);
+        w.field("offer", &self.offer);
+        w.field("asset", &self.asset);
+        w.field("action", &self.action);
+        w.field("group", &self.group);
+    }
+    fn walk_mut(&mut self, w: &mut crate::visit::WalkerMut<'_>) {
+        w.field("extension", &mut self.extension);
+        w.field("modifierExtension", &mut self.modifier_extension);
+        w.field("identifier", &mut self.identifier);
+        w.field("issued", &mut self.issued);
+        w.field("applies", &mut self.applies);
+        w.choice(&mut self.topic);
+        w.field("type", &mut self.type_);
+        w.field("subType", &mut self.sub_type);
+        w.field("text", &mut self.text);
+        w.field("securityLabel", &mut self.security_label);
+        w.field("offer", &mut self.offer);
+        w.field("asset", &mut self.asset);
+        w.field("action", &mut self.action);
+        w.field("group", &mut self.group);
+    }
+}
+
+impl ContractTerm {
+    /// A new `Contract.term` with its required elements: `offer`.
+    pub fn new(offer: ContractTermOffer) -> Self {
+        ContractTerm {
+            offer: Some(Box::new(offer)),
+            ..Default::default()
+        }
+    }
+}
+
 /// Choice of types for `Contract.term.topic[x]`.
 ///
 /// In JSON the element name carries the type (`topicCodeableConcept`, `topicReference`, ...).
@@ -831,6 +1141,29 @@ impl ser::EncodeChoice for ContractTermTopic {
         match self {
             Self::CodeableConcept(v) => map.serialize_entry("topicCodeableConcept", v),
             Self::Reference(v) => map.serialize_entry("topicReference", v),
+        }
+    }
+}
+
+impl crate::visit::Walk for ContractTermTopic {
+    fn walk(&self, w: &mut crate::visit::Walker<'_>) {
+        match self {
+            Self::CodeableConcept(v) => {
+                w.field("topicCodeableConcept", v);
+            }
+            Self::Reference(v) => {
+                w.refs("topicReference", v, &[]);
+            }
+        }
+    }
+    fn walk_mut(&mut self, w: &mut crate::visit::WalkerMut<'_>) {
+        match self {
+            Self::CodeableConcept(v) => {
+                w.field("topicCodeableConcept", v);
+            }
+            Self::Reference(v) => {
+                w.refs("topicReference", v, &[]);
+            }
         }
     }
 }
@@ -939,6 +1272,35 @@ impl serde::Serialize for ContractTermSecurityLabel {
         ser::many(&mut map, "category", &self.category)?;
         ser::many(&mut map, "control", &self.control)?;
         map.end()
+    }
+}
+
+impl crate::visit::Walk for ContractTermSecurityLabel {
+    fn walk(&self, w: &mut crate::visit::Walker<'_>) {
+        w.field("extension", &self.extension);
+        w.field("modifierExtension", &self.modifier_extension);
+        w.field("number", &self.number);
+        w.field("classification", &self.classification);
+        w.field("category", &self.category);
+        w.field("control", &self.control);
+    }
+    fn walk_mut(&mut self, w: &mut crate::visit::WalkerMut<'_>) {
+        w.field("extension", &mut self.extension);
+        w.field("modifierExtension", &mut self.modifier_extension);
+        w.field("number", &mut self.number);
+        w.field("classification", &mut self.classification);
+        w.field("category", &mut self.category);
+        w.field("control", &mut self.control);
+    }
+}
+
+impl ContractTermSecurityLabel {
+    /// A new `Contract.term.securityLabel` with its required elements: `classification`.
+    pub fn new(classification: Coding) -> Self {
+        ContractTermSecurityLabel {
+            classification: Some(Box::new(classification)),
+            ..Default::default()
+        }
     }
 }
 
@@ -1113,6 +1475,37 @@ impl serde::Serialize for ContractTermOffer {
     }
 }
 
+impl crate::visit::Walk for ContractTermOffer {
+    fn walk(&self, w: &mut crate::visit::Walker<'_>) {
+        w.field("extension", &self.extension);
+        w.field("modifierExtension", &self.modifier_extension);
+        w.field("identifier", &self.identifier);
+        w.field("party", &self.party);
+        w.refs("topic", &self.topic, &[]);
+        w.field("type", &self.type_);
+        w.field("decision", &self.decision);
+        w.field("decisionMode", &self.decision_mode);
+        w.field("answer", &self.answer);
+        w.field("text", &self.text);
+        w.field("linkId", &self.link_id);
+        w.field("securityLabelNumber", &self.security_label_number);
+    }
+    fn walk_mut(&mut self, w: &mut crate::visit::WalkerMut<'_>) {
+        w.field("extension", &mut self.extension);
+        w.field("modifierExtension", &mut self.modifier_extension);
+        w.field("identifier", &mut self.identifier);
+        w.field("party", &mut self.party);
+        w.refs("topic", &mut self.topic, &[]);
+        w.field("type", &mut self.type_);
+        w.field("decision", &mut self.decision);
+        w.field("decisionMode", &mut self.decision_mode);
+        w.field("answer", &mut self.answer);
+        w.field("text", &mut self.text);
+        w.field("linkId", &mut self.link_id);
+        w.field("securityLabelNumber", &mut self.security_label_number);
+    }
+}
+
 /// Offer Recipient
 ///
 /// Offer Recipient.
@@ -1200,6 +1593,67 @@ impl serde::Serialize for ContractTermOfferParty {
         ser::many(&mut map, "reference", &self.reference)?;
         ser::single(&mut map, "role", &self.role)?;
         map.end()
+    }
+}
+
+impl crate::visit::Walk for ContractTermOfferParty {
+    fn walk(&self, w: &mut crate::visit::Walker<'_>) {
+        w.field("extension", &self.extension);
+        w.field("modifierExtension", &self.modifier_extension);
+        w.refs(
+            "reference",
+            &self.reference,
+            &[
+                "Patient",
+                "RelatedPerson",
+                "Practitioner",
+                "PractitionerRole",
+                "Device",
+                "Group",
+                "Organization",
+            ],
+        );
+        w.field("role", &self.role);
+    }
+    fn walk_mut(&mut self, w: &mut crate::visit::WalkerMut<'_>) {
+        w.field("extension", &mut self.extension);
+        w.field("modifierExtension", &mut self.modifier_extension);
+        w.refs(
+            "reference",
+            &mut self.reference,
+            &[
+                "Patient",
+                "RelatedPerson",
+                "Practitioner",
+                "PractitionerRole",
+                "Device",
+                "Group",
+                "Organization",
+            ],
+        );
+        w.field("role", &mut self.role);
+    }
+}
+
+impl ContractTermOfferParty {
+    /// A new `Contract.term.offer.party` with its required elements: `reference` (its first item), `role`.
+    pub fn new<T0: crate::targets::ContractTermOfferPartyReference>(
+        reference: crate::TypedReference<T0>,
+        role: CodeableConcept,
+    ) -> Self {
+        ContractTermOfferParty {
+            reference: vec![reference.into()],
+            role: Some(Box::new(role)),
+            ..Default::default()
+        }
+    }
+    /// Adds a reference to a Patient | RelatedPerson | Practitioner | PractitionerRole | Device | Group | Organization to `reference`.
+    pub fn push_reference<T: crate::targets::ContractTermOfferPartyReference>(
+        &mut self,
+        reference: crate::TypedReference<T>,
+    ) -> &mut Self {
+        self.reference.push(reference.into());
+        self
     }
 }
 
@@ -1478,6 +1932,29 @@ impl serde::Serialize for ContractTermOfferAnswer {
     }
 }
 
+impl crate::visit::Walk for ContractTermOfferAnswer {
+    fn walk(&self, w: &mut crate::visit::Walker<'_>) {
+        w.field("extension", &self.extension);
+        w.field("modifierExtension", &self.modifier_extension);
+        w.choice(&self.value);
+    }
+    fn walk_mut(&mut self, w: &mut crate::visit::WalkerMut<'_>) {
+        w.field("extension", &mut self.extension);
+        w.field("modifierExtension", &mut self.modifier_extension);
+        w.choice(&mut self.value);
+    }
+}
+
+impl ContractTermOfferAnswer {
+    /// A new `Contract.term.offer.answer` with its required elements: `value`.
+    pub fn new(value: ContractTermOfferAnswerValue) -> Self {
+        ContractTermOfferAnswer {
+            value: Some(value),
+            ..Default::default()
+        }
+    }
+}
+
 /// Choice of types for `Contract.term.offer.answer.value[x]`.
 ///
 /// In JSON the element name carries the type (`valueBoolean`, `valueDecimal`, ...).
@@ -1524,6 +2001,89 @@ impl ser::EncodeChoice for ContractTermOfferAnswerValue {
             Self::Coding(v) => map.serialize_entry("valueCoding", v),
             Self::Quantity(v) => map.serialize_entry("valueQuantity", v),
             Self::Reference(v) => map.serialize_entry("valueReference", v),
+        }
+    }
+}
+
+impl crate::visit::Walk for ContractTermOfferAnswerValue {
+    fn walk(&self, w: &mut crate::visit::Walker<'_>) {
+        match self {
+            Self::Boolean(v) => {
+                w.field("valueBoolean", v);
+            }
+            Self::Decimal(v) => {
+                w.field("valueDecimal", v);
+            }
+            Self::Integer(v) => {
+                w.field("valueInteger", v);
+            }
+            Self::Date(v) => {
+                w.field("valueDate", v);
+            }
+            Self::DateTime(v) => {
+                w.field("valueDateTime", v);
+            }
+            Self::Time(v) => {
+                w.field("valueTime", v);
+            }
+            Self::String(v) => {
+                w.field("valueString", v);
+            }
+            Self::Uri(v) => {
+                w.field("valueUri", v);
+            }
+            Self::Attachment(v) => {
+                w.field("valueAttachment", v);
+            }
+            Self::Coding(v) => {
+                w.field("valueCoding", v);
+            }
+            Self::Quantity(v) => {
+                w.field("valueQuantity", v);
+            }
+            Self::Reference(v) => {
+                w.refs("valueReference", v, &[]);
+            }
+        }
+    }
+    fn walk_mut(&mut self, w: &mut crate::visit::WalkerMut<'_>) {
+        match self {
+            Self::Boolean(v) => {
+                w.field("valueBoolean", v);
+            }
+            Self::Decimal(v) => {
+                w.field("valueDecimal", v);
+            }
+            Self::Integer(v) => {
+                w.field("valueInteger", v);
+            }
+            Self::Date(v) => {
+                w.field("valueDate", v);
+            }
+            Self::DateTime(v) => {
+                w.field("valueDateTime", v);
+            }
+            Self::Time(v) => {
+                w.field("valueTime", v);
+            }
+            Self::String(v) => {
+                w.field("valueString", v);
+            }
+            Self::Uri(v) => {
+                w.field("valueUri", v);
+            }
+            Self::Attachment(v) => {
+                w.field("valueAttachment", v);
+            }
+            Self::Coding(v) => {
+                w.field("valueCoding", v);
+            }
+            Self::Quantity(v) => {
+                w.field("valueQuantity", v);
+            }
+            Self::Reference(v) => {
+                w.refs("valueReference", v, &[]);
+            }
         }
     }
 }
@@ -1736,6 +2296,47 @@ impl serde::Serialize for ContractTermAsset {
     }
 }
 
+impl crate::visit::Walk for ContractTermAsset {
+    fn walk(&self, w: &mut crate::visit::Walker<'_>) {
+        w.field("extension", &self.extension);
+        w.field("modifierExtension", &self.modifier_extension);
+        w.field("scope", &self.scope);
+        w.field("type", &self.type_);
+        w.refs("typeReference", &self.type_reference, &[]);
+        w.field("subtype", &self.subtype);
+        w.field("relationship", &self.relationship);
+        w.field("context", &self.context);
+        w.field("condition", &self.condition);
+        w.field("periodType", &self.period_type);
+        w.field("period", &self.period);
+        w.field("usePeriod", &self.use_period);
+        w.field("text", &self.text);
+        w.field("linkId", &self.link_id);
+        w.field("answer", &self.answer);
+        w.field("securityLabelNumber", &self.security_label_number);
+        w.field("valuedItem", &self.valued_item);
+    }
+    fn walk_mut(&mut self, w: &mut crate::visit::WalkerMut<'_>) {
+        w.field("extension", &mut self.extension);
+        w.field("modifierExtension", &mut self.modifier_extension);
+        w.field("scope", &mut self.scope);
+        w.field("type", &mut self.type_);
+        w.refs("typeReference", &mut self.type_reference, &[]);
+        w.field("subtype", &mut self.subtype);
+        w.field("relationship", &mut self.relationship);
+        w.field("context", &mut self.context);
+        w.field("condition", &mut self.condition);
+        w.field("periodType", &mut self.period_type);
+        w.field("period", &mut self.period);
+        w.field("usePeriod", &mut self.use_period);
+        w.field("text", &mut self.text);
+        w.field("linkId", &mut self.link_id);
+        w.field("answer", &mut self.answer);
+        w.field("securityLabelNumber", &mut self.security_label_number);
+        w.field("valuedItem", &mut self.valued_item);
+    }
+}
+
 /// Circumstance of the asset
 ///
 /// Circumstance of the asset.
@@ -1826,6 +2427,23 @@ impl serde::Serialize for ContractTermAssetContext {
         ser::many(&mut map, "code", &self.code)?;
         ser::prim(&mut map, "text", "_text", &self.text)?;
         map.end()
+    }
+}
+
+impl crate::visit::Walk for ContractTermAssetContext {
+    fn walk(&self, w: &mut crate::visit::Walker<'_>) {
+        w.field("extension", &self.extension);
+        w.field("modifierExtension", &self.modifier_extension);
+        w.refs("reference", &self.reference, &[]);
+        w.field("code", &self.code);
+        w.field("text", &self.text);
+    }
+    fn walk_mut(&mut self, w: &mut crate::visit::WalkerMut<'_>) {
+        w.field("extension", &mut self.extension);
+        w.field("modifierExtension", &mut self.modifier_extension);
+        w.refs("reference", &mut self.reference, &[]);
+        w.field("code", &mut self.code);
+        w.field("text", &mut self.text);
     }
 }
 
@@ -2054,6 +2672,104 @@ impl serde::Serialize for ContractTermAssetValuedItem {
     }
 }
 
+impl crate::visit::Walk for ContractTermAssetValuedItem {
+    fn walk(&self, w: &mut crate::visit::Walker<'_>) {
+        w.field("extension", &self.extension);
+        w.field("modifierExtension", &self.modifier_extension);
+        w.choice(&self.entity);
+        w.field("identifier", &self.identifier);
+        w.field("effectiveTime", &self.effective_time);
+        w.field("quantity", &self.quantity);
+        w.field("unitPrice", &self.unit_price);
+        w.field("factor", &self.factor);
+        w.field("points", &self.points);
+        w.field("net", &self.net);
+        w.field("payment", &self.payment);
+        w.field("paymentDate", &self.payment_date);
+        w.refs(
+            "responsible",
+            &self.responsible,
+            &[
+                "Organization",
+                "Patient",
+                "Practitioner",
+                "PractitionerRole",
+                "RelatedPerson",
+            ],
+        );
+        w.refs(
+            "recipient",
+            &self.recipient,
+            &[
+                "Organization",
+                "Patient",
+                "Practitioner",
+                "PractitionerRole",
+                "RelatedPerson",
+            ],
+        );
+        w.field("linkId", &self.link_id);
+        w.field("securityLabelNumber", &self.security_label_number);
+    }
+    fn walk_mut(&mut self, w: &mut crate::visit::WalkerMut<'_>) {
+        w.field("extension", &mut self.extension);
+        w.field("modifierExtension", &mut self.modifier_extension);
+        w.choice(&mut self.entity);
+        w.field("identifier", &mut self.identifier);
+        w.field("effectiveTime", &mut self.effective_time);
+        w.field("quantity", &mut self.quantity);
+        w.field("unitPrice", &mut self.unit_price);
+        w.field("factor", &mut self.factor);
+        w.field("points", &mut self.points);
+        w.field("net", &mut self.net);
+        w.field("payment", &mut self.payment);
+        w.field("paymentDate", &mut self.payment_date);
+        w.refs(
+            "responsible",
+            &mut self.responsible,
+            &[
+                "Organization",
+                "Patient",
+                "Practitioner",
+                "PractitionerRole",
+                "RelatedPerson",
+            ],
+        );
+        w.refs(
+            "recipient",
+            &mut self.recipient,
+            &[
+                "Organization",
+                "Patient",
+                "Practitioner",
+                "PractitionerRole",
+                "RelatedPerson",
+            ],
+        );
+        w.field("linkId", &mut self.link_id);
+        w.field("securityLabelNumber", &mut self.security_label_number);
+    }
+}
+
+impl ContractTermAssetValuedItem {
+    /// Sets `responsible` to a reference to a Organization | Patient | Practitioner | PractitionerRole | RelatedPerson.
+    pub fn set_responsible<T: crate::targets::ContractTermAssetValuedItemResponsible>(
+        &mut self,
+        reference: crate::TypedReference<T>,
+    ) -> &mut Self {
+        self.responsible = Some(Box::new(reference.into()));
+        self
+    }
+    /// Sets `recipient` to a reference to a Organization | Patient | Practitioner | PractitionerRole | RelatedPerson.
+    pub fn set_recipient<T: crate::targets::ContractTermAssetValuedItemRecipient>(
+        &mut self,
+        reference: crate::TypedReference<T>,
+    ) -> &mut Self {
+        self.recipient = Some(Box::new(reference.into()));
+        self
+    }
+}
+
 /// Choice of types for `Contract.term.asset.valuedItem.entity[x]`.
 ///
 /// In JSON the element name carries the type (`entityCodeableConcept`, `entityReference`, ...).
@@ -2070,6 +2786,29 @@ impl ser::EncodeChoice for ContractTermAssetValuedItemEntity {
         match self {
             Self::CodeableConcept(v) => map.serialize_entry("entityCodeableConcept", v),
             Self::Reference(v) => map.serialize_entry("entityReference", v),
+        }
+    }
+}
+
+impl crate::visit::Walk for ContractTermAssetValuedItemEntity {
+    fn walk(&self, w: &mut crate::visit::Walker<'_>) {
+        match self {
+            Self::CodeableConcept(v) => {
+                w.field("entityCodeableConcept", v);
+            }
+            Self::Reference(v) => {
+                w.refs("entityReference", v, &[]);
+            }
+        }
+    }
+    fn walk_mut(&mut self, w: &mut crate::visit::WalkerMut<'_>) {
+        match self {
+            Self::CodeableConcept(v) => {
+                w.field("entityCodeableConcept", v);
+            }
+            Self::Reference(v) => {
+                w.refs("entityReference", v, &[]);
+            }
         }
     }
 }
@@ -2424,6 +3163,181 @@ impl serde::Serialize for ContractTermAction {
     }
 }
 
+impl crate::visit::Walk for ContractTermAction {
+    fn walk(&self, w: &mut crate::visit::Walker<'_>) {
+        w.field("extension", &self.extension);
+        w.field("modifierExtension", &self.modifier_extension);
+        w.field("doNotPerform", &self.do_not_perform);
+        w.field("type", &self.type_);
+        w.field("subject", &self.subject);
+        w.field("intent", &self.intent);
+        w.field("linkId", &self.link_id);
+        w.field("status", &self.status);
+        w.refs("context", &self.context, &["Encounter", "EpisodeOfCare"]);
+        w.field("contextLinkId", &self.context_link_id);
+        w.choice(&self.occurrence);
+        w.refs(
+            "requester",
+            &self.requester,
+            &[
+                "Patient",
+                "RelatedPerson",
+                "Practitioner",
+                "PractitionerRole",
+                "Device",
+                "Group",
+                "Organization",
+            ],
+        );
+        w.field("requesterLinkId", &self.requester_link_id);
+        w.field("performerType", &self.performer_type);
+        w.field("performerRole", &self.performer_role);
+        w.refs(
+            "performer",
+            &self.performer,
+            &[
+                "RelatedPerson",
+                "Patient",
+                "Practitioner",
+                "PractitionerRole",
+                "CareTeam",
+                "Device",
+                "Substance",
+                "Organization",
+                "Location",
+            ],
+        );
+        w.field("performerLinkId", &self.performer_link_id);
+        w.field("reasonCode", &self.reason_code);
+        w.refs(
+            "reasonReference",
+            &self.reason_reference,
+            &[
+                "Condition",
+                "Observation",
+                "DiagnosticReport",
+                "DocumentReference",
+                "Questionnaire",
+                "QuestionnaireResponse",
+            ],
+        );
+        w.field("reason", &self.reason);
+        w.field("reasonLinkId", &self.reason_link_id);
+        w.field("note", &self.note);
+        w.field("securityLabelNumber", &self.security_label_number);
+    }
+    fn walk_mut(&mut self, w: &mut crate::visit::WalkerMut<'_>) {
+        w.field("extension", &mut self.extension);
+        w.field("modifierExtension", &mut self.modifier_extension);
+        w.field("doNotPerform", &mut self.do_not_perform);
+        w.field("type", &mut self.type_);
+        w.field("subject", &mut self.subject);
+        w.field("intent", &mut self.intent);
+        w.field("linkId", &mut self.link_id);
+        w.field("status", &mut self.status);
+        w.refs("context", &mut self.context, &["Encounter", "EpisodeOfCare"]);
+        w.field("contextLinkId", &mut self.context_link_id);
+        w.choice(&mut self.occurrence);
+        w.refs(
+            "requester",
+            &mut self.requester,
+            &[
+                "Patient",
+                "RelatedPerson",
+                "Practitioner",
+                "PractitionerRole",
+                "Device",
+                "Group",
+                "Organization",
+            ],
+        );
+        w.field("requesterLinkId", &mut self.requester_link_id);
+        w.field("performerType", &mut self.performer_type);
+        w.field("performerRole", &mut self.performer_role);
+        w.refs(
+            "performer",
+            &mut self.performer,
+            &[
+                "RelatedPerson",
+                "Patient",
+                "Practitioner",
+                "PractitionerRole",
+                "CareTeam",
+                "Device",
+                "Substance",
+                "Organization",
+                "Location",
+            ],
+        );
+        w.field("performerLinkId", &mut self.performer_link_id);
+        w.field("reasonCode", &mut self.reason_code);
+        w.refs(
+            "reasonReference",
+            &mut self.reason_reference,
+            &[
+                "Condition",
+                "Observation",
+                "DiagnosticReport",
+                "DocumentReference",
+                "Questionnaire",
+                "QuestionnaireResponse",
+            ],
+        );
+        w.field("reason", &mut self.reason);
+        w.field("reasonLinkId", &mut self.reason_link_id);
+        w.field("note", &mut self.note);
+        w.field("securityLabelNumber", &mut self.security_label_number);
+    }
+}
+
+impl ContractTermAction {
+    /// A new `Contract.term.action` with its required elements: `type`, `intent`, `status`.
+    pub fn new(
+        type_: CodeableConcept,
+        intent: CodeableConcept,
+        status: CodeableConcept,
+    ) -> Self {
+        ContractTermAction {
+            type_: Some(Box::new(type_)),
+            intent: Some(Box::new(intent)),
+            status: Some(Box::new(status)),
+            ..Default::default()
+        }
+    }
+    /// Sets `context` to a reference to a Encounter | EpisodeOfCare.
+    pub fn set_context<T: crate::targets::ContractTermActionContext>(
+        &mut self,
+        reference: crate::TypedReference<T>,
+    ) -> &mut Self {
+        self.context = Some(Box::new(reference.into()));
+        self
+    }
+    /// Adds a reference to a Patient | RelatedPerson | Practitioner | PractitionerRole | Device | Group | Organization to `requester`.
+    pub fn push_requester<T: crate::targets::ContractTermActionRequester>(
+        &mut self,
+        reference: crate::TypedReference<T>,
+    ) -> &mut Self {
+        self.requester.push(reference.into());
+        self
+    }
+    /// Sets `performer` to a reference to a RelatedPerson | Patient | Practitioner | PractitionerRole | CareTeam | Device | Substance | Organization | Location.
+    pub fn set_performer<T: crate::targets::ContractTermActionPerformer>(
+        &mut self,
+        reference: crate::TypedReference<T>,
+    ) -> &mut Self {
+        self.performer = Some(Box::new(reference.into()));
+        self
+    }
+    /// Adds a reference to a Condition | Observation | DiagnosticReport | DocumentReference | Questionnaire | QuestionnaireResponse to `reasonReference`.
+    pub fn push_reason_reference<T: crate::targets::ContractTermActionReasonReference>(
+        &mut self,
+        reference: crate::TypedReference<T>,
+    ) -> &mut Self {
+        self.reason_reference.push(reference.into());
+        self
+    }
+}
+
 /// Choice of types for `Contract.term.action.occurrence[x]`.
 ///
 /// In JSON the element name carries the type (`occurrenceDateTime`, `occurrencePeriod`, ...).
@@ -2445,6 +3359,35 @@ impl ser::EncodeChoice for ContractTermActionOccurrence {
             }
             Self::Period(v) => map.serialize_entry("occurrencePeriod", v),
             Self::Timing(v) => map.serialize_entry("occurrenceTiming", v),
+        }
+    }
+}
+
+impl crate::visit::Walk for ContractTermActionOccurrence {
+    fn walk(&self, w: &mut crate::visit::Walker<'_>) {
+        match self {
+            Self::DateTime(v) => {
+                w.field("occurrenceDateTime", v);
+            }
+            Self::Period(v) => {
+                w.field("occurrencePeriod", v);
+            }
+            Self::Timing(v) => {
+                w.field("occurrenceTiming", v);
+            }
+        }
+    }
+    fn walk_mut(&mut self, w: &mut crate::visit::WalkerMut<'_>) {
+        match self {
+            Self::DateTime(v) => {
+                w.field("occurrenceDateTime", v);
+            }
+            Self::Period(v) => {
+                w.field("occurrencePeriod", v);
+            }
+            Self::Timing(v) => {
+                w.field("occurrenceTiming", v);
+            }
         }
     }
 }
@@ -2533,6 +3476,65 @@ impl serde::Serialize for ContractTermActionSubject {
         ser::many(&mut map, "reference", &self.reference)?;
         ser::single(&mut map, "role", &self.role)?;
         map.end()
+    }
+}
+
+impl crate::visit::Walk for ContractTermActionSubject {
+    fn walk(&self, w: &mut crate::visit::Walker<'_>) {
+        w.field("extension", &self.extension);
+        w.field("modifierExtension", &self.modifier_extension);
+        w.refs(
+            "reference",
+            &self.reference,
+            &[
+                "Patient",
+                "RelatedPerson",
+                "Practitioner",
+                "PractitionerRole",
+                "Device",
+                "Group",
+                "Organization",
+            ],
+        );
+        w.field("role", &self.role);
+    }
+    fn walk_mut(&mut self, w: &mut crate::visit::WalkerMut<'_>) {
+        w.field("extension", &mut self.extension);
+        w.field("modifierExtension", &mut self.modifier_extension);
+        w.refs(
+            "reference",
+            &mut self.reference,
+            &[
+                "Patient",
+                "RelatedPerson",
+                "Practitioner",
+                "PractitionerRole",
+                "Device",
+                "Group",
+                "Organization",
+            ],
+        );
+        w.field("role", &mut self.role);
+    }
+}
+
+impl ContractTermActionSubject {
+    /// A new `Contract.term.action.subject` with its required elements: `reference` (its first item).
+    pub fn new<T0: crate::targets::ContractTermActionSubjectReference>(
+        reference: crate::TypedReference<T0>,
+    ) -> Self {
+        ContractTermActionSubject {
+            reference: vec![reference.into()],
+            ..Default::default()
+        }
+    }
+    /// Adds a reference to a Patient | RelatedPerson | Practitioner | PractitionerRole | Device | Group | Organization to `reference`.
+    pub fn push_reference<T: crate::targets::ContractTermActionSubjectReference>(
+        &mut self,
+        reference: crate::TypedReference<T>,
+    ) -> &mut Self {
+        self.reference.push(reference.into());
+        self
     }
 }
 
@@ -2636,6 +3638,67 @@ impl serde::Serialize for ContractSigner {
     }
 }
 
+impl crate::visit::Walk for ContractSigner {
+    fn walk(&self, w: &mut crate::visit::Walker<'_>) {
+        w.field("extension", &self.extension);
+        w.field("modifierExtension", &self.modifier_extension);
+        w.field("type", &self.type_);
+        w.refs(
+            "party",
+            &self.party,
+            &[
+                "Organization",
+                "Patient",
+                "Practitioner",
+                "PractitionerRole",
+                "RelatedPerson",
+            ],
+        );
+        w.field("signature", &self.signature);
+    }
+    fn walk_mut(&mut self, w: &mut crate::visit::WalkerMut<'_>) {
+        w.field("extension", &mut self.extension);
+        w.field("modifierExtension", &mut self.modifier_extension);
+        w.field("type", &mut self.type_);
+        w.refs(
+            "party",
+            &mut self.party,
+            &[
+                "Organization",
+                "Patient",
+                "Practitioner",
+                "PractitionerRole",
+                "RelatedPerson",
+            ],
+        );
+        w.field("signature", &mut self.signature);
+    }
+}
+
+impl ContractSigner {
+    /// A new `Contract.signer` with its required elements: `type`, `party`, `signature` (its first item).
+    pub fn new<T1: crate::targets::ContractSignerParty>(
+        type_: Coding,
+        party: crate::TypedReference<T1>,
+        signature: Signature,
+    ) -> Self {
+        ContractSigner {
+            type_: Some(Box::new(type_)),
+            party: Some(Box::new(party.into())),
+            signature: vec![signature],
+            ..Default::default()
+        }
+    }
+    /// Sets `party` to a reference to a Organization | Patient | Practitioner | PractitionerRole | RelatedPerson.
+    pub fn set_party<T: crate::targets::ContractSignerParty>(
+        &mut self,
+        reference: crate::TypedReference<T>,
+    ) -> &mut Self {
+        self.party = Some(Box::new(reference.into()));
+        self
+    }
+}
+
 /// Contract Friendly Language
 ///
 /// The "patient friendly language" versionof the Contract in whole or in parts. "Patient friendly language" means the representation of the Contract and Contract Provisions in a manner that is readily accessible and understandable by a layperson in accordance with best practices for communication styles that ensure that those agreeing to or signing the Contract understand the roles, actions, obligations, responsibilities, and implication of the agreement.
@@ -2731,6 +3794,29 @@ impl serde::Serialize for ContractFriendly {
     }
 }
 
+impl crate::visit::Walk for ContractFriendly {
+    fn walk(&self, w: &mut crate::visit::Walker<'_>) {
+        w.field("extension", &self.extension);
+        w.field("modifierExtension", &self.modifier_extension);
+        w.choice(&self.content);
+    }
+    fn walk_mut(&mut self, w: &mut crate::visit::WalkerMut<'_>) {
+        w.field("extension", &mut self.extension);
+        w.field("modifierExtension", &mut self.modifier_extension);
+        w.choice(&mut self.content);
+    }
+}
+
+impl ContractFriendly {
+    /// A new `Contract.friendly` with its required elements: `content`.
+    pub fn new(content: ContractFriendlyContent) -> Self {
+        ContractFriendly {
+            content: Some(content),
+            ..Default::default()
+        }
+    }
+}
+
 /// Choice of types for `Contract.friendly.content[x]`.
 ///
 /// In JSON the element name carries the type (`contentAttachment`, `contentReference`, ...).
@@ -2747,6 +3833,37 @@ impl ser::EncodeChoice for ContractFriendlyContent {
         match self {
             Self::Attachment(v) => map.serialize_entry("contentAttachment", v),
             Self::Reference(v) => map.serialize_entry("contentReference", v),
+        }
+    }
+}
+
+impl crate::visit::Walk for ContractFriendlyContent {
+    fn walk(&self, w: &mut crate::visit::Walker<'_>) {
+        match self {
+            Self::Attachment(v) => {
+                w.field("contentAttachment", v);
+            }
+            Self::Reference(v) => {
+                w.refs(
+                    "contentReference",
+                    v,
+                    &["Composition", "DocumentReference", "QuestionnaireResponse"],
+                );
+            }
+        }
+    }
+    fn walk_mut(&mut self, w: &mut crate::visit::WalkerMut<'_>) {
+        match self {
+            Self::Attachment(v) => {
+                w.field("contentAttachment", v);
+            }
+            Self::Reference(v) => {
+                w.refs(
+                    "contentReference",
+                    v,
+                    &["Composition", "DocumentReference", "QuestionnaireResponse"],
+                );
+            }
         }
     }
 }
@@ -2846,6 +3963,29 @@ impl serde::Serialize for ContractLegal {
     }
 }
 
+impl crate::visit::Walk for ContractLegal {
+    fn walk(&self, w: &mut crate::visit::Walker<'_>) {
+        w.field("extension", &self.extension);
+        w.field("modifierExtension", &self.modifier_extension);
+        w.choice(&self.content);
+    }
+    fn walk_mut(&mut self, w: &mut crate::visit::WalkerMut<'_>) {
+        w.field("extension", &mut self.extension);
+        w.field("modifierExtension", &mut self.modifier_extension);
+        w.choice(&mut self.content);
+    }
+}
+
+impl ContractLegal {
+    /// A new `Contract.legal` with its required elements: `content`.
+    pub fn new(content: ContractLegalContent) -> Self {
+        ContractLegal {
+            content: Some(content),
+            ..Default::default()
+        }
+    }
+}
+
 /// Choice of types for `Contract.legal.content[x]`.
 ///
 /// In JSON the element name carries the type (`contentAttachment`, `contentReference`, ...).
@@ -2862,6 +4002,37 @@ impl ser::EncodeChoice for ContractLegalContent {
         match self {
             Self::Attachment(v) => map.serialize_entry("contentAttachment", v),
             Self::Reference(v) => map.serialize_entry("contentReference", v),
+        }
+    }
+}
+
+impl crate::visit::Walk for ContractLegalContent {
+    fn walk(&self, w: &mut crate::visit::Walker<'_>) {
+        match self {
+            Self::Attachment(v) => {
+                w.field("contentAttachment", v);
+            }
+            Self::Reference(v) => {
+                w.refs(
+                    "contentReference",
+                    v,
+                    &["Composition", "DocumentReference", "QuestionnaireResponse"],
+                );
+            }
+        }
+    }
+    fn walk_mut(&mut self, w: &mut crate::visit::WalkerMut<'_>) {
+        match self {
+            Self::Attachment(v) => {
+                w.field("contentAttachment", v);
+            }
+            Self::Reference(v) => {
+                w.refs(
+                    "contentReference",
+                    v,
+                    &["Composition", "DocumentReference", "QuestionnaireResponse"],
+                );
+            }
         }
     }
 }
@@ -2961,6 +4132,29 @@ impl serde::Serialize for ContractRule {
     }
 }
 
+impl crate::visit::Walk for ContractRule {
+    fn walk(&self, w: &mut crate::visit::Walker<'_>) {
+        w.field("extension", &self.extension);
+        w.field("modifierExtension", &self.modifier_extension);
+        w.choice(&self.content);
+    }
+    fn walk_mut(&mut self, w: &mut crate::visit::WalkerMut<'_>) {
+        w.field("extension", &mut self.extension);
+        w.field("modifierExtension", &mut self.modifier_extension);
+        w.choice(&mut self.content);
+    }
+}
+
+impl ContractRule {
+    /// A new `Contract.rule` with its required elements: `content`.
+    pub fn new(content: ContractRuleContent) -> Self {
+        ContractRule {
+            content: Some(content),
+            ..Default::default()
+        }
+    }
+}
+
 /// Choice of types for `Contract.rule.content[x]`.
 ///
 /// In JSON the element name carries the type (`contentAttachment`, `contentReference`, ...).
@@ -2977,6 +4171,29 @@ impl ser::EncodeChoice for ContractRuleContent {
         match self {
             Self::Attachment(v) => map.serialize_entry("contentAttachment", v),
             Self::Reference(v) => map.serialize_entry("contentReference", v),
+        }
+    }
+}
+
+impl crate::visit::Walk for ContractRuleContent {
+    fn walk(&self, w: &mut crate::visit::Walker<'_>) {
+        match self {
+            Self::Attachment(v) => {
+                w.field("contentAttachment", v);
+            }
+            Self::Reference(v) => {
+                w.refs("contentReference", v, &["DocumentReference"]);
+            }
+        }
+    }
+    fn walk_mut(&mut self, w: &mut crate::visit::WalkerMut<'_>) {
+        match self {
+            Self::Attachment(v) => {
+                w.field("contentAttachment", v);
+            }
+            Self::Reference(v) => {
+                w.refs("contentReference", v, &["DocumentReference"]);
+            }
         }
     }
 }

@@ -268,6 +268,130 @@ impl serde::Serialize for Coverage {
     }
 }
 
+impl crate::visit::Walk for Coverage {
+    fn walk(&self, w: &mut crate::visit::Walker<'_>) {
+        w.field("id", &self.id);
+        w.field("meta", &self.meta);
+        w.field("implicitRules", &self.implicit_rules);
+        w.field("language", &self.language);
+        w.field("text", &self.text);
+        w.field("contained", &self.contained);
+        w.field("extension", &self.extension);
+        w.field("modifierExtension", &self.modifier_extension);
+        w.field("identifier", &self.identifier);
+        w.field("status", &self.status);
+        w.field("type", &self.type_);
+        w.refs(
+            "policyHolder",
+            &self.policy_holder,
+            &["Patient", "RelatedPerson", "Organization"],
+        );
+        w.refs("subscriber", &self.subscriber, &["Patient", "RelatedPerson"]);
+        w.field("subscriberId", &self.subscriber_id);
+        w.refs("beneficiary", &self.beneficiary, &["Patient"]);
+        w.field("dependent", &self.dependent);
+        w.field("relationship", &self.relationship);
+        w.field("period", &self.period);
+        w.refs("payor", &self.payor, &["Organization", "Patient", "RelatedPerson"]);
+        w.field("class", &self.class);
+        w.field("order", &self.order);
+        w.field("network", &self.network);
+        w.field("costToBeneficiary", &self.cost_to_beneficiary);
+        w.field("subrogation", &self.subrogation);
+        w.refs("contract", &self.contract, &["Contract"]);
+    }
+    fn walk_mut(&mut self, w: &mut crate::visit::WalkerMut<'_>) {
+        w.field("id", &mut self.id);
+        w.field("meta", &mut self.meta);
+        w.field("implicitRules", &mut self.implicit_rules);
+        w.field("language", &mut self.language);
+        w.field("text", &mut self.text);
+        w.field("contained", &mut self.contained);
+        w.field("extension", &mut self.extension);
+        w.field("modifierExtension", &mut self.modifier_extension);
+        w.field("identifier", &mut self.identifier);
+        w.field("status", &mut self.status);
+        w.field("type", &mut self.type_);
+        w.refs(
+            "policyHolder",
+            &mut self.policy_holder,
+            &["Patient", "RelatedPerson", "Organization"],
+        );
+        w.refs("subscriber", &mut self.subscriber, &["Patient", "RelatedPerson"]);
+        w.field("subscriberId", &mut self.subscriber_id);
+        w.refs("beneficiary", &mut self.beneficiary, &["Patient"]);
+        w.field("dependent", &mut self.dependent);
+        w.field("relationship", &mut self.relationship);
+        w.field("period", &mut self.period);
+        w.refs("payor", &mut self.payor, &["Organization", "Patient", "RelatedPerson"]);
+        w.field("class", &mut self.class);
+        w.field("order", &mut self.order);
+        w.field("network", &mut self.network);
+        w.field("costToBeneficiary", &mut self.cost_to_beneficiary);
+        w.field("subrogation", &mut self.subrogation);
+        w.refs("contract", &mut self.contract, &["Contract"]);
+    }
+}
+
+impl Coverage {
+    /// A new `Coverage` with its required elements: `status`, `beneficiary`, `payor` (its first item).
+    pub fn new<
+        T1: crate::targets::CoverageBeneficiary,
+        T2: crate::targets::CoveragePayor,
+    >(
+        status: codes::FinancialResourceStatusCodes,
+        beneficiary: crate::TypedReference<T1>,
+        payor: crate::TypedReference<T2>,
+    ) -> Self {
+        Coverage {
+            status: Some(crate::Primitive::new(status)),
+            beneficiary: Some(Box::new(beneficiary.into())),
+            payor: vec![payor.into()],
+            ..Default::default()
+        }
+    }
+    /// Sets `policyHolder` to a reference to a Patient | RelatedPerson | Organization.
+    pub fn set_policy_holder<T: crate::targets::CoveragePolicyHolder>(
+        &mut self,
+        reference: crate::TypedReference<T>,
+    ) -> &mut Self {
+        self.policy_holder = Some(Box::new(reference.into()));
+        self
+    }
+    /// Sets `subscriber` to a reference to a Patient | RelatedPerson.
+    pub fn set_subscriber<T: crate::targets::CoverageSubscriber>(
+        &mut self,
+        reference: crate::TypedReference<T>,
+    ) -> &mut Self {
+        self.subscriber = Some(Box::new(reference.into()));
+        self
+    }
+    /// Sets `beneficiary` to a reference to a Patient.
+    pub fn set_beneficiary<T: crate::targets::CoverageBeneficiary>(
+        &mut self,
+        reference: crate::TypedReference<T>,
+    ) -> &mut Self {
+        self.beneficiary = Some(Box::new(reference.into()));
+        self
+    }
+    /// Adds a reference to a Organization | Patient | RelatedPerson to `payor`.
+    pub fn push_payor<T: crate::targets::CoveragePayor>(
+        &mut self,
+        reference: crate::TypedReference<T>,
+    ) -> &mut Self {
+        self.payor.push(reference.into());
+        self
+    }
+    /// Adds a reference to a Contract to `contract`.
+    pub fn push_contract<T: crate::targets::CoverageContract>(
+        &mut self,
+        reference: crate::TypedReference<T>,
+    ) -> &mut Self {
+        self.contract.push(reference.into());
+        self
+    }
+}
+
 /// Additional coverage classifications
 ///
 /// A suite of underwriter specific classifiers.
@@ -369,6 +493,34 @@ impl serde::Serialize for CoverageClass {
         ser::prim(&mut map, "value", "_value", &self.value)?;
         ser::prim(&mut map, "name", "_name", &self.name)?;
         map.end()
+    }
+}
+
+impl crate::visit::Walk for CoverageClass {
+    fn walk(&self, w: &mut crate::visit::Walker<'_>) {
+        w.field("extension", &self.extension);
+        w.field("modifierExtension", &self.modifier_extension);
+        w.field("type", &self.type_);
+        w.field("value", &self.value);
+        w.field("name", &self.name);
+    }
+    fn walk_mut(&mut self, w: &mut crate::visit::WalkerMut<'_>) {
+        w.field("extension", &mut self.extension);
+        w.field("modifierExtension", &mut self.modifier_extension);
+        w.field("type", &mut self.type_);
+        w.field("value", &mut self.value);
+        w.field("name", &mut self.name);
+    }
+}
+
+impl CoverageClass {
+    /// A new `Coverage.class` with its required elements: `type`, `value`.
+    pub fn new(type_: CodeableConcept, value: FhirString) -> Self {
+        CoverageClass {
+            type_: Some(Box::new(type_)),
+            value: Some(crate::Primitive::new(value)),
+            ..Default::default()
+        }
     }
 }
 
@@ -481,6 +633,33 @@ impl serde::Serialize for CoverageCostToBeneficiary {
     }
 }
 
+impl crate::visit::Walk for CoverageCostToBeneficiary {
+    fn walk(&self, w: &mut crate::visit::Walker<'_>) {
+        w.field("extension", &self.extension);
+        w.field("modifierExtension", &self.modifier_extension);
+        w.field("type", &self.type_);
+        w.choice(&self.value);
+        w.field("exception", &self.exception);
+    }
+    fn walk_mut(&mut self, w: &mut crate::visit::WalkerMut<'_>) {
+        w.field("extension", &mut self.extension);
+        w.field("modifierExtension", &mut self.modifier_extension);
+        w.field("type", &mut self.type_);
+        w.choice(&mut self.value);
+        w.field("exception", &mut self.exception);
+    }
+}
+
+impl CoverageCostToBeneficiary {
+    /// A new `Coverage.costToBeneficiary` with its required elements: `value`.
+    pub fn new(value: CoverageCostToBeneficiaryValue) -> Self {
+        CoverageCostToBeneficiary {
+            value: Some(value),
+            ..Default::default()
+        }
+    }
+}
+
 /// Choice of types for `Coverage.costToBeneficiary.value[x]`.
 ///
 /// In JSON the element name carries the type (`valueQuantity`, `valueMoney`, ...).
@@ -497,6 +676,29 @@ impl ser::EncodeChoice for CoverageCostToBeneficiaryValue {
         match self {
             Self::Quantity(v) => map.serialize_entry("valueQuantity", v),
             Self::Money(v) => map.serialize_entry("valueMoney", v),
+        }
+    }
+}
+
+impl crate::visit::Walk for CoverageCostToBeneficiaryValue {
+    fn walk(&self, w: &mut crate::visit::Walker<'_>) {
+        match self {
+            Self::Quantity(v) => {
+                w.field("valueQuantity", v);
+            }
+            Self::Money(v) => {
+                w.field("valueMoney", v);
+            }
+        }
+    }
+    fn walk_mut(&mut self, w: &mut crate::visit::WalkerMut<'_>) {
+        match self {
+            Self::Quantity(v) => {
+                w.field("valueQuantity", v);
+            }
+            Self::Money(v) => {
+                w.field("valueMoney", v);
+            }
         }
     }
 }
@@ -585,5 +787,30 @@ impl serde::Serialize for CoverageCostToBeneficiaryException {
         ser::single(&mut map, "type", &self.type_)?;
         ser::single(&mut map, "period", &self.period)?;
         map.end()
+    }
+}
+
+impl crate::visit::Walk for CoverageCostToBeneficiaryException {
+    fn walk(&self, w: &mut crate::visit::Walker<'_>) {
+        w.field("extension", &self.extension);
+        w.field("modifierExtension", &self.modifier_extension);
+        w.field("type", &self.type_);
+        w.field("period", &self.period);
+    }
+    fn walk_mut(&mut self, w: &mut crate::visit::WalkerMut<'_>) {
+        w.field("extension", &mut self.extension);
+        w.field("modifierExtension", &mut self.modifier_extension);
+        w.field("type", &mut self.type_);
+        w.field("period", &mut self.period);
+    }
+}
+
+impl CoverageCostToBeneficiaryException {
+    /// A new `Coverage.costToBeneficiary.exception` with its required elements: `type`.
+    pub fn new(type_: CodeableConcept) -> Self {
+        CoverageCostToBeneficiaryException {
+            type_: Some(Box::new(type_)),
+            ..Default::default()
+        }
     }
 }

@@ -282,6 +282,128 @@ impl serde::Serialize for CoverageEligibilityRequest {
     }
 }
 
+impl crate::visit::Walk for CoverageEligibilityRequest {
+    fn walk(&self, w: &mut crate::visit::Walker<'_>) {
+        w.field("id", &self.id);
+        w.field("meta", &self.meta);
+        w.field("implicitRules", &self.implicit_rules);
+        w.field("language", &self.language);
+        w.field("text", &self.text);
+        w.field("contained", &self.contained);
+        w.field("extension", &self.extension);
+        w.field("modifierExtension", &self.modifier_extension);
+        w.field("identifier", &self.identifier);
+        w.field("status", &self.status);
+        w.field("priority", &self.priority);
+        w.field("purpose", &self.purpose);
+        w.refs("patient", &self.patient, &["Patient"]);
+        w.choice(&self.serviced);
+        w.field("created", &self.created);
+        w.refs("enterer", &self.enterer, &["Practitioner", "PractitionerRole"]);
+        w.refs(
+            "provider",
+            &self.provider,
+            &["Practitioner", "PractitionerRole", "Organization"],
+        );
+        w.refs("insurer", &self.insurer, &["Organization"]);
+        w.refs("facility", &self.facility, &["Location"]);
+        w.field("supportingInfo", &self.supporting_info);
+        w.field("insurance", &self.insurance);
+        w.field("item", &self.item);
+    }
+    fn walk_mut(&mut self, w: &mut crate::visit::WalkerMut<'_>) {
+        w.field("id", &mut self.id);
+        w.field("meta", &mut self.meta);
+        w.field("implicitRules", &mut self.implicit_rules);
+        w.field("language", &mut self.language);
+        w.field("text", &mut self.text);
+        w.field("contained", &mut self.contained);
+        w.field("extension", &mut self.extension);
+        w.field("modifierExtension", &mut self.modifier_extension);
+        w.field("identifier", &mut self.identifier);
+        w.field("status", &mut self.status);
+        w.field("priority", &mut self.priority);
+        w.field("purpose", &mut self.purpose);
+        w.refs("patient", &mut self.patient, &["Patient"]);
+        w.choice(&mut self.serviced);
+        w.field("created", &mut self.created);
+        w.refs("enterer", &mut self.enterer, &["Practitioner", "PractitionerRole"]);
+        w.refs(
+            "provider",
+            &mut self.provider,
+            &["Practitioner", "PractitionerRole", "Organization"],
+        );
+        w.refs("insurer", &mut self.insurer, &["Organization"]);
+        w.refs("facility", &mut self.facility, &["Location"]);
+        w.field("supportingInfo", &mut self.supporting_info);
+        w.field("insurance", &mut self.insurance);
+        w.field("item", &mut self.item);
+    }
+}
+
+impl CoverageEligibilityRequest {
+    /// A new `CoverageEligibilityRequest` with its required elements: `status`, `purpose` (its first item), `patient`, `created`, `insurer`.
+    pub fn new<
+        T2: crate::targets::CoverageEligibilityRequestPatient,
+        T4: crate::targets::CoverageEligibilityRequestInsurer,
+    >(
+        status: codes::FinancialResourceStatusCodes,
+        purpose: codes::EligibilityRequestPurpose,
+        patient: crate::TypedReference<T2>,
+        created: DateTime,
+        insurer: crate::TypedReference<T4>,
+    ) -> Self {
+        CoverageEligibilityRequest {
+            status: Some(crate::Primitive::new(status)),
+            purpose: vec![crate ::Primitive::new(purpose)],
+            patient: Some(Box::new(patient.into())),
+            created: Some(crate::Primitive::new(created)),
+            insurer: Some(Box::new(insurer.into())),
+            ..Default::default()
+        }
+    }
+    /// Sets `patient` to a reference to a Patient.
+    pub fn set_patient<T: crate::targets::CoverageEligibilityRequestPatient>(
+        &mut self,
+        reference: crate::TypedReference<T>,
+    ) -> &mut Self {
+        self.patient = Some(Box::new(reference.into()));
+        self
+    }
+    /// Sets `enterer` to a reference to a Practitioner | PractitionerRole.
+    pub fn set_enterer<T: crate::targets::CoverageEligibilityRequestEnterer>(
+        &mut self,
+        reference: crate::TypedReference<T>,
+    ) -> &mut Self {
+        self.enterer = Some(Box::new(reference.into()));
+        self
+    }
+    /// Sets `provider` to a reference to a Practitioner | PractitionerRole | Organization.
+    pub fn set_provider<T: crate::targets::CoverageEligibilityRequestProvider>(
+        &mut self,
+        reference: crate::TypedReference<T>,
+    ) -> &mut Self {
+        self.provider = Some(Box::new(reference.into()));
+        self
+    }
+    /// Sets `insurer` to a reference to a Organization.
+    pub fn set_insurer<T: crate::targets::CoverageEligibilityRequestInsurer>(
+        &mut self,
+        reference: crate::TypedReference<T>,
+    ) -> &mut Self {
+        self.insurer = Some(Box::new(reference.into()));
+        self
+    }
+    /// Sets `facility` to a reference to a Location.
+    pub fn set_facility<T: crate::targets::CoverageEligibilityRequestFacility>(
+        &mut self,
+        reference: crate::TypedReference<T>,
+    ) -> &mut Self {
+        self.facility = Some(Box::new(reference.into()));
+        self
+    }
+}
+
 /// Choice of types for `CoverageEligibilityRequest.serviced[x]`.
 ///
 /// In JSON the element name carries the type (`servicedDate`, `servicedPeriod`, ...).
@@ -298,6 +420,29 @@ impl ser::EncodeChoice for CoverageEligibilityRequestServiced {
         match self {
             Self::Date(v) => ser::prim_one(map, "servicedDate", "_servicedDate", v),
             Self::Period(v) => map.serialize_entry("servicedPeriod", v),
+        }
+    }
+}
+
+impl crate::visit::Walk for CoverageEligibilityRequestServiced {
+    fn walk(&self, w: &mut crate::visit::Walker<'_>) {
+        match self {
+            Self::Date(v) => {
+                w.field("servicedDate", v);
+            }
+            Self::Period(v) => {
+                w.field("servicedPeriod", v);
+            }
+        }
+    }
+    fn walk_mut(&mut self, w: &mut crate::visit::WalkerMut<'_>) {
+        match self {
+            Self::Date(v) => {
+                w.field("servicedDate", v);
+            }
+            Self::Period(v) => {
+                w.field("servicedPeriod", v);
+            }
         }
     }
 }
@@ -403,6 +548,34 @@ impl serde::Serialize for CoverageEligibilityRequestSupportingInfo {
         ser::single(&mut map, "information", &self.information)?;
         ser::prim(&mut map, "appliesToAll", "_appliesToAll", &self.applies_to_all)?;
         map.end()
+    }
+}
+
+impl crate::visit::Walk for CoverageEligibilityRequestSupportingInfo {
+    fn walk(&self, w: &mut crate::visit::Walker<'_>) {
+        w.field("extension", &self.extension);
+        w.field("modifierExtension", &self.modifier_extension);
+        w.field("sequence", &self.sequence);
+        w.refs("information", &self.information, &[]);
+        w.field("appliesToAll", &self.applies_to_all);
+    }
+    fn walk_mut(&mut self, w: &mut crate::visit::WalkerMut<'_>) {
+        w.field("extension", &mut self.extension);
+        w.field("modifierExtension", &mut self.modifier_extension);
+        w.field("sequence", &mut self.sequence);
+        w.refs("information", &mut self.information, &[]);
+        w.field("appliesToAll", &mut self.applies_to_all);
+    }
+}
+
+impl CoverageEligibilityRequestSupportingInfo {
+    /// A new `CoverageEligibilityRequest.supportingInfo` with its required elements: `sequence`, `information`.
+    pub fn new(sequence: PositiveInt, information: Reference) -> Self {
+        CoverageEligibilityRequestSupportingInfo {
+            sequence: Some(crate::Primitive::new(sequence)),
+            information: Some(Box::new(information)),
+            ..Default::default()
+        }
     }
 }
 
@@ -518,6 +691,43 @@ impl serde::Serialize for CoverageEligibilityRequestInsurance {
             &self.business_arrangement,
         )?;
         map.end()
+    }
+}
+
+impl crate::visit::Walk for CoverageEligibilityRequestInsurance {
+    fn walk(&self, w: &mut crate::visit::Walker<'_>) {
+        w.field("extension", &self.extension);
+        w.field("modifierExtension", &self.modifier_extension);
+        w.field("focal", &self.focal);
+        w.refs("coverage", &self.coverage, &["Coverage"]);
+        w.field("businessArrangement", &self.business_arrangement);
+    }
+    fn walk_mut(&mut self, w: &mut crate::visit::WalkerMut<'_>) {
+        w.field("extension", &mut self.extension);
+        w.field("modifierExtension", &mut self.modifier_extension);
+        w.field("focal", &mut self.focal);
+        w.refs("coverage", &mut self.coverage, &["Coverage"]);
+        w.field("businessArrangement", &mut self.business_arrangement);
+    }
+}
+
+impl CoverageEligibilityRequestInsurance {
+    /// A new `CoverageEligibilityRequest.insurance` with its required elements: `coverage`.
+    pub fn new<T0: crate::targets::CoverageEligibilityRequestInsuranceCoverage>(
+        coverage: crate::TypedReference<T0>,
+    ) -> Self {
+        CoverageEligibilityRequestInsurance {
+            coverage: Some(Box::new(coverage.into())),
+            ..Default::default()
+        }
+    }
+    /// Sets `coverage` to a reference to a Coverage.
+    pub fn set_coverage<T: crate::targets::CoverageEligibilityRequestInsuranceCoverage>(
+        &mut self,
+        reference: crate::TypedReference<T>,
+    ) -> &mut Self {
+        self.coverage = Some(Box::new(reference.into()));
+        self
     }
 }
 
@@ -693,6 +903,56 @@ impl serde::Serialize for CoverageEligibilityRequestItem {
     }
 }
 
+impl crate::visit::Walk for CoverageEligibilityRequestItem {
+    fn walk(&self, w: &mut crate::visit::Walker<'_>) {
+        w.field("extension", &self.extension);
+        w.field("modifierExtension", &self.modifier_extension);
+        w.field("supportingInfoSequence", &self.supporting_info_sequence);
+        w.field("category", &self.category);
+        w.field("productOrService", &self.product_or_service);
+        w.field("modifier", &self.modifier);
+        w.refs("provider", &self.provider, &["Practitioner", "PractitionerRole"]);
+        w.field("quantity", &self.quantity);
+        w.field("unitPrice", &self.unit_price);
+        w.refs("facility", &self.facility, &["Location", "Organization"]);
+        w.field("diagnosis", &self.diagnosis);
+        w.refs("detail", &self.detail, &[]);
+    }
+    fn walk_mut(&mut self, w: &mut crate::visit::WalkerMut<'_>) {
+        w.field("extension", &mut self.extension);
+        w.field("modifierExtension", &mut self.modifier_extension);
+        w.field("supportingInfoSequence", &mut self.supporting_info_sequence);
+        w.field("category", &mut self.category);
+        w.field("productOrService", &mut self.product_or_service);
+        w.field("modifier", &mut self.modifier);
+        w.refs("provider", &mut self.provider, &["Practitioner", "PractitionerRole"]);
+        w.field("quantity", &mut self.quantity);
+        w.field("unitPrice", &mut self.unit_price);
+        w.refs("facility", &mut self.facility, &["Location", "Organization"]);
+        w.field("diagnosis", &mut self.diagnosis);
+        w.refs("detail", &mut self.detail, &[]);
+    }
+}
+
+impl CoverageEligibilityRequestItem {
+    /// Sets `provider` to a reference to a Practitioner | PractitionerRole.
+    pub fn set_provider<T: crate::targets::CoverageEligibilityRequestItemProvider>(
+        &mut self,
+        reference: crate::TypedReference<T>,
+    ) -> &mut Self {
+        self.provider = Some(Box::new(reference.into()));
+        self
+    }
+    /// Sets `facility` to a reference to a Location | Organization.
+    pub fn set_facility<T: crate::targets::CoverageEligibilityRequestItemFacility>(
+        &mut self,
+        reference: crate::TypedReference<T>,
+    ) -> &mut Self {
+        self.facility = Some(Box::new(reference.into()));
+        self
+    }
+}
+
 /// Applicable diagnosis
 ///
 /// Patient diagnosis for which care is sought.
@@ -786,6 +1046,19 @@ impl serde::Serialize for CoverageEligibilityRequestItemDiagnosis {
     }
 }
 
+impl crate::visit::Walk for CoverageEligibilityRequestItemDiagnosis {
+    fn walk(&self, w: &mut crate::visit::Walker<'_>) {
+        w.field("extension", &self.extension);
+        w.field("modifierExtension", &self.modifier_extension);
+        w.choice(&self.diagnosis);
+    }
+    fn walk_mut(&mut self, w: &mut crate::visit::WalkerMut<'_>) {
+        w.field("extension", &mut self.extension);
+        w.field("modifierExtension", &mut self.modifier_extension);
+        w.choice(&mut self.diagnosis);
+    }
+}
+
 /// Choice of types for `CoverageEligibilityRequest.item.diagnosis.diagnosis[x]`.
 ///
 /// In JSON the element name carries the type (`diagnosisCodeableConcept`, `diagnosisReference`, ...).
@@ -804,6 +1077,29 @@ impl ser::EncodeChoice for CoverageEligibilityRequestItemDiagnosisDiagnosis {
                 map.serialize_entry("diagnosisCodeableConcept", v)
             }
             Self::Reference(v) => map.serialize_entry("diagnosisReference", v),
+        }
+    }
+}
+
+impl crate::visit::Walk for CoverageEligibilityRequestItemDiagnosisDiagnosis {
+    fn walk(&self, w: &mut crate::visit::Walker<'_>) {
+        match self {
+            Self::CodeableConcept(v) => {
+                w.field("diagnosisCodeableConcept", v);
+            }
+            Self::Reference(v) => {
+                w.refs("diagnosisReference", v, &["Condition"]);
+            }
+        }
+    }
+    fn walk_mut(&mut self, w: &mut crate::visit::WalkerMut<'_>) {
+        match self {
+            Self::CodeableConcept(v) => {
+                w.field("diagnosisCodeableConcept", v);
+            }
+            Self::Reference(v) => {
+                w.refs("diagnosisReference", v, &["Condition"]);
+            }
         }
     }
 }

@@ -306,6 +306,127 @@ impl serde::Serialize for CoverageEligibilityResponse {
     }
 }
 
+impl crate::visit::Walk for CoverageEligibilityResponse {
+    fn walk(&self, w: &mut crate::visit::Walker<'_>) {
+        w.field("id", &self.id);
+        w.field("meta", &self.meta);
+        w.field("implicitRules", &self.implicit_rules);
+        w.field("language", &self.language);
+        w.field("text", &self.text);
+        w.field("contained", &self.contained);
+        w.field("extension", &self.extension);
+        w.field("modifierExtension", &self.modifier_extension);
+        w.field("identifier", &self.identifier);
+        w.field("status", &self.status);
+        w.field("purpose", &self.purpose);
+        w.refs("patient", &self.patient, &["Patient"]);
+        w.choice(&self.serviced);
+        w.field("created", &self.created);
+        w.refs(
+            "requestor",
+            &self.requestor,
+            &["Practitioner", "PractitionerRole", "Organization"],
+        );
+        w.refs("request", &self.request, &["CoverageEligibilityRequest"]);
+        w.field("outcome", &self.outcome);
+        w.field("disposition", &self.disposition);
+        w.refs("insurer", &self.insurer, &["Organization"]);
+        w.field("insurance", &self.insurance);
+        w.field("preAuthRef", &self.pre_auth_ref);
+        w.field("form", &self.form);
+        w.field("error", &self.error);
+    }
+    fn walk_mut(&mut self, w: &mut crate::visit::WalkerMut<'_>) {
+        w.field("id", &mut self.id);
+        w.field("meta", &mut self.meta);
+        w.field("implicitRules", &mut self.implicit_rules);
+        w.field("language", &mut self.language);
+        w.field("text", &mut self.text);
+        w.field("contained", &mut self.contained);
+        w.field("extension", &mut self.extension);
+        w.field("modifierExtension", &mut self.modifier_extension);
+        w.field("identifier", &mut self.identifier);
+        w.field("status", &mut self.status);
+        w.field("purpose", &mut self.purpose);
+        w.refs("patient", &mut self.patient, &["Patient"]);
+        w.choice(&mut self.serviced);
+        w.field("created", &mut self.created);
+        w.refs(
+            "requestor",
+            &mut self.requestor,
+            &["Practitioner", "PractitionerRole", "Organization"],
+        );
+        w.refs("request", &mut self.request, &["CoverageEligibilityRequest"]);
+        w.field("outcome", &mut self.outcome);
+        w.field("disposition", &mut self.disposition);
+        w.refs("insurer", &mut self.insurer, &["Organization"]);
+        w.field("insurance", &mut self.insurance);
+        w.field("preAuthRef", &mut self.pre_auth_ref);
+        w.field("form", &mut self.form);
+        w.field("error", &mut self.error);
+    }
+}
+
+impl CoverageEligibilityResponse {
+    /// A new `CoverageEligibilityResponse` with its required elements: `status`, `purpose` (its first item), `patient`, `created`, `request`, `outcome`, `insurer`.
+    pub fn new<
+        T2: crate::targets::CoverageEligibilityResponsePatient,
+        T4: crate::targets::CoverageEligibilityResponseRequest,
+        T6: crate::targets::CoverageEligibilityResponseInsurer,
+    >(
+        status: codes::FinancialResourceStatusCodes,
+        purpose: codes::EligibilityResponsePurpose,
+        patient: crate::TypedReference<T2>,
+        created: DateTime,
+        request: crate::TypedReference<T4>,
+        outcome: codes::ClaimProcessingCodes,
+        insurer: crate::TypedReference<T6>,
+    ) -> Self {
+        CoverageEligibilityResponse {
+            status: Some(crate::Primitive::new(status)),
+            purpose: vec![crate ::Primitive::new(purpose)],
+            patient: Some(Box::new(patient.into())),
+            created: Some(crate::Primitive::new(created)),
+            request: Some(Box::new(request.into())),
+            outcome: Some(crate::Primitive::new(outcome)),
+            insurer: Some(Box::new(insurer.into())),
+            ..Default::default()
+        }
+    }
+    /// Sets `patient` to a reference to a Patient.
+    pub fn set_patient<T: crate::targets::CoverageEligibilityResponsePatient>(
+        &mut self,
+        reference: crate::TypedReference<T>,
+    ) -> &mut Self {
+        self.patient = Some(Box::new(reference.into()));
+        self
+    }
+    /// Sets `requestor` to a reference to a Practitioner | PractitionerRole | Organization.
+    pub fn set_requestor<T: crate::targets::CoverageEligibilityResponseRequestor>(
+        &mut self,
+        reference: crate::TypedReference<T>,
+    ) -> &mut Self {
+        self.requestor = Some(Box::new(reference.into()));
+        self
+    }
+    /// Sets `request` to a reference to a CoverageEligibilityRequest.
+    pub fn set_request<T: crate::targets::CoverageEligibilityResponseRequest>(
+        &mut self,
+        reference: crate::TypedReference<T>,
+    ) -> &mut Self {
+        self.request = Some(Box::new(reference.into()));
+        self
+    }
+    /// Sets `insurer` to a reference to a Organization.
+    pub fn set_insurer<T: crate::targets::CoverageEligibilityResponseInsurer>(
+        &mut self,
+        reference: crate::TypedReference<T>,
+    ) -> &mut Self {
+        self.insurer = Some(Box::new(reference.into()));
+        self
+    }
+}
+
 /// Choice of types for `CoverageEligibilityResponse.serviced[x]`.
 ///
 /// In JSON the element name carries the type (`servicedDate`, `servicedPeriod`, ...).
@@ -322,6 +443,29 @@ impl ser::EncodeChoice for CoverageEligibilityResponseServiced {
         match self {
             Self::Date(v) => ser::prim_one(map, "servicedDate", "_servicedDate", v),
             Self::Period(v) => map.serialize_entry("servicedPeriod", v),
+        }
+    }
+}
+
+impl crate::visit::Walk for CoverageEligibilityResponseServiced {
+    fn walk(&self, w: &mut crate::visit::Walker<'_>) {
+        match self {
+            Self::Date(v) => {
+                w.field("servicedDate", v);
+            }
+            Self::Period(v) => {
+                w.field("servicedPeriod", v);
+            }
+        }
+    }
+    fn walk_mut(&mut self, w: &mut crate::visit::WalkerMut<'_>) {
+        match self {
+            Self::Date(v) => {
+                w.field("servicedDate", v);
+            }
+            Self::Period(v) => {
+                w.field("servicedPeriod", v);
+            }
         }
     }
 }
@@ -426,6 +570,45 @@ impl serde::Serialize for CoverageEligibilityResponseInsurance {
         ser::single(&mut map, "benefitPeriod", &self.benefit_period)?;
         ser::many(&mut map, "item", &self.item)?;
         map.end()
+    }
+}
+
+impl crate::visit::Walk for CoverageEligibilityResponseInsurance {
+    fn walk(&self, w: &mut crate::visit::Walker<'_>) {
+        w.field("extension", &self.extension);
+        w.field("modifierExtension", &self.modifier_extension);
+        w.refs("coverage", &self.coverage, &["Coverage"]);
+        w.field("inforce", &self.inforce);
+        w.field("benefitPeriod", &self.benefit_period);
+        w.field("item", &self.item);
+    }
+    fn walk_mut(&mut self, w: &mut crate::visit::WalkerMut<'_>) {
+        w.field("extension", &mut self.extension);
+        w.field("modifierExtension", &mut self.modifier_extension);
+        w.refs("coverage", &mut self.coverage, &["Coverage"]);
+        w.field("inforce", &mut self.inforce);
+        w.field("benefitPeriod", &mut self.benefit_period);
+        w.field("item", &mut self.item);
+    }
+}
+
+impl CoverageEligibilityResponseInsurance {
+    /// A new `CoverageEligibilityResponse.insurance` with its required elements: `coverage`.
+    pub fn new<T0: crate::targets::CoverageEligibilityResponseInsuranceCoverage>(
+        coverage: crate::TypedReference<T0>,
+    ) -> Self {
+        CoverageEligibilityResponseInsurance {
+            coverage: Some(Box::new(coverage.into())),
+            ..Default::default()
+        }
+    }
+    /// Sets `coverage` to a reference to a Coverage.
+    pub fn set_coverage<T: crate::targets::CoverageEligibilityResponseInsuranceCoverage>(
+        &mut self,
+        reference: crate::TypedReference<T>,
+    ) -> &mut Self {
+        self.coverage = Some(Box::new(reference.into()));
+        self
     }
 }
 
@@ -653,6 +836,55 @@ impl serde::Serialize for CoverageEligibilityResponseInsuranceItem {
     }
 }
 
+impl crate::visit::Walk for CoverageEligibilityResponseInsuranceItem {
+    fn walk(&self, w: &mut crate::visit::Walker<'_>) {
+        w.field("extension", &self.extension);
+        w.field("modifierExtension", &self.modifier_extension);
+        w.field("category", &self.category);
+        w.field("productOrService", &self.product_or_service);
+        w.field("modifier", &self.modifier);
+        w.refs("provider", &self.provider, &["Practitioner", "PractitionerRole"]);
+        w.field("excluded", &self.excluded);
+        w.field("name", &self.name);
+        w.field("description", &self.description);
+        w.field("network", &self.network);
+        w.field("unit", &self.unit);
+        w.field("term", &self.term);
+        w.field("benefit", &self.benefit);
+        w.field("authorizationRequired", &self.authorization_required);
+        w.field("authorizationSupporting", &self.authorization_supporting);
+        w.field("authorizationUrl", &self.authorization_url);
+    }
+    fn walk_mut(&mut self, w: &mut crate::visit::WalkerMut<'_>) {
+        w.field("extension", &mut self.extension);
+        w.field("modifierExtension", &mut self.modifier_extension);
+        w.field("category", &mut self.category);
+        w.field("productOrService", &mut self.product_or_service);
+        w.field("modifier", &mut self.modifier);
+        w.refs("provider", &mut self.provider, &["Practitioner", "PractitionerRole"]);
+        w.field("excluded", &mut self.excluded);
+        w.field("name", &mut self.name);
+        w.field("description", &mut self.description);
+        w.field("network", &mut self.network);
+        w.field("unit", &mut self.unit);
+        w.field("term", &mut self.term);
+        w.field("benefit", &mut self.benefit);
+        w.field("authorizationRequired", &mut self.authorization_required);
+        w.field("authorizationSupporting", &mut self.authorization_supporting);
+        w.field("authorizationUrl", &mut self.authorization_url);
+    }
+}
+
+impl CoverageEligibilityResponseInsuranceItem {
+    /// Sets `provider` to a reference to a Practitioner | PractitionerRole.
+    pub fn set_provider<
+        T: crate::targets::CoverageEligibilityResponseInsuranceItemProvider,
+    >(&mut self, reference: crate::TypedReference<T>) -> &mut Self {
+        self.provider = Some(Box::new(reference.into()));
+        self
+    }
+}
+
 /// Benefit Summary
 ///
 /// Benefits used to date.
@@ -849,6 +1081,33 @@ impl serde::Serialize for CoverageEligibilityResponseInsuranceItemBenefit {
     }
 }
 
+impl crate::visit::Walk for CoverageEligibilityResponseInsuranceItemBenefit {
+    fn walk(&self, w: &mut crate::visit::Walker<'_>) {
+        w.field("extension", &self.extension);
+        w.field("modifierExtension", &self.modifier_extension);
+        w.field("type", &self.type_);
+        w.choice(&self.allowed);
+        w.choice(&self.used);
+    }
+    fn walk_mut(&mut self, w: &mut crate::visit::WalkerMut<'_>) {
+        w.field("extension", &mut self.extension);
+        w.field("modifierExtension", &mut self.modifier_extension);
+        w.field("type", &mut self.type_);
+        w.choice(&mut self.allowed);
+        w.choice(&mut self.used);
+    }
+}
+
+impl CoverageEligibilityResponseInsuranceItemBenefit {
+    /// A new `CoverageEligibilityResponse.insurance.item.benefit` with its required elements: `type`.
+    pub fn new(type_: CodeableConcept) -> Self {
+        CoverageEligibilityResponseInsuranceItemBenefit {
+            type_: Some(Box::new(type_)),
+            ..Default::default()
+        }
+    }
+}
+
 /// Choice of types for `CoverageEligibilityResponse.insurance.item.benefit.allowed[x]`.
 ///
 /// In JSON the element name carries the type (`allowedUnsignedInt`, `allowedString`, ...).
@@ -874,6 +1133,35 @@ impl ser::EncodeChoice for CoverageEligibilityResponseInsuranceItemBenefitAllowe
     }
 }
 
+impl crate::visit::Walk for CoverageEligibilityResponseInsuranceItemBenefitAllowed {
+    fn walk(&self, w: &mut crate::visit::Walker<'_>) {
+        match self {
+            Self::UnsignedInt(v) => {
+                w.field("allowedUnsignedInt", v);
+            }
+            Self::String(v) => {
+                w.field("allowedString", v);
+            }
+            Self::Money(v) => {
+                w.field("allowedMoney", v);
+            }
+        }
+    }
+    fn walk_mut(&mut self, w: &mut crate::visit::WalkerMut<'_>) {
+        match self {
+            Self::UnsignedInt(v) => {
+                w.field("allowedUnsignedInt", v);
+            }
+            Self::String(v) => {
+                w.field("allowedString", v);
+            }
+            Self::Money(v) => {
+                w.field("allowedMoney", v);
+            }
+        }
+    }
+}
+
 /// Choice of types for `CoverageEligibilityResponse.insurance.item.benefit.used[x]`.
 ///
 /// In JSON the element name carries the type (`usedUnsignedInt`, `usedString`, ...).
@@ -895,6 +1183,35 @@ impl ser::EncodeChoice for CoverageEligibilityResponseInsuranceItemBenefitUsed {
             }
             Self::String(v) => ser::prim_one(map, "usedString", "_usedString", v),
             Self::Money(v) => map.serialize_entry("usedMoney", v),
+        }
+    }
+}
+
+impl crate::visit::Walk for CoverageEligibilityResponseInsuranceItemBenefitUsed {
+    fn walk(&self, w: &mut crate::visit::Walker<'_>) {
+        match self {
+            Self::UnsignedInt(v) => {
+                w.field("usedUnsignedInt", v);
+            }
+            Self::String(v) => {
+                w.field("usedString", v);
+            }
+            Self::Money(v) => {
+                w.field("usedMoney", v);
+            }
+        }
+    }
+    fn walk_mut(&mut self, w: &mut crate::visit::WalkerMut<'_>) {
+        match self {
+            Self::UnsignedInt(v) => {
+                w.field("usedUnsignedInt", v);
+            }
+            Self::String(v) => {
+                w.field("usedString", v);
+            }
+            Self::Money(v) => {
+                w.field("usedMoney", v);
+            }
         }
     }
 }
@@ -976,5 +1293,28 @@ impl serde::Serialize for CoverageEligibilityResponseError {
         ser::many(&mut map, "modifierExtension", &self.modifier_extension)?;
         ser::single(&mut map, "code", &self.code)?;
         map.end()
+    }
+}
+
+impl crate::visit::Walk for CoverageEligibilityResponseError {
+    fn walk(&self, w: &mut crate::visit::Walker<'_>) {
+        w.field("extension", &self.extension);
+        w.field("modifierExtension", &self.modifier_extension);
+        w.field("code", &self.code);
+    }
+    fn walk_mut(&mut self, w: &mut crate::visit::WalkerMut<'_>) {
+        w.field("extension", &mut self.extension);
+        w.field("modifierExtension", &mut self.modifier_extension);
+        w.field("code", &mut self.code);
+    }
+}
+
+impl CoverageEligibilityResponseError {
+    /// A new `CoverageEligibilityResponse.error` with its required elements: `code`.
+    pub fn new(code: CodeableConcept) -> Self {
+        CoverageEligibilityResponseError {
+            code: Some(Box::new(code)),
+            ..Default::default()
+        }
     }
 }

@@ -242,6 +242,83 @@ impl serde::Serialize for DetectedIssue {
     }
 }
 
+impl crate::visit::Walk for DetectedIssue {
+    fn walk(&self, w: &mut crate::visit::Walker<'_>) {
+        w.field("id", &self.id);
+        w.field("meta", &self.meta);
+        w.field("implicitRules", &self.implicit_rules);
+        w.field("language", &self.language);
+        w.field("text", &self.text);
+        w.field("contained", &self.contained);
+        w.field("extension", &self.extension);
+        w.field("modifierExtension", &self.modifier_extension);
+        w.field("identifier", &self.identifier);
+        w.field("status", &self.status);
+        w.field("code", &self.code);
+        w.field("severity", &self.severity);
+        w.refs("patient", &self.patient, &["Patient"]);
+        w.choice(&self.identified);
+        w.refs("author", &self.author, &["Practitioner", "PractitionerRole", "Device"]);
+        w.refs("implicated", &self.implicated, &[]);
+        w.field("evidence", &self.evidence);
+        w.field("detail", &self.detail);
+        w.field("reference", &self.reference);
+        w.field("mitigation", &self.mitigation);
+    }
+    fn walk_mut(&mut self, w: &mut crate::visit::WalkerMut<'_>) {
+        w.field("id", &mut self.id);
+        w.field("meta", &mut self.meta);
+        w.field("implicitRules", &mut self.implicit_rules);
+        w.field("language", &mut self.language);
+        w.field("text", &mut self.text);
+        w.field("contained", &mut self.contained);
+        w.field("extension", &mut self.extension);
+        w.field("modifierExtension", &mut self.modifier_extension);
+        w.field("identifier", &mut self.identifier);
+        w.field("status", &mut self.status);
+        w.field("code", &mut self.code);
+        w.field("severity", &mut self.severity);
+        w.refs("patient", &mut self.patient, &["Patient"]);
+        w.choice(&mut self.identified);
+        w.refs(
+            "author",
+            &mut self.author,
+            &["Practitioner", "PractitionerRole", "Device"],
+        );
+        w.refs("implicated", &mut self.implicated, &[]);
+        w.field("evidence", &mut self.evidence);
+        w.field("detail", &mut self.detail);
+        w.field("reference", &mut self.reference);
+        w.field("mitigation", &mut self.mitigation);
+    }
+}
+
+impl DetectedIssue {
+    /// A new `DetectedIssue` with its required elements: `status`.
+    pub fn new(status: codes::ObservationStatus) -> Self {
+        DetectedIssue {
+            status: Some(crate::Primitive::new(status)),
+            ..Default::default()
+        }
+    }
+    /// Sets `patient` to a reference to a Patient.
+    pub fn set_patient<T: crate::targets::DetectedIssuePatient>(
+        &mut self,
+        reference: crate::TypedReference<T>,
+    ) -> &mut Self {
+        self.patient = Some(Box::new(reference.into()));
+        self
+    }
+    /// Sets `author` to a reference to a Practitioner | PractitionerRole | Device.
+    pub fn set_author<T: crate::targets::DetectedIssueAuthor>(
+        &mut self,
+        reference: crate::TypedReference<T>,
+    ) -> &mut Self {
+        self.author = Some(Box::new(reference.into()));
+        self
+    }
+}
+
 /// Choice of types for `DetectedIssue.identified[x]`.
 ///
 /// In JSON the element name carries the type (`identifiedDateTime`, `identifiedPeriod`, ...).
@@ -260,6 +337,29 @@ impl ser::EncodeChoice for DetectedIssueIdentified {
                 ser::prim_one(map, "identifiedDateTime", "_identifiedDateTime", v)
             }
             Self::Period(v) => map.serialize_entry("identifiedPeriod", v),
+        }
+    }
+}
+
+impl crate::visit::Walk for DetectedIssueIdentified {
+    fn walk(&self, w: &mut crate::visit::Walker<'_>) {
+        match self {
+            Self::DateTime(v) => {
+                w.field("identifiedDateTime", v);
+            }
+            Self::Period(v) => {
+                w.field("identifiedPeriod", v);
+            }
+        }
+    }
+    fn walk_mut(&mut self, w: &mut crate::visit::WalkerMut<'_>) {
+        match self {
+            Self::DateTime(v) => {
+                w.field("identifiedDateTime", v);
+            }
+            Self::Period(v) => {
+                w.field("identifiedPeriod", v);
+            }
         }
     }
 }
@@ -345,6 +445,21 @@ impl serde::Serialize for DetectedIssueEvidence {
         ser::many(&mut map, "code", &self.code)?;
         ser::many(&mut map, "detail", &self.detail)?;
         map.end()
+    }
+}
+
+impl crate::visit::Walk for DetectedIssueEvidence {
+    fn walk(&self, w: &mut crate::visit::Walker<'_>) {
+        w.field("extension", &self.extension);
+        w.field("modifierExtension", &self.modifier_extension);
+        w.field("code", &self.code);
+        w.refs("detail", &self.detail, &[]);
+    }
+    fn walk_mut(&mut self, w: &mut crate::visit::WalkerMut<'_>) {
+        w.field("extension", &mut self.extension);
+        w.field("modifierExtension", &mut self.modifier_extension);
+        w.field("code", &mut self.code);
+        w.refs("detail", &mut self.detail, &[]);
     }
 }
 
@@ -441,5 +556,40 @@ impl serde::Serialize for DetectedIssueMitigation {
         ser::prim(&mut map, "date", "_date", &self.date)?;
         ser::single(&mut map, "author", &self.author)?;
         map.end()
+    }
+}
+
+impl crate::visit::Walk for DetectedIssueMitigation {
+    fn walk(&self, w: &mut crate::visit::Walker<'_>) {
+        w.field("extension", &self.extension);
+        w.field("modifierExtension", &self.modifier_extension);
+        w.field("action", &self.action);
+        w.field("date", &self.date);
+        w.refs("author", &self.author, &["Practitioner", "PractitionerRole"]);
+    }
+    fn walk_mut(&mut self, w: &mut crate::visit::WalkerMut<'_>) {
+        w.field("extension", &mut self.extension);
+        w.field("modifierExtension", &mut self.modifier_extension);
+        w.field("action", &mut self.action);
+        w.field("date", &mut self.date);
+        w.refs("author", &mut self.author, &["Practitioner", "PractitionerRole"]);
+    }
+}
+
+impl DetectedIssueMitigation {
+    /// A new `DetectedIssue.mitigation` with its required elements: `action`.
+    pub fn new(action: CodeableConcept) -> Self {
+        DetectedIssueMitigation {
+            action: Some(Box::new(action)),
+            ..Default::default()
+        }
+    }
+    /// Sets `author` to a reference to a Practitioner | PractitionerRole.
+    pub fn set_author<T: crate::targets::DetectedIssueMitigationAuthor>(
+        &mut self,
+        reference: crate::TypedReference<T>,
+    ) -> &mut Self {
+        self.author = Some(Box::new(reference.into()));
+        self
     }
 }

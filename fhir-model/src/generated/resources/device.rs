@@ -363,6 +363,124 @@ impl serde::Serialize for Device {
     }
 }
 
+impl crate::visit::Walk for Device {
+    fn walk(&self, w: &mut crate::visit::Walker<'_>) {
+        w.field("id", &self.id);
+        w.field("meta", &self.meta);
+        w.field("implicitRules", &self.implicit_rules);
+        w.field("language", &self.language);
+        w.field("text", &self.text);
+        w.field("contained", &self.contained);
+        w.field("extension", &self.extension);
+        w.field("modifierExtension", &self.modifier_extension);
+        w.field("identifier", &self.identifier);
+        w.refs("definition", &self.definition, &["DeviceDefinition"]);
+        w.field("udiCarrier", &self.udi_carrier);
+        w.field("status", &self.status);
+        w.field("statusReason", &self.status_reason);
+        w.field("distinctIdentifier", &self.distinct_identifier);
+        w.field("manufacturer", &self.manufacturer);
+        w.field("manufactureDate", &self.manufacture_date);
+        w.field("expirationDate", &self.expiration_date);
+        w.field("lotNumber", &self.lot_number);
+        w.field("serialNumber", &self.serial_number);
+        w.field("deviceName", &self.device_name);
+        w.field("modelNumber", &self.model_number);
+        w.field("partNumber", &self.part_number);
+        w.field("type", &self.type_);
+        w.field("specialization", &self.specialization);
+        w.field("version", &self.version);
+        w.field("property", &self.property);
+        w.refs("patient", &self.patient, &["Patient"]);
+        w.refs("owner", &self.owner, &["Organization"]);
+        w.field("contact", &self.contact);
+        w.refs("location", &self.location, &["Location"]);
+        w.field("url", &self.url);
+        w.field("note", &self.note);
+        w.field("safety", &self.safety);
+        w.refs("parent", &self.parent, &["Device"]);
+    }
+    fn walk_mut(&mut self, w: &mut crate::visit::WalkerMut<'_>) {
+        w.field("id", &mut self.id);
+        w.field("meta", &mut self.meta);
+        w.field("implicitRules", &mut self.implicit_rules);
+        w.field("language", &mut self.language);
+        w.field("text", &mut self.text);
+        w.field("contained", &mut self.contained);
+        w.field("extension", &mut self.extension);
+        w.field("modifierExtension", &mut self.modifier_extension);
+        w.field("identifier", &mut self.identifier);
+        w.refs("definition", &mut self.definition, &["DeviceDefinition"]);
+        w.field("udiCarrier", &mut self.udi_carrier);
+        w.field("status", &mut self.status);
+        w.field("statusReason", &mut self.status_reason);
+        w.field("distinctIdentifier", &mut self.distinct_identifier);
+        w.field("manufacturer", &mut self.manufacturer);
+        w.field("manufactureDate", &mut self.manufacture_date);
+        w.field("expirationDate", &mut self.expiration_date);
+        w.field("lotNumber", &mut self.lot_number);
+        w.field("serialNumber", &mut self.serial_number);
+        w.field("deviceName", &mut self.device_name);
+        w.field("modelNumber", &mut self.model_number);
+        w.field("partNumber", &mut self.part_number);
+        w.field("type", &mut self.type_);
+        w.field("specialization", &mut self.specialization);
+        w.field("version", &mut self.version);
+        w.field("property", &mut self.property);
+        w.refs("patient", &mut self.patient, &["Patient"]);
+        w.refs("owner", &mut self.owner, &["Organization"]);
+        w.field("contact", &mut self.contact);
+        w.refs("location", &mut self.location, &["Location"]);
+        w.field("url", &mut self.url);
+        w.field("note", &mut self.note);
+        w.field("safety", &mut self.safety);
+        w.refs("parent", &mut self.parent, &["Device"]);
+    }
+}
+
+impl Device {
+    /// Sets `definition` to a reference to a DeviceDefinition.
+    pub fn set_definition<T: crate::targets::DeviceDefinition>(
+        &mut self,
+        reference: crate::TypedReference<T>,
+    ) -> &mut Self {
+        self.definition = Some(Box::new(reference.into()));
+        self
+    }
+    /// Sets `patient` to a reference to a Patient.
+    pub fn set_patient<T: crate::targets::DevicePatient>(
+        &mut self,
+        reference: crate::TypedReference<T>,
+    ) -> &mut Self {
+        self.patient = Some(Box::new(reference.into()));
+        self
+    }
+    /// Sets `owner` to a reference to a Organization.
+    pub fn set_owner<T: crate::targets::DeviceOwner>(
+        &mut self,
+        reference: crate::TypedReference<T>,
+    ) -> &mut Self {
+        self.owner = Some(Box::new(reference.into()));
+        self
+    }
+    /// Sets `location` to a reference to a Location.
+    pub fn set_location<T: crate::targets::DeviceLocation>(
+        &mut self,
+        reference: crate::TypedReference<T>,
+    ) -> &mut Self {
+        self.location = Some(Box::new(reference.into()));
+        self
+    }
+    /// Sets `parent` to a reference to a Device.
+    pub fn set_parent<T: crate::targets::DeviceParent>(
+        &mut self,
+        reference: crate::TypedReference<T>,
+    ) -> &mut Self {
+        self.parent = Some(Box::new(reference.into()));
+        self
+    }
+}
+
 /// Unique Device Identifier (UDI) Barcode string
 ///
 /// Unique device identifier (UDI) assigned to device label or package.  Note that the Device may include multiple udiCarriers as it either may include just the udiCarrier for the jurisdiction it is sold, or for multiple jurisdictions it could have been sold.
@@ -504,6 +622,29 @@ impl serde::Serialize for DeviceUdiCarrier {
     }
 }
 
+impl crate::visit::Walk for DeviceUdiCarrier {
+    fn walk(&self, w: &mut crate::visit::Walker<'_>) {
+        w.field("extension", &self.extension);
+        w.field("modifierExtension", &self.modifier_extension);
+        w.field("deviceIdentifier", &self.device_identifier);
+        w.field("issuer", &self.issuer);
+        w.field("jurisdiction", &self.jurisdiction);
+        w.field("carrierAIDC", &self.carrier_aidc);
+        w.field("carrierHRF", &self.carrier_hrf);
+        w.field("entryType", &self.entry_type);
+    }
+    fn walk_mut(&mut self, w: &mut crate::visit::WalkerMut<'_>) {
+        w.field("extension", &mut self.extension);
+        w.field("modifierExtension", &mut self.modifier_extension);
+        w.field("deviceIdentifier", &mut self.device_identifier);
+        w.field("issuer", &mut self.issuer);
+        w.field("jurisdiction", &mut self.jurisdiction);
+        w.field("carrierAIDC", &mut self.carrier_aidc);
+        w.field("carrierHRF", &mut self.carrier_hrf);
+        w.field("entryType", &mut self.entry_type);
+    }
+}
+
 /// The name of the device as given by the manufacturer
 ///
 /// This represents the manufacturer's name of the device as provided by the device, from a UDI label, or by a person describing the Device.  This typically would be used when a person provides the name(s) or when the device represents one of the names available from DeviceDefinition.
@@ -604,6 +745,32 @@ impl serde::Serialize for DeviceDeviceName {
     }
 }
 
+impl crate::visit::Walk for DeviceDeviceName {
+    fn walk(&self, w: &mut crate::visit::Walker<'_>) {
+        w.field("extension", &self.extension);
+        w.field("modifierExtension", &self.modifier_extension);
+        w.field("name", &self.name);
+        w.field("type", &self.type_);
+    }
+    fn walk_mut(&mut self, w: &mut crate::visit::WalkerMut<'_>) {
+        w.field("extension", &mut self.extension);
+        w.field("modifierExtension", &mut self.modifier_extension);
+        w.field("name", &mut self.name);
+        w.field("type", &mut self.type_);
+    }
+}
+
+impl DeviceDeviceName {
+    /// A new `Device.deviceName` with its required elements: `name`, `type`.
+    pub fn new(name: FhirString, type_: codes::DeviceNameType) -> Self {
+        DeviceDeviceName {
+            name: Some(crate::Primitive::new(name)),
+            type_: Some(crate::Primitive::new(type_)),
+            ..Default::default()
+        }
+    }
+}
+
 /// The capabilities supported on a  device, the standards to which the device conforms for a particular purpose, and used for the communication
 ///
 /// The capabilities supported on a  device, the standards to which the device conforms for a particular purpose, and used for the communication.
@@ -690,6 +857,31 @@ impl serde::Serialize for DeviceSpecialization {
         ser::single(&mut map, "systemType", &self.system_type)?;
         ser::prim(&mut map, "version", "_version", &self.version)?;
         map.end()
+    }
+}
+
+impl crate::visit::Walk for DeviceSpecialization {
+    fn walk(&self, w: &mut crate::visit::Walker<'_>) {
+        w.field("extension", &self.extension);
+        w.field("modifierExtension", &self.modifier_extension);
+        w.field("systemType", &self.system_type);
+        w.field("version", &self.version);
+    }
+    fn walk_mut(&mut self, w: &mut crate::visit::WalkerMut<'_>) {
+        w.field("extension", &mut self.extension);
+        w.field("modifierExtension", &mut self.modifier_extension);
+        w.field("systemType", &mut self.system_type);
+        w.field("version", &mut self.version);
+    }
+}
+
+impl DeviceSpecialization {
+    /// A new `Device.specialization` with its required elements: `systemType`.
+    pub fn new(system_type: CodeableConcept) -> Self {
+        DeviceSpecialization {
+            system_type: Some(Box::new(system_type)),
+            ..Default::default()
+        }
     }
 }
 
@@ -792,6 +984,33 @@ impl serde::Serialize for DeviceVersion {
     }
 }
 
+impl crate::visit::Walk for DeviceVersion {
+    fn walk(&self, w: &mut crate::visit::Walker<'_>) {
+        w.field("extension", &self.extension);
+        w.field("modifierExtension", &self.modifier_extension);
+        w.field("type", &self.type_);
+        w.field("component", &self.component);
+        w.field("value", &self.value);
+    }
+    fn walk_mut(&mut self, w: &mut crate::visit::WalkerMut<'_>) {
+        w.field("extension", &mut self.extension);
+        w.field("modifierExtension", &mut self.modifier_extension);
+        w.field("type", &mut self.type_);
+        w.field("component", &mut self.component);
+        w.field("value", &mut self.value);
+    }
+}
+
+impl DeviceVersion {
+    /// A new `Device.version` with its required elements: `value`.
+    pub fn new(value: FhirString) -> Self {
+        DeviceVersion {
+            value: Some(crate::Primitive::new(value)),
+            ..Default::default()
+        }
+    }
+}
+
 /// The actual configuration settings of a device as it actually operates, e.g., regulation status, time properties
 ///
 /// The actual configuration settings of a device as it actually operates, e.g., regulation status, time properties.
@@ -883,5 +1102,32 @@ impl serde::Serialize for DeviceProperty {
         ser::many(&mut map, "valueQuantity", &self.value_quantity)?;
         ser::many(&mut map, "valueCode", &self.value_code)?;
         map.end()
+    }
+}
+
+impl crate::visit::Walk for DeviceProperty {
+    fn walk(&self, w: &mut crate::visit::Walker<'_>) {
+        w.field("extension", &self.extension);
+        w.field("modifierExtension", &self.modifier_extension);
+        w.field("type", &self.type_);
+        w.field("valueQuantity", &self.value_quantity);
+        w.field("valueCode", &self.value_code);
+    }
+    fn walk_mut(&mut self, w: &mut crate::visit::WalkerMut<'_>) {
+        w.field("extension", &mut self.extension);
+        w.field("modifierExtension", &mut self.modifier_extension);
+        w.field("type", &mut self.type_);
+        w.field("valueQuantity", &mut self.value_quantity);
+        w.field("valueCode", &mut self.value_code);
+    }
+}
+
+impl DeviceProperty {
+    /// A new `Device.property` with its required elements: `type`.
+    pub fn new(type_: CodeableConcept) -> Self {
+        DeviceProperty {
+            type_: Some(Box::new(type_)),
+            ..Default::default()
+        }
     }
 }

@@ -349,6 +349,92 @@ impl serde::Serialize for DeviceDefinition {
     }
 }
 
+impl crate::visit::Walk for DeviceDefinition {
+    fn walk(&self, w: &mut crate::visit::Walker<'_>) {
+        w.field("id", &self.id);
+        w.field("meta", &self.meta);
+        w.field("implicitRules", &self.implicit_rules);
+        w.field("language", &self.language);
+        w.field("text", &self.text);
+        w.field("contained", &self.contained);
+        w.field("extension", &self.extension);
+        w.field("modifierExtension", &self.modifier_extension);
+        w.field("identifier", &self.identifier);
+        w.field("udiDeviceIdentifier", &self.udi_device_identifier);
+        w.choice(&self.manufacturer);
+        w.field("deviceName", &self.device_name);
+        w.field("modelNumber", &self.model_number);
+        w.field("type", &self.type_);
+        w.field("specialization", &self.specialization);
+        w.field("version", &self.version);
+        w.field("safety", &self.safety);
+        w.field("shelfLifeStorage", &self.shelf_life_storage);
+        w.field("physicalCharacteristics", &self.physical_characteristics);
+        w.field("languageCode", &self.language_code);
+        w.field("capability", &self.capability);
+        w.field("property", &self.property);
+        w.refs("owner", &self.owner, &["Organization"]);
+        w.field("contact", &self.contact);
+        w.field("url", &self.url);
+        w.field("onlineInformation", &self.online_information);
+        w.field("note", &self.note);
+        w.field("quantity", &self.quantity);
+        w.refs("parentDevice", &self.parent_device, &["DeviceDefinition"]);
+        w.field("material", &self.material);
+    }
+    fn walk_mut(&mut self, w: &mut crate::visit::WalkerMut<'_>) {
+        w.field("id", &mut self.id);
+        w.field("meta", &mut self.meta);
+        w.field("implicitRules", &mut self.implicit_rules);
+        w.field("language", &mut self.language);
+        w.field("text", &mut self.text);
+        w.field("contained", &mut self.contained);
+        w.field("extension", &mut self.extension);
+        w.field("modifierExtension", &mut self.modifier_extension);
+        w.field("identifier", &mut self.identifier);
+        w.field("udiDeviceIdentifier", &mut self.udi_device_identifier);
+        w.choice(&mut self.manufacturer);
+        w.field("deviceName", &mut self.device_name);
+        w.field("modelNumber", &mut self.model_number);
+        w.field("type", &mut self.type_);
+        w.field("specialization", &mut self.specialization);
+        w.field("version", &mut self.version);
+        w.field("safety", &mut self.safety);
+        w.field("shelfLifeStorage", &mut self.shelf_life_storage);
+        w.field("physicalCharacteristics", &mut self.physical_characteristics);
+        w.field("languageCode", &mut self.language_code);
+        w.field("capability", &mut self.capability);
+        w.field("property", &mut self.property);
+        w.refs("owner", &mut self.owner, &["Organization"]);
+        w.field("contact", &mut self.contact);
+        w.field("url", &mut self.url);
+        w.field("onlineInformation", &mut self.online_information);
+        w.field("note", &mut self.note);
+        w.field("quantity", &mut self.quantity);
+        w.refs("parentDevice", &mut self.parent_device, &["DeviceDefinition"]);
+        w.field("material", &mut self.material);
+    }
+}
+
+impl DeviceDefinition {
+    /// Sets `owner` to a reference to a Organization.
+    pub fn set_owner<T: crate::targets::DeviceDefinitionOwner>(
+        &mut self,
+        reference: crate::TypedReference<T>,
+    ) -> &mut Self {
+        self.owner = Some(Box::new(reference.into()));
+        self
+    }
+    /// Sets `parentDevice` to a reference to a DeviceDefinition.
+    pub fn set_parent_device<T: crate::targets::DeviceDefinitionParentDevice>(
+        &mut self,
+        reference: crate::TypedReference<T>,
+    ) -> &mut Self {
+        self.parent_device = Some(Box::new(reference.into()));
+        self
+    }
+}
+
 /// Choice of types for `DeviceDefinition.manufacturer[x]`.
 ///
 /// In JSON the element name carries the type (`manufacturerString`, `manufacturerReference`, ...).
@@ -367,6 +453,29 @@ impl ser::EncodeChoice for DeviceDefinitionManufacturer {
                 ser::prim_one(map, "manufacturerString", "_manufacturerString", v)
             }
             Self::Reference(v) => map.serialize_entry("manufacturerReference", v),
+        }
+    }
+}
+
+impl crate::visit::Walk for DeviceDefinitionManufacturer {
+    fn walk(&self, w: &mut crate::visit::Walker<'_>) {
+        match self {
+            Self::String(v) => {
+                w.field("manufacturerString", v);
+            }
+            Self::Reference(v) => {
+                w.refs("manufacturerReference", v, &["Organization"]);
+            }
+        }
+    }
+    fn walk_mut(&mut self, w: &mut crate::visit::WalkerMut<'_>) {
+        match self {
+            Self::String(v) => {
+                w.field("manufacturerString", v);
+            }
+            Self::Reference(v) => {
+                w.refs("manufacturerReference", v, &["Organization"]);
+            }
         }
     }
 }
@@ -503,6 +612,35 @@ impl serde::Serialize for DeviceDefinitionUdiDeviceIdentifier {
     }
 }
 
+impl crate::visit::Walk for DeviceDefinitionUdiDeviceIdentifier {
+    fn walk(&self, w: &mut crate::visit::Walker<'_>) {
+        w.field("extension", &self.extension);
+        w.field("modifierExtension", &self.modifier_extension);
+        w.field("deviceIdentifier", &self.device_identifier);
+        w.field("issuer", &self.issuer);
+        w.field("jurisdiction", &self.jurisdiction);
+    }
+    fn walk_mut(&mut self, w: &mut crate::visit::WalkerMut<'_>) {
+        w.field("extension", &mut self.extension);
+        w.field("modifierExtension", &mut self.modifier_extension);
+        w.field("deviceIdentifier", &mut self.device_identifier);
+        w.field("issuer", &mut self.issuer);
+        w.field("jurisdiction", &mut self.jurisdiction);
+    }
+}
+
+impl DeviceDefinitionUdiDeviceIdentifier {
+    /// A new `DeviceDefinition.udiDeviceIdentifier` with its required elements: `deviceIdentifier`, `issuer`, `jurisdiction`.
+    pub fn new(device_identifier: FhirString, issuer: Uri, jurisdiction: Uri) -> Self {
+        DeviceDefinitionUdiDeviceIdentifier {
+            device_identifier: Some(crate::Primitive::new(device_identifier)),
+            issuer: Some(crate::Primitive::new(issuer)),
+            jurisdiction: Some(crate::Primitive::new(jurisdiction)),
+            ..Default::default()
+        }
+    }
+}
+
 /// A name given to the device to identify it
 ///
 /// A name given to the device to identify it.
@@ -603,6 +741,32 @@ impl serde::Serialize for DeviceDefinitionDeviceName {
     }
 }
 
+impl crate::visit::Walk for DeviceDefinitionDeviceName {
+    fn walk(&self, w: &mut crate::visit::Walker<'_>) {
+        w.field("extension", &self.extension);
+        w.field("modifierExtension", &self.modifier_extension);
+        w.field("name", &self.name);
+        w.field("type", &self.type_);
+    }
+    fn walk_mut(&mut self, w: &mut crate::visit::WalkerMut<'_>) {
+        w.field("extension", &mut self.extension);
+        w.field("modifierExtension", &mut self.modifier_extension);
+        w.field("name", &mut self.name);
+        w.field("type", &mut self.type_);
+    }
+}
+
+impl DeviceDefinitionDeviceName {
+    /// A new `DeviceDefinition.deviceName` with its required elements: `name`, `type`.
+    pub fn new(name: FhirString, type_: codes::DeviceNameType) -> Self {
+        DeviceDefinitionDeviceName {
+            name: Some(crate::Primitive::new(name)),
+            type_: Some(crate::Primitive::new(type_)),
+            ..Default::default()
+        }
+    }
+}
+
 /// The capabilities supported on a  device, the standards to which the device conforms for a particular purpose, and used for the communication
 ///
 /// The capabilities supported on a  device, the standards to which the device conforms for a particular purpose, and used for the communication.
@@ -697,6 +861,31 @@ impl serde::Serialize for DeviceDefinitionSpecialization {
     }
 }
 
+impl crate::visit::Walk for DeviceDefinitionSpecialization {
+    fn walk(&self, w: &mut crate::visit::Walker<'_>) {
+        w.field("extension", &self.extension);
+        w.field("modifierExtension", &self.modifier_extension);
+        w.field("systemType", &self.system_type);
+        w.field("version", &self.version);
+    }
+    fn walk_mut(&mut self, w: &mut crate::visit::WalkerMut<'_>) {
+        w.field("extension", &mut self.extension);
+        w.field("modifierExtension", &mut self.modifier_extension);
+        w.field("systemType", &mut self.system_type);
+        w.field("version", &mut self.version);
+    }
+}
+
+impl DeviceDefinitionSpecialization {
+    /// A new `DeviceDefinition.specialization` with its required elements: `systemType`.
+    pub fn new(system_type: FhirString) -> Self {
+        DeviceDefinitionSpecialization {
+            system_type: Some(crate::Primitive::new(system_type)),
+            ..Default::default()
+        }
+    }
+}
+
 /// Device capabilities
 ///
 /// Device capabilities.
@@ -781,6 +970,31 @@ impl serde::Serialize for DeviceDefinitionCapability {
         ser::single(&mut map, "type", &self.type_)?;
         ser::many(&mut map, "description", &self.description)?;
         map.end()
+    }
+}
+
+impl crate::visit::Walk for DeviceDefinitionCapability {
+    fn walk(&self, w: &mut crate::visit::Walker<'_>) {
+        w.field("extension", &self.extension);
+        w.field("modifierExtension", &self.modifier_extension);
+        w.field("type", &self.type_);
+        w.field("description", &self.description);
+    }
+    fn walk_mut(&mut self, w: &mut crate::visit::WalkerMut<'_>) {
+        w.field("extension", &mut self.extension);
+        w.field("modifierExtension", &mut self.modifier_extension);
+        w.field("type", &mut self.type_);
+        w.field("description", &mut self.description);
+    }
+}
+
+impl DeviceDefinitionCapability {
+    /// A new `DeviceDefinition.capability` with its required elements: `type`.
+    pub fn new(type_: CodeableConcept) -> Self {
+        DeviceDefinitionCapability {
+            type_: Some(Box::new(type_)),
+            ..Default::default()
+        }
     }
 }
 
@@ -875,6 +1089,33 @@ impl serde::Serialize for DeviceDefinitionProperty {
         ser::many(&mut map, "valueQuantity", &self.value_quantity)?;
         ser::many(&mut map, "valueCode", &self.value_code)?;
         map.end()
+    }
+}
+
+impl crate::visit::Walk for DeviceDefinitionProperty {
+    fn walk(&self, w: &mut crate::visit::Walker<'_>) {
+        w.field("extension", &self.extension);
+        w.field("modifierExtension", &self.modifier_extension);
+        w.field("type", &self.type_);
+        w.field("valueQuantity", &self.value_quantity);
+        w.field("valueCode", &self.value_code);
+    }
+    fn walk_mut(&mut self, w: &mut crate::visit::WalkerMut<'_>) {
+        w.field("extension", &mut self.extension);
+        w.field("modifierExtension", &mut self.modifier_extension);
+        w.field("type", &mut self.type_);
+        w.field("valueQuantity", &mut self.value_quantity);
+        w.field("valueCode", &mut self.value_code);
+    }
+}
+
+impl DeviceDefinitionProperty {
+    /// A new `DeviceDefinition.property` with its required elements: `type`.
+    pub fn new(type_: CodeableConcept) -> Self {
+        DeviceDefinitionProperty {
+            type_: Some(Box::new(type_)),
+            ..Default::default()
+        }
     }
 }
 
@@ -990,5 +1231,32 @@ impl serde::Serialize for DeviceDefinitionMaterial {
             &self.allergenic_indicator,
         )?;
         map.end()
+    }
+}
+
+impl crate::visit::Walk for DeviceDefinitionMaterial {
+    fn walk(&self, w: &mut crate::visit::Walker<'_>) {
+        w.field("extension", &self.extension);
+        w.field("modifierExtension", &self.modifier_extension);
+        w.field("substance", &self.substance);
+        w.field("alternate", &self.alternate);
+        w.field("allergenicIndicator", &self.allergenic_indicator);
+    }
+    fn walk_mut(&mut self, w: &mut crate::visit::WalkerMut<'_>) {
+        w.field("extension", &mut self.extension);
+        w.field("modifierExtension", &mut self.modifier_extension);
+        w.field("substance", &mut self.substance);
+        w.field("alternate", &mut self.alternate);
+        w.field("allergenicIndicator", &mut self.allergenic_indicator);
+    }
+}
+
+impl DeviceDefinitionMaterial {
+    /// A new `DeviceDefinition.material` with its required elements: `substance`.
+    pub fn new(substance: CodeableConcept) -> Self {
+        DeviceDefinitionMaterial {
+            substance: Some(Box::new(substance)),
+            ..Default::default()
+        }
     }
 }

@@ -227,6 +227,76 @@ impl serde::Serialize for DeviceMetric {
     }
 }
 
+impl crate::visit::Walk for DeviceMetric {
+    fn walk(&self, w: &mut crate::visit::Walker<'_>) {
+        w.field("id", &self.id);
+        w.field("meta", &self.meta);
+        w.field("implicitRules", &self.implicit_rules);
+        w.field("language", &self.language);
+        w.field("text", &self.text);
+        w.field("contained", &self.contained);
+        w.field("extension", &self.extension);
+        w.field("modifierExtension", &self.modifier_extension);
+        w.field("identifier", &self.identifier);
+        w.field("type", &self.type_);
+        w.field("unit", &self.unit);
+        w.refs("source", &self.source, &["Device"]);
+        w.refs("parent", &self.parent, &["Device"]);
+        w.field("operationalStatus", &self.operational_status);
+        w.field("color", &self.color);
+        w.field("category", &self.category);
+        w.field("measurementPeriod", &self.measurement_period);
+        w.field("calibration", &self.calibration);
+    }
+    fn walk_mut(&mut self, w: &mut crate::visit::WalkerMut<'_>) {
+        w.field("id", &mut self.id);
+        w.field("meta", &mut self.meta);
+        w.field("implicitRules", &mut self.implicit_rules);
+        w.field("language", &mut self.language);
+        w.field("text", &mut self.text);
+        w.field("contained", &mut self.contained);
+        w.field("extension", &mut self.extension);
+        w.field("modifierExtension", &mut self.modifier_extension);
+        w.field("identifier", &mut self.identifier);
+        w.field("type", &mut self.type_);
+        w.field("unit", &mut self.unit);
+        w.refs("source", &mut self.source, &["Device"]);
+        w.refs("parent", &mut self.parent, &["Device"]);
+        w.field("operationalStatus", &mut self.operational_status);
+        w.field("color", &mut self.color);
+        w.field("category", &mut self.category);
+        w.field("measurementPeriod", &mut self.measurement_period);
+        w.field("calibration", &mut self.calibration);
+    }
+}
+
+impl DeviceMetric {
+    /// A new `DeviceMetric` with its required elements: `type`, `category`.
+    pub fn new(type_: CodeableConcept, category: codes::DeviceMetricCategory) -> Self {
+        DeviceMetric {
+            type_: Some(Box::new(type_)),
+            category: Some(crate::Primitive::new(category)),
+            ..Default::default()
+        }
+    }
+    /// Sets `source` to a reference to a Device.
+    pub fn set_source<T: crate::targets::DeviceMetricSource>(
+        &mut self,
+        reference: crate::TypedReference<T>,
+    ) -> &mut Self {
+        self.source = Some(Box::new(reference.into()));
+        self
+    }
+    /// Sets `parent` to a reference to a Device.
+    pub fn set_parent<T: crate::targets::DeviceMetricParent>(
+        &mut self,
+        reference: crate::TypedReference<T>,
+    ) -> &mut Self {
+        self.parent = Some(Box::new(reference.into()));
+        self
+    }
+}
+
 /// Describes the calibrations that have been performed or that are required to be performed
 ///
 /// Describes the calibrations that have been performed or that are required to be performed.
@@ -321,5 +391,22 @@ impl serde::Serialize for DeviceMetricCalibration {
         ser::prim(&mut map, "state", "_state", &self.state)?;
         ser::prim(&mut map, "time", "_time", &self.time)?;
         map.end()
+    }
+}
+
+impl crate::visit::Walk for DeviceMetricCalibration {
+    fn walk(&self, w: &mut crate::visit::Walker<'_>) {
+        w.field("extension", &self.extension);
+        w.field("modifierExtension", &self.modifier_extension);
+        w.field("type", &self.type_);
+        w.field("state", &self.state);
+        w.field("time", &self.time);
+    }
+    fn walk_mut(&mut self, w: &mut crate::visit::WalkerMut<'_>) {
+        w.field("extension", &mut self.extension);
+        w.field("modifierExtension", &mut self.modifier_extension);
+        w.field("type", &mut self.type_);
+        w.field("state", &mut self.state);
+        w.field("time", &mut self.time);
     }
 }

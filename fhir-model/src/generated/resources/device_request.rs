@@ -404,6 +404,195 @@ impl serde::Serialize for DeviceRequest {
     }
 }
 
+impl crate::visit::Walk for DeviceRequest {
+    fn walk(&self, w: &mut crate::visit::Walker<'_>) {
+        w.field("id", &self.id);
+        w.field("meta", &self.meta);
+        w.field("implicitRules", &self.implicit_rules);
+        w.field("language", &self.language);
+        w.field("text", &self.text);
+        w.field("contained", &self.contained);
+        w.field("extension", &self.extension);
+        w.field("modifierExtension", &self.modifier_extension);
+        w.field("identifier", &self.identifier);
+        w.field("instantiatesCanonical", &self.instantiates_canonical);
+        w.field("instantiatesUri", &self.instantiates_uri);
+        w.refs("basedOn", &self.based_on, &[]);
+        w.refs("priorRequest", &self.prior_request, &[]);
+        w.field("groupIdentifier", &self.group_identifier);
+        w.field("status", &self.status);
+        w.field("intent", &self.intent);
+        w.field("priority", &self.priority);
+        w.choice(&self.code);
+        w.field("parameter", &self.parameter);
+        w.refs("subject", &self.subject, &["Patient", "Group", "Location", "Device"]);
+        w.refs("encounter", &self.encounter, &["Encounter"]);
+        w.choice(&self.occurrence);
+        w.field("authoredOn", &self.authored_on);
+        w.refs(
+            "requester",
+            &self.requester,
+            &["Device", "Practitioner", "PractitionerRole", "Organization"],
+        );
+        w.field("performerType", &self.performer_type);
+        w.refs(
+            "performer",
+            &self.performer,
+            &[
+                "Practitioner",
+                "PractitionerRole",
+                "Organization",
+                "CareTeam",
+                "HealthcareService",
+                "Patient",
+                "Device",
+                "RelatedPerson",
+            ],
+        );
+        w.field("reasonCode", &self.reason_code);
+        w.refs(
+            "reasonReference",
+            &self.reason_reference,
+            &["Condition", "Observation", "DiagnosticReport", "DocumentReference"],
+        );
+        w.refs("insurance", &self.insurance, &["Coverage", "ClaimResponse"]);
+        w.refs("supportingInfo", &self.supporting_info, &[]);
+        w.field("note", &self.note);
+        w.refs("relevantHistory", &self.relevant_history, &["Provenance"]);
+    }
+    fn walk_mut(&mut self, w: &mut crate::visit::WalkerMut<'_>) {
+        w.field("id", &mut self.id);
+        w.field("meta", &mut self.meta);
+        w.field("implicitRules", &mut self.implicit_rules);
+        w.field("language", &mut self.language);
+        w.field("text", &mut self.text);
+        w.field("contained", &mut self.contained);
+        w.field("extension", &mut self.extension);
+        w.field("modifierExtension", &mut self.modifier_extension);
+        w.field("identifier", &mut self.identifier);
+        w.field("instantiatesCanonical", &mut self.instantiates_canonical);
+        w.field("instantiatesUri", &mut self.instantiates_uri);
+        w.refs("basedOn", &mut self.based_on, &[]);
+        w.refs("priorRequest", &mut self.prior_request, &[]);
+        w.field("groupIdentifier", &mut self.group_identifier);
+        w.field("status", &mut self.status);
+        w.field("intent", &mut self.intent);
+        w.field("priority", &mut self.priority);
+        w.choice(&mut self.code);
+        w.field("parameter", &mut self.parameter);
+        w.refs(
+            "subject",
+            &mut self.subject,
+            &["Patient", "Group", "Location", "Device"],
+        );
+        w.refs("encounter", &mut self.encounter, &["Encounter"]);
+        w.choice(&mut self.occurrence);
+        w.field("authoredOn", &mut self.authored_on);
+        w.refs(
+            "requester",
+            &mut self.requester,
+            &["Device", "Practitioner", "PractitionerRole", "Organization"],
+        );
+        w.field("performerType", &mut self.performer_type);
+        w.refs(
+            "performer",
+            &mut self.performer,
+            &[
+                "Practitioner",
+                "PractitionerRole",
+                "Organization",
+                "CareTeam",
+                "HealthcareService",
+                "Patient",
+                "Device",
+                "RelatedPerson",
+            ],
+        );
+        w.field("reasonCode", &mut self.reason_code);
+        w.refs(
+            "reasonReference",
+            &mut self.reason_reference,
+            &["Condition", "Observation", "DiagnosticReport", "DocumentReference"],
+        );
+        w.refs("insurance", &mut self.insurance, &["Coverage", "ClaimResponse"]);
+        w.refs("supportingInfo", &mut self.supporting_info, &[]);
+        w.field("note", &mut self.note);
+        w.refs("relevantHistory", &mut self.relevant_history, &["Provenance"]);
+    }
+}
+
+impl DeviceRequest {
+    /// A new `DeviceRequest` with its required elements: `intent`, `code`, `subject`.
+    pub fn new<T2: crate::targets::DeviceRequestSubject>(
+        intent: codes::RequestIntent,
+        code: DeviceRequestCode,
+        subject: crate::TypedReference<T2>,
+    ) -> Self {
+        DeviceRequest {
+            intent: Some(crate::Primitive::new(intent)),
+            code: Some(code),
+            subject: Some(Box::new(subject.into())),
+            ..Default::default()
+        }
+    }
+    /// Sets `subject` to a reference to a Patient | Group | Location | Device.
+    pub fn set_subject<T: crate::targets::DeviceRequestSubject>(
+        &mut self,
+        reference: crate::TypedReference<T>,
+    ) -> &mut Self {
+        self.subject = Some(Box::new(reference.into()));
+        self
+    }
+    /// Sets `encounter` to a reference to a Encounter.
+    pub fn set_encounter<T: crate::targets::DeviceRequestEncounter>(
+        &mut self,
+        reference: crate::TypedReference<T>,
+    ) -> &mut Self {
+        self.encounter = Some(Box::new(reference.into()));
+        self
+    }
+    /// Sets `requester` to a reference to a Device | Practitioner | PractitionerRole | Organization.
+    pub fn set_requester<T: crate::targets::DeviceRequestRequester>(
+        &mut self,
+        reference: crate::TypedReference<T>,
+    ) -> &mut Self {
+        self.requester = Some(Box::new(reference.into()));
+        self
+    }
+    /// Sets `performer` to a reference to a Practitioner | PractitionerRole | Organization | CareTeam | HealthcareService | Patient | Device | RelatedPerson.
+    pub fn set_performer<T: crate::targets::DeviceRequestPerformer>(
+        &mut self,
+        reference: crate::TypedReference<T>,
+    ) -> &mut Self {
+        self.performer = Some(Box::new(reference.into()));
+        self
+    }
+    /// Adds a reference to a Condition | Observation | DiagnosticReport | DocumentReference to `reasonReference`.
+    pub fn push_reason_reference<T: crate::targets::DeviceRequestReasonReference>(
+        &mut self,
+        reference: crate::TypedReference<T>,
+    ) -> &mut Self {
+        self.reason_reference.push(reference.into());
+        self
+    }
+    /// Adds a reference to a Coverage | ClaimResponse to `insurance`.
+    pub fn push_insurance<T: crate::targets::DeviceRequestInsurance>(
+        &mut self,
+        reference: crate::TypedReference<T>,
+    ) -> &mut Self {
+        self.insurance.push(reference.into());
+        self
+    }
+    /// Adds a reference to a Provenance to `relevantHistory`.
+    pub fn push_relevant_history<T: crate::targets::DeviceRequestRelevantHistory>(
+        &mut self,
+        reference: crate::TypedReference<T>,
+    ) -> &mut Self {
+        self.relevant_history.push(reference.into());
+        self
+    }
+}
+
 /// Choice of types for `DeviceRequest.code[x]`.
 ///
 /// In JSON the element name carries the type (`codeReference`, `codeCodeableConcept`, ...).
@@ -420,6 +609,29 @@ impl ser::EncodeChoice for DeviceRequestCode {
         match self {
             Self::Reference(v) => map.serialize_entry("codeReference", v),
             Self::CodeableConcept(v) => map.serialize_entry("codeCodeableConcept", v),
+        }
+    }
+}
+
+impl crate::visit::Walk for DeviceRequestCode {
+    fn walk(&self, w: &mut crate::visit::Walker<'_>) {
+        match self {
+            Self::Reference(v) => {
+                w.refs("codeReference", v, &["Device"]);
+            }
+            Self::CodeableConcept(v) => {
+                w.field("codeCodeableConcept", v);
+            }
+        }
+    }
+    fn walk_mut(&mut self, w: &mut crate::visit::WalkerMut<'_>) {
+        match self {
+            Self::Reference(v) => {
+                w.refs("codeReference", v, &["Device"]);
+            }
+            Self::CodeableConcept(v) => {
+                w.field("codeCodeableConcept", v);
+            }
         }
     }
 }
@@ -445,6 +657,35 @@ impl ser::EncodeChoice for DeviceRequestOccurrence {
             }
             Self::Period(v) => map.serialize_entry("occurrencePeriod", v),
             Self::Timing(v) => map.serialize_entry("occurrenceTiming", v),
+        }
+    }
+}
+
+impl crate::visit::Walk for DeviceRequestOccurrence {
+    fn walk(&self, w: &mut crate::visit::Walker<'_>) {
+        match self {
+            Self::DateTime(v) => {
+                w.field("occurrenceDateTime", v);
+            }
+            Self::Period(v) => {
+                w.field("occurrencePeriod", v);
+            }
+            Self::Timing(v) => {
+                w.field("occurrenceTiming", v);
+            }
+        }
+    }
+    fn walk_mut(&mut self, w: &mut crate::visit::WalkerMut<'_>) {
+        match self {
+            Self::DateTime(v) => {
+                w.field("occurrenceDateTime", v);
+            }
+            Self::Period(v) => {
+                w.field("occurrencePeriod", v);
+            }
+            Self::Timing(v) => {
+                w.field("occurrenceTiming", v);
+            }
         }
     }
 }
@@ -576,6 +817,21 @@ impl serde::Serialize for DeviceRequestParameter {
     }
 }
 
+impl crate::visit::Walk for DeviceRequestParameter {
+    fn walk(&self, w: &mut crate::visit::Walker<'_>) {
+        w.field("extension", &self.extension);
+        w.field("modifierExtension", &self.modifier_extension);
+        w.field("code", &self.code);
+        w.choice(&self.value);
+    }
+    fn walk_mut(&mut self, w: &mut crate::visit::WalkerMut<'_>) {
+        w.field("extension", &mut self.extension);
+        w.field("modifierExtension", &mut self.modifier_extension);
+        w.field("code", &mut self.code);
+        w.choice(&mut self.value);
+    }
+}
+
 /// Choice of types for `DeviceRequest.parameter.value[x]`.
 ///
 /// In JSON the element name carries the type (`valueCodeableConcept`, `valueQuantity`, ...).
@@ -598,6 +854,41 @@ impl ser::EncodeChoice for DeviceRequestParameterValue {
             Self::Quantity(v) => map.serialize_entry("valueQuantity", v),
             Self::Range(v) => map.serialize_entry("valueRange", v),
             Self::Boolean(v) => ser::prim_one(map, "valueBoolean", "_valueBoolean", v),
+        }
+    }
+}
+
+impl crate::visit::Walk for DeviceRequestParameterValue {
+    fn walk(&self, w: &mut crate::visit::Walker<'_>) {
+        match self {
+            Self::CodeableConcept(v) => {
+                w.field("valueCodeableConcept", v);
+            }
+            Self::Quantity(v) => {
+                w.field("valueQuantity", v);
+            }
+            Self::Range(v) => {
+                w.field("valueRange", v);
+            }
+            Self::Boolean(v) => {
+                w.field("valueBoolean", v);
+            }
+        }
+    }
+    fn walk_mut(&mut self, w: &mut crate::visit::WalkerMut<'_>) {
+        match self {
+            Self::CodeableConcept(v) => {
+                w.field("valueCodeableConcept", v);
+            }
+            Self::Quantity(v) => {
+                w.field("valueQuantity", v);
+            }
+            Self::Range(v) => {
+                w.field("valueRange", v);
+            }
+            Self::Boolean(v) => {
+                w.field("valueBoolean", v);
+            }
         }
     }
 }

@@ -260,6 +260,172 @@ impl serde::Serialize for DeviceUseStatement {
     }
 }
 
+impl crate::visit::Walk for DeviceUseStatement {
+    fn walk(&self, w: &mut crate::visit::Walker<'_>) {
+        w.field("id", &self.id);
+        w.field("meta", &self.meta);
+        w.field("implicitRules", &self.implicit_rules);
+        w.field("language", &self.language);
+        w.field("text", &self.text);
+        w.field("contained", &self.contained);
+        w.field("extension", &self.extension);
+        w.field("modifierExtension", &self.modifier_extension);
+        w.field("identifier", &self.identifier);
+        w.refs("basedOn", &self.based_on, &["ServiceRequest"]);
+        w.field("status", &self.status);
+        w.refs("subject", &self.subject, &["Patient", "Group"]);
+        w.refs(
+            "derivedFrom",
+            &self.derived_from,
+            &[
+                "ServiceRequest",
+                "Procedure",
+                "Claim",
+                "Observation",
+                "QuestionnaireResponse",
+                "DocumentReference",
+            ],
+        );
+        w.choice(&self.timing);
+        w.field("recordedOn", &self.recorded_on);
+        w.refs(
+            "source",
+            &self.source,
+            &["Patient", "Practitioner", "PractitionerRole", "RelatedPerson"],
+        );
+        w.refs("device", &self.device, &["Device"]);
+        w.field("reasonCode", &self.reason_code);
+        w.refs(
+            "reasonReference",
+            &self.reason_reference,
+            &[
+                "Condition",
+                "Observation",
+                "DiagnosticReport",
+                "DocumentReference",
+                "Media",
+            ],
+        );
+        w.field("bodySite", &self.body_site);
+        w.field("note", &self.note);
+    }
+    fn walk_mut(&mut self, w: &mut crate::visit::WalkerMut<'_>) {
+        w.field("id", &mut self.id);
+        w.field("meta", &mut self.meta);
+        w.field("implicitRules", &mut self.implicit_rules);
+        w.field("language", &mut self.language);
+        w.field("text", &mut self.text);
+        w.field("contained", &mut self.contained);
+        w.field("extension", &mut self.extension);
+        w.field("modifierExtension", &mut self.modifier_extension);
+        w.field("identifier", &mut self.identifier);
+        w.refs("basedOn", &mut self.based_on, &["ServiceRequest"]);
+        w.field("status", &mut self.status);
+        w.refs("subject", &mut self.subject, &["Patient", "Group"]);
+        w.refs(
+            "derivedFrom",
+            &mut self.derived_from,
+            &[
+                "ServiceRequest",
+                "Procedure",
+                "Claim",
+                "Observation",
+                "QuestionnaireResponse",
+                "DocumentReference",
+            ],
+        );
+        w.choice(&mut self.timing);
+        w.field("recordedOn", &mut self.recorded_on);
+        w.refs(
+            "source",
+            &mut self.source,
+            &["Patient", "Practitioner", "PractitionerRole", "RelatedPerson"],
+        );
+        w.refs("device", &mut self.device, &["Device"]);
+        w.field("reasonCode", &mut self.reason_code);
+        w.refs(
+            "reasonReference",
+            &mut self.reason_reference,
+            &[
+                "Condition",
+                "Observation",
+                "DiagnosticReport",
+                "DocumentReference",
+                "Media",
+            ],
+        );
+        w.field("bodySite", &mut self.body_site);
+        w.field("note", &mut self.note);
+    }
+}
+
+impl DeviceUseStatement {
+    /// A new `DeviceUseStatement` with its required elements: `status`, `subject`, `device`.
+    pub fn new<
+        T1: crate::targets::DeviceUseStatementSubject,
+        T2: crate::targets::DeviceUseStatementDevice,
+    >(
+        status: codes::DeviceUseStatementStatus,
+        subject: crate::TypedReference<T1>,
+        device: crate::TypedReference<T2>,
+    ) -> Self {
+        DeviceUseStatement {
+            status: Some(crate::Primitive::new(status)),
+            subject: Some(Box::new(subject.into())),
+            device: Some(Box::new(device.into())),
+            ..Default::default()
+        }
+    }
+    /// Adds a reference to a ServiceRequest to `basedOn`.
+    pub fn push_based_on<T: crate::targets::DeviceUseStatementBasedOn>(
+        &mut self,
+        reference: crate::TypedReference<T>,
+    ) -> &mut Self {
+        self.based_on.push(reference.into());
+        self
+    }
+    /// Sets `subject` to a reference to a Patient | Group.
+    pub fn set_subject<T: crate::targets::DeviceUseStatementSubject>(
+        &mut self,
+        reference: crate::TypedReference<T>,
+    ) -> &mut Self {
+        self.subject = Some(Box::new(reference.into()));
+        self
+    }
+    /// Adds a reference to a ServiceRequest | Procedure | Claim | Observation | QuestionnaireResponse | DocumentReference to `derivedFrom`.
+    pub fn push_derived_from<T: crate::targets::DeviceUseStatementDerivedFrom>(
+        &mut self,
+        reference: crate::TypedReference<T>,
+    ) -> &mut Self {
+        self.derived_from.push(reference.into());
+        self
+    }
+    /// Sets `source` to a reference to a Patient | Practitioner | PractitionerRole | RelatedPerson.
+    pub fn set_source<T: crate::targets::DeviceUseStatementSource>(
+        &mut self,
+        reference: crate::TypedReference<T>,
+    ) -> &mut Self {
+        self.source = Some(Box::new(reference.into()));
+        self
+    }
+    /// Sets `device` to a reference to a Device.
+    pub fn set_device<T: crate::targets::DeviceUseStatementDevice>(
+        &mut self,
+        reference: crate::TypedReference<T>,
+    ) -> &mut Self {
+        self.device = Some(Box::new(reference.into()));
+        self
+    }
+    /// Adds a reference to a Condition | Observation | DiagnosticReport | DocumentReference | Media to `reasonReference`.
+    pub fn push_reason_reference<T: crate::targets::DeviceUseStatementReasonReference>(
+        &mut self,
+        reference: crate::TypedReference<T>,
+    ) -> &mut Self {
+        self.reason_reference.push(reference.into());
+        self
+    }
+}
+
 /// Choice of types for `DeviceUseStatement.timing[x]`.
 ///
 /// In JSON the element name carries the type (`timingTiming`, `timingPeriod`, ...).
@@ -280,6 +446,35 @@ impl ser::EncodeChoice for DeviceUseStatementTiming {
             Self::Period(v) => map.serialize_entry("timingPeriod", v),
             Self::DateTime(v) => {
                 ser::prim_one(map, "timingDateTime", "_timingDateTime", v)
+            }
+        }
+    }
+}
+
+impl crate::visit::Walk for DeviceUseStatementTiming {
+    fn walk(&self, w: &mut crate::visit::Walker<'_>) {
+        match self {
+            Self::Timing(v) => {
+                w.field("timingTiming", v);
+            }
+            Self::Period(v) => {
+                w.field("timingPeriod", v);
+            }
+            Self::DateTime(v) => {
+                w.field("timingDateTime", v);
+            }
+        }
+    }
+    fn walk_mut(&mut self, w: &mut crate::visit::WalkerMut<'_>) {
+        match self {
+            Self::Timing(v) => {
+                w.field("timingTiming", v);
+            }
+            Self::Period(v) => {
+                w.field("timingPeriod", v);
+            }
+            Self::DateTime(v) => {
+                w.field("timingDateTime", v);
             }
         }
     }

@@ -291,6 +291,179 @@ impl serde::Serialize for DiagnosticReport {
     }
 }
 
+impl crate::visit::Walk for DiagnosticReport {
+    fn walk(&self, w: &mut crate::visit::Walker<'_>) {
+        w.field("id", &self.id);
+        w.field("meta", &self.meta);
+        w.field("implicitRules", &self.implicit_rules);
+        w.field("language", &self.language);
+        w.field("text", &self.text);
+        w.field("contained", &self.contained);
+        w.field("extension", &self.extension);
+        w.field("modifierExtension", &self.modifier_extension);
+        w.field("identifier", &self.identifier);
+        w.refs(
+            "basedOn",
+            &self.based_on,
+            &[
+                "CarePlan",
+                "ImmunizationRecommendation",
+                "MedicationRequest",
+                "NutritionOrder",
+                "ServiceRequest",
+            ],
+        );
+        w.field("status", &self.status);
+        w.field("category", &self.category);
+        w.field("code", &self.code);
+        w.refs("subject", &self.subject, &["Patient", "Group", "Device", "Location"]);
+        w.refs("encounter", &self.encounter, &["Encounter"]);
+        w.choice(&self.effective);
+        w.field("issued", &self.issued);
+        w.refs(
+            "performer",
+            &self.performer,
+            &["Practitioner", "PractitionerRole", "Organization", "CareTeam"],
+        );
+        w.refs(
+            "resultsInterpreter",
+            &self.results_interpreter,
+            &["Practitioner", "PractitionerRole", "Organization", "CareTeam"],
+        );
+        w.refs("specimen", &self.specimen, &["Specimen"]);
+        w.refs("result", &self.result, &["Observation"]);
+        w.refs("imagingStudy", &self.imaging_study, &["ImagingStudy"]);
+        w.field("media", &self.media);
+        w.field("conclusion", &self.conclusion);
+        w.field("conclusionCode", &self.conclusion_code);
+        w.field("presentedForm", &self.presented_form);
+    }
+    fn walk_mut(&mut self, w: &mut crate::visit::WalkerMut<'_>) {
+        w.field("id", &mut self.id);
+        w.field("meta", &mut self.meta);
+        w.field("implicitRules", &mut self.implicit_rules);
+        w.field("language", &mut self.language);
+        w.field("text", &mut self.text);
+        w.field("contained", &mut self.contained);
+        w.field("extension", &mut self.extension);
+        w.field("modifierExtension", &mut self.modifier_extension);
+        w.field("identifier", &mut self.identifier);
+        w.refs(
+            "basedOn",
+            &mut self.based_on,
+            &[
+                "CarePlan",
+                "ImmunizationRecommendation",
+                "MedicationRequest",
+                "NutritionOrder",
+                "ServiceRequest",
+            ],
+        );
+        w.field("status", &mut self.status);
+        w.field("category", &mut self.category);
+        w.field("code", &mut self.code);
+        w.refs(
+            "subject",
+            &mut self.subject,
+            &["Patient", "Group", "Device", "Location"],
+        );
+        w.refs("encounter", &mut self.encounter, &["Encounter"]);
+        w.choice(&mut self.effective);
+        w.field("issued", &mut self.issued);
+        w.refs(
+            "performer",
+            &mut self.performer,
+            &["Practitioner", "PractitionerRole", "Organization", "CareTeam"],
+        );
+        w.refs(
+            "resultsInterpreter",
+            &mut self.results_interpreter,
+            &["Practitioner", "PractitionerRole", "Organization", "CareTeam"],
+        );
+        w.refs("specimen", &mut self.specimen, &["Specimen"]);
+        w.refs("result", &mut self.result, &["Observation"]);
+        w.refs("imagingStudy", &mut self.imaging_study, &["ImagingStudy"]);
+        w.field("media", &mut self.media);
+        w.field("conclusion", &mut self.conclusion);
+        w.field("conclusionCode", &mut self.conclusion_code);
+        w.field("presentedForm", &mut self.presented_form);
+    }
+}
+
+impl DiagnosticReport {
+    /// A new `DiagnosticReport` with its required elements: `status`, `code`.
+    pub fn new(status: codes::DiagnosticReportStatus, code: CodeableConcept) -> Self {
+        DiagnosticReport {
+            status: Some(crate::Primitive::new(status)),
+            code: Some(Box::new(code)),
+            ..Default::default()
+        }
+    }
+    /// Adds a reference to a CarePlan | ImmunizationRecommendation | MedicationRequest | NutritionOrder | ServiceRequest to `basedOn`.
+    pub fn push_based_on<T: crate::targets::DiagnosticReportBasedOn>(
+        &mut self,
+        reference: crate::TypedReference<T>,
+    ) -> &mut Self {
+        self.based_on.push(reference.into());
+        self
+    }
+    /// Sets `subject` to a reference to a Patient | Group | Device | Location.
+    pub fn set_subject<T: crate::targets::DiagnosticReportSubject>(
+        &mut self,
+        reference: crate::TypedReference<T>,
+    ) -> &mut Self {
+        self.subject = Some(Box::new(reference.into()));
+        self
+    }
+    /// Sets `encounter` to a reference to a Encounter.
+    pub fn set_encounter<T: crate::targets::DiagnosticReportEncounter>(
+        &mut self,
+        reference: crate::TypedReference<T>,
+    ) -> &mut Self {
+        self.encounter = Some(Box::new(reference.into()));
+        self
+    }
+    /// Adds a reference to a Practitioner | PractitionerRole | Organization | CareTeam to `performer`.
+    pub fn push_performer<T: crate::targets::DiagnosticReportPerformer>(
+        &mut self,
+        reference: crate::TypedReference<T>,
+    ) -> &mut Self {
+        self.performer.push(reference.into());
+        self
+    }
+    /// Adds a reference to a Practitioner | PractitionerRole | Organization | CareTeam to `resultsInterpreter`.
+    pub fn push_results_interpreter<
+        T: crate::targets::DiagnosticReportResultsInterpreter,
+    >(&mut self, reference: crate::TypedReference<T>) -> &mut Self {
+        self.results_interpreter.push(reference.into());
+        self
+    }
+    /// Adds a reference to a Specimen to `specimen`.
+    pub fn push_specimen<T: crate::targets::DiagnosticReportSpecimen>(
+        &mut self,
+        reference: crate::TypedReference<T>,
+    ) -> &mut Self {
+        self.specimen.push(reference.into());
+        self
+    }
+    /// Adds a reference to a Observation to `result`.
+    pub fn push_result<T: crate::targets::DiagnosticReportResult>(
+        &mut self,
+        reference: crate::TypedReference<T>,
+    ) -> &mut Self {
+        self.result.push(reference.into());
+        self
+    }
+    /// Adds a reference to a ImagingStudy to `imagingStudy`.
+    pub fn push_imaging_study<T: crate::targets::DiagnosticReportImagingStudy>(
+        &mut self,
+        reference: crate::TypedReference<T>,
+    ) -> &mut Self {
+        self.imaging_study.push(reference.into());
+        self
+    }
+}
+
 /// Choice of types for `DiagnosticReport.effective[x]`.
 ///
 /// In JSON the element name carries the type (`effectiveDateTime`, `effectivePeriod`, ...).
@@ -309,6 +482,29 @@ impl ser::EncodeChoice for DiagnosticReportEffective {
                 ser::prim_one(map, "effectiveDateTime", "_effectiveDateTime", v)
             }
             Self::Period(v) => map.serialize_entry("effectivePeriod", v),
+        }
+    }
+}
+
+impl crate::visit::Walk for DiagnosticReportEffective {
+    fn walk(&self, w: &mut crate::visit::Walker<'_>) {
+        match self {
+            Self::DateTime(v) => {
+                w.field("effectiveDateTime", v);
+            }
+            Self::Period(v) => {
+                w.field("effectivePeriod", v);
+            }
+        }
+    }
+    fn walk_mut(&mut self, w: &mut crate::visit::WalkerMut<'_>) {
+        match self {
+            Self::DateTime(v) => {
+                w.field("effectiveDateTime", v);
+            }
+            Self::Period(v) => {
+                w.field("effectivePeriod", v);
+            }
         }
     }
 }
@@ -399,5 +595,40 @@ impl serde::Serialize for DiagnosticReportMedia {
         ser::prim(&mut map, "comment", "_comment", &self.comment)?;
         ser::single(&mut map, "link", &self.link)?;
         map.end()
+    }
+}
+
+impl crate::visit::Walk for DiagnosticReportMedia {
+    fn walk(&self, w: &mut crate::visit::Walker<'_>) {
+        w.field("extension", &self.extension);
+        w.field("modifierExtension", &self.modifier_extension);
+        w.field("comment", &self.comment);
+        w.refs("link", &self.link, &["Media"]);
+    }
+    fn walk_mut(&mut self, w: &mut crate::visit::WalkerMut<'_>) {
+        w.field("extension", &mut self.extension);
+        w.field("modifierExtension", &mut self.modifier_extension);
+        w.field("comment", &mut self.comment);
+        w.refs("link", &mut self.link, &["Media"]);
+    }
+}
+
+impl DiagnosticReportMedia {
+    /// A new `DiagnosticReport.media` with its required elements: `link`.
+    pub fn new<T0: crate::targets::DiagnosticReportMediaLink>(
+        link: crate::TypedReference<T0>,
+    ) -> Self {
+        DiagnosticReportMedia {
+            link: Some(Box::new(link.into())),
+            ..Default::default()
+        }
+    }
+    /// Sets `link` to a reference to a Media.
+    pub fn set_link<T: crate::targets::DiagnosticReportMediaLink>(
+        &mut self,
+        reference: crate::TypedReference<T>,
+    ) -> &mut Self {
+        self.link = Some(Box::new(reference.into()));
+        self
     }
 }

@@ -226,6 +226,138 @@ impl serde::Serialize for DocumentManifest {
     }
 }
 
+impl crate::visit::Walk for DocumentManifest {
+    fn walk(&self, w: &mut crate::visit::Walker<'_>) {
+        w.field("id", &self.id);
+        w.field("meta", &self.meta);
+        w.field("implicitRules", &self.implicit_rules);
+        w.field("language", &self.language);
+        w.field("text", &self.text);
+        w.field("contained", &self.contained);
+        w.field("extension", &self.extension);
+        w.field("modifierExtension", &self.modifier_extension);
+        w.field("masterIdentifier", &self.master_identifier);
+        w.field("identifier", &self.identifier);
+        w.field("status", &self.status);
+        w.field("type", &self.type_);
+        w.refs(
+            "subject",
+            &self.subject,
+            &["Patient", "Practitioner", "Group", "Device"],
+        );
+        w.field("created", &self.created);
+        w.refs(
+            "author",
+            &self.author,
+            &[
+                "Practitioner",
+                "PractitionerRole",
+                "Organization",
+                "Device",
+                "Patient",
+                "RelatedPerson",
+            ],
+        );
+        w.refs(
+            "recipient",
+            &self.recipient,
+            &[
+                "Patient",
+                "Practitioner",
+                "PractitionerRole",
+                "RelatedPerson",
+                "Organization",
+            ],
+        );
+        w.field("source", &self.source);
+        w.field("description", &self.description);
+        w.refs("content", &self.content, &[]);
+        w.field("related", &self.related);
+    }
+    fn walk_mut(&mut self, w: &mut crate::visit::WalkerMut<'_>) {
+        w.field("id", &mut self.id);
+        w.field("meta", &mut self.meta);
+        w.field("implicitRules", &mut self.implicit_rules);
+        w.field("language", &mut self.language);
+        w.field("text", &mut self.text);
+        w.field("contained", &mut self.contained);
+        w.field("extension", &mut self.extension);
+        w.field("modifierExtension", &mut self.modifier_extension);
+        w.field("masterIdentifier", &mut self.master_identifier);
+        w.field("identifier", &mut self.identifier);
+        w.field("status", &mut self.status);
+        w.field("type", &mut self.type_);
+        w.refs(
+            "subject",
+            &mut self.subject,
+            &["Patient", "Practitioner", "Group", "Device"],
+        );
+        w.field("created", &mut self.created);
+        w.refs(
+            "author",
+            &mut self.author,
+            &[
+                "Practitioner",
+                "PractitionerRole",
+                "Organization",
+                "Device",
+                "Patient",
+                "RelatedPerson",
+            ],
+        );
+        w.refs(
+            "recipient",
+            &mut self.recipient,
+            &[
+                "Patient",
+                "Practitioner",
+                "PractitionerRole",
+                "RelatedPerson",
+                "Organization",
+            ],
+        );
+        w.field("source", &mut self.source);
+        w.field("description", &mut self.description);
+        w.refs("content", &mut self.content, &[]);
+        w.field("related", &mut self.related);
+    }
+}
+
+impl DocumentManifest {
+    /// A new `DocumentManifest` with its required elements: `status`, `content` (its first item).
+    pub fn new(status: codes::DocumentReferenceStatus, content: Reference) -> Self {
+        DocumentManifest {
+            status: Some(crate::Primitive::new(status)),
+            content: vec![content],
+            ..Default::default()
+        }
+    }
+    /// Sets `subject` to a reference to a Patient | Practitioner | Group | Device.
+    pub fn set_subject<T: crate::targets::DocumentManifestSubject>(
+        &mut self,
+        reference: crate::TypedReference<T>,
+    ) -> &mut Self {
+        self.subject = Some(Box::new(reference.into()));
+        self
+    }
+    /// Adds a reference to a Practitioner | PractitionerRole | Organization | Device | Patient | RelatedPerson to `author`.
+    pub fn push_author<T: crate::targets::DocumentManifestAuthor>(
+        &mut self,
+        reference: crate::TypedReference<T>,
+    ) -> &mut Self {
+        self.author.push(reference.into());
+        self
+    }
+    /// Adds a reference to a Patient | Practitioner | PractitionerRole | RelatedPerson | Organization to `recipient`.
+    pub fn push_recipient<T: crate::targets::DocumentManifestRecipient>(
+        &mut self,
+        reference: crate::TypedReference<T>,
+    ) -> &mut Self {
+        self.recipient.push(reference.into());
+        self
+    }
+}
+
 /// Related things
 ///
 /// Related identifiers or resources associated with the DocumentManifest.
@@ -307,5 +439,20 @@ impl serde::Serialize for DocumentManifestRelated {
         ser::single(&mut map, "identifier", &self.identifier)?;
         ser::single(&mut map, "ref", &self.ref_)?;
         map.end()
+    }
+}
+
+impl crate::visit::Walk for DocumentManifestRelated {
+    fn walk(&self, w: &mut crate::visit::Walker<'_>) {
+        w.field("extension", &self.extension);
+        w.field("modifierExtension", &self.modifier_extension);
+        w.field("identifier", &self.identifier);
+        w.refs("ref", &self.ref_, &[]);
+    }
+    fn walk_mut(&mut self, w: &mut crate::visit::WalkerMut<'_>) {
+        w.field("extension", &mut self.extension);
+        w.field("modifierExtension", &mut self.modifier_extension);
+        w.field("identifier", &mut self.identifier);
+        w.refs("ref", &mut self.ref_, &[]);
     }
 }

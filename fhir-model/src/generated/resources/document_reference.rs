@@ -254,6 +254,145 @@ impl serde::Serialize for DocumentReference {
     }
 }
 
+impl crate::visit::Walk for DocumentReference {
+    fn walk(&self, w: &mut crate::visit::Walker<'_>) {
+        w.field("id", &self.id);
+        w.field("meta", &self.meta);
+        w.field("implicitRules", &self.implicit_rules);
+        w.field("language", &self.language);
+        w.field("text", &self.text);
+        w.field("contained", &self.contained);
+        w.field("extension", &self.extension);
+        w.field("modifierExtension", &self.modifier_extension);
+        w.field("masterIdentifier", &self.master_identifier);
+        w.field("identifier", &self.identifier);
+        w.field("status", &self.status);
+        w.field("docStatus", &self.doc_status);
+        w.field("type", &self.type_);
+        w.field("category", &self.category);
+        w.refs(
+            "subject",
+            &self.subject,
+            &["Patient", "Practitioner", "Group", "Device"],
+        );
+        w.field("date", &self.date);
+        w.refs(
+            "author",
+            &self.author,
+            &[
+                "Practitioner",
+                "PractitionerRole",
+                "Organization",
+                "Device",
+                "Patient",
+                "RelatedPerson",
+            ],
+        );
+        w.refs(
+            "authenticator",
+            &self.authenticator,
+            &["Practitioner", "PractitionerRole", "Organization"],
+        );
+        w.refs("custodian", &self.custodian, &["Organization"]);
+        w.field("relatesTo", &self.relates_to);
+        w.field("description", &self.description);
+        w.field("securityLabel", &self.security_label);
+        w.field("content", &self.content);
+        w.field("context", &self.context);
+    }
+    fn walk_mut(&mut self, w: &mut crate::visit::WalkerMut<'_>) {
+        w.field("id", &mut self.id);
+        w.field("meta", &mut self.meta);
+        w.field("implicitRules", &mut self.implicit_rules);
+        w.field("language", &mut self.language);
+        w.field("text", &mut self.text);
+        w.field("contained", &mut self.contained);
+        w.field("extension", &mut self.extension);
+        w.field("modifierExtension", &mut self.modifier_extension);
+        w.field("masterIdentifier", &mut self.master_identifier);
+        w.field("identifier", &mut self.identifier);
+        w.field("status", &mut self.status);
+        w.field("docStatus", &mut self.doc_status);
+        w.field("type", &mut self.type_);
+        w.field("category", &mut self.category);
+        w.refs(
+            "subject",
+            &mut self.subject,
+            &["Patient", "Practitioner", "Group", "Device"],
+        );
+        w.field("date", &mut self.date);
+        w.refs(
+            "author",
+            &mut self.author,
+            &[
+                "Practitioner",
+                "PractitionerRole",
+                "Organization",
+                "Device",
+                "Patient",
+                "RelatedPerson",
+            ],
+        );
+        w.refs(
+            "authenticator",
+            &mut self.authenticator,
+            &["Practitioner", "PractitionerRole", "Organization"],
+        );
+        w.refs("custodian", &mut self.custodian, &["Organization"]);
+        w.field("relatesTo", &mut self.relates_to);
+        w.field("description", &mut self.description);
+        w.field("securityLabel", &mut self.security_label);
+        w.field("content", &mut self.content);
+        w.field("context", &mut self.context);
+    }
+}
+
+impl DocumentReference {
+    /// A new `DocumentReference` with its required elements: `status`, `content` (its first item).
+    pub fn new(
+        status: codes::DocumentReferenceStatus,
+        content: DocumentReferenceContent,
+    ) -> Self {
+        DocumentReference {
+            status: Some(crate::Primitive::new(status)),
+            content: vec![content],
+            ..Default::default()
+        }
+    }
+    /// Sets `subject` to a reference to a Patient | Practitioner | Group | Device.
+    pub fn set_subject<T: crate::targets::DocumentReferenceSubject>(
+        &mut self,
+        reference: crate::TypedReference<T>,
+    ) -> &mut Self {
+        self.subject = Some(Box::new(reference.into()));
+        self
+    }
+    /// Adds a reference to a Practitioner | PractitionerRole | Organization | Device | Patient | RelatedPerson to `author`.
+    pub fn push_author<T: crate::targets::DocumentReferenceAuthor>(
+        &mut self,
+        reference: crate::TypedReference<T>,
+    ) -> &mut Self {
+        self.author.push(reference.into());
+        self
+    }
+    /// Sets `authenticator` to a reference to a Practitioner | PractitionerRole | Organization.
+    pub fn set_authenticator<T: crate::targets::DocumentReferenceAuthenticator>(
+        &mut self,
+        reference: crate::TypedReference<T>,
+    ) -> &mut Self {
+        self.authenticator = Some(Box::new(reference.into()));
+        self
+    }
+    /// Sets `custodian` to a reference to a Organization.
+    pub fn set_custodian<T: crate::targets::DocumentReferenceCustodian>(
+        &mut self,
+        reference: crate::TypedReference<T>,
+    ) -> &mut Self {
+        self.custodian = Some(Box::new(reference.into()));
+        self
+    }
+}
+
 /// Relationships to other documents
 ///
 /// Relationships that this document has with other document references that already exist.
@@ -349,6 +488,43 @@ impl serde::Serialize for DocumentReferenceRelatesTo {
     }
 }
 
+impl crate::visit::Walk for DocumentReferenceRelatesTo {
+    fn walk(&self, w: &mut crate::visit::Walker<'_>) {
+        w.field("extension", &self.extension);
+        w.field("modifierExtension", &self.modifier_extension);
+        w.field("code", &self.code);
+        w.refs("target", &self.target, &["DocumentReference"]);
+    }
+    fn walk_mut(&mut self, w: &mut crate::visit::WalkerMut<'_>) {
+        w.field("extension", &mut self.extension);
+        w.field("modifierExtension", &mut self.modifier_extension);
+        w.field("code", &mut self.code);
+        w.refs("target", &mut self.target, &["DocumentReference"]);
+    }
+}
+
+impl DocumentReferenceRelatesTo {
+    /// A new `DocumentReference.relatesTo` with its required elements: `code`, `target`.
+    pub fn new<T1: crate::targets::DocumentReferenceRelatesToTarget>(
+        code: codes::DocumentRelationshipType,
+        target: crate::TypedReference<T1>,
+    ) -> Self {
+        DocumentReferenceRelatesTo {
+            code: Some(crate::Primitive::new(code)),
+            target: Some(Box::new(target.into())),
+            ..Default::default()
+        }
+    }
+    /// Sets `target` to a reference to a DocumentReference.
+    pub fn set_target<T: crate::targets::DocumentReferenceRelatesToTarget>(
+        &mut self,
+        reference: crate::TypedReference<T>,
+    ) -> &mut Self {
+        self.target = Some(Box::new(reference.into()));
+        self
+    }
+}
+
 /// Document referenced
 ///
 /// The document and format referenced. There may be multiple content element repetitions, each with a different format.
@@ -433,6 +609,31 @@ impl serde::Serialize for DocumentReferenceContent {
         ser::single(&mut map, "attachment", &self.attachment)?;
         ser::single(&mut map, "format", &self.format)?;
         map.end()
+    }
+}
+
+impl crate::visit::Walk for DocumentReferenceContent {
+    fn walk(&self, w: &mut crate::visit::Walker<'_>) {
+        w.field("extension", &self.extension);
+        w.field("modifierExtension", &self.modifier_extension);
+        w.field("attachment", &self.attachment);
+        w.field("format", &self.format);
+    }
+    fn walk_mut(&mut self, w: &mut crate::visit::WalkerMut<'_>) {
+        w.field("extension", &mut self.extension);
+        w.field("modifierExtension", &mut self.modifier_extension);
+        w.field("attachment", &mut self.attachment);
+        w.field("format", &mut self.format);
+    }
+}
+
+impl DocumentReferenceContent {
+    /// A new `DocumentReference.content` with its required elements: `attachment`.
+    pub fn new(attachment: Attachment) -> Self {
+        DocumentReferenceContent {
+            attachment: Some(Box::new(attachment)),
+            ..Default::default()
+        }
     }
 }
 
@@ -558,5 +759,48 @@ impl serde::Serialize for DocumentReferenceContext {
         ser::single(&mut map, "sourcePatientInfo", &self.source_patient_info)?;
         ser::many(&mut map, "related", &self.related)?;
         map.end()
+    }
+}
+
+impl crate::visit::Walk for DocumentReferenceContext {
+    fn walk(&self, w: &mut crate::visit::Walker<'_>) {
+        w.field("extension", &self.extension);
+        w.field("modifierExtension", &self.modifier_extension);
+        w.refs("encounter", &self.encounter, &["Encounter", "EpisodeOfCare"]);
+        w.field("event", &self.event);
+        w.field("period", &self.period);
+        w.field("facilityType", &self.facility_type);
+        w.field("practiceSetting", &self.practice_setting);
+        w.refs("sourcePatientInfo", &self.source_patient_info, &["Patient"]);
+        w.refs("related", &self.related, &[]);
+    }
+    fn walk_mut(&mut self, w: &mut crate::visit::WalkerMut<'_>) {
+        w.field("extension", &mut self.extension);
+        w.field("modifierExtension", &mut self.modifier_extension);
+        w.refs("encounter", &mut self.encounter, &["Encounter", "EpisodeOfCare"]);
+        w.field("event", &mut self.event);
+        w.field("period", &mut self.period);
+        w.field("facilityType", &mut self.facility_type);
+        w.field("practiceSetting", &mut self.practice_setting);
+        w.refs("sourcePatientInfo", &mut self.source_patient_info, &["Patient"]);
+        w.refs("related", &mut self.related, &[]);
+    }
+}
+
+impl DocumentReferenceContext {
+    /// Adds a reference to a Encounter | EpisodeOfCare to `encounter`.
+    pub fn push_encounter<T: crate::targets::DocumentReferenceContextEncounter>(
+        &mut self,
+        reference: crate::TypedReference<T>,
+    ) -> &mut Self {
+        self.encounter.push(reference.into());
+        self
+    }
+    /// Sets `sourcePatientInfo` to a reference to a Patient.
+    pub fn set_source_patient_info<
+        T: crate::targets::DocumentReferenceContextSourcePatientInfo,
+    >(&mut self, reference: crate::TypedReference<T>) -> &mut Self {
+        self.source_patient_info = Some(Box::new(reference.into()));
+        self
     }
 }

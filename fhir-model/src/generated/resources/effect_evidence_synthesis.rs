@@ -425,6 +425,155 @@ impl serde::Serialize for EffectEvidenceSynthesis {
     }
 }
 
+impl crate::visit::Walk for EffectEvidenceSynthesis {
+    fn walk(&self, w: &mut crate::visit::Walker<'_>) {
+        w.field("id", &self.id);
+        w.field("meta", &self.meta);
+        w.field("implicitRules", &self.implicit_rules);
+        w.field("language", &self.language);
+        w.field("text", &self.text);
+        w.field("contained", &self.contained);
+        w.field("extension", &self.extension);
+        w.field("modifierExtension", &self.modifier_extension);
+        w.field("url", &self.url);
+        w.field("identifier", &self.identifier);
+        w.field("version", &self.version);
+        w.field("name", &self.name);
+        w.field("title", &self.title);
+        w.field("status", &self.status);
+        w.field("date", &self.date);
+        w.field("publisher", &self.publisher);
+        w.field("contact", &self.contact);
+        w.field("description", &self.description);
+        w.field("note", &self.note);
+        w.field("useContext", &self.use_context);
+        w.field("jurisdiction", &self.jurisdiction);
+        w.field("copyright", &self.copyright);
+        w.field("approvalDate", &self.approval_date);
+        w.field("lastReviewDate", &self.last_review_date);
+        w.field("effectivePeriod", &self.effective_period);
+        w.field("topic", &self.topic);
+        w.field("author", &self.author);
+        w.field("editor", &self.editor);
+        w.field("reviewer", &self.reviewer);
+        w.field("endorser", &self.endorser);
+        w.field("relatedArtifact", &self.related_artifact);
+        w.field("synthesisType", &self.synthesis_type);
+        w.field("studyType", &self.study_type);
+        w.refs("population", &self.population, &["EvidenceVariable"]);
+        w.refs("exposure", &self.exposure, &["EvidenceVariable"]);
+        w.refs("exposureAlternative", &self.exposure_alternative, &["EvidenceVariable"]);
+        w.refs("outcome", &self.outcome, &["EvidenceVariable"]);
+        w.field("sampleSize", &self.sample_size);
+        w.field("resultsByExposure", &self.results_by_exposure);
+        w.field("effectEstimate", &self.effect_estimate);
+        w.field("certainty", &self.certainty);
+    }
+    fn walk_mut(&mut self, w: &mut crate::visit::WalkerMut<'_>) {
+        w.field("id", &mut self.id);
+        w.field("meta", &mut self.meta);
+        w.field("implicitRules", &mut self.implicit_rules);
+        w.field("language", &mut self.language);
+        w.field("text", &mut self.text);
+        w.field("contained", &mut self.contained);
+        w.field("extension", &mut self.extension);
+        w.field("modifierExtension", &mut self.modifier_extension);
+        w.field("url", &mut self.url);
+        w.field("identifier", &mut self.identifier);
+        w.field("version", &mut self.version);
+        w.field("name", &mut self.name);
+        w.field("title", &mut self.title);
+        w.field("status", &mut self.status);
+        w.field("date", &mut self.date);
+        w.field("publisher", &mut self.publisher);
+        w.field("contact", &mut self.contact);
+        w.field("description", &mut self.description);
+        w.field("note", &mut self.note);
+        w.field("useContext", &mut self.use_context);
+        w.field("jurisdiction", &mut self.jurisdiction);
+        w.field("copyright", &mut self.copyright);
+        w.field("approvalDate", &mut self.approval_date);
+        w.field("lastReviewDate", &mut self.last_review_date);
+        w.field("effectivePeriod", &mut self.effective_period);
+        w.field("topic", &mut self.topic);
+        w.field("author", &mut self.author);
+        w.field("editor", &mut self.editor);
+        w.field("reviewer", &mut self.reviewer);
+        w.field("endorser", &mut self.endorser);
+        w.field("relatedArtifact", &mut self.related_artifact);
+        w.field("synthesisType", &mut self.synthesis_type);
+        w.field("studyType", &mut self.study_type);
+        w.refs("population", &mut self.population, &["EvidenceVariable"]);
+        w.refs("exposure", &mut self.exposure, &["EvidenceVariable"]);
+        w.refs(
+            "exposureAlternative",
+            &mut self.exposure_alternative,
+            &["EvidenceVariable"],
+        );
+        w.refs("outcome", &mut self.outcome, &["EvidenceVariable"]);
+        w.field("sampleSize", &mut self.sample_size);
+        w.field("resultsByExposure", &mut self.results_by_exposure);
+        w.field("effectEstimate", &mut self.effect_estimate);
+        w.field("certainty", &mut self.certainty);
+    }
+}
+
+impl EffectEvidenceSynthesis {
+    /// A new `EffectEvidenceSynthesis` with its required elements: `status`, `population`, `exposure`, `exposureAlternative`, `outcome`.
+    pub fn new<
+        T1: crate::targets::EffectEvidenceSynthesisPopulation,
+        T2: crate::targets::EffectEvidenceSynthesisExposure,
+        T3: crate::targets::EffectEvidenceSynthesisExposureAlternative,
+        T4: crate::targets::EffectEvidenceSynthesisOutcome,
+    >(
+        status: codes::PublicationStatus,
+        population: crate::TypedReference<T1>,
+        exposure: crate::TypedReference<T2>,
+        exposure_alternative: crate::TypedReference<T3>,
+        outcome: crate::TypedReference<T4>,
+    ) -> Self {
+        EffectEvidenceSynthesis {
+            status: Some(crate::Primitive::new(status)),
+            population: Some(Box::new(population.into())),
+            exposure: Some(Box::new(exposure.into())),
+            exposure_alternative: Some(Box::new(exposure_alternative.into())),
+            outcome: Some(Box::new(outcome.into())),
+            ..Default::default()
+        }
+    }
+    /// Sets `population` to a reference to a EvidenceVariable.
+    pub fn set_population<T: crate::targets::EffectEvidenceSynthesisPopulation>(
+        &mut self,
+        reference: crate::TypedReference<T>,
+    ) -> &mut Self {
+        self.population = Some(Box::new(reference.into()));
+        self
+    }
+    /// Sets `exposure` to a reference to a EvidenceVariable.
+    pub fn set_exposure<T: crate::targets::EffectEvidenceSynthesisExposure>(
+        &mut self,
+        reference: crate::TypedReference<T>,
+    ) -> &mut Self {
+        self.exposure = Some(Box::new(reference.into()));
+        self
+    }
+    /// Sets `exposureAlternative` to a reference to a EvidenceVariable.
+    pub fn set_exposure_alternative<
+        T: crate::targets::EffectEvidenceSynthesisExposureAlternative,
+    >(&mut self, reference: crate::TypedReference<T>) -> &mut Self {
+        self.exposure_alternative = Some(Box::new(reference.into()));
+        self
+    }
+    /// Sets `outcome` to a reference to a EvidenceVariable.
+    pub fn set_outcome<T: crate::targets::EffectEvidenceSynthesisOutcome>(
+        &mut self,
+        reference: crate::TypedReference<T>,
+    ) -> &mut Self {
+        self.outcome = Some(Box::new(reference.into()));
+        self
+    }
+}
+
 /// What sample size was involved?
 ///
 /// A description of the size of the sample involved in the synthesis.
@@ -556,6 +705,23 @@ impl serde::Serialize for EffectEvidenceSynthesisSampleSize {
     }
 }
 
+impl crate::visit::Walk for EffectEvidenceSynthesisSampleSize {
+    fn walk(&self, w: &mut crate::visit::Walker<'_>) {
+        w.field("extension", &self.extension);
+        w.field("modifierExtension", &self.modifier_extension);
+        w.field("description", &self.description);
+        w.field("numberOfStudies", &self.number_of_studies);
+        w.field("numberOfParticipants", &self.number_of_participants);
+    }
+    fn walk_mut(&mut self, w: &mut crate::visit::WalkerMut<'_>) {
+        w.field("extension", &mut self.extension);
+        w.field("modifierExtension", &mut self.modifier_extension);
+        w.field("description", &mut self.description);
+        w.field("numberOfStudies", &mut self.number_of_studies);
+        w.field("numberOfParticipants", &mut self.number_of_participants);
+    }
+}
+
 /// What was the result per exposure?
 ///
 /// A description of the results for each exposure considered in the effect estimate.
@@ -664,6 +830,52 @@ impl serde::Serialize for EffectEvidenceSynthesisResultsByExposure {
         ser::single(&mut map, "variantState", &self.variant_state)?;
         ser::single(&mut map, "riskEvidenceSynthesis", &self.risk_evidence_synthesis)?;
         map.end()
+    }
+}
+
+impl crate::visit::Walk for EffectEvidenceSynthesisResultsByExposure {
+    fn walk(&self, w: &mut crate::visit::Walker<'_>) {
+        w.field("extension", &self.extension);
+        w.field("modifierExtension", &self.modifier_extension);
+        w.field("description", &self.description);
+        w.field("exposureState", &self.exposure_state);
+        w.field("variantState", &self.variant_state);
+        w.refs(
+            "riskEvidenceSynthesis",
+            &self.risk_evidence_synthesis,
+            &["RiskEvidenceSynthesis"],
+        );
+    }
+    fn walk_mut(&mut self, w: &mut crate::visit::WalkerMut<'_>) {
+        w.field("extension", &mut self.extension);
+        w.field("modifierExtension", &mut self.modifier_extension);
+        w.field("description", &mut self.description);
+        w.field("exposureState", &mut self.exposure_state);
+        w.field("variantState", &mut self.variant_state);
+        w.refs(
+            "riskEvidenceSynthesis",
+            &mut self.risk_evidence_synthesis,
+            &["RiskEvidenceSynthesis"],
+        );
+    }
+}
+
+impl EffectEvidenceSynthesisResultsByExposure {
+    /// A new `EffectEvidenceSynthesis.resultsByExposure` with its required elements: `riskEvidenceSynthesis`.
+    pub fn new<
+        T0: crate::targets::EffectEvidenceSynthesisResultsByExposureRiskEvidenceSynthesis,
+    >(risk_evidence_synthesis: crate::TypedReference<T0>) -> Self {
+        EffectEvidenceSynthesisResultsByExposure {
+            risk_evidence_synthesis: Some(Box::new(risk_evidence_synthesis.into())),
+            ..Default::default()
+        }
+    }
+    /// Sets `riskEvidenceSynthesis` to a reference to a RiskEvidenceSynthesis.
+    pub fn set_risk_evidence_synthesis<
+        T: crate::targets::EffectEvidenceSynthesisResultsByExposureRiskEvidenceSynthesis,
+    >(&mut self, reference: crate::TypedReference<T>) -> &mut Self {
+        self.risk_evidence_synthesis = Some(Box::new(reference.into()));
+        self
     }
 }
 
@@ -789,6 +1001,29 @@ impl serde::Serialize for EffectEvidenceSynthesisEffectEstimate {
     }
 }
 
+impl crate::visit::Walk for EffectEvidenceSynthesisEffectEstimate {
+    fn walk(&self, w: &mut crate::visit::Walker<'_>) {
+        w.field("extension", &self.extension);
+        w.field("modifierExtension", &self.modifier_extension);
+        w.field("description", &self.description);
+        w.field("type", &self.type_);
+        w.field("variantState", &self.variant_state);
+        w.field("value", &self.value);
+        w.field("unitOfMeasure", &self.unit_of_measure);
+        w.field("precisionEstimate", &self.precision_estimate);
+    }
+    fn walk_mut(&mut self, w: &mut crate::visit::WalkerMut<'_>) {
+        w.field("extension", &mut self.extension);
+        w.field("modifierExtension", &mut self.modifier_extension);
+        w.field("description", &mut self.description);
+        w.field("type", &mut self.type_);
+        w.field("variantState", &mut self.variant_state);
+        w.field("value", &mut self.value);
+        w.field("unitOfMeasure", &mut self.unit_of_measure);
+        w.field("precisionEstimate", &mut self.precision_estimate);
+    }
+}
+
 /// How precise the estimate is
 ///
 /// A description of the precision of the estimate for the effect.
@@ -893,6 +1128,25 @@ impl serde::Serialize for EffectEvidenceSynthesisEffectEstimatePrecisionEstimate
     }
 }
 
+impl crate::visit::Walk for EffectEvidenceSynthesisEffectEstimatePrecisionEstimate {
+    fn walk(&self, w: &mut crate::visit::Walker<'_>) {
+        w.field("extension", &self.extension);
+        w.field("modifierExtension", &self.modifier_extension);
+        w.field("type", &self.type_);
+        w.field("level", &self.level);
+        w.field("from", &self.from);
+        w.field("to", &self.to);
+    }
+    fn walk_mut(&mut self, w: &mut crate::visit::WalkerMut<'_>) {
+        w.field("extension", &mut self.extension);
+        w.field("modifierExtension", &mut self.modifier_extension);
+        w.field("type", &mut self.type_);
+        w.field("level", &mut self.level);
+        w.field("from", &mut self.from);
+        w.field("to", &mut self.to);
+    }
+}
+
 /// How certain is the effect
 ///
 /// A description of the certainty of the effect estimate.
@@ -992,6 +1246,23 @@ impl serde::Serialize for EffectEvidenceSynthesisCertainty {
     }
 }
 
+impl crate::visit::Walk for EffectEvidenceSynthesisCertainty {
+    fn walk(&self, w: &mut crate::visit::Walker<'_>) {
+        w.field("extension", &self.extension);
+        w.field("modifierExtension", &self.modifier_extension);
+        w.field("rating", &self.rating);
+        w.field("note", &self.note);
+        w.field("certaintySubcomponent", &self.certainty_subcomponent);
+    }
+    fn walk_mut(&mut self, w: &mut crate::visit::WalkerMut<'_>) {
+        w.field("extension", &mut self.extension);
+        w.field("modifierExtension", &mut self.modifier_extension);
+        w.field("rating", &mut self.rating);
+        w.field("note", &mut self.note);
+        w.field("certaintySubcomponent", &mut self.certainty_subcomponent);
+    }
+}
+
 /// A component that contributes to the overall certainty
 ///
 /// A description of a component of the overall certainty.
@@ -1080,5 +1351,22 @@ impl serde::Serialize for EffectEvidenceSynthesisCertaintyCertaintySubcomponent 
         ser::many(&mut map, "rating", &self.rating)?;
         ser::many(&mut map, "note", &self.note)?;
         map.end()
+    }
+}
+
+impl crate::visit::Walk for EffectEvidenceSynthesisCertaintyCertaintySubcomponent {
+    fn walk(&self, w: &mut crate::visit::Walker<'_>) {
+        w.field("extension", &self.extension);
+        w.field("modifierExtension", &self.modifier_extension);
+        w.field("type", &self.type_);
+        w.field("rating", &self.rating);
+        w.field("note", &self.note);
+    }
+    fn walk_mut(&mut self, w: &mut crate::visit::WalkerMut<'_>) {
+        w.field("extension", &mut self.extension);
+        w.field("modifierExtension", &mut self.modifier_extension);
+        w.field("type", &mut self.type_);
+        w.field("rating", &mut self.rating);
+        w.field("note", &mut self.note);
     }
 }

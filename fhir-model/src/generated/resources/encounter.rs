@@ -293,6 +293,158 @@ impl serde::Serialize for Encounter {
     }
 }
 
+impl crate::visit::Walk for Encounter {
+    fn walk(&self, w: &mut crate::visit::Walker<'_>) {
+        w.field("id", &self.id);
+        w.field("meta", &self.meta);
+        w.field("implicitRules", &self.implicit_rules);
+        w.field("language", &self.language);
+        w.field("text", &self.text);
+        w.field("contained", &self.contained);
+        w.field("extension", &self.extension);
+        w.field("modifierExtension", &self.modifier_extension);
+        w.field("identifier", &self.identifier);
+        w.field("status", &self.status);
+        w.field("statusHistory", &self.status_history);
+        w.field("class", &self.class);
+        w.field("classHistory", &self.class_history);
+        w.field("type", &self.type_);
+        w.field("serviceType", &self.service_type);
+        w.field("priority", &self.priority);
+        w.refs("subject", &self.subject, &["Patient", "Group"]);
+        w.refs("episodeOfCare", &self.episode_of_care, &["EpisodeOfCare"]);
+        w.refs("basedOn", &self.based_on, &["ServiceRequest"]);
+        w.field("participant", &self.participant);
+        w.refs("appointment", &self.appointment, &["Appointment"]);
+        w.field("period", &self.period);
+        w.field("length", &self.length);
+        w.field("reasonCode", &self.reason_code);
+        w.refs(
+            "reasonReference",
+            &self.reason_reference,
+            &["Condition", "Procedure", "Observation", "ImmunizationRecommendation"],
+        );
+        w.field("diagnosis", &self.diagnosis);
+        w.refs("account", &self.account, &["Account"]);
+        w.field("hospitalization", &self.hospitalization);
+        w.field("location", &self.location);
+        w.refs("serviceProvider", &self.service_provider, &["Organization"]);
+        w.refs("partOf", &self.part_of, &["Encounter"]);
+    }
+    fn walk_mut(&mut self, w: &mut crate::visit::WalkerMut<'_>) {
+        w.field("id", &mut self.id);
+        w.field("meta", &mut self.meta);
+        w.field("implicitRules", &mut self.implicit_rules);
+        w.field("language", &mut self.language);
+        w.field("text", &mut self.text);
+        w.field("contained", &mut self.contained);
+        w.field("extension", &mut self.extension);
+        w.field("modifierExtension", &mut self.modifier_extension);
+        w.field("identifier", &mut self.identifier);
+        w.field("status", &mut self.status);
+        w.field("statusHistory", &mut self.status_history);
+        w.field("class", &mut self.class);
+        w.field("classHistory", &mut self.class_history);
+        w.field("type", &mut self.type_);
+        w.field("serviceType", &mut self.service_type);
+        w.field("priority", &mut self.priority);
+        w.refs("subject", &mut self.subject, &["Patient", "Group"]);
+        w.refs("episodeOfCare", &mut self.episode_of_care, &["EpisodeOfCare"]);
+        w.refs("basedOn", &mut self.based_on, &["ServiceRequest"]);
+        w.field("participant", &mut self.participant);
+        w.refs("appointment", &mut self.appointment, &["Appointment"]);
+        w.field("period", &mut self.period);
+        w.field("length", &mut self.length);
+        w.field("reasonCode", &mut self.reason_code);
+        w.refs(
+            "reasonReference",
+            &mut self.reason_reference,
+            &["Condition", "Procedure", "Observation", "ImmunizationRecommendation"],
+        );
+        w.field("diagnosis", &mut self.diagnosis);
+        w.refs("account", &mut self.account, &["Account"]);
+        w.field("hospitalization", &mut self.hospitalization);
+        w.field("location", &mut self.location);
+        w.refs("serviceProvider", &mut self.service_provider, &["Organization"]);
+        w.refs("partOf", &mut self.part_of, &["Encounter"]);
+    }
+}
+
+impl Encounter {
+    /// A new `Encounter` with its required elements: `status`, `class`.
+    pub fn new(status: codes::EncounterStatus, class: Coding) -> Self {
+        Encounter {
+            status: Some(crate::Primitive::new(status)),
+            class: Some(Box::new(class)),
+            ..Default::default()
+        }
+    }
+    /// Sets `subject` to a reference to a Patient | Group.
+    pub fn set_subject<T: crate::targets::EncounterSubject>(
+        &mut self,
+        reference: crate::TypedReference<T>,
+    ) -> &mut Self {
+        self.subject = Some(Box::new(reference.into()));
+        self
+    }
+    /// Adds a reference to a EpisodeOfCare to `episodeOfCare`.
+    pub fn push_episode_of_care<T: crate::targets::EncounterEpisodeOfCare>(
+        &mut self,
+        reference: crate::TypedReference<T>,
+    ) -> &mut Self {
+        self.episode_of_care.push(reference.into());
+        self
+    }
+    /// Adds a reference to a ServiceRequest to `basedOn`.
+    pub fn push_based_on<T: crate::targets::EncounterBasedOn>(
+        &mut self,
+        reference: crate::TypedReference<T>,
+    ) -> &mut Self {
+        self.based_on.push(reference.into());
+        self
+    }
+    /// Adds a reference to a Appointment to `appointment`.
+    pub fn push_appointment<T: crate::targets::EncounterAppointment>(
+        &mut self,
+        reference: crate::TypedReference<T>,
+    ) -> &mut Self {
+        self.appointment.push(reference.into());
+        self
+    }
+    /// Adds a reference to a Condition | Procedure | Observation | ImmunizationRecommendation to `reasonReference`.
+    pub fn push_reason_reference<T: crate::targets::EncounterReasonReference>(
+        &mut self,
+        reference: crate::TypedReference<T>,
+    ) -> &mut Self {
+        self.reason_reference.push(reference.into());
+        self
+    }
+    /// Adds a reference to a Account to `account`.
+    pub fn push_account<T: crate::targets::EncounterAccount>(
+        &mut self,
+        reference: crate::TypedReference<T>,
+    ) -> &mut Self {
+        self.account.push(reference.into());
+        self
+    }
+    /// Sets `serviceProvider` to a reference to a Organization.
+    pub fn set_service_provider<T: crate::targets::EncounterServiceProvider>(
+        &mut self,
+        reference: crate::TypedReference<T>,
+    ) -> &mut Self {
+        self.service_provider = Some(Box::new(reference.into()));
+        self
+    }
+    /// Sets `partOf` to a reference to a Encounter.
+    pub fn set_part_of<T: crate::targets::EncounterPartOf>(
+        &mut self,
+        reference: crate::TypedReference<T>,
+    ) -> &mut Self {
+        self.part_of = Some(Box::new(reference.into()));
+        self
+    }
+}
+
 /// List of past encounter statuses
 ///
 /// The status history permits the encounter resource to contain the status history without needing to read through the historical versions of the resource, or even have the server store them.
@@ -388,6 +540,32 @@ impl serde::Serialize for EncounterStatusHistory {
     }
 }
 
+impl crate::visit::Walk for EncounterStatusHistory {
+    fn walk(&self, w: &mut crate::visit::Walker<'_>) {
+        w.field("extension", &self.extension);
+        w.field("modifierExtension", &self.modifier_extension);
+        w.field("status", &self.status);
+        w.field("period", &self.period);
+    }
+    fn walk_mut(&mut self, w: &mut crate::visit::WalkerMut<'_>) {
+        w.field("extension", &mut self.extension);
+        w.field("modifierExtension", &mut self.modifier_extension);
+        w.field("status", &mut self.status);
+        w.field("period", &mut self.period);
+    }
+}
+
+impl EncounterStatusHistory {
+    /// A new `Encounter.statusHistory` with its required elements: `status`, `period`.
+    pub fn new(status: codes::EncounterStatus, period: Period) -> Self {
+        EncounterStatusHistory {
+            status: Some(crate::Primitive::new(status)),
+            period: Some(Box::new(period)),
+            ..Default::default()
+        }
+    }
+}
+
 /// List of past encounter classes
 ///
 /// The class history permits the tracking of the encounters transitions without needing to go  through the resource history.  This would be used for a case where an admission starts of as an emergency encounter, then transitions into an inpatient scenario. Doing this and not restarting a new encounter ensures that any lab/diagnostic results can more easily follow the patient and not require re-processing and not get lost or cancelled during a kind of discharge from emergency to inpatient.
@@ -475,6 +653,32 @@ impl serde::Serialize for EncounterClassHistory {
         ser::single(&mut map, "class", &self.class)?;
         ser::single(&mut map, "period", &self.period)?;
         map.end()
+    }
+}
+
+impl crate::visit::Walk for EncounterClassHistory {
+    fn walk(&self, w: &mut crate::visit::Walker<'_>) {
+        w.field("extension", &self.extension);
+        w.field("modifierExtension", &self.modifier_extension);
+        w.field("class", &self.class);
+        w.field("period", &self.period);
+    }
+    fn walk_mut(&mut self, w: &mut crate::visit::WalkerMut<'_>) {
+        w.field("extension", &mut self.extension);
+        w.field("modifierExtension", &mut self.modifier_extension);
+        w.field("class", &mut self.class);
+        w.field("period", &mut self.period);
+    }
+}
+
+impl EncounterClassHistory {
+    /// A new `Encounter.classHistory` with its required elements: `class`, `period`.
+    pub fn new(class: Coding, period: Period) -> Self {
+        EncounterClassHistory {
+            class: Some(Box::new(class)),
+            period: Some(Box::new(period)),
+            ..Default::default()
+        }
     }
 }
 
@@ -566,6 +770,42 @@ impl serde::Serialize for EncounterParticipant {
         ser::single(&mut map, "period", &self.period)?;
         ser::single(&mut map, "individual", &self.individual)?;
         map.end()
+    }
+}
+
+impl crate::visit::Walk for EncounterParticipant {
+    fn walk(&self, w: &mut crate::visit::Walker<'_>) {
+        w.field("extension", &self.extension);
+        w.field("modifierExtension", &self.modifier_extension);
+        w.field("type", &self.type_);
+        w.field("period", &self.period);
+        w.refs(
+            "individual",
+            &self.individual,
+            &["Practitioner", "PractitionerRole", "RelatedPerson"],
+        );
+    }
+    fn walk_mut(&mut self, w: &mut crate::visit::WalkerMut<'_>) {
+        w.field("extension", &mut self.extension);
+        w.field("modifierExtension", &mut self.modifier_extension);
+        w.field("type", &mut self.type_);
+        w.field("period", &mut self.period);
+        w.refs(
+            "individual",
+            &mut self.individual,
+            &["Practitioner", "PractitionerRole", "RelatedPerson"],
+        );
+    }
+}
+
+impl EncounterParticipant {
+    /// Sets `individual` to a reference to a Practitioner | PractitionerRole | RelatedPerson.
+    pub fn set_individual<T: crate::targets::EncounterParticipantIndividual>(
+        &mut self,
+        reference: crate::TypedReference<T>,
+    ) -> &mut Self {
+        self.individual = Some(Box::new(reference.into()));
+        self
     }
 }
 
@@ -662,6 +902,43 @@ impl serde::Serialize for EncounterDiagnosis {
         ser::single(&mut map, "use", &self.use_)?;
         ser::prim(&mut map, "rank", "_rank", &self.rank)?;
         map.end()
+    }
+}
+
+impl crate::visit::Walk for EncounterDiagnosis {
+    fn walk(&self, w: &mut crate::visit::Walker<'_>) {
+        w.field("extension", &self.extension);
+        w.field("modifierExtension", &self.modifier_extension);
+        w.refs("condition", &self.condition, &["Condition", "Procedure"]);
+        w.field("use", &self.use_);
+        w.field("rank", &self.rank);
+    }
+    fn walk_mut(&mut self, w: &mut crate::visit::WalkerMut<'_>) {
+        w.field("extension", &mut self.extension);
+        w.field("modifierExtension", &mut self.modifier_extension);
+        w.refs("condition", &mut self.condition, &["Condition", "Procedure"]);
+        w.field("use", &mut self.use_);
+        w.field("rank", &mut self.rank);
+    }
+}
+
+impl EncounterDiagnosis {
+    /// A new `Encounter.diagnosis` with its required elements: `condition`.
+    pub fn new<T0: crate::targets::EncounterDiagnosisCondition>(
+        condition: crate::TypedReference<T0>,
+    ) -> Self {
+        EncounterDiagnosis {
+            condition: Some(Box::new(condition.into())),
+            ..Default::default()
+        }
+    }
+    /// Sets `condition` to a reference to a Condition | Procedure.
+    pub fn set_condition<T: crate::targets::EncounterDiagnosisCondition>(
+        &mut self,
+        reference: crate::TypedReference<T>,
+    ) -> &mut Self {
+        self.condition = Some(Box::new(reference.into()));
+        self
     }
 }
 
@@ -816,6 +1093,54 @@ impl serde::Serialize for EncounterHospitalization {
     }
 }
 
+impl crate::visit::Walk for EncounterHospitalization {
+    fn walk(&self, w: &mut crate::visit::Walker<'_>) {
+        w.field("extension", &self.extension);
+        w.field("modifierExtension", &self.modifier_extension);
+        w.field("preAdmissionIdentifier", &self.pre_admission_identifier);
+        w.refs("origin", &self.origin, &["Location", "Organization"]);
+        w.field("admitSource", &self.admit_source);
+        w.field("reAdmission", &self.re_admission);
+        w.field("dietPreference", &self.diet_preference);
+        w.field("specialCourtesy", &self.special_courtesy);
+        w.field("specialArrangement", &self.special_arrangement);
+        w.refs("destination", &self.destination, &["Location", "Organization"]);
+        w.field("dischargeDisposition", &self.discharge_disposition);
+    }
+    fn walk_mut(&mut self, w: &mut crate::visit::WalkerMut<'_>) {
+        w.field("extension", &mut self.extension);
+        w.field("modifierExtension", &mut self.modifier_extension);
+        w.field("preAdmissionIdentifier", &mut self.pre_admission_identifier);
+        w.refs("origin", &mut self.origin, &["Location", "Organization"]);
+        w.field("admitSource", &mut self.admit_source);
+        w.field("reAdmission", &mut self.re_admission);
+        w.field("dietPreference", &mut self.diet_preference);
+        w.field("specialCourtesy", &mut self.special_courtesy);
+        w.field("specialArrangement", &mut self.special_arrangement);
+        w.refs("destination", &mut self.destination, &["Location", "Organization"]);
+        w.field("dischargeDisposition", &mut self.discharge_disposition);
+    }
+}
+
+impl EncounterHospitalization {
+    /// Sets `origin` to a reference to a Location | Organization.
+    pub fn set_origin<T: crate::targets::EncounterHospitalizationOrigin>(
+        &mut self,
+        reference: crate::TypedReference<T>,
+    ) -> &mut Self {
+        self.origin = Some(Box::new(reference.into()));
+        self
+    }
+    /// Sets `destination` to a reference to a Location | Organization.
+    pub fn set_destination<T: crate::targets::EncounterHospitalizationDestination>(
+        &mut self,
+        reference: crate::TypedReference<T>,
+    ) -> &mut Self {
+        self.destination = Some(Box::new(reference.into()));
+        self
+    }
+}
+
 /// List of locations where the patient has been
 ///
 /// List of locations where  the patient has been during this encounter.
@@ -916,5 +1241,44 @@ impl serde::Serialize for EncounterLocation {
         ser::single(&mut map, "physicalType", &self.physical_type)?;
         ser::single(&mut map, "period", &self.period)?;
         map.end()
+    }
+}
+
+impl crate::visit::Walk for EncounterLocation {
+    fn walk(&self, w: &mut crate::visit::Walker<'_>) {
+        w.field("extension", &self.extension);
+        w.field("modifierExtension", &self.modifier_extension);
+        w.refs("location", &self.location, &["Location"]);
+        w.field("status", &self.status);
+        w.field("physicalType", &self.physical_type);
+        w.field("period", &self.period);
+    }
+    fn walk_mut(&mut self, w: &mut crate::visit::WalkerMut<'_>) {
+        w.field("extension", &mut self.extension);
+        w.field("modifierExtension", &mut self.modifier_extension);
+        w.refs("location", &mut self.location, &["Location"]);
+        w.field("status", &mut self.status);
+        w.field("physicalType", &mut self.physical_type);
+        w.field("period", &mut self.period);
+    }
+}
+
+impl EncounterLocation {
+    /// A new `Encounter.location` with its required elements: `location`.
+    pub fn new<T0: crate::targets::EncounterLocationLocation>(
+        location: crate::TypedReference<T0>,
+    ) -> Self {
+        EncounterLocation {
+            location: Some(Box::new(location.into())),
+            ..Default::default()
+        }
+    }
+    /// Sets `location` to a reference to a Location.
+    pub fn set_location<T: crate::targets::EncounterLocationLocation>(
+        &mut self,
+        reference: crate::TypedReference<T>,
+    ) -> &mut Self {
+        self.location = Some(Box::new(reference.into()));
+        self
     }
 }

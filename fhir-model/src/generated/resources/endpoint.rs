@@ -256,3 +256,78 @@ impl serde::Serialize for Endpoint {
         map.end()
     }
 }
+
+impl crate::visit::Walk for Endpoint {
+    fn walk(&self, w: &mut crate::visit::Walker<'_>) {
+        w.field("id", &self.id);
+        w.field("meta", &self.meta);
+        w.field("implicitRules", &self.implicit_rules);
+        w.field("language", &self.language);
+        w.field("text", &self.text);
+        w.field("contained", &self.contained);
+        w.field("extension", &self.extension);
+        w.field("modifierExtension", &self.modifier_extension);
+        w.field("identifier", &self.identifier);
+        w.field("status", &self.status);
+        w.field("connectionType", &self.connection_type);
+        w.field("name", &self.name);
+        w.refs("managingOrganization", &self.managing_organization, &["Organization"]);
+        w.field("contact", &self.contact);
+        w.field("period", &self.period);
+        w.field("payloadType", &self.payload_type);
+        w.field("payloadMimeType", &self.payload_mime_type);
+        w.field("address", &self.address);
+        w.field("header", &self.header);
+    }
+    fn walk_mut(&mut self, w: &mut crate::visit::WalkerMut<'_>) {
+        w.field("id", &mut self.id);
+        w.field("meta", &mut self.meta);
+        w.field("implicitRules", &mut self.implicit_rules);
+        w.field("language", &mut self.language);
+        w.field("text", &mut self.text);
+        w.field("contained", &mut self.contained);
+        w.field("extension", &mut self.extension);
+        w.field("modifierExtension", &mut self.modifier_extension);
+        w.field("identifier", &mut self.identifier);
+        w.field("status", &mut self.status);
+        w.field("connectionType", &mut self.connection_type);
+        w.field("name", &mut self.name);
+        w.refs(
+            "managingOrganization",
+            &mut self.managing_organization,
+            &["Organization"],
+        );
+        w.field("contact", &mut self.contact);
+        w.field("period", &mut self.period);
+        w.field("payloadType", &mut self.payload_type);
+        w.field("payloadMimeType", &mut self.payload_mime_type);
+        w.field("address", &mut self.address);
+        w.field("header", &mut self.header);
+    }
+}
+
+impl Endpoint {
+    /// A new `Endpoint` with its required elements: `status`, `connectionType`, `payloadType` (its first item), `address`.
+    pub fn new(
+        status: codes::EndpointStatus,
+        connection_type: Coding,
+        payload_type: CodeableConcept,
+        address: Url,
+    ) -> Self {
+        Endpoint {
+            status: Some(crate::Primitive::new(status)),
+            connection_type: Some(Box::new(connection_type)),
+            payload_type: vec![payload_type],
+            address: Some(crate::Primitive::new(address)),
+            ..Default::default()
+        }
+    }
+    /// Sets `managingOrganization` to a reference to a Organization.
+    pub fn set_managing_organization<T: crate::targets::EndpointManagingOrganization>(
+        &mut self,
+        reference: crate::TypedReference<T>,
+    ) -> &mut Self {
+        self.managing_organization = Some(Box::new(reference.into()));
+        self
+    }
+}

@@ -171,3 +171,83 @@ impl serde::Serialize for EnrollmentRequest {
         map.end()
     }
 }
+
+impl crate::visit::Walk for EnrollmentRequest {
+    fn walk(&self, w: &mut crate::visit::Walker<'_>) {
+        w.field("id", &self.id);
+        w.field("meta", &self.meta);
+        w.field("implicitRules", &self.implicit_rules);
+        w.field("language", &self.language);
+        w.field("text", &self.text);
+        w.field("contained", &self.contained);
+        w.field("extension", &self.extension);
+        w.field("modifierExtension", &self.modifier_extension);
+        w.field("identifier", &self.identifier);
+        w.field("status", &self.status);
+        w.field("created", &self.created);
+        w.refs("insurer", &self.insurer, &["Organization"]);
+        w.refs(
+            "provider",
+            &self.provider,
+            &["Practitioner", "PractitionerRole", "Organization"],
+        );
+        w.refs("candidate", &self.candidate, &["Patient"]);
+        w.refs("coverage", &self.coverage, &["Coverage"]);
+    }
+    fn walk_mut(&mut self, w: &mut crate::visit::WalkerMut<'_>) {
+        w.field("id", &mut self.id);
+        w.field("meta", &mut self.meta);
+        w.field("implicitRules", &mut self.implicit_rules);
+        w.field("language", &mut self.language);
+        w.field("text", &mut self.text);
+        w.field("contained", &mut self.contained);
+        w.field("extension", &mut self.extension);
+        w.field("modifierExtension", &mut self.modifier_extension);
+        w.field("identifier", &mut self.identifier);
+        w.field("status", &mut self.status);
+        w.field("created", &mut self.created);
+        w.refs("insurer", &mut self.insurer, &["Organization"]);
+        w.refs(
+            "provider",
+            &mut self.provider,
+            &["Practitioner", "PractitionerRole", "Organization"],
+        );
+        w.refs("candidate", &mut self.candidate, &["Patient"]);
+        w.refs("coverage", &mut self.coverage, &["Coverage"]);
+    }
+}
+
+impl EnrollmentRequest {
+    /// Sets `insurer` to a reference to a Organization.
+    pub fn set_insurer<T: crate::targets::EnrollmentRequestInsurer>(
+        &mut self,
+        reference: crate::TypedReference<T>,
+    ) -> &mut Self {
+        self.insurer = Some(Box::new(reference.into()));
+        self
+    }
+    /// Sets `provider` to a reference to a Practitioner | PractitionerRole | Organization.
+    pub fn set_provider<T: crate::targets::EnrollmentRequestProvider>(
+        &mut self,
+        reference: crate::TypedReference<T>,
+    ) -> &mut Self {
+        self.provider = Some(Box::new(reference.into()));
+        self
+    }
+    /// Sets `candidate` to a reference to a Patient.
+    pub fn set_candidate<T: crate::targets::EnrollmentRequestCandidate>(
+        &mut self,
+        reference: crate::TypedReference<T>,
+    ) -> &mut Self {
+        self.candidate = Some(Box::new(reference.into()));
+        self
+    }
+    /// Sets `coverage` to a reference to a Coverage.
+    pub fn set_coverage<T: crate::targets::EnrollmentRequestCoverage>(
+        &mut self,
+        reference: crate::TypedReference<T>,
+    ) -> &mut Self {
+        self.coverage = Some(Box::new(reference.into()));
+        self
+    }
+}

@@ -184,3 +184,77 @@ impl serde::Serialize for EnrollmentResponse {
         map.end()
     }
 }
+
+impl crate::visit::Walk for EnrollmentResponse {
+    fn walk(&self, w: &mut crate::visit::Walker<'_>) {
+        w.field("id", &self.id);
+        w.field("meta", &self.meta);
+        w.field("implicitRules", &self.implicit_rules);
+        w.field("language", &self.language);
+        w.field("text", &self.text);
+        w.field("contained", &self.contained);
+        w.field("extension", &self.extension);
+        w.field("modifierExtension", &self.modifier_extension);
+        w.field("identifier", &self.identifier);
+        w.field("status", &self.status);
+        w.refs("request", &self.request, &["EnrollmentRequest"]);
+        w.field("outcome", &self.outcome);
+        w.field("disposition", &self.disposition);
+        w.field("created", &self.created);
+        w.refs("organization", &self.organization, &["Organization"]);
+        w.refs(
+            "requestProvider",
+            &self.request_provider,
+            &["Practitioner", "PractitionerRole", "Organization"],
+        );
+    }
+    fn walk_mut(&mut self, w: &mut crate::visit::WalkerMut<'_>) {
+        w.field("id", &mut self.id);
+        w.field("meta", &mut self.meta);
+        w.field("implicitRules", &mut self.implicit_rules);
+        w.field("language", &mut self.language);
+        w.field("text", &mut self.text);
+        w.field("contained", &mut self.contained);
+        w.field("extension", &mut self.extension);
+        w.field("modifierExtension", &mut self.modifier_extension);
+        w.field("identifier", &mut self.identifier);
+        w.field("status", &mut self.status);
+        w.refs("request", &mut self.request, &["EnrollmentRequest"]);
+        w.field("outcome", &mut self.outcome);
+        w.field("disposition", &mut self.disposition);
+        w.field("created", &mut self.created);
+        w.refs("organization", &mut self.organization, &["Organization"]);
+        w.refs(
+            "requestProvider",
+            &mut self.request_provider,
+            &["Practitioner", "PractitionerRole", "Organization"],
+        );
+    }
+}
+
+impl EnrollmentResponse {
+    /// Sets `request` to a reference to a EnrollmentRequest.
+    pub fn set_request<T: crate::targets::EnrollmentResponseRequest>(
+        &mut self,
+        reference: crate::TypedReference<T>,
+    ) -> &mut Self {
+        self.request = Some(Box::new(reference.into()));
+        self
+    }
+    /// Sets `organization` to a reference to a Organization.
+    pub fn set_organization<T: crate::targets::EnrollmentResponseOrganization>(
+        &mut self,
+        reference: crate::TypedReference<T>,
+    ) -> &mut Self {
+        self.organization = Some(Box::new(reference.into()));
+        self
+    }
+    /// Sets `requestProvider` to a reference to a Practitioner | PractitionerRole | Organization.
+    pub fn set_request_provider<T: crate::targets::EnrollmentResponseRequestProvider>(
+        &mut self,
+        reference: crate::TypedReference<T>,
+    ) -> &mut Self {
+        self.request_provider = Some(Box::new(reference.into()));
+        self
+    }
+}

@@ -220,6 +220,122 @@ impl serde::Serialize for EpisodeOfCare {
     }
 }
 
+impl crate::visit::Walk for EpisodeOfCare {
+    fn walk(&self, w: &mut crate::visit::Walker<'_>) {
+        w.field("id", &self.id);
+        w.field("meta", &self.meta);
+        w.field("implicitRules", &self.implicit_rules);
+        w.field("language", &self.language);
+        w.field("text", &self.text);
+        w.field("contained", &self.contained);
+        w.field("extension", &self.extension);
+        w.field("modifierExtension", &self.modifier_extension);
+        w.field("identifier", &self.identifier);
+        w.field("status", &self.status);
+        w.field("statusHistory", &self.status_history);
+        w.field("type", &self.type_);
+        w.field("diagnosis", &self.diagnosis);
+        w.refs("patient", &self.patient, &["Patient"]);
+        w.refs("managingOrganization", &self.managing_organization, &["Organization"]);
+        w.field("period", &self.period);
+        w.refs("referralRequest", &self.referral_request, &["ServiceRequest"]);
+        w.refs("careManager", &self.care_manager, &["Practitioner", "PractitionerRole"]);
+        w.refs("team", &self.team, &["CareTeam"]);
+        w.refs("account", &self.account, &["Account"]);
+    }
+    fn walk_mut(&mut self, w: &mut crate::visit::WalkerMut<'_>) {
+        w.field("id", &mut self.id);
+        w.field("meta", &mut self.meta);
+        w.field("implicitRules", &mut self.implicit_rules);
+        w.field("language", &mut self.language);
+        w.field("text", &mut self.text);
+        w.field("contained", &mut self.contained);
+        w.field("extension", &mut self.extension);
+        w.field("modifierExtension", &mut self.modifier_extension);
+        w.field("identifier", &mut self.identifier);
+        w.field("status", &mut self.status);
+        w.field("statusHistory", &mut self.status_history);
+        w.field("type", &mut self.type_);
+        w.field("diagnosis", &mut self.diagnosis);
+        w.refs("patient", &mut self.patient, &["Patient"]);
+        w.refs(
+            "managingOrganization",
+            &mut self.managing_organization,
+            &["Organization"],
+        );
+        w.field("period", &mut self.period);
+        w.refs("referralRequest", &mut self.referral_request, &["ServiceRequest"]);
+        w.refs(
+            "careManager",
+            &mut self.care_manager,
+            &["Practitioner", "PractitionerRole"],
+        );
+        w.refs("team", &mut self.team, &["CareTeam"]);
+        w.refs("account", &mut self.account, &["Account"]);
+    }
+}
+
+impl EpisodeOfCare {
+    /// A new `EpisodeOfCare` with its required elements: `status`, `patient`.
+    pub fn new<T1: crate::targets::EpisodeOfCarePatient>(
+        status: codes::EpisodeOfCareStatus,
+        patient: crate::TypedReference<T1>,
+    ) -> Self {
+        EpisodeOfCare {
+            status: Some(crate::Primitive::new(status)),
+            patient: Some(Box::new(patient.into())),
+            ..Default::default()
+        }
+    }
+    /// Sets `patient` to a reference to a Patient.
+    pub fn set_patient<T: crate::targets::EpisodeOfCarePatient>(
+        &mut self,
+        reference: crate::TypedReference<T>,
+    ) -> &mut Self {
+        self.patient = Some(Box::new(reference.into()));
+        self
+    }
+    /// Sets `managingOrganization` to a reference to a Organization.
+    pub fn set_managing_organization<
+        T: crate::targets::EpisodeOfCareManagingOrganization,
+    >(&mut self, reference: crate::TypedReference<T>) -> &mut Self {
+        self.managing_organization = Some(Box::new(reference.into()));
+        self
+    }
+    /// Adds a reference to a ServiceRequest to `referralRequest`.
+    pub fn push_referral_request<T: crate::targets::EpisodeOfCareReferralRequest>(
+        &mut self,
+        reference: crate::TypedReference<T>,
+    ) -> &mut Self {
+        self.referral_request.push(reference.into());
+        self
+    }
+    /// Sets `careManager` to a reference to a Practitioner | PractitionerRole.
+    pub fn set_care_manager<T: crate::targets::EpisodeOfCareCareManager>(
+        &mut self,
+        reference: crate::TypedReference<T>,
+    ) -> &mut Self {
+        self.care_manager = Some(Box::new(reference.into()));
+        self
+    }
+    /// Adds a reference to a CareTeam to `team`.
+    pub fn push_team<T: crate::targets::EpisodeOfCareTeam>(
+        &mut self,
+        reference: crate::TypedReference<T>,
+    ) -> &mut Self {
+        self.team.push(reference.into());
+        self
+    }
+    /// Adds a reference to a Account to `account`.
+    pub fn push_account<T: crate::targets::EpisodeOfCareAccount>(
+        &mut self,
+        reference: crate::TypedReference<T>,
+    ) -> &mut Self {
+        self.account.push(reference.into());
+        self
+    }
+}
+
 /// Past list of status codes (the current status may be included to cover the start date of the status)
 ///
 /// The history of statuses that the EpisodeOfCare has been through (without requiring processing the history of the resource).
@@ -312,6 +428,32 @@ impl serde::Serialize for EpisodeOfCareStatusHistory {
         ser::prim(&mut map, "status", "_status", &self.status)?;
         ser::single(&mut map, "period", &self.period)?;
         map.end()
+    }
+}
+
+impl crate::visit::Walk for EpisodeOfCareStatusHistory {
+    fn walk(&self, w: &mut crate::visit::Walker<'_>) {
+        w.field("extension", &self.extension);
+        w.field("modifierExtension", &self.modifier_extension);
+        w.field("status", &self.status);
+        w.field("period", &self.period);
+    }
+    fn walk_mut(&mut self, w: &mut crate::visit::WalkerMut<'_>) {
+        w.field("extension", &mut self.extension);
+        w.field("modifierExtension", &mut self.modifier_extension);
+        w.field("status", &mut self.status);
+        w.field("period", &mut self.period);
+    }
+}
+
+impl EpisodeOfCareStatusHistory {
+    /// A new `EpisodeOfCare.statusHistory` with its required elements: `status`, `period`.
+    pub fn new(status: codes::EpisodeOfCareStatus, period: Period) -> Self {
+        EpisodeOfCareStatusHistory {
+            status: Some(crate::Primitive::new(status)),
+            period: Some(Box::new(period)),
+            ..Default::default()
+        }
     }
 }
 
@@ -408,5 +550,42 @@ impl serde::Serialize for EpisodeOfCareDiagnosis {
         ser::single(&mut map, "role", &self.role)?;
         ser::prim(&mut map, "rank", "_rank", &self.rank)?;
         map.end()
+    }
+}
+
+impl crate::visit::Walk for EpisodeOfCareDiagnosis {
+    fn walk(&self, w: &mut crate::visit::Walker<'_>) {
+        w.field("extension", &self.extension);
+        w.field("modifierExtension", &self.modifier_extension);
+        w.refs("condition", &self.condition, &["Condition"]);
+        w.field("role", &self.role);
+        w.field("rank", &self.rank);
+    }
+    fn walk_mut(&mut self, w: &mut crate::visit::WalkerMut<'_>) {
+        w.field("extension", &mut self.extension);
+        w.field("modifierExtension", &mut self.modifier_extension);
+        w.refs("condition", &mut self.condition, &["Condition"]);
+        w.field("role", &mut self.role);
+        w.field("rank", &mut self.rank);
+    }
+}
+
+impl EpisodeOfCareDiagnosis {
+    /// A new `EpisodeOfCare.diagnosis` with its required elements: `condition`.
+    pub fn new<T0: crate::targets::EpisodeOfCareDiagnosisCondition>(
+        condition: crate::TypedReference<T0>,
+    ) -> Self {
+        EpisodeOfCareDiagnosis {
+            condition: Some(Box::new(condition.into())),
+            ..Default::default()
+        }
+    }
+    /// Sets `condition` to a reference to a Condition.
+    pub fn set_condition<T: crate::targets::EpisodeOfCareDiagnosisCondition>(
+        &mut self,
+        reference: crate::TypedReference<T>,
+    ) -> &mut Self {
+        self.condition = Some(Box::new(reference.into()));
+        self
     }
 }

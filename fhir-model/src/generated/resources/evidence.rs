@@ -372,3 +372,124 @@ impl serde::Serialize for Evidence {
         map.end()
     }
 }
+
+impl crate::visit::Walk for Evidence {
+    fn walk(&self, w: &mut crate::visit::Walker<'_>) {
+        w.field("id", &self.id);
+        w.field("meta", &self.meta);
+        w.field("implicitRules", &self.implicit_rules);
+        w.field("language", &self.language);
+        w.field("text", &self.text);
+        w.field("contained", &self.contained);
+        w.field("extension", &self.extension);
+        w.field("modifierExtension", &self.modifier_extension);
+        w.field("url", &self.url);
+        w.field("identifier", &self.identifier);
+        w.field("version", &self.version);
+        w.field("name", &self.name);
+        w.field("title", &self.title);
+        w.field("shortTitle", &self.short_title);
+        w.field("subtitle", &self.subtitle);
+        w.field("status", &self.status);
+        w.field("date", &self.date);
+        w.field("publisher", &self.publisher);
+        w.field("contact", &self.contact);
+        w.field("description", &self.description);
+        w.field("note", &self.note);
+        w.field("useContext", &self.use_context);
+        w.field("jurisdiction", &self.jurisdiction);
+        w.field("copyright", &self.copyright);
+        w.field("approvalDate", &self.approval_date);
+        w.field("lastReviewDate", &self.last_review_date);
+        w.field("effectivePeriod", &self.effective_period);
+        w.field("topic", &self.topic);
+        w.field("author", &self.author);
+        w.field("editor", &self.editor);
+        w.field("reviewer", &self.reviewer);
+        w.field("endorser", &self.endorser);
+        w.field("relatedArtifact", &self.related_artifact);
+        w.refs("exposureBackground", &self.exposure_background, &["EvidenceVariable"]);
+        w.refs("exposureVariant", &self.exposure_variant, &["EvidenceVariable"]);
+        w.refs("outcome", &self.outcome, &["EvidenceVariable"]);
+    }
+    fn walk_mut(&mut self, w: &mut crate::visit::WalkerMut<'_>) {
+        w.field("id", &mut self.id);
+        w.field("meta", &mut self.meta);
+        w.field("implicitRules", &mut self.implicit_rules);
+        w.field("language", &mut self.language);
+        w.field("text", &mut self.text);
+        w.field("contained", &mut self.contained);
+        w.field("extension", &mut self.extension);
+        w.field("modifierExtension", &mut self.modifier_extension);
+        w.field("url", &mut self.url);
+        w.field("identifier", &mut self.identifier);
+        w.field("version", &mut self.version);
+        w.field("name", &mut self.name);
+        w.field("title", &mut self.title);
+        w.field("shortTitle", &mut self.short_title);
+        w.field("subtitle", &mut self.subtitle);
+        w.field("status", &mut self.status);
+        w.field("date", &mut self.date);
+        w.field("publisher", &mut self.publisher);
+        w.field("contact", &mut self.contact);
+        w.field("description", &mut self.description);
+        w.field("note", &mut self.note);
+        w.field("useContext", &mut self.use_context);
+        w.field("jurisdiction", &mut self.jurisdiction);
+        w.field("copyright", &mut self.copyright);
+        w.field("approvalDate", &mut self.approval_date);
+        w.field("lastReviewDate", &mut self.last_review_date);
+        w.field("effectivePeriod", &mut self.effective_period);
+        w.field("topic", &mut self.topic);
+        w.field("author", &mut self.author);
+        w.field("editor", &mut self.editor);
+        w.field("reviewer", &mut self.reviewer);
+        w.field("endorser", &mut self.endorser);
+        w.field("relatedArtifact", &mut self.related_artifact);
+        w.refs(
+            "exposureBackground",
+            &mut self.exposure_background,
+            &["EvidenceVariable"],
+        );
+        w.refs("exposureVariant", &mut self.exposure_variant, &["EvidenceVariable"]);
+        w.refs("outcome", &mut self.outcome, &["EvidenceVariable"]);
+    }
+}
+
+impl Evidence {
+    /// A new `Evidence` with its required elements: `status`, `exposureBackground`.
+    pub fn new<T1: crate::targets::EvidenceExposureBackground>(
+        status: codes::PublicationStatus,
+        exposure_background: crate::TypedReference<T1>,
+    ) -> Self {
+        Evidence {
+            status: Some(crate::Primitive::new(status)),
+            exposure_background: Some(Box::new(exposure_background.into())),
+            ..Default::default()
+        }
+    }
+    /// Sets `exposureBackground` to a reference to a EvidenceVariable.
+    pub fn set_exposure_background<T: crate::targets::EvidenceExposureBackground>(
+        &mut self,
+        reference: crate::TypedReference<T>,
+    ) -> &mut Self {
+        self.exposure_background = Some(Box::new(reference.into()));
+        self
+    }
+    /// Adds a reference to a EvidenceVariable to `exposureVariant`.
+    pub fn push_exposure_variant<T: crate::targets::EvidenceExposureVariant>(
+        &mut self,
+        reference: crate::TypedReference<T>,
+    ) -> &mut Self {
+        self.exposure_variant.push(reference.into());
+        self
+    }
+    /// Adds a reference to a EvidenceVariable to `outcome`.
+    pub fn push_outcome<T: crate::targets::EvidenceOutcome>(
+        &mut self,
+        reference: crate::TypedReference<T>,
+    ) -> &mut Self {
+        self.outcome.push(reference.into());
+        self
+    }
+}

@@ -364,6 +364,97 @@ impl serde::Serialize for EvidenceVariable {
     }
 }
 
+impl crate::visit::Walk for EvidenceVariable {
+    fn walk(&self, w: &mut crate::visit::Walker<'_>) {
+        w.field("id", &self.id);
+        w.field("meta", &self.meta);
+        w.field("implicitRules", &self.implicit_rules);
+        w.field("language", &self.language);
+        w.field("text", &self.text);
+        w.field("contained", &self.contained);
+        w.field("extension", &self.extension);
+        w.field("modifierExtension", &self.modifier_extension);
+        w.field("url", &self.url);
+        w.field("identifier", &self.identifier);
+        w.field("version", &self.version);
+        w.field("name", &self.name);
+        w.field("title", &self.title);
+        w.field("shortTitle", &self.short_title);
+        w.field("subtitle", &self.subtitle);
+        w.field("status", &self.status);
+        w.field("date", &self.date);
+        w.field("publisher", &self.publisher);
+        w.field("contact", &self.contact);
+        w.field("description", &self.description);
+        w.field("note", &self.note);
+        w.field("useContext", &self.use_context);
+        w.field("jurisdiction", &self.jurisdiction);
+        w.field("copyright", &self.copyright);
+        w.field("approvalDate", &self.approval_date);
+        w.field("lastReviewDate", &self.last_review_date);
+        w.field("effectivePeriod", &self.effective_period);
+        w.field("topic", &self.topic);
+        w.field("author", &self.author);
+        w.field("editor", &self.editor);
+        w.field("reviewer", &self.reviewer);
+        w.field("endorser", &self.endorser);
+        w.field("relatedArtifact", &self.related_artifact);
+        w.field("type", &self.type_);
+        w.field("characteristic", &self.characteristic);
+    }
+    fn walk_mut(&mut self, w: &mut crate::visit::WalkerMut<'_>) {
+        w.field("id", &mut self.id);
+        w.field("meta", &mut self.meta);
+        w.field("implicitRules", &mut self.implicit_rules);
+        w.field("language", &mut self.language);
+        w.field("text", &mut self.text);
+        w.field("contained", &mut self.contained);
+        w.field("extension", &mut self.extension);
+        w.field("modifierExtension", &mut self.modifier_extension);
+        w.field("url", &mut self.url);
+        w.field("identifier", &mut self.identifier);
+        w.field("version", &mut self.version);
+        w.field("name", &mut self.name);
+        w.field("title", &mut self.title);
+        w.field("shortTitle", &mut self.short_title);
+        w.field("subtitle", &mut self.subtitle);
+        w.field("status", &mut self.status);
+        w.field("date", &mut self.date);
+        w.field("publisher", &mut self.publisher);
+        w.field("contact", &mut self.contact);
+        w.field("description", &mut self.description);
+        w.field("note", &mut self.note);
+        w.field("useContext", &mut self.use_context);
+        w.field("jurisdiction", &mut self.jurisdiction);
+        w.field("copyright", &mut self.copyright);
+        w.field("approvalDate", &mut self.approval_date);
+        w.field("lastReviewDate", &mut self.last_review_date);
+        w.field("effectivePeriod", &mut self.effective_period);
+        w.field("topic", &mut self.topic);
+        w.field("author", &mut self.author);
+        w.field("editor", &mut self.editor);
+        w.field("reviewer", &mut self.reviewer);
+        w.field("endorser", &mut self.endorser);
+        w.field("relatedArtifact", &mut self.related_artifact);
+        w.field("type", &mut self.type_);
+        w.field("characteristic", &mut self.characteristic);
+    }
+}
+
+impl EvidenceVariable {
+    /// A new `EvidenceVariable` with its required elements: `status`, `characteristic` (its first item).
+    pub fn new(
+        status: codes::PublicationStatus,
+        characteristic: EvidenceVariableCharacteristic,
+    ) -> Self {
+        EvidenceVariable {
+            status: Some(crate::Primitive::new(status)),
+            characteristic: vec![characteristic],
+            ..Default::default()
+        }
+    }
+}
+
 /// What defines the members of the evidence element
 ///
 /// A characteristic that defines the members of the evidence element. Multiple characteristics are applied with "and" semantics.
@@ -610,6 +701,41 @@ impl serde::Serialize for EvidenceVariableCharacteristic {
     }
 }
 
+impl crate::visit::Walk for EvidenceVariableCharacteristic {
+    fn walk(&self, w: &mut crate::visit::Walker<'_>) {
+        w.field("extension", &self.extension);
+        w.field("modifierExtension", &self.modifier_extension);
+        w.field("description", &self.description);
+        w.choice(&self.definition);
+        w.field("usageContext", &self.usage_context);
+        w.field("exclude", &self.exclude);
+        w.choice(&self.participant_effective);
+        w.field("timeFromStart", &self.time_from_start);
+        w.field("groupMeasure", &self.group_measure);
+    }
+    fn walk_mut(&mut self, w: &mut crate::visit::WalkerMut<'_>) {
+        w.field("extension", &mut self.extension);
+        w.field("modifierExtension", &mut self.modifier_extension);
+        w.field("description", &mut self.description);
+        w.choice(&mut self.definition);
+        w.field("usageContext", &mut self.usage_context);
+        w.field("exclude", &mut self.exclude);
+        w.choice(&mut self.participant_effective);
+        w.field("timeFromStart", &mut self.time_from_start);
+        w.field("groupMeasure", &mut self.group_measure);
+    }
+}
+
+impl EvidenceVariableCharacteristic {
+    /// A new `EvidenceVariable.characteristic` with its required elements: `definition`.
+    pub fn new(definition: EvidenceVariableCharacteristicDefinition) -> Self {
+        EvidenceVariableCharacteristic {
+            definition: Some(definition),
+            ..Default::default()
+        }
+    }
+}
+
 /// Choice of types for `EvidenceVariable.characteristic.definition[x]`.
 ///
 /// In JSON the element name carries the type (`definitionReference`, `definitionCanonical`, ...).
@@ -650,6 +776,53 @@ impl ser::EncodeChoice for EvidenceVariableCharacteristicDefinition {
     }
 }
 
+impl crate::visit::Walk for EvidenceVariableCharacteristicDefinition {
+    fn walk(&self, w: &mut crate::visit::Walker<'_>) {
+        match self {
+            Self::Reference(v) => {
+                w.refs("definitionReference", v, &["Group"]);
+            }
+            Self::Canonical(v) => {
+                w.field("definitionCanonical", v);
+            }
+            Self::CodeableConcept(v) => {
+                w.field("definitionCodeableConcept", v);
+            }
+            Self::Expression(v) => {
+                w.field("definitionExpression", v);
+            }
+            Self::DataRequirement(v) => {
+                w.field("definitionDataRequirement", v);
+            }
+            Self::TriggerDefinition(v) => {
+                w.field("definitionTriggerDefinition", v);
+            }
+        }
+    }
+    fn walk_mut(&mut self, w: &mut crate::visit::WalkerMut<'_>) {
+        match self {
+            Self::Reference(v) => {
+                w.refs("definitionReference", v, &["Group"]);
+            }
+            Self::Canonical(v) => {
+                w.field("definitionCanonical", v);
+            }
+            Self::CodeableConcept(v) => {
+                w.field("definitionCodeableConcept", v);
+            }
+            Self::Expression(v) => {
+                w.field("definitionExpression", v);
+            }
+            Self::DataRequirement(v) => {
+                w.field("definitionDataRequirement", v);
+            }
+            Self::TriggerDefinition(v) => {
+                w.field("definitionTriggerDefinition", v);
+            }
+        }
+    }
+}
+
 /// Choice of types for `EvidenceVariable.characteristic.participantEffective[x]`.
 ///
 /// In JSON the element name carries the type (`participantEffectiveDateTime`, `participantEffectivePeriod`, ...).
@@ -679,6 +852,41 @@ impl ser::EncodeChoice for EvidenceVariableCharacteristicParticipantEffective {
             Self::Period(v) => map.serialize_entry("participantEffectivePeriod", v),
             Self::Duration(v) => map.serialize_entry("participantEffectiveDuration", v),
             Self::Timing(v) => map.serialize_entry("participantEffectiveTiming", v),
+        }
+    }
+}
+
+impl crate::visit::Walk for EvidenceVariableCharacteristicParticipantEffective {
+    fn walk(&self, w: &mut crate::visit::Walker<'_>) {
+        match self {
+            Self::DateTime(v) => {
+                w.field("participantEffectiveDateTime", v);
+            }
+            Self::Period(v) => {
+                w.field("participantEffectivePeriod", v);
+            }
+            Self::Duration(v) => {
+                w.field("participantEffectiveDuration", v);
+            }
+            Self::Timing(v) => {
+                w.field("participantEffectiveTiming", v);
+            }
+        }
+    }
+    fn walk_mut(&mut self, w: &mut crate::visit::WalkerMut<'_>) {
+        match self {
+            Self::DateTime(v) => {
+                w.field("participantEffectiveDateTime", v);
+            }
+            Self::Period(v) => {
+                w.field("participantEffectivePeriod", v);
+            }
+            Self::Duration(v) => {
+                w.field("participantEffectiveDuration", v);
+            }
+            Self::Timing(v) => {
+                w.field("participantEffectiveTiming", v);
+            }
         }
     }
 }

@@ -268,6 +268,73 @@ impl serde::Serialize for ExampleScenario {
     }
 }
 
+impl crate::visit::Walk for ExampleScenario {
+    fn walk(&self, w: &mut crate::visit::Walker<'_>) {
+        w.field("id", &self.id);
+        w.field("meta", &self.meta);
+        w.field("implicitRules", &self.implicit_rules);
+        w.field("language", &self.language);
+        w.field("text", &self.text);
+        w.field("contained", &self.contained);
+        w.field("extension", &self.extension);
+        w.field("modifierExtension", &self.modifier_extension);
+        w.field("url", &self.url);
+        w.field("identifier", &self.identifier);
+        w.field("version", &self.version);
+        w.field("name", &self.name);
+        w.field("status", &self.status);
+        w.field("experimental", &self.experimental);
+        w.field("date", &self.date);
+        w.field("publisher", &self.publisher);
+        w.field("contact", &self.contact);
+        w.field("useContext", &self.use_context);
+        w.field("jurisdiction", &self.jurisdiction);
+        w.field("copyright", &self.copyright);
+        w.field("purpose", &self.purpose);
+        w.field("actor", &self.actor);
+        w.field("instance", &self.instance);
+        w.field("process", &self.process);
+        w.field("workflow", &self.workflow);
+    }
+    fn walk_mut(&mut self, w: &mut crate::visit::WalkerMut<'_>) {
+        w.field("id", &mut self.id);
+        w.field("meta", &mut self.meta);
+        w.field("implicitRules", &mut self.implicit_rules);
+        w.field("language", &mut self.language);
+        w.field("text", &mut self.text);
+        w.field("contained", &mut self.contained);
+        w.field("extension", &mut self.extension);
+        w.field("modifierExtension", &mut self.modifier_extension);
+        w.field("url", &mut self.url);
+        w.field("identifier", &mut self.identifier);
+        w.field("version", &mut self.version);
+        w.field("name", &mut self.name);
+        w.field("status", &mut self.status);
+        w.field("experimental", &mut self.experimental);
+        w.field("date", &mut self.date);
+        w.field("publisher", &mut self.publisher);
+        w.field("contact", &mut self.contact);
+        w.field("useContext", &mut self.use_context);
+        w.field("jurisdiction", &mut self.jurisdiction);
+        w.field("copyright", &mut self.copyright);
+        w.field("purpose", &mut self.purpose);
+        w.field("actor", &mut self.actor);
+        w.field("instance", &mut self.instance);
+        w.field("process", &mut self.process);
+        w.field("workflow", &mut self.workflow);
+    }
+}
+
+impl ExampleScenario {
+    /// A new `ExampleScenario` with its required elements: `status`.
+    pub fn new(status: codes::PublicationStatus) -> Self {
+        ExampleScenario {
+            status: Some(crate::Primitive::new(status)),
+            ..Default::default()
+        }
+    }
+}
+
 /// Actor participating in the resource
 ///
 /// Actor participating in the resource.
@@ -383,6 +450,36 @@ impl serde::Serialize for ExampleScenarioActor {
         ser::prim(&mut map, "name", "_name", &self.name)?;
         ser::prim(&mut map, "description", "_description", &self.description)?;
         map.end()
+    }
+}
+
+impl crate::visit::Walk for ExampleScenarioActor {
+    fn walk(&self, w: &mut crate::visit::Walker<'_>) {
+        w.field("extension", &self.extension);
+        w.field("modifierExtension", &self.modifier_extension);
+        w.field("actorId", &self.actor_id);
+        w.field("type", &self.type_);
+        w.field("name", &self.name);
+        w.field("description", &self.description);
+    }
+    fn walk_mut(&mut self, w: &mut crate::visit::WalkerMut<'_>) {
+        w.field("extension", &mut self.extension);
+        w.field("modifierExtension", &mut self.modifier_extension);
+        w.field("actorId", &mut self.actor_id);
+        w.field("type", &mut self.type_);
+        w.field("name", &mut self.name);
+        w.field("description", &mut self.description);
+    }
+}
+
+impl ExampleScenarioActor {
+    /// A new `ExampleScenario.actor` with its required elements: `actorId`, `type`.
+    pub fn new(actor_id: FhirString, type_: codes::ExampleScenarioActorType) -> Self {
+        ExampleScenarioActor {
+            actor_id: Some(crate::Primitive::new(actor_id)),
+            type_: Some(crate::Primitive::new(type_)),
+            ..Default::default()
+        }
     }
 }
 
@@ -524,6 +621,40 @@ impl serde::Serialize for ExampleScenarioInstance {
     }
 }
 
+impl crate::visit::Walk for ExampleScenarioInstance {
+    fn walk(&self, w: &mut crate::visit::Walker<'_>) {
+        w.field("extension", &self.extension);
+        w.field("modifierExtension", &self.modifier_extension);
+        w.field("resourceId", &self.resource_id);
+        w.field("resourceType", &self.resource_type);
+        w.field("name", &self.name);
+        w.field("description", &self.description);
+        w.field("version", &self.version);
+        w.field("containedInstance", &self.contained_instance);
+    }
+    fn walk_mut(&mut self, w: &mut crate::visit::WalkerMut<'_>) {
+        w.field("extension", &mut self.extension);
+        w.field("modifierExtension", &mut self.modifier_extension);
+        w.field("resourceId", &mut self.resource_id);
+        w.field("resourceType", &mut self.resource_type);
+        w.field("name", &mut self.name);
+        w.field("description", &mut self.description);
+        w.field("version", &mut self.version);
+        w.field("containedInstance", &mut self.contained_instance);
+    }
+}
+
+impl ExampleScenarioInstance {
+    /// A new `ExampleScenario.instance` with its required elements: `resourceId`, `resourceType`.
+    pub fn new(resource_id: FhirString, resource_type: codes::ResourceType) -> Self {
+        ExampleScenarioInstance {
+            resource_id: Some(crate::Primitive::new(resource_id)),
+            resource_type: Some(crate::Primitive::new(resource_type)),
+            ..Default::default()
+        }
+    }
+}
+
 /// A specific version of the resource
 ///
 /// A specific version of the resource.
@@ -624,6 +755,32 @@ impl serde::Serialize for ExampleScenarioInstanceVersion {
     }
 }
 
+impl crate::visit::Walk for ExampleScenarioInstanceVersion {
+    fn walk(&self, w: &mut crate::visit::Walker<'_>) {
+        w.field("extension", &self.extension);
+        w.field("modifierExtension", &self.modifier_extension);
+        w.field("versionId", &self.version_id);
+        w.field("description", &self.description);
+    }
+    fn walk_mut(&mut self, w: &mut crate::visit::WalkerMut<'_>) {
+        w.field("extension", &mut self.extension);
+        w.field("modifierExtension", &mut self.modifier_extension);
+        w.field("versionId", &mut self.version_id);
+        w.field("description", &mut self.description);
+    }
+}
+
+impl ExampleScenarioInstanceVersion {
+    /// A new `ExampleScenario.instance.version` with its required elements: `versionId`, `description`.
+    pub fn new(version_id: FhirString, description: Markdown) -> Self {
+        ExampleScenarioInstanceVersion {
+            version_id: Some(crate::Primitive::new(version_id)),
+            description: Some(crate::Primitive::new(description)),
+            ..Default::default()
+        }
+    }
+}
+
 /// Resources contained in the instance
 ///
 /// Resources contained in the instance (e.g. the observations contained in a bundle).
@@ -715,6 +872,31 @@ impl serde::Serialize for ExampleScenarioInstanceContainedInstance {
         ser::prim(&mut map, "resourceId", "_resourceId", &self.resource_id)?;
         ser::prim(&mut map, "versionId", "_versionId", &self.version_id)?;
         map.end()
+    }
+}
+
+impl crate::visit::Walk for ExampleScenarioInstanceContainedInstance {
+    fn walk(&self, w: &mut crate::visit::Walker<'_>) {
+        w.field("extension", &self.extension);
+        w.field("modifierExtension", &self.modifier_extension);
+        w.field("resourceId", &self.resource_id);
+        w.field("versionId", &self.version_id);
+    }
+    fn walk_mut(&mut self, w: &mut crate::visit::WalkerMut<'_>) {
+        w.field("extension", &mut self.extension);
+        w.field("modifierExtension", &mut self.modifier_extension);
+        w.field("resourceId", &mut self.resource_id);
+        w.field("versionId", &mut self.version_id);
+    }
+}
+
+impl ExampleScenarioInstanceContainedInstance {
+    /// A new `ExampleScenario.instance.containedInstance` with its required elements: `resourceId`.
+    pub fn new(resource_id: FhirString) -> Self {
+        ExampleScenarioInstanceContainedInstance {
+            resource_id: Some(crate::Primitive::new(resource_id)),
+            ..Default::default()
+        }
     }
 }
 
@@ -847,6 +1029,37 @@ impl serde::Serialize for ExampleScenarioProcess {
     }
 }
 
+impl crate::visit::Walk for ExampleScenarioProcess {
+    fn walk(&self, w: &mut crate::visit::Walker<'_>) {
+        w.field("extension", &self.extension);
+        w.field("modifierExtension", &self.modifier_extension);
+        w.field("title", &self.title);
+        w.field("description", &self.description);
+        w.field("preConditions", &self.pre_conditions);
+        w.field("postConditions", &self.post_conditions);
+        w.field("step", &self.step);
+    }
+    fn walk_mut(&mut self, w: &mut crate::visit::WalkerMut<'_>) {
+        w.field("extension", &mut self.extension);
+        w.field("modifierExtension", &mut self.modifier_extension);
+        w.field("title", &mut self.title);
+        w.field("description", &mut self.description);
+        w.field("preConditions", &mut self.pre_conditions);
+        w.field("postConditions", &mut self.post_conditions);
+        w.field("step", &mut self.step);
+    }
+}
+
+impl ExampleScenarioProcess {
+    /// A new `ExampleScenario.process` with its required elements: `title`.
+    pub fn new(title: FhirString) -> Self {
+        ExampleScenarioProcess {
+            title: Some(crate::Primitive::new(title)),
+            ..Default::default()
+        }
+    }
+}
+
 /// Each step of the process
 ///
 /// Each step of the process.
@@ -944,6 +1157,25 @@ impl serde::Serialize for ExampleScenarioProcessStep {
         ser::single(&mut map, "operation", &self.operation)?;
         ser::many(&mut map, "alternative", &self.alternative)?;
         map.end()
+    }
+}
+
+impl crate::visit::Walk for ExampleScenarioProcessStep {
+    fn walk(&self, w: &mut crate::visit::Walker<'_>) {
+        w.field("extension", &self.extension);
+        w.field("modifierExtension", &self.modifier_extension);
+        w.field("process", &self.process);
+        w.field("pause", &self.pause);
+        w.field("operation", &self.operation);
+        w.field("alternative", &self.alternative);
+    }
+    fn walk_mut(&mut self, w: &mut crate::visit::WalkerMut<'_>) {
+        w.field("extension", &mut self.extension);
+        w.field("modifierExtension", &mut self.modifier_extension);
+        w.field("process", &mut self.process);
+        w.field("pause", &mut self.pause);
+        w.field("operation", &mut self.operation);
+        w.field("alternative", &mut self.alternative);
     }
 }
 
@@ -1134,6 +1366,47 @@ impl serde::Serialize for ExampleScenarioProcessStepOperation {
     }
 }
 
+impl crate::visit::Walk for ExampleScenarioProcessStepOperation {
+    fn walk(&self, w: &mut crate::visit::Walker<'_>) {
+        w.field("extension", &self.extension);
+        w.field("modifierExtension", &self.modifier_extension);
+        w.field("number", &self.number);
+        w.field("type", &self.type_);
+        w.field("name", &self.name);
+        w.field("initiator", &self.initiator);
+        w.field("receiver", &self.receiver);
+        w.field("description", &self.description);
+        w.field("initiatorActive", &self.initiator_active);
+        w.field("receiverActive", &self.receiver_active);
+        w.field("request", &self.request);
+        w.field("response", &self.response);
+    }
+    fn walk_mut(&mut self, w: &mut crate::visit::WalkerMut<'_>) {
+        w.field("extension", &mut self.extension);
+        w.field("modifierExtension", &mut self.modifier_extension);
+        w.field("number", &mut self.number);
+        w.field("type", &mut self.type_);
+        w.field("name", &mut self.name);
+        w.field("initiator", &mut self.initiator);
+        w.field("receiver", &mut self.receiver);
+        w.field("description", &mut self.description);
+        w.field("initiatorActive", &mut self.initiator_active);
+        w.field("receiverActive", &mut self.receiver_active);
+        w.field("request", &mut self.request);
+        w.field("response", &mut self.response);
+    }
+}
+
+impl ExampleScenarioProcessStepOperation {
+    /// A new `ExampleScenario.process.step.operation` with its required elements: `number`.
+    pub fn new(number: FhirString) -> Self {
+        ExampleScenarioProcessStepOperation {
+            number: Some(crate::Primitive::new(number)),
+            ..Default::default()
+        }
+    }
+}
+
 /// Alternate non-typical step action
 ///
 /// Indicates an alternative step that can be taken instead of the operations on the base step in exceptional/atypical circumstances.
@@ -1232,5 +1505,32 @@ impl serde::Serialize for ExampleScenarioProcessStepAlternative {
         ser::prim(&mut map, "description", "_description", &self.description)?;
         ser::many(&mut map, "step", &self.step)?;
         map.end()
+    }
+}
+
+impl crate::visit::Walk for ExampleScenarioProcessStepAlternative {
+    fn walk(&self, w: &mut crate::visit::Walker<'_>) {
+        w.field("extension", &self.extension);
+        w.field("modifierExtension", &self.modifier_extension);
+        w.field("title", &self.title);
+        w.field("description", &self.description);
+        w.field("step", &self.step);
+    }
+    fn walk_mut(&mut self, w: &mut crate::visit::WalkerMut<'_>) {
+        w.field("extension", &mut self.extension);
+        w.field("modifierExtension", &mut self.modifier_extension);
+        w.field("title", &mut self.title);
+        w.field("description", &mut self.description);
+        w.field("step", &mut self.step);
+    }
+}
+
+impl ExampleScenarioProcessStepAlternative {
+    /// A new `ExampleScenario.process.step.alternative` with its required elements: `title`.
+    pub fn new(title: FhirString) -> Self {
+        ExampleScenarioProcessStepAlternative {
+            title: Some(crate::Primitive::new(title)),
+            ..Default::default()
+        }
     }
 }

@@ -505,6 +505,251 @@ impl serde::Serialize for ExplanationOfBenefit {
     }
 }
 
+impl crate::visit::Walk for ExplanationOfBenefit {
+    fn walk(&self, w: &mut crate::visit::Walker<'_>) {
+        w.field("id", &self.id);
+        w.field("meta", &self.meta);
+        w.field("implicitRules", &self.implicit_rules);
+        w.field("language", &self.language);
+        w.field("text", &self.text);
+        w.field("contained", &self.contained);
+        w.field("extension", &self.extension);
+        w.field("modifierExtension", &self.modifier_extension);
+        w.field("identifier", &self.identifier);
+        w.field("status", &self.status);
+        w.field("type", &self.type_);
+        w.field("subType", &self.sub_type);
+        w.field("use", &self.use_);
+        w.refs("patient", &self.patient, &["Patient"]);
+        w.field("billablePeriod", &self.billable_period);
+        w.field("created", &self.created);
+        w.refs("enterer", &self.enterer, &["Practitioner", "PractitionerRole"]);
+        w.refs("insurer", &self.insurer, &["Organization"]);
+        w.refs(
+            "provider",
+            &self.provider,
+            &["Practitioner", "PractitionerRole", "Organization"],
+        );
+        w.field("priority", &self.priority);
+        w.field("fundsReserveRequested", &self.funds_reserve_requested);
+        w.field("fundsReserve", &self.funds_reserve);
+        w.field("related", &self.related);
+        w.refs(
+            "prescription",
+            &self.prescription,
+            &["MedicationRequest", "VisionPrescription"],
+        );
+        w.refs(
+            "originalPrescription",
+            &self.original_prescription,
+            &["MedicationRequest"],
+        );
+        w.field("payee", &self.payee);
+        w.refs("referral", &self.referral, &["ServiceRequest"]);
+        w.refs("facility", &self.facility, &["Location"]);
+        w.refs("claim", &self.claim, &["Claim"]);
+        w.refs("claimResponse", &self.claim_response, &["ClaimResponse"]);
+        w.field("outcome", &self.outcome);
+        w.field("disposition", &self.disposition);
+        w.field("preAuthRef", &self.pre_auth_ref);
+        w.field("preAuthRefPeriod", &self.pre_auth_ref_period);
+        w.field("careTeam", &self.care_team);
+        w.field("supportingInfo", &self.supporting_info);
+        w.field("diagnosis", &self.diagnosis);
+        w.field("procedure", &self.procedure);
+        w.field("precedence", &self.precedence);
+        w.field("insurance", &self.insurance);
+        w.field("accident", &self.accident);
+        w.field("item", &self.item);
+        w.field("addItem", &self.add_item);
+        w.field("adjudication", &self.adjudication);
+        w.field("total", &self.total);
+        w.field("payment", &self.payment);
+        w.field("formCode", &self.form_code);
+        w.field("form", &self.form);
+        w.field("processNote", &self.process_note);
+        w.field("benefitPeriod", &self.benefit_period);
+        w.field("benefitBalance", &self.benefit_balance);
+    }
+    fn walk_mut(&mut self, w: &mut crate::visit::WalkerMut<'_>) {
+        w.field("id", &mut self.id);
+        w.field("meta", &mut self.meta);
+        w.field("implicitRules", &mut self.implicit_rules);
+        w.field("language", &mut self.language);
+        w.field("text", &mut self.text);
+        w.field("contained", &mut self.contained);
+        w.field("extension", &mut self.extension);
+        w.field("modifierExtension", &mut self.modifier_extension);
+        w.field("identifier", &mut self.identifier);
+        w.field("status", &mut self.status);
+        w.field("type", &mut self.type_);
+        w.field("subType", &mut self.sub_type);
+        w.field("use", &mut self.use_);
+        w.refs("patient", &mut self.patient, &["Patient"]);
+        w.field("billablePeriod", &mut self.billable_period);
+        w.field("created", &mut self.created);
+        w.refs("enterer", &mut self.enterer, &["Practitioner", "PractitionerRole"]);
+        w.refs("insurer", &mut self.insurer, &["Organization"]);
+        w.refs(
+            "provider",
+            &mut self.provider,
+            &["Practitioner", "PractitionerRole", "Organization"],
+        );
+        w.field("priority", &mut self.priority);
+        w.field("fundsReserveRequested", &mut self.funds_reserve_requested);
+        w.field("fundsReserve", &mut self.funds_reserve);
+        w.field("related", &mut self.related);
+        w.refs(
+            "prescription",
+            &mut self.prescription,
+            &["MedicationRequest", "VisionPrescription"],
+        );
+        w.refs(
+            "originalPrescription",
+            &mut self.original_prescription,
+            &["MedicationRequest"],
+        );
+        w.field("payee", &mut self.payee);
+        w.refs("referral", &mut self.referral, &["ServiceRequest"]);
+        w.refs("facility", &mut self.facility, &["Location"]);
+        w.refs("claim", &mut self.claim, &["Claim"]);
+        w.refs("claimResponse", &mut self.claim_response, &["ClaimResponse"]);
+        w.field("outcome", &mut self.outcome);
+        w.field("disposition", &mut self.disposition);
+        w.field("preAuthRef", &mut self.pre_auth_ref);
+        w.field("preAuthRefPeriod", &mut self.pre_auth_ref_period);
+        w.field("careTeam", &mut self.care_team);
+        w.field("supportingInfo", &mut self.supporting_info);
+        w.field("diagnosis", &mut self.diagnosis);
+        w.field("procedure", &mut self.procedure);
+        w.field("precedence", &mut self.precedence);
+        w.field("insurance", &mut self.insurance);
+        w.field("accident", &mut self.accident);
+        w.field("item", &mut self.item);
+        w.field("addItem", &mut self.add_item);
+        w.field("adjudication", &mut self.adjudication);
+        w.field("total", &mut self.total);
+        w.field("payment", &mut self.payment);
+        w.field("formCode", &mut self.form_code);
+        w.field("form", &mut self.form);
+        w.field("processNote", &mut self.process_note);
+        w.field("benefitPeriod", &mut self.benefit_period);
+        w.field("benefitBalance", &mut self.benefit_balance);
+    }
+}
+
+impl ExplanationOfBenefit {
+    /// A new `ExplanationOfBenefit` with its required elements: `status`, `type`, `use`, `patient`, `created`, `insurer`, `provider`, `outcome`, `insurance` (its first item).
+    #[allow(clippy::too_many_arguments)]
+    pub fn new<
+        T3: crate::targets::ExplanationOfBenefitPatient,
+        T5: crate::targets::ExplanationOfBenefitInsurer,
+        T6: crate::targets::ExplanationOfBenefitProvider,
+    >(
+        status: codes::ExplanationOfBenefitStatus,
+        type_: CodeableConcept,
+        use_: codes::Use,
+        patient: crate::TypedReference<T3>,
+        created: DateTime,
+        insurer: crate::TypedReference<T5>,
+        provider: crate::TypedReference<T6>,
+        outcome: codes::ClaimProcessingCodes,
+        insurance: ExplanationOfBenefitInsurance,
+    ) -> Self {
+        ExplanationOfBenefit {
+            status: Some(crate::Primitive::new(status)),
+            type_: Some(Box::new(type_)),
+            use_: Some(crate::Primitive::new(use_)),
+            patient: Some(Box::new(patient.into())),
+            created: Some(crate::Primitive::new(created)),
+            insurer: Some(Box::new(insurer.into())),
+            provider: Some(Box::new(provider.into())),
+            outcome: Some(crate::Primitive::new(outcome)),
+            insurance: vec![insurance],
+            ..Default::default()
+        }
+    }
+    /// Sets `patient` to a reference to a Patient.
+    pub fn set_patient<T: crate::targets::ExplanationOfBenefitPatient>(
+        &mut self,
+        reference: crate::TypedReference<T>,
+    ) -> &mut Self {
+        self.patient = Some(Box::new(reference.into()));
+        self
+    }
+    /// Sets `enterer` to a reference to a Practitioner | PractitionerRole.
+    pub fn set_enterer<T: crate::targets::ExplanationOfBenefitEnterer>(
+        &mut self,
+        reference: crate::TypedReference<T>,
+    ) -> &mut Self {
+        self.enterer = Some(Box::new(reference.into()));
+        self
+    }
+    /// Sets `insurer` to a reference to a Organization.
+    pub fn set_insurer<T: crate::targets::ExplanationOfBenefitInsurer>(
+        &mut self,
+        reference: crate::TypedReference<T>,
+    ) -> &mut Self {
+        self.insurer = Some(Box::new(reference.into()));
+        self
+    }
+    /// Sets `provider` to a reference to a Practitioner | PractitionerRole | Organization.
+    pub fn set_provider<T: crate::targets::ExplanationOfBenefitProvider>(
+        &mut self,
+        reference: crate::TypedReference<T>,
+    ) -> &mut Self {
+        self.provider = Some(Box::new(reference.into()));
+        self
+    }
+    /// Sets `prescription` to a reference to a MedicationRequest | VisionPrescription.
+    pub fn set_prescription<T: crate::targets::ExplanationOfBenefitPrescription>(
+        &mut self,
+        reference: crate::TypedReference<T>,
+    ) -> &mut Self {
+        self.prescription = Some(Box::new(reference.into()));
+        self
+    }
+    /// Sets `originalPrescription` to a reference to a MedicationRequest.
+    pub fn set_original_prescription<
+        T: crate::targets::ExplanationOfBenefitOriginalPrescription,
+    >(&mut self, reference: crate::TypedReference<T>) -> &mut Self {
+        self.original_prescription = Some(Box::new(reference.into()));
+        self
+    }
+    /// Sets `referral` to a reference to a ServiceRequest.
+    pub fn set_referral<T: crate::targets::ExplanationOfBenefitReferral>(
+        &mut self,
+        reference: crate::TypedReference<T>,
+    ) -> &mut Self {
+        self.referral = Some(Box::new(reference.into()));
+        self
+    }
+    /// Sets `facility` to a reference to a Location.
+    pub fn set_facility<T: crate::targets::ExplanationOfBenefitFacility>(
+        &mut self,
+        reference: crate::TypedReference<T>,
+    ) -> &mut Self {
+        self.facility = Some(Box::new(reference.into()));
+        self
+    }
+    /// Sets `claim` to a reference to a Claim.
+    pub fn set_claim<T: crate::targets::ExplanationOfBenefitClaim>(
+        &mut self,
+        reference: crate::TypedReference<T>,
+    ) -> &mut Self {
+        self.claim = Some(Box::new(reference.into()));
+        self
+    }
+    /// Sets `claimResponse` to a reference to a ClaimResponse.
+    pub fn set_claim_response<T: crate::targets::ExplanationOfBenefitClaimResponse>(
+        &mut self,
+        reference: crate::TypedReference<T>,
+    ) -> &mut Self {
+        self.claim_response = Some(Box::new(reference.into()));
+        self
+    }
+}
+
 /// Prior or corollary claims
 ///
 /// Other claims which are related to this claim such as prior submissions or claims for related services or for the same event.
@@ -596,6 +841,34 @@ impl serde::Serialize for ExplanationOfBenefitRelated {
     }
 }
 
+impl crate::visit::Walk for ExplanationOfBenefitRelated {
+    fn walk(&self, w: &mut crate::visit::Walker<'_>) {
+        w.field("extension", &self.extension);
+        w.field("modifierExtension", &self.modifier_extension);
+        w.refs("claim", &self.claim, &["Claim"]);
+        w.field("relationship", &self.relationship);
+        w.field("reference", &self.reference);
+    }
+    fn walk_mut(&mut self, w: &mut crate::visit::WalkerMut<'_>) {
+        w.field("extension", &mut self.extension);
+        w.field("modifierExtension", &mut self.modifier_extension);
+        w.refs("claim", &mut self.claim, &["Claim"]);
+        w.field("relationship", &mut self.relationship);
+        w.field("reference", &mut self.reference);
+    }
+}
+
+impl ExplanationOfBenefitRelated {
+    /// Sets `claim` to a reference to a Claim.
+    pub fn set_claim<T: crate::targets::ExplanationOfBenefitRelatedClaim>(
+        &mut self,
+        reference: crate::TypedReference<T>,
+    ) -> &mut Self {
+        self.claim = Some(Box::new(reference.into()));
+        self
+    }
+}
+
 /// Recipient of benefits payable
 ///
 /// The party to be reimbursed for cost of the products and services according to the terms of the policy.
@@ -677,6 +950,52 @@ impl serde::Serialize for ExplanationOfBenefitPayee {
         ser::single(&mut map, "type", &self.type_)?;
         ser::single(&mut map, "party", &self.party)?;
         map.end()
+    }
+}
+
+impl crate::visit::Walk for ExplanationOfBenefitPayee {
+    fn walk(&self, w: &mut crate::visit::Walker<'_>) {
+        w.field("extension", &self.extension);
+        w.field("modifierExtension", &self.modifier_extension);
+        w.field("type", &self.type_);
+        w.refs(
+            "party",
+            &self.party,
+            &[
+                "Practitioner",
+                "PractitionerRole",
+                "Organization",
+                "Patient",
+                "RelatedPerson",
+            ],
+        );
+    }
+    fn walk_mut(&mut self, w: &mut crate::visit::WalkerMut<'_>) {
+        w.field("extension", &mut self.extension);
+        w.field("modifierExtension", &mut self.modifier_extension);
+        w.field("type", &mut self.type_);
+        w.refs(
+            "party",
+            &mut self.party,
+            &[
+                "Practitioner",
+                "PractitionerRole",
+                "Organization",
+                "Patient",
+                "RelatedPerson",
+            ],
+        );
+    }
+}
+
+impl ExplanationOfBenefitPayee {
+    /// Sets `party` to a reference to a Practitioner | PractitionerRole | Organization | Patient | RelatedPerson.
+    pub fn set_party<T: crate::targets::ExplanationOfBenefitPayeeParty>(
+        &mut self,
+        reference: crate::TypedReference<T>,
+    ) -> &mut Self {
+        self.party = Some(Box::new(reference.into()));
+        self
     }
 }
 
@@ -795,6 +1114,57 @@ impl serde::Serialize for ExplanationOfBenefitCareTeam {
         ser::single(&mut map, "role", &self.role)?;
         ser::single(&mut map, "qualification", &self.qualification)?;
         map.end()
+    }
+}
+
+impl crate::visit::Walk for ExplanationOfBenefitCareTeam {
+    fn walk(&self, w: &mut crate::visit::Walker<'_>) {
+        w.field("extension", &self.extension);
+        w.field("modifierExtension", &self.modifier_extension);
+        w.field("sequence", &self.sequence);
+        w.refs(
+            "provider",
+            &self.provider,
+            &["Practitioner", "PractitionerRole", "Organization"],
+        );
+        w.field("responsible", &self.responsible);
+        w.field("role", &self.role);
+        w.field("qualification", &self.qualification);
+    }
+    fn walk_mut(&mut self, w: &mut crate::visit::WalkerMut<'_>) {
+        w.field("extension", &mut self.extension);
+        w.field("modifierExtension", &mut self.modifier_extension);
+        w.field("sequence", &mut self.sequence);
+        w.refs(
+            "provider",
+            &mut self.provider,
+            &["Practitioner", "PractitionerRole", "Organization"],
+        );
+        w.field("responsible", &mut self.responsible);
+        w.field("role", &mut self.role);
+        w.field("qualification", &mut self.qualification);
+    }
+}
+
+impl ExplanationOfBenefitCareTeam {
+    /// A new `ExplanationOfBenefit.careTeam` with its required elements: `sequence`, `provider`.
+    pub fn new<T1: crate::targets::ExplanationOfBenefitCareTeamProvider>(
+        sequence: PositiveInt,
+        provider: crate::TypedReference<T1>,
+    ) -> Self {
+        ExplanationOfBenefitCareTeam {
+            sequence: Some(crate::Primitive::new(sequence)),
+            provider: Some(Box::new(provider.into())),
+            ..Default::default()
+        }
+    }
+    /// Sets `provider` to a reference to a Practitioner | PractitionerRole | Organization.
+    pub fn set_provider<T: crate::targets::ExplanationOfBenefitCareTeamProvider>(
+        &mut self,
+        reference: crate::TypedReference<T>,
+    ) -> &mut Self {
+        self.provider = Some(Box::new(reference.into()));
+        self
     }
 }
 
@@ -1015,6 +1385,40 @@ impl serde::Serialize for ExplanationOfBenefitSupportingInfo {
     }
 }
 
+impl crate::visit::Walk for ExplanationOfBenefitSupportingInfo {
+    fn walk(&self, w: &mut crate::visit::Walker<'_>) {
+        w.field("extension", &self.extension);
+        w.field("modifierExtension", &self.modifier_extension);
+        w.field("sequence", &self.sequence);
+        w.field("category", &self.category);
+        w.field("code", &self.code);
+        w.choice(&self.timing);
+        w.choice(&self.value);
+        w.field("reason", &self.reason);
+    }
+    fn walk_mut(&mut self, w: &mut crate::visit::WalkerMut<'_>) {
+        w.field("extension", &mut self.extension);
+        w.field("modifierExtension", &mut self.modifier_extension);
+        w.field("sequence", &mut self.sequence);
+        w.field("category", &mut self.category);
+        w.field("code", &mut self.code);
+        w.choice(&mut self.timing);
+        w.choice(&mut self.value);
+        w.field("reason", &mut self.reason);
+    }
+}
+
+impl ExplanationOfBenefitSupportingInfo {
+    /// A new `ExplanationOfBenefit.supportingInfo` with its required elements: `sequence`, `category`.
+    pub fn new(sequence: PositiveInt, category: CodeableConcept) -> Self {
+        ExplanationOfBenefitSupportingInfo {
+            sequence: Some(crate::Primitive::new(sequence)),
+            category: Some(Box::new(category)),
+            ..Default::default()
+        }
+    }
+}
+
 /// Choice of types for `ExplanationOfBenefit.supportingInfo.timing[x]`.
 ///
 /// In JSON the element name carries the type (`timingDate`, `timingPeriod`, ...).
@@ -1031,6 +1435,29 @@ impl ser::EncodeChoice for ExplanationOfBenefitSupportingInfoTiming {
         match self {
             Self::Date(v) => ser::prim_one(map, "timingDate", "_timingDate", v),
             Self::Period(v) => map.serialize_entry("timingPeriod", v),
+        }
+    }
+}
+
+impl crate::visit::Walk for ExplanationOfBenefitSupportingInfoTiming {
+    fn walk(&self, w: &mut crate::visit::Walker<'_>) {
+        match self {
+            Self::Date(v) => {
+                w.field("timingDate", v);
+            }
+            Self::Period(v) => {
+                w.field("timingPeriod", v);
+            }
+        }
+    }
+    fn walk_mut(&mut self, w: &mut crate::visit::WalkerMut<'_>) {
+        match self {
+            Self::Date(v) => {
+                w.field("timingDate", v);
+            }
+            Self::Period(v) => {
+                w.field("timingPeriod", v);
+            }
         }
     }
 }
@@ -1060,6 +1487,47 @@ impl ser::EncodeChoice for ExplanationOfBenefitSupportingInfoValue {
             Self::Quantity(v) => map.serialize_entry("valueQuantity", v),
             Self::Attachment(v) => map.serialize_entry("valueAttachment", v),
             Self::Reference(v) => map.serialize_entry("valueReference", v),
+        }
+    }
+}
+
+impl crate::visit::Walk for ExplanationOfBenefitSupportingInfoValue {
+    fn walk(&self, w: &mut crate::visit::Walker<'_>) {
+        match self {
+            Self::Boolean(v) => {
+                w.field("valueBoolean", v);
+            }
+            Self::String(v) => {
+                w.field("valueString", v);
+            }
+            Self::Quantity(v) => {
+                w.field("valueQuantity", v);
+            }
+            Self::Attachment(v) => {
+                w.field("valueAttachment", v);
+            }
+            Self::Reference(v) => {
+                w.refs("valueReference", v, &[]);
+            }
+        }
+    }
+    fn walk_mut(&mut self, w: &mut crate::visit::WalkerMut<'_>) {
+        match self {
+            Self::Boolean(v) => {
+                w.field("valueBoolean", v);
+            }
+            Self::String(v) => {
+                w.field("valueString", v);
+            }
+            Self::Quantity(v) => {
+                w.field("valueQuantity", v);
+            }
+            Self::Attachment(v) => {
+                w.field("valueAttachment", v);
+            }
+            Self::Reference(v) => {
+                w.refs("valueReference", v, &[]);
+            }
         }
     }
 }
@@ -1195,6 +1663,41 @@ impl serde::Serialize for ExplanationOfBenefitDiagnosis {
     }
 }
 
+impl crate::visit::Walk for ExplanationOfBenefitDiagnosis {
+    fn walk(&self, w: &mut crate::visit::Walker<'_>) {
+        w.field("extension", &self.extension);
+        w.field("modifierExtension", &self.modifier_extension);
+        w.field("sequence", &self.sequence);
+        w.choice(&self.diagnosis);
+        w.field("type", &self.type_);
+        w.field("onAdmission", &self.on_admission);
+        w.field("packageCode", &self.package_code);
+    }
+    fn walk_mut(&mut self, w: &mut crate::visit::WalkerMut<'_>) {
+        w.field("extension", &mut self.extension);
+        w.field("modifierExtension", &mut self.modifier_extension);
+        w.field("sequence", &mut self.sequence);
+        w.choice(&mut self.diagnosis);
+        w.field("type", &mut self.type_);
+        w.field("onAdmission", &mut self.on_admission);
+        w.field("packageCode", &mut self.package_code);
+    }
+}
+
+impl ExplanationOfBenefitDiagnosis {
+    /// A new `ExplanationOfBenefit.diagnosis` with its required elements: `sequence`, `diagnosis`.
+    pub fn new(
+        sequence: PositiveInt,
+        diagnosis: ExplanationOfBenefitDiagnosisDiagnosis,
+    ) -> Self {
+        ExplanationOfBenefitDiagnosis {
+            sequence: Some(crate::Primitive::new(sequence)),
+            diagnosis: Some(diagnosis),
+            ..Default::default()
+        }
+    }
+}
+
 /// Choice of types for `ExplanationOfBenefit.diagnosis.diagnosis[x]`.
 ///
 /// In JSON the element name carries the type (`diagnosisCodeableConcept`, `diagnosisReference`, ...).
@@ -1213,6 +1716,29 @@ impl ser::EncodeChoice for ExplanationOfBenefitDiagnosisDiagnosis {
                 map.serialize_entry("diagnosisCodeableConcept", v)
             }
             Self::Reference(v) => map.serialize_entry("diagnosisReference", v),
+        }
+    }
+}
+
+impl crate::visit::Walk for ExplanationOfBenefitDiagnosisDiagnosis {
+    fn walk(&self, w: &mut crate::visit::Walker<'_>) {
+        match self {
+            Self::CodeableConcept(v) => {
+                w.field("diagnosisCodeableConcept", v);
+            }
+            Self::Reference(v) => {
+                w.refs("diagnosisReference", v, &["Condition"]);
+            }
+        }
+    }
+    fn walk_mut(&mut self, w: &mut crate::visit::WalkerMut<'_>) {
+        match self {
+            Self::CodeableConcept(v) => {
+                w.field("diagnosisCodeableConcept", v);
+            }
+            Self::Reference(v) => {
+                w.refs("diagnosisReference", v, &["Condition"]);
+            }
         }
     }
 }
@@ -1350,6 +1876,49 @@ impl serde::Serialize for ExplanationOfBenefitProcedure {
     }
 }
 
+impl crate::visit::Walk for ExplanationOfBenefitProcedure {
+    fn walk(&self, w: &mut crate::visit::Walker<'_>) {
+        w.field("extension", &self.extension);
+        w.field("modifierExtension", &self.modifier_extension);
+        w.field("sequence", &self.sequence);
+        w.field("type", &self.type_);
+        w.field("date", &self.date);
+        w.choice(&self.procedure);
+        w.refs("udi", &self.udi, &["Device"]);
+    }
+    fn walk_mut(&mut self, w: &mut crate::visit::WalkerMut<'_>) {
+        w.field("extension", &mut self.extension);
+        w.field("modifierExtension", &mut self.modifier_extension);
+        w.field("sequence", &mut self.sequence);
+        w.field("type", &mut self.type_);
+        w.field("date", &mut self.date);
+        w.choice(&mut self.procedure);
+        w.refs("udi", &mut self.udi, &["Device"]);
+    }
+}
+
+impl ExplanationOfBenefitProcedure {
+    /// A new `ExplanationOfBenefit.procedure` with its required elements: `sequence`, `procedure`.
+    pub fn new(
+        sequence: PositiveInt,
+        procedure: ExplanationOfBenefitProcedureProcedure,
+    ) -> Self {
+        ExplanationOfBenefitProcedure {
+            sequence: Some(crate::Primitive::new(sequence)),
+            procedure: Some(procedure),
+            ..Default::default()
+        }
+    }
+    /// Adds a reference to a Device to `udi`.
+    pub fn push_udi<T: crate::targets::ExplanationOfBenefitProcedureUdi>(
+        &mut self,
+        reference: crate::TypedReference<T>,
+    ) -> &mut Self {
+        self.udi.push(reference.into());
+        self
+    }
+}
+
 /// Choice of types for `ExplanationOfBenefit.procedure.procedure[x]`.
 ///
 /// In JSON the element name carries the type (`procedureCodeableConcept`, `procedureReference`, ...).
@@ -1368,6 +1937,29 @@ impl ser::EncodeChoice for ExplanationOfBenefitProcedureProcedure {
                 map.serialize_entry("procedureCodeableConcept", v)
             }
             Self::Reference(v) => map.serialize_entry("procedureReference", v),
+        }
+    }
+}
+
+impl crate::visit::Walk for ExplanationOfBenefitProcedureProcedure {
+    fn walk(&self, w: &mut crate::visit::Walker<'_>) {
+        match self {
+            Self::CodeableConcept(v) => {
+                w.field("procedureCodeableConcept", v);
+            }
+            Self::Reference(v) => {
+                w.refs("procedureReference", v, &["Procedure"]);
+            }
+        }
+    }
+    fn walk_mut(&mut self, w: &mut crate::visit::WalkerMut<'_>) {
+        match self {
+            Self::CodeableConcept(v) => {
+                w.field("procedureCodeableConcept", v);
+            }
+            Self::Reference(v) => {
+                w.refs("procedureReference", v, &["Procedure"]);
+            }
         }
     }
 }
@@ -1480,6 +2072,45 @@ impl serde::Serialize for ExplanationOfBenefitInsurance {
     }
 }
 
+impl crate::visit::Walk for ExplanationOfBenefitInsurance {
+    fn walk(&self, w: &mut crate::visit::Walker<'_>) {
+        w.field("extension", &self.extension);
+        w.field("modifierExtension", &self.modifier_extension);
+        w.field("focal", &self.focal);
+        w.refs("coverage", &self.coverage, &["Coverage"]);
+        w.field("preAuthRef", &self.pre_auth_ref);
+    }
+    fn walk_mut(&mut self, w: &mut crate::visit::WalkerMut<'_>) {
+        w.field("extension", &mut self.extension);
+        w.field("modifierExtension", &mut self.modifier_extension);
+        w.field("focal", &mut self.focal);
+        w.refs("coverage", &mut self.coverage, &["Coverage"]);
+        w.field("preAuthRef", &mut self.pre_auth_ref);
+    }
+}
+
+impl ExplanationOfBenefitInsurance {
+    /// A new `ExplanationOfBenefit.insurance` with its required elements: `focal`, `coverage`.
+    pub fn new<T1: crate::targets::ExplanationOfBenefitInsuranceCoverage>(
+        focal: bool,
+        coverage: crate::TypedReference<T1>,
+    ) -> Self {
+        ExplanationOfBenefitInsurance {
+            focal: Some(crate::Primitive::new(focal)),
+            coverage: Some(Box::new(coverage.into())),
+            ..Default::default()
+        }
+    }
+    /// Sets `coverage` to a reference to a Coverage.
+    pub fn set_coverage<T: crate::targets::ExplanationOfBenefitInsuranceCoverage>(
+        &mut self,
+        reference: crate::TypedReference<T>,
+    ) -> &mut Self {
+        self.coverage = Some(Box::new(reference.into()));
+        self
+    }
+}
+
 /// Details of the event
 ///
 /// Details of a accident which resulted in injuries which required the products and services listed in the claim.
@@ -1589,6 +2220,23 @@ impl serde::Serialize for ExplanationOfBenefitAccident {
     }
 }
 
+impl crate::visit::Walk for ExplanationOfBenefitAccident {
+    fn walk(&self, w: &mut crate::visit::Walker<'_>) {
+        w.field("extension", &self.extension);
+        w.field("modifierExtension", &self.modifier_extension);
+        w.field("date", &self.date);
+        w.field("type", &self.type_);
+        w.choice(&self.location);
+    }
+    fn walk_mut(&mut self, w: &mut crate::visit::WalkerMut<'_>) {
+        w.field("extension", &mut self.extension);
+        w.field("modifierExtension", &mut self.modifier_extension);
+        w.field("date", &mut self.date);
+        w.field("type", &mut self.type_);
+        w.choice(&mut self.location);
+    }
+}
+
 /// Choice of types for `ExplanationOfBenefit.accident.location[x]`.
 ///
 /// In JSON the element name carries the type (`locationAddress`, `locationReference`, ...).
@@ -1605,6 +2253,29 @@ impl ser::EncodeChoice for ExplanationOfBenefitAccidentLocation {
         match self {
             Self::Address(v) => map.serialize_entry("locationAddress", v),
             Self::Reference(v) => map.serialize_entry("locationReference", v),
+        }
+    }
+}
+
+impl crate::visit::Walk for ExplanationOfBenefitAccidentLocation {
+    fn walk(&self, w: &mut crate::visit::Walker<'_>) {
+        match self {
+            Self::Address(v) => {
+                w.field("locationAddress", v);
+            }
+            Self::Reference(v) => {
+                w.refs("locationReference", v, &["Location"]);
+            }
+        }
+    }
+    fn walk_mut(&mut self, w: &mut crate::visit::WalkerMut<'_>) {
+        match self {
+            Self::Address(v) => {
+                w.field("locationAddress", v);
+            }
+            Self::Reference(v) => {
+                w.refs("locationReference", v, &["Location"]);
+            }
         }
     }
 }
@@ -1993,6 +2664,90 @@ impl serde::Serialize for ExplanationOfBenefitItem {
     }
 }
 
+impl crate::visit::Walk for ExplanationOfBenefitItem {
+    fn walk(&self, w: &mut crate::visit::Walker<'_>) {
+        w.field("extension", &self.extension);
+        w.field("modifierExtension", &self.modifier_extension);
+        w.field("sequence", &self.sequence);
+        w.field("careTeamSequence", &self.care_team_sequence);
+        w.field("diagnosisSequence", &self.diagnosis_sequence);
+        w.field("procedureSequence", &self.procedure_sequence);
+        w.field("informationSequence", &self.information_sequence);
+        w.field("revenue", &self.revenue);
+        w.field("category", &self.category);
+        w.field("productOrService", &self.product_or_service);
+        w.field("modifier", &self.modifier);
+        w.field("programCode", &self.program_code);
+        w.choice(&self.serviced);
+        w.choice(&self.location);
+        w.field("quantity", &self.quantity);
+        w.field("unitPrice", &self.unit_price);
+        w.field("factor", &self.factor);
+        w.field("net", &self.net);
+        w.refs("udi", &self.udi, &["Device"]);
+        w.field("bodySite", &self.body_site);
+        w.field("subSite", &self.sub_site);
+        w.refs("encounter", &self.encounter, &["Encounter"]);
+        w.field("noteNumber", &self.note_number);
+        w.field("adjudication", &self.adjudication);
+        w.field("detail", &self.detail);
+    }
+    fn walk_mut(&mut self, w: &mut crate::visit::WalkerMut<'_>) {
+        w.field("extension", &mut self.extension);
+        w.field("modifierExtension", &mut self.modifier_extension);
+        w.field("sequence", &mut self.sequence);
+        w.field("careTeamSequence", &mut self.care_team_sequence);
+        w.field("diagnosisSequence", &mut self.diagnosis_sequence);
+        w.field("procedureSequence", &mut self.procedure_sequence);
+        w.field("informationSequence", &mut self.information_sequence);
+        w.field("revenue", &mut self.revenue);
+        w.field("category", &mut self.category);
+        w.field("productOrService", &mut self.product_or_service);
+        w.field("modifier", &mut self.modifier);
+        w.field("programCode", &mut self.program_code);
+        w.choice(&mut self.serviced);
+        w.choice(&mut self.location);
+        w.field("quantity", &mut self.quantity);
+        w.field("unitPrice", &mut self.unit_price);
+        w.field("factor", &mut self.factor);
+        w.field("net", &mut self.net);
+        w.refs("udi", &mut self.udi, &["Device"]);
+        w.field("bodySite", &mut self.body_site);
+        w.field("subSite", &mut self.sub_site);
+        w.refs("encounter", &mut self.encounter, &["Encounter"]);
+        w.field("noteNumber", &mut self.note_number);
+        w.field("adjudication", &mut self.adjudication);
+        w.field("detail", &mut self.detail);
+    }
+}
+
+impl ExplanationOfBenefitItem {
+    /// A new `ExplanationOfBenefit.item` with its required elements: `sequence`, `productOrService`.
+    pub fn new(sequence: PositiveInt, product_or_service: CodeableConcept) -> Self {
+        ExplanationOfBenefitItem {
+            sequence: Some(crate::Primitive::new(sequence)),
+            product_or_service: Some(Box::new(product_or_service)),
+            ..Default::default()
+        }
+    }
+    /// Adds a reference to a Device to `udi`.
+    pub fn push_udi<T: crate::targets::ExplanationOfBenefitItemUdi>(
+        &mut self,
+        reference: crate::TypedReference<T>,
+    ) -> &mut Self {
+        self.udi.push(reference.into());
+        self
+    }
+    /// Adds a reference to a Encounter to `encounter`.
+    pub fn push_encounter<T: crate::targets::ExplanationOfBenefitItemEncounter>(
+        &mut self,
+        reference: crate::TypedReference<T>,
+    ) -> &mut Self {
+        self.encounter.push(reference.into());
+        self
+    }
+}
+
 /// Choice of types for `ExplanationOfBenefit.item.serviced[x]`.
 ///
 /// In JSON the element name carries the type (`servicedDate`, `servicedPeriod`, ...).
@@ -2009,6 +2764,29 @@ impl ser::EncodeChoice for ExplanationOfBenefitItemServiced {
         match self {
             Self::Date(v) => ser::prim_one(map, "servicedDate", "_servicedDate", v),
             Self::Period(v) => map.serialize_entry("servicedPeriod", v),
+        }
+    }
+}
+
+impl crate::visit::Walk for ExplanationOfBenefitItemServiced {
+    fn walk(&self, w: &mut crate::visit::Walker<'_>) {
+        match self {
+            Self::Date(v) => {
+                w.field("servicedDate", v);
+            }
+            Self::Period(v) => {
+                w.field("servicedPeriod", v);
+            }
+        }
+    }
+    fn walk_mut(&mut self, w: &mut crate::visit::WalkerMut<'_>) {
+        match self {
+            Self::Date(v) => {
+                w.field("servicedDate", v);
+            }
+            Self::Period(v) => {
+                w.field("servicedPeriod", v);
+            }
         }
     }
 }
@@ -2032,6 +2810,35 @@ impl ser::EncodeChoice for ExplanationOfBenefitItemLocation {
             Self::CodeableConcept(v) => map.serialize_entry("locationCodeableConcept", v),
             Self::Address(v) => map.serialize_entry("locationAddress", v),
             Self::Reference(v) => map.serialize_entry("locationReference", v),
+        }
+    }
+}
+
+impl crate::visit::Walk for ExplanationOfBenefitItemLocation {
+    fn walk(&self, w: &mut crate::visit::Walker<'_>) {
+        match self {
+            Self::CodeableConcept(v) => {
+                w.field("locationCodeableConcept", v);
+            }
+            Self::Address(v) => {
+                w.field("locationAddress", v);
+            }
+            Self::Reference(v) => {
+                w.refs("locationReference", v, &["Location"]);
+            }
+        }
+    }
+    fn walk_mut(&mut self, w: &mut crate::visit::WalkerMut<'_>) {
+        match self {
+            Self::CodeableConcept(v) => {
+                w.field("locationCodeableConcept", v);
+            }
+            Self::Address(v) => {
+                w.field("locationAddress", v);
+            }
+            Self::Reference(v) => {
+                w.refs("locationReference", v, &["Location"]);
+            }
         }
     }
 }
@@ -2136,6 +2943,35 @@ impl serde::Serialize for ExplanationOfBenefitItemAdjudication {
         ser::single(&mut map, "amount", &self.amount)?;
         ser::prim(&mut map, "value", "_value", &self.value)?;
         map.end()
+    }
+}
+
+impl crate::visit::Walk for ExplanationOfBenefitItemAdjudication {
+    fn walk(&self, w: &mut crate::visit::Walker<'_>) {
+        w.field("extension", &self.extension);
+        w.field("modifierExtension", &self.modifier_extension);
+        w.field("category", &self.category);
+        w.field("reason", &self.reason);
+        w.field("amount", &self.amount);
+        w.field("value", &self.value);
+    }
+    fn walk_mut(&mut self, w: &mut crate::visit::WalkerMut<'_>) {
+        w.field("extension", &mut self.extension);
+        w.field("modifierExtension", &mut self.modifier_extension);
+        w.field("category", &mut self.category);
+        w.field("reason", &mut self.reason);
+        w.field("amount", &mut self.amount);
+        w.field("value", &mut self.value);
+    }
+}
+
+impl ExplanationOfBenefitItemAdjudication {
+    /// A new `ExplanationOfBenefit.item.adjudication` with its required elements: `category`.
+    pub fn new(category: CodeableConcept) -> Self {
+        ExplanationOfBenefitItemAdjudication {
+            category: Some(Box::new(category)),
+            ..Default::default()
+        }
     }
 }
 
@@ -2330,6 +3166,64 @@ impl serde::Serialize for ExplanationOfBenefitItemDetail {
     }
 }
 
+impl crate::visit::Walk for ExplanationOfBenefitItemDetail {
+    fn walk(&self, w: &mut crate::visit::Walker<'_>) {
+        w.field("extension", &self.extension);
+        w.field("modifierExtension", &self.modifier_extension);
+        w.field("sequence", &self.sequence);
+        w.field("revenue", &self.revenue);
+        w.field("category", &self.category);
+        w.field("productOrService", &self.product_or_service);
+        w.field("modifier", &self.modifier);
+        w.field("programCode", &self.program_code);
+        w.field("quantity", &self.quantity);
+        w.field("unitPrice", &self.unit_price);
+        w.field("factor", &self.factor);
+        w.field("net", &self.net);
+        w.refs("udi", &self.udi, &["Device"]);
+        w.field("noteNumber", &self.note_number);
+        w.field("adjudication", &self.adjudication);
+        w.field("subDetail", &self.sub_detail);
+    }
+    fn walk_mut(&mut self, w: &mut crate::visit::WalkerMut<'_>) {
+        w.field("extension", &mut self.extension);
+        w.field("modifierExtension", &mut self.modifier_extension);
+        w.field("sequence", &mut self.sequence);
+        w.field("revenue", &mut self.revenue);
+        w.field("category", &mut self.category);
+        w.field("productOrService", &mut self.product_or_service);
+        w.field("modifier", &mut self.modifier);
+        w.field("programCode", &mut self.program_code);
+        w.field("quantity", &mut self.quantity);
+        w.field("unitPrice", &mut self.unit_price);
+        w.field("factor", &mut self.factor);
+        w.field("net", &mut self.net);
+        w.refs("udi", &mut self.udi, &["Device"]);
+        w.field("noteNumber", &mut self.note_number);
+        w.field("adjudication", &mut self.adjudication);
+        w.field("subDetail", &mut self.sub_detail);
+    }
+}
+
+impl ExplanationOfBenefitItemDetail {
+    /// A new `ExplanationOfBenefit.item.detail` with its required elements: `sequence`, `productOrService`.
+    pub fn new(sequence: PositiveInt, product_or_service: CodeableConcept) -> Self {
+        ExplanationOfBenefitItemDetail {
+            sequence: Some(crate::Primitive::new(sequence)),
+            product_or_service: Some(Box::new(product_or_service)),
+            ..Default::default()
+        }
+    }
+    /// Adds a reference to a Device to `udi`.
+    pub fn push_udi<T: crate::targets::ExplanationOfBenefitItemDetailUdi>(
+        &mut self,
+        reference: crate::TypedReference<T>,
+    ) -> &mut Self {
+        self.udi.push(reference.into());
+        self
+    }
+}
+
 /// Additional items
 ///
 /// Third-tier of goods and services.
@@ -2511,6 +3405,62 @@ impl serde::Serialize for ExplanationOfBenefitItemDetailSubDetail {
         ser::prims(&mut map, "noteNumber", "_noteNumber", &self.note_number)?;
         ser::many(&mut map, "adjudication", &self.adjudication)?;
         map.end()
+    }
+}
+
+impl crate::visit::Walk for ExplanationOfBenefitItemDetailSubDetail {
+    fn walk(&self, w: &mut crate::visit::Walker<'_>) {
+        w.field("extension", &self.extension);
+        w.field("modifierExtension", &self.modifier_extension);
+        w.field("sequence", &self.sequence);
+        w.field("revenue", &self.revenue);
+        w.field("category", &self.category);
+        w.field("productOrService", &self.product_or_service);
+        w.field("modifier", &self.modifier);
+        w.field("programCode", &self.program_code);
+        w.field("quantity", &self.quantity);
+        w.field("unitPrice", &self.unit_price);
+        w.field("factor", &self.factor);
+        w.field("net", &self.net);
+        w.refs("udi", &self.udi, &["Device"]);
+        w.field("noteNumber", &self.note_number);
+        w.field("adjudication", &self.adjudication);
+    }
+    fn walk_mut(&mut self, w: &mut crate::visit::WalkerMut<'_>) {
+        w.field("extension", &mut self.extension);
+        w.field("modifierExtension", &mut self.modifier_extension);
+        w.field("sequence", &mut self.sequence);
+        w.field("revenue", &mut self.revenue);
+        w.field("category", &mut self.category);
+        w.field("productOrService", &mut self.product_or_service);
+        w.field("modifier", &mut self.modifier);
+        w.field("programCode", &mut self.program_code);
+        w.field("quantity", &mut self.quantity);
+        w.field("unitPrice", &mut self.unit_price);
+        w.field("factor", &mut self.factor);
+        w.field("net", &mut self.net);
+        w.refs("udi", &mut self.udi, &["Device"]);
+        w.field("noteNumber", &mut self.note_number);
+        w.field("adjudication", &mut self.adjudication);
+    }
+}
+
+impl ExplanationOfBenefitItemDetailSubDetail {
+    /// A new `ExplanationOfBenefit.item.detail.subDetail` with its required elements: `sequence`, `productOrService`.
+    pub fn new(sequence: PositiveInt, product_or_service: CodeableConcept) -> Self {
+        ExplanationOfBenefitItemDetailSubDetail {
+            sequence: Some(crate::Primitive::new(sequence)),
+            product_or_service: Some(Box::new(product_or_service)),
+            ..Default::default()
+        }
+    }
+    /// Adds a reference to a Device to `udi`.
+    pub fn push_udi<T: crate::targets::ExplanationOfBenefitItemDetailSubDetailUdi>(
+        &mut self,
+        reference: crate::TypedReference<T>,
+    ) -> &mut Self {
+        self.udi.push(reference.into());
+        self
     }
 }
 
@@ -2818,6 +3768,79 @@ impl serde::Serialize for ExplanationOfBenefitAddItem {
     }
 }
 
+impl crate::visit::Walk for ExplanationOfBenefitAddItem {
+    fn walk(&self, w: &mut crate::visit::Walker<'_>) {
+        w.field("extension", &self.extension);
+        w.field("modifierExtension", &self.modifier_extension);
+        w.field("itemSequence", &self.item_sequence);
+        w.field("detailSequence", &self.detail_sequence);
+        w.field("subDetailSequence", &self.sub_detail_sequence);
+        w.refs(
+            "provider",
+            &self.provider,
+            &["Practitioner", "PractitionerRole", "Organization"],
+        );
+        w.field("productOrService", &self.product_or_service);
+        w.field("modifier", &self.modifier);
+        w.field("programCode", &self.program_code);
+        w.choice(&self.serviced);
+        w.choice(&self.location);
+        w.field("quantity", &self.quantity);
+        w.field("unitPrice", &self.unit_price);
+        w.field("factor", &self.factor);
+        w.field("net", &self.net);
+        w.field("bodySite", &self.body_site);
+        w.field("subSite", &self.sub_site);
+        w.field("noteNumber", &self.note_number);
+        w.field("adjudication", &self.adjudication);
+        w.field("detail", &self.detail);
+    }
+    fn walk_mut(&mut self, w: &mut crate::visit::WalkerMut<'_>) {
+        w.field("extension", &mut self.extension);
+        w.field("modifierExtension", &mut self.modifier_extension);
+        w.field("itemSequence", &mut self.item_sequence);
+        w.field("detailSequence", &mut self.detail_sequence);
+        w.field("subDetailSequence", &mut self.sub_detail_sequence);
+        w.refs(
+            "provider",
+            &mut self.provider,
+            &["Practitioner", "PractitionerRole", "Organization"],
+        );
+        w.field("productOrService", &mut self.product_or_service);
+        w.field("modifier", &mut self.modifier);
+        w.field("programCode", &mut self.program_code);
+        w.choice(&mut self.serviced);
+        w.choice(&mut self.location);
+        w.field("quantity", &mut self.quantity);
+        w.field("unitPrice", &mut self.unit_price);
+        w.field("factor", &mut self.factor);
+        w.field("net", &mut self.net);
+        w.field("bodySite", &mut self.body_site);
+        w.field("subSite", &mut self.sub_site);
+        w.field("noteNumber", &mut self.note_number);
+        w.field("adjudication", &mut self.adjudication);
+        w.field("detail", &mut self.detail);
+    }
+}
+
+impl ExplanationOfBenefitAddItem {
+    /// A new `ExplanationOfBenefit.addItem` with its required elements: `productOrService`.
+    pub fn new(product_or_service: CodeableConcept) -> Self {
+        ExplanationOfBenefitAddItem {
+            product_or_service: Some(Box::new(product_or_service)),
+            ..Default::default()
+        }
+    }
+    /// Adds a reference to a Practitioner | PractitionerRole | Organization to `provider`.
+    pub fn push_provider<T: crate::targets::ExplanationOfBenefitAddItemProvider>(
+        &mut self,
+        reference: crate::TypedReference<T>,
+    ) -> &mut Self {
+        self.provider.push(reference.into());
+        self
+    }
+}
+
 /// Choice of types for `ExplanationOfBenefit.addItem.serviced[x]`.
 ///
 /// In JSON the element name carries the type (`servicedDate`, `servicedPeriod`, ...).
@@ -2834,6 +3857,29 @@ impl ser::EncodeChoice for ExplanationOfBenefitAddItemServiced {
         match self {
             Self::Date(v) => ser::prim_one(map, "servicedDate", "_servicedDate", v),
             Self::Period(v) => map.serialize_entry("servicedPeriod", v),
+        }
+    }
+}
+
+impl crate::visit::Walk for ExplanationOfBenefitAddItemServiced {
+    fn walk(&self, w: &mut crate::visit::Walker<'_>) {
+        match self {
+            Self::Date(v) => {
+                w.field("servicedDate", v);
+            }
+            Self::Period(v) => {
+                w.field("servicedPeriod", v);
+            }
+        }
+    }
+    fn walk_mut(&mut self, w: &mut crate::visit::WalkerMut<'_>) {
+        match self {
+            Self::Date(v) => {
+                w.field("servicedDate", v);
+            }
+            Self::Period(v) => {
+                w.field("servicedPeriod", v);
+            }
         }
     }
 }
@@ -2857,6 +3903,35 @@ impl ser::EncodeChoice for ExplanationOfBenefitAddItemLocation {
             Self::CodeableConcept(v) => map.serialize_entry("locationCodeableConcept", v),
             Self::Address(v) => map.serialize_entry("locationAddress", v),
             Self::Reference(v) => map.serialize_entry("locationReference", v),
+        }
+    }
+}
+
+impl crate::visit::Walk for ExplanationOfBenefitAddItemLocation {
+    fn walk(&self, w: &mut crate::visit::Walker<'_>) {
+        match self {
+            Self::CodeableConcept(v) => {
+                w.field("locationCodeableConcept", v);
+            }
+            Self::Address(v) => {
+                w.field("locationAddress", v);
+            }
+            Self::Reference(v) => {
+                w.refs("locationReference", v, &["Location"]);
+            }
+        }
+    }
+    fn walk_mut(&mut self, w: &mut crate::visit::WalkerMut<'_>) {
+        match self {
+            Self::CodeableConcept(v) => {
+                w.field("locationCodeableConcept", v);
+            }
+            Self::Address(v) => {
+                w.field("locationAddress", v);
+            }
+            Self::Reference(v) => {
+                w.refs("locationReference", v, &["Location"]);
+            }
         }
     }
 }
@@ -3009,6 +4084,45 @@ impl serde::Serialize for ExplanationOfBenefitAddItemDetail {
     }
 }
 
+impl crate::visit::Walk for ExplanationOfBenefitAddItemDetail {
+    fn walk(&self, w: &mut crate::visit::Walker<'_>) {
+        w.field("extension", &self.extension);
+        w.field("modifierExtension", &self.modifier_extension);
+        w.field("productOrService", &self.product_or_service);
+        w.field("modifier", &self.modifier);
+        w.field("quantity", &self.quantity);
+        w.field("unitPrice", &self.unit_price);
+        w.field("factor", &self.factor);
+        w.field("net", &self.net);
+        w.field("noteNumber", &self.note_number);
+        w.field("adjudication", &self.adjudication);
+        w.field("subDetail", &self.sub_detail);
+    }
+    fn walk_mut(&mut self, w: &mut crate::visit::WalkerMut<'_>) {
+        w.field("extension", &mut self.extension);
+        w.field("modifierExtension", &mut self.modifier_extension);
+        w.field("productOrService", &mut self.product_or_service);
+        w.field("modifier", &mut self.modifier);
+        w.field("quantity", &mut self.quantity);
+        w.field("unitPrice", &mut self.unit_price);
+        w.field("factor", &mut self.factor);
+        w.field("net", &mut self.net);
+        w.field("noteNumber", &mut self.note_number);
+        w.field("adjudication", &mut self.adjudication);
+        w.field("subDetail", &mut self.sub_detail);
+    }
+}
+
+impl ExplanationOfBenefitAddItemDetail {
+    /// A new `ExplanationOfBenefit.addItem.detail` with its required elements: `productOrService`.
+    pub fn new(product_or_service: CodeableConcept) -> Self {
+        ExplanationOfBenefitAddItemDetail {
+            product_or_service: Some(Box::new(product_or_service)),
+            ..Default::default()
+        }
+    }
+}
+
 /// Insurer added line items
 ///
 /// The third-tier service adjudications for payor added services.
@@ -3150,6 +4264,43 @@ impl serde::Serialize for ExplanationOfBenefitAddItemDetailSubDetail {
     }
 }
 
+impl crate::visit::Walk for ExplanationOfBenefitAddItemDetailSubDetail {
+    fn walk(&self, w: &mut crate::visit::Walker<'_>) {
+        w.field("extension", &self.extension);
+        w.field("modifierExtension", &self.modifier_extension);
+        w.field("productOrService", &self.product_or_service);
+        w.field("modifier", &self.modifier);
+        w.field("quantity", &self.quantity);
+        w.field("unitPrice", &self.unit_price);
+        w.field("factor", &self.factor);
+        w.field("net", &self.net);
+        w.field("noteNumber", &self.note_number);
+        w.field("adjudication", &self.adjudication);
+    }
+    fn walk_mut(&mut self, w: &mut crate::visit::WalkerMut<'_>) {
+        w.field("extension", &mut self.extension);
+        w.field("modifierExtension", &mut self.modifier_extension);
+        w.field("productOrService", &mut self.product_or_service);
+        w.field("modifier", &mut self.modifier);
+        w.field("quantity", &mut self.quantity);
+        w.field("unitPrice", &mut self.unit_price);
+        w.field("factor", &mut self.factor);
+        w.field("net", &mut self.net);
+        w.field("noteNumber", &mut self.note_number);
+        w.field("adjudication", &mut self.adjudication);
+    }
+}
+
+impl ExplanationOfBenefitAddItemDetailSubDetail {
+    /// A new `ExplanationOfBenefit.addItem.detail.subDetail` with its required elements: `productOrService`.
+    pub fn new(product_or_service: CodeableConcept) -> Self {
+        ExplanationOfBenefitAddItemDetailSubDetail {
+            product_or_service: Some(Box::new(product_or_service)),
+            ..Default::default()
+        }
+    }
+}
+
 /// Adjudication totals
 ///
 /// Categorized monetary totals for the adjudication.
@@ -3237,6 +4388,32 @@ impl serde::Serialize for ExplanationOfBenefitTotal {
         ser::single(&mut map, "category", &self.category)?;
         ser::single(&mut map, "amount", &self.amount)?;
         map.end()
+    }
+}
+
+impl crate::visit::Walk for ExplanationOfBenefitTotal {
+    fn walk(&self, w: &mut crate::visit::Walker<'_>) {
+        w.field("extension", &self.extension);
+        w.field("modifierExtension", &self.modifier_extension);
+        w.field("category", &self.category);
+        w.field("amount", &self.amount);
+    }
+    fn walk_mut(&mut self, w: &mut crate::visit::WalkerMut<'_>) {
+        w.field("extension", &mut self.extension);
+        w.field("modifierExtension", &mut self.modifier_extension);
+        w.field("category", &mut self.category);
+        w.field("amount", &mut self.amount);
+    }
+}
+
+impl ExplanationOfBenefitTotal {
+    /// A new `ExplanationOfBenefit.total` with its required elements: `category`, `amount`.
+    pub fn new(category: CodeableConcept, amount: Money) -> Self {
+        ExplanationOfBenefitTotal {
+            category: Some(Box::new(category)),
+            amount: Some(Box::new(amount)),
+            ..Default::default()
+        }
     }
 }
 
@@ -3360,6 +4537,29 @@ impl serde::Serialize for ExplanationOfBenefitPayment {
     }
 }
 
+impl crate::visit::Walk for ExplanationOfBenefitPayment {
+    fn walk(&self, w: &mut crate::visit::Walker<'_>) {
+        w.field("extension", &self.extension);
+        w.field("modifierExtension", &self.modifier_extension);
+        w.field("type", &self.type_);
+        w.field("adjustment", &self.adjustment);
+        w.field("adjustmentReason", &self.adjustment_reason);
+        w.field("date", &self.date);
+        w.field("amount", &self.amount);
+        w.field("identifier", &self.identifier);
+    }
+    fn walk_mut(&mut self, w: &mut crate::visit::WalkerMut<'_>) {
+        w.field("extension", &mut self.extension);
+        w.field("modifierExtension", &mut self.modifier_extension);
+        w.field("type", &mut self.type_);
+        w.field("adjustment", &mut self.adjustment);
+        w.field("adjustmentReason", &mut self.adjustment_reason);
+        w.field("date", &mut self.date);
+        w.field("amount", &mut self.amount);
+        w.field("identifier", &mut self.identifier);
+    }
+}
+
 /// Note concerning adjudication
 ///
 /// A note that describes or explains adjudication results in a human readable form.
@@ -3461,6 +4661,25 @@ impl serde::Serialize for ExplanationOfBenefitProcessNote {
         ser::prim(&mut map, "text", "_text", &self.text)?;
         ser::single(&mut map, "language", &self.language)?;
         map.end()
+    }
+}
+
+impl crate::visit::Walk for ExplanationOfBenefitProcessNote {
+    fn walk(&self, w: &mut crate::visit::Walker<'_>) {
+        w.field("extension", &self.extension);
+        w.field("modifierExtension", &self.modifier_extension);
+        w.field("number", &self.number);
+        w.field("type", &self.type_);
+        w.field("text", &self.text);
+        w.field("language", &self.language);
+    }
+    fn walk_mut(&mut self, w: &mut crate::visit::WalkerMut<'_>) {
+        w.field("extension", &mut self.extension);
+        w.field("modifierExtension", &mut self.modifier_extension);
+        w.field("number", &mut self.number);
+        w.field("type", &mut self.type_);
+        w.field("text", &mut self.text);
+        w.field("language", &mut self.language);
     }
 }
 
@@ -3596,6 +4815,43 @@ impl serde::Serialize for ExplanationOfBenefitBenefitBalance {
         ser::single(&mut map, "term", &self.term)?;
         ser::many(&mut map, "financial", &self.financial)?;
         map.end()
+    }
+}
+
+impl crate::visit::Walk for ExplanationOfBenefitBenefitBalance {
+    fn walk(&self, w: &mut crate::visit::Walker<'_>) {
+        w.field("extension", &self.extension);
+        w.field("modifierExtension", &self.modifier_extension);
+        w.field("category", &self.category);
+        w.field("excluded", &self.excluded);
+        w.field("name", &self.name);
+        w.field("description", &self.description);
+        w.field("network", &self.network);
+        w.field("unit", &self.unit);
+        w.field("term", &self.term);
+        w.field("financial", &self.financial);
+    }
+    fn walk_mut(&mut self, w: &mut crate::visit::WalkerMut<'_>) {
+        w.field("extension", &mut self.extension);
+        w.field("modifierExtension", &mut self.modifier_extension);
+        w.field("category", &mut self.category);
+        w.field("excluded", &mut self.excluded);
+        w.field("name", &mut self.name);
+        w.field("description", &mut self.description);
+        w.field("network", &mut self.network);
+        w.field("unit", &mut self.unit);
+        w.field("term", &mut self.term);
+        w.field("financial", &mut self.financial);
+    }
+}
+
+impl ExplanationOfBenefitBenefitBalance {
+    /// A new `ExplanationOfBenefit.benefitBalance` with its required elements: `category`.
+    pub fn new(category: CodeableConcept) -> Self {
+        ExplanationOfBenefitBenefitBalance {
+            category: Some(Box::new(category)),
+            ..Default::default()
+        }
     }
 }
 
@@ -3773,6 +5029,33 @@ impl serde::Serialize for ExplanationOfBenefitBenefitBalanceFinancial {
     }
 }
 
+impl crate::visit::Walk for ExplanationOfBenefitBenefitBalanceFinancial {
+    fn walk(&self, w: &mut crate::visit::Walker<'_>) {
+        w.field("extension", &self.extension);
+        w.field("modifierExtension", &self.modifier_extension);
+        w.field("type", &self.type_);
+        w.choice(&self.allowed);
+        w.choice(&self.used);
+    }
+    fn walk_mut(&mut self, w: &mut crate::visit::WalkerMut<'_>) {
+        w.field("extension", &mut self.extension);
+        w.field("modifierExtension", &mut self.modifier_extension);
+        w.field("type", &mut self.type_);
+        w.choice(&mut self.allowed);
+        w.choice(&mut self.used);
+    }
+}
+
+impl ExplanationOfBenefitBenefitBalanceFinancial {
+    /// A new `ExplanationOfBenefit.benefitBalance.financial` with its required elements: `type`.
+    pub fn new(type_: CodeableConcept) -> Self {
+        ExplanationOfBenefitBenefitBalanceFinancial {
+            type_: Some(Box::new(type_)),
+            ..Default::default()
+        }
+    }
+}
+
 /// Choice of types for `ExplanationOfBenefit.benefitBalance.financial.allowed[x]`.
 ///
 /// In JSON the element name carries the type (`allowedUnsignedInt`, `allowedString`, ...).
@@ -3798,6 +5081,35 @@ impl ser::EncodeChoice for ExplanationOfBenefitBenefitBalanceFinancialAllowed {
     }
 }
 
+impl crate::visit::Walk for ExplanationOfBenefitBenefitBalanceFinancialAllowed {
+    fn walk(&self, w: &mut crate::visit::Walker<'_>) {
+        match self {
+            Self::UnsignedInt(v) => {
+                w.field("allowedUnsignedInt", v);
+            }
+            Self::String(v) => {
+                w.field("allowedString", v);
+            }
+            Self::Money(v) => {
+                w.field("allowedMoney", v);
+            }
+        }
+    }
+    fn walk_mut(&mut self, w: &mut crate::visit::WalkerMut<'_>) {
+        match self {
+            Self::UnsignedInt(v) => {
+                w.field("allowedUnsignedInt", v);
+            }
+            Self::String(v) => {
+                w.field("allowedString", v);
+            }
+            Self::Money(v) => {
+                w.field("allowedMoney", v);
+            }
+        }
+    }
+}
+
 /// Choice of types for `ExplanationOfBenefit.benefitBalance.financial.used[x]`.
 ///
 /// In JSON the element name carries the type (`usedUnsignedInt`, `usedMoney`, ...).
@@ -3816,6 +5128,29 @@ impl ser::EncodeChoice for ExplanationOfBenefitBenefitBalanceFinancialUsed {
                 ser::prim_one(map, "usedUnsignedInt", "_usedUnsignedInt", v)
             }
             Self::Money(v) => map.serialize_entry("usedMoney", v),
+        }
+    }
+}
+
+impl crate::visit::Walk for ExplanationOfBenefitBenefitBalanceFinancialUsed {
+    fn walk(&self, w: &mut crate::visit::Walker<'_>) {
+        match self {
+            Self::UnsignedInt(v) => {
+                w.field("usedUnsignedInt", v);
+            }
+            Self::Money(v) => {
+                w.field("usedMoney", v);
+            }
+        }
+    }
+    fn walk_mut(&mut self, w: &mut crate::visit::WalkerMut<'_>) {
+        match self {
+            Self::UnsignedInt(v) => {
+                w.field("usedUnsignedInt", v);
+            }
+            Self::Money(v) => {
+                w.field("usedMoney", v);
+            }
         }
     }
 }

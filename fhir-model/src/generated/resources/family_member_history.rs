@@ -464,6 +464,119 @@ impl serde::Serialize for FamilyMemberHistory {
     }
 }
 
+impl crate::visit::Walk for FamilyMemberHistory {
+    fn walk(&self, w: &mut crate::visit::Walker<'_>) {
+        w.field("id", &self.id);
+        w.field("meta", &self.meta);
+        w.field("implicitRules", &self.implicit_rules);
+        w.field("language", &self.language);
+        w.field("text", &self.text);
+        w.field("contained", &self.contained);
+        w.field("extension", &self.extension);
+        w.field("modifierExtension", &self.modifier_extension);
+        w.field("identifier", &self.identifier);
+        w.field("instantiatesCanonical", &self.instantiates_canonical);
+        w.field("instantiatesUri", &self.instantiates_uri);
+        w.field("status", &self.status);
+        w.field("dataAbsentReason", &self.data_absent_reason);
+        w.refs("patient", &self.patient, &["Patient"]);
+        w.field("date", &self.date);
+        w.field("name", &self.name);
+        w.field("relationship", &self.relationship);
+        w.field("sex", &self.sex);
+        w.choice(&self.born);
+        w.choice(&self.age);
+        w.field("estimatedAge", &self.estimated_age);
+        w.choice(&self.deceased);
+        w.field("reasonCode", &self.reason_code);
+        w.refs(
+            "reasonReference",
+            &self.reason_reference,
+            &[
+                "Condition",
+                "Observation",
+                "AllergyIntolerance",
+                "QuestionnaireResponse",
+                "DiagnosticReport",
+                "DocumentReference",
+            ],
+        );
+        w.field("note", &self.note);
+        w.field("condition", &self.condition);
+    }
+    fn walk_mut(&mut self, w: &mut crate::visit::WalkerMut<'_>) {
+        w.field("id", &mut self.id);
+        w.field("meta", &mut self.meta);
+        w.field("implicitRules", &mut self.implicit_rules);
+        w.field("language", &mut self.language);
+        w.field("text", &mut self.text);
+        w.field("contained", &mut self.contained);
+        w.field("extension", &mut self.extension);
+        w.field("modifierExtension", &mut self.modifier_extension);
+        w.field("identifier", &mut self.identifier);
+        w.field("instantiatesCanonical", &mut self.instantiates_canonical);
+        w.field("instantiatesUri", &mut self.instantiates_uri);
+        w.field("status", &mut self.status);
+        w.field("dataAbsentReason", &mut self.data_absent_reason);
+        w.refs("patient", &mut self.patient, &["Patient"]);
+        w.field("date", &mut self.date);
+        w.field("name", &mut self.name);
+        w.field("relationship", &mut self.relationship);
+        w.field("sex", &mut self.sex);
+        w.choice(&mut self.born);
+        w.choice(&mut self.age);
+        w.field("estimatedAge", &mut self.estimated_age);
+        w.choice(&mut self.deceased);
+        w.field("reasonCode", &mut self.reason_code);
+        w.refs(
+            "reasonReference",
+            &mut self.reason_reference,
+            &[
+                "Condition",
+                "Observation",
+                "AllergyIntolerance",
+                "QuestionnaireResponse",
+                "DiagnosticReport",
+                "DocumentReference",
+            ],
+        );
+        w.field("note", &mut self.note);
+        w.field("condition", &mut self.condition);
+    }
+}
+
+impl FamilyMemberHistory {
+    /// A new `FamilyMemberHistory` with its required elements: `status`, `patient`, `relationship`.
+    pub fn new<T1: crate::targets::FamilyMemberHistoryPatient>(
+        status: codes::FamilyHistoryStatus,
+        patient: crate::TypedReference<T1>,
+        relationship: CodeableConcept,
+    ) -> Self {
+        FamilyMemberHistory {
+            status: Some(crate::Primitive::new(status)),
+            patient: Some(Box::new(patient.into())),
+            relationship: Some(Box::new(relationship)),
+            ..Default::default()
+        }
+    }
+    /// Sets `patient` to a reference to a Patient.
+    pub fn set_patient<T: crate::targets::FamilyMemberHistoryPatient>(
+        &mut self,
+        reference: crate::TypedReference<T>,
+    ) -> &mut Self {
+        self.patient = Some(Box::new(reference.into()));
+        self
+    }
+    /// Adds a reference to a Condition | Observation | AllergyIntolerance | QuestionnaireResponse | DiagnosticReport | DocumentReference to `reasonReference`.
+    pub fn push_reason_reference<T: crate::targets::FamilyMemberHistoryReasonReference>(
+        &mut self,
+        reference: crate::TypedReference<T>,
+    ) -> &mut Self {
+        self.reason_reference.push(reference.into());
+        self
+    }
+}
+
 /// Choice of types for `FamilyMemberHistory.born[x]`.
 ///
 /// In JSON the element name carries the type (`bornPeriod`, `bornDate`, ...).
@@ -487,6 +600,35 @@ impl ser::EncodeChoice for FamilyMemberHistoryBorn {
     }
 }
 
+impl crate::visit::Walk for FamilyMemberHistoryBorn {
+    fn walk(&self, w: &mut crate::visit::Walker<'_>) {
+        match self {
+            Self::Period(v) => {
+                w.field("bornPeriod", v);
+            }
+            Self::Date(v) => {
+                w.field("bornDate", v);
+            }
+            Self::String(v) => {
+                w.field("bornString", v);
+            }
+        }
+    }
+    fn walk_mut(&mut self, w: &mut crate::visit::WalkerMut<'_>) {
+        match self {
+            Self::Period(v) => {
+                w.field("bornPeriod", v);
+            }
+            Self::Date(v) => {
+                w.field("bornDate", v);
+            }
+            Self::String(v) => {
+                w.field("bornString", v);
+            }
+        }
+    }
+}
+
 /// Choice of types for `FamilyMemberHistory.age[x]`.
 ///
 /// In JSON the element name carries the type (`ageAge`, `ageRange`, ...).
@@ -506,6 +648,35 @@ impl ser::EncodeChoice for FamilyMemberHistoryAge {
             Self::Age(v) => map.serialize_entry("ageAge", v),
             Self::Range(v) => map.serialize_entry("ageRange", v),
             Self::String(v) => ser::prim_one(map, "ageString", "_ageString", v),
+        }
+    }
+}
+
+impl crate::visit::Walk for FamilyMemberHistoryAge {
+    fn walk(&self, w: &mut crate::visit::Walker<'_>) {
+        match self {
+            Self::Age(v) => {
+                w.field("ageAge", v);
+            }
+            Self::Range(v) => {
+                w.field("ageRange", v);
+            }
+            Self::String(v) => {
+                w.field("ageString", v);
+            }
+        }
+    }
+    fn walk_mut(&mut self, w: &mut crate::visit::WalkerMut<'_>) {
+        match self {
+            Self::Age(v) => {
+                w.field("ageAge", v);
+            }
+            Self::Range(v) => {
+                w.field("ageRange", v);
+            }
+            Self::String(v) => {
+                w.field("ageString", v);
+            }
         }
     }
 }
@@ -537,6 +708,47 @@ impl ser::EncodeChoice for FamilyMemberHistoryDeceased {
             Self::Range(v) => map.serialize_entry("deceasedRange", v),
             Self::Date(v) => ser::prim_one(map, "deceasedDate", "_deceasedDate", v),
             Self::String(v) => ser::prim_one(map, "deceasedString", "_deceasedString", v),
+        }
+    }
+}
+
+impl crate::visit::Walk for FamilyMemberHistoryDeceased {
+    fn walk(&self, w: &mut crate::visit::Walker<'_>) {
+        match self {
+            Self::Boolean(v) => {
+                w.field("deceasedBoolean", v);
+            }
+            Self::Age(v) => {
+                w.field("deceasedAge", v);
+            }
+            Self::Range(v) => {
+                w.field("deceasedRange", v);
+            }
+            Self::Date(v) => {
+                w.field("deceasedDate", v);
+            }
+            Self::String(v) => {
+                w.field("deceasedString", v);
+            }
+        }
+    }
+    fn walk_mut(&mut self, w: &mut crate::visit::WalkerMut<'_>) {
+        match self {
+            Self::Boolean(v) => {
+                w.field("deceasedBoolean", v);
+            }
+            Self::Age(v) => {
+                w.field("deceasedAge", v);
+            }
+            Self::Range(v) => {
+                w.field("deceasedRange", v);
+            }
+            Self::Date(v) => {
+                w.field("deceasedDate", v);
+            }
+            Self::String(v) => {
+                w.field("deceasedString", v);
+            }
         }
     }
 }
@@ -711,6 +923,37 @@ impl serde::Serialize for FamilyMemberHistoryCondition {
     }
 }
 
+impl crate::visit::Walk for FamilyMemberHistoryCondition {
+    fn walk(&self, w: &mut crate::visit::Walker<'_>) {
+        w.field("extension", &self.extension);
+        w.field("modifierExtension", &self.modifier_extension);
+        w.field("code", &self.code);
+        w.field("outcome", &self.outcome);
+        w.field("contributedToDeath", &self.contributed_to_death);
+        w.choice(&self.onset);
+        w.field("note", &self.note);
+    }
+    fn walk_mut(&mut self, w: &mut crate::visit::WalkerMut<'_>) {
+        w.field("extension", &mut self.extension);
+        w.field("modifierExtension", &mut self.modifier_extension);
+        w.field("code", &mut self.code);
+        w.field("outcome", &mut self.outcome);
+        w.field("contributedToDeath", &mut self.contributed_to_death);
+        w.choice(&mut self.onset);
+        w.field("note", &mut self.note);
+    }
+}
+
+impl FamilyMemberHistoryCondition {
+    /// A new `FamilyMemberHistory.condition` with its required elements: `code`.
+    pub fn new(code: CodeableConcept) -> Self {
+        FamilyMemberHistoryCondition {
+            code: Some(Box::new(code)),
+            ..Default::default()
+        }
+    }
+}
+
 /// Choice of types for `FamilyMemberHistory.condition.onset[x]`.
 ///
 /// In JSON the element name carries the type (`onsetAge`, `onsetRange`, ...).
@@ -733,6 +976,41 @@ impl ser::EncodeChoice for FamilyMemberHistoryConditionOnset {
             Self::Range(v) => map.serialize_entry("onsetRange", v),
             Self::Period(v) => map.serialize_entry("onsetPeriod", v),
             Self::String(v) => ser::prim_one(map, "onsetString", "_onsetString", v),
+        }
+    }
+}
+
+impl crate::visit::Walk for FamilyMemberHistoryConditionOnset {
+    fn walk(&self, w: &mut crate::visit::Walker<'_>) {
+        match self {
+            Self::Age(v) => {
+                w.field("onsetAge", v);
+            }
+            Self::Range(v) => {
+                w.field("onsetRange", v);
+            }
+            Self::Period(v) => {
+                w.field("onsetPeriod", v);
+            }
+            Self::String(v) => {
+                w.field("onsetString", v);
+            }
+        }
+    }
+    fn walk_mut(&mut self, w: &mut crate::visit::WalkerMut<'_>) {
+        match self {
+            Self::Age(v) => {
+                w.field("onsetAge", v);
+            }
+            Self::Range(v) => {
+                w.field("onsetRange", v);
+            }
+            Self::Period(v) => {
+                w.field("onsetPeriod", v);
+            }
+            Self::String(v) => {
+                w.field("onsetString", v);
+            }
         }
     }
 }

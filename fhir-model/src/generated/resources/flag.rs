@@ -188,3 +188,116 @@ impl serde::Serialize for Flag {
         map.end()
     }
 }
+
+impl crate::visit::Walk for Flag {
+    fn walk(&self, w: &mut crate::visit::Walker<'_>) {
+        w.field("id", &self.id);
+        w.field("meta", &self.meta);
+        w.field("implicitRules", &self.implicit_rules);
+        w.field("language", &self.language);
+        w.field("text", &self.text);
+        w.field("contained", &self.contained);
+        w.field("extension", &self.extension);
+        w.field("modifierExtension", &self.modifier_extension);
+        w.field("identifier", &self.identifier);
+        w.field("status", &self.status);
+        w.field("category", &self.category);
+        w.field("code", &self.code);
+        w.refs(
+            "subject",
+            &self.subject,
+            &[
+                "Patient",
+                "Location",
+                "Group",
+                "Organization",
+                "Practitioner",
+                "PlanDefinition",
+                "Medication",
+                "Procedure",
+            ],
+        );
+        w.field("period", &self.period);
+        w.refs("encounter", &self.encounter, &["Encounter"]);
+        w.refs(
+            "author",
+            &self.author,
+            &["Device", "Organization", "Patient", "Practitioner", "PractitionerRole"],
+        );
+    }
+    fn walk_mut(&mut self, w: &mut crate::visit::WalkerMut<'_>) {
+        w.field("id", &mut self.id);
+        w.field("meta", &mut self.meta);
+        w.field("implicitRules", &mut self.implicit_rules);
+        w.field("language", &mut self.language);
+        w.field("text", &mut self.text);
+        w.field("contained", &mut self.contained);
+        w.field("extension", &mut self.extension);
+        w.field("modifierExtension", &mut self.modifier_extension);
+        w.field("identifier", &mut self.identifier);
+        w.field("status", &mut self.status);
+        w.field("category", &mut self.category);
+        w.field("code", &mut self.code);
+        w.refs(
+            "subject",
+            &mut self.subject,
+            &[
+                "Patient",
+                "Location",
+                "Group",
+                "Organization",
+                "Practitioner",
+                "PlanDefinition",
+                "Medication",
+                "Procedure",
+            ],
+        );
+        w.field("period", &mut self.period);
+        w.refs("encounter", &mut self.encounter, &["Encounter"]);
+        w.refs(
+            "author",
+            &mut self.author,
+            &["Device", "Organization", "Patient", "Practitioner", "PractitionerRole"],
+        );
+    }
+}
+
+impl Flag {
+    /// A new `Flag` with its required elements: `status`, `code`, `subject`.
+    pub fn new<T2: crate::targets::FlagSubject>(
+        status: codes::FlagStatus,
+        code: CodeableConcept,
+        subject: crate::TypedReference<T2>,
+    ) -> Self {
+        Flag {
+            status: Some(crate::Primitive::new(status)),
+            code: Some(Box::new(code)),
+            subject: Some(Box::new(subject.into())),
+            ..Default::default()
+        }
+    }
+    /// Sets `subject` to a reference to a Patient | Location | Group | Organization | Practitioner | PlanDefinition | Medication | Procedure.
+    pub fn set_subject<T: crate::targets::FlagSubject>(
+        &mut self,
+        reference: crate::TypedReference<T>,
+    ) -> &mut Self {
+        self.subject = Some(Box::new(reference.into()));
+        self
+    }
+    /// Sets `encounter` to a reference to a Encounter.
+    pub fn set_encounter<T: crate::targets::FlagEncounter>(
+        &mut self,
+        reference: crate::TypedReference<T>,
+    ) -> &mut Self {
+        self.encounter = Some(Box::new(reference.into()));
+        self
+    }
+    /// Sets `author` to a reference to a Device | Organization | Patient | Practitioner | PractitionerRole.
+    pub fn set_author<T: crate::targets::FlagAuthor>(
+        &mut self,
+        reference: crate::TypedReference<T>,
+    ) -> &mut Self {
+        self.author = Some(Box::new(reference.into()));
+        self
+    }
+}

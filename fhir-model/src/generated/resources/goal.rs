@@ -299,6 +299,139 @@ impl serde::Serialize for Goal {
     }
 }
 
+impl crate::visit::Walk for Goal {
+    fn walk(&self, w: &mut crate::visit::Walker<'_>) {
+        w.field("id", &self.id);
+        w.field("meta", &self.meta);
+        w.field("implicitRules", &self.implicit_rules);
+        w.field("language", &self.language);
+        w.field("text", &self.text);
+        w.field("contained", &self.contained);
+        w.field("extension", &self.extension);
+        w.field("modifierExtension", &self.modifier_extension);
+        w.field("identifier", &self.identifier);
+        w.field("lifecycleStatus", &self.lifecycle_status);
+        w.field("achievementStatus", &self.achievement_status);
+        w.field("category", &self.category);
+        w.field("priority", &self.priority);
+        w.field("description", &self.description);
+        w.refs("subject", &self.subject, &["Patient", "Group", "Organization"]);
+        w.choice(&self.start);
+        w.field("target", &self.target);
+        w.field("statusDate", &self.status_date);
+        w.field("statusReason", &self.status_reason);
+        w.refs(
+            "expressedBy",
+            &self.expressed_by,
+            &["Patient", "Practitioner", "PractitionerRole", "RelatedPerson"],
+        );
+        w.refs(
+            "addresses",
+            &self.addresses,
+            &[
+                "Condition",
+                "Observation",
+                "MedicationStatement",
+                "NutritionOrder",
+                "ServiceRequest",
+                "RiskAssessment",
+            ],
+        );
+        w.field("note", &self.note);
+        w.field("outcomeCode", &self.outcome_code);
+        w.refs("outcomeReference", &self.outcome_reference, &["Observation"]);
+    }
+    fn walk_mut(&mut self, w: &mut crate::visit::WalkerMut<'_>) {
+        w.field("id", &mut self.id);
+        w.field("meta", &mut self.meta);
+        w.field("implicitRules", &mut self.implicit_rules);
+        w.field("language", &mut self.language);
+        w.field("text", &mut self.text);
+        w.field("contained", &mut self.contained);
+        w.field("extension", &mut self.extension);
+        w.field("modifierExtension", &mut self.modifier_extension);
+        w.field("identifier", &mut self.identifier);
+        w.field("lifecycleStatus", &mut self.lifecycle_status);
+        w.field("achievementStatus", &mut self.achievement_status);
+        w.field("category", &mut self.category);
+        w.field("priority", &mut self.priority);
+        w.field("description", &mut self.description);
+        w.refs("subject", &mut self.subject, &["Patient", "Group", "Organization"]);
+        w.choice(&mut self.start);
+        w.field("target", &mut self.target);
+        w.field("statusDate", &mut self.status_date);
+        w.field("statusReason", &mut self.status_reason);
+        w.refs(
+            "expressedBy",
+            &mut self.expressed_by,
+            &["Patient", "Practitioner", "PractitionerRole", "RelatedPerson"],
+        );
+        w.refs(
+            "addresses",
+            &mut self.addresses,
+            &[
+                "Condition",
+                "Observation",
+                "MedicationStatement",
+                "NutritionOrder",
+                "ServiceRequest",
+                "RiskAssessment",
+            ],
+        );
+        w.field("note", &mut self.note);
+        w.field("outcomeCode", &mut self.outcome_code);
+        w.refs("outcomeReference", &mut self.outcome_reference, &["Observation"]);
+    }
+}
+
+impl Goal {
+    /// A new `Goal` with its required elements: `lifecycleStatus`, `description`, `subject`.
+    pub fn new<T2: crate::targets::GoalSubject>(
+        lifecycle_status: codes::GoalLifecycleStatus,
+        description: CodeableConcept,
+        subject: crate::TypedReference<T2>,
+    ) -> Self {
+        Goal {
+            lifecycle_status: Some(crate::Primitive::new(lifecycle_status)),
+            description: Some(Box::new(description)),
+            subject: Some(Box::new(subject.into())),
+            ..Default::default()
+        }
+    }
+    /// Sets `subject` to a reference to a Patient | Group | Organization.
+    pub fn set_subject<T: crate::targets::GoalSubject>(
+        &mut self,
+        reference: crate::TypedReference<T>,
+    ) -> &mut Self {
+        self.subject = Some(Box::new(reference.into()));
+        self
+    }
+    /// Sets `expressedBy` to a reference to a Patient | Practitioner | PractitionerRole | RelatedPerson.
+    pub fn set_expressed_by<T: crate::targets::GoalExpressedBy>(
+        &mut self,
+        reference: crate::TypedReference<T>,
+    ) -> &mut Self {
+        self.expressed_by = Some(Box::new(reference.into()));
+        self
+    }
+    /// Adds a reference to a Condition | Observation | MedicationStatement | NutritionOrder | ServiceRequest | RiskAssessment to `addresses`.
+    pub fn push_addresses<T: crate::targets::GoalAddresses>(
+        &mut self,
+        reference: crate::TypedReference<T>,
+    ) -> &mut Self {
+        self.addresses.push(reference.into());
+        self
+    }
+    /// Adds a reference to a Observation to `outcomeReference`.
+    pub fn push_outcome_reference<T: crate::targets::GoalOutcomeReference>(
+        &mut self,
+        reference: crate::TypedReference<T>,
+    ) -> &mut Self {
+        self.outcome_reference.push(reference.into());
+        self
+    }
+}
+
 /// Choice of types for `Goal.start[x]`.
 ///
 /// In JSON the element name carries the type (`startDate`, `startCodeableConcept`, ...).
@@ -315,6 +448,29 @@ impl ser::EncodeChoice for GoalStart {
         match self {
             Self::Date(v) => ser::prim_one(map, "startDate", "_startDate", v),
             Self::CodeableConcept(v) => map.serialize_entry("startCodeableConcept", v),
+        }
+    }
+}
+
+impl crate::visit::Walk for GoalStart {
+    fn walk(&self, w: &mut crate::visit::Walker<'_>) {
+        match self {
+            Self::Date(v) => {
+                w.field("startDate", v);
+            }
+            Self::CodeableConcept(v) => {
+                w.field("startCodeableConcept", v);
+            }
+        }
+    }
+    fn walk_mut(&mut self, w: &mut crate::visit::WalkerMut<'_>) {
+        match self {
+            Self::Date(v) => {
+                w.field("startDate", v);
+            }
+            Self::CodeableConcept(v) => {
+                w.field("startCodeableConcept", v);
+            }
         }
     }
 }
@@ -523,6 +679,23 @@ impl serde::Serialize for GoalTarget {
     }
 }
 
+impl crate::visit::Walk for GoalTarget {
+    fn walk(&self, w: &mut crate::visit::Walker<'_>) {
+        w.field("extension", &self.extension);
+        w.field("modifierExtension", &self.modifier_extension);
+        w.field("measure", &self.measure);
+        w.choice(&self.detail);
+        w.choice(&self.due);
+    }
+    fn walk_mut(&mut self, w: &mut crate::visit::WalkerMut<'_>) {
+        w.field("extension", &mut self.extension);
+        w.field("modifierExtension", &mut self.modifier_extension);
+        w.field("measure", &mut self.measure);
+        w.choice(&mut self.detail);
+        w.choice(&mut self.due);
+    }
+}
+
 /// Choice of types for `Goal.target.detail[x]`.
 ///
 /// In JSON the element name carries the type (`detailQuantity`, `detailRange`, ...).
@@ -558,6 +731,59 @@ impl ser::EncodeChoice for GoalTargetDetail {
     }
 }
 
+impl crate::visit::Walk for GoalTargetDetail {
+    fn walk(&self, w: &mut crate::visit::Walker<'_>) {
+        match self {
+            Self::Quantity(v) => {
+                w.field("detailQuantity", v);
+            }
+            Self::Range(v) => {
+                w.field("detailRange", v);
+            }
+            Self::CodeableConcept(v) => {
+                w.field("detailCodeableConcept", v);
+            }
+            Self::String(v) => {
+                w.field("detailString", v);
+            }
+            Self::Boolean(v) => {
+                w.field("detailBoolean", v);
+            }
+            Self::Integer(v) => {
+                w.field("detailInteger", v);
+            }
+            Self::Ratio(v) => {
+                w.field("detailRatio", v);
+            }
+        }
+    }
+    fn walk_mut(&mut self, w: &mut crate::visit::WalkerMut<'_>) {
+        match self {
+            Self::Quantity(v) => {
+                w.field("detailQuantity", v);
+            }
+            Self::Range(v) => {
+                w.field("detailRange", v);
+            }
+            Self::CodeableConcept(v) => {
+                w.field("detailCodeableConcept", v);
+            }
+            Self::String(v) => {
+                w.field("detailString", v);
+            }
+            Self::Boolean(v) => {
+                w.field("detailBoolean", v);
+            }
+            Self::Integer(v) => {
+                w.field("detailInteger", v);
+            }
+            Self::Ratio(v) => {
+                w.field("detailRatio", v);
+            }
+        }
+    }
+}
+
 /// Choice of types for `Goal.target.due[x]`.
 ///
 /// In JSON the element name carries the type (`dueDate`, `dueDuration`, ...).
@@ -574,6 +800,29 @@ impl ser::EncodeChoice for GoalTargetDue {
         match self {
             Self::Date(v) => ser::prim_one(map, "dueDate", "_dueDate", v),
             Self::Duration(v) => map.serialize_entry("dueDuration", v),
+        }
+    }
+}
+
+impl crate::visit::Walk for GoalTargetDue {
+    fn walk(&self, w: &mut crate::visit::Walker<'_>) {
+        match self {
+            Self::Date(v) => {
+                w.field("dueDate", v);
+            }
+            Self::Duration(v) => {
+                w.field("dueDuration", v);
+            }
+        }
+    }
+    fn walk_mut(&mut self, w: &mut crate::visit::WalkerMut<'_>) {
+        match self {
+            Self::Date(v) => {
+                w.field("dueDate", v);
+            }
+            Self::Duration(v) => {
+                w.field("dueDuration", v);
+            }
         }
     }
 }

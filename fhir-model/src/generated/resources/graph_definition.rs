@@ -264,6 +264,75 @@ impl serde::Serialize for GraphDefinition {
     }
 }
 
+impl crate::visit::Walk for GraphDefinition {
+    fn walk(&self, w: &mut crate::visit::Walker<'_>) {
+        w.field("id", &self.id);
+        w.field("meta", &self.meta);
+        w.field("implicitRules", &self.implicit_rules);
+        w.field("language", &self.language);
+        w.field("text", &self.text);
+        w.field("contained", &self.contained);
+        w.field("extension", &self.extension);
+        w.field("modifierExtension", &self.modifier_extension);
+        w.field("url", &self.url);
+        w.field("version", &self.version);
+        w.field("name", &self.name);
+        w.field("status", &self.status);
+        w.field("experimental", &self.experimental);
+        w.field("date", &self.date);
+        w.field("publisher", &self.publisher);
+        w.field("contact", &self.contact);
+        w.field("description", &self.description);
+        w.field("useContext", &self.use_context);
+        w.field("jurisdiction", &self.jurisdiction);
+        w.field("purpose", &self.purpose);
+        w.field("start", &self.start);
+        w.field("profile", &self.profile);
+        w.field("link", &self.link);
+    }
+    fn walk_mut(&mut self, w: &mut crate::visit::WalkerMut<'_>) {
+        w.field("id", &mut self.id);
+        w.field("meta", &mut self.meta);
+        w.field("implicitRules", &mut self.implicit_rules);
+        w.field("language", &mut self.language);
+        w.field("text", &mut self.text);
+        w.field("contained", &mut self.contained);
+        w.field("extension", &mut self.extension);
+        w.field("modifierExtension", &mut self.modifier_extension);
+        w.field("url", &mut self.url);
+        w.field("version", &mut self.version);
+        w.field("name", &mut self.name);
+        w.field("status", &mut self.status);
+        w.field("experimental", &mut self.experimental);
+        w.field("date", &mut self.date);
+        w.field("publisher", &mut self.publisher);
+        w.field("contact", &mut self.contact);
+        w.field("description", &mut self.description);
+        w.field("useContext", &mut self.use_context);
+        w.field("jurisdiction", &mut self.jurisdiction);
+        w.field("purpose", &mut self.purpose);
+        w.field("start", &mut self.start);
+        w.field("profile", &mut self.profile);
+        w.field("link", &mut self.link);
+    }
+}
+
+impl GraphDefinition {
+    /// A new `GraphDefinition` with its required elements: `name`, `status`, `start`.
+    pub fn new(
+        name: FhirString,
+        status: codes::PublicationStatus,
+        start: codes::ResourceType,
+    ) -> Self {
+        GraphDefinition {
+            name: Some(crate::Primitive::new(name)),
+            status: Some(crate::Primitive::new(status)),
+            start: Some(crate::Primitive::new(start)),
+            ..Default::default()
+        }
+    }
+}
+
 /// Links this graph makes rules about
 ///
 /// Links this graph makes rules about.
@@ -386,6 +455,29 @@ impl serde::Serialize for GraphDefinitionLink {
     }
 }
 
+impl crate::visit::Walk for GraphDefinitionLink {
+    fn walk(&self, w: &mut crate::visit::Walker<'_>) {
+        w.field("extension", &self.extension);
+        w.field("modifierExtension", &self.modifier_extension);
+        w.field("path", &self.path);
+        w.field("sliceName", &self.slice_name);
+        w.field("min", &self.min);
+        w.field("max", &self.max);
+        w.field("description", &self.description);
+        w.field("target", &self.target);
+    }
+    fn walk_mut(&mut self, w: &mut crate::visit::WalkerMut<'_>) {
+        w.field("extension", &mut self.extension);
+        w.field("modifierExtension", &mut self.modifier_extension);
+        w.field("path", &mut self.path);
+        w.field("sliceName", &mut self.slice_name);
+        w.field("min", &mut self.min);
+        w.field("max", &mut self.max);
+        w.field("description", &mut self.description);
+        w.field("target", &mut self.target);
+    }
+}
+
 /// Potential target for the link
 ///
 /// Potential target for the link.
@@ -500,6 +592,37 @@ impl serde::Serialize for GraphDefinitionLinkTarget {
         ser::many(&mut map, "compartment", &self.compartment)?;
         ser::many(&mut map, "link", &self.link)?;
         map.end()
+    }
+}
+
+impl crate::visit::Walk for GraphDefinitionLinkTarget {
+    fn walk(&self, w: &mut crate::visit::Walker<'_>) {
+        w.field("extension", &self.extension);
+        w.field("modifierExtension", &self.modifier_extension);
+        w.field("type", &self.type_);
+        w.field("params", &self.params);
+        w.field("profile", &self.profile);
+        w.field("compartment", &self.compartment);
+        w.field("link", &self.link);
+    }
+    fn walk_mut(&mut self, w: &mut crate::visit::WalkerMut<'_>) {
+        w.field("extension", &mut self.extension);
+        w.field("modifierExtension", &mut self.modifier_extension);
+        w.field("type", &mut self.type_);
+        w.field("params", &mut self.params);
+        w.field("profile", &mut self.profile);
+        w.field("compartment", &mut self.compartment);
+        w.field("link", &mut self.link);
+    }
+}
+
+impl GraphDefinitionLinkTarget {
+    /// A new `GraphDefinition.link.target` with its required elements: `type`.
+    pub fn new(type_: codes::ResourceType) -> Self {
+        GraphDefinitionLinkTarget {
+            type_: Some(crate::Primitive::new(type_)),
+            ..Default::default()
+        }
     }
 }
 
@@ -633,5 +756,42 @@ impl serde::Serialize for GraphDefinitionLinkTargetCompartment {
         ser::prim(&mut map, "expression", "_expression", &self.expression)?;
         ser::prim(&mut map, "description", "_description", &self.description)?;
         map.end()
+    }
+}
+
+impl crate::visit::Walk for GraphDefinitionLinkTargetCompartment {
+    fn walk(&self, w: &mut crate::visit::Walker<'_>) {
+        w.field("extension", &self.extension);
+        w.field("modifierExtension", &self.modifier_extension);
+        w.field("use", &self.use_);
+        w.field("code", &self.code);
+        w.field("rule", &self.rule);
+        w.field("expression", &self.expression);
+        w.field("description", &self.description);
+    }
+    fn walk_mut(&mut self, w: &mut crate::visit::WalkerMut<'_>) {
+        w.field("extension", &mut self.extension);
+        w.field("modifierExtension", &mut self.modifier_extension);
+        w.field("use", &mut self.use_);
+        w.field("code", &mut self.code);
+        w.field("rule", &mut self.rule);
+        w.field("expression", &mut self.expression);
+        w.field("description", &mut self.description);
+    }
+}
+
+impl GraphDefinitionLinkTargetCompartment {
+    /// A new `GraphDefinition.link.target.compartment` with its required elements: `use`, `code`, `rule`.
+    pub fn new(
+        use_: codes::GraphCompartmentUse,
+        code: codes::CompartmentType,
+        rule: codes::GraphCompartmentRule,
+    ) -> Self {
+        GraphDefinitionLinkTargetCompartment {
+            use_: Some(crate::Primitive::new(use_)),
+            code: Some(crate::Primitive::new(code)),
+            rule: Some(crate::Primitive::new(rule)),
+            ..Default::default()
+        }
     }
 }

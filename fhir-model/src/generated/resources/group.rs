@@ -211,6 +211,76 @@ impl serde::Serialize for Group {
     }
 }
 
+impl crate::visit::Walk for Group {
+    fn walk(&self, w: &mut crate::visit::Walker<'_>) {
+        w.field("id", &self.id);
+        w.field("meta", &self.meta);
+        w.field("implicitRules", &self.implicit_rules);
+        w.field("language", &self.language);
+        w.field("text", &self.text);
+        w.field("contained", &self.contained);
+        w.field("extension", &self.extension);
+        w.field("modifierExtension", &self.modifier_extension);
+        w.field("identifier", &self.identifier);
+        w.field("active", &self.active);
+        w.field("type", &self.type_);
+        w.field("actual", &self.actual);
+        w.field("code", &self.code);
+        w.field("name", &self.name);
+        w.field("quantity", &self.quantity);
+        w.refs(
+            "managingEntity",
+            &self.managing_entity,
+            &["Organization", "RelatedPerson", "Practitioner", "PractitionerRole"],
+        );
+        w.field("characteristic", &self.characteristic);
+        w.field("member", &self.member);
+    }
+    fn walk_mut(&mut self, w: &mut crate::visit::WalkerMut<'_>) {
+        w.field("id", &mut self.id);
+        w.field("meta", &mut self.meta);
+        w.field("implicitRules", &mut self.implicit_rules);
+        w.field("language", &mut self.language);
+        w.field("text", &mut self.text);
+        w.field("contained", &mut self.contained);
+        w.field("extension", &mut self.extension);
+        w.field("modifierExtension", &mut self.modifier_extension);
+        w.field("identifier", &mut self.identifier);
+        w.field("active", &mut self.active);
+        w.field("type", &mut self.type_);
+        w.field("actual", &mut self.actual);
+        w.field("code", &mut self.code);
+        w.field("name", &mut self.name);
+        w.field("quantity", &mut self.quantity);
+        w.refs(
+            "managingEntity",
+            &mut self.managing_entity,
+            &["Organization", "RelatedPerson", "Practitioner", "PractitionerRole"],
+        );
+        w.field("characteristic", &mut self.characteristic);
+        w.field("member", &mut self.member);
+    }
+}
+
+impl Group {
+    /// A new `Group` with its required elements: `type`, `actual`.
+    pub fn new(type_: codes::GroupType, actual: bool) -> Self {
+        Group {
+            type_: Some(crate::Primitive::new(type_)),
+            actual: Some(crate::Primitive::new(actual)),
+            ..Default::default()
+        }
+    }
+    /// Sets `managingEntity` to a reference to a Organization | RelatedPerson | Practitioner | PractitionerRole.
+    pub fn set_managing_entity<T: crate::targets::GroupManagingEntity>(
+        &mut self,
+        reference: crate::TypedReference<T>,
+    ) -> &mut Self {
+        self.managing_entity = Some(Box::new(reference.into()));
+        self
+    }
+}
+
 /// Include / Exclude group members by Trait
 ///
 /// Identifies traits whose presence r absence is shared by members of the group.
@@ -378,6 +448,41 @@ impl serde::Serialize for GroupCharacteristic {
     }
 }
 
+impl crate::visit::Walk for GroupCharacteristic {
+    fn walk(&self, w: &mut crate::visit::Walker<'_>) {
+        w.field("extension", &self.extension);
+        w.field("modifierExtension", &self.modifier_extension);
+        w.field("code", &self.code);
+        w.choice(&self.value);
+        w.field("exclude", &self.exclude);
+        w.field("period", &self.period);
+    }
+    fn walk_mut(&mut self, w: &mut crate::visit::WalkerMut<'_>) {
+        w.field("extension", &mut self.extension);
+        w.field("modifierExtension", &mut self.modifier_extension);
+        w.field("code", &mut self.code);
+        w.choice(&mut self.value);
+        w.field("exclude", &mut self.exclude);
+        w.field("period", &mut self.period);
+    }
+}
+
+impl GroupCharacteristic {
+    /// A new `Group.characteristic` with its required elements: `code`, `value`, `exclude`.
+    pub fn new(
+        code: CodeableConcept,
+        value: GroupCharacteristicValue,
+        exclude: bool,
+    ) -> Self {
+        GroupCharacteristic {
+            code: Some(Box::new(code)),
+            value: Some(value),
+            exclude: Some(crate::Primitive::new(exclude)),
+            ..Default::default()
+        }
+    }
+}
+
 /// Choice of types for `Group.characteristic.value[x]`.
 ///
 /// In JSON the element name carries the type (`valueCodeableConcept`, `valueBoolean`, ...).
@@ -403,6 +508,47 @@ impl ser::EncodeChoice for GroupCharacteristicValue {
             Self::Quantity(v) => map.serialize_entry("valueQuantity", v),
             Self::Range(v) => map.serialize_entry("valueRange", v),
             Self::Reference(v) => map.serialize_entry("valueReference", v),
+        }
+    }
+}
+
+impl crate::visit::Walk for GroupCharacteristicValue {
+    fn walk(&self, w: &mut crate::visit::Walker<'_>) {
+        match self {
+            Self::CodeableConcept(v) => {
+                w.field("valueCodeableConcept", v);
+            }
+            Self::Boolean(v) => {
+                w.field("valueBoolean", v);
+            }
+            Self::Quantity(v) => {
+                w.field("valueQuantity", v);
+            }
+            Self::Range(v) => {
+                w.field("valueRange", v);
+            }
+            Self::Reference(v) => {
+                w.refs("valueReference", v, &[]);
+            }
+        }
+    }
+    fn walk_mut(&mut self, w: &mut crate::visit::WalkerMut<'_>) {
+        match self {
+            Self::CodeableConcept(v) => {
+                w.field("valueCodeableConcept", v);
+            }
+            Self::Boolean(v) => {
+                w.field("valueBoolean", v);
+            }
+            Self::Quantity(v) => {
+                w.field("valueQuantity", v);
+            }
+            Self::Range(v) => {
+                w.field("valueRange", v);
+            }
+            Self::Reference(v) => {
+                w.refs("valueReference", v, &[]);
+            }
         }
     }
 }
@@ -500,5 +646,66 @@ impl serde::Serialize for GroupMember {
         ser::single(&mut map, "period", &self.period)?;
         ser::prim(&mut map, "inactive", "_inactive", &self.inactive)?;
         map.end()
+    }
+}
+
+impl crate::visit::Walk for GroupMember {
+    fn walk(&self, w: &mut crate::visit::Walker<'_>) {
+        w.field("extension", &self.extension);
+        w.field("modifierExtension", &self.modifier_extension);
+        w.refs(
+            "entity",
+            &self.entity,
+            &[
+                "Patient",
+                "Practitioner",
+                "PractitionerRole",
+                "Device",
+                "Medication",
+                "Substance",
+                "Group",
+            ],
+        );
+        w.field("period", &self.period);
+        w.field("inactive", &self.inactive);
+    }
+    fn walk_mut(&mut self, w: &mut crate::visit::WalkerMut<'_>) {
+        w.field("extension", &mut self.extension);
+        w.field("modifierExtension", &mut self.modifier_extension);
+        w.refs(
+            "entity",
+            &mut self.entity,
+            &[
+                "Patient",
+                "Practitioner",
+                "PractitionerRole",
+                "Device",
+                "Medication",
+                "Substance",
+                "Group",
+            ],
+        );
+        w.field("period", &mut self.period);
+        w.field("inactive", &mut self.inactive);
+    }
+}
+
+impl GroupMember {
+    /// A new `Group.member` with its required elements: `entity`.
+    pub fn new<T0: crate::targets::GroupMemberEntity>(
+        entity: crate::TypedReference<T0>,
+    ) -> Self {
+        GroupMember {
+            entity: Some(Box::new(entity.into())),
+            ..Default::default()
+        }
+    }
+    /// Sets `entity` to a reference to a Patient | Practitioner | PractitionerRole | Device | Medication | Substance | Group.
+    pub fn set_entity<T: crate::targets::GroupMemberEntity>(
+        &mut self,
+        reference: crate::TypedReference<T>,
+    ) -> &mut Self {
+        self.entity = Some(Box::new(reference.into()));
+        self
     }
 }

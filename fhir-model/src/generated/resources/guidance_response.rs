@@ -317,6 +317,137 @@ impl serde::Serialize for GuidanceResponse {
     }
 }
 
+impl crate::visit::Walk for GuidanceResponse {
+    fn walk(&self, w: &mut crate::visit::Walker<'_>) {
+        w.field("id", &self.id);
+        w.field("meta", &self.meta);
+        w.field("implicitRules", &self.implicit_rules);
+        w.field("language", &self.language);
+        w.field("text", &self.text);
+        w.field("contained", &self.contained);
+        w.field("extension", &self.extension);
+        w.field("modifierExtension", &self.modifier_extension);
+        w.field("requestIdentifier", &self.request_identifier);
+        w.field("identifier", &self.identifier);
+        w.choice(&self.module);
+        w.field("status", &self.status);
+        w.refs("subject", &self.subject, &["Patient", "Group"]);
+        w.refs("encounter", &self.encounter, &["Encounter"]);
+        w.field("occurrenceDateTime", &self.occurrence_date_time);
+        w.refs("performer", &self.performer, &["Device"]);
+        w.field("reasonCode", &self.reason_code);
+        w.refs(
+            "reasonReference",
+            &self.reason_reference,
+            &["Condition", "Observation", "DiagnosticReport", "DocumentReference"],
+        );
+        w.field("note", &self.note);
+        w.refs("evaluationMessage", &self.evaluation_message, &["OperationOutcome"]);
+        w.refs("outputParameters", &self.output_parameters, &["Parameters"]);
+        w.refs("result", &self.result, &["CarePlan", "RequestGroup"]);
+        w.field("dataRequirement", &self.data_requirement);
+    }
+    fn walk_mut(&mut self, w: &mut crate::visit::WalkerMut<'_>) {
+        w.field("id", &mut self.id);
+        w.field("meta", &mut self.meta);
+        w.field("implicitRules", &mut self.implicit_rules);
+        w.field("language", &mut self.language);
+        w.field("text", &mut self.text);
+        w.field("contained", &mut self.contained);
+        w.field("extension", &mut self.extension);
+        w.field("modifierExtension", &mut self.modifier_extension);
+        w.field("requestIdentifier", &mut self.request_identifier);
+        w.field("identifier", &mut self.identifier);
+        w.choice(&mut self.module);
+        w.field("status", &mut self.status);
+        w.refs("subject", &mut self.subject, &["Patient", "Group"]);
+        w.refs("encounter", &mut self.encounter, &["Encounter"]);
+        w.field("occurrenceDateTime", &mut self.occurrence_date_time);
+        w.refs("performer", &mut self.performer, &["Device"]);
+        w.field("reasonCode", &mut self.reason_code);
+        w.refs(
+            "reasonReference",
+            &mut self.reason_reference,
+            &["Condition", "Observation", "DiagnosticReport", "DocumentReference"],
+        );
+        w.field("note", &mut self.note);
+        w.refs("evaluationMessage", &mut self.evaluation_message, &["OperationOutcome"]);
+        w.refs("outputParameters", &mut self.output_parameters, &["Parameters"]);
+        w.refs("result", &mut self.result, &["CarePlan", "RequestGroup"]);
+        w.field("dataRequirement", &mut self.data_requirement);
+    }
+}
+
+impl GuidanceResponse {
+    /// A new `GuidanceResponse` with its required elements: `module`, `status`.
+    pub fn new(
+        module: GuidanceResponseModule,
+        status: codes::GuidanceResponseStatus,
+    ) -> Self {
+        GuidanceResponse {
+            module: Some(module),
+            status: Some(crate::Primitive::new(status)),
+            ..Default::default()
+        }
+    }
+    /// Sets `subject` to a reference to a Patient | Group.
+    pub fn set_subject<T: crate::targets::GuidanceResponseSubject>(
+        &mut self,
+        reference: crate::TypedReference<T>,
+    ) -> &mut Self {
+        self.subject = Some(Box::new(reference.into()));
+        self
+    }
+    /// Sets `encounter` to a reference to a Encounter.
+    pub fn set_encounter<T: crate::targets::GuidanceResponseEncounter>(
+        &mut self,
+        reference: crate::TypedReference<T>,
+    ) -> &mut Self {
+        self.encounter = Some(Box::new(reference.into()));
+        self
+    }
+    /// Sets `performer` to a reference to a Device.
+    pub fn set_performer<T: crate::targets::GuidanceResponsePerformer>(
+        &mut self,
+        reference: crate::TypedReference<T>,
+    ) -> &mut Self {
+        self.performer = Some(Box::new(reference.into()));
+        self
+    }
+    /// Adds a reference to a Condition | Observation | DiagnosticReport | DocumentReference to `reasonReference`.
+    pub fn push_reason_reference<T: crate::targets::GuidanceResponseReasonReference>(
+        &mut self,
+        reference: crate::TypedReference<T>,
+    ) -> &mut Self {
+        self.reason_reference.push(reference.into());
+        self
+    }
+    /// Adds a reference to a OperationOutcome to `evaluationMessage`.
+    pub fn push_evaluation_message<T: crate::targets::GuidanceResponseEvaluationMessage>(
+        &mut self,
+        reference: crate::TypedReference<T>,
+    ) -> &mut Self {
+        self.evaluation_message.push(reference.into());
+        self
+    }
+    /// Sets `outputParameters` to a reference to a Parameters.
+    pub fn set_output_parameters<T: crate::targets::GuidanceResponseOutputParameters>(
+        &mut self,
+        reference: crate::TypedReference<T>,
+    ) -> &mut Self {
+        self.output_parameters = Some(Box::new(reference.into()));
+        self
+    }
+    /// Sets `result` to a reference to a CarePlan | RequestGroup.
+    pub fn set_result<T: crate::targets::GuidanceResponseResult>(
+        &mut self,
+        reference: crate::TypedReference<T>,
+    ) -> &mut Self {
+        self.result = Some(Box::new(reference.into()));
+        self
+    }
+}
+
 /// Choice of types for `GuidanceResponse.module[x]`.
 ///
 /// In JSON the element name carries the type (`moduleUri`, `moduleCanonical`, ...).
@@ -338,6 +469,35 @@ impl ser::EncodeChoice for GuidanceResponseModule {
                 ser::prim_one(map, "moduleCanonical", "_moduleCanonical", v)
             }
             Self::CodeableConcept(v) => map.serialize_entry("moduleCodeableConcept", v),
+        }
+    }
+}
+
+impl crate::visit::Walk for GuidanceResponseModule {
+    fn walk(&self, w: &mut crate::visit::Walker<'_>) {
+        match self {
+            Self::Uri(v) => {
+                w.field("moduleUri", v);
+            }
+            Self::Canonical(v) => {
+                w.field("moduleCanonical", v);
+            }
+            Self::CodeableConcept(v) => {
+                w.field("moduleCodeableConcept", v);
+            }
+        }
+    }
+    fn walk_mut(&mut self, w: &mut crate::visit::WalkerMut<'_>) {
+        match self {
+            Self::Uri(v) => {
+                w.field("moduleUri", v);
+            }
+            Self::Canonical(v) => {
+                w.field("moduleCanonical", v);
+            }
+            Self::CodeableConcept(v) => {
+                w.field("moduleCodeableConcept", v);
+            }
         }
     }
 }

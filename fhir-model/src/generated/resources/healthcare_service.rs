@@ -339,6 +339,112 @@ impl serde::Serialize for HealthcareService {
     }
 }
 
+impl crate::visit::Walk for HealthcareService {
+    fn walk(&self, w: &mut crate::visit::Walker<'_>) {
+        w.field("id", &self.id);
+        w.field("meta", &self.meta);
+        w.field("implicitRules", &self.implicit_rules);
+        w.field("language", &self.language);
+        w.field("text", &self.text);
+        w.field("contained", &self.contained);
+        w.field("extension", &self.extension);
+        w.field("modifierExtension", &self.modifier_extension);
+        w.field("identifier", &self.identifier);
+        w.field("active", &self.active);
+        w.refs("providedBy", &self.provided_by, &["Organization"]);
+        w.field("category", &self.category);
+        w.field("type", &self.type_);
+        w.field("specialty", &self.specialty);
+        w.refs("location", &self.location, &["Location"]);
+        w.field("name", &self.name);
+        w.field("comment", &self.comment);
+        w.field("extraDetails", &self.extra_details);
+        w.field("photo", &self.photo);
+        w.field("telecom", &self.telecom);
+        w.refs("coverageArea", &self.coverage_area, &["Location"]);
+        w.field("serviceProvisionCode", &self.service_provision_code);
+        w.field("eligibility", &self.eligibility);
+        w.field("program", &self.program);
+        w.field("characteristic", &self.characteristic);
+        w.field("communication", &self.communication);
+        w.field("referralMethod", &self.referral_method);
+        w.field("appointmentRequired", &self.appointment_required);
+        w.field("availableTime", &self.available_time);
+        w.field("notAvailable", &self.not_available);
+        w.field("availabilityExceptions", &self.availability_exceptions);
+        w.refs("endpoint", &self.endpoint, &["Endpoint"]);
+    }
+    fn walk_mut(&mut self, w: &mut crate::visit::WalkerMut<'_>) {
+        w.field("id", &mut self.id);
+        w.field("meta", &mut self.meta);
+        w.field("implicitRules", &mut self.implicit_rules);
+        w.field("language", &mut self.language);
+        w.field("text", &mut self.text);
+        w.field("contained", &mut self.contained);
+        w.field("extension", &mut self.extension);
+        w.field("modifierExtension", &mut self.modifier_extension);
+        w.field("identifier", &mut self.identifier);
+        w.field("active", &mut self.active);
+        w.refs("providedBy", &mut self.provided_by, &["Organization"]);
+        w.field("category", &mut self.category);
+        w.field("type", &mut self.type_);
+        w.field("specialty", &mut self.specialty);
+        w.refs("location", &mut self.location, &["Location"]);
+        w.field("name", &mut self.name);
+        w.field("comment", &mut self.comment);
+        w.field("extraDetails", &mut self.extra_details);
+        w.field("photo", &mut self.photo);
+        w.field("telecom", &mut self.telecom);
+        w.refs("coverageArea", &mut self.coverage_area, &["Location"]);
+        w.field("serviceProvisionCode", &mut self.service_provision_code);
+        w.field("eligibility", &mut self.eligibility);
+        w.field("program", &mut self.program);
+        w.field("characteristic", &mut self.characteristic);
+        w.field("communication", &mut self.communication);
+        w.field("referralMethod", &mut self.referral_method);
+        w.field("appointmentRequired", &mut self.appointment_required);
+        w.field("availableTime", &mut self.available_time);
+        w.field("notAvailable", &mut self.not_available);
+        w.field("availabilityExceptions", &mut self.availability_exceptions);
+        w.refs("endpoint", &mut self.endpoint, &["Endpoint"]);
+    }
+}
+
+impl HealthcareService {
+    /// Sets `providedBy` to a reference to a Organization.
+    pub fn set_provided_by<T: crate::targets::HealthcareServiceProvidedBy>(
+        &mut self,
+        reference: crate::TypedReference<T>,
+    ) -> &mut Self {
+        self.provided_by = Some(Box::new(reference.into()));
+        self
+    }
+    /// Adds a reference to a Location to `location`.
+    pub fn push_location<T: crate::targets::HealthcareServiceLocation>(
+        &mut self,
+        reference: crate::TypedReference<T>,
+    ) -> &mut Self {
+        self.location.push(reference.into());
+        self
+    }
+    /// Adds a reference to a Location to `coverageArea`.
+    pub fn push_coverage_area<T: crate::targets::HealthcareServiceCoverageArea>(
+        &mut self,
+        reference: crate::TypedReference<T>,
+    ) -> &mut Self {
+        self.coverage_area.push(reference.into());
+        self
+    }
+    /// Adds a reference to a Endpoint to `endpoint`.
+    pub fn push_endpoint<T: crate::targets::HealthcareServiceEndpoint>(
+        &mut self,
+        reference: crate::TypedReference<T>,
+    ) -> &mut Self {
+        self.endpoint.push(reference.into());
+        self
+    }
+}
+
 /// Specific eligibility requirements required to use the service
 ///
 /// Does this service have specific eligibility requirements that need to be met in order to use the service?
@@ -422,6 +528,21 @@ impl serde::Serialize for HealthcareServiceEligibility {
         ser::single(&mut map, "code", &self.code)?;
         ser::prim(&mut map, "comment", "_comment", &self.comment)?;
         map.end()
+    }
+}
+
+impl crate::visit::Walk for HealthcareServiceEligibility {
+    fn walk(&self, w: &mut crate::visit::Walker<'_>) {
+        w.field("extension", &self.extension);
+        w.field("modifierExtension", &self.modifier_extension);
+        w.field("code", &self.code);
+        w.field("comment", &self.comment);
+    }
+    fn walk_mut(&mut self, w: &mut crate::visit::WalkerMut<'_>) {
+        w.field("extension", &mut self.extension);
+        w.field("modifierExtension", &mut self.modifier_extension);
+        w.field("code", &mut self.code);
+        w.field("comment", &mut self.comment);
     }
 }
 
@@ -569,6 +690,25 @@ impl serde::Serialize for HealthcareServiceAvailableTime {
     }
 }
 
+impl crate::visit::Walk for HealthcareServiceAvailableTime {
+    fn walk(&self, w: &mut crate::visit::Walker<'_>) {
+        w.field("extension", &self.extension);
+        w.field("modifierExtension", &self.modifier_extension);
+        w.field("daysOfWeek", &self.days_of_week);
+        w.field("allDay", &self.all_day);
+        w.field("availableStartTime", &self.available_start_time);
+        w.field("availableEndTime", &self.available_end_time);
+    }
+    fn walk_mut(&mut self, w: &mut crate::visit::WalkerMut<'_>) {
+        w.field("extension", &mut self.extension);
+        w.field("modifierExtension", &mut self.modifier_extension);
+        w.field("daysOfWeek", &mut self.days_of_week);
+        w.field("allDay", &mut self.all_day);
+        w.field("availableStartTime", &mut self.available_start_time);
+        w.field("availableEndTime", &mut self.available_end_time);
+    }
+}
+
 /// Not available during this time due to provided reason
 ///
 /// The HealthcareService is not available during this period of time due to the provided reason.
@@ -658,5 +798,30 @@ impl serde::Serialize for HealthcareServiceNotAvailable {
         ser::prim(&mut map, "description", "_description", &self.description)?;
         ser::single(&mut map, "during", &self.during)?;
         map.end()
+    }
+}
+
+impl crate::visit::Walk for HealthcareServiceNotAvailable {
+    fn walk(&self, w: &mut crate::visit::Walker<'_>) {
+        w.field("extension", &self.extension);
+        w.field("modifierExtension", &self.modifier_extension);
+        w.field("description", &self.description);
+        w.field("during", &self.during);
+    }
+    fn walk_mut(&mut self, w: &mut crate::visit::WalkerMut<'_>) {
+        w.field("extension", &mut self.extension);
+        w.field("modifierExtension", &mut self.modifier_extension);
+        w.field("description", &mut self.description);
+        w.field("during", &mut self.during);
+    }
+}
+
+impl HealthcareServiceNotAvailable {
+    /// A new `HealthcareService.notAvailable` with its required elements: `description`.
+    pub fn new(description: FhirString) -> Self {
+        HealthcareServiceNotAvailable {
+            description: Some(crate::Primitive::new(description)),
+            ..Default::default()
+        }
     }
 }

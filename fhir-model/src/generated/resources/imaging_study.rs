@@ -318,6 +318,187 @@ impl serde::Serialize for ImagingStudy {
     }
 }
 
+impl crate::visit::Walk for ImagingStudy {
+    fn walk(&self, w: &mut crate::visit::Walker<'_>) {
+        w.field("id", &self.id);
+        w.field("meta", &self.meta);
+        w.field("implicitRules", &self.implicit_rules);
+        w.field("language", &self.language);
+        w.field("text", &self.text);
+        w.field("contained", &self.contained);
+        w.field("extension", &self.extension);
+        w.field("modifierExtension", &self.modifier_extension);
+        w.field("identifier", &self.identifier);
+        w.field("status", &self.status);
+        w.field("modality", &self.modality);
+        w.refs("subject", &self.subject, &["Patient", "Device", "Group"]);
+        w.refs("encounter", &self.encounter, &["Encounter"]);
+        w.field("started", &self.started);
+        w.refs(
+            "basedOn",
+            &self.based_on,
+            &["CarePlan", "ServiceRequest", "Appointment", "AppointmentResponse", "Task"],
+        );
+        w.refs("referrer", &self.referrer, &["Practitioner", "PractitionerRole"]);
+        w.refs("interpreter", &self.interpreter, &["Practitioner", "PractitionerRole"]);
+        w.refs("endpoint", &self.endpoint, &["Endpoint"]);
+        w.field("numberOfSeries", &self.number_of_series);
+        w.field("numberOfInstances", &self.number_of_instances);
+        w.refs("procedureReference", &self.procedure_reference, &["Procedure"]);
+        w.field("procedureCode", &self.procedure_code);
+        w.refs("location", &self.location, &["Location"]);
+        w.field("reasonCode", &self.reason_code);
+        w.refs(
+            "reasonReference",
+            &self.reason_reference,
+            &[
+                "Condition",
+                "Observation",
+                "Media",
+                "DiagnosticReport",
+                "DocumentReference",
+            ],
+        );
+        w.field("note", &self.note);
+        w.field("description", &self.description);
+        w.field("series", &self.series);
+    }
+    fn walk_mut(&mut self, w: &mut crate::visit::WalkerMut<'_>) {
+        w.field("id", &mut self.id);
+        w.field("meta", &mut self.meta);
+        w.field("implicitRules", &mut self.implicit_rules);
+        w.field("language", &mut self.language);
+        w.field("text", &mut self.text);
+        w.field("contained", &mut self.contained);
+        w.field("extension", &mut self.extension);
+        w.field("modifierExtension", &mut self.modifier_extension);
+        w.field("identifier", &mut self.identifier);
+        w.field("status", &mut self.status);
+        w.field("modality", &mut self.modality);
+        w.refs("subject", &mut self.subject, &["Patient", "Device", "Group"]);
+        w.refs("encounter", &mut self.encounter, &["Encounter"]);
+        w.field("started", &mut self.started);
+        w.refs(
+            "basedOn",
+            &mut self.based_on,
+            &["CarePlan", "ServiceRequest", "Appointment", "AppointmentResponse", "Task"],
+        );
+        w.refs("referrer", &mut self.referrer, &["Practitioner", "PractitionerRole"]);
+        w.refs(
+            "interpreter",
+            &mut self.interpreter,
+            &["Practitioner", "PractitionerRole"],
+        );
+        w.refs("endpoint", &mut self.endpoint, &["Endpoint"]);
+        w.field("numberOfSeries", &mut self.number_of_series);
+        w.field("numberOfInstances", &mut self.number_of_instances);
+        w.refs("procedureReference", &mut self.procedure_reference, &["Procedure"]);
+        w.field("procedureCode", &mut self.procedure_code);
+        w.refs("location", &mut self.location, &["Location"]);
+        w.field("reasonCode", &mut self.reason_code);
+        w.refs(
+            "reasonReference",
+            &mut self.reason_reference,
+            &[
+                "Condition",
+                "Observation",
+                "Media",
+                "DiagnosticReport",
+                "DocumentReference",
+            ],
+        );
+        w.field("note", &mut self.note);
+        w.field("description", &mut self.description);
+        w.field("series", &mut self.series);
+    }
+}
+
+impl ImagingStudy {
+    /// A new `ImagingStudy` with its required elements: `status`, `subject`.
+    pub fn new<T1: crate::targets::ImagingStudySubject>(
+        status: codes::ImagingStudyStatus,
+        subject: crate::TypedReference<T1>,
+    ) -> Self {
+        ImagingStudy {
+            status: Some(crate::Primitive::new(status)),
+            subject: Some(Box::new(subject.into())),
+            ..Default::default()
+        }
+    }
+    /// Sets `subject` to a reference to a Patient | Device | Group.
+    pub fn set_subject<T: crate::targets::ImagingStudySubject>(
+        &mut self,
+        reference: crate::TypedReference<T>,
+    ) -> &mut Self {
+        self.subject = Some(Box::new(reference.into()));
+        self
+    }
+    /// Sets `encounter` to a reference to a Encounter.
+    pub fn set_encounter<T: crate::targets::ImagingStudyEncounter>(
+        &mut self,
+        reference: crate::TypedReference<T>,
+    ) -> &mut Self {
+        self.encounter = Some(Box::new(reference.into()));
+        self
+    }
+    /// Adds a reference to a CarePlan | ServiceRequest | Appointment | AppointmentResponse | Task to `basedOn`.
+    pub fn push_based_on<T: crate::targets::ImagingStudyBasedOn>(
+        &mut self,
+        reference: crate::TypedReference<T>,
+    ) -> &mut Self {
+        self.based_on.push(reference.into());
+        self
+    }
+    /// Sets `referrer` to a reference to a Practitioner | PractitionerRole.
+    pub fn set_referrer<T: crate::targets::ImagingStudyReferrer>(
+        &mut self,
+        reference: crate::TypedReference<T>,
+    ) -> &mut Self {
+        self.referrer = Some(Box::new(reference.into()));
+        self
+    }
+    /// Adds a reference to a Practitioner | PractitionerRole to `interpreter`.
+    pub fn push_interpreter<T: crate::targets::ImagingStudyInterpreter>(
+        &mut self,
+        reference: crate::TypedReference<T>,
+    ) -> &mut Self {
+        self.interpreter.push(reference.into());
+        self
+    }
+    /// Adds a reference to a Endpoint to `endpoint`.
+    pub fn push_endpoint<T: crate::targets::ImagingStudyEndpoint>(
+        &mut self,
+        reference: crate::TypedReference<T>,
+    ) -> &mut Self {
+        self.endpoint.push(reference.into());
+        self
+    }
+    /// Sets `procedureReference` to a reference to a Procedure.
+    pub fn set_procedure_reference<T: crate::targets::ImagingStudyProcedureReference>(
+        &mut self,
+        reference: crate::TypedReference<T>,
+    ) -> &mut Self {
+        self.procedure_reference = Some(Box::new(reference.into()));
+        self
+    }
+    /// Sets `location` to a reference to a Location.
+    pub fn set_location<T: crate::targets::ImagingStudyLocation>(
+        &mut self,
+        reference: crate::TypedReference<T>,
+    ) -> &mut Self {
+        self.location = Some(Box::new(reference.into()));
+        self
+    }
+    /// Adds a reference to a Condition | Observation | Media | DiagnosticReport | DocumentReference to `reasonReference`.
+    pub fn push_reason_reference<T: crate::targets::ImagingStudyReasonReference>(
+        &mut self,
+        reference: crate::TypedReference<T>,
+    ) -> &mut Self {
+        self.reason_reference.push(reference.into());
+        self
+    }
+}
+
 /// Each study has one or more series of instances
 ///
 /// Each study has one or more series of images or other content.
@@ -508,6 +689,68 @@ impl serde::Serialize for ImagingStudySeries {
     }
 }
 
+impl crate::visit::Walk for ImagingStudySeries {
+    fn walk(&self, w: &mut crate::visit::Walker<'_>) {
+        w.field("extension", &self.extension);
+        w.field("modifierExtension", &self.modifier_extension);
+        w.field("uid", &self.uid);
+        w.field("number", &self.number);
+        w.field("modality", &self.modality);
+        w.field("description", &self.description);
+        w.field("numberOfInstances", &self.number_of_instances);
+        w.refs("endpoint", &self.endpoint, &["Endpoint"]);
+        w.field("bodySite", &self.body_site);
+        w.field("laterality", &self.laterality);
+        w.refs("specimen", &self.specimen, &["Specimen"]);
+        w.field("started", &self.started);
+        w.field("performer", &self.performer);
+        w.field("instance", &self.instance);
+    }
+    fn walk_mut(&mut self, w: &mut crate::visit::WalkerMut<'_>) {
+        w.field("extension", &mut self.extension);
+        w.field("modifierExtension", &mut self.modifier_extension);
+        w.field("uid", &mut self.uid);
+        w.field("number", &mut self.number);
+        w.field("modality", &mut self.modality);
+        w.field("description", &mut self.description);
+        w.field("numberOfInstances", &mut self.number_of_instances);
+        w.refs("endpoint", &mut self.endpoint, &["Endpoint"]);
+        w.field("bodySite", &mut self.body_site);
+        w.field("laterality", &mut self.laterality);
+        w.refs("specimen", &mut self.specimen, &["Specimen"]);
+        w.field("started", &mut self.started);
+        w.field("performer", &mut self.performer);
+        w.field("instance", &mut self.instance);
+    }
+}
+
+impl ImagingStudySeries {
+    /// A new `ImagingStudy.series` with its required elements: `uid`, `modality`.
+    pub fn new(uid: Id, modality: Coding) -> Self {
+        ImagingStudySeries {
+            uid: Some(crate::Primitive::new(uid)),
+            modality: Some(Box::new(modality)),
+            ..Default::default()
+        }
+    }
+    /// Adds a reference to a Endpoint to `endpoint`.
+    pub fn push_endpoint<T: crate::targets::ImagingStudySeriesEndpoint>(
+        &mut self,
+        reference: crate::TypedReference<T>,
+    ) -> &mut Self {
+        self.endpoint.push(reference.into());
+        self
+    }
+    /// Adds a reference to a Specimen to `specimen`.
+    pub fn push_specimen<T: crate::targets::ImagingStudySeriesSpecimen>(
+        &mut self,
+        reference: crate::TypedReference<T>,
+    ) -> &mut Self {
+        self.specimen.push(reference.into());
+        self
+    }
+}
+
 /// Who performed the series
 ///
 /// Indicates who or what performed the series and how they were involved.
@@ -592,6 +835,65 @@ impl serde::Serialize for ImagingStudySeriesPerformer {
         ser::single(&mut map, "function", &self.function)?;
         ser::single(&mut map, "actor", &self.actor)?;
         map.end()
+    }
+}
+
+impl crate::visit::Walk for ImagingStudySeriesPerformer {
+    fn walk(&self, w: &mut crate::visit::Walker<'_>) {
+        w.field("extension", &self.extension);
+        w.field("modifierExtension", &self.modifier_extension);
+        w.field("function", &self.function);
+        w.refs(
+            "actor",
+            &self.actor,
+            &[
+                "Practitioner",
+                "PractitionerRole",
+                "Organization",
+                "CareTeam",
+                "Patient",
+                "Device",
+                "RelatedPerson",
+            ],
+        );
+    }
+    fn walk_mut(&mut self, w: &mut crate::visit::WalkerMut<'_>) {
+        w.field("extension", &mut self.extension);
+        w.field("modifierExtension", &mut self.modifier_extension);
+        w.field("function", &mut self.function);
+        w.refs(
+            "actor",
+            &mut self.actor,
+            &[
+                "Practitioner",
+                "PractitionerRole",
+                "Organization",
+                "CareTeam",
+                "Patient",
+                "Device",
+                "RelatedPerson",
+            ],
+        );
+    }
+}
+
+impl ImagingStudySeriesPerformer {
+    /// A new `ImagingStudy.series.performer` with its required elements: `actor`.
+    pub fn new<T0: crate::targets::ImagingStudySeriesPerformerActor>(
+        actor: crate::TypedReference<T0>,
+    ) -> Self {
+        ImagingStudySeriesPerformer {
+            actor: Some(Box::new(actor.into())),
+            ..Default::default()
+        }
+    }
+    /// Sets `actor` to a reference to a Practitioner | PractitionerRole | Organization | CareTeam | Patient | Device | RelatedPerson.
+    pub fn set_actor<T: crate::targets::ImagingStudySeriesPerformerActor>(
+        &mut self,
+        reference: crate::TypedReference<T>,
+    ) -> &mut Self {
+        self.actor = Some(Box::new(reference.into()));
+        self
     }
 }
 
@@ -705,5 +1007,35 @@ impl serde::Serialize for ImagingStudySeriesInstance {
         ser::prim(&mut map, "number", "_number", &self.number)?;
         ser::prim(&mut map, "title", "_title", &self.title)?;
         map.end()
+    }
+}
+
+impl crate::visit::Walk for ImagingStudySeriesInstance {
+    fn walk(&self, w: &mut crate::visit::Walker<'_>) {
+        w.field("extension", &self.extension);
+        w.field("modifierExtension", &self.modifier_extension);
+        w.field("uid", &self.uid);
+        w.field("sopClass", &self.sop_class);
+        w.field("number", &self.number);
+        w.field("title", &self.title);
+    }
+    fn walk_mut(&mut self, w: &mut crate::visit::WalkerMut<'_>) {
+        w.field("extension", &mut self.extension);
+        w.field("modifierExtension", &mut self.modifier_extension);
+        w.field("uid", &mut self.uid);
+        w.field("sopClass", &mut self.sop_class);
+        w.field("number", &mut self.number);
+        w.field("title", &mut self.title);
+    }
+}
+
+impl ImagingStudySeriesInstance {
+    /// A new `ImagingStudy.series.instance` with its required elements: `uid`, `sopClass`.
+    pub fn new(uid: Id, sop_class: Coding) -> Self {
+        ImagingStudySeriesInstance {
+            uid: Some(crate::Primitive::new(uid)),
+            sop_class: Some(Box::new(sop_class)),
+            ..Default::default()
+        }
     }
 }

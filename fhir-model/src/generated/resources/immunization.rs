@@ -398,6 +398,151 @@ impl serde::Serialize for Immunization {
     }
 }
 
+impl crate::visit::Walk for Immunization {
+    fn walk(&self, w: &mut crate::visit::Walker<'_>) {
+        w.field("id", &self.id);
+        w.field("meta", &self.meta);
+        w.field("implicitRules", &self.implicit_rules);
+        w.field("language", &self.language);
+        w.field("text", &self.text);
+        w.field("contained", &self.contained);
+        w.field("extension", &self.extension);
+        w.field("modifierExtension", &self.modifier_extension);
+        w.field("identifier", &self.identifier);
+        w.field("status", &self.status);
+        w.field("statusReason", &self.status_reason);
+        w.field("vaccineCode", &self.vaccine_code);
+        w.refs("patient", &self.patient, &["Patient"]);
+        w.refs("encounter", &self.encounter, &["Encounter"]);
+        w.choice(&self.occurrence);
+        w.field("recorded", &self.recorded);
+        w.field("primarySource", &self.primary_source);
+        w.field("reportOrigin", &self.report_origin);
+        w.refs("location", &self.location, &["Location"]);
+        w.refs("manufacturer", &self.manufacturer, &["Organization"]);
+        w.field("lotNumber", &self.lot_number);
+        w.field("expirationDate", &self.expiration_date);
+        w.field("site", &self.site);
+        w.field("route", &self.route);
+        w.field("doseQuantity", &self.dose_quantity);
+        w.field("performer", &self.performer);
+        w.field("note", &self.note);
+        w.field("reasonCode", &self.reason_code);
+        w.refs(
+            "reasonReference",
+            &self.reason_reference,
+            &["Condition", "Observation", "DiagnosticReport"],
+        );
+        w.field("isSubpotent", &self.is_subpotent);
+        w.field("subpotentReason", &self.subpotent_reason);
+        w.field("education", &self.education);
+        w.field("programEligibility", &self.program_eligibility);
+        w.field("fundingSource", &self.funding_source);
+        w.field("reaction", &self.reaction);
+        w.field("protocolApplied", &self.protocol_applied);
+    }
+    fn walk_mut(&mut self, w: &mut crate::visit::WalkerMut<'_>) {
+        w.field("id", &mut self.id);
+        w.field("meta", &mut self.meta);
+        w.field("implicitRules", &mut self.implicit_rules);
+        w.field("language", &mut self.language);
+        w.field("text", &mut self.text);
+        w.field("contained", &mut self.contained);
+        w.field("extension", &mut self.extension);
+        w.field("modifierExtension", &mut self.modifier_extension);
+        w.field("identifier", &mut self.identifier);
+        w.field("status", &mut self.status);
+        w.field("statusReason", &mut self.status_reason);
+        w.field("vaccineCode", &mut self.vaccine_code);
+        w.refs("patient", &mut self.patient, &["Patient"]);
+        w.refs("encounter", &mut self.encounter, &["Encounter"]);
+        w.choice(&mut self.occurrence);
+        w.field("recorded", &mut self.recorded);
+        w.field("primarySource", &mut self.primary_source);
+        w.field("reportOrigin", &mut self.report_origin);
+        w.refs("location", &mut self.location, &["Location"]);
+        w.refs("manufacturer", &mut self.manufacturer, &["Organization"]);
+        w.field("lotNumber", &mut self.lot_number);
+        w.field("expirationDate", &mut self.expiration_date);
+        w.field("site", &mut self.site);
+        w.field("route", &mut self.route);
+        w.field("doseQuantity", &mut self.dose_quantity);
+        w.field("performer", &mut self.performer);
+        w.field("note", &mut self.note);
+        w.field("reasonCode", &mut self.reason_code);
+        w.refs(
+            "reasonReference",
+            &mut self.reason_reference,
+            &["Condition", "Observation", "DiagnosticReport"],
+        );
+        w.field("isSubpotent", &mut self.is_subpotent);
+        w.field("subpotentReason", &mut self.subpotent_reason);
+        w.field("education", &mut self.education);
+        w.field("programEligibility", &mut self.program_eligibility);
+        w.field("fundingSource", &mut self.funding_source);
+        w.field("reaction", &mut self.reaction);
+        w.field("protocolApplied", &mut self.protocol_applied);
+    }
+}
+
+impl Immunization {
+    /// A new `Immunization` with its required elements: `status`, `vaccineCode`, `patient`, `occurrence`.
+    pub fn new<T2: crate::targets::ImmunizationPatient>(
+        status: codes::ImmunizationStatusCodes,
+        vaccine_code: CodeableConcept,
+        patient: crate::TypedReference<T2>,
+        occurrence: ImmunizationOccurrence,
+    ) -> Self {
+        Immunization {
+            status: Some(crate::Primitive::new(status)),
+            vaccine_code: Some(Box::new(vaccine_code)),
+            patient: Some(Box::new(patient.into())),
+            occurrence: Some(occurrence),
+            ..Default::default()
+        }
+    }
+    /// Sets `patient` to a reference to a Patient.
+    pub fn set_patient<T: crate::targets::ImmunizationPatient>(
+        &mut self,
+        reference: crate::TypedReference<T>,
+    ) -> &mut Self {
+        self.patient = Some(Box::new(reference.into()));
+        self
+    }
+    /// Sets `encounter` to a reference to a Encounter.
+    pub fn set_encounter<T: crate::targets::ImmunizationEncounter>(
+        &mut self,
+        reference: crate::TypedReference<T>,
+    ) -> &mut Self {
+        self.encounter = Some(Box::new(reference.into()));
+        self
+    }
+    /// Sets `location` to a reference to a Location.
+    pub fn set_location<T: crate::targets::ImmunizationLocation>(
+        &mut self,
+        reference: crate::TypedReference<T>,
+    ) -> &mut Self {
+        self.location = Some(Box::new(reference.into()));
+        self
+    }
+    /// Sets `manufacturer` to a reference to a Organization.
+    pub fn set_manufacturer<T: crate::targets::ImmunizationManufacturer>(
+        &mut self,
+        reference: crate::TypedReference<T>,
+    ) -> &mut Self {
+        self.manufacturer = Some(Box::new(reference.into()));
+        self
+    }
+    /// Adds a reference to a Condition | Observation | DiagnosticReport to `reasonReference`.
+    pub fn push_reason_reference<T: crate::targets::ImmunizationReasonReference>(
+        &mut self,
+        reference: crate::TypedReference<T>,
+    ) -> &mut Self {
+        self.reason_reference.push(reference.into());
+        self
+    }
+}
+
 /// Choice of types for `Immunization.occurrence[x]`.
 ///
 /// In JSON the element name carries the type (`occurrenceDateTime`, `occurrenceString`, ...).
@@ -417,6 +562,29 @@ impl ser::EncodeChoice for ImmunizationOccurrence {
             }
             Self::String(v) => {
                 ser::prim_one(map, "occurrenceString", "_occurrenceString", v)
+            }
+        }
+    }
+}
+
+impl crate::visit::Walk for ImmunizationOccurrence {
+    fn walk(&self, w: &mut crate::visit::Walker<'_>) {
+        match self {
+            Self::DateTime(v) => {
+                w.field("occurrenceDateTime", v);
+            }
+            Self::String(v) => {
+                w.field("occurrenceString", v);
+            }
+        }
+    }
+    fn walk_mut(&mut self, w: &mut crate::visit::WalkerMut<'_>) {
+        match self {
+            Self::DateTime(v) => {
+                w.field("occurrenceDateTime", v);
+            }
+            Self::String(v) => {
+                w.field("occurrenceString", v);
             }
         }
     }
@@ -506,6 +674,49 @@ impl serde::Serialize for ImmunizationPerformer {
         ser::single(&mut map, "function", &self.function)?;
         ser::single(&mut map, "actor", &self.actor)?;
         map.end()
+    }
+}
+
+impl crate::visit::Walk for ImmunizationPerformer {
+    fn walk(&self, w: &mut crate::visit::Walker<'_>) {
+        w.field("extension", &self.extension);
+        w.field("modifierExtension", &self.modifier_extension);
+        w.field("function", &self.function);
+        w.refs(
+            "actor",
+            &self.actor,
+            &["Practitioner", "PractitionerRole", "Organization"],
+        );
+    }
+    fn walk_mut(&mut self, w: &mut crate::visit::WalkerMut<'_>) {
+        w.field("extension", &mut self.extension);
+        w.field("modifierExtension", &mut self.modifier_extension);
+        w.field("function", &mut self.function);
+        w.refs(
+            "actor",
+            &mut self.actor,
+            &["Practitioner", "PractitionerRole", "Organization"],
+        );
+    }
+}
+
+impl ImmunizationPerformer {
+    /// A new `Immunization.performer` with its required elements: `actor`.
+    pub fn new<T0: crate::targets::ImmunizationPerformerActor>(
+        actor: crate::TypedReference<T0>,
+    ) -> Self {
+        ImmunizationPerformer {
+            actor: Some(Box::new(actor.into())),
+            ..Default::default()
+        }
+    }
+    /// Sets `actor` to a reference to a Practitioner | PractitionerRole | Organization.
+    pub fn set_actor<T: crate::targets::ImmunizationPerformerActor>(
+        &mut self,
+        reference: crate::TypedReference<T>,
+    ) -> &mut Self {
+        self.actor = Some(Box::new(reference.into()));
+        self
     }
 }
 
@@ -649,6 +860,25 @@ impl serde::Serialize for ImmunizationEducation {
     }
 }
 
+impl crate::visit::Walk for ImmunizationEducation {
+    fn walk(&self, w: &mut crate::visit::Walker<'_>) {
+        w.field("extension", &self.extension);
+        w.field("modifierExtension", &self.modifier_extension);
+        w.field("documentType", &self.document_type);
+        w.field("reference", &self.reference);
+        w.field("publicationDate", &self.publication_date);
+        w.field("presentationDate", &self.presentation_date);
+    }
+    fn walk_mut(&mut self, w: &mut crate::visit::WalkerMut<'_>) {
+        w.field("extension", &mut self.extension);
+        w.field("modifierExtension", &mut self.modifier_extension);
+        w.field("documentType", &mut self.document_type);
+        w.field("reference", &mut self.reference);
+        w.field("publicationDate", &mut self.publication_date);
+        w.field("presentationDate", &mut self.presentation_date);
+    }
+}
+
 /// Details of a reaction that follows immunization
 ///
 /// Categorical data indicating that an adverse event is associated in time to an immunization.
@@ -741,6 +971,34 @@ impl serde::Serialize for ImmunizationReaction {
         ser::single(&mut map, "detail", &self.detail)?;
         ser::prim(&mut map, "reported", "_reported", &self.reported)?;
         map.end()
+    }
+}
+
+impl crate::visit::Walk for ImmunizationReaction {
+    fn walk(&self, w: &mut crate::visit::Walker<'_>) {
+        w.field("extension", &self.extension);
+        w.field("modifierExtension", &self.modifier_extension);
+        w.field("date", &self.date);
+        w.refs("detail", &self.detail, &["Observation"]);
+        w.field("reported", &self.reported);
+    }
+    fn walk_mut(&mut self, w: &mut crate::visit::WalkerMut<'_>) {
+        w.field("extension", &mut self.extension);
+        w.field("modifierExtension", &mut self.modifier_extension);
+        w.field("date", &mut self.date);
+        w.refs("detail", &mut self.detail, &["Observation"]);
+        w.field("reported", &mut self.reported);
+    }
+}
+
+impl ImmunizationReaction {
+    /// Sets `detail` to a reference to a Observation.
+    pub fn set_detail<T: crate::targets::ImmunizationReactionDetail>(
+        &mut self,
+        reference: crate::TypedReference<T>,
+    ) -> &mut Self {
+        self.detail = Some(Box::new(reference.into()));
+        self
     }
 }
 
@@ -931,6 +1189,45 @@ impl serde::Serialize for ImmunizationProtocolApplied {
     }
 }
 
+impl crate::visit::Walk for ImmunizationProtocolApplied {
+    fn walk(&self, w: &mut crate::visit::Walker<'_>) {
+        w.field("extension", &self.extension);
+        w.field("modifierExtension", &self.modifier_extension);
+        w.field("series", &self.series);
+        w.refs("authority", &self.authority, &["Organization"]);
+        w.field("targetDisease", &self.target_disease);
+        w.choice(&self.dose_number);
+        w.choice(&self.series_doses);
+    }
+    fn walk_mut(&mut self, w: &mut crate::visit::WalkerMut<'_>) {
+        w.field("extension", &mut self.extension);
+        w.field("modifierExtension", &mut self.modifier_extension);
+        w.field("series", &mut self.series);
+        w.refs("authority", &mut self.authority, &["Organization"]);
+        w.field("targetDisease", &mut self.target_disease);
+        w.choice(&mut self.dose_number);
+        w.choice(&mut self.series_doses);
+    }
+}
+
+impl ImmunizationProtocolApplied {
+    /// A new `Immunization.protocolApplied` with its required elements: `doseNumber`.
+    pub fn new(dose_number: ImmunizationProtocolAppliedDoseNumber) -> Self {
+        ImmunizationProtocolApplied {
+            dose_number: Some(dose_number),
+            ..Default::default()
+        }
+    }
+    /// Sets `authority` to a reference to a Organization.
+    pub fn set_authority<T: crate::targets::ImmunizationProtocolAppliedAuthority>(
+        &mut self,
+        reference: crate::TypedReference<T>,
+    ) -> &mut Self {
+        self.authority = Some(Box::new(reference.into()));
+        self
+    }
+}
+
 /// Choice of types for `Immunization.protocolApplied.doseNumber[x]`.
 ///
 /// In JSON the element name carries the type (`doseNumberPositiveInt`, `doseNumberString`, ...).
@@ -950,6 +1247,29 @@ impl ser::EncodeChoice for ImmunizationProtocolAppliedDoseNumber {
             }
             Self::String(v) => {
                 ser::prim_one(map, "doseNumberString", "_doseNumberString", v)
+            }
+        }
+    }
+}
+
+impl crate::visit::Walk for ImmunizationProtocolAppliedDoseNumber {
+    fn walk(&self, w: &mut crate::visit::Walker<'_>) {
+        match self {
+            Self::PositiveInt(v) => {
+                w.field("doseNumberPositiveInt", v);
+            }
+            Self::String(v) => {
+                w.field("doseNumberString", v);
+            }
+        }
+    }
+    fn walk_mut(&mut self, w: &mut crate::visit::WalkerMut<'_>) {
+        match self {
+            Self::PositiveInt(v) => {
+                w.field("doseNumberPositiveInt", v);
+            }
+            Self::String(v) => {
+                w.field("doseNumberString", v);
             }
         }
     }
@@ -979,6 +1299,29 @@ impl ser::EncodeChoice for ImmunizationProtocolAppliedSeriesDoses {
             }
             Self::String(v) => {
                 ser::prim_one(map, "seriesDosesString", "_seriesDosesString", v)
+            }
+        }
+    }
+}
+
+impl crate::visit::Walk for ImmunizationProtocolAppliedSeriesDoses {
+    fn walk(&self, w: &mut crate::visit::Walker<'_>) {
+        match self {
+            Self::PositiveInt(v) => {
+                w.field("seriesDosesPositiveInt", v);
+            }
+            Self::String(v) => {
+                w.field("seriesDosesString", v);
+            }
+        }
+    }
+    fn walk_mut(&mut self, w: &mut crate::visit::WalkerMut<'_>) {
+        match self {
+            Self::PositiveInt(v) => {
+                w.field("seriesDosesPositiveInt", v);
+            }
+            Self::String(v) => {
+                w.field("seriesDosesString", v);
             }
         }
     }

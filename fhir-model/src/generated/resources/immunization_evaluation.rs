@@ -320,6 +320,101 @@ impl serde::Serialize for ImmunizationEvaluation {
     }
 }
 
+impl crate::visit::Walk for ImmunizationEvaluation {
+    fn walk(&self, w: &mut crate::visit::Walker<'_>) {
+        w.field("id", &self.id);
+        w.field("meta", &self.meta);
+        w.field("implicitRules", &self.implicit_rules);
+        w.field("language", &self.language);
+        w.field("text", &self.text);
+        w.field("contained", &self.contained);
+        w.field("extension", &self.extension);
+        w.field("modifierExtension", &self.modifier_extension);
+        w.field("identifier", &self.identifier);
+        w.field("status", &self.status);
+        w.refs("patient", &self.patient, &["Patient"]);
+        w.field("date", &self.date);
+        w.refs("authority", &self.authority, &["Organization"]);
+        w.field("targetDisease", &self.target_disease);
+        w.refs("immunizationEvent", &self.immunization_event, &["Immunization"]);
+        w.field("doseStatus", &self.dose_status);
+        w.field("doseStatusReason", &self.dose_status_reason);
+        w.field("description", &self.description);
+        w.field("series", &self.series);
+        w.choice(&self.dose_number);
+        w.choice(&self.series_doses);
+    }
+    fn walk_mut(&mut self, w: &mut crate::visit::WalkerMut<'_>) {
+        w.field("id", &mut self.id);
+        w.field("meta", &mut self.meta);
+        w.field("implicitRules", &mut self.implicit_rules);
+        w.field("language", &mut self.language);
+        w.field("text", &mut self.text);
+        w.field("contained", &mut self.contained);
+        w.field("extension", &mut self.extension);
+        w.field("modifierExtension", &mut self.modifier_extension);
+        w.field("identifier", &mut self.identifier);
+        w.field("status", &mut self.status);
+        w.refs("patient", &mut self.patient, &["Patient"]);
+        w.field("date", &mut self.date);
+        w.refs("authority", &mut self.authority, &["Organization"]);
+        w.field("targetDisease", &mut self.target_disease);
+        w.refs("immunizationEvent", &mut self.immunization_event, &["Immunization"]);
+        w.field("doseStatus", &mut self.dose_status);
+        w.field("doseStatusReason", &mut self.dose_status_reason);
+        w.field("description", &mut self.description);
+        w.field("series", &mut self.series);
+        w.choice(&mut self.dose_number);
+        w.choice(&mut self.series_doses);
+    }
+}
+
+impl ImmunizationEvaluation {
+    /// A new `ImmunizationEvaluation` with its required elements: `status`, `patient`, `targetDisease`, `immunizationEvent`, `doseStatus`.
+    pub fn new<
+        T1: crate::targets::ImmunizationEvaluationPatient,
+        T3: crate::targets::ImmunizationEvaluationImmunizationEvent,
+    >(
+        status: codes::ImmunizationEvaluationStatusCodes,
+        patient: crate::TypedReference<T1>,
+        target_disease: CodeableConcept,
+        immunization_event: crate::TypedReference<T3>,
+        dose_status: CodeableConcept,
+    ) -> Self {
+        ImmunizationEvaluation {
+            status: Some(crate::Primitive::new(status)),
+            patient: Some(Box::new(patient.into())),
+            target_disease: Some(Box::new(target_disease)),
+            immunization_event: Some(Box::new(immunization_event.into())),
+            dose_status: Some(Box::new(dose_status)),
+            ..Default::default()
+        }
+    }
+    /// Sets `patient` to a reference to a Patient.
+    pub fn set_patient<T: crate::targets::ImmunizationEvaluationPatient>(
+        &mut self,
+        reference: crate::TypedReference<T>,
+    ) -> &mut Self {
+        self.patient = Some(Box::new(reference.into()));
+        self
+    }
+    /// Sets `authority` to a reference to a Organization.
+    pub fn set_authority<T: crate::targets::ImmunizationEvaluationAuthority>(
+        &mut self,
+        reference: crate::TypedReference<T>,
+    ) -> &mut Self {
+        self.authority = Some(Box::new(reference.into()));
+        self
+    }
+    /// Sets `immunizationEvent` to a reference to a Immunization.
+    pub fn set_immunization_event<
+        T: crate::targets::ImmunizationEvaluationImmunizationEvent,
+    >(&mut self, reference: crate::TypedReference<T>) -> &mut Self {
+        self.immunization_event = Some(Box::new(reference.into()));
+        self
+    }
+}
+
 /// Choice of types for `ImmunizationEvaluation.doseNumber[x]`.
 ///
 /// In JSON the element name carries the type (`doseNumberPositiveInt`, `doseNumberString`, ...).
@@ -339,6 +434,29 @@ impl ser::EncodeChoice for ImmunizationEvaluationDoseNumber {
             }
             Self::String(v) => {
                 ser::prim_one(map, "doseNumberString", "_doseNumberString", v)
+            }
+        }
+    }
+}
+
+impl crate::visit::Walk for ImmunizationEvaluationDoseNumber {
+    fn walk(&self, w: &mut crate::visit::Walker<'_>) {
+        match self {
+            Self::PositiveInt(v) => {
+                w.field("doseNumberPositiveInt", v);
+            }
+            Self::String(v) => {
+                w.field("doseNumberString", v);
+            }
+        }
+    }
+    fn walk_mut(&mut self, w: &mut crate::visit::WalkerMut<'_>) {
+        match self {
+            Self::PositiveInt(v) => {
+                w.field("doseNumberPositiveInt", v);
+            }
+            Self::String(v) => {
+                w.field("doseNumberString", v);
             }
         }
     }
@@ -368,6 +486,29 @@ impl ser::EncodeChoice for ImmunizationEvaluationSeriesDoses {
             }
             Self::String(v) => {
                 ser::prim_one(map, "seriesDosesString", "_seriesDosesString", v)
+            }
+        }
+    }
+}
+
+impl crate::visit::Walk for ImmunizationEvaluationSeriesDoses {
+    fn walk(&self, w: &mut crate::visit::Walker<'_>) {
+        match self {
+            Self::PositiveInt(v) => {
+                w.field("seriesDosesPositiveInt", v);
+            }
+            Self::String(v) => {
+                w.field("seriesDosesString", v);
+            }
+        }
+    }
+    fn walk_mut(&mut self, w: &mut crate::visit::WalkerMut<'_>) {
+        match self {
+            Self::PositiveInt(v) => {
+                w.field("seriesDosesPositiveInt", v);
+            }
+            Self::String(v) => {
+                w.field("seriesDosesString", v);
             }
         }
     }

@@ -168,6 +168,71 @@ impl serde::Serialize for ImmunizationRecommendation {
     }
 }
 
+impl crate::visit::Walk for ImmunizationRecommendation {
+    fn walk(&self, w: &mut crate::visit::Walker<'_>) {
+        w.field("id", &self.id);
+        w.field("meta", &self.meta);
+        w.field("implicitRules", &self.implicit_rules);
+        w.field("language", &self.language);
+        w.field("text", &self.text);
+        w.field("contained", &self.contained);
+        w.field("extension", &self.extension);
+        w.field("modifierExtension", &self.modifier_extension);
+        w.field("identifier", &self.identifier);
+        w.refs("patient", &self.patient, &["Patient"]);
+        w.field("date", &self.date);
+        w.refs("authority", &self.authority, &["Organization"]);
+        w.field("recommendation", &self.recommendation);
+    }
+    fn walk_mut(&mut self, w: &mut crate::visit::WalkerMut<'_>) {
+        w.field("id", &mut self.id);
+        w.field("meta", &mut self.meta);
+        w.field("implicitRules", &mut self.implicit_rules);
+        w.field("language", &mut self.language);
+        w.field("text", &mut self.text);
+        w.field("contained", &mut self.contained);
+        w.field("extension", &mut self.extension);
+        w.field("modifierExtension", &mut self.modifier_extension);
+        w.field("identifier", &mut self.identifier);
+        w.refs("patient", &mut self.patient, &["Patient"]);
+        w.field("date", &mut self.date);
+        w.refs("authority", &mut self.authority, &["Organization"]);
+        w.field("recommendation", &mut self.recommendation);
+    }
+}
+
+impl ImmunizationRecommendation {
+    /// A new `ImmunizationRecommendation` with its required elements: `patient`, `date`, `recommendation` (its first item).
+    pub fn new<T0: crate::targets::ImmunizationRecommendationPatient>(
+        patient: crate::TypedReference<T0>,
+        date: DateTime,
+        recommendation: ImmunizationRecommendationRecommendation,
+    ) -> Self {
+        ImmunizationRecommendation {
+            patient: Some(Box::new(patient.into())),
+            date: Some(crate::Primitive::new(date)),
+            recommendation: vec![recommendation],
+            ..Default::default()
+        }
+    }
+    /// Sets `patient` to a reference to a Patient.
+    pub fn set_patient<T: crate::targets::ImmunizationRecommendationPatient>(
+        &mut self,
+        reference: crate::TypedReference<T>,
+    ) -> &mut Self {
+        self.patient = Some(Box::new(reference.into()));
+        self
+    }
+    /// Sets `authority` to a reference to a Organization.
+    pub fn set_authority<T: crate::targets::ImmunizationRecommendationAuthority>(
+        &mut self,
+        reference: crate::TypedReference<T>,
+    ) -> &mut Self {
+        self.authority = Some(Box::new(reference.into()));
+        self
+    }
+}
+
 /// Vaccine administration recommendations
 ///
 /// Vaccine administration recommendations.
@@ -439,6 +504,74 @@ impl serde::Serialize for ImmunizationRecommendationRecommendation {
     }
 }
 
+impl crate::visit::Walk for ImmunizationRecommendationRecommendation {
+    fn walk(&self, w: &mut crate::visit::Walker<'_>) {
+        w.field("extension", &self.extension);
+        w.field("modifierExtension", &self.modifier_extension);
+        w.field("vaccineCode", &self.vaccine_code);
+        w.field("targetDisease", &self.target_disease);
+        w.field("contraindicatedVaccineCode", &self.contraindicated_vaccine_code);
+        w.field("forecastStatus", &self.forecast_status);
+        w.field("forecastReason", &self.forecast_reason);
+        w.field("dateCriterion", &self.date_criterion);
+        w.field("description", &self.description);
+        w.field("series", &self.series);
+        w.choice(&self.dose_number);
+        w.choice(&self.series_doses);
+        w.refs(
+            "supportingImmunization",
+            &self.supporting_immunization,
+            &["Immunization", "ImmunizationEvaluation"],
+        );
+        w.refs(
+            "supportingPatientInformation",
+            &self.supporting_patient_information,
+            &[],
+        );
+    }
+    fn walk_mut(&mut self, w: &mut crate::visit::WalkerMut<'_>) {
+        w.field("extension", &mut self.extension);
+        w.field("modifierExtension", &mut self.modifier_extension);
+        w.field("vaccineCode", &mut self.vaccine_code);
+        w.field("targetDisease", &mut self.target_disease);
+        w.field("contraindicatedVaccineCode", &mut self.contraindicated_vaccine_code);
+        w.field("forecastStatus", &mut self.forecast_status);
+        w.field("forecastReason", &mut self.forecast_reason);
+        w.field("dateCriterion", &mut self.date_criterion);
+        w.field("description", &mut self.description);
+        w.field("series", &mut self.series);
+        w.choice(&mut self.dose_number);
+        w.choice(&mut self.series_doses);
+        w.refs(
+            "supportingImmunization",
+            &mut self.supporting_immunization,
+            &["Immunization", "ImmunizationEvaluation"],
+        );
+        w.refs(
+            "supportingPatientInformation",
+            &mut self.supporting_patient_information,
+            &[],
+        );
+    }
+}
+
+impl ImmunizationRecommendationRecommendation {
+    /// A new `ImmunizationRecommendation.recommendation` with its required elements: `forecastStatus`.
+    pub fn new(forecast_status: CodeableConcept) -> Self {
+        ImmunizationRecommendationRecommendation {
+            forecast_status: Some(Box::new(forecast_status)),
+            ..Default::default()
+        }
+    }
+    /// Adds a reference to a Immunization | ImmunizationEvaluation to `supportingImmunization`.
+    pub fn push_supporting_immunization<
+        T: crate::targets::ImmunizationRecommendationRecommendationSupportingImmunization,
+    >(&mut self, reference: crate::TypedReference<T>) -> &mut Self {
+        self.supporting_immunization.push(reference.into());
+        self
+    }
+}
+
 /// Choice of types for `ImmunizationRecommendation.recommendation.doseNumber[x]`.
 ///
 /// In JSON the element name carries the type (`doseNumberPositiveInt`, `doseNumberString`, ...).
@@ -458,6 +591,29 @@ impl ser::EncodeChoice for ImmunizationRecommendationRecommendationDoseNumber {
             }
             Self::String(v) => {
                 ser::prim_one(map, "doseNumberString", "_doseNumberString", v)
+            }
+        }
+    }
+}
+
+impl crate::visit::Walk for ImmunizationRecommendationRecommendationDoseNumber {
+    fn walk(&self, w: &mut crate::visit::Walker<'_>) {
+        match self {
+            Self::PositiveInt(v) => {
+                w.field("doseNumberPositiveInt", v);
+            }
+            Self::String(v) => {
+                w.field("doseNumberString", v);
+            }
+        }
+    }
+    fn walk_mut(&mut self, w: &mut crate::visit::WalkerMut<'_>) {
+        match self {
+            Self::PositiveInt(v) => {
+                w.field("doseNumberPositiveInt", v);
+            }
+            Self::String(v) => {
+                w.field("doseNumberString", v);
             }
         }
     }
@@ -487,6 +643,29 @@ impl ser::EncodeChoice for ImmunizationRecommendationRecommendationSeriesDoses {
             }
             Self::String(v) => {
                 ser::prim_one(map, "seriesDosesString", "_seriesDosesString", v)
+            }
+        }
+    }
+}
+
+impl crate::visit::Walk for ImmunizationRecommendationRecommendationSeriesDoses {
+    fn walk(&self, w: &mut crate::visit::Walker<'_>) {
+        match self {
+            Self::PositiveInt(v) => {
+                w.field("seriesDosesPositiveInt", v);
+            }
+            Self::String(v) => {
+                w.field("seriesDosesString", v);
+            }
+        }
+    }
+    fn walk_mut(&mut self, w: &mut crate::visit::WalkerMut<'_>) {
+        match self {
+            Self::PositiveInt(v) => {
+                w.field("seriesDosesPositiveInt", v);
+            }
+            Self::String(v) => {
+                w.field("seriesDosesString", v);
             }
         }
     }
@@ -584,5 +763,31 @@ impl serde::Serialize for ImmunizationRecommendationRecommendationDateCriterion 
         ser::single(&mut map, "code", &self.code)?;
         ser::prim(&mut map, "value", "_value", &self.value)?;
         map.end()
+    }
+}
+
+impl crate::visit::Walk for ImmunizationRecommendationRecommendationDateCriterion {
+    fn walk(&self, w: &mut crate::visit::Walker<'_>) {
+        w.field("extension", &self.extension);
+        w.field("modifierExtension", &self.modifier_extension);
+        w.field("code", &self.code);
+        w.field("value", &self.value);
+    }
+    fn walk_mut(&mut self, w: &mut crate::visit::WalkerMut<'_>) {
+        w.field("extension", &mut self.extension);
+        w.field("modifierExtension", &mut self.modifier_extension);
+        w.field("code", &mut self.code);
+        w.field("value", &mut self.value);
+    }
+}
+
+impl ImmunizationRecommendationRecommendationDateCriterion {
+    /// A new `ImmunizationRecommendation.recommendation.dateCriterion` with its required elements: `code`, `value`.
+    pub fn new(code: CodeableConcept, value: DateTime) -> Self {
+        ImmunizationRecommendationRecommendationDateCriterion {
+            code: Some(Box::new(code)),
+            value: Some(crate::Primitive::new(value)),
+            ..Default::default()
+        }
     }
 }

@@ -325,6 +325,89 @@ impl serde::Serialize for ImplementationGuide {
     }
 }
 
+impl crate::visit::Walk for ImplementationGuide {
+    fn walk(&self, w: &mut crate::visit::Walker<'_>) {
+        w.field("id", &self.id);
+        w.field("meta", &self.meta);
+        w.field("implicitRules", &self.implicit_rules);
+        w.field("language", &self.language);
+        w.field("text", &self.text);
+        w.field("contained", &self.contained);
+        w.field("extension", &self.extension);
+        w.field("modifierExtension", &self.modifier_extension);
+        w.field("url", &self.url);
+        w.field("version", &self.version);
+        w.field("name", &self.name);
+        w.field("title", &self.title);
+        w.field("status", &self.status);
+        w.field("experimental", &self.experimental);
+        w.field("date", &self.date);
+        w.field("publisher", &self.publisher);
+        w.field("contact", &self.contact);
+        w.field("description", &self.description);
+        w.field("useContext", &self.use_context);
+        w.field("jurisdiction", &self.jurisdiction);
+        w.field("copyright", &self.copyright);
+        w.field("packageId", &self.package_id);
+        w.field("license", &self.license);
+        w.field("fhirVersion", &self.fhir_version);
+        w.field("dependsOn", &self.depends_on);
+        w.field("global", &self.global);
+        w.field("definition", &self.definition);
+        w.field("manifest", &self.manifest);
+    }
+    fn walk_mut(&mut self, w: &mut crate::visit::WalkerMut<'_>) {
+        w.field("id", &mut self.id);
+        w.field("meta", &mut self.meta);
+        w.field("implicitRules", &mut self.implicit_rules);
+        w.field("language", &mut self.language);
+        w.field("text", &mut self.text);
+        w.field("contained", &mut self.contained);
+        w.field("extension", &mut self.extension);
+        w.field("modifierExtension", &mut self.modifier_extension);
+        w.field("url", &mut self.url);
+        w.field("version", &mut self.version);
+        w.field("name", &mut self.name);
+        w.field("title", &mut self.title);
+        w.field("status", &mut self.status);
+        w.field("experimental", &mut self.experimental);
+        w.field("date", &mut self.date);
+        w.field("publisher", &mut self.publisher);
+        w.field("contact", &mut self.contact);
+        w.field("description", &mut self.description);
+        w.field("useContext", &mut self.use_context);
+        w.field("jurisdiction", &mut self.jurisdiction);
+        w.field("copyright", &mut self.copyright);
+        w.field("packageId", &mut self.package_id);
+        w.field("license", &mut self.license);
+        w.field("fhirVersion", &mut self.fhir_version);
+        w.field("dependsOn", &mut self.depends_on);
+        w.field("global", &mut self.global);
+        w.field("definition", &mut self.definition);
+        w.field("manifest", &mut self.manifest);
+    }
+}
+
+impl ImplementationGuide {
+    /// A new `ImplementationGuide` with its required elements: `url`, `name`, `status`, `packageId`, `fhirVersion` (its first item).
+    pub fn new(
+        url: Uri,
+        name: FhirString,
+        status: codes::PublicationStatus,
+        package_id: Id,
+        fhir_version: codes::FhirVersion,
+    ) -> Self {
+        ImplementationGuide {
+            url: Some(crate::Primitive::new(url)),
+            name: Some(crate::Primitive::new(name)),
+            status: Some(crate::Primitive::new(status)),
+            package_id: Some(crate::Primitive::new(package_id)),
+            fhir_version: vec![crate ::Primitive::new(fhir_version)],
+            ..Default::default()
+        }
+    }
+}
+
 /// Another Implementation guide this depends on
 ///
 /// Another implementation guide that this implementation depends on. Typically, an implementation guide uses value sets, profiles etc.defined in other implementation guides.
@@ -428,6 +511,33 @@ impl serde::Serialize for ImplementationGuideDependsOn {
     }
 }
 
+impl crate::visit::Walk for ImplementationGuideDependsOn {
+    fn walk(&self, w: &mut crate::visit::Walker<'_>) {
+        w.field("extension", &self.extension);
+        w.field("modifierExtension", &self.modifier_extension);
+        w.field("uri", &self.uri);
+        w.field("packageId", &self.package_id);
+        w.field("version", &self.version);
+    }
+    fn walk_mut(&mut self, w: &mut crate::visit::WalkerMut<'_>) {
+        w.field("extension", &mut self.extension);
+        w.field("modifierExtension", &mut self.modifier_extension);
+        w.field("uri", &mut self.uri);
+        w.field("packageId", &mut self.package_id);
+        w.field("version", &mut self.version);
+    }
+}
+
+impl ImplementationGuideDependsOn {
+    /// A new `ImplementationGuide.dependsOn` with its required elements: `uri`.
+    pub fn new(uri: Canonical) -> Self {
+        ImplementationGuideDependsOn {
+            uri: Some(crate::Primitive::new(uri)),
+            ..Default::default()
+        }
+    }
+}
+
 /// Profiles that apply globally
 ///
 /// A set of profiles that all resources covered by this implementation guide must conform to.
@@ -525,6 +635,32 @@ impl serde::Serialize for ImplementationGuideGlobal {
         ser::prim(&mut map, "type", "_type", &self.type_)?;
         ser::prim(&mut map, "profile", "_profile", &self.profile)?;
         map.end()
+    }
+}
+
+impl crate::visit::Walk for ImplementationGuideGlobal {
+    fn walk(&self, w: &mut crate::visit::Walker<'_>) {
+        w.field("extension", &self.extension);
+        w.field("modifierExtension", &self.modifier_extension);
+        w.field("type", &self.type_);
+        w.field("profile", &self.profile);
+    }
+    fn walk_mut(&mut self, w: &mut crate::visit::WalkerMut<'_>) {
+        w.field("extension", &mut self.extension);
+        w.field("modifierExtension", &mut self.modifier_extension);
+        w.field("type", &mut self.type_);
+        w.field("profile", &mut self.profile);
+    }
+}
+
+impl ImplementationGuideGlobal {
+    /// A new `ImplementationGuide.global` with its required elements: `type`, `profile`.
+    pub fn new(type_: codes::ResourceType, profile: Canonical) -> Self {
+        ImplementationGuideGlobal {
+            type_: Some(crate::Primitive::new(type_)),
+            profile: Some(crate::Primitive::new(profile)),
+            ..Default::default()
+        }
     }
 }
 
@@ -636,6 +772,37 @@ impl serde::Serialize for ImplementationGuideDefinition {
     }
 }
 
+impl crate::visit::Walk for ImplementationGuideDefinition {
+    fn walk(&self, w: &mut crate::visit::Walker<'_>) {
+        w.field("extension", &self.extension);
+        w.field("modifierExtension", &self.modifier_extension);
+        w.field("grouping", &self.grouping);
+        w.field("resource", &self.resource);
+        w.field("page", &self.page);
+        w.field("parameter", &self.parameter);
+        w.field("template", &self.template);
+    }
+    fn walk_mut(&mut self, w: &mut crate::visit::WalkerMut<'_>) {
+        w.field("extension", &mut self.extension);
+        w.field("modifierExtension", &mut self.modifier_extension);
+        w.field("grouping", &mut self.grouping);
+        w.field("resource", &mut self.resource);
+        w.field("page", &mut self.page);
+        w.field("parameter", &mut self.parameter);
+        w.field("template", &mut self.template);
+    }
+}
+
+impl ImplementationGuideDefinition {
+    /// A new `ImplementationGuide.definition` with its required elements: `resource` (its first item).
+    pub fn new(resource: ImplementationGuideDefinitionResource) -> Self {
+        ImplementationGuideDefinition {
+            resource: vec![resource],
+            ..Default::default()
+        }
+    }
+}
+
 /// Grouping used to present related resources in the IG
 ///
 /// A logical group of resources. Logical groups can be used when building pages.
@@ -727,6 +894,31 @@ impl serde::Serialize for ImplementationGuideDefinitionGrouping {
         ser::prim(&mut map, "name", "_name", &self.name)?;
         ser::prim(&mut map, "description", "_description", &self.description)?;
         map.end()
+    }
+}
+
+impl crate::visit::Walk for ImplementationGuideDefinitionGrouping {
+    fn walk(&self, w: &mut crate::visit::Walker<'_>) {
+        w.field("extension", &self.extension);
+        w.field("modifierExtension", &self.modifier_extension);
+        w.field("name", &self.name);
+        w.field("description", &self.description);
+    }
+    fn walk_mut(&mut self, w: &mut crate::visit::WalkerMut<'_>) {
+        w.field("extension", &mut self.extension);
+        w.field("modifierExtension", &mut self.modifier_extension);
+        w.field("name", &mut self.name);
+        w.field("description", &mut self.description);
+    }
+}
+
+impl ImplementationGuideDefinitionGrouping {
+    /// A new `ImplementationGuide.definition.grouping` with its required elements: `name`.
+    pub fn new(name: FhirString) -> Self {
+        ImplementationGuideDefinitionGrouping {
+            name: Some(crate::Primitive::new(name)),
+            ..Default::default()
+        }
     }
 }
 
@@ -899,6 +1091,39 @@ impl serde::Serialize for ImplementationGuideDefinitionResource {
     }
 }
 
+impl crate::visit::Walk for ImplementationGuideDefinitionResource {
+    fn walk(&self, w: &mut crate::visit::Walker<'_>) {
+        w.field("extension", &self.extension);
+        w.field("modifierExtension", &self.modifier_extension);
+        w.refs("reference", &self.reference, &[]);
+        w.field("fhirVersion", &self.fhir_version);
+        w.field("name", &self.name);
+        w.field("description", &self.description);
+        w.choice(&self.example);
+        w.field("groupingId", &self.grouping_id);
+    }
+    fn walk_mut(&mut self, w: &mut crate::visit::WalkerMut<'_>) {
+        w.field("extension", &mut self.extension);
+        w.field("modifierExtension", &mut self.modifier_extension);
+        w.refs("reference", &mut self.reference, &[]);
+        w.field("fhirVersion", &mut self.fhir_version);
+        w.field("name", &mut self.name);
+        w.field("description", &mut self.description);
+        w.choice(&mut self.example);
+        w.field("groupingId", &mut self.grouping_id);
+    }
+}
+
+impl ImplementationGuideDefinitionResource {
+    /// A new `ImplementationGuide.definition.resource` with its required elements: `reference`.
+    pub fn new(reference: Reference) -> Self {
+        ImplementationGuideDefinitionResource {
+            reference: Some(Box::new(reference)),
+            ..Default::default()
+        }
+    }
+}
+
 /// Choice of types for `ImplementationGuide.definition.resource.example[x]`.
 ///
 /// In JSON the element name carries the type (`exampleBoolean`, `exampleCanonical`, ...).
@@ -918,6 +1143,29 @@ impl ser::EncodeChoice for ImplementationGuideDefinitionResourceExample {
             }
             Self::Canonical(v) => {
                 ser::prim_one(map, "exampleCanonical", "_exampleCanonical", v)
+            }
+        }
+    }
+}
+
+impl crate::visit::Walk for ImplementationGuideDefinitionResourceExample {
+    fn walk(&self, w: &mut crate::visit::Walker<'_>) {
+        match self {
+            Self::Boolean(v) => {
+                w.field("exampleBoolean", v);
+            }
+            Self::Canonical(v) => {
+                w.field("exampleCanonical", v);
+            }
+        }
+    }
+    fn walk_mut(&mut self, w: &mut crate::visit::WalkerMut<'_>) {
+        match self {
+            Self::Boolean(v) => {
+                w.field("exampleBoolean", v);
+            }
+            Self::Canonical(v) => {
+                w.field("exampleCanonical", v);
             }
         }
     }
@@ -1065,6 +1313,41 @@ impl serde::Serialize for ImplementationGuideDefinitionPage {
     }
 }
 
+impl crate::visit::Walk for ImplementationGuideDefinitionPage {
+    fn walk(&self, w: &mut crate::visit::Walker<'_>) {
+        w.field("extension", &self.extension);
+        w.field("modifierExtension", &self.modifier_extension);
+        w.choice(&self.name);
+        w.field("title", &self.title);
+        w.field("generation", &self.generation);
+        w.field("page", &self.page);
+    }
+    fn walk_mut(&mut self, w: &mut crate::visit::WalkerMut<'_>) {
+        w.field("extension", &mut self.extension);
+        w.field("modifierExtension", &mut self.modifier_extension);
+        w.choice(&mut self.name);
+        w.field("title", &mut self.title);
+        w.field("generation", &mut self.generation);
+        w.field("page", &mut self.page);
+    }
+}
+
+impl ImplementationGuideDefinitionPage {
+    /// A new `ImplementationGuide.definition.page` with its required elements: `name`, `title`, `generation`.
+    pub fn new(
+        name: ImplementationGuideDefinitionPageName,
+        title: FhirString,
+        generation: codes::GuidePageGeneration,
+    ) -> Self {
+        ImplementationGuideDefinitionPage {
+            name: Some(name),
+            title: Some(crate::Primitive::new(title)),
+            generation: Some(crate::Primitive::new(generation)),
+            ..Default::default()
+        }
+    }
+}
+
 /// Choice of types for `ImplementationGuide.definition.page.name[x]`.
 ///
 /// In JSON the element name carries the type (`nameUrl`, `nameReference`, ...).
@@ -1081,6 +1364,29 @@ impl ser::EncodeChoice for ImplementationGuideDefinitionPageName {
         match self {
             Self::Url(v) => ser::prim_one(map, "nameUrl", "_nameUrl", v),
             Self::Reference(v) => map.serialize_entry("nameReference", v),
+        }
+    }
+}
+
+impl crate::visit::Walk for ImplementationGuideDefinitionPageName {
+    fn walk(&self, w: &mut crate::visit::Walker<'_>) {
+        match self {
+            Self::Url(v) => {
+                w.field("nameUrl", v);
+            }
+            Self::Reference(v) => {
+                w.refs("nameReference", v, &["Binary"]);
+            }
+        }
+    }
+    fn walk_mut(&mut self, w: &mut crate::visit::WalkerMut<'_>) {
+        match self {
+            Self::Url(v) => {
+                w.field("nameUrl", v);
+            }
+            Self::Reference(v) => {
+                w.refs("nameReference", v, &["Binary"]);
+            }
         }
     }
 }
@@ -1182,6 +1488,32 @@ impl serde::Serialize for ImplementationGuideDefinitionParameter {
         ser::prim(&mut map, "code", "_code", &self.code)?;
         ser::prim(&mut map, "value", "_value", &self.value)?;
         map.end()
+    }
+}
+
+impl crate::visit::Walk for ImplementationGuideDefinitionParameter {
+    fn walk(&self, w: &mut crate::visit::Walker<'_>) {
+        w.field("extension", &self.extension);
+        w.field("modifierExtension", &self.modifier_extension);
+        w.field("code", &self.code);
+        w.field("value", &self.value);
+    }
+    fn walk_mut(&mut self, w: &mut crate::visit::WalkerMut<'_>) {
+        w.field("extension", &mut self.extension);
+        w.field("modifierExtension", &mut self.modifier_extension);
+        w.field("code", &mut self.code);
+        w.field("value", &mut self.value);
+    }
+}
+
+impl ImplementationGuideDefinitionParameter {
+    /// A new `ImplementationGuide.definition.parameter` with its required elements: `code`, `value`.
+    pub fn new(code: codes::GuideParameterCode, value: FhirString) -> Self {
+        ImplementationGuideDefinitionParameter {
+            code: Some(crate::Primitive::new(code)),
+            value: Some(crate::Primitive::new(value)),
+            ..Default::default()
+        }
     }
 }
 
@@ -1291,6 +1623,34 @@ impl serde::Serialize for ImplementationGuideDefinitionTemplate {
         ser::prim(&mut map, "source", "_source", &self.source)?;
         ser::prim(&mut map, "scope", "_scope", &self.scope)?;
         map.end()
+    }
+}
+
+impl crate::visit::Walk for ImplementationGuideDefinitionTemplate {
+    fn walk(&self, w: &mut crate::visit::Walker<'_>) {
+        w.field("extension", &self.extension);
+        w.field("modifierExtension", &self.modifier_extension);
+        w.field("code", &self.code);
+        w.field("source", &self.source);
+        w.field("scope", &self.scope);
+    }
+    fn walk_mut(&mut self, w: &mut crate::visit::WalkerMut<'_>) {
+        w.field("extension", &mut self.extension);
+        w.field("modifierExtension", &mut self.modifier_extension);
+        w.field("code", &mut self.code);
+        w.field("source", &mut self.source);
+        w.field("scope", &mut self.scope);
+    }
+}
+
+impl ImplementationGuideDefinitionTemplate {
+    /// A new `ImplementationGuide.definition.template` with its required elements: `code`, `source`.
+    pub fn new(code: Code, source: FhirString) -> Self {
+        ImplementationGuideDefinitionTemplate {
+            code: Some(crate::Primitive::new(code)),
+            source: Some(crate::Primitive::new(source)),
+            ..Default::default()
+        }
     }
 }
 
@@ -1410,6 +1770,37 @@ impl serde::Serialize for ImplementationGuideManifest {
         ser::prims(&mut map, "image", "_image", &self.image)?;
         ser::prims(&mut map, "other", "_other", &self.other)?;
         map.end()
+    }
+}
+
+impl crate::visit::Walk for ImplementationGuideManifest {
+    fn walk(&self, w: &mut crate::visit::Walker<'_>) {
+        w.field("extension", &self.extension);
+        w.field("modifierExtension", &self.modifier_extension);
+        w.field("rendering", &self.rendering);
+        w.field("resource", &self.resource);
+        w.field("page", &self.page);
+        w.field("image", &self.image);
+        w.field("other", &self.other);
+    }
+    fn walk_mut(&mut self, w: &mut crate::visit::WalkerMut<'_>) {
+        w.field("extension", &mut self.extension);
+        w.field("modifierExtension", &mut self.modifier_extension);
+        w.field("rendering", &mut self.rendering);
+        w.field("resource", &mut self.resource);
+        w.field("page", &mut self.page);
+        w.field("image", &mut self.image);
+        w.field("other", &mut self.other);
+    }
+}
+
+impl ImplementationGuideManifest {
+    /// A new `ImplementationGuide.manifest` with its required elements: `resource` (its first item).
+    pub fn new(resource: ImplementationGuideManifestResource) -> Self {
+        ImplementationGuideManifest {
+            resource: vec![resource],
+            ..Default::default()
+        }
     }
 }
 
@@ -1551,6 +1942,33 @@ impl serde::Serialize for ImplementationGuideManifestResource {
     }
 }
 
+impl crate::visit::Walk for ImplementationGuideManifestResource {
+    fn walk(&self, w: &mut crate::visit::Walker<'_>) {
+        w.field("extension", &self.extension);
+        w.field("modifierExtension", &self.modifier_extension);
+        w.refs("reference", &self.reference, &[]);
+        w.choice(&self.example);
+        w.field("relativePath", &self.relative_path);
+    }
+    fn walk_mut(&mut self, w: &mut crate::visit::WalkerMut<'_>) {
+        w.field("extension", &mut self.extension);
+        w.field("modifierExtension", &mut self.modifier_extension);
+        w.refs("reference", &mut self.reference, &[]);
+        w.choice(&mut self.example);
+        w.field("relativePath", &mut self.relative_path);
+    }
+}
+
+impl ImplementationGuideManifestResource {
+    /// A new `ImplementationGuide.manifest.resource` with its required elements: `reference`.
+    pub fn new(reference: Reference) -> Self {
+        ImplementationGuideManifestResource {
+            reference: Some(Box::new(reference)),
+            ..Default::default()
+        }
+    }
+}
+
 /// Choice of types for `ImplementationGuide.manifest.resource.example[x]`.
 ///
 /// In JSON the element name carries the type (`exampleBoolean`, `exampleCanonical`, ...).
@@ -1570,6 +1988,29 @@ impl ser::EncodeChoice for ImplementationGuideManifestResourceExample {
             }
             Self::Canonical(v) => {
                 ser::prim_one(map, "exampleCanonical", "_exampleCanonical", v)
+            }
+        }
+    }
+}
+
+impl crate::visit::Walk for ImplementationGuideManifestResourceExample {
+    fn walk(&self, w: &mut crate::visit::Walker<'_>) {
+        match self {
+            Self::Boolean(v) => {
+                w.field("exampleBoolean", v);
+            }
+            Self::Canonical(v) => {
+                w.field("exampleCanonical", v);
+            }
+        }
+    }
+    fn walk_mut(&mut self, w: &mut crate::visit::WalkerMut<'_>) {
+        match self {
+            Self::Boolean(v) => {
+                w.field("exampleBoolean", v);
+            }
+            Self::Canonical(v) => {
+                w.field("exampleCanonical", v);
             }
         }
     }
@@ -1679,5 +2120,32 @@ impl serde::Serialize for ImplementationGuideManifestPage {
         ser::prim(&mut map, "title", "_title", &self.title)?;
         ser::prims(&mut map, "anchor", "_anchor", &self.anchor)?;
         map.end()
+    }
+}
+
+impl crate::visit::Walk for ImplementationGuideManifestPage {
+    fn walk(&self, w: &mut crate::visit::Walker<'_>) {
+        w.field("extension", &self.extension);
+        w.field("modifierExtension", &self.modifier_extension);
+        w.field("name", &self.name);
+        w.field("title", &self.title);
+        w.field("anchor", &self.anchor);
+    }
+    fn walk_mut(&mut self, w: &mut crate::visit::WalkerMut<'_>) {
+        w.field("extension", &mut self.extension);
+        w.field("modifierExtension", &mut self.modifier_extension);
+        w.field("name", &mut self.name);
+        w.field("title", &mut self.title);
+        w.field("anchor", &mut self.anchor);
+    }
+}
+
+impl ImplementationGuideManifestPage {
+    /// A new `ImplementationGuide.manifest.page` with its required elements: `name`.
+    pub fn new(name: FhirString) -> Self {
+        ImplementationGuideManifestPage {
+            name: Some(crate::Primitive::new(name)),
+            ..Default::default()
+        }
     }
 }

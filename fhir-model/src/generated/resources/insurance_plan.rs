@@ -227,6 +227,100 @@ impl serde::Serialize for InsurancePlan {
     }
 }
 
+impl crate::visit::Walk for InsurancePlan {
+    fn walk(&self, w: &mut crate::visit::Walker<'_>) {
+        w.field("id", &self.id);
+        w.field("meta", &self.meta);
+        w.field("implicitRules", &self.implicit_rules);
+        w.field("language", &self.language);
+        w.field("text", &self.text);
+        w.field("contained", &self.contained);
+        w.field("extension", &self.extension);
+        w.field("modifierExtension", &self.modifier_extension);
+        w.field("identifier", &self.identifier);
+        w.field("status", &self.status);
+        w.field("type", &self.type_);
+        w.field("name", &self.name);
+        w.field("alias", &self.alias);
+        w.field("period", &self.period);
+        w.refs("ownedBy", &self.owned_by, &["Organization"]);
+        w.refs("administeredBy", &self.administered_by, &["Organization"]);
+        w.refs("coverageArea", &self.coverage_area, &["Location"]);
+        w.field("contact", &self.contact);
+        w.refs("endpoint", &self.endpoint, &["Endpoint"]);
+        w.refs("network", &self.network, &["Organization"]);
+        w.field("coverage", &self.coverage);
+        w.field("plan", &self.plan);
+    }
+    fn walk_mut(&mut self, w: &mut crate::visit::WalkerMut<'_>) {
+        w.field("id", &mut self.id);
+        w.field("meta", &mut self.meta);
+        w.field("implicitRules", &mut self.implicit_rules);
+        w.field("language", &mut self.language);
+        w.field("text", &mut self.text);
+        w.field("contained", &mut self.contained);
+        w.field("extension", &mut self.extension);
+        w.field("modifierExtension", &mut self.modifier_extension);
+        w.field("identifier", &mut self.identifier);
+        w.field("status", &mut self.status);
+        w.field("type", &mut self.type_);
+        w.field("name", &mut self.name);
+        w.field("alias", &mut self.alias);
+        w.field("period", &mut self.period);
+        w.refs("ownedBy", &mut self.owned_by, &["Organization"]);
+        w.refs("administeredBy", &mut self.administered_by, &["Organization"]);
+        w.refs("coverageArea", &mut self.coverage_area, &["Location"]);
+        w.field("contact", &mut self.contact);
+        w.refs("endpoint", &mut self.endpoint, &["Endpoint"]);
+        w.refs("network", &mut self.network, &["Organization"]);
+        w.field("coverage", &mut self.coverage);
+        w.field("plan", &mut self.plan);
+    }
+}
+
+impl InsurancePlan {
+    /// Sets `ownedBy` to a reference to a Organization.
+    pub fn set_owned_by<T: crate::targets::InsurancePlanOwnedBy>(
+        &mut self,
+        reference: crate::TypedReference<T>,
+    ) -> &mut Self {
+        self.owned_by = Some(Box::new(reference.into()));
+        self
+    }
+    /// Sets `administeredBy` to a reference to a Organization.
+    pub fn set_administered_by<T: crate::targets::InsurancePlanAdministeredBy>(
+        &mut self,
+        reference: crate::TypedReference<T>,
+    ) -> &mut Self {
+        self.administered_by = Some(Box::new(reference.into()));
+        self
+    }
+    /// Adds a reference to a Location to `coverageArea`.
+    pub fn push_coverage_area<T: crate::targets::InsurancePlanCoverageArea>(
+        &mut self,
+        reference: crate::TypedReference<T>,
+    ) -> &mut Self {
+        self.coverage_area.push(reference.into());
+        self
+    }
+    /// Adds a reference to a Endpoint to `endpoint`.
+    pub fn push_endpoint<T: crate::targets::InsurancePlanEndpoint>(
+        &mut self,
+        reference: crate::TypedReference<T>,
+    ) -> &mut Self {
+        self.endpoint.push(reference.into());
+        self
+    }
+    /// Adds a reference to a Organization to `network`.
+    pub fn push_network<T: crate::targets::InsurancePlanNetwork>(
+        &mut self,
+        reference: crate::TypedReference<T>,
+    ) -> &mut Self {
+        self.network.push(reference.into());
+        self
+    }
+}
+
 /// Contact for the product
 ///
 /// The contact for the health insurance product for a certain purpose.
@@ -322,6 +416,25 @@ impl serde::Serialize for InsurancePlanContact {
         ser::many(&mut map, "telecom", &self.telecom)?;
         ser::single(&mut map, "address", &self.address)?;
         map.end()
+    }
+}
+
+impl crate::visit::Walk for InsurancePlanContact {
+    fn walk(&self, w: &mut crate::visit::Walker<'_>) {
+        w.field("extension", &self.extension);
+        w.field("modifierExtension", &self.modifier_extension);
+        w.field("purpose", &self.purpose);
+        w.field("name", &self.name);
+        w.field("telecom", &self.telecom);
+        w.field("address", &self.address);
+    }
+    fn walk_mut(&mut self, w: &mut crate::visit::WalkerMut<'_>) {
+        w.field("extension", &mut self.extension);
+        w.field("modifierExtension", &mut self.modifier_extension);
+        w.field("purpose", &mut self.purpose);
+        w.field("name", &mut self.name);
+        w.field("telecom", &mut self.telecom);
+        w.field("address", &mut self.address);
     }
 }
 
@@ -422,6 +535,42 @@ impl serde::Serialize for InsurancePlanCoverage {
     }
 }
 
+impl crate::visit::Walk for InsurancePlanCoverage {
+    fn walk(&self, w: &mut crate::visit::Walker<'_>) {
+        w.field("extension", &self.extension);
+        w.field("modifierExtension", &self.modifier_extension);
+        w.field("type", &self.type_);
+        w.refs("network", &self.network, &["Organization"]);
+        w.field("benefit", &self.benefit);
+    }
+    fn walk_mut(&mut self, w: &mut crate::visit::WalkerMut<'_>) {
+        w.field("extension", &mut self.extension);
+        w.field("modifierExtension", &mut self.modifier_extension);
+        w.field("type", &mut self.type_);
+        w.refs("network", &mut self.network, &["Organization"]);
+        w.field("benefit", &mut self.benefit);
+    }
+}
+
+impl InsurancePlanCoverage {
+    /// A new `InsurancePlan.coverage` with its required elements: `type`, `benefit` (its first item).
+    pub fn new(type_: CodeableConcept, benefit: InsurancePlanCoverageBenefit) -> Self {
+        InsurancePlanCoverage {
+            type_: Some(Box::new(type_)),
+            benefit: vec![benefit],
+            ..Default::default()
+        }
+    }
+    /// Adds a reference to a Organization to `network`.
+    pub fn push_network<T: crate::targets::InsurancePlanCoverageNetwork>(
+        &mut self,
+        reference: crate::TypedReference<T>,
+    ) -> &mut Self {
+        self.network.push(reference.into());
+        self
+    }
+}
+
 /// List of benefits
 ///
 /// Specific benefits under this type of coverage.
@@ -518,6 +667,33 @@ impl serde::Serialize for InsurancePlanCoverageBenefit {
     }
 }
 
+impl crate::visit::Walk for InsurancePlanCoverageBenefit {
+    fn walk(&self, w: &mut crate::visit::Walker<'_>) {
+        w.field("extension", &self.extension);
+        w.field("modifierExtension", &self.modifier_extension);
+        w.field("type", &self.type_);
+        w.field("requirement", &self.requirement);
+        w.field("limit", &self.limit);
+    }
+    fn walk_mut(&mut self, w: &mut crate::visit::WalkerMut<'_>) {
+        w.field("extension", &mut self.extension);
+        w.field("modifierExtension", &mut self.modifier_extension);
+        w.field("type", &mut self.type_);
+        w.field("requirement", &mut self.requirement);
+        w.field("limit", &mut self.limit);
+    }
+}
+
+impl InsurancePlanCoverageBenefit {
+    /// A new `InsurancePlan.coverage.benefit` with its required elements: `type`.
+    pub fn new(type_: CodeableConcept) -> Self {
+        InsurancePlanCoverageBenefit {
+            type_: Some(Box::new(type_)),
+            ..Default::default()
+        }
+    }
+}
+
 /// Benefit limits
 ///
 /// The specific limits on the benefit.
@@ -599,6 +775,21 @@ impl serde::Serialize for InsurancePlanCoverageBenefitLimit {
         ser::single(&mut map, "value", &self.value)?;
         ser::single(&mut map, "code", &self.code)?;
         map.end()
+    }
+}
+
+impl crate::visit::Walk for InsurancePlanCoverageBenefitLimit {
+    fn walk(&self, w: &mut crate::visit::Walker<'_>) {
+        w.field("extension", &self.extension);
+        w.field("modifierExtension", &self.modifier_extension);
+        w.field("value", &self.value);
+        w.field("code", &self.code);
+    }
+    fn walk_mut(&mut self, w: &mut crate::visit::WalkerMut<'_>) {
+        w.field("extension", &mut self.extension);
+        w.field("modifierExtension", &mut self.modifier_extension);
+        w.field("value", &mut self.value);
+        w.field("code", &mut self.code);
     }
 }
 
@@ -714,6 +905,48 @@ impl serde::Serialize for InsurancePlanPlan {
     }
 }
 
+impl crate::visit::Walk for InsurancePlanPlan {
+    fn walk(&self, w: &mut crate::visit::Walker<'_>) {
+        w.field("extension", &self.extension);
+        w.field("modifierExtension", &self.modifier_extension);
+        w.field("identifier", &self.identifier);
+        w.field("type", &self.type_);
+        w.refs("coverageArea", &self.coverage_area, &["Location"]);
+        w.refs("network", &self.network, &["Organization"]);
+        w.field("generalCost", &self.general_cost);
+        w.field("specificCost", &self.specific_cost);
+    }
+    fn walk_mut(&mut self, w: &mut crate::visit::WalkerMut<'_>) {
+        w.field("extension", &mut self.extension);
+        w.field("modifierExtension", &mut self.modifier_extension);
+        w.field("identifier", &mut self.identifier);
+        w.field("type", &mut self.type_);
+        w.refs("coverageArea", &mut self.coverage_area, &["Location"]);
+        w.refs("network", &mut self.network, &["Organization"]);
+        w.field("generalCost", &mut self.general_cost);
+        w.field("specificCost", &mut self.specific_cost);
+    }
+}
+
+impl InsurancePlanPlan {
+    /// Adds a reference to a Location to `coverageArea`.
+    pub fn push_coverage_area<T: crate::targets::InsurancePlanPlanCoverageArea>(
+        &mut self,
+        reference: crate::TypedReference<T>,
+    ) -> &mut Self {
+        self.coverage_area.push(reference.into());
+        self
+    }
+    /// Adds a reference to a Organization to `network`.
+    pub fn push_network<T: crate::targets::InsurancePlanPlanNetwork>(
+        &mut self,
+        reference: crate::TypedReference<T>,
+    ) -> &mut Self {
+        self.network.push(reference.into());
+        self
+    }
+}
+
 /// Overall costs
 ///
 /// Overall costs associated with the plan.
@@ -816,6 +1049,25 @@ impl serde::Serialize for InsurancePlanPlanGeneralCost {
     }
 }
 
+impl crate::visit::Walk for InsurancePlanPlanGeneralCost {
+    fn walk(&self, w: &mut crate::visit::Walker<'_>) {
+        w.field("extension", &self.extension);
+        w.field("modifierExtension", &self.modifier_extension);
+        w.field("type", &self.type_);
+        w.field("groupSize", &self.group_size);
+        w.field("cost", &self.cost);
+        w.field("comment", &self.comment);
+    }
+    fn walk_mut(&mut self, w: &mut crate::visit::WalkerMut<'_>) {
+        w.field("extension", &mut self.extension);
+        w.field("modifierExtension", &mut self.modifier_extension);
+        w.field("type", &mut self.type_);
+        w.field("groupSize", &mut self.group_size);
+        w.field("cost", &mut self.cost);
+        w.field("comment", &mut self.comment);
+    }
+}
+
 /// Specific costs
 ///
 /// Costs associated with the coverage provided by the product.
@@ -903,6 +1155,31 @@ impl serde::Serialize for InsurancePlanPlanSpecificCost {
     }
 }
 
+impl crate::visit::Walk for InsurancePlanPlanSpecificCost {
+    fn walk(&self, w: &mut crate::visit::Walker<'_>) {
+        w.field("extension", &self.extension);
+        w.field("modifierExtension", &self.modifier_extension);
+        w.field("category", &self.category);
+        w.field("benefit", &self.benefit);
+    }
+    fn walk_mut(&mut self, w: &mut crate::visit::WalkerMut<'_>) {
+        w.field("extension", &mut self.extension);
+        w.field("modifierExtension", &mut self.modifier_extension);
+        w.field("category", &mut self.category);
+        w.field("benefit", &mut self.benefit);
+    }
+}
+
+impl InsurancePlanPlanSpecificCost {
+    /// A new `InsurancePlan.plan.specificCost` with its required elements: `category`.
+    pub fn new(category: CodeableConcept) -> Self {
+        InsurancePlanPlanSpecificCost {
+            category: Some(Box::new(category)),
+            ..Default::default()
+        }
+    }
+}
+
 /// Benefits list
 ///
 /// List of the specific benefits under this category of benefit.
@@ -987,6 +1264,31 @@ impl serde::Serialize for InsurancePlanPlanSpecificCostBenefit {
         ser::single(&mut map, "type", &self.type_)?;
         ser::many(&mut map, "cost", &self.cost)?;
         map.end()
+    }
+}
+
+impl crate::visit::Walk for InsurancePlanPlanSpecificCostBenefit {
+    fn walk(&self, w: &mut crate::visit::Walker<'_>) {
+        w.field("extension", &self.extension);
+        w.field("modifierExtension", &self.modifier_extension);
+        w.field("type", &self.type_);
+        w.field("cost", &self.cost);
+    }
+    fn walk_mut(&mut self, w: &mut crate::visit::WalkerMut<'_>) {
+        w.field("extension", &mut self.extension);
+        w.field("modifierExtension", &mut self.modifier_extension);
+        w.field("type", &mut self.type_);
+        w.field("cost", &mut self.cost);
+    }
+}
+
+impl InsurancePlanPlanSpecificCostBenefit {
+    /// A new `InsurancePlan.plan.specificCost.benefit` with its required elements: `type`.
+    pub fn new(type_: CodeableConcept) -> Self {
+        InsurancePlanPlanSpecificCostBenefit {
+            type_: Some(Box::new(type_)),
+            ..Default::default()
+        }
     }
 }
 
@@ -1088,5 +1390,34 @@ impl serde::Serialize for InsurancePlanPlanSpecificCostBenefitCost {
         ser::many(&mut map, "qualifiers", &self.qualifiers)?;
         ser::single(&mut map, "value", &self.value)?;
         map.end()
+    }
+}
+
+impl crate::visit::Walk for InsurancePlanPlanSpecificCostBenefitCost {
+    fn walk(&self, w: &mut crate::visit::Walker<'_>) {
+        w.field("extension", &self.extension);
+        w.field("modifierExtension", &self.modifier_extension);
+        w.field("type", &self.type_);
+        w.field("applicability", &self.applicability);
+        w.field("qualifiers", &self.qualifiers);
+        w.field("value", &self.value);
+    }
+    fn walk_mut(&mut self, w: &mut crate::visit::WalkerMut<'_>) {
+        w.field("extension", &mut self.extension);
+        w.field("modifierExtension", &mut self.modifier_extension);
+        w.field("type", &mut self.type_);
+        w.field("applicability", &mut self.applicability);
+        w.field("qualifiers", &mut self.qualifiers);
+        w.field("value", &mut self.value);
+    }
+}
+
+impl InsurancePlanPlanSpecificCostBenefitCost {
+    /// A new `InsurancePlan.plan.specificCost.benefit.cost` with its required elements: `type`.
+    pub fn new(type_: CodeableConcept) -> Self {
+        InsurancePlanPlanSpecificCostBenefitCost {
+            type_: Some(Box::new(type_)),
+            ..Default::default()
+        }
     }
 }

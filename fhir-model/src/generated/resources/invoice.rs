@@ -268,6 +268,111 @@ impl serde::Serialize for Invoice {
     }
 }
 
+impl crate::visit::Walk for Invoice {
+    fn walk(&self, w: &mut crate::visit::Walker<'_>) {
+        w.field("id", &self.id);
+        w.field("meta", &self.meta);
+        w.field("implicitRules", &self.implicit_rules);
+        w.field("language", &self.language);
+        w.field("text", &self.text);
+        w.field("contained", &self.contained);
+        w.field("extension", &self.extension);
+        w.field("modifierExtension", &self.modifier_extension);
+        w.field("identifier", &self.identifier);
+        w.field("status", &self.status);
+        w.field("cancelledReason", &self.cancelled_reason);
+        w.field("type", &self.type_);
+        w.refs("subject", &self.subject, &["Patient", "Group"]);
+        w.refs(
+            "recipient",
+            &self.recipient,
+            &["Organization", "Patient", "RelatedPerson"],
+        );
+        w.field("date", &self.date);
+        w.field("participant", &self.participant);
+        w.refs("issuer", &self.issuer, &["Organization"]);
+        w.refs("account", &self.account, &["Account"]);
+        w.field("lineItem", &self.line_item);
+        w.field("totalPriceComponent", &self.total_price_component);
+        w.field("totalNet", &self.total_net);
+        w.field("totalGross", &self.total_gross);
+        w.field("paymentTerms", &self.payment_terms);
+        w.field("note", &self.note);
+    }
+    fn walk_mut(&mut self, w: &mut crate::visit::WalkerMut<'_>) {
+        w.field("id", &mut self.id);
+        w.field("meta", &mut self.meta);
+        w.field("implicitRules", &mut self.implicit_rules);
+        w.field("language", &mut self.language);
+        w.field("text", &mut self.text);
+        w.field("contained", &mut self.contained);
+        w.field("extension", &mut self.extension);
+        w.field("modifierExtension", &mut self.modifier_extension);
+        w.field("identifier", &mut self.identifier);
+        w.field("status", &mut self.status);
+        w.field("cancelledReason", &mut self.cancelled_reason);
+        w.field("type", &mut self.type_);
+        w.refs("subject", &mut self.subject, &["Patient", "Group"]);
+        w.refs(
+            "recipient",
+            &mut self.recipient,
+            &["Organization", "Patient", "RelatedPerson"],
+        );
+        w.field("date", &mut self.date);
+        w.field("participant", &mut self.participant);
+        w.refs("issuer", &mut self.issuer, &["Organization"]);
+        w.refs("account", &mut self.account, &["Account"]);
+        w.field("lineItem", &mut self.line_item);
+        w.field("totalPriceComponent", &mut self.total_price_component);
+        w.field("totalNet", &mut self.total_net);
+        w.field("totalGross", &mut self.total_gross);
+        w.field("paymentTerms", &mut self.payment_terms);
+        w.field("note", &mut self.note);
+    }
+}
+
+impl Invoice {
+    /// A new `Invoice` with its required elements: `status`.
+    pub fn new(status: codes::InvoiceStatus) -> Self {
+        Invoice {
+            status: Some(crate::Primitive::new(status)),
+            ..Default::default()
+        }
+    }
+    /// Sets `subject` to a reference to a Patient | Group.
+    pub fn set_subject<T: crate::targets::InvoiceSubject>(
+        &mut self,
+        reference: crate::TypedReference<T>,
+    ) -> &mut Self {
+        self.subject = Some(Box::new(reference.into()));
+        self
+    }
+    /// Sets `recipient` to a reference to a Organization | Patient | RelatedPerson.
+    pub fn set_recipient<T: crate::targets::InvoiceRecipient>(
+        &mut self,
+        reference: crate::TypedReference<T>,
+    ) -> &mut Self {
+        self.recipient = Some(Box::new(reference.into()));
+        self
+    }
+    /// Sets `issuer` to a reference to a Organization.
+    pub fn set_issuer<T: crate::targets::InvoiceIssuer>(
+        &mut self,
+        reference: crate::TypedReference<T>,
+    ) -> &mut Self {
+        self.issuer = Some(Box::new(reference.into()));
+        self
+    }
+    /// Sets `account` to a reference to a Account.
+    pub fn set_account<T: crate::targets::InvoiceAccount>(
+        &mut self,
+        reference: crate::TypedReference<T>,
+    ) -> &mut Self {
+        self.account = Some(Box::new(reference.into()));
+        self
+    }
+}
+
 /// Participant in creation of this Invoice
 ///
 /// Indicates who or what performed or participated in the charged service.
@@ -352,6 +457,63 @@ impl serde::Serialize for InvoiceParticipant {
         ser::single(&mut map, "role", &self.role)?;
         ser::single(&mut map, "actor", &self.actor)?;
         map.end()
+    }
+}
+
+impl crate::visit::Walk for InvoiceParticipant {
+    fn walk(&self, w: &mut crate::visit::Walker<'_>) {
+        w.field("extension", &self.extension);
+        w.field("modifierExtension", &self.modifier_extension);
+        w.field("role", &self.role);
+        w.refs(
+            "actor",
+            &self.actor,
+            &[
+                "Practitioner",
+                "Organization",
+                "Patient",
+                "PractitionerRole",
+                "Device",
+                "RelatedPerson",
+            ],
+        );
+    }
+    fn walk_mut(&mut self, w: &mut crate::visit::WalkerMut<'_>) {
+        w.field("extension", &mut self.extension);
+        w.field("modifierExtension", &mut self.modifier_extension);
+        w.field("role", &mut self.role);
+        w.refs(
+            "actor",
+            &mut self.actor,
+            &[
+                "Practitioner",
+                "Organization",
+                "Patient",
+                "PractitionerRole",
+                "Device",
+                "RelatedPerson",
+            ],
+        );
+    }
+}
+
+impl InvoiceParticipant {
+    /// A new `Invoice.participant` with its required elements: `actor`.
+    pub fn new<T0: crate::targets::InvoiceParticipantActor>(
+        actor: crate::TypedReference<T0>,
+    ) -> Self {
+        InvoiceParticipant {
+            actor: Some(Box::new(actor.into())),
+            ..Default::default()
+        }
+    }
+    /// Sets `actor` to a reference to a Practitioner | Organization | Patient | PractitionerRole | Device | RelatedPerson.
+    pub fn set_actor<T: crate::targets::InvoiceParticipantActor>(
+        &mut self,
+        reference: crate::TypedReference<T>,
+    ) -> &mut Self {
+        self.actor = Some(Box::new(reference.into()));
+        self
     }
 }
 
@@ -466,6 +628,33 @@ impl serde::Serialize for InvoiceLineItem {
     }
 }
 
+impl crate::visit::Walk for InvoiceLineItem {
+    fn walk(&self, w: &mut crate::visit::Walker<'_>) {
+        w.field("extension", &self.extension);
+        w.field("modifierExtension", &self.modifier_extension);
+        w.field("sequence", &self.sequence);
+        w.choice(&self.charge_item);
+        w.field("priceComponent", &self.price_component);
+    }
+    fn walk_mut(&mut self, w: &mut crate::visit::WalkerMut<'_>) {
+        w.field("extension", &mut self.extension);
+        w.field("modifierExtension", &mut self.modifier_extension);
+        w.field("sequence", &mut self.sequence);
+        w.choice(&mut self.charge_item);
+        w.field("priceComponent", &mut self.price_component);
+    }
+}
+
+impl InvoiceLineItem {
+    /// A new `Invoice.lineItem` with its required elements: `chargeItem`.
+    pub fn new(charge_item: InvoiceLineItemChargeItem) -> Self {
+        InvoiceLineItem {
+            charge_item: Some(charge_item),
+            ..Default::default()
+        }
+    }
+}
+
 /// Choice of types for `Invoice.lineItem.chargeItem[x]`.
 ///
 /// In JSON the element name carries the type (`chargeItemReference`, `chargeItemCodeableConcept`, ...).
@@ -483,6 +672,29 @@ impl ser::EncodeChoice for InvoiceLineItemChargeItem {
             Self::Reference(v) => map.serialize_entry("chargeItemReference", v),
             Self::CodeableConcept(v) => {
                 map.serialize_entry("chargeItemCodeableConcept", v)
+            }
+        }
+    }
+}
+
+impl crate::visit::Walk for InvoiceLineItemChargeItem {
+    fn walk(&self, w: &mut crate::visit::Walker<'_>) {
+        match self {
+            Self::Reference(v) => {
+                w.refs("chargeItemReference", v, &["ChargeItem"]);
+            }
+            Self::CodeableConcept(v) => {
+                w.field("chargeItemCodeableConcept", v);
+            }
+        }
+    }
+    fn walk_mut(&mut self, w: &mut crate::visit::WalkerMut<'_>) {
+        match self {
+            Self::Reference(v) => {
+                w.refs("chargeItemReference", v, &["ChargeItem"]);
+            }
+            Self::CodeableConcept(v) => {
+                w.field("chargeItemCodeableConcept", v);
             }
         }
     }
@@ -593,5 +805,34 @@ impl serde::Serialize for InvoiceLineItemPriceComponent {
         ser::prim(&mut map, "factor", "_factor", &self.factor)?;
         ser::single(&mut map, "amount", &self.amount)?;
         map.end()
+    }
+}
+
+impl crate::visit::Walk for InvoiceLineItemPriceComponent {
+    fn walk(&self, w: &mut crate::visit::Walker<'_>) {
+        w.field("extension", &self.extension);
+        w.field("modifierExtension", &self.modifier_extension);
+        w.field("type", &self.type_);
+        w.field("code", &self.code);
+        w.field("factor", &self.factor);
+        w.field("amount", &self.amount);
+    }
+    fn walk_mut(&mut self, w: &mut crate::visit::WalkerMut<'_>) {
+        w.field("extension", &mut self.extension);
+        w.field("modifierExtension", &mut self.modifier_extension);
+        w.field("type", &mut self.type_);
+        w.field("code", &mut self.code);
+        w.field("factor", &mut self.factor);
+        w.field("amount", &mut self.amount);
+    }
+}
+
+impl InvoiceLineItemPriceComponent {
+    /// A new `Invoice.lineItem.priceComponent` with its required elements: `type`.
+    pub fn new(type_: codes::InvoicePriceComponentType) -> Self {
+        InvoiceLineItemPriceComponent {
+            type_: Some(crate::Primitive::new(type_)),
+            ..Default::default()
+        }
     }
 }

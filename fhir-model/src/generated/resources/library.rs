@@ -410,6 +410,102 @@ impl serde::Serialize for Library {
     }
 }
 
+impl crate::visit::Walk for Library {
+    fn walk(&self, w: &mut crate::visit::Walker<'_>) {
+        w.field("id", &self.id);
+        w.field("meta", &self.meta);
+        w.field("implicitRules", &self.implicit_rules);
+        w.field("language", &self.language);
+        w.field("text", &self.text);
+        w.field("contained", &self.contained);
+        w.field("extension", &self.extension);
+        w.field("modifierExtension", &self.modifier_extension);
+        w.field("url", &self.url);
+        w.field("identifier", &self.identifier);
+        w.field("version", &self.version);
+        w.field("name", &self.name);
+        w.field("title", &self.title);
+        w.field("subtitle", &self.subtitle);
+        w.field("status", &self.status);
+        w.field("experimental", &self.experimental);
+        w.field("type", &self.type_);
+        w.choice(&self.subject);
+        w.field("date", &self.date);
+        w.field("publisher", &self.publisher);
+        w.field("contact", &self.contact);
+        w.field("description", &self.description);
+        w.field("useContext", &self.use_context);
+        w.field("jurisdiction", &self.jurisdiction);
+        w.field("purpose", &self.purpose);
+        w.field("usage", &self.usage);
+        w.field("copyright", &self.copyright);
+        w.field("approvalDate", &self.approval_date);
+        w.field("lastReviewDate", &self.last_review_date);
+        w.field("effectivePeriod", &self.effective_period);
+        w.field("topic", &self.topic);
+        w.field("author", &self.author);
+        w.field("editor", &self.editor);
+        w.field("reviewer", &self.reviewer);
+        w.field("endorser", &self.endorser);
+        w.field("relatedArtifact", &self.related_artifact);
+        w.field("parameter", &self.parameter);
+        w.field("dataRequirement", &self.data_requirement);
+        w.field("content", &self.content);
+    }
+    fn walk_mut(&mut self, w: &mut crate::visit::WalkerMut<'_>) {
+        w.field("id", &mut self.id);
+        w.field("meta", &mut self.meta);
+        w.field("implicitRules", &mut self.implicit_rules);
+        w.field("language", &mut self.language);
+        w.field("text", &mut self.text);
+        w.field("contained", &mut self.contained);
+        w.field("extension", &mut self.extension);
+        w.field("modifierExtension", &mut self.modifier_extension);
+        w.field("url", &mut self.url);
+        w.field("identifier", &mut self.identifier);
+        w.field("version", &mut self.version);
+        w.field("name", &mut self.name);
+        w.field("title", &mut self.title);
+        w.field("subtitle", &mut self.subtitle);
+        w.field("status", &mut self.status);
+        w.field("experimental", &mut self.experimental);
+        w.field("type", &mut self.type_);
+        w.choice(&mut self.subject);
+        w.field("date", &mut self.date);
+        w.field("publisher", &mut self.publisher);
+        w.field("contact", &mut self.contact);
+        w.field("description", &mut self.description);
+        w.field("useContext", &mut self.use_context);
+        w.field("jurisdiction", &mut self.jurisdiction);
+        w.field("purpose", &mut self.purpose);
+        w.field("usage", &mut self.usage);
+        w.field("copyright", &mut self.copyright);
+        w.field("approvalDate", &mut self.approval_date);
+        w.field("lastReviewDate", &mut self.last_review_date);
+        w.field("effectivePeriod", &mut self.effective_period);
+        w.field("topic", &mut self.topic);
+        w.field("author", &mut self.author);
+        w.field("editor", &mut self.editor);
+        w.field("reviewer", &mut self.reviewer);
+        w.field("endorser", &mut self.endorser);
+        w.field("relatedArtifact", &mut self.related_artifact);
+        w.field("parameter", &mut self.parameter);
+        w.field("dataRequirement", &mut self.data_requirement);
+        w.field("content", &mut self.content);
+    }
+}
+
+impl Library {
+    /// A new `Library` with its required elements: `status`, `type`.
+    pub fn new(status: codes::PublicationStatus, type_: CodeableConcept) -> Self {
+        Library {
+            status: Some(crate::Primitive::new(status)),
+            type_: Some(Box::new(type_)),
+            ..Default::default()
+        }
+    }
+}
+
 /// Choice of types for `Library.subject[x]`.
 ///
 /// In JSON the element name carries the type (`subjectCodeableConcept`, `subjectReference`, ...).
@@ -426,6 +522,29 @@ impl ser::EncodeChoice for LibrarySubject {
         match self {
             Self::CodeableConcept(v) => map.serialize_entry("subjectCodeableConcept", v),
             Self::Reference(v) => map.serialize_entry("subjectReference", v),
+        }
+    }
+}
+
+impl crate::visit::Walk for LibrarySubject {
+    fn walk(&self, w: &mut crate::visit::Walker<'_>) {
+        match self {
+            Self::CodeableConcept(v) => {
+                w.field("subjectCodeableConcept", v);
+            }
+            Self::Reference(v) => {
+                w.refs("subjectReference", v, &["Group"]);
+            }
+        }
+    }
+    fn walk_mut(&mut self, w: &mut crate::visit::WalkerMut<'_>) {
+        match self {
+            Self::CodeableConcept(v) => {
+                w.field("subjectCodeableConcept", v);
+            }
+            Self::Reference(v) => {
+                w.refs("subjectReference", v, &["Group"]);
+            }
         }
     }
 }

@@ -145,6 +145,61 @@ impl serde::Serialize for Linkage {
     }
 }
 
+impl crate::visit::Walk for Linkage {
+    fn walk(&self, w: &mut crate::visit::Walker<'_>) {
+        w.field("id", &self.id);
+        w.field("meta", &self.meta);
+        w.field("implicitRules", &self.implicit_rules);
+        w.field("language", &self.language);
+        w.field("text", &self.text);
+        w.field("contained", &self.contained);
+        w.field("extension", &self.extension);
+        w.field("modifierExtension", &self.modifier_extension);
+        w.field("active", &self.active);
+        w.refs(
+            "author",
+            &self.author,
+            &["Practitioner", "PractitionerRole", "Organization"],
+        );
+        w.field("item", &self.item);
+    }
+    fn walk_mut(&mut self, w: &mut crate::visit::WalkerMut<'_>) {
+        w.field("id", &mut self.id);
+        w.field("meta", &mut self.meta);
+        w.field("implicitRules", &mut self.implicit_rules);
+        w.field("language", &mut self.language);
+        w.field("text", &mut self.text);
+        w.field("contained", &mut self.contained);
+        w.field("extension", &mut self.extension);
+        w.field("modifierExtension", &mut self.modifier_extension);
+        w.field("active", &mut self.active);
+        w.refs(
+            "author",
+            &mut self.author,
+            &["Practitioner", "PractitionerRole", "Organization"],
+        );
+        w.field("item", &mut self.item);
+    }
+}
+
+impl Linkage {
+    /// A new `Linkage` with its required elements: `item` (its first item).
+    pub fn new(item: LinkageItem) -> Self {
+        Linkage {
+            item: vec![item],
+            ..Default::default()
+        }
+    }
+    /// Sets `author` to a reference to a Practitioner | PractitionerRole | Organization.
+    pub fn set_author<T: crate::targets::LinkageAuthor>(
+        &mut self,
+        reference: crate::TypedReference<T>,
+    ) -> &mut Self {
+        self.author = Some(Box::new(reference.into()));
+        self
+    }
+}
+
 /// Item to be linked
 ///
 /// Identifies which record considered as the reference to the same real-world occurrence as well as how the items should be evaluated within the collection of linked items.
@@ -237,5 +292,31 @@ impl serde::Serialize for LinkageItem {
         ser::prim(&mut map, "type", "_type", &self.type_)?;
         ser::single(&mut map, "resource", &self.resource)?;
         map.end()
+    }
+}
+
+impl crate::visit::Walk for LinkageItem {
+    fn walk(&self, w: &mut crate::visit::Walker<'_>) {
+        w.field("extension", &self.extension);
+        w.field("modifierExtension", &self.modifier_extension);
+        w.field("type", &self.type_);
+        w.refs("resource", &self.resource, &[]);
+    }
+    fn walk_mut(&mut self, w: &mut crate::visit::WalkerMut<'_>) {
+        w.field("extension", &mut self.extension);
+        w.field("modifierExtension", &mut self.modifier_extension);
+        w.field("type", &mut self.type_);
+        w.refs("resource", &mut self.resource, &[]);
+    }
+}
+
+impl LinkageItem {
+    /// A new `Linkage.item` with its required elements: `type`, `resource`.
+    pub fn new(type_: codes::LinkageType, resource: Reference) -> Self {
+        LinkageItem {
+            type_: Some(crate::Primitive::new(type_)),
+            resource: Some(Box::new(resource)),
+            ..Default::default()
+        }
     }
 }

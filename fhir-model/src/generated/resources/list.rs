@@ -230,6 +230,102 @@ impl serde::Serialize for List {
     }
 }
 
+impl crate::visit::Walk for List {
+    fn walk(&self, w: &mut crate::visit::Walker<'_>) {
+        w.field("id", &self.id);
+        w.field("meta", &self.meta);
+        w.field("implicitRules", &self.implicit_rules);
+        w.field("language", &self.language);
+        w.field("text", &self.text);
+        w.field("contained", &self.contained);
+        w.field("extension", &self.extension);
+        w.field("modifierExtension", &self.modifier_extension);
+        w.field("identifier", &self.identifier);
+        w.field("status", &self.status);
+        w.field("mode", &self.mode);
+        w.field("title", &self.title);
+        w.field("code", &self.code);
+        w.refs("subject", &self.subject, &["Patient", "Group", "Device", "Location"]);
+        w.refs("encounter", &self.encounter, &["Encounter"]);
+        w.field("date", &self.date);
+        w.refs(
+            "source",
+            &self.source,
+            &["Practitioner", "PractitionerRole", "Patient", "Device"],
+        );
+        w.field("orderedBy", &self.ordered_by);
+        w.field("note", &self.note);
+        w.field("entry", &self.entry);
+        w.field("emptyReason", &self.empty_reason);
+    }
+    fn walk_mut(&mut self, w: &mut crate::visit::WalkerMut<'_>) {
+        w.field("id", &mut self.id);
+        w.field("meta", &mut self.meta);
+        w.field("implicitRules", &mut self.implicit_rules);
+        w.field("language", &mut self.language);
+        w.field("text", &mut self.text);
+        w.field("contained", &mut self.contained);
+        w.field("extension", &mut self.extension);
+        w.field("modifierExtension", &mut self.modifier_extension);
+        w.field("identifier", &mut self.identifier);
+        w.field("status", &mut self.status);
+        w.field("mode", &mut self.mode);
+        w.field("title", &mut self.title);
+        w.field("code", &mut self.code);
+        w.refs(
+            "subject",
+            &mut self.subject,
+            &["Patient", "Group", "Device", "Location"],
+        );
+        w.refs("encounter", &mut self.encounter, &["Encounter"]);
+        w.field("date", &mut self.date);
+        w.refs(
+            "source",
+            &mut self.source,
+            &["Practitioner", "PractitionerRole", "Patient", "Device"],
+        );
+        w.field("orderedBy", &mut self.ordered_by);
+        w.field("note", &mut self.note);
+        w.field("entry", &mut self.entry);
+        w.field("emptyReason", &mut self.empty_reason);
+    }
+}
+
+impl List {
+    /// A new `List` with its required elements: `status`, `mode`.
+    pub fn new(status: codes::ListStatus, mode: codes::ListMode) -> Self {
+        List {
+            status: Some(crate::Primitive::new(status)),
+            mode: Some(crate::Primitive::new(mode)),
+            ..Default::default()
+        }
+    }
+    /// Sets `subject` to a reference to a Patient | Group | Device | Location.
+    pub fn set_subject<T: crate::targets::ListSubject>(
+        &mut self,
+        reference: crate::TypedReference<T>,
+    ) -> &mut Self {
+        self.subject = Some(Box::new(reference.into()));
+        self
+    }
+    /// Sets `encounter` to a reference to a Encounter.
+    pub fn set_encounter<T: crate::targets::ListEncounter>(
+        &mut self,
+        reference: crate::TypedReference<T>,
+    ) -> &mut Self {
+        self.encounter = Some(Box::new(reference.into()));
+        self
+    }
+    /// Sets `source` to a reference to a Practitioner | PractitionerRole | Patient | Device.
+    pub fn set_source<T: crate::targets::ListSource>(
+        &mut self,
+        reference: crate::TypedReference<T>,
+    ) -> &mut Self {
+        self.source = Some(Box::new(reference.into()));
+        self
+    }
+}
+
 /// Entries in the list
 ///
 /// Entries in this list.
@@ -332,5 +428,34 @@ impl serde::Serialize for ListEntry {
         ser::prim(&mut map, "date", "_date", &self.date)?;
         ser::single(&mut map, "item", &self.item)?;
         map.end()
+    }
+}
+
+impl crate::visit::Walk for ListEntry {
+    fn walk(&self, w: &mut crate::visit::Walker<'_>) {
+        w.field("extension", &self.extension);
+        w.field("modifierExtension", &self.modifier_extension);
+        w.field("flag", &self.flag);
+        w.field("deleted", &self.deleted);
+        w.field("date", &self.date);
+        w.refs("item", &self.item, &[]);
+    }
+    fn walk_mut(&mut self, w: &mut crate::visit::WalkerMut<'_>) {
+        w.field("extension", &mut self.extension);
+        w.field("modifierExtension", &mut self.modifier_extension);
+        w.field("flag", &mut self.flag);
+        w.field("deleted", &mut self.deleted);
+        w.field("date", &mut self.date);
+        w.refs("item", &mut self.item, &[]);
+    }
+}
+
+impl ListEntry {
+    /// A new `List.entry` with its required elements: `item`.
+    pub fn new(item: Reference) -> Self {
+        ListEntry {
+            item: Some(Box::new(item)),
+            ..Default::default()
+        }
     }
 }

@@ -289,6 +289,94 @@ impl serde::Serialize for Location {
     }
 }
 
+impl crate::visit::Walk for Location {
+    fn walk(&self, w: &mut crate::visit::Walker<'_>) {
+        w.field("id", &self.id);
+        w.field("meta", &self.meta);
+        w.field("implicitRules", &self.implicit_rules);
+        w.field("language", &self.language);
+        w.field("text", &self.text);
+        w.field("contained", &self.contained);
+        w.field("extension", &self.extension);
+        w.field("modifierExtension", &self.modifier_extension);
+        w.field("identifier", &self.identifier);
+        w.field("status", &self.status);
+        w.field("operationalStatus", &self.operational_status);
+        w.field("name", &self.name);
+        w.field("alias", &self.alias);
+        w.field("description", &self.description);
+        w.field("mode", &self.mode);
+        w.field("type", &self.type_);
+        w.field("telecom", &self.telecom);
+        w.field("address", &self.address);
+        w.field("physicalType", &self.physical_type);
+        w.field("position", &self.position);
+        w.refs("managingOrganization", &self.managing_organization, &["Organization"]);
+        w.refs("partOf", &self.part_of, &["Location"]);
+        w.field("hoursOfOperation", &self.hours_of_operation);
+        w.field("availabilityExceptions", &self.availability_exceptions);
+        w.refs("endpoint", &self.endpoint, &["Endpoint"]);
+    }
+    fn walk_mut(&mut self, w: &mut crate::visit::WalkerMut<'_>) {
+        w.field("id", &mut self.id);
+        w.field("meta", &mut self.meta);
+        w.field("implicitRules", &mut self.implicit_rules);
+        w.field("language", &mut self.language);
+        w.field("text", &mut self.text);
+        w.field("contained", &mut self.contained);
+        w.field("extension", &mut self.extension);
+        w.field("modifierExtension", &mut self.modifier_extension);
+        w.field("identifier", &mut self.identifier);
+        w.field("status", &mut self.status);
+        w.field("operationalStatus", &mut self.operational_status);
+        w.field("name", &mut self.name);
+        w.field("alias", &mut self.alias);
+        w.field("description", &mut self.description);
+        w.field("mode", &mut self.mode);
+        w.field("type", &mut self.type_);
+        w.field("telecom", &mut self.telecom);
+        w.field("address", &mut self.address);
+        w.field("physicalType", &mut self.physical_type);
+        w.field("position", &mut self.position);
+        w.refs(
+            "managingOrganization",
+            &mut self.managing_organization,
+            &["Organization"],
+        );
+        w.refs("partOf", &mut self.part_of, &["Location"]);
+        w.field("hoursOfOperation", &mut self.hours_of_operation);
+        w.field("availabilityExceptions", &mut self.availability_exceptions);
+        w.refs("endpoint", &mut self.endpoint, &["Endpoint"]);
+    }
+}
+
+impl Location {
+    /// Sets `managingOrganization` to a reference to a Organization.
+    pub fn set_managing_organization<T: crate::targets::LocationManagingOrganization>(
+        &mut self,
+        reference: crate::TypedReference<T>,
+    ) -> &mut Self {
+        self.managing_organization = Some(Box::new(reference.into()));
+        self
+    }
+    /// Sets `partOf` to a reference to a Location.
+    pub fn set_part_of<T: crate::targets::LocationPartOf>(
+        &mut self,
+        reference: crate::TypedReference<T>,
+    ) -> &mut Self {
+        self.part_of = Some(Box::new(reference.into()));
+        self
+    }
+    /// Adds a reference to a Endpoint to `endpoint`.
+    pub fn push_endpoint<T: crate::targets::LocationEndpoint>(
+        &mut self,
+        reference: crate::TypedReference<T>,
+    ) -> &mut Self {
+        self.endpoint.push(reference.into());
+        self
+    }
+}
+
 /// The absolute geographic location
 ///
 /// The absolute geographic location of the Location, expressed using the WGS84 datum (This is the same co-ordinate system used in KML).
@@ -395,6 +483,34 @@ impl serde::Serialize for LocationPosition {
         ser::prim(&mut map, "latitude", "_latitude", &self.latitude)?;
         ser::prim(&mut map, "altitude", "_altitude", &self.altitude)?;
         map.end()
+    }
+}
+
+impl crate::visit::Walk for LocationPosition {
+    fn walk(&self, w: &mut crate::visit::Walker<'_>) {
+        w.field("extension", &self.extension);
+        w.field("modifierExtension", &self.modifier_extension);
+        w.field("longitude", &self.longitude);
+        w.field("latitude", &self.latitude);
+        w.field("altitude", &self.altitude);
+    }
+    fn walk_mut(&mut self, w: &mut crate::visit::WalkerMut<'_>) {
+        w.field("extension", &mut self.extension);
+        w.field("modifierExtension", &mut self.modifier_extension);
+        w.field("longitude", &mut self.longitude);
+        w.field("latitude", &mut self.latitude);
+        w.field("altitude", &mut self.altitude);
+    }
+}
+
+impl LocationPosition {
+    /// A new `Location.position` with its required elements: `longitude`, `latitude`.
+    pub fn new(longitude: Decimal, latitude: Decimal) -> Self {
+        LocationPosition {
+            longitude: Some(crate::Primitive::new(longitude)),
+            latitude: Some(crate::Primitive::new(latitude)),
+            ..Default::default()
+        }
     }
 }
 
@@ -505,5 +621,24 @@ impl serde::Serialize for LocationHoursOfOperation {
         ser::prim(&mut map, "openingTime", "_openingTime", &self.opening_time)?;
         ser::prim(&mut map, "closingTime", "_closingTime", &self.closing_time)?;
         map.end()
+    }
+}
+
+impl crate::visit::Walk for LocationHoursOfOperation {
+    fn walk(&self, w: &mut crate::visit::Walker<'_>) {
+        w.field("extension", &self.extension);
+        w.field("modifierExtension", &self.modifier_extension);
+        w.field("daysOfWeek", &self.days_of_week);
+        w.field("allDay", &self.all_day);
+        w.field("openingTime", &self.opening_time);
+        w.field("closingTime", &self.closing_time);
+    }
+    fn walk_mut(&mut self, w: &mut crate::visit::WalkerMut<'_>) {
+        w.field("extension", &mut self.extension);
+        w.field("modifierExtension", &mut self.modifier_extension);
+        w.field("daysOfWeek", &mut self.days_of_week);
+        w.field("allDay", &mut self.all_day);
+        w.field("openingTime", &mut self.opening_time);
+        w.field("closingTime", &mut self.closing_time);
     }
 }

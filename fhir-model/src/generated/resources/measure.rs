@@ -554,6 +554,127 @@ impl serde::Serialize for Measure {
     }
 }
 
+impl crate::visit::Walk for Measure {
+    fn walk(&self, w: &mut crate::visit::Walker<'_>) {
+        w.field("id", &self.id);
+        w.field("meta", &self.meta);
+        w.field("implicitRules", &self.implicit_rules);
+        w.field("language", &self.language);
+        w.field("text", &self.text);
+        w.field("contained", &self.contained);
+        w.field("extension", &self.extension);
+        w.field("modifierExtension", &self.modifier_extension);
+        w.field("url", &self.url);
+        w.field("identifier", &self.identifier);
+        w.field("version", &self.version);
+        w.field("name", &self.name);
+        w.field("title", &self.title);
+        w.field("subtitle", &self.subtitle);
+        w.field("status", &self.status);
+        w.field("experimental", &self.experimental);
+        w.choice(&self.subject);
+        w.field("date", &self.date);
+        w.field("publisher", &self.publisher);
+        w.field("contact", &self.contact);
+        w.field("description", &self.description);
+        w.field("useContext", &self.use_context);
+        w.field("jurisdiction", &self.jurisdiction);
+        w.field("purpose", &self.purpose);
+        w.field("usage", &self.usage);
+        w.field("copyright", &self.copyright);
+        w.field("approvalDate", &self.approval_date);
+        w.field("lastReviewDate", &self.last_review_date);
+        w.field("effectivePeriod", &self.effective_period);
+        w.field("topic", &self.topic);
+        w.field("author", &self.author);
+        w.field("editor", &self.editor);
+        w.field("reviewer", &self.reviewer);
+        w.field("endorser", &self.endorser);
+        w.field("relatedArtifact", &self.related_artifact);
+        w.field("library", &self.library);
+        w.field("disclaimer", &self.disclaimer);
+        w.field("scoring", &self.scoring);
+        w.field("compositeScoring", &self.composite_scoring);
+        w.field("type", &self.type_);
+        w.field("riskAdjustment", &self.risk_adjustment);
+        w.field("rateAggregation", &self.rate_aggregation);
+        w.field("rationale", &self.rationale);
+        w.field(
+            "clinicalRecommendationStatement",
+            &self.clinical_recommendation_statement,
+        );
+        w.field("improvementNotation", &self.improvement_notation);
+        w.field("definition", &self.definition);
+        w.field("guidance", &self.guidance);
+        w.field("group", &self.group);
+        w.field("supplementalData", &self.supplemental_data);
+    }
+    fn walk_mut(&mut self, w: &mut crate::visit::WalkerMut<'_>) {
+        w.field("id", &mut self.id);
+        w.field("meta", &mut self.meta);
+        w.field("implicitRules", &mut self.implicit_rules);
+        w.field("language", &mut self.language);
+        w.field("text", &mut self.text);
+        w.field("contained", &mut self.contained);
+        w.field("extension", &mut self.extension);
+        w.field("modifierExtension", &mut self.modifier_extension);
+        w.field("url", &mut self.url);
+        w.field("identifier", &mut self.identifier);
+        w.field("version", &mut self.version);
+        w.field("name", &mut self.name);
+        w.field("title", &mut self.title);
+        w.field("subtitle", &mut self.subtitle);
+        w.field("status", &mut self.status);
+        w.field("experimental", &mut self.experimental);
+        w.choice(&mut self.subject);
+        w.field("date", &mut self.date);
+        w.field("publisher", &mut self.publisher);
+        w.field("contact", &mut self.contact);
+        w.field("description", &mut self.description);
+        w.field("useContext", &mut self.use_context);
+        w.field("jurisdiction", &mut self.jurisdiction);
+        w.field("purpose", &mut self.purpose);
+        w.field("usage", &mut self.usage);
+        w.field("copyright", &mut self.copyright);
+        w.field("approvalDate", &mut self.approval_date);
+        w.field("lastReviewDate", &mut self.last_review_date);
+        w.field("effectivePeriod", &mut self.effective_period);
+        w.field("topic", &mut self.topic);
+        w.field("author", &mut self.author);
+        w.field("editor", &mut self.editor);
+        w.field("reviewer", &mut self.reviewer);
+        w.field("endorser", &mut self.endorser);
+        w.field("relatedArtifact", &mut self.related_artifact);
+        w.field("library", &mut self.library);
+        w.field("disclaimer", &mut self.disclaimer);
+        w.field("scoring", &mut self.scoring);
+        w.field("compositeScoring", &mut self.composite_scoring);
+        w.field("type", &mut self.type_);
+        w.field("riskAdjustment", &mut self.risk_adjustment);
+        w.field("rateAggregation", &mut self.rate_aggregation);
+        w.field("rationale", &mut self.rationale);
+        w.field(
+            "clinicalRecommendationStatement",
+            &mut self.clinical_recommendation_statement,
+        );
+        w.field("improvementNotation", &mut self.improvement_notation);
+        w.field("definition", &mut self.definition);
+        w.field("guidance", &mut self.guidance);
+        w.field("group", &mut self.group);
+        w.field("supplementalData", &mut self.supplemental_data);
+    }
+}
+
+impl Measure {
+    /// A new `Measure` with its required elements: `status`.
+    pub fn new(status: codes::PublicationStatus) -> Self {
+        Measure {
+            status: Some(crate::Primitive::new(status)),
+            ..Default::default()
+        }
+    }
+}
+
 /// Choice of types for `Measure.subject[x]`.
 ///
 /// In JSON the element name carries the type (`subjectCodeableConcept`, `subjectReference`, ...).
@@ -570,6 +691,29 @@ impl ser::EncodeChoice for MeasureSubject {
         match self {
             Self::CodeableConcept(v) => map.serialize_entry("subjectCodeableConcept", v),
             Self::Reference(v) => map.serialize_entry("subjectReference", v),
+        }
+    }
+}
+
+impl crate::visit::Walk for MeasureSubject {
+    fn walk(&self, w: &mut crate::visit::Walker<'_>) {
+        match self {
+            Self::CodeableConcept(v) => {
+                w.field("subjectCodeableConcept", v);
+            }
+            Self::Reference(v) => {
+                w.refs("subjectReference", v, &["Group"]);
+            }
+        }
+    }
+    fn walk_mut(&mut self, w: &mut crate::visit::WalkerMut<'_>) {
+        match self {
+            Self::CodeableConcept(v) => {
+                w.field("subjectCodeableConcept", v);
+            }
+            Self::Reference(v) => {
+                w.refs("subjectReference", v, &["Group"]);
+            }
         }
     }
 }
@@ -674,6 +818,25 @@ impl serde::Serialize for MeasureGroup {
     }
 }
 
+impl crate::visit::Walk for MeasureGroup {
+    fn walk(&self, w: &mut crate::visit::Walker<'_>) {
+        w.field("extension", &self.extension);
+        w.field("modifierExtension", &self.modifier_extension);
+        w.field("code", &self.code);
+        w.field("description", &self.description);
+        w.field("population", &self.population);
+        w.field("stratifier", &self.stratifier);
+    }
+    fn walk_mut(&mut self, w: &mut crate::visit::WalkerMut<'_>) {
+        w.field("extension", &mut self.extension);
+        w.field("modifierExtension", &mut self.modifier_extension);
+        w.field("code", &mut self.code);
+        w.field("description", &mut self.description);
+        w.field("population", &mut self.population);
+        w.field("stratifier", &mut self.stratifier);
+    }
+}
+
 /// Population criteria
 ///
 /// A population criteria for the measure.
@@ -767,6 +930,33 @@ impl serde::Serialize for MeasureGroupPopulation {
         ser::prim(&mut map, "description", "_description", &self.description)?;
         ser::single(&mut map, "criteria", &self.criteria)?;
         map.end()
+    }
+}
+
+impl crate::visit::Walk for MeasureGroupPopulation {
+    fn walk(&self, w: &mut crate::visit::Walker<'_>) {
+        w.field("extension", &self.extension);
+        w.field("modifierExtension", &self.modifier_extension);
+        w.field("code", &self.code);
+        w.field("description", &self.description);
+        w.field("criteria", &self.criteria);
+    }
+    fn walk_mut(&mut self, w: &mut crate::visit::WalkerMut<'_>) {
+        w.field("extension", &mut self.extension);
+        w.field("modifierExtension", &mut self.modifier_extension);
+        w.field("code", &mut self.code);
+        w.field("description", &mut self.description);
+        w.field("criteria", &mut self.criteria);
+    }
+}
+
+impl MeasureGroupPopulation {
+    /// A new `Measure.group.population` with its required elements: `criteria`.
+    pub fn new(criteria: Expression) -> Self {
+        MeasureGroupPopulation {
+            criteria: Some(Box::new(criteria)),
+            ..Default::default()
+        }
     }
 }
 
@@ -870,6 +1060,25 @@ impl serde::Serialize for MeasureGroupStratifier {
     }
 }
 
+impl crate::visit::Walk for MeasureGroupStratifier {
+    fn walk(&self, w: &mut crate::visit::Walker<'_>) {
+        w.field("extension", &self.extension);
+        w.field("modifierExtension", &self.modifier_extension);
+        w.field("code", &self.code);
+        w.field("description", &self.description);
+        w.field("criteria", &self.criteria);
+        w.field("component", &self.component);
+    }
+    fn walk_mut(&mut self, w: &mut crate::visit::WalkerMut<'_>) {
+        w.field("extension", &mut self.extension);
+        w.field("modifierExtension", &mut self.modifier_extension);
+        w.field("code", &mut self.code);
+        w.field("description", &mut self.description);
+        w.field("criteria", &mut self.criteria);
+        w.field("component", &mut self.component);
+    }
+}
+
 /// Stratifier criteria component for the measure
 ///
 /// A component of the stratifier criteria for the measure report, specified as either the name of a valid CQL expression defined within a referenced library or a valid FHIR Resource Path.
@@ -963,6 +1172,33 @@ impl serde::Serialize for MeasureGroupStratifierComponent {
         ser::prim(&mut map, "description", "_description", &self.description)?;
         ser::single(&mut map, "criteria", &self.criteria)?;
         map.end()
+    }
+}
+
+impl crate::visit::Walk for MeasureGroupStratifierComponent {
+    fn walk(&self, w: &mut crate::visit::Walker<'_>) {
+        w.field("extension", &self.extension);
+        w.field("modifierExtension", &self.modifier_extension);
+        w.field("code", &self.code);
+        w.field("description", &self.description);
+        w.field("criteria", &self.criteria);
+    }
+    fn walk_mut(&mut self, w: &mut crate::visit::WalkerMut<'_>) {
+        w.field("extension", &mut self.extension);
+        w.field("modifierExtension", &mut self.modifier_extension);
+        w.field("code", &mut self.code);
+        w.field("description", &mut self.description);
+        w.field("criteria", &mut self.criteria);
+    }
+}
+
+impl MeasureGroupStratifierComponent {
+    /// A new `Measure.group.stratifier.component` with its required elements: `criteria`.
+    pub fn new(criteria: Expression) -> Self {
+        MeasureGroupStratifierComponent {
+            criteria: Some(Box::new(criteria)),
+            ..Default::default()
+        }
     }
 }
 
@@ -1066,5 +1302,34 @@ impl serde::Serialize for MeasureSupplementalData {
         ser::prim(&mut map, "description", "_description", &self.description)?;
         ser::single(&mut map, "criteria", &self.criteria)?;
         map.end()
+    }
+}
+
+impl crate::visit::Walk for MeasureSupplementalData {
+    fn walk(&self, w: &mut crate::visit::Walker<'_>) {
+        w.field("extension", &self.extension);
+        w.field("modifierExtension", &self.modifier_extension);
+        w.field("code", &self.code);
+        w.field("usage", &self.usage);
+        w.field("description", &self.description);
+        w.field("criteria", &self.criteria);
+    }
+    fn walk_mut(&mut self, w: &mut crate::visit::WalkerMut<'_>) {
+        w.field("extension", &mut self.extension);
+        w.field("modifierExtension", &mut self.modifier_extension);
+        w.field("code", &mut self.code);
+        w.field("usage", &mut self.usage);
+        w.field("description", &mut self.description);
+        w.field("criteria", &mut self.criteria);
+    }
+}
+
+impl MeasureSupplementalData {
+    /// A new `Measure.supplementalData` with its required elements: `criteria`.
+    pub fn new(criteria: Expression) -> Self {
+        MeasureSupplementalData {
+            criteria: Some(Box::new(criteria)),
+            ..Default::default()
+        }
     }
 }

@@ -237,6 +237,117 @@ impl serde::Serialize for MeasureReport {
     }
 }
 
+impl crate::visit::Walk for MeasureReport {
+    fn walk(&self, w: &mut crate::visit::Walker<'_>) {
+        w.field("id", &self.id);
+        w.field("meta", &self.meta);
+        w.field("implicitRules", &self.implicit_rules);
+        w.field("language", &self.language);
+        w.field("text", &self.text);
+        w.field("contained", &self.contained);
+        w.field("extension", &self.extension);
+        w.field("modifierExtension", &self.modifier_extension);
+        w.field("identifier", &self.identifier);
+        w.field("status", &self.status);
+        w.field("type", &self.type_);
+        w.field("measure", &self.measure);
+        w.refs(
+            "subject",
+            &self.subject,
+            &[
+                "Patient",
+                "Practitioner",
+                "PractitionerRole",
+                "Location",
+                "Device",
+                "RelatedPerson",
+                "Group",
+            ],
+        );
+        w.field("date", &self.date);
+        w.refs(
+            "reporter",
+            &self.reporter,
+            &["Practitioner", "PractitionerRole", "Location", "Organization"],
+        );
+        w.field("period", &self.period);
+        w.field("improvementNotation", &self.improvement_notation);
+        w.field("group", &self.group);
+        w.refs("evaluatedResource", &self.evaluated_resource, &[]);
+    }
+    fn walk_mut(&mut self, w: &mut crate::visit::WalkerMut<'_>) {
+        w.field("id", &mut self.id);
+        w.field("meta", &mut self.meta);
+        w.field("implicitRules", &mut self.implicit_rules);
+        w.field("language", &mut self.language);
+        w.field("text", &mut self.text);
+        w.field("contained", &mut self.contained);
+        w.field("extension", &mut self.extension);
+        w.field("modifierExtension", &mut self.modifier_extension);
+        w.field("identifier", &mut self.identifier);
+        w.field("status", &mut self.status);
+        w.field("type", &mut self.type_);
+        w.field("measure", &mut self.measure);
+        w.refs(
+            "subject",
+            &mut self.subject,
+            &[
+                "Patient",
+                "Practitioner",
+                "PractitionerRole",
+                "Location",
+                "Device",
+                "RelatedPerson",
+                "Group",
+            ],
+        );
+        w.field("date", &mut self.date);
+        w.refs(
+            "reporter",
+            &mut self.reporter,
+            &["Practitioner", "PractitionerRole", "Location", "Organization"],
+        );
+        w.field("period", &mut self.period);
+        w.field("improvementNotation", &mut self.improvement_notation);
+        w.field("group", &mut self.group);
+        w.refs("evaluatedResource", &mut self.evaluated_resource, &[]);
+    }
+}
+
+impl MeasureReport {
+    /// A new `MeasureReport` with its required elements: `status`, `type`, `measure`, `period`.
+    pub fn new(
+        status: codes::MeasureReportStatus,
+        type_: codes::MeasureReportType,
+        measure: Canonical,
+        period: Period,
+    ) -> Self {
+        MeasureReport {
+            status: Some(crate::Primitive::new(status)),
+            type_: Some(crate::Primitive::new(type_)),
+            measure: Some(crate::Primitive::new(measure)),
+            period: Some(Box::new(period)),
+            ..Default::default()
+        }
+    }
+    /// Sets `subject` to a reference to a Patient | Practitioner | PractitionerRole | Location | Device | RelatedPerson | Group.
+    pub fn set_subject<T: crate::targets::MeasureReportSubject>(
+        &mut self,
+        reference: crate::TypedReference<T>,
+    ) -> &mut Self {
+        self.subject = Some(Box::new(reference.into()));
+        self
+    }
+    /// Sets `reporter` to a reference to a Practitioner | PractitionerRole | Location | Organization.
+    pub fn set_reporter<T: crate::targets::MeasureReportReporter>(
+        &mut self,
+        reference: crate::TypedReference<T>,
+    ) -> &mut Self {
+        self.reporter = Some(Box::new(reference.into()));
+        self
+    }
+}
+
 /// Measure results for each group
 ///
 /// The results of the calculation, one for each population group in the measure.
@@ -335,6 +446,25 @@ impl serde::Serialize for MeasureReportGroup {
     }
 }
 
+impl crate::visit::Walk for MeasureReportGroup {
+    fn walk(&self, w: &mut crate::visit::Walker<'_>) {
+        w.field("extension", &self.extension);
+        w.field("modifierExtension", &self.modifier_extension);
+        w.field("code", &self.code);
+        w.field("population", &self.population);
+        w.field("measureScore", &self.measure_score);
+        w.field("stratifier", &self.stratifier);
+    }
+    fn walk_mut(&mut self, w: &mut crate::visit::WalkerMut<'_>) {
+        w.field("extension", &mut self.extension);
+        w.field("modifierExtension", &mut self.modifier_extension);
+        w.field("code", &mut self.code);
+        w.field("population", &mut self.population);
+        w.field("measureScore", &mut self.measure_score);
+        w.field("stratifier", &mut self.stratifier);
+    }
+}
+
 /// The populations in the group
 ///
 /// The populations that make up the population group, one for each type of population appropriate for the measure.
@@ -428,6 +558,33 @@ impl serde::Serialize for MeasureReportGroupPopulation {
     }
 }
 
+impl crate::visit::Walk for MeasureReportGroupPopulation {
+    fn walk(&self, w: &mut crate::visit::Walker<'_>) {
+        w.field("extension", &self.extension);
+        w.field("modifierExtension", &self.modifier_extension);
+        w.field("code", &self.code);
+        w.field("count", &self.count);
+        w.refs("subjectResults", &self.subject_results, &["List"]);
+    }
+    fn walk_mut(&mut self, w: &mut crate::visit::WalkerMut<'_>) {
+        w.field("extension", &mut self.extension);
+        w.field("modifierExtension", &mut self.modifier_extension);
+        w.field("code", &mut self.code);
+        w.field("count", &mut self.count);
+        w.refs("subjectResults", &mut self.subject_results, &["List"]);
+    }
+}
+
+impl MeasureReportGroupPopulation {
+    /// Sets `subjectResults` to a reference to a List.
+    pub fn set_subject_results<
+        T: crate::targets::MeasureReportGroupPopulationSubjectResults,
+    >(&mut self, reference: crate::TypedReference<T>) -> &mut Self {
+        self.subject_results = Some(Box::new(reference.into()));
+        self
+    }
+}
+
 /// Stratification results
 ///
 /// When a measure includes multiple stratifiers, there will be a stratifier group for each stratifier defined by the measure.
@@ -509,6 +666,21 @@ impl serde::Serialize for MeasureReportGroupStratifier {
         ser::many(&mut map, "code", &self.code)?;
         ser::many(&mut map, "stratum", &self.stratum)?;
         map.end()
+    }
+}
+
+impl crate::visit::Walk for MeasureReportGroupStratifier {
+    fn walk(&self, w: &mut crate::visit::Walker<'_>) {
+        w.field("extension", &self.extension);
+        w.field("modifierExtension", &self.modifier_extension);
+        w.field("code", &self.code);
+        w.field("stratum", &self.stratum);
+    }
+    fn walk_mut(&mut self, w: &mut crate::visit::WalkerMut<'_>) {
+        w.field("extension", &mut self.extension);
+        w.field("modifierExtension", &mut self.modifier_extension);
+        w.field("code", &mut self.code);
+        w.field("stratum", &mut self.stratum);
     }
 }
 
@@ -610,6 +782,25 @@ impl serde::Serialize for MeasureReportGroupStratifierStratum {
     }
 }
 
+impl crate::visit::Walk for MeasureReportGroupStratifierStratum {
+    fn walk(&self, w: &mut crate::visit::Walker<'_>) {
+        w.field("extension", &self.extension);
+        w.field("modifierExtension", &self.modifier_extension);
+        w.field("value", &self.value);
+        w.field("component", &self.component);
+        w.field("population", &self.population);
+        w.field("measureScore", &self.measure_score);
+    }
+    fn walk_mut(&mut self, w: &mut crate::visit::WalkerMut<'_>) {
+        w.field("extension", &mut self.extension);
+        w.field("modifierExtension", &mut self.modifier_extension);
+        w.field("value", &mut self.value);
+        w.field("component", &mut self.component);
+        w.field("population", &mut self.population);
+        w.field("measureScore", &mut self.measure_score);
+    }
+}
+
 /// Stratifier component values
 ///
 /// A stratifier component value.
@@ -697,6 +888,32 @@ impl serde::Serialize for MeasureReportGroupStratifierStratumComponent {
         ser::single(&mut map, "code", &self.code)?;
         ser::single(&mut map, "value", &self.value)?;
         map.end()
+    }
+}
+
+impl crate::visit::Walk for MeasureReportGroupStratifierStratumComponent {
+    fn walk(&self, w: &mut crate::visit::Walker<'_>) {
+        w.field("extension", &self.extension);
+        w.field("modifierExtension", &self.modifier_extension);
+        w.field("code", &self.code);
+        w.field("value", &self.value);
+    }
+    fn walk_mut(&mut self, w: &mut crate::visit::WalkerMut<'_>) {
+        w.field("extension", &mut self.extension);
+        w.field("modifierExtension", &mut self.modifier_extension);
+        w.field("code", &mut self.code);
+        w.field("value", &mut self.value);
+    }
+}
+
+impl MeasureReportGroupStratifierStratumComponent {
+    /// A new `MeasureReport.group.stratifier.stratum.component` with its required elements: `code`, `value`.
+    pub fn new(code: CodeableConcept, value: CodeableConcept) -> Self {
+        MeasureReportGroupStratifierStratumComponent {
+            code: Some(Box::new(code)),
+            value: Some(Box::new(value)),
+            ..Default::default()
+        }
     }
 }
 
@@ -790,5 +1007,32 @@ impl serde::Serialize for MeasureReportGroupStratifierStratumPopulation {
         ser::prim(&mut map, "count", "_count", &self.count)?;
         ser::single(&mut map, "subjectResults", &self.subject_results)?;
         map.end()
+    }
+}
+
+impl crate::visit::Walk for MeasureReportGroupStratifierStratumPopulation {
+    fn walk(&self, w: &mut crate::visit::Walker<'_>) {
+        w.field("extension", &self.extension);
+        w.field("modifierExtension", &self.modifier_extension);
+        w.field("code", &self.code);
+        w.field("count", &self.count);
+        w.refs("subjectResults", &self.subject_results, &["List"]);
+    }
+    fn walk_mut(&mut self, w: &mut crate::visit::WalkerMut<'_>) {
+        w.field("extension", &mut self.extension);
+        w.field("modifierExtension", &mut self.modifier_extension);
+        w.field("code", &mut self.code);
+        w.field("count", &mut self.count);
+        w.refs("subjectResults", &mut self.subject_results, &["List"]);
+    }
+}
+
+impl MeasureReportGroupStratifierStratumPopulation {
+    /// Sets `subjectResults` to a reference to a List.
+    pub fn set_subject_results<
+        T: crate::targets::MeasureReportGroupStratifierStratumPopulationSubjectResults,
+    >(&mut self, reference: crate::TypedReference<T>) -> &mut Self {
+        self.subject_results = Some(Box::new(reference.into()));
+        self
     }
 }

@@ -321,6 +321,172 @@ impl serde::Serialize for Media {
     }
 }
 
+impl crate::visit::Walk for Media {
+    fn walk(&self, w: &mut crate::visit::Walker<'_>) {
+        w.field("id", &self.id);
+        w.field("meta", &self.meta);
+        w.field("implicitRules", &self.implicit_rules);
+        w.field("language", &self.language);
+        w.field("text", &self.text);
+        w.field("contained", &self.contained);
+        w.field("extension", &self.extension);
+        w.field("modifierExtension", &self.modifier_extension);
+        w.field("identifier", &self.identifier);
+        w.refs("basedOn", &self.based_on, &["ServiceRequest", "CarePlan"]);
+        w.refs("partOf", &self.part_of, &[]);
+        w.field("status", &self.status);
+        w.field("type", &self.type_);
+        w.field("modality", &self.modality);
+        w.field("view", &self.view);
+        w.refs(
+            "subject",
+            &self.subject,
+            &[
+                "Patient",
+                "Practitioner",
+                "PractitionerRole",
+                "Group",
+                "Device",
+                "Specimen",
+                "Location",
+            ],
+        );
+        w.refs("encounter", &self.encounter, &["Encounter"]);
+        w.choice(&self.created);
+        w.field("issued", &self.issued);
+        w.refs(
+            "operator",
+            &self.operator,
+            &[
+                "Practitioner",
+                "PractitionerRole",
+                "Organization",
+                "CareTeam",
+                "Patient",
+                "Device",
+                "RelatedPerson",
+            ],
+        );
+        w.field("reasonCode", &self.reason_code);
+        w.field("bodySite", &self.body_site);
+        w.field("deviceName", &self.device_name);
+        w.refs("device", &self.device, &["Device", "DeviceMetric"]);
+        w.field("height", &self.height);
+        w.field("width", &self.width);
+        w.field("frames", &self.frames);
+        w.field("duration", &self.duration);
+        w.field("content", &self.content);
+        w.field("note", &self.note);
+    }
+    fn walk_mut(&mut self, w: &mut crate::visit::WalkerMut<'_>) {
+        w.field("id", &mut self.id);
+        w.field("meta", &mut self.meta);
+        w.field("implicitRules", &mut self.implicit_rules);
+        w.field("language", &mut self.language);
+        w.field("text", &mut self.text);
+        w.field("contained", &mut self.contained);
+        w.field("extension", &mut self.extension);
+        w.field("modifierExtension", &mut self.modifier_extension);
+        w.field("identifier", &mut self.identifier);
+        w.refs("basedOn", &mut self.based_on, &["ServiceRequest", "CarePlan"]);
+        w.refs("partOf", &mut self.part_of, &[]);
+        w.field("status", &mut self.status);
+        w.field("type", &mut self.type_);
+        w.field("modality", &mut self.modality);
+        w.field("view", &mut self.view);
+        w.refs(
+            "subject",
+            &mut self.subject,
+            &[
+                "Patient",
+                "Practitioner",
+                "PractitionerRole",
+                "Group",
+                "Device",
+                "Specimen",
+                "Location",
+            ],
+        );
+        w.refs("encounter", &mut self.encounter, &["Encounter"]);
+        w.choice(&mut self.created);
+        w.field("issued", &mut self.issued);
+        w.refs(
+            "operator",
+            &mut self.operator,
+            &[
+                "Practitioner",
+                "PractitionerRole",
+                "Organization",
+                "CareTeam",
+                "Patient",
+                "Device",
+                "RelatedPerson",
+            ],
+        );
+        w.field("reasonCode", &mut self.reason_code);
+        w.field("bodySite", &mut self.body_site);
+        w.field("deviceName", &mut self.device_name);
+        w.refs("device", &mut self.device, &["Device", "DeviceMetric"]);
+        w.field("height", &mut self.height);
+        w.field("width", &mut self.width);
+        w.field("frames", &mut self.frames);
+        w.field("duration", &mut self.duration);
+        w.field("content", &mut self.content);
+        w.field("note", &mut self.note);
+    }
+}
+
+impl Media {
+    /// A new `Media` with its required elements: `status`, `content`.
+    pub fn new(status: codes::EventStatus, content: Attachment) -> Self {
+        Media {
+            status: Some(crate::Primitive::new(status)),
+            content: Some(Box::new(content)),
+            ..Default::default()
+        }
+    }
+    /// Adds a reference to a ServiceRequest | CarePlan to `basedOn`.
+    pub fn push_based_on<T: crate::targets::MediaBasedOn>(
+        &mut self,
+        reference: crate::TypedReference<T>,
+    ) -> &mut Self {
+        self.based_on.push(reference.into());
+        self
+    }
+    /// Sets `subject` to a reference to a Patient | Practitioner | PractitionerRole | Group | Device | Specimen | Location.
+    pub fn set_subject<T: crate::targets::MediaSubject>(
+        &mut self,
+        reference: crate::TypedReference<T>,
+    ) -> &mut Self {
+        self.subject = Some(Box::new(reference.into()));
+        self
+    }
+    /// Sets `encounter` to a reference to a Encounter.
+    pub fn set_encounter<T: crate::targets::MediaEncounter>(
+        &mut self,
+        reference: crate::TypedReference<T>,
+    ) -> &mut Self {
+        self.encounter = Some(Box::new(reference.into()));
+        self
+    }
+    /// Sets `operator` to a reference to a Practitioner | PractitionerRole | Organization | CareTeam | Patient | Device | RelatedPerson.
+    pub fn set_operator<T: crate::targets::MediaOperator>(
+        &mut self,
+        reference: crate::TypedReference<T>,
+    ) -> &mut Self {
+        self.operator = Some(Box::new(reference.into()));
+        self
+    }
+    /// Sets `device` to a reference to a Device | DeviceMetric.
+    pub fn set_device<T: crate::targets::MediaDevice>(
+        &mut self,
+        reference: crate::TypedReference<T>,
+    ) -> &mut Self {
+        self.device = Some(Box::new(reference.into()));
+        self
+    }
+}
+
 /// Choice of types for `Media.created[x]`.
 ///
 /// In JSON the element name carries the type (`createdDateTime`, `createdPeriod`, ...).
@@ -339,6 +505,29 @@ impl ser::EncodeChoice for MediaCreated {
                 ser::prim_one(map, "createdDateTime", "_createdDateTime", v)
             }
             Self::Period(v) => map.serialize_entry("createdPeriod", v),
+        }
+    }
+}
+
+impl crate::visit::Walk for MediaCreated {
+    fn walk(&self, w: &mut crate::visit::Walker<'_>) {
+        match self {
+            Self::DateTime(v) => {
+                w.field("createdDateTime", v);
+            }
+            Self::Period(v) => {
+                w.field("createdPeriod", v);
+            }
+        }
+    }
+    fn walk_mut(&mut self, w: &mut crate::visit::WalkerMut<'_>) {
+        match self {
+            Self::DateTime(v) => {
+                w.field("createdDateTime", v);
+            }
+            Self::Period(v) => {
+                w.field("createdPeriod", v);
+            }
         }
     }
 }

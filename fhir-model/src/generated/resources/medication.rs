@@ -177,6 +177,56 @@ impl serde::Serialize for Medication {
     }
 }
 
+impl crate::visit::Walk for Medication {
+    fn walk(&self, w: &mut crate::visit::Walker<'_>) {
+        w.field("id", &self.id);
+        w.field("meta", &self.meta);
+        w.field("implicitRules", &self.implicit_rules);
+        w.field("language", &self.language);
+        w.field("text", &self.text);
+        w.field("contained", &self.contained);
+        w.field("extension", &self.extension);
+        w.field("modifierExtension", &self.modifier_extension);
+        w.field("identifier", &self.identifier);
+        w.field("code", &self.code);
+        w.field("status", &self.status);
+        w.refs("manufacturer", &self.manufacturer, &["Organization"]);
+        w.field("form", &self.form);
+        w.field("amount", &self.amount);
+        w.field("ingredient", &self.ingredient);
+        w.field("batch", &self.batch);
+    }
+    fn walk_mut(&mut self, w: &mut crate::visit::WalkerMut<'_>) {
+        w.field("id", &mut self.id);
+        w.field("meta", &mut self.meta);
+        w.field("implicitRules", &mut self.implicit_rules);
+        w.field("language", &mut self.language);
+        w.field("text", &mut self.text);
+        w.field("contained", &mut self.contained);
+        w.field("extension", &mut self.extension);
+        w.field("modifierExtension", &mut self.modifier_extension);
+        w.field("identifier", &mut self.identifier);
+        w.field("code", &mut self.code);
+        w.field("status", &mut self.status);
+        w.refs("manufacturer", &mut self.manufacturer, &["Organization"]);
+        w.field("form", &mut self.form);
+        w.field("amount", &mut self.amount);
+        w.field("ingredient", &mut self.ingredient);
+        w.field("batch", &mut self.batch);
+    }
+}
+
+impl Medication {
+    /// Sets `manufacturer` to a reference to a Organization.
+    pub fn set_manufacturer<T: crate::targets::MedicationManufacturer>(
+        &mut self,
+        reference: crate::TypedReference<T>,
+    ) -> &mut Self {
+        self.manufacturer = Some(Box::new(reference.into()));
+        self
+    }
+}
+
 /// Active or inactive ingredient
 ///
 /// Identifies a particular constituent of interest in the product.
@@ -288,6 +338,33 @@ impl serde::Serialize for MedicationIngredient {
     }
 }
 
+impl crate::visit::Walk for MedicationIngredient {
+    fn walk(&self, w: &mut crate::visit::Walker<'_>) {
+        w.field("extension", &self.extension);
+        w.field("modifierExtension", &self.modifier_extension);
+        w.choice(&self.item);
+        w.field("isActive", &self.is_active);
+        w.field("strength", &self.strength);
+    }
+    fn walk_mut(&mut self, w: &mut crate::visit::WalkerMut<'_>) {
+        w.field("extension", &mut self.extension);
+        w.field("modifierExtension", &mut self.modifier_extension);
+        w.choice(&mut self.item);
+        w.field("isActive", &mut self.is_active);
+        w.field("strength", &mut self.strength);
+    }
+}
+
+impl MedicationIngredient {
+    /// A new `Medication.ingredient` with its required elements: `item`.
+    pub fn new(item: MedicationIngredientItem) -> Self {
+        MedicationIngredient {
+            item: Some(item),
+            ..Default::default()
+        }
+    }
+}
+
 /// Choice of types for `Medication.ingredient.item[x]`.
 ///
 /// In JSON the element name carries the type (`itemCodeableConcept`, `itemReference`, ...).
@@ -304,6 +381,29 @@ impl ser::EncodeChoice for MedicationIngredientItem {
         match self {
             Self::CodeableConcept(v) => map.serialize_entry("itemCodeableConcept", v),
             Self::Reference(v) => map.serialize_entry("itemReference", v),
+        }
+    }
+}
+
+impl crate::visit::Walk for MedicationIngredientItem {
+    fn walk(&self, w: &mut crate::visit::Walker<'_>) {
+        match self {
+            Self::CodeableConcept(v) => {
+                w.field("itemCodeableConcept", v);
+            }
+            Self::Reference(v) => {
+                w.refs("itemReference", v, &["Substance", "Medication"]);
+            }
+        }
+    }
+    fn walk_mut(&mut self, w: &mut crate::visit::WalkerMut<'_>) {
+        match self {
+            Self::CodeableConcept(v) => {
+                w.field("itemCodeableConcept", v);
+            }
+            Self::Reference(v) => {
+                w.refs("itemReference", v, &["Substance", "Medication"]);
+            }
         }
     }
 }
@@ -401,5 +501,20 @@ impl serde::Serialize for MedicationBatch {
         ser::prim(&mut map, "lotNumber", "_lotNumber", &self.lot_number)?;
         ser::prim(&mut map, "expirationDate", "_expirationDate", &self.expiration_date)?;
         map.end()
+    }
+}
+
+impl crate::visit::Walk for MedicationBatch {
+    fn walk(&self, w: &mut crate::visit::Walker<'_>) {
+        w.field("extension", &self.extension);
+        w.field("modifierExtension", &self.modifier_extension);
+        w.field("lotNumber", &self.lot_number);
+        w.field("expirationDate", &self.expiration_date);
+    }
+    fn walk_mut(&mut self, w: &mut crate::visit::WalkerMut<'_>) {
+        w.field("extension", &mut self.extension);
+        w.field("modifierExtension", &mut self.modifier_extension);
+        w.field("lotNumber", &mut self.lot_number);
+        w.field("expirationDate", &mut self.expiration_date);
     }
 }

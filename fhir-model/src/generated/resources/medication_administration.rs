@@ -326,6 +326,148 @@ impl serde::Serialize for MedicationAdministration {
     }
 }
 
+impl crate::visit::Walk for MedicationAdministration {
+    fn walk(&self, w: &mut crate::visit::Walker<'_>) {
+        w.field("id", &self.id);
+        w.field("meta", &self.meta);
+        w.field("implicitRules", &self.implicit_rules);
+        w.field("language", &self.language);
+        w.field("text", &self.text);
+        w.field("contained", &self.contained);
+        w.field("extension", &self.extension);
+        w.field("modifierExtension", &self.modifier_extension);
+        w.field("identifier", &self.identifier);
+        w.field("instantiates", &self.instantiates);
+        w.refs("partOf", &self.part_of, &["MedicationAdministration", "Procedure"]);
+        w.field("status", &self.status);
+        w.field("statusReason", &self.status_reason);
+        w.field("category", &self.category);
+        w.choice(&self.medication);
+        w.refs("subject", &self.subject, &["Patient", "Group"]);
+        w.refs("context", &self.context, &["Encounter", "EpisodeOfCare"]);
+        w.refs("supportingInformation", &self.supporting_information, &[]);
+        w.choice(&self.effective);
+        w.field("performer", &self.performer);
+        w.field("reasonCode", &self.reason_code);
+        w.refs(
+            "reasonReference",
+            &self.reason_reference,
+            &["Condition", "Observation", "DiagnosticReport"],
+        );
+        w.refs("request", &self.request, &["MedicationRequest"]);
+        w.refs("device", &self.device, &["Device"]);
+        w.field("note", &self.note);
+        w.field("dosage", &self.dosage);
+        w.refs("eventHistory", &self.event_history, &["Provenance"]);
+    }
+    fn walk_mut(&mut self, w: &mut crate::visit::WalkerMut<'_>) {
+        w.field("id", &mut self.id);
+        w.field("meta", &mut self.meta);
+        w.field("implicitRules", &mut self.implicit_rules);
+        w.field("language", &mut self.language);
+        w.field("text", &mut self.text);
+        w.field("contained", &mut self.contained);
+        w.field("extension", &mut self.extension);
+        w.field("modifierExtension", &mut self.modifier_extension);
+        w.field("identifier", &mut self.identifier);
+        w.field("instantiates", &mut self.instantiates);
+        w.refs("partOf", &mut self.part_of, &["MedicationAdministration", "Procedure"]);
+        w.field("status", &mut self.status);
+        w.field("statusReason", &mut self.status_reason);
+        w.field("category", &mut self.category);
+        w.choice(&mut self.medication);
+        w.refs("subject", &mut self.subject, &["Patient", "Group"]);
+        w.refs("context", &mut self.context, &["Encounter", "EpisodeOfCare"]);
+        w.refs("supportingInformation", &mut self.supporting_information, &[]);
+        w.choice(&mut self.effective);
+        w.field("performer", &mut self.performer);
+        w.field("reasonCode", &mut self.reason_code);
+        w.refs(
+            "reasonReference",
+            &mut self.reason_reference,
+            &["Condition", "Observation", "DiagnosticReport"],
+        );
+        w.refs("request", &mut self.request, &["MedicationRequest"]);
+        w.refs("device", &mut self.device, &["Device"]);
+        w.field("note", &mut self.note);
+        w.field("dosage", &mut self.dosage);
+        w.refs("eventHistory", &mut self.event_history, &["Provenance"]);
+    }
+}
+
+impl MedicationAdministration {
+    /// A new `MedicationAdministration` with its required elements: `status`, `medication`, `subject`, `effective`.
+    pub fn new<T2: crate::targets::MedicationAdministrationSubject>(
+        status: codes::MedicationAdministrationStatusCodes,
+        medication: MedicationAdministrationMedication,
+        subject: crate::TypedReference<T2>,
+        effective: MedicationAdministrationEffective,
+    ) -> Self {
+        MedicationAdministration {
+            status: Some(crate::Primitive::new(status)),
+            medication: Some(medication),
+            subject: Some(Box::new(subject.into())),
+            effective: Some(effective),
+            ..Default::default()
+        }
+    }
+    /// Adds a reference to a MedicationAdministration | Procedure to `partOf`.
+    pub fn push_part_of<T: crate::targets::MedicationAdministrationPartOf>(
+        &mut self,
+        reference: crate::TypedReference<T>,
+    ) -> &mut Self {
+        self.part_of.push(reference.into());
+        self
+    }
+    /// Sets `subject` to a reference to a Patient | Group.
+    pub fn set_subject<T: crate::targets::MedicationAdministrationSubject>(
+        &mut self,
+        reference: crate::TypedReference<T>,
+    ) -> &mut Self {
+        self.subject = Some(Box::new(reference.into()));
+        self
+    }
+    /// Sets `context` to a reference to a Encounter | EpisodeOfCare.
+    pub fn set_context<T: crate::targets::MedicationAdministrationContext>(
+        &mut self,
+        reference: crate::TypedReference<T>,
+    ) -> &mut Self {
+        self.context = Some(Box::new(reference.into()));
+        self
+    }
+    /// Adds a reference to a Condition | Observation | DiagnosticReport to `reasonReference`.
+    pub fn push_reason_reference<
+        T: crate::targets::MedicationAdministrationReasonReference,
+    >(&mut self, reference: crate::TypedReference<T>) -> &mut Self {
+        self.reason_reference.push(reference.into());
+        self
+    }
+    /// Sets `request` to a reference to a MedicationRequest.
+    pub fn set_request<T: crate::targets::MedicationAdministrationRequest>(
+        &mut self,
+        reference: crate::TypedReference<T>,
+    ) -> &mut Self {
+        self.request = Some(Box::new(reference.into()));
+        self
+    }
+    /// Adds a reference to a Device to `device`.
+    pub fn push_device<T: crate::targets::MedicationAdministrationDevice>(
+        &mut self,
+        reference: crate::TypedReference<T>,
+    ) -> &mut Self {
+        self.device.push(reference.into());
+        self
+    }
+    /// Adds a reference to a Provenance to `eventHistory`.
+    pub fn push_event_history<T: crate::targets::MedicationAdministrationEventHistory>(
+        &mut self,
+        reference: crate::TypedReference<T>,
+    ) -> &mut Self {
+        self.event_history.push(reference.into());
+        self
+    }
+}
+
 /// Choice of types for `MedicationAdministration.medication[x]`.
 ///
 /// In JSON the element name carries the type (`medicationCodeableConcept`, `medicationReference`, ...).
@@ -348,6 +490,29 @@ impl ser::EncodeChoice for MedicationAdministrationMedication {
     }
 }
 
+impl crate::visit::Walk for MedicationAdministrationMedication {
+    fn walk(&self, w: &mut crate::visit::Walker<'_>) {
+        match self {
+            Self::CodeableConcept(v) => {
+                w.field("medicationCodeableConcept", v);
+            }
+            Self::Reference(v) => {
+                w.refs("medicationReference", v, &["Medication"]);
+            }
+        }
+    }
+    fn walk_mut(&mut self, w: &mut crate::visit::WalkerMut<'_>) {
+        match self {
+            Self::CodeableConcept(v) => {
+                w.field("medicationCodeableConcept", v);
+            }
+            Self::Reference(v) => {
+                w.refs("medicationReference", v, &["Medication"]);
+            }
+        }
+    }
+}
+
 /// Choice of types for `MedicationAdministration.effective[x]`.
 ///
 /// In JSON the element name carries the type (`effectiveDateTime`, `effectivePeriod`, ...).
@@ -366,6 +531,29 @@ impl ser::EncodeChoice for MedicationAdministrationEffective {
                 ser::prim_one(map, "effectiveDateTime", "_effectiveDateTime", v)
             }
             Self::Period(v) => map.serialize_entry("effectivePeriod", v),
+        }
+    }
+}
+
+impl crate::visit::Walk for MedicationAdministrationEffective {
+    fn walk(&self, w: &mut crate::visit::Walker<'_>) {
+        match self {
+            Self::DateTime(v) => {
+                w.field("effectiveDateTime", v);
+            }
+            Self::Period(v) => {
+                w.field("effectivePeriod", v);
+            }
+        }
+    }
+    fn walk_mut(&mut self, w: &mut crate::visit::WalkerMut<'_>) {
+        match self {
+            Self::DateTime(v) => {
+                w.field("effectiveDateTime", v);
+            }
+            Self::Period(v) => {
+                w.field("effectivePeriod", v);
+            }
         }
     }
 }
@@ -454,6 +642,49 @@ impl serde::Serialize for MedicationAdministrationPerformer {
         ser::single(&mut map, "function", &self.function)?;
         ser::single(&mut map, "actor", &self.actor)?;
         map.end()
+    }
+}
+
+impl crate::visit::Walk for MedicationAdministrationPerformer {
+    fn walk(&self, w: &mut crate::visit::Walker<'_>) {
+        w.field("extension", &self.extension);
+        w.field("modifierExtension", &self.modifier_extension);
+        w.field("function", &self.function);
+        w.refs(
+            "actor",
+            &self.actor,
+            &["Practitioner", "PractitionerRole", "Patient", "RelatedPerson", "Device"],
+        );
+    }
+    fn walk_mut(&mut self, w: &mut crate::visit::WalkerMut<'_>) {
+        w.field("extension", &mut self.extension);
+        w.field("modifierExtension", &mut self.modifier_extension);
+        w.field("function", &mut self.function);
+        w.refs(
+            "actor",
+            &mut self.actor,
+            &["Practitioner", "PractitionerRole", "Patient", "RelatedPerson", "Device"],
+        );
+    }
+}
+
+impl MedicationAdministrationPerformer {
+    /// A new `MedicationAdministration.performer` with its required elements: `actor`.
+    pub fn new<T0: crate::targets::MedicationAdministrationPerformerActor>(
+        actor: crate::TypedReference<T0>,
+    ) -> Self {
+        MedicationAdministrationPerformer {
+            actor: Some(Box::new(actor.into())),
+            ..Default::default()
+        }
+    }
+    /// Sets `actor` to a reference to a Practitioner | PractitionerRole | Patient | RelatedPerson | Device.
+    pub fn set_actor<T: crate::targets::MedicationAdministrationPerformerActor>(
+        &mut self,
+        reference: crate::TypedReference<T>,
+    ) -> &mut Self {
+        self.actor = Some(Box::new(reference.into()));
+        self
     }
 }
 
@@ -587,6 +818,29 @@ impl serde::Serialize for MedicationAdministrationDosage {
     }
 }
 
+impl crate::visit::Walk for MedicationAdministrationDosage {
+    fn walk(&self, w: &mut crate::visit::Walker<'_>) {
+        w.field("extension", &self.extension);
+        w.field("modifierExtension", &self.modifier_extension);
+        w.field("text", &self.text);
+        w.field("site", &self.site);
+        w.field("route", &self.route);
+        w.field("method", &self.method);
+        w.field("dose", &self.dose);
+        w.choice(&self.rate);
+    }
+    fn walk_mut(&mut self, w: &mut crate::visit::WalkerMut<'_>) {
+        w.field("extension", &mut self.extension);
+        w.field("modifierExtension", &mut self.modifier_extension);
+        w.field("text", &mut self.text);
+        w.field("site", &mut self.site);
+        w.field("route", &mut self.route);
+        w.field("method", &mut self.method);
+        w.field("dose", &mut self.dose);
+        w.choice(&mut self.rate);
+    }
+}
+
 /// Choice of types for `MedicationAdministration.dosage.rate[x]`.
 ///
 /// In JSON the element name carries the type (`rateRatio`, `rateQuantity`, ...).
@@ -603,6 +857,29 @@ impl ser::EncodeChoice for MedicationAdministrationDosageRate {
         match self {
             Self::Ratio(v) => map.serialize_entry("rateRatio", v),
             Self::Quantity(v) => map.serialize_entry("rateQuantity", v),
+        }
+    }
+}
+
+impl crate::visit::Walk for MedicationAdministrationDosageRate {
+    fn walk(&self, w: &mut crate::visit::Walker<'_>) {
+        match self {
+            Self::Ratio(v) => {
+                w.field("rateRatio", v);
+            }
+            Self::Quantity(v) => {
+                w.field("rateQuantity", v);
+            }
+        }
+    }
+    fn walk_mut(&mut self, w: &mut crate::visit::WalkerMut<'_>) {
+        match self {
+            Self::Ratio(v) => {
+                w.field("rateRatio", v);
+            }
+            Self::Quantity(v) => {
+                w.field("rateQuantity", v);
+            }
         }
     }
 }

@@ -368,6 +368,170 @@ impl serde::Serialize for MedicationDispense {
     }
 }
 
+impl crate::visit::Walk for MedicationDispense {
+    fn walk(&self, w: &mut crate::visit::Walker<'_>) {
+        w.field("id", &self.id);
+        w.field("meta", &self.meta);
+        w.field("implicitRules", &self.implicit_rules);
+        w.field("language", &self.language);
+        w.field("text", &self.text);
+        w.field("contained", &self.contained);
+        w.field("extension", &self.extension);
+        w.field("modifierExtension", &self.modifier_extension);
+        w.field("identifier", &self.identifier);
+        w.refs("partOf", &self.part_of, &["Procedure"]);
+        w.field("status", &self.status);
+        w.choice(&self.status_reason);
+        w.field("category", &self.category);
+        w.choice(&self.medication);
+        w.refs("subject", &self.subject, &["Patient", "Group"]);
+        w.refs("context", &self.context, &["Encounter", "EpisodeOfCare"]);
+        w.refs("supportingInformation", &self.supporting_information, &[]);
+        w.field("performer", &self.performer);
+        w.refs("location", &self.location, &["Location"]);
+        w.refs(
+            "authorizingPrescription",
+            &self.authorizing_prescription,
+            &["MedicationRequest"],
+        );
+        w.field("type", &self.type_);
+        w.field("quantity", &self.quantity);
+        w.field("daysSupply", &self.days_supply);
+        w.field("whenPrepared", &self.when_prepared);
+        w.field("whenHandedOver", &self.when_handed_over);
+        w.refs("destination", &self.destination, &["Location"]);
+        w.refs("receiver", &self.receiver, &["Patient", "Practitioner"]);
+        w.field("note", &self.note);
+        w.field("dosageInstruction", &self.dosage_instruction);
+        w.field("substitution", &self.substitution);
+        w.refs("detectedIssue", &self.detected_issue, &["DetectedIssue"]);
+        w.refs("eventHistory", &self.event_history, &["Provenance"]);
+    }
+    fn walk_mut(&mut self, w: &mut crate::visit::WalkerMut<'_>) {
+        w.field("id", &mut self.id);
+        w.field("meta", &mut self.meta);
+        w.field("implicitRules", &mut self.implicit_rules);
+        w.field("language", &mut self.language);
+        w.field("text", &mut self.text);
+        w.field("contained", &mut self.contained);
+        w.field("extension", &mut self.extension);
+        w.field("modifierExtension", &mut self.modifier_extension);
+        w.field("identifier", &mut self.identifier);
+        w.refs("partOf", &mut self.part_of, &["Procedure"]);
+        w.field("status", &mut self.status);
+        w.choice(&mut self.status_reason);
+        w.field("category", &mut self.category);
+        w.choice(&mut self.medication);
+        w.refs("subject", &mut self.subject, &["Patient", "Group"]);
+        w.refs("context", &mut self.context, &["Encounter", "EpisodeOfCare"]);
+        w.refs("supportingInformation", &mut self.supporting_information, &[]);
+        w.field("performer", &mut self.performer);
+        w.refs("location", &mut self.location, &["Location"]);
+        w.refs(
+            "authorizingPrescription",
+            &mut self.authorizing_prescription,
+            &["MedicationRequest"],
+        );
+        w.field("type", &mut self.type_);
+        w.field("quantity", &mut self.quantity);
+        w.field("daysSupply", &mut self.days_supply);
+        w.field("whenPrepared", &mut self.when_prepared);
+        w.field("whenHandedOver", &mut self.when_handed_over);
+        w.refs("destination", &mut self.destination, &["Location"]);
+        w.refs("receiver", &mut self.receiver, &["Patient", "Practitioner"]);
+        w.field("note", &mut self.note);
+        w.field("dosageInstruction", &mut self.dosage_instruction);
+        w.field("substitution", &mut self.substitution);
+        w.refs("detectedIssue", &mut self.detected_issue, &["DetectedIssue"]);
+        w.refs("eventHistory", &mut self.event_history, &["Provenance"]);
+    }
+}
+
+impl MedicationDispense {
+    /// A new `MedicationDispense` with its required elements: `status`, `medication`.
+    pub fn new(
+        status: codes::MedicationDispenseStatusCodes,
+        medication: MedicationDispenseMedication,
+    ) -> Self {
+        MedicationDispense {
+            status: Some(crate::Primitive::new(status)),
+            medication: Some(medication),
+            ..Default::default()
+        }
+    }
+    /// Adds a reference to a Procedure to `partOf`.
+    pub fn push_part_of<T: crate::targets::MedicationDispensePartOf>(
+        &mut self,
+        reference: crate::TypedReference<T>,
+    ) -> &mut Self {
+        self.part_of.push(reference.into());
+        self
+    }
+    /// Sets `subject` to a reference to a Patient | Group.
+    pub fn set_subject<T: crate::targets::MedicationDispenseSubject>(
+        &mut self,
+        reference: crate::TypedReference<T>,
+    ) -> &mut Self {
+        self.subject = Some(Box::new(reference.into()));
+        self
+    }
+    /// Sets `context` to a reference to a Encounter | EpisodeOfCare.
+    pub fn set_context<T: crate::targets::MedicationDispenseContext>(
+        &mut self,
+        reference: crate::TypedReference<T>,
+    ) -> &mut Self {
+        self.context = Some(Box::new(reference.into()));
+        self
+    }
+    /// Sets `location` to a reference to a Location.
+    pub fn set_location<T: crate::targets::MedicationDispenseLocation>(
+        &mut self,
+        reference: crate::TypedReference<T>,
+    ) -> &mut Self {
+        self.location = Some(Box::new(reference.into()));
+        self
+    }
+    /// Adds a reference to a MedicationRequest to `authorizingPrescription`.
+    pub fn push_authorizing_prescription<
+        T: crate::targets::MedicationDispenseAuthorizingPrescription,
+    >(&mut self, reference: crate::TypedReference<T>) -> &mut Self {
+        self.authorizing_prescription.push(reference.into());
+        self
+    }
+    /// Sets `destination` to a reference to a Location.
+    pub fn set_destination<T: crate::targets::MedicationDispenseDestination>(
+        &mut self,
+        reference: crate::TypedReference<T>,
+    ) -> &mut Self {
+        self.destination = Some(Box::new(reference.into()));
+        self
+    }
+    /// Adds a reference to a Patient | Practitioner to `receiver`.
+    pub fn push_receiver<T: crate::targets::MedicationDispenseReceiver>(
+        &mut self,
+        reference: crate::TypedReference<T>,
+    ) -> &mut Self {
+        self.receiver.push(reference.into());
+        self
+    }
+    /// Adds a reference to a DetectedIssue to `detectedIssue`.
+    pub fn push_detected_issue<T: crate::targets::MedicationDispenseDetectedIssue>(
+        &mut self,
+        reference: crate::TypedReference<T>,
+    ) -> &mut Self {
+        self.detected_issue.push(reference.into());
+        self
+    }
+    /// Adds a reference to a Provenance to `eventHistory`.
+    pub fn push_event_history<T: crate::targets::MedicationDispenseEventHistory>(
+        &mut self,
+        reference: crate::TypedReference<T>,
+    ) -> &mut Self {
+        self.event_history.push(reference.into());
+        self
+    }
+}
+
 /// Choice of types for `MedicationDispense.statusReason[x]`.
 ///
 /// In JSON the element name carries the type (`statusReasonCodeableConcept`, `statusReasonReference`, ...).
@@ -390,6 +554,29 @@ impl ser::EncodeChoice for MedicationDispenseStatusReason {
     }
 }
 
+impl crate::visit::Walk for MedicationDispenseStatusReason {
+    fn walk(&self, w: &mut crate::visit::Walker<'_>) {
+        match self {
+            Self::CodeableConcept(v) => {
+                w.field("statusReasonCodeableConcept", v);
+            }
+            Self::Reference(v) => {
+                w.refs("statusReasonReference", v, &["DetectedIssue"]);
+            }
+        }
+    }
+    fn walk_mut(&mut self, w: &mut crate::visit::WalkerMut<'_>) {
+        match self {
+            Self::CodeableConcept(v) => {
+                w.field("statusReasonCodeableConcept", v);
+            }
+            Self::Reference(v) => {
+                w.refs("statusReasonReference", v, &["DetectedIssue"]);
+            }
+        }
+    }
+}
+
 /// Choice of types for `MedicationDispense.medication[x]`.
 ///
 /// In JSON the element name carries the type (`medicationCodeableConcept`, `medicationReference`, ...).
@@ -408,6 +595,29 @@ impl ser::EncodeChoice for MedicationDispenseMedication {
                 map.serialize_entry("medicationCodeableConcept", v)
             }
             Self::Reference(v) => map.serialize_entry("medicationReference", v),
+        }
+    }
+}
+
+impl crate::visit::Walk for MedicationDispenseMedication {
+    fn walk(&self, w: &mut crate::visit::Walker<'_>) {
+        match self {
+            Self::CodeableConcept(v) => {
+                w.field("medicationCodeableConcept", v);
+            }
+            Self::Reference(v) => {
+                w.refs("medicationReference", v, &["Medication"]);
+            }
+        }
+    }
+    fn walk_mut(&mut self, w: &mut crate::visit::WalkerMut<'_>) {
+        match self {
+            Self::CodeableConcept(v) => {
+                w.field("medicationCodeableConcept", v);
+            }
+            Self::Reference(v) => {
+                w.refs("medicationReference", v, &["Medication"]);
+            }
         }
     }
 }
@@ -496,6 +706,63 @@ impl serde::Serialize for MedicationDispensePerformer {
         ser::single(&mut map, "function", &self.function)?;
         ser::single(&mut map, "actor", &self.actor)?;
         map.end()
+    }
+}
+
+impl crate::visit::Walk for MedicationDispensePerformer {
+    fn walk(&self, w: &mut crate::visit::Walker<'_>) {
+        w.field("extension", &self.extension);
+        w.field("modifierExtension", &self.modifier_extension);
+        w.field("function", &self.function);
+        w.refs(
+            "actor",
+            &self.actor,
+            &[
+                "Practitioner",
+                "PractitionerRole",
+                "Organization",
+                "Patient",
+                "Device",
+                "RelatedPerson",
+            ],
+        );
+    }
+    fn walk_mut(&mut self, w: &mut crate::visit::WalkerMut<'_>) {
+        w.field("extension", &mut self.extension);
+        w.field("modifierExtension", &mut self.modifier_extension);
+        w.field("function", &mut self.function);
+        w.refs(
+            "actor",
+            &mut self.actor,
+            &[
+                "Practitioner",
+                "PractitionerRole",
+                "Organization",
+                "Patient",
+                "Device",
+                "RelatedPerson",
+            ],
+        );
+    }
+}
+
+impl MedicationDispensePerformer {
+    /// A new `MedicationDispense.performer` with its required elements: `actor`.
+    pub fn new<T0: crate::targets::MedicationDispensePerformerActor>(
+        actor: crate::TypedReference<T0>,
+    ) -> Self {
+        MedicationDispensePerformer {
+            actor: Some(Box::new(actor.into())),
+            ..Default::default()
+        }
+    }
+    /// Sets `actor` to a reference to a Practitioner | PractitionerRole | Organization | Patient | Device | RelatedPerson.
+    pub fn set_actor<T: crate::targets::MedicationDispensePerformerActor>(
+        &mut self,
+        reference: crate::TypedReference<T>,
+    ) -> &mut Self {
+        self.actor = Some(Box::new(reference.into()));
+        self
     }
 }
 
@@ -608,5 +875,49 @@ impl serde::Serialize for MedicationDispenseSubstitution {
         ser::many(&mut map, "reason", &self.reason)?;
         ser::many(&mut map, "responsibleParty", &self.responsible_party)?;
         map.end()
+    }
+}
+
+impl crate::visit::Walk for MedicationDispenseSubstitution {
+    fn walk(&self, w: &mut crate::visit::Walker<'_>) {
+        w.field("extension", &self.extension);
+        w.field("modifierExtension", &self.modifier_extension);
+        w.field("wasSubstituted", &self.was_substituted);
+        w.field("type", &self.type_);
+        w.field("reason", &self.reason);
+        w.refs(
+            "responsibleParty",
+            &self.responsible_party,
+            &["Practitioner", "PractitionerRole"],
+        );
+    }
+    fn walk_mut(&mut self, w: &mut crate::visit::WalkerMut<'_>) {
+        w.field("extension", &mut self.extension);
+        w.field("modifierExtension", &mut self.modifier_extension);
+        w.field("wasSubstituted", &mut self.was_substituted);
+        w.field("type", &mut self.type_);
+        w.field("reason", &mut self.reason);
+        w.refs(
+            "responsibleParty",
+            &mut self.responsible_party,
+            &["Practitioner", "PractitionerRole"],
+        );
+    }
+}
+
+impl MedicationDispenseSubstitution {
+    /// A new `MedicationDispense.substitution` with its required elements: `wasSubstituted`.
+    pub fn new(was_substituted: bool) -> Self {
+        MedicationDispenseSubstitution {
+            was_substituted: Some(crate::Primitive::new(was_substituted)),
+            ..Default::default()
+        }
+    }
+    /// Adds a reference to a Practitioner | PractitionerRole to `responsibleParty`.
+    pub fn push_responsible_party<
+        T: crate::targets::MedicationDispenseSubstitutionResponsibleParty,
+    >(&mut self, reference: crate::TypedReference<T>) -> &mut Self {
+        self.responsible_party.push(reference.into());
+        self
     }
 }

@@ -346,6 +346,99 @@ impl serde::Serialize for MedicationKnowledge {
     }
 }
 
+impl crate::visit::Walk for MedicationKnowledge {
+    fn walk(&self, w: &mut crate::visit::Walker<'_>) {
+        w.field("id", &self.id);
+        w.field("meta", &self.meta);
+        w.field("implicitRules", &self.implicit_rules);
+        w.field("language", &self.language);
+        w.field("text", &self.text);
+        w.field("contained", &self.contained);
+        w.field("extension", &self.extension);
+        w.field("modifierExtension", &self.modifier_extension);
+        w.field("code", &self.code);
+        w.field("status", &self.status);
+        w.refs("manufacturer", &self.manufacturer, &["Organization"]);
+        w.field("doseForm", &self.dose_form);
+        w.field("amount", &self.amount);
+        w.field("synonym", &self.synonym);
+        w.field("relatedMedicationKnowledge", &self.related_medication_knowledge);
+        w.refs("associatedMedication", &self.associated_medication, &["Medication"]);
+        w.field("productType", &self.product_type);
+        w.field("monograph", &self.monograph);
+        w.field("ingredient", &self.ingredient);
+        w.field("preparationInstruction", &self.preparation_instruction);
+        w.field("intendedRoute", &self.intended_route);
+        w.field("cost", &self.cost);
+        w.field("monitoringProgram", &self.monitoring_program);
+        w.field("administrationGuidelines", &self.administration_guidelines);
+        w.field("medicineClassification", &self.medicine_classification);
+        w.field("packaging", &self.packaging);
+        w.field("drugCharacteristic", &self.drug_characteristic);
+        w.refs("contraindication", &self.contraindication, &["DetectedIssue"]);
+        w.field("regulatory", &self.regulatory);
+        w.field("kinetics", &self.kinetics);
+    }
+    fn walk_mut(&mut self, w: &mut crate::visit::WalkerMut<'_>) {
+        w.field("id", &mut self.id);
+        w.field("meta", &mut self.meta);
+        w.field("implicitRules", &mut self.implicit_rules);
+        w.field("language", &mut self.language);
+        w.field("text", &mut self.text);
+        w.field("contained", &mut self.contained);
+        w.field("extension", &mut self.extension);
+        w.field("modifierExtension", &mut self.modifier_extension);
+        w.field("code", &mut self.code);
+        w.field("status", &mut self.status);
+        w.refs("manufacturer", &mut self.manufacturer, &["Organization"]);
+        w.field("doseForm", &mut self.dose_form);
+        w.field("amount", &mut self.amount);
+        w.field("synonym", &mut self.synonym);
+        w.field("relatedMedicationKnowledge", &mut self.related_medication_knowledge);
+        w.refs("associatedMedication", &mut self.associated_medication, &["Medication"]);
+        w.field("productType", &mut self.product_type);
+        w.field("monograph", &mut self.monograph);
+        w.field("ingredient", &mut self.ingredient);
+        w.field("preparationInstruction", &mut self.preparation_instruction);
+        w.field("intendedRoute", &mut self.intended_route);
+        w.field("cost", &mut self.cost);
+        w.field("monitoringProgram", &mut self.monitoring_program);
+        w.field("administrationGuidelines", &mut self.administration_guidelines);
+        w.field("medicineClassification", &mut self.medicine_classification);
+        w.field("packaging", &mut self.packaging);
+        w.field("drugCharacteristic", &mut self.drug_characteristic);
+        w.refs("contraindication", &mut self.contraindication, &["DetectedIssue"]);
+        w.field("regulatory", &mut self.regulatory);
+        w.field("kinetics", &mut self.kinetics);
+    }
+}
+
+impl MedicationKnowledge {
+    /// Sets `manufacturer` to a reference to a Organization.
+    pub fn set_manufacturer<T: crate::targets::MedicationKnowledgeManufacturer>(
+        &mut self,
+        reference: crate::TypedReference<T>,
+    ) -> &mut Self {
+        self.manufacturer = Some(Box::new(reference.into()));
+        self
+    }
+    /// Adds a reference to a Medication to `associatedMedication`.
+    pub fn push_associated_medication<
+        T: crate::targets::MedicationKnowledgeAssociatedMedication,
+    >(&mut self, reference: crate::TypedReference<T>) -> &mut Self {
+        self.associated_medication.push(reference.into());
+        self
+    }
+    /// Adds a reference to a DetectedIssue to `contraindication`.
+    pub fn push_contraindication<T: crate::targets::MedicationKnowledgeContraindication>(
+        &mut self,
+        reference: crate::TypedReference<T>,
+    ) -> &mut Self {
+        self.contraindication.push(reference.into());
+        self
+    }
+}
+
 /// Associated or related medication information
 ///
 /// Associated or related knowledge about a medication.
@@ -436,6 +529,41 @@ impl serde::Serialize for MedicationKnowledgeRelatedMedicationKnowledge {
     }
 }
 
+impl crate::visit::Walk for MedicationKnowledgeRelatedMedicationKnowledge {
+    fn walk(&self, w: &mut crate::visit::Walker<'_>) {
+        w.field("extension", &self.extension);
+        w.field("modifierExtension", &self.modifier_extension);
+        w.field("type", &self.type_);
+        w.refs("reference", &self.reference, &["MedicationKnowledge"]);
+    }
+    fn walk_mut(&mut self, w: &mut crate::visit::WalkerMut<'_>) {
+        w.field("extension", &mut self.extension);
+        w.field("modifierExtension", &mut self.modifier_extension);
+        w.field("type", &mut self.type_);
+        w.refs("reference", &mut self.reference, &["MedicationKnowledge"]);
+    }
+}
+
+impl MedicationKnowledgeRelatedMedicationKnowledge {
+    /// A new `MedicationKnowledge.relatedMedicationKnowledge` with its required elements: `type`, `reference` (its first item).
+    pub fn new<
+        T1: crate::targets::MedicationKnowledgeRelatedMedicationKnowledgeReference,
+    >(type_: CodeableConcept, reference: crate::TypedReference<T1>) -> Self {
+        MedicationKnowledgeRelatedMedicationKnowledge {
+            type_: Some(Box::new(type_)),
+            reference: vec![reference.into()],
+            ..Default::default()
+        }
+    }
+    /// Adds a reference to a MedicationKnowledge to `reference`.
+    pub fn push_reference<
+        T: crate::targets::MedicationKnowledgeRelatedMedicationKnowledgeReference,
+    >(&mut self, reference: crate::TypedReference<T>) -> &mut Self {
+        self.reference.push(reference.into());
+        self
+    }
+}
+
 /// Associated documentation about the medication
 ///
 /// Associated documentation about the medication.
@@ -517,6 +645,32 @@ impl serde::Serialize for MedicationKnowledgeMonograph {
         ser::single(&mut map, "type", &self.type_)?;
         ser::single(&mut map, "source", &self.source)?;
         map.end()
+    }
+}
+
+impl crate::visit::Walk for MedicationKnowledgeMonograph {
+    fn walk(&self, w: &mut crate::visit::Walker<'_>) {
+        w.field("extension", &self.extension);
+        w.field("modifierExtension", &self.modifier_extension);
+        w.field("type", &self.type_);
+        w.refs("source", &self.source, &["DocumentReference", "Media"]);
+    }
+    fn walk_mut(&mut self, w: &mut crate::visit::WalkerMut<'_>) {
+        w.field("extension", &mut self.extension);
+        w.field("modifierExtension", &mut self.modifier_extension);
+        w.field("type", &mut self.type_);
+        w.refs("source", &mut self.source, &["DocumentReference", "Media"]);
+    }
+}
+
+impl MedicationKnowledgeMonograph {
+    /// Sets `source` to a reference to a DocumentReference | Media.
+    pub fn set_source<T: crate::targets::MedicationKnowledgeMonographSource>(
+        &mut self,
+        reference: crate::TypedReference<T>,
+    ) -> &mut Self {
+        self.source = Some(Box::new(reference.into()));
+        self
     }
 }
 
@@ -631,6 +785,33 @@ impl serde::Serialize for MedicationKnowledgeIngredient {
     }
 }
 
+impl crate::visit::Walk for MedicationKnowledgeIngredient {
+    fn walk(&self, w: &mut crate::visit::Walker<'_>) {
+        w.field("extension", &self.extension);
+        w.field("modifierExtension", &self.modifier_extension);
+        w.choice(&self.item);
+        w.field("isActive", &self.is_active);
+        w.field("strength", &self.strength);
+    }
+    fn walk_mut(&mut self, w: &mut crate::visit::WalkerMut<'_>) {
+        w.field("extension", &mut self.extension);
+        w.field("modifierExtension", &mut self.modifier_extension);
+        w.choice(&mut self.item);
+        w.field("isActive", &mut self.is_active);
+        w.field("strength", &mut self.strength);
+    }
+}
+
+impl MedicationKnowledgeIngredient {
+    /// A new `MedicationKnowledge.ingredient` with its required elements: `item`.
+    pub fn new(item: MedicationKnowledgeIngredientItem) -> Self {
+        MedicationKnowledgeIngredient {
+            item: Some(item),
+            ..Default::default()
+        }
+    }
+}
+
 /// Choice of types for `MedicationKnowledge.ingredient.item[x]`.
 ///
 /// In JSON the element name carries the type (`itemCodeableConcept`, `itemReference`, ...).
@@ -647,6 +828,29 @@ impl ser::EncodeChoice for MedicationKnowledgeIngredientItem {
         match self {
             Self::CodeableConcept(v) => map.serialize_entry("itemCodeableConcept", v),
             Self::Reference(v) => map.serialize_entry("itemReference", v),
+        }
+    }
+}
+
+impl crate::visit::Walk for MedicationKnowledgeIngredientItem {
+    fn walk(&self, w: &mut crate::visit::Walker<'_>) {
+        match self {
+            Self::CodeableConcept(v) => {
+                w.field("itemCodeableConcept", v);
+            }
+            Self::Reference(v) => {
+                w.refs("itemReference", v, &["Substance"]);
+            }
+        }
+    }
+    fn walk_mut(&mut self, w: &mut crate::visit::WalkerMut<'_>) {
+        match self {
+            Self::CodeableConcept(v) => {
+                w.field("itemCodeableConcept", v);
+            }
+            Self::Reference(v) => {
+                w.refs("itemReference", v, &["Substance"]);
+            }
         }
     }
 }
@@ -750,6 +954,34 @@ impl serde::Serialize for MedicationKnowledgeCost {
     }
 }
 
+impl crate::visit::Walk for MedicationKnowledgeCost {
+    fn walk(&self, w: &mut crate::visit::Walker<'_>) {
+        w.field("extension", &self.extension);
+        w.field("modifierExtension", &self.modifier_extension);
+        w.field("type", &self.type_);
+        w.field("source", &self.source);
+        w.field("cost", &self.cost);
+    }
+    fn walk_mut(&mut self, w: &mut crate::visit::WalkerMut<'_>) {
+        w.field("extension", &mut self.extension);
+        w.field("modifierExtension", &mut self.modifier_extension);
+        w.field("type", &mut self.type_);
+        w.field("source", &mut self.source);
+        w.field("cost", &mut self.cost);
+    }
+}
+
+impl MedicationKnowledgeCost {
+    /// A new `MedicationKnowledge.cost` with its required elements: `type`, `cost`.
+    pub fn new(type_: CodeableConcept, cost: Money) -> Self {
+        MedicationKnowledgeCost {
+            type_: Some(Box::new(type_)),
+            cost: Some(Box::new(cost)),
+            ..Default::default()
+        }
+    }
+}
+
 /// Program under which a medication is reviewed
 ///
 /// The program under which the medication is reviewed.
@@ -833,6 +1065,21 @@ impl serde::Serialize for MedicationKnowledgeMonitoringProgram {
         ser::single(&mut map, "type", &self.type_)?;
         ser::prim(&mut map, "name", "_name", &self.name)?;
         map.end()
+    }
+}
+
+impl crate::visit::Walk for MedicationKnowledgeMonitoringProgram {
+    fn walk(&self, w: &mut crate::visit::Walker<'_>) {
+        w.field("extension", &self.extension);
+        w.field("modifierExtension", &self.modifier_extension);
+        w.field("type", &self.type_);
+        w.field("name", &self.name);
+    }
+    fn walk_mut(&mut self, w: &mut crate::visit::WalkerMut<'_>) {
+        w.field("extension", &mut self.extension);
+        w.field("modifierExtension", &mut self.modifier_extension);
+        w.field("type", &mut self.type_);
+        w.field("name", &mut self.name);
     }
 }
 
@@ -951,6 +1198,23 @@ impl serde::Serialize for MedicationKnowledgeAdministrationGuidelines {
     }
 }
 
+impl crate::visit::Walk for MedicationKnowledgeAdministrationGuidelines {
+    fn walk(&self, w: &mut crate::visit::Walker<'_>) {
+        w.field("extension", &self.extension);
+        w.field("modifierExtension", &self.modifier_extension);
+        w.field("dosage", &self.dosage);
+        w.choice(&self.indication);
+        w.field("patientCharacteristics", &self.patient_characteristics);
+    }
+    fn walk_mut(&mut self, w: &mut crate::visit::WalkerMut<'_>) {
+        w.field("extension", &mut self.extension);
+        w.field("modifierExtension", &mut self.modifier_extension);
+        w.field("dosage", &mut self.dosage);
+        w.choice(&mut self.indication);
+        w.field("patientCharacteristics", &mut self.patient_characteristics);
+    }
+}
+
 /// Choice of types for `MedicationKnowledge.administrationGuidelines.indication[x]`.
 ///
 /// In JSON the element name carries the type (`indicationCodeableConcept`, `indicationReference`, ...).
@@ -969,6 +1233,29 @@ impl ser::EncodeChoice for MedicationKnowledgeAdministrationGuidelinesIndication
                 map.serialize_entry("indicationCodeableConcept", v)
             }
             Self::Reference(v) => map.serialize_entry("indicationReference", v),
+        }
+    }
+}
+
+impl crate::visit::Walk for MedicationKnowledgeAdministrationGuidelinesIndication {
+    fn walk(&self, w: &mut crate::visit::Walker<'_>) {
+        match self {
+            Self::CodeableConcept(v) => {
+                w.field("indicationCodeableConcept", v);
+            }
+            Self::Reference(v) => {
+                w.refs("indicationReference", v, &["ObservationDefinition"]);
+            }
+        }
+    }
+    fn walk_mut(&mut self, w: &mut crate::visit::WalkerMut<'_>) {
+        match self {
+            Self::CodeableConcept(v) => {
+                w.field("indicationCodeableConcept", v);
+            }
+            Self::Reference(v) => {
+                w.refs("indicationReference", v, &["ObservationDefinition"]);
+            }
         }
     }
 }
@@ -1060,6 +1347,32 @@ impl serde::Serialize for MedicationKnowledgeAdministrationGuidelinesDosage {
         ser::single(&mut map, "type", &self.type_)?;
         ser::many(&mut map, "dosage", &self.dosage)?;
         map.end()
+    }
+}
+
+impl crate::visit::Walk for MedicationKnowledgeAdministrationGuidelinesDosage {
+    fn walk(&self, w: &mut crate::visit::Walker<'_>) {
+        w.field("extension", &self.extension);
+        w.field("modifierExtension", &self.modifier_extension);
+        w.field("type", &self.type_);
+        w.field("dosage", &self.dosage);
+    }
+    fn walk_mut(&mut self, w: &mut crate::visit::WalkerMut<'_>) {
+        w.field("extension", &mut self.extension);
+        w.field("modifierExtension", &mut self.modifier_extension);
+        w.field("type", &mut self.type_);
+        w.field("dosage", &mut self.dosage);
+    }
+}
+
+impl MedicationKnowledgeAdministrationGuidelinesDosage {
+    /// A new `MedicationKnowledge.administrationGuidelines.dosage` with its required elements: `type`, `dosage` (its first item).
+    pub fn new(type_: CodeableConcept, dosage: Dosage) -> Self {
+        MedicationKnowledgeAdministrationGuidelinesDosage {
+            type_: Some(Box::new(type_)),
+            dosage: vec![dosage],
+            ..Default::default()
+        }
     }
 }
 
@@ -1177,6 +1490,34 @@ for MedicationKnowledgeAdministrationGuidelinesPatientCharacteristics {
     }
 }
 
+impl crate::visit::Walk
+for MedicationKnowledgeAdministrationGuidelinesPatientCharacteristics {
+    fn walk(&self, w: &mut crate::visit::Walker<'_>) {
+        w.field("extension", &self.extension);
+        w.field("modifierExtension", &self.modifier_extension);
+        w.choice(&self.characteristic);
+        w.field("value", &self.value);
+    }
+    fn walk_mut(&mut self, w: &mut crate::visit::WalkerMut<'_>) {
+        w.field("extension", &mut self.extension);
+        w.field("modifierExtension", &mut self.modifier_extension);
+        w.choice(&mut self.characteristic);
+        w.field("value", &mut self.value);
+    }
+}
+
+impl MedicationKnowledgeAdministrationGuidelinesPatientCharacteristics {
+    /// A new `MedicationKnowledge.administrationGuidelines.patientCharacteristics` with its required elements: `characteristic`.
+    pub fn new(
+        characteristic: MedicationKnowledgeAdministrationGuidelinesPatientCharacteristicsCharacteristic,
+    ) -> Self {
+        MedicationKnowledgeAdministrationGuidelinesPatientCharacteristics {
+            characteristic: Some(characteristic),
+            ..Default::default()
+        }
+    }
+}
+
 /// Choice of types for `MedicationKnowledge.administrationGuidelines.patientCharacteristics.characteristic[x]`.
 ///
 /// In JSON the element name carries the type (`characteristicCodeableConcept`, `characteristicQuantity`, ...).
@@ -1196,6 +1537,30 @@ for MedicationKnowledgeAdministrationGuidelinesPatientCharacteristicsCharacteris
                 map.serialize_entry("characteristicCodeableConcept", v)
             }
             Self::Quantity(v) => map.serialize_entry("characteristicQuantity", v),
+        }
+    }
+}
+
+impl crate::visit::Walk
+for MedicationKnowledgeAdministrationGuidelinesPatientCharacteristicsCharacteristic {
+    fn walk(&self, w: &mut crate::visit::Walker<'_>) {
+        match self {
+            Self::CodeableConcept(v) => {
+                w.field("characteristicCodeableConcept", v);
+            }
+            Self::Quantity(v) => {
+                w.field("characteristicQuantity", v);
+            }
+        }
+    }
+    fn walk_mut(&mut self, w: &mut crate::visit::WalkerMut<'_>) {
+        match self {
+            Self::CodeableConcept(v) => {
+                w.field("characteristicCodeableConcept", v);
+            }
+            Self::Quantity(v) => {
+                w.field("characteristicQuantity", v);
+            }
         }
     }
 }
@@ -1287,6 +1652,31 @@ impl serde::Serialize for MedicationKnowledgeMedicineClassification {
     }
 }
 
+impl crate::visit::Walk for MedicationKnowledgeMedicineClassification {
+    fn walk(&self, w: &mut crate::visit::Walker<'_>) {
+        w.field("extension", &self.extension);
+        w.field("modifierExtension", &self.modifier_extension);
+        w.field("type", &self.type_);
+        w.field("classification", &self.classification);
+    }
+    fn walk_mut(&mut self, w: &mut crate::visit::WalkerMut<'_>) {
+        w.field("extension", &mut self.extension);
+        w.field("modifierExtension", &mut self.modifier_extension);
+        w.field("type", &mut self.type_);
+        w.field("classification", &mut self.classification);
+    }
+}
+
+impl MedicationKnowledgeMedicineClassification {
+    /// A new `MedicationKnowledge.medicineClassification` with its required elements: `type`.
+    pub fn new(type_: CodeableConcept) -> Self {
+        MedicationKnowledgeMedicineClassification {
+            type_: Some(Box::new(type_)),
+            ..Default::default()
+        }
+    }
+}
+
 /// Details about packaged medications
 ///
 /// Information that only applies to packages (not products).
@@ -1368,6 +1758,21 @@ impl serde::Serialize for MedicationKnowledgePackaging {
         ser::single(&mut map, "type", &self.type_)?;
         ser::single(&mut map, "quantity", &self.quantity)?;
         map.end()
+    }
+}
+
+impl crate::visit::Walk for MedicationKnowledgePackaging {
+    fn walk(&self, w: &mut crate::visit::Walker<'_>) {
+        w.field("extension", &self.extension);
+        w.field("modifierExtension", &self.modifier_extension);
+        w.field("type", &self.type_);
+        w.field("quantity", &self.quantity);
+    }
+    fn walk_mut(&mut self, w: &mut crate::visit::WalkerMut<'_>) {
+        w.field("extension", &mut self.extension);
+        w.field("modifierExtension", &mut self.modifier_extension);
+        w.field("type", &mut self.type_);
+        w.field("quantity", &mut self.quantity);
     }
 }
 
@@ -1515,6 +1920,21 @@ impl serde::Serialize for MedicationKnowledgeDrugCharacteristic {
     }
 }
 
+impl crate::visit::Walk for MedicationKnowledgeDrugCharacteristic {
+    fn walk(&self, w: &mut crate::visit::Walker<'_>) {
+        w.field("extension", &self.extension);
+        w.field("modifierExtension", &self.modifier_extension);
+        w.field("type", &self.type_);
+        w.choice(&self.value);
+    }
+    fn walk_mut(&mut self, w: &mut crate::visit::WalkerMut<'_>) {
+        w.field("extension", &mut self.extension);
+        w.field("modifierExtension", &mut self.modifier_extension);
+        w.field("type", &mut self.type_);
+        w.choice(&mut self.value);
+    }
+}
+
 /// Choice of types for `MedicationKnowledge.drugCharacteristic.value[x]`.
 ///
 /// In JSON the element name carries the type (`valueCodeableConcept`, `valueString`, ...).
@@ -1538,6 +1958,41 @@ impl ser::EncodeChoice for MedicationKnowledgeDrugCharacteristicValue {
             Self::Quantity(v) => map.serialize_entry("valueQuantity", v),
             Self::Base64Binary(v) => {
                 ser::prim_one(map, "valueBase64Binary", "_valueBase64Binary", v)
+            }
+        }
+    }
+}
+
+impl crate::visit::Walk for MedicationKnowledgeDrugCharacteristicValue {
+    fn walk(&self, w: &mut crate::visit::Walker<'_>) {
+        match self {
+            Self::CodeableConcept(v) => {
+                w.field("valueCodeableConcept", v);
+            }
+            Self::String(v) => {
+                w.field("valueString", v);
+            }
+            Self::Quantity(v) => {
+                w.field("valueQuantity", v);
+            }
+            Self::Base64Binary(v) => {
+                w.field("valueBase64Binary", v);
+            }
+        }
+    }
+    fn walk_mut(&mut self, w: &mut crate::visit::WalkerMut<'_>) {
+        match self {
+            Self::CodeableConcept(v) => {
+                w.field("valueCodeableConcept", v);
+            }
+            Self::String(v) => {
+                w.field("valueString", v);
+            }
+            Self::Quantity(v) => {
+                w.field("valueQuantity", v);
+            }
+            Self::Base64Binary(v) => {
+                w.field("valueBase64Binary", v);
             }
         }
     }
@@ -1648,6 +2103,44 @@ impl serde::Serialize for MedicationKnowledgeRegulatory {
     }
 }
 
+impl crate::visit::Walk for MedicationKnowledgeRegulatory {
+    fn walk(&self, w: &mut crate::visit::Walker<'_>) {
+        w.field("extension", &self.extension);
+        w.field("modifierExtension", &self.modifier_extension);
+        w.refs("regulatoryAuthority", &self.regulatory_authority, &["Organization"]);
+        w.field("substitution", &self.substitution);
+        w.field("schedule", &self.schedule);
+        w.field("maxDispense", &self.max_dispense);
+    }
+    fn walk_mut(&mut self, w: &mut crate::visit::WalkerMut<'_>) {
+        w.field("extension", &mut self.extension);
+        w.field("modifierExtension", &mut self.modifier_extension);
+        w.refs("regulatoryAuthority", &mut self.regulatory_authority, &["Organization"]);
+        w.field("substitution", &mut self.substitution);
+        w.field("schedule", &mut self.schedule);
+        w.field("maxDispense", &mut self.max_dispense);
+    }
+}
+
+impl MedicationKnowledgeRegulatory {
+    /// A new `MedicationKnowledge.regulatory` with its required elements: `regulatoryAuthority`.
+    pub fn new<T0: crate::targets::MedicationKnowledgeRegulatoryRegulatoryAuthority>(
+        regulatory_authority: crate::TypedReference<T0>,
+    ) -> Self {
+        MedicationKnowledgeRegulatory {
+            regulatory_authority: Some(Box::new(regulatory_authority.into())),
+            ..Default::default()
+        }
+    }
+    /// Sets `regulatoryAuthority` to a reference to a Organization.
+    pub fn set_regulatory_authority<
+        T: crate::targets::MedicationKnowledgeRegulatoryRegulatoryAuthority,
+    >(&mut self, reference: crate::TypedReference<T>) -> &mut Self {
+        self.regulatory_authority = Some(Box::new(reference.into()));
+        self
+    }
+}
+
 /// Specifies if changes are allowed when dispensing a medication from a regulatory perspective
 ///
 /// Specifies if changes are allowed when dispensing a medication from a regulatory perspective.
@@ -1743,6 +2236,32 @@ impl serde::Serialize for MedicationKnowledgeRegulatorySubstitution {
     }
 }
 
+impl crate::visit::Walk for MedicationKnowledgeRegulatorySubstitution {
+    fn walk(&self, w: &mut crate::visit::Walker<'_>) {
+        w.field("extension", &self.extension);
+        w.field("modifierExtension", &self.modifier_extension);
+        w.field("type", &self.type_);
+        w.field("allowed", &self.allowed);
+    }
+    fn walk_mut(&mut self, w: &mut crate::visit::WalkerMut<'_>) {
+        w.field("extension", &mut self.extension);
+        w.field("modifierExtension", &mut self.modifier_extension);
+        w.field("type", &mut self.type_);
+        w.field("allowed", &mut self.allowed);
+    }
+}
+
+impl MedicationKnowledgeRegulatorySubstitution {
+    /// A new `MedicationKnowledge.regulatory.substitution` with its required elements: `type`, `allowed`.
+    pub fn new(type_: CodeableConcept, allowed: bool) -> Self {
+        MedicationKnowledgeRegulatorySubstitution {
+            type_: Some(Box::new(type_)),
+            allowed: Some(crate::Primitive::new(allowed)),
+            ..Default::default()
+        }
+    }
+}
+
 /// Specifies the schedule of a medication in jurisdiction
 ///
 /// Specifies the schedule of a medication in jurisdiction.
@@ -1820,6 +2339,29 @@ impl serde::Serialize for MedicationKnowledgeRegulatorySchedule {
         ser::many(&mut map, "modifierExtension", &self.modifier_extension)?;
         ser::single(&mut map, "schedule", &self.schedule)?;
         map.end()
+    }
+}
+
+impl crate::visit::Walk for MedicationKnowledgeRegulatorySchedule {
+    fn walk(&self, w: &mut crate::visit::Walker<'_>) {
+        w.field("extension", &self.extension);
+        w.field("modifierExtension", &self.modifier_extension);
+        w.field("schedule", &self.schedule);
+    }
+    fn walk_mut(&mut self, w: &mut crate::visit::WalkerMut<'_>) {
+        w.field("extension", &mut self.extension);
+        w.field("modifierExtension", &mut self.modifier_extension);
+        w.field("schedule", &mut self.schedule);
+    }
+}
+
+impl MedicationKnowledgeRegulatorySchedule {
+    /// A new `MedicationKnowledge.regulatory.schedule` with its required elements: `schedule`.
+    pub fn new(schedule: CodeableConcept) -> Self {
+        MedicationKnowledgeRegulatorySchedule {
+            schedule: Some(Box::new(schedule)),
+            ..Default::default()
+        }
     }
 }
 
@@ -1907,6 +2449,31 @@ impl serde::Serialize for MedicationKnowledgeRegulatoryMaxDispense {
         ser::single(&mut map, "quantity", &self.quantity)?;
         ser::single(&mut map, "period", &self.period)?;
         map.end()
+    }
+}
+
+impl crate::visit::Walk for MedicationKnowledgeRegulatoryMaxDispense {
+    fn walk(&self, w: &mut crate::visit::Walker<'_>) {
+        w.field("extension", &self.extension);
+        w.field("modifierExtension", &self.modifier_extension);
+        w.field("quantity", &self.quantity);
+        w.field("period", &self.period);
+    }
+    fn walk_mut(&mut self, w: &mut crate::visit::WalkerMut<'_>) {
+        w.field("extension", &mut self.extension);
+        w.field("modifierExtension", &mut self.modifier_extension);
+        w.field("quantity", &mut self.quantity);
+        w.field("period", &mut self.period);
+    }
+}
+
+impl MedicationKnowledgeRegulatoryMaxDispense {
+    /// A new `MedicationKnowledge.regulatory.maxDispense` with its required elements: `quantity`.
+    pub fn new(quantity: Quantity) -> Self {
+        MedicationKnowledgeRegulatoryMaxDispense {
+            quantity: Some(Box::new(quantity)),
+            ..Default::default()
+        }
     }
 }
 
@@ -1998,5 +2565,22 @@ impl serde::Serialize for MedicationKnowledgeKinetics {
         ser::many(&mut map, "lethalDose50", &self.lethal_dose50)?;
         ser::single(&mut map, "halfLifePeriod", &self.half_life_period)?;
         map.end()
+    }
+}
+
+impl crate::visit::Walk for MedicationKnowledgeKinetics {
+    fn walk(&self, w: &mut crate::visit::Walker<'_>) {
+        w.field("extension", &self.extension);
+        w.field("modifierExtension", &self.modifier_extension);
+        w.field("areaUnderCurve", &self.area_under_curve);
+        w.field("lethalDose50", &self.lethal_dose50);
+        w.field("halfLifePeriod", &self.half_life_period);
+    }
+    fn walk_mut(&mut self, w: &mut crate::visit::WalkerMut<'_>) {
+        w.field("extension", &mut self.extension);
+        w.field("modifierExtension", &mut self.modifier_extension);
+        w.field("areaUnderCurve", &mut self.area_under_curve);
+        w.field("lethalDose50", &mut self.lethal_dose50);
+        w.field("halfLifePeriod", &mut self.half_life_period);
     }
 }

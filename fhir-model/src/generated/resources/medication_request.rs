@@ -492,6 +492,271 @@ impl serde::Serialize for MedicationRequest {
     }
 }
 
+impl crate::visit::Walk for MedicationRequest {
+    fn walk(&self, w: &mut crate::visit::Walker<'_>) {
+        w.field("id", &self.id);
+        w.field("meta", &self.meta);
+        w.field("implicitRules", &self.implicit_rules);
+        w.field("language", &self.language);
+        w.field("text", &self.text);
+        w.field("contained", &self.contained);
+        w.field("extension", &self.extension);
+        w.field("modifierExtension", &self.modifier_extension);
+        w.field("identifier", &self.identifier);
+        w.field("status", &self.status);
+        w.field("statusReason", &self.status_reason);
+        w.field("intent", &self.intent);
+        w.field("category", &self.category);
+        w.field("priority", &self.priority);
+        w.field("doNotPerform", &self.do_not_perform);
+        w.choice(&self.reported);
+        w.choice(&self.medication);
+        w.refs("subject", &self.subject, &["Patient", "Group"]);
+        w.refs("encounter", &self.encounter, &["Encounter"]);
+        w.refs("supportingInformation", &self.supporting_information, &[]);
+        w.field("authoredOn", &self.authored_on);
+        w.refs(
+            "requester",
+            &self.requester,
+            &[
+                "Practitioner",
+                "PractitionerRole",
+                "Organization",
+                "Patient",
+                "RelatedPerson",
+                "Device",
+            ],
+        );
+        w.refs(
+            "performer",
+            &self.performer,
+            &[
+                "Practitioner",
+                "PractitionerRole",
+                "Organization",
+                "Patient",
+                "Device",
+                "RelatedPerson",
+                "CareTeam",
+            ],
+        );
+        w.field("performerType", &self.performer_type);
+        w.refs("recorder", &self.recorder, &["Practitioner", "PractitionerRole"]);
+        w.field("reasonCode", &self.reason_code);
+        w.refs("reasonReference", &self.reason_reference, &["Condition", "Observation"]);
+        w.field("instantiatesCanonical", &self.instantiates_canonical);
+        w.field("instantiatesUri", &self.instantiates_uri);
+        w.refs(
+            "basedOn",
+            &self.based_on,
+            &[
+                "CarePlan",
+                "MedicationRequest",
+                "ServiceRequest",
+                "ImmunizationRecommendation",
+            ],
+        );
+        w.field("groupIdentifier", &self.group_identifier);
+        w.field("courseOfTherapyType", &self.course_of_therapy_type);
+        w.refs("insurance", &self.insurance, &["Coverage", "ClaimResponse"]);
+        w.field("note", &self.note);
+        w.field("dosageInstruction", &self.dosage_instruction);
+        w.field("dispenseRequest", &self.dispense_request);
+        w.field("substitution", &self.substitution);
+        w.refs("priorPrescription", &self.prior_prescription, &["MedicationRequest"]);
+        w.refs("detectedIssue", &self.detected_issue, &["DetectedIssue"]);
+        w.refs("eventHistory", &self.event_history, &["Provenance"]);
+    }
+    fn walk_mut(&mut self, w: &mut crate::visit::WalkerMut<'_>) {
+        w.field("id", &mut self.id);
+        w.field("meta", &mut self.meta);
+        w.field("implicitRules", &mut self.implicit_rules);
+        w.field("language", &mut self.language);
+        w.field("text", &mut self.text);
+        w.field("contained", &mut self.contained);
+        w.field("extension", &mut self.extension);
+        w.field("modifierExtension", &mut self.modifier_extension);
+        w.field("identifier", &mut self.identifier);
+        w.field("status", &mut self.status);
+        w.field("statusReason", &mut self.status_reason);
+        w.field("intent", &mut self.intent);
+        w.field("category", &mut self.category);
+        w.field("priority", &mut self.priority);
+        w.field("doNotPerform", &mut self.do_not_perform);
+        w.choice(&mut self.reported);
+        w.choice(&mut self.medication);
+        w.refs("subject", &mut self.subject, &["Patient", "Group"]);
+        w.refs("encounter", &mut self.encounter, &["Encounter"]);
+        w.refs("supportingInformation", &mut self.supporting_information, &[]);
+        w.field("authoredOn", &mut self.authored_on);
+        w.refs(
+            "requester",
+            &mut self.requester,
+            &[
+                "Practitioner",
+                "PractitionerRole",
+                "Organization",
+                "Patient",
+                "RelatedPerson",
+                "Device",
+            ],
+        );
+        w.refs(
+            "performer",
+            &mut self.performer,
+            &[
+                "Practitioner",
+                "PractitionerRole",
+                "Organization",
+                "Patient",
+                "Device",
+                "RelatedPerson",
+                "CareTeam",
+            ],
+        );
+        w.field("performerType", &mut self.performer_type);
+        w.refs("recorder", &mut self.recorder, &["Practitioner", "PractitionerRole"]);
+        w.field("reasonCode", &mut self.reason_code);
+        w.refs(
+            "reasonReference",
+            &mut self.reason_reference,
+            &["Condition", "Observation"],
+        );
+        w.field("instantiatesCanonical", &mut self.instantiates_canonical);
+        w.field("instantiatesUri", &mut self.instantiates_uri);
+        w.refs(
+            "basedOn",
+            &mut self.based_on,
+            &[
+                "CarePlan",
+                "MedicationRequest",
+                "ServiceRequest",
+                "ImmunizationRecommendation",
+            ],
+        );
+        w.field("groupIdentifier", &mut self.group_identifier);
+        w.field("courseOfTherapyType", &mut self.course_of_therapy_type);
+        w.refs("insurance", &mut self.insurance, &["Coverage", "ClaimResponse"]);
+        w.field("note", &mut self.note);
+        w.field("dosageInstruction", &mut self.dosage_instruction);
+        w.field("dispenseRequest", &mut self.dispense_request);
+        w.field("substitution", &mut self.substitution);
+        w.refs(
+            "priorPrescription",
+            &mut self.prior_prescription,
+            &["MedicationRequest"],
+        );
+        w.refs("detectedIssue", &mut self.detected_issue, &["DetectedIssue"]);
+        w.refs("eventHistory", &mut self.event_history, &["Provenance"]);
+    }
+}
+
+impl MedicationRequest {
+    /// A new `MedicationRequest` with its required elements: `status`, `intent`, `medication`, `subject`.
+    pub fn new<T3: crate::targets::MedicationRequestSubject>(
+        status: codes::MedicationrequestStatus,
+        intent: codes::MedicationRequestIntent,
+        medication: MedicationRequestMedication,
+        subject: crate::TypedReference<T3>,
+    ) -> Self {
+        MedicationRequest {
+            status: Some(crate::Primitive::new(status)),
+            intent: Some(crate::Primitive::new(intent)),
+            medication: Some(medication),
+            subject: Some(Box::new(subject.into())),
+            ..Default::default()
+        }
+    }
+    /// Sets `subject` to a reference to a Patient | Group.
+    pub fn set_subject<T: crate::targets::MedicationRequestSubject>(
+        &mut self,
+        reference: crate::TypedReference<T>,
+    ) -> &mut Self {
+        self.subject = Some(Box::new(reference.into()));
+        self
+    }
+    /// Sets `encounter` to a reference to a Encounter.
+    pub fn set_encounter<T: crate::targets::MedicationRequestEncounter>(
+        &mut self,
+        reference: crate::TypedReference<T>,
+    ) -> &mut Self {
+        self.encounter = Some(Box::new(reference.into()));
+        self
+    }
+    /// Sets `requester` to a reference to a Practitioner | PractitionerRole | Organization | Patient | RelatedPerson | Device.
+    pub fn set_requester<T: crate::targets::MedicationRequestRequester>(
+        &mut self,
+        reference: crate::TypedReference<T>,
+    ) -> &mut Self {
+        self.requester = Some(Box::new(reference.into()));
+        self
+    }
+    /// Sets `performer` to a reference to a Practitioner | PractitionerRole | Organization | Patient | Device | RelatedPerson | CareTeam.
+    pub fn set_performer<T: crate::targets::MedicationRequestPerformer>(
+        &mut self,
+        reference: crate::TypedReference<T>,
+    ) -> &mut Self {
+        self.performer = Some(Box::new(reference.into()));
+        self
+    }
+    /// Sets `recorder` to a reference to a Practitioner | PractitionerRole.
+    pub fn set_recorder<T: crate::targets::MedicationRequestRecorder>(
+        &mut self,
+        reference: crate::TypedReference<T>,
+    ) -> &mut Self {
+        self.recorder = Some(Box::new(reference.into()));
+        self
+    }
+    /// Adds a reference to a Condition | Observation to `reasonReference`.
+    pub fn push_reason_reference<T: crate::targets::MedicationRequestReasonReference>(
+        &mut self,
+        reference: crate::TypedReference<T>,
+    ) -> &mut Self {
+        self.reason_reference.push(reference.into());
+        self
+    }
+    /// Adds a reference to a CarePlan | MedicationRequest | ServiceRequest | ImmunizationRecommendation to `basedOn`.
+    pub fn push_based_on<T: crate::targets::MedicationRequestBasedOn>(
+        &mut self,
+        reference: crate::TypedReference<T>,
+    ) -> &mut Self {
+        self.based_on.push(reference.into());
+        self
+    }
+    /// Adds a reference to a Coverage | ClaimResponse to `insurance`.
+    pub fn push_insurance<T: crate::targets::MedicationRequestInsurance>(
+        &mut self,
+        reference: crate::TypedReference<T>,
+    ) -> &mut Self {
+        self.insurance.push(reference.into());
+        self
+    }
+    /// Sets `priorPrescription` to a reference to a MedicationRequest.
+    pub fn set_prior_prescription<T: crate::targets::MedicationRequestPriorPrescription>(
+        &mut self,
+        reference: crate::TypedReference<T>,
+    ) -> &mut Self {
+        self.prior_prescription = Some(Box::new(reference.into()));
+        self
+    }
+    /// Adds a reference to a DetectedIssue to `detectedIssue`.
+    pub fn push_detected_issue<T: crate::targets::MedicationRequestDetectedIssue>(
+        &mut self,
+        reference: crate::TypedReference<T>,
+    ) -> &mut Self {
+        self.detected_issue.push(reference.into());
+        self
+    }
+    /// Adds a reference to a Provenance to `eventHistory`.
+    pub fn push_event_history<T: crate::targets::MedicationRequestEventHistory>(
+        &mut self,
+        reference: crate::TypedReference<T>,
+    ) -> &mut Self {
+        self.event_history.push(reference.into());
+        self
+    }
+}
+
 /// Choice of types for `MedicationRequest.reported[x]`.
 ///
 /// In JSON the element name carries the type (`reportedBoolean`, `reportedReference`, ...).
@@ -514,6 +779,49 @@ impl ser::EncodeChoice for MedicationRequestReported {
     }
 }
 
+impl crate::visit::Walk for MedicationRequestReported {
+    fn walk(&self, w: &mut crate::visit::Walker<'_>) {
+        match self {
+            Self::Boolean(v) => {
+                w.field("reportedBoolean", v);
+            }
+            Self::Reference(v) => {
+                w.refs(
+                    "reportedReference",
+                    v,
+                    &[
+                        "Patient",
+                        "Practitioner",
+                        "PractitionerRole",
+                        "RelatedPerson",
+                        "Organization",
+                    ],
+                );
+            }
+        }
+    }
+    fn walk_mut(&mut self, w: &mut crate::visit::WalkerMut<'_>) {
+        match self {
+            Self::Boolean(v) => {
+                w.field("reportedBoolean", v);
+            }
+            Self::Reference(v) => {
+                w.refs(
+                    "reportedReference",
+                    v,
+                    &[
+                        "Patient",
+                        "Practitioner",
+                        "PractitionerRole",
+                        "RelatedPerson",
+                        "Organization",
+                    ],
+                );
+            }
+        }
+    }
+}
+
 /// Choice of types for `MedicationRequest.medication[x]`.
 ///
 /// In JSON the element name carries the type (`medicationCodeableConcept`, `medicationReference`, ...).
@@ -532,6 +840,29 @@ impl ser::EncodeChoice for MedicationRequestMedication {
                 map.serialize_entry("medicationCodeableConcept", v)
             }
             Self::Reference(v) => map.serialize_entry("medicationReference", v),
+        }
+    }
+}
+
+impl crate::visit::Walk for MedicationRequestMedication {
+    fn walk(&self, w: &mut crate::visit::Walker<'_>) {
+        match self {
+            Self::CodeableConcept(v) => {
+                w.field("medicationCodeableConcept", v);
+            }
+            Self::Reference(v) => {
+                w.refs("medicationReference", v, &["Medication"]);
+            }
+        }
+    }
+    fn walk_mut(&mut self, w: &mut crate::visit::WalkerMut<'_>) {
+        match self {
+            Self::CodeableConcept(v) => {
+                w.field("medicationCodeableConcept", v);
+            }
+            Self::Reference(v) => {
+                w.refs("medicationReference", v, &["Medication"]);
+            }
         }
     }
 }
@@ -686,6 +1017,42 @@ impl serde::Serialize for MedicationRequestDispenseRequest {
     }
 }
 
+impl crate::visit::Walk for MedicationRequestDispenseRequest {
+    fn walk(&self, w: &mut crate::visit::Walker<'_>) {
+        w.field("extension", &self.extension);
+        w.field("modifierExtension", &self.modifier_extension);
+        w.field("initialFill", &self.initial_fill);
+        w.field("dispenseInterval", &self.dispense_interval);
+        w.field("validityPeriod", &self.validity_period);
+        w.field("numberOfRepeatsAllowed", &self.number_of_repeats_allowed);
+        w.field("quantity", &self.quantity);
+        w.field("expectedSupplyDuration", &self.expected_supply_duration);
+        w.refs("performer", &self.performer, &["Organization"]);
+    }
+    fn walk_mut(&mut self, w: &mut crate::visit::WalkerMut<'_>) {
+        w.field("extension", &mut self.extension);
+        w.field("modifierExtension", &mut self.modifier_extension);
+        w.field("initialFill", &mut self.initial_fill);
+        w.field("dispenseInterval", &mut self.dispense_interval);
+        w.field("validityPeriod", &mut self.validity_period);
+        w.field("numberOfRepeatsAllowed", &mut self.number_of_repeats_allowed);
+        w.field("quantity", &mut self.quantity);
+        w.field("expectedSupplyDuration", &mut self.expected_supply_duration);
+        w.refs("performer", &mut self.performer, &["Organization"]);
+    }
+}
+
+impl MedicationRequestDispenseRequest {
+    /// Sets `performer` to a reference to a Organization.
+    pub fn set_performer<T: crate::targets::MedicationRequestDispenseRequestPerformer>(
+        &mut self,
+        reference: crate::TypedReference<T>,
+    ) -> &mut Self {
+        self.performer = Some(Box::new(reference.into()));
+        self
+    }
+}
+
 /// First fill details
 ///
 /// Indicates the quantity or duration for the first dispense of the medication.
@@ -767,6 +1134,21 @@ impl serde::Serialize for MedicationRequestDispenseRequestInitialFill {
         ser::single(&mut map, "quantity", &self.quantity)?;
         ser::single(&mut map, "duration", &self.duration)?;
         map.end()
+    }
+}
+
+impl crate::visit::Walk for MedicationRequestDispenseRequestInitialFill {
+    fn walk(&self, w: &mut crate::visit::Walker<'_>) {
+        w.field("extension", &self.extension);
+        w.field("modifierExtension", &self.modifier_extension);
+        w.field("quantity", &self.quantity);
+        w.field("duration", &self.duration);
+    }
+    fn walk_mut(&mut self, w: &mut crate::visit::WalkerMut<'_>) {
+        w.field("extension", &mut self.extension);
+        w.field("modifierExtension", &mut self.modifier_extension);
+        w.field("quantity", &mut self.quantity);
+        w.field("duration", &mut self.duration);
     }
 }
 
@@ -882,6 +1264,31 @@ impl serde::Serialize for MedicationRequestSubstitution {
     }
 }
 
+impl crate::visit::Walk for MedicationRequestSubstitution {
+    fn walk(&self, w: &mut crate::visit::Walker<'_>) {
+        w.field("extension", &self.extension);
+        w.field("modifierExtension", &self.modifier_extension);
+        w.choice(&self.allowed);
+        w.field("reason", &self.reason);
+    }
+    fn walk_mut(&mut self, w: &mut crate::visit::WalkerMut<'_>) {
+        w.field("extension", &mut self.extension);
+        w.field("modifierExtension", &mut self.modifier_extension);
+        w.choice(&mut self.allowed);
+        w.field("reason", &mut self.reason);
+    }
+}
+
+impl MedicationRequestSubstitution {
+    /// A new `MedicationRequest.substitution` with its required elements: `allowed`.
+    pub fn new(allowed: MedicationRequestSubstitutionAllowed) -> Self {
+        MedicationRequestSubstitution {
+            allowed: Some(allowed),
+            ..Default::default()
+        }
+    }
+}
+
 /// Choice of types for `MedicationRequest.substitution.allowed[x]`.
 ///
 /// In JSON the element name carries the type (`allowedBoolean`, `allowedCodeableConcept`, ...).
@@ -900,6 +1307,29 @@ impl ser::EncodeChoice for MedicationRequestSubstitutionAllowed {
                 ser::prim_one(map, "allowedBoolean", "_allowedBoolean", v)
             }
             Self::CodeableConcept(v) => map.serialize_entry("allowedCodeableConcept", v),
+        }
+    }
+}
+
+impl crate::visit::Walk for MedicationRequestSubstitutionAllowed {
+    fn walk(&self, w: &mut crate::visit::Walker<'_>) {
+        match self {
+            Self::Boolean(v) => {
+                w.field("allowedBoolean", v);
+            }
+            Self::CodeableConcept(v) => {
+                w.field("allowedCodeableConcept", v);
+            }
+        }
+    }
+    fn walk_mut(&mut self, w: &mut crate::visit::WalkerMut<'_>) {
+        match self {
+            Self::Boolean(v) => {
+                w.field("allowedBoolean", v);
+            }
+            Self::CodeableConcept(v) => {
+                w.field("allowedCodeableConcept", v);
+            }
         }
     }
 }

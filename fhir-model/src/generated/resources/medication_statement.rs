@@ -302,6 +302,182 @@ impl serde::Serialize for MedicationStatement {
     }
 }
 
+impl crate::visit::Walk for MedicationStatement {
+    fn walk(&self, w: &mut crate::visit::Walker<'_>) {
+        w.field("id", &self.id);
+        w.field("meta", &self.meta);
+        w.field("implicitRules", &self.implicit_rules);
+        w.field("language", &self.language);
+        w.field("text", &self.text);
+        w.field("contained", &self.contained);
+        w.field("extension", &self.extension);
+        w.field("modifierExtension", &self.modifier_extension);
+        w.field("identifier", &self.identifier);
+        w.refs(
+            "basedOn",
+            &self.based_on,
+            &["MedicationRequest", "CarePlan", "ServiceRequest"],
+        );
+        w.refs(
+            "partOf",
+            &self.part_of,
+            &[
+                "MedicationAdministration",
+                "MedicationDispense",
+                "MedicationStatement",
+                "Procedure",
+                "Observation",
+            ],
+        );
+        w.field("status", &self.status);
+        w.field("statusReason", &self.status_reason);
+        w.field("category", &self.category);
+        w.choice(&self.medication);
+        w.refs("subject", &self.subject, &["Patient", "Group"]);
+        w.refs("context", &self.context, &["Encounter", "EpisodeOfCare"]);
+        w.choice(&self.effective);
+        w.field("dateAsserted", &self.date_asserted);
+        w.refs(
+            "informationSource",
+            &self.information_source,
+            &[
+                "Patient",
+                "Practitioner",
+                "PractitionerRole",
+                "RelatedPerson",
+                "Organization",
+            ],
+        );
+        w.refs("derivedFrom", &self.derived_from, &[]);
+        w.field("reasonCode", &self.reason_code);
+        w.refs(
+            "reasonReference",
+            &self.reason_reference,
+            &["Condition", "Observation", "DiagnosticReport"],
+        );
+        w.field("note", &self.note);
+        w.field("dosage", &self.dosage);
+    }
+    fn walk_mut(&mut self, w: &mut crate::visit::WalkerMut<'_>) {
+        w.field("id", &mut self.id);
+        w.field("meta", &mut self.meta);
+        w.field("implicitRules", &mut self.implicit_rules);
+        w.field("language", &mut self.language);
+        w.field("text", &mut self.text);
+        w.field("contained", &mut self.contained);
+        w.field("extension", &mut self.extension);
+        w.field("modifierExtension", &mut self.modifier_extension);
+        w.field("identifier", &mut self.identifier);
+        w.refs(
+            "basedOn",
+            &mut self.based_on,
+            &["MedicationRequest", "CarePlan", "ServiceRequest"],
+        );
+        w.refs(
+            "partOf",
+            &mut self.part_of,
+            &[
+                "MedicationAdministration",
+                "MedicationDispense",
+                "MedicationStatement",
+                "Procedure",
+                "Observation",
+            ],
+        );
+        w.field("status", &mut self.status);
+        w.field("statusReason", &mut self.status_reason);
+        w.field("category", &mut self.category);
+        w.choice(&mut self.medication);
+        w.refs("subject", &mut self.subject, &["Patient", "Group"]);
+        w.refs("context", &mut self.context, &["Encounter", "EpisodeOfCare"]);
+        w.choice(&mut self.effective);
+        w.field("dateAsserted", &mut self.date_asserted);
+        w.refs(
+            "informationSource",
+            &mut self.information_source,
+            &[
+                "Patient",
+                "Practitioner",
+                "PractitionerRole",
+                "RelatedPerson",
+                "Organization",
+            ],
+        );
+        w.refs("derivedFrom", &mut self.derived_from, &[]);
+        w.field("reasonCode", &mut self.reason_code);
+        w.refs(
+            "reasonReference",
+            &mut self.reason_reference,
+            &["Condition", "Observation", "DiagnosticReport"],
+        );
+        w.field("note", &mut self.note);
+        w.field("dosage", &mut self.dosage);
+    }
+}
+
+impl MedicationStatement {
+    /// A new `MedicationStatement` with its required elements: `status`, `medication`, `subject`.
+    pub fn new<T2: crate::targets::MedicationStatementSubject>(
+        status: codes::MedicationStatusCodesMedicationStatementStatus,
+        medication: MedicationStatementMedication,
+        subject: crate::TypedReference<T2>,
+    ) -> Self {
+        MedicationStatement {
+            status: Some(crate::Primitive::new(status)),
+            medication: Some(medication),
+            subject: Some(Box::new(subject.into())),
+            ..Default::default()
+        }
+    }
+    /// Adds a reference to a MedicationRequest | CarePlan | ServiceRequest to `basedOn`.
+    pub fn push_based_on<T: crate::targets::MedicationStatementBasedOn>(
+        &mut self,
+        reference: crate::TypedReference<T>,
+    ) -> &mut Self {
+        self.based_on.push(reference.into());
+        self
+    }
+    /// Adds a reference to a MedicationAdministration | MedicationDispense | MedicationStatement | Procedure | Observation to `partOf`.
+    pub fn push_part_of<T: crate::targets::MedicationStatementPartOf>(
+        &mut self,
+        reference: crate::TypedReference<T>,
+    ) -> &mut Self {
+        self.part_of.push(reference.into());
+        self
+    }
+    /// Sets `subject` to a reference to a Patient | Group.
+    pub fn set_subject<T: crate::targets::MedicationStatementSubject>(
+        &mut self,
+        reference: crate::TypedReference<T>,
+    ) -> &mut Self {
+        self.subject = Some(Box::new(reference.into()));
+        self
+    }
+    /// Sets `context` to a reference to a Encounter | EpisodeOfCare.
+    pub fn set_context<T: crate::targets::MedicationStatementContext>(
+        &mut self,
+        reference: crate::TypedReference<T>,
+    ) -> &mut Self {
+        self.context = Some(Box::new(reference.into()));
+        self
+    }
+    /// Sets `informationSource` to a reference to a Patient | Practitioner | PractitionerRole | RelatedPerson | Organization.
+    pub fn set_information_source<
+        T: crate::targets::MedicationStatementInformationSource,
+    >(&mut self, reference: crate::TypedReference<T>) -> &mut Self {
+        self.information_source = Some(Box::new(reference.into()));
+        self
+    }
+    /// Adds a reference to a Condition | Observation | DiagnosticReport to `reasonReference`.
+    pub fn push_reason_reference<T: crate::targets::MedicationStatementReasonReference>(
+        &mut self,
+        reference: crate::TypedReference<T>,
+    ) -> &mut Self {
+        self.reason_reference.push(reference.into());
+        self
+    }
+}
+
 /// Choice of types for `MedicationStatement.medication[x]`.
 ///
 /// In JSON the element name carries the type (`medicationCodeableConcept`, `medicationReference`, ...).
@@ -324,6 +500,29 @@ impl ser::EncodeChoice for MedicationStatementMedication {
     }
 }
 
+impl crate::visit::Walk for MedicationStatementMedication {
+    fn walk(&self, w: &mut crate::visit::Walker<'_>) {
+        match self {
+            Self::CodeableConcept(v) => {
+                w.field("medicationCodeableConcept", v);
+            }
+            Self::Reference(v) => {
+                w.refs("medicationReference", v, &["Medication"]);
+            }
+        }
+    }
+    fn walk_mut(&mut self, w: &mut crate::visit::WalkerMut<'_>) {
+        match self {
+            Self::CodeableConcept(v) => {
+                w.field("medicationCodeableConcept", v);
+            }
+            Self::Reference(v) => {
+                w.refs("medicationReference", v, &["Medication"]);
+            }
+        }
+    }
+}
+
 /// Choice of types for `MedicationStatement.effective[x]`.
 ///
 /// In JSON the element name carries the type (`effectiveDateTime`, `effectivePeriod`, ...).
@@ -342,6 +541,29 @@ impl ser::EncodeChoice for MedicationStatementEffective {
                 ser::prim_one(map, "effectiveDateTime", "_effectiveDateTime", v)
             }
             Self::Period(v) => map.serialize_entry("effectivePeriod", v),
+        }
+    }
+}
+
+impl crate::visit::Walk for MedicationStatementEffective {
+    fn walk(&self, w: &mut crate::visit::Walker<'_>) {
+        match self {
+            Self::DateTime(v) => {
+                w.field("effectiveDateTime", v);
+            }
+            Self::Period(v) => {
+                w.field("effectivePeriod", v);
+            }
+        }
+    }
+    fn walk_mut(&mut self, w: &mut crate::visit::WalkerMut<'_>) {
+        match self {
+            Self::DateTime(v) => {
+                w.field("effectiveDateTime", v);
+            }
+            Self::Period(v) => {
+                w.field("effectivePeriod", v);
+            }
         }
     }
 }

@@ -359,6 +359,156 @@ impl serde::Serialize for MedicinalProduct {
     }
 }
 
+impl crate::visit::Walk for MedicinalProduct {
+    fn walk(&self, w: &mut crate::visit::Walker<'_>) {
+        w.field("id", &self.id);
+        w.field("meta", &self.meta);
+        w.field("implicitRules", &self.implicit_rules);
+        w.field("language", &self.language);
+        w.field("text", &self.text);
+        w.field("contained", &self.contained);
+        w.field("extension", &self.extension);
+        w.field("modifierExtension", &self.modifier_extension);
+        w.field("identifier", &self.identifier);
+        w.field("type", &self.type_);
+        w.field("domain", &self.domain);
+        w.field(
+            "combinedPharmaceuticalDoseForm",
+            &self.combined_pharmaceutical_dose_form,
+        );
+        w.field("legalStatusOfSupply", &self.legal_status_of_supply);
+        w.field("additionalMonitoringIndicator", &self.additional_monitoring_indicator);
+        w.field("specialMeasures", &self.special_measures);
+        w.field("paediatricUseIndicator", &self.paediatric_use_indicator);
+        w.field("productClassification", &self.product_classification);
+        w.field("marketingStatus", &self.marketing_status);
+        w.refs(
+            "pharmaceuticalProduct",
+            &self.pharmaceutical_product,
+            &["MedicinalProductPharmaceutical"],
+        );
+        w.refs(
+            "packagedMedicinalProduct",
+            &self.packaged_medicinal_product,
+            &["MedicinalProductPackaged"],
+        );
+        w.refs("attachedDocument", &self.attached_document, &["DocumentReference"]);
+        w.refs("masterFile", &self.master_file, &["DocumentReference"]);
+        w.refs("contact", &self.contact, &["Organization", "PractitionerRole"]);
+        w.refs("clinicalTrial", &self.clinical_trial, &["ResearchStudy"]);
+        w.field("name", &self.name);
+        w.field("crossReference", &self.cross_reference);
+        w.field(
+            "manufacturingBusinessOperation",
+            &self.manufacturing_business_operation,
+        );
+        w.field("specialDesignation", &self.special_designation);
+    }
+    fn walk_mut(&mut self, w: &mut crate::visit::WalkerMut<'_>) {
+        w.field("id", &mut self.id);
+        w.field("meta", &mut self.meta);
+        w.field("implicitRules", &mut self.implicit_rules);
+        w.field("language", &mut self.language);
+        w.field("text", &mut self.text);
+        w.field("contained", &mut self.contained);
+        w.field("extension", &mut self.extension);
+        w.field("modifierExtension", &mut self.modifier_extension);
+        w.field("identifier", &mut self.identifier);
+        w.field("type", &mut self.type_);
+        w.field("domain", &mut self.domain);
+        w.field(
+            "combinedPharmaceuticalDoseForm",
+            &mut self.combined_pharmaceutical_dose_form,
+        );
+        w.field("legalStatusOfSupply", &mut self.legal_status_of_supply);
+        w.field(
+            "additionalMonitoringIndicator",
+            &mut self.additional_monitoring_indicator,
+        );
+        w.field("specialMeasures", &mut self.special_measures);
+        w.field("paediatricUseIndicator", &mut self.paediatric_use_indicator);
+        w.field("productClassification", &mut self.product_classification);
+        w.field("marketingStatus", &mut self.marketing_status);
+        w.refs(
+            "pharmaceuticalProduct",
+            &mut self.pharmaceutical_product,
+            &["MedicinalProductPharmaceutical"],
+        );
+        w.refs(
+            "packagedMedicinalProduct",
+            &mut self.packaged_medicinal_product,
+            &["MedicinalProductPackaged"],
+        );
+        w.refs("attachedDocument", &mut self.attached_document, &["DocumentReference"]);
+        w.refs("masterFile", &mut self.master_file, &["DocumentReference"]);
+        w.refs("contact", &mut self.contact, &["Organization", "PractitionerRole"]);
+        w.refs("clinicalTrial", &mut self.clinical_trial, &["ResearchStudy"]);
+        w.field("name", &mut self.name);
+        w.field("crossReference", &mut self.cross_reference);
+        w.field(
+            "manufacturingBusinessOperation",
+            &mut self.manufacturing_business_operation,
+        );
+        w.field("specialDesignation", &mut self.special_designation);
+    }
+}
+
+impl MedicinalProduct {
+    /// A new `MedicinalProduct` with its required elements: `name` (its first item).
+    pub fn new(name: MedicinalProductName) -> Self {
+        MedicinalProduct {
+            name: vec![name],
+            ..Default::default()
+        }
+    }
+    /// Adds a reference to a MedicinalProductPharmaceutical to `pharmaceuticalProduct`.
+    pub fn push_pharmaceutical_product<
+        T: crate::targets::MedicinalProductPharmaceuticalProduct,
+    >(&mut self, reference: crate::TypedReference<T>) -> &mut Self {
+        self.pharmaceutical_product.push(reference.into());
+        self
+    }
+    /// Adds a reference to a MedicinalProductPackaged to `packagedMedicinalProduct`.
+    pub fn push_packaged_medicinal_product<
+        T: crate::targets::MedicinalProductPackagedMedicinalProduct,
+    >(&mut self, reference: crate::TypedReference<T>) -> &mut Self {
+        self.packaged_medicinal_product.push(reference.into());
+        self
+    }
+    /// Adds a reference to a DocumentReference to `attachedDocument`.
+    pub fn push_attached_document<T: crate::targets::MedicinalProductAttachedDocument>(
+        &mut self,
+        reference: crate::TypedReference<T>,
+    ) -> &mut Self {
+        self.attached_document.push(reference.into());
+        self
+    }
+    /// Adds a reference to a DocumentReference to `masterFile`.
+    pub fn push_master_file<T: crate::targets::MedicinalProductMasterFile>(
+        &mut self,
+        reference: crate::TypedReference<T>,
+    ) -> &mut Self {
+        self.master_file.push(reference.into());
+        self
+    }
+    /// Adds a reference to a Organization | PractitionerRole to `contact`.
+    pub fn push_contact<T: crate::targets::MedicinalProductContact>(
+        &mut self,
+        reference: crate::TypedReference<T>,
+    ) -> &mut Self {
+        self.contact.push(reference.into());
+        self
+    }
+    /// Adds a reference to a ResearchStudy to `clinicalTrial`.
+    pub fn push_clinical_trial<T: crate::targets::MedicinalProductClinicalTrial>(
+        &mut self,
+        reference: crate::TypedReference<T>,
+    ) -> &mut Self {
+        self.clinical_trial.push(reference.into());
+        self
+    }
+}
+
 /// The product's name, including full name and possibly coded parts
 ///
 /// The product's name, including full name and possibly coded parts.
@@ -458,6 +608,33 @@ impl serde::Serialize for MedicinalProductName {
     }
 }
 
+impl crate::visit::Walk for MedicinalProductName {
+    fn walk(&self, w: &mut crate::visit::Walker<'_>) {
+        w.field("extension", &self.extension);
+        w.field("modifierExtension", &self.modifier_extension);
+        w.field("productName", &self.product_name);
+        w.field("namePart", &self.name_part);
+        w.field("countryLanguage", &self.country_language);
+    }
+    fn walk_mut(&mut self, w: &mut crate::visit::WalkerMut<'_>) {
+        w.field("extension", &mut self.extension);
+        w.field("modifierExtension", &mut self.modifier_extension);
+        w.field("productName", &mut self.product_name);
+        w.field("namePart", &mut self.name_part);
+        w.field("countryLanguage", &mut self.country_language);
+    }
+}
+
+impl MedicinalProductName {
+    /// A new `MedicinalProduct.name` with its required elements: `productName`.
+    pub fn new(product_name: FhirString) -> Self {
+        MedicinalProductName {
+            product_name: Some(crate::Primitive::new(product_name)),
+            ..Default::default()
+        }
+    }
+}
+
 /// Coding words or phrases of the name
 ///
 /// Coding words or phrases of the name.
@@ -550,6 +727,32 @@ impl serde::Serialize for MedicinalProductNameNamePart {
         ser::prim(&mut map, "part", "_part", &self.part)?;
         ser::single(&mut map, "type", &self.type_)?;
         map.end()
+    }
+}
+
+impl crate::visit::Walk for MedicinalProductNameNamePart {
+    fn walk(&self, w: &mut crate::visit::Walker<'_>) {
+        w.field("extension", &self.extension);
+        w.field("modifierExtension", &self.modifier_extension);
+        w.field("part", &self.part);
+        w.field("type", &self.type_);
+    }
+    fn walk_mut(&mut self, w: &mut crate::visit::WalkerMut<'_>) {
+        w.field("extension", &mut self.extension);
+        w.field("modifierExtension", &mut self.modifier_extension);
+        w.field("part", &mut self.part);
+        w.field("type", &mut self.type_);
+    }
+}
+
+impl MedicinalProductNameNamePart {
+    /// A new `MedicinalProduct.name.namePart` with its required elements: `part`, `type`.
+    pub fn new(part: FhirString, type_: Coding) -> Self {
+        MedicinalProductNameNamePart {
+            part: Some(crate::Primitive::new(part)),
+            type_: Some(Box::new(type_)),
+            ..Default::default()
+        }
     }
 }
 
@@ -647,6 +850,34 @@ impl serde::Serialize for MedicinalProductNameCountryLanguage {
         ser::single(&mut map, "jurisdiction", &self.jurisdiction)?;
         ser::single(&mut map, "language", &self.language)?;
         map.end()
+    }
+}
+
+impl crate::visit::Walk for MedicinalProductNameCountryLanguage {
+    fn walk(&self, w: &mut crate::visit::Walker<'_>) {
+        w.field("extension", &self.extension);
+        w.field("modifierExtension", &self.modifier_extension);
+        w.field("country", &self.country);
+        w.field("jurisdiction", &self.jurisdiction);
+        w.field("language", &self.language);
+    }
+    fn walk_mut(&mut self, w: &mut crate::visit::WalkerMut<'_>) {
+        w.field("extension", &mut self.extension);
+        w.field("modifierExtension", &mut self.modifier_extension);
+        w.field("country", &mut self.country);
+        w.field("jurisdiction", &mut self.jurisdiction);
+        w.field("language", &mut self.language);
+    }
+}
+
+impl MedicinalProductNameCountryLanguage {
+    /// A new `MedicinalProduct.name.countryLanguage` with its required elements: `country`, `language`.
+    pub fn new(country: CodeableConcept, language: CodeableConcept) -> Self {
+        MedicinalProductNameCountryLanguage {
+            country: Some(Box::new(country)),
+            language: Some(Box::new(language)),
+            ..Default::default()
+        }
     }
 }
 
@@ -783,6 +1014,49 @@ impl serde::Serialize for MedicinalProductManufacturingBusinessOperation {
         ser::many(&mut map, "manufacturer", &self.manufacturer)?;
         ser::single(&mut map, "regulator", &self.regulator)?;
         map.end()
+    }
+}
+
+impl crate::visit::Walk for MedicinalProductManufacturingBusinessOperation {
+    fn walk(&self, w: &mut crate::visit::Walker<'_>) {
+        w.field("extension", &self.extension);
+        w.field("modifierExtension", &self.modifier_extension);
+        w.field("operationType", &self.operation_type);
+        w.field("authorisationReferenceNumber", &self.authorisation_reference_number);
+        w.field("effectiveDate", &self.effective_date);
+        w.field("confidentialityIndicator", &self.confidentiality_indicator);
+        w.refs("manufacturer", &self.manufacturer, &["Organization"]);
+        w.refs("regulator", &self.regulator, &["Organization"]);
+    }
+    fn walk_mut(&mut self, w: &mut crate::visit::WalkerMut<'_>) {
+        w.field("extension", &mut self.extension);
+        w.field("modifierExtension", &mut self.modifier_extension);
+        w.field("operationType", &mut self.operation_type);
+        w.field(
+            "authorisationReferenceNumber",
+            &mut self.authorisation_reference_number,
+        );
+        w.field("effectiveDate", &mut self.effective_date);
+        w.field("confidentialityIndicator", &mut self.confidentiality_indicator);
+        w.refs("manufacturer", &mut self.manufacturer, &["Organization"]);
+        w.refs("regulator", &mut self.regulator, &["Organization"]);
+    }
+}
+
+impl MedicinalProductManufacturingBusinessOperation {
+    /// Adds a reference to a Organization to `manufacturer`.
+    pub fn push_manufacturer<
+        T: crate::targets::MedicinalProductManufacturingBusinessOperationManufacturer,
+    >(&mut self, reference: crate::TypedReference<T>) -> &mut Self {
+        self.manufacturer.push(reference.into());
+        self
+    }
+    /// Sets `regulator` to a reference to a Organization.
+    pub fn set_regulator<
+        T: crate::targets::MedicinalProductManufacturingBusinessOperationRegulator,
+    >(&mut self, reference: crate::TypedReference<T>) -> &mut Self {
+        self.regulator = Some(Box::new(reference.into()));
+        self
     }
 }
 
@@ -923,6 +1197,31 @@ impl serde::Serialize for MedicinalProductSpecialDesignation {
     }
 }
 
+impl crate::visit::Walk for MedicinalProductSpecialDesignation {
+    fn walk(&self, w: &mut crate::visit::Walker<'_>) {
+        w.field("extension", &self.extension);
+        w.field("modifierExtension", &self.modifier_extension);
+        w.field("identifier", &self.identifier);
+        w.field("type", &self.type_);
+        w.field("intendedUse", &self.intended_use);
+        w.choice(&self.indication);
+        w.field("status", &self.status);
+        w.field("date", &self.date);
+        w.field("species", &self.species);
+    }
+    fn walk_mut(&mut self, w: &mut crate::visit::WalkerMut<'_>) {
+        w.field("extension", &mut self.extension);
+        w.field("modifierExtension", &mut self.modifier_extension);
+        w.field("identifier", &mut self.identifier);
+        w.field("type", &mut self.type_);
+        w.field("intendedUse", &mut self.intended_use);
+        w.choice(&mut self.indication);
+        w.field("status", &mut self.status);
+        w.field("date", &mut self.date);
+        w.field("species", &mut self.species);
+    }
+}
+
 /// Choice of types for `MedicinalProduct.specialDesignation.indication[x]`.
 ///
 /// In JSON the element name carries the type (`indicationCodeableConcept`, `indicationReference`, ...).
@@ -941,6 +1240,29 @@ impl ser::EncodeChoice for MedicinalProductSpecialDesignationIndication {
                 map.serialize_entry("indicationCodeableConcept", v)
             }
             Self::Reference(v) => map.serialize_entry("indicationReference", v),
+        }
+    }
+}
+
+impl crate::visit::Walk for MedicinalProductSpecialDesignationIndication {
+    fn walk(&self, w: &mut crate::visit::Walker<'_>) {
+        match self {
+            Self::CodeableConcept(v) => {
+                w.field("indicationCodeableConcept", v);
+            }
+            Self::Reference(v) => {
+                w.refs("indicationReference", v, &["MedicinalProductIndication"]);
+            }
+        }
+    }
+    fn walk_mut(&mut self, w: &mut crate::visit::WalkerMut<'_>) {
+        match self {
+            Self::CodeableConcept(v) => {
+                w.field("indicationCodeableConcept", v);
+            }
+            Self::Reference(v) => {
+                w.refs("indicationReference", v, &["MedicinalProductIndication"]);
+            }
         }
     }
 }

@@ -291,6 +291,96 @@ impl serde::Serialize for MedicinalProductAuthorization {
     }
 }
 
+impl crate::visit::Walk for MedicinalProductAuthorization {
+    fn walk(&self, w: &mut crate::visit::Walker<'_>) {
+        w.field("id", &self.id);
+        w.field("meta", &self.meta);
+        w.field("implicitRules", &self.implicit_rules);
+        w.field("language", &self.language);
+        w.field("text", &self.text);
+        w.field("contained", &self.contained);
+        w.field("extension", &self.extension);
+        w.field("modifierExtension", &self.modifier_extension);
+        w.field("identifier", &self.identifier);
+        w.refs(
+            "subject",
+            &self.subject,
+            &["MedicinalProduct", "MedicinalProductPackaged"],
+        );
+        w.field("country", &self.country);
+        w.field("jurisdiction", &self.jurisdiction);
+        w.field("status", &self.status);
+        w.field("statusDate", &self.status_date);
+        w.field("restoreDate", &self.restore_date);
+        w.field("validityPeriod", &self.validity_period);
+        w.field("dataExclusivityPeriod", &self.data_exclusivity_period);
+        w.field("dateOfFirstAuthorization", &self.date_of_first_authorization);
+        w.field("internationalBirthDate", &self.international_birth_date);
+        w.field("legalBasis", &self.legal_basis);
+        w.field("jurisdictionalAuthorization", &self.jurisdictional_authorization);
+        w.refs("holder", &self.holder, &["Organization"]);
+        w.refs("regulator", &self.regulator, &["Organization"]);
+        w.field("procedure", &self.procedure);
+    }
+    fn walk_mut(&mut self, w: &mut crate::visit::WalkerMut<'_>) {
+        w.field("id", &mut self.id);
+        w.field("meta", &mut self.meta);
+        w.field("implicitRules", &mut self.implicit_rules);
+        w.field("language", &mut self.language);
+        w.field("text", &mut self.text);
+        w.field("contained", &mut self.contained);
+        w.field("extension", &mut self.extension);
+        w.field("modifierExtension", &mut self.modifier_extension);
+        w.field("identifier", &mut self.identifier);
+        w.refs(
+            "subject",
+            &mut self.subject,
+            &["MedicinalProduct", "MedicinalProductPackaged"],
+        );
+        w.field("country", &mut self.country);
+        w.field("jurisdiction", &mut self.jurisdiction);
+        w.field("status", &mut self.status);
+        w.field("statusDate", &mut self.status_date);
+        w.field("restoreDate", &mut self.restore_date);
+        w.field("validityPeriod", &mut self.validity_period);
+        w.field("dataExclusivityPeriod", &mut self.data_exclusivity_period);
+        w.field("dateOfFirstAuthorization", &mut self.date_of_first_authorization);
+        w.field("internationalBirthDate", &mut self.international_birth_date);
+        w.field("legalBasis", &mut self.legal_basis);
+        w.field("jurisdictionalAuthorization", &mut self.jurisdictional_authorization);
+        w.refs("holder", &mut self.holder, &["Organization"]);
+        w.refs("regulator", &mut self.regulator, &["Organization"]);
+        w.field("procedure", &mut self.procedure);
+    }
+}
+
+impl MedicinalProductAuthorization {
+    /// Sets `subject` to a reference to a MedicinalProduct | MedicinalProductPackaged.
+    pub fn set_subject<T: crate::targets::MedicinalProductAuthorizationSubject>(
+        &mut self,
+        reference: crate::TypedReference<T>,
+    ) -> &mut Self {
+        self.subject = Some(Box::new(reference.into()));
+        self
+    }
+    /// Sets `holder` to a reference to a Organization.
+    pub fn set_holder<T: crate::targets::MedicinalProductAuthorizationHolder>(
+        &mut self,
+        reference: crate::TypedReference<T>,
+    ) -> &mut Self {
+        self.holder = Some(Box::new(reference.into()));
+        self
+    }
+    /// Sets `regulator` to a reference to a Organization.
+    pub fn set_regulator<T: crate::targets::MedicinalProductAuthorizationRegulator>(
+        &mut self,
+        reference: crate::TypedReference<T>,
+    ) -> &mut Self {
+        self.regulator = Some(Box::new(reference.into()));
+        self
+    }
+}
+
 /// Authorization in areas within a country
 ///
 /// Authorization in areas within a country.
@@ -399,6 +489,27 @@ impl serde::Serialize for MedicinalProductAuthorizationJurisdictionalAuthorizati
         ser::single(&mut map, "legalStatusOfSupply", &self.legal_status_of_supply)?;
         ser::single(&mut map, "validityPeriod", &self.validity_period)?;
         map.end()
+    }
+}
+
+impl crate::visit::Walk for MedicinalProductAuthorizationJurisdictionalAuthorization {
+    fn walk(&self, w: &mut crate::visit::Walker<'_>) {
+        w.field("extension", &self.extension);
+        w.field("modifierExtension", &self.modifier_extension);
+        w.field("identifier", &self.identifier);
+        w.field("country", &self.country);
+        w.field("jurisdiction", &self.jurisdiction);
+        w.field("legalStatusOfSupply", &self.legal_status_of_supply);
+        w.field("validityPeriod", &self.validity_period);
+    }
+    fn walk_mut(&mut self, w: &mut crate::visit::WalkerMut<'_>) {
+        w.field("extension", &mut self.extension);
+        w.field("modifierExtension", &mut self.modifier_extension);
+        w.field("identifier", &mut self.identifier);
+        w.field("country", &mut self.country);
+        w.field("jurisdiction", &mut self.jurisdiction);
+        w.field("legalStatusOfSupply", &mut self.legal_status_of_supply);
+        w.field("validityPeriod", &mut self.validity_period);
     }
 }
 
@@ -532,6 +643,35 @@ impl serde::Serialize for MedicinalProductAuthorizationProcedure {
     }
 }
 
+impl crate::visit::Walk for MedicinalProductAuthorizationProcedure {
+    fn walk(&self, w: &mut crate::visit::Walker<'_>) {
+        w.field("extension", &self.extension);
+        w.field("modifierExtension", &self.modifier_extension);
+        w.field("identifier", &self.identifier);
+        w.field("type", &self.type_);
+        w.choice(&self.date);
+        w.field("application", &self.application);
+    }
+    fn walk_mut(&mut self, w: &mut crate::visit::WalkerMut<'_>) {
+        w.field("extension", &mut self.extension);
+        w.field("modifierExtension", &mut self.modifier_extension);
+        w.field("identifier", &mut self.identifier);
+        w.field("type", &mut self.type_);
+        w.choice(&mut self.date);
+        w.field("application", &mut self.application);
+    }
+}
+
+impl MedicinalProductAuthorizationProcedure {
+    /// A new `MedicinalProductAuthorization.procedure` with its required elements: `type`.
+    pub fn new(type_: CodeableConcept) -> Self {
+        MedicinalProductAuthorizationProcedure {
+            type_: Some(Box::new(type_)),
+            ..Default::default()
+        }
+    }
+}
+
 /// Choice of types for `MedicinalProductAuthorization.procedure.date[x]`.
 ///
 /// In JSON the element name carries the type (`datePeriod`, `dateDateTime`, ...).
@@ -548,6 +688,29 @@ impl ser::EncodeChoice for MedicinalProductAuthorizationProcedureDate {
         match self {
             Self::Period(v) => map.serialize_entry("datePeriod", v),
             Self::DateTime(v) => ser::prim_one(map, "dateDateTime", "_dateDateTime", v),
+        }
+    }
+}
+
+impl crate::visit::Walk for MedicinalProductAuthorizationProcedureDate {
+    fn walk(&self, w: &mut crate::visit::Walker<'_>) {
+        match self {
+            Self::Period(v) => {
+                w.field("datePeriod", v);
+            }
+            Self::DateTime(v) => {
+                w.field("dateDateTime", v);
+            }
+        }
+    }
+    fn walk_mut(&mut self, w: &mut crate::visit::WalkerMut<'_>) {
+        match self {
+            Self::Period(v) => {
+                w.field("datePeriod", v);
+            }
+            Self::DateTime(v) => {
+                w.field("dateDateTime", v);
+            }
         }
     }
 }

@@ -174,6 +174,69 @@ impl serde::Serialize for MedicinalProductContraindication {
     }
 }
 
+impl crate::visit::Walk for MedicinalProductContraindication {
+    fn walk(&self, w: &mut crate::visit::Walker<'_>) {
+        w.field("id", &self.id);
+        w.field("meta", &self.meta);
+        w.field("implicitRules", &self.implicit_rules);
+        w.field("language", &self.language);
+        w.field("text", &self.text);
+        w.field("contained", &self.contained);
+        w.field("extension", &self.extension);
+        w.field("modifierExtension", &self.modifier_extension);
+        w.refs("subject", &self.subject, &["MedicinalProduct", "Medication"]);
+        w.field("disease", &self.disease);
+        w.field("diseaseStatus", &self.disease_status);
+        w.field("comorbidity", &self.comorbidity);
+        w.refs(
+            "therapeuticIndication",
+            &self.therapeutic_indication,
+            &["MedicinalProductIndication"],
+        );
+        w.field("otherTherapy", &self.other_therapy);
+        w.field("population", &self.population);
+    }
+    fn walk_mut(&mut self, w: &mut crate::visit::WalkerMut<'_>) {
+        w.field("id", &mut self.id);
+        w.field("meta", &mut self.meta);
+        w.field("implicitRules", &mut self.implicit_rules);
+        w.field("language", &mut self.language);
+        w.field("text", &mut self.text);
+        w.field("contained", &mut self.contained);
+        w.field("extension", &mut self.extension);
+        w.field("modifierExtension", &mut self.modifier_extension);
+        w.refs("subject", &mut self.subject, &["MedicinalProduct", "Medication"]);
+        w.field("disease", &mut self.disease);
+        w.field("diseaseStatus", &mut self.disease_status);
+        w.field("comorbidity", &mut self.comorbidity);
+        w.refs(
+            "therapeuticIndication",
+            &mut self.therapeutic_indication,
+            &["MedicinalProductIndication"],
+        );
+        w.field("otherTherapy", &mut self.other_therapy);
+        w.field("population", &mut self.population);
+    }
+}
+
+impl MedicinalProductContraindication {
+    /// Adds a reference to a MedicinalProduct | Medication to `subject`.
+    pub fn push_subject<T: crate::targets::MedicinalProductContraindicationSubject>(
+        &mut self,
+        reference: crate::TypedReference<T>,
+    ) -> &mut Self {
+        self.subject.push(reference.into());
+        self
+    }
+    /// Adds a reference to a MedicinalProductIndication to `therapeuticIndication`.
+    pub fn push_therapeutic_indication<
+        T: crate::targets::MedicinalProductContraindicationTherapeuticIndication,
+    >(&mut self, reference: crate::TypedReference<T>) -> &mut Self {
+        self.therapeutic_indication.push(reference.into());
+        self
+    }
+}
+
 /// Information about the use of the medicinal product in relation to other therapies described as part of the indication
 ///
 /// Information about the use of the medicinal product in relation to other therapies described as part of the indication.
@@ -287,6 +350,35 @@ impl serde::Serialize for MedicinalProductContraindicationOtherTherapy {
     }
 }
 
+impl crate::visit::Walk for MedicinalProductContraindicationOtherTherapy {
+    fn walk(&self, w: &mut crate::visit::Walker<'_>) {
+        w.field("extension", &self.extension);
+        w.field("modifierExtension", &self.modifier_extension);
+        w.field("therapyRelationshipType", &self.therapy_relationship_type);
+        w.choice(&self.medication);
+    }
+    fn walk_mut(&mut self, w: &mut crate::visit::WalkerMut<'_>) {
+        w.field("extension", &mut self.extension);
+        w.field("modifierExtension", &mut self.modifier_extension);
+        w.field("therapyRelationshipType", &mut self.therapy_relationship_type);
+        w.choice(&mut self.medication);
+    }
+}
+
+impl MedicinalProductContraindicationOtherTherapy {
+    /// A new `MedicinalProductContraindication.otherTherapy` with its required elements: `therapyRelationshipType`, `medication`.
+    pub fn new(
+        therapy_relationship_type: CodeableConcept,
+        medication: MedicinalProductContraindicationOtherTherapyMedication,
+    ) -> Self {
+        MedicinalProductContraindicationOtherTherapy {
+            therapy_relationship_type: Some(Box::new(therapy_relationship_type)),
+            medication: Some(medication),
+            ..Default::default()
+        }
+    }
+}
+
 /// Choice of types for `MedicinalProductContraindication.otherTherapy.medication[x]`.
 ///
 /// In JSON the element name carries the type (`medicationCodeableConcept`, `medicationReference`, ...).
@@ -305,6 +397,47 @@ impl ser::EncodeChoice for MedicinalProductContraindicationOtherTherapyMedicatio
                 map.serialize_entry("medicationCodeableConcept", v)
             }
             Self::Reference(v) => map.serialize_entry("medicationReference", v),
+        }
+    }
+}
+
+impl crate::visit::Walk for MedicinalProductContraindicationOtherTherapyMedication {
+    fn walk(&self, w: &mut crate::visit::Walker<'_>) {
+        match self {
+            Self::CodeableConcept(v) => {
+                w.field("medicationCodeableConcept", v);
+            }
+            Self::Reference(v) => {
+                w.refs(
+                    "medicationReference",
+                    v,
+                    &[
+                        "MedicinalProduct",
+                        "Medication",
+                        "Substance",
+                        "SubstanceSpecification",
+                    ],
+                );
+            }
+        }
+    }
+    fn walk_mut(&mut self, w: &mut crate::visit::WalkerMut<'_>) {
+        match self {
+            Self::CodeableConcept(v) => {
+                w.field("medicationCodeableConcept", v);
+            }
+            Self::Reference(v) => {
+                w.refs(
+                    "medicationReference",
+                    v,
+                    &[
+                        "MedicinalProduct",
+                        "Medication",
+                        "Substance",
+                        "SubstanceSpecification",
+                    ],
+                );
+            }
         }
     }
 }

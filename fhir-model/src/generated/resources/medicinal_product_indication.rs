@@ -198,6 +198,73 @@ impl serde::Serialize for MedicinalProductIndication {
     }
 }
 
+impl crate::visit::Walk for MedicinalProductIndication {
+    fn walk(&self, w: &mut crate::visit::Walker<'_>) {
+        w.field("id", &self.id);
+        w.field("meta", &self.meta);
+        w.field("implicitRules", &self.implicit_rules);
+        w.field("language", &self.language);
+        w.field("text", &self.text);
+        w.field("contained", &self.contained);
+        w.field("extension", &self.extension);
+        w.field("modifierExtension", &self.modifier_extension);
+        w.refs("subject", &self.subject, &["MedicinalProduct", "Medication"]);
+        w.field("diseaseSymptomProcedure", &self.disease_symptom_procedure);
+        w.field("diseaseStatus", &self.disease_status);
+        w.field("comorbidity", &self.comorbidity);
+        w.field("intendedEffect", &self.intended_effect);
+        w.field("duration", &self.duration);
+        w.field("otherTherapy", &self.other_therapy);
+        w.refs(
+            "undesirableEffect",
+            &self.undesirable_effect,
+            &["MedicinalProductUndesirableEffect"],
+        );
+        w.field("population", &self.population);
+    }
+    fn walk_mut(&mut self, w: &mut crate::visit::WalkerMut<'_>) {
+        w.field("id", &mut self.id);
+        w.field("meta", &mut self.meta);
+        w.field("implicitRules", &mut self.implicit_rules);
+        w.field("language", &mut self.language);
+        w.field("text", &mut self.text);
+        w.field("contained", &mut self.contained);
+        w.field("extension", &mut self.extension);
+        w.field("modifierExtension", &mut self.modifier_extension);
+        w.refs("subject", &mut self.subject, &["MedicinalProduct", "Medication"]);
+        w.field("diseaseSymptomProcedure", &mut self.disease_symptom_procedure);
+        w.field("diseaseStatus", &mut self.disease_status);
+        w.field("comorbidity", &mut self.comorbidity);
+        w.field("intendedEffect", &mut self.intended_effect);
+        w.field("duration", &mut self.duration);
+        w.field("otherTherapy", &mut self.other_therapy);
+        w.refs(
+            "undesirableEffect",
+            &mut self.undesirable_effect,
+            &["MedicinalProductUndesirableEffect"],
+        );
+        w.field("population", &mut self.population);
+    }
+}
+
+impl MedicinalProductIndication {
+    /// Adds a reference to a MedicinalProduct | Medication to `subject`.
+    pub fn push_subject<T: crate::targets::MedicinalProductIndicationSubject>(
+        &mut self,
+        reference: crate::TypedReference<T>,
+    ) -> &mut Self {
+        self.subject.push(reference.into());
+        self
+    }
+    /// Adds a reference to a MedicinalProductUndesirableEffect to `undesirableEffect`.
+    pub fn push_undesirable_effect<
+        T: crate::targets::MedicinalProductIndicationUndesirableEffect,
+    >(&mut self, reference: crate::TypedReference<T>) -> &mut Self {
+        self.undesirable_effect.push(reference.into());
+        self
+    }
+}
+
 /// Information about the use of the medicinal product in relation to other therapies described as part of the indication
 ///
 /// Information about the use of the medicinal product in relation to other therapies described as part of the indication.
@@ -311,6 +378,35 @@ impl serde::Serialize for MedicinalProductIndicationOtherTherapy {
     }
 }
 
+impl crate::visit::Walk for MedicinalProductIndicationOtherTherapy {
+    fn walk(&self, w: &mut crate::visit::Walker<'_>) {
+        w.field("extension", &self.extension);
+        w.field("modifierExtension", &self.modifier_extension);
+        w.field("therapyRelationshipType", &self.therapy_relationship_type);
+        w.choice(&self.medication);
+    }
+    fn walk_mut(&mut self, w: &mut crate::visit::WalkerMut<'_>) {
+        w.field("extension", &mut self.extension);
+        w.field("modifierExtension", &mut self.modifier_extension);
+        w.field("therapyRelationshipType", &mut self.therapy_relationship_type);
+        w.choice(&mut self.medication);
+    }
+}
+
+impl MedicinalProductIndicationOtherTherapy {
+    /// A new `MedicinalProductIndication.otherTherapy` with its required elements: `therapyRelationshipType`, `medication`.
+    pub fn new(
+        therapy_relationship_type: CodeableConcept,
+        medication: MedicinalProductIndicationOtherTherapyMedication,
+    ) -> Self {
+        MedicinalProductIndicationOtherTherapy {
+            therapy_relationship_type: Some(Box::new(therapy_relationship_type)),
+            medication: Some(medication),
+            ..Default::default()
+        }
+    }
+}
+
 /// Choice of types for `MedicinalProductIndication.otherTherapy.medication[x]`.
 ///
 /// In JSON the element name carries the type (`medicationCodeableConcept`, `medicationReference`, ...).
@@ -329,6 +425,47 @@ impl ser::EncodeChoice for MedicinalProductIndicationOtherTherapyMedication {
                 map.serialize_entry("medicationCodeableConcept", v)
             }
             Self::Reference(v) => map.serialize_entry("medicationReference", v),
+        }
+    }
+}
+
+impl crate::visit::Walk for MedicinalProductIndicationOtherTherapyMedication {
+    fn walk(&self, w: &mut crate::visit::Walker<'_>) {
+        match self {
+            Self::CodeableConcept(v) => {
+                w.field("medicationCodeableConcept", v);
+            }
+            Self::Reference(v) => {
+                w.refs(
+                    "medicationReference",
+                    v,
+                    &[
+                        "MedicinalProduct",
+                        "Medication",
+                        "Substance",
+                        "SubstanceSpecification",
+                    ],
+                );
+            }
+        }
+    }
+    fn walk_mut(&mut self, w: &mut crate::visit::WalkerMut<'_>) {
+        match self {
+            Self::CodeableConcept(v) => {
+                w.field("medicationCodeableConcept", v);
+            }
+            Self::Reference(v) => {
+                w.refs(
+                    "medicationReference",
+                    v,
+                    &[
+                        "MedicinalProduct",
+                        "Medication",
+                        "Substance",
+                        "SubstanceSpecification",
+                    ],
+                );
+            }
         }
     }
 }

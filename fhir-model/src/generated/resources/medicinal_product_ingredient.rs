@@ -189,6 +189,59 @@ impl serde::Serialize for MedicinalProductIngredient {
     }
 }
 
+impl crate::visit::Walk for MedicinalProductIngredient {
+    fn walk(&self, w: &mut crate::visit::Walker<'_>) {
+        w.field("id", &self.id);
+        w.field("meta", &self.meta);
+        w.field("implicitRules", &self.implicit_rules);
+        w.field("language", &self.language);
+        w.field("text", &self.text);
+        w.field("contained", &self.contained);
+        w.field("extension", &self.extension);
+        w.field("modifierExtension", &self.modifier_extension);
+        w.field("identifier", &self.identifier);
+        w.field("role", &self.role);
+        w.field("allergenicIndicator", &self.allergenic_indicator);
+        w.refs("manufacturer", &self.manufacturer, &["Organization"]);
+        w.field("specifiedSubstance", &self.specified_substance);
+        w.field("substance", &self.substance);
+    }
+    fn walk_mut(&mut self, w: &mut crate::visit::WalkerMut<'_>) {
+        w.field("id", &mut self.id);
+        w.field("meta", &mut self.meta);
+        w.field("implicitRules", &mut self.implicit_rules);
+        w.field("language", &mut self.language);
+        w.field("text", &mut self.text);
+        w.field("contained", &mut self.contained);
+        w.field("extension", &mut self.extension);
+        w.field("modifierExtension", &mut self.modifier_extension);
+        w.field("identifier", &mut self.identifier);
+        w.field("role", &mut self.role);
+        w.field("allergenicIndicator", &mut self.allergenic_indicator);
+        w.refs("manufacturer", &mut self.manufacturer, &["Organization"]);
+        w.field("specifiedSubstance", &mut self.specified_substance);
+        w.field("substance", &mut self.substance);
+    }
+}
+
+impl MedicinalProductIngredient {
+    /// A new `MedicinalProductIngredient` with its required elements: `role`.
+    pub fn new(role: CodeableConcept) -> Self {
+        MedicinalProductIngredient {
+            role: Some(Box::new(role)),
+            ..Default::default()
+        }
+    }
+    /// Adds a reference to a Organization to `manufacturer`.
+    pub fn push_manufacturer<T: crate::targets::MedicinalProductIngredientManufacturer>(
+        &mut self,
+        reference: crate::TypedReference<T>,
+    ) -> &mut Self {
+        self.manufacturer.push(reference.into());
+        self
+    }
+}
+
 /// A specified substance that comprises this ingredient
 ///
 /// A specified substance that comprises this ingredient.
@@ -290,6 +343,36 @@ impl serde::Serialize for MedicinalProductIngredientSpecifiedSubstance {
         ser::single(&mut map, "confidentiality", &self.confidentiality)?;
         ser::many(&mut map, "strength", &self.strength)?;
         map.end()
+    }
+}
+
+impl crate::visit::Walk for MedicinalProductIngredientSpecifiedSubstance {
+    fn walk(&self, w: &mut crate::visit::Walker<'_>) {
+        w.field("extension", &self.extension);
+        w.field("modifierExtension", &self.modifier_extension);
+        w.field("code", &self.code);
+        w.field("group", &self.group);
+        w.field("confidentiality", &self.confidentiality);
+        w.field("strength", &self.strength);
+    }
+    fn walk_mut(&mut self, w: &mut crate::visit::WalkerMut<'_>) {
+        w.field("extension", &mut self.extension);
+        w.field("modifierExtension", &mut self.modifier_extension);
+        w.field("code", &mut self.code);
+        w.field("group", &mut self.group);
+        w.field("confidentiality", &mut self.confidentiality);
+        w.field("strength", &mut self.strength);
+    }
+}
+
+impl MedicinalProductIngredientSpecifiedSubstance {
+    /// A new `MedicinalProductIngredient.specifiedSubstance` with its required elements: `code`, `group`.
+    pub fn new(code: CodeableConcept, group: CodeableConcept) -> Self {
+        MedicinalProductIngredientSpecifiedSubstance {
+            code: Some(Box::new(code)),
+            group: Some(Box::new(group)),
+            ..Default::default()
+        }
     }
 }
 
@@ -454,6 +537,41 @@ impl serde::Serialize for MedicinalProductIngredientSpecifiedSubstanceStrength {
     }
 }
 
+impl crate::visit::Walk for MedicinalProductIngredientSpecifiedSubstanceStrength {
+    fn walk(&self, w: &mut crate::visit::Walker<'_>) {
+        w.field("extension", &self.extension);
+        w.field("modifierExtension", &self.modifier_extension);
+        w.field("presentation", &self.presentation);
+        w.field("presentationLowLimit", &self.presentation_low_limit);
+        w.field("concentration", &self.concentration);
+        w.field("concentrationLowLimit", &self.concentration_low_limit);
+        w.field("measurementPoint", &self.measurement_point);
+        w.field("country", &self.country);
+        w.field("referenceStrength", &self.reference_strength);
+    }
+    fn walk_mut(&mut self, w: &mut crate::visit::WalkerMut<'_>) {
+        w.field("extension", &mut self.extension);
+        w.field("modifierExtension", &mut self.modifier_extension);
+        w.field("presentation", &mut self.presentation);
+        w.field("presentationLowLimit", &mut self.presentation_low_limit);
+        w.field("concentration", &mut self.concentration);
+        w.field("concentrationLowLimit", &mut self.concentration_low_limit);
+        w.field("measurementPoint", &mut self.measurement_point);
+        w.field("country", &mut self.country);
+        w.field("referenceStrength", &mut self.reference_strength);
+    }
+}
+
+impl MedicinalProductIngredientSpecifiedSubstanceStrength {
+    /// A new `MedicinalProductIngredient.specifiedSubstance.strength` with its required elements: `presentation`.
+    pub fn new(presentation: Ratio) -> Self {
+        MedicinalProductIngredientSpecifiedSubstanceStrength {
+            presentation: Some(Box::new(presentation)),
+            ..Default::default()
+        }
+    }
+}
+
 /// Strength expressed in terms of a reference substance
 ///
 /// Strength expressed in terms of a reference substance.
@@ -591,6 +709,38 @@ for MedicinalProductIngredientSpecifiedSubstanceStrengthReferenceStrength {
     }
 }
 
+impl crate::visit::Walk
+for MedicinalProductIngredientSpecifiedSubstanceStrengthReferenceStrength {
+    fn walk(&self, w: &mut crate::visit::Walker<'_>) {
+        w.field("extension", &self.extension);
+        w.field("modifierExtension", &self.modifier_extension);
+        w.field("substance", &self.substance);
+        w.field("strength", &self.strength);
+        w.field("strengthLowLimit", &self.strength_low_limit);
+        w.field("measurementPoint", &self.measurement_point);
+        w.field("country", &self.country);
+    }
+    fn walk_mut(&mut self, w: &mut crate::visit::WalkerMut<'_>) {
+        w.field("extension", &mut self.extension);
+        w.field("modifierExtension", &mut self.modifier_extension);
+        w.field("substance", &mut self.substance);
+        w.field("strength", &mut self.strength);
+        w.field("strengthLowLimit", &mut self.strength_low_limit);
+        w.field("measurementPoint", &mut self.measurement_point);
+        w.field("country", &mut self.country);
+    }
+}
+
+impl MedicinalProductIngredientSpecifiedSubstanceStrengthReferenceStrength {
+    /// A new `MedicinalProductIngredient.specifiedSubstance.strength.referenceStrength` with its required elements: `strength`.
+    pub fn new(strength: Ratio) -> Self {
+        MedicinalProductIngredientSpecifiedSubstanceStrengthReferenceStrength {
+            strength: Some(Box::new(strength)),
+            ..Default::default()
+        }
+    }
+}
+
 /// The ingredient substance
 ///
 /// The ingredient substance.
@@ -675,5 +825,30 @@ impl serde::Serialize for MedicinalProductIngredientSubstance {
         ser::single(&mut map, "code", &self.code)?;
         ser::many(&mut map, "strength", &self.strength)?;
         map.end()
+    }
+}
+
+impl crate::visit::Walk for MedicinalProductIngredientSubstance {
+    fn walk(&self, w: &mut crate::visit::Walker<'_>) {
+        w.field("extension", &self.extension);
+        w.field("modifierExtension", &self.modifier_extension);
+        w.field("code", &self.code);
+        w.field("strength", &self.strength);
+    }
+    fn walk_mut(&mut self, w: &mut crate::visit::WalkerMut<'_>) {
+        w.field("extension", &mut self.extension);
+        w.field("modifierExtension", &mut self.modifier_extension);
+        w.field("code", &mut self.code);
+        w.field("strength", &mut self.strength);
+    }
+}
+
+impl MedicinalProductIngredientSubstance {
+    /// A new `MedicinalProductIngredient.substance` with its required elements: `code`.
+    pub fn new(code: CodeableConcept) -> Self {
+        MedicinalProductIngredientSubstance {
+            code: Some(Box::new(code)),
+            ..Default::default()
+        }
     }
 }

@@ -170,6 +170,62 @@ impl serde::Serialize for MedicinalProductInteraction {
     }
 }
 
+impl crate::visit::Walk for MedicinalProductInteraction {
+    fn walk(&self, w: &mut crate::visit::Walker<'_>) {
+        w.field("id", &self.id);
+        w.field("meta", &self.meta);
+        w.field("implicitRules", &self.implicit_rules);
+        w.field("language", &self.language);
+        w.field("text", &self.text);
+        w.field("contained", &self.contained);
+        w.field("extension", &self.extension);
+        w.field("modifierExtension", &self.modifier_extension);
+        w.refs(
+            "subject",
+            &self.subject,
+            &["MedicinalProduct", "Medication", "Substance"],
+        );
+        w.field("description", &self.description);
+        w.field("interactant", &self.interactant);
+        w.field("type", &self.type_);
+        w.field("effect", &self.effect);
+        w.field("incidence", &self.incidence);
+        w.field("management", &self.management);
+    }
+    fn walk_mut(&mut self, w: &mut crate::visit::WalkerMut<'_>) {
+        w.field("id", &mut self.id);
+        w.field("meta", &mut self.meta);
+        w.field("implicitRules", &mut self.implicit_rules);
+        w.field("language", &mut self.language);
+        w.field("text", &mut self.text);
+        w.field("contained", &mut self.contained);
+        w.field("extension", &mut self.extension);
+        w.field("modifierExtension", &mut self.modifier_extension);
+        w.refs(
+            "subject",
+            &mut self.subject,
+            &["MedicinalProduct", "Medication", "Substance"],
+        );
+        w.field("description", &mut self.description);
+        w.field("interactant", &mut self.interactant);
+        w.field("type", &mut self.type_);
+        w.field("effect", &mut self.effect);
+        w.field("incidence", &mut self.incidence);
+        w.field("management", &mut self.management);
+    }
+}
+
+impl MedicinalProductInteraction {
+    /// Adds a reference to a MedicinalProduct | Medication | Substance to `subject`.
+    pub fn push_subject<T: crate::targets::MedicinalProductInteractionSubject>(
+        &mut self,
+        reference: crate::TypedReference<T>,
+    ) -> &mut Self {
+        self.subject.push(reference.into());
+        self
+    }
+}
+
 /// The specific medication, food or laboratory test that interacts
 ///
 /// The specific medication, food or laboratory test that interacts.
@@ -265,6 +321,29 @@ impl serde::Serialize for MedicinalProductInteractionInteractant {
     }
 }
 
+impl crate::visit::Walk for MedicinalProductInteractionInteractant {
+    fn walk(&self, w: &mut crate::visit::Walker<'_>) {
+        w.field("extension", &self.extension);
+        w.field("modifierExtension", &self.modifier_extension);
+        w.choice(&self.item);
+    }
+    fn walk_mut(&mut self, w: &mut crate::visit::WalkerMut<'_>) {
+        w.field("extension", &mut self.extension);
+        w.field("modifierExtension", &mut self.modifier_extension);
+        w.choice(&mut self.item);
+    }
+}
+
+impl MedicinalProductInteractionInteractant {
+    /// A new `MedicinalProductInteraction.interactant` with its required elements: `item`.
+    pub fn new(item: MedicinalProductInteractionInteractantItem) -> Self {
+        MedicinalProductInteractionInteractant {
+            item: Some(item),
+            ..Default::default()
+        }
+    }
+}
+
 /// Choice of types for `MedicinalProductInteraction.interactant.item[x]`.
 ///
 /// In JSON the element name carries the type (`itemReference`, `itemCodeableConcept`, ...).
@@ -281,6 +360,47 @@ impl ser::EncodeChoice for MedicinalProductInteractionInteractantItem {
         match self {
             Self::Reference(v) => map.serialize_entry("itemReference", v),
             Self::CodeableConcept(v) => map.serialize_entry("itemCodeableConcept", v),
+        }
+    }
+}
+
+impl crate::visit::Walk for MedicinalProductInteractionInteractantItem {
+    fn walk(&self, w: &mut crate::visit::Walker<'_>) {
+        match self {
+            Self::Reference(v) => {
+                w.refs(
+                    "itemReference",
+                    v,
+                    &[
+                        "MedicinalProduct",
+                        "Medication",
+                        "Substance",
+                        "ObservationDefinition",
+                    ],
+                );
+            }
+            Self::CodeableConcept(v) => {
+                w.field("itemCodeableConcept", v);
+            }
+        }
+    }
+    fn walk_mut(&mut self, w: &mut crate::visit::WalkerMut<'_>) {
+        match self {
+            Self::Reference(v) => {
+                w.refs(
+                    "itemReference",
+                    v,
+                    &[
+                        "MedicinalProduct",
+                        "Medication",
+                        "Substance",
+                        "ObservationDefinition",
+                    ],
+                );
+            }
+            Self::CodeableConcept(v) => {
+                w.field("itemCodeableConcept", v);
+            }
         }
     }
 }

@@ -199,3 +199,66 @@ impl serde::Serialize for MedicinalProductManufactured {
         map.end()
     }
 }
+
+impl crate::visit::Walk for MedicinalProductManufactured {
+    fn walk(&self, w: &mut crate::visit::Walker<'_>) {
+        w.field("id", &self.id);
+        w.field("meta", &self.meta);
+        w.field("implicitRules", &self.implicit_rules);
+        w.field("language", &self.language);
+        w.field("text", &self.text);
+        w.field("contained", &self.contained);
+        w.field("extension", &self.extension);
+        w.field("modifierExtension", &self.modifier_extension);
+        w.field("manufacturedDoseForm", &self.manufactured_dose_form);
+        w.field("unitOfPresentation", &self.unit_of_presentation);
+        w.field("quantity", &self.quantity);
+        w.refs("manufacturer", &self.manufacturer, &["Organization"]);
+        w.refs("ingredient", &self.ingredient, &["MedicinalProductIngredient"]);
+        w.field("physicalCharacteristics", &self.physical_characteristics);
+        w.field("otherCharacteristics", &self.other_characteristics);
+    }
+    fn walk_mut(&mut self, w: &mut crate::visit::WalkerMut<'_>) {
+        w.field("id", &mut self.id);
+        w.field("meta", &mut self.meta);
+        w.field("implicitRules", &mut self.implicit_rules);
+        w.field("language", &mut self.language);
+        w.field("text", &mut self.text);
+        w.field("contained", &mut self.contained);
+        w.field("extension", &mut self.extension);
+        w.field("modifierExtension", &mut self.modifier_extension);
+        w.field("manufacturedDoseForm", &mut self.manufactured_dose_form);
+        w.field("unitOfPresentation", &mut self.unit_of_presentation);
+        w.field("quantity", &mut self.quantity);
+        w.refs("manufacturer", &mut self.manufacturer, &["Organization"]);
+        w.refs("ingredient", &mut self.ingredient, &["MedicinalProductIngredient"]);
+        w.field("physicalCharacteristics", &mut self.physical_characteristics);
+        w.field("otherCharacteristics", &mut self.other_characteristics);
+    }
+}
+
+impl MedicinalProductManufactured {
+    /// A new `MedicinalProductManufactured` with its required elements: `manufacturedDoseForm`, `quantity`.
+    pub fn new(manufactured_dose_form: CodeableConcept, quantity: Quantity) -> Self {
+        MedicinalProductManufactured {
+            manufactured_dose_form: Some(Box::new(manufactured_dose_form)),
+            quantity: Some(Box::new(quantity)),
+            ..Default::default()
+        }
+    }
+    /// Adds a reference to a Organization to `manufacturer`.
+    pub fn push_manufacturer<
+        T: crate::targets::MedicinalProductManufacturedManufacturer,
+    >(&mut self, reference: crate::TypedReference<T>) -> &mut Self {
+        self.manufacturer.push(reference.into());
+        self
+    }
+    /// Adds a reference to a MedicinalProductIngredient to `ingredient`.
+    pub fn push_ingredient<T: crate::targets::MedicinalProductManufacturedIngredient>(
+        &mut self,
+        reference: crate::TypedReference<T>,
+    ) -> &mut Self {
+        self.ingredient.push(reference.into());
+        self
+    }
+}

@@ -199,6 +199,88 @@ impl serde::Serialize for MedicinalProductPackaged {
     }
 }
 
+impl crate::visit::Walk for MedicinalProductPackaged {
+    fn walk(&self, w: &mut crate::visit::Walker<'_>) {
+        w.field("id", &self.id);
+        w.field("meta", &self.meta);
+        w.field("implicitRules", &self.implicit_rules);
+        w.field("language", &self.language);
+        w.field("text", &self.text);
+        w.field("contained", &self.contained);
+        w.field("extension", &self.extension);
+        w.field("modifierExtension", &self.modifier_extension);
+        w.field("identifier", &self.identifier);
+        w.refs("subject", &self.subject, &["MedicinalProduct"]);
+        w.field("description", &self.description);
+        w.field("legalStatusOfSupply", &self.legal_status_of_supply);
+        w.field("marketingStatus", &self.marketing_status);
+        w.refs(
+            "marketingAuthorization",
+            &self.marketing_authorization,
+            &["MedicinalProductAuthorization"],
+        );
+        w.refs("manufacturer", &self.manufacturer, &["Organization"]);
+        w.field("batchIdentifier", &self.batch_identifier);
+        w.field("packageItem", &self.package_item);
+    }
+    fn walk_mut(&mut self, w: &mut crate::visit::WalkerMut<'_>) {
+        w.field("id", &mut self.id);
+        w.field("meta", &mut self.meta);
+        w.field("implicitRules", &mut self.implicit_rules);
+        w.field("language", &mut self.language);
+        w.field("text", &mut self.text);
+        w.field("contained", &mut self.contained);
+        w.field("extension", &mut self.extension);
+        w.field("modifierExtension", &mut self.modifier_extension);
+        w.field("identifier", &mut self.identifier);
+        w.refs("subject", &mut self.subject, &["MedicinalProduct"]);
+        w.field("description", &mut self.description);
+        w.field("legalStatusOfSupply", &mut self.legal_status_of_supply);
+        w.field("marketingStatus", &mut self.marketing_status);
+        w.refs(
+            "marketingAuthorization",
+            &mut self.marketing_authorization,
+            &["MedicinalProductAuthorization"],
+        );
+        w.refs("manufacturer", &mut self.manufacturer, &["Organization"]);
+        w.field("batchIdentifier", &mut self.batch_identifier);
+        w.field("packageItem", &mut self.package_item);
+    }
+}
+
+impl MedicinalProductPackaged {
+    /// A new `MedicinalProductPackaged` with its required elements: `packageItem` (its first item).
+    pub fn new(package_item: MedicinalProductPackagedPackageItem) -> Self {
+        MedicinalProductPackaged {
+            package_item: vec![package_item],
+            ..Default::default()
+        }
+    }
+    /// Adds a reference to a MedicinalProduct to `subject`.
+    pub fn push_subject<T: crate::targets::MedicinalProductPackagedSubject>(
+        &mut self,
+        reference: crate::TypedReference<T>,
+    ) -> &mut Self {
+        self.subject.push(reference.into());
+        self
+    }
+    /// Sets `marketingAuthorization` to a reference to a MedicinalProductAuthorization.
+    pub fn set_marketing_authorization<
+        T: crate::targets::MedicinalProductPackagedMarketingAuthorization,
+    >(&mut self, reference: crate::TypedReference<T>) -> &mut Self {
+        self.marketing_authorization = Some(Box::new(reference.into()));
+        self
+    }
+    /// Adds a reference to a Organization to `manufacturer`.
+    pub fn push_manufacturer<T: crate::targets::MedicinalProductPackagedManufacturer>(
+        &mut self,
+        reference: crate::TypedReference<T>,
+    ) -> &mut Self {
+        self.manufacturer.push(reference.into());
+        self
+    }
+}
+
 /// Batch numbering
 ///
 /// Batch numbering.
@@ -289,6 +371,31 @@ impl serde::Serialize for MedicinalProductPackagedBatchIdentifier {
         ser::single(&mut map, "outerPackaging", &self.outer_packaging)?;
         ser::single(&mut map, "immediatePackaging", &self.immediate_packaging)?;
         map.end()
+    }
+}
+
+impl crate::visit::Walk for MedicinalProductPackagedBatchIdentifier {
+    fn walk(&self, w: &mut crate::visit::Walker<'_>) {
+        w.field("extension", &self.extension);
+        w.field("modifierExtension", &self.modifier_extension);
+        w.field("outerPackaging", &self.outer_packaging);
+        w.field("immediatePackaging", &self.immediate_packaging);
+    }
+    fn walk_mut(&mut self, w: &mut crate::visit::WalkerMut<'_>) {
+        w.field("extension", &mut self.extension);
+        w.field("modifierExtension", &mut self.modifier_extension);
+        w.field("outerPackaging", &mut self.outer_packaging);
+        w.field("immediatePackaging", &mut self.immediate_packaging);
+    }
+}
+
+impl MedicinalProductPackagedBatchIdentifier {
+    /// A new `MedicinalProductPackaged.batchIdentifier` with its required elements: `outerPackaging`.
+    pub fn new(outer_packaging: Identifier) -> Self {
+        MedicinalProductPackagedBatchIdentifier {
+            outer_packaging: Some(Box::new(outer_packaging)),
+            ..Default::default()
+        }
     }
 }
 
@@ -479,5 +586,81 @@ impl serde::Serialize for MedicinalProductPackagedPackageItem {
         ser::many(&mut map, "shelfLifeStorage", &self.shelf_life_storage)?;
         ser::many(&mut map, "manufacturer", &self.manufacturer)?;
         map.end()
+    }
+}
+
+impl crate::visit::Walk for MedicinalProductPackagedPackageItem {
+    fn walk(&self, w: &mut crate::visit::Walker<'_>) {
+        w.field("extension", &self.extension);
+        w.field("modifierExtension", &self.modifier_extension);
+        w.field("identifier", &self.identifier);
+        w.field("type", &self.type_);
+        w.field("quantity", &self.quantity);
+        w.field("material", &self.material);
+        w.field("alternateMaterial", &self.alternate_material);
+        w.refs("device", &self.device, &["DeviceDefinition"]);
+        w.refs(
+            "manufacturedItem",
+            &self.manufactured_item,
+            &["MedicinalProductManufactured"],
+        );
+        w.field("packageItem", &self.package_item);
+        w.field("physicalCharacteristics", &self.physical_characteristics);
+        w.field("otherCharacteristics", &self.other_characteristics);
+        w.field("shelfLifeStorage", &self.shelf_life_storage);
+        w.refs("manufacturer", &self.manufacturer, &["Organization"]);
+    }
+    fn walk_mut(&mut self, w: &mut crate::visit::WalkerMut<'_>) {
+        w.field("extension", &mut self.extension);
+        w.field("modifierExtension", &mut self.modifier_extension);
+        w.field("identifier", &mut self.identifier);
+        w.field("type", &mut self.type_);
+        w.field("quantity", &mut self.quantity);
+        w.field("material", &mut self.material);
+        w.field("alternateMaterial", &mut self.alternate_material);
+        w.refs("device", &mut self.device, &["DeviceDefinition"]);
+        w.refs(
+            "manufacturedItem",
+            &mut self.manufactured_item,
+            &["MedicinalProductManufactured"],
+        );
+        w.field("packageItem", &mut self.package_item);
+        w.field("physicalCharacteristics", &mut self.physical_characteristics);
+        w.field("otherCharacteristics", &mut self.other_characteristics);
+        w.field("shelfLifeStorage", &mut self.shelf_life_storage);
+        w.refs("manufacturer", &mut self.manufacturer, &["Organization"]);
+    }
+}
+
+impl MedicinalProductPackagedPackageItem {
+    /// A new `MedicinalProductPackaged.packageItem` with its required elements: `type`, `quantity`.
+    pub fn new(type_: CodeableConcept, quantity: Quantity) -> Self {
+        MedicinalProductPackagedPackageItem {
+            type_: Some(Box::new(type_)),
+            quantity: Some(Box::new(quantity)),
+            ..Default::default()
+        }
+    }
+    /// Adds a reference to a DeviceDefinition to `device`.
+    pub fn push_device<T: crate::targets::MedicinalProductPackagedPackageItemDevice>(
+        &mut self,
+        reference: crate::TypedReference<T>,
+    ) -> &mut Self {
+        self.device.push(reference.into());
+        self
+    }
+    /// Adds a reference to a MedicinalProductManufactured to `manufacturedItem`.
+    pub fn push_manufactured_item<
+        T: crate::targets::MedicinalProductPackagedPackageItemManufacturedItem,
+    >(&mut self, reference: crate::TypedReference<T>) -> &mut Self {
+        self.manufactured_item.push(reference.into());
+        self
+    }
+    /// Adds a reference to a Organization to `manufacturer`.
+    pub fn push_manufacturer<
+        T: crate::targets::MedicinalProductPackagedPackageItemManufacturer,
+    >(&mut self, reference: crate::TypedReference<T>) -> &mut Self {
+        self.manufacturer.push(reference.into());
+        self
     }
 }

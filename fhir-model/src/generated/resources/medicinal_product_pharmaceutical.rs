@@ -193,6 +193,73 @@ impl serde::Serialize for MedicinalProductPharmaceutical {
     }
 }
 
+impl crate::visit::Walk for MedicinalProductPharmaceutical {
+    fn walk(&self, w: &mut crate::visit::Walker<'_>) {
+        w.field("id", &self.id);
+        w.field("meta", &self.meta);
+        w.field("implicitRules", &self.implicit_rules);
+        w.field("language", &self.language);
+        w.field("text", &self.text);
+        w.field("contained", &self.contained);
+        w.field("extension", &self.extension);
+        w.field("modifierExtension", &self.modifier_extension);
+        w.field("identifier", &self.identifier);
+        w.field("administrableDoseForm", &self.administrable_dose_form);
+        w.field("unitOfPresentation", &self.unit_of_presentation);
+        w.refs("ingredient", &self.ingredient, &["MedicinalProductIngredient"]);
+        w.refs("device", &self.device, &["DeviceDefinition"]);
+        w.field("characteristics", &self.characteristics);
+        w.field("routeOfAdministration", &self.route_of_administration);
+    }
+    fn walk_mut(&mut self, w: &mut crate::visit::WalkerMut<'_>) {
+        w.field("id", &mut self.id);
+        w.field("meta", &mut self.meta);
+        w.field("implicitRules", &mut self.implicit_rules);
+        w.field("language", &mut self.language);
+        w.field("text", &mut self.text);
+        w.field("contained", &mut self.contained);
+        w.field("extension", &mut self.extension);
+        w.field("modifierExtension", &mut self.modifier_extension);
+        w.field("identifier", &mut self.identifier);
+        w.field("administrableDoseForm", &mut self.administrable_dose_form);
+        w.field("unitOfPresentation", &mut self.unit_of_presentation);
+        w.refs("ingredient", &mut self.ingredient, &["MedicinalProductIngredient"]);
+        w.refs("device", &mut self.device, &["DeviceDefinition"]);
+        w.field("characteristics", &mut self.characteristics);
+        w.field("routeOfAdministration", &mut self.route_of_administration);
+    }
+}
+
+impl MedicinalProductPharmaceutical {
+    /// A new `MedicinalProductPharmaceutical` with its required elements: `administrableDoseForm`, `routeOfAdministration` (its first item).
+    pub fn new(
+        administrable_dose_form: CodeableConcept,
+        route_of_administration: MedicinalProductPharmaceuticalRouteOfAdministration,
+    ) -> Self {
+        MedicinalProductPharmaceutical {
+            administrable_dose_form: Some(Box::new(administrable_dose_form)),
+            route_of_administration: vec![route_of_administration],
+            ..Default::default()
+        }
+    }
+    /// Adds a reference to a MedicinalProductIngredient to `ingredient`.
+    pub fn push_ingredient<T: crate::targets::MedicinalProductPharmaceuticalIngredient>(
+        &mut self,
+        reference: crate::TypedReference<T>,
+    ) -> &mut Self {
+        self.ingredient.push(reference.into());
+        self
+    }
+    /// Adds a reference to a DeviceDefinition to `device`.
+    pub fn push_device<T: crate::targets::MedicinalProductPharmaceuticalDevice>(
+        &mut self,
+        reference: crate::TypedReference<T>,
+    ) -> &mut Self {
+        self.device.push(reference.into());
+        self
+    }
+}
+
 /// Characteristics e.g. a products onset of action
 ///
 /// Characteristics e.g. a products onset of action.
@@ -277,6 +344,31 @@ impl serde::Serialize for MedicinalProductPharmaceuticalCharacteristics {
         ser::single(&mut map, "code", &self.code)?;
         ser::single(&mut map, "status", &self.status)?;
         map.end()
+    }
+}
+
+impl crate::visit::Walk for MedicinalProductPharmaceuticalCharacteristics {
+    fn walk(&self, w: &mut crate::visit::Walker<'_>) {
+        w.field("extension", &self.extension);
+        w.field("modifierExtension", &self.modifier_extension);
+        w.field("code", &self.code);
+        w.field("status", &self.status);
+    }
+    fn walk_mut(&mut self, w: &mut crate::visit::WalkerMut<'_>) {
+        w.field("extension", &mut self.extension);
+        w.field("modifierExtension", &mut self.modifier_extension);
+        w.field("code", &mut self.code);
+        w.field("status", &mut self.status);
+    }
+}
+
+impl MedicinalProductPharmaceuticalCharacteristics {
+    /// A new `MedicinalProductPharmaceutical.characteristics` with its required elements: `code`.
+    pub fn new(code: CodeableConcept) -> Self {
+        MedicinalProductPharmaceuticalCharacteristics {
+            code: Some(Box::new(code)),
+            ..Default::default()
+        }
     }
 }
 
@@ -420,6 +512,41 @@ impl serde::Serialize for MedicinalProductPharmaceuticalRouteOfAdministration {
     }
 }
 
+impl crate::visit::Walk for MedicinalProductPharmaceuticalRouteOfAdministration {
+    fn walk(&self, w: &mut crate::visit::Walker<'_>) {
+        w.field("extension", &self.extension);
+        w.field("modifierExtension", &self.modifier_extension);
+        w.field("code", &self.code);
+        w.field("firstDose", &self.first_dose);
+        w.field("maxSingleDose", &self.max_single_dose);
+        w.field("maxDosePerDay", &self.max_dose_per_day);
+        w.field("maxDosePerTreatmentPeriod", &self.max_dose_per_treatment_period);
+        w.field("maxTreatmentPeriod", &self.max_treatment_period);
+        w.field("targetSpecies", &self.target_species);
+    }
+    fn walk_mut(&mut self, w: &mut crate::visit::WalkerMut<'_>) {
+        w.field("extension", &mut self.extension);
+        w.field("modifierExtension", &mut self.modifier_extension);
+        w.field("code", &mut self.code);
+        w.field("firstDose", &mut self.first_dose);
+        w.field("maxSingleDose", &mut self.max_single_dose);
+        w.field("maxDosePerDay", &mut self.max_dose_per_day);
+        w.field("maxDosePerTreatmentPeriod", &mut self.max_dose_per_treatment_period);
+        w.field("maxTreatmentPeriod", &mut self.max_treatment_period);
+        w.field("targetSpecies", &mut self.target_species);
+    }
+}
+
+impl MedicinalProductPharmaceuticalRouteOfAdministration {
+    /// A new `MedicinalProductPharmaceutical.routeOfAdministration` with its required elements: `code`.
+    pub fn new(code: CodeableConcept) -> Self {
+        MedicinalProductPharmaceuticalRouteOfAdministration {
+            code: Some(Box::new(code)),
+            ..Default::default()
+        }
+    }
+}
+
 /// A species for which this route applies
 ///
 /// A species for which this route applies.
@@ -512,6 +639,32 @@ for MedicinalProductPharmaceuticalRouteOfAdministrationTargetSpecies {
         ser::single(&mut map, "code", &self.code)?;
         ser::many(&mut map, "withdrawalPeriod", &self.withdrawal_period)?;
         map.end()
+    }
+}
+
+impl crate::visit::Walk
+for MedicinalProductPharmaceuticalRouteOfAdministrationTargetSpecies {
+    fn walk(&self, w: &mut crate::visit::Walker<'_>) {
+        w.field("extension", &self.extension);
+        w.field("modifierExtension", &self.modifier_extension);
+        w.field("code", &self.code);
+        w.field("withdrawalPeriod", &self.withdrawal_period);
+    }
+    fn walk_mut(&mut self, w: &mut crate::visit::WalkerMut<'_>) {
+        w.field("extension", &mut self.extension);
+        w.field("modifierExtension", &mut self.modifier_extension);
+        w.field("code", &mut self.code);
+        w.field("withdrawalPeriod", &mut self.withdrawal_period);
+    }
+}
+
+impl MedicinalProductPharmaceuticalRouteOfAdministrationTargetSpecies {
+    /// A new `MedicinalProductPharmaceutical.routeOfAdministration.targetSpecies` with its required elements: `code`.
+    pub fn new(code: CodeableConcept) -> Self {
+        MedicinalProductPharmaceuticalRouteOfAdministrationTargetSpecies {
+            code: Some(Box::new(code)),
+            ..Default::default()
+        }
     }
 }
 
@@ -632,5 +785,34 @@ for MedicinalProductPharmaceuticalRouteOfAdministrationTargetSpeciesWithdrawalPe
             &self.supporting_information,
         )?;
         map.end()
+    }
+}
+
+impl crate::visit::Walk
+for MedicinalProductPharmaceuticalRouteOfAdministrationTargetSpeciesWithdrawalPeriod {
+    fn walk(&self, w: &mut crate::visit::Walker<'_>) {
+        w.field("extension", &self.extension);
+        w.field("modifierExtension", &self.modifier_extension);
+        w.field("tissue", &self.tissue);
+        w.field("value", &self.value);
+        w.field("supportingInformation", &self.supporting_information);
+    }
+    fn walk_mut(&mut self, w: &mut crate::visit::WalkerMut<'_>) {
+        w.field("extension", &mut self.extension);
+        w.field("modifierExtension", &mut self.modifier_extension);
+        w.field("tissue", &mut self.tissue);
+        w.field("value", &mut self.value);
+        w.field("supportingInformation", &mut self.supporting_information);
+    }
+}
+
+impl MedicinalProductPharmaceuticalRouteOfAdministrationTargetSpeciesWithdrawalPeriod {
+    /// A new `MedicinalProductPharmaceutical.routeOfAdministration.targetSpecies.withdrawalPeriod` with its required elements: `tissue`, `value`.
+    pub fn new(tissue: CodeableConcept, value: Quantity) -> Self {
+        MedicinalProductPharmaceuticalRouteOfAdministrationTargetSpeciesWithdrawalPeriod {
+            tissue: Some(Box::new(tissue)),
+            value: Some(Box::new(value)),
+            ..Default::default()
+        }
     }
 }

@@ -167,3 +167,47 @@ impl serde::Serialize for MedicinalProductUndesirableEffect {
         map.end()
     }
 }
+
+impl crate::visit::Walk for MedicinalProductUndesirableEffect {
+    fn walk(&self, w: &mut crate::visit::Walker<'_>) {
+        w.field("id", &self.id);
+        w.field("meta", &self.meta);
+        w.field("implicitRules", &self.implicit_rules);
+        w.field("language", &self.language);
+        w.field("text", &self.text);
+        w.field("contained", &self.contained);
+        w.field("extension", &self.extension);
+        w.field("modifierExtension", &self.modifier_extension);
+        w.refs("subject", &self.subject, &["MedicinalProduct", "Medication"]);
+        w.field("symptomConditionEffect", &self.symptom_condition_effect);
+        w.field("classification", &self.classification);
+        w.field("frequencyOfOccurrence", &self.frequency_of_occurrence);
+        w.field("population", &self.population);
+    }
+    fn walk_mut(&mut self, w: &mut crate::visit::WalkerMut<'_>) {
+        w.field("id", &mut self.id);
+        w.field("meta", &mut self.meta);
+        w.field("implicitRules", &mut self.implicit_rules);
+        w.field("language", &mut self.language);
+        w.field("text", &mut self.text);
+        w.field("contained", &mut self.contained);
+        w.field("extension", &mut self.extension);
+        w.field("modifierExtension", &mut self.modifier_extension);
+        w.refs("subject", &mut self.subject, &["MedicinalProduct", "Medication"]);
+        w.field("symptomConditionEffect", &mut self.symptom_condition_effect);
+        w.field("classification", &mut self.classification);
+        w.field("frequencyOfOccurrence", &mut self.frequency_of_occurrence);
+        w.field("population", &mut self.population);
+    }
+}
+
+impl MedicinalProductUndesirableEffect {
+    /// Adds a reference to a MedicinalProduct | Medication to `subject`.
+    pub fn push_subject<T: crate::targets::MedicinalProductUndesirableEffectSubject>(
+        &mut self,
+        reference: crate::TypedReference<T>,
+    ) -> &mut Self {
+        self.subject.push(reference.into());
+        self
+    }
+}

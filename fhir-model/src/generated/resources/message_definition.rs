@@ -384,6 +384,93 @@ impl serde::Serialize for MessageDefinition {
     }
 }
 
+impl crate::visit::Walk for MessageDefinition {
+    fn walk(&self, w: &mut crate::visit::Walker<'_>) {
+        w.field("id", &self.id);
+        w.field("meta", &self.meta);
+        w.field("implicitRules", &self.implicit_rules);
+        w.field("language", &self.language);
+        w.field("text", &self.text);
+        w.field("contained", &self.contained);
+        w.field("extension", &self.extension);
+        w.field("modifierExtension", &self.modifier_extension);
+        w.field("url", &self.url);
+        w.field("identifier", &self.identifier);
+        w.field("version", &self.version);
+        w.field("name", &self.name);
+        w.field("title", &self.title);
+        w.field("replaces", &self.replaces);
+        w.field("status", &self.status);
+        w.field("experimental", &self.experimental);
+        w.field("date", &self.date);
+        w.field("publisher", &self.publisher);
+        w.field("contact", &self.contact);
+        w.field("description", &self.description);
+        w.field("useContext", &self.use_context);
+        w.field("jurisdiction", &self.jurisdiction);
+        w.field("purpose", &self.purpose);
+        w.field("copyright", &self.copyright);
+        w.field("base", &self.base);
+        w.field("parent", &self.parent);
+        w.choice(&self.event);
+        w.field("category", &self.category);
+        w.field("focus", &self.focus);
+        w.field("responseRequired", &self.response_required);
+        w.field("allowedResponse", &self.allowed_response);
+        w.field("graph", &self.graph);
+    }
+    fn walk_mut(&mut self, w: &mut crate::visit::WalkerMut<'_>) {
+        w.field("id", &mut self.id);
+        w.field("meta", &mut self.meta);
+        w.field("implicitRules", &mut self.implicit_rules);
+        w.field("language", &mut self.language);
+        w.field("text", &mut self.text);
+        w.field("contained", &mut self.contained);
+        w.field("extension", &mut self.extension);
+        w.field("modifierExtension", &mut self.modifier_extension);
+        w.field("url", &mut self.url);
+        w.field("identifier", &mut self.identifier);
+        w.field("version", &mut self.version);
+        w.field("name", &mut self.name);
+        w.field("title", &mut self.title);
+        w.field("replaces", &mut self.replaces);
+        w.field("status", &mut self.status);
+        w.field("experimental", &mut self.experimental);
+        w.field("date", &mut self.date);
+        w.field("publisher", &mut self.publisher);
+        w.field("contact", &mut self.contact);
+        w.field("description", &mut self.description);
+        w.field("useContext", &mut self.use_context);
+        w.field("jurisdiction", &mut self.jurisdiction);
+        w.field("purpose", &mut self.purpose);
+        w.field("copyright", &mut self.copyright);
+        w.field("base", &mut self.base);
+        w.field("parent", &mut self.parent);
+        w.choice(&mut self.event);
+        w.field("category", &mut self.category);
+        w.field("focus", &mut self.focus);
+        w.field("responseRequired", &mut self.response_required);
+        w.field("allowedResponse", &mut self.allowed_response);
+        w.field("graph", &mut self.graph);
+    }
+}
+
+impl MessageDefinition {
+    /// A new `MessageDefinition` with its required elements: `status`, `date`, `event`.
+    pub fn new(
+        status: codes::PublicationStatus,
+        date: DateTime,
+        event: MessageDefinitionEvent,
+    ) -> Self {
+        MessageDefinition {
+            status: Some(crate::Primitive::new(status)),
+            date: Some(crate::Primitive::new(date)),
+            event: Some(event),
+            ..Default::default()
+        }
+    }
+}
+
 /// Choice of types for `MessageDefinition.event[x]`.
 ///
 /// In JSON the element name carries the type (`eventCoding`, `eventUri`, ...).
@@ -400,6 +487,29 @@ impl ser::EncodeChoice for MessageDefinitionEvent {
         match self {
             Self::Coding(v) => map.serialize_entry("eventCoding", v),
             Self::Uri(v) => ser::prim_one(map, "eventUri", "_eventUri", v),
+        }
+    }
+}
+
+impl crate::visit::Walk for MessageDefinitionEvent {
+    fn walk(&self, w: &mut crate::visit::Walker<'_>) {
+        match self {
+            Self::Coding(v) => {
+                w.field("eventCoding", v);
+            }
+            Self::Uri(v) => {
+                w.field("eventUri", v);
+            }
+        }
+    }
+    fn walk_mut(&mut self, w: &mut crate::visit::WalkerMut<'_>) {
+        match self {
+            Self::Coding(v) => {
+                w.field("eventCoding", v);
+            }
+            Self::Uri(v) => {
+                w.field("eventUri", v);
+            }
         }
     }
 }
@@ -522,6 +632,36 @@ impl serde::Serialize for MessageDefinitionFocus {
     }
 }
 
+impl crate::visit::Walk for MessageDefinitionFocus {
+    fn walk(&self, w: &mut crate::visit::Walker<'_>) {
+        w.field("extension", &self.extension);
+        w.field("modifierExtension", &self.modifier_extension);
+        w.field("code", &self.code);
+        w.field("profile", &self.profile);
+        w.field("min", &self.min);
+        w.field("max", &self.max);
+    }
+    fn walk_mut(&mut self, w: &mut crate::visit::WalkerMut<'_>) {
+        w.field("extension", &mut self.extension);
+        w.field("modifierExtension", &mut self.modifier_extension);
+        w.field("code", &mut self.code);
+        w.field("profile", &mut self.profile);
+        w.field("min", &mut self.min);
+        w.field("max", &mut self.max);
+    }
+}
+
+impl MessageDefinitionFocus {
+    /// A new `MessageDefinition.focus` with its required elements: `code`, `min`.
+    pub fn new(code: codes::ResourceType, min: UnsignedInt) -> Self {
+        MessageDefinitionFocus {
+            code: Some(crate::Primitive::new(code)),
+            min: Some(crate::Primitive::new(min)),
+            ..Default::default()
+        }
+    }
+}
+
 /// Responses to this message
 ///
 /// Indicates what types of messages may be sent as an application-level response to this message.
@@ -613,5 +753,30 @@ impl serde::Serialize for MessageDefinitionAllowedResponse {
         ser::prim(&mut map, "message", "_message", &self.message)?;
         ser::prim(&mut map, "situation", "_situation", &self.situation)?;
         map.end()
+    }
+}
+
+impl crate::visit::Walk for MessageDefinitionAllowedResponse {
+    fn walk(&self, w: &mut crate::visit::Walker<'_>) {
+        w.field("extension", &self.extension);
+        w.field("modifierExtension", &self.modifier_extension);
+        w.field("message", &self.message);
+        w.field("situation", &self.situation);
+    }
+    fn walk_mut(&mut self, w: &mut crate::visit::WalkerMut<'_>) {
+        w.field("extension", &mut self.extension);
+        w.field("modifierExtension", &mut self.modifier_extension);
+        w.field("message", &mut self.message);
+        w.field("situation", &mut self.situation);
+    }
+}
+
+impl MessageDefinitionAllowedResponse {
+    /// A new `MessageDefinition.allowedResponse` with its required elements: `message`.
+    pub fn new(message: Canonical) -> Self {
+        MessageDefinitionAllowedResponse {
+            message: Some(crate::Primitive::new(message)),
+            ..Default::default()
+        }
     }
 }

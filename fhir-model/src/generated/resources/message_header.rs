@@ -229,6 +229,110 @@ impl serde::Serialize for MessageHeader {
     }
 }
 
+impl crate::visit::Walk for MessageHeader {
+    fn walk(&self, w: &mut crate::visit::Walker<'_>) {
+        w.field("id", &self.id);
+        w.field("meta", &self.meta);
+        w.field("implicitRules", &self.implicit_rules);
+        w.field("language", &self.language);
+        w.field("text", &self.text);
+        w.field("contained", &self.contained);
+        w.field("extension", &self.extension);
+        w.field("modifierExtension", &self.modifier_extension);
+        w.choice(&self.event);
+        w.field("destination", &self.destination);
+        w.refs(
+            "sender",
+            &self.sender,
+            &["Practitioner", "PractitionerRole", "Organization"],
+        );
+        w.refs("enterer", &self.enterer, &["Practitioner", "PractitionerRole"]);
+        w.refs("author", &self.author, &["Practitioner", "PractitionerRole"]);
+        w.field("source", &self.source);
+        w.refs(
+            "responsible",
+            &self.responsible,
+            &["Practitioner", "PractitionerRole", "Organization"],
+        );
+        w.field("reason", &self.reason);
+        w.field("response", &self.response);
+        w.refs("focus", &self.focus, &[]);
+        w.field("definition", &self.definition);
+    }
+    fn walk_mut(&mut self, w: &mut crate::visit::WalkerMut<'_>) {
+        w.field("id", &mut self.id);
+        w.field("meta", &mut self.meta);
+        w.field("implicitRules", &mut self.implicit_rules);
+        w.field("language", &mut self.language);
+        w.field("text", &mut self.text);
+        w.field("contained", &mut self.contained);
+        w.field("extension", &mut self.extension);
+        w.field("modifierExtension", &mut self.modifier_extension);
+        w.choice(&mut self.event);
+        w.field("destination", &mut self.destination);
+        w.refs(
+            "sender",
+            &mut self.sender,
+            &["Practitioner", "PractitionerRole", "Organization"],
+        );
+        w.refs("enterer", &mut self.enterer, &["Practitioner", "PractitionerRole"]);
+        w.refs("author", &mut self.author, &["Practitioner", "PractitionerRole"]);
+        w.field("source", &mut self.source);
+        w.refs(
+            "responsible",
+            &mut self.responsible,
+            &["Practitioner", "PractitionerRole", "Organization"],
+        );
+        w.field("reason", &mut self.reason);
+        w.field("response", &mut self.response);
+        w.refs("focus", &mut self.focus, &[]);
+        w.field("definition", &mut self.definition);
+    }
+}
+
+impl MessageHeader {
+    /// A new `MessageHeader` with its required elements: `event`, `source`.
+    pub fn new(event: MessageHeaderEvent, source: MessageHeaderSource) -> Self {
+        MessageHeader {
+            event: Some(event),
+            source: Some(Box::new(source)),
+            ..Default::default()
+        }
+    }
+    /// Sets `sender` to a reference to a Practitioner | PractitionerRole | Organization.
+    pub fn set_sender<T: crate::targets::MessageHeaderSender>(
+        &mut self,
+        reference: crate::TypedReference<T>,
+    ) -> &mut Self {
+        self.sender = Some(Box::new(reference.into()));
+        self
+    }
+    /// Sets `enterer` to a reference to a Practitioner | PractitionerRole.
+    pub fn set_enterer<T: crate::targets::MessageHeaderEnterer>(
+        &mut self,
+        reference: crate::TypedReference<T>,
+    ) -> &mut Self {
+        self.enterer = Some(Box::new(reference.into()));
+        self
+    }
+    /// Sets `author` to a reference to a Practitioner | PractitionerRole.
+    pub fn set_author<T: crate::targets::MessageHeaderAuthor>(
+        &mut self,
+        reference: crate::TypedReference<T>,
+    ) -> &mut Self {
+        self.author = Some(Box::new(reference.into()));
+        self
+    }
+    /// Sets `responsible` to a reference to a Practitioner | PractitionerRole | Organization.
+    pub fn set_responsible<T: crate::targets::MessageHeaderResponsible>(
+        &mut self,
+        reference: crate::TypedReference<T>,
+    ) -> &mut Self {
+        self.responsible = Some(Box::new(reference.into()));
+        self
+    }
+}
+
 /// Choice of types for `MessageHeader.event[x]`.
 ///
 /// In JSON the element name carries the type (`eventCoding`, `eventUri`, ...).
@@ -245,6 +349,29 @@ impl ser::EncodeChoice for MessageHeaderEvent {
         match self {
             Self::Coding(v) => map.serialize_entry("eventCoding", v),
             Self::Uri(v) => ser::prim_one(map, "eventUri", "_eventUri", v),
+        }
+    }
+}
+
+impl crate::visit::Walk for MessageHeaderEvent {
+    fn walk(&self, w: &mut crate::visit::Walker<'_>) {
+        match self {
+            Self::Coding(v) => {
+                w.field("eventCoding", v);
+            }
+            Self::Uri(v) => {
+                w.field("eventUri", v);
+            }
+        }
+    }
+    fn walk_mut(&mut self, w: &mut crate::visit::WalkerMut<'_>) {
+        match self {
+            Self::Coding(v) => {
+                w.field("eventCoding", v);
+            }
+            Self::Uri(v) => {
+                w.field("eventUri", v);
+            }
         }
     }
 }
@@ -354,6 +481,59 @@ impl serde::Serialize for MessageHeaderDestination {
         ser::prim(&mut map, "endpoint", "_endpoint", &self.endpoint)?;
         ser::single(&mut map, "receiver", &self.receiver)?;
         map.end()
+    }
+}
+
+impl crate::visit::Walk for MessageHeaderDestination {
+    fn walk(&self, w: &mut crate::visit::Walker<'_>) {
+        w.field("extension", &self.extension);
+        w.field("modifierExtension", &self.modifier_extension);
+        w.field("name", &self.name);
+        w.refs("target", &self.target, &["Device"]);
+        w.field("endpoint", &self.endpoint);
+        w.refs(
+            "receiver",
+            &self.receiver,
+            &["Practitioner", "PractitionerRole", "Organization"],
+        );
+    }
+    fn walk_mut(&mut self, w: &mut crate::visit::WalkerMut<'_>) {
+        w.field("extension", &mut self.extension);
+        w.field("modifierExtension", &mut self.modifier_extension);
+        w.field("name", &mut self.name);
+        w.refs("target", &mut self.target, &["Device"]);
+        w.field("endpoint", &mut self.endpoint);
+        w.refs(
+            "receiver",
+            &mut self.receiver,
+            &["Practitioner", "PractitionerRole", "Organization"],
+        );
+    }
+}
+
+impl MessageHeaderDestination {
+    /// A new `MessageHeader.destination` with its required elements: `endpoint`.
+    pub fn new(endpoint: Url) -> Self {
+        MessageHeaderDestination {
+            endpoint: Some(crate::Primitive::new(endpoint)),
+            ..Default::default()
+        }
+    }
+    /// Sets `target` to a reference to a Device.
+    pub fn set_target<T: crate::targets::MessageHeaderDestinationTarget>(
+        &mut self,
+        reference: crate::TypedReference<T>,
+    ) -> &mut Self {
+        self.target = Some(Box::new(reference.into()));
+        self
+    }
+    /// Sets `receiver` to a reference to a Practitioner | PractitionerRole | Organization.
+    pub fn set_receiver<T: crate::targets::MessageHeaderDestinationReceiver>(
+        &mut self,
+        reference: crate::TypedReference<T>,
+    ) -> &mut Self {
+        self.receiver = Some(Box::new(reference.into()));
+        self
     }
 }
 
@@ -476,6 +656,37 @@ impl serde::Serialize for MessageHeaderSource {
     }
 }
 
+impl crate::visit::Walk for MessageHeaderSource {
+    fn walk(&self, w: &mut crate::visit::Walker<'_>) {
+        w.field("extension", &self.extension);
+        w.field("modifierExtension", &self.modifier_extension);
+        w.field("name", &self.name);
+        w.field("software", &self.software);
+        w.field("version", &self.version);
+        w.field("contact", &self.contact);
+        w.field("endpoint", &self.endpoint);
+    }
+    fn walk_mut(&mut self, w: &mut crate::visit::WalkerMut<'_>) {
+        w.field("extension", &mut self.extension);
+        w.field("modifierExtension", &mut self.modifier_extension);
+        w.field("name", &mut self.name);
+        w.field("software", &mut self.software);
+        w.field("version", &mut self.version);
+        w.field("contact", &mut self.contact);
+        w.field("endpoint", &mut self.endpoint);
+    }
+}
+
+impl MessageHeaderSource {
+    /// A new `MessageHeader.source` with its required elements: `endpoint`.
+    pub fn new(endpoint: Url) -> Self {
+        MessageHeaderSource {
+            endpoint: Some(crate::Primitive::new(endpoint)),
+            ..Default::default()
+        }
+    }
+}
+
 /// If this is a reply to prior message
 ///
 /// Information about the message that this message is a response to.  Only present if this message is a response.
@@ -580,5 +791,41 @@ impl serde::Serialize for MessageHeaderResponse {
         ser::prim(&mut map, "code", "_code", &self.code)?;
         ser::single(&mut map, "details", &self.details)?;
         map.end()
+    }
+}
+
+impl crate::visit::Walk for MessageHeaderResponse {
+    fn walk(&self, w: &mut crate::visit::Walker<'_>) {
+        w.field("extension", &self.extension);
+        w.field("modifierExtension", &self.modifier_extension);
+        w.field("identifier", &self.identifier);
+        w.field("code", &self.code);
+        w.refs("details", &self.details, &["OperationOutcome"]);
+    }
+    fn walk_mut(&mut self, w: &mut crate::visit::WalkerMut<'_>) {
+        w.field("extension", &mut self.extension);
+        w.field("modifierExtension", &mut self.modifier_extension);
+        w.field("identifier", &mut self.identifier);
+        w.field("code", &mut self.code);
+        w.refs("details", &mut self.details, &["OperationOutcome"]);
+    }
+}
+
+impl MessageHeaderResponse {
+    /// A new `MessageHeader.response` with its required elements: `identifier`, `code`.
+    pub fn new(identifier: Id, code: codes::ResponseType) -> Self {
+        MessageHeaderResponse {
+            identifier: Some(crate::Primitive::new(identifier)),
+            code: Some(crate::Primitive::new(code)),
+            ..Default::default()
+        }
+    }
+    /// Sets `details` to a reference to a OperationOutcome.
+    pub fn set_details<T: crate::targets::MessageHeaderResponseDetails>(
+        &mut self,
+        reference: crate::TypedReference<T>,
+    ) -> &mut Self {
+        self.details = Some(Box::new(reference.into()));
+        self
     }
 }

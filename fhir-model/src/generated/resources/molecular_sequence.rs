@@ -260,6 +260,111 @@ impl serde::Serialize for MolecularSequence {
     }
 }
 
+impl crate::visit::Walk for MolecularSequence {
+    fn walk(&self, w: &mut crate::visit::Walker<'_>) {
+        w.field("id", &self.id);
+        w.field("meta", &self.meta);
+        w.field("implicitRules", &self.implicit_rules);
+        w.field("language", &self.language);
+        w.field("text", &self.text);
+        w.field("contained", &self.contained);
+        w.field("extension", &self.extension);
+        w.field("modifierExtension", &self.modifier_extension);
+        w.field("identifier", &self.identifier);
+        w.field("type", &self.type_);
+        w.field("coordinateSystem", &self.coordinate_system);
+        w.refs("patient", &self.patient, &["Patient"]);
+        w.refs("specimen", &self.specimen, &["Specimen"]);
+        w.refs("device", &self.device, &["Device"]);
+        w.refs("performer", &self.performer, &["Organization"]);
+        w.field("quantity", &self.quantity);
+        w.field("referenceSeq", &self.reference_seq);
+        w.field("variant", &self.variant);
+        w.field("observedSeq", &self.observed_seq);
+        w.field("quality", &self.quality);
+        w.field("readCoverage", &self.read_coverage);
+        w.field("repository", &self.repository);
+        w.refs("pointer", &self.pointer, &["MolecularSequence"]);
+        w.field("structureVariant", &self.structure_variant);
+    }
+    fn walk_mut(&mut self, w: &mut crate::visit::WalkerMut<'_>) {
+        w.field("id", &mut self.id);
+        w.field("meta", &mut self.meta);
+        w.field("implicitRules", &mut self.implicit_rules);
+        w.field("language", &mut self.language);
+        w.field("text", &mut self.text);
+        w.field("contained", &mut self.contained);
+        w.field("extension", &mut self.extension);
+        w.field("modifierExtension", &mut self.modifier_extension);
+        w.field("identifier", &mut self.identifier);
+        w.field("type", &mut self.type_);
+        w.field("coordinateSystem", &mut self.coordinate_system);
+        w.refs("patient", &mut self.patient, &["Patient"]);
+        w.refs("specimen", &mut self.specimen, &["Specimen"]);
+        w.refs("device", &mut self.device, &["Device"]);
+        w.refs("performer", &mut self.performer, &["Organization"]);
+        w.field("quantity", &mut self.quantity);
+        w.field("referenceSeq", &mut self.reference_seq);
+        w.field("variant", &mut self.variant);
+        w.field("observedSeq", &mut self.observed_seq);
+        w.field("quality", &mut self.quality);
+        w.field("readCoverage", &mut self.read_coverage);
+        w.field("repository", &mut self.repository);
+        w.refs("pointer", &mut self.pointer, &["MolecularSequence"]);
+        w.field("structureVariant", &mut self.structure_variant);
+    }
+}
+
+impl MolecularSequence {
+    /// A new `MolecularSequence` with its required elements: `coordinateSystem`.
+    pub fn new(coordinate_system: i32) -> Self {
+        MolecularSequence {
+            coordinate_system: Some(crate::Primitive::new(coordinate_system)),
+            ..Default::default()
+        }
+    }
+    /// Sets `patient` to a reference to a Patient.
+    pub fn set_patient<T: crate::targets::MolecularSequencePatient>(
+        &mut self,
+        reference: crate::TypedReference<T>,
+    ) -> &mut Self {
+        self.patient = Some(Box::new(reference.into()));
+        self
+    }
+    /// Sets `specimen` to a reference to a Specimen.
+    pub fn set_specimen<T: crate::targets::MolecularSequenceSpecimen>(
+        &mut self,
+        reference: crate::TypedReference<T>,
+    ) -> &mut Self {
+        self.specimen = Some(Box::new(reference.into()));
+        self
+    }
+    /// Sets `device` to a reference to a Device.
+    pub fn set_device<T: crate::targets::MolecularSequenceDevice>(
+        &mut self,
+        reference: crate::TypedReference<T>,
+    ) -> &mut Self {
+        self.device = Some(Box::new(reference.into()));
+        self
+    }
+    /// Sets `performer` to a reference to a Organization.
+    pub fn set_performer<T: crate::targets::MolecularSequencePerformer>(
+        &mut self,
+        reference: crate::TypedReference<T>,
+    ) -> &mut Self {
+        self.performer = Some(Box::new(reference.into()));
+        self
+    }
+    /// Adds a reference to a MolecularSequence to `pointer`.
+    pub fn push_pointer<T: crate::targets::MolecularSequencePointer>(
+        &mut self,
+        reference: crate::TypedReference<T>,
+    ) -> &mut Self {
+        self.pointer.push(reference.into());
+        self
+    }
+}
+
 /// A sequence used as reference
 ///
 /// A sequence that is used as a reference to describe variants that are present in a sequence analyzed.
@@ -428,6 +533,53 @@ impl serde::Serialize for MolecularSequenceReferenceSeq {
     }
 }
 
+impl crate::visit::Walk for MolecularSequenceReferenceSeq {
+    fn walk(&self, w: &mut crate::visit::Walker<'_>) {
+        w.field("extension", &self.extension);
+        w.field("modifierExtension", &self.modifier_extension);
+        w.field("chromosome", &self.chromosome);
+        w.field("genomeBuild", &self.genome_build);
+        w.field("orientation", &self.orientation);
+        w.field("referenceSeqId", &self.reference_seq_id);
+        w.refs(
+            "referenceSeqPointer",
+            &self.reference_seq_pointer,
+            &["MolecularSequence"],
+        );
+        w.field("referenceSeqString", &self.reference_seq_string);
+        w.field("strand", &self.strand);
+        w.field("windowStart", &self.window_start);
+        w.field("windowEnd", &self.window_end);
+    }
+    fn walk_mut(&mut self, w: &mut crate::visit::WalkerMut<'_>) {
+        w.field("extension", &mut self.extension);
+        w.field("modifierExtension", &mut self.modifier_extension);
+        w.field("chromosome", &mut self.chromosome);
+        w.field("genomeBuild", &mut self.genome_build);
+        w.field("orientation", &mut self.orientation);
+        w.field("referenceSeqId", &mut self.reference_seq_id);
+        w.refs(
+            "referenceSeqPointer",
+            &mut self.reference_seq_pointer,
+            &["MolecularSequence"],
+        );
+        w.field("referenceSeqString", &mut self.reference_seq_string);
+        w.field("strand", &mut self.strand);
+        w.field("windowStart", &mut self.window_start);
+        w.field("windowEnd", &mut self.window_end);
+    }
+}
+
+impl MolecularSequenceReferenceSeq {
+    /// Sets `referenceSeqPointer` to a reference to a MolecularSequence.
+    pub fn set_reference_seq_pointer<
+        T: crate::targets::MolecularSequenceReferenceSeqReferenceSeqPointer,
+    >(&mut self, reference: crate::TypedReference<T>) -> &mut Self {
+        self.reference_seq_pointer = Some(Box::new(reference.into()));
+        self
+    }
+}
+
 /// Variant in sequence
 ///
 /// The definition of variant here originates from Sequence ontology (\[variant_of\](http://www.sequenceontology.org/browser/current_svn/term/variant_of)). This element can represent amino acid or nucleic sequence change(including insertion,deletion,SNP,etc.)  It can represent some complex mutation or segment variation with the assist of CIGAR string.
@@ -572,6 +724,39 @@ impl serde::Serialize for MolecularSequenceVariant {
         ser::prim(&mut map, "cigar", "_cigar", &self.cigar)?;
         ser::single(&mut map, "variantPointer", &self.variant_pointer)?;
         map.end()
+    }
+}
+
+impl crate::visit::Walk for MolecularSequenceVariant {
+    fn walk(&self, w: &mut crate::visit::Walker<'_>) {
+        w.field("extension", &self.extension);
+        w.field("modifierExtension", &self.modifier_extension);
+        w.field("start", &self.start);
+        w.field("end", &self.end);
+        w.field("observedAllele", &self.observed_allele);
+        w.field("referenceAllele", &self.reference_allele);
+        w.field("cigar", &self.cigar);
+        w.refs("variantPointer", &self.variant_pointer, &["Observation"]);
+    }
+    fn walk_mut(&mut self, w: &mut crate::visit::WalkerMut<'_>) {
+        w.field("extension", &mut self.extension);
+        w.field("modifierExtension", &mut self.modifier_extension);
+        w.field("start", &mut self.start);
+        w.field("end", &mut self.end);
+        w.field("observedAllele", &mut self.observed_allele);
+        w.field("referenceAllele", &mut self.reference_allele);
+        w.field("cigar", &mut self.cigar);
+        w.refs("variantPointer", &mut self.variant_pointer, &["Observation"]);
+    }
+}
+
+impl MolecularSequenceVariant {
+    /// Sets `variantPointer` to a reference to a Observation.
+    pub fn set_variant_pointer<
+        T: crate::targets::MolecularSequenceVariantVariantPointer,
+    >(&mut self, reference: crate::TypedReference<T>) -> &mut Self {
+        self.variant_pointer = Some(Box::new(reference.into()));
+        self
     }
 }
 
@@ -784,6 +969,57 @@ impl serde::Serialize for MolecularSequenceQuality {
     }
 }
 
+impl crate::visit::Walk for MolecularSequenceQuality {
+    fn walk(&self, w: &mut crate::visit::Walker<'_>) {
+        w.field("extension", &self.extension);
+        w.field("modifierExtension", &self.modifier_extension);
+        w.field("type", &self.type_);
+        w.field("standardSequence", &self.standard_sequence);
+        w.field("start", &self.start);
+        w.field("end", &self.end);
+        w.field("score", &self.score);
+        w.field("method", &self.method);
+        w.field("truthTP", &self.truth_tp);
+        w.field("queryTP", &self.query_tp);
+        w.field("truthFN", &self.truth_fn);
+        w.field("queryFP", &self.query_fp);
+        w.field("gtFP", &self.gt_fp);
+        w.field("precision", &self.precision);
+        w.field("recall", &self.recall);
+        w.field("fScore", &self.f_score);
+        w.field("roc", &self.roc);
+    }
+    fn walk_mut(&mut self, w: &mut crate::visit::WalkerMut<'_>) {
+        w.field("extension", &mut self.extension);
+        w.field("modifierExtension", &mut self.modifier_extension);
+        w.field("type", &mut self.type_);
+        w.field("standardSequence", &mut self.standard_sequence);
+        w.field("start", &mut self.start);
+        w.field("end", &mut self.end);
+        w.field("score", &mut self.score);
+        w.field("method", &mut self.method);
+        w.field("truthTP", &mut self.truth_tp);
+        w.field("queryTP", &mut self.query_tp);
+        w.field("truthFN", &mut self.truth_fn);
+        w.field("queryFP", &mut self.query_fp);
+        w.field("gtFP", &mut self.gt_fp);
+        w.field("precision", &mut self.precision);
+        w.field("recall", &mut self.recall);
+        w.field("fScore", &mut self.f_score);
+        w.field("roc", &mut self.roc);
+    }
+}
+
+impl MolecularSequenceQuality {
+    /// A new `MolecularSequence.quality` with its required elements: `type`.
+    pub fn new(type_: codes::QualityType) -> Self {
+        MolecularSequenceQuality {
+            type_: Some(crate::Primitive::new(type_)),
+            ..Default::default()
+        }
+    }
+}
+
 /// Receiver Operator Characteristic (ROC) Curve
 ///
 /// Receiver Operator Characteristic (ROC) Curve  to give sensitivity/specificity tradeoff.
@@ -927,6 +1163,31 @@ impl serde::Serialize for MolecularSequenceQualityRoc {
     }
 }
 
+impl crate::visit::Walk for MolecularSequenceQualityRoc {
+    fn walk(&self, w: &mut crate::visit::Walker<'_>) {
+        w.field("extension", &self.extension);
+        w.field("modifierExtension", &self.modifier_extension);
+        w.field("score", &self.score);
+        w.field("numTP", &self.num_tp);
+        w.field("numFP", &self.num_fp);
+        w.field("numFN", &self.num_fn);
+        w.field("precision", &self.precision);
+        w.field("sensitivity", &self.sensitivity);
+        w.field("fMeasure", &self.f_measure);
+    }
+    fn walk_mut(&mut self, w: &mut crate::visit::WalkerMut<'_>) {
+        w.field("extension", &mut self.extension);
+        w.field("modifierExtension", &mut self.modifier_extension);
+        w.field("score", &mut self.score);
+        w.field("numTP", &mut self.num_tp);
+        w.field("numFP", &mut self.num_fp);
+        w.field("numFN", &mut self.num_fn);
+        w.field("precision", &mut self.precision);
+        w.field("sensitivity", &mut self.sensitivity);
+        w.field("fMeasure", &mut self.f_measure);
+    }
+}
+
 /// External repository which contains detailed report related with observedSeq in this resource
 ///
 /// Configurations of the external repository. The repository shall store target's observedSeq or records related with target's observedSeq.
@@ -1057,6 +1318,39 @@ impl serde::Serialize for MolecularSequenceRepository {
     }
 }
 
+impl crate::visit::Walk for MolecularSequenceRepository {
+    fn walk(&self, w: &mut crate::visit::Walker<'_>) {
+        w.field("extension", &self.extension);
+        w.field("modifierExtension", &self.modifier_extension);
+        w.field("type", &self.type_);
+        w.field("url", &self.url);
+        w.field("name", &self.name);
+        w.field("datasetId", &self.dataset_id);
+        w.field("variantsetId", &self.variantset_id);
+        w.field("readsetId", &self.readset_id);
+    }
+    fn walk_mut(&mut self, w: &mut crate::visit::WalkerMut<'_>) {
+        w.field("extension", &mut self.extension);
+        w.field("modifierExtension", &mut self.modifier_extension);
+        w.field("type", &mut self.type_);
+        w.field("url", &mut self.url);
+        w.field("name", &mut self.name);
+        w.field("datasetId", &mut self.dataset_id);
+        w.field("variantsetId", &mut self.variantset_id);
+        w.field("readsetId", &mut self.readset_id);
+    }
+}
+
+impl MolecularSequenceRepository {
+    /// A new `MolecularSequence.repository` with its required elements: `type`.
+    pub fn new(type_: codes::RepositoryType) -> Self {
+        MolecularSequenceRepository {
+            type_: Some(crate::Primitive::new(type_)),
+            ..Default::default()
+        }
+    }
+}
+
 /// Structural variant
 ///
 /// Information about chromosome structure variation.
@@ -1166,6 +1460,27 @@ impl serde::Serialize for MolecularSequenceStructureVariant {
     }
 }
 
+impl crate::visit::Walk for MolecularSequenceStructureVariant {
+    fn walk(&self, w: &mut crate::visit::Walker<'_>) {
+        w.field("extension", &self.extension);
+        w.field("modifierExtension", &self.modifier_extension);
+        w.field("variantType", &self.variant_type);
+        w.field("exact", &self.exact);
+        w.field("length", &self.length);
+        w.field("outer", &self.outer);
+        w.field("inner", &self.inner);
+    }
+    fn walk_mut(&mut self, w: &mut crate::visit::WalkerMut<'_>) {
+        w.field("extension", &mut self.extension);
+        w.field("modifierExtension", &mut self.modifier_extension);
+        w.field("variantType", &mut self.variant_type);
+        w.field("exact", &mut self.exact);
+        w.field("length", &mut self.length);
+        w.field("outer", &mut self.outer);
+        w.field("inner", &mut self.inner);
+    }
+}
+
 /// Structural variant outer
 ///
 /// Structural variant outer.
@@ -1254,6 +1569,21 @@ impl serde::Serialize for MolecularSequenceStructureVariantOuter {
     }
 }
 
+impl crate::visit::Walk for MolecularSequenceStructureVariantOuter {
+    fn walk(&self, w: &mut crate::visit::Walker<'_>) {
+        w.field("extension", &self.extension);
+        w.field("modifierExtension", &self.modifier_extension);
+        w.field("start", &self.start);
+        w.field("end", &self.end);
+    }
+    fn walk_mut(&mut self, w: &mut crate::visit::WalkerMut<'_>) {
+        w.field("extension", &mut self.extension);
+        w.field("modifierExtension", &mut self.modifier_extension);
+        w.field("start", &mut self.start);
+        w.field("end", &mut self.end);
+    }
+}
+
 /// Structural variant inner
 ///
 /// Structural variant inner.
@@ -1339,5 +1669,20 @@ impl serde::Serialize for MolecularSequenceStructureVariantInner {
         ser::prim(&mut map, "start", "_start", &self.start)?;
         ser::prim(&mut map, "end", "_end", &self.end)?;
         map.end()
+    }
+}
+
+impl crate::visit::Walk for MolecularSequenceStructureVariantInner {
+    fn walk(&self, w: &mut crate::visit::Walker<'_>) {
+        w.field("extension", &self.extension);
+        w.field("modifierExtension", &self.modifier_extension);
+        w.field("start", &self.start);
+        w.field("end", &self.end);
+    }
+    fn walk_mut(&mut self, w: &mut crate::visit::WalkerMut<'_>) {
+        w.field("extension", &mut self.extension);
+        w.field("modifierExtension", &mut self.modifier_extension);
+        w.field("start", &mut self.start);
+        w.field("end", &mut self.end);
     }
 }

@@ -259,6 +259,75 @@ impl serde::Serialize for NamingSystem {
     }
 }
 
+impl crate::visit::Walk for NamingSystem {
+    fn walk(&self, w: &mut crate::visit::Walker<'_>) {
+        w.field("id", &self.id);
+        w.field("meta", &self.meta);
+        w.field("implicitRules", &self.implicit_rules);
+        w.field("language", &self.language);
+        w.field("text", &self.text);
+        w.field("contained", &self.contained);
+        w.field("extension", &self.extension);
+        w.field("modifierExtension", &self.modifier_extension);
+        w.field("name", &self.name);
+        w.field("status", &self.status);
+        w.field("kind", &self.kind);
+        w.field("date", &self.date);
+        w.field("publisher", &self.publisher);
+        w.field("contact", &self.contact);
+        w.field("responsible", &self.responsible);
+        w.field("type", &self.type_);
+        w.field("description", &self.description);
+        w.field("useContext", &self.use_context);
+        w.field("jurisdiction", &self.jurisdiction);
+        w.field("usage", &self.usage);
+        w.field("uniqueId", &self.unique_id);
+    }
+    fn walk_mut(&mut self, w: &mut crate::visit::WalkerMut<'_>) {
+        w.field("id", &mut self.id);
+        w.field("meta", &mut self.meta);
+        w.field("implicitRules", &mut self.implicit_rules);
+        w.field("language", &mut self.language);
+        w.field("text", &mut self.text);
+        w.field("contained", &mut self.contained);
+        w.field("extension", &mut self.extension);
+        w.field("modifierExtension", &mut self.modifier_extension);
+        w.field("name", &mut self.name);
+        w.field("status", &mut self.status);
+        w.field("kind", &mut self.kind);
+        w.field("date", &mut self.date);
+        w.field("publisher", &mut self.publisher);
+        w.field("contact", &mut self.contact);
+        w.field("responsible", &mut self.responsible);
+        w.field("type", &mut self.type_);
+        w.field("description", &mut self.description);
+        w.field("useContext", &mut self.use_context);
+        w.field("jurisdiction", &mut self.jurisdiction);
+        w.field("usage", &mut self.usage);
+        w.field("uniqueId", &mut self.unique_id);
+    }
+}
+
+impl NamingSystem {
+    /// A new `NamingSystem` with its required elements: `name`, `status`, `kind`, `date`, `uniqueId` (its first item).
+    pub fn new(
+        name: FhirString,
+        status: codes::PublicationStatus,
+        kind: codes::NamingSystemType,
+        date: DateTime,
+        unique_id: NamingSystemUniqueId,
+    ) -> Self {
+        NamingSystem {
+            name: Some(crate::Primitive::new(name)),
+            status: Some(crate::Primitive::new(status)),
+            kind: Some(crate::Primitive::new(kind)),
+            date: Some(crate::Primitive::new(date)),
+            unique_id: vec![unique_id],
+            ..Default::default()
+        }
+    }
+}
+
 /// Unique identifiers used for system
 ///
 /// Indicates how the system may be identified when referenced in electronic exchange.
@@ -381,5 +450,37 @@ impl serde::Serialize for NamingSystemUniqueId {
         ser::prim(&mut map, "comment", "_comment", &self.comment)?;
         ser::single(&mut map, "period", &self.period)?;
         map.end()
+    }
+}
+
+impl crate::visit::Walk for NamingSystemUniqueId {
+    fn walk(&self, w: &mut crate::visit::Walker<'_>) {
+        w.field("extension", &self.extension);
+        w.field("modifierExtension", &self.modifier_extension);
+        w.field("type", &self.type_);
+        w.field("value", &self.value);
+        w.field("preferred", &self.preferred);
+        w.field("comment", &self.comment);
+        w.field("period", &self.period);
+    }
+    fn walk_mut(&mut self, w: &mut crate::visit::WalkerMut<'_>) {
+        w.field("extension", &mut self.extension);
+        w.field("modifierExtension", &mut self.modifier_extension);
+        w.field("type", &mut self.type_);
+        w.field("value", &mut self.value);
+        w.field("preferred", &mut self.preferred);
+        w.field("comment", &mut self.comment);
+        w.field("period", &mut self.period);
+    }
+}
+
+impl NamingSystemUniqueId {
+    /// A new `NamingSystem.uniqueId` with its required elements: `type`, `value`.
+    pub fn new(type_: codes::NamingSystemIdentifierType, value: FhirString) -> Self {
+        NamingSystemUniqueId {
+            type_: Some(crate::Primitive::new(type_)),
+            value: Some(crate::Primitive::new(value)),
+            ..Default::default()
+        }
     }
 }

@@ -337,6 +337,117 @@ impl serde::Serialize for NutritionOrder {
     }
 }
 
+impl crate::visit::Walk for NutritionOrder {
+    fn walk(&self, w: &mut crate::visit::Walker<'_>) {
+        w.field("id", &self.id);
+        w.field("meta", &self.meta);
+        w.field("implicitRules", &self.implicit_rules);
+        w.field("language", &self.language);
+        w.field("text", &self.text);
+        w.field("contained", &self.contained);
+        w.field("extension", &self.extension);
+        w.field("modifierExtension", &self.modifier_extension);
+        w.field("identifier", &self.identifier);
+        w.field("instantiatesCanonical", &self.instantiates_canonical);
+        w.field("instantiatesUri", &self.instantiates_uri);
+        w.field("instantiates", &self.instantiates);
+        w.field("status", &self.status);
+        w.field("intent", &self.intent);
+        w.refs("patient", &self.patient, &["Patient"]);
+        w.refs("encounter", &self.encounter, &["Encounter"]);
+        w.field("dateTime", &self.date_time);
+        w.refs("orderer", &self.orderer, &["Practitioner", "PractitionerRole"]);
+        w.refs("allergyIntolerance", &self.allergy_intolerance, &["AllergyIntolerance"]);
+        w.field("foodPreferenceModifier", &self.food_preference_modifier);
+        w.field("excludeFoodModifier", &self.exclude_food_modifier);
+        w.field("oralDiet", &self.oral_diet);
+        w.field("supplement", &self.supplement);
+        w.field("enteralFormula", &self.enteral_formula);
+        w.field("note", &self.note);
+    }
+    fn walk_mut(&mut self, w: &mut crate::visit::WalkerMut<'_>) {
+        w.field("id", &mut self.id);
+        w.field("meta", &mut self.meta);
+        w.field("implicitRules", &mut self.implicit_rules);
+        w.field("language", &mut self.language);
+        w.field("text", &mut self.text);
+        w.field("contained", &mut self.contained);
+        w.field("extension", &mut self.extension);
+        w.field("modifierExtension", &mut self.modifier_extension);
+        w.field("identifier", &mut self.identifier);
+        w.field("instantiatesCanonical", &mut self.instantiates_canonical);
+        w.field("instantiatesUri", &mut self.instantiates_uri);
+        w.field("instantiates", &mut self.instantiates);
+        w.field("status", &mut self.status);
+        w.field("intent", &mut self.intent);
+        w.refs("patient", &mut self.patient, &["Patient"]);
+        w.refs("encounter", &mut self.encounter, &["Encounter"]);
+        w.field("dateTime", &mut self.date_time);
+        w.refs("orderer", &mut self.orderer, &["Practitioner", "PractitionerRole"]);
+        w.refs(
+            "allergyIntolerance",
+            &mut self.allergy_intolerance,
+            &["AllergyIntolerance"],
+        );
+        w.field("foodPreferenceModifier", &mut self.food_preference_modifier);
+        w.field("excludeFoodModifier", &mut self.exclude_food_modifier);
+        w.field("oralDiet", &mut self.oral_diet);
+        w.field("supplement", &mut self.supplement);
+        w.field("enteralFormula", &mut self.enteral_formula);
+        w.field("note", &mut self.note);
+    }
+}
+
+impl NutritionOrder {
+    /// A new `NutritionOrder` with its required elements: `status`, `intent`, `patient`, `dateTime`.
+    pub fn new<T2: crate::targets::NutritionOrderPatient>(
+        status: codes::RequestStatus,
+        intent: codes::RequestIntent,
+        patient: crate::TypedReference<T2>,
+        date_time: DateTime,
+    ) -> Self {
+        NutritionOrder {
+            status: Some(crate::Primitive::new(status)),
+            intent: Some(crate::Primitive::new(intent)),
+            patient: Some(Box::new(patient.into())),
+            date_time: Some(crate::Primitive::new(date_time)),
+            ..Default::default()
+        }
+    }
+    /// Sets `patient` to a reference to a Patient.
+    pub fn set_patient<T: crate::targets::NutritionOrderPatient>(
+        &mut self,
+        reference: crate::TypedReference<T>,
+    ) -> &mut Self {
+        self.patient = Some(Box::new(reference.into()));
+        self
+    }
+    /// Sets `encounter` to a reference to a Encounter.
+    pub fn set_encounter<T: crate::targets::NutritionOrderEncounter>(
+        &mut self,
+        reference: crate::TypedReference<T>,
+    ) -> &mut Self {
+        self.encounter = Some(Box::new(reference.into()));
+        self
+    }
+    /// Sets `orderer` to a reference to a Practitioner | PractitionerRole.
+    pub fn set_orderer<T: crate::targets::NutritionOrderOrderer>(
+        &mut self,
+        reference: crate::TypedReference<T>,
+    ) -> &mut Self {
+        self.orderer = Some(Box::new(reference.into()));
+        self
+    }
+    /// Adds a reference to a AllergyIntolerance to `allergyIntolerance`.
+    pub fn push_allergy_intolerance<T: crate::targets::NutritionOrderAllergyIntolerance>(
+        &mut self,
+        reference: crate::TypedReference<T>,
+    ) -> &mut Self {
+        self.allergy_intolerance.push(reference.into());
+        self
+    }
+}
+
 /// Oral diet components
 ///
 /// Diet given orally in contrast to enteral (tube) feeding.
@@ -457,6 +568,29 @@ impl serde::Serialize for NutritionOrderOralDiet {
     }
 }
 
+impl crate::visit::Walk for NutritionOrderOralDiet {
+    fn walk(&self, w: &mut crate::visit::Walker<'_>) {
+        w.field("extension", &self.extension);
+        w.field("modifierExtension", &self.modifier_extension);
+        w.field("type", &self.type_);
+        w.field("schedule", &self.schedule);
+        w.field("nutrient", &self.nutrient);
+        w.field("texture", &self.texture);
+        w.field("fluidConsistencyType", &self.fluid_consistency_type);
+        w.field("instruction", &self.instruction);
+    }
+    fn walk_mut(&mut self, w: &mut crate::visit::WalkerMut<'_>) {
+        w.field("extension", &mut self.extension);
+        w.field("modifierExtension", &mut self.modifier_extension);
+        w.field("type", &mut self.type_);
+        w.field("schedule", &mut self.schedule);
+        w.field("nutrient", &mut self.nutrient);
+        w.field("texture", &mut self.texture);
+        w.field("fluidConsistencyType", &mut self.fluid_consistency_type);
+        w.field("instruction", &mut self.instruction);
+    }
+}
+
 /// Required  nutrient modifications
 ///
 /// Class that defines the quantity and type of nutrient modifications (for example carbohydrate, fiber or sodium) required for the oral diet.
@@ -541,6 +675,21 @@ impl serde::Serialize for NutritionOrderOralDietNutrient {
     }
 }
 
+impl crate::visit::Walk for NutritionOrderOralDietNutrient {
+    fn walk(&self, w: &mut crate::visit::Walker<'_>) {
+        w.field("extension", &self.extension);
+        w.field("modifierExtension", &self.modifier_extension);
+        w.field("modifier", &self.modifier);
+        w.field("amount", &self.amount);
+    }
+    fn walk_mut(&mut self, w: &mut crate::visit::WalkerMut<'_>) {
+        w.field("extension", &mut self.extension);
+        w.field("modifierExtension", &mut self.modifier_extension);
+        w.field("modifier", &mut self.modifier);
+        w.field("amount", &mut self.amount);
+    }
+}
+
 /// Required  texture modifications
 ///
 /// Class that describes any texture modifications required for the patient to safely consume various types of solid foods.
@@ -622,6 +771,21 @@ impl serde::Serialize for NutritionOrderOralDietTexture {
         ser::single(&mut map, "modifier", &self.modifier)?;
         ser::single(&mut map, "foodType", &self.food_type)?;
         map.end()
+    }
+}
+
+impl crate::visit::Walk for NutritionOrderOralDietTexture {
+    fn walk(&self, w: &mut crate::visit::Walker<'_>) {
+        w.field("extension", &self.extension);
+        w.field("modifierExtension", &self.modifier_extension);
+        w.field("modifier", &self.modifier);
+        w.field("foodType", &self.food_type);
+    }
+    fn walk_mut(&mut self, w: &mut crate::visit::WalkerMut<'_>) {
+        w.field("extension", &mut self.extension);
+        w.field("modifierExtension", &mut self.modifier_extension);
+        w.field("modifier", &mut self.modifier);
+        w.field("foodType", &mut self.food_type);
     }
 }
 
@@ -731,6 +895,27 @@ impl serde::Serialize for NutritionOrderSupplement {
         ser::single(&mut map, "quantity", &self.quantity)?;
         ser::prim(&mut map, "instruction", "_instruction", &self.instruction)?;
         map.end()
+    }
+}
+
+impl crate::visit::Walk for NutritionOrderSupplement {
+    fn walk(&self, w: &mut crate::visit::Walker<'_>) {
+        w.field("extension", &self.extension);
+        w.field("modifierExtension", &self.modifier_extension);
+        w.field("type", &self.type_);
+        w.field("productName", &self.product_name);
+        w.field("schedule", &self.schedule);
+        w.field("quantity", &self.quantity);
+        w.field("instruction", &self.instruction);
+    }
+    fn walk_mut(&mut self, w: &mut crate::visit::WalkerMut<'_>) {
+        w.field("extension", &mut self.extension);
+        w.field("modifierExtension", &mut self.modifier_extension);
+        w.field("type", &mut self.type_);
+        w.field("productName", &mut self.product_name);
+        w.field("schedule", &mut self.schedule);
+        w.field("quantity", &mut self.quantity);
+        w.field("instruction", &mut self.instruction);
     }
 }
 
@@ -938,6 +1123,35 @@ impl serde::Serialize for NutritionOrderEnteralFormula {
     }
 }
 
+impl crate::visit::Walk for NutritionOrderEnteralFormula {
+    fn walk(&self, w: &mut crate::visit::Walker<'_>) {
+        w.field("extension", &self.extension);
+        w.field("modifierExtension", &self.modifier_extension);
+        w.field("baseFormulaType", &self.base_formula_type);
+        w.field("baseFormulaProductName", &self.base_formula_product_name);
+        w.field("additiveType", &self.additive_type);
+        w.field("additiveProductName", &self.additive_product_name);
+        w.field("caloricDensity", &self.caloric_density);
+        w.field("routeofAdministration", &self.routeof_administration);
+        w.field("administration", &self.administration);
+        w.field("maxVolumeToDeliver", &self.max_volume_to_deliver);
+        w.field("administrationInstruction", &self.administration_instruction);
+    }
+    fn walk_mut(&mut self, w: &mut crate::visit::WalkerMut<'_>) {
+        w.field("extension", &mut self.extension);
+        w.field("modifierExtension", &mut self.modifier_extension);
+        w.field("baseFormulaType", &mut self.base_formula_type);
+        w.field("baseFormulaProductName", &mut self.base_formula_product_name);
+        w.field("additiveType", &mut self.additive_type);
+        w.field("additiveProductName", &mut self.additive_product_name);
+        w.field("caloricDensity", &mut self.caloric_density);
+        w.field("routeofAdministration", &mut self.routeof_administration);
+        w.field("administration", &mut self.administration);
+        w.field("maxVolumeToDeliver", &mut self.max_volume_to_deliver);
+        w.field("administrationInstruction", &mut self.administration_instruction);
+    }
+}
+
 /// Formula feeding instruction as structured data
 ///
 /// Formula administration instructions as structured data.  This repeating structure allows for changing the administration rate or volume over time for both bolus and continuous feeding.  An example of this would be an instruction to increase the rate of continuous feeding every 2 hours.
@@ -1045,6 +1259,23 @@ impl serde::Serialize for NutritionOrderEnteralFormulaAdministration {
     }
 }
 
+impl crate::visit::Walk for NutritionOrderEnteralFormulaAdministration {
+    fn walk(&self, w: &mut crate::visit::Walker<'_>) {
+        w.field("extension", &self.extension);
+        w.field("modifierExtension", &self.modifier_extension);
+        w.field("schedule", &self.schedule);
+        w.field("quantity", &self.quantity);
+        w.choice(&self.rate);
+    }
+    fn walk_mut(&mut self, w: &mut crate::visit::WalkerMut<'_>) {
+        w.field("extension", &mut self.extension);
+        w.field("modifierExtension", &mut self.modifier_extension);
+        w.field("schedule", &mut self.schedule);
+        w.field("quantity", &mut self.quantity);
+        w.choice(&mut self.rate);
+    }
+}
+
 /// Choice of types for `NutritionOrder.enteralFormula.administration.rate[x]`.
 ///
 /// In JSON the element name carries the type (`rateQuantity`, `rateRatio`, ...).
@@ -1061,6 +1292,29 @@ impl ser::EncodeChoice for NutritionOrderEnteralFormulaAdministrationRate {
         match self {
             Self::Quantity(v) => map.serialize_entry("rateQuantity", v),
             Self::Ratio(v) => map.serialize_entry("rateRatio", v),
+        }
+    }
+}
+
+impl crate::visit::Walk for NutritionOrderEnteralFormulaAdministrationRate {
+    fn walk(&self, w: &mut crate::visit::Walker<'_>) {
+        match self {
+            Self::Quantity(v) => {
+                w.field("rateQuantity", v);
+            }
+            Self::Ratio(v) => {
+                w.field("rateRatio", v);
+            }
+        }
+    }
+    fn walk_mut(&mut self, w: &mut crate::visit::WalkerMut<'_>) {
+        match self {
+            Self::Quantity(v) => {
+                w.field("rateQuantity", v);
+            }
+            Self::Ratio(v) => {
+                w.field("rateRatio", v);
+            }
         }
     }
 }

@@ -500,6 +500,260 @@ impl serde::Serialize for Observation {
     }
 }
 
+impl crate::visit::Walk for Observation {
+    fn walk(&self, w: &mut crate::visit::Walker<'_>) {
+        w.field("id", &self.id);
+        w.field("meta", &self.meta);
+        w.field("implicitRules", &self.implicit_rules);
+        w.field("language", &self.language);
+        w.field("text", &self.text);
+        w.field("contained", &self.contained);
+        w.field("extension", &self.extension);
+        w.field("modifierExtension", &self.modifier_extension);
+        w.field("identifier", &self.identifier);
+        w.refs(
+            "basedOn",
+            &self.based_on,
+            &[
+                "CarePlan",
+                "DeviceRequest",
+                "ImmunizationRecommendation",
+                "MedicationRequest",
+                "NutritionOrder",
+                "ServiceRequest",
+            ],
+        );
+        w.refs(
+            "partOf",
+            &self.part_of,
+            &[
+                "MedicationAdministration",
+                "MedicationDispense",
+                "MedicationStatement",
+                "Procedure",
+                "Immunization",
+                "ImagingStudy",
+            ],
+        );
+        w.field("status", &self.status);
+        w.field("category", &self.category);
+        w.field("code", &self.code);
+        w.refs("subject", &self.subject, &["Patient", "Group", "Device", "Location"]);
+        w.refs("focus", &self.focus, &[]);
+        w.refs("encounter", &self.encounter, &["Encounter"]);
+        w.choice(&self.effective);
+        w.field("issued", &self.issued);
+        w.refs(
+            "performer",
+            &self.performer,
+            &[
+                "Practitioner",
+                "PractitionerRole",
+                "Organization",
+                "CareTeam",
+                "Patient",
+                "RelatedPerson",
+            ],
+        );
+        w.choice(&self.value);
+        w.field("dataAbsentReason", &self.data_absent_reason);
+        w.field("interpretation", &self.interpretation);
+        w.field("note", &self.note);
+        w.field("bodySite", &self.body_site);
+        w.field("method", &self.method);
+        w.refs("specimen", &self.specimen, &["Specimen"]);
+        w.refs("device", &self.device, &["Device", "DeviceMetric"]);
+        w.field("referenceRange", &self.reference_range);
+        w.refs(
+            "hasMember",
+            &self.has_member,
+            &["Observation", "QuestionnaireResponse", "MolecularSequence"],
+        );
+        w.refs(
+            "derivedFrom",
+            &self.derived_from,
+            &[
+                "DocumentReference",
+                "ImagingStudy",
+                "Media",
+                "QuestionnaireResponse",
+                "Observation",
+                "MolecularSequence",
+            ],
+        );
+        w.field("component", &self.component);
+    }
+    fn walk_mut(&mut self, w: &mut crate::visit::WalkerMut<'_>) {
+        w.field("id", &mut self.id);
+        w.field("meta", &mut self.meta);
+        w.field("implicitRules", &mut self.implicit_rules);
+        w.field("language", &mut self.language);
+        w.field("text", &mut self.text);
+        w.field("contained", &mut self.contained);
+        w.field("extension", &mut self.extension);
+        w.field("modifierExtension", &mut self.modifier_extension);
+        w.field("identifier", &mut self.identifier);
+        w.refs(
+            "basedOn",
+            &mut self.based_on,
+            &[
+                "CarePlan",
+                "DeviceRequest",
+                "ImmunizationRecommendation",
+                "MedicationRequest",
+                "NutritionOrder",
+                "ServiceRequest",
+            ],
+        );
+        w.refs(
+            "partOf",
+            &mut self.part_of,
+            &[
+                "MedicationAdministration",
+                "MedicationDispense",
+                "MedicationStatement",
+                "Procedure",
+                "Immunization",
+                "ImagingStudy",
+            ],
+        );
+        w.field("status", &mut self.status);
+        w.field("category", &mut self.category);
+        w.field("code", &mut self.code);
+        w.refs(
+            "subject",
+            &mut self.subject,
+            &["Patient", "Group", "Device", "Location"],
+        );
+        w.refs("focus", &mut self.focus, &[]);
+        w.refs("encounter", &mut self.encounter, &["Encounter"]);
+        w.choice(&mut self.effective);
+        w.field("issued", &mut self.issued);
+        w.refs(
+            "performer",
+            &mut self.performer,
+            &[
+                "Practitioner",
+                "PractitionerRole",
+                "Organization",
+                "CareTeam",
+                "Patient",
+                "RelatedPerson",
+            ],
+        );
+        w.choice(&mut self.value);
+        w.field("dataAbsentReason", &mut self.data_absent_reason);
+        w.field("interpretation", &mut self.interpretation);
+        w.field("note", &mut self.note);
+        w.field("bodySite", &mut self.body_site);
+        w.field("method", &mut self.method);
+        w.refs("specimen", &mut self.specimen, &["Specimen"]);
+        w.refs("device", &mut self.device, &["Device", "DeviceMetric"]);
+        w.field("referenceRange", &mut self.reference_range);
+        w.refs(
+            "hasMember",
+            &mut self.has_member,
+            &["Observation", "QuestionnaireResponse", "MolecularSequence"],
+        );
+        w.refs(
+            "derivedFrom",
+            &mut self.derived_from,
+            &[
+                "DocumentReference",
+                "ImagingStudy",
+                "Media",
+                "QuestionnaireResponse",
+                "Observation",
+                "MolecularSequence",
+            ],
+        );
+        w.field("component", &mut self.component);
+    }
+}
+
+impl Observation {
+    /// A new `Observation` with its required elements: `status`, `code`.
+    pub fn new(status: codes::ObservationStatus, code: CodeableConcept) -> Self {
+        Observation {
+            status: Some(crate::Primitive::new(status)),
+            code: Some(Box::new(code)),
+            ..Default::default()
+        }
+    }
+    /// Adds a reference to a CarePlan | DeviceRequest | ImmunizationRecommendation | MedicationRequest | NutritionOrder | ServiceRequest to `basedOn`.
+    pub fn push_based_on<T: crate::targets::ObservationBasedOn>(
+        &mut self,
+        reference: crate::TypedReference<T>,
+    ) -> &mut Self {
+        self.based_on.push(reference.into());
+        self
+    }
+    /// Adds a reference to a MedicationAdministration | MedicationDispense | MedicationStatement | Procedure | Immunization | ImagingStudy to `partOf`.
+    pub fn push_part_of<T: crate::targets::ObservationPartOf>(
+        &mut self,
+        reference: crate::TypedReference<T>,
+    ) -> &mut Self {
+        self.part_of.push(reference.into());
+        self
+    }
+    /// Sets `subject` to a reference to a Patient | Group | Device | Location.
+    pub fn set_subject<T: crate::targets::ObservationSubject>(
+        &mut self,
+        reference: crate::TypedReference<T>,
+    ) -> &mut Self {
+        self.subject = Some(Box::new(reference.into()));
+        self
+    }
+    /// Sets `encounter` to a reference to a Encounter.
+    pub fn set_encounter<T: crate::targets::ObservationEncounter>(
+        &mut self,
+        reference: crate::TypedReference<T>,
+    ) -> &mut Self {
+        self.encounter = Some(Box::new(reference.into()));
+        self
+    }
+    /// Adds a reference to a Practitioner | PractitionerRole | Organization | CareTeam | Patient | RelatedPerson to `performer`.
+    pub fn push_performer<T: crate::targets::ObservationPerformer>(
+        &mut self,
+        reference: crate::TypedReference<T>,
+    ) -> &mut Self {
+        self.performer.push(reference.into());
+        self
+    }
+    /// Sets `specimen` to a reference to a Specimen.
+    pub fn set_specimen<T: crate::targets::ObservationSpecimen>(
+        &mut self,
+        reference: crate::TypedReference<T>,
+    ) -> &mut Self {
+        self.specimen = Some(Box::new(reference.into()));
+        self
+    }
+    /// Sets `device` to a reference to a Device | DeviceMetric.
+    pub fn set_device<T: crate::targets::ObservationDevice>(
+        &mut self,
+        reference: crate::TypedReference<T>,
+    ) -> &mut Self {
+        self.device = Some(Box::new(reference.into()));
+        self
+    }
+    /// Adds a reference to a Observation | QuestionnaireResponse | MolecularSequence to `hasMember`.
+    pub fn push_has_member<T: crate::targets::ObservationHasMember>(
+        &mut self,
+        reference: crate::TypedReference<T>,
+    ) -> &mut Self {
+        self.has_member.push(reference.into());
+        self
+    }
+    /// Adds a reference to a DocumentReference | ImagingStudy | Media | QuestionnaireResponse | Observation | MolecularSequence to `derivedFrom`.
+    pub fn push_derived_from<T: crate::targets::ObservationDerivedFrom>(
+        &mut self,
+        reference: crate::TypedReference<T>,
+    ) -> &mut Self {
+        self.derived_from.push(reference.into());
+        self
+    }
+}
+
 /// Choice of types for `Observation.effective[x]`.
 ///
 /// In JSON the element name carries the type (`effectiveDateTime`, `effectivePeriod`, ...).
@@ -525,6 +779,41 @@ impl ser::EncodeChoice for ObservationEffective {
             Self::Timing(v) => map.serialize_entry("effectiveTiming", v),
             Self::Instant(v) => {
                 ser::prim_one(map, "effectiveInstant", "_effectiveInstant", v)
+            }
+        }
+    }
+}
+
+impl crate::visit::Walk for ObservationEffective {
+    fn walk(&self, w: &mut crate::visit::Walker<'_>) {
+        match self {
+            Self::DateTime(v) => {
+                w.field("effectiveDateTime", v);
+            }
+            Self::Period(v) => {
+                w.field("effectivePeriod", v);
+            }
+            Self::Timing(v) => {
+                w.field("effectiveTiming", v);
+            }
+            Self::Instant(v) => {
+                w.field("effectiveInstant", v);
+            }
+        }
+    }
+    fn walk_mut(&mut self, w: &mut crate::visit::WalkerMut<'_>) {
+        match self {
+            Self::DateTime(v) => {
+                w.field("effectiveDateTime", v);
+            }
+            Self::Period(v) => {
+                w.field("effectivePeriod", v);
+            }
+            Self::Timing(v) => {
+                w.field("effectiveTiming", v);
+            }
+            Self::Instant(v) => {
+                w.field("effectiveInstant", v);
             }
         }
     }
@@ -573,6 +862,83 @@ impl ser::EncodeChoice for ObservationValue {
             Self::Time(v) => ser::prim_one(map, "valueTime", "_valueTime", v),
             Self::DateTime(v) => ser::prim_one(map, "valueDateTime", "_valueDateTime", v),
             Self::Period(v) => map.serialize_entry("valuePeriod", v),
+        }
+    }
+}
+
+impl crate::visit::Walk for ObservationValue {
+    fn walk(&self, w: &mut crate::visit::Walker<'_>) {
+        match self {
+            Self::Quantity(v) => {
+                w.field("valueQuantity", v);
+            }
+            Self::CodeableConcept(v) => {
+                w.field("valueCodeableConcept", v);
+            }
+            Self::String(v) => {
+                w.field("valueString", v);
+            }
+            Self::Boolean(v) => {
+                w.field("valueBoolean", v);
+            }
+            Self::Integer(v) => {
+                w.field("valueInteger", v);
+            }
+            Self::Range(v) => {
+                w.field("valueRange", v);
+            }
+            Self::Ratio(v) => {
+                w.field("valueRatio", v);
+            }
+            Self::SampledData(v) => {
+                w.field("valueSampledData", v);
+            }
+            Self::Time(v) => {
+                w.field("valueTime", v);
+            }
+            Self::DateTime(v) => {
+                w.field("valueDateTime", v);
+            }
+            Self::Period(v) => {
+                w.field("valuePeriod", v);
+            }
+        }
+    }
+    fn walk_mut(&mut self, w: &mut crate::visit::WalkerMut<'_>) {
+        match self {
+            Self::Quantity(v) => {
+                w.field("valueQuantity", v);
+            }
+            Self::CodeableConcept(v) => {
+                w.field("valueCodeableConcept", v);
+            }
+            Self::String(v) => {
+                w.field("valueString", v);
+            }
+            Self::Boolean(v) => {
+                w.field("valueBoolean", v);
+            }
+            Self::Integer(v) => {
+                w.field("valueInteger", v);
+            }
+            Self::Range(v) => {
+                w.field("valueRange", v);
+            }
+            Self::Ratio(v) => {
+                w.field("valueRatio", v);
+            }
+            Self::SampledData(v) => {
+                w.field("valueSampledData", v);
+            }
+            Self::Time(v) => {
+                w.field("valueTime", v);
+            }
+            Self::DateTime(v) => {
+                w.field("valueDateTime", v);
+            }
+            Self::Period(v) => {
+                w.field("valuePeriod", v);
+            }
         }
     }
 }
@@ -688,6 +1054,29 @@ impl serde::Serialize for ObservationReferenceRange {
         ser::single(&mut map, "age", &self.age)?;
         ser::prim(&mut map, "text", "_text", &self.text)?;
         map.end()
+    }
+}
+
+impl crate::visit::Walk for ObservationReferenceRange {
+    fn walk(&self, w: &mut crate::visit::Walker<'_>) {
+        w.field("extension", &self.extension);
+        w.field("modifierExtension", &self.modifier_extension);
+        w.field("low", &self.low);
+        w.field("high", &self.high);
+        w.field("type", &self.type_);
+        w.field("appliesTo", &self.applies_to);
+        w.field("age", &self.age);
+        w.field("text", &self.text);
+    }
+    fn walk_mut(&mut self, w: &mut crate::visit::WalkerMut<'_>) {
+        w.field("extension", &mut self.extension);
+        w.field("modifierExtension", &mut self.modifier_extension);
+        w.field("low", &mut self.low);
+        w.field("high", &mut self.high);
+        w.field("type", &mut self.type_);
+        w.field("appliesTo", &mut self.applies_to);
+        w.field("age", &mut self.age);
+        w.field("text", &mut self.text);
     }
 }
 
@@ -947,6 +1336,37 @@ impl serde::Serialize for ObservationComponent {
     }
 }
 
+impl crate::visit::Walk for ObservationComponent {
+    fn walk(&self, w: &mut crate::visit::Walker<'_>) {
+        w.field("extension", &self.extension);
+        w.field("modifierExtension", &self.modifier_extension);
+        w.field("code", &self.code);
+        w.choice(&self.value);
+        w.field("dataAbsentReason", &self.data_absent_reason);
+        w.field("interpretation", &self.interpretation);
+        w.field("referenceRange", &self.reference_range);
+    }
+    fn walk_mut(&mut self, w: &mut crate::visit::WalkerMut<'_>) {
+        w.field("extension", &mut self.extension);
+        w.field("modifierExtension", &mut self.modifier_extension);
+        w.field("code", &mut self.code);
+        w.choice(&mut self.value);
+        w.field("dataAbsentReason", &mut self.data_absent_reason);
+        w.field("interpretation", &mut self.interpretation);
+        w.field("referenceRange", &mut self.reference_range);
+    }
+}
+
+impl ObservationComponent {
+    /// A new `Observation.component` with its required elements: `code`.
+    pub fn new(code: CodeableConcept) -> Self {
+        ObservationComponent {
+            code: Some(Box::new(code)),
+            ..Default::default()
+        }
+    }
+}
+
 /// Choice of types for `Observation.component.value[x]`.
 ///
 /// In JSON the element name carries the type (`valueQuantity`, `valueCodeableConcept`, ...).
@@ -990,6 +1410,83 @@ impl ser::EncodeChoice for ObservationComponentValue {
             Self::Time(v) => ser::prim_one(map, "valueTime", "_valueTime", v),
             Self::DateTime(v) => ser::prim_one(map, "valueDateTime", "_valueDateTime", v),
             Self::Period(v) => map.serialize_entry("valuePeriod", v),
+        }
+    }
+}
+
+impl crate::visit::Walk for ObservationComponentValue {
+    fn walk(&self, w: &mut crate::visit::Walker<'_>) {
+        match self {
+            Self::Quantity(v) => {
+                w.field("valueQuantity", v);
+            }
+            Self::CodeableConcept(v) => {
+                w.field("valueCodeableConcept", v);
+            }
+            Self::String(v) => {
+                w.field("valueString", v);
+            }
+            Self::Boolean(v) => {
+                w.field("valueBoolean", v);
+            }
+            Self::Integer(v) => {
+                w.field("valueInteger", v);
+            }
+            Self::Range(v) => {
+                w.field("valueRange", v);
+            }
+            Self::Ratio(v) => {
+                w.field("valueRatio", v);
+            }
+            Self::SampledData(v) => {
+                w.field("valueSampledData", v);
+            }
+            Self::Time(v) => {
+                w.field("valueTime", v);
+            }
+            Self::DateTime(v) => {
+                w.field("valueDateTime", v);
+            }
+            Self::Period(v) => {
+                w.field("valuePeriod", v);
+            }
+        }
+    }
+    fn walk_mut(&mut self, w: &mut crate::visit::WalkerMut<'_>) {
+        match self {
+            Self::Quantity(v) => {
+                w.field("valueQuantity", v);
+            }
+            Self::CodeableConcept(v) => {
+                w.field("valueCodeableConcept", v);
+            }
+            Self::String(v) => {
+                w.field("valueString", v);
+            }
+            Self::Boolean(v) => {
+                w.field("valueBoolean", v);
+            }
+            Self::Integer(v) => {
+                w.field("valueInteger", v);
+            }
+            Self::Range(v) => {
+                w.field("valueRange", v);
+            }
+            Self::Ratio(v) => {
+                w.field("valueRatio", v);
+            }
+            Self::SampledData(v) => {
+                w.field("valueSampledData", v);
+            }
+            Self::Time(v) => {
+                w.field("valueTime", v);
+            }
+            Self::DateTime(v) => {
+                w.field("valueDateTime", v);
+            }
+            Self::Period(v) => {
+                w.field("valuePeriod", v);
+            }
         }
     }
 }

@@ -310,6 +310,101 @@ impl serde::Serialize for ObservationDefinition {
     }
 }
 
+impl crate::visit::Walk for ObservationDefinition {
+    fn walk(&self, w: &mut crate::visit::Walker<'_>) {
+        w.field("id", &self.id);
+        w.field("meta", &self.meta);
+        w.field("implicitRules", &self.implicit_rules);
+        w.field("language", &self.language);
+        w.field("text", &self.text);
+        w.field("contained", &self.contained);
+        w.field("extension", &self.extension);
+        w.field("modifierExtension", &self.modifier_extension);
+        w.field("category", &self.category);
+        w.field("code", &self.code);
+        w.field("identifier", &self.identifier);
+        w.field("permittedDataType", &self.permitted_data_type);
+        w.field("multipleResultsAllowed", &self.multiple_results_allowed);
+        w.field("method", &self.method);
+        w.field("preferredReportName", &self.preferred_report_name);
+        w.field("quantitativeDetails", &self.quantitative_details);
+        w.field("qualifiedInterval", &self.qualified_interval);
+        w.refs("validCodedValueSet", &self.valid_coded_value_set, &["ValueSet"]);
+        w.refs("normalCodedValueSet", &self.normal_coded_value_set, &["ValueSet"]);
+        w.refs("abnormalCodedValueSet", &self.abnormal_coded_value_set, &["ValueSet"]);
+        w.refs("criticalCodedValueSet", &self.critical_coded_value_set, &["ValueSet"]);
+    }
+    fn walk_mut(&mut self, w: &mut crate::visit::WalkerMut<'_>) {
+        w.field("id", &mut self.id);
+        w.field("meta", &mut self.meta);
+        w.field("implicitRules", &mut self.implicit_rules);
+        w.field("language", &mut self.language);
+        w.field("text", &mut self.text);
+        w.field("contained", &mut self.contained);
+        w.field("extension", &mut self.extension);
+        w.field("modifierExtension", &mut self.modifier_extension);
+        w.field("category", &mut self.category);
+        w.field("code", &mut self.code);
+        w.field("identifier", &mut self.identifier);
+        w.field("permittedDataType", &mut self.permitted_data_type);
+        w.field("multipleResultsAllowed", &mut self.multiple_results_allowed);
+        w.field("method", &mut self.method);
+        w.field("preferredReportName", &mut self.preferred_report_name);
+        w.field("quantitativeDetails", &mut self.quantitative_details);
+        w.field("qualifiedInterval", &mut self.qualified_interval);
+        w.refs("validCodedValueSet", &mut self.valid_coded_value_set, &["ValueSet"]);
+        w.refs("normalCodedValueSet", &mut self.normal_coded_value_set, &["ValueSet"]);
+        w.refs(
+            "abnormalCodedValueSet",
+            &mut self.abnormal_coded_value_set,
+            &["ValueSet"],
+        );
+        w.refs(
+            "criticalCodedValueSet",
+            &mut self.critical_coded_value_set,
+            &["ValueSet"],
+        );
+    }
+}
+
+impl ObservationDefinition {
+    /// A new `ObservationDefinition` with its required elements: `code`.
+    pub fn new(code: CodeableConcept) -> Self {
+        ObservationDefinition {
+            code: Some(Box::new(code)),
+            ..Default::default()
+        }
+    }
+    /// Sets `validCodedValueSet` to a reference to a ValueSet.
+    pub fn set_valid_coded_value_set<
+        T: crate::targets::ObservationDefinitionValidCodedValueSet,
+    >(&mut self, reference: crate::TypedReference<T>) -> &mut Self {
+        self.valid_coded_value_set = Some(Box::new(reference.into()));
+        self
+    }
+    /// Sets `normalCodedValueSet` to a reference to a ValueSet.
+    pub fn set_normal_coded_value_set<
+        T: crate::targets::ObservationDefinitionNormalCodedValueSet,
+    >(&mut self, reference: crate::TypedReference<T>) -> &mut Self {
+        self.normal_coded_value_set = Some(Box::new(reference.into()));
+        self
+    }
+    /// Sets `abnormalCodedValueSet` to a reference to a ValueSet.
+    pub fn set_abnormal_coded_value_set<
+        T: crate::targets::ObservationDefinitionAbnormalCodedValueSet,
+    >(&mut self, reference: crate::TypedReference<T>) -> &mut Self {
+        self.abnormal_coded_value_set = Some(Box::new(reference.into()));
+        self
+    }
+    /// Sets `criticalCodedValueSet` to a reference to a ValueSet.
+    pub fn set_critical_coded_value_set<
+        T: crate::targets::ObservationDefinitionCriticalCodedValueSet,
+    >(&mut self, reference: crate::TypedReference<T>) -> &mut Self {
+        self.critical_coded_value_set = Some(Box::new(reference.into()));
+        self
+    }
+}
+
 /// Characteristics of quantitative results
 ///
 /// Characteristics for quantitative results of this observation.
@@ -446,6 +541,25 @@ impl serde::Serialize for ObservationDefinitionQuantitativeDetails {
     }
 }
 
+impl crate::visit::Walk for ObservationDefinitionQuantitativeDetails {
+    fn walk(&self, w: &mut crate::visit::Walker<'_>) {
+        w.field("extension", &self.extension);
+        w.field("modifierExtension", &self.modifier_extension);
+        w.field("customaryUnit", &self.customary_unit);
+        w.field("unit", &self.unit);
+        w.field("conversionFactor", &self.conversion_factor);
+        w.field("decimalPrecision", &self.decimal_precision);
+    }
+    fn walk_mut(&mut self, w: &mut crate::visit::WalkerMut<'_>) {
+        w.field("extension", &mut self.extension);
+        w.field("modifierExtension", &mut self.modifier_extension);
+        w.field("customaryUnit", &mut self.customary_unit);
+        w.field("unit", &mut self.unit);
+        w.field("conversionFactor", &mut self.conversion_factor);
+        w.field("decimalPrecision", &mut self.decimal_precision);
+    }
+}
+
 /// Qualified range for continuous and ordinal observation results
 ///
 /// Multiple  ranges of results qualified by different contexts for ordinal or continuous observations conforming to this ObservationDefinition.
@@ -575,5 +689,32 @@ impl serde::Serialize for ObservationDefinitionQualifiedInterval {
         ser::single(&mut map, "gestationalAge", &self.gestational_age)?;
         ser::prim(&mut map, "condition", "_condition", &self.condition)?;
         map.end()
+    }
+}
+
+impl crate::visit::Walk for ObservationDefinitionQualifiedInterval {
+    fn walk(&self, w: &mut crate::visit::Walker<'_>) {
+        w.field("extension", &self.extension);
+        w.field("modifierExtension", &self.modifier_extension);
+        w.field("category", &self.category);
+        w.field("range", &self.range);
+        w.field("context", &self.context);
+        w.field("appliesTo", &self.applies_to);
+        w.field("gender", &self.gender);
+        w.field("age", &self.age);
+        w.field("gestationalAge", &self.gestational_age);
+        w.field("condition", &self.condition);
+    }
+    fn walk_mut(&mut self, w: &mut crate::visit::WalkerMut<'_>) {
+        w.field("extension", &mut self.extension);
+        w.field("modifierExtension", &mut self.modifier_extension);
+        w.field("category", &mut self.category);
+        w.field("range", &mut self.range);
+        w.field("context", &mut self.context);
+        w.field("appliesTo", &mut self.applies_to);
+        w.field("gender", &mut self.gender);
+        w.field("age", &mut self.age);
+        w.field("gestationalAge", &mut self.gestational_age);
+        w.field("condition", &mut self.condition);
     }
 }

@@ -399,6 +399,105 @@ impl serde::Serialize for OperationDefinition {
     }
 }
 
+impl crate::visit::Walk for OperationDefinition {
+    fn walk(&self, w: &mut crate::visit::Walker<'_>) {
+        w.field("id", &self.id);
+        w.field("meta", &self.meta);
+        w.field("implicitRules", &self.implicit_rules);
+        w.field("language", &self.language);
+        w.field("text", &self.text);
+        w.field("contained", &self.contained);
+        w.field("extension", &self.extension);
+        w.field("modifierExtension", &self.modifier_extension);
+        w.field("url", &self.url);
+        w.field("version", &self.version);
+        w.field("name", &self.name);
+        w.field("title", &self.title);
+        w.field("status", &self.status);
+        w.field("kind", &self.kind);
+        w.field("experimental", &self.experimental);
+        w.field("date", &self.date);
+        w.field("publisher", &self.publisher);
+        w.field("contact", &self.contact);
+        w.field("description", &self.description);
+        w.field("useContext", &self.use_context);
+        w.field("jurisdiction", &self.jurisdiction);
+        w.field("purpose", &self.purpose);
+        w.field("affectsState", &self.affects_state);
+        w.field("code", &self.code);
+        w.field("comment", &self.comment);
+        w.field("base", &self.base);
+        w.field("resource", &self.resource);
+        w.field("system", &self.system);
+        w.field("type", &self.type_);
+        w.field("instance", &self.instance);
+        w.field("inputProfile", &self.input_profile);
+        w.field("outputProfile", &self.output_profile);
+        w.field("parameter", &self.parameter);
+        w.field("overload", &self.overload);
+    }
+    fn walk_mut(&mut self, w: &mut crate::visit::WalkerMut<'_>) {
+        w.field("id", &mut self.id);
+        w.field("meta", &mut self.meta);
+        w.field("implicitRules", &mut self.implicit_rules);
+        w.field("language", &mut self.language);
+        w.field("text", &mut self.text);
+        w.field("contained", &mut self.contained);
+        w.field("extension", &mut self.extension);
+        w.field("modifierExtension", &mut self.modifier_extension);
+        w.field("url", &mut self.url);
+        w.field("version", &mut self.version);
+        w.field("name", &mut self.name);
+        w.field("title", &mut self.title);
+        w.field("status", &mut self.status);
+        w.field("kind", &mut self.kind);
+        w.field("experimental", &mut self.experimental);
+        w.field("date", &mut self.date);
+        w.field("publisher", &mut self.publisher);
+        w.field("contact", &mut self.contact);
+        w.field("description", &mut self.description);
+        w.field("useContext", &mut self.use_context);
+        w.field("jurisdiction", &mut self.jurisdiction);
+        w.field("purpose", &mut self.purpose);
+        w.field("affectsState", &mut self.affects_state);
+        w.field("code", &mut self.code);
+        w.field("comment", &mut self.comment);
+        w.field("base", &mut self.base);
+        w.field("resource", &mut self.resource);
+        w.field("system", &mut self.system);
+        w.field("type", &mut self.type_);
+        w.field("instance", &mut self.instance);
+        w.field("inputProfile", &mut self.input_profile);
+        w.field("outputProfile", &mut self.output_profile);
+        w.field("parameter", &mut self.parameter);
+        w.field("overload", &mut self.overload);
+    }
+}
+
+impl OperationDefinition {
+    /// A new `OperationDefinition` with its required elements: `name`, `status`, `kind`, `code`, `system`, `type`, `instance`.
+    pub fn new(
+        name: FhirString,
+        status: codes::PublicationStatus,
+        kind: codes::OperationKind,
+        code: Code,
+        system: bool,
+        type_: bool,
+        instance: bool,
+    ) -> Self {
+        OperationDefinition {
+            name: Some(crate::Primitive::new(name)),
+            status: Some(crate::Primitive::new(status)),
+            kind: Some(crate::Primitive::new(kind)),
+            code: Some(crate::Primitive::new(code)),
+            system: Some(crate::Primitive::new(system)),
+            type_: Some(crate::Primitive::new(type_)),
+            instance: Some(crate::Primitive::new(instance)),
+            ..Default::default()
+        }
+    }
+}
+
 /// Parameters for the operation/query
 ///
 /// The parameters for the operation/query.
@@ -600,6 +699,57 @@ impl serde::Serialize for OperationDefinitionParameter {
     }
 }
 
+impl crate::visit::Walk for OperationDefinitionParameter {
+    fn walk(&self, w: &mut crate::visit::Walker<'_>) {
+        w.field("extension", &self.extension);
+        w.field("modifierExtension", &self.modifier_extension);
+        w.field("name", &self.name);
+        w.field("use", &self.use_);
+        w.field("min", &self.min);
+        w.field("max", &self.max);
+        w.field("documentation", &self.documentation);
+        w.field("type", &self.type_);
+        w.field("targetProfile", &self.target_profile);
+        w.field("searchType", &self.search_type);
+        w.field("binding", &self.binding);
+        w.field("referencedFrom", &self.referenced_from);
+        w.field("part", &self.part);
+    }
+    fn walk_mut(&mut self, w: &mut crate::visit::WalkerMut<'_>) {
+        w.field("extension", &mut self.extension);
+        w.field("modifierExtension", &mut self.modifier_extension);
+        w.field("name", &mut self.name);
+        w.field("use", &mut self.use_);
+        w.field("min", &mut self.min);
+        w.field("max", &mut self.max);
+        w.field("documentation", &mut self.documentation);
+        w.field("type", &mut self.type_);
+        w.field("targetProfile", &mut self.target_profile);
+        w.field("searchType", &mut self.search_type);
+        w.field("binding", &mut self.binding);
+        w.field("referencedFrom", &mut self.referenced_from);
+        w.field("part", &mut self.part);
+    }
+}
+
+impl OperationDefinitionParameter {
+    /// A new `OperationDefinition.parameter` with its required elements: `name`, `use`, `min`, `max`.
+    pub fn new(
+        name: Code,
+        use_: codes::OperationParameterUse,
+        min: i32,
+        max: FhirString,
+    ) -> Self {
+        OperationDefinitionParameter {
+            name: Some(crate::Primitive::new(name)),
+            use_: Some(crate::Primitive::new(use_)),
+            min: Some(crate::Primitive::new(min)),
+            max: Some(crate::Primitive::new(max)),
+            ..Default::default()
+        }
+    }
+}
+
 /// ValueSet details if this is coded
 ///
 /// Binds to a value set if this parameter is coded (code, Coding, CodeableConcept).
@@ -700,6 +850,32 @@ impl serde::Serialize for OperationDefinitionParameterBinding {
     }
 }
 
+impl crate::visit::Walk for OperationDefinitionParameterBinding {
+    fn walk(&self, w: &mut crate::visit::Walker<'_>) {
+        w.field("extension", &self.extension);
+        w.field("modifierExtension", &self.modifier_extension);
+        w.field("strength", &self.strength);
+        w.field("valueSet", &self.value_set);
+    }
+    fn walk_mut(&mut self, w: &mut crate::visit::WalkerMut<'_>) {
+        w.field("extension", &mut self.extension);
+        w.field("modifierExtension", &mut self.modifier_extension);
+        w.field("strength", &mut self.strength);
+        w.field("valueSet", &mut self.value_set);
+    }
+}
+
+impl OperationDefinitionParameterBinding {
+    /// A new `OperationDefinition.parameter.binding` with its required elements: `strength`, `valueSet`.
+    pub fn new(strength: codes::BindingStrength, value_set: Canonical) -> Self {
+        OperationDefinitionParameterBinding {
+            strength: Some(crate::Primitive::new(strength)),
+            value_set: Some(crate::Primitive::new(value_set)),
+            ..Default::default()
+        }
+    }
+}
+
 /// References to this parameter
 ///
 /// Identifies other resource parameters within the operation invocation that are expected to resolve to this resource.
@@ -791,6 +967,31 @@ impl serde::Serialize for OperationDefinitionParameterReferencedFrom {
         ser::prim(&mut map, "source", "_source", &self.source)?;
         ser::prim(&mut map, "sourceId", "_sourceId", &self.source_id)?;
         map.end()
+    }
+}
+
+impl crate::visit::Walk for OperationDefinitionParameterReferencedFrom {
+    fn walk(&self, w: &mut crate::visit::Walker<'_>) {
+        w.field("extension", &self.extension);
+        w.field("modifierExtension", &self.modifier_extension);
+        w.field("source", &self.source);
+        w.field("sourceId", &self.source_id);
+    }
+    fn walk_mut(&mut self, w: &mut crate::visit::WalkerMut<'_>) {
+        w.field("extension", &mut self.extension);
+        w.field("modifierExtension", &mut self.modifier_extension);
+        w.field("source", &mut self.source);
+        w.field("sourceId", &mut self.source_id);
+    }
+}
+
+impl OperationDefinitionParameterReferencedFrom {
+    /// A new `OperationDefinition.parameter.referencedFrom` with its required elements: `source`.
+    pub fn new(source: FhirString) -> Self {
+        OperationDefinitionParameterReferencedFrom {
+            source: Some(crate::Primitive::new(source)),
+            ..Default::default()
+        }
     }
 }
 
@@ -889,5 +1090,20 @@ impl serde::Serialize for OperationDefinitionOverload {
         ser::prims(&mut map, "parameterName", "_parameterName", &self.parameter_name)?;
         ser::prim(&mut map, "comment", "_comment", &self.comment)?;
         map.end()
+    }
+}
+
+impl crate::visit::Walk for OperationDefinitionOverload {
+    fn walk(&self, w: &mut crate::visit::Walker<'_>) {
+        w.field("extension", &self.extension);
+        w.field("modifierExtension", &self.modifier_extension);
+        w.field("parameterName", &self.parameter_name);
+        w.field("comment", &self.comment);
+    }
+    fn walk_mut(&mut self, w: &mut crate::visit::WalkerMut<'_>) {
+        w.field("extension", &mut self.extension);
+        w.field("modifierExtension", &mut self.modifier_extension);
+        w.field("parameterName", &mut self.parameter_name);
+        w.field("comment", &mut self.comment);
     }
 }

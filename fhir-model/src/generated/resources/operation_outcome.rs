@@ -129,6 +129,41 @@ impl serde::Serialize for OperationOutcome {
     }
 }
 
+impl crate::visit::Walk for OperationOutcome {
+    fn walk(&self, w: &mut crate::visit::Walker<'_>) {
+        w.field("id", &self.id);
+        w.field("meta", &self.meta);
+        w.field("implicitRules", &self.implicit_rules);
+        w.field("language", &self.language);
+        w.field("text", &self.text);
+        w.field("contained", &self.contained);
+        w.field("extension", &self.extension);
+        w.field("modifierExtension", &self.modifier_extension);
+        w.field("issue", &self.issue);
+    }
+    fn walk_mut(&mut self, w: &mut crate::visit::WalkerMut<'_>) {
+        w.field("id", &mut self.id);
+        w.field("meta", &mut self.meta);
+        w.field("implicitRules", &mut self.implicit_rules);
+        w.field("language", &mut self.language);
+        w.field("text", &mut self.text);
+        w.field("contained", &mut self.contained);
+        w.field("extension", &mut self.extension);
+        w.field("modifierExtension", &mut self.modifier_extension);
+        w.field("issue", &mut self.issue);
+    }
+}
+
+impl OperationOutcome {
+    /// A new `OperationOutcome` with its required elements: `issue` (its first item).
+    pub fn new(issue: OperationOutcomeIssue) -> Self {
+        OperationOutcome {
+            issue: vec![issue],
+            ..Default::default()
+        }
+    }
+}
+
 /// A single issue associated with the action
 ///
 /// An error, warning, or information message that results from a system action.
@@ -265,5 +300,39 @@ impl serde::Serialize for OperationOutcomeIssue {
         ser::prims(&mut map, "location", "_location", &self.location)?;
         ser::prims(&mut map, "expression", "_expression", &self.expression)?;
         map.end()
+    }
+}
+
+impl crate::visit::Walk for OperationOutcomeIssue {
+    fn walk(&self, w: &mut crate::visit::Walker<'_>) {
+        w.field("extension", &self.extension);
+        w.field("modifierExtension", &self.modifier_extension);
+        w.field("severity", &self.severity);
+        w.field("code", &self.code);
+        w.field("details", &self.details);
+        w.field("diagnostics", &self.diagnostics);
+        w.field("location", &self.location);
+        w.field("expression", &self.expression);
+    }
+    fn walk_mut(&mut self, w: &mut crate::visit::WalkerMut<'_>) {
+        w.field("extension", &mut self.extension);
+        w.field("modifierExtension", &mut self.modifier_extension);
+        w.field("severity", &mut self.severity);
+        w.field("code", &mut self.code);
+        w.field("details", &mut self.details);
+        w.field("diagnostics", &mut self.diagnostics);
+        w.field("location", &mut self.location);
+        w.field("expression", &mut self.expression);
+    }
+}
+
+impl OperationOutcomeIssue {
+    /// A new `OperationOutcome.issue` with its required elements: `severity`, `code`.
+    pub fn new(severity: codes::IssueSeverity, code: codes::IssueType) -> Self {
+        OperationOutcomeIssue {
+            severity: Some(crate::Primitive::new(severity)),
+            code: Some(crate::Primitive::new(code)),
+            ..Default::default()
+        }
     }
 }

@@ -199,6 +199,68 @@ impl serde::Serialize for Organization {
     }
 }
 
+impl crate::visit::Walk for Organization {
+    fn walk(&self, w: &mut crate::visit::Walker<'_>) {
+        w.field("id", &self.id);
+        w.field("meta", &self.meta);
+        w.field("implicitRules", &self.implicit_rules);
+        w.field("language", &self.language);
+        w.field("text", &self.text);
+        w.field("contained", &self.contained);
+        w.field("extension", &self.extension);
+        w.field("modifierExtension", &self.modifier_extension);
+        w.field("identifier", &self.identifier);
+        w.field("active", &self.active);
+        w.field("type", &self.type_);
+        w.field("name", &self.name);
+        w.field("alias", &self.alias);
+        w.field("telecom", &self.telecom);
+        w.field("address", &self.address);
+        w.refs("partOf", &self.part_of, &["Organization"]);
+        w.field("contact", &self.contact);
+        w.refs("endpoint", &self.endpoint, &["Endpoint"]);
+    }
+    fn walk_mut(&mut self, w: &mut crate::visit::WalkerMut<'_>) {
+        w.field("id", &mut self.id);
+        w.field("meta", &mut self.meta);
+        w.field("implicitRules", &mut self.implicit_rules);
+        w.field("language", &mut self.language);
+        w.field("text", &mut self.text);
+        w.field("contained", &mut self.contained);
+        w.field("extension", &mut self.extension);
+        w.field("modifierExtension", &mut self.modifier_extension);
+        w.field("identifier", &mut self.identifier);
+        w.field("active", &mut self.active);
+        w.field("type", &mut self.type_);
+        w.field("name", &mut self.name);
+        w.field("alias", &mut self.alias);
+        w.field("telecom", &mut self.telecom);
+        w.field("address", &mut self.address);
+        w.refs("partOf", &mut self.part_of, &["Organization"]);
+        w.field("contact", &mut self.contact);
+        w.refs("endpoint", &mut self.endpoint, &["Endpoint"]);
+    }
+}
+
+impl Organization {
+    /// Sets `partOf` to a reference to a Organization.
+    pub fn set_part_of<T: crate::targets::OrganizationPartOf>(
+        &mut self,
+        reference: crate::TypedReference<T>,
+    ) -> &mut Self {
+        self.part_of = Some(Box::new(reference.into()));
+        self
+    }
+    /// Adds a reference to a Endpoint to `endpoint`.
+    pub fn push_endpoint<T: crate::targets::OrganizationEndpoint>(
+        &mut self,
+        reference: crate::TypedReference<T>,
+    ) -> &mut Self {
+        self.endpoint.push(reference.into());
+        self
+    }
+}
+
 /// Contact for the organization for a certain purpose
 ///
 /// Contact for the organization for a certain purpose.
@@ -294,5 +356,24 @@ impl serde::Serialize for OrganizationContact {
         ser::many(&mut map, "telecom", &self.telecom)?;
         ser::single(&mut map, "address", &self.address)?;
         map.end()
+    }
+}
+
+impl crate::visit::Walk for OrganizationContact {
+    fn walk(&self, w: &mut crate::visit::Walker<'_>) {
+        w.field("extension", &self.extension);
+        w.field("modifierExtension", &self.modifier_extension);
+        w.field("purpose", &self.purpose);
+        w.field("name", &self.name);
+        w.field("telecom", &self.telecom);
+        w.field("address", &self.address);
+    }
+    fn walk_mut(&mut self, w: &mut crate::visit::WalkerMut<'_>) {
+        w.field("extension", &mut self.extension);
+        w.field("modifierExtension", &mut self.modifier_extension);
+        w.field("purpose", &mut self.purpose);
+        w.field("name", &mut self.name);
+        w.field("telecom", &mut self.telecom);
+        w.field("address", &mut self.address);
     }
 }

@@ -220,3 +220,111 @@ impl serde::Serialize for OrganizationAffiliation {
         map.end()
     }
 }
+
+impl crate::visit::Walk for OrganizationAffiliation {
+    fn walk(&self, w: &mut crate::visit::Walker<'_>) {
+        w.field("id", &self.id);
+        w.field("meta", &self.meta);
+        w.field("implicitRules", &self.implicit_rules);
+        w.field("language", &self.language);
+        w.field("text", &self.text);
+        w.field("contained", &self.contained);
+        w.field("extension", &self.extension);
+        w.field("modifierExtension", &self.modifier_extension);
+        w.field("identifier", &self.identifier);
+        w.field("active", &self.active);
+        w.field("period", &self.period);
+        w.refs("organization", &self.organization, &["Organization"]);
+        w.refs(
+            "participatingOrganization",
+            &self.participating_organization,
+            &["Organization"],
+        );
+        w.refs("network", &self.network, &["Organization"]);
+        w.field("code", &self.code);
+        w.field("specialty", &self.specialty);
+        w.refs("location", &self.location, &["Location"]);
+        w.refs("healthcareService", &self.healthcare_service, &["HealthcareService"]);
+        w.field("telecom", &self.telecom);
+        w.refs("endpoint", &self.endpoint, &["Endpoint"]);
+    }
+    fn walk_mut(&mut self, w: &mut crate::visit::WalkerMut<'_>) {
+        w.field("id", &mut self.id);
+        w.field("meta", &mut self.meta);
+        w.field("implicitRules", &mut self.implicit_rules);
+        w.field("language", &mut self.language);
+        w.field("text", &mut self.text);
+        w.field("contained", &mut self.contained);
+        w.field("extension", &mut self.extension);
+        w.field("modifierExtension", &mut self.modifier_extension);
+        w.field("identifier", &mut self.identifier);
+        w.field("active", &mut self.active);
+        w.field("period", &mut self.period);
+        w.refs("organization", &mut self.organization, &["Organization"]);
+        w.refs(
+            "participatingOrganization",
+            &mut self.participating_organization,
+            &["Organization"],
+        );
+        w.refs("network", &mut self.network, &["Organization"]);
+        w.field("code", &mut self.code);
+        w.field("specialty", &mut self.specialty);
+        w.refs("location", &mut self.location, &["Location"]);
+        w.refs(
+            "healthcareService",
+            &mut self.healthcare_service,
+            &["HealthcareService"],
+        );
+        w.field("telecom", &mut self.telecom);
+        w.refs("endpoint", &mut self.endpoint, &["Endpoint"]);
+    }
+}
+
+impl OrganizationAffiliation {
+    /// Sets `organization` to a reference to a Organization.
+    pub fn set_organization<T: crate::targets::OrganizationAffiliationOrganization>(
+        &mut self,
+        reference: crate::TypedReference<T>,
+    ) -> &mut Self {
+        self.organization = Some(Box::new(reference.into()));
+        self
+    }
+    /// Sets `participatingOrganization` to a reference to a Organization.
+    pub fn set_participating_organization<
+        T: crate::targets::OrganizationAffiliationParticipatingOrganization,
+    >(&mut self, reference: crate::TypedReference<T>) -> &mut Self {
+        self.participating_organization = Some(Box::new(reference.into()));
+        self
+    }
+    /// Adds a reference to a Organization to `network`.
+    pub fn push_network<T: crate::targets::OrganizationAffiliationNetwork>(
+        &mut self,
+        reference: crate::TypedReference<T>,
+    ) -> &mut Self {
+        self.network.push(reference.into());
+        self
+    }
+    /// Adds a reference to a Location to `location`.
+    pub fn push_location<T: crate::targets::OrganizationAffiliationLocation>(
+        &mut self,
+        reference: crate::TypedReference<T>,
+    ) -> &mut Self {
+        self.location.push(reference.into());
+        self
+    }
+    /// Adds a reference to a HealthcareService to `healthcareService`.
+    pub fn push_healthcare_service<
+        T: crate::targets::OrganizationAffiliationHealthcareService,
+    >(&mut self, reference: crate::TypedReference<T>) -> &mut Self {
+        self.healthcare_service.push(reference.into());
+        self
+    }
+    /// Adds a reference to a Endpoint to `endpoint`.
+    pub fn push_endpoint<T: crate::targets::OrganizationAffiliationEndpoint>(
+        &mut self,
+        reference: crate::TypedReference<T>,
+    ) -> &mut Self {
+        self.endpoint.push(reference.into());
+        self
+    }
+}

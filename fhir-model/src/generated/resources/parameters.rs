@@ -92,6 +92,23 @@ impl serde::Serialize for Parameters {
     }
 }
 
+impl crate::visit::Walk for Parameters {
+    fn walk(&self, w: &mut crate::visit::Walker<'_>) {
+        w.field("id", &self.id);
+        w.field("meta", &self.meta);
+        w.field("implicitRules", &self.implicit_rules);
+        w.field("language", &self.language);
+        w.field("parameter", &self.parameter);
+    }
+    fn walk_mut(&mut self, w: &mut crate::visit::WalkerMut<'_>) {
+        w.field("id", &mut self.id);
+        w.field("meta", &mut self.meta);
+        w.field("implicitRules", &mut self.implicit_rules);
+        w.field("language", &mut self.language);
+        w.field("parameter", &mut self.parameter);
+    }
+}
+
 /// Operation Parameter
 ///
 /// A parameter passed to or received from the operation.
@@ -817,6 +834,35 @@ impl serde::Serialize for ParametersParameter {
     }
 }
 
+impl crate::visit::Walk for ParametersParameter {
+    fn walk(&self, w: &mut crate::visit::Walker<'_>) {
+        w.field("extension", &self.extension);
+        w.field("modifierExtension", &self.modifier_extension);
+        w.field("name", &self.name);
+        w.choice(&self.value);
+        w.field("resource", &self.resource);
+        w.field("part", &self.part);
+    }
+    fn walk_mut(&mut self, w: &mut crate::visit::WalkerMut<'_>) {
+        w.field("extension", &mut self.extension);
+        w.field("modifierExtension", &mut self.modifier_extension);
+        w.field("name", &mut self.name);
+        w.choice(&mut self.value);
+        w.field("resource", &mut self.resource);
+        w.field("part", &mut self.part);
+    }
+}
+
+impl ParametersParameter {
+    /// A new `Parameters.parameter` with its required elements: `name`.
+    pub fn new(name: FhirString) -> Self {
+        ParametersParameter {
+            name: Some(crate::Primitive::new(name)),
+            ..Default::default()
+        }
+    }
+}
+
 /// Choice of types for `Parameters.parameter.value[x]`.
 ///
 /// In JSON the element name carries the type (`valueBase64Binary`, `valueBoolean`, ...).
@@ -989,6 +1035,317 @@ impl ser::EncodeChoice for ParametersParameterValue {
             Self::UsageContext(v) => map.serialize_entry("valueUsageContext", v),
             Self::Dosage(v) => map.serialize_entry("valueDosage", v),
             Self::Meta(v) => map.serialize_entry("valueMeta", v),
+        }
+    }
+}
+
+impl crate::visit::Walk for ParametersParameterValue {
+    fn walk(&self, w: &mut crate::visit::Walker<'_>) {
+        match self {
+            Self::Base64Binary(v) => {
+                w.field("valueBase64Binary", v);
+            }
+            Self::Boolean(v) => {
+                w.field("valueBoolean", v);
+            }
+            Self::Canonical(v) => {
+                w.field("valueCanonical", v);
+            }
+            Self::Code(v) => {
+                w.field("valueCode", v);
+            }
+            Self::Date(v) => {
+                w.field("valueDate", v);
+            }
+            Self::DateTime(v) => {
+                w.field("valueDateTime", v);
+            }
+            Self::Decimal(v) => {
+                w.field("valueDecimal", v);
+            }
+            Self::Id(v) => {
+                w.field("valueId", v);
+            }
+            Self::Instant(v) => {
+                w.field("valueInstant", v);
+            }
+            Self::Integer(v) => {
+                w.field("valueInteger", v);
+            }
+            Self::Markdown(v) => {
+                w.field("valueMarkdown", v);
+            }
+            Self::Oid(v) => {
+                w.field("valueOid", v);
+            }
+            Self::PositiveInt(v) => {
+                w.field("valuePositiveInt", v);
+            }
+            Self::String(v) => {
+                w.field("valueString", v);
+            }
+            Self::Time(v) => {
+                w.field("valueTime", v);
+            }
+            Self::UnsignedInt(v) => {
+                w.field("valueUnsignedInt", v);
+            }
+            Self::Uri(v) => {
+                w.field("valueUri", v);
+            }
+            Self::Url(v) => {
+                w.field("valueUrl", v);
+            }
+            Self::Uuid(v) => {
+                w.field("valueUuid", v);
+            }
+            Self::Address(v) => {
+                w.field("valueAddress", v);
+            }
+            Self::Age(v) => {
+                w.field("valueAge", v);
+            }
+            Self::Annotation(v) => {
+                w.field("valueAnnotation", v);
+            }
+            Self::Attachment(v) => {
+                w.field("valueAttachment", v);
+            }
+            Self::CodeableConcept(v) => {
+                w.field("valueCodeableConcept", v);
+            }
+            Self::Coding(v) => {
+                w.field("valueCoding", v);
+            }
+            Self::ContactPoint(v) => {
+                w.field("valueContactPoint", v);
+            }
+            Self::Count(v) => {
+                w.field("valueCount", v);
+            }
+            Self::Distance(v) => {
+                w.field("valueDistance", v);
+            }
+            Self::Duration(v) => {
+                w.field("valueDuration", v);
+            }
+            Self::HumanName(v) => {
+                w.field("valueHumanName", v);
+            }
+            Self::Identifier(v) => {
+                w.field("valueIdentifier", v);
+            }
+            Self::Money(v) => {
+                w.field("valueMoney", v);
+            }
+            Self::Period(v) => {
+                w.field("valuePeriod", v);
+            }
+            Self::Quantity(v) => {
+                w.field("valueQuantity", v);
+            }
+            Self::Range(v) => {
+                w.field("valueRange", v);
+            }
+            Self::Ratio(v) => {
+                w.field("valueRatio", v);
+            }
+            Self::Reference(v) => {
+                w.refs("valueReference", v, &[]);
+            }
+            Self::SampledData(v) => {
+                w.field("valueSampledData", v);
+            }
+            Self::Signature(v) => {
+                w.field("valueSignature", v);
+            }
+            Self::Timing(v) => {
+                w.field("valueTiming", v);
+            }
+            Self::ContactDetail(v) => {
+                w.field("valueContactDetail", v);
+            }
+            Self::Contributor(v) => {
+                w.field("valueContributor", v);
+            }
+            Self::DataRequirement(v) => {
+                w.field("valueDataRequirement", v);
+            }
+            Self::Expression(v) => {
+                w.field("valueExpression", v);
+            }
+            Self::ParameterDefinition(v) => {
+                w.field("valueParameterDefinition", v);
+            }
+            Self::RelatedArtifact(v) => {
+                w.field("valueRelatedArtifact", v);
+            }
+            Self::TriggerDefinition(v) => {
+                w.field("valueTriggerDefinition", v);
+            }
+            Self::UsageContext(v) => {
+                w.field("valueUsageContext", v);
+            }
+            Self::Dosage(v) => {
+                w.field("valueDosage", v);
+            }
+            Self::Meta(v) => {
+                w.field("valueMeta", v);
+            }
+        }
+    }
+    fn walk_mut(&mut self, w: &mut crate::visit::WalkerMut<'_>) {
+        match self {
+            Self::Base64Binary(v) => {
+                w.field("valueBase64Binary", v);
+            }
+            Self::Boolean(v) => {
+                w.field("valueBoolean", v);
+            }
+            Self::Canonical(v) => {
+                w.field("valueCanonical", v);
+            }
+            Self::Code(v) => {
+                w.field("valueCode", v);
+            }
+            Self::Date(v) => {
+                w.field("valueDate", v);
+            }
+            Self::DateTime(v) => {
+                w.field("valueDateTime", v);
+            }
+            Self::Decimal(v) => {
+                w.field("valueDecimal", v);
+            }
+            Self::Id(v) => {
+                w.field("valueId", v);
+            }
+            Self::Instant(v) => {
+                w.field("valueInstant", v);
+            }
+            Self::Integer(v) => {
+                w.field("valueInteger", v);
+            }
+            Self::Markdown(v) => {
+                w.field("valueMarkdown", v);
+            }
+            Self::Oid(v) => {
+                w.field("valueOid", v);
+            }
+            Self::PositiveInt(v) => {
+                w.field("valuePositiveInt", v);
+            }
+            Self::String(v) => {
+                w.field("valueString", v);
+            }
+            Self::Time(v) => {
+                w.field("valueTime", v);
+            }
+            Self::UnsignedInt(v) => {
+                w.field("valueUnsignedInt", v);
+            }
+            Self::Uri(v) => {
+                w.field("valueUri", v);
+            }
+            Self::Url(v) => {
+                w.field("valueUrl", v);
+            }
+            Self::Uuid(v) => {
+                w.field("valueUuid", v);
+            }
+            Self::Address(v) => {
+                w.field("valueAddress", v);
+            }
+            Self::Age(v) => {
+                w.field("valueAge", v);
+            }
+            Self::Annotation(v) => {
+                w.field("valueAnnotation", v);
+            }
+            Self::Attachment(v) => {
+                w.field("valueAttachment", v);
+            }
+            Self::CodeableConcept(v) => {
+                w.field("valueCodeableConcept", v);
+            }
+            Self::Coding(v) => {
+                w.field("valueCoding", v);
+            }
+            Self::ContactPoint(v) => {
+                w.field("valueContactPoint", v);
+            }
+            Self::Count(v) => {
+                w.field("valueCount", v);
+            }
+            Self::Distance(v) => {
+                w.field("valueDistance", v);
+            }
+            Self::Duration(v) => {
+                w.field("valueDuration", v);
+            }
+            Self::HumanName(v) => {
+                w.field("valueHumanName", v);
+            }
+            Self::Identifier(v) => {
+                w.field("valueIdentifier", v);
+            }
+            Self::Money(v) => {
+                w.field("valueMoney", v);
+            }
+            Self::Period(v) => {
+                w.field("valuePeriod", v);
+            }
+            Self::Quantity(v) => {
+                w.field("valueQuantity", v);
+            }
+            Self::Range(v) => {
+                w.field("valueRange", v);
+            }
+            Self::Ratio(v) => {
+                w.field("valueRatio", v);
+            }
+            Self::Reference(v) => {
+                w.refs("valueReference", v, &[]);
+            }
+            Self::SampledData(v) => {
+                w.field("valueSampledData", v);
+            }
+            Self::Signature(v) => {
+                w.field("valueSignature", v);
+            }
+            Self::Timing(v) => {
+                w.field("valueTiming", v);
+            }
+            Self::ContactDetail(v) => {
+                w.field("valueContactDetail", v);
+            }
+            Self::Contributor(v) => {
+                w.field("valueContributor", v);
+            }
+            Self::DataRequirement(v) => {
+                w.field("valueDataRequirement", v);
+            }
+            Self::Expression(v) => {
+                w.field("valueExpression", v);
+            }
+            Self::ParameterDefinition(v) => {
+                w.field("valueParameterDefinition", v);
+            }
+            Self::RelatedArtifact(v) => {
+                w.field("valueRelatedArtifact", v);
+            }
+            Self::TriggerDefinition(v) => {
+                w.field("valueTriggerDefinition", v);
+            }
+            Self::UsageContext(v) => {
+                w.field("valueUsageContext", v);
+            }
+            Self::Dosage(v) => {
+                w.field("valueDosage", v);
+            }
+            Self::Meta(v) => {
+                w.field("valueMeta", v);
+            }
         }
     }
 }

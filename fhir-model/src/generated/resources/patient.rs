@@ -317,6 +317,92 @@ impl serde::Serialize for Patient {
     }
 }
 
+impl crate::visit::Walk for Patient {
+    fn walk(&self, w: &mut crate::visit::Walker<'_>) {
+        w.field("id", &self.id);
+        w.field("meta", &self.meta);
+        w.field("implicitRules", &self.implicit_rules);
+        w.field("language", &self.language);
+        w.field("text", &self.text);
+        w.field("contained", &self.contained);
+        w.field("extension", &self.extension);
+        w.field("modifierExtension", &self.modifier_extension);
+        w.field("identifier", &self.identifier);
+        w.field("active", &self.active);
+        w.field("name", &self.name);
+        w.field("telecom", &self.telecom);
+        w.field("gender", &self.gender);
+        w.field("birthDate", &self.birth_date);
+        w.choice(&self.deceased);
+        w.field("address", &self.address);
+        w.field("maritalStatus", &self.marital_status);
+        w.choice(&self.multiple_birth);
+        w.field("photo", &self.photo);
+        w.field("contact", &self.contact);
+        w.field("communication", &self.communication);
+        w.refs(
+            "generalPractitioner",
+            &self.general_practitioner,
+            &["Organization", "Practitioner", "PractitionerRole"],
+        );
+        w.refs("managingOrganization", &self.managing_organization, &["Organization"]);
+        w.field("link", &self.link);
+    }
+    fn walk_mut(&mut self, w: &mut crate::visit::WalkerMut<'_>) {
+        w.field("id", &mut self.id);
+        w.field("meta", &mut self.meta);
+        w.field("implicitRules", &mut self.implicit_rules);
+        w.field("language", &mut self.language);
+        w.field("text", &mut self.text);
+        w.field("contained", &mut self.contained);
+        w.field("extension", &mut self.extension);
+        w.field("modifierExtension", &mut self.modifier_extension);
+        w.field("identifier", &mut self.identifier);
+        w.field("active", &mut self.active);
+        w.field("name", &mut self.name);
+        w.field("telecom", &mut self.telecom);
+        w.field("gender", &mut self.gender);
+        w.field("birthDate", &mut self.birth_date);
+        w.choice(&mut self.deceased);
+        w.field("address", &mut self.address);
+        w.field("maritalStatus", &mut self.marital_status);
+        w.choice(&mut self.multiple_birth);
+        w.field("photo", &mut self.photo);
+        w.field("contact", &mut self.contact);
+        w.field("communication", &mut self.communication);
+        w.refs(
+            "generalPractitioner",
+            &mut self.general_practitioner,
+            &["Organization", "Practitioner", "PractitionerRole"],
+        );
+        w.refs(
+            "managingOrganization",
+            &mut self.managing_organization,
+            &["Organization"],
+        );
+        w.field("link", &mut self.link);
+    }
+}
+
+impl Patient {
+    /// Adds a reference to a Organization | Practitioner | PractitionerRole to `generalPractitioner`.
+    pub fn push_general_practitioner<T: crate::targets::PatientGeneralPractitioner>(
+        &mut self,
+        reference: crate::TypedReference<T>,
+    ) -> &mut Self {
+        self.general_practitioner.push(reference.into());
+        self
+    }
+    /// Sets `managingOrganization` to a reference to a Organization.
+    pub fn set_managing_organization<T: crate::targets::PatientManagingOrganization>(
+        &mut self,
+        reference: crate::TypedReference<T>,
+    ) -> &mut Self {
+        self.managing_organization = Some(Box::new(reference.into()));
+        self
+    }
+}
+
 /// Choice of types for `Patient.deceased[x]`.
 ///
 /// In JSON the element name carries the type (`deceasedBoolean`, `deceasedDateTime`, ...).
@@ -341,6 +427,29 @@ impl ser::EncodeChoice for PatientDeceased {
     }
 }
 
+impl crate::visit::Walk for PatientDeceased {
+    fn walk(&self, w: &mut crate::visit::Walker<'_>) {
+        match self {
+            Self::Boolean(v) => {
+                w.field("deceasedBoolean", v);
+            }
+            Self::DateTime(v) => {
+                w.field("deceasedDateTime", v);
+            }
+        }
+    }
+    fn walk_mut(&mut self, w: &mut crate::visit::WalkerMut<'_>) {
+        match self {
+            Self::Boolean(v) => {
+                w.field("deceasedBoolean", v);
+            }
+            Self::DateTime(v) => {
+                w.field("deceasedDateTime", v);
+            }
+        }
+    }
+}
+
 /// Choice of types for `Patient.multipleBirth[x]`.
 ///
 /// In JSON the element name carries the type (`multipleBirthBoolean`, `multipleBirthInteger`, ...).
@@ -360,6 +469,29 @@ impl ser::EncodeChoice for PatientMultipleBirth {
             }
             Self::Integer(v) => {
                 ser::prim_one(map, "multipleBirthInteger", "_multipleBirthInteger", v)
+            }
+        }
+    }
+}
+
+impl crate::visit::Walk for PatientMultipleBirth {
+    fn walk(&self, w: &mut crate::visit::Walker<'_>) {
+        match self {
+            Self::Boolean(v) => {
+                w.field("multipleBirthBoolean", v);
+            }
+            Self::Integer(v) => {
+                w.field("multipleBirthInteger", v);
+            }
+        }
+    }
+    fn walk_mut(&mut self, w: &mut crate::visit::WalkerMut<'_>) {
+        match self {
+            Self::Boolean(v) => {
+                w.field("multipleBirthBoolean", v);
+            }
+            Self::Integer(v) => {
+                w.field("multipleBirthInteger", v);
             }
         }
     }
@@ -486,6 +618,42 @@ impl serde::Serialize for PatientContact {
     }
 }
 
+impl crate::visit::Walk for PatientContact {
+    fn walk(&self, w: &mut crate::visit::Walker<'_>) {
+        w.field("extension", &self.extension);
+        w.field("modifierExtension", &self.modifier_extension);
+        w.field("relationship", &self.relationship);
+        w.field("name", &self.name);
+        w.field("telecom", &self.telecom);
+        w.field("address", &self.address);
+        w.field("gender", &self.gender);
+        w.refs("organization", &self.organization, &["Organization"]);
+        w.field("period", &self.period);
+    }
+    fn walk_mut(&mut self, w: &mut crate::visit::WalkerMut<'_>) {
+        w.field("extension", &mut self.extension);
+        w.field("modifierExtension", &mut self.modifier_extension);
+        w.field("relationship", &mut self.relationship);
+        w.field("name", &mut self.name);
+        w.field("telecom", &mut self.telecom);
+        w.field("address", &mut self.address);
+        w.field("gender", &mut self.gender);
+        w.refs("organization", &mut self.organization, &["Organization"]);
+        w.field("period", &mut self.period);
+    }
+}
+
+impl PatientContact {
+    /// Sets `organization` to a reference to a Organization.
+    pub fn set_organization<T: crate::targets::PatientContactOrganization>(
+        &mut self,
+        reference: crate::TypedReference<T>,
+    ) -> &mut Self {
+        self.organization = Some(Box::new(reference.into()));
+        self
+    }
+}
+
 /// A language which may be used to communicate with the patient about his or her health
 ///
 /// A language which may be used to communicate with the patient about his or her health.
@@ -572,6 +740,31 @@ impl serde::Serialize for PatientCommunication {
         ser::single(&mut map, "language", &self.language)?;
         ser::prim(&mut map, "preferred", "_preferred", &self.preferred)?;
         map.end()
+    }
+}
+
+impl crate::visit::Walk for PatientCommunication {
+    fn walk(&self, w: &mut crate::visit::Walker<'_>) {
+        w.field("extension", &self.extension);
+        w.field("modifierExtension", &self.modifier_extension);
+        w.field("language", &self.language);
+        w.field("preferred", &self.preferred);
+    }
+    fn walk_mut(&mut self, w: &mut crate::visit::WalkerMut<'_>) {
+        w.field("extension", &mut self.extension);
+        w.field("modifierExtension", &mut self.modifier_extension);
+        w.field("language", &mut self.language);
+        w.field("preferred", &mut self.preferred);
+    }
+}
+
+impl PatientCommunication {
+    /// A new `Patient.communication` with its required elements: `language`.
+    pub fn new(language: CodeableConcept) -> Self {
+        PatientCommunication {
+            language: Some(Box::new(language)),
+            ..Default::default()
+        }
     }
 }
 
@@ -667,5 +860,42 @@ impl serde::Serialize for PatientLink {
         ser::single(&mut map, "other", &self.other)?;
         ser::prim(&mut map, "type", "_type", &self.type_)?;
         map.end()
+    }
+}
+
+impl crate::visit::Walk for PatientLink {
+    fn walk(&self, w: &mut crate::visit::Walker<'_>) {
+        w.field("extension", &self.extension);
+        w.field("modifierExtension", &self.modifier_extension);
+        w.refs("other", &self.other, &["Patient", "RelatedPerson"]);
+        w.field("type", &self.type_);
+    }
+    fn walk_mut(&mut self, w: &mut crate::visit::WalkerMut<'_>) {
+        w.field("extension", &mut self.extension);
+        w.field("modifierExtension", &mut self.modifier_extension);
+        w.refs("other", &mut self.other, &["Patient", "RelatedPerson"]);
+        w.field("type", &mut self.type_);
+    }
+}
+
+impl PatientLink {
+    /// A new `Patient.link` with its required elements: `other`, `type`.
+    pub fn new<T0: crate::targets::PatientLinkOther>(
+        other: crate::TypedReference<T0>,
+        type_: codes::LinkType,
+    ) -> Self {
+        PatientLink {
+            other: Some(Box::new(other.into())),
+            type_: Some(crate::Primitive::new(type_)),
+            ..Default::default()
+        }
+    }
+    /// Sets `other` to a reference to a Patient | RelatedPerson.
+    pub fn set_other<T: crate::targets::PatientLinkOther>(
+        &mut self,
+        reference: crate::TypedReference<T>,
+    ) -> &mut Self {
+        self.other = Some(Box::new(reference.into()));
+        self
     }
 }

@@ -235,3 +235,121 @@ impl serde::Serialize for PaymentNotice {
         map.end()
     }
 }
+
+impl crate::visit::Walk for PaymentNotice {
+    fn walk(&self, w: &mut crate::visit::Walker<'_>) {
+        w.field("id", &self.id);
+        w.field("meta", &self.meta);
+        w.field("implicitRules", &self.implicit_rules);
+        w.field("language", &self.language);
+        w.field("text", &self.text);
+        w.field("contained", &self.contained);
+        w.field("extension", &self.extension);
+        w.field("modifierExtension", &self.modifier_extension);
+        w.field("identifier", &self.identifier);
+        w.field("status", &self.status);
+        w.refs("request", &self.request, &[]);
+        w.refs("response", &self.response, &[]);
+        w.field("created", &self.created);
+        w.refs(
+            "provider",
+            &self.provider,
+            &["Practitioner", "PractitionerRole", "Organization"],
+        );
+        w.refs("payment", &self.payment, &["PaymentReconciliation"]);
+        w.field("paymentDate", &self.payment_date);
+        w.refs(
+            "payee",
+            &self.payee,
+            &["Practitioner", "PractitionerRole", "Organization"],
+        );
+        w.refs("recipient", &self.recipient, &["Organization"]);
+        w.field("amount", &self.amount);
+        w.field("paymentStatus", &self.payment_status);
+    }
+    fn walk_mut(&mut self, w: &mut crate::visit::WalkerMut<'_>) {
+        w.field("id", &mut self.id);
+        w.field("meta", &mut self.meta);
+        w.field("implicitRules", &mut self.implicit_rules);
+        w.field("language", &mut self.language);
+        w.field("text", &mut self.text);
+        w.field("contained", &mut self.contained);
+        w.field("extension", &mut self.extension);
+        w.field("modifierExtension", &mut self.modifier_extension);
+        w.field("identifier", &mut self.identifier);
+        w.field("status", &mut self.status);
+        w.refs("request", &mut self.request, &[]);
+        w.refs("response", &mut self.response, &[]);
+        w.field("created", &mut self.created);
+        w.refs(
+            "provider",
+            &mut self.provider,
+            &["Practitioner", "PractitionerRole", "Organization"],
+        );
+        w.refs("payment", &mut self.payment, &["PaymentReconciliation"]);
+        w.field("paymentDate", &mut self.payment_date);
+        w.refs(
+            "payee",
+            &mut self.payee,
+            &["Practitioner", "PractitionerRole", "Organization"],
+        );
+        w.refs("recipient", &mut self.recipient, &["Organization"]);
+        w.field("amount", &mut self.amount);
+        w.field("paymentStatus", &mut self.payment_status);
+    }
+}
+
+impl PaymentNotice {
+    /// A new `PaymentNotice` with its required elements: `status`, `created`, `payment`, `recipient`, `amount`.
+    pub fn new<
+        T2: crate::targets::PaymentNoticePayment,
+        T3: crate::targets::PaymentNoticeRecipient,
+    >(
+        status: codes::FinancialResourceStatusCodes,
+        created: DateTime,
+        payment: crate::TypedReference<T2>,
+        recipient: crate::TypedReference<T3>,
+        amount: Money,
+    ) -> Self {
+        PaymentNotice {
+            status: Some(crate::Primitive::new(status)),
+            created: Some(crate::Primitive::new(created)),
+            payment: Some(Box::new(payment.into())),
+            recipient: Some(Box::new(recipient.into())),
+            amount: Some(Box::new(amount)),
+            ..Default::default()
+        }
+    }
+    /// Sets `provider` to a reference to a Practitioner | PractitionerRole | Organization.
+    pub fn set_provider<T: crate::targets::PaymentNoticeProvider>(
+        &mut self,
+        reference: crate::TypedReference<T>,
+    ) -> &mut Self {
+        self.provider = Some(Box::new(reference.into()));
+        self
+    }
+    /// Sets `payment` to a reference to a PaymentReconciliation.
+    pub fn set_payment<T: crate::targets::PaymentNoticePayment>(
+        &mut self,
+        reference: crate::TypedReference<T>,
+    ) -> &mut Self {
+        self.payment = Some(Box::new(reference.into()));
+        self
+    }
+    /// Sets `payee` to a reference to a Practitioner | PractitionerRole | Organization.
+    pub fn set_payee<T: crate::targets::PaymentNoticePayee>(
+        &mut self,
+        reference: crate::TypedReference<T>,
+    ) -> &mut Self {
+        self.payee = Some(Box::new(reference.into()));
+        self
+    }
+    /// Sets `recipient` to a reference to a Organization.
+    pub fn set_recipient<T: crate::targets::PaymentNoticeRecipient>(
+        &mut self,
+        reference: crate::TypedReference<T>,
+    ) -> &mut Self {
+        self.recipient = Some(Box::new(reference.into()));
+        self
+    }
+}

@@ -266,6 +266,109 @@ impl serde::Serialize for PaymentReconciliation {
     }
 }
 
+impl crate::visit::Walk for PaymentReconciliation {
+    fn walk(&self, w: &mut crate::visit::Walker<'_>) {
+        w.field("id", &self.id);
+        w.field("meta", &self.meta);
+        w.field("implicitRules", &self.implicit_rules);
+        w.field("language", &self.language);
+        w.field("text", &self.text);
+        w.field("contained", &self.contained);
+        w.field("extension", &self.extension);
+        w.field("modifierExtension", &self.modifier_extension);
+        w.field("identifier", &self.identifier);
+        w.field("status", &self.status);
+        w.field("period", &self.period);
+        w.field("created", &self.created);
+        w.refs("paymentIssuer", &self.payment_issuer, &["Organization"]);
+        w.refs("request", &self.request, &["Task"]);
+        w.refs(
+            "requestor",
+            &self.requestor,
+            &["Practitioner", "PractitionerRole", "Organization"],
+        );
+        w.field("outcome", &self.outcome);
+        w.field("disposition", &self.disposition);
+        w.field("paymentDate", &self.payment_date);
+        w.field("paymentAmount", &self.payment_amount);
+        w.field("paymentIdentifier", &self.payment_identifier);
+        w.field("detail", &self.detail);
+        w.field("formCode", &self.form_code);
+        w.field("processNote", &self.process_note);
+    }
+    fn walk_mut(&mut self, w: &mut crate::visit::WalkerMut<'_>) {
+        w.field("id", &mut self.id);
+        w.field("meta", &mut self.meta);
+        w.field("implicitRules", &mut self.implicit_rules);
+        w.field("language", &mut self.language);
+        w.field("text", &mut self.text);
+        w.field("contained", &mut self.contained);
+        w.field("extension", &mut self.extension);
+        w.field("modifierExtension", &mut self.modifier_extension);
+        w.field("identifier", &mut self.identifier);
+        w.field("status", &mut self.status);
+        w.field("period", &mut self.period);
+        w.field("created", &mut self.created);
+        w.refs("paymentIssuer", &mut self.payment_issuer, &["Organization"]);
+        w.refs("request", &mut self.request, &["Task"]);
+        w.refs(
+            "requestor",
+            &mut self.requestor,
+            &["Practitioner", "PractitionerRole", "Organization"],
+        );
+        w.field("outcome", &mut self.outcome);
+        w.field("disposition", &mut self.disposition);
+        w.field("paymentDate", &mut self.payment_date);
+        w.field("paymentAmount", &mut self.payment_amount);
+        w.field("paymentIdentifier", &mut self.payment_identifier);
+        w.field("detail", &mut self.detail);
+        w.field("formCode", &mut self.form_code);
+        w.field("processNote", &mut self.process_note);
+    }
+}
+
+impl PaymentReconciliation {
+    /// A new `PaymentReconciliation` with its required elements: `status`, `created`, `paymentDate`, `paymentAmount`.
+    pub fn new(
+        status: codes::FinancialResourceStatusCodes,
+        created: DateTime,
+        payment_date: Date,
+        payment_amount: Money,
+    ) -> Self {
+        PaymentReconciliation {
+            status: Some(crate::Primitive::new(status)),
+            created: Some(crate::Primitive::new(created)),
+            payment_date: Some(crate::Primitive::new(payment_date)),
+            payment_amount: Some(Box::new(payment_amount)),
+            ..Default::default()
+        }
+    }
+    /// Sets `paymentIssuer` to a reference to a Organization.
+    pub fn set_payment_issuer<T: crate::targets::PaymentReconciliationPaymentIssuer>(
+        &mut self,
+        reference: crate::TypedReference<T>,
+    ) -> &mut Self {
+        self.payment_issuer = Some(Box::new(reference.into()));
+        self
+    }
+    /// Sets `request` to a reference to a Task.
+    pub fn set_request<T: crate::targets::PaymentReconciliationRequest>(
+        &mut self,
+        reference: crate::TypedReference<T>,
+    ) -> &mut Self {
+        self.request = Some(Box::new(reference.into()));
+        self
+    }
+    /// Sets `requestor` to a reference to a Practitioner | PractitionerRole | Organization.
+    pub fn set_requestor<T: crate::targets::PaymentReconciliationRequestor>(
+        &mut self,
+        reference: crate::TypedReference<T>,
+    ) -> &mut Self {
+        self.requestor = Some(Box::new(reference.into()));
+        self
+    }
+}
+
 /// Settlement particulars
 ///
 /// Distribution of the payment amount for a previously acknowledged payable.
@@ -411,6 +514,87 @@ impl serde::Serialize for PaymentReconciliationDetail {
     }
 }
 
+impl crate::visit::Walk for PaymentReconciliationDetail {
+    fn walk(&self, w: &mut crate::visit::Walker<'_>) {
+        w.field("extension", &self.extension);
+        w.field("modifierExtension", &self.modifier_extension);
+        w.field("identifier", &self.identifier);
+        w.field("predecessor", &self.predecessor);
+        w.field("type", &self.type_);
+        w.refs("request", &self.request, &[]);
+        w.refs(
+            "submitter",
+            &self.submitter,
+            &["Practitioner", "PractitionerRole", "Organization"],
+        );
+        w.refs("response", &self.response, &[]);
+        w.field("date", &self.date);
+        w.refs("responsible", &self.responsible, &["PractitionerRole"]);
+        w.refs(
+            "payee",
+            &self.payee,
+            &["Practitioner", "PractitionerRole", "Organization"],
+        );
+        w.field("amount", &self.amount);
+    }
+    fn walk_mut(&mut self, w: &mut crate::visit::WalkerMut<'_>) {
+        w.field("extension", &mut self.extension);
+        w.field("modifierExtension", &mut self.modifier_extension);
+        w.field("identifier", &mut self.identifier);
+        w.field("predecessor", &mut self.predecessor);
+        w.field("type", &mut self.type_);
+        w.refs("request", &mut self.request, &[]);
+        w.refs(
+            "submitter",
+            &mut self.submitter,
+            &["Practitioner", "PractitionerRole", "Organization"],
+        );
+        w.refs("response", &mut self.response, &[]);
+        w.field("date", &mut self.date);
+        w.refs("responsible", &mut self.responsible, &["PractitionerRole"]);
+        w.refs(
+            "payee",
+            &mut self.payee,
+            &["Practitioner", "PractitionerRole", "Organization"],
+        );
+        w.field("amount", &mut self.amount);
+    }
+}
+
+impl PaymentReconciliationDetail {
+    /// A new `PaymentReconciliation.detail` with its required elements: `type`.
+    pub fn new(type_: CodeableConcept) -> Self {
+        PaymentReconciliationDetail {
+            type_: Some(Box::new(type_)),
+            ..Default::default()
+        }
+    }
+    /// Sets `submitter` to a reference to a Practitioner | PractitionerRole | Organization.
+    pub fn set_submitter<T: crate::targets::PaymentReconciliationDetailSubmitter>(
+        &mut self,
+        reference: crate::TypedReference<T>,
+    ) -> &mut Self {
+        self.submitter = Some(Box::new(reference.into()));
+        self
+    }
+    /// Sets `responsible` to a reference to a PractitionerRole.
+    pub fn set_responsible<T: crate::targets::PaymentReconciliationDetailResponsible>(
+        &mut self,
+        reference: crate::TypedReference<T>,
+    ) -> &mut Self {
+        self.responsible = Some(Box::new(reference.into()));
+        self
+    }
+    /// Sets `payee` to a reference to a Practitioner | PractitionerRole | Organization.
+    pub fn set_payee<T: crate::targets::PaymentReconciliationDetailPayee>(
+        &mut self,
+        reference: crate::TypedReference<T>,
+    ) -> &mut Self {
+        self.payee = Some(Box::new(reference.into()));
+        self
+    }
+}
+
 /// Note concerning processing
 ///
 /// A note that describes or explains the processing in a human readable form.
@@ -496,5 +680,20 @@ impl serde::Serialize for PaymentReconciliationProcessNote {
         ser::prim(&mut map, "type", "_type", &self.type_)?;
         ser::prim(&mut map, "text", "_text", &self.text)?;
         map.end()
+    }
+}
+
+impl crate::visit::Walk for PaymentReconciliationProcessNote {
+    fn walk(&self, w: &mut crate::visit::Walker<'_>) {
+        w.field("extension", &self.extension);
+        w.field("modifierExtension", &self.modifier_extension);
+        w.field("type", &self.type_);
+        w.field("text", &self.text);
+    }
+    fn walk_mut(&mut self, w: &mut crate::visit::WalkerMut<'_>) {
+        w.field("extension", &mut self.extension);
+        w.field("modifierExtension", &mut self.modifier_extension);
+        w.field("type", &mut self.type_);
+        w.field("text", &mut self.text);
     }
 }

@@ -201,6 +201,64 @@ impl serde::Serialize for Person {
     }
 }
 
+impl crate::visit::Walk for Person {
+    fn walk(&self, w: &mut crate::visit::Walker<'_>) {
+        w.field("id", &self.id);
+        w.field("meta", &self.meta);
+        w.field("implicitRules", &self.implicit_rules);
+        w.field("language", &self.language);
+        w.field("text", &self.text);
+        w.field("contained", &self.contained);
+        w.field("extension", &self.extension);
+        w.field("modifierExtension", &self.modifier_extension);
+        w.field("identifier", &self.identifier);
+        w.field("name", &self.name);
+        w.field("telecom", &self.telecom);
+        w.field("gender", &self.gender);
+        w.field("birthDate", &self.birth_date);
+        w.field("address", &self.address);
+        w.field("photo", &self.photo);
+        w.refs("managingOrganization", &self.managing_organization, &["Organization"]);
+        w.field("active", &self.active);
+        w.field("link", &self.link);
+    }
+    fn walk_mut(&mut self, w: &mut crate::visit::WalkerMut<'_>) {
+        w.field("id", &mut self.id);
+        w.field("meta", &mut self.meta);
+        w.field("implicitRules", &mut self.implicit_rules);
+        w.field("language", &mut self.language);
+        w.field("text", &mut self.text);
+        w.field("contained", &mut self.contained);
+        w.field("extension", &mut self.extension);
+        w.field("modifierExtension", &mut self.modifier_extension);
+        w.field("identifier", &mut self.identifier);
+        w.field("name", &mut self.name);
+        w.field("telecom", &mut self.telecom);
+        w.field("gender", &mut self.gender);
+        w.field("birthDate", &mut self.birth_date);
+        w.field("address", &mut self.address);
+        w.field("photo", &mut self.photo);
+        w.refs(
+            "managingOrganization",
+            &mut self.managing_organization,
+            &["Organization"],
+        );
+        w.field("active", &mut self.active);
+        w.field("link", &mut self.link);
+    }
+}
+
+impl Person {
+    /// Sets `managingOrganization` to a reference to a Organization.
+    pub fn set_managing_organization<T: crate::targets::PersonManagingOrganization>(
+        &mut self,
+        reference: crate::TypedReference<T>,
+    ) -> &mut Self {
+        self.managing_organization = Some(Box::new(reference.into()));
+        self
+    }
+}
+
 /// Link to a resource that concerns the same actual person
 ///
 /// Link to a resource that concerns the same actual person.
@@ -287,5 +345,48 @@ impl serde::Serialize for PersonLink {
         ser::single(&mut map, "target", &self.target)?;
         ser::prim(&mut map, "assurance", "_assurance", &self.assurance)?;
         map.end()
+    }
+}
+
+impl crate::visit::Walk for PersonLink {
+    fn walk(&self, w: &mut crate::visit::Walker<'_>) {
+        w.field("extension", &self.extension);
+        w.field("modifierExtension", &self.modifier_extension);
+        w.refs(
+            "target",
+            &self.target,
+            &["Patient", "Practitioner", "RelatedPerson", "Person"],
+        );
+        w.field("assurance", &self.assurance);
+    }
+    fn walk_mut(&mut self, w: &mut crate::visit::WalkerMut<'_>) {
+        w.field("extension", &mut self.extension);
+        w.field("modifierExtension", &mut self.modifier_extension);
+        w.refs(
+            "target",
+            &mut self.target,
+            &["Patient", "Practitioner", "RelatedPerson", "Person"],
+        );
+        w.field("assurance", &mut self.assurance);
+    }
+}
+
+impl PersonLink {
+    /// A new `Person.link` with its required elements: `target`.
+    pub fn new<T0: crate::targets::PersonLinkTarget>(
+        target: crate::TypedReference<T0>,
+    ) -> Self {
+        PersonLink {
+            target: Some(Box::new(target.into())),
+            ..Default::default()
+        }
+    }
+    /// Sets `target` to a reference to a Patient | Practitioner | RelatedPerson | Person.
+    pub fn set_target<T: crate::targets::PersonLinkTarget>(
+        &mut self,
+        reference: crate::TypedReference<T>,
+    ) -> &mut Self {
+        self.target = Some(Box::new(reference.into()));
+        self
     }
 }

@@ -413,6 +413,101 @@ impl serde::Serialize for PlanDefinition {
     }
 }
 
+impl crate::visit::Walk for PlanDefinition {
+    fn walk(&self, w: &mut crate::visit::Walker<'_>) {
+        w.field("id", &self.id);
+        w.field("meta", &self.meta);
+        w.field("implicitRules", &self.implicit_rules);
+        w.field("language", &self.language);
+        w.field("text", &self.text);
+        w.field("contained", &self.contained);
+        w.field("extension", &self.extension);
+        w.field("modifierExtension", &self.modifier_extension);
+        w.field("url", &self.url);
+        w.field("identifier", &self.identifier);
+        w.field("version", &self.version);
+        w.field("name", &self.name);
+        w.field("title", &self.title);
+        w.field("subtitle", &self.subtitle);
+        w.field("type", &self.type_);
+        w.field("status", &self.status);
+        w.field("experimental", &self.experimental);
+        w.choice(&self.subject);
+        w.field("date", &self.date);
+        w.field("publisher", &self.publisher);
+        w.field("contact", &self.contact);
+        w.field("description", &self.description);
+        w.field("useContext", &self.use_context);
+        w.field("jurisdiction", &self.jurisdiction);
+        w.field("purpose", &self.purpose);
+        w.field("usage", &self.usage);
+        w.field("copyright", &self.copyright);
+        w.field("approvalDate", &self.approval_date);
+        w.field("lastReviewDate", &self.last_review_date);
+        w.field("effectivePeriod", &self.effective_period);
+        w.field("topic", &self.topic);
+        w.field("author", &self.author);
+        w.field("editor", &self.editor);
+        w.field("reviewer", &self.reviewer);
+        w.field("endorser", &self.endorser);
+        w.field("relatedArtifact", &self.related_artifact);
+        w.field("library", &self.library);
+        w.field("goal", &self.goal);
+        w.field("action", &self.action);
+    }
+    fn walk_mut(&mut self, w: &mut crate::visit::WalkerMut<'_>) {
+        w.field("id", &mut self.id);
+        w.field("meta", &mut self.meta);
+        w.field("implicitRules", &mut self.implicit_rules);
+        w.field("language", &mut self.language);
+        w.field("text", &mut self.text);
+        w.field("contained", &mut self.contained);
+        w.field("extension", &mut self.extension);
+        w.field("modifierExtension", &mut self.modifier_extension);
+        w.field("url", &mut self.url);
+        w.field("identifier", &mut self.identifier);
+        w.field("version", &mut self.version);
+        w.field("name", &mut self.name);
+        w.field("title", &mut self.title);
+        w.field("subtitle", &mut self.subtitle);
+        w.field("type", &mut self.type_);
+        w.field("status", &mut self.status);
+        w.field("experimental", &mut self.experimental);
+        w.choice(&mut self.subject);
+        w.field("date", &mut self.date);
+        w.field("publisher", &mut self.publisher);
+        w.field("contact", &mut self.contact);
+        w.field("description", &mut self.description);
+        w.field("useContext", &mut self.use_context);
+        w.field("jurisdiction", &mut self.jurisdiction);
+        w.field("purpose", &mut self.purpose);
+        w.field("usage", &mut self.usage);
+        w.field("copyright", &mut self.copyright);
+        w.field("approvalDate", &mut self.approval_date);
+        w.field("lastReviewDate", &mut self.last_review_date);
+        w.field("effectivePeriod", &mut self.effective_period);
+        w.field("topic", &mut self.topic);
+        w.field("author", &mut self.author);
+        w.field("editor", &mut self.editor);
+        w.field("reviewer", &mut self.reviewer);
+        w.field("endorser", &mut self.endorser);
+        w.field("relatedArtifact", &mut self.related_artifact);
+        w.field("library", &mut self.library);
+        w.field("goal", &mut self.goal);
+        w.field("action", &mut self.action);
+    }
+}
+
+impl PlanDefinition {
+    /// A new `PlanDefinition` with its required elements: `status`.
+    pub fn new(status: codes::PublicationStatus) -> Self {
+        PlanDefinition {
+            status: Some(crate::Primitive::new(status)),
+            ..Default::default()
+        }
+    }
+}
+
 /// Choice of types for `PlanDefinition.subject[x]`.
 ///
 /// In JSON the element name carries the type (`subjectCodeableConcept`, `subjectReference`, ...).
@@ -429,6 +524,29 @@ impl ser::EncodeChoice for PlanDefinitionSubject {
         match self {
             Self::CodeableConcept(v) => map.serialize_entry("subjectCodeableConcept", v),
             Self::Reference(v) => map.serialize_entry("subjectReference", v),
+        }
+    }
+}
+
+impl crate::visit::Walk for PlanDefinitionSubject {
+    fn walk(&self, w: &mut crate::visit::Walker<'_>) {
+        match self {
+            Self::CodeableConcept(v) => {
+                w.field("subjectCodeableConcept", v);
+            }
+            Self::Reference(v) => {
+                w.refs("subjectReference", v, &["Group"]);
+            }
+        }
+    }
+    fn walk_mut(&mut self, w: &mut crate::visit::WalkerMut<'_>) {
+        match self {
+            Self::CodeableConcept(v) => {
+                w.field("subjectCodeableConcept", v);
+            }
+            Self::Reference(v) => {
+                w.refs("subjectReference", v, &["Group"]);
+            }
         }
     }
 }
@@ -555,6 +673,41 @@ impl serde::Serialize for PlanDefinitionGoal {
     }
 }
 
+impl crate::visit::Walk for PlanDefinitionGoal {
+    fn walk(&self, w: &mut crate::visit::Walker<'_>) {
+        w.field("extension", &self.extension);
+        w.field("modifierExtension", &self.modifier_extension);
+        w.field("category", &self.category);
+        w.field("description", &self.description);
+        w.field("priority", &self.priority);
+        w.field("start", &self.start);
+        w.field("addresses", &self.addresses);
+        w.field("documentation", &self.documentation);
+        w.field("target", &self.target);
+    }
+    fn walk_mut(&mut self, w: &mut crate::visit::WalkerMut<'_>) {
+        w.field("extension", &mut self.extension);
+        w.field("modifierExtension", &mut self.modifier_extension);
+        w.field("category", &mut self.category);
+        w.field("description", &mut self.description);
+        w.field("priority", &mut self.priority);
+        w.field("start", &mut self.start);
+        w.field("addresses", &mut self.addresses);
+        w.field("documentation", &mut self.documentation);
+        w.field("target", &mut self.target);
+    }
+}
+
+impl PlanDefinitionGoal {
+    /// A new `PlanDefinition.goal` with its required elements: `description`.
+    pub fn new(description: CodeableConcept) -> Self {
+        PlanDefinitionGoal {
+            description: Some(Box::new(description)),
+            ..Default::default()
+        }
+    }
+}
+
 /// Target outcome for the goal
 ///
 /// Indicates what should be done and within what timeframe.
@@ -671,6 +824,23 @@ impl serde::Serialize for PlanDefinitionGoalTarget {
     }
 }
 
+impl crate::visit::Walk for PlanDefinitionGoalTarget {
+    fn walk(&self, w: &mut crate::visit::Walker<'_>) {
+        w.field("extension", &self.extension);
+        w.field("modifierExtension", &self.modifier_extension);
+        w.field("measure", &self.measure);
+        w.choice(&self.detail);
+        w.field("due", &self.due);
+    }
+    fn walk_mut(&mut self, w: &mut crate::visit::WalkerMut<'_>) {
+        w.field("extension", &mut self.extension);
+        w.field("modifierExtension", &mut self.modifier_extension);
+        w.field("measure", &mut self.measure);
+        w.choice(&mut self.detail);
+        w.field("due", &mut self.due);
+    }
+}
+
 /// Choice of types for `PlanDefinition.goal.target.detail[x]`.
 ///
 /// In JSON the element name carries the type (`detailQuantity`, `detailRange`, ...).
@@ -690,6 +860,35 @@ impl ser::EncodeChoice for PlanDefinitionGoalTargetDetail {
             Self::Quantity(v) => map.serialize_entry("detailQuantity", v),
             Self::Range(v) => map.serialize_entry("detailRange", v),
             Self::CodeableConcept(v) => map.serialize_entry("detailCodeableConcept", v),
+        }
+    }
+}
+
+impl crate::visit::Walk for PlanDefinitionGoalTargetDetail {
+    fn walk(&self, w: &mut crate::visit::Walker<'_>) {
+        match self {
+            Self::Quantity(v) => {
+                w.field("detailQuantity", v);
+            }
+            Self::Range(v) => {
+                w.field("detailRange", v);
+            }
+            Self::CodeableConcept(v) => {
+                w.field("detailCodeableConcept", v);
+            }
+        }
+    }
+    fn walk_mut(&mut self, w: &mut crate::visit::WalkerMut<'_>) {
+        match self {
+            Self::Quantity(v) => {
+                w.field("detailQuantity", v);
+            }
+            Self::Range(v) => {
+                w.field("detailRange", v);
+            }
+            Self::CodeableConcept(v) => {
+                w.field("detailCodeableConcept", v);
+            }
         }
     }
 }
@@ -1185,6 +1384,71 @@ impl serde::Serialize for PlanDefinitionAction {
     }
 }
 
+impl crate::visit::Walk for PlanDefinitionAction {
+    fn walk(&self, w: &mut crate::visit::Walker<'_>) {
+        w.field("extension", &self.extension);
+        w.field("modifierExtension", &self.modifier_extension);
+        w.field("prefix", &self.prefix);
+        w.field("title", &self.title);
+        w.field("description", &self.description);
+        w.field("textEquivalent", &self.text_equivalent);
+        w.field("priority", &self.priority);
+        w.field("code", &self.code);
+        w.field("reason", &self.reason);
+        w.field("documentation", &self.documentation);
+        w.field("goalId", &self.goal_id);
+        w.choice(&self.subject);
+        w.field("trigger", &self.trigger);
+        w.field("condition", &self.condition);
+        w.field("input", &self.input);
+        w.field("output", &self.output);
+        w.field("relatedAction", &self.related_action);
+        w.choice(&self.timing);
+        w.field("participant", &self.participant);
+        w.field("type", &self.type_);
+        w.field("groupingBehavior", &self.grouping_behavior);
+        w.field("selectionBehavior", &self.selection_behavior);
+        w.field("requiredBehavior", &self.required_behavior);
+        w.field("precheckBehavior", &self.precheck_behavior);
+        w.field("cardinalityBehavior", &self.cardinality_behavior);
+        w.choice(&self.definition);
+        w.field("transform", &self.transform);
+        w.field("dynamicValue", &self.dynamic_value);
+        w.field("action", &self.action);
+    }
+    fn walk_mut(&mut self, w: &mut crate::visit::WalkerMut<'_>) {
+        w.field("extension", &mut self.extension);
+        w.field("modifierExtension", &mut self.modifier_extension);
+        w.field("prefix", &mut self.prefix);
+        w.field("title", &mut self.title);
+        w.field("description", &mut self.description);
+        w.field("textEquivalent", &mut self.text_equivalent);
+        w.field("priority", &mut self.priority);
+        w.field("code", &mut self.code);
+        w.field("reason", &mut self.reason);
+        w.field("documentation", &mut self.documentation);
+        w.field("goalId", &mut self.goal_id);
+        w.choice(&mut self.subject);
+        w.field("trigger", &mut self.trigger);
+        w.field("condition", &mut self.condition);
+        w.field("input", &mut self.input);
+        w.field("output", &mut self.output);
+        w.field("relatedAction", &mut self.related_action);
+        w.choice(&mut self.timing);
+        w.field("participant", &mut self.participant);
+        w.field("type", &mut self.type_);
+        w.field("groupingBehavior", &mut self.grouping_behavior);
+        w.field("selectionBehavior", &mut self.selection_behavior);
+        w.field("requiredBehavior", &mut self.required_behavior);
+        w.field("precheckBehavior", &mut self.precheck_behavior);
+        w.field("cardinalityBehavior", &mut self.cardinality_behavior);
+        w.choice(&mut self.definition);
+        w.field("transform", &mut self.transform);
+        w.field("dynamicValue", &mut self.dynamic_value);
+        w.field("action", &mut self.action);
+    }
+}
+
 /// Choice of types for `PlanDefinition.action.subject[x]`.
 ///
 /// In JSON the element name carries the type (`subjectCodeableConcept`, `subjectReference`, ...).
@@ -1201,6 +1465,29 @@ impl ser::EncodeChoice for PlanDefinitionActionSubject {
         match self {
             Self::CodeableConcept(v) => map.serialize_entry("subjectCodeableConcept", v),
             Self::Reference(v) => map.serialize_entry("subjectReference", v),
+        }
+    }
+}
+
+impl crate::visit::Walk for PlanDefinitionActionSubject {
+    fn walk(&self, w: &mut crate::visit::Walker<'_>) {
+        match self {
+            Self::CodeableConcept(v) => {
+                w.field("subjectCodeableConcept", v);
+            }
+            Self::Reference(v) => {
+                w.refs("subjectReference", v, &["Group"]);
+            }
+        }
+    }
+    fn walk_mut(&mut self, w: &mut crate::visit::WalkerMut<'_>) {
+        match self {
+            Self::CodeableConcept(v) => {
+                w.field("subjectCodeableConcept", v);
+            }
+            Self::Reference(v) => {
+                w.refs("subjectReference", v, &["Group"]);
+            }
         }
     }
 }
@@ -1239,6 +1526,53 @@ impl ser::EncodeChoice for PlanDefinitionActionTiming {
     }
 }
 
+impl crate::visit::Walk for PlanDefinitionActionTiming {
+    fn walk(&self, w: &mut crate::visit::Walker<'_>) {
+        match self {
+            Self::DateTime(v) => {
+                w.field("timingDateTime", v);
+            }
+            Self::Age(v) => {
+                w.field("timingAge", v);
+            }
+            Self::Period(v) => {
+                w.field("timingPeriod", v);
+            }
+            Self::Duration(v) => {
+                w.field("timingDuration", v);
+            }
+            Self::Range(v) => {
+                w.field("timingRange", v);
+            }
+            Self::Timing(v) => {
+                w.field("timingTiming", v);
+            }
+        }
+    }
+    fn walk_mut(&mut self, w: &mut crate::visit::WalkerMut<'_>) {
+        match self {
+            Self::DateTime(v) => {
+                w.field("timingDateTime", v);
+            }
+            Self::Age(v) => {
+                w.field("timingAge", v);
+            }
+            Self::Period(v) => {
+                w.field("timingPeriod", v);
+            }
+            Self::Duration(v) => {
+                w.field("timingDuration", v);
+            }
+            Self::Range(v) => {
+                w.field("timingRange", v);
+            }
+            Self::Timing(v) => {
+                w.field("timingTiming", v);
+            }
+        }
+    }
+}
+
 /// Choice of types for `PlanDefinition.action.definition[x]`.
 ///
 /// In JSON the element name carries the type (`definitionCanonical`, `definitionUri`, ...).
@@ -1257,6 +1591,29 @@ impl ser::EncodeChoice for PlanDefinitionActionDefinition {
                 ser::prim_one(map, "definitionCanonical", "_definitionCanonical", v)
             }
             Self::Uri(v) => ser::prim_one(map, "definitionUri", "_definitionUri", v),
+        }
+    }
+}
+
+impl crate::visit::Walk for PlanDefinitionActionDefinition {
+    fn walk(&self, w: &mut crate::visit::Walker<'_>) {
+        match self {
+            Self::Canonical(v) => {
+                w.field("definitionCanonical", v);
+            }
+            Self::Uri(v) => {
+                w.field("definitionUri", v);
+            }
+        }
+    }
+    fn walk_mut(&mut self, w: &mut crate::visit::WalkerMut<'_>) {
+        match self {
+            Self::Canonical(v) => {
+                w.field("definitionCanonical", v);
+            }
+            Self::Uri(v) => {
+                w.field("definitionUri", v);
+            }
         }
     }
 }
@@ -1350,6 +1707,31 @@ impl serde::Serialize for PlanDefinitionActionCondition {
         ser::prim(&mut map, "kind", "_kind", &self.kind)?;
         ser::single(&mut map, "expression", &self.expression)?;
         map.end()
+    }
+}
+
+impl crate::visit::Walk for PlanDefinitionActionCondition {
+    fn walk(&self, w: &mut crate::visit::Walker<'_>) {
+        w.field("extension", &self.extension);
+        w.field("modifierExtension", &self.modifier_extension);
+        w.field("kind", &self.kind);
+        w.field("expression", &self.expression);
+    }
+    fn walk_mut(&mut self, w: &mut crate::visit::WalkerMut<'_>) {
+        w.field("extension", &mut self.extension);
+        w.field("modifierExtension", &mut self.modifier_extension);
+        w.field("kind", &mut self.kind);
+        w.field("expression", &mut self.expression);
+    }
+}
+
+impl PlanDefinitionActionCondition {
+    /// A new `PlanDefinition.action.condition` with its required elements: `kind`.
+    pub fn new(kind: codes::ActionConditionKind) -> Self {
+        PlanDefinitionActionCondition {
+            kind: Some(crate::Primitive::new(kind)),
+            ..Default::default()
+        }
     }
 }
 
@@ -1476,6 +1858,34 @@ impl serde::Serialize for PlanDefinitionActionRelatedAction {
     }
 }
 
+impl crate::visit::Walk for PlanDefinitionActionRelatedAction {
+    fn walk(&self, w: &mut crate::visit::Walker<'_>) {
+        w.field("extension", &self.extension);
+        w.field("modifierExtension", &self.modifier_extension);
+        w.field("actionId", &self.action_id);
+        w.field("relationship", &self.relationship);
+        w.choice(&self.offset);
+    }
+    fn walk_mut(&mut self, w: &mut crate::visit::WalkerMut<'_>) {
+        w.field("extension", &mut self.extension);
+        w.field("modifierExtension", &mut self.modifier_extension);
+        w.field("actionId", &mut self.action_id);
+        w.field("relationship", &mut self.relationship);
+        w.choice(&mut self.offset);
+    }
+}
+
+impl PlanDefinitionActionRelatedAction {
+    /// A new `PlanDefinition.action.relatedAction` with its required elements: `actionId`, `relationship`.
+    pub fn new(action_id: Id, relationship: codes::ActionRelationshipType) -> Self {
+        PlanDefinitionActionRelatedAction {
+            action_id: Some(crate::Primitive::new(action_id)),
+            relationship: Some(crate::Primitive::new(relationship)),
+            ..Default::default()
+        }
+    }
+}
+
 /// Choice of types for `PlanDefinition.action.relatedAction.offset[x]`.
 ///
 /// In JSON the element name carries the type (`offsetDuration`, `offsetRange`, ...).
@@ -1492,6 +1902,29 @@ impl ser::EncodeChoice for PlanDefinitionActionRelatedActionOffset {
         match self {
             Self::Duration(v) => map.serialize_entry("offsetDuration", v),
             Self::Range(v) => map.serialize_entry("offsetRange", v),
+        }
+    }
+}
+
+impl crate::visit::Walk for PlanDefinitionActionRelatedActionOffset {
+    fn walk(&self, w: &mut crate::visit::Walker<'_>) {
+        match self {
+            Self::Duration(v) => {
+                w.field("offsetDuration", v);
+            }
+            Self::Range(v) => {
+                w.field("offsetRange", v);
+            }
+        }
+    }
+    fn walk_mut(&mut self, w: &mut crate::visit::WalkerMut<'_>) {
+        match self {
+            Self::Duration(v) => {
+                w.field("offsetDuration", v);
+            }
+            Self::Range(v) => {
+                w.field("offsetRange", v);
+            }
         }
     }
 }
@@ -1588,6 +2021,31 @@ impl serde::Serialize for PlanDefinitionActionParticipant {
     }
 }
 
+impl crate::visit::Walk for PlanDefinitionActionParticipant {
+    fn walk(&self, w: &mut crate::visit::Walker<'_>) {
+        w.field("extension", &self.extension);
+        w.field("modifierExtension", &self.modifier_extension);
+        w.field("type", &self.type_);
+        w.field("role", &self.role);
+    }
+    fn walk_mut(&mut self, w: &mut crate::visit::WalkerMut<'_>) {
+        w.field("extension", &mut self.extension);
+        w.field("modifierExtension", &mut self.modifier_extension);
+        w.field("type", &mut self.type_);
+        w.field("role", &mut self.role);
+    }
+}
+
+impl PlanDefinitionActionParticipant {
+    /// A new `PlanDefinition.action.participant` with its required elements: `type`.
+    pub fn new(type_: codes::ActionParticipantType) -> Self {
+        PlanDefinitionActionParticipant {
+            type_: Some(crate::Primitive::new(type_)),
+            ..Default::default()
+        }
+    }
+}
+
 /// Dynamic aspects of the definition
 ///
 /// Customizations that should be applied to the statically defined resource. For example, if the dosage of a medication must be computed based on the patient's weight, a customization would be used to specify an expression that calculated the weight, and the path on the resource that would contain the result.
@@ -1671,5 +2129,20 @@ impl serde::Serialize for PlanDefinitionActionDynamicValue {
         ser::prim(&mut map, "path", "_path", &self.path)?;
         ser::single(&mut map, "expression", &self.expression)?;
         map.end()
+    }
+}
+
+impl crate::visit::Walk for PlanDefinitionActionDynamicValue {
+    fn walk(&self, w: &mut crate::visit::Walker<'_>) {
+        w.field("extension", &self.extension);
+        w.field("modifierExtension", &self.modifier_extension);
+        w.field("path", &self.path);
+        w.field("expression", &self.expression);
+    }
+    fn walk_mut(&mut self, w: &mut crate::visit::WalkerMut<'_>) {
+        w.field("extension", &mut self.extension);
+        w.field("modifierExtension", &mut self.modifier_extension);
+        w.field("path", &mut self.path);
+        w.field("expression", &mut self.expression);
     }
 }

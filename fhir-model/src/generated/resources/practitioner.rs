@@ -195,6 +195,49 @@ impl serde::Serialize for Practitioner {
     }
 }
 
+impl crate::visit::Walk for Practitioner {
+    fn walk(&self, w: &mut crate::visit::Walker<'_>) {
+        w.field("id", &self.id);
+        w.field("meta", &self.meta);
+        w.field("implicitRules", &self.implicit_rules);
+        w.field("language", &self.language);
+        w.field("text", &self.text);
+        w.field("contained", &self.contained);
+        w.field("extension", &self.extension);
+        w.field("modifierExtension", &self.modifier_extension);
+        w.field("identifier", &self.identifier);
+        w.field("active", &self.active);
+        w.field("name", &self.name);
+        w.field("telecom", &self.telecom);
+        w.field("address", &self.address);
+        w.field("gender", &self.gender);
+        w.field("birthDate", &self.birth_date);
+        w.field("photo", &self.photo);
+        w.field("qualification", &self.qualification);
+        w.field("communication", &self.communication);
+    }
+    fn walk_mut(&mut self, w: &mut crate::visit::WalkerMut<'_>) {
+        w.field("id", &mut self.id);
+        w.field("meta", &mut self.meta);
+        w.field("implicitRules", &mut self.implicit_rules);
+        w.field("language", &mut self.language);
+        w.field("text", &mut self.text);
+        w.field("contained", &mut self.contained);
+        w.field("extension", &mut self.extension);
+        w.field("modifierExtension", &mut self.modifier_extension);
+        w.field("identifier", &mut self.identifier);
+        w.field("active", &mut self.active);
+        w.field("name", &mut self.name);
+        w.field("telecom", &mut self.telecom);
+        w.field("address", &mut self.address);
+        w.field("gender", &mut self.gender);
+        w.field("birthDate", &mut self.birth_date);
+        w.field("photo", &mut self.photo);
+        w.field("qualification", &mut self.qualification);
+        w.field("communication", &mut self.communication);
+    }
+}
+
 /// Certification, licenses, or training pertaining to the provision of care
 ///
 /// The official certifications, training, and licenses that authorize or otherwise pertain to the provision of care by the practitioner.  For example, a medical license issued by a medical board authorizing the practitioner to practice medicine within a certian locality.
@@ -293,5 +336,42 @@ impl serde::Serialize for PractitionerQualification {
         ser::single(&mut map, "period", &self.period)?;
         ser::single(&mut map, "issuer", &self.issuer)?;
         map.end()
+    }
+}
+
+impl crate::visit::Walk for PractitionerQualification {
+    fn walk(&self, w: &mut crate::visit::Walker<'_>) {
+        w.field("extension", &self.extension);
+        w.field("modifierExtension", &self.modifier_extension);
+        w.field("identifier", &self.identifier);
+        w.field("code", &self.code);
+        w.field("period", &self.period);
+        w.refs("issuer", &self.issuer, &["Organization"]);
+    }
+    fn walk_mut(&mut self, w: &mut crate::visit::WalkerMut<'_>) {
+        w.field("extension", &mut self.extension);
+        w.field("modifierExtension", &mut self.modifier_extension);
+        w.field("identifier", &mut self.identifier);
+        w.field("code", &mut self.code);
+        w.field("period", &mut self.period);
+        w.refs("issuer", &mut self.issuer, &["Organization"]);
+    }
+}
+
+impl PractitionerQualification {
+    /// A new `Practitioner.qualification` with its required elements: `code`.
+    pub fn new(code: CodeableConcept) -> Self {
+        PractitionerQualification {
+            code: Some(Box::new(code)),
+            ..Default::default()
+        }
+    }
+    /// Sets `issuer` to a reference to a Organization.
+    pub fn set_issuer<T: crate::targets::PractitionerQualificationIssuer>(
+        &mut self,
+        reference: crate::TypedReference<T>,
+    ) -> &mut Self {
+        self.issuer = Some(Box::new(reference.into()));
+        self
     }
 }

@@ -244,6 +244,104 @@ impl serde::Serialize for PractitionerRole {
     }
 }
 
+impl crate::visit::Walk for PractitionerRole {
+    fn walk(&self, w: &mut crate::visit::Walker<'_>) {
+        w.field("id", &self.id);
+        w.field("meta", &self.meta);
+        w.field("implicitRules", &self.implicit_rules);
+        w.field("language", &self.language);
+        w.field("text", &self.text);
+        w.field("contained", &self.contained);
+        w.field("extension", &self.extension);
+        w.field("modifierExtension", &self.modifier_extension);
+        w.field("identifier", &self.identifier);
+        w.field("active", &self.active);
+        w.field("period", &self.period);
+        w.refs("practitioner", &self.practitioner, &["Practitioner"]);
+        w.refs("organization", &self.organization, &["Organization"]);
+        w.field("code", &self.code);
+        w.field("specialty", &self.specialty);
+        w.refs("location", &self.location, &["Location"]);
+        w.refs("healthcareService", &self.healthcare_service, &["HealthcareService"]);
+        w.field("telecom", &self.telecom);
+        w.field("availableTime", &self.available_time);
+        w.field("notAvailable", &self.not_available);
+        w.field("availabilityExceptions", &self.availability_exceptions);
+        w.refs("endpoint", &self.endpoint, &["Endpoint"]);
+    }
+    fn walk_mut(&mut self, w: &mut crate::visit::WalkerMut<'_>) {
+        w.field("id", &mut self.id);
+        w.field("meta", &mut self.meta);
+        w.field("implicitRules", &mut self.implicit_rules);
+        w.field("language", &mut self.language);
+        w.field("text", &mut self.text);
+        w.field("contained", &mut self.contained);
+        w.field("extension", &mut self.extension);
+        w.field("modifierExtension", &mut self.modifier_extension);
+        w.field("identifier", &mut self.identifier);
+        w.field("active", &mut self.active);
+        w.field("period", &mut self.period);
+        w.refs("practitioner", &mut self.practitioner, &["Practitioner"]);
+        w.refs("organization", &mut self.organization, &["Organization"]);
+        w.field("code", &mut self.code);
+        w.field("specialty", &mut self.specialty);
+        w.refs("location", &mut self.location, &["Location"]);
+        w.refs(
+            "healthcareService",
+            &mut self.healthcare_service,
+            &["HealthcareService"],
+        );
+        w.field("telecom", &mut self.telecom);
+        w.field("availableTime", &mut self.available_time);
+        w.field("notAvailable", &mut self.not_available);
+        w.field("availabilityExceptions", &mut self.availability_exceptions);
+        w.refs("endpoint", &mut self.endpoint, &["Endpoint"]);
+    }
+}
+
+impl PractitionerRole {
+    /// Sets `practitioner` to a reference to a Practitioner.
+    pub fn set_practitioner<T: crate::targets::PractitionerRolePractitioner>(
+        &mut self,
+        reference: crate::TypedReference<T>,
+    ) -> &mut Self {
+        self.practitioner = Some(Box::new(reference.into()));
+        self
+    }
+    /// Sets `organization` to a reference to a Organization.
+    pub fn set_organization<T: crate::targets::PractitionerRoleOrganization>(
+        &mut self,
+        reference: crate::TypedReference<T>,
+    ) -> &mut Self {
+        self.organization = Some(Box::new(reference.into()));
+        self
+    }
+    /// Adds a reference to a Location to `location`.
+    pub fn push_location<T: crate::targets::PractitionerRoleLocation>(
+        &mut self,
+        reference: crate::TypedReference<T>,
+    ) -> &mut Self {
+        self.location.push(reference.into());
+        self
+    }
+    /// Adds a reference to a HealthcareService to `healthcareService`.
+    pub fn push_healthcare_service<T: crate::targets::PractitionerRoleHealthcareService>(
+        &mut self,
+        reference: crate::TypedReference<T>,
+    ) -> &mut Self {
+        self.healthcare_service.push(reference.into());
+        self
+    }
+    /// Adds a reference to a Endpoint to `endpoint`.
+    pub fn push_endpoint<T: crate::targets::PractitionerRoleEndpoint>(
+        &mut self,
+        reference: crate::TypedReference<T>,
+    ) -> &mut Self {
+        self.endpoint.push(reference.into());
+        self
+    }
+}
+
 /// Times the Service Site is available
 ///
 /// A collection of times the practitioner is available or performing this role at the location and/or healthcareservice.
@@ -388,6 +486,25 @@ impl serde::Serialize for PractitionerRoleAvailableTime {
     }
 }
 
+impl crate::visit::Walk for PractitionerRoleAvailableTime {
+    fn walk(&self, w: &mut crate::visit::Walker<'_>) {
+        w.field("extension", &self.extension);
+        w.field("modifierExtension", &self.modifier_extension);
+        w.field("daysOfWeek", &self.days_of_week);
+        w.field("allDay", &self.all_day);
+        w.field("availableStartTime", &self.available_start_time);
+        w.field("availableEndTime", &self.available_end_time);
+    }
+    fn walk_mut(&mut self, w: &mut crate::visit::WalkerMut<'_>) {
+        w.field("extension", &mut self.extension);
+        w.field("modifierExtension", &mut self.modifier_extension);
+        w.field("daysOfWeek", &mut self.days_of_week);
+        w.field("allDay", &mut self.all_day);
+        w.field("availableStartTime", &mut self.available_start_time);
+        w.field("availableEndTime", &mut self.available_end_time);
+    }
+}
+
 /// Not available during this time due to provided reason
 ///
 /// The practitioner is not available or performing this role during this period of time due to the provided reason.
@@ -477,5 +594,30 @@ impl serde::Serialize for PractitionerRoleNotAvailable {
         ser::prim(&mut map, "description", "_description", &self.description)?;
         ser::single(&mut map, "during", &self.during)?;
         map.end()
+    }
+}
+
+impl crate::visit::Walk for PractitionerRoleNotAvailable {
+    fn walk(&self, w: &mut crate::visit::Walker<'_>) {
+        w.field("extension", &self.extension);
+        w.field("modifierExtension", &self.modifier_extension);
+        w.field("description", &self.description);
+        w.field("during", &self.during);
+    }
+    fn walk_mut(&mut self, w: &mut crate::visit::WalkerMut<'_>) {
+        w.field("extension", &mut self.extension);
+        w.field("modifierExtension", &mut self.modifier_extension);
+        w.field("description", &mut self.description);
+        w.field("during", &mut self.during);
+    }
+}
+
+impl PractitionerRoleNotAvailable {
+    /// A new `PractitionerRole.notAvailable` with its required elements: `description`.
+    pub fn new(description: FhirString) -> Self {
+        PractitionerRoleNotAvailable {
+            description: Some(crate::Primitive::new(description)),
+            ..Default::default()
+        }
     }
 }

@@ -439,6 +439,247 @@ impl serde::Serialize for Procedure {
     }
 }
 
+impl crate::visit::Walk for Procedure {
+    fn walk(&self, w: &mut crate::visit::Walker<'_>) {
+        w.field("id", &self.id);
+        w.field("meta", &self.meta);
+        w.field("implicitRules", &self.implicit_rules);
+        w.field("language", &self.language);
+        w.field("text", &self.text);
+        w.field("contained", &self.contained);
+        w.field("extension", &self.extension);
+        w.field("modifierExtension", &self.modifier_extension);
+        w.field("identifier", &self.identifier);
+        w.field("instantiatesCanonical", &self.instantiates_canonical);
+        w.field("instantiatesUri", &self.instantiates_uri);
+        w.refs("basedOn", &self.based_on, &["CarePlan", "ServiceRequest"]);
+        w.refs(
+            "partOf",
+            &self.part_of,
+            &["Procedure", "Observation", "MedicationAdministration"],
+        );
+        w.field("status", &self.status);
+        w.field("statusReason", &self.status_reason);
+        w.field("category", &self.category);
+        w.field("code", &self.code);
+        w.refs("subject", &self.subject, &["Patient", "Group"]);
+        w.refs("encounter", &self.encounter, &["Encounter"]);
+        w.choice(&self.performed);
+        w.refs(
+            "recorder",
+            &self.recorder,
+            &["Patient", "RelatedPerson", "Practitioner", "PractitionerRole"],
+        );
+        w.refs(
+            "asserter",
+            &self.asserter,
+            &["Patient", "RelatedPerson", "Practitioner", "PractitionerRole"],
+        );
+        w.field("performer", &self.performer);
+        w.refs("location", &self.location, &["Location"]);
+        w.field("reasonCode", &self.reason_code);
+        w.refs(
+            "reasonReference",
+            &self.reason_reference,
+            &[
+                "Condition",
+                "Observation",
+                "Procedure",
+                "DiagnosticReport",
+                "DocumentReference",
+            ],
+        );
+        w.field("bodySite", &self.body_site);
+        w.field("outcome", &self.outcome);
+        w.refs(
+            "report",
+            &self.report,
+            &["DiagnosticReport", "DocumentReference", "Composition"],
+        );
+        w.field("complication", &self.complication);
+        w.refs("complicationDetail", &self.complication_detail, &["Condition"]);
+        w.field("followUp", &self.follow_up);
+        w.field("note", &self.note);
+        w.field("focalDevice", &self.focal_device);
+        w.refs(
+            "usedReference",
+            &self.used_reference,
+            &["Device", "Medication", "Substance"],
+        );
+        w.field("usedCode", &self.used_code);
+    }
+    fn walk_mut(&mut self, w: &mut crate::visit::WalkerMut<'_>) {
+        w.field("id", &mut self.id);
+        w.field("meta", &mut self.meta);
+        w.field("implicitRules", &mut self.implicit_rules);
+        w.field("language", &mut self.language);
+        w.field("text", &mut self.text);
+        w.field("contained", &mut self.contained);
+        w.field("extension", &mut self.extension);
+        w.field("modifierExtension", &mut self.modifier_extension);
+        w.field("identifier", &mut self.identifier);
+        w.field("instantiatesCanonical", &mut self.instantiates_canonical);
+        w.field("instantiatesUri", &mut self.instantiates_uri);
+        w.refs("basedOn", &mut self.based_on, &["CarePlan", "ServiceRequest"]);
+        w.refs(
+            "partOf",
+            &mut self.part_of,
+            &["Procedure", "Observation", "MedicationAdministration"],
+        );
+        w.field("status", &mut self.status);
+        w.field("statusReason", &mut self.status_reason);
+        w.field("category", &mut self.category);
+        w.field("code", &mut self.code);
+        w.refs("subject", &mut self.subject, &["Patient", "Group"]);
+        w.refs("encounter", &mut self.encounter, &["Encounter"]);
+        w.choice(&mut self.performed);
+        w.refs(
+            "recorder",
+            &mut self.recorder,
+            &["Patient", "RelatedPerson", "Practitioner", "PractitionerRole"],
+        );
+        w.refs(
+            "asserter",
+            &mut self.asserter,
+            &["Patient", "RelatedPerson", "Practitioner", "PractitionerRole"],
+        );
+        w.field("performer", &mut self.performer);
+        w.refs("location", &mut self.location, &["Location"]);
+        w.field("reasonCode", &mut self.reason_code);
+        w.refs(
+            "reasonReference",
+            &mut self.reason_reference,
+            &[
+                "Condition",
+                "Observation",
+                "Procedure",
+                "DiagnosticReport",
+                "DocumentReference",
+            ],
+        );
+        w.field("bodySite", &mut self.body_site);
+        w.field("outcome", &mut self.outcome);
+        w.refs(
+            "report",
+            &mut self.report,
+            &["DiagnosticReport", "DocumentReference", "Composition"],
+        );
+        w.field("complication", &mut self.complication);
+        w.refs("complicationDetail", &mut self.complication_detail, &["Condition"]);
+        w.field("followUp", &mut self.follow_up);
+        w.field("note", &mut self.note);
+        w.field("focalDevice", &mut self.focal_device);
+        w.refs(
+            "usedReference",
+            &mut self.used_reference,
+            &["Device", "Medication", "Substance"],
+        );
+        w.field("usedCode", &mut self.used_code);
+    }
+}
+
+impl Procedure {
+    /// A new `Procedure` with its required elements: `status`, `subject`.
+    pub fn new<T1: crate::targets::ProcedureSubject>(
+        status: codes::EventStatus,
+        subject: crate::TypedReference<T1>,
+    ) -> Self {
+        Procedure {
+            status: Some(crate::Primitive::new(status)),
+            subject: Some(Box::new(subject.into())),
+            ..Default::default()
+        }
+    }
+    /// Adds a reference to a CarePlan | ServiceRequest to `basedOn`.
+    pub fn push_based_on<T: crate::targets::ProcedureBasedOn>(
+        &mut self,
+        reference: crate::TypedReference<T>,
+    ) -> &mut Self {
+        self.based_on.push(reference.into());
+        self
+    }
+    /// Adds a reference to a Procedure | Observation | MedicationAdministration to `partOf`.
+    pub fn push_part_of<T: crate::targets::ProcedurePartOf>(
+        &mut self,
+        reference: crate::TypedReference<T>,
+    ) -> &mut Self {
+        self.part_of.push(reference.into());
+        self
+    }
+    /// Sets `subject` to a reference to a Patient | Group.
+    pub fn set_subject<T: crate::targets::ProcedureSubject>(
+        &mut self,
+        reference: crate::TypedReference<T>,
+    ) -> &mut Self {
+        self.subject = Some(Box::new(reference.into()));
+        self
+    }
+    /// Sets `encounter` to a reference to a Encounter.
+    pub fn set_encounter<T: crate::targets::ProcedureEncounter>(
+        &mut self,
+        reference: crate::TypedReference<T>,
+    ) -> &mut Self {
+        self.encounter = Some(Box::new(reference.into()));
+        self
+    }
+    /// Sets `recorder` to a reference to a Patient | RelatedPerson | Practitioner | PractitionerRole.
+    pub fn set_recorder<T: crate::targets::ProcedureRecorder>(
+        &mut self,
+        reference: crate::TypedReference<T>,
+    ) -> &mut Self {
+        self.recorder = Some(Box::new(reference.into()));
+        self
+    }
+    /// Sets `asserter` to a reference to a Patient | RelatedPerson | Practitioner | PractitionerRole.
+    pub fn set_asserter<T: crate::targets::ProcedureAsserter>(
+        &mut self,
+        reference: crate::TypedReference<T>,
+    ) -> &mut Self {
+        self.asserter = Some(Box::new(reference.into()));
+        self
+    }
+    /// Sets `location` to a reference to a Location.
+    pub fn set_location<T: crate::targets::ProcedureLocation>(
+        &mut self,
+        reference: crate::TypedReference<T>,
+    ) -> &mut Self {
+        self.location = Some(Box::new(reference.into()));
+        self
+    }
+    /// Adds a reference to a Condition | Observation | Procedure | DiagnosticReport | DocumentReference to `reasonReference`.
+    pub fn push_reason_reference<T: crate::targets::ProcedureReasonReference>(
+        &mut self,
+        reference: crate::TypedReference<T>,
+    ) -> &mut Self {
+        self.reason_reference.push(reference.into());
+        self
+    }
+    /// Adds a reference to a DiagnosticReport | DocumentReference | Composition to `report`.
+    pub fn push_report<T: crate::targets::ProcedureReport>(
+        &mut self,
+        reference: crate::TypedReference<T>,
+    ) -> &mut Self {
+        self.report.push(reference.into());
+        self
+    }
+    /// Adds a reference to a Condition to `complicationDetail`.
+    pub fn push_complication_detail<T: crate::targets::ProcedureComplicationDetail>(
+        &mut self,
+        reference: crate::TypedReference<T>,
+    ) -> &mut Self {
+        self.complication_detail.push(reference.into());
+        self
+    }
+    /// Adds a reference to a Device | Medication | Substance to `usedReference`.
+    pub fn push_used_reference<T: crate::targets::ProcedureUsedReference>(
+        &mut self,
+        reference: crate::TypedReference<T>,
+    ) -> &mut Self {
+        self.used_reference.push(reference.into());
+        self
+    }
+}
+
 /// Choice of types for `Procedure.performed[x]`.
 ///
 /// In JSON the element name carries the type (`performedDateTime`, `performedPeriod`, ...).
@@ -468,6 +709,47 @@ impl ser::EncodeChoice for ProcedurePerformed {
             }
             Self::Age(v) => map.serialize_entry("performedAge", v),
             Self::Range(v) => map.serialize_entry("performedRange", v),
+        }
+    }
+}
+
+impl crate::visit::Walk for ProcedurePerformed {
+    fn walk(&self, w: &mut crate::visit::Walker<'_>) {
+        match self {
+            Self::DateTime(v) => {
+                w.field("performedDateTime", v);
+            }
+            Self::Period(v) => {
+                w.field("performedPeriod", v);
+            }
+            Self::String(v) => {
+                w.field("performedString", v);
+            }
+            Self::Age(v) => {
+                w.field("performedAge", v);
+            }
+            Self::Range(v) => {
+                w.field("performedRange", v);
+            }
+        }
+    }
+    fn walk_mut(&mut self, w: &mut crate::visit::WalkerMut<'_>) {
+        match self {
+            Self::DateTime(v) => {
+                w.field("performedDateTime", v);
+            }
+            Self::Period(v) => {
+                w.field("performedPeriod", v);
+            }
+            Self::String(v) => {
+                w.field("performedString", v);
+            }
+            Self::Age(v) => {
+                w.field("performedAge", v);
+            }
+            Self::Range(v) => {
+                w.field("performedRange", v);
+            }
         }
     }
 }
@@ -566,6 +848,73 @@ impl serde::Serialize for ProcedurePerformer {
     }
 }
 
+impl crate::visit::Walk for ProcedurePerformer {
+    fn walk(&self, w: &mut crate::visit::Walker<'_>) {
+        w.field("extension", &self.extension);
+        w.field("modifierExtension", &self.modifier_extension);
+        w.field("function", &self.function);
+        w.refs(
+            "actor",
+            &self.actor,
+            &[
+                "Practitioner",
+                "PractitionerRole",
+                "Organization",
+                "Patient",
+                "RelatedPerson",
+                "Device",
+            ],
+        );
+        w.refs("onBehalfOf", &self.on_behalf_of, &["Organization"]);
+    }
+    fn walk_mut(&mut self, w: &mut crate::visit::WalkerMut<'_>) {
+        w.field("extension", &mut self.extension);
+        w.field("modifierExtension", &mut self.modifier_extension);
+        w.field("function", &mut self.function);
+        w.refs(
+            "actor",
+            &mut self.actor,
+            &[
+                "Practitioner",
+                "PractitionerRole",
+                "Organization",
+                "Patient",
+                "RelatedPerson",
+                "Device",
+            ],
+        );
+        w.refs("onBehalfOf", &mut self.on_behalf_of, &["Organization"]);
+    }
+}
+
+impl ProcedurePerformer {
+    /// A new `Procedure.performer` with its required elements: `actor`.
+    pub fn new<T0: crate::targets::ProcedurePerformerActor>(
+        actor: crate::TypedReference<T0>,
+    ) -> Self {
+        ProcedurePerformer {
+            actor: Some(Box::new(actor.into())),
+            ..Default::default()
+        }
+    }
+    /// Sets `actor` to a reference to a Practitioner | PractitionerRole | Organization | Patient | RelatedPerson | Device.
+    pub fn set_actor<T: crate::targets::ProcedurePerformerActor>(
+        &mut self,
+        reference: crate::TypedReference<T>,
+    ) -> &mut Self {
+        self.actor = Some(Box::new(reference.into()));
+        self
+    }
+    /// Sets `onBehalfOf` to a reference to a Organization.
+    pub fn set_on_behalf_of<T: crate::targets::ProcedurePerformerOnBehalfOf>(
+        &mut self,
+        reference: crate::TypedReference<T>,
+    ) -> &mut Self {
+        self.on_behalf_of = Some(Box::new(reference.into()));
+        self
+    }
+}
+
 /// Manipulated, implanted, or removed device
 ///
 /// A device that is implanted, removed or otherwise manipulated (calibration, battery replacement, fitting a prosthesis, attaching a wound-vac, etc.) as a focal portion of the Procedure.
@@ -650,5 +999,40 @@ impl serde::Serialize for ProcedureFocalDevice {
         ser::single(&mut map, "action", &self.action)?;
         ser::single(&mut map, "manipulated", &self.manipulated)?;
         map.end()
+    }
+}
+
+impl crate::visit::Walk for ProcedureFocalDevice {
+    fn walk(&self, w: &mut crate::visit::Walker<'_>) {
+        w.field("extension", &self.extension);
+        w.field("modifierExtension", &self.modifier_extension);
+        w.field("action", &self.action);
+        w.refs("manipulated", &self.manipulated, &["Device"]);
+    }
+    fn walk_mut(&mut self, w: &mut crate::visit::WalkerMut<'_>) {
+        w.field("extension", &mut self.extension);
+        w.field("modifierExtension", &mut self.modifier_extension);
+        w.field("action", &mut self.action);
+        w.refs("manipulated", &mut self.manipulated, &["Device"]);
+    }
+}
+
+impl ProcedureFocalDevice {
+    /// A new `Procedure.focalDevice` with its required elements: `manipulated`.
+    pub fn new<T0: crate::targets::ProcedureFocalDeviceManipulated>(
+        manipulated: crate::TypedReference<T0>,
+    ) -> Self {
+        ProcedureFocalDevice {
+            manipulated: Some(Box::new(manipulated.into())),
+            ..Default::default()
+        }
+    }
+    /// Sets `manipulated` to a reference to a Device.
+    pub fn set_manipulated<T: crate::targets::ProcedureFocalDeviceManipulated>(
+        &mut self,
+        reference: crate::TypedReference<T>,
+    ) -> &mut Self {
+        self.manipulated = Some(Box::new(reference.into()));
+        self
     }
 }

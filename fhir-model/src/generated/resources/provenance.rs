@@ -234,6 +234,69 @@ impl serde::Serialize for Provenance {
     }
 }
 
+impl crate::visit::Walk for Provenance {
+    fn walk(&self, w: &mut crate::visit::Walker<'_>) {
+        w.field("id", &self.id);
+        w.field("meta", &self.meta);
+        w.field("implicitRules", &self.implicit_rules);
+        w.field("language", &self.language);
+        w.field("text", &self.text);
+        w.field("contained", &self.contained);
+        w.field("extension", &self.extension);
+        w.field("modifierExtension", &self.modifier_extension);
+        w.refs("target", &self.target, &[]);
+        w.choice(&self.occurred);
+        w.field("recorded", &self.recorded);
+        w.field("policy", &self.policy);
+        w.refs("location", &self.location, &["Location"]);
+        w.field("reason", &self.reason);
+        w.field("activity", &self.activity);
+        w.field("agent", &self.agent);
+        w.field("entity", &self.entity);
+        w.field("signature", &self.signature);
+    }
+    fn walk_mut(&mut self, w: &mut crate::visit::WalkerMut<'_>) {
+        w.field("id", &mut self.id);
+        w.field("meta", &mut self.meta);
+        w.field("implicitRules", &mut self.implicit_rules);
+        w.field("language", &mut self.language);
+        w.field("text", &mut self.text);
+        w.field("contained", &mut self.contained);
+        w.field("extension", &mut self.extension);
+        w.field("modifierExtension", &mut self.modifier_extension);
+        w.refs("target", &mut self.target, &[]);
+        w.choice(&mut self.occurred);
+        w.field("recorded", &mut self.recorded);
+        w.field("policy", &mut self.policy);
+        w.refs("location", &mut self.location, &["Location"]);
+        w.field("reason", &mut self.reason);
+        w.field("activity", &mut self.activity);
+        w.field("agent", &mut self.agent);
+        w.field("entity", &mut self.entity);
+        w.field("signature", &mut self.signature);
+    }
+}
+
+impl Provenance {
+    /// A new `Provenance` with its required elements: `target` (its first item), `recorded`, `agent` (its first item).
+    pub fn new(target: Reference, recorded: Instant, agent: ProvenanceAgent) -> Self {
+        Provenance {
+            target: vec![target],
+            recorded: Some(crate::Primitive::new(recorded)),
+            agent: vec![agent],
+            ..Default::default()
+        }
+    }
+    /// Sets `location` to a reference to a Location.
+    pub fn set_location<T: crate::targets::ProvenanceLocation>(
+        &mut self,
+        reference: crate::TypedReference<T>,
+    ) -> &mut Self {
+        self.location = Some(Box::new(reference.into()));
+        self
+    }
+}
+
 /// Choice of types for `Provenance.occurred[x]`.
 ///
 /// In JSON the element name carries the type (`occurredPeriod`, `occurredDateTime`, ...).
@@ -251,6 +314,29 @@ impl ser::EncodeChoice for ProvenanceOccurred {
             Self::Period(v) => map.serialize_entry("occurredPeriod", v),
             Self::DateTime(v) => {
                 ser::prim_one(map, "occurredDateTime", "_occurredDateTime", v)
+            }
+        }
+    }
+}
+
+impl crate::visit::Walk for ProvenanceOccurred {
+    fn walk(&self, w: &mut crate::visit::Walker<'_>) {
+        match self {
+            Self::Period(v) => {
+                w.field("occurredPeriod", v);
+            }
+            Self::DateTime(v) => {
+                w.field("occurredDateTime", v);
+            }
+        }
+    }
+    fn walk_mut(&mut self, w: &mut crate::visit::WalkerMut<'_>) {
+        match self {
+            Self::Period(v) => {
+                w.field("occurredPeriod", v);
+            }
+            Self::DateTime(v) => {
+                w.field("occurredDateTime", v);
             }
         }
     }
@@ -357,6 +443,97 @@ impl serde::Serialize for ProvenanceAgent {
     }
 }
 
+impl crate::visit::Walk for ProvenanceAgent {
+    fn walk(&self, w: &mut crate::visit::Walker<'_>) {
+        w.field("extension", &self.extension);
+        w.field("modifierExtension", &self.modifier_extension);
+        w.field("type", &self.type_);
+        w.field("role", &self.role);
+        w.refs(
+            "who",
+            &self.who,
+            &[
+                "Practitioner",
+                "PractitionerRole",
+                "RelatedPerson",
+                "Patient",
+                "Device",
+                "Organization",
+            ],
+        );
+        w.refs(
+            "onBehalfOf",
+            &self.on_behalf_of,
+            &[
+                "Practitioner",
+                "PractitionerRole",
+                "RelatedPerson",
+                "Patient",
+                "Device",
+                "Organization",
+            ],
+        );
+    }
+    fn walk_mut(&mut self, w: &mut crate::visit::WalkerMut<'_>) {
+        w.field("extension", &mut self.extension);
+        w.field("modifierExtension", &mut self.modifier_extension);
+        w.field("type", &mut self.type_);
+        w.field("role", &mut self.role);
+        w.refs(
+            "who",
+            &mut self.who,
+            &[
+                "Practitioner",
+                "PractitionerRole",
+                "RelatedPerson",
+                "Patient",
+                "Device",
+                "Organization",
+            ],
+        );
+        w.refs(
+            "onBehalfOf",
+            &mut self.on_behalf_of,
+            &[
+                "Practitioner",
+                "PractitionerRole",
+                "RelatedPerson",
+                "Patient",
+                "Device",
+                "Organization",
+            ],
+        );
+    }
+}
+
+impl ProvenanceAgent {
+    /// A new `Provenance.agent` with its required elements: `who`.
+    pub fn new<T0: crate::targets::ProvenanceAgentWho>(
+        who: crate::TypedReference<T0>,
+    ) -> Self {
+        ProvenanceAgent {
+            who: Some(Box::new(who.into())),
+            ..Default::default()
+        }
+    }
+    /// Sets `who` to a reference to a Practitioner | PractitionerRole | RelatedPerson | Patient | Device | Organization.
+    pub fn set_who<T: crate::targets::ProvenanceAgentWho>(
+        &mut self,
+        reference: crate::TypedReference<T>,
+    ) -> &mut Self {
+        self.who = Some(Box::new(reference.into()));
+        self
+    }
+    /// Sets `onBehalfOf` to a reference to a Practitioner | PractitionerRole | RelatedPerson | Patient | Device | Organization.
+    pub fn set_on_behalf_of<T: crate::targets::ProvenanceAgentOnBehalfOf>(
+        &mut self,
+        reference: crate::TypedReference<T>,
+    ) -> &mut Self {
+        self.on_behalf_of = Some(Box::new(reference.into()));
+        self
+    }
+}
+
 /// An entity used in this activity
 ///
 /// An entity used in this activity.
@@ -456,5 +633,33 @@ impl serde::Serialize for ProvenanceEntity {
         ser::single(&mut map, "what", &self.what)?;
         ser::many(&mut map, "agent", &self.agent)?;
         map.end()
+    }
+}
+
+impl crate::visit::Walk for ProvenanceEntity {
+    fn walk(&self, w: &mut crate::visit::Walker<'_>) {
+        w.field("extension", &self.extension);
+        w.field("modifierExtension", &self.modifier_extension);
+        w.field("role", &self.role);
+        w.refs("what", &self.what, &[]);
+        w.field("agent", &self.agent);
+    }
+    fn walk_mut(&mut self, w: &mut crate::visit::WalkerMut<'_>) {
+        w.field("extension", &mut self.extension);
+        w.field("modifierExtension", &mut self.modifier_extension);
+        w.field("role", &mut self.role);
+        w.refs("what", &mut self.what, &[]);
+        w.field("agent", &mut self.agent);
+    }
+}
+
+impl ProvenanceEntity {
+    /// A new `Provenance.entity` with its required elements: `role`, `what`.
+    pub fn new(role: codes::ProvenanceEntityRole, what: Reference) -> Self {
+        ProvenanceEntity {
+            role: Some(crate::Primitive::new(role)),
+            what: Some(Box::new(what)),
+            ..Default::default()
+        }
     }
 }

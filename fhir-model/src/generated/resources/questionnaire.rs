@@ -333,6 +333,83 @@ impl serde::Serialize for Questionnaire {
     }
 }
 
+impl crate::visit::Walk for Questionnaire {
+    fn walk(&self, w: &mut crate::visit::Walker<'_>) {
+        w.field("id", &self.id);
+        w.field("meta", &self.meta);
+        w.field("implicitRules", &self.implicit_rules);
+        w.field("language", &self.language);
+        w.field("text", &self.text);
+        w.field("contained", &self.contained);
+        w.field("extension", &self.extension);
+        w.field("modifierExtension", &self.modifier_extension);
+        w.field("url", &self.url);
+        w.field("identifier", &self.identifier);
+        w.field("version", &self.version);
+        w.field("name", &self.name);
+        w.field("title", &self.title);
+        w.field("derivedFrom", &self.derived_from);
+        w.field("status", &self.status);
+        w.field("experimental", &self.experimental);
+        w.field("subjectType", &self.subject_type);
+        w.field("date", &self.date);
+        w.field("publisher", &self.publisher);
+        w.field("contact", &self.contact);
+        w.field("description", &self.description);
+        w.field("useContext", &self.use_context);
+        w.field("jurisdiction", &self.jurisdiction);
+        w.field("purpose", &self.purpose);
+        w.field("copyright", &self.copyright);
+        w.field("approvalDate", &self.approval_date);
+        w.field("lastReviewDate", &self.last_review_date);
+        w.field("effectivePeriod", &self.effective_period);
+        w.field("code", &self.code);
+        w.field("item", &self.item);
+    }
+    fn walk_mut(&mut self, w: &mut crate::visit::WalkerMut<'_>) {
+        w.field("id", &mut self.id);
+        w.field("meta", &mut self.meta);
+        w.field("implicitRules", &mut self.implicit_rules);
+        w.field("language", &mut self.language);
+        w.field("text", &mut self.text);
+        w.field("contained", &mut self.contained);
+        w.field("extension", &mut self.extension);
+        w.field("modifierExtension", &mut self.modifier_extension);
+        w.field("url", &mut self.url);
+        w.field("identifier", &mut self.identifier);
+        w.field("version", &mut self.version);
+        w.field("name", &mut self.name);
+        w.field("title", &mut self.title);
+        w.field("derivedFrom", &mut self.derived_from);
+        w.field("status", &mut self.status);
+        w.field("experimental", &mut self.experimental);
+        w.field("subjectType", &mut self.subject_type);
+        w.field("date", &mut self.date);
+        w.field("publisher", &mut self.publisher);
+        w.field("contact", &mut self.contact);
+        w.field("description", &mut self.description);
+        w.field("useContext", &mut self.use_context);
+        w.field("jurisdiction", &mut self.jurisdiction);
+        w.field("purpose", &mut self.purpose);
+        w.field("copyright", &mut self.copyright);
+        w.field("approvalDate", &mut self.approval_date);
+        w.field("lastReviewDate", &mut self.last_review_date);
+        w.field("effectivePeriod", &mut self.effective_period);
+        w.field("code", &mut self.code);
+        w.field("item", &mut self.item);
+    }
+}
+
+impl Questionnaire {
+    /// A new `Questionnaire` with its required elements: `status`.
+    pub fn new(status: codes::PublicationStatus) -> Self {
+        Questionnaire {
+            status: Some(crate::Primitive::new(status)),
+            ..Default::default()
+        }
+    }
+}
+
 /// Questions and sections within the Questionnaire
 ///
 /// A particular question, question grouping or display text that is part of the questionnaire.
@@ -571,6 +648,60 @@ impl serde::Serialize for QuestionnaireItem {
         ser::many(&mut map, "initial", &self.initial)?;
         ser::many(&mut map, "item", &self.item)?;
         map.end()
+    }
+}
+
+impl crate::visit::Walk for QuestionnaireItem {
+    fn walk(&self, w: &mut crate::visit::Walker<'_>) {
+        w.field("extension", &self.extension);
+        w.field("modifierExtension", &self.modifier_extension);
+        w.field("linkId", &self.link_id);
+        w.field("definition", &self.definition);
+        w.field("code", &self.code);
+        w.field("prefix", &self.prefix);
+        w.field("text", &self.text);
+        w.field("type", &self.type_);
+        w.field("enableWhen", &self.enable_when);
+        w.field("enableBehavior", &self.enable_behavior);
+        w.field("required", &self.required);
+        w.field("repeats", &self.repeats);
+        w.field("readOnly", &self.read_only);
+        w.field("maxLength", &self.max_length);
+        w.field("answerValueSet", &self.answer_value_set);
+        w.field("answerOption", &self.answer_option);
+        w.field("initial", &self.initial);
+        w.field("item", &self.item);
+    }
+    fn walk_mut(&mut self, w: &mut crate::visit::WalkerMut<'_>) {
+        w.field("extension", &mut self.extension);
+        w.field("modifierExtension", &mut self.modifier_extension);
+        w.field("linkId", &mut self.link_id);
+        w.field("definition", &mut self.definition);
+        w.field("code", &mut self.code);
+        w.field("prefix", &mut self.prefix);
+        w.field("text", &mut self.text);
+        w.field("type", &mut self.type_);
+        w.field("enableWhen", &mut self.enable_when);
+        w.field("enableBehavior", &mut self.enable_behavior);
+        w.field("required", &mut self.required);
+        w.field("repeats", &mut self.repeats);
+        w.field("readOnly", &mut self.read_only);
+        w.field("maxLength", &mut self.max_length);
+        w.field("answerValueSet", &mut self.answer_value_set);
+        w.field("answerOption", &mut self.answer_option);
+        w.field("initial", &mut self.initial);
+        w.field("item", &mut self.item);
+    }
+}
+
+impl QuestionnaireItem {
+    /// A new `Questionnaire.item` with its required elements: `linkId`, `type`.
+    pub fn new(link_id: FhirString, type_: codes::QuestionnaireItemType) -> Self {
+        QuestionnaireItem {
+            link_id: Some(crate::Primitive::new(link_id)),
+            type_: Some(crate::Primitive::new(type_)),
+            ..Default::default()
+        }
     }
 }
 
@@ -849,6 +980,39 @@ impl serde::Serialize for QuestionnaireItemEnableWhen {
     }
 }
 
+impl crate::visit::Walk for QuestionnaireItemEnableWhen {
+    fn walk(&self, w: &mut crate::visit::Walker<'_>) {
+        w.field("extension", &self.extension);
+        w.field("modifierExtension", &self.modifier_extension);
+        w.field("question", &self.question);
+        w.field("operator", &self.operator);
+        w.choice(&self.answer);
+    }
+    fn walk_mut(&mut self, w: &mut crate::visit::WalkerMut<'_>) {
+        w.field("extension", &mut self.extension);
+        w.field("modifierExtension", &mut self.modifier_extension);
+        w.field("question", &mut self.question);
+        w.field("operator", &mut self.operator);
+        w.choice(&mut self.answer);
+    }
+}
+
+impl QuestionnaireItemEnableWhen {
+    /// A new `Questionnaire.item.enableWhen` with its required elements: `question`, `operator`, `answer`.
+    pub fn new(
+        question: FhirString,
+        operator: codes::QuestionnaireItemOperator,
+        answer: QuestionnaireItemEnableWhenAnswer,
+    ) -> Self {
+        QuestionnaireItemEnableWhen {
+            question: Some(crate::Primitive::new(question)),
+            operator: Some(crate::Primitive::new(operator)),
+            answer: Some(answer),
+            ..Default::default()
+        }
+    }
+}
+
 /// Choice of types for `Questionnaire.item.enableWhen.answer[x]`.
 ///
 /// In JSON the element name carries the type (`answerBoolean`, `answerDecimal`, ...).
@@ -891,6 +1055,77 @@ impl ser::EncodeChoice for QuestionnaireItemEnableWhenAnswer {
             Self::Coding(v) => map.serialize_entry("answerCoding", v),
             Self::Quantity(v) => map.serialize_entry("answerQuantity", v),
             Self::Reference(v) => map.serialize_entry("answerReference", v),
+        }
+    }
+}
+
+impl crate::visit::Walk for QuestionnaireItemEnableWhenAnswer {
+    fn walk(&self, w: &mut crate::visit::Walker<'_>) {
+        match self {
+            Self::Boolean(v) => {
+                w.field("answerBoolean", v);
+            }
+            Self::Decimal(v) => {
+                w.field("answerDecimal", v);
+            }
+            Self::Integer(v) => {
+                w.field("answerInteger", v);
+            }
+            Self::Date(v) => {
+                w.field("answerDate", v);
+            }
+            Self::DateTime(v) => {
+                w.field("answerDateTime", v);
+            }
+            Self::Time(v) => {
+                w.field("answerTime", v);
+            }
+            Self::String(v) => {
+                w.field("answerString", v);
+            }
+            Self::Coding(v) => {
+                w.field("answerCoding", v);
+            }
+            Self::Quantity(v) => {
+                w.field("answerQuantity", v);
+            }
+            Self::Reference(v) => {
+                w.refs("answerReference", v, &[]);
+            }
+        }
+    }
+    fn walk_mut(&mut self, w: &mut crate::visit::WalkerMut<'_>) {
+        match self {
+            Self::Boolean(v) => {
+                w.field("answerBoolean", v);
+            }
+            Self::Decimal(v) => {
+                w.field("answerDecimal", v);
+            }
+            Self::Integer(v) => {
+                w.field("answerInteger", v);
+            }
+            Self::Date(v) => {
+                w.field("answerDate", v);
+            }
+            Self::DateTime(v) => {
+                w.field("answerDateTime", v);
+            }
+            Self::Time(v) => {
+                w.field("answerTime", v);
+            }
+            Self::String(v) => {
+                w.field("answerString", v);
+            }
+            Self::Coding(v) => {
+                w.field("answerCoding", v);
+            }
+            Self::Quantity(v) => {
+                w.field("answerQuantity", v);
+            }
+            Self::Reference(v) => {
+                w.refs("answerReference", v, &[]);
+            }
         }
     }
 }
@@ -1096,6 +1331,31 @@ impl serde::Serialize for QuestionnaireItemAnswerOption {
     }
 }
 
+impl crate::visit::Walk for QuestionnaireItemAnswerOption {
+    fn walk(&self, w: &mut crate::visit::Walker<'_>) {
+        w.field("extension", &self.extension);
+        w.field("modifierExtension", &self.modifier_extension);
+        w.choice(&self.value);
+        w.field("initialSelected", &self.initial_selected);
+    }
+    fn walk_mut(&mut self, w: &mut crate::visit::WalkerMut<'_>) {
+        w.field("extension", &mut self.extension);
+        w.field("modifierExtension", &mut self.modifier_extension);
+        w.choice(&mut self.value);
+        w.field("initialSelected", &mut self.initial_selected);
+    }
+}
+
+impl QuestionnaireItemAnswerOption {
+    /// A new `Questionnaire.item.answerOption` with its required elements: `value`.
+    pub fn new(value: QuestionnaireItemAnswerOptionValue) -> Self {
+        QuestionnaireItemAnswerOption {
+            value: Some(value),
+            ..Default::default()
+        }
+    }
+}
+
 /// Choice of types for `Questionnaire.item.answerOption.value[x]`.
 ///
 /// In JSON the element name carries the type (`valueInteger`, `valueDate`, ...).
@@ -1124,6 +1384,53 @@ impl ser::EncodeChoice for QuestionnaireItemAnswerOptionValue {
             Self::String(v) => ser::prim_one(map, "valueString", "_valueString", v),
             Self::Coding(v) => map.serialize_entry("valueCoding", v),
             Self::Reference(v) => map.serialize_entry("valueReference", v),
+        }
+    }
+}
+
+impl crate::visit::Walk for QuestionnaireItemAnswerOptionValue {
+    fn walk(&self, w: &mut crate::visit::Walker<'_>) {
+        match self {
+            Self::Integer(v) => {
+                w.field("valueInteger", v);
+            }
+            Self::Date(v) => {
+                w.field("valueDate", v);
+            }
+            Self::Time(v) => {
+                w.field("valueTime", v);
+            }
+            Self::String(v) => {
+                w.field("valueString", v);
+            }
+            Self::Coding(v) => {
+                w.field("valueCoding", v);
+            }
+            Self::Reference(v) => {
+                w.refs("valueReference", v, &[]);
+            }
+        }
+    }
+    fn walk_mut(&mut self, w: &mut crate::visit::WalkerMut<'_>) {
+        match self {
+            Self::Integer(v) => {
+                w.field("valueInteger", v);
+            }
+            Self::Date(v) => {
+                w.field("valueDate", v);
+            }
+            Self::Time(v) => {
+                w.field("valueTime", v);
+            }
+            Self::String(v) => {
+                w.field("valueString", v);
+            }
+            Self::Coding(v) => {
+                w.field("valueCoding", v);
+            }
+            Self::Reference(v) => {
+                w.refs("valueReference", v, &[]);
+            }
         }
     }
 }
@@ -1403,6 +1710,29 @@ impl serde::Serialize for QuestionnaireItemInitial {
     }
 }
 
+impl crate::visit::Walk for QuestionnaireItemInitial {
+    fn walk(&self, w: &mut crate::visit::Walker<'_>) {
+        w.field("extension", &self.extension);
+        w.field("modifierExtension", &self.modifier_extension);
+        w.choice(&self.value);
+    }
+    fn walk_mut(&mut self, w: &mut crate::visit::WalkerMut<'_>) {
+        w.field("extension", &mut self.extension);
+        w.field("modifierExtension", &mut self.modifier_extension);
+        w.choice(&mut self.value);
+    }
+}
+
+impl QuestionnaireItemInitial {
+    /// A new `Questionnaire.item.initial` with its required elements: `value`.
+    pub fn new(value: QuestionnaireItemInitialValue) -> Self {
+        QuestionnaireItemInitial {
+            value: Some(value),
+            ..Default::default()
+        }
+    }
+}
+
 /// Choice of types for `Questionnaire.item.initial.value[x]`.
 ///
 /// In JSON the element name carries the type (`valueBoolean`, `valueDecimal`, ...).
@@ -1449,6 +1779,89 @@ impl ser::EncodeChoice for QuestionnaireItemInitialValue {
             Self::Coding(v) => map.serialize_entry("valueCoding", v),
             Self::Quantity(v) => map.serialize_entry("valueQuantity", v),
             Self::Reference(v) => map.serialize_entry("valueReference", v),
+        }
+    }
+}
+
+impl crate::visit::Walk for QuestionnaireItemInitialValue {
+    fn walk(&self, w: &mut crate::visit::Walker<'_>) {
+        match self {
+            Self::Boolean(v) => {
+                w.field("valueBoolean", v);
+            }
+            Self::Decimal(v) => {
+                w.field("valueDecimal", v);
+            }
+            Self::Integer(v) => {
+                w.field("valueInteger", v);
+            }
+            Self::Date(v) => {
+                w.field("valueDate", v);
+            }
+            Self::DateTime(v) => {
+                w.field("valueDateTime", v);
+            }
+            Self::Time(v) => {
+                w.field("valueTime", v);
+            }
+            Self::String(v) => {
+                w.field("valueString", v);
+            }
+            Self::Uri(v) => {
+                w.field("valueUri", v);
+            }
+            Self::Attachment(v) => {
+                w.field("valueAttachment", v);
+            }
+            Self::Coding(v) => {
+                w.field("valueCoding", v);
+            }
+            Self::Quantity(v) => {
+                w.field("valueQuantity", v);
+            }
+            Self::Reference(v) => {
+                w.refs("valueReference", v, &[]);
+            }
+        }
+    }
+    fn walk_mut(&mut self, w: &mut crate::visit::WalkerMut<'_>) {
+        match self {
+            Self::Boolean(v) => {
+                w.field("valueBoolean", v);
+            }
+            Self::Decimal(v) => {
+                w.field("valueDecimal", v);
+            }
+            Self::Integer(v) => {
+                w.field("valueInteger", v);
+            }
+            Self::Date(v) => {
+                w.field("valueDate", v);
+            }
+            Self::DateTime(v) => {
+                w.field("valueDateTime", v);
+            }
+            Self::Time(v) => {
+                w.field("valueTime", v);
+            }
+            Self::String(v) => {
+                w.field("valueString", v);
+            }
+            Self::Uri(v) => {
+                w.field("valueUri", v);
+            }
+            Self::Attachment(v) => {
+                w.field("valueAttachment", v);
+            }
+            Self::Coding(v) => {
+                w.field("valueCoding", v);
+            }
+            Self::Quantity(v) => {
+                w.field("valueQuantity", v);
+            }
+            Self::Reference(v) => {
+                w.refs("valueReference", v, &[]);
+            }
         }
     }
 }

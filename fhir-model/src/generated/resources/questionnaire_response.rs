@@ -210,6 +210,131 @@ impl serde::Serialize for QuestionnaireResponse {
     }
 }
 
+impl crate::visit::Walk for QuestionnaireResponse {
+    fn walk(&self, w: &mut crate::visit::Walker<'_>) {
+        w.field("id", &self.id);
+        w.field("meta", &self.meta);
+        w.field("implicitRules", &self.implicit_rules);
+        w.field("language", &self.language);
+        w.field("text", &self.text);
+        w.field("contained", &self.contained);
+        w.field("extension", &self.extension);
+        w.field("modifierExtension", &self.modifier_extension);
+        w.field("identifier", &self.identifier);
+        w.refs("basedOn", &self.based_on, &["CarePlan", "ServiceRequest"]);
+        w.refs("partOf", &self.part_of, &["Observation", "Procedure"]);
+        w.field("questionnaire", &self.questionnaire);
+        w.field("status", &self.status);
+        w.refs("subject", &self.subject, &[]);
+        w.refs("encounter", &self.encounter, &["Encounter"]);
+        w.field("authored", &self.authored);
+        w.refs(
+            "author",
+            &self.author,
+            &[
+                "Device",
+                "Practitioner",
+                "PractitionerRole",
+                "Patient",
+                "RelatedPerson",
+                "Organization",
+            ],
+        );
+        w.refs(
+            "source",
+            &self.source,
+            &["Patient", "Practitioner", "PractitionerRole", "RelatedPerson"],
+        );
+        w.field("item", &self.item);
+    }
+    fn walk_mut(&mut self, w: &mut crate::visit::WalkerMut<'_>) {
+        w.field("id", &mut self.id);
+        w.field("meta", &mut self.meta);
+        w.field("implicitRules", &mut self.implicit_rules);
+        w.field("language", &mut self.language);
+        w.field("text", &mut self.text);
+        w.field("contained", &mut self.contained);
+        w.field("extension", &mut self.extension);
+        w.field("modifierExtension", &mut self.modifier_extension);
+        w.field("identifier", &mut self.identifier);
+        w.refs("basedOn", &mut self.based_on, &["CarePlan", "ServiceRequest"]);
+        w.refs("partOf", &mut self.part_of, &["Observation", "Procedure"]);
+        w.field("questionnaire", &mut self.questionnaire);
+        w.field("status", &mut self.status);
+        w.refs("subject", &mut self.subject, &[]);
+        w.refs("encounter", &mut self.encounter, &["Encounter"]);
+        w.field("authored", &mut self.authored);
+        w.refs(
+            "author",
+            &mut self.author,
+            &[
+                "Device",
+                "Practitioner",
+                "PractitionerRole",
+                "Patient",
+                "RelatedPerson",
+                "Organization",
+            ],
+        );
+        w.refs(
+            "source",
+            &mut self.source,
+            &["Patient", "Practitioner", "PractitionerRole", "RelatedPerson"],
+        );
+        w.field("item", &mut self.item);
+    }
+}
+
+impl QuestionnaireResponse {
+    /// A new `QuestionnaireResponse` with its required elements: `status`.
+    pub fn new(status: codes::QuestionnaireResponseStatus) -> Self {
+        QuestionnaireResponse {
+            status: Some(crate::Primitive::new(status)),
+            ..Default::default()
+        }
+    }
+    /// Adds a reference to a CarePlan | ServiceRequest to `basedOn`.
+    pub fn push_based_on<T: crate::targets::QuestionnaireResponseBasedOn>(
+        &mut self,
+        reference: crate::TypedReference<T>,
+    ) -> &mut Self {
+        self.based_on.push(reference.into());
+        self
+    }
+    /// Adds a reference to a Observation | Procedure to `partOf`.
+    pub fn push_part_of<T: crate::targets::QuestionnaireResponsePartOf>(
+        &mut self,
+        reference: crate::TypedReference<T>,
+    ) -> &mut Self {
+        self.part_of.push(reference.into());
+        self
+    }
+    /// Sets `encounter` to a reference to a Encounter.
+    pub fn set_encounter<T: crate::targets::QuestionnaireResponseEncounter>(
+        &mut self,
+        reference: crate::TypedReference<T>,
+    ) -> &mut Self {
+        self.encounter = Some(Box::new(reference.into()));
+        self
+    }
+    /// Sets `author` to a reference to a Device | Practitioner | PractitionerRole | Patient | RelatedPerson | Organization.
+    pub fn set_author<T: crate::targets::QuestionnaireResponseAuthor>(
+        &mut self,
+        reference: crate::TypedReference<T>,
+    ) -> &mut Self {
+        self.author = Some(Box::new(reference.into()));
+        self
+    }
+    /// Sets `source` to a reference to a Patient | Practitioner | PractitionerRole | RelatedPerson.
+    pub fn set_source<T: crate::targets::QuestionnaireResponseSource>(
+        &mut self,
+        reference: crate::TypedReference<T>,
+    ) -> &mut Self {
+        self.source = Some(Box::new(reference.into()));
+        self
+    }
+}
+
 /// Groups and questions
 ///
 /// A group or question item from the original questionnaire for which answers are provided.
@@ -324,6 +449,37 @@ impl serde::Serialize for QuestionnaireResponseItem {
         ser::many(&mut map, "answer", &self.answer)?;
         ser::many(&mut map, "item", &self.item)?;
         map.end()
+    }
+}
+
+impl crate::visit::Walk for QuestionnaireResponseItem {
+    fn walk(&self, w: &mut crate::visit::Walker<'_>) {
+        w.field("extension", &self.extension);
+        w.field("modifierExtension", &self.modifier_extension);
+        w.field("linkId", &self.link_id);
+        w.field("definition", &self.definition);
+        w.field("text", &self.text);
+        w.field("answer", &self.answer);
+        w.field("item", &self.item);
+    }
+    fn walk_mut(&mut self, w: &mut crate::visit::WalkerMut<'_>) {
+        w.field("extension", &mut self.extension);
+        w.field("modifierExtension", &mut self.modifier_extension);
+        w.field("linkId", &mut self.link_id);
+        w.field("definition", &mut self.definition);
+        w.field("text", &mut self.text);
+        w.field("answer", &mut self.answer);
+        w.field("item", &mut self.item);
+    }
+}
+
+impl QuestionnaireResponseItem {
+    /// A new `QuestionnaireResponse.item` with its required elements: `linkId`.
+    pub fn new(link_id: FhirString) -> Self {
+        QuestionnaireResponseItem {
+            link_id: Some(crate::Primitive::new(link_id)),
+            ..Default::default()
+        }
     }
 }
 
@@ -589,6 +745,21 @@ impl serde::Serialize for QuestionnaireResponseItemAnswer {
     }
 }
 
+impl crate::visit::Walk for QuestionnaireResponseItemAnswer {
+    fn walk(&self, w: &mut crate::visit::Walker<'_>) {
+        w.field("extension", &self.extension);
+        w.field("modifierExtension", &self.modifier_extension);
+        w.choice(&self.value);
+        w.field("item", &self.item);
+    }
+    fn walk_mut(&mut self, w: &mut crate::visit::WalkerMut<'_>) {
+        w.field("extension", &mut self.extension);
+        w.field("modifierExtension", &mut self.modifier_extension);
+        w.choice(&mut self.value);
+        w.field("item", &mut self.item);
+    }
+}
+
 /// Choice of types for `QuestionnaireResponse.item.answer.value[x]`.
 ///
 /// In JSON the element name carries the type (`valueBoolean`, `valueDecimal`, ...).
@@ -635,6 +806,89 @@ impl ser::EncodeChoice for QuestionnaireResponseItemAnswerValue {
             Self::Coding(v) => map.serialize_entry("valueCoding", v),
             Self::Quantity(v) => map.serialize_entry("valueQuantity", v),
             Self::Reference(v) => map.serialize_entry("valueReference", v),
+        }
+    }
+}
+
+impl crate::visit::Walk for QuestionnaireResponseItemAnswerValue {
+    fn walk(&self, w: &mut crate::visit::Walker<'_>) {
+        match self {
+            Self::Boolean(v) => {
+                w.field("valueBoolean", v);
+            }
+            Self::Decimal(v) => {
+                w.field("valueDecimal", v);
+            }
+            Self::Integer(v) => {
+                w.field("valueInteger", v);
+            }
+            Self::Date(v) => {
+                w.field("valueDate", v);
+            }
+            Self::DateTime(v) => {
+                w.field("valueDateTime", v);
+            }
+            Self::Time(v) => {
+                w.field("valueTime", v);
+            }
+            Self::String(v) => {
+                w.field("valueString", v);
+            }
+            Self::Uri(v) => {
+                w.field("valueUri", v);
+            }
+            Self::Attachment(v) => {
+                w.field("valueAttachment", v);
+            }
+            Self::Coding(v) => {
+                w.field("valueCoding", v);
+            }
+            Self::Quantity(v) => {
+                w.field("valueQuantity", v);
+            }
+            Self::Reference(v) => {
+                w.refs("valueReference", v, &[]);
+            }
+        }
+    }
+    fn walk_mut(&mut self, w: &mut crate::visit::WalkerMut<'_>) {
+        match self {
+            Self::Boolean(v) => {
+                w.field("valueBoolean", v);
+            }
+            Self::Decimal(v) => {
+                w.field("valueDecimal", v);
+            }
+            Self::Integer(v) => {
+                w.field("valueInteger", v);
+            }
+            Self::Date(v) => {
+                w.field("valueDate", v);
+            }
+            Self::DateTime(v) => {
+                w.field("valueDateTime", v);
+            }
+            Self::Time(v) => {
+                w.field("valueTime", v);
+            }
+            Self::String(v) => {
+                w.field("valueString", v);
+            }
+            Self::Uri(v) => {
+                w.field("valueUri", v);
+            }
+            Self::Attachment(v) => {
+                w.field("valueAttachment", v);
+            }
+            Self::Coding(v) => {
+                w.field("valueCoding", v);
+            }
+            Self::Quantity(v) => {
+                w.field("valueQuantity", v);
+            }
+            Self::Reference(v) => {
+                w.refs("valueReference", v, &[]);
+            }
         }
     }
 }

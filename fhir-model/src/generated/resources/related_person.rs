@@ -212,6 +212,73 @@ impl serde::Serialize for RelatedPerson {
     }
 }
 
+impl crate::visit::Walk for RelatedPerson {
+    fn walk(&self, w: &mut crate::visit::Walker<'_>) {
+        w.field("id", &self.id);
+        w.field("meta", &self.meta);
+        w.field("implicitRules", &self.implicit_rules);
+        w.field("language", &self.language);
+        w.field("text", &self.text);
+        w.field("contained", &self.contained);
+        w.field("extension", &self.extension);
+        w.field("modifierExtension", &self.modifier_extension);
+        w.field("identifier", &self.identifier);
+        w.field("active", &self.active);
+        w.refs("patient", &self.patient, &["Patient"]);
+        w.field("relationship", &self.relationship);
+        w.field("name", &self.name);
+        w.field("telecom", &self.telecom);
+        w.field("gender", &self.gender);
+        w.field("birthDate", &self.birth_date);
+        w.field("address", &self.address);
+        w.field("photo", &self.photo);
+        w.field("period", &self.period);
+        w.field("communication", &self.communication);
+    }
+    fn walk_mut(&mut self, w: &mut crate::visit::WalkerMut<'_>) {
+        w.field("id", &mut self.id);
+        w.field("meta", &mut self.meta);
+        w.field("implicitRules", &mut self.implicit_rules);
+        w.field("language", &mut self.language);
+        w.field("text", &mut self.text);
+        w.field("contained", &mut self.contained);
+        w.field("extension", &mut self.extension);
+        w.field("modifierExtension", &mut self.modifier_extension);
+        w.field("identifier", &mut self.identifier);
+        w.field("active", &mut self.active);
+        w.refs("patient", &mut self.patient, &["Patient"]);
+        w.field("relationship", &mut self.relationship);
+        w.field("name", &mut self.name);
+        w.field("telecom", &mut self.telecom);
+        w.field("gender", &mut self.gender);
+        w.field("birthDate", &mut self.birth_date);
+        w.field("address", &mut self.address);
+        w.field("photo", &mut self.photo);
+        w.field("period", &mut self.period);
+        w.field("communication", &mut self.communication);
+    }
+}
+
+impl RelatedPerson {
+    /// A new `RelatedPerson` with its required elements: `patient`.
+    pub fn new<T0: crate::targets::RelatedPersonPatient>(
+        patient: crate::TypedReference<T0>,
+    ) -> Self {
+        RelatedPerson {
+            patient: Some(Box::new(patient.into())),
+            ..Default::default()
+        }
+    }
+    /// Sets `patient` to a reference to a Patient.
+    pub fn set_patient<T: crate::targets::RelatedPersonPatient>(
+        &mut self,
+        reference: crate::TypedReference<T>,
+    ) -> &mut Self {
+        self.patient = Some(Box::new(reference.into()));
+        self
+    }
+}
+
 /// A language which may be used to communicate with about the patient's health
 ///
 /// A language which may be used to communicate with about the patient's health.
@@ -298,5 +365,30 @@ impl serde::Serialize for RelatedPersonCommunication {
         ser::single(&mut map, "language", &self.language)?;
         ser::prim(&mut map, "preferred", "_preferred", &self.preferred)?;
         map.end()
+    }
+}
+
+impl crate::visit::Walk for RelatedPersonCommunication {
+    fn walk(&self, w: &mut crate::visit::Walker<'_>) {
+        w.field("extension", &self.extension);
+        w.field("modifierExtension", &self.modifier_extension);
+        w.field("language", &self.language);
+        w.field("preferred", &self.preferred);
+    }
+    fn walk_mut(&mut self, w: &mut crate::visit::WalkerMut<'_>) {
+        w.field("extension", &mut self.extension);
+        w.field("modifierExtension", &mut self.modifier_extension);
+        w.field("language", &mut self.language);
+        w.field("preferred", &mut self.preferred);
+    }
+}
+
+impl RelatedPersonCommunication {
+    /// A new `RelatedPerson.communication` with its required elements: `language`.
+    pub fn new(language: CodeableConcept) -> Self {
+        RelatedPersonCommunication {
+            language: Some(Box::new(language)),
+            ..Default::default()
+        }
     }
 }

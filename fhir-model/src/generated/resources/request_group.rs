@@ -313,6 +313,120 @@ impl serde::Serialize for RequestGroup {
     }
 }
 
+impl crate::visit::Walk for RequestGroup {
+    fn walk(&self, w: &mut crate::visit::Walker<'_>) {
+        w.field("id", &self.id);
+        w.field("meta", &self.meta);
+        w.field("implicitRules", &self.implicit_rules);
+        w.field("language", &self.language);
+        w.field("text", &self.text);
+        w.field("contained", &self.contained);
+        w.field("extension", &self.extension);
+        w.field("modifierExtension", &self.modifier_extension);
+        w.field("identifier", &self.identifier);
+        w.field("instantiatesCanonical", &self.instantiates_canonical);
+        w.field("instantiatesUri", &self.instantiates_uri);
+        w.refs("basedOn", &self.based_on, &[]);
+        w.refs("replaces", &self.replaces, &[]);
+        w.field("groupIdentifier", &self.group_identifier);
+        w.field("status", &self.status);
+        w.field("intent", &self.intent);
+        w.field("priority", &self.priority);
+        w.field("code", &self.code);
+        w.refs("subject", &self.subject, &["Patient", "Group"]);
+        w.refs("encounter", &self.encounter, &["Encounter"]);
+        w.field("authoredOn", &self.authored_on);
+        w.refs("author", &self.author, &["Device", "Practitioner", "PractitionerRole"]);
+        w.field("reasonCode", &self.reason_code);
+        w.refs(
+            "reasonReference",
+            &self.reason_reference,
+            &["Condition", "Observation", "DiagnosticReport", "DocumentReference"],
+        );
+        w.field("note", &self.note);
+        w.field("action", &self.action);
+    }
+    fn walk_mut(&mut self, w: &mut crate::visit::WalkerMut<'_>) {
+        w.field("id", &mut self.id);
+        w.field("meta", &mut self.meta);
+        w.field("implicitRules", &mut self.implicit_rules);
+        w.field("language", &mut self.language);
+        w.field("text", &mut self.text);
+        w.field("contained", &mut self.contained);
+        w.field("extension", &mut self.extension);
+        w.field("modifierExtension", &mut self.modifier_extension);
+        w.field("identifier", &mut self.identifier);
+        w.field("instantiatesCanonical", &mut self.instantiates_canonical);
+        w.field("instantiatesUri", &mut self.instantiates_uri);
+        w.refs("basedOn", &mut self.based_on, &[]);
+        w.refs("replaces", &mut self.replaces, &[]);
+        w.field("groupIdentifier", &mut self.group_identifier);
+        w.field("status", &mut self.status);
+        w.field("intent", &mut self.intent);
+        w.field("priority", &mut self.priority);
+        w.field("code", &mut self.code);
+        w.refs("subject", &mut self.subject, &["Patient", "Group"]);
+        w.refs("encounter", &mut self.encounter, &["Encounter"]);
+        w.field("authoredOn", &mut self.authored_on);
+        w.refs(
+            "author",
+            &mut self.author,
+            &["Device", "Practitioner", "PractitionerRole"],
+        );
+        w.field("reasonCode", &mut self.reason_code);
+        w.refs(
+            "reasonReference",
+            &mut self.reason_reference,
+            &["Condition", "Observation", "DiagnosticReport", "DocumentReference"],
+        );
+        w.field("note", &mut self.note);
+        w.field("action", &mut self.action);
+    }
+}
+
+impl RequestGroup {
+    /// A new `RequestGroup` with its required elements: `status`, `intent`.
+    pub fn new(status: codes::RequestStatus, intent: codes::RequestIntent) -> Self {
+        RequestGroup {
+            status: Some(crate::Primitive::new(status)),
+            intent: Some(crate::Primitive::new(intent)),
+            ..Default::default()
+        }
+    }
+    /// Sets `subject` to a reference to a Patient | Group.
+    pub fn set_subject<T: crate::targets::RequestGroupSubject>(
+        &mut self,
+        reference: crate::TypedReference<T>,
+    ) -> &mut Self {
+        self.subject = Some(Box::new(reference.into()));
+        self
+    }
+    /// Sets `encounter` to a reference to a Encounter.
+    pub fn set_encounter<T: crate::targets::RequestGroupEncounter>(
+        &mut self,
+        reference: crate::TypedReference<T>,
+    ) -> &mut Self {
+        self.encounter = Some(Box::new(reference.into()));
+        self
+    }
+    /// Sets `author` to a reference to a Device | Practitioner | PractitionerRole.
+    pub fn set_author<T: crate::targets::RequestGroupAuthor>(
+        &mut self,
+        reference: crate::TypedReference<T>,
+    ) -> &mut Self {
+        self.author = Some(Box::new(reference.into()));
+        self
+    }
+    /// Adds a reference to a Condition | Observation | DiagnosticReport | DocumentReference to `reasonReference`.
+    pub fn push_reason_reference<T: crate::targets::RequestGroupReasonReference>(
+        &mut self,
+        reference: crate::TypedReference<T>,
+    ) -> &mut Self {
+        self.reason_reference.push(reference.into());
+        self
+    }
+}
+
 /// Proposed actions, if any
 ///
 /// The actions, if any, produced by the evaluation of the artifact.
@@ -690,6 +804,74 @@ impl serde::Serialize for RequestGroupAction {
     }
 }
 
+impl crate::visit::Walk for RequestGroupAction {
+    fn walk(&self, w: &mut crate::visit::Walker<'_>) {
+        w.field("extension", &self.extension);
+        w.field("modifierExtension", &self.modifier_extension);
+        w.field("prefix", &self.prefix);
+        w.field("title", &self.title);
+        w.field("description", &self.description);
+        w.field("textEquivalent", &self.text_equivalent);
+        w.field("priority", &self.priority);
+        w.field("code", &self.code);
+        w.field("documentation", &self.documentation);
+        w.field("condition", &self.condition);
+        w.field("relatedAction", &self.related_action);
+        w.choice(&self.timing);
+        w.refs(
+            "participant",
+            &self.participant,
+            &["Patient", "Practitioner", "PractitionerRole", "RelatedPerson", "Device"],
+        );
+        w.field("type", &self.type_);
+        w.field("groupingBehavior", &self.grouping_behavior);
+        w.field("selectionBehavior", &self.selection_behavior);
+        w.field("requiredBehavior", &self.required_behavior);
+        w.field("precheckBehavior", &self.precheck_behavior);
+        w.field("cardinalityBehavior", &self.cardinality_behavior);
+        w.refs("resource", &self.resource, &[]);
+        w.field("action", &self.action);
+    }
+    fn walk_mut(&mut self, w: &mut crate::visit::WalkerMut<'_>) {
+        w.field("extension", &mut self.extension);
+        w.field("modifierExtension", &mut self.modifier_extension);
+        w.field("prefix", &mut self.prefix);
+        w.field("title", &mut self.title);
+        w.field("description", &mut self.description);
+        w.field("textEquivalent", &mut self.text_equivalent);
+        w.field("priority", &mut self.priority);
+        w.field("code", &mut self.code);
+        w.field("documentation", &mut self.documentation);
+        w.field("condition", &mut self.condition);
+        w.field("relatedAction", &mut self.related_action);
+        w.choice(&mut self.timing);
+        w.refs(
+            "participant",
+            &mut self.participant,
+            &["Patient", "Practitioner", "PractitionerRole", "RelatedPerson", "Device"],
+        );
+        w.field("type", &mut self.type_);
+        w.field("groupingBehavior", &mut self.grouping_behavior);
+        w.field("selectionBehavior", &mut self.selection_behavior);
+        w.field("requiredBehavior", &mut self.required_behavior);
+        w.field("precheckBehavior", &mut self.precheck_behavior);
+        w.field("cardinalityBehavior", &mut self.cardinality_behavior);
+        w.refs("resource", &mut self.resource, &[]);
+        w.field("action", &mut self.action);
+    }
+}
+
+impl RequestGroupAction {
+    /// Adds a reference to a Patient | Practitioner | PractitionerRole | RelatedPerson | Device to `participant`.
+    pub fn push_participant<T: crate::targets::RequestGroupActionParticipant>(
+        &mut self,
+        reference: crate::TypedReference<T>,
+    ) -> &mut Self {
+        self.participant.push(reference.into());
+        self
+    }
+}
+
 /// Choice of types for `RequestGroup.action.timing[x]`.
 ///
 /// In JSON the element name carries the type (`timingDateTime`, `timingAge`, ...).
@@ -720,6 +902,53 @@ impl ser::EncodeChoice for RequestGroupActionTiming {
             Self::Duration(v) => map.serialize_entry("timingDuration", v),
             Self::Range(v) => map.serialize_entry("timingRange", v),
             Self::Timing(v) => map.serialize_entry("timingTiming", v),
+        }
+    }
+}
+
+impl crate::visit::Walk for RequestGroupActionTiming {
+    fn walk(&self, w: &mut crate::visit::Walker<'_>) {
+        match self {
+            Self::DateTime(v) => {
+                w.field("timingDateTime", v);
+            }
+            Self::Age(v) => {
+                w.field("timingAge", v);
+            }
+            Self::Period(v) => {
+                w.field("timingPeriod", v);
+            }
+            Self::Duration(v) => {
+                w.field("timingDuration", v);
+            }
+            Self::Range(v) => {
+                w.field("timingRange", v);
+            }
+            Self::Timing(v) => {
+                w.field("timingTiming", v);
+            }
+        }
+    }
+    fn walk_mut(&mut self, w: &mut crate::visit::WalkerMut<'_>) {
+        match self {
+            Self::DateTime(v) => {
+                w.field("timingDateTime", v);
+            }
+            Self::Age(v) => {
+                w.field("timingAge", v);
+            }
+            Self::Period(v) => {
+                w.field("timingPeriod", v);
+            }
+            Self::Duration(v) => {
+                w.field("timingDuration", v);
+            }
+            Self::Range(v) => {
+                w.field("timingRange", v);
+            }
+            Self::Timing(v) => {
+                w.field("timingTiming", v);
+            }
         }
     }
 }
@@ -813,6 +1042,31 @@ impl serde::Serialize for RequestGroupActionCondition {
         ser::prim(&mut map, "kind", "_kind", &self.kind)?;
         ser::single(&mut map, "expression", &self.expression)?;
         map.end()
+    }
+}
+
+impl crate::visit::Walk for RequestGroupActionCondition {
+    fn walk(&self, w: &mut crate::visit::Walker<'_>) {
+        w.field("extension", &self.extension);
+        w.field("modifierExtension", &self.modifier_extension);
+        w.field("kind", &self.kind);
+        w.field("expression", &self.expression);
+    }
+    fn walk_mut(&mut self, w: &mut crate::visit::WalkerMut<'_>) {
+        w.field("extension", &mut self.extension);
+        w.field("modifierExtension", &mut self.modifier_extension);
+        w.field("kind", &mut self.kind);
+        w.field("expression", &mut self.expression);
+    }
+}
+
+impl RequestGroupActionCondition {
+    /// A new `RequestGroup.action.condition` with its required elements: `kind`.
+    pub fn new(kind: codes::ActionConditionKind) -> Self {
+        RequestGroupActionCondition {
+            kind: Some(crate::Primitive::new(kind)),
+            ..Default::default()
+        }
     }
 }
 
@@ -939,6 +1193,34 @@ impl serde::Serialize for RequestGroupActionRelatedAction {
     }
 }
 
+impl crate::visit::Walk for RequestGroupActionRelatedAction {
+    fn walk(&self, w: &mut crate::visit::Walker<'_>) {
+        w.field("extension", &self.extension);
+        w.field("modifierExtension", &self.modifier_extension);
+        w.field("actionId", &self.action_id);
+        w.field("relationship", &self.relationship);
+        w.choice(&self.offset);
+    }
+    fn walk_mut(&mut self, w: &mut crate::visit::WalkerMut<'_>) {
+        w.field("extension", &mut self.extension);
+        w.field("modifierExtension", &mut self.modifier_extension);
+        w.field("actionId", &mut self.action_id);
+        w.field("relationship", &mut self.relationship);
+        w.choice(&mut self.offset);
+    }
+}
+
+impl RequestGroupActionRelatedAction {
+    /// A new `RequestGroup.action.relatedAction` with its required elements: `actionId`, `relationship`.
+    pub fn new(action_id: Id, relationship: codes::ActionRelationshipType) -> Self {
+        RequestGroupActionRelatedAction {
+            action_id: Some(crate::Primitive::new(action_id)),
+            relationship: Some(crate::Primitive::new(relationship)),
+            ..Default::default()
+        }
+    }
+}
+
 /// Choice of types for `RequestGroup.action.relatedAction.offset[x]`.
 ///
 /// In JSON the element name carries the type (`offsetDuration`, `offsetRange`, ...).
@@ -955,6 +1237,29 @@ impl ser::EncodeChoice for RequestGroupActionRelatedActionOffset {
         match self {
             Self::Duration(v) => map.serialize_entry("offsetDuration", v),
             Self::Range(v) => map.serialize_entry("offsetRange", v),
+        }
+    }
+}
+
+impl crate::visit::Walk for RequestGroupActionRelatedActionOffset {
+    fn walk(&self, w: &mut crate::visit::Walker<'_>) {
+        match self {
+            Self::Duration(v) => {
+                w.field("offsetDuration", v);
+            }
+            Self::Range(v) => {
+                w.field("offsetRange", v);
+            }
+        }
+    }
+    fn walk_mut(&mut self, w: &mut crate::visit::WalkerMut<'_>) {
+        match self {
+            Self::Duration(v) => {
+                w.field("offsetDuration", v);
+            }
+            Self::Range(v) => {
+                w.field("offsetRange", v);
+            }
         }
     }
 }

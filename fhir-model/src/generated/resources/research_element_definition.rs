@@ -445,6 +445,111 @@ impl serde::Serialize for ResearchElementDefinition {
     }
 }
 
+impl crate::visit::Walk for ResearchElementDefinition {
+    fn walk(&self, w: &mut crate::visit::Walker<'_>) {
+        w.field("id", &self.id);
+        w.field("meta", &self.meta);
+        w.field("implicitRules", &self.implicit_rules);
+        w.field("language", &self.language);
+        w.field("text", &self.text);
+        w.field("contained", &self.contained);
+        w.field("extension", &self.extension);
+        w.field("modifierExtension", &self.modifier_extension);
+        w.field("url", &self.url);
+        w.field("identifier", &self.identifier);
+        w.field("version", &self.version);
+        w.field("name", &self.name);
+        w.field("title", &self.title);
+        w.field("shortTitle", &self.short_title);
+        w.field("subtitle", &self.subtitle);
+        w.field("status", &self.status);
+        w.field("experimental", &self.experimental);
+        w.choice(&self.subject);
+        w.field("date", &self.date);
+        w.field("publisher", &self.publisher);
+        w.field("contact", &self.contact);
+        w.field("description", &self.description);
+        w.field("comment", &self.comment);
+        w.field("useContext", &self.use_context);
+        w.field("jurisdiction", &self.jurisdiction);
+        w.field("purpose", &self.purpose);
+        w.field("usage", &self.usage);
+        w.field("copyright", &self.copyright);
+        w.field("approvalDate", &self.approval_date);
+        w.field("lastReviewDate", &self.last_review_date);
+        w.field("effectivePeriod", &self.effective_period);
+        w.field("topic", &self.topic);
+        w.field("author", &self.author);
+        w.field("editor", &self.editor);
+        w.field("reviewer", &self.reviewer);
+        w.field("endorser", &self.endorser);
+        w.field("relatedArtifact", &self.related_artifact);
+        w.field("library", &self.library);
+        w.field("type", &self.type_);
+        w.field("variableType", &self.variable_type);
+        w.field("characteristic", &self.characteristic);
+    }
+    fn walk_mut(&mut self, w: &mut crate::visit::WalkerMut<'_>) {
+        w.field("id", &mut self.id);
+        w.field("meta", &mut self.meta);
+        w.field("implicitRules", &mut self.implicit_rules);
+        w.field("language", &mut self.language);
+        w.field("text", &mut self.text);
+        w.field("contained", &mut self.contained);
+        w.field("extension", &mut self.extension);
+        w.field("modifierExtension", &mut self.modifier_extension);
+        w.field("url", &mut self.url);
+        w.field("identifier", &mut self.identifier);
+        w.field("version", &mut self.version);
+        w.field("name", &mut self.name);
+        w.field("title", &mut self.title);
+        w.field("shortTitle", &mut self.short_title);
+        w.field("subtitle", &mut self.subtitle);
+        w.field("status", &mut self.status);
+        w.field("experimental", &mut self.experimental);
+        w.choice(&mut self.subject);
+        w.field("date", &mut self.date);
+        w.field("publisher", &mut self.publisher);
+        w.field("contact", &mut self.contact);
+        w.field("description", &mut self.description);
+        w.field("comment", &mut self.comment);
+        w.field("useContext", &mut self.use_context);
+        w.field("jurisdiction", &mut self.jurisdiction);
+        w.field("purpose", &mut self.purpose);
+        w.field("usage", &mut self.usage);
+        w.field("copyright", &mut self.copyright);
+        w.field("approvalDate", &mut self.approval_date);
+        w.field("lastReviewDate", &mut self.last_review_date);
+        w.field("effectivePeriod", &mut self.effective_period);
+        w.field("topic", &mut self.topic);
+        w.field("author", &mut self.author);
+        w.field("editor", &mut self.editor);
+        w.field("reviewer", &mut self.reviewer);
+        w.field("endorser", &mut self.endorser);
+        w.field("relatedArtifact", &mut self.related_artifact);
+        w.field("library", &mut self.library);
+        w.field("type", &mut self.type_);
+        w.field("variableType", &mut self.variable_type);
+        w.field("characteristic", &mut self.characteristic);
+    }
+}
+
+impl ResearchElementDefinition {
+    /// A new `ResearchElementDefinition` with its required elements: `status`, `type`, `characteristic` (its first item).
+    pub fn new(
+        status: codes::PublicationStatus,
+        type_: codes::ResearchElementType,
+        characteristic: ResearchElementDefinitionCharacteristic,
+    ) -> Self {
+        ResearchElementDefinition {
+            status: Some(crate::Primitive::new(status)),
+            type_: Some(crate::Primitive::new(type_)),
+            characteristic: vec![characteristic],
+            ..Default::default()
+        }
+    }
+}
+
 /// Choice of types for `ResearchElementDefinition.subject[x]`.
 ///
 /// In JSON the element name carries the type (`subjectCodeableConcept`, `subjectReference`, ...).
@@ -461,6 +566,29 @@ impl ser::EncodeChoice for ResearchElementDefinitionSubject {
         match self {
             Self::CodeableConcept(v) => map.serialize_entry("subjectCodeableConcept", v),
             Self::Reference(v) => map.serialize_entry("subjectReference", v),
+        }
+    }
+}
+
+impl crate::visit::Walk for ResearchElementDefinitionSubject {
+    fn walk(&self, w: &mut crate::visit::Walker<'_>) {
+        match self {
+            Self::CodeableConcept(v) => {
+                w.field("subjectCodeableConcept", v);
+            }
+            Self::Reference(v) => {
+                w.refs("subjectReference", v, &["Group"]);
+            }
+        }
+    }
+    fn walk_mut(&mut self, w: &mut crate::visit::WalkerMut<'_>) {
+        match self {
+            Self::CodeableConcept(v) => {
+                w.field("subjectCodeableConcept", v);
+            }
+            Self::Reference(v) => {
+                w.refs("subjectReference", v, &["Group"]);
+            }
         }
     }
 }
@@ -865,6 +993,72 @@ impl serde::Serialize for ResearchElementDefinitionCharacteristic {
     }
 }
 
+impl crate::visit::Walk for ResearchElementDefinitionCharacteristic {
+    fn walk(&self, w: &mut crate::visit::Walker<'_>) {
+        w.field("extension", &self.extension);
+        w.field("modifierExtension", &self.modifier_extension);
+        w.choice(&self.definition);
+        w.field("usageContext", &self.usage_context);
+        w.field("exclude", &self.exclude);
+        w.field("unitOfMeasure", &self.unit_of_measure);
+        w.field("studyEffectiveDescription", &self.study_effective_description);
+        w.choice(&self.study_effective);
+        w.field("studyEffectiveTimeFromStart", &self.study_effective_time_from_start);
+        w.field("studyEffectiveGroupMeasure", &self.study_effective_group_measure);
+        w.field(
+            "participantEffectiveDescription",
+            &self.participant_effective_description,
+        );
+        w.choice(&self.participant_effective);
+        w.field(
+            "participantEffectiveTimeFromStart",
+            &self.participant_effective_time_from_start,
+        );
+        w.field(
+            "participantEffectiveGroupMeasure",
+            &self.participant_effective_group_measure,
+        );
+    }
+    fn walk_mut(&mut self, w: &mut crate::visit::WalkerMut<'_>) {
+        w.field("extension", &mut self.extension);
+        w.field("modifierExtension", &mut self.modifier_extension);
+        w.choice(&mut self.definition);
+        w.field("usageContext", &mut self.usage_context);
+        w.field("exclude", &mut self.exclude);
+        w.field("unitOfMeasure", &mut self.unit_of_measure);
+        w.field("studyEffectiveDescription", &mut self.study_effective_description);
+        w.choice(&mut self.study_effective);
+        w.field(
+            "studyEffectiveTimeFromStart",
+            &mut self.study_effective_time_from_start,
+        );
+        w.field("studyEffectiveGroupMeasure", &mut self.study_effective_group_measure);
+        w.field(
+            "participantEffectiveDescription",
+            &mut self.participant_effective_description,
+        );
+        w.choice(&mut self.participant_effective);
+        w.field(
+            "participantEffectiveTimeFromStart",
+            &mut self.participant_effective_time_from_start,
+        );
+        w.field(
+            "participantEffectiveGroupMeasure",
+            &mut self.participant_effective_group_measure,
+        );
+    }
+}
+
+impl ResearchElementDefinitionCharacteristic {
+    /// A new `ResearchElementDefinition.characteristic` with its required elements: `definition`.
+    pub fn new(definition: ResearchElementDefinitionCharacteristicDefinition) -> Self {
+        ResearchElementDefinitionCharacteristic {
+            definition: Some(definition),
+            ..Default::default()
+        }
+    }
+}
+
 /// Choice of types for `ResearchElementDefinition.characteristic.definition[x]`.
 ///
 /// In JSON the element name carries the type (`definitionCodeableConcept`, `definitionCanonical`, ...).
@@ -892,6 +1086,41 @@ impl ser::EncodeChoice for ResearchElementDefinitionCharacteristicDefinition {
             Self::Expression(v) => map.serialize_entry("definitionExpression", v),
             Self::DataRequirement(v) => {
                 map.serialize_entry("definitionDataRequirement", v)
+            }
+        }
+    }
+}
+
+impl crate::visit::Walk for ResearchElementDefinitionCharacteristicDefinition {
+    fn walk(&self, w: &mut crate::visit::Walker<'_>) {
+        match self {
+            Self::CodeableConcept(v) => {
+                w.field("definitionCodeableConcept", v);
+            }
+            Self::Canonical(v) => {
+                w.field("definitionCanonical", v);
+            }
+            Self::Expression(v) => {
+                w.field("definitionExpression", v);
+            }
+            Self::DataRequirement(v) => {
+                w.field("definitionDataRequirement", v);
+            }
+        }
+    }
+    fn walk_mut(&mut self, w: &mut crate::visit::WalkerMut<'_>) {
+        match self {
+            Self::CodeableConcept(v) => {
+                w.field("definitionCodeableConcept", v);
+            }
+            Self::Canonical(v) => {
+                w.field("definitionCanonical", v);
+            }
+            Self::Expression(v) => {
+                w.field("definitionExpression", v);
+            }
+            Self::DataRequirement(v) => {
+                w.field("definitionDataRequirement", v);
             }
         }
     }
@@ -930,6 +1159,41 @@ impl ser::EncodeChoice for ResearchElementDefinitionCharacteristicStudyEffective
     }
 }
 
+impl crate::visit::Walk for ResearchElementDefinitionCharacteristicStudyEffective {
+    fn walk(&self, w: &mut crate::visit::Walker<'_>) {
+        match self {
+            Self::DateTime(v) => {
+                w.field("studyEffectiveDateTime", v);
+            }
+            Self::Period(v) => {
+                w.field("studyEffectivePeriod", v);
+            }
+            Self::Duration(v) => {
+                w.field("studyEffectiveDuration", v);
+            }
+            Self::Timing(v) => {
+                w.field("studyEffectiveTiming", v);
+            }
+        }
+    }
+    fn walk_mut(&mut self, w: &mut crate::visit::WalkerMut<'_>) {
+        match self {
+            Self::DateTime(v) => {
+                w.field("studyEffectiveDateTime", v);
+            }
+            Self::Period(v) => {
+                w.field("studyEffectivePeriod", v);
+            }
+            Self::Duration(v) => {
+                w.field("studyEffectiveDuration", v);
+            }
+            Self::Timing(v) => {
+                w.field("studyEffectiveTiming", v);
+            }
+        }
+    }
+}
+
 /// Choice of types for `ResearchElementDefinition.characteristic.participantEffective[x]`.
 ///
 /// In JSON the element name carries the type (`participantEffectiveDateTime`, `participantEffectivePeriod`, ...).
@@ -959,6 +1223,41 @@ impl ser::EncodeChoice for ResearchElementDefinitionCharacteristicParticipantEff
             Self::Period(v) => map.serialize_entry("participantEffectivePeriod", v),
             Self::Duration(v) => map.serialize_entry("participantEffectiveDuration", v),
             Self::Timing(v) => map.serialize_entry("participantEffectiveTiming", v),
+        }
+    }
+}
+
+impl crate::visit::Walk for ResearchElementDefinitionCharacteristicParticipantEffective {
+    fn walk(&self, w: &mut crate::visit::Walker<'_>) {
+        match self {
+            Self::DateTime(v) => {
+                w.field("participantEffectiveDateTime", v);
+            }
+            Self::Period(v) => {
+                w.field("participantEffectivePeriod", v);
+            }
+            Self::Duration(v) => {
+                w.field("participantEffectiveDuration", v);
+            }
+            Self::Timing(v) => {
+                w.field("participantEffectiveTiming", v);
+            }
+        }
+    }
+    fn walk_mut(&mut self, w: &mut crate::visit::WalkerMut<'_>) {
+        match self {
+            Self::DateTime(v) => {
+                w.field("participantEffectiveDateTime", v);
+            }
+            Self::Period(v) => {
+                w.field("participantEffectivePeriod", v);
+            }
+            Self::Duration(v) => {
+                w.field("participantEffectiveDuration", v);
+            }
+            Self::Timing(v) => {
+                w.field("participantEffectiveTiming", v);
+            }
         }
     }
 }

@@ -311,6 +311,142 @@ impl serde::Serialize for ResearchStudy {
     }
 }
 
+impl crate::visit::Walk for ResearchStudy {
+    fn walk(&self, w: &mut crate::visit::Walker<'_>) {
+        w.field("id", &self.id);
+        w.field("meta", &self.meta);
+        w.field("implicitRules", &self.implicit_rules);
+        w.field("language", &self.language);
+        w.field("text", &self.text);
+        w.field("contained", &self.contained);
+        w.field("extension", &self.extension);
+        w.field("modifierExtension", &self.modifier_extension);
+        w.field("identifier", &self.identifier);
+        w.field("title", &self.title);
+        w.refs("protocol", &self.protocol, &["PlanDefinition"]);
+        w.refs("partOf", &self.part_of, &["ResearchStudy"]);
+        w.field("status", &self.status);
+        w.field("primaryPurposeType", &self.primary_purpose_type);
+        w.field("phase", &self.phase);
+        w.field("category", &self.category);
+        w.field("focus", &self.focus);
+        w.field("condition", &self.condition);
+        w.field("contact", &self.contact);
+        w.field("relatedArtifact", &self.related_artifact);
+        w.field("keyword", &self.keyword);
+        w.field("location", &self.location);
+        w.field("description", &self.description);
+        w.refs("enrollment", &self.enrollment, &["Group"]);
+        w.field("period", &self.period);
+        w.refs("sponsor", &self.sponsor, &["Organization"]);
+        w.refs(
+            "principalInvestigator",
+            &self.principal_investigator,
+            &["Practitioner", "PractitionerRole"],
+        );
+        w.refs("site", &self.site, &["Location"]);
+        w.field("reasonStopped", &self.reason_stopped);
+        w.field("note", &self.note);
+        w.field("arm", &self.arm);
+        w.field("objective", &self.objective);
+    }
+    fn walk_mut(&mut self, w: &mut crate::visit::WalkerMut<'_>) {
+        w.field("id", &mut self.id);
+        w.field("meta", &mut self.meta);
+        w.field("implicitRules", &mut self.implicit_rules);
+        w.field("language", &mut self.language);
+        w.field("text", &mut self.text);
+        w.field("contained", &mut self.contained);
+        w.field("extension", &mut self.extension);
+        w.field("modifierExtension", &mut self.modifier_extension);
+        w.field("identifier", &mut self.identifier);
+        w.field("title", &mut self.title);
+        w.refs("protocol", &mut self.protocol, &["PlanDefinition"]);
+        w.refs("partOf", &mut self.part_of, &["ResearchStudy"]);
+        w.field("status", &mut self.status);
+        w.field("primaryPurposeType", &mut self.primary_purpose_type);
+        w.field("phase", &mut self.phase);
+        w.field("category", &mut self.category);
+        w.field("focus", &mut self.focus);
+        w.field("condition", &mut self.condition);
+        w.field("contact", &mut self.contact);
+        w.field("relatedArtifact", &mut self.related_artifact);
+        w.field("keyword", &mut self.keyword);
+        w.field("location", &mut self.location);
+        w.field("description", &mut self.description);
+        w.refs("enrollment", &mut self.enrollment, &["Group"]);
+        w.field("period", &mut self.period);
+        w.refs("sponsor", &mut self.sponsor, &["Organization"]);
+        w.refs(
+            "principalInvestigator",
+            &mut self.principal_investigator,
+            &["Practitioner", "PractitionerRole"],
+        );
+        w.refs("site", &mut self.site, &["Location"]);
+        w.field("reasonStopped", &mut self.reason_stopped);
+        w.field("note", &mut self.note);
+        w.field("arm", &mut self.arm);
+        w.field("objective", &mut self.objective);
+    }
+}
+
+impl ResearchStudy {
+    /// A new `ResearchStudy` with its required elements: `status`.
+    pub fn new(status: codes::ResearchStudyStatus) -> Self {
+        ResearchStudy {
+            status: Some(crate::Primitive::new(status)),
+            ..Default::default()
+        }
+    }
+    /// Adds a reference to a PlanDefinition to `protocol`.
+    pub fn push_protocol<T: crate::targets::ResearchStudyProtocol>(
+        &mut self,
+        reference: crate::TypedReference<T>,
+    ) -> &mut Self {
+        self.protocol.push(reference.into());
+        self
+    }
+    /// Adds a reference to a ResearchStudy to `partOf`.
+    pub fn push_part_of<T: crate::targets::ResearchStudyPartOf>(
+        &mut self,
+        reference: crate::TypedReference<T>,
+    ) -> &mut Self {
+        self.part_of.push(reference.into());
+        self
+    }
+    /// Adds a reference to a Group to `enrollment`.
+    pub fn push_enrollment<T: crate::targets::ResearchStudyEnrollment>(
+        &mut self,
+        reference: crate::TypedReference<T>,
+    ) -> &mut Self {
+        self.enrollment.push(reference.into());
+        self
+    }
+    /// Sets `sponsor` to a reference to a Organization.
+    pub fn set_sponsor<T: crate::targets::ResearchStudySponsor>(
+        &mut self,
+        reference: crate::TypedReference<T>,
+    ) -> &mut Self {
+        self.sponsor = Some(Box::new(reference.into()));
+        self
+    }
+    /// Sets `principalInvestigator` to a reference to a Practitioner | PractitionerRole.
+    pub fn set_principal_investigator<
+        T: crate::targets::ResearchStudyPrincipalInvestigator,
+    >(&mut self, reference: crate::TypedReference<T>) -> &mut Self {
+        self.principal_investigator = Some(Box::new(reference.into()));
+        self
+    }
+    /// Adds a reference to a Location to `site`.
+    pub fn push_site<T: crate::targets::ResearchStudySite>(
+        &mut self,
+        reference: crate::TypedReference<T>,
+    ) -> &mut Self {
+        self.site.push(reference.into());
+        self
+    }
+}
+
 /// Defined path through the study for a subject
 ///
 /// Describes an expected sequence of events for one of the participants of a study.  E.g. Exposure to drug A, wash-out, exposure to drug B, wash-out, follow-up.
@@ -412,6 +548,33 @@ impl serde::Serialize for ResearchStudyArm {
     }
 }
 
+impl crate::visit::Walk for ResearchStudyArm {
+    fn walk(&self, w: &mut crate::visit::Walker<'_>) {
+        w.field("extension", &self.extension);
+        w.field("modifierExtension", &self.modifier_extension);
+        w.field("name", &self.name);
+        w.field("type", &self.type_);
+        w.field("description", &self.description);
+    }
+    fn walk_mut(&mut self, w: &mut crate::visit::WalkerMut<'_>) {
+        w.field("extension", &mut self.extension);
+        w.field("modifierExtension", &mut self.modifier_extension);
+        w.field("name", &mut self.name);
+        w.field("type", &mut self.type_);
+        w.field("description", &mut self.description);
+    }
+}
+
+impl ResearchStudyArm {
+    /// A new `ResearchStudy.arm` with its required elements: `name`.
+    pub fn new(name: FhirString) -> Self {
+        ResearchStudyArm {
+            name: Some(crate::Primitive::new(name)),
+            ..Default::default()
+        }
+    }
+}
+
 /// A goal for the study
 ///
 /// A goal that the study is aiming to achieve in terms of a scientific question to be answered by the analysis of data collected during the study.
@@ -495,5 +658,20 @@ impl serde::Serialize for ResearchStudyObjective {
         ser::prim(&mut map, "name", "_name", &self.name)?;
         ser::single(&mut map, "type", &self.type_)?;
         map.end()
+    }
+}
+
+impl crate::visit::Walk for ResearchStudyObjective {
+    fn walk(&self, w: &mut crate::visit::Walker<'_>) {
+        w.field("extension", &self.extension);
+        w.field("modifierExtension", &self.modifier_extension);
+        w.field("name", &self.name);
+        w.field("type", &self.type_);
+    }
+    fn walk_mut(&mut self, w: &mut crate::visit::WalkerMut<'_>) {
+        w.field("extension", &mut self.extension);
+        w.field("modifierExtension", &mut self.modifier_extension);
+        w.field("name", &mut self.name);
+        w.field("type", &mut self.type_);
     }
 }

@@ -192,3 +192,85 @@ impl serde::Serialize for ResearchSubject {
         map.end()
     }
 }
+
+impl crate::visit::Walk for ResearchSubject {
+    fn walk(&self, w: &mut crate::visit::Walker<'_>) {
+        w.field("id", &self.id);
+        w.field("meta", &self.meta);
+        w.field("implicitRules", &self.implicit_rules);
+        w.field("language", &self.language);
+        w.field("text", &self.text);
+        w.field("contained", &self.contained);
+        w.field("extension", &self.extension);
+        w.field("modifierExtension", &self.modifier_extension);
+        w.field("identifier", &self.identifier);
+        w.field("status", &self.status);
+        w.field("period", &self.period);
+        w.refs("study", &self.study, &["ResearchStudy"]);
+        w.refs("individual", &self.individual, &["Patient"]);
+        w.field("assignedArm", &self.assigned_arm);
+        w.field("actualArm", &self.actual_arm);
+        w.refs("consent", &self.consent, &["Consent"]);
+    }
+    fn walk_mut(&mut self, w: &mut crate::visit::WalkerMut<'_>) {
+        w.field("id", &mut self.id);
+        w.field("meta", &mut self.meta);
+        w.field("implicitRules", &mut self.implicit_rules);
+        w.field("language", &mut self.language);
+        w.field("text", &mut self.text);
+        w.field("contained", &mut self.contained);
+        w.field("extension", &mut self.extension);
+        w.field("modifierExtension", &mut self.modifier_extension);
+        w.field("identifier", &mut self.identifier);
+        w.field("status", &mut self.status);
+        w.field("period", &mut self.period);
+        w.refs("study", &mut self.study, &["ResearchStudy"]);
+        w.refs("individual", &mut self.individual, &["Patient"]);
+        w.field("assignedArm", &mut self.assigned_arm);
+        w.field("actualArm", &mut self.actual_arm);
+        w.refs("consent", &mut self.consent, &["Consent"]);
+    }
+}
+
+impl ResearchSubject {
+    /// A new `ResearchSubject` with its required elements: `status`, `study`, `individual`.
+    pub fn new<
+        T1: crate::targets::ResearchSubjectStudy,
+        T2: crate::targets::ResearchSubjectIndividual,
+    >(
+        status: codes::ResearchSubjectStatus,
+        study: crate::TypedReference<T1>,
+        individual: crate::TypedReference<T2>,
+    ) -> Self {
+        ResearchSubject {
+            status: Some(crate::Primitive::new(status)),
+            study: Some(Box::new(study.into())),
+            individual: Some(Box::new(individual.into())),
+            ..Default::default()
+        }
+    }
+    /// Sets `study` to a reference to a ResearchStudy.
+    pub fn set_study<T: crate::targets::ResearchSubjectStudy>(
+        &mut self,
+        reference: crate::TypedReference<T>,
+    ) -> &mut Self {
+        self.study = Some(Box::new(reference.into()));
+        self
+    }
+    /// Sets `individual` to a reference to a Patient.
+    pub fn set_individual<T: crate::targets::ResearchSubjectIndividual>(
+        &mut self,
+        reference: crate::TypedReference<T>,
+    ) -> &mut Self {
+        self.individual = Some(Box::new(reference.into()));
+        self
+    }
+    /// Sets `consent` to a reference to a Consent.
+    pub fn set_consent<T: crate::targets::ResearchSubjectConsent>(
+        &mut self,
+        reference: crate::TypedReference<T>,
+    ) -> &mut Self {
+        self.consent = Some(Box::new(reference.into()));
+        self
+    }
+}

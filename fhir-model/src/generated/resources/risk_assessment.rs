@@ -276,6 +276,133 @@ impl serde::Serialize for RiskAssessment {
     }
 }
 
+impl crate::visit::Walk for RiskAssessment {
+    fn walk(&self, w: &mut crate::visit::Walker<'_>) {
+        w.field("id", &self.id);
+        w.field("meta", &self.meta);
+        w.field("implicitRules", &self.implicit_rules);
+        w.field("language", &self.language);
+        w.field("text", &self.text);
+        w.field("contained", &self.contained);
+        w.field("extension", &self.extension);
+        w.field("modifierExtension", &self.modifier_extension);
+        w.field("identifier", &self.identifier);
+        w.refs("basedOn", &self.based_on, &[]);
+        w.refs("parent", &self.parent, &[]);
+        w.field("status", &self.status);
+        w.field("method", &self.method);
+        w.field("code", &self.code);
+        w.refs("subject", &self.subject, &["Patient", "Group"]);
+        w.refs("encounter", &self.encounter, &["Encounter"]);
+        w.choice(&self.occurrence);
+        w.refs("condition", &self.condition, &["Condition"]);
+        w.refs(
+            "performer",
+            &self.performer,
+            &["Practitioner", "PractitionerRole", "Device"],
+        );
+        w.field("reasonCode", &self.reason_code);
+        w.refs(
+            "reasonReference",
+            &self.reason_reference,
+            &["Condition", "Observation", "DiagnosticReport", "DocumentReference"],
+        );
+        w.refs("basis", &self.basis, &[]);
+        w.field("prediction", &self.prediction);
+        w.field("mitigation", &self.mitigation);
+        w.field("note", &self.note);
+    }
+    fn walk_mut(&mut self, w: &mut crate::visit::WalkerMut<'_>) {
+        w.field("id", &mut self.id);
+        w.field("meta", &mut self.meta);
+        w.field("implicitRules", &mut self.implicit_rules);
+        w.field("language", &mut self.language);
+        w.field("text", &mut self.text);
+        w.field("contained", &mut self.contained);
+        w.field("extension", &mut self.extension);
+        w.field("modifierExtension", &mut self.modifier_extension);
+        w.field("identifier", &mut self.identifier);
+        w.refs("basedOn", &mut self.based_on, &[]);
+        w.refs("parent", &mut self.parent, &[]);
+        w.field("status", &mut self.status);
+        w.field("method", &mut self.method);
+        w.field("code", &mut self.code);
+        w.refs("subject", &mut self.subject, &["Patient", "Group"]);
+        w.refs("encounter", &mut self.encounter, &["Encounter"]);
+        w.choice(&mut self.occurrence);
+        w.refs("condition", &mut self.condition, &["Condition"]);
+        w.refs(
+            "performer",
+            &mut self.performer,
+            &["Practitioner", "PractitionerRole", "Device"],
+        );
+        w.field("reasonCode", &mut self.reason_code);
+        w.refs(
+            "reasonReference",
+            &mut self.reason_reference,
+            &["Condition", "Observation", "DiagnosticReport", "DocumentReference"],
+        );
+        w.refs("basis", &mut self.basis, &[]);
+        w.field("prediction", &mut self.prediction);
+        w.field("mitigation", &mut self.mitigation);
+        w.field("note", &mut self.note);
+    }
+}
+
+impl RiskAssessment {
+    /// A new `RiskAssessment` with its required elements: `status`, `subject`.
+    pub fn new<T1: crate::targets::RiskAssessmentSubject>(
+        status: codes::ObservationStatus,
+        subject: crate::TypedReference<T1>,
+    ) -> Self {
+        RiskAssessment {
+            status: Some(crate::Primitive::new(status)),
+            subject: Some(Box::new(subject.into())),
+            ..Default::default()
+        }
+    }
+    /// Sets `subject` to a reference to a Patient | Group.
+    pub fn set_subject<T: crate::targets::RiskAssessmentSubject>(
+        &mut self,
+        reference: crate::TypedReference<T>,
+    ) -> &mut Self {
+        self.subject = Some(Box::new(reference.into()));
+        self
+    }
+    /// Sets `encounter` to a reference to a Encounter.
+    pub fn set_encounter<T: crate::targets::RiskAssessmentEncounter>(
+        &mut self,
+        reference: crate::TypedReference<T>,
+    ) -> &mut Self {
+        self.encounter = Some(Box::new(reference.into()));
+        self
+    }
+    /// Sets `condition` to a reference to a Condition.
+    pub fn set_condition<T: crate::targets::RiskAssessmentCondition>(
+        &mut self,
+        reference: crate::TypedReference<T>,
+    ) -> &mut Self {
+        self.condition = Some(Box::new(reference.into()));
+        self
+    }
+    /// Sets `performer` to a reference to a Practitioner | PractitionerRole | Device.
+    pub fn set_performer<T: crate::targets::RiskAssessmentPerformer>(
+        &mut self,
+        reference: crate::TypedReference<T>,
+    ) -> &mut Self {
+        self.performer = Some(Box::new(reference.into()));
+        self
+    }
+    /// Adds a reference to a Condition | Observation | DiagnosticReport | DocumentReference to `reasonReference`.
+    pub fn push_reason_reference<T: crate::targets::RiskAssessmentReasonReference>(
+        &mut self,
+        reference: crate::TypedReference<T>,
+    ) -> &mut Self {
+        self.reason_reference.push(reference.into());
+        self
+    }
+}
+
 /// Choice of types for `RiskAssessment.occurrence[x]`.
 ///
 /// In JSON the element name carries the type (`occurrenceDateTime`, `occurrencePeriod`, ...).
@@ -294,6 +421,29 @@ impl ser::EncodeChoice for RiskAssessmentOccurrence {
                 ser::prim_one(map, "occurrenceDateTime", "_occurrenceDateTime", v)
             }
             Self::Period(v) => map.serialize_entry("occurrencePeriod", v),
+        }
+    }
+}
+
+impl crate::visit::Walk for RiskAssessmentOccurrence {
+    fn walk(&self, w: &mut crate::visit::Walker<'_>) {
+        match self {
+            Self::DateTime(v) => {
+                w.field("occurrenceDateTime", v);
+            }
+            Self::Period(v) => {
+                w.field("occurrencePeriod", v);
+            }
+        }
+    }
+    fn walk_mut(&mut self, w: &mut crate::visit::WalkerMut<'_>) {
+        match self {
+            Self::DateTime(v) => {
+                w.field("occurrenceDateTime", v);
+            }
+            Self::Period(v) => {
+                w.field("occurrencePeriod", v);
+            }
         }
     }
 }
@@ -455,6 +605,29 @@ impl serde::Serialize for RiskAssessmentPrediction {
     }
 }
 
+impl crate::visit::Walk for RiskAssessmentPrediction {
+    fn walk(&self, w: &mut crate::visit::Walker<'_>) {
+        w.field("extension", &self.extension);
+        w.field("modifierExtension", &self.modifier_extension);
+        w.field("outcome", &self.outcome);
+        w.choice(&self.probability);
+        w.field("qualitativeRisk", &self.qualitative_risk);
+        w.field("relativeRisk", &self.relative_risk);
+        w.choice(&self.when);
+        w.field("rationale", &self.rationale);
+    }
+    fn walk_mut(&mut self, w: &mut crate::visit::WalkerMut<'_>) {
+        w.field("extension", &mut self.extension);
+        w.field("modifierExtension", &mut self.modifier_extension);
+        w.field("outcome", &mut self.outcome);
+        w.choice(&mut self.probability);
+        w.field("qualitativeRisk", &mut self.qualitative_risk);
+        w.field("relativeRisk", &mut self.relative_risk);
+        w.choice(&mut self.when);
+        w.field("rationale", &mut self.rationale);
+    }
+}
+
 /// Choice of types for `RiskAssessment.prediction.probability[x]`.
 ///
 /// In JSON the element name carries the type (`probabilityDecimal`, `probabilityRange`, ...).
@@ -477,6 +650,29 @@ impl ser::EncodeChoice for RiskAssessmentPredictionProbability {
     }
 }
 
+impl crate::visit::Walk for RiskAssessmentPredictionProbability {
+    fn walk(&self, w: &mut crate::visit::Walker<'_>) {
+        match self {
+            Self::Decimal(v) => {
+                w.field("probabilityDecimal", v);
+            }
+            Self::Range(v) => {
+                w.field("probabilityRange", v);
+            }
+        }
+    }
+    fn walk_mut(&mut self, w: &mut crate::visit::WalkerMut<'_>) {
+        match self {
+            Self::Decimal(v) => {
+                w.field("probabilityDecimal", v);
+            }
+            Self::Range(v) => {
+                w.field("probabilityRange", v);
+            }
+        }
+    }
+}
+
 /// Choice of types for `RiskAssessment.prediction.when[x]`.
 ///
 /// In JSON the element name carries the type (`whenPeriod`, `whenRange`, ...).
@@ -493,6 +689,29 @@ impl ser::EncodeChoice for RiskAssessmentPredictionWhen {
         match self {
             Self::Period(v) => map.serialize_entry("whenPeriod", v),
             Self::Range(v) => map.serialize_entry("whenRange", v),
+        }
+    }
+}
+
+impl crate::visit::Walk for RiskAssessmentPredictionWhen {
+    fn walk(&self, w: &mut crate::visit::Walker<'_>) {
+        match self {
+            Self::Period(v) => {
+                w.field("whenPeriod", v);
+            }
+            Self::Range(v) => {
+                w.field("whenRange", v);
+            }
+        }
+    }
+    fn walk_mut(&mut self, w: &mut crate::visit::WalkerMut<'_>) {
+        match self {
+            Self::Period(v) => {
+                w.field("whenPeriod", v);
+            }
+            Self::Range(v) => {
+                w.field("whenRange", v);
+            }
         }
     }
 }

@@ -389,6 +389,134 @@ impl serde::Serialize for RiskEvidenceSynthesis {
     }
 }
 
+impl crate::visit::Walk for RiskEvidenceSynthesis {
+    fn walk(&self, w: &mut crate::visit::Walker<'_>) {
+        w.field("id", &self.id);
+        w.field("meta", &self.meta);
+        w.field("implicitRules", &self.implicit_rules);
+        w.field("language", &self.language);
+        w.field("text", &self.text);
+        w.field("contained", &self.contained);
+        w.field("extension", &self.extension);
+        w.field("modifierExtension", &self.modifier_extension);
+        w.field("url", &self.url);
+        w.field("identifier", &self.identifier);
+        w.field("version", &self.version);
+        w.field("name", &self.name);
+        w.field("title", &self.title);
+        w.field("status", &self.status);
+        w.field("date", &self.date);
+        w.field("publisher", &self.publisher);
+        w.field("contact", &self.contact);
+        w.field("description", &self.description);
+        w.field("note", &self.note);
+        w.field("useContext", &self.use_context);
+        w.field("jurisdiction", &self.jurisdiction);
+        w.field("copyright", &self.copyright);
+        w.field("approvalDate", &self.approval_date);
+        w.field("lastReviewDate", &self.last_review_date);
+        w.field("effectivePeriod", &self.effective_period);
+        w.field("topic", &self.topic);
+        w.field("author", &self.author);
+        w.field("editor", &self.editor);
+        w.field("reviewer", &self.reviewer);
+        w.field("endorser", &self.endorser);
+        w.field("relatedArtifact", &self.related_artifact);
+        w.field("synthesisType", &self.synthesis_type);
+        w.field("studyType", &self.study_type);
+        w.refs("population", &self.population, &["EvidenceVariable"]);
+        w.refs("exposure", &self.exposure, &["EvidenceVariable"]);
+        w.refs("outcome", &self.outcome, &["EvidenceVariable"]);
+        w.field("sampleSize", &self.sample_size);
+        w.field("riskEstimate", &self.risk_estimate);
+        w.field("certainty", &self.certainty);
+    }
+    fn walk_mut(&mut self, w: &mut crate::visit::WalkerMut<'_>) {
+        w.field("id", &mut self.id);
+        w.field("meta", &mut self.meta);
+        w.field("implicitRules", &mut self.implicit_rules);
+        w.field("language", &mut self.language);
+        w.field("text", &mut self.text);
+        w.field("contained", &mut self.contained);
+        w.field("extension", &mut self.extension);
+        w.field("modifierExtension", &mut self.modifier_extension);
+        w.field("url", &mut self.url);
+        w.field("identifier", &mut self.identifier);
+        w.field("version", &mut self.version);
+        w.field("name", &mut self.name);
+        w.field("title", &mut self.title);
+        w.field("status", &mut self.status);
+        w.field("date", &mut self.date);
+        w.field("publisher", &mut self.publisher);
+        w.field("contact", &mut self.contact);
+        w.field("description", &mut self.description);
+        w.field("note", &mut self.note);
+        w.field("useContext", &mut self.use_context);
+        w.field("jurisdiction", &mut self.jurisdiction);
+        w.field("copyright", &mut self.copyright);
+        w.field("approvalDate", &mut self.approval_date);
+        w.field("lastReviewDate", &mut self.last_review_date);
+        w.field("effectivePeriod", &mut self.effective_period);
+        w.field("topic", &mut self.topic);
+        w.field("author", &mut self.author);
+        w.field("editor", &mut self.editor);
+        w.field("reviewer", &mut self.reviewer);
+        w.field("endorser", &mut self.endorser);
+        w.field("relatedArtifact", &mut self.related_artifact);
+        w.field("synthesisType", &mut self.synthesis_type);
+        w.field("studyType", &mut self.study_type);
+        w.refs("population", &mut self.population, &["EvidenceVariable"]);
+        w.refs("exposure", &mut self.exposure, &["EvidenceVariable"]);
+        w.refs("outcome", &mut self.outcome, &["EvidenceVariable"]);
+        w.field("sampleSize", &mut self.sample_size);
+        w.field("riskEstimate", &mut self.risk_estimate);
+        w.field("certainty", &mut self.certainty);
+    }
+}
+
+impl RiskEvidenceSynthesis {
+    /// A new `RiskEvidenceSynthesis` with its required elements: `status`, `population`, `outcome`.
+    pub fn new<
+        T1: crate::targets::RiskEvidenceSynthesisPopulation,
+        T2: crate::targets::RiskEvidenceSynthesisOutcome,
+    >(
+        status: codes::PublicationStatus,
+        population: crate::TypedReference<T1>,
+        outcome: crate::TypedReference<T2>,
+    ) -> Self {
+        RiskEvidenceSynthesis {
+            status: Some(crate::Primitive::new(status)),
+            population: Some(Box::new(population.into())),
+            outcome: Some(Box::new(outcome.into())),
+            ..Default::default()
+        }
+    }
+    /// Sets `population` to a reference to a EvidenceVariable.
+    pub fn set_population<T: crate::targets::RiskEvidenceSynthesisPopulation>(
+        &mut self,
+        reference: crate::TypedReference<T>,
+    ) -> &mut Self {
+        self.population = Some(Box::new(reference.into()));
+        self
+    }
+    /// Sets `exposure` to a reference to a EvidenceVariable.
+    pub fn set_exposure<T: crate::targets::RiskEvidenceSynthesisExposure>(
+        &mut self,
+        reference: crate::TypedReference<T>,
+    ) -> &mut Self {
+        self.exposure = Some(Box::new(reference.into()));
+        self
+    }
+    /// Sets `outcome` to a reference to a EvidenceVariable.
+    pub fn set_outcome<T: crate::targets::RiskEvidenceSynthesisOutcome>(
+        &mut self,
+        reference: crate::TypedReference<T>,
+    ) -> &mut Self {
+        self.outcome = Some(Box::new(reference.into()));
+        self
+    }
+}
+
 /// What sample size was involved?
 ///
 /// A description of the size of the sample involved in the synthesis.
@@ -517,6 +645,23 @@ impl serde::Serialize for RiskEvidenceSynthesisSampleSize {
             &self.number_of_participants,
         )?;
         map.end()
+    }
+}
+
+impl crate::visit::Walk for RiskEvidenceSynthesisSampleSize {
+    fn walk(&self, w: &mut crate::visit::Walker<'_>) {
+        w.field("extension", &self.extension);
+        w.field("modifierExtension", &self.modifier_extension);
+        w.field("description", &self.description);
+        w.field("numberOfStudies", &self.number_of_studies);
+        w.field("numberOfParticipants", &self.number_of_participants);
+    }
+    fn walk_mut(&mut self, w: &mut crate::visit::WalkerMut<'_>) {
+        w.field("extension", &mut self.extension);
+        w.field("modifierExtension", &mut self.modifier_extension);
+        w.field("description", &mut self.description);
+        w.field("numberOfStudies", &mut self.number_of_studies);
+        w.field("numberOfParticipants", &mut self.number_of_participants);
     }
 }
 
@@ -678,6 +823,31 @@ impl serde::Serialize for RiskEvidenceSynthesisRiskEstimate {
     }
 }
 
+impl crate::visit::Walk for RiskEvidenceSynthesisRiskEstimate {
+    fn walk(&self, w: &mut crate::visit::Walker<'_>) {
+        w.field("extension", &self.extension);
+        w.field("modifierExtension", &self.modifier_extension);
+        w.field("description", &self.description);
+        w.field("type", &self.type_);
+        w.field("value", &self.value);
+        w.field("unitOfMeasure", &self.unit_of_measure);
+        w.field("denominatorCount", &self.denominator_count);
+        w.field("numeratorCount", &self.numerator_count);
+        w.field("precisionEstimate", &self.precision_estimate);
+    }
+    fn walk_mut(&mut self, w: &mut crate::visit::WalkerMut<'_>) {
+        w.field("extension", &mut self.extension);
+        w.field("modifierExtension", &mut self.modifier_extension);
+        w.field("description", &mut self.description);
+        w.field("type", &mut self.type_);
+        w.field("value", &mut self.value);
+        w.field("unitOfMeasure", &mut self.unit_of_measure);
+        w.field("denominatorCount", &mut self.denominator_count);
+        w.field("numeratorCount", &mut self.numerator_count);
+        w.field("precisionEstimate", &mut self.precision_estimate);
+    }
+}
+
 /// How precise the estimate is
 ///
 /// A description of the precision of the estimate for the effect.
@@ -782,6 +952,25 @@ impl serde::Serialize for RiskEvidenceSynthesisRiskEstimatePrecisionEstimate {
     }
 }
 
+impl crate::visit::Walk for RiskEvidenceSynthesisRiskEstimatePrecisionEstimate {
+    fn walk(&self, w: &mut crate::visit::Walker<'_>) {
+        w.field("extension", &self.extension);
+        w.field("modifierExtension", &self.modifier_extension);
+        w.field("type", &self.type_);
+        w.field("level", &self.level);
+        w.field("from", &self.from);
+        w.field("to", &self.to);
+    }
+    fn walk_mut(&mut self, w: &mut crate::visit::WalkerMut<'_>) {
+        w.field("extension", &mut self.extension);
+        w.field("modifierExtension", &mut self.modifier_extension);
+        w.field("type", &mut self.type_);
+        w.field("level", &mut self.level);
+        w.field("from", &mut self.from);
+        w.field("to", &mut self.to);
+    }
+}
+
 /// How certain is the risk
 ///
 /// A description of the certainty of the risk estimate.
@@ -879,6 +1068,23 @@ impl serde::Serialize for RiskEvidenceSynthesisCertainty {
     }
 }
 
+impl crate::visit::Walk for RiskEvidenceSynthesisCertainty {
+    fn walk(&self, w: &mut crate::visit::Walker<'_>) {
+        w.field("extension", &self.extension);
+        w.field("modifierExtension", &self.modifier_extension);
+        w.field("rating", &self.rating);
+        w.field("note", &self.note);
+        w.field("certaintySubcomponent", &self.certainty_subcomponent);
+    }
+    fn walk_mut(&mut self, w: &mut crate::visit::WalkerMut<'_>) {
+        w.field("extension", &mut self.extension);
+        w.field("modifierExtension", &mut self.modifier_extension);
+        w.field("rating", &mut self.rating);
+        w.field("note", &mut self.note);
+        w.field("certaintySubcomponent", &mut self.certainty_subcomponent);
+    }
+}
+
 /// A component that contributes to the overall certainty
 ///
 /// A description of a component of the overall certainty.
@@ -967,5 +1173,22 @@ impl serde::Serialize for RiskEvidenceSynthesisCertaintyCertaintySubcomponent {
         ser::many(&mut map, "rating", &self.rating)?;
         ser::many(&mut map, "note", &self.note)?;
         map.end()
+    }
+}
+
+impl crate::visit::Walk for RiskEvidenceSynthesisCertaintyCertaintySubcomponent {
+    fn walk(&self, w: &mut crate::visit::Walker<'_>) {
+        w.field("extension", &self.extension);
+        w.field("modifierExtension", &self.modifier_extension);
+        w.field("type", &self.type_);
+        w.field("rating", &self.rating);
+        w.field("note", &self.note);
+    }
+    fn walk_mut(&mut self, w: &mut crate::visit::WalkerMut<'_>) {
+        w.field("extension", &mut self.extension);
+        w.field("modifierExtension", &mut self.modifier_extension);
+        w.field("type", &mut self.type_);
+        w.field("rating", &mut self.rating);
+        w.field("note", &mut self.note);
     }
 }

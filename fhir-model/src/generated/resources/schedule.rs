@@ -183,3 +183,86 @@ impl serde::Serialize for Schedule {
         map.end()
     }
 }
+
+impl crate::visit::Walk for Schedule {
+    fn walk(&self, w: &mut crate::visit::Walker<'_>) {
+        w.field("id", &self.id);
+        w.field("meta", &self.meta);
+        w.field("implicitRules", &self.implicit_rules);
+        w.field("language", &self.language);
+        w.field("text", &self.text);
+        w.field("contained", &self.contained);
+        w.field("extension", &self.extension);
+        w.field("modifierExtension", &self.modifier_extension);
+        w.field("identifier", &self.identifier);
+        w.field("active", &self.active);
+        w.field("serviceCategory", &self.service_category);
+        w.field("serviceType", &self.service_type);
+        w.field("specialty", &self.specialty);
+        w.refs(
+            "actor",
+            &self.actor,
+            &[
+                "Patient",
+                "Practitioner",
+                "PractitionerRole",
+                "RelatedPerson",
+                "Device",
+                "HealthcareService",
+                "Location",
+            ],
+        );
+        w.field("planningHorizon", &self.planning_horizon);
+        w.field("comment", &self.comment);
+    }
+    fn walk_mut(&mut self, w: &mut crate::visit::WalkerMut<'_>) {
+        w.field("id", &mut self.id);
+        w.field("meta", &mut self.meta);
+        w.field("implicitRules", &mut self.implicit_rules);
+        w.field("language", &mut self.language);
+        w.field("text", &mut self.text);
+        w.field("contained", &mut self.contained);
+        w.field("extension", &mut self.extension);
+        w.field("modifierExtension", &mut self.modifier_extension);
+        w.field("identifier", &mut self.identifier);
+        w.field("active", &mut self.active);
+        w.field("serviceCategory", &mut self.service_category);
+        w.field("serviceType", &mut self.service_type);
+        w.field("specialty", &mut self.specialty);
+        w.refs(
+            "actor",
+            &mut self.actor,
+            &[
+                "Patient",
+                "Practitioner",
+                "PractitionerRole",
+                "RelatedPerson",
+                "Device",
+                "HealthcareService",
+                "Location",
+            ],
+        );
+        w.field("planningHorizon", &mut self.planning_horizon);
+        w.field("comment", &mut self.comment);
+    }
+}
+
+impl Schedule {
+    /// A new `Schedule` with its required elements: `actor` (its first item).
+    pub fn new<T0: crate::targets::ScheduleActor>(
+        actor: crate::TypedReference<T0>,
+    ) -> Self {
+        Schedule {
+            actor: vec![actor.into()],
+            ..Default::default()
+        }
+    }
+    /// Adds a reference to a Patient | Practitioner | PractitionerRole | RelatedPerson | Device | HealthcareService | Location to `actor`.
+    pub fn push_actor<T: crate::targets::ScheduleActor>(
+        &mut self,
+        reference: crate::TypedReference<T>,
+    ) -> &mut Self {
+        self.actor.push(reference.into());
+        self
+    }
+}

@@ -403,6 +403,105 @@ impl serde::Serialize for SearchParameter {
     }
 }
 
+impl crate::visit::Walk for SearchParameter {
+    fn walk(&self, w: &mut crate::visit::Walker<'_>) {
+        w.field("id", &self.id);
+        w.field("meta", &self.meta);
+        w.field("implicitRules", &self.implicit_rules);
+        w.field("language", &self.language);
+        w.field("text", &self.text);
+        w.field("contained", &self.contained);
+        w.field("extension", &self.extension);
+        w.field("modifierExtension", &self.modifier_extension);
+        w.field("url", &self.url);
+        w.field("version", &self.version);
+        w.field("name", &self.name);
+        w.field("derivedFrom", &self.derived_from);
+        w.field("status", &self.status);
+        w.field("experimental", &self.experimental);
+        w.field("date", &self.date);
+        w.field("publisher", &self.publisher);
+        w.field("contact", &self.contact);
+        w.field("description", &self.description);
+        w.field("useContext", &self.use_context);
+        w.field("jurisdiction", &self.jurisdiction);
+        w.field("purpose", &self.purpose);
+        w.field("code", &self.code);
+        w.field("base", &self.base);
+        w.field("type", &self.type_);
+        w.field("expression", &self.expression);
+        w.field("xpath", &self.xpath);
+        w.field("xpathUsage", &self.xpath_usage);
+        w.field("target", &self.target);
+        w.field("multipleOr", &self.multiple_or);
+        w.field("multipleAnd", &self.multiple_and);
+        w.field("comparator", &self.comparator);
+        w.field("modifier", &self.modifier);
+        w.field("chain", &self.chain);
+        w.field("component", &self.component);
+    }
+    fn walk_mut(&mut self, w: &mut crate::visit::WalkerMut<'_>) {
+        w.field("id", &mut self.id);
+        w.field("meta", &mut self.meta);
+        w.field("implicitRules", &mut self.implicit_rules);
+        w.field("language", &mut self.language);
+        w.field("text", &mut self.text);
+        w.field("contained", &mut self.contained);
+        w.field("extension", &mut self.extension);
+        w.field("modifierExtension", &mut self.modifier_extension);
+        w.field("url", &mut self.url);
+        w.field("version", &mut self.version);
+        w.field("name", &mut self.name);
+        w.field("derivedFrom", &mut self.derived_from);
+        w.field("status", &mut self.status);
+        w.field("experimental", &mut self.experimental);
+        w.field("date", &mut self.date);
+        w.field("publisher", &mut self.publisher);
+        w.field("contact", &mut self.contact);
+        w.field("description", &mut self.description);
+        w.field("useContext", &mut self.use_context);
+        w.field("jurisdiction", &mut self.jurisdiction);
+        w.field("purpose", &mut self.purpose);
+        w.field("code", &mut self.code);
+        w.field("base", &mut self.base);
+        w.field("type", &mut self.type_);
+        w.field("expression", &mut self.expression);
+        w.field("xpath", &mut self.xpath);
+        w.field("xpathUsage", &mut self.xpath_usage);
+        w.field("target", &mut self.target);
+        w.field("multipleOr", &mut self.multiple_or);
+        w.field("multipleAnd", &mut self.multiple_and);
+        w.field("comparator", &mut self.comparator);
+        w.field("modifier", &mut self.modifier);
+        w.field("chain", &mut self.chain);
+        w.field("component", &mut self.component);
+    }
+}
+
+impl SearchParameter {
+    /// A new `SearchParameter` with its required elements: `url`, `name`, `status`, `description`, `code`, `base` (its first item), `type`.
+    pub fn new(
+        url: Uri,
+        name: FhirString,
+        status: codes::PublicationStatus,
+        description: Markdown,
+        code: Code,
+        base: codes::ResourceType,
+        type_: codes::SearchParamType,
+    ) -> Self {
+        SearchParameter {
+            url: Some(crate::Primitive::new(url)),
+            name: Some(crate::Primitive::new(name)),
+            status: Some(crate::Primitive::new(status)),
+            description: Some(crate::Primitive::new(description)),
+            code: Some(crate::Primitive::new(code)),
+            base: vec![crate ::Primitive::new(base)],
+            type_: Some(crate::Primitive::new(type_)),
+            ..Default::default()
+        }
+    }
+}
+
 /// For Composite resources to define the parts
 ///
 /// Used to define the parts of a composite search parameter.
@@ -500,5 +599,31 @@ impl serde::Serialize for SearchParameterComponent {
         ser::prim(&mut map, "definition", "_definition", &self.definition)?;
         ser::prim(&mut map, "expression", "_expression", &self.expression)?;
         map.end()
+    }
+}
+
+impl crate::visit::Walk for SearchParameterComponent {
+    fn walk(&self, w: &mut crate::visit::Walker<'_>) {
+        w.field("extension", &self.extension);
+        w.field("modifierExtension", &self.modifier_extension);
+        w.field("definition", &self.definition);
+        w.field("expression", &self.expression);
+    }
+    fn walk_mut(&mut self, w: &mut crate::visit::WalkerMut<'_>) {
+        w.field("extension", &mut self.extension);
+        w.field("modifierExtension", &mut self.modifier_extension);
+        w.field("definition", &mut self.definition);
+        w.field("expression", &mut self.expression);
+    }
+}
+
+impl SearchParameterComponent {
+    /// A new `SearchParameter.component` with its required elements: `definition`, `expression`.
+    pub fn new(definition: Canonical, expression: FhirString) -> Self {
+        SearchParameterComponent {
+            definition: Some(crate::Primitive::new(definition)),
+            expression: Some(crate::Primitive::new(expression)),
+            ..Default::default()
+        }
     }
 }

@@ -532,6 +532,267 @@ impl serde::Serialize for ServiceRequest {
     }
 }
 
+impl crate::visit::Walk for ServiceRequest {
+    fn walk(&self, w: &mut crate::visit::Walker<'_>) {
+        w.field("id", &self.id);
+        w.field("meta", &self.meta);
+        w.field("implicitRules", &self.implicit_rules);
+        w.field("language", &self.language);
+        w.field("text", &self.text);
+        w.field("contained", &self.contained);
+        w.field("extension", &self.extension);
+        w.field("modifierExtension", &self.modifier_extension);
+        w.field("identifier", &self.identifier);
+        w.field("instantiatesCanonical", &self.instantiates_canonical);
+        w.field("instantiatesUri", &self.instantiates_uri);
+        w.refs(
+            "basedOn",
+            &self.based_on,
+            &["CarePlan", "ServiceRequest", "MedicationRequest"],
+        );
+        w.refs("replaces", &self.replaces, &["ServiceRequest"]);
+        w.field("requisition", &self.requisition);
+        w.field("status", &self.status);
+        w.field("intent", &self.intent);
+        w.field("category", &self.category);
+        w.field("priority", &self.priority);
+        w.field("doNotPerform", &self.do_not_perform);
+        w.field("code", &self.code);
+        w.field("orderDetail", &self.order_detail);
+        w.choice(&self.quantity);
+        w.refs("subject", &self.subject, &["Patient", "Group", "Location", "Device"]);
+        w.refs("encounter", &self.encounter, &["Encounter"]);
+        w.choice(&self.occurrence);
+        w.choice(&self.as_needed);
+        w.field("authoredOn", &self.authored_on);
+        w.refs(
+            "requester",
+            &self.requester,
+            &[
+                "Practitioner",
+                "PractitionerRole",
+                "Organization",
+                "Patient",
+                "RelatedPerson",
+                "Device",
+            ],
+        );
+        w.field("performerType", &self.performer_type);
+        w.refs(
+            "performer",
+            &self.performer,
+            &[
+                "Practitioner",
+                "PractitionerRole",
+                "Organization",
+                "CareTeam",
+                "HealthcareService",
+                "Patient",
+                "Device",
+                "RelatedPerson",
+            ],
+        );
+        w.field("locationCode", &self.location_code);
+        w.refs("locationReference", &self.location_reference, &["Location"]);
+        w.field("reasonCode", &self.reason_code);
+        w.refs(
+            "reasonReference",
+            &self.reason_reference,
+            &["Condition", "Observation", "DiagnosticReport", "DocumentReference"],
+        );
+        w.refs("insurance", &self.insurance, &["Coverage", "ClaimResponse"]);
+        w.refs("supportingInfo", &self.supporting_info, &[]);
+        w.refs("specimen", &self.specimen, &["Specimen"]);
+        w.field("bodySite", &self.body_site);
+        w.field("note", &self.note);
+        w.field("patientInstruction", &self.patient_instruction);
+        w.refs("relevantHistory", &self.relevant_history, &["Provenance"]);
+    }
+    fn walk_mut(&mut self, w: &mut crate::visit::WalkerMut<'_>) {
+        w.field("id", &mut self.id);
+        w.field("meta", &mut self.meta);
+        w.field("implicitRules", &mut self.implicit_rules);
+        w.field("language", &mut self.language);
+        w.field("text", &mut self.text);
+        w.field("contained", &mut self.contained);
+        w.field("extension", &mut self.extension);
+        w.field("modifierExtension", &mut self.modifier_extension);
+        w.field("identifier", &mut self.identifier);
+        w.field("instantiatesCanonical", &mut self.instantiates_canonical);
+        w.field("instantiatesUri", &mut self.instantiates_uri);
+        w.refs(
+            "basedOn",
+            &mut self.based_on,
+            &["CarePlan", "ServiceRequest", "MedicationRequest"],
+        );
+        w.refs("replaces", &mut self.replaces, &["ServiceRequest"]);
+        w.field("requisition", &mut self.requisition);
+        w.field("status", &mut self.status);
+        w.field("intent", &mut self.intent);
+        w.field("category", &mut self.category);
+        w.field("priority", &mut self.priority);
+        w.field("doNotPerform", &mut self.do_not_perform);
+        w.field("code", &mut self.code);
+        w.field("orderDetail", &mut self.order_detail);
+        w.choice(&mut self.quantity);
+        w.refs(
+            "subject",
+            &mut self.subject,
+            &["Patient", "Group", "Location", "Device"],
+        );
+        w.refs("encounter", &mut self.encounter, &["Encounter"]);
+        w.choice(&mut self.occurrence);
+        w.choice(&mut self.as_needed);
+        w.field("authoredOn", &mut self.authored_on);
+        w.refs(
+            "requester",
+            &mut self.requester,
+            &[
+                "Practitioner",
+                "PractitionerRole",
+                "Organization",
+                "Patient",
+                "RelatedPerson",
+                "Device",
+            ],
+        );
+        w.field("performerType", &mut self.performer_type);
+        w.refs(
+            "performer",
+            &mut self.performer,
+            &[
+                "Practitioner",
+                "PractitionerRole",
+                "Organization",
+                "CareTeam",
+                "HealthcareService",
+                "Patient",
+                "Device",
+                "RelatedPerson",
+            ],
+        );
+        w.field("locationCode", &mut self.location_code);
+        w.refs("locationReference", &mut self.location_reference, &["Location"]);
+        w.field("reasonCode", &mut self.reason_code);
+        w.refs(
+            "reasonReference",
+            &mut self.reason_reference,
+            &["Condition", "Observation", "DiagnosticReport", "DocumentReference"],
+        );
+        w.refs("insurance", &mut self.insurance, &["Coverage", "ClaimResponse"]);
+        w.refs("supportingInfo", &mut self.supporting_info, &[]);
+        w.refs("specimen", &mut self.specimen, &["Specimen"]);
+        w.field("bodySite", &mut self.body_site);
+        w.field("note", &mut self.note);
+        w.field("patientInstruction", &mut self.patient_instruction);
+        w.refs("relevantHistory", &mut self.relevant_history, &["Provenance"]);
+    }
+}
+
+impl ServiceRequest {
+    /// A new `ServiceRequest` with its required elements: `status`, `intent`, `subject`.
+    pub fn new<T2: crate::targets::ServiceRequestSubject>(
+        status: codes::RequestStatus,
+        intent: codes::RequestIntent,
+        subject: crate::TypedReference<T2>,
+    ) -> Self {
+        ServiceRequest {
+            status: Some(crate::Primitive::new(status)),
+            intent: Some(crate::Primitive::new(intent)),
+            subject: Some(Box::new(subject.into())),
+            ..Default::default()
+        }
+    }
+    /// Adds a reference to a CarePlan | ServiceRequest | MedicationRequest to `basedOn`.
+    pub fn push_based_on<T: crate::targets::ServiceRequestBasedOn>(
+        &mut self,
+        reference: crate::TypedReference<T>,
+    ) -> &mut Self {
+        self.based_on.push(reference.into());
+        self
+    }
+    /// Adds a reference to a ServiceRequest to `replaces`.
+    pub fn push_replaces<T: crate::targets::ServiceRequestReplaces>(
+        &mut self,
+        reference: crate::TypedReference<T>,
+    ) -> &mut Self {
+        self.replaces.push(reference.into());
+        self
+    }
+    /// Sets `subject` to a reference to a Patient | Group | Location | Device.
+    pub fn set_subject<T: crate::targets::ServiceRequestSubject>(
+        &mut self,
+        reference: crate::TypedReference<T>,
+    ) -> &mut Self {
+        self.subject = Some(Box::new(reference.into()));
+        self
+    }
+    /// Sets `encounter` to a reference to a Encounter.
+    pub fn set_encounter<T: crate::targets::ServiceRequestEncounter>(
+        &mut self,
+        reference: crate::TypedReference<T>,
+    ) -> &mut Self {
+        self.encounter = Some(Box::new(reference.into()));
+        self
+    }
+    /// Sets `requester` to a reference to a Practitioner | PractitionerRole | Organization | Patient | RelatedPerson | Device.
+    pub fn set_requester<T: crate::targets::ServiceRequestRequester>(
+        &mut self,
+        reference: crate::TypedReference<T>,
+    ) -> &mut Self {
+        self.requester = Some(Box::new(reference.into()));
+        self
+    }
+    /// Adds a reference to a Practitioner | PractitionerRole | Organization | CareTeam | HealthcareService | Patient | Device | RelatedPerson to `performer`.
+    pub fn push_performer<T: crate::targets::ServiceRequestPerformer>(
+        &mut self,
+        reference: crate::TypedReference<T>,
+    ) -> &mut Self {
+        self.performer.push(reference.into());
+        self
+    }
+    /// Adds a reference to a Location to `locationReference`.
+    pub fn push_location_reference<T: crate::targets::ServiceRequestLocationReference>(
+        &mut self,
+        reference: crate::TypedReference<T>,
+    ) -> &mut Self {
+        self.location_reference.push(reference.into());
+        self
+    }
+    /// Adds a reference to a Condition | Observation | DiagnosticReport | DocumentReference to `reasonReference`.
+    pub fn push_reason_reference<T: crate::targets::ServiceRequestReasonReference>(
+        &mut self,
+        reference: crate::TypedReference<T>,
+    ) -> &mut Self {
+        self.reason_reference.push(reference.into());
+        self
+    }
+    /// Adds a reference to a Coverage | ClaimResponse to `insurance`.
+    pub fn push_insurance<T: crate::targets::ServiceRequestInsurance>(
+        &mut self,
+        reference: crate::TypedReference<T>,
+    ) -> &mut Self {
+        self.insurance.push(reference.into());
+        self
+    }
+    /// Adds a reference to a Specimen to `specimen`.
+    pub fn push_specimen<T: crate::targets::ServiceRequestSpecimen>(
+        &mut self,
+        reference: crate::TypedReference<T>,
+    ) -> &mut Self {
+        self.specimen.push(reference.into());
+        self
+    }
+    /// Adds a reference to a Provenance to `relevantHistory`.
+    pub fn push_relevant_history<T: crate::targets::ServiceRequestRelevantHistory>(
+        &mut self,
+        reference: crate::TypedReference<T>,
+    ) -> &mut Self {
+        self.relevant_history.push(reference.into());
+        self
+    }
+}
+
 /// Choice of types for `ServiceRequest.quantity[x]`.
 ///
 /// In JSON the element name carries the type (`quantityQuantity`, `quantityRatio`, ...).
@@ -551,6 +812,35 @@ impl ser::EncodeChoice for ServiceRequestQuantity {
             Self::Quantity(v) => map.serialize_entry("quantityQuantity", v),
             Self::Ratio(v) => map.serialize_entry("quantityRatio", v),
             Self::Range(v) => map.serialize_entry("quantityRange", v),
+        }
+    }
+}
+
+impl crate::visit::Walk for ServiceRequestQuantity {
+    fn walk(&self, w: &mut crate::visit::Walker<'_>) {
+        match self {
+            Self::Quantity(v) => {
+                w.field("quantityQuantity", v);
+            }
+            Self::Ratio(v) => {
+                w.field("quantityRatio", v);
+            }
+            Self::Range(v) => {
+                w.field("quantityRange", v);
+            }
+        }
+    }
+    fn walk_mut(&mut self, w: &mut crate::visit::WalkerMut<'_>) {
+        match self {
+            Self::Quantity(v) => {
+                w.field("quantityQuantity", v);
+            }
+            Self::Ratio(v) => {
+                w.field("quantityRatio", v);
+            }
+            Self::Range(v) => {
+                w.field("quantityRange", v);
+            }
         }
     }
 }
@@ -580,6 +870,35 @@ impl ser::EncodeChoice for ServiceRequestOccurrence {
     }
 }
 
+impl crate::visit::Walk for ServiceRequestOccurrence {
+    fn walk(&self, w: &mut crate::visit::Walker<'_>) {
+        match self {
+            Self::DateTime(v) => {
+                w.field("occurrenceDateTime", v);
+            }
+            Self::Period(v) => {
+                w.field("occurrencePeriod", v);
+            }
+            Self::Timing(v) => {
+                w.field("occurrenceTiming", v);
+            }
+        }
+    }
+    fn walk_mut(&mut self, w: &mut crate::visit::WalkerMut<'_>) {
+        match self {
+            Self::DateTime(v) => {
+                w.field("occurrenceDateTime", v);
+            }
+            Self::Period(v) => {
+                w.field("occurrencePeriod", v);
+            }
+            Self::Timing(v) => {
+                w.field("occurrenceTiming", v);
+            }
+        }
+    }
+}
+
 /// Choice of types for `ServiceRequest.asNeeded[x]`.
 ///
 /// In JSON the element name carries the type (`asNeededBoolean`, `asNeededCodeableConcept`, ...).
@@ -598,6 +917,29 @@ impl ser::EncodeChoice for ServiceRequestAsNeeded {
                 ser::prim_one(map, "asNeededBoolean", "_asNeededBoolean", v)
             }
             Self::CodeableConcept(v) => map.serialize_entry("asNeededCodeableConcept", v),
+        }
+    }
+}
+
+impl crate::visit::Walk for ServiceRequestAsNeeded {
+    fn walk(&self, w: &mut crate::visit::Walker<'_>) {
+        match self {
+            Self::Boolean(v) => {
+                w.field("asNeededBoolean", v);
+            }
+            Self::CodeableConcept(v) => {
+                w.field("asNeededCodeableConcept", v);
+            }
+        }
+    }
+    fn walk_mut(&mut self, w: &mut crate::visit::WalkerMut<'_>) {
+        match self {
+            Self::Boolean(v) => {
+                w.field("asNeededBoolean", v);
+            }
+            Self::CodeableConcept(v) => {
+                w.field("asNeededCodeableConcept", v);
+            }
         }
     }
 }

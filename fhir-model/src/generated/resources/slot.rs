@@ -228,3 +228,74 @@ impl serde::Serialize for Slot {
         map.end()
     }
 }
+
+impl crate::visit::Walk for Slot {
+    fn walk(&self, w: &mut crate::visit::Walker<'_>) {
+        w.field("id", &self.id);
+        w.field("meta", &self.meta);
+        w.field("implicitRules", &self.implicit_rules);
+        w.field("language", &self.language);
+        w.field("text", &self.text);
+        w.field("contained", &self.contained);
+        w.field("extension", &self.extension);
+        w.field("modifierExtension", &self.modifier_extension);
+        w.field("identifier", &self.identifier);
+        w.field("serviceCategory", &self.service_category);
+        w.field("serviceType", &self.service_type);
+        w.field("specialty", &self.specialty);
+        w.field("appointmentType", &self.appointment_type);
+        w.refs("schedule", &self.schedule, &["Schedule"]);
+        w.field("status", &self.status);
+        w.field("start", &self.start);
+        w.field("end", &self.end);
+        w.field("overbooked", &self.overbooked);
+        w.field("comment", &self.comment);
+    }
+    fn walk_mut(&mut self, w: &mut crate::visit::WalkerMut<'_>) {
+        w.field("id", &mut self.id);
+        w.field("meta", &mut self.meta);
+        w.field("implicitRules", &mut self.implicit_rules);
+        w.field("language", &mut self.language);
+        w.field("text", &mut self.text);
+        w.field("contained", &mut self.contained);
+        w.field("extension", &mut self.extension);
+        w.field("modifierExtension", &mut self.modifier_extension);
+        w.field("identifier", &mut self.identifier);
+        w.field("serviceCategory", &mut self.service_category);
+        w.field("serviceType", &mut self.service_type);
+        w.field("specialty", &mut self.specialty);
+        w.field("appointmentType", &mut self.appointment_type);
+        w.refs("schedule", &mut self.schedule, &["Schedule"]);
+        w.field("status", &mut self.status);
+        w.field("start", &mut self.start);
+        w.field("end", &mut self.end);
+        w.field("overbooked", &mut self.overbooked);
+        w.field("comment", &mut self.comment);
+    }
+}
+
+impl Slot {
+    /// A new `Slot` with its required elements: `schedule`, `status`, `start`, `end`.
+    pub fn new<T0: crate::targets::SlotSchedule>(
+        schedule: crate::TypedReference<T0>,
+        status: codes::SlotStatus,
+        start: Instant,
+        end: Instant,
+    ) -> Self {
+        Slot {
+            schedule: Some(Box::new(schedule.into())),
+            status: Some(crate::Primitive::new(status)),
+            start: Some(crate::Primitive::new(start)),
+            end: Some(crate::Primitive::new(end)),
+            ..Default::default()
+        }
+    }
+    /// Sets `schedule` to a reference to a Schedule.
+    pub fn set_schedule<T: crate::targets::SlotSchedule>(
+        &mut self,
+        reference: crate::TypedReference<T>,
+    ) -> &mut Self {
+        self.schedule = Some(Box::new(reference.into()));
+        self
+    }
+}

@@ -220,6 +220,90 @@ impl serde::Serialize for Specimen {
     }
 }
 
+impl crate::visit::Walk for Specimen {
+    fn walk(&self, w: &mut crate::visit::Walker<'_>) {
+        w.field("id", &self.id);
+        w.field("meta", &self.meta);
+        w.field("implicitRules", &self.implicit_rules);
+        w.field("language", &self.language);
+        w.field("text", &self.text);
+        w.field("contained", &self.contained);
+        w.field("extension", &self.extension);
+        w.field("modifierExtension", &self.modifier_extension);
+        w.field("identifier", &self.identifier);
+        w.field("accessionIdentifier", &self.accession_identifier);
+        w.field("status", &self.status);
+        w.field("type", &self.type_);
+        w.refs(
+            "subject",
+            &self.subject,
+            &["Patient", "Group", "Device", "Substance", "Location"],
+        );
+        w.field("receivedTime", &self.received_time);
+        w.refs("parent", &self.parent, &["Specimen"]);
+        w.refs("request", &self.request, &["ServiceRequest"]);
+        w.field("collection", &self.collection);
+        w.field("processing", &self.processing);
+        w.field("container", &self.container);
+        w.field("condition", &self.condition);
+        w.field("note", &self.note);
+    }
+    fn walk_mut(&mut self, w: &mut crate::visit::WalkerMut<'_>) {
+        w.field("id", &mut self.id);
+        w.field("meta", &mut self.meta);
+        w.field("implicitRules", &mut self.implicit_rules);
+        w.field("language", &mut self.language);
+        w.field("text", &mut self.text);
+        w.field("contained", &mut self.contained);
+        w.field("extension", &mut self.extension);
+        w.field("modifierExtension", &mut self.modifier_extension);
+        w.field("identifier", &mut self.identifier);
+        w.field("accessionIdentifier", &mut self.accession_identifier);
+        w.field("status", &mut self.status);
+        w.field("type", &mut self.type_);
+        w.refs(
+            "subject",
+            &mut self.subject,
+            &["Patient", "Group", "Device", "Substance", "Location"],
+        );
+        w.field("receivedTime", &mut self.received_time);
+        w.refs("parent", &mut self.parent, &["Specimen"]);
+        w.refs("request", &mut self.request, &["ServiceRequest"]);
+        w.field("collection", &mut self.collection);
+        w.field("processing", &mut self.processing);
+        w.field("container", &mut self.container);
+        w.field("condition", &mut self.condition);
+        w.field("note", &mut self.note);
+    }
+}
+
+impl Specimen {
+    /// Sets `subject` to a reference to a Patient | Group | Device | Substance | Location.
+    pub fn set_subject<T: crate::targets::SpecimenSubject>(
+        &mut self,
+        reference: crate::TypedReference<T>,
+    ) -> &mut Self {
+        self.subject = Some(Box::new(reference.into()));
+        self
+    }
+    /// Adds a reference to a Specimen to `parent`.
+    pub fn push_parent<T: crate::targets::SpecimenParent>(
+        &mut self,
+        reference: crate::TypedReference<T>,
+    ) -> &mut Self {
+        self.parent.push(reference.into());
+        self
+    }
+    /// Adds a reference to a ServiceRequest to `request`.
+    pub fn push_request<T: crate::targets::SpecimenRequest>(
+        &mut self,
+        reference: crate::TypedReference<T>,
+    ) -> &mut Self {
+        self.request.push(reference.into());
+        self
+    }
+}
+
 /// Collection details
 ///
 /// Details concerning the specimen collection.
@@ -380,6 +464,42 @@ impl serde::Serialize for SpecimenCollection {
     }
 }
 
+impl crate::visit::Walk for SpecimenCollection {
+    fn walk(&self, w: &mut crate::visit::Walker<'_>) {
+        w.field("extension", &self.extension);
+        w.field("modifierExtension", &self.modifier_extension);
+        w.refs("collector", &self.collector, &["Practitioner", "PractitionerRole"]);
+        w.choice(&self.collected);
+        w.field("duration", &self.duration);
+        w.field("quantity", &self.quantity);
+        w.field("method", &self.method);
+        w.field("bodySite", &self.body_site);
+        w.choice(&self.fasting_status);
+    }
+    fn walk_mut(&mut self, w: &mut crate::visit::WalkerMut<'_>) {
+        w.field("extension", &mut self.extension);
+        w.field("modifierExtension", &mut self.modifier_extension);
+        w.refs("collector", &mut self.collector, &["Practitioner", "PractitionerRole"]);
+        w.choice(&mut self.collected);
+        w.field("duration", &mut self.duration);
+        w.field("quantity", &mut self.quantity);
+        w.field("method", &mut self.method);
+        w.field("bodySite", &mut self.body_site);
+        w.choice(&mut self.fasting_status);
+    }
+}
+
+impl SpecimenCollection {
+    /// Sets `collector` to a reference to a Practitioner | PractitionerRole.
+    pub fn set_collector<T: crate::targets::SpecimenCollectionCollector>(
+        &mut self,
+        reference: crate::TypedReference<T>,
+    ) -> &mut Self {
+        self.collector = Some(Box::new(reference.into()));
+        self
+    }
+}
+
 /// Choice of types for `Specimen.collection.collected[x]`.
 ///
 /// In JSON the element name carries the type (`collectedDateTime`, `collectedPeriod`, ...).
@@ -402,6 +522,29 @@ impl ser::EncodeChoice for SpecimenCollectionCollected {
     }
 }
 
+impl crate::visit::Walk for SpecimenCollectionCollected {
+    fn walk(&self, w: &mut crate::visit::Walker<'_>) {
+        match self {
+            Self::DateTime(v) => {
+                w.field("collectedDateTime", v);
+            }
+            Self::Period(v) => {
+                w.field("collectedPeriod", v);
+            }
+        }
+    }
+    fn walk_mut(&mut self, w: &mut crate::visit::WalkerMut<'_>) {
+        match self {
+            Self::DateTime(v) => {
+                w.field("collectedDateTime", v);
+            }
+            Self::Period(v) => {
+                w.field("collectedPeriod", v);
+            }
+        }
+    }
+}
+
 /// Choice of types for `Specimen.collection.fastingStatus[x]`.
 ///
 /// In JSON the element name carries the type (`fastingStatusCodeableConcept`, `fastingStatusDuration`, ...).
@@ -420,6 +563,29 @@ impl ser::EncodeChoice for SpecimenCollectionFastingStatus {
                 map.serialize_entry("fastingStatusCodeableConcept", v)
             }
             Self::Duration(v) => map.serialize_entry("fastingStatusDuration", v),
+        }
+    }
+}
+
+impl crate::visit::Walk for SpecimenCollectionFastingStatus {
+    fn walk(&self, w: &mut crate::visit::Walker<'_>) {
+        match self {
+            Self::CodeableConcept(v) => {
+                w.field("fastingStatusCodeableConcept", v);
+            }
+            Self::Duration(v) => {
+                w.field("fastingStatusDuration", v);
+            }
+        }
+    }
+    fn walk_mut(&mut self, w: &mut crate::visit::WalkerMut<'_>) {
+        match self {
+            Self::CodeableConcept(v) => {
+                w.field("fastingStatusCodeableConcept", v);
+            }
+            Self::Duration(v) => {
+                w.field("fastingStatusDuration", v);
+            }
         }
     }
 }
@@ -549,6 +715,36 @@ impl serde::Serialize for SpecimenProcessing {
     }
 }
 
+impl crate::visit::Walk for SpecimenProcessing {
+    fn walk(&self, w: &mut crate::visit::Walker<'_>) {
+        w.field("extension", &self.extension);
+        w.field("modifierExtension", &self.modifier_extension);
+        w.field("description", &self.description);
+        w.field("procedure", &self.procedure);
+        w.refs("additive", &self.additive, &["Substance"]);
+        w.choice(&self.time);
+    }
+    fn walk_mut(&mut self, w: &mut crate::visit::WalkerMut<'_>) {
+        w.field("extension", &mut self.extension);
+        w.field("modifierExtension", &mut self.modifier_extension);
+        w.field("description", &mut self.description);
+        w.field("procedure", &mut self.procedure);
+        w.refs("additive", &mut self.additive, &["Substance"]);
+        w.choice(&mut self.time);
+    }
+}
+
+impl SpecimenProcessing {
+    /// Adds a reference to a Substance to `additive`.
+    pub fn push_additive<T: crate::targets::SpecimenProcessingAdditive>(
+        &mut self,
+        reference: crate::TypedReference<T>,
+    ) -> &mut Self {
+        self.additive.push(reference.into());
+        self
+    }
+}
+
 /// Choice of types for `Specimen.processing.time[x]`.
 ///
 /// In JSON the element name carries the type (`timeDateTime`, `timePeriod`, ...).
@@ -565,6 +761,29 @@ impl ser::EncodeChoice for SpecimenProcessingTime {
         match self {
             Self::DateTime(v) => ser::prim_one(map, "timeDateTime", "_timeDateTime", v),
             Self::Period(v) => map.serialize_entry("timePeriod", v),
+        }
+    }
+}
+
+impl crate::visit::Walk for SpecimenProcessingTime {
+    fn walk(&self, w: &mut crate::visit::Walker<'_>) {
+        match self {
+            Self::DateTime(v) => {
+                w.field("timeDateTime", v);
+            }
+            Self::Period(v) => {
+                w.field("timePeriod", v);
+            }
+        }
+    }
+    fn walk_mut(&mut self, w: &mut crate::visit::WalkerMut<'_>) {
+        match self {
+            Self::DateTime(v) => {
+                w.field("timeDateTime", v);
+            }
+            Self::Period(v) => {
+                w.field("timePeriod", v);
+            }
         }
     }
 }
@@ -705,6 +924,29 @@ impl serde::Serialize for SpecimenContainer {
     }
 }
 
+impl crate::visit::Walk for SpecimenContainer {
+    fn walk(&self, w: &mut crate::visit::Walker<'_>) {
+        w.field("extension", &self.extension);
+        w.field("modifierExtension", &self.modifier_extension);
+        w.field("identifier", &self.identifier);
+        w.field("description", &self.description);
+        w.field("type", &self.type_);
+        w.field("capacity", &self.capacity);
+        w.field("specimenQuantity", &self.specimen_quantity);
+        w.choice(&self.additive);
+    }
+    fn walk_mut(&mut self, w: &mut crate::visit::WalkerMut<'_>) {
+        w.field("extension", &mut self.extension);
+        w.field("modifierExtension", &mut self.modifier_extension);
+        w.field("identifier", &mut self.identifier);
+        w.field("description", &mut self.description);
+        w.field("type", &mut self.type_);
+        w.field("capacity", &mut self.capacity);
+        w.field("specimenQuantity", &mut self.specimen_quantity);
+        w.choice(&mut self.additive);
+    }
+}
+
 /// Choice of types for `Specimen.container.additive[x]`.
 ///
 /// In JSON the element name carries the type (`additiveCodeableConcept`, `additiveReference`, ...).
@@ -721,6 +963,29 @@ impl ser::EncodeChoice for SpecimenContainerAdditive {
         match self {
             Self::CodeableConcept(v) => map.serialize_entry("additiveCodeableConcept", v),
             Self::Reference(v) => map.serialize_entry("additiveReference", v),
+        }
+    }
+}
+
+impl crate::visit::Walk for SpecimenContainerAdditive {
+    fn walk(&self, w: &mut crate::visit::Walker<'_>) {
+        match self {
+            Self::CodeableConcept(v) => {
+                w.field("additiveCodeableConcept", v);
+            }
+            Self::Reference(v) => {
+                w.refs("additiveReference", v, &["Substance"]);
+            }
+        }
+    }
+    fn walk_mut(&mut self, w: &mut crate::visit::WalkerMut<'_>) {
+        match self {
+            Self::CodeableConcept(v) => {
+                w.field("additiveCodeableConcept", v);
+            }
+            Self::Reference(v) => {
+                w.refs("additiveReference", v, &["Substance"]);
+            }
         }
     }
 }

@@ -169,6 +169,41 @@ impl serde::Serialize for SpecimenDefinition {
     }
 }
 
+impl crate::visit::Walk for SpecimenDefinition {
+    fn walk(&self, w: &mut crate::visit::Walker<'_>) {
+        w.field("id", &self.id);
+        w.field("meta", &self.meta);
+        w.field("implicitRules", &self.implicit_rules);
+        w.field("language", &self.language);
+        w.field("text", &self.text);
+        w.field("contained", &self.contained);
+        w.field("extension", &self.extension);
+        w.field("modifierExtension", &self.modifier_extension);
+        w.field("identifier", &self.identifier);
+        w.field("typeCollected", &self.type_collected);
+        w.field("patientPreparation", &self.patient_preparation);
+        w.field("timeAspect", &self.time_aspect);
+        w.field("collection", &self.collection);
+        w.field("typeTested", &self.type_tested);
+    }
+    fn walk_mut(&mut self, w: &mut crate::visit::WalkerMut<'_>) {
+        w.field("id", &mut self.id);
+        w.field("meta", &mut self.meta);
+        w.field("implicitRules", &mut self.implicit_rules);
+        w.field("language", &mut self.language);
+        w.field("text", &mut self.text);
+        w.field("contained", &mut self.contained);
+        w.field("extension", &mut self.extension);
+        w.field("modifierExtension", &mut self.modifier_extension);
+        w.field("identifier", &mut self.identifier);
+        w.field("typeCollected", &mut self.type_collected);
+        w.field("patientPreparation", &mut self.patient_preparation);
+        w.field("timeAspect", &mut self.time_aspect);
+        w.field("collection", &mut self.collection);
+        w.field("typeTested", &mut self.type_tested);
+    }
+}
+
 /// Specimen in container intended for testing by lab
 ///
 /// Specimen conditioned in a container as expected by the testing laboratory.
@@ -310,6 +345,43 @@ impl serde::Serialize for SpecimenDefinitionTypeTested {
         ser::many(&mut map, "rejectionCriterion", &self.rejection_criterion)?;
         ser::many(&mut map, "handling", &self.handling)?;
         map.end()
+    }
+}
+
+impl crate::visit::Walk for SpecimenDefinitionTypeTested {
+    fn walk(&self, w: &mut crate::visit::Walker<'_>) {
+        w.field("extension", &self.extension);
+        w.field("modifierExtension", &self.modifier_extension);
+        w.field("isDerived", &self.is_derived);
+        w.field("type", &self.type_);
+        w.field("preference", &self.preference);
+        w.field("container", &self.container);
+        w.field("requirement", &self.requirement);
+        w.field("retentionTime", &self.retention_time);
+        w.field("rejectionCriterion", &self.rejection_criterion);
+        w.field("handling", &self.handling);
+    }
+    fn walk_mut(&mut self, w: &mut crate::visit::WalkerMut<'_>) {
+        w.field("extension", &mut self.extension);
+        w.field("modifierExtension", &mut self.modifier_extension);
+        w.field("isDerived", &mut self.is_derived);
+        w.field("type", &mut self.type_);
+        w.field("preference", &mut self.preference);
+        w.field("container", &mut self.container);
+        w.field("requirement", &mut self.requirement);
+        w.field("retentionTime", &mut self.retention_time);
+        w.field("rejectionCriterion", &mut self.rejection_criterion);
+        w.field("handling", &mut self.handling);
+    }
+}
+
+impl SpecimenDefinitionTypeTested {
+    /// A new `SpecimenDefinition.typeTested` with its required elements: `preference`.
+    pub fn new(preference: codes::SpecimenContainedPreference) -> Self {
+        SpecimenDefinitionTypeTested {
+            preference: Some(crate::Primitive::new(preference)),
+            ..Default::default()
+        }
     }
 }
 
@@ -472,6 +544,33 @@ impl serde::Serialize for SpecimenDefinitionTypeTestedContainer {
     }
 }
 
+impl crate::visit::Walk for SpecimenDefinitionTypeTestedContainer {
+    fn walk(&self, w: &mut crate::visit::Walker<'_>) {
+        w.field("extension", &self.extension);
+        w.field("modifierExtension", &self.modifier_extension);
+        w.field("material", &self.material);
+        w.field("type", &self.type_);
+        w.field("cap", &self.cap);
+        w.field("description", &self.description);
+        w.field("capacity", &self.capacity);
+        w.choice(&self.minimum_volume);
+        w.field("additive", &self.additive);
+        w.field("preparation", &self.preparation);
+    }
+    fn walk_mut(&mut self, w: &mut crate::visit::WalkerMut<'_>) {
+        w.field("extension", &mut self.extension);
+        w.field("modifierExtension", &mut self.modifier_extension);
+        w.field("material", &mut self.material);
+        w.field("type", &mut self.type_);
+        w.field("cap", &mut self.cap);
+        w.field("description", &mut self.description);
+        w.field("capacity", &mut self.capacity);
+        w.choice(&mut self.minimum_volume);
+        w.field("additive", &mut self.additive);
+        w.field("preparation", &mut self.preparation);
+    }
+}
+
 /// Choice of types for `SpecimenDefinition.typeTested.container.minimumVolume[x]`.
 ///
 /// In JSON the element name carries the type (`minimumVolumeQuantity`, `minimumVolumeString`, ...).
@@ -489,6 +588,29 @@ impl ser::EncodeChoice for SpecimenDefinitionTypeTestedContainerMinimumVolume {
             Self::Quantity(v) => map.serialize_entry("minimumVolumeQuantity", v),
             Self::String(v) => {
                 ser::prim_one(map, "minimumVolumeString", "_minimumVolumeString", v)
+            }
+        }
+    }
+}
+
+impl crate::visit::Walk for SpecimenDefinitionTypeTestedContainerMinimumVolume {
+    fn walk(&self, w: &mut crate::visit::Walker<'_>) {
+        match self {
+            Self::Quantity(v) => {
+                w.field("minimumVolumeQuantity", v);
+            }
+            Self::String(v) => {
+                w.field("minimumVolumeString", v);
+            }
+        }
+    }
+    fn walk_mut(&mut self, w: &mut crate::visit::WalkerMut<'_>) {
+        match self {
+            Self::Quantity(v) => {
+                w.field("minimumVolumeQuantity", v);
+            }
+            Self::String(v) => {
+                w.field("minimumVolumeString", v);
             }
         }
     }
@@ -589,6 +711,29 @@ impl serde::Serialize for SpecimenDefinitionTypeTestedContainerAdditive {
     }
 }
 
+impl crate::visit::Walk for SpecimenDefinitionTypeTestedContainerAdditive {
+    fn walk(&self, w: &mut crate::visit::Walker<'_>) {
+        w.field("extension", &self.extension);
+        w.field("modifierExtension", &self.modifier_extension);
+        w.choice(&self.additive);
+    }
+    fn walk_mut(&mut self, w: &mut crate::visit::WalkerMut<'_>) {
+        w.field("extension", &mut self.extension);
+        w.field("modifierExtension", &mut self.modifier_extension);
+        w.choice(&mut self.additive);
+    }
+}
+
+impl SpecimenDefinitionTypeTestedContainerAdditive {
+    /// A new `SpecimenDefinition.typeTested.container.additive` with its required elements: `additive`.
+    pub fn new(additive: SpecimenDefinitionTypeTestedContainerAdditiveAdditive) -> Self {
+        SpecimenDefinitionTypeTestedContainerAdditive {
+            additive: Some(additive),
+            ..Default::default()
+        }
+    }
+}
+
 /// Choice of types for `SpecimenDefinition.typeTested.container.additive.additive[x]`.
 ///
 /// In JSON the element name carries the type (`additiveCodeableConcept`, `additiveReference`, ...).
@@ -605,6 +750,29 @@ impl ser::EncodeChoice for SpecimenDefinitionTypeTestedContainerAdditiveAdditive
         match self {
             Self::CodeableConcept(v) => map.serialize_entry("additiveCodeableConcept", v),
             Self::Reference(v) => map.serialize_entry("additiveReference", v),
+        }
+    }
+}
+
+impl crate::visit::Walk for SpecimenDefinitionTypeTestedContainerAdditiveAdditive {
+    fn walk(&self, w: &mut crate::visit::Walker<'_>) {
+        match self {
+            Self::CodeableConcept(v) => {
+                w.field("additiveCodeableConcept", v);
+            }
+            Self::Reference(v) => {
+                w.refs("additiveReference", v, &["Substance"]);
+            }
+        }
+    }
+    fn walk_mut(&mut self, w: &mut crate::visit::WalkerMut<'_>) {
+        match self {
+            Self::CodeableConcept(v) => {
+                w.field("additiveCodeableConcept", v);
+            }
+            Self::Reference(v) => {
+                w.refs("additiveReference", v, &["Substance"]);
+            }
         }
     }
 }
@@ -718,5 +886,24 @@ impl serde::Serialize for SpecimenDefinitionTypeTestedHandling {
         ser::single(&mut map, "maxDuration", &self.max_duration)?;
         ser::prim(&mut map, "instruction", "_instruction", &self.instruction)?;
         map.end()
+    }
+}
+
+impl crate::visit::Walk for SpecimenDefinitionTypeTestedHandling {
+    fn walk(&self, w: &mut crate::visit::Walker<'_>) {
+        w.field("extension", &self.extension);
+        w.field("modifierExtension", &self.modifier_extension);
+        w.field("temperatureQualifier", &self.temperature_qualifier);
+        w.field("temperatureRange", &self.temperature_range);
+        w.field("maxDuration", &self.max_duration);
+        w.field("instruction", &self.instruction);
+    }
+    fn walk_mut(&mut self, w: &mut crate::visit::WalkerMut<'_>) {
+        w.field("extension", &mut self.extension);
+        w.field("modifierExtension", &mut self.modifier_extension);
+        w.field("temperatureQualifier", &mut self.temperature_qualifier);
+        w.field("temperatureRange", &mut self.temperature_range);
+        w.field("maxDuration", &mut self.max_duration);
+        w.field("instruction", &mut self.instruction);
     }
 }

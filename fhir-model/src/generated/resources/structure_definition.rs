@@ -416,6 +416,105 @@ impl serde::Serialize for StructureDefinition {
     }
 }
 
+impl crate::visit::Walk for StructureDefinition {
+    fn walk(&self, w: &mut crate::visit::Walker<'_>) {
+        w.field("id", &self.id);
+        w.field("meta", &self.meta);
+        w.field("implicitRules", &self.implicit_rules);
+        w.field("language", &self.language);
+        w.field("text", &self.text);
+        w.field("contained", &self.contained);
+        w.field("extension", &self.extension);
+        w.field("modifierExtension", &self.modifier_extension);
+        w.field("url", &self.url);
+        w.field("identifier", &self.identifier);
+        w.field("version", &self.version);
+        w.field("name", &self.name);
+        w.field("title", &self.title);
+        w.field("status", &self.status);
+        w.field("experimental", &self.experimental);
+        w.field("date", &self.date);
+        w.field("publisher", &self.publisher);
+        w.field("contact", &self.contact);
+        w.field("description", &self.description);
+        w.field("useContext", &self.use_context);
+        w.field("jurisdiction", &self.jurisdiction);
+        w.field("purpose", &self.purpose);
+        w.field("copyright", &self.copyright);
+        w.field("keyword", &self.keyword);
+        w.field("fhirVersion", &self.fhir_version);
+        w.field("mapping", &self.mapping);
+        w.field("kind", &self.kind);
+        w.field("abstract", &self.abstract_);
+        w.field("context", &self.context);
+        w.field("contextInvariant", &self.context_invariant);
+        w.field("type", &self.type_);
+        w.field("baseDefinition", &self.base_definition);
+        w.field("derivation", &self.derivation);
+        w.field("snapshot", &self.snapshot);
+        w.field("differential", &self.differential);
+    }
+    fn walk_mut(&mut self, w: &mut crate::visit::WalkerMut<'_>) {
+        w.field("id", &mut self.id);
+        w.field("meta", &mut self.meta);
+        w.field("implicitRules", &mut self.implicit_rules);
+        w.field("language", &mut self.language);
+        w.field("text", &mut self.text);
+        w.field("contained", &mut self.contained);
+        w.field("extension", &mut self.extension);
+        w.field("modifierExtension", &mut self.modifier_extension);
+        w.field("url", &mut self.url);
+        w.field("identifier", &mut self.identifier);
+        w.field("version", &mut self.version);
+        w.field("name", &mut self.name);
+        w.field("title", &mut self.title);
+        w.field("status", &mut self.status);
+        w.field("experimental", &mut self.experimental);
+        w.field("date", &mut self.date);
+        w.field("publisher", &mut self.publisher);
+        w.field("contact", &mut self.contact);
+        w.field("description", &mut self.description);
+        w.field("useContext", &mut self.use_context);
+        w.field("jurisdiction", &mut self.jurisdiction);
+        w.field("purpose", &mut self.purpose);
+        w.field("copyright", &mut self.copyright);
+        w.field("keyword", &mut self.keyword);
+        w.field("fhirVersion", &mut self.fhir_version);
+        w.field("mapping", &mut self.mapping);
+        w.field("kind", &mut self.kind);
+        w.field("abstract", &mut self.abstract_);
+        w.field("context", &mut self.context);
+        w.field("contextInvariant", &mut self.context_invariant);
+        w.field("type", &mut self.type_);
+        w.field("baseDefinition", &mut self.base_definition);
+        w.field("derivation", &mut self.derivation);
+        w.field("snapshot", &mut self.snapshot);
+        w.field("differential", &mut self.differential);
+    }
+}
+
+impl StructureDefinition {
+    /// A new `StructureDefinition` with its required elements: `url`, `name`, `status`, `kind`, `abstract`, `type`.
+    pub fn new(
+        url: Uri,
+        name: FhirString,
+        status: codes::PublicationStatus,
+        kind: codes::StructureDefinitionKind,
+        abstract_: bool,
+        type_: Uri,
+    ) -> Self {
+        StructureDefinition {
+            url: Some(crate::Primitive::new(url)),
+            name: Some(crate::Primitive::new(name)),
+            status: Some(crate::Primitive::new(status)),
+            kind: Some(crate::Primitive::new(kind)),
+            abstract_: Some(crate::Primitive::new(abstract_)),
+            type_: Some(crate::Primitive::new(type_)),
+            ..Default::default()
+        }
+    }
+}
+
 /// External specification that the content is mapped to
 ///
 /// An external specification that the content is mapped to.
@@ -528,6 +627,35 @@ impl serde::Serialize for StructureDefinitionMapping {
     }
 }
 
+impl crate::visit::Walk for StructureDefinitionMapping {
+    fn walk(&self, w: &mut crate::visit::Walker<'_>) {
+        w.field("extension", &self.extension);
+        w.field("modifierExtension", &self.modifier_extension);
+        w.field("identity", &self.identity);
+        w.field("uri", &self.uri);
+        w.field("name", &self.name);
+        w.field("comment", &self.comment);
+    }
+    fn walk_mut(&mut self, w: &mut crate::visit::WalkerMut<'_>) {
+        w.field("extension", &mut self.extension);
+        w.field("modifierExtension", &mut self.modifier_extension);
+        w.field("identity", &mut self.identity);
+        w.field("uri", &mut self.uri);
+        w.field("name", &mut self.name);
+        w.field("comment", &mut self.comment);
+    }
+}
+
+impl StructureDefinitionMapping {
+    /// A new `StructureDefinition.mapping` with its required elements: `identity`.
+    pub fn new(identity: Id) -> Self {
+        StructureDefinitionMapping {
+            identity: Some(crate::Primitive::new(identity)),
+            ..Default::default()
+        }
+    }
+}
+
 /// If an extension, where it can be used in instances
 ///
 /// Identifies the types of resource or data type elements to which the extension can be applied.
@@ -628,6 +756,32 @@ impl serde::Serialize for StructureDefinitionContext {
     }
 }
 
+impl crate::visit::Walk for StructureDefinitionContext {
+    fn walk(&self, w: &mut crate::visit::Walker<'_>) {
+        w.field("extension", &self.extension);
+        w.field("modifierExtension", &self.modifier_extension);
+        w.field("type", &self.type_);
+        w.field("expression", &self.expression);
+    }
+    fn walk_mut(&mut self, w: &mut crate::visit::WalkerMut<'_>) {
+        w.field("extension", &mut self.extension);
+        w.field("modifierExtension", &mut self.modifier_extension);
+        w.field("type", &mut self.type_);
+        w.field("expression", &mut self.expression);
+    }
+}
+
+impl StructureDefinitionContext {
+    /// A new `StructureDefinition.context` with its required elements: `type`, `expression`.
+    pub fn new(type_: codes::ExtensionContextType, expression: FhirString) -> Self {
+        StructureDefinitionContext {
+            type_: Some(crate::Primitive::new(type_)),
+            expression: Some(crate::Primitive::new(expression)),
+            ..Default::default()
+        }
+    }
+}
+
 /// Snapshot view of the structure
 ///
 /// A snapshot view is expressed in a standalone form that can be used and interpreted without considering the base StructureDefinition.
@@ -708,6 +862,29 @@ impl serde::Serialize for StructureDefinitionSnapshot {
     }
 }
 
+impl crate::visit::Walk for StructureDefinitionSnapshot {
+    fn walk(&self, w: &mut crate::visit::Walker<'_>) {
+        w.field("extension", &self.extension);
+        w.field("modifierExtension", &self.modifier_extension);
+        w.field("element", &self.element);
+    }
+    fn walk_mut(&mut self, w: &mut crate::visit::WalkerMut<'_>) {
+        w.field("extension", &mut self.extension);
+        w.field("modifierExtension", &mut self.modifier_extension);
+        w.field("element", &mut self.element);
+    }
+}
+
+impl StructureDefinitionSnapshot {
+    /// A new `StructureDefinition.snapshot` with its required elements: `element` (its first item).
+    pub fn new(element: ElementDefinition) -> Self {
+        StructureDefinitionSnapshot {
+            element: vec![element],
+            ..Default::default()
+        }
+    }
+}
+
 /// Differential view of the structure
 ///
 /// A differential view is expressed relative to the base StructureDefinition - a statement of differences that it applies.
@@ -785,5 +962,28 @@ impl serde::Serialize for StructureDefinitionDifferential {
         ser::many(&mut map, "modifierExtension", &self.modifier_extension)?;
         ser::many(&mut map, "element", &self.element)?;
         map.end()
+    }
+}
+
+impl crate::visit::Walk for StructureDefinitionDifferential {
+    fn walk(&self, w: &mut crate::visit::Walker<'_>) {
+        w.field("extension", &self.extension);
+        w.field("modifierExtension", &self.modifier_extension);
+        w.field("element", &self.element);
+    }
+    fn walk_mut(&mut self, w: &mut crate::visit::WalkerMut<'_>) {
+        w.field("extension", &mut self.extension);
+        w.field("modifierExtension", &mut self.modifier_extension);
+        w.field("element", &mut self.element);
+    }
+}
+
+impl StructureDefinitionDifferential {
+    /// A new `StructureDefinition.differential` with its required elements: `element` (its first item).
+    pub fn new(element: ElementDefinition) -> Self {
+        StructureDefinitionDifferential {
+            element: vec![element],
+            ..Default::default()
+        }
     }
 }

@@ -294,6 +294,83 @@ impl serde::Serialize for StructureMap {
     }
 }
 
+impl crate::visit::Walk for StructureMap {
+    fn walk(&self, w: &mut crate::visit::Walker<'_>) {
+        w.field("id", &self.id);
+        w.field("meta", &self.meta);
+        w.field("implicitRules", &self.implicit_rules);
+        w.field("language", &self.language);
+        w.field("text", &self.text);
+        w.field("contained", &self.contained);
+        w.field("extension", &self.extension);
+        w.field("modifierExtension", &self.modifier_extension);
+        w.field("url", &self.url);
+        w.field("identifier", &self.identifier);
+        w.field("version", &self.version);
+        w.field("name", &self.name);
+        w.field("title", &self.title);
+        w.field("status", &self.status);
+        w.field("experimental", &self.experimental);
+        w.field("date", &self.date);
+        w.field("publisher", &self.publisher);
+        w.field("contact", &self.contact);
+        w.field("description", &self.description);
+        w.field("useContext", &self.use_context);
+        w.field("jurisdiction", &self.jurisdiction);
+        w.field("purpose", &self.purpose);
+        w.field("copyright", &self.copyright);
+        w.field("structure", &self.structure);
+        w.field("import", &self.import);
+        w.field("group", &self.group);
+    }
+    fn walk_mut(&mut self, w: &mut crate::visit::WalkerMut<'_>) {
+        w.field("id", &mut self.id);
+        w.field("meta", &mut self.meta);
+        w.field("implicitRules", &mut self.implicit_rules);
+        w.field("language", &mut self.language);
+        w.field("text", &mut self.text);
+        w.field("contained", &mut self.contained);
+        w.field("extension", &mut self.extension);
+        w.field("modifierExtension", &mut self.modifier_extension);
+        w.field("url", &mut self.url);
+        w.field("identifier", &mut self.identifier);
+        w.field("version", &mut self.version);
+        w.field("name", &mut self.name);
+        w.field("title", &mut self.title);
+        w.field("status", &mut self.status);
+        w.field("experimental", &mut self.experimental);
+        w.field("date", &mut self.date);
+        w.field("publisher", &mut self.publisher);
+        w.field("contact", &mut self.contact);
+        w.field("description", &mut self.description);
+        w.field("useContext", &mut self.use_context);
+        w.field("jurisdiction", &mut self.jurisdiction);
+        w.field("purpose", &mut self.purpose);
+        w.field("copyright", &mut self.copyright);
+        w.field("structure", &mut self.structure);
+        w.field("import", &mut self.import);
+        w.field("group", &mut self.group);
+    }
+}
+
+impl StructureMap {
+    /// A new `StructureMap` with its required elements: `url`, `name`, `status`, `group` (its first item).
+    pub fn new(
+        url: Uri,
+        name: FhirString,
+        status: codes::PublicationStatus,
+        group: StructureMapGroup,
+    ) -> Self {
+        StructureMap {
+            url: Some(crate::Primitive::new(url)),
+            name: Some(crate::Primitive::new(name)),
+            status: Some(crate::Primitive::new(status)),
+            group: vec![group],
+            ..Default::default()
+        }
+    }
+}
+
 /// Structure Definition used by this map
 ///
 /// A structure definition used by this map. The structure definition may describe instances that are converted, or the instances that are produced.
@@ -409,6 +486,36 @@ impl serde::Serialize for StructureMapStructure {
         ser::prim(&mut map, "alias", "_alias", &self.alias)?;
         ser::prim(&mut map, "documentation", "_documentation", &self.documentation)?;
         map.end()
+    }
+}
+
+impl crate::visit::Walk for StructureMapStructure {
+    fn walk(&self, w: &mut crate::visit::Walker<'_>) {
+        w.field("extension", &self.extension);
+        w.field("modifierExtension", &self.modifier_extension);
+        w.field("url", &self.url);
+        w.field("mode", &self.mode);
+        w.field("alias", &self.alias);
+        w.field("documentation", &self.documentation);
+    }
+    fn walk_mut(&mut self, w: &mut crate::visit::WalkerMut<'_>) {
+        w.field("extension", &mut self.extension);
+        w.field("modifierExtension", &mut self.modifier_extension);
+        w.field("url", &mut self.url);
+        w.field("mode", &mut self.mode);
+        w.field("alias", &mut self.alias);
+        w.field("documentation", &mut self.documentation);
+    }
+}
+
+impl StructureMapStructure {
+    /// A new `StructureMap.structure` with its required elements: `url`, `mode`.
+    pub fn new(url: Canonical, mode: codes::StructureMapModelMode) -> Self {
+        StructureMapStructure {
+            url: Some(crate::Primitive::new(url)),
+            mode: Some(crate::Primitive::new(mode)),
+            ..Default::default()
+        }
     }
 }
 
@@ -550,6 +657,47 @@ impl serde::Serialize for StructureMapGroup {
     }
 }
 
+impl crate::visit::Walk for StructureMapGroup {
+    fn walk(&self, w: &mut crate::visit::Walker<'_>) {
+        w.field("extension", &self.extension);
+        w.field("modifierExtension", &self.modifier_extension);
+        w.field("name", &self.name);
+        w.field("extends", &self.extends);
+        w.field("typeMode", &self.type_mode);
+        w.field("documentation", &self.documentation);
+        w.field("input", &self.input);
+        w.field("rule", &self.rule);
+    }
+    fn walk_mut(&mut self, w: &mut crate::visit::WalkerMut<'_>) {
+        w.field("extension", &mut self.extension);
+        w.field("modifierExtension", &mut self.modifier_extension);
+        w.field("name", &mut self.name);
+        w.field("extends", &mut self.extends);
+        w.field("typeMode", &mut self.type_mode);
+        w.field("documentation", &mut self.documentation);
+        w.field("input", &mut self.input);
+        w.field("rule", &mut self.rule);
+    }
+}
+
+impl StructureMapGroup {
+    /// A new `StructureMap.group` with its required elements: `name`, `typeMode`, `input` (its first item), `rule` (its first item).
+    pub fn new(
+        name: Id,
+        type_mode: codes::StructureMapGroupTypeMode,
+        input: StructureMapGroupInput,
+        rule: StructureMapGroupRule,
+    ) -> Self {
+        StructureMapGroup {
+            name: Some(crate::Primitive::new(name)),
+            type_mode: Some(crate::Primitive::new(type_mode)),
+            input: vec![input],
+            rule: vec![rule],
+            ..Default::default()
+        }
+    }
+}
+
 /// Named instance provided when invoking the map
 ///
 /// A name assigned to an instance of data. The instance must be provided when the mapping is invoked.
@@ -665,6 +813,36 @@ impl serde::Serialize for StructureMapGroupInput {
         ser::prim(&mut map, "mode", "_mode", &self.mode)?;
         ser::prim(&mut map, "documentation", "_documentation", &self.documentation)?;
         map.end()
+    }
+}
+
+impl crate::visit::Walk for StructureMapGroupInput {
+    fn walk(&self, w: &mut crate::visit::Walker<'_>) {
+        w.field("extension", &self.extension);
+        w.field("modifierExtension", &self.modifier_extension);
+        w.field("name", &self.name);
+        w.field("type", &self.type_);
+        w.field("mode", &self.mode);
+        w.field("documentation", &self.documentation);
+    }
+    fn walk_mut(&mut self, w: &mut crate::visit::WalkerMut<'_>) {
+        w.field("extension", &mut self.extension);
+        w.field("modifierExtension", &mut self.modifier_extension);
+        w.field("name", &mut self.name);
+        w.field("type", &mut self.type_);
+        w.field("mode", &mut self.mode);
+        w.field("documentation", &mut self.documentation);
+    }
+}
+
+impl StructureMapGroupInput {
+    /// A new `StructureMap.group.input` with its required elements: `name`, `mode`.
+    pub fn new(name: Id, mode: codes::StructureMapInputMode) -> Self {
+        StructureMapGroupInput {
+            name: Some(crate::Primitive::new(name)),
+            mode: Some(crate::Primitive::new(mode)),
+            ..Default::default()
+        }
     }
 }
 
@@ -790,6 +968,40 @@ impl serde::Serialize for StructureMapGroupRule {
         ser::many(&mut map, "dependent", &self.dependent)?;
         ser::prim(&mut map, "documentation", "_documentation", &self.documentation)?;
         map.end()
+    }
+}
+
+impl crate::visit::Walk for StructureMapGroupRule {
+    fn walk(&self, w: &mut crate::visit::Walker<'_>) {
+        w.field("extension", &self.extension);
+        w.field("modifierExtension", &self.modifier_extension);
+        w.field("name", &self.name);
+        w.field("source", &self.source);
+        w.field("target", &self.target);
+        w.field("rule", &self.rule);
+        w.field("dependent", &self.dependent);
+        w.field("documentation", &self.documentation);
+    }
+    fn walk_mut(&mut self, w: &mut crate::visit::WalkerMut<'_>) {
+        w.field("extension", &mut self.extension);
+        w.field("modifierExtension", &mut self.modifier_extension);
+        w.field("name", &mut self.name);
+        w.field("source", &mut self.source);
+        w.field("target", &mut self.target);
+        w.field("rule", &mut self.rule);
+        w.field("dependent", &mut self.dependent);
+        w.field("documentation", &mut self.documentation);
+    }
+}
+
+impl StructureMapGroupRule {
+    /// A new `StructureMap.group.rule` with its required elements: `name`, `source` (its first item).
+    pub fn new(name: Id, source: StructureMapGroupRuleSource) -> Self {
+        StructureMapGroupRule {
+            name: Some(crate::Primitive::new(name)),
+            source: vec![source],
+            ..Default::default()
+        }
     }
 }
 
@@ -1629,6 +1841,49 @@ impl serde::Serialize for StructureMapGroupRuleSource {
     }
 }
 
+impl crate::visit::Walk for StructureMapGroupRuleSource {
+    fn walk(&self, w: &mut crate::visit::Walker<'_>) {
+        w.field("extension", &self.extension);
+        w.field("modifierExtension", &self.modifier_extension);
+        w.field("context", &self.context);
+        w.field("min", &self.min);
+        w.field("max", &self.max);
+        w.field("type", &self.type_);
+        w.choice(&self.default_value);
+        w.field("element", &self.element);
+        w.field("listMode", &self.list_mode);
+        w.field("variable", &self.variable);
+        w.field("condition", &self.condition);
+        w.field("check", &self.check);
+        w.field("logMessage", &self.log_message);
+    }
+    fn walk_mut(&mut self, w: &mut crate::visit::WalkerMut<'_>) {
+        w.field("extension", &mut self.extension);
+        w.field("modifierExtension", &mut self.modifier_extension);
+        w.field("context", &mut self.context);
+        w.field("min", &mut self.min);
+        w.field("max", &mut self.max);
+        w.field("type", &mut self.type_);
+        w.choice(&mut self.default_value);
+        w.field("element", &mut self.element);
+        w.field("listMode", &mut self.list_mode);
+        w.field("variable", &mut self.variable);
+        w.field("condition", &mut self.condition);
+        w.field("check", &mut self.check);
+        w.field("logMessage", &mut self.log_message);
+    }
+}
+
+impl StructureMapGroupRuleSource {
+    /// A new `StructureMap.group.rule.source` with its required elements: `context`.
+    pub fn new(context: Id) -> Self {
+        StructureMapGroupRuleSource {
+            context: Some(crate::Primitive::new(context)),
+            ..Default::default()
+        }
+    }
+}
+
 /// Choice of types for `StructureMap.group.rule.source.defaultValue[x]`.
 ///
 /// In JSON the element name carries the type (`defaultValueBase64Binary`, `defaultValueBoolean`, ...).
@@ -1848,6 +2103,317 @@ impl ser::EncodeChoice for StructureMapGroupRuleSourceDefaultValue {
     }
 }
 
+impl crate::visit::Walk for StructureMapGroupRuleSourceDefaultValue {
+    fn walk(&self, w: &mut crate::visit::Walker<'_>) {
+        match self {
+            Self::Base64Binary(v) => {
+                w.field("defaultValueBase64Binary", v);
+            }
+            Self::Boolean(v) => {
+                w.field("defaultValueBoolean", v);
+            }
+            Self::Canonical(v) => {
+                w.field("defaultValueCanonical", v);
+            }
+            Self::Code(v) => {
+                w.field("defaultValueCode", v);
+            }
+            Self::Date(v) => {
+                w.field("defaultValueDate", v);
+            }
+            Self::DateTime(v) => {
+                w.field("defaultValueDateTime", v);
+            }
+            Self::Decimal(v) => {
+                w.field("defaultValueDecimal", v);
+            }
+            Self::Id(v) => {
+                w.field("defaultValueId", v);
+            }
+            Self::Instant(v) => {
+                w.field("defaultValueInstant", v);
+            }
+            Self::Integer(v) => {
+                w.field("defaultValueInteger", v);
+            }
+            Self::Markdown(v) => {
+                w.field("defaultValueMarkdown", v);
+            }
+            Self::Oid(v) => {
+                w.field("defaultValueOid", v);
+            }
+            Self::PositiveInt(v) => {
+                w.field("defaultValuePositiveInt", v);
+            }
+            Self::String(v) => {
+                w.field("defaultValueString", v);
+            }
+            Self::Time(v) => {
+                w.field("defaultValueTime", v);
+            }
+            Self::UnsignedInt(v) => {
+                w.field("defaultValueUnsignedInt", v);
+            }
+            Self::Uri(v) => {
+                w.field("defaultValueUri", v);
+            }
+            Self::Url(v) => {
+                w.field("defaultValueUrl", v);
+            }
+            Self::Uuid(v) => {
+                w.field("defaultValueUuid", v);
+            }
+            Self::Address(v) => {
+                w.field("defaultValueAddress", v);
+            }
+            Self::Age(v) => {
+                w.field("defaultValueAge", v);
+            }
+            Self::Annotation(v) => {
+                w.field("defaultValueAnnotation", v);
+            }
+            Self::Attachment(v) => {
+                w.field("defaultValueAttachment", v);
+            }
+            Self::CodeableConcept(v) => {
+                w.field("defaultValueCodeableConcept", v);
+            }
+            Self::Coding(v) => {
+                w.field("defaultValueCoding", v);
+            }
+            Self::ContactPoint(v) => {
+                w.field("defaultValueContactPoint", v);
+            }
+            Self::Count(v) => {
+                w.field("defaultValueCount", v);
+            }
+            Self::Distance(v) => {
+                w.field("defaultValueDistance", v);
+            }
+            Self::Duration(v) => {
+                w.field("defaultValueDuration", v);
+            }
+            Self::HumanName(v) => {
+                w.field("defaultValueHumanName", v);
+            }
+            Self::Identifier(v) => {
+                w.field("defaultValueIdentifier", v);
+            }
+            Self::Money(v) => {
+                w.field("defaultValueMoney", v);
+            }
+            Self::Period(v) => {
+                w.field("defaultValuePeriod", v);
+            }
+            Self::Quantity(v) => {
+                w.field("defaultValueQuantity", v);
+            }
+            Self::Range(v) => {
+                w.field("defaultValueRange", v);
+            }
+            Self::Ratio(v) => {
+                w.field("defaultValueRatio", v);
+            }
+            Self::Reference(v) => {
+                w.refs("defaultValueReference", v, &[]);
+            }
+            Self::SampledData(v) => {
+                w.field("defaultValueSampledData", v);
+            }
+            Self::Signature(v) => {
+                w.field("defaultValueSignature", v);
+            }
+            Self::Timing(v) => {
+                w.field("defaultValueTiming", v);
+            }
+            Self::ContactDetail(v) => {
+                w.field("defaultValueContactDetail", v);
+            }
+            Self::Contributor(v) => {
+                w.field("defaultValueContributor", v);
+            }
+            Self::DataRequirement(v) => {
+                w.field("defaultValueDataRequirement", v);
+            }
+            Self::Expression(v) => {
+                w.field("defaultValueExpression", v);
+            }
+            Self::ParameterDefinition(v) => {
+                w.field("defaultValueParameterDefinition", v);
+            }
+            Self::RelatedArtifact(v) => {
+                w.field("defaultValueRelatedArtifact", v);
+            }
+            Self::TriggerDefinition(v) => {
+                w.field("defaultValueTriggerDefinition", v);
+            }
+            Self::UsageContext(v) => {
+                w.field("defaultValueUsageContext", v);
+            }
+            Self::Dosage(v) => {
+                w.field("defaultValueDosage", v);
+            }
+            Self::Meta(v) => {
+                w.field("defaultValueMeta", v);
+            }
+        }
+    }
+    fn walk_mut(&mut self, w: &mut crate::visit::WalkerMut<'_>) {
+        match self {
+            Self::Base64Binary(v) => {
+                w.field("defaultValueBase64Binary", v);
+            }
+            Self::Boolean(v) => {
+                w.field("defaultValueBoolean", v);
+            }
+            Self::Canonical(v) => {
+                w.field("defaultValueCanonical", v);
+            }
+            Self::Code(v) => {
+                w.field("defaultValueCode", v);
+            }
+            Self::Date(v) => {
+                w.field("defaultValueDate", v);
+            }
+            Self::DateTime(v) => {
+                w.field("defaultValueDateTime", v);
+            }
+            Self::Decimal(v) => {
+                w.field("defaultValueDecimal", v);
+            }
+            Self::Id(v) => {
+                w.field("defaultValueId", v);
+            }
+            Self::Instant(v) => {
+                w.field("defaultValueInstant", v);
+            }
+            Self::Integer(v) => {
+                w.field("defaultValueInteger", v);
+            }
+            Self::Markdown(v) => {
+                w.field("defaultValueMarkdown", v);
+            }
+            Self::Oid(v) => {
+                w.field("defaultValueOid", v);
+            }
+            Self::PositiveInt(v) => {
+                w.field("defaultValuePositiveInt", v);
+            }
+            Self::String(v) => {
+                w.field("defaultValueString", v);
+            }
+            Self::Time(v) => {
+                w.field("defaultValueTime", v);
+            }
+            Self::UnsignedInt(v) => {
+                w.field("defaultValueUnsignedInt", v);
+            }
+            Self::Uri(v) => {
+                w.field("defaultValueUri", v);
+            }
+            Self::Url(v) => {
+                w.field("defaultValueUrl", v);
+            }
+            Self::Uuid(v) => {
+                w.field("defaultValueUuid", v);
+            }
+            Self::Address(v) => {
+                w.field("defaultValueAddress", v);
+            }
+            Self::Age(v) => {
+                w.field("defaultValueAge", v);
+            }
+            Self::Annotation(v) => {
+                w.field("defaultValueAnnotation", v);
+            }
+            Self::Attachment(v) => {
+                w.field("defaultValueAttachment", v);
+            }
+            Self::CodeableConcept(v) => {
+                w.field("defaultValueCodeableConcept", v);
+            }
+            Self::Coding(v) => {
+                w.field("defaultValueCoding", v);
+            }
+            Self::ContactPoint(v) => {
+                w.field("defaultValueContactPoint", v);
+            }
+            Self::Count(v) => {
+                w.field("defaultValueCount", v);
+            }
+            Self::Distance(v) => {
+                w.field("defaultValueDistance", v);
+            }
+            Self::Duration(v) => {
+                w.field("defaultValueDuration", v);
+            }
+            Self::HumanName(v) => {
+                w.field("defaultValueHumanName", v);
+            }
+            Self::Identifier(v) => {
+                w.field("defaultValueIdentifier", v);
+            }
+            Self::Money(v) => {
+                w.field("defaultValueMoney", v);
+            }
+            Self::Period(v) => {
+                w.field("defaultValuePeriod", v);
+            }
+            Self::Quantity(v) => {
+                w.field("defaultValueQuantity", v);
+            }
+            Self::Range(v) => {
+                w.field("defaultValueRange", v);
+            }
+            Self::Ratio(v) => {
+                w.field("defaultValueRatio", v);
+            }
+            Self::Reference(v) => {
+                w.refs("defaultValueReference", v, &[]);
+            }
+            Self::SampledData(v) => {
+                w.field("defaultValueSampledData", v);
+            }
+            Self::Signature(v) => {
+                w.field("defaultValueSignature", v);
+            }
+            Self::Timing(v) => {
+                w.field("defaultValueTiming", v);
+            }
+            Self::ContactDetail(v) => {
+                w.field("defaultValueContactDetail", v);
+            }
+            Self::Contributor(v) => {
+                w.field("defaultValueContributor", v);
+            }
+            Self::DataRequirement(v) => {
+                w.field("defaultValueDataRequirement", v);
+            }
+            Self::Expression(v) => {
+                w.field("defaultValueExpression", v);
+            }
+            Self::ParameterDefinition(v) => {
+                w.field("defaultValueParameterDefinition", v);
+            }
+            Self::RelatedArtifact(v) => {
+                w.field("defaultValueRelatedArtifact", v);
+            }
+            Self::TriggerDefinition(v) => {
+                w.field("defaultValueTriggerDefinition", v);
+            }
+            Self::UsageContext(v) => {
+                w.field("defaultValueUsageContext", v);
+            }
+            Self::Dosage(v) => {
+                w.field("defaultValueDosage", v);
+            }
+            Self::Meta(v) => {
+                w.field("defaultValueMeta", v);
+            }
+        }
+    }
+}
+
 /// Content to create because of this mapping rule
 ///
 /// Content to create because of this mapping rule.
@@ -1989,6 +2555,33 @@ impl serde::Serialize for StructureMapGroupRuleTarget {
         ser::prim(&mut map, "transform", "_transform", &self.transform)?;
         ser::many(&mut map, "parameter", &self.parameter)?;
         map.end()
+    }
+}
+
+impl crate::visit::Walk for StructureMapGroupRuleTarget {
+    fn walk(&self, w: &mut crate::visit::Walker<'_>) {
+        w.field("extension", &self.extension);
+        w.field("modifierExtension", &self.modifier_extension);
+        w.field("context", &self.context);
+        w.field("contextType", &self.context_type);
+        w.field("element", &self.element);
+        w.field("variable", &self.variable);
+        w.field("listMode", &self.list_mode);
+        w.field("listRuleId", &self.list_rule_id);
+        w.field("transform", &self.transform);
+        w.field("parameter", &self.parameter);
+    }
+    fn walk_mut(&mut self, w: &mut crate::visit::WalkerMut<'_>) {
+        w.field("extension", &mut self.extension);
+        w.field("modifierExtension", &mut self.modifier_extension);
+        w.field("context", &mut self.context);
+        w.field("contextType", &mut self.context_type);
+        w.field("element", &mut self.element);
+        w.field("variable", &mut self.variable);
+        w.field("listMode", &mut self.list_mode);
+        w.field("listRuleId", &mut self.list_rule_id);
+        w.field("transform", &mut self.transform);
+        w.field("parameter", &mut self.parameter);
     }
 }
 
@@ -2183,6 +2776,29 @@ impl serde::Serialize for StructureMapGroupRuleTargetParameter {
     }
 }
 
+impl crate::visit::Walk for StructureMapGroupRuleTargetParameter {
+    fn walk(&self, w: &mut crate::visit::Walker<'_>) {
+        w.field("extension", &self.extension);
+        w.field("modifierExtension", &self.modifier_extension);
+        w.choice(&self.value);
+    }
+    fn walk_mut(&mut self, w: &mut crate::visit::WalkerMut<'_>) {
+        w.field("extension", &mut self.extension);
+        w.field("modifierExtension", &mut self.modifier_extension);
+        w.choice(&mut self.value);
+    }
+}
+
+impl StructureMapGroupRuleTargetParameter {
+    /// A new `StructureMap.group.rule.target.parameter` with its required elements: `value`.
+    pub fn new(value: StructureMapGroupRuleTargetParameterValue) -> Self {
+        StructureMapGroupRuleTargetParameter {
+            value: Some(value),
+            ..Default::default()
+        }
+    }
+}
+
 /// Choice of types for `StructureMap.group.rule.target.parameter.value[x]`.
 ///
 /// In JSON the element name carries the type (`valueId`, `valueString`, ...).
@@ -2208,6 +2824,47 @@ impl ser::EncodeChoice for StructureMapGroupRuleTargetParameterValue {
             Self::Boolean(v) => ser::prim_one(map, "valueBoolean", "_valueBoolean", v),
             Self::Integer(v) => ser::prim_one(map, "valueInteger", "_valueInteger", v),
             Self::Decimal(v) => ser::prim_one(map, "valueDecimal", "_valueDecimal", v),
+        }
+    }
+}
+
+impl crate::visit::Walk for StructureMapGroupRuleTargetParameterValue {
+    fn walk(&self, w: &mut crate::visit::Walker<'_>) {
+        match self {
+            Self::Id(v) => {
+                w.field("valueId", v);
+            }
+            Self::String(v) => {
+                w.field("valueString", v);
+            }
+            Self::Boolean(v) => {
+                w.field("valueBoolean", v);
+            }
+            Self::Integer(v) => {
+                w.field("valueInteger", v);
+            }
+            Self::Decimal(v) => {
+                w.field("valueDecimal", v);
+            }
+        }
+    }
+    fn walk_mut(&mut self, w: &mut crate::visit::WalkerMut<'_>) {
+        match self {
+            Self::Id(v) => {
+                w.field("valueId", v);
+            }
+            Self::String(v) => {
+                w.field("valueString", v);
+            }
+            Self::Boolean(v) => {
+                w.field("valueBoolean", v);
+            }
+            Self::Integer(v) => {
+                w.field("valueInteger", v);
+            }
+            Self::Decimal(v) => {
+                w.field("valueDecimal", v);
+            }
         }
     }
 }
@@ -2313,5 +2970,31 @@ impl serde::Serialize for StructureMapGroupRuleDependent {
         ser::prim(&mut map, "name", "_name", &self.name)?;
         ser::prims(&mut map, "variable", "_variable", &self.variable)?;
         map.end()
+    }
+}
+
+impl crate::visit::Walk for StructureMapGroupRuleDependent {
+    fn walk(&self, w: &mut crate::visit::Walker<'_>) {
+        w.field("extension", &self.extension);
+        w.field("modifierExtension", &self.modifier_extension);
+        w.field("name", &self.name);
+        w.field("variable", &self.variable);
+    }
+    fn walk_mut(&mut self, w: &mut crate::visit::WalkerMut<'_>) {
+        w.field("extension", &mut self.extension);
+        w.field("modifierExtension", &mut self.modifier_extension);
+        w.field("name", &mut self.name);
+        w.field("variable", &mut self.variable);
+    }
+}
+
+impl StructureMapGroupRuleDependent {
+    /// A new `StructureMap.group.rule.dependent` with its required elements: `name`, `variable` (its first item).
+    pub fn new(name: Id, variable: FhirString) -> Self {
+        StructureMapGroupRuleDependent {
+            name: Some(crate::Primitive::new(name)),
+            variable: vec![crate ::Primitive::new(variable)],
+            ..Default::default()
+        }
     }
 }

@@ -204,6 +204,61 @@ impl serde::Serialize for Subscription {
     }
 }
 
+impl crate::visit::Walk for Subscription {
+    fn walk(&self, w: &mut crate::visit::Walker<'_>) {
+        w.field("id", &self.id);
+        w.field("meta", &self.meta);
+        w.field("implicitRules", &self.implicit_rules);
+        w.field("language", &self.language);
+        w.field("text", &self.text);
+        w.field("contained", &self.contained);
+        w.field("extension", &self.extension);
+        w.field("modifierExtension", &self.modifier_extension);
+        w.field("status", &self.status);
+        w.field("contact", &self.contact);
+        w.field("end", &self.end);
+        w.field("reason", &self.reason);
+        w.field("criteria", &self.criteria);
+        w.field("error", &self.error);
+        w.field("channel", &self.channel);
+    }
+    fn walk_mut(&mut self, w: &mut crate::visit::WalkerMut<'_>) {
+        w.field("id", &mut self.id);
+        w.field("meta", &mut self.meta);
+        w.field("implicitRules", &mut self.implicit_rules);
+        w.field("language", &mut self.language);
+        w.field("text", &mut self.text);
+        w.field("contained", &mut self.contained);
+        w.field("extension", &mut self.extension);
+        w.field("modifierExtension", &mut self.modifier_extension);
+        w.field("status", &mut self.status);
+        w.field("contact", &mut self.contact);
+        w.field("end", &mut self.end);
+        w.field("reason", &mut self.reason);
+        w.field("criteria", &mut self.criteria);
+        w.field("error", &mut self.error);
+        w.field("channel", &mut self.channel);
+    }
+}
+
+impl Subscription {
+    /// A new `Subscription` with its required elements: `status`, `reason`, `criteria`, `channel`.
+    pub fn new(
+        status: codes::SubscriptionStatus,
+        reason: FhirString,
+        criteria: FhirString,
+        channel: SubscriptionChannel,
+    ) -> Self {
+        Subscription {
+            status: Some(crate::Primitive::new(status)),
+            reason: Some(crate::Primitive::new(reason)),
+            criteria: Some(crate::Primitive::new(criteria)),
+            channel: Some(Box::new(channel)),
+            ..Default::default()
+        }
+    }
+}
+
 /// The channel on which to report matches to the criteria
 ///
 /// Details where to send notifications when resources are received that meet the criteria.
@@ -317,5 +372,34 @@ impl serde::Serialize for SubscriptionChannel {
         ser::prim(&mut map, "payload", "_payload", &self.payload)?;
         ser::prims(&mut map, "header", "_header", &self.header)?;
         map.end()
+    }
+}
+
+impl crate::visit::Walk for SubscriptionChannel {
+    fn walk(&self, w: &mut crate::visit::Walker<'_>) {
+        w.field("extension", &self.extension);
+        w.field("modifierExtension", &self.modifier_extension);
+        w.field("type", &self.type_);
+        w.field("endpoint", &self.endpoint);
+        w.field("payload", &self.payload);
+        w.field("header", &self.header);
+    }
+    fn walk_mut(&mut self, w: &mut crate::visit::WalkerMut<'_>) {
+        w.field("extension", &mut self.extension);
+        w.field("modifierExtension", &mut self.modifier_extension);
+        w.field("type", &mut self.type_);
+        w.field("endpoint", &mut self.endpoint);
+        w.field("payload", &mut self.payload);
+        w.field("header", &mut self.header);
+    }
+}
+
+impl SubscriptionChannel {
+    /// A new `Subscription.channel` with its required elements: `type`.
+    pub fn new(type_: codes::SubscriptionChannelType) -> Self {
+        SubscriptionChannel {
+            type_: Some(crate::Primitive::new(type_)),
+            ..Default::default()
+        }
     }
 }

@@ -175,6 +175,53 @@ impl serde::Serialize for Substance {
     }
 }
 
+impl crate::visit::Walk for Substance {
+    fn walk(&self, w: &mut crate::visit::Walker<'_>) {
+        w.field("id", &self.id);
+        w.field("meta", &self.meta);
+        w.field("implicitRules", &self.implicit_rules);
+        w.field("language", &self.language);
+        w.field("text", &self.text);
+        w.field("contained", &self.contained);
+        w.field("extension", &self.extension);
+        w.field("modifierExtension", &self.modifier_extension);
+        w.field("identifier", &self.identifier);
+        w.field("status", &self.status);
+        w.field("category", &self.category);
+        w.field("code", &self.code);
+        w.field("description", &self.description);
+        w.field("instance", &self.instance);
+        w.field("ingredient", &self.ingredient);
+    }
+    fn walk_mut(&mut self, w: &mut crate::visit::WalkerMut<'_>) {
+        w.field("id", &mut self.id);
+        w.field("meta", &mut self.meta);
+        w.field("implicitRules", &mut self.implicit_rules);
+        w.field("language", &mut self.language);
+        w.field("text", &mut self.text);
+        w.field("contained", &mut self.contained);
+        w.field("extension", &mut self.extension);
+        w.field("modifierExtension", &mut self.modifier_extension);
+        w.field("identifier", &mut self.identifier);
+        w.field("status", &mut self.status);
+        w.field("category", &mut self.category);
+        w.field("code", &mut self.code);
+        w.field("description", &mut self.description);
+        w.field("instance", &mut self.instance);
+        w.field("ingredient", &mut self.ingredient);
+    }
+}
+
+impl Substance {
+    /// A new `Substance` with its required elements: `code`.
+    pub fn new(code: CodeableConcept) -> Self {
+        Substance {
+            code: Some(Box::new(code)),
+            ..Default::default()
+        }
+    }
+}
+
 /// If this describes a specific package/container of the substance
 ///
 /// Substance may be used to describe a kind of substance, or a specific package/container of the substance: an instance.
@@ -265,6 +312,23 @@ impl serde::Serialize for SubstanceInstance {
         ser::prim(&mut map, "expiry", "_expiry", &self.expiry)?;
         ser::single(&mut map, "quantity", &self.quantity)?;
         map.end()
+    }
+}
+
+impl crate::visit::Walk for SubstanceInstance {
+    fn walk(&self, w: &mut crate::visit::Walker<'_>) {
+        w.field("extension", &self.extension);
+        w.field("modifierExtension", &self.modifier_extension);
+        w.field("identifier", &self.identifier);
+        w.field("expiry", &self.expiry);
+        w.field("quantity", &self.quantity);
+    }
+    fn walk_mut(&mut self, w: &mut crate::visit::WalkerMut<'_>) {
+        w.field("extension", &mut self.extension);
+        w.field("modifierExtension", &mut self.modifier_extension);
+        w.field("identifier", &mut self.identifier);
+        w.field("expiry", &mut self.expiry);
+        w.field("quantity", &mut self.quantity);
     }
 }
 
@@ -370,6 +434,31 @@ impl serde::Serialize for SubstanceIngredient {
     }
 }
 
+impl crate::visit::Walk for SubstanceIngredient {
+    fn walk(&self, w: &mut crate::visit::Walker<'_>) {
+        w.field("extension", &self.extension);
+        w.field("modifierExtension", &self.modifier_extension);
+        w.field("quantity", &self.quantity);
+        w.choice(&self.substance);
+    }
+    fn walk_mut(&mut self, w: &mut crate::visit::WalkerMut<'_>) {
+        w.field("extension", &mut self.extension);
+        w.field("modifierExtension", &mut self.modifier_extension);
+        w.field("quantity", &mut self.quantity);
+        w.choice(&mut self.substance);
+    }
+}
+
+impl SubstanceIngredient {
+    /// A new `Substance.ingredient` with its required elements: `substance`.
+    pub fn new(substance: SubstanceIngredientSubstance) -> Self {
+        SubstanceIngredient {
+            substance: Some(substance),
+            ..Default::default()
+        }
+    }
+}
+
 /// Choice of types for `Substance.ingredient.substance[x]`.
 ///
 /// In JSON the element name carries the type (`substanceCodeableConcept`, `substanceReference`, ...).
@@ -388,6 +477,29 @@ impl ser::EncodeChoice for SubstanceIngredientSubstance {
                 map.serialize_entry("substanceCodeableConcept", v)
             }
             Self::Reference(v) => map.serialize_entry("substanceReference", v),
+        }
+    }
+}
+
+impl crate::visit::Walk for SubstanceIngredientSubstance {
+    fn walk(&self, w: &mut crate::visit::Walker<'_>) {
+        match self {
+            Self::CodeableConcept(v) => {
+                w.field("substanceCodeableConcept", v);
+            }
+            Self::Reference(v) => {
+                w.refs("substanceReference", v, &["Substance"]);
+            }
+        }
+    }
+    fn walk_mut(&mut self, w: &mut crate::visit::WalkerMut<'_>) {
+        match self {
+            Self::CodeableConcept(v) => {
+                w.field("substanceCodeableConcept", v);
+            }
+            Self::Reference(v) => {
+                w.refs("substanceReference", v, &["Substance"]);
+            }
         }
     }
 }

@@ -198,6 +198,39 @@ impl serde::Serialize for SubstanceNucleicAcid {
     }
 }
 
+impl crate::visit::Walk for SubstanceNucleicAcid {
+    fn walk(&self, w: &mut crate::visit::Walker<'_>) {
+        w.field("id", &self.id);
+        w.field("meta", &self.meta);
+        w.field("implicitRules", &self.implicit_rules);
+        w.field("language", &self.language);
+        w.field("text", &self.text);
+        w.field("contained", &self.contained);
+        w.field("extension", &self.extension);
+        w.field("modifierExtension", &self.modifier_extension);
+        w.field("sequenceType", &self.sequence_type);
+        w.field("numberOfSubunits", &self.number_of_subunits);
+        w.field("areaOfHybridisation", &self.area_of_hybridisation);
+        w.field("oligoNucleotideType", &self.oligo_nucleotide_type);
+        w.field("subunit", &self.subunit);
+    }
+    fn walk_mut(&mut self, w: &mut crate::visit::WalkerMut<'_>) {
+        w.field("id", &mut self.id);
+        w.field("meta", &mut self.meta);
+        w.field("implicitRules", &mut self.implicit_rules);
+        w.field("language", &mut self.language);
+        w.field("text", &mut self.text);
+        w.field("contained", &mut self.contained);
+        w.field("extension", &mut self.extension);
+        w.field("modifierExtension", &mut self.modifier_extension);
+        w.field("sequenceType", &mut self.sequence_type);
+        w.field("numberOfSubunits", &mut self.number_of_subunits);
+        w.field("areaOfHybridisation", &mut self.area_of_hybridisation);
+        w.field("oligoNucleotideType", &mut self.oligo_nucleotide_type);
+        w.field("subunit", &mut self.subunit);
+    }
+}
+
 /// Subunits are listed in order of decreasing length; sequences of the same length will be ordered by molecular weight; subunits that have identical sequences will be repeated multiple times
 ///
 /// Subunits are listed in order of decreasing length; sequences of the same length will be ordered by molecular weight; subunits that have identical sequences will be repeated multiple times.
@@ -336,6 +369,33 @@ impl serde::Serialize for SubstanceNucleicAcidSubunit {
     }
 }
 
+impl crate::visit::Walk for SubstanceNucleicAcidSubunit {
+    fn walk(&self, w: &mut crate::visit::Walker<'_>) {
+        w.field("extension", &self.extension);
+        w.field("modifierExtension", &self.modifier_extension);
+        w.field("subunit", &self.subunit);
+        w.field("sequence", &self.sequence);
+        w.field("length", &self.length);
+        w.field("sequenceAttachment", &self.sequence_attachment);
+        w.field("fivePrime", &self.five_prime);
+        w.field("threePrime", &self.three_prime);
+        w.field("linkage", &self.linkage);
+        w.field("sugar", &self.sugar);
+    }
+    fn walk_mut(&mut self, w: &mut crate::visit::WalkerMut<'_>) {
+        w.field("extension", &mut self.extension);
+        w.field("modifierExtension", &mut self.modifier_extension);
+        w.field("subunit", &mut self.subunit);
+        w.field("sequence", &mut self.sequence);
+        w.field("length", &mut self.length);
+        w.field("sequenceAttachment", &mut self.sequence_attachment);
+        w.field("fivePrime", &mut self.five_prime);
+        w.field("threePrime", &mut self.three_prime);
+        w.field("linkage", &mut self.linkage);
+        w.field("sugar", &mut self.sugar);
+    }
+}
+
 /// The linkages between sugar residues will also be captured
 ///
 /// The linkages between sugar residues will also be captured.
@@ -440,6 +500,25 @@ impl serde::Serialize for SubstanceNucleicAcidSubunitLinkage {
     }
 }
 
+impl crate::visit::Walk for SubstanceNucleicAcidSubunitLinkage {
+    fn walk(&self, w: &mut crate::visit::Walker<'_>) {
+        w.field("extension", &self.extension);
+        w.field("modifierExtension", &self.modifier_extension);
+        w.field("connectivity", &self.connectivity);
+        w.field("identifier", &self.identifier);
+        w.field("name", &self.name);
+        w.field("residueSite", &self.residue_site);
+    }
+    fn walk_mut(&mut self, w: &mut crate::visit::WalkerMut<'_>) {
+        w.field("extension", &mut self.extension);
+        w.field("modifierExtension", &mut self.modifier_extension);
+        w.field("connectivity", &mut self.connectivity);
+        w.field("identifier", &mut self.identifier);
+        w.field("name", &mut self.name);
+        w.field("residueSite", &mut self.residue_site);
+    }
+}
+
 /// 5.3.6.8.1 Sugar ID (Mandatory)
 ///
 /// 5.3.6.8.1 Sugar ID (Mandatory).
@@ -532,5 +611,22 @@ impl serde::Serialize for SubstanceNucleicAcidSubunitSugar {
         ser::prim(&mut map, "name", "_name", &self.name)?;
         ser::prim(&mut map, "residueSite", "_residueSite", &self.residue_site)?;
         map.end()
+    }
+}
+
+impl crate::visit::Walk for SubstanceNucleicAcidSubunitSugar {
+    fn walk(&self, w: &mut crate::visit::Walker<'_>) {
+        w.field("extension", &self.extension);
+        w.field("modifierExtension", &self.modifier_extension);
+        w.field("identifier", &self.identifier);
+        w.field("name", &self.name);
+        w.field("residueSite", &self.residue_site);
+    }
+    fn walk_mut(&mut self, w: &mut crate::visit::WalkerMut<'_>) {
+        w.field("extension", &mut self.extension);
+        w.field("modifierExtension", &mut self.modifier_extension);
+        w.field("identifier", &mut self.identifier);
+        w.field("name", &mut self.name);
+        w.field("residueSite", &mut self.residue_site);
     }
 }

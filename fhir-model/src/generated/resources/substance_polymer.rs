@@ -173,6 +173,41 @@ impl serde::Serialize for SubstancePolymer {
     }
 }
 
+impl crate::visit::Walk for SubstancePolymer {
+    fn walk(&self, w: &mut crate::visit::Walker<'_>) {
+        w.field("id", &self.id);
+        w.field("meta", &self.meta);
+        w.field("implicitRules", &self.implicit_rules);
+        w.field("language", &self.language);
+        w.field("text", &self.text);
+        w.field("contained", &self.contained);
+        w.field("extension", &self.extension);
+        w.field("modifierExtension", &self.modifier_extension);
+        w.field("class", &self.class);
+        w.field("geometry", &self.geometry);
+        w.field("copolymerConnectivity", &self.copolymer_connectivity);
+        w.field("modification", &self.modification);
+        w.field("monomerSet", &self.monomer_set);
+        w.field("repeat", &self.repeat);
+    }
+    fn walk_mut(&mut self, w: &mut crate::visit::WalkerMut<'_>) {
+        w.field("id", &mut self.id);
+        w.field("meta", &mut self.meta);
+        w.field("implicitRules", &mut self.implicit_rules);
+        w.field("language", &mut self.language);
+        w.field("text", &mut self.text);
+        w.field("contained", &mut self.contained);
+        w.field("extension", &mut self.extension);
+        w.field("modifierExtension", &mut self.modifier_extension);
+        w.field("class", &mut self.class);
+        w.field("geometry", &mut self.geometry);
+        w.field("copolymerConnectivity", &mut self.copolymer_connectivity);
+        w.field("modification", &mut self.modification);
+        w.field("monomerSet", &mut self.monomer_set);
+        w.field("repeat", &mut self.repeat);
+    }
+}
+
 /// Todo
 ///
 /// Todo.
@@ -256,6 +291,21 @@ impl serde::Serialize for SubstancePolymerMonomerSet {
         ser::single(&mut map, "ratioType", &self.ratio_type)?;
         ser::many(&mut map, "startingMaterial", &self.starting_material)?;
         map.end()
+    }
+}
+
+impl crate::visit::Walk for SubstancePolymerMonomerSet {
+    fn walk(&self, w: &mut crate::visit::Walker<'_>) {
+        w.field("extension", &self.extension);
+        w.field("modifierExtension", &self.modifier_extension);
+        w.field("ratioType", &self.ratio_type);
+        w.field("startingMaterial", &self.starting_material);
+    }
+    fn walk_mut(&mut self, w: &mut crate::visit::WalkerMut<'_>) {
+        w.field("extension", &mut self.extension);
+        w.field("modifierExtension", &mut self.modifier_extension);
+        w.field("ratioType", &mut self.ratio_type);
+        w.field("startingMaterial", &mut self.starting_material);
     }
 }
 
@@ -356,6 +406,25 @@ impl serde::Serialize for SubstancePolymerMonomerSetStartingMaterial {
         ser::prim(&mut map, "isDefining", "_isDefining", &self.is_defining)?;
         ser::single(&mut map, "amount", &self.amount)?;
         map.end()
+    }
+}
+
+impl crate::visit::Walk for SubstancePolymerMonomerSetStartingMaterial {
+    fn walk(&self, w: &mut crate::visit::Walker<'_>) {
+        w.field("extension", &self.extension);
+        w.field("modifierExtension", &self.modifier_extension);
+        w.field("material", &self.material);
+        w.field("type", &self.type_);
+        w.field("isDefining", &self.is_defining);
+        w.field("amount", &self.amount);
+    }
+    fn walk_mut(&mut self, w: &mut crate::visit::WalkerMut<'_>) {
+        w.field("extension", &mut self.extension);
+        w.field("modifierExtension", &mut self.modifier_extension);
+        w.field("material", &mut self.material);
+        w.field("type", &mut self.type_);
+        w.field("isDefining", &mut self.is_defining);
+        w.field("amount", &mut self.amount);
     }
 }
 
@@ -487,6 +556,25 @@ impl serde::Serialize for SubstancePolymerRepeat {
         ser::single(&mut map, "repeatUnitAmountType", &self.repeat_unit_amount_type)?;
         ser::many(&mut map, "repeatUnit", &self.repeat_unit)?;
         map.end()
+    }
+}
+
+impl crate::visit::Walk for SubstancePolymerRepeat {
+    fn walk(&self, w: &mut crate::visit::Walker<'_>) {
+        w.field("extension", &self.extension);
+        w.field("modifierExtension", &self.modifier_extension);
+        w.field("numberOfUnits", &self.number_of_units);
+        w.field("averageMolecularFormula", &self.average_molecular_formula);
+        w.field("repeatUnitAmountType", &self.repeat_unit_amount_type);
+        w.field("repeatUnit", &self.repeat_unit);
+    }
+    fn walk_mut(&mut self, w: &mut crate::visit::WalkerMut<'_>) {
+        w.field("extension", &mut self.extension);
+        w.field("modifierExtension", &mut self.modifier_extension);
+        w.field("numberOfUnits", &mut self.number_of_units);
+        w.field("averageMolecularFormula", &mut self.average_molecular_formula);
+        w.field("repeatUnitAmountType", &mut self.repeat_unit_amount_type);
+        w.field("repeatUnit", &mut self.repeat_unit);
     }
 }
 
@@ -627,6 +715,27 @@ impl serde::Serialize for SubstancePolymerRepeatRepeatUnit {
     }
 }
 
+impl crate::visit::Walk for SubstancePolymerRepeatRepeatUnit {
+    fn walk(&self, w: &mut crate::visit::Walker<'_>) {
+        w.field("extension", &self.extension);
+        w.field("modifierExtension", &self.modifier_extension);
+        w.field("orientationOfPolymerisation", &self.orientation_of_polymerisation);
+        w.field("repeatUnit", &self.repeat_unit);
+        w.field("amount", &self.amount);
+        w.field("degreeOfPolymerisation", &self.degree_of_polymerisation);
+        w.field("structuralRepresentation", &self.structural_representation);
+    }
+    fn walk_mut(&mut self, w: &mut crate::visit::WalkerMut<'_>) {
+        w.field("extension", &mut self.extension);
+        w.field("modifierExtension", &mut self.modifier_extension);
+        w.field("orientationOfPolymerisation", &mut self.orientation_of_polymerisation);
+        w.field("repeatUnit", &mut self.repeat_unit);
+        w.field("amount", &mut self.amount);
+        w.field("degreeOfPolymerisation", &mut self.degree_of_polymerisation);
+        w.field("structuralRepresentation", &mut self.structural_representation);
+    }
+}
+
 /// Todo
 ///
 /// Todo.
@@ -708,6 +817,21 @@ impl serde::Serialize for SubstancePolymerRepeatRepeatUnitDegreeOfPolymerisation
         ser::single(&mut map, "degree", &self.degree)?;
         ser::single(&mut map, "amount", &self.amount)?;
         map.end()
+    }
+}
+
+impl crate::visit::Walk for SubstancePolymerRepeatRepeatUnitDegreeOfPolymerisation {
+    fn walk(&self, w: &mut crate::visit::Walker<'_>) {
+        w.field("extension", &self.extension);
+        w.field("modifierExtension", &self.modifier_extension);
+        w.field("degree", &self.degree);
+        w.field("amount", &self.amount);
+    }
+    fn walk_mut(&mut self, w: &mut crate::visit::WalkerMut<'_>) {
+        w.field("extension", &mut self.extension);
+        w.field("modifierExtension", &mut self.modifier_extension);
+        w.field("degree", &mut self.degree);
+        w.field("amount", &mut self.amount);
     }
 }
 
@@ -807,5 +931,22 @@ impl serde::Serialize for SubstancePolymerRepeatRepeatUnitStructuralRepresentati
         ser::prim(&mut map, "representation", "_representation", &self.representation)?;
         ser::single(&mut map, "attachment", &self.attachment)?;
         map.end()
+    }
+}
+
+impl crate::visit::Walk for SubstancePolymerRepeatRepeatUnitStructuralRepresentation {
+    fn walk(&self, w: &mut crate::visit::Walker<'_>) {
+        w.field("extension", &self.extension);
+        w.field("modifierExtension", &self.modifier_extension);
+        w.field("type", &self.type_);
+        w.field("representation", &self.representation);
+        w.field("attachment", &self.attachment);
+    }
+    fn walk_mut(&mut self, w: &mut crate::visit::WalkerMut<'_>) {
+        w.field("extension", &mut self.extension);
+        w.field("modifierExtension", &mut self.modifier_extension);
+        w.field("type", &mut self.type_);
+        w.field("representation", &mut self.representation);
+        w.field("attachment", &mut self.attachment);
     }
 }

@@ -189,6 +189,37 @@ impl serde::Serialize for SubstanceProtein {
     }
 }
 
+impl crate::visit::Walk for SubstanceProtein {
+    fn walk(&self, w: &mut crate::visit::Walker<'_>) {
+        w.field("id", &self.id);
+        w.field("meta", &self.meta);
+        w.field("implicitRules", &self.implicit_rules);
+        w.field("language", &self.language);
+        w.field("text", &self.text);
+        w.field("contained", &self.contained);
+        w.field("extension", &self.extension);
+        w.field("modifierExtension", &self.modifier_extension);
+        w.field("sequenceType", &self.sequence_type);
+        w.field("numberOfSubunits", &self.number_of_subunits);
+        w.field("disulfideLinkage", &self.disulfide_linkage);
+        w.field("subunit", &self.subunit);
+    }
+    fn walk_mut(&mut self, w: &mut crate::visit::WalkerMut<'_>) {
+        w.field("id", &mut self.id);
+        w.field("meta", &mut self.meta);
+        w.field("implicitRules", &mut self.implicit_rules);
+        w.field("language", &mut self.language);
+        w.field("text", &mut self.text);
+        w.field("contained", &mut self.contained);
+        w.field("extension", &mut self.extension);
+        w.field("modifierExtension", &mut self.modifier_extension);
+        w.field("sequenceType", &mut self.sequence_type);
+        w.field("numberOfSubunits", &mut self.number_of_subunits);
+        w.field("disulfideLinkage", &mut self.disulfide_linkage);
+        w.field("subunit", &mut self.subunit);
+    }
+}
+
 /// This subclause refers to the description of each subunit constituting the SubstanceProtein. A subunit is a linear sequence of amino acids linked through peptide bonds. The Subunit information shall be provided when the finished SubstanceProtein is a complex of multiple sequences; subunits are not used to delineate domains within a single sequence. Subunits are listed in order of decreasing length; sequences of the same length will be ordered by decreasing molecular weight; subunits that have identical sequences will be repeated multiple times
 ///
 /// This subclause refers to the description of each subunit constituting the SubstanceProtein. A subunit is a linear sequence of amino acids linked through peptide bonds. The Subunit information shall be provided when the finished SubstanceProtein is a complex of multiple sequences; subunits are not used to delineate domains within a single sequence. Subunits are listed in order of decreasing length; sequences of the same length will be ordered by decreasing molecular weight; subunits that have identical sequences will be repeated multiple times.
@@ -382,5 +413,32 @@ impl serde::Serialize for SubstanceProteinSubunit {
             &self.c_terminal_modification,
         )?;
         map.end()
+    }
+}
+
+impl crate::visit::Walk for SubstanceProteinSubunit {
+    fn walk(&self, w: &mut crate::visit::Walker<'_>) {
+        w.field("extension", &self.extension);
+        w.field("modifierExtension", &self.modifier_extension);
+        w.field("subunit", &self.subunit);
+        w.field("sequence", &self.sequence);
+        w.field("length", &self.length);
+        w.field("sequenceAttachment", &self.sequence_attachment);
+        w.field("nTerminalModificationId", &self.n_terminal_modification_id);
+        w.field("nTerminalModification", &self.n_terminal_modification);
+        w.field("cTerminalModificationId", &self.c_terminal_modification_id);
+        w.field("cTerminalModification", &self.c_terminal_modification);
+    }
+    fn walk_mut(&mut self, w: &mut crate::visit::WalkerMut<'_>) {
+        w.field("extension", &mut self.extension);
+        w.field("modifierExtension", &mut self.modifier_extension);
+        w.field("subunit", &mut self.subunit);
+        w.field("sequence", &mut self.sequence);
+        w.field("length", &mut self.length);
+        w.field("sequenceAttachment", &mut self.sequence_attachment);
+        w.field("nTerminalModificationId", &mut self.n_terminal_modification_id);
+        w.field("nTerminalModification", &mut self.n_terminal_modification);
+        w.field("cTerminalModificationId", &mut self.c_terminal_modification_id);
+        w.field("cTerminalModification", &mut self.c_terminal_modification);
     }
 }

@@ -156,6 +156,39 @@ impl serde::Serialize for SubstanceReferenceInformation {
     }
 }
 
+impl crate::visit::Walk for SubstanceReferenceInformation {
+    fn walk(&self, w: &mut crate::visit::Walker<'_>) {
+        w.field("id", &self.id);
+        w.field("meta", &self.meta);
+        w.field("implicitRules", &self.implicit_rules);
+        w.field("language", &self.language);
+        w.field("text", &self.text);
+        w.field("contained", &self.contained);
+        w.field("extension", &self.extension);
+        w.field("modifierExtension", &self.modifier_extension);
+        w.field("comment", &self.comment);
+        w.field("gene", &self.gene);
+        w.field("geneElement", &self.gene_element);
+        w.field("classification", &self.classification);
+        w.field("target", &self.target);
+    }
+    fn walk_mut(&mut self, w: &mut crate::visit::WalkerMut<'_>) {
+        w.field("id", &mut self.id);
+        w.field("meta", &mut self.meta);
+        w.field("implicitRules", &mut self.implicit_rules);
+        w.field("language", &mut self.language);
+        w.field("text", &mut self.text);
+        w.field("contained", &mut self.contained);
+        w.field("extension", &mut self.extension);
+        w.field("modifierExtension", &mut self.modifier_extension);
+        w.field("comment", &mut self.comment);
+        w.field("gene", &mut self.gene);
+        w.field("geneElement", &mut self.gene_element);
+        w.field("classification", &mut self.classification);
+        w.field("target", &mut self.target);
+    }
+}
+
 /// Todo
 ///
 /// Todo.
@@ -253,6 +286,34 @@ impl serde::Serialize for SubstanceReferenceInformationGene {
     }
 }
 
+impl crate::visit::Walk for SubstanceReferenceInformationGene {
+    fn walk(&self, w: &mut crate::visit::Walker<'_>) {
+        w.field("extension", &self.extension);
+        w.field("modifierExtension", &self.modifier_extension);
+        w.field("geneSequenceOrigin", &self.gene_sequence_origin);
+        w.field("gene", &self.gene);
+        w.refs("source", &self.source, &["DocumentReference"]);
+    }
+    fn walk_mut(&mut self, w: &mut crate::visit::WalkerMut<'_>) {
+        w.field("extension", &mut self.extension);
+        w.field("modifierExtension", &mut self.modifier_extension);
+        w.field("geneSequenceOrigin", &mut self.gene_sequence_origin);
+        w.field("gene", &mut self.gene);
+        w.refs("source", &mut self.source, &["DocumentReference"]);
+    }
+}
+
+impl SubstanceReferenceInformationGene {
+    /// Adds a reference to a DocumentReference to `source`.
+    pub fn push_source<T: crate::targets::SubstanceReferenceInformationGeneSource>(
+        &mut self,
+        reference: crate::TypedReference<T>,
+    ) -> &mut Self {
+        self.source.push(reference.into());
+        self
+    }
+}
+
 /// Todo
 ///
 /// Todo.
@@ -341,6 +402,33 @@ impl serde::Serialize for SubstanceReferenceInformationGeneElement {
         ser::single(&mut map, "element", &self.element)?;
         ser::many(&mut map, "source", &self.source)?;
         map.end()
+    }
+}
+
+impl crate::visit::Walk for SubstanceReferenceInformationGeneElement {
+    fn walk(&self, w: &mut crate::visit::Walker<'_>) {
+        w.field("extension", &self.extension);
+        w.field("modifierExtension", &self.modifier_extension);
+        w.field("type", &self.type_);
+        w.field("element", &self.element);
+        w.refs("source", &self.source, &["DocumentReference"]);
+    }
+    fn walk_mut(&mut self, w: &mut crate::visit::WalkerMut<'_>) {
+        w.field("extension", &mut self.extension);
+        w.field("modifierExtension", &mut self.modifier_extension);
+        w.field("type", &mut self.type_);
+        w.field("element", &mut self.element);
+        w.refs("source", &mut self.source, &["DocumentReference"]);
+    }
+}
+
+impl SubstanceReferenceInformationGeneElement {
+    /// Adds a reference to a DocumentReference to `source`.
+    pub fn push_source<
+        T: crate::targets::SubstanceReferenceInformationGeneElementSource,
+    >(&mut self, reference: crate::TypedReference<T>) -> &mut Self {
+        self.source.push(reference.into());
+        self
     }
 }
 
@@ -439,6 +527,35 @@ impl serde::Serialize for SubstanceReferenceInformationClassification {
         ser::many(&mut map, "subtype", &self.subtype)?;
         ser::many(&mut map, "source", &self.source)?;
         map.end()
+    }
+}
+
+impl crate::visit::Walk for SubstanceReferenceInformationClassification {
+    fn walk(&self, w: &mut crate::visit::Walker<'_>) {
+        w.field("extension", &self.extension);
+        w.field("modifierExtension", &self.modifier_extension);
+        w.field("domain", &self.domain);
+        w.field("classification", &self.classification);
+        w.field("subtype", &self.subtype);
+        w.refs("source", &self.source, &["DocumentReference"]);
+    }
+    fn walk_mut(&mut self, w: &mut crate::visit::WalkerMut<'_>) {
+        w.field("extension", &mut self.extension);
+        w.field("modifierExtension", &mut self.modifier_extension);
+        w.field("domain", &mut self.domain);
+        w.field("classification", &mut self.classification);
+        w.field("subtype", &mut self.subtype);
+        w.refs("source", &mut self.source, &["DocumentReference"]);
+    }
+}
+
+impl SubstanceReferenceInformationClassification {
+    /// Adds a reference to a DocumentReference to `source`.
+    pub fn push_source<
+        T: crate::targets::SubstanceReferenceInformationClassificationSource,
+    >(&mut self, reference: crate::TypedReference<T>) -> &mut Self {
+        self.source.push(reference.into());
+        self
     }
 }
 
@@ -606,6 +723,44 @@ impl serde::Serialize for SubstanceReferenceInformationTarget {
     }
 }
 
+impl crate::visit::Walk for SubstanceReferenceInformationTarget {
+    fn walk(&self, w: &mut crate::visit::Walker<'_>) {
+        w.field("extension", &self.extension);
+        w.field("modifierExtension", &self.modifier_extension);
+        w.field("target", &self.target);
+        w.field("type", &self.type_);
+        w.field("interaction", &self.interaction);
+        w.field("organism", &self.organism);
+        w.field("organismType", &self.organism_type);
+        w.choice(&self.amount);
+        w.field("amountType", &self.amount_type);
+        w.refs("source", &self.source, &["DocumentReference"]);
+    }
+    fn walk_mut(&mut self, w: &mut crate::visit::WalkerMut<'_>) {
+        w.field("extension", &mut self.extension);
+        w.field("modifierExtension", &mut self.modifier_extension);
+        w.field("target", &mut self.target);
+        w.field("type", &mut self.type_);
+        w.field("interaction", &mut self.interaction);
+        w.field("organism", &mut self.organism);
+        w.field("organismType", &mut self.organism_type);
+        w.choice(&mut self.amount);
+        w.field("amountType", &mut self.amount_type);
+        w.refs("source", &mut self.source, &["DocumentReference"]);
+    }
+}
+
+impl SubstanceReferenceInformationTarget {
+    /// Adds a reference to a DocumentReference to `source`.
+    pub fn push_source<T: crate::targets::SubstanceReferenceInformationTargetSource>(
+        &mut self,
+        reference: crate::TypedReference<T>,
+    ) -> &mut Self {
+        self.source.push(reference.into());
+        self
+    }
+}
+
 /// Choice of types for `SubstanceReferenceInformation.target.amount[x]`.
 ///
 /// In JSON the element name carries the type (`amountQuantity`, `amountRange`, ...).
@@ -625,6 +780,35 @@ impl ser::EncodeChoice for SubstanceReferenceInformationTargetAmount {
             Self::Quantity(v) => map.serialize_entry("amountQuantity", v),
             Self::Range(v) => map.serialize_entry("amountRange", v),
             Self::String(v) => ser::prim_one(map, "amountString", "_amountString", v),
+        }
+    }
+}
+
+impl crate::visit::Walk for SubstanceReferenceInformationTargetAmount {
+    fn walk(&self, w: &mut crate::visit::Walker<'_>) {
+        match self {
+            Self::Quantity(v) => {
+                w.field("amountQuantity", v);
+            }
+            Self::Range(v) => {
+                w.field("amountRange", v);
+            }
+            Self::String(v) => {
+                w.field("amountString", v);
+            }
+        }
+    }
+    fn walk_mut(&mut self, w: &mut crate::visit::WalkerMut<'_>) {
+        match self {
+            Self::Quantity(v) => {
+                w.field("amountQuantity", v);
+            }
+            Self::Range(v) => {
+                w.field("amountRange", v);
+            }
+            Self::String(v) => {
+                w.field("amountString", v);
+            }
         }
     }
 }

@@ -299,6 +299,55 @@ impl serde::Serialize for SubstanceSourceMaterial {
     }
 }
 
+impl crate::visit::Walk for SubstanceSourceMaterial {
+    fn walk(&self, w: &mut crate::visit::Walker<'_>) {
+        w.field("id", &self.id);
+        w.field("meta", &self.meta);
+        w.field("implicitRules", &self.implicit_rules);
+        w.field("language", &self.language);
+        w.field("text", &self.text);
+        w.field("contained", &self.contained);
+        w.field("extension", &self.extension);
+        w.field("modifierExtension", &self.modifier_extension);
+        w.field("sourceMaterialClass", &self.source_material_class);
+        w.field("sourceMaterialType", &self.source_material_type);
+        w.field("sourceMaterialState", &self.source_material_state);
+        w.field("organismId", &self.organism_id);
+        w.field("organismName", &self.organism_name);
+        w.field("parentSubstanceId", &self.parent_substance_id);
+        w.field("parentSubstanceName", &self.parent_substance_name);
+        w.field("countryOfOrigin", &self.country_of_origin);
+        w.field("geographicalLocation", &self.geographical_location);
+        w.field("developmentStage", &self.development_stage);
+        w.field("fractionDescription", &self.fraction_description);
+        w.field("organism", &self.organism);
+        w.field("partDescription", &self.part_description);
+    }
+    fn walk_mut(&mut self, w: &mut crate::visit::WalkerMut<'_>) {
+        w.field("id", &mut self.id);
+        w.field("meta", &mut self.meta);
+        w.field("implicitRules", &mut self.implicit_rules);
+        w.field("language", &mut self.language);
+        w.field("text", &mut self.text);
+        w.field("contained", &mut self.contained);
+        w.field("extension", &mut self.extension);
+        w.field("modifierExtension", &mut self.modifier_extension);
+        w.field("sourceMaterialClass", &mut self.source_material_class);
+        w.field("sourceMaterialType", &mut self.source_material_type);
+        w.field("sourceMaterialState", &mut self.source_material_state);
+        w.field("organismId", &mut self.organism_id);
+        w.field("organismName", &mut self.organism_name);
+        w.field("parentSubstanceId", &mut self.parent_substance_id);
+        w.field("parentSubstanceName", &mut self.parent_substance_name);
+        w.field("countryOfOrigin", &mut self.country_of_origin);
+        w.field("geographicalLocation", &mut self.geographical_location);
+        w.field("developmentStage", &mut self.development_stage);
+        w.field("fractionDescription", &mut self.fraction_description);
+        w.field("organism", &mut self.organism);
+        w.field("partDescription", &mut self.part_description);
+    }
+}
+
 /// Many complex materials are fractions of parts of plants, animals, or minerals. Fraction elements are often necessary to define both Substances and Specified Group 1 Substances. For substances derived from Plants, fraction information will be captured at the Substance information level ( . Oils, Juices and Exudates). Additional information for Extracts, such as extraction solvent composition, will be captured at the Specified Substance Group 1 information level. For plasma-derived products fraction information will be captured at the Substance and the Specified Substance Group 1 levels
 ///
 /// Many complex materials are fractions of parts of plants, animals, or minerals. Fraction elements are often necessary to define both Substances and Specified Group 1 Substances. For substances derived from Plants, fraction information will be captured at the Substance information level ( . Oils, Juices and Exudates). Additional information for Extracts, such as extraction solvent composition, will be captured at the Specified Substance Group 1 information level. For plasma-derived products fraction information will be captured at the Substance and the Specified Substance Group 1 levels.
@@ -382,6 +431,21 @@ impl serde::Serialize for SubstanceSourceMaterialFractionDescription {
         ser::prim(&mut map, "fraction", "_fraction", &self.fraction)?;
         ser::single(&mut map, "materialType", &self.material_type)?;
         map.end()
+    }
+}
+
+impl crate::visit::Walk for SubstanceSourceMaterialFractionDescription {
+    fn walk(&self, w: &mut crate::visit::Walker<'_>) {
+        w.field("extension", &self.extension);
+        w.field("modifierExtension", &self.modifier_extension);
+        w.field("fraction", &self.fraction);
+        w.field("materialType", &self.material_type);
+    }
+    fn walk_mut(&mut self, w: &mut crate::visit::WalkerMut<'_>) {
+        w.field("extension", &mut self.extension);
+        w.field("modifierExtension", &mut self.modifier_extension);
+        w.field("fraction", &mut self.fraction);
+        w.field("materialType", &mut self.material_type);
     }
 }
 
@@ -538,6 +602,33 @@ impl serde::Serialize for SubstanceSourceMaterialOrganism {
     }
 }
 
+impl crate::visit::Walk for SubstanceSourceMaterialOrganism {
+    fn walk(&self, w: &mut crate::visit::Walker<'_>) {
+        w.field("extension", &self.extension);
+        w.field("modifierExtension", &self.modifier_extension);
+        w.field("family", &self.family);
+        w.field("genus", &self.genus);
+        w.field("species", &self.species);
+        w.field("intraspecificType", &self.intraspecific_type);
+        w.field("intraspecificDescription", &self.intraspecific_description);
+        w.field("author", &self.author);
+        w.field("hybrid", &self.hybrid);
+        w.field("organismGeneral", &self.organism_general);
+    }
+    fn walk_mut(&mut self, w: &mut crate::visit::WalkerMut<'_>) {
+        w.field("extension", &mut self.extension);
+        w.field("modifierExtension", &mut self.modifier_extension);
+        w.field("family", &mut self.family);
+        w.field("genus", &mut self.genus);
+        w.field("species", &mut self.species);
+        w.field("intraspecificType", &mut self.intraspecific_type);
+        w.field("intraspecificDescription", &mut self.intraspecific_description);
+        w.field("author", &mut self.author);
+        w.field("hybrid", &mut self.hybrid);
+        w.field("organismGeneral", &mut self.organism_general);
+    }
+}
+
 /// 4.9.13.6.1 Author type (Conditional)
 ///
 /// 4.9.13.6.1 Author type (Conditional).
@@ -638,6 +729,21 @@ impl serde::Serialize for SubstanceSourceMaterialOrganismAuthor {
             &self.author_description,
         )?;
         map.end()
+    }
+}
+
+impl crate::visit::Walk for SubstanceSourceMaterialOrganismAuthor {
+    fn walk(&self, w: &mut crate::visit::Walker<'_>) {
+        w.field("extension", &self.extension);
+        w.field("modifierExtension", &self.modifier_extension);
+        w.field("authorType", &self.author_type);
+        w.field("authorDescription", &self.author_description);
+    }
+    fn walk_mut(&mut self, w: &mut crate::visit::WalkerMut<'_>) {
+        w.field("extension", &mut self.extension);
+        w.field("modifierExtension", &mut self.modifier_extension);
+        w.field("authorType", &mut self.author_type);
+        w.field("authorDescription", &mut self.author_description);
     }
 }
 
@@ -822,6 +928,27 @@ impl serde::Serialize for SubstanceSourceMaterialOrganismHybrid {
     }
 }
 
+impl crate::visit::Walk for SubstanceSourceMaterialOrganismHybrid {
+    fn walk(&self, w: &mut crate::visit::Walker<'_>) {
+        w.field("extension", &self.extension);
+        w.field("modifierExtension", &self.modifier_extension);
+        w.field("maternalOrganismId", &self.maternal_organism_id);
+        w.field("maternalOrganismName", &self.maternal_organism_name);
+        w.field("paternalOrganismId", &self.paternal_organism_id);
+        w.field("paternalOrganismName", &self.paternal_organism_name);
+        w.field("hybridType", &self.hybrid_type);
+    }
+    fn walk_mut(&mut self, w: &mut crate::visit::WalkerMut<'_>) {
+        w.field("extension", &mut self.extension);
+        w.field("modifierExtension", &mut self.modifier_extension);
+        w.field("maternalOrganismId", &mut self.maternal_organism_id);
+        w.field("maternalOrganismName", &mut self.maternal_organism_name);
+        w.field("paternalOrganismId", &mut self.paternal_organism_id);
+        w.field("paternalOrganismName", &mut self.paternal_organism_name);
+        w.field("hybridType", &mut self.hybrid_type);
+    }
+}
+
 /// 4.9.13.7.1 Kingdom (Conditional)
 ///
 /// 4.9.13.7.1 Kingdom (Conditional).
@@ -920,6 +1047,25 @@ impl serde::Serialize for SubstanceSourceMaterialOrganismOrganismGeneral {
     }
 }
 
+impl crate::visit::Walk for SubstanceSourceMaterialOrganismOrganismGeneral {
+    fn walk(&self, w: &mut crate::visit::Walker<'_>) {
+        w.field("extension", &self.extension);
+        w.field("modifierExtension", &self.modifier_extension);
+        w.field("kingdom", &self.kingdom);
+        w.field("phylum", &self.phylum);
+        w.field("class", &self.class);
+        w.field("order", &self.order);
+    }
+    fn walk_mut(&mut self, w: &mut crate::visit::WalkerMut<'_>) {
+        w.field("extension", &mut self.extension);
+        w.field("modifierExtension", &mut self.modifier_extension);
+        w.field("kingdom", &mut self.kingdom);
+        w.field("phylum", &mut self.phylum);
+        w.field("class", &mut self.class);
+        w.field("order", &mut self.order);
+    }
+}
+
 /// To do
 ///
 /// To do.
@@ -1001,5 +1147,20 @@ impl serde::Serialize for SubstanceSourceMaterialPartDescription {
         ser::single(&mut map, "part", &self.part)?;
         ser::single(&mut map, "partLocation", &self.part_location)?;
         map.end()
+    }
+}
+
+impl crate::visit::Walk for SubstanceSourceMaterialPartDescription {
+    fn walk(&self, w: &mut crate::visit::Walker<'_>) {
+        w.field("extension", &self.extension);
+        w.field("modifierExtension", &self.modifier_extension);
+        w.field("part", &self.part);
+        w.field("partLocation", &self.part_location);
+    }
+    fn walk_mut(&mut self, w: &mut crate::visit::WalkerMut<'_>) {
+        w.field("extension", &mut self.extension);
+        w.field("modifierExtension", &mut self.modifier_extension);
+        w.field("part", &mut self.part);
+        w.field("partLocation", &mut self.part_location);
     }
 }

@@ -262,6 +262,129 @@ impl serde::Serialize for SubstanceSpecification {
     }
 }
 
+impl crate::visit::Walk for SubstanceSpecification {
+    fn walk(&self, w: &mut crate::visit::Walker<'_>) {
+        w.field("id", &self.id);
+        w.field("meta", &self.meta);
+        w.field("implicitRules", &self.implicit_rules);
+        w.field("language", &self.language);
+        w.field("text", &self.text);
+        w.field("contained", &self.contained);
+        w.field("extension", &self.extension);
+        w.field("modifierExtension", &self.modifier_extension);
+        w.field("identifier", &self.identifier);
+        w.field("type", &self.type_);
+        w.field("status", &self.status);
+        w.field("domain", &self.domain);
+        w.field("description", &self.description);
+        w.refs("source", &self.source, &["DocumentReference"]);
+        w.field("comment", &self.comment);
+        w.field("moiety", &self.moiety);
+        w.field("property", &self.property);
+        w.refs(
+            "referenceInformation",
+            &self.reference_information,
+            &["SubstanceReferenceInformation"],
+        );
+        w.field("structure", &self.structure);
+        w.field("code", &self.code);
+        w.field("name", &self.name);
+        w.field("molecularWeight", &self.molecular_weight);
+        w.field("relationship", &self.relationship);
+        w.refs("nucleicAcid", &self.nucleic_acid, &["SubstanceNucleicAcid"]);
+        w.refs("polymer", &self.polymer, &["SubstancePolymer"]);
+        w.refs("protein", &self.protein, &["SubstanceProtein"]);
+        w.refs("sourceMaterial", &self.source_material, &["SubstanceSourceMaterial"]);
+    }
+    fn walk_mut(&mut self, w: &mut crate::visit::WalkerMut<'_>) {
+        w.field("id", &mut self.id);
+        w.field("meta", &mut self.meta);
+        w.field("implicitRules", &mut self.implicit_rules);
+        w.field("language", &mut self.language);
+        w.field("text", &mut self.text);
+        w.field("contained", &mut self.contained);
+        w.field("extension", &mut self.extension);
+        w.field("modifierExtension", &mut self.modifier_extension);
+        w.field("identifier", &mut self.identifier);
+        w.field("type", &mut self.type_);
+        w.field("status", &mut self.status);
+        w.field("domain", &mut self.domain);
+        w.field("description", &mut self.description);
+        w.refs("source", &mut self.source, &["DocumentReference"]);
+        w.field("comment", &mut self.comment);
+        w.field("moiety", &mut self.moiety);
+        w.field("property", &mut self.property);
+        w.refs(
+            "referenceInformation",
+            &mut self.reference_information,
+            &["SubstanceReferenceInformation"],
+        );
+        w.field("structure", &mut self.structure);
+        w.field("code", &mut self.code);
+        w.field("name", &mut self.name);
+        w.field("molecularWeight", &mut self.molecular_weight);
+        w.field("relationship", &mut self.relationship);
+        w.refs("nucleicAcid", &mut self.nucleic_acid, &["SubstanceNucleicAcid"]);
+        w.refs("polymer", &mut self.polymer, &["SubstancePolymer"]);
+        w.refs("protein", &mut self.protein, &["SubstanceProtein"]);
+        w.refs(
+            "sourceMaterial",
+            &mut self.source_material,
+            &["SubstanceSourceMaterial"],
+        );
+    }
+}
+
+impl SubstanceSpecification {
+    /// Adds a reference to a DocumentReference to `source`.
+    pub fn push_source<T: crate::targets::SubstanceSpecificationSource>(
+        &mut self,
+        reference: crate::TypedReference<T>,
+    ) -> &mut Self {
+        self.source.push(reference.into());
+        self
+    }
+    /// Sets `referenceInformation` to a reference to a SubstanceReferenceInformation.
+    pub fn set_reference_information<
+        T: crate::targets::SubstanceSpecificationReferenceInformation,
+    >(&mut self, reference: crate::TypedReference<T>) -> &mut Self {
+        self.reference_information = Some(Box::new(reference.into()));
+        self
+    }
+    /// Sets `nucleicAcid` to a reference to a SubstanceNucleicAcid.
+    pub fn set_nucleic_acid<T: crate::targets::SubstanceSpecificationNucleicAcid>(
+        &mut self,
+        reference: crate::TypedReference<T>,
+    ) -> &mut Self {
+        self.nucleic_acid = Some(Box::new(reference.into()));
+        self
+    }
+    /// Sets `polymer` to a reference to a SubstancePolymer.
+    pub fn set_polymer<T: crate::targets::SubstanceSpecificationPolymer>(
+        &mut self,
+        reference: crate::TypedReference<T>,
+    ) -> &mut Self {
+        self.polymer = Some(Box::new(reference.into()));
+        self
+    }
+    /// Sets `protein` to a reference to a SubstanceProtein.
+    pub fn set_protein<T: crate::targets::SubstanceSpecificationProtein>(
+        &mut self,
+        reference: crate::TypedReference<T>,
+    ) -> &mut Self {
+        self.protein = Some(Box::new(reference.into()));
+        self
+    }
+    /// Sets `sourceMaterial` to a reference to a SubstanceSourceMaterial.
+    pub fn set_source_material<T: crate::targets::SubstanceSpecificationSourceMaterial>(
+        &mut self,
+        reference: crate::TypedReference<T>,
+    ) -> &mut Self {
+        self.source_material = Some(Box::new(reference.into()));
+        self
+    }
+}
+
 /// Moiety, for structural modifications
 ///
 /// Moiety, for structural modifications.
@@ -427,6 +550,31 @@ impl serde::Serialize for SubstanceSpecificationMoiety {
     }
 }
 
+impl crate::visit::Walk for SubstanceSpecificationMoiety {
+    fn walk(&self, w: &mut crate::visit::Walker<'_>) {
+        w.field("extension", &self.extension);
+        w.field("modifierExtension", &self.modifier_extension);
+        w.field("role", &self.role);
+        w.field("identifier", &self.identifier);
+        w.field("name", &self.name);
+        w.field("stereochemistry", &self.stereochemistry);
+        w.field("opticalActivity", &self.optical_activity);
+        w.field("molecularFormula", &self.molecular_formula);
+        w.choice(&self.amount);
+    }
+    fn walk_mut(&mut self, w: &mut crate::visit::WalkerMut<'_>) {
+        w.field("extension", &mut self.extension);
+        w.field("modifierExtension", &mut self.modifier_extension);
+        w.field("role", &mut self.role);
+        w.field("identifier", &mut self.identifier);
+        w.field("name", &mut self.name);
+        w.field("stereochemistry", &mut self.stereochemistry);
+        w.field("opticalActivity", &mut self.optical_activity);
+        w.field("molecularFormula", &mut self.molecular_formula);
+        w.choice(&mut self.amount);
+    }
+}
+
 /// Choice of types for `SubstanceSpecification.moiety.amount[x]`.
 ///
 /// In JSON the element name carries the type (`amountQuantity`, `amountString`, ...).
@@ -443,6 +591,29 @@ impl ser::EncodeChoice for SubstanceSpecificationMoietyAmount {
         match self {
             Self::Quantity(v) => map.serialize_entry("amountQuantity", v),
             Self::String(v) => ser::prim_one(map, "amountString", "_amountString", v),
+        }
+    }
+}
+
+impl crate::visit::Walk for SubstanceSpecificationMoietyAmount {
+    fn walk(&self, w: &mut crate::visit::Walker<'_>) {
+        match self {
+            Self::Quantity(v) => {
+                w.field("amountQuantity", v);
+            }
+            Self::String(v) => {
+                w.field("amountString", v);
+            }
+        }
+    }
+    fn walk_mut(&mut self, w: &mut crate::visit::WalkerMut<'_>) {
+        match self {
+            Self::Quantity(v) => {
+                w.field("amountQuantity", v);
+            }
+            Self::String(v) => {
+                w.field("amountString", v);
+            }
         }
     }
 }
@@ -595,6 +766,27 @@ impl serde::Serialize for SubstanceSpecificationProperty {
     }
 }
 
+impl crate::visit::Walk for SubstanceSpecificationProperty {
+    fn walk(&self, w: &mut crate::visit::Walker<'_>) {
+        w.field("extension", &self.extension);
+        w.field("modifierExtension", &self.modifier_extension);
+        w.field("category", &self.category);
+        w.field("code", &self.code);
+        w.field("parameters", &self.parameters);
+        w.choice(&self.defining_substance);
+        w.choice(&self.amount);
+    }
+    fn walk_mut(&mut self, w: &mut crate::visit::WalkerMut<'_>) {
+        w.field("extension", &mut self.extension);
+        w.field("modifierExtension", &mut self.modifier_extension);
+        w.field("category", &mut self.category);
+        w.field("code", &mut self.code);
+        w.field("parameters", &mut self.parameters);
+        w.choice(&mut self.defining_substance);
+        w.choice(&mut self.amount);
+    }
+}
+
 /// Choice of types for `SubstanceSpecification.property.definingSubstance[x]`.
 ///
 /// In JSON the element name carries the type (`definingSubstanceReference`, `definingSubstanceCodeableConcept`, ...).
@@ -617,6 +809,37 @@ impl ser::EncodeChoice for SubstanceSpecificationPropertyDefiningSubstance {
     }
 }
 
+impl crate::visit::Walk for SubstanceSpecificationPropertyDefiningSubstance {
+    fn walk(&self, w: &mut crate::visit::Walker<'_>) {
+        match self {
+            Self::Reference(v) => {
+                w.refs(
+                    "definingSubstanceReference",
+                    v,
+                    &["SubstanceSpecification", "Substance"],
+                );
+            }
+            Self::CodeableConcept(v) => {
+                w.field("definingSubstanceCodeableConcept", v);
+            }
+        }
+    }
+    fn walk_mut(&mut self, w: &mut crate::visit::WalkerMut<'_>) {
+        match self {
+            Self::Reference(v) => {
+                w.refs(
+                    "definingSubstanceReference",
+                    v,
+                    &["SubstanceSpecification", "Substance"],
+                );
+            }
+            Self::CodeableConcept(v) => {
+                w.field("definingSubstanceCodeableConcept", v);
+            }
+        }
+    }
+}
+
 /// Choice of types for `SubstanceSpecification.property.amount[x]`.
 ///
 /// In JSON the element name carries the type (`amountQuantity`, `amountString`, ...).
@@ -633,6 +856,29 @@ impl ser::EncodeChoice for SubstanceSpecificationPropertyAmount {
         match self {
             Self::Quantity(v) => map.serialize_entry("amountQuantity", v),
             Self::String(v) => ser::prim_one(map, "amountString", "_amountString", v),
+        }
+    }
+}
+
+impl crate::visit::Walk for SubstanceSpecificationPropertyAmount {
+    fn walk(&self, w: &mut crate::visit::Walker<'_>) {
+        match self {
+            Self::Quantity(v) => {
+                w.field("amountQuantity", v);
+            }
+            Self::String(v) => {
+                w.field("amountString", v);
+            }
+        }
+    }
+    fn walk_mut(&mut self, w: &mut crate::visit::WalkerMut<'_>) {
+        match self {
+            Self::Quantity(v) => {
+                w.field("amountQuantity", v);
+            }
+            Self::String(v) => {
+                w.field("amountString", v);
+            }
         }
     }
 }
@@ -805,6 +1051,44 @@ impl serde::Serialize for SubstanceSpecificationStructure {
     }
 }
 
+impl crate::visit::Walk for SubstanceSpecificationStructure {
+    fn walk(&self, w: &mut crate::visit::Walker<'_>) {
+        w.field("extension", &self.extension);
+        w.field("modifierExtension", &self.modifier_extension);
+        w.field("stereochemistry", &self.stereochemistry);
+        w.field("opticalActivity", &self.optical_activity);
+        w.field("molecularFormula", &self.molecular_formula);
+        w.field("molecularFormulaByMoiety", &self.molecular_formula_by_moiety);
+        w.field("isotope", &self.isotope);
+        w.field("molecularWeight", &self.molecular_weight);
+        w.refs("source", &self.source, &["DocumentReference"]);
+        w.field("representation", &self.representation);
+    }
+    fn walk_mut(&mut self, w: &mut crate::visit::WalkerMut<'_>) {
+        w.field("extension", &mut self.extension);
+        w.field("modifierExtension", &mut self.modifier_extension);
+        w.field("stereochemistry", &mut self.stereochemistry);
+        w.field("opticalActivity", &mut self.optical_activity);
+        w.field("molecularFormula", &mut self.molecular_formula);
+        w.field("molecularFormulaByMoiety", &mut self.molecular_formula_by_moiety);
+        w.field("isotope", &mut self.isotope);
+        w.field("molecularWeight", &mut self.molecular_weight);
+        w.refs("source", &mut self.source, &["DocumentReference"]);
+        w.field("representation", &mut self.representation);
+    }
+}
+
+impl SubstanceSpecificationStructure {
+    /// Adds a reference to a DocumentReference to `source`.
+    pub fn push_source<T: crate::targets::SubstanceSpecificationStructureSource>(
+        &mut self,
+        reference: crate::TypedReference<T>,
+    ) -> &mut Self {
+        self.source.push(reference.into());
+        self
+    }
+}
+
 /// Applicable for single substances that contain a radionuclide or a non-natural isotopic ratio
 ///
 /// Applicable for single substances that contain a radionuclide or a non-natural isotopic ratio.
@@ -912,6 +1196,27 @@ impl serde::Serialize for SubstanceSpecificationStructureIsotope {
     }
 }
 
+impl crate::visit::Walk for SubstanceSpecificationStructureIsotope {
+    fn walk(&self, w: &mut crate::visit::Walker<'_>) {
+        w.field("extension", &self.extension);
+        w.field("modifierExtension", &self.modifier_extension);
+        w.field("identifier", &self.identifier);
+        w.field("name", &self.name);
+        w.field("substitution", &self.substitution);
+        w.field("halfLife", &self.half_life);
+        w.field("molecularWeight", &self.molecular_weight);
+    }
+    fn walk_mut(&mut self, w: &mut crate::visit::WalkerMut<'_>) {
+        w.field("extension", &mut self.extension);
+        w.field("modifierExtension", &mut self.modifier_extension);
+        w.field("identifier", &mut self.identifier);
+        w.field("name", &mut self.name);
+        w.field("substitution", &mut self.substitution);
+        w.field("halfLife", &mut self.half_life);
+        w.field("molecularWeight", &mut self.molecular_weight);
+    }
+}
+
 /// The molecular weight or weight range (for proteins, polymers or nucleic acids)
 ///
 /// The molecular weight or weight range (for proteins, polymers or nucleic acids).
@@ -1000,6 +1305,23 @@ impl serde::Serialize for SubstanceSpecificationStructureIsotopeMolecularWeight 
         ser::single(&mut map, "type", &self.type_)?;
         ser::single(&mut map, "amount", &self.amount)?;
         map.end()
+    }
+}
+
+impl crate::visit::Walk for SubstanceSpecificationStructureIsotopeMolecularWeight {
+    fn walk(&self, w: &mut crate::visit::Walker<'_>) {
+        w.field("extension", &self.extension);
+        w.field("modifierExtension", &self.modifier_extension);
+        w.field("method", &self.method);
+        w.field("type", &self.type_);
+        w.field("amount", &self.amount);
+    }
+    fn walk_mut(&mut self, w: &mut crate::visit::WalkerMut<'_>) {
+        w.field("extension", &mut self.extension);
+        w.field("modifierExtension", &mut self.modifier_extension);
+        w.field("method", &mut self.method);
+        w.field("type", &mut self.type_);
+        w.field("amount", &mut self.amount);
     }
 }
 
@@ -1099,6 +1421,23 @@ impl serde::Serialize for SubstanceSpecificationStructureRepresentation {
         ser::prim(&mut map, "representation", "_representation", &self.representation)?;
         ser::single(&mut map, "attachment", &self.attachment)?;
         map.end()
+    }
+}
+
+impl crate::visit::Walk for SubstanceSpecificationStructureRepresentation {
+    fn walk(&self, w: &mut crate::visit::Walker<'_>) {
+        w.field("extension", &self.extension);
+        w.field("modifierExtension", &self.modifier_extension);
+        w.field("type", &self.type_);
+        w.field("representation", &self.representation);
+        w.field("attachment", &self.attachment);
+    }
+    fn walk_mut(&mut self, w: &mut crate::visit::WalkerMut<'_>) {
+        w.field("extension", &mut self.extension);
+        w.field("modifierExtension", &mut self.modifier_extension);
+        w.field("type", &mut self.type_);
+        w.field("representation", &mut self.representation);
+        w.field("attachment", &mut self.attachment);
     }
 }
 
@@ -1208,6 +1547,38 @@ impl serde::Serialize for SubstanceSpecificationCode {
         ser::prim(&mut map, "comment", "_comment", &self.comment)?;
         ser::many(&mut map, "source", &self.source)?;
         map.end()
+    }
+}
+
+impl crate::visit::Walk for SubstanceSpecificationCode {
+    fn walk(&self, w: &mut crate::visit::Walker<'_>) {
+        w.field("extension", &self.extension);
+        w.field("modifierExtension", &self.modifier_extension);
+        w.field("code", &self.code);
+        w.field("status", &self.status);
+        w.field("statusDate", &self.status_date);
+        w.field("comment", &self.comment);
+        w.refs("source", &self.source, &["DocumentReference"]);
+    }
+    fn walk_mut(&mut self, w: &mut crate::visit::WalkerMut<'_>) {
+        w.field("extension", &mut self.extension);
+        w.field("modifierExtension", &mut self.modifier_extension);
+        w.field("code", &mut self.code);
+        w.field("status", &mut self.status);
+        w.field("statusDate", &mut self.status_date);
+        w.field("comment", &mut self.comment);
+        w.refs("source", &mut self.source, &["DocumentReference"]);
+    }
+}
+
+impl SubstanceSpecificationCode {
+    /// Adds a reference to a DocumentReference to `source`.
+    pub fn push_source<T: crate::targets::SubstanceSpecificationCodeSource>(
+        &mut self,
+        reference: crate::TypedReference<T>,
+    ) -> &mut Self {
+        self.source.push(reference.into());
+        self
     }
 }
 
@@ -1368,6 +1739,57 @@ impl serde::Serialize for SubstanceSpecificationName {
     }
 }
 
+impl crate::visit::Walk for SubstanceSpecificationName {
+    fn walk(&self, w: &mut crate::visit::Walker<'_>) {
+        w.field("extension", &self.extension);
+        w.field("modifierExtension", &self.modifier_extension);
+        w.field("name", &self.name);
+        w.field("type", &self.type_);
+        w.field("status", &self.status);
+        w.field("preferred", &self.preferred);
+        w.field("language", &self.language);
+        w.field("domain", &self.domain);
+        w.field("jurisdiction", &self.jurisdiction);
+        w.field("synonym", &self.synonym);
+        w.field("translation", &self.translation);
+        w.field("official", &self.official);
+        w.refs("source", &self.source, &["DocumentReference"]);
+    }
+    fn walk_mut(&mut self, w: &mut crate::visit::WalkerMut<'_>) {
+        w.field("extension", &mut self.extension);
+        w.field("modifierExtension", &mut self.modifier_extension);
+        w.field("name", &mut self.name);
+        w.field("type", &mut self.type_);
+        w.field("status", &mut self.status);
+        w.field("preferred", &mut self.preferred);
+        w.field("language", &mut self.language);
+        w.field("domain", &mut self.domain);
+        w.field("jurisdiction", &mut self.jurisdiction);
+        w.field("synonym", &mut self.synonym);
+        w.field("translation", &mut self.translation);
+        w.field("official", &mut self.official);
+        w.refs("source", &mut self.source, &["DocumentReference"]);
+    }
+}
+
+impl SubstanceSpecificationName {
+    /// A new `SubstanceSpecification.name` with its required elements: `name`.
+    pub fn new(name: FhirString) -> Self {
+        SubstanceSpecificationName {
+            name: Some(crate::Primitive::new(name)),
+            ..Default::default()
+        }
+    }
+    /// Adds a reference to a DocumentReference to `source`.
+    pub fn push_source<T: crate::targets::SubstanceSpecificationNameSource>(
+        &mut self,
+        reference: crate::TypedReference<T>,
+    ) -> &mut Self {
+        self.source.push(reference.into());
+        self
+    }
+}
+
 /// Details of the official nature of this name
 ///
 /// Details of the official nature of this name.
@@ -1458,6 +1880,23 @@ impl serde::Serialize for SubstanceSpecificationNameOfficial {
         ser::single(&mut map, "status", &self.status)?;
         ser::prim(&mut map, "date", "_date", &self.date)?;
         map.end()
+    }
+}
+
+impl crate::visit::Walk for SubstanceSpecificationNameOfficial {
+    fn walk(&self, w: &mut crate::visit::Walker<'_>) {
+        w.field("extension", &self.extension);
+        w.field("modifierExtension", &self.modifier_extension);
+        w.field("authority", &self.authority);
+        w.field("status", &self.status);
+        w.field("date", &self.date);
+    }
+    fn walk_mut(&mut self, w: &mut crate::visit::WalkerMut<'_>) {
+        w.field("extension", &mut self.extension);
+        w.field("modifierExtension", &mut self.modifier_extension);
+        w.field("authority", &mut self.authority);
+        w.field("status", &mut self.status);
+        w.field("date", &mut self.date);
     }
 }
 
@@ -1651,6 +2090,42 @@ impl serde::Serialize for SubstanceSpecificationRelationship {
     }
 }
 
+impl crate::visit::Walk for SubstanceSpecificationRelationship {
+    fn walk(&self, w: &mut crate::visit::Walker<'_>) {
+        w.field("extension", &self.extension);
+        w.field("modifierExtension", &self.modifier_extension);
+        w.choice(&self.substance);
+        w.field("relationship", &self.relationship);
+        w.field("isDefining", &self.is_defining);
+        w.choice(&self.amount);
+        w.field("amountRatioLowLimit", &self.amount_ratio_low_limit);
+        w.field("amountType", &self.amount_type);
+        w.refs("source", &self.source, &["DocumentReference"]);
+    }
+    fn walk_mut(&mut self, w: &mut crate::visit::WalkerMut<'_>) {
+        w.field("extension", &mut self.extension);
+        w.field("modifierExtension", &mut self.modifier_extension);
+        w.choice(&mut self.substance);
+        w.field("relationship", &mut self.relationship);
+        w.field("isDefining", &mut self.is_defining);
+        w.choice(&mut self.amount);
+        w.field("amountRatioLowLimit", &mut self.amount_ratio_low_limit);
+        w.field("amountType", &mut self.amount_type);
+        w.refs("source", &mut self.source, &["DocumentReference"]);
+    }
+}
+
+impl SubstanceSpecificationRelationship {
+    /// Adds a reference to a DocumentReference to `source`.
+    pub fn push_source<T: crate::targets::SubstanceSpecificationRelationshipSource>(
+        &mut self,
+        reference: crate::TypedReference<T>,
+    ) -> &mut Self {
+        self.source.push(reference.into());
+        self
+    }
+}
+
 /// Choice of types for `SubstanceSpecification.relationship.substance[x]`.
 ///
 /// In JSON the element name carries the type (`substanceReference`, `substanceCodeableConcept`, ...).
@@ -1668,6 +2143,29 @@ impl ser::EncodeChoice for SubstanceSpecificationRelationshipSubstance {
             Self::Reference(v) => map.serialize_entry("substanceReference", v),
             Self::CodeableConcept(v) => {
                 map.serialize_entry("substanceCodeableConcept", v)
+            }
+        }
+    }
+}
+
+impl crate::visit::Walk for SubstanceSpecificationRelationshipSubstance {
+    fn walk(&self, w: &mut crate::visit::Walker<'_>) {
+        match self {
+            Self::Reference(v) => {
+                w.refs("substanceReference", v, &["SubstanceSpecification"]);
+            }
+            Self::CodeableConcept(v) => {
+                w.field("substanceCodeableConcept", v);
+            }
+        }
+    }
+    fn walk_mut(&mut self, w: &mut crate::visit::WalkerMut<'_>) {
+        match self {
+            Self::Reference(v) => {
+                w.refs("substanceReference", v, &["SubstanceSpecification"]);
+            }
+            Self::CodeableConcept(v) => {
+                w.field("substanceCodeableConcept", v);
             }
         }
     }
@@ -1695,6 +2193,41 @@ impl ser::EncodeChoice for SubstanceSpecificationRelationshipAmount {
             Self::Range(v) => map.serialize_entry("amountRange", v),
             Self::Ratio(v) => map.serialize_entry("amountRatio", v),
             Self::String(v) => ser::prim_one(map, "amountString", "_amountString", v),
+        }
+    }
+}
+
+impl crate::visit::Walk for SubstanceSpecificationRelationshipAmount {
+    fn walk(&self, w: &mut crate::visit::Walker<'_>) {
+        match self {
+            Self::Quantity(v) => {
+                w.field("amountQuantity", v);
+            }
+            Self::Range(v) => {
+                w.field("amountRange", v);
+            }
+            Self::Ratio(v) => {
+                w.field("amountRatio", v);
+            }
+            Self::String(v) => {
+                w.field("amountString", v);
+            }
+        }
+    }
+    fn walk_mut(&mut self, w: &mut crate::visit::WalkerMut<'_>) {
+        match self {
+            Self::Quantity(v) => {
+                w.field("amountQuantity", v);
+            }
+            Self::Range(v) => {
+                w.field("amountRange", v);
+            }
+            Self::Ratio(v) => {
+                w.field("amountRatio", v);
+            }
+            Self::String(v) => {
+                w.field("amountString", v);
+            }
         }
     }
 }

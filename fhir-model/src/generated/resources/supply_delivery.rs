@@ -232,6 +232,110 @@ impl serde::Serialize for SupplyDelivery {
     }
 }
 
+impl crate::visit::Walk for SupplyDelivery {
+    fn walk(&self, w: &mut crate::visit::Walker<'_>) {
+        w.field("id", &self.id);
+        w.field("meta", &self.meta);
+        w.field("implicitRules", &self.implicit_rules);
+        w.field("language", &self.language);
+        w.field("text", &self.text);
+        w.field("contained", &self.contained);
+        w.field("extension", &self.extension);
+        w.field("modifierExtension", &self.modifier_extension);
+        w.field("identifier", &self.identifier);
+        w.refs("basedOn", &self.based_on, &["SupplyRequest"]);
+        w.refs("partOf", &self.part_of, &["SupplyDelivery", "Contract"]);
+        w.field("status", &self.status);
+        w.refs("patient", &self.patient, &["Patient"]);
+        w.field("type", &self.type_);
+        w.field("suppliedItem", &self.supplied_item);
+        w.choice(&self.occurrence);
+        w.refs(
+            "supplier",
+            &self.supplier,
+            &["Practitioner", "PractitionerRole", "Organization"],
+        );
+        w.refs("destination", &self.destination, &["Location"]);
+        w.refs("receiver", &self.receiver, &["Practitioner", "PractitionerRole"]);
+    }
+    fn walk_mut(&mut self, w: &mut crate::visit::WalkerMut<'_>) {
+        w.field("id", &mut self.id);
+        w.field("meta", &mut self.meta);
+        w.field("implicitRules", &mut self.implicit_rules);
+        w.field("language", &mut self.language);
+        w.field("text", &mut self.text);
+        w.field("contained", &mut self.contained);
+        w.field("extension", &mut self.extension);
+        w.field("modifierExtension", &mut self.modifier_extension);
+        w.field("identifier", &mut self.identifier);
+        w.refs("basedOn", &mut self.based_on, &["SupplyRequest"]);
+        w.refs("partOf", &mut self.part_of, &["SupplyDelivery", "Contract"]);
+        w.field("status", &mut self.status);
+        w.refs("patient", &mut self.patient, &["Patient"]);
+        w.field("type", &mut self.type_);
+        w.field("suppliedItem", &mut self.supplied_item);
+        w.choice(&mut self.occurrence);
+        w.refs(
+            "supplier",
+            &mut self.supplier,
+            &["Practitioner", "PractitionerRole", "Organization"],
+        );
+        w.refs("destination", &mut self.destination, &["Location"]);
+        w.refs("receiver", &mut self.receiver, &["Practitioner", "PractitionerRole"]);
+    }
+}
+
+impl SupplyDelivery {
+    /// Adds a reference to a SupplyRequest to `basedOn`.
+    pub fn push_based_on<T: crate::targets::SupplyDeliveryBasedOn>(
+        &mut self,
+        reference: crate::TypedReference<T>,
+    ) -> &mut Self {
+        self.based_on.push(reference.into());
+        self
+    }
+    /// Adds a reference to a SupplyDelivery | Contract to `partOf`.
+    pub fn push_part_of<T: crate::targets::SupplyDeliveryPartOf>(
+        &mut self,
+        reference: crate::TypedReference<T>,
+    ) -> &mut Self {
+        self.part_of.push(reference.into());
+        self
+    }
+    /// Sets `patient` to a reference to a Patient.
+    pub fn set_patient<T: crate::targets::SupplyDeliveryPatient>(
+        &mut self,
+        reference: crate::TypedReference<T>,
+    ) -> &mut Self {
+        self.patient = Some(Box::new(reference.into()));
+        self
+    }
+    /// Sets `supplier` to a reference to a Practitioner | PractitionerRole | Organization.
+    pub fn set_supplier<T: crate::targets::SupplyDeliverySupplier>(
+        &mut self,
+        reference: crate::TypedReference<T>,
+    ) -> &mut Self {
+        self.supplier = Some(Box::new(reference.into()));
+        self
+    }
+    /// Sets `destination` to a reference to a Location.
+    pub fn set_destination<T: crate::targets::SupplyDeliveryDestination>(
+        &mut self,
+        reference: crate::TypedReference<T>,
+    ) -> &mut Self {
+        self.destination = Some(Box::new(reference.into()));
+        self
+    }
+    /// Adds a reference to a Practitioner | PractitionerRole to `receiver`.
+    pub fn push_receiver<T: crate::targets::SupplyDeliveryReceiver>(
+        &mut self,
+        reference: crate::TypedReference<T>,
+    ) -> &mut Self {
+        self.receiver.push(reference.into());
+        self
+    }
+}
+
 /// Choice of types for `SupplyDelivery.occurrence[x]`.
 ///
 /// In JSON the element name carries the type (`occurrenceDateTime`, `occurrencePeriod`, ...).
@@ -253,6 +357,35 @@ impl ser::EncodeChoice for SupplyDeliveryOccurrence {
             }
             Self::Period(v) => map.serialize_entry("occurrencePeriod", v),
             Self::Timing(v) => map.serialize_entry("occurrenceTiming", v),
+        }
+    }
+}
+
+impl crate::visit::Walk for SupplyDeliveryOccurrence {
+    fn walk(&self, w: &mut crate::visit::Walker<'_>) {
+        match self {
+            Self::DateTime(v) => {
+                w.field("occurrenceDateTime", v);
+            }
+            Self::Period(v) => {
+                w.field("occurrencePeriod", v);
+            }
+            Self::Timing(v) => {
+                w.field("occurrenceTiming", v);
+            }
+        }
+    }
+    fn walk_mut(&mut self, w: &mut crate::visit::WalkerMut<'_>) {
+        match self {
+            Self::DateTime(v) => {
+                w.field("occurrenceDateTime", v);
+            }
+            Self::Period(v) => {
+                w.field("occurrencePeriod", v);
+            }
+            Self::Timing(v) => {
+                w.field("occurrenceTiming", v);
+            }
         }
     }
 }
@@ -357,6 +490,21 @@ impl serde::Serialize for SupplyDeliverySuppliedItem {
     }
 }
 
+impl crate::visit::Walk for SupplyDeliverySuppliedItem {
+    fn walk(&self, w: &mut crate::visit::Walker<'_>) {
+        w.field("extension", &self.extension);
+        w.field("modifierExtension", &self.modifier_extension);
+        w.field("quantity", &self.quantity);
+        w.choice(&self.item);
+    }
+    fn walk_mut(&mut self, w: &mut crate::visit::WalkerMut<'_>) {
+        w.field("extension", &mut self.extension);
+        w.field("modifierExtension", &mut self.modifier_extension);
+        w.field("quantity", &mut self.quantity);
+        w.choice(&mut self.item);
+    }
+}
+
 /// Choice of types for `SupplyDelivery.suppliedItem.item[x]`.
 ///
 /// In JSON the element name carries the type (`itemCodeableConcept`, `itemReference`, ...).
@@ -373,6 +521,29 @@ impl ser::EncodeChoice for SupplyDeliverySuppliedItemItem {
         match self {
             Self::CodeableConcept(v) => map.serialize_entry("itemCodeableConcept", v),
             Self::Reference(v) => map.serialize_entry("itemReference", v),
+        }
+    }
+}
+
+impl crate::visit::Walk for SupplyDeliverySuppliedItemItem {
+    fn walk(&self, w: &mut crate::visit::Walker<'_>) {
+        match self {
+            Self::CodeableConcept(v) => {
+                w.field("itemCodeableConcept", v);
+            }
+            Self::Reference(v) => {
+                w.refs("itemReference", v, &["Medication", "Substance", "Device"]);
+            }
+        }
+    }
+    fn walk_mut(&mut self, w: &mut crate::visit::WalkerMut<'_>) {
+        match self {
+            Self::CodeableConcept(v) => {
+                w.field("itemCodeableConcept", v);
+            }
+            Self::Reference(v) => {
+                w.refs("itemReference", v, &["Medication", "Substance", "Device"]);
+            }
         }
     }
 }

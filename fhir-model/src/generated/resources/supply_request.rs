@@ -285,6 +285,144 @@ impl serde::Serialize for SupplyRequest {
     }
 }
 
+impl crate::visit::Walk for SupplyRequest {
+    fn walk(&self, w: &mut crate::visit::Walker<'_>) {
+        w.field("id", &self.id);
+        w.field("meta", &self.meta);
+        w.field("implicitRules", &self.implicit_rules);
+        w.field("language", &self.language);
+        w.field("text", &self.text);
+        w.field("contained", &self.contained);
+        w.field("extension", &self.extension);
+        w.field("modifierExtension", &self.modifier_extension);
+        w.field("identifier", &self.identifier);
+        w.field("status", &self.status);
+        w.field("category", &self.category);
+        w.field("priority", &self.priority);
+        w.choice(&self.item);
+        w.field("quantity", &self.quantity);
+        w.field("parameter", &self.parameter);
+        w.choice(&self.occurrence);
+        w.field("authoredOn", &self.authored_on);
+        w.refs(
+            "requester",
+            &self.requester,
+            &[
+                "Practitioner",
+                "PractitionerRole",
+                "Organization",
+                "Patient",
+                "RelatedPerson",
+                "Device",
+            ],
+        );
+        w.refs("supplier", &self.supplier, &["Organization", "HealthcareService"]);
+        w.field("reasonCode", &self.reason_code);
+        w.refs(
+            "reasonReference",
+            &self.reason_reference,
+            &["Condition", "Observation", "DiagnosticReport", "DocumentReference"],
+        );
+        w.refs("deliverFrom", &self.deliver_from, &["Organization", "Location"]);
+        w.refs("deliverTo", &self.deliver_to, &["Organization", "Location", "Patient"]);
+    }
+    fn walk_mut(&mut self, w: &mut crate::visit::WalkerMut<'_>) {
+        w.field("id", &mut self.id);
+        w.field("meta", &mut self.meta);
+        w.field("implicitRules", &mut self.implicit_rules);
+        w.field("language", &mut self.language);
+        w.field("text", &mut self.text);
+        w.field("contained", &mut self.contained);
+        w.field("extension", &mut self.extension);
+        w.field("modifierExtension", &mut self.modifier_extension);
+        w.field("identifier", &mut self.identifier);
+        w.field("status", &mut self.status);
+        w.field("category", &mut self.category);
+        w.field("priority", &mut self.priority);
+        w.choice(&mut self.item);
+        w.field("quantity", &mut self.quantity);
+        w.field("parameter", &mut self.parameter);
+        w.choice(&mut self.occurrence);
+        w.field("authoredOn", &mut self.authored_on);
+        w.refs(
+            "requester",
+            &mut self.requester,
+            &[
+                "Practitioner",
+                "PractitionerRole",
+                "Organization",
+                "Patient",
+                "RelatedPerson",
+                "Device",
+            ],
+        );
+        w.refs("supplier", &mut self.supplier, &["Organization", "HealthcareService"]);
+        w.field("reasonCode", &mut self.reason_code);
+        w.refs(
+            "reasonReference",
+            &mut self.reason_reference,
+            &["Condition", "Observation", "DiagnosticReport", "DocumentReference"],
+        );
+        w.refs("deliverFrom", &mut self.deliver_from, &["Organization", "Location"]);
+        w.refs(
+            "deliverTo",
+            &mut self.deliver_to,
+            &["Organization", "Location", "Patient"],
+        );
+    }
+}
+
+impl SupplyRequest {
+    /// A new `SupplyRequest` with its required elements: `item`, `quantity`.
+    pub fn new(item: SupplyRequestItem, quantity: Quantity) -> Self {
+        SupplyRequest {
+            item: Some(item),
+            quantity: Some(Box::new(quantity)),
+            ..Default::default()
+        }
+    }
+    /// Sets `requester` to a reference to a Practitioner | PractitionerRole | Organization | Patient | RelatedPerson | Device.
+    pub fn set_requester<T: crate::targets::SupplyRequestRequester>(
+        &mut self,
+        reference: crate::TypedReference<T>,
+    ) -> &mut Self {
+        self.requester = Some(Box::new(reference.into()));
+        self
+    }
+    /// Adds a reference to a Organization | HealthcareService to `supplier`.
+    pub fn push_supplier<T: crate::targets::SupplyRequestSupplier>(
+        &mut self,
+        reference: crate::TypedReference<T>,
+    ) -> &mut Self {
+        self.supplier.push(reference.into());
+        self
+    }
+    /// Adds a reference to a Condition | Observation | DiagnosticReport | DocumentReference to `reasonReference`.
+    pub fn push_reason_reference<T: crate::targets::SupplyRequestReasonReference>(
+        &mut self,
+        reference: crate::TypedReference<T>,
+    ) -> &mut Self {
+        self.reason_reference.push(reference.into());
+        self
+    }
+    /// Sets `deliverFrom` to a reference to a Organization | Location.
+    pub fn set_deliver_from<T: crate::targets::SupplyRequestDeliverFrom>(
+        &mut self,
+        reference: crate::TypedReference<T>,
+    ) -> &mut Self {
+        self.deliver_from = Some(Box::new(reference.into()));
+        self
+    }
+    /// Sets `deliverTo` to a reference to a Organization | Location | Patient.
+    pub fn set_deliver_to<T: crate::targets::SupplyRequestDeliverTo>(
+        &mut self,
+        reference: crate::TypedReference<T>,
+    ) -> &mut Self {
+        self.deliver_to = Some(Box::new(reference.into()));
+        self
+    }
+}
+
 /// Choice of types for `SupplyRequest.item[x]`.
 ///
 /// In JSON the element name carries the type (`itemCodeableConcept`, `itemReference`, ...).
@@ -301,6 +439,29 @@ impl ser::EncodeChoice for SupplyRequestItem {
         match self {
             Self::CodeableConcept(v) => map.serialize_entry("itemCodeableConcept", v),
             Self::Reference(v) => map.serialize_entry("itemReference", v),
+        }
+    }
+}
+
+impl crate::visit::Walk for SupplyRequestItem {
+    fn walk(&self, w: &mut crate::visit::Walker<'_>) {
+        match self {
+            Self::CodeableConcept(v) => {
+                w.field("itemCodeableConcept", v);
+            }
+            Self::Reference(v) => {
+                w.refs("itemReference", v, &["Medication", "Substance", "Device"]);
+            }
+        }
+    }
+    fn walk_mut(&mut self, w: &mut crate::visit::WalkerMut<'_>) {
+        match self {
+            Self::CodeableConcept(v) => {
+                w.field("itemCodeableConcept", v);
+            }
+            Self::Reference(v) => {
+                w.refs("itemReference", v, &["Medication", "Substance", "Device"]);
+            }
         }
     }
 }
@@ -326,6 +487,35 @@ impl ser::EncodeChoice for SupplyRequestOccurrence {
             }
             Self::Period(v) => map.serialize_entry("occurrencePeriod", v),
             Self::Timing(v) => map.serialize_entry("occurrenceTiming", v),
+        }
+    }
+}
+
+impl crate::visit::Walk for SupplyRequestOccurrence {
+    fn walk(&self, w: &mut crate::visit::Walker<'_>) {
+        match self {
+            Self::DateTime(v) => {
+                w.field("occurrenceDateTime", v);
+            }
+            Self::Period(v) => {
+                w.field("occurrencePeriod", v);
+            }
+            Self::Timing(v) => {
+                w.field("occurrenceTiming", v);
+            }
+        }
+    }
+    fn walk_mut(&mut self, w: &mut crate::visit::WalkerMut<'_>) {
+        match self {
+            Self::DateTime(v) => {
+                w.field("occurrenceDateTime", v);
+            }
+            Self::Period(v) => {
+                w.field("occurrencePeriod", v);
+            }
+            Self::Timing(v) => {
+                w.field("occurrenceTiming", v);
+            }
         }
     }
 }
@@ -457,6 +647,21 @@ impl serde::Serialize for SupplyRequestParameter {
     }
 }
 
+impl crate::visit::Walk for SupplyRequestParameter {
+    fn walk(&self, w: &mut crate::visit::Walker<'_>) {
+        w.field("extension", &self.extension);
+        w.field("modifierExtension", &self.modifier_extension);
+        w.field("code", &self.code);
+        w.choice(&self.value);
+    }
+    fn walk_mut(&mut self, w: &mut crate::visit::WalkerMut<'_>) {
+        w.field("extension", &mut self.extension);
+        w.field("modifierExtension", &mut self.modifier_extension);
+        w.field("code", &mut self.code);
+        w.choice(&mut self.value);
+    }
+}
+
 /// Choice of types for `SupplyRequest.parameter.value[x]`.
 ///
 /// In JSON the element name carries the type (`valueCodeableConcept`, `valueQuantity`, ...).
@@ -479,6 +684,41 @@ impl ser::EncodeChoice for SupplyRequestParameterValue {
             Self::Quantity(v) => map.serialize_entry("valueQuantity", v),
             Self::Range(v) => map.serialize_entry("valueRange", v),
             Self::Boolean(v) => ser::prim_one(map, "valueBoolean", "_valueBoolean", v),
+        }
+    }
+}
+
+impl crate::visit::Walk for SupplyRequestParameterValue {
+    fn walk(&self, w: &mut crate::visit::Walker<'_>) {
+        match self {
+            Self::CodeableConcept(v) => {
+                w.field("valueCodeableConcept", v);
+            }
+            Self::Quantity(v) => {
+                w.field("valueQuantity", v);
+            }
+            Self::Range(v) => {
+                w.field("valueRange", v);
+            }
+            Self::Boolean(v) => {
+                w.field("valueBoolean", v);
+            }
+        }
+    }
+    fn walk_mut(&mut self, w: &mut crate::visit::WalkerMut<'_>) {
+        match self {
+            Self::CodeableConcept(v) => {
+                w.field("valueCodeableConcept", v);
+            }
+            Self::Quantity(v) => {
+                w.field("valueQuantity", v);
+            }
+            Self::Range(v) => {
+                w.field("valueRange", v);
+            }
+            Self::Boolean(v) => {
+                w.field("valueBoolean", v);
+            }
         }
     }
 }

@@ -404,6 +404,206 @@ impl serde::Serialize for Task {
     }
 }
 
+impl crate::visit::Walk for Task {
+    fn walk(&self, w: &mut crate::visit::Walker<'_>) {
+        w.field("id", &self.id);
+        w.field("meta", &self.meta);
+        w.field("implicitRules", &self.implicit_rules);
+        w.field("language", &self.language);
+        w.field("text", &self.text);
+        w.field("contained", &self.contained);
+        w.field("extension", &self.extension);
+        w.field("modifierExtension", &self.modifier_extension);
+        w.field("identifier", &self.identifier);
+        w.field("instantiatesCanonical", &self.instantiates_canonical);
+        w.field("instantiatesUri", &self.instantiates_uri);
+        w.refs("basedOn", &self.based_on, &[]);
+        w.field("groupIdentifier", &self.group_identifier);
+        w.refs("partOf", &self.part_of, &["Task"]);
+        w.field("status", &self.status);
+        w.field("statusReason", &self.status_reason);
+        w.field("businessStatus", &self.business_status);
+        w.field("intent", &self.intent);
+        w.field("priority", &self.priority);
+        w.field("code", &self.code);
+        w.field("description", &self.description);
+        w.refs("focus", &self.focus, &[]);
+        w.refs("for", &self.for_, &[]);
+        w.refs("encounter", &self.encounter, &["Encounter"]);
+        w.field("executionPeriod", &self.execution_period);
+        w.field("authoredOn", &self.authored_on);
+        w.field("lastModified", &self.last_modified);
+        w.refs(
+            "requester",
+            &self.requester,
+            &[
+                "Device",
+                "Organization",
+                "Patient",
+                "Practitioner",
+                "PractitionerRole",
+                "RelatedPerson",
+            ],
+        );
+        w.field("performerType", &self.performer_type);
+        w.refs(
+            "owner",
+            &self.owner,
+            &[
+                "Practitioner",
+                "PractitionerRole",
+                "Organization",
+                "CareTeam",
+                "HealthcareService",
+                "Patient",
+                "Device",
+                "RelatedPerson",
+            ],
+        );
+        w.refs("location", &self.location, &["Location"]);
+        w.field("reasonCode", &self.reason_code);
+        w.refs("reasonReference", &self.reason_reference, &[]);
+        w.refs("insurance", &self.insurance, &["Coverage", "ClaimResponse"]);
+        w.field("note", &self.note);
+        w.refs("relevantHistory", &self.relevant_history, &["Provenance"]);
+        w.field("restriction", &self.restriction);
+        w.field("input", &self.input);
+        w.field("output", &self.output);
+    }
+    fn walk_mut(&mut self, w: &mut crate::visit::WalkerMut<'_>) {
+        w.field("id", &mut self.id);
+        w.field("meta", &mut self.meta);
+        w.field("implicitRules", &mut self.implicit_rules);
+        w.field("language", &mut self.language);
+        w.field("text", &mut self.text);
+        w.field("contained", &mut self.contained);
+        w.field("extension", &mut self.extension);
+        w.field("modifierExtension", &mut self.modifier_extension);
+        w.field("identifier", &mut self.identifier);
+        w.field("instantiatesCanonical", &mut self.instantiates_canonical);
+        w.field("instantiatesUri", &mut self.instantiates_uri);
+        w.refs("basedOn", &mut self.based_on, &[]);
+        w.field("groupIdentifier", &mut self.group_identifier);
+        w.refs("partOf", &mut self.part_of, &["Task"]);
+        w.field("status", &mut self.status);
+        w.field("statusReason", &mut self.status_reason);
+        w.field("businessStatus", &mut self.business_status);
+        w.field("intent", &mut self.intent);
+        w.field("priority", &mut self.priority);
+        w.field("code", &mut self.code);
+        w.field("description", &mut self.description);
+        w.refs("focus", &mut self.focus, &[]);
+        w.refs("for", &mut self.for_, &[]);
+        w.refs("encounter", &mut self.encounter, &["Encounter"]);
+        w.field("executionPeriod", &mut self.execution_period);
+        w.field("authoredOn", &mut self.authored_on);
+        w.field("lastModified", &mut self.last_modified);
+        w.refs(
+            "requester",
+            &mut self.requester,
+            &[
+                "Device",
+                "Organization",
+                "Patient",
+                "Practitioner",
+                "PractitionerRole",
+                "RelatedPerson",
+            ],
+        );
+        w.field("performerType", &mut self.performer_type);
+        w.refs(
+            "owner",
+            &mut self.owner,
+            &[
+                "Practitioner",
+                "PractitionerRole",
+                "Organization",
+                "CareTeam",
+                "HealthcareService",
+                "Patient",
+                "Device",
+                "RelatedPerson",
+            ],
+        );
+        w.refs("location", &mut self.location, &["Location"]);
+        w.field("reasonCode", &mut self.reason_code);
+        w.refs("reasonReference", &mut self.reason_reference, &[]);
+        w.refs("insurance", &mut self.insurance, &["Coverage", "ClaimResponse"]);
+        w.field("note", &mut self.note);
+        w.refs("relevantHistory", &mut self.relevant_history, &["Provenance"]);
+        w.field("restriction", &mut self.restriction);
+        w.field("input", &mut self.input);
+        w.field("output", &mut self.output);
+    }
+}
+
+impl Task {
+    /// A new `Task` with its required elements: `status`, `intent`.
+    pub fn new(status: codes::TaskStatus, intent: codes::TaskIntent) -> Self {
+        Task {
+            status: Some(crate::Primitive::new(status)),
+            intent: Some(crate::Primitive::new(intent)),
+            ..Default::default()
+        }
+    }
+    /// Adds a reference to a Task to `partOf`.
+    pub fn push_part_of<T: crate::targets::TaskPartOf>(
+        &mut self,
+        reference: crate::TypedReference<T>,
+    ) -> &mut Self {
+        self.part_of.push(reference.into());
+        self
+    }
+    /// Sets `encounter` to a reference to a Encounter.
+    pub fn set_encounter<T: crate::targets::TaskEncounter>(
+        &mut self,
+        reference: crate::TypedReference<T>,
+    ) -> &mut Self {
+        self.encounter = Some(Box::new(reference.into()));
+        self
+    }
+    /// Sets `requester` to a reference to a Device | Organization | Patient | Practitioner | PractitionerRole | RelatedPerson.
+    pub fn set_requester<T: crate::targets::TaskRequester>(
+        &mut self,
+        reference: crate::TypedReference<T>,
+    ) -> &mut Self {
+        self.requester = Some(Box::new(reference.into()));
+        self
+    }
+    /// Sets `owner` to a reference to a Practitioner | PractitionerRole | Organization | CareTeam | HealthcareService | Patient | Device | RelatedPerson.
+    pub fn set_owner<T: crate::targets::TaskOwner>(
+        &mut self,
+        reference: crate::TypedReference<T>,
+    ) -> &mut Self {
+        self.owner = Some(Box::new(reference.into()));
+        self
+    }
+    /// Sets `location` to a reference to a Location.
+    pub fn set_location<T: crate::targets::TaskLocation>(
+        &mut self,
+        reference: crate::TypedReference<T>,
+    ) -> &mut Self {
+        self.location = Some(Box::new(reference.into()));
+        self
+    }
+    /// Adds a reference to a Coverage | ClaimResponse to `insurance`.
+    pub fn push_insurance<T: crate::targets::TaskInsurance>(
+        &mut self,
+        reference: crate::TypedReference<T>,
+    ) -> &mut Self {
+        self.insurance.push(reference.into());
+        self
+    }
+    /// Adds a reference to a Provenance to `relevantHistory`.
+    pub fn push_relevant_history<T: crate::targets::TaskRelevantHistory>(
+        &mut self,
+        reference: crate::TypedReference<T>,
+    ) -> &mut Self {
+        self.relevant_history.push(reference.into());
+        self
+    }
+}
+
 /// Constraints on fulfillment tasks
 ///
 /// If the Task.focus is a request resource and the task is seeking fulfillment (i.e. is asking for the request to be actioned), this element identifies any limitations on what parts of the referenced request should be actioned.
@@ -494,6 +694,56 @@ impl serde::Serialize for TaskRestriction {
         ser::single(&mut map, "period", &self.period)?;
         ser::many(&mut map, "recipient", &self.recipient)?;
         map.end()
+    }
+}
+
+impl crate::visit::Walk for TaskRestriction {
+    fn walk(&self, w: &mut crate::visit::Walker<'_>) {
+        w.field("extension", &self.extension);
+        w.field("modifierExtension", &self.modifier_extension);
+        w.field("repetitions", &self.repetitions);
+        w.field("period", &self.period);
+        w.refs(
+            "recipient",
+            &self.recipient,
+            &[
+                "Patient",
+                "Practitioner",
+                "PractitionerRole",
+                "RelatedPerson",
+                "Group",
+                "Organization",
+            ],
+        );
+    }
+    fn walk_mut(&mut self, w: &mut crate::visit::WalkerMut<'_>) {
+        w.field("extension", &mut self.extension);
+        w.field("modifierExtension", &mut self.modifier_extension);
+        w.field("repetitions", &mut self.repetitions);
+        w.field("period", &mut self.period);
+        w.refs(
+            "recipient",
+            &mut self.recipient,
+            &[
+                "Patient",
+                "Practitioner",
+                "PractitionerRole",
+                "RelatedPerson",
+                "Group",
+                "Organization",
+            ],
+        );
+    }
+}
+
+impl TaskRestriction {
+    /// Adds a reference to a Patient | Practitioner | PractitionerRole | RelatedPerson | Group | Organization to `recipient`.
+    pub fn push_recipient<T: crate::targets::TaskRestrictionRecipient>(
+        &mut self,
+        reference: crate::TypedReference<T>,
+    ) -> &mut Self {
+        self.recipient.push(reference.into());
+        self
     }
 }
 
@@ -1272,6 +1522,32 @@ impl serde::Serialize for TaskInput {
     }
 }
 
+impl crate::visit::Walk for TaskInput {
+    fn walk(&self, w: &mut crate::visit::Walker<'_>) {
+        w.field("extension", &self.extension);
+        w.field("modifierExtension", &self.modifier_extension);
+        w.field("type", &self.type_);
+        w.choice(&self.value);
+    }
+    fn walk_mut(&mut self, w: &mut crate::visit::WalkerMut<'_>) {
+        w.field("extension", &mut self.extension);
+        w.field("modifierExtension", &mut self.modifier_extension);
+        w.field("type", &mut self.type_);
+        w.choice(&mut self.value);
+    }
+}
+
+impl TaskInput {
+    /// A new `Task.input` with its required elements: `type`, `value`.
+    pub fn new(type_: CodeableConcept, value: TaskInputValue) -> Self {
+        TaskInput {
+            type_: Some(Box::new(type_)),
+            value: Some(value),
+            ..Default::default()
+        }
+    }
+}
+
 /// Choice of types for `Task.input.value[x]`.
 ///
 /// In JSON the element name carries the type (`valueBase64Binary`, `valueBoolean`, ...).
@@ -1444,6 +1720,317 @@ impl ser::EncodeChoice for TaskInputValue {
             Self::UsageContext(v) => map.serialize_entry("valueUsageContext", v),
             Self::Dosage(v) => map.serialize_entry("valueDosage", v),
             Self::Meta(v) => map.serialize_entry("valueMeta", v),
+        }
+    }
+}
+
+impl crate::visit::Walk for TaskInputValue {
+    fn walk(&self, w: &mut crate::visit::Walker<'_>) {
+        match self {
+            Self::Base64Binary(v) => {
+                w.field("valueBase64Binary", v);
+            }
+            Self::Boolean(v) => {
+                w.field("valueBoolean", v);
+            }
+            Self::Canonical(v) => {
+                w.field("valueCanonical", v);
+            }
+            Self::Code(v) => {
+                w.field("valueCode", v);
+            }
+            Self::Date(v) => {
+                w.field("valueDate", v);
+            }
+            Self::DateTime(v) => {
+                w.field("valueDateTime", v);
+            }
+            Self::Decimal(v) => {
+                w.field("valueDecimal", v);
+            }
+            Self::Id(v) => {
+                w.field("valueId", v);
+            }
+            Self::Instant(v) => {
+                w.field("valueInstant", v);
+            }
+            Self::Integer(v) => {
+                w.field("valueInteger", v);
+            }
+            Self::Markdown(v) => {
+                w.field("valueMarkdown", v);
+            }
+            Self::Oid(v) => {
+                w.field("valueOid", v);
+            }
+            Self::PositiveInt(v) => {
+                w.field("valuePositiveInt", v);
+            }
+            Self::String(v) => {
+                w.field("valueString", v);
+            }
+            Self::Time(v) => {
+                w.field("valueTime", v);
+            }
+            Self::UnsignedInt(v) => {
+                w.field("valueUnsignedInt", v);
+            }
+            Self::Uri(v) => {
+                w.field("valueUri", v);
+            }
+            Self::Url(v) => {
+                w.field("valueUrl", v);
+            }
+            Self::Uuid(v) => {
+                w.field("valueUuid", v);
+            }
+            Self::Address(v) => {
+                w.field("valueAddress", v);
+            }
+            Self::Age(v) => {
+                w.field("valueAge", v);
+            }
+            Self::Annotation(v) => {
+                w.field("valueAnnotation", v);
+            }
+            Self::Attachment(v) => {
+                w.field("valueAttachment", v);
+            }
+            Self::CodeableConcept(v) => {
+                w.field("valueCodeableConcept", v);
+            }
+            Self::Coding(v) => {
+                w.field("valueCoding", v);
+            }
+            Self::ContactPoint(v) => {
+                w.field("valueContactPoint", v);
+            }
+            Self::Count(v) => {
+                w.field("valueCount", v);
+            }
+            Self::Distance(v) => {
+                w.field("valueDistance", v);
+            }
+            Self::Duration(v) => {
+                w.field("valueDuration", v);
+            }
+            Self::HumanName(v) => {
+                w.field("valueHumanName", v);
+            }
+            Self::Identifier(v) => {
+                w.field("valueIdentifier", v);
+            }
+            Self::Money(v) => {
+                w.field("valueMoney", v);
+            }
+            Self::Period(v) => {
+                w.field("valuePeriod", v);
+            }
+            Self::Quantity(v) => {
+                w.field("valueQuantity", v);
+            }
+            Self::Range(v) => {
+                w.field("valueRange", v);
+            }
+            Self::Ratio(v) => {
+                w.field("valueRatio", v);
+            }
+            Self::Reference(v) => {
+                w.refs("valueReference", v, &[]);
+            }
+            Self::SampledData(v) => {
+                w.field("valueSampledData", v);
+            }
+            Self::Signature(v) => {
+                w.field("valueSignature", v);
+            }
+            Self::Timing(v) => {
+                w.field("valueTiming", v);
+            }
+            Self::ContactDetail(v) => {
+                w.field("valueContactDetail", v);
+            }
+            Self::Contributor(v) => {
+                w.field("valueContributor", v);
+            }
+            Self::DataRequirement(v) => {
+                w.field("valueDataRequirement", v);
+            }
+            Self::Expression(v) => {
+                w.field("valueExpression", v);
+            }
+            Self::ParameterDefinition(v) => {
+                w.field("valueParameterDefinition", v);
+            }
+            Self::RelatedArtifact(v) => {
+                w.field("valueRelatedArtifact", v);
+            }
+            Self::TriggerDefinition(v) => {
+                w.field("valueTriggerDefinition", v);
+            }
+            Self::UsageContext(v) => {
+                w.field("valueUsageContext", v);
+            }
+            Self::Dosage(v) => {
+                w.field("valueDosage", v);
+            }
+            Self::Meta(v) => {
+                w.field("valueMeta", v);
+            }
+        }
+    }
+    fn walk_mut(&mut self, w: &mut crate::visit::WalkerMut<'_>) {
+        match self {
+            Self::Base64Binary(v) => {
+                w.field("valueBase64Binary", v);
+            }
+            Self::Boolean(v) => {
+                w.field("valueBoolean", v);
+            }
+            Self::Canonical(v) => {
+                w.field("valueCanonical", v);
+            }
+            Self::Code(v) => {
+                w.field("valueCode", v);
+            }
+            Self::Date(v) => {
+                w.field("valueDate", v);
+            }
+            Self::DateTime(v) => {
+                w.field("valueDateTime", v);
+            }
+            Self::Decimal(v) => {
+                w.field("valueDecimal", v);
+            }
+            Self::Id(v) => {
+                w.field("valueId", v);
+            }
+            Self::Instant(v) => {
+                w.field("valueInstant", v);
+            }
+            Self::Integer(v) => {
+                w.field("valueInteger", v);
+            }
+            Self::Markdown(v) => {
+                w.field("valueMarkdown", v);
+            }
+            Self::Oid(v) => {
+                w.field("valueOid", v);
+            }
+            Self::PositiveInt(v) => {
+                w.field("valuePositiveInt", v);
+            }
+            Self::String(v) => {
+                w.field("valueString", v);
+            }
+            Self::Time(v) => {
+                w.field("valueTime", v);
+            }
+            Self::UnsignedInt(v) => {
+                w.field("valueUnsignedInt", v);
+            }
+            Self::Uri(v) => {
+                w.field("valueUri", v);
+            }
+            Self::Url(v) => {
+                w.field("valueUrl", v);
+            }
+            Self::Uuid(v) => {
+                w.field("valueUuid", v);
+            }
+            Self::Address(v) => {
+                w.field("valueAddress", v);
+            }
+            Self::Age(v) => {
+                w.field("valueAge", v);
+            }
+            Self::Annotation(v) => {
+                w.field("valueAnnotation", v);
+            }
+            Self::Attachment(v) => {
+                w.field("valueAttachment", v);
+            }
+            Self::CodeableConcept(v) => {
+                w.field("valueCodeableConcept", v);
+            }
+            Self::Coding(v) => {
+                w.field("valueCoding", v);
+            }
+            Self::ContactPoint(v) => {
+                w.field("valueContactPoint", v);
+            }
+            Self::Count(v) => {
+                w.field("valueCount", v);
+            }
+            Self::Distance(v) => {
+                w.field("valueDistance", v);
+            }
+            Self::Duration(v) => {
+                w.field("valueDuration", v);
+            }
+            Self::HumanName(v) => {
+                w.field("valueHumanName", v);
+            }
+            Self::Identifier(v) => {
+                w.field("valueIdentifier", v);
+            }
+            Self::Money(v) => {
+                w.field("valueMoney", v);
+            }
+            Self::Period(v) => {
+                w.field("valuePeriod", v);
+            }
+            Self::Quantity(v) => {
+                w.field("valueQuantity", v);
+            }
+            Self::Range(v) => {
+                w.field("valueRange", v);
+            }
+            Self::Ratio(v) => {
+                w.field("valueRatio", v);
+            }
+            Self::Reference(v) => {
+                w.refs("valueReference", v, &[]);
+            }
+            Self::SampledData(v) => {
+                w.field("valueSampledData", v);
+            }
+            Self::Signature(v) => {
+                w.field("valueSignature", v);
+            }
+            Self::Timing(v) => {
+                w.field("valueTiming", v);
+            }
+            Self::ContactDetail(v) => {
+                w.field("valueContactDetail", v);
+            }
+            Self::Contributor(v) => {
+                w.field("valueContributor", v);
+            }
+            Self::DataRequirement(v) => {
+                w.field("valueDataRequirement", v);
+            }
+            Self::Expression(v) => {
+                w.field("valueExpression", v);
+            }
+            Self::ParameterDefinition(v) => {
+                w.field("valueParameterDefinition", v);
+            }
+            Self::RelatedArtifact(v) => {
+                w.field("valueRelatedArtifact", v);
+            }
+            Self::TriggerDefinition(v) => {
+                w.field("valueTriggerDefinition", v);
+            }
+            Self::UsageContext(v) => {
+                w.field("valueUsageContext", v);
+            }
+            Self::Dosage(v) => {
+                w.field("valueDosage", v);
+            }
+            Self::Meta(v) => {
+                w.field("valueMeta", v);
+            }
         }
     }
 }
@@ -2223,6 +2810,32 @@ impl serde::Serialize for TaskOutput {
     }
 }
 
+impl crate::visit::Walk for TaskOutput {
+    fn walk(&self, w: &mut crate::visit::Walker<'_>) {
+        w.field("extension", &self.extension);
+        w.field("modifierExtension", &self.modifier_extension);
+        w.field("type", &self.type_);
+        w.choice(&self.value);
+    }
+    fn walk_mut(&mut self, w: &mut crate::visit::WalkerMut<'_>) {
+        w.field("extension", &mut self.extension);
+        w.field("modifierExtension", &mut self.modifier_extension);
+        w.field("type", &mut self.type_);
+        w.choice(&mut self.value);
+    }
+}
+
+impl TaskOutput {
+    /// A new `Task.output` with its required elements: `type`, `value`.
+    pub fn new(type_: CodeableConcept, value: TaskOutputValue) -> Self {
+        TaskOutput {
+            type_: Some(Box::new(type_)),
+            value: Some(value),
+            ..Default::default()
+        }
+    }
+}
+
 /// Choice of types for `Task.output.value[x]`.
 ///
 /// In JSON the element name carries the type (`valueBase64Binary`, `valueBoolean`, ...).
@@ -2395,6 +3008,317 @@ impl ser::EncodeChoice for TaskOutputValue {
             Self::UsageContext(v) => map.serialize_entry("valueUsageContext", v),
             Self::Dosage(v) => map.serialize_entry("valueDosage", v),
             Self::Meta(v) => map.serialize_entry("valueMeta", v),
+        }
+    }
+}
+
+impl crate::visit::Walk for TaskOutputValue {
+    fn walk(&self, w: &mut crate::visit::Walker<'_>) {
+        match self {
+            Self::Base64Binary(v) => {
+                w.field("valueBase64Binary", v);
+            }
+            Self::Boolean(v) => {
+                w.field("valueBoolean", v);
+            }
+            Self::Canonical(v) => {
+                w.field("valueCanonical", v);
+            }
+            Self::Code(v) => {
+                w.field("valueCode", v);
+            }
+            Self::Date(v) => {
+                w.field("valueDate", v);
+            }
+            Self::DateTime(v) => {
+                w.field("valueDateTime", v);
+            }
+            Self::Decimal(v) => {
+                w.field("valueDecimal", v);
+            }
+            Self::Id(v) => {
+                w.field("valueId", v);
+            }
+            Self::Instant(v) => {
+                w.field("valueInstant", v);
+            }
+            Self::Integer(v) => {
+                w.field("valueInteger", v);
+            }
+            Self::Markdown(v) => {
+                w.field("valueMarkdown", v);
+            }
+            Self::Oid(v) => {
+                w.field("valueOid", v);
+            }
+            Self::PositiveInt(v) => {
+                w.field("valuePositiveInt", v);
+            }
+            Self::String(v) => {
+                w.field("valueString", v);
+            }
+            Self::Time(v) => {
+                w.field("valueTime", v);
+            }
+            Self::UnsignedInt(v) => {
+                w.field("valueUnsignedInt", v);
+            }
+            Self::Uri(v) => {
+                w.field("valueUri", v);
+            }
+            Self::Url(v) => {
+                w.field("valueUrl", v);
+            }
+            Self::Uuid(v) => {
+                w.field("valueUuid", v);
+            }
+            Self::Address(v) => {
+                w.field("valueAddress", v);
+            }
+            Self::Age(v) => {
+                w.field("valueAge", v);
+            }
+            Self::Annotation(v) => {
+                w.field("valueAnnotation", v);
+            }
+            Self::Attachment(v) => {
+                w.field("valueAttachment", v);
+            }
+            Self::CodeableConcept(v) => {
+                w.field("valueCodeableConcept", v);
+            }
+            Self::Coding(v) => {
+                w.field("valueCoding", v);
+            }
+            Self::ContactPoint(v) => {
+                w.field("valueContactPoint", v);
+            }
+            Self::Count(v) => {
+                w.field("valueCount", v);
+            }
+            Self::Distance(v) => {
+                w.field("valueDistance", v);
+            }
+            Self::Duration(v) => {
+                w.field("valueDuration", v);
+            }
+            Self::HumanName(v) => {
+                w.field("valueHumanName", v);
+            }
+            Self::Identifier(v) => {
+                w.field("valueIdentifier", v);
+            }
+            Self::Money(v) => {
+                w.field("valueMoney", v);
+            }
+            Self::Period(v) => {
+                w.field("valuePeriod", v);
+            }
+            Self::Quantity(v) => {
+                w.field("valueQuantity", v);
+            }
+            Self::Range(v) => {
+                w.field("valueRange", v);
+            }
+            Self::Ratio(v) => {
+                w.field("valueRatio", v);
+            }
+            Self::Reference(v) => {
+                w.refs("valueReference", v, &[]);
+            }
+            Self::SampledData(v) => {
+                w.field("valueSampledData", v);
+            }
+            Self::Signature(v) => {
+                w.field("valueSignature", v);
+            }
+            Self::Timing(v) => {
+                w.field("valueTiming", v);
+            }
+            Self::ContactDetail(v) => {
+                w.field("valueContactDetail", v);
+            }
+            Self::Contributor(v) => {
+                w.field("valueContributor", v);
+            }
+            Self::DataRequirement(v) => {
+                w.field("valueDataRequirement", v);
+            }
+            Self::Expression(v) => {
+                w.field("valueExpression", v);
+            }
+            Self::ParameterDefinition(v) => {
+                w.field("valueParameterDefinition", v);
+            }
+            Self::RelatedArtifact(v) => {
+                w.field("valueRelatedArtifact", v);
+            }
+            Self::TriggerDefinition(v) => {
+                w.field("valueTriggerDefinition", v);
+            }
+            Self::UsageContext(v) => {
+                w.field("valueUsageContext", v);
+            }
+            Self::Dosage(v) => {
+                w.field("valueDosage", v);
+            }
+            Self::Meta(v) => {
+                w.field("valueMeta", v);
+            }
+        }
+    }
+    fn walk_mut(&mut self, w: &mut crate::visit::WalkerMut<'_>) {
+        match self {
+            Self::Base64Binary(v) => {
+                w.field("valueBase64Binary", v);
+            }
+            Self::Boolean(v) => {
+                w.field("valueBoolean", v);
+            }
+            Self::Canonical(v) => {
+                w.field("valueCanonical", v);
+            }
+            Self::Code(v) => {
+                w.field("valueCode", v);
+            }
+            Self::Date(v) => {
+                w.field("valueDate", v);
+            }
+            Self::DateTime(v) => {
+                w.field("valueDateTime", v);
+            }
+            Self::Decimal(v) => {
+                w.field("valueDecimal", v);
+            }
+            Self::Id(v) => {
+                w.field("valueId", v);
+            }
+            Self::Instant(v) => {
+                w.field("valueInstant", v);
+            }
+            Self::Integer(v) => {
+                w.field("valueInteger", v);
+            }
+            Self::Markdown(v) => {
+                w.field("valueMarkdown", v);
+            }
+            Self::Oid(v) => {
+                w.field("valueOid", v);
+            }
+            Self::PositiveInt(v) => {
+                w.field("valuePositiveInt", v);
+            }
+            Self::String(v) => {
+                w.field("valueString", v);
+            }
+            Self::Time(v) => {
+                w.field("valueTime", v);
+            }
+            Self::UnsignedInt(v) => {
+                w.field("valueUnsignedInt", v);
+            }
+            Self::Uri(v) => {
+                w.field("valueUri", v);
+            }
+            Self::Url(v) => {
+                w.field("valueUrl", v);
+            }
+            Self::Uuid(v) => {
+                w.field("valueUuid", v);
+            }
+            Self::Address(v) => {
+                w.field("valueAddress", v);
+            }
+            Self::Age(v) => {
+                w.field("valueAge", v);
+            }
+            Self::Annotation(v) => {
+                w.field("valueAnnotation", v);
+            }
+            Self::Attachment(v) => {
+                w.field("valueAttachment", v);
+            }
+            Self::CodeableConcept(v) => {
+                w.field("valueCodeableConcept", v);
+            }
+            Self::Coding(v) => {
+                w.field("valueCoding", v);
+            }
+            Self::ContactPoint(v) => {
+                w.field("valueContactPoint", v);
+            }
+            Self::Count(v) => {
+                w.field("valueCount", v);
+            }
+            Self::Distance(v) => {
+                w.field("valueDistance", v);
+            }
+            Self::Duration(v) => {
+                w.field("valueDuration", v);
+            }
+            Self::HumanName(v) => {
+                w.field("valueHumanName", v);
+            }
+            Self::Identifier(v) => {
+                w.field("valueIdentifier", v);
+            }
+            Self::Money(v) => {
+                w.field("valueMoney", v);
+            }
+            Self::Period(v) => {
+                w.field("valuePeriod", v);
+            }
+            Self::Quantity(v) => {
+                w.field("valueQuantity", v);
+            }
+            Self::Range(v) => {
+                w.field("valueRange", v);
+            }
+            Self::Ratio(v) => {
+                w.field("valueRatio", v);
+            }
+            Self::Reference(v) => {
+                w.refs("valueReference", v, &[]);
+            }
+            Self::SampledData(v) => {
+                w.field("valueSampledData", v);
+            }
+            Self::Signature(v) => {
+                w.field("valueSignature", v);
+            }
+            Self::Timing(v) => {
+                w.field("valueTiming", v);
+            }
+            Self::ContactDetail(v) => {
+                w.field("valueContactDetail", v);
+            }
+            Self::Contributor(v) => {
+                w.field("valueContributor", v);
+            }
+            Self::DataRequirement(v) => {
+                w.field("valueDataRequirement", v);
+            }
+            Self::Expression(v) => {
+                w.field("valueExpression", v);
+            }
+            Self::ParameterDefinition(v) => {
+                w.field("valueParameterDefinition", v);
+            }
+            Self::RelatedArtifact(v) => {
+                w.field("valueRelatedArtifact", v);
+            }
+            Self::TriggerDefinition(v) => {
+                w.field("valueTriggerDefinition", v);
+            }
+            Self::UsageContext(v) => {
+                w.field("valueUsageContext", v);
+            }
+            Self::Dosage(v) => {
+                w.field("valueDosage", v);
+            }
+            Self::Meta(v) => {
+                w.field("valueMeta", v);
+            }
         }
     }
 }

@@ -333,6 +333,93 @@ impl serde::Serialize for TerminologyCapabilities {
     }
 }
 
+impl crate::visit::Walk for TerminologyCapabilities {
+    fn walk(&self, w: &mut crate::visit::Walker<'_>) {
+        w.field("id", &self.id);
+        w.field("meta", &self.meta);
+        w.field("implicitRules", &self.implicit_rules);
+        w.field("language", &self.language);
+        w.field("text", &self.text);
+        w.field("contained", &self.contained);
+        w.field("extension", &self.extension);
+        w.field("modifierExtension", &self.modifier_extension);
+        w.field("url", &self.url);
+        w.field("version", &self.version);
+        w.field("name", &self.name);
+        w.field("title", &self.title);
+        w.field("status", &self.status);
+        w.field("experimental", &self.experimental);
+        w.field("date", &self.date);
+        w.field("publisher", &self.publisher);
+        w.field("contact", &self.contact);
+        w.field("description", &self.description);
+        w.field("useContext", &self.use_context);
+        w.field("jurisdiction", &self.jurisdiction);
+        w.field("purpose", &self.purpose);
+        w.field("copyright", &self.copyright);
+        w.field("kind", &self.kind);
+        w.field("software", &self.software);
+        w.field("implementation", &self.implementation);
+        w.field("lockedDate", &self.locked_date);
+        w.field("codeSystem", &self.code_system);
+        w.field("expansion", &self.expansion);
+        w.field("codeSearch", &self.code_search);
+        w.field("validateCode", &self.validate_code);
+        w.field("translation", &self.translation);
+        w.field("closure", &self.closure);
+    }
+    fn walk_mut(&mut self, w: &mut crate::visit::WalkerMut<'_>) {
+        w.field("id", &mut self.id);
+        w.field("meta", &mut self.meta);
+        w.field("implicitRules", &mut self.implicit_rules);
+        w.field("language", &mut self.language);
+        w.field("text", &mut self.text);
+        w.field("contained", &mut self.contained);
+        w.field("extension", &mut self.extension);
+        w.field("modifierExtension", &mut self.modifier_extension);
+        w.field("url", &mut self.url);
+        w.field("version", &mut self.version);
+        w.field("name", &mut self.name);
+        w.field("title", &mut self.title);
+        w.field("status", &mut self.status);
+        w.field("experimental", &mut self.experimental);
+        w.field("date", &mut self.date);
+        w.field("publisher", &mut self.publisher);
+        w.field("contact", &mut self.contact);
+        w.field("description", &mut self.description);
+        w.field("useContext", &mut self.use_context);
+        w.field("jurisdiction", &mut self.jurisdiction);
+        w.field("purpose", &mut self.purpose);
+        w.field("copyright", &mut self.copyright);
+        w.field("kind", &mut self.kind);
+        w.field("software", &mut self.software);
+        w.field("implementation", &mut self.implementation);
+        w.field("lockedDate", &mut self.locked_date);
+        w.field("codeSystem", &mut self.code_system);
+        w.field("expansion", &mut self.expansion);
+        w.field("codeSearch", &mut self.code_search);
+        w.field("validateCode", &mut self.validate_code);
+        w.field("translation", &mut self.translation);
+        w.field("closure", &mut self.closure);
+    }
+}
+
+impl TerminologyCapabilities {
+    /// A new `TerminologyCapabilities` with its required elements: `status`, `date`, `kind`.
+    pub fn new(
+        status: codes::PublicationStatus,
+        date: DateTime,
+        kind: codes::CapabilityStatementKind,
+    ) -> Self {
+        TerminologyCapabilities {
+            status: Some(crate::Primitive::new(status)),
+            date: Some(crate::Primitive::new(date)),
+            kind: Some(crate::Primitive::new(kind)),
+            ..Default::default()
+        }
+    }
+}
+
 /// Software that is covered by this terminology capability statement
 ///
 /// Software that is covered by this terminology capability statement.  It is used when the statement describes the capabilities of a particular software version, independent of an installation.
@@ -424,6 +511,31 @@ impl serde::Serialize for TerminologyCapabilitiesSoftware {
         ser::prim(&mut map, "name", "_name", &self.name)?;
         ser::prim(&mut map, "version", "_version", &self.version)?;
         map.end()
+    }
+}
+
+impl crate::visit::Walk for TerminologyCapabilitiesSoftware {
+    fn walk(&self, w: &mut crate::visit::Walker<'_>) {
+        w.field("extension", &self.extension);
+        w.field("modifierExtension", &self.modifier_extension);
+        w.field("name", &self.name);
+        w.field("version", &self.version);
+    }
+    fn walk_mut(&mut self, w: &mut crate::visit::WalkerMut<'_>) {
+        w.field("extension", &mut self.extension);
+        w.field("modifierExtension", &mut self.modifier_extension);
+        w.field("name", &mut self.name);
+        w.field("version", &mut self.version);
+    }
+}
+
+impl TerminologyCapabilitiesSoftware {
+    /// A new `TerminologyCapabilities.software` with its required elements: `name`.
+    pub fn new(name: FhirString) -> Self {
+        TerminologyCapabilitiesSoftware {
+            name: Some(crate::Primitive::new(name)),
+            ..Default::default()
+        }
     }
 }
 
@@ -521,6 +633,31 @@ impl serde::Serialize for TerminologyCapabilitiesImplementation {
     }
 }
 
+impl crate::visit::Walk for TerminologyCapabilitiesImplementation {
+    fn walk(&self, w: &mut crate::visit::Walker<'_>) {
+        w.field("extension", &self.extension);
+        w.field("modifierExtension", &self.modifier_extension);
+        w.field("description", &self.description);
+        w.field("url", &self.url);
+    }
+    fn walk_mut(&mut self, w: &mut crate::visit::WalkerMut<'_>) {
+        w.field("extension", &mut self.extension);
+        w.field("modifierExtension", &mut self.modifier_extension);
+        w.field("description", &mut self.description);
+        w.field("url", &mut self.url);
+    }
+}
+
+impl TerminologyCapabilitiesImplementation {
+    /// A new `TerminologyCapabilities.implementation` with its required elements: `description`.
+    pub fn new(description: FhirString) -> Self {
+        TerminologyCapabilitiesImplementation {
+            description: Some(crate::Primitive::new(description)),
+            ..Default::default()
+        }
+    }
+}
+
 /// A code system supported by the server
 ///
 /// Identifies a code system that is supported by the server. If there is a no code system URL, then this declares the general assumptions a client can make about support for any CodeSystem resource.
@@ -613,6 +750,23 @@ impl serde::Serialize for TerminologyCapabilitiesCodeSystem {
         ser::many(&mut map, "version", &self.version)?;
         ser::prim(&mut map, "subsumption", "_subsumption", &self.subsumption)?;
         map.end()
+    }
+}
+
+impl crate::visit::Walk for TerminologyCapabilitiesCodeSystem {
+    fn walk(&self, w: &mut crate::visit::Walker<'_>) {
+        w.field("extension", &self.extension);
+        w.field("modifierExtension", &self.modifier_extension);
+        w.field("uri", &self.uri);
+        w.field("version", &self.version);
+        w.field("subsumption", &self.subsumption);
+    }
+    fn walk_mut(&mut self, w: &mut crate::visit::WalkerMut<'_>) {
+        w.field("extension", &mut self.extension);
+        w.field("modifierExtension", &mut self.modifier_extension);
+        w.field("uri", &mut self.uri);
+        w.field("version", &mut self.version);
+        w.field("subsumption", &mut self.subsumption);
     }
 }
 
@@ -743,6 +897,29 @@ impl serde::Serialize for TerminologyCapabilitiesCodeSystemVersion {
     }
 }
 
+impl crate::visit::Walk for TerminologyCapabilitiesCodeSystemVersion {
+    fn walk(&self, w: &mut crate::visit::Walker<'_>) {
+        w.field("extension", &self.extension);
+        w.field("modifierExtension", &self.modifier_extension);
+        w.field("code", &self.code);
+        w.field("isDefault", &self.is_default);
+        w.field("compositional", &self.compositional);
+        w.field("language", &self.language);
+        w.field("filter", &self.filter);
+        w.field("property", &self.property);
+    }
+    fn walk_mut(&mut self, w: &mut crate::visit::WalkerMut<'_>) {
+        w.field("extension", &mut self.extension);
+        w.field("modifierExtension", &mut self.modifier_extension);
+        w.field("code", &mut self.code);
+        w.field("isDefault", &mut self.is_default);
+        w.field("compositional", &mut self.compositional);
+        w.field("language", &mut self.language);
+        w.field("filter", &mut self.filter);
+        w.field("property", &mut self.property);
+    }
+}
+
 /// Filter Properties supported
 ///
 /// Filter Properties supported.
@@ -844,6 +1021,32 @@ impl serde::Serialize for TerminologyCapabilitiesCodeSystemVersionFilter {
         ser::prim(&mut map, "code", "_code", &self.code)?;
         ser::prims(&mut map, "op", "_op", &self.op)?;
         map.end()
+    }
+}
+
+impl crate::visit::Walk for TerminologyCapabilitiesCodeSystemVersionFilter {
+    fn walk(&self, w: &mut crate::visit::Walker<'_>) {
+        w.field("extension", &self.extension);
+        w.field("modifierExtension", &self.modifier_extension);
+        w.field("code", &self.code);
+        w.field("op", &self.op);
+    }
+    fn walk_mut(&mut self, w: &mut crate::visit::WalkerMut<'_>) {
+        w.field("extension", &mut self.extension);
+        w.field("modifierExtension", &mut self.modifier_extension);
+        w.field("code", &mut self.code);
+        w.field("op", &mut self.op);
+    }
+}
+
+impl TerminologyCapabilitiesCodeSystemVersionFilter {
+    /// A new `TerminologyCapabilities.codeSystem.version.filter` with its required elements: `code`, `op` (its first item).
+    pub fn new(code: Code, op: Code) -> Self {
+        TerminologyCapabilitiesCodeSystemVersionFilter {
+            code: Some(crate::Primitive::new(code)),
+            op: vec![crate ::Primitive::new(op)],
+            ..Default::default()
+        }
     }
 }
 
@@ -960,6 +1163,27 @@ impl serde::Serialize for TerminologyCapabilitiesExpansion {
     }
 }
 
+impl crate::visit::Walk for TerminologyCapabilitiesExpansion {
+    fn walk(&self, w: &mut crate::visit::Walker<'_>) {
+        w.field("extension", &self.extension);
+        w.field("modifierExtension", &self.modifier_extension);
+        w.field("hierarchical", &self.hierarchical);
+        w.field("paging", &self.paging);
+        w.field("incomplete", &self.incomplete);
+        w.field("parameter", &self.parameter);
+        w.field("textFilter", &self.text_filter);
+    }
+    fn walk_mut(&mut self, w: &mut crate::visit::WalkerMut<'_>) {
+        w.field("extension", &mut self.extension);
+        w.field("modifierExtension", &mut self.modifier_extension);
+        w.field("hierarchical", &mut self.hierarchical);
+        w.field("paging", &mut self.paging);
+        w.field("incomplete", &mut self.incomplete);
+        w.field("parameter", &mut self.parameter);
+        w.field("textFilter", &mut self.text_filter);
+    }
+}
+
 /// Supported expansion parameter
 ///
 /// Supported expansion parameter.
@@ -1054,6 +1278,31 @@ impl serde::Serialize for TerminologyCapabilitiesExpansionParameter {
     }
 }
 
+impl crate::visit::Walk for TerminologyCapabilitiesExpansionParameter {
+    fn walk(&self, w: &mut crate::visit::Walker<'_>) {
+        w.field("extension", &self.extension);
+        w.field("modifierExtension", &self.modifier_extension);
+        w.field("name", &self.name);
+        w.field("documentation", &self.documentation);
+    }
+    fn walk_mut(&mut self, w: &mut crate::visit::WalkerMut<'_>) {
+        w.field("extension", &mut self.extension);
+        w.field("modifierExtension", &mut self.modifier_extension);
+        w.field("name", &mut self.name);
+        w.field("documentation", &mut self.documentation);
+    }
+}
+
+impl TerminologyCapabilitiesExpansionParameter {
+    /// A new `TerminologyCapabilities.expansion.parameter` with its required elements: `name`.
+    pub fn new(name: Code) -> Self {
+        TerminologyCapabilitiesExpansionParameter {
+            name: Some(crate::Primitive::new(name)),
+            ..Default::default()
+        }
+    }
+}
+
 /// Information about the \[ValueSet/$validate-code\](valueset-operation-validate-code.html) operation
 ///
 /// Information about the \[ValueSet/$validate-code\](valueset-operation-validate-code.html) operation.
@@ -1136,6 +1385,29 @@ impl serde::Serialize for TerminologyCapabilitiesValidateCode {
         ser::many(&mut map, "modifierExtension", &self.modifier_extension)?;
         ser::prim(&mut map, "translations", "_translations", &self.translations)?;
         map.end()
+    }
+}
+
+impl crate::visit::Walk for TerminologyCapabilitiesValidateCode {
+    fn walk(&self, w: &mut crate::visit::Walker<'_>) {
+        w.field("extension", &self.extension);
+        w.field("modifierExtension", &self.modifier_extension);
+        w.field("translations", &self.translations);
+    }
+    fn walk_mut(&mut self, w: &mut crate::visit::WalkerMut<'_>) {
+        w.field("extension", &mut self.extension);
+        w.field("modifierExtension", &mut self.modifier_extension);
+        w.field("translations", &mut self.translations);
+    }
+}
+
+impl TerminologyCapabilitiesValidateCode {
+    /// A new `TerminologyCapabilities.validateCode` with its required elements: `translations`.
+    pub fn new(translations: bool) -> Self {
+        TerminologyCapabilitiesValidateCode {
+            translations: Some(crate::Primitive::new(translations)),
+            ..Default::default()
+        }
     }
 }
 
@@ -1224,6 +1496,29 @@ impl serde::Serialize for TerminologyCapabilitiesTranslation {
     }
 }
 
+impl crate::visit::Walk for TerminologyCapabilitiesTranslation {
+    fn walk(&self, w: &mut crate::visit::Walker<'_>) {
+        w.field("extension", &self.extension);
+        w.field("modifierExtension", &self.modifier_extension);
+        w.field("needsMap", &self.needs_map);
+    }
+    fn walk_mut(&mut self, w: &mut crate::visit::WalkerMut<'_>) {
+        w.field("extension", &mut self.extension);
+        w.field("modifierExtension", &mut self.modifier_extension);
+        w.field("needsMap", &mut self.needs_map);
+    }
+}
+
+impl TerminologyCapabilitiesTranslation {
+    /// A new `TerminologyCapabilities.translation` with its required elements: `needsMap`.
+    pub fn new(needs_map: bool) -> Self {
+        TerminologyCapabilitiesTranslation {
+            needs_map: Some(crate::Primitive::new(needs_map)),
+            ..Default::default()
+        }
+    }
+}
+
 /// Information about the \[ConceptMap/$closure\](conceptmap-operation-closure.html) operation
 ///
 /// Whether the $closure operation is supported.
@@ -1300,5 +1595,18 @@ impl serde::Serialize for TerminologyCapabilitiesClosure {
         ser::many(&mut map, "modifierExtension", &self.modifier_extension)?;
         ser::prim(&mut map, "translation", "_translation", &self.translation)?;
         map.end()
+    }
+}
+
+impl crate::visit::Walk for TerminologyCapabilitiesClosure {
+    fn walk(&self, w: &mut crate::visit::Walker<'_>) {
+        w.field("extension", &self.extension);
+        w.field("modifierExtension", &self.modifier_extension);
+        w.field("translation", &self.translation);
+    }
+    fn walk_mut(&mut self, w: &mut crate::visit::WalkerMut<'_>) {
+        w.field("extension", &mut self.extension);
+        w.field("modifierExtension", &mut self.modifier_extension);
+        w.field("translation", &mut self.translation);
     }
 }

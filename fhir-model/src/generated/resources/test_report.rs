@@ -230,6 +230,77 @@ impl serde::Serialize for TestReport {
     }
 }
 
+impl crate::visit::Walk for TestReport {
+    fn walk(&self, w: &mut crate::visit::Walker<'_>) {
+        w.field("id", &self.id);
+        w.field("meta", &self.meta);
+        w.field("implicitRules", &self.implicit_rules);
+        w.field("language", &self.language);
+        w.field("text", &self.text);
+        w.field("contained", &self.contained);
+        w.field("extension", &self.extension);
+        w.field("modifierExtension", &self.modifier_extension);
+        w.field("identifier", &self.identifier);
+        w.field("name", &self.name);
+        w.field("status", &self.status);
+        w.refs("testScript", &self.test_script, &["TestScript"]);
+        w.field("result", &self.result);
+        w.field("score", &self.score);
+        w.field("tester", &self.tester);
+        w.field("issued", &self.issued);
+        w.field("participant", &self.participant);
+        w.field("setup", &self.setup);
+        w.field("test", &self.test);
+        w.field("teardown", &self.teardown);
+    }
+    fn walk_mut(&mut self, w: &mut crate::visit::WalkerMut<'_>) {
+        w.field("id", &mut self.id);
+        w.field("meta", &mut self.meta);
+        w.field("implicitRules", &mut self.implicit_rules);
+        w.field("language", &mut self.language);
+        w.field("text", &mut self.text);
+        w.field("contained", &mut self.contained);
+        w.field("extension", &mut self.extension);
+        w.field("modifierExtension", &mut self.modifier_extension);
+        w.field("identifier", &mut self.identifier);
+        w.field("name", &mut self.name);
+        w.field("status", &mut self.status);
+        w.refs("testScript", &mut self.test_script, &["TestScript"]);
+        w.field("result", &mut self.result);
+        w.field("score", &mut self.score);
+        w.field("tester", &mut self.tester);
+        w.field("issued", &mut self.issued);
+        w.field("participant", &mut self.participant);
+        w.field("setup", &mut self.setup);
+        w.field("test", &mut self.test);
+        w.field("teardown", &mut self.teardown);
+    }
+}
+
+impl TestReport {
+    /// A new `TestReport` with its required elements: `status`, `testScript`, `result`.
+    pub fn new<T1: crate::targets::TestReportTestScript>(
+        status: codes::TestReportStatus,
+        test_script: crate::TypedReference<T1>,
+        result: codes::TestReportResult,
+    ) -> Self {
+        TestReport {
+            status: Some(crate::Primitive::new(status)),
+            test_script: Some(Box::new(test_script.into())),
+            result: Some(crate::Primitive::new(result)),
+            ..Default::default()
+        }
+    }
+    /// Sets `testScript` to a reference to a TestScript.
+    pub fn set_test_script<T: crate::targets::TestReportTestScript>(
+        &mut self,
+        reference: crate::TypedReference<T>,
+    ) -> &mut Self {
+        self.test_script = Some(Box::new(reference.into()));
+        self
+    }
+}
+
 /// A participant in the test execution, either the execution engine, a client, or a server
 ///
 /// A participant in the test execution, either the execution engine, a client, or a server.
@@ -339,6 +410,34 @@ impl serde::Serialize for TestReportParticipant {
     }
 }
 
+impl crate::visit::Walk for TestReportParticipant {
+    fn walk(&self, w: &mut crate::visit::Walker<'_>) {
+        w.field("extension", &self.extension);
+        w.field("modifierExtension", &self.modifier_extension);
+        w.field("type", &self.type_);
+        w.field("uri", &self.uri);
+        w.field("display", &self.display);
+    }
+    fn walk_mut(&mut self, w: &mut crate::visit::WalkerMut<'_>) {
+        w.field("extension", &mut self.extension);
+        w.field("modifierExtension", &mut self.modifier_extension);
+        w.field("type", &mut self.type_);
+        w.field("uri", &mut self.uri);
+        w.field("display", &mut self.display);
+    }
+}
+
+impl TestReportParticipant {
+    /// A new `TestReport.participant` with its required elements: `type`, `uri`.
+    pub fn new(type_: codes::TestReportParticipantType, uri: Uri) -> Self {
+        TestReportParticipant {
+            type_: Some(crate::Primitive::new(type_)),
+            uri: Some(crate::Primitive::new(uri)),
+            ..Default::default()
+        }
+    }
+}
+
 /// The results of the series of required setup operations before the tests were executed
 ///
 /// The results of the series of required setup operations before the tests were executed.
@@ -416,6 +515,29 @@ impl serde::Serialize for TestReportSetup {
         ser::many(&mut map, "modifierExtension", &self.modifier_extension)?;
         ser::many(&mut map, "action", &self.action)?;
         map.end()
+    }
+}
+
+impl crate::visit::Walk for TestReportSetup {
+    fn walk(&self, w: &mut crate::visit::Walker<'_>) {
+        w.field("extension", &self.extension);
+        w.field("modifierExtension", &self.modifier_extension);
+        w.field("action", &self.action);
+    }
+    fn walk_mut(&mut self, w: &mut crate::visit::WalkerMut<'_>) {
+        w.field("extension", &mut self.extension);
+        w.field("modifierExtension", &mut self.modifier_extension);
+        w.field("action", &mut self.action);
+    }
+}
+
+impl TestReportSetup {
+    /// A new `TestReport.setup` with its required elements: `action` (its first item).
+    pub fn new(action: TestReportSetupAction) -> Self {
+        TestReportSetup {
+            action: vec![action],
+            ..Default::default()
+        }
     }
 }
 
@@ -500,6 +622,21 @@ impl serde::Serialize for TestReportSetupAction {
         ser::single(&mut map, "operation", &self.operation)?;
         ser::single(&mut map, "assert", &self.assert)?;
         map.end()
+    }
+}
+
+impl crate::visit::Walk for TestReportSetupAction {
+    fn walk(&self, w: &mut crate::visit::Walker<'_>) {
+        w.field("extension", &self.extension);
+        w.field("modifierExtension", &self.modifier_extension);
+        w.field("operation", &self.operation);
+        w.field("assert", &self.assert);
+    }
+    fn walk_mut(&mut self, w: &mut crate::visit::WalkerMut<'_>) {
+        w.field("extension", &mut self.extension);
+        w.field("modifierExtension", &mut self.modifier_extension);
+        w.field("operation", &mut self.operation);
+        w.field("assert", &mut self.assert);
     }
 }
 
@@ -606,6 +743,33 @@ impl serde::Serialize for TestReportSetupActionOperation {
     }
 }
 
+impl crate::visit::Walk for TestReportSetupActionOperation {
+    fn walk(&self, w: &mut crate::visit::Walker<'_>) {
+        w.field("extension", &self.extension);
+        w.field("modifierExtension", &self.modifier_extension);
+        w.field("result", &self.result);
+        w.field("message", &self.message);
+        w.field("detail", &self.detail);
+    }
+    fn walk_mut(&mut self, w: &mut crate::visit::WalkerMut<'_>) {
+        w.field("extension", &mut self.extension);
+        w.field("modifierExtension", &mut self.modifier_extension);
+        w.field("result", &mut self.result);
+        w.field("message", &mut self.message);
+        w.field("detail", &mut self.detail);
+    }
+}
+
+impl TestReportSetupActionOperation {
+    /// A new `TestReport.setup.action.operation` with its required elements: `result`.
+    pub fn new(result: codes::TestReportActionResult) -> Self {
+        TestReportSetupActionOperation {
+            result: Some(crate::Primitive::new(result)),
+            ..Default::default()
+        }
+    }
+}
+
 /// The assertion to perform
 ///
 /// The results of the assertion performed on the previous operations.
@@ -709,6 +873,33 @@ impl serde::Serialize for TestReportSetupActionAssert {
     }
 }
 
+impl crate::visit::Walk for TestReportSetupActionAssert {
+    fn walk(&self, w: &mut crate::visit::Walker<'_>) {
+        w.field("extension", &self.extension);
+        w.field("modifierExtension", &self.modifier_extension);
+        w.field("result", &self.result);
+        w.field("message", &self.message);
+        w.field("detail", &self.detail);
+    }
+    fn walk_mut(&mut self, w: &mut crate::visit::WalkerMut<'_>) {
+        w.field("extension", &mut self.extension);
+        w.field("modifierExtension", &mut self.modifier_extension);
+        w.field("result", &mut self.result);
+        w.field("message", &mut self.message);
+        w.field("detail", &mut self.detail);
+    }
+}
+
+impl TestReportSetupActionAssert {
+    /// A new `TestReport.setup.action.assert` with its required elements: `result`.
+    pub fn new(result: codes::TestReportActionResult) -> Self {
+        TestReportSetupActionAssert {
+            result: Some(crate::Primitive::new(result)),
+            ..Default::default()
+        }
+    }
+}
+
 /// A test executed from the test script
 ///
 /// A test executed from the test script.
@@ -807,6 +998,33 @@ impl serde::Serialize for TestReportTest {
     }
 }
 
+impl crate::visit::Walk for TestReportTest {
+    fn walk(&self, w: &mut crate::visit::Walker<'_>) {
+        w.field("extension", &self.extension);
+        w.field("modifierExtension", &self.modifier_extension);
+        w.field("name", &self.name);
+        w.field("description", &self.description);
+        w.field("action", &self.action);
+    }
+    fn walk_mut(&mut self, w: &mut crate::visit::WalkerMut<'_>) {
+        w.field("extension", &mut self.extension);
+        w.field("modifierExtension", &mut self.modifier_extension);
+        w.field("name", &mut self.name);
+        w.field("description", &mut self.description);
+        w.field("action", &mut self.action);
+    }
+}
+
+impl TestReportTest {
+    /// A new `TestReport.test` with its required elements: `action` (its first item).
+    pub fn new(action: TestReportTestAction) -> Self {
+        TestReportTest {
+            action: vec![action],
+            ..Default::default()
+        }
+    }
+}
+
 /// A test operation or assert that was performed
 ///
 /// Action would contain either an operation or an assertion.
@@ -891,6 +1109,21 @@ impl serde::Serialize for TestReportTestAction {
     }
 }
 
+impl crate::visit::Walk for TestReportTestAction {
+    fn walk(&self, w: &mut crate::visit::Walker<'_>) {
+        w.field("extension", &self.extension);
+        w.field("modifierExtension", &self.modifier_extension);
+        w.field("operation", &self.operation);
+        w.field("assert", &self.assert);
+    }
+    fn walk_mut(&mut self, w: &mut crate::visit::WalkerMut<'_>) {
+        w.field("extension", &mut self.extension);
+        w.field("modifierExtension", &mut self.modifier_extension);
+        w.field("operation", &mut self.operation);
+        w.field("assert", &mut self.assert);
+    }
+}
+
 /// The results of running the series of required clean up steps
 ///
 /// The results of the series of operations required to clean up after all the tests were executed (successfully or otherwise).
@@ -971,6 +1204,29 @@ impl serde::Serialize for TestReportTeardown {
     }
 }
 
+impl crate::visit::Walk for TestReportTeardown {
+    fn walk(&self, w: &mut crate::visit::Walker<'_>) {
+        w.field("extension", &self.extension);
+        w.field("modifierExtension", &self.modifier_extension);
+        w.field("action", &self.action);
+    }
+    fn walk_mut(&mut self, w: &mut crate::visit::WalkerMut<'_>) {
+        w.field("extension", &mut self.extension);
+        w.field("modifierExtension", &mut self.modifier_extension);
+        w.field("action", &mut self.action);
+    }
+}
+
+impl TestReportTeardown {
+    /// A new `TestReport.teardown` with its required elements: `action` (its first item).
+    pub fn new(action: TestReportTeardownAction) -> Self {
+        TestReportTeardown {
+            action: vec![action],
+            ..Default::default()
+        }
+    }
+}
+
 /// One or more teardown operations performed
 ///
 /// The teardown action will only contain an operation.
@@ -1048,5 +1304,28 @@ impl serde::Serialize for TestReportTeardownAction {
         ser::many(&mut map, "modifierExtension", &self.modifier_extension)?;
         ser::single(&mut map, "operation", &self.operation)?;
         map.end()
+    }
+}
+
+impl crate::visit::Walk for TestReportTeardownAction {
+    fn walk(&self, w: &mut crate::visit::Walker<'_>) {
+        w.field("extension", &self.extension);
+        w.field("modifierExtension", &self.modifier_extension);
+        w.field("operation", &self.operation);
+    }
+    fn walk_mut(&mut self, w: &mut crate::visit::WalkerMut<'_>) {
+        w.field("extension", &mut self.extension);
+        w.field("modifierExtension", &mut self.modifier_extension);
+        w.field("operation", &mut self.operation);
+    }
+}
+
+impl TestReportTeardownAction {
+    /// A new `TestReport.teardown.action` with its required elements: `operation`.
+    pub fn new(operation: TestReportSetupActionOperation) -> Self {
+        TestReportTeardownAction {
+            operation: Some(Box::new(operation)),
+            ..Default::default()
+        }
     }
 }

@@ -327,6 +327,89 @@ impl serde::Serialize for TestScript {
     }
 }
 
+impl crate::visit::Walk for TestScript {
+    fn walk(&self, w: &mut crate::visit::Walker<'_>) {
+        w.field("id", &self.id);
+        w.field("meta", &self.meta);
+        w.field("implicitRules", &self.implicit_rules);
+        w.field("language", &self.language);
+        w.field("text", &self.text);
+        w.field("contained", &self.contained);
+        w.field("extension", &self.extension);
+        w.field("modifierExtension", &self.modifier_extension);
+        w.field("url", &self.url);
+        w.field("identifier", &self.identifier);
+        w.field("version", &self.version);
+        w.field("name", &self.name);
+        w.field("title", &self.title);
+        w.field("status", &self.status);
+        w.field("experimental", &self.experimental);
+        w.field("date", &self.date);
+        w.field("publisher", &self.publisher);
+        w.field("contact", &self.contact);
+        w.field("description", &self.description);
+        w.field("useContext", &self.use_context);
+        w.field("jurisdiction", &self.jurisdiction);
+        w.field("purpose", &self.purpose);
+        w.field("copyright", &self.copyright);
+        w.field("origin", &self.origin);
+        w.field("destination", &self.destination);
+        w.field("metadata", &self.metadata);
+        w.field("fixture", &self.fixture);
+        w.refs("profile", &self.profile, &[]);
+        w.field("variable", &self.variable);
+        w.field("setup", &self.setup);
+        w.field("test", &self.test);
+        w.field("teardown", &self.teardown);
+    }
+    fn walk_mut(&mut self, w: &mut crate::visit::WalkerMut<'_>) {
+        w.field("id", &mut self.id);
+        w.field("meta", &mut self.meta);
+        w.field("implicitRules", &mut self.implicit_rules);
+        w.field("language", &mut self.language);
+        w.field("text", &mut self.text);
+        w.field("contained", &mut self.contained);
+        w.field("extension", &mut self.extension);
+        w.field("modifierExtension", &mut self.modifier_extension);
+        w.field("url", &mut self.url);
+        w.field("identifier", &mut self.identifier);
+        w.field("version", &mut self.version);
+        w.field("name", &mut self.name);
+        w.field("title", &mut self.title);
+        w.field("status", &mut self.status);
+        w.field("experimental", &mut self.experimental);
+        w.field("date", &mut self.date);
+        w.field("publisher", &mut self.publisher);
+        w.field("contact", &mut self.contact);
+        w.field("description", &mut self.description);
+        w.field("useContext", &mut self.use_context);
+        w.field("jurisdiction", &mut self.jurisdiction);
+        w.field("purpose", &mut self.purpose);
+        w.field("copyright", &mut self.copyright);
+        w.field("origin", &mut self.origin);
+        w.field("destination", &mut self.destination);
+        w.field("metadata", &mut self.metadata);
+        w.field("fixture", &mut self.fixture);
+        w.refs("profile", &mut self.profile, &[]);
+        w.field("variable", &mut self.variable);
+        w.field("setup", &mut self.setup);
+        w.field("test", &mut self.test);
+        w.field("teardown", &mut self.teardown);
+    }
+}
+
+impl TestScript {
+    /// A new `TestScript` with its required elements: `url`, `name`, `status`.
+    pub fn new(url: Uri, name: FhirString, status: codes::PublicationStatus) -> Self {
+        TestScript {
+            url: Some(crate::Primitive::new(url)),
+            name: Some(crate::Primitive::new(name)),
+            status: Some(crate::Primitive::new(status)),
+            ..Default::default()
+        }
+    }
+}
+
 /// An abstract server representing a client or sender in a message exchange
 ///
 /// An abstract server used in operations within this test script in the origin element.
@@ -419,6 +502,32 @@ impl serde::Serialize for TestScriptOrigin {
         ser::prim(&mut map, "index", "_index", &self.index)?;
         ser::single(&mut map, "profile", &self.profile)?;
         map.end()
+    }
+}
+
+impl crate::visit::Walk for TestScriptOrigin {
+    fn walk(&self, w: &mut crate::visit::Walker<'_>) {
+        w.field("extension", &self.extension);
+        w.field("modifierExtension", &self.modifier_extension);
+        w.field("index", &self.index);
+        w.field("profile", &self.profile);
+    }
+    fn walk_mut(&mut self, w: &mut crate::visit::WalkerMut<'_>) {
+        w.field("extension", &mut self.extension);
+        w.field("modifierExtension", &mut self.modifier_extension);
+        w.field("index", &mut self.index);
+        w.field("profile", &mut self.profile);
+    }
+}
+
+impl TestScriptOrigin {
+    /// A new `TestScript.origin` with its required elements: `index`, `profile`.
+    pub fn new(index: i32, profile: Coding) -> Self {
+        TestScriptOrigin {
+            index: Some(crate::Primitive::new(index)),
+            profile: Some(Box::new(profile)),
+            ..Default::default()
+        }
     }
 }
 
@@ -517,6 +626,32 @@ impl serde::Serialize for TestScriptDestination {
     }
 }
 
+impl crate::visit::Walk for TestScriptDestination {
+    fn walk(&self, w: &mut crate::visit::Walker<'_>) {
+        w.field("extension", &self.extension);
+        w.field("modifierExtension", &self.modifier_extension);
+        w.field("index", &self.index);
+        w.field("profile", &self.profile);
+    }
+    fn walk_mut(&mut self, w: &mut crate::visit::WalkerMut<'_>) {
+        w.field("extension", &mut self.extension);
+        w.field("modifierExtension", &mut self.modifier_extension);
+        w.field("index", &mut self.index);
+        w.field("profile", &mut self.profile);
+    }
+}
+
+impl TestScriptDestination {
+    /// A new `TestScript.destination` with its required elements: `index`, `profile`.
+    pub fn new(index: i32, profile: Coding) -> Self {
+        TestScriptDestination {
+            index: Some(crate::Primitive::new(index)),
+            profile: Some(Box::new(profile)),
+            ..Default::default()
+        }
+    }
+}
+
 /// Required capability that is assumed to function correctly on the FHIR server being tested
 ///
 /// The required capability must exist and are assumed to function correctly on the FHIR server being tested.
@@ -601,6 +736,31 @@ impl serde::Serialize for TestScriptMetadata {
         ser::many(&mut map, "link", &self.link)?;
         ser::many(&mut map, "capability", &self.capability)?;
         map.end()
+    }
+}
+
+impl crate::visit::Walk for TestScriptMetadata {
+    fn walk(&self, w: &mut crate::visit::Walker<'_>) {
+        w.field("extension", &self.extension);
+        w.field("modifierExtension", &self.modifier_extension);
+        w.field("link", &self.link);
+        w.field("capability", &self.capability);
+    }
+    fn walk_mut(&mut self, w: &mut crate::visit::WalkerMut<'_>) {
+        w.field("extension", &mut self.extension);
+        w.field("modifierExtension", &mut self.modifier_extension);
+        w.field("link", &mut self.link);
+        w.field("capability", &mut self.capability);
+    }
+}
+
+impl TestScriptMetadata {
+    /// A new `TestScript.metadata` with its required elements: `capability` (its first item).
+    pub fn new(capability: TestScriptMetadataCapability) -> Self {
+        TestScriptMetadata {
+            capability: vec![capability],
+            ..Default::default()
+        }
     }
 }
 
@@ -695,6 +855,31 @@ impl serde::Serialize for TestScriptMetadataLink {
         ser::prim(&mut map, "url", "_url", &self.url)?;
         ser::prim(&mut map, "description", "_description", &self.description)?;
         map.end()
+    }
+}
+
+impl crate::visit::Walk for TestScriptMetadataLink {
+    fn walk(&self, w: &mut crate::visit::Walker<'_>) {
+        w.field("extension", &self.extension);
+        w.field("modifierExtension", &self.modifier_extension);
+        w.field("url", &self.url);
+        w.field("description", &self.description);
+    }
+    fn walk_mut(&mut self, w: &mut crate::visit::WalkerMut<'_>) {
+        w.field("extension", &mut self.extension);
+        w.field("modifierExtension", &mut self.modifier_extension);
+        w.field("url", &mut self.url);
+        w.field("description", &mut self.description);
+    }
+}
+
+impl TestScriptMetadataLink {
+    /// A new `TestScript.metadata.link` with its required elements: `url`.
+    pub fn new(url: Uri) -> Self {
+        TestScriptMetadataLink {
+            url: Some(crate::Primitive::new(url)),
+            ..Default::default()
+        }
     }
 }
 
@@ -854,6 +1039,43 @@ impl serde::Serialize for TestScriptMetadataCapability {
     }
 }
 
+impl crate::visit::Walk for TestScriptMetadataCapability {
+    fn walk(&self, w: &mut crate::visit::Walker<'_>) {
+        w.field("extension", &self.extension);
+        w.field("modifierExtension", &self.modifier_extension);
+        w.field("required", &self.required);
+        w.field("validated", &self.validated);
+        w.field("description", &self.description);
+        w.field("origin", &self.origin);
+        w.field("destination", &self.destination);
+        w.field("link", &self.link);
+        w.field("capabilities", &self.capabilities);
+    }
+    fn walk_mut(&mut self, w: &mut crate::visit::WalkerMut<'_>) {
+        w.field("extension", &mut self.extension);
+        w.field("modifierExtension", &mut self.modifier_extension);
+        w.field("required", &mut self.required);
+        w.field("validated", &mut self.validated);
+        w.field("description", &mut self.description);
+        w.field("origin", &mut self.origin);
+        w.field("destination", &mut self.destination);
+        w.field("link", &mut self.link);
+        w.field("capabilities", &mut self.capabilities);
+    }
+}
+
+impl TestScriptMetadataCapability {
+    /// A new `TestScript.metadata.capability` with its required elements: `required`, `validated`, `capabilities`.
+    pub fn new(required: bool, validated: bool, capabilities: Canonical) -> Self {
+        TestScriptMetadataCapability {
+            required: Some(crate::Primitive::new(required)),
+            validated: Some(crate::Primitive::new(validated)),
+            capabilities: Some(crate::Primitive::new(capabilities)),
+            ..Default::default()
+        }
+    }
+}
+
 /// Fixture in the test script - by reference (uri)
 ///
 /// Fixture in the test script - by reference (uri). All fixtures are required for the test script to execute.
@@ -958,6 +1180,34 @@ impl serde::Serialize for TestScriptFixture {
         ser::prim(&mut map, "autodelete", "_autodelete", &self.autodelete)?;
         ser::single(&mut map, "resource", &self.resource)?;
         map.end()
+    }
+}
+
+impl crate::visit::Walk for TestScriptFixture {
+    fn walk(&self, w: &mut crate::visit::Walker<'_>) {
+        w.field("extension", &self.extension);
+        w.field("modifierExtension", &self.modifier_extension);
+        w.field("autocreate", &self.autocreate);
+        w.field("autodelete", &self.autodelete);
+        w.refs("resource", &self.resource, &[]);
+    }
+    fn walk_mut(&mut self, w: &mut crate::visit::WalkerMut<'_>) {
+        w.field("extension", &mut self.extension);
+        w.field("modifierExtension", &mut self.modifier_extension);
+        w.field("autocreate", &mut self.autocreate);
+        w.field("autodelete", &mut self.autodelete);
+        w.refs("resource", &mut self.resource, &[]);
+    }
+}
+
+impl TestScriptFixture {
+    /// A new `TestScript.fixture` with its required elements: `autocreate`, `autodelete`.
+    pub fn new(autocreate: bool, autodelete: bool) -> Self {
+        TestScriptFixture {
+            autocreate: Some(crate::Primitive::new(autocreate)),
+            autodelete: Some(crate::Primitive::new(autodelete)),
+            ..Default::default()
+        }
     }
 }
 
@@ -1109,6 +1359,43 @@ impl serde::Serialize for TestScriptVariable {
     }
 }
 
+impl crate::visit::Walk for TestScriptVariable {
+    fn walk(&self, w: &mut crate::visit::Walker<'_>) {
+        w.field("extension", &self.extension);
+        w.field("modifierExtension", &self.modifier_extension);
+        w.field("name", &self.name);
+        w.field("defaultValue", &self.default_value);
+        w.field("description", &self.description);
+        w.field("expression", &self.expression);
+        w.field("headerField", &self.header_field);
+        w.field("hint", &self.hint);
+        w.field("path", &self.path);
+        w.field("sourceId", &self.source_id);
+    }
+    fn walk_mut(&mut self, w: &mut crate::visit::WalkerMut<'_>) {
+        w.field("extension", &mut self.extension);
+        w.field("modifierExtension", &mut self.modifier_extension);
+        w.field("name", &mut self.name);
+        w.field("defaultValue", &mut self.default_value);
+        w.field("description", &mut self.description);
+        w.field("expression", &mut self.expression);
+        w.field("headerField", &mut self.header_field);
+        w.field("hint", &mut self.hint);
+        w.field("path", &mut self.path);
+        w.field("sourceId", &mut self.source_id);
+    }
+}
+
+impl TestScriptVariable {
+    /// A new `TestScript.variable` with its required elements: `name`.
+    pub fn new(name: FhirString) -> Self {
+        TestScriptVariable {
+            name: Some(crate::Primitive::new(name)),
+            ..Default::default()
+        }
+    }
+}
+
 /// A series of required setup operations before tests are executed
 ///
 /// A series of required setup operations before tests are executed.
@@ -1186,6 +1473,29 @@ impl serde::Serialize for TestScriptSetup {
         ser::many(&mut map, "modifierExtension", &self.modifier_extension)?;
         ser::many(&mut map, "action", &self.action)?;
         map.end()
+    }
+}
+
+impl crate::visit::Walk for TestScriptSetup {
+    fn walk(&self, w: &mut crate::visit::Walker<'_>) {
+        w.field("extension", &self.extension);
+        w.field("modifierExtension", &self.modifier_extension);
+        w.field("action", &self.action);
+    }
+    fn walk_mut(&mut self, w: &mut crate::visit::WalkerMut<'_>) {
+        w.field("extension", &mut self.extension);
+        w.field("modifierExtension", &mut self.modifier_extension);
+        w.field("action", &mut self.action);
+    }
+}
+
+impl TestScriptSetup {
+    /// A new `TestScript.setup` with its required elements: `action` (its first item).
+    pub fn new(action: TestScriptSetupAction) -> Self {
+        TestScriptSetup {
+            action: vec![action],
+            ..Default::default()
+        }
     }
 }
 
@@ -1270,6 +1580,21 @@ impl serde::Serialize for TestScriptSetupAction {
         ser::single(&mut map, "operation", &self.operation)?;
         ser::single(&mut map, "assert", &self.assert)?;
         map.end()
+    }
+}
+
+impl crate::visit::Walk for TestScriptSetupAction {
+    fn walk(&self, w: &mut crate::visit::Walker<'_>) {
+        w.field("extension", &self.extension);
+        w.field("modifierExtension", &self.modifier_extension);
+        w.field("operation", &self.operation);
+        w.field("assert", &self.assert);
+    }
+    fn walk_mut(&mut self, w: &mut crate::visit::WalkerMut<'_>) {
+        w.field("extension", &mut self.extension);
+        w.field("modifierExtension", &mut self.modifier_extension);
+        w.field("operation", &mut self.operation);
+        w.field("assert", &mut self.assert);
     }
 }
 
@@ -1511,6 +1836,61 @@ impl serde::Serialize for TestScriptSetupActionOperation {
     }
 }
 
+impl crate::visit::Walk for TestScriptSetupActionOperation {
+    fn walk(&self, w: &mut crate::visit::Walker<'_>) {
+        w.field("extension", &self.extension);
+        w.field("modifierExtension", &self.modifier_extension);
+        w.field("type", &self.type_);
+        w.field("resource", &self.resource);
+        w.field("label", &self.label);
+        w.field("description", &self.description);
+        w.field("accept", &self.accept);
+        w.field("contentType", &self.content_type);
+        w.field("destination", &self.destination);
+        w.field("encodeRequestUrl", &self.encode_request_url);
+        w.field("method", &self.method);
+        w.field("origin", &self.origin);
+        w.field("params", &self.params);
+        w.field("requestHeader", &self.request_header);
+        w.field("requestId", &self.request_id);
+        w.field("responseId", &self.response_id);
+        w.field("sourceId", &self.source_id);
+        w.field("targetId", &self.target_id);
+        w.field("url", &self.url);
+    }
+    fn walk_mut(&mut self, w: &mut crate::visit::WalkerMut<'_>) {
+        w.field("extension", &mut self.extension);
+        w.field("modifierExtension", &mut self.modifier_extension);
+        w.field("type", &mut self.type_);
+        w.field("resource", &mut self.resource);
+        w.field("label", &mut self.label);
+        w.field("description", &mut self.description);
+        w.field("accept", &mut self.accept);
+        w.field("contentType", &mut self.content_type);
+        w.field("destination", &mut self.destination);
+        w.field("encodeRequestUrl", &mut self.encode_request_url);
+        w.field("method", &mut self.method);
+        w.field("origin", &mut self.origin);
+        w.field("params", &mut self.params);
+        w.field("requestHeader", &mut self.request_header);
+        w.field("requestId", &mut self.request_id);
+        w.field("responseId", &mut self.response_id);
+        w.field("sourceId", &mut self.source_id);
+        w.field("targetId", &mut self.target_id);
+        w.field("url", &mut self.url);
+    }
+}
+
+impl TestScriptSetupActionOperation {
+    /// A new `TestScript.setup.action.operation` with its required elements: `encodeRequestUrl`.
+    pub fn new(encode_request_url: bool) -> Self {
+        TestScriptSetupActionOperation {
+            encode_request_url: Some(crate::Primitive::new(encode_request_url)),
+            ..Default::default()
+        }
+    }
+}
+
 /// Each operation can have one or more header elements
 ///
 /// Header elements would be used to set HTTP headers.
@@ -1608,6 +1988,32 @@ impl serde::Serialize for TestScriptSetupActionOperationRequestHeader {
         ser::prim(&mut map, "field", "_field", &self.field)?;
         ser::prim(&mut map, "value", "_value", &self.value)?;
         map.end()
+    }
+}
+
+impl crate::visit::Walk for TestScriptSetupActionOperationRequestHeader {
+    fn walk(&self, w: &mut crate::visit::Walker<'_>) {
+        w.field("extension", &self.extension);
+        w.field("modifierExtension", &self.modifier_extension);
+        w.field("field", &self.field);
+        w.field("value", &self.value);
+    }
+    fn walk_mut(&mut self, w: &mut crate::visit::WalkerMut<'_>) {
+        w.field("extension", &mut self.extension);
+        w.field("modifierExtension", &mut self.modifier_extension);
+        w.field("field", &mut self.field);
+        w.field("value", &mut self.value);
+    }
+}
+
+impl TestScriptSetupActionOperationRequestHeader {
+    /// A new `TestScript.setup.action.operation.requestHeader` with its required elements: `field`, `value`.
+    pub fn new(field: FhirString, value: FhirString) -> Self {
+        TestScriptSetupActionOperationRequestHeader {
+            field: Some(crate::Primitive::new(field)),
+            value: Some(crate::Primitive::new(value)),
+            ..Default::default()
+        }
     }
 }
 
@@ -1972,6 +2378,71 @@ impl serde::Serialize for TestScriptSetupActionAssert {
     }
 }
 
+impl crate::visit::Walk for TestScriptSetupActionAssert {
+    fn walk(&self, w: &mut crate::visit::Walker<'_>) {
+        w.field("extension", &self.extension);
+        w.field("modifierExtension", &self.modifier_extension);
+        w.field("label", &self.label);
+        w.field("description", &self.description);
+        w.field("direction", &self.direction);
+        w.field("compareToSourceId", &self.compare_to_source_id);
+        w.field("compareToSourceExpression", &self.compare_to_source_expression);
+        w.field("compareToSourcePath", &self.compare_to_source_path);
+        w.field("contentType", &self.content_type);
+        w.field("expression", &self.expression);
+        w.field("headerField", &self.header_field);
+        w.field("minimumId", &self.minimum_id);
+        w.field("navigationLinks", &self.navigation_links);
+        w.field("operator", &self.operator);
+        w.field("path", &self.path);
+        w.field("requestMethod", &self.request_method);
+        w.field("requestURL", &self.request_url);
+        w.field("resource", &self.resource);
+        w.field("response", &self.response);
+        w.field("responseCode", &self.response_code);
+        w.field("sourceId", &self.source_id);
+        w.field("validateProfileId", &self.validate_profile_id);
+        w.field("value", &self.value);
+        w.field("warningOnly", &self.warning_only);
+    }
+    fn walk_mut(&mut self, w: &mut crate::visit::WalkerMut<'_>) {
+        w.field("extension", &mut self.extension);
+        w.field("modifierExtension", &mut self.modifier_extension);
+        w.field("label", &mut self.label);
+        w.field("description", &mut self.description);
+        w.field("direction", &mut self.direction);
+        w.field("compareToSourceId", &mut self.compare_to_source_id);
+        w.field("compareToSourceExpression", &mut self.compare_to_source_expression);
+        w.field("compareToSourcePath", &mut self.compare_to_source_path);
+        w.field("contentType", &mut self.content_type);
+        w.field("expression", &mut self.expression);
+        w.field("headerField", &mut self.header_field);
+        w.field("minimumId", &mut self.minimum_id);
+        w.field("navigationLinks", &mut self.navigation_links);
+        w.field("operator", &mut self.operator);
+        w.field("path", &mut self.path);
+        w.field("requestMethod", &mut self.request_method);
+        w.field("requestURL", &mut self.request_url);
+        w.field("resource", &mut self.resource);
+        w.field("response", &mut self.response);
+        w.field("responseCode", &mut self.response_code);
+        w.field("sourceId", &mut self.source_id);
+        w.field("validateProfileId", &mut self.validate_profile_id);
+        w.field("value", &mut self.value);
+        w.field("warningOnly", &mut self.warning_only);
+    }
+}
+
+impl TestScriptSetupActionAssert {
+    /// A new `TestScript.setup.action.assert` with its required elements: `warningOnly`.
+    pub fn new(warning_only: bool) -> Self {
+        TestScriptSetupActionAssert {
+            warning_only: Some(crate::Primitive::new(warning_only)),
+            ..Default::default()
+        }
+    }
+}
+
 /// A test in this script
 ///
 /// A test in this script.
@@ -2070,6 +2541,33 @@ impl serde::Serialize for TestScriptTest {
     }
 }
 
+impl crate::visit::Walk for TestScriptTest {
+    fn walk(&self, w: &mut crate::visit::Walker<'_>) {
+        w.field("extension", &self.extension);
+        w.field("modifierExtension", &self.modifier_extension);
+        w.field("name", &self.name);
+        w.field("description", &self.description);
+        w.field("action", &self.action);
+    }
+    fn walk_mut(&mut self, w: &mut crate::visit::WalkerMut<'_>) {
+        w.field("extension", &mut self.extension);
+        w.field("modifierExtension", &mut self.modifier_extension);
+        w.field("name", &mut self.name);
+        w.field("description", &mut self.description);
+        w.field("action", &mut self.action);
+    }
+}
+
+impl TestScriptTest {
+    /// A new `TestScript.test` with its required elements: `action` (its first item).
+    pub fn new(action: TestScriptTestAction) -> Self {
+        TestScriptTest {
+            action: vec![action],
+            ..Default::default()
+        }
+    }
+}
+
 /// A test operation or assert to perform
 ///
 /// Action would contain either an operation or an assertion.
@@ -2154,6 +2652,21 @@ impl serde::Serialize for TestScriptTestAction {
     }
 }
 
+impl crate::visit::Walk for TestScriptTestAction {
+    fn walk(&self, w: &mut crate::visit::Walker<'_>) {
+        w.field("extension", &self.extension);
+        w.field("modifierExtension", &self.modifier_extension);
+        w.field("operation", &self.operation);
+        w.field("assert", &self.assert);
+    }
+    fn walk_mut(&mut self, w: &mut crate::visit::WalkerMut<'_>) {
+        w.field("extension", &mut self.extension);
+        w.field("modifierExtension", &mut self.modifier_extension);
+        w.field("operation", &mut self.operation);
+        w.field("assert", &mut self.assert);
+    }
+}
+
 /// A series of required clean up steps
 ///
 /// A series of operations required to clean up after all the tests are executed (successfully or otherwise).
@@ -2234,6 +2747,29 @@ impl serde::Serialize for TestScriptTeardown {
     }
 }
 
+impl crate::visit::Walk for TestScriptTeardown {
+    fn walk(&self, w: &mut crate::visit::Walker<'_>) {
+        w.field("extension", &self.extension);
+        w.field("modifierExtension", &self.modifier_extension);
+        w.field("action", &self.action);
+    }
+    fn walk_mut(&mut self, w: &mut crate::visit::WalkerMut<'_>) {
+        w.field("extension", &mut self.extension);
+        w.field("modifierExtension", &mut self.modifier_extension);
+        w.field("action", &mut self.action);
+    }
+}
+
+impl TestScriptTeardown {
+    /// A new `TestScript.teardown` with its required elements: `action` (its first item).
+    pub fn new(action: TestScriptTeardownAction) -> Self {
+        TestScriptTeardown {
+            action: vec![action],
+            ..Default::default()
+        }
+    }
+}
+
 /// One or more teardown operations to perform
 ///
 /// The teardown action will only contain an operation.
@@ -2311,5 +2847,28 @@ impl serde::Serialize for TestScriptTeardownAction {
         ser::many(&mut map, "modifierExtension", &self.modifier_extension)?;
         ser::single(&mut map, "operation", &self.operation)?;
         map.end()
+    }
+}
+
+impl crate::visit::Walk for TestScriptTeardownAction {
+    fn walk(&self, w: &mut crate::visit::Walker<'_>) {
+        w.field("extension", &self.extension);
+        w.field("modifierExtension", &self.modifier_extension);
+        w.field("operation", &self.operation);
+    }
+    fn walk_mut(&mut self, w: &mut crate::visit::WalkerMut<'_>) {
+        w.field("extension", &mut self.extension);
+        w.field("modifierExtension", &mut self.modifier_extension);
+        w.field("operation", &mut self.operation);
+    }
+}
+
+impl TestScriptTeardownAction {
+    /// A new `TestScript.teardown.action` with its required elements: `operation`.
+    pub fn new(operation: TestScriptSetupActionOperation) -> Self {
+        TestScriptTeardownAction {
+            operation: Some(Box::new(operation)),
+            ..Default::default()
+        }
     }
 }

@@ -275,6 +275,75 @@ impl serde::Serialize for ValueSet {
     }
 }
 
+impl crate::visit::Walk for ValueSet {
+    fn walk(&self, w: &mut crate::visit::Walker<'_>) {
+        w.field("id", &self.id);
+        w.field("meta", &self.meta);
+        w.field("implicitRules", &self.implicit_rules);
+        w.field("language", &self.language);
+        w.field("text", &self.text);
+        w.field("contained", &self.contained);
+        w.field("extension", &self.extension);
+        w.field("modifierExtension", &self.modifier_extension);
+        w.field("url", &self.url);
+        w.field("identifier", &self.identifier);
+        w.field("version", &self.version);
+        w.field("name", &self.name);
+        w.field("title", &self.title);
+        w.field("status", &self.status);
+        w.field("experimental", &self.experimental);
+        w.field("date", &self.date);
+        w.field("publisher", &self.publisher);
+        w.field("contact", &self.contact);
+        w.field("description", &self.description);
+        w.field("useContext", &self.use_context);
+        w.field("jurisdiction", &self.jurisdiction);
+        w.field("immutable", &self.immutable);
+        w.field("purpose", &self.purpose);
+        w.field("copyright", &self.copyright);
+        w.field("compose", &self.compose);
+        w.field("expansion", &self.expansion);
+    }
+    fn walk_mut(&mut self, w: &mut crate::visit::WalkerMut<'_>) {
+        w.field("id", &mut self.id);
+        w.field("meta", &mut self.meta);
+        w.field("implicitRules", &mut self.implicit_rules);
+        w.field("language", &mut self.language);
+        w.field("text", &mut self.text);
+        w.field("contained", &mut self.contained);
+        w.field("extension", &mut self.extension);
+        w.field("modifierExtension", &mut self.modifier_extension);
+        w.field("url", &mut self.url);
+        w.field("identifier", &mut self.identifier);
+        w.field("version", &mut self.version);
+        w.field("name", &mut self.name);
+        w.field("title", &mut self.title);
+        w.field("status", &mut self.status);
+        w.field("experimental", &mut self.experimental);
+        w.field("date", &mut self.date);
+        w.field("publisher", &mut self.publisher);
+        w.field("contact", &mut self.contact);
+        w.field("description", &mut self.description);
+        w.field("useContext", &mut self.use_context);
+        w.field("jurisdiction", &mut self.jurisdiction);
+        w.field("immutable", &mut self.immutable);
+        w.field("purpose", &mut self.purpose);
+        w.field("copyright", &mut self.copyright);
+        w.field("compose", &mut self.compose);
+        w.field("expansion", &mut self.expansion);
+    }
+}
+
+impl ValueSet {
+    /// A new `ValueSet` with its required elements: `status`.
+    pub fn new(status: codes::PublicationStatus) -> Self {
+        ValueSet {
+            status: Some(crate::Primitive::new(status)),
+            ..Default::default()
+        }
+    }
+}
+
 /// Content logical definition of the value set (CLD)
 ///
 /// A set of criteria that define the contents of the value set by including or excluding codes selected from the specified code system(s) that the value set draws from. This is also known as the Content Logical Definition (CLD).
@@ -377,6 +446,35 @@ impl serde::Serialize for ValueSetCompose {
         ser::many(&mut map, "include", &self.include)?;
         ser::many(&mut map, "exclude", &self.exclude)?;
         map.end()
+    }
+}
+
+impl crate::visit::Walk for ValueSetCompose {
+    fn walk(&self, w: &mut crate::visit::Walker<'_>) {
+        w.field("extension", &self.extension);
+        w.field("modifierExtension", &self.modifier_extension);
+        w.field("lockedDate", &self.locked_date);
+        w.field("inactive", &self.inactive);
+        w.field("include", &self.include);
+        w.field("exclude", &self.exclude);
+    }
+    fn walk_mut(&mut self, w: &mut crate::visit::WalkerMut<'_>) {
+        w.field("extension", &mut self.extension);
+        w.field("modifierExtension", &mut self.modifier_extension);
+        w.field("lockedDate", &mut self.locked_date);
+        w.field("inactive", &mut self.inactive);
+        w.field("include", &mut self.include);
+        w.field("exclude", &mut self.exclude);
+    }
+}
+
+impl ValueSetCompose {
+    /// A new `ValueSet.compose` with its required elements: `include` (its first item).
+    pub fn new(include: ValueSetComposeInclude) -> Self {
+        ValueSetCompose {
+            include: vec![include],
+            ..Default::default()
+        }
     }
 }
 
@@ -495,6 +593,27 @@ impl serde::Serialize for ValueSetComposeInclude {
     }
 }
 
+impl crate::visit::Walk for ValueSetComposeInclude {
+    fn walk(&self, w: &mut crate::visit::Walker<'_>) {
+        w.field("extension", &self.extension);
+        w.field("modifierExtension", &self.modifier_extension);
+        w.field("system", &self.system);
+        w.field("version", &self.version);
+        w.field("concept", &self.concept);
+        w.field("filter", &self.filter);
+        w.field("valueSet", &self.value_set);
+    }
+    fn walk_mut(&mut self, w: &mut crate::visit::WalkerMut<'_>) {
+        w.field("extension", &mut self.extension);
+        w.field("modifierExtension", &mut self.modifier_extension);
+        w.field("system", &mut self.system);
+        w.field("version", &mut self.version);
+        w.field("concept", &mut self.concept);
+        w.field("filter", &mut self.filter);
+        w.field("valueSet", &mut self.value_set);
+    }
+}
+
 /// A concept defined in the system
 ///
 /// Specifies a concept to be included or excluded.
@@ -596,6 +715,33 @@ impl serde::Serialize for ValueSetComposeIncludeConcept {
     }
 }
 
+impl crate::visit::Walk for ValueSetComposeIncludeConcept {
+    fn walk(&self, w: &mut crate::visit::Walker<'_>) {
+        w.field("extension", &self.extension);
+        w.field("modifierExtension", &self.modifier_extension);
+        w.field("code", &self.code);
+        w.field("display", &self.display);
+        w.field("designation", &self.designation);
+    }
+    fn walk_mut(&mut self, w: &mut crate::visit::WalkerMut<'_>) {
+        w.field("extension", &mut self.extension);
+        w.field("modifierExtension", &mut self.modifier_extension);
+        w.field("code", &mut self.code);
+        w.field("display", &mut self.display);
+        w.field("designation", &mut self.designation);
+    }
+}
+
+impl ValueSetComposeIncludeConcept {
+    /// A new `ValueSet.compose.include.concept` with its required elements: `code`.
+    pub fn new(code: Code) -> Self {
+        ValueSetComposeIncludeConcept {
+            code: Some(crate::Primitive::new(code)),
+            ..Default::default()
+        }
+    }
+}
+
 /// Additional representations for this concept
 ///
 /// Additional representations for this concept when used in this value set - other languages, aliases, specialized purposes, used for particular purposes, etc.
@@ -694,6 +840,33 @@ impl serde::Serialize for ValueSetComposeIncludeConceptDesignation {
         ser::single(&mut map, "use", &self.use_)?;
         ser::prim(&mut map, "value", "_value", &self.value)?;
         map.end()
+    }
+}
+
+impl crate::visit::Walk for ValueSetComposeIncludeConceptDesignation {
+    fn walk(&self, w: &mut crate::visit::Walker<'_>) {
+        w.field("extension", &self.extension);
+        w.field("modifierExtension", &self.modifier_extension);
+        w.field("language", &self.language);
+        w.field("use", &self.use_);
+        w.field("value", &self.value);
+    }
+    fn walk_mut(&mut self, w: &mut crate::visit::WalkerMut<'_>) {
+        w.field("extension", &mut self.extension);
+        w.field("modifierExtension", &mut self.modifier_extension);
+        w.field("language", &mut self.language);
+        w.field("use", &mut self.use_);
+        w.field("value", &mut self.value);
+    }
+}
+
+impl ValueSetComposeIncludeConceptDesignation {
+    /// A new `ValueSet.compose.include.concept.designation` with its required elements: `value`.
+    pub fn new(value: FhirString) -> Self {
+        ValueSetComposeIncludeConceptDesignation {
+            value: Some(crate::Primitive::new(value)),
+            ..Default::default()
+        }
     }
 }
 
@@ -809,6 +982,35 @@ impl serde::Serialize for ValueSetComposeIncludeFilter {
         ser::prim(&mut map, "op", "_op", &self.op)?;
         ser::prim(&mut map, "value", "_value", &self.value)?;
         map.end()
+    }
+}
+
+impl crate::visit::Walk for ValueSetComposeIncludeFilter {
+    fn walk(&self, w: &mut crate::visit::Walker<'_>) {
+        w.field("extension", &self.extension);
+        w.field("modifierExtension", &self.modifier_extension);
+        w.field("property", &self.property);
+        w.field("op", &self.op);
+        w.field("value", &self.value);
+    }
+    fn walk_mut(&mut self, w: &mut crate::visit::WalkerMut<'_>) {
+        w.field("extension", &mut self.extension);
+        w.field("modifierExtension", &mut self.modifier_extension);
+        w.field("property", &mut self.property);
+        w.field("op", &mut self.op);
+        w.field("value", &mut self.value);
+    }
+}
+
+impl ValueSetComposeIncludeFilter {
+    /// A new `ValueSet.compose.include.filter` with its required elements: `property`, `op`, `value`.
+    pub fn new(property: Code, op: codes::FilterOperator, value: FhirString) -> Self {
+        ValueSetComposeIncludeFilter {
+            property: Some(crate::Primitive::new(property)),
+            op: Some(crate::Primitive::new(op)),
+            value: Some(crate::Primitive::new(value)),
+            ..Default::default()
+        }
     }
 }
 
@@ -935,6 +1137,39 @@ impl serde::Serialize for ValueSetExpansion {
         ser::many(&mut map, "parameter", &self.parameter)?;
         ser::many(&mut map, "contains", &self.contains)?;
         map.end()
+    }
+}
+
+impl crate::visit::Walk for ValueSetExpansion {
+    fn walk(&self, w: &mut crate::visit::Walker<'_>) {
+        w.field("extension", &self.extension);
+        w.field("modifierExtension", &self.modifier_extension);
+        w.field("identifier", &self.identifier);
+        w.field("timestamp", &self.timestamp);
+        w.field("total", &self.total);
+        w.field("offset", &self.offset);
+        w.field("parameter", &self.parameter);
+        w.field("contains", &self.contains);
+    }
+    fn walk_mut(&mut self, w: &mut crate::visit::WalkerMut<'_>) {
+        w.field("extension", &mut self.extension);
+        w.field("modifierExtension", &mut self.modifier_extension);
+        w.field("identifier", &mut self.identifier);
+        w.field("timestamp", &mut self.timestamp);
+        w.field("total", &mut self.total);
+        w.field("offset", &mut self.offset);
+        w.field("parameter", &mut self.parameter);
+        w.field("contains", &mut self.contains);
+    }
+}
+
+impl ValueSetExpansion {
+    /// A new `ValueSet.expansion` with its required elements: `timestamp`.
+    pub fn new(timestamp: DateTime) -> Self {
+        ValueSetExpansion {
+            timestamp: Some(crate::Primitive::new(timestamp)),
+            ..Default::default()
+        }
     }
 }
 
@@ -1154,6 +1389,31 @@ impl serde::Serialize for ValueSetExpansionParameter {
     }
 }
 
+impl crate::visit::Walk for ValueSetExpansionParameter {
+    fn walk(&self, w: &mut crate::visit::Walker<'_>) {
+        w.field("extension", &self.extension);
+        w.field("modifierExtension", &self.modifier_extension);
+        w.field("name", &self.name);
+        w.choice(&self.value);
+    }
+    fn walk_mut(&mut self, w: &mut crate::visit::WalkerMut<'_>) {
+        w.field("extension", &mut self.extension);
+        w.field("modifierExtension", &mut self.modifier_extension);
+        w.field("name", &mut self.name);
+        w.choice(&mut self.value);
+    }
+}
+
+impl ValueSetExpansionParameter {
+    /// A new `ValueSet.expansion.parameter` with its required elements: `name`.
+    pub fn new(name: FhirString) -> Self {
+        ValueSetExpansionParameter {
+            name: Some(crate::Primitive::new(name)),
+            ..Default::default()
+        }
+    }
+}
+
 /// Choice of types for `ValueSet.expansion.parameter.value[x]`.
 ///
 /// In JSON the element name carries the type (`valueString`, `valueBoolean`, ...).
@@ -1185,6 +1445,59 @@ impl ser::EncodeChoice for ValueSetExpansionParameterValue {
             Self::Uri(v) => ser::prim_one(map, "valueUri", "_valueUri", v),
             Self::Code(v) => ser::prim_one(map, "valueCode", "_valueCode", v),
             Self::DateTime(v) => ser::prim_one(map, "valueDateTime", "_valueDateTime", v),
+        }
+    }
+}
+
+impl crate::visit::Walk for ValueSetExpansionParameterValue {
+    fn walk(&self, w: &mut crate::visit::Walker<'_>) {
+        match self {
+            Self::String(v) => {
+                w.field("valueString", v);
+            }
+            Self::Boolean(v) => {
+                w.field("valueBoolean", v);
+            }
+            Self::Integer(v) => {
+                w.field("valueInteger", v);
+            }
+            Self::Decimal(v) => {
+                w.field("valueDecimal", v);
+            }
+            Self::Uri(v) => {
+                w.field("valueUri", v);
+            }
+            Self::Code(v) => {
+                w.field("valueCode", v);
+            }
+            Self::DateTime(v) => {
+                w.field("valueDateTime", v);
+            }
+        }
+    }
+    fn walk_mut(&mut self, w: &mut crate::visit::WalkerMut<'_>) {
+        match self {
+            Self::String(v) => {
+                w.field("valueString", v);
+            }
+            Self::Boolean(v) => {
+                w.field("valueBoolean", v);
+            }
+            Self::Integer(v) => {
+                w.field("valueInteger", v);
+            }
+            Self::Decimal(v) => {
+                w.field("valueDecimal", v);
+            }
+            Self::Uri(v) => {
+                w.field("valueUri", v);
+            }
+            Self::Code(v) => {
+                w.field("valueCode", v);
+            }
+            Self::DateTime(v) => {
+                w.field("valueDateTime", v);
+            }
         }
     }
 }
@@ -1324,5 +1637,32 @@ impl serde::Serialize for ValueSetExpansionContains {
         ser::many(&mut map, "designation", &self.designation)?;
         ser::many(&mut map, "contains", &self.contains)?;
         map.end()
+    }
+}
+
+impl crate::visit::Walk for ValueSetExpansionContains {
+    fn walk(&self, w: &mut crate::visit::Walker<'_>) {
+        w.field("extension", &self.extension);
+        w.field("modifierExtension", &self.modifier_extension);
+        w.field("system", &self.system);
+        w.field("abstract", &self.abstract_);
+        w.field("inactive", &self.inactive);
+        w.field("version", &self.version);
+        w.field("code", &self.code);
+        w.field("display", &self.display);
+        w.field("designation", &self.designation);
+        w.field("contains", &self.contains);
+    }
+    fn walk_mut(&mut self, w: &mut crate::visit::WalkerMut<'_>) {
+        w.field("extension", &mut self.extension);
+        w.field("modifierExtension", &mut self.modifier_extension);
+        w.field("system", &mut self.system);
+        w.field("abstract", &mut self.abstract_);
+        w.field("inactive", &mut self.inactive);
+        w.field("version", &mut self.version);
+        w.field("code", &mut self.code);
+        w.field("display", &mut self.display);
+        w.field("designation", &mut self.designation);
+        w.field("contains", &mut self.contains);
     }
 }

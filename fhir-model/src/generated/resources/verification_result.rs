@@ -264,6 +264,67 @@ impl serde::Serialize for VerificationResult {
     }
 }
 
+impl crate::visit::Walk for VerificationResult {
+    fn walk(&self, w: &mut crate::visit::Walker<'_>) {
+        w.field("id", &self.id);
+        w.field("meta", &self.meta);
+        w.field("implicitRules", &self.implicit_rules);
+        w.field("language", &self.language);
+        w.field("text", &self.text);
+        w.field("contained", &self.contained);
+        w.field("extension", &self.extension);
+        w.field("modifierExtension", &self.modifier_extension);
+        w.refs("target", &self.target, &[]);
+        w.field("targetLocation", &self.target_location);
+        w.field("need", &self.need);
+        w.field("status", &self.status);
+        w.field("statusDate", &self.status_date);
+        w.field("validationType", &self.validation_type);
+        w.field("validationProcess", &self.validation_process);
+        w.field("frequency", &self.frequency);
+        w.field("lastPerformed", &self.last_performed);
+        w.field("nextScheduled", &self.next_scheduled);
+        w.field("failureAction", &self.failure_action);
+        w.field("primarySource", &self.primary_source);
+        w.field("attestation", &self.attestation);
+        w.field("validator", &self.validator);
+    }
+    fn walk_mut(&mut self, w: &mut crate::visit::WalkerMut<'_>) {
+        w.field("id", &mut self.id);
+        w.field("meta", &mut self.meta);
+        w.field("implicitRules", &mut self.implicit_rules);
+        w.field("language", &mut self.language);
+        w.field("text", &mut self.text);
+        w.field("contained", &mut self.contained);
+        w.field("extension", &mut self.extension);
+        w.field("modifierExtension", &mut self.modifier_extension);
+        w.refs("target", &mut self.target, &[]);
+        w.field("targetLocation", &mut self.target_location);
+        w.field("need", &mut self.need);
+        w.field("status", &mut self.status);
+        w.field("statusDate", &mut self.status_date);
+        w.field("validationType", &mut self.validation_type);
+        w.field("validationProcess", &mut self.validation_process);
+        w.field("frequency", &mut self.frequency);
+        w.field("lastPerformed", &mut self.last_performed);
+        w.field("nextScheduled", &mut self.next_scheduled);
+        w.field("failureAction", &mut self.failure_action);
+        w.field("primarySource", &mut self.primary_source);
+        w.field("attestation", &mut self.attestation);
+        w.field("validator", &mut self.validator);
+    }
+}
+
+impl VerificationResult {
+    /// A new `VerificationResult` with its required elements: `status`.
+    pub fn new(status: codes::Status) -> Self {
+        VerificationResult {
+            status: Some(crate::Primitive::new(status)),
+            ..Default::default()
+        }
+    }
+}
+
 /// Information about the primary source(s) involved in validation
 ///
 /// Information about the primary source(s) involved in validation.
@@ -408,6 +469,46 @@ impl serde::Serialize for VerificationResultPrimarySource {
         ser::single(&mut map, "canPushUpdates", &self.can_push_updates)?;
         ser::many(&mut map, "pushTypeAvailable", &self.push_type_available)?;
         map.end()
+    }
+}
+
+impl crate::visit::Walk for VerificationResultPrimarySource {
+    fn walk(&self, w: &mut crate::visit::Walker<'_>) {
+        w.field("extension", &self.extension);
+        w.field("modifierExtension", &self.modifier_extension);
+        w.refs("who", &self.who, &["Organization", "Practitioner", "PractitionerRole"]);
+        w.field("type", &self.type_);
+        w.field("communicationMethod", &self.communication_method);
+        w.field("validationStatus", &self.validation_status);
+        w.field("validationDate", &self.validation_date);
+        w.field("canPushUpdates", &self.can_push_updates);
+        w.field("pushTypeAvailable", &self.push_type_available);
+    }
+    fn walk_mut(&mut self, w: &mut crate::visit::WalkerMut<'_>) {
+        w.field("extension", &mut self.extension);
+        w.field("modifierExtension", &mut self.modifier_extension);
+        w.refs(
+            "who",
+            &mut self.who,
+            &["Organization", "Practitioner", "PractitionerRole"],
+        );
+        w.field("type", &mut self.type_);
+        w.field("communicationMethod", &mut self.communication_method);
+        w.field("validationStatus", &mut self.validation_status);
+        w.field("validationDate", &mut self.validation_date);
+        w.field("canPushUpdates", &mut self.can_push_updates);
+        w.field("pushTypeAvailable", &mut self.push_type_available);
+    }
+}
+
+impl VerificationResultPrimarySource {
+    /// Sets `who` to a reference to a Organization | Practitioner | PractitionerRole.
+    pub fn set_who<T: crate::targets::VerificationResultPrimarySourceWho>(
+        &mut self,
+        reference: crate::TypedReference<T>,
+    ) -> &mut Self {
+        self.who = Some(Box::new(reference.into()));
+        self
     }
 }
 
@@ -585,6 +686,64 @@ impl serde::Serialize for VerificationResultAttestation {
     }
 }
 
+impl crate::visit::Walk for VerificationResultAttestation {
+    fn walk(&self, w: &mut crate::visit::Walker<'_>) {
+        w.field("extension", &self.extension);
+        w.field("modifierExtension", &self.modifier_extension);
+        w.refs("who", &self.who, &["Practitioner", "PractitionerRole", "Organization"]);
+        w.refs(
+            "onBehalfOf",
+            &self.on_behalf_of,
+            &["Organization", "Practitioner", "PractitionerRole"],
+        );
+        w.field("communicationMethod", &self.communication_method);
+        w.field("date", &self.date);
+        w.field("sourceIdentityCertificate", &self.source_identity_certificate);
+        w.field("proxyIdentityCertificate", &self.proxy_identity_certificate);
+        w.field("proxySignature", &self.proxy_signature);
+        w.field("sourceSignature", &self.source_signature);
+    }
+    fn walk_mut(&mut self, w: &mut crate::visit::WalkerMut<'_>) {
+        w.field("extension", &mut self.extension);
+        w.field("modifierExtension", &mut self.modifier_extension);
+        w.refs(
+            "who",
+            &mut self.who,
+            &["Practitioner", "PractitionerRole", "Organization"],
+        );
+        w.refs(
+            "onBehalfOf",
+            &mut self.on_behalf_of,
+            &["Organization", "Practitioner", "PractitionerRole"],
+        );
+        w.field("communicationMethod", &mut self.communication_method);
+        w.field("date", &mut self.date);
+        w.field("sourceIdentityCertificate", &mut self.source_identity_certificate);
+        w.field("proxyIdentityCertificate", &mut self.proxy_identity_certificate);
+        w.field("proxySignature", &mut self.proxy_signature);
+        w.field("sourceSignature", &mut self.source_signature);
+    }
+}
+
+impl VerificationResultAttestation {
+    /// Sets `who` to a reference to a Practitioner | PractitionerRole | Organization.
+    pub fn set_who<T: crate::targets::VerificationResultAttestationWho>(
+        &mut self,
+        reference: crate::TypedReference<T>,
+    ) -> &mut Self {
+        self.who = Some(Box::new(reference.into()));
+        self
+    }
+    /// Sets `onBehalfOf` to a reference to a Organization | Practitioner | PractitionerRole.
+    pub fn set_on_behalf_of<T: crate::targets::VerificationResultAttestationOnBehalfOf>(
+        &mut self,
+        reference: crate::TypedReference<T>,
+    ) -> &mut Self {
+        self.on_behalf_of = Some(Box::new(reference.into()));
+        self
+    }
+}
+
 /// Information about the entity validating information
 ///
 /// Information about the entity validating information.
@@ -701,5 +860,42 @@ impl serde::Serialize for VerificationResultValidator {
         )?;
         ser::single(&mut map, "attestationSignature", &self.attestation_signature)?;
         map.end()
+    }
+}
+
+impl crate::visit::Walk for VerificationResultValidator {
+    fn walk(&self, w: &mut crate::visit::Walker<'_>) {
+        w.field("extension", &self.extension);
+        w.field("modifierExtension", &self.modifier_extension);
+        w.refs("organization", &self.organization, &["Organization"]);
+        w.field("identityCertificate", &self.identity_certificate);
+        w.field("attestationSignature", &self.attestation_signature);
+    }
+    fn walk_mut(&mut self, w: &mut crate::visit::WalkerMut<'_>) {
+        w.field("extension", &mut self.extension);
+        w.field("modifierExtension", &mut self.modifier_extension);
+        w.refs("organization", &mut self.organization, &["Organization"]);
+        w.field("identityCertificate", &mut self.identity_certificate);
+        w.field("attestationSignature", &mut self.attestation_signature);
+    }
+}
+
+impl VerificationResultValidator {
+    /// A new `VerificationResult.validator` with its required elements: `organization`.
+    pub fn new<T0: crate::targets::VerificationResultValidatorOrganization>(
+        organization: crate::TypedReference<T0>,
+    ) -> Self {
+        VerificationResultValidator {
+            organization: Some(Box::new(organization.into())),
+            ..Default::default()
+        }
+    }
+    /// Sets `organization` to a reference to a Organization.
+    pub fn set_organization<T: crate::targets::VerificationResultValidatorOrganization>(
+        &mut self,
+        reference: crate::TypedReference<T>,
+    ) -> &mut Self {
+        self.organization = Some(Box::new(reference.into()));
+        self
     }
 }

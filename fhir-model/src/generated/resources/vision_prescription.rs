@@ -219,6 +219,98 @@ impl serde::Serialize for VisionPrescription {
     }
 }
 
+impl crate::visit::Walk for VisionPrescription {
+    fn walk(&self, w: &mut crate::visit::Walker<'_>) {
+        w.field("id", &self.id);
+        w.field("meta", &self.meta);
+        w.field("implicitRules", &self.implicit_rules);
+        w.field("language", &self.language);
+        w.field("text", &self.text);
+        w.field("contained", &self.contained);
+        w.field("extension", &self.extension);
+        w.field("modifierExtension", &self.modifier_extension);
+        w.field("identifier", &self.identifier);
+        w.field("status", &self.status);
+        w.field("created", &self.created);
+        w.refs("patient", &self.patient, &["Patient"]);
+        w.refs("encounter", &self.encounter, &["Encounter"]);
+        w.field("dateWritten", &self.date_written);
+        w.refs("prescriber", &self.prescriber, &["Practitioner", "PractitionerRole"]);
+        w.field("lensSpecification", &self.lens_specification);
+    }
+    fn walk_mut(&mut self, w: &mut crate::visit::WalkerMut<'_>) {
+        w.field("id", &mut self.id);
+        w.field("meta", &mut self.meta);
+        w.field("implicitRules", &mut self.implicit_rules);
+        w.field("language", &mut self.language);
+        w.field("text", &mut self.text);
+        w.field("contained", &mut self.contained);
+        w.field("extension", &mut self.extension);
+        w.field("modifierExtension", &mut self.modifier_extension);
+        w.field("identifier", &mut self.identifier);
+        w.field("status", &mut self.status);
+        w.field("created", &mut self.created);
+        w.refs("patient", &mut self.patient, &["Patient"]);
+        w.refs("encounter", &mut self.encounter, &["Encounter"]);
+        w.field("dateWritten", &mut self.date_written);
+        w.refs(
+            "prescriber",
+            &mut self.prescriber,
+            &["Practitioner", "PractitionerRole"],
+        );
+        w.field("lensSpecification", &mut self.lens_specification);
+    }
+}
+
+impl VisionPrescription {
+    /// A new `VisionPrescription` with its required elements: `status`, `created`, `patient`, `dateWritten`, `prescriber`, `lensSpecification` (its first item).
+    pub fn new<
+        T2: crate::targets::VisionPrescriptionPatient,
+        T4: crate::targets::VisionPrescriptionPrescriber,
+    >(
+        status: codes::FinancialResourceStatusCodes,
+        created: DateTime,
+        patient: crate::TypedReference<T2>,
+        date_written: DateTime,
+        prescriber: crate::TypedReference<T4>,
+        lens_specification: VisionPrescriptionLensSpecification,
+    ) -> Self {
+        VisionPrescription {
+            status: Some(crate::Primitive::new(status)),
+            created: Some(crate::Primitive::new(created)),
+            patient: Some(Box::new(patient.into())),
+            date_written: Some(crate::Primitive::new(date_written)),
+            prescriber: Some(Box::new(prescriber.into())),
+            lens_specification: vec![lens_specification],
+            ..Default::default()
+        }
+    }
+    /// Sets `patient` to a reference to a Patient.
+    pub fn set_patient<T: crate::targets::VisionPrescriptionPatient>(
+        &mut self,
+        reference: crate::TypedReference<T>,
+    ) -> &mut Self {
+        self.patient = Some(Box::new(reference.into()));
+        self
+    }
+    /// Sets `encounter` to a reference to a Encounter.
+    pub fn set_encounter<T: crate::targets::VisionPrescriptionEncounter>(
+        &mut self,
+        reference: crate::TypedReference<T>,
+    ) -> &mut Self {
+        self.encounter = Some(Box::new(reference.into()));
+        self
+    }
+    /// Sets `prescriber` to a reference to a Practitioner | PractitionerRole.
+    pub fn set_prescriber<T: crate::targets::VisionPrescriptionPrescriber>(
+        &mut self,
+        reference: crate::TypedReference<T>,
+    ) -> &mut Self {
+        self.prescriber = Some(Box::new(reference.into()));
+        self
+    }
+}
+
 /// Vision lens authorization
 ///
 /// Contain the details of  the individual lens specifications and serves as the authorization for the fullfillment by certified professionals.
@@ -416,6 +508,56 @@ impl serde::Serialize for VisionPrescriptionLensSpecification {
     }
 }
 
+impl crate::visit::Walk for VisionPrescriptionLensSpecification {
+    fn walk(&self, w: &mut crate::visit::Walker<'_>) {
+        w.field("extension", &self.extension);
+        w.field("modifierExtension", &self.modifier_extension);
+        w.field("product", &self.product);
+        w.field("eye", &self.eye);
+        w.field("sphere", &self.sphere);
+        w.field("cylinder", &self.cylinder);
+        w.field("axis", &self.axis);
+        w.field("prism", &self.prism);
+        w.field("add", &self.add);
+        w.field("power", &self.power);
+        w.field("backCurve", &self.back_curve);
+        w.field("diameter", &self.diameter);
+        w.field("duration", &self.duration);
+        w.field("color", &self.color);
+        w.field("brand", &self.brand);
+        w.field("note", &self.note);
+    }
+    fn walk_mut(&mut self, w: &mut crate::visit::WalkerMut<'_>) {
+        w.field("extension", &mut self.extension);
+        w.field("modifierExtension", &mut self.modifier_extension);
+        w.field("product", &mut self.product);
+        w.field("eye", &mut self.eye);
+        w.field("sphere", &mut self.sphere);
+        w.field("cylinder", &mut self.cylinder);
+        w.field("axis", &mut self.axis);
+        w.field("prism", &mut self.prism);
+        w.field("add", &mut self.add);
+        w.field("power", &mut self.power);
+        w.field("backCurve", &mut self.back_curve);
+        w.field("diameter", &mut self.diameter);
+        w.field("duration", &mut self.duration);
+        w.field("color", &mut self.color);
+        w.field("brand", &mut self.brand);
+        w.field("note", &mut self.note);
+    }
+}
+
+impl VisionPrescriptionLensSpecification {
+    /// A new `VisionPrescription.lensSpecification` with its required elements: `product`, `eye`.
+    pub fn new(product: CodeableConcept, eye: codes::VisionEyes) -> Self {
+        VisionPrescriptionLensSpecification {
+            product: Some(Box::new(product)),
+            eye: Some(crate::Primitive::new(eye)),
+            ..Default::default()
+        }
+    }
+}
+
 /// Eye alignment compensation
 ///
 /// Allows for adjustment on two axis.
@@ -513,5 +655,31 @@ impl serde::Serialize for VisionPrescriptionLensSpecificationPrism {
         ser::prim(&mut map, "amount", "_amount", &self.amount)?;
         ser::prim(&mut map, "base", "_base", &self.base)?;
         map.end()
+    }
+}
+
+impl crate::visit::Walk for VisionPrescriptionLensSpecificationPrism {
+    fn walk(&self, w: &mut crate::visit::Walker<'_>) {
+        w.field("extension", &self.extension);
+        w.field("modifierExtension", &self.modifier_extension);
+        w.field("amount", &self.amount);
+        w.field("base", &self.base);
+    }
+    fn walk_mut(&mut self, w: &mut crate::visit::WalkerMut<'_>) {
+        w.field("extension", &mut self.extension);
+        w.field("modifierExtension", &mut self.modifier_extension);
+        w.field("amount", &mut self.amount);
+        w.field("base", &mut self.base);
+    }
+}
+
+impl VisionPrescriptionLensSpecificationPrism {
+    /// A new `VisionPrescription.lensSpecification.prism` with its required elements: `amount`, `base`.
+    pub fn new(amount: Decimal, base: codes::VisionBase) -> Self {
+        VisionPrescriptionLensSpecificationPrism {
+            amount: Some(crate::Primitive::new(amount)),
+            base: Some(crate::Primitive::new(base)),
+            ..Default::default()
+        }
     }
 }
