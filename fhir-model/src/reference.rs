@@ -83,16 +83,11 @@ impl<'a> Literal<'a> {
                 err("invalid urn:oid")
             };
         }
-        if let Some(scheme_end) = text.find("://") {
-            if text[..scheme_end].is_empty() {
-                return err("missing URL scheme");
-            }
-            return Ok(absolute(text).unwrap_or(Literal::Url(text)));
-        }
-        if text.starts_with("urn:") {
-            return Ok(Literal::Url(text));
-        }
-        if let Some((ty, query)) = text.split_once('?') {
+        // `Type?query` first: the query may itself hold URLs (`identifier=http://x|1`).
+        if let Some((ty, query)) = text
+            .split_once('?')
+            .filter(|(ty, _)| !ty.contains([':', '/']))
+        {
             let Some(resource_type) = Resource::type_name(ty) else {
                 return err("unknown resource type");
             };
@@ -104,6 +99,15 @@ impl<'a> Literal<'a> {
                     query,
                 })
             };
+        }
+        if let Some(scheme_end) = text.find("://") {
+            if text[..scheme_end].is_empty() {
+                return err("missing URL scheme");
+            }
+            return Ok(absolute(text).unwrap_or(Literal::Url(text)));
+        }
+        if text.starts_with("urn:") {
+            return Ok(Literal::Url(text));
         }
         let parts: Vec<&str> = text.split('/').collect();
         let (ty, id, version) = match parts.as_slice() {

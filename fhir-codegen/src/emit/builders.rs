@@ -182,8 +182,19 @@ pub fn targets_file(space: &crate::ir::TypeSpace) -> TokenStream {
                         let t = ident(t);
                         quote!(impl #name for crate::resources::#t {})
                     });
+                let message = format!(
+                    "`{{Self}}` is not an allowed target of `{}.{}`",
+                    s.path, f.json_name
+                );
+                let label = format!(
+                    "`{}.{}` may refer to {}",
+                    s.path,
+                    f.json_name,
+                    targets.join(" | ")
+                );
                 items.push(quote! {
                     #[doc = #doc]
+                    #[diagnostic::on_unimplemented(message = #message, label = #label)]
                     pub trait #name: crate::ConcreteResource {}
                     #(#impls)*
                 });

@@ -3,9 +3,17 @@
 //! Allowed target types of Reference elements (from `targetProfile`), as traits, so that
 //! typed setters such as `Encounter::set_subject` only accept those types.
 /// Resource types a `Identifier.assigner` reference may point to: Organization.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` is not an allowed target of `Identifier.assigner`",
+    label = "`Identifier.assigner` may refer to Organization"
+)]
 pub trait IdentifierAssigner: crate::ConcreteResource {}
 impl IdentifierAssigner for crate::resources::Organization {}
 /// Resource types a `Signature.who` reference may point to: Practitioner | PractitionerRole | RelatedPerson | Patient | Device | Organization.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` is not an allowed target of `Signature.who`",
+    label = "`Signature.who` may refer to Practitioner | PractitionerRole | RelatedPerson | Patient | Device | Organization"
+)]
 pub trait SignatureWho: crate::ConcreteResource {}
 impl SignatureWho for crate::resources::Practitioner {}
 impl SignatureWho for crate::resources::PractitionerRole {}
@@ -14,6 +22,10 @@ impl SignatureWho for crate::resources::Patient {}
 impl SignatureWho for crate::resources::Device {}
 impl SignatureWho for crate::resources::Organization {}
 /// Resource types a `Signature.onBehalfOf` reference may point to: Practitioner | PractitionerRole | RelatedPerson | Patient | Device | Organization.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` is not an allowed target of `Signature.onBehalfOf`",
+    label = "`Signature.onBehalfOf` may refer to Practitioner | PractitionerRole | RelatedPerson | Patient | Device | Organization"
+)]
 pub trait SignatureOnBehalfOf: crate::ConcreteResource {}
 impl SignatureOnBehalfOf for crate::resources::Practitioner {}
 impl SignatureOnBehalfOf for crate::resources::PractitionerRole {}
@@ -22,6 +34,10 @@ impl SignatureOnBehalfOf for crate::resources::Patient {}
 impl SignatureOnBehalfOf for crate::resources::Device {}
 impl SignatureOnBehalfOf for crate::resources::Organization {}
 /// Resource types a `Account.subject` reference may point to: Patient | Device | Practitioner | PractitionerRole | Location | HealthcareService | Organization.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` is not an allowed target of `Account.subject`",
+    label = "`Account.subject` may refer to Patient | Device | Practitioner | PractitionerRole | Location | HealthcareService | Organization"
+)]
 pub trait AccountSubject: crate::ConcreteResource {}
 impl AccountSubject for crate::resources::Patient {}
 impl AccountSubject for crate::resources::Device {}
@@ -31,60 +47,120 @@ impl AccountSubject for crate::resources::Location {}
 impl AccountSubject for crate::resources::HealthcareService {}
 impl AccountSubject for crate::resources::Organization {}
 /// Resource types a `Account.owner` reference may point to: Organization.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` is not an allowed target of `Account.owner`",
+    label = "`Account.owner` may refer to Organization"
+)]
 pub trait AccountOwner: crate::ConcreteResource {}
 impl AccountOwner for crate::resources::Organization {}
 /// Resource types a `Account.partOf` reference may point to: Account.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` is not an allowed target of `Account.partOf`",
+    label = "`Account.partOf` may refer to Account"
+)]
 pub trait AccountPartOf: crate::ConcreteResource {}
 impl AccountPartOf for crate::resources::Account {}
 /// Resource types a `Account.coverage.coverage` reference may point to: Coverage.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` is not an allowed target of `Account.coverage.coverage`",
+    label = "`Account.coverage.coverage` may refer to Coverage"
+)]
 pub trait AccountCoverageCoverage: crate::ConcreteResource {}
 impl AccountCoverageCoverage for crate::resources::Coverage {}
 /// Resource types a `Account.guarantor.party` reference may point to: Patient | RelatedPerson | Organization.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` is not an allowed target of `Account.guarantor.party`",
+    label = "`Account.guarantor.party` may refer to Patient | RelatedPerson | Organization"
+)]
 pub trait AccountGuarantorParty: crate::ConcreteResource {}
 impl AccountGuarantorParty for crate::resources::Patient {}
 impl AccountGuarantorParty for crate::resources::RelatedPerson {}
 impl AccountGuarantorParty for crate::resources::Organization {}
 /// Resource types a `ActivityDefinition.location` reference may point to: Location.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` is not an allowed target of `ActivityDefinition.location`",
+    label = "`ActivityDefinition.location` may refer to Location"
+)]
 pub trait ActivityDefinitionLocation: crate::ConcreteResource {}
 impl ActivityDefinitionLocation for crate::resources::Location {}
 /// Resource types a `ActivityDefinition.specimenRequirement` reference may point to: SpecimenDefinition.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` is not an allowed target of `ActivityDefinition.specimenRequirement`",
+    label = "`ActivityDefinition.specimenRequirement` may refer to SpecimenDefinition"
+)]
 pub trait ActivityDefinitionSpecimenRequirement: crate::ConcreteResource {}
 impl ActivityDefinitionSpecimenRequirement for crate::resources::SpecimenDefinition {}
 /// Resource types a `ActivityDefinition.observationRequirement` reference may point to: ObservationDefinition.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` is not an allowed target of `ActivityDefinition.observationRequirement`",
+    label = "`ActivityDefinition.observationRequirement` may refer to ObservationDefinition"
+)]
 pub trait ActivityDefinitionObservationRequirement: crate::ConcreteResource {}
 impl ActivityDefinitionObservationRequirement
 for crate::resources::ObservationDefinition {}
 /// Resource types a `ActivityDefinition.observationResultRequirement` reference may point to: ObservationDefinition.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` is not an allowed target of `ActivityDefinition.observationResultRequirement`",
+    label = "`ActivityDefinition.observationResultRequirement` may refer to ObservationDefinition"
+)]
 pub trait ActivityDefinitionObservationResultRequirement: crate::ConcreteResource {}
 impl ActivityDefinitionObservationResultRequirement
 for crate::resources::ObservationDefinition {}
 /// Resource types a `AdverseEvent.subject` reference may point to: Patient | Group | Practitioner | RelatedPerson.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` is not an allowed target of `AdverseEvent.subject`",
+    label = "`AdverseEvent.subject` may refer to Patient | Group | Practitioner | RelatedPerson"
+)]
 pub trait AdverseEventSubject: crate::ConcreteResource {}
 impl AdverseEventSubject for crate::resources::Patient {}
 impl AdverseEventSubject for crate::resources::Group {}
 impl AdverseEventSubject for crate::resources::Practitioner {}
 impl AdverseEventSubject for crate::resources::RelatedPerson {}
 /// Resource types a `AdverseEvent.encounter` reference may point to: Encounter.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` is not an allowed target of `AdverseEvent.encounter`",
+    label = "`AdverseEvent.encounter` may refer to Encounter"
+)]
 pub trait AdverseEventEncounter: crate::ConcreteResource {}
 impl AdverseEventEncounter for crate::resources::Encounter {}
 /// Resource types a `AdverseEvent.resultingCondition` reference may point to: Condition.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` is not an allowed target of `AdverseEvent.resultingCondition`",
+    label = "`AdverseEvent.resultingCondition` may refer to Condition"
+)]
 pub trait AdverseEventResultingCondition: crate::ConcreteResource {}
 impl AdverseEventResultingCondition for crate::resources::Condition {}
 /// Resource types a `AdverseEvent.location` reference may point to: Location.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` is not an allowed target of `AdverseEvent.location`",
+    label = "`AdverseEvent.location` may refer to Location"
+)]
 pub trait AdverseEventLocation: crate::ConcreteResource {}
 impl AdverseEventLocation for crate::resources::Location {}
 /// Resource types a `AdverseEvent.recorder` reference may point to: Patient | Practitioner | PractitionerRole | RelatedPerson.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` is not an allowed target of `AdverseEvent.recorder`",
+    label = "`AdverseEvent.recorder` may refer to Patient | Practitioner | PractitionerRole | RelatedPerson"
+)]
 pub trait AdverseEventRecorder: crate::ConcreteResource {}
 impl AdverseEventRecorder for crate::resources::Patient {}
 impl AdverseEventRecorder for crate::resources::Practitioner {}
 impl AdverseEventRecorder for crate::resources::PractitionerRole {}
 impl AdverseEventRecorder for crate::resources::RelatedPerson {}
 /// Resource types a `AdverseEvent.contributor` reference may point to: Practitioner | PractitionerRole | Device.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` is not an allowed target of `AdverseEvent.contributor`",
+    label = "`AdverseEvent.contributor` may refer to Practitioner | PractitionerRole | Device"
+)]
 pub trait AdverseEventContributor: crate::ConcreteResource {}
 impl AdverseEventContributor for crate::resources::Practitioner {}
 impl AdverseEventContributor for crate::resources::PractitionerRole {}
 impl AdverseEventContributor for crate::resources::Device {}
 /// Resource types a `AdverseEvent.subjectMedicalHistory` reference may point to: Condition | Observation | AllergyIntolerance | FamilyMemberHistory | Immunization | Procedure | Media | DocumentReference.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` is not an allowed target of `AdverseEvent.subjectMedicalHistory`",
+    label = "`AdverseEvent.subjectMedicalHistory` may refer to Condition | Observation | AllergyIntolerance | FamilyMemberHistory | Immunization | Procedure | Media | DocumentReference"
+)]
 pub trait AdverseEventSubjectMedicalHistory: crate::ConcreteResource {}
 impl AdverseEventSubjectMedicalHistory for crate::resources::Condition {}
 impl AdverseEventSubjectMedicalHistory for crate::resources::Observation {}
@@ -95,12 +171,24 @@ impl AdverseEventSubjectMedicalHistory for crate::resources::Procedure {}
 impl AdverseEventSubjectMedicalHistory for crate::resources::Media {}
 impl AdverseEventSubjectMedicalHistory for crate::resources::DocumentReference {}
 /// Resource types a `AdverseEvent.referenceDocument` reference may point to: DocumentReference.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` is not an allowed target of `AdverseEvent.referenceDocument`",
+    label = "`AdverseEvent.referenceDocument` may refer to DocumentReference"
+)]
 pub trait AdverseEventReferenceDocument: crate::ConcreteResource {}
 impl AdverseEventReferenceDocument for crate::resources::DocumentReference {}
 /// Resource types a `AdverseEvent.study` reference may point to: ResearchStudy.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` is not an allowed target of `AdverseEvent.study`",
+    label = "`AdverseEvent.study` may refer to ResearchStudy"
+)]
 pub trait AdverseEventStudy: crate::ConcreteResource {}
 impl AdverseEventStudy for crate::resources::ResearchStudy {}
 /// Resource types a `AdverseEvent.suspectEntity.instance` reference may point to: Immunization | Procedure | Substance | Medication | MedicationAdministration | MedicationStatement | Device.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` is not an allowed target of `AdverseEvent.suspectEntity.instance`",
+    label = "`AdverseEvent.suspectEntity.instance` may refer to Immunization | Procedure | Substance | Medication | MedicationAdministration | MedicationStatement | Device"
+)]
 pub trait AdverseEventSuspectEntityInstance: crate::ConcreteResource {}
 impl AdverseEventSuspectEntityInstance for crate::resources::Immunization {}
 impl AdverseEventSuspectEntityInstance for crate::resources::Procedure {}
@@ -110,40 +198,76 @@ impl AdverseEventSuspectEntityInstance for crate::resources::MedicationAdministr
 impl AdverseEventSuspectEntityInstance for crate::resources::MedicationStatement {}
 impl AdverseEventSuspectEntityInstance for crate::resources::Device {}
 /// Resource types a `AdverseEvent.suspectEntity.causality.author` reference may point to: Practitioner | PractitionerRole.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` is not an allowed target of `AdverseEvent.suspectEntity.causality.author`",
+    label = "`AdverseEvent.suspectEntity.causality.author` may refer to Practitioner | PractitionerRole"
+)]
 pub trait AdverseEventSuspectEntityCausalityAuthor: crate::ConcreteResource {}
 impl AdverseEventSuspectEntityCausalityAuthor for crate::resources::Practitioner {}
 impl AdverseEventSuspectEntityCausalityAuthor for crate::resources::PractitionerRole {}
 /// Resource types a `AllergyIntolerance.patient` reference may point to: Patient.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` is not an allowed target of `AllergyIntolerance.patient`",
+    label = "`AllergyIntolerance.patient` may refer to Patient"
+)]
 pub trait AllergyIntolerancePatient: crate::ConcreteResource {}
 impl AllergyIntolerancePatient for crate::resources::Patient {}
 /// Resource types a `AllergyIntolerance.encounter` reference may point to: Encounter.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` is not an allowed target of `AllergyIntolerance.encounter`",
+    label = "`AllergyIntolerance.encounter` may refer to Encounter"
+)]
 pub trait AllergyIntoleranceEncounter: crate::ConcreteResource {}
 impl AllergyIntoleranceEncounter for crate::resources::Encounter {}
 /// Resource types a `AllergyIntolerance.recorder` reference may point to: Practitioner | PractitionerRole | Patient | RelatedPerson.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` is not an allowed target of `AllergyIntolerance.recorder`",
+    label = "`AllergyIntolerance.recorder` may refer to Practitioner | PractitionerRole | Patient | RelatedPerson"
+)]
 pub trait AllergyIntoleranceRecorder: crate::ConcreteResource {}
 impl AllergyIntoleranceRecorder for crate::resources::Practitioner {}
 impl AllergyIntoleranceRecorder for crate::resources::PractitionerRole {}
 impl AllergyIntoleranceRecorder for crate::resources::Patient {}
 impl AllergyIntoleranceRecorder for crate::resources::RelatedPerson {}
 /// Resource types a `AllergyIntolerance.asserter` reference may point to: Patient | RelatedPerson | Practitioner | PractitionerRole.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` is not an allowed target of `AllergyIntolerance.asserter`",
+    label = "`AllergyIntolerance.asserter` may refer to Patient | RelatedPerson | Practitioner | PractitionerRole"
+)]
 pub trait AllergyIntoleranceAsserter: crate::ConcreteResource {}
 impl AllergyIntoleranceAsserter for crate::resources::Patient {}
 impl AllergyIntoleranceAsserter for crate::resources::RelatedPerson {}
 impl AllergyIntoleranceAsserter for crate::resources::Practitioner {}
 impl AllergyIntoleranceAsserter for crate::resources::PractitionerRole {}
 /// Resource types a `Appointment.reasonReference` reference may point to: Condition | Procedure | Observation | ImmunizationRecommendation.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` is not an allowed target of `Appointment.reasonReference`",
+    label = "`Appointment.reasonReference` may refer to Condition | Procedure | Observation | ImmunizationRecommendation"
+)]
 pub trait AppointmentReasonReference: crate::ConcreteResource {}
 impl AppointmentReasonReference for crate::resources::Condition {}
 impl AppointmentReasonReference for crate::resources::Procedure {}
 impl AppointmentReasonReference for crate::resources::Observation {}
 impl AppointmentReasonReference for crate::resources::ImmunizationRecommendation {}
 /// Resource types a `Appointment.slot` reference may point to: Slot.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` is not an allowed target of `Appointment.slot`",
+    label = "`Appointment.slot` may refer to Slot"
+)]
 pub trait AppointmentSlot: crate::ConcreteResource {}
 impl AppointmentSlot for crate::resources::Slot {}
 /// Resource types a `Appointment.basedOn` reference may point to: ServiceRequest.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` is not an allowed target of `Appointment.basedOn`",
+    label = "`Appointment.basedOn` may refer to ServiceRequest"
+)]
 pub trait AppointmentBasedOn: crate::ConcreteResource {}
 impl AppointmentBasedOn for crate::resources::ServiceRequest {}
 /// Resource types a `Appointment.participant.actor` reference may point to: Patient | Practitioner | PractitionerRole | RelatedPerson | Device | HealthcareService | Location.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` is not an allowed target of `Appointment.participant.actor`",
+    label = "`Appointment.participant.actor` may refer to Patient | Practitioner | PractitionerRole | RelatedPerson | Device | HealthcareService | Location"
+)]
 pub trait AppointmentParticipantActor: crate::ConcreteResource {}
 impl AppointmentParticipantActor for crate::resources::Patient {}
 impl AppointmentParticipantActor for crate::resources::Practitioner {}
@@ -153,9 +277,17 @@ impl AppointmentParticipantActor for crate::resources::Device {}
 impl AppointmentParticipantActor for crate::resources::HealthcareService {}
 impl AppointmentParticipantActor for crate::resources::Location {}
 /// Resource types a `AppointmentResponse.appointment` reference may point to: Appointment.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` is not an allowed target of `AppointmentResponse.appointment`",
+    label = "`AppointmentResponse.appointment` may refer to Appointment"
+)]
 pub trait AppointmentResponseAppointment: crate::ConcreteResource {}
 impl AppointmentResponseAppointment for crate::resources::Appointment {}
 /// Resource types a `AppointmentResponse.actor` reference may point to: Patient | Practitioner | PractitionerRole | RelatedPerson | Device | HealthcareService | Location.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` is not an allowed target of `AppointmentResponse.actor`",
+    label = "`AppointmentResponse.actor` may refer to Patient | Practitioner | PractitionerRole | RelatedPerson | Device | HealthcareService | Location"
+)]
 pub trait AppointmentResponseActor: crate::ConcreteResource {}
 impl AppointmentResponseActor for crate::resources::Patient {}
 impl AppointmentResponseActor for crate::resources::Practitioner {}
@@ -165,6 +297,10 @@ impl AppointmentResponseActor for crate::resources::Device {}
 impl AppointmentResponseActor for crate::resources::HealthcareService {}
 impl AppointmentResponseActor for crate::resources::Location {}
 /// Resource types a `AuditEvent.agent.who` reference may point to: PractitionerRole | Practitioner | Organization | Device | Patient | RelatedPerson.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` is not an allowed target of `AuditEvent.agent.who`",
+    label = "`AuditEvent.agent.who` may refer to PractitionerRole | Practitioner | Organization | Device | Patient | RelatedPerson"
+)]
 pub trait AuditEventAgentWho: crate::ConcreteResource {}
 impl AuditEventAgentWho for crate::resources::PractitionerRole {}
 impl AuditEventAgentWho for crate::resources::Practitioner {}
@@ -173,9 +309,17 @@ impl AuditEventAgentWho for crate::resources::Device {}
 impl AuditEventAgentWho for crate::resources::Patient {}
 impl AuditEventAgentWho for crate::resources::RelatedPerson {}
 /// Resource types a `AuditEvent.agent.location` reference may point to: Location.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` is not an allowed target of `AuditEvent.agent.location`",
+    label = "`AuditEvent.agent.location` may refer to Location"
+)]
 pub trait AuditEventAgentLocation: crate::ConcreteResource {}
 impl AuditEventAgentLocation for crate::resources::Location {}
 /// Resource types a `AuditEvent.source.observer` reference may point to: PractitionerRole | Practitioner | Organization | Device | Patient | RelatedPerson.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` is not an allowed target of `AuditEvent.source.observer`",
+    label = "`AuditEvent.source.observer` may refer to PractitionerRole | Practitioner | Organization | Device | Patient | RelatedPerson"
+)]
 pub trait AuditEventSourceObserver: crate::ConcreteResource {}
 impl AuditEventSourceObserver for crate::resources::PractitionerRole {}
 impl AuditEventSourceObserver for crate::resources::Practitioner {}
@@ -184,6 +328,10 @@ impl AuditEventSourceObserver for crate::resources::Device {}
 impl AuditEventSourceObserver for crate::resources::Patient {}
 impl AuditEventSourceObserver for crate::resources::RelatedPerson {}
 /// Resource types a `Basic.author` reference may point to: Practitioner | PractitionerRole | Patient | RelatedPerson | Organization.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` is not an allowed target of `Basic.author`",
+    label = "`Basic.author` may refer to Practitioner | PractitionerRole | Patient | RelatedPerson | Organization"
+)]
 pub trait BasicAuthor: crate::ConcreteResource {}
 impl BasicAuthor for crate::resources::Practitioner {}
 impl BasicAuthor for crate::resources::PractitionerRole {}
@@ -191,46 +339,98 @@ impl BasicAuthor for crate::resources::Patient {}
 impl BasicAuthor for crate::resources::RelatedPerson {}
 impl BasicAuthor for crate::resources::Organization {}
 /// Resource types a `BiologicallyDerivedProduct.request` reference may point to: ServiceRequest.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` is not an allowed target of `BiologicallyDerivedProduct.request`",
+    label = "`BiologicallyDerivedProduct.request` may refer to ServiceRequest"
+)]
 pub trait BiologicallyDerivedProductRequest: crate::ConcreteResource {}
 impl BiologicallyDerivedProductRequest for crate::resources::ServiceRequest {}
 /// Resource types a `BiologicallyDerivedProduct.parent` reference may point to: BiologicallyDerivedProduct.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` is not an allowed target of `BiologicallyDerivedProduct.parent`",
+    label = "`BiologicallyDerivedProduct.parent` may refer to BiologicallyDerivedProduct"
+)]
 pub trait BiologicallyDerivedProductParent: crate::ConcreteResource {}
 impl BiologicallyDerivedProductParent for crate::resources::BiologicallyDerivedProduct {}
 /// Resource types a `BiologicallyDerivedProduct.collection.collector` reference may point to: Practitioner | PractitionerRole.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` is not an allowed target of `BiologicallyDerivedProduct.collection.collector`",
+    label = "`BiologicallyDerivedProduct.collection.collector` may refer to Practitioner | PractitionerRole"
+)]
 pub trait BiologicallyDerivedProductCollectionCollector: crate::ConcreteResource {}
 impl BiologicallyDerivedProductCollectionCollector for crate::resources::Practitioner {}
 impl BiologicallyDerivedProductCollectionCollector
 for crate::resources::PractitionerRole {}
 /// Resource types a `BiologicallyDerivedProduct.collection.source` reference may point to: Patient | Organization.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` is not an allowed target of `BiologicallyDerivedProduct.collection.source`",
+    label = "`BiologicallyDerivedProduct.collection.source` may refer to Patient | Organization"
+)]
 pub trait BiologicallyDerivedProductCollectionSource: crate::ConcreteResource {}
 impl BiologicallyDerivedProductCollectionSource for crate::resources::Patient {}
 impl BiologicallyDerivedProductCollectionSource for crate::resources::Organization {}
 /// Resource types a `BiologicallyDerivedProduct.processing.additive` reference may point to: Substance.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` is not an allowed target of `BiologicallyDerivedProduct.processing.additive`",
+    label = "`BiologicallyDerivedProduct.processing.additive` may refer to Substance"
+)]
 pub trait BiologicallyDerivedProductProcessingAdditive: crate::ConcreteResource {}
 impl BiologicallyDerivedProductProcessingAdditive for crate::resources::Substance {}
 /// Resource types a `BodyStructure.patient` reference may point to: Patient.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` is not an allowed target of `BodyStructure.patient`",
+    label = "`BodyStructure.patient` may refer to Patient"
+)]
 pub trait BodyStructurePatient: crate::ConcreteResource {}
 impl BodyStructurePatient for crate::resources::Patient {}
 /// Resource types a `CapabilityStatement.implementation.custodian` reference may point to: Organization.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` is not an allowed target of `CapabilityStatement.implementation.custodian`",
+    label = "`CapabilityStatement.implementation.custodian` may refer to Organization"
+)]
 pub trait CapabilityStatementImplementationCustodian: crate::ConcreteResource {}
 impl CapabilityStatementImplementationCustodian for crate::resources::Organization {}
 /// Resource types a `CarePlan.basedOn` reference may point to: CarePlan.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` is not an allowed target of `CarePlan.basedOn`",
+    label = "`CarePlan.basedOn` may refer to CarePlan"
+)]
 pub trait CarePlanBasedOn: crate::ConcreteResource {}
 impl CarePlanBasedOn for crate::resources::CarePlan {}
 /// Resource types a `CarePlan.replaces` reference may point to: CarePlan.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` is not an allowed target of `CarePlan.replaces`",
+    label = "`CarePlan.replaces` may refer to CarePlan"
+)]
 pub trait CarePlanReplaces: crate::ConcreteResource {}
 impl CarePlanReplaces for crate::resources::CarePlan {}
 /// Resource types a `CarePlan.partOf` reference may point to: CarePlan.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` is not an allowed target of `CarePlan.partOf`",
+    label = "`CarePlan.partOf` may refer to CarePlan"
+)]
 pub trait CarePlanPartOf: crate::ConcreteResource {}
 impl CarePlanPartOf for crate::resources::CarePlan {}
 /// Resource types a `CarePlan.subject` reference may point to: Patient | Group.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` is not an allowed target of `CarePlan.subject`",
+    label = "`CarePlan.subject` may refer to Patient | Group"
+)]
 pub trait CarePlanSubject: crate::ConcreteResource {}
 impl CarePlanSubject for crate::resources::Patient {}
 impl CarePlanSubject for crate::resources::Group {}
 /// Resource types a `CarePlan.encounter` reference may point to: Encounter.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` is not an allowed target of `CarePlan.encounter`",
+    label = "`CarePlan.encounter` may refer to Encounter"
+)]
 pub trait CarePlanEncounter: crate::ConcreteResource {}
 impl CarePlanEncounter for crate::resources::Encounter {}
 /// Resource types a `CarePlan.author` reference may point to: Patient | Practitioner | PractitionerRole | Device | RelatedPerson | Organization | CareTeam.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` is not an allowed target of `CarePlan.author`",
+    label = "`CarePlan.author` may refer to Patient | Practitioner | PractitionerRole | Device | RelatedPerson | Organization | CareTeam"
+)]
 pub trait CarePlanAuthor: crate::ConcreteResource {}
 impl CarePlanAuthor for crate::resources::Patient {}
 impl CarePlanAuthor for crate::resources::Practitioner {}
@@ -240,6 +440,10 @@ impl CarePlanAuthor for crate::resources::RelatedPerson {}
 impl CarePlanAuthor for crate::resources::Organization {}
 impl CarePlanAuthor for crate::resources::CareTeam {}
 /// Resource types a `CarePlan.contributor` reference may point to: Patient | Practitioner | PractitionerRole | Device | RelatedPerson | Organization | CareTeam.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` is not an allowed target of `CarePlan.contributor`",
+    label = "`CarePlan.contributor` may refer to Patient | Practitioner | PractitionerRole | Device | RelatedPerson | Organization | CareTeam"
+)]
 pub trait CarePlanContributor: crate::ConcreteResource {}
 impl CarePlanContributor for crate::resources::Patient {}
 impl CarePlanContributor for crate::resources::Practitioner {}
@@ -249,15 +453,31 @@ impl CarePlanContributor for crate::resources::RelatedPerson {}
 impl CarePlanContributor for crate::resources::Organization {}
 impl CarePlanContributor for crate::resources::CareTeam {}
 /// Resource types a `CarePlan.careTeam` reference may point to: CareTeam.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` is not an allowed target of `CarePlan.careTeam`",
+    label = "`CarePlan.careTeam` may refer to CareTeam"
+)]
 pub trait CarePlanCareTeam: crate::ConcreteResource {}
 impl CarePlanCareTeam for crate::resources::CareTeam {}
 /// Resource types a `CarePlan.addresses` reference may point to: Condition.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` is not an allowed target of `CarePlan.addresses`",
+    label = "`CarePlan.addresses` may refer to Condition"
+)]
 pub trait CarePlanAddresses: crate::ConcreteResource {}
 impl CarePlanAddresses for crate::resources::Condition {}
 /// Resource types a `CarePlan.goal` reference may point to: Goal.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` is not an allowed target of `CarePlan.goal`",
+    label = "`CarePlan.goal` may refer to Goal"
+)]
 pub trait CarePlanGoal: crate::ConcreteResource {}
 impl CarePlanGoal for crate::resources::Goal {}
 /// Resource types a `CarePlan.activity.reference` reference may point to: Appointment | CommunicationRequest | DeviceRequest | MedicationRequest | NutritionOrder | Task | ServiceRequest | VisionPrescription | RequestGroup.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` is not an allowed target of `CarePlan.activity.reference`",
+    label = "`CarePlan.activity.reference` may refer to Appointment | CommunicationRequest | DeviceRequest | MedicationRequest | NutritionOrder | Task | ServiceRequest | VisionPrescription | RequestGroup"
+)]
 pub trait CarePlanActivityReference: crate::ConcreteResource {}
 impl CarePlanActivityReference for crate::resources::Appointment {}
 impl CarePlanActivityReference for crate::resources::CommunicationRequest {}
@@ -269,18 +489,34 @@ impl CarePlanActivityReference for crate::resources::ServiceRequest {}
 impl CarePlanActivityReference for crate::resources::VisionPrescription {}
 impl CarePlanActivityReference for crate::resources::RequestGroup {}
 /// Resource types a `CarePlan.activity.detail.reasonReference` reference may point to: Condition | Observation | DiagnosticReport | DocumentReference.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` is not an allowed target of `CarePlan.activity.detail.reasonReference`",
+    label = "`CarePlan.activity.detail.reasonReference` may refer to Condition | Observation | DiagnosticReport | DocumentReference"
+)]
 pub trait CarePlanActivityDetailReasonReference: crate::ConcreteResource {}
 impl CarePlanActivityDetailReasonReference for crate::resources::Condition {}
 impl CarePlanActivityDetailReasonReference for crate::resources::Observation {}
 impl CarePlanActivityDetailReasonReference for crate::resources::DiagnosticReport {}
 impl CarePlanActivityDetailReasonReference for crate::resources::DocumentReference {}
 /// Resource types a `CarePlan.activity.detail.goal` reference may point to: Goal.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` is not an allowed target of `CarePlan.activity.detail.goal`",
+    label = "`CarePlan.activity.detail.goal` may refer to Goal"
+)]
 pub trait CarePlanActivityDetailGoal: crate::ConcreteResource {}
 impl CarePlanActivityDetailGoal for crate::resources::Goal {}
 /// Resource types a `CarePlan.activity.detail.location` reference may point to: Location.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` is not an allowed target of `CarePlan.activity.detail.location`",
+    label = "`CarePlan.activity.detail.location` may refer to Location"
+)]
 pub trait CarePlanActivityDetailLocation: crate::ConcreteResource {}
 impl CarePlanActivityDetailLocation for crate::resources::Location {}
 /// Resource types a `CarePlan.activity.detail.performer` reference may point to: Practitioner | PractitionerRole | Organization | RelatedPerson | Patient | CareTeam | HealthcareService | Device.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` is not an allowed target of `CarePlan.activity.detail.performer`",
+    label = "`CarePlan.activity.detail.performer` may refer to Practitioner | PractitionerRole | Organization | RelatedPerson | Patient | CareTeam | HealthcareService | Device"
+)]
 pub trait CarePlanActivityDetailPerformer: crate::ConcreteResource {}
 impl CarePlanActivityDetailPerformer for crate::resources::Practitioner {}
 impl CarePlanActivityDetailPerformer for crate::resources::PractitionerRole {}
@@ -291,19 +527,39 @@ impl CarePlanActivityDetailPerformer for crate::resources::CareTeam {}
 impl CarePlanActivityDetailPerformer for crate::resources::HealthcareService {}
 impl CarePlanActivityDetailPerformer for crate::resources::Device {}
 /// Resource types a `CareTeam.subject` reference may point to: Patient | Group.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` is not an allowed target of `CareTeam.subject`",
+    label = "`CareTeam.subject` may refer to Patient | Group"
+)]
 pub trait CareTeamSubject: crate::ConcreteResource {}
 impl CareTeamSubject for crate::resources::Patient {}
 impl CareTeamSubject for crate::resources::Group {}
 /// Resource types a `CareTeam.encounter` reference may point to: Encounter.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` is not an allowed target of `CareTeam.encounter`",
+    label = "`CareTeam.encounter` may refer to Encounter"
+)]
 pub trait CareTeamEncounter: crate::ConcreteResource {}
 impl CareTeamEncounter for crate::resources::Encounter {}
 /// Resource types a `CareTeam.reasonReference` reference may point to: Condition.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` is not an allowed target of `CareTeam.reasonReference`",
+    label = "`CareTeam.reasonReference` may refer to Condition"
+)]
 pub trait CareTeamReasonReference: crate::ConcreteResource {}
 impl CareTeamReasonReference for crate::resources::Condition {}
 /// Resource types a `CareTeam.managingOrganization` reference may point to: Organization.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` is not an allowed target of `CareTeam.managingOrganization`",
+    label = "`CareTeam.managingOrganization` may refer to Organization"
+)]
 pub trait CareTeamManagingOrganization: crate::ConcreteResource {}
 impl CareTeamManagingOrganization for crate::resources::Organization {}
 /// Resource types a `CareTeam.participant.member` reference may point to: Practitioner | PractitionerRole | RelatedPerson | Patient | Organization | CareTeam.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` is not an allowed target of `CareTeam.participant.member`",
+    label = "`CareTeam.participant.member` may refer to Practitioner | PractitionerRole | RelatedPerson | Patient | Organization | CareTeam"
+)]
 pub trait CareTeamParticipantMember: crate::ConcreteResource {}
 impl CareTeamParticipantMember for crate::resources::Practitioner {}
 impl CareTeamParticipantMember for crate::resources::PractitionerRole {}
@@ -312,9 +568,17 @@ impl CareTeamParticipantMember for crate::resources::Patient {}
 impl CareTeamParticipantMember for crate::resources::Organization {}
 impl CareTeamParticipantMember for crate::resources::CareTeam {}
 /// Resource types a `CareTeam.participant.onBehalfOf` reference may point to: Organization.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` is not an allowed target of `CareTeam.participant.onBehalfOf`",
+    label = "`CareTeam.participant.onBehalfOf` may refer to Organization"
+)]
 pub trait CareTeamParticipantOnBehalfOf: crate::ConcreteResource {}
 impl CareTeamParticipantOnBehalfOf for crate::resources::Organization {}
 /// Resource types a `CatalogEntry.referencedItem` reference may point to: Medication | Device | Organization | Practitioner | PractitionerRole | HealthcareService | ActivityDefinition | PlanDefinition | SpecimenDefinition | ObservationDefinition | Binary.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` is not an allowed target of `CatalogEntry.referencedItem`",
+    label = "`CatalogEntry.referencedItem` may refer to Medication | Device | Organization | Practitioner | PractitionerRole | HealthcareService | ActivityDefinition | PlanDefinition | SpecimenDefinition | ObservationDefinition | Binary"
+)]
 pub trait CatalogEntryReferencedItem: crate::ConcreteResource {}
 impl CatalogEntryReferencedItem for crate::resources::Medication {}
 impl CatalogEntryReferencedItem for crate::resources::Device {}
@@ -328,29 +592,61 @@ impl CatalogEntryReferencedItem for crate::resources::SpecimenDefinition {}
 impl CatalogEntryReferencedItem for crate::resources::ObservationDefinition {}
 impl CatalogEntryReferencedItem for crate::resources::Binary {}
 /// Resource types a `CatalogEntry.relatedEntry.item` reference may point to: CatalogEntry.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` is not an allowed target of `CatalogEntry.relatedEntry.item`",
+    label = "`CatalogEntry.relatedEntry.item` may refer to CatalogEntry"
+)]
 pub trait CatalogEntryRelatedEntryItem: crate::ConcreteResource {}
 impl CatalogEntryRelatedEntryItem for crate::resources::CatalogEntry {}
 /// Resource types a `ChargeItem.partOf` reference may point to: ChargeItem.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` is not an allowed target of `ChargeItem.partOf`",
+    label = "`ChargeItem.partOf` may refer to ChargeItem"
+)]
 pub trait ChargeItemPartOf: crate::ConcreteResource {}
 impl ChargeItemPartOf for crate::resources::ChargeItem {}
 /// Resource types a `ChargeItem.subject` reference may point to: Patient | Group.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` is not an allowed target of `ChargeItem.subject`",
+    label = "`ChargeItem.subject` may refer to Patient | Group"
+)]
 pub trait ChargeItemSubject: crate::ConcreteResource {}
 impl ChargeItemSubject for crate::resources::Patient {}
 impl ChargeItemSubject for crate::resources::Group {}
 /// Resource types a `ChargeItem.context` reference may point to: Encounter | EpisodeOfCare.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` is not an allowed target of `ChargeItem.context`",
+    label = "`ChargeItem.context` may refer to Encounter | EpisodeOfCare"
+)]
 pub trait ChargeItemContext: crate::ConcreteResource {}
 impl ChargeItemContext for crate::resources::Encounter {}
 impl ChargeItemContext for crate::resources::EpisodeOfCare {}
 /// Resource types a `ChargeItem.performingOrganization` reference may point to: Organization.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` is not an allowed target of `ChargeItem.performingOrganization`",
+    label = "`ChargeItem.performingOrganization` may refer to Organization"
+)]
 pub trait ChargeItemPerformingOrganization: crate::ConcreteResource {}
 impl ChargeItemPerformingOrganization for crate::resources::Organization {}
 /// Resource types a `ChargeItem.requestingOrganization` reference may point to: Organization.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` is not an allowed target of `ChargeItem.requestingOrganization`",
+    label = "`ChargeItem.requestingOrganization` may refer to Organization"
+)]
 pub trait ChargeItemRequestingOrganization: crate::ConcreteResource {}
 impl ChargeItemRequestingOrganization for crate::resources::Organization {}
 /// Resource types a `ChargeItem.costCenter` reference may point to: Organization.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` is not an allowed target of `ChargeItem.costCenter`",
+    label = "`ChargeItem.costCenter` may refer to Organization"
+)]
 pub trait ChargeItemCostCenter: crate::ConcreteResource {}
 impl ChargeItemCostCenter for crate::resources::Organization {}
 /// Resource types a `ChargeItem.enterer` reference may point to: Practitioner | PractitionerRole | Organization | Patient | Device | RelatedPerson.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` is not an allowed target of `ChargeItem.enterer`",
+    label = "`ChargeItem.enterer` may refer to Practitioner | PractitionerRole | Organization | Patient | Device | RelatedPerson"
+)]
 pub trait ChargeItemEnterer: crate::ConcreteResource {}
 impl ChargeItemEnterer for crate::resources::Practitioner {}
 impl ChargeItemEnterer for crate::resources::PractitionerRole {}
@@ -359,6 +655,10 @@ impl ChargeItemEnterer for crate::resources::Patient {}
 impl ChargeItemEnterer for crate::resources::Device {}
 impl ChargeItemEnterer for crate::resources::RelatedPerson {}
 /// Resource types a `ChargeItem.service` reference may point to: DiagnosticReport | ImagingStudy | Immunization | MedicationAdministration | MedicationDispense | Observation | Procedure | SupplyDelivery.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` is not an allowed target of `ChargeItem.service`",
+    label = "`ChargeItem.service` may refer to DiagnosticReport | ImagingStudy | Immunization | MedicationAdministration | MedicationDispense | Observation | Procedure | SupplyDelivery"
+)]
 pub trait ChargeItemService: crate::ConcreteResource {}
 impl ChargeItemService for crate::resources::DiagnosticReport {}
 impl ChargeItemService for crate::resources::ImagingStudy {}
@@ -369,9 +669,17 @@ impl ChargeItemService for crate::resources::Observation {}
 impl ChargeItemService for crate::resources::Procedure {}
 impl ChargeItemService for crate::resources::SupplyDelivery {}
 /// Resource types a `ChargeItem.account` reference may point to: Account.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` is not an allowed target of `ChargeItem.account`",
+    label = "`ChargeItem.account` may refer to Account"
+)]
 pub trait ChargeItemAccount: crate::ConcreteResource {}
 impl ChargeItemAccount for crate::resources::Account {}
 /// Resource types a `ChargeItem.performer.actor` reference may point to: Practitioner | PractitionerRole | Organization | CareTeam | Patient | Device | RelatedPerson.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` is not an allowed target of `ChargeItem.performer.actor`",
+    label = "`ChargeItem.performer.actor` may refer to Practitioner | PractitionerRole | Organization | CareTeam | Patient | Device | RelatedPerson"
+)]
 pub trait ChargeItemPerformerActor: crate::ConcreteResource {}
 impl ChargeItemPerformerActor for crate::resources::Practitioner {}
 impl ChargeItemPerformerActor for crate::resources::PractitionerRole {}
@@ -381,45 +689,89 @@ impl ChargeItemPerformerActor for crate::resources::Patient {}
 impl ChargeItemPerformerActor for crate::resources::Device {}
 impl ChargeItemPerformerActor for crate::resources::RelatedPerson {}
 /// Resource types a `ChargeItemDefinition.instance` reference may point to: Medication | Substance | Device.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` is not an allowed target of `ChargeItemDefinition.instance`",
+    label = "`ChargeItemDefinition.instance` may refer to Medication | Substance | Device"
+)]
 pub trait ChargeItemDefinitionInstance: crate::ConcreteResource {}
 impl ChargeItemDefinitionInstance for crate::resources::Medication {}
 impl ChargeItemDefinitionInstance for crate::resources::Substance {}
 impl ChargeItemDefinitionInstance for crate::resources::Device {}
 /// Resource types a `Claim.patient` reference may point to: Patient.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` is not an allowed target of `Claim.patient`",
+    label = "`Claim.patient` may refer to Patient"
+)]
 pub trait ClaimPatient: crate::ConcreteResource {}
 impl ClaimPatient for crate::resources::Patient {}
 /// Resource types a `Claim.enterer` reference may point to: Practitioner | PractitionerRole.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` is not an allowed target of `Claim.enterer`",
+    label = "`Claim.enterer` may refer to Practitioner | PractitionerRole"
+)]
 pub trait ClaimEnterer: crate::ConcreteResource {}
 impl ClaimEnterer for crate::resources::Practitioner {}
 impl ClaimEnterer for crate::resources::PractitionerRole {}
 /// Resource types a `Claim.insurer` reference may point to: Organization.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` is not an allowed target of `Claim.insurer`",
+    label = "`Claim.insurer` may refer to Organization"
+)]
 pub trait ClaimInsurer: crate::ConcreteResource {}
 impl ClaimInsurer for crate::resources::Organization {}
 /// Resource types a `Claim.provider` reference may point to: Practitioner | PractitionerRole | Organization.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` is not an allowed target of `Claim.provider`",
+    label = "`Claim.provider` may refer to Practitioner | PractitionerRole | Organization"
+)]
 pub trait ClaimProvider: crate::ConcreteResource {}
 impl ClaimProvider for crate::resources::Practitioner {}
 impl ClaimProvider for crate::resources::PractitionerRole {}
 impl ClaimProvider for crate::resources::Organization {}
 /// Resource types a `Claim.prescription` reference may point to: DeviceRequest | MedicationRequest | VisionPrescription.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` is not an allowed target of `Claim.prescription`",
+    label = "`Claim.prescription` may refer to DeviceRequest | MedicationRequest | VisionPrescription"
+)]
 pub trait ClaimPrescription: crate::ConcreteResource {}
 impl ClaimPrescription for crate::resources::DeviceRequest {}
 impl ClaimPrescription for crate::resources::MedicationRequest {}
 impl ClaimPrescription for crate::resources::VisionPrescription {}
 /// Resource types a `Claim.originalPrescription` reference may point to: DeviceRequest | MedicationRequest | VisionPrescription.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` is not an allowed target of `Claim.originalPrescription`",
+    label = "`Claim.originalPrescription` may refer to DeviceRequest | MedicationRequest | VisionPrescription"
+)]
 pub trait ClaimOriginalPrescription: crate::ConcreteResource {}
 impl ClaimOriginalPrescription for crate::resources::DeviceRequest {}
 impl ClaimOriginalPrescription for crate::resources::MedicationRequest {}
 impl ClaimOriginalPrescription for crate::resources::VisionPrescription {}
 /// Resource types a `Claim.referral` reference may point to: ServiceRequest.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` is not an allowed target of `Claim.referral`",
+    label = "`Claim.referral` may refer to ServiceRequest"
+)]
 pub trait ClaimReferral: crate::ConcreteResource {}
 impl ClaimReferral for crate::resources::ServiceRequest {}
 /// Resource types a `Claim.facility` reference may point to: Location.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` is not an allowed target of `Claim.facility`",
+    label = "`Claim.facility` may refer to Location"
+)]
 pub trait ClaimFacility: crate::ConcreteResource {}
 impl ClaimFacility for crate::resources::Location {}
 /// Resource types a `Claim.related.claim` reference may point to: Claim.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` is not an allowed target of `Claim.related.claim`",
+    label = "`Claim.related.claim` may refer to Claim"
+)]
 pub trait ClaimRelatedClaim: crate::ConcreteResource {}
 impl ClaimRelatedClaim for crate::resources::Claim {}
 /// Resource types a `Claim.payee.party` reference may point to: Practitioner | PractitionerRole | Organization | Patient | RelatedPerson.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` is not an allowed target of `Claim.payee.party`",
+    label = "`Claim.payee.party` may refer to Practitioner | PractitionerRole | Organization | Patient | RelatedPerson"
+)]
 pub trait ClaimPayeeParty: crate::ConcreteResource {}
 impl ClaimPayeeParty for crate::resources::Practitioner {}
 impl ClaimPayeeParty for crate::resources::PractitionerRole {}
@@ -427,81 +779,173 @@ impl ClaimPayeeParty for crate::resources::Organization {}
 impl ClaimPayeeParty for crate::resources::Patient {}
 impl ClaimPayeeParty for crate::resources::RelatedPerson {}
 /// Resource types a `Claim.careTeam.provider` reference may point to: Practitioner | PractitionerRole | Organization.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` is not an allowed target of `Claim.careTeam.provider`",
+    label = "`Claim.careTeam.provider` may refer to Practitioner | PractitionerRole | Organization"
+)]
 pub trait ClaimCareTeamProvider: crate::ConcreteResource {}
 impl ClaimCareTeamProvider for crate::resources::Practitioner {}
 impl ClaimCareTeamProvider for crate::resources::PractitionerRole {}
 impl ClaimCareTeamProvider for crate::resources::Organization {}
 /// Resource types a `Claim.procedure.udi` reference may point to: Device.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` is not an allowed target of `Claim.procedure.udi`",
+    label = "`Claim.procedure.udi` may refer to Device"
+)]
 pub trait ClaimProcedureUdi: crate::ConcreteResource {}
 impl ClaimProcedureUdi for crate::resources::Device {}
 /// Resource types a `Claim.insurance.coverage` reference may point to: Coverage.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` is not an allowed target of `Claim.insurance.coverage`",
+    label = "`Claim.insurance.coverage` may refer to Coverage"
+)]
 pub trait ClaimInsuranceCoverage: crate::ConcreteResource {}
 impl ClaimInsuranceCoverage for crate::resources::Coverage {}
 /// Resource types a `Claim.insurance.claimResponse` reference may point to: ClaimResponse.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` is not an allowed target of `Claim.insurance.claimResponse`",
+    label = "`Claim.insurance.claimResponse` may refer to ClaimResponse"
+)]
 pub trait ClaimInsuranceClaimResponse: crate::ConcreteResource {}
 impl ClaimInsuranceClaimResponse for crate::resources::ClaimResponse {}
 /// Resource types a `Claim.item.udi` reference may point to: Device.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` is not an allowed target of `Claim.item.udi`",
+    label = "`Claim.item.udi` may refer to Device"
+)]
 pub trait ClaimItemUdi: crate::ConcreteResource {}
 impl ClaimItemUdi for crate::resources::Device {}
 /// Resource types a `Claim.item.encounter` reference may point to: Encounter.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` is not an allowed target of `Claim.item.encounter`",
+    label = "`Claim.item.encounter` may refer to Encounter"
+)]
 pub trait ClaimItemEncounter: crate::ConcreteResource {}
 impl ClaimItemEncounter for crate::resources::Encounter {}
 /// Resource types a `Claim.item.detail.udi` reference may point to: Device.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` is not an allowed target of `Claim.item.detail.udi`",
+    label = "`Claim.item.detail.udi` may refer to Device"
+)]
 pub trait ClaimItemDetailUdi: crate::ConcreteResource {}
 impl ClaimItemDetailUdi for crate::resources::Device {}
 /// Resource types a `Claim.item.detail.subDetail.udi` reference may point to: Device.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` is not an allowed target of `Claim.item.detail.subDetail.udi`",
+    label = "`Claim.item.detail.subDetail.udi` may refer to Device"
+)]
 pub trait ClaimItemDetailSubDetailUdi: crate::ConcreteResource {}
 impl ClaimItemDetailSubDetailUdi for crate::resources::Device {}
 /// Resource types a `ClaimResponse.patient` reference may point to: Patient.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` is not an allowed target of `ClaimResponse.patient`",
+    label = "`ClaimResponse.patient` may refer to Patient"
+)]
 pub trait ClaimResponsePatient: crate::ConcreteResource {}
 impl ClaimResponsePatient for crate::resources::Patient {}
 /// Resource types a `ClaimResponse.insurer` reference may point to: Organization.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` is not an allowed target of `ClaimResponse.insurer`",
+    label = "`ClaimResponse.insurer` may refer to Organization"
+)]
 pub trait ClaimResponseInsurer: crate::ConcreteResource {}
 impl ClaimResponseInsurer for crate::resources::Organization {}
 /// Resource types a `ClaimResponse.requestor` reference may point to: Practitioner | PractitionerRole | Organization.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` is not an allowed target of `ClaimResponse.requestor`",
+    label = "`ClaimResponse.requestor` may refer to Practitioner | PractitionerRole | Organization"
+)]
 pub trait ClaimResponseRequestor: crate::ConcreteResource {}
 impl ClaimResponseRequestor for crate::resources::Practitioner {}
 impl ClaimResponseRequestor for crate::resources::PractitionerRole {}
 impl ClaimResponseRequestor for crate::resources::Organization {}
 /// Resource types a `ClaimResponse.request` reference may point to: Claim.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` is not an allowed target of `ClaimResponse.request`",
+    label = "`ClaimResponse.request` may refer to Claim"
+)]
 pub trait ClaimResponseRequest: crate::ConcreteResource {}
 impl ClaimResponseRequest for crate::resources::Claim {}
 /// Resource types a `ClaimResponse.communicationRequest` reference may point to: CommunicationRequest.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` is not an allowed target of `ClaimResponse.communicationRequest`",
+    label = "`ClaimResponse.communicationRequest` may refer to CommunicationRequest"
+)]
 pub trait ClaimResponseCommunicationRequest: crate::ConcreteResource {}
 impl ClaimResponseCommunicationRequest for crate::resources::CommunicationRequest {}
 /// Resource types a `ClaimResponse.addItem.provider` reference may point to: Practitioner | PractitionerRole | Organization.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` is not an allowed target of `ClaimResponse.addItem.provider`",
+    label = "`ClaimResponse.addItem.provider` may refer to Practitioner | PractitionerRole | Organization"
+)]
 pub trait ClaimResponseAddItemProvider: crate::ConcreteResource {}
 impl ClaimResponseAddItemProvider for crate::resources::Practitioner {}
 impl ClaimResponseAddItemProvider for crate::resources::PractitionerRole {}
 impl ClaimResponseAddItemProvider for crate::resources::Organization {}
 /// Resource types a `ClaimResponse.insurance.coverage` reference may point to: Coverage.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` is not an allowed target of `ClaimResponse.insurance.coverage`",
+    label = "`ClaimResponse.insurance.coverage` may refer to Coverage"
+)]
 pub trait ClaimResponseInsuranceCoverage: crate::ConcreteResource {}
 impl ClaimResponseInsuranceCoverage for crate::resources::Coverage {}
 /// Resource types a `ClaimResponse.insurance.claimResponse` reference may point to: ClaimResponse.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` is not an allowed target of `ClaimResponse.insurance.claimResponse`",
+    label = "`ClaimResponse.insurance.claimResponse` may refer to ClaimResponse"
+)]
 pub trait ClaimResponseInsuranceClaimResponse: crate::ConcreteResource {}
 impl ClaimResponseInsuranceClaimResponse for crate::resources::ClaimResponse {}
 /// Resource types a `ClinicalImpression.subject` reference may point to: Patient | Group.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` is not an allowed target of `ClinicalImpression.subject`",
+    label = "`ClinicalImpression.subject` may refer to Patient | Group"
+)]
 pub trait ClinicalImpressionSubject: crate::ConcreteResource {}
 impl ClinicalImpressionSubject for crate::resources::Patient {}
 impl ClinicalImpressionSubject for crate::resources::Group {}
 /// Resource types a `ClinicalImpression.encounter` reference may point to: Encounter.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` is not an allowed target of `ClinicalImpression.encounter`",
+    label = "`ClinicalImpression.encounter` may refer to Encounter"
+)]
 pub trait ClinicalImpressionEncounter: crate::ConcreteResource {}
 impl ClinicalImpressionEncounter for crate::resources::Encounter {}
 /// Resource types a `ClinicalImpression.assessor` reference may point to: Practitioner | PractitionerRole.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` is not an allowed target of `ClinicalImpression.assessor`",
+    label = "`ClinicalImpression.assessor` may refer to Practitioner | PractitionerRole"
+)]
 pub trait ClinicalImpressionAssessor: crate::ConcreteResource {}
 impl ClinicalImpressionAssessor for crate::resources::Practitioner {}
 impl ClinicalImpressionAssessor for crate::resources::PractitionerRole {}
 /// Resource types a `ClinicalImpression.previous` reference may point to: ClinicalImpression.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` is not an allowed target of `ClinicalImpression.previous`",
+    label = "`ClinicalImpression.previous` may refer to ClinicalImpression"
+)]
 pub trait ClinicalImpressionPrevious: crate::ConcreteResource {}
 impl ClinicalImpressionPrevious for crate::resources::ClinicalImpression {}
 /// Resource types a `ClinicalImpression.problem` reference may point to: Condition | AllergyIntolerance.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` is not an allowed target of `ClinicalImpression.problem`",
+    label = "`ClinicalImpression.problem` may refer to Condition | AllergyIntolerance"
+)]
 pub trait ClinicalImpressionProblem: crate::ConcreteResource {}
 impl ClinicalImpressionProblem for crate::resources::Condition {}
 impl ClinicalImpressionProblem for crate::resources::AllergyIntolerance {}
 /// Resource types a `ClinicalImpression.prognosisReference` reference may point to: RiskAssessment.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` is not an allowed target of `ClinicalImpression.prognosisReference`",
+    label = "`ClinicalImpression.prognosisReference` may refer to RiskAssessment"
+)]
 pub trait ClinicalImpressionPrognosisReference: crate::ConcreteResource {}
 impl ClinicalImpressionPrognosisReference for crate::resources::RiskAssessment {}
 /// Resource types a `ClinicalImpression.investigation.item` reference may point to: Observation | QuestionnaireResponse | FamilyMemberHistory | DiagnosticReport | RiskAssessment | ImagingStudy | Media.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` is not an allowed target of `ClinicalImpression.investigation.item`",
+    label = "`ClinicalImpression.investigation.item` may refer to Observation | QuestionnaireResponse | FamilyMemberHistory | DiagnosticReport | RiskAssessment | ImagingStudy | Media"
+)]
 pub trait ClinicalImpressionInvestigationItem: crate::ConcreteResource {}
 impl ClinicalImpressionInvestigationItem for crate::resources::Observation {}
 impl ClinicalImpressionInvestigationItem for crate::resources::QuestionnaireResponse {}
@@ -511,21 +955,41 @@ impl ClinicalImpressionInvestigationItem for crate::resources::RiskAssessment {}
 impl ClinicalImpressionInvestigationItem for crate::resources::ImagingStudy {}
 impl ClinicalImpressionInvestigationItem for crate::resources::Media {}
 /// Resource types a `ClinicalImpression.finding.itemReference` reference may point to: Condition | Observation | Media.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` is not an allowed target of `ClinicalImpression.finding.itemReference`",
+    label = "`ClinicalImpression.finding.itemReference` may refer to Condition | Observation | Media"
+)]
 pub trait ClinicalImpressionFindingItemReference: crate::ConcreteResource {}
 impl ClinicalImpressionFindingItemReference for crate::resources::Condition {}
 impl ClinicalImpressionFindingItemReference for crate::resources::Observation {}
 impl ClinicalImpressionFindingItemReference for crate::resources::Media {}
 /// Resource types a `Communication.inResponseTo` reference may point to: Communication.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` is not an allowed target of `Communication.inResponseTo`",
+    label = "`Communication.inResponseTo` may refer to Communication"
+)]
 pub trait CommunicationInResponseTo: crate::ConcreteResource {}
 impl CommunicationInResponseTo for crate::resources::Communication {}
 /// Resource types a `Communication.subject` reference may point to: Patient | Group.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` is not an allowed target of `Communication.subject`",
+    label = "`Communication.subject` may refer to Patient | Group"
+)]
 pub trait CommunicationSubject: crate::ConcreteResource {}
 impl CommunicationSubject for crate::resources::Patient {}
 impl CommunicationSubject for crate::resources::Group {}
 /// Resource types a `Communication.encounter` reference may point to: Encounter.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` is not an allowed target of `Communication.encounter`",
+    label = "`Communication.encounter` may refer to Encounter"
+)]
 pub trait CommunicationEncounter: crate::ConcreteResource {}
 impl CommunicationEncounter for crate::resources::Encounter {}
 /// Resource types a `Communication.recipient` reference may point to: Device | Organization | Patient | Practitioner | PractitionerRole | RelatedPerson | Group | CareTeam | HealthcareService.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` is not an allowed target of `Communication.recipient`",
+    label = "`Communication.recipient` may refer to Device | Organization | Patient | Practitioner | PractitionerRole | RelatedPerson | Group | CareTeam | HealthcareService"
+)]
 pub trait CommunicationRecipient: crate::ConcreteResource {}
 impl CommunicationRecipient for crate::resources::Device {}
 impl CommunicationRecipient for crate::resources::Organization {}
@@ -537,6 +1001,10 @@ impl CommunicationRecipient for crate::resources::Group {}
 impl CommunicationRecipient for crate::resources::CareTeam {}
 impl CommunicationRecipient for crate::resources::HealthcareService {}
 /// Resource types a `Communication.sender` reference may point to: Device | Organization | Patient | Practitioner | PractitionerRole | RelatedPerson | HealthcareService.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` is not an allowed target of `Communication.sender`",
+    label = "`Communication.sender` may refer to Device | Organization | Patient | Practitioner | PractitionerRole | RelatedPerson | HealthcareService"
+)]
 pub trait CommunicationSender: crate::ConcreteResource {}
 impl CommunicationSender for crate::resources::Device {}
 impl CommunicationSender for crate::resources::Organization {}
@@ -546,22 +1014,42 @@ impl CommunicationSender for crate::resources::PractitionerRole {}
 impl CommunicationSender for crate::resources::RelatedPerson {}
 impl CommunicationSender for crate::resources::HealthcareService {}
 /// Resource types a `Communication.reasonReference` reference may point to: Condition | Observation | DiagnosticReport | DocumentReference.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` is not an allowed target of `Communication.reasonReference`",
+    label = "`Communication.reasonReference` may refer to Condition | Observation | DiagnosticReport | DocumentReference"
+)]
 pub trait CommunicationReasonReference: crate::ConcreteResource {}
 impl CommunicationReasonReference for crate::resources::Condition {}
 impl CommunicationReasonReference for crate::resources::Observation {}
 impl CommunicationReasonReference for crate::resources::DiagnosticReport {}
 impl CommunicationReasonReference for crate::resources::DocumentReference {}
 /// Resource types a `CommunicationRequest.replaces` reference may point to: CommunicationRequest.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` is not an allowed target of `CommunicationRequest.replaces`",
+    label = "`CommunicationRequest.replaces` may refer to CommunicationRequest"
+)]
 pub trait CommunicationRequestReplaces: crate::ConcreteResource {}
 impl CommunicationRequestReplaces for crate::resources::CommunicationRequest {}
 /// Resource types a `CommunicationRequest.subject` reference may point to: Patient | Group.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` is not an allowed target of `CommunicationRequest.subject`",
+    label = "`CommunicationRequest.subject` may refer to Patient | Group"
+)]
 pub trait CommunicationRequestSubject: crate::ConcreteResource {}
 impl CommunicationRequestSubject for crate::resources::Patient {}
 impl CommunicationRequestSubject for crate::resources::Group {}
 /// Resource types a `CommunicationRequest.encounter` reference may point to: Encounter.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` is not an allowed target of `CommunicationRequest.encounter`",
+    label = "`CommunicationRequest.encounter` may refer to Encounter"
+)]
 pub trait CommunicationRequestEncounter: crate::ConcreteResource {}
 impl CommunicationRequestEncounter for crate::resources::Encounter {}
 /// Resource types a `CommunicationRequest.requester` reference may point to: Practitioner | PractitionerRole | Organization | Patient | RelatedPerson | Device.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` is not an allowed target of `CommunicationRequest.requester`",
+    label = "`CommunicationRequest.requester` may refer to Practitioner | PractitionerRole | Organization | Patient | RelatedPerson | Device"
+)]
 pub trait CommunicationRequestRequester: crate::ConcreteResource {}
 impl CommunicationRequestRequester for crate::resources::Practitioner {}
 impl CommunicationRequestRequester for crate::resources::PractitionerRole {}
@@ -570,6 +1058,10 @@ impl CommunicationRequestRequester for crate::resources::Patient {}
 impl CommunicationRequestRequester for crate::resources::RelatedPerson {}
 impl CommunicationRequestRequester for crate::resources::Device {}
 /// Resource types a `CommunicationRequest.recipient` reference may point to: Device | Organization | Patient | Practitioner | PractitionerRole | RelatedPerson | Group | CareTeam | HealthcareService.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` is not an allowed target of `CommunicationRequest.recipient`",
+    label = "`CommunicationRequest.recipient` may refer to Device | Organization | Patient | Practitioner | PractitionerRole | RelatedPerson | Group | CareTeam | HealthcareService"
+)]
 pub trait CommunicationRequestRecipient: crate::ConcreteResource {}
 impl CommunicationRequestRecipient for crate::resources::Device {}
 impl CommunicationRequestRecipient for crate::resources::Organization {}
@@ -581,6 +1073,10 @@ impl CommunicationRequestRecipient for crate::resources::Group {}
 impl CommunicationRequestRecipient for crate::resources::CareTeam {}
 impl CommunicationRequestRecipient for crate::resources::HealthcareService {}
 /// Resource types a `CommunicationRequest.sender` reference may point to: Device | Organization | Patient | Practitioner | PractitionerRole | RelatedPerson | HealthcareService.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` is not an allowed target of `CommunicationRequest.sender`",
+    label = "`CommunicationRequest.sender` may refer to Device | Organization | Patient | Practitioner | PractitionerRole | RelatedPerson | HealthcareService"
+)]
 pub trait CommunicationRequestSender: crate::ConcreteResource {}
 impl CommunicationRequestSender for crate::resources::Device {}
 impl CommunicationRequestSender for crate::resources::Organization {}
@@ -590,15 +1086,27 @@ impl CommunicationRequestSender for crate::resources::PractitionerRole {}
 impl CommunicationRequestSender for crate::resources::RelatedPerson {}
 impl CommunicationRequestSender for crate::resources::HealthcareService {}
 /// Resource types a `CommunicationRequest.reasonReference` reference may point to: Condition | Observation | DiagnosticReport | DocumentReference.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` is not an allowed target of `CommunicationRequest.reasonReference`",
+    label = "`CommunicationRequest.reasonReference` may refer to Condition | Observation | DiagnosticReport | DocumentReference"
+)]
 pub trait CommunicationRequestReasonReference: crate::ConcreteResource {}
 impl CommunicationRequestReasonReference for crate::resources::Condition {}
 impl CommunicationRequestReasonReference for crate::resources::Observation {}
 impl CommunicationRequestReasonReference for crate::resources::DiagnosticReport {}
 impl CommunicationRequestReasonReference for crate::resources::DocumentReference {}
 /// Resource types a `Composition.encounter` reference may point to: Encounter.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` is not an allowed target of `Composition.encounter`",
+    label = "`Composition.encounter` may refer to Encounter"
+)]
 pub trait CompositionEncounter: crate::ConcreteResource {}
 impl CompositionEncounter for crate::resources::Encounter {}
 /// Resource types a `Composition.author` reference may point to: Practitioner | PractitionerRole | Device | Patient | RelatedPerson | Organization.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` is not an allowed target of `Composition.author`",
+    label = "`Composition.author` may refer to Practitioner | PractitionerRole | Device | Patient | RelatedPerson | Organization"
+)]
 pub trait CompositionAuthor: crate::ConcreteResource {}
 impl CompositionAuthor for crate::resources::Practitioner {}
 impl CompositionAuthor for crate::resources::PractitionerRole {}
@@ -607,9 +1115,17 @@ impl CompositionAuthor for crate::resources::Patient {}
 impl CompositionAuthor for crate::resources::RelatedPerson {}
 impl CompositionAuthor for crate::resources::Organization {}
 /// Resource types a `Composition.custodian` reference may point to: Organization.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` is not an allowed target of `Composition.custodian`",
+    label = "`Composition.custodian` may refer to Organization"
+)]
 pub trait CompositionCustodian: crate::ConcreteResource {}
 impl CompositionCustodian for crate::resources::Organization {}
 /// Resource types a `Composition.attester.party` reference may point to: Patient | RelatedPerson | Practitioner | PractitionerRole | Organization.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` is not an allowed target of `Composition.attester.party`",
+    label = "`Composition.attester.party` may refer to Patient | RelatedPerson | Practitioner | PractitionerRole | Organization"
+)]
 pub trait CompositionAttesterParty: crate::ConcreteResource {}
 impl CompositionAttesterParty for crate::resources::Patient {}
 impl CompositionAttesterParty for crate::resources::RelatedPerson {}
@@ -617,6 +1133,10 @@ impl CompositionAttesterParty for crate::resources::Practitioner {}
 impl CompositionAttesterParty for crate::resources::PractitionerRole {}
 impl CompositionAttesterParty for crate::resources::Organization {}
 /// Resource types a `Composition.section.author` reference may point to: Practitioner | PractitionerRole | Device | Patient | RelatedPerson | Organization.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` is not an allowed target of `Composition.section.author`",
+    label = "`Composition.section.author` may refer to Practitioner | PractitionerRole | Device | Patient | RelatedPerson | Organization"
+)]
 pub trait CompositionSectionAuthor: crate::ConcreteResource {}
 impl CompositionSectionAuthor for crate::resources::Practitioner {}
 impl CompositionSectionAuthor for crate::resources::PractitionerRole {}
@@ -625,33 +1145,61 @@ impl CompositionSectionAuthor for crate::resources::Patient {}
 impl CompositionSectionAuthor for crate::resources::RelatedPerson {}
 impl CompositionSectionAuthor for crate::resources::Organization {}
 /// Resource types a `Condition.subject` reference may point to: Patient | Group.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` is not an allowed target of `Condition.subject`",
+    label = "`Condition.subject` may refer to Patient | Group"
+)]
 pub trait ConditionSubject: crate::ConcreteResource {}
 impl ConditionSubject for crate::resources::Patient {}
 impl ConditionSubject for crate::resources::Group {}
 /// Resource types a `Condition.encounter` reference may point to: Encounter.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` is not an allowed target of `Condition.encounter`",
+    label = "`Condition.encounter` may refer to Encounter"
+)]
 pub trait ConditionEncounter: crate::ConcreteResource {}
 impl ConditionEncounter for crate::resources::Encounter {}
 /// Resource types a `Condition.recorder` reference may point to: Practitioner | PractitionerRole | Patient | RelatedPerson.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` is not an allowed target of `Condition.recorder`",
+    label = "`Condition.recorder` may refer to Practitioner | PractitionerRole | Patient | RelatedPerson"
+)]
 pub trait ConditionRecorder: crate::ConcreteResource {}
 impl ConditionRecorder for crate::resources::Practitioner {}
 impl ConditionRecorder for crate::resources::PractitionerRole {}
 impl ConditionRecorder for crate::resources::Patient {}
 impl ConditionRecorder for crate::resources::RelatedPerson {}
 /// Resource types a `Condition.asserter` reference may point to: Practitioner | PractitionerRole | Patient | RelatedPerson.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` is not an allowed target of `Condition.asserter`",
+    label = "`Condition.asserter` may refer to Practitioner | PractitionerRole | Patient | RelatedPerson"
+)]
 pub trait ConditionAsserter: crate::ConcreteResource {}
 impl ConditionAsserter for crate::resources::Practitioner {}
 impl ConditionAsserter for crate::resources::PractitionerRole {}
 impl ConditionAsserter for crate::resources::Patient {}
 impl ConditionAsserter for crate::resources::RelatedPerson {}
 /// Resource types a `Condition.stage.assessment` reference may point to: ClinicalImpression | DiagnosticReport | Observation.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` is not an allowed target of `Condition.stage.assessment`",
+    label = "`Condition.stage.assessment` may refer to ClinicalImpression | DiagnosticReport | Observation"
+)]
 pub trait ConditionStageAssessment: crate::ConcreteResource {}
 impl ConditionStageAssessment for crate::resources::ClinicalImpression {}
 impl ConditionStageAssessment for crate::resources::DiagnosticReport {}
 impl ConditionStageAssessment for crate::resources::Observation {}
 /// Resource types a `Consent.patient` reference may point to: Patient.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` is not an allowed target of `Consent.patient`",
+    label = "`Consent.patient` may refer to Patient"
+)]
 pub trait ConsentPatient: crate::ConcreteResource {}
 impl ConsentPatient for crate::resources::Patient {}
 /// Resource types a `Consent.performer` reference may point to: Organization | Patient | Practitioner | RelatedPerson | PractitionerRole.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` is not an allowed target of `Consent.performer`",
+    label = "`Consent.performer` may refer to Organization | Patient | Practitioner | RelatedPerson | PractitionerRole"
+)]
 pub trait ConsentPerformer: crate::ConcreteResource {}
 impl ConsentPerformer for crate::resources::Organization {}
 impl ConsentPerformer for crate::resources::Patient {}
@@ -659,13 +1207,25 @@ impl ConsentPerformer for crate::resources::Practitioner {}
 impl ConsentPerformer for crate::resources::RelatedPerson {}
 impl ConsentPerformer for crate::resources::PractitionerRole {}
 /// Resource types a `Consent.organization` reference may point to: Organization.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` is not an allowed target of `Consent.organization`",
+    label = "`Consent.organization` may refer to Organization"
+)]
 pub trait ConsentOrganization: crate::ConcreteResource {}
 impl ConsentOrganization for crate::resources::Organization {}
 /// Resource types a `Consent.verification.verifiedWith` reference may point to: Patient | RelatedPerson.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` is not an allowed target of `Consent.verification.verifiedWith`",
+    label = "`Consent.verification.verifiedWith` may refer to Patient | RelatedPerson"
+)]
 pub trait ConsentVerificationVerifiedWith: crate::ConcreteResource {}
 impl ConsentVerificationVerifiedWith for crate::resources::Patient {}
 impl ConsentVerificationVerifiedWith for crate::resources::RelatedPerson {}
 /// Resource types a `Consent.provision.actor.reference` reference may point to: Device | Group | CareTeam | Organization | Patient | Practitioner | RelatedPerson | PractitionerRole.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` is not an allowed target of `Consent.provision.actor.reference`",
+    label = "`Consent.provision.actor.reference` may refer to Device | Group | CareTeam | Organization | Patient | Practitioner | RelatedPerson | PractitionerRole"
+)]
 pub trait ConsentProvisionActorReference: crate::ConcreteResource {}
 impl ConsentProvisionActorReference for crate::resources::Device {}
 impl ConsentProvisionActorReference for crate::resources::Group {}
@@ -676,32 +1236,64 @@ impl ConsentProvisionActorReference for crate::resources::Practitioner {}
 impl ConsentProvisionActorReference for crate::resources::RelatedPerson {}
 impl ConsentProvisionActorReference for crate::resources::PractitionerRole {}
 /// Resource types a `Contract.instantiatesCanonical` reference may point to: Contract.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` is not an allowed target of `Contract.instantiatesCanonical`",
+    label = "`Contract.instantiatesCanonical` may refer to Contract"
+)]
 pub trait ContractInstantiatesCanonical: crate::ConcreteResource {}
 impl ContractInstantiatesCanonical for crate::resources::Contract {}
 /// Resource types a `Contract.authority` reference may point to: Organization.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` is not an allowed target of `Contract.authority`",
+    label = "`Contract.authority` may refer to Organization"
+)]
 pub trait ContractAuthority: crate::ConcreteResource {}
 impl ContractAuthority for crate::resources::Organization {}
 /// Resource types a `Contract.domain` reference may point to: Location.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` is not an allowed target of `Contract.domain`",
+    label = "`Contract.domain` may refer to Location"
+)]
 pub trait ContractDomain: crate::ConcreteResource {}
 impl ContractDomain for crate::resources::Location {}
 /// Resource types a `Contract.site` reference may point to: Location.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` is not an allowed target of `Contract.site`",
+    label = "`Contract.site` may refer to Location"
+)]
 pub trait ContractSite: crate::ConcreteResource {}
 impl ContractSite for crate::resources::Location {}
 /// Resource types a `Contract.author` reference may point to: Patient | Practitioner | PractitionerRole | Organization.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` is not an allowed target of `Contract.author`",
+    label = "`Contract.author` may refer to Patient | Practitioner | PractitionerRole | Organization"
+)]
 pub trait ContractAuthor: crate::ConcreteResource {}
 impl ContractAuthor for crate::resources::Patient {}
 impl ContractAuthor for crate::resources::Practitioner {}
 impl ContractAuthor for crate::resources::PractitionerRole {}
 impl ContractAuthor for crate::resources::Organization {}
 /// Resource types a `Contract.relevantHistory` reference may point to: Provenance.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` is not an allowed target of `Contract.relevantHistory`",
+    label = "`Contract.relevantHistory` may refer to Provenance"
+)]
 pub trait ContractRelevantHistory: crate::ConcreteResource {}
 impl ContractRelevantHistory for crate::resources::Provenance {}
 /// Resource types a `Contract.contentDefinition.publisher` reference may point to: Practitioner | PractitionerRole | Organization.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` is not an allowed target of `Contract.contentDefinition.publisher`",
+    label = "`Contract.contentDefinition.publisher` may refer to Practitioner | PractitionerRole | Organization"
+)]
 pub trait ContractContentDefinitionPublisher: crate::ConcreteResource {}
 impl ContractContentDefinitionPublisher for crate::resources::Practitioner {}
 impl ContractContentDefinitionPublisher for crate::resources::PractitionerRole {}
 impl ContractContentDefinitionPublisher for crate::resources::Organization {}
 /// Resource types a `Contract.term.offer.party.reference` reference may point to: Patient | RelatedPerson | Practitioner | PractitionerRole | Device | Group | Organization.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` is not an allowed target of `Contract.term.offer.party.reference`",
+    label = "`Contract.term.offer.party.reference` may refer to Patient | RelatedPerson | Practitioner | PractitionerRole | Device | Group | Organization"
+)]
 pub trait ContractTermOfferPartyReference: crate::ConcreteResource {}
 impl ContractTermOfferPartyReference for crate::resources::Patient {}
 impl ContractTermOfferPartyReference for crate::resources::RelatedPerson {}
@@ -711,6 +1303,10 @@ impl ContractTermOfferPartyReference for crate::resources::Device {}
 impl ContractTermOfferPartyReference for crate::resources::Group {}
 impl ContractTermOfferPartyReference for crate::resources::Organization {}
 /// Resource types a `Contract.term.asset.valuedItem.responsible` reference may point to: Organization | Patient | Practitioner | PractitionerRole | RelatedPerson.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` is not an allowed target of `Contract.term.asset.valuedItem.responsible`",
+    label = "`Contract.term.asset.valuedItem.responsible` may refer to Organization | Patient | Practitioner | PractitionerRole | RelatedPerson"
+)]
 pub trait ContractTermAssetValuedItemResponsible: crate::ConcreteResource {}
 impl ContractTermAssetValuedItemResponsible for crate::resources::Organization {}
 impl ContractTermAssetValuedItemResponsible for crate::resources::Patient {}
@@ -718,6 +1314,10 @@ impl ContractTermAssetValuedItemResponsible for crate::resources::Practitioner {
 impl ContractTermAssetValuedItemResponsible for crate::resources::PractitionerRole {}
 impl ContractTermAssetValuedItemResponsible for crate::resources::RelatedPerson {}
 /// Resource types a `Contract.term.asset.valuedItem.recipient` reference may point to: Organization | Patient | Practitioner | PractitionerRole | RelatedPerson.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` is not an allowed target of `Contract.term.asset.valuedItem.recipient`",
+    label = "`Contract.term.asset.valuedItem.recipient` may refer to Organization | Patient | Practitioner | PractitionerRole | RelatedPerson"
+)]
 pub trait ContractTermAssetValuedItemRecipient: crate::ConcreteResource {}
 impl ContractTermAssetValuedItemRecipient for crate::resources::Organization {}
 impl ContractTermAssetValuedItemRecipient for crate::resources::Patient {}
@@ -725,10 +1325,18 @@ impl ContractTermAssetValuedItemRecipient for crate::resources::Practitioner {}
 impl ContractTermAssetValuedItemRecipient for crate::resources::PractitionerRole {}
 impl ContractTermAssetValuedItemRecipient for crate::resources::RelatedPerson {}
 /// Resource types a `Contract.term.action.context` reference may point to: Encounter | EpisodeOfCare.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` is not an allowed target of `Contract.term.action.context`",
+    label = "`Contract.term.action.context` may refer to Encounter | EpisodeOfCare"
+)]
 pub trait ContractTermActionContext: crate::ConcreteResource {}
 impl ContractTermActionContext for crate::resources::Encounter {}
 impl ContractTermActionContext for crate::resources::EpisodeOfCare {}
 /// Resource types a `Contract.term.action.requester` reference may point to: Patient | RelatedPerson | Practitioner | PractitionerRole | Device | Group | Organization.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` is not an allowed target of `Contract.term.action.requester`",
+    label = "`Contract.term.action.requester` may refer to Patient | RelatedPerson | Practitioner | PractitionerRole | Device | Group | Organization"
+)]
 pub trait ContractTermActionRequester: crate::ConcreteResource {}
 impl ContractTermActionRequester for crate::resources::Patient {}
 impl ContractTermActionRequester for crate::resources::RelatedPerson {}
@@ -738,6 +1346,10 @@ impl ContractTermActionRequester for crate::resources::Device {}
 impl ContractTermActionRequester for crate::resources::Group {}
 impl ContractTermActionRequester for crate::resources::Organization {}
 /// Resource types a `Contract.term.action.performer` reference may point to: RelatedPerson | Patient | Practitioner | PractitionerRole | CareTeam | Device | Substance | Organization | Location.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` is not an allowed target of `Contract.term.action.performer`",
+    label = "`Contract.term.action.performer` may refer to RelatedPerson | Patient | Practitioner | PractitionerRole | CareTeam | Device | Substance | Organization | Location"
+)]
 pub trait ContractTermActionPerformer: crate::ConcreteResource {}
 impl ContractTermActionPerformer for crate::resources::RelatedPerson {}
 impl ContractTermActionPerformer for crate::resources::Patient {}
@@ -749,6 +1361,10 @@ impl ContractTermActionPerformer for crate::resources::Substance {}
 impl ContractTermActionPerformer for crate::resources::Organization {}
 impl ContractTermActionPerformer for crate::resources::Location {}
 /// Resource types a `Contract.term.action.reasonReference` reference may point to: Condition | Observation | DiagnosticReport | DocumentReference | Questionnaire | QuestionnaireResponse.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` is not an allowed target of `Contract.term.action.reasonReference`",
+    label = "`Contract.term.action.reasonReference` may refer to Condition | Observation | DiagnosticReport | DocumentReference | Questionnaire | QuestionnaireResponse"
+)]
 pub trait ContractTermActionReasonReference: crate::ConcreteResource {}
 impl ContractTermActionReasonReference for crate::resources::Condition {}
 impl ContractTermActionReasonReference for crate::resources::Observation {}
@@ -757,6 +1373,10 @@ impl ContractTermActionReasonReference for crate::resources::DocumentReference {
 impl ContractTermActionReasonReference for crate::resources::Questionnaire {}
 impl ContractTermActionReasonReference for crate::resources::QuestionnaireResponse {}
 /// Resource types a `Contract.term.action.subject.reference` reference may point to: Patient | RelatedPerson | Practitioner | PractitionerRole | Device | Group | Organization.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` is not an allowed target of `Contract.term.action.subject.reference`",
+    label = "`Contract.term.action.subject.reference` may refer to Patient | RelatedPerson | Practitioner | PractitionerRole | Device | Group | Organization"
+)]
 pub trait ContractTermActionSubjectReference: crate::ConcreteResource {}
 impl ContractTermActionSubjectReference for crate::resources::Patient {}
 impl ContractTermActionSubjectReference for crate::resources::RelatedPerson {}
@@ -766,6 +1386,10 @@ impl ContractTermActionSubjectReference for crate::resources::Device {}
 impl ContractTermActionSubjectReference for crate::resources::Group {}
 impl ContractTermActionSubjectReference for crate::resources::Organization {}
 /// Resource types a `Contract.signer.party` reference may point to: Organization | Patient | Practitioner | PractitionerRole | RelatedPerson.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` is not an allowed target of `Contract.signer.party`",
+    label = "`Contract.signer.party` may refer to Organization | Patient | Practitioner | PractitionerRole | RelatedPerson"
+)]
 pub trait ContractSignerParty: crate::ConcreteResource {}
 impl ContractSignerParty for crate::resources::Organization {}
 impl ContractSignerParty for crate::resources::Patient {}
@@ -773,133 +1397,273 @@ impl ContractSignerParty for crate::resources::Practitioner {}
 impl ContractSignerParty for crate::resources::PractitionerRole {}
 impl ContractSignerParty for crate::resources::RelatedPerson {}
 /// Resource types a `Coverage.policyHolder` reference may point to: Patient | RelatedPerson | Organization.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` is not an allowed target of `Coverage.policyHolder`",
+    label = "`Coverage.policyHolder` may refer to Patient | RelatedPerson | Organization"
+)]
 pub trait CoveragePolicyHolder: crate::ConcreteResource {}
 impl CoveragePolicyHolder for crate::resources::Patient {}
 impl CoveragePolicyHolder for crate::resources::RelatedPerson {}
 impl CoveragePolicyHolder for crate::resources::Organization {}
 /// Resource types a `Coverage.subscriber` reference may point to: Patient | RelatedPerson.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` is not an allowed target of `Coverage.subscriber`",
+    label = "`Coverage.subscriber` may refer to Patient | RelatedPerson"
+)]
 pub trait CoverageSubscriber: crate::ConcreteResource {}
 impl CoverageSubscriber for crate::resources::Patient {}
 impl CoverageSubscriber for crate::resources::RelatedPerson {}
 /// Resource types a `Coverage.beneficiary` reference may point to: Patient.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` is not an allowed target of `Coverage.beneficiary`",
+    label = "`Coverage.beneficiary` may refer to Patient"
+)]
 pub trait CoverageBeneficiary: crate::ConcreteResource {}
 impl CoverageBeneficiary for crate::resources::Patient {}
 /// Resource types a `Coverage.payor` reference may point to: Organization | Patient | RelatedPerson.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` is not an allowed target of `Coverage.payor`",
+    label = "`Coverage.payor` may refer to Organization | Patient | RelatedPerson"
+)]
 pub trait CoveragePayor: crate::ConcreteResource {}
 impl CoveragePayor for crate::resources::Organization {}
 impl CoveragePayor for crate::resources::Patient {}
 impl CoveragePayor for crate::resources::RelatedPerson {}
 /// Resource types a `Coverage.contract` reference may point to: Contract.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` is not an allowed target of `Coverage.contract`",
+    label = "`Coverage.contract` may refer to Contract"
+)]
 pub trait CoverageContract: crate::ConcreteResource {}
 impl CoverageContract for crate::resources::Contract {}
 /// Resource types a `CoverageEligibilityRequest.patient` reference may point to: Patient.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` is not an allowed target of `CoverageEligibilityRequest.patient`",
+    label = "`CoverageEligibilityRequest.patient` may refer to Patient"
+)]
 pub trait CoverageEligibilityRequestPatient: crate::ConcreteResource {}
 impl CoverageEligibilityRequestPatient for crate::resources::Patient {}
 /// Resource types a `CoverageEligibilityRequest.enterer` reference may point to: Practitioner | PractitionerRole.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` is not an allowed target of `CoverageEligibilityRequest.enterer`",
+    label = "`CoverageEligibilityRequest.enterer` may refer to Practitioner | PractitionerRole"
+)]
 pub trait CoverageEligibilityRequestEnterer: crate::ConcreteResource {}
 impl CoverageEligibilityRequestEnterer for crate::resources::Practitioner {}
 impl CoverageEligibilityRequestEnterer for crate::resources::PractitionerRole {}
 /// Resource types a `CoverageEligibilityRequest.provider` reference may point to: Practitioner | PractitionerRole | Organization.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` is not an allowed target of `CoverageEligibilityRequest.provider`",
+    label = "`CoverageEligibilityRequest.provider` may refer to Practitioner | PractitionerRole | Organization"
+)]
 pub trait CoverageEligibilityRequestProvider: crate::ConcreteResource {}
 impl CoverageEligibilityRequestProvider for crate::resources::Practitioner {}
 impl CoverageEligibilityRequestProvider for crate::resources::PractitionerRole {}
 impl CoverageEligibilityRequestProvider for crate::resources::Organization {}
 /// Resource types a `CoverageEligibilityRequest.insurer` reference may point to: Organization.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` is not an allowed target of `CoverageEligibilityRequest.insurer`",
+    label = "`CoverageEligibilityRequest.insurer` may refer to Organization"
+)]
 pub trait CoverageEligibilityRequestInsurer: crate::ConcreteResource {}
 impl CoverageEligibilityRequestInsurer for crate::resources::Organization {}
 /// Resource types a `CoverageEligibilityRequest.facility` reference may point to: Location.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` is not an allowed target of `CoverageEligibilityRequest.facility`",
+    label = "`CoverageEligibilityRequest.facility` may refer to Location"
+)]
 pub trait CoverageEligibilityRequestFacility: crate::ConcreteResource {}
 impl CoverageEligibilityRequestFacility for crate::resources::Location {}
 /// Resource types a `CoverageEligibilityRequest.insurance.coverage` reference may point to: Coverage.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` is not an allowed target of `CoverageEligibilityRequest.insurance.coverage`",
+    label = "`CoverageEligibilityRequest.insurance.coverage` may refer to Coverage"
+)]
 pub trait CoverageEligibilityRequestInsuranceCoverage: crate::ConcreteResource {}
 impl CoverageEligibilityRequestInsuranceCoverage for crate::resources::Coverage {}
 /// Resource types a `CoverageEligibilityRequest.item.provider` reference may point to: Practitioner | PractitionerRole.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` is not an allowed target of `CoverageEligibilityRequest.item.provider`",
+    label = "`CoverageEligibilityRequest.item.provider` may refer to Practitioner | PractitionerRole"
+)]
 pub trait CoverageEligibilityRequestItemProvider: crate::ConcreteResource {}
 impl CoverageEligibilityRequestItemProvider for crate::resources::Practitioner {}
 impl CoverageEligibilityRequestItemProvider for crate::resources::PractitionerRole {}
 /// Resource types a `CoverageEligibilityRequest.item.facility` reference may point to: Location | Organization.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` is not an allowed target of `CoverageEligibilityRequest.item.facility`",
+    label = "`CoverageEligibilityRequest.item.facility` may refer to Location | Organization"
+)]
 pub trait CoverageEligibilityRequestItemFacility: crate::ConcreteResource {}
 impl CoverageEligibilityRequestItemFacility for crate::resources::Location {}
 impl CoverageEligibilityRequestItemFacility for crate::resources::Organization {}
 /// Resource types a `CoverageEligibilityResponse.patient` reference may point to: Patient.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` is not an allowed target of `CoverageEligibilityResponse.patient`",
+    label = "`CoverageEligibilityResponse.patient` may refer to Patient"
+)]
 pub trait CoverageEligibilityResponsePatient: crate::ConcreteResource {}
 impl CoverageEligibilityResponsePatient for crate::resources::Patient {}
 /// Resource types a `CoverageEligibilityResponse.requestor` reference may point to: Practitioner | PractitionerRole | Organization.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` is not an allowed target of `CoverageEligibilityResponse.requestor`",
+    label = "`CoverageEligibilityResponse.requestor` may refer to Practitioner | PractitionerRole | Organization"
+)]
 pub trait CoverageEligibilityResponseRequestor: crate::ConcreteResource {}
 impl CoverageEligibilityResponseRequestor for crate::resources::Practitioner {}
 impl CoverageEligibilityResponseRequestor for crate::resources::PractitionerRole {}
 impl CoverageEligibilityResponseRequestor for crate::resources::Organization {}
 /// Resource types a `CoverageEligibilityResponse.request` reference may point to: CoverageEligibilityRequest.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` is not an allowed target of `CoverageEligibilityResponse.request`",
+    label = "`CoverageEligibilityResponse.request` may refer to CoverageEligibilityRequest"
+)]
 pub trait CoverageEligibilityResponseRequest: crate::ConcreteResource {}
 impl CoverageEligibilityResponseRequest
 for crate::resources::CoverageEligibilityRequest {}
 /// Resource types a `CoverageEligibilityResponse.insurer` reference may point to: Organization.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` is not an allowed target of `CoverageEligibilityResponse.insurer`",
+    label = "`CoverageEligibilityResponse.insurer` may refer to Organization"
+)]
 pub trait CoverageEligibilityResponseInsurer: crate::ConcreteResource {}
 impl CoverageEligibilityResponseInsurer for crate::resources::Organization {}
 /// Resource types a `CoverageEligibilityResponse.insurance.coverage` reference may point to: Coverage.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` is not an allowed target of `CoverageEligibilityResponse.insurance.coverage`",
+    label = "`CoverageEligibilityResponse.insurance.coverage` may refer to Coverage"
+)]
 pub trait CoverageEligibilityResponseInsuranceCoverage: crate::ConcreteResource {}
 impl CoverageEligibilityResponseInsuranceCoverage for crate::resources::Coverage {}
 /// Resource types a `CoverageEligibilityResponse.insurance.item.provider` reference may point to: Practitioner | PractitionerRole.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` is not an allowed target of `CoverageEligibilityResponse.insurance.item.provider`",
+    label = "`CoverageEligibilityResponse.insurance.item.provider` may refer to Practitioner | PractitionerRole"
+)]
 pub trait CoverageEligibilityResponseInsuranceItemProvider: crate::ConcreteResource {}
 impl CoverageEligibilityResponseInsuranceItemProvider
 for crate::resources::Practitioner {}
 impl CoverageEligibilityResponseInsuranceItemProvider
 for crate::resources::PractitionerRole {}
 /// Resource types a `DetectedIssue.patient` reference may point to: Patient.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` is not an allowed target of `DetectedIssue.patient`",
+    label = "`DetectedIssue.patient` may refer to Patient"
+)]
 pub trait DetectedIssuePatient: crate::ConcreteResource {}
 impl DetectedIssuePatient for crate::resources::Patient {}
 /// Resource types a `DetectedIssue.author` reference may point to: Practitioner | PractitionerRole | Device.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` is not an allowed target of `DetectedIssue.author`",
+    label = "`DetectedIssue.author` may refer to Practitioner | PractitionerRole | Device"
+)]
 pub trait DetectedIssueAuthor: crate::ConcreteResource {}
 impl DetectedIssueAuthor for crate::resources::Practitioner {}
 impl DetectedIssueAuthor for crate::resources::PractitionerRole {}
 impl DetectedIssueAuthor for crate::resources::Device {}
 /// Resource types a `DetectedIssue.mitigation.author` reference may point to: Practitioner | PractitionerRole.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` is not an allowed target of `DetectedIssue.mitigation.author`",
+    label = "`DetectedIssue.mitigation.author` may refer to Practitioner | PractitionerRole"
+)]
 pub trait DetectedIssueMitigationAuthor: crate::ConcreteResource {}
 impl DetectedIssueMitigationAuthor for crate::resources::Practitioner {}
 impl DetectedIssueMitigationAuthor for crate::resources::PractitionerRole {}
 /// Resource types a `Device.definition` reference may point to: DeviceDefinition.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` is not an allowed target of `Device.definition`",
+    label = "`Device.definition` may refer to DeviceDefinition"
+)]
 pub trait DeviceDefinition: crate::ConcreteResource {}
 impl DeviceDefinition for crate::resources::DeviceDefinition {}
 /// Resource types a `Device.patient` reference may point to: Patient.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` is not an allowed target of `Device.patient`",
+    label = "`Device.patient` may refer to Patient"
+)]
 pub trait DevicePatient: crate::ConcreteResource {}
 impl DevicePatient for crate::resources::Patient {}
 /// Resource types a `Device.owner` reference may point to: Organization.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` is not an allowed target of `Device.owner`",
+    label = "`Device.owner` may refer to Organization"
+)]
 pub trait DeviceOwner: crate::ConcreteResource {}
 impl DeviceOwner for crate::resources::Organization {}
 /// Resource types a `Device.location` reference may point to: Location.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` is not an allowed target of `Device.location`",
+    label = "`Device.location` may refer to Location"
+)]
 pub trait DeviceLocation: crate::ConcreteResource {}
 impl DeviceLocation for crate::resources::Location {}
 /// Resource types a `Device.parent` reference may point to: Device.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` is not an allowed target of `Device.parent`",
+    label = "`Device.parent` may refer to Device"
+)]
 pub trait DeviceParent: crate::ConcreteResource {}
 impl DeviceParent for crate::resources::Device {}
 /// Resource types a `DeviceDefinition.owner` reference may point to: Organization.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` is not an allowed target of `DeviceDefinition.owner`",
+    label = "`DeviceDefinition.owner` may refer to Organization"
+)]
 pub trait DeviceDefinitionOwner: crate::ConcreteResource {}
 impl DeviceDefinitionOwner for crate::resources::Organization {}
 /// Resource types a `DeviceDefinition.parentDevice` reference may point to: DeviceDefinition.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` is not an allowed target of `DeviceDefinition.parentDevice`",
+    label = "`DeviceDefinition.parentDevice` may refer to DeviceDefinition"
+)]
 pub trait DeviceDefinitionParentDevice: crate::ConcreteResource {}
 impl DeviceDefinitionParentDevice for crate::resources::DeviceDefinition {}
 /// Resource types a `DeviceMetric.source` reference may point to: Device.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` is not an allowed target of `DeviceMetric.source`",
+    label = "`DeviceMetric.source` may refer to Device"
+)]
 pub trait DeviceMetricSource: crate::ConcreteResource {}
 impl DeviceMetricSource for crate::resources::Device {}
 /// Resource types a `DeviceMetric.parent` reference may point to: Device.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` is not an allowed target of `DeviceMetric.parent`",
+    label = "`DeviceMetric.parent` may refer to Device"
+)]
 pub trait DeviceMetricParent: crate::ConcreteResource {}
 impl DeviceMetricParent for crate::resources::Device {}
 /// Resource types a `DeviceRequest.subject` reference may point to: Patient | Group | Location | Device.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` is not an allowed target of `DeviceRequest.subject`",
+    label = "`DeviceRequest.subject` may refer to Patient | Group | Location | Device"
+)]
 pub trait DeviceRequestSubject: crate::ConcreteResource {}
 impl DeviceRequestSubject for crate::resources::Patient {}
 impl DeviceRequestSubject for crate::resources::Group {}
 impl DeviceRequestSubject for crate::resources::Location {}
 impl DeviceRequestSubject for crate::resources::Device {}
 /// Resource types a `DeviceRequest.encounter` reference may point to: Encounter.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` is not an allowed target of `DeviceRequest.encounter`",
+    label = "`DeviceRequest.encounter` may refer to Encounter"
+)]
 pub trait DeviceRequestEncounter: crate::ConcreteResource {}
 impl DeviceRequestEncounter for crate::resources::Encounter {}
 /// Resource types a `DeviceRequest.requester` reference may point to: Device | Practitioner | PractitionerRole | Organization.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` is not an allowed target of `DeviceRequest.requester`",
+    label = "`DeviceRequest.requester` may refer to Device | Practitioner | PractitionerRole | Organization"
+)]
 pub trait DeviceRequestRequester: crate::ConcreteResource {}
 impl DeviceRequestRequester for crate::resources::Device {}
 impl DeviceRequestRequester for crate::resources::Practitioner {}
 impl DeviceRequestRequester for crate::resources::PractitionerRole {}
 impl DeviceRequestRequester for crate::resources::Organization {}
 /// Resource types a `DeviceRequest.performer` reference may point to: Practitioner | PractitionerRole | Organization | CareTeam | HealthcareService | Patient | Device | RelatedPerson.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` is not an allowed target of `DeviceRequest.performer`",
+    label = "`DeviceRequest.performer` may refer to Practitioner | PractitionerRole | Organization | CareTeam | HealthcareService | Patient | Device | RelatedPerson"
+)]
 pub trait DeviceRequestPerformer: crate::ConcreteResource {}
 impl DeviceRequestPerformer for crate::resources::Practitioner {}
 impl DeviceRequestPerformer for crate::resources::PractitionerRole {}
@@ -910,26 +1674,50 @@ impl DeviceRequestPerformer for crate::resources::Patient {}
 impl DeviceRequestPerformer for crate::resources::Device {}
 impl DeviceRequestPerformer for crate::resources::RelatedPerson {}
 /// Resource types a `DeviceRequest.reasonReference` reference may point to: Condition | Observation | DiagnosticReport | DocumentReference.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` is not an allowed target of `DeviceRequest.reasonReference`",
+    label = "`DeviceRequest.reasonReference` may refer to Condition | Observation | DiagnosticReport | DocumentReference"
+)]
 pub trait DeviceRequestReasonReference: crate::ConcreteResource {}
 impl DeviceRequestReasonReference for crate::resources::Condition {}
 impl DeviceRequestReasonReference for crate::resources::Observation {}
 impl DeviceRequestReasonReference for crate::resources::DiagnosticReport {}
 impl DeviceRequestReasonReference for crate::resources::DocumentReference {}
 /// Resource types a `DeviceRequest.insurance` reference may point to: Coverage | ClaimResponse.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` is not an allowed target of `DeviceRequest.insurance`",
+    label = "`DeviceRequest.insurance` may refer to Coverage | ClaimResponse"
+)]
 pub trait DeviceRequestInsurance: crate::ConcreteResource {}
 impl DeviceRequestInsurance for crate::resources::Coverage {}
 impl DeviceRequestInsurance for crate::resources::ClaimResponse {}
 /// Resource types a `DeviceRequest.relevantHistory` reference may point to: Provenance.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` is not an allowed target of `DeviceRequest.relevantHistory`",
+    label = "`DeviceRequest.relevantHistory` may refer to Provenance"
+)]
 pub trait DeviceRequestRelevantHistory: crate::ConcreteResource {}
 impl DeviceRequestRelevantHistory for crate::resources::Provenance {}
 /// Resource types a `DeviceUseStatement.basedOn` reference may point to: ServiceRequest.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` is not an allowed target of `DeviceUseStatement.basedOn`",
+    label = "`DeviceUseStatement.basedOn` may refer to ServiceRequest"
+)]
 pub trait DeviceUseStatementBasedOn: crate::ConcreteResource {}
 impl DeviceUseStatementBasedOn for crate::resources::ServiceRequest {}
 /// Resource types a `DeviceUseStatement.subject` reference may point to: Patient | Group.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` is not an allowed target of `DeviceUseStatement.subject`",
+    label = "`DeviceUseStatement.subject` may refer to Patient | Group"
+)]
 pub trait DeviceUseStatementSubject: crate::ConcreteResource {}
 impl DeviceUseStatementSubject for crate::resources::Patient {}
 impl DeviceUseStatementSubject for crate::resources::Group {}
 /// Resource types a `DeviceUseStatement.derivedFrom` reference may point to: ServiceRequest | Procedure | Claim | Observation | QuestionnaireResponse | DocumentReference.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` is not an allowed target of `DeviceUseStatement.derivedFrom`",
+    label = "`DeviceUseStatement.derivedFrom` may refer to ServiceRequest | Procedure | Claim | Observation | QuestionnaireResponse | DocumentReference"
+)]
 pub trait DeviceUseStatementDerivedFrom: crate::ConcreteResource {}
 impl DeviceUseStatementDerivedFrom for crate::resources::ServiceRequest {}
 impl DeviceUseStatementDerivedFrom for crate::resources::Procedure {}
@@ -938,15 +1726,27 @@ impl DeviceUseStatementDerivedFrom for crate::resources::Observation {}
 impl DeviceUseStatementDerivedFrom for crate::resources::QuestionnaireResponse {}
 impl DeviceUseStatementDerivedFrom for crate::resources::DocumentReference {}
 /// Resource types a `DeviceUseStatement.source` reference may point to: Patient | Practitioner | PractitionerRole | RelatedPerson.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` is not an allowed target of `DeviceUseStatement.source`",
+    label = "`DeviceUseStatement.source` may refer to Patient | Practitioner | PractitionerRole | RelatedPerson"
+)]
 pub trait DeviceUseStatementSource: crate::ConcreteResource {}
 impl DeviceUseStatementSource for crate::resources::Patient {}
 impl DeviceUseStatementSource for crate::resources::Practitioner {}
 impl DeviceUseStatementSource for crate::resources::PractitionerRole {}
 impl DeviceUseStatementSource for crate::resources::RelatedPerson {}
 /// Resource types a `DeviceUseStatement.device` reference may point to: Device.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` is not an allowed target of `DeviceUseStatement.device`",
+    label = "`DeviceUseStatement.device` may refer to Device"
+)]
 pub trait DeviceUseStatementDevice: crate::ConcreteResource {}
 impl DeviceUseStatementDevice for crate::resources::Device {}
 /// Resource types a `DeviceUseStatement.reasonReference` reference may point to: Condition | Observation | DiagnosticReport | DocumentReference | Media.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` is not an allowed target of `DeviceUseStatement.reasonReference`",
+    label = "`DeviceUseStatement.reasonReference` may refer to Condition | Observation | DiagnosticReport | DocumentReference | Media"
+)]
 pub trait DeviceUseStatementReasonReference: crate::ConcreteResource {}
 impl DeviceUseStatementReasonReference for crate::resources::Condition {}
 impl DeviceUseStatementReasonReference for crate::resources::Observation {}
@@ -954,6 +1754,10 @@ impl DeviceUseStatementReasonReference for crate::resources::DiagnosticReport {}
 impl DeviceUseStatementReasonReference for crate::resources::DocumentReference {}
 impl DeviceUseStatementReasonReference for crate::resources::Media {}
 /// Resource types a `DiagnosticReport.basedOn` reference may point to: CarePlan | ImmunizationRecommendation | MedicationRequest | NutritionOrder | ServiceRequest.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` is not an allowed target of `DiagnosticReport.basedOn`",
+    label = "`DiagnosticReport.basedOn` may refer to CarePlan | ImmunizationRecommendation | MedicationRequest | NutritionOrder | ServiceRequest"
+)]
 pub trait DiagnosticReportBasedOn: crate::ConcreteResource {}
 impl DiagnosticReportBasedOn for crate::resources::CarePlan {}
 impl DiagnosticReportBasedOn for crate::resources::ImmunizationRecommendation {}
@@ -961,45 +1765,85 @@ impl DiagnosticReportBasedOn for crate::resources::MedicationRequest {}
 impl DiagnosticReportBasedOn for crate::resources::NutritionOrder {}
 impl DiagnosticReportBasedOn for crate::resources::ServiceRequest {}
 /// Resource types a `DiagnosticReport.subject` reference may point to: Patient | Group | Device | Location.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` is not an allowed target of `DiagnosticReport.subject`",
+    label = "`DiagnosticReport.subject` may refer to Patient | Group | Device | Location"
+)]
 pub trait DiagnosticReportSubject: crate::ConcreteResource {}
 impl DiagnosticReportSubject for crate::resources::Patient {}
 impl DiagnosticReportSubject for crate::resources::Group {}
 impl DiagnosticReportSubject for crate::resources::Device {}
 impl DiagnosticReportSubject for crate::resources::Location {}
 /// Resource types a `DiagnosticReport.encounter` reference may point to: Encounter.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` is not an allowed target of `DiagnosticReport.encounter`",
+    label = "`DiagnosticReport.encounter` may refer to Encounter"
+)]
 pub trait DiagnosticReportEncounter: crate::ConcreteResource {}
 impl DiagnosticReportEncounter for crate::resources::Encounter {}
 /// Resource types a `DiagnosticReport.performer` reference may point to: Practitioner | PractitionerRole | Organization | CareTeam.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` is not an allowed target of `DiagnosticReport.performer`",
+    label = "`DiagnosticReport.performer` may refer to Practitioner | PractitionerRole | Organization | CareTeam"
+)]
 pub trait DiagnosticReportPerformer: crate::ConcreteResource {}
 impl DiagnosticReportPerformer for crate::resources::Practitioner {}
 impl DiagnosticReportPerformer for crate::resources::PractitionerRole {}
 impl DiagnosticReportPerformer for crate::resources::Organization {}
 impl DiagnosticReportPerformer for crate::resources::CareTeam {}
 /// Resource types a `DiagnosticReport.resultsInterpreter` reference may point to: Practitioner | PractitionerRole | Organization | CareTeam.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` is not an allowed target of `DiagnosticReport.resultsInterpreter`",
+    label = "`DiagnosticReport.resultsInterpreter` may refer to Practitioner | PractitionerRole | Organization | CareTeam"
+)]
 pub trait DiagnosticReportResultsInterpreter: crate::ConcreteResource {}
 impl DiagnosticReportResultsInterpreter for crate::resources::Practitioner {}
 impl DiagnosticReportResultsInterpreter for crate::resources::PractitionerRole {}
 impl DiagnosticReportResultsInterpreter for crate::resources::Organization {}
 impl DiagnosticReportResultsInterpreter for crate::resources::CareTeam {}
 /// Resource types a `DiagnosticReport.specimen` reference may point to: Specimen.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` is not an allowed target of `DiagnosticReport.specimen`",
+    label = "`DiagnosticReport.specimen` may refer to Specimen"
+)]
 pub trait DiagnosticReportSpecimen: crate::ConcreteResource {}
 impl DiagnosticReportSpecimen for crate::resources::Specimen {}
 /// Resource types a `DiagnosticReport.result` reference may point to: Observation.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` is not an allowed target of `DiagnosticReport.result`",
+    label = "`DiagnosticReport.result` may refer to Observation"
+)]
 pub trait DiagnosticReportResult: crate::ConcreteResource {}
 impl DiagnosticReportResult for crate::resources::Observation {}
 /// Resource types a `DiagnosticReport.imagingStudy` reference may point to: ImagingStudy.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` is not an allowed target of `DiagnosticReport.imagingStudy`",
+    label = "`DiagnosticReport.imagingStudy` may refer to ImagingStudy"
+)]
 pub trait DiagnosticReportImagingStudy: crate::ConcreteResource {}
 impl DiagnosticReportImagingStudy for crate::resources::ImagingStudy {}
 /// Resource types a `DiagnosticReport.media.link` reference may point to: Media.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` is not an allowed target of `DiagnosticReport.media.link`",
+    label = "`DiagnosticReport.media.link` may refer to Media"
+)]
 pub trait DiagnosticReportMediaLink: crate::ConcreteResource {}
 impl DiagnosticReportMediaLink for crate::resources::Media {}
 /// Resource types a `DocumentManifest.subject` reference may point to: Patient | Practitioner | Group | Device.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` is not an allowed target of `DocumentManifest.subject`",
+    label = "`DocumentManifest.subject` may refer to Patient | Practitioner | Group | Device"
+)]
 pub trait DocumentManifestSubject: crate::ConcreteResource {}
 impl DocumentManifestSubject for crate::resources::Patient {}
 impl DocumentManifestSubject for crate::resources::Practitioner {}
 impl DocumentManifestSubject for crate::resources::Group {}
 impl DocumentManifestSubject for crate::resources::Device {}
 /// Resource types a `DocumentManifest.author` reference may point to: Practitioner | PractitionerRole | Organization | Device | Patient | RelatedPerson.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` is not an allowed target of `DocumentManifest.author`",
+    label = "`DocumentManifest.author` may refer to Practitioner | PractitionerRole | Organization | Device | Patient | RelatedPerson"
+)]
 pub trait DocumentManifestAuthor: crate::ConcreteResource {}
 impl DocumentManifestAuthor for crate::resources::Practitioner {}
 impl DocumentManifestAuthor for crate::resources::PractitionerRole {}
@@ -1008,6 +1852,10 @@ impl DocumentManifestAuthor for crate::resources::Device {}
 impl DocumentManifestAuthor for crate::resources::Patient {}
 impl DocumentManifestAuthor for crate::resources::RelatedPerson {}
 /// Resource types a `DocumentManifest.recipient` reference may point to: Patient | Practitioner | PractitionerRole | RelatedPerson | Organization.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` is not an allowed target of `DocumentManifest.recipient`",
+    label = "`DocumentManifest.recipient` may refer to Patient | Practitioner | PractitionerRole | RelatedPerson | Organization"
+)]
 pub trait DocumentManifestRecipient: crate::ConcreteResource {}
 impl DocumentManifestRecipient for crate::resources::Patient {}
 impl DocumentManifestRecipient for crate::resources::Practitioner {}
@@ -1015,12 +1863,20 @@ impl DocumentManifestRecipient for crate::resources::PractitionerRole {}
 impl DocumentManifestRecipient for crate::resources::RelatedPerson {}
 impl DocumentManifestRecipient for crate::resources::Organization {}
 /// Resource types a `DocumentReference.subject` reference may point to: Patient | Practitioner | Group | Device.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` is not an allowed target of `DocumentReference.subject`",
+    label = "`DocumentReference.subject` may refer to Patient | Practitioner | Group | Device"
+)]
 pub trait DocumentReferenceSubject: crate::ConcreteResource {}
 impl DocumentReferenceSubject for crate::resources::Patient {}
 impl DocumentReferenceSubject for crate::resources::Practitioner {}
 impl DocumentReferenceSubject for crate::resources::Group {}
 impl DocumentReferenceSubject for crate::resources::Device {}
 /// Resource types a `DocumentReference.author` reference may point to: Practitioner | PractitionerRole | Organization | Device | Patient | RelatedPerson.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` is not an allowed target of `DocumentReference.author`",
+    label = "`DocumentReference.author` may refer to Practitioner | PractitionerRole | Organization | Device | Patient | RelatedPerson"
+)]
 pub trait DocumentReferenceAuthor: crate::ConcreteResource {}
 impl DocumentReferenceAuthor for crate::resources::Practitioner {}
 impl DocumentReferenceAuthor for crate::resources::PractitionerRole {}
@@ -1029,184 +1885,396 @@ impl DocumentReferenceAuthor for crate::resources::Device {}
 impl DocumentReferenceAuthor for crate::resources::Patient {}
 impl DocumentReferenceAuthor for crate::resources::RelatedPerson {}
 /// Resource types a `DocumentReference.authenticator` reference may point to: Practitioner | PractitionerRole | Organization.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` is not an allowed target of `DocumentReference.authenticator`",
+    label = "`DocumentReference.authenticator` may refer to Practitioner | PractitionerRole | Organization"
+)]
 pub trait DocumentReferenceAuthenticator: crate::ConcreteResource {}
 impl DocumentReferenceAuthenticator for crate::resources::Practitioner {}
 impl DocumentReferenceAuthenticator for crate::resources::PractitionerRole {}
 impl DocumentReferenceAuthenticator for crate::resources::Organization {}
 /// Resource types a `DocumentReference.custodian` reference may point to: Organization.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` is not an allowed target of `DocumentReference.custodian`",
+    label = "`DocumentReference.custodian` may refer to Organization"
+)]
 pub trait DocumentReferenceCustodian: crate::ConcreteResource {}
 impl DocumentReferenceCustodian for crate::resources::Organization {}
 /// Resource types a `DocumentReference.relatesTo.target` reference may point to: DocumentReference.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` is not an allowed target of `DocumentReference.relatesTo.target`",
+    label = "`DocumentReference.relatesTo.target` may refer to DocumentReference"
+)]
 pub trait DocumentReferenceRelatesToTarget: crate::ConcreteResource {}
 impl DocumentReferenceRelatesToTarget for crate::resources::DocumentReference {}
 /// Resource types a `DocumentReference.context.encounter` reference may point to: Encounter | EpisodeOfCare.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` is not an allowed target of `DocumentReference.context.encounter`",
+    label = "`DocumentReference.context.encounter` may refer to Encounter | EpisodeOfCare"
+)]
 pub trait DocumentReferenceContextEncounter: crate::ConcreteResource {}
 impl DocumentReferenceContextEncounter for crate::resources::Encounter {}
 impl DocumentReferenceContextEncounter for crate::resources::EpisodeOfCare {}
 /// Resource types a `DocumentReference.context.sourcePatientInfo` reference may point to: Patient.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` is not an allowed target of `DocumentReference.context.sourcePatientInfo`",
+    label = "`DocumentReference.context.sourcePatientInfo` may refer to Patient"
+)]
 pub trait DocumentReferenceContextSourcePatientInfo: crate::ConcreteResource {}
 impl DocumentReferenceContextSourcePatientInfo for crate::resources::Patient {}
 /// Resource types a `EffectEvidenceSynthesis.population` reference may point to: EvidenceVariable.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` is not an allowed target of `EffectEvidenceSynthesis.population`",
+    label = "`EffectEvidenceSynthesis.population` may refer to EvidenceVariable"
+)]
 pub trait EffectEvidenceSynthesisPopulation: crate::ConcreteResource {}
 impl EffectEvidenceSynthesisPopulation for crate::resources::EvidenceVariable {}
 /// Resource types a `EffectEvidenceSynthesis.exposure` reference may point to: EvidenceVariable.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` is not an allowed target of `EffectEvidenceSynthesis.exposure`",
+    label = "`EffectEvidenceSynthesis.exposure` may refer to EvidenceVariable"
+)]
 pub trait EffectEvidenceSynthesisExposure: crate::ConcreteResource {}
 impl EffectEvidenceSynthesisExposure for crate::resources::EvidenceVariable {}
 /// Resource types a `EffectEvidenceSynthesis.exposureAlternative` reference may point to: EvidenceVariable.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` is not an allowed target of `EffectEvidenceSynthesis.exposureAlternative`",
+    label = "`EffectEvidenceSynthesis.exposureAlternative` may refer to EvidenceVariable"
+)]
 pub trait EffectEvidenceSynthesisExposureAlternative: crate::ConcreteResource {}
 impl EffectEvidenceSynthesisExposureAlternative for crate::resources::EvidenceVariable {}
 /// Resource types a `EffectEvidenceSynthesis.outcome` reference may point to: EvidenceVariable.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` is not an allowed target of `EffectEvidenceSynthesis.outcome`",
+    label = "`EffectEvidenceSynthesis.outcome` may refer to EvidenceVariable"
+)]
 pub trait EffectEvidenceSynthesisOutcome: crate::ConcreteResource {}
 impl EffectEvidenceSynthesisOutcome for crate::resources::EvidenceVariable {}
 /// Resource types a `EffectEvidenceSynthesis.resultsByExposure.riskEvidenceSynthesis` reference may point to: RiskEvidenceSynthesis.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` is not an allowed target of `EffectEvidenceSynthesis.resultsByExposure.riskEvidenceSynthesis`",
+    label = "`EffectEvidenceSynthesis.resultsByExposure.riskEvidenceSynthesis` may refer to RiskEvidenceSynthesis"
+)]
 pub trait EffectEvidenceSynthesisResultsByExposureRiskEvidenceSynthesis: crate::ConcreteResource {}
 impl EffectEvidenceSynthesisResultsByExposureRiskEvidenceSynthesis
 for crate::resources::RiskEvidenceSynthesis {}
 /// Resource types a `Encounter.subject` reference may point to: Patient | Group.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` is not an allowed target of `Encounter.subject`",
+    label = "`Encounter.subject` may refer to Patient | Group"
+)]
 pub trait EncounterSubject: crate::ConcreteResource {}
 impl EncounterSubject for crate::resources::Patient {}
 impl EncounterSubject for crate::resources::Group {}
 /// Resource types a `Encounter.episodeOfCare` reference may point to: EpisodeOfCare.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` is not an allowed target of `Encounter.episodeOfCare`",
+    label = "`Encounter.episodeOfCare` may refer to EpisodeOfCare"
+)]
 pub trait EncounterEpisodeOfCare: crate::ConcreteResource {}
 impl EncounterEpisodeOfCare for crate::resources::EpisodeOfCare {}
 /// Resource types a `Encounter.basedOn` reference may point to: ServiceRequest.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` is not an allowed target of `Encounter.basedOn`",
+    label = "`Encounter.basedOn` may refer to ServiceRequest"
+)]
 pub trait EncounterBasedOn: crate::ConcreteResource {}
 impl EncounterBasedOn for crate::resources::ServiceRequest {}
 /// Resource types a `Encounter.appointment` reference may point to: Appointment.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` is not an allowed target of `Encounter.appointment`",
+    label = "`Encounter.appointment` may refer to Appointment"
+)]
 pub trait EncounterAppointment: crate::ConcreteResource {}
 impl EncounterAppointment for crate::resources::Appointment {}
 /// Resource types a `Encounter.reasonReference` reference may point to: Condition | Procedure | Observation | ImmunizationRecommendation.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` is not an allowed target of `Encounter.reasonReference`",
+    label = "`Encounter.reasonReference` may refer to Condition | Procedure | Observation | ImmunizationRecommendation"
+)]
 pub trait EncounterReasonReference: crate::ConcreteResource {}
 impl EncounterReasonReference for crate::resources::Condition {}
 impl EncounterReasonReference for crate::resources::Procedure {}
 impl EncounterReasonReference for crate::resources::Observation {}
 impl EncounterReasonReference for crate::resources::ImmunizationRecommendation {}
 /// Resource types a `Encounter.account` reference may point to: Account.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` is not an allowed target of `Encounter.account`",
+    label = "`Encounter.account` may refer to Account"
+)]
 pub trait EncounterAccount: crate::ConcreteResource {}
 impl EncounterAccount for crate::resources::Account {}
 /// Resource types a `Encounter.serviceProvider` reference may point to: Organization.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` is not an allowed target of `Encounter.serviceProvider`",
+    label = "`Encounter.serviceProvider` may refer to Organization"
+)]
 pub trait EncounterServiceProvider: crate::ConcreteResource {}
 impl EncounterServiceProvider for crate::resources::Organization {}
 /// Resource types a `Encounter.partOf` reference may point to: Encounter.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` is not an allowed target of `Encounter.partOf`",
+    label = "`Encounter.partOf` may refer to Encounter"
+)]
 pub trait EncounterPartOf: crate::ConcreteResource {}
 impl EncounterPartOf for crate::resources::Encounter {}
 /// Resource types a `Encounter.participant.individual` reference may point to: Practitioner | PractitionerRole | RelatedPerson.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` is not an allowed target of `Encounter.participant.individual`",
+    label = "`Encounter.participant.individual` may refer to Practitioner | PractitionerRole | RelatedPerson"
+)]
 pub trait EncounterParticipantIndividual: crate::ConcreteResource {}
 impl EncounterParticipantIndividual for crate::resources::Practitioner {}
 impl EncounterParticipantIndividual for crate::resources::PractitionerRole {}
 impl EncounterParticipantIndividual for crate::resources::RelatedPerson {}
 /// Resource types a `Encounter.diagnosis.condition` reference may point to: Condition | Procedure.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` is not an allowed target of `Encounter.diagnosis.condition`",
+    label = "`Encounter.diagnosis.condition` may refer to Condition | Procedure"
+)]
 pub trait EncounterDiagnosisCondition: crate::ConcreteResource {}
 impl EncounterDiagnosisCondition for crate::resources::Condition {}
 impl EncounterDiagnosisCondition for crate::resources::Procedure {}
 /// Resource types a `Encounter.hospitalization.origin` reference may point to: Location | Organization.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` is not an allowed target of `Encounter.hospitalization.origin`",
+    label = "`Encounter.hospitalization.origin` may refer to Location | Organization"
+)]
 pub trait EncounterHospitalizationOrigin: crate::ConcreteResource {}
 impl EncounterHospitalizationOrigin for crate::resources::Location {}
 impl EncounterHospitalizationOrigin for crate::resources::Organization {}
 /// Resource types a `Encounter.hospitalization.destination` reference may point to: Location | Organization.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` is not an allowed target of `Encounter.hospitalization.destination`",
+    label = "`Encounter.hospitalization.destination` may refer to Location | Organization"
+)]
 pub trait EncounterHospitalizationDestination: crate::ConcreteResource {}
 impl EncounterHospitalizationDestination for crate::resources::Location {}
 impl EncounterHospitalizationDestination for crate::resources::Organization {}
 /// Resource types a `Encounter.location.location` reference may point to: Location.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` is not an allowed target of `Encounter.location.location`",
+    label = "`Encounter.location.location` may refer to Location"
+)]
 pub trait EncounterLocationLocation: crate::ConcreteResource {}
 impl EncounterLocationLocation for crate::resources::Location {}
 /// Resource types a `Endpoint.managingOrganization` reference may point to: Organization.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` is not an allowed target of `Endpoint.managingOrganization`",
+    label = "`Endpoint.managingOrganization` may refer to Organization"
+)]
 pub trait EndpointManagingOrganization: crate::ConcreteResource {}
 impl EndpointManagingOrganization for crate::resources::Organization {}
 /// Resource types a `EnrollmentRequest.insurer` reference may point to: Organization.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` is not an allowed target of `EnrollmentRequest.insurer`",
+    label = "`EnrollmentRequest.insurer` may refer to Organization"
+)]
 pub trait EnrollmentRequestInsurer: crate::ConcreteResource {}
 impl EnrollmentRequestInsurer for crate::resources::Organization {}
 /// Resource types a `EnrollmentRequest.provider` reference may point to: Practitioner | PractitionerRole | Organization.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` is not an allowed target of `EnrollmentRequest.provider`",
+    label = "`EnrollmentRequest.provider` may refer to Practitioner | PractitionerRole | Organization"
+)]
 pub trait EnrollmentRequestProvider: crate::ConcreteResource {}
 impl EnrollmentRequestProvider for crate::resources::Practitioner {}
 impl EnrollmentRequestProvider for crate::resources::PractitionerRole {}
 impl EnrollmentRequestProvider for crate::resources::Organization {}
 /// Resource types a `EnrollmentRequest.candidate` reference may point to: Patient.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` is not an allowed target of `EnrollmentRequest.candidate`",
+    label = "`EnrollmentRequest.candidate` may refer to Patient"
+)]
 pub trait EnrollmentRequestCandidate: crate::ConcreteResource {}
 impl EnrollmentRequestCandidate for crate::resources::Patient {}
 /// Resource types a `EnrollmentRequest.coverage` reference may point to: Coverage.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` is not an allowed target of `EnrollmentRequest.coverage`",
+    label = "`EnrollmentRequest.coverage` may refer to Coverage"
+)]
 pub trait EnrollmentRequestCoverage: crate::ConcreteResource {}
 impl EnrollmentRequestCoverage for crate::resources::Coverage {}
 /// Resource types a `EnrollmentResponse.request` reference may point to: EnrollmentRequest.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` is not an allowed target of `EnrollmentResponse.request`",
+    label = "`EnrollmentResponse.request` may refer to EnrollmentRequest"
+)]
 pub trait EnrollmentResponseRequest: crate::ConcreteResource {}
 impl EnrollmentResponseRequest for crate::resources::EnrollmentRequest {}
 /// Resource types a `EnrollmentResponse.organization` reference may point to: Organization.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` is not an allowed target of `EnrollmentResponse.organization`",
+    label = "`EnrollmentResponse.organization` may refer to Organization"
+)]
 pub trait EnrollmentResponseOrganization: crate::ConcreteResource {}
 impl EnrollmentResponseOrganization for crate::resources::Organization {}
 /// Resource types a `EnrollmentResponse.requestProvider` reference may point to: Practitioner | PractitionerRole | Organization.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` is not an allowed target of `EnrollmentResponse.requestProvider`",
+    label = "`EnrollmentResponse.requestProvider` may refer to Practitioner | PractitionerRole | Organization"
+)]
 pub trait EnrollmentResponseRequestProvider: crate::ConcreteResource {}
 impl EnrollmentResponseRequestProvider for crate::resources::Practitioner {}
 impl EnrollmentResponseRequestProvider for crate::resources::PractitionerRole {}
 impl EnrollmentResponseRequestProvider for crate::resources::Organization {}
 /// Resource types a `EpisodeOfCare.patient` reference may point to: Patient.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` is not an allowed target of `EpisodeOfCare.patient`",
+    label = "`EpisodeOfCare.patient` may refer to Patient"
+)]
 pub trait EpisodeOfCarePatient: crate::ConcreteResource {}
 impl EpisodeOfCarePatient for crate::resources::Patient {}
 /// Resource types a `EpisodeOfCare.managingOrganization` reference may point to: Organization.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` is not an allowed target of `EpisodeOfCare.managingOrganization`",
+    label = "`EpisodeOfCare.managingOrganization` may refer to Organization"
+)]
 pub trait EpisodeOfCareManagingOrganization: crate::ConcreteResource {}
 impl EpisodeOfCareManagingOrganization for crate::resources::Organization {}
 /// Resource types a `EpisodeOfCare.referralRequest` reference may point to: ServiceRequest.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` is not an allowed target of `EpisodeOfCare.referralRequest`",
+    label = "`EpisodeOfCare.referralRequest` may refer to ServiceRequest"
+)]
 pub trait EpisodeOfCareReferralRequest: crate::ConcreteResource {}
 impl EpisodeOfCareReferralRequest for crate::resources::ServiceRequest {}
 /// Resource types a `EpisodeOfCare.careManager` reference may point to: Practitioner | PractitionerRole.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` is not an allowed target of `EpisodeOfCare.careManager`",
+    label = "`EpisodeOfCare.careManager` may refer to Practitioner | PractitionerRole"
+)]
 pub trait EpisodeOfCareCareManager: crate::ConcreteResource {}
 impl EpisodeOfCareCareManager for crate::resources::Practitioner {}
 impl EpisodeOfCareCareManager for crate::resources::PractitionerRole {}
 /// Resource types a `EpisodeOfCare.team` reference may point to: CareTeam.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` is not an allowed target of `EpisodeOfCare.team`",
+    label = "`EpisodeOfCare.team` may refer to CareTeam"
+)]
 pub trait EpisodeOfCareTeam: crate::ConcreteResource {}
 impl EpisodeOfCareTeam for crate::resources::CareTeam {}
 /// Resource types a `EpisodeOfCare.account` reference may point to: Account.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` is not an allowed target of `EpisodeOfCare.account`",
+    label = "`EpisodeOfCare.account` may refer to Account"
+)]
 pub trait EpisodeOfCareAccount: crate::ConcreteResource {}
 impl EpisodeOfCareAccount for crate::resources::Account {}
 /// Resource types a `EpisodeOfCare.diagnosis.condition` reference may point to: Condition.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` is not an allowed target of `EpisodeOfCare.diagnosis.condition`",
+    label = "`EpisodeOfCare.diagnosis.condition` may refer to Condition"
+)]
 pub trait EpisodeOfCareDiagnosisCondition: crate::ConcreteResource {}
 impl EpisodeOfCareDiagnosisCondition for crate::resources::Condition {}
 /// Resource types a `Evidence.exposureBackground` reference may point to: EvidenceVariable.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` is not an allowed target of `Evidence.exposureBackground`",
+    label = "`Evidence.exposureBackground` may refer to EvidenceVariable"
+)]
 pub trait EvidenceExposureBackground: crate::ConcreteResource {}
 impl EvidenceExposureBackground for crate::resources::EvidenceVariable {}
 /// Resource types a `Evidence.exposureVariant` reference may point to: EvidenceVariable.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` is not an allowed target of `Evidence.exposureVariant`",
+    label = "`Evidence.exposureVariant` may refer to EvidenceVariable"
+)]
 pub trait EvidenceExposureVariant: crate::ConcreteResource {}
 impl EvidenceExposureVariant for crate::resources::EvidenceVariable {}
 /// Resource types a `Evidence.outcome` reference may point to: EvidenceVariable.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` is not an allowed target of `Evidence.outcome`",
+    label = "`Evidence.outcome` may refer to EvidenceVariable"
+)]
 pub trait EvidenceOutcome: crate::ConcreteResource {}
 impl EvidenceOutcome for crate::resources::EvidenceVariable {}
 /// Resource types a `ExplanationOfBenefit.patient` reference may point to: Patient.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` is not an allowed target of `ExplanationOfBenefit.patient`",
+    label = "`ExplanationOfBenefit.patient` may refer to Patient"
+)]
 pub trait ExplanationOfBenefitPatient: crate::ConcreteResource {}
 impl ExplanationOfBenefitPatient for crate::resources::Patient {}
 /// Resource types a `ExplanationOfBenefit.enterer` reference may point to: Practitioner | PractitionerRole.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` is not an allowed target of `ExplanationOfBenefit.enterer`",
+    label = "`ExplanationOfBenefit.enterer` may refer to Practitioner | PractitionerRole"
+)]
 pub trait ExplanationOfBenefitEnterer: crate::ConcreteResource {}
 impl ExplanationOfBenefitEnterer for crate::resources::Practitioner {}
 impl ExplanationOfBenefitEnterer for crate::resources::PractitionerRole {}
 /// Resource types a `ExplanationOfBenefit.insurer` reference may point to: Organization.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` is not an allowed target of `ExplanationOfBenefit.insurer`",
+    label = "`ExplanationOfBenefit.insurer` may refer to Organization"
+)]
 pub trait ExplanationOfBenefitInsurer: crate::ConcreteResource {}
 impl ExplanationOfBenefitInsurer for crate::resources::Organization {}
 /// Resource types a `ExplanationOfBenefit.provider` reference may point to: Practitioner | PractitionerRole | Organization.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` is not an allowed target of `ExplanationOfBenefit.provider`",
+    label = "`ExplanationOfBenefit.provider` may refer to Practitioner | PractitionerRole | Organization"
+)]
 pub trait ExplanationOfBenefitProvider: crate::ConcreteResource {}
 impl ExplanationOfBenefitProvider for crate::resources::Practitioner {}
 impl ExplanationOfBenefitProvider for crate::resources::PractitionerRole {}
 impl ExplanationOfBenefitProvider for crate::resources::Organization {}
 /// Resource types a `ExplanationOfBenefit.prescription` reference may point to: MedicationRequest | VisionPrescription.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` is not an allowed target of `ExplanationOfBenefit.prescription`",
+    label = "`ExplanationOfBenefit.prescription` may refer to MedicationRequest | VisionPrescription"
+)]
 pub trait ExplanationOfBenefitPrescription: crate::ConcreteResource {}
 impl ExplanationOfBenefitPrescription for crate::resources::MedicationRequest {}
 impl ExplanationOfBenefitPrescription for crate::resources::VisionPrescription {}
 /// Resource types a `ExplanationOfBenefit.originalPrescription` reference may point to: MedicationRequest.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` is not an allowed target of `ExplanationOfBenefit.originalPrescription`",
+    label = "`ExplanationOfBenefit.originalPrescription` may refer to MedicationRequest"
+)]
 pub trait ExplanationOfBenefitOriginalPrescription: crate::ConcreteResource {}
 impl ExplanationOfBenefitOriginalPrescription for crate::resources::MedicationRequest {}
 /// Resource types a `ExplanationOfBenefit.referral` reference may point to: ServiceRequest.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` is not an allowed target of `ExplanationOfBenefit.referral`",
+    label = "`ExplanationOfBenefit.referral` may refer to ServiceRequest"
+)]
 pub trait ExplanationOfBenefitReferral: crate::ConcreteResource {}
 impl ExplanationOfBenefitReferral for crate::resources::ServiceRequest {}
 /// Resource types a `ExplanationOfBenefit.facility` reference may point to: Location.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` is not an allowed target of `ExplanationOfBenefit.facility`",
+    label = "`ExplanationOfBenefit.facility` may refer to Location"
+)]
 pub trait ExplanationOfBenefitFacility: crate::ConcreteResource {}
 impl ExplanationOfBenefitFacility for crate::resources::Location {}
 /// Resource types a `ExplanationOfBenefit.claim` reference may point to: Claim.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` is not an allowed target of `ExplanationOfBenefit.claim`",
+    label = "`ExplanationOfBenefit.claim` may refer to Claim"
+)]
 pub trait ExplanationOfBenefitClaim: crate::ConcreteResource {}
 impl ExplanationOfBenefitClaim for crate::resources::Claim {}
 /// Resource types a `ExplanationOfBenefit.claimResponse` reference may point to: ClaimResponse.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` is not an allowed target of `ExplanationOfBenefit.claimResponse`",
+    label = "`ExplanationOfBenefit.claimResponse` may refer to ClaimResponse"
+)]
 pub trait ExplanationOfBenefitClaimResponse: crate::ConcreteResource {}
 impl ExplanationOfBenefitClaimResponse for crate::resources::ClaimResponse {}
 /// Resource types a `ExplanationOfBenefit.related.claim` reference may point to: Claim.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` is not an allowed target of `ExplanationOfBenefit.related.claim`",
+    label = "`ExplanationOfBenefit.related.claim` may refer to Claim"
+)]
 pub trait ExplanationOfBenefitRelatedClaim: crate::ConcreteResource {}
 impl ExplanationOfBenefitRelatedClaim for crate::resources::Claim {}
 /// Resource types a `ExplanationOfBenefit.payee.party` reference may point to: Practitioner | PractitionerRole | Organization | Patient | RelatedPerson.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` is not an allowed target of `ExplanationOfBenefit.payee.party`",
+    label = "`ExplanationOfBenefit.payee.party` may refer to Practitioner | PractitionerRole | Organization | Patient | RelatedPerson"
+)]
 pub trait ExplanationOfBenefitPayeeParty: crate::ConcreteResource {}
 impl ExplanationOfBenefitPayeeParty for crate::resources::Practitioner {}
 impl ExplanationOfBenefitPayeeParty for crate::resources::PractitionerRole {}
@@ -1214,37 +2282,77 @@ impl ExplanationOfBenefitPayeeParty for crate::resources::Organization {}
 impl ExplanationOfBenefitPayeeParty for crate::resources::Patient {}
 impl ExplanationOfBenefitPayeeParty for crate::resources::RelatedPerson {}
 /// Resource types a `ExplanationOfBenefit.careTeam.provider` reference may point to: Practitioner | PractitionerRole | Organization.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` is not an allowed target of `ExplanationOfBenefit.careTeam.provider`",
+    label = "`ExplanationOfBenefit.careTeam.provider` may refer to Practitioner | PractitionerRole | Organization"
+)]
 pub trait ExplanationOfBenefitCareTeamProvider: crate::ConcreteResource {}
 impl ExplanationOfBenefitCareTeamProvider for crate::resources::Practitioner {}
 impl ExplanationOfBenefitCareTeamProvider for crate::resources::PractitionerRole {}
 impl ExplanationOfBenefitCareTeamProvider for crate::resources::Organization {}
 /// Resource types a `ExplanationOfBenefit.procedure.udi` reference may point to: Device.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` is not an allowed target of `ExplanationOfBenefit.procedure.udi`",
+    label = "`ExplanationOfBenefit.procedure.udi` may refer to Device"
+)]
 pub trait ExplanationOfBenefitProcedureUdi: crate::ConcreteResource {}
 impl ExplanationOfBenefitProcedureUdi for crate::resources::Device {}
 /// Resource types a `ExplanationOfBenefit.insurance.coverage` reference may point to: Coverage.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` is not an allowed target of `ExplanationOfBenefit.insurance.coverage`",
+    label = "`ExplanationOfBenefit.insurance.coverage` may refer to Coverage"
+)]
 pub trait ExplanationOfBenefitInsuranceCoverage: crate::ConcreteResource {}
 impl ExplanationOfBenefitInsuranceCoverage for crate::resources::Coverage {}
 /// Resource types a `ExplanationOfBenefit.item.udi` reference may point to: Device.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` is not an allowed target of `ExplanationOfBenefit.item.udi`",
+    label = "`ExplanationOfBenefit.item.udi` may refer to Device"
+)]
 pub trait ExplanationOfBenefitItemUdi: crate::ConcreteResource {}
 impl ExplanationOfBenefitItemUdi for crate::resources::Device {}
 /// Resource types a `ExplanationOfBenefit.item.encounter` reference may point to: Encounter.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` is not an allowed target of `ExplanationOfBenefit.item.encounter`",
+    label = "`ExplanationOfBenefit.item.encounter` may refer to Encounter"
+)]
 pub trait ExplanationOfBenefitItemEncounter: crate::ConcreteResource {}
 impl ExplanationOfBenefitItemEncounter for crate::resources::Encounter {}
 /// Resource types a `ExplanationOfBenefit.item.detail.udi` reference may point to: Device.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` is not an allowed target of `ExplanationOfBenefit.item.detail.udi`",
+    label = "`ExplanationOfBenefit.item.detail.udi` may refer to Device"
+)]
 pub trait ExplanationOfBenefitItemDetailUdi: crate::ConcreteResource {}
 impl ExplanationOfBenefitItemDetailUdi for crate::resources::Device {}
 /// Resource types a `ExplanationOfBenefit.item.detail.subDetail.udi` reference may point to: Device.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` is not an allowed target of `ExplanationOfBenefit.item.detail.subDetail.udi`",
+    label = "`ExplanationOfBenefit.item.detail.subDetail.udi` may refer to Device"
+)]
 pub trait ExplanationOfBenefitItemDetailSubDetailUdi: crate::ConcreteResource {}
 impl ExplanationOfBenefitItemDetailSubDetailUdi for crate::resources::Device {}
 /// Resource types a `ExplanationOfBenefit.addItem.provider` reference may point to: Practitioner | PractitionerRole | Organization.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` is not an allowed target of `ExplanationOfBenefit.addItem.provider`",
+    label = "`ExplanationOfBenefit.addItem.provider` may refer to Practitioner | PractitionerRole | Organization"
+)]
 pub trait ExplanationOfBenefitAddItemProvider: crate::ConcreteResource {}
 impl ExplanationOfBenefitAddItemProvider for crate::resources::Practitioner {}
 impl ExplanationOfBenefitAddItemProvider for crate::resources::PractitionerRole {}
 impl ExplanationOfBenefitAddItemProvider for crate::resources::Organization {}
 /// Resource types a `FamilyMemberHistory.patient` reference may point to: Patient.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` is not an allowed target of `FamilyMemberHistory.patient`",
+    label = "`FamilyMemberHistory.patient` may refer to Patient"
+)]
 pub trait FamilyMemberHistoryPatient: crate::ConcreteResource {}
 impl FamilyMemberHistoryPatient for crate::resources::Patient {}
 /// Resource types a `FamilyMemberHistory.reasonReference` reference may point to: Condition | Observation | AllergyIntolerance | QuestionnaireResponse | DiagnosticReport | DocumentReference.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` is not an allowed target of `FamilyMemberHistory.reasonReference`",
+    label = "`FamilyMemberHistory.reasonReference` may refer to Condition | Observation | AllergyIntolerance | QuestionnaireResponse | DiagnosticReport | DocumentReference"
+)]
 pub trait FamilyMemberHistoryReasonReference: crate::ConcreteResource {}
 impl FamilyMemberHistoryReasonReference for crate::resources::Condition {}
 impl FamilyMemberHistoryReasonReference for crate::resources::Observation {}
@@ -1253,6 +2361,10 @@ impl FamilyMemberHistoryReasonReference for crate::resources::QuestionnaireRespo
 impl FamilyMemberHistoryReasonReference for crate::resources::DiagnosticReport {}
 impl FamilyMemberHistoryReasonReference for crate::resources::DocumentReference {}
 /// Resource types a `Flag.subject` reference may point to: Patient | Location | Group | Organization | Practitioner | PlanDefinition | Medication | Procedure.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` is not an allowed target of `Flag.subject`",
+    label = "`Flag.subject` may refer to Patient | Location | Group | Organization | Practitioner | PlanDefinition | Medication | Procedure"
+)]
 pub trait FlagSubject: crate::ConcreteResource {}
 impl FlagSubject for crate::resources::Patient {}
 impl FlagSubject for crate::resources::Location {}
@@ -1263,9 +2375,17 @@ impl FlagSubject for crate::resources::PlanDefinition {}
 impl FlagSubject for crate::resources::Medication {}
 impl FlagSubject for crate::resources::Procedure {}
 /// Resource types a `Flag.encounter` reference may point to: Encounter.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` is not an allowed target of `Flag.encounter`",
+    label = "`Flag.encounter` may refer to Encounter"
+)]
 pub trait FlagEncounter: crate::ConcreteResource {}
 impl FlagEncounter for crate::resources::Encounter {}
 /// Resource types a `Flag.author` reference may point to: Device | Organization | Patient | Practitioner | PractitionerRole.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` is not an allowed target of `Flag.author`",
+    label = "`Flag.author` may refer to Device | Organization | Patient | Practitioner | PractitionerRole"
+)]
 pub trait FlagAuthor: crate::ConcreteResource {}
 impl FlagAuthor for crate::resources::Device {}
 impl FlagAuthor for crate::resources::Organization {}
@@ -1273,17 +2393,29 @@ impl FlagAuthor for crate::resources::Patient {}
 impl FlagAuthor for crate::resources::Practitioner {}
 impl FlagAuthor for crate::resources::PractitionerRole {}
 /// Resource types a `Goal.subject` reference may point to: Patient | Group | Organization.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` is not an allowed target of `Goal.subject`",
+    label = "`Goal.subject` may refer to Patient | Group | Organization"
+)]
 pub trait GoalSubject: crate::ConcreteResource {}
 impl GoalSubject for crate::resources::Patient {}
 impl GoalSubject for crate::resources::Group {}
 impl GoalSubject for crate::resources::Organization {}
 /// Resource types a `Goal.expressedBy` reference may point to: Patient | Practitioner | PractitionerRole | RelatedPerson.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` is not an allowed target of `Goal.expressedBy`",
+    label = "`Goal.expressedBy` may refer to Patient | Practitioner | PractitionerRole | RelatedPerson"
+)]
 pub trait GoalExpressedBy: crate::ConcreteResource {}
 impl GoalExpressedBy for crate::resources::Patient {}
 impl GoalExpressedBy for crate::resources::Practitioner {}
 impl GoalExpressedBy for crate::resources::PractitionerRole {}
 impl GoalExpressedBy for crate::resources::RelatedPerson {}
 /// Resource types a `Goal.addresses` reference may point to: Condition | Observation | MedicationStatement | NutritionOrder | ServiceRequest | RiskAssessment.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` is not an allowed target of `Goal.addresses`",
+    label = "`Goal.addresses` may refer to Condition | Observation | MedicationStatement | NutritionOrder | ServiceRequest | RiskAssessment"
+)]
 pub trait GoalAddresses: crate::ConcreteResource {}
 impl GoalAddresses for crate::resources::Condition {}
 impl GoalAddresses for crate::resources::Observation {}
@@ -1292,15 +2424,27 @@ impl GoalAddresses for crate::resources::NutritionOrder {}
 impl GoalAddresses for crate::resources::ServiceRequest {}
 impl GoalAddresses for crate::resources::RiskAssessment {}
 /// Resource types a `Goal.outcomeReference` reference may point to: Observation.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` is not an allowed target of `Goal.outcomeReference`",
+    label = "`Goal.outcomeReference` may refer to Observation"
+)]
 pub trait GoalOutcomeReference: crate::ConcreteResource {}
 impl GoalOutcomeReference for crate::resources::Observation {}
 /// Resource types a `Group.managingEntity` reference may point to: Organization | RelatedPerson | Practitioner | PractitionerRole.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` is not an allowed target of `Group.managingEntity`",
+    label = "`Group.managingEntity` may refer to Organization | RelatedPerson | Practitioner | PractitionerRole"
+)]
 pub trait GroupManagingEntity: crate::ConcreteResource {}
 impl GroupManagingEntity for crate::resources::Organization {}
 impl GroupManagingEntity for crate::resources::RelatedPerson {}
 impl GroupManagingEntity for crate::resources::Practitioner {}
 impl GroupManagingEntity for crate::resources::PractitionerRole {}
 /// Resource types a `Group.member.entity` reference may point to: Patient | Practitioner | PractitionerRole | Device | Medication | Substance | Group.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` is not an allowed target of `Group.member.entity`",
+    label = "`Group.member.entity` may refer to Patient | Practitioner | PractitionerRole | Device | Medication | Substance | Group"
+)]
 pub trait GroupMemberEntity: crate::ConcreteResource {}
 impl GroupMemberEntity for crate::resources::Patient {}
 impl GroupMemberEntity for crate::resources::Practitioner {}
@@ -1310,52 +2454,108 @@ impl GroupMemberEntity for crate::resources::Medication {}
 impl GroupMemberEntity for crate::resources::Substance {}
 impl GroupMemberEntity for crate::resources::Group {}
 /// Resource types a `GuidanceResponse.subject` reference may point to: Patient | Group.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` is not an allowed target of `GuidanceResponse.subject`",
+    label = "`GuidanceResponse.subject` may refer to Patient | Group"
+)]
 pub trait GuidanceResponseSubject: crate::ConcreteResource {}
 impl GuidanceResponseSubject for crate::resources::Patient {}
 impl GuidanceResponseSubject for crate::resources::Group {}
 /// Resource types a `GuidanceResponse.encounter` reference may point to: Encounter.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` is not an allowed target of `GuidanceResponse.encounter`",
+    label = "`GuidanceResponse.encounter` may refer to Encounter"
+)]
 pub trait GuidanceResponseEncounter: crate::ConcreteResource {}
 impl GuidanceResponseEncounter for crate::resources::Encounter {}
 /// Resource types a `GuidanceResponse.performer` reference may point to: Device.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` is not an allowed target of `GuidanceResponse.performer`",
+    label = "`GuidanceResponse.performer` may refer to Device"
+)]
 pub trait GuidanceResponsePerformer: crate::ConcreteResource {}
 impl GuidanceResponsePerformer for crate::resources::Device {}
 /// Resource types a `GuidanceResponse.reasonReference` reference may point to: Condition | Observation | DiagnosticReport | DocumentReference.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` is not an allowed target of `GuidanceResponse.reasonReference`",
+    label = "`GuidanceResponse.reasonReference` may refer to Condition | Observation | DiagnosticReport | DocumentReference"
+)]
 pub trait GuidanceResponseReasonReference: crate::ConcreteResource {}
 impl GuidanceResponseReasonReference for crate::resources::Condition {}
 impl GuidanceResponseReasonReference for crate::resources::Observation {}
 impl GuidanceResponseReasonReference for crate::resources::DiagnosticReport {}
 impl GuidanceResponseReasonReference for crate::resources::DocumentReference {}
 /// Resource types a `GuidanceResponse.evaluationMessage` reference may point to: OperationOutcome.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` is not an allowed target of `GuidanceResponse.evaluationMessage`",
+    label = "`GuidanceResponse.evaluationMessage` may refer to OperationOutcome"
+)]
 pub trait GuidanceResponseEvaluationMessage: crate::ConcreteResource {}
 impl GuidanceResponseEvaluationMessage for crate::resources::OperationOutcome {}
 /// Resource types a `GuidanceResponse.outputParameters` reference may point to: Parameters.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` is not an allowed target of `GuidanceResponse.outputParameters`",
+    label = "`GuidanceResponse.outputParameters` may refer to Parameters"
+)]
 pub trait GuidanceResponseOutputParameters: crate::ConcreteResource {}
 impl GuidanceResponseOutputParameters for crate::resources::Parameters {}
 /// Resource types a `GuidanceResponse.result` reference may point to: CarePlan | RequestGroup.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` is not an allowed target of `GuidanceResponse.result`",
+    label = "`GuidanceResponse.result` may refer to CarePlan | RequestGroup"
+)]
 pub trait GuidanceResponseResult: crate::ConcreteResource {}
 impl GuidanceResponseResult for crate::resources::CarePlan {}
 impl GuidanceResponseResult for crate::resources::RequestGroup {}
 /// Resource types a `HealthcareService.providedBy` reference may point to: Organization.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` is not an allowed target of `HealthcareService.providedBy`",
+    label = "`HealthcareService.providedBy` may refer to Organization"
+)]
 pub trait HealthcareServiceProvidedBy: crate::ConcreteResource {}
 impl HealthcareServiceProvidedBy for crate::resources::Organization {}
 /// Resource types a `HealthcareService.location` reference may point to: Location.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` is not an allowed target of `HealthcareService.location`",
+    label = "`HealthcareService.location` may refer to Location"
+)]
 pub trait HealthcareServiceLocation: crate::ConcreteResource {}
 impl HealthcareServiceLocation for crate::resources::Location {}
 /// Resource types a `HealthcareService.coverageArea` reference may point to: Location.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` is not an allowed target of `HealthcareService.coverageArea`",
+    label = "`HealthcareService.coverageArea` may refer to Location"
+)]
 pub trait HealthcareServiceCoverageArea: crate::ConcreteResource {}
 impl HealthcareServiceCoverageArea for crate::resources::Location {}
 /// Resource types a `HealthcareService.endpoint` reference may point to: Endpoint.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` is not an allowed target of `HealthcareService.endpoint`",
+    label = "`HealthcareService.endpoint` may refer to Endpoint"
+)]
 pub trait HealthcareServiceEndpoint: crate::ConcreteResource {}
 impl HealthcareServiceEndpoint for crate::resources::Endpoint {}
 /// Resource types a `ImagingStudy.subject` reference may point to: Patient | Device | Group.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` is not an allowed target of `ImagingStudy.subject`",
+    label = "`ImagingStudy.subject` may refer to Patient | Device | Group"
+)]
 pub trait ImagingStudySubject: crate::ConcreteResource {}
 impl ImagingStudySubject for crate::resources::Patient {}
 impl ImagingStudySubject for crate::resources::Device {}
 impl ImagingStudySubject for crate::resources::Group {}
 /// Resource types a `ImagingStudy.encounter` reference may point to: Encounter.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` is not an allowed target of `ImagingStudy.encounter`",
+    label = "`ImagingStudy.encounter` may refer to Encounter"
+)]
 pub trait ImagingStudyEncounter: crate::ConcreteResource {}
 impl ImagingStudyEncounter for crate::resources::Encounter {}
 /// Resource types a `ImagingStudy.basedOn` reference may point to: CarePlan | ServiceRequest | Appointment | AppointmentResponse | Task.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` is not an allowed target of `ImagingStudy.basedOn`",
+    label = "`ImagingStudy.basedOn` may refer to CarePlan | ServiceRequest | Appointment | AppointmentResponse | Task"
+)]
 pub trait ImagingStudyBasedOn: crate::ConcreteResource {}
 impl ImagingStudyBasedOn for crate::resources::CarePlan {}
 impl ImagingStudyBasedOn for crate::resources::ServiceRequest {}
@@ -1363,23 +2563,47 @@ impl ImagingStudyBasedOn for crate::resources::Appointment {}
 impl ImagingStudyBasedOn for crate::resources::AppointmentResponse {}
 impl ImagingStudyBasedOn for crate::resources::Task {}
 /// Resource types a `ImagingStudy.referrer` reference may point to: Practitioner | PractitionerRole.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` is not an allowed target of `ImagingStudy.referrer`",
+    label = "`ImagingStudy.referrer` may refer to Practitioner | PractitionerRole"
+)]
 pub trait ImagingStudyReferrer: crate::ConcreteResource {}
 impl ImagingStudyReferrer for crate::resources::Practitioner {}
 impl ImagingStudyReferrer for crate::resources::PractitionerRole {}
 /// Resource types a `ImagingStudy.interpreter` reference may point to: Practitioner | PractitionerRole.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` is not an allowed target of `ImagingStudy.interpreter`",
+    label = "`ImagingStudy.interpreter` may refer to Practitioner | PractitionerRole"
+)]
 pub trait ImagingStudyInterpreter: crate::ConcreteResource {}
 impl ImagingStudyInterpreter for crate::resources::Practitioner {}
 impl ImagingStudyInterpreter for crate::resources::PractitionerRole {}
 /// Resource types a `ImagingStudy.endpoint` reference may point to: Endpoint.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` is not an allowed target of `ImagingStudy.endpoint`",
+    label = "`ImagingStudy.endpoint` may refer to Endpoint"
+)]
 pub trait ImagingStudyEndpoint: crate::ConcreteResource {}
 impl ImagingStudyEndpoint for crate::resources::Endpoint {}
 /// Resource types a `ImagingStudy.procedureReference` reference may point to: Procedure.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` is not an allowed target of `ImagingStudy.procedureReference`",
+    label = "`ImagingStudy.procedureReference` may refer to Procedure"
+)]
 pub trait ImagingStudyProcedureReference: crate::ConcreteResource {}
 impl ImagingStudyProcedureReference for crate::resources::Procedure {}
 /// Resource types a `ImagingStudy.location` reference may point to: Location.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` is not an allowed target of `ImagingStudy.location`",
+    label = "`ImagingStudy.location` may refer to Location"
+)]
 pub trait ImagingStudyLocation: crate::ConcreteResource {}
 impl ImagingStudyLocation for crate::resources::Location {}
 /// Resource types a `ImagingStudy.reasonReference` reference may point to: Condition | Observation | Media | DiagnosticReport | DocumentReference.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` is not an allowed target of `ImagingStudy.reasonReference`",
+    label = "`ImagingStudy.reasonReference` may refer to Condition | Observation | Media | DiagnosticReport | DocumentReference"
+)]
 pub trait ImagingStudyReasonReference: crate::ConcreteResource {}
 impl ImagingStudyReasonReference for crate::resources::Condition {}
 impl ImagingStudyReasonReference for crate::resources::Observation {}
@@ -1387,12 +2611,24 @@ impl ImagingStudyReasonReference for crate::resources::Media {}
 impl ImagingStudyReasonReference for crate::resources::DiagnosticReport {}
 impl ImagingStudyReasonReference for crate::resources::DocumentReference {}
 /// Resource types a `ImagingStudy.series.endpoint` reference may point to: Endpoint.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` is not an allowed target of `ImagingStudy.series.endpoint`",
+    label = "`ImagingStudy.series.endpoint` may refer to Endpoint"
+)]
 pub trait ImagingStudySeriesEndpoint: crate::ConcreteResource {}
 impl ImagingStudySeriesEndpoint for crate::resources::Endpoint {}
 /// Resource types a `ImagingStudy.series.specimen` reference may point to: Specimen.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` is not an allowed target of `ImagingStudy.series.specimen`",
+    label = "`ImagingStudy.series.specimen` may refer to Specimen"
+)]
 pub trait ImagingStudySeriesSpecimen: crate::ConcreteResource {}
 impl ImagingStudySeriesSpecimen for crate::resources::Specimen {}
 /// Resource types a `ImagingStudy.series.performer.actor` reference may point to: Practitioner | PractitionerRole | Organization | CareTeam | Patient | Device | RelatedPerson.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` is not an allowed target of `ImagingStudy.series.performer.actor`",
+    label = "`ImagingStudy.series.performer.actor` may refer to Practitioner | PractitionerRole | Organization | CareTeam | Patient | Device | RelatedPerson"
+)]
 pub trait ImagingStudySeriesPerformerActor: crate::ConcreteResource {}
 impl ImagingStudySeriesPerformerActor for crate::resources::Practitioner {}
 impl ImagingStudySeriesPerformerActor for crate::resources::PractitionerRole {}
@@ -1402,94 +2638,202 @@ impl ImagingStudySeriesPerformerActor for crate::resources::Patient {}
 impl ImagingStudySeriesPerformerActor for crate::resources::Device {}
 impl ImagingStudySeriesPerformerActor for crate::resources::RelatedPerson {}
 /// Resource types a `Immunization.patient` reference may point to: Patient.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` is not an allowed target of `Immunization.patient`",
+    label = "`Immunization.patient` may refer to Patient"
+)]
 pub trait ImmunizationPatient: crate::ConcreteResource {}
 impl ImmunizationPatient for crate::resources::Patient {}
 /// Resource types a `Immunization.encounter` reference may point to: Encounter.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` is not an allowed target of `Immunization.encounter`",
+    label = "`Immunization.encounter` may refer to Encounter"
+)]
 pub trait ImmunizationEncounter: crate::ConcreteResource {}
 impl ImmunizationEncounter for crate::resources::Encounter {}
 /// Resource types a `Immunization.location` reference may point to: Location.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` is not an allowed target of `Immunization.location`",
+    label = "`Immunization.location` may refer to Location"
+)]
 pub trait ImmunizationLocation: crate::ConcreteResource {}
 impl ImmunizationLocation for crate::resources::Location {}
 /// Resource types a `Immunization.manufacturer` reference may point to: Organization.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` is not an allowed target of `Immunization.manufacturer`",
+    label = "`Immunization.manufacturer` may refer to Organization"
+)]
 pub trait ImmunizationManufacturer: crate::ConcreteResource {}
 impl ImmunizationManufacturer for crate::resources::Organization {}
 /// Resource types a `Immunization.reasonReference` reference may point to: Condition | Observation | DiagnosticReport.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` is not an allowed target of `Immunization.reasonReference`",
+    label = "`Immunization.reasonReference` may refer to Condition | Observation | DiagnosticReport"
+)]
 pub trait ImmunizationReasonReference: crate::ConcreteResource {}
 impl ImmunizationReasonReference for crate::resources::Condition {}
 impl ImmunizationReasonReference for crate::resources::Observation {}
 impl ImmunizationReasonReference for crate::resources::DiagnosticReport {}
 /// Resource types a `Immunization.performer.actor` reference may point to: Practitioner | PractitionerRole | Organization.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` is not an allowed target of `Immunization.performer.actor`",
+    label = "`Immunization.performer.actor` may refer to Practitioner | PractitionerRole | Organization"
+)]
 pub trait ImmunizationPerformerActor: crate::ConcreteResource {}
 impl ImmunizationPerformerActor for crate::resources::Practitioner {}
 impl ImmunizationPerformerActor for crate::resources::PractitionerRole {}
 impl ImmunizationPerformerActor for crate::resources::Organization {}
 /// Resource types a `Immunization.reaction.detail` reference may point to: Observation.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` is not an allowed target of `Immunization.reaction.detail`",
+    label = "`Immunization.reaction.detail` may refer to Observation"
+)]
 pub trait ImmunizationReactionDetail: crate::ConcreteResource {}
 impl ImmunizationReactionDetail for crate::resources::Observation {}
 /// Resource types a `Immunization.protocolApplied.authority` reference may point to: Organization.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` is not an allowed target of `Immunization.protocolApplied.authority`",
+    label = "`Immunization.protocolApplied.authority` may refer to Organization"
+)]
 pub trait ImmunizationProtocolAppliedAuthority: crate::ConcreteResource {}
 impl ImmunizationProtocolAppliedAuthority for crate::resources::Organization {}
 /// Resource types a `ImmunizationEvaluation.patient` reference may point to: Patient.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` is not an allowed target of `ImmunizationEvaluation.patient`",
+    label = "`ImmunizationEvaluation.patient` may refer to Patient"
+)]
 pub trait ImmunizationEvaluationPatient: crate::ConcreteResource {}
 impl ImmunizationEvaluationPatient for crate::resources::Patient {}
 /// Resource types a `ImmunizationEvaluation.authority` reference may point to: Organization.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` is not an allowed target of `ImmunizationEvaluation.authority`",
+    label = "`ImmunizationEvaluation.authority` may refer to Organization"
+)]
 pub trait ImmunizationEvaluationAuthority: crate::ConcreteResource {}
 impl ImmunizationEvaluationAuthority for crate::resources::Organization {}
 /// Resource types a `ImmunizationEvaluation.immunizationEvent` reference may point to: Immunization.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` is not an allowed target of `ImmunizationEvaluation.immunizationEvent`",
+    label = "`ImmunizationEvaluation.immunizationEvent` may refer to Immunization"
+)]
 pub trait ImmunizationEvaluationImmunizationEvent: crate::ConcreteResource {}
 impl ImmunizationEvaluationImmunizationEvent for crate::resources::Immunization {}
 /// Resource types a `ImmunizationRecommendation.patient` reference may point to: Patient.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` is not an allowed target of `ImmunizationRecommendation.patient`",
+    label = "`ImmunizationRecommendation.patient` may refer to Patient"
+)]
 pub trait ImmunizationRecommendationPatient: crate::ConcreteResource {}
 impl ImmunizationRecommendationPatient for crate::resources::Patient {}
 /// Resource types a `ImmunizationRecommendation.authority` reference may point to: Organization.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` is not an allowed target of `ImmunizationRecommendation.authority`",
+    label = "`ImmunizationRecommendation.authority` may refer to Organization"
+)]
 pub trait ImmunizationRecommendationAuthority: crate::ConcreteResource {}
 impl ImmunizationRecommendationAuthority for crate::resources::Organization {}
 /// Resource types a `ImmunizationRecommendation.recommendation.supportingImmunization` reference may point to: Immunization | ImmunizationEvaluation.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` is not an allowed target of `ImmunizationRecommendation.recommendation.supportingImmunization`",
+    label = "`ImmunizationRecommendation.recommendation.supportingImmunization` may refer to Immunization | ImmunizationEvaluation"
+)]
 pub trait ImmunizationRecommendationRecommendationSupportingImmunization: crate::ConcreteResource {}
 impl ImmunizationRecommendationRecommendationSupportingImmunization
 for crate::resources::Immunization {}
 impl ImmunizationRecommendationRecommendationSupportingImmunization
 for crate::resources::ImmunizationEvaluation {}
 /// Resource types a `InsurancePlan.ownedBy` reference may point to: Organization.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` is not an allowed target of `InsurancePlan.ownedBy`",
+    label = "`InsurancePlan.ownedBy` may refer to Organization"
+)]
 pub trait InsurancePlanOwnedBy: crate::ConcreteResource {}
 impl InsurancePlanOwnedBy for crate::resources::Organization {}
 /// Resource types a `InsurancePlan.administeredBy` reference may point to: Organization.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` is not an allowed target of `InsurancePlan.administeredBy`",
+    label = "`InsurancePlan.administeredBy` may refer to Organization"
+)]
 pub trait InsurancePlanAdministeredBy: crate::ConcreteResource {}
 impl InsurancePlanAdministeredBy for crate::resources::Organization {}
 /// Resource types a `InsurancePlan.coverageArea` reference may point to: Location.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` is not an allowed target of `InsurancePlan.coverageArea`",
+    label = "`InsurancePlan.coverageArea` may refer to Location"
+)]
 pub trait InsurancePlanCoverageArea: crate::ConcreteResource {}
 impl InsurancePlanCoverageArea for crate::resources::Location {}
 /// Resource types a `InsurancePlan.endpoint` reference may point to: Endpoint.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` is not an allowed target of `InsurancePlan.endpoint`",
+    label = "`InsurancePlan.endpoint` may refer to Endpoint"
+)]
 pub trait InsurancePlanEndpoint: crate::ConcreteResource {}
 impl InsurancePlanEndpoint for crate::resources::Endpoint {}
 /// Resource types a `InsurancePlan.network` reference may point to: Organization.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` is not an allowed target of `InsurancePlan.network`",
+    label = "`InsurancePlan.network` may refer to Organization"
+)]
 pub trait InsurancePlanNetwork: crate::ConcreteResource {}
 impl InsurancePlanNetwork for crate::resources::Organization {}
 /// Resource types a `InsurancePlan.coverage.network` reference may point to: Organization.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` is not an allowed target of `InsurancePlan.coverage.network`",
+    label = "`InsurancePlan.coverage.network` may refer to Organization"
+)]
 pub trait InsurancePlanCoverageNetwork: crate::ConcreteResource {}
 impl InsurancePlanCoverageNetwork for crate::resources::Organization {}
 /// Resource types a `InsurancePlan.plan.coverageArea` reference may point to: Location.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` is not an allowed target of `InsurancePlan.plan.coverageArea`",
+    label = "`InsurancePlan.plan.coverageArea` may refer to Location"
+)]
 pub trait InsurancePlanPlanCoverageArea: crate::ConcreteResource {}
 impl InsurancePlanPlanCoverageArea for crate::resources::Location {}
 /// Resource types a `InsurancePlan.plan.network` reference may point to: Organization.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` is not an allowed target of `InsurancePlan.plan.network`",
+    label = "`InsurancePlan.plan.network` may refer to Organization"
+)]
 pub trait InsurancePlanPlanNetwork: crate::ConcreteResource {}
 impl InsurancePlanPlanNetwork for crate::resources::Organization {}
 /// Resource types a `Invoice.subject` reference may point to: Patient | Group.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` is not an allowed target of `Invoice.subject`",
+    label = "`Invoice.subject` may refer to Patient | Group"
+)]
 pub trait InvoiceSubject: crate::ConcreteResource {}
 impl InvoiceSubject for crate::resources::Patient {}
 impl InvoiceSubject for crate::resources::Group {}
 /// Resource types a `Invoice.recipient` reference may point to: Organization | Patient | RelatedPerson.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` is not an allowed target of `Invoice.recipient`",
+    label = "`Invoice.recipient` may refer to Organization | Patient | RelatedPerson"
+)]
 pub trait InvoiceRecipient: crate::ConcreteResource {}
 impl InvoiceRecipient for crate::resources::Organization {}
 impl InvoiceRecipient for crate::resources::Patient {}
 impl InvoiceRecipient for crate::resources::RelatedPerson {}
 /// Resource types a `Invoice.issuer` reference may point to: Organization.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` is not an allowed target of `Invoice.issuer`",
+    label = "`Invoice.issuer` may refer to Organization"
+)]
 pub trait InvoiceIssuer: crate::ConcreteResource {}
 impl InvoiceIssuer for crate::resources::Organization {}
 /// Resource types a `Invoice.account` reference may point to: Account.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` is not an allowed target of `Invoice.account`",
+    label = "`Invoice.account` may refer to Account"
+)]
 pub trait InvoiceAccount: crate::ConcreteResource {}
 impl InvoiceAccount for crate::resources::Account {}
 /// Resource types a `Invoice.participant.actor` reference may point to: Practitioner | Organization | Patient | PractitionerRole | Device | RelatedPerson.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` is not an allowed target of `Invoice.participant.actor`",
+    label = "`Invoice.participant.actor` may refer to Practitioner | Organization | Patient | PractitionerRole | Device | RelatedPerson"
+)]
 pub trait InvoiceParticipantActor: crate::ConcreteResource {}
 impl InvoiceParticipantActor for crate::resources::Practitioner {}
 impl InvoiceParticipantActor for crate::resources::Organization {}
@@ -1498,35 +2842,67 @@ impl InvoiceParticipantActor for crate::resources::PractitionerRole {}
 impl InvoiceParticipantActor for crate::resources::Device {}
 impl InvoiceParticipantActor for crate::resources::RelatedPerson {}
 /// Resource types a `Linkage.author` reference may point to: Practitioner | PractitionerRole | Organization.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` is not an allowed target of `Linkage.author`",
+    label = "`Linkage.author` may refer to Practitioner | PractitionerRole | Organization"
+)]
 pub trait LinkageAuthor: crate::ConcreteResource {}
 impl LinkageAuthor for crate::resources::Practitioner {}
 impl LinkageAuthor for crate::resources::PractitionerRole {}
 impl LinkageAuthor for crate::resources::Organization {}
 /// Resource types a `List.subject` reference may point to: Patient | Group | Device | Location.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` is not an allowed target of `List.subject`",
+    label = "`List.subject` may refer to Patient | Group | Device | Location"
+)]
 pub trait ListSubject: crate::ConcreteResource {}
 impl ListSubject for crate::resources::Patient {}
 impl ListSubject for crate::resources::Group {}
 impl ListSubject for crate::resources::Device {}
 impl ListSubject for crate::resources::Location {}
 /// Resource types a `List.encounter` reference may point to: Encounter.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` is not an allowed target of `List.encounter`",
+    label = "`List.encounter` may refer to Encounter"
+)]
 pub trait ListEncounter: crate::ConcreteResource {}
 impl ListEncounter for crate::resources::Encounter {}
 /// Resource types a `List.source` reference may point to: Practitioner | PractitionerRole | Patient | Device.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` is not an allowed target of `List.source`",
+    label = "`List.source` may refer to Practitioner | PractitionerRole | Patient | Device"
+)]
 pub trait ListSource: crate::ConcreteResource {}
 impl ListSource for crate::resources::Practitioner {}
 impl ListSource for crate::resources::PractitionerRole {}
 impl ListSource for crate::resources::Patient {}
 impl ListSource for crate::resources::Device {}
 /// Resource types a `Location.managingOrganization` reference may point to: Organization.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` is not an allowed target of `Location.managingOrganization`",
+    label = "`Location.managingOrganization` may refer to Organization"
+)]
 pub trait LocationManagingOrganization: crate::ConcreteResource {}
 impl LocationManagingOrganization for crate::resources::Organization {}
 /// Resource types a `Location.partOf` reference may point to: Location.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` is not an allowed target of `Location.partOf`",
+    label = "`Location.partOf` may refer to Location"
+)]
 pub trait LocationPartOf: crate::ConcreteResource {}
 impl LocationPartOf for crate::resources::Location {}
 /// Resource types a `Location.endpoint` reference may point to: Endpoint.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` is not an allowed target of `Location.endpoint`",
+    label = "`Location.endpoint` may refer to Endpoint"
+)]
 pub trait LocationEndpoint: crate::ConcreteResource {}
 impl LocationEndpoint for crate::resources::Endpoint {}
 /// Resource types a `MeasureReport.subject` reference may point to: Patient | Practitioner | PractitionerRole | Location | Device | RelatedPerson | Group.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` is not an allowed target of `MeasureReport.subject`",
+    label = "`MeasureReport.subject` may refer to Patient | Practitioner | PractitionerRole | Location | Device | RelatedPerson | Group"
+)]
 pub trait MeasureReportSubject: crate::ConcreteResource {}
 impl MeasureReportSubject for crate::resources::Patient {}
 impl MeasureReportSubject for crate::resources::Practitioner {}
@@ -1536,23 +2912,43 @@ impl MeasureReportSubject for crate::resources::Device {}
 impl MeasureReportSubject for crate::resources::RelatedPerson {}
 impl MeasureReportSubject for crate::resources::Group {}
 /// Resource types a `MeasureReport.reporter` reference may point to: Practitioner | PractitionerRole | Location | Organization.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` is not an allowed target of `MeasureReport.reporter`",
+    label = "`MeasureReport.reporter` may refer to Practitioner | PractitionerRole | Location | Organization"
+)]
 pub trait MeasureReportReporter: crate::ConcreteResource {}
 impl MeasureReportReporter for crate::resources::Practitioner {}
 impl MeasureReportReporter for crate::resources::PractitionerRole {}
 impl MeasureReportReporter for crate::resources::Location {}
 impl MeasureReportReporter for crate::resources::Organization {}
 /// Resource types a `MeasureReport.group.population.subjectResults` reference may point to: List.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` is not an allowed target of `MeasureReport.group.population.subjectResults`",
+    label = "`MeasureReport.group.population.subjectResults` may refer to List"
+)]
 pub trait MeasureReportGroupPopulationSubjectResults: crate::ConcreteResource {}
 impl MeasureReportGroupPopulationSubjectResults for crate::resources::List {}
 /// Resource types a `MeasureReport.group.stratifier.stratum.population.subjectResults` reference may point to: List.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` is not an allowed target of `MeasureReport.group.stratifier.stratum.population.subjectResults`",
+    label = "`MeasureReport.group.stratifier.stratum.population.subjectResults` may refer to List"
+)]
 pub trait MeasureReportGroupStratifierStratumPopulationSubjectResults: crate::ConcreteResource {}
 impl MeasureReportGroupStratifierStratumPopulationSubjectResults
 for crate::resources::List {}
 /// Resource types a `Media.basedOn` reference may point to: ServiceRequest | CarePlan.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` is not an allowed target of `Media.basedOn`",
+    label = "`Media.basedOn` may refer to ServiceRequest | CarePlan"
+)]
 pub trait MediaBasedOn: crate::ConcreteResource {}
 impl MediaBasedOn for crate::resources::ServiceRequest {}
 impl MediaBasedOn for crate::resources::CarePlan {}
 /// Resource types a `Media.subject` reference may point to: Patient | Practitioner | PractitionerRole | Group | Device | Specimen | Location.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` is not an allowed target of `Media.subject`",
+    label = "`Media.subject` may refer to Patient | Practitioner | PractitionerRole | Group | Device | Specimen | Location"
+)]
 pub trait MediaSubject: crate::ConcreteResource {}
 impl MediaSubject for crate::resources::Patient {}
 impl MediaSubject for crate::resources::Practitioner {}
@@ -1562,9 +2958,17 @@ impl MediaSubject for crate::resources::Device {}
 impl MediaSubject for crate::resources::Specimen {}
 impl MediaSubject for crate::resources::Location {}
 /// Resource types a `Media.encounter` reference may point to: Encounter.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` is not an allowed target of `Media.encounter`",
+    label = "`Media.encounter` may refer to Encounter"
+)]
 pub trait MediaEncounter: crate::ConcreteResource {}
 impl MediaEncounter for crate::resources::Encounter {}
 /// Resource types a `Media.operator` reference may point to: Practitioner | PractitionerRole | Organization | CareTeam | Patient | Device | RelatedPerson.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` is not an allowed target of `Media.operator`",
+    label = "`Media.operator` may refer to Practitioner | PractitionerRole | Organization | CareTeam | Patient | Device | RelatedPerson"
+)]
 pub trait MediaOperator: crate::ConcreteResource {}
 impl MediaOperator for crate::resources::Practitioner {}
 impl MediaOperator for crate::resources::PractitionerRole {}
@@ -1574,39 +2978,79 @@ impl MediaOperator for crate::resources::Patient {}
 impl MediaOperator for crate::resources::Device {}
 impl MediaOperator for crate::resources::RelatedPerson {}
 /// Resource types a `Media.device` reference may point to: Device | DeviceMetric.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` is not an allowed target of `Media.device`",
+    label = "`Media.device` may refer to Device | DeviceMetric"
+)]
 pub trait MediaDevice: crate::ConcreteResource {}
 impl MediaDevice for crate::resources::Device {}
 impl MediaDevice for crate::resources::DeviceMetric {}
 /// Resource types a `Medication.manufacturer` reference may point to: Organization.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` is not an allowed target of `Medication.manufacturer`",
+    label = "`Medication.manufacturer` may refer to Organization"
+)]
 pub trait MedicationManufacturer: crate::ConcreteResource {}
 impl MedicationManufacturer for crate::resources::Organization {}
 /// Resource types a `MedicationAdministration.partOf` reference may point to: MedicationAdministration | Procedure.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` is not an allowed target of `MedicationAdministration.partOf`",
+    label = "`MedicationAdministration.partOf` may refer to MedicationAdministration | Procedure"
+)]
 pub trait MedicationAdministrationPartOf: crate::ConcreteResource {}
 impl MedicationAdministrationPartOf for crate::resources::MedicationAdministration {}
 impl MedicationAdministrationPartOf for crate::resources::Procedure {}
 /// Resource types a `MedicationAdministration.subject` reference may point to: Patient | Group.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` is not an allowed target of `MedicationAdministration.subject`",
+    label = "`MedicationAdministration.subject` may refer to Patient | Group"
+)]
 pub trait MedicationAdministrationSubject: crate::ConcreteResource {}
 impl MedicationAdministrationSubject for crate::resources::Patient {}
 impl MedicationAdministrationSubject for crate::resources::Group {}
 /// Resource types a `MedicationAdministration.context` reference may point to: Encounter | EpisodeOfCare.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` is not an allowed target of `MedicationAdministration.context`",
+    label = "`MedicationAdministration.context` may refer to Encounter | EpisodeOfCare"
+)]
 pub trait MedicationAdministrationContext: crate::ConcreteResource {}
 impl MedicationAdministrationContext for crate::resources::Encounter {}
 impl MedicationAdministrationContext for crate::resources::EpisodeOfCare {}
 /// Resource types a `MedicationAdministration.reasonReference` reference may point to: Condition | Observation | DiagnosticReport.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` is not an allowed target of `MedicationAdministration.reasonReference`",
+    label = "`MedicationAdministration.reasonReference` may refer to Condition | Observation | DiagnosticReport"
+)]
 pub trait MedicationAdministrationReasonReference: crate::ConcreteResource {}
 impl MedicationAdministrationReasonReference for crate::resources::Condition {}
 impl MedicationAdministrationReasonReference for crate::resources::Observation {}
 impl MedicationAdministrationReasonReference for crate::resources::DiagnosticReport {}
 /// Resource types a `MedicationAdministration.request` reference may point to: MedicationRequest.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` is not an allowed target of `MedicationAdministration.request`",
+    label = "`MedicationAdministration.request` may refer to MedicationRequest"
+)]
 pub trait MedicationAdministrationRequest: crate::ConcreteResource {}
 impl MedicationAdministrationRequest for crate::resources::MedicationRequest {}
 /// Resource types a `MedicationAdministration.device` reference may point to: Device.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` is not an allowed target of `MedicationAdministration.device`",
+    label = "`MedicationAdministration.device` may refer to Device"
+)]
 pub trait MedicationAdministrationDevice: crate::ConcreteResource {}
 impl MedicationAdministrationDevice for crate::resources::Device {}
 /// Resource types a `MedicationAdministration.eventHistory` reference may point to: Provenance.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` is not an allowed target of `MedicationAdministration.eventHistory`",
+    label = "`MedicationAdministration.eventHistory` may refer to Provenance"
+)]
 pub trait MedicationAdministrationEventHistory: crate::ConcreteResource {}
 impl MedicationAdministrationEventHistory for crate::resources::Provenance {}
 /// Resource types a `MedicationAdministration.performer.actor` reference may point to: Practitioner | PractitionerRole | Patient | RelatedPerson | Device.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` is not an allowed target of `MedicationAdministration.performer.actor`",
+    label = "`MedicationAdministration.performer.actor` may refer to Practitioner | PractitionerRole | Patient | RelatedPerson | Device"
+)]
 pub trait MedicationAdministrationPerformerActor: crate::ConcreteResource {}
 impl MedicationAdministrationPerformerActor for crate::resources::Practitioner {}
 impl MedicationAdministrationPerformerActor for crate::resources::PractitionerRole {}
@@ -1614,36 +3058,76 @@ impl MedicationAdministrationPerformerActor for crate::resources::Patient {}
 impl MedicationAdministrationPerformerActor for crate::resources::RelatedPerson {}
 impl MedicationAdministrationPerformerActor for crate::resources::Device {}
 /// Resource types a `MedicationDispense.partOf` reference may point to: Procedure.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` is not an allowed target of `MedicationDispense.partOf`",
+    label = "`MedicationDispense.partOf` may refer to Procedure"
+)]
 pub trait MedicationDispensePartOf: crate::ConcreteResource {}
 impl MedicationDispensePartOf for crate::resources::Procedure {}
 /// Resource types a `MedicationDispense.subject` reference may point to: Patient | Group.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` is not an allowed target of `MedicationDispense.subject`",
+    label = "`MedicationDispense.subject` may refer to Patient | Group"
+)]
 pub trait MedicationDispenseSubject: crate::ConcreteResource {}
 impl MedicationDispenseSubject for crate::resources::Patient {}
 impl MedicationDispenseSubject for crate::resources::Group {}
 /// Resource types a `MedicationDispense.context` reference may point to: Encounter | EpisodeOfCare.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` is not an allowed target of `MedicationDispense.context`",
+    label = "`MedicationDispense.context` may refer to Encounter | EpisodeOfCare"
+)]
 pub trait MedicationDispenseContext: crate::ConcreteResource {}
 impl MedicationDispenseContext for crate::resources::Encounter {}
 impl MedicationDispenseContext for crate::resources::EpisodeOfCare {}
 /// Resource types a `MedicationDispense.location` reference may point to: Location.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` is not an allowed target of `MedicationDispense.location`",
+    label = "`MedicationDispense.location` may refer to Location"
+)]
 pub trait MedicationDispenseLocation: crate::ConcreteResource {}
 impl MedicationDispenseLocation for crate::resources::Location {}
 /// Resource types a `MedicationDispense.authorizingPrescription` reference may point to: MedicationRequest.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` is not an allowed target of `MedicationDispense.authorizingPrescription`",
+    label = "`MedicationDispense.authorizingPrescription` may refer to MedicationRequest"
+)]
 pub trait MedicationDispenseAuthorizingPrescription: crate::ConcreteResource {}
 impl MedicationDispenseAuthorizingPrescription for crate::resources::MedicationRequest {}
 /// Resource types a `MedicationDispense.destination` reference may point to: Location.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` is not an allowed target of `MedicationDispense.destination`",
+    label = "`MedicationDispense.destination` may refer to Location"
+)]
 pub trait MedicationDispenseDestination: crate::ConcreteResource {}
 impl MedicationDispenseDestination for crate::resources::Location {}
 /// Resource types a `MedicationDispense.receiver` reference may point to: Patient | Practitioner.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` is not an allowed target of `MedicationDispense.receiver`",
+    label = "`MedicationDispense.receiver` may refer to Patient | Practitioner"
+)]
 pub trait MedicationDispenseReceiver: crate::ConcreteResource {}
 impl MedicationDispenseReceiver for crate::resources::Patient {}
 impl MedicationDispenseReceiver for crate::resources::Practitioner {}
 /// Resource types a `MedicationDispense.detectedIssue` reference may point to: DetectedIssue.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` is not an allowed target of `MedicationDispense.detectedIssue`",
+    label = "`MedicationDispense.detectedIssue` may refer to DetectedIssue"
+)]
 pub trait MedicationDispenseDetectedIssue: crate::ConcreteResource {}
 impl MedicationDispenseDetectedIssue for crate::resources::DetectedIssue {}
 /// Resource types a `MedicationDispense.eventHistory` reference may point to: Provenance.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` is not an allowed target of `MedicationDispense.eventHistory`",
+    label = "`MedicationDispense.eventHistory` may refer to Provenance"
+)]
 pub trait MedicationDispenseEventHistory: crate::ConcreteResource {}
 impl MedicationDispenseEventHistory for crate::resources::Provenance {}
 /// Resource types a `MedicationDispense.performer.actor` reference may point to: Practitioner | PractitionerRole | Organization | Patient | Device | RelatedPerson.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` is not an allowed target of `MedicationDispense.performer.actor`",
+    label = "`MedicationDispense.performer.actor` may refer to Practitioner | PractitionerRole | Organization | Patient | Device | RelatedPerson"
+)]
 pub trait MedicationDispensePerformerActor: crate::ConcreteResource {}
 impl MedicationDispensePerformerActor for crate::resources::Practitioner {}
 impl MedicationDispensePerformerActor for crate::resources::PractitionerRole {}
@@ -1652,39 +3136,79 @@ impl MedicationDispensePerformerActor for crate::resources::Patient {}
 impl MedicationDispensePerformerActor for crate::resources::Device {}
 impl MedicationDispensePerformerActor for crate::resources::RelatedPerson {}
 /// Resource types a `MedicationDispense.substitution.responsibleParty` reference may point to: Practitioner | PractitionerRole.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` is not an allowed target of `MedicationDispense.substitution.responsibleParty`",
+    label = "`MedicationDispense.substitution.responsibleParty` may refer to Practitioner | PractitionerRole"
+)]
 pub trait MedicationDispenseSubstitutionResponsibleParty: crate::ConcreteResource {}
 impl MedicationDispenseSubstitutionResponsibleParty for crate::resources::Practitioner {}
 impl MedicationDispenseSubstitutionResponsibleParty
 for crate::resources::PractitionerRole {}
 /// Resource types a `MedicationKnowledge.manufacturer` reference may point to: Organization.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` is not an allowed target of `MedicationKnowledge.manufacturer`",
+    label = "`MedicationKnowledge.manufacturer` may refer to Organization"
+)]
 pub trait MedicationKnowledgeManufacturer: crate::ConcreteResource {}
 impl MedicationKnowledgeManufacturer for crate::resources::Organization {}
 /// Resource types a `MedicationKnowledge.associatedMedication` reference may point to: Medication.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` is not an allowed target of `MedicationKnowledge.associatedMedication`",
+    label = "`MedicationKnowledge.associatedMedication` may refer to Medication"
+)]
 pub trait MedicationKnowledgeAssociatedMedication: crate::ConcreteResource {}
 impl MedicationKnowledgeAssociatedMedication for crate::resources::Medication {}
 /// Resource types a `MedicationKnowledge.contraindication` reference may point to: DetectedIssue.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` is not an allowed target of `MedicationKnowledge.contraindication`",
+    label = "`MedicationKnowledge.contraindication` may refer to DetectedIssue"
+)]
 pub trait MedicationKnowledgeContraindication: crate::ConcreteResource {}
 impl MedicationKnowledgeContraindication for crate::resources::DetectedIssue {}
 /// Resource types a `MedicationKnowledge.relatedMedicationKnowledge.reference` reference may point to: MedicationKnowledge.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` is not an allowed target of `MedicationKnowledge.relatedMedicationKnowledge.reference`",
+    label = "`MedicationKnowledge.relatedMedicationKnowledge.reference` may refer to MedicationKnowledge"
+)]
 pub trait MedicationKnowledgeRelatedMedicationKnowledgeReference: crate::ConcreteResource {}
 impl MedicationKnowledgeRelatedMedicationKnowledgeReference
 for crate::resources::MedicationKnowledge {}
 /// Resource types a `MedicationKnowledge.monograph.source` reference may point to: DocumentReference | Media.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` is not an allowed target of `MedicationKnowledge.monograph.source`",
+    label = "`MedicationKnowledge.monograph.source` may refer to DocumentReference | Media"
+)]
 pub trait MedicationKnowledgeMonographSource: crate::ConcreteResource {}
 impl MedicationKnowledgeMonographSource for crate::resources::DocumentReference {}
 impl MedicationKnowledgeMonographSource for crate::resources::Media {}
 /// Resource types a `MedicationKnowledge.regulatory.regulatoryAuthority` reference may point to: Organization.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` is not an allowed target of `MedicationKnowledge.regulatory.regulatoryAuthority`",
+    label = "`MedicationKnowledge.regulatory.regulatoryAuthority` may refer to Organization"
+)]
 pub trait MedicationKnowledgeRegulatoryRegulatoryAuthority: crate::ConcreteResource {}
 impl MedicationKnowledgeRegulatoryRegulatoryAuthority
 for crate::resources::Organization {}
 /// Resource types a `MedicationRequest.subject` reference may point to: Patient | Group.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` is not an allowed target of `MedicationRequest.subject`",
+    label = "`MedicationRequest.subject` may refer to Patient | Group"
+)]
 pub trait MedicationRequestSubject: crate::ConcreteResource {}
 impl MedicationRequestSubject for crate::resources::Patient {}
 impl MedicationRequestSubject for crate::resources::Group {}
 /// Resource types a `MedicationRequest.encounter` reference may point to: Encounter.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` is not an allowed target of `MedicationRequest.encounter`",
+    label = "`MedicationRequest.encounter` may refer to Encounter"
+)]
 pub trait MedicationRequestEncounter: crate::ConcreteResource {}
 impl MedicationRequestEncounter for crate::resources::Encounter {}
 /// Resource types a `MedicationRequest.requester` reference may point to: Practitioner | PractitionerRole | Organization | Patient | RelatedPerson | Device.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` is not an allowed target of `MedicationRequest.requester`",
+    label = "`MedicationRequest.requester` may refer to Practitioner | PractitionerRole | Organization | Patient | RelatedPerson | Device"
+)]
 pub trait MedicationRequestRequester: crate::ConcreteResource {}
 impl MedicationRequestRequester for crate::resources::Practitioner {}
 impl MedicationRequestRequester for crate::resources::PractitionerRole {}
@@ -1693,6 +3217,10 @@ impl MedicationRequestRequester for crate::resources::Patient {}
 impl MedicationRequestRequester for crate::resources::RelatedPerson {}
 impl MedicationRequestRequester for crate::resources::Device {}
 /// Resource types a `MedicationRequest.performer` reference may point to: Practitioner | PractitionerRole | Organization | Patient | Device | RelatedPerson | CareTeam.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` is not an allowed target of `MedicationRequest.performer`",
+    label = "`MedicationRequest.performer` may refer to Practitioner | PractitionerRole | Organization | Patient | Device | RelatedPerson | CareTeam"
+)]
 pub trait MedicationRequestPerformer: crate::ConcreteResource {}
 impl MedicationRequestPerformer for crate::resources::Practitioner {}
 impl MedicationRequestPerformer for crate::resources::PractitionerRole {}
@@ -1702,41 +3230,81 @@ impl MedicationRequestPerformer for crate::resources::Device {}
 impl MedicationRequestPerformer for crate::resources::RelatedPerson {}
 impl MedicationRequestPerformer for crate::resources::CareTeam {}
 /// Resource types a `MedicationRequest.recorder` reference may point to: Practitioner | PractitionerRole.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` is not an allowed target of `MedicationRequest.recorder`",
+    label = "`MedicationRequest.recorder` may refer to Practitioner | PractitionerRole"
+)]
 pub trait MedicationRequestRecorder: crate::ConcreteResource {}
 impl MedicationRequestRecorder for crate::resources::Practitioner {}
 impl MedicationRequestRecorder for crate::resources::PractitionerRole {}
 /// Resource types a `MedicationRequest.reasonReference` reference may point to: Condition | Observation.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` is not an allowed target of `MedicationRequest.reasonReference`",
+    label = "`MedicationRequest.reasonReference` may refer to Condition | Observation"
+)]
 pub trait MedicationRequestReasonReference: crate::ConcreteResource {}
 impl MedicationRequestReasonReference for crate::resources::Condition {}
 impl MedicationRequestReasonReference for crate::resources::Observation {}
 /// Resource types a `MedicationRequest.basedOn` reference may point to: CarePlan | MedicationRequest | ServiceRequest | ImmunizationRecommendation.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` is not an allowed target of `MedicationRequest.basedOn`",
+    label = "`MedicationRequest.basedOn` may refer to CarePlan | MedicationRequest | ServiceRequest | ImmunizationRecommendation"
+)]
 pub trait MedicationRequestBasedOn: crate::ConcreteResource {}
 impl MedicationRequestBasedOn for crate::resources::CarePlan {}
 impl MedicationRequestBasedOn for crate::resources::MedicationRequest {}
 impl MedicationRequestBasedOn for crate::resources::ServiceRequest {}
 impl MedicationRequestBasedOn for crate::resources::ImmunizationRecommendation {}
 /// Resource types a `MedicationRequest.insurance` reference may point to: Coverage | ClaimResponse.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` is not an allowed target of `MedicationRequest.insurance`",
+    label = "`MedicationRequest.insurance` may refer to Coverage | ClaimResponse"
+)]
 pub trait MedicationRequestInsurance: crate::ConcreteResource {}
 impl MedicationRequestInsurance for crate::resources::Coverage {}
 impl MedicationRequestInsurance for crate::resources::ClaimResponse {}
 /// Resource types a `MedicationRequest.priorPrescription` reference may point to: MedicationRequest.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` is not an allowed target of `MedicationRequest.priorPrescription`",
+    label = "`MedicationRequest.priorPrescription` may refer to MedicationRequest"
+)]
 pub trait MedicationRequestPriorPrescription: crate::ConcreteResource {}
 impl MedicationRequestPriorPrescription for crate::resources::MedicationRequest {}
 /// Resource types a `MedicationRequest.detectedIssue` reference may point to: DetectedIssue.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` is not an allowed target of `MedicationRequest.detectedIssue`",
+    label = "`MedicationRequest.detectedIssue` may refer to DetectedIssue"
+)]
 pub trait MedicationRequestDetectedIssue: crate::ConcreteResource {}
 impl MedicationRequestDetectedIssue for crate::resources::DetectedIssue {}
 /// Resource types a `MedicationRequest.eventHistory` reference may point to: Provenance.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` is not an allowed target of `MedicationRequest.eventHistory`",
+    label = "`MedicationRequest.eventHistory` may refer to Provenance"
+)]
 pub trait MedicationRequestEventHistory: crate::ConcreteResource {}
 impl MedicationRequestEventHistory for crate::resources::Provenance {}
 /// Resource types a `MedicationRequest.dispenseRequest.performer` reference may point to: Organization.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` is not an allowed target of `MedicationRequest.dispenseRequest.performer`",
+    label = "`MedicationRequest.dispenseRequest.performer` may refer to Organization"
+)]
 pub trait MedicationRequestDispenseRequestPerformer: crate::ConcreteResource {}
 impl MedicationRequestDispenseRequestPerformer for crate::resources::Organization {}
 /// Resource types a `MedicationStatement.basedOn` reference may point to: MedicationRequest | CarePlan | ServiceRequest.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` is not an allowed target of `MedicationStatement.basedOn`",
+    label = "`MedicationStatement.basedOn` may refer to MedicationRequest | CarePlan | ServiceRequest"
+)]
 pub trait MedicationStatementBasedOn: crate::ConcreteResource {}
 impl MedicationStatementBasedOn for crate::resources::MedicationRequest {}
 impl MedicationStatementBasedOn for crate::resources::CarePlan {}
 impl MedicationStatementBasedOn for crate::resources::ServiceRequest {}
 /// Resource types a `MedicationStatement.partOf` reference may point to: MedicationAdministration | MedicationDispense | MedicationStatement | Procedure | Observation.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` is not an allowed target of `MedicationStatement.partOf`",
+    label = "`MedicationStatement.partOf` may refer to MedicationAdministration | MedicationDispense | MedicationStatement | Procedure | Observation"
+)]
 pub trait MedicationStatementPartOf: crate::ConcreteResource {}
 impl MedicationStatementPartOf for crate::resources::MedicationAdministration {}
 impl MedicationStatementPartOf for crate::resources::MedicationDispense {}
@@ -1744,14 +3312,26 @@ impl MedicationStatementPartOf for crate::resources::MedicationStatement {}
 impl MedicationStatementPartOf for crate::resources::Procedure {}
 impl MedicationStatementPartOf for crate::resources::Observation {}
 /// Resource types a `MedicationStatement.subject` reference may point to: Patient | Group.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` is not an allowed target of `MedicationStatement.subject`",
+    label = "`MedicationStatement.subject` may refer to Patient | Group"
+)]
 pub trait MedicationStatementSubject: crate::ConcreteResource {}
 impl MedicationStatementSubject for crate::resources::Patient {}
 impl MedicationStatementSubject for crate::resources::Group {}
 /// Resource types a `MedicationStatement.context` reference may point to: Encounter | EpisodeOfCare.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` is not an allowed target of `MedicationStatement.context`",
+    label = "`MedicationStatement.context` may refer to Encounter | EpisodeOfCare"
+)]
 pub trait MedicationStatementContext: crate::ConcreteResource {}
 impl MedicationStatementContext for crate::resources::Encounter {}
 impl MedicationStatementContext for crate::resources::EpisodeOfCare {}
 /// Resource types a `MedicationStatement.informationSource` reference may point to: Patient | Practitioner | PractitionerRole | RelatedPerson | Organization.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` is not an allowed target of `MedicationStatement.informationSource`",
+    label = "`MedicationStatement.informationSource` may refer to Patient | Practitioner | PractitionerRole | RelatedPerson | Organization"
+)]
 pub trait MedicationStatementInformationSource: crate::ConcreteResource {}
 impl MedicationStatementInformationSource for crate::resources::Patient {}
 impl MedicationStatementInformationSource for crate::resources::Practitioner {}
@@ -1759,177 +3339,369 @@ impl MedicationStatementInformationSource for crate::resources::PractitionerRole
 impl MedicationStatementInformationSource for crate::resources::RelatedPerson {}
 impl MedicationStatementInformationSource for crate::resources::Organization {}
 /// Resource types a `MedicationStatement.reasonReference` reference may point to: Condition | Observation | DiagnosticReport.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` is not an allowed target of `MedicationStatement.reasonReference`",
+    label = "`MedicationStatement.reasonReference` may refer to Condition | Observation | DiagnosticReport"
+)]
 pub trait MedicationStatementReasonReference: crate::ConcreteResource {}
 impl MedicationStatementReasonReference for crate::resources::Condition {}
 impl MedicationStatementReasonReference for crate::resources::Observation {}
 impl MedicationStatementReasonReference for crate::resources::DiagnosticReport {}
 /// Resource types a `MedicinalProduct.pharmaceuticalProduct` reference may point to: MedicinalProductPharmaceutical.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` is not an allowed target of `MedicinalProduct.pharmaceuticalProduct`",
+    label = "`MedicinalProduct.pharmaceuticalProduct` may refer to MedicinalProductPharmaceutical"
+)]
 pub trait MedicinalProductPharmaceuticalProduct: crate::ConcreteResource {}
 impl MedicinalProductPharmaceuticalProduct
 for crate::resources::MedicinalProductPharmaceutical {}
 /// Resource types a `MedicinalProduct.packagedMedicinalProduct` reference may point to: MedicinalProductPackaged.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` is not an allowed target of `MedicinalProduct.packagedMedicinalProduct`",
+    label = "`MedicinalProduct.packagedMedicinalProduct` may refer to MedicinalProductPackaged"
+)]
 pub trait MedicinalProductPackagedMedicinalProduct: crate::ConcreteResource {}
 impl MedicinalProductPackagedMedicinalProduct
 for crate::resources::MedicinalProductPackaged {}
 /// Resource types a `MedicinalProduct.attachedDocument` reference may point to: DocumentReference.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` is not an allowed target of `MedicinalProduct.attachedDocument`",
+    label = "`MedicinalProduct.attachedDocument` may refer to DocumentReference"
+)]
 pub trait MedicinalProductAttachedDocument: crate::ConcreteResource {}
 impl MedicinalProductAttachedDocument for crate::resources::DocumentReference {}
 /// Resource types a `MedicinalProduct.masterFile` reference may point to: DocumentReference.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` is not an allowed target of `MedicinalProduct.masterFile`",
+    label = "`MedicinalProduct.masterFile` may refer to DocumentReference"
+)]
 pub trait MedicinalProductMasterFile: crate::ConcreteResource {}
 impl MedicinalProductMasterFile for crate::resources::DocumentReference {}
 /// Resource types a `MedicinalProduct.contact` reference may point to: Organization | PractitionerRole.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` is not an allowed target of `MedicinalProduct.contact`",
+    label = "`MedicinalProduct.contact` may refer to Organization | PractitionerRole"
+)]
 pub trait MedicinalProductContact: crate::ConcreteResource {}
 impl MedicinalProductContact for crate::resources::Organization {}
 impl MedicinalProductContact for crate::resources::PractitionerRole {}
 /// Resource types a `MedicinalProduct.clinicalTrial` reference may point to: ResearchStudy.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` is not an allowed target of `MedicinalProduct.clinicalTrial`",
+    label = "`MedicinalProduct.clinicalTrial` may refer to ResearchStudy"
+)]
 pub trait MedicinalProductClinicalTrial: crate::ConcreteResource {}
 impl MedicinalProductClinicalTrial for crate::resources::ResearchStudy {}
 /// Resource types a `MedicinalProduct.manufacturingBusinessOperation.manufacturer` reference may point to: Organization.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` is not an allowed target of `MedicinalProduct.manufacturingBusinessOperation.manufacturer`",
+    label = "`MedicinalProduct.manufacturingBusinessOperation.manufacturer` may refer to Organization"
+)]
 pub trait MedicinalProductManufacturingBusinessOperationManufacturer: crate::ConcreteResource {}
 impl MedicinalProductManufacturingBusinessOperationManufacturer
 for crate::resources::Organization {}
 /// Resource types a `MedicinalProduct.manufacturingBusinessOperation.regulator` reference may point to: Organization.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` is not an allowed target of `MedicinalProduct.manufacturingBusinessOperation.regulator`",
+    label = "`MedicinalProduct.manufacturingBusinessOperation.regulator` may refer to Organization"
+)]
 pub trait MedicinalProductManufacturingBusinessOperationRegulator: crate::ConcreteResource {}
 impl MedicinalProductManufacturingBusinessOperationRegulator
 for crate::resources::Organization {}
 /// Resource types a `MedicinalProductAuthorization.subject` reference may point to: MedicinalProduct | MedicinalProductPackaged.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` is not an allowed target of `MedicinalProductAuthorization.subject`",
+    label = "`MedicinalProductAuthorization.subject` may refer to MedicinalProduct | MedicinalProductPackaged"
+)]
 pub trait MedicinalProductAuthorizationSubject: crate::ConcreteResource {}
 impl MedicinalProductAuthorizationSubject for crate::resources::MedicinalProduct {}
 impl MedicinalProductAuthorizationSubject
 for crate::resources::MedicinalProductPackaged {}
 /// Resource types a `MedicinalProductAuthorization.holder` reference may point to: Organization.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` is not an allowed target of `MedicinalProductAuthorization.holder`",
+    label = "`MedicinalProductAuthorization.holder` may refer to Organization"
+)]
 pub trait MedicinalProductAuthorizationHolder: crate::ConcreteResource {}
 impl MedicinalProductAuthorizationHolder for crate::resources::Organization {}
 /// Resource types a `MedicinalProductAuthorization.regulator` reference may point to: Organization.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` is not an allowed target of `MedicinalProductAuthorization.regulator`",
+    label = "`MedicinalProductAuthorization.regulator` may refer to Organization"
+)]
 pub trait MedicinalProductAuthorizationRegulator: crate::ConcreteResource {}
 impl MedicinalProductAuthorizationRegulator for crate::resources::Organization {}
 /// Resource types a `MedicinalProductContraindication.subject` reference may point to: MedicinalProduct | Medication.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` is not an allowed target of `MedicinalProductContraindication.subject`",
+    label = "`MedicinalProductContraindication.subject` may refer to MedicinalProduct | Medication"
+)]
 pub trait MedicinalProductContraindicationSubject: crate::ConcreteResource {}
 impl MedicinalProductContraindicationSubject for crate::resources::MedicinalProduct {}
 impl MedicinalProductContraindicationSubject for crate::resources::Medication {}
 /// Resource types a `MedicinalProductContraindication.therapeuticIndication` reference may point to: MedicinalProductIndication.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` is not an allowed target of `MedicinalProductContraindication.therapeuticIndication`",
+    label = "`MedicinalProductContraindication.therapeuticIndication` may refer to MedicinalProductIndication"
+)]
 pub trait MedicinalProductContraindicationTherapeuticIndication: crate::ConcreteResource {}
 impl MedicinalProductContraindicationTherapeuticIndication
 for crate::resources::MedicinalProductIndication {}
 /// Resource types a `MedicinalProductIndication.subject` reference may point to: MedicinalProduct | Medication.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` is not an allowed target of `MedicinalProductIndication.subject`",
+    label = "`MedicinalProductIndication.subject` may refer to MedicinalProduct | Medication"
+)]
 pub trait MedicinalProductIndicationSubject: crate::ConcreteResource {}
 impl MedicinalProductIndicationSubject for crate::resources::MedicinalProduct {}
 impl MedicinalProductIndicationSubject for crate::resources::Medication {}
 /// Resource types a `MedicinalProductIndication.undesirableEffect` reference may point to: MedicinalProductUndesirableEffect.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` is not an allowed target of `MedicinalProductIndication.undesirableEffect`",
+    label = "`MedicinalProductIndication.undesirableEffect` may refer to MedicinalProductUndesirableEffect"
+)]
 pub trait MedicinalProductIndicationUndesirableEffect: crate::ConcreteResource {}
 impl MedicinalProductIndicationUndesirableEffect
 for crate::resources::MedicinalProductUndesirableEffect {}
 /// Resource types a `MedicinalProductIngredient.manufacturer` reference may point to: Organization.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` is not an allowed target of `MedicinalProductIngredient.manufacturer`",
+    label = "`MedicinalProductIngredient.manufacturer` may refer to Organization"
+)]
 pub trait MedicinalProductIngredientManufacturer: crate::ConcreteResource {}
 impl MedicinalProductIngredientManufacturer for crate::resources::Organization {}
 /// Resource types a `MedicinalProductInteraction.subject` reference may point to: MedicinalProduct | Medication | Substance.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` is not an allowed target of `MedicinalProductInteraction.subject`",
+    label = "`MedicinalProductInteraction.subject` may refer to MedicinalProduct | Medication | Substance"
+)]
 pub trait MedicinalProductInteractionSubject: crate::ConcreteResource {}
 impl MedicinalProductInteractionSubject for crate::resources::MedicinalProduct {}
 impl MedicinalProductInteractionSubject for crate::resources::Medication {}
 impl MedicinalProductInteractionSubject for crate::resources::Substance {}
 /// Resource types a `MedicinalProductManufactured.manufacturer` reference may point to: Organization.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` is not an allowed target of `MedicinalProductManufactured.manufacturer`",
+    label = "`MedicinalProductManufactured.manufacturer` may refer to Organization"
+)]
 pub trait MedicinalProductManufacturedManufacturer: crate::ConcreteResource {}
 impl MedicinalProductManufacturedManufacturer for crate::resources::Organization {}
 /// Resource types a `MedicinalProductManufactured.ingredient` reference may point to: MedicinalProductIngredient.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` is not an allowed target of `MedicinalProductManufactured.ingredient`",
+    label = "`MedicinalProductManufactured.ingredient` may refer to MedicinalProductIngredient"
+)]
 pub trait MedicinalProductManufacturedIngredient: crate::ConcreteResource {}
 impl MedicinalProductManufacturedIngredient
 for crate::resources::MedicinalProductIngredient {}
 /// Resource types a `MedicinalProductPackaged.subject` reference may point to: MedicinalProduct.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` is not an allowed target of `MedicinalProductPackaged.subject`",
+    label = "`MedicinalProductPackaged.subject` may refer to MedicinalProduct"
+)]
 pub trait MedicinalProductPackagedSubject: crate::ConcreteResource {}
 impl MedicinalProductPackagedSubject for crate::resources::MedicinalProduct {}
 /// Resource types a `MedicinalProductPackaged.marketingAuthorization` reference may point to: MedicinalProductAuthorization.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` is not an allowed target of `MedicinalProductPackaged.marketingAuthorization`",
+    label = "`MedicinalProductPackaged.marketingAuthorization` may refer to MedicinalProductAuthorization"
+)]
 pub trait MedicinalProductPackagedMarketingAuthorization: crate::ConcreteResource {}
 impl MedicinalProductPackagedMarketingAuthorization
 for crate::resources::MedicinalProductAuthorization {}
 /// Resource types a `MedicinalProductPackaged.manufacturer` reference may point to: Organization.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` is not an allowed target of `MedicinalProductPackaged.manufacturer`",
+    label = "`MedicinalProductPackaged.manufacturer` may refer to Organization"
+)]
 pub trait MedicinalProductPackagedManufacturer: crate::ConcreteResource {}
 impl MedicinalProductPackagedManufacturer for crate::resources::Organization {}
 /// Resource types a `MedicinalProductPackaged.packageItem.device` reference may point to: DeviceDefinition.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` is not an allowed target of `MedicinalProductPackaged.packageItem.device`",
+    label = "`MedicinalProductPackaged.packageItem.device` may refer to DeviceDefinition"
+)]
 pub trait MedicinalProductPackagedPackageItemDevice: crate::ConcreteResource {}
 impl MedicinalProductPackagedPackageItemDevice for crate::resources::DeviceDefinition {}
 /// Resource types a `MedicinalProductPackaged.packageItem.manufacturedItem` reference may point to: MedicinalProductManufactured.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` is not an allowed target of `MedicinalProductPackaged.packageItem.manufacturedItem`",
+    label = "`MedicinalProductPackaged.packageItem.manufacturedItem` may refer to MedicinalProductManufactured"
+)]
 pub trait MedicinalProductPackagedPackageItemManufacturedItem: crate::ConcreteResource {}
 impl MedicinalProductPackagedPackageItemManufacturedItem
 for crate::resources::MedicinalProductManufactured {}
 /// Resource types a `MedicinalProductPackaged.packageItem.manufacturer` reference may point to: Organization.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` is not an allowed target of `MedicinalProductPackaged.packageItem.manufacturer`",
+    label = "`MedicinalProductPackaged.packageItem.manufacturer` may refer to Organization"
+)]
 pub trait MedicinalProductPackagedPackageItemManufacturer: crate::ConcreteResource {}
 impl MedicinalProductPackagedPackageItemManufacturer for crate::resources::Organization {}
 /// Resource types a `MedicinalProductPharmaceutical.ingredient` reference may point to: MedicinalProductIngredient.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` is not an allowed target of `MedicinalProductPharmaceutical.ingredient`",
+    label = "`MedicinalProductPharmaceutical.ingredient` may refer to MedicinalProductIngredient"
+)]
 pub trait MedicinalProductPharmaceuticalIngredient: crate::ConcreteResource {}
 impl MedicinalProductPharmaceuticalIngredient
 for crate::resources::MedicinalProductIngredient {}
 /// Resource types a `MedicinalProductPharmaceutical.device` reference may point to: DeviceDefinition.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` is not an allowed target of `MedicinalProductPharmaceutical.device`",
+    label = "`MedicinalProductPharmaceutical.device` may refer to DeviceDefinition"
+)]
 pub trait MedicinalProductPharmaceuticalDevice: crate::ConcreteResource {}
 impl MedicinalProductPharmaceuticalDevice for crate::resources::DeviceDefinition {}
 /// Resource types a `MedicinalProductUndesirableEffect.subject` reference may point to: MedicinalProduct | Medication.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` is not an allowed target of `MedicinalProductUndesirableEffect.subject`",
+    label = "`MedicinalProductUndesirableEffect.subject` may refer to MedicinalProduct | Medication"
+)]
 pub trait MedicinalProductUndesirableEffectSubject: crate::ConcreteResource {}
 impl MedicinalProductUndesirableEffectSubject for crate::resources::MedicinalProduct {}
 impl MedicinalProductUndesirableEffectSubject for crate::resources::Medication {}
 /// Resource types a `MessageHeader.sender` reference may point to: Practitioner | PractitionerRole | Organization.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` is not an allowed target of `MessageHeader.sender`",
+    label = "`MessageHeader.sender` may refer to Practitioner | PractitionerRole | Organization"
+)]
 pub trait MessageHeaderSender: crate::ConcreteResource {}
 impl MessageHeaderSender for crate::resources::Practitioner {}
 impl MessageHeaderSender for crate::resources::PractitionerRole {}
 impl MessageHeaderSender for crate::resources::Organization {}
 /// Resource types a `MessageHeader.enterer` reference may point to: Practitioner | PractitionerRole.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` is not an allowed target of `MessageHeader.enterer`",
+    label = "`MessageHeader.enterer` may refer to Practitioner | PractitionerRole"
+)]
 pub trait MessageHeaderEnterer: crate::ConcreteResource {}
 impl MessageHeaderEnterer for crate::resources::Practitioner {}
 impl MessageHeaderEnterer for crate::resources::PractitionerRole {}
 /// Resource types a `MessageHeader.author` reference may point to: Practitioner | PractitionerRole.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` is not an allowed target of `MessageHeader.author`",
+    label = "`MessageHeader.author` may refer to Practitioner | PractitionerRole"
+)]
 pub trait MessageHeaderAuthor: crate::ConcreteResource {}
 impl MessageHeaderAuthor for crate::resources::Practitioner {}
 impl MessageHeaderAuthor for crate::resources::PractitionerRole {}
 /// Resource types a `MessageHeader.responsible` reference may point to: Practitioner | PractitionerRole | Organization.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` is not an allowed target of `MessageHeader.responsible`",
+    label = "`MessageHeader.responsible` may refer to Practitioner | PractitionerRole | Organization"
+)]
 pub trait MessageHeaderResponsible: crate::ConcreteResource {}
 impl MessageHeaderResponsible for crate::resources::Practitioner {}
 impl MessageHeaderResponsible for crate::resources::PractitionerRole {}
 impl MessageHeaderResponsible for crate::resources::Organization {}
 /// Resource types a `MessageHeader.destination.target` reference may point to: Device.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` is not an allowed target of `MessageHeader.destination.target`",
+    label = "`MessageHeader.destination.target` may refer to Device"
+)]
 pub trait MessageHeaderDestinationTarget: crate::ConcreteResource {}
 impl MessageHeaderDestinationTarget for crate::resources::Device {}
 /// Resource types a `MessageHeader.destination.receiver` reference may point to: Practitioner | PractitionerRole | Organization.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` is not an allowed target of `MessageHeader.destination.receiver`",
+    label = "`MessageHeader.destination.receiver` may refer to Practitioner | PractitionerRole | Organization"
+)]
 pub trait MessageHeaderDestinationReceiver: crate::ConcreteResource {}
 impl MessageHeaderDestinationReceiver for crate::resources::Practitioner {}
 impl MessageHeaderDestinationReceiver for crate::resources::PractitionerRole {}
 impl MessageHeaderDestinationReceiver for crate::resources::Organization {}
 /// Resource types a `MessageHeader.response.details` reference may point to: OperationOutcome.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` is not an allowed target of `MessageHeader.response.details`",
+    label = "`MessageHeader.response.details` may refer to OperationOutcome"
+)]
 pub trait MessageHeaderResponseDetails: crate::ConcreteResource {}
 impl MessageHeaderResponseDetails for crate::resources::OperationOutcome {}
 /// Resource types a `MolecularSequence.patient` reference may point to: Patient.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` is not an allowed target of `MolecularSequence.patient`",
+    label = "`MolecularSequence.patient` may refer to Patient"
+)]
 pub trait MolecularSequencePatient: crate::ConcreteResource {}
 impl MolecularSequencePatient for crate::resources::Patient {}
 /// Resource types a `MolecularSequence.specimen` reference may point to: Specimen.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` is not an allowed target of `MolecularSequence.specimen`",
+    label = "`MolecularSequence.specimen` may refer to Specimen"
+)]
 pub trait MolecularSequenceSpecimen: crate::ConcreteResource {}
 impl MolecularSequenceSpecimen for crate::resources::Specimen {}
 /// Resource types a `MolecularSequence.device` reference may point to: Device.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` is not an allowed target of `MolecularSequence.device`",
+    label = "`MolecularSequence.device` may refer to Device"
+)]
 pub trait MolecularSequenceDevice: crate::ConcreteResource {}
 impl MolecularSequenceDevice for crate::resources::Device {}
 /// Resource types a `MolecularSequence.performer` reference may point to: Organization.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` is not an allowed target of `MolecularSequence.performer`",
+    label = "`MolecularSequence.performer` may refer to Organization"
+)]
 pub trait MolecularSequencePerformer: crate::ConcreteResource {}
 impl MolecularSequencePerformer for crate::resources::Organization {}
 /// Resource types a `MolecularSequence.pointer` reference may point to: MolecularSequence.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` is not an allowed target of `MolecularSequence.pointer`",
+    label = "`MolecularSequence.pointer` may refer to MolecularSequence"
+)]
 pub trait MolecularSequencePointer: crate::ConcreteResource {}
 impl MolecularSequencePointer for crate::resources::MolecularSequence {}
 /// Resource types a `MolecularSequence.referenceSeq.referenceSeqPointer` reference may point to: MolecularSequence.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` is not an allowed target of `MolecularSequence.referenceSeq.referenceSeqPointer`",
+    label = "`MolecularSequence.referenceSeq.referenceSeqPointer` may refer to MolecularSequence"
+)]
 pub trait MolecularSequenceReferenceSeqReferenceSeqPointer: crate::ConcreteResource {}
 impl MolecularSequenceReferenceSeqReferenceSeqPointer
 for crate::resources::MolecularSequence {}
 /// Resource types a `MolecularSequence.variant.variantPointer` reference may point to: Observation.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` is not an allowed target of `MolecularSequence.variant.variantPointer`",
+    label = "`MolecularSequence.variant.variantPointer` may refer to Observation"
+)]
 pub trait MolecularSequenceVariantVariantPointer: crate::ConcreteResource {}
 impl MolecularSequenceVariantVariantPointer for crate::resources::Observation {}
 /// Resource types a `NutritionOrder.patient` reference may point to: Patient.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` is not an allowed target of `NutritionOrder.patient`",
+    label = "`NutritionOrder.patient` may refer to Patient"
+)]
 pub trait NutritionOrderPatient: crate::ConcreteResource {}
 impl NutritionOrderPatient for crate::resources::Patient {}
 /// Resource types a `NutritionOrder.encounter` reference may point to: Encounter.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` is not an allowed target of `NutritionOrder.encounter`",
+    label = "`NutritionOrder.encounter` may refer to Encounter"
+)]
 pub trait NutritionOrderEncounter: crate::ConcreteResource {}
 impl NutritionOrderEncounter for crate::resources::Encounter {}
 /// Resource types a `NutritionOrder.orderer` reference may point to: Practitioner | PractitionerRole.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` is not an allowed target of `NutritionOrder.orderer`",
+    label = "`NutritionOrder.orderer` may refer to Practitioner | PractitionerRole"
+)]
 pub trait NutritionOrderOrderer: crate::ConcreteResource {}
 impl NutritionOrderOrderer for crate::resources::Practitioner {}
 impl NutritionOrderOrderer for crate::resources::PractitionerRole {}
 /// Resource types a `NutritionOrder.allergyIntolerance` reference may point to: AllergyIntolerance.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` is not an allowed target of `NutritionOrder.allergyIntolerance`",
+    label = "`NutritionOrder.allergyIntolerance` may refer to AllergyIntolerance"
+)]
 pub trait NutritionOrderAllergyIntolerance: crate::ConcreteResource {}
 impl NutritionOrderAllergyIntolerance for crate::resources::AllergyIntolerance {}
 /// Resource types a `Observation.basedOn` reference may point to: CarePlan | DeviceRequest | ImmunizationRecommendation | MedicationRequest | NutritionOrder | ServiceRequest.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` is not an allowed target of `Observation.basedOn`",
+    label = "`Observation.basedOn` may refer to CarePlan | DeviceRequest | ImmunizationRecommendation | MedicationRequest | NutritionOrder | ServiceRequest"
+)]
 pub trait ObservationBasedOn: crate::ConcreteResource {}
 impl ObservationBasedOn for crate::resources::CarePlan {}
 impl ObservationBasedOn for crate::resources::DeviceRequest {}
@@ -1938,6 +3710,10 @@ impl ObservationBasedOn for crate::resources::MedicationRequest {}
 impl ObservationBasedOn for crate::resources::NutritionOrder {}
 impl ObservationBasedOn for crate::resources::ServiceRequest {}
 /// Resource types a `Observation.partOf` reference may point to: MedicationAdministration | MedicationDispense | MedicationStatement | Procedure | Immunization | ImagingStudy.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` is not an allowed target of `Observation.partOf`",
+    label = "`Observation.partOf` may refer to MedicationAdministration | MedicationDispense | MedicationStatement | Procedure | Immunization | ImagingStudy"
+)]
 pub trait ObservationPartOf: crate::ConcreteResource {}
 impl ObservationPartOf for crate::resources::MedicationAdministration {}
 impl ObservationPartOf for crate::resources::MedicationDispense {}
@@ -1946,15 +3722,27 @@ impl ObservationPartOf for crate::resources::Procedure {}
 impl ObservationPartOf for crate::resources::Immunization {}
 impl ObservationPartOf for crate::resources::ImagingStudy {}
 /// Resource types a `Observation.subject` reference may point to: Patient | Group | Device | Location.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` is not an allowed target of `Observation.subject`",
+    label = "`Observation.subject` may refer to Patient | Group | Device | Location"
+)]
 pub trait ObservationSubject: crate::ConcreteResource {}
 impl ObservationSubject for crate::resources::Patient {}
 impl ObservationSubject for crate::resources::Group {}
 impl ObservationSubject for crate::resources::Device {}
 impl ObservationSubject for crate::resources::Location {}
 /// Resource types a `Observation.encounter` reference may point to: Encounter.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` is not an allowed target of `Observation.encounter`",
+    label = "`Observation.encounter` may refer to Encounter"
+)]
 pub trait ObservationEncounter: crate::ConcreteResource {}
 impl ObservationEncounter for crate::resources::Encounter {}
 /// Resource types a `Observation.performer` reference may point to: Practitioner | PractitionerRole | Organization | CareTeam | Patient | RelatedPerson.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` is not an allowed target of `Observation.performer`",
+    label = "`Observation.performer` may refer to Practitioner | PractitionerRole | Organization | CareTeam | Patient | RelatedPerson"
+)]
 pub trait ObservationPerformer: crate::ConcreteResource {}
 impl ObservationPerformer for crate::resources::Practitioner {}
 impl ObservationPerformer for crate::resources::PractitionerRole {}
@@ -1963,18 +3751,34 @@ impl ObservationPerformer for crate::resources::CareTeam {}
 impl ObservationPerformer for crate::resources::Patient {}
 impl ObservationPerformer for crate::resources::RelatedPerson {}
 /// Resource types a `Observation.specimen` reference may point to: Specimen.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` is not an allowed target of `Observation.specimen`",
+    label = "`Observation.specimen` may refer to Specimen"
+)]
 pub trait ObservationSpecimen: crate::ConcreteResource {}
 impl ObservationSpecimen for crate::resources::Specimen {}
 /// Resource types a `Observation.device` reference may point to: Device | DeviceMetric.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` is not an allowed target of `Observation.device`",
+    label = "`Observation.device` may refer to Device | DeviceMetric"
+)]
 pub trait ObservationDevice: crate::ConcreteResource {}
 impl ObservationDevice for crate::resources::Device {}
 impl ObservationDevice for crate::resources::DeviceMetric {}
 /// Resource types a `Observation.hasMember` reference may point to: Observation | QuestionnaireResponse | MolecularSequence.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` is not an allowed target of `Observation.hasMember`",
+    label = "`Observation.hasMember` may refer to Observation | QuestionnaireResponse | MolecularSequence"
+)]
 pub trait ObservationHasMember: crate::ConcreteResource {}
 impl ObservationHasMember for crate::resources::Observation {}
 impl ObservationHasMember for crate::resources::QuestionnaireResponse {}
 impl ObservationHasMember for crate::resources::MolecularSequence {}
 /// Resource types a `Observation.derivedFrom` reference may point to: DocumentReference | ImagingStudy | Media | QuestionnaireResponse | Observation | MolecularSequence.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` is not an allowed target of `Observation.derivedFrom`",
+    label = "`Observation.derivedFrom` may refer to DocumentReference | ImagingStudy | Media | QuestionnaireResponse | Observation | MolecularSequence"
+)]
 pub trait ObservationDerivedFrom: crate::ConcreteResource {}
 impl ObservationDerivedFrom for crate::resources::DocumentReference {}
 impl ObservationDerivedFrom for crate::resources::ImagingStudy {}
@@ -1983,156 +3787,324 @@ impl ObservationDerivedFrom for crate::resources::QuestionnaireResponse {}
 impl ObservationDerivedFrom for crate::resources::Observation {}
 impl ObservationDerivedFrom for crate::resources::MolecularSequence {}
 /// Resource types a `ObservationDefinition.validCodedValueSet` reference may point to: ValueSet.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` is not an allowed target of `ObservationDefinition.validCodedValueSet`",
+    label = "`ObservationDefinition.validCodedValueSet` may refer to ValueSet"
+)]
 pub trait ObservationDefinitionValidCodedValueSet: crate::ConcreteResource {}
 impl ObservationDefinitionValidCodedValueSet for crate::resources::ValueSet {}
 /// Resource types a `ObservationDefinition.normalCodedValueSet` reference may point to: ValueSet.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` is not an allowed target of `ObservationDefinition.normalCodedValueSet`",
+    label = "`ObservationDefinition.normalCodedValueSet` may refer to ValueSet"
+)]
 pub trait ObservationDefinitionNormalCodedValueSet: crate::ConcreteResource {}
 impl ObservationDefinitionNormalCodedValueSet for crate::resources::ValueSet {}
 /// Resource types a `ObservationDefinition.abnormalCodedValueSet` reference may point to: ValueSet.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` is not an allowed target of `ObservationDefinition.abnormalCodedValueSet`",
+    label = "`ObservationDefinition.abnormalCodedValueSet` may refer to ValueSet"
+)]
 pub trait ObservationDefinitionAbnormalCodedValueSet: crate::ConcreteResource {}
 impl ObservationDefinitionAbnormalCodedValueSet for crate::resources::ValueSet {}
 /// Resource types a `ObservationDefinition.criticalCodedValueSet` reference may point to: ValueSet.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` is not an allowed target of `ObservationDefinition.criticalCodedValueSet`",
+    label = "`ObservationDefinition.criticalCodedValueSet` may refer to ValueSet"
+)]
 pub trait ObservationDefinitionCriticalCodedValueSet: crate::ConcreteResource {}
 impl ObservationDefinitionCriticalCodedValueSet for crate::resources::ValueSet {}
 /// Resource types a `Organization.partOf` reference may point to: Organization.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` is not an allowed target of `Organization.partOf`",
+    label = "`Organization.partOf` may refer to Organization"
+)]
 pub trait OrganizationPartOf: crate::ConcreteResource {}
 impl OrganizationPartOf for crate::resources::Organization {}
 /// Resource types a `Organization.endpoint` reference may point to: Endpoint.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` is not an allowed target of `Organization.endpoint`",
+    label = "`Organization.endpoint` may refer to Endpoint"
+)]
 pub trait OrganizationEndpoint: crate::ConcreteResource {}
 impl OrganizationEndpoint for crate::resources::Endpoint {}
 /// Resource types a `OrganizationAffiliation.organization` reference may point to: Organization.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` is not an allowed target of `OrganizationAffiliation.organization`",
+    label = "`OrganizationAffiliation.organization` may refer to Organization"
+)]
 pub trait OrganizationAffiliationOrganization: crate::ConcreteResource {}
 impl OrganizationAffiliationOrganization for crate::resources::Organization {}
 /// Resource types a `OrganizationAffiliation.participatingOrganization` reference may point to: Organization.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` is not an allowed target of `OrganizationAffiliation.participatingOrganization`",
+    label = "`OrganizationAffiliation.participatingOrganization` may refer to Organization"
+)]
 pub trait OrganizationAffiliationParticipatingOrganization: crate::ConcreteResource {}
 impl OrganizationAffiliationParticipatingOrganization
 for crate::resources::Organization {}
 /// Resource types a `OrganizationAffiliation.network` reference may point to: Organization.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` is not an allowed target of `OrganizationAffiliation.network`",
+    label = "`OrganizationAffiliation.network` may refer to Organization"
+)]
 pub trait OrganizationAffiliationNetwork: crate::ConcreteResource {}
 impl OrganizationAffiliationNetwork for crate::resources::Organization {}
 /// Resource types a `OrganizationAffiliation.location` reference may point to: Location.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` is not an allowed target of `OrganizationAffiliation.location`",
+    label = "`OrganizationAffiliation.location` may refer to Location"
+)]
 pub trait OrganizationAffiliationLocation: crate::ConcreteResource {}
 impl OrganizationAffiliationLocation for crate::resources::Location {}
 /// Resource types a `OrganizationAffiliation.healthcareService` reference may point to: HealthcareService.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` is not an allowed target of `OrganizationAffiliation.healthcareService`",
+    label = "`OrganizationAffiliation.healthcareService` may refer to HealthcareService"
+)]
 pub trait OrganizationAffiliationHealthcareService: crate::ConcreteResource {}
 impl OrganizationAffiliationHealthcareService for crate::resources::HealthcareService {}
 /// Resource types a `OrganizationAffiliation.endpoint` reference may point to: Endpoint.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` is not an allowed target of `OrganizationAffiliation.endpoint`",
+    label = "`OrganizationAffiliation.endpoint` may refer to Endpoint"
+)]
 pub trait OrganizationAffiliationEndpoint: crate::ConcreteResource {}
 impl OrganizationAffiliationEndpoint for crate::resources::Endpoint {}
 /// Resource types a `Patient.generalPractitioner` reference may point to: Organization | Practitioner | PractitionerRole.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` is not an allowed target of `Patient.generalPractitioner`",
+    label = "`Patient.generalPractitioner` may refer to Organization | Practitioner | PractitionerRole"
+)]
 pub trait PatientGeneralPractitioner: crate::ConcreteResource {}
 impl PatientGeneralPractitioner for crate::resources::Organization {}
 impl PatientGeneralPractitioner for crate::resources::Practitioner {}
 impl PatientGeneralPractitioner for crate::resources::PractitionerRole {}
 /// Resource types a `Patient.managingOrganization` reference may point to: Organization.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` is not an allowed target of `Patient.managingOrganization`",
+    label = "`Patient.managingOrganization` may refer to Organization"
+)]
 pub trait PatientManagingOrganization: crate::ConcreteResource {}
 impl PatientManagingOrganization for crate::resources::Organization {}
 /// Resource types a `Patient.contact.organization` reference may point to: Organization.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` is not an allowed target of `Patient.contact.organization`",
+    label = "`Patient.contact.organization` may refer to Organization"
+)]
 pub trait PatientContactOrganization: crate::ConcreteResource {}
 impl PatientContactOrganization for crate::resources::Organization {}
 /// Resource types a `Patient.link.other` reference may point to: Patient | RelatedPerson.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` is not an allowed target of `Patient.link.other`",
+    label = "`Patient.link.other` may refer to Patient | RelatedPerson"
+)]
 pub trait PatientLinkOther: crate::ConcreteResource {}
 impl PatientLinkOther for crate::resources::Patient {}
 impl PatientLinkOther for crate::resources::RelatedPerson {}
 /// Resource types a `PaymentNotice.provider` reference may point to: Practitioner | PractitionerRole | Organization.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` is not an allowed target of `PaymentNotice.provider`",
+    label = "`PaymentNotice.provider` may refer to Practitioner | PractitionerRole | Organization"
+)]
 pub trait PaymentNoticeProvider: crate::ConcreteResource {}
 impl PaymentNoticeProvider for crate::resources::Practitioner {}
 impl PaymentNoticeProvider for crate::resources::PractitionerRole {}
 impl PaymentNoticeProvider for crate::resources::Organization {}
 /// Resource types a `PaymentNotice.payment` reference may point to: PaymentReconciliation.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` is not an allowed target of `PaymentNotice.payment`",
+    label = "`PaymentNotice.payment` may refer to PaymentReconciliation"
+)]
 pub trait PaymentNoticePayment: crate::ConcreteResource {}
 impl PaymentNoticePayment for crate::resources::PaymentReconciliation {}
 /// Resource types a `PaymentNotice.payee` reference may point to: Practitioner | PractitionerRole | Organization.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` is not an allowed target of `PaymentNotice.payee`",
+    label = "`PaymentNotice.payee` may refer to Practitioner | PractitionerRole | Organization"
+)]
 pub trait PaymentNoticePayee: crate::ConcreteResource {}
 impl PaymentNoticePayee for crate::resources::Practitioner {}
 impl PaymentNoticePayee for crate::resources::PractitionerRole {}
 impl PaymentNoticePayee for crate::resources::Organization {}
 /// Resource types a `PaymentNotice.recipient` reference may point to: Organization.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` is not an allowed target of `PaymentNotice.recipient`",
+    label = "`PaymentNotice.recipient` may refer to Organization"
+)]
 pub trait PaymentNoticeRecipient: crate::ConcreteResource {}
 impl PaymentNoticeRecipient for crate::resources::Organization {}
 /// Resource types a `PaymentReconciliation.paymentIssuer` reference may point to: Organization.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` is not an allowed target of `PaymentReconciliation.paymentIssuer`",
+    label = "`PaymentReconciliation.paymentIssuer` may refer to Organization"
+)]
 pub trait PaymentReconciliationPaymentIssuer: crate::ConcreteResource {}
 impl PaymentReconciliationPaymentIssuer for crate::resources::Organization {}
 /// Resource types a `PaymentReconciliation.request` reference may point to: Task.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` is not an allowed target of `PaymentReconciliation.request`",
+    label = "`PaymentReconciliation.request` may refer to Task"
+)]
 pub trait PaymentReconciliationRequest: crate::ConcreteResource {}
 impl PaymentReconciliationRequest for crate::resources::Task {}
 /// Resource types a `PaymentReconciliation.requestor` reference may point to: Practitioner | PractitionerRole | Organization.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` is not an allowed target of `PaymentReconciliation.requestor`",
+    label = "`PaymentReconciliation.requestor` may refer to Practitioner | PractitionerRole | Organization"
+)]
 pub trait PaymentReconciliationRequestor: crate::ConcreteResource {}
 impl PaymentReconciliationRequestor for crate::resources::Practitioner {}
 impl PaymentReconciliationRequestor for crate::resources::PractitionerRole {}
 impl PaymentReconciliationRequestor for crate::resources::Organization {}
 /// Resource types a `PaymentReconciliation.detail.submitter` reference may point to: Practitioner | PractitionerRole | Organization.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` is not an allowed target of `PaymentReconciliation.detail.submitter`",
+    label = "`PaymentReconciliation.detail.submitter` may refer to Practitioner | PractitionerRole | Organization"
+)]
 pub trait PaymentReconciliationDetailSubmitter: crate::ConcreteResource {}
 impl PaymentReconciliationDetailSubmitter for crate::resources::Practitioner {}
 impl PaymentReconciliationDetailSubmitter for crate::resources::PractitionerRole {}
 impl PaymentReconciliationDetailSubmitter for crate::resources::Organization {}
 /// Resource types a `PaymentReconciliation.detail.responsible` reference may point to: PractitionerRole.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` is not an allowed target of `PaymentReconciliation.detail.responsible`",
+    label = "`PaymentReconciliation.detail.responsible` may refer to PractitionerRole"
+)]
 pub trait PaymentReconciliationDetailResponsible: crate::ConcreteResource {}
 impl PaymentReconciliationDetailResponsible for crate::resources::PractitionerRole {}
 /// Resource types a `PaymentReconciliation.detail.payee` reference may point to: Practitioner | PractitionerRole | Organization.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` is not an allowed target of `PaymentReconciliation.detail.payee`",
+    label = "`PaymentReconciliation.detail.payee` may refer to Practitioner | PractitionerRole | Organization"
+)]
 pub trait PaymentReconciliationDetailPayee: crate::ConcreteResource {}
 impl PaymentReconciliationDetailPayee for crate::resources::Practitioner {}
 impl PaymentReconciliationDetailPayee for crate::resources::PractitionerRole {}
 impl PaymentReconciliationDetailPayee for crate::resources::Organization {}
 /// Resource types a `Person.managingOrganization` reference may point to: Organization.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` is not an allowed target of `Person.managingOrganization`",
+    label = "`Person.managingOrganization` may refer to Organization"
+)]
 pub trait PersonManagingOrganization: crate::ConcreteResource {}
 impl PersonManagingOrganization for crate::resources::Organization {}
 /// Resource types a `Person.link.target` reference may point to: Patient | Practitioner | RelatedPerson | Person.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` is not an allowed target of `Person.link.target`",
+    label = "`Person.link.target` may refer to Patient | Practitioner | RelatedPerson | Person"
+)]
 pub trait PersonLinkTarget: crate::ConcreteResource {}
 impl PersonLinkTarget for crate::resources::Patient {}
 impl PersonLinkTarget for crate::resources::Practitioner {}
 impl PersonLinkTarget for crate::resources::RelatedPerson {}
 impl PersonLinkTarget for crate::resources::Person {}
 /// Resource types a `Practitioner.qualification.issuer` reference may point to: Organization.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` is not an allowed target of `Practitioner.qualification.issuer`",
+    label = "`Practitioner.qualification.issuer` may refer to Organization"
+)]
 pub trait PractitionerQualificationIssuer: crate::ConcreteResource {}
 impl PractitionerQualificationIssuer for crate::resources::Organization {}
 /// Resource types a `PractitionerRole.practitioner` reference may point to: Practitioner.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` is not an allowed target of `PractitionerRole.practitioner`",
+    label = "`PractitionerRole.practitioner` may refer to Practitioner"
+)]
 pub trait PractitionerRolePractitioner: crate::ConcreteResource {}
 impl PractitionerRolePractitioner for crate::resources::Practitioner {}
 /// Resource types a `PractitionerRole.organization` reference may point to: Organization.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` is not an allowed target of `PractitionerRole.organization`",
+    label = "`PractitionerRole.organization` may refer to Organization"
+)]
 pub trait PractitionerRoleOrganization: crate::ConcreteResource {}
 impl PractitionerRoleOrganization for crate::resources::Organization {}
 /// Resource types a `PractitionerRole.location` reference may point to: Location.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` is not an allowed target of `PractitionerRole.location`",
+    label = "`PractitionerRole.location` may refer to Location"
+)]
 pub trait PractitionerRoleLocation: crate::ConcreteResource {}
 impl PractitionerRoleLocation for crate::resources::Location {}
 /// Resource types a `PractitionerRole.healthcareService` reference may point to: HealthcareService.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` is not an allowed target of `PractitionerRole.healthcareService`",
+    label = "`PractitionerRole.healthcareService` may refer to HealthcareService"
+)]
 pub trait PractitionerRoleHealthcareService: crate::ConcreteResource {}
 impl PractitionerRoleHealthcareService for crate::resources::HealthcareService {}
 /// Resource types a `PractitionerRole.endpoint` reference may point to: Endpoint.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` is not an allowed target of `PractitionerRole.endpoint`",
+    label = "`PractitionerRole.endpoint` may refer to Endpoint"
+)]
 pub trait PractitionerRoleEndpoint: crate::ConcreteResource {}
 impl PractitionerRoleEndpoint for crate::resources::Endpoint {}
 /// Resource types a `Procedure.basedOn` reference may point to: CarePlan | ServiceRequest.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` is not an allowed target of `Procedure.basedOn`",
+    label = "`Procedure.basedOn` may refer to CarePlan | ServiceRequest"
+)]
 pub trait ProcedureBasedOn: crate::ConcreteResource {}
 impl ProcedureBasedOn for crate::resources::CarePlan {}
 impl ProcedureBasedOn for crate::resources::ServiceRequest {}
 /// Resource types a `Procedure.partOf` reference may point to: Procedure | Observation | MedicationAdministration.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` is not an allowed target of `Procedure.partOf`",
+    label = "`Procedure.partOf` may refer to Procedure | Observation | MedicationAdministration"
+)]
 pub trait ProcedurePartOf: crate::ConcreteResource {}
 impl ProcedurePartOf for crate::resources::Procedure {}
 impl ProcedurePartOf for crate::resources::Observation {}
 impl ProcedurePartOf for crate::resources::MedicationAdministration {}
 /// Resource types a `Procedure.subject` reference may point to: Patient | Group.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` is not an allowed target of `Procedure.subject`",
+    label = "`Procedure.subject` may refer to Patient | Group"
+)]
 pub trait ProcedureSubject: crate::ConcreteResource {}
 impl ProcedureSubject for crate::resources::Patient {}
 impl ProcedureSubject for crate::resources::Group {}
 /// Resource types a `Procedure.encounter` reference may point to: Encounter.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` is not an allowed target of `Procedure.encounter`",
+    label = "`Procedure.encounter` may refer to Encounter"
+)]
 pub trait ProcedureEncounter: crate::ConcreteResource {}
 impl ProcedureEncounter for crate::resources::Encounter {}
 /// Resource types a `Procedure.recorder` reference may point to: Patient | RelatedPerson | Practitioner | PractitionerRole.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` is not an allowed target of `Procedure.recorder`",
+    label = "`Procedure.recorder` may refer to Patient | RelatedPerson | Practitioner | PractitionerRole"
+)]
 pub trait ProcedureRecorder: crate::ConcreteResource {}
 impl ProcedureRecorder for crate::resources::Patient {}
 impl ProcedureRecorder for crate::resources::RelatedPerson {}
 impl ProcedureRecorder for crate::resources::Practitioner {}
 impl ProcedureRecorder for crate::resources::PractitionerRole {}
 /// Resource types a `Procedure.asserter` reference may point to: Patient | RelatedPerson | Practitioner | PractitionerRole.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` is not an allowed target of `Procedure.asserter`",
+    label = "`Procedure.asserter` may refer to Patient | RelatedPerson | Practitioner | PractitionerRole"
+)]
 pub trait ProcedureAsserter: crate::ConcreteResource {}
 impl ProcedureAsserter for crate::resources::Patient {}
 impl ProcedureAsserter for crate::resources::RelatedPerson {}
 impl ProcedureAsserter for crate::resources::Practitioner {}
 impl ProcedureAsserter for crate::resources::PractitionerRole {}
 /// Resource types a `Procedure.location` reference may point to: Location.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` is not an allowed target of `Procedure.location`",
+    label = "`Procedure.location` may refer to Location"
+)]
 pub trait ProcedureLocation: crate::ConcreteResource {}
 impl ProcedureLocation for crate::resources::Location {}
 /// Resource types a `Procedure.reasonReference` reference may point to: Condition | Observation | Procedure | DiagnosticReport | DocumentReference.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` is not an allowed target of `Procedure.reasonReference`",
+    label = "`Procedure.reasonReference` may refer to Condition | Observation | Procedure | DiagnosticReport | DocumentReference"
+)]
 pub trait ProcedureReasonReference: crate::ConcreteResource {}
 impl ProcedureReasonReference for crate::resources::Condition {}
 impl ProcedureReasonReference for crate::resources::Observation {}
@@ -2140,19 +4112,35 @@ impl ProcedureReasonReference for crate::resources::Procedure {}
 impl ProcedureReasonReference for crate::resources::DiagnosticReport {}
 impl ProcedureReasonReference for crate::resources::DocumentReference {}
 /// Resource types a `Procedure.report` reference may point to: DiagnosticReport | DocumentReference | Composition.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` is not an allowed target of `Procedure.report`",
+    label = "`Procedure.report` may refer to DiagnosticReport | DocumentReference | Composition"
+)]
 pub trait ProcedureReport: crate::ConcreteResource {}
 impl ProcedureReport for crate::resources::DiagnosticReport {}
 impl ProcedureReport for crate::resources::DocumentReference {}
 impl ProcedureReport for crate::resources::Composition {}
 /// Resource types a `Procedure.complicationDetail` reference may point to: Condition.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` is not an allowed target of `Procedure.complicationDetail`",
+    label = "`Procedure.complicationDetail` may refer to Condition"
+)]
 pub trait ProcedureComplicationDetail: crate::ConcreteResource {}
 impl ProcedureComplicationDetail for crate::resources::Condition {}
 /// Resource types a `Procedure.usedReference` reference may point to: Device | Medication | Substance.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` is not an allowed target of `Procedure.usedReference`",
+    label = "`Procedure.usedReference` may refer to Device | Medication | Substance"
+)]
 pub trait ProcedureUsedReference: crate::ConcreteResource {}
 impl ProcedureUsedReference for crate::resources::Device {}
 impl ProcedureUsedReference for crate::resources::Medication {}
 impl ProcedureUsedReference for crate::resources::Substance {}
 /// Resource types a `Procedure.performer.actor` reference may point to: Practitioner | PractitionerRole | Organization | Patient | RelatedPerson | Device.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` is not an allowed target of `Procedure.performer.actor`",
+    label = "`Procedure.performer.actor` may refer to Practitioner | PractitionerRole | Organization | Patient | RelatedPerson | Device"
+)]
 pub trait ProcedurePerformerActor: crate::ConcreteResource {}
 impl ProcedurePerformerActor for crate::resources::Practitioner {}
 impl ProcedurePerformerActor for crate::resources::PractitionerRole {}
@@ -2161,15 +4149,31 @@ impl ProcedurePerformerActor for crate::resources::Patient {}
 impl ProcedurePerformerActor for crate::resources::RelatedPerson {}
 impl ProcedurePerformerActor for crate::resources::Device {}
 /// Resource types a `Procedure.performer.onBehalfOf` reference may point to: Organization.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` is not an allowed target of `Procedure.performer.onBehalfOf`",
+    label = "`Procedure.performer.onBehalfOf` may refer to Organization"
+)]
 pub trait ProcedurePerformerOnBehalfOf: crate::ConcreteResource {}
 impl ProcedurePerformerOnBehalfOf for crate::resources::Organization {}
 /// Resource types a `Procedure.focalDevice.manipulated` reference may point to: Device.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` is not an allowed target of `Procedure.focalDevice.manipulated`",
+    label = "`Procedure.focalDevice.manipulated` may refer to Device"
+)]
 pub trait ProcedureFocalDeviceManipulated: crate::ConcreteResource {}
 impl ProcedureFocalDeviceManipulated for crate::resources::Device {}
 /// Resource types a `Provenance.location` reference may point to: Location.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` is not an allowed target of `Provenance.location`",
+    label = "`Provenance.location` may refer to Location"
+)]
 pub trait ProvenanceLocation: crate::ConcreteResource {}
 impl ProvenanceLocation for crate::resources::Location {}
 /// Resource types a `Provenance.agent.who` reference may point to: Practitioner | PractitionerRole | RelatedPerson | Patient | Device | Organization.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` is not an allowed target of `Provenance.agent.who`",
+    label = "`Provenance.agent.who` may refer to Practitioner | PractitionerRole | RelatedPerson | Patient | Device | Organization"
+)]
 pub trait ProvenanceAgentWho: crate::ConcreteResource {}
 impl ProvenanceAgentWho for crate::resources::Practitioner {}
 impl ProvenanceAgentWho for crate::resources::PractitionerRole {}
@@ -2178,6 +4182,10 @@ impl ProvenanceAgentWho for crate::resources::Patient {}
 impl ProvenanceAgentWho for crate::resources::Device {}
 impl ProvenanceAgentWho for crate::resources::Organization {}
 /// Resource types a `Provenance.agent.onBehalfOf` reference may point to: Practitioner | PractitionerRole | RelatedPerson | Patient | Device | Organization.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` is not an allowed target of `Provenance.agent.onBehalfOf`",
+    label = "`Provenance.agent.onBehalfOf` may refer to Practitioner | PractitionerRole | RelatedPerson | Patient | Device | Organization"
+)]
 pub trait ProvenanceAgentOnBehalfOf: crate::ConcreteResource {}
 impl ProvenanceAgentOnBehalfOf for crate::resources::Practitioner {}
 impl ProvenanceAgentOnBehalfOf for crate::resources::PractitionerRole {}
@@ -2186,17 +4194,33 @@ impl ProvenanceAgentOnBehalfOf for crate::resources::Patient {}
 impl ProvenanceAgentOnBehalfOf for crate::resources::Device {}
 impl ProvenanceAgentOnBehalfOf for crate::resources::Organization {}
 /// Resource types a `QuestionnaireResponse.basedOn` reference may point to: CarePlan | ServiceRequest.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` is not an allowed target of `QuestionnaireResponse.basedOn`",
+    label = "`QuestionnaireResponse.basedOn` may refer to CarePlan | ServiceRequest"
+)]
 pub trait QuestionnaireResponseBasedOn: crate::ConcreteResource {}
 impl QuestionnaireResponseBasedOn for crate::resources::CarePlan {}
 impl QuestionnaireResponseBasedOn for crate::resources::ServiceRequest {}
 /// Resource types a `QuestionnaireResponse.partOf` reference may point to: Observation | Procedure.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` is not an allowed target of `QuestionnaireResponse.partOf`",
+    label = "`QuestionnaireResponse.partOf` may refer to Observation | Procedure"
+)]
 pub trait QuestionnaireResponsePartOf: crate::ConcreteResource {}
 impl QuestionnaireResponsePartOf for crate::resources::Observation {}
 impl QuestionnaireResponsePartOf for crate::resources::Procedure {}
 /// Resource types a `QuestionnaireResponse.encounter` reference may point to: Encounter.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` is not an allowed target of `QuestionnaireResponse.encounter`",
+    label = "`QuestionnaireResponse.encounter` may refer to Encounter"
+)]
 pub trait QuestionnaireResponseEncounter: crate::ConcreteResource {}
 impl QuestionnaireResponseEncounter for crate::resources::Encounter {}
 /// Resource types a `QuestionnaireResponse.author` reference may point to: Device | Practitioner | PractitionerRole | Patient | RelatedPerson | Organization.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` is not an allowed target of `QuestionnaireResponse.author`",
+    label = "`QuestionnaireResponse.author` may refer to Device | Practitioner | PractitionerRole | Patient | RelatedPerson | Organization"
+)]
 pub trait QuestionnaireResponseAuthor: crate::ConcreteResource {}
 impl QuestionnaireResponseAuthor for crate::resources::Device {}
 impl QuestionnaireResponseAuthor for crate::resources::Practitioner {}
@@ -2205,33 +4229,61 @@ impl QuestionnaireResponseAuthor for crate::resources::Patient {}
 impl QuestionnaireResponseAuthor for crate::resources::RelatedPerson {}
 impl QuestionnaireResponseAuthor for crate::resources::Organization {}
 /// Resource types a `QuestionnaireResponse.source` reference may point to: Patient | Practitioner | PractitionerRole | RelatedPerson.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` is not an allowed target of `QuestionnaireResponse.source`",
+    label = "`QuestionnaireResponse.source` may refer to Patient | Practitioner | PractitionerRole | RelatedPerson"
+)]
 pub trait QuestionnaireResponseSource: crate::ConcreteResource {}
 impl QuestionnaireResponseSource for crate::resources::Patient {}
 impl QuestionnaireResponseSource for crate::resources::Practitioner {}
 impl QuestionnaireResponseSource for crate::resources::PractitionerRole {}
 impl QuestionnaireResponseSource for crate::resources::RelatedPerson {}
 /// Resource types a `RelatedPerson.patient` reference may point to: Patient.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` is not an allowed target of `RelatedPerson.patient`",
+    label = "`RelatedPerson.patient` may refer to Patient"
+)]
 pub trait RelatedPersonPatient: crate::ConcreteResource {}
 impl RelatedPersonPatient for crate::resources::Patient {}
 /// Resource types a `RequestGroup.subject` reference may point to: Patient | Group.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` is not an allowed target of `RequestGroup.subject`",
+    label = "`RequestGroup.subject` may refer to Patient | Group"
+)]
 pub trait RequestGroupSubject: crate::ConcreteResource {}
 impl RequestGroupSubject for crate::resources::Patient {}
 impl RequestGroupSubject for crate::resources::Group {}
 /// Resource types a `RequestGroup.encounter` reference may point to: Encounter.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` is not an allowed target of `RequestGroup.encounter`",
+    label = "`RequestGroup.encounter` may refer to Encounter"
+)]
 pub trait RequestGroupEncounter: crate::ConcreteResource {}
 impl RequestGroupEncounter for crate::resources::Encounter {}
 /// Resource types a `RequestGroup.author` reference may point to: Device | Practitioner | PractitionerRole.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` is not an allowed target of `RequestGroup.author`",
+    label = "`RequestGroup.author` may refer to Device | Practitioner | PractitionerRole"
+)]
 pub trait RequestGroupAuthor: crate::ConcreteResource {}
 impl RequestGroupAuthor for crate::resources::Device {}
 impl RequestGroupAuthor for crate::resources::Practitioner {}
 impl RequestGroupAuthor for crate::resources::PractitionerRole {}
 /// Resource types a `RequestGroup.reasonReference` reference may point to: Condition | Observation | DiagnosticReport | DocumentReference.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` is not an allowed target of `RequestGroup.reasonReference`",
+    label = "`RequestGroup.reasonReference` may refer to Condition | Observation | DiagnosticReport | DocumentReference"
+)]
 pub trait RequestGroupReasonReference: crate::ConcreteResource {}
 impl RequestGroupReasonReference for crate::resources::Condition {}
 impl RequestGroupReasonReference for crate::resources::Observation {}
 impl RequestGroupReasonReference for crate::resources::DiagnosticReport {}
 impl RequestGroupReasonReference for crate::resources::DocumentReference {}
 /// Resource types a `RequestGroup.action.participant` reference may point to: Patient | Practitioner | PractitionerRole | RelatedPerson | Device.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` is not an allowed target of `RequestGroup.action.participant`",
+    label = "`RequestGroup.action.participant` may refer to Patient | Practitioner | PractitionerRole | RelatedPerson | Device"
+)]
 pub trait RequestGroupActionParticipant: crate::ConcreteResource {}
 impl RequestGroupActionParticipant for crate::resources::Patient {}
 impl RequestGroupActionParticipant for crate::resources::Practitioner {}
@@ -2239,77 +4291,165 @@ impl RequestGroupActionParticipant for crate::resources::PractitionerRole {}
 impl RequestGroupActionParticipant for crate::resources::RelatedPerson {}
 impl RequestGroupActionParticipant for crate::resources::Device {}
 /// Resource types a `ResearchDefinition.population` reference may point to: ResearchElementDefinition.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` is not an allowed target of `ResearchDefinition.population`",
+    label = "`ResearchDefinition.population` may refer to ResearchElementDefinition"
+)]
 pub trait ResearchDefinitionPopulation: crate::ConcreteResource {}
 impl ResearchDefinitionPopulation for crate::resources::ResearchElementDefinition {}
 /// Resource types a `ResearchDefinition.exposure` reference may point to: ResearchElementDefinition.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` is not an allowed target of `ResearchDefinition.exposure`",
+    label = "`ResearchDefinition.exposure` may refer to ResearchElementDefinition"
+)]
 pub trait ResearchDefinitionExposure: crate::ConcreteResource {}
 impl ResearchDefinitionExposure for crate::resources::ResearchElementDefinition {}
 /// Resource types a `ResearchDefinition.exposureAlternative` reference may point to: ResearchElementDefinition.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` is not an allowed target of `ResearchDefinition.exposureAlternative`",
+    label = "`ResearchDefinition.exposureAlternative` may refer to ResearchElementDefinition"
+)]
 pub trait ResearchDefinitionExposureAlternative: crate::ConcreteResource {}
 impl ResearchDefinitionExposureAlternative
 for crate::resources::ResearchElementDefinition {}
 /// Resource types a `ResearchDefinition.outcome` reference may point to: ResearchElementDefinition.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` is not an allowed target of `ResearchDefinition.outcome`",
+    label = "`ResearchDefinition.outcome` may refer to ResearchElementDefinition"
+)]
 pub trait ResearchDefinitionOutcome: crate::ConcreteResource {}
 impl ResearchDefinitionOutcome for crate::resources::ResearchElementDefinition {}
 /// Resource types a `ResearchStudy.protocol` reference may point to: PlanDefinition.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` is not an allowed target of `ResearchStudy.protocol`",
+    label = "`ResearchStudy.protocol` may refer to PlanDefinition"
+)]
 pub trait ResearchStudyProtocol: crate::ConcreteResource {}
 impl ResearchStudyProtocol for crate::resources::PlanDefinition {}
 /// Resource types a `ResearchStudy.partOf` reference may point to: ResearchStudy.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` is not an allowed target of `ResearchStudy.partOf`",
+    label = "`ResearchStudy.partOf` may refer to ResearchStudy"
+)]
 pub trait ResearchStudyPartOf: crate::ConcreteResource {}
 impl ResearchStudyPartOf for crate::resources::ResearchStudy {}
 /// Resource types a `ResearchStudy.enrollment` reference may point to: Group.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` is not an allowed target of `ResearchStudy.enrollment`",
+    label = "`ResearchStudy.enrollment` may refer to Group"
+)]
 pub trait ResearchStudyEnrollment: crate::ConcreteResource {}
 impl ResearchStudyEnrollment for crate::resources::Group {}
 /// Resource types a `ResearchStudy.sponsor` reference may point to: Organization.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` is not an allowed target of `ResearchStudy.sponsor`",
+    label = "`ResearchStudy.sponsor` may refer to Organization"
+)]
 pub trait ResearchStudySponsor: crate::ConcreteResource {}
 impl ResearchStudySponsor for crate::resources::Organization {}
 /// Resource types a `ResearchStudy.principalInvestigator` reference may point to: Practitioner | PractitionerRole.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` is not an allowed target of `ResearchStudy.principalInvestigator`",
+    label = "`ResearchStudy.principalInvestigator` may refer to Practitioner | PractitionerRole"
+)]
 pub trait ResearchStudyPrincipalInvestigator: crate::ConcreteResource {}
 impl ResearchStudyPrincipalInvestigator for crate::resources::Practitioner {}
 impl ResearchStudyPrincipalInvestigator for crate::resources::PractitionerRole {}
 /// Resource types a `ResearchStudy.site` reference may point to: Location.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` is not an allowed target of `ResearchStudy.site`",
+    label = "`ResearchStudy.site` may refer to Location"
+)]
 pub trait ResearchStudySite: crate::ConcreteResource {}
 impl ResearchStudySite for crate::resources::Location {}
 /// Resource types a `ResearchSubject.study` reference may point to: ResearchStudy.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` is not an allowed target of `ResearchSubject.study`",
+    label = "`ResearchSubject.study` may refer to ResearchStudy"
+)]
 pub trait ResearchSubjectStudy: crate::ConcreteResource {}
 impl ResearchSubjectStudy for crate::resources::ResearchStudy {}
 /// Resource types a `ResearchSubject.individual` reference may point to: Patient.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` is not an allowed target of `ResearchSubject.individual`",
+    label = "`ResearchSubject.individual` may refer to Patient"
+)]
 pub trait ResearchSubjectIndividual: crate::ConcreteResource {}
 impl ResearchSubjectIndividual for crate::resources::Patient {}
 /// Resource types a `ResearchSubject.consent` reference may point to: Consent.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` is not an allowed target of `ResearchSubject.consent`",
+    label = "`ResearchSubject.consent` may refer to Consent"
+)]
 pub trait ResearchSubjectConsent: crate::ConcreteResource {}
 impl ResearchSubjectConsent for crate::resources::Consent {}
 /// Resource types a `RiskAssessment.subject` reference may point to: Patient | Group.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` is not an allowed target of `RiskAssessment.subject`",
+    label = "`RiskAssessment.subject` may refer to Patient | Group"
+)]
 pub trait RiskAssessmentSubject: crate::ConcreteResource {}
 impl RiskAssessmentSubject for crate::resources::Patient {}
 impl RiskAssessmentSubject for crate::resources::Group {}
 /// Resource types a `RiskAssessment.encounter` reference may point to: Encounter.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` is not an allowed target of `RiskAssessment.encounter`",
+    label = "`RiskAssessment.encounter` may refer to Encounter"
+)]
 pub trait RiskAssessmentEncounter: crate::ConcreteResource {}
 impl RiskAssessmentEncounter for crate::resources::Encounter {}
 /// Resource types a `RiskAssessment.condition` reference may point to: Condition.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` is not an allowed target of `RiskAssessment.condition`",
+    label = "`RiskAssessment.condition` may refer to Condition"
+)]
 pub trait RiskAssessmentCondition: crate::ConcreteResource {}
 impl RiskAssessmentCondition for crate::resources::Condition {}
 /// Resource types a `RiskAssessment.performer` reference may point to: Practitioner | PractitionerRole | Device.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` is not an allowed target of `RiskAssessment.performer`",
+    label = "`RiskAssessment.performer` may refer to Practitioner | PractitionerRole | Device"
+)]
 pub trait RiskAssessmentPerformer: crate::ConcreteResource {}
 impl RiskAssessmentPerformer for crate::resources::Practitioner {}
 impl RiskAssessmentPerformer for crate::resources::PractitionerRole {}
 impl RiskAssessmentPerformer for crate::resources::Device {}
 /// Resource types a `RiskAssessment.reasonReference` reference may point to: Condition | Observation | DiagnosticReport | DocumentReference.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` is not an allowed target of `RiskAssessment.reasonReference`",
+    label = "`RiskAssessment.reasonReference` may refer to Condition | Observation | DiagnosticReport | DocumentReference"
+)]
 pub trait RiskAssessmentReasonReference: crate::ConcreteResource {}
 impl RiskAssessmentReasonReference for crate::resources::Condition {}
 impl RiskAssessmentReasonReference for crate::resources::Observation {}
 impl RiskAssessmentReasonReference for crate::resources::DiagnosticReport {}
 impl RiskAssessmentReasonReference for crate::resources::DocumentReference {}
 /// Resource types a `RiskEvidenceSynthesis.population` reference may point to: EvidenceVariable.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` is not an allowed target of `RiskEvidenceSynthesis.population`",
+    label = "`RiskEvidenceSynthesis.population` may refer to EvidenceVariable"
+)]
 pub trait RiskEvidenceSynthesisPopulation: crate::ConcreteResource {}
 impl RiskEvidenceSynthesisPopulation for crate::resources::EvidenceVariable {}
 /// Resource types a `RiskEvidenceSynthesis.exposure` reference may point to: EvidenceVariable.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` is not an allowed target of `RiskEvidenceSynthesis.exposure`",
+    label = "`RiskEvidenceSynthesis.exposure` may refer to EvidenceVariable"
+)]
 pub trait RiskEvidenceSynthesisExposure: crate::ConcreteResource {}
 impl RiskEvidenceSynthesisExposure for crate::resources::EvidenceVariable {}
 /// Resource types a `RiskEvidenceSynthesis.outcome` reference may point to: EvidenceVariable.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` is not an allowed target of `RiskEvidenceSynthesis.outcome`",
+    label = "`RiskEvidenceSynthesis.outcome` may refer to EvidenceVariable"
+)]
 pub trait RiskEvidenceSynthesisOutcome: crate::ConcreteResource {}
 impl RiskEvidenceSynthesisOutcome for crate::resources::EvidenceVariable {}
 /// Resource types a `Schedule.actor` reference may point to: Patient | Practitioner | PractitionerRole | RelatedPerson | Device | HealthcareService | Location.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` is not an allowed target of `Schedule.actor`",
+    label = "`Schedule.actor` may refer to Patient | Practitioner | PractitionerRole | RelatedPerson | Device | HealthcareService | Location"
+)]
 pub trait ScheduleActor: crate::ConcreteResource {}
 impl ScheduleActor for crate::resources::Patient {}
 impl ScheduleActor for crate::resources::Practitioner {}
@@ -2319,23 +4459,43 @@ impl ScheduleActor for crate::resources::Device {}
 impl ScheduleActor for crate::resources::HealthcareService {}
 impl ScheduleActor for crate::resources::Location {}
 /// Resource types a `ServiceRequest.basedOn` reference may point to: CarePlan | ServiceRequest | MedicationRequest.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` is not an allowed target of `ServiceRequest.basedOn`",
+    label = "`ServiceRequest.basedOn` may refer to CarePlan | ServiceRequest | MedicationRequest"
+)]
 pub trait ServiceRequestBasedOn: crate::ConcreteResource {}
 impl ServiceRequestBasedOn for crate::resources::CarePlan {}
 impl ServiceRequestBasedOn for crate::resources::ServiceRequest {}
 impl ServiceRequestBasedOn for crate::resources::MedicationRequest {}
 /// Resource types a `ServiceRequest.replaces` reference may point to: ServiceRequest.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` is not an allowed target of `ServiceRequest.replaces`",
+    label = "`ServiceRequest.replaces` may refer to ServiceRequest"
+)]
 pub trait ServiceRequestReplaces: crate::ConcreteResource {}
 impl ServiceRequestReplaces for crate::resources::ServiceRequest {}
 /// Resource types a `ServiceRequest.subject` reference may point to: Patient | Group | Location | Device.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` is not an allowed target of `ServiceRequest.subject`",
+    label = "`ServiceRequest.subject` may refer to Patient | Group | Location | Device"
+)]
 pub trait ServiceRequestSubject: crate::ConcreteResource {}
 impl ServiceRequestSubject for crate::resources::Patient {}
 impl ServiceRequestSubject for crate::resources::Group {}
 impl ServiceRequestSubject for crate::resources::Location {}
 impl ServiceRequestSubject for crate::resources::Device {}
 /// Resource types a `ServiceRequest.encounter` reference may point to: Encounter.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` is not an allowed target of `ServiceRequest.encounter`",
+    label = "`ServiceRequest.encounter` may refer to Encounter"
+)]
 pub trait ServiceRequestEncounter: crate::ConcreteResource {}
 impl ServiceRequestEncounter for crate::resources::Encounter {}
 /// Resource types a `ServiceRequest.requester` reference may point to: Practitioner | PractitionerRole | Organization | Patient | RelatedPerson | Device.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` is not an allowed target of `ServiceRequest.requester`",
+    label = "`ServiceRequest.requester` may refer to Practitioner | PractitionerRole | Organization | Patient | RelatedPerson | Device"
+)]
 pub trait ServiceRequestRequester: crate::ConcreteResource {}
 impl ServiceRequestRequester for crate::resources::Practitioner {}
 impl ServiceRequestRequester for crate::resources::PractitionerRole {}
@@ -2344,6 +4504,10 @@ impl ServiceRequestRequester for crate::resources::Patient {}
 impl ServiceRequestRequester for crate::resources::RelatedPerson {}
 impl ServiceRequestRequester for crate::resources::Device {}
 /// Resource types a `ServiceRequest.performer` reference may point to: Practitioner | PractitionerRole | Organization | CareTeam | HealthcareService | Patient | Device | RelatedPerson.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` is not an allowed target of `ServiceRequest.performer`",
+    label = "`ServiceRequest.performer` may refer to Practitioner | PractitionerRole | Organization | CareTeam | HealthcareService | Patient | Device | RelatedPerson"
+)]
 pub trait ServiceRequestPerformer: crate::ConcreteResource {}
 impl ServiceRequestPerformer for crate::resources::Practitioner {}
 impl ServiceRequestPerformer for crate::resources::PractitionerRole {}
@@ -2354,28 +4518,56 @@ impl ServiceRequestPerformer for crate::resources::Patient {}
 impl ServiceRequestPerformer for crate::resources::Device {}
 impl ServiceRequestPerformer for crate::resources::RelatedPerson {}
 /// Resource types a `ServiceRequest.locationReference` reference may point to: Location.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` is not an allowed target of `ServiceRequest.locationReference`",
+    label = "`ServiceRequest.locationReference` may refer to Location"
+)]
 pub trait ServiceRequestLocationReference: crate::ConcreteResource {}
 impl ServiceRequestLocationReference for crate::resources::Location {}
 /// Resource types a `ServiceRequest.reasonReference` reference may point to: Condition | Observation | DiagnosticReport | DocumentReference.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` is not an allowed target of `ServiceRequest.reasonReference`",
+    label = "`ServiceRequest.reasonReference` may refer to Condition | Observation | DiagnosticReport | DocumentReference"
+)]
 pub trait ServiceRequestReasonReference: crate::ConcreteResource {}
 impl ServiceRequestReasonReference for crate::resources::Condition {}
 impl ServiceRequestReasonReference for crate::resources::Observation {}
 impl ServiceRequestReasonReference for crate::resources::DiagnosticReport {}
 impl ServiceRequestReasonReference for crate::resources::DocumentReference {}
 /// Resource types a `ServiceRequest.insurance` reference may point to: Coverage | ClaimResponse.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` is not an allowed target of `ServiceRequest.insurance`",
+    label = "`ServiceRequest.insurance` may refer to Coverage | ClaimResponse"
+)]
 pub trait ServiceRequestInsurance: crate::ConcreteResource {}
 impl ServiceRequestInsurance for crate::resources::Coverage {}
 impl ServiceRequestInsurance for crate::resources::ClaimResponse {}
 /// Resource types a `ServiceRequest.specimen` reference may point to: Specimen.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` is not an allowed target of `ServiceRequest.specimen`",
+    label = "`ServiceRequest.specimen` may refer to Specimen"
+)]
 pub trait ServiceRequestSpecimen: crate::ConcreteResource {}
 impl ServiceRequestSpecimen for crate::resources::Specimen {}
 /// Resource types a `ServiceRequest.relevantHistory` reference may point to: Provenance.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` is not an allowed target of `ServiceRequest.relevantHistory`",
+    label = "`ServiceRequest.relevantHistory` may refer to Provenance"
+)]
 pub trait ServiceRequestRelevantHistory: crate::ConcreteResource {}
 impl ServiceRequestRelevantHistory for crate::resources::Provenance {}
 /// Resource types a `Slot.schedule` reference may point to: Schedule.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` is not an allowed target of `Slot.schedule`",
+    label = "`Slot.schedule` may refer to Schedule"
+)]
 pub trait SlotSchedule: crate::ConcreteResource {}
 impl SlotSchedule for crate::resources::Schedule {}
 /// Resource types a `Specimen.subject` reference may point to: Patient | Group | Device | Substance | Location.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` is not an allowed target of `Specimen.subject`",
+    label = "`Specimen.subject` may refer to Patient | Group | Device | Substance | Location"
+)]
 pub trait SpecimenSubject: crate::ConcreteResource {}
 impl SpecimenSubject for crate::resources::Patient {}
 impl SpecimenSubject for crate::resources::Group {}
@@ -2383,86 +4575,186 @@ impl SpecimenSubject for crate::resources::Device {}
 impl SpecimenSubject for crate::resources::Substance {}
 impl SpecimenSubject for crate::resources::Location {}
 /// Resource types a `Specimen.parent` reference may point to: Specimen.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` is not an allowed target of `Specimen.parent`",
+    label = "`Specimen.parent` may refer to Specimen"
+)]
 pub trait SpecimenParent: crate::ConcreteResource {}
 impl SpecimenParent for crate::resources::Specimen {}
 /// Resource types a `Specimen.request` reference may point to: ServiceRequest.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` is not an allowed target of `Specimen.request`",
+    label = "`Specimen.request` may refer to ServiceRequest"
+)]
 pub trait SpecimenRequest: crate::ConcreteResource {}
 impl SpecimenRequest for crate::resources::ServiceRequest {}
 /// Resource types a `Specimen.collection.collector` reference may point to: Practitioner | PractitionerRole.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` is not an allowed target of `Specimen.collection.collector`",
+    label = "`Specimen.collection.collector` may refer to Practitioner | PractitionerRole"
+)]
 pub trait SpecimenCollectionCollector: crate::ConcreteResource {}
 impl SpecimenCollectionCollector for crate::resources::Practitioner {}
 impl SpecimenCollectionCollector for crate::resources::PractitionerRole {}
 /// Resource types a `Specimen.processing.additive` reference may point to: Substance.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` is not an allowed target of `Specimen.processing.additive`",
+    label = "`Specimen.processing.additive` may refer to Substance"
+)]
 pub trait SpecimenProcessingAdditive: crate::ConcreteResource {}
 impl SpecimenProcessingAdditive for crate::resources::Substance {}
 /// Resource types a `SubstanceReferenceInformation.gene.source` reference may point to: DocumentReference.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` is not an allowed target of `SubstanceReferenceInformation.gene.source`",
+    label = "`SubstanceReferenceInformation.gene.source` may refer to DocumentReference"
+)]
 pub trait SubstanceReferenceInformationGeneSource: crate::ConcreteResource {}
 impl SubstanceReferenceInformationGeneSource for crate::resources::DocumentReference {}
 /// Resource types a `SubstanceReferenceInformation.geneElement.source` reference may point to: DocumentReference.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` is not an allowed target of `SubstanceReferenceInformation.geneElement.source`",
+    label = "`SubstanceReferenceInformation.geneElement.source` may refer to DocumentReference"
+)]
 pub trait SubstanceReferenceInformationGeneElementSource: crate::ConcreteResource {}
 impl SubstanceReferenceInformationGeneElementSource
 for crate::resources::DocumentReference {}
 /// Resource types a `SubstanceReferenceInformation.classification.source` reference may point to: DocumentReference.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` is not an allowed target of `SubstanceReferenceInformation.classification.source`",
+    label = "`SubstanceReferenceInformation.classification.source` may refer to DocumentReference"
+)]
 pub trait SubstanceReferenceInformationClassificationSource: crate::ConcreteResource {}
 impl SubstanceReferenceInformationClassificationSource
 for crate::resources::DocumentReference {}
 /// Resource types a `SubstanceReferenceInformation.target.source` reference may point to: DocumentReference.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` is not an allowed target of `SubstanceReferenceInformation.target.source`",
+    label = "`SubstanceReferenceInformation.target.source` may refer to DocumentReference"
+)]
 pub trait SubstanceReferenceInformationTargetSource: crate::ConcreteResource {}
 impl SubstanceReferenceInformationTargetSource for crate::resources::DocumentReference {}
 /// Resource types a `SubstanceSpecification.source` reference may point to: DocumentReference.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` is not an allowed target of `SubstanceSpecification.source`",
+    label = "`SubstanceSpecification.source` may refer to DocumentReference"
+)]
 pub trait SubstanceSpecificationSource: crate::ConcreteResource {}
 impl SubstanceSpecificationSource for crate::resources::DocumentReference {}
 /// Resource types a `SubstanceSpecification.referenceInformation` reference may point to: SubstanceReferenceInformation.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` is not an allowed target of `SubstanceSpecification.referenceInformation`",
+    label = "`SubstanceSpecification.referenceInformation` may refer to SubstanceReferenceInformation"
+)]
 pub trait SubstanceSpecificationReferenceInformation: crate::ConcreteResource {}
 impl SubstanceSpecificationReferenceInformation
 for crate::resources::SubstanceReferenceInformation {}
 /// Resource types a `SubstanceSpecification.nucleicAcid` reference may point to: SubstanceNucleicAcid.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` is not an allowed target of `SubstanceSpecification.nucleicAcid`",
+    label = "`SubstanceSpecification.nucleicAcid` may refer to SubstanceNucleicAcid"
+)]
 pub trait SubstanceSpecificationNucleicAcid: crate::ConcreteResource {}
 impl SubstanceSpecificationNucleicAcid for crate::resources::SubstanceNucleicAcid {}
 /// Resource types a `SubstanceSpecification.polymer` reference may point to: SubstancePolymer.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` is not an allowed target of `SubstanceSpecification.polymer`",
+    label = "`SubstanceSpecification.polymer` may refer to SubstancePolymer"
+)]
 pub trait SubstanceSpecificationPolymer: crate::ConcreteResource {}
 impl SubstanceSpecificationPolymer for crate::resources::SubstancePolymer {}
 /// Resource types a `SubstanceSpecification.protein` reference may point to: SubstanceProtein.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` is not an allowed target of `SubstanceSpecification.protein`",
+    label = "`SubstanceSpecification.protein` may refer to SubstanceProtein"
+)]
 pub trait SubstanceSpecificationProtein: crate::ConcreteResource {}
 impl SubstanceSpecificationProtein for crate::resources::SubstanceProtein {}
 /// Resource types a `SubstanceSpecification.sourceMaterial` reference may point to: SubstanceSourceMaterial.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` is not an allowed target of `SubstanceSpecification.sourceMaterial`",
+    label = "`SubstanceSpecification.sourceMaterial` may refer to SubstanceSourceMaterial"
+)]
 pub trait SubstanceSpecificationSourceMaterial: crate::ConcreteResource {}
 impl SubstanceSpecificationSourceMaterial for crate::resources::SubstanceSourceMaterial {}
 /// Resource types a `SubstanceSpecification.structure.source` reference may point to: DocumentReference.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` is not an allowed target of `SubstanceSpecification.structure.source`",
+    label = "`SubstanceSpecification.structure.source` may refer to DocumentReference"
+)]
 pub trait SubstanceSpecificationStructureSource: crate::ConcreteResource {}
 impl SubstanceSpecificationStructureSource for crate::resources::DocumentReference {}
 /// Resource types a `SubstanceSpecification.code.source` reference may point to: DocumentReference.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` is not an allowed target of `SubstanceSpecification.code.source`",
+    label = "`SubstanceSpecification.code.source` may refer to DocumentReference"
+)]
 pub trait SubstanceSpecificationCodeSource: crate::ConcreteResource {}
 impl SubstanceSpecificationCodeSource for crate::resources::DocumentReference {}
 /// Resource types a `SubstanceSpecification.name.source` reference may point to: DocumentReference.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` is not an allowed target of `SubstanceSpecification.name.source`",
+    label = "`SubstanceSpecification.name.source` may refer to DocumentReference"
+)]
 pub trait SubstanceSpecificationNameSource: crate::ConcreteResource {}
 impl SubstanceSpecificationNameSource for crate::resources::DocumentReference {}
 /// Resource types a `SubstanceSpecification.relationship.source` reference may point to: DocumentReference.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` is not an allowed target of `SubstanceSpecification.relationship.source`",
+    label = "`SubstanceSpecification.relationship.source` may refer to DocumentReference"
+)]
 pub trait SubstanceSpecificationRelationshipSource: crate::ConcreteResource {}
 impl SubstanceSpecificationRelationshipSource for crate::resources::DocumentReference {}
 /// Resource types a `SupplyDelivery.basedOn` reference may point to: SupplyRequest.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` is not an allowed target of `SupplyDelivery.basedOn`",
+    label = "`SupplyDelivery.basedOn` may refer to SupplyRequest"
+)]
 pub trait SupplyDeliveryBasedOn: crate::ConcreteResource {}
 impl SupplyDeliveryBasedOn for crate::resources::SupplyRequest {}
 /// Resource types a `SupplyDelivery.partOf` reference may point to: SupplyDelivery | Contract.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` is not an allowed target of `SupplyDelivery.partOf`",
+    label = "`SupplyDelivery.partOf` may refer to SupplyDelivery | Contract"
+)]
 pub trait SupplyDeliveryPartOf: crate::ConcreteResource {}
 impl SupplyDeliveryPartOf for crate::resources::SupplyDelivery {}
 impl SupplyDeliveryPartOf for crate::resources::Contract {}
 /// Resource types a `SupplyDelivery.patient` reference may point to: Patient.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` is not an allowed target of `SupplyDelivery.patient`",
+    label = "`SupplyDelivery.patient` may refer to Patient"
+)]
 pub trait SupplyDeliveryPatient: crate::ConcreteResource {}
 impl SupplyDeliveryPatient for crate::resources::Patient {}
 /// Resource types a `SupplyDelivery.supplier` reference may point to: Practitioner | PractitionerRole | Organization.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` is not an allowed target of `SupplyDelivery.supplier`",
+    label = "`SupplyDelivery.supplier` may refer to Practitioner | PractitionerRole | Organization"
+)]
 pub trait SupplyDeliverySupplier: crate::ConcreteResource {}
 impl SupplyDeliverySupplier for crate::resources::Practitioner {}
 impl SupplyDeliverySupplier for crate::resources::PractitionerRole {}
 impl SupplyDeliverySupplier for crate::resources::Organization {}
 /// Resource types a `SupplyDelivery.destination` reference may point to: Location.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` is not an allowed target of `SupplyDelivery.destination`",
+    label = "`SupplyDelivery.destination` may refer to Location"
+)]
 pub trait SupplyDeliveryDestination: crate::ConcreteResource {}
 impl SupplyDeliveryDestination for crate::resources::Location {}
 /// Resource types a `SupplyDelivery.receiver` reference may point to: Practitioner | PractitionerRole.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` is not an allowed target of `SupplyDelivery.receiver`",
+    label = "`SupplyDelivery.receiver` may refer to Practitioner | PractitionerRole"
+)]
 pub trait SupplyDeliveryReceiver: crate::ConcreteResource {}
 impl SupplyDeliveryReceiver for crate::resources::Practitioner {}
 impl SupplyDeliveryReceiver for crate::resources::PractitionerRole {}
 /// Resource types a `SupplyRequest.requester` reference may point to: Practitioner | PractitionerRole | Organization | Patient | RelatedPerson | Device.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` is not an allowed target of `SupplyRequest.requester`",
+    label = "`SupplyRequest.requester` may refer to Practitioner | PractitionerRole | Organization | Patient | RelatedPerson | Device"
+)]
 pub trait SupplyRequestRequester: crate::ConcreteResource {}
 impl SupplyRequestRequester for crate::resources::Practitioner {}
 impl SupplyRequestRequester for crate::resources::PractitionerRole {}
@@ -2471,31 +4763,59 @@ impl SupplyRequestRequester for crate::resources::Patient {}
 impl SupplyRequestRequester for crate::resources::RelatedPerson {}
 impl SupplyRequestRequester for crate::resources::Device {}
 /// Resource types a `SupplyRequest.supplier` reference may point to: Organization | HealthcareService.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` is not an allowed target of `SupplyRequest.supplier`",
+    label = "`SupplyRequest.supplier` may refer to Organization | HealthcareService"
+)]
 pub trait SupplyRequestSupplier: crate::ConcreteResource {}
 impl SupplyRequestSupplier for crate::resources::Organization {}
 impl SupplyRequestSupplier for crate::resources::HealthcareService {}
 /// Resource types a `SupplyRequest.reasonReference` reference may point to: Condition | Observation | DiagnosticReport | DocumentReference.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` is not an allowed target of `SupplyRequest.reasonReference`",
+    label = "`SupplyRequest.reasonReference` may refer to Condition | Observation | DiagnosticReport | DocumentReference"
+)]
 pub trait SupplyRequestReasonReference: crate::ConcreteResource {}
 impl SupplyRequestReasonReference for crate::resources::Condition {}
 impl SupplyRequestReasonReference for crate::resources::Observation {}
 impl SupplyRequestReasonReference for crate::resources::DiagnosticReport {}
 impl SupplyRequestReasonReference for crate::resources::DocumentReference {}
 /// Resource types a `SupplyRequest.deliverFrom` reference may point to: Organization | Location.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` is not an allowed target of `SupplyRequest.deliverFrom`",
+    label = "`SupplyRequest.deliverFrom` may refer to Organization | Location"
+)]
 pub trait SupplyRequestDeliverFrom: crate::ConcreteResource {}
 impl SupplyRequestDeliverFrom for crate::resources::Organization {}
 impl SupplyRequestDeliverFrom for crate::resources::Location {}
 /// Resource types a `SupplyRequest.deliverTo` reference may point to: Organization | Location | Patient.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` is not an allowed target of `SupplyRequest.deliverTo`",
+    label = "`SupplyRequest.deliverTo` may refer to Organization | Location | Patient"
+)]
 pub trait SupplyRequestDeliverTo: crate::ConcreteResource {}
 impl SupplyRequestDeliverTo for crate::resources::Organization {}
 impl SupplyRequestDeliverTo for crate::resources::Location {}
 impl SupplyRequestDeliverTo for crate::resources::Patient {}
 /// Resource types a `Task.partOf` reference may point to: Task.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` is not an allowed target of `Task.partOf`",
+    label = "`Task.partOf` may refer to Task"
+)]
 pub trait TaskPartOf: crate::ConcreteResource {}
 impl TaskPartOf for crate::resources::Task {}
 /// Resource types a `Task.encounter` reference may point to: Encounter.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` is not an allowed target of `Task.encounter`",
+    label = "`Task.encounter` may refer to Encounter"
+)]
 pub trait TaskEncounter: crate::ConcreteResource {}
 impl TaskEncounter for crate::resources::Encounter {}
 /// Resource types a `Task.requester` reference may point to: Device | Organization | Patient | Practitioner | PractitionerRole | RelatedPerson.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` is not an allowed target of `Task.requester`",
+    label = "`Task.requester` may refer to Device | Organization | Patient | Practitioner | PractitionerRole | RelatedPerson"
+)]
 pub trait TaskRequester: crate::ConcreteResource {}
 impl TaskRequester for crate::resources::Device {}
 impl TaskRequester for crate::resources::Organization {}
@@ -2504,6 +4824,10 @@ impl TaskRequester for crate::resources::Practitioner {}
 impl TaskRequester for crate::resources::PractitionerRole {}
 impl TaskRequester for crate::resources::RelatedPerson {}
 /// Resource types a `Task.owner` reference may point to: Practitioner | PractitionerRole | Organization | CareTeam | HealthcareService | Patient | Device | RelatedPerson.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` is not an allowed target of `Task.owner`",
+    label = "`Task.owner` may refer to Practitioner | PractitionerRole | Organization | CareTeam | HealthcareService | Patient | Device | RelatedPerson"
+)]
 pub trait TaskOwner: crate::ConcreteResource {}
 impl TaskOwner for crate::resources::Practitioner {}
 impl TaskOwner for crate::resources::PractitionerRole {}
@@ -2514,16 +4838,32 @@ impl TaskOwner for crate::resources::Patient {}
 impl TaskOwner for crate::resources::Device {}
 impl TaskOwner for crate::resources::RelatedPerson {}
 /// Resource types a `Task.location` reference may point to: Location.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` is not an allowed target of `Task.location`",
+    label = "`Task.location` may refer to Location"
+)]
 pub trait TaskLocation: crate::ConcreteResource {}
 impl TaskLocation for crate::resources::Location {}
 /// Resource types a `Task.insurance` reference may point to: Coverage | ClaimResponse.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` is not an allowed target of `Task.insurance`",
+    label = "`Task.insurance` may refer to Coverage | ClaimResponse"
+)]
 pub trait TaskInsurance: crate::ConcreteResource {}
 impl TaskInsurance for crate::resources::Coverage {}
 impl TaskInsurance for crate::resources::ClaimResponse {}
 /// Resource types a `Task.relevantHistory` reference may point to: Provenance.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` is not an allowed target of `Task.relevantHistory`",
+    label = "`Task.relevantHistory` may refer to Provenance"
+)]
 pub trait TaskRelevantHistory: crate::ConcreteResource {}
 impl TaskRelevantHistory for crate::resources::Provenance {}
 /// Resource types a `Task.restriction.recipient` reference may point to: Patient | Practitioner | PractitionerRole | RelatedPerson | Group | Organization.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` is not an allowed target of `Task.restriction.recipient`",
+    label = "`Task.restriction.recipient` may refer to Patient | Practitioner | PractitionerRole | RelatedPerson | Group | Organization"
+)]
 pub trait TaskRestrictionRecipient: crate::ConcreteResource {}
 impl TaskRestrictionRecipient for crate::resources::Patient {}
 impl TaskRestrictionRecipient for crate::resources::Practitioner {}
@@ -2532,33 +4872,65 @@ impl TaskRestrictionRecipient for crate::resources::RelatedPerson {}
 impl TaskRestrictionRecipient for crate::resources::Group {}
 impl TaskRestrictionRecipient for crate::resources::Organization {}
 /// Resource types a `TestReport.testScript` reference may point to: TestScript.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` is not an allowed target of `TestReport.testScript`",
+    label = "`TestReport.testScript` may refer to TestScript"
+)]
 pub trait TestReportTestScript: crate::ConcreteResource {}
 impl TestReportTestScript for crate::resources::TestScript {}
 /// Resource types a `VerificationResult.primarySource.who` reference may point to: Organization | Practitioner | PractitionerRole.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` is not an allowed target of `VerificationResult.primarySource.who`",
+    label = "`VerificationResult.primarySource.who` may refer to Organization | Practitioner | PractitionerRole"
+)]
 pub trait VerificationResultPrimarySourceWho: crate::ConcreteResource {}
 impl VerificationResultPrimarySourceWho for crate::resources::Organization {}
 impl VerificationResultPrimarySourceWho for crate::resources::Practitioner {}
 impl VerificationResultPrimarySourceWho for crate::resources::PractitionerRole {}
 /// Resource types a `VerificationResult.attestation.who` reference may point to: Practitioner | PractitionerRole | Organization.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` is not an allowed target of `VerificationResult.attestation.who`",
+    label = "`VerificationResult.attestation.who` may refer to Practitioner | PractitionerRole | Organization"
+)]
 pub trait VerificationResultAttestationWho: crate::ConcreteResource {}
 impl VerificationResultAttestationWho for crate::resources::Practitioner {}
 impl VerificationResultAttestationWho for crate::resources::PractitionerRole {}
 impl VerificationResultAttestationWho for crate::resources::Organization {}
 /// Resource types a `VerificationResult.attestation.onBehalfOf` reference may point to: Organization | Practitioner | PractitionerRole.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` is not an allowed target of `VerificationResult.attestation.onBehalfOf`",
+    label = "`VerificationResult.attestation.onBehalfOf` may refer to Organization | Practitioner | PractitionerRole"
+)]
 pub trait VerificationResultAttestationOnBehalfOf: crate::ConcreteResource {}
 impl VerificationResultAttestationOnBehalfOf for crate::resources::Organization {}
 impl VerificationResultAttestationOnBehalfOf for crate::resources::Practitioner {}
 impl VerificationResultAttestationOnBehalfOf for crate::resources::PractitionerRole {}
 /// Resource types a `VerificationResult.validator.organization` reference may point to: Organization.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` is not an allowed target of `VerificationResult.validator.organization`",
+    label = "`VerificationResult.validator.organization` may refer to Organization"
+)]
 pub trait VerificationResultValidatorOrganization: crate::ConcreteResource {}
 impl VerificationResultValidatorOrganization for crate::resources::Organization {}
 /// Resource types a `VisionPrescription.patient` reference may point to: Patient.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` is not an allowed target of `VisionPrescription.patient`",
+    label = "`VisionPrescription.patient` may refer to Patient"
+)]
 pub trait VisionPrescriptionPatient: crate::ConcreteResource {}
 impl VisionPrescriptionPatient for crate::resources::Patient {}
 /// Resource types a `VisionPrescription.encounter` reference may point to: Encounter.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` is not an allowed target of `VisionPrescription.encounter`",
+    label = "`VisionPrescription.encounter` may refer to Encounter"
+)]
 pub trait VisionPrescriptionEncounter: crate::ConcreteResource {}
 impl VisionPrescriptionEncounter for crate::resources::Encounter {}
 /// Resource types a `VisionPrescription.prescriber` reference may point to: Practitioner | PractitionerRole.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` is not an allowed target of `VisionPrescription.prescriber`",
+    label = "`VisionPrescription.prescriber` may refer to Practitioner | PractitionerRole"
+)]
 pub trait VisionPrescriptionPrescriber: crate::ConcreteResource {}
 impl VisionPrescriptionPrescriber for crate::resources::Practitioner {}
 impl VisionPrescriptionPrescriber for crate::resources::PractitionerRole {}

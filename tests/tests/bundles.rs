@@ -1,0 +1,447 @@
+//! Resolving references in Bundles (bundle.html#references), assembly, and the bdl invariants.
+
+use fhir_model::bundle::{BundleBuilder, Rule};
+use fhir_model::codes::EncounterStatus;
+use fhir_model::datatypes::{CodeableConcept, Coding, Identifier};
+use fhir_model::resources::{
+    Bundle, Composition, Condition, Encounter, MessageHeader, MessageHeaderEvent,
+    MessageHeaderSource, Patient,
+};
+use fhir_model::{Resource, TypedReference};
+
+fn bundle(json: &str) -> Bundle {
+    match serde_json::from_str::<Resource>(json).unwrap_or_else(|e| panic!("{e}")) {
+        Resource::Bundle(b) => *b,
+        other => panic!("not a Bundle: {}", other.resource_type()),
+    }
+}
+
+/// `(path, entry, rule, target)` of each resolution.
+fn resolved(b: &Bundle) -> Vec<(String, Option<usize>, Rule, Option<&'static str>)> {
+    b.resolve_references()
+        .into_iter()
+        .map(|r| (r.path, r.entry, r.rule, r.target))
+        .collect()
+}
+
+#[test]
+fn absolute_reference_matches_full_url() {
+    let b = bundle(
+        r#"{"resourceType":"Bundle","type":"collection","entry":[
+        {"fullUrl":"http://a.org/fhir/Patient/1","resource":{"resourceType":"Patient","id":"1"}},
+        {"fullUrl":"http://b.org/fhir/Observation/o","resource":{"resourceType":"Observation","status":"final","code":{"text":"x"},"subject":{"reference":"http://a.org/fhir/Patient/1"}}}]}"#,
+    );
+    assert_eq!(
+        resolved(&b),
+        [(
+            "Bundle.entry[1].resource.subject".into(),
+            Some(0),
+            Rule::FullUrl,
+            Some("Patient")
+        )]
+    );
+}
+
+#[test]
+fn relative_reference_resolves_against_the_entry_base() {
+    // Two Patient/1 on different servers: the one on the referencing entry's base wins.
+    let b = bundle(
+        r#"{"resourceType":"Bundle","type":"collection","entry":[
+        {"fullUrl":"http://a.org/fhir/Patient/1","resource":{"resourceType":"Patient","id":"1"}},
+        {"fullUrl":"http://b.org/fhir/Patient/1","resource":{"resourceType":"Patient","id":"1"}},
+        {"fullUrl":"http://b.org/fhir/Observation/o","resource":{"resourceType":"Observation","status":"final","code":{"text":"x"},"subject":{"reference":"Patient/1"}}}]}"#,
+    );
+    assert_eq!(
+        resolved(&b),
+        [(
+            "Bundle.entry[2].resource.subject".into(),
+            Some(1),
+            Rule::Relative,
+            Some("Patient")
+        )]
+    );
+}
+
+#[test]
+fn version_specific_references_resolve_without_the_version() {
+    let b = bundle(
+        r#"{"resourceType":"Bundle","type":"collection","entry":[
+        {"fullUrl":"http://a.org/fhir/Patient/1","resource":{"resourceType":"Patient","id":"1","meta":{"versionId":"3"}}},
+        {"fullUrl":"http://a.org/fhir/Observation/o","resource":{"resourceType":"Observation","status":"final","code":{"text":"x"},
+          "subject":{"reference":"Patient/1/_history/3"},"focus":[{"reference":"http://a.org/fhir/Patient/1/_history/3"}]}}]}"#,
+    );
+    let rules: Vec<_> = resolved(&b).into_iter().map(|r| (r.1, r.2)).collect();
+    assert_eq!(rules, [(Some(0), Rule::Relative), (Some(0), Rule::FullUrl)]);
+}
+
+#[test]
+fn urn_references_match_full_urls() {
+    let b = bundle(
+        r#"{"resourceType":"Bundle","type":"collection","entry":[
+        {"fullUrl":"urn:uuid:9b5a8d2e-1b3c-4d5e-8f6a-7b8c9d0e1f2a","resource":{"resourceType":"Patient"}},
+        {"fullUrl":"urn:oid:1.2.3","resource":{"resourceType":"Organization"}},
+        {"resource":{"resourceType":"Patient","managingOrganization":{"reference":"urn:oid:1.2.3"},"link":[{"other":{"reference":"urn:uuid:9b5a8d2e-1b3c-4d5e-8f6a-7b8c9d0e1f2a"},"type":"seealso"}]}}]}"#,
+    );
+    assert_eq!(
+        resolved(&b),
+        [
+            (
+                "Bundle.entry[2].resource.managingOrganization".into(),
+                Some(1),
+                Rule::Urn,
+                Some("Organization")
+            ),
+            (
+                "Bundle.entry[2].resource.link[0].other".into(),
+                Some(0),
+                Rule::Urn,
+                Some("Patient")
+            ),
+        ]
+    );
+}
+
+#[test]
+fn contained_references_resolve_inside_the_entry() {
+    let b = bundle(
+        r##"{"resourceType":"Bundle","type":"collection","entry":[
+        {"resource":{"resourceType":"MedicationRequest","status":"active","intent":"order","subject":{"reference":"#pat"},
+          "contained":[{"resourceType":"Patient","id":"pat","link":[{"other":{"reference":"#"},"type":"seealso"}]}],
+          "medicationCodeableConcept":{"text":"x"},"requester":{"reference":"#nobody"}}}]}"##,
+    );
+    assert_eq!(
+        resolved(&b),
+        [
+            (
+                "Bundle.entry[0].resource.contained[0].link[0].other".into(),
+                Some(0),
+                Rule::Contained,
+                Some("MedicationRequest")
+            ),
+            (
+                "Bundle.entry[0].resource.subject".into(),
+                Some(0),
+                Rule::Contained,
+                Some("Patient")
+            ),
+            (
+                "Bundle.entry[0].resource.requester".into(),
+                None,
+                Rule::Dangling,
+                None
+            ),
+        ]
+    );
+}
+
+#[test]
+fn conditional_references_match_search_full_urls_and_if_none_exist() {
+    let b = bundle(
+        r#"{"resourceType":"Bundle","type":"transaction","entry":[
+        {"fullUrl":"urn:uuid:9b5a8d2e-1b3c-4d5e-8f6a-7b8c9d0e1f2a","resource":{"resourceType":"Patient"},"request":{"method":"POST","url":"Patient","ifNoneExist":"identifier=http://x|1"}},
+        {"resource":{"resourceType":"Observation","status":"final","code":{"text":"x"},"subject":{"reference":"Patient?identifier=http://x|1"}},"request":{"method":"POST","url":"Observation"}}]}"#,
+    );
+    assert_eq!(
+        resolved(&b),
+        [(
+            "Bundle.entry[1].resource.subject".into(),
+            Some(0),
+            Rule::Conditional,
+            Some("Patient")
+        )]
+    );
+}
+
+#[test]
+fn wrong_type_and_disallowed_targets_are_problems() {
+    let b = bundle(
+        r#"{"resourceType":"Bundle","type":"collection","entry":[
+        {"fullUrl":"urn:uuid:9b5a8d2e-1b3c-4d5e-8f6a-7b8c9d0e1f2a","resource":{"resourceType":"Practitioner"}},
+        {"fullUrl":"http://a.org/Patient/1","resource":{"resourceType":"Organization"}},
+        {"resource":{"resourceType":"Encounter","status":"finished","class":{"code":"AMB"},
+          "subject":{"reference":"urn:uuid:9b5a8d2e-1b3c-4d5e-8f6a-7b8c9d0e1f2a"},"partOf":{"reference":"http://a.org/Patient/1"}}}]}"#,
+    );
+    let problems: Vec<_> = b
+        .resolve_references()
+        .into_iter()
+        .map(|r| (r.path, r.problem.unwrap_or_default()))
+        .collect();
+    assert_eq!(
+        problems,
+        [
+            (
+                "Bundle.entry[2].resource.subject".to_owned(),
+                "a Practitioner is not allowed here; expected Patient | Group".to_owned()
+            ),
+            (
+                "Bundle.entry[2].resource.partOf".to_owned(),
+                "names a Patient but resolves to a Organization".to_owned()
+            ),
+        ]
+    );
+    assert_eq!(b.resolve_references_strict().unwrap_err().len(), 2);
+}
+
+#[test]
+fn strict_mode_turns_dangling_references_into_errors() {
+    let b = bundle(
+        r#"{"resourceType":"Bundle","type":"collection","entry":[{"resource":{"resourceType":"Patient","managingOrganization":{"reference":"Organization/x"}}}]}"#,
+    );
+    let errors = b.resolve_references_strict().unwrap_err();
+    assert_eq!(
+        (errors[0].path.as_str(), errors[0].rule),
+        (
+            "Bundle.entry[0].resource.managingOrganization",
+            Rule::Dangling
+        )
+    );
+}
+
+fn concept(text: &str) -> CodeableConcept {
+    CodeableConcept {
+        text: Some(text.parse().unwrap()),
+        ..Default::default()
+    }
+}
+
+#[test]
+fn transaction_with_urn_full_urls_round_trips_and_resolves() {
+    let patient = Patient {
+        id: Some("p".parse().unwrap()),
+        ..Default::default()
+    };
+    let mut encounter = Encounter::new(
+        EncounterStatus::Finished,
+        Coding {
+            code: Some("AMB".parse().unwrap()),
+            ..Default::default()
+        },
+    );
+    encounter.id = Some("e".parse().unwrap());
+    encounter.set_subject(TypedReference::to(&patient).unwrap());
+    let mut condition = Condition {
+        code: Some(Box::new(concept("Pneumonia"))),
+        ..Default::default()
+    };
+    condition.set_subject(TypedReference::to(&patient).unwrap());
+    condition.set_encounter(TypedReference::to(&encounter).unwrap());
+    let built = BundleBuilder::transaction()
+        .create_if_none_exist(patient, "identifier=http://x|1")
+        .create(encounter)
+        .create(condition)
+        .build()
+        .unwrap();
+    let json = serde_json::to_vec(&built).unwrap();
+    let decoded = bundle(std::str::from_utf8(&json).unwrap());
+    assert_eq!(decoded, built);
+    let resolutions = decoded.resolve_references_strict().unwrap();
+    assert_eq!(resolutions.len(), 3);
+    for r in &resolutions {
+        assert_eq!(r.rule, Rule::Urn, "{r:?}");
+        assert!(r.reference.as_deref().unwrap().starts_with("urn:uuid:"));
+    }
+    let targets: Vec<_> = resolutions
+        .iter()
+        .map(|r| (r.path.as_str(), r.entry.unwrap()))
+        .collect();
+    assert_eq!(
+        targets,
+        [
+            ("Bundle.entry[1].resource.subject", 0),
+            ("Bundle.entry[2].resource.subject", 0),
+            ("Bundle.entry[2].resource.encounter", 1)
+        ]
+    );
+    let requests: Vec<_> = decoded
+        .entry
+        .iter()
+        .map(|e| {
+            e.request
+                .as_ref()
+                .unwrap()
+                .url
+                .as_ref()
+                .unwrap()
+                .value()
+                .unwrap()
+                .to_string()
+        })
+        .collect();
+    assert_eq!(requests, ["Patient", "Encounter", "Condition"]);
+    assert!(decoded.entry[0]
+        .request
+        .as_ref()
+        .unwrap()
+        .if_none_exist
+        .is_some());
+}
+
+fn header() -> MessageHeader {
+    MessageHeader::new(
+        MessageHeaderEvent::Coding(Box::new(Coding {
+            code: Some("x".parse().unwrap()),
+            ..Default::default()
+        })),
+        MessageHeaderSource::new("http://src".parse().unwrap()),
+    )
+}
+
+#[test]
+fn message_builder_puts_the_header_first_and_points_focus_at_entries() {
+    let patient = Patient {
+        id: Some("p".parse().unwrap()),
+        ..Default::default()
+    };
+    let b = BundleBuilder::message(header())
+        .timestamp("2024-01-01T00:00:00Z".parse().unwrap())
+        .focus(patient)
+        .focus(Patient::default())
+        .build()
+        .unwrap();
+    let Some(Resource::MessageHeader(h)) = &b.entry[0].resource else {
+        panic!("header first")
+    };
+    assert_eq!(h.focus.len(), 2);
+    let resolutions = b.resolve_references_strict().unwrap();
+    assert_eq!(
+        resolutions
+            .iter()
+            .map(|r| (r.entry, r.rule))
+            .collect::<Vec<_>>(),
+        [(Some(1), Rule::TypeId), (Some(2), Rule::Urn)]
+    );
+}
+
+#[test]
+fn document_builder_satisfies_the_document_invariants() {
+    let composition: Composition = serde_json::from_str(
+        r#"{"resourceType":"Composition","status":"final","type":{"text":"note"},"date":"2024-01-01","author":[{"display":"Dr"}],"title":"Note"}"#,
+    )
+    .unwrap();
+    let identifier = Identifier {
+        system: Some("urn:ietf:rfc:3986".parse().unwrap()),
+        value: Some(
+            "urn:uuid:9b5a8d2e-1b3c-4d5e-8f6a-7b8c9d0e1f2a"
+                .parse()
+                .unwrap(),
+        ),
+        ..Default::default()
+    };
+    let b = BundleBuilder::document(
+        composition,
+        identifier,
+        "2024-01-01T00:00:00Z".parse().unwrap(),
+    )
+    .entry(Patient::default())
+    .build()
+    .unwrap();
+    assert!(matches!(
+        b.entry[0].resource,
+        Some(Resource::Composition(_))
+    ));
+}
+
+#[test]
+fn builder_refuses_what_breaks_invariants() {
+    let err = BundleBuilder::collection()
+        .entry(Patient::default())
+        .update(Patient::default())
+        .build()
+        .unwrap_err();
+    assert_eq!(
+        err.problems,
+        [
+            "update: the Patient has no id",
+            "requests belong in a transaction or batch Bundle"
+        ][..1]
+    );
+}
+
+/// One Bundle per invariant, each breaking exactly that one.
+#[test]
+fn each_bdl_invariant_is_enforced() {
+    let cases = [
+        (
+            "bdl-1",
+            r#"{"resourceType":"Bundle","type":"collection","total":1}"#,
+        ),
+        (
+            "bdl-2",
+            r#"{"resourceType":"Bundle","type":"collection","entry":[{"resource":{"resourceType":"Patient"},"search":{"mode":"match"}}]}"#,
+        ),
+        (
+            "bdl-3",
+            r#"{"resourceType":"Bundle","type":"transaction","entry":[{"resource":{"resourceType":"Patient"}}]}"#,
+        ),
+        (
+            "bdl-3",
+            r#"{"resourceType":"Bundle","type":"collection","entry":[{"resource":{"resourceType":"Patient"},"request":{"method":"GET","url":"Patient"}}]}"#,
+        ),
+        (
+            "bdl-4",
+            r#"{"resourceType":"Bundle","type":"transaction-response","entry":[{"resource":{"resourceType":"Patient"}}]}"#,
+        ),
+        (
+            "bdl-4",
+            r#"{"resourceType":"Bundle","type":"collection","entry":[{"resource":{"resourceType":"Patient"},"response":{"status":"200"}}]}"#,
+        ),
+        (
+            "bdl-5",
+            r#"{"resourceType":"Bundle","type":"collection","entry":[{"fullUrl":"http://a.org/Patient/1"}]}"#,
+        ),
+        (
+            "bdl-7",
+            r#"{"resourceType":"Bundle","type":"collection","entry":[{"fullUrl":"http://a.org/Patient/1","resource":{"resourceType":"Patient"}},{"fullUrl":"http://a.org/Patient/1","resource":{"resourceType":"Patient"}}]}"#,
+        ),
+        (
+            "bdl-8",
+            r#"{"resourceType":"Bundle","type":"collection","entry":[{"fullUrl":"http://a.org/Patient/1/_history/1","resource":{"resourceType":"Patient"}}]}"#,
+        ),
+        (
+            "bdl-9",
+            r#"{"resourceType":"Bundle","type":"document","timestamp":"2024-01-01T00:00:00Z","identifier":{"value":"x"},"entry":[{"resource":{"resourceType":"Composition","status":"final","type":{"text":"t"},"date":"2024","author":[{"display":"a"}],"title":"t"}}]}"#,
+        ),
+        (
+            "bdl-10",
+            r#"{"resourceType":"Bundle","type":"document","identifier":{"system":"http://x","value":"x"},"entry":[{"resource":{"resourceType":"Composition","status":"final","type":{"text":"t"},"date":"2024","author":[{"display":"a"}],"title":"t"}}]}"#,
+        ),
+        (
+            "bdl-11",
+            r#"{"resourceType":"Bundle","type":"document","timestamp":"2024-01-01T00:00:00Z","identifier":{"system":"http://x","value":"x"},"entry":[{"resource":{"resourceType":"Patient"}}]}"#,
+        ),
+        (
+            "bdl-12",
+            r#"{"resourceType":"Bundle","type":"message","entry":[{"resource":{"resourceType":"Patient"}}]}"#,
+        ),
+    ];
+    for (key, json) in cases {
+        let violations = bundle(json).check_invariants();
+        let keys: Vec<&str> = violations.iter().map(|v| v.key).collect();
+        assert_eq!(keys, [key], "{json}: {violations:?}");
+    }
+    // Same fullUrl with different versionIds is allowed (bdl-7), and history Bundles may repeat.
+    let versions = r#"{"resourceType":"Bundle","type":"collection","entry":[{"fullUrl":"http://a.org/Patient/1","resource":{"resourceType":"Patient","meta":{"versionId":"1"}}},{"fullUrl":"http://a.org/Patient/1","resource":{"resourceType":"Patient","meta":{"versionId":"2"}}}]}"#;
+    assert!(bundle(versions).check_invariants().is_empty());
+    let history = r#"{"resourceType":"Bundle","type":"history","total":2,"entry":[{"fullUrl":"http://a.org/Patient/1","resource":{"resourceType":"Patient"},"request":{"method":"PUT","url":"Patient/1"},"response":{"status":"200"}},{"fullUrl":"http://a.org/Patient/1","resource":{"resourceType":"Patient"},"request":{"method":"PUT","url":"Patient/1"},"response":{"status":"200"}}]}"#;
+    assert!(bundle(history).check_invariants().is_empty());
+}
+
+#[test]
+fn typed_lookups_iterate_and_resolve() {
+    let b = bundle(
+        r#"{"resourceType":"Bundle","type":"collection","entry":[
+        {"resource":{"resourceType":"Patient","id":"a"}},{"resource":{"resourceType":"Organization","id":"o"}},{"resource":{"resourceType":"Patient","id":"b"}}]}"#,
+    );
+    let ids: Vec<_> = b
+        .resources::<Patient>()
+        .map(|p| p.id.as_ref().unwrap().value().unwrap().to_string())
+        .collect();
+    assert_eq!(ids, ["a", "b"]);
+    let reference = fhir_model::datatypes::Reference::to_literal("Patient/b").unwrap();
+    assert!(b.resolve::<Patient>(&reference).is_some());
+    assert!(
+        b.resolve::<fhir_model::resources::Organization>(&reference)
+            .is_none(),
+        "wrong type is not returned"
+    );
+}
