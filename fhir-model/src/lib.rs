@@ -9,6 +9,7 @@ mod code;
 mod element;
 #[rustfmt::skip] // prettyplease formats it; `fhir-codegen --check` guards it.
 mod generated;
+#[cfg(feature = "bundle")]
 pub mod bundle;
 pub mod reference;
 mod resource;

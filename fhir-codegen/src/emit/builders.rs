@@ -179,8 +179,9 @@ pub fn targets_file(space: &crate::ir::TypeSpace) -> TokenStream {
                     .iter()
                     .filter(|t| space.resources.iter().any(|r| &r.name == *t))
                     .map(|t| {
+                        let feature = crate::ir::names::module_name(t);
                         let t = ident(t);
-                        quote!(impl #name for crate::resources::#t {})
+                        quote!(#[cfg(feature = #feature)] impl #name for crate::resources::#t {})
                     });
                 let message = format!(
                     "`{{Self}}` is not an allowed target of `{}.{}`",

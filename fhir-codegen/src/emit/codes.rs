@@ -6,7 +6,7 @@ use crate::ir::CodeEnum;
 use proc_macro2::TokenStream;
 use quote::quote;
 
-pub fn code_enum(e: &CodeEnum) -> TokenStream {
+pub fn code_enum(e: &CodeEnum, cfg: TokenStream) -> TokenStream {
     let name = ident(&e.name);
     let url = &e.value_set;
     let doc = docs::attrs(&[
@@ -47,9 +47,11 @@ pub fn code_enum(e: &CodeEnum) -> TokenStream {
     });
     quote! {
         #doc
+        #cfg
         #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
         pub enum #name { #(#variants)* }
 
+        #cfg
         impl crate::CodeEnum for #name {
             const VALUE_SET: &'static str = #url;
             fn code(self) -> &'static str {
@@ -62,6 +64,7 @@ pub fn code_enum(e: &CodeEnum) -> TokenStream {
                 })
             }
         }
+        #cfg
         crate::impl_code_enum!(#name);
     }
 }

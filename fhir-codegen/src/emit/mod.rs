@@ -6,6 +6,7 @@ mod codes;
 mod decode;
 mod docs;
 mod encode;
+pub mod features;
 mod keys;
 mod resource;
 mod structs;
@@ -34,7 +35,9 @@ pub fn emit(space: &TypeSpace) -> Result<Vec<GeneratedFile>> {
         ("resources", &space.resources),
     ] {
         let mut mods = Vec::new();
+        let mut cfgs = Vec::new();
         for def in defs.iter() {
+            cfgs.push(features::cfg(def));
             let module = crate::ir::names::module_name(&def.name);
             files.push(file(
                 &header,
@@ -50,11 +53,15 @@ pub fn emit(space: &TypeSpace) -> Result<Vec<GeneratedFile>> {
         };
         let tokens = quote! {
             #![doc = #doc]
-            #(mod #mods; pub use #mods::*;)*
+            #(#cfgs mod #mods; #cfgs pub use #mods::*;)*
         };
         files.push(file(&header, &format!("{folder}/mod.rs"), tokens, folder)?);
     }
-    let code_enums = space.codes.iter().map(codes::code_enum);
+    let users = features::code_users(space);
+    let code_enums = space.codes.iter().map(|c| {
+        let cfg = features::code_cfg(&users, &c.name);
+        codes::code_enum(c, cfg)
+    });
     let codes = quote! {
         //! Enums for the codes of required bindings to enumerable ValueSets.
         #(#code_enums)*
@@ -99,6 +106,9 @@ pub fn definition_file(def: &TypeDef) -> TokenStream {
                 items.push(walk::choice_walk_impl(&def.choices[index], &f.json_name));
             }
         }
+        if i == 0 && def.kind == DefKind::Resource {
+            items.push(resource::concrete_impls(def));
+        }
     }
     let body = quote!(#(#items)*);
     let text = body.to_string();
@@ -122,7 +132,7 @@ pub fn definition_file(def: &TypeDef) -> TokenStream {
     if text.contains("Primitive <") {
         crate_items.push(quote!(Primitive));
     }
-    if text.contains("Resource >") {
+    if text.contains("Resource >") || def.kind == DefKind::Resource {
         crate_items.push(quote!(Resource));
     }
     if !crate_items.is_empty() {

@@ -148,6 +148,9 @@ impl DefBuilder<'_> {
             name: sd.type_name.clone(),
             url: sd.url.clone(),
             kind,
+            category: sd
+                .category()
+                .map(|c| c.split('.').next().unwrap_or(c).to_lowercase()),
             structs,
             choices,
         })

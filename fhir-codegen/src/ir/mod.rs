@@ -25,6 +25,8 @@ pub struct TypeDef {
     pub name: String,
     pub url: String,
     pub kind: DefKind,
+    /// Resources: the spec's top-level category in lowercase (`clinical`), a feature group.
+    pub category: Option<String>,
     pub structs: Vec<Struct>,
     pub choices: Vec<Choice>,
 }

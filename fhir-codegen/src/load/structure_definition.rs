@@ -15,10 +15,24 @@ pub struct StructureDefinition {
     pub is_abstract: bool,
     /// `specialization` or `constraint`; absent for the root types `Element` and `Resource`.
     pub derivation: Option<String>,
+    #[serde(default)]
+    pub extension: Vec<Extension>,
     pub snapshot: Option<Snapshot>,
 }
 
 impl StructureDefinition {
+    /// The spec's category (`Clinical.Diagnostics`), from its `structuredefinition-category`
+    /// extension.
+    pub fn category(&self) -> Option<&str> {
+        const CATEGORY: &str =
+            "http://hl7.org/fhir/StructureDefinition/structuredefinition-category";
+        self.extension
+            .iter()
+            .find(|e| e.url == CATEGORY)?
+            .value_string
+            .as_deref()
+    }
+
     pub fn elements(&self) -> &[ElementDefinition] {
         self.snapshot.as_ref().map_or(&[], |s| &s.element)
     }
@@ -93,6 +107,7 @@ impl TypeRef {
 pub struct Extension {
     pub url: String,
     pub value_url: Option<String>,
+    pub value_string: Option<String>,
 }
 
 #[derive(Debug, Deserialize)]

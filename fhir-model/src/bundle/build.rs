@@ -4,12 +4,16 @@
 
 use super::invariants::Violation;
 use crate::codes::{BundleType, HttpVerb, SearchEntryMode};
-use crate::datatypes::{Identifier, Reference};
+#[cfg(feature = "composition")]
+use crate::datatypes::Identifier;
+use crate::datatypes::Reference;
 use crate::primitives::{Decimal, Id, Instant, UnsignedInt, Uri};
 use crate::reference::Literal;
-use crate::resources::{
-    Bundle, BundleEntry, BundleEntryRequest, BundleEntrySearch, Composition, MessageHeader,
-};
+#[cfg(feature = "composition")]
+use crate::resources::Composition;
+#[cfg(feature = "message_header")]
+use crate::resources::MessageHeader;
+use crate::resources::{Bundle, BundleEntry, BundleEntryRequest, BundleEntrySearch};
 use crate::visit::for_each_reference_mut;
 use crate::{Primitive, Resource};
 use std::collections::HashMap;
@@ -60,6 +64,7 @@ impl BundleBuilder {
         }
     }
 
+    #[cfg(feature = "message_header")]
     /// A message: `header` becomes the first entry (bdl-12). Add its focus with [`Self::focus`].
     pub fn message(header: MessageHeader) -> Self {
         let mut builder = Self::new(BundleType::Message);
@@ -67,6 +72,7 @@ impl BundleBuilder {
         builder
     }
 
+    #[cfg(feature = "composition")]
     /// A document: `composition` first (bdl-11), with the identifier and date it needs
     /// (bdl-9, bdl-10).
     pub fn document(composition: Composition, identifier: Identifier, date: Instant) -> Self {
@@ -135,6 +141,7 @@ impl BundleBuilder {
         self
     }
 
+    #[cfg(feature = "message_header")]
     /// Message only: adds `resource` and a reference to it in `MessageHeader.focus`.
     pub fn focus(mut self, resource: impl Into<Resource>) -> Self {
         let resource = resource.into();
@@ -153,16 +160,14 @@ impl BundleBuilder {
         self.add_focus(reference)
     }
 
+    #[cfg(feature = "message_header")]
     fn add_focus(mut self, reference: Result<Reference, crate::reference::ReferenceError>) -> Self {
         let header = self
             .bundle
             .entry
             .first_mut()
             .and_then(|e| e.resource.as_mut())
-            .and_then(|r| match r {
-                Resource::MessageHeader(h) => Some(h),
-                _ => None,
-            });
+            .and_then(<MessageHeader as crate::ConcreteResource>::from_resource_mut);
         match (header, reference) {
             (Some(header), Ok(reference)) => header.focus.push(reference),
             (None, _) => self

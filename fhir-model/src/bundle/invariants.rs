@@ -127,7 +127,7 @@ pub(super) fn check(bundle: &Bundle) -> Vec<Violation> {
                 "a document must have a date",
             );
         }
-        if !matches!(first_resource(bundle), Some(Resource::Composition(_))) {
+        if first_type(bundle) != Some("Composition") {
             fail(
                 "bdl-11",
                 "Bundle.entry[0].resource".into(),
@@ -135,9 +135,7 @@ pub(super) fn check(bundle: &Bundle) -> Vec<Violation> {
             );
         }
     }
-    if is(BundleType::Message)
-        && !matches!(first_resource(bundle), Some(Resource::MessageHeader(_)))
-    {
+    if is(BundleType::Message) && first_type(bundle) != Some("MessageHeader") {
         fail(
             "bdl-12",
             "Bundle.entry[0].resource".into(),
@@ -147,8 +145,8 @@ pub(super) fn check(bundle: &Bundle) -> Vec<Violation> {
     out
 }
 
-fn first_resource(bundle: &Bundle) -> Option<&Resource> {
-    bundle.entry.first()?.resource.as_ref()
+fn first_type(bundle: &Bundle) -> Option<&'static str> {
+    Some(bundle.entry.first()?.resource.as_ref()?.resource_type())
 }
 
 fn version_id(resource: &Resource) -> Option<&str> {

@@ -4,6 +4,7 @@
 /// AccountStatus
 ///
 /// Codes of the ValueSet <http://hl7.org/fhir/ValueSet/account-status>, bound with `required` strength.
+#[cfg(feature = "account")]
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum AccountStatus {
     /// `active`: Active
@@ -28,6 +29,7 @@ pub enum AccountStatus {
     Unknown,
 }
 
+#[cfg(feature = "account")]
 impl crate::CodeEnum for AccountStatus {
     const VALUE_SET: &'static str = "http://hl7.org/fhir/ValueSet/account-status";
     fn code(self) -> &'static str {
@@ -53,11 +55,13 @@ impl crate::CodeEnum for AccountStatus {
     }
 }
 
+#[cfg(feature = "account")]
 crate::impl_code_enum!(AccountStatus);
 
 /// ActionCardinalityBehavior
 ///
 /// Codes of the ValueSet <http://hl7.org/fhir/ValueSet/action-cardinality-behavior>, bound with `required` strength.
+#[cfg(any(feature = "plan_definition", feature = "request_group"))]
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum ActionCardinalityBehavior {
     /// `single`: Single
@@ -70,6 +74,7 @@ pub enum ActionCardinalityBehavior {
     Multiple,
 }
 
+#[cfg(any(feature = "plan_definition", feature = "request_group"))]
 impl crate::CodeEnum for ActionCardinalityBehavior {
     const VALUE_SET: &'static str = "http://hl7.org/fhir/ValueSet/action-cardinality-behavior";
     fn code(self) -> &'static str {
@@ -89,11 +94,13 @@ impl crate::CodeEnum for ActionCardinalityBehavior {
     }
 }
 
+#[cfg(any(feature = "plan_definition", feature = "request_group"))]
 crate::impl_code_enum!(ActionCardinalityBehavior);
 
 /// ActionConditionKind
 ///
 /// Codes of the ValueSet <http://hl7.org/fhir/ValueSet/action-condition-kind>, bound with `required` strength.
+#[cfg(any(feature = "plan_definition", feature = "request_group"))]
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum ActionConditionKind {
     /// `applicability`: Applicability
@@ -110,6 +117,7 @@ pub enum ActionConditionKind {
     Stop,
 }
 
+#[cfg(any(feature = "plan_definition", feature = "request_group"))]
 impl crate::CodeEnum for ActionConditionKind {
     const VALUE_SET: &'static str = "http://hl7.org/fhir/ValueSet/action-condition-kind";
     fn code(self) -> &'static str {
@@ -131,11 +139,13 @@ impl crate::CodeEnum for ActionConditionKind {
     }
 }
 
+#[cfg(any(feature = "plan_definition", feature = "request_group"))]
 crate::impl_code_enum!(ActionConditionKind);
 
 /// ActionGroupingBehavior
 ///
 /// Codes of the ValueSet <http://hl7.org/fhir/ValueSet/action-grouping-behavior>, bound with `required` strength.
+#[cfg(any(feature = "plan_definition", feature = "request_group"))]
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum ActionGroupingBehavior {
     /// `visual-group`: Visual Group
@@ -152,6 +162,7 @@ pub enum ActionGroupingBehavior {
     SentenceGroup,
 }
 
+#[cfg(any(feature = "plan_definition", feature = "request_group"))]
 impl crate::CodeEnum for ActionGroupingBehavior {
     const VALUE_SET: &'static str = "http://hl7.org/fhir/ValueSet/action-grouping-behavior";
     fn code(self) -> &'static str {
@@ -173,11 +184,13 @@ impl crate::CodeEnum for ActionGroupingBehavior {
     }
 }
 
+#[cfg(any(feature = "plan_definition", feature = "request_group"))]
 crate::impl_code_enum!(ActionGroupingBehavior);
 
 /// ActionParticipantType
 ///
 /// Codes of the ValueSet <http://hl7.org/fhir/ValueSet/action-participant-type>, bound with `required` strength.
+#[cfg(any(feature = "activity_definition", feature = "plan_definition"))]
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum ActionParticipantType {
     /// `patient`: Patient
@@ -198,6 +211,7 @@ pub enum ActionParticipantType {
     Device,
 }
 
+#[cfg(any(feature = "activity_definition", feature = "plan_definition"))]
 impl crate::CodeEnum for ActionParticipantType {
     const VALUE_SET: &'static str = "http://hl7.org/fhir/ValueSet/action-participant-type";
     fn code(self) -> &'static str {
@@ -221,11 +235,13 @@ impl crate::CodeEnum for ActionParticipantType {
     }
 }
 
+#[cfg(any(feature = "activity_definition", feature = "plan_definition"))]
 crate::impl_code_enum!(ActionParticipantType);
 
 /// ActionPrecheckBehavior
 ///
 /// Codes of the ValueSet <http://hl7.org/fhir/ValueSet/action-precheck-behavior>, bound with `required` strength.
+#[cfg(any(feature = "plan_definition", feature = "request_group"))]
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum ActionPrecheckBehavior {
     /// `yes`: Yes
@@ -238,6 +254,7 @@ pub enum ActionPrecheckBehavior {
     No,
 }
 
+#[cfg(any(feature = "plan_definition", feature = "request_group"))]
 impl crate::CodeEnum for ActionPrecheckBehavior {
     const VALUE_SET: &'static str = "http://hl7.org/fhir/ValueSet/action-precheck-behavior";
     fn code(self) -> &'static str {
@@ -257,11 +274,13 @@ impl crate::CodeEnum for ActionPrecheckBehavior {
     }
 }
 
+#[cfg(any(feature = "plan_definition", feature = "request_group"))]
 crate::impl_code_enum!(ActionPrecheckBehavior);
 
 /// ActionRelationshipType
 ///
 /// Codes of the ValueSet <http://hl7.org/fhir/ValueSet/action-relationship-type>, bound with `required` strength.
+#[cfg(any(feature = "plan_definition", feature = "request_group"))]
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum ActionRelationshipType {
     /// `before-start`: Before Start
@@ -302,6 +321,7 @@ pub enum ActionRelationshipType {
     AfterEnd,
 }
 
+#[cfg(any(feature = "plan_definition", feature = "request_group"))]
 impl crate::CodeEnum for ActionRelationshipType {
     const VALUE_SET: &'static str = "http://hl7.org/fhir/ValueSet/action-relationship-type";
     fn code(self) -> &'static str {
@@ -335,11 +355,13 @@ impl crate::CodeEnum for ActionRelationshipType {
     }
 }
 
+#[cfg(any(feature = "plan_definition", feature = "request_group"))]
 crate::impl_code_enum!(ActionRelationshipType);
 
 /// ActionRequiredBehavior
 ///
 /// Codes of the ValueSet <http://hl7.org/fhir/ValueSet/action-required-behavior>, bound with `required` strength.
+#[cfg(any(feature = "plan_definition", feature = "request_group"))]
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum ActionRequiredBehavior {
     /// `must`: Must
@@ -356,6 +378,7 @@ pub enum ActionRequiredBehavior {
     MustUnlessDocumented,
 }
 
+#[cfg(any(feature = "plan_definition", feature = "request_group"))]
 impl crate::CodeEnum for ActionRequiredBehavior {
     const VALUE_SET: &'static str = "http://hl7.org/fhir/ValueSet/action-required-behavior";
     fn code(self) -> &'static str {
@@ -377,11 +400,13 @@ impl crate::CodeEnum for ActionRequiredBehavior {
     }
 }
 
+#[cfg(any(feature = "plan_definition", feature = "request_group"))]
 crate::impl_code_enum!(ActionRequiredBehavior);
 
 /// ActionSelectionBehavior
 ///
 /// Codes of the ValueSet <http://hl7.org/fhir/ValueSet/action-selection-behavior>, bound with `required` strength.
+#[cfg(any(feature = "plan_definition", feature = "request_group"))]
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum ActionSelectionBehavior {
     /// `any`: Any
@@ -410,6 +435,7 @@ pub enum ActionSelectionBehavior {
     OneOrMore,
 }
 
+#[cfg(any(feature = "plan_definition", feature = "request_group"))]
 impl crate::CodeEnum for ActionSelectionBehavior {
     const VALUE_SET: &'static str = "http://hl7.org/fhir/ValueSet/action-selection-behavior";
     fn code(self) -> &'static str {
@@ -437,6 +463,7 @@ impl crate::CodeEnum for ActionSelectionBehavior {
     }
 }
 
+#[cfg(any(feature = "plan_definition", feature = "request_group"))]
 crate::impl_code_enum!(ActionSelectionBehavior);
 
 /// AddressType
@@ -538,6 +565,15 @@ crate::impl_code_enum!(AddressUse);
 /// AdministrativeGender
 ///
 /// Codes of the ValueSet <http://hl7.org/fhir/ValueSet/administrative-gender>, bound with `required` strength.
+#[cfg(
+    any(
+        feature = "observation_definition",
+        feature = "patient",
+        feature = "person",
+        feature = "practitioner",
+        feature = "related_person"
+    )
+)]
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum AdministrativeGender {
     /// `male`: Male
@@ -558,6 +594,15 @@ pub enum AdministrativeGender {
     Unknown,
 }
 
+#[cfg(
+    any(
+        feature = "observation_definition",
+        feature = "patient",
+        feature = "person",
+        feature = "practitioner",
+        feature = "related_person"
+    )
+)]
 impl crate::CodeEnum for AdministrativeGender {
     const VALUE_SET: &'static str = "http://hl7.org/fhir/ValueSet/administrative-gender";
     fn code(self) -> &'static str {
@@ -581,11 +626,21 @@ impl crate::CodeEnum for AdministrativeGender {
     }
 }
 
+#[cfg(
+    any(
+        feature = "observation_definition",
+        feature = "patient",
+        feature = "person",
+        feature = "practitioner",
+        feature = "related_person"
+    )
+)]
 crate::impl_code_enum!(AdministrativeGender);
 
 /// AdverseEventActuality
 ///
 /// Codes of the ValueSet <http://hl7.org/fhir/ValueSet/adverse-event-actuality>, bound with `required` strength.
+#[cfg(feature = "adverse_event")]
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum AdverseEventActuality {
     /// `actual`: Adverse Event
@@ -598,6 +653,7 @@ pub enum AdverseEventActuality {
     Potential,
 }
 
+#[cfg(feature = "adverse_event")]
 impl crate::CodeEnum for AdverseEventActuality {
     const VALUE_SET: &'static str = "http://hl7.org/fhir/ValueSet/adverse-event-actuality";
     fn code(self) -> &'static str {
@@ -617,6 +673,7 @@ impl crate::CodeEnum for AdverseEventActuality {
     }
 }
 
+#[cfg(feature = "adverse_event")]
 crate::impl_code_enum!(AdverseEventActuality);
 
 /// AggregationMode
@@ -664,6 +721,7 @@ crate::impl_code_enum!(AggregationMode);
 /// AllergyIntoleranceCategory
 ///
 /// Codes of the ValueSet <http://hl7.org/fhir/ValueSet/allergy-intolerance-category>, bound with `required` strength.
+#[cfg(feature = "allergy_intolerance")]
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum AllergyIntoleranceCategory {
     /// `food`: Food
@@ -684,6 +742,7 @@ pub enum AllergyIntoleranceCategory {
     Biologic,
 }
 
+#[cfg(feature = "allergy_intolerance")]
 impl crate::CodeEnum for AllergyIntoleranceCategory {
     const VALUE_SET: &'static str = "http://hl7.org/fhir/ValueSet/allergy-intolerance-category";
     fn code(self) -> &'static str {
@@ -707,11 +766,13 @@ impl crate::CodeEnum for AllergyIntoleranceCategory {
     }
 }
 
+#[cfg(feature = "allergy_intolerance")]
 crate::impl_code_enum!(AllergyIntoleranceCategory);
 
 /// AllergyIntoleranceCriticality
 ///
 /// Codes of the ValueSet <http://hl7.org/fhir/ValueSet/allergy-intolerance-criticality>, bound with `required` strength.
+#[cfg(feature = "allergy_intolerance")]
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum AllergyIntoleranceCriticality {
     /// `low`: Low Risk
@@ -728,6 +789,7 @@ pub enum AllergyIntoleranceCriticality {
     UnableToAssess,
 }
 
+#[cfg(feature = "allergy_intolerance")]
 impl crate::CodeEnum for AllergyIntoleranceCriticality {
     const VALUE_SET: &'static str = "http://hl7.org/fhir/ValueSet/allergy-intolerance-criticality";
     fn code(self) -> &'static str {
@@ -749,11 +811,13 @@ impl crate::CodeEnum for AllergyIntoleranceCriticality {
     }
 }
 
+#[cfg(feature = "allergy_intolerance")]
 crate::impl_code_enum!(AllergyIntoleranceCriticality);
 
 /// AllergyIntoleranceSeverity
 ///
 /// Codes of the ValueSet <http://hl7.org/fhir/ValueSet/reaction-event-severity>, bound with `required` strength.
+#[cfg(feature = "allergy_intolerance")]
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum AllergyIntoleranceSeverity {
     /// `mild`: Mild
@@ -770,6 +834,7 @@ pub enum AllergyIntoleranceSeverity {
     Severe,
 }
 
+#[cfg(feature = "allergy_intolerance")]
 impl crate::CodeEnum for AllergyIntoleranceSeverity {
     const VALUE_SET: &'static str = "http://hl7.org/fhir/ValueSet/reaction-event-severity";
     fn code(self) -> &'static str {
@@ -791,11 +856,13 @@ impl crate::CodeEnum for AllergyIntoleranceSeverity {
     }
 }
 
+#[cfg(feature = "allergy_intolerance")]
 crate::impl_code_enum!(AllergyIntoleranceSeverity);
 
 /// AllergyIntoleranceType
 ///
 /// Codes of the ValueSet <http://hl7.org/fhir/ValueSet/allergy-intolerance-type>, bound with `required` strength.
+#[cfg(feature = "allergy_intolerance")]
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum AllergyIntoleranceType {
     /// `allergy`: Allergy
@@ -808,6 +875,7 @@ pub enum AllergyIntoleranceType {
     Intolerance,
 }
 
+#[cfg(feature = "allergy_intolerance")]
 impl crate::CodeEnum for AllergyIntoleranceType {
     const VALUE_SET: &'static str = "http://hl7.org/fhir/ValueSet/allergy-intolerance-type";
     fn code(self) -> &'static str {
@@ -827,11 +895,13 @@ impl crate::CodeEnum for AllergyIntoleranceType {
     }
 }
 
+#[cfg(feature = "allergy_intolerance")]
 crate::impl_code_enum!(AllergyIntoleranceType);
 
 /// AppointmentStatus
 ///
 /// Codes of the ValueSet <http://hl7.org/fhir/ValueSet/appointmentstatus>, bound with `required` strength.
+#[cfg(feature = "appointment")]
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum AppointmentStatus {
     /// `proposed`: Proposed
@@ -877,6 +947,7 @@ pub enum AppointmentStatus {
     Waitlist,
 }
 
+#[cfg(feature = "appointment")]
 impl crate::CodeEnum for AppointmentStatus {
     const VALUE_SET: &'static str = "http://hl7.org/fhir/ValueSet/appointmentstatus";
     fn code(self) -> &'static str {
@@ -912,11 +983,13 @@ impl crate::CodeEnum for AppointmentStatus {
     }
 }
 
+#[cfg(feature = "appointment")]
 crate::impl_code_enum!(AppointmentStatus);
 
 /// AssertionDirectionType
 ///
 /// Codes of the ValueSet <http://hl7.org/fhir/ValueSet/assert-direction-codes>, bound with `required` strength.
+#[cfg(feature = "test_script")]
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum AssertionDirectionType {
     /// `response`: response
@@ -929,6 +1002,7 @@ pub enum AssertionDirectionType {
     Request,
 }
 
+#[cfg(feature = "test_script")]
 impl crate::CodeEnum for AssertionDirectionType {
     const VALUE_SET: &'static str = "http://hl7.org/fhir/ValueSet/assert-direction-codes";
     fn code(self) -> &'static str {
@@ -948,11 +1022,13 @@ impl crate::CodeEnum for AssertionDirectionType {
     }
 }
 
+#[cfg(feature = "test_script")]
 crate::impl_code_enum!(AssertionDirectionType);
 
 /// AssertionOperatorType
 ///
 /// Codes of the ValueSet <http://hl7.org/fhir/ValueSet/assert-operator-codes>, bound with `required` strength.
+#[cfg(feature = "test_script")]
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum AssertionOperatorType {
     /// `equals`: equals
@@ -1001,6 +1077,7 @@ pub enum AssertionOperatorType {
     Eval,
 }
 
+#[cfg(feature = "test_script")]
 impl crate::CodeEnum for AssertionOperatorType {
     const VALUE_SET: &'static str = "http://hl7.org/fhir/ValueSet/assert-operator-codes";
     fn code(self) -> &'static str {
@@ -1038,11 +1115,13 @@ impl crate::CodeEnum for AssertionOperatorType {
     }
 }
 
+#[cfg(feature = "test_script")]
 crate::impl_code_enum!(AssertionOperatorType);
 
 /// AssertionResponseTypes
 ///
 /// Codes of the ValueSet <http://hl7.org/fhir/ValueSet/assert-response-code-types>, bound with `required` strength.
+#[cfg(feature = "test_script")]
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum AssertionResponseTypes {
     /// `okay`: okay
@@ -1095,6 +1174,7 @@ pub enum AssertionResponseTypes {
     Unprocessable,
 }
 
+#[cfg(feature = "test_script")]
 impl crate::CodeEnum for AssertionResponseTypes {
     const VALUE_SET: &'static str = "http://hl7.org/fhir/ValueSet/assert-response-code-types";
     fn code(self) -> &'static str {
@@ -1134,11 +1214,13 @@ impl crate::CodeEnum for AssertionResponseTypes {
     }
 }
 
+#[cfg(feature = "test_script")]
 crate::impl_code_enum!(AssertionResponseTypes);
 
 /// AuditEventAction
 ///
 /// Codes of the ValueSet <http://hl7.org/fhir/ValueSet/audit-event-action>, bound with `required` strength.
+#[cfg(feature = "audit_event")]
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum AuditEventAction {
     /// `C`: Create
@@ -1163,6 +1245,7 @@ pub enum AuditEventAction {
     E,
 }
 
+#[cfg(feature = "audit_event")]
 impl crate::CodeEnum for AuditEventAction {
     const VALUE_SET: &'static str = "http://hl7.org/fhir/ValueSet/audit-event-action";
     fn code(self) -> &'static str {
@@ -1188,11 +1271,13 @@ impl crate::CodeEnum for AuditEventAction {
     }
 }
 
+#[cfg(feature = "audit_event")]
 crate::impl_code_enum!(AuditEventAction);
 
 /// AuditEventAgentNetworkType
 ///
 /// Codes of the ValueSet <http://hl7.org/fhir/ValueSet/network-type>, bound with `required` strength.
+#[cfg(feature = "audit_event")]
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum AuditEventAgentNetworkType {
     /// `1`: Machine Name
@@ -1217,6 +1302,7 @@ pub enum AuditEventAgentNetworkType {
     V5,
 }
 
+#[cfg(feature = "audit_event")]
 impl crate::CodeEnum for AuditEventAgentNetworkType {
     const VALUE_SET: &'static str = "http://hl7.org/fhir/ValueSet/network-type";
     fn code(self) -> &'static str {
@@ -1242,11 +1328,13 @@ impl crate::CodeEnum for AuditEventAgentNetworkType {
     }
 }
 
+#[cfg(feature = "audit_event")]
 crate::impl_code_enum!(AuditEventAgentNetworkType);
 
 /// AuditEventOutcome
 ///
 /// Codes of the ValueSet <http://hl7.org/fhir/ValueSet/audit-event-outcome>, bound with `required` strength.
+#[cfg(feature = "audit_event")]
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum AuditEventOutcome {
     /// `0`: Success
@@ -1267,6 +1355,7 @@ pub enum AuditEventOutcome {
     V12,
 }
 
+#[cfg(feature = "audit_event")]
 impl crate::CodeEnum for AuditEventOutcome {
     const VALUE_SET: &'static str = "http://hl7.org/fhir/ValueSet/audit-event-outcome";
     fn code(self) -> &'static str {
@@ -1290,6 +1379,7 @@ impl crate::CodeEnum for AuditEventOutcome {
     }
 }
 
+#[cfg(feature = "audit_event")]
 crate::impl_code_enum!(AuditEventOutcome);
 
 /// BindingStrength
@@ -1343,6 +1433,7 @@ crate::impl_code_enum!(BindingStrength);
 /// BiologicallyDerivedProductCategory
 ///
 /// Codes of the ValueSet <http://hl7.org/fhir/ValueSet/product-category>, bound with `required` strength.
+#[cfg(feature = "biologically_derived_product")]
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum BiologicallyDerivedProductCategory {
     /// `organ`: Organ
@@ -1367,6 +1458,7 @@ pub enum BiologicallyDerivedProductCategory {
     BiologicalAgent,
 }
 
+#[cfg(feature = "biologically_derived_product")]
 impl crate::CodeEnum for BiologicallyDerivedProductCategory {
     const VALUE_SET: &'static str = "http://hl7.org/fhir/ValueSet/product-category";
     fn code(self) -> &'static str {
@@ -1392,11 +1484,13 @@ impl crate::CodeEnum for BiologicallyDerivedProductCategory {
     }
 }
 
+#[cfg(feature = "biologically_derived_product")]
 crate::impl_code_enum!(BiologicallyDerivedProductCategory);
 
 /// BiologicallyDerivedProductStatus
 ///
 /// Codes of the ValueSet <http://hl7.org/fhir/ValueSet/product-status>, bound with `required` strength.
+#[cfg(feature = "biologically_derived_product")]
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum BiologicallyDerivedProductStatus {
     /// `available`: Available
@@ -1409,6 +1503,7 @@ pub enum BiologicallyDerivedProductStatus {
     Unavailable,
 }
 
+#[cfg(feature = "biologically_derived_product")]
 impl crate::CodeEnum for BiologicallyDerivedProductStatus {
     const VALUE_SET: &'static str = "http://hl7.org/fhir/ValueSet/product-status";
     fn code(self) -> &'static str {
@@ -1428,11 +1523,13 @@ impl crate::CodeEnum for BiologicallyDerivedProductStatus {
     }
 }
 
+#[cfg(feature = "biologically_derived_product")]
 crate::impl_code_enum!(BiologicallyDerivedProductStatus);
 
 /// BiologicallyDerivedProductStorageScale
 ///
 /// Codes of the ValueSet <http://hl7.org/fhir/ValueSet/product-storage-scale>, bound with `required` strength.
+#[cfg(feature = "biologically_derived_product")]
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum BiologicallyDerivedProductStorageScale {
     /// `farenheit`: Fahrenheit
@@ -1449,6 +1546,7 @@ pub enum BiologicallyDerivedProductStorageScale {
     Kelvin,
 }
 
+#[cfg(feature = "biologically_derived_product")]
 impl crate::CodeEnum for BiologicallyDerivedProductStorageScale {
     const VALUE_SET: &'static str = "http://hl7.org/fhir/ValueSet/product-storage-scale";
     fn code(self) -> &'static str {
@@ -1470,11 +1568,13 @@ impl crate::CodeEnum for BiologicallyDerivedProductStorageScale {
     }
 }
 
+#[cfg(feature = "biologically_derived_product")]
 crate::impl_code_enum!(BiologicallyDerivedProductStorageScale);
 
 /// BundleType
 ///
 /// Codes of the ValueSet <http://hl7.org/fhir/ValueSet/bundle-type>, bound with `required` strength.
+#[cfg(feature = "bundle")]
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum BundleType {
     /// `document`: Document
@@ -1515,6 +1615,7 @@ pub enum BundleType {
     Collection,
 }
 
+#[cfg(feature = "bundle")]
 impl crate::CodeEnum for BundleType {
     const VALUE_SET: &'static str = "http://hl7.org/fhir/ValueSet/bundle-type";
     fn code(self) -> &'static str {
@@ -1548,11 +1649,13 @@ impl crate::CodeEnum for BundleType {
     }
 }
 
+#[cfg(feature = "bundle")]
 crate::impl_code_enum!(BundleType);
 
 /// CapabilityStatementKind
 ///
 /// Codes of the ValueSet <http://hl7.org/fhir/ValueSet/capability-statement-kind>, bound with `required` strength.
+#[cfg(any(feature = "capability_statement", feature = "terminology_capabilities"))]
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum CapabilityStatementKind {
     /// `instance`: Instance
@@ -1569,6 +1672,7 @@ pub enum CapabilityStatementKind {
     Requirements,
 }
 
+#[cfg(any(feature = "capability_statement", feature = "terminology_capabilities"))]
 impl crate::CodeEnum for CapabilityStatementKind {
     const VALUE_SET: &'static str = "http://hl7.org/fhir/ValueSet/capability-statement-kind";
     fn code(self) -> &'static str {
@@ -1590,11 +1694,13 @@ impl crate::CodeEnum for CapabilityStatementKind {
     }
 }
 
+#[cfg(any(feature = "capability_statement", feature = "terminology_capabilities"))]
 crate::impl_code_enum!(CapabilityStatementKind);
 
 /// Care Plan Activity Kind
 ///
 /// Codes of the ValueSet <http://hl7.org/fhir/ValueSet/care-plan-activity-kind>, bound with `required` strength.
+#[cfg(feature = "care_plan")]
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum CarePlanActivityKind {
     /// `Appointment`: Appointment
@@ -1631,6 +1737,7 @@ pub enum CarePlanActivityKind {
     VisionPrescription,
 }
 
+#[cfg(feature = "care_plan")]
 impl crate::CodeEnum for CarePlanActivityKind {
     const VALUE_SET: &'static str = "http://hl7.org/fhir/ValueSet/care-plan-activity-kind";
     fn code(self) -> &'static str {
@@ -1662,11 +1769,13 @@ impl crate::CodeEnum for CarePlanActivityKind {
     }
 }
 
+#[cfg(feature = "care_plan")]
 crate::impl_code_enum!(CarePlanActivityKind);
 
 /// CarePlanActivityStatus
 ///
 /// Codes of the ValueSet <http://hl7.org/fhir/ValueSet/care-plan-activity-status>, bound with `required` strength.
+#[cfg(feature = "care_plan")]
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum CarePlanActivityStatus {
     /// `not-started`: Not Started
@@ -1707,6 +1816,7 @@ pub enum CarePlanActivityStatus {
     EnteredInError,
 }
 
+#[cfg(feature = "care_plan")]
 impl crate::CodeEnum for CarePlanActivityStatus {
     const VALUE_SET: &'static str = "http://hl7.org/fhir/ValueSet/care-plan-activity-status";
     fn code(self) -> &'static str {
@@ -1740,11 +1850,13 @@ impl crate::CodeEnum for CarePlanActivityStatus {
     }
 }
 
+#[cfg(feature = "care_plan")]
 crate::impl_code_enum!(CarePlanActivityStatus);
 
 /// Care Plan Intent
 ///
 /// Codes of the ValueSet <http://hl7.org/fhir/ValueSet/care-plan-intent>, bound with `required` strength.
+#[cfg(feature = "care_plan")]
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum CarePlanIntent {
     /// `proposal`: Proposal
@@ -1765,6 +1877,7 @@ pub enum CarePlanIntent {
     Option,
 }
 
+#[cfg(feature = "care_plan")]
 impl crate::CodeEnum for CarePlanIntent {
     const VALUE_SET: &'static str = "http://hl7.org/fhir/ValueSet/care-plan-intent";
     fn code(self) -> &'static str {
@@ -1788,11 +1901,13 @@ impl crate::CodeEnum for CarePlanIntent {
     }
 }
 
+#[cfg(feature = "care_plan")]
 crate::impl_code_enum!(CarePlanIntent);
 
 /// CareTeamStatus
 ///
 /// Codes of the ValueSet <http://hl7.org/fhir/ValueSet/care-team-status>, bound with `required` strength.
+#[cfg(feature = "care_team")]
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum CareTeamStatus {
     /// `proposed`: Proposed
@@ -1817,6 +1932,7 @@ pub enum CareTeamStatus {
     EnteredInError,
 }
 
+#[cfg(feature = "care_team")]
 impl crate::CodeEnum for CareTeamStatus {
     const VALUE_SET: &'static str = "http://hl7.org/fhir/ValueSet/care-team-status";
     fn code(self) -> &'static str {
@@ -1842,11 +1958,13 @@ impl crate::CodeEnum for CareTeamStatus {
     }
 }
 
+#[cfg(feature = "care_team")]
 crate::impl_code_enum!(CareTeamStatus);
 
 /// CatalogEntryRelationType
 ///
 /// Codes of the ValueSet <http://hl7.org/fhir/ValueSet/relation-type>, bound with `required` strength.
+#[cfg(feature = "catalog_entry")]
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum CatalogEntryRelationType {
     /// `triggers`: Triggers
@@ -1859,6 +1977,7 @@ pub enum CatalogEntryRelationType {
     IsReplacedBy,
 }
 
+#[cfg(feature = "catalog_entry")]
 impl crate::CodeEnum for CatalogEntryRelationType {
     const VALUE_SET: &'static str = "http://hl7.org/fhir/ValueSet/relation-type";
     fn code(self) -> &'static str {
@@ -1878,11 +1997,13 @@ impl crate::CodeEnum for CatalogEntryRelationType {
     }
 }
 
+#[cfg(feature = "catalog_entry")]
 crate::impl_code_enum!(CatalogEntryRelationType);
 
 /// ChargeItemStatus
 ///
 /// Codes of the ValueSet <http://hl7.org/fhir/ValueSet/chargeitem-status>, bound with `required` strength.
+#[cfg(feature = "charge_item")]
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum ChargeItemStatus {
     /// `planned`: Planned
@@ -1915,6 +2036,7 @@ pub enum ChargeItemStatus {
     Unknown,
 }
 
+#[cfg(feature = "charge_item")]
 impl crate::CodeEnum for ChargeItemStatus {
     const VALUE_SET: &'static str = "http://hl7.org/fhir/ValueSet/chargeitem-status";
     fn code(self) -> &'static str {
@@ -1944,11 +2066,21 @@ impl crate::CodeEnum for ChargeItemStatus {
     }
 }
 
+#[cfg(feature = "charge_item")]
 crate::impl_code_enum!(ChargeItemStatus);
 
 /// Claim Processing Codes
 ///
 /// Codes of the ValueSet <http://hl7.org/fhir/ValueSet/remittance-outcome>, bound with `required` strength.
+#[cfg(
+    any(
+        feature = "claim_response",
+        feature = "coverage_eligibility_response",
+        feature = "enrollment_response",
+        feature = "explanation_of_benefit",
+        feature = "payment_reconciliation"
+    )
+)]
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum ClaimProcessingCodes {
     /// `queued`: Queued
@@ -1969,6 +2101,15 @@ pub enum ClaimProcessingCodes {
     Partial,
 }
 
+#[cfg(
+    any(
+        feature = "claim_response",
+        feature = "coverage_eligibility_response",
+        feature = "enrollment_response",
+        feature = "explanation_of_benefit",
+        feature = "payment_reconciliation"
+    )
+)]
 impl crate::CodeEnum for ClaimProcessingCodes {
     const VALUE_SET: &'static str = "http://hl7.org/fhir/ValueSet/remittance-outcome";
     fn code(self) -> &'static str {
@@ -1992,11 +2133,21 @@ impl crate::CodeEnum for ClaimProcessingCodes {
     }
 }
 
+#[cfg(
+    any(
+        feature = "claim_response",
+        feature = "coverage_eligibility_response",
+        feature = "enrollment_response",
+        feature = "explanation_of_benefit",
+        feature = "payment_reconciliation"
+    )
+)]
 crate::impl_code_enum!(ClaimProcessingCodes);
 
 /// Clinical Impression Status
 ///
 /// Codes of the ValueSet <http://hl7.org/fhir/ValueSet/clinicalimpression-status>, bound with `required` strength.
+#[cfg(feature = "clinical_impression")]
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum ClinicalImpressionStatus {
     /// `in-progress`: In Progress
@@ -2013,6 +2164,7 @@ pub enum ClinicalImpressionStatus {
     EnteredInError,
 }
 
+#[cfg(feature = "clinical_impression")]
 impl crate::CodeEnum for ClinicalImpressionStatus {
     const VALUE_SET: &'static str = "http://hl7.org/fhir/ValueSet/clinicalimpression-status";
     fn code(self) -> &'static str {
@@ -2034,11 +2186,13 @@ impl crate::CodeEnum for ClinicalImpressionStatus {
     }
 }
 
+#[cfg(feature = "clinical_impression")]
 crate::impl_code_enum!(ClinicalImpressionStatus);
 
 /// CodeSearchSupport
 ///
 /// Codes of the ValueSet <http://hl7.org/fhir/ValueSet/code-search-support>, bound with `required` strength.
+#[cfg(feature = "terminology_capabilities")]
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum CodeSearchSupport {
     /// `explicit`: Explicit Codes
@@ -2051,6 +2205,7 @@ pub enum CodeSearchSupport {
     All,
 }
 
+#[cfg(feature = "terminology_capabilities")]
 impl crate::CodeEnum for CodeSearchSupport {
     const VALUE_SET: &'static str = "http://hl7.org/fhir/ValueSet/code-search-support";
     fn code(self) -> &'static str {
@@ -2070,11 +2225,13 @@ impl crate::CodeEnum for CodeSearchSupport {
     }
 }
 
+#[cfg(feature = "terminology_capabilities")]
 crate::impl_code_enum!(CodeSearchSupport);
 
 /// CodeSystemContentMode
 ///
 /// Codes of the ValueSet <http://hl7.org/fhir/ValueSet/codesystem-content-mode>, bound with `required` strength.
+#[cfg(feature = "code_system")]
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum CodeSystemContentMode {
     /// `not-present`: Not Present
@@ -2099,6 +2256,7 @@ pub enum CodeSystemContentMode {
     Supplement,
 }
 
+#[cfg(feature = "code_system")]
 impl crate::CodeEnum for CodeSystemContentMode {
     const VALUE_SET: &'static str = "http://hl7.org/fhir/ValueSet/codesystem-content-mode";
     fn code(self) -> &'static str {
@@ -2124,11 +2282,13 @@ impl crate::CodeEnum for CodeSystemContentMode {
     }
 }
 
+#[cfg(feature = "code_system")]
 crate::impl_code_enum!(CodeSystemContentMode);
 
 /// CodeSystemHierarchyMeaning
 ///
 /// Codes of the ValueSet <http://hl7.org/fhir/ValueSet/codesystem-hierarchy-meaning>, bound with `required` strength.
+#[cfg(feature = "code_system")]
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum CodeSystemHierarchyMeaning {
     /// `grouped-by`: Grouped By
@@ -2149,6 +2309,7 @@ pub enum CodeSystemHierarchyMeaning {
     ClassifiedWith,
 }
 
+#[cfg(feature = "code_system")]
 impl crate::CodeEnum for CodeSystemHierarchyMeaning {
     const VALUE_SET: &'static str = "http://hl7.org/fhir/ValueSet/codesystem-hierarchy-meaning";
     fn code(self) -> &'static str {
@@ -2172,11 +2333,13 @@ impl crate::CodeEnum for CodeSystemHierarchyMeaning {
     }
 }
 
+#[cfg(feature = "code_system")]
 crate::impl_code_enum!(CodeSystemHierarchyMeaning);
 
 /// CompartmentType
 ///
 /// Codes of the ValueSet <http://hl7.org/fhir/ValueSet/compartment-type>, bound with `required` strength.
+#[cfg(any(feature = "compartment_definition", feature = "graph_definition"))]
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum CompartmentType {
     /// `Patient`: Patient
@@ -2201,6 +2364,7 @@ pub enum CompartmentType {
     Device,
 }
 
+#[cfg(any(feature = "compartment_definition", feature = "graph_definition"))]
 impl crate::CodeEnum for CompartmentType {
     const VALUE_SET: &'static str = "http://hl7.org/fhir/ValueSet/compartment-type";
     fn code(self) -> &'static str {
@@ -2226,11 +2390,13 @@ impl crate::CodeEnum for CompartmentType {
     }
 }
 
+#[cfg(any(feature = "compartment_definition", feature = "graph_definition"))]
 crate::impl_code_enum!(CompartmentType);
 
 /// CompositionAttestationMode
 ///
 /// Codes of the ValueSet <http://hl7.org/fhir/ValueSet/composition-attestation-mode>, bound with `required` strength.
+#[cfg(feature = "composition")]
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum CompositionAttestationMode {
     /// `personal`: Personal
@@ -2251,6 +2417,7 @@ pub enum CompositionAttestationMode {
     Official,
 }
 
+#[cfg(feature = "composition")]
 impl crate::CodeEnum for CompositionAttestationMode {
     const VALUE_SET: &'static str = "http://hl7.org/fhir/ValueSet/composition-attestation-mode";
     fn code(self) -> &'static str {
@@ -2274,11 +2441,13 @@ impl crate::CodeEnum for CompositionAttestationMode {
     }
 }
 
+#[cfg(feature = "composition")]
 crate::impl_code_enum!(CompositionAttestationMode);
 
 /// CompositionStatus
 ///
 /// Codes of the ValueSet <http://hl7.org/fhir/ValueSet/composition-status>, bound with `required` strength.
+#[cfg(any(feature = "composition", feature = "document_reference"))]
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum CompositionStatus {
     /// `preliminary`: Preliminary
@@ -2299,6 +2468,7 @@ pub enum CompositionStatus {
     EnteredInError,
 }
 
+#[cfg(any(feature = "composition", feature = "document_reference"))]
 impl crate::CodeEnum for CompositionStatus {
     const VALUE_SET: &'static str = "http://hl7.org/fhir/ValueSet/composition-status";
     fn code(self) -> &'static str {
@@ -2322,11 +2492,13 @@ impl crate::CodeEnum for CompositionStatus {
     }
 }
 
+#[cfg(any(feature = "composition", feature = "document_reference"))]
 crate::impl_code_enum!(CompositionStatus);
 
 /// ConceptMapEquivalence
 ///
 /// Codes of the ValueSet <http://hl7.org/fhir/ValueSet/concept-map-equivalence>, bound with `required` strength.
+#[cfg(feature = "concept_map")]
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum ConceptMapEquivalence {
     /// `relatedto`: Related To
@@ -2371,6 +2543,7 @@ pub enum ConceptMapEquivalence {
     Disjoint,
 }
 
+#[cfg(feature = "concept_map")]
 impl crate::CodeEnum for ConceptMapEquivalence {
     const VALUE_SET: &'static str = "http://hl7.org/fhir/ValueSet/concept-map-equivalence";
     fn code(self) -> &'static str {
@@ -2406,11 +2579,13 @@ impl crate::CodeEnum for ConceptMapEquivalence {
     }
 }
 
+#[cfg(feature = "concept_map")]
 crate::impl_code_enum!(ConceptMapEquivalence);
 
 /// ConceptMapGroupUnmappedMode
 ///
 /// Codes of the ValueSet <http://hl7.org/fhir/ValueSet/conceptmap-unmapped-mode>, bound with `required` strength.
+#[cfg(feature = "concept_map")]
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum ConceptMapGroupUnmappedMode {
     /// `provided`: Provided Code
@@ -2427,6 +2602,7 @@ pub enum ConceptMapGroupUnmappedMode {
     OtherMap,
 }
 
+#[cfg(feature = "concept_map")]
 impl crate::CodeEnum for ConceptMapGroupUnmappedMode {
     const VALUE_SET: &'static str = "http://hl7.org/fhir/ValueSet/conceptmap-unmapped-mode";
     fn code(self) -> &'static str {
@@ -2448,11 +2624,13 @@ impl crate::CodeEnum for ConceptMapGroupUnmappedMode {
     }
 }
 
+#[cfg(feature = "concept_map")]
 crate::impl_code_enum!(ConceptMapGroupUnmappedMode);
 
 /// ConditionalDeleteStatus
 ///
 /// Codes of the ValueSet <http://hl7.org/fhir/ValueSet/conditional-delete-status>, bound with `required` strength.
+#[cfg(feature = "capability_statement")]
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum ConditionalDeleteStatus {
     /// `not-supported`: Not Supported
@@ -2469,6 +2647,7 @@ pub enum ConditionalDeleteStatus {
     Multiple,
 }
 
+#[cfg(feature = "capability_statement")]
 impl crate::CodeEnum for ConditionalDeleteStatus {
     const VALUE_SET: &'static str = "http://hl7.org/fhir/ValueSet/conditional-delete-status";
     fn code(self) -> &'static str {
@@ -2490,11 +2669,13 @@ impl crate::CodeEnum for ConditionalDeleteStatus {
     }
 }
 
+#[cfg(feature = "capability_statement")]
 crate::impl_code_enum!(ConditionalDeleteStatus);
 
 /// ConditionalReadStatus
 ///
 /// Codes of the ValueSet <http://hl7.org/fhir/ValueSet/conditional-read-status>, bound with `required` strength.
+#[cfg(feature = "capability_statement")]
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum ConditionalReadStatus {
     /// `not-supported`: Not Supported
@@ -2515,6 +2696,7 @@ pub enum ConditionalReadStatus {
     FullSupport,
 }
 
+#[cfg(feature = "capability_statement")]
 impl crate::CodeEnum for ConditionalReadStatus {
     const VALUE_SET: &'static str = "http://hl7.org/fhir/ValueSet/conditional-read-status";
     fn code(self) -> &'static str {
@@ -2538,11 +2720,13 @@ impl crate::CodeEnum for ConditionalReadStatus {
     }
 }
 
+#[cfg(feature = "capability_statement")]
 crate::impl_code_enum!(ConditionalReadStatus);
 
 /// ConsentDataMeaning
 ///
 /// Codes of the ValueSet <http://hl7.org/fhir/ValueSet/consent-data-meaning>, bound with `required` strength.
+#[cfg(feature = "consent")]
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum ConsentDataMeaning {
     /// `instance`: Instance
@@ -2563,6 +2747,7 @@ pub enum ConsentDataMeaning {
     Authoredby,
 }
 
+#[cfg(feature = "consent")]
 impl crate::CodeEnum for ConsentDataMeaning {
     const VALUE_SET: &'static str = "http://hl7.org/fhir/ValueSet/consent-data-meaning";
     fn code(self) -> &'static str {
@@ -2586,11 +2771,13 @@ impl crate::CodeEnum for ConsentDataMeaning {
     }
 }
 
+#[cfg(feature = "consent")]
 crate::impl_code_enum!(ConsentDataMeaning);
 
 /// ConsentProvisionType
 ///
 /// Codes of the ValueSet <http://hl7.org/fhir/ValueSet/consent-provision-type>, bound with `required` strength.
+#[cfg(feature = "consent")]
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum ConsentProvisionType {
     /// `deny`: Opt Out
@@ -2603,6 +2790,7 @@ pub enum ConsentProvisionType {
     Permit,
 }
 
+#[cfg(feature = "consent")]
 impl crate::CodeEnum for ConsentProvisionType {
     const VALUE_SET: &'static str = "http://hl7.org/fhir/ValueSet/consent-provision-type";
     fn code(self) -> &'static str {
@@ -2622,11 +2810,13 @@ impl crate::CodeEnum for ConsentProvisionType {
     }
 }
 
+#[cfg(feature = "consent")]
 crate::impl_code_enum!(ConsentProvisionType);
 
 /// ConsentState
 ///
 /// Codes of the ValueSet <http://hl7.org/fhir/ValueSet/consent-state-codes>, bound with `required` strength.
+#[cfg(feature = "consent")]
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum ConsentState {
     /// `draft`: Pending
@@ -2655,6 +2845,7 @@ pub enum ConsentState {
     EnteredInError,
 }
 
+#[cfg(feature = "consent")]
 impl crate::CodeEnum for ConsentState {
     const VALUE_SET: &'static str = "http://hl7.org/fhir/ValueSet/consent-state-codes";
     fn code(self) -> &'static str {
@@ -2682,6 +2873,7 @@ impl crate::CodeEnum for ConsentState {
     }
 }
 
+#[cfg(feature = "consent")]
 crate::impl_code_enum!(ConsentState);
 
 /// ConstraintSeverity
@@ -2843,6 +3035,7 @@ crate::impl_code_enum!(ContactPointUse);
 /// Contract Resource Publication Status codes
 ///
 /// Codes of the ValueSet <http://hl7.org/fhir/ValueSet/contract-publicationstatus>, bound with `required` strength.
+#[cfg(feature = "contract")]
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum ContractResourcePublicationStatusCodes {
     /// `amended`: Amended
@@ -2907,6 +3100,7 @@ pub enum ContractResourcePublicationStatusCodes {
     Terminated,
 }
 
+#[cfg(feature = "contract")]
 impl crate::CodeEnum for ContractResourcePublicationStatusCodes {
     const VALUE_SET: &'static str = "http://hl7.org/fhir/ValueSet/contract-publicationstatus";
     fn code(self) -> &'static str {
@@ -2952,11 +3146,13 @@ impl crate::CodeEnum for ContractResourcePublicationStatusCodes {
     }
 }
 
+#[cfg(feature = "contract")]
 crate::impl_code_enum!(ContractResourcePublicationStatusCodes);
 
 /// Contract Resource Status Codes
 ///
 /// Codes of the ValueSet <http://hl7.org/fhir/ValueSet/contract-status>, bound with `required` strength.
+#[cfg(feature = "contract")]
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum ContractResourceStatusCodes {
     /// `amended`: Amended
@@ -3021,6 +3217,7 @@ pub enum ContractResourceStatusCodes {
     Terminated,
 }
 
+#[cfg(feature = "contract")]
 impl crate::CodeEnum for ContractResourceStatusCodes {
     const VALUE_SET: &'static str = "http://hl7.org/fhir/ValueSet/contract-status";
     fn code(self) -> &'static str {
@@ -3066,6 +3263,7 @@ impl crate::CodeEnum for ContractResourceStatusCodes {
     }
 }
 
+#[cfg(feature = "contract")]
 crate::impl_code_enum!(ContractResourceStatusCodes);
 
 /// ContributorType
@@ -3185,6 +3383,7 @@ crate::impl_code_enum!(DaysOfWeek);
 /// DetectedIssueSeverity
 ///
 /// Codes of the ValueSet <http://hl7.org/fhir/ValueSet/detectedissue-severity>, bound with `required` strength.
+#[cfg(feature = "detected_issue")]
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum DetectedIssueSeverity {
     /// `high`: High
@@ -3201,6 +3400,7 @@ pub enum DetectedIssueSeverity {
     Low,
 }
 
+#[cfg(feature = "detected_issue")]
 impl crate::CodeEnum for DetectedIssueSeverity {
     const VALUE_SET: &'static str = "http://hl7.org/fhir/ValueSet/detectedissue-severity";
     fn code(self) -> &'static str {
@@ -3222,11 +3422,13 @@ impl crate::CodeEnum for DetectedIssueSeverity {
     }
 }
 
+#[cfg(feature = "detected_issue")]
 crate::impl_code_enum!(DetectedIssueSeverity);
 
 /// DeviceMetricCalibrationState
 ///
 /// Codes of the ValueSet <http://hl7.org/fhir/ValueSet/metric-calibration-state>, bound with `required` strength.
+#[cfg(feature = "device_metric")]
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum DeviceMetricCalibrationState {
     /// `not-calibrated`: Not Calibrated
@@ -3247,6 +3449,7 @@ pub enum DeviceMetricCalibrationState {
     Unspecified,
 }
 
+#[cfg(feature = "device_metric")]
 impl crate::CodeEnum for DeviceMetricCalibrationState {
     const VALUE_SET: &'static str = "http://hl7.org/fhir/ValueSet/metric-calibration-state";
     fn code(self) -> &'static str {
@@ -3270,11 +3473,13 @@ impl crate::CodeEnum for DeviceMetricCalibrationState {
     }
 }
 
+#[cfg(feature = "device_metric")]
 crate::impl_code_enum!(DeviceMetricCalibrationState);
 
 /// DeviceMetricCalibrationType
 ///
 /// Codes of the ValueSet <http://hl7.org/fhir/ValueSet/metric-calibration-type>, bound with `required` strength.
+#[cfg(feature = "device_metric")]
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum DeviceMetricCalibrationType {
     /// `unspecified`: Unspecified
@@ -3295,6 +3500,7 @@ pub enum DeviceMetricCalibrationType {
     TwoPoint,
 }
 
+#[cfg(feature = "device_metric")]
 impl crate::CodeEnum for DeviceMetricCalibrationType {
     const VALUE_SET: &'static str = "http://hl7.org/fhir/ValueSet/metric-calibration-type";
     fn code(self) -> &'static str {
@@ -3318,11 +3524,13 @@ impl crate::CodeEnum for DeviceMetricCalibrationType {
     }
 }
 
+#[cfg(feature = "device_metric")]
 crate::impl_code_enum!(DeviceMetricCalibrationType);
 
 /// DeviceMetricCategory
 ///
 /// Codes of the ValueSet <http://hl7.org/fhir/ValueSet/metric-category>, bound with `required` strength.
+#[cfg(feature = "device_metric")]
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum DeviceMetricCategory {
     /// `measurement`: Measurement
@@ -3343,6 +3551,7 @@ pub enum DeviceMetricCategory {
     Unspecified,
 }
 
+#[cfg(feature = "device_metric")]
 impl crate::CodeEnum for DeviceMetricCategory {
     const VALUE_SET: &'static str = "http://hl7.org/fhir/ValueSet/metric-category";
     fn code(self) -> &'static str {
@@ -3366,11 +3575,13 @@ impl crate::CodeEnum for DeviceMetricCategory {
     }
 }
 
+#[cfg(feature = "device_metric")]
 crate::impl_code_enum!(DeviceMetricCategory);
 
 /// DeviceMetricColor
 ///
 /// Codes of the ValueSet <http://hl7.org/fhir/ValueSet/metric-color>, bound with `required` strength.
+#[cfg(feature = "device_metric")]
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum DeviceMetricColor {
     /// `black`: Color Black
@@ -3407,6 +3618,7 @@ pub enum DeviceMetricColor {
     White,
 }
 
+#[cfg(feature = "device_metric")]
 impl crate::CodeEnum for DeviceMetricColor {
     const VALUE_SET: &'static str = "http://hl7.org/fhir/ValueSet/metric-color";
     fn code(self) -> &'static str {
@@ -3438,11 +3650,13 @@ impl crate::CodeEnum for DeviceMetricColor {
     }
 }
 
+#[cfg(feature = "device_metric")]
 crate::impl_code_enum!(DeviceMetricColor);
 
 /// DeviceMetricOperationalStatus
 ///
 /// Codes of the ValueSet <http://hl7.org/fhir/ValueSet/metric-operational-status>, bound with `required` strength.
+#[cfg(feature = "device_metric")]
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum DeviceMetricOperationalStatus {
     /// `on`: On
@@ -3463,6 +3677,7 @@ pub enum DeviceMetricOperationalStatus {
     EnteredInError,
 }
 
+#[cfg(feature = "device_metric")]
 impl crate::CodeEnum for DeviceMetricOperationalStatus {
     const VALUE_SET: &'static str = "http://hl7.org/fhir/ValueSet/metric-operational-status";
     fn code(self) -> &'static str {
@@ -3486,11 +3701,13 @@ impl crate::CodeEnum for DeviceMetricOperationalStatus {
     }
 }
 
+#[cfg(feature = "device_metric")]
 crate::impl_code_enum!(DeviceMetricOperationalStatus);
 
 /// DeviceNameType
 ///
 /// Codes of the ValueSet <http://hl7.org/fhir/ValueSet/device-nametype>, bound with `required` strength.
+#[cfg(any(feature = "device", feature = "device_definition"))]
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum DeviceNameType {
     /// `udi-label-name`: UDI Label name
@@ -3519,6 +3736,7 @@ pub enum DeviceNameType {
     Other,
 }
 
+#[cfg(any(feature = "device", feature = "device_definition"))]
 impl crate::CodeEnum for DeviceNameType {
     const VALUE_SET: &'static str = "http://hl7.org/fhir/ValueSet/device-nametype";
     fn code(self) -> &'static str {
@@ -3546,11 +3764,13 @@ impl crate::CodeEnum for DeviceNameType {
     }
 }
 
+#[cfg(any(feature = "device", feature = "device_definition"))]
 crate::impl_code_enum!(DeviceNameType);
 
 /// DeviceUseStatementStatus
 ///
 /// Codes of the ValueSet <http://hl7.org/fhir/ValueSet/device-statement-status>, bound with `required` strength.
+#[cfg(feature = "device_use_statement")]
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum DeviceUseStatementStatus {
     /// `active`: Active
@@ -3579,6 +3799,7 @@ pub enum DeviceUseStatementStatus {
     OnHold,
 }
 
+#[cfg(feature = "device_use_statement")]
 impl crate::CodeEnum for DeviceUseStatementStatus {
     const VALUE_SET: &'static str = "http://hl7.org/fhir/ValueSet/device-statement-status";
     fn code(self) -> &'static str {
@@ -3606,11 +3827,13 @@ impl crate::CodeEnum for DeviceUseStatementStatus {
     }
 }
 
+#[cfg(feature = "device_use_statement")]
 crate::impl_code_enum!(DeviceUseStatementStatus);
 
 /// DiagnosticReportStatus
 ///
 /// Codes of the ValueSet <http://hl7.org/fhir/ValueSet/diagnostic-report-status>, bound with `required` strength.
+#[cfg(feature = "diagnostic_report")]
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum DiagnosticReportStatus {
     /// `registered`: Registered
@@ -3655,6 +3878,7 @@ pub enum DiagnosticReportStatus {
     Unknown,
 }
 
+#[cfg(feature = "diagnostic_report")]
 impl crate::CodeEnum for DiagnosticReportStatus {
     const VALUE_SET: &'static str = "http://hl7.org/fhir/ValueSet/diagnostic-report-status";
     fn code(self) -> &'static str {
@@ -3690,6 +3914,7 @@ impl crate::CodeEnum for DiagnosticReportStatus {
     }
 }
 
+#[cfg(feature = "diagnostic_report")]
 crate::impl_code_enum!(DiagnosticReportStatus);
 
 /// DiscriminatorType
@@ -3749,6 +3974,7 @@ crate::impl_code_enum!(DiscriminatorType);
 /// DocumentMode
 ///
 /// Codes of the ValueSet <http://hl7.org/fhir/ValueSet/document-mode>, bound with `required` strength.
+#[cfg(feature = "capability_statement")]
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum DocumentMode {
     /// `producer`: Producer
@@ -3761,6 +3987,7 @@ pub enum DocumentMode {
     Consumer,
 }
 
+#[cfg(feature = "capability_statement")]
 impl crate::CodeEnum for DocumentMode {
     const VALUE_SET: &'static str = "http://hl7.org/fhir/ValueSet/document-mode";
     fn code(self) -> &'static str {
@@ -3780,11 +4007,13 @@ impl crate::CodeEnum for DocumentMode {
     }
 }
 
+#[cfg(feature = "capability_statement")]
 crate::impl_code_enum!(DocumentMode);
 
 /// DocumentReferenceStatus
 ///
 /// Codes of the ValueSet <http://hl7.org/fhir/ValueSet/document-reference-status>, bound with `required` strength.
+#[cfg(any(feature = "document_manifest", feature = "document_reference"))]
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum DocumentReferenceStatus {
     /// `current`: Current
@@ -3801,6 +4030,7 @@ pub enum DocumentReferenceStatus {
     EnteredInError,
 }
 
+#[cfg(any(feature = "document_manifest", feature = "document_reference"))]
 impl crate::CodeEnum for DocumentReferenceStatus {
     const VALUE_SET: &'static str = "http://hl7.org/fhir/ValueSet/document-reference-status";
     fn code(self) -> &'static str {
@@ -3822,11 +4052,13 @@ impl crate::CodeEnum for DocumentReferenceStatus {
     }
 }
 
+#[cfg(any(feature = "document_manifest", feature = "document_reference"))]
 crate::impl_code_enum!(DocumentReferenceStatus);
 
 /// DocumentRelationshipType
 ///
 /// Codes of the ValueSet <http://hl7.org/fhir/ValueSet/document-relationship-type>, bound with `required` strength.
+#[cfg(any(feature = "composition", feature = "document_reference"))]
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum DocumentRelationshipType {
     /// `replaces`: Replaces
@@ -3847,6 +4079,7 @@ pub enum DocumentRelationshipType {
     Appends,
 }
 
+#[cfg(any(feature = "composition", feature = "document_reference"))]
 impl crate::CodeEnum for DocumentRelationshipType {
     const VALUE_SET: &'static str = "http://hl7.org/fhir/ValueSet/document-relationship-type";
     fn code(self) -> &'static str {
@@ -3870,11 +4103,13 @@ impl crate::CodeEnum for DocumentRelationshipType {
     }
 }
 
+#[cfg(any(feature = "composition", feature = "document_reference"))]
 crate::impl_code_enum!(DocumentRelationshipType);
 
 /// EligibilityRequestPurpose
 ///
 /// Codes of the ValueSet <http://hl7.org/fhir/ValueSet/eligibilityrequest-purpose>, bound with `required` strength.
+#[cfg(feature = "coverage_eligibility_request")]
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum EligibilityRequestPurpose {
     /// `auth-requirements`: Coverage auth-requirements
@@ -3895,6 +4130,7 @@ pub enum EligibilityRequestPurpose {
     Validation,
 }
 
+#[cfg(feature = "coverage_eligibility_request")]
 impl crate::CodeEnum for EligibilityRequestPurpose {
     const VALUE_SET: &'static str = "http://hl7.org/fhir/ValueSet/eligibilityrequest-purpose";
     fn code(self) -> &'static str {
@@ -3918,11 +4154,13 @@ impl crate::CodeEnum for EligibilityRequestPurpose {
     }
 }
 
+#[cfg(feature = "coverage_eligibility_request")]
 crate::impl_code_enum!(EligibilityRequestPurpose);
 
 /// EligibilityResponsePurpose
 ///
 /// Codes of the ValueSet <http://hl7.org/fhir/ValueSet/eligibilityresponse-purpose>, bound with `required` strength.
+#[cfg(feature = "coverage_eligibility_response")]
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum EligibilityResponsePurpose {
     /// `auth-requirements`: Coverage auth-requirements
@@ -3943,6 +4181,7 @@ pub enum EligibilityResponsePurpose {
     Validation,
 }
 
+#[cfg(feature = "coverage_eligibility_response")]
 impl crate::CodeEnum for EligibilityResponsePurpose {
     const VALUE_SET: &'static str = "http://hl7.org/fhir/ValueSet/eligibilityresponse-purpose";
     fn code(self) -> &'static str {
@@ -3966,11 +4205,13 @@ impl crate::CodeEnum for EligibilityResponsePurpose {
     }
 }
 
+#[cfg(feature = "coverage_eligibility_response")]
 crate::impl_code_enum!(EligibilityResponsePurpose);
 
 /// EnableWhenBehavior
 ///
 /// Codes of the ValueSet <http://hl7.org/fhir/ValueSet/questionnaire-enable-behavior>, bound with `required` strength.
+#[cfg(feature = "questionnaire")]
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum EnableWhenBehavior {
     /// `all`: All
@@ -3983,6 +4224,7 @@ pub enum EnableWhenBehavior {
     Any,
 }
 
+#[cfg(feature = "questionnaire")]
 impl crate::CodeEnum for EnableWhenBehavior {
     const VALUE_SET: &'static str = "http://hl7.org/fhir/ValueSet/questionnaire-enable-behavior";
     fn code(self) -> &'static str {
@@ -4002,11 +4244,13 @@ impl crate::CodeEnum for EnableWhenBehavior {
     }
 }
 
+#[cfg(feature = "questionnaire")]
 crate::impl_code_enum!(EnableWhenBehavior);
 
 /// EncounterLocationStatus
 ///
 /// Codes of the ValueSet <http://hl7.org/fhir/ValueSet/encounter-location-status>, bound with `required` strength.
+#[cfg(feature = "encounter")]
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum EncounterLocationStatus {
     /// `planned`: Planned
@@ -4031,6 +4275,7 @@ pub enum EncounterLocationStatus {
     Completed,
 }
 
+#[cfg(feature = "encounter")]
 impl crate::CodeEnum for EncounterLocationStatus {
     const VALUE_SET: &'static str = "http://hl7.org/fhir/ValueSet/encounter-location-status";
     fn code(self) -> &'static str {
@@ -4054,11 +4299,13 @@ impl crate::CodeEnum for EncounterLocationStatus {
     }
 }
 
+#[cfg(feature = "encounter")]
 crate::impl_code_enum!(EncounterLocationStatus);
 
 /// EncounterStatus
 ///
 /// Codes of the ValueSet <http://hl7.org/fhir/ValueSet/encounter-status>, bound with `required` strength.
+#[cfg(feature = "encounter")]
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum EncounterStatus {
     /// `planned`: Planned
@@ -4099,6 +4346,7 @@ pub enum EncounterStatus {
     Unknown,
 }
 
+#[cfg(feature = "encounter")]
 impl crate::CodeEnum for EncounterStatus {
     const VALUE_SET: &'static str = "http://hl7.org/fhir/ValueSet/encounter-status";
     fn code(self) -> &'static str {
@@ -4132,11 +4380,13 @@ impl crate::CodeEnum for EncounterStatus {
     }
 }
 
+#[cfg(feature = "encounter")]
 crate::impl_code_enum!(EncounterStatus);
 
 /// EndpointStatus
 ///
 /// Codes of the ValueSet <http://hl7.org/fhir/ValueSet/endpoint-status>, bound with `required` strength.
+#[cfg(feature = "endpoint")]
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum EndpointStatus {
     /// `active`: Active
@@ -4165,6 +4415,7 @@ pub enum EndpointStatus {
     Test,
 }
 
+#[cfg(feature = "endpoint")]
 impl crate::CodeEnum for EndpointStatus {
     const VALUE_SET: &'static str = "http://hl7.org/fhir/ValueSet/endpoint-status";
     fn code(self) -> &'static str {
@@ -4192,11 +4443,13 @@ impl crate::CodeEnum for EndpointStatus {
     }
 }
 
+#[cfg(feature = "endpoint")]
 crate::impl_code_enum!(EndpointStatus);
 
 /// EpisodeOfCareStatus
 ///
 /// Codes of the ValueSet <http://hl7.org/fhir/ValueSet/episode-of-care-status>, bound with `required` strength.
+#[cfg(feature = "episode_of_care")]
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum EpisodeOfCareStatus {
     /// `planned`: Planned
@@ -4229,6 +4482,7 @@ pub enum EpisodeOfCareStatus {
     EnteredInError,
 }
 
+#[cfg(feature = "episode_of_care")]
 impl crate::CodeEnum for EpisodeOfCareStatus {
     const VALUE_SET: &'static str = "http://hl7.org/fhir/ValueSet/episode-of-care-status";
     fn code(self) -> &'static str {
@@ -4258,11 +4512,13 @@ impl crate::CodeEnum for EpisodeOfCareStatus {
     }
 }
 
+#[cfg(feature = "episode_of_care")]
 crate::impl_code_enum!(EpisodeOfCareStatus);
 
 /// EventCapabilityMode
 ///
 /// Codes of the ValueSet <http://hl7.org/fhir/ValueSet/event-capability-mode>, bound with `required` strength.
+#[cfg(feature = "capability_statement")]
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum EventCapabilityMode {
     /// `sender`: Sender
@@ -4275,6 +4531,7 @@ pub enum EventCapabilityMode {
     Receiver,
 }
 
+#[cfg(feature = "capability_statement")]
 impl crate::CodeEnum for EventCapabilityMode {
     const VALUE_SET: &'static str = "http://hl7.org/fhir/ValueSet/event-capability-mode";
     fn code(self) -> &'static str {
@@ -4294,11 +4551,13 @@ impl crate::CodeEnum for EventCapabilityMode {
     }
 }
 
+#[cfg(feature = "capability_statement")]
 crate::impl_code_enum!(EventCapabilityMode);
 
 /// EventStatus
 ///
 /// Codes of the ValueSet <http://hl7.org/fhir/ValueSet/event-status>, bound with `required` strength.
+#[cfg(any(feature = "communication", feature = "media", feature = "procedure"))]
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum EventStatus {
     /// `preparation`: Preparation
@@ -4335,6 +4594,7 @@ pub enum EventStatus {
     Unknown,
 }
 
+#[cfg(any(feature = "communication", feature = "media", feature = "procedure"))]
 impl crate::CodeEnum for EventStatus {
     const VALUE_SET: &'static str = "http://hl7.org/fhir/ValueSet/event-status";
     fn code(self) -> &'static str {
@@ -4366,6 +4626,7 @@ impl crate::CodeEnum for EventStatus {
     }
 }
 
+#[cfg(any(feature = "communication", feature = "media", feature = "procedure"))]
 crate::impl_code_enum!(EventStatus);
 
 /// EventTiming
@@ -4564,6 +4825,7 @@ crate::impl_code_enum!(EventTiming);
 /// EvidenceVariableType
 ///
 /// Codes of the ValueSet <http://hl7.org/fhir/ValueSet/variable-type>, bound with `required` strength.
+#[cfg(any(feature = "evidence_variable", feature = "research_element_definition"))]
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum EvidenceVariableType {
     /// `dichotomous`: Dichotomous
@@ -4580,6 +4842,7 @@ pub enum EvidenceVariableType {
     Descriptive,
 }
 
+#[cfg(any(feature = "evidence_variable", feature = "research_element_definition"))]
 impl crate::CodeEnum for EvidenceVariableType {
     const VALUE_SET: &'static str = "http://hl7.org/fhir/ValueSet/variable-type";
     fn code(self) -> &'static str {
@@ -4601,11 +4864,13 @@ impl crate::CodeEnum for EvidenceVariableType {
     }
 }
 
+#[cfg(any(feature = "evidence_variable", feature = "research_element_definition"))]
 crate::impl_code_enum!(EvidenceVariableType);
 
 /// ExampleScenarioActorType
 ///
 /// Codes of the ValueSet <http://hl7.org/fhir/ValueSet/examplescenario-actor-type>, bound with `required` strength.
+#[cfg(feature = "example_scenario")]
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum ExampleScenarioActorType {
     /// `person`: Person
@@ -4618,6 +4883,7 @@ pub enum ExampleScenarioActorType {
     Entity,
 }
 
+#[cfg(feature = "example_scenario")]
 impl crate::CodeEnum for ExampleScenarioActorType {
     const VALUE_SET: &'static str = "http://hl7.org/fhir/ValueSet/examplescenario-actor-type";
     fn code(self) -> &'static str {
@@ -4637,11 +4903,13 @@ impl crate::CodeEnum for ExampleScenarioActorType {
     }
 }
 
+#[cfg(feature = "example_scenario")]
 crate::impl_code_enum!(ExampleScenarioActorType);
 
 /// ExplanationOfBenefitStatus
 ///
 /// Codes of the ValueSet <http://hl7.org/fhir/ValueSet/explanationofbenefit-status>, bound with `required` strength.
+#[cfg(feature = "explanation_of_benefit")]
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum ExplanationOfBenefitStatus {
     /// `active`: Active
@@ -4662,6 +4930,7 @@ pub enum ExplanationOfBenefitStatus {
     EnteredInError,
 }
 
+#[cfg(feature = "explanation_of_benefit")]
 impl crate::CodeEnum for ExplanationOfBenefitStatus {
     const VALUE_SET: &'static str = "http://hl7.org/fhir/ValueSet/explanationofbenefit-status";
     fn code(self) -> &'static str {
@@ -4685,11 +4954,13 @@ impl crate::CodeEnum for ExplanationOfBenefitStatus {
     }
 }
 
+#[cfg(feature = "explanation_of_benefit")]
 crate::impl_code_enum!(ExplanationOfBenefitStatus);
 
 /// ExposureState
 ///
 /// Codes of the ValueSet <http://hl7.org/fhir/ValueSet/exposure-state>, bound with `required` strength.
+#[cfg(feature = "effect_evidence_synthesis")]
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum ExposureState {
     /// `exposure`: Exposure
@@ -4702,6 +4973,7 @@ pub enum ExposureState {
     ExposureAlternative,
 }
 
+#[cfg(feature = "effect_evidence_synthesis")]
 impl crate::CodeEnum for ExposureState {
     const VALUE_SET: &'static str = "http://hl7.org/fhir/ValueSet/exposure-state";
     fn code(self) -> &'static str {
@@ -4721,11 +4993,13 @@ impl crate::CodeEnum for ExposureState {
     }
 }
 
+#[cfg(feature = "effect_evidence_synthesis")]
 crate::impl_code_enum!(ExposureState);
 
 /// ExtensionContextType
 ///
 /// Codes of the ValueSet <http://hl7.org/fhir/ValueSet/extension-context-type>, bound with `required` strength.
+#[cfg(feature = "structure_definition")]
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum ExtensionContextType {
     /// `fhirpath`: FHIRPath
@@ -4742,6 +5016,7 @@ pub enum ExtensionContextType {
     Extension,
 }
 
+#[cfg(feature = "structure_definition")]
 impl crate::CodeEnum for ExtensionContextType {
     const VALUE_SET: &'static str = "http://hl7.org/fhir/ValueSet/extension-context-type";
     fn code(self) -> &'static str {
@@ -4763,11 +5038,13 @@ impl crate::CodeEnum for ExtensionContextType {
     }
 }
 
+#[cfg(feature = "structure_definition")]
 crate::impl_code_enum!(ExtensionContextType);
 
 /// FamilyHistoryStatus
 ///
 /// Codes of the ValueSet <http://hl7.org/fhir/ValueSet/history-status>, bound with `required` strength.
+#[cfg(feature = "family_member_history")]
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum FamilyHistoryStatus {
     /// `partial`: Partial
@@ -4788,6 +5065,7 @@ pub enum FamilyHistoryStatus {
     HealthUnknown,
 }
 
+#[cfg(feature = "family_member_history")]
 impl crate::CodeEnum for FamilyHistoryStatus {
     const VALUE_SET: &'static str = "http://hl7.org/fhir/ValueSet/history-status";
     fn code(self) -> &'static str {
@@ -4811,6 +5089,7 @@ impl crate::CodeEnum for FamilyHistoryStatus {
     }
 }
 
+#[cfg(feature = "family_member_history")]
 crate::impl_code_enum!(FamilyHistoryStatus);
 
 /// FHIRAllTypes
@@ -6123,6 +6402,7 @@ crate::impl_code_enum!(FhirAllTypes);
 /// FHIRDefinedType
 ///
 /// Codes of the ValueSet <http://hl7.org/fhir/ValueSet/defined-types>, bound with `required` strength.
+#[cfg(feature = "test_script")]
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum FhirDefinedType {
     /// `Address`: Address
@@ -6970,6 +7250,7 @@ pub enum FhirDefinedType {
     VisionPrescription,
 }
 
+#[cfg(feature = "test_script")]
 impl crate::CodeEnum for FhirDefinedType {
     const VALUE_SET: &'static str = "http://hl7.org/fhir/ValueSet/defined-types";
     fn code(self) -> &'static str {
@@ -7413,11 +7694,13 @@ impl crate::CodeEnum for FhirDefinedType {
     }
 }
 
+#[cfg(feature = "test_script")]
 crate::impl_code_enum!(FhirDefinedType);
 
 /// FHIRDeviceStatus
 ///
 /// Codes of the ValueSet <http://hl7.org/fhir/ValueSet/device-status>, bound with `required` strength.
+#[cfg(feature = "device")]
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum FhirDeviceStatus {
     /// `active`: Active
@@ -7438,6 +7721,7 @@ pub enum FhirDeviceStatus {
     Unknown,
 }
 
+#[cfg(feature = "device")]
 impl crate::CodeEnum for FhirDeviceStatus {
     const VALUE_SET: &'static str = "http://hl7.org/fhir/ValueSet/device-status";
     fn code(self) -> &'static str {
@@ -7461,11 +7745,13 @@ impl crate::CodeEnum for FhirDeviceStatus {
     }
 }
 
+#[cfg(feature = "device")]
 crate::impl_code_enum!(FhirDeviceStatus);
 
 /// FHIRSubstanceStatus
 ///
 /// Codes of the ValueSet <http://hl7.org/fhir/ValueSet/substance-status>, bound with `required` strength.
+#[cfg(feature = "substance")]
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum FhirSubstanceStatus {
     /// `active`: Active
@@ -7482,6 +7768,7 @@ pub enum FhirSubstanceStatus {
     EnteredInError,
 }
 
+#[cfg(feature = "substance")]
 impl crate::CodeEnum for FhirSubstanceStatus {
     const VALUE_SET: &'static str = "http://hl7.org/fhir/ValueSet/substance-status";
     fn code(self) -> &'static str {
@@ -7503,11 +7790,19 @@ impl crate::CodeEnum for FhirSubstanceStatus {
     }
 }
 
+#[cfg(feature = "substance")]
 crate::impl_code_enum!(FhirSubstanceStatus);
 
 /// FHIRVersion
 ///
 /// Codes of the ValueSet <http://hl7.org/fhir/ValueSet/FHIR-version>, bound with `required` strength.
+#[cfg(
+    any(
+        feature = "capability_statement",
+        feature = "implementation_guide",
+        feature = "structure_definition"
+    )
+)]
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum FhirVersion {
     /// `0.01`: 0.01
@@ -7600,6 +7895,13 @@ pub enum FhirVersion {
     V4_0_1,
 }
 
+#[cfg(
+    any(
+        feature = "capability_statement",
+        feature = "implementation_guide",
+        feature = "structure_definition"
+    )
+)]
 impl crate::CodeEnum for FhirVersion {
     const VALUE_SET: &'static str = "http://hl7.org/fhir/ValueSet/FHIR-version";
     fn code(self) -> &'static str {
@@ -7659,11 +7961,19 @@ impl crate::CodeEnum for FhirVersion {
     }
 }
 
+#[cfg(
+    any(
+        feature = "capability_statement",
+        feature = "implementation_guide",
+        feature = "structure_definition"
+    )
+)]
 crate::impl_code_enum!(FhirVersion);
 
 /// FilterOperator
 ///
 /// Codes of the ValueSet <http://hl7.org/fhir/ValueSet/filter-operator>, bound with `required` strength.
+#[cfg(any(feature = "code_system", feature = "value_set"))]
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum FilterOperator {
     /// `=`: Equals
@@ -7704,6 +8014,7 @@ pub enum FilterOperator {
     Exists,
 }
 
+#[cfg(any(feature = "code_system", feature = "value_set"))]
 impl crate::CodeEnum for FilterOperator {
     const VALUE_SET: &'static str = "http://hl7.org/fhir/ValueSet/filter-operator";
     fn code(self) -> &'static str {
@@ -7737,11 +8048,26 @@ impl crate::CodeEnum for FilterOperator {
     }
 }
 
+#[cfg(any(feature = "code_system", feature = "value_set"))]
 crate::impl_code_enum!(FilterOperator);
 
 /// Financial Resource Status Codes
 ///
 /// Codes of the ValueSet <http://hl7.org/fhir/ValueSet/fm-status>, bound with `required` strength.
+#[cfg(
+    any(
+        feature = "claim",
+        feature = "claim_response",
+        feature = "coverage",
+        feature = "coverage_eligibility_request",
+        feature = "coverage_eligibility_response",
+        feature = "enrollment_request",
+        feature = "enrollment_response",
+        feature = "payment_notice",
+        feature = "payment_reconciliation",
+        feature = "vision_prescription"
+    )
+)]
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum FinancialResourceStatusCodes {
     /// `active`: Active
@@ -7762,6 +8088,20 @@ pub enum FinancialResourceStatusCodes {
     EnteredInError,
 }
 
+#[cfg(
+    any(
+        feature = "claim",
+        feature = "claim_response",
+        feature = "coverage",
+        feature = "coverage_eligibility_request",
+        feature = "coverage_eligibility_response",
+        feature = "enrollment_request",
+        feature = "enrollment_response",
+        feature = "payment_notice",
+        feature = "payment_reconciliation",
+        feature = "vision_prescription"
+    )
+)]
 impl crate::CodeEnum for FinancialResourceStatusCodes {
     const VALUE_SET: &'static str = "http://hl7.org/fhir/ValueSet/fm-status";
     fn code(self) -> &'static str {
@@ -7785,11 +8125,26 @@ impl crate::CodeEnum for FinancialResourceStatusCodes {
     }
 }
 
+#[cfg(
+    any(
+        feature = "claim",
+        feature = "claim_response",
+        feature = "coverage",
+        feature = "coverage_eligibility_request",
+        feature = "coverage_eligibility_response",
+        feature = "enrollment_request",
+        feature = "enrollment_response",
+        feature = "payment_notice",
+        feature = "payment_reconciliation",
+        feature = "vision_prescription"
+    )
+)]
 crate::impl_code_enum!(FinancialResourceStatusCodes);
 
 /// FlagStatus
 ///
 /// Codes of the ValueSet <http://hl7.org/fhir/ValueSet/flag-status>, bound with `required` strength.
+#[cfg(feature = "flag")]
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum FlagStatus {
     /// `active`: Active
@@ -7806,6 +8161,7 @@ pub enum FlagStatus {
     EnteredInError,
 }
 
+#[cfg(feature = "flag")]
 impl crate::CodeEnum for FlagStatus {
     const VALUE_SET: &'static str = "http://hl7.org/fhir/ValueSet/flag-status";
     fn code(self) -> &'static str {
@@ -7827,11 +8183,13 @@ impl crate::CodeEnum for FlagStatus {
     }
 }
 
+#[cfg(feature = "flag")]
 crate::impl_code_enum!(FlagStatus);
 
 /// GoalLifecycleStatus
 ///
 /// Codes of the ValueSet <http://hl7.org/fhir/ValueSet/goal-status>, bound with `required` strength.
+#[cfg(feature = "goal")]
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum GoalLifecycleStatus {
     /// `proposed`: Proposed
@@ -7872,6 +8230,7 @@ pub enum GoalLifecycleStatus {
     Rejected,
 }
 
+#[cfg(feature = "goal")]
 impl crate::CodeEnum for GoalLifecycleStatus {
     const VALUE_SET: &'static str = "http://hl7.org/fhir/ValueSet/goal-status";
     fn code(self) -> &'static str {
@@ -7905,11 +8264,13 @@ impl crate::CodeEnum for GoalLifecycleStatus {
     }
 }
 
+#[cfg(feature = "goal")]
 crate::impl_code_enum!(GoalLifecycleStatus);
 
 /// GraphCompartmentRule
 ///
 /// Codes of the ValueSet <http://hl7.org/fhir/ValueSet/graph-compartment-rule>, bound with `required` strength.
+#[cfg(feature = "graph_definition")]
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum GraphCompartmentRule {
     /// `identical`: Identical
@@ -7930,6 +8291,7 @@ pub enum GraphCompartmentRule {
     Custom,
 }
 
+#[cfg(feature = "graph_definition")]
 impl crate::CodeEnum for GraphCompartmentRule {
     const VALUE_SET: &'static str = "http://hl7.org/fhir/ValueSet/graph-compartment-rule";
     fn code(self) -> &'static str {
@@ -7953,11 +8315,13 @@ impl crate::CodeEnum for GraphCompartmentRule {
     }
 }
 
+#[cfg(feature = "graph_definition")]
 crate::impl_code_enum!(GraphCompartmentRule);
 
 /// GraphCompartmentUse
 ///
 /// Codes of the ValueSet <http://hl7.org/fhir/ValueSet/graph-compartment-use>, bound with `required` strength.
+#[cfg(feature = "graph_definition")]
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum GraphCompartmentUse {
     /// `condition`: Condition
@@ -7970,6 +8334,7 @@ pub enum GraphCompartmentUse {
     Requirement,
 }
 
+#[cfg(feature = "graph_definition")]
 impl crate::CodeEnum for GraphCompartmentUse {
     const VALUE_SET: &'static str = "http://hl7.org/fhir/ValueSet/graph-compartment-use";
     fn code(self) -> &'static str {
@@ -7989,11 +8354,13 @@ impl crate::CodeEnum for GraphCompartmentUse {
     }
 }
 
+#[cfg(feature = "graph_definition")]
 crate::impl_code_enum!(GraphCompartmentUse);
 
 /// GroupMeasure
 ///
 /// Codes of the ValueSet <http://hl7.org/fhir/ValueSet/group-measure>, bound with `required` strength.
+#[cfg(any(feature = "evidence_variable", feature = "research_element_definition"))]
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum GroupMeasure {
     /// `mean`: Mean
@@ -8022,6 +8389,7 @@ pub enum GroupMeasure {
     MedianOfMedian,
 }
 
+#[cfg(any(feature = "evidence_variable", feature = "research_element_definition"))]
 impl crate::CodeEnum for GroupMeasure {
     const VALUE_SET: &'static str = "http://hl7.org/fhir/ValueSet/group-measure";
     fn code(self) -> &'static str {
@@ -8049,11 +8417,13 @@ impl crate::CodeEnum for GroupMeasure {
     }
 }
 
+#[cfg(any(feature = "evidence_variable", feature = "research_element_definition"))]
 crate::impl_code_enum!(GroupMeasure);
 
 /// GroupType
 ///
 /// Codes of the ValueSet <http://hl7.org/fhir/ValueSet/group-type>, bound with `required` strength.
+#[cfg(feature = "group")]
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum GroupType {
     /// `person`: Person
@@ -8082,6 +8452,7 @@ pub enum GroupType {
     Substance,
 }
 
+#[cfg(feature = "group")]
 impl crate::CodeEnum for GroupType {
     const VALUE_SET: &'static str = "http://hl7.org/fhir/ValueSet/group-type";
     fn code(self) -> &'static str {
@@ -8109,11 +8480,13 @@ impl crate::CodeEnum for GroupType {
     }
 }
 
+#[cfg(feature = "group")]
 crate::impl_code_enum!(GroupType);
 
 /// GuidanceResponseStatus
 ///
 /// Codes of the ValueSet <http://hl7.org/fhir/ValueSet/guidance-response-status>, bound with `required` strength.
+#[cfg(feature = "guidance_response")]
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum GuidanceResponseStatus {
     /// `success`: Success
@@ -8142,6 +8515,7 @@ pub enum GuidanceResponseStatus {
     EnteredInError,
 }
 
+#[cfg(feature = "guidance_response")]
 impl crate::CodeEnum for GuidanceResponseStatus {
     const VALUE_SET: &'static str = "http://hl7.org/fhir/ValueSet/guidance-response-status";
     fn code(self) -> &'static str {
@@ -8169,11 +8543,13 @@ impl crate::CodeEnum for GuidanceResponseStatus {
     }
 }
 
+#[cfg(feature = "guidance_response")]
 crate::impl_code_enum!(GuidanceResponseStatus);
 
 /// GuidePageGeneration
 ///
 /// Codes of the ValueSet <http://hl7.org/fhir/ValueSet/guide-page-generation>, bound with `required` strength.
+#[cfg(feature = "implementation_guide")]
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum GuidePageGeneration {
     /// `html`: HTML
@@ -8194,6 +8570,7 @@ pub enum GuidePageGeneration {
     Generated,
 }
 
+#[cfg(feature = "implementation_guide")]
 impl crate::CodeEnum for GuidePageGeneration {
     const VALUE_SET: &'static str = "http://hl7.org/fhir/ValueSet/guide-page-generation";
     fn code(self) -> &'static str {
@@ -8217,11 +8594,13 @@ impl crate::CodeEnum for GuidePageGeneration {
     }
 }
 
+#[cfg(feature = "implementation_guide")]
 crate::impl_code_enum!(GuidePageGeneration);
 
 /// GuideParameterCode
 ///
 /// Codes of the ValueSet <http://hl7.org/fhir/ValueSet/guide-parameter-code>, bound with `required` strength.
+#[cfg(feature = "implementation_guide")]
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum GuideParameterCode {
     /// `apply`: Apply Metadata Value
@@ -8266,6 +8645,7 @@ pub enum GuideParameterCode {
     HtmlTemplate,
 }
 
+#[cfg(feature = "implementation_guide")]
 impl crate::CodeEnum for GuideParameterCode {
     const VALUE_SET: &'static str = "http://hl7.org/fhir/ValueSet/guide-parameter-code";
     fn code(self) -> &'static str {
@@ -8301,11 +8681,13 @@ impl crate::CodeEnum for GuideParameterCode {
     }
 }
 
+#[cfg(feature = "implementation_guide")]
 crate::impl_code_enum!(GuideParameterCode);
 
 /// HTTPVerb
 ///
 /// Codes of the ValueSet <http://hl7.org/fhir/ValueSet/http-verb>, bound with `required` strength.
+#[cfg(feature = "bundle")]
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum HttpVerb {
     /// `GET`: GET
@@ -8334,6 +8716,7 @@ pub enum HttpVerb {
     Patch,
 }
 
+#[cfg(feature = "bundle")]
 impl crate::CodeEnum for HttpVerb {
     const VALUE_SET: &'static str = "http://hl7.org/fhir/ValueSet/http-verb";
     fn code(self) -> &'static str {
@@ -8361,6 +8744,7 @@ impl crate::CodeEnum for HttpVerb {
     }
 }
 
+#[cfg(feature = "bundle")]
 crate::impl_code_enum!(HttpVerb);
 
 /// IdentifierUse
@@ -8420,6 +8804,7 @@ crate::impl_code_enum!(IdentifierUse);
 /// IdentityAssuranceLevel
 ///
 /// Codes of the ValueSet <http://hl7.org/fhir/ValueSet/identity-assuranceLevel>, bound with `required` strength.
+#[cfg(feature = "person")]
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum IdentityAssuranceLevel {
     /// `level1`: Level 1
@@ -8440,6 +8825,7 @@ pub enum IdentityAssuranceLevel {
     Level4,
 }
 
+#[cfg(feature = "person")]
 impl crate::CodeEnum for IdentityAssuranceLevel {
     const VALUE_SET: &'static str = "http://hl7.org/fhir/ValueSet/identity-assuranceLevel";
     fn code(self) -> &'static str {
@@ -8463,11 +8849,13 @@ impl crate::CodeEnum for IdentityAssuranceLevel {
     }
 }
 
+#[cfg(feature = "person")]
 crate::impl_code_enum!(IdentityAssuranceLevel);
 
 /// ImagingStudyStatus
 ///
 /// Codes of the ValueSet <http://hl7.org/fhir/ValueSet/imagingstudy-status>, bound with `required` strength.
+#[cfg(feature = "imaging_study")]
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum ImagingStudyStatus {
     /// `registered`: Registered
@@ -8492,6 +8880,7 @@ pub enum ImagingStudyStatus {
     Unknown,
 }
 
+#[cfg(feature = "imaging_study")]
 impl crate::CodeEnum for ImagingStudyStatus {
     const VALUE_SET: &'static str = "http://hl7.org/fhir/ValueSet/imagingstudy-status";
     fn code(self) -> &'static str {
@@ -8517,11 +8906,13 @@ impl crate::CodeEnum for ImagingStudyStatus {
     }
 }
 
+#[cfg(feature = "imaging_study")]
 crate::impl_code_enum!(ImagingStudyStatus);
 
 /// Immunization Evaluation Status Codes
 ///
 /// Codes of the ValueSet <http://hl7.org/fhir/ValueSet/immunization-evaluation-status>, bound with `required` strength.
+#[cfg(feature = "immunization_evaluation")]
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum ImmunizationEvaluationStatusCodes {
     /// `completed`: Completed
@@ -8534,6 +8925,7 @@ pub enum ImmunizationEvaluationStatusCodes {
     EnteredInError,
 }
 
+#[cfg(feature = "immunization_evaluation")]
 impl crate::CodeEnum for ImmunizationEvaluationStatusCodes {
     const VALUE_SET: &'static str = "http://hl7.org/fhir/ValueSet/immunization-evaluation-status";
     fn code(self) -> &'static str {
@@ -8553,11 +8945,13 @@ impl crate::CodeEnum for ImmunizationEvaluationStatusCodes {
     }
 }
 
+#[cfg(feature = "immunization_evaluation")]
 crate::impl_code_enum!(ImmunizationEvaluationStatusCodes);
 
 /// Immunization Status Codes
 ///
 /// Codes of the ValueSet <http://hl7.org/fhir/ValueSet/immunization-status>, bound with `required` strength.
+#[cfg(feature = "immunization")]
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum ImmunizationStatusCodes {
     /// `completed`: Completed
@@ -8574,6 +8968,7 @@ pub enum ImmunizationStatusCodes {
     NotDone,
 }
 
+#[cfg(feature = "immunization")]
 impl crate::CodeEnum for ImmunizationStatusCodes {
     const VALUE_SET: &'static str = "http://hl7.org/fhir/ValueSet/immunization-status";
     fn code(self) -> &'static str {
@@ -8595,11 +8990,13 @@ impl crate::CodeEnum for ImmunizationStatusCodes {
     }
 }
 
+#[cfg(feature = "immunization")]
 crate::impl_code_enum!(ImmunizationStatusCodes);
 
 /// InvoicePriceComponentType
 ///
 /// Codes of the ValueSet <http://hl7.org/fhir/ValueSet/invoice-priceComponentType>, bound with `required` strength.
+#[cfg(any(feature = "charge_item_definition", feature = "invoice"))]
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum InvoicePriceComponentType {
     /// `base`: base price
@@ -8628,6 +9025,7 @@ pub enum InvoicePriceComponentType {
     Informational,
 }
 
+#[cfg(any(feature = "charge_item_definition", feature = "invoice"))]
 impl crate::CodeEnum for InvoicePriceComponentType {
     const VALUE_SET: &'static str = "http://hl7.org/fhir/ValueSet/invoice-priceComponentType";
     fn code(self) -> &'static str {
@@ -8655,11 +9053,13 @@ impl crate::CodeEnum for InvoicePriceComponentType {
     }
 }
 
+#[cfg(any(feature = "charge_item_definition", feature = "invoice"))]
 crate::impl_code_enum!(InvoicePriceComponentType);
 
 /// InvoiceStatus
 ///
 /// Codes of the ValueSet <http://hl7.org/fhir/ValueSet/invoice-status>, bound with `required` strength.
+#[cfg(feature = "invoice")]
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum InvoiceStatus {
     /// `draft`: draft
@@ -8684,6 +9084,7 @@ pub enum InvoiceStatus {
     EnteredInError,
 }
 
+#[cfg(feature = "invoice")]
 impl crate::CodeEnum for InvoiceStatus {
     const VALUE_SET: &'static str = "http://hl7.org/fhir/ValueSet/invoice-status";
     fn code(self) -> &'static str {
@@ -8709,11 +9110,13 @@ impl crate::CodeEnum for InvoiceStatus {
     }
 }
 
+#[cfg(feature = "invoice")]
 crate::impl_code_enum!(InvoiceStatus);
 
 /// IssueSeverity
 ///
 /// Codes of the ValueSet <http://hl7.org/fhir/ValueSet/issue-severity>, bound with `required` strength.
+#[cfg(feature = "operation_outcome")]
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum IssueSeverity {
     /// `fatal`: Fatal
@@ -8734,6 +9137,7 @@ pub enum IssueSeverity {
     Information,
 }
 
+#[cfg(feature = "operation_outcome")]
 impl crate::CodeEnum for IssueSeverity {
     const VALUE_SET: &'static str = "http://hl7.org/fhir/ValueSet/issue-severity";
     fn code(self) -> &'static str {
@@ -8757,11 +9161,13 @@ impl crate::CodeEnum for IssueSeverity {
     }
 }
 
+#[cfg(feature = "operation_outcome")]
 crate::impl_code_enum!(IssueSeverity);
 
 /// IssueType
 ///
 /// Codes of the ValueSet <http://hl7.org/fhir/ValueSet/issue-type>, bound with `required` strength.
+#[cfg(feature = "operation_outcome")]
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum IssueType {
     /// `invalid`: Invalid Content
@@ -8890,6 +9296,7 @@ pub enum IssueType {
     Informational,
 }
 
+#[cfg(feature = "operation_outcome")]
 impl crate::CodeEnum for IssueType {
     const VALUE_SET: &'static str = "http://hl7.org/fhir/ValueSet/issue-type";
     fn code(self) -> &'static str {
@@ -8967,11 +9374,13 @@ impl crate::CodeEnum for IssueType {
     }
 }
 
+#[cfg(feature = "operation_outcome")]
 crate::impl_code_enum!(IssueType);
 
 /// LinkType
 ///
 /// Codes of the ValueSet <http://hl7.org/fhir/ValueSet/link-type>, bound with `required` strength.
+#[cfg(feature = "patient")]
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum LinkType {
     /// `replaced-by`: Replaced-by
@@ -8992,6 +9401,7 @@ pub enum LinkType {
     Seealso,
 }
 
+#[cfg(feature = "patient")]
 impl crate::CodeEnum for LinkType {
     const VALUE_SET: &'static str = "http://hl7.org/fhir/ValueSet/link-type";
     fn code(self) -> &'static str {
@@ -9015,11 +9425,13 @@ impl crate::CodeEnum for LinkType {
     }
 }
 
+#[cfg(feature = "patient")]
 crate::impl_code_enum!(LinkType);
 
 /// LinkageType
 ///
 /// Codes of the ValueSet <http://hl7.org/fhir/ValueSet/linkage-type>, bound with `required` strength.
+#[cfg(feature = "linkage")]
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum LinkageType {
     /// `source`: Source of Truth
@@ -9036,6 +9448,7 @@ pub enum LinkageType {
     Historical,
 }
 
+#[cfg(feature = "linkage")]
 impl crate::CodeEnum for LinkageType {
     const VALUE_SET: &'static str = "http://hl7.org/fhir/ValueSet/linkage-type";
     fn code(self) -> &'static str {
@@ -9057,11 +9470,13 @@ impl crate::CodeEnum for LinkageType {
     }
 }
 
+#[cfg(feature = "linkage")]
 crate::impl_code_enum!(LinkageType);
 
 /// ListMode
 ///
 /// Codes of the ValueSet <http://hl7.org/fhir/ValueSet/list-mode>, bound with `required` strength.
+#[cfg(any(feature = "composition", feature = "list"))]
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum ListMode {
     /// `working`: Working List
@@ -9078,6 +9493,7 @@ pub enum ListMode {
     Changes,
 }
 
+#[cfg(any(feature = "composition", feature = "list"))]
 impl crate::CodeEnum for ListMode {
     const VALUE_SET: &'static str = "http://hl7.org/fhir/ValueSet/list-mode";
     fn code(self) -> &'static str {
@@ -9099,11 +9515,13 @@ impl crate::CodeEnum for ListMode {
     }
 }
 
+#[cfg(any(feature = "composition", feature = "list"))]
 crate::impl_code_enum!(ListMode);
 
 /// ListStatus
 ///
 /// Codes of the ValueSet <http://hl7.org/fhir/ValueSet/list-status>, bound with `required` strength.
+#[cfg(feature = "list")]
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum ListStatus {
     /// `current`: Current
@@ -9120,6 +9538,7 @@ pub enum ListStatus {
     EnteredInError,
 }
 
+#[cfg(feature = "list")]
 impl crate::CodeEnum for ListStatus {
     const VALUE_SET: &'static str = "http://hl7.org/fhir/ValueSet/list-status";
     fn code(self) -> &'static str {
@@ -9141,11 +9560,13 @@ impl crate::CodeEnum for ListStatus {
     }
 }
 
+#[cfg(feature = "list")]
 crate::impl_code_enum!(ListStatus);
 
 /// LocationMode
 ///
 /// Codes of the ValueSet <http://hl7.org/fhir/ValueSet/location-mode>, bound with `required` strength.
+#[cfg(feature = "location")]
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum LocationMode {
     /// `instance`: Instance
@@ -9158,6 +9579,7 @@ pub enum LocationMode {
     Kind,
 }
 
+#[cfg(feature = "location")]
 impl crate::CodeEnum for LocationMode {
     const VALUE_SET: &'static str = "http://hl7.org/fhir/ValueSet/location-mode";
     fn code(self) -> &'static str {
@@ -9177,11 +9599,13 @@ impl crate::CodeEnum for LocationMode {
     }
 }
 
+#[cfg(feature = "location")]
 crate::impl_code_enum!(LocationMode);
 
 /// LocationStatus
 ///
 /// Codes of the ValueSet <http://hl7.org/fhir/ValueSet/location-status>, bound with `required` strength.
+#[cfg(feature = "location")]
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum LocationStatus {
     /// `active`: Active
@@ -9198,6 +9622,7 @@ pub enum LocationStatus {
     Inactive,
 }
 
+#[cfg(feature = "location")]
 impl crate::CodeEnum for LocationStatus {
     const VALUE_SET: &'static str = "http://hl7.org/fhir/ValueSet/location-status";
     fn code(self) -> &'static str {
@@ -9219,11 +9644,13 @@ impl crate::CodeEnum for LocationStatus {
     }
 }
 
+#[cfg(feature = "location")]
 crate::impl_code_enum!(LocationStatus);
 
 /// MeasureReportStatus
 ///
 /// Codes of the ValueSet <http://hl7.org/fhir/ValueSet/measure-report-status>, bound with `required` strength.
+#[cfg(feature = "measure_report")]
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum MeasureReportStatus {
     /// `complete`: Complete
@@ -9240,6 +9667,7 @@ pub enum MeasureReportStatus {
     Error,
 }
 
+#[cfg(feature = "measure_report")]
 impl crate::CodeEnum for MeasureReportStatus {
     const VALUE_SET: &'static str = "http://hl7.org/fhir/ValueSet/measure-report-status";
     fn code(self) -> &'static str {
@@ -9261,11 +9689,13 @@ impl crate::CodeEnum for MeasureReportStatus {
     }
 }
 
+#[cfg(feature = "measure_report")]
 crate::impl_code_enum!(MeasureReportStatus);
 
 /// MeasureReportType
 ///
 /// Codes of the ValueSet <http://hl7.org/fhir/ValueSet/measure-report-type>, bound with `required` strength.
+#[cfg(feature = "measure_report")]
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum MeasureReportType {
     /// `individual`: Individual
@@ -9286,6 +9716,7 @@ pub enum MeasureReportType {
     DataCollection,
 }
 
+#[cfg(feature = "measure_report")]
 impl crate::CodeEnum for MeasureReportType {
     const VALUE_SET: &'static str = "http://hl7.org/fhir/ValueSet/measure-report-type";
     fn code(self) -> &'static str {
@@ -9309,11 +9740,13 @@ impl crate::CodeEnum for MeasureReportType {
     }
 }
 
+#[cfg(feature = "measure_report")]
 crate::impl_code_enum!(MeasureReportType);
 
 /// Medication administration  status  codes
 ///
 /// Codes of the ValueSet <http://hl7.org/fhir/ValueSet/medication-admin-status>, bound with `required` strength.
+#[cfg(feature = "medication_administration")]
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum MedicationAdministrationStatusCodes {
     /// `in-progress`: In Progress
@@ -9346,6 +9779,7 @@ pub enum MedicationAdministrationStatusCodes {
     Unknown,
 }
 
+#[cfg(feature = "medication_administration")]
 impl crate::CodeEnum for MedicationAdministrationStatusCodes {
     const VALUE_SET: &'static str = "http://hl7.org/fhir/ValueSet/medication-admin-status";
     fn code(self) -> &'static str {
@@ -9375,11 +9809,13 @@ impl crate::CodeEnum for MedicationAdministrationStatusCodes {
     }
 }
 
+#[cfg(feature = "medication_administration")]
 crate::impl_code_enum!(MedicationAdministrationStatusCodes);
 
 /// Medication dispense  status  codes
 ///
 /// Codes of the ValueSet <http://hl7.org/fhir/ValueSet/medicationdispense-status>, bound with `required` strength.
+#[cfg(feature = "medication_dispense")]
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum MedicationDispenseStatusCodes {
     /// `preparation`: Preparation
@@ -9420,6 +9856,7 @@ pub enum MedicationDispenseStatusCodes {
     Unknown,
 }
 
+#[cfg(feature = "medication_dispense")]
 impl crate::CodeEnum for MedicationDispenseStatusCodes {
     const VALUE_SET: &'static str = "http://hl7.org/fhir/ValueSet/medicationdispense-status";
     fn code(self) -> &'static str {
@@ -9453,11 +9890,13 @@ impl crate::CodeEnum for MedicationDispenseStatusCodes {
     }
 }
 
+#[cfg(feature = "medication_dispense")]
 crate::impl_code_enum!(MedicationDispenseStatusCodes);
 
 /// Medication knowledge  status  codes
 ///
 /// Codes of the ValueSet <http://hl7.org/fhir/ValueSet/medicationknowledge-status>, bound with `required` strength.
+#[cfg(feature = "medication_knowledge")]
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum MedicationKnowledgeStatusCodes {
     /// `active`: Active
@@ -9474,6 +9913,7 @@ pub enum MedicationKnowledgeStatusCodes {
     EnteredInError,
 }
 
+#[cfg(feature = "medication_knowledge")]
 impl crate::CodeEnum for MedicationKnowledgeStatusCodes {
     const VALUE_SET: &'static str = "http://hl7.org/fhir/ValueSet/medicationknowledge-status";
     fn code(self) -> &'static str {
@@ -9495,11 +9935,13 @@ impl crate::CodeEnum for MedicationKnowledgeStatusCodes {
     }
 }
 
+#[cfg(feature = "medication_knowledge")]
 crate::impl_code_enum!(MedicationKnowledgeStatusCodes);
 
 /// Medication request  intent
 ///
 /// Codes of the ValueSet <http://hl7.org/fhir/ValueSet/medicationrequest-intent>, bound with `required` strength.
+#[cfg(feature = "medication_request")]
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum MedicationRequestIntent {
     /// `proposal`: Proposal
@@ -9536,6 +9978,7 @@ pub enum MedicationRequestIntent {
     Option,
 }
 
+#[cfg(feature = "medication_request")]
 impl crate::CodeEnum for MedicationRequestIntent {
     const VALUE_SET: &'static str = "http://hl7.org/fhir/ValueSet/medicationrequest-intent";
     fn code(self) -> &'static str {
@@ -9567,11 +10010,13 @@ impl crate::CodeEnum for MedicationRequestIntent {
     }
 }
 
+#[cfg(feature = "medication_request")]
 crate::impl_code_enum!(MedicationRequestIntent);
 
 /// Medication  status  codes
 ///
 /// Codes of the ValueSet <http://hl7.org/fhir/ValueSet/medication-status>, bound with `required` strength.
+#[cfg(feature = "medication")]
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum MedicationStatusCodes {
     /// `active`: Active
@@ -9588,6 +10033,7 @@ pub enum MedicationStatusCodes {
     EnteredInError,
 }
 
+#[cfg(feature = "medication")]
 impl crate::CodeEnum for MedicationStatusCodes {
     const VALUE_SET: &'static str = "http://hl7.org/fhir/ValueSet/medication-status";
     fn code(self) -> &'static str {
@@ -9609,11 +10055,13 @@ impl crate::CodeEnum for MedicationStatusCodes {
     }
 }
 
+#[cfg(feature = "medication")]
 crate::impl_code_enum!(MedicationStatusCodes);
 
 /// Medication  status  codes
 ///
 /// Codes of the ValueSet <http://hl7.org/fhir/ValueSet/medication-statement-status>, bound with `required` strength.
+#[cfg(feature = "medication_statement")]
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum MedicationStatusCodesMedicationStatementStatus {
     /// `active`: Active
@@ -9650,6 +10098,7 @@ pub enum MedicationStatusCodesMedicationStatementStatus {
     NotTaken,
 }
 
+#[cfg(feature = "medication_statement")]
 impl crate::CodeEnum for MedicationStatusCodesMedicationStatementStatus {
     const VALUE_SET: &'static str = "http://hl7.org/fhir/ValueSet/medication-statement-status";
     fn code(self) -> &'static str {
@@ -9681,11 +10130,13 @@ impl crate::CodeEnum for MedicationStatusCodesMedicationStatementStatus {
     }
 }
 
+#[cfg(feature = "medication_statement")]
 crate::impl_code_enum!(MedicationStatusCodesMedicationStatementStatus);
 
 /// Medicationrequest  status
 ///
 /// Codes of the ValueSet <http://hl7.org/fhir/ValueSet/medicationrequest-status>, bound with `required` strength.
+#[cfg(feature = "medication_request")]
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum MedicationrequestStatus {
     /// `active`: Active
@@ -9722,6 +10173,7 @@ pub enum MedicationrequestStatus {
     Unknown,
 }
 
+#[cfg(feature = "medication_request")]
 impl crate::CodeEnum for MedicationrequestStatus {
     const VALUE_SET: &'static str = "http://hl7.org/fhir/ValueSet/medicationrequest-status";
     fn code(self) -> &'static str {
@@ -9753,11 +10205,13 @@ impl crate::CodeEnum for MedicationrequestStatus {
     }
 }
 
+#[cfg(feature = "medication_request")]
 crate::impl_code_enum!(MedicationrequestStatus);
 
 /// MessageSignificanceCategory
 ///
 /// Codes of the ValueSet <http://hl7.org/fhir/ValueSet/message-significance-category>, bound with `required` strength.
+#[cfg(feature = "message_definition")]
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum MessageSignificanceCategory {
     /// `consequence`: Consequence
@@ -9774,6 +10228,7 @@ pub enum MessageSignificanceCategory {
     Notification,
 }
 
+#[cfg(feature = "message_definition")]
 impl crate::CodeEnum for MessageSignificanceCategory {
     const VALUE_SET: &'static str = "http://hl7.org/fhir/ValueSet/message-significance-category";
     fn code(self) -> &'static str {
@@ -9795,11 +10250,13 @@ impl crate::CodeEnum for MessageSignificanceCategory {
     }
 }
 
+#[cfg(feature = "message_definition")]
 crate::impl_code_enum!(MessageSignificanceCategory);
 
 /// messageheader-response-request
 ///
 /// Codes of the ValueSet <http://hl7.org/fhir/ValueSet/messageheader-response-request>, bound with `required` strength.
+#[cfg(feature = "message_definition")]
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum MessageheaderResponseRequest {
     /// `always`: Always
@@ -9820,6 +10277,7 @@ pub enum MessageheaderResponseRequest {
     OnSuccess,
 }
 
+#[cfg(feature = "message_definition")]
 impl crate::CodeEnum for MessageheaderResponseRequest {
     const VALUE_SET: &'static str = "http://hl7.org/fhir/ValueSet/messageheader-response-request";
     fn code(self) -> &'static str {
@@ -9843,6 +10301,7 @@ impl crate::CodeEnum for MessageheaderResponseRequest {
     }
 }
 
+#[cfg(feature = "message_definition")]
 crate::impl_code_enum!(MessageheaderResponseRequest);
 
 /// NameUse
@@ -9914,6 +10373,7 @@ crate::impl_code_enum!(NameUse);
 /// NamingSystemIdentifierType
 ///
 /// Codes of the ValueSet <http://hl7.org/fhir/ValueSet/namingsystem-identifier-type>, bound with `required` strength.
+#[cfg(feature = "naming_system")]
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum NamingSystemIdentifierType {
     /// `oid`: OID
@@ -9934,6 +10394,7 @@ pub enum NamingSystemIdentifierType {
     Other,
 }
 
+#[cfg(feature = "naming_system")]
 impl crate::CodeEnum for NamingSystemIdentifierType {
     const VALUE_SET: &'static str = "http://hl7.org/fhir/ValueSet/namingsystem-identifier-type";
     fn code(self) -> &'static str {
@@ -9957,11 +10418,13 @@ impl crate::CodeEnum for NamingSystemIdentifierType {
     }
 }
 
+#[cfg(feature = "naming_system")]
 crate::impl_code_enum!(NamingSystemIdentifierType);
 
 /// NamingSystemType
 ///
 /// Codes of the ValueSet <http://hl7.org/fhir/ValueSet/namingsystem-type>, bound with `required` strength.
+#[cfg(feature = "naming_system")]
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum NamingSystemType {
     /// `codesystem`: Code System
@@ -9978,6 +10441,7 @@ pub enum NamingSystemType {
     Root,
 }
 
+#[cfg(feature = "naming_system")]
 impl crate::CodeEnum for NamingSystemType {
     const VALUE_SET: &'static str = "http://hl7.org/fhir/ValueSet/namingsystem-type";
     fn code(self) -> &'static str {
@@ -9999,6 +10463,7 @@ impl crate::CodeEnum for NamingSystemType {
     }
 }
 
+#[cfg(feature = "naming_system")]
 crate::impl_code_enum!(NamingSystemType);
 
 /// NarrativeStatus
@@ -10052,6 +10517,13 @@ crate::impl_code_enum!(NarrativeStatus);
 /// NoteType
 ///
 /// Codes of the ValueSet <http://hl7.org/fhir/ValueSet/note-type>, bound with `required` strength.
+#[cfg(
+    any(
+        feature = "claim_response",
+        feature = "explanation_of_benefit",
+        feature = "payment_reconciliation"
+    )
+)]
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum NoteType {
     /// `display`: Display
@@ -10068,6 +10540,13 @@ pub enum NoteType {
     Printoper,
 }
 
+#[cfg(
+    any(
+        feature = "claim_response",
+        feature = "explanation_of_benefit",
+        feature = "payment_reconciliation"
+    )
+)]
 impl crate::CodeEnum for NoteType {
     const VALUE_SET: &'static str = "http://hl7.org/fhir/ValueSet/note-type";
     fn code(self) -> &'static str {
@@ -10089,11 +10568,19 @@ impl crate::CodeEnum for NoteType {
     }
 }
 
+#[cfg(
+    any(
+        feature = "claim_response",
+        feature = "explanation_of_benefit",
+        feature = "payment_reconciliation"
+    )
+)]
 crate::impl_code_enum!(NoteType);
 
 /// ObservationDataType
 ///
 /// Codes of the ValueSet <http://hl7.org/fhir/ValueSet/permitted-data-type>, bound with `required` strength.
+#[cfg(feature = "observation_definition")]
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum ObservationDataType {
     /// `Quantity`: Quantity
@@ -10142,6 +10629,7 @@ pub enum ObservationDataType {
     Period,
 }
 
+#[cfg(feature = "observation_definition")]
 impl crate::CodeEnum for ObservationDataType {
     const VALUE_SET: &'static str = "http://hl7.org/fhir/ValueSet/permitted-data-type";
     fn code(self) -> &'static str {
@@ -10179,11 +10667,13 @@ impl crate::CodeEnum for ObservationDataType {
     }
 }
 
+#[cfg(feature = "observation_definition")]
 crate::impl_code_enum!(ObservationDataType);
 
 /// ObservationRangeCategory
 ///
 /// Codes of the ValueSet <http://hl7.org/fhir/ValueSet/observation-range-category>, bound with `required` strength.
+#[cfg(feature = "observation_definition")]
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum ObservationRangeCategory {
     /// `reference`: reference range
@@ -10200,6 +10690,7 @@ pub enum ObservationRangeCategory {
     Absolute,
 }
 
+#[cfg(feature = "observation_definition")]
 impl crate::CodeEnum for ObservationRangeCategory {
     const VALUE_SET: &'static str = "http://hl7.org/fhir/ValueSet/observation-range-category";
     fn code(self) -> &'static str {
@@ -10221,11 +10712,15 @@ impl crate::CodeEnum for ObservationRangeCategory {
     }
 }
 
+#[cfg(feature = "observation_definition")]
 crate::impl_code_enum!(ObservationRangeCategory);
 
 /// ObservationStatus
 ///
 /// Codes of the ValueSet <http://hl7.org/fhir/ValueSet/observation-status>, bound with `required` strength.
+#[cfg(
+    any(feature = "detected_issue", feature = "observation", feature = "risk_assessment")
+)]
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum ObservationStatus {
     /// `registered`: Registered
@@ -10262,6 +10757,9 @@ pub enum ObservationStatus {
     Unknown,
 }
 
+#[cfg(
+    any(feature = "detected_issue", feature = "observation", feature = "risk_assessment")
+)]
 impl crate::CodeEnum for ObservationStatus {
     const VALUE_SET: &'static str = "http://hl7.org/fhir/ValueSet/observation-status";
     fn code(self) -> &'static str {
@@ -10293,11 +10791,15 @@ impl crate::CodeEnum for ObservationStatus {
     }
 }
 
+#[cfg(
+    any(feature = "detected_issue", feature = "observation", feature = "risk_assessment")
+)]
 crate::impl_code_enum!(ObservationStatus);
 
 /// OperationKind
 ///
 /// Codes of the ValueSet <http://hl7.org/fhir/ValueSet/operation-kind>, bound with `required` strength.
+#[cfg(feature = "operation_definition")]
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum OperationKind {
     /// `operation`: Operation
@@ -10310,6 +10812,7 @@ pub enum OperationKind {
     Query,
 }
 
+#[cfg(feature = "operation_definition")]
 impl crate::CodeEnum for OperationKind {
     const VALUE_SET: &'static str = "http://hl7.org/fhir/ValueSet/operation-kind";
     fn code(self) -> &'static str {
@@ -10329,6 +10832,7 @@ impl crate::CodeEnum for OperationKind {
     }
 }
 
+#[cfg(feature = "operation_definition")]
 crate::impl_code_enum!(OperationKind);
 
 /// OperationParameterUse
@@ -10370,6 +10874,7 @@ crate::impl_code_enum!(OperationParameterUse);
 /// orientationType
 ///
 /// Codes of the ValueSet <http://hl7.org/fhir/ValueSet/orientation-type>, bound with `required` strength.
+#[cfg(feature = "molecular_sequence")]
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum OrientationType {
     /// `sense`: Sense orientation of referenceSeq
@@ -10382,6 +10887,7 @@ pub enum OrientationType {
     Antisense,
 }
 
+#[cfg(feature = "molecular_sequence")]
 impl crate::CodeEnum for OrientationType {
     const VALUE_SET: &'static str = "http://hl7.org/fhir/ValueSet/orientation-type";
     fn code(self) -> &'static str {
@@ -10401,11 +10907,13 @@ impl crate::CodeEnum for OrientationType {
     }
 }
 
+#[cfg(feature = "molecular_sequence")]
 crate::impl_code_enum!(OrientationType);
 
 /// ParticipantRequired
 ///
 /// Codes of the ValueSet <http://hl7.org/fhir/ValueSet/participantrequired>, bound with `required` strength.
+#[cfg(feature = "appointment")]
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum ParticipantRequired {
     /// `required`: Required
@@ -10422,6 +10930,7 @@ pub enum ParticipantRequired {
     InformationOnly,
 }
 
+#[cfg(feature = "appointment")]
 impl crate::CodeEnum for ParticipantRequired {
     const VALUE_SET: &'static str = "http://hl7.org/fhir/ValueSet/participantrequired";
     fn code(self) -> &'static str {
@@ -10443,11 +10952,13 @@ impl crate::CodeEnum for ParticipantRequired {
     }
 }
 
+#[cfg(feature = "appointment")]
 crate::impl_code_enum!(ParticipantRequired);
 
 /// ParticipationStatus
 ///
 /// Codes of the ValueSet <http://hl7.org/fhir/ValueSet/participationstatus>, bound with `required` strength.
+#[cfg(any(feature = "appointment", feature = "appointment_response"))]
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum ParticipationStatus {
     /// `accepted`: Accepted
@@ -10468,6 +10979,7 @@ pub enum ParticipationStatus {
     NeedsAction,
 }
 
+#[cfg(any(feature = "appointment", feature = "appointment_response"))]
 impl crate::CodeEnum for ParticipationStatus {
     const VALUE_SET: &'static str = "http://hl7.org/fhir/ValueSet/participationstatus";
     fn code(self) -> &'static str {
@@ -10491,6 +11003,7 @@ impl crate::CodeEnum for ParticipationStatus {
     }
 }
 
+#[cfg(any(feature = "appointment", feature = "appointment_response"))]
 crate::impl_code_enum!(ParticipationStatus);
 
 /// PropertyRepresentation
@@ -10550,6 +11063,7 @@ crate::impl_code_enum!(PropertyRepresentation);
 /// PropertyType
 ///
 /// Codes of the ValueSet <http://hl7.org/fhir/ValueSet/concept-property-type>, bound with `required` strength.
+#[cfg(feature = "code_system")]
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum PropertyType {
     /// `code`: code (internal reference)
@@ -10582,6 +11096,7 @@ pub enum PropertyType {
     Decimal,
 }
 
+#[cfg(feature = "code_system")]
 impl crate::CodeEnum for PropertyType {
     const VALUE_SET: &'static str = "http://hl7.org/fhir/ValueSet/concept-property-type";
     fn code(self) -> &'static str {
@@ -10611,11 +11126,13 @@ impl crate::CodeEnum for PropertyType {
     }
 }
 
+#[cfg(feature = "code_system")]
 crate::impl_code_enum!(PropertyType);
 
 /// ProvenanceEntityRole
 ///
 /// Codes of the ValueSet <http://hl7.org/fhir/ValueSet/provenance-entity-role>, bound with `required` strength.
+#[cfg(feature = "provenance")]
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum ProvenanceEntityRole {
     /// `derivation`: Derivation
@@ -10640,6 +11157,7 @@ pub enum ProvenanceEntityRole {
     Removal,
 }
 
+#[cfg(feature = "provenance")]
 impl crate::CodeEnum for ProvenanceEntityRole {
     const VALUE_SET: &'static str = "http://hl7.org/fhir/ValueSet/provenance-entity-role";
     fn code(self) -> &'static str {
@@ -10665,11 +11183,47 @@ impl crate::CodeEnum for ProvenanceEntityRole {
     }
 }
 
+#[cfg(feature = "provenance")]
 crate::impl_code_enum!(ProvenanceEntityRole);
 
 /// PublicationStatus
 ///
 /// Codes of the ValueSet <http://hl7.org/fhir/ValueSet/publication-status>, bound with `required` strength.
+#[cfg(
+    any(
+        feature = "activity_definition",
+        feature = "capability_statement",
+        feature = "catalog_entry",
+        feature = "charge_item_definition",
+        feature = "code_system",
+        feature = "compartment_definition",
+        feature = "concept_map",
+        feature = "effect_evidence_synthesis",
+        feature = "event_definition",
+        feature = "evidence",
+        feature = "evidence_variable",
+        feature = "example_scenario",
+        feature = "graph_definition",
+        feature = "implementation_guide",
+        feature = "insurance_plan",
+        feature = "library",
+        feature = "measure",
+        feature = "message_definition",
+        feature = "naming_system",
+        feature = "operation_definition",
+        feature = "plan_definition",
+        feature = "questionnaire",
+        feature = "research_definition",
+        feature = "research_element_definition",
+        feature = "risk_evidence_synthesis",
+        feature = "search_parameter",
+        feature = "structure_definition",
+        feature = "structure_map",
+        feature = "terminology_capabilities",
+        feature = "test_script",
+        feature = "value_set"
+    )
+)]
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum PublicationStatus {
     /// `draft`: Draft
@@ -10690,6 +11244,41 @@ pub enum PublicationStatus {
     Unknown,
 }
 
+#[cfg(
+    any(
+        feature = "activity_definition",
+        feature = "capability_statement",
+        feature = "catalog_entry",
+        feature = "charge_item_definition",
+        feature = "code_system",
+        feature = "compartment_definition",
+        feature = "concept_map",
+        feature = "effect_evidence_synthesis",
+        feature = "event_definition",
+        feature = "evidence",
+        feature = "evidence_variable",
+        feature = "example_scenario",
+        feature = "graph_definition",
+        feature = "implementation_guide",
+        feature = "insurance_plan",
+        feature = "library",
+        feature = "measure",
+        feature = "message_definition",
+        feature = "naming_system",
+        feature = "operation_definition",
+        feature = "plan_definition",
+        feature = "questionnaire",
+        feature = "research_definition",
+        feature = "research_element_definition",
+        feature = "risk_evidence_synthesis",
+        feature = "search_parameter",
+        feature = "structure_definition",
+        feature = "structure_map",
+        feature = "terminology_capabilities",
+        feature = "test_script",
+        feature = "value_set"
+    )
+)]
 impl crate::CodeEnum for PublicationStatus {
     const VALUE_SET: &'static str = "http://hl7.org/fhir/ValueSet/publication-status";
     fn code(self) -> &'static str {
@@ -10713,11 +11302,47 @@ impl crate::CodeEnum for PublicationStatus {
     }
 }
 
+#[cfg(
+    any(
+        feature = "activity_definition",
+        feature = "capability_statement",
+        feature = "catalog_entry",
+        feature = "charge_item_definition",
+        feature = "code_system",
+        feature = "compartment_definition",
+        feature = "concept_map",
+        feature = "effect_evidence_synthesis",
+        feature = "event_definition",
+        feature = "evidence",
+        feature = "evidence_variable",
+        feature = "example_scenario",
+        feature = "graph_definition",
+        feature = "implementation_guide",
+        feature = "insurance_plan",
+        feature = "library",
+        feature = "measure",
+        feature = "message_definition",
+        feature = "naming_system",
+        feature = "operation_definition",
+        feature = "plan_definition",
+        feature = "questionnaire",
+        feature = "research_definition",
+        feature = "research_element_definition",
+        feature = "risk_evidence_synthesis",
+        feature = "search_parameter",
+        feature = "structure_definition",
+        feature = "structure_map",
+        feature = "terminology_capabilities",
+        feature = "test_script",
+        feature = "value_set"
+    )
+)]
 crate::impl_code_enum!(PublicationStatus);
 
 /// qualityType
 ///
 /// Codes of the ValueSet <http://hl7.org/fhir/ValueSet/quality-type>, bound with `required` strength.
+#[cfg(feature = "molecular_sequence")]
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum QualityType {
     /// `indel`: INDEL Comparison
@@ -10734,6 +11359,7 @@ pub enum QualityType {
     Unknown,
 }
 
+#[cfg(feature = "molecular_sequence")]
 impl crate::CodeEnum for QualityType {
     const VALUE_SET: &'static str = "http://hl7.org/fhir/ValueSet/quality-type";
     fn code(self) -> &'static str {
@@ -10755,6 +11381,7 @@ impl crate::CodeEnum for QualityType {
     }
 }
 
+#[cfg(feature = "molecular_sequence")]
 crate::impl_code_enum!(QualityType);
 
 /// QuantityComparator
@@ -10808,6 +11435,7 @@ crate::impl_code_enum!(QuantityComparator);
 /// QuestionnaireItemOperator
 ///
 /// Codes of the ValueSet <http://hl7.org/fhir/ValueSet/questionnaire-enable-operator>, bound with `required` strength.
+#[cfg(feature = "questionnaire")]
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum QuestionnaireItemOperator {
     /// `exists`: Exists
@@ -10840,6 +11468,7 @@ pub enum QuestionnaireItemOperator {
     LessOrEqual,
 }
 
+#[cfg(feature = "questionnaire")]
 impl crate::CodeEnum for QuestionnaireItemOperator {
     const VALUE_SET: &'static str = "http://hl7.org/fhir/ValueSet/questionnaire-enable-operator";
     fn code(self) -> &'static str {
@@ -10869,11 +11498,13 @@ impl crate::CodeEnum for QuestionnaireItemOperator {
     }
 }
 
+#[cfg(feature = "questionnaire")]
 crate::impl_code_enum!(QuestionnaireItemOperator);
 
 /// QuestionnaireItemType
 ///
 /// Codes of the ValueSet <http://hl7.org/fhir/ValueSet/item-type>, bound with `required` strength.
+#[cfg(feature = "questionnaire")]
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum QuestionnaireItemType {
     /// `group`: Group
@@ -10946,6 +11577,7 @@ pub enum QuestionnaireItemType {
     Quantity,
 }
 
+#[cfg(feature = "questionnaire")]
 impl crate::CodeEnum for QuestionnaireItemType {
     const VALUE_SET: &'static str = "http://hl7.org/fhir/ValueSet/item-type";
     fn code(self) -> &'static str {
@@ -10995,11 +11627,13 @@ impl crate::CodeEnum for QuestionnaireItemType {
     }
 }
 
+#[cfg(feature = "questionnaire")]
 crate::impl_code_enum!(QuestionnaireItemType);
 
 /// QuestionnaireResponseStatus
 ///
 /// Codes of the ValueSet <http://hl7.org/fhir/ValueSet/questionnaire-answers-status>, bound with `required` strength.
+#[cfg(feature = "questionnaire_response")]
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum QuestionnaireResponseStatus {
     /// `in-progress`: In Progress
@@ -11024,6 +11658,7 @@ pub enum QuestionnaireResponseStatus {
     Stopped,
 }
 
+#[cfg(feature = "questionnaire_response")]
 impl crate::CodeEnum for QuestionnaireResponseStatus {
     const VALUE_SET: &'static str = "http://hl7.org/fhir/ValueSet/questionnaire-answers-status";
     fn code(self) -> &'static str {
@@ -11049,11 +11684,13 @@ impl crate::CodeEnum for QuestionnaireResponseStatus {
     }
 }
 
+#[cfg(feature = "questionnaire_response")]
 crate::impl_code_enum!(QuestionnaireResponseStatus);
 
 /// ReferenceHandlingPolicy
 ///
 /// Codes of the ValueSet <http://hl7.org/fhir/ValueSet/reference-handling-policy>, bound with `required` strength.
+#[cfg(feature = "capability_statement")]
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum ReferenceHandlingPolicy {
     /// `literal`: Literal References
@@ -11078,6 +11715,7 @@ pub enum ReferenceHandlingPolicy {
     Local,
 }
 
+#[cfg(feature = "capability_statement")]
 impl crate::CodeEnum for ReferenceHandlingPolicy {
     const VALUE_SET: &'static str = "http://hl7.org/fhir/ValueSet/reference-handling-policy";
     fn code(self) -> &'static str {
@@ -11103,6 +11741,7 @@ impl crate::CodeEnum for ReferenceHandlingPolicy {
     }
 }
 
+#[cfg(feature = "capability_statement")]
 crate::impl_code_enum!(ReferenceHandlingPolicy);
 
 /// ReferenceVersionRules
@@ -11222,6 +11861,7 @@ crate::impl_code_enum!(RelatedArtifactType);
 /// repositoryType
 ///
 /// Codes of the ValueSet <http://hl7.org/fhir/ValueSet/repository-type>, bound with `required` strength.
+#[cfg(feature = "molecular_sequence")]
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum RepositoryType {
     /// `directlink`: Click and see
@@ -11244,6 +11884,7 @@ pub enum RepositoryType {
     Other,
 }
 
+#[cfg(feature = "molecular_sequence")]
 impl crate::CodeEnum for RepositoryType {
     const VALUE_SET: &'static str = "http://hl7.org/fhir/ValueSet/repository-type";
     fn code(self) -> &'static str {
@@ -11269,11 +11910,21 @@ impl crate::CodeEnum for RepositoryType {
     }
 }
 
+#[cfg(feature = "molecular_sequence")]
 crate::impl_code_enum!(RepositoryType);
 
 /// RequestIntent
 ///
 /// Codes of the ValueSet <http://hl7.org/fhir/ValueSet/request-intent>, bound with `required` strength.
+#[cfg(
+    any(
+        feature = "activity_definition",
+        feature = "device_request",
+        feature = "nutrition_order",
+        feature = "request_group",
+        feature = "service_request"
+    )
+)]
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum RequestIntent {
     /// `proposal`: Proposal
@@ -11314,6 +11965,15 @@ pub enum RequestIntent {
     Option,
 }
 
+#[cfg(
+    any(
+        feature = "activity_definition",
+        feature = "device_request",
+        feature = "nutrition_order",
+        feature = "request_group",
+        feature = "service_request"
+    )
+)]
 impl crate::CodeEnum for RequestIntent {
     const VALUE_SET: &'static str = "http://hl7.org/fhir/ValueSet/request-intent";
     fn code(self) -> &'static str {
@@ -11347,11 +12007,34 @@ impl crate::CodeEnum for RequestIntent {
     }
 }
 
+#[cfg(
+    any(
+        feature = "activity_definition",
+        feature = "device_request",
+        feature = "nutrition_order",
+        feature = "request_group",
+        feature = "service_request"
+    )
+)]
 crate::impl_code_enum!(RequestIntent);
 
 /// Request priority
 ///
 /// Codes of the ValueSet <http://hl7.org/fhir/ValueSet/request-priority>, bound with `required` strength.
+#[cfg(
+    any(
+        feature = "activity_definition",
+        feature = "communication",
+        feature = "communication_request",
+        feature = "device_request",
+        feature = "medication_request",
+        feature = "plan_definition",
+        feature = "request_group",
+        feature = "service_request",
+        feature = "supply_request",
+        feature = "task"
+    )
+)]
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum RequestPriority {
     /// `routine`: Routine
@@ -11372,6 +12055,20 @@ pub enum RequestPriority {
     Stat,
 }
 
+#[cfg(
+    any(
+        feature = "activity_definition",
+        feature = "communication",
+        feature = "communication_request",
+        feature = "device_request",
+        feature = "medication_request",
+        feature = "plan_definition",
+        feature = "request_group",
+        feature = "service_request",
+        feature = "supply_request",
+        feature = "task"
+    )
+)]
 impl crate::CodeEnum for RequestPriority {
     const VALUE_SET: &'static str = "http://hl7.org/fhir/ValueSet/request-priority";
     fn code(self) -> &'static str {
@@ -11395,11 +12092,26 @@ impl crate::CodeEnum for RequestPriority {
     }
 }
 
+#[cfg(
+    any(
+        feature = "activity_definition",
+        feature = "communication",
+        feature = "communication_request",
+        feature = "device_request",
+        feature = "medication_request",
+        feature = "plan_definition",
+        feature = "request_group",
+        feature = "service_request",
+        feature = "supply_request",
+        feature = "task"
+    )
+)]
 crate::impl_code_enum!(RequestPriority);
 
 /// RequestResourceType
 ///
 /// Codes of the ValueSet <http://hl7.org/fhir/ValueSet/request-resource-types>, bound with `required` strength.
+#[cfg(feature = "activity_definition")]
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum RequestResourceType {
     /// `Appointment`: Appointment
@@ -11464,6 +12176,7 @@ pub enum RequestResourceType {
     VisionPrescription,
 }
 
+#[cfg(feature = "activity_definition")]
 impl crate::CodeEnum for RequestResourceType {
     const VALUE_SET: &'static str = "http://hl7.org/fhir/ValueSet/request-resource-types";
     fn code(self) -> &'static str {
@@ -11509,11 +12222,22 @@ impl crate::CodeEnum for RequestResourceType {
     }
 }
 
+#[cfg(feature = "activity_definition")]
 crate::impl_code_enum!(RequestResourceType);
 
 /// RequestStatus
 ///
 /// Codes of the ValueSet <http://hl7.org/fhir/ValueSet/request-status>, bound with `required` strength.
+#[cfg(
+    any(
+        feature = "care_plan",
+        feature = "communication_request",
+        feature = "device_request",
+        feature = "nutrition_order",
+        feature = "request_group",
+        feature = "service_request"
+    )
+)]
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum RequestStatus {
     /// `draft`: Draft
@@ -11546,6 +12270,16 @@ pub enum RequestStatus {
     Unknown,
 }
 
+#[cfg(
+    any(
+        feature = "care_plan",
+        feature = "communication_request",
+        feature = "device_request",
+        feature = "nutrition_order",
+        feature = "request_group",
+        feature = "service_request"
+    )
+)]
 impl crate::CodeEnum for RequestStatus {
     const VALUE_SET: &'static str = "http://hl7.org/fhir/ValueSet/request-status";
     fn code(self) -> &'static str {
@@ -11575,11 +12309,22 @@ impl crate::CodeEnum for RequestStatus {
     }
 }
 
+#[cfg(
+    any(
+        feature = "care_plan",
+        feature = "communication_request",
+        feature = "device_request",
+        feature = "nutrition_order",
+        feature = "request_group",
+        feature = "service_request"
+    )
+)]
 crate::impl_code_enum!(RequestStatus);
 
 /// ResearchElementType
 ///
 /// Codes of the ValueSet <http://hl7.org/fhir/ValueSet/research-element-type>, bound with `required` strength.
+#[cfg(feature = "research_element_definition")]
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum ResearchElementType {
     /// `population`: Population
@@ -11596,6 +12341,7 @@ pub enum ResearchElementType {
     Outcome,
 }
 
+#[cfg(feature = "research_element_definition")]
 impl crate::CodeEnum for ResearchElementType {
     const VALUE_SET: &'static str = "http://hl7.org/fhir/ValueSet/research-element-type";
     fn code(self) -> &'static str {
@@ -11617,11 +12363,13 @@ impl crate::CodeEnum for ResearchElementType {
     }
 }
 
+#[cfg(feature = "research_element_definition")]
 crate::impl_code_enum!(ResearchElementType);
 
 /// ResearchStudyStatus
 ///
 /// Codes of the ValueSet <http://hl7.org/fhir/ValueSet/research-study-status>, bound with `required` strength.
+#[cfg(feature = "research_study")]
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum ResearchStudyStatus {
     /// `active`: Active
@@ -11671,6 +12419,7 @@ pub enum ResearchStudyStatus {
     Withdrawn,
 }
 
+#[cfg(feature = "research_study")]
 impl crate::CodeEnum for ResearchStudyStatus {
     const VALUE_SET: &'static str = "http://hl7.org/fhir/ValueSet/research-study-status";
     fn code(self) -> &'static str {
@@ -11714,11 +12463,13 @@ impl crate::CodeEnum for ResearchStudyStatus {
     }
 }
 
+#[cfg(feature = "research_study")]
 crate::impl_code_enum!(ResearchStudyStatus);
 
 /// ResearchSubjectStatus
 ///
 /// Codes of the ValueSet <http://hl7.org/fhir/ValueSet/research-subject-status>, bound with `required` strength.
+#[cfg(feature = "research_subject")]
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum ResearchSubjectStatus {
     /// `candidate`: Candidate
@@ -11777,6 +12528,7 @@ pub enum ResearchSubjectStatus {
     Withdrawn,
 }
 
+#[cfg(feature = "research_subject")]
 impl crate::CodeEnum for ResearchSubjectStatus {
     const VALUE_SET: &'static str = "http://hl7.org/fhir/ValueSet/research-subject-status";
     fn code(self) -> &'static str {
@@ -11818,11 +12570,25 @@ impl crate::CodeEnum for ResearchSubjectStatus {
     }
 }
 
+#[cfg(feature = "research_subject")]
 crate::impl_code_enum!(ResearchSubjectStatus);
 
 /// ResourceType
 ///
 /// Codes of the ValueSet <http://hl7.org/fhir/ValueSet/resource-types>, bound with `required` strength.
+#[cfg(
+    any(
+        feature = "capability_statement",
+        feature = "compartment_definition",
+        feature = "example_scenario",
+        feature = "graph_definition",
+        feature = "implementation_guide",
+        feature = "message_definition",
+        feature = "operation_definition",
+        feature = "questionnaire",
+        feature = "search_parameter"
+    )
+)]
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum ResourceType {
     /// `Account`: Account
@@ -12422,6 +13188,19 @@ pub enum ResourceType {
     VisionPrescription,
 }
 
+#[cfg(
+    any(
+        feature = "capability_statement",
+        feature = "compartment_definition",
+        feature = "example_scenario",
+        feature = "graph_definition",
+        feature = "implementation_guide",
+        feature = "message_definition",
+        feature = "operation_definition",
+        feature = "questionnaire",
+        feature = "search_parameter"
+    )
+)]
 impl crate::CodeEnum for ResourceType {
     const VALUE_SET: &'static str = "http://hl7.org/fhir/ValueSet/resource-types";
     fn code(self) -> &'static str {
@@ -12739,11 +13518,25 @@ impl crate::CodeEnum for ResourceType {
     }
 }
 
+#[cfg(
+    any(
+        feature = "capability_statement",
+        feature = "compartment_definition",
+        feature = "example_scenario",
+        feature = "graph_definition",
+        feature = "implementation_guide",
+        feature = "message_definition",
+        feature = "operation_definition",
+        feature = "questionnaire",
+        feature = "search_parameter"
+    )
+)]
 crate::impl_code_enum!(ResourceType);
 
 /// ResourceVersionPolicy
 ///
 /// Codes of the ValueSet <http://hl7.org/fhir/ValueSet/versioning-policy>, bound with `required` strength.
+#[cfg(feature = "capability_statement")]
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum ResourceVersionPolicy {
     /// `no-version`: No VersionId Support
@@ -12760,6 +13553,7 @@ pub enum ResourceVersionPolicy {
     VersionedUpdate,
 }
 
+#[cfg(feature = "capability_statement")]
 impl crate::CodeEnum for ResourceVersionPolicy {
     const VALUE_SET: &'static str = "http://hl7.org/fhir/ValueSet/versioning-policy";
     fn code(self) -> &'static str {
@@ -12781,11 +13575,13 @@ impl crate::CodeEnum for ResourceVersionPolicy {
     }
 }
 
+#[cfg(feature = "capability_statement")]
 crate::impl_code_enum!(ResourceVersionPolicy);
 
 /// ResponseType
 ///
 /// Codes of the ValueSet <http://hl7.org/fhir/ValueSet/response-code>, bound with `required` strength.
+#[cfg(feature = "message_header")]
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum ResponseType {
     /// `ok`: OK
@@ -12802,6 +13598,7 @@ pub enum ResponseType {
     FatalError,
 }
 
+#[cfg(feature = "message_header")]
 impl crate::CodeEnum for ResponseType {
     const VALUE_SET: &'static str = "http://hl7.org/fhir/ValueSet/response-code";
     fn code(self) -> &'static str {
@@ -12823,11 +13620,13 @@ impl crate::CodeEnum for ResponseType {
     }
 }
 
+#[cfg(feature = "message_header")]
 crate::impl_code_enum!(ResponseType);
 
 /// RestfulCapabilityMode
 ///
 /// Codes of the ValueSet <http://hl7.org/fhir/ValueSet/restful-capability-mode>, bound with `required` strength.
+#[cfg(feature = "capability_statement")]
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum RestfulCapabilityMode {
     /// `client`: Client
@@ -12840,6 +13639,7 @@ pub enum RestfulCapabilityMode {
     Server,
 }
 
+#[cfg(feature = "capability_statement")]
 impl crate::CodeEnum for RestfulCapabilityMode {
     const VALUE_SET: &'static str = "http://hl7.org/fhir/ValueSet/restful-capability-mode";
     fn code(self) -> &'static str {
@@ -12859,11 +13659,13 @@ impl crate::CodeEnum for RestfulCapabilityMode {
     }
 }
 
+#[cfg(feature = "capability_statement")]
 crate::impl_code_enum!(RestfulCapabilityMode);
 
 /// SearchComparator
 ///
 /// Codes of the ValueSet <http://hl7.org/fhir/ValueSet/search-comparator>, bound with `required` strength.
+#[cfg(feature = "search_parameter")]
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum SearchComparator {
     /// `eq`: Equals
@@ -12904,6 +13706,7 @@ pub enum SearchComparator {
     Ap,
 }
 
+#[cfg(feature = "search_parameter")]
 impl crate::CodeEnum for SearchComparator {
     const VALUE_SET: &'static str = "http://hl7.org/fhir/ValueSet/search-comparator";
     fn code(self) -> &'static str {
@@ -12937,11 +13740,13 @@ impl crate::CodeEnum for SearchComparator {
     }
 }
 
+#[cfg(feature = "search_parameter")]
 crate::impl_code_enum!(SearchComparator);
 
 /// SearchEntryMode
 ///
 /// Codes of the ValueSet <http://hl7.org/fhir/ValueSet/search-entry-mode>, bound with `required` strength.
+#[cfg(feature = "bundle")]
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum SearchEntryMode {
     /// `match`: Match
@@ -12958,6 +13763,7 @@ pub enum SearchEntryMode {
     Outcome,
 }
 
+#[cfg(feature = "bundle")]
 impl crate::CodeEnum for SearchEntryMode {
     const VALUE_SET: &'static str = "http://hl7.org/fhir/ValueSet/search-entry-mode";
     fn code(self) -> &'static str {
@@ -12979,11 +13785,13 @@ impl crate::CodeEnum for SearchEntryMode {
     }
 }
 
+#[cfg(feature = "bundle")]
 crate::impl_code_enum!(SearchEntryMode);
 
 /// SearchModifierCode
 ///
 /// Codes of the ValueSet <http://hl7.org/fhir/ValueSet/search-modifier-code>, bound with `required` strength.
+#[cfg(feature = "search_parameter")]
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum SearchModifierCode {
     /// `missing`: Missing
@@ -13036,6 +13844,7 @@ pub enum SearchModifierCode {
     OfType,
 }
 
+#[cfg(feature = "search_parameter")]
 impl crate::CodeEnum for SearchModifierCode {
     const VALUE_SET: &'static str = "http://hl7.org/fhir/ValueSet/search-modifier-code";
     fn code(self) -> &'static str {
@@ -13075,11 +13884,19 @@ impl crate::CodeEnum for SearchModifierCode {
     }
 }
 
+#[cfg(feature = "search_parameter")]
 crate::impl_code_enum!(SearchModifierCode);
 
 /// SearchParamType
 ///
 /// Codes of the ValueSet <http://hl7.org/fhir/ValueSet/search-param-type>, bound with `required` strength.
+#[cfg(
+    any(
+        feature = "capability_statement",
+        feature = "operation_definition",
+        feature = "search_parameter"
+    )
+)]
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum SearchParamType {
     /// `number`: Number
@@ -13120,6 +13937,13 @@ pub enum SearchParamType {
     Special,
 }
 
+#[cfg(
+    any(
+        feature = "capability_statement",
+        feature = "operation_definition",
+        feature = "search_parameter"
+    )
+)]
 impl crate::CodeEnum for SearchParamType {
     const VALUE_SET: &'static str = "http://hl7.org/fhir/ValueSet/search-param-type";
     fn code(self) -> &'static str {
@@ -13153,11 +13977,19 @@ impl crate::CodeEnum for SearchParamType {
     }
 }
 
+#[cfg(
+    any(
+        feature = "capability_statement",
+        feature = "operation_definition",
+        feature = "search_parameter"
+    )
+)]
 crate::impl_code_enum!(SearchParamType);
 
 /// sequenceType
 ///
 /// Codes of the ValueSet <http://hl7.org/fhir/ValueSet/sequence-type>, bound with `required` strength.
+#[cfg(feature = "molecular_sequence")]
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum SequenceType {
     /// `aa`: AA Sequence
@@ -13174,6 +14006,7 @@ pub enum SequenceType {
     Rna,
 }
 
+#[cfg(feature = "molecular_sequence")]
 impl crate::CodeEnum for SequenceType {
     const VALUE_SET: &'static str = "http://hl7.org/fhir/ValueSet/sequence-type";
     fn code(self) -> &'static str {
@@ -13195,6 +14028,7 @@ impl crate::CodeEnum for SequenceType {
     }
 }
 
+#[cfg(feature = "molecular_sequence")]
 crate::impl_code_enum!(SequenceType);
 
 /// SlicingRules
@@ -13242,6 +14076,7 @@ crate::impl_code_enum!(SlicingRules);
 /// SlotStatus
 ///
 /// Codes of the ValueSet <http://hl7.org/fhir/ValueSet/slotstatus>, bound with `required` strength.
+#[cfg(feature = "slot")]
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum SlotStatus {
     /// `busy`: Busy
@@ -13266,6 +14101,7 @@ pub enum SlotStatus {
     EnteredInError,
 }
 
+#[cfg(feature = "slot")]
 impl crate::CodeEnum for SlotStatus {
     const VALUE_SET: &'static str = "http://hl7.org/fhir/ValueSet/slotstatus";
     fn code(self) -> &'static str {
@@ -13291,6 +14127,7 @@ impl crate::CodeEnum for SlotStatus {
     }
 }
 
+#[cfg(feature = "slot")]
 crate::impl_code_enum!(SlotStatus);
 
 /// SortDirection
@@ -13332,6 +14169,7 @@ crate::impl_code_enum!(SortDirection);
 /// SPDXLicense
 ///
 /// Codes of the ValueSet <http://hl7.org/fhir/ValueSet/spdx-license>, bound with `required` strength.
+#[cfg(feature = "implementation_guide")]
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum SpdxLicense {
     /// `not-open-source`: Not open source
@@ -14720,6 +15558,7 @@ pub enum SpdxLicense {
     Zpl2_1,
 }
 
+#[cfg(feature = "implementation_guide")]
 impl crate::CodeEnum for SpdxLicense {
     const VALUE_SET: &'static str = "http://hl7.org/fhir/ValueSet/spdx-license";
     fn code(self) -> &'static str {
@@ -15431,11 +16270,13 @@ impl crate::CodeEnum for SpdxLicense {
     }
 }
 
+#[cfg(feature = "implementation_guide")]
 crate::impl_code_enum!(SpdxLicense);
 
 /// SpecimenContainedPreference
 ///
 /// Codes of the ValueSet <http://hl7.org/fhir/ValueSet/specimen-contained-preference>, bound with `required` strength.
+#[cfg(feature = "specimen_definition")]
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum SpecimenContainedPreference {
     /// `preferred`: Preferred
@@ -15448,6 +16289,7 @@ pub enum SpecimenContainedPreference {
     Alternate,
 }
 
+#[cfg(feature = "specimen_definition")]
 impl crate::CodeEnum for SpecimenContainedPreference {
     const VALUE_SET: &'static str = "http://hl7.org/fhir/ValueSet/specimen-contained-preference";
     fn code(self) -> &'static str {
@@ -15467,11 +16309,13 @@ impl crate::CodeEnum for SpecimenContainedPreference {
     }
 }
 
+#[cfg(feature = "specimen_definition")]
 crate::impl_code_enum!(SpecimenContainedPreference);
 
 /// SpecimenStatus
 ///
 /// Codes of the ValueSet <http://hl7.org/fhir/ValueSet/specimen-status>, bound with `required` strength.
+#[cfg(feature = "specimen")]
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum SpecimenStatus {
     /// `available`: Available
@@ -15492,6 +16336,7 @@ pub enum SpecimenStatus {
     EnteredInError,
 }
 
+#[cfg(feature = "specimen")]
 impl crate::CodeEnum for SpecimenStatus {
     const VALUE_SET: &'static str = "http://hl7.org/fhir/ValueSet/specimen-status";
     fn code(self) -> &'static str {
@@ -15515,11 +16360,13 @@ impl crate::CodeEnum for SpecimenStatus {
     }
 }
 
+#[cfg(feature = "specimen")]
 crate::impl_code_enum!(SpecimenStatus);
 
 /// Status
 ///
 /// Codes of the ValueSet <http://hl7.org/fhir/ValueSet/verificationresult-status>, bound with `required` strength.
+#[cfg(feature = "verification_result")]
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum Status {
     /// `attested`: Attested
@@ -15548,6 +16395,7 @@ pub enum Status {
     RevalFail,
 }
 
+#[cfg(feature = "verification_result")]
 impl crate::CodeEnum for Status {
     const VALUE_SET: &'static str = "http://hl7.org/fhir/ValueSet/verificationresult-status";
     fn code(self) -> &'static str {
@@ -15575,11 +16423,13 @@ impl crate::CodeEnum for Status {
     }
 }
 
+#[cfg(feature = "verification_result")]
 crate::impl_code_enum!(Status);
 
 /// strandType
 ///
 /// Codes of the ValueSet <http://hl7.org/fhir/ValueSet/strand-type>, bound with `required` strength.
+#[cfg(feature = "molecular_sequence")]
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum StrandType {
     /// `watson`: Watson strand of referenceSeq
@@ -15592,6 +16442,7 @@ pub enum StrandType {
     Crick,
 }
 
+#[cfg(feature = "molecular_sequence")]
 impl crate::CodeEnum for StrandType {
     const VALUE_SET: &'static str = "http://hl7.org/fhir/ValueSet/strand-type";
     fn code(self) -> &'static str {
@@ -15611,11 +16462,13 @@ impl crate::CodeEnum for StrandType {
     }
 }
 
+#[cfg(feature = "molecular_sequence")]
 crate::impl_code_enum!(StrandType);
 
 /// StructureDefinitionKind
 ///
 /// Codes of the ValueSet <http://hl7.org/fhir/ValueSet/structure-definition-kind>, bound with `required` strength.
+#[cfg(feature = "structure_definition")]
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum StructureDefinitionKind {
     /// `primitive-type`: Primitive Data Type
@@ -15636,6 +16489,7 @@ pub enum StructureDefinitionKind {
     Logical,
 }
 
+#[cfg(feature = "structure_definition")]
 impl crate::CodeEnum for StructureDefinitionKind {
     const VALUE_SET: &'static str = "http://hl7.org/fhir/ValueSet/structure-definition-kind";
     fn code(self) -> &'static str {
@@ -15659,11 +16513,13 @@ impl crate::CodeEnum for StructureDefinitionKind {
     }
 }
 
+#[cfg(feature = "structure_definition")]
 crate::impl_code_enum!(StructureDefinitionKind);
 
 /// StructureMapContextType
 ///
 /// Codes of the ValueSet <http://hl7.org/fhir/ValueSet/map-context-type>, bound with `required` strength.
+#[cfg(feature = "structure_map")]
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum StructureMapContextType {
     /// `type`: Type
@@ -15676,6 +16532,7 @@ pub enum StructureMapContextType {
     Variable,
 }
 
+#[cfg(feature = "structure_map")]
 impl crate::CodeEnum for StructureMapContextType {
     const VALUE_SET: &'static str = "http://hl7.org/fhir/ValueSet/map-context-type";
     fn code(self) -> &'static str {
@@ -15695,11 +16552,13 @@ impl crate::CodeEnum for StructureMapContextType {
     }
 }
 
+#[cfg(feature = "structure_map")]
 crate::impl_code_enum!(StructureMapContextType);
 
 /// StructureMapGroupTypeMode
 ///
 /// Codes of the ValueSet <http://hl7.org/fhir/ValueSet/map-group-type-mode>, bound with `required` strength.
+#[cfg(feature = "structure_map")]
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum StructureMapGroupTypeMode {
     /// `none`: Not a Default
@@ -15716,6 +16575,7 @@ pub enum StructureMapGroupTypeMode {
     TypeAndTypes,
 }
 
+#[cfg(feature = "structure_map")]
 impl crate::CodeEnum for StructureMapGroupTypeMode {
     const VALUE_SET: &'static str = "http://hl7.org/fhir/ValueSet/map-group-type-mode";
     fn code(self) -> &'static str {
@@ -15737,11 +16597,13 @@ impl crate::CodeEnum for StructureMapGroupTypeMode {
     }
 }
 
+#[cfg(feature = "structure_map")]
 crate::impl_code_enum!(StructureMapGroupTypeMode);
 
 /// StructureMapInputMode
 ///
 /// Codes of the ValueSet <http://hl7.org/fhir/ValueSet/map-input-mode>, bound with `required` strength.
+#[cfg(feature = "structure_map")]
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum StructureMapInputMode {
     /// `source`: Source Instance
@@ -15754,6 +16616,7 @@ pub enum StructureMapInputMode {
     Target,
 }
 
+#[cfg(feature = "structure_map")]
 impl crate::CodeEnum for StructureMapInputMode {
     const VALUE_SET: &'static str = "http://hl7.org/fhir/ValueSet/map-input-mode";
     fn code(self) -> &'static str {
@@ -15773,11 +16636,13 @@ impl crate::CodeEnum for StructureMapInputMode {
     }
 }
 
+#[cfg(feature = "structure_map")]
 crate::impl_code_enum!(StructureMapInputMode);
 
 /// StructureMapModelMode
 ///
 /// Codes of the ValueSet <http://hl7.org/fhir/ValueSet/map-model-mode>, bound with `required` strength.
+#[cfg(feature = "structure_map")]
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum StructureMapModelMode {
     /// `source`: Source Structure Definition
@@ -15798,6 +16663,7 @@ pub enum StructureMapModelMode {
     Produced,
 }
 
+#[cfg(feature = "structure_map")]
 impl crate::CodeEnum for StructureMapModelMode {
     const VALUE_SET: &'static str = "http://hl7.org/fhir/ValueSet/map-model-mode";
     fn code(self) -> &'static str {
@@ -15821,11 +16687,13 @@ impl crate::CodeEnum for StructureMapModelMode {
     }
 }
 
+#[cfg(feature = "structure_map")]
 crate::impl_code_enum!(StructureMapModelMode);
 
 /// StructureMapSourceListMode
 ///
 /// Codes of the ValueSet <http://hl7.org/fhir/ValueSet/map-source-list-mode>, bound with `required` strength.
+#[cfg(feature = "structure_map")]
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum StructureMapSourceListMode {
     /// `first`: First
@@ -15850,6 +16718,7 @@ pub enum StructureMapSourceListMode {
     OnlyOne,
 }
 
+#[cfg(feature = "structure_map")]
 impl crate::CodeEnum for StructureMapSourceListMode {
     const VALUE_SET: &'static str = "http://hl7.org/fhir/ValueSet/map-source-list-mode";
     fn code(self) -> &'static str {
@@ -15875,11 +16744,13 @@ impl crate::CodeEnum for StructureMapSourceListMode {
     }
 }
 
+#[cfg(feature = "structure_map")]
 crate::impl_code_enum!(StructureMapSourceListMode);
 
 /// StructureMapTargetListMode
 ///
 /// Codes of the ValueSet <http://hl7.org/fhir/ValueSet/map-target-list-mode>, bound with `required` strength.
+#[cfg(feature = "structure_map")]
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum StructureMapTargetListMode {
     /// `first`: First
@@ -15900,6 +16771,7 @@ pub enum StructureMapTargetListMode {
     Collate,
 }
 
+#[cfg(feature = "structure_map")]
 impl crate::CodeEnum for StructureMapTargetListMode {
     const VALUE_SET: &'static str = "http://hl7.org/fhir/ValueSet/map-target-list-mode";
     fn code(self) -> &'static str {
@@ -15923,11 +16795,13 @@ impl crate::CodeEnum for StructureMapTargetListMode {
     }
 }
 
+#[cfg(feature = "structure_map")]
 crate::impl_code_enum!(StructureMapTargetListMode);
 
 /// StructureMapTransform
 ///
 /// Codes of the ValueSet <http://hl7.org/fhir/ValueSet/map-transform>, bound with `required` strength.
+#[cfg(feature = "structure_map")]
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum StructureMapTransform {
     /// `create`: create
@@ -16000,6 +16874,7 @@ pub enum StructureMapTransform {
     Cp,
 }
 
+#[cfg(feature = "structure_map")]
 impl crate::CodeEnum for StructureMapTransform {
     const VALUE_SET: &'static str = "http://hl7.org/fhir/ValueSet/map-transform";
     fn code(self) -> &'static str {
@@ -16049,11 +16924,13 @@ impl crate::CodeEnum for StructureMapTransform {
     }
 }
 
+#[cfg(feature = "structure_map")]
 crate::impl_code_enum!(StructureMapTransform);
 
 /// SubscriptionChannelType
 ///
 /// Codes of the ValueSet <http://hl7.org/fhir/ValueSet/subscription-channel-type>, bound with `required` strength.
+#[cfg(feature = "subscription")]
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum SubscriptionChannelType {
     /// `rest-hook`: Rest Hook
@@ -16078,6 +16955,7 @@ pub enum SubscriptionChannelType {
     Message,
 }
 
+#[cfg(feature = "subscription")]
 impl crate::CodeEnum for SubscriptionChannelType {
     const VALUE_SET: &'static str = "http://hl7.org/fhir/ValueSet/subscription-channel-type";
     fn code(self) -> &'static str {
@@ -16103,11 +16981,13 @@ impl crate::CodeEnum for SubscriptionChannelType {
     }
 }
 
+#[cfg(feature = "subscription")]
 crate::impl_code_enum!(SubscriptionChannelType);
 
 /// SubscriptionStatus
 ///
 /// Codes of the ValueSet <http://hl7.org/fhir/ValueSet/subscription-status>, bound with `required` strength.
+#[cfg(feature = "subscription")]
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum SubscriptionStatus {
     /// `requested`: Requested
@@ -16128,6 +17008,7 @@ pub enum SubscriptionStatus {
     Off,
 }
 
+#[cfg(feature = "subscription")]
 impl crate::CodeEnum for SubscriptionStatus {
     const VALUE_SET: &'static str = "http://hl7.org/fhir/ValueSet/subscription-status";
     fn code(self) -> &'static str {
@@ -16151,11 +17032,13 @@ impl crate::CodeEnum for SubscriptionStatus {
     }
 }
 
+#[cfg(feature = "subscription")]
 crate::impl_code_enum!(SubscriptionStatus);
 
 /// SupplyDeliveryStatus
 ///
 /// Codes of the ValueSet <http://hl7.org/fhir/ValueSet/supplydelivery-status>, bound with `required` strength.
+#[cfg(feature = "supply_delivery")]
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum SupplyDeliveryStatus {
     /// `in-progress`: In Progress
@@ -16176,6 +17059,7 @@ pub enum SupplyDeliveryStatus {
     EnteredInError,
 }
 
+#[cfg(feature = "supply_delivery")]
 impl crate::CodeEnum for SupplyDeliveryStatus {
     const VALUE_SET: &'static str = "http://hl7.org/fhir/ValueSet/supplydelivery-status";
     fn code(self) -> &'static str {
@@ -16199,11 +17083,13 @@ impl crate::CodeEnum for SupplyDeliveryStatus {
     }
 }
 
+#[cfg(feature = "supply_delivery")]
 crate::impl_code_enum!(SupplyDeliveryStatus);
 
 /// SupplyRequestStatus
 ///
 /// Codes of the ValueSet <http://hl7.org/fhir/ValueSet/supplyrequest-status>, bound with `required` strength.
+#[cfg(feature = "supply_request")]
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum SupplyRequestStatus {
     /// `draft`: Draft
@@ -16236,6 +17122,7 @@ pub enum SupplyRequestStatus {
     Unknown,
 }
 
+#[cfg(feature = "supply_request")]
 impl crate::CodeEnum for SupplyRequestStatus {
     const VALUE_SET: &'static str = "http://hl7.org/fhir/ValueSet/supplyrequest-status";
     fn code(self) -> &'static str {
@@ -16265,11 +17152,13 @@ impl crate::CodeEnum for SupplyRequestStatus {
     }
 }
 
+#[cfg(feature = "supply_request")]
 crate::impl_code_enum!(SupplyRequestStatus);
 
 /// SystemRestfulInteraction
 ///
 /// Codes of the ValueSet <http://hl7.org/fhir/ValueSet/system-restful-interaction>, bound with `required` strength.
+#[cfg(feature = "capability_statement")]
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum SystemRestfulInteraction {
     /// `transaction`: transaction
@@ -16290,6 +17179,7 @@ pub enum SystemRestfulInteraction {
     HistorySystem,
 }
 
+#[cfg(feature = "capability_statement")]
 impl crate::CodeEnum for SystemRestfulInteraction {
     const VALUE_SET: &'static str = "http://hl7.org/fhir/ValueSet/system-restful-interaction";
     fn code(self) -> &'static str {
@@ -16313,11 +17203,13 @@ impl crate::CodeEnum for SystemRestfulInteraction {
     }
 }
 
+#[cfg(feature = "capability_statement")]
 crate::impl_code_enum!(SystemRestfulInteraction);
 
 /// TaskIntent
 ///
 /// Codes of the ValueSet <http://hl7.org/fhir/ValueSet/task-intent>, bound with `required` strength.
+#[cfg(feature = "task")]
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum TaskIntent {
     /// `unknown`: Unknown
@@ -16358,6 +17250,7 @@ pub enum TaskIntent {
     Option,
 }
 
+#[cfg(feature = "task")]
 impl crate::CodeEnum for TaskIntent {
     const VALUE_SET: &'static str = "http://hl7.org/fhir/ValueSet/task-intent";
     fn code(self) -> &'static str {
@@ -16391,11 +17284,13 @@ impl crate::CodeEnum for TaskIntent {
     }
 }
 
+#[cfg(feature = "task")]
 crate::impl_code_enum!(TaskIntent);
 
 /// TaskStatus
 ///
 /// Codes of the ValueSet <http://hl7.org/fhir/ValueSet/task-status>, bound with `required` strength.
+#[cfg(feature = "task")]
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum TaskStatus {
     /// `draft`: Draft
@@ -16448,6 +17343,7 @@ pub enum TaskStatus {
     EnteredInError,
 }
 
+#[cfg(feature = "task")]
 impl crate::CodeEnum for TaskStatus {
     const VALUE_SET: &'static str = "http://hl7.org/fhir/ValueSet/task-status";
     fn code(self) -> &'static str {
@@ -16487,11 +17383,13 @@ impl crate::CodeEnum for TaskStatus {
     }
 }
 
+#[cfg(feature = "task")]
 crate::impl_code_enum!(TaskStatus);
 
 /// TestReportActionResult
 ///
 /// Codes of the ValueSet <http://hl7.org/fhir/ValueSet/report-action-result-codes>, bound with `required` strength.
+#[cfg(feature = "test_report")]
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum TestReportActionResult {
     /// `pass`: Pass
@@ -16516,6 +17414,7 @@ pub enum TestReportActionResult {
     Error,
 }
 
+#[cfg(feature = "test_report")]
 impl crate::CodeEnum for TestReportActionResult {
     const VALUE_SET: &'static str = "http://hl7.org/fhir/ValueSet/report-action-result-codes";
     fn code(self) -> &'static str {
@@ -16541,11 +17440,13 @@ impl crate::CodeEnum for TestReportActionResult {
     }
 }
 
+#[cfg(feature = "test_report")]
 crate::impl_code_enum!(TestReportActionResult);
 
 /// TestReportParticipantType
 ///
 /// Codes of the ValueSet <http://hl7.org/fhir/ValueSet/report-participant-type>, bound with `required` strength.
+#[cfg(feature = "test_report")]
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum TestReportParticipantType {
     /// `test-engine`: Test Engine
@@ -16562,6 +17463,7 @@ pub enum TestReportParticipantType {
     Server,
 }
 
+#[cfg(feature = "test_report")]
 impl crate::CodeEnum for TestReportParticipantType {
     const VALUE_SET: &'static str = "http://hl7.org/fhir/ValueSet/report-participant-type";
     fn code(self) -> &'static str {
@@ -16583,11 +17485,13 @@ impl crate::CodeEnum for TestReportParticipantType {
     }
 }
 
+#[cfg(feature = "test_report")]
 crate::impl_code_enum!(TestReportParticipantType);
 
 /// TestReportResult
 ///
 /// Codes of the ValueSet <http://hl7.org/fhir/ValueSet/report-result-codes>, bound with `required` strength.
+#[cfg(feature = "test_report")]
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum TestReportResult {
     /// `pass`: Pass
@@ -16604,6 +17508,7 @@ pub enum TestReportResult {
     Pending,
 }
 
+#[cfg(feature = "test_report")]
 impl crate::CodeEnum for TestReportResult {
     const VALUE_SET: &'static str = "http://hl7.org/fhir/ValueSet/report-result-codes";
     fn code(self) -> &'static str {
@@ -16625,11 +17530,13 @@ impl crate::CodeEnum for TestReportResult {
     }
 }
 
+#[cfg(feature = "test_report")]
 crate::impl_code_enum!(TestReportResult);
 
 /// TestReportStatus
 ///
 /// Codes of the ValueSet <http://hl7.org/fhir/ValueSet/report-status-codes>, bound with `required` strength.
+#[cfg(feature = "test_report")]
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum TestReportStatus {
     /// `completed`: Completed
@@ -16654,6 +17561,7 @@ pub enum TestReportStatus {
     EnteredInError,
 }
 
+#[cfg(feature = "test_report")]
 impl crate::CodeEnum for TestReportStatus {
     const VALUE_SET: &'static str = "http://hl7.org/fhir/ValueSet/report-status-codes";
     fn code(self) -> &'static str {
@@ -16679,11 +17587,13 @@ impl crate::CodeEnum for TestReportStatus {
     }
 }
 
+#[cfg(feature = "test_report")]
 crate::impl_code_enum!(TestReportStatus);
 
 /// TestScriptRequestMethodCode
 ///
 /// Codes of the ValueSet <http://hl7.org/fhir/ValueSet/http-operations>, bound with `required` strength.
+#[cfg(feature = "test_script")]
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum TestScriptRequestMethodCode {
     /// `delete`: DELETE
@@ -16716,6 +17626,7 @@ pub enum TestScriptRequestMethodCode {
     Head,
 }
 
+#[cfg(feature = "test_script")]
 impl crate::CodeEnum for TestScriptRequestMethodCode {
     const VALUE_SET: &'static str = "http://hl7.org/fhir/ValueSet/http-operations";
     fn code(self) -> &'static str {
@@ -16745,6 +17656,7 @@ impl crate::CodeEnum for TestScriptRequestMethodCode {
     }
 }
 
+#[cfg(feature = "test_script")]
 crate::impl_code_enum!(TestScriptRequestMethodCode);
 
 /// TriggerType
@@ -16822,6 +17734,7 @@ crate::impl_code_enum!(TriggerType);
 /// TypeDerivationRule
 ///
 /// Codes of the ValueSet <http://hl7.org/fhir/ValueSet/type-derivation-rule>, bound with `required` strength.
+#[cfg(feature = "structure_definition")]
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum TypeDerivationRule {
     /// `specialization`: Specialization
@@ -16834,6 +17747,7 @@ pub enum TypeDerivationRule {
     Constraint,
 }
 
+#[cfg(feature = "structure_definition")]
 impl crate::CodeEnum for TypeDerivationRule {
     const VALUE_SET: &'static str = "http://hl7.org/fhir/ValueSet/type-derivation-rule";
     fn code(self) -> &'static str {
@@ -16853,11 +17767,13 @@ impl crate::CodeEnum for TypeDerivationRule {
     }
 }
 
+#[cfg(feature = "structure_definition")]
 crate::impl_code_enum!(TypeDerivationRule);
 
 /// TypeRestfulInteraction
 ///
 /// Codes of the ValueSet <http://hl7.org/fhir/ValueSet/type-restful-interaction>, bound with `required` strength.
+#[cfg(feature = "capability_statement")]
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum TypeRestfulInteraction {
     /// `read`: read
@@ -16898,6 +17814,7 @@ pub enum TypeRestfulInteraction {
     SearchType,
 }
 
+#[cfg(feature = "capability_statement")]
 impl crate::CodeEnum for TypeRestfulInteraction {
     const VALUE_SET: &'static str = "http://hl7.org/fhir/ValueSet/type-restful-interaction";
     fn code(self) -> &'static str {
@@ -16931,11 +17848,13 @@ impl crate::CodeEnum for TypeRestfulInteraction {
     }
 }
 
+#[cfg(feature = "capability_statement")]
 crate::impl_code_enum!(TypeRestfulInteraction);
 
 /// UDIEntryType
 ///
 /// Codes of the ValueSet <http://hl7.org/fhir/ValueSet/udi-entry-type>, bound with `required` strength.
+#[cfg(feature = "device")]
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum UdiEntryType {
     /// `barcode`: Barcode
@@ -16964,6 +17883,7 @@ pub enum UdiEntryType {
     Unknown,
 }
 
+#[cfg(feature = "device")]
 impl crate::CodeEnum for UdiEntryType {
     const VALUE_SET: &'static str = "http://hl7.org/fhir/ValueSet/udi-entry-type";
     fn code(self) -> &'static str {
@@ -16991,6 +17911,7 @@ impl crate::CodeEnum for UdiEntryType {
     }
 }
 
+#[cfg(feature = "device")]
 crate::impl_code_enum!(UdiEntryType);
 
 /// UnitsOfTime
@@ -17048,6 +17969,13 @@ crate::impl_code_enum!(UnitsOfTime);
 /// Use
 ///
 /// Codes of the ValueSet <http://hl7.org/fhir/ValueSet/claim-use>, bound with `required` strength.
+#[cfg(
+    any(
+        feature = "claim",
+        feature = "claim_response",
+        feature = "explanation_of_benefit"
+    )
+)]
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum Use {
     /// `claim`: Claim
@@ -17064,6 +17992,13 @@ pub enum Use {
     Predetermination,
 }
 
+#[cfg(
+    any(
+        feature = "claim",
+        feature = "claim_response",
+        feature = "explanation_of_benefit"
+    )
+)]
 impl crate::CodeEnum for Use {
     const VALUE_SET: &'static str = "http://hl7.org/fhir/ValueSet/claim-use";
     fn code(self) -> &'static str {
@@ -17085,11 +18020,19 @@ impl crate::CodeEnum for Use {
     }
 }
 
+#[cfg(
+    any(
+        feature = "claim",
+        feature = "claim_response",
+        feature = "explanation_of_benefit"
+    )
+)]
 crate::impl_code_enum!(Use);
 
 /// V3 Value SetConfidentialityClassification
 ///
 /// Codes of the ValueSet <http://terminology.hl7.org/ValueSet/v3-ConfidentialityClassification>, bound with `required` strength.
+#[cfg(feature = "composition")]
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum V3ConfidentialityClassification {
     /// `U`: unrestricted
@@ -17186,6 +18129,7 @@ pub enum V3ConfidentialityClassification {
     V,
 }
 
+#[cfg(feature = "composition")]
 impl crate::CodeEnum for V3ConfidentialityClassification {
     const VALUE_SET: &'static str = "http://terminology.hl7.org/ValueSet/v3-ConfidentialityClassification";
     fn code(self) -> &'static str {
@@ -17213,11 +18157,13 @@ impl crate::CodeEnum for V3ConfidentialityClassification {
     }
 }
 
+#[cfg(feature = "composition")]
 crate::impl_code_enum!(V3ConfidentialityClassification);
 
 /// VisionBase
 ///
 /// Codes of the ValueSet <http://hl7.org/fhir/ValueSet/vision-base-codes>, bound with `required` strength.
+#[cfg(feature = "vision_prescription")]
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum VisionBase {
     /// `up`: Up
@@ -17238,6 +18184,7 @@ pub enum VisionBase {
     Out,
 }
 
+#[cfg(feature = "vision_prescription")]
 impl crate::CodeEnum for VisionBase {
     const VALUE_SET: &'static str = "http://hl7.org/fhir/ValueSet/vision-base-codes";
     fn code(self) -> &'static str {
@@ -17261,11 +18208,13 @@ impl crate::CodeEnum for VisionBase {
     }
 }
 
+#[cfg(feature = "vision_prescription")]
 crate::impl_code_enum!(VisionBase);
 
 /// VisionEyes
 ///
 /// Codes of the ValueSet <http://hl7.org/fhir/ValueSet/vision-eye-codes>, bound with `required` strength.
+#[cfg(feature = "vision_prescription")]
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum VisionEyes {
     /// `right`: Right Eye
@@ -17278,6 +18227,7 @@ pub enum VisionEyes {
     Left,
 }
 
+#[cfg(feature = "vision_prescription")]
 impl crate::CodeEnum for VisionEyes {
     const VALUE_SET: &'static str = "http://hl7.org/fhir/ValueSet/vision-eye-codes";
     fn code(self) -> &'static str {
@@ -17297,11 +18247,13 @@ impl crate::CodeEnum for VisionEyes {
     }
 }
 
+#[cfg(feature = "vision_prescription")]
 crate::impl_code_enum!(VisionEyes);
 
 /// XPathUsageType
 ///
 /// Codes of the ValueSet <http://hl7.org/fhir/ValueSet/search-xpath-usage>, bound with `required` strength.
+#[cfg(feature = "search_parameter")]
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum XPathUsageType {
     /// `normal`: Normal
@@ -17326,6 +18278,7 @@ pub enum XPathUsageType {
     Other,
 }
 
+#[cfg(feature = "search_parameter")]
 impl crate::CodeEnum for XPathUsageType {
     const VALUE_SET: &'static str = "http://hl7.org/fhir/ValueSet/search-xpath-usage";
     fn code(self) -> &'static str {
@@ -17351,4 +18304,5 @@ impl crate::CodeEnum for XPathUsageType {
     }
 }
 
+#[cfg(feature = "search_parameter")]
 crate::impl_code_enum!(XPathUsageType);

@@ -8,6 +8,7 @@
     label = "`Identifier.assigner` may refer to Organization"
 )]
 pub trait IdentifierAssigner: crate::ConcreteResource {}
+#[cfg(feature = "organization")]
 impl IdentifierAssigner for crate::resources::Organization {}
 /// Resource types a `Signature.who` reference may point to: Practitioner | PractitionerRole | RelatedPerson | Patient | Device | Organization.
 #[diagnostic::on_unimplemented(
@@ -15,11 +16,17 @@ impl IdentifierAssigner for crate::resources::Organization {}
     label = "`Signature.who` may refer to Practitioner | PractitionerRole | RelatedPerson | Patient | Device | Organization"
 )]
 pub trait SignatureWho: crate::ConcreteResource {}
+#[cfg(feature = "practitioner")]
 impl SignatureWho for crate::resources::Practitioner {}
+#[cfg(feature = "practitioner_role")]
 impl SignatureWho for crate::resources::PractitionerRole {}
+#[cfg(feature = "related_person")]
 impl SignatureWho for crate::resources::RelatedPerson {}
+#[cfg(feature = "patient")]
 impl SignatureWho for crate::resources::Patient {}
+#[cfg(feature = "device")]
 impl SignatureWho for crate::resources::Device {}
+#[cfg(feature = "organization")]
 impl SignatureWho for crate::resources::Organization {}
 /// Resource types a `Signature.onBehalfOf` reference may point to: Practitioner | PractitionerRole | RelatedPerson | Patient | Device | Organization.
 #[diagnostic::on_unimplemented(
@@ -27,11 +34,17 @@ impl SignatureWho for crate::resources::Organization {}
     label = "`Signature.onBehalfOf` may refer to Practitioner | PractitionerRole | RelatedPerson | Patient | Device | Organization"
 )]
 pub trait SignatureOnBehalfOf: crate::ConcreteResource {}
+#[cfg(feature = "practitioner")]
 impl SignatureOnBehalfOf for crate::resources::Practitioner {}
+#[cfg(feature = "practitioner_role")]
 impl SignatureOnBehalfOf for crate::resources::PractitionerRole {}
+#[cfg(feature = "related_person")]
 impl SignatureOnBehalfOf for crate::resources::RelatedPerson {}
+#[cfg(feature = "patient")]
 impl SignatureOnBehalfOf for crate::resources::Patient {}
+#[cfg(feature = "device")]
 impl SignatureOnBehalfOf for crate::resources::Device {}
+#[cfg(feature = "organization")]
 impl SignatureOnBehalfOf for crate::resources::Organization {}
 /// Resource types a `Account.subject` reference may point to: Patient | Device | Practitioner | PractitionerRole | Location | HealthcareService | Organization.
 #[diagnostic::on_unimplemented(
@@ -39,12 +52,19 @@ impl SignatureOnBehalfOf for crate::resources::Organization {}
     label = "`Account.subject` may refer to Patient | Device | Practitioner | PractitionerRole | Location | HealthcareService | Organization"
 )]
 pub trait AccountSubject: crate::ConcreteResource {}
+#[cfg(feature = "patient")]
 impl AccountSubject for crate::resources::Patient {}
+#[cfg(feature = "device")]
 impl AccountSubject for crate::resources::Device {}
+#[cfg(feature = "practitioner")]
 impl AccountSubject for crate::resources::Practitioner {}
+#[cfg(feature = "practitioner_role")]
 impl AccountSubject for crate::resources::PractitionerRole {}
+#[cfg(feature = "location")]
 impl AccountSubject for crate::resources::Location {}
+#[cfg(feature = "healthcare_service")]
 impl AccountSubject for crate::resources::HealthcareService {}
+#[cfg(feature = "organization")]
 impl AccountSubject for crate::resources::Organization {}
 /// Resource types a `Account.owner` reference may point to: Organization.
 #[diagnostic::on_unimplemented(
@@ -52,6 +72,7 @@ impl AccountSubject for crate::resources::Organization {}
     label = "`Account.owner` may refer to Organization"
 )]
 pub trait AccountOwner: crate::ConcreteResource {}
+#[cfg(feature = "organization")]
 impl AccountOwner for crate::resources::Organization {}
 /// Resource types a `Account.partOf` reference may point to: Account.
 #[diagnostic::on_unimplemented(
@@ -59,6 +80,7 @@ impl AccountOwner for crate::resources::Organization {}
     label = "`Account.partOf` may refer to Account"
 )]
 pub trait AccountPartOf: crate::ConcreteResource {}
+#[cfg(feature = "account")]
 impl AccountPartOf for crate::resources::Account {}
 /// Resource types a `Account.coverage.coverage` reference may point to: Coverage.
 #[diagnostic::on_unimplemented(
@@ -66,6 +88,7 @@ impl AccountPartOf for crate::resources::Account {}
     label = "`Account.coverage.coverage` may refer to Coverage"
 )]
 pub trait AccountCoverageCoverage: crate::ConcreteResource {}
+#[cfg(feature = "coverage")]
 impl AccountCoverageCoverage for crate::resources::Coverage {}
 /// Resource types a `Account.guarantor.party` reference may point to: Patient | RelatedPerson | Organization.
 #[diagnostic::on_unimplemented(
@@ -73,8 +96,11 @@ impl AccountCoverageCoverage for crate::resources::Coverage {}
     label = "`Account.guarantor.party` may refer to Patient | RelatedPerson | Organization"
 )]
 pub trait AccountGuarantorParty: crate::ConcreteResource {}
+#[cfg(feature = "patient")]
 impl AccountGuarantorParty for crate::resources::Patient {}
+#[cfg(feature = "related_person")]
 impl AccountGuarantorParty for crate::resources::RelatedPerson {}
+#[cfg(feature = "organization")]
 impl AccountGuarantorParty for crate::resources::Organization {}
 /// Resource types a `ActivityDefinition.location` reference may point to: Location.
 #[diagnostic::on_unimplemented(
@@ -82,6 +108,7 @@ impl AccountGuarantorParty for crate::resources::Organization {}
     label = "`ActivityDefinition.location` may refer to Location"
 )]
 pub trait ActivityDefinitionLocation: crate::ConcreteResource {}
+#[cfg(feature = "location")]
 impl ActivityDefinitionLocation for crate::resources::Location {}
 /// Resource types a `ActivityDefinition.specimenRequirement` reference may point to: SpecimenDefinition.
 #[diagnostic::on_unimplemented(
@@ -89,6 +116,7 @@ impl ActivityDefinitionLocation for crate::resources::Location {}
     label = "`ActivityDefinition.specimenRequirement` may refer to SpecimenDefinition"
 )]
 pub trait ActivityDefinitionSpecimenRequirement: crate::ConcreteResource {}
+#[cfg(feature = "specimen_definition")]
 impl ActivityDefinitionSpecimenRequirement for crate::resources::SpecimenDefinition {}
 /// Resource types a `ActivityDefinition.observationRequirement` reference may point to: ObservationDefinition.
 #[diagnostic::on_unimplemented(
@@ -96,6 +124,7 @@ impl ActivityDefinitionSpecimenRequirement for crate::resources::SpecimenDefinit
     label = "`ActivityDefinition.observationRequirement` may refer to ObservationDefinition"
 )]
 pub trait ActivityDefinitionObservationRequirement: crate::ConcreteResource {}
+#[cfg(feature = "observation_definition")]
 impl ActivityDefinitionObservationRequirement
 for crate::resources::ObservationDefinition {}
 /// Resource types a `ActivityDefinition.observationResultRequirement` reference may point to: ObservationDefinition.
@@ -104,6 +133,7 @@ for crate::resources::ObservationDefinition {}
     label = "`ActivityDefinition.observationResultRequirement` may refer to ObservationDefinition"
 )]
 pub trait ActivityDefinitionObservationResultRequirement: crate::ConcreteResource {}
+#[cfg(feature = "observation_definition")]
 impl ActivityDefinitionObservationResultRequirement
 for crate::resources::ObservationDefinition {}
 /// Resource types a `AdverseEvent.subject` reference may point to: Patient | Group | Practitioner | RelatedPerson.
@@ -112,9 +142,13 @@ for crate::resources::ObservationDefinition {}
     label = "`AdverseEvent.subject` may refer to Patient | Group | Practitioner | RelatedPerson"
 )]
 pub trait AdverseEventSubject: crate::ConcreteResource {}
+#[cfg(feature = "patient")]
 impl AdverseEventSubject for crate::resources::Patient {}
+#[cfg(feature = "group")]
 impl AdverseEventSubject for crate::resources::Group {}
+#[cfg(feature = "practitioner")]
 impl AdverseEventSubject for crate::resources::Practitioner {}
+#[cfg(feature = "related_person")]
 impl AdverseEventSubject for crate::resources::RelatedPerson {}
 /// Resource types a `AdverseEvent.encounter` reference may point to: Encounter.
 #[diagnostic::on_unimplemented(
@@ -122,6 +156,7 @@ impl AdverseEventSubject for crate::resources::RelatedPerson {}
     label = "`AdverseEvent.encounter` may refer to Encounter"
 )]
 pub trait AdverseEventEncounter: crate::ConcreteResource {}
+#[cfg(feature = "encounter")]
 impl AdverseEventEncounter for crate::resources::Encounter {}
 /// Resource types a `AdverseEvent.resultingCondition` reference may point to: Condition.
 #[diagnostic::on_unimplemented(
@@ -129,6 +164,7 @@ impl AdverseEventEncounter for crate::resources::Encounter {}
     label = "`AdverseEvent.resultingCondition` may refer to Condition"
 )]
 pub trait AdverseEventResultingCondition: crate::ConcreteResource {}
+#[cfg(feature = "condition")]
 impl AdverseEventResultingCondition for crate::resources::Condition {}
 /// Resource types a `AdverseEvent.location` reference may point to: Location.
 #[diagnostic::on_unimplemented(
@@ -136,6 +172,7 @@ impl AdverseEventResultingCondition for crate::resources::Condition {}
     label = "`AdverseEvent.location` may refer to Location"
 )]
 pub trait AdverseEventLocation: crate::ConcreteResource {}
+#[cfg(feature = "location")]
 impl AdverseEventLocation for crate::resources::Location {}
 /// Resource types a `AdverseEvent.recorder` reference may point to: Patient | Practitioner | PractitionerRole | RelatedPerson.
 #[diagnostic::on_unimplemented(
@@ -143,9 +180,13 @@ impl AdverseEventLocation for crate::resources::Location {}
     label = "`AdverseEvent.recorder` may refer to Patient | Practitioner | PractitionerRole | RelatedPerson"
 )]
 pub trait AdverseEventRecorder: crate::ConcreteResource {}
+#[cfg(feature = "patient")]
 impl AdverseEventRecorder for crate::resources::Patient {}
+#[cfg(feature = "practitioner")]
 impl AdverseEventRecorder for crate::resources::Practitioner {}
+#[cfg(feature = "practitioner_role")]
 impl AdverseEventRecorder for crate::resources::PractitionerRole {}
+#[cfg(feature = "related_person")]
 impl AdverseEventRecorder for crate::resources::RelatedPerson {}
 /// Resource types a `AdverseEvent.contributor` reference may point to: Practitioner | PractitionerRole | Device.
 #[diagnostic::on_unimplemented(
@@ -153,8 +194,11 @@ impl AdverseEventRecorder for crate::resources::RelatedPerson {}
     label = "`AdverseEvent.contributor` may refer to Practitioner | PractitionerRole | Device"
 )]
 pub trait AdverseEventContributor: crate::ConcreteResource {}
+#[cfg(feature = "practitioner")]
 impl AdverseEventContributor for crate::resources::Practitioner {}
+#[cfg(feature = "practitioner_role")]
 impl AdverseEventContributor for crate::resources::PractitionerRole {}
+#[cfg(feature = "device")]
 impl AdverseEventContributor for crate::resources::Device {}
 /// Resource types a `AdverseEvent.subjectMedicalHistory` reference may point to: Condition | Observation | AllergyIntolerance | FamilyMemberHistory | Immunization | Procedure | Media | DocumentReference.
 #[diagnostic::on_unimplemented(
@@ -162,13 +206,21 @@ impl AdverseEventContributor for crate::resources::Device {}
     label = "`AdverseEvent.subjectMedicalHistory` may refer to Condition | Observation | AllergyIntolerance | FamilyMemberHistory | Immunization | Procedure | Media | DocumentReference"
 )]
 pub trait AdverseEventSubjectMedicalHistory: crate::ConcreteResource {}
+#[cfg(feature = "condition")]
 impl AdverseEventSubjectMedicalHistory for crate::resources::Condition {}
+#[cfg(feature = "observation")]
 impl AdverseEventSubjectMedicalHistory for crate::resources::Observation {}
+#[cfg(feature = "allergy_intolerance")]
 impl AdverseEventSubjectMedicalHistory for crate::resources::AllergyIntolerance {}
+#[cfg(feature = "family_member_history")]
 impl AdverseEventSubjectMedicalHistory for crate::resources::FamilyMemberHistory {}
+#[cfg(feature = "immunization")]
 impl AdverseEventSubjectMedicalHistory for crate::resources::Immunization {}
+#[cfg(feature = "procedure")]
 impl AdverseEventSubjectMedicalHistory for crate::resources::Procedure {}
+#[cfg(feature = "media")]
 impl AdverseEventSubjectMedicalHistory for crate::resources::Media {}
+#[cfg(feature = "document_reference")]
 impl AdverseEventSubjectMedicalHistory for crate::resources::DocumentReference {}
 /// Resource types a `AdverseEvent.referenceDocument` reference may point to: DocumentReference.
 #[diagnostic::on_unimplemented(
@@ -176,6 +228,7 @@ impl AdverseEventSubjectMedicalHistory for crate::resources::DocumentReference {
     label = "`AdverseEvent.referenceDocument` may refer to DocumentReference"
 )]
 pub trait AdverseEventReferenceDocument: crate::ConcreteResource {}
+#[cfg(feature = "document_reference")]
 impl AdverseEventReferenceDocument for crate::resources::DocumentReference {}
 /// Resource types a `AdverseEvent.study` reference may point to: ResearchStudy.
 #[diagnostic::on_unimplemented(
@@ -183,6 +236,7 @@ impl AdverseEventReferenceDocument for crate::resources::DocumentReference {}
     label = "`AdverseEvent.study` may refer to ResearchStudy"
 )]
 pub trait AdverseEventStudy: crate::ConcreteResource {}
+#[cfg(feature = "research_study")]
 impl AdverseEventStudy for crate::resources::ResearchStudy {}
 /// Resource types a `AdverseEvent.suspectEntity.instance` reference may point to: Immunization | Procedure | Substance | Medication | MedicationAdministration | MedicationStatement | Device.
 #[diagnostic::on_unimplemented(
@@ -190,12 +244,19 @@ impl AdverseEventStudy for crate::resources::ResearchStudy {}
     label = "`AdverseEvent.suspectEntity.instance` may refer to Immunization | Procedure | Substance | Medication | MedicationAdministration | MedicationStatement | Device"
 )]
 pub trait AdverseEventSuspectEntityInstance: crate::ConcreteResource {}
+#[cfg(feature = "immunization")]
 impl AdverseEventSuspectEntityInstance for crate::resources::Immunization {}
+#[cfg(feature = "procedure")]
 impl AdverseEventSuspectEntityInstance for crate::resources::Procedure {}
+#[cfg(feature = "substance")]
 impl AdverseEventSuspectEntityInstance for crate::resources::Substance {}
+#[cfg(feature = "medication")]
 impl AdverseEventSuspectEntityInstance for crate::resources::Medication {}
+#[cfg(feature = "medication_administration")]
 impl AdverseEventSuspectEntityInstance for crate::resources::MedicationAdministration {}
+#[cfg(feature = "medication_statement")]
 impl AdverseEventSuspectEntityInstance for crate::resources::MedicationStatement {}
+#[cfg(feature = "device")]
 impl AdverseEventSuspectEntityInstance for crate::resources::Device {}
 /// Resource types a `AdverseEvent.suspectEntity.causality.author` reference may point to: Practitioner | PractitionerRole.
 #[diagnostic::on_unimplemented(
@@ -203,7 +264,9 @@ impl AdverseEventSuspectEntityInstance for crate::resources::Device {}
     label = "`AdverseEvent.suspectEntity.causality.author` may refer to Practitioner | PractitionerRole"
 )]
 pub trait AdverseEventSuspectEntityCausalityAuthor: crate::ConcreteResource {}
+#[cfg(feature = "practitioner")]
 impl AdverseEventSuspectEntityCausalityAuthor for crate::resources::Practitioner {}
+#[cfg(feature = "practitioner_role")]
 impl AdverseEventSuspectEntityCausalityAuthor for crate::resources::PractitionerRole {}
 /// Resource types a `AllergyIntolerance.patient` reference may point to: Patient.
 #[diagnostic::on_unimplemented(
@@ -211,6 +274,7 @@ impl AdverseEventSuspectEntityCausalityAuthor for crate::resources::Practitioner
     label = "`AllergyIntolerance.patient` may refer to Patient"
 )]
 pub trait AllergyIntolerancePatient: crate::ConcreteResource {}
+#[cfg(feature = "patient")]
 impl AllergyIntolerancePatient for crate::resources::Patient {}
 /// Resource types a `AllergyIntolerance.encounter` reference may point to: Encounter.
 #[diagnostic::on_unimplemented(
@@ -218,6 +282,7 @@ impl AllergyIntolerancePatient for crate::resources::Patient {}
     label = "`AllergyIntolerance.encounter` may refer to Encounter"
 )]
 pub trait AllergyIntoleranceEncounter: crate::ConcreteResource {}
+#[cfg(feature = "encounter")]
 impl AllergyIntoleranceEncounter for crate::resources::Encounter {}
 /// Resource types a `AllergyIntolerance.recorder` reference may point to: Practitioner | PractitionerRole | Patient | RelatedPerson.
 #[diagnostic::on_unimplemented(
@@ -225,9 +290,13 @@ impl AllergyIntoleranceEncounter for crate::resources::Encounter {}
     label = "`AllergyIntolerance.recorder` may refer to Practitioner | PractitionerRole | Patient | RelatedPerson"
 )]
 pub trait AllergyIntoleranceRecorder: crate::ConcreteResource {}
+#[cfg(feature = "practitioner")]
 impl AllergyIntoleranceRecorder for crate::resources::Practitioner {}
+#[cfg(feature = "practitioner_role")]
 impl AllergyIntoleranceRecorder for crate::resources::PractitionerRole {}
+#[cfg(feature = "patient")]
 impl AllergyIntoleranceRecorder for crate::resources::Patient {}
+#[cfg(feature = "related_person")]
 impl AllergyIntoleranceRecorder for crate::resources::RelatedPerson {}
 /// Resource types a `AllergyIntolerance.asserter` reference may point to: Patient | RelatedPerson | Practitioner | PractitionerRole.
 #[diagnostic::on_unimplemented(
@@ -235,9 +304,13 @@ impl AllergyIntoleranceRecorder for crate::resources::RelatedPerson {}
     label = "`AllergyIntolerance.asserter` may refer to Patient | RelatedPerson | Practitioner | PractitionerRole"
 )]
 pub trait AllergyIntoleranceAsserter: crate::ConcreteResource {}
+#[cfg(feature = "patient")]
 impl AllergyIntoleranceAsserter for crate::resources::Patient {}
+#[cfg(feature = "related_person")]
 impl AllergyIntoleranceAsserter for crate::resources::RelatedPerson {}
+#[cfg(feature = "practitioner")]
 impl AllergyIntoleranceAsserter for crate::resources::Practitioner {}
+#[cfg(feature = "practitioner_role")]
 impl AllergyIntoleranceAsserter for crate::resources::PractitionerRole {}
 /// Resource types a `Appointment.reasonReference` reference may point to: Condition | Procedure | Observation | ImmunizationRecommendation.
 #[diagnostic::on_unimplemented(
@@ -245,9 +318,13 @@ impl AllergyIntoleranceAsserter for crate::resources::PractitionerRole {}
     label = "`Appointment.reasonReference` may refer to Condition | Procedure | Observation | ImmunizationRecommendation"
 )]
 pub trait AppointmentReasonReference: crate::ConcreteResource {}
+#[cfg(feature = "condition")]
 impl AppointmentReasonReference for crate::resources::Condition {}
+#[cfg(feature = "procedure")]
 impl AppointmentReasonReference for crate::resources::Procedure {}
+#[cfg(feature = "observation")]
 impl AppointmentReasonReference for crate::resources::Observation {}
+#[cfg(feature = "immunization_recommendation")]
 impl AppointmentReasonReference for crate::resources::ImmunizationRecommendation {}
 /// Resource types a `Appointment.slot` reference may point to: Slot.
 #[diagnostic::on_unimplemented(
@@ -255,6 +332,7 @@ impl AppointmentReasonReference for crate::resources::ImmunizationRecommendation
     label = "`Appointment.slot` may refer to Slot"
 )]
 pub trait AppointmentSlot: crate::ConcreteResource {}
+#[cfg(feature = "slot")]
 impl AppointmentSlot for crate::resources::Slot {}
 /// Resource types a `Appointment.basedOn` reference may point to: ServiceRequest.
 #[diagnostic::on_unimplemented(
@@ -262,6 +340,7 @@ impl AppointmentSlot for crate::resources::Slot {}
     label = "`Appointment.basedOn` may refer to ServiceRequest"
 )]
 pub trait AppointmentBasedOn: crate::ConcreteResource {}
+#[cfg(feature = "service_request")]
 impl AppointmentBasedOn for crate::resources::ServiceRequest {}
 /// Resource types a `Appointment.participant.actor` reference may point to: Patient | Practitioner | PractitionerRole | RelatedPerson | Device | HealthcareService | Location.
 #[diagnostic::on_unimplemented(
@@ -269,12 +348,19 @@ impl AppointmentBasedOn for crate::resources::ServiceRequest {}
     label = "`Appointment.participant.actor` may refer to Patient | Practitioner | PractitionerRole | RelatedPerson | Device | HealthcareService | Location"
 )]
 pub trait AppointmentParticipantActor: crate::ConcreteResource {}
+#[cfg(feature = "patient")]
 impl AppointmentParticipantActor for crate::resources::Patient {}
+#[cfg(feature = "practitioner")]
 impl AppointmentParticipantActor for crate::resources::Practitioner {}
+#[cfg(feature = "practitioner_role")]
 impl AppointmentParticipantActor for crate::resources::PractitionerRole {}
+#[cfg(feature = "related_person")]
 impl AppointmentParticipantActor for crate::resources::RelatedPerson {}
+#[cfg(feature = "device")]
 impl AppointmentParticipantActor for crate::resources::Device {}
+#[cfg(feature = "healthcare_service")]
 impl AppointmentParticipantActor for crate::resources::HealthcareService {}
+#[cfg(feature = "location")]
 impl AppointmentParticipantActor for crate::resources::Location {}
 /// Resource types a `AppointmentResponse.appointment` reference may point to: Appointment.
 #[diagnostic::on_unimplemented(
@@ -282,6 +368,7 @@ impl AppointmentParticipantActor for crate::resources::Location {}
     label = "`AppointmentResponse.appointment` may refer to Appointment"
 )]
 pub trait AppointmentResponseAppointment: crate::ConcreteResource {}
+#[cfg(feature = "appointment")]
 impl AppointmentResponseAppointment for crate::resources::Appointment {}
 /// Resource types a `AppointmentResponse.actor` reference may point to: Patient | Practitioner | PractitionerRole | RelatedPerson | Device | HealthcareService | Location.
 #[diagnostic::on_unimplemented(
@@ -289,12 +376,19 @@ impl AppointmentResponseAppointment for crate::resources::Appointment {}
     label = "`AppointmentResponse.actor` may refer to Patient | Practitioner | PractitionerRole | RelatedPerson | Device | HealthcareService | Location"
 )]
 pub trait AppointmentResponseActor: crate::ConcreteResource {}
+#[cfg(feature = "patient")]
 impl AppointmentResponseActor for crate::resources::Patient {}
+#[cfg(feature = "practitioner")]
 impl AppointmentResponseActor for crate::resources::Practitioner {}
+#[cfg(feature = "practitioner_role")]
 impl AppointmentResponseActor for crate::resources::PractitionerRole {}
+#[cfg(feature = "related_person")]
 impl AppointmentResponseActor for crate::resources::RelatedPerson {}
+#[cfg(feature = "device")]
 impl AppointmentResponseActor for crate::resources::Device {}
+#[cfg(feature = "healthcare_service")]
 impl AppointmentResponseActor for crate::resources::HealthcareService {}
+#[cfg(feature = "location")]
 impl AppointmentResponseActor for crate::resources::Location {}
 /// Resource types a `AuditEvent.agent.who` reference may point to: PractitionerRole | Practitioner | Organization | Device | Patient | RelatedPerson.
 #[diagnostic::on_unimplemented(
@@ -302,11 +396,17 @@ impl AppointmentResponseActor for crate::resources::Location {}
     label = "`AuditEvent.agent.who` may refer to PractitionerRole | Practitioner | Organization | Device | Patient | RelatedPerson"
 )]
 pub trait AuditEventAgentWho: crate::ConcreteResource {}
+#[cfg(feature = "practitioner_role")]
 impl AuditEventAgentWho for crate::resources::PractitionerRole {}
+#[cfg(feature = "practitioner")]
 impl AuditEventAgentWho for crate::resources::Practitioner {}
+#[cfg(feature = "organization")]
 impl AuditEventAgentWho for crate::resources::Organization {}
+#[cfg(feature = "device")]
 impl AuditEventAgentWho for crate::resources::Device {}
+#[cfg(feature = "patient")]
 impl AuditEventAgentWho for crate::resources::Patient {}
+#[cfg(feature = "related_person")]
 impl AuditEventAgentWho for crate::resources::RelatedPerson {}
 /// Resource types a `AuditEvent.agent.location` reference may point to: Location.
 #[diagnostic::on_unimplemented(
@@ -314,6 +414,7 @@ impl AuditEventAgentWho for crate::resources::RelatedPerson {}
     label = "`AuditEvent.agent.location` may refer to Location"
 )]
 pub trait AuditEventAgentLocation: crate::ConcreteResource {}
+#[cfg(feature = "location")]
 impl AuditEventAgentLocation for crate::resources::Location {}
 /// Resource types a `AuditEvent.source.observer` reference may point to: PractitionerRole | Practitioner | Organization | Device | Patient | RelatedPerson.
 #[diagnostic::on_unimplemented(
@@ -321,11 +422,17 @@ impl AuditEventAgentLocation for crate::resources::Location {}
     label = "`AuditEvent.source.observer` may refer to PractitionerRole | Practitioner | Organization | Device | Patient | RelatedPerson"
 )]
 pub trait AuditEventSourceObserver: crate::ConcreteResource {}
+#[cfg(feature = "practitioner_role")]
 impl AuditEventSourceObserver for crate::resources::PractitionerRole {}
+#[cfg(feature = "practitioner")]
 impl AuditEventSourceObserver for crate::resources::Practitioner {}
+#[cfg(feature = "organization")]
 impl AuditEventSourceObserver for crate::resources::Organization {}
+#[cfg(feature = "device")]
 impl AuditEventSourceObserver for crate::resources::Device {}
+#[cfg(feature = "patient")]
 impl AuditEventSourceObserver for crate::resources::Patient {}
+#[cfg(feature = "related_person")]
 impl AuditEventSourceObserver for crate::resources::RelatedPerson {}
 /// Resource types a `Basic.author` reference may point to: Practitioner | PractitionerRole | Patient | RelatedPerson | Organization.
 #[diagnostic::on_unimplemented(
@@ -333,10 +440,15 @@ impl AuditEventSourceObserver for crate::resources::RelatedPerson {}
     label = "`Basic.author` may refer to Practitioner | PractitionerRole | Patient | RelatedPerson | Organization"
 )]
 pub trait BasicAuthor: crate::ConcreteResource {}
+#[cfg(feature = "practitioner")]
 impl BasicAuthor for crate::resources::Practitioner {}
+#[cfg(feature = "practitioner_role")]
 impl BasicAuthor for crate::resources::PractitionerRole {}
+#[cfg(feature = "patient")]
 impl BasicAuthor for crate::resources::Patient {}
+#[cfg(feature = "related_person")]
 impl BasicAuthor for crate::resources::RelatedPerson {}
+#[cfg(feature = "organization")]
 impl BasicAuthor for crate::resources::Organization {}
 /// Resource types a `BiologicallyDerivedProduct.request` reference may point to: ServiceRequest.
 #[diagnostic::on_unimplemented(
@@ -344,6 +456,7 @@ impl BasicAuthor for crate::resources::Organization {}
     label = "`BiologicallyDerivedProduct.request` may refer to ServiceRequest"
 )]
 pub trait BiologicallyDerivedProductRequest: crate::ConcreteResource {}
+#[cfg(feature = "service_request")]
 impl BiologicallyDerivedProductRequest for crate::resources::ServiceRequest {}
 /// Resource types a `BiologicallyDerivedProduct.parent` reference may point to: BiologicallyDerivedProduct.
 #[diagnostic::on_unimplemented(
@@ -351,6 +464,7 @@ impl BiologicallyDerivedProductRequest for crate::resources::ServiceRequest {}
     label = "`BiologicallyDerivedProduct.parent` may refer to BiologicallyDerivedProduct"
 )]
 pub trait BiologicallyDerivedProductParent: crate::ConcreteResource {}
+#[cfg(feature = "biologically_derived_product")]
 impl BiologicallyDerivedProductParent for crate::resources::BiologicallyDerivedProduct {}
 /// Resource types a `BiologicallyDerivedProduct.collection.collector` reference may point to: Practitioner | PractitionerRole.
 #[diagnostic::on_unimplemented(
@@ -358,7 +472,9 @@ impl BiologicallyDerivedProductParent for crate::resources::BiologicallyDerivedP
     label = "`BiologicallyDerivedProduct.collection.collector` may refer to Practitioner | PractitionerRole"
 )]
 pub trait BiologicallyDerivedProductCollectionCollector: crate::ConcreteResource {}
+#[cfg(feature = "practitioner")]
 impl BiologicallyDerivedProductCollectionCollector for crate::resources::Practitioner {}
+#[cfg(feature = "practitioner_role")]
 impl BiologicallyDerivedProductCollectionCollector
 for crate::resources::PractitionerRole {}
 /// Resource types a `BiologicallyDerivedProduct.collection.source` reference may point to: Patient | Organization.
@@ -367,7 +483,9 @@ for crate::resources::PractitionerRole {}
     label = "`BiologicallyDerivedProduct.collection.source` may refer to Patient | Organization"
 )]
 pub trait BiologicallyDerivedProductCollectionSource: crate::ConcreteResource {}
+#[cfg(feature = "patient")]
 impl BiologicallyDerivedProductCollectionSource for crate::resources::Patient {}
+#[cfg(feature = "organization")]
 impl BiologicallyDerivedProductCollectionSource for crate::resources::Organization {}
 /// Resource types a `BiologicallyDerivedProduct.processing.additive` reference may point to: Substance.
 #[diagnostic::on_unimplemented(
@@ -375,6 +493,7 @@ impl BiologicallyDerivedProductCollectionSource for crate::resources::Organizati
     label = "`BiologicallyDerivedProduct.processing.additive` may refer to Substance"
 )]
 pub trait BiologicallyDerivedProductProcessingAdditive: crate::ConcreteResource {}
+#[cfg(feature = "substance")]
 impl BiologicallyDerivedProductProcessingAdditive for crate::resources::Substance {}
 /// Resource types a `BodyStructure.patient` reference may point to: Patient.
 #[diagnostic::on_unimplemented(
@@ -382,6 +501,7 @@ impl BiologicallyDerivedProductProcessingAdditive for crate::resources::Substanc
     label = "`BodyStructure.patient` may refer to Patient"
 )]
 pub trait BodyStructurePatient: crate::ConcreteResource {}
+#[cfg(feature = "patient")]
 impl BodyStructurePatient for crate::resources::Patient {}
 /// Resource types a `CapabilityStatement.implementation.custodian` reference may point to: Organization.
 #[diagnostic::on_unimplemented(
@@ -389,6 +509,7 @@ impl BodyStructurePatient for crate::resources::Patient {}
     label = "`CapabilityStatement.implementation.custodian` may refer to Organization"
 )]
 pub trait CapabilityStatementImplementationCustodian: crate::ConcreteResource {}
+#[cfg(feature = "organization")]
 impl CapabilityStatementImplementationCustodian for crate::resources::Organization {}
 /// Resource types a `CarePlan.basedOn` reference may point to: CarePlan.
 #[diagnostic::on_unimplemented(
@@ -396,6 +517,7 @@ impl CapabilityStatementImplementationCustodian for crate::resources::Organizati
     label = "`CarePlan.basedOn` may refer to CarePlan"
 )]
 pub trait CarePlanBasedOn: crate::ConcreteResource {}
+#[cfg(feature = "care_plan")]
 impl CarePlanBasedOn for crate::resources::CarePlan {}
 /// Resource types a `CarePlan.replaces` reference may point to: CarePlan.
 #[diagnostic::on_unimplemented(
@@ -403,6 +525,7 @@ impl CarePlanBasedOn for crate::resources::CarePlan {}
     label = "`CarePlan.replaces` may refer to CarePlan"
 )]
 pub trait CarePlanReplaces: crate::ConcreteResource {}
+#[cfg(feature = "care_plan")]
 impl CarePlanReplaces for crate::resources::CarePlan {}
 /// Resource types a `CarePlan.partOf` reference may point to: CarePlan.
 #[diagnostic::on_unimplemented(
@@ -410,6 +533,7 @@ impl CarePlanReplaces for crate::resources::CarePlan {}
     label = "`CarePlan.partOf` may refer to CarePlan"
 )]
 pub trait CarePlanPartOf: crate::ConcreteResource {}
+#[cfg(feature = "care_plan")]
 impl CarePlanPartOf for crate::resources::CarePlan {}
 /// Resource types a `CarePlan.subject` reference may point to: Patient | Group.
 #[diagnostic::on_unimplemented(
@@ -417,7 +541,9 @@ impl CarePlanPartOf for crate::resources::CarePlan {}
     label = "`CarePlan.subject` may refer to Patient | Group"
 )]
 pub trait CarePlanSubject: crate::ConcreteResource {}
+#[cfg(feature = "patient")]
 impl CarePlanSubject for crate::resources::Patient {}
+#[cfg(feature = "group")]
 impl CarePlanSubject for crate::resources::Group {}
 /// Resource types a `CarePlan.encounter` reference may point to: Encounter.
 #[diagnostic::on_unimplemented(
@@ -425,6 +551,7 @@ impl CarePlanSubject for crate::resources::Group {}
     label = "`CarePlan.encounter` may refer to Encounter"
 )]
 pub trait CarePlanEncounter: crate::ConcreteResource {}
+#[cfg(feature = "encounter")]
 impl CarePlanEncounter for crate::resources::Encounter {}
 /// Resource types a `CarePlan.author` reference may point to: Patient | Practitioner | PractitionerRole | Device | RelatedPerson | Organization | CareTeam.
 #[diagnostic::on_unimplemented(
@@ -432,12 +559,19 @@ impl CarePlanEncounter for crate::resources::Encounter {}
     label = "`CarePlan.author` may refer to Patient | Practitioner | PractitionerRole | Device | RelatedPerson | Organization | CareTeam"
 )]
 pub trait CarePlanAuthor: crate::ConcreteResource {}
+#[cfg(feature = "patient")]
 impl CarePlanAuthor for crate::resources::Patient {}
+#[cfg(feature = "practitioner")]
 impl CarePlanAuthor for crate::resources::Practitioner {}
+#[cfg(feature = "practitioner_role")]
 impl CarePlanAuthor for crate::resources::PractitionerRole {}
+#[cfg(feature = "device")]
 impl CarePlanAuthor for crate::resources::Device {}
+#[cfg(feature = "related_person")]
 impl CarePlanAuthor for crate::resources::RelatedPerson {}
+#[cfg(feature = "organization")]
 impl CarePlanAuthor for crate::resources::Organization {}
+#[cfg(feature = "care_team")]
 impl CarePlanAuthor for crate::resources::CareTeam {}
 /// Resource types a `CarePlan.contributor` reference may point to: Patient | Practitioner | PractitionerRole | Device | RelatedPerson | Organization | CareTeam.
 #[diagnostic::on_unimplemented(
@@ -445,12 +579,19 @@ impl CarePlanAuthor for crate::resources::CareTeam {}
     label = "`CarePlan.contributor` may refer to Patient | Practitioner | PractitionerRole | Device | RelatedPerson | Organization | CareTeam"
 )]
 pub trait CarePlanContributor: crate::ConcreteResource {}
+#[cfg(feature = "patient")]
 impl CarePlanContributor for crate::resources::Patient {}
+#[cfg(feature = "practitioner")]
 impl CarePlanContributor for crate::resources::Practitioner {}
+#[cfg(feature = "practitioner_role")]
 impl CarePlanContributor for crate::resources::PractitionerRole {}
+#[cfg(feature = "device")]
 impl CarePlanContributor for crate::resources::Device {}
+#[cfg(feature = "related_person")]
 impl CarePlanContributor for crate::resources::RelatedPerson {}
+#[cfg(feature = "organization")]
 impl CarePlanContributor for crate::resources::Organization {}
+#[cfg(feature = "care_team")]
 impl CarePlanContributor for crate::resources::CareTeam {}
 /// Resource types a `CarePlan.careTeam` reference may point to: CareTeam.
 #[diagnostic::on_unimplemented(
@@ -458,6 +599,7 @@ impl CarePlanContributor for crate::resources::CareTeam {}
     label = "`CarePlan.careTeam` may refer to CareTeam"
 )]
 pub trait CarePlanCareTeam: crate::ConcreteResource {}
+#[cfg(feature = "care_team")]
 impl CarePlanCareTeam for crate::resources::CareTeam {}
 /// Resource types a `CarePlan.addresses` reference may point to: Condition.
 #[diagnostic::on_unimplemented(
@@ -465,6 +607,7 @@ impl CarePlanCareTeam for crate::resources::CareTeam {}
     label = "`CarePlan.addresses` may refer to Condition"
 )]
 pub trait CarePlanAddresses: crate::ConcreteResource {}
+#[cfg(feature = "condition")]
 impl CarePlanAddresses for crate::resources::Condition {}
 /// Resource types a `CarePlan.goal` reference may point to: Goal.
 #[diagnostic::on_unimplemented(
@@ -472,6 +615,7 @@ impl CarePlanAddresses for crate::resources::Condition {}
     label = "`CarePlan.goal` may refer to Goal"
 )]
 pub trait CarePlanGoal: crate::ConcreteResource {}
+#[cfg(feature = "goal")]
 impl CarePlanGoal for crate::resources::Goal {}
 /// Resource types a `CarePlan.activity.reference` reference may point to: Appointment | CommunicationRequest | DeviceRequest | MedicationRequest | NutritionOrder | Task | ServiceRequest | VisionPrescription | RequestGroup.
 #[diagnostic::on_unimplemented(
@@ -479,14 +623,23 @@ impl CarePlanGoal for crate::resources::Goal {}
     label = "`CarePlan.activity.reference` may refer to Appointment | CommunicationRequest | DeviceRequest | MedicationRequest | NutritionOrder | Task | ServiceRequest | VisionPrescription | RequestGroup"
 )]
 pub trait CarePlanActivityReference: crate::ConcreteResource {}
+#[cfg(feature = "appointment")]
 impl CarePlanActivityReference for crate::resources::Appointment {}
+#[cfg(feature = "communication_request")]
 impl CarePlanActivityReference for crate::resources::CommunicationRequest {}
+#[cfg(feature = "device_request")]
 impl CarePlanActivityReference for crate::resources::DeviceRequest {}
+#[cfg(feature = "medication_request")]
 impl CarePlanActivityReference for crate::resources::MedicationRequest {}
+#[cfg(feature = "nutrition_order")]
 impl CarePlanActivityReference for crate::resources::NutritionOrder {}
+#[cfg(feature = "task")]
 impl CarePlanActivityReference for crate::resources::Task {}
+#[cfg(feature = "service_request")]
 impl CarePlanActivityReference for crate::resources::ServiceRequest {}
+#[cfg(feature = "vision_prescription")]
 impl CarePlanActivityReference for crate::resources::VisionPrescription {}
+#[cfg(feature = "request_group")]
 impl CarePlanActivityReference for crate::resources::RequestGroup {}
 /// Resource types a `CarePlan.activity.detail.reasonReference` reference may point to: Condition | Observation | DiagnosticReport | DocumentReference.
 #[diagnostic::on_unimplemented(
@@ -494,9 +647,13 @@ impl CarePlanActivityReference for crate::resources::RequestGroup {}
     label = "`CarePlan.activity.detail.reasonReference` may refer to Condition | Observation | DiagnosticReport | DocumentReference"
 )]
 pub trait CarePlanActivityDetailReasonReference: crate::ConcreteResource {}
+#[cfg(feature = "condition")]
 impl CarePlanActivityDetailReasonReference for crate::resources::Condition {}
+#[cfg(feature = "observation")]
 impl CarePlanActivityDetailReasonReference for crate::resources::Observation {}
+#[cfg(feature = "diagnostic_report")]
 impl CarePlanActivityDetailReasonReference for crate::resources::DiagnosticReport {}
+#[cfg(feature = "document_reference")]
 impl CarePlanActivityDetailReasonReference for crate::resources::DocumentReference {}
 /// Resource types a `CarePlan.activity.detail.goal` reference may point to: Goal.
 #[diagnostic::on_unimplemented(
@@ -504,6 +661,7 @@ impl CarePlanActivityDetailReasonReference for crate::resources::DocumentReferen
     label = "`CarePlan.activity.detail.goal` may refer to Goal"
 )]
 pub trait CarePlanActivityDetailGoal: crate::ConcreteResource {}
+#[cfg(feature = "goal")]
 impl CarePlanActivityDetailGoal for crate::resources::Goal {}
 /// Resource types a `CarePlan.activity.detail.location` reference may point to: Location.
 #[diagnostic::on_unimplemented(
@@ -511,6 +669,7 @@ impl CarePlanActivityDetailGoal for crate::resources::Goal {}
     label = "`CarePlan.activity.detail.location` may refer to Location"
 )]
 pub trait CarePlanActivityDetailLocation: crate::ConcreteResource {}
+#[cfg(feature = "location")]
 impl CarePlanActivityDetailLocation for crate::resources::Location {}
 /// Resource types a `CarePlan.activity.detail.performer` reference may point to: Practitioner | PractitionerRole | Organization | RelatedPerson | Patient | CareTeam | HealthcareService | Device.
 #[diagnostic::on_unimplemented(
@@ -518,13 +677,21 @@ impl CarePlanActivityDetailLocation for crate::resources::Location {}
     label = "`CarePlan.activity.detail.performer` may refer to Practitioner | PractitionerRole | Organization | RelatedPerson | Patient | CareTeam | HealthcareService | Device"
 )]
 pub trait CarePlanActivityDetailPerformer: crate::ConcreteResource {}
+#[cfg(feature = "practitioner")]
 impl CarePlanActivityDetailPerformer for crate::resources::Practitioner {}
+#[cfg(feature = "practitioner_role")]
 impl CarePlanActivityDetailPerformer for crate::resources::PractitionerRole {}
+#[cfg(feature = "organization")]
 impl CarePlanActivityDetailPerformer for crate::resources::Organization {}
+#[cfg(feature = "related_person")]
 impl CarePlanActivityDetailPerformer for crate::resources::RelatedPerson {}
+#[cfg(feature = "patient")]
 impl CarePlanActivityDetailPerformer for crate::resources::Patient {}
+#[cfg(feature = "care_team")]
 impl CarePlanActivityDetailPerformer for crate::resources::CareTeam {}
+#[cfg(feature = "healthcare_service")]
 impl CarePlanActivityDetailPerformer for crate::resources::HealthcareService {}
+#[cfg(feature = "device")]
 impl CarePlanActivityDetailPerformer for crate::resources::Device {}
 /// Resource types a `CareTeam.subject` reference may point to: Patient | Group.
 #[diagnostic::on_unimplemented(
@@ -532,7 +699,9 @@ impl CarePlanActivityDetailPerformer for crate::resources::Device {}
     label = "`CareTeam.subject` may refer to Patient | Group"
 )]
 pub trait CareTeamSubject: crate::ConcreteResource {}
+#[cfg(feature = "patient")]
 impl CareTeamSubject for crate::resources::Patient {}
+#[cfg(feature = "group")]
 impl CareTeamSubject for crate::resources::Group {}
 /// Resource types a `CareTeam.encounter` reference may point to: Encounter.
 #[diagnostic::on_unimplemented(
@@ -540,6 +709,7 @@ impl CareTeamSubject for crate::resources::Group {}
     label = "`CareTeam.encounter` may refer to Encounter"
 )]
 pub trait CareTeamEncounter: crate::ConcreteResource {}
+#[cfg(feature = "encounter")]
 impl CareTeamEncounter for crate::resources::Encounter {}
 /// Resource types a `CareTeam.reasonReference` reference may point to: Condition.
 #[diagnostic::on_unimplemented(
@@ -547,6 +717,7 @@ impl CareTeamEncounter for crate::resources::Encounter {}
     label = "`CareTeam.reasonReference` may refer to Condition"
 )]
 pub trait CareTeamReasonReference: crate::ConcreteResource {}
+#[cfg(feature = "condition")]
 impl CareTeamReasonReference for crate::resources::Condition {}
 /// Resource types a `CareTeam.managingOrganization` reference may point to: Organization.
 #[diagnostic::on_unimplemented(
@@ -554,6 +725,7 @@ impl CareTeamReasonReference for crate::resources::Condition {}
     label = "`CareTeam.managingOrganization` may refer to Organization"
 )]
 pub trait CareTeamManagingOrganization: crate::ConcreteResource {}
+#[cfg(feature = "organization")]
 impl CareTeamManagingOrganization for crate::resources::Organization {}
 /// Resource types a `CareTeam.participant.member` reference may point to: Practitioner | PractitionerRole | RelatedPerson | Patient | Organization | CareTeam.
 #[diagnostic::on_unimplemented(
@@ -561,11 +733,17 @@ impl CareTeamManagingOrganization for crate::resources::Organization {}
     label = "`CareTeam.participant.member` may refer to Practitioner | PractitionerRole | RelatedPerson | Patient | Organization | CareTeam"
 )]
 pub trait CareTeamParticipantMember: crate::ConcreteResource {}
+#[cfg(feature = "practitioner")]
 impl CareTeamParticipantMember for crate::resources::Practitioner {}
+#[cfg(feature = "practitioner_role")]
 impl CareTeamParticipantMember for crate::resources::PractitionerRole {}
+#[cfg(feature = "related_person")]
 impl CareTeamParticipantMember for crate::resources::RelatedPerson {}
+#[cfg(feature = "patient")]
 impl CareTeamParticipantMember for crate::resources::Patient {}
+#[cfg(feature = "organization")]
 impl CareTeamParticipantMember for crate::resources::Organization {}
+#[cfg(feature = "care_team")]
 impl CareTeamParticipantMember for crate::resources::CareTeam {}
 /// Resource types a `CareTeam.participant.onBehalfOf` reference may point to: Organization.
 #[diagnostic::on_unimplemented(
@@ -573,6 +751,7 @@ impl CareTeamParticipantMember for crate::resources::CareTeam {}
     label = "`CareTeam.participant.onBehalfOf` may refer to Organization"
 )]
 pub trait CareTeamParticipantOnBehalfOf: crate::ConcreteResource {}
+#[cfg(feature = "organization")]
 impl CareTeamParticipantOnBehalfOf for crate::resources::Organization {}
 /// Resource types a `CatalogEntry.referencedItem` reference may point to: Medication | Device | Organization | Practitioner | PractitionerRole | HealthcareService | ActivityDefinition | PlanDefinition | SpecimenDefinition | ObservationDefinition | Binary.
 #[diagnostic::on_unimplemented(
@@ -580,16 +759,27 @@ impl CareTeamParticipantOnBehalfOf for crate::resources::Organization {}
     label = "`CatalogEntry.referencedItem` may refer to Medication | Device | Organization | Practitioner | PractitionerRole | HealthcareService | ActivityDefinition | PlanDefinition | SpecimenDefinition | ObservationDefinition | Binary"
 )]
 pub trait CatalogEntryReferencedItem: crate::ConcreteResource {}
+#[cfg(feature = "medication")]
 impl CatalogEntryReferencedItem for crate::resources::Medication {}
+#[cfg(feature = "device")]
 impl CatalogEntryReferencedItem for crate::resources::Device {}
+#[cfg(feature = "organization")]
 impl CatalogEntryReferencedItem for crate::resources::Organization {}
+#[cfg(feature = "practitioner")]
 impl CatalogEntryReferencedItem for crate::resources::Practitioner {}
+#[cfg(feature = "practitioner_role")]
 impl CatalogEntryReferencedItem for crate::resources::PractitionerRole {}
+#[cfg(feature = "healthcare_service")]
 impl CatalogEntryReferencedItem for crate::resources::HealthcareService {}
+#[cfg(feature = "activity_definition")]
 impl CatalogEntryReferencedItem for crate::resources::ActivityDefinition {}
+#[cfg(feature = "plan_definition")]
 impl CatalogEntryReferencedItem for crate::resources::PlanDefinition {}
+#[cfg(feature = "specimen_definition")]
 impl CatalogEntryReferencedItem for crate::resources::SpecimenDefinition {}
+#[cfg(feature = "observation_definition")]
 impl CatalogEntryReferencedItem for crate::resources::ObservationDefinition {}
+#[cfg(feature = "binary")]
 impl CatalogEntryReferencedItem for crate::resources::Binary {}
 /// Resource types a `CatalogEntry.relatedEntry.item` reference may point to: CatalogEntry.
 #[diagnostic::on_unimplemented(
@@ -597,6 +787,7 @@ impl CatalogEntryReferencedItem for crate::resources::Binary {}
     label = "`CatalogEntry.relatedEntry.item` may refer to CatalogEntry"
 )]
 pub trait CatalogEntryRelatedEntryItem: crate::ConcreteResource {}
+#[cfg(feature = "catalog_entry")]
 impl CatalogEntryRelatedEntryItem for crate::resources::CatalogEntry {}
 /// Resource types a `ChargeItem.partOf` reference may point to: ChargeItem.
 #[diagnostic::on_unimplemented(
@@ -604,6 +795,7 @@ impl CatalogEntryRelatedEntryItem for crate::resources::CatalogEntry {}
     label = "`ChargeItem.partOf` may refer to ChargeItem"
 )]
 pub trait ChargeItemPartOf: crate::ConcreteResource {}
+#[cfg(feature = "charge_item")]
 impl ChargeItemPartOf for crate::resources::ChargeItem {}
 /// Resource types a `ChargeItem.subject` reference may point to: Patient | Group.
 #[diagnostic::on_unimplemented(
@@ -611,7 +803,9 @@ impl ChargeItemPartOf for crate::resources::ChargeItem {}
     label = "`ChargeItem.subject` may refer to Patient | Group"
 )]
 pub trait ChargeItemSubject: crate::ConcreteResource {}
+#[cfg(feature = "patient")]
 impl ChargeItemSubject for crate::resources::Patient {}
+#[cfg(feature = "group")]
 impl ChargeItemSubject for crate::resources::Group {}
 /// Resource types a `ChargeItem.context` reference may point to: Encounter | EpisodeOfCare.
 #[diagnostic::on_unimplemented(
@@ -619,7 +813,9 @@ impl ChargeItemSubject for crate::resources::Group {}
     label = "`ChargeItem.context` may refer to Encounter | EpisodeOfCare"
 )]
 pub trait ChargeItemContext: crate::ConcreteResource {}
+#[cfg(feature = "encounter")]
 impl ChargeItemContext for crate::resources::Encounter {}
+#[cfg(feature = "episode_of_care")]
 impl ChargeItemContext for crate::resources::EpisodeOfCare {}
 /// Resource types a `ChargeItem.performingOrganization` reference may point to: Organization.
 #[diagnostic::on_unimplemented(
@@ -627,6 +823,7 @@ impl ChargeItemContext for crate::resources::EpisodeOfCare {}
     label = "`ChargeItem.performingOrganization` may refer to Organization"
 )]
 pub trait ChargeItemPerformingOrganization: crate::ConcreteResource {}
+#[cfg(feature = "organization")]
 impl ChargeItemPerformingOrganization for crate::resources::Organization {}
 /// Resource types a `ChargeItem.requestingOrganization` reference may point to: Organization.
 #[diagnostic::on_unimplemented(
@@ -634,6 +831,7 @@ impl ChargeItemPerformingOrganization for crate::resources::Organization {}
     label = "`ChargeItem.requestingOrganization` may refer to Organization"
 )]
 pub trait ChargeItemRequestingOrganization: crate::ConcreteResource {}
+#[cfg(feature = "organization")]
 impl ChargeItemRequestingOrganization for crate::resources::Organization {}
 /// Resource types a `ChargeItem.costCenter` reference may point to: Organization.
 #[diagnostic::on_unimplemented(
@@ -641,6 +839,7 @@ impl ChargeItemRequestingOrganization for crate::resources::Organization {}
     label = "`ChargeItem.costCenter` may refer to Organization"
 )]
 pub trait ChargeItemCostCenter: crate::ConcreteResource {}
+#[cfg(feature = "organization")]
 impl ChargeItemCostCenter for crate::resources::Organization {}
 /// Resource types a `ChargeItem.enterer` reference may point to: Practitioner | PractitionerRole | Organization | Patient | Device | RelatedPerson.
 #[diagnostic::on_unimplemented(
@@ -648,11 +847,17 @@ impl ChargeItemCostCenter for crate::resources::Organization {}
     label = "`ChargeItem.enterer` may refer to Practitioner | PractitionerRole | Organization | Patient | Device | RelatedPerson"
 )]
 pub trait ChargeItemEnterer: crate::ConcreteResource {}
+#[cfg(feature = "practitioner")]
 impl ChargeItemEnterer for crate::resources::Practitioner {}
+#[cfg(feature = "practitioner_role")]
 impl ChargeItemEnterer for crate::resources::PractitionerRole {}
+#[cfg(feature = "organization")]
 impl ChargeItemEnterer for crate::resources::Organization {}
+#[cfg(feature = "patient")]
 impl ChargeItemEnterer for crate::resources::Patient {}
+#[cfg(feature = "device")]
 impl ChargeItemEnterer for crate::resources::Device {}
+#[cfg(feature = "related_person")]
 impl ChargeItemEnterer for crate::resources::RelatedPerson {}
 /// Resource types a `ChargeItem.service` reference may point to: DiagnosticReport | ImagingStudy | Immunization | MedicationAdministration | MedicationDispense | Observation | Procedure | SupplyDelivery.
 #[diagnostic::on_unimplemented(
@@ -660,13 +865,21 @@ impl ChargeItemEnterer for crate::resources::RelatedPerson {}
     label = "`ChargeItem.service` may refer to DiagnosticReport | ImagingStudy | Immunization | MedicationAdministration | MedicationDispense | Observation | Procedure | SupplyDelivery"
 )]
 pub trait ChargeItemService: crate::ConcreteResource {}
+#[cfg(feature = "diagnostic_report")]
 impl ChargeItemService for crate::resources::DiagnosticReport {}
+#[cfg(feature = "imaging_study")]
 impl ChargeItemService for crate::resources::ImagingStudy {}
+#[cfg(feature = "immunization")]
 impl ChargeItemService for crate::resources::Immunization {}
+#[cfg(feature = "medication_administration")]
 impl ChargeItemService for crate::resources::MedicationAdministration {}
+#[cfg(feature = "medication_dispense")]
 impl ChargeItemService for crate::resources::MedicationDispense {}
+#[cfg(feature = "observation")]
 impl ChargeItemService for crate::resources::Observation {}
+#[cfg(feature = "procedure")]
 impl ChargeItemService for crate::resources::Procedure {}
+#[cfg(feature = "supply_delivery")]
 impl ChargeItemService for crate::resources::SupplyDelivery {}
 /// Resource types a `ChargeItem.account` reference may point to: Account.
 #[diagnostic::on_unimplemented(
@@ -674,6 +887,7 @@ impl ChargeItemService for crate::resources::SupplyDelivery {}
     label = "`ChargeItem.account` may refer to Account"
 )]
 pub trait ChargeItemAccount: crate::ConcreteResource {}
+#[cfg(feature = "account")]
 impl ChargeItemAccount for crate::resources::Account {}
 /// Resource types a `ChargeItem.performer.actor` reference may point to: Practitioner | PractitionerRole | Organization | CareTeam | Patient | Device | RelatedPerson.
 #[diagnostic::on_unimplemented(
@@ -681,12 +895,19 @@ impl ChargeItemAccount for crate::resources::Account {}
     label = "`ChargeItem.performer.actor` may refer to Practitioner | PractitionerRole | Organization | CareTeam | Patient | Device | RelatedPerson"
 )]
 pub trait ChargeItemPerformerActor: crate::ConcreteResource {}
+#[cfg(feature = "practitioner")]
 impl ChargeItemPerformerActor for crate::resources::Practitioner {}
+#[cfg(feature = "practitioner_role")]
 impl ChargeItemPerformerActor for crate::resources::PractitionerRole {}
+#[cfg(feature = "organization")]
 impl ChargeItemPerformerActor for crate::resources::Organization {}
+#[cfg(feature = "care_team")]
 impl ChargeItemPerformerActor for crate::resources::CareTeam {}
+#[cfg(feature = "patient")]
 impl ChargeItemPerformerActor for crate::resources::Patient {}
+#[cfg(feature = "device")]
 impl ChargeItemPerformerActor for crate::resources::Device {}
+#[cfg(feature = "related_person")]
 impl ChargeItemPerformerActor for crate::resources::RelatedPerson {}
 /// Resource types a `ChargeItemDefinition.instance` reference may point to: Medication | Substance | Device.
 #[diagnostic::on_unimplemented(
@@ -694,8 +915,11 @@ impl ChargeItemPerformerActor for crate::resources::RelatedPerson {}
     label = "`ChargeItemDefinition.instance` may refer to Medication | Substance | Device"
 )]
 pub trait ChargeItemDefinitionInstance: crate::ConcreteResource {}
+#[cfg(feature = "medication")]
 impl ChargeItemDefinitionInstance for crate::resources::Medication {}
+#[cfg(feature = "substance")]
 impl ChargeItemDefinitionInstance for crate::resources::Substance {}
+#[cfg(feature = "device")]
 impl ChargeItemDefinitionInstance for crate::resources::Device {}
 /// Resource types a `Claim.patient` reference may point to: Patient.
 #[diagnostic::on_unimplemented(
@@ -703,6 +927,7 @@ impl ChargeItemDefinitionInstance for crate::resources::Device {}
     label = "`Claim.patient` may refer to Patient"
 )]
 pub trait ClaimPatient: crate::ConcreteResource {}
+#[cfg(feature = "patient")]
 impl ClaimPatient for crate::resources::Patient {}
 /// Resource types a `Claim.enterer` reference may point to: Practitioner | PractitionerRole.
 #[diagnostic::on_unimplemented(
@@ -710,7 +935,9 @@ impl ClaimPatient for crate::resources::Patient {}
     label = "`Claim.enterer` may refer to Practitioner | PractitionerRole"
 )]
 pub trait ClaimEnterer: crate::ConcreteResource {}
+#[cfg(feature = "practitioner")]
 impl ClaimEnterer for crate::resources::Practitioner {}
+#[cfg(feature = "practitioner_role")]
 impl ClaimEnterer for crate::resources::PractitionerRole {}
 /// Resource types a `Claim.insurer` reference may point to: Organization.
 #[diagnostic::on_unimplemented(
@@ -718,6 +945,7 @@ impl ClaimEnterer for crate::resources::PractitionerRole {}
     label = "`Claim.insurer` may refer to Organization"
 )]
 pub trait ClaimInsurer: crate::ConcreteResource {}
+#[cfg(feature = "organization")]
 impl ClaimInsurer for crate::resources::Organization {}
 /// Resource types a `Claim.provider` reference may point to: Practitioner | PractitionerRole | Organization.
 #[diagnostic::on_unimplemented(
@@ -725,8 +953,11 @@ impl ClaimInsurer for crate::resources::Organization {}
     label = "`Claim.provider` may refer to Practitioner | PractitionerRole | Organization"
 )]
 pub trait ClaimProvider: crate::ConcreteResource {}
+#[cfg(feature = "practitioner")]
 impl ClaimProvider for crate::resources::Practitioner {}
+#[cfg(feature = "practitioner_role")]
 impl ClaimProvider for crate::resources::PractitionerRole {}
+#[cfg(feature = "organization")]
 impl ClaimProvider for crate::resources::Organization {}
 /// Resource types a `Claim.prescription` reference may point to: DeviceRequest | MedicationRequest | VisionPrescription.
 #[diagnostic::on_unimplemented(
@@ -734,8 +965,11 @@ impl ClaimProvider for crate::resources::Organization {}
     label = "`Claim.prescription` may refer to DeviceRequest | MedicationRequest | VisionPrescription"
 )]
 pub trait ClaimPrescription: crate::ConcreteResource {}
+#[cfg(feature = "device_request")]
 impl ClaimPrescription for crate::resources::DeviceRequest {}
+#[cfg(feature = "medication_request")]
 impl ClaimPrescription for crate::resources::MedicationRequest {}
+#[cfg(feature = "vision_prescription")]
 impl ClaimPrescription for crate::resources::VisionPrescription {}
 /// Resource types a `Claim.originalPrescription` reference may point to: DeviceRequest | MedicationRequest | VisionPrescription.
 #[diagnostic::on_unimplemented(
@@ -743,8 +977,11 @@ impl ClaimPrescription for crate::resources::VisionPrescription {}
     label = "`Claim.originalPrescription` may refer to DeviceRequest | MedicationRequest | VisionPrescription"
 )]
 pub trait ClaimOriginalPrescription: crate::ConcreteResource {}
+#[cfg(feature = "device_request")]
 impl ClaimOriginalPrescription for crate::resources::DeviceRequest {}
+#[cfg(feature = "medication_request")]
 impl ClaimOriginalPrescription for crate::resources::MedicationRequest {}
+#[cfg(feature = "vision_prescription")]
 impl ClaimOriginalPrescription for crate::resources::VisionPrescription {}
 /// Resource types a `Claim.referral` reference may point to: ServiceRequest.
 #[diagnostic::on_unimplemented(
@@ -752,6 +989,7 @@ impl ClaimOriginalPrescription for crate::resources::VisionPrescription {}
     label = "`Claim.referral` may refer to ServiceRequest"
 )]
 pub trait ClaimReferral: crate::ConcreteResource {}
+#[cfg(feature = "service_request")]
 impl ClaimReferral for crate::resources::ServiceRequest {}
 /// Resource types a `Claim.facility` reference may point to: Location.
 #[diagnostic::on_unimplemented(
@@ -759,6 +997,7 @@ impl ClaimReferral for crate::resources::ServiceRequest {}
     label = "`Claim.facility` may refer to Location"
 )]
 pub trait ClaimFacility: crate::ConcreteResource {}
+#[cfg(feature = "location")]
 impl ClaimFacility for crate::resources::Location {}
 /// Resource types a `Claim.related.claim` reference may point to: Claim.
 #[diagnostic::on_unimplemented(
@@ -766,6 +1005,7 @@ impl ClaimFacility for crate::resources::Location {}
     label = "`Claim.related.claim` may refer to Claim"
 )]
 pub trait ClaimRelatedClaim: crate::ConcreteResource {}
+#[cfg(feature = "claim")]
 impl ClaimRelatedClaim for crate::resources::Claim {}
 /// Resource types a `Claim.payee.party` reference may point to: Practitioner | PractitionerRole | Organization | Patient | RelatedPerson.
 #[diagnostic::on_unimplemented(
@@ -773,10 +1013,15 @@ impl ClaimRelatedClaim for crate::resources::Claim {}
     label = "`Claim.payee.party` may refer to Practitioner | PractitionerRole | Organization | Patient | RelatedPerson"
 )]
 pub trait ClaimPayeeParty: crate::ConcreteResource {}
+#[cfg(feature = "practitioner")]
 impl ClaimPayeeParty for crate::resources::Practitioner {}
+#[cfg(feature = "practitioner_role")]
 impl ClaimPayeeParty for crate::resources::PractitionerRole {}
+#[cfg(feature = "organization")]
 impl ClaimPayeeParty for crate::resources::Organization {}
+#[cfg(feature = "patient")]
 impl ClaimPayeeParty for crate::resources::Patient {}
+#[cfg(feature = "related_person")]
 impl ClaimPayeeParty for crate::resources::RelatedPerson {}
 /// Resource types a `Claim.careTeam.provider` reference may point to: Practitioner | PractitionerRole | Organization.
 #[diagnostic::on_unimplemented(
@@ -784,8 +1029,11 @@ impl ClaimPayeeParty for crate::resources::RelatedPerson {}
     label = "`Claim.careTeam.provider` may refer to Practitioner | PractitionerRole | Organization"
 )]
 pub trait ClaimCareTeamProvider: crate::ConcreteResource {}
+#[cfg(feature = "practitioner")]
 impl ClaimCareTeamProvider for crate::resources::Practitioner {}
+#[cfg(feature = "practitioner_role")]
 impl ClaimCareTeamProvider for crate::resources::PractitionerRole {}
+#[cfg(feature = "organization")]
 impl ClaimCareTeamProvider for crate::resources::Organization {}
 /// Resource types a `Claim.procedure.udi` reference may point to: Device.
 #[diagnostic::on_unimplemented(
@@ -793,6 +1041,7 @@ impl ClaimCareTeamProvider for crate::resources::Organization {}
     label = "`Claim.procedure.udi` may refer to Device"
 )]
 pub trait ClaimProcedureUdi: crate::ConcreteResource {}
+#[cfg(feature = "device")]
 impl ClaimProcedureUdi for crate::resources::Device {}
 /// Resource types a `Claim.insurance.coverage` reference may point to: Coverage.
 #[diagnostic::on_unimplemented(
@@ -800,6 +1049,7 @@ impl ClaimProcedureUdi for crate::resources::Device {}
     label = "`Claim.insurance.coverage` may refer to Coverage"
 )]
 pub trait ClaimInsuranceCoverage: crate::ConcreteResource {}
+#[cfg(feature = "coverage")]
 impl ClaimInsuranceCoverage for crate::resources::Coverage {}
 /// Resource types a `Claim.insurance.claimResponse` reference may point to: ClaimResponse.
 #[diagnostic::on_unimplemented(
@@ -807,6 +1057,7 @@ impl ClaimInsuranceCoverage for crate::resources::Coverage {}
     label = "`Claim.insurance.claimResponse` may refer to ClaimResponse"
 )]
 pub trait ClaimInsuranceClaimResponse: crate::ConcreteResource {}
+#[cfg(feature = "claim_response")]
 impl ClaimInsuranceClaimResponse for crate::resources::ClaimResponse {}
 /// Resource types a `Claim.item.udi` reference may point to: Device.
 #[diagnostic::on_unimplemented(
@@ -814,6 +1065,7 @@ impl ClaimInsuranceClaimResponse for crate::resources::ClaimResponse {}
     label = "`Claim.item.udi` may refer to Device"
 )]
 pub trait ClaimItemUdi: crate::ConcreteResource {}
+#[cfg(feature = "device")]
 impl ClaimItemUdi for crate::resources::Device {}
 /// Resource types a `Claim.item.encounter` reference may point to: Encounter.
 #[diagnostic::on_unimplemented(
@@ -821,6 +1073,7 @@ impl ClaimItemUdi for crate::resources::Device {}
     label = "`Claim.item.encounter` may refer to Encounter"
 )]
 pub trait ClaimItemEncounter: crate::ConcreteResource {}
+#[cfg(feature = "encounter")]
 impl ClaimItemEncounter for crate::resources::Encounter {}
 /// Resource types a `Claim.item.detail.udi` reference may point to: Device.
 #[diagnostic::on_unimplemented(
@@ -828,6 +1081,7 @@ impl ClaimItemEncounter for crate::resources::Encounter {}
     label = "`Claim.item.detail.udi` may refer to Device"
 )]
 pub trait ClaimItemDetailUdi: crate::ConcreteResource {}
+#[cfg(feature = "device")]
 impl ClaimItemDetailUdi for crate::resources::Device {}
 /// Resource types a `Claim.item.detail.subDetail.udi` reference may point to: Device.
 #[diagnostic::on_unimplemented(
@@ -835,6 +1089,7 @@ impl ClaimItemDetailUdi for crate::resources::Device {}
     label = "`Claim.item.detail.subDetail.udi` may refer to Device"
 )]
 pub trait ClaimItemDetailSubDetailUdi: crate::ConcreteResource {}
+#[cfg(feature = "device")]
 impl ClaimItemDetailSubDetailUdi for crate::resources::Device {}
 /// Resource types a `ClaimResponse.patient` reference may point to: Patient.
 #[diagnostic::on_unimplemented(
@@ -842,6 +1097,7 @@ impl ClaimItemDetailSubDetailUdi for crate::resources::Device {}
     label = "`ClaimResponse.patient` may refer to Patient"
 )]
 pub trait ClaimResponsePatient: crate::ConcreteResource {}
+#[cfg(feature = "patient")]
 impl ClaimResponsePatient for crate::resources::Patient {}
 /// Resource types a `ClaimResponse.insurer` reference may point to: Organization.
 #[diagnostic::on_unimplemented(
@@ -849,6 +1105,7 @@ impl ClaimResponsePatient for crate::resources::Patient {}
     label = "`ClaimResponse.insurer` may refer to Organization"
 )]
 pub trait ClaimResponseInsurer: crate::ConcreteResource {}
+#[cfg(feature = "organization")]
 impl ClaimResponseInsurer for crate::resources::Organization {}
 /// Resource types a `ClaimResponse.requestor` reference may point to: Practitioner | PractitionerRole | Organization.
 #[diagnostic::on_unimplemented(
@@ -856,8 +1113,11 @@ impl ClaimResponseInsurer for crate::resources::Organization {}
     label = "`ClaimResponse.requestor` may refer to Practitioner | PractitionerRole | Organization"
 )]
 pub trait ClaimResponseRequestor: crate::ConcreteResource {}
+#[cfg(feature = "practitioner")]
 impl ClaimResponseRequestor for crate::resources::Practitioner {}
+#[cfg(feature = "practitioner_role")]
 impl ClaimResponseRequestor for crate::resources::PractitionerRole {}
+#[cfg(feature = "organization")]
 impl ClaimResponseRequestor for crate::resources::Organization {}
 /// Resource types a `ClaimResponse.request` reference may point to: Claim.
 #[diagnostic::on_unimplemented(
@@ -865,6 +1125,7 @@ impl ClaimResponseRequestor for crate::resources::Organization {}
     label = "`ClaimResponse.request` may refer to Claim"
 )]
 pub trait ClaimResponseRequest: crate::ConcreteResource {}
+#[cfg(feature = "claim")]
 impl ClaimResponseRequest for crate::resources::Claim {}
 /// Resource types a `ClaimResponse.communicationRequest` reference may point to: CommunicationRequest.
 #[diagnostic::on_unimplemented(
@@ -872,6 +1133,7 @@ impl ClaimResponseRequest for crate::resources::Claim {}
     label = "`ClaimResponse.communicationRequest` may refer to CommunicationRequest"
 )]
 pub trait ClaimResponseCommunicationRequest: crate::ConcreteResource {}
+#[cfg(feature = "communication_request")]
 impl ClaimResponseCommunicationRequest for crate::resources::CommunicationRequest {}
 /// Resource types a `ClaimResponse.addItem.provider` reference may point to: Practitioner | PractitionerRole | Organization.
 #[diagnostic::on_unimplemented(
@@ -879,8 +1141,11 @@ impl ClaimResponseCommunicationRequest for crate::resources::CommunicationReques
     label = "`ClaimResponse.addItem.provider` may refer to Practitioner | PractitionerRole | Organization"
 )]
 pub trait ClaimResponseAddItemProvider: crate::ConcreteResource {}
+#[cfg(feature = "practitioner")]
 impl ClaimResponseAddItemProvider for crate::resources::Practitioner {}
+#[cfg(feature = "practitioner_role")]
 impl ClaimResponseAddItemProvider for crate::resources::PractitionerRole {}
+#[cfg(feature = "organization")]
 impl ClaimResponseAddItemProvider for crate::resources::Organization {}
 /// Resource types a `ClaimResponse.insurance.coverage` reference may point to: Coverage.
 #[diagnostic::on_unimplemented(
@@ -888,6 +1153,7 @@ impl ClaimResponseAddItemProvider for crate::resources::Organization {}
     label = "`ClaimResponse.insurance.coverage` may refer to Coverage"
 )]
 pub trait ClaimResponseInsuranceCoverage: crate::ConcreteResource {}
+#[cfg(feature = "coverage")]
 impl ClaimResponseInsuranceCoverage for crate::resources::Coverage {}
 /// Resource types a `ClaimResponse.insurance.claimResponse` reference may point to: ClaimResponse.
 #[diagnostic::on_unimplemented(
@@ -895,6 +1161,7 @@ impl ClaimResponseInsuranceCoverage for crate::resources::Coverage {}
     label = "`ClaimResponse.insurance.claimResponse` may refer to ClaimResponse"
 )]
 pub trait ClaimResponseInsuranceClaimResponse: crate::ConcreteResource {}
+#[cfg(feature = "claim_response")]
 impl ClaimResponseInsuranceClaimResponse for crate::resources::ClaimResponse {}
 /// Resource types a `ClinicalImpression.subject` reference may point to: Patient | Group.
 #[diagnostic::on_unimplemented(
@@ -902,7 +1169,9 @@ impl ClaimResponseInsuranceClaimResponse for crate::resources::ClaimResponse {}
     label = "`ClinicalImpression.subject` may refer to Patient | Group"
 )]
 pub trait ClinicalImpressionSubject: crate::ConcreteResource {}
+#[cfg(feature = "patient")]
 impl ClinicalImpressionSubject for crate::resources::Patient {}
+#[cfg(feature = "group")]
 impl ClinicalImpressionSubject for crate::resources::Group {}
 /// Resource types a `ClinicalImpression.encounter` reference may point to: Encounter.
 #[diagnostic::on_unimplemented(
@@ -910,6 +1179,7 @@ impl ClinicalImpressionSubject for crate::resources::Group {}
     label = "`ClinicalImpression.encounter` may refer to Encounter"
 )]
 pub trait ClinicalImpressionEncounter: crate::ConcreteResource {}
+#[cfg(feature = "encounter")]
 impl ClinicalImpressionEncounter for crate::resources::Encounter {}
 /// Resource types a `ClinicalImpression.assessor` reference may point to: Practitioner | PractitionerRole.
 #[diagnostic::on_unimplemented(
@@ -917,7 +1187,9 @@ impl ClinicalImpressionEncounter for crate::resources::Encounter {}
     label = "`ClinicalImpression.assessor` may refer to Practitioner | PractitionerRole"
 )]
 pub trait ClinicalImpressionAssessor: crate::ConcreteResource {}
+#[cfg(feature = "practitioner")]
 impl ClinicalImpressionAssessor for crate::resources::Practitioner {}
+#[cfg(feature = "practitioner_role")]
 impl ClinicalImpressionAssessor for crate::resources::PractitionerRole {}
 /// Resource types a `ClinicalImpression.previous` reference may point to: ClinicalImpression.
 #[diagnostic::on_unimplemented(
@@ -925,6 +1197,7 @@ impl ClinicalImpressionAssessor for crate::resources::PractitionerRole {}
     label = "`ClinicalImpression.previous` may refer to ClinicalImpression"
 )]
 pub trait ClinicalImpressionPrevious: crate::ConcreteResource {}
+#[cfg(feature = "clinical_impression")]
 impl ClinicalImpressionPrevious for crate::resources::ClinicalImpression {}
 /// Resource types a `ClinicalImpression.problem` reference may point to: Condition | AllergyIntolerance.
 #[diagnostic::on_unimplemented(
@@ -932,7 +1205,9 @@ impl ClinicalImpressionPrevious for crate::resources::ClinicalImpression {}
     label = "`ClinicalImpression.problem` may refer to Condition | AllergyIntolerance"
 )]
 pub trait ClinicalImpressionProblem: crate::ConcreteResource {}
+#[cfg(feature = "condition")]
 impl ClinicalImpressionProblem for crate::resources::Condition {}
+#[cfg(feature = "allergy_intolerance")]
 impl ClinicalImpressionProblem for crate::resources::AllergyIntolerance {}
 /// Resource types a `ClinicalImpression.prognosisReference` reference may point to: RiskAssessment.
 #[diagnostic::on_unimplemented(
@@ -940,6 +1215,7 @@ impl ClinicalImpressionProblem for crate::resources::AllergyIntolerance {}
     label = "`ClinicalImpression.prognosisReference` may refer to RiskAssessment"
 )]
 pub trait ClinicalImpressionPrognosisReference: crate::ConcreteResource {}
+#[cfg(feature = "risk_assessment")]
 impl ClinicalImpressionPrognosisReference for crate::resources::RiskAssessment {}
 /// Resource types a `ClinicalImpression.investigation.item` reference may point to: Observation | QuestionnaireResponse | FamilyMemberHistory | DiagnosticReport | RiskAssessment | ImagingStudy | Media.
 #[diagnostic::on_unimplemented(
@@ -947,12 +1223,19 @@ impl ClinicalImpressionPrognosisReference for crate::resources::RiskAssessment {
     label = "`ClinicalImpression.investigation.item` may refer to Observation | QuestionnaireResponse | FamilyMemberHistory | DiagnosticReport | RiskAssessment | ImagingStudy | Media"
 )]
 pub trait ClinicalImpressionInvestigationItem: crate::ConcreteResource {}
+#[cfg(feature = "observation")]
 impl ClinicalImpressionInvestigationItem for crate::resources::Observation {}
+#[cfg(feature = "questionnaire_response")]
 impl ClinicalImpressionInvestigationItem for crate::resources::QuestionnaireResponse {}
+#[cfg(feature = "family_member_history")]
 impl ClinicalImpressionInvestigationItem for crate::resources::FamilyMemberHistory {}
+#[cfg(feature = "diagnostic_report")]
 impl ClinicalImpressionInvestigationItem for crate::resources::DiagnosticReport {}
+#[cfg(feature = "risk_assessment")]
 impl ClinicalImpressionInvestigationItem for crate::resources::RiskAssessment {}
+#[cfg(feature = "imaging_study")]
 impl ClinicalImpressionInvestigationItem for crate::resources::ImagingStudy {}
+#[cfg(feature = "media")]
 impl ClinicalImpressionInvestigationItem for crate::resources::Media {}
 /// Resource types a `ClinicalImpression.finding.itemReference` reference may point to: Condition | Observation | Media.
 #[diagnostic::on_unimplemented(
@@ -960,8 +1243,11 @@ impl ClinicalImpressionInvestigationItem for crate::resources::Media {}
     label = "`ClinicalImpression.finding.itemReference` may refer to Condition | Observation | Media"
 )]
 pub trait ClinicalImpressionFindingItemReference: crate::ConcreteResource {}
+#[cfg(feature = "condition")]
 impl ClinicalImpressionFindingItemReference for crate::resources::Condition {}
+#[cfg(feature = "observation")]
 impl ClinicalImpressionFindingItemReference for crate::resources::Observation {}
+#[cfg(feature = "media")]
 impl ClinicalImpressionFindingItemReference for crate::resources::Media {}
 /// Resource types a `Communication.inResponseTo` reference may point to: Communication.
 #[diagnostic::on_unimplemented(
@@ -969,6 +1255,7 @@ impl ClinicalImpressionFindingItemReference for crate::resources::Media {}
     label = "`Communication.inResponseTo` may refer to Communication"
 )]
 pub trait CommunicationInResponseTo: crate::ConcreteResource {}
+#[cfg(feature = "communication")]
 impl CommunicationInResponseTo for crate::resources::Communication {}
 /// Resource types a `Communication.subject` reference may point to: Patient | Group.
 #[diagnostic::on_unimplemented(
@@ -976,7 +1263,9 @@ impl CommunicationInResponseTo for crate::resources::Communication {}
     label = "`Communication.subject` may refer to Patient | Group"
 )]
 pub trait CommunicationSubject: crate::ConcreteResource {}
+#[cfg(feature = "patient")]
 impl CommunicationSubject for crate::resources::Patient {}
+#[cfg(feature = "group")]
 impl CommunicationSubject for crate::resources::Group {}
 /// Resource types a `Communication.encounter` reference may point to: Encounter.
 #[diagnostic::on_unimplemented(
@@ -984,6 +1273,7 @@ impl CommunicationSubject for crate::resources::Group {}
     label = "`Communication.encounter` may refer to Encounter"
 )]
 pub trait CommunicationEncounter: crate::ConcreteResource {}
+#[cfg(feature = "encounter")]
 impl CommunicationEncounter for crate::resources::Encounter {}
 /// Resource types a `Communication.recipient` reference may point to: Device | Organization | Patient | Practitioner | PractitionerRole | RelatedPerson | Group | CareTeam | HealthcareService.
 #[diagnostic::on_unimplemented(
@@ -991,14 +1281,23 @@ impl CommunicationEncounter for crate::resources::Encounter {}
     label = "`Communication.recipient` may refer to Device | Organization | Patient | Practitioner | PractitionerRole | RelatedPerson | Group | CareTeam | HealthcareService"
 )]
 pub trait CommunicationRecipient: crate::ConcreteResource {}
+#[cfg(feature = "device")]
 impl CommunicationRecipient for crate::resources::Device {}
+#[cfg(feature = "organization")]
 impl CommunicationRecipient for crate::resources::Organization {}
+#[cfg(feature = "patient")]
 impl CommunicationRecipient for crate::resources::Patient {}
+#[cfg(feature = "practitioner")]
 impl CommunicationRecipient for crate::resources::Practitioner {}
+#[cfg(feature = "practitioner_role")]
 impl CommunicationRecipient for crate::resources::PractitionerRole {}
+#[cfg(feature = "related_person")]
 impl CommunicationRecipient for crate::resources::RelatedPerson {}
+#[cfg(feature = "group")]
 impl CommunicationRecipient for crate::resources::Group {}
+#[cfg(feature = "care_team")]
 impl CommunicationRecipient for crate::resources::CareTeam {}
+#[cfg(feature = "healthcare_service")]
 impl CommunicationRecipient for crate::resources::HealthcareService {}
 /// Resource types a `Communication.sender` reference may point to: Device | Organization | Patient | Practitioner | PractitionerRole | RelatedPerson | HealthcareService.
 #[diagnostic::on_unimplemented(
@@ -1006,12 +1305,19 @@ impl CommunicationRecipient for crate::resources::HealthcareService {}
     label = "`Communication.sender` may refer to Device | Organization | Patient | Practitioner | PractitionerRole | RelatedPerson | HealthcareService"
 )]
 pub trait CommunicationSender: crate::ConcreteResource {}
+#[cfg(feature = "device")]
 impl CommunicationSender for crate::resources::Device {}
+#[cfg(feature = "organization")]
 impl CommunicationSender for crate::resources::Organization {}
+#[cfg(feature = "patient")]
 impl CommunicationSender for crate::resources::Patient {}
+#[cfg(feature = "practitioner")]
 impl CommunicationSender for crate::resources::Practitioner {}
+#[cfg(feature = "practitioner_role")]
 impl CommunicationSender for crate::resources::PractitionerRole {}
+#[cfg(feature = "related_person")]
 impl CommunicationSender for crate::resources::RelatedPerson {}
+#[cfg(feature = "healthcare_service")]
 impl CommunicationSender for crate::resources::HealthcareService {}
 /// Resource types a `Communication.reasonReference` reference may point to: Condition | Observation | DiagnosticReport | DocumentReference.
 #[diagnostic::on_unimplemented(
@@ -1019,9 +1325,13 @@ impl CommunicationSender for crate::resources::HealthcareService {}
     label = "`Communication.reasonReference` may refer to Condition | Observation | DiagnosticReport | DocumentReference"
 )]
 pub trait CommunicationReasonReference: crate::ConcreteResource {}
+#[cfg(feature = "condition")]
 impl CommunicationReasonReference for crate::resources::Condition {}
+#[cfg(feature = "observation")]
 impl CommunicationReasonReference for crate::resources::Observation {}
+#[cfg(feature = "diagnostic_report")]
 impl CommunicationReasonReference for crate::resources::DiagnosticReport {}
+#[cfg(feature = "document_reference")]
 impl CommunicationReasonReference for crate::resources::DocumentReference {}
 /// Resource types a `CommunicationRequest.replaces` reference may point to: CommunicationRequest.
 #[diagnostic::on_unimplemented(
@@ -1029,6 +1339,7 @@ impl CommunicationReasonReference for crate::resources::DocumentReference {}
     label = "`CommunicationRequest.replaces` may refer to CommunicationRequest"
 )]
 pub trait CommunicationRequestReplaces: crate::ConcreteResource {}
+#[cfg(feature = "communication_request")]
 impl CommunicationRequestReplaces for crate::resources::CommunicationRequest {}
 /// Resource types a `CommunicationRequest.subject` reference may point to: Patient | Group.
 #[diagnostic::on_unimplemented(
@@ -1036,7 +1347,9 @@ impl CommunicationRequestReplaces for crate::resources::CommunicationRequest {}
     label = "`CommunicationRequest.subject` may refer to Patient | Group"
 )]
 pub trait CommunicationRequestSubject: crate::ConcreteResource {}
+#[cfg(feature = "patient")]
 impl CommunicationRequestSubject for crate::resources::Patient {}
+#[cfg(feature = "group")]
 impl CommunicationRequestSubject for crate::resources::Group {}
 /// Resource types a `CommunicationRequest.encounter` reference may point to: Encounter.
 #[diagnostic::on_unimplemented(
@@ -1044,6 +1357,7 @@ impl CommunicationRequestSubject for crate::resources::Group {}
     label = "`CommunicationRequest.encounter` may refer to Encounter"
 )]
 pub trait CommunicationRequestEncounter: crate::ConcreteResource {}
+#[cfg(feature = "encounter")]
 impl CommunicationRequestEncounter for crate::resources::Encounter {}
 /// Resource types a `CommunicationRequest.requester` reference may point to: Practitioner | PractitionerRole | Organization | Patient | RelatedPerson | Device.
 #[diagnostic::on_unimplemented(
@@ -1051,11 +1365,17 @@ impl CommunicationRequestEncounter for crate::resources::Encounter {}
     label = "`CommunicationRequest.requester` may refer to Practitioner | PractitionerRole | Organization | Patient | RelatedPerson | Device"
 )]
 pub trait CommunicationRequestRequester: crate::ConcreteResource {}
+#[cfg(feature = "practitioner")]
 impl CommunicationRequestRequester for crate::resources::Practitioner {}
+#[cfg(feature = "practitioner_role")]
 impl CommunicationRequestRequester for crate::resources::PractitionerRole {}
+#[cfg(feature = "organization")]
 impl CommunicationRequestRequester for crate::resources::Organization {}
+#[cfg(feature = "patient")]
 impl CommunicationRequestRequester for crate::resources::Patient {}
+#[cfg(feature = "related_person")]
 impl CommunicationRequestRequester for crate::resources::RelatedPerson {}
+#[cfg(feature = "device")]
 impl CommunicationRequestRequester for crate::resources::Device {}
 /// Resource types a `CommunicationRequest.recipient` reference may point to: Device | Organization | Patient | Practitioner | PractitionerRole | RelatedPerson | Group | CareTeam | HealthcareService.
 #[diagnostic::on_unimplemented(
@@ -1063,14 +1383,23 @@ impl CommunicationRequestRequester for crate::resources::Device {}
     label = "`CommunicationRequest.recipient` may refer to Device | Organization | Patient | Practitioner | PractitionerRole | RelatedPerson | Group | CareTeam | HealthcareService"
 )]
 pub trait CommunicationRequestRecipient: crate::ConcreteResource {}
+#[cfg(feature = "device")]
 impl CommunicationRequestRecipient for crate::resources::Device {}
+#[cfg(feature = "organization")]
 impl CommunicationRequestRecipient for crate::resources::Organization {}
+#[cfg(feature = "patient")]
 impl CommunicationRequestRecipient for crate::resources::Patient {}
+#[cfg(feature = "practitioner")]
 impl CommunicationRequestRecipient for crate::resources::Practitioner {}
+#[cfg(feature = "practitioner_role")]
 impl CommunicationRequestRecipient for crate::resources::PractitionerRole {}
+#[cfg(feature = "related_person")]
 impl CommunicationRequestRecipient for crate::resources::RelatedPerson {}
+#[cfg(feature = "group")]
 impl CommunicationRequestRecipient for crate::resources::Group {}
+#[cfg(feature = "care_team")]
 impl CommunicationRequestRecipient for crate::resources::CareTeam {}
+#[cfg(feature = "healthcare_service")]
 impl CommunicationRequestRecipient for crate::resources::HealthcareService {}
 /// Resource types a `CommunicationRequest.sender` reference may point to: Device | Organization | Patient | Practitioner | PractitionerRole | RelatedPerson | HealthcareService.
 #[diagnostic::on_unimplemented(
@@ -1078,12 +1407,19 @@ impl CommunicationRequestRecipient for crate::resources::HealthcareService {}
     label = "`CommunicationRequest.sender` may refer to Device | Organization | Patient | Practitioner | PractitionerRole | RelatedPerson | HealthcareService"
 )]
 pub trait CommunicationRequestSender: crate::ConcreteResource {}
+#[cfg(feature = "device")]
 impl CommunicationRequestSender for crate::resources::Device {}
+#[cfg(feature = "organization")]
 impl CommunicationRequestSender for crate::resources::Organization {}
+#[cfg(feature = "patient")]
 impl CommunicationRequestSender for crate::resources::Patient {}
+#[cfg(feature = "practitioner")]
 impl CommunicationRequestSender for crate::resources::Practitioner {}
+#[cfg(feature = "practitioner_role")]
 impl CommunicationRequestSender for crate::resources::PractitionerRole {}
+#[cfg(feature = "related_person")]
 impl CommunicationRequestSender for crate::resources::RelatedPerson {}
+#[cfg(feature = "healthcare_service")]
 impl CommunicationRequestSender for crate::resources::HealthcareService {}
 /// Resource types a `CommunicationRequest.reasonReference` reference may point to: Condition | Observation | DiagnosticReport | DocumentReference.
 #[diagnostic::on_unimplemented(
@@ -1091,9 +1427,13 @@ impl CommunicationRequestSender for crate::resources::HealthcareService {}
     label = "`CommunicationRequest.reasonReference` may refer to Condition | Observation | DiagnosticReport | DocumentReference"
 )]
 pub trait CommunicationRequestReasonReference: crate::ConcreteResource {}
+#[cfg(feature = "condition")]
 impl CommunicationRequestReasonReference for crate::resources::Condition {}
+#[cfg(feature = "observation")]
 impl CommunicationRequestReasonReference for crate::resources::Observation {}
+#[cfg(feature = "diagnostic_report")]
 impl CommunicationRequestReasonReference for crate::resources::DiagnosticReport {}
+#[cfg(feature = "document_reference")]
 impl CommunicationRequestReasonReference for crate::resources::DocumentReference {}
 /// Resource types a `Composition.encounter` reference may point to: Encounter.
 #[diagnostic::on_unimplemented(
@@ -1101,6 +1441,7 @@ impl CommunicationRequestReasonReference for crate::resources::DocumentReference
     label = "`Composition.encounter` may refer to Encounter"
 )]
 pub trait CompositionEncounter: crate::ConcreteResource {}
+#[cfg(feature = "encounter")]
 impl CompositionEncounter for crate::resources::Encounter {}
 /// Resource types a `Composition.author` reference may point to: Practitioner | PractitionerRole | Device | Patient | RelatedPerson | Organization.
 #[diagnostic::on_unimplemented(
@@ -1108,11 +1449,17 @@ impl CompositionEncounter for crate::resources::Encounter {}
     label = "`Composition.author` may refer to Practitioner | PractitionerRole | Device | Patient | RelatedPerson | Organization"
 )]
 pub trait CompositionAuthor: crate::ConcreteResource {}
+#[cfg(feature = "practitioner")]
 impl CompositionAuthor for crate::resources::Practitioner {}
+#[cfg(feature = "practitioner_role")]
 impl CompositionAuthor for crate::resources::PractitionerRole {}
+#[cfg(feature = "device")]
 impl CompositionAuthor for crate::resources::Device {}
+#[cfg(feature = "patient")]
 impl CompositionAuthor for crate::resources::Patient {}
+#[cfg(feature = "related_person")]
 impl CompositionAuthor for crate::resources::RelatedPerson {}
+#[cfg(feature = "organization")]
 impl CompositionAuthor for crate::resources::Organization {}
 /// Resource types a `Composition.custodian` reference may point to: Organization.
 #[diagnostic::on_unimplemented(
@@ -1120,6 +1467,7 @@ impl CompositionAuthor for crate::resources::Organization {}
     label = "`Composition.custodian` may refer to Organization"
 )]
 pub trait CompositionCustodian: crate::ConcreteResource {}
+#[cfg(feature = "organization")]
 impl CompositionCustodian for crate::resources::Organization {}
 /// Resource types a `Composition.attester.party` reference may point to: Patient | RelatedPerson | Practitioner | PractitionerRole | Organization.
 #[diagnostic::on_unimplemented(
@@ -1127,10 +1475,15 @@ impl CompositionCustodian for crate::resources::Organization {}
     label = "`Composition.attester.party` may refer to Patient | RelatedPerson | Practitioner | PractitionerRole | Organization"
 )]
 pub trait CompositionAttesterParty: crate::ConcreteResource {}
+#[cfg(feature = "patient")]
 impl CompositionAttesterParty for crate::resources::Patient {}
+#[cfg(feature = "related_person")]
 impl CompositionAttesterParty for crate::resources::RelatedPerson {}
+#[cfg(feature = "practitioner")]
 impl CompositionAttesterParty for crate::resources::Practitioner {}
+#[cfg(feature = "practitioner_role")]
 impl CompositionAttesterParty for crate::resources::PractitionerRole {}
+#[cfg(feature = "organization")]
 impl CompositionAttesterParty for crate::resources::Organization {}
 /// Resource types a `Composition.section.author` reference may point to: Practitioner | PractitionerRole | Device | Patient | RelatedPerson | Organization.
 #[diagnostic::on_unimplemented(
@@ -1138,11 +1491,17 @@ impl CompositionAttesterParty for crate::resources::Organization {}
     label = "`Composition.section.author` may refer to Practitioner | PractitionerRole | Device | Patient | RelatedPerson | Organization"
 )]
 pub trait CompositionSectionAuthor: crate::ConcreteResource {}
+#[cfg(feature = "practitioner")]
 impl CompositionSectionAuthor for crate::resources::Practitioner {}
+#[cfg(feature = "practitioner_role")]
 impl CompositionSectionAuthor for crate::resources::PractitionerRole {}
+#[cfg(feature = "device")]
 impl CompositionSectionAuthor for crate::resources::Device {}
+#[cfg(feature = "patient")]
 impl CompositionSectionAuthor for crate::resources::Patient {}
+#[cfg(feature = "related_person")]
 impl CompositionSectionAuthor for crate::resources::RelatedPerson {}
+#[cfg(feature = "organization")]
 impl CompositionSectionAuthor for crate::resources::Organization {}
 /// Resource types a `Condition.subject` reference may point to: Patient | Group.
 #[diagnostic::on_unimplemented(
@@ -1150,7 +1509,9 @@ impl CompositionSectionAuthor for crate::resources::Organization {}
     label = "`Condition.subject` may refer to Patient | Group"
 )]
 pub trait ConditionSubject: crate::ConcreteResource {}
+#[cfg(feature = "patient")]
 impl ConditionSubject for crate::resources::Patient {}
+#[cfg(feature = "group")]
 impl ConditionSubject for crate::resources::Group {}
 /// Resource types a `Condition.encounter` reference may point to: Encounter.
 #[diagnostic::on_unimplemented(
@@ -1158,6 +1519,7 @@ impl ConditionSubject for crate::resources::Group {}
     label = "`Condition.encounter` may refer to Encounter"
 )]
 pub trait ConditionEncounter: crate::ConcreteResource {}
+#[cfg(feature = "encounter")]
 impl ConditionEncounter for crate::resources::Encounter {}
 /// Resource types a `Condition.recorder` reference may point to: Practitioner | PractitionerRole | Patient | RelatedPerson.
 #[diagnostic::on_unimplemented(
@@ -1165,9 +1527,13 @@ impl ConditionEncounter for crate::resources::Encounter {}
     label = "`Condition.recorder` may refer to Practitioner | PractitionerRole | Patient | RelatedPerson"
 )]
 pub trait ConditionRecorder: crate::ConcreteResource {}
+#[cfg(feature = "practitioner")]
 impl ConditionRecorder for crate::resources::Practitioner {}
+#[cfg(feature = "practitioner_role")]
 impl ConditionRecorder for crate::resources::PractitionerRole {}
+#[cfg(feature = "patient")]
 impl ConditionRecorder for crate::resources::Patient {}
+#[cfg(feature = "related_person")]
 impl ConditionRecorder for crate::resources::RelatedPerson {}
 /// Resource types a `Condition.asserter` reference may point to: Practitioner | PractitionerRole | Patient | RelatedPerson.
 #[diagnostic::on_unimplemented(
@@ -1175,9 +1541,13 @@ impl ConditionRecorder for crate::resources::RelatedPerson {}
     label = "`Condition.asserter` may refer to Practitioner | PractitionerRole | Patient | RelatedPerson"
 )]
 pub trait ConditionAsserter: crate::ConcreteResource {}
+#[cfg(feature = "practitioner")]
 impl ConditionAsserter for crate::resources::Practitioner {}
+#[cfg(feature = "practitioner_role")]
 impl ConditionAsserter for crate::resources::PractitionerRole {}
+#[cfg(feature = "patient")]
 impl ConditionAsserter for crate::resources::Patient {}
+#[cfg(feature = "related_person")]
 impl ConditionAsserter for crate::resources::RelatedPerson {}
 /// Resource types a `Condition.stage.assessment` reference may point to: ClinicalImpression | DiagnosticReport | Observation.
 #[diagnostic::on_unimplemented(
@@ -1185,8 +1555,11 @@ impl ConditionAsserter for crate::resources::RelatedPerson {}
     label = "`Condition.stage.assessment` may refer to ClinicalImpression | DiagnosticReport | Observation"
 )]
 pub trait ConditionStageAssessment: crate::ConcreteResource {}
+#[cfg(feature = "clinical_impression")]
 impl ConditionStageAssessment for crate::resources::ClinicalImpression {}
+#[cfg(feature = "diagnostic_report")]
 impl ConditionStageAssessment for crate::resources::DiagnosticReport {}
+#[cfg(feature = "observation")]
 impl ConditionStageAssessment for crate::resources::Observation {}
 /// Resource types a `Consent.patient` reference may point to: Patient.
 #[diagnostic::on_unimplemented(
@@ -1194,6 +1567,7 @@ impl ConditionStageAssessment for crate::resources::Observation {}
     label = "`Consent.patient` may refer to Patient"
 )]
 pub trait ConsentPatient: crate::ConcreteResource {}
+#[cfg(feature = "patient")]
 impl ConsentPatient for crate::resources::Patient {}
 /// Resource types a `Consent.performer` reference may point to: Organization | Patient | Practitioner | RelatedPerson | PractitionerRole.
 #[diagnostic::on_unimplemented(
@@ -1201,10 +1575,15 @@ impl ConsentPatient for crate::resources::Patient {}
     label = "`Consent.performer` may refer to Organization | Patient | Practitioner | RelatedPerson | PractitionerRole"
 )]
 pub trait ConsentPerformer: crate::ConcreteResource {}
+#[cfg(feature = "organization")]
 impl ConsentPerformer for crate::resources::Organization {}
+#[cfg(feature = "patient")]
 impl ConsentPerformer for crate::resources::Patient {}
+#[cfg(feature = "practitioner")]
 impl ConsentPerformer for crate::resources::Practitioner {}
+#[cfg(feature = "related_person")]
 impl ConsentPerformer for crate::resources::RelatedPerson {}
+#[cfg(feature = "practitioner_role")]
 impl ConsentPerformer for crate::resources::PractitionerRole {}
 /// Resource types a `Consent.organization` reference may point to: Organization.
 #[diagnostic::on_unimplemented(
@@ -1212,6 +1591,7 @@ impl ConsentPerformer for crate::resources::PractitionerRole {}
     label = "`Consent.organization` may refer to Organization"
 )]
 pub trait ConsentOrganization: crate::ConcreteResource {}
+#[cfg(feature = "organization")]
 impl ConsentOrganization for crate::resources::Organization {}
 /// Resource types a `Consent.verification.verifiedWith` reference may point to: Patient | RelatedPerson.
 #[diagnostic::on_unimplemented(
@@ -1219,7 +1599,9 @@ impl ConsentOrganization for crate::resources::Organization {}
     label = "`Consent.verification.verifiedWith` may refer to Patient | RelatedPerson"
 )]
 pub trait ConsentVerificationVerifiedWith: crate::ConcreteResource {}
+#[cfg(feature = "patient")]
 impl ConsentVerificationVerifiedWith for crate::resources::Patient {}
+#[cfg(feature = "related_person")]
 impl ConsentVerificationVerifiedWith for crate::resources::RelatedPerson {}
 /// Resource types a `Consent.provision.actor.reference` reference may point to: Device | Group | CareTeam | Organization | Patient | Practitioner | RelatedPerson | PractitionerRole.
 #[diagnostic::on_unimplemented(
@@ -1227,13 +1609,21 @@ impl ConsentVerificationVerifiedWith for crate::resources::RelatedPerson {}
     label = "`Consent.provision.actor.reference` may refer to Device | Group | CareTeam | Organization | Patient | Practitioner | RelatedPerson | PractitionerRole"
 )]
 pub trait ConsentProvisionActorReference: crate::ConcreteResource {}
+#[cfg(feature = "device")]
 impl ConsentProvisionActorReference for crate::resources::Device {}
+#[cfg(feature = "group")]
 impl ConsentProvisionActorReference for crate::resources::Group {}
+#[cfg(feature = "care_team")]
 impl ConsentProvisionActorReference for crate::resources::CareTeam {}
+#[cfg(feature = "organization")]
 impl ConsentProvisionActorReference for crate::resources::Organization {}
+#[cfg(feature = "patient")]
 impl ConsentProvisionActorReference for crate::resources::Patient {}
+#[cfg(feature = "practitioner")]
 impl ConsentProvisionActorReference for crate::resources::Practitioner {}
+#[cfg(feature = "related_person")]
 impl ConsentProvisionActorReference for crate::resources::RelatedPerson {}
+#[cfg(feature = "practitioner_role")]
 impl ConsentProvisionActorReference for crate::resources::PractitionerRole {}
 /// Resource types a `Contract.instantiatesCanonical` reference may point to: Contract.
 #[diagnostic::on_unimplemented(
@@ -1241,6 +1631,7 @@ impl ConsentProvisionActorReference for crate::resources::PractitionerRole {}
     label = "`Contract.instantiatesCanonical` may refer to Contract"
 )]
 pub trait ContractInstantiatesCanonical: crate::ConcreteResource {}
+#[cfg(feature = "contract")]
 impl ContractInstantiatesCanonical for crate::resources::Contract {}
 /// Resource types a `Contract.authority` reference may point to: Organization.
 #[diagnostic::on_unimplemented(
@@ -1248,6 +1639,7 @@ impl ContractInstantiatesCanonical for crate::resources::Contract {}
     label = "`Contract.authority` may refer to Organization"
 )]
 pub trait ContractAuthority: crate::ConcreteResource {}
+#[cfg(feature = "organization")]
 impl ContractAuthority for crate::resources::Organization {}
 /// Resource types a `Contract.domain` reference may point to: Location.
 #[diagnostic::on_unimplemented(
@@ -1255,6 +1647,7 @@ impl ContractAuthority for crate::resources::Organization {}
     label = "`Contract.domain` may refer to Location"
 )]
 pub trait ContractDomain: crate::ConcreteResource {}
+#[cfg(feature = "location")]
 impl ContractDomain for crate::resources::Location {}
 /// Resource types a `Contract.site` reference may point to: Location.
 #[diagnostic::on_unimplemented(
@@ -1262,6 +1655,7 @@ impl ContractDomain for crate::resources::Location {}
     label = "`Contract.site` may refer to Location"
 )]
 pub trait ContractSite: crate::ConcreteResource {}
+#[cfg(feature = "location")]
 impl ContractSite for crate::resources::Location {}
 /// Resource types a `Contract.author` reference may point to: Patient | Practitioner | PractitionerRole | Organization.
 #[diagnostic::on_unimplemented(
@@ -1269,9 +1663,13 @@ impl ContractSite for crate::resources::Location {}
     label = "`Contract.author` may refer to Patient | Practitioner | PractitionerRole | Organization"
 )]
 pub trait ContractAuthor: crate::ConcreteResource {}
+#[cfg(feature = "patient")]
 impl ContractAuthor for crate::resources::Patient {}
+#[cfg(feature = "practitioner")]
 impl ContractAuthor for crate::resources::Practitioner {}
+#[cfg(feature = "practitioner_role")]
 impl ContractAuthor for crate::resources::PractitionerRole {}
+#[cfg(feature = "organization")]
 impl ContractAuthor for crate::resources::Organization {}
 /// Resource types a `Contract.relevantHistory` reference may point to: Provenance.
 #[diagnostic::on_unimplemented(
@@ -1279,6 +1677,7 @@ impl ContractAuthor for crate::resources::Organization {}
     label = "`Contract.relevantHistory` may refer to Provenance"
 )]
 pub trait ContractRelevantHistory: crate::ConcreteResource {}
+#[cfg(feature = "provenance")]
 impl ContractRelevantHistory for crate::resources::Provenance {}
 /// Resource types a `Contract.contentDefinition.publisher` reference may point to: Practitioner | PractitionerRole | Organization.
 #[diagnostic::on_unimplemented(
@@ -1286,8 +1685,11 @@ impl ContractRelevantHistory for crate::resources::Provenance {}
     label = "`Contract.contentDefinition.publisher` may refer to Practitioner | PractitionerRole | Organization"
 )]
 pub trait ContractContentDefinitionPublisher: crate::ConcreteResource {}
+#[cfg(feature = "practitioner")]
 impl ContractContentDefinitionPublisher for crate::resources::Practitioner {}
+#[cfg(feature = "practitioner_role")]
 impl ContractContentDefinitionPublisher for crate::resources::PractitionerRole {}
+#[cfg(feature = "organization")]
 impl ContractContentDefinitionPublisher for crate::resources::Organization {}
 /// Resource types a `Contract.term.offer.party.reference` reference may point to: Patient | RelatedPerson | Practitioner | PractitionerRole | Device | Group | Organization.
 #[diagnostic::on_unimplemented(
@@ -1295,12 +1697,19 @@ impl ContractContentDefinitionPublisher for crate::resources::Organization {}
     label = "`Contract.term.offer.party.reference` may refer to Patient | RelatedPerson | Practitioner | PractitionerRole | Device | Group | Organization"
 )]
 pub trait ContractTermOfferPartyReference: crate::ConcreteResource {}
+#[cfg(feature = "patient")]
 impl ContractTermOfferPartyReference for crate::resources::Patient {}
+#[cfg(feature = "related_person")]
 impl ContractTermOfferPartyReference for crate::resources::RelatedPerson {}
+#[cfg(feature = "practitioner")]
 impl ContractTermOfferPartyReference for crate::resources::Practitioner {}
+#[cfg(feature = "practitioner_role")]
 impl ContractTermOfferPartyReference for crate::resources::PractitionerRole {}
+#[cfg(feature = "device")]
 impl ContractTermOfferPartyReference for crate::resources::Device {}
+#[cfg(feature = "group")]
 impl ContractTermOfferPartyReference for crate::resources::Group {}
+#[cfg(feature = "organization")]
 impl ContractTermOfferPartyReference for crate::resources::Organization {}
 /// Resource types a `Contract.term.asset.valuedItem.responsible` reference may point to: Organization | Patient | Practitioner | PractitionerRole | RelatedPerson.
 #[diagnostic::on_unimplemented(
@@ -1308,10 +1717,15 @@ impl ContractTermOfferPartyReference for crate::resources::Organization {}
     label = "`Contract.term.asset.valuedItem.responsible` may refer to Organization | Patient | Practitioner | PractitionerRole | RelatedPerson"
 )]
 pub trait ContractTermAssetValuedItemResponsible: crate::ConcreteResource {}
+#[cfg(feature = "organization")]
 impl ContractTermAssetValuedItemResponsible for crate::resources::Organization {}
+#[cfg(feature = "patient")]
 impl ContractTermAssetValuedItemResponsible for crate::resources::Patient {}
+#[cfg(feature = "practitioner")]
 impl ContractTermAssetValuedItemResponsible for crate::resources::Practitioner {}
+#[cfg(feature = "practitioner_role")]
 impl ContractTermAssetValuedItemResponsible for crate::resources::PractitionerRole {}
+#[cfg(feature = "related_person")]
 impl ContractTermAssetValuedItemResponsible for crate::resources::RelatedPerson {}
 /// Resource types a `Contract.term.asset.valuedItem.recipient` reference may point to: Organization | Patient | Practitioner | PractitionerRole | RelatedPerson.
 #[diagnostic::on_unimplemented(
@@ -1319,10 +1733,15 @@ impl ContractTermAssetValuedItemResponsible for crate::resources::RelatedPerson 
     label = "`Contract.term.asset.valuedItem.recipient` may refer to Organization | Patient | Practitioner | PractitionerRole | RelatedPerson"
 )]
 pub trait ContractTermAssetValuedItemRecipient: crate::ConcreteResource {}
+#[cfg(feature = "organization")]
 impl ContractTermAssetValuedItemRecipient for crate::resources::Organization {}
+#[cfg(feature = "patient")]
 impl ContractTermAssetValuedItemRecipient for crate::resources::Patient {}
+#[cfg(feature = "practitioner")]
 impl ContractTermAssetValuedItemRecipient for crate::resources::Practitioner {}
+#[cfg(feature = "practitioner_role")]
 impl ContractTermAssetValuedItemRecipient for crate::resources::PractitionerRole {}
+#[cfg(feature = "related_person")]
 impl ContractTermAssetValuedItemRecipient for crate::resources::RelatedPerson {}
 /// Resource types a `Contract.term.action.context` reference may point to: Encounter | EpisodeOfCare.
 #[diagnostic::on_unimplemented(
@@ -1330,7 +1749,9 @@ impl ContractTermAssetValuedItemRecipient for crate::resources::RelatedPerson {}
     label = "`Contract.term.action.context` may refer to Encounter | EpisodeOfCare"
 )]
 pub trait ContractTermActionContext: crate::ConcreteResource {}
+#[cfg(feature = "encounter")]
 impl ContractTermActionContext for crate::resources::Encounter {}
+#[cfg(feature = "episode_of_care")]
 impl ContractTermActionContext for crate::resources::EpisodeOfCare {}
 /// Resource types a `Contract.term.action.requester` reference may point to: Patient | RelatedPerson | Practitioner | PractitionerRole | Device | Group | Organization.
 #[diagnostic::on_unimplemented(
@@ -1338,12 +1759,19 @@ impl ContractTermActionContext for crate::resources::EpisodeOfCare {}
     label = "`Contract.term.action.requester` may refer to Patient | RelatedPerson | Practitioner | PractitionerRole | Device | Group | Organization"
 )]
 pub trait ContractTermActionRequester: crate::ConcreteResource {}
+#[cfg(feature = "patient")]
 impl ContractTermActionRequester for crate::resources::Patient {}
+#[cfg(feature = "related_person")]
 impl ContractTermActionRequester for crate::resources::RelatedPerson {}
+#[cfg(feature = "practitioner")]
 impl ContractTermActionRequester for crate::resources::Practitioner {}
+#[cfg(feature = "practitioner_role")]
 impl ContractTermActionRequester for crate::resources::PractitionerRole {}
+#[cfg(feature = "device")]
 impl ContractTermActionRequester for crate::resources::Device {}
+#[cfg(feature = "group")]
 impl ContractTermActionRequester for crate::resources::Group {}
+#[cfg(feature = "organization")]
 impl ContractTermActionRequester for crate::resources::Organization {}
 /// Resource types a `Contract.term.action.performer` reference may point to: RelatedPerson | Patient | Practitioner | PractitionerRole | CareTeam | Device | Substance | Organization | Location.
 #[diagnostic::on_unimplemented(
@@ -1351,14 +1779,23 @@ impl ContractTermActionRequester for crate::resources::Organization {}
     label = "`Contract.term.action.performer` may refer to RelatedPerson | Patient | Practitioner | PractitionerRole | CareTeam | Device | Substance | Organization | Location"
 )]
 pub trait ContractTermActionPerformer: crate::ConcreteResource {}
+#[cfg(feature = "related_person")]
 impl ContractTermActionPerformer for crate::resources::RelatedPerson {}
+#[cfg(feature = "patient")]
 impl ContractTermActionPerformer for crate::resources::Patient {}
+#[cfg(feature = "practitioner")]
 impl ContractTermActionPerformer for crate::resources::Practitioner {}
+#[cfg(feature = "practitioner_role")]
 impl ContractTermActionPerformer for crate::resources::PractitionerRole {}
+#[cfg(feature = "care_team")]
 impl ContractTermActionPerformer for crate::resources::CareTeam {}
+#[cfg(feature = "device")]
 impl ContractTermActionPerformer for crate::resources::Device {}
+#[cfg(feature = "substance")]
 impl ContractTermActionPerformer for crate::resources::Substance {}
+#[cfg(feature = "organization")]
 impl ContractTermActionPerformer for crate::resources::Organization {}
+#[cfg(feature = "location")]
 impl ContractTermActionPerformer for crate::resources::Location {}
 /// Resource types a `Contract.term.action.reasonReference` reference may point to: Condition | Observation | DiagnosticReport | DocumentReference | Questionnaire | QuestionnaireResponse.
 #[diagnostic::on_unimplemented(
@@ -1366,11 +1803,17 @@ impl ContractTermActionPerformer for crate::resources::Location {}
     label = "`Contract.term.action.reasonReference` may refer to Condition | Observation | DiagnosticReport | DocumentReference | Questionnaire | QuestionnaireResponse"
 )]
 pub trait ContractTermActionReasonReference: crate::ConcreteResource {}
+#[cfg(feature = "condition")]
 impl ContractTermActionReasonReference for crate::resources::Condition {}
+#[cfg(feature = "observation")]
 impl ContractTermActionReasonReference for crate::resources::Observation {}
+#[cfg(feature = "diagnostic_report")]
 impl ContractTermActionReasonReference for crate::resources::DiagnosticReport {}
+#[cfg(feature = "document_reference")]
 impl ContractTermActionReasonReference for crate::resources::DocumentReference {}
+#[cfg(feature = "questionnaire")]
 impl ContractTermActionReasonReference for crate::resources::Questionnaire {}
+#[cfg(feature = "questionnaire_response")]
 impl ContractTermActionReasonReference for crate::resources::QuestionnaireResponse {}
 /// Resource types a `Contract.term.action.subject.reference` reference may point to: Patient | RelatedPerson | Practitioner | PractitionerRole | Device | Group | Organization.
 #[diagnostic::on_unimplemented(
@@ -1378,12 +1821,19 @@ impl ContractTermActionReasonReference for crate::resources::QuestionnaireRespon
     label = "`Contract.term.action.subject.reference` may refer to Patient | RelatedPerson | Practitioner | PractitionerRole | Device | Group | Organization"
 )]
 pub trait ContractTermActionSubjectReference: crate::ConcreteResource {}
+#[cfg(feature = "patient")]
 impl ContractTermActionSubjectReference for crate::resources::Patient {}
+#[cfg(feature = "related_person")]
 impl ContractTermActionSubjectReference for crate::resources::RelatedPerson {}
+#[cfg(feature = "practitioner")]
 impl ContractTermActionSubjectReference for crate::resources::Practitioner {}
+#[cfg(feature = "practitioner_role")]
 impl ContractTermActionSubjectReference for crate::resources::PractitionerRole {}
+#[cfg(feature = "device")]
 impl ContractTermActionSubjectReference for crate::resources::Device {}
+#[cfg(feature = "group")]
 impl ContractTermActionSubjectReference for crate::resources::Group {}
+#[cfg(feature = "organization")]
 impl ContractTermActionSubjectReference for crate::resources::Organization {}
 /// Resource types a `Contract.signer.party` reference may point to: Organization | Patient | Practitioner | PractitionerRole | RelatedPerson.
 #[diagnostic::on_unimplemented(
@@ -1391,10 +1841,15 @@ impl ContractTermActionSubjectReference for crate::resources::Organization {}
     label = "`Contract.signer.party` may refer to Organization | Patient | Practitioner | PractitionerRole | RelatedPerson"
 )]
 pub trait ContractSignerParty: crate::ConcreteResource {}
+#[cfg(feature = "organization")]
 impl ContractSignerParty for crate::resources::Organization {}
+#[cfg(feature = "patient")]
 impl ContractSignerParty for crate::resources::Patient {}
+#[cfg(feature = "practitioner")]
 impl ContractSignerParty for crate::resources::Practitioner {}
+#[cfg(feature = "practitioner_role")]
 impl ContractSignerParty for crate::resources::PractitionerRole {}
+#[cfg(feature = "related_person")]
 impl ContractSignerParty for crate::resources::RelatedPerson {}
 /// Resource types a `Coverage.policyHolder` reference may point to: Patient | RelatedPerson | Organization.
 #[diagnostic::on_unimplemented(
@@ -1402,8 +1857,11 @@ impl ContractSignerParty for crate::resources::RelatedPerson {}
     label = "`Coverage.policyHolder` may refer to Patient | RelatedPerson | Organization"
 )]
 pub trait CoveragePolicyHolder: crate::ConcreteResource {}
+#[cfg(feature = "patient")]
 impl CoveragePolicyHolder for crate::resources::Patient {}
+#[cfg(feature = "related_person")]
 impl CoveragePolicyHolder for crate::resources::RelatedPerson {}
+#[cfg(feature = "organization")]
 impl CoveragePolicyHolder for crate::resources::Organization {}
 /// Resource types a `Coverage.subscriber` reference may point to: Patient | RelatedPerson.
 #[diagnostic::on_unimplemented(
@@ -1411,7 +1869,9 @@ impl CoveragePolicyHolder for crate::resources::Organization {}
     label = "`Coverage.subscriber` may refer to Patient | RelatedPerson"
 )]
 pub trait CoverageSubscriber: crate::ConcreteResource {}
+#[cfg(feature = "patient")]
 impl CoverageSubscriber for crate::resources::Patient {}
+#[cfg(feature = "related_person")]
 impl CoverageSubscriber for crate::resources::RelatedPerson {}
 /// Resource types a `Coverage.beneficiary` reference may point to: Patient.
 #[diagnostic::on_unimplemented(
@@ -1419,6 +1879,7 @@ impl CoverageSubscriber for crate::resources::RelatedPerson {}
     label = "`Coverage.beneficiary` may refer to Patient"
 )]
 pub trait CoverageBeneficiary: crate::ConcreteResource {}
+#[cfg(feature = "patient")]
 impl CoverageBeneficiary for crate::resources::Patient {}
 /// Resource types a `Coverage.payor` reference may point to: Organization | Patient | RelatedPerson.
 #[diagnostic::on_unimplemented(
@@ -1426,8 +1887,11 @@ impl CoverageBeneficiary for crate::resources::Patient {}
     label = "`Coverage.payor` may refer to Organization | Patient | RelatedPerson"
 )]
 pub trait CoveragePayor: crate::ConcreteResource {}
+#[cfg(feature = "organization")]
 impl CoveragePayor for crate::resources::Organization {}
+#[cfg(feature = "patient")]
 impl CoveragePayor for crate::resources::Patient {}
+#[cfg(feature = "related_person")]
 impl CoveragePayor for crate::resources::RelatedPerson {}
 /// Resource types a `Coverage.contract` reference may point to: Contract.
 #[diagnostic::on_unimplemented(
@@ -1435,6 +1899,7 @@ impl CoveragePayor for crate::resources::RelatedPerson {}
     label = "`Coverage.contract` may refer to Contract"
 )]
 pub trait CoverageContract: crate::ConcreteResource {}
+#[cfg(feature = "contract")]
 impl CoverageContract for crate::resources::Contract {}
 /// Resource types a `CoverageEligibilityRequest.patient` reference may point to: Patient.
 #[diagnostic::on_unimplemented(
@@ -1442,6 +1907,7 @@ impl CoverageContract for crate::resources::Contract {}
     label = "`CoverageEligibilityRequest.patient` may refer to Patient"
 )]
 pub trait CoverageEligibilityRequestPatient: crate::ConcreteResource {}
+#[cfg(feature = "patient")]
 impl CoverageEligibilityRequestPatient for crate::resources::Patient {}
 /// Resource types a `CoverageEligibilityRequest.enterer` reference may point to: Practitioner | PractitionerRole.
 #[diagnostic::on_unimplemented(
@@ -1449,7 +1915,9 @@ impl CoverageEligibilityRequestPatient for crate::resources::Patient {}
     label = "`CoverageEligibilityRequest.enterer` may refer to Practitioner | PractitionerRole"
 )]
 pub trait CoverageEligibilityRequestEnterer: crate::ConcreteResource {}
+#[cfg(feature = "practitioner")]
 impl CoverageEligibilityRequestEnterer for crate::resources::Practitioner {}
+#[cfg(feature = "practitioner_role")]
 impl CoverageEligibilityRequestEnterer for crate::resources::PractitionerRole {}
 /// Resource types a `CoverageEligibilityRequest.provider` reference may point to: Practitioner | PractitionerRole | Organization.
 #[diagnostic::on_unimplemented(
@@ -1457,8 +1925,11 @@ impl CoverageEligibilityRequestEnterer for crate::resources::PractitionerRole {}
     label = "`CoverageEligibilityRequest.provider` may refer to Practitioner | PractitionerRole | Organization"
 )]
 pub trait CoverageEligibilityRequestProvider: crate::ConcreteResource {}
+#[cfg(feature = "practitioner")]
 impl CoverageEligibilityRequestProvider for crate::resources::Practitioner {}
+#[cfg(feature = "practitioner_role")]
 impl CoverageEligibilityRequestProvider for crate::resources::PractitionerRole {}
+#[cfg(feature = "organization")]
 impl CoverageEligibilityRequestProvider for crate::resources::Organization {}
 /// Resource types a `CoverageEligibilityRequest.insurer` reference may point to: Organization.
 #[diagnostic::on_unimplemented(
@@ -1466,6 +1937,7 @@ impl CoverageEligibilityRequestProvider for crate::resources::Organization {}
     label = "`CoverageEligibilityRequest.insurer` may refer to Organization"
 )]
 pub trait CoverageEligibilityRequestInsurer: crate::ConcreteResource {}
+#[cfg(feature = "organization")]
 impl CoverageEligibilityRequestInsurer for crate::resources::Organization {}
 /// Resource types a `CoverageEligibilityRequest.facility` reference may point to: Location.
 #[diagnostic::on_unimplemented(
@@ -1473,6 +1945,7 @@ impl CoverageEligibilityRequestInsurer for crate::resources::Organization {}
     label = "`CoverageEligibilityRequest.facility` may refer to Location"
 )]
 pub trait CoverageEligibilityRequestFacility: crate::ConcreteResource {}
+#[cfg(feature = "location")]
 impl CoverageEligibilityRequestFacility for crate::resources::Location {}
 /// Resource types a `CoverageEligibilityRequest.insurance.coverage` reference may point to: Coverage.
 #[diagnostic::on_unimplemented(
@@ -1480,6 +1953,7 @@ impl CoverageEligibilityRequestFacility for crate::resources::Location {}
     label = "`CoverageEligibilityRequest.insurance.coverage` may refer to Coverage"
 )]
 pub trait CoverageEligibilityRequestInsuranceCoverage: crate::ConcreteResource {}
+#[cfg(feature = "coverage")]
 impl CoverageEligibilityRequestInsuranceCoverage for crate::resources::Coverage {}
 /// Resource types a `CoverageEligibilityRequest.item.provider` reference may point to: Practitioner | PractitionerRole.
 #[diagnostic::on_unimplemented(
@@ -1487,7 +1961,9 @@ impl CoverageEligibilityRequestInsuranceCoverage for crate::resources::Coverage 
     label = "`CoverageEligibilityRequest.item.provider` may refer to Practitioner | PractitionerRole"
 )]
 pub trait CoverageEligibilityRequestItemProvider: crate::ConcreteResource {}
+#[cfg(feature = "practitioner")]
 impl CoverageEligibilityRequestItemProvider for crate::resources::Practitioner {}
+#[cfg(feature = "practitioner_role")]
 impl CoverageEligibilityRequestItemProvider for crate::resources::PractitionerRole {}
 /// Resource types a `CoverageEligibilityRequest.item.facility` reference may point to: Location | Organization.
 #[diagnostic::on_unimplemented(
@@ -1495,7 +1971,9 @@ impl CoverageEligibilityRequestItemProvider for crate::resources::PractitionerRo
     label = "`CoverageEligibilityRequest.item.facility` may refer to Location | Organization"
 )]
 pub trait CoverageEligibilityRequestItemFacility: crate::ConcreteResource {}
+#[cfg(feature = "location")]
 impl CoverageEligibilityRequestItemFacility for crate::resources::Location {}
+#[cfg(feature = "organization")]
 impl CoverageEligibilityRequestItemFacility for crate::resources::Organization {}
 /// Resource types a `CoverageEligibilityResponse.patient` reference may point to: Patient.
 #[diagnostic::on_unimplemented(
@@ -1503,6 +1981,7 @@ impl CoverageEligibilityRequestItemFacility for crate::resources::Organization {
     label = "`CoverageEligibilityResponse.patient` may refer to Patient"
 )]
 pub trait CoverageEligibilityResponsePatient: crate::ConcreteResource {}
+#[cfg(feature = "patient")]
 impl CoverageEligibilityResponsePatient for crate::resources::Patient {}
 /// Resource types a `CoverageEligibilityResponse.requestor` reference may point to: Practitioner | PractitionerRole | Organization.
 #[diagnostic::on_unimplemented(
@@ -1510,8 +1989,11 @@ impl CoverageEligibilityResponsePatient for crate::resources::Patient {}
     label = "`CoverageEligibilityResponse.requestor` may refer to Practitioner | PractitionerRole | Organization"
 )]
 pub trait CoverageEligibilityResponseRequestor: crate::ConcreteResource {}
+#[cfg(feature = "practitioner")]
 impl CoverageEligibilityResponseRequestor for crate::resources::Practitioner {}
+#[cfg(feature = "practitioner_role")]
 impl CoverageEligibilityResponseRequestor for crate::resources::PractitionerRole {}
+#[cfg(feature = "organization")]
 impl CoverageEligibilityResponseRequestor for crate::resources::Organization {}
 /// Resource types a `CoverageEligibilityResponse.request` reference may point to: CoverageEligibilityRequest.
 #[diagnostic::on_unimplemented(
@@ -1519,6 +2001,7 @@ impl CoverageEligibilityResponseRequestor for crate::resources::Organization {}
     label = "`CoverageEligibilityResponse.request` may refer to CoverageEligibilityRequest"
 )]
 pub trait CoverageEligibilityResponseRequest: crate::ConcreteResource {}
+#[cfg(feature = "coverage_eligibility_request")]
 impl CoverageEligibilityResponseRequest
 for crate::resources::CoverageEligibilityRequest {}
 /// Resource types a `CoverageEligibilityResponse.insurer` reference may point to: Organization.
@@ -1527,6 +2010,7 @@ for crate::resources::CoverageEligibilityRequest {}
     label = "`CoverageEligibilityResponse.insurer` may refer to Organization"
 )]
 pub trait CoverageEligibilityResponseInsurer: crate::ConcreteResource {}
+#[cfg(feature = "organization")]
 impl CoverageEligibilityResponseInsurer for crate::resources::Organization {}
 /// Resource types a `CoverageEligibilityResponse.insurance.coverage` reference may point to: Coverage.
 #[diagnostic::on_unimplemented(
@@ -1534,6 +2018,7 @@ impl CoverageEligibilityResponseInsurer for crate::resources::Organization {}
     label = "`CoverageEligibilityResponse.insurance.coverage` may refer to Coverage"
 )]
 pub trait CoverageEligibilityResponseInsuranceCoverage: crate::ConcreteResource {}
+#[cfg(feature = "coverage")]
 impl CoverageEligibilityResponseInsuranceCoverage for crate::resources::Coverage {}
 /// Resource types a `CoverageEligibilityResponse.insurance.item.provider` reference may point to: Practitioner | PractitionerRole.
 #[diagnostic::on_unimplemented(
@@ -1541,8 +2026,10 @@ impl CoverageEligibilityResponseInsuranceCoverage for crate::resources::Coverage
     label = "`CoverageEligibilityResponse.insurance.item.provider` may refer to Practitioner | PractitionerRole"
 )]
 pub trait CoverageEligibilityResponseInsuranceItemProvider: crate::ConcreteResource {}
+#[cfg(feature = "practitioner")]
 impl CoverageEligibilityResponseInsuranceItemProvider
 for crate::resources::Practitioner {}
+#[cfg(feature = "practitioner_role")]
 impl CoverageEligibilityResponseInsuranceItemProvider
 for crate::resources::PractitionerRole {}
 /// Resource types a `DetectedIssue.patient` reference may point to: Patient.
@@ -1551,6 +2038,7 @@ for crate::resources::PractitionerRole {}
     label = "`DetectedIssue.patient` may refer to Patient"
 )]
 pub trait DetectedIssuePatient: crate::ConcreteResource {}
+#[cfg(feature = "patient")]
 impl DetectedIssuePatient for crate::resources::Patient {}
 /// Resource types a `DetectedIssue.author` reference may point to: Practitioner | PractitionerRole | Device.
 #[diagnostic::on_unimplemented(
@@ -1558,8 +2046,11 @@ impl DetectedIssuePatient for crate::resources::Patient {}
     label = "`DetectedIssue.author` may refer to Practitioner | PractitionerRole | Device"
 )]
 pub trait DetectedIssueAuthor: crate::ConcreteResource {}
+#[cfg(feature = "practitioner")]
 impl DetectedIssueAuthor for crate::resources::Practitioner {}
+#[cfg(feature = "practitioner_role")]
 impl DetectedIssueAuthor for crate::resources::PractitionerRole {}
+#[cfg(feature = "device")]
 impl DetectedIssueAuthor for crate::resources::Device {}
 /// Resource types a `DetectedIssue.mitigation.author` reference may point to: Practitioner | PractitionerRole.
 #[diagnostic::on_unimplemented(
@@ -1567,7 +2058,9 @@ impl DetectedIssueAuthor for crate::resources::Device {}
     label = "`DetectedIssue.mitigation.author` may refer to Practitioner | PractitionerRole"
 )]
 pub trait DetectedIssueMitigationAuthor: crate::ConcreteResource {}
+#[cfg(feature = "practitioner")]
 impl DetectedIssueMitigationAuthor for crate::resources::Practitioner {}
+#[cfg(feature = "practitioner_role")]
 impl DetectedIssueMitigationAuthor for crate::resources::PractitionerRole {}
 /// Resource types a `Device.definition` reference may point to: DeviceDefinition.
 #[diagnostic::on_unimplemented(
@@ -1575,6 +2068,7 @@ impl DetectedIssueMitigationAuthor for crate::resources::PractitionerRole {}
     label = "`Device.definition` may refer to DeviceDefinition"
 )]
 pub trait DeviceDefinition: crate::ConcreteResource {}
+#[cfg(feature = "device_definition")]
 impl DeviceDefinition for crate::resources::DeviceDefinition {}
 /// Resource types a `Device.patient` reference may point to: Patient.
 #[diagnostic::on_unimplemented(
@@ -1582,6 +2076,7 @@ impl DeviceDefinition for crate::resources::DeviceDefinition {}
     label = "`Device.patient` may refer to Patient"
 )]
 pub trait DevicePatient: crate::ConcreteResource {}
+#[cfg(feature = "patient")]
 impl DevicePatient for crate::resources::Patient {}
 /// Resource types a `Device.owner` reference may point to: Organization.
 #[diagnostic::on_unimplemented(
@@ -1589,6 +2084,7 @@ impl DevicePatient for crate::resources::Patient {}
     label = "`Device.owner` may refer to Organization"
 )]
 pub trait DeviceOwner: crate::ConcreteResource {}
+#[cfg(feature = "organization")]
 impl DeviceOwner for crate::resources::Organization {}
 /// Resource types a `Device.location` reference may point to: Location.
 #[diagnostic::on_unimplemented(
@@ -1596,6 +2092,7 @@ impl DeviceOwner for crate::resources::Organization {}
     label = "`Device.location` may refer to Location"
 )]
 pub trait DeviceLocation: crate::ConcreteResource {}
+#[cfg(feature = "location")]
 impl DeviceLocation for crate::resources::Location {}
 /// Resource types a `Device.parent` reference may point to: Device.
 #[diagnostic::on_unimplemented(
@@ -1603,6 +2100,7 @@ impl DeviceLocation for crate::resources::Location {}
     label = "`Device.parent` may refer to Device"
 )]
 pub trait DeviceParent: crate::ConcreteResource {}
+#[cfg(feature = "device")]
 impl DeviceParent for crate::resources::Device {}
 /// Resource types a `DeviceDefinition.owner` reference may point to: Organization.
 #[diagnostic::on_unimplemented(
@@ -1610,6 +2108,7 @@ impl DeviceParent for crate::resources::Device {}
     label = "`DeviceDefinition.owner` may refer to Organization"
 )]
 pub trait DeviceDefinitionOwner: crate::ConcreteResource {}
+#[cfg(feature = "organization")]
 impl DeviceDefinitionOwner for crate::resources::Organization {}
 /// Resource types a `DeviceDefinition.parentDevice` reference may point to: DeviceDefinition.
 #[diagnostic::on_unimplemented(
@@ -1617,6 +2116,7 @@ impl DeviceDefinitionOwner for crate::resources::Organization {}
     label = "`DeviceDefinition.parentDevice` may refer to DeviceDefinition"
 )]
 pub trait DeviceDefinitionParentDevice: crate::ConcreteResource {}
+#[cfg(feature = "device_definition")]
 impl DeviceDefinitionParentDevice for crate::resources::DeviceDefinition {}
 /// Resource types a `DeviceMetric.source` reference may point to: Device.
 #[diagnostic::on_unimplemented(
@@ -1624,6 +2124,7 @@ impl DeviceDefinitionParentDevice for crate::resources::DeviceDefinition {}
     label = "`DeviceMetric.source` may refer to Device"
 )]
 pub trait DeviceMetricSource: crate::ConcreteResource {}
+#[cfg(feature = "device")]
 impl DeviceMetricSource for crate::resources::Device {}
 /// Resource types a `DeviceMetric.parent` reference may point to: Device.
 #[diagnostic::on_unimplemented(
@@ -1631,6 +2132,7 @@ impl DeviceMetricSource for crate::resources::Device {}
     label = "`DeviceMetric.parent` may refer to Device"
 )]
 pub trait DeviceMetricParent: crate::ConcreteResource {}
+#[cfg(feature = "device")]
 impl DeviceMetricParent for crate::resources::Device {}
 /// Resource types a `DeviceRequest.subject` reference may point to: Patient | Group | Location | Device.
 #[diagnostic::on_unimplemented(
@@ -1638,9 +2140,13 @@ impl DeviceMetricParent for crate::resources::Device {}
     label = "`DeviceRequest.subject` may refer to Patient | Group | Location | Device"
 )]
 pub trait DeviceRequestSubject: crate::ConcreteResource {}
+#[cfg(feature = "patient")]
 impl DeviceRequestSubject for crate::resources::Patient {}
+#[cfg(feature = "group")]
 impl DeviceRequestSubject for crate::resources::Group {}
+#[cfg(feature = "location")]
 impl DeviceRequestSubject for crate::resources::Location {}
+#[cfg(feature = "device")]
 impl DeviceRequestSubject for crate::resources::Device {}
 /// Resource types a `DeviceRequest.encounter` reference may point to: Encounter.
 #[diagnostic::on_unimplemented(
@@ -1648,6 +2154,7 @@ impl DeviceRequestSubject for crate::resources::Device {}
     label = "`DeviceRequest.encounter` may refer to Encounter"
 )]
 pub trait DeviceRequestEncounter: crate::ConcreteResource {}
+#[cfg(feature = "encounter")]
 impl DeviceRequestEncounter for crate::resources::Encounter {}
 /// Resource types a `DeviceRequest.requester` reference may point to: Device | Practitioner | PractitionerRole | Organization.
 #[diagnostic::on_unimplemented(
@@ -1655,9 +2162,13 @@ impl DeviceRequestEncounter for crate::resources::Encounter {}
     label = "`DeviceRequest.requester` may refer to Device | Practitioner | PractitionerRole | Organization"
 )]
 pub trait DeviceRequestRequester: crate::ConcreteResource {}
+#[cfg(feature = "device")]
 impl DeviceRequestRequester for crate::resources::Device {}
+#[cfg(feature = "practitioner")]
 impl DeviceRequestRequester for crate::resources::Practitioner {}
+#[cfg(feature = "practitioner_role")]
 impl DeviceRequestRequester for crate::resources::PractitionerRole {}
+#[cfg(feature = "organization")]
 impl DeviceRequestRequester for crate::resources::Organization {}
 /// Resource types a `DeviceRequest.performer` reference may point to: Practitioner | PractitionerRole | Organization | CareTeam | HealthcareService | Patient | Device | RelatedPerson.
 #[diagnostic::on_unimplemented(
@@ -1665,13 +2176,21 @@ impl DeviceRequestRequester for crate::resources::Organization {}
     label = "`DeviceRequest.performer` may refer to Practitioner | PractitionerRole | Organization | CareTeam | HealthcareService | Patient | Device | RelatedPerson"
 )]
 pub trait DeviceRequestPerformer: crate::ConcreteResource {}
+#[cfg(feature = "practitioner")]
 impl DeviceRequestPerformer for crate::resources::Practitioner {}
+#[cfg(feature = "practitioner_role")]
 impl DeviceRequestPerformer for crate::resources::PractitionerRole {}
+#[cfg(feature = "organization")]
 impl DeviceRequestPerformer for crate::resources::Organization {}
+#[cfg(feature = "care_team")]
 impl DeviceRequestPerformer for crate::resources::CareTeam {}
+#[cfg(feature = "healthcare_service")]
 impl DeviceRequestPerformer for crate::resources::HealthcareService {}
+#[cfg(feature = "patient")]
 impl DeviceRequestPerformer for crate::resources::Patient {}
+#[cfg(feature = "device")]
 impl DeviceRequestPerformer for crate::resources::Device {}
+#[cfg(feature = "related_person")]
 impl DeviceRequestPerformer for crate::resources::RelatedPerson {}
 /// Resource types a `DeviceRequest.reasonReference` reference may point to: Condition | Observation | DiagnosticReport | DocumentReference.
 #[diagnostic::on_unimplemented(
@@ -1679,9 +2198,13 @@ impl DeviceRequestPerformer for crate::resources::RelatedPerson {}
     label = "`DeviceRequest.reasonReference` may refer to Condition | Observation | DiagnosticReport | DocumentReference"
 )]
 pub trait DeviceRequestReasonReference: crate::ConcreteResource {}
+#[cfg(feature = "condition")]
 impl DeviceRequestReasonReference for crate::resources::Condition {}
+#[cfg(feature = "observation")]
 impl DeviceRequestReasonReference for crate::resources::Observation {}
+#[cfg(feature = "diagnostic_report")]
 impl DeviceRequestReasonReference for crate::resources::DiagnosticReport {}
+#[cfg(feature = "document_reference")]
 impl DeviceRequestReasonReference for crate::resources::DocumentReference {}
 /// Resource types a `DeviceRequest.insurance` reference may point to: Coverage | ClaimResponse.
 #[diagnostic::on_unimplemented(
@@ -1689,7 +2212,9 @@ impl DeviceRequestReasonReference for crate::resources::DocumentReference {}
     label = "`DeviceRequest.insurance` may refer to Coverage | ClaimResponse"
 )]
 pub trait DeviceRequestInsurance: crate::ConcreteResource {}
+#[cfg(feature = "coverage")]
 impl DeviceRequestInsurance for crate::resources::Coverage {}
+#[cfg(feature = "claim_response")]
 impl DeviceRequestInsurance for crate::resources::ClaimResponse {}
 /// Resource types a `DeviceRequest.relevantHistory` reference may point to: Provenance.
 #[diagnostic::on_unimplemented(
@@ -1697,6 +2222,7 @@ impl DeviceRequestInsurance for crate::resources::ClaimResponse {}
     label = "`DeviceRequest.relevantHistory` may refer to Provenance"
 )]
 pub trait DeviceRequestRelevantHistory: crate::ConcreteResource {}
+#[cfg(feature = "provenance")]
 impl DeviceRequestRelevantHistory for crate::resources::Provenance {}
 /// Resource types a `DeviceUseStatement.basedOn` reference may point to: ServiceRequest.
 #[diagnostic::on_unimplemented(
@@ -1704,6 +2230,7 @@ impl DeviceRequestRelevantHistory for crate::resources::Provenance {}
     label = "`DeviceUseStatement.basedOn` may refer to ServiceRequest"
 )]
 pub trait DeviceUseStatementBasedOn: crate::ConcreteResource {}
+#[cfg(feature = "service_request")]
 impl DeviceUseStatementBasedOn for crate::resources::ServiceRequest {}
 /// Resource types a `DeviceUseStatement.subject` reference may point to: Patient | Group.
 #[diagnostic::on_unimplemented(
@@ -1711,7 +2238,9 @@ impl DeviceUseStatementBasedOn for crate::resources::ServiceRequest {}
     label = "`DeviceUseStatement.subject` may refer to Patient | Group"
 )]
 pub trait DeviceUseStatementSubject: crate::ConcreteResource {}
+#[cfg(feature = "patient")]
 impl DeviceUseStatementSubject for crate::resources::Patient {}
+#[cfg(feature = "group")]
 impl DeviceUseStatementSubject for crate::resources::Group {}
 /// Resource types a `DeviceUseStatement.derivedFrom` reference may point to: ServiceRequest | Procedure | Claim | Observation | QuestionnaireResponse | DocumentReference.
 #[diagnostic::on_unimplemented(
@@ -1719,11 +2248,17 @@ impl DeviceUseStatementSubject for crate::resources::Group {}
     label = "`DeviceUseStatement.derivedFrom` may refer to ServiceRequest | Procedure | Claim | Observation | QuestionnaireResponse | DocumentReference"
 )]
 pub trait DeviceUseStatementDerivedFrom: crate::ConcreteResource {}
+#[cfg(feature = "service_request")]
 impl DeviceUseStatementDerivedFrom for crate::resources::ServiceRequest {}
+#[cfg(feature = "procedure")]
 impl DeviceUseStatementDerivedFrom for crate::resources::Procedure {}
+#[cfg(feature = "claim")]
 impl DeviceUseStatementDerivedFrom for crate::resources::Claim {}
+#[cfg(feature = "observation")]
 impl DeviceUseStatementDerivedFrom for crate::resources::Observation {}
+#[cfg(feature = "questionnaire_response")]
 impl DeviceUseStatementDerivedFrom for crate::resources::QuestionnaireResponse {}
+#[cfg(feature = "document_reference")]
 impl DeviceUseStatementDerivedFrom for crate::resources::DocumentReference {}
 /// Resource types a `DeviceUseStatement.source` reference may point to: Patient | Practitioner | PractitionerRole | RelatedPerson.
 #[diagnostic::on_unimplemented(
@@ -1731,9 +2266,13 @@ impl DeviceUseStatementDerivedFrom for crate::resources::DocumentReference {}
     label = "`DeviceUseStatement.source` may refer to Patient | Practitioner | PractitionerRole | RelatedPerson"
 )]
 pub trait DeviceUseStatementSource: crate::ConcreteResource {}
+#[cfg(feature = "patient")]
 impl DeviceUseStatementSource for crate::resources::Patient {}
+#[cfg(feature = "practitioner")]
 impl DeviceUseStatementSource for crate::resources::Practitioner {}
+#[cfg(feature = "practitioner_role")]
 impl DeviceUseStatementSource for crate::resources::PractitionerRole {}
+#[cfg(feature = "related_person")]
 impl DeviceUseStatementSource for crate::resources::RelatedPerson {}
 /// Resource types a `DeviceUseStatement.device` reference may point to: Device.
 #[diagnostic::on_unimplemented(
@@ -1741,6 +2280,7 @@ impl DeviceUseStatementSource for crate::resources::RelatedPerson {}
     label = "`DeviceUseStatement.device` may refer to Device"
 )]
 pub trait DeviceUseStatementDevice: crate::ConcreteResource {}
+#[cfg(feature = "device")]
 impl DeviceUseStatementDevice for crate::resources::Device {}
 /// Resource types a `DeviceUseStatement.reasonReference` reference may point to: Condition | Observation | DiagnosticReport | DocumentReference | Media.
 #[diagnostic::on_unimplemented(
@@ -1748,10 +2288,15 @@ impl DeviceUseStatementDevice for crate::resources::Device {}
     label = "`DeviceUseStatement.reasonReference` may refer to Condition | Observation | DiagnosticReport | DocumentReference | Media"
 )]
 pub trait DeviceUseStatementReasonReference: crate::ConcreteResource {}
+#[cfg(feature = "condition")]
 impl DeviceUseStatementReasonReference for crate::resources::Condition {}
+#[cfg(feature = "observation")]
 impl DeviceUseStatementReasonReference for crate::resources::Observation {}
+#[cfg(feature = "diagnostic_report")]
 impl DeviceUseStatementReasonReference for crate::resources::DiagnosticReport {}
+#[cfg(feature = "document_reference")]
 impl DeviceUseStatementReasonReference for crate::resources::DocumentReference {}
+#[cfg(feature = "media")]
 impl DeviceUseStatementReasonReference for crate::resources::Media {}
 /// Resource types a `DiagnosticReport.basedOn` reference may point to: CarePlan | ImmunizationRecommendation | MedicationRequest | NutritionOrder | ServiceRequest.
 #[diagnostic::on_unimplemented(
@@ -1759,10 +2304,15 @@ impl DeviceUseStatementReasonReference for crate::resources::Media {}
     label = "`DiagnosticReport.basedOn` may refer to CarePlan | ImmunizationRecommendation | MedicationRequest | NutritionOrder | ServiceRequest"
 )]
 pub trait DiagnosticReportBasedOn: crate::ConcreteResource {}
+#[cfg(feature = "care_plan")]
 impl DiagnosticReportBasedOn for crate::resources::CarePlan {}
+#[cfg(feature = "immunization_recommendation")]
 impl DiagnosticReportBasedOn for crate::resources::ImmunizationRecommendation {}
+#[cfg(feature = "medication_request")]
 impl DiagnosticReportBasedOn for crate::resources::MedicationRequest {}
+#[cfg(feature = "nutrition_order")]
 impl DiagnosticReportBasedOn for crate::resources::NutritionOrder {}
+#[cfg(feature = "service_request")]
 impl DiagnosticReportBasedOn for crate::resources::ServiceRequest {}
 /// Resource types a `DiagnosticReport.subject` reference may point to: Patient | Group | Device | Location.
 #[diagnostic::on_unimplemented(
@@ -1770,9 +2320,13 @@ impl DiagnosticReportBasedOn for crate::resources::ServiceRequest {}
     label = "`DiagnosticReport.subject` may refer to Patient | Group | Device | Location"
 )]
 pub trait DiagnosticReportSubject: crate::ConcreteResource {}
+#[cfg(feature = "patient")]
 impl DiagnosticReportSubject for crate::resources::Patient {}
+#[cfg(feature = "group")]
 impl DiagnosticReportSubject for crate::resources::Group {}
+#[cfg(feature = "device")]
 impl DiagnosticReportSubject for crate::resources::Device {}
+#[cfg(feature = "location")]
 impl DiagnosticReportSubject for crate::resources::Location {}
 /// Resource types a `DiagnosticReport.encounter` reference may point to: Encounter.
 #[diagnostic::on_unimplemented(
@@ -1780,6 +2334,7 @@ impl DiagnosticReportSubject for crate::resources::Location {}
     label = "`DiagnosticReport.encounter` may refer to Encounter"
 )]
 pub trait DiagnosticReportEncounter: crate::ConcreteResource {}
+#[cfg(feature = "encounter")]
 impl DiagnosticReportEncounter for crate::resources::Encounter {}
 /// Resource types a `DiagnosticReport.performer` reference may point to: Practitioner | PractitionerRole | Organization | CareTeam.
 #[diagnostic::on_unimplemented(
@@ -1787,9 +2342,13 @@ impl DiagnosticReportEncounter for crate::resources::Encounter {}
     label = "`DiagnosticReport.performer` may refer to Practitioner | PractitionerRole | Organization | CareTeam"
 )]
 pub trait DiagnosticReportPerformer: crate::ConcreteResource {}
+#[cfg(feature = "practitioner")]
 impl DiagnosticReportPerformer for crate::resources::Practitioner {}
+#[cfg(feature = "practitioner_role")]
 impl DiagnosticReportPerformer for crate::resources::PractitionerRole {}
+#[cfg(feature = "organization")]
 impl DiagnosticReportPerformer for crate::resources::Organization {}
+#[cfg(feature = "care_team")]
 impl DiagnosticReportPerformer for crate::resources::CareTeam {}
 /// Resource types a `DiagnosticReport.resultsInterpreter` reference may point to: Practitioner | PractitionerRole | Organization | CareTeam.
 #[diagnostic::on_unimplemented(
@@ -1797,9 +2356,13 @@ impl DiagnosticReportPerformer for crate::resources::CareTeam {}
     label = "`DiagnosticReport.resultsInterpreter` may refer to Practitioner | PractitionerRole | Organization | CareTeam"
 )]
 pub trait DiagnosticReportResultsInterpreter: crate::ConcreteResource {}
+#[cfg(feature = "practitioner")]
 impl DiagnosticReportResultsInterpreter for crate::resources::Practitioner {}
+#[cfg(feature = "practitioner_role")]
 impl DiagnosticReportResultsInterpreter for crate::resources::PractitionerRole {}
+#[cfg(feature = "organization")]
 impl DiagnosticReportResultsInterpreter for crate::resources::Organization {}
+#[cfg(feature = "care_team")]
 impl DiagnosticReportResultsInterpreter for crate::resources::CareTeam {}
 /// Resource types a `DiagnosticReport.specimen` reference may point to: Specimen.
 #[diagnostic::on_unimplemented(
@@ -1807,6 +2370,7 @@ impl DiagnosticReportResultsInterpreter for crate::resources::CareTeam {}
     label = "`DiagnosticReport.specimen` may refer to Specimen"
 )]
 pub trait DiagnosticReportSpecimen: crate::ConcreteResource {}
+#[cfg(feature = "specimen")]
 impl DiagnosticReportSpecimen for crate::resources::Specimen {}
 /// Resource types a `DiagnosticReport.result` reference may point to: Observation.
 #[diagnostic::on_unimplemented(
@@ -1814,6 +2378,7 @@ impl DiagnosticReportSpecimen for crate::resources::Specimen {}
     label = "`DiagnosticReport.result` may refer to Observation"
 )]
 pub trait DiagnosticReportResult: crate::ConcreteResource {}
+#[cfg(feature = "observation")]
 impl DiagnosticReportResult for crate::resources::Observation {}
 /// Resource types a `DiagnosticReport.imagingStudy` reference may point to: ImagingStudy.
 #[diagnostic::on_unimplemented(
@@ -1821,6 +2386,7 @@ impl DiagnosticReportResult for crate::resources::Observation {}
     label = "`DiagnosticReport.imagingStudy` may refer to ImagingStudy"
 )]
 pub trait DiagnosticReportImagingStudy: crate::ConcreteResource {}
+#[cfg(feature = "imaging_study")]
 impl DiagnosticReportImagingStudy for crate::resources::ImagingStudy {}
 /// Resource types a `DiagnosticReport.media.link` reference may point to: Media.
 #[diagnostic::on_unimplemented(
@@ -1828,6 +2394,7 @@ impl DiagnosticReportImagingStudy for crate::resources::ImagingStudy {}
     label = "`DiagnosticReport.media.link` may refer to Media"
 )]
 pub trait DiagnosticReportMediaLink: crate::ConcreteResource {}
+#[cfg(feature = "media")]
 impl DiagnosticReportMediaLink for crate::resources::Media {}
 /// Resource types a `DocumentManifest.subject` reference may point to: Patient | Practitioner | Group | Device.
 #[diagnostic::on_unimplemented(
@@ -1835,9 +2402,13 @@ impl DiagnosticReportMediaLink for crate::resources::Media {}
     label = "`DocumentManifest.subject` may refer to Patient | Practitioner | Group | Device"
 )]
 pub trait DocumentManifestSubject: crate::ConcreteResource {}
+#[cfg(feature = "patient")]
 impl DocumentManifestSubject for crate::resources::Patient {}
+#[cfg(feature = "practitioner")]
 impl DocumentManifestSubject for crate::resources::Practitioner {}
+#[cfg(feature = "group")]
 impl DocumentManifestSubject for crate::resources::Group {}
+#[cfg(feature = "device")]
 impl DocumentManifestSubject for crate::resources::Device {}
 /// Resource types a `DocumentManifest.author` reference may point to: Practitioner | PractitionerRole | Organization | Device | Patient | RelatedPerson.
 #[diagnostic::on_unimplemented(
@@ -1845,11 +2416,17 @@ impl DocumentManifestSubject for crate::resources::Device {}
     label = "`DocumentManifest.author` may refer to Practitioner | PractitionerRole | Organization | Device | Patient | RelatedPerson"
 )]
 pub trait DocumentManifestAuthor: crate::ConcreteResource {}
+#[cfg(feature = "practitioner")]
 impl DocumentManifestAuthor for crate::resources::Practitioner {}
+#[cfg(feature = "practitioner_role")]
 impl DocumentManifestAuthor for crate::resources::PractitionerRole {}
+#[cfg(feature = "organization")]
 impl DocumentManifestAuthor for crate::resources::Organization {}
+#[cfg(feature = "device")]
 impl DocumentManifestAuthor for crate::resources::Device {}
+#[cfg(feature = "patient")]
 impl DocumentManifestAuthor for crate::resources::Patient {}
+#[cfg(feature = "related_person")]
 impl DocumentManifestAuthor for crate::resources::RelatedPerson {}
 /// Resource types a `DocumentManifest.recipient` reference may point to: Patient | Practitioner | PractitionerRole | RelatedPerson | Organization.
 #[diagnostic::on_unimplemented(
@@ -1857,10 +2434,15 @@ impl DocumentManifestAuthor for crate::resources::RelatedPerson {}
     label = "`DocumentManifest.recipient` may refer to Patient | Practitioner | PractitionerRole | RelatedPerson | Organization"
 )]
 pub trait DocumentManifestRecipient: crate::ConcreteResource {}
+#[cfg(feature = "patient")]
 impl DocumentManifestRecipient for crate::resources::Patient {}
+#[cfg(feature = "practitioner")]
 impl DocumentManifestRecipient for crate::resources::Practitioner {}
+#[cfg(feature = "practitioner_role")]
 impl DocumentManifestRecipient for crate::resources::PractitionerRole {}
+#[cfg(feature = "related_person")]
 impl DocumentManifestRecipient for crate::resources::RelatedPerson {}
+#[cfg(feature = "organization")]
 impl DocumentManifestRecipient for crate::resources::Organization {}
 /// Resource types a `DocumentReference.subject` reference may point to: Patient | Practitioner | Group | Device.
 #[diagnostic::on_unimplemented(
@@ -1868,9 +2450,13 @@ impl DocumentManifestRecipient for crate::resources::Organization {}
     label = "`DocumentReference.subject` may refer to Patient | Practitioner | Group | Device"
 )]
 pub trait DocumentReferenceSubject: crate::ConcreteResource {}
+#[cfg(feature = "patient")]
 impl DocumentReferenceSubject for crate::resources::Patient {}
+#[cfg(feature = "practitioner")]
 impl DocumentReferenceSubject for crate::resources::Practitioner {}
+#[cfg(feature = "group")]
 impl DocumentReferenceSubject for crate::resources::Group {}
+#[cfg(feature = "device")]
 impl DocumentReferenceSubject for crate::resources::Device {}
 /// Resource types a `DocumentReference.author` reference may point to: Practitioner | PractitionerRole | Organization | Device | Patient | RelatedPerson.
 #[diagnostic::on_unimplemented(
@@ -1878,11 +2464,17 @@ impl DocumentReferenceSubject for crate::resources::Device {}
     label = "`DocumentReference.author` may refer to Practitioner | PractitionerRole | Organization | Device | Patient | RelatedPerson"
 )]
 pub trait DocumentReferenceAuthor: crate::ConcreteResource {}
+#[cfg(feature = "practitioner")]
 impl DocumentReferenceAuthor for crate::resources::Practitioner {}
+#[cfg(feature = "practitioner_role")]
 impl DocumentReferenceAuthor for crate::resources::PractitionerRole {}
+#[cfg(feature = "organization")]
 impl DocumentReferenceAuthor for crate::resources::Organization {}
+#[cfg(feature = "device")]
 impl DocumentReferenceAuthor for crate::resources::Device {}
+#[cfg(feature = "patient")]
 impl DocumentReferenceAuthor for crate::resources::Patient {}
+#[cfg(feature = "related_person")]
 impl DocumentReferenceAuthor for crate::resources::RelatedPerson {}
 /// Resource types a `DocumentReference.authenticator` reference may point to: Practitioner | PractitionerRole | Organization.
 #[diagnostic::on_unimplemented(
@@ -1890,8 +2482,11 @@ impl DocumentReferenceAuthor for crate::resources::RelatedPerson {}
     label = "`DocumentReference.authenticator` may refer to Practitioner | PractitionerRole | Organization"
 )]
 pub trait DocumentReferenceAuthenticator: crate::ConcreteResource {}
+#[cfg(feature = "practitioner")]
 impl DocumentReferenceAuthenticator for crate::resources::Practitioner {}
+#[cfg(feature = "practitioner_role")]
 impl DocumentReferenceAuthenticator for crate::resources::PractitionerRole {}
+#[cfg(feature = "organization")]
 impl DocumentReferenceAuthenticator for crate::resources::Organization {}
 /// Resource types a `DocumentReference.custodian` reference may point to: Organization.
 #[diagnostic::on_unimplemented(
@@ -1899,6 +2494,7 @@ impl DocumentReferenceAuthenticator for crate::resources::Organization {}
     label = "`DocumentReference.custodian` may refer to Organization"
 )]
 pub trait DocumentReferenceCustodian: crate::ConcreteResource {}
+#[cfg(feature = "organization")]
 impl DocumentReferenceCustodian for crate::resources::Organization {}
 /// Resource types a `DocumentReference.relatesTo.target` reference may point to: DocumentReference.
 #[diagnostic::on_unimplemented(
@@ -1906,6 +2502,7 @@ impl DocumentReferenceCustodian for crate::resources::Organization {}
     label = "`DocumentReference.relatesTo.target` may refer to DocumentReference"
 )]
 pub trait DocumentReferenceRelatesToTarget: crate::ConcreteResource {}
+#[cfg(feature = "document_reference")]
 impl DocumentReferenceRelatesToTarget for crate::resources::DocumentReference {}
 /// Resource types a `DocumentReference.context.encounter` reference may point to: Encounter | EpisodeOfCare.
 #[diagnostic::on_unimplemented(
@@ -1913,7 +2510,9 @@ impl DocumentReferenceRelatesToTarget for crate::resources::DocumentReference {}
     label = "`DocumentReference.context.encounter` may refer to Encounter | EpisodeOfCare"
 )]
 pub trait DocumentReferenceContextEncounter: crate::ConcreteResource {}
+#[cfg(feature = "encounter")]
 impl DocumentReferenceContextEncounter for crate::resources::Encounter {}
+#[cfg(feature = "episode_of_care")]
 impl DocumentReferenceContextEncounter for crate::resources::EpisodeOfCare {}
 /// Resource types a `DocumentReference.context.sourcePatientInfo` reference may point to: Patient.
 #[diagnostic::on_unimplemented(
@@ -1921,6 +2520,7 @@ impl DocumentReferenceContextEncounter for crate::resources::EpisodeOfCare {}
     label = "`DocumentReference.context.sourcePatientInfo` may refer to Patient"
 )]
 pub trait DocumentReferenceContextSourcePatientInfo: crate::ConcreteResource {}
+#[cfg(feature = "patient")]
 impl DocumentReferenceContextSourcePatientInfo for crate::resources::Patient {}
 /// Resource types a `EffectEvidenceSynthesis.population` reference may point to: EvidenceVariable.
 #[diagnostic::on_unimplemented(
@@ -1928,6 +2528,7 @@ impl DocumentReferenceContextSourcePatientInfo for crate::resources::Patient {}
     label = "`EffectEvidenceSynthesis.population` may refer to EvidenceVariable"
 )]
 pub trait EffectEvidenceSynthesisPopulation: crate::ConcreteResource {}
+#[cfg(feature = "evidence_variable")]
 impl EffectEvidenceSynthesisPopulation for crate::resources::EvidenceVariable {}
 /// Resource types a `EffectEvidenceSynthesis.exposure` reference may point to: EvidenceVariable.
 #[diagnostic::on_unimplemented(
@@ -1935,6 +2536,7 @@ impl EffectEvidenceSynthesisPopulation for crate::resources::EvidenceVariable {}
     label = "`EffectEvidenceSynthesis.exposure` may refer to EvidenceVariable"
 )]
 pub trait EffectEvidenceSynthesisExposure: crate::ConcreteResource {}
+#[cfg(feature = "evidence_variable")]
 impl EffectEvidenceSynthesisExposure for crate::resources::EvidenceVariable {}
 /// Resource types a `EffectEvidenceSynthesis.exposureAlternative` reference may point to: EvidenceVariable.
 #[diagnostic::on_unimplemented(
@@ -1942,6 +2544,7 @@ impl EffectEvidenceSynthesisExposure for crate::resources::EvidenceVariable {}
     label = "`EffectEvidenceSynthesis.exposureAlternative` may refer to EvidenceVariable"
 )]
 pub trait EffectEvidenceSynthesisExposureAlternative: crate::ConcreteResource {}
+#[cfg(feature = "evidence_variable")]
 impl EffectEvidenceSynthesisExposureAlternative for crate::resources::EvidenceVariable {}
 /// Resource types a `EffectEvidenceSynthesis.outcome` reference may point to: EvidenceVariable.
 #[diagnostic::on_unimplemented(
@@ -1949,6 +2552,7 @@ impl EffectEvidenceSynthesisExposureAlternative for crate::resources::EvidenceVa
     label = "`EffectEvidenceSynthesis.outcome` may refer to EvidenceVariable"
 )]
 pub trait EffectEvidenceSynthesisOutcome: crate::ConcreteResource {}
+#[cfg(feature = "evidence_variable")]
 impl EffectEvidenceSynthesisOutcome for crate::resources::EvidenceVariable {}
 /// Resource types a `EffectEvidenceSynthesis.resultsByExposure.riskEvidenceSynthesis` reference may point to: RiskEvidenceSynthesis.
 #[diagnostic::on_unimplemented(
@@ -1956,6 +2560,7 @@ impl EffectEvidenceSynthesisOutcome for crate::resources::EvidenceVariable {}
     label = "`EffectEvidenceSynthesis.resultsByExposure.riskEvidenceSynthesis` may refer to RiskEvidenceSynthesis"
 )]
 pub trait EffectEvidenceSynthesisResultsByExposureRiskEvidenceSynthesis: crate::ConcreteResource {}
+#[cfg(feature = "risk_evidence_synthesis")]
 impl EffectEvidenceSynthesisResultsByExposureRiskEvidenceSynthesis
 for crate::resources::RiskEvidenceSynthesis {}
 /// Resource types a `Encounter.subject` reference may point to: Patient | Group.
@@ -1964,7 +2569,9 @@ for crate::resources::RiskEvidenceSynthesis {}
     label = "`Encounter.subject` may refer to Patient | Group"
 )]
 pub trait EncounterSubject: crate::ConcreteResource {}
+#[cfg(feature = "patient")]
 impl EncounterSubject for crate::resources::Patient {}
+#[cfg(feature = "group")]
 impl EncounterSubject for crate::resources::Group {}
 /// Resource types a `Encounter.episodeOfCare` reference may point to: EpisodeOfCare.
 #[diagnostic::on_unimplemented(
@@ -1972,6 +2579,7 @@ impl EncounterSubject for crate::resources::Group {}
     label = "`Encounter.episodeOfCare` may refer to EpisodeOfCare"
 )]
 pub trait EncounterEpisodeOfCare: crate::ConcreteResource {}
+#[cfg(feature = "episode_of_care")]
 impl EncounterEpisodeOfCare for crate::resources::EpisodeOfCare {}
 /// Resource types a `Encounter.basedOn` reference may point to: ServiceRequest.
 #[diagnostic::on_unimplemented(
@@ -1979,6 +2587,7 @@ impl EncounterEpisodeOfCare for crate::resources::EpisodeOfCare {}
     label = "`Encounter.basedOn` may refer to ServiceRequest"
 )]
 pub trait EncounterBasedOn: crate::ConcreteResource {}
+#[cfg(feature = "service_request")]
 impl EncounterBasedOn for crate::resources::ServiceRequest {}
 /// Resource types a `Encounter.appointment` reference may point to: Appointment.
 #[diagnostic::on_unimplemented(
@@ -1986,6 +2595,7 @@ impl EncounterBasedOn for crate::resources::ServiceRequest {}
     label = "`Encounter.appointment` may refer to Appointment"
 )]
 pub trait EncounterAppointment: crate::ConcreteResource {}
+#[cfg(feature = "appointment")]
 impl EncounterAppointment for crate::resources::Appointment {}
 /// Resource types a `Encounter.reasonReference` reference may point to: Condition | Procedure | Observation | ImmunizationRecommendation.
 #[diagnostic::on_unimplemented(
@@ -1993,9 +2603,13 @@ impl EncounterAppointment for crate::resources::Appointment {}
     label = "`Encounter.reasonReference` may refer to Condition | Procedure | Observation | ImmunizationRecommendation"
 )]
 pub trait EncounterReasonReference: crate::ConcreteResource {}
+#[cfg(feature = "condition")]
 impl EncounterReasonReference for crate::resources::Condition {}
+#[cfg(feature = "procedure")]
 impl EncounterReasonReference for crate::resources::Procedure {}
+#[cfg(feature = "observation")]
 impl EncounterReasonReference for crate::resources::Observation {}
+#[cfg(feature = "immunization_recommendation")]
 impl EncounterReasonReference for crate::resources::ImmunizationRecommendation {}
 /// Resource types a `Encounter.account` reference may point to: Account.
 #[diagnostic::on_unimplemented(
@@ -2003,6 +2617,7 @@ impl EncounterReasonReference for crate::resources::ImmunizationRecommendation {
     label = "`Encounter.account` may refer to Account"
 )]
 pub trait EncounterAccount: crate::ConcreteResource {}
+#[cfg(feature = "account")]
 impl EncounterAccount for crate::resources::Account {}
 /// Resource types a `Encounter.serviceProvider` reference may point to: Organization.
 #[diagnostic::on_unimplemented(
@@ -2010,6 +2625,7 @@ impl EncounterAccount for crate::resources::Account {}
     label = "`Encounter.serviceProvider` may refer to Organization"
 )]
 pub trait EncounterServiceProvider: crate::ConcreteResource {}
+#[cfg(feature = "organization")]
 impl EncounterServiceProvider for crate::resources::Organization {}
 /// Resource types a `Encounter.partOf` reference may point to: Encounter.
 #[diagnostic::on_unimplemented(
@@ -2017,6 +2633,7 @@ impl EncounterServiceProvider for crate::resources::Organization {}
     label = "`Encounter.partOf` may refer to Encounter"
 )]
 pub trait EncounterPartOf: crate::ConcreteResource {}
+#[cfg(feature = "encounter")]
 impl EncounterPartOf for crate::resources::Encounter {}
 /// Resource types a `Encounter.participant.individual` reference may point to: Practitioner | PractitionerRole | RelatedPerson.
 #[diagnostic::on_unimplemented(
@@ -2024,8 +2641,11 @@ impl EncounterPartOf for crate::resources::Encounter {}
     label = "`Encounter.participant.individual` may refer to Practitioner | PractitionerRole | RelatedPerson"
 )]
 pub trait EncounterParticipantIndividual: crate::ConcreteResource {}
+#[cfg(feature = "practitioner")]
 impl EncounterParticipantIndividual for crate::resources::Practitioner {}
+#[cfg(feature = "practitioner_role")]
 impl EncounterParticipantIndividual for crate::resources::PractitionerRole {}
+#[cfg(feature = "related_person")]
 impl EncounterParticipantIndividual for crate::resources::RelatedPerson {}
 /// Resource types a `Encounter.diagnosis.condition` reference may point to: Condition | Procedure.
 #[diagnostic::on_unimplemented(
@@ -2033,7 +2653,9 @@ impl EncounterParticipantIndividual for crate::resources::RelatedPerson {}
     label = "`Encounter.diagnosis.condition` may refer to Condition | Procedure"
 )]
 pub trait EncounterDiagnosisCondition: crate::ConcreteResource {}
+#[cfg(feature = "condition")]
 impl EncounterDiagnosisCondition for crate::resources::Condition {}
+#[cfg(feature = "procedure")]
 impl EncounterDiagnosisCondition for crate::resources::Procedure {}
 /// Resource types a `Encounter.hospitalization.origin` reference may point to: Location | Organization.
 #[diagnostic::on_unimplemented(
@@ -2041,7 +2663,9 @@ impl EncounterDiagnosisCondition for crate::resources::Procedure {}
     label = "`Encounter.hospitalization.origin` may refer to Location | Organization"
 )]
 pub trait EncounterHospitalizationOrigin: crate::ConcreteResource {}
+#[cfg(feature = "location")]
 impl EncounterHospitalizationOrigin for crate::resources::Location {}
+#[cfg(feature = "organization")]
 impl EncounterHospitalizationOrigin for crate::resources::Organization {}
 /// Resource types a `Encounter.hospitalization.destination` reference may point to: Location | Organization.
 #[diagnostic::on_unimplemented(
@@ -2049,7 +2673,9 @@ impl EncounterHospitalizationOrigin for crate::resources::Organization {}
     label = "`Encounter.hospitalization.destination` may refer to Location | Organization"
 )]
 pub trait EncounterHospitalizationDestination: crate::ConcreteResource {}
+#[cfg(feature = "location")]
 impl EncounterHospitalizationDestination for crate::resources::Location {}
+#[cfg(feature = "organization")]
 impl EncounterHospitalizationDestination for crate::resources::Organization {}
 /// Resource types a `Encounter.location.location` reference may point to: Location.
 #[diagnostic::on_unimplemented(
@@ -2057,6 +2683,7 @@ impl EncounterHospitalizationDestination for crate::resources::Organization {}
     label = "`Encounter.location.location` may refer to Location"
 )]
 pub trait EncounterLocationLocation: crate::ConcreteResource {}
+#[cfg(feature = "location")]
 impl EncounterLocationLocation for crate::resources::Location {}
 /// Resource types a `Endpoint.managingOrganization` reference may point to: Organization.
 #[diagnostic::on_unimplemented(
@@ -2064,6 +2691,7 @@ impl EncounterLocationLocation for crate::resources::Location {}
     label = "`Endpoint.managingOrganization` may refer to Organization"
 )]
 pub trait EndpointManagingOrganization: crate::ConcreteResource {}
+#[cfg(feature = "organization")]
 impl EndpointManagingOrganization for crate::resources::Organization {}
 /// Resource types a `EnrollmentRequest.insurer` reference may point to: Organization.
 #[diagnostic::on_unimplemented(
@@ -2071,6 +2699,7 @@ impl EndpointManagingOrganization for crate::resources::Organization {}
     label = "`EnrollmentRequest.insurer` may refer to Organization"
 )]
 pub trait EnrollmentRequestInsurer: crate::ConcreteResource {}
+#[cfg(feature = "organization")]
 impl EnrollmentRequestInsurer for crate::resources::Organization {}
 /// Resource types a `EnrollmentRequest.provider` reference may point to: Practitioner | PractitionerRole | Organization.
 #[diagnostic::on_unimplemented(
@@ -2078,8 +2707,11 @@ impl EnrollmentRequestInsurer for crate::resources::Organization {}
     label = "`EnrollmentRequest.provider` may refer to Practitioner | PractitionerRole | Organization"
 )]
 pub trait EnrollmentRequestProvider: crate::ConcreteResource {}
+#[cfg(feature = "practitioner")]
 impl EnrollmentRequestProvider for crate::resources::Practitioner {}
+#[cfg(feature = "practitioner_role")]
 impl EnrollmentRequestProvider for crate::resources::PractitionerRole {}
+#[cfg(feature = "organization")]
 impl EnrollmentRequestProvider for crate::resources::Organization {}
 /// Resource types a `EnrollmentRequest.candidate` reference may point to: Patient.
 #[diagnostic::on_unimplemented(
@@ -2087,6 +2719,7 @@ impl EnrollmentRequestProvider for crate::resources::Organization {}
     label = "`EnrollmentRequest.candidate` may refer to Patient"
 )]
 pub trait EnrollmentRequestCandidate: crate::ConcreteResource {}
+#[cfg(feature = "patient")]
 impl EnrollmentRequestCandidate for crate::resources::Patient {}
 /// Resource types a `EnrollmentRequest.coverage` reference may point to: Coverage.
 #[diagnostic::on_unimplemented(
@@ -2094,6 +2727,7 @@ impl EnrollmentRequestCandidate for crate::resources::Patient {}
     label = "`EnrollmentRequest.coverage` may refer to Coverage"
 )]
 pub trait EnrollmentRequestCoverage: crate::ConcreteResource {}
+#[cfg(feature = "coverage")]
 impl EnrollmentRequestCoverage for crate::resources::Coverage {}
 /// Resource types a `EnrollmentResponse.request` reference may point to: EnrollmentRequest.
 #[diagnostic::on_unimplemented(
@@ -2101,6 +2735,7 @@ impl EnrollmentRequestCoverage for crate::resources::Coverage {}
     label = "`EnrollmentResponse.request` may refer to EnrollmentRequest"
 )]
 pub trait EnrollmentResponseRequest: crate::ConcreteResource {}
+#[cfg(feature = "enrollment_request")]
 impl EnrollmentResponseRequest for crate::resources::EnrollmentRequest {}
 /// Resource types a `EnrollmentResponse.organization` reference may point to: Organization.
 #[diagnostic::on_unimplemented(
@@ -2108,6 +2743,7 @@ impl EnrollmentResponseRequest for crate::resources::EnrollmentRequest {}
     label = "`EnrollmentResponse.organization` may refer to Organization"
 )]
 pub trait EnrollmentResponseOrganization: crate::ConcreteResource {}
+#[cfg(feature = "organization")]
 impl EnrollmentResponseOrganization for crate::resources::Organization {}
 /// Resource types a `EnrollmentResponse.requestProvider` reference may point to: Practitioner | PractitionerRole | Organization.
 #[diagnostic::on_unimplemented(
@@ -2115,8 +2751,11 @@ impl EnrollmentResponseOrganization for crate::resources::Organization {}
     label = "`EnrollmentResponse.requestProvider` may refer to Practitioner | PractitionerRole | Organization"
 )]
 pub trait EnrollmentResponseRequestProvider: crate::ConcreteResource {}
+#[cfg(feature = "practitioner")]
 impl EnrollmentResponseRequestProvider for crate::resources::Practitioner {}
+#[cfg(feature = "practitioner_role")]
 impl EnrollmentResponseRequestProvider for crate::resources::PractitionerRole {}
+#[cfg(feature = "organization")]
 impl EnrollmentResponseRequestProvider for crate::resources::Organization {}
 /// Resource types a `EpisodeOfCare.patient` reference may point to: Patient.
 #[diagnostic::on_unimplemented(
@@ -2124,6 +2763,7 @@ impl EnrollmentResponseRequestProvider for crate::resources::Organization {}
     label = "`EpisodeOfCare.patient` may refer to Patient"
 )]
 pub trait EpisodeOfCarePatient: crate::ConcreteResource {}
+#[cfg(feature = "patient")]
 impl EpisodeOfCarePatient for crate::resources::Patient {}
 /// Resource types a `EpisodeOfCare.managingOrganization` reference may point to: Organization.
 #[diagnostic::on_unimplemented(
@@ -2131,6 +2771,7 @@ impl EpisodeOfCarePatient for crate::resources::Patient {}
     label = "`EpisodeOfCare.managingOrganization` may refer to Organization"
 )]
 pub trait EpisodeOfCareManagingOrganization: crate::ConcreteResource {}
+#[cfg(feature = "organization")]
 impl EpisodeOfCareManagingOrganization for crate::resources::Organization {}
 /// Resource types a `EpisodeOfCare.referralRequest` reference may point to: ServiceRequest.
 #[diagnostic::on_unimplemented(
@@ -2138,6 +2779,7 @@ impl EpisodeOfCareManagingOrganization for crate::resources::Organization {}
     label = "`EpisodeOfCare.referralRequest` may refer to ServiceRequest"
 )]
 pub trait EpisodeOfCareReferralRequest: crate::ConcreteResource {}
+#[cfg(feature = "service_request")]
 impl EpisodeOfCareReferralRequest for crate::resources::ServiceRequest {}
 /// Resource types a `EpisodeOfCare.careManager` reference may point to: Practitioner | PractitionerRole.
 #[diagnostic::on_unimplemented(
@@ -2145,7 +2787,9 @@ impl EpisodeOfCareReferralRequest for crate::resources::ServiceRequest {}
     label = "`EpisodeOfCare.careManager` may refer to Practitioner | PractitionerRole"
 )]
 pub trait EpisodeOfCareCareManager: crate::ConcreteResource {}
+#[cfg(feature = "practitioner")]
 impl EpisodeOfCareCareManager for crate::resources::Practitioner {}
+#[cfg(feature = "practitioner_role")]
 impl EpisodeOfCareCareManager for crate::resources::PractitionerRole {}
 /// Resource types a `EpisodeOfCare.team` reference may point to: CareTeam.
 #[diagnostic::on_unimplemented(
@@ -2153,6 +2797,7 @@ impl EpisodeOfCareCareManager for crate::resources::PractitionerRole {}
     label = "`EpisodeOfCare.team` may refer to CareTeam"
 )]
 pub trait EpisodeOfCareTeam: crate::ConcreteResource {}
+#[cfg(feature = "care_team")]
 impl EpisodeOfCareTeam for crate::resources::CareTeam {}
 /// Resource types a `EpisodeOfCare.account` reference may point to: Account.
 #[diagnostic::on_unimplemented(
@@ -2160,6 +2805,7 @@ impl EpisodeOfCareTeam for crate::resources::CareTeam {}
     label = "`EpisodeOfCare.account` may refer to Account"
 )]
 pub trait EpisodeOfCareAccount: crate::ConcreteResource {}
+#[cfg(feature = "account")]
 impl EpisodeOfCareAccount for crate::resources::Account {}
 /// Resource types a `EpisodeOfCare.diagnosis.condition` reference may point to: Condition.
 #[diagnostic::on_unimplemented(
@@ -2167,6 +2813,7 @@ impl EpisodeOfCareAccount for crate::resources::Account {}
     label = "`EpisodeOfCare.diagnosis.condition` may refer to Condition"
 )]
 pub trait EpisodeOfCareDiagnosisCondition: crate::ConcreteResource {}
+#[cfg(feature = "condition")]
 impl EpisodeOfCareDiagnosisCondition for crate::resources::Condition {}
 /// Resource types a `Evidence.exposureBackground` reference may point to: EvidenceVariable.
 #[diagnostic::on_unimplemented(
@@ -2174,6 +2821,7 @@ impl EpisodeOfCareDiagnosisCondition for crate::resources::Condition {}
     label = "`Evidence.exposureBackground` may refer to EvidenceVariable"
 )]
 pub trait EvidenceExposureBackground: crate::ConcreteResource {}
+#[cfg(feature = "evidence_variable")]
 impl EvidenceExposureBackground for crate::resources::EvidenceVariable {}
 /// Resource types a `Evidence.exposureVariant` reference may point to: EvidenceVariable.
 #[diagnostic::on_unimplemented(
@@ -2181,6 +2829,7 @@ impl EvidenceExposureBackground for crate::resources::EvidenceVariable {}
     label = "`Evidence.exposureVariant` may refer to EvidenceVariable"
 )]
 pub trait EvidenceExposureVariant: crate::ConcreteResource {}
+#[cfg(feature = "evidence_variable")]
 impl EvidenceExposureVariant for crate::resources::EvidenceVariable {}
 /// Resource types a `Evidence.outcome` reference may point to: EvidenceVariable.
 #[diagnostic::on_unimplemented(
@@ -2188,6 +2837,7 @@ impl EvidenceExposureVariant for crate::resources::EvidenceVariable {}
     label = "`Evidence.outcome` may refer to EvidenceVariable"
 )]
 pub trait EvidenceOutcome: crate::ConcreteResource {}
+#[cfg(feature = "evidence_variable")]
 impl EvidenceOutcome for crate::resources::EvidenceVariable {}
 /// Resource types a `ExplanationOfBenefit.patient` reference may point to: Patient.
 #[diagnostic::on_unimplemented(
@@ -2195,6 +2845,7 @@ impl EvidenceOutcome for crate::resources::EvidenceVariable {}
     label = "`ExplanationOfBenefit.patient` may refer to Patient"
 )]
 pub trait ExplanationOfBenefitPatient: crate::ConcreteResource {}
+#[cfg(feature = "patient")]
 impl ExplanationOfBenefitPatient for crate::resources::Patient {}
 /// Resource types a `ExplanationOfBenefit.enterer` reference may point to: Practitioner | PractitionerRole.
 #[diagnostic::on_unimplemented(
@@ -2202,7 +2853,9 @@ impl ExplanationOfBenefitPatient for crate::resources::Patient {}
     label = "`ExplanationOfBenefit.enterer` may refer to Practitioner | PractitionerRole"
 )]
 pub trait ExplanationOfBenefitEnterer: crate::ConcreteResource {}
+#[cfg(feature = "practitioner")]
 impl ExplanationOfBenefitEnterer for crate::resources::Practitioner {}
+#[cfg(feature = "practitioner_role")]
 impl ExplanationOfBenefitEnterer for crate::resources::PractitionerRole {}
 /// Resource types a `ExplanationOfBenefit.insurer` reference may point to: Organization.
 #[diagnostic::on_unimplemented(
@@ -2210,6 +2863,7 @@ impl ExplanationOfBenefitEnterer for crate::resources::PractitionerRole {}
     label = "`ExplanationOfBenefit.insurer` may refer to Organization"
 )]
 pub trait ExplanationOfBenefitInsurer: crate::ConcreteResource {}
+#[cfg(feature = "organization")]
 impl ExplanationOfBenefitInsurer for crate::resources::Organization {}
 /// Resource types a `ExplanationOfBenefit.provider` reference may point to: Practitioner | PractitionerRole | Organization.
 #[diagnostic::on_unimplemented(
@@ -2217,8 +2871,11 @@ impl ExplanationOfBenefitInsurer for crate::resources::Organization {}
     label = "`ExplanationOfBenefit.provider` may refer to Practitioner | PractitionerRole | Organization"
 )]
 pub trait ExplanationOfBenefitProvider: crate::ConcreteResource {}
+#[cfg(feature = "practitioner")]
 impl ExplanationOfBenefitProvider for crate::resources::Practitioner {}
+#[cfg(feature = "practitioner_role")]
 impl ExplanationOfBenefitProvider for crate::resources::PractitionerRole {}
+#[cfg(feature = "organization")]
 impl ExplanationOfBenefitProvider for crate::resources::Organization {}
 /// Resource types a `ExplanationOfBenefit.prescription` reference may point to: MedicationRequest | VisionPrescription.
 #[diagnostic::on_unimplemented(
@@ -2226,7 +2883,9 @@ impl ExplanationOfBenefitProvider for crate::resources::Organization {}
     label = "`ExplanationOfBenefit.prescription` may refer to MedicationRequest | VisionPrescription"
 )]
 pub trait ExplanationOfBenefitPrescription: crate::ConcreteResource {}
+#[cfg(feature = "medication_request")]
 impl ExplanationOfBenefitPrescription for crate::resources::MedicationRequest {}
+#[cfg(feature = "vision_prescription")]
 impl ExplanationOfBenefitPrescription for crate::resources::VisionPrescription {}
 /// Resource types a `ExplanationOfBenefit.originalPrescription` reference may point to: MedicationRequest.
 #[diagnostic::on_unimplemented(
@@ -2234,6 +2893,7 @@ impl ExplanationOfBenefitPrescription for crate::resources::VisionPrescription {
     label = "`ExplanationOfBenefit.originalPrescription` may refer to MedicationRequest"
 )]
 pub trait ExplanationOfBenefitOriginalPrescription: crate::ConcreteResource {}
+#[cfg(feature = "medication_request")]
 impl ExplanationOfBenefitOriginalPrescription for crate::resources::MedicationRequest {}
 /// Resource types a `ExplanationOfBenefit.referral` reference may point to: ServiceRequest.
 #[diagnostic::on_unimplemented(
@@ -2241,6 +2901,7 @@ impl ExplanationOfBenefitOriginalPrescription for crate::resources::MedicationRe
     label = "`ExplanationOfBenefit.referral` may refer to ServiceRequest"
 )]
 pub trait ExplanationOfBenefitReferral: crate::ConcreteResource {}
+#[cfg(feature = "service_request")]
 impl ExplanationOfBenefitReferral for crate::resources::ServiceRequest {}
 /// Resource types a `ExplanationOfBenefit.facility` reference may point to: Location.
 #[diagnostic::on_unimplemented(
@@ -2248,6 +2909,7 @@ impl ExplanationOfBenefitReferral for crate::resources::ServiceRequest {}
     label = "`ExplanationOfBenefit.facility` may refer to Location"
 )]
 pub trait ExplanationOfBenefitFacility: crate::ConcreteResource {}
+#[cfg(feature = "location")]
 impl ExplanationOfBenefitFacility for crate::resources::Location {}
 /// Resource types a `ExplanationOfBenefit.claim` reference may point to: Claim.
 #[diagnostic::on_unimplemented(
@@ -2255,6 +2917,7 @@ impl ExplanationOfBenefitFacility for crate::resources::Location {}
     label = "`ExplanationOfBenefit.claim` may refer to Claim"
 )]
 pub trait ExplanationOfBenefitClaim: crate::ConcreteResource {}
+#[cfg(feature = "claim")]
 impl ExplanationOfBenefitClaim for crate::resources::Claim {}
 /// Resource types a `ExplanationOfBenefit.claimResponse` reference may point to: ClaimResponse.
 #[diagnostic::on_unimplemented(
@@ -2262,6 +2925,7 @@ impl ExplanationOfBenefitClaim for crate::resources::Claim {}
     label = "`ExplanationOfBenefit.claimResponse` may refer to ClaimResponse"
 )]
 pub trait ExplanationOfBenefitClaimResponse: crate::ConcreteResource {}
+#[cfg(feature = "claim_response")]
 impl ExplanationOfBenefitClaimResponse for crate::resources::ClaimResponse {}
 /// Resource types a `ExplanationOfBenefit.related.claim` reference may point to: Claim.
 #[diagnostic::on_unimplemented(
@@ -2269,6 +2933,7 @@ impl ExplanationOfBenefitClaimResponse for crate::resources::ClaimResponse {}
     label = "`ExplanationOfBenefit.related.claim` may refer to Claim"
 )]
 pub trait ExplanationOfBenefitRelatedClaim: crate::ConcreteResource {}
+#[cfg(feature = "claim")]
 impl ExplanationOfBenefitRelatedClaim for crate::resources::Claim {}
 /// Resource types a `ExplanationOfBenefit.payee.party` reference may point to: Practitioner | PractitionerRole | Organization | Patient | RelatedPerson.
 #[diagnostic::on_unimplemented(
@@ -2276,10 +2941,15 @@ impl ExplanationOfBenefitRelatedClaim for crate::resources::Claim {}
     label = "`ExplanationOfBenefit.payee.party` may refer to Practitioner | PractitionerRole | Organization | Patient | RelatedPerson"
 )]
 pub trait ExplanationOfBenefitPayeeParty: crate::ConcreteResource {}
+#[cfg(feature = "practitioner")]
 impl ExplanationOfBenefitPayeeParty for crate::resources::Practitioner {}
+#[cfg(feature = "practitioner_role")]
 impl ExplanationOfBenefitPayeeParty for crate::resources::PractitionerRole {}
+#[cfg(feature = "organization")]
 impl ExplanationOfBenefitPayeeParty for crate::resources::Organization {}
+#[cfg(feature = "patient")]
 impl ExplanationOfBenefitPayeeParty for crate::resources::Patient {}
+#[cfg(feature = "related_person")]
 impl ExplanationOfBenefitPayeeParty for crate::resources::RelatedPerson {}
 /// Resource types a `ExplanationOfBenefit.careTeam.provider` reference may point to: Practitioner | PractitionerRole | Organization.
 #[diagnostic::on_unimplemented(
@@ -2287,8 +2957,11 @@ impl ExplanationOfBenefitPayeeParty for crate::resources::RelatedPerson {}
     label = "`ExplanationOfBenefit.careTeam.provider` may refer to Practitioner | PractitionerRole | Organization"
 )]
 pub trait ExplanationOfBenefitCareTeamProvider: crate::ConcreteResource {}
+#[cfg(feature = "practitioner")]
 impl ExplanationOfBenefitCareTeamProvider for crate::resources::Practitioner {}
+#[cfg(feature = "practitioner_role")]
 impl ExplanationOfBenefitCareTeamProvider for crate::resources::PractitionerRole {}
+#[cfg(feature = "organization")]
 impl ExplanationOfBenefitCareTeamProvider for crate::resources::Organization {}
 /// Resource types a `ExplanationOfBenefit.procedure.udi` reference may point to: Device.
 #[diagnostic::on_unimplemented(
@@ -2296,6 +2969,7 @@ impl ExplanationOfBenefitCareTeamProvider for crate::resources::Organization {}
     label = "`ExplanationOfBenefit.procedure.udi` may refer to Device"
 )]
 pub trait ExplanationOfBenefitProcedureUdi: crate::ConcreteResource {}
+#[cfg(feature = "device")]
 impl ExplanationOfBenefitProcedureUdi for crate::resources::Device {}
 /// Resource types a `ExplanationOfBenefit.insurance.coverage` reference may point to: Coverage.
 #[diagnostic::on_unimplemented(
@@ -2303,6 +2977,7 @@ impl ExplanationOfBenefitProcedureUdi for crate::resources::Device {}
     label = "`ExplanationOfBenefit.insurance.coverage` may refer to Coverage"
 )]
 pub trait ExplanationOfBenefitInsuranceCoverage: crate::ConcreteResource {}
+#[cfg(feature = "coverage")]
 impl ExplanationOfBenefitInsuranceCoverage for crate::resources::Coverage {}
 /// Resource types a `ExplanationOfBenefit.item.udi` reference may point to: Device.
 #[diagnostic::on_unimplemented(
@@ -2310,6 +2985,7 @@ impl ExplanationOfBenefitInsuranceCoverage for crate::resources::Coverage {}
     label = "`ExplanationOfBenefit.item.udi` may refer to Device"
 )]
 pub trait ExplanationOfBenefitItemUdi: crate::ConcreteResource {}
+#[cfg(feature = "device")]
 impl ExplanationOfBenefitItemUdi for crate::resources::Device {}
 /// Resource types a `ExplanationOfBenefit.item.encounter` reference may point to: Encounter.
 #[diagnostic::on_unimplemented(
@@ -2317,6 +2993,7 @@ impl ExplanationOfBenefitItemUdi for crate::resources::Device {}
     label = "`ExplanationOfBenefit.item.encounter` may refer to Encounter"
 )]
 pub trait ExplanationOfBenefitItemEncounter: crate::ConcreteResource {}
+#[cfg(feature = "encounter")]
 impl ExplanationOfBenefitItemEncounter for crate::resources::Encounter {}
 /// Resource types a `ExplanationOfBenefit.item.detail.udi` reference may point to: Device.
 #[diagnostic::on_unimplemented(
@@ -2324,6 +3001,7 @@ impl ExplanationOfBenefitItemEncounter for crate::resources::Encounter {}
     label = "`ExplanationOfBenefit.item.detail.udi` may refer to Device"
 )]
 pub trait ExplanationOfBenefitItemDetailUdi: crate::ConcreteResource {}
+#[cfg(feature = "device")]
 impl ExplanationOfBenefitItemDetailUdi for crate::resources::Device {}
 /// Resource types a `ExplanationOfBenefit.item.detail.subDetail.udi` reference may point to: Device.
 #[diagnostic::on_unimplemented(
@@ -2331,6 +3009,7 @@ impl ExplanationOfBenefitItemDetailUdi for crate::resources::Device {}
     label = "`ExplanationOfBenefit.item.detail.subDetail.udi` may refer to Device"
 )]
 pub trait ExplanationOfBenefitItemDetailSubDetailUdi: crate::ConcreteResource {}
+#[cfg(feature = "device")]
 impl ExplanationOfBenefitItemDetailSubDetailUdi for crate::resources::Device {}
 /// Resource types a `ExplanationOfBenefit.addItem.provider` reference may point to: Practitioner | PractitionerRole | Organization.
 #[diagnostic::on_unimplemented(
@@ -2338,8 +3017,11 @@ impl ExplanationOfBenefitItemDetailSubDetailUdi for crate::resources::Device {}
     label = "`ExplanationOfBenefit.addItem.provider` may refer to Practitioner | PractitionerRole | Organization"
 )]
 pub trait ExplanationOfBenefitAddItemProvider: crate::ConcreteResource {}
+#[cfg(feature = "practitioner")]
 impl ExplanationOfBenefitAddItemProvider for crate::resources::Practitioner {}
+#[cfg(feature = "practitioner_role")]
 impl ExplanationOfBenefitAddItemProvider for crate::resources::PractitionerRole {}
+#[cfg(feature = "organization")]
 impl ExplanationOfBenefitAddItemProvider for crate::resources::Organization {}
 /// Resource types a `FamilyMemberHistory.patient` reference may point to: Patient.
 #[diagnostic::on_unimplemented(
@@ -2347,6 +3029,7 @@ impl ExplanationOfBenefitAddItemProvider for crate::resources::Organization {}
     label = "`FamilyMemberHistory.patient` may refer to Patient"
 )]
 pub trait FamilyMemberHistoryPatient: crate::ConcreteResource {}
+#[cfg(feature = "patient")]
 impl FamilyMemberHistoryPatient for crate::resources::Patient {}
 /// Resource types a `FamilyMemberHistory.reasonReference` reference may point to: Condition | Observation | AllergyIntolerance | QuestionnaireResponse | DiagnosticReport | DocumentReference.
 #[diagnostic::on_unimplemented(
@@ -2354,11 +3037,17 @@ impl FamilyMemberHistoryPatient for crate::resources::Patient {}
     label = "`FamilyMemberHistory.reasonReference` may refer to Condition | Observation | AllergyIntolerance | QuestionnaireResponse | DiagnosticReport | DocumentReference"
 )]
 pub trait FamilyMemberHistoryReasonReference: crate::ConcreteResource {}
+#[cfg(feature = "condition")]
 impl FamilyMemberHistoryReasonReference for crate::resources::Condition {}
+#[cfg(feature = "observation")]
 impl FamilyMemberHistoryReasonReference for crate::resources::Observation {}
+#[cfg(feature = "allergy_intolerance")]
 impl FamilyMemberHistoryReasonReference for crate::resources::AllergyIntolerance {}
+#[cfg(feature = "questionnaire_response")]
 impl FamilyMemberHistoryReasonReference for crate::resources::QuestionnaireResponse {}
+#[cfg(feature = "diagnostic_report")]
 impl FamilyMemberHistoryReasonReference for crate::resources::DiagnosticReport {}
+#[cfg(feature = "document_reference")]
 impl FamilyMemberHistoryReasonReference for crate::resources::DocumentReference {}
 /// Resource types a `Flag.subject` reference may point to: Patient | Location | Group | Organization | Practitioner | PlanDefinition | Medication | Procedure.
 #[diagnostic::on_unimplemented(
@@ -2366,13 +3055,21 @@ impl FamilyMemberHistoryReasonReference for crate::resources::DocumentReference 
     label = "`Flag.subject` may refer to Patient | Location | Group | Organization | Practitioner | PlanDefinition | Medication | Procedure"
 )]
 pub trait FlagSubject: crate::ConcreteResource {}
+#[cfg(feature = "patient")]
 impl FlagSubject for crate::resources::Patient {}
+#[cfg(feature = "location")]
 impl FlagSubject for crate::resources::Location {}
+#[cfg(feature = "group")]
 impl FlagSubject for crate::resources::Group {}
+#[cfg(feature = "organization")]
 impl FlagSubject for crate::resources::Organization {}
+#[cfg(feature = "practitioner")]
 impl FlagSubject for crate::resources::Practitioner {}
+#[cfg(feature = "plan_definition")]
 impl FlagSubject for crate::resources::PlanDefinition {}
+#[cfg(feature = "medication")]
 impl FlagSubject for crate::resources::Medication {}
+#[cfg(feature = "procedure")]
 impl FlagSubject for crate::resources::Procedure {}
 /// Resource types a `Flag.encounter` reference may point to: Encounter.
 #[diagnostic::on_unimplemented(
@@ -2380,6 +3077,7 @@ impl FlagSubject for crate::resources::Procedure {}
     label = "`Flag.encounter` may refer to Encounter"
 )]
 pub trait FlagEncounter: crate::ConcreteResource {}
+#[cfg(feature = "encounter")]
 impl FlagEncounter for crate::resources::Encounter {}
 /// Resource types a `Flag.author` reference may point to: Device | Organization | Patient | Practitioner | PractitionerRole.
 #[diagnostic::on_unimplemented(
@@ -2387,10 +3085,15 @@ impl FlagEncounter for crate::resources::Encounter {}
     label = "`Flag.author` may refer to Device | Organization | Patient | Practitioner | PractitionerRole"
 )]
 pub trait FlagAuthor: crate::ConcreteResource {}
+#[cfg(feature = "device")]
 impl FlagAuthor for crate::resources::Device {}
+#[cfg(feature = "organization")]
 impl FlagAuthor for crate::resources::Organization {}
+#[cfg(feature = "patient")]
 impl FlagAuthor for crate::resources::Patient {}
+#[cfg(feature = "practitioner")]
 impl FlagAuthor for crate::resources::Practitioner {}
+#[cfg(feature = "practitioner_role")]
 impl FlagAuthor for crate::resources::PractitionerRole {}
 /// Resource types a `Goal.subject` reference may point to: Patient | Group | Organization.
 #[diagnostic::on_unimplemented(
@@ -2398,8 +3101,11 @@ impl FlagAuthor for crate::resources::PractitionerRole {}
     label = "`Goal.subject` may refer to Patient | Group | Organization"
 )]
 pub trait GoalSubject: crate::ConcreteResource {}
+#[cfg(feature = "patient")]
 impl GoalSubject for crate::resources::Patient {}
+#[cfg(feature = "group")]
 impl GoalSubject for crate::resources::Group {}
+#[cfg(feature = "organization")]
 impl GoalSubject for crate::resources::Organization {}
 /// Resource types a `Goal.expressedBy` reference may point to: Patient | Practitioner | PractitionerRole | RelatedPerson.
 #[diagnostic::on_unimplemented(
@@ -2407,9 +3113,13 @@ impl GoalSubject for crate::resources::Organization {}
     label = "`Goal.expressedBy` may refer to Patient | Practitioner | PractitionerRole | RelatedPerson"
 )]
 pub trait GoalExpressedBy: crate::ConcreteResource {}
+#[cfg(feature = "patient")]
 impl GoalExpressedBy for crate::resources::Patient {}
+#[cfg(feature = "practitioner")]
 impl GoalExpressedBy for crate::resources::Practitioner {}
+#[cfg(feature = "practitioner_role")]
 impl GoalExpressedBy for crate::resources::PractitionerRole {}
+#[cfg(feature = "related_person")]
 impl GoalExpressedBy for crate::resources::RelatedPerson {}
 /// Resource types a `Goal.addresses` reference may point to: Condition | Observation | MedicationStatement | NutritionOrder | ServiceRequest | RiskAssessment.
 #[diagnostic::on_unimplemented(
@@ -2417,11 +3127,17 @@ impl GoalExpressedBy for crate::resources::RelatedPerson {}
     label = "`Goal.addresses` may refer to Condition | Observation | MedicationStatement | NutritionOrder | ServiceRequest | RiskAssessment"
 )]
 pub trait GoalAddresses: crate::ConcreteResource {}
+#[cfg(feature = "condition")]
 impl GoalAddresses for crate::resources::Condition {}
+#[cfg(feature = "observation")]
 impl GoalAddresses for crate::resources::Observation {}
+#[cfg(feature = "medication_statement")]
 impl GoalAddresses for crate::resources::MedicationStatement {}
+#[cfg(feature = "nutrition_order")]
 impl GoalAddresses for crate::resources::NutritionOrder {}
+#[cfg(feature = "service_request")]
 impl GoalAddresses for crate::resources::ServiceRequest {}
+#[cfg(feature = "risk_assessment")]
 impl GoalAddresses for crate::resources::RiskAssessment {}
 /// Resource types a `Goal.outcomeReference` reference may point to: Observation.
 #[diagnostic::on_unimplemented(
@@ -2429,6 +3145,7 @@ impl GoalAddresses for crate::resources::RiskAssessment {}
     label = "`Goal.outcomeReference` may refer to Observation"
 )]
 pub trait GoalOutcomeReference: crate::ConcreteResource {}
+#[cfg(feature = "observation")]
 impl GoalOutcomeReference for crate::resources::Observation {}
 /// Resource types a `Group.managingEntity` reference may point to: Organization | RelatedPerson | Practitioner | PractitionerRole.
 #[diagnostic::on_unimplemented(
@@ -2436,9 +3153,13 @@ impl GoalOutcomeReference for crate::resources::Observation {}
     label = "`Group.managingEntity` may refer to Organization | RelatedPerson | Practitioner | PractitionerRole"
 )]
 pub trait GroupManagingEntity: crate::ConcreteResource {}
+#[cfg(feature = "organization")]
 impl GroupManagingEntity for crate::resources::Organization {}
+#[cfg(feature = "related_person")]
 impl GroupManagingEntity for crate::resources::RelatedPerson {}
+#[cfg(feature = "practitioner")]
 impl GroupManagingEntity for crate::resources::Practitioner {}
+#[cfg(feature = "practitioner_role")]
 impl GroupManagingEntity for crate::resources::PractitionerRole {}
 /// Resource types a `Group.member.entity` reference may point to: Patient | Practitioner | PractitionerRole | Device | Medication | Substance | Group.
 #[diagnostic::on_unimplemented(
@@ -2446,12 +3167,19 @@ impl GroupManagingEntity for crate::resources::PractitionerRole {}
     label = "`Group.member.entity` may refer to Patient | Practitioner | PractitionerRole | Device | Medication | Substance | Group"
 )]
 pub trait GroupMemberEntity: crate::ConcreteResource {}
+#[cfg(feature = "patient")]
 impl GroupMemberEntity for crate::resources::Patient {}
+#[cfg(feature = "practitioner")]
 impl GroupMemberEntity for crate::resources::Practitioner {}
+#[cfg(feature = "practitioner_role")]
 impl GroupMemberEntity for crate::resources::PractitionerRole {}
+#[cfg(feature = "device")]
 impl GroupMemberEntity for crate::resources::Device {}
+#[cfg(feature = "medication")]
 impl GroupMemberEntity for crate::resources::Medication {}
+#[cfg(feature = "substance")]
 impl GroupMemberEntity for crate::resources::Substance {}
+#[cfg(feature = "group")]
 impl GroupMemberEntity for crate::resources::Group {}
 /// Resource types a `GuidanceResponse.subject` reference may point to: Patient | Group.
 #[diagnostic::on_unimplemented(
@@ -2459,7 +3187,9 @@ impl GroupMemberEntity for crate::resources::Group {}
     label = "`GuidanceResponse.subject` may refer to Patient | Group"
 )]
 pub trait GuidanceResponseSubject: crate::ConcreteResource {}
+#[cfg(feature = "patient")]
 impl GuidanceResponseSubject for crate::resources::Patient {}
+#[cfg(feature = "group")]
 impl GuidanceResponseSubject for crate::resources::Group {}
 /// Resource types a `GuidanceResponse.encounter` reference may point to: Encounter.
 #[diagnostic::on_unimplemented(
@@ -2467,6 +3197,7 @@ impl GuidanceResponseSubject for crate::resources::Group {}
     label = "`GuidanceResponse.encounter` may refer to Encounter"
 )]
 pub trait GuidanceResponseEncounter: crate::ConcreteResource {}
+#[cfg(feature = "encounter")]
 impl GuidanceResponseEncounter for crate::resources::Encounter {}
 /// Resource types a `GuidanceResponse.performer` reference may point to: Device.
 #[diagnostic::on_unimplemented(
@@ -2474,6 +3205,7 @@ impl GuidanceResponseEncounter for crate::resources::Encounter {}
     label = "`GuidanceResponse.performer` may refer to Device"
 )]
 pub trait GuidanceResponsePerformer: crate::ConcreteResource {}
+#[cfg(feature = "device")]
 impl GuidanceResponsePerformer for crate::resources::Device {}
 /// Resource types a `GuidanceResponse.reasonReference` reference may point to: Condition | Observation | DiagnosticReport | DocumentReference.
 #[diagnostic::on_unimplemented(
@@ -2481,9 +3213,13 @@ impl GuidanceResponsePerformer for crate::resources::Device {}
     label = "`GuidanceResponse.reasonReference` may refer to Condition | Observation | DiagnosticReport | DocumentReference"
 )]
 pub trait GuidanceResponseReasonReference: crate::ConcreteResource {}
+#[cfg(feature = "condition")]
 impl GuidanceResponseReasonReference for crate::resources::Condition {}
+#[cfg(feature = "observation")]
 impl GuidanceResponseReasonReference for crate::resources::Observation {}
+#[cfg(feature = "diagnostic_report")]
 impl GuidanceResponseReasonReference for crate::resources::DiagnosticReport {}
+#[cfg(feature = "document_reference")]
 impl GuidanceResponseReasonReference for crate::resources::DocumentReference {}
 /// Resource types a `GuidanceResponse.evaluationMessage` reference may point to: OperationOutcome.
 #[diagnostic::on_unimplemented(
@@ -2491,6 +3227,7 @@ impl GuidanceResponseReasonReference for crate::resources::DocumentReference {}
     label = "`GuidanceResponse.evaluationMessage` may refer to OperationOutcome"
 )]
 pub trait GuidanceResponseEvaluationMessage: crate::ConcreteResource {}
+#[cfg(feature = "operation_outcome")]
 impl GuidanceResponseEvaluationMessage for crate::resources::OperationOutcome {}
 /// Resource types a `GuidanceResponse.outputParameters` reference may point to: Parameters.
 #[diagnostic::on_unimplemented(
@@ -2498,6 +3235,7 @@ impl GuidanceResponseEvaluationMessage for crate::resources::OperationOutcome {}
     label = "`GuidanceResponse.outputParameters` may refer to Parameters"
 )]
 pub trait GuidanceResponseOutputParameters: crate::ConcreteResource {}
+#[cfg(feature = "parameters")]
 impl GuidanceResponseOutputParameters for crate::resources::Parameters {}
 /// Resource types a `GuidanceResponse.result` reference may point to: CarePlan | RequestGroup.
 #[diagnostic::on_unimplemented(
@@ -2505,7 +3243,9 @@ impl GuidanceResponseOutputParameters for crate::resources::Parameters {}
     label = "`GuidanceResponse.result` may refer to CarePlan | RequestGroup"
 )]
 pub trait GuidanceResponseResult: crate::ConcreteResource {}
+#[cfg(feature = "care_plan")]
 impl GuidanceResponseResult for crate::resources::CarePlan {}
+#[cfg(feature = "request_group")]
 impl GuidanceResponseResult for crate::resources::RequestGroup {}
 /// Resource types a `HealthcareService.providedBy` reference may point to: Organization.
 #[diagnostic::on_unimplemented(
@@ -2513,6 +3253,7 @@ impl GuidanceResponseResult for crate::resources::RequestGroup {}
     label = "`HealthcareService.providedBy` may refer to Organization"
 )]
 pub trait HealthcareServiceProvidedBy: crate::ConcreteResource {}
+#[cfg(feature = "organization")]
 impl HealthcareServiceProvidedBy for crate::resources::Organization {}
 /// Resource types a `HealthcareService.location` reference may point to: Location.
 #[diagnostic::on_unimplemented(
@@ -2520,6 +3261,7 @@ impl HealthcareServiceProvidedBy for crate::resources::Organization {}
     label = "`HealthcareService.location` may refer to Location"
 )]
 pub trait HealthcareServiceLocation: crate::ConcreteResource {}
+#[cfg(feature = "location")]
 impl HealthcareServiceLocation for crate::resources::Location {}
 /// Resource types a `HealthcareService.coverageArea` reference may point to: Location.
 #[diagnostic::on_unimplemented(
@@ -2527,6 +3269,7 @@ impl HealthcareServiceLocation for crate::resources::Location {}
     label = "`HealthcareService.coverageArea` may refer to Location"
 )]
 pub trait HealthcareServiceCoverageArea: crate::ConcreteResource {}
+#[cfg(feature = "location")]
 impl HealthcareServiceCoverageArea for crate::resources::Location {}
 /// Resource types a `HealthcareService.endpoint` reference may point to: Endpoint.
 #[diagnostic::on_unimplemented(
@@ -2534,6 +3277,7 @@ impl HealthcareServiceCoverageArea for crate::resources::Location {}
     label = "`HealthcareService.endpoint` may refer to Endpoint"
 )]
 pub trait HealthcareServiceEndpoint: crate::ConcreteResource {}
+#[cfg(feature = "endpoint")]
 impl HealthcareServiceEndpoint for crate::resources::Endpoint {}
 /// Resource types a `ImagingStudy.subject` reference may point to: Patient | Device | Group.
 #[diagnostic::on_unimplemented(
@@ -2541,8 +3285,11 @@ impl HealthcareServiceEndpoint for crate::resources::Endpoint {}
     label = "`ImagingStudy.subject` may refer to Patient | Device | Group"
 )]
 pub trait ImagingStudySubject: crate::ConcreteResource {}
+#[cfg(feature = "patient")]
 impl ImagingStudySubject for crate::resources::Patient {}
+#[cfg(feature = "device")]
 impl ImagingStudySubject for crate::resources::Device {}
+#[cfg(feature = "group")]
 impl ImagingStudySubject for crate::resources::Group {}
 /// Resource types a `ImagingStudy.encounter` reference may point to: Encounter.
 #[diagnostic::on_unimplemented(
@@ -2550,6 +3297,7 @@ impl ImagingStudySubject for crate::resources::Group {}
     label = "`ImagingStudy.encounter` may refer to Encounter"
 )]
 pub trait ImagingStudyEncounter: crate::ConcreteResource {}
+#[cfg(feature = "encounter")]
 impl ImagingStudyEncounter for crate::resources::Encounter {}
 /// Resource types a `ImagingStudy.basedOn` reference may point to: CarePlan | ServiceRequest | Appointment | AppointmentResponse | Task.
 #[diagnostic::on_unimplemented(
@@ -2557,10 +3305,15 @@ impl ImagingStudyEncounter for crate::resources::Encounter {}
     label = "`ImagingStudy.basedOn` may refer to CarePlan | ServiceRequest | Appointment | AppointmentResponse | Task"
 )]
 pub trait ImagingStudyBasedOn: crate::ConcreteResource {}
+#[cfg(feature = "care_plan")]
 impl ImagingStudyBasedOn for crate::resources::CarePlan {}
+#[cfg(feature = "service_request")]
 impl ImagingStudyBasedOn for crate::resources::ServiceRequest {}
+#[cfg(feature = "appointment")]
 impl ImagingStudyBasedOn for crate::resources::Appointment {}
+#[cfg(feature = "appointment_response")]
 impl ImagingStudyBasedOn for crate::resources::AppointmentResponse {}
+#[cfg(feature = "task")]
 impl ImagingStudyBasedOn for crate::resources::Task {}
 /// Resource types a `ImagingStudy.referrer` reference may point to: Practitioner | PractitionerRole.
 #[diagnostic::on_unimplemented(
@@ -2568,7 +3321,9 @@ impl ImagingStudyBasedOn for crate::resources::Task {}
     label = "`ImagingStudy.referrer` may refer to Practitioner | PractitionerRole"
 )]
 pub trait ImagingStudyReferrer: crate::ConcreteResource {}
+#[cfg(feature = "practitioner")]
 impl ImagingStudyReferrer for crate::resources::Practitioner {}
+#[cfg(feature = "practitioner_role")]
 impl ImagingStudyReferrer for crate::resources::PractitionerRole {}
 /// Resource types a `ImagingStudy.interpreter` reference may point to: Practitioner | PractitionerRole.
 #[diagnostic::on_unimplemented(
@@ -2576,7 +3331,9 @@ impl ImagingStudyReferrer for crate::resources::PractitionerRole {}
     label = "`ImagingStudy.interpreter` may refer to Practitioner | PractitionerRole"
 )]
 pub trait ImagingStudyInterpreter: crate::ConcreteResource {}
+#[cfg(feature = "practitioner")]
 impl ImagingStudyInterpreter for crate::resources::Practitioner {}
+#[cfg(feature = "practitioner_role")]
 impl ImagingStudyInterpreter for crate::resources::PractitionerRole {}
 /// Resource types a `ImagingStudy.endpoint` reference may point to: Endpoint.
 #[diagnostic::on_unimplemented(
@@ -2584,6 +3341,7 @@ impl ImagingStudyInterpreter for crate::resources::PractitionerRole {}
     label = "`ImagingStudy.endpoint` may refer to Endpoint"
 )]
 pub trait ImagingStudyEndpoint: crate::ConcreteResource {}
+#[cfg(feature = "endpoint")]
 impl ImagingStudyEndpoint for crate::resources::Endpoint {}
 /// Resource types a `ImagingStudy.procedureReference` reference may point to: Procedure.
 #[diagnostic::on_unimplemented(
@@ -2591,6 +3349,7 @@ impl ImagingStudyEndpoint for crate::resources::Endpoint {}
     label = "`ImagingStudy.procedureReference` may refer to Procedure"
 )]
 pub trait ImagingStudyProcedureReference: crate::ConcreteResource {}
+#[cfg(feature = "procedure")]
 impl ImagingStudyProcedureReference for crate::resources::Procedure {}
 /// Resource types a `ImagingStudy.location` reference may point to: Location.
 #[diagnostic::on_unimplemented(
@@ -2598,6 +3357,7 @@ impl ImagingStudyProcedureReference for crate::resources::Procedure {}
     label = "`ImagingStudy.location` may refer to Location"
 )]
 pub trait ImagingStudyLocation: crate::ConcreteResource {}
+#[cfg(feature = "location")]
 impl ImagingStudyLocation for crate::resources::Location {}
 /// Resource types a `ImagingStudy.reasonReference` reference may point to: Condition | Observation | Media | DiagnosticReport | DocumentReference.
 #[diagnostic::on_unimplemented(
@@ -2605,10 +3365,15 @@ impl ImagingStudyLocation for crate::resources::Location {}
     label = "`ImagingStudy.reasonReference` may refer to Condition | Observation | Media | DiagnosticReport | DocumentReference"
 )]
 pub trait ImagingStudyReasonReference: crate::ConcreteResource {}
+#[cfg(feature = "condition")]
 impl ImagingStudyReasonReference for crate::resources::Condition {}
+#[cfg(feature = "observation")]
 impl ImagingStudyReasonReference for crate::resources::Observation {}
+#[cfg(feature = "media")]
 impl ImagingStudyReasonReference for crate::resources::Media {}
+#[cfg(feature = "diagnostic_report")]
 impl ImagingStudyReasonReference for crate::resources::DiagnosticReport {}
+#[cfg(feature = "document_reference")]
 impl ImagingStudyReasonReference for crate::resources::DocumentReference {}
 /// Resource types a `ImagingStudy.series.endpoint` reference may point to: Endpoint.
 #[diagnostic::on_unimplemented(
@@ -2616,6 +3381,7 @@ impl ImagingStudyReasonReference for crate::resources::DocumentReference {}
     label = "`ImagingStudy.series.endpoint` may refer to Endpoint"
 )]
 pub trait ImagingStudySeriesEndpoint: crate::ConcreteResource {}
+#[cfg(feature = "endpoint")]
 impl ImagingStudySeriesEndpoint for crate::resources::Endpoint {}
 /// Resource types a `ImagingStudy.series.specimen` reference may point to: Specimen.
 #[diagnostic::on_unimplemented(
@@ -2623,6 +3389,7 @@ impl ImagingStudySeriesEndpoint for crate::resources::Endpoint {}
     label = "`ImagingStudy.series.specimen` may refer to Specimen"
 )]
 pub trait ImagingStudySeriesSpecimen: crate::ConcreteResource {}
+#[cfg(feature = "specimen")]
 impl ImagingStudySeriesSpecimen for crate::resources::Specimen {}
 /// Resource types a `ImagingStudy.series.performer.actor` reference may point to: Practitioner | PractitionerRole | Organization | CareTeam | Patient | Device | RelatedPerson.
 #[diagnostic::on_unimplemented(
@@ -2630,12 +3397,19 @@ impl ImagingStudySeriesSpecimen for crate::resources::Specimen {}
     label = "`ImagingStudy.series.performer.actor` may refer to Practitioner | PractitionerRole | Organization | CareTeam | Patient | Device | RelatedPerson"
 )]
 pub trait ImagingStudySeriesPerformerActor: crate::ConcreteResource {}
+#[cfg(feature = "practitioner")]
 impl ImagingStudySeriesPerformerActor for crate::resources::Practitioner {}
+#[cfg(feature = "practitioner_role")]
 impl ImagingStudySeriesPerformerActor for crate::resources::PractitionerRole {}
+#[cfg(feature = "organization")]
 impl ImagingStudySeriesPerformerActor for crate::resources::Organization {}
+#[cfg(feature = "care_team")]
 impl ImagingStudySeriesPerformerActor for crate::resources::CareTeam {}
+#[cfg(feature = "patient")]
 impl ImagingStudySeriesPerformerActor for crate::resources::Patient {}
+#[cfg(feature = "device")]
 impl ImagingStudySeriesPerformerActor for crate::resources::Device {}
+#[cfg(feature = "related_person")]
 impl ImagingStudySeriesPerformerActor for crate::resources::RelatedPerson {}
 /// Resource types a `Immunization.patient` reference may point to: Patient.
 #[diagnostic::on_unimplemented(
@@ -2643,6 +3417,7 @@ impl ImagingStudySeriesPerformerActor for crate::resources::RelatedPerson {}
     label = "`Immunization.patient` may refer to Patient"
 )]
 pub trait ImmunizationPatient: crate::ConcreteResource {}
+#[cfg(feature = "patient")]
 impl ImmunizationPatient for crate::resources::Patient {}
 /// Resource types a `Immunization.encounter` reference may point to: Encounter.
 #[diagnostic::on_unimplemented(
@@ -2650,6 +3425,7 @@ impl ImmunizationPatient for crate::resources::Patient {}
     label = "`Immunization.encounter` may refer to Encounter"
 )]
 pub trait ImmunizationEncounter: crate::ConcreteResource {}
+#[cfg(feature = "encounter")]
 impl ImmunizationEncounter for crate::resources::Encounter {}
 /// Resource types a `Immunization.location` reference may point to: Location.
 #[diagnostic::on_unimplemented(
@@ -2657,6 +3433,7 @@ impl ImmunizationEncounter for crate::resources::Encounter {}
     label = "`Immunization.location` may refer to Location"
 )]
 pub trait ImmunizationLocation: crate::ConcreteResource {}
+#[cfg(feature = "location")]
 impl ImmunizationLocation for crate::resources::Location {}
 /// Resource types a `Immunization.manufacturer` reference may point to: Organization.
 #[diagnostic::on_unimplemented(
@@ -2664,6 +3441,7 @@ impl ImmunizationLocation for crate::resources::Location {}
     label = "`Immunization.manufacturer` may refer to Organization"
 )]
 pub trait ImmunizationManufacturer: crate::ConcreteResource {}
+#[cfg(feature = "organization")]
 impl ImmunizationManufacturer for crate::resources::Organization {}
 /// Resource types a `Immunization.reasonReference` reference may point to: Condition | Observation | DiagnosticReport.
 #[diagnostic::on_unimplemented(
@@ -2671,8 +3449,11 @@ impl ImmunizationManufacturer for crate::resources::Organization {}
     label = "`Immunization.reasonReference` may refer to Condition | Observation | DiagnosticReport"
 )]
 pub trait ImmunizationReasonReference: crate::ConcreteResource {}
+#[cfg(feature = "condition")]
 impl ImmunizationReasonReference for crate::resources::Condition {}
+#[cfg(feature = "observation")]
 impl ImmunizationReasonReference for crate::resources::Observation {}
+#[cfg(feature = "diagnostic_report")]
 impl ImmunizationReasonReference for crate::resources::DiagnosticReport {}
 /// Resource types a `Immunization.performer.actor` reference may point to: Practitioner | PractitionerRole | Organization.
 #[diagnostic::on_unimplemented(
@@ -2680,8 +3461,11 @@ impl ImmunizationReasonReference for crate::resources::DiagnosticReport {}
     label = "`Immunization.performer.actor` may refer to Practitioner | PractitionerRole | Organization"
 )]
 pub trait ImmunizationPerformerActor: crate::ConcreteResource {}
+#[cfg(feature = "practitioner")]
 impl ImmunizationPerformerActor for crate::resources::Practitioner {}
+#[cfg(feature = "practitioner_role")]
 impl ImmunizationPerformerActor for crate::resources::PractitionerRole {}
+#[cfg(feature = "organization")]
 impl ImmunizationPerformerActor for crate::resources::Organization {}
 /// Resource types a `Immunization.reaction.detail` reference may point to: Observation.
 #[diagnostic::on_unimplemented(
@@ -2689,6 +3473,7 @@ impl ImmunizationPerformerActor for crate::resources::Organization {}
     label = "`Immunization.reaction.detail` may refer to Observation"
 )]
 pub trait ImmunizationReactionDetail: crate::ConcreteResource {}
+#[cfg(feature = "observation")]
 impl ImmunizationReactionDetail for crate::resources::Observation {}
 /// Resource types a `Immunization.protocolApplied.authority` reference may point to: Organization.
 #[diagnostic::on_unimplemented(
@@ -2696,6 +3481,7 @@ impl ImmunizationReactionDetail for crate::resources::Observation {}
     label = "`Immunization.protocolApplied.authority` may refer to Organization"
 )]
 pub trait ImmunizationProtocolAppliedAuthority: crate::ConcreteResource {}
+#[cfg(feature = "organization")]
 impl ImmunizationProtocolAppliedAuthority for crate::resources::Organization {}
 /// Resource types a `ImmunizationEvaluation.patient` reference may point to: Patient.
 #[diagnostic::on_unimplemented(
@@ -2703,6 +3489,7 @@ impl ImmunizationProtocolAppliedAuthority for crate::resources::Organization {}
     label = "`ImmunizationEvaluation.patient` may refer to Patient"
 )]
 pub trait ImmunizationEvaluationPatient: crate::ConcreteResource {}
+#[cfg(feature = "patient")]
 impl ImmunizationEvaluationPatient for crate::resources::Patient {}
 /// Resource types a `ImmunizationEvaluation.authority` reference may point to: Organization.
 #[diagnostic::on_unimplemented(
@@ -2710,6 +3497,7 @@ impl ImmunizationEvaluationPatient for crate::resources::Patient {}
     label = "`ImmunizationEvaluation.authority` may refer to Organization"
 )]
 pub trait ImmunizationEvaluationAuthority: crate::ConcreteResource {}
+#[cfg(feature = "organization")]
 impl ImmunizationEvaluationAuthority for crate::resources::Organization {}
 /// Resource types a `ImmunizationEvaluation.immunizationEvent` reference may point to: Immunization.
 #[diagnostic::on_unimplemented(
@@ -2717,6 +3505,7 @@ impl ImmunizationEvaluationAuthority for crate::resources::Organization {}
     label = "`ImmunizationEvaluation.immunizationEvent` may refer to Immunization"
 )]
 pub trait ImmunizationEvaluationImmunizationEvent: crate::ConcreteResource {}
+#[cfg(feature = "immunization")]
 impl ImmunizationEvaluationImmunizationEvent for crate::resources::Immunization {}
 /// Resource types a `ImmunizationRecommendation.patient` reference may point to: Patient.
 #[diagnostic::on_unimplemented(
@@ -2724,6 +3513,7 @@ impl ImmunizationEvaluationImmunizationEvent for crate::resources::Immunization 
     label = "`ImmunizationRecommendation.patient` may refer to Patient"
 )]
 pub trait ImmunizationRecommendationPatient: crate::ConcreteResource {}
+#[cfg(feature = "patient")]
 impl ImmunizationRecommendationPatient for crate::resources::Patient {}
 /// Resource types a `ImmunizationRecommendation.authority` reference may point to: Organization.
 #[diagnostic::on_unimplemented(
@@ -2731,6 +3521,7 @@ impl ImmunizationRecommendationPatient for crate::resources::Patient {}
     label = "`ImmunizationRecommendation.authority` may refer to Organization"
 )]
 pub trait ImmunizationRecommendationAuthority: crate::ConcreteResource {}
+#[cfg(feature = "organization")]
 impl ImmunizationRecommendationAuthority for crate::resources::Organization {}
 /// Resource types a `ImmunizationRecommendation.recommendation.supportingImmunization` reference may point to: Immunization | ImmunizationEvaluation.
 #[diagnostic::on_unimplemented(
@@ -2738,8 +3529,10 @@ impl ImmunizationRecommendationAuthority for crate::resources::Organization {}
     label = "`ImmunizationRecommendation.recommendation.supportingImmunization` may refer to Immunization | ImmunizationEvaluation"
 )]
 pub trait ImmunizationRecommendationRecommendationSupportingImmunization: crate::ConcreteResource {}
+#[cfg(feature = "immunization")]
 impl ImmunizationRecommendationRecommendationSupportingImmunization
 for crate::resources::Immunization {}
+#[cfg(feature = "immunization_evaluation")]
 impl ImmunizationRecommendationRecommendationSupportingImmunization
 for crate::resources::ImmunizationEvaluation {}
 /// Resource types a `InsurancePlan.ownedBy` reference may point to: Organization.
@@ -2748,6 +3541,7 @@ for crate::resources::ImmunizationEvaluation {}
     label = "`InsurancePlan.ownedBy` may refer to Organization"
 )]
 pub trait InsurancePlanOwnedBy: crate::ConcreteResource {}
+#[cfg(feature = "organization")]
 impl InsurancePlanOwnedBy for crate::resources::Organization {}
 /// Resource types a `InsurancePlan.administeredBy` reference may point to: Organization.
 #[diagnostic::on_unimplemented(
@@ -2755,6 +3549,7 @@ impl InsurancePlanOwnedBy for crate::resources::Organization {}
     label = "`InsurancePlan.administeredBy` may refer to Organization"
 )]
 pub trait InsurancePlanAdministeredBy: crate::ConcreteResource {}
+#[cfg(feature = "organization")]
 impl InsurancePlanAdministeredBy for crate::resources::Organization {}
 /// Resource types a `InsurancePlan.coverageArea` reference may point to: Location.
 #[diagnostic::on_unimplemented(
@@ -2762,6 +3557,7 @@ impl InsurancePlanAdministeredBy for crate::resources::Organization {}
     label = "`InsurancePlan.coverageArea` may refer to Location"
 )]
 pub trait InsurancePlanCoverageArea: crate::ConcreteResource {}
+#[cfg(feature = "location")]
 impl InsurancePlanCoverageArea for crate::resources::Location {}
 /// Resource types a `InsurancePlan.endpoint` reference may point to: Endpoint.
 #[diagnostic::on_unimplemented(
@@ -2769,6 +3565,7 @@ impl InsurancePlanCoverageArea for crate::resources::Location {}
     label = "`InsurancePlan.endpoint` may refer to Endpoint"
 )]
 pub trait InsurancePlanEndpoint: crate::ConcreteResource {}
+#[cfg(feature = "endpoint")]
 impl InsurancePlanEndpoint for crate::resources::Endpoint {}
 /// Resource types a `InsurancePlan.network` reference may point to: Organization.
 #[diagnostic::on_unimplemented(
@@ -2776,6 +3573,7 @@ impl InsurancePlanEndpoint for crate::resources::Endpoint {}
     label = "`InsurancePlan.network` may refer to Organization"
 )]
 pub trait InsurancePlanNetwork: crate::ConcreteResource {}
+#[cfg(feature = "organization")]
 impl InsurancePlanNetwork for crate::resources::Organization {}
 /// Resource types a `InsurancePlan.coverage.network` reference may point to: Organization.
 #[diagnostic::on_unimplemented(
@@ -2783,6 +3581,7 @@ impl InsurancePlanNetwork for crate::resources::Organization {}
     label = "`InsurancePlan.coverage.network` may refer to Organization"
 )]
 pub trait InsurancePlanCoverageNetwork: crate::ConcreteResource {}
+#[cfg(feature = "organization")]
 impl InsurancePlanCoverageNetwork for crate::resources::Organization {}
 /// Resource types a `InsurancePlan.plan.coverageArea` reference may point to: Location.
 #[diagnostic::on_unimplemented(
@@ -2790,6 +3589,7 @@ impl InsurancePlanCoverageNetwork for crate::resources::Organization {}
     label = "`InsurancePlan.plan.coverageArea` may refer to Location"
 )]
 pub trait InsurancePlanPlanCoverageArea: crate::ConcreteResource {}
+#[cfg(feature = "location")]
 impl InsurancePlanPlanCoverageArea for crate::resources::Location {}
 /// Resource types a `InsurancePlan.plan.network` reference may point to: Organization.
 #[diagnostic::on_unimplemented(
@@ -2797,6 +3597,7 @@ impl InsurancePlanPlanCoverageArea for crate::resources::Location {}
     label = "`InsurancePlan.plan.network` may refer to Organization"
 )]
 pub trait InsurancePlanPlanNetwork: crate::ConcreteResource {}
+#[cfg(feature = "organization")]
 impl InsurancePlanPlanNetwork for crate::resources::Organization {}
 /// Resource types a `Invoice.subject` reference may point to: Patient | Group.
 #[diagnostic::on_unimplemented(
@@ -2804,7 +3605,9 @@ impl InsurancePlanPlanNetwork for crate::resources::Organization {}
     label = "`Invoice.subject` may refer to Patient | Group"
 )]
 pub trait InvoiceSubject: crate::ConcreteResource {}
+#[cfg(feature = "patient")]
 impl InvoiceSubject for crate::resources::Patient {}
+#[cfg(feature = "group")]
 impl InvoiceSubject for crate::resources::Group {}
 /// Resource types a `Invoice.recipient` reference may point to: Organization | Patient | RelatedPerson.
 #[diagnostic::on_unimplemented(
@@ -2812,8 +3615,11 @@ impl InvoiceSubject for crate::resources::Group {}
     label = "`Invoice.recipient` may refer to Organization | Patient | RelatedPerson"
 )]
 pub trait InvoiceRecipient: crate::ConcreteResource {}
+#[cfg(feature = "organization")]
 impl InvoiceRecipient for crate::resources::Organization {}
+#[cfg(feature = "patient")]
 impl InvoiceRecipient for crate::resources::Patient {}
+#[cfg(feature = "related_person")]
 impl InvoiceRecipient for crate::resources::RelatedPerson {}
 /// Resource types a `Invoice.issuer` reference may point to: Organization.
 #[diagnostic::on_unimplemented(
@@ -2821,6 +3627,7 @@ impl InvoiceRecipient for crate::resources::RelatedPerson {}
     label = "`Invoice.issuer` may refer to Organization"
 )]
 pub trait InvoiceIssuer: crate::ConcreteResource {}
+#[cfg(feature = "organization")]
 impl InvoiceIssuer for crate::resources::Organization {}
 /// Resource types a `Invoice.account` reference may point to: Account.
 #[diagnostic::on_unimplemented(
@@ -2828,6 +3635,7 @@ impl InvoiceIssuer for crate::resources::Organization {}
     label = "`Invoice.account` may refer to Account"
 )]
 pub trait InvoiceAccount: crate::ConcreteResource {}
+#[cfg(feature = "account")]
 impl InvoiceAccount for crate::resources::Account {}
 /// Resource types a `Invoice.participant.actor` reference may point to: Practitioner | Organization | Patient | PractitionerRole | Device | RelatedPerson.
 #[diagnostic::on_unimplemented(
@@ -2835,11 +3643,17 @@ impl InvoiceAccount for crate::resources::Account {}
     label = "`Invoice.participant.actor` may refer to Practitioner | Organization | Patient | PractitionerRole | Device | RelatedPerson"
 )]
 pub trait InvoiceParticipantActor: crate::ConcreteResource {}
+#[cfg(feature = "practitioner")]
 impl InvoiceParticipantActor for crate::resources::Practitioner {}
+#[cfg(feature = "organization")]
 impl InvoiceParticipantActor for crate::resources::Organization {}
+#[cfg(feature = "patient")]
 impl InvoiceParticipantActor for crate::resources::Patient {}
+#[cfg(feature = "practitioner_role")]
 impl InvoiceParticipantActor for crate::resources::PractitionerRole {}
+#[cfg(feature = "device")]
 impl InvoiceParticipantActor for crate::resources::Device {}
+#[cfg(feature = "related_person")]
 impl InvoiceParticipantActor for crate::resources::RelatedPerson {}
 /// Resource types a `Linkage.author` reference may point to: Practitioner | PractitionerRole | Organization.
 #[diagnostic::on_unimplemented(
@@ -2847,8 +3661,11 @@ impl InvoiceParticipantActor for crate::resources::RelatedPerson {}
     label = "`Linkage.author` may refer to Practitioner | PractitionerRole | Organization"
 )]
 pub trait LinkageAuthor: crate::ConcreteResource {}
+#[cfg(feature = "practitioner")]
 impl LinkageAuthor for crate::resources::Practitioner {}
+#[cfg(feature = "practitioner_role")]
 impl LinkageAuthor for crate::resources::PractitionerRole {}
+#[cfg(feature = "organization")]
 impl LinkageAuthor for crate::resources::Organization {}
 /// Resource types a `List.subject` reference may point to: Patient | Group | Device | Location.
 #[diagnostic::on_unimplemented(
@@ -2856,9 +3673,13 @@ impl LinkageAuthor for crate::resources::Organization {}
     label = "`List.subject` may refer to Patient | Group | Device | Location"
 )]
 pub trait ListSubject: crate::ConcreteResource {}
+#[cfg(feature = "patient")]
 impl ListSubject for crate::resources::Patient {}
+#[cfg(feature = "group")]
 impl ListSubject for crate::resources::Group {}
+#[cfg(feature = "device")]
 impl ListSubject for crate::resources::Device {}
+#[cfg(feature = "location")]
 impl ListSubject for crate::resources::Location {}
 /// Resource types a `List.encounter` reference may point to: Encounter.
 #[diagnostic::on_unimplemented(
@@ -2866,6 +3687,7 @@ impl ListSubject for crate::resources::Location {}
     label = "`List.encounter` may refer to Encounter"
 )]
 pub trait ListEncounter: crate::ConcreteResource {}
+#[cfg(feature = "encounter")]
 impl ListEncounter for crate::resources::Encounter {}
 /// Resource types a `List.source` reference may point to: Practitioner | PractitionerRole | Patient | Device.
 #[diagnostic::on_unimplemented(
@@ -2873,9 +3695,13 @@ impl ListEncounter for crate::resources::Encounter {}
     label = "`List.source` may refer to Practitioner | PractitionerRole | Patient | Device"
 )]
 pub trait ListSource: crate::ConcreteResource {}
+#[cfg(feature = "practitioner")]
 impl ListSource for crate::resources::Practitioner {}
+#[cfg(feature = "practitioner_role")]
 impl ListSource for crate::resources::PractitionerRole {}
+#[cfg(feature = "patient")]
 impl ListSource for crate::resources::Patient {}
+#[cfg(feature = "device")]
 impl ListSource for crate::resources::Device {}
 /// Resource types a `Location.managingOrganization` reference may point to: Organization.
 #[diagnostic::on_unimplemented(
@@ -2883,6 +3709,7 @@ impl ListSource for crate::resources::Device {}
     label = "`Location.managingOrganization` may refer to Organization"
 )]
 pub trait LocationManagingOrganization: crate::ConcreteResource {}
+#[cfg(feature = "organization")]
 impl LocationManagingOrganization for crate::resources::Organization {}
 /// Resource types a `Location.partOf` reference may point to: Location.
 #[diagnostic::on_unimplemented(
@@ -2890,6 +3717,7 @@ impl LocationManagingOrganization for crate::resources::Organization {}
     label = "`Location.partOf` may refer to Location"
 )]
 pub trait LocationPartOf: crate::ConcreteResource {}
+#[cfg(feature = "location")]
 impl LocationPartOf for crate::resources::Location {}
 /// Resource types a `Location.endpoint` reference may point to: Endpoint.
 #[diagnostic::on_unimplemented(
@@ -2897,6 +3725,7 @@ impl LocationPartOf for crate::resources::Location {}
     label = "`Location.endpoint` may refer to Endpoint"
 )]
 pub trait LocationEndpoint: crate::ConcreteResource {}
+#[cfg(feature = "endpoint")]
 impl LocationEndpoint for crate::resources::Endpoint {}
 /// Resource types a `MeasureReport.subject` reference may point to: Patient | Practitioner | PractitionerRole | Location | Device | RelatedPerson | Group.
 #[diagnostic::on_unimplemented(
@@ -2904,12 +3733,19 @@ impl LocationEndpoint for crate::resources::Endpoint {}
     label = "`MeasureReport.subject` may refer to Patient | Practitioner | PractitionerRole | Location | Device | RelatedPerson | Group"
 )]
 pub trait MeasureReportSubject: crate::ConcreteResource {}
+#[cfg(feature = "patient")]
 impl MeasureReportSubject for crate::resources::Patient {}
+#[cfg(feature = "practitioner")]
 impl MeasureReportSubject for crate::resources::Practitioner {}
+#[cfg(feature = "practitioner_role")]
 impl MeasureReportSubject for crate::resources::PractitionerRole {}
+#[cfg(feature = "location")]
 impl MeasureReportSubject for crate::resources::Location {}
+#[cfg(feature = "device")]
 impl MeasureReportSubject for crate::resources::Device {}
+#[cfg(feature = "related_person")]
 impl MeasureReportSubject for crate::resources::RelatedPerson {}
+#[cfg(feature = "group")]
 impl MeasureReportSubject for crate::resources::Group {}
 /// Resource types a `MeasureReport.reporter` reference may point to: Practitioner | PractitionerRole | Location | Organization.
 #[diagnostic::on_unimplemented(
@@ -2917,9 +3753,13 @@ impl MeasureReportSubject for crate::resources::Group {}
     label = "`MeasureReport.reporter` may refer to Practitioner | PractitionerRole | Location | Organization"
 )]
 pub trait MeasureReportReporter: crate::ConcreteResource {}
+#[cfg(feature = "practitioner")]
 impl MeasureReportReporter for crate::resources::Practitioner {}
+#[cfg(feature = "practitioner_role")]
 impl MeasureReportReporter for crate::resources::PractitionerRole {}
+#[cfg(feature = "location")]
 impl MeasureReportReporter for crate::resources::Location {}
+#[cfg(feature = "organization")]
 impl MeasureReportReporter for crate::resources::Organization {}
 /// Resource types a `MeasureReport.group.population.subjectResults` reference may point to: List.
 #[diagnostic::on_unimplemented(
@@ -2927,6 +3767,7 @@ impl MeasureReportReporter for crate::resources::Organization {}
     label = "`MeasureReport.group.population.subjectResults` may refer to List"
 )]
 pub trait MeasureReportGroupPopulationSubjectResults: crate::ConcreteResource {}
+#[cfg(feature = "list")]
 impl MeasureReportGroupPopulationSubjectResults for crate::resources::List {}
 /// Resource types a `MeasureReport.group.stratifier.stratum.population.subjectResults` reference may point to: List.
 #[diagnostic::on_unimplemented(
@@ -2934,6 +3775,7 @@ impl MeasureReportGroupPopulationSubjectResults for crate::resources::List {}
     label = "`MeasureReport.group.stratifier.stratum.population.subjectResults` may refer to List"
 )]
 pub trait MeasureReportGroupStratifierStratumPopulationSubjectResults: crate::ConcreteResource {}
+#[cfg(feature = "list")]
 impl MeasureReportGroupStratifierStratumPopulationSubjectResults
 for crate::resources::List {}
 /// Resource types a `Media.basedOn` reference may point to: ServiceRequest | CarePlan.
@@ -2942,7 +3784,9 @@ for crate::resources::List {}
     label = "`Media.basedOn` may refer to ServiceRequest | CarePlan"
 )]
 pub trait MediaBasedOn: crate::ConcreteResource {}
+#[cfg(feature = "service_request")]
 impl MediaBasedOn for crate::resources::ServiceRequest {}
+#[cfg(feature = "care_plan")]
 impl MediaBasedOn for crate::resources::CarePlan {}
 /// Resource types a `Media.subject` reference may point to: Patient | Practitioner | PractitionerRole | Group | Device | Specimen | Location.
 #[diagnostic::on_unimplemented(
@@ -2950,12 +3794,19 @@ impl MediaBasedOn for crate::resources::CarePlan {}
     label = "`Media.subject` may refer to Patient | Practitioner | PractitionerRole | Group | Device | Specimen | Location"
 )]
 pub trait MediaSubject: crate::ConcreteResource {}
+#[cfg(feature = "patient")]
 impl MediaSubject for crate::resources::Patient {}
+#[cfg(feature = "practitioner")]
 impl MediaSubject for crate::resources::Practitioner {}
+#[cfg(feature = "practitioner_role")]
 impl MediaSubject for crate::resources::PractitionerRole {}
+#[cfg(feature = "group")]
 impl MediaSubject for crate::resources::Group {}
+#[cfg(feature = "device")]
 impl MediaSubject for crate::resources::Device {}
+#[cfg(feature = "specimen")]
 impl MediaSubject for crate::resources::Specimen {}
+#[cfg(feature = "location")]
 impl MediaSubject for crate::resources::Location {}
 /// Resource types a `Media.encounter` reference may point to: Encounter.
 #[diagnostic::on_unimplemented(
@@ -2963,6 +3814,7 @@ impl MediaSubject for crate::resources::Location {}
     label = "`Media.encounter` may refer to Encounter"
 )]
 pub trait MediaEncounter: crate::ConcreteResource {}
+#[cfg(feature = "encounter")]
 impl MediaEncounter for crate::resources::Encounter {}
 /// Resource types a `Media.operator` reference may point to: Practitioner | PractitionerRole | Organization | CareTeam | Patient | Device | RelatedPerson.
 #[diagnostic::on_unimplemented(
@@ -2970,12 +3822,19 @@ impl MediaEncounter for crate::resources::Encounter {}
     label = "`Media.operator` may refer to Practitioner | PractitionerRole | Organization | CareTeam | Patient | Device | RelatedPerson"
 )]
 pub trait MediaOperator: crate::ConcreteResource {}
+#[cfg(feature = "practitioner")]
 impl MediaOperator for crate::resources::Practitioner {}
+#[cfg(feature = "practitioner_role")]
 impl MediaOperator for crate::resources::PractitionerRole {}
+#[cfg(feature = "organization")]
 impl MediaOperator for crate::resources::Organization {}
+#[cfg(feature = "care_team")]
 impl MediaOperator for crate::resources::CareTeam {}
+#[cfg(feature = "patient")]
 impl MediaOperator for crate::resources::Patient {}
+#[cfg(feature = "device")]
 impl MediaOperator for crate::resources::Device {}
+#[cfg(feature = "related_person")]
 impl MediaOperator for crate::resources::RelatedPerson {}
 /// Resource types a `Media.device` reference may point to: Device | DeviceMetric.
 #[diagnostic::on_unimplemented(
@@ -2983,7 +3842,9 @@ impl MediaOperator for crate::resources::RelatedPerson {}
     label = "`Media.device` may refer to Device | DeviceMetric"
 )]
 pub trait MediaDevice: crate::ConcreteResource {}
+#[cfg(feature = "device")]
 impl MediaDevice for crate::resources::Device {}
+#[cfg(feature = "device_metric")]
 impl MediaDevice for crate::resources::DeviceMetric {}
 /// Resource types a `Medication.manufacturer` reference may point to: Organization.
 #[diagnostic::on_unimplemented(
@@ -2991,6 +3852,7 @@ impl MediaDevice for crate::resources::DeviceMetric {}
     label = "`Medication.manufacturer` may refer to Organization"
 )]
 pub trait MedicationManufacturer: crate::ConcreteResource {}
+#[cfg(feature = "organization")]
 impl MedicationManufacturer for crate::resources::Organization {}
 /// Resource types a `MedicationAdministration.partOf` reference may point to: MedicationAdministration | Procedure.
 #[diagnostic::on_unimplemented(
@@ -2998,7 +3860,9 @@ impl MedicationManufacturer for crate::resources::Organization {}
     label = "`MedicationAdministration.partOf` may refer to MedicationAdministration | Procedure"
 )]
 pub trait MedicationAdministrationPartOf: crate::ConcreteResource {}
+#[cfg(feature = "medication_administration")]
 impl MedicationAdministrationPartOf for crate::resources::MedicationAdministration {}
+#[cfg(feature = "procedure")]
 impl MedicationAdministrationPartOf for crate::resources::Procedure {}
 /// Resource types a `MedicationAdministration.subject` reference may point to: Patient | Group.
 #[diagnostic::on_unimplemented(
@@ -3006,7 +3870,9 @@ impl MedicationAdministrationPartOf for crate::resources::Procedure {}
     label = "`MedicationAdministration.subject` may refer to Patient | Group"
 )]
 pub trait MedicationAdministrationSubject: crate::ConcreteResource {}
+#[cfg(feature = "patient")]
 impl MedicationAdministrationSubject for crate::resources::Patient {}
+#[cfg(feature = "group")]
 impl MedicationAdministrationSubject for crate::resources::Group {}
 /// Resource types a `MedicationAdministration.context` reference may point to: Encounter | EpisodeOfCare.
 #[diagnostic::on_unimplemented(
@@ -3014,7 +3880,9 @@ impl MedicationAdministrationSubject for crate::resources::Group {}
     label = "`MedicationAdministration.context` may refer to Encounter | EpisodeOfCare"
 )]
 pub trait MedicationAdministrationContext: crate::ConcreteResource {}
+#[cfg(feature = "encounter")]
 impl MedicationAdministrationContext for crate::resources::Encounter {}
+#[cfg(feature = "episode_of_care")]
 impl MedicationAdministrationContext for crate::resources::EpisodeOfCare {}
 /// Resource types a `MedicationAdministration.reasonReference` reference may point to: Condition | Observation | DiagnosticReport.
 #[diagnostic::on_unimplemented(
@@ -3022,8 +3890,11 @@ impl MedicationAdministrationContext for crate::resources::EpisodeOfCare {}
     label = "`MedicationAdministration.reasonReference` may refer to Condition | Observation | DiagnosticReport"
 )]
 pub trait MedicationAdministrationReasonReference: crate::ConcreteResource {}
+#[cfg(feature = "condition")]
 impl MedicationAdministrationReasonReference for crate::resources::Condition {}
+#[cfg(feature = "observation")]
 impl MedicationAdministrationReasonReference for crate::resources::Observation {}
+#[cfg(feature = "diagnostic_report")]
 impl MedicationAdministrationReasonReference for crate::resources::DiagnosticReport {}
 /// Resource types a `MedicationAdministration.request` reference may point to: MedicationRequest.
 #[diagnostic::on_unimplemented(
@@ -3031,6 +3902,7 @@ impl MedicationAdministrationReasonReference for crate::resources::DiagnosticRep
     label = "`MedicationAdministration.request` may refer to MedicationRequest"
 )]
 pub trait MedicationAdministrationRequest: crate::ConcreteResource {}
+#[cfg(feature = "medication_request")]
 impl MedicationAdministrationRequest for crate::resources::MedicationRequest {}
 /// Resource types a `MedicationAdministration.device` reference may point to: Device.
 #[diagnostic::on_unimplemented(
@@ -3038,6 +3910,7 @@ impl MedicationAdministrationRequest for crate::resources::MedicationRequest {}
     label = "`MedicationAdministration.device` may refer to Device"
 )]
 pub trait MedicationAdministrationDevice: crate::ConcreteResource {}
+#[cfg(feature = "device")]
 impl MedicationAdministrationDevice for crate::resources::Device {}
 /// Resource types a `MedicationAdministration.eventHistory` reference may point to: Provenance.
 #[diagnostic::on_unimplemented(
@@ -3045,6 +3918,7 @@ impl MedicationAdministrationDevice for crate::resources::Device {}
     label = "`MedicationAdministration.eventHistory` may refer to Provenance"
 )]
 pub trait MedicationAdministrationEventHistory: crate::ConcreteResource {}
+#[cfg(feature = "provenance")]
 impl MedicationAdministrationEventHistory for crate::resources::Provenance {}
 /// Resource types a `MedicationAdministration.performer.actor` reference may point to: Practitioner | PractitionerRole | Patient | RelatedPerson | Device.
 #[diagnostic::on_unimplemented(
@@ -3052,10 +3926,15 @@ impl MedicationAdministrationEventHistory for crate::resources::Provenance {}
     label = "`MedicationAdministration.performer.actor` may refer to Practitioner | PractitionerRole | Patient | RelatedPerson | Device"
 )]
 pub trait MedicationAdministrationPerformerActor: crate::ConcreteResource {}
+#[cfg(feature = "practitioner")]
 impl MedicationAdministrationPerformerActor for crate::resources::Practitioner {}
+#[cfg(feature = "practitioner_role")]
 impl MedicationAdministrationPerformerActor for crate::resources::PractitionerRole {}
+#[cfg(feature = "patient")]
 impl MedicationAdministrationPerformerActor for crate::resources::Patient {}
+#[cfg(feature = "related_person")]
 impl MedicationAdministrationPerformerActor for crate::resources::RelatedPerson {}
+#[cfg(feature = "device")]
 impl MedicationAdministrationPerformerActor for crate::resources::Device {}
 /// Resource types a `MedicationDispense.partOf` reference may point to: Procedure.
 #[diagnostic::on_unimplemented(
@@ -3063,6 +3942,7 @@ impl MedicationAdministrationPerformerActor for crate::resources::Device {}
     label = "`MedicationDispense.partOf` may refer to Procedure"
 )]
 pub trait MedicationDispensePartOf: crate::ConcreteResource {}
+#[cfg(feature = "procedure")]
 impl MedicationDispensePartOf for crate::resources::Procedure {}
 /// Resource types a `MedicationDispense.subject` reference may point to: Patient | Group.
 #[diagnostic::on_unimplemented(
@@ -3070,7 +3950,9 @@ impl MedicationDispensePartOf for crate::resources::Procedure {}
     label = "`MedicationDispense.subject` may refer to Patient | Group"
 )]
 pub trait MedicationDispenseSubject: crate::ConcreteResource {}
+#[cfg(feature = "patient")]
 impl MedicationDispenseSubject for crate::resources::Patient {}
+#[cfg(feature = "group")]
 impl MedicationDispenseSubject for crate::resources::Group {}
 /// Resource types a `MedicationDispense.context` reference may point to: Encounter | EpisodeOfCare.
 #[diagnostic::on_unimplemented(
@@ -3078,7 +3960,9 @@ impl MedicationDispenseSubject for crate::resources::Group {}
     label = "`MedicationDispense.context` may refer to Encounter | EpisodeOfCare"
 )]
 pub trait MedicationDispenseContext: crate::ConcreteResource {}
+#[cfg(feature = "encounter")]
 impl MedicationDispenseContext for crate::resources::Encounter {}
+#[cfg(feature = "episode_of_care")]
 impl MedicationDispenseContext for crate::resources::EpisodeOfCare {}
 /// Resource types a `MedicationDispense.location` reference may point to: Location.
 #[diagnostic::on_unimplemented(
@@ -3086,6 +3970,7 @@ impl MedicationDispenseContext for crate::resources::EpisodeOfCare {}
     label = "`MedicationDispense.location` may refer to Location"
 )]
 pub trait MedicationDispenseLocation: crate::ConcreteResource {}
+#[cfg(feature = "location")]
 impl MedicationDispenseLocation for crate::resources::Location {}
 /// Resource types a `MedicationDispense.authorizingPrescription` reference may point to: MedicationRequest.
 #[diagnostic::on_unimplemented(
@@ -3093,6 +3978,7 @@ impl MedicationDispenseLocation for crate::resources::Location {}
     label = "`MedicationDispense.authorizingPrescription` may refer to MedicationRequest"
 )]
 pub trait MedicationDispenseAuthorizingPrescription: crate::ConcreteResource {}
+#[cfg(feature = "medication_request")]
 impl MedicationDispenseAuthorizingPrescription for crate::resources::MedicationRequest {}
 /// Resource types a `MedicationDispense.destination` reference may point to: Location.
 #[diagnostic::on_unimplemented(
@@ -3100,6 +3986,7 @@ impl MedicationDispenseAuthorizingPrescription for crate::resources::MedicationR
     label = "`MedicationDispense.destination` may refer to Location"
 )]
 pub trait MedicationDispenseDestination: crate::ConcreteResource {}
+#[cfg(feature = "location")]
 impl MedicationDispenseDestination for crate::resources::Location {}
 /// Resource types a `MedicationDispense.receiver` reference may point to: Patient | Practitioner.
 #[diagnostic::on_unimplemented(
@@ -3107,7 +3994,9 @@ impl MedicationDispenseDestination for crate::resources::Location {}
     label = "`MedicationDispense.receiver` may refer to Patient | Practitioner"
 )]
 pub trait MedicationDispenseReceiver: crate::ConcreteResource {}
+#[cfg(feature = "patient")]
 impl MedicationDispenseReceiver for crate::resources::Patient {}
+#[cfg(feature = "practitioner")]
 impl MedicationDispenseReceiver for crate::resources::Practitioner {}
 /// Resource types a `MedicationDispense.detectedIssue` reference may point to: DetectedIssue.
 #[diagnostic::on_unimplemented(
@@ -3115,6 +4004,7 @@ impl MedicationDispenseReceiver for crate::resources::Practitioner {}
     label = "`MedicationDispense.detectedIssue` may refer to DetectedIssue"
 )]
 pub trait MedicationDispenseDetectedIssue: crate::ConcreteResource {}
+#[cfg(feature = "detected_issue")]
 impl MedicationDispenseDetectedIssue for crate::resources::DetectedIssue {}
 /// Resource types a `MedicationDispense.eventHistory` reference may point to: Provenance.
 #[diagnostic::on_unimplemented(
@@ -3122,6 +4012,7 @@ impl MedicationDispenseDetectedIssue for crate::resources::DetectedIssue {}
     label = "`MedicationDispense.eventHistory` may refer to Provenance"
 )]
 pub trait MedicationDispenseEventHistory: crate::ConcreteResource {}
+#[cfg(feature = "provenance")]
 impl MedicationDispenseEventHistory for crate::resources::Provenance {}
 /// Resource types a `MedicationDispense.performer.actor` reference may point to: Practitioner | PractitionerRole | Organization | Patient | Device | RelatedPerson.
 #[diagnostic::on_unimplemented(
@@ -3129,11 +4020,17 @@ impl MedicationDispenseEventHistory for crate::resources::Provenance {}
     label = "`MedicationDispense.performer.actor` may refer to Practitioner | PractitionerRole | Organization | Patient | Device | RelatedPerson"
 )]
 pub trait MedicationDispensePerformerActor: crate::ConcreteResource {}
+#[cfg(feature = "practitioner")]
 impl MedicationDispensePerformerActor for crate::resources::Practitioner {}
+#[cfg(feature = "practitioner_role")]
 impl MedicationDispensePerformerActor for crate::resources::PractitionerRole {}
+#[cfg(feature = "organization")]
 impl MedicationDispensePerformerActor for crate::resources::Organization {}
+#[cfg(feature = "patient")]
 impl MedicationDispensePerformerActor for crate::resources::Patient {}
+#[cfg(feature = "device")]
 impl MedicationDispensePerformerActor for crate::resources::Device {}
+#[cfg(feature = "related_person")]
 impl MedicationDispensePerformerActor for crate::resources::RelatedPerson {}
 /// Resource types a `MedicationDispense.substitution.responsibleParty` reference may point to: Practitioner | PractitionerRole.
 #[diagnostic::on_unimplemented(
@@ -3141,7 +4038,9 @@ impl MedicationDispensePerformerActor for crate::resources::RelatedPerson {}
     label = "`MedicationDispense.substitution.responsibleParty` may refer to Practitioner | PractitionerRole"
 )]
 pub trait MedicationDispenseSubstitutionResponsibleParty: crate::ConcreteResource {}
+#[cfg(feature = "practitioner")]
 impl MedicationDispenseSubstitutionResponsibleParty for crate::resources::Practitioner {}
+#[cfg(feature = "practitioner_role")]
 impl MedicationDispenseSubstitutionResponsibleParty
 for crate::resources::PractitionerRole {}
 /// Resource types a `MedicationKnowledge.manufacturer` reference may point to: Organization.
@@ -3150,6 +4049,7 @@ for crate::resources::PractitionerRole {}
     label = "`MedicationKnowledge.manufacturer` may refer to Organization"
 )]
 pub trait MedicationKnowledgeManufacturer: crate::ConcreteResource {}
+#[cfg(feature = "organization")]
 impl MedicationKnowledgeManufacturer for crate::resources::Organization {}
 /// Resource types a `MedicationKnowledge.associatedMedication` reference may point to: Medication.
 #[diagnostic::on_unimplemented(
@@ -3157,6 +4057,7 @@ impl MedicationKnowledgeManufacturer for crate::resources::Organization {}
     label = "`MedicationKnowledge.associatedMedication` may refer to Medication"
 )]
 pub trait MedicationKnowledgeAssociatedMedication: crate::ConcreteResource {}
+#[cfg(feature = "medication")]
 impl MedicationKnowledgeAssociatedMedication for crate::resources::Medication {}
 /// Resource types a `MedicationKnowledge.contraindication` reference may point to: DetectedIssue.
 #[diagnostic::on_unimplemented(
@@ -3164,6 +4065,7 @@ impl MedicationKnowledgeAssociatedMedication for crate::resources::Medication {}
     label = "`MedicationKnowledge.contraindication` may refer to DetectedIssue"
 )]
 pub trait MedicationKnowledgeContraindication: crate::ConcreteResource {}
+#[cfg(feature = "detected_issue")]
 impl MedicationKnowledgeContraindication for crate::resources::DetectedIssue {}
 /// Resource types a `MedicationKnowledge.relatedMedicationKnowledge.reference` reference may point to: MedicationKnowledge.
 #[diagnostic::on_unimplemented(
@@ -3171,6 +4073,7 @@ impl MedicationKnowledgeContraindication for crate::resources::DetectedIssue {}
     label = "`MedicationKnowledge.relatedMedicationKnowledge.reference` may refer to MedicationKnowledge"
 )]
 pub trait MedicationKnowledgeRelatedMedicationKnowledgeReference: crate::ConcreteResource {}
+#[cfg(feature = "medication_knowledge")]
 impl MedicationKnowledgeRelatedMedicationKnowledgeReference
 for crate::resources::MedicationKnowledge {}
 /// Resource types a `MedicationKnowledge.monograph.source` reference may point to: DocumentReference | Media.
@@ -3179,7 +4082,9 @@ for crate::resources::MedicationKnowledge {}
     label = "`MedicationKnowledge.monograph.source` may refer to DocumentReference | Media"
 )]
 pub trait MedicationKnowledgeMonographSource: crate::ConcreteResource {}
+#[cfg(feature = "document_reference")]
 impl MedicationKnowledgeMonographSource for crate::resources::DocumentReference {}
+#[cfg(feature = "media")]
 impl MedicationKnowledgeMonographSource for crate::resources::Media {}
 /// Resource types a `MedicationKnowledge.regulatory.regulatoryAuthority` reference may point to: Organization.
 #[diagnostic::on_unimplemented(
@@ -3187,6 +4092,7 @@ impl MedicationKnowledgeMonographSource for crate::resources::Media {}
     label = "`MedicationKnowledge.regulatory.regulatoryAuthority` may refer to Organization"
 )]
 pub trait MedicationKnowledgeRegulatoryRegulatoryAuthority: crate::ConcreteResource {}
+#[cfg(feature = "organization")]
 impl MedicationKnowledgeRegulatoryRegulatoryAuthority
 for crate::resources::Organization {}
 /// Resource types a `MedicationRequest.subject` reference may point to: Patient | Group.
@@ -3195,7 +4101,9 @@ for crate::resources::Organization {}
     label = "`MedicationRequest.subject` may refer to Patient | Group"
 )]
 pub trait MedicationRequestSubject: crate::ConcreteResource {}
+#[cfg(feature = "patient")]
 impl MedicationRequestSubject for crate::resources::Patient {}
+#[cfg(feature = "group")]
 impl MedicationRequestSubject for crate::resources::Group {}
 /// Resource types a `MedicationRequest.encounter` reference may point to: Encounter.
 #[diagnostic::on_unimplemented(
@@ -3203,6 +4111,7 @@ impl MedicationRequestSubject for crate::resources::Group {}
     label = "`MedicationRequest.encounter` may refer to Encounter"
 )]
 pub trait MedicationRequestEncounter: crate::ConcreteResource {}
+#[cfg(feature = "encounter")]
 impl MedicationRequestEncounter for crate::resources::Encounter {}
 /// Resource types a `MedicationRequest.requester` reference may point to: Practitioner | PractitionerRole | Organization | Patient | RelatedPerson | Device.
 #[diagnostic::on_unimplemented(
@@ -3210,11 +4119,17 @@ impl MedicationRequestEncounter for crate::resources::Encounter {}
     label = "`MedicationRequest.requester` may refer to Practitioner | PractitionerRole | Organization | Patient | RelatedPerson | Device"
 )]
 pub trait MedicationRequestRequester: crate::ConcreteResource {}
+#[cfg(feature = "practitioner")]
 impl MedicationRequestRequester for crate::resources::Practitioner {}
+#[cfg(feature = "practitioner_role")]
 impl MedicationRequestRequester for crate::resources::PractitionerRole {}
+#[cfg(feature = "organization")]
 impl MedicationRequestRequester for crate::resources::Organization {}
+#[cfg(feature = "patient")]
 impl MedicationRequestRequester for crate::resources::Patient {}
+#[cfg(feature = "related_person")]
 impl MedicationRequestRequester for crate::resources::RelatedPerson {}
+#[cfg(feature = "device")]
 impl MedicationRequestRequester for crate::resources::Device {}
 /// Resource types a `MedicationRequest.performer` reference may point to: Practitioner | PractitionerRole | Organization | Patient | Device | RelatedPerson | CareTeam.
 #[diagnostic::on_unimplemented(
@@ -3222,12 +4137,19 @@ impl MedicationRequestRequester for crate::resources::Device {}
     label = "`MedicationRequest.performer` may refer to Practitioner | PractitionerRole | Organization | Patient | Device | RelatedPerson | CareTeam"
 )]
 pub trait MedicationRequestPerformer: crate::ConcreteResource {}
+#[cfg(feature = "practitioner")]
 impl MedicationRequestPerformer for crate::resources::Practitioner {}
+#[cfg(feature = "practitioner_role")]
 impl MedicationRequestPerformer for crate::resources::PractitionerRole {}
+#[cfg(feature = "organization")]
 impl MedicationRequestPerformer for crate::resources::Organization {}
+#[cfg(feature = "patient")]
 impl MedicationRequestPerformer for crate::resources::Patient {}
+#[cfg(feature = "device")]
 impl MedicationRequestPerformer for crate::resources::Device {}
+#[cfg(feature = "related_person")]
 impl MedicationRequestPerformer for crate::resources::RelatedPerson {}
+#[cfg(feature = "care_team")]
 impl MedicationRequestPerformer for crate::resources::CareTeam {}
 /// Resource types a `MedicationRequest.recorder` reference may point to: Practitioner | PractitionerRole.
 #[diagnostic::on_unimplemented(
@@ -3235,7 +4157,9 @@ impl MedicationRequestPerformer for crate::resources::CareTeam {}
     label = "`MedicationRequest.recorder` may refer to Practitioner | PractitionerRole"
 )]
 pub trait MedicationRequestRecorder: crate::ConcreteResource {}
+#[cfg(feature = "practitioner")]
 impl MedicationRequestRecorder for crate::resources::Practitioner {}
+#[cfg(feature = "practitioner_role")]
 impl MedicationRequestRecorder for crate::resources::PractitionerRole {}
 /// Resource types a `MedicationRequest.reasonReference` reference may point to: Condition | Observation.
 #[diagnostic::on_unimplemented(
@@ -3243,7 +4167,9 @@ impl MedicationRequestRecorder for crate::resources::PractitionerRole {}
     label = "`MedicationRequest.reasonReference` may refer to Condition | Observation"
 )]
 pub trait MedicationRequestReasonReference: crate::ConcreteResource {}
+#[cfg(feature = "condition")]
 impl MedicationRequestReasonReference for crate::resources::Condition {}
+#[cfg(feature = "observation")]
 impl MedicationRequestReasonReference for crate::resources::Observation {}
 /// Resource types a `MedicationRequest.basedOn` reference may point to: CarePlan | MedicationRequest | ServiceRequest | ImmunizationRecommendation.
 #[diagnostic::on_unimplemented(
@@ -3251,9 +4177,13 @@ impl MedicationRequestReasonReference for crate::resources::Observation {}
     label = "`MedicationRequest.basedOn` may refer to CarePlan | MedicationRequest | ServiceRequest | ImmunizationRecommendation"
 )]
 pub trait MedicationRequestBasedOn: crate::ConcreteResource {}
+#[cfg(feature = "care_plan")]
 impl MedicationRequestBasedOn for crate::resources::CarePlan {}
+#[cfg(feature = "medication_request")]
 impl MedicationRequestBasedOn for crate::resources::MedicationRequest {}
+#[cfg(feature = "service_request")]
 impl MedicationRequestBasedOn for crate::resources::ServiceRequest {}
+#[cfg(feature = "immunization_recommendation")]
 impl MedicationRequestBasedOn for crate::resources::ImmunizationRecommendation {}
 /// Resource types a `MedicationRequest.insurance` reference may point to: Coverage | ClaimResponse.
 #[diagnostic::on_unimplemented(
@@ -3261,7 +4191,9 @@ impl MedicationRequestBasedOn for crate::resources::ImmunizationRecommendation {
     label = "`MedicationRequest.insurance` may refer to Coverage | ClaimResponse"
 )]
 pub trait MedicationRequestInsurance: crate::ConcreteResource {}
+#[cfg(feature = "coverage")]
 impl MedicationRequestInsurance for crate::resources::Coverage {}
+#[cfg(feature = "claim_response")]
 impl MedicationRequestInsurance for crate::resources::ClaimResponse {}
 /// Resource types a `MedicationRequest.priorPrescription` reference may point to: MedicationRequest.
 #[diagnostic::on_unimplemented(
@@ -3269,6 +4201,7 @@ impl MedicationRequestInsurance for crate::resources::ClaimResponse {}
     label = "`MedicationRequest.priorPrescription` may refer to MedicationRequest"
 )]
 pub trait MedicationRequestPriorPrescription: crate::ConcreteResource {}
+#[cfg(feature = "medication_request")]
 impl MedicationRequestPriorPrescription for crate::resources::MedicationRequest {}
 /// Resource types a `MedicationRequest.detectedIssue` reference may point to: DetectedIssue.
 #[diagnostic::on_unimplemented(
@@ -3276,6 +4209,7 @@ impl MedicationRequestPriorPrescription for crate::resources::MedicationRequest 
     label = "`MedicationRequest.detectedIssue` may refer to DetectedIssue"
 )]
 pub trait MedicationRequestDetectedIssue: crate::ConcreteResource {}
+#[cfg(feature = "detected_issue")]
 impl MedicationRequestDetectedIssue for crate::resources::DetectedIssue {}
 /// Resource types a `MedicationRequest.eventHistory` reference may point to: Provenance.
 #[diagnostic::on_unimplemented(
@@ -3283,6 +4217,7 @@ impl MedicationRequestDetectedIssue for crate::resources::DetectedIssue {}
     label = "`MedicationRequest.eventHistory` may refer to Provenance"
 )]
 pub trait MedicationRequestEventHistory: crate::ConcreteResource {}
+#[cfg(feature = "provenance")]
 impl MedicationRequestEventHistory for crate::resources::Provenance {}
 /// Resource types a `MedicationRequest.dispenseRequest.performer` reference may point to: Organization.
 #[diagnostic::on_unimplemented(
@@ -3290,6 +4225,7 @@ impl MedicationRequestEventHistory for crate::resources::Provenance {}
     label = "`MedicationRequest.dispenseRequest.performer` may refer to Organization"
 )]
 pub trait MedicationRequestDispenseRequestPerformer: crate::ConcreteResource {}
+#[cfg(feature = "organization")]
 impl MedicationRequestDispenseRequestPerformer for crate::resources::Organization {}
 /// Resource types a `MedicationStatement.basedOn` reference may point to: MedicationRequest | CarePlan | ServiceRequest.
 #[diagnostic::on_unimplemented(
@@ -3297,8 +4233,11 @@ impl MedicationRequestDispenseRequestPerformer for crate::resources::Organizatio
     label = "`MedicationStatement.basedOn` may refer to MedicationRequest | CarePlan | ServiceRequest"
 )]
 pub trait MedicationStatementBasedOn: crate::ConcreteResource {}
+#[cfg(feature = "medication_request")]
 impl MedicationStatementBasedOn for crate::resources::MedicationRequest {}
+#[cfg(feature = "care_plan")]
 impl MedicationStatementBasedOn for crate::resources::CarePlan {}
+#[cfg(feature = "service_request")]
 impl MedicationStatementBasedOn for crate::resources::ServiceRequest {}
 /// Resource types a `MedicationStatement.partOf` reference may point to: MedicationAdministration | MedicationDispense | MedicationStatement | Procedure | Observation.
 #[diagnostic::on_unimplemented(
@@ -3306,10 +4245,15 @@ impl MedicationStatementBasedOn for crate::resources::ServiceRequest {}
     label = "`MedicationStatement.partOf` may refer to MedicationAdministration | MedicationDispense | MedicationStatement | Procedure | Observation"
 )]
 pub trait MedicationStatementPartOf: crate::ConcreteResource {}
+#[cfg(feature = "medication_administration")]
 impl MedicationStatementPartOf for crate::resources::MedicationAdministration {}
+#[cfg(feature = "medication_dispense")]
 impl MedicationStatementPartOf for crate::resources::MedicationDispense {}
+#[cfg(feature = "medication_statement")]
 impl MedicationStatementPartOf for crate::resources::MedicationStatement {}
+#[cfg(feature = "procedure")]
 impl MedicationStatementPartOf for crate::resources::Procedure {}
+#[cfg(feature = "observation")]
 impl MedicationStatementPartOf for crate::resources::Observation {}
 /// Resource types a `MedicationStatement.subject` reference may point to: Patient | Group.
 #[diagnostic::on_unimplemented(
@@ -3317,7 +4261,9 @@ impl MedicationStatementPartOf for crate::resources::Observation {}
     label = "`MedicationStatement.subject` may refer to Patient | Group"
 )]
 pub trait MedicationStatementSubject: crate::ConcreteResource {}
+#[cfg(feature = "patient")]
 impl MedicationStatementSubject for crate::resources::Patient {}
+#[cfg(feature = "group")]
 impl MedicationStatementSubject for crate::resources::Group {}
 /// Resource types a `MedicationStatement.context` reference may point to: Encounter | EpisodeOfCare.
 #[diagnostic::on_unimplemented(
@@ -3325,7 +4271,9 @@ impl MedicationStatementSubject for crate::resources::Group {}
     label = "`MedicationStatement.context` may refer to Encounter | EpisodeOfCare"
 )]
 pub trait MedicationStatementContext: crate::ConcreteResource {}
+#[cfg(feature = "encounter")]
 impl MedicationStatementContext for crate::resources::Encounter {}
+#[cfg(feature = "episode_of_care")]
 impl MedicationStatementContext for crate::resources::EpisodeOfCare {}
 /// Resource types a `MedicationStatement.informationSource` reference may point to: Patient | Practitioner | PractitionerRole | RelatedPerson | Organization.
 #[diagnostic::on_unimplemented(
@@ -3333,10 +4281,15 @@ impl MedicationStatementContext for crate::resources::EpisodeOfCare {}
     label = "`MedicationStatement.informationSource` may refer to Patient | Practitioner | PractitionerRole | RelatedPerson | Organization"
 )]
 pub trait MedicationStatementInformationSource: crate::ConcreteResource {}
+#[cfg(feature = "patient")]
 impl MedicationStatementInformationSource for crate::resources::Patient {}
+#[cfg(feature = "practitioner")]
 impl MedicationStatementInformationSource for crate::resources::Practitioner {}
+#[cfg(feature = "practitioner_role")]
 impl MedicationStatementInformationSource for crate::resources::PractitionerRole {}
+#[cfg(feature = "related_person")]
 impl MedicationStatementInformationSource for crate::resources::RelatedPerson {}
+#[cfg(feature = "organization")]
 impl MedicationStatementInformationSource for crate::resources::Organization {}
 /// Resource types a `MedicationStatement.reasonReference` reference may point to: Condition | Observation | DiagnosticReport.
 #[diagnostic::on_unimplemented(
@@ -3344,8 +4297,11 @@ impl MedicationStatementInformationSource for crate::resources::Organization {}
     label = "`MedicationStatement.reasonReference` may refer to Condition | Observation | DiagnosticReport"
 )]
 pub trait MedicationStatementReasonReference: crate::ConcreteResource {}
+#[cfg(feature = "condition")]
 impl MedicationStatementReasonReference for crate::resources::Condition {}
+#[cfg(feature = "observation")]
 impl MedicationStatementReasonReference for crate::resources::Observation {}
+#[cfg(feature = "diagnostic_report")]
 impl MedicationStatementReasonReference for crate::resources::DiagnosticReport {}
 /// Resource types a `MedicinalProduct.pharmaceuticalProduct` reference may point to: MedicinalProductPharmaceutical.
 #[diagnostic::on_unimplemented(
@@ -3353,6 +4309,7 @@ impl MedicationStatementReasonReference for crate::resources::DiagnosticReport {
     label = "`MedicinalProduct.pharmaceuticalProduct` may refer to MedicinalProductPharmaceutical"
 )]
 pub trait MedicinalProductPharmaceuticalProduct: crate::ConcreteResource {}
+#[cfg(feature = "medicinal_product_pharmaceutical")]
 impl MedicinalProductPharmaceuticalProduct
 for crate::resources::MedicinalProductPharmaceutical {}
 /// Resource types a `MedicinalProduct.packagedMedicinalProduct` reference may point to: MedicinalProductPackaged.
@@ -3361,6 +4318,7 @@ for crate::resources::MedicinalProductPharmaceutical {}
     label = "`MedicinalProduct.packagedMedicinalProduct` may refer to MedicinalProductPackaged"
 )]
 pub trait MedicinalProductPackagedMedicinalProduct: crate::ConcreteResource {}
+#[cfg(feature = "medicinal_product_packaged")]
 impl MedicinalProductPackagedMedicinalProduct
 for crate::resources::MedicinalProductPackaged {}
 /// Resource types a `MedicinalProduct.attachedDocument` reference may point to: DocumentReference.
@@ -3369,6 +4327,7 @@ for crate::resources::MedicinalProductPackaged {}
     label = "`MedicinalProduct.attachedDocument` may refer to DocumentReference"
 )]
 pub trait MedicinalProductAttachedDocument: crate::ConcreteResource {}
+#[cfg(feature = "document_reference")]
 impl MedicinalProductAttachedDocument for crate::resources::DocumentReference {}
 /// Resource types a `MedicinalProduct.masterFile` reference may point to: DocumentReference.
 #[diagnostic::on_unimplemented(
@@ -3376,6 +4335,7 @@ impl MedicinalProductAttachedDocument for crate::resources::DocumentReference {}
     label = "`MedicinalProduct.masterFile` may refer to DocumentReference"
 )]
 pub trait MedicinalProductMasterFile: crate::ConcreteResource {}
+#[cfg(feature = "document_reference")]
 impl MedicinalProductMasterFile for crate::resources::DocumentReference {}
 /// Resource types a `MedicinalProduct.contact` reference may point to: Organization | PractitionerRole.
 #[diagnostic::on_unimplemented(
@@ -3383,7 +4343,9 @@ impl MedicinalProductMasterFile for crate::resources::DocumentReference {}
     label = "`MedicinalProduct.contact` may refer to Organization | PractitionerRole"
 )]
 pub trait MedicinalProductContact: crate::ConcreteResource {}
+#[cfg(feature = "organization")]
 impl MedicinalProductContact for crate::resources::Organization {}
+#[cfg(feature = "practitioner_role")]
 impl MedicinalProductContact for crate::resources::PractitionerRole {}
 /// Resource types a `MedicinalProduct.clinicalTrial` reference may point to: ResearchStudy.
 #[diagnostic::on_unimplemented(
@@ -3391,6 +4353,7 @@ impl MedicinalProductContact for crate::resources::PractitionerRole {}
     label = "`MedicinalProduct.clinicalTrial` may refer to ResearchStudy"
 )]
 pub trait MedicinalProductClinicalTrial: crate::ConcreteResource {}
+#[cfg(feature = "research_study")]
 impl MedicinalProductClinicalTrial for crate::resources::ResearchStudy {}
 /// Resource types a `MedicinalProduct.manufacturingBusinessOperation.manufacturer` reference may point to: Organization.
 #[diagnostic::on_unimplemented(
@@ -3398,6 +4361,7 @@ impl MedicinalProductClinicalTrial for crate::resources::ResearchStudy {}
     label = "`MedicinalProduct.manufacturingBusinessOperation.manufacturer` may refer to Organization"
 )]
 pub trait MedicinalProductManufacturingBusinessOperationManufacturer: crate::ConcreteResource {}
+#[cfg(feature = "organization")]
 impl MedicinalProductManufacturingBusinessOperationManufacturer
 for crate::resources::Organization {}
 /// Resource types a `MedicinalProduct.manufacturingBusinessOperation.regulator` reference may point to: Organization.
@@ -3406,6 +4370,7 @@ for crate::resources::Organization {}
     label = "`MedicinalProduct.manufacturingBusinessOperation.regulator` may refer to Organization"
 )]
 pub trait MedicinalProductManufacturingBusinessOperationRegulator: crate::ConcreteResource {}
+#[cfg(feature = "organization")]
 impl MedicinalProductManufacturingBusinessOperationRegulator
 for crate::resources::Organization {}
 /// Resource types a `MedicinalProductAuthorization.subject` reference may point to: MedicinalProduct | MedicinalProductPackaged.
@@ -3414,7 +4379,9 @@ for crate::resources::Organization {}
     label = "`MedicinalProductAuthorization.subject` may refer to MedicinalProduct | MedicinalProductPackaged"
 )]
 pub trait MedicinalProductAuthorizationSubject: crate::ConcreteResource {}
+#[cfg(feature = "medicinal_product")]
 impl MedicinalProductAuthorizationSubject for crate::resources::MedicinalProduct {}
+#[cfg(feature = "medicinal_product_packaged")]
 impl MedicinalProductAuthorizationSubject
 for crate::resources::MedicinalProductPackaged {}
 /// Resource types a `MedicinalProductAuthorization.holder` reference may point to: Organization.
@@ -3423,6 +4390,7 @@ for crate::resources::MedicinalProductPackaged {}
     label = "`MedicinalProductAuthorization.holder` may refer to Organization"
 )]
 pub trait MedicinalProductAuthorizationHolder: crate::ConcreteResource {}
+#[cfg(feature = "organization")]
 impl MedicinalProductAuthorizationHolder for crate::resources::Organization {}
 /// Resource types a `MedicinalProductAuthorization.regulator` reference may point to: Organization.
 #[diagnostic::on_unimplemented(
@@ -3430,6 +4398,7 @@ impl MedicinalProductAuthorizationHolder for crate::resources::Organization {}
     label = "`MedicinalProductAuthorization.regulator` may refer to Organization"
 )]
 pub trait MedicinalProductAuthorizationRegulator: crate::ConcreteResource {}
+#[cfg(feature = "organization")]
 impl MedicinalProductAuthorizationRegulator for crate::resources::Organization {}
 /// Resource types a `MedicinalProductContraindication.subject` reference may point to: MedicinalProduct | Medication.
 #[diagnostic::on_unimplemented(
@@ -3437,7 +4406,9 @@ impl MedicinalProductAuthorizationRegulator for crate::resources::Organization {
     label = "`MedicinalProductContraindication.subject` may refer to MedicinalProduct | Medication"
 )]
 pub trait MedicinalProductContraindicationSubject: crate::ConcreteResource {}
+#[cfg(feature = "medicinal_product")]
 impl MedicinalProductContraindicationSubject for crate::resources::MedicinalProduct {}
+#[cfg(feature = "medication")]
 impl MedicinalProductContraindicationSubject for crate::resources::Medication {}
 /// Resource types a `MedicinalProductContraindication.therapeuticIndication` reference may point to: MedicinalProductIndication.
 #[diagnostic::on_unimplemented(
@@ -3445,6 +4416,7 @@ impl MedicinalProductContraindicationSubject for crate::resources::Medication {}
     label = "`MedicinalProductContraindication.therapeuticIndication` may refer to MedicinalProductIndication"
 )]
 pub trait MedicinalProductContraindicationTherapeuticIndication: crate::ConcreteResource {}
+#[cfg(feature = "medicinal_product_indication")]
 impl MedicinalProductContraindicationTherapeuticIndication
 for crate::resources::MedicinalProductIndication {}
 /// Resource types a `MedicinalProductIndication.subject` reference may point to: MedicinalProduct | Medication.
@@ -3453,7 +4425,9 @@ for crate::resources::MedicinalProductIndication {}
     label = "`MedicinalProductIndication.subject` may refer to MedicinalProduct | Medication"
 )]
 pub trait MedicinalProductIndicationSubject: crate::ConcreteResource {}
+#[cfg(feature = "medicinal_product")]
 impl MedicinalProductIndicationSubject for crate::resources::MedicinalProduct {}
+#[cfg(feature = "medication")]
 impl MedicinalProductIndicationSubject for crate::resources::Medication {}
 /// Resource types a `MedicinalProductIndication.undesirableEffect` reference may point to: MedicinalProductUndesirableEffect.
 #[diagnostic::on_unimplemented(
@@ -3461,6 +4435,7 @@ impl MedicinalProductIndicationSubject for crate::resources::Medication {}
     label = "`MedicinalProductIndication.undesirableEffect` may refer to MedicinalProductUndesirableEffect"
 )]
 pub trait MedicinalProductIndicationUndesirableEffect: crate::ConcreteResource {}
+#[cfg(feature = "medicinal_product_undesirable_effect")]
 impl MedicinalProductIndicationUndesirableEffect
 for crate::resources::MedicinalProductUndesirableEffect {}
 /// Resource types a `MedicinalProductIngredient.manufacturer` reference may point to: Organization.
@@ -3469,6 +4444,7 @@ for crate::resources::MedicinalProductUndesirableEffect {}
     label = "`MedicinalProductIngredient.manufacturer` may refer to Organization"
 )]
 pub trait MedicinalProductIngredientManufacturer: crate::ConcreteResource {}
+#[cfg(feature = "organization")]
 impl MedicinalProductIngredientManufacturer for crate::resources::Organization {}
 /// Resource types a `MedicinalProductInteraction.subject` reference may point to: MedicinalProduct | Medication | Substance.
 #[diagnostic::on_unimplemented(
@@ -3476,8 +4452,11 @@ impl MedicinalProductIngredientManufacturer for crate::resources::Organization {
     label = "`MedicinalProductInteraction.subject` may refer to MedicinalProduct | Medication | Substance"
 )]
 pub trait MedicinalProductInteractionSubject: crate::ConcreteResource {}
+#[cfg(feature = "medicinal_product")]
 impl MedicinalProductInteractionSubject for crate::resources::MedicinalProduct {}
+#[cfg(feature = "medication")]
 impl MedicinalProductInteractionSubject for crate::resources::Medication {}
+#[cfg(feature = "substance")]
 impl MedicinalProductInteractionSubject for crate::resources::Substance {}
 /// Resource types a `MedicinalProductManufactured.manufacturer` reference may point to: Organization.
 #[diagnostic::on_unimplemented(
@@ -3485,6 +4464,7 @@ impl MedicinalProductInteractionSubject for crate::resources::Substance {}
     label = "`MedicinalProductManufactured.manufacturer` may refer to Organization"
 )]
 pub trait MedicinalProductManufacturedManufacturer: crate::ConcreteResource {}
+#[cfg(feature = "organization")]
 impl MedicinalProductManufacturedManufacturer for crate::resources::Organization {}
 /// Resource types a `MedicinalProductManufactured.ingredient` reference may point to: MedicinalProductIngredient.
 #[diagnostic::on_unimplemented(
@@ -3492,6 +4472,7 @@ impl MedicinalProductManufacturedManufacturer for crate::resources::Organization
     label = "`MedicinalProductManufactured.ingredient` may refer to MedicinalProductIngredient"
 )]
 pub trait MedicinalProductManufacturedIngredient: crate::ConcreteResource {}
+#[cfg(feature = "medicinal_product_ingredient")]
 impl MedicinalProductManufacturedIngredient
 for crate::resources::MedicinalProductIngredient {}
 /// Resource types a `MedicinalProductPackaged.subject` reference may point to: MedicinalProduct.
@@ -3500,6 +4481,7 @@ for crate::resources::MedicinalProductIngredient {}
     label = "`MedicinalProductPackaged.subject` may refer to MedicinalProduct"
 )]
 pub trait MedicinalProductPackagedSubject: crate::ConcreteResource {}
+#[cfg(feature = "medicinal_product")]
 impl MedicinalProductPackagedSubject for crate::resources::MedicinalProduct {}
 /// Resource types a `MedicinalProductPackaged.marketingAuthorization` reference may point to: MedicinalProductAuthorization.
 #[diagnostic::on_unimplemented(
@@ -3507,6 +4489,7 @@ impl MedicinalProductPackagedSubject for crate::resources::MedicinalProduct {}
     label = "`MedicinalProductPackaged.marketingAuthorization` may refer to MedicinalProductAuthorization"
 )]
 pub trait MedicinalProductPackagedMarketingAuthorization: crate::ConcreteResource {}
+#[cfg(feature = "medicinal_product_authorization")]
 impl MedicinalProductPackagedMarketingAuthorization
 for crate::resources::MedicinalProductAuthorization {}
 /// Resource types a `MedicinalProductPackaged.manufacturer` reference may point to: Organization.
@@ -3515,6 +4498,7 @@ for crate::resources::MedicinalProductAuthorization {}
     label = "`MedicinalProductPackaged.manufacturer` may refer to Organization"
 )]
 pub trait MedicinalProductPackagedManufacturer: crate::ConcreteResource {}
+#[cfg(feature = "organization")]
 impl MedicinalProductPackagedManufacturer for crate::resources::Organization {}
 /// Resource types a `MedicinalProductPackaged.packageItem.device` reference may point to: DeviceDefinition.
 #[diagnostic::on_unimplemented(
@@ -3522,6 +4506,7 @@ impl MedicinalProductPackagedManufacturer for crate::resources::Organization {}
     label = "`MedicinalProductPackaged.packageItem.device` may refer to DeviceDefinition"
 )]
 pub trait MedicinalProductPackagedPackageItemDevice: crate::ConcreteResource {}
+#[cfg(feature = "device_definition")]
 impl MedicinalProductPackagedPackageItemDevice for crate::resources::DeviceDefinition {}
 /// Resource types a `MedicinalProductPackaged.packageItem.manufacturedItem` reference may point to: MedicinalProductManufactured.
 #[diagnostic::on_unimplemented(
@@ -3529,6 +4514,7 @@ impl MedicinalProductPackagedPackageItemDevice for crate::resources::DeviceDefin
     label = "`MedicinalProductPackaged.packageItem.manufacturedItem` may refer to MedicinalProductManufactured"
 )]
 pub trait MedicinalProductPackagedPackageItemManufacturedItem: crate::ConcreteResource {}
+#[cfg(feature = "medicinal_product_manufactured")]
 impl MedicinalProductPackagedPackageItemManufacturedItem
 for crate::resources::MedicinalProductManufactured {}
 /// Resource types a `MedicinalProductPackaged.packageItem.manufacturer` reference may point to: Organization.
@@ -3537,6 +4523,7 @@ for crate::resources::MedicinalProductManufactured {}
     label = "`MedicinalProductPackaged.packageItem.manufacturer` may refer to Organization"
 )]
 pub trait MedicinalProductPackagedPackageItemManufacturer: crate::ConcreteResource {}
+#[cfg(feature = "organization")]
 impl MedicinalProductPackagedPackageItemManufacturer for crate::resources::Organization {}
 /// Resource types a `MedicinalProductPharmaceutical.ingredient` reference may point to: MedicinalProductIngredient.
 #[diagnostic::on_unimplemented(
@@ -3544,6 +4531,7 @@ impl MedicinalProductPackagedPackageItemManufacturer for crate::resources::Organ
     label = "`MedicinalProductPharmaceutical.ingredient` may refer to MedicinalProductIngredient"
 )]
 pub trait MedicinalProductPharmaceuticalIngredient: crate::ConcreteResource {}
+#[cfg(feature = "medicinal_product_ingredient")]
 impl MedicinalProductPharmaceuticalIngredient
 for crate::resources::MedicinalProductIngredient {}
 /// Resource types a `MedicinalProductPharmaceutical.device` reference may point to: DeviceDefinition.
@@ -3552,6 +4540,7 @@ for crate::resources::MedicinalProductIngredient {}
     label = "`MedicinalProductPharmaceutical.device` may refer to DeviceDefinition"
 )]
 pub trait MedicinalProductPharmaceuticalDevice: crate::ConcreteResource {}
+#[cfg(feature = "device_definition")]
 impl MedicinalProductPharmaceuticalDevice for crate::resources::DeviceDefinition {}
 /// Resource types a `MedicinalProductUndesirableEffect.subject` reference may point to: MedicinalProduct | Medication.
 #[diagnostic::on_unimplemented(
@@ -3559,7 +4548,9 @@ impl MedicinalProductPharmaceuticalDevice for crate::resources::DeviceDefinition
     label = "`MedicinalProductUndesirableEffect.subject` may refer to MedicinalProduct | Medication"
 )]
 pub trait MedicinalProductUndesirableEffectSubject: crate::ConcreteResource {}
+#[cfg(feature = "medicinal_product")]
 impl MedicinalProductUndesirableEffectSubject for crate::resources::MedicinalProduct {}
+#[cfg(feature = "medication")]
 impl MedicinalProductUndesirableEffectSubject for crate::resources::Medication {}
 /// Resource types a `MessageHeader.sender` reference may point to: Practitioner | PractitionerRole | Organization.
 #[diagnostic::on_unimplemented(
@@ -3567,8 +4558,11 @@ impl MedicinalProductUndesirableEffectSubject for crate::resources::Medication {
     label = "`MessageHeader.sender` may refer to Practitioner | PractitionerRole | Organization"
 )]
 pub trait MessageHeaderSender: crate::ConcreteResource {}
+#[cfg(feature = "practitioner")]
 impl MessageHeaderSender for crate::resources::Practitioner {}
+#[cfg(feature = "practitioner_role")]
 impl MessageHeaderSender for crate::resources::PractitionerRole {}
+#[cfg(feature = "organization")]
 impl MessageHeaderSender for crate::resources::Organization {}
 /// Resource types a `MessageHeader.enterer` reference may point to: Practitioner | PractitionerRole.
 #[diagnostic::on_unimplemented(
@@ -3576,7 +4570,9 @@ impl MessageHeaderSender for crate::resources::Organization {}
     label = "`MessageHeader.enterer` may refer to Practitioner | PractitionerRole"
 )]
 pub trait MessageHeaderEnterer: crate::ConcreteResource {}
+#[cfg(feature = "practitioner")]
 impl MessageHeaderEnterer for crate::resources::Practitioner {}
+#[cfg(feature = "practitioner_role")]
 impl MessageHeaderEnterer for crate::resources::PractitionerRole {}
 /// Resource types a `MessageHeader.author` reference may point to: Practitioner | PractitionerRole.
 #[diagnostic::on_unimplemented(
@@ -3584,7 +4580,9 @@ impl MessageHeaderEnterer for crate::resources::PractitionerRole {}
     label = "`MessageHeader.author` may refer to Practitioner | PractitionerRole"
 )]
 pub trait MessageHeaderAuthor: crate::ConcreteResource {}
+#[cfg(feature = "practitioner")]
 impl MessageHeaderAuthor for crate::resources::Practitioner {}
+#[cfg(feature = "practitioner_role")]
 impl MessageHeaderAuthor for crate::resources::PractitionerRole {}
 /// Resource types a `MessageHeader.responsible` reference may point to: Practitioner | PractitionerRole | Organization.
 #[diagnostic::on_unimplemented(
@@ -3592,8 +4590,11 @@ impl MessageHeaderAuthor for crate::resources::PractitionerRole {}
     label = "`MessageHeader.responsible` may refer to Practitioner | PractitionerRole | Organization"
 )]
 pub trait MessageHeaderResponsible: crate::ConcreteResource {}
+#[cfg(feature = "practitioner")]
 impl MessageHeaderResponsible for crate::resources::Practitioner {}
+#[cfg(feature = "practitioner_role")]
 impl MessageHeaderResponsible for crate::resources::PractitionerRole {}
+#[cfg(feature = "organization")]
 impl MessageHeaderResponsible for crate::resources::Organization {}
 /// Resource types a `MessageHeader.destination.target` reference may point to: Device.
 #[diagnostic::on_unimplemented(
@@ -3601,6 +4602,7 @@ impl MessageHeaderResponsible for crate::resources::Organization {}
     label = "`MessageHeader.destination.target` may refer to Device"
 )]
 pub trait MessageHeaderDestinationTarget: crate::ConcreteResource {}
+#[cfg(feature = "device")]
 impl MessageHeaderDestinationTarget for crate::resources::Device {}
 /// Resource types a `MessageHeader.destination.receiver` reference may point to: Practitioner | PractitionerRole | Organization.
 #[diagnostic::on_unimplemented(
@@ -3608,8 +4610,11 @@ impl MessageHeaderDestinationTarget for crate::resources::Device {}
     label = "`MessageHeader.destination.receiver` may refer to Practitioner | PractitionerRole | Organization"
 )]
 pub trait MessageHeaderDestinationReceiver: crate::ConcreteResource {}
+#[cfg(feature = "practitioner")]
 impl MessageHeaderDestinationReceiver for crate::resources::Practitioner {}
+#[cfg(feature = "practitioner_role")]
 impl MessageHeaderDestinationReceiver for crate::resources::PractitionerRole {}
+#[cfg(feature = "organization")]
 impl MessageHeaderDestinationReceiver for crate::resources::Organization {}
 /// Resource types a `MessageHeader.response.details` reference may point to: OperationOutcome.
 #[diagnostic::on_unimplemented(
@@ -3617,6 +4622,7 @@ impl MessageHeaderDestinationReceiver for crate::resources::Organization {}
     label = "`MessageHeader.response.details` may refer to OperationOutcome"
 )]
 pub trait MessageHeaderResponseDetails: crate::ConcreteResource {}
+#[cfg(feature = "operation_outcome")]
 impl MessageHeaderResponseDetails for crate::resources::OperationOutcome {}
 /// Resource types a `MolecularSequence.patient` reference may point to: Patient.
 #[diagnostic::on_unimplemented(
@@ -3624,6 +4630,7 @@ impl MessageHeaderResponseDetails for crate::resources::OperationOutcome {}
     label = "`MolecularSequence.patient` may refer to Patient"
 )]
 pub trait MolecularSequencePatient: crate::ConcreteResource {}
+#[cfg(feature = "patient")]
 impl MolecularSequencePatient for crate::resources::Patient {}
 /// Resource types a `MolecularSequence.specimen` reference may point to: Specimen.
 #[diagnostic::on_unimplemented(
@@ -3631,6 +4638,7 @@ impl MolecularSequencePatient for crate::resources::Patient {}
     label = "`MolecularSequence.specimen` may refer to Specimen"
 )]
 pub trait MolecularSequenceSpecimen: crate::ConcreteResource {}
+#[cfg(feature = "specimen")]
 impl MolecularSequenceSpecimen for crate::resources::Specimen {}
 /// Resource types a `MolecularSequence.device` reference may point to: Device.
 #[diagnostic::on_unimplemented(
@@ -3638,6 +4646,7 @@ impl MolecularSequenceSpecimen for crate::resources::Specimen {}
     label = "`MolecularSequence.device` may refer to Device"
 )]
 pub trait MolecularSequenceDevice: crate::ConcreteResource {}
+#[cfg(feature = "device")]
 impl MolecularSequenceDevice for crate::resources::Device {}
 /// Resource types a `MolecularSequence.performer` reference may point to: Organization.
 #[diagnostic::on_unimplemented(
@@ -3645,6 +4654,7 @@ impl MolecularSequenceDevice for crate::resources::Device {}
     label = "`MolecularSequence.performer` may refer to Organization"
 )]
 pub trait MolecularSequencePerformer: crate::ConcreteResource {}
+#[cfg(feature = "organization")]
 impl MolecularSequencePerformer for crate::resources::Organization {}
 /// Resource types a `MolecularSequence.pointer` reference may point to: MolecularSequence.
 #[diagnostic::on_unimplemented(
@@ -3652,6 +4662,7 @@ impl MolecularSequencePerformer for crate::resources::Organization {}
     label = "`MolecularSequence.pointer` may refer to MolecularSequence"
 )]
 pub trait MolecularSequencePointer: crate::ConcreteResource {}
+#[cfg(feature = "molecular_sequence")]
 impl MolecularSequencePointer for crate::resources::MolecularSequence {}
 /// Resource types a `MolecularSequence.referenceSeq.referenceSeqPointer` reference may point to: MolecularSequence.
 #[diagnostic::on_unimplemented(
@@ -3659,6 +4670,7 @@ impl MolecularSequencePointer for crate::resources::MolecularSequence {}
     label = "`MolecularSequence.referenceSeq.referenceSeqPointer` may refer to MolecularSequence"
 )]
 pub trait MolecularSequenceReferenceSeqReferenceSeqPointer: crate::ConcreteResource {}
+#[cfg(feature = "molecular_sequence")]
 impl MolecularSequenceReferenceSeqReferenceSeqPointer
 for crate::resources::MolecularSequence {}
 /// Resource types a `MolecularSequence.variant.variantPointer` reference may point to: Observation.
@@ -3667,6 +4679,7 @@ for crate::resources::MolecularSequence {}
     label = "`MolecularSequence.variant.variantPointer` may refer to Observation"
 )]
 pub trait MolecularSequenceVariantVariantPointer: crate::ConcreteResource {}
+#[cfg(feature = "observation")]
 impl MolecularSequenceVariantVariantPointer for crate::resources::Observation {}
 /// Resource types a `NutritionOrder.patient` reference may point to: Patient.
 #[diagnostic::on_unimplemented(
@@ -3674,6 +4687,7 @@ impl MolecularSequenceVariantVariantPointer for crate::resources::Observation {}
     label = "`NutritionOrder.patient` may refer to Patient"
 )]
 pub trait NutritionOrderPatient: crate::ConcreteResource {}
+#[cfg(feature = "patient")]
 impl NutritionOrderPatient for crate::resources::Patient {}
 /// Resource types a `NutritionOrder.encounter` reference may point to: Encounter.
 #[diagnostic::on_unimplemented(
@@ -3681,6 +4695,7 @@ impl NutritionOrderPatient for crate::resources::Patient {}
     label = "`NutritionOrder.encounter` may refer to Encounter"
 )]
 pub trait NutritionOrderEncounter: crate::ConcreteResource {}
+#[cfg(feature = "encounter")]
 impl NutritionOrderEncounter for crate::resources::Encounter {}
 /// Resource types a `NutritionOrder.orderer` reference may point to: Practitioner | PractitionerRole.
 #[diagnostic::on_unimplemented(
@@ -3688,7 +4703,9 @@ impl NutritionOrderEncounter for crate::resources::Encounter {}
     label = "`NutritionOrder.orderer` may refer to Practitioner | PractitionerRole"
 )]
 pub trait NutritionOrderOrderer: crate::ConcreteResource {}
+#[cfg(feature = "practitioner")]
 impl NutritionOrderOrderer for crate::resources::Practitioner {}
+#[cfg(feature = "practitioner_role")]
 impl NutritionOrderOrderer for crate::resources::PractitionerRole {}
 /// Resource types a `NutritionOrder.allergyIntolerance` reference may point to: AllergyIntolerance.
 #[diagnostic::on_unimplemented(
@@ -3696,6 +4713,7 @@ impl NutritionOrderOrderer for crate::resources::PractitionerRole {}
     label = "`NutritionOrder.allergyIntolerance` may refer to AllergyIntolerance"
 )]
 pub trait NutritionOrderAllergyIntolerance: crate::ConcreteResource {}
+#[cfg(feature = "allergy_intolerance")]
 impl NutritionOrderAllergyIntolerance for crate::resources::AllergyIntolerance {}
 /// Resource types a `Observation.basedOn` reference may point to: CarePlan | DeviceRequest | ImmunizationRecommendation | MedicationRequest | NutritionOrder | ServiceRequest.
 #[diagnostic::on_unimplemented(
@@ -3703,11 +4721,17 @@ impl NutritionOrderAllergyIntolerance for crate::resources::AllergyIntolerance {
     label = "`Observation.basedOn` may refer to CarePlan | DeviceRequest | ImmunizationRecommendation | MedicationRequest | NutritionOrder | ServiceRequest"
 )]
 pub trait ObservationBasedOn: crate::ConcreteResource {}
+#[cfg(feature = "care_plan")]
 impl ObservationBasedOn for crate::resources::CarePlan {}
+#[cfg(feature = "device_request")]
 impl ObservationBasedOn for crate::resources::DeviceRequest {}
+#[cfg(feature = "immunization_recommendation")]
 impl ObservationBasedOn for crate::resources::ImmunizationRecommendation {}
+#[cfg(feature = "medication_request")]
 impl ObservationBasedOn for crate::resources::MedicationRequest {}
+#[cfg(feature = "nutrition_order")]
 impl ObservationBasedOn for crate::resources::NutritionOrder {}
+#[cfg(feature = "service_request")]
 impl ObservationBasedOn for crate::resources::ServiceRequest {}
 /// Resource types a `Observation.partOf` reference may point to: MedicationAdministration | MedicationDispense | MedicationStatement | Procedure | Immunization | ImagingStudy.
 #[diagnostic::on_unimplemented(
@@ -3715,11 +4739,17 @@ impl ObservationBasedOn for crate::resources::ServiceRequest {}
     label = "`Observation.partOf` may refer to MedicationAdministration | MedicationDispense | MedicationStatement | Procedure | Immunization | ImagingStudy"
 )]
 pub trait ObservationPartOf: crate::ConcreteResource {}
+#[cfg(feature = "medication_administration")]
 impl ObservationPartOf for crate::resources::MedicationAdministration {}
+#[cfg(feature = "medication_dispense")]
 impl ObservationPartOf for crate::resources::MedicationDispense {}
+#[cfg(feature = "medication_statement")]
 impl ObservationPartOf for crate::resources::MedicationStatement {}
+#[cfg(feature = "procedure")]
 impl ObservationPartOf for crate::resources::Procedure {}
+#[cfg(feature = "immunization")]
 impl ObservationPartOf for crate::resources::Immunization {}
+#[cfg(feature = "imaging_study")]
 impl ObservationPartOf for crate::resources::ImagingStudy {}
 /// Resource types a `Observation.subject` reference may point to: Patient | Group | Device | Location.
 #[diagnostic::on_unimplemented(
@@ -3727,9 +4757,13 @@ impl ObservationPartOf for crate::resources::ImagingStudy {}
     label = "`Observation.subject` may refer to Patient | Group | Device | Location"
 )]
 pub trait ObservationSubject: crate::ConcreteResource {}
+#[cfg(feature = "patient")]
 impl ObservationSubject for crate::resources::Patient {}
+#[cfg(feature = "group")]
 impl ObservationSubject for crate::resources::Group {}
+#[cfg(feature = "device")]
 impl ObservationSubject for crate::resources::Device {}
+#[cfg(feature = "location")]
 impl ObservationSubject for crate::resources::Location {}
 /// Resource types a `Observation.encounter` reference may point to: Encounter.
 #[diagnostic::on_unimplemented(
@@ -3737,6 +4771,7 @@ impl ObservationSubject for crate::resources::Location {}
     label = "`Observation.encounter` may refer to Encounter"
 )]
 pub trait ObservationEncounter: crate::ConcreteResource {}
+#[cfg(feature = "encounter")]
 impl ObservationEncounter for crate::resources::Encounter {}
 /// Resource types a `Observation.performer` reference may point to: Practitioner | PractitionerRole | Organization | CareTeam | Patient | RelatedPerson.
 #[diagnostic::on_unimplemented(
@@ -3744,11 +4779,17 @@ impl ObservationEncounter for crate::resources::Encounter {}
     label = "`Observation.performer` may refer to Practitioner | PractitionerRole | Organization | CareTeam | Patient | RelatedPerson"
 )]
 pub trait ObservationPerformer: crate::ConcreteResource {}
+#[cfg(feature = "practitioner")]
 impl ObservationPerformer for crate::resources::Practitioner {}
+#[cfg(feature = "practitioner_role")]
 impl ObservationPerformer for crate::resources::PractitionerRole {}
+#[cfg(feature = "organization")]
 impl ObservationPerformer for crate::resources::Organization {}
+#[cfg(feature = "care_team")]
 impl ObservationPerformer for crate::resources::CareTeam {}
+#[cfg(feature = "patient")]
 impl ObservationPerformer for crate::resources::Patient {}
+#[cfg(feature = "related_person")]
 impl ObservationPerformer for crate::resources::RelatedPerson {}
 /// Resource types a `Observation.specimen` reference may point to: Specimen.
 #[diagnostic::on_unimplemented(
@@ -3756,6 +4797,7 @@ impl ObservationPerformer for crate::resources::RelatedPerson {}
     label = "`Observation.specimen` may refer to Specimen"
 )]
 pub trait ObservationSpecimen: crate::ConcreteResource {}
+#[cfg(feature = "specimen")]
 impl ObservationSpecimen for crate::resources::Specimen {}
 /// Resource types a `Observation.device` reference may point to: Device | DeviceMetric.
 #[diagnostic::on_unimplemented(
@@ -3763,7 +4805,9 @@ impl ObservationSpecimen for crate::resources::Specimen {}
     label = "`Observation.device` may refer to Device | DeviceMetric"
 )]
 pub trait ObservationDevice: crate::ConcreteResource {}
+#[cfg(feature = "device")]
 impl ObservationDevice for crate::resources::Device {}
+#[cfg(feature = "device_metric")]
 impl ObservationDevice for crate::resources::DeviceMetric {}
 /// Resource types a `Observation.hasMember` reference may point to: Observation | QuestionnaireResponse | MolecularSequence.
 #[diagnostic::on_unimplemented(
@@ -3771,8 +4815,11 @@ impl ObservationDevice for crate::resources::DeviceMetric {}
     label = "`Observation.hasMember` may refer to Observation | QuestionnaireResponse | MolecularSequence"
 )]
 pub trait ObservationHasMember: crate::ConcreteResource {}
+#[cfg(feature = "observation")]
 impl ObservationHasMember for crate::resources::Observation {}
+#[cfg(feature = "questionnaire_response")]
 impl ObservationHasMember for crate::resources::QuestionnaireResponse {}
+#[cfg(feature = "molecular_sequence")]
 impl ObservationHasMember for crate::resources::MolecularSequence {}
 /// Resource types a `Observation.derivedFrom` reference may point to: DocumentReference | ImagingStudy | Media | QuestionnaireResponse | Observation | MolecularSequence.
 #[diagnostic::on_unimplemented(
@@ -3780,11 +4827,17 @@ impl ObservationHasMember for crate::resources::MolecularSequence {}
     label = "`Observation.derivedFrom` may refer to DocumentReference | ImagingStudy | Media | QuestionnaireResponse | Observation | MolecularSequence"
 )]
 pub trait ObservationDerivedFrom: crate::ConcreteResource {}
+#[cfg(feature = "document_reference")]
 impl ObservationDerivedFrom for crate::resources::DocumentReference {}
+#[cfg(feature = "imaging_study")]
 impl ObservationDerivedFrom for crate::resources::ImagingStudy {}
+#[cfg(feature = "media")]
 impl ObservationDerivedFrom for crate::resources::Media {}
+#[cfg(feature = "questionnaire_response")]
 impl ObservationDerivedFrom for crate::resources::QuestionnaireResponse {}
+#[cfg(feature = "observation")]
 impl ObservationDerivedFrom for crate::resources::Observation {}
+#[cfg(feature = "molecular_sequence")]
 impl ObservationDerivedFrom for crate::resources::MolecularSequence {}
 /// Resource types a `ObservationDefinition.validCodedValueSet` reference may point to: ValueSet.
 #[diagnostic::on_unimplemented(
@@ -3792,6 +4845,7 @@ impl ObservationDerivedFrom for crate::resources::MolecularSequence {}
     label = "`ObservationDefinition.validCodedValueSet` may refer to ValueSet"
 )]
 pub trait ObservationDefinitionValidCodedValueSet: crate::ConcreteResource {}
+#[cfg(feature = "value_set")]
 impl ObservationDefinitionValidCodedValueSet for crate::resources::ValueSet {}
 /// Resource types a `ObservationDefinition.normalCodedValueSet` reference may point to: ValueSet.
 #[diagnostic::on_unimplemented(
@@ -3799,6 +4853,7 @@ impl ObservationDefinitionValidCodedValueSet for crate::resources::ValueSet {}
     label = "`ObservationDefinition.normalCodedValueSet` may refer to ValueSet"
 )]
 pub trait ObservationDefinitionNormalCodedValueSet: crate::ConcreteResource {}
+#[cfg(feature = "value_set")]
 impl ObservationDefinitionNormalCodedValueSet for crate::resources::ValueSet {}
 /// Resource types a `ObservationDefinition.abnormalCodedValueSet` reference may point to: ValueSet.
 #[diagnostic::on_unimplemented(
@@ -3806,6 +4861,7 @@ impl ObservationDefinitionNormalCodedValueSet for crate::resources::ValueSet {}
     label = "`ObservationDefinition.abnormalCodedValueSet` may refer to ValueSet"
 )]
 pub trait ObservationDefinitionAbnormalCodedValueSet: crate::ConcreteResource {}
+#[cfg(feature = "value_set")]
 impl ObservationDefinitionAbnormalCodedValueSet for crate::resources::ValueSet {}
 /// Resource types a `ObservationDefinition.criticalCodedValueSet` reference may point to: ValueSet.
 #[diagnostic::on_unimplemented(
@@ -3813,6 +4869,7 @@ impl ObservationDefinitionAbnormalCodedValueSet for crate::resources::ValueSet {
     label = "`ObservationDefinition.criticalCodedValueSet` may refer to ValueSet"
 )]
 pub trait ObservationDefinitionCriticalCodedValueSet: crate::ConcreteResource {}
+#[cfg(feature = "value_set")]
 impl ObservationDefinitionCriticalCodedValueSet for crate::resources::ValueSet {}
 /// Resource types a `Organization.partOf` reference may point to: Organization.
 #[diagnostic::on_unimplemented(
@@ -3820,6 +4877,7 @@ impl ObservationDefinitionCriticalCodedValueSet for crate::resources::ValueSet {
     label = "`Organization.partOf` may refer to Organization"
 )]
 pub trait OrganizationPartOf: crate::ConcreteResource {}
+#[cfg(feature = "organization")]
 impl OrganizationPartOf for crate::resources::Organization {}
 /// Resource types a `Organization.endpoint` reference may point to: Endpoint.
 #[diagnostic::on_unimplemented(
@@ -3827,6 +4885,7 @@ impl OrganizationPartOf for crate::resources::Organization {}
     label = "`Organization.endpoint` may refer to Endpoint"
 )]
 pub trait OrganizationEndpoint: crate::ConcreteResource {}
+#[cfg(feature = "endpoint")]
 impl OrganizationEndpoint for crate::resources::Endpoint {}
 /// Resource types a `OrganizationAffiliation.organization` reference may point to: Organization.
 #[diagnostic::on_unimplemented(
@@ -3834,6 +4893,7 @@ impl OrganizationEndpoint for crate::resources::Endpoint {}
     label = "`OrganizationAffiliation.organization` may refer to Organization"
 )]
 pub trait OrganizationAffiliationOrganization: crate::ConcreteResource {}
+#[cfg(feature = "organization")]
 impl OrganizationAffiliationOrganization for crate::resources::Organization {}
 /// Resource types a `OrganizationAffiliation.participatingOrganization` reference may point to: Organization.
 #[diagnostic::on_unimplemented(
@@ -3841,6 +4901,7 @@ impl OrganizationAffiliationOrganization for crate::resources::Organization {}
     label = "`OrganizationAffiliation.participatingOrganization` may refer to Organization"
 )]
 pub trait OrganizationAffiliationParticipatingOrganization: crate::ConcreteResource {}
+#[cfg(feature = "organization")]
 impl OrganizationAffiliationParticipatingOrganization
 for crate::resources::Organization {}
 /// Resource types a `OrganizationAffiliation.network` reference may point to: Organization.
@@ -3849,6 +4910,7 @@ for crate::resources::Organization {}
     label = "`OrganizationAffiliation.network` may refer to Organization"
 )]
 pub trait OrganizationAffiliationNetwork: crate::ConcreteResource {}
+#[cfg(feature = "organization")]
 impl OrganizationAffiliationNetwork for crate::resources::Organization {}
 /// Resource types a `OrganizationAffiliation.location` reference may point to: Location.
 #[diagnostic::on_unimplemented(
@@ -3856,6 +4918,7 @@ impl OrganizationAffiliationNetwork for crate::resources::Organization {}
     label = "`OrganizationAffiliation.location` may refer to Location"
 )]
 pub trait OrganizationAffiliationLocation: crate::ConcreteResource {}
+#[cfg(feature = "location")]
 impl OrganizationAffiliationLocation for crate::resources::Location {}
 /// Resource types a `OrganizationAffiliation.healthcareService` reference may point to: HealthcareService.
 #[diagnostic::on_unimplemented(
@@ -3863,6 +4926,7 @@ impl OrganizationAffiliationLocation for crate::resources::Location {}
     label = "`OrganizationAffiliation.healthcareService` may refer to HealthcareService"
 )]
 pub trait OrganizationAffiliationHealthcareService: crate::ConcreteResource {}
+#[cfg(feature = "healthcare_service")]
 impl OrganizationAffiliationHealthcareService for crate::resources::HealthcareService {}
 /// Resource types a `OrganizationAffiliation.endpoint` reference may point to: Endpoint.
 #[diagnostic::on_unimplemented(
@@ -3870,6 +4934,7 @@ impl OrganizationAffiliationHealthcareService for crate::resources::HealthcareSe
     label = "`OrganizationAffiliation.endpoint` may refer to Endpoint"
 )]
 pub trait OrganizationAffiliationEndpoint: crate::ConcreteResource {}
+#[cfg(feature = "endpoint")]
 impl OrganizationAffiliationEndpoint for crate::resources::Endpoint {}
 /// Resource types a `Patient.generalPractitioner` reference may point to: Organization | Practitioner | PractitionerRole.
 #[diagnostic::on_unimplemented(
@@ -3877,8 +4942,11 @@ impl OrganizationAffiliationEndpoint for crate::resources::Endpoint {}
     label = "`Patient.generalPractitioner` may refer to Organization | Practitioner | PractitionerRole"
 )]
 pub trait PatientGeneralPractitioner: crate::ConcreteResource {}
+#[cfg(feature = "organization")]
 impl PatientGeneralPractitioner for crate::resources::Organization {}
+#[cfg(feature = "practitioner")]
 impl PatientGeneralPractitioner for crate::resources::Practitioner {}
+#[cfg(feature = "practitioner_role")]
 impl PatientGeneralPractitioner for crate::resources::PractitionerRole {}
 /// Resource types a `Patient.managingOrganization` reference may point to: Organization.
 #[diagnostic::on_unimplemented(
@@ -3886,6 +4954,7 @@ impl PatientGeneralPractitioner for crate::resources::PractitionerRole {}
     label = "`Patient.managingOrganization` may refer to Organization"
 )]
 pub trait PatientManagingOrganization: crate::ConcreteResource {}
+#[cfg(feature = "organization")]
 impl PatientManagingOrganization for crate::resources::Organization {}
 /// Resource types a `Patient.contact.organization` reference may point to: Organization.
 #[diagnostic::on_unimplemented(
@@ -3893,6 +4962,7 @@ impl PatientManagingOrganization for crate::resources::Organization {}
     label = "`Patient.contact.organization` may refer to Organization"
 )]
 pub trait PatientContactOrganization: crate::ConcreteResource {}
+#[cfg(feature = "organization")]
 impl PatientContactOrganization for crate::resources::Organization {}
 /// Resource types a `Patient.link.other` reference may point to: Patient | RelatedPerson.
 #[diagnostic::on_unimplemented(
@@ -3900,7 +4970,9 @@ impl PatientContactOrganization for crate::resources::Organization {}
     label = "`Patient.link.other` may refer to Patient | RelatedPerson"
 )]
 pub trait PatientLinkOther: crate::ConcreteResource {}
+#[cfg(feature = "patient")]
 impl PatientLinkOther for crate::resources::Patient {}
+#[cfg(feature = "related_person")]
 impl PatientLinkOther for crate::resources::RelatedPerson {}
 /// Resource types a `PaymentNotice.provider` reference may point to: Practitioner | PractitionerRole | Organization.
 #[diagnostic::on_unimplemented(
@@ -3908,8 +4980,11 @@ impl PatientLinkOther for crate::resources::RelatedPerson {}
     label = "`PaymentNotice.provider` may refer to Practitioner | PractitionerRole | Organization"
 )]
 pub trait PaymentNoticeProvider: crate::ConcreteResource {}
+#[cfg(feature = "practitioner")]
 impl PaymentNoticeProvider for crate::resources::Practitioner {}
+#[cfg(feature = "practitioner_role")]
 impl PaymentNoticeProvider for crate::resources::PractitionerRole {}
+#[cfg(feature = "organization")]
 impl PaymentNoticeProvider for crate::resources::Organization {}
 /// Resource types a `PaymentNotice.payment` reference may point to: PaymentReconciliation.
 #[diagnostic::on_unimplemented(
@@ -3917,6 +4992,7 @@ impl PaymentNoticeProvider for crate::resources::Organization {}
     label = "`PaymentNotice.payment` may refer to PaymentReconciliation"
 )]
 pub trait PaymentNoticePayment: crate::ConcreteResource {}
+#[cfg(feature = "payment_reconciliation")]
 impl PaymentNoticePayment for crate::resources::PaymentReconciliation {}
 /// Resource types a `PaymentNotice.payee` reference may point to: Practitioner | PractitionerRole | Organization.
 #[diagnostic::on_unimplemented(
@@ -3924,8 +5000,11 @@ impl PaymentNoticePayment for crate::resources::PaymentReconciliation {}
     label = "`PaymentNotice.payee` may refer to Practitioner | PractitionerRole | Organization"
 )]
 pub trait PaymentNoticePayee: crate::ConcreteResource {}
+#[cfg(feature = "practitioner")]
 impl PaymentNoticePayee for crate::resources::Practitioner {}
+#[cfg(feature = "practitioner_role")]
 impl PaymentNoticePayee for crate::resources::PractitionerRole {}
+#[cfg(feature = "organization")]
 impl PaymentNoticePayee for crate::resources::Organization {}
 /// Resource types a `PaymentNotice.recipient` reference may point to: Organization.
 #[diagnostic::on_unimplemented(
@@ -3933,6 +5012,7 @@ impl PaymentNoticePayee for crate::resources::Organization {}
     label = "`PaymentNotice.recipient` may refer to Organization"
 )]
 pub trait PaymentNoticeRecipient: crate::ConcreteResource {}
+#[cfg(feature = "organization")]
 impl PaymentNoticeRecipient for crate::resources::Organization {}
 /// Resource types a `PaymentReconciliation.paymentIssuer` reference may point to: Organization.
 #[diagnostic::on_unimplemented(
@@ -3940,6 +5020,7 @@ impl PaymentNoticeRecipient for crate::resources::Organization {}
     label = "`PaymentReconciliation.paymentIssuer` may refer to Organization"
 )]
 pub trait PaymentReconciliationPaymentIssuer: crate::ConcreteResource {}
+#[cfg(feature = "organization")]
 impl PaymentReconciliationPaymentIssuer for crate::resources::Organization {}
 /// Resource types a `PaymentReconciliation.request` reference may point to: Task.
 #[diagnostic::on_unimplemented(
@@ -3947,6 +5028,7 @@ impl PaymentReconciliationPaymentIssuer for crate::resources::Organization {}
     label = "`PaymentReconciliation.request` may refer to Task"
 )]
 pub trait PaymentReconciliationRequest: crate::ConcreteResource {}
+#[cfg(feature = "task")]
 impl PaymentReconciliationRequest for crate::resources::Task {}
 /// Resource types a `PaymentReconciliation.requestor` reference may point to: Practitioner | PractitionerRole | Organization.
 #[diagnostic::on_unimplemented(
@@ -3954,8 +5036,11 @@ impl PaymentReconciliationRequest for crate::resources::Task {}
     label = "`PaymentReconciliation.requestor` may refer to Practitioner | PractitionerRole | Organization"
 )]
 pub trait PaymentReconciliationRequestor: crate::ConcreteResource {}
+#[cfg(feature = "practitioner")]
 impl PaymentReconciliationRequestor for crate::resources::Practitioner {}
+#[cfg(feature = "practitioner_role")]
 impl PaymentReconciliationRequestor for crate::resources::PractitionerRole {}
+#[cfg(feature = "organization")]
 impl PaymentReconciliationRequestor for crate::resources::Organization {}
 /// Resource types a `PaymentReconciliation.detail.submitter` reference may point to: Practitioner | PractitionerRole | Organization.
 #[diagnostic::on_unimplemented(
@@ -3963,8 +5048,11 @@ impl PaymentReconciliationRequestor for crate::resources::Organization {}
     label = "`PaymentReconciliation.detail.submitter` may refer to Practitioner | PractitionerRole | Organization"
 )]
 pub trait PaymentReconciliationDetailSubmitter: crate::ConcreteResource {}
+#[cfg(feature = "practitioner")]
 impl PaymentReconciliationDetailSubmitter for crate::resources::Practitioner {}
+#[cfg(feature = "practitioner_role")]
 impl PaymentReconciliationDetailSubmitter for crate::resources::PractitionerRole {}
+#[cfg(feature = "organization")]
 impl PaymentReconciliationDetailSubmitter for crate::resources::Organization {}
 /// Resource types a `PaymentReconciliation.detail.responsible` reference may point to: PractitionerRole.
 #[diagnostic::on_unimplemented(
@@ -3972,6 +5060,7 @@ impl PaymentReconciliationDetailSubmitter for crate::resources::Organization {}
     label = "`PaymentReconciliation.detail.responsible` may refer to PractitionerRole"
 )]
 pub trait PaymentReconciliationDetailResponsible: crate::ConcreteResource {}
+#[cfg(feature = "practitioner_role")]
 impl PaymentReconciliationDetailResponsible for crate::resources::PractitionerRole {}
 /// Resource types a `PaymentReconciliation.detail.payee` reference may point to: Practitioner | PractitionerRole | Organization.
 #[diagnostic::on_unimplemented(
@@ -3979,8 +5068,11 @@ impl PaymentReconciliationDetailResponsible for crate::resources::PractitionerRo
     label = "`PaymentReconciliation.detail.payee` may refer to Practitioner | PractitionerRole | Organization"
 )]
 pub trait PaymentReconciliationDetailPayee: crate::ConcreteResource {}
+#[cfg(feature = "practitioner")]
 impl PaymentReconciliationDetailPayee for crate::resources::Practitioner {}
+#[cfg(feature = "practitioner_role")]
 impl PaymentReconciliationDetailPayee for crate::resources::PractitionerRole {}
+#[cfg(feature = "organization")]
 impl PaymentReconciliationDetailPayee for crate::resources::Organization {}
 /// Resource types a `Person.managingOrganization` reference may point to: Organization.
 #[diagnostic::on_unimplemented(
@@ -3988,6 +5080,7 @@ impl PaymentReconciliationDetailPayee for crate::resources::Organization {}
     label = "`Person.managingOrganization` may refer to Organization"
 )]
 pub trait PersonManagingOrganization: crate::ConcreteResource {}
+#[cfg(feature = "organization")]
 impl PersonManagingOrganization for crate::resources::Organization {}
 /// Resource types a `Person.link.target` reference may point to: Patient | Practitioner | RelatedPerson | Person.
 #[diagnostic::on_unimplemented(
@@ -3995,9 +5088,13 @@ impl PersonManagingOrganization for crate::resources::Organization {}
     label = "`Person.link.target` may refer to Patient | Practitioner | RelatedPerson | Person"
 )]
 pub trait PersonLinkTarget: crate::ConcreteResource {}
+#[cfg(feature = "patient")]
 impl PersonLinkTarget for crate::resources::Patient {}
+#[cfg(feature = "practitioner")]
 impl PersonLinkTarget for crate::resources::Practitioner {}
+#[cfg(feature = "related_person")]
 impl PersonLinkTarget for crate::resources::RelatedPerson {}
+#[cfg(feature = "person")]
 impl PersonLinkTarget for crate::resources::Person {}
 /// Resource types a `Practitioner.qualification.issuer` reference may point to: Organization.
 #[diagnostic::on_unimplemented(
@@ -4005,6 +5102,7 @@ impl PersonLinkTarget for crate::resources::Person {}
     label = "`Practitioner.qualification.issuer` may refer to Organization"
 )]
 pub trait PractitionerQualificationIssuer: crate::ConcreteResource {}
+#[cfg(feature = "organization")]
 impl PractitionerQualificationIssuer for crate::resources::Organization {}
 /// Resource types a `PractitionerRole.practitioner` reference may point to: Practitioner.
 #[diagnostic::on_unimplemented(
@@ -4012,6 +5110,7 @@ impl PractitionerQualificationIssuer for crate::resources::Organization {}
     label = "`PractitionerRole.practitioner` may refer to Practitioner"
 )]
 pub trait PractitionerRolePractitioner: crate::ConcreteResource {}
+#[cfg(feature = "practitioner")]
 impl PractitionerRolePractitioner for crate::resources::Practitioner {}
 /// Resource types a `PractitionerRole.organization` reference may point to: Organization.
 #[diagnostic::on_unimplemented(
@@ -4019,6 +5118,7 @@ impl PractitionerRolePractitioner for crate::resources::Practitioner {}
     label = "`PractitionerRole.organization` may refer to Organization"
 )]
 pub trait PractitionerRoleOrganization: crate::ConcreteResource {}
+#[cfg(feature = "organization")]
 impl PractitionerRoleOrganization for crate::resources::Organization {}
 /// Resource types a `PractitionerRole.location` reference may point to: Location.
 #[diagnostic::on_unimplemented(
@@ -4026,6 +5126,7 @@ impl PractitionerRoleOrganization for crate::resources::Organization {}
     label = "`PractitionerRole.location` may refer to Location"
 )]
 pub trait PractitionerRoleLocation: crate::ConcreteResource {}
+#[cfg(feature = "location")]
 impl PractitionerRoleLocation for crate::resources::Location {}
 /// Resource types a `PractitionerRole.healthcareService` reference may point to: HealthcareService.
 #[diagnostic::on_unimplemented(
@@ -4033,6 +5134,7 @@ impl PractitionerRoleLocation for crate::resources::Location {}
     label = "`PractitionerRole.healthcareService` may refer to HealthcareService"
 )]
 pub trait PractitionerRoleHealthcareService: crate::ConcreteResource {}
+#[cfg(feature = "healthcare_service")]
 impl PractitionerRoleHealthcareService for crate::resources::HealthcareService {}
 /// Resource types a `PractitionerRole.endpoint` reference may point to: Endpoint.
 #[diagnostic::on_unimplemented(
@@ -4040,6 +5142,7 @@ impl PractitionerRoleHealthcareService for crate::resources::HealthcareService {
     label = "`PractitionerRole.endpoint` may refer to Endpoint"
 )]
 pub trait PractitionerRoleEndpoint: crate::ConcreteResource {}
+#[cfg(feature = "endpoint")]
 impl PractitionerRoleEndpoint for crate::resources::Endpoint {}
 /// Resource types a `Procedure.basedOn` reference may point to: CarePlan | ServiceRequest.
 #[diagnostic::on_unimplemented(
@@ -4047,7 +5150,9 @@ impl PractitionerRoleEndpoint for crate::resources::Endpoint {}
     label = "`Procedure.basedOn` may refer to CarePlan | ServiceRequest"
 )]
 pub trait ProcedureBasedOn: crate::ConcreteResource {}
+#[cfg(feature = "care_plan")]
 impl ProcedureBasedOn for crate::resources::CarePlan {}
+#[cfg(feature = "service_request")]
 impl ProcedureBasedOn for crate::resources::ServiceRequest {}
 /// Resource types a `Procedure.partOf` reference may point to: Procedure | Observation | MedicationAdministration.
 #[diagnostic::on_unimplemented(
@@ -4055,8 +5160,11 @@ impl ProcedureBasedOn for crate::resources::ServiceRequest {}
     label = "`Procedure.partOf` may refer to Procedure | Observation | MedicationAdministration"
 )]
 pub trait ProcedurePartOf: crate::ConcreteResource {}
+#[cfg(feature = "procedure")]
 impl ProcedurePartOf for crate::resources::Procedure {}
+#[cfg(feature = "observation")]
 impl ProcedurePartOf for crate::resources::Observation {}
+#[cfg(feature = "medication_administration")]
 impl ProcedurePartOf for crate::resources::MedicationAdministration {}
 /// Resource types a `Procedure.subject` reference may point to: Patient | Group.
 #[diagnostic::on_unimplemented(
@@ -4064,7 +5172,9 @@ impl ProcedurePartOf for crate::resources::MedicationAdministration {}
     label = "`Procedure.subject` may refer to Patient | Group"
 )]
 pub trait ProcedureSubject: crate::ConcreteResource {}
+#[cfg(feature = "patient")]
 impl ProcedureSubject for crate::resources::Patient {}
+#[cfg(feature = "group")]
 impl ProcedureSubject for crate::resources::Group {}
 /// Resource types a `Procedure.encounter` reference may point to: Encounter.
 #[diagnostic::on_unimplemented(
@@ -4072,6 +5182,7 @@ impl ProcedureSubject for crate::resources::Group {}
     label = "`Procedure.encounter` may refer to Encounter"
 )]
 pub trait ProcedureEncounter: crate::ConcreteResource {}
+#[cfg(feature = "encounter")]
 impl ProcedureEncounter for crate::resources::Encounter {}
 /// Resource types a `Procedure.recorder` reference may point to: Patient | RelatedPerson | Practitioner | PractitionerRole.
 #[diagnostic::on_unimplemented(
@@ -4079,9 +5190,13 @@ impl ProcedureEncounter for crate::resources::Encounter {}
     label = "`Procedure.recorder` may refer to Patient | RelatedPerson | Practitioner | PractitionerRole"
 )]
 pub trait ProcedureRecorder: crate::ConcreteResource {}
+#[cfg(feature = "patient")]
 impl ProcedureRecorder for crate::resources::Patient {}
+#[cfg(feature = "related_person")]
 impl ProcedureRecorder for crate::resources::RelatedPerson {}
+#[cfg(feature = "practitioner")]
 impl ProcedureRecorder for crate::resources::Practitioner {}
+#[cfg(feature = "practitioner_role")]
 impl ProcedureRecorder for crate::resources::PractitionerRole {}
 /// Resource types a `Procedure.asserter` reference may point to: Patient | RelatedPerson | Practitioner | PractitionerRole.
 #[diagnostic::on_unimplemented(
@@ -4089,9 +5204,13 @@ impl ProcedureRecorder for crate::resources::PractitionerRole {}
     label = "`Procedure.asserter` may refer to Patient | RelatedPerson | Practitioner | PractitionerRole"
 )]
 pub trait ProcedureAsserter: crate::ConcreteResource {}
+#[cfg(feature = "patient")]
 impl ProcedureAsserter for crate::resources::Patient {}
+#[cfg(feature = "related_person")]
 impl ProcedureAsserter for crate::resources::RelatedPerson {}
+#[cfg(feature = "practitioner")]
 impl ProcedureAsserter for crate::resources::Practitioner {}
+#[cfg(feature = "practitioner_role")]
 impl ProcedureAsserter for crate::resources::PractitionerRole {}
 /// Resource types a `Procedure.location` reference may point to: Location.
 #[diagnostic::on_unimplemented(
@@ -4099,6 +5218,7 @@ impl ProcedureAsserter for crate::resources::PractitionerRole {}
     label = "`Procedure.location` may refer to Location"
 )]
 pub trait ProcedureLocation: crate::ConcreteResource {}
+#[cfg(feature = "location")]
 impl ProcedureLocation for crate::resources::Location {}
 /// Resource types a `Procedure.reasonReference` reference may point to: Condition | Observation | Procedure | DiagnosticReport | DocumentReference.
 #[diagnostic::on_unimplemented(
@@ -4106,10 +5226,15 @@ impl ProcedureLocation for crate::resources::Location {}
     label = "`Procedure.reasonReference` may refer to Condition | Observation | Procedure | DiagnosticReport | DocumentReference"
 )]
 pub trait ProcedureReasonReference: crate::ConcreteResource {}
+#[cfg(feature = "condition")]
 impl ProcedureReasonReference for crate::resources::Condition {}
+#[cfg(feature = "observation")]
 impl ProcedureReasonReference for crate::resources::Observation {}
+#[cfg(feature = "procedure")]
 impl ProcedureReasonReference for crate::resources::Procedure {}
+#[cfg(feature = "diagnostic_report")]
 impl ProcedureReasonReference for crate::resources::DiagnosticReport {}
+#[cfg(feature = "document_reference")]
 impl ProcedureReasonReference for crate::resources::DocumentReference {}
 /// Resource types a `Procedure.report` reference may point to: DiagnosticReport | DocumentReference | Composition.
 #[diagnostic::on_unimplemented(
@@ -4117,8 +5242,11 @@ impl ProcedureReasonReference for crate::resources::DocumentReference {}
     label = "`Procedure.report` may refer to DiagnosticReport | DocumentReference | Composition"
 )]
 pub trait ProcedureReport: crate::ConcreteResource {}
+#[cfg(feature = "diagnostic_report")]
 impl ProcedureReport for crate::resources::DiagnosticReport {}
+#[cfg(feature = "document_reference")]
 impl ProcedureReport for crate::resources::DocumentReference {}
+#[cfg(feature = "composition")]
 impl ProcedureReport for crate::resources::Composition {}
 /// Resource types a `Procedure.complicationDetail` reference may point to: Condition.
 #[diagnostic::on_unimplemented(
@@ -4126,6 +5254,7 @@ impl ProcedureReport for crate::resources::Composition {}
     label = "`Procedure.complicationDetail` may refer to Condition"
 )]
 pub trait ProcedureComplicationDetail: crate::ConcreteResource {}
+#[cfg(feature = "condition")]
 impl ProcedureComplicationDetail for crate::resources::Condition {}
 /// Resource types a `Procedure.usedReference` reference may point to: Device | Medication | Substance.
 #[diagnostic::on_unimplemented(
@@ -4133,8 +5262,11 @@ impl ProcedureComplicationDetail for crate::resources::Condition {}
     label = "`Procedure.usedReference` may refer to Device | Medication | Substance"
 )]
 pub trait ProcedureUsedReference: crate::ConcreteResource {}
+#[cfg(feature = "device")]
 impl ProcedureUsedReference for crate::resources::Device {}
+#[cfg(feature = "medication")]
 impl ProcedureUsedReference for crate::resources::Medication {}
+#[cfg(feature = "substance")]
 impl ProcedureUsedReference for crate::resources::Substance {}
 /// Resource types a `Procedure.performer.actor` reference may point to: Practitioner | PractitionerRole | Organization | Patient | RelatedPerson | Device.
 #[diagnostic::on_unimplemented(
@@ -4142,11 +5274,17 @@ impl ProcedureUsedReference for crate::resources::Substance {}
     label = "`Procedure.performer.actor` may refer to Practitioner | PractitionerRole | Organization | Patient | RelatedPerson | Device"
 )]
 pub trait ProcedurePerformerActor: crate::ConcreteResource {}
+#[cfg(feature = "practitioner")]
 impl ProcedurePerformerActor for crate::resources::Practitioner {}
+#[cfg(feature = "practitioner_role")]
 impl ProcedurePerformerActor for crate::resources::PractitionerRole {}
+#[cfg(feature = "organization")]
 impl ProcedurePerformerActor for crate::resources::Organization {}
+#[cfg(feature = "patient")]
 impl ProcedurePerformerActor for crate::resources::Patient {}
+#[cfg(feature = "related_person")]
 impl ProcedurePerformerActor for crate::resources::RelatedPerson {}
+#[cfg(feature = "device")]
 impl ProcedurePerformerActor for crate::resources::Device {}
 /// Resource types a `Procedure.performer.onBehalfOf` reference may point to: Organization.
 #[diagnostic::on_unimplemented(
@@ -4154,6 +5292,7 @@ impl ProcedurePerformerActor for crate::resources::Device {}
     label = "`Procedure.performer.onBehalfOf` may refer to Organization"
 )]
 pub trait ProcedurePerformerOnBehalfOf: crate::ConcreteResource {}
+#[cfg(feature = "organization")]
 impl ProcedurePerformerOnBehalfOf for crate::resources::Organization {}
 /// Resource types a `Procedure.focalDevice.manipulated` reference may point to: Device.
 #[diagnostic::on_unimplemented(
@@ -4161,6 +5300,7 @@ impl ProcedurePerformerOnBehalfOf for crate::resources::Organization {}
     label = "`Procedure.focalDevice.manipulated` may refer to Device"
 )]
 pub trait ProcedureFocalDeviceManipulated: crate::ConcreteResource {}
+#[cfg(feature = "device")]
 impl ProcedureFocalDeviceManipulated for crate::resources::Device {}
 /// Resource types a `Provenance.location` reference may point to: Location.
 #[diagnostic::on_unimplemented(
@@ -4168,6 +5308,7 @@ impl ProcedureFocalDeviceManipulated for crate::resources::Device {}
     label = "`Provenance.location` may refer to Location"
 )]
 pub trait ProvenanceLocation: crate::ConcreteResource {}
+#[cfg(feature = "location")]
 impl ProvenanceLocation for crate::resources::Location {}
 /// Resource types a `Provenance.agent.who` reference may point to: Practitioner | PractitionerRole | RelatedPerson | Patient | Device | Organization.
 #[diagnostic::on_unimplemented(
@@ -4175,11 +5316,17 @@ impl ProvenanceLocation for crate::resources::Location {}
     label = "`Provenance.agent.who` may refer to Practitioner | PractitionerRole | RelatedPerson | Patient | Device | Organization"
 )]
 pub trait ProvenanceAgentWho: crate::ConcreteResource {}
+#[cfg(feature = "practitioner")]
 impl ProvenanceAgentWho for crate::resources::Practitioner {}
+#[cfg(feature = "practitioner_role")]
 impl ProvenanceAgentWho for crate::resources::PractitionerRole {}
+#[cfg(feature = "related_person")]
 impl ProvenanceAgentWho for crate::resources::RelatedPerson {}
+#[cfg(feature = "patient")]
 impl ProvenanceAgentWho for crate::resources::Patient {}
+#[cfg(feature = "device")]
 impl ProvenanceAgentWho for crate::resources::Device {}
+#[cfg(feature = "organization")]
 impl ProvenanceAgentWho for crate::resources::Organization {}
 /// Resource types a `Provenance.agent.onBehalfOf` reference may point to: Practitioner | PractitionerRole | RelatedPerson | Patient | Device | Organization.
 #[diagnostic::on_unimplemented(
@@ -4187,11 +5334,17 @@ impl ProvenanceAgentWho for crate::resources::Organization {}
     label = "`Provenance.agent.onBehalfOf` may refer to Practitioner | PractitionerRole | RelatedPerson | Patient | Device | Organization"
 )]
 pub trait ProvenanceAgentOnBehalfOf: crate::ConcreteResource {}
+#[cfg(feature = "practitioner")]
 impl ProvenanceAgentOnBehalfOf for crate::resources::Practitioner {}
+#[cfg(feature = "practitioner_role")]
 impl ProvenanceAgentOnBehalfOf for crate::resources::PractitionerRole {}
+#[cfg(feature = "related_person")]
 impl ProvenanceAgentOnBehalfOf for crate::resources::RelatedPerson {}
+#[cfg(feature = "patient")]
 impl ProvenanceAgentOnBehalfOf for crate::resources::Patient {}
+#[cfg(feature = "device")]
 impl ProvenanceAgentOnBehalfOf for crate::resources::Device {}
+#[cfg(feature = "organization")]
 impl ProvenanceAgentOnBehalfOf for crate::resources::Organization {}
 /// Resource types a `QuestionnaireResponse.basedOn` reference may point to: CarePlan | ServiceRequest.
 #[diagnostic::on_unimplemented(
@@ -4199,7 +5352,9 @@ impl ProvenanceAgentOnBehalfOf for crate::resources::Organization {}
     label = "`QuestionnaireResponse.basedOn` may refer to CarePlan | ServiceRequest"
 )]
 pub trait QuestionnaireResponseBasedOn: crate::ConcreteResource {}
+#[cfg(feature = "care_plan")]
 impl QuestionnaireResponseBasedOn for crate::resources::CarePlan {}
+#[cfg(feature = "service_request")]
 impl QuestionnaireResponseBasedOn for crate::resources::ServiceRequest {}
 /// Resource types a `QuestionnaireResponse.partOf` reference may point to: Observation | Procedure.
 #[diagnostic::on_unimplemented(
@@ -4207,7 +5362,9 @@ impl QuestionnaireResponseBasedOn for crate::resources::ServiceRequest {}
     label = "`QuestionnaireResponse.partOf` may refer to Observation | Procedure"
 )]
 pub trait QuestionnaireResponsePartOf: crate::ConcreteResource {}
+#[cfg(feature = "observation")]
 impl QuestionnaireResponsePartOf for crate::resources::Observation {}
+#[cfg(feature = "procedure")]
 impl QuestionnaireResponsePartOf for crate::resources::Procedure {}
 /// Resource types a `QuestionnaireResponse.encounter` reference may point to: Encounter.
 #[diagnostic::on_unimplemented(
@@ -4215,6 +5372,7 @@ impl QuestionnaireResponsePartOf for crate::resources::Procedure {}
     label = "`QuestionnaireResponse.encounter` may refer to Encounter"
 )]
 pub trait QuestionnaireResponseEncounter: crate::ConcreteResource {}
+#[cfg(feature = "encounter")]
 impl QuestionnaireResponseEncounter for crate::resources::Encounter {}
 /// Resource types a `QuestionnaireResponse.author` reference may point to: Device | Practitioner | PractitionerRole | Patient | RelatedPerson | Organization.
 #[diagnostic::on_unimplemented(
@@ -4222,11 +5380,17 @@ impl QuestionnaireResponseEncounter for crate::resources::Encounter {}
     label = "`QuestionnaireResponse.author` may refer to Device | Practitioner | PractitionerRole | Patient | RelatedPerson | Organization"
 )]
 pub trait QuestionnaireResponseAuthor: crate::ConcreteResource {}
+#[cfg(feature = "device")]
 impl QuestionnaireResponseAuthor for crate::resources::Device {}
+#[cfg(feature = "practitioner")]
 impl QuestionnaireResponseAuthor for crate::resources::Practitioner {}
+#[cfg(feature = "practitioner_role")]
 impl QuestionnaireResponseAuthor for crate::resources::PractitionerRole {}
+#[cfg(feature = "patient")]
 impl QuestionnaireResponseAuthor for crate::resources::Patient {}
+#[cfg(feature = "related_person")]
 impl QuestionnaireResponseAuthor for crate::resources::RelatedPerson {}
+#[cfg(feature = "organization")]
 impl QuestionnaireResponseAuthor for crate::resources::Organization {}
 /// Resource types a `QuestionnaireResponse.source` reference may point to: Patient | Practitioner | PractitionerRole | RelatedPerson.
 #[diagnostic::on_unimplemented(
@@ -4234,9 +5398,13 @@ impl QuestionnaireResponseAuthor for crate::resources::Organization {}
     label = "`QuestionnaireResponse.source` may refer to Patient | Practitioner | PractitionerRole | RelatedPerson"
 )]
 pub trait QuestionnaireResponseSource: crate::ConcreteResource {}
+#[cfg(feature = "patient")]
 impl QuestionnaireResponseSource for crate::resources::Patient {}
+#[cfg(feature = "practitioner")]
 impl QuestionnaireResponseSource for crate::resources::Practitioner {}
+#[cfg(feature = "practitioner_role")]
 impl QuestionnaireResponseSource for crate::resources::PractitionerRole {}
+#[cfg(feature = "related_person")]
 impl QuestionnaireResponseSource for crate::resources::RelatedPerson {}
 /// Resource types a `RelatedPerson.patient` reference may point to: Patient.
 #[diagnostic::on_unimplemented(
@@ -4244,6 +5412,7 @@ impl QuestionnaireResponseSource for crate::resources::RelatedPerson {}
     label = "`RelatedPerson.patient` may refer to Patient"
 )]
 pub trait RelatedPersonPatient: crate::ConcreteResource {}
+#[cfg(feature = "patient")]
 impl RelatedPersonPatient for crate::resources::Patient {}
 /// Resource types a `RequestGroup.subject` reference may point to: Patient | Group.
 #[diagnostic::on_unimplemented(
@@ -4251,7 +5420,9 @@ impl RelatedPersonPatient for crate::resources::Patient {}
     label = "`RequestGroup.subject` may refer to Patient | Group"
 )]
 pub trait RequestGroupSubject: crate::ConcreteResource {}
+#[cfg(feature = "patient")]
 impl RequestGroupSubject for crate::resources::Patient {}
+#[cfg(feature = "group")]
 impl RequestGroupSubject for crate::resources::Group {}
 /// Resource types a `RequestGroup.encounter` reference may point to: Encounter.
 #[diagnostic::on_unimplemented(
@@ -4259,6 +5430,7 @@ impl RequestGroupSubject for crate::resources::Group {}
     label = "`RequestGroup.encounter` may refer to Encounter"
 )]
 pub trait RequestGroupEncounter: crate::ConcreteResource {}
+#[cfg(feature = "encounter")]
 impl RequestGroupEncounter for crate::resources::Encounter {}
 /// Resource types a `RequestGroup.author` reference may point to: Device | Practitioner | PractitionerRole.
 #[diagnostic::on_unimplemented(
@@ -4266,8 +5438,11 @@ impl RequestGroupEncounter for crate::resources::Encounter {}
     label = "`RequestGroup.author` may refer to Device | Practitioner | PractitionerRole"
 )]
 pub trait RequestGroupAuthor: crate::ConcreteResource {}
+#[cfg(feature = "device")]
 impl RequestGroupAuthor for crate::resources::Device {}
+#[cfg(feature = "practitioner")]
 impl RequestGroupAuthor for crate::resources::Practitioner {}
+#[cfg(feature = "practitioner_role")]
 impl RequestGroupAuthor for crate::resources::PractitionerRole {}
 /// Resource types a `RequestGroup.reasonReference` reference may point to: Condition | Observation | DiagnosticReport | DocumentReference.
 #[diagnostic::on_unimplemented(
@@ -4275,9 +5450,13 @@ impl RequestGroupAuthor for crate::resources::PractitionerRole {}
     label = "`RequestGroup.reasonReference` may refer to Condition | Observation | DiagnosticReport | DocumentReference"
 )]
 pub trait RequestGroupReasonReference: crate::ConcreteResource {}
+#[cfg(feature = "condition")]
 impl RequestGroupReasonReference for crate::resources::Condition {}
+#[cfg(feature = "observation")]
 impl RequestGroupReasonReference for crate::resources::Observation {}
+#[cfg(feature = "diagnostic_report")]
 impl RequestGroupReasonReference for crate::resources::DiagnosticReport {}
+#[cfg(feature = "document_reference")]
 impl RequestGroupReasonReference for crate::resources::DocumentReference {}
 /// Resource types a `RequestGroup.action.participant` reference may point to: Patient | Practitioner | PractitionerRole | RelatedPerson | Device.
 #[diagnostic::on_unimplemented(
@@ -4285,10 +5464,15 @@ impl RequestGroupReasonReference for crate::resources::DocumentReference {}
     label = "`RequestGroup.action.participant` may refer to Patient | Practitioner | PractitionerRole | RelatedPerson | Device"
 )]
 pub trait RequestGroupActionParticipant: crate::ConcreteResource {}
+#[cfg(feature = "patient")]
 impl RequestGroupActionParticipant for crate::resources::Patient {}
+#[cfg(feature = "practitioner")]
 impl RequestGroupActionParticipant for crate::resources::Practitioner {}
+#[cfg(feature = "practitioner_role")]
 impl RequestGroupActionParticipant for crate::resources::PractitionerRole {}
+#[cfg(feature = "related_person")]
 impl RequestGroupActionParticipant for crate::resources::RelatedPerson {}
+#[cfg(feature = "device")]
 impl RequestGroupActionParticipant for crate::resources::Device {}
 /// Resource types a `ResearchDefinition.population` reference may point to: ResearchElementDefinition.
 #[diagnostic::on_unimplemented(
@@ -4296,6 +5480,7 @@ impl RequestGroupActionParticipant for crate::resources::Device {}
     label = "`ResearchDefinition.population` may refer to ResearchElementDefinition"
 )]
 pub trait ResearchDefinitionPopulation: crate::ConcreteResource {}
+#[cfg(feature = "research_element_definition")]
 impl ResearchDefinitionPopulation for crate::resources::ResearchElementDefinition {}
 /// Resource types a `ResearchDefinition.exposure` reference may point to: ResearchElementDefinition.
 #[diagnostic::on_unimplemented(
@@ -4303,6 +5488,7 @@ impl ResearchDefinitionPopulation for crate::resources::ResearchElementDefinitio
     label = "`ResearchDefinition.exposure` may refer to ResearchElementDefinition"
 )]
 pub trait ResearchDefinitionExposure: crate::ConcreteResource {}
+#[cfg(feature = "research_element_definition")]
 impl ResearchDefinitionExposure for crate::resources::ResearchElementDefinition {}
 /// Resource types a `ResearchDefinition.exposureAlternative` reference may point to: ResearchElementDefinition.
 #[diagnostic::on_unimplemented(
@@ -4310,6 +5496,7 @@ impl ResearchDefinitionExposure for crate::resources::ResearchElementDefinition 
     label = "`ResearchDefinition.exposureAlternative` may refer to ResearchElementDefinition"
 )]
 pub trait ResearchDefinitionExposureAlternative: crate::ConcreteResource {}
+#[cfg(feature = "research_element_definition")]
 impl ResearchDefinitionExposureAlternative
 for crate::resources::ResearchElementDefinition {}
 /// Resource types a `ResearchDefinition.outcome` reference may point to: ResearchElementDefinition.
@@ -4318,6 +5505,7 @@ for crate::resources::ResearchElementDefinition {}
     label = "`ResearchDefinition.outcome` may refer to ResearchElementDefinition"
 )]
 pub trait ResearchDefinitionOutcome: crate::ConcreteResource {}
+#[cfg(feature = "research_element_definition")]
 impl ResearchDefinitionOutcome for crate::resources::ResearchElementDefinition {}
 /// Resource types a `ResearchStudy.protocol` reference may point to: PlanDefinition.
 #[diagnostic::on_unimplemented(
@@ -4325,6 +5513,7 @@ impl ResearchDefinitionOutcome for crate::resources::ResearchElementDefinition {
     label = "`ResearchStudy.protocol` may refer to PlanDefinition"
 )]
 pub trait ResearchStudyProtocol: crate::ConcreteResource {}
+#[cfg(feature = "plan_definition")]
 impl ResearchStudyProtocol for crate::resources::PlanDefinition {}
 /// Resource types a `ResearchStudy.partOf` reference may point to: ResearchStudy.
 #[diagnostic::on_unimplemented(
@@ -4332,6 +5521,7 @@ impl ResearchStudyProtocol for crate::resources::PlanDefinition {}
     label = "`ResearchStudy.partOf` may refer to ResearchStudy"
 )]
 pub trait ResearchStudyPartOf: crate::ConcreteResource {}
+#[cfg(feature = "research_study")]
 impl ResearchStudyPartOf for crate::resources::ResearchStudy {}
 /// Resource types a `ResearchStudy.enrollment` reference may point to: Group.
 #[diagnostic::on_unimplemented(
@@ -4339,6 +5529,7 @@ impl ResearchStudyPartOf for crate::resources::ResearchStudy {}
     label = "`ResearchStudy.enrollment` may refer to Group"
 )]
 pub trait ResearchStudyEnrollment: crate::ConcreteResource {}
+#[cfg(feature = "group")]
 impl ResearchStudyEnrollment for crate::resources::Group {}
 /// Resource types a `ResearchStudy.sponsor` reference may point to: Organization.
 #[diagnostic::on_unimplemented(
@@ -4346,6 +5537,7 @@ impl ResearchStudyEnrollment for crate::resources::Group {}
     label = "`ResearchStudy.sponsor` may refer to Organization"
 )]
 pub trait ResearchStudySponsor: crate::ConcreteResource {}
+#[cfg(feature = "organization")]
 impl ResearchStudySponsor for crate::resources::Organization {}
 /// Resource types a `ResearchStudy.principalInvestigator` reference may point to: Practitioner | PractitionerRole.
 #[diagnostic::on_unimplemented(
@@ -4353,7 +5545,9 @@ impl ResearchStudySponsor for crate::resources::Organization {}
     label = "`ResearchStudy.principalInvestigator` may refer to Practitioner | PractitionerRole"
 )]
 pub trait ResearchStudyPrincipalInvestigator: crate::ConcreteResource {}
+#[cfg(feature = "practitioner")]
 impl ResearchStudyPrincipalInvestigator for crate::resources::Practitioner {}
+#[cfg(feature = "practitioner_role")]
 impl ResearchStudyPrincipalInvestigator for crate::resources::PractitionerRole {}
 /// Resource types a `ResearchStudy.site` reference may point to: Location.
 #[diagnostic::on_unimplemented(
@@ -4361,6 +5555,7 @@ impl ResearchStudyPrincipalInvestigator for crate::resources::PractitionerRole {
     label = "`ResearchStudy.site` may refer to Location"
 )]
 pub trait ResearchStudySite: crate::ConcreteResource {}
+#[cfg(feature = "location")]
 impl ResearchStudySite for crate::resources::Location {}
 /// Resource types a `ResearchSubject.study` reference may point to: ResearchStudy.
 #[diagnostic::on_unimplemented(
@@ -4368,6 +5563,7 @@ impl ResearchStudySite for crate::resources::Location {}
     label = "`ResearchSubject.study` may refer to ResearchStudy"
 )]
 pub trait ResearchSubjectStudy: crate::ConcreteResource {}
+#[cfg(feature = "research_study")]
 impl ResearchSubjectStudy for crate::resources::ResearchStudy {}
 /// Resource types a `ResearchSubject.individual` reference may point to: Patient.
 #[diagnostic::on_unimplemented(
@@ -4375,6 +5571,7 @@ impl ResearchSubjectStudy for crate::resources::ResearchStudy {}
     label = "`ResearchSubject.individual` may refer to Patient"
 )]
 pub trait ResearchSubjectIndividual: crate::ConcreteResource {}
+#[cfg(feature = "patient")]
 impl ResearchSubjectIndividual for crate::resources::Patient {}
 /// Resource types a `ResearchSubject.consent` reference may point to: Consent.
 #[diagnostic::on_unimplemented(
@@ -4382,6 +5579,7 @@ impl ResearchSubjectIndividual for crate::resources::Patient {}
     label = "`ResearchSubject.consent` may refer to Consent"
 )]
 pub trait ResearchSubjectConsent: crate::ConcreteResource {}
+#[cfg(feature = "consent")]
 impl ResearchSubjectConsent for crate::resources::Consent {}
 /// Resource types a `RiskAssessment.subject` reference may point to: Patient | Group.
 #[diagnostic::on_unimplemented(
@@ -4389,7 +5587,9 @@ impl ResearchSubjectConsent for crate::resources::Consent {}
     label = "`RiskAssessment.subject` may refer to Patient | Group"
 )]
 pub trait RiskAssessmentSubject: crate::ConcreteResource {}
+#[cfg(feature = "patient")]
 impl RiskAssessmentSubject for crate::resources::Patient {}
+#[cfg(feature = "group")]
 impl RiskAssessmentSubject for crate::resources::Group {}
 /// Resource types a `RiskAssessment.encounter` reference may point to: Encounter.
 #[diagnostic::on_unimplemented(
@@ -4397,6 +5597,7 @@ impl RiskAssessmentSubject for crate::resources::Group {}
     label = "`RiskAssessment.encounter` may refer to Encounter"
 )]
 pub trait RiskAssessmentEncounter: crate::ConcreteResource {}
+#[cfg(feature = "encounter")]
 impl RiskAssessmentEncounter for crate::resources::Encounter {}
 /// Resource types a `RiskAssessment.condition` reference may point to: Condition.
 #[diagnostic::on_unimplemented(
@@ -4404,6 +5605,7 @@ impl RiskAssessmentEncounter for crate::resources::Encounter {}
     label = "`RiskAssessment.condition` may refer to Condition"
 )]
 pub trait RiskAssessmentCondition: crate::ConcreteResource {}
+#[cfg(feature = "condition")]
 impl RiskAssessmentCondition for crate::resources::Condition {}
 /// Resource types a `RiskAssessment.performer` reference may point to: Practitioner | PractitionerRole | Device.
 #[diagnostic::on_unimplemented(
@@ -4411,8 +5613,11 @@ impl RiskAssessmentCondition for crate::resources::Condition {}
     label = "`RiskAssessment.performer` may refer to Practitioner | PractitionerRole | Device"
 )]
 pub trait RiskAssessmentPerformer: crate::ConcreteResource {}
+#[cfg(feature = "practitioner")]
 impl RiskAssessmentPerformer for crate::resources::Practitioner {}
+#[cfg(feature = "practitioner_role")]
 impl RiskAssessmentPerformer for crate::resources::PractitionerRole {}
+#[cfg(feature = "device")]
 impl RiskAssessmentPerformer for crate::resources::Device {}
 /// Resource types a `RiskAssessment.reasonReference` reference may point to: Condition | Observation | DiagnosticReport | DocumentReference.
 #[diagnostic::on_unimplemented(
@@ -4420,9 +5625,13 @@ impl RiskAssessmentPerformer for crate::resources::Device {}
     label = "`RiskAssessment.reasonReference` may refer to Condition | Observation | DiagnosticReport | DocumentReference"
 )]
 pub trait RiskAssessmentReasonReference: crate::ConcreteResource {}
+#[cfg(feature = "condition")]
 impl RiskAssessmentReasonReference for crate::resources::Condition {}
+#[cfg(feature = "observation")]
 impl RiskAssessmentReasonReference for crate::resources::Observation {}
+#[cfg(feature = "diagnostic_report")]
 impl RiskAssessmentReasonReference for crate::resources::DiagnosticReport {}
+#[cfg(feature = "document_reference")]
 impl RiskAssessmentReasonReference for crate::resources::DocumentReference {}
 /// Resource types a `RiskEvidenceSynthesis.population` reference may point to: EvidenceVariable.
 #[diagnostic::on_unimplemented(
@@ -4430,6 +5639,7 @@ impl RiskAssessmentReasonReference for crate::resources::DocumentReference {}
     label = "`RiskEvidenceSynthesis.population` may refer to EvidenceVariable"
 )]
 pub trait RiskEvidenceSynthesisPopulation: crate::ConcreteResource {}
+#[cfg(feature = "evidence_variable")]
 impl RiskEvidenceSynthesisPopulation for crate::resources::EvidenceVariable {}
 /// Resource types a `RiskEvidenceSynthesis.exposure` reference may point to: EvidenceVariable.
 #[diagnostic::on_unimplemented(
@@ -4437,6 +5647,7 @@ impl RiskEvidenceSynthesisPopulation for crate::resources::EvidenceVariable {}
     label = "`RiskEvidenceSynthesis.exposure` may refer to EvidenceVariable"
 )]
 pub trait RiskEvidenceSynthesisExposure: crate::ConcreteResource {}
+#[cfg(feature = "evidence_variable")]
 impl RiskEvidenceSynthesisExposure for crate::resources::EvidenceVariable {}
 /// Resource types a `RiskEvidenceSynthesis.outcome` reference may point to: EvidenceVariable.
 #[diagnostic::on_unimplemented(
@@ -4444,6 +5655,7 @@ impl RiskEvidenceSynthesisExposure for crate::resources::EvidenceVariable {}
     label = "`RiskEvidenceSynthesis.outcome` may refer to EvidenceVariable"
 )]
 pub trait RiskEvidenceSynthesisOutcome: crate::ConcreteResource {}
+#[cfg(feature = "evidence_variable")]
 impl RiskEvidenceSynthesisOutcome for crate::resources::EvidenceVariable {}
 /// Resource types a `Schedule.actor` reference may point to: Patient | Practitioner | PractitionerRole | RelatedPerson | Device | HealthcareService | Location.
 #[diagnostic::on_unimplemented(
@@ -4451,12 +5663,19 @@ impl RiskEvidenceSynthesisOutcome for crate::resources::EvidenceVariable {}
     label = "`Schedule.actor` may refer to Patient | Practitioner | PractitionerRole | RelatedPerson | Device | HealthcareService | Location"
 )]
 pub trait ScheduleActor: crate::ConcreteResource {}
+#[cfg(feature = "patient")]
 impl ScheduleActor for crate::resources::Patient {}
+#[cfg(feature = "practitioner")]
 impl ScheduleActor for crate::resources::Practitioner {}
+#[cfg(feature = "practitioner_role")]
 impl ScheduleActor for crate::resources::PractitionerRole {}
+#[cfg(feature = "related_person")]
 impl ScheduleActor for crate::resources::RelatedPerson {}
+#[cfg(feature = "device")]
 impl ScheduleActor for crate::resources::Device {}
+#[cfg(feature = "healthcare_service")]
 impl ScheduleActor for crate::resources::HealthcareService {}
+#[cfg(feature = "location")]
 impl ScheduleActor for crate::resources::Location {}
 /// Resource types a `ServiceRequest.basedOn` reference may point to: CarePlan | ServiceRequest | MedicationRequest.
 #[diagnostic::on_unimplemented(
@@ -4464,8 +5683,11 @@ impl ScheduleActor for crate::resources::Location {}
     label = "`ServiceRequest.basedOn` may refer to CarePlan | ServiceRequest | MedicationRequest"
 )]
 pub trait ServiceRequestBasedOn: crate::ConcreteResource {}
+#[cfg(feature = "care_plan")]
 impl ServiceRequestBasedOn for crate::resources::CarePlan {}
+#[cfg(feature = "service_request")]
 impl ServiceRequestBasedOn for crate::resources::ServiceRequest {}
+#[cfg(feature = "medication_request")]
 impl ServiceRequestBasedOn for crate::resources::MedicationRequest {}
 /// Resource types a `ServiceRequest.replaces` reference may point to: ServiceRequest.
 #[diagnostic::on_unimplemented(
@@ -4473,6 +5695,7 @@ impl ServiceRequestBasedOn for crate::resources::MedicationRequest {}
     label = "`ServiceRequest.replaces` may refer to ServiceRequest"
 )]
 pub trait ServiceRequestReplaces: crate::ConcreteResource {}
+#[cfg(feature = "service_request")]
 impl ServiceRequestReplaces for crate::resources::ServiceRequest {}
 /// Resource types a `ServiceRequest.subject` reference may point to: Patient | Group | Location | Device.
 #[diagnostic::on_unimplemented(
@@ -4480,9 +5703,13 @@ impl ServiceRequestReplaces for crate::resources::ServiceRequest {}
     label = "`ServiceRequest.subject` may refer to Patient | Group | Location | Device"
 )]
 pub trait ServiceRequestSubject: crate::ConcreteResource {}
+#[cfg(feature = "patient")]
 impl ServiceRequestSubject for crate::resources::Patient {}
+#[cfg(feature = "group")]
 impl ServiceRequestSubject for crate::resources::Group {}
+#[cfg(feature = "location")]
 impl ServiceRequestSubject for crate::resources::Location {}
+#[cfg(feature = "device")]
 impl ServiceRequestSubject for crate::resources::Device {}
 /// Resource types a `ServiceRequest.encounter` reference may point to: Encounter.
 #[diagnostic::on_unimplemented(
@@ -4490,6 +5717,7 @@ impl ServiceRequestSubject for crate::resources::Device {}
     label = "`ServiceRequest.encounter` may refer to Encounter"
 )]
 pub trait ServiceRequestEncounter: crate::ConcreteResource {}
+#[cfg(feature = "encounter")]
 impl ServiceRequestEncounter for crate::resources::Encounter {}
 /// Resource types a `ServiceRequest.requester` reference may point to: Practitioner | PractitionerRole | Organization | Patient | RelatedPerson | Device.
 #[diagnostic::on_unimplemented(
@@ -4497,11 +5725,17 @@ impl ServiceRequestEncounter for crate::resources::Encounter {}
     label = "`ServiceRequest.requester` may refer to Practitioner | PractitionerRole | Organization | Patient | RelatedPerson | Device"
 )]
 pub trait ServiceRequestRequester: crate::ConcreteResource {}
+#[cfg(feature = "practitioner")]
 impl ServiceRequestRequester for crate::resources::Practitioner {}
+#[cfg(feature = "practitioner_role")]
 impl ServiceRequestRequester for crate::resources::PractitionerRole {}
+#[cfg(feature = "organization")]
 impl ServiceRequestRequester for crate::resources::Organization {}
+#[cfg(feature = "patient")]
 impl ServiceRequestRequester for crate::resources::Patient {}
+#[cfg(feature = "related_person")]
 impl ServiceRequestRequester for crate::resources::RelatedPerson {}
+#[cfg(feature = "device")]
 impl ServiceRequestRequester for crate::resources::Device {}
 /// Resource types a `ServiceRequest.performer` reference may point to: Practitioner | PractitionerRole | Organization | CareTeam | HealthcareService | Patient | Device | RelatedPerson.
 #[diagnostic::on_unimplemented(
@@ -4509,13 +5743,21 @@ impl ServiceRequestRequester for crate::resources::Device {}
     label = "`ServiceRequest.performer` may refer to Practitioner | PractitionerRole | Organization | CareTeam | HealthcareService | Patient | Device | RelatedPerson"
 )]
 pub trait ServiceRequestPerformer: crate::ConcreteResource {}
+#[cfg(feature = "practitioner")]
 impl ServiceRequestPerformer for crate::resources::Practitioner {}
+#[cfg(feature = "practitioner_role")]
 impl ServiceRequestPerformer for crate::resources::PractitionerRole {}
+#[cfg(feature = "organization")]
 impl ServiceRequestPerformer for crate::resources::Organization {}
+#[cfg(feature = "care_team")]
 impl ServiceRequestPerformer for crate::resources::CareTeam {}
+#[cfg(feature = "healthcare_service")]
 impl ServiceRequestPerformer for crate::resources::HealthcareService {}
+#[cfg(feature = "patient")]
 impl ServiceRequestPerformer for crate::resources::Patient {}
+#[cfg(feature = "device")]
 impl ServiceRequestPerformer for crate::resources::Device {}
+#[cfg(feature = "related_person")]
 impl ServiceRequestPerformer for crate::resources::RelatedPerson {}
 /// Resource types a `ServiceRequest.locationReference` reference may point to: Location.
 #[diagnostic::on_unimplemented(
@@ -4523,6 +5765,7 @@ impl ServiceRequestPerformer for crate::resources::RelatedPerson {}
     label = "`ServiceRequest.locationReference` may refer to Location"
 )]
 pub trait ServiceRequestLocationReference: crate::ConcreteResource {}
+#[cfg(feature = "location")]
 impl ServiceRequestLocationReference for crate::resources::Location {}
 /// Resource types a `ServiceRequest.reasonReference` reference may point to: Condition | Observation | DiagnosticReport | DocumentReference.
 #[diagnostic::on_unimplemented(
@@ -4530,9 +5773,13 @@ impl ServiceRequestLocationReference for crate::resources::Location {}
     label = "`ServiceRequest.reasonReference` may refer to Condition | Observation | DiagnosticReport | DocumentReference"
 )]
 pub trait ServiceRequestReasonReference: crate::ConcreteResource {}
+#[cfg(feature = "condition")]
 impl ServiceRequestReasonReference for crate::resources::Condition {}
+#[cfg(feature = "observation")]
 impl ServiceRequestReasonReference for crate::resources::Observation {}
+#[cfg(feature = "diagnostic_report")]
 impl ServiceRequestReasonReference for crate::resources::DiagnosticReport {}
+#[cfg(feature = "document_reference")]
 impl ServiceRequestReasonReference for crate::resources::DocumentReference {}
 /// Resource types a `ServiceRequest.insurance` reference may point to: Coverage | ClaimResponse.
 #[diagnostic::on_unimplemented(
@@ -4540,7 +5787,9 @@ impl ServiceRequestReasonReference for crate::resources::DocumentReference {}
     label = "`ServiceRequest.insurance` may refer to Coverage | ClaimResponse"
 )]
 pub trait ServiceRequestInsurance: crate::ConcreteResource {}
+#[cfg(feature = "coverage")]
 impl ServiceRequestInsurance for crate::resources::Coverage {}
+#[cfg(feature = "claim_response")]
 impl ServiceRequestInsurance for crate::resources::ClaimResponse {}
 /// Resource types a `ServiceRequest.specimen` reference may point to: Specimen.
 #[diagnostic::on_unimplemented(
@@ -4548,6 +5797,7 @@ impl ServiceRequestInsurance for crate::resources::ClaimResponse {}
     label = "`ServiceRequest.specimen` may refer to Specimen"
 )]
 pub trait ServiceRequestSpecimen: crate::ConcreteResource {}
+#[cfg(feature = "specimen")]
 impl ServiceRequestSpecimen for crate::resources::Specimen {}
 /// Resource types a `ServiceRequest.relevantHistory` reference may point to: Provenance.
 #[diagnostic::on_unimplemented(
@@ -4555,6 +5805,7 @@ impl ServiceRequestSpecimen for crate::resources::Specimen {}
     label = "`ServiceRequest.relevantHistory` may refer to Provenance"
 )]
 pub trait ServiceRequestRelevantHistory: crate::ConcreteResource {}
+#[cfg(feature = "provenance")]
 impl ServiceRequestRelevantHistory for crate::resources::Provenance {}
 /// Resource types a `Slot.schedule` reference may point to: Schedule.
 #[diagnostic::on_unimplemented(
@@ -4562,6 +5813,7 @@ impl ServiceRequestRelevantHistory for crate::resources::Provenance {}
     label = "`Slot.schedule` may refer to Schedule"
 )]
 pub trait SlotSchedule: crate::ConcreteResource {}
+#[cfg(feature = "schedule")]
 impl SlotSchedule for crate::resources::Schedule {}
 /// Resource types a `Specimen.subject` reference may point to: Patient | Group | Device | Substance | Location.
 #[diagnostic::on_unimplemented(
@@ -4569,10 +5821,15 @@ impl SlotSchedule for crate::resources::Schedule {}
     label = "`Specimen.subject` may refer to Patient | Group | Device | Substance | Location"
 )]
 pub trait SpecimenSubject: crate::ConcreteResource {}
+#[cfg(feature = "patient")]
 impl SpecimenSubject for crate::resources::Patient {}
+#[cfg(feature = "group")]
 impl SpecimenSubject for crate::resources::Group {}
+#[cfg(feature = "device")]
 impl SpecimenSubject for crate::resources::Device {}
+#[cfg(feature = "substance")]
 impl SpecimenSubject for crate::resources::Substance {}
+#[cfg(feature = "location")]
 impl SpecimenSubject for crate::resources::Location {}
 /// Resource types a `Specimen.parent` reference may point to: Specimen.
 #[diagnostic::on_unimplemented(
@@ -4580,6 +5837,7 @@ impl SpecimenSubject for crate::resources::Location {}
     label = "`Specimen.parent` may refer to Specimen"
 )]
 pub trait SpecimenParent: crate::ConcreteResource {}
+#[cfg(feature = "specimen")]
 impl SpecimenParent for crate::resources::Specimen {}
 /// Resource types a `Specimen.request` reference may point to: ServiceRequest.
 #[diagnostic::on_unimplemented(
@@ -4587,6 +5845,7 @@ impl SpecimenParent for crate::resources::Specimen {}
     label = "`Specimen.request` may refer to ServiceRequest"
 )]
 pub trait SpecimenRequest: crate::ConcreteResource {}
+#[cfg(feature = "service_request")]
 impl SpecimenRequest for crate::resources::ServiceRequest {}
 /// Resource types a `Specimen.collection.collector` reference may point to: Practitioner | PractitionerRole.
 #[diagnostic::on_unimplemented(
@@ -4594,7 +5853,9 @@ impl SpecimenRequest for crate::resources::ServiceRequest {}
     label = "`Specimen.collection.collector` may refer to Practitioner | PractitionerRole"
 )]
 pub trait SpecimenCollectionCollector: crate::ConcreteResource {}
+#[cfg(feature = "practitioner")]
 impl SpecimenCollectionCollector for crate::resources::Practitioner {}
+#[cfg(feature = "practitioner_role")]
 impl SpecimenCollectionCollector for crate::resources::PractitionerRole {}
 /// Resource types a `Specimen.processing.additive` reference may point to: Substance.
 #[diagnostic::on_unimplemented(
@@ -4602,6 +5863,7 @@ impl SpecimenCollectionCollector for crate::resources::PractitionerRole {}
     label = "`Specimen.processing.additive` may refer to Substance"
 )]
 pub trait SpecimenProcessingAdditive: crate::ConcreteResource {}
+#[cfg(feature = "substance")]
 impl SpecimenProcessingAdditive for crate::resources::Substance {}
 /// Resource types a `SubstanceReferenceInformation.gene.source` reference may point to: DocumentReference.
 #[diagnostic::on_unimplemented(
@@ -4609,6 +5871,7 @@ impl SpecimenProcessingAdditive for crate::resources::Substance {}
     label = "`SubstanceReferenceInformation.gene.source` may refer to DocumentReference"
 )]
 pub trait SubstanceReferenceInformationGeneSource: crate::ConcreteResource {}
+#[cfg(feature = "document_reference")]
 impl SubstanceReferenceInformationGeneSource for crate::resources::DocumentReference {}
 /// Resource types a `SubstanceReferenceInformation.geneElement.source` reference may point to: DocumentReference.
 #[diagnostic::on_unimplemented(
@@ -4616,6 +5879,7 @@ impl SubstanceReferenceInformationGeneSource for crate::resources::DocumentRefer
     label = "`SubstanceReferenceInformation.geneElement.source` may refer to DocumentReference"
 )]
 pub trait SubstanceReferenceInformationGeneElementSource: crate::ConcreteResource {}
+#[cfg(feature = "document_reference")]
 impl SubstanceReferenceInformationGeneElementSource
 for crate::resources::DocumentReference {}
 /// Resource types a `SubstanceReferenceInformation.classification.source` reference may point to: DocumentReference.
@@ -4624,6 +5888,7 @@ for crate::resources::DocumentReference {}
     label = "`SubstanceReferenceInformation.classification.source` may refer to DocumentReference"
 )]
 pub trait SubstanceReferenceInformationClassificationSource: crate::ConcreteResource {}
+#[cfg(feature = "document_reference")]
 impl SubstanceReferenceInformationClassificationSource
 for crate::resources::DocumentReference {}
 /// Resource types a `SubstanceReferenceInformation.target.source` reference may point to: DocumentReference.
@@ -4632,6 +5897,7 @@ for crate::resources::DocumentReference {}
     label = "`SubstanceReferenceInformation.target.source` may refer to DocumentReference"
 )]
 pub trait SubstanceReferenceInformationTargetSource: crate::ConcreteResource {}
+#[cfg(feature = "document_reference")]
 impl SubstanceReferenceInformationTargetSource for crate::resources::DocumentReference {}
 /// Resource types a `SubstanceSpecification.source` reference may point to: DocumentReference.
 #[diagnostic::on_unimplemented(
@@ -4639,6 +5905,7 @@ impl SubstanceReferenceInformationTargetSource for crate::resources::DocumentRef
     label = "`SubstanceSpecification.source` may refer to DocumentReference"
 )]
 pub trait SubstanceSpecificationSource: crate::ConcreteResource {}
+#[cfg(feature = "document_reference")]
 impl SubstanceSpecificationSource for crate::resources::DocumentReference {}
 /// Resource types a `SubstanceSpecification.referenceInformation` reference may point to: SubstanceReferenceInformation.
 #[diagnostic::on_unimplemented(
@@ -4646,6 +5913,7 @@ impl SubstanceSpecificationSource for crate::resources::DocumentReference {}
     label = "`SubstanceSpecification.referenceInformation` may refer to SubstanceReferenceInformation"
 )]
 pub trait SubstanceSpecificationReferenceInformation: crate::ConcreteResource {}
+#[cfg(feature = "substance_reference_information")]
 impl SubstanceSpecificationReferenceInformation
 for crate::resources::SubstanceReferenceInformation {}
 /// Resource types a `SubstanceSpecification.nucleicAcid` reference may point to: SubstanceNucleicAcid.
@@ -4654,6 +5922,7 @@ for crate::resources::SubstanceReferenceInformation {}
     label = "`SubstanceSpecification.nucleicAcid` may refer to SubstanceNucleicAcid"
 )]
 pub trait SubstanceSpecificationNucleicAcid: crate::ConcreteResource {}
+#[cfg(feature = "substance_nucleic_acid")]
 impl SubstanceSpecificationNucleicAcid for crate::resources::SubstanceNucleicAcid {}
 /// Resource types a `SubstanceSpecification.polymer` reference may point to: SubstancePolymer.
 #[diagnostic::on_unimplemented(
@@ -4661,6 +5930,7 @@ impl SubstanceSpecificationNucleicAcid for crate::resources::SubstanceNucleicAci
     label = "`SubstanceSpecification.polymer` may refer to SubstancePolymer"
 )]
 pub trait SubstanceSpecificationPolymer: crate::ConcreteResource {}
+#[cfg(feature = "substance_polymer")]
 impl SubstanceSpecificationPolymer for crate::resources::SubstancePolymer {}
 /// Resource types a `SubstanceSpecification.protein` reference may point to: SubstanceProtein.
 #[diagnostic::on_unimplemented(
@@ -4668,6 +5938,7 @@ impl SubstanceSpecificationPolymer for crate::resources::SubstancePolymer {}
     label = "`SubstanceSpecification.protein` may refer to SubstanceProtein"
 )]
 pub trait SubstanceSpecificationProtein: crate::ConcreteResource {}
+#[cfg(feature = "substance_protein")]
 impl SubstanceSpecificationProtein for crate::resources::SubstanceProtein {}
 /// Resource types a `SubstanceSpecification.sourceMaterial` reference may point to: SubstanceSourceMaterial.
 #[diagnostic::on_unimplemented(
@@ -4675,6 +5946,7 @@ impl SubstanceSpecificationProtein for crate::resources::SubstanceProtein {}
     label = "`SubstanceSpecification.sourceMaterial` may refer to SubstanceSourceMaterial"
 )]
 pub trait SubstanceSpecificationSourceMaterial: crate::ConcreteResource {}
+#[cfg(feature = "substance_source_material")]
 impl SubstanceSpecificationSourceMaterial for crate::resources::SubstanceSourceMaterial {}
 /// Resource types a `SubstanceSpecification.structure.source` reference may point to: DocumentReference.
 #[diagnostic::on_unimplemented(
@@ -4682,6 +5954,7 @@ impl SubstanceSpecificationSourceMaterial for crate::resources::SubstanceSourceM
     label = "`SubstanceSpecification.structure.source` may refer to DocumentReference"
 )]
 pub trait SubstanceSpecificationStructureSource: crate::ConcreteResource {}
+#[cfg(feature = "document_reference")]
 impl SubstanceSpecificationStructureSource for crate::resources::DocumentReference {}
 /// Resource types a `SubstanceSpecification.code.source` reference may point to: DocumentReference.
 #[diagnostic::on_unimplemented(
@@ -4689,6 +5962,7 @@ impl SubstanceSpecificationStructureSource for crate::resources::DocumentReferen
     label = "`SubstanceSpecification.code.source` may refer to DocumentReference"
 )]
 pub trait SubstanceSpecificationCodeSource: crate::ConcreteResource {}
+#[cfg(feature = "document_reference")]
 impl SubstanceSpecificationCodeSource for crate::resources::DocumentReference {}
 /// Resource types a `SubstanceSpecification.name.source` reference may point to: DocumentReference.
 #[diagnostic::on_unimplemented(
@@ -4696,6 +5970,7 @@ impl SubstanceSpecificationCodeSource for crate::resources::DocumentReference {}
     label = "`SubstanceSpecification.name.source` may refer to DocumentReference"
 )]
 pub trait SubstanceSpecificationNameSource: crate::ConcreteResource {}
+#[cfg(feature = "document_reference")]
 impl SubstanceSpecificationNameSource for crate::resources::DocumentReference {}
 /// Resource types a `SubstanceSpecification.relationship.source` reference may point to: DocumentReference.
 #[diagnostic::on_unimplemented(
@@ -4703,6 +5978,7 @@ impl SubstanceSpecificationNameSource for crate::resources::DocumentReference {}
     label = "`SubstanceSpecification.relationship.source` may refer to DocumentReference"
 )]
 pub trait SubstanceSpecificationRelationshipSource: crate::ConcreteResource {}
+#[cfg(feature = "document_reference")]
 impl SubstanceSpecificationRelationshipSource for crate::resources::DocumentReference {}
 /// Resource types a `SupplyDelivery.basedOn` reference may point to: SupplyRequest.
 #[diagnostic::on_unimplemented(
@@ -4710,6 +5986,7 @@ impl SubstanceSpecificationRelationshipSource for crate::resources::DocumentRefe
     label = "`SupplyDelivery.basedOn` may refer to SupplyRequest"
 )]
 pub trait SupplyDeliveryBasedOn: crate::ConcreteResource {}
+#[cfg(feature = "supply_request")]
 impl SupplyDeliveryBasedOn for crate::resources::SupplyRequest {}
 /// Resource types a `SupplyDelivery.partOf` reference may point to: SupplyDelivery | Contract.
 #[diagnostic::on_unimplemented(
@@ -4717,7 +5994,9 @@ impl SupplyDeliveryBasedOn for crate::resources::SupplyRequest {}
     label = "`SupplyDelivery.partOf` may refer to SupplyDelivery | Contract"
 )]
 pub trait SupplyDeliveryPartOf: crate::ConcreteResource {}
+#[cfg(feature = "supply_delivery")]
 impl SupplyDeliveryPartOf for crate::resources::SupplyDelivery {}
+#[cfg(feature = "contract")]
 impl SupplyDeliveryPartOf for crate::resources::Contract {}
 /// Resource types a `SupplyDelivery.patient` reference may point to: Patient.
 #[diagnostic::on_unimplemented(
@@ -4725,6 +6004,7 @@ impl SupplyDeliveryPartOf for crate::resources::Contract {}
     label = "`SupplyDelivery.patient` may refer to Patient"
 )]
 pub trait SupplyDeliveryPatient: crate::ConcreteResource {}
+#[cfg(feature = "patient")]
 impl SupplyDeliveryPatient for crate::resources::Patient {}
 /// Resource types a `SupplyDelivery.supplier` reference may point to: Practitioner | PractitionerRole | Organization.
 #[diagnostic::on_unimplemented(
@@ -4732,8 +6012,11 @@ impl SupplyDeliveryPatient for crate::resources::Patient {}
     label = "`SupplyDelivery.supplier` may refer to Practitioner | PractitionerRole | Organization"
 )]
 pub trait SupplyDeliverySupplier: crate::ConcreteResource {}
+#[cfg(feature = "practitioner")]
 impl SupplyDeliverySupplier for crate::resources::Practitioner {}
+#[cfg(feature = "practitioner_role")]
 impl SupplyDeliverySupplier for crate::resources::PractitionerRole {}
+#[cfg(feature = "organization")]
 impl SupplyDeliverySupplier for crate::resources::Organization {}
 /// Resource types a `SupplyDelivery.destination` reference may point to: Location.
 #[diagnostic::on_unimplemented(
@@ -4741,6 +6024,7 @@ impl SupplyDeliverySupplier for crate::resources::Organization {}
     label = "`SupplyDelivery.destination` may refer to Location"
 )]
 pub trait SupplyDeliveryDestination: crate::ConcreteResource {}
+#[cfg(feature = "location")]
 impl SupplyDeliveryDestination for crate::resources::Location {}
 /// Resource types a `SupplyDelivery.receiver` reference may point to: Practitioner | PractitionerRole.
 #[diagnostic::on_unimplemented(
@@ -4748,7 +6032,9 @@ impl SupplyDeliveryDestination for crate::resources::Location {}
     label = "`SupplyDelivery.receiver` may refer to Practitioner | PractitionerRole"
 )]
 pub trait SupplyDeliveryReceiver: crate::ConcreteResource {}
+#[cfg(feature = "practitioner")]
 impl SupplyDeliveryReceiver for crate::resources::Practitioner {}
+#[cfg(feature = "practitioner_role")]
 impl SupplyDeliveryReceiver for crate::resources::PractitionerRole {}
 /// Resource types a `SupplyRequest.requester` reference may point to: Practitioner | PractitionerRole | Organization | Patient | RelatedPerson | Device.
 #[diagnostic::on_unimplemented(
@@ -4756,11 +6042,17 @@ impl SupplyDeliveryReceiver for crate::resources::PractitionerRole {}
     label = "`SupplyRequest.requester` may refer to Practitioner | PractitionerRole | Organization | Patient | RelatedPerson | Device"
 )]
 pub trait SupplyRequestRequester: crate::ConcreteResource {}
+#[cfg(feature = "practitioner")]
 impl SupplyRequestRequester for crate::resources::Practitioner {}
+#[cfg(feature = "practitioner_role")]
 impl SupplyRequestRequester for crate::resources::PractitionerRole {}
+#[cfg(feature = "organization")]
 impl SupplyRequestRequester for crate::resources::Organization {}
+#[cfg(feature = "patient")]
 impl SupplyRequestRequester for crate::resources::Patient {}
+#[cfg(feature = "related_person")]
 impl SupplyRequestRequester for crate::resources::RelatedPerson {}
+#[cfg(feature = "device")]
 impl SupplyRequestRequester for crate::resources::Device {}
 /// Resource types a `SupplyRequest.supplier` reference may point to: Organization | HealthcareService.
 #[diagnostic::on_unimplemented(
@@ -4768,7 +6060,9 @@ impl SupplyRequestRequester for crate::resources::Device {}
     label = "`SupplyRequest.supplier` may refer to Organization | HealthcareService"
 )]
 pub trait SupplyRequestSupplier: crate::ConcreteResource {}
+#[cfg(feature = "organization")]
 impl SupplyRequestSupplier for crate::resources::Organization {}
+#[cfg(feature = "healthcare_service")]
 impl SupplyRequestSupplier for crate::resources::HealthcareService {}
 /// Resource types a `SupplyRequest.reasonReference` reference may point to: Condition | Observation | DiagnosticReport | DocumentReference.
 #[diagnostic::on_unimplemented(
@@ -4776,9 +6070,13 @@ impl SupplyRequestSupplier for crate::resources::HealthcareService {}
     label = "`SupplyRequest.reasonReference` may refer to Condition | Observation | DiagnosticReport | DocumentReference"
 )]
 pub trait SupplyRequestReasonReference: crate::ConcreteResource {}
+#[cfg(feature = "condition")]
 impl SupplyRequestReasonReference for crate::resources::Condition {}
+#[cfg(feature = "observation")]
 impl SupplyRequestReasonReference for crate::resources::Observation {}
+#[cfg(feature = "diagnostic_report")]
 impl SupplyRequestReasonReference for crate::resources::DiagnosticReport {}
+#[cfg(feature = "document_reference")]
 impl SupplyRequestReasonReference for crate::resources::DocumentReference {}
 /// Resource types a `SupplyRequest.deliverFrom` reference may point to: Organization | Location.
 #[diagnostic::on_unimplemented(
@@ -4786,7 +6084,9 @@ impl SupplyRequestReasonReference for crate::resources::DocumentReference {}
     label = "`SupplyRequest.deliverFrom` may refer to Organization | Location"
 )]
 pub trait SupplyRequestDeliverFrom: crate::ConcreteResource {}
+#[cfg(feature = "organization")]
 impl SupplyRequestDeliverFrom for crate::resources::Organization {}
+#[cfg(feature = "location")]
 impl SupplyRequestDeliverFrom for crate::resources::Location {}
 /// Resource types a `SupplyRequest.deliverTo` reference may point to: Organization | Location | Patient.
 #[diagnostic::on_unimplemented(
@@ -4794,8 +6094,11 @@ impl SupplyRequestDeliverFrom for crate::resources::Location {}
     label = "`SupplyRequest.deliverTo` may refer to Organization | Location | Patient"
 )]
 pub trait SupplyRequestDeliverTo: crate::ConcreteResource {}
+#[cfg(feature = "organization")]
 impl SupplyRequestDeliverTo for crate::resources::Organization {}
+#[cfg(feature = "location")]
 impl SupplyRequestDeliverTo for crate::resources::Location {}
+#[cfg(feature = "patient")]
 impl SupplyRequestDeliverTo for crate::resources::Patient {}
 /// Resource types a `Task.partOf` reference may point to: Task.
 #[diagnostic::on_unimplemented(
@@ -4803,6 +6106,7 @@ impl SupplyRequestDeliverTo for crate::resources::Patient {}
     label = "`Task.partOf` may refer to Task"
 )]
 pub trait TaskPartOf: crate::ConcreteResource {}
+#[cfg(feature = "task")]
 impl TaskPartOf for crate::resources::Task {}
 /// Resource types a `Task.encounter` reference may point to: Encounter.
 #[diagnostic::on_unimplemented(
@@ -4810,6 +6114,7 @@ impl TaskPartOf for crate::resources::Task {}
     label = "`Task.encounter` may refer to Encounter"
 )]
 pub trait TaskEncounter: crate::ConcreteResource {}
+#[cfg(feature = "encounter")]
 impl TaskEncounter for crate::resources::Encounter {}
 /// Resource types a `Task.requester` reference may point to: Device | Organization | Patient | Practitioner | PractitionerRole | RelatedPerson.
 #[diagnostic::on_unimplemented(
@@ -4817,11 +6122,17 @@ impl TaskEncounter for crate::resources::Encounter {}
     label = "`Task.requester` may refer to Device | Organization | Patient | Practitioner | PractitionerRole | RelatedPerson"
 )]
 pub trait TaskRequester: crate::ConcreteResource {}
+#[cfg(feature = "device")]
 impl TaskRequester for crate::resources::Device {}
+#[cfg(feature = "organization")]
 impl TaskRequester for crate::resources::Organization {}
+#[cfg(feature = "patient")]
 impl TaskRequester for crate::resources::Patient {}
+#[cfg(feature = "practitioner")]
 impl TaskRequester for crate::resources::Practitioner {}
+#[cfg(feature = "practitioner_role")]
 impl TaskRequester for crate::resources::PractitionerRole {}
+#[cfg(feature = "related_person")]
 impl TaskRequester for crate::resources::RelatedPerson {}
 /// Resource types a `Task.owner` reference may point to: Practitioner | PractitionerRole | Organization | CareTeam | HealthcareService | Patient | Device | RelatedPerson.
 #[diagnostic::on_unimplemented(
@@ -4829,13 +6140,21 @@ impl TaskRequester for crate::resources::RelatedPerson {}
     label = "`Task.owner` may refer to Practitioner | PractitionerRole | Organization | CareTeam | HealthcareService | Patient | Device | RelatedPerson"
 )]
 pub trait TaskOwner: crate::ConcreteResource {}
+#[cfg(feature = "practitioner")]
 impl TaskOwner for crate::resources::Practitioner {}
+#[cfg(feature = "practitioner_role")]
 impl TaskOwner for crate::resources::PractitionerRole {}
+#[cfg(feature = "organization")]
 impl TaskOwner for crate::resources::Organization {}
+#[cfg(feature = "care_team")]
 impl TaskOwner for crate::resources::CareTeam {}
+#[cfg(feature = "healthcare_service")]
 impl TaskOwner for crate::resources::HealthcareService {}
+#[cfg(feature = "patient")]
 impl TaskOwner for crate::resources::Patient {}
+#[cfg(feature = "device")]
 impl TaskOwner for crate::resources::Device {}
+#[cfg(feature = "related_person")]
 impl TaskOwner for crate::resources::RelatedPerson {}
 /// Resource types a `Task.location` reference may point to: Location.
 #[diagnostic::on_unimplemented(
@@ -4843,6 +6162,7 @@ impl TaskOwner for crate::resources::RelatedPerson {}
     label = "`Task.location` may refer to Location"
 )]
 pub trait TaskLocation: crate::ConcreteResource {}
+#[cfg(feature = "location")]
 impl TaskLocation for crate::resources::Location {}
 /// Resource types a `Task.insurance` reference may point to: Coverage | ClaimResponse.
 #[diagnostic::on_unimplemented(
@@ -4850,7 +6170,9 @@ impl TaskLocation for crate::resources::Location {}
     label = "`Task.insurance` may refer to Coverage | ClaimResponse"
 )]
 pub trait TaskInsurance: crate::ConcreteResource {}
+#[cfg(feature = "coverage")]
 impl TaskInsurance for crate::resources::Coverage {}
+#[cfg(feature = "claim_response")]
 impl TaskInsurance for crate::resources::ClaimResponse {}
 /// Resource types a `Task.relevantHistory` reference may point to: Provenance.
 #[diagnostic::on_unimplemented(
@@ -4858,6 +6180,7 @@ impl TaskInsurance for crate::resources::ClaimResponse {}
     label = "`Task.relevantHistory` may refer to Provenance"
 )]
 pub trait TaskRelevantHistory: crate::ConcreteResource {}
+#[cfg(feature = "provenance")]
 impl TaskRelevantHistory for crate::resources::Provenance {}
 /// Resource types a `Task.restriction.recipient` reference may point to: Patient | Practitioner | PractitionerRole | RelatedPerson | Group | Organization.
 #[diagnostic::on_unimplemented(
@@ -4865,11 +6188,17 @@ impl TaskRelevantHistory for crate::resources::Provenance {}
     label = "`Task.restriction.recipient` may refer to Patient | Practitioner | PractitionerRole | RelatedPerson | Group | Organization"
 )]
 pub trait TaskRestrictionRecipient: crate::ConcreteResource {}
+#[cfg(feature = "patient")]
 impl TaskRestrictionRecipient for crate::resources::Patient {}
+#[cfg(feature = "practitioner")]
 impl TaskRestrictionRecipient for crate::resources::Practitioner {}
+#[cfg(feature = "practitioner_role")]
 impl TaskRestrictionRecipient for crate::resources::PractitionerRole {}
+#[cfg(feature = "related_person")]
 impl TaskRestrictionRecipient for crate::resources::RelatedPerson {}
+#[cfg(feature = "group")]
 impl TaskRestrictionRecipient for crate::resources::Group {}
+#[cfg(feature = "organization")]
 impl TaskRestrictionRecipient for crate::resources::Organization {}
 /// Resource types a `TestReport.testScript` reference may point to: TestScript.
 #[diagnostic::on_unimplemented(
@@ -4877,6 +6206,7 @@ impl TaskRestrictionRecipient for crate::resources::Organization {}
     label = "`TestReport.testScript` may refer to TestScript"
 )]
 pub trait TestReportTestScript: crate::ConcreteResource {}
+#[cfg(feature = "test_script")]
 impl TestReportTestScript for crate::resources::TestScript {}
 /// Resource types a `VerificationResult.primarySource.who` reference may point to: Organization | Practitioner | PractitionerRole.
 #[diagnostic::on_unimplemented(
@@ -4884,8 +6214,11 @@ impl TestReportTestScript for crate::resources::TestScript {}
     label = "`VerificationResult.primarySource.who` may refer to Organization | Practitioner | PractitionerRole"
 )]
 pub trait VerificationResultPrimarySourceWho: crate::ConcreteResource {}
+#[cfg(feature = "organization")]
 impl VerificationResultPrimarySourceWho for crate::resources::Organization {}
+#[cfg(feature = "practitioner")]
 impl VerificationResultPrimarySourceWho for crate::resources::Practitioner {}
+#[cfg(feature = "practitioner_role")]
 impl VerificationResultPrimarySourceWho for crate::resources::PractitionerRole {}
 /// Resource types a `VerificationResult.attestation.who` reference may point to: Practitioner | PractitionerRole | Organization.
 #[diagnostic::on_unimplemented(
@@ -4893,8 +6226,11 @@ impl VerificationResultPrimarySourceWho for crate::resources::PractitionerRole {
     label = "`VerificationResult.attestation.who` may refer to Practitioner | PractitionerRole | Organization"
 )]
 pub trait VerificationResultAttestationWho: crate::ConcreteResource {}
+#[cfg(feature = "practitioner")]
 impl VerificationResultAttestationWho for crate::resources::Practitioner {}
+#[cfg(feature = "practitioner_role")]
 impl VerificationResultAttestationWho for crate::resources::PractitionerRole {}
+#[cfg(feature = "organization")]
 impl VerificationResultAttestationWho for crate::resources::Organization {}
 /// Resource types a `VerificationResult.attestation.onBehalfOf` reference may point to: Organization | Practitioner | PractitionerRole.
 #[diagnostic::on_unimplemented(
@@ -4902,8 +6238,11 @@ impl VerificationResultAttestationWho for crate::resources::Organization {}
     label = "`VerificationResult.attestation.onBehalfOf` may refer to Organization | Practitioner | PractitionerRole"
 )]
 pub trait VerificationResultAttestationOnBehalfOf: crate::ConcreteResource {}
+#[cfg(feature = "organization")]
 impl VerificationResultAttestationOnBehalfOf for crate::resources::Organization {}
+#[cfg(feature = "practitioner")]
 impl VerificationResultAttestationOnBehalfOf for crate::resources::Practitioner {}
+#[cfg(feature = "practitioner_role")]
 impl VerificationResultAttestationOnBehalfOf for crate::resources::PractitionerRole {}
 /// Resource types a `VerificationResult.validator.organization` reference may point to: Organization.
 #[diagnostic::on_unimplemented(
@@ -4911,6 +6250,7 @@ impl VerificationResultAttestationOnBehalfOf for crate::resources::PractitionerR
     label = "`VerificationResult.validator.organization` may refer to Organization"
 )]
 pub trait VerificationResultValidatorOrganization: crate::ConcreteResource {}
+#[cfg(feature = "organization")]
 impl VerificationResultValidatorOrganization for crate::resources::Organization {}
 /// Resource types a `VisionPrescription.patient` reference may point to: Patient.
 #[diagnostic::on_unimplemented(
@@ -4918,6 +6258,7 @@ impl VerificationResultValidatorOrganization for crate::resources::Organization 
     label = "`VisionPrescription.patient` may refer to Patient"
 )]
 pub trait VisionPrescriptionPatient: crate::ConcreteResource {}
+#[cfg(feature = "patient")]
 impl VisionPrescriptionPatient for crate::resources::Patient {}
 /// Resource types a `VisionPrescription.encounter` reference may point to: Encounter.
 #[diagnostic::on_unimplemented(
@@ -4925,6 +6266,7 @@ impl VisionPrescriptionPatient for crate::resources::Patient {}
     label = "`VisionPrescription.encounter` may refer to Encounter"
 )]
 pub trait VisionPrescriptionEncounter: crate::ConcreteResource {}
+#[cfg(feature = "encounter")]
 impl VisionPrescriptionEncounter for crate::resources::Encounter {}
 /// Resource types a `VisionPrescription.prescriber` reference may point to: Practitioner | PractitionerRole.
 #[diagnostic::on_unimplemented(
@@ -4932,5 +6274,7 @@ impl VisionPrescriptionEncounter for crate::resources::Encounter {}
     label = "`VisionPrescription.prescriber` may refer to Practitioner | PractitionerRole"
 )]
 pub trait VisionPrescriptionPrescriber: crate::ConcreteResource {}
+#[cfg(feature = "practitioner")]
 impl VisionPrescriptionPrescriber for crate::resources::Practitioner {}
+#[cfg(feature = "practitioner_role")]
 impl VisionPrescriptionPrescriber for crate::resources::PractitionerRole {}

@@ -311,6 +311,33 @@ impl Account {
     }
 }
 
+impl crate::ConcreteResource for Account {
+    const TYPE_NAME: &'static str = "Account";
+    fn id(&self) -> Option<&crate::primitives::Id> {
+        self.id.as_ref()?.value()
+    }
+    fn from_resource(resource: &Resource) -> Option<&Self> {
+        match resource {
+            Resource::Account(r) => Some(r),
+            #[allow(unreachable_patterns)]
+            _ => None,
+        }
+    }
+    fn from_resource_mut(resource: &mut Resource) -> Option<&mut Self> {
+        match resource {
+            Resource::Account(r) => Some(r),
+            #[allow(unreachable_patterns)]
+            _ => None,
+        }
+    }
+}
+
+impl From<Account> for Resource {
+    fn from(r: Account) -> Self {
+        Resource::Account(Box::new(r))
+    }
+}
+
 /// The party(s) that are responsible for covering the payment of this account, and what order should they be applied to the account
 ///
 /// The party(s) that are responsible for covering the payment of this account, and what order should they be applied to the account.

@@ -976,6 +976,33 @@ impl crate::visit::Walk for ActivityDefinitionProduct {
     }
 }
 
+impl crate::ConcreteResource for ActivityDefinition {
+    const TYPE_NAME: &'static str = "ActivityDefinition";
+    fn id(&self) -> Option<&crate::primitives::Id> {
+        self.id.as_ref()?.value()
+    }
+    fn from_resource(resource: &Resource) -> Option<&Self> {
+        match resource {
+            Resource::ActivityDefinition(r) => Some(r),
+            #[allow(unreachable_patterns)]
+            _ => None,
+        }
+    }
+    fn from_resource_mut(resource: &mut Resource) -> Option<&mut Self> {
+        match resource {
+            Resource::ActivityDefinition(r) => Some(r),
+            #[allow(unreachable_patterns)]
+            _ => None,
+        }
+    }
+}
+
+impl From<ActivityDefinition> for Resource {
+    fn from(r: ActivityDefinition) -> Self {
+        Resource::ActivityDefinition(Box::new(r))
+    }
+}
+
 /// Who should participate in the action
 ///
 /// Indicates who should participate in performing the action described.

@@ -496,6 +496,33 @@ impl AdverseEvent {
     }
 }
 
+impl crate::ConcreteResource for AdverseEvent {
+    const TYPE_NAME: &'static str = "AdverseEvent";
+    fn id(&self) -> Option<&crate::primitives::Id> {
+        self.id.as_ref()?.value()
+    }
+    fn from_resource(resource: &Resource) -> Option<&Self> {
+        match resource {
+            Resource::AdverseEvent(r) => Some(r),
+            #[allow(unreachable_patterns)]
+            _ => None,
+        }
+    }
+    fn from_resource_mut(resource: &mut Resource) -> Option<&mut Self> {
+        match resource {
+            Resource::AdverseEvent(r) => Some(r),
+            #[allow(unreachable_patterns)]
+            _ => None,
+        }
+    }
+}
+
+impl From<AdverseEvent> for Resource {
+    fn from(r: AdverseEvent) -> Self {
+        Resource::AdverseEvent(Box::new(r))
+    }
+}
+
 /// The suspected agent causing the adverse event
 ///
 /// Describes the entity that is suspected to have caused the adverse event.

@@ -508,6 +508,33 @@ impl crate::visit::Walk for AllergyIntoleranceOnset {
     }
 }
 
+impl crate::ConcreteResource for AllergyIntolerance {
+    const TYPE_NAME: &'static str = "AllergyIntolerance";
+    fn id(&self) -> Option<&crate::primitives::Id> {
+        self.id.as_ref()?.value()
+    }
+    fn from_resource(resource: &Resource) -> Option<&Self> {
+        match resource {
+            Resource::AllergyIntolerance(r) => Some(r),
+            #[allow(unreachable_patterns)]
+            _ => None,
+        }
+    }
+    fn from_resource_mut(resource: &mut Resource) -> Option<&mut Self> {
+        match resource {
+            Resource::AllergyIntolerance(r) => Some(r),
+            #[allow(unreachable_patterns)]
+            _ => None,
+        }
+    }
+}
+
+impl From<AllergyIntolerance> for Resource {
+    fn from(r: AllergyIntolerance) -> Self {
+        Resource::AllergyIntolerance(Box::new(r))
+    }
+}
+
 /// Adverse Reaction Events linked to exposure to substance
 ///
 /// Details about each adverse reaction event linked to exposure to the identified substance.

@@ -461,6 +461,33 @@ impl Appointment {
     }
 }
 
+impl crate::ConcreteResource for Appointment {
+    const TYPE_NAME: &'static str = "Appointment";
+    fn id(&self) -> Option<&crate::primitives::Id> {
+        self.id.as_ref()?.value()
+    }
+    fn from_resource(resource: &Resource) -> Option<&Self> {
+        match resource {
+            Resource::Appointment(r) => Some(r),
+            #[allow(unreachable_patterns)]
+            _ => None,
+        }
+    }
+    fn from_resource_mut(resource: &mut Resource) -> Option<&mut Self> {
+        match resource {
+            Resource::Appointment(r) => Some(r),
+            #[allow(unreachable_patterns)]
+            _ => None,
+        }
+    }
+}
+
+impl From<Appointment> for Resource {
+    fn from(r: Appointment) -> Self {
+        Resource::Appointment(Box::new(r))
+    }
+}
+
 /// Participants involved in appointment
 ///
 /// List of participants involved in the appointment.

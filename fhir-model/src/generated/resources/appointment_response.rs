@@ -297,3 +297,30 @@ impl AppointmentResponse {
         self
     }
 }
+
+impl crate::ConcreteResource for AppointmentResponse {
+    const TYPE_NAME: &'static str = "AppointmentResponse";
+    fn id(&self) -> Option<&crate::primitives::Id> {
+        self.id.as_ref()?.value()
+    }
+    fn from_resource(resource: &Resource) -> Option<&Self> {
+        match resource {
+            Resource::AppointmentResponse(r) => Some(r),
+            #[allow(unreachable_patterns)]
+            _ => None,
+        }
+    }
+    fn from_resource_mut(resource: &mut Resource) -> Option<&mut Self> {
+        match resource {
+            Resource::AppointmentResponse(r) => Some(r),
+            #[allow(unreachable_patterns)]
+            _ => None,
+        }
+    }
+}
+
+impl From<AppointmentResponse> for Resource {
+    fn from(r: AppointmentResponse) -> Self {
+        Resource::AppointmentResponse(Box::new(r))
+    }
+}

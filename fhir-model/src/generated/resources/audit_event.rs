@@ -282,6 +282,33 @@ impl AuditEvent {
     }
 }
 
+impl crate::ConcreteResource for AuditEvent {
+    const TYPE_NAME: &'static str = "AuditEvent";
+    fn id(&self) -> Option<&crate::primitives::Id> {
+        self.id.as_ref()?.value()
+    }
+    fn from_resource(resource: &Resource) -> Option<&Self> {
+        match resource {
+            Resource::AuditEvent(r) => Some(r),
+            #[allow(unreachable_patterns)]
+            _ => None,
+        }
+    }
+    fn from_resource_mut(resource: &mut Resource) -> Option<&mut Self> {
+        match resource {
+            Resource::AuditEvent(r) => Some(r),
+            #[allow(unreachable_patterns)]
+            _ => None,
+        }
+    }
+}
+
+impl From<AuditEvent> for Resource {
+    fn from(r: AuditEvent) -> Self {
+        Resource::AuditEvent(Box::new(r))
+    }
+}
+
 /// Actor involved in the event
 ///
 /// An actor taking an active role in the event or activity that is logged.

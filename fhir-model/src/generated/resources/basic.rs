@@ -229,3 +229,30 @@ impl Basic {
         self
     }
 }
+
+impl crate::ConcreteResource for Basic {
+    const TYPE_NAME: &'static str = "Basic";
+    fn id(&self) -> Option<&crate::primitives::Id> {
+        self.id.as_ref()?.value()
+    }
+    fn from_resource(resource: &Resource) -> Option<&Self> {
+        match resource {
+            Resource::Basic(r) => Some(r),
+            #[allow(unreachable_patterns)]
+            _ => None,
+        }
+    }
+    fn from_resource_mut(resource: &mut Resource) -> Option<&mut Self> {
+        match resource {
+            Resource::Basic(r) => Some(r),
+            #[allow(unreachable_patterns)]
+            _ => None,
+        }
+    }
+}
+
+impl From<Basic> for Resource {
+    fn from(r: Basic) -> Self {
+        Resource::Basic(Box::new(r))
+    }
+}

@@ -3,7 +3,7 @@
 use crate::json::{de, ser, Path};
 use crate::datatypes::*;
 use crate::primitives::*;
-use crate::Primitive;
+use crate::{Primitive, Resource};
 
 /// Pure binary content defined by a format other than FHIR
 ///
@@ -144,5 +144,32 @@ impl Binary {
             content_type: Some(crate::Primitive::new(content_type)),
             ..Default::default()
         }
+    }
+}
+
+impl crate::ConcreteResource for Binary {
+    const TYPE_NAME: &'static str = "Binary";
+    fn id(&self) -> Option<&crate::primitives::Id> {
+        self.id.as_ref()?.value()
+    }
+    fn from_resource(resource: &Resource) -> Option<&Self> {
+        match resource {
+            Resource::Binary(r) => Some(r),
+            #[allow(unreachable_patterns)]
+            _ => None,
+        }
+    }
+    fn from_resource_mut(resource: &mut Resource) -> Option<&mut Self> {
+        match resource {
+            Resource::Binary(r) => Some(r),
+            #[allow(unreachable_patterns)]
+            _ => None,
+        }
+    }
+}
+
+impl From<Binary> for Resource {
+    fn from(r: Binary) -> Self {
+        Resource::Binary(Box::new(r))
     }
 }

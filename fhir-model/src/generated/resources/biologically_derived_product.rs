@@ -284,6 +284,33 @@ impl BiologicallyDerivedProduct {
     }
 }
 
+impl crate::ConcreteResource for BiologicallyDerivedProduct {
+    const TYPE_NAME: &'static str = "BiologicallyDerivedProduct";
+    fn id(&self) -> Option<&crate::primitives::Id> {
+        self.id.as_ref()?.value()
+    }
+    fn from_resource(resource: &Resource) -> Option<&Self> {
+        match resource {
+            Resource::BiologicallyDerivedProduct(r) => Some(r),
+            #[allow(unreachable_patterns)]
+            _ => None,
+        }
+    }
+    fn from_resource_mut(resource: &mut Resource) -> Option<&mut Self> {
+        match resource {
+            Resource::BiologicallyDerivedProduct(r) => Some(r),
+            #[allow(unreachable_patterns)]
+            _ => None,
+        }
+    }
+}
+
+impl From<BiologicallyDerivedProduct> for Resource {
+    fn from(r: BiologicallyDerivedProduct) -> Self {
+        Resource::BiologicallyDerivedProduct(Box::new(r))
+    }
+}
+
 /// How this product was collected
 ///
 /// How this product was collected.

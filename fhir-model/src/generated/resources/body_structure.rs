@@ -246,3 +246,30 @@ impl BodyStructure {
         self
     }
 }
+
+impl crate::ConcreteResource for BodyStructure {
+    const TYPE_NAME: &'static str = "BodyStructure";
+    fn id(&self) -> Option<&crate::primitives::Id> {
+        self.id.as_ref()?.value()
+    }
+    fn from_resource(resource: &Resource) -> Option<&Self> {
+        match resource {
+            Resource::BodyStructure(r) => Some(r),
+            #[allow(unreachable_patterns)]
+            _ => None,
+        }
+    }
+    fn from_resource_mut(resource: &mut Resource) -> Option<&mut Self> {
+        match resource {
+            Resource::BodyStructure(r) => Some(r),
+            #[allow(unreachable_patterns)]
+            _ => None,
+        }
+    }
+}
+
+impl From<BodyStructure> for Resource {
+    fn from(r: BodyStructure) -> Self {
+        Resource::BodyStructure(Box::new(r))
+    }
+}

@@ -185,6 +185,33 @@ impl Bundle {
     }
 }
 
+impl crate::ConcreteResource for Bundle {
+    const TYPE_NAME: &'static str = "Bundle";
+    fn id(&self) -> Option<&crate::primitives::Id> {
+        self.id.as_ref()?.value()
+    }
+    fn from_resource(resource: &Resource) -> Option<&Self> {
+        match resource {
+            Resource::Bundle(r) => Some(r),
+            #[allow(unreachable_patterns)]
+            _ => None,
+        }
+    }
+    fn from_resource_mut(resource: &mut Resource) -> Option<&mut Self> {
+        match resource {
+            Resource::Bundle(r) => Some(r),
+            #[allow(unreachable_patterns)]
+            _ => None,
+        }
+    }
+}
+
+impl From<Bundle> for Resource {
+    fn from(r: Bundle) -> Self {
+        Resource::Bundle(Box::new(r))
+    }
+}
+
 /// Links related to this Bundle
 ///
 /// A series of links that provide context to this bundle.

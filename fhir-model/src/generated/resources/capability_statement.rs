@@ -493,6 +493,33 @@ impl CapabilityStatement {
     }
 }
 
+impl crate::ConcreteResource for CapabilityStatement {
+    const TYPE_NAME: &'static str = "CapabilityStatement";
+    fn id(&self) -> Option<&crate::primitives::Id> {
+        self.id.as_ref()?.value()
+    }
+    fn from_resource(resource: &Resource) -> Option<&Self> {
+        match resource {
+            Resource::CapabilityStatement(r) => Some(r),
+            #[allow(unreachable_patterns)]
+            _ => None,
+        }
+    }
+    fn from_resource_mut(resource: &mut Resource) -> Option<&mut Self> {
+        match resource {
+            Resource::CapabilityStatement(r) => Some(r),
+            #[allow(unreachable_patterns)]
+            _ => None,
+        }
+    }
+}
+
+impl From<CapabilityStatement> for Resource {
+    fn from(r: CapabilityStatement) -> Self {
+        Resource::CapabilityStatement(Box::new(r))
+    }
+}
+
 /// Software that is covered by this capability statement
 ///
 /// Software that is covered by this capability statement.  It is used when the capability statement describes the capabilities of a particular software version, independent of an installation.

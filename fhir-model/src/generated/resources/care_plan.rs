@@ -564,6 +564,33 @@ impl CarePlan {
     }
 }
 
+impl crate::ConcreteResource for CarePlan {
+    const TYPE_NAME: &'static str = "CarePlan";
+    fn id(&self) -> Option<&crate::primitives::Id> {
+        self.id.as_ref()?.value()
+    }
+    fn from_resource(resource: &Resource) -> Option<&Self> {
+        match resource {
+            Resource::CarePlan(r) => Some(r),
+            #[allow(unreachable_patterns)]
+            _ => None,
+        }
+    }
+    fn from_resource_mut(resource: &mut Resource) -> Option<&mut Self> {
+        match resource {
+            Resource::CarePlan(r) => Some(r),
+            #[allow(unreachable_patterns)]
+            _ => None,
+        }
+    }
+}
+
+impl From<CarePlan> for Resource {
+    fn from(r: CarePlan) -> Self {
+        Resource::CarePlan(Box::new(r))
+    }
+}
+
 /// Action to occur as part of plan
 ///
 /// Identifies a planned action to occur as part of the plan.  For example, a medication to be used, lab tests to perform, self-monitoring, education, etc.

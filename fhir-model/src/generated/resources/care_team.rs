@@ -308,6 +308,33 @@ impl CareTeam {
     }
 }
 
+impl crate::ConcreteResource for CareTeam {
+    const TYPE_NAME: &'static str = "CareTeam";
+    fn id(&self) -> Option<&crate::primitives::Id> {
+        self.id.as_ref()?.value()
+    }
+    fn from_resource(resource: &Resource) -> Option<&Self> {
+        match resource {
+            Resource::CareTeam(r) => Some(r),
+            #[allow(unreachable_patterns)]
+            _ => None,
+        }
+    }
+    fn from_resource_mut(resource: &mut Resource) -> Option<&mut Self> {
+        match resource {
+            Resource::CareTeam(r) => Some(r),
+            #[allow(unreachable_patterns)]
+            _ => None,
+        }
+    }
+}
+
+impl From<CareTeam> for Resource {
+    fn from(r: CareTeam) -> Self {
+        Resource::CareTeam(Box::new(r))
+    }
+}
+
 /// Members of the team
 ///
 /// Identifies all people and organizations who are expected to be involved in the care team.

@@ -356,6 +356,33 @@ impl CatalogEntry {
     }
 }
 
+impl crate::ConcreteResource for CatalogEntry {
+    const TYPE_NAME: &'static str = "CatalogEntry";
+    fn id(&self) -> Option<&crate::primitives::Id> {
+        self.id.as_ref()?.value()
+    }
+    fn from_resource(resource: &Resource) -> Option<&Self> {
+        match resource {
+            Resource::CatalogEntry(r) => Some(r),
+            #[allow(unreachable_patterns)]
+            _ => None,
+        }
+    }
+    fn from_resource_mut(resource: &mut Resource) -> Option<&mut Self> {
+        match resource {
+            Resource::CatalogEntry(r) => Some(r),
+            #[allow(unreachable_patterns)]
+            _ => None,
+        }
+    }
+}
+
+impl From<CatalogEntry> for Resource {
+    fn from(r: CatalogEntry) -> Self {
+        Resource::CatalogEntry(Box::new(r))
+    }
+}
+
 /// An item that this catalog entry is related to
 ///
 /// Used for example, to point to a substance, or to a device used to administer a medication.

@@ -761,6 +761,33 @@ impl crate::visit::Walk for ChargeItemProduct {
     }
 }
 
+impl crate::ConcreteResource for ChargeItem {
+    const TYPE_NAME: &'static str = "ChargeItem";
+    fn id(&self) -> Option<&crate::primitives::Id> {
+        self.id.as_ref()?.value()
+    }
+    fn from_resource(resource: &Resource) -> Option<&Self> {
+        match resource {
+            Resource::ChargeItem(r) => Some(r),
+            #[allow(unreachable_patterns)]
+            _ => None,
+        }
+    }
+    fn from_resource_mut(resource: &mut Resource) -> Option<&mut Self> {
+        match resource {
+            Resource::ChargeItem(r) => Some(r),
+            #[allow(unreachable_patterns)]
+            _ => None,
+        }
+    }
+}
+
+impl From<ChargeItem> for Resource {
+    fn from(r: ChargeItem) -> Self {
+        Resource::ChargeItem(Box::new(r))
+    }
+}
+
 /// Who performed charged service
 ///
 /// Indicates who or what performed or participated in the charged service.

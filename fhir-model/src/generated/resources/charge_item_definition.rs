@@ -450,6 +450,33 @@ impl ChargeItemDefinition {
     }
 }
 
+impl crate::ConcreteResource for ChargeItemDefinition {
+    const TYPE_NAME: &'static str = "ChargeItemDefinition";
+    fn id(&self) -> Option<&crate::primitives::Id> {
+        self.id.as_ref()?.value()
+    }
+    fn from_resource(resource: &Resource) -> Option<&Self> {
+        match resource {
+            Resource::ChargeItemDefinition(r) => Some(r),
+            #[allow(unreachable_patterns)]
+            _ => None,
+        }
+    }
+    fn from_resource_mut(resource: &mut Resource) -> Option<&mut Self> {
+        match resource {
+            Resource::ChargeItemDefinition(r) => Some(r),
+            #[allow(unreachable_patterns)]
+            _ => None,
+        }
+    }
+}
+
+impl From<ChargeItemDefinition> for Resource {
+    fn from(r: ChargeItemDefinition) -> Self {
+        Resource::ChargeItemDefinition(Box::new(r))
+    }
+}
+
 /// Whether or not the billing code is applicable
 ///
 /// Expressions that describe applicability criteria for the billing code.

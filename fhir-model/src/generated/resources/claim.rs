@@ -554,6 +554,33 @@ impl Claim {
     }
 }
 
+impl crate::ConcreteResource for Claim {
+    const TYPE_NAME: &'static str = "Claim";
+    fn id(&self) -> Option<&crate::primitives::Id> {
+        self.id.as_ref()?.value()
+    }
+    fn from_resource(resource: &Resource) -> Option<&Self> {
+        match resource {
+            Resource::Claim(r) => Some(r),
+            #[allow(unreachable_patterns)]
+            _ => None,
+        }
+    }
+    fn from_resource_mut(resource: &mut Resource) -> Option<&mut Self> {
+        match resource {
+            Resource::Claim(r) => Some(r),
+            #[allow(unreachable_patterns)]
+            _ => None,
+        }
+    }
+}
+
+impl From<Claim> for Resource {
+    fn from(r: Claim) -> Self {
+        Resource::Claim(Box::new(r))
+    }
+}
+
 /// Prior or corollary claims
 ///
 /// Other claims which are related to this claim such as prior submissions or claims for related services or for the same event.

@@ -526,6 +526,33 @@ impl ClaimResponse {
     }
 }
 
+impl crate::ConcreteResource for ClaimResponse {
+    const TYPE_NAME: &'static str = "ClaimResponse";
+    fn id(&self) -> Option<&crate::primitives::Id> {
+        self.id.as_ref()?.value()
+    }
+    fn from_resource(resource: &Resource) -> Option<&Self> {
+        match resource {
+            Resource::ClaimResponse(r) => Some(r),
+            #[allow(unreachable_patterns)]
+            _ => None,
+        }
+    }
+    fn from_resource_mut(resource: &mut Resource) -> Option<&mut Self> {
+        match resource {
+            Resource::ClaimResponse(r) => Some(r),
+            #[allow(unreachable_patterns)]
+            _ => None,
+        }
+    }
+}
+
+impl From<ClaimResponse> for Resource {
+    fn from(r: ClaimResponse) -> Self {
+        Resource::ClaimResponse(Box::new(r))
+    }
+}
+
 /// Adjudication for claim line items
 ///
 /// A claim line. Either a simple (a product or service) or a 'group' of details which can also be a simple items or groups of sub-details.

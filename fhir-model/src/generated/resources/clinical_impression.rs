@@ -492,6 +492,33 @@ impl crate::visit::Walk for ClinicalImpressionEffective {
     }
 }
 
+impl crate::ConcreteResource for ClinicalImpression {
+    const TYPE_NAME: &'static str = "ClinicalImpression";
+    fn id(&self) -> Option<&crate::primitives::Id> {
+        self.id.as_ref()?.value()
+    }
+    fn from_resource(resource: &Resource) -> Option<&Self> {
+        match resource {
+            Resource::ClinicalImpression(r) => Some(r),
+            #[allow(unreachable_patterns)]
+            _ => None,
+        }
+    }
+    fn from_resource_mut(resource: &mut Resource) -> Option<&mut Self> {
+        match resource {
+            Resource::ClinicalImpression(r) => Some(r),
+            #[allow(unreachable_patterns)]
+            _ => None,
+        }
+    }
+}
+
+impl From<ClinicalImpression> for Resource {
+    fn from(r: ClinicalImpression) -> Self {
+        Resource::ClinicalImpression(Box::new(r))
+    }
+}
+
 /// One or more sets of investigations (signs, symptoms, etc.)
 ///
 /// One or more sets of investigations (signs, symptoms, etc.). The actual grouping of investigations varies greatly depending on the type and context of the assessment. These investigations may include data generated during the assessment process, or data previously generated and recorded that is pertinent to the outcomes.

@@ -463,6 +463,33 @@ impl CodeSystem {
     }
 }
 
+impl crate::ConcreteResource for CodeSystem {
+    const TYPE_NAME: &'static str = "CodeSystem";
+    fn id(&self) -> Option<&crate::primitives::Id> {
+        self.id.as_ref()?.value()
+    }
+    fn from_resource(resource: &Resource) -> Option<&Self> {
+        match resource {
+            Resource::CodeSystem(r) => Some(r),
+            #[allow(unreachable_patterns)]
+            _ => None,
+        }
+    }
+    fn from_resource_mut(resource: &mut Resource) -> Option<&mut Self> {
+        match resource {
+            Resource::CodeSystem(r) => Some(r),
+            #[allow(unreachable_patterns)]
+            _ => None,
+        }
+    }
+}
+
+impl From<CodeSystem> for Resource {
+    fn from(r: CodeSystem) -> Self {
+        Resource::CodeSystem(Box::new(r))
+    }
+}
+
 /// Filter that can be used in a value set
 ///
 /// A filter that can be used in a value set compose statement when selecting concepts using a filter.

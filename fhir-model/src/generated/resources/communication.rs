@@ -527,6 +527,33 @@ impl Communication {
     }
 }
 
+impl crate::ConcreteResource for Communication {
+    const TYPE_NAME: &'static str = "Communication";
+    fn id(&self) -> Option<&crate::primitives::Id> {
+        self.id.as_ref()?.value()
+    }
+    fn from_resource(resource: &Resource) -> Option<&Self> {
+        match resource {
+            Resource::Communication(r) => Some(r),
+            #[allow(unreachable_patterns)]
+            _ => None,
+        }
+    }
+    fn from_resource_mut(resource: &mut Resource) -> Option<&mut Self> {
+        match resource {
+            Resource::Communication(r) => Some(r),
+            #[allow(unreachable_patterns)]
+            _ => None,
+        }
+    }
+}
+
+impl From<Communication> for Resource {
+    fn from(r: Communication) -> Self {
+        Resource::Communication(Box::new(r))
+    }
+}
+
 /// Message payload
 ///
 /// Text, attachment(s), or resource(s) that was communicated to the recipient.

@@ -576,6 +576,33 @@ impl crate::visit::Walk for CommunicationRequestOccurrence {
     }
 }
 
+impl crate::ConcreteResource for CommunicationRequest {
+    const TYPE_NAME: &'static str = "CommunicationRequest";
+    fn id(&self) -> Option<&crate::primitives::Id> {
+        self.id.as_ref()?.value()
+    }
+    fn from_resource(resource: &Resource) -> Option<&Self> {
+        match resource {
+            Resource::CommunicationRequest(r) => Some(r),
+            #[allow(unreachable_patterns)]
+            _ => None,
+        }
+    }
+    fn from_resource_mut(resource: &mut Resource) -> Option<&mut Self> {
+        match resource {
+            Resource::CommunicationRequest(r) => Some(r),
+            #[allow(unreachable_patterns)]
+            _ => None,
+        }
+    }
+}
+
+impl From<CommunicationRequest> for Resource {
+    fn from(r: CommunicationRequest) -> Self {
+        Resource::CommunicationRequest(Box::new(r))
+    }
+}
+
 /// Message payload
 ///
 /// Text, attachment(s), or resource(s) to be communicated to the recipient.

@@ -346,6 +346,33 @@ impl CompartmentDefinition {
     }
 }
 
+impl crate::ConcreteResource for CompartmentDefinition {
+    const TYPE_NAME: &'static str = "CompartmentDefinition";
+    fn id(&self) -> Option<&crate::primitives::Id> {
+        self.id.as_ref()?.value()
+    }
+    fn from_resource(resource: &Resource) -> Option<&Self> {
+        match resource {
+            Resource::CompartmentDefinition(r) => Some(r),
+            #[allow(unreachable_patterns)]
+            _ => None,
+        }
+    }
+    fn from_resource_mut(resource: &mut Resource) -> Option<&mut Self> {
+        match resource {
+            Resource::CompartmentDefinition(r) => Some(r),
+            #[allow(unreachable_patterns)]
+            _ => None,
+        }
+    }
+}
+
+impl From<CompartmentDefinition> for Resource {
+    fn from(r: CompartmentDefinition) -> Self {
+        Resource::CompartmentDefinition(Box::new(r))
+    }
+}
+
 /// How a resource is related to the compartment
 ///
 /// Information about how a resource is related to the compartment.

@@ -398,6 +398,33 @@ impl Composition {
     }
 }
 
+impl crate::ConcreteResource for Composition {
+    const TYPE_NAME: &'static str = "Composition";
+    fn id(&self) -> Option<&crate::primitives::Id> {
+        self.id.as_ref()?.value()
+    }
+    fn from_resource(resource: &Resource) -> Option<&Self> {
+        match resource {
+            Resource::Composition(r) => Some(r),
+            #[allow(unreachable_patterns)]
+            _ => None,
+        }
+    }
+    fn from_resource_mut(resource: &mut Resource) -> Option<&mut Self> {
+        match resource {
+            Resource::Composition(r) => Some(r),
+            #[allow(unreachable_patterns)]
+            _ => None,
+        }
+    }
+}
+
+impl From<Composition> for Resource {
+    fn from(r: Composition) -> Self {
+        Resource::Composition(Box::new(r))
+    }
+}
+
 /// Attests to accuracy of composition
 ///
 /// A participant who has attested to the accuracy of the composition/document.

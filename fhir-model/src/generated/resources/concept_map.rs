@@ -500,6 +500,33 @@ impl crate::visit::Walk for ConceptMapTarget {
     }
 }
 
+impl crate::ConcreteResource for ConceptMap {
+    const TYPE_NAME: &'static str = "ConceptMap";
+    fn id(&self) -> Option<&crate::primitives::Id> {
+        self.id.as_ref()?.value()
+    }
+    fn from_resource(resource: &Resource) -> Option<&Self> {
+        match resource {
+            Resource::ConceptMap(r) => Some(r),
+            #[allow(unreachable_patterns)]
+            _ => None,
+        }
+    }
+    fn from_resource_mut(resource: &mut Resource) -> Option<&mut Self> {
+        match resource {
+            Resource::ConceptMap(r) => Some(r),
+            #[allow(unreachable_patterns)]
+            _ => None,
+        }
+    }
+}
+
+impl From<ConceptMap> for Resource {
+    fn from(r: ConceptMap) -> Self {
+        Resource::ConceptMap(Box::new(r))
+    }
+}
+
 /// Same source and target systems
 ///
 /// A group of mappings that all have the same source and target system.

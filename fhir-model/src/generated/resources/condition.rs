@@ -632,6 +632,33 @@ impl crate::visit::Walk for ConditionAbatement {
     }
 }
 
+impl crate::ConcreteResource for Condition {
+    const TYPE_NAME: &'static str = "Condition";
+    fn id(&self) -> Option<&crate::primitives::Id> {
+        self.id.as_ref()?.value()
+    }
+    fn from_resource(resource: &Resource) -> Option<&Self> {
+        match resource {
+            Resource::Condition(r) => Some(r),
+            #[allow(unreachable_patterns)]
+            _ => None,
+        }
+    }
+    fn from_resource_mut(resource: &mut Resource) -> Option<&mut Self> {
+        match resource {
+            Resource::Condition(r) => Some(r),
+            #[allow(unreachable_patterns)]
+            _ => None,
+        }
+    }
+}
+
+impl From<Condition> for Resource {
+    fn from(r: Condition) -> Self {
+        Resource::Condition(Box::new(r))
+    }
+}
+
 /// Stage/grade, usually assessed formally
 ///
 /// Clinical stage or grade of a condition. May include formal severity assessments.

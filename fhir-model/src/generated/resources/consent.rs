@@ -412,6 +412,33 @@ impl crate::visit::Walk for ConsentSource {
     }
 }
 
+impl crate::ConcreteResource for Consent {
+    const TYPE_NAME: &'static str = "Consent";
+    fn id(&self) -> Option<&crate::primitives::Id> {
+        self.id.as_ref()?.value()
+    }
+    fn from_resource(resource: &Resource) -> Option<&Self> {
+        match resource {
+            Resource::Consent(r) => Some(r),
+            #[allow(unreachable_patterns)]
+            _ => None,
+        }
+    }
+    fn from_resource_mut(resource: &mut Resource) -> Option<&mut Self> {
+        match resource {
+            Resource::Consent(r) => Some(r),
+            #[allow(unreachable_patterns)]
+            _ => None,
+        }
+    }
+}
+
+impl From<Consent> for Resource {
+    fn from(r: Consent) -> Self {
+        Resource::Consent(Box::new(r))
+    }
+}
+
 /// Policies covered by this consent
 ///
 /// The references to the policies that are included in this consent scope. Policies may be organizational, but are often defined jurisdictionally, or in law.

@@ -691,6 +691,33 @@ impl crate::visit::Walk for ContractLegallyBinding {
     }
 }
 
+impl crate::ConcreteResource for Contract {
+    const TYPE_NAME: &'static str = "Contract";
+    fn id(&self) -> Option<&crate::primitives::Id> {
+        self.id.as_ref()?.value()
+    }
+    fn from_resource(resource: &Resource) -> Option<&Self> {
+        match resource {
+            Resource::Contract(r) => Some(r),
+            #[allow(unreachable_patterns)]
+            _ => None,
+        }
+    }
+    fn from_resource_mut(resource: &mut Resource) -> Option<&mut Self> {
+        match resource {
+            Resource::Contract(r) => Some(r),
+            #[allow(unreachable_patterns)]
+            _ => None,
+        }
+    }
+}
+
+impl From<Contract> for Resource {
+    fn from(r: Contract) -> Self {
+        Resource::Contract(Box::new(r))
+    }
+}
+
 /// Contract precursor content
 ///
 /// Precusory content developed with a focus and intent of supporting the formation a Contract instance, which may be associated with and transformable into a Contract.

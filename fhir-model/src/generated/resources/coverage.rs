@@ -392,6 +392,33 @@ impl Coverage {
     }
 }
 
+impl crate::ConcreteResource for Coverage {
+    const TYPE_NAME: &'static str = "Coverage";
+    fn id(&self) -> Option<&crate::primitives::Id> {
+        self.id.as_ref()?.value()
+    }
+    fn from_resource(resource: &Resource) -> Option<&Self> {
+        match resource {
+            Resource::Coverage(r) => Some(r),
+            #[allow(unreachable_patterns)]
+            _ => None,
+        }
+    }
+    fn from_resource_mut(resource: &mut Resource) -> Option<&mut Self> {
+        match resource {
+            Resource::Coverage(r) => Some(r),
+            #[allow(unreachable_patterns)]
+            _ => None,
+        }
+    }
+}
+
+impl From<Coverage> for Resource {
+    fn from(r: Coverage) -> Self {
+        Resource::Coverage(Box::new(r))
+    }
+}
+
 /// Additional coverage classifications
 ///
 /// A suite of underwriter specific classifiers.

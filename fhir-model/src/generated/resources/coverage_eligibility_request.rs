@@ -447,6 +447,33 @@ impl crate::visit::Walk for CoverageEligibilityRequestServiced {
     }
 }
 
+impl crate::ConcreteResource for CoverageEligibilityRequest {
+    const TYPE_NAME: &'static str = "CoverageEligibilityRequest";
+    fn id(&self) -> Option<&crate::primitives::Id> {
+        self.id.as_ref()?.value()
+    }
+    fn from_resource(resource: &Resource) -> Option<&Self> {
+        match resource {
+            Resource::CoverageEligibilityRequest(r) => Some(r),
+            #[allow(unreachable_patterns)]
+            _ => None,
+        }
+    }
+    fn from_resource_mut(resource: &mut Resource) -> Option<&mut Self> {
+        match resource {
+            Resource::CoverageEligibilityRequest(r) => Some(r),
+            #[allow(unreachable_patterns)]
+            _ => None,
+        }
+    }
+}
+
+impl From<CoverageEligibilityRequest> for Resource {
+    fn from(r: CoverageEligibilityRequest) -> Self {
+        Resource::CoverageEligibilityRequest(Box::new(r))
+    }
+}
+
 /// Supporting information
 ///
 /// Additional information codes regarding exceptions, special considerations, the condition, situation, prior or concurrent issues.

@@ -470,6 +470,33 @@ impl crate::visit::Walk for CoverageEligibilityResponseServiced {
     }
 }
 
+impl crate::ConcreteResource for CoverageEligibilityResponse {
+    const TYPE_NAME: &'static str = "CoverageEligibilityResponse";
+    fn id(&self) -> Option<&crate::primitives::Id> {
+        self.id.as_ref()?.value()
+    }
+    fn from_resource(resource: &Resource) -> Option<&Self> {
+        match resource {
+            Resource::CoverageEligibilityResponse(r) => Some(r),
+            #[allow(unreachable_patterns)]
+            _ => None,
+        }
+    }
+    fn from_resource_mut(resource: &mut Resource) -> Option<&mut Self> {
+        match resource {
+            Resource::CoverageEligibilityResponse(r) => Some(r),
+            #[allow(unreachable_patterns)]
+            _ => None,
+        }
+    }
+}
+
+impl From<CoverageEligibilityResponse> for Resource {
+    fn from(r: CoverageEligibilityResponse) -> Self {
+        Resource::CoverageEligibilityResponse(Box::new(r))
+    }
+}
+
 /// Patient insurance information
 ///
 /// Financial instruments for reimbursement for the health care products and services.

@@ -364,6 +364,33 @@ impl crate::visit::Walk for DetectedIssueIdentified {
     }
 }
 
+impl crate::ConcreteResource for DetectedIssue {
+    const TYPE_NAME: &'static str = "DetectedIssue";
+    fn id(&self) -> Option<&crate::primitives::Id> {
+        self.id.as_ref()?.value()
+    }
+    fn from_resource(resource: &Resource) -> Option<&Self> {
+        match resource {
+            Resource::DetectedIssue(r) => Some(r),
+            #[allow(unreachable_patterns)]
+            _ => None,
+        }
+    }
+    fn from_resource_mut(resource: &mut Resource) -> Option<&mut Self> {
+        match resource {
+            Resource::DetectedIssue(r) => Some(r),
+            #[allow(unreachable_patterns)]
+            _ => None,
+        }
+    }
+}
+
+impl From<DetectedIssue> for Resource {
+    fn from(r: DetectedIssue) -> Self {
+        Resource::DetectedIssue(Box::new(r))
+    }
+}
+
 /// Supporting evidence
 ///
 /// Supporting evidence or manifestations that provide the basis for identifying the detected issue such as a GuidanceResponse or MeasureReport.

@@ -481,6 +481,33 @@ impl Device {
     }
 }
 
+impl crate::ConcreteResource for Device {
+    const TYPE_NAME: &'static str = "Device";
+    fn id(&self) -> Option<&crate::primitives::Id> {
+        self.id.as_ref()?.value()
+    }
+    fn from_resource(resource: &Resource) -> Option<&Self> {
+        match resource {
+            Resource::Device(r) => Some(r),
+            #[allow(unreachable_patterns)]
+            _ => None,
+        }
+    }
+    fn from_resource_mut(resource: &mut Resource) -> Option<&mut Self> {
+        match resource {
+            Resource::Device(r) => Some(r),
+            #[allow(unreachable_patterns)]
+            _ => None,
+        }
+    }
+}
+
+impl From<Device> for Resource {
+    fn from(r: Device) -> Self {
+        Resource::Device(Box::new(r))
+    }
+}
+
 /// Unique Device Identifier (UDI) Barcode string
 ///
 /// Unique device identifier (UDI) assigned to device label or package.  Note that the Device may include multiple udiCarriers as it either may include just the udiCarrier for the jurisdiction it is sold, or for multiple jurisdictions it could have been sold.

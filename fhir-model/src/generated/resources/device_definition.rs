@@ -480,6 +480,33 @@ impl crate::visit::Walk for DeviceDefinitionManufacturer {
     }
 }
 
+impl crate::ConcreteResource for DeviceDefinition {
+    const TYPE_NAME: &'static str = "DeviceDefinition";
+    fn id(&self) -> Option<&crate::primitives::Id> {
+        self.id.as_ref()?.value()
+    }
+    fn from_resource(resource: &Resource) -> Option<&Self> {
+        match resource {
+            Resource::DeviceDefinition(r) => Some(r),
+            #[allow(unreachable_patterns)]
+            _ => None,
+        }
+    }
+    fn from_resource_mut(resource: &mut Resource) -> Option<&mut Self> {
+        match resource {
+            Resource::DeviceDefinition(r) => Some(r),
+            #[allow(unreachable_patterns)]
+            _ => None,
+        }
+    }
+}
+
+impl From<DeviceDefinition> for Resource {
+    fn from(r: DeviceDefinition) -> Self {
+        Resource::DeviceDefinition(Box::new(r))
+    }
+}
+
 /// Unique Device Identifier (UDI) Barcode string
 ///
 /// Unique device identifier (UDI) assigned to device label or package.  Note that the Device may include multiple udiCarriers as it either may include just the udiCarrier for the jurisdiction it is sold, or for multiple jurisdictions it could have been sold.

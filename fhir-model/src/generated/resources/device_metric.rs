@@ -297,6 +297,33 @@ impl DeviceMetric {
     }
 }
 
+impl crate::ConcreteResource for DeviceMetric {
+    const TYPE_NAME: &'static str = "DeviceMetric";
+    fn id(&self) -> Option<&crate::primitives::Id> {
+        self.id.as_ref()?.value()
+    }
+    fn from_resource(resource: &Resource) -> Option<&Self> {
+        match resource {
+            Resource::DeviceMetric(r) => Some(r),
+            #[allow(unreachable_patterns)]
+            _ => None,
+        }
+    }
+    fn from_resource_mut(resource: &mut Resource) -> Option<&mut Self> {
+        match resource {
+            Resource::DeviceMetric(r) => Some(r),
+            #[allow(unreachable_patterns)]
+            _ => None,
+        }
+    }
+}
+
+impl From<DeviceMetric> for Resource {
+    fn from(r: DeviceMetric) -> Self {
+        Resource::DeviceMetric(Box::new(r))
+    }
+}
+
 /// Describes the calibrations that have been performed or that are required to be performed
 ///
 /// Describes the calibrations that have been performed or that are required to be performed.

@@ -690,6 +690,33 @@ impl crate::visit::Walk for DeviceRequestOccurrence {
     }
 }
 
+impl crate::ConcreteResource for DeviceRequest {
+    const TYPE_NAME: &'static str = "DeviceRequest";
+    fn id(&self) -> Option<&crate::primitives::Id> {
+        self.id.as_ref()?.value()
+    }
+    fn from_resource(resource: &Resource) -> Option<&Self> {
+        match resource {
+            Resource::DeviceRequest(r) => Some(r),
+            #[allow(unreachable_patterns)]
+            _ => None,
+        }
+    }
+    fn from_resource_mut(resource: &mut Resource) -> Option<&mut Self> {
+        match resource {
+            Resource::DeviceRequest(r) => Some(r),
+            #[allow(unreachable_patterns)]
+            _ => None,
+        }
+    }
+}
+
+impl From<DeviceRequest> for Resource {
+    fn from(r: DeviceRequest) -> Self {
+        Resource::DeviceRequest(Box::new(r))
+    }
+}
+
 /// Device details
 ///
 /// Specific parameters for the ordered item.  For example, the prism value for lenses.

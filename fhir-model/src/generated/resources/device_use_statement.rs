@@ -479,3 +479,30 @@ impl crate::visit::Walk for DeviceUseStatementTiming {
         }
     }
 }
+
+impl crate::ConcreteResource for DeviceUseStatement {
+    const TYPE_NAME: &'static str = "DeviceUseStatement";
+    fn id(&self) -> Option<&crate::primitives::Id> {
+        self.id.as_ref()?.value()
+    }
+    fn from_resource(resource: &Resource) -> Option<&Self> {
+        match resource {
+            Resource::DeviceUseStatement(r) => Some(r),
+            #[allow(unreachable_patterns)]
+            _ => None,
+        }
+    }
+    fn from_resource_mut(resource: &mut Resource) -> Option<&mut Self> {
+        match resource {
+            Resource::DeviceUseStatement(r) => Some(r),
+            #[allow(unreachable_patterns)]
+            _ => None,
+        }
+    }
+}
+
+impl From<DeviceUseStatement> for Resource {
+    fn from(r: DeviceUseStatement) -> Self {
+        Resource::DeviceUseStatement(Box::new(r))
+    }
+}

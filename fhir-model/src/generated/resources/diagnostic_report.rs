@@ -509,6 +509,33 @@ impl crate::visit::Walk for DiagnosticReportEffective {
     }
 }
 
+impl crate::ConcreteResource for DiagnosticReport {
+    const TYPE_NAME: &'static str = "DiagnosticReport";
+    fn id(&self) -> Option<&crate::primitives::Id> {
+        self.id.as_ref()?.value()
+    }
+    fn from_resource(resource: &Resource) -> Option<&Self> {
+        match resource {
+            Resource::DiagnosticReport(r) => Some(r),
+            #[allow(unreachable_patterns)]
+            _ => None,
+        }
+    }
+    fn from_resource_mut(resource: &mut Resource) -> Option<&mut Self> {
+        match resource {
+            Resource::DiagnosticReport(r) => Some(r),
+            #[allow(unreachable_patterns)]
+            _ => None,
+        }
+    }
+}
+
+impl From<DiagnosticReport> for Resource {
+    fn from(r: DiagnosticReport) -> Self {
+        Resource::DiagnosticReport(Box::new(r))
+    }
+}
+
 /// Key images associated with this report
 ///
 /// A list of key images associated with this report. The images are generally created during the diagnostic process, and may be directly of the patient, or of treated specimens (i.e. slides of interest).

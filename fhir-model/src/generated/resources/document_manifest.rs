@@ -358,6 +358,33 @@ impl DocumentManifest {
     }
 }
 
+impl crate::ConcreteResource for DocumentManifest {
+    const TYPE_NAME: &'static str = "DocumentManifest";
+    fn id(&self) -> Option<&crate::primitives::Id> {
+        self.id.as_ref()?.value()
+    }
+    fn from_resource(resource: &Resource) -> Option<&Self> {
+        match resource {
+            Resource::DocumentManifest(r) => Some(r),
+            #[allow(unreachable_patterns)]
+            _ => None,
+        }
+    }
+    fn from_resource_mut(resource: &mut Resource) -> Option<&mut Self> {
+        match resource {
+            Resource::DocumentManifest(r) => Some(r),
+            #[allow(unreachable_patterns)]
+            _ => None,
+        }
+    }
+}
+
+impl From<DocumentManifest> for Resource {
+    fn from(r: DocumentManifest) -> Self {
+        Resource::DocumentManifest(Box::new(r))
+    }
+}
+
 /// Related things
 ///
 /// Related identifiers or resources associated with the DocumentManifest.

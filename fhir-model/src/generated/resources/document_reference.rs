@@ -393,6 +393,33 @@ impl DocumentReference {
     }
 }
 
+impl crate::ConcreteResource for DocumentReference {
+    const TYPE_NAME: &'static str = "DocumentReference";
+    fn id(&self) -> Option<&crate::primitives::Id> {
+        self.id.as_ref()?.value()
+    }
+    fn from_resource(resource: &Resource) -> Option<&Self> {
+        match resource {
+            Resource::DocumentReference(r) => Some(r),
+            #[allow(unreachable_patterns)]
+            _ => None,
+        }
+    }
+    fn from_resource_mut(resource: &mut Resource) -> Option<&mut Self> {
+        match resource {
+            Resource::DocumentReference(r) => Some(r),
+            #[allow(unreachable_patterns)]
+            _ => None,
+        }
+    }
+}
+
+impl From<DocumentReference> for Resource {
+    fn from(r: DocumentReference) -> Self {
+        Resource::DocumentReference(Box::new(r))
+    }
+}
+
 /// Relationships to other documents
 ///
 /// Relationships that this document has with other document references that already exist.

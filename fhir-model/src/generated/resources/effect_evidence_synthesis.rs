@@ -574,6 +574,33 @@ impl EffectEvidenceSynthesis {
     }
 }
 
+impl crate::ConcreteResource for EffectEvidenceSynthesis {
+    const TYPE_NAME: &'static str = "EffectEvidenceSynthesis";
+    fn id(&self) -> Option<&crate::primitives::Id> {
+        self.id.as_ref()?.value()
+    }
+    fn from_resource(resource: &Resource) -> Option<&Self> {
+        match resource {
+            Resource::EffectEvidenceSynthesis(r) => Some(r),
+            #[allow(unreachable_patterns)]
+            _ => None,
+        }
+    }
+    fn from_resource_mut(resource: &mut Resource) -> Option<&mut Self> {
+        match resource {
+            Resource::EffectEvidenceSynthesis(r) => Some(r),
+            #[allow(unreachable_patterns)]
+            _ => None,
+        }
+    }
+}
+
+impl From<EffectEvidenceSynthesis> for Resource {
+    fn from(r: EffectEvidenceSynthesis) -> Self {
+        Resource::EffectEvidenceSynthesis(Box::new(r))
+    }
+}
+
 /// What sample size was involved?
 ///
 /// A description of the size of the sample involved in the synthesis.

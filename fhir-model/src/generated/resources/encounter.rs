@@ -445,6 +445,33 @@ impl Encounter {
     }
 }
 
+impl crate::ConcreteResource for Encounter {
+    const TYPE_NAME: &'static str = "Encounter";
+    fn id(&self) -> Option<&crate::primitives::Id> {
+        self.id.as_ref()?.value()
+    }
+    fn from_resource(resource: &Resource) -> Option<&Self> {
+        match resource {
+            Resource::Encounter(r) => Some(r),
+            #[allow(unreachable_patterns)]
+            _ => None,
+        }
+    }
+    fn from_resource_mut(resource: &mut Resource) -> Option<&mut Self> {
+        match resource {
+            Resource::Encounter(r) => Some(r),
+            #[allow(unreachable_patterns)]
+            _ => None,
+        }
+    }
+}
+
+impl From<Encounter> for Resource {
+    fn from(r: Encounter) -> Self {
+        Resource::Encounter(Box::new(r))
+    }
+}
+
 /// List of past encounter statuses
 ///
 /// The status history permits the encounter resource to contain the status history without needing to read through the historical versions of the resource, or even have the server store them.

@@ -331,3 +331,30 @@ impl Endpoint {
         self
     }
 }
+
+impl crate::ConcreteResource for Endpoint {
+    const TYPE_NAME: &'static str = "Endpoint";
+    fn id(&self) -> Option<&crate::primitives::Id> {
+        self.id.as_ref()?.value()
+    }
+    fn from_resource(resource: &Resource) -> Option<&Self> {
+        match resource {
+            Resource::Endpoint(r) => Some(r),
+            #[allow(unreachable_patterns)]
+            _ => None,
+        }
+    }
+    fn from_resource_mut(resource: &mut Resource) -> Option<&mut Self> {
+        match resource {
+            Resource::Endpoint(r) => Some(r),
+            #[allow(unreachable_patterns)]
+            _ => None,
+        }
+    }
+}
+
+impl From<Endpoint> for Resource {
+    fn from(r: Endpoint) -> Self {
+        Resource::Endpoint(Box::new(r))
+    }
+}

@@ -251,3 +251,30 @@ impl EnrollmentRequest {
         self
     }
 }
+
+impl crate::ConcreteResource for EnrollmentRequest {
+    const TYPE_NAME: &'static str = "EnrollmentRequest";
+    fn id(&self) -> Option<&crate::primitives::Id> {
+        self.id.as_ref()?.value()
+    }
+    fn from_resource(resource: &Resource) -> Option<&Self> {
+        match resource {
+            Resource::EnrollmentRequest(r) => Some(r),
+            #[allow(unreachable_patterns)]
+            _ => None,
+        }
+    }
+    fn from_resource_mut(resource: &mut Resource) -> Option<&mut Self> {
+        match resource {
+            Resource::EnrollmentRequest(r) => Some(r),
+            #[allow(unreachable_patterns)]
+            _ => None,
+        }
+    }
+}
+
+impl From<EnrollmentRequest> for Resource {
+    fn from(r: EnrollmentRequest) -> Self {
+        Resource::EnrollmentRequest(Box::new(r))
+    }
+}

@@ -258,3 +258,30 @@ impl EnrollmentResponse {
         self
     }
 }
+
+impl crate::ConcreteResource for EnrollmentResponse {
+    const TYPE_NAME: &'static str = "EnrollmentResponse";
+    fn id(&self) -> Option<&crate::primitives::Id> {
+        self.id.as_ref()?.value()
+    }
+    fn from_resource(resource: &Resource) -> Option<&Self> {
+        match resource {
+            Resource::EnrollmentResponse(r) => Some(r),
+            #[allow(unreachable_patterns)]
+            _ => None,
+        }
+    }
+    fn from_resource_mut(resource: &mut Resource) -> Option<&mut Self> {
+        match resource {
+            Resource::EnrollmentResponse(r) => Some(r),
+            #[allow(unreachable_patterns)]
+            _ => None,
+        }
+    }
+}
+
+impl From<EnrollmentResponse> for Resource {
+    fn from(r: EnrollmentResponse) -> Self {
+        Resource::EnrollmentResponse(Box::new(r))
+    }
+}

@@ -336,6 +336,33 @@ impl EpisodeOfCare {
     }
 }
 
+impl crate::ConcreteResource for EpisodeOfCare {
+    const TYPE_NAME: &'static str = "EpisodeOfCare";
+    fn id(&self) -> Option<&crate::primitives::Id> {
+        self.id.as_ref()?.value()
+    }
+    fn from_resource(resource: &Resource) -> Option<&Self> {
+        match resource {
+            Resource::EpisodeOfCare(r) => Some(r),
+            #[allow(unreachable_patterns)]
+            _ => None,
+        }
+    }
+    fn from_resource_mut(resource: &mut Resource) -> Option<&mut Self> {
+        match resource {
+            Resource::EpisodeOfCare(r) => Some(r),
+            #[allow(unreachable_patterns)]
+            _ => None,
+        }
+    }
+}
+
+impl From<EpisodeOfCare> for Resource {
+    fn from(r: EpisodeOfCare) -> Self {
+        Resource::EpisodeOfCare(Box::new(r))
+    }
+}
+
 /// Past list of status codes (the current status may be included to cover the start date of the status)
 ///
 /// The history of statuses that the EpisodeOfCare has been through (without requiring processing the history of the resource).

@@ -521,3 +521,30 @@ impl crate::visit::Walk for EventDefinitionSubject {
         }
     }
 }
+
+impl crate::ConcreteResource for EventDefinition {
+    const TYPE_NAME: &'static str = "EventDefinition";
+    fn id(&self) -> Option<&crate::primitives::Id> {
+        self.id.as_ref()?.value()
+    }
+    fn from_resource(resource: &Resource) -> Option<&Self> {
+        match resource {
+            Resource::EventDefinition(r) => Some(r),
+            #[allow(unreachable_patterns)]
+            _ => None,
+        }
+    }
+    fn from_resource_mut(resource: &mut Resource) -> Option<&mut Self> {
+        match resource {
+            Resource::EventDefinition(r) => Some(r),
+            #[allow(unreachable_patterns)]
+            _ => None,
+        }
+    }
+}
+
+impl From<EventDefinition> for Resource {
+    fn from(r: EventDefinition) -> Self {
+        Resource::EventDefinition(Box::new(r))
+    }
+}

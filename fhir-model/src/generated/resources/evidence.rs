@@ -493,3 +493,30 @@ impl Evidence {
         self
     }
 }
+
+impl crate::ConcreteResource for Evidence {
+    const TYPE_NAME: &'static str = "Evidence";
+    fn id(&self) -> Option<&crate::primitives::Id> {
+        self.id.as_ref()?.value()
+    }
+    fn from_resource(resource: &Resource) -> Option<&Self> {
+        match resource {
+            Resource::Evidence(r) => Some(r),
+            #[allow(unreachable_patterns)]
+            _ => None,
+        }
+    }
+    fn from_resource_mut(resource: &mut Resource) -> Option<&mut Self> {
+        match resource {
+            Resource::Evidence(r) => Some(r),
+            #[allow(unreachable_patterns)]
+            _ => None,
+        }
+    }
+}
+
+impl From<Evidence> for Resource {
+    fn from(r: Evidence) -> Self {
+        Resource::Evidence(Box::new(r))
+    }
+}

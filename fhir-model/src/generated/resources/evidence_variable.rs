@@ -455,6 +455,33 @@ impl EvidenceVariable {
     }
 }
 
+impl crate::ConcreteResource for EvidenceVariable {
+    const TYPE_NAME: &'static str = "EvidenceVariable";
+    fn id(&self) -> Option<&crate::primitives::Id> {
+        self.id.as_ref()?.value()
+    }
+    fn from_resource(resource: &Resource) -> Option<&Self> {
+        match resource {
+            Resource::EvidenceVariable(r) => Some(r),
+            #[allow(unreachable_patterns)]
+            _ => None,
+        }
+    }
+    fn from_resource_mut(resource: &mut Resource) -> Option<&mut Self> {
+        match resource {
+            Resource::EvidenceVariable(r) => Some(r),
+            #[allow(unreachable_patterns)]
+            _ => None,
+        }
+    }
+}
+
+impl From<EvidenceVariable> for Resource {
+    fn from(r: EvidenceVariable) -> Self {
+        Resource::EvidenceVariable(Box::new(r))
+    }
+}
+
 /// What defines the members of the evidence element
 ///
 /// A characteristic that defines the members of the evidence element. Multiple characteristics are applied with "and" semantics.

@@ -335,6 +335,33 @@ impl ExampleScenario {
     }
 }
 
+impl crate::ConcreteResource for ExampleScenario {
+    const TYPE_NAME: &'static str = "ExampleScenario";
+    fn id(&self) -> Option<&crate::primitives::Id> {
+        self.id.as_ref()?.value()
+    }
+    fn from_resource(resource: &Resource) -> Option<&Self> {
+        match resource {
+            Resource::ExampleScenario(r) => Some(r),
+            #[allow(unreachable_patterns)]
+            _ => None,
+        }
+    }
+    fn from_resource_mut(resource: &mut Resource) -> Option<&mut Self> {
+        match resource {
+            Resource::ExampleScenario(r) => Some(r),
+            #[allow(unreachable_patterns)]
+            _ => None,
+        }
+    }
+}
+
+impl From<ExampleScenario> for Resource {
+    fn from(r: ExampleScenario) -> Self {
+        Resource::ExampleScenario(Box::new(r))
+    }
+}
+
 /// Actor participating in the resource
 ///
 /// Actor participating in the resource.

@@ -750,6 +750,33 @@ impl ExplanationOfBenefit {
     }
 }
 
+impl crate::ConcreteResource for ExplanationOfBenefit {
+    const TYPE_NAME: &'static str = "ExplanationOfBenefit";
+    fn id(&self) -> Option<&crate::primitives::Id> {
+        self.id.as_ref()?.value()
+    }
+    fn from_resource(resource: &Resource) -> Option<&Self> {
+        match resource {
+            Resource::ExplanationOfBenefit(r) => Some(r),
+            #[allow(unreachable_patterns)]
+            _ => None,
+        }
+    }
+    fn from_resource_mut(resource: &mut Resource) -> Option<&mut Self> {
+        match resource {
+            Resource::ExplanationOfBenefit(r) => Some(r),
+            #[allow(unreachable_patterns)]
+            _ => None,
+        }
+    }
+}
+
+impl From<ExplanationOfBenefit> for Resource {
+    fn from(r: ExplanationOfBenefit) -> Self {
+        Resource::ExplanationOfBenefit(Box::new(r))
+    }
+}
+
 /// Prior or corollary claims
 ///
 /// Other claims which are related to this claim such as prior submissions or claims for related services or for the same event.

@@ -753,6 +753,33 @@ impl crate::visit::Walk for FamilyMemberHistoryDeceased {
     }
 }
 
+impl crate::ConcreteResource for FamilyMemberHistory {
+    const TYPE_NAME: &'static str = "FamilyMemberHistory";
+    fn id(&self) -> Option<&crate::primitives::Id> {
+        self.id.as_ref()?.value()
+    }
+    fn from_resource(resource: &Resource) -> Option<&Self> {
+        match resource {
+            Resource::FamilyMemberHistory(r) => Some(r),
+            #[allow(unreachable_patterns)]
+            _ => None,
+        }
+    }
+    fn from_resource_mut(resource: &mut Resource) -> Option<&mut Self> {
+        match resource {
+            Resource::FamilyMemberHistory(r) => Some(r),
+            #[allow(unreachable_patterns)]
+            _ => None,
+        }
+    }
+}
+
+impl From<FamilyMemberHistory> for Resource {
+    fn from(r: FamilyMemberHistory) -> Self {
+        Resource::FamilyMemberHistory(Box::new(r))
+    }
+}
+
 /// Condition that the related person had
 ///
 /// The significant Conditions (or condition) that the family member had. This is a repeating section to allow a system to represent more than one condition per resource, though there is nothing stopping multiple resources - one per condition.

@@ -301,3 +301,30 @@ impl Flag {
         self
     }
 }
+
+impl crate::ConcreteResource for Flag {
+    const TYPE_NAME: &'static str = "Flag";
+    fn id(&self) -> Option<&crate::primitives::Id> {
+        self.id.as_ref()?.value()
+    }
+    fn from_resource(resource: &Resource) -> Option<&Self> {
+        match resource {
+            Resource::Flag(r) => Some(r),
+            #[allow(unreachable_patterns)]
+            _ => None,
+        }
+    }
+    fn from_resource_mut(resource: &mut Resource) -> Option<&mut Self> {
+        match resource {
+            Resource::Flag(r) => Some(r),
+            #[allow(unreachable_patterns)]
+            _ => None,
+        }
+    }
+}
+
+impl From<Flag> for Resource {
+    fn from(r: Flag) -> Self {
+        Resource::Flag(Box::new(r))
+    }
+}

@@ -475,6 +475,33 @@ impl crate::visit::Walk for GoalStart {
     }
 }
 
+impl crate::ConcreteResource for Goal {
+    const TYPE_NAME: &'static str = "Goal";
+    fn id(&self) -> Option<&crate::primitives::Id> {
+        self.id.as_ref()?.value()
+    }
+    fn from_resource(resource: &Resource) -> Option<&Self> {
+        match resource {
+            Resource::Goal(r) => Some(r),
+            #[allow(unreachable_patterns)]
+            _ => None,
+        }
+    }
+    fn from_resource_mut(resource: &mut Resource) -> Option<&mut Self> {
+        match resource {
+            Resource::Goal(r) => Some(r),
+            #[allow(unreachable_patterns)]
+            _ => None,
+        }
+    }
+}
+
+impl From<Goal> for Resource {
+    fn from(r: Goal) -> Self {
+        Resource::Goal(Box::new(r))
+    }
+}
+
 /// Target outcome for the goal
 ///
 /// Indicates what should be done by when.

@@ -333,6 +333,33 @@ impl GraphDefinition {
     }
 }
 
+impl crate::ConcreteResource for GraphDefinition {
+    const TYPE_NAME: &'static str = "GraphDefinition";
+    fn id(&self) -> Option<&crate::primitives::Id> {
+        self.id.as_ref()?.value()
+    }
+    fn from_resource(resource: &Resource) -> Option<&Self> {
+        match resource {
+            Resource::GraphDefinition(r) => Some(r),
+            #[allow(unreachable_patterns)]
+            _ => None,
+        }
+    }
+    fn from_resource_mut(resource: &mut Resource) -> Option<&mut Self> {
+        match resource {
+            Resource::GraphDefinition(r) => Some(r),
+            #[allow(unreachable_patterns)]
+            _ => None,
+        }
+    }
+}
+
+impl From<GraphDefinition> for Resource {
+    fn from(r: GraphDefinition) -> Self {
+        Resource::GraphDefinition(Box::new(r))
+    }
+}
+
 /// Links this graph makes rules about
 ///
 /// Links this graph makes rules about.

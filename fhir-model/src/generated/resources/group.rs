@@ -281,6 +281,33 @@ impl Group {
     }
 }
 
+impl crate::ConcreteResource for Group {
+    const TYPE_NAME: &'static str = "Group";
+    fn id(&self) -> Option<&crate::primitives::Id> {
+        self.id.as_ref()?.value()
+    }
+    fn from_resource(resource: &Resource) -> Option<&Self> {
+        match resource {
+            Resource::Group(r) => Some(r),
+            #[allow(unreachable_patterns)]
+            _ => None,
+        }
+    }
+    fn from_resource_mut(resource: &mut Resource) -> Option<&mut Self> {
+        match resource {
+            Resource::Group(r) => Some(r),
+            #[allow(unreachable_patterns)]
+            _ => None,
+        }
+    }
+}
+
+impl From<Group> for Resource {
+    fn from(r: Group) -> Self {
+        Resource::Group(Box::new(r))
+    }
+}
+
 /// Include / Exclude group members by Trait
 ///
 /// Identifies traits whose presence r absence is shared by members of the group.

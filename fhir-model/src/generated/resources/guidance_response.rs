@@ -501,3 +501,30 @@ impl crate::visit::Walk for GuidanceResponseModule {
         }
     }
 }
+
+impl crate::ConcreteResource for GuidanceResponse {
+    const TYPE_NAME: &'static str = "GuidanceResponse";
+    fn id(&self) -> Option<&crate::primitives::Id> {
+        self.id.as_ref()?.value()
+    }
+    fn from_resource(resource: &Resource) -> Option<&Self> {
+        match resource {
+            Resource::GuidanceResponse(r) => Some(r),
+            #[allow(unreachable_patterns)]
+            _ => None,
+        }
+    }
+    fn from_resource_mut(resource: &mut Resource) -> Option<&mut Self> {
+        match resource {
+            Resource::GuidanceResponse(r) => Some(r),
+            #[allow(unreachable_patterns)]
+            _ => None,
+        }
+    }
+}
+
+impl From<GuidanceResponse> for Resource {
+    fn from(r: GuidanceResponse) -> Self {
+        Resource::GuidanceResponse(Box::new(r))
+    }
+}

@@ -445,6 +445,33 @@ impl HealthcareService {
     }
 }
 
+impl crate::ConcreteResource for HealthcareService {
+    const TYPE_NAME: &'static str = "HealthcareService";
+    fn id(&self) -> Option<&crate::primitives::Id> {
+        self.id.as_ref()?.value()
+    }
+    fn from_resource(resource: &Resource) -> Option<&Self> {
+        match resource {
+            Resource::HealthcareService(r) => Some(r),
+            #[allow(unreachable_patterns)]
+            _ => None,
+        }
+    }
+    fn from_resource_mut(resource: &mut Resource) -> Option<&mut Self> {
+        match resource {
+            Resource::HealthcareService(r) => Some(r),
+            #[allow(unreachable_patterns)]
+            _ => None,
+        }
+    }
+}
+
+impl From<HealthcareService> for Resource {
+    fn from(r: HealthcareService) -> Self {
+        Resource::HealthcareService(Box::new(r))
+    }
+}
+
 /// Specific eligibility requirements required to use the service
 ///
 /// Does this service have specific eligibility requirements that need to be met in order to use the service?

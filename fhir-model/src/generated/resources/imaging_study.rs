@@ -499,6 +499,33 @@ impl ImagingStudy {
     }
 }
 
+impl crate::ConcreteResource for ImagingStudy {
+    const TYPE_NAME: &'static str = "ImagingStudy";
+    fn id(&self) -> Option<&crate::primitives::Id> {
+        self.id.as_ref()?.value()
+    }
+    fn from_resource(resource: &Resource) -> Option<&Self> {
+        match resource {
+            Resource::ImagingStudy(r) => Some(r),
+            #[allow(unreachable_patterns)]
+            _ => None,
+        }
+    }
+    fn from_resource_mut(resource: &mut Resource) -> Option<&mut Self> {
+        match resource {
+            Resource::ImagingStudy(r) => Some(r),
+            #[allow(unreachable_patterns)]
+            _ => None,
+        }
+    }
+}
+
+impl From<ImagingStudy> for Resource {
+    fn from(r: ImagingStudy) -> Self {
+        Resource::ImagingStudy(Box::new(r))
+    }
+}
+
 /// Each study has one or more series of instances
 ///
 /// Each study has one or more series of images or other content.

@@ -590,6 +590,33 @@ impl crate::visit::Walk for ImmunizationOccurrence {
     }
 }
 
+impl crate::ConcreteResource for Immunization {
+    const TYPE_NAME: &'static str = "Immunization";
+    fn id(&self) -> Option<&crate::primitives::Id> {
+        self.id.as_ref()?.value()
+    }
+    fn from_resource(resource: &Resource) -> Option<&Self> {
+        match resource {
+            Resource::Immunization(r) => Some(r),
+            #[allow(unreachable_patterns)]
+            _ => None,
+        }
+    }
+    fn from_resource_mut(resource: &mut Resource) -> Option<&mut Self> {
+        match resource {
+            Resource::Immunization(r) => Some(r),
+            #[allow(unreachable_patterns)]
+            _ => None,
+        }
+    }
+}
+
+impl From<Immunization> for Resource {
+    fn from(r: Immunization) -> Self {
+        Resource::Immunization(Box::new(r))
+    }
+}
+
 /// Who performed event
 ///
 /// Indicates who performed the immunization event.

@@ -513,3 +513,30 @@ impl crate::visit::Walk for ImmunizationEvaluationSeriesDoses {
         }
     }
 }
+
+impl crate::ConcreteResource for ImmunizationEvaluation {
+    const TYPE_NAME: &'static str = "ImmunizationEvaluation";
+    fn id(&self) -> Option<&crate::primitives::Id> {
+        self.id.as_ref()?.value()
+    }
+    fn from_resource(resource: &Resource) -> Option<&Self> {
+        match resource {
+            Resource::ImmunizationEvaluation(r) => Some(r),
+            #[allow(unreachable_patterns)]
+            _ => None,
+        }
+    }
+    fn from_resource_mut(resource: &mut Resource) -> Option<&mut Self> {
+        match resource {
+            Resource::ImmunizationEvaluation(r) => Some(r),
+            #[allow(unreachable_patterns)]
+            _ => None,
+        }
+    }
+}
+
+impl From<ImmunizationEvaluation> for Resource {
+    fn from(r: ImmunizationEvaluation) -> Self {
+        Resource::ImmunizationEvaluation(Box::new(r))
+    }
+}

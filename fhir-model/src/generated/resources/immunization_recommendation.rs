@@ -233,6 +233,33 @@ impl ImmunizationRecommendation {
     }
 }
 
+impl crate::ConcreteResource for ImmunizationRecommendation {
+    const TYPE_NAME: &'static str = "ImmunizationRecommendation";
+    fn id(&self) -> Option<&crate::primitives::Id> {
+        self.id.as_ref()?.value()
+    }
+    fn from_resource(resource: &Resource) -> Option<&Self> {
+        match resource {
+            Resource::ImmunizationRecommendation(r) => Some(r),
+            #[allow(unreachable_patterns)]
+            _ => None,
+        }
+    }
+    fn from_resource_mut(resource: &mut Resource) -> Option<&mut Self> {
+        match resource {
+            Resource::ImmunizationRecommendation(r) => Some(r),
+            #[allow(unreachable_patterns)]
+            _ => None,
+        }
+    }
+}
+
+impl From<ImmunizationRecommendation> for Resource {
+    fn from(r: ImmunizationRecommendation) -> Self {
+        Resource::ImmunizationRecommendation(Box::new(r))
+    }
+}
+
 /// Vaccine administration recommendations
 ///
 /// Vaccine administration recommendations.

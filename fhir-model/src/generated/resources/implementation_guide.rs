@@ -408,6 +408,33 @@ impl ImplementationGuide {
     }
 }
 
+impl crate::ConcreteResource for ImplementationGuide {
+    const TYPE_NAME: &'static str = "ImplementationGuide";
+    fn id(&self) -> Option<&crate::primitives::Id> {
+        self.id.as_ref()?.value()
+    }
+    fn from_resource(resource: &Resource) -> Option<&Self> {
+        match resource {
+            Resource::ImplementationGuide(r) => Some(r),
+            #[allow(unreachable_patterns)]
+            _ => None,
+        }
+    }
+    fn from_resource_mut(resource: &mut Resource) -> Option<&mut Self> {
+        match resource {
+            Resource::ImplementationGuide(r) => Some(r),
+            #[allow(unreachable_patterns)]
+            _ => None,
+        }
+    }
+}
+
+impl From<ImplementationGuide> for Resource {
+    fn from(r: ImplementationGuide) -> Self {
+        Resource::ImplementationGuide(Box::new(r))
+    }
+}
+
 /// Another Implementation guide this depends on
 ///
 /// Another implementation guide that this implementation depends on. Typically, an implementation guide uses value sets, profiles etc.defined in other implementation guides.

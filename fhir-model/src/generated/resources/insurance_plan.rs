@@ -321,6 +321,33 @@ impl InsurancePlan {
     }
 }
 
+impl crate::ConcreteResource for InsurancePlan {
+    const TYPE_NAME: &'static str = "InsurancePlan";
+    fn id(&self) -> Option<&crate::primitives::Id> {
+        self.id.as_ref()?.value()
+    }
+    fn from_resource(resource: &Resource) -> Option<&Self> {
+        match resource {
+            Resource::InsurancePlan(r) => Some(r),
+            #[allow(unreachable_patterns)]
+            _ => None,
+        }
+    }
+    fn from_resource_mut(resource: &mut Resource) -> Option<&mut Self> {
+        match resource {
+            Resource::InsurancePlan(r) => Some(r),
+            #[allow(unreachable_patterns)]
+            _ => None,
+        }
+    }
+}
+
+impl From<InsurancePlan> for Resource {
+    fn from(r: InsurancePlan) -> Self {
+        Resource::InsurancePlan(Box::new(r))
+    }
+}
+
 /// Contact for the product
 ///
 /// The contact for the health insurance product for a certain purpose.

@@ -373,6 +373,33 @@ impl Invoice {
     }
 }
 
+impl crate::ConcreteResource for Invoice {
+    const TYPE_NAME: &'static str = "Invoice";
+    fn id(&self) -> Option<&crate::primitives::Id> {
+        self.id.as_ref()?.value()
+    }
+    fn from_resource(resource: &Resource) -> Option<&Self> {
+        match resource {
+            Resource::Invoice(r) => Some(r),
+            #[allow(unreachable_patterns)]
+            _ => None,
+        }
+    }
+    fn from_resource_mut(resource: &mut Resource) -> Option<&mut Self> {
+        match resource {
+            Resource::Invoice(r) => Some(r),
+            #[allow(unreachable_patterns)]
+            _ => None,
+        }
+    }
+}
+
+impl From<Invoice> for Resource {
+    fn from(r: Invoice) -> Self {
+        Resource::Invoice(Box::new(r))
+    }
+}
+
 /// Participant in creation of this Invoice
 ///
 /// Indicates who or what performed or participated in the charged service.

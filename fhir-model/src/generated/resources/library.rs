@@ -548,3 +548,30 @@ impl crate::visit::Walk for LibrarySubject {
         }
     }
 }
+
+impl crate::ConcreteResource for Library {
+    const TYPE_NAME: &'static str = "Library";
+    fn id(&self) -> Option<&crate::primitives::Id> {
+        self.id.as_ref()?.value()
+    }
+    fn from_resource(resource: &Resource) -> Option<&Self> {
+        match resource {
+            Resource::Library(r) => Some(r),
+            #[allow(unreachable_patterns)]
+            _ => None,
+        }
+    }
+    fn from_resource_mut(resource: &mut Resource) -> Option<&mut Self> {
+        match resource {
+            Resource::Library(r) => Some(r),
+            #[allow(unreachable_patterns)]
+            _ => None,
+        }
+    }
+}
+
+impl From<Library> for Resource {
+    fn from(r: Library) -> Self {
+        Resource::Library(Box::new(r))
+    }
+}

@@ -200,6 +200,33 @@ impl Linkage {
     }
 }
 
+impl crate::ConcreteResource for Linkage {
+    const TYPE_NAME: &'static str = "Linkage";
+    fn id(&self) -> Option<&crate::primitives::Id> {
+        self.id.as_ref()?.value()
+    }
+    fn from_resource(resource: &Resource) -> Option<&Self> {
+        match resource {
+            Resource::Linkage(r) => Some(r),
+            #[allow(unreachable_patterns)]
+            _ => None,
+        }
+    }
+    fn from_resource_mut(resource: &mut Resource) -> Option<&mut Self> {
+        match resource {
+            Resource::Linkage(r) => Some(r),
+            #[allow(unreachable_patterns)]
+            _ => None,
+        }
+    }
+}
+
+impl From<Linkage> for Resource {
+    fn from(r: Linkage) -> Self {
+        Resource::Linkage(Box::new(r))
+    }
+}
+
 /// Item to be linked
 ///
 /// Identifies which record considered as the reference to the same real-world occurrence as well as how the items should be evaluated within the collection of linked items.

@@ -326,6 +326,33 @@ impl List {
     }
 }
 
+impl crate::ConcreteResource for List {
+    const TYPE_NAME: &'static str = "List";
+    fn id(&self) -> Option<&crate::primitives::Id> {
+        self.id.as_ref()?.value()
+    }
+    fn from_resource(resource: &Resource) -> Option<&Self> {
+        match resource {
+            Resource::List(r) => Some(r),
+            #[allow(unreachable_patterns)]
+            _ => None,
+        }
+    }
+    fn from_resource_mut(resource: &mut Resource) -> Option<&mut Self> {
+        match resource {
+            Resource::List(r) => Some(r),
+            #[allow(unreachable_patterns)]
+            _ => None,
+        }
+    }
+}
+
+impl From<List> for Resource {
+    fn from(r: List) -> Self {
+        Resource::List(Box::new(r))
+    }
+}
+
 /// Entries in the list
 ///
 /// Entries in this list.

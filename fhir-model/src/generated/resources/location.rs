@@ -377,6 +377,33 @@ impl Location {
     }
 }
 
+impl crate::ConcreteResource for Location {
+    const TYPE_NAME: &'static str = "Location";
+    fn id(&self) -> Option<&crate::primitives::Id> {
+        self.id.as_ref()?.value()
+    }
+    fn from_resource(resource: &Resource) -> Option<&Self> {
+        match resource {
+            Resource::Location(r) => Some(r),
+            #[allow(unreachable_patterns)]
+            _ => None,
+        }
+    }
+    fn from_resource_mut(resource: &mut Resource) -> Option<&mut Self> {
+        match resource {
+            Resource::Location(r) => Some(r),
+            #[allow(unreachable_patterns)]
+            _ => None,
+        }
+    }
+}
+
+impl From<Location> for Resource {
+    fn from(r: Location) -> Self {
+        Resource::Location(Box::new(r))
+    }
+}
+
 /// The absolute geographic location
 ///
 /// The absolute geographic location of the Location, expressed using the WGS84 datum (This is the same co-ordinate system used in KML).

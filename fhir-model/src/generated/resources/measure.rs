@@ -718,6 +718,33 @@ impl crate::visit::Walk for MeasureSubject {
     }
 }
 
+impl crate::ConcreteResource for Measure {
+    const TYPE_NAME: &'static str = "Measure";
+    fn id(&self) -> Option<&crate::primitives::Id> {
+        self.id.as_ref()?.value()
+    }
+    fn from_resource(resource: &Resource) -> Option<&Self> {
+        match resource {
+            Resource::Measure(r) => Some(r),
+            #[allow(unreachable_patterns)]
+            _ => None,
+        }
+    }
+    fn from_resource_mut(resource: &mut Resource) -> Option<&mut Self> {
+        match resource {
+            Resource::Measure(r) => Some(r),
+            #[allow(unreachable_patterns)]
+            _ => None,
+        }
+    }
+}
+
+impl From<Measure> for Resource {
+    fn from(r: Measure) -> Self {
+        Resource::Measure(Box::new(r))
+    }
+}
+
 /// Population criteria group
 ///
 /// A group of population criteria for the measure.

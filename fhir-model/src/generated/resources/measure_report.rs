@@ -348,6 +348,33 @@ impl MeasureReport {
     }
 }
 
+impl crate::ConcreteResource for MeasureReport {
+    const TYPE_NAME: &'static str = "MeasureReport";
+    fn id(&self) -> Option<&crate::primitives::Id> {
+        self.id.as_ref()?.value()
+    }
+    fn from_resource(resource: &Resource) -> Option<&Self> {
+        match resource {
+            Resource::MeasureReport(r) => Some(r),
+            #[allow(unreachable_patterns)]
+            _ => None,
+        }
+    }
+    fn from_resource_mut(resource: &mut Resource) -> Option<&mut Self> {
+        match resource {
+            Resource::MeasureReport(r) => Some(r),
+            #[allow(unreachable_patterns)]
+            _ => None,
+        }
+    }
+}
+
+impl From<MeasureReport> for Resource {
+    fn from(r: MeasureReport) -> Self {
+        Resource::MeasureReport(Box::new(r))
+    }
+}
+
 /// Measure results for each group
 ///
 /// The results of the calculation, one for each population group in the measure.

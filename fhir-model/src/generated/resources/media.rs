@@ -531,3 +531,30 @@ impl crate::visit::Walk for MediaCreated {
         }
     }
 }
+
+impl crate::ConcreteResource for Media {
+    const TYPE_NAME: &'static str = "Media";
+    fn id(&self) -> Option<&crate::primitives::Id> {
+        self.id.as_ref()?.value()
+    }
+    fn from_resource(resource: &Resource) -> Option<&Self> {
+        match resource {
+            Resource::Media(r) => Some(r),
+            #[allow(unreachable_patterns)]
+            _ => None,
+        }
+    }
+    fn from_resource_mut(resource: &mut Resource) -> Option<&mut Self> {
+        match resource {
+            Resource::Media(r) => Some(r),
+            #[allow(unreachable_patterns)]
+            _ => None,
+        }
+    }
+}
+
+impl From<Media> for Resource {
+    fn from(r: Media) -> Self {
+        Resource::Media(Box::new(r))
+    }
+}

@@ -227,6 +227,33 @@ impl Medication {
     }
 }
 
+impl crate::ConcreteResource for Medication {
+    const TYPE_NAME: &'static str = "Medication";
+    fn id(&self) -> Option<&crate::primitives::Id> {
+        self.id.as_ref()?.value()
+    }
+    fn from_resource(resource: &Resource) -> Option<&Self> {
+        match resource {
+            Resource::Medication(r) => Some(r),
+            #[allow(unreachable_patterns)]
+            _ => None,
+        }
+    }
+    fn from_resource_mut(resource: &mut Resource) -> Option<&mut Self> {
+        match resource {
+            Resource::Medication(r) => Some(r),
+            #[allow(unreachable_patterns)]
+            _ => None,
+        }
+    }
+}
+
+impl From<Medication> for Resource {
+    fn from(r: Medication) -> Self {
+        Resource::Medication(Box::new(r))
+    }
+}
+
 /// Active or inactive ingredient
 ///
 /// Identifies a particular constituent of interest in the product.

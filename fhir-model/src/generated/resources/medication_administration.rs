@@ -558,6 +558,33 @@ impl crate::visit::Walk for MedicationAdministrationEffective {
     }
 }
 
+impl crate::ConcreteResource for MedicationAdministration {
+    const TYPE_NAME: &'static str = "MedicationAdministration";
+    fn id(&self) -> Option<&crate::primitives::Id> {
+        self.id.as_ref()?.value()
+    }
+    fn from_resource(resource: &Resource) -> Option<&Self> {
+        match resource {
+            Resource::MedicationAdministration(r) => Some(r),
+            #[allow(unreachable_patterns)]
+            _ => None,
+        }
+    }
+    fn from_resource_mut(resource: &mut Resource) -> Option<&mut Self> {
+        match resource {
+            Resource::MedicationAdministration(r) => Some(r),
+            #[allow(unreachable_patterns)]
+            _ => None,
+        }
+    }
+}
+
+impl From<MedicationAdministration> for Resource {
+    fn from(r: MedicationAdministration) -> Self {
+        Resource::MedicationAdministration(Box::new(r))
+    }
+}
+
 /// Who performed the medication administration and what they did
 ///
 /// Indicates who or what performed the medication administration and how they were involved.

@@ -622,6 +622,33 @@ impl crate::visit::Walk for MedicationDispenseMedication {
     }
 }
 
+impl crate::ConcreteResource for MedicationDispense {
+    const TYPE_NAME: &'static str = "MedicationDispense";
+    fn id(&self) -> Option<&crate::primitives::Id> {
+        self.id.as_ref()?.value()
+    }
+    fn from_resource(resource: &Resource) -> Option<&Self> {
+        match resource {
+            Resource::MedicationDispense(r) => Some(r),
+            #[allow(unreachable_patterns)]
+            _ => None,
+        }
+    }
+    fn from_resource_mut(resource: &mut Resource) -> Option<&mut Self> {
+        match resource {
+            Resource::MedicationDispense(r) => Some(r),
+            #[allow(unreachable_patterns)]
+            _ => None,
+        }
+    }
+}
+
+impl From<MedicationDispense> for Resource {
+    fn from(r: MedicationDispense) -> Self {
+        Resource::MedicationDispense(Box::new(r))
+    }
+}
+
 /// Who performed event
 ///
 /// Indicates who or what performed the event.

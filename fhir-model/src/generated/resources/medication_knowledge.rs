@@ -439,6 +439,33 @@ impl MedicationKnowledge {
     }
 }
 
+impl crate::ConcreteResource for MedicationKnowledge {
+    const TYPE_NAME: &'static str = "MedicationKnowledge";
+    fn id(&self) -> Option<&crate::primitives::Id> {
+        self.id.as_ref()?.value()
+    }
+    fn from_resource(resource: &Resource) -> Option<&Self> {
+        match resource {
+            Resource::MedicationKnowledge(r) => Some(r),
+            #[allow(unreachable_patterns)]
+            _ => None,
+        }
+    }
+    fn from_resource_mut(resource: &mut Resource) -> Option<&mut Self> {
+        match resource {
+            Resource::MedicationKnowledge(r) => Some(r),
+            #[allow(unreachable_patterns)]
+            _ => None,
+        }
+    }
+}
+
+impl From<MedicationKnowledge> for Resource {
+    fn from(r: MedicationKnowledge) -> Self {
+        Resource::MedicationKnowledge(Box::new(r))
+    }
+}
+
 /// Associated or related medication information
 ///
 /// Associated or related knowledge about a medication.

@@ -867,6 +867,33 @@ impl crate::visit::Walk for MedicationRequestMedication {
     }
 }
 
+impl crate::ConcreteResource for MedicationRequest {
+    const TYPE_NAME: &'static str = "MedicationRequest";
+    fn id(&self) -> Option<&crate::primitives::Id> {
+        self.id.as_ref()?.value()
+    }
+    fn from_resource(resource: &Resource) -> Option<&Self> {
+        match resource {
+            Resource::MedicationRequest(r) => Some(r),
+            #[allow(unreachable_patterns)]
+            _ => None,
+        }
+    }
+    fn from_resource_mut(resource: &mut Resource) -> Option<&mut Self> {
+        match resource {
+            Resource::MedicationRequest(r) => Some(r),
+            #[allow(unreachable_patterns)]
+            _ => None,
+        }
+    }
+}
+
+impl From<MedicationRequest> for Resource {
+    fn from(r: MedicationRequest) -> Self {
+        Resource::MedicationRequest(Box::new(r))
+    }
+}
+
 /// Medication supply authorization
 ///
 /// Indicates the specific details for the dispense or medication supply part of a medication request (also known as a Medication Prescription or Medication Order).  Note that this information is not always sent with the order.  There may be in some settings (e.g. hospitals) institutional or system support for completing the dispense details in the pharmacy department.

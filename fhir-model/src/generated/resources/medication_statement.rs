@@ -567,3 +567,30 @@ impl crate::visit::Walk for MedicationStatementEffective {
         }
     }
 }
+
+impl crate::ConcreteResource for MedicationStatement {
+    const TYPE_NAME: &'static str = "MedicationStatement";
+    fn id(&self) -> Option<&crate::primitives::Id> {
+        self.id.as_ref()?.value()
+    }
+    fn from_resource(resource: &Resource) -> Option<&Self> {
+        match resource {
+            Resource::MedicationStatement(r) => Some(r),
+            #[allow(unreachable_patterns)]
+            _ => None,
+        }
+    }
+    fn from_resource_mut(resource: &mut Resource) -> Option<&mut Self> {
+        match resource {
+            Resource::MedicationStatement(r) => Some(r),
+            #[allow(unreachable_patterns)]
+            _ => None,
+        }
+    }
+}
+
+impl From<MedicationStatement> for Resource {
+    fn from(r: MedicationStatement) -> Self {
+        Resource::MedicationStatement(Box::new(r))
+    }
+}

@@ -509,6 +509,33 @@ impl MedicinalProduct {
     }
 }
 
+impl crate::ConcreteResource for MedicinalProduct {
+    const TYPE_NAME: &'static str = "MedicinalProduct";
+    fn id(&self) -> Option<&crate::primitives::Id> {
+        self.id.as_ref()?.value()
+    }
+    fn from_resource(resource: &Resource) -> Option<&Self> {
+        match resource {
+            Resource::MedicinalProduct(r) => Some(r),
+            #[allow(unreachable_patterns)]
+            _ => None,
+        }
+    }
+    fn from_resource_mut(resource: &mut Resource) -> Option<&mut Self> {
+        match resource {
+            Resource::MedicinalProduct(r) => Some(r),
+            #[allow(unreachable_patterns)]
+            _ => None,
+        }
+    }
+}
+
+impl From<MedicinalProduct> for Resource {
+    fn from(r: MedicinalProduct) -> Self {
+        Resource::MedicinalProduct(Box::new(r))
+    }
+}
+
 /// The product's name, including full name and possibly coded parts
 ///
 /// The product's name, including full name and possibly coded parts.

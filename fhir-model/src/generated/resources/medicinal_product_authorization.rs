@@ -381,6 +381,33 @@ impl MedicinalProductAuthorization {
     }
 }
 
+impl crate::ConcreteResource for MedicinalProductAuthorization {
+    const TYPE_NAME: &'static str = "MedicinalProductAuthorization";
+    fn id(&self) -> Option<&crate::primitives::Id> {
+        self.id.as_ref()?.value()
+    }
+    fn from_resource(resource: &Resource) -> Option<&Self> {
+        match resource {
+            Resource::MedicinalProductAuthorization(r) => Some(r),
+            #[allow(unreachable_patterns)]
+            _ => None,
+        }
+    }
+    fn from_resource_mut(resource: &mut Resource) -> Option<&mut Self> {
+        match resource {
+            Resource::MedicinalProductAuthorization(r) => Some(r),
+            #[allow(unreachable_patterns)]
+            _ => None,
+        }
+    }
+}
+
+impl From<MedicinalProductAuthorization> for Resource {
+    fn from(r: MedicinalProductAuthorization) -> Self {
+        Resource::MedicinalProductAuthorization(Box::new(r))
+    }
+}
+
 /// Authorization in areas within a country
 ///
 /// Authorization in areas within a country.

@@ -237,6 +237,33 @@ impl MedicinalProductContraindication {
     }
 }
 
+impl crate::ConcreteResource for MedicinalProductContraindication {
+    const TYPE_NAME: &'static str = "MedicinalProductContraindication";
+    fn id(&self) -> Option<&crate::primitives::Id> {
+        self.id.as_ref()?.value()
+    }
+    fn from_resource(resource: &Resource) -> Option<&Self> {
+        match resource {
+            Resource::MedicinalProductContraindication(r) => Some(r),
+            #[allow(unreachable_patterns)]
+            _ => None,
+        }
+    }
+    fn from_resource_mut(resource: &mut Resource) -> Option<&mut Self> {
+        match resource {
+            Resource::MedicinalProductContraindication(r) => Some(r),
+            #[allow(unreachable_patterns)]
+            _ => None,
+        }
+    }
+}
+
+impl From<MedicinalProductContraindication> for Resource {
+    fn from(r: MedicinalProductContraindication) -> Self {
+        Resource::MedicinalProductContraindication(Box::new(r))
+    }
+}
+
 /// Information about the use of the medicinal product in relation to other therapies described as part of the indication
 ///
 /// Information about the use of the medicinal product in relation to other therapies described as part of the indication.

@@ -265,6 +265,33 @@ impl MedicinalProductIndication {
     }
 }
 
+impl crate::ConcreteResource for MedicinalProductIndication {
+    const TYPE_NAME: &'static str = "MedicinalProductIndication";
+    fn id(&self) -> Option<&crate::primitives::Id> {
+        self.id.as_ref()?.value()
+    }
+    fn from_resource(resource: &Resource) -> Option<&Self> {
+        match resource {
+            Resource::MedicinalProductIndication(r) => Some(r),
+            #[allow(unreachable_patterns)]
+            _ => None,
+        }
+    }
+    fn from_resource_mut(resource: &mut Resource) -> Option<&mut Self> {
+        match resource {
+            Resource::MedicinalProductIndication(r) => Some(r),
+            #[allow(unreachable_patterns)]
+            _ => None,
+        }
+    }
+}
+
+impl From<MedicinalProductIndication> for Resource {
+    fn from(r: MedicinalProductIndication) -> Self {
+        Resource::MedicinalProductIndication(Box::new(r))
+    }
+}
+
 /// Information about the use of the medicinal product in relation to other therapies described as part of the indication
 ///
 /// Information about the use of the medicinal product in relation to other therapies described as part of the indication.

@@ -242,6 +242,33 @@ impl MedicinalProductIngredient {
     }
 }
 
+impl crate::ConcreteResource for MedicinalProductIngredient {
+    const TYPE_NAME: &'static str = "MedicinalProductIngredient";
+    fn id(&self) -> Option<&crate::primitives::Id> {
+        self.id.as_ref()?.value()
+    }
+    fn from_resource(resource: &Resource) -> Option<&Self> {
+        match resource {
+            Resource::MedicinalProductIngredient(r) => Some(r),
+            #[allow(unreachable_patterns)]
+            _ => None,
+        }
+    }
+    fn from_resource_mut(resource: &mut Resource) -> Option<&mut Self> {
+        match resource {
+            Resource::MedicinalProductIngredient(r) => Some(r),
+            #[allow(unreachable_patterns)]
+            _ => None,
+        }
+    }
+}
+
+impl From<MedicinalProductIngredient> for Resource {
+    fn from(r: MedicinalProductIngredient) -> Self {
+        Resource::MedicinalProductIngredient(Box::new(r))
+    }
+}
+
 /// A specified substance that comprises this ingredient
 ///
 /// A specified substance that comprises this ingredient.

@@ -226,6 +226,33 @@ impl MedicinalProductInteraction {
     }
 }
 
+impl crate::ConcreteResource for MedicinalProductInteraction {
+    const TYPE_NAME: &'static str = "MedicinalProductInteraction";
+    fn id(&self) -> Option<&crate::primitives::Id> {
+        self.id.as_ref()?.value()
+    }
+    fn from_resource(resource: &Resource) -> Option<&Self> {
+        match resource {
+            Resource::MedicinalProductInteraction(r) => Some(r),
+            #[allow(unreachable_patterns)]
+            _ => None,
+        }
+    }
+    fn from_resource_mut(resource: &mut Resource) -> Option<&mut Self> {
+        match resource {
+            Resource::MedicinalProductInteraction(r) => Some(r),
+            #[allow(unreachable_patterns)]
+            _ => None,
+        }
+    }
+}
+
+impl From<MedicinalProductInteraction> for Resource {
+    fn from(r: MedicinalProductInteraction) -> Self {
+        Resource::MedicinalProductInteraction(Box::new(r))
+    }
+}
+
 /// The specific medication, food or laboratory test that interacts
 ///
 /// The specific medication, food or laboratory test that interacts.

@@ -262,3 +262,30 @@ impl MedicinalProductManufactured {
         self
     }
 }
+
+impl crate::ConcreteResource for MedicinalProductManufactured {
+    const TYPE_NAME: &'static str = "MedicinalProductManufactured";
+    fn id(&self) -> Option<&crate::primitives::Id> {
+        self.id.as_ref()?.value()
+    }
+    fn from_resource(resource: &Resource) -> Option<&Self> {
+        match resource {
+            Resource::MedicinalProductManufactured(r) => Some(r),
+            #[allow(unreachable_patterns)]
+            _ => None,
+        }
+    }
+    fn from_resource_mut(resource: &mut Resource) -> Option<&mut Self> {
+        match resource {
+            Resource::MedicinalProductManufactured(r) => Some(r),
+            #[allow(unreachable_patterns)]
+            _ => None,
+        }
+    }
+}
+
+impl From<MedicinalProductManufactured> for Resource {
+    fn from(r: MedicinalProductManufactured) -> Self {
+        Resource::MedicinalProductManufactured(Box::new(r))
+    }
+}

@@ -281,6 +281,33 @@ impl MedicinalProductPackaged {
     }
 }
 
+impl crate::ConcreteResource for MedicinalProductPackaged {
+    const TYPE_NAME: &'static str = "MedicinalProductPackaged";
+    fn id(&self) -> Option<&crate::primitives::Id> {
+        self.id.as_ref()?.value()
+    }
+    fn from_resource(resource: &Resource) -> Option<&Self> {
+        match resource {
+            Resource::MedicinalProductPackaged(r) => Some(r),
+            #[allow(unreachable_patterns)]
+            _ => None,
+        }
+    }
+    fn from_resource_mut(resource: &mut Resource) -> Option<&mut Self> {
+        match resource {
+            Resource::MedicinalProductPackaged(r) => Some(r),
+            #[allow(unreachable_patterns)]
+            _ => None,
+        }
+    }
+}
+
+impl From<MedicinalProductPackaged> for Resource {
+    fn from(r: MedicinalProductPackaged) -> Self {
+        Resource::MedicinalProductPackaged(Box::new(r))
+    }
+}
+
 /// Batch numbering
 ///
 /// Batch numbering.

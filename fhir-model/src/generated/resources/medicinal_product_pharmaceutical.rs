@@ -260,6 +260,33 @@ impl MedicinalProductPharmaceutical {
     }
 }
 
+impl crate::ConcreteResource for MedicinalProductPharmaceutical {
+    const TYPE_NAME: &'static str = "MedicinalProductPharmaceutical";
+    fn id(&self) -> Option<&crate::primitives::Id> {
+        self.id.as_ref()?.value()
+    }
+    fn from_resource(resource: &Resource) -> Option<&Self> {
+        match resource {
+            Resource::MedicinalProductPharmaceutical(r) => Some(r),
+            #[allow(unreachable_patterns)]
+            _ => None,
+        }
+    }
+    fn from_resource_mut(resource: &mut Resource) -> Option<&mut Self> {
+        match resource {
+            Resource::MedicinalProductPharmaceutical(r) => Some(r),
+            #[allow(unreachable_patterns)]
+            _ => None,
+        }
+    }
+}
+
+impl From<MedicinalProductPharmaceutical> for Resource {
+    fn from(r: MedicinalProductPharmaceutical) -> Self {
+        Resource::MedicinalProductPharmaceutical(Box::new(r))
+    }
+}
+
 /// Characteristics e.g. a products onset of action
 ///
 /// Characteristics e.g. a products onset of action.

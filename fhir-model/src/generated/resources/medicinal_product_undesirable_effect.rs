@@ -211,3 +211,30 @@ impl MedicinalProductUndesirableEffect {
         self
     }
 }
+
+impl crate::ConcreteResource for MedicinalProductUndesirableEffect {
+    const TYPE_NAME: &'static str = "MedicinalProductUndesirableEffect";
+    fn id(&self) -> Option<&crate::primitives::Id> {
+        self.id.as_ref()?.value()
+    }
+    fn from_resource(resource: &Resource) -> Option<&Self> {
+        match resource {
+            Resource::MedicinalProductUndesirableEffect(r) => Some(r),
+            #[allow(unreachable_patterns)]
+            _ => None,
+        }
+    }
+    fn from_resource_mut(resource: &mut Resource) -> Option<&mut Self> {
+        match resource {
+            Resource::MedicinalProductUndesirableEffect(r) => Some(r),
+            #[allow(unreachable_patterns)]
+            _ => None,
+        }
+    }
+}
+
+impl From<MedicinalProductUndesirableEffect> for Resource {
+    fn from(r: MedicinalProductUndesirableEffect) -> Self {
+        Resource::MedicinalProductUndesirableEffect(Box::new(r))
+    }
+}

@@ -514,6 +514,33 @@ impl crate::visit::Walk for MessageDefinitionEvent {
     }
 }
 
+impl crate::ConcreteResource for MessageDefinition {
+    const TYPE_NAME: &'static str = "MessageDefinition";
+    fn id(&self) -> Option<&crate::primitives::Id> {
+        self.id.as_ref()?.value()
+    }
+    fn from_resource(resource: &Resource) -> Option<&Self> {
+        match resource {
+            Resource::MessageDefinition(r) => Some(r),
+            #[allow(unreachable_patterns)]
+            _ => None,
+        }
+    }
+    fn from_resource_mut(resource: &mut Resource) -> Option<&mut Self> {
+        match resource {
+            Resource::MessageDefinition(r) => Some(r),
+            #[allow(unreachable_patterns)]
+            _ => None,
+        }
+    }
+}
+
+impl From<MessageDefinition> for Resource {
+    fn from(r: MessageDefinition) -> Self {
+        Resource::MessageDefinition(Box::new(r))
+    }
+}
+
 /// Resource(s) that are the subject of the event
 ///
 /// Identifies the resource (or resources) that are being addressed by the event.  For example, the Encounter for an admit message or two Account records for a merge.

@@ -376,6 +376,33 @@ impl crate::visit::Walk for MessageHeaderEvent {
     }
 }
 
+impl crate::ConcreteResource for MessageHeader {
+    const TYPE_NAME: &'static str = "MessageHeader";
+    fn id(&self) -> Option<&crate::primitives::Id> {
+        self.id.as_ref()?.value()
+    }
+    fn from_resource(resource: &Resource) -> Option<&Self> {
+        match resource {
+            Resource::MessageHeader(r) => Some(r),
+            #[allow(unreachable_patterns)]
+            _ => None,
+        }
+    }
+    fn from_resource_mut(resource: &mut Resource) -> Option<&mut Self> {
+        match resource {
+            Resource::MessageHeader(r) => Some(r),
+            #[allow(unreachable_patterns)]
+            _ => None,
+        }
+    }
+}
+
+impl From<MessageHeader> for Resource {
+    fn from(r: MessageHeader) -> Self {
+        Resource::MessageHeader(Box::new(r))
+    }
+}
+
 /// Message destination application(s)
 ///
 /// The destination application which the message is intended for.

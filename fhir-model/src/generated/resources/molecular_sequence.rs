@@ -365,6 +365,33 @@ impl MolecularSequence {
     }
 }
 
+impl crate::ConcreteResource for MolecularSequence {
+    const TYPE_NAME: &'static str = "MolecularSequence";
+    fn id(&self) -> Option<&crate::primitives::Id> {
+        self.id.as_ref()?.value()
+    }
+    fn from_resource(resource: &Resource) -> Option<&Self> {
+        match resource {
+            Resource::MolecularSequence(r) => Some(r),
+            #[allow(unreachable_patterns)]
+            _ => None,
+        }
+    }
+    fn from_resource_mut(resource: &mut Resource) -> Option<&mut Self> {
+        match resource {
+            Resource::MolecularSequence(r) => Some(r),
+            #[allow(unreachable_patterns)]
+            _ => None,
+        }
+    }
+}
+
+impl From<MolecularSequence> for Resource {
+    fn from(r: MolecularSequence) -> Self {
+        Resource::MolecularSequence(Box::new(r))
+    }
+}
+
 /// A sequence used as reference
 ///
 /// A sequence that is used as a reference to describe variants that are present in a sequence analyzed.

@@ -328,6 +328,33 @@ impl NamingSystem {
     }
 }
 
+impl crate::ConcreteResource for NamingSystem {
+    const TYPE_NAME: &'static str = "NamingSystem";
+    fn id(&self) -> Option<&crate::primitives::Id> {
+        self.id.as_ref()?.value()
+    }
+    fn from_resource(resource: &Resource) -> Option<&Self> {
+        match resource {
+            Resource::NamingSystem(r) => Some(r),
+            #[allow(unreachable_patterns)]
+            _ => None,
+        }
+    }
+    fn from_resource_mut(resource: &mut Resource) -> Option<&mut Self> {
+        match resource {
+            Resource::NamingSystem(r) => Some(r),
+            #[allow(unreachable_patterns)]
+            _ => None,
+        }
+    }
+}
+
+impl From<NamingSystem> for Resource {
+    fn from(r: NamingSystem) -> Self {
+        Resource::NamingSystem(Box::new(r))
+    }
+}
+
 /// Unique identifiers used for system
 ///
 /// Indicates how the system may be identified when referenced in electronic exchange.

@@ -448,6 +448,33 @@ impl NutritionOrder {
     }
 }
 
+impl crate::ConcreteResource for NutritionOrder {
+    const TYPE_NAME: &'static str = "NutritionOrder";
+    fn id(&self) -> Option<&crate::primitives::Id> {
+        self.id.as_ref()?.value()
+    }
+    fn from_resource(resource: &Resource) -> Option<&Self> {
+        match resource {
+            Resource::NutritionOrder(r) => Some(r),
+            #[allow(unreachable_patterns)]
+            _ => None,
+        }
+    }
+    fn from_resource_mut(resource: &mut Resource) -> Option<&mut Self> {
+        match resource {
+            Resource::NutritionOrder(r) => Some(r),
+            #[allow(unreachable_patterns)]
+            _ => None,
+        }
+    }
+}
+
+impl From<NutritionOrder> for Resource {
+    fn from(r: NutritionOrder) -> Self {
+        Resource::NutritionOrder(Box::new(r))
+    }
+}
+
 /// Oral diet components
 ///
 /// Diet given orally in contrast to enteral (tube) feeding.

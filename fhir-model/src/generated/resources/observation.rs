@@ -943,6 +943,33 @@ impl crate::visit::Walk for ObservationValue {
     }
 }
 
+impl crate::ConcreteResource for Observation {
+    const TYPE_NAME: &'static str = "Observation";
+    fn id(&self) -> Option<&crate::primitives::Id> {
+        self.id.as_ref()?.value()
+    }
+    fn from_resource(resource: &Resource) -> Option<&Self> {
+        match resource {
+            Resource::Observation(r) => Some(r),
+            #[allow(unreachable_patterns)]
+            _ => None,
+        }
+    }
+    fn from_resource_mut(resource: &mut Resource) -> Option<&mut Self> {
+        match resource {
+            Resource::Observation(r) => Some(r),
+            #[allow(unreachable_patterns)]
+            _ => None,
+        }
+    }
+}
+
+impl From<Observation> for Resource {
+    fn from(r: Observation) -> Self {
+        Resource::Observation(Box::new(r))
+    }
+}
+
 /// Provides guide for interpretation
 ///
 /// Guidance on how to interpret the value by comparison to a normal or recommended range.  Multiple reference ranges are interpreted as an "OR".   In other words, to represent two distinct target populations, two 'referenceRange' elements would be used.

@@ -405,6 +405,33 @@ impl ObservationDefinition {
     }
 }
 
+impl crate::ConcreteResource for ObservationDefinition {
+    const TYPE_NAME: &'static str = "ObservationDefinition";
+    fn id(&self) -> Option<&crate::primitives::Id> {
+        self.id.as_ref()?.value()
+    }
+    fn from_resource(resource: &Resource) -> Option<&Self> {
+        match resource {
+            Resource::ObservationDefinition(r) => Some(r),
+            #[allow(unreachable_patterns)]
+            _ => None,
+        }
+    }
+    fn from_resource_mut(resource: &mut Resource) -> Option<&mut Self> {
+        match resource {
+            Resource::ObservationDefinition(r) => Some(r),
+            #[allow(unreachable_patterns)]
+            _ => None,
+        }
+    }
+}
+
+impl From<ObservationDefinition> for Resource {
+    fn from(r: ObservationDefinition) -> Self {
+        Resource::ObservationDefinition(Box::new(r))
+    }
+}
+
 /// Characteristics of quantitative results
 ///
 /// Characteristics for quantitative results of this observation.

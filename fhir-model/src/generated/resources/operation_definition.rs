@@ -498,6 +498,33 @@ impl OperationDefinition {
     }
 }
 
+impl crate::ConcreteResource for OperationDefinition {
+    const TYPE_NAME: &'static str = "OperationDefinition";
+    fn id(&self) -> Option<&crate::primitives::Id> {
+        self.id.as_ref()?.value()
+    }
+    fn from_resource(resource: &Resource) -> Option<&Self> {
+        match resource {
+            Resource::OperationDefinition(r) => Some(r),
+            #[allow(unreachable_patterns)]
+            _ => None,
+        }
+    }
+    fn from_resource_mut(resource: &mut Resource) -> Option<&mut Self> {
+        match resource {
+            Resource::OperationDefinition(r) => Some(r),
+            #[allow(unreachable_patterns)]
+            _ => None,
+        }
+    }
+}
+
+impl From<OperationDefinition> for Resource {
+    fn from(r: OperationDefinition) -> Self {
+        Resource::OperationDefinition(Box::new(r))
+    }
+}
+
 /// Parameters for the operation/query
 ///
 /// The parameters for the operation/query.

@@ -164,6 +164,33 @@ impl OperationOutcome {
     }
 }
 
+impl crate::ConcreteResource for OperationOutcome {
+    const TYPE_NAME: &'static str = "OperationOutcome";
+    fn id(&self) -> Option<&crate::primitives::Id> {
+        self.id.as_ref()?.value()
+    }
+    fn from_resource(resource: &Resource) -> Option<&Self> {
+        match resource {
+            Resource::OperationOutcome(r) => Some(r),
+            #[allow(unreachable_patterns)]
+            _ => None,
+        }
+    }
+    fn from_resource_mut(resource: &mut Resource) -> Option<&mut Self> {
+        match resource {
+            Resource::OperationOutcome(r) => Some(r),
+            #[allow(unreachable_patterns)]
+            _ => None,
+        }
+    }
+}
+
+impl From<OperationOutcome> for Resource {
+    fn from(r: OperationOutcome) -> Self {
+        Resource::OperationOutcome(Box::new(r))
+    }
+}
+
 /// A single issue associated with the action
 ///
 /// An error, warning, or information message that results from a system action.

@@ -261,6 +261,33 @@ impl Organization {
     }
 }
 
+impl crate::ConcreteResource for Organization {
+    const TYPE_NAME: &'static str = "Organization";
+    fn id(&self) -> Option<&crate::primitives::Id> {
+        self.id.as_ref()?.value()
+    }
+    fn from_resource(resource: &Resource) -> Option<&Self> {
+        match resource {
+            Resource::Organization(r) => Some(r),
+            #[allow(unreachable_patterns)]
+            _ => None,
+        }
+    }
+    fn from_resource_mut(resource: &mut Resource) -> Option<&mut Self> {
+        match resource {
+            Resource::Organization(r) => Some(r),
+            #[allow(unreachable_patterns)]
+            _ => None,
+        }
+    }
+}
+
+impl From<Organization> for Resource {
+    fn from(r: Organization) -> Self {
+        Resource::Organization(Box::new(r))
+    }
+}
+
 /// Contact for the organization for a certain purpose
 ///
 /// Contact for the organization for a certain purpose.

@@ -328,3 +328,30 @@ impl OrganizationAffiliation {
         self
     }
 }
+
+impl crate::ConcreteResource for OrganizationAffiliation {
+    const TYPE_NAME: &'static str = "OrganizationAffiliation";
+    fn id(&self) -> Option<&crate::primitives::Id> {
+        self.id.as_ref()?.value()
+    }
+    fn from_resource(resource: &Resource) -> Option<&Self> {
+        match resource {
+            Resource::OrganizationAffiliation(r) => Some(r),
+            #[allow(unreachable_patterns)]
+            _ => None,
+        }
+    }
+    fn from_resource_mut(resource: &mut Resource) -> Option<&mut Self> {
+        match resource {
+            Resource::OrganizationAffiliation(r) => Some(r),
+            #[allow(unreachable_patterns)]
+            _ => None,
+        }
+    }
+}
+
+impl From<OrganizationAffiliation> for Resource {
+    fn from(r: OrganizationAffiliation) -> Self {
+        Resource::OrganizationAffiliation(Box::new(r))
+    }
+}

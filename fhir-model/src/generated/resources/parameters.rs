@@ -109,6 +109,33 @@ impl crate::visit::Walk for Parameters {
     }
 }
 
+impl crate::ConcreteResource for Parameters {
+    const TYPE_NAME: &'static str = "Parameters";
+    fn id(&self) -> Option<&crate::primitives::Id> {
+        self.id.as_ref()?.value()
+    }
+    fn from_resource(resource: &Resource) -> Option<&Self> {
+        match resource {
+            Resource::Parameters(r) => Some(r),
+            #[allow(unreachable_patterns)]
+            _ => None,
+        }
+    }
+    fn from_resource_mut(resource: &mut Resource) -> Option<&mut Self> {
+        match resource {
+            Resource::Parameters(r) => Some(r),
+            #[allow(unreachable_patterns)]
+            _ => None,
+        }
+    }
+}
+
+impl From<Parameters> for Resource {
+    fn from(r: Parameters) -> Self {
+        Resource::Parameters(Box::new(r))
+    }
+}
+
 /// Operation Parameter
 ///
 /// A parameter passed to or received from the operation.

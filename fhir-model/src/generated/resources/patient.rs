@@ -497,6 +497,33 @@ impl crate::visit::Walk for PatientMultipleBirth {
     }
 }
 
+impl crate::ConcreteResource for Patient {
+    const TYPE_NAME: &'static str = "Patient";
+    fn id(&self) -> Option<&crate::primitives::Id> {
+        self.id.as_ref()?.value()
+    }
+    fn from_resource(resource: &Resource) -> Option<&Self> {
+        match resource {
+            Resource::Patient(r) => Some(r),
+            #[allow(unreachable_patterns)]
+            _ => None,
+        }
+    }
+    fn from_resource_mut(resource: &mut Resource) -> Option<&mut Self> {
+        match resource {
+            Resource::Patient(r) => Some(r),
+            #[allow(unreachable_patterns)]
+            _ => None,
+        }
+    }
+}
+
+impl From<Patient> for Resource {
+    fn from(r: Patient) -> Self {
+        Resource::Patient(Box::new(r))
+    }
+}
+
 /// A contact party (e.g. guardian, partner, friend) for the patient
 ///
 /// A contact party (e.g. guardian, partner, friend) for the patient.

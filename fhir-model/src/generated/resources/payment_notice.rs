@@ -353,3 +353,30 @@ impl PaymentNotice {
         self
     }
 }
+
+impl crate::ConcreteResource for PaymentNotice {
+    const TYPE_NAME: &'static str = "PaymentNotice";
+    fn id(&self) -> Option<&crate::primitives::Id> {
+        self.id.as_ref()?.value()
+    }
+    fn from_resource(resource: &Resource) -> Option<&Self> {
+        match resource {
+            Resource::PaymentNotice(r) => Some(r),
+            #[allow(unreachable_patterns)]
+            _ => None,
+        }
+    }
+    fn from_resource_mut(resource: &mut Resource) -> Option<&mut Self> {
+        match resource {
+            Resource::PaymentNotice(r) => Some(r),
+            #[allow(unreachable_patterns)]
+            _ => None,
+        }
+    }
+}
+
+impl From<PaymentNotice> for Resource {
+    fn from(r: PaymentNotice) -> Self {
+        Resource::PaymentNotice(Box::new(r))
+    }
+}

@@ -369,6 +369,33 @@ impl PaymentReconciliation {
     }
 }
 
+impl crate::ConcreteResource for PaymentReconciliation {
+    const TYPE_NAME: &'static str = "PaymentReconciliation";
+    fn id(&self) -> Option<&crate::primitives::Id> {
+        self.id.as_ref()?.value()
+    }
+    fn from_resource(resource: &Resource) -> Option<&Self> {
+        match resource {
+            Resource::PaymentReconciliation(r) => Some(r),
+            #[allow(unreachable_patterns)]
+            _ => None,
+        }
+    }
+    fn from_resource_mut(resource: &mut Resource) -> Option<&mut Self> {
+        match resource {
+            Resource::PaymentReconciliation(r) => Some(r),
+            #[allow(unreachable_patterns)]
+            _ => None,
+        }
+    }
+}
+
+impl From<PaymentReconciliation> for Resource {
+    fn from(r: PaymentReconciliation) -> Self {
+        Resource::PaymentReconciliation(Box::new(r))
+    }
+}
+
 /// Settlement particulars
 ///
 /// Distribution of the payment amount for a previously acknowledged payable.

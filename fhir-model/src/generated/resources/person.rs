@@ -259,6 +259,33 @@ impl Person {
     }
 }
 
+impl crate::ConcreteResource for Person {
+    const TYPE_NAME: &'static str = "Person";
+    fn id(&self) -> Option<&crate::primitives::Id> {
+        self.id.as_ref()?.value()
+    }
+    fn from_resource(resource: &Resource) -> Option<&Self> {
+        match resource {
+            Resource::Person(r) => Some(r),
+            #[allow(unreachable_patterns)]
+            _ => None,
+        }
+    }
+    fn from_resource_mut(resource: &mut Resource) -> Option<&mut Self> {
+        match resource {
+            Resource::Person(r) => Some(r),
+            #[allow(unreachable_patterns)]
+            _ => None,
+        }
+    }
+}
+
+impl From<Person> for Resource {
+    fn from(r: Person) -> Self {
+        Resource::Person(Box::new(r))
+    }
+}
+
 /// Link to a resource that concerns the same actual person
 ///
 /// Link to a resource that concerns the same actual person.

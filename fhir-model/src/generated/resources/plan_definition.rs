@@ -551,6 +551,33 @@ impl crate::visit::Walk for PlanDefinitionSubject {
     }
 }
 
+impl crate::ConcreteResource for PlanDefinition {
+    const TYPE_NAME: &'static str = "PlanDefinition";
+    fn id(&self) -> Option<&crate::primitives::Id> {
+        self.id.as_ref()?.value()
+    }
+    fn from_resource(resource: &Resource) -> Option<&Self> {
+        match resource {
+            Resource::PlanDefinition(r) => Some(r),
+            #[allow(unreachable_patterns)]
+            _ => None,
+        }
+    }
+    fn from_resource_mut(resource: &mut Resource) -> Option<&mut Self> {
+        match resource {
+            Resource::PlanDefinition(r) => Some(r),
+            #[allow(unreachable_patterns)]
+            _ => None,
+        }
+    }
+}
+
+impl From<PlanDefinition> for Resource {
+    fn from(r: PlanDefinition) -> Self {
+        Resource::PlanDefinition(Box::new(r))
+    }
+}
+
 /// What the plan is trying to accomplish
 ///
 /// Goals that describe what the activities within the plan are intended to achieve. For example, weight loss, restoring an activity of daily living, obtaining herd immunity via immunization, meeting a process improvement objective, etc.

@@ -238,6 +238,33 @@ impl crate::visit::Walk for Practitioner {
     }
 }
 
+impl crate::ConcreteResource for Practitioner {
+    const TYPE_NAME: &'static str = "Practitioner";
+    fn id(&self) -> Option<&crate::primitives::Id> {
+        self.id.as_ref()?.value()
+    }
+    fn from_resource(resource: &Resource) -> Option<&Self> {
+        match resource {
+            Resource::Practitioner(r) => Some(r),
+            #[allow(unreachable_patterns)]
+            _ => None,
+        }
+    }
+    fn from_resource_mut(resource: &mut Resource) -> Option<&mut Self> {
+        match resource {
+            Resource::Practitioner(r) => Some(r),
+            #[allow(unreachable_patterns)]
+            _ => None,
+        }
+    }
+}
+
+impl From<Practitioner> for Resource {
+    fn from(r: Practitioner) -> Self {
+        Resource::Practitioner(Box::new(r))
+    }
+}
+
 /// Certification, licenses, or training pertaining to the provision of care
 ///
 /// The official certifications, training, and licenses that authorize or otherwise pertain to the provision of care by the practitioner.  For example, a medical license issued by a medical board authorizing the practitioner to practice medicine within a certian locality.

@@ -342,6 +342,33 @@ impl PractitionerRole {
     }
 }
 
+impl crate::ConcreteResource for PractitionerRole {
+    const TYPE_NAME: &'static str = "PractitionerRole";
+    fn id(&self) -> Option<&crate::primitives::Id> {
+        self.id.as_ref()?.value()
+    }
+    fn from_resource(resource: &Resource) -> Option<&Self> {
+        match resource {
+            Resource::PractitionerRole(r) => Some(r),
+            #[allow(unreachable_patterns)]
+            _ => None,
+        }
+    }
+    fn from_resource_mut(resource: &mut Resource) -> Option<&mut Self> {
+        match resource {
+            Resource::PractitionerRole(r) => Some(r),
+            #[allow(unreachable_patterns)]
+            _ => None,
+        }
+    }
+}
+
+impl From<PractitionerRole> for Resource {
+    fn from(r: PractitionerRole) -> Self {
+        Resource::PractitionerRole(Box::new(r))
+    }
+}
+
 /// Times the Service Site is available
 ///
 /// A collection of times the practitioner is available or performing this role at the location and/or healthcareservice.

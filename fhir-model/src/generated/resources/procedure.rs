@@ -754,6 +754,33 @@ impl crate::visit::Walk for ProcedurePerformed {
     }
 }
 
+impl crate::ConcreteResource for Procedure {
+    const TYPE_NAME: &'static str = "Procedure";
+    fn id(&self) -> Option<&crate::primitives::Id> {
+        self.id.as_ref()?.value()
+    }
+    fn from_resource(resource: &Resource) -> Option<&Self> {
+        match resource {
+            Resource::Procedure(r) => Some(r),
+            #[allow(unreachable_patterns)]
+            _ => None,
+        }
+    }
+    fn from_resource_mut(resource: &mut Resource) -> Option<&mut Self> {
+        match resource {
+            Resource::Procedure(r) => Some(r),
+            #[allow(unreachable_patterns)]
+            _ => None,
+        }
+    }
+}
+
+impl From<Procedure> for Resource {
+    fn from(r: Procedure) -> Self {
+        Resource::Procedure(Box::new(r))
+    }
+}
+
 /// The people who performed the procedure
 ///
 /// Limited to "real" people rather than equipment.

@@ -342,6 +342,33 @@ impl crate::visit::Walk for ProvenanceOccurred {
     }
 }
 
+impl crate::ConcreteResource for Provenance {
+    const TYPE_NAME: &'static str = "Provenance";
+    fn id(&self) -> Option<&crate::primitives::Id> {
+        self.id.as_ref()?.value()
+    }
+    fn from_resource(resource: &Resource) -> Option<&Self> {
+        match resource {
+            Resource::Provenance(r) => Some(r),
+            #[allow(unreachable_patterns)]
+            _ => None,
+        }
+    }
+    fn from_resource_mut(resource: &mut Resource) -> Option<&mut Self> {
+        match resource {
+            Resource::Provenance(r) => Some(r),
+            #[allow(unreachable_patterns)]
+            _ => None,
+        }
+    }
+}
+
+impl From<Provenance> for Resource {
+    fn from(r: Provenance) -> Self {
+        Resource::Provenance(Box::new(r))
+    }
+}
+
 /// Actor involved
 ///
 /// An actor taking a role in an activity  for which it can be assigned some degree of responsibility for the activity taking place.

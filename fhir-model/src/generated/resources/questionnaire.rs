@@ -410,6 +410,33 @@ impl Questionnaire {
     }
 }
 
+impl crate::ConcreteResource for Questionnaire {
+    const TYPE_NAME: &'static str = "Questionnaire";
+    fn id(&self) -> Option<&crate::primitives::Id> {
+        self.id.as_ref()?.value()
+    }
+    fn from_resource(resource: &Resource) -> Option<&Self> {
+        match resource {
+            Resource::Questionnaire(r) => Some(r),
+            #[allow(unreachable_patterns)]
+            _ => None,
+        }
+    }
+    fn from_resource_mut(resource: &mut Resource) -> Option<&mut Self> {
+        match resource {
+            Resource::Questionnaire(r) => Some(r),
+            #[allow(unreachable_patterns)]
+            _ => None,
+        }
+    }
+}
+
+impl From<Questionnaire> for Resource {
+    fn from(r: Questionnaire) -> Self {
+        Resource::Questionnaire(Box::new(r))
+    }
+}
+
 /// Questions and sections within the Questionnaire
 ///
 /// A particular question, question grouping or display text that is part of the questionnaire.

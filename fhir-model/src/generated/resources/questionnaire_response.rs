@@ -335,6 +335,33 @@ impl QuestionnaireResponse {
     }
 }
 
+impl crate::ConcreteResource for QuestionnaireResponse {
+    const TYPE_NAME: &'static str = "QuestionnaireResponse";
+    fn id(&self) -> Option<&crate::primitives::Id> {
+        self.id.as_ref()?.value()
+    }
+    fn from_resource(resource: &Resource) -> Option<&Self> {
+        match resource {
+            Resource::QuestionnaireResponse(r) => Some(r),
+            #[allow(unreachable_patterns)]
+            _ => None,
+        }
+    }
+    fn from_resource_mut(resource: &mut Resource) -> Option<&mut Self> {
+        match resource {
+            Resource::QuestionnaireResponse(r) => Some(r),
+            #[allow(unreachable_patterns)]
+            _ => None,
+        }
+    }
+}
+
+impl From<QuestionnaireResponse> for Resource {
+    fn from(r: QuestionnaireResponse) -> Self {
+        Resource::QuestionnaireResponse(Box::new(r))
+    }
+}
+
 /// Groups and questions
 ///
 /// A group or question item from the original questionnaire for which answers are provided.

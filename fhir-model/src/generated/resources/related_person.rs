@@ -279,6 +279,33 @@ impl RelatedPerson {
     }
 }
 
+impl crate::ConcreteResource for RelatedPerson {
+    const TYPE_NAME: &'static str = "RelatedPerson";
+    fn id(&self) -> Option<&crate::primitives::Id> {
+        self.id.as_ref()?.value()
+    }
+    fn from_resource(resource: &Resource) -> Option<&Self> {
+        match resource {
+            Resource::RelatedPerson(r) => Some(r),
+            #[allow(unreachable_patterns)]
+            _ => None,
+        }
+    }
+    fn from_resource_mut(resource: &mut Resource) -> Option<&mut Self> {
+        match resource {
+            Resource::RelatedPerson(r) => Some(r),
+            #[allow(unreachable_patterns)]
+            _ => None,
+        }
+    }
+}
+
+impl From<RelatedPerson> for Resource {
+    fn from(r: RelatedPerson) -> Self {
+        Resource::RelatedPerson(Box::new(r))
+    }
+}
+
 /// A language which may be used to communicate with about the patient's health
 ///
 /// A language which may be used to communicate with about the patient's health.

@@ -427,6 +427,33 @@ impl RequestGroup {
     }
 }
 
+impl crate::ConcreteResource for RequestGroup {
+    const TYPE_NAME: &'static str = "RequestGroup";
+    fn id(&self) -> Option<&crate::primitives::Id> {
+        self.id.as_ref()?.value()
+    }
+    fn from_resource(resource: &Resource) -> Option<&Self> {
+        match resource {
+            Resource::RequestGroup(r) => Some(r),
+            #[allow(unreachable_patterns)]
+            _ => None,
+        }
+    }
+    fn from_resource_mut(resource: &mut Resource) -> Option<&mut Self> {
+        match resource {
+            Resource::RequestGroup(r) => Some(r),
+            #[allow(unreachable_patterns)]
+            _ => None,
+        }
+    }
+}
+
+impl From<RequestGroup> for Resource {
+    fn from(r: RequestGroup) -> Self {
+        Resource::RequestGroup(Box::new(r))
+    }
+}
+
 /// Proposed actions, if any
 ///
 /// The actions, if any, produced by the evaluation of the artifact.

@@ -634,3 +634,30 @@ impl crate::visit::Walk for ResearchDefinitionSubject {
         }
     }
 }
+
+impl crate::ConcreteResource for ResearchDefinition {
+    const TYPE_NAME: &'static str = "ResearchDefinition";
+    fn id(&self) -> Option<&crate::primitives::Id> {
+        self.id.as_ref()?.value()
+    }
+    fn from_resource(resource: &Resource) -> Option<&Self> {
+        match resource {
+            Resource::ResearchDefinition(r) => Some(r),
+            #[allow(unreachable_patterns)]
+            _ => None,
+        }
+    }
+    fn from_resource_mut(resource: &mut Resource) -> Option<&mut Self> {
+        match resource {
+            Resource::ResearchDefinition(r) => Some(r),
+            #[allow(unreachable_patterns)]
+            _ => None,
+        }
+    }
+}
+
+impl From<ResearchDefinition> for Resource {
+    fn from(r: ResearchDefinition) -> Self {
+        Resource::ResearchDefinition(Box::new(r))
+    }
+}

@@ -593,6 +593,33 @@ impl crate::visit::Walk for ResearchElementDefinitionSubject {
     }
 }
 
+impl crate::ConcreteResource for ResearchElementDefinition {
+    const TYPE_NAME: &'static str = "ResearchElementDefinition";
+    fn id(&self) -> Option<&crate::primitives::Id> {
+        self.id.as_ref()?.value()
+    }
+    fn from_resource(resource: &Resource) -> Option<&Self> {
+        match resource {
+            Resource::ResearchElementDefinition(r) => Some(r),
+            #[allow(unreachable_patterns)]
+            _ => None,
+        }
+    }
+    fn from_resource_mut(resource: &mut Resource) -> Option<&mut Self> {
+        match resource {
+            Resource::ResearchElementDefinition(r) => Some(r),
+            #[allow(unreachable_patterns)]
+            _ => None,
+        }
+    }
+}
+
+impl From<ResearchElementDefinition> for Resource {
+    fn from(r: ResearchElementDefinition) -> Self {
+        Resource::ResearchElementDefinition(Box::new(r))
+    }
+}
+
 /// What defines the members of the research element
 ///
 /// A characteristic that defines the members of the research element. Multiple characteristics are applied with "and" semantics.

@@ -447,6 +447,33 @@ impl ResearchStudy {
     }
 }
 
+impl crate::ConcreteResource for ResearchStudy {
+    const TYPE_NAME: &'static str = "ResearchStudy";
+    fn id(&self) -> Option<&crate::primitives::Id> {
+        self.id.as_ref()?.value()
+    }
+    fn from_resource(resource: &Resource) -> Option<&Self> {
+        match resource {
+            Resource::ResearchStudy(r) => Some(r),
+            #[allow(unreachable_patterns)]
+            _ => None,
+        }
+    }
+    fn from_resource_mut(resource: &mut Resource) -> Option<&mut Self> {
+        match resource {
+            Resource::ResearchStudy(r) => Some(r),
+            #[allow(unreachable_patterns)]
+            _ => None,
+        }
+    }
+}
+
+impl From<ResearchStudy> for Resource {
+    fn from(r: ResearchStudy) -> Self {
+        Resource::ResearchStudy(Box::new(r))
+    }
+}
+
 /// Defined path through the study for a subject
 ///
 /// Describes an expected sequence of events for one of the participants of a study.  E.g. Exposure to drug A, wash-out, exposure to drug B, wash-out, follow-up.

@@ -274,3 +274,30 @@ impl ResearchSubject {
         self
     }
 }
+
+impl crate::ConcreteResource for ResearchSubject {
+    const TYPE_NAME: &'static str = "ResearchSubject";
+    fn id(&self) -> Option<&crate::primitives::Id> {
+        self.id.as_ref()?.value()
+    }
+    fn from_resource(resource: &Resource) -> Option<&Self> {
+        match resource {
+            Resource::ResearchSubject(r) => Some(r),
+            #[allow(unreachable_patterns)]
+            _ => None,
+        }
+    }
+    fn from_resource_mut(resource: &mut Resource) -> Option<&mut Self> {
+        match resource {
+            Resource::ResearchSubject(r) => Some(r),
+            #[allow(unreachable_patterns)]
+            _ => None,
+        }
+    }
+}
+
+impl From<ResearchSubject> for Resource {
+    fn from(r: ResearchSubject) -> Self {
+        Resource::ResearchSubject(Box::new(r))
+    }
+}

@@ -448,6 +448,33 @@ impl crate::visit::Walk for RiskAssessmentOccurrence {
     }
 }
 
+impl crate::ConcreteResource for RiskAssessment {
+    const TYPE_NAME: &'static str = "RiskAssessment";
+    fn id(&self) -> Option<&crate::primitives::Id> {
+        self.id.as_ref()?.value()
+    }
+    fn from_resource(resource: &Resource) -> Option<&Self> {
+        match resource {
+            Resource::RiskAssessment(r) => Some(r),
+            #[allow(unreachable_patterns)]
+            _ => None,
+        }
+    }
+    fn from_resource_mut(resource: &mut Resource) -> Option<&mut Self> {
+        match resource {
+            Resource::RiskAssessment(r) => Some(r),
+            #[allow(unreachable_patterns)]
+            _ => None,
+        }
+    }
+}
+
+impl From<RiskAssessment> for Resource {
+    fn from(r: RiskAssessment) -> Self {
+        Resource::RiskAssessment(Box::new(r))
+    }
+}
+
 /// Outcome predicted
 ///
 /// Describes the expected outcome for the subject.

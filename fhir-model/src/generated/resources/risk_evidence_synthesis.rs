@@ -517,6 +517,33 @@ impl RiskEvidenceSynthesis {
     }
 }
 
+impl crate::ConcreteResource for RiskEvidenceSynthesis {
+    const TYPE_NAME: &'static str = "RiskEvidenceSynthesis";
+    fn id(&self) -> Option<&crate::primitives::Id> {
+        self.id.as_ref()?.value()
+    }
+    fn from_resource(resource: &Resource) -> Option<&Self> {
+        match resource {
+            Resource::RiskEvidenceSynthesis(r) => Some(r),
+            #[allow(unreachable_patterns)]
+            _ => None,
+        }
+    }
+    fn from_resource_mut(resource: &mut Resource) -> Option<&mut Self> {
+        match resource {
+            Resource::RiskEvidenceSynthesis(r) => Some(r),
+            #[allow(unreachable_patterns)]
+            _ => None,
+        }
+    }
+}
+
+impl From<RiskEvidenceSynthesis> for Resource {
+    fn from(r: RiskEvidenceSynthesis) -> Self {
+        Resource::RiskEvidenceSynthesis(Box::new(r))
+    }
+}
+
 /// What sample size was involved?
 ///
 /// A description of the size of the sample involved in the synthesis.

@@ -266,3 +266,30 @@ impl Schedule {
         self
     }
 }
+
+impl crate::ConcreteResource for Schedule {
+    const TYPE_NAME: &'static str = "Schedule";
+    fn id(&self) -> Option<&crate::primitives::Id> {
+        self.id.as_ref()?.value()
+    }
+    fn from_resource(resource: &Resource) -> Option<&Self> {
+        match resource {
+            Resource::Schedule(r) => Some(r),
+            #[allow(unreachable_patterns)]
+            _ => None,
+        }
+    }
+    fn from_resource_mut(resource: &mut Resource) -> Option<&mut Self> {
+        match resource {
+            Resource::Schedule(r) => Some(r),
+            #[allow(unreachable_patterns)]
+            _ => None,
+        }
+    }
+}
+
+impl From<Schedule> for Resource {
+    fn from(r: Schedule) -> Self {
+        Resource::Schedule(Box::new(r))
+    }
+}

@@ -502,6 +502,33 @@ impl SearchParameter {
     }
 }
 
+impl crate::ConcreteResource for SearchParameter {
+    const TYPE_NAME: &'static str = "SearchParameter";
+    fn id(&self) -> Option<&crate::primitives::Id> {
+        self.id.as_ref()?.value()
+    }
+    fn from_resource(resource: &Resource) -> Option<&Self> {
+        match resource {
+            Resource::SearchParameter(r) => Some(r),
+            #[allow(unreachable_patterns)]
+            _ => None,
+        }
+    }
+    fn from_resource_mut(resource: &mut Resource) -> Option<&mut Self> {
+        match resource {
+            Resource::SearchParameter(r) => Some(r),
+            #[allow(unreachable_patterns)]
+            _ => None,
+        }
+    }
+}
+
+impl From<SearchParameter> for Resource {
+    fn from(r: SearchParameter) -> Self {
+        Resource::SearchParameter(Box::new(r))
+    }
+}
+
 /// For Composite resources to define the parts
 ///
 /// Used to define the parts of a composite search parameter.

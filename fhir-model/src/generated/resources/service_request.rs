@@ -943,3 +943,30 @@ impl crate::visit::Walk for ServiceRequestAsNeeded {
         }
     }
 }
+
+impl crate::ConcreteResource for ServiceRequest {
+    const TYPE_NAME: &'static str = "ServiceRequest";
+    fn id(&self) -> Option<&crate::primitives::Id> {
+        self.id.as_ref()?.value()
+    }
+    fn from_resource(resource: &Resource) -> Option<&Self> {
+        match resource {
+            Resource::ServiceRequest(r) => Some(r),
+            #[allow(unreachable_patterns)]
+            _ => None,
+        }
+    }
+    fn from_resource_mut(resource: &mut Resource) -> Option<&mut Self> {
+        match resource {
+            Resource::ServiceRequest(r) => Some(r),
+            #[allow(unreachable_patterns)]
+            _ => None,
+        }
+    }
+}
+
+impl From<ServiceRequest> for Resource {
+    fn from(r: ServiceRequest) -> Self {
+        Resource::ServiceRequest(Box::new(r))
+    }
+}

@@ -299,3 +299,30 @@ impl Slot {
         self
     }
 }
+
+impl crate::ConcreteResource for Slot {
+    const TYPE_NAME: &'static str = "Slot";
+    fn id(&self) -> Option<&crate::primitives::Id> {
+        self.id.as_ref()?.value()
+    }
+    fn from_resource(resource: &Resource) -> Option<&Self> {
+        match resource {
+            Resource::Slot(r) => Some(r),
+            #[allow(unreachable_patterns)]
+            _ => None,
+        }
+    }
+    fn from_resource_mut(resource: &mut Resource) -> Option<&mut Self> {
+        match resource {
+            Resource::Slot(r) => Some(r),
+            #[allow(unreachable_patterns)]
+            _ => None,
+        }
+    }
+}
+
+impl From<Slot> for Resource {
+    fn from(r: Slot) -> Self {
+        Resource::Slot(Box::new(r))
+    }
+}

@@ -304,6 +304,33 @@ impl Specimen {
     }
 }
 
+impl crate::ConcreteResource for Specimen {
+    const TYPE_NAME: &'static str = "Specimen";
+    fn id(&self) -> Option<&crate::primitives::Id> {
+        self.id.as_ref()?.value()
+    }
+    fn from_resource(resource: &Resource) -> Option<&Self> {
+        match resource {
+            Resource::Specimen(r) => Some(r),
+            #[allow(unreachable_patterns)]
+            _ => None,
+        }
+    }
+    fn from_resource_mut(resource: &mut Resource) -> Option<&mut Self> {
+        match resource {
+            Resource::Specimen(r) => Some(r),
+            #[allow(unreachable_patterns)]
+            _ => None,
+        }
+    }
+}
+
+impl From<Specimen> for Resource {
+    fn from(r: Specimen) -> Self {
+        Resource::Specimen(Box::new(r))
+    }
+}
+
 /// Collection details
 ///
 /// Details concerning the specimen collection.

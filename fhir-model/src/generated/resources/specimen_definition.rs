@@ -204,6 +204,33 @@ impl crate::visit::Walk for SpecimenDefinition {
     }
 }
 
+impl crate::ConcreteResource for SpecimenDefinition {
+    const TYPE_NAME: &'static str = "SpecimenDefinition";
+    fn id(&self) -> Option<&crate::primitives::Id> {
+        self.id.as_ref()?.value()
+    }
+    fn from_resource(resource: &Resource) -> Option<&Self> {
+        match resource {
+            Resource::SpecimenDefinition(r) => Some(r),
+            #[allow(unreachable_patterns)]
+            _ => None,
+        }
+    }
+    fn from_resource_mut(resource: &mut Resource) -> Option<&mut Self> {
+        match resource {
+            Resource::SpecimenDefinition(r) => Some(r),
+            #[allow(unreachable_patterns)]
+            _ => None,
+        }
+    }
+}
+
+impl From<SpecimenDefinition> for Resource {
+    fn from(r: SpecimenDefinition) -> Self {
+        Resource::SpecimenDefinition(Box::new(r))
+    }
+}
+
 /// Specimen in container intended for testing by lab
 ///
 /// Specimen conditioned in a container as expected by the testing laboratory.

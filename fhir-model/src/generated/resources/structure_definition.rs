@@ -515,6 +515,33 @@ impl StructureDefinition {
     }
 }
 
+impl crate::ConcreteResource for StructureDefinition {
+    const TYPE_NAME: &'static str = "StructureDefinition";
+    fn id(&self) -> Option<&crate::primitives::Id> {
+        self.id.as_ref()?.value()
+    }
+    fn from_resource(resource: &Resource) -> Option<&Self> {
+        match resource {
+            Resource::StructureDefinition(r) => Some(r),
+            #[allow(unreachable_patterns)]
+            _ => None,
+        }
+    }
+    fn from_resource_mut(resource: &mut Resource) -> Option<&mut Self> {
+        match resource {
+            Resource::StructureDefinition(r) => Some(r),
+            #[allow(unreachable_patterns)]
+            _ => None,
+        }
+    }
+}
+
+impl From<StructureDefinition> for Resource {
+    fn from(r: StructureDefinition) -> Self {
+        Resource::StructureDefinition(Box::new(r))
+    }
+}
+
 /// External specification that the content is mapped to
 ///
 /// An external specification that the content is mapped to.

@@ -371,6 +371,33 @@ impl StructureMap {
     }
 }
 
+impl crate::ConcreteResource for StructureMap {
+    const TYPE_NAME: &'static str = "StructureMap";
+    fn id(&self) -> Option<&crate::primitives::Id> {
+        self.id.as_ref()?.value()
+    }
+    fn from_resource(resource: &Resource) -> Option<&Self> {
+        match resource {
+            Resource::StructureMap(r) => Some(r),
+            #[allow(unreachable_patterns)]
+            _ => None,
+        }
+    }
+    fn from_resource_mut(resource: &mut Resource) -> Option<&mut Self> {
+        match resource {
+            Resource::StructureMap(r) => Some(r),
+            #[allow(unreachable_patterns)]
+            _ => None,
+        }
+    }
+}
+
+impl From<StructureMap> for Resource {
+    fn from(r: StructureMap) -> Self {
+        Resource::StructureMap(Box::new(r))
+    }
+}
+
 /// Structure Definition used by this map
 ///
 /// A structure definition used by this map. The structure definition may describe instances that are converted, or the instances that are produced.

@@ -259,6 +259,33 @@ impl Subscription {
     }
 }
 
+impl crate::ConcreteResource for Subscription {
+    const TYPE_NAME: &'static str = "Subscription";
+    fn id(&self) -> Option<&crate::primitives::Id> {
+        self.id.as_ref()?.value()
+    }
+    fn from_resource(resource: &Resource) -> Option<&Self> {
+        match resource {
+            Resource::Subscription(r) => Some(r),
+            #[allow(unreachable_patterns)]
+            _ => None,
+        }
+    }
+    fn from_resource_mut(resource: &mut Resource) -> Option<&mut Self> {
+        match resource {
+            Resource::Subscription(r) => Some(r),
+            #[allow(unreachable_patterns)]
+            _ => None,
+        }
+    }
+}
+
+impl From<Subscription> for Resource {
+    fn from(r: Subscription) -> Self {
+        Resource::Subscription(Box::new(r))
+    }
+}
+
 /// The channel on which to report matches to the criteria
 ///
 /// Details where to send notifications when resources are received that meet the criteria.

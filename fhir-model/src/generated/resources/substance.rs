@@ -222,6 +222,33 @@ impl Substance {
     }
 }
 
+impl crate::ConcreteResource for Substance {
+    const TYPE_NAME: &'static str = "Substance";
+    fn id(&self) -> Option<&crate::primitives::Id> {
+        self.id.as_ref()?.value()
+    }
+    fn from_resource(resource: &Resource) -> Option<&Self> {
+        match resource {
+            Resource::Substance(r) => Some(r),
+            #[allow(unreachable_patterns)]
+            _ => None,
+        }
+    }
+    fn from_resource_mut(resource: &mut Resource) -> Option<&mut Self> {
+        match resource {
+            Resource::Substance(r) => Some(r),
+            #[allow(unreachable_patterns)]
+            _ => None,
+        }
+    }
+}
+
+impl From<Substance> for Resource {
+    fn from(r: Substance) -> Self {
+        Resource::Substance(Box::new(r))
+    }
+}
+
 /// If this describes a specific package/container of the substance
 ///
 /// Substance may be used to describe a kind of substance, or a specific package/container of the substance: an instance.

@@ -231,6 +231,33 @@ impl crate::visit::Walk for SubstanceNucleicAcid {
     }
 }
 
+impl crate::ConcreteResource for SubstanceNucleicAcid {
+    const TYPE_NAME: &'static str = "SubstanceNucleicAcid";
+    fn id(&self) -> Option<&crate::primitives::Id> {
+        self.id.as_ref()?.value()
+    }
+    fn from_resource(resource: &Resource) -> Option<&Self> {
+        match resource {
+            Resource::SubstanceNucleicAcid(r) => Some(r),
+            #[allow(unreachable_patterns)]
+            _ => None,
+        }
+    }
+    fn from_resource_mut(resource: &mut Resource) -> Option<&mut Self> {
+        match resource {
+            Resource::SubstanceNucleicAcid(r) => Some(r),
+            #[allow(unreachable_patterns)]
+            _ => None,
+        }
+    }
+}
+
+impl From<SubstanceNucleicAcid> for Resource {
+    fn from(r: SubstanceNucleicAcid) -> Self {
+        Resource::SubstanceNucleicAcid(Box::new(r))
+    }
+}
+
 /// Subunits are listed in order of decreasing length; sequences of the same length will be ordered by molecular weight; subunits that have identical sequences will be repeated multiple times
 ///
 /// Subunits are listed in order of decreasing length; sequences of the same length will be ordered by molecular weight; subunits that have identical sequences will be repeated multiple times.

@@ -208,6 +208,33 @@ impl crate::visit::Walk for SubstancePolymer {
     }
 }
 
+impl crate::ConcreteResource for SubstancePolymer {
+    const TYPE_NAME: &'static str = "SubstancePolymer";
+    fn id(&self) -> Option<&crate::primitives::Id> {
+        self.id.as_ref()?.value()
+    }
+    fn from_resource(resource: &Resource) -> Option<&Self> {
+        match resource {
+            Resource::SubstancePolymer(r) => Some(r),
+            #[allow(unreachable_patterns)]
+            _ => None,
+        }
+    }
+    fn from_resource_mut(resource: &mut Resource) -> Option<&mut Self> {
+        match resource {
+            Resource::SubstancePolymer(r) => Some(r),
+            #[allow(unreachable_patterns)]
+            _ => None,
+        }
+    }
+}
+
+impl From<SubstancePolymer> for Resource {
+    fn from(r: SubstancePolymer) -> Self {
+        Resource::SubstancePolymer(Box::new(r))
+    }
+}
+
 /// Todo
 ///
 /// Todo.

@@ -189,6 +189,33 @@ impl crate::visit::Walk for SubstanceReferenceInformation {
     }
 }
 
+impl crate::ConcreteResource for SubstanceReferenceInformation {
+    const TYPE_NAME: &'static str = "SubstanceReferenceInformation";
+    fn id(&self) -> Option<&crate::primitives::Id> {
+        self.id.as_ref()?.value()
+    }
+    fn from_resource(resource: &Resource) -> Option<&Self> {
+        match resource {
+            Resource::SubstanceReferenceInformation(r) => Some(r),
+            #[allow(unreachable_patterns)]
+            _ => None,
+        }
+    }
+    fn from_resource_mut(resource: &mut Resource) -> Option<&mut Self> {
+        match resource {
+            Resource::SubstanceReferenceInformation(r) => Some(r),
+            #[allow(unreachable_patterns)]
+            _ => None,
+        }
+    }
+}
+
+impl From<SubstanceReferenceInformation> for Resource {
+    fn from(r: SubstanceReferenceInformation) -> Self {
+        Resource::SubstanceReferenceInformation(Box::new(r))
+    }
+}
+
 /// Todo
 ///
 /// Todo.

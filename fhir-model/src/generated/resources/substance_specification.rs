@@ -385,6 +385,33 @@ impl SubstanceSpecification {
     }
 }
 
+impl crate::ConcreteResource for SubstanceSpecification {
+    const TYPE_NAME: &'static str = "SubstanceSpecification";
+    fn id(&self) -> Option<&crate::primitives::Id> {
+        self.id.as_ref()?.value()
+    }
+    fn from_resource(resource: &Resource) -> Option<&Self> {
+        match resource {
+            Resource::SubstanceSpecification(r) => Some(r),
+            #[allow(unreachable_patterns)]
+            _ => None,
+        }
+    }
+    fn from_resource_mut(resource: &mut Resource) -> Option<&mut Self> {
+        match resource {
+            Resource::SubstanceSpecification(r) => Some(r),
+            #[allow(unreachable_patterns)]
+            _ => None,
+        }
+    }
+}
+
+impl From<SubstanceSpecification> for Resource {
+    fn from(r: SubstanceSpecification) -> Self {
+        Resource::SubstanceSpecification(Box::new(r))
+    }
+}
+
 /// Moiety, for structural modifications
 ///
 /// Moiety, for structural modifications.

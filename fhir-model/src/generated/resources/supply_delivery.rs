@@ -390,6 +390,33 @@ impl crate::visit::Walk for SupplyDeliveryOccurrence {
     }
 }
 
+impl crate::ConcreteResource for SupplyDelivery {
+    const TYPE_NAME: &'static str = "SupplyDelivery";
+    fn id(&self) -> Option<&crate::primitives::Id> {
+        self.id.as_ref()?.value()
+    }
+    fn from_resource(resource: &Resource) -> Option<&Self> {
+        match resource {
+            Resource::SupplyDelivery(r) => Some(r),
+            #[allow(unreachable_patterns)]
+            _ => None,
+        }
+    }
+    fn from_resource_mut(resource: &mut Resource) -> Option<&mut Self> {
+        match resource {
+            Resource::SupplyDelivery(r) => Some(r),
+            #[allow(unreachable_patterns)]
+            _ => None,
+        }
+    }
+}
+
+impl From<SupplyDelivery> for Resource {
+    fn from(r: SupplyDelivery) -> Self {
+        Resource::SupplyDelivery(Box::new(r))
+    }
+}
+
 /// The item that is delivered or supplied
 ///
 /// The item that is being delivered or has been supplied.

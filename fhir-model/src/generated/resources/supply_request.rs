@@ -520,6 +520,33 @@ impl crate::visit::Walk for SupplyRequestOccurrence {
     }
 }
 
+impl crate::ConcreteResource for SupplyRequest {
+    const TYPE_NAME: &'static str = "SupplyRequest";
+    fn id(&self) -> Option<&crate::primitives::Id> {
+        self.id.as_ref()?.value()
+    }
+    fn from_resource(resource: &Resource) -> Option<&Self> {
+        match resource {
+            Resource::SupplyRequest(r) => Some(r),
+            #[allow(unreachable_patterns)]
+            _ => None,
+        }
+    }
+    fn from_resource_mut(resource: &mut Resource) -> Option<&mut Self> {
+        match resource {
+            Resource::SupplyRequest(r) => Some(r),
+            #[allow(unreachable_patterns)]
+            _ => None,
+        }
+    }
+}
+
+impl From<SupplyRequest> for Resource {
+    fn from(r: SupplyRequest) -> Self {
+        Resource::SupplyRequest(Box::new(r))
+    }
+}
+
 /// Ordered item details
 ///
 /// Specific parameters for the ordered item.  For example, the size of the indicated item.

@@ -604,6 +604,33 @@ impl Task {
     }
 }
 
+impl crate::ConcreteResource for Task {
+    const TYPE_NAME: &'static str = "Task";
+    fn id(&self) -> Option<&crate::primitives::Id> {
+        self.id.as_ref()?.value()
+    }
+    fn from_resource(resource: &Resource) -> Option<&Self> {
+        match resource {
+            Resource::Task(r) => Some(r),
+            #[allow(unreachable_patterns)]
+            _ => None,
+        }
+    }
+    fn from_resource_mut(resource: &mut Resource) -> Option<&mut Self> {
+        match resource {
+            Resource::Task(r) => Some(r),
+            #[allow(unreachable_patterns)]
+            _ => None,
+        }
+    }
+}
+
+impl From<Task> for Resource {
+    fn from(r: Task) -> Self {
+        Resource::Task(Box::new(r))
+    }
+}
+
 /// Constraints on fulfillment tasks
 ///
 /// If the Task.focus is a request resource and the task is seeking fulfillment (i.e. is asking for the request to be actioned), this element identifies any limitations on what parts of the referenced request should be actioned.

@@ -420,6 +420,33 @@ impl TerminologyCapabilities {
     }
 }
 
+impl crate::ConcreteResource for TerminologyCapabilities {
+    const TYPE_NAME: &'static str = "TerminologyCapabilities";
+    fn id(&self) -> Option<&crate::primitives::Id> {
+        self.id.as_ref()?.value()
+    }
+    fn from_resource(resource: &Resource) -> Option<&Self> {
+        match resource {
+            Resource::TerminologyCapabilities(r) => Some(r),
+            #[allow(unreachable_patterns)]
+            _ => None,
+        }
+    }
+    fn from_resource_mut(resource: &mut Resource) -> Option<&mut Self> {
+        match resource {
+            Resource::TerminologyCapabilities(r) => Some(r),
+            #[allow(unreachable_patterns)]
+            _ => None,
+        }
+    }
+}
+
+impl From<TerminologyCapabilities> for Resource {
+    fn from(r: TerminologyCapabilities) -> Self {
+        Resource::TerminologyCapabilities(Box::new(r))
+    }
+}
+
 /// Software that is covered by this terminology capability statement
 ///
 /// Software that is covered by this terminology capability statement.  It is used when the statement describes the capabilities of a particular software version, independent of an installation.

@@ -301,6 +301,33 @@ impl TestReport {
     }
 }
 
+impl crate::ConcreteResource for TestReport {
+    const TYPE_NAME: &'static str = "TestReport";
+    fn id(&self) -> Option<&crate::primitives::Id> {
+        self.id.as_ref()?.value()
+    }
+    fn from_resource(resource: &Resource) -> Option<&Self> {
+        match resource {
+            Resource::TestReport(r) => Some(r),
+            #[allow(unreachable_patterns)]
+            _ => None,
+        }
+    }
+    fn from_resource_mut(resource: &mut Resource) -> Option<&mut Self> {
+        match resource {
+            Resource::TestReport(r) => Some(r),
+            #[allow(unreachable_patterns)]
+            _ => None,
+        }
+    }
+}
+
+impl From<TestReport> for Resource {
+    fn from(r: TestReport) -> Self {
+        Resource::TestReport(Box::new(r))
+    }
+}
+
 /// A participant in the test execution, either the execution engine, a client, or a server
 ///
 /// A participant in the test execution, either the execution engine, a client, or a server.

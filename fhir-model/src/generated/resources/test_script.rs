@@ -410,6 +410,33 @@ impl TestScript {
     }
 }
 
+impl crate::ConcreteResource for TestScript {
+    const TYPE_NAME: &'static str = "TestScript";
+    fn id(&self) -> Option<&crate::primitives::Id> {
+        self.id.as_ref()?.value()
+    }
+    fn from_resource(resource: &Resource) -> Option<&Self> {
+        match resource {
+            Resource::TestScript(r) => Some(r),
+            #[allow(unreachable_patterns)]
+            _ => None,
+        }
+    }
+    fn from_resource_mut(resource: &mut Resource) -> Option<&mut Self> {
+        match resource {
+            Resource::TestScript(r) => Some(r),
+            #[allow(unreachable_patterns)]
+            _ => None,
+        }
+    }
+}
+
+impl From<TestScript> for Resource {
+    fn from(r: TestScript) -> Self {
+        Resource::TestScript(Box::new(r))
+    }
+}
+
 /// An abstract server representing a client or sender in a message exchange
 ///
 /// An abstract server used in operations within this test script in the origin element.

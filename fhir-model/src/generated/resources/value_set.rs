@@ -344,6 +344,33 @@ impl ValueSet {
     }
 }
 
+impl crate::ConcreteResource for ValueSet {
+    const TYPE_NAME: &'static str = "ValueSet";
+    fn id(&self) -> Option<&crate::primitives::Id> {
+        self.id.as_ref()?.value()
+    }
+    fn from_resource(resource: &Resource) -> Option<&Self> {
+        match resource {
+            Resource::ValueSet(r) => Some(r),
+            #[allow(unreachable_patterns)]
+            _ => None,
+        }
+    }
+    fn from_resource_mut(resource: &mut Resource) -> Option<&mut Self> {
+        match resource {
+            Resource::ValueSet(r) => Some(r),
+            #[allow(unreachable_patterns)]
+            _ => None,
+        }
+    }
+}
+
+impl From<ValueSet> for Resource {
+    fn from(r: ValueSet) -> Self {
+        Resource::ValueSet(Box::new(r))
+    }
+}
+
 /// Content logical definition of the value set (CLD)
 ///
 /// A set of criteria that define the contents of the value set by including or excluding codes selected from the specified code system(s) that the value set draws from. This is also known as the Content Logical Definition (CLD).

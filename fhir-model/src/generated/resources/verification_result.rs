@@ -325,6 +325,33 @@ impl VerificationResult {
     }
 }
 
+impl crate::ConcreteResource for VerificationResult {
+    const TYPE_NAME: &'static str = "VerificationResult";
+    fn id(&self) -> Option<&crate::primitives::Id> {
+        self.id.as_ref()?.value()
+    }
+    fn from_resource(resource: &Resource) -> Option<&Self> {
+        match resource {
+            Resource::VerificationResult(r) => Some(r),
+            #[allow(unreachable_patterns)]
+            _ => None,
+        }
+    }
+    fn from_resource_mut(resource: &mut Resource) -> Option<&mut Self> {
+        match resource {
+            Resource::VerificationResult(r) => Some(r),
+            #[allow(unreachable_patterns)]
+            _ => None,
+        }
+    }
+}
+
+impl From<VerificationResult> for Resource {
+    fn from(r: VerificationResult) -> Self {
+        Resource::VerificationResult(Box::new(r))
+    }
+}
+
 /// Information about the primary source(s) involved in validation
 ///
 /// Information about the primary source(s) involved in validation.

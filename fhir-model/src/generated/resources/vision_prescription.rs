@@ -311,6 +311,33 @@ impl VisionPrescription {
     }
 }
 
+impl crate::ConcreteResource for VisionPrescription {
+    const TYPE_NAME: &'static str = "VisionPrescription";
+    fn id(&self) -> Option<&crate::primitives::Id> {
+        self.id.as_ref()?.value()
+    }
+    fn from_resource(resource: &Resource) -> Option<&Self> {
+        match resource {
+            Resource::VisionPrescription(r) => Some(r),
+            #[allow(unreachable_patterns)]
+            _ => None,
+        }
+    }
+    fn from_resource_mut(resource: &mut Resource) -> Option<&mut Self> {
+        match resource {
+            Resource::VisionPrescription(r) => Some(r),
+            #[allow(unreachable_patterns)]
+            _ => None,
+        }
+    }
+}
+
+impl From<VisionPrescription> for Resource {
+    fn from(r: VisionPrescription) -> Self {
+        Resource::VisionPrescription(Box::new(r))
+    }
+}
+
 /// Vision lens authorization
 ///
 /// Contain the details of  the individual lens specifications and serves as the authorization for the fullfillment by certified professionals.
