@@ -221,10 +221,20 @@ mod tests {
     fn features_block_is_appended_once_then_replaced_in_place() {
         let manifest = "[package]\nname = \"x\"\n";
         let once = with_features(manifest, "a = []\n");
-        assert_eq!(once, format!("[package]\nname = \"x\"\n[features]\n{FEATURES_BEGIN}a = []\n{FEATURES_END}"));
-        assert_eq!(with_features(&once, "a = []\n"), once, "regenerating is stable");
+        assert_eq!(
+            once,
+            format!("[package]\nname = \"x\"\n[features]\n{FEATURES_BEGIN}a = []\n{FEATURES_END}")
+        );
+        assert_eq!(
+            with_features(&once, "a = []\n"),
+            once,
+            "regenerating is stable"
+        );
         let changed = with_features(&once, "b = []\n");
-        assert!(changed.contains("b = []") && !changed.contains("a = []"), "{changed}");
+        assert!(
+            changed.contains("b = []") && !changed.contains("a = []"),
+            "{changed}"
+        );
     }
 
     #[test]

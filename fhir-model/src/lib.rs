@@ -13,6 +13,7 @@ mod generated;
 pub mod bundle;
 pub mod reference;
 mod resource;
+pub mod validate;
 
 pub(crate) use code::impl_code_enum;
 pub use code::CodeEnum;

@@ -2,9 +2,11 @@
 //! (exact number text), except the listed invalid ones, which are rejected at the listed path.
 
 use fhir_model::json::compare::compare_bytes;
+use fhir_model::validate::Severity;
 use std::collections::BTreeMap;
 
 const REJECTED: &str = include_str!("../conformance/rejected.tsv");
+const VALIDATION_ERRORS: &str = include_str!("../conformance/validation-errors.tsv");
 
 struct Expected<'a> {
     path: &'a str,
@@ -12,8 +14,20 @@ struct Expected<'a> {
 }
 
 fn rejected_list() -> BTreeMap<&'static str, Expected<'static>> {
-    REJECTED
-        .lines()
+    table(REJECTED).collect()
+}
+
+/// `file -> [element path]` of the validation errors expected in accepted examples.
+fn validation_errors() -> BTreeMap<&'static str, Vec<&'static str>> {
+    let mut map: BTreeMap<&str, Vec<&str>> = BTreeMap::new();
+    for (file, expected) in table(VALIDATION_ERRORS) {
+        map.entry(file).or_default().push(expected.path);
+    }
+    map
+}
+
+fn table(text: &'static str) -> impl Iterator<Item = (&'static str, Expected<'static>)> {
+    text.lines()
         .filter(|l| !l.starts_with('#') && !l.trim().is_empty())
         .map(|l| {
             let mut parts = l.splitn(3, '\t');
@@ -22,7 +36,6 @@ fn rejected_list() -> BTreeMap<&'static str, Expected<'static>> {
             let rule = parts.next().expect("rule column");
             (file, Expected { path, rule })
         })
-        .collect()
 }
 
 #[test]
@@ -31,22 +44,44 @@ fn official_examples_round_trip_exactly() {
         return;
     };
     let expected = rejected_list();
+    let expected_issues = validation_errors();
+    let mut listed_issues = 0;
     let mut files: Vec<_> = std::fs::read_dir(&dir)
         .unwrap()
         .map(|e| e.unwrap().path())
         .filter(|p| p.extension().is_some_and(|x| x == "json"))
         .collect();
     files.sort();
-    let (mut exact, mut rejected) = (0, 0);
+    let (mut exact, mut rejected, mut warnings) = (0, 0, 0);
     let mut failures = Vec::new();
     for file in &files {
         let name = file.file_name().unwrap().to_str().unwrap();
         let input = std::fs::read(file).unwrap();
         match (fhir_tests::roundtrip(&input), expected.get(name)) {
-            (Ok(output), None) => match compare_bytes(&input, &output) {
-                Ok(()) => exact += 1,
-                Err(e) => failures.push(format!("{name}: differs: {e}")),
-            },
+            (Ok(output), None) => {
+                match compare_bytes(&input, &output) {
+                    Ok(()) => exact += 1,
+                    Err(e) => failures.push(format!("{name}: differs: {e}")),
+                }
+                let resource: fhir_model::Resource = serde_json::from_slice(&input).unwrap();
+                let listed = expected_issues.get(name).map(Vec::as_slice).unwrap_or(&[]);
+                let mut errors = Vec::new();
+                for issue in fhir_model::validate::validate_resource(&resource) {
+                    match issue.severity {
+                        Severity::Error => errors.push(issue),
+                        _ => warnings += 1,
+                    }
+                }
+                let paths: Vec<&str> = errors.iter().map(|i| i.path.as_str()).collect();
+                if paths == listed {
+                    listed_issues += paths.len();
+                } else {
+                    for issue in &errors {
+                        failures.push(format!("{name}: validation: {issue}"));
+                    }
+                    failures.push(format!("{name}: expected validation errors at {listed:?}"));
+                }
+            }
             (Ok(_), Some(x)) => failures.push(format!(
                 "{name}: accepted, but listed as invalid ({})",
                 x.rule
@@ -66,7 +101,7 @@ fn official_examples_round_trip_exactly() {
         }
     }
     println!(
-        "conformance: {} files, {exact} exact, {rejected} rejected as listed, {} failures",
+        "conformance: {} files, {exact} exact, {rejected} rejected as listed, {listed_issues} listed validation errors, {warnings} validation warnings, {} failures",
         files.len(),
         failures.len()
     );

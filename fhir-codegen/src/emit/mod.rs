@@ -11,6 +11,7 @@ mod keys;
 mod resource;
 mod structs;
 mod types;
+mod validate;
 mod walk;
 
 use crate::error::{Error, Result};
@@ -99,11 +100,16 @@ pub fn definition_file(def: &TypeDef) -> TokenStream {
         items.push(decode::decode_impl(def, s, i == 0));
         items.push(encode::serialize_impl(def, s, i == 0));
         items.push(walk::walk_impl(def, s, i == 0));
+        items.push(validate::validate_impl(def, s, i == 0));
         items.push(builders::builders_impl(def, s));
         for f in &s.fields {
             if let FieldKind::Choice(index) = f.kind {
                 items.push(choices::choice_enum(&def.choices[index], &f.json_name));
                 items.push(walk::choice_walk_impl(&def.choices[index], &f.json_name));
+                items.push(validate::choice_validate_impl(
+                    &def.choices[index],
+                    &f.json_name,
+                ));
             }
         }
         if i == 0 && def.kind == DefKind::Resource {

@@ -71,6 +71,14 @@ pub fn resource_enum(resources: &[TypeDef]) -> TokenStream {
             }
         }
 
+        impl crate::validate::Validate for Resource {
+            const IS_RESOURCE: bool = true;
+            #[allow(unused_variables)]
+            fn validate(&self, v: &mut crate::validate::Validator) {
+                match *self { #(#cfgs Resource::#names(ref r) => r.validate(v),)* }
+            }
+        }
+
         // With no resource feature enabled the enum is empty and the matches have no arms.
         #[allow(unused_variables)]
         impl crate::visit::Walk for Resource {

@@ -11,6 +11,9 @@ pub mod ser;
 mod value;
 
 pub use path::Path;
+
+/// Extension under which lenient reading keeps the text of a value it could not accept.
+pub const KEPT_TEXT_URL: &str = "http://hl7.org/fhir/StructureDefinition/originalText";
 pub use value::PrimitiveValue;
 
 /// `DecodeValue` and `Deserialize` for a generated struct, in terms of [`de::DecodeStruct`].

@@ -182,3 +182,20 @@ impl crate::visit::Walk for Address {
         w.field("period", &mut self.period);
     }
 }
+
+impl crate::validate::Validate for Address {
+    fn validate(&self, v: &mut crate::validate::Validator) {
+        v.attr("id", &self.id, 0);
+        v.field("extension", &self.extension, 0);
+        v.field("use", &self.use_, 0);
+        v.field("type", &self.type_, 0);
+        v.field("text", &self.text, 0);
+        v.field("line", &self.line, 0);
+        v.field("city", &self.city, 0);
+        v.field("district", &self.district, 0);
+        v.field("state", &self.state, 0);
+        v.field("postalCode", &self.postal_code, 0);
+        v.field("country", &self.country, 0);
+        v.field("period", &self.period, 0);
+    }
+}

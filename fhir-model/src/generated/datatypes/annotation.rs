@@ -133,6 +133,16 @@ impl crate::visit::Walk for Annotation {
     }
 }
 
+impl crate::validate::Validate for Annotation {
+    fn validate(&self, v: &mut crate::validate::Validator) {
+        v.attr("id", &self.id, 0);
+        v.field("extension", &self.extension, 0);
+        v.choice("author", &self.author, 0);
+        v.field("time", &self.time, 0);
+        v.field("text", &self.text, 1);
+    }
+}
+
 impl Annotation {
     /// A new `Annotation` with its required elements: `text`.
     pub fn new(text: Markdown) -> Self {
@@ -190,6 +200,21 @@ impl crate::visit::Walk for AnnotationAuthor {
             Self::String(v) => {
                 w.field("authorString", v);
             }
+        }
+    }
+}
+
+impl crate::validate::Validate for AnnotationAuthor {
+    fn validate(&self, v: &mut crate::validate::Validator) {
+        match self {
+            Self::Reference(x) => {
+                v.variant_ref(
+                    "authorReference",
+                    x,
+                    &["Practitioner", "Patient", "RelatedPerson", "Organization"],
+                )
+            }
+            Self::String(x) => v.variant("authorString", x),
         }
     }
 }

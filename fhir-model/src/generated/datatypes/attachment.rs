@@ -158,3 +158,18 @@ impl crate::visit::Walk for Attachment {
         w.field("creation", &mut self.creation);
     }
 }
+
+impl crate::validate::Validate for Attachment {
+    fn validate(&self, v: &mut crate::validate::Validator) {
+        v.attr("id", &self.id, 0);
+        v.field("extension", &self.extension, 0);
+        v.field("contentType", &self.content_type, 0);
+        v.field("language", &self.language, 0);
+        v.field("data", &self.data, 0);
+        v.field("url", &self.url, 0);
+        v.field("size", &self.size, 0);
+        v.field("hash", &self.hash, 0);
+        v.field("title", &self.title, 0);
+        v.field("creation", &self.creation, 0);
+    }
+}

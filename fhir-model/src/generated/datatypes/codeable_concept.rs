@@ -90,3 +90,12 @@ impl crate::visit::Walk for CodeableConcept {
         w.field("text", &mut self.text);
     }
 }
+
+impl crate::validate::Validate for CodeableConcept {
+    fn validate(&self, v: &mut crate::validate::Validator) {
+        v.attr("id", &self.id, 0);
+        v.field("extension", &self.extension, 0);
+        v.field("coding", &self.coding, 0);
+        v.field("text", &self.text, 0);
+    }
+}

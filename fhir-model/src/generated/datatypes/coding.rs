@@ -125,3 +125,15 @@ impl crate::visit::Walk for Coding {
         w.field("userSelected", &mut self.user_selected);
     }
 }
+
+impl crate::validate::Validate for Coding {
+    fn validate(&self, v: &mut crate::validate::Validator) {
+        v.attr("id", &self.id, 0);
+        v.field("extension", &self.extension, 0);
+        v.field("system", &self.system, 0);
+        v.field("version", &self.version, 0);
+        v.field("code", &self.code, 0);
+        v.field("display", &self.display, 0);
+        v.field("userSelected", &self.user_selected, 0);
+    }
+}

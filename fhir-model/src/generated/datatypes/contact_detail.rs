@@ -90,3 +90,12 @@ impl crate::visit::Walk for ContactDetail {
         w.field("telecom", &mut self.telecom);
     }
 }
+
+impl crate::validate::Validate for ContactDetail {
+    fn validate(&self, v: &mut crate::validate::Validator) {
+        v.attr("id", &self.id, 0);
+        v.field("extension", &self.extension, 0);
+        v.field("name", &self.name, 0);
+        v.field("telecom", &self.telecom, 0);
+    }
+}

@@ -123,3 +123,15 @@ impl crate::visit::Walk for ContactPoint {
         w.field("period", &mut self.period);
     }
 }
+
+impl crate::validate::Validate for ContactPoint {
+    fn validate(&self, v: &mut crate::validate::Validator) {
+        v.attr("id", &self.id, 0);
+        v.field("extension", &self.extension, 0);
+        v.field("system", &self.system, 0);
+        v.field("value", &self.value, 0);
+        v.field("use", &self.use_, 0);
+        v.field("rank", &self.rank, 0);
+        v.field("period", &self.period, 0);
+    }
+}

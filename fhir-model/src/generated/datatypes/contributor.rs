@@ -114,6 +114,16 @@ impl crate::visit::Walk for Contributor {
     }
 }
 
+impl crate::validate::Validate for Contributor {
+    fn validate(&self, v: &mut crate::validate::Validator) {
+        v.attr("id", &self.id, 0);
+        v.field("extension", &self.extension, 0);
+        v.field("type", &self.type_, 1);
+        v.field("name", &self.name, 1);
+        v.field("contact", &self.contact, 0);
+    }
+}
+
 impl Contributor {
     /// A new `Contributor` with its required elements: `type`, `name`.
     pub fn new(type_: codes::ContributorType, name: FhirString) -> Self {

@@ -125,3 +125,15 @@ impl crate::visit::Walk for Count {
         w.field("code", &mut self.code);
     }
 }
+
+impl crate::validate::Validate for Count {
+    fn validate(&self, v: &mut crate::validate::Validator) {
+        v.attr("id", &self.id, 0);
+        v.field("extension", &self.extension, 0);
+        v.field("value", &self.value, 0);
+        v.field("comparator", &self.comparator, 0);
+        v.field("unit", &self.unit, 0);
+        v.field("system", &self.system, 0);
+        v.field("code", &self.code, 0);
+    }
+}

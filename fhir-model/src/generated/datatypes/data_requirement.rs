@@ -178,6 +178,21 @@ impl crate::visit::Walk for DataRequirement {
     }
 }
 
+impl crate::validate::Validate for DataRequirement {
+    fn validate(&self, v: &mut crate::validate::Validator) {
+        v.attr("id", &self.id, 0);
+        v.field("extension", &self.extension, 0);
+        v.field("type", &self.type_, 1);
+        v.field("profile", &self.profile, 0);
+        v.choice("subject", &self.subject, 0);
+        v.field("mustSupport", &self.must_support, 0);
+        v.field("codeFilter", &self.code_filter, 0);
+        v.field("dateFilter", &self.date_filter, 0);
+        v.field("limit", &self.limit, 0);
+        v.field("sort", &self.sort, 0);
+    }
+}
+
 impl DataRequirement {
     /// A new `DataRequirement` with its required elements: `type`.
     pub fn new(type_: codes::FhirAllTypes) -> Self {
@@ -227,6 +242,15 @@ impl crate::visit::Walk for DataRequirementSubject {
             Self::Reference(v) => {
                 w.refs("subjectReference", v, &["Group"]);
             }
+        }
+    }
+}
+
+impl crate::validate::Validate for DataRequirementSubject {
+    fn validate(&self, v: &mut crate::validate::Validator) {
+        match self {
+            Self::CodeableConcept(x) => v.variant("subjectCodeableConcept", x),
+            Self::Reference(x) => v.variant_ref("subjectReference", x, &["Group"]),
         }
     }
 }
@@ -336,6 +360,17 @@ impl crate::visit::Walk for DataRequirementCodeFilter {
         w.field("searchParam", &mut self.search_param);
         w.field("valueSet", &mut self.value_set);
         w.field("code", &mut self.code);
+    }
+}
+
+impl crate::validate::Validate for DataRequirementCodeFilter {
+    fn validate(&self, v: &mut crate::validate::Validator) {
+        v.attr("id", &self.id, 0);
+        v.field("extension", &self.extension, 0);
+        v.field("path", &self.path, 0);
+        v.field("searchParam", &self.search_param, 0);
+        v.field("valueSet", &self.value_set, 0);
+        v.field("code", &self.code, 0);
     }
 }
 
@@ -470,6 +505,16 @@ impl crate::visit::Walk for DataRequirementDateFilter {
     }
 }
 
+impl crate::validate::Validate for DataRequirementDateFilter {
+    fn validate(&self, v: &mut crate::validate::Validator) {
+        v.attr("id", &self.id, 0);
+        v.field("extension", &self.extension, 0);
+        v.field("path", &self.path, 0);
+        v.field("searchParam", &self.search_param, 0);
+        v.choice("value", &self.value, 0);
+    }
+}
+
 /// Choice of types for `DataRequirement.dateFilter.value[x]`.
 ///
 /// In JSON the element name carries the type (`valueDateTime`, `valuePeriod`, ...).
@@ -518,6 +563,16 @@ impl crate::visit::Walk for DataRequirementDateFilterValue {
             Self::Duration(v) => {
                 w.field("valueDuration", v);
             }
+        }
+    }
+}
+
+impl crate::validate::Validate for DataRequirementDateFilterValue {
+    fn validate(&self, v: &mut crate::validate::Validator) {
+        match self {
+            Self::DateTime(x) => v.variant("valueDateTime", x),
+            Self::Period(x) => v.variant("valuePeriod", x),
+            Self::Duration(x) => v.variant("valueDuration", x),
         }
     }
 }
@@ -619,6 +674,15 @@ impl crate::visit::Walk for DataRequirementSort {
         w.field("extension", &mut self.extension);
         w.field("path", &mut self.path);
         w.field("direction", &mut self.direction);
+    }
+}
+
+impl crate::validate::Validate for DataRequirementSort {
+    fn validate(&self, v: &mut crate::validate::Validator) {
+        v.attr("id", &self.id, 0);
+        v.field("extension", &self.extension, 0);
+        v.field("path", &self.path, 1);
+        v.field("direction", &self.direction, 1);
     }
 }
 

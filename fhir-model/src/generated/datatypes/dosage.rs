@@ -279,6 +279,27 @@ impl crate::visit::Walk for Dosage {
     }
 }
 
+impl crate::validate::Validate for Dosage {
+    fn validate(&self, v: &mut crate::validate::Validator) {
+        v.attr("id", &self.id, 0);
+        v.field("extension", &self.extension, 0);
+        v.field("modifierExtension", &self.modifier_extension, 0);
+        v.field("sequence", &self.sequence, 0);
+        v.field("text", &self.text, 0);
+        v.field("additionalInstruction", &self.additional_instruction, 0);
+        v.field("patientInstruction", &self.patient_instruction, 0);
+        v.field("timing", &self.timing, 0);
+        v.choice("asNeeded", &self.as_needed, 0);
+        v.field("site", &self.site, 0);
+        v.field("route", &self.route, 0);
+        v.field("method", &self.method, 0);
+        v.field("doseAndRate", &self.dose_and_rate, 0);
+        v.field("maxDosePerPeriod", &self.max_dose_per_period, 0);
+        v.field("maxDosePerAdministration", &self.max_dose_per_administration, 0);
+        v.field("maxDosePerLifetime", &self.max_dose_per_lifetime, 0);
+    }
+}
+
 /// Choice of types for `Dosage.asNeeded[x]`.
 ///
 /// In JSON the element name carries the type (`asNeededBoolean`, `asNeededCodeableConcept`, ...).
@@ -320,6 +341,15 @@ impl crate::visit::Walk for DosageAsNeeded {
             Self::CodeableConcept(v) => {
                 w.field("asNeededCodeableConcept", v);
             }
+        }
+    }
+}
+
+impl crate::validate::Validate for DosageAsNeeded {
+    fn validate(&self, v: &mut crate::validate::Validator) {
+        match self {
+            Self::Boolean(x) => v.variant("asNeededBoolean", x),
+            Self::CodeableConcept(x) => v.variant("asNeededCodeableConcept", x),
         }
     }
 }
@@ -458,6 +488,16 @@ impl crate::visit::Walk for DosageDoseAndRate {
     }
 }
 
+impl crate::validate::Validate for DosageDoseAndRate {
+    fn validate(&self, v: &mut crate::validate::Validator) {
+        v.attr("id", &self.id, 0);
+        v.field("extension", &self.extension, 0);
+        v.field("type", &self.type_, 0);
+        v.choice("dose", &self.dose, 0);
+        v.choice("rate", &self.rate, 0);
+    }
+}
+
 /// Choice of types for `Dosage.doseAndRate.dose[x]`.
 ///
 /// In JSON the element name carries the type (`doseRange`, `doseQuantity`, ...).
@@ -497,6 +537,15 @@ impl crate::visit::Walk for DosageDoseAndRateDose {
             Self::Quantity(v) => {
                 w.field("doseQuantity", v);
             }
+        }
+    }
+}
+
+impl crate::validate::Validate for DosageDoseAndRateDose {
+    fn validate(&self, v: &mut crate::validate::Validator) {
+        match self {
+            Self::Range(x) => v.variant("doseRange", x),
+            Self::Quantity(x) => v.variant("doseQuantity", x),
         }
     }
 }
@@ -549,6 +598,16 @@ impl crate::visit::Walk for DosageDoseAndRateRate {
             Self::Quantity(v) => {
                 w.field("rateQuantity", v);
             }
+        }
+    }
+}
+
+impl crate::validate::Validate for DosageDoseAndRateRate {
+    fn validate(&self, v: &mut crate::validate::Validator) {
+        match self {
+            Self::Ratio(x) => v.variant("rateRatio", x),
+            Self::Range(x) => v.variant("rateRange", x),
+            Self::Quantity(x) => v.variant("rateQuantity", x),
         }
     }
 }

@@ -2683,6 +2683,48 @@ impl crate::visit::Walk for ElementDefinition {
     }
 }
 
+impl crate::validate::Validate for ElementDefinition {
+    fn validate(&self, v: &mut crate::validate::Validator) {
+        v.attr("id", &self.id, 0);
+        v.field("extension", &self.extension, 0);
+        v.field("modifierExtension", &self.modifier_extension, 0);
+        v.field("path", &self.path, 1);
+        v.field("representation", &self.representation, 0);
+        v.field("sliceName", &self.slice_name, 0);
+        v.field("sliceIsConstraining", &self.slice_is_constraining, 0);
+        v.field("label", &self.label, 0);
+        v.field("code", &self.code, 0);
+        v.field("slicing", &self.slicing, 0);
+        v.field("short", &self.short, 0);
+        v.field("definition", &self.definition, 0);
+        v.field("comment", &self.comment, 0);
+        v.field("requirements", &self.requirements, 0);
+        v.field("alias", &self.alias, 0);
+        v.field("min", &self.min, 0);
+        v.field("max", &self.max, 0);
+        v.field("base", &self.base, 0);
+        v.field("contentReference", &self.content_reference, 0);
+        v.field("type", &self.type_, 0);
+        v.choice("defaultValue", &self.default_value, 0);
+        v.field("meaningWhenMissing", &self.meaning_when_missing, 0);
+        v.field("orderMeaning", &self.order_meaning, 0);
+        v.choice("fixed", &self.fixed, 0);
+        v.choice("pattern", &self.pattern, 0);
+        v.field("example", &self.example, 0);
+        v.choice("minValue", &self.min_value, 0);
+        v.choice("maxValue", &self.max_value, 0);
+        v.field("maxLength", &self.max_length, 0);
+        v.field("condition", &self.condition, 0);
+        v.field("constraint", &self.constraint, 0);
+        v.field("mustSupport", &self.must_support, 0);
+        v.field("isModifier", &self.is_modifier, 0);
+        v.field("isModifierReason", &self.is_modifier_reason, 0);
+        v.field("isSummary", &self.is_summary, 0);
+        v.field("binding", &self.binding, 0);
+        v.field("mapping", &self.mapping, 0);
+    }
+}
+
 impl ElementDefinition {
     /// A new `ElementDefinition` with its required elements: `path`.
     pub fn new(path: FhirString) -> Self {
@@ -3223,6 +3265,65 @@ impl crate::visit::Walk for ElementDefinitionDefaultValue {
     }
 }
 
+impl crate::validate::Validate for ElementDefinitionDefaultValue {
+    fn validate(&self, v: &mut crate::validate::Validator) {
+        match self {
+            Self::Base64Binary(x) => v.variant("defaultValueBase64Binary", x),
+            Self::Boolean(x) => v.variant("defaultValueBoolean", x),
+            Self::Canonical(x) => v.variant("defaultValueCanonical", x),
+            Self::Code(x) => v.variant("defaultValueCode", x),
+            Self::Date(x) => v.variant("defaultValueDate", x),
+            Self::DateTime(x) => v.variant("defaultValueDateTime", x),
+            Self::Decimal(x) => v.variant("defaultValueDecimal", x),
+            Self::Id(x) => v.variant("defaultValueId", x),
+            Self::Instant(x) => v.variant("defaultValueInstant", x),
+            Self::Integer(x) => v.variant("defaultValueInteger", x),
+            Self::Markdown(x) => v.variant("defaultValueMarkdown", x),
+            Self::Oid(x) => v.variant("defaultValueOid", x),
+            Self::PositiveInt(x) => v.variant("defaultValuePositiveInt", x),
+            Self::String(x) => v.variant("defaultValueString", x),
+            Self::Time(x) => v.variant("defaultValueTime", x),
+            Self::UnsignedInt(x) => v.variant("defaultValueUnsignedInt", x),
+            Self::Uri(x) => v.variant("defaultValueUri", x),
+            Self::Url(x) => v.variant("defaultValueUrl", x),
+            Self::Uuid(x) => v.variant("defaultValueUuid", x),
+            Self::Address(x) => v.variant("defaultValueAddress", x),
+            Self::Age(x) => v.variant("defaultValueAge", x),
+            Self::Annotation(x) => v.variant("defaultValueAnnotation", x),
+            Self::Attachment(x) => v.variant("defaultValueAttachment", x),
+            Self::CodeableConcept(x) => v.variant("defaultValueCodeableConcept", x),
+            Self::Coding(x) => v.variant("defaultValueCoding", x),
+            Self::ContactPoint(x) => v.variant("defaultValueContactPoint", x),
+            Self::Count(x) => v.variant("defaultValueCount", x),
+            Self::Distance(x) => v.variant("defaultValueDistance", x),
+            Self::Duration(x) => v.variant("defaultValueDuration", x),
+            Self::HumanName(x) => v.variant("defaultValueHumanName", x),
+            Self::Identifier(x) => v.variant("defaultValueIdentifier", x),
+            Self::Money(x) => v.variant("defaultValueMoney", x),
+            Self::Period(x) => v.variant("defaultValuePeriod", x),
+            Self::Quantity(x) => v.variant("defaultValueQuantity", x),
+            Self::Range(x) => v.variant("defaultValueRange", x),
+            Self::Ratio(x) => v.variant("defaultValueRatio", x),
+            Self::Reference(x) => v.variant_ref("defaultValueReference", x, &[]),
+            Self::SampledData(x) => v.variant("defaultValueSampledData", x),
+            Self::Signature(x) => v.variant("defaultValueSignature", x),
+            Self::Timing(x) => v.variant("defaultValueTiming", x),
+            Self::ContactDetail(x) => v.variant("defaultValueContactDetail", x),
+            Self::Contributor(x) => v.variant("defaultValueContributor", x),
+            Self::DataRequirement(x) => v.variant("defaultValueDataRequirement", x),
+            Self::Expression(x) => v.variant("defaultValueExpression", x),
+            Self::ParameterDefinition(x) => {
+                v.variant("defaultValueParameterDefinition", x)
+            }
+            Self::RelatedArtifact(x) => v.variant("defaultValueRelatedArtifact", x),
+            Self::TriggerDefinition(x) => v.variant("defaultValueTriggerDefinition", x),
+            Self::UsageContext(x) => v.variant("defaultValueUsageContext", x),
+            Self::Dosage(x) => v.variant("defaultValueDosage", x),
+            Self::Meta(x) => v.variant("defaultValueMeta", x),
+        }
+    }
+}
+
 /// Choice of types for `ElementDefinition.fixed[x]`.
 ///
 /// In JSON the element name carries the type (`fixedBase64Binary`, `fixedBoolean`, ...).
@@ -3706,6 +3807,63 @@ impl crate::visit::Walk for ElementDefinitionFixed {
             Self::Meta(v) => {
                 w.field("fixedMeta", v);
             }
+        }
+    }
+}
+
+impl crate::validate::Validate for ElementDefinitionFixed {
+    fn validate(&self, v: &mut crate::validate::Validator) {
+        match self {
+            Self::Base64Binary(x) => v.variant("fixedBase64Binary", x),
+            Self::Boolean(x) => v.variant("fixedBoolean", x),
+            Self::Canonical(x) => v.variant("fixedCanonical", x),
+            Self::Code(x) => v.variant("fixedCode", x),
+            Self::Date(x) => v.variant("fixedDate", x),
+            Self::DateTime(x) => v.variant("fixedDateTime", x),
+            Self::Decimal(x) => v.variant("fixedDecimal", x),
+            Self::Id(x) => v.variant("fixedId", x),
+            Self::Instant(x) => v.variant("fixedInstant", x),
+            Self::Integer(x) => v.variant("fixedInteger", x),
+            Self::Markdown(x) => v.variant("fixedMarkdown", x),
+            Self::Oid(x) => v.variant("fixedOid", x),
+            Self::PositiveInt(x) => v.variant("fixedPositiveInt", x),
+            Self::String(x) => v.variant("fixedString", x),
+            Self::Time(x) => v.variant("fixedTime", x),
+            Self::UnsignedInt(x) => v.variant("fixedUnsignedInt", x),
+            Self::Uri(x) => v.variant("fixedUri", x),
+            Self::Url(x) => v.variant("fixedUrl", x),
+            Self::Uuid(x) => v.variant("fixedUuid", x),
+            Self::Address(x) => v.variant("fixedAddress", x),
+            Self::Age(x) => v.variant("fixedAge", x),
+            Self::Annotation(x) => v.variant("fixedAnnotation", x),
+            Self::Attachment(x) => v.variant("fixedAttachment", x),
+            Self::CodeableConcept(x) => v.variant("fixedCodeableConcept", x),
+            Self::Coding(x) => v.variant("fixedCoding", x),
+            Self::ContactPoint(x) => v.variant("fixedContactPoint", x),
+            Self::Count(x) => v.variant("fixedCount", x),
+            Self::Distance(x) => v.variant("fixedDistance", x),
+            Self::Duration(x) => v.variant("fixedDuration", x),
+            Self::HumanName(x) => v.variant("fixedHumanName", x),
+            Self::Identifier(x) => v.variant("fixedIdentifier", x),
+            Self::Money(x) => v.variant("fixedMoney", x),
+            Self::Period(x) => v.variant("fixedPeriod", x),
+            Self::Quantity(x) => v.variant("fixedQuantity", x),
+            Self::Range(x) => v.variant("fixedRange", x),
+            Self::Ratio(x) => v.variant("fixedRatio", x),
+            Self::Reference(x) => v.variant_ref("fixedReference", x, &[]),
+            Self::SampledData(x) => v.variant("fixedSampledData", x),
+            Self::Signature(x) => v.variant("fixedSignature", x),
+            Self::Timing(x) => v.variant("fixedTiming", x),
+            Self::ContactDetail(x) => v.variant("fixedContactDetail", x),
+            Self::Contributor(x) => v.variant("fixedContributor", x),
+            Self::DataRequirement(x) => v.variant("fixedDataRequirement", x),
+            Self::Expression(x) => v.variant("fixedExpression", x),
+            Self::ParameterDefinition(x) => v.variant("fixedParameterDefinition", x),
+            Self::RelatedArtifact(x) => v.variant("fixedRelatedArtifact", x),
+            Self::TriggerDefinition(x) => v.variant("fixedTriggerDefinition", x),
+            Self::UsageContext(x) => v.variant("fixedUsageContext", x),
+            Self::Dosage(x) => v.variant("fixedDosage", x),
+            Self::Meta(x) => v.variant("fixedMeta", x),
         }
     }
 }
@@ -4209,6 +4367,63 @@ impl crate::visit::Walk for ElementDefinitionPattern {
     }
 }
 
+impl crate::validate::Validate for ElementDefinitionPattern {
+    fn validate(&self, v: &mut crate::validate::Validator) {
+        match self {
+            Self::Base64Binary(x) => v.variant("patternBase64Binary", x),
+            Self::Boolean(x) => v.variant("patternBoolean", x),
+            Self::Canonical(x) => v.variant("patternCanonical", x),
+            Self::Code(x) => v.variant("patternCode", x),
+            Self::Date(x) => v.variant("patternDate", x),
+            Self::DateTime(x) => v.variant("patternDateTime", x),
+            Self::Decimal(x) => v.variant("patternDecimal", x),
+            Self::Id(x) => v.variant("patternId", x),
+            Self::Instant(x) => v.variant("patternInstant", x),
+            Self::Integer(x) => v.variant("patternInteger", x),
+            Self::Markdown(x) => v.variant("patternMarkdown", x),
+            Self::Oid(x) => v.variant("patternOid", x),
+            Self::PositiveInt(x) => v.variant("patternPositiveInt", x),
+            Self::String(x) => v.variant("patternString", x),
+            Self::Time(x) => v.variant("patternTime", x),
+            Self::UnsignedInt(x) => v.variant("patternUnsignedInt", x),
+            Self::Uri(x) => v.variant("patternUri", x),
+            Self::Url(x) => v.variant("patternUrl", x),
+            Self::Uuid(x) => v.variant("patternUuid", x),
+            Self::Address(x) => v.variant("patternAddress", x),
+            Self::Age(x) => v.variant("patternAge", x),
+            Self::Annotation(x) => v.variant("patternAnnotation", x),
+            Self::Attachment(x) => v.variant("patternAttachment", x),
+            Self::CodeableConcept(x) => v.variant("patternCodeableConcept", x),
+            Self::Coding(x) => v.variant("patternCoding", x),
+            Self::ContactPoint(x) => v.variant("patternContactPoint", x),
+            Self::Count(x) => v.variant("patternCount", x),
+            Self::Distance(x) => v.variant("patternDistance", x),
+            Self::Duration(x) => v.variant("patternDuration", x),
+            Self::HumanName(x) => v.variant("patternHumanName", x),
+            Self::Identifier(x) => v.variant("patternIdentifier", x),
+            Self::Money(x) => v.variant("patternMoney", x),
+            Self::Period(x) => v.variant("patternPeriod", x),
+            Self::Quantity(x) => v.variant("patternQuantity", x),
+            Self::Range(x) => v.variant("patternRange", x),
+            Self::Ratio(x) => v.variant("patternRatio", x),
+            Self::Reference(x) => v.variant_ref("patternReference", x, &[]),
+            Self::SampledData(x) => v.variant("patternSampledData", x),
+            Self::Signature(x) => v.variant("patternSignature", x),
+            Self::Timing(x) => v.variant("patternTiming", x),
+            Self::ContactDetail(x) => v.variant("patternContactDetail", x),
+            Self::Contributor(x) => v.variant("patternContributor", x),
+            Self::DataRequirement(x) => v.variant("patternDataRequirement", x),
+            Self::Expression(x) => v.variant("patternExpression", x),
+            Self::ParameterDefinition(x) => v.variant("patternParameterDefinition", x),
+            Self::RelatedArtifact(x) => v.variant("patternRelatedArtifact", x),
+            Self::TriggerDefinition(x) => v.variant("patternTriggerDefinition", x),
+            Self::UsageContext(x) => v.variant("patternUsageContext", x),
+            Self::Dosage(x) => v.variant("patternDosage", x),
+            Self::Meta(x) => v.variant("patternMeta", x),
+        }
+    }
+}
+
 /// Choice of types for `ElementDefinition.minValue[x]`.
 ///
 /// In JSON the element name carries the type (`minValueDate`, `minValueDateTime`, ...).
@@ -4323,6 +4538,22 @@ impl crate::visit::Walk for ElementDefinitionMinValue {
             Self::Quantity(v) => {
                 w.field("minValueQuantity", v);
             }
+        }
+    }
+}
+
+impl crate::validate::Validate for ElementDefinitionMinValue {
+    fn validate(&self, v: &mut crate::validate::Validator) {
+        match self {
+            Self::Date(x) => v.variant("minValueDate", x),
+            Self::DateTime(x) => v.variant("minValueDateTime", x),
+            Self::Instant(x) => v.variant("minValueInstant", x),
+            Self::Time(x) => v.variant("minValueTime", x),
+            Self::Decimal(x) => v.variant("minValueDecimal", x),
+            Self::Integer(x) => v.variant("minValueInteger", x),
+            Self::PositiveInt(x) => v.variant("minValuePositiveInt", x),
+            Self::UnsignedInt(x) => v.variant("minValueUnsignedInt", x),
+            Self::Quantity(x) => v.variant("minValueQuantity", x),
         }
     }
 }
@@ -4445,6 +4676,22 @@ impl crate::visit::Walk for ElementDefinitionMaxValue {
     }
 }
 
+impl crate::validate::Validate for ElementDefinitionMaxValue {
+    fn validate(&self, v: &mut crate::validate::Validator) {
+        match self {
+            Self::Date(x) => v.variant("maxValueDate", x),
+            Self::DateTime(x) => v.variant("maxValueDateTime", x),
+            Self::Instant(x) => v.variant("maxValueInstant", x),
+            Self::Time(x) => v.variant("maxValueTime", x),
+            Self::Decimal(x) => v.variant("maxValueDecimal", x),
+            Self::Integer(x) => v.variant("maxValueInteger", x),
+            Self::PositiveInt(x) => v.variant("maxValuePositiveInt", x),
+            Self::UnsignedInt(x) => v.variant("maxValueUnsignedInt", x),
+            Self::Quantity(x) => v.variant("maxValueQuantity", x),
+        }
+    }
+}
+
 /// This element is sliced - slices follow
 ///
 /// Indicates that the element is sliced into a set of alternative definitions (i.e. in a structure definition, there are multiple different constraints on a single element in the base resource). Slicing can be used in any resource that has cardinality ..* on the base resource, or any resource with a choice of types. The set of slices is any elements that come after this in the element sequence that have the same path, until a shorter path occurs (the shorter path terminates the set).
@@ -4559,6 +4806,17 @@ impl crate::visit::Walk for ElementDefinitionSlicing {
     }
 }
 
+impl crate::validate::Validate for ElementDefinitionSlicing {
+    fn validate(&self, v: &mut crate::validate::Validator) {
+        v.attr("id", &self.id, 0);
+        v.field("extension", &self.extension, 0);
+        v.field("discriminator", &self.discriminator, 0);
+        v.field("description", &self.description, 0);
+        v.field("ordered", &self.ordered, 0);
+        v.field("rules", &self.rules, 1);
+    }
+}
+
 impl ElementDefinitionSlicing {
     /// A new `ElementDefinition.slicing` with its required elements: `rules`.
     pub fn new(rules: codes::SlicingRules) -> Self {
@@ -4666,6 +4924,15 @@ impl crate::visit::Walk for ElementDefinitionSlicingDiscriminator {
         w.field("extension", &mut self.extension);
         w.field("type", &mut self.type_);
         w.field("path", &mut self.path);
+    }
+}
+
+impl crate::validate::Validate for ElementDefinitionSlicingDiscriminator {
+    fn validate(&self, v: &mut crate::validate::Validator) {
+        v.attr("id", &self.id, 0);
+        v.field("extension", &self.extension, 0);
+        v.field("type", &self.type_, 1);
+        v.field("path", &self.path, 1);
     }
 }
 
@@ -4794,6 +5061,16 @@ impl crate::visit::Walk for ElementDefinitionBase {
         w.field("path", &mut self.path);
         w.field("min", &mut self.min);
         w.field("max", &mut self.max);
+    }
+}
+
+impl crate::validate::Validate for ElementDefinitionBase {
+    fn validate(&self, v: &mut crate::validate::Validator) {
+        v.attr("id", &self.id, 0);
+        v.field("extension", &self.extension, 0);
+        v.field("path", &self.path, 1);
+        v.field("min", &self.min, 1);
+        v.field("max", &self.max, 1);
     }
 }
 
@@ -4945,6 +5222,18 @@ impl crate::visit::Walk for ElementDefinitionType {
         w.field("targetProfile", &mut self.target_profile);
         w.field("aggregation", &mut self.aggregation);
         w.field("versioning", &mut self.versioning);
+    }
+}
+
+impl crate::validate::Validate for ElementDefinitionType {
+    fn validate(&self, v: &mut crate::validate::Validator) {
+        v.attr("id", &self.id, 0);
+        v.field("extension", &self.extension, 0);
+        v.field("code", &self.code, 1);
+        v.field("profile", &self.profile, 0);
+        v.field("targetProfile", &self.target_profile, 0);
+        v.field("aggregation", &self.aggregation, 0);
+        v.field("versioning", &self.versioning, 0);
     }
 }
 
@@ -5738,6 +6027,15 @@ impl crate::visit::Walk for ElementDefinitionExample {
     }
 }
 
+impl crate::validate::Validate for ElementDefinitionExample {
+    fn validate(&self, v: &mut crate::validate::Validator) {
+        v.attr("id", &self.id, 0);
+        v.field("extension", &self.extension, 0);
+        v.field("label", &self.label, 1);
+        v.choice("value", &self.value, 1);
+    }
+}
+
 impl ElementDefinitionExample {
     /// A new `ElementDefinition.example` with its required elements: `label`, `value`.
     pub fn new(label: FhirString, value: ElementDefinitionExampleValue) -> Self {
@@ -6236,6 +6534,63 @@ impl crate::visit::Walk for ElementDefinitionExampleValue {
     }
 }
 
+impl crate::validate::Validate for ElementDefinitionExampleValue {
+    fn validate(&self, v: &mut crate::validate::Validator) {
+        match self {
+            Self::Base64Binary(x) => v.variant("valueBase64Binary", x),
+            Self::Boolean(x) => v.variant("valueBoolean", x),
+            Self::Canonical(x) => v.variant("valueCanonical", x),
+            Self::Code(x) => v.variant("valueCode", x),
+            Self::Date(x) => v.variant("valueDate", x),
+            Self::DateTime(x) => v.variant("valueDateTime", x),
+            Self::Decimal(x) => v.variant("valueDecimal", x),
+            Self::Id(x) => v.variant("valueId", x),
+            Self::Instant(x) => v.variant("valueInstant", x),
+            Self::Integer(x) => v.variant("valueInteger", x),
+            Self::Markdown(x) => v.variant("valueMarkdown", x),
+            Self::Oid(x) => v.variant("valueOid", x),
+            Self::PositiveInt(x) => v.variant("valuePositiveInt", x),
+            Self::String(x) => v.variant("valueString", x),
+            Self::Time(x) => v.variant("valueTime", x),
+            Self::UnsignedInt(x) => v.variant("valueUnsignedInt", x),
+            Self::Uri(x) => v.variant("valueUri", x),
+            Self::Url(x) => v.variant("valueUrl", x),
+            Self::Uuid(x) => v.variant("valueUuid", x),
+            Self::Address(x) => v.variant("valueAddress", x),
+            Self::Age(x) => v.variant("valueAge", x),
+            Self::Annotation(x) => v.variant("valueAnnotation", x),
+            Self::Attachment(x) => v.variant("valueAttachment", x),
+            Self::CodeableConcept(x) => v.variant("valueCodeableConcept", x),
+            Self::Coding(x) => v.variant("valueCoding", x),
+            Self::ContactPoint(x) => v.variant("valueContactPoint", x),
+            Self::Count(x) => v.variant("valueCount", x),
+            Self::Distance(x) => v.variant("valueDistance", x),
+            Self::Duration(x) => v.variant("valueDuration", x),
+            Self::HumanName(x) => v.variant("valueHumanName", x),
+            Self::Identifier(x) => v.variant("valueIdentifier", x),
+            Self::Money(x) => v.variant("valueMoney", x),
+            Self::Period(x) => v.variant("valuePeriod", x),
+            Self::Quantity(x) => v.variant("valueQuantity", x),
+            Self::Range(x) => v.variant("valueRange", x),
+            Self::Ratio(x) => v.variant("valueRatio", x),
+            Self::Reference(x) => v.variant_ref("valueReference", x, &[]),
+            Self::SampledData(x) => v.variant("valueSampledData", x),
+            Self::Signature(x) => v.variant("valueSignature", x),
+            Self::Timing(x) => v.variant("valueTiming", x),
+            Self::ContactDetail(x) => v.variant("valueContactDetail", x),
+            Self::Contributor(x) => v.variant("valueContributor", x),
+            Self::DataRequirement(x) => v.variant("valueDataRequirement", x),
+            Self::Expression(x) => v.variant("valueExpression", x),
+            Self::ParameterDefinition(x) => v.variant("valueParameterDefinition", x),
+            Self::RelatedArtifact(x) => v.variant("valueRelatedArtifact", x),
+            Self::TriggerDefinition(x) => v.variant("valueTriggerDefinition", x),
+            Self::UsageContext(x) => v.variant("valueUsageContext", x),
+            Self::Dosage(x) => v.variant("valueDosage", x),
+            Self::Meta(x) => v.variant("valueMeta", x),
+        }
+    }
+}
+
 /// Condition that must evaluate to true
 ///
 /// Formal constraints such as co-occurrence and other constraints that can be computationally evaluated within the context of the instance.
@@ -6397,6 +6752,20 @@ impl crate::visit::Walk for ElementDefinitionConstraint {
     }
 }
 
+impl crate::validate::Validate for ElementDefinitionConstraint {
+    fn validate(&self, v: &mut crate::validate::Validator) {
+        v.attr("id", &self.id, 0);
+        v.field("extension", &self.extension, 0);
+        v.field("key", &self.key, 1);
+        v.field("requirements", &self.requirements, 0);
+        v.field("severity", &self.severity, 1);
+        v.field("human", &self.human, 1);
+        v.field("expression", &self.expression, 0);
+        v.field("xpath", &self.xpath, 0);
+        v.field("source", &self.source, 0);
+    }
+}
+
 impl ElementDefinitionConstraint {
     /// A new `ElementDefinition.constraint` with its required elements: `key`, `severity`, `human`.
     pub fn new(key: Id, severity: codes::ConstraintSeverity, human: FhirString) -> Self {
@@ -6511,6 +6880,16 @@ impl crate::visit::Walk for ElementDefinitionBinding {
         w.field("strength", &mut self.strength);
         w.field("description", &mut self.description);
         w.field("valueSet", &mut self.value_set);
+    }
+}
+
+impl crate::validate::Validate for ElementDefinitionBinding {
+    fn validate(&self, v: &mut crate::validate::Validator) {
+        v.attr("id", &self.id, 0);
+        v.field("extension", &self.extension, 0);
+        v.field("strength", &self.strength, 1);
+        v.field("description", &self.description, 0);
+        v.field("valueSet", &self.value_set, 0);
     }
 }
 
@@ -6643,6 +7022,17 @@ impl crate::visit::Walk for ElementDefinitionMapping {
         w.field("language", &mut self.language);
         w.field("map", &mut self.map);
         w.field("comment", &mut self.comment);
+    }
+}
+
+impl crate::validate::Validate for ElementDefinitionMapping {
+    fn validate(&self, v: &mut crate::validate::Validator) {
+        v.attr("id", &self.id, 0);
+        v.field("extension", &self.extension, 0);
+        v.field("identity", &self.identity, 1);
+        v.field("language", &self.language, 0);
+        v.field("map", &self.map, 1);
+        v.field("comment", &self.comment, 0);
     }
 }
 

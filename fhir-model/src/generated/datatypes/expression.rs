@@ -132,6 +132,18 @@ impl crate::visit::Walk for Expression {
     }
 }
 
+impl crate::validate::Validate for Expression {
+    fn validate(&self, v: &mut crate::validate::Validator) {
+        v.attr("id", &self.id, 0);
+        v.field("extension", &self.extension, 0);
+        v.field("description", &self.description, 0);
+        v.field("name", &self.name, 0);
+        v.field("language", &self.language, 1);
+        v.field("expression", &self.expression, 0);
+        v.field("reference", &self.reference, 0);
+    }
+}
+
 impl Expression {
     /// A new `Expression` with its required elements: `language`.
     pub fn new(language: Code) -> Self {

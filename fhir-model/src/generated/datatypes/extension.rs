@@ -709,6 +709,16 @@ impl crate::visit::Walk for Extension {
     }
 }
 
+impl crate::validate::Validate for Extension {
+    fn validate(&self, v: &mut crate::validate::Validator) {
+        v.attr("id", &self.id, 0);
+        v.field("extension", &self.extension, 0);
+        v.attr("url", &self.url, 1);
+        v.choice("value", &self.value, 0);
+        v.ext_1(self.value.is_some(), !self.extension.is_empty());
+    }
+}
+
 impl Extension {
     /// A new `Extension` with its required elements: `url`.
     pub fn new(url: Uri) -> Self {
@@ -1202,6 +1212,63 @@ impl crate::visit::Walk for ExtensionValue {
             Self::Meta(v) => {
                 w.field("valueMeta", v);
             }
+        }
+    }
+}
+
+impl crate::validate::Validate for ExtensionValue {
+    fn validate(&self, v: &mut crate::validate::Validator) {
+        match self {
+            Self::Base64Binary(x) => v.variant("valueBase64Binary", x),
+            Self::Boolean(x) => v.variant("valueBoolean", x),
+            Self::Canonical(x) => v.variant("valueCanonical", x),
+            Self::Code(x) => v.variant("valueCode", x),
+            Self::Date(x) => v.variant("valueDate", x),
+            Self::DateTime(x) => v.variant("valueDateTime", x),
+            Self::Decimal(x) => v.variant("valueDecimal", x),
+            Self::Id(x) => v.variant("valueId", x),
+            Self::Instant(x) => v.variant("valueInstant", x),
+            Self::Integer(x) => v.variant("valueInteger", x),
+            Self::Markdown(x) => v.variant("valueMarkdown", x),
+            Self::Oid(x) => v.variant("valueOid", x),
+            Self::PositiveInt(x) => v.variant("valuePositiveInt", x),
+            Self::String(x) => v.variant("valueString", x),
+            Self::Time(x) => v.variant("valueTime", x),
+            Self::UnsignedInt(x) => v.variant("valueUnsignedInt", x),
+            Self::Uri(x) => v.variant("valueUri", x),
+            Self::Url(x) => v.variant("valueUrl", x),
+            Self::Uuid(x) => v.variant("valueUuid", x),
+            Self::Address(x) => v.variant("valueAddress", x),
+            Self::Age(x) => v.variant("valueAge", x),
+            Self::Annotation(x) => v.variant("valueAnnotation", x),
+            Self::Attachment(x) => v.variant("valueAttachment", x),
+            Self::CodeableConcept(x) => v.variant("valueCodeableConcept", x),
+            Self::Coding(x) => v.variant("valueCoding", x),
+            Self::ContactPoint(x) => v.variant("valueContactPoint", x),
+            Self::Count(x) => v.variant("valueCount", x),
+            Self::Distance(x) => v.variant("valueDistance", x),
+            Self::Duration(x) => v.variant("valueDuration", x),
+            Self::HumanName(x) => v.variant("valueHumanName", x),
+            Self::Identifier(x) => v.variant("valueIdentifier", x),
+            Self::Money(x) => v.variant("valueMoney", x),
+            Self::Period(x) => v.variant("valuePeriod", x),
+            Self::Quantity(x) => v.variant("valueQuantity", x),
+            Self::Range(x) => v.variant("valueRange", x),
+            Self::Ratio(x) => v.variant("valueRatio", x),
+            Self::Reference(x) => v.variant_ref("valueReference", x, &[]),
+            Self::SampledData(x) => v.variant("valueSampledData", x),
+            Self::Signature(x) => v.variant("valueSignature", x),
+            Self::Timing(x) => v.variant("valueTiming", x),
+            Self::ContactDetail(x) => v.variant("valueContactDetail", x),
+            Self::Contributor(x) => v.variant("valueContributor", x),
+            Self::DataRequirement(x) => v.variant("valueDataRequirement", x),
+            Self::Expression(x) => v.variant("valueExpression", x),
+            Self::ParameterDefinition(x) => v.variant("valueParameterDefinition", x),
+            Self::RelatedArtifact(x) => v.variant("valueRelatedArtifact", x),
+            Self::TriggerDefinition(x) => v.variant("valueTriggerDefinition", x),
+            Self::UsageContext(x) => v.variant("valueUsageContext", x),
+            Self::Dosage(x) => v.variant("valueDosage", x),
+            Self::Meta(x) => v.variant("valueMeta", x),
         }
     }
 }

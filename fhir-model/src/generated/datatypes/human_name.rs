@@ -151,3 +151,17 @@ impl crate::visit::Walk for HumanName {
         w.field("period", &mut self.period);
     }
 }
+
+impl crate::validate::Validate for HumanName {
+    fn validate(&self, v: &mut crate::validate::Validator) {
+        v.attr("id", &self.id, 0);
+        v.field("extension", &self.extension, 0);
+        v.field("use", &self.use_, 0);
+        v.field("text", &self.text, 0);
+        v.field("family", &self.family, 0);
+        v.field("given", &self.given, 0);
+        v.field("prefix", &self.prefix, 0);
+        v.field("suffix", &self.suffix, 0);
+        v.field("period", &self.period, 0);
+    }
+}

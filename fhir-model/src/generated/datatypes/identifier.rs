@@ -131,6 +131,19 @@ impl crate::visit::Walk for Identifier {
     }
 }
 
+impl crate::validate::Validate for Identifier {
+    fn validate(&self, v: &mut crate::validate::Validator) {
+        v.attr("id", &self.id, 0);
+        v.field("extension", &self.extension, 0);
+        v.field("use", &self.use_, 0);
+        v.field("type", &self.type_, 0);
+        v.field("system", &self.system, 0);
+        v.field("value", &self.value, 0);
+        v.field("period", &self.period, 0);
+        v.refs("assigner", &self.assigner, 0, &["Organization"]);
+    }
+}
+
 impl Identifier {
     /// Sets `assigner` to a reference to a Organization.
     pub fn set_assigner<T: crate::targets::IdentifierAssigner>(

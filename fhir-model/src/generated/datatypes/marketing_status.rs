@@ -142,6 +142,19 @@ impl crate::visit::Walk for MarketingStatus {
     }
 }
 
+impl crate::validate::Validate for MarketingStatus {
+    fn validate(&self, v: &mut crate::validate::Validator) {
+        v.attr("id", &self.id, 0);
+        v.field("extension", &self.extension, 0);
+        v.field("modifierExtension", &self.modifier_extension, 0);
+        v.field("country", &self.country, 1);
+        v.field("jurisdiction", &self.jurisdiction, 0);
+        v.field("status", &self.status, 1);
+        v.field("dateRange", &self.date_range, 1);
+        v.field("restoreDate", &self.restore_date, 0);
+    }
+}
+
 impl MarketingStatus {
     /// A new `MarketingStatus` with its required elements: `country`, `status`, `dateRange`.
     pub fn new(

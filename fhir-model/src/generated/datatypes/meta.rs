@@ -136,3 +136,16 @@ impl crate::visit::Walk for Meta {
         w.field("tag", &mut self.tag);
     }
 }
+
+impl crate::validate::Validate for Meta {
+    fn validate(&self, v: &mut crate::validate::Validator) {
+        v.attr("id", &self.id, 0);
+        v.field("extension", &self.extension, 0);
+        v.field("versionId", &self.version_id, 0);
+        v.field("lastUpdated", &self.last_updated, 0);
+        v.field("source", &self.source, 0);
+        v.field("profile", &self.profile, 0);
+        v.field("security", &self.security, 0);
+        v.field("tag", &self.tag, 0);
+    }
+}

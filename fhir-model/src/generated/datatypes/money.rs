@@ -92,3 +92,12 @@ impl crate::visit::Walk for Money {
         w.field("currency", &mut self.currency);
     }
 }
+
+impl crate::validate::Validate for Money {
+    fn validate(&self, v: &mut crate::validate::Validator) {
+        v.attr("id", &self.id, 0);
+        v.field("extension", &self.extension, 0);
+        v.field("value", &self.value, 0);
+        v.field("currency", &self.currency, 0);
+    }
+}

@@ -98,6 +98,15 @@ impl crate::visit::Walk for Narrative {
     }
 }
 
+impl crate::validate::Validate for Narrative {
+    fn validate(&self, v: &mut crate::validate::Validator) {
+        v.attr("id", &self.id, 0);
+        v.field("extension", &self.extension, 0);
+        v.field("status", &self.status, 1);
+        v.attr("div", &self.div, 1);
+    }
+}
+
 impl Narrative {
     /// A new `Narrative` with its required elements: `status`, `div`.
     pub fn new(status: codes::NarrativeStatus, div: Xhtml) -> Self {

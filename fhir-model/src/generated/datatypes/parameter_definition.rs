@@ -162,6 +162,20 @@ impl crate::visit::Walk for ParameterDefinition {
     }
 }
 
+impl crate::validate::Validate for ParameterDefinition {
+    fn validate(&self, v: &mut crate::validate::Validator) {
+        v.attr("id", &self.id, 0);
+        v.field("extension", &self.extension, 0);
+        v.field("name", &self.name, 0);
+        v.field("use", &self.use_, 1);
+        v.field("min", &self.min, 0);
+        v.field("max", &self.max, 0);
+        v.field("documentation", &self.documentation, 0);
+        v.field("type", &self.type_, 1);
+        v.field("profile", &self.profile, 0);
+    }
+}
+
 impl ParameterDefinition {
     /// A new `ParameterDefinition` with its required elements: `use`, `type`.
     pub fn new(use_: codes::OperationParameterUse, type_: codes::FhirAllTypes) -> Self {

@@ -92,3 +92,12 @@ impl crate::visit::Walk for Period {
         w.field("end", &mut self.end);
     }
 }
+
+impl crate::validate::Validate for Period {
+    fn validate(&self, v: &mut crate::validate::Validator) {
+        v.attr("id", &self.id, 0);
+        v.field("extension", &self.extension, 0);
+        v.field("start", &self.start, 0);
+        v.field("end", &self.end, 0);
+    }
+}

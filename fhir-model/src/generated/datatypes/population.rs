@@ -143,6 +143,18 @@ impl crate::visit::Walk for Population {
     }
 }
 
+impl crate::validate::Validate for Population {
+    fn validate(&self, v: &mut crate::validate::Validator) {
+        v.attr("id", &self.id, 0);
+        v.field("extension", &self.extension, 0);
+        v.field("modifierExtension", &self.modifier_extension, 0);
+        v.choice("age", &self.age, 0);
+        v.field("gender", &self.gender, 0);
+        v.field("race", &self.race, 0);
+        v.field("physiologicalCondition", &self.physiological_condition, 0);
+    }
+}
+
 /// Choice of types for `Population.age[x]`.
 ///
 /// In JSON the element name carries the type (`ageRange`, `ageCodeableConcept`, ...).
@@ -182,6 +194,15 @@ impl crate::visit::Walk for PopulationAge {
             Self::CodeableConcept(v) => {
                 w.field("ageCodeableConcept", v);
             }
+        }
+    }
+}
+
+impl crate::validate::Validate for PopulationAge {
+    fn validate(&self, v: &mut crate::validate::Validator) {
+        match self {
+            Self::Range(x) => v.variant("ageRange", x),
+            Self::CodeableConcept(x) => v.variant("ageCodeableConcept", x),
         }
     }
 }

@@ -201,3 +201,22 @@ impl crate::visit::Walk for ProdCharacteristic {
         w.field("scoring", &mut self.scoring);
     }
 }
+
+impl crate::validate::Validate for ProdCharacteristic {
+    fn validate(&self, v: &mut crate::validate::Validator) {
+        v.attr("id", &self.id, 0);
+        v.field("extension", &self.extension, 0);
+        v.field("modifierExtension", &self.modifier_extension, 0);
+        v.field("height", &self.height, 0);
+        v.field("width", &self.width, 0);
+        v.field("depth", &self.depth, 0);
+        v.field("weight", &self.weight, 0);
+        v.field("nominalVolume", &self.nominal_volume, 0);
+        v.field("externalDiameter", &self.external_diameter, 0);
+        v.field("shape", &self.shape, 0);
+        v.field("color", &self.color, 0);
+        v.field("imprint", &self.imprint, 0);
+        v.field("image", &self.image, 0);
+        v.field("scoring", &self.scoring, 0);
+    }
+}

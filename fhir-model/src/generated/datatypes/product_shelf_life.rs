@@ -140,6 +140,22 @@ impl crate::visit::Walk for ProductShelfLife {
     }
 }
 
+impl crate::validate::Validate for ProductShelfLife {
+    fn validate(&self, v: &mut crate::validate::Validator) {
+        v.attr("id", &self.id, 0);
+        v.field("extension", &self.extension, 0);
+        v.field("modifierExtension", &self.modifier_extension, 0);
+        v.field("identifier", &self.identifier, 0);
+        v.field("type", &self.type_, 1);
+        v.field("period", &self.period, 1);
+        v.field(
+            "specialPrecautionsForStorage",
+            &self.special_precautions_for_storage,
+            0,
+        );
+    }
+}
+
 impl ProductShelfLife {
     /// A new `ProductShelfLife` with its required elements: `type`, `period`.
     pub fn new(type_: CodeableConcept, period: Quantity) -> Self {

@@ -87,3 +87,12 @@ impl crate::visit::Walk for Range {
         w.field("high", &mut self.high);
     }
 }
+
+impl crate::validate::Validate for Range {
+    fn validate(&self, v: &mut crate::validate::Validator) {
+        v.attr("id", &self.id, 0);
+        v.field("extension", &self.extension, 0);
+        v.field("low", &self.low, 0);
+        v.field("high", &self.high, 0);
+    }
+}

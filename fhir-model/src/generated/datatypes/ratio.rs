@@ -87,3 +87,12 @@ impl crate::visit::Walk for Ratio {
         w.field("denominator", &mut self.denominator);
     }
 }
+
+impl crate::validate::Validate for Ratio {
+    fn validate(&self, v: &mut crate::validate::Validator) {
+        v.attr("id", &self.id, 0);
+        v.field("extension", &self.extension, 0);
+        v.field("numerator", &self.numerator, 0);
+        v.field("denominator", &self.denominator, 0);
+    }
+}

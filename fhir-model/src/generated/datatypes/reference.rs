@@ -114,3 +114,14 @@ impl crate::visit::Walk for Reference {
         w.field("display", &mut self.display);
     }
 }
+
+impl crate::validate::Validate for Reference {
+    fn validate(&self, v: &mut crate::validate::Validator) {
+        v.attr("id", &self.id, 0);
+        v.field("extension", &self.extension, 0);
+        v.field("reference", &self.reference, 0);
+        v.field("type", &self.type_, 0);
+        v.field("identifier", &self.identifier, 0);
+        v.field("display", &self.display, 0);
+    }
+}

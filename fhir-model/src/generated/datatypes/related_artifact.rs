@@ -152,6 +152,20 @@ impl crate::visit::Walk for RelatedArtifact {
     }
 }
 
+impl crate::validate::Validate for RelatedArtifact {
+    fn validate(&self, v: &mut crate::validate::Validator) {
+        v.attr("id", &self.id, 0);
+        v.field("extension", &self.extension, 0);
+        v.field("type", &self.type_, 1);
+        v.field("label", &self.label, 0);
+        v.field("display", &self.display, 0);
+        v.field("citation", &self.citation, 0);
+        v.field("url", &self.url, 0);
+        v.field("document", &self.document, 0);
+        v.field("resource", &self.resource, 0);
+    }
+}
+
 impl RelatedArtifact {
     /// A new `RelatedArtifact` with its required elements: `type`.
     pub fn new(type_: codes::RelatedArtifactType) -> Self {

@@ -161,6 +161,20 @@ impl crate::visit::Walk for SampledData {
     }
 }
 
+impl crate::validate::Validate for SampledData {
+    fn validate(&self, v: &mut crate::validate::Validator) {
+        v.attr("id", &self.id, 0);
+        v.field("extension", &self.extension, 0);
+        v.field("origin", &self.origin, 1);
+        v.field("period", &self.period, 1);
+        v.field("factor", &self.factor, 0);
+        v.field("lowerLimit", &self.lower_limit, 0);
+        v.field("upperLimit", &self.upper_limit, 0);
+        v.field("dimensions", &self.dimensions, 1);
+        v.field("data", &self.data, 0);
+    }
+}
+
 impl SampledData {
     /// A new `SampledData` with its required elements: `origin`, `period`, `dimensions`.
     pub fn new(origin: Quantity, period: Decimal, dimensions: PositiveInt) -> Self {

@@ -198,6 +198,44 @@ impl crate::visit::Walk for Signature {
     }
 }
 
+impl crate::validate::Validate for Signature {
+    fn validate(&self, v: &mut crate::validate::Validator) {
+        v.attr("id", &self.id, 0);
+        v.field("extension", &self.extension, 0);
+        v.field("type", &self.type_, 1);
+        v.field("when", &self.when, 1);
+        v.refs(
+            "who",
+            &self.who,
+            1,
+            &[
+                "Practitioner",
+                "PractitionerRole",
+                "RelatedPerson",
+                "Patient",
+                "Device",
+                "Organization",
+            ],
+        );
+        v.refs(
+            "onBehalfOf",
+            &self.on_behalf_of,
+            0,
+            &[
+                "Practitioner",
+                "PractitionerRole",
+                "RelatedPerson",
+                "Patient",
+                "Device",
+                "Organization",
+            ],
+        );
+        v.field("targetFormat", &self.target_format, 0);
+        v.field("sigFormat", &self.sig_format, 0);
+        v.field("data", &self.data, 0);
+    }
+}
+
 impl Signature {
     /// A new `Signature` with its required elements: `type` (its first item), `when`, `who`.
     pub fn new<T2: crate::targets::SignatureWho>(

@@ -158,6 +158,18 @@ impl crate::visit::Walk for SubstanceAmount {
     }
 }
 
+impl crate::validate::Validate for SubstanceAmount {
+    fn validate(&self, v: &mut crate::validate::Validator) {
+        v.attr("id", &self.id, 0);
+        v.field("extension", &self.extension, 0);
+        v.field("modifierExtension", &self.modifier_extension, 0);
+        v.choice("amount", &self.amount, 0);
+        v.field("amountType", &self.amount_type, 0);
+        v.field("amountText", &self.amount_text, 0);
+        v.field("referenceRange", &self.reference_range, 0);
+    }
+}
+
 /// Choice of types for `SubstanceAmount.amount[x]`.
 ///
 /// In JSON the element name carries the type (`amountQuantity`, `amountRange`, ...).
@@ -206,6 +218,16 @@ impl crate::visit::Walk for SubstanceAmountAmount {
             Self::String(v) => {
                 w.field("amountString", v);
             }
+        }
+    }
+}
+
+impl crate::validate::Validate for SubstanceAmountAmount {
+    fn validate(&self, v: &mut crate::validate::Validator) {
+        match self {
+            Self::Quantity(x) => v.variant("amountQuantity", x),
+            Self::Range(x) => v.variant("amountRange", x),
+            Self::String(x) => v.variant("amountString", x),
         }
     }
 }
@@ -291,5 +313,14 @@ impl crate::visit::Walk for SubstanceAmountReferenceRange {
         w.field("extension", &mut self.extension);
         w.field("lowLimit", &mut self.low_limit);
         w.field("highLimit", &mut self.high_limit);
+    }
+}
+
+impl crate::validate::Validate for SubstanceAmountReferenceRange {
+    fn validate(&self, v: &mut crate::validate::Validator) {
+        v.attr("id", &self.id, 0);
+        v.field("extension", &self.extension, 0);
+        v.field("lowLimit", &self.low_limit, 0);
+        v.field("highLimit", &self.high_limit, 0);
     }
 }

@@ -119,6 +119,17 @@ impl crate::visit::Walk for Timing {
     }
 }
 
+impl crate::validate::Validate for Timing {
+    fn validate(&self, v: &mut crate::validate::Validator) {
+        v.attr("id", &self.id, 0);
+        v.field("extension", &self.extension, 0);
+        v.field("modifierExtension", &self.modifier_extension, 0);
+        v.field("event", &self.event, 0);
+        v.field("repeat", &self.repeat, 0);
+        v.field("code", &self.code, 0);
+    }
+}
+
 /// When the event is to occur
 ///
 /// A set of rules that describe when the event is scheduled.
@@ -379,6 +390,28 @@ impl crate::visit::Walk for TimingRepeat {
     }
 }
 
+impl crate::validate::Validate for TimingRepeat {
+    fn validate(&self, v: &mut crate::validate::Validator) {
+        v.attr("id", &self.id, 0);
+        v.field("extension", &self.extension, 0);
+        v.choice("bounds", &self.bounds, 0);
+        v.field("count", &self.count, 0);
+        v.field("countMax", &self.count_max, 0);
+        v.field("duration", &self.duration, 0);
+        v.field("durationMax", &self.duration_max, 0);
+        v.field("durationUnit", &self.duration_unit, 0);
+        v.field("frequency", &self.frequency, 0);
+        v.field("frequencyMax", &self.frequency_max, 0);
+        v.field("period", &self.period, 0);
+        v.field("periodMax", &self.period_max, 0);
+        v.field("periodUnit", &self.period_unit, 0);
+        v.field("dayOfWeek", &self.day_of_week, 0);
+        v.field("timeOfDay", &self.time_of_day, 0);
+        v.field("when", &self.when, 0);
+        v.field("offset", &self.offset, 0);
+    }
+}
+
 /// Choice of types for `Timing.repeat.bounds[x]`.
 ///
 /// In JSON the element name carries the type (`boundsDuration`, `boundsRange`, ...).
@@ -427,6 +460,16 @@ impl crate::visit::Walk for TimingRepeatBounds {
             Self::Period(v) => {
                 w.field("boundsPeriod", v);
             }
+        }
+    }
+}
+
+impl crate::validate::Validate for TimingRepeatBounds {
+    fn validate(&self, v: &mut crate::validate::Validator) {
+        match self {
+            Self::Duration(x) => v.variant("boundsDuration", x),
+            Self::Range(x) => v.variant("boundsRange", x),
+            Self::Period(x) => v.variant("boundsPeriod", x),
         }
     }
 }

@@ -178,6 +178,18 @@ impl crate::visit::Walk for TriggerDefinition {
     }
 }
 
+impl crate::validate::Validate for TriggerDefinition {
+    fn validate(&self, v: &mut crate::validate::Validator) {
+        v.attr("id", &self.id, 0);
+        v.field("extension", &self.extension, 0);
+        v.field("type", &self.type_, 1);
+        v.field("name", &self.name, 0);
+        v.choice("timing", &self.timing, 0);
+        v.field("data", &self.data, 0);
+        v.field("condition", &self.condition, 0);
+    }
+}
+
 impl TriggerDefinition {
     /// A new `TriggerDefinition` with its required elements: `type`.
     pub fn new(type_: codes::TriggerType) -> Self {
@@ -247,6 +259,17 @@ impl crate::visit::Walk for TriggerDefinitionTiming {
             Self::DateTime(v) => {
                 w.field("timingDateTime", v);
             }
+        }
+    }
+}
+
+impl crate::validate::Validate for TriggerDefinitionTiming {
+    fn validate(&self, v: &mut crate::validate::Validator) {
+        match self {
+            Self::Timing(x) => v.variant("timingTiming", x),
+            Self::Reference(x) => v.variant_ref("timingReference", x, &["Schedule"]),
+            Self::Date(x) => v.variant("timingDate", x),
+            Self::DateTime(x) => v.variant("timingDateTime", x),
         }
     }
 }

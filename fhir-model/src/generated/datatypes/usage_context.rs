@@ -129,6 +129,15 @@ impl crate::visit::Walk for UsageContext {
     }
 }
 
+impl crate::validate::Validate for UsageContext {
+    fn validate(&self, v: &mut crate::validate::Validator) {
+        v.attr("id", &self.id, 0);
+        v.field("extension", &self.extension, 0);
+        v.field("code", &self.code, 1);
+        v.choice("value", &self.value, 1);
+    }
+}
+
 impl UsageContext {
     /// A new `UsageContext` with its required elements: `code`, `value`.
     pub fn new(code: Coding, value: UsageContextValue) -> Self {
@@ -220,6 +229,31 @@ impl crate::visit::Walk for UsageContextValue {
                         "Organization",
                     ],
                 );
+            }
+        }
+    }
+}
+
+impl crate::validate::Validate for UsageContextValue {
+    fn validate(&self, v: &mut crate::validate::Validator) {
+        match self {
+            Self::CodeableConcept(x) => v.variant("valueCodeableConcept", x),
+            Self::Quantity(x) => v.variant("valueQuantity", x),
+            Self::Range(x) => v.variant("valueRange", x),
+            Self::Reference(x) => {
+                v.variant_ref(
+                    "valueReference",
+                    x,
+                    &[
+                        "PlanDefinition",
+                        "ResearchStudy",
+                        "InsurancePlan",
+                        "HealthcareService",
+                        "Group",
+                        "Location",
+                        "Organization",
+                    ],
+                )
             }
         }
     }

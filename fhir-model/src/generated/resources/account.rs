@@ -277,6 +277,44 @@ impl crate::visit::Walk for Account {
     }
 }
 
+impl crate::validate::Validate for Account {
+    const IS_RESOURCE: bool = true;
+    fn validate(&self, v: &mut crate::validate::Validator) {
+        v.field("id", &self.id, 0);
+        v.field("meta", &self.meta, 0);
+        v.field("implicitRules", &self.implicit_rules, 0);
+        v.field("language", &self.language, 0);
+        v.field("text", &self.text, 0);
+        v.field("contained", &self.contained, 0);
+        v.field("extension", &self.extension, 0);
+        v.field("modifierExtension", &self.modifier_extension, 0);
+        v.field("identifier", &self.identifier, 0);
+        v.field("status", &self.status, 1);
+        v.field("type", &self.type_, 0);
+        v.field("name", &self.name, 0);
+        v.refs(
+            "subject",
+            &self.subject,
+            0,
+            &[
+                "Patient",
+                "Device",
+                "Practitioner",
+                "PractitionerRole",
+                "Location",
+                "HealthcareService",
+                "Organization",
+            ],
+        );
+        v.field("servicePeriod", &self.service_period, 0);
+        v.field("coverage", &self.coverage, 0);
+        v.refs("owner", &self.owner, 0, &["Organization"]);
+        v.field("description", &self.description, 0);
+        v.field("guarantor", &self.guarantor, 0);
+        v.refs("partOf", &self.part_of, 0, &["Account"]);
+    }
+}
+
 impl Account {
     /// A new `Account` with its required elements: `status`.
     pub fn new(status: codes::AccountStatus) -> Self {
@@ -442,6 +480,16 @@ impl crate::visit::Walk for AccountCoverage {
     }
 }
 
+impl crate::validate::Validate for AccountCoverage {
+    fn validate(&self, v: &mut crate::validate::Validator) {
+        v.attr("id", &self.id, 0);
+        v.field("extension", &self.extension, 0);
+        v.field("modifierExtension", &self.modifier_extension, 0);
+        v.refs("coverage", &self.coverage, 1, &["Coverage"]);
+        v.field("priority", &self.priority, 0);
+    }
+}
+
 impl AccountCoverage {
     /// A new `Account.coverage` with its required elements: `coverage`.
     pub fn new<T0: crate::targets::AccountCoverageCoverage>(
@@ -572,6 +620,17 @@ impl crate::visit::Walk for AccountGuarantor {
         w.refs("party", &mut self.party, &["Patient", "RelatedPerson", "Organization"]);
         w.field("onHold", &mut self.on_hold);
         w.field("period", &mut self.period);
+    }
+}
+
+impl crate::validate::Validate for AccountGuarantor {
+    fn validate(&self, v: &mut crate::validate::Validator) {
+        v.attr("id", &self.id, 0);
+        v.field("extension", &self.extension, 0);
+        v.field("modifierExtension", &self.modifier_extension, 0);
+        v.refs("party", &self.party, 1, &["Patient", "RelatedPerson", "Organization"]);
+        v.field("onHold", &self.on_hold, 0);
+        v.field("period", &self.period, 0);
     }
 }
 

@@ -770,6 +770,81 @@ impl crate::visit::Walk for ActivityDefinition {
     }
 }
 
+impl crate::validate::Validate for ActivityDefinition {
+    const IS_RESOURCE: bool = true;
+    fn validate(&self, v: &mut crate::validate::Validator) {
+        v.field("id", &self.id, 0);
+        v.field("meta", &self.meta, 0);
+        v.field("implicitRules", &self.implicit_rules, 0);
+        v.field("language", &self.language, 0);
+        v.field("text", &self.text, 0);
+        v.field("contained", &self.contained, 0);
+        v.field("extension", &self.extension, 0);
+        v.field("modifierExtension", &self.modifier_extension, 0);
+        v.field("url", &self.url, 0);
+        v.field("identifier", &self.identifier, 0);
+        v.field("version", &self.version, 0);
+        v.field("name", &self.name, 0);
+        v.field("title", &self.title, 0);
+        v.field("subtitle", &self.subtitle, 0);
+        v.field("status", &self.status, 1);
+        v.field("experimental", &self.experimental, 0);
+        v.choice("subject", &self.subject, 0);
+        v.field("date", &self.date, 0);
+        v.field("publisher", &self.publisher, 0);
+        v.field("contact", &self.contact, 0);
+        v.field("description", &self.description, 0);
+        v.field("useContext", &self.use_context, 0);
+        v.field("jurisdiction", &self.jurisdiction, 0);
+        v.field("purpose", &self.purpose, 0);
+        v.field("usage", &self.usage, 0);
+        v.field("copyright", &self.copyright, 0);
+        v.field("approvalDate", &self.approval_date, 0);
+        v.field("lastReviewDate", &self.last_review_date, 0);
+        v.field("effectivePeriod", &self.effective_period, 0);
+        v.field("topic", &self.topic, 0);
+        v.field("author", &self.author, 0);
+        v.field("editor", &self.editor, 0);
+        v.field("reviewer", &self.reviewer, 0);
+        v.field("endorser", &self.endorser, 0);
+        v.field("relatedArtifact", &self.related_artifact, 0);
+        v.field("library", &self.library, 0);
+        v.field("kind", &self.kind, 0);
+        v.field("profile", &self.profile, 0);
+        v.field("code", &self.code, 0);
+        v.field("intent", &self.intent, 0);
+        v.field("priority", &self.priority, 0);
+        v.field("doNotPerform", &self.do_not_perform, 0);
+        v.choice("timing", &self.timing, 0);
+        v.refs("location", &self.location, 0, &["Location"]);
+        v.field("participant", &self.participant, 0);
+        v.choice("product", &self.product, 0);
+        v.field("quantity", &self.quantity, 0);
+        v.field("dosage", &self.dosage, 0);
+        v.field("bodySite", &self.body_site, 0);
+        v.refs(
+            "specimenRequirement",
+            &self.specimen_requirement,
+            0,
+            &["SpecimenDefinition"],
+        );
+        v.refs(
+            "observationRequirement",
+            &self.observation_requirement,
+            0,
+            &["ObservationDefinition"],
+        );
+        v.refs(
+            "observationResultRequirement",
+            &self.observation_result_requirement,
+            0,
+            &["ObservationDefinition"],
+        );
+        v.field("transform", &self.transform, 0);
+        v.field("dynamicValue", &self.dynamic_value, 0);
+    }
+}
+
 impl ActivityDefinition {
     /// A new `ActivityDefinition` with its required elements: `status`.
     pub fn new(status: codes::PublicationStatus) -> Self {
@@ -848,6 +923,15 @@ impl crate::visit::Walk for ActivityDefinitionSubject {
             Self::Reference(v) => {
                 w.refs("subjectReference", v, &["Group"]);
             }
+        }
+    }
+}
+
+impl crate::validate::Validate for ActivityDefinitionSubject {
+    fn validate(&self, v: &mut crate::validate::Validator) {
+        match self {
+            Self::CodeableConcept(x) => v.variant("subjectCodeableConcept", x),
+            Self::Reference(x) => v.variant_ref("subjectReference", x, &["Group"]),
         }
     }
 }
@@ -933,6 +1017,19 @@ impl crate::visit::Walk for ActivityDefinitionTiming {
     }
 }
 
+impl crate::validate::Validate for ActivityDefinitionTiming {
+    fn validate(&self, v: &mut crate::validate::Validator) {
+        match self {
+            Self::Timing(x) => v.variant("timingTiming", x),
+            Self::DateTime(x) => v.variant("timingDateTime", x),
+            Self::Age(x) => v.variant("timingAge", x),
+            Self::Period(x) => v.variant("timingPeriod", x),
+            Self::Range(x) => v.variant("timingRange", x),
+            Self::Duration(x) => v.variant("timingDuration", x),
+        }
+    }
+}
+
 /// Choice of types for `ActivityDefinition.product[x]`.
 ///
 /// In JSON the element name carries the type (`productReference`, `productCodeableConcept`, ...).
@@ -972,6 +1069,17 @@ impl crate::visit::Walk for ActivityDefinitionProduct {
             Self::CodeableConcept(v) => {
                 w.field("productCodeableConcept", v);
             }
+        }
+    }
+}
+
+impl crate::validate::Validate for ActivityDefinitionProduct {
+    fn validate(&self, v: &mut crate::validate::Validator) {
+        match self {
+            Self::Reference(x) => {
+                v.variant_ref("productReference", x, &["Medication", "Substance"])
+            }
+            Self::CodeableConcept(x) => v.variant("productCodeableConcept", x),
         }
     }
 }
@@ -1110,6 +1218,16 @@ impl crate::visit::Walk for ActivityDefinitionParticipant {
     }
 }
 
+impl crate::validate::Validate for ActivityDefinitionParticipant {
+    fn validate(&self, v: &mut crate::validate::Validator) {
+        v.attr("id", &self.id, 0);
+        v.field("extension", &self.extension, 0);
+        v.field("modifierExtension", &self.modifier_extension, 0);
+        v.field("type", &self.type_, 1);
+        v.field("role", &self.role, 0);
+    }
+}
+
 impl ActivityDefinitionParticipant {
     /// A new `ActivityDefinition.participant` with its required elements: `type`.
     pub fn new(type_: codes::ActionParticipantType) -> Self {
@@ -1227,6 +1345,16 @@ impl crate::visit::Walk for ActivityDefinitionDynamicValue {
         w.field("modifierExtension", &mut self.modifier_extension);
         w.field("path", &mut self.path);
         w.field("expression", &mut self.expression);
+    }
+}
+
+impl crate::validate::Validate for ActivityDefinitionDynamicValue {
+    fn validate(&self, v: &mut crate::validate::Validator) {
+        v.attr("id", &self.id, 0);
+        v.field("extension", &self.extension, 0);
+        v.field("modifierExtension", &self.modifier_extension, 0);
+        v.field("path", &self.path, 1);
+        v.field("expression", &self.expression, 1);
     }
 }
 

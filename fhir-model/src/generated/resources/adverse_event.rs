@@ -411,6 +411,69 @@ impl crate::visit::Walk for AdverseEvent {
     }
 }
 
+impl crate::validate::Validate for AdverseEvent {
+    const IS_RESOURCE: bool = true;
+    fn validate(&self, v: &mut crate::validate::Validator) {
+        v.field("id", &self.id, 0);
+        v.field("meta", &self.meta, 0);
+        v.field("implicitRules", &self.implicit_rules, 0);
+        v.field("language", &self.language, 0);
+        v.field("text", &self.text, 0);
+        v.field("contained", &self.contained, 0);
+        v.field("extension", &self.extension, 0);
+        v.field("modifierExtension", &self.modifier_extension, 0);
+        v.field("identifier", &self.identifier, 0);
+        v.field("actuality", &self.actuality, 1);
+        v.field("category", &self.category, 0);
+        v.field("event", &self.event, 0);
+        v.refs(
+            "subject",
+            &self.subject,
+            1,
+            &["Patient", "Group", "Practitioner", "RelatedPerson"],
+        );
+        v.refs("encounter", &self.encounter, 0, &["Encounter"]);
+        v.field("date", &self.date, 0);
+        v.field("detected", &self.detected, 0);
+        v.field("recordedDate", &self.recorded_date, 0);
+        v.refs("resultingCondition", &self.resulting_condition, 0, &["Condition"]);
+        v.refs("location", &self.location, 0, &["Location"]);
+        v.field("seriousness", &self.seriousness, 0);
+        v.field("severity", &self.severity, 0);
+        v.field("outcome", &self.outcome, 0);
+        v.refs(
+            "recorder",
+            &self.recorder,
+            0,
+            &["Patient", "Practitioner", "PractitionerRole", "RelatedPerson"],
+        );
+        v.refs(
+            "contributor",
+            &self.contributor,
+            0,
+            &["Practitioner", "PractitionerRole", "Device"],
+        );
+        v.field("suspectEntity", &self.suspect_entity, 0);
+        v.refs(
+            "subjectMedicalHistory",
+            &self.subject_medical_history,
+            0,
+            &[
+                "Condition",
+                "Observation",
+                "AllergyIntolerance",
+                "FamilyMemberHistory",
+                "Immunization",
+                "Procedure",
+                "Media",
+                "DocumentReference",
+            ],
+        );
+        v.refs("referenceDocument", &self.reference_document, 0, &["DocumentReference"]);
+        v.refs("study", &self.study, 0, &["ResearchStudy"]);
+    }
+}
+
 impl AdverseEvent {
     /// A new `AdverseEvent` with its required elements: `actuality`, `subject`.
     pub fn new<T1: crate::targets::AdverseEventSubject>(
@@ -649,6 +712,29 @@ impl crate::visit::Walk for AdverseEventSuspectEntity {
     }
 }
 
+impl crate::validate::Validate for AdverseEventSuspectEntity {
+    fn validate(&self, v: &mut crate::validate::Validator) {
+        v.attr("id", &self.id, 0);
+        v.field("extension", &self.extension, 0);
+        v.field("modifierExtension", &self.modifier_extension, 0);
+        v.refs(
+            "instance",
+            &self.instance,
+            1,
+            &[
+                "Immunization",
+                "Procedure",
+                "Substance",
+                "Medication",
+                "MedicationAdministration",
+                "MedicationStatement",
+                "Device",
+            ],
+        );
+        v.field("causality", &self.causality, 0);
+    }
+}
+
 impl AdverseEventSuspectEntity {
     /// A new `AdverseEvent.suspectEntity` with its required elements: `instance`.
     pub fn new<T0: crate::targets::AdverseEventSuspectEntityInstance>(
@@ -802,6 +888,18 @@ impl crate::visit::Walk for AdverseEventSuspectEntityCausality {
         w.field("productRelatedness", &mut self.product_relatedness);
         w.refs("author", &mut self.author, &["Practitioner", "PractitionerRole"]);
         w.field("method", &mut self.method);
+    }
+}
+
+impl crate::validate::Validate for AdverseEventSuspectEntityCausality {
+    fn validate(&self, v: &mut crate::validate::Validator) {
+        v.attr("id", &self.id, 0);
+        v.field("extension", &self.extension, 0);
+        v.field("modifierExtension", &self.modifier_extension, 0);
+        v.field("assessment", &self.assessment, 0);
+        v.field("productRelatedness", &self.product_relatedness, 0);
+        v.refs("author", &self.author, 0, &["Practitioner", "PractitionerRole"]);
+        v.field("method", &self.method, 0);
     }
 }
 

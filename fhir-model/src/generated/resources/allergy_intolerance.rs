@@ -394,6 +394,46 @@ impl crate::visit::Walk for AllergyIntolerance {
     }
 }
 
+impl crate::validate::Validate for AllergyIntolerance {
+    const IS_RESOURCE: bool = true;
+    fn validate(&self, v: &mut crate::validate::Validator) {
+        v.field("id", &self.id, 0);
+        v.field("meta", &self.meta, 0);
+        v.field("implicitRules", &self.implicit_rules, 0);
+        v.field("language", &self.language, 0);
+        v.field("text", &self.text, 0);
+        v.field("contained", &self.contained, 0);
+        v.field("extension", &self.extension, 0);
+        v.field("modifierExtension", &self.modifier_extension, 0);
+        v.field("identifier", &self.identifier, 0);
+        v.field("clinicalStatus", &self.clinical_status, 0);
+        v.field("verificationStatus", &self.verification_status, 0);
+        v.field("type", &self.type_, 0);
+        v.field("category", &self.category, 0);
+        v.field("criticality", &self.criticality, 0);
+        v.field("code", &self.code, 0);
+        v.refs("patient", &self.patient, 1, &["Patient"]);
+        v.refs("encounter", &self.encounter, 0, &["Encounter"]);
+        v.choice("onset", &self.onset, 0);
+        v.field("recordedDate", &self.recorded_date, 0);
+        v.refs(
+            "recorder",
+            &self.recorder,
+            0,
+            &["Practitioner", "PractitionerRole", "Patient", "RelatedPerson"],
+        );
+        v.refs(
+            "asserter",
+            &self.asserter,
+            0,
+            &["Patient", "RelatedPerson", "Practitioner", "PractitionerRole"],
+        );
+        v.field("lastOccurrence", &self.last_occurrence, 0);
+        v.field("note", &self.note, 0);
+        v.field("reaction", &self.reaction, 0);
+    }
+}
+
 impl AllergyIntolerance {
     /// A new `AllergyIntolerance` with its required elements: `patient`.
     pub fn new<T0: crate::targets::AllergyIntolerancePatient>(
@@ -504,6 +544,18 @@ impl crate::visit::Walk for AllergyIntoleranceOnset {
             Self::String(v) => {
                 w.field("onsetString", v);
             }
+        }
+    }
+}
+
+impl crate::validate::Validate for AllergyIntoleranceOnset {
+    fn validate(&self, v: &mut crate::validate::Validator) {
+        match self {
+            Self::DateTime(x) => v.variant("onsetDateTime", x),
+            Self::Age(x) => v.variant("onsetAge", x),
+            Self::Period(x) => v.variant("onsetPeriod", x),
+            Self::Range(x) => v.variant("onsetRange", x),
+            Self::String(x) => v.variant("onsetString", x),
         }
     }
 }
@@ -685,6 +737,21 @@ impl crate::visit::Walk for AllergyIntoleranceReaction {
         w.field("severity", &mut self.severity);
         w.field("exposureRoute", &mut self.exposure_route);
         w.field("note", &mut self.note);
+    }
+}
+
+impl crate::validate::Validate for AllergyIntoleranceReaction {
+    fn validate(&self, v: &mut crate::validate::Validator) {
+        v.attr("id", &self.id, 0);
+        v.field("extension", &self.extension, 0);
+        v.field("modifierExtension", &self.modifier_extension, 0);
+        v.field("substance", &self.substance, 0);
+        v.field("manifestation", &self.manifestation, 1);
+        v.field("description", &self.description, 0);
+        v.field("onset", &self.onset, 0);
+        v.field("severity", &self.severity, 0);
+        v.field("exposureRoute", &self.exposure_route, 0);
+        v.field("note", &self.note, 0);
     }
 }
 

@@ -423,6 +423,47 @@ impl crate::visit::Walk for Appointment {
     }
 }
 
+impl crate::validate::Validate for Appointment {
+    const IS_RESOURCE: bool = true;
+    fn validate(&self, v: &mut crate::validate::Validator) {
+        v.field("id", &self.id, 0);
+        v.field("meta", &self.meta, 0);
+        v.field("implicitRules", &self.implicit_rules, 0);
+        v.field("language", &self.language, 0);
+        v.field("text", &self.text, 0);
+        v.field("contained", &self.contained, 0);
+        v.field("extension", &self.extension, 0);
+        v.field("modifierExtension", &self.modifier_extension, 0);
+        v.field("identifier", &self.identifier, 0);
+        v.field("status", &self.status, 1);
+        v.field("cancelationReason", &self.cancelation_reason, 0);
+        v.field("serviceCategory", &self.service_category, 0);
+        v.field("serviceType", &self.service_type, 0);
+        v.field("specialty", &self.specialty, 0);
+        v.field("appointmentType", &self.appointment_type, 0);
+        v.field("reasonCode", &self.reason_code, 0);
+        v.refs(
+            "reasonReference",
+            &self.reason_reference,
+            0,
+            &["Condition", "Procedure", "Observation", "ImmunizationRecommendation"],
+        );
+        v.field("priority", &self.priority, 0);
+        v.field("description", &self.description, 0);
+        v.refs("supportingInformation", &self.supporting_information, 0, &[]);
+        v.field("start", &self.start, 0);
+        v.field("end", &self.end, 0);
+        v.field("minutesDuration", &self.minutes_duration, 0);
+        v.refs("slot", &self.slot, 0, &["Slot"]);
+        v.field("created", &self.created, 0);
+        v.field("comment", &self.comment, 0);
+        v.field("patientInstruction", &self.patient_instruction, 0);
+        v.refs("basedOn", &self.based_on, 0, &["ServiceRequest"]);
+        v.field("participant", &self.participant, 1);
+        v.field("requestedPeriod", &self.requested_period, 0);
+    }
+}
+
 impl Appointment {
     /// A new `Appointment` with its required elements: `status`, `participant` (its first item).
     pub fn new(
@@ -645,6 +686,32 @@ impl crate::visit::Walk for AppointmentParticipant {
         w.field("required", &mut self.required);
         w.field("status", &mut self.status);
         w.field("period", &mut self.period);
+    }
+}
+
+impl crate::validate::Validate for AppointmentParticipant {
+    fn validate(&self, v: &mut crate::validate::Validator) {
+        v.attr("id", &self.id, 0);
+        v.field("extension", &self.extension, 0);
+        v.field("modifierExtension", &self.modifier_extension, 0);
+        v.field("type", &self.type_, 0);
+        v.refs(
+            "actor",
+            &self.actor,
+            0,
+            &[
+                "Patient",
+                "Practitioner",
+                "PractitionerRole",
+                "RelatedPerson",
+                "Device",
+                "HealthcareService",
+                "Location",
+            ],
+        );
+        v.field("required", &self.required, 0);
+        v.field("status", &self.status, 1);
+        v.field("period", &self.period, 0);
     }
 }
 

@@ -268,6 +268,41 @@ impl crate::visit::Walk for AppointmentResponse {
     }
 }
 
+impl crate::validate::Validate for AppointmentResponse {
+    const IS_RESOURCE: bool = true;
+    fn validate(&self, v: &mut crate::validate::Validator) {
+        v.field("id", &self.id, 0);
+        v.field("meta", &self.meta, 0);
+        v.field("implicitRules", &self.implicit_rules, 0);
+        v.field("language", &self.language, 0);
+        v.field("text", &self.text, 0);
+        v.field("contained", &self.contained, 0);
+        v.field("extension", &self.extension, 0);
+        v.field("modifierExtension", &self.modifier_extension, 0);
+        v.field("identifier", &self.identifier, 0);
+        v.refs("appointment", &self.appointment, 1, &["Appointment"]);
+        v.field("start", &self.start, 0);
+        v.field("end", &self.end, 0);
+        v.field("participantType", &self.participant_type, 0);
+        v.refs(
+            "actor",
+            &self.actor,
+            0,
+            &[
+                "Patient",
+                "Practitioner",
+                "PractitionerRole",
+                "RelatedPerson",
+                "Device",
+                "HealthcareService",
+                "Location",
+            ],
+        );
+        v.field("participantStatus", &self.participant_status, 1);
+        v.field("comment", &self.comment, 0);
+    }
+}
+
 impl AppointmentResponse {
     /// A new `AppointmentResponse` with its required elements: `appointment`, `participantStatus`.
     pub fn new<T0: crate::targets::AppointmentResponseAppointment>(

@@ -264,6 +264,31 @@ impl crate::visit::Walk for AuditEvent {
     }
 }
 
+impl crate::validate::Validate for AuditEvent {
+    const IS_RESOURCE: bool = true;
+    fn validate(&self, v: &mut crate::validate::Validator) {
+        v.field("id", &self.id, 0);
+        v.field("meta", &self.meta, 0);
+        v.field("implicitRules", &self.implicit_rules, 0);
+        v.field("language", &self.language, 0);
+        v.field("text", &self.text, 0);
+        v.field("contained", &self.contained, 0);
+        v.field("extension", &self.extension, 0);
+        v.field("modifierExtension", &self.modifier_extension, 0);
+        v.field("type", &self.type_, 1);
+        v.field("subtype", &self.subtype, 0);
+        v.field("action", &self.action, 0);
+        v.field("period", &self.period, 0);
+        v.field("recorded", &self.recorded, 1);
+        v.field("outcome", &self.outcome, 0);
+        v.field("outcomeDesc", &self.outcome_desc, 0);
+        v.field("purposeOfEvent", &self.purpose_of_event, 0);
+        v.field("agent", &self.agent, 1);
+        v.field("source", &self.source, 1);
+        v.field("entity", &self.entity, 0);
+    }
+}
+
 impl AuditEvent {
     /// A new `AuditEvent` with its required elements: `type`, `recorded`, `agent` (its first item), `source`.
     pub fn new(
@@ -529,6 +554,37 @@ impl crate::visit::Walk for AuditEventAgent {
     }
 }
 
+impl crate::validate::Validate for AuditEventAgent {
+    fn validate(&self, v: &mut crate::validate::Validator) {
+        v.attr("id", &self.id, 0);
+        v.field("extension", &self.extension, 0);
+        v.field("modifierExtension", &self.modifier_extension, 0);
+        v.field("type", &self.type_, 0);
+        v.field("role", &self.role, 0);
+        v.refs(
+            "who",
+            &self.who,
+            0,
+            &[
+                "PractitionerRole",
+                "Practitioner",
+                "Organization",
+                "Device",
+                "Patient",
+                "RelatedPerson",
+            ],
+        );
+        v.field("altId", &self.alt_id, 0);
+        v.field("name", &self.name, 0);
+        v.field("requestor", &self.requestor, 1);
+        v.refs("location", &self.location, 0, &["Location"]);
+        v.field("policy", &self.policy, 0);
+        v.field("media", &self.media, 0);
+        v.field("network", &self.network, 0);
+        v.field("purposeOfUse", &self.purpose_of_use, 0);
+    }
+}
+
 impl AuditEventAgent {
     /// A new `AuditEvent.agent` with its required elements: `requestor`.
     pub fn new(requestor: bool) -> Self {
@@ -655,6 +711,16 @@ impl crate::visit::Walk for AuditEventAgentNetwork {
         w.field("modifierExtension", &mut self.modifier_extension);
         w.field("address", &mut self.address);
         w.field("type", &mut self.type_);
+    }
+}
+
+impl crate::validate::Validate for AuditEventAgentNetwork {
+    fn validate(&self, v: &mut crate::validate::Validator) {
+        v.attr("id", &self.id, 0);
+        v.field("extension", &self.extension, 0);
+        v.field("modifierExtension", &self.modifier_extension, 0);
+        v.field("address", &self.address, 0);
+        v.field("type", &self.type_, 0);
     }
 }
 
@@ -790,6 +856,29 @@ impl crate::visit::Walk for AuditEventSource {
             ],
         );
         w.field("type", &mut self.type_);
+    }
+}
+
+impl crate::validate::Validate for AuditEventSource {
+    fn validate(&self, v: &mut crate::validate::Validator) {
+        v.attr("id", &self.id, 0);
+        v.field("extension", &self.extension, 0);
+        v.field("modifierExtension", &self.modifier_extension, 0);
+        v.field("site", &self.site, 0);
+        v.refs(
+            "observer",
+            &self.observer,
+            1,
+            &[
+                "PractitionerRole",
+                "Practitioner",
+                "Organization",
+                "Device",
+                "Patient",
+                "RelatedPerson",
+            ],
+        );
+        v.field("type", &self.type_, 0);
     }
 }
 
@@ -981,6 +1070,23 @@ impl crate::visit::Walk for AuditEventEntity {
     }
 }
 
+impl crate::validate::Validate for AuditEventEntity {
+    fn validate(&self, v: &mut crate::validate::Validator) {
+        v.attr("id", &self.id, 0);
+        v.field("extension", &self.extension, 0);
+        v.field("modifierExtension", &self.modifier_extension, 0);
+        v.refs("what", &self.what, 0, &[]);
+        v.field("type", &self.type_, 0);
+        v.field("role", &self.role, 0);
+        v.field("lifecycle", &self.lifecycle, 0);
+        v.field("securityLabel", &self.security_label, 0);
+        v.field("name", &self.name, 0);
+        v.field("description", &self.description, 0);
+        v.field("query", &self.query, 0);
+        v.field("detail", &self.detail, 0);
+    }
+}
+
 /// Additional Information about the entity
 ///
 /// Tagged value pairs for conveying additional information about the entity.
@@ -1126,6 +1232,16 @@ impl crate::visit::Walk for AuditEventEntityDetail {
     }
 }
 
+impl crate::validate::Validate for AuditEventEntityDetail {
+    fn validate(&self, v: &mut crate::validate::Validator) {
+        v.attr("id", &self.id, 0);
+        v.field("extension", &self.extension, 0);
+        v.field("modifierExtension", &self.modifier_extension, 0);
+        v.field("type", &self.type_, 1);
+        v.choice("value", &self.value, 1);
+    }
+}
+
 impl AuditEventEntityDetail {
     /// A new `AuditEvent.entity.detail` with its required elements: `type`, `value`.
     pub fn new(type_: FhirString, value: AuditEventEntityDetailValue) -> Self {
@@ -1178,6 +1294,15 @@ impl crate::visit::Walk for AuditEventEntityDetailValue {
             Self::Base64Binary(v) => {
                 w.field("valueBase64Binary", v);
             }
+        }
+    }
+}
+
+impl crate::validate::Validate for AuditEventEntityDetailValue {
+    fn validate(&self, v: &mut crate::validate::Validator) {
+        match self {
+            Self::String(x) => v.variant("valueString", x),
+            Self::Base64Binary(x) => v.variant("valueBase64Binary", x),
         }
     }
 }

@@ -212,6 +212,36 @@ impl crate::visit::Walk for Basic {
     }
 }
 
+impl crate::validate::Validate for Basic {
+    const IS_RESOURCE: bool = true;
+    fn validate(&self, v: &mut crate::validate::Validator) {
+        v.field("id", &self.id, 0);
+        v.field("meta", &self.meta, 0);
+        v.field("implicitRules", &self.implicit_rules, 0);
+        v.field("language", &self.language, 0);
+        v.field("text", &self.text, 0);
+        v.field("contained", &self.contained, 0);
+        v.field("extension", &self.extension, 0);
+        v.field("modifierExtension", &self.modifier_extension, 0);
+        v.field("identifier", &self.identifier, 0);
+        v.field("code", &self.code, 1);
+        v.refs("subject", &self.subject, 0, &[]);
+        v.field("created", &self.created, 0);
+        v.refs(
+            "author",
+            &self.author,
+            0,
+            &[
+                "Practitioner",
+                "PractitionerRole",
+                "Patient",
+                "RelatedPerson",
+                "Organization",
+            ],
+        );
+    }
+}
+
 impl Basic {
     /// A new `Basic` with its required elements: `code`.
     pub fn new(code: CodeableConcept) -> Self {

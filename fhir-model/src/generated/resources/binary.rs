@@ -137,6 +137,19 @@ impl crate::visit::Walk for Binary {
     }
 }
 
+impl crate::validate::Validate for Binary {
+    const IS_RESOURCE: bool = true;
+    fn validate(&self, v: &mut crate::validate::Validator) {
+        v.field("id", &self.id, 0);
+        v.field("meta", &self.meta, 0);
+        v.field("implicitRules", &self.implicit_rules, 0);
+        v.field("language", &self.language, 0);
+        v.field("contentType", &self.content_type, 1);
+        v.refs("securityContext", &self.security_context, 0, &[]);
+        v.field("data", &self.data, 0);
+    }
+}
+
 impl Binary {
     /// A new `Binary` with its required elements: `contentType`.
     pub fn new(content_type: Code) -> Self {

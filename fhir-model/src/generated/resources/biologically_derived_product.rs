@@ -265,6 +265,31 @@ impl crate::visit::Walk for BiologicallyDerivedProduct {
     }
 }
 
+impl crate::validate::Validate for BiologicallyDerivedProduct {
+    const IS_RESOURCE: bool = true;
+    fn validate(&self, v: &mut crate::validate::Validator) {
+        v.field("id", &self.id, 0);
+        v.field("meta", &self.meta, 0);
+        v.field("implicitRules", &self.implicit_rules, 0);
+        v.field("language", &self.language, 0);
+        v.field("text", &self.text, 0);
+        v.field("contained", &self.contained, 0);
+        v.field("extension", &self.extension, 0);
+        v.field("modifierExtension", &self.modifier_extension, 0);
+        v.field("identifier", &self.identifier, 0);
+        v.field("productCategory", &self.product_category, 0);
+        v.field("productCode", &self.product_code, 0);
+        v.field("status", &self.status, 0);
+        v.refs("request", &self.request, 0, &["ServiceRequest"]);
+        v.field("quantity", &self.quantity, 0);
+        v.refs("parent", &self.parent, 0, &["BiologicallyDerivedProduct"]);
+        v.field("collection", &self.collection, 0);
+        v.field("processing", &self.processing, 0);
+        v.field("manipulation", &self.manipulation, 0);
+        v.field("storage", &self.storage, 0);
+    }
+}
+
 impl BiologicallyDerivedProduct {
     /// Adds a reference to a ServiceRequest to `request`.
     pub fn push_request<T: crate::targets::BiologicallyDerivedProductRequest>(
@@ -448,6 +473,17 @@ impl crate::visit::Walk for BiologicallyDerivedProductCollection {
     }
 }
 
+impl crate::validate::Validate for BiologicallyDerivedProductCollection {
+    fn validate(&self, v: &mut crate::validate::Validator) {
+        v.attr("id", &self.id, 0);
+        v.field("extension", &self.extension, 0);
+        v.field("modifierExtension", &self.modifier_extension, 0);
+        v.refs("collector", &self.collector, 0, &["Practitioner", "PractitionerRole"]);
+        v.refs("source", &self.source, 0, &["Patient", "Organization"]);
+        v.choice("collected", &self.collected, 0);
+    }
+}
+
 impl BiologicallyDerivedProductCollection {
     /// Sets `collector` to a reference to a Practitioner | PractitionerRole.
     pub fn set_collector<
@@ -507,6 +543,15 @@ impl crate::visit::Walk for BiologicallyDerivedProductCollectionCollected {
             Self::Period(v) => {
                 w.field("collectedPeriod", v);
             }
+        }
+    }
+}
+
+impl crate::validate::Validate for BiologicallyDerivedProductCollectionCollected {
+    fn validate(&self, v: &mut crate::validate::Validator) {
+        match self {
+            Self::DateTime(x) => v.variant("collectedDateTime", x),
+            Self::Period(x) => v.variant("collectedPeriod", x),
         }
     }
 }
@@ -659,6 +704,18 @@ impl crate::visit::Walk for BiologicallyDerivedProductProcessing {
     }
 }
 
+impl crate::validate::Validate for BiologicallyDerivedProductProcessing {
+    fn validate(&self, v: &mut crate::validate::Validator) {
+        v.attr("id", &self.id, 0);
+        v.field("extension", &self.extension, 0);
+        v.field("modifierExtension", &self.modifier_extension, 0);
+        v.field("description", &self.description, 0);
+        v.field("procedure", &self.procedure, 0);
+        v.refs("additive", &self.additive, 0, &["Substance"]);
+        v.choice("time", &self.time, 0);
+    }
+}
+
 impl BiologicallyDerivedProductProcessing {
     /// Sets `additive` to a reference to a Substance.
     pub fn set_additive<T: crate::targets::BiologicallyDerivedProductProcessingAdditive>(
@@ -709,6 +766,15 @@ impl crate::visit::Walk for BiologicallyDerivedProductProcessingTime {
             Self::Period(v) => {
                 w.field("timePeriod", v);
             }
+        }
+    }
+}
+
+impl crate::validate::Validate for BiologicallyDerivedProductProcessingTime {
+    fn validate(&self, v: &mut crate::validate::Validator) {
+        match self {
+            Self::DateTime(x) => v.variant("timeDateTime", x),
+            Self::Period(x) => v.variant("timePeriod", x),
         }
     }
 }
@@ -843,6 +909,16 @@ impl crate::visit::Walk for BiologicallyDerivedProductManipulation {
     }
 }
 
+impl crate::validate::Validate for BiologicallyDerivedProductManipulation {
+    fn validate(&self, v: &mut crate::validate::Validator) {
+        v.attr("id", &self.id, 0);
+        v.field("extension", &self.extension, 0);
+        v.field("modifierExtension", &self.modifier_extension, 0);
+        v.field("description", &self.description, 0);
+        v.choice("time", &self.time, 0);
+    }
+}
+
 /// Choice of types for `BiologicallyDerivedProduct.manipulation.time[x]`.
 ///
 /// In JSON the element name carries the type (`timeDateTime`, `timePeriod`, ...).
@@ -882,6 +958,15 @@ impl crate::visit::Walk for BiologicallyDerivedProductManipulationTime {
             Self::Period(v) => {
                 w.field("timePeriod", v);
             }
+        }
+    }
+}
+
+impl crate::validate::Validate for BiologicallyDerivedProductManipulationTime {
+    fn validate(&self, v: &mut crate::validate::Validator) {
+        match self {
+            Self::DateTime(x) => v.variant("timeDateTime", x),
+            Self::Period(x) => v.variant("timePeriod", x),
         }
     }
 }
@@ -1006,5 +1091,17 @@ impl crate::visit::Walk for BiologicallyDerivedProductStorage {
         w.field("temperature", &mut self.temperature);
         w.field("scale", &mut self.scale);
         w.field("duration", &mut self.duration);
+    }
+}
+
+impl crate::validate::Validate for BiologicallyDerivedProductStorage {
+    fn validate(&self, v: &mut crate::validate::Validator) {
+        v.attr("id", &self.id, 0);
+        v.field("extension", &self.extension, 0);
+        v.field("modifierExtension", &self.modifier_extension, 0);
+        v.field("description", &self.description, 0);
+        v.field("temperature", &self.temperature, 0);
+        v.field("scale", &self.scale, 0);
+        v.field("duration", &self.duration, 0);
     }
 }

@@ -227,6 +227,28 @@ impl crate::visit::Walk for BodyStructure {
     }
 }
 
+impl crate::validate::Validate for BodyStructure {
+    const IS_RESOURCE: bool = true;
+    fn validate(&self, v: &mut crate::validate::Validator) {
+        v.field("id", &self.id, 0);
+        v.field("meta", &self.meta, 0);
+        v.field("implicitRules", &self.implicit_rules, 0);
+        v.field("language", &self.language, 0);
+        v.field("text", &self.text, 0);
+        v.field("contained", &self.contained, 0);
+        v.field("extension", &self.extension, 0);
+        v.field("modifierExtension", &self.modifier_extension, 0);
+        v.field("identifier", &self.identifier, 0);
+        v.field("active", &self.active, 0);
+        v.field("morphology", &self.morphology, 0);
+        v.field("location", &self.location, 0);
+        v.field("locationQualifier", &self.location_qualifier, 0);
+        v.field("description", &self.description, 0);
+        v.field("image", &self.image, 0);
+        v.refs("patient", &self.patient, 1, &["Patient"]);
+    }
+}
+
 impl BodyStructure {
     /// A new `BodyStructure` with its required elements: `patient`.
     pub fn new<T0: crate::targets::BodyStructurePatient>(

@@ -175,6 +175,24 @@ impl crate::visit::Walk for Bundle {
     }
 }
 
+impl crate::validate::Validate for Bundle {
+    const IS_RESOURCE: bool = true;
+    fn validate(&self, v: &mut crate::validate::Validator) {
+        v.field("id", &self.id, 0);
+        v.field("meta", &self.meta, 0);
+        v.field("implicitRules", &self.implicit_rules, 0);
+        v.field("language", &self.language, 0);
+        v.field("identifier", &self.identifier, 0);
+        v.field("type", &self.type_, 1);
+        v.field("timestamp", &self.timestamp, 0);
+        v.field("total", &self.total, 0);
+        v.field("link", &self.link, 0);
+        v.field("entry", &self.entry, 0);
+        v.field("signature", &self.signature, 0);
+        v.bundle(self);
+    }
+}
+
 impl Bundle {
     /// A new `Bundle` with its required elements: `type`.
     pub fn new(type_: codes::BundleType) -> Self {
@@ -327,6 +345,16 @@ impl crate::visit::Walk for BundleLink {
     }
 }
 
+impl crate::validate::Validate for BundleLink {
+    fn validate(&self, v: &mut crate::validate::Validator) {
+        v.attr("id", &self.id, 0);
+        v.field("extension", &self.extension, 0);
+        v.field("modifierExtension", &self.modifier_extension, 0);
+        v.field("relation", &self.relation, 1);
+        v.field("url", &self.url, 1);
+    }
+}
+
 impl BundleLink {
     /// A new `Bundle.link` with its required elements: `relation`, `url`.
     pub fn new(relation: FhirString, url: Uri) -> Self {
@@ -475,6 +503,20 @@ impl crate::visit::Walk for BundleEntry {
     }
 }
 
+impl crate::validate::Validate for BundleEntry {
+    fn validate(&self, v: &mut crate::validate::Validator) {
+        v.attr("id", &self.id, 0);
+        v.field("extension", &self.extension, 0);
+        v.field("modifierExtension", &self.modifier_extension, 0);
+        v.field("link", &self.link, 0);
+        v.field("fullUrl", &self.full_url, 0);
+        v.field("resource", &self.resource, 0);
+        v.field("search", &self.search, 0);
+        v.field("request", &self.request, 0);
+        v.field("response", &self.response, 0);
+    }
+}
+
 /// Search related information
 ///
 /// Information about the search process that lead to the creation of this entry.
@@ -575,6 +617,16 @@ impl crate::visit::Walk for BundleEntrySearch {
         w.field("modifierExtension", &mut self.modifier_extension);
         w.field("mode", &mut self.mode);
         w.field("score", &mut self.score);
+    }
+}
+
+impl crate::validate::Validate for BundleEntrySearch {
+    fn validate(&self, v: &mut crate::validate::Validator) {
+        v.attr("id", &self.id, 0);
+        v.field("extension", &self.extension, 0);
+        v.field("modifierExtension", &self.modifier_extension, 0);
+        v.field("mode", &self.mode, 0);
+        v.field("score", &self.score, 0);
     }
 }
 
@@ -754,6 +806,20 @@ impl crate::visit::Walk for BundleEntryRequest {
     }
 }
 
+impl crate::validate::Validate for BundleEntryRequest {
+    fn validate(&self, v: &mut crate::validate::Validator) {
+        v.attr("id", &self.id, 0);
+        v.field("extension", &self.extension, 0);
+        v.field("modifierExtension", &self.modifier_extension, 0);
+        v.field("method", &self.method, 1);
+        v.field("url", &self.url, 1);
+        v.field("ifNoneMatch", &self.if_none_match, 0);
+        v.field("ifModifiedSince", &self.if_modified_since, 0);
+        v.field("ifMatch", &self.if_match, 0);
+        v.field("ifNoneExist", &self.if_none_exist, 0);
+    }
+}
+
 impl BundleEntryRequest {
     /// A new `Bundle.entry.request` with its required elements: `method`, `url`.
     pub fn new(method: codes::HttpVerb, url: Uri) -> Self {
@@ -902,6 +968,19 @@ impl crate::visit::Walk for BundleEntryResponse {
         w.field("etag", &mut self.etag);
         w.field("lastModified", &mut self.last_modified);
         w.field("outcome", &mut self.outcome);
+    }
+}
+
+impl crate::validate::Validate for BundleEntryResponse {
+    fn validate(&self, v: &mut crate::validate::Validator) {
+        v.attr("id", &self.id, 0);
+        v.field("extension", &self.extension, 0);
+        v.field("modifierExtension", &self.modifier_extension, 0);
+        v.field("status", &self.status, 1);
+        v.field("location", &self.location, 0);
+        v.field("etag", &self.etag, 0);
+        v.field("lastModified", &self.last_modified, 0);
+        v.field("outcome", &self.outcome, 0);
     }
 }
 

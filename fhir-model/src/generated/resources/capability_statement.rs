@@ -473,6 +473,46 @@ impl crate::visit::Walk for CapabilityStatement {
     }
 }
 
+impl crate::validate::Validate for CapabilityStatement {
+    const IS_RESOURCE: bool = true;
+    fn validate(&self, v: &mut crate::validate::Validator) {
+        v.field("id", &self.id, 0);
+        v.field("meta", &self.meta, 0);
+        v.field("implicitRules", &self.implicit_rules, 0);
+        v.field("language", &self.language, 0);
+        v.field("text", &self.text, 0);
+        v.field("contained", &self.contained, 0);
+        v.field("extension", &self.extension, 0);
+        v.field("modifierExtension", &self.modifier_extension, 0);
+        v.field("url", &self.url, 0);
+        v.field("version", &self.version, 0);
+        v.field("name", &self.name, 0);
+        v.field("title", &self.title, 0);
+        v.field("status", &self.status, 1);
+        v.field("experimental", &self.experimental, 0);
+        v.field("date", &self.date, 1);
+        v.field("publisher", &self.publisher, 0);
+        v.field("contact", &self.contact, 0);
+        v.field("description", &self.description, 0);
+        v.field("useContext", &self.use_context, 0);
+        v.field("jurisdiction", &self.jurisdiction, 0);
+        v.field("purpose", &self.purpose, 0);
+        v.field("copyright", &self.copyright, 0);
+        v.field("kind", &self.kind, 1);
+        v.field("instantiates", &self.instantiates, 0);
+        v.field("imports", &self.imports, 0);
+        v.field("software", &self.software, 0);
+        v.field("implementation", &self.implementation, 0);
+        v.field("fhirVersion", &self.fhir_version, 1);
+        v.field("format", &self.format, 1);
+        v.field("patchFormat", &self.patch_format, 0);
+        v.field("implementationGuide", &self.implementation_guide, 0);
+        v.field("rest", &self.rest, 0);
+        v.field("messaging", &self.messaging, 0);
+        v.field("document", &self.document, 0);
+    }
+}
+
 impl CapabilityStatement {
     /// A new `CapabilityStatement` with its required elements: `status`, `date`, `kind`, `fhirVersion`, `format` (its first item).
     pub fn new(
@@ -640,6 +680,17 @@ impl crate::visit::Walk for CapabilityStatementSoftware {
     }
 }
 
+impl crate::validate::Validate for CapabilityStatementSoftware {
+    fn validate(&self, v: &mut crate::validate::Validator) {
+        v.attr("id", &self.id, 0);
+        v.field("extension", &self.extension, 0);
+        v.field("modifierExtension", &self.modifier_extension, 0);
+        v.field("name", &self.name, 1);
+        v.field("version", &self.version, 0);
+        v.field("releaseDate", &self.release_date, 0);
+    }
+}
+
 impl CapabilityStatementSoftware {
     /// A new `CapabilityStatement.software` with its required elements: `name`.
     pub fn new(name: FhirString) -> Self {
@@ -765,6 +816,17 @@ impl crate::visit::Walk for CapabilityStatementImplementation {
         w.field("description", &mut self.description);
         w.field("url", &mut self.url);
         w.refs("custodian", &mut self.custodian, &["Organization"]);
+    }
+}
+
+impl crate::validate::Validate for CapabilityStatementImplementation {
+    fn validate(&self, v: &mut crate::validate::Validator) {
+        v.attr("id", &self.id, 0);
+        v.field("extension", &self.extension, 0);
+        v.field("modifierExtension", &self.modifier_extension, 0);
+        v.field("description", &self.description, 1);
+        v.field("url", &self.url, 0);
+        v.refs("custodian", &self.custodian, 0, &["Organization"]);
     }
 }
 
@@ -955,6 +1017,22 @@ impl crate::visit::Walk for CapabilityStatementRest {
     }
 }
 
+impl crate::validate::Validate for CapabilityStatementRest {
+    fn validate(&self, v: &mut crate::validate::Validator) {
+        v.attr("id", &self.id, 0);
+        v.field("extension", &self.extension, 0);
+        v.field("modifierExtension", &self.modifier_extension, 0);
+        v.field("mode", &self.mode, 1);
+        v.field("documentation", &self.documentation, 0);
+        v.field("security", &self.security, 0);
+        v.field("resource", &self.resource, 0);
+        v.field("interaction", &self.interaction, 0);
+        v.field("searchParam", &self.search_param, 0);
+        v.field("operation", &self.operation, 0);
+        v.field("compartment", &self.compartment, 0);
+    }
+}
+
 impl CapabilityStatementRest {
     /// A new `CapabilityStatement.rest` with its required elements: `mode`.
     pub fn new(mode: codes::RestfulCapabilityMode) -> Self {
@@ -1074,6 +1152,17 @@ impl crate::visit::Walk for CapabilityStatementRestSecurity {
         w.field("cors", &mut self.cors);
         w.field("service", &mut self.service);
         w.field("description", &mut self.description);
+    }
+}
+
+impl crate::validate::Validate for CapabilityStatementRestSecurity {
+    fn validate(&self, v: &mut crate::validate::Validator) {
+        v.attr("id", &self.id, 0);
+        v.field("extension", &self.extension, 0);
+        v.field("modifierExtension", &self.modifier_extension, 0);
+        v.field("cors", &self.cors, 0);
+        v.field("service", &self.service, 0);
+        v.field("description", &self.description, 0);
     }
 }
 
@@ -1479,6 +1568,31 @@ impl crate::visit::Walk for CapabilityStatementRestResource {
     }
 }
 
+impl crate::validate::Validate for CapabilityStatementRestResource {
+    fn validate(&self, v: &mut crate::validate::Validator) {
+        v.attr("id", &self.id, 0);
+        v.field("extension", &self.extension, 0);
+        v.field("modifierExtension", &self.modifier_extension, 0);
+        v.field("type", &self.type_, 1);
+        v.field("profile", &self.profile, 0);
+        v.field("supportedProfile", &self.supported_profile, 0);
+        v.field("documentation", &self.documentation, 0);
+        v.field("interaction", &self.interaction, 0);
+        v.field("versioning", &self.versioning, 0);
+        v.field("readHistory", &self.read_history, 0);
+        v.field("updateCreate", &self.update_create, 0);
+        v.field("conditionalCreate", &self.conditional_create, 0);
+        v.field("conditionalRead", &self.conditional_read, 0);
+        v.field("conditionalUpdate", &self.conditional_update, 0);
+        v.field("conditionalDelete", &self.conditional_delete, 0);
+        v.field("referencePolicy", &self.reference_policy, 0);
+        v.field("searchInclude", &self.search_include, 0);
+        v.field("searchRevInclude", &self.search_rev_include, 0);
+        v.field("searchParam", &self.search_param, 0);
+        v.field("operation", &self.operation, 0);
+    }
+}
+
 impl CapabilityStatementRestResource {
     /// A new `CapabilityStatement.rest.resource` with its required elements: `type`.
     pub fn new(type_: codes::ResourceType) -> Self {
@@ -1595,6 +1709,16 @@ impl crate::visit::Walk for CapabilityStatementRestResourceInteraction {
         w.field("modifierExtension", &mut self.modifier_extension);
         w.field("code", &mut self.code);
         w.field("documentation", &mut self.documentation);
+    }
+}
+
+impl crate::validate::Validate for CapabilityStatementRestResourceInteraction {
+    fn validate(&self, v: &mut crate::validate::Validator) {
+        v.attr("id", &self.id, 0);
+        v.field("extension", &self.extension, 0);
+        v.field("modifierExtension", &self.modifier_extension, 0);
+        v.field("code", &self.code, 1);
+        v.field("documentation", &self.documentation, 0);
     }
 }
 
@@ -1745,6 +1869,18 @@ impl crate::visit::Walk for CapabilityStatementRestResourceSearchParam {
     }
 }
 
+impl crate::validate::Validate for CapabilityStatementRestResourceSearchParam {
+    fn validate(&self, v: &mut crate::validate::Validator) {
+        v.attr("id", &self.id, 0);
+        v.field("extension", &self.extension, 0);
+        v.field("modifierExtension", &self.modifier_extension, 0);
+        v.field("name", &self.name, 1);
+        v.field("definition", &self.definition, 0);
+        v.field("type", &self.type_, 1);
+        v.field("documentation", &self.documentation, 0);
+    }
+}
+
 impl CapabilityStatementRestResourceSearchParam {
     /// A new `CapabilityStatement.rest.resource.searchParam` with its required elements: `name`, `type`.
     pub fn new(name: FhirString, type_: codes::SearchParamType) -> Self {
@@ -1882,6 +2018,17 @@ impl crate::visit::Walk for CapabilityStatementRestResourceOperation {
     }
 }
 
+impl crate::validate::Validate for CapabilityStatementRestResourceOperation {
+    fn validate(&self, v: &mut crate::validate::Validator) {
+        v.attr("id", &self.id, 0);
+        v.field("extension", &self.extension, 0);
+        v.field("modifierExtension", &self.modifier_extension, 0);
+        v.field("name", &self.name, 1);
+        v.field("definition", &self.definition, 1);
+        v.field("documentation", &self.documentation, 0);
+    }
+}
+
 impl CapabilityStatementRestResourceOperation {
     /// A new `CapabilityStatement.rest.resource.operation` with its required elements: `name`, `definition`.
     pub fn new(name: FhirString, definition: Canonical) -> Self {
@@ -1999,6 +2146,16 @@ impl crate::visit::Walk for CapabilityStatementRestInteraction {
         w.field("modifierExtension", &mut self.modifier_extension);
         w.field("code", &mut self.code);
         w.field("documentation", &mut self.documentation);
+    }
+}
+
+impl crate::validate::Validate for CapabilityStatementRestInteraction {
+    fn validate(&self, v: &mut crate::validate::Validator) {
+        v.attr("id", &self.id, 0);
+        v.field("extension", &self.extension, 0);
+        v.field("modifierExtension", &self.modifier_extension, 0);
+        v.field("code", &self.code, 1);
+        v.field("documentation", &self.documentation, 0);
     }
 }
 
@@ -2137,6 +2294,18 @@ impl crate::visit::Walk for CapabilityStatementMessaging {
     }
 }
 
+impl crate::validate::Validate for CapabilityStatementMessaging {
+    fn validate(&self, v: &mut crate::validate::Validator) {
+        v.attr("id", &self.id, 0);
+        v.field("extension", &self.extension, 0);
+        v.field("modifierExtension", &self.modifier_extension, 0);
+        v.field("endpoint", &self.endpoint, 0);
+        v.field("reliableCache", &self.reliable_cache, 0);
+        v.field("documentation", &self.documentation, 0);
+        v.field("supportedMessage", &self.supported_message, 0);
+    }
+}
+
 /// Where messages should be sent
 ///
 /// An endpoint (network accessible address) to which messages and/or replies are to be sent.
@@ -2244,6 +2413,16 @@ impl crate::visit::Walk for CapabilityStatementMessagingEndpoint {
         w.field("modifierExtension", &mut self.modifier_extension);
         w.field("protocol", &mut self.protocol);
         w.field("address", &mut self.address);
+    }
+}
+
+impl crate::validate::Validate for CapabilityStatementMessagingEndpoint {
+    fn validate(&self, v: &mut crate::validate::Validator) {
+        v.attr("id", &self.id, 0);
+        v.field("extension", &self.extension, 0);
+        v.field("modifierExtension", &self.modifier_extension, 0);
+        v.field("protocol", &self.protocol, 1);
+        v.field("address", &self.address, 1);
     }
 }
 
@@ -2370,6 +2549,16 @@ impl crate::visit::Walk for CapabilityStatementMessagingSupportedMessage {
         w.field("modifierExtension", &mut self.modifier_extension);
         w.field("mode", &mut self.mode);
         w.field("definition", &mut self.definition);
+    }
+}
+
+impl crate::validate::Validate for CapabilityStatementMessagingSupportedMessage {
+    fn validate(&self, v: &mut crate::validate::Validator) {
+        v.attr("id", &self.id, 0);
+        v.field("extension", &self.extension, 0);
+        v.field("modifierExtension", &self.modifier_extension, 0);
+        v.field("mode", &self.mode, 1);
+        v.field("definition", &self.definition, 1);
     }
 }
 
@@ -2507,6 +2696,17 @@ impl crate::visit::Walk for CapabilityStatementDocument {
         w.field("mode", &mut self.mode);
         w.field("documentation", &mut self.documentation);
         w.field("profile", &mut self.profile);
+    }
+}
+
+impl crate::validate::Validate for CapabilityStatementDocument {
+    fn validate(&self, v: &mut crate::validate::Validator) {
+        v.attr("id", &self.id, 0);
+        v.field("extension", &self.extension, 0);
+        v.field("modifierExtension", &self.modifier_extension, 0);
+        v.field("mode", &self.mode, 1);
+        v.field("documentation", &self.documentation, 0);
+        v.field("profile", &self.profile, 1);
     }
 }
 

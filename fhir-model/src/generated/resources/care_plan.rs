@@ -468,6 +468,69 @@ impl crate::visit::Walk for CarePlan {
     }
 }
 
+impl crate::validate::Validate for CarePlan {
+    const IS_RESOURCE: bool = true;
+    fn validate(&self, v: &mut crate::validate::Validator) {
+        v.field("id", &self.id, 0);
+        v.field("meta", &self.meta, 0);
+        v.field("implicitRules", &self.implicit_rules, 0);
+        v.field("language", &self.language, 0);
+        v.field("text", &self.text, 0);
+        v.field("contained", &self.contained, 0);
+        v.field("extension", &self.extension, 0);
+        v.field("modifierExtension", &self.modifier_extension, 0);
+        v.field("identifier", &self.identifier, 0);
+        v.field("instantiatesCanonical", &self.instantiates_canonical, 0);
+        v.field("instantiatesUri", &self.instantiates_uri, 0);
+        v.refs("basedOn", &self.based_on, 0, &["CarePlan"]);
+        v.refs("replaces", &self.replaces, 0, &["CarePlan"]);
+        v.refs("partOf", &self.part_of, 0, &["CarePlan"]);
+        v.field("status", &self.status, 1);
+        v.field("intent", &self.intent, 1);
+        v.field("category", &self.category, 0);
+        v.field("title", &self.title, 0);
+        v.field("description", &self.description, 0);
+        v.refs("subject", &self.subject, 1, &["Patient", "Group"]);
+        v.refs("encounter", &self.encounter, 0, &["Encounter"]);
+        v.field("period", &self.period, 0);
+        v.field("created", &self.created, 0);
+        v.refs(
+            "author",
+            &self.author,
+            0,
+            &[
+                "Patient",
+                "Practitioner",
+                "PractitionerRole",
+                "Device",
+                "RelatedPerson",
+                "Organization",
+                "CareTeam",
+            ],
+        );
+        v.refs(
+            "contributor",
+            &self.contributor,
+            0,
+            &[
+                "Patient",
+                "Practitioner",
+                "PractitionerRole",
+                "Device",
+                "RelatedPerson",
+                "Organization",
+                "CareTeam",
+            ],
+        );
+        v.refs("careTeam", &self.care_team, 0, &["CareTeam"]);
+        v.refs("addresses", &self.addresses, 0, &["Condition"]);
+        v.refs("supportingInfo", &self.supporting_info, 0, &[]);
+        v.refs("goal", &self.goal, 0, &["Goal"]);
+        v.field("activity", &self.activity, 0);
+        v.field("note", &self.note, 0);
+    }
+}
+
 impl CarePlan {
     /// A new `CarePlan` with its required elements: `status`, `intent`, `subject`.
     pub fn new<T2: crate::targets::CarePlanSubject>(
@@ -750,6 +813,34 @@ impl crate::visit::Walk for CarePlanActivity {
             ],
         );
         w.field("detail", &mut self.detail);
+    }
+}
+
+impl crate::validate::Validate for CarePlanActivity {
+    fn validate(&self, v: &mut crate::validate::Validator) {
+        v.attr("id", &self.id, 0);
+        v.field("extension", &self.extension, 0);
+        v.field("modifierExtension", &self.modifier_extension, 0);
+        v.field("outcomeCodeableConcept", &self.outcome_codeable_concept, 0);
+        v.refs("outcomeReference", &self.outcome_reference, 0, &[]);
+        v.field("progress", &self.progress, 0);
+        v.refs(
+            "reference",
+            &self.reference,
+            0,
+            &[
+                "Appointment",
+                "CommunicationRequest",
+                "DeviceRequest",
+                "MedicationRequest",
+                "NutritionOrder",
+                "Task",
+                "ServiceRequest",
+                "VisionPrescription",
+                "RequestGroup",
+            ],
+        );
+        v.field("detail", &self.detail, 0);
     }
 }
 
@@ -1144,6 +1235,50 @@ impl crate::visit::Walk for CarePlanActivityDetail {
     }
 }
 
+impl crate::validate::Validate for CarePlanActivityDetail {
+    fn validate(&self, v: &mut crate::validate::Validator) {
+        v.attr("id", &self.id, 0);
+        v.field("extension", &self.extension, 0);
+        v.field("modifierExtension", &self.modifier_extension, 0);
+        v.field("kind", &self.kind, 0);
+        v.field("instantiatesCanonical", &self.instantiates_canonical, 0);
+        v.field("instantiatesUri", &self.instantiates_uri, 0);
+        v.field("code", &self.code, 0);
+        v.field("reasonCode", &self.reason_code, 0);
+        v.refs(
+            "reasonReference",
+            &self.reason_reference,
+            0,
+            &["Condition", "Observation", "DiagnosticReport", "DocumentReference"],
+        );
+        v.refs("goal", &self.goal, 0, &["Goal"]);
+        v.field("status", &self.status, 1);
+        v.field("statusReason", &self.status_reason, 0);
+        v.field("doNotPerform", &self.do_not_perform, 0);
+        v.choice("scheduled", &self.scheduled, 0);
+        v.refs("location", &self.location, 0, &["Location"]);
+        v.refs(
+            "performer",
+            &self.performer,
+            0,
+            &[
+                "Practitioner",
+                "PractitionerRole",
+                "Organization",
+                "RelatedPerson",
+                "Patient",
+                "CareTeam",
+                "HealthcareService",
+                "Device",
+            ],
+        );
+        v.choice("product", &self.product, 0);
+        v.field("dailyAmount", &self.daily_amount, 0);
+        v.field("quantity", &self.quantity, 0);
+        v.field("description", &self.description, 0);
+    }
+}
+
 impl CarePlanActivityDetail {
     /// A new `CarePlan.activity.detail` with its required elements: `status`.
     pub fn new(status: codes::CarePlanActivityStatus) -> Self {
@@ -1239,6 +1374,16 @@ impl crate::visit::Walk for CarePlanActivityDetailScheduled {
     }
 }
 
+impl crate::validate::Validate for CarePlanActivityDetailScheduled {
+    fn validate(&self, v: &mut crate::validate::Validator) {
+        match self {
+            Self::Timing(x) => v.variant("scheduledTiming", x),
+            Self::Period(x) => v.variant("scheduledPeriod", x),
+            Self::String(x) => v.variant("scheduledString", x),
+        }
+    }
+}
+
 /// Choice of types for `CarePlan.activity.detail.product[x]`.
 ///
 /// In JSON the element name carries the type (`productCodeableConcept`, `productReference`, ...).
@@ -1277,6 +1422,17 @@ impl crate::visit::Walk for CarePlanActivityDetailProduct {
             }
             Self::Reference(v) => {
                 w.refs("productReference", v, &["Medication", "Substance"]);
+            }
+        }
+    }
+}
+
+impl crate::validate::Validate for CarePlanActivityDetailProduct {
+    fn validate(&self, v: &mut crate::validate::Validator) {
+        match self {
+            Self::CodeableConcept(x) => v.variant("productCodeableConcept", x),
+            Self::Reference(x) => {
+                v.variant_ref("productReference", x, &["Medication", "Substance"])
             }
         }
     }

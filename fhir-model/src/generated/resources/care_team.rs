@@ -273,6 +273,38 @@ impl crate::visit::Walk for CareTeam {
     }
 }
 
+impl crate::validate::Validate for CareTeam {
+    const IS_RESOURCE: bool = true;
+    fn validate(&self, v: &mut crate::validate::Validator) {
+        v.field("id", &self.id, 0);
+        v.field("meta", &self.meta, 0);
+        v.field("implicitRules", &self.implicit_rules, 0);
+        v.field("language", &self.language, 0);
+        v.field("text", &self.text, 0);
+        v.field("contained", &self.contained, 0);
+        v.field("extension", &self.extension, 0);
+        v.field("modifierExtension", &self.modifier_extension, 0);
+        v.field("identifier", &self.identifier, 0);
+        v.field("status", &self.status, 0);
+        v.field("category", &self.category, 0);
+        v.field("name", &self.name, 0);
+        v.refs("subject", &self.subject, 0, &["Patient", "Group"]);
+        v.refs("encounter", &self.encounter, 0, &["Encounter"]);
+        v.field("period", &self.period, 0);
+        v.field("participant", &self.participant, 0);
+        v.field("reasonCode", &self.reason_code, 0);
+        v.refs("reasonReference", &self.reason_reference, 0, &["Condition"]);
+        v.refs(
+            "managingOrganization",
+            &self.managing_organization,
+            0,
+            &["Organization"],
+        );
+        v.field("telecom", &self.telecom, 0);
+        v.field("note", &self.note, 0);
+    }
+}
+
 impl CareTeam {
     /// Sets `subject` to a reference to a Patient | Group.
     pub fn set_subject<T: crate::targets::CareTeamSubject>(
@@ -471,6 +503,30 @@ impl crate::visit::Walk for CareTeamParticipant {
         );
         w.refs("onBehalfOf", &mut self.on_behalf_of, &["Organization"]);
         w.field("period", &mut self.period);
+    }
+}
+
+impl crate::validate::Validate for CareTeamParticipant {
+    fn validate(&self, v: &mut crate::validate::Validator) {
+        v.attr("id", &self.id, 0);
+        v.field("extension", &self.extension, 0);
+        v.field("modifierExtension", &self.modifier_extension, 0);
+        v.field("role", &self.role, 0);
+        v.refs(
+            "member",
+            &self.member,
+            0,
+            &[
+                "Practitioner",
+                "PractitionerRole",
+                "RelatedPerson",
+                "Patient",
+                "Organization",
+                "CareTeam",
+            ],
+        );
+        v.refs("onBehalfOf", &self.on_behalf_of, 0, &["Organization"]);
+        v.field("period", &self.period, 0);
     }
 }
 

@@ -334,6 +334,50 @@ impl crate::visit::Walk for CatalogEntry {
     }
 }
 
+impl crate::validate::Validate for CatalogEntry {
+    const IS_RESOURCE: bool = true;
+    fn validate(&self, v: &mut crate::validate::Validator) {
+        v.field("id", &self.id, 0);
+        v.field("meta", &self.meta, 0);
+        v.field("implicitRules", &self.implicit_rules, 0);
+        v.field("language", &self.language, 0);
+        v.field("text", &self.text, 0);
+        v.field("contained", &self.contained, 0);
+        v.field("extension", &self.extension, 0);
+        v.field("modifierExtension", &self.modifier_extension, 0);
+        v.field("identifier", &self.identifier, 0);
+        v.field("type", &self.type_, 0);
+        v.field("orderable", &self.orderable, 1);
+        v.refs(
+            "referencedItem",
+            &self.referenced_item,
+            1,
+            &[
+                "Medication",
+                "Device",
+                "Organization",
+                "Practitioner",
+                "PractitionerRole",
+                "HealthcareService",
+                "ActivityDefinition",
+                "PlanDefinition",
+                "SpecimenDefinition",
+                "ObservationDefinition",
+                "Binary",
+            ],
+        );
+        v.field("additionalIdentifier", &self.additional_identifier, 0);
+        v.field("classification", &self.classification, 0);
+        v.field("status", &self.status, 0);
+        v.field("validityPeriod", &self.validity_period, 0);
+        v.field("validTo", &self.valid_to, 0);
+        v.field("lastUpdated", &self.last_updated, 0);
+        v.field("additionalCharacteristic", &self.additional_characteristic, 0);
+        v.field("additionalClassification", &self.additional_classification, 0);
+        v.field("relatedEntry", &self.related_entry, 0);
+    }
+}
+
 impl CatalogEntry {
     /// A new `CatalogEntry` with its required elements: `orderable`, `referencedItem`.
     pub fn new<T1: crate::targets::CatalogEntryReferencedItem>(
@@ -490,6 +534,16 @@ impl crate::visit::Walk for CatalogEntryRelatedEntry {
         w.field("modifierExtension", &mut self.modifier_extension);
         w.field("relationtype", &mut self.relationtype);
         w.refs("item", &mut self.item, &["CatalogEntry"]);
+    }
+}
+
+impl crate::validate::Validate for CatalogEntryRelatedEntry {
+    fn validate(&self, v: &mut crate::validate::Validator) {
+        v.attr("id", &self.id, 0);
+        v.field("extension", &self.extension, 0);
+        v.field("modifierExtension", &self.modifier_extension, 0);
+        v.field("relationtype", &self.relationtype, 1);
+        v.refs("item", &self.item, 1, &["CatalogEntry"]);
     }
 }
 

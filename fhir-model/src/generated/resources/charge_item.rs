@@ -578,6 +578,82 @@ impl crate::visit::Walk for ChargeItem {
     }
 }
 
+impl crate::validate::Validate for ChargeItem {
+    const IS_RESOURCE: bool = true;
+    fn validate(&self, v: &mut crate::validate::Validator) {
+        v.field("id", &self.id, 0);
+        v.field("meta", &self.meta, 0);
+        v.field("implicitRules", &self.implicit_rules, 0);
+        v.field("language", &self.language, 0);
+        v.field("text", &self.text, 0);
+        v.field("contained", &self.contained, 0);
+        v.field("extension", &self.extension, 0);
+        v.field("modifierExtension", &self.modifier_extension, 0);
+        v.field("identifier", &self.identifier, 0);
+        v.field("definitionUri", &self.definition_uri, 0);
+        v.field("definitionCanonical", &self.definition_canonical, 0);
+        v.field("status", &self.status, 1);
+        v.refs("partOf", &self.part_of, 0, &["ChargeItem"]);
+        v.field("code", &self.code, 1);
+        v.refs("subject", &self.subject, 1, &["Patient", "Group"]);
+        v.refs("context", &self.context, 0, &["Encounter", "EpisodeOfCare"]);
+        v.choice("occurrence", &self.occurrence, 0);
+        v.field("performer", &self.performer, 0);
+        v.refs(
+            "performingOrganization",
+            &self.performing_organization,
+            0,
+            &["Organization"],
+        );
+        v.refs(
+            "requestingOrganization",
+            &self.requesting_organization,
+            0,
+            &["Organization"],
+        );
+        v.refs("costCenter", &self.cost_center, 0, &["Organization"]);
+        v.field("quantity", &self.quantity, 0);
+        v.field("bodysite", &self.bodysite, 0);
+        v.field("factorOverride", &self.factor_override, 0);
+        v.field("priceOverride", &self.price_override, 0);
+        v.field("overrideReason", &self.override_reason, 0);
+        v.refs(
+            "enterer",
+            &self.enterer,
+            0,
+            &[
+                "Practitioner",
+                "PractitionerRole",
+                "Organization",
+                "Patient",
+                "Device",
+                "RelatedPerson",
+            ],
+        );
+        v.field("enteredDate", &self.entered_date, 0);
+        v.field("reason", &self.reason, 0);
+        v.refs(
+            "service",
+            &self.service,
+            0,
+            &[
+                "DiagnosticReport",
+                "ImagingStudy",
+                "Immunization",
+                "MedicationAdministration",
+                "MedicationDispense",
+                "Observation",
+                "Procedure",
+                "SupplyDelivery",
+            ],
+        );
+        v.choice("product", &self.product, 0);
+        v.refs("account", &self.account, 0, &["Account"]);
+        v.field("note", &self.note, 0);
+        v.refs("supportingInformation", &self.supporting_information, 0, &[]);
+    }
+}
+
 impl ChargeItem {
     /// A new `ChargeItem` with its required elements: `status`, `code`, `subject`.
     pub fn new<T2: crate::targets::ChargeItemSubject>(
@@ -718,6 +794,16 @@ impl crate::visit::Walk for ChargeItemOccurrence {
     }
 }
 
+impl crate::validate::Validate for ChargeItemOccurrence {
+    fn validate(&self, v: &mut crate::validate::Validator) {
+        match self {
+            Self::DateTime(x) => v.variant("occurrenceDateTime", x),
+            Self::Period(x) => v.variant("occurrencePeriod", x),
+            Self::Timing(x) => v.variant("occurrenceTiming", x),
+        }
+    }
+}
+
 /// Choice of types for `ChargeItem.product[x]`.
 ///
 /// In JSON the element name carries the type (`productReference`, `productCodeableConcept`, ...).
@@ -757,6 +843,21 @@ impl crate::visit::Walk for ChargeItemProduct {
             Self::CodeableConcept(v) => {
                 w.field("productCodeableConcept", v);
             }
+        }
+    }
+}
+
+impl crate::validate::Validate for ChargeItemProduct {
+    fn validate(&self, v: &mut crate::validate::Validator) {
+        match self {
+            Self::Reference(x) => {
+                v.variant_ref(
+                    "productReference",
+                    x,
+                    &["Device", "Medication", "Substance"],
+                )
+            }
+            Self::CodeableConcept(x) => v.variant("productCodeableConcept", x),
         }
     }
 }
@@ -901,6 +1002,29 @@ impl crate::visit::Walk for ChargeItemPerformer {
         w.refs(
             "actor",
             &mut self.actor,
+            &[
+                "Practitioner",
+                "PractitionerRole",
+                "Organization",
+                "CareTeam",
+                "Patient",
+                "Device",
+                "RelatedPerson",
+            ],
+        );
+    }
+}
+
+impl crate::validate::Validate for ChargeItemPerformer {
+    fn validate(&self, v: &mut crate::validate::Validator) {
+        v.attr("id", &self.id, 0);
+        v.field("extension", &self.extension, 0);
+        v.field("modifierExtension", &self.modifier_extension, 0);
+        v.field("function", &self.function, 0);
+        v.refs(
+            "actor",
+            &self.actor,
+            1,
             &[
                 "Practitioner",
                 "PractitionerRole",

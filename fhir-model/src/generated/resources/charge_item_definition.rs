@@ -431,6 +431,43 @@ impl crate::visit::Walk for ChargeItemDefinition {
     }
 }
 
+impl crate::validate::Validate for ChargeItemDefinition {
+    const IS_RESOURCE: bool = true;
+    fn validate(&self, v: &mut crate::validate::Validator) {
+        v.field("id", &self.id, 0);
+        v.field("meta", &self.meta, 0);
+        v.field("implicitRules", &self.implicit_rules, 0);
+        v.field("language", &self.language, 0);
+        v.field("text", &self.text, 0);
+        v.field("contained", &self.contained, 0);
+        v.field("extension", &self.extension, 0);
+        v.field("modifierExtension", &self.modifier_extension, 0);
+        v.field("url", &self.url, 1);
+        v.field("identifier", &self.identifier, 0);
+        v.field("version", &self.version, 0);
+        v.field("title", &self.title, 0);
+        v.field("derivedFromUri", &self.derived_from_uri, 0);
+        v.field("partOf", &self.part_of, 0);
+        v.field("replaces", &self.replaces, 0);
+        v.field("status", &self.status, 1);
+        v.field("experimental", &self.experimental, 0);
+        v.field("date", &self.date, 0);
+        v.field("publisher", &self.publisher, 0);
+        v.field("contact", &self.contact, 0);
+        v.field("description", &self.description, 0);
+        v.field("useContext", &self.use_context, 0);
+        v.field("jurisdiction", &self.jurisdiction, 0);
+        v.field("copyright", &self.copyright, 0);
+        v.field("approvalDate", &self.approval_date, 0);
+        v.field("lastReviewDate", &self.last_review_date, 0);
+        v.field("effectivePeriod", &self.effective_period, 0);
+        v.field("code", &self.code, 0);
+        v.refs("instance", &self.instance, 0, &["Medication", "Substance", "Device"]);
+        v.field("applicability", &self.applicability, 0);
+        v.field("propertyGroup", &self.property_group, 0);
+    }
+}
+
 impl ChargeItemDefinition {
     /// A new `ChargeItemDefinition` with its required elements: `url`, `status`.
     pub fn new(url: Uri, status: codes::PublicationStatus) -> Self {
@@ -591,6 +628,17 @@ impl crate::visit::Walk for ChargeItemDefinitionApplicability {
     }
 }
 
+impl crate::validate::Validate for ChargeItemDefinitionApplicability {
+    fn validate(&self, v: &mut crate::validate::Validator) {
+        v.attr("id", &self.id, 0);
+        v.field("extension", &self.extension, 0);
+        v.field("modifierExtension", &self.modifier_extension, 0);
+        v.field("description", &self.description, 0);
+        v.field("language", &self.language, 0);
+        v.field("expression", &self.expression, 0);
+    }
+}
+
 /// Group of properties which are applicable under the same conditions
 ///
 /// Group of properties which are applicable under the same conditions. If no applicability rules are established for the group, then all properties always apply.
@@ -687,6 +735,16 @@ impl crate::visit::Walk for ChargeItemDefinitionPropertyGroup {
         w.field("modifierExtension", &mut self.modifier_extension);
         w.field("applicability", &mut self.applicability);
         w.field("priceComponent", &mut self.price_component);
+    }
+}
+
+impl crate::validate::Validate for ChargeItemDefinitionPropertyGroup {
+    fn validate(&self, v: &mut crate::validate::Validator) {
+        v.attr("id", &self.id, 0);
+        v.field("extension", &self.extension, 0);
+        v.field("modifierExtension", &self.modifier_extension, 0);
+        v.field("applicability", &self.applicability, 0);
+        v.field("priceComponent", &self.price_component, 0);
     }
 }
 
@@ -814,6 +872,18 @@ impl crate::visit::Walk for ChargeItemDefinitionPropertyGroupPriceComponent {
         w.field("code", &mut self.code);
         w.field("factor", &mut self.factor);
         w.field("amount", &mut self.amount);
+    }
+}
+
+impl crate::validate::Validate for ChargeItemDefinitionPropertyGroupPriceComponent {
+    fn validate(&self, v: &mut crate::validate::Validator) {
+        v.attr("id", &self.id, 0);
+        v.field("extension", &self.extension, 0);
+        v.field("modifierExtension", &self.modifier_extension, 0);
+        v.field("type", &self.type_, 1);
+        v.field("code", &self.code, 0);
+        v.field("factor", &self.factor, 0);
+        v.field("amount", &self.amount, 0);
     }
 }
 

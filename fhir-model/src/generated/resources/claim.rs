@@ -463,6 +463,62 @@ impl crate::visit::Walk for Claim {
     }
 }
 
+impl crate::validate::Validate for Claim {
+    const IS_RESOURCE: bool = true;
+    fn validate(&self, v: &mut crate::validate::Validator) {
+        v.field("id", &self.id, 0);
+        v.field("meta", &self.meta, 0);
+        v.field("implicitRules", &self.implicit_rules, 0);
+        v.field("language", &self.language, 0);
+        v.field("text", &self.text, 0);
+        v.field("contained", &self.contained, 0);
+        v.field("extension", &self.extension, 0);
+        v.field("modifierExtension", &self.modifier_extension, 0);
+        v.field("identifier", &self.identifier, 0);
+        v.field("status", &self.status, 1);
+        v.field("type", &self.type_, 1);
+        v.field("subType", &self.sub_type, 0);
+        v.field("use", &self.use_, 1);
+        v.refs("patient", &self.patient, 1, &["Patient"]);
+        v.field("billablePeriod", &self.billable_period, 0);
+        v.field("created", &self.created, 1);
+        v.refs("enterer", &self.enterer, 0, &["Practitioner", "PractitionerRole"]);
+        v.refs("insurer", &self.insurer, 0, &["Organization"]);
+        v.refs(
+            "provider",
+            &self.provider,
+            1,
+            &["Practitioner", "PractitionerRole", "Organization"],
+        );
+        v.field("priority", &self.priority, 1);
+        v.field("fundsReserve", &self.funds_reserve, 0);
+        v.field("related", &self.related, 0);
+        v.refs(
+            "prescription",
+            &self.prescription,
+            0,
+            &["DeviceRequest", "MedicationRequest", "VisionPrescription"],
+        );
+        v.refs(
+            "originalPrescription",
+            &self.original_prescription,
+            0,
+            &["DeviceRequest", "MedicationRequest", "VisionPrescription"],
+        );
+        v.field("payee", &self.payee, 0);
+        v.refs("referral", &self.referral, 0, &["ServiceRequest"]);
+        v.refs("facility", &self.facility, 0, &["Location"]);
+        v.field("careTeam", &self.care_team, 0);
+        v.field("supportingInfo", &self.supporting_info, 0);
+        v.field("diagnosis", &self.diagnosis, 0);
+        v.field("procedure", &self.procedure, 0);
+        v.field("insurance", &self.insurance, 1);
+        v.field("accident", &self.accident, 0);
+        v.field("item", &self.item, 0);
+        v.field("total", &self.total, 0);
+    }
+}
+
 impl Claim {
     /// A new `Claim` with its required elements: `status`, `type`, `use`, `patient`, `created`, `provider`, `priority`, `insurance` (its first item).
     #[allow(clippy::too_many_arguments)]
@@ -689,6 +745,17 @@ impl crate::visit::Walk for ClaimRelated {
     }
 }
 
+impl crate::validate::Validate for ClaimRelated {
+    fn validate(&self, v: &mut crate::validate::Validator) {
+        v.attr("id", &self.id, 0);
+        v.field("extension", &self.extension, 0);
+        v.field("modifierExtension", &self.modifier_extension, 0);
+        v.refs("claim", &self.claim, 0, &["Claim"]);
+        v.field("relationship", &self.relationship, 0);
+        v.field("reference", &self.reference, 0);
+    }
+}
+
 impl ClaimRelated {
     /// Sets `claim` to a reference to a Claim.
     pub fn set_claim<T: crate::targets::ClaimRelatedClaim>(
@@ -811,6 +878,27 @@ impl crate::visit::Walk for ClaimPayee {
         w.refs(
             "party",
             &mut self.party,
+            &[
+                "Practitioner",
+                "PractitionerRole",
+                "Organization",
+                "Patient",
+                "RelatedPerson",
+            ],
+        );
+    }
+}
+
+impl crate::validate::Validate for ClaimPayee {
+    fn validate(&self, v: &mut crate::validate::Validator) {
+        v.attr("id", &self.id, 0);
+        v.field("extension", &self.extension, 0);
+        v.field("modifierExtension", &self.modifier_extension, 0);
+        v.field("type", &self.type_, 1);
+        v.refs(
+            "party",
+            &self.party,
+            0,
             &[
                 "Practitioner",
                 "PractitionerRole",
@@ -984,6 +1072,24 @@ impl crate::visit::Walk for ClaimCareTeam {
         w.field("responsible", &mut self.responsible);
         w.field("role", &mut self.role);
         w.field("qualification", &mut self.qualification);
+    }
+}
+
+impl crate::validate::Validate for ClaimCareTeam {
+    fn validate(&self, v: &mut crate::validate::Validator) {
+        v.attr("id", &self.id, 0);
+        v.field("extension", &self.extension, 0);
+        v.field("modifierExtension", &self.modifier_extension, 0);
+        v.field("sequence", &self.sequence, 1);
+        v.refs(
+            "provider",
+            &self.provider,
+            1,
+            &["Practitioner", "PractitionerRole", "Organization"],
+        );
+        v.field("responsible", &self.responsible, 0);
+        v.field("role", &self.role, 0);
+        v.field("qualification", &self.qualification, 0);
     }
 }
 
@@ -1241,6 +1347,20 @@ impl crate::visit::Walk for ClaimSupportingInfo {
     }
 }
 
+impl crate::validate::Validate for ClaimSupportingInfo {
+    fn validate(&self, v: &mut crate::validate::Validator) {
+        v.attr("id", &self.id, 0);
+        v.field("extension", &self.extension, 0);
+        v.field("modifierExtension", &self.modifier_extension, 0);
+        v.field("sequence", &self.sequence, 1);
+        v.field("category", &self.category, 1);
+        v.field("code", &self.code, 0);
+        v.choice("timing", &self.timing, 0);
+        v.choice("value", &self.value, 0);
+        v.field("reason", &self.reason, 0);
+    }
+}
+
 impl ClaimSupportingInfo {
     /// A new `Claim.supportingInfo` with its required elements: `sequence`, `category`.
     pub fn new(sequence: PositiveInt, category: CodeableConcept) -> Self {
@@ -1291,6 +1411,15 @@ impl crate::visit::Walk for ClaimSupportingInfoTiming {
             Self::Period(v) => {
                 w.field("timingPeriod", v);
             }
+        }
+    }
+}
+
+impl crate::validate::Validate for ClaimSupportingInfoTiming {
+    fn validate(&self, v: &mut crate::validate::Validator) {
+        match self {
+            Self::Date(x) => v.variant("timingDate", x),
+            Self::Period(x) => v.variant("timingPeriod", x),
         }
     }
 }
@@ -1361,6 +1490,18 @@ impl crate::visit::Walk for ClaimSupportingInfoValue {
             Self::Reference(v) => {
                 w.refs("valueReference", v, &[]);
             }
+        }
+    }
+}
+
+impl crate::validate::Validate for ClaimSupportingInfoValue {
+    fn validate(&self, v: &mut crate::validate::Validator) {
+        match self {
+            Self::Boolean(x) => v.variant("valueBoolean", x),
+            Self::String(x) => v.variant("valueString", x),
+            Self::Quantity(x) => v.variant("valueQuantity", x),
+            Self::Attachment(x) => v.variant("valueAttachment", x),
+            Self::Reference(x) => v.variant_ref("valueReference", x, &[]),
         }
     }
 }
@@ -1517,6 +1658,19 @@ impl crate::visit::Walk for ClaimDiagnosis {
     }
 }
 
+impl crate::validate::Validate for ClaimDiagnosis {
+    fn validate(&self, v: &mut crate::validate::Validator) {
+        v.attr("id", &self.id, 0);
+        v.field("extension", &self.extension, 0);
+        v.field("modifierExtension", &self.modifier_extension, 0);
+        v.field("sequence", &self.sequence, 1);
+        v.choice("diagnosis", &self.diagnosis, 1);
+        v.field("type", &self.type_, 0);
+        v.field("onAdmission", &self.on_admission, 0);
+        v.field("packageCode", &self.package_code, 0);
+    }
+}
+
 impl ClaimDiagnosis {
     /// A new `Claim.diagnosis` with its required elements: `sequence`, `diagnosis`.
     pub fn new(sequence: PositiveInt, diagnosis: ClaimDiagnosisDiagnosis) -> Self {
@@ -1569,6 +1723,15 @@ impl crate::visit::Walk for ClaimDiagnosisDiagnosis {
             Self::Reference(v) => {
                 w.refs("diagnosisReference", v, &["Condition"]);
             }
+        }
+    }
+}
+
+impl crate::validate::Validate for ClaimDiagnosisDiagnosis {
+    fn validate(&self, v: &mut crate::validate::Validator) {
+        match self {
+            Self::CodeableConcept(x) => v.variant("diagnosisCodeableConcept", x),
+            Self::Reference(x) => v.variant_ref("diagnosisReference", x, &["Condition"]),
         }
     }
 }
@@ -1727,6 +1890,19 @@ impl crate::visit::Walk for ClaimProcedure {
     }
 }
 
+impl crate::validate::Validate for ClaimProcedure {
+    fn validate(&self, v: &mut crate::validate::Validator) {
+        v.attr("id", &self.id, 0);
+        v.field("extension", &self.extension, 0);
+        v.field("modifierExtension", &self.modifier_extension, 0);
+        v.field("sequence", &self.sequence, 1);
+        v.field("type", &self.type_, 0);
+        v.field("date", &self.date, 0);
+        v.choice("procedure", &self.procedure, 1);
+        v.refs("udi", &self.udi, 0, &["Device"]);
+    }
+}
+
 impl ClaimProcedure {
     /// A new `Claim.procedure` with its required elements: `sequence`, `procedure`.
     pub fn new(sequence: PositiveInt, procedure: ClaimProcedureProcedure) -> Self {
@@ -1787,6 +1963,15 @@ impl crate::visit::Walk for ClaimProcedureProcedure {
             Self::Reference(v) => {
                 w.refs("procedureReference", v, &["Procedure"]);
             }
+        }
+    }
+}
+
+impl crate::validate::Validate for ClaimProcedureProcedure {
+    fn validate(&self, v: &mut crate::validate::Validator) {
+        match self {
+            Self::CodeableConcept(x) => v.variant("procedureCodeableConcept", x),
+            Self::Reference(x) => v.variant_ref("procedureReference", x, &["Procedure"]),
         }
     }
 }
@@ -1979,6 +2164,21 @@ impl crate::visit::Walk for ClaimInsurance {
     }
 }
 
+impl crate::validate::Validate for ClaimInsurance {
+    fn validate(&self, v: &mut crate::validate::Validator) {
+        v.attr("id", &self.id, 0);
+        v.field("extension", &self.extension, 0);
+        v.field("modifierExtension", &self.modifier_extension, 0);
+        v.field("sequence", &self.sequence, 1);
+        v.field("focal", &self.focal, 1);
+        v.field("identifier", &self.identifier, 0);
+        v.refs("coverage", &self.coverage, 1, &["Coverage"]);
+        v.field("businessArrangement", &self.business_arrangement, 0);
+        v.field("preAuthRef", &self.pre_auth_ref, 0);
+        v.refs("claimResponse", &self.claim_response, 0, &["ClaimResponse"]);
+    }
+}
+
 impl ClaimInsurance {
     /// A new `Claim.insurance` with its required elements: `sequence`, `focal`, `coverage`.
     pub fn new<T2: crate::targets::ClaimInsuranceCoverage>(
@@ -2143,6 +2343,17 @@ impl crate::visit::Walk for ClaimAccident {
     }
 }
 
+impl crate::validate::Validate for ClaimAccident {
+    fn validate(&self, v: &mut crate::validate::Validator) {
+        v.attr("id", &self.id, 0);
+        v.field("extension", &self.extension, 0);
+        v.field("modifierExtension", &self.modifier_extension, 0);
+        v.field("date", &self.date, 1);
+        v.field("type", &self.type_, 0);
+        v.choice("location", &self.location, 0);
+    }
+}
+
 impl ClaimAccident {
     /// A new `Claim.accident` with its required elements: `date`.
     pub fn new(date: Date) -> Self {
@@ -2192,6 +2403,15 @@ impl crate::visit::Walk for ClaimAccidentLocation {
             Self::Reference(v) => {
                 w.refs("locationReference", v, &["Location"]);
             }
+        }
+    }
+}
+
+impl crate::validate::Validate for ClaimAccidentLocation {
+    fn validate(&self, v: &mut crate::validate::Validator) {
+        match self {
+            Self::Address(x) => v.variant("locationAddress", x),
+            Self::Reference(x) => v.variant_ref("locationReference", x, &["Location"]),
         }
     }
 }
@@ -2616,6 +2836,35 @@ impl crate::visit::Walk for ClaimItem {
     }
 }
 
+impl crate::validate::Validate for ClaimItem {
+    fn validate(&self, v: &mut crate::validate::Validator) {
+        v.attr("id", &self.id, 0);
+        v.field("extension", &self.extension, 0);
+        v.field("modifierExtension", &self.modifier_extension, 0);
+        v.field("sequence", &self.sequence, 1);
+        v.field("careTeamSequence", &self.care_team_sequence, 0);
+        v.field("diagnosisSequence", &self.diagnosis_sequence, 0);
+        v.field("procedureSequence", &self.procedure_sequence, 0);
+        v.field("informationSequence", &self.information_sequence, 0);
+        v.field("revenue", &self.revenue, 0);
+        v.field("category", &self.category, 0);
+        v.field("productOrService", &self.product_or_service, 1);
+        v.field("modifier", &self.modifier, 0);
+        v.field("programCode", &self.program_code, 0);
+        v.choice("serviced", &self.serviced, 0);
+        v.choice("location", &self.location, 0);
+        v.field("quantity", &self.quantity, 0);
+        v.field("unitPrice", &self.unit_price, 0);
+        v.field("factor", &self.factor, 0);
+        v.field("net", &self.net, 0);
+        v.refs("udi", &self.udi, 0, &["Device"]);
+        v.field("bodySite", &self.body_site, 0);
+        v.field("subSite", &self.sub_site, 0);
+        v.refs("encounter", &self.encounter, 0, &["Encounter"]);
+        v.field("detail", &self.detail, 0);
+    }
+}
+
 impl ClaimItem {
     /// A new `Claim.item` with its required elements: `sequence`, `productOrService`.
     pub fn new(sequence: PositiveInt, product_or_service: CodeableConcept) -> Self {
@@ -2686,6 +2935,15 @@ impl crate::visit::Walk for ClaimItemServiced {
     }
 }
 
+impl crate::validate::Validate for ClaimItemServiced {
+    fn validate(&self, v: &mut crate::validate::Validator) {
+        match self {
+            Self::Date(x) => v.variant("servicedDate", x),
+            Self::Period(x) => v.variant("servicedPeriod", x),
+        }
+    }
+}
+
 /// Choice of types for `Claim.item.location[x]`.
 ///
 /// In JSON the element name carries the type (`locationCodeableConcept`, `locationAddress`, ...).
@@ -2734,6 +2992,16 @@ impl crate::visit::Walk for ClaimItemLocation {
             Self::Reference(v) => {
                 w.refs("locationReference", v, &["Location"]);
             }
+        }
+    }
+}
+
+impl crate::validate::Validate for ClaimItemLocation {
+    fn validate(&self, v: &mut crate::validate::Validator) {
+        match self {
+            Self::CodeableConcept(x) => v.variant("locationCodeableConcept", x),
+            Self::Address(x) => v.variant("locationAddress", x),
+            Self::Reference(x) => v.variant_ref("locationReference", x, &["Location"]),
         }
     }
 }
@@ -2941,6 +3209,26 @@ impl crate::visit::Walk for ClaimItemDetail {
         w.field("net", &mut self.net);
         w.refs("udi", &mut self.udi, &["Device"]);
         w.field("subDetail", &mut self.sub_detail);
+    }
+}
+
+impl crate::validate::Validate for ClaimItemDetail {
+    fn validate(&self, v: &mut crate::validate::Validator) {
+        v.attr("id", &self.id, 0);
+        v.field("extension", &self.extension, 0);
+        v.field("modifierExtension", &self.modifier_extension, 0);
+        v.field("sequence", &self.sequence, 1);
+        v.field("revenue", &self.revenue, 0);
+        v.field("category", &self.category, 0);
+        v.field("productOrService", &self.product_or_service, 1);
+        v.field("modifier", &self.modifier, 0);
+        v.field("programCode", &self.program_code, 0);
+        v.field("quantity", &self.quantity, 0);
+        v.field("unitPrice", &self.unit_price, 0);
+        v.field("factor", &self.factor, 0);
+        v.field("net", &self.net, 0);
+        v.refs("udi", &self.udi, 0, &["Device"]);
+        v.field("subDetail", &self.sub_detail, 0);
     }
 }
 
@@ -3157,6 +3445,25 @@ impl crate::visit::Walk for ClaimItemDetailSubDetail {
         w.field("factor", &mut self.factor);
         w.field("net", &mut self.net);
         w.refs("udi", &mut self.udi, &["Device"]);
+    }
+}
+
+impl crate::validate::Validate for ClaimItemDetailSubDetail {
+    fn validate(&self, v: &mut crate::validate::Validator) {
+        v.attr("id", &self.id, 0);
+        v.field("extension", &self.extension, 0);
+        v.field("modifierExtension", &self.modifier_extension, 0);
+        v.field("sequence", &self.sequence, 1);
+        v.field("revenue", &self.revenue, 0);
+        v.field("category", &self.category, 0);
+        v.field("productOrService", &self.product_or_service, 1);
+        v.field("modifier", &self.modifier, 0);
+        v.field("programCode", &self.program_code, 0);
+        v.field("quantity", &self.quantity, 0);
+        v.field("unitPrice", &self.unit_price, 0);
+        v.field("factor", &self.factor, 0);
+        v.field("net", &self.net, 0);
+        v.refs("udi", &self.udi, 0, &["Device"]);
     }
 }
 

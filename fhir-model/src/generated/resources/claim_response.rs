@@ -460,6 +460,57 @@ impl crate::visit::Walk for ClaimResponse {
     }
 }
 
+impl crate::validate::Validate for ClaimResponse {
+    const IS_RESOURCE: bool = true;
+    fn validate(&self, v: &mut crate::validate::Validator) {
+        v.field("id", &self.id, 0);
+        v.field("meta", &self.meta, 0);
+        v.field("implicitRules", &self.implicit_rules, 0);
+        v.field("language", &self.language, 0);
+        v.field("text", &self.text, 0);
+        v.field("contained", &self.contained, 0);
+        v.field("extension", &self.extension, 0);
+        v.field("modifierExtension", &self.modifier_extension, 0);
+        v.field("identifier", &self.identifier, 0);
+        v.field("status", &self.status, 1);
+        v.field("type", &self.type_, 1);
+        v.field("subType", &self.sub_type, 0);
+        v.field("use", &self.use_, 1);
+        v.refs("patient", &self.patient, 1, &["Patient"]);
+        v.field("created", &self.created, 1);
+        v.refs("insurer", &self.insurer, 1, &["Organization"]);
+        v.refs(
+            "requestor",
+            &self.requestor,
+            0,
+            &["Practitioner", "PractitionerRole", "Organization"],
+        );
+        v.refs("request", &self.request, 0, &["Claim"]);
+        v.field("outcome", &self.outcome, 1);
+        v.field("disposition", &self.disposition, 0);
+        v.field("preAuthRef", &self.pre_auth_ref, 0);
+        v.field("preAuthPeriod", &self.pre_auth_period, 0);
+        v.field("payeeType", &self.payee_type, 0);
+        v.field("item", &self.item, 0);
+        v.field("addItem", &self.add_item, 0);
+        v.field("adjudication", &self.adjudication, 0);
+        v.field("total", &self.total, 0);
+        v.field("payment", &self.payment, 0);
+        v.field("fundsReserve", &self.funds_reserve, 0);
+        v.field("formCode", &self.form_code, 0);
+        v.field("form", &self.form, 0);
+        v.field("processNote", &self.process_note, 0);
+        v.refs(
+            "communicationRequest",
+            &self.communication_request,
+            0,
+            &["CommunicationRequest"],
+        );
+        v.field("insurance", &self.insurance, 0);
+        v.field("error", &self.error, 0);
+    }
+}
+
 impl ClaimResponse {
     /// A new `ClaimResponse` with its required elements: `status`, `type`, `use`, `patient`, `created`, `insurer`, `outcome`.
     pub fn new<
@@ -687,6 +738,18 @@ impl crate::visit::Walk for ClaimResponseItem {
     }
 }
 
+impl crate::validate::Validate for ClaimResponseItem {
+    fn validate(&self, v: &mut crate::validate::Validator) {
+        v.attr("id", &self.id, 0);
+        v.field("extension", &self.extension, 0);
+        v.field("modifierExtension", &self.modifier_extension, 0);
+        v.field("itemSequence", &self.item_sequence, 1);
+        v.field("noteNumber", &self.note_number, 0);
+        v.field("adjudication", &self.adjudication, 1);
+        v.field("detail", &self.detail, 0);
+    }
+}
+
 impl ClaimResponseItem {
     /// A new `ClaimResponse.item` with its required elements: `itemSequence`, `adjudication` (its first item).
     pub fn new(
@@ -820,6 +883,18 @@ impl crate::visit::Walk for ClaimResponseItemAdjudication {
         w.field("reason", &mut self.reason);
         w.field("amount", &mut self.amount);
         w.field("value", &mut self.value);
+    }
+}
+
+impl crate::validate::Validate for ClaimResponseItemAdjudication {
+    fn validate(&self, v: &mut crate::validate::Validator) {
+        v.attr("id", &self.id, 0);
+        v.field("extension", &self.extension, 0);
+        v.field("modifierExtension", &self.modifier_extension, 0);
+        v.field("category", &self.category, 1);
+        v.field("reason", &self.reason, 0);
+        v.field("amount", &self.amount, 0);
+        v.field("value", &self.value, 0);
     }
 }
 
@@ -971,6 +1046,18 @@ impl crate::visit::Walk for ClaimResponseItemDetail {
     }
 }
 
+impl crate::validate::Validate for ClaimResponseItemDetail {
+    fn validate(&self, v: &mut crate::validate::Validator) {
+        v.attr("id", &self.id, 0);
+        v.field("extension", &self.extension, 0);
+        v.field("modifierExtension", &self.modifier_extension, 0);
+        v.field("detailSequence", &self.detail_sequence, 1);
+        v.field("noteNumber", &self.note_number, 0);
+        v.field("adjudication", &self.adjudication, 1);
+        v.field("subDetail", &self.sub_detail, 0);
+    }
+}
+
 impl ClaimResponseItemDetail {
     /// A new `ClaimResponse.item.detail` with its required elements: `detailSequence`, `adjudication` (its first item).
     pub fn new(
@@ -1117,6 +1204,17 @@ impl crate::visit::Walk for ClaimResponseItemDetailSubDetail {
         w.field("subDetailSequence", &mut self.sub_detail_sequence);
         w.field("noteNumber", &mut self.note_number);
         w.field("adjudication", &mut self.adjudication);
+    }
+}
+
+impl crate::validate::Validate for ClaimResponseItemDetailSubDetail {
+    fn validate(&self, v: &mut crate::validate::Validator) {
+        v.attr("id", &self.id, 0);
+        v.field("extension", &self.extension, 0);
+        v.field("modifierExtension", &self.modifier_extension, 0);
+        v.field("subDetailSequence", &self.sub_detail_sequence, 1);
+        v.field("noteNumber", &self.note_number, 0);
+        v.field("adjudication", &self.adjudication, 0);
     }
 }
 
@@ -1492,6 +1590,37 @@ impl crate::visit::Walk for ClaimResponseAddItem {
     }
 }
 
+impl crate::validate::Validate for ClaimResponseAddItem {
+    fn validate(&self, v: &mut crate::validate::Validator) {
+        v.attr("id", &self.id, 0);
+        v.field("extension", &self.extension, 0);
+        v.field("modifierExtension", &self.modifier_extension, 0);
+        v.field("itemSequence", &self.item_sequence, 0);
+        v.field("detailSequence", &self.detail_sequence, 0);
+        v.field("subdetailSequence", &self.subdetail_sequence, 0);
+        v.refs(
+            "provider",
+            &self.provider,
+            0,
+            &["Practitioner", "PractitionerRole", "Organization"],
+        );
+        v.field("productOrService", &self.product_or_service, 1);
+        v.field("modifier", &self.modifier, 0);
+        v.field("programCode", &self.program_code, 0);
+        v.choice("serviced", &self.serviced, 0);
+        v.choice("location", &self.location, 0);
+        v.field("quantity", &self.quantity, 0);
+        v.field("unitPrice", &self.unit_price, 0);
+        v.field("factor", &self.factor, 0);
+        v.field("net", &self.net, 0);
+        v.field("bodySite", &self.body_site, 0);
+        v.field("subSite", &self.sub_site, 0);
+        v.field("noteNumber", &self.note_number, 0);
+        v.field("adjudication", &self.adjudication, 1);
+        v.field("detail", &self.detail, 0);
+    }
+}
+
 impl ClaimResponseAddItem {
     /// A new `ClaimResponse.addItem` with its required elements: `productOrService`, `adjudication` (its first item).
     pub fn new(
@@ -1557,6 +1686,15 @@ impl crate::visit::Walk for ClaimResponseAddItemServiced {
     }
 }
 
+impl crate::validate::Validate for ClaimResponseAddItemServiced {
+    fn validate(&self, v: &mut crate::validate::Validator) {
+        match self {
+            Self::Date(x) => v.variant("servicedDate", x),
+            Self::Period(x) => v.variant("servicedPeriod", x),
+        }
+    }
+}
+
 /// Choice of types for `ClaimResponse.addItem.location[x]`.
 ///
 /// In JSON the element name carries the type (`locationCodeableConcept`, `locationAddress`, ...).
@@ -1605,6 +1743,16 @@ impl crate::visit::Walk for ClaimResponseAddItemLocation {
             Self::Reference(v) => {
                 w.refs("locationReference", v, &["Location"]);
             }
+        }
+    }
+}
+
+impl crate::validate::Validate for ClaimResponseAddItemLocation {
+    fn validate(&self, v: &mut crate::validate::Validator) {
+        match self {
+            Self::CodeableConcept(x) => v.variant("locationCodeableConcept", x),
+            Self::Address(x) => v.variant("locationAddress", x),
+            Self::Reference(x) => v.variant_ref("locationReference", x, &["Location"]),
         }
     }
 }
@@ -1786,6 +1934,23 @@ impl crate::visit::Walk for ClaimResponseAddItemDetail {
         w.field("noteNumber", &mut self.note_number);
         w.field("adjudication", &mut self.adjudication);
         w.field("subDetail", &mut self.sub_detail);
+    }
+}
+
+impl crate::validate::Validate for ClaimResponseAddItemDetail {
+    fn validate(&self, v: &mut crate::validate::Validator) {
+        v.attr("id", &self.id, 0);
+        v.field("extension", &self.extension, 0);
+        v.field("modifierExtension", &self.modifier_extension, 0);
+        v.field("productOrService", &self.product_or_service, 1);
+        v.field("modifier", &self.modifier, 0);
+        v.field("quantity", &self.quantity, 0);
+        v.field("unitPrice", &self.unit_price, 0);
+        v.field("factor", &self.factor, 0);
+        v.field("net", &self.net, 0);
+        v.field("noteNumber", &self.note_number, 0);
+        v.field("adjudication", &self.adjudication, 1);
+        v.field("subDetail", &self.sub_detail, 0);
     }
 }
 
@@ -1974,6 +2139,22 @@ impl crate::visit::Walk for ClaimResponseAddItemDetailSubDetail {
     }
 }
 
+impl crate::validate::Validate for ClaimResponseAddItemDetailSubDetail {
+    fn validate(&self, v: &mut crate::validate::Validator) {
+        v.attr("id", &self.id, 0);
+        v.field("extension", &self.extension, 0);
+        v.field("modifierExtension", &self.modifier_extension, 0);
+        v.field("productOrService", &self.product_or_service, 1);
+        v.field("modifier", &self.modifier, 0);
+        v.field("quantity", &self.quantity, 0);
+        v.field("unitPrice", &self.unit_price, 0);
+        v.field("factor", &self.factor, 0);
+        v.field("net", &self.net, 0);
+        v.field("noteNumber", &self.note_number, 0);
+        v.field("adjudication", &self.adjudication, 1);
+    }
+}
+
 impl ClaimResponseAddItemDetailSubDetail {
     /// A new `ClaimResponse.addItem.detail.subDetail` with its required elements: `productOrService`, `adjudication` (its first item).
     pub fn new(
@@ -2090,6 +2271,16 @@ impl crate::visit::Walk for ClaimResponseTotal {
         w.field("modifierExtension", &mut self.modifier_extension);
         w.field("category", &mut self.category);
         w.field("amount", &mut self.amount);
+    }
+}
+
+impl crate::validate::Validate for ClaimResponseTotal {
+    fn validate(&self, v: &mut crate::validate::Validator) {
+        v.attr("id", &self.id, 0);
+        v.field("extension", &self.extension, 0);
+        v.field("modifierExtension", &self.modifier_extension, 0);
+        v.field("category", &self.category, 1);
+        v.field("amount", &self.amount, 1);
     }
 }
 
@@ -2253,6 +2444,20 @@ impl crate::visit::Walk for ClaimResponsePayment {
     }
 }
 
+impl crate::validate::Validate for ClaimResponsePayment {
+    fn validate(&self, v: &mut crate::validate::Validator) {
+        v.attr("id", &self.id, 0);
+        v.field("extension", &self.extension, 0);
+        v.field("modifierExtension", &self.modifier_extension, 0);
+        v.field("type", &self.type_, 1);
+        v.field("adjustment", &self.adjustment, 0);
+        v.field("adjustmentReason", &self.adjustment_reason, 0);
+        v.field("date", &self.date, 0);
+        v.field("amount", &self.amount, 1);
+        v.field("identifier", &self.identifier, 0);
+    }
+}
+
 impl ClaimResponsePayment {
     /// A new `ClaimResponse.payment` with its required elements: `type`, `amount`.
     pub fn new(type_: CodeableConcept, amount: Money) -> Self {
@@ -2390,6 +2595,18 @@ impl crate::visit::Walk for ClaimResponseProcessNote {
         w.field("type", &mut self.type_);
         w.field("text", &mut self.text);
         w.field("language", &mut self.language);
+    }
+}
+
+impl crate::validate::Validate for ClaimResponseProcessNote {
+    fn validate(&self, v: &mut crate::validate::Validator) {
+        v.attr("id", &self.id, 0);
+        v.field("extension", &self.extension, 0);
+        v.field("modifierExtension", &self.modifier_extension, 0);
+        v.field("number", &self.number, 0);
+        v.field("type", &self.type_, 0);
+        v.field("text", &self.text, 1);
+        v.field("language", &self.language, 0);
     }
 }
 
@@ -2564,6 +2781,19 @@ impl crate::visit::Walk for ClaimResponseInsurance {
         w.refs("coverage", &mut self.coverage, &["Coverage"]);
         w.field("businessArrangement", &mut self.business_arrangement);
         w.refs("claimResponse", &mut self.claim_response, &["ClaimResponse"]);
+    }
+}
+
+impl crate::validate::Validate for ClaimResponseInsurance {
+    fn validate(&self, v: &mut crate::validate::Validator) {
+        v.attr("id", &self.id, 0);
+        v.field("extension", &self.extension, 0);
+        v.field("modifierExtension", &self.modifier_extension, 0);
+        v.field("sequence", &self.sequence, 1);
+        v.field("focal", &self.focal, 1);
+        v.refs("coverage", &self.coverage, 1, &["Coverage"]);
+        v.field("businessArrangement", &self.business_arrangement, 0);
+        v.refs("claimResponse", &self.claim_response, 0, &["ClaimResponse"]);
     }
 }
 
@@ -2747,6 +2977,18 @@ impl crate::visit::Walk for ClaimResponseError {
         w.field("detailSequence", &mut self.detail_sequence);
         w.field("subDetailSequence", &mut self.sub_detail_sequence);
         w.field("code", &mut self.code);
+    }
+}
+
+impl crate::validate::Validate for ClaimResponseError {
+    fn validate(&self, v: &mut crate::validate::Validator) {
+        v.attr("id", &self.id, 0);
+        v.field("extension", &self.extension, 0);
+        v.field("modifierExtension", &self.modifier_extension, 0);
+        v.field("itemSequence", &self.item_sequence, 0);
+        v.field("detailSequence", &self.detail_sequence, 0);
+        v.field("subDetailSequence", &self.sub_detail_sequence, 0);
+        v.field("code", &self.code, 1);
     }
 }
 

@@ -386,6 +386,40 @@ impl crate::visit::Walk for ClinicalImpression {
     }
 }
 
+impl crate::validate::Validate for ClinicalImpression {
+    const IS_RESOURCE: bool = true;
+    fn validate(&self, v: &mut crate::validate::Validator) {
+        v.field("id", &self.id, 0);
+        v.field("meta", &self.meta, 0);
+        v.field("implicitRules", &self.implicit_rules, 0);
+        v.field("language", &self.language, 0);
+        v.field("text", &self.text, 0);
+        v.field("contained", &self.contained, 0);
+        v.field("extension", &self.extension, 0);
+        v.field("modifierExtension", &self.modifier_extension, 0);
+        v.field("identifier", &self.identifier, 0);
+        v.field("status", &self.status, 1);
+        v.field("statusReason", &self.status_reason, 0);
+        v.field("code", &self.code, 0);
+        v.field("description", &self.description, 0);
+        v.refs("subject", &self.subject, 1, &["Patient", "Group"]);
+        v.refs("encounter", &self.encounter, 0, &["Encounter"]);
+        v.choice("effective", &self.effective, 0);
+        v.field("date", &self.date, 0);
+        v.refs("assessor", &self.assessor, 0, &["Practitioner", "PractitionerRole"]);
+        v.refs("previous", &self.previous, 0, &["ClinicalImpression"]);
+        v.refs("problem", &self.problem, 0, &["Condition", "AllergyIntolerance"]);
+        v.field("investigation", &self.investigation, 0);
+        v.field("protocol", &self.protocol, 0);
+        v.field("summary", &self.summary, 0);
+        v.field("finding", &self.finding, 0);
+        v.field("prognosisCodeableConcept", &self.prognosis_codeable_concept, 0);
+        v.refs("prognosisReference", &self.prognosis_reference, 0, &["RiskAssessment"]);
+        v.refs("supportingInfo", &self.supporting_info, 0, &[]);
+        v.field("note", &self.note, 0);
+    }
+}
+
 impl ClinicalImpression {
     /// A new `ClinicalImpression` with its required elements: `status`, `subject`.
     pub fn new<T1: crate::targets::ClinicalImpressionSubject>(
@@ -488,6 +522,15 @@ impl crate::visit::Walk for ClinicalImpressionEffective {
             Self::Period(v) => {
                 w.field("effectivePeriod", v);
             }
+        }
+    }
+}
+
+impl crate::validate::Validate for ClinicalImpressionEffective {
+    fn validate(&self, v: &mut crate::validate::Validator) {
+        match self {
+            Self::DateTime(x) => v.variant("effectiveDateTime", x),
+            Self::Period(x) => v.variant("effectivePeriod", x),
         }
     }
 }
@@ -645,6 +688,29 @@ impl crate::visit::Walk for ClinicalImpressionInvestigation {
     }
 }
 
+impl crate::validate::Validate for ClinicalImpressionInvestigation {
+    fn validate(&self, v: &mut crate::validate::Validator) {
+        v.attr("id", &self.id, 0);
+        v.field("extension", &self.extension, 0);
+        v.field("modifierExtension", &self.modifier_extension, 0);
+        v.field("code", &self.code, 1);
+        v.refs(
+            "item",
+            &self.item,
+            0,
+            &[
+                "Observation",
+                "QuestionnaireResponse",
+                "FamilyMemberHistory",
+                "DiagnosticReport",
+                "RiskAssessment",
+                "ImagingStudy",
+                "Media",
+            ],
+        );
+    }
+}
+
 impl ClinicalImpressionInvestigation {
     /// A new `ClinicalImpression.investigation` with its required elements: `code`.
     pub fn new(code: CodeableConcept) -> Self {
@@ -784,6 +850,22 @@ impl crate::visit::Walk for ClinicalImpressionFinding {
             &["Condition", "Observation", "Media"],
         );
         w.field("basis", &mut self.basis);
+    }
+}
+
+impl crate::validate::Validate for ClinicalImpressionFinding {
+    fn validate(&self, v: &mut crate::validate::Validator) {
+        v.attr("id", &self.id, 0);
+        v.field("extension", &self.extension, 0);
+        v.field("modifierExtension", &self.modifier_extension, 0);
+        v.field("itemCodeableConcept", &self.item_codeable_concept, 0);
+        v.refs(
+            "itemReference",
+            &self.item_reference,
+            0,
+            &["Condition", "Observation", "Media"],
+        );
+        v.field("basis", &self.basis, 0);
     }
 }
 

@@ -449,6 +449,46 @@ impl crate::visit::Walk for CodeSystem {
     }
 }
 
+impl crate::validate::Validate for CodeSystem {
+    const IS_RESOURCE: bool = true;
+    fn validate(&self, v: &mut crate::validate::Validator) {
+        v.field("id", &self.id, 0);
+        v.field("meta", &self.meta, 0);
+        v.field("implicitRules", &self.implicit_rules, 0);
+        v.field("language", &self.language, 0);
+        v.field("text", &self.text, 0);
+        v.field("contained", &self.contained, 0);
+        v.field("extension", &self.extension, 0);
+        v.field("modifierExtension", &self.modifier_extension, 0);
+        v.field("url", &self.url, 0);
+        v.field("identifier", &self.identifier, 0);
+        v.field("version", &self.version, 0);
+        v.field("name", &self.name, 0);
+        v.field("title", &self.title, 0);
+        v.field("status", &self.status, 1);
+        v.field("experimental", &self.experimental, 0);
+        v.field("date", &self.date, 0);
+        v.field("publisher", &self.publisher, 0);
+        v.field("contact", &self.contact, 0);
+        v.field("description", &self.description, 0);
+        v.field("useContext", &self.use_context, 0);
+        v.field("jurisdiction", &self.jurisdiction, 0);
+        v.field("purpose", &self.purpose, 0);
+        v.field("copyright", &self.copyright, 0);
+        v.field("caseSensitive", &self.case_sensitive, 0);
+        v.field("valueSet", &self.value_set, 0);
+        v.field("hierarchyMeaning", &self.hierarchy_meaning, 0);
+        v.field("compositional", &self.compositional, 0);
+        v.field("versionNeeded", &self.version_needed, 0);
+        v.field("content", &self.content, 1);
+        v.field("supplements", &self.supplements, 0);
+        v.field("count", &self.count, 0);
+        v.field("filter", &self.filter, 0);
+        v.field("property", &self.property, 0);
+        v.field("concept", &self.concept, 0);
+    }
+}
+
 impl CodeSystem {
     /// A new `CodeSystem` with its required elements: `status`, `content`.
     pub fn new(
@@ -637,6 +677,18 @@ impl crate::visit::Walk for CodeSystemFilter {
     }
 }
 
+impl crate::validate::Validate for CodeSystemFilter {
+    fn validate(&self, v: &mut crate::validate::Validator) {
+        v.attr("id", &self.id, 0);
+        v.field("extension", &self.extension, 0);
+        v.field("modifierExtension", &self.modifier_extension, 0);
+        v.field("code", &self.code, 1);
+        v.field("description", &self.description, 0);
+        v.field("operator", &self.operator, 1);
+        v.field("value", &self.value, 1);
+    }
+}
+
 impl CodeSystemFilter {
     /// A new `CodeSystem.filter` with its required elements: `code`, `operator` (its first item), `value`.
     pub fn new(code: Code, operator: codes::FilterOperator, value: FhirString) -> Self {
@@ -783,6 +835,18 @@ impl crate::visit::Walk for CodeSystemProperty {
         w.field("uri", &mut self.uri);
         w.field("description", &mut self.description);
         w.field("type", &mut self.type_);
+    }
+}
+
+impl crate::validate::Validate for CodeSystemProperty {
+    fn validate(&self, v: &mut crate::validate::Validator) {
+        v.attr("id", &self.id, 0);
+        v.field("extension", &self.extension, 0);
+        v.field("modifierExtension", &self.modifier_extension, 0);
+        v.field("code", &self.code, 1);
+        v.field("uri", &self.uri, 0);
+        v.field("description", &self.description, 0);
+        v.field("type", &self.type_, 1);
     }
 }
 
@@ -944,6 +1008,20 @@ impl crate::visit::Walk for CodeSystemConcept {
     }
 }
 
+impl crate::validate::Validate for CodeSystemConcept {
+    fn validate(&self, v: &mut crate::validate::Validator) {
+        v.attr("id", &self.id, 0);
+        v.field("extension", &self.extension, 0);
+        v.field("modifierExtension", &self.modifier_extension, 0);
+        v.field("code", &self.code, 1);
+        v.field("display", &self.display, 0);
+        v.field("definition", &self.definition, 0);
+        v.field("designation", &self.designation, 0);
+        v.field("property", &self.property, 0);
+        v.field("concept", &self.concept, 0);
+    }
+}
+
 impl CodeSystemConcept {
     /// A new `CodeSystem.concept` with its required elements: `code`.
     pub fn new(code: Code) -> Self {
@@ -1069,6 +1147,17 @@ impl crate::visit::Walk for CodeSystemConceptDesignation {
         w.field("language", &mut self.language);
         w.field("use", &mut self.use_);
         w.field("value", &mut self.value);
+    }
+}
+
+impl crate::validate::Validate for CodeSystemConceptDesignation {
+    fn validate(&self, v: &mut crate::validate::Validator) {
+        v.attr("id", &self.id, 0);
+        v.field("extension", &self.extension, 0);
+        v.field("modifierExtension", &self.modifier_extension, 0);
+        v.field("language", &self.language, 0);
+        v.field("use", &self.use_, 0);
+        v.field("value", &self.value, 1);
     }
 }
 
@@ -1317,6 +1406,16 @@ impl crate::visit::Walk for CodeSystemConceptProperty {
     }
 }
 
+impl crate::validate::Validate for CodeSystemConceptProperty {
+    fn validate(&self, v: &mut crate::validate::Validator) {
+        v.attr("id", &self.id, 0);
+        v.field("extension", &self.extension, 0);
+        v.field("modifierExtension", &self.modifier_extension, 0);
+        v.field("code", &self.code, 1);
+        v.choice("value", &self.value, 1);
+    }
+}
+
 impl CodeSystemConceptProperty {
     /// A new `CodeSystem.concept.property` with its required elements: `code`, `value`.
     pub fn new(code: Code, value: CodeSystemConceptPropertyValue) -> Self {
@@ -1412,6 +1511,20 @@ impl crate::visit::Walk for CodeSystemConceptPropertyValue {
             Self::Decimal(v) => {
                 w.field("valueDecimal", v);
             }
+        }
+    }
+}
+
+impl crate::validate::Validate for CodeSystemConceptPropertyValue {
+    fn validate(&self, v: &mut crate::validate::Validator) {
+        match self {
+            Self::Code(x) => v.variant("valueCode", x),
+            Self::Coding(x) => v.variant("valueCoding", x),
+            Self::String(x) => v.variant("valueString", x),
+            Self::Integer(x) => v.variant("valueInteger", x),
+            Self::Boolean(x) => v.variant("valueBoolean", x),
+            Self::DateTime(x) => v.variant("valueDateTime", x),
+            Self::Decimal(x) => v.variant("valueDecimal", x),
         }
     }
 }

@@ -469,6 +469,76 @@ impl crate::visit::Walk for Communication {
     }
 }
 
+impl crate::validate::Validate for Communication {
+    const IS_RESOURCE: bool = true;
+    fn validate(&self, v: &mut crate::validate::Validator) {
+        v.field("id", &self.id, 0);
+        v.field("meta", &self.meta, 0);
+        v.field("implicitRules", &self.implicit_rules, 0);
+        v.field("language", &self.language, 0);
+        v.field("text", &self.text, 0);
+        v.field("contained", &self.contained, 0);
+        v.field("extension", &self.extension, 0);
+        v.field("modifierExtension", &self.modifier_extension, 0);
+        v.field("identifier", &self.identifier, 0);
+        v.field("instantiatesCanonical", &self.instantiates_canonical, 0);
+        v.field("instantiatesUri", &self.instantiates_uri, 0);
+        v.refs("basedOn", &self.based_on, 0, &[]);
+        v.refs("partOf", &self.part_of, 0, &[]);
+        v.refs("inResponseTo", &self.in_response_to, 0, &["Communication"]);
+        v.field("status", &self.status, 1);
+        v.field("statusReason", &self.status_reason, 0);
+        v.field("category", &self.category, 0);
+        v.field("priority", &self.priority, 0);
+        v.field("medium", &self.medium, 0);
+        v.refs("subject", &self.subject, 0, &["Patient", "Group"]);
+        v.field("topic", &self.topic, 0);
+        v.refs("about", &self.about, 0, &[]);
+        v.refs("encounter", &self.encounter, 0, &["Encounter"]);
+        v.field("sent", &self.sent, 0);
+        v.field("received", &self.received, 0);
+        v.refs(
+            "recipient",
+            &self.recipient,
+            0,
+            &[
+                "Device",
+                "Organization",
+                "Patient",
+                "Practitioner",
+                "PractitionerRole",
+                "RelatedPerson",
+                "Group",
+                "CareTeam",
+                "HealthcareService",
+            ],
+        );
+        v.refs(
+            "sender",
+            &self.sender,
+            0,
+            &[
+                "Device",
+                "Organization",
+                "Patient",
+                "Practitioner",
+                "PractitionerRole",
+                "RelatedPerson",
+                "HealthcareService",
+            ],
+        );
+        v.field("reasonCode", &self.reason_code, 0);
+        v.refs(
+            "reasonReference",
+            &self.reason_reference,
+            0,
+            &["Condition", "Observation", "DiagnosticReport", "DocumentReference"],
+        );
+        v.field("payload", &self.payload, 0);
+        v.field("note", &self.note, 0);
+    }
+}
+
 impl Communication {
     /// A new `Communication` with its required elements: `status`.
     pub fn new(status: codes::EventStatus) -> Self {
@@ -682,6 +752,15 @@ impl crate::visit::Walk for CommunicationPayload {
     }
 }
 
+impl crate::validate::Validate for CommunicationPayload {
+    fn validate(&self, v: &mut crate::validate::Validator) {
+        v.attr("id", &self.id, 0);
+        v.field("extension", &self.extension, 0);
+        v.field("modifierExtension", &self.modifier_extension, 0);
+        v.choice("content", &self.content, 1);
+    }
+}
+
 impl CommunicationPayload {
     /// A new `Communication.payload` with its required elements: `content`.
     pub fn new(content: CommunicationPayloadContent) -> Self {
@@ -740,6 +819,16 @@ impl crate::visit::Walk for CommunicationPayloadContent {
             Self::Reference(v) => {
                 w.refs("contentReference", v, &[]);
             }
+        }
+    }
+}
+
+impl crate::validate::Validate for CommunicationPayloadContent {
+    fn validate(&self, v: &mut crate::validate::Validator) {
+        match self {
+            Self::String(x) => v.variant("contentString", x),
+            Self::Attachment(x) => v.variant("contentAttachment", x),
+            Self::Reference(x) => v.variant_ref("contentReference", x, &[]),
         }
     }
 }

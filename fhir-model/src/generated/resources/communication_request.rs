@@ -465,6 +465,87 @@ impl crate::visit::Walk for CommunicationRequest {
     }
 }
 
+impl crate::validate::Validate for CommunicationRequest {
+    const IS_RESOURCE: bool = true;
+    fn validate(&self, v: &mut crate::validate::Validator) {
+        v.field("id", &self.id, 0);
+        v.field("meta", &self.meta, 0);
+        v.field("implicitRules", &self.implicit_rules, 0);
+        v.field("language", &self.language, 0);
+        v.field("text", &self.text, 0);
+        v.field("contained", &self.contained, 0);
+        v.field("extension", &self.extension, 0);
+        v.field("modifierExtension", &self.modifier_extension, 0);
+        v.field("identifier", &self.identifier, 0);
+        v.refs("basedOn", &self.based_on, 0, &[]);
+        v.refs("replaces", &self.replaces, 0, &["CommunicationRequest"]);
+        v.field("groupIdentifier", &self.group_identifier, 0);
+        v.field("status", &self.status, 1);
+        v.field("statusReason", &self.status_reason, 0);
+        v.field("category", &self.category, 0);
+        v.field("priority", &self.priority, 0);
+        v.field("doNotPerform", &self.do_not_perform, 0);
+        v.field("medium", &self.medium, 0);
+        v.refs("subject", &self.subject, 0, &["Patient", "Group"]);
+        v.refs("about", &self.about, 0, &[]);
+        v.refs("encounter", &self.encounter, 0, &["Encounter"]);
+        v.field("payload", &self.payload, 0);
+        v.choice("occurrence", &self.occurrence, 0);
+        v.field("authoredOn", &self.authored_on, 0);
+        v.refs(
+            "requester",
+            &self.requester,
+            0,
+            &[
+                "Practitioner",
+                "PractitionerRole",
+                "Organization",
+                "Patient",
+                "RelatedPerson",
+                "Device",
+            ],
+        );
+        v.refs(
+            "recipient",
+            &self.recipient,
+            0,
+            &[
+                "Device",
+                "Organization",
+                "Patient",
+                "Practitioner",
+                "PractitionerRole",
+                "RelatedPerson",
+                "Group",
+                "CareTeam",
+                "HealthcareService",
+            ],
+        );
+        v.refs(
+            "sender",
+            &self.sender,
+            0,
+            &[
+                "Device",
+                "Organization",
+                "Patient",
+                "Practitioner",
+                "PractitionerRole",
+                "RelatedPerson",
+                "HealthcareService",
+            ],
+        );
+        v.field("reasonCode", &self.reason_code, 0);
+        v.refs(
+            "reasonReference",
+            &self.reason_reference,
+            0,
+            &["Condition", "Observation", "DiagnosticReport", "DocumentReference"],
+        );
+        v.field("note", &self.note, 0);
+    }
+}
+
 impl CommunicationRequest {
     /// A new `CommunicationRequest` with its required elements: `status`.
     pub fn new(status: codes::RequestStatus) -> Self {
@@ -572,6 +653,15 @@ impl crate::visit::Walk for CommunicationRequestOccurrence {
             Self::Period(v) => {
                 w.field("occurrencePeriod", v);
             }
+        }
+    }
+}
+
+impl crate::validate::Validate for CommunicationRequestOccurrence {
+    fn validate(&self, v: &mut crate::validate::Validator) {
+        match self {
+            Self::DateTime(x) => v.variant("occurrenceDateTime", x),
+            Self::Period(x) => v.variant("occurrencePeriod", x),
         }
     }
 }
@@ -731,6 +821,15 @@ impl crate::visit::Walk for CommunicationRequestPayload {
     }
 }
 
+impl crate::validate::Validate for CommunicationRequestPayload {
+    fn validate(&self, v: &mut crate::validate::Validator) {
+        v.attr("id", &self.id, 0);
+        v.field("extension", &self.extension, 0);
+        v.field("modifierExtension", &self.modifier_extension, 0);
+        v.choice("content", &self.content, 1);
+    }
+}
+
 impl CommunicationRequestPayload {
     /// A new `CommunicationRequest.payload` with its required elements: `content`.
     pub fn new(content: CommunicationRequestPayloadContent) -> Self {
@@ -789,6 +888,16 @@ impl crate::visit::Walk for CommunicationRequestPayloadContent {
             Self::Reference(v) => {
                 w.refs("contentReference", v, &[]);
             }
+        }
+    }
+}
+
+impl crate::validate::Validate for CommunicationRequestPayloadContent {
+    fn validate(&self, v: &mut crate::validate::Validator) {
+        match self {
+            Self::String(x) => v.variant("contentString", x),
+            Self::Attachment(x) => v.variant("contentAttachment", x),
+            Self::Reference(x) => v.variant_ref("contentReference", x, &[]),
         }
     }
 }

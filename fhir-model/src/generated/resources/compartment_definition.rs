@@ -326,6 +326,34 @@ impl crate::visit::Walk for CompartmentDefinition {
     }
 }
 
+impl crate::validate::Validate for CompartmentDefinition {
+    const IS_RESOURCE: bool = true;
+    fn validate(&self, v: &mut crate::validate::Validator) {
+        v.field("id", &self.id, 0);
+        v.field("meta", &self.meta, 0);
+        v.field("implicitRules", &self.implicit_rules, 0);
+        v.field("language", &self.language, 0);
+        v.field("text", &self.text, 0);
+        v.field("contained", &self.contained, 0);
+        v.field("extension", &self.extension, 0);
+        v.field("modifierExtension", &self.modifier_extension, 0);
+        v.field("url", &self.url, 1);
+        v.field("version", &self.version, 0);
+        v.field("name", &self.name, 1);
+        v.field("status", &self.status, 1);
+        v.field("experimental", &self.experimental, 0);
+        v.field("date", &self.date, 0);
+        v.field("publisher", &self.publisher, 0);
+        v.field("contact", &self.contact, 0);
+        v.field("description", &self.description, 0);
+        v.field("useContext", &self.use_context, 0);
+        v.field("purpose", &self.purpose, 0);
+        v.field("code", &self.code, 1);
+        v.field("search", &self.search, 1);
+        v.field("resource", &self.resource, 0);
+    }
+}
+
 impl CompartmentDefinition {
     /// A new `CompartmentDefinition` with its required elements: `url`, `name`, `status`, `code`, `search`.
     pub fn new(
@@ -494,6 +522,17 @@ impl crate::visit::Walk for CompartmentDefinitionResource {
         w.field("code", &mut self.code);
         w.field("param", &mut self.param);
         w.field("documentation", &mut self.documentation);
+    }
+}
+
+impl crate::validate::Validate for CompartmentDefinitionResource {
+    fn validate(&self, v: &mut crate::validate::Validator) {
+        v.attr("id", &self.id, 0);
+        v.field("extension", &self.extension, 0);
+        v.field("modifierExtension", &self.modifier_extension, 0);
+        v.field("code", &self.code, 1);
+        v.field("param", &self.param, 0);
+        v.field("documentation", &self.documentation, 0);
     }
 }
 

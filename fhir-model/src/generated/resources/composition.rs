@@ -354,6 +354,47 @@ impl crate::visit::Walk for Composition {
     }
 }
 
+impl crate::validate::Validate for Composition {
+    const IS_RESOURCE: bool = true;
+    fn validate(&self, v: &mut crate::validate::Validator) {
+        v.field("id", &self.id, 0);
+        v.field("meta", &self.meta, 0);
+        v.field("implicitRules", &self.implicit_rules, 0);
+        v.field("language", &self.language, 0);
+        v.field("text", &self.text, 0);
+        v.field("contained", &self.contained, 0);
+        v.field("extension", &self.extension, 0);
+        v.field("modifierExtension", &self.modifier_extension, 0);
+        v.field("identifier", &self.identifier, 0);
+        v.field("status", &self.status, 1);
+        v.field("type", &self.type_, 1);
+        v.field("category", &self.category, 0);
+        v.refs("subject", &self.subject, 0, &[]);
+        v.refs("encounter", &self.encounter, 0, &["Encounter"]);
+        v.field("date", &self.date, 1);
+        v.refs(
+            "author",
+            &self.author,
+            1,
+            &[
+                "Practitioner",
+                "PractitionerRole",
+                "Device",
+                "Patient",
+                "RelatedPerson",
+                "Organization",
+            ],
+        );
+        v.field("title", &self.title, 1);
+        v.field("confidentiality", &self.confidentiality, 0);
+        v.field("attester", &self.attester, 0);
+        v.refs("custodian", &self.custodian, 0, &["Organization"]);
+        v.field("relatesTo", &self.relates_to, 0);
+        v.field("event", &self.event, 0);
+        v.field("section", &self.section, 0);
+    }
+}
+
 impl Composition {
     /// A new `Composition` with its required elements: `status`, `type`, `date`, `author` (its first item), `title`.
     pub fn new<T3: crate::targets::CompositionAuthor>(
@@ -563,6 +604,28 @@ impl crate::visit::Walk for CompositionAttester {
     }
 }
 
+impl crate::validate::Validate for CompositionAttester {
+    fn validate(&self, v: &mut crate::validate::Validator) {
+        v.attr("id", &self.id, 0);
+        v.field("extension", &self.extension, 0);
+        v.field("modifierExtension", &self.modifier_extension, 0);
+        v.field("mode", &self.mode, 1);
+        v.field("time", &self.time, 0);
+        v.refs(
+            "party",
+            &self.party,
+            0,
+            &[
+                "Patient",
+                "RelatedPerson",
+                "Practitioner",
+                "PractitionerRole",
+                "Organization",
+            ],
+        );
+    }
+}
+
 impl CompositionAttester {
     /// A new `Composition.attester` with its required elements: `mode`.
     pub fn new(mode: codes::CompositionAttestationMode) -> Self {
@@ -706,6 +769,16 @@ impl crate::visit::Walk for CompositionRelatesTo {
     }
 }
 
+impl crate::validate::Validate for CompositionRelatesTo {
+    fn validate(&self, v: &mut crate::validate::Validator) {
+        v.attr("id", &self.id, 0);
+        v.field("extension", &self.extension, 0);
+        v.field("modifierExtension", &self.modifier_extension, 0);
+        v.field("code", &self.code, 1);
+        v.choice("target", &self.target, 1);
+    }
+}
+
 impl CompositionRelatesTo {
     /// A new `Composition.relatesTo` with its required elements: `code`, `target`.
     pub fn new(
@@ -759,6 +832,15 @@ impl crate::visit::Walk for CompositionRelatesToTarget {
             Self::Reference(v) => {
                 w.refs("targetReference", v, &["Composition"]);
             }
+        }
+    }
+}
+
+impl crate::validate::Validate for CompositionRelatesToTarget {
+    fn validate(&self, v: &mut crate::validate::Validator) {
+        match self {
+            Self::Identifier(x) => v.variant("targetIdentifier", x),
+            Self::Reference(x) => v.variant_ref("targetReference", x, &["Composition"]),
         }
     }
 }
@@ -868,6 +950,17 @@ impl crate::visit::Walk for CompositionEvent {
         w.field("code", &mut self.code);
         w.field("period", &mut self.period);
         w.refs("detail", &mut self.detail, &[]);
+    }
+}
+
+impl crate::validate::Validate for CompositionEvent {
+    fn validate(&self, v: &mut crate::validate::Validator) {
+        v.attr("id", &self.id, 0);
+        v.field("extension", &self.extension, 0);
+        v.field("modifierExtension", &self.modifier_extension, 0);
+        v.field("code", &self.code, 0);
+        v.field("period", &self.period, 0);
+        v.refs("detail", &self.detail, 0, &[]);
     }
 }
 
@@ -1065,6 +1158,36 @@ impl crate::visit::Walk for CompositionSection {
         w.refs("entry", &mut self.entry, &[]);
         w.field("emptyReason", &mut self.empty_reason);
         w.field("section", &mut self.section);
+    }
+}
+
+impl crate::validate::Validate for CompositionSection {
+    fn validate(&self, v: &mut crate::validate::Validator) {
+        v.attr("id", &self.id, 0);
+        v.field("extension", &self.extension, 0);
+        v.field("modifierExtension", &self.modifier_extension, 0);
+        v.field("title", &self.title, 0);
+        v.field("code", &self.code, 0);
+        v.refs(
+            "author",
+            &self.author,
+            0,
+            &[
+                "Practitioner",
+                "PractitionerRole",
+                "Device",
+                "Patient",
+                "RelatedPerson",
+                "Organization",
+            ],
+        );
+        v.refs("focus", &self.focus, 0, &[]);
+        v.field("text", &self.text, 0);
+        v.field("mode", &self.mode, 0);
+        v.field("orderedBy", &self.ordered_by, 0);
+        v.refs("entry", &self.entry, 0, &[]);
+        v.field("emptyReason", &self.empty_reason, 0);
+        v.field("section", &self.section, 0);
     }
 }
 

@@ -400,6 +400,38 @@ impl crate::visit::Walk for ConceptMap {
     }
 }
 
+impl crate::validate::Validate for ConceptMap {
+    const IS_RESOURCE: bool = true;
+    fn validate(&self, v: &mut crate::validate::Validator) {
+        v.field("id", &self.id, 0);
+        v.field("meta", &self.meta, 0);
+        v.field("implicitRules", &self.implicit_rules, 0);
+        v.field("language", &self.language, 0);
+        v.field("text", &self.text, 0);
+        v.field("contained", &self.contained, 0);
+        v.field("extension", &self.extension, 0);
+        v.field("modifierExtension", &self.modifier_extension, 0);
+        v.field("url", &self.url, 0);
+        v.field("identifier", &self.identifier, 0);
+        v.field("version", &self.version, 0);
+        v.field("name", &self.name, 0);
+        v.field("title", &self.title, 0);
+        v.field("status", &self.status, 1);
+        v.field("experimental", &self.experimental, 0);
+        v.field("date", &self.date, 0);
+        v.field("publisher", &self.publisher, 0);
+        v.field("contact", &self.contact, 0);
+        v.field("description", &self.description, 0);
+        v.field("useContext", &self.use_context, 0);
+        v.field("jurisdiction", &self.jurisdiction, 0);
+        v.field("purpose", &self.purpose, 0);
+        v.field("copyright", &self.copyright, 0);
+        v.choice("source", &self.source, 0);
+        v.choice("target", &self.target, 0);
+        v.field("group", &self.group, 0);
+    }
+}
+
 impl ConceptMap {
     /// A new `ConceptMap` with its required elements: `status`.
     pub fn new(status: codes::PublicationStatus) -> Self {
@@ -455,6 +487,15 @@ impl crate::visit::Walk for ConceptMapSource {
     }
 }
 
+impl crate::validate::Validate for ConceptMapSource {
+    fn validate(&self, v: &mut crate::validate::Validator) {
+        match self {
+            Self::Uri(x) => v.variant("sourceUri", x),
+            Self::Canonical(x) => v.variant("sourceCanonical", x),
+        }
+    }
+}
+
 /// Choice of types for `ConceptMap.target[x]`.
 ///
 /// In JSON the element name carries the type (`targetUri`, `targetCanonical`, ...).
@@ -496,6 +537,15 @@ impl crate::visit::Walk for ConceptMapTarget {
             Self::Canonical(v) => {
                 w.field("targetCanonical", v);
             }
+        }
+    }
+}
+
+impl crate::validate::Validate for ConceptMapTarget {
+    fn validate(&self, v: &mut crate::validate::Validator) {
+        match self {
+            Self::Uri(x) => v.variant("targetUri", x),
+            Self::Canonical(x) => v.variant("targetCanonical", x),
         }
     }
 }
@@ -677,6 +727,20 @@ impl crate::visit::Walk for ConceptMapGroup {
     }
 }
 
+impl crate::validate::Validate for ConceptMapGroup {
+    fn validate(&self, v: &mut crate::validate::Validator) {
+        v.attr("id", &self.id, 0);
+        v.field("extension", &self.extension, 0);
+        v.field("modifierExtension", &self.modifier_extension, 0);
+        v.field("source", &self.source, 0);
+        v.field("sourceVersion", &self.source_version, 0);
+        v.field("target", &self.target, 0);
+        v.field("targetVersion", &self.target_version, 0);
+        v.field("element", &self.element, 1);
+        v.field("unmapped", &self.unmapped, 0);
+    }
+}
+
 impl ConceptMapGroup {
     /// A new `ConceptMap.group` with its required elements: `element` (its first item).
     pub fn new(element: ConceptMapGroupElement) -> Self {
@@ -796,6 +860,17 @@ impl crate::visit::Walk for ConceptMapGroupElement {
         w.field("code", &mut self.code);
         w.field("display", &mut self.display);
         w.field("target", &mut self.target);
+    }
+}
+
+impl crate::validate::Validate for ConceptMapGroupElement {
+    fn validate(&self, v: &mut crate::validate::Validator) {
+        v.attr("id", &self.id, 0);
+        v.field("extension", &self.extension, 0);
+        v.field("modifierExtension", &self.modifier_extension, 0);
+        v.field("code", &self.code, 0);
+        v.field("display", &self.display, 0);
+        v.field("target", &self.target, 0);
     }
 }
 
@@ -948,6 +1023,20 @@ impl crate::visit::Walk for ConceptMapGroupElementTarget {
     }
 }
 
+impl crate::validate::Validate for ConceptMapGroupElementTarget {
+    fn validate(&self, v: &mut crate::validate::Validator) {
+        v.attr("id", &self.id, 0);
+        v.field("extension", &self.extension, 0);
+        v.field("modifierExtension", &self.modifier_extension, 0);
+        v.field("code", &self.code, 0);
+        v.field("display", &self.display, 0);
+        v.field("equivalence", &self.equivalence, 1);
+        v.field("comment", &self.comment, 0);
+        v.field("dependsOn", &self.depends_on, 0);
+        v.field("product", &self.product, 0);
+    }
+}
+
 impl ConceptMapGroupElementTarget {
     /// A new `ConceptMap.group.element.target` with its required elements: `equivalence`.
     pub fn new(equivalence: codes::ConceptMapEquivalence) -> Self {
@@ -1095,6 +1184,18 @@ impl crate::visit::Walk for ConceptMapGroupElementTargetDependsOn {
     }
 }
 
+impl crate::validate::Validate for ConceptMapGroupElementTargetDependsOn {
+    fn validate(&self, v: &mut crate::validate::Validator) {
+        v.attr("id", &self.id, 0);
+        v.field("extension", &self.extension, 0);
+        v.field("modifierExtension", &self.modifier_extension, 0);
+        v.field("property", &self.property, 1);
+        v.field("system", &self.system, 0);
+        v.field("value", &self.value, 1);
+        v.field("display", &self.display, 0);
+    }
+}
+
 impl ConceptMapGroupElementTargetDependsOn {
     /// A new `ConceptMap.group.element.target.dependsOn` with its required elements: `property`, `value`.
     pub fn new(property: Uri, value: FhirString) -> Self {
@@ -1234,6 +1335,18 @@ impl crate::visit::Walk for ConceptMapGroupUnmapped {
         w.field("code", &mut self.code);
         w.field("display", &mut self.display);
         w.field("url", &mut self.url);
+    }
+}
+
+impl crate::validate::Validate for ConceptMapGroupUnmapped {
+    fn validate(&self, v: &mut crate::validate::Validator) {
+        v.attr("id", &self.id, 0);
+        v.field("extension", &self.extension, 0);
+        v.field("modifierExtension", &self.modifier_extension, 0);
+        v.field("mode", &self.mode, 1);
+        v.field("code", &self.code, 0);
+        v.field("display", &self.display, 0);
+        v.field("url", &self.url, 0);
     }
 }
 

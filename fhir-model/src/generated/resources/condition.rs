@@ -444,6 +444,47 @@ impl crate::visit::Walk for Condition {
     }
 }
 
+impl crate::validate::Validate for Condition {
+    const IS_RESOURCE: bool = true;
+    fn validate(&self, v: &mut crate::validate::Validator) {
+        v.field("id", &self.id, 0);
+        v.field("meta", &self.meta, 0);
+        v.field("implicitRules", &self.implicit_rules, 0);
+        v.field("language", &self.language, 0);
+        v.field("text", &self.text, 0);
+        v.field("contained", &self.contained, 0);
+        v.field("extension", &self.extension, 0);
+        v.field("modifierExtension", &self.modifier_extension, 0);
+        v.field("identifier", &self.identifier, 0);
+        v.field("clinicalStatus", &self.clinical_status, 0);
+        v.field("verificationStatus", &self.verification_status, 0);
+        v.field("category", &self.category, 0);
+        v.field("severity", &self.severity, 0);
+        v.field("code", &self.code, 0);
+        v.field("bodySite", &self.body_site, 0);
+        v.refs("subject", &self.subject, 1, &["Patient", "Group"]);
+        v.refs("encounter", &self.encounter, 0, &["Encounter"]);
+        v.choice("onset", &self.onset, 0);
+        v.choice("abatement", &self.abatement, 0);
+        v.field("recordedDate", &self.recorded_date, 0);
+        v.refs(
+            "recorder",
+            &self.recorder,
+            0,
+            &["Practitioner", "PractitionerRole", "Patient", "RelatedPerson"],
+        );
+        v.refs(
+            "asserter",
+            &self.asserter,
+            0,
+            &["Practitioner", "PractitionerRole", "Patient", "RelatedPerson"],
+        );
+        v.field("stage", &self.stage, 0);
+        v.field("evidence", &self.evidence, 0);
+        v.field("note", &self.note, 0);
+    }
+}
+
 impl Condition {
     /// A new `Condition` with its required elements: `subject`.
     pub fn new<T0: crate::targets::ConditionSubject>(
@@ -558,6 +599,18 @@ impl crate::visit::Walk for ConditionOnset {
     }
 }
 
+impl crate::validate::Validate for ConditionOnset {
+    fn validate(&self, v: &mut crate::validate::Validator) {
+        match self {
+            Self::DateTime(x) => v.variant("onsetDateTime", x),
+            Self::Age(x) => v.variant("onsetAge", x),
+            Self::Period(x) => v.variant("onsetPeriod", x),
+            Self::Range(x) => v.variant("onsetRange", x),
+            Self::String(x) => v.variant("onsetString", x),
+        }
+    }
+}
+
 /// Choice of types for `Condition.abatement[x]`.
 ///
 /// In JSON the element name carries the type (`abatementDateTime`, `abatementAge`, ...).
@@ -628,6 +681,18 @@ impl crate::visit::Walk for ConditionAbatement {
             Self::String(v) => {
                 w.field("abatementString", v);
             }
+        }
+    }
+}
+
+impl crate::validate::Validate for ConditionAbatement {
+    fn validate(&self, v: &mut crate::validate::Validator) {
+        match self {
+            Self::DateTime(x) => v.variant("abatementDateTime", x),
+            Self::Age(x) => v.variant("abatementAge", x),
+            Self::Period(x) => v.variant("abatementPeriod", x),
+            Self::Range(x) => v.variant("abatementRange", x),
+            Self::String(x) => v.variant("abatementString", x),
         }
     }
 }
@@ -775,6 +840,22 @@ impl crate::visit::Walk for ConditionStage {
     }
 }
 
+impl crate::validate::Validate for ConditionStage {
+    fn validate(&self, v: &mut crate::validate::Validator) {
+        v.attr("id", &self.id, 0);
+        v.field("extension", &self.extension, 0);
+        v.field("modifierExtension", &self.modifier_extension, 0);
+        v.field("summary", &self.summary, 0);
+        v.refs(
+            "assessment",
+            &self.assessment,
+            0,
+            &["ClinicalImpression", "DiagnosticReport", "Observation"],
+        );
+        v.field("type", &self.type_, 0);
+    }
+}
+
 impl ConditionStage {
     /// Adds a reference to a ClinicalImpression | DiagnosticReport | Observation to `assessment`.
     pub fn push_assessment<T: crate::targets::ConditionStageAssessment>(
@@ -882,5 +963,15 @@ impl crate::visit::Walk for ConditionEvidence {
         w.field("modifierExtension", &mut self.modifier_extension);
         w.field("code", &mut self.code);
         w.refs("detail", &mut self.detail, &[]);
+    }
+}
+
+impl crate::validate::Validate for ConditionEvidence {
+    fn validate(&self, v: &mut crate::validate::Validator) {
+        v.attr("id", &self.id, 0);
+        v.field("extension", &self.extension, 0);
+        v.field("modifierExtension", &self.modifier_extension, 0);
+        v.field("code", &self.code, 0);
+        v.refs("detail", &self.detail, 0, &[]);
     }
 }

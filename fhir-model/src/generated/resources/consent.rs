@@ -311,6 +311,44 @@ impl crate::visit::Walk for Consent {
     }
 }
 
+impl crate::validate::Validate for Consent {
+    const IS_RESOURCE: bool = true;
+    fn validate(&self, v: &mut crate::validate::Validator) {
+        v.field("id", &self.id, 0);
+        v.field("meta", &self.meta, 0);
+        v.field("implicitRules", &self.implicit_rules, 0);
+        v.field("language", &self.language, 0);
+        v.field("text", &self.text, 0);
+        v.field("contained", &self.contained, 0);
+        v.field("extension", &self.extension, 0);
+        v.field("modifierExtension", &self.modifier_extension, 0);
+        v.field("identifier", &self.identifier, 0);
+        v.field("status", &self.status, 1);
+        v.field("scope", &self.scope, 1);
+        v.field("category", &self.category, 1);
+        v.refs("patient", &self.patient, 0, &["Patient"]);
+        v.field("dateTime", &self.date_time, 0);
+        v.refs(
+            "performer",
+            &self.performer,
+            0,
+            &[
+                "Organization",
+                "Patient",
+                "Practitioner",
+                "RelatedPerson",
+                "PractitionerRole",
+            ],
+        );
+        v.refs("organization", &self.organization, 0, &["Organization"]);
+        v.choice("source", &self.source, 0);
+        v.field("policy", &self.policy, 0);
+        v.field("policyRule", &self.policy_rule, 0);
+        v.field("verification", &self.verification, 0);
+        v.field("provision", &self.provision, 0);
+    }
+}
+
 impl Consent {
     /// A new `Consent` with its required elements: `status`, `scope`, `category` (its first item).
     pub fn new(
@@ -407,6 +445,26 @@ impl crate::visit::Walk for ConsentSource {
                         "QuestionnaireResponse",
                     ],
                 );
+            }
+        }
+    }
+}
+
+impl crate::validate::Validate for ConsentSource {
+    fn validate(&self, v: &mut crate::validate::Validator) {
+        match self {
+            Self::Attachment(x) => v.variant("sourceAttachment", x),
+            Self::Reference(x) => {
+                v.variant_ref(
+                    "sourceReference",
+                    x,
+                    &[
+                        "Consent",
+                        "DocumentReference",
+                        "Contract",
+                        "QuestionnaireResponse",
+                    ],
+                )
             }
         }
     }
@@ -542,6 +600,16 @@ impl crate::visit::Walk for ConsentPolicy {
     }
 }
 
+impl crate::validate::Validate for ConsentPolicy {
+    fn validate(&self, v: &mut crate::validate::Validator) {
+        v.attr("id", &self.id, 0);
+        v.field("extension", &self.extension, 0);
+        v.field("modifierExtension", &self.modifier_extension, 0);
+        v.field("authority", &self.authority, 0);
+        v.field("uri", &self.uri, 0);
+    }
+}
+
 /// Consent Verified by patient or family
 ///
 /// Whether a treatment instruction (e.g. artificial respiration yes or no) was verified with the patient, his/her family or another authorized person.
@@ -674,6 +742,17 @@ impl crate::visit::Walk for ConsentVerification {
         w.field("verified", &mut self.verified);
         w.refs("verifiedWith", &mut self.verified_with, &["Patient", "RelatedPerson"]);
         w.field("verificationDate", &mut self.verification_date);
+    }
+}
+
+impl crate::validate::Validate for ConsentVerification {
+    fn validate(&self, v: &mut crate::validate::Validator) {
+        v.attr("id", &self.id, 0);
+        v.field("extension", &self.extension, 0);
+        v.field("modifierExtension", &self.modifier_extension, 0);
+        v.field("verified", &self.verified, 1);
+        v.refs("verifiedWith", &self.verified_with, 0, &["Patient", "RelatedPerson"]);
+        v.field("verificationDate", &self.verification_date, 0);
     }
 }
 
@@ -877,6 +956,25 @@ impl crate::visit::Walk for ConsentProvision {
     }
 }
 
+impl crate::validate::Validate for ConsentProvision {
+    fn validate(&self, v: &mut crate::validate::Validator) {
+        v.attr("id", &self.id, 0);
+        v.field("extension", &self.extension, 0);
+        v.field("modifierExtension", &self.modifier_extension, 0);
+        v.field("type", &self.type_, 0);
+        v.field("period", &self.period, 0);
+        v.field("actor", &self.actor, 0);
+        v.field("action", &self.action, 0);
+        v.field("securityLabel", &self.security_label, 0);
+        v.field("purpose", &self.purpose, 0);
+        v.field("class", &self.class, 0);
+        v.field("code", &self.code, 0);
+        v.field("dataPeriod", &self.data_period, 0);
+        v.field("data", &self.data, 0);
+        v.field("provision", &self.provision, 0);
+    }
+}
+
 /// Who|what controlled by this rule (or group, by role)
 ///
 /// Who or what is controlled by this rule. Use group to identify a set of actors by some property they share (e.g. 'admitting officers').
@@ -994,6 +1092,30 @@ impl crate::visit::Walk for ConsentProvisionActor {
         w.refs(
             "reference",
             &mut self.reference,
+            &[
+                "Device",
+                "Group",
+                "CareTeam",
+                "Organization",
+                "Patient",
+                "Practitioner",
+                "RelatedPerson",
+                "PractitionerRole",
+            ],
+        );
+    }
+}
+
+impl crate::validate::Validate for ConsentProvisionActor {
+    fn validate(&self, v: &mut crate::validate::Validator) {
+        v.attr("id", &self.id, 0);
+        v.field("extension", &self.extension, 0);
+        v.field("modifierExtension", &self.modifier_extension, 0);
+        v.field("role", &self.role, 1);
+        v.refs(
+            "reference",
+            &self.reference,
+            1,
             &[
                 "Device",
                 "Group",
@@ -1137,6 +1259,16 @@ impl crate::visit::Walk for ConsentProvisionData {
         w.field("modifierExtension", &mut self.modifier_extension);
         w.field("meaning", &mut self.meaning);
         w.refs("reference", &mut self.reference, &[]);
+    }
+}
+
+impl crate::validate::Validate for ConsentProvisionData {
+    fn validate(&self, v: &mut crate::validate::Validator) {
+        v.attr("id", &self.id, 0);
+        v.field("extension", &self.extension, 0);
+        v.field("modifierExtension", &self.modifier_extension, 0);
+        v.field("meaning", &self.meaning, 1);
+        v.refs("reference", &self.reference, 1, &[]);
     }
 }
 

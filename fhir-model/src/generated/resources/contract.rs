@@ -536,6 +536,58 @@ impl crate::visit::Walk for Contract {
     }
 }
 
+impl crate::validate::Validate for Contract {
+    const IS_RESOURCE: bool = true;
+    fn validate(&self, v: &mut crate::validate::Validator) {
+        v.field("id", &self.id, 0);
+        v.field("meta", &self.meta, 0);
+        v.field("implicitRules", &self.implicit_rules, 0);
+        v.field("language", &self.language, 0);
+        v.field("text", &self.text, 0);
+        v.field("contained", &self.contained, 0);
+        v.field("extension", &self.extension, 0);
+        v.field("modifierExtension", &self.modifier_extension, 0);
+        v.field("identifier", &self.identifier, 0);
+        v.field("url", &self.url, 0);
+        v.field("version", &self.version, 0);
+        v.field("status", &self.status, 0);
+        v.field("legalState", &self.legal_state, 0);
+        v.refs("instantiatesCanonical", &self.instantiates_canonical, 0, &["Contract"]);
+        v.field("instantiatesUri", &self.instantiates_uri, 0);
+        v.field("contentDerivative", &self.content_derivative, 0);
+        v.field("issued", &self.issued, 0);
+        v.field("applies", &self.applies, 0);
+        v.field("expirationType", &self.expiration_type, 0);
+        v.refs("subject", &self.subject, 0, &[]);
+        v.refs("authority", &self.authority, 0, &["Organization"]);
+        v.refs("domain", &self.domain, 0, &["Location"]);
+        v.refs("site", &self.site, 0, &["Location"]);
+        v.field("name", &self.name, 0);
+        v.field("title", &self.title, 0);
+        v.field("subtitle", &self.subtitle, 0);
+        v.field("alias", &self.alias, 0);
+        v.refs(
+            "author",
+            &self.author,
+            0,
+            &["Patient", "Practitioner", "PractitionerRole", "Organization"],
+        );
+        v.field("scope", &self.scope, 0);
+        v.choice("topic", &self.topic, 0);
+        v.field("type", &self.type_, 0);
+        v.field("subType", &self.sub_type, 0);
+        v.field("contentDefinition", &self.content_definition, 0);
+        v.field("term", &self.term, 0);
+        v.refs("supportingInfo", &self.supporting_info, 0, &[]);
+        v.refs("relevantHistory", &self.relevant_history, 0, &["Provenance"]);
+        v.field("signer", &self.signer, 0);
+        v.field("friendly", &self.friendly, 0);
+        v.field("legal", &self.legal, 0);
+        v.field("rule", &self.rule, 0);
+        v.choice("legallyBinding", &self.legally_binding, 0);
+    }
+}
+
 impl Contract {
     /// Sets `instantiatesCanonical` to a reference to a Contract.
     pub fn set_instantiates_canonical<T: crate::targets::ContractInstantiatesCanonical>(
@@ -630,6 +682,15 @@ impl crate::visit::Walk for ContractTopic {
     }
 }
 
+impl crate::validate::Validate for ContractTopic {
+    fn validate(&self, v: &mut crate::validate::Validator) {
+        match self {
+            Self::CodeableConcept(x) => v.variant("topicCodeableConcept", x),
+            Self::Reference(x) => v.variant_ref("topicReference", x, &[]),
+        }
+    }
+}
+
 /// Choice of types for `Contract.legallyBinding[x]`.
 ///
 /// In JSON the element name carries the type (`legallyBindingAttachment`, `legallyBindingReference`, ...).
@@ -686,6 +747,26 @@ impl crate::visit::Walk for ContractLegallyBinding {
                         "Contract",
                     ],
                 );
+            }
+        }
+    }
+}
+
+impl crate::validate::Validate for ContractLegallyBinding {
+    fn validate(&self, v: &mut crate::validate::Validator) {
+        match self {
+            Self::Attachment(x) => v.variant("legallyBindingAttachment", x),
+            Self::Reference(x) => {
+                v.variant_ref(
+                    "legallyBindingReference",
+                    x,
+                    &[
+                        "Composition",
+                        "DocumentReference",
+                        "QuestionnaireResponse",
+                        "Contract",
+                    ],
+                )
             }
         }
     }
@@ -905,6 +986,25 @@ impl crate::visit::Walk for ContractContentDefinition {
         w.field("publicationDate", &mut self.publication_date);
         w.field("publicationStatus", &mut self.publication_status);
         w.field("copyright", &mut self.copyright);
+    }
+}
+
+impl crate::validate::Validate for ContractContentDefinition {
+    fn validate(&self, v: &mut crate::validate::Validator) {
+        v.attr("id", &self.id, 0);
+        v.field("extension", &self.extension, 0);
+        v.field("modifierExtension", &self.modifier_extension, 0);
+        v.field("type", &self.type_, 1);
+        v.field("subType", &self.sub_type, 0);
+        v.refs(
+            "publisher",
+            &self.publisher,
+            0,
+            &["Practitioner", "PractitionerRole", "Organization"],
+        );
+        v.field("publicationDate", &self.publication_date, 0);
+        v.field("publicationStatus", &self.publication_status, 1);
+        v.field("copyright", &self.copyright, 0);
     }
 }
 
@@ -1142,6 +1242,26 @@ impl crate::visit::Walk for ContractTerm {
     }
 }
 
+impl crate::validate::Validate for ContractTerm {
+    fn validate(&self, v: &mut crate::validate::Validator) {
+        v.attr("id", &self.id, 0);
+        v.field("extension", &self.extension, 0);
+        v.field("modifierExtension", &self.modifier_extension, 0);
+        v.field("identifier", &self.identifier, 0);
+        v.field("issued", &self.issued, 0);
+        v.field("applies", &self.applies, 0);
+        v.choice("topic", &self.topic, 0);
+        v.field("type", &self.type_, 0);
+        v.field("subType", &self.sub_type, 0);
+        v.field("text", &self.text, 0);
+        v.field("securityLabel", &self.security_label, 0);
+        v.field("offer", &self.offer, 1);
+        v.field("asset", &self.asset, 0);
+        v.field("action", &self.action, 0);
+        v.field("group", &self.group, 0);
+    }
+}
+
 impl ContractTerm {
     /// A new `Contract.term` with its required elements: `offer`.
     pub fn new(offer: ContractTermOffer) -> Self {
@@ -1191,6 +1311,15 @@ impl crate::visit::Walk for ContractTermTopic {
             Self::Reference(v) => {
                 w.refs("topicReference", v, &[]);
             }
+        }
+    }
+}
+
+impl crate::validate::Validate for ContractTermTopic {
+    fn validate(&self, v: &mut crate::validate::Validator) {
+        match self {
+            Self::CodeableConcept(x) => v.variant("topicCodeableConcept", x),
+            Self::Reference(x) => v.variant_ref("topicReference", x, &[]),
         }
     }
 }
@@ -1318,6 +1447,18 @@ impl crate::visit::Walk for ContractTermSecurityLabel {
         w.field("classification", &mut self.classification);
         w.field("category", &mut self.category);
         w.field("control", &mut self.control);
+    }
+}
+
+impl crate::validate::Validate for ContractTermSecurityLabel {
+    fn validate(&self, v: &mut crate::validate::Validator) {
+        v.attr("id", &self.id, 0);
+        v.field("extension", &self.extension, 0);
+        v.field("modifierExtension", &self.modifier_extension, 0);
+        v.field("number", &self.number, 0);
+        v.field("classification", &self.classification, 1);
+        v.field("category", &self.category, 0);
+        v.field("control", &self.control, 0);
     }
 }
 
@@ -1533,6 +1674,24 @@ impl crate::visit::Walk for ContractTermOffer {
     }
 }
 
+impl crate::validate::Validate for ContractTermOffer {
+    fn validate(&self, v: &mut crate::validate::Validator) {
+        v.attr("id", &self.id, 0);
+        v.field("extension", &self.extension, 0);
+        v.field("modifierExtension", &self.modifier_extension, 0);
+        v.field("identifier", &self.identifier, 0);
+        v.field("party", &self.party, 0);
+        v.refs("topic", &self.topic, 0, &[]);
+        v.field("type", &self.type_, 0);
+        v.field("decision", &self.decision, 0);
+        v.field("decisionMode", &self.decision_mode, 0);
+        v.field("answer", &self.answer, 0);
+        v.field("text", &self.text, 0);
+        v.field("linkId", &self.link_id, 0);
+        v.field("securityLabelNumber", &self.security_label_number, 0);
+    }
+}
+
 /// Offer Recipient
 ///
 /// Offer Recipient.
@@ -1659,6 +1818,29 @@ impl crate::visit::Walk for ContractTermOfferParty {
             ],
         );
         w.field("role", &mut self.role);
+    }
+}
+
+impl crate::validate::Validate for ContractTermOfferParty {
+    fn validate(&self, v: &mut crate::validate::Validator) {
+        v.attr("id", &self.id, 0);
+        v.field("extension", &self.extension, 0);
+        v.field("modifierExtension", &self.modifier_extension, 0);
+        v.refs(
+            "reference",
+            &self.reference,
+            1,
+            &[
+                "Patient",
+                "RelatedPerson",
+                "Practitioner",
+                "PractitionerRole",
+                "Device",
+                "Group",
+                "Organization",
+            ],
+        );
+        v.field("role", &self.role, 1);
     }
 }
 
@@ -1972,6 +2154,15 @@ impl crate::visit::Walk for ContractTermOfferAnswer {
     }
 }
 
+impl crate::validate::Validate for ContractTermOfferAnswer {
+    fn validate(&self, v: &mut crate::validate::Validator) {
+        v.attr("id", &self.id, 0);
+        v.field("extension", &self.extension, 0);
+        v.field("modifierExtension", &self.modifier_extension, 0);
+        v.choice("value", &self.value, 1);
+    }
+}
+
 impl ContractTermOfferAnswer {
     /// A new `Contract.term.offer.answer` with its required elements: `value`.
     pub fn new(value: ContractTermOfferAnswerValue) -> Self {
@@ -2111,6 +2302,25 @@ impl crate::visit::Walk for ContractTermOfferAnswerValue {
             Self::Reference(v) => {
                 w.refs("valueReference", v, &[]);
             }
+        }
+    }
+}
+
+impl crate::validate::Validate for ContractTermOfferAnswerValue {
+    fn validate(&self, v: &mut crate::validate::Validator) {
+        match self {
+            Self::Boolean(x) => v.variant("valueBoolean", x),
+            Self::Decimal(x) => v.variant("valueDecimal", x),
+            Self::Integer(x) => v.variant("valueInteger", x),
+            Self::Date(x) => v.variant("valueDate", x),
+            Self::DateTime(x) => v.variant("valueDateTime", x),
+            Self::Time(x) => v.variant("valueTime", x),
+            Self::String(x) => v.variant("valueString", x),
+            Self::Uri(x) => v.variant("valueUri", x),
+            Self::Attachment(x) => v.variant("valueAttachment", x),
+            Self::Coding(x) => v.variant("valueCoding", x),
+            Self::Quantity(x) => v.variant("valueQuantity", x),
+            Self::Reference(x) => v.variant_ref("valueReference", x, &[]),
         }
     }
 }
@@ -2364,6 +2574,29 @@ impl crate::visit::Walk for ContractTermAsset {
     }
 }
 
+impl crate::validate::Validate for ContractTermAsset {
+    fn validate(&self, v: &mut crate::validate::Validator) {
+        v.attr("id", &self.id, 0);
+        v.field("extension", &self.extension, 0);
+        v.field("modifierExtension", &self.modifier_extension, 0);
+        v.field("scope", &self.scope, 0);
+        v.field("type", &self.type_, 0);
+        v.refs("typeReference", &self.type_reference, 0, &[]);
+        v.field("subtype", &self.subtype, 0);
+        v.field("relationship", &self.relationship, 0);
+        v.field("context", &self.context, 0);
+        v.field("condition", &self.condition, 0);
+        v.field("periodType", &self.period_type, 0);
+        v.field("period", &self.period, 0);
+        v.field("usePeriod", &self.use_period, 0);
+        v.field("text", &self.text, 0);
+        v.field("linkId", &self.link_id, 0);
+        v.field("answer", &self.answer, 0);
+        v.field("securityLabelNumber", &self.security_label_number, 0);
+        v.field("valuedItem", &self.valued_item, 0);
+    }
+}
+
 /// Circumstance of the asset
 ///
 /// Circumstance of the asset.
@@ -2471,6 +2704,17 @@ impl crate::visit::Walk for ContractTermAssetContext {
         w.refs("reference", &mut self.reference, &[]);
         w.field("code", &mut self.code);
         w.field("text", &mut self.text);
+    }
+}
+
+impl crate::validate::Validate for ContractTermAssetContext {
+    fn validate(&self, v: &mut crate::validate::Validator) {
+        v.attr("id", &self.id, 0);
+        v.field("extension", &self.extension, 0);
+        v.field("modifierExtension", &self.modifier_extension, 0);
+        v.refs("reference", &self.reference, 0, &[]);
+        v.field("code", &self.code, 0);
+        v.field("text", &self.text, 0);
     }
 }
 
@@ -2778,6 +3022,50 @@ impl crate::visit::Walk for ContractTermAssetValuedItem {
     }
 }
 
+impl crate::validate::Validate for ContractTermAssetValuedItem {
+    fn validate(&self, v: &mut crate::validate::Validator) {
+        v.attr("id", &self.id, 0);
+        v.field("extension", &self.extension, 0);
+        v.field("modifierExtension", &self.modifier_extension, 0);
+        v.choice("entity", &self.entity, 0);
+        v.field("identifier", &self.identifier, 0);
+        v.field("effectiveTime", &self.effective_time, 0);
+        v.field("quantity", &self.quantity, 0);
+        v.field("unitPrice", &self.unit_price, 0);
+        v.field("factor", &self.factor, 0);
+        v.field("points", &self.points, 0);
+        v.field("net", &self.net, 0);
+        v.field("payment", &self.payment, 0);
+        v.field("paymentDate", &self.payment_date, 0);
+        v.refs(
+            "responsible",
+            &self.responsible,
+            0,
+            &[
+                "Organization",
+                "Patient",
+                "Practitioner",
+                "PractitionerRole",
+                "RelatedPerson",
+            ],
+        );
+        v.refs(
+            "recipient",
+            &self.recipient,
+            0,
+            &[
+                "Organization",
+                "Patient",
+                "Practitioner",
+                "PractitionerRole",
+                "RelatedPerson",
+            ],
+        );
+        v.field("linkId", &self.link_id, 0);
+        v.field("securityLabelNumber", &self.security_label_number, 0);
+    }
+}
+
 impl ContractTermAssetValuedItem {
     /// Sets `responsible` to a reference to a Organization | Patient | Practitioner | PractitionerRole | RelatedPerson.
     pub fn set_responsible<T: crate::targets::ContractTermAssetValuedItemResponsible>(
@@ -2836,6 +3124,15 @@ impl crate::visit::Walk for ContractTermAssetValuedItemEntity {
             Self::Reference(v) => {
                 w.refs("entityReference", v, &[]);
             }
+        }
+    }
+}
+
+impl crate::validate::Validate for ContractTermAssetValuedItemEntity {
+    fn validate(&self, v: &mut crate::validate::Validator) {
+        match self {
+            Self::CodeableConcept(x) => v.variant("entityCodeableConcept", x),
+            Self::Reference(x) => v.variant_ref("entityReference", x, &[]),
         }
     }
 }
@@ -3317,6 +3614,75 @@ impl crate::visit::Walk for ContractTermAction {
     }
 }
 
+impl crate::validate::Validate for ContractTermAction {
+    fn validate(&self, v: &mut crate::validate::Validator) {
+        v.attr("id", &self.id, 0);
+        v.field("extension", &self.extension, 0);
+        v.field("modifierExtension", &self.modifier_extension, 0);
+        v.field("doNotPerform", &self.do_not_perform, 0);
+        v.field("type", &self.type_, 1);
+        v.field("subject", &self.subject, 0);
+        v.field("intent", &self.intent, 1);
+        v.field("linkId", &self.link_id, 0);
+        v.field("status", &self.status, 1);
+        v.refs("context", &self.context, 0, &["Encounter", "EpisodeOfCare"]);
+        v.field("contextLinkId", &self.context_link_id, 0);
+        v.choice("occurrence", &self.occurrence, 0);
+        v.refs(
+            "requester",
+            &self.requester,
+            0,
+            &[
+                "Patient",
+                "RelatedPerson",
+                "Practitioner",
+                "PractitionerRole",
+                "Device",
+                "Group",
+                "Organization",
+            ],
+        );
+        v.field("requesterLinkId", &self.requester_link_id, 0);
+        v.field("performerType", &self.performer_type, 0);
+        v.field("performerRole", &self.performer_role, 0);
+        v.refs(
+            "performer",
+            &self.performer,
+            0,
+            &[
+                "RelatedPerson",
+                "Patient",
+                "Practitioner",
+                "PractitionerRole",
+                "CareTeam",
+                "Device",
+                "Substance",
+                "Organization",
+                "Location",
+            ],
+        );
+        v.field("performerLinkId", &self.performer_link_id, 0);
+        v.field("reasonCode", &self.reason_code, 0);
+        v.refs(
+            "reasonReference",
+            &self.reason_reference,
+            0,
+            &[
+                "Condition",
+                "Observation",
+                "DiagnosticReport",
+                "DocumentReference",
+                "Questionnaire",
+                "QuestionnaireResponse",
+            ],
+        );
+        v.field("reason", &self.reason, 0);
+        v.field("reasonLinkId", &self.reason_link_id, 0);
+        v.field("note", &self.note, 0);
+        v.field("securityLabelNumber", &self.security_label_number, 0);
+    }
+}
+
 impl ContractTermAction {
     /// A new `Contract.term.action` with its required elements: `type`, `intent`, `status`.
     pub fn new(
@@ -3415,6 +3781,16 @@ impl crate::visit::Walk for ContractTermActionOccurrence {
             Self::Timing(v) => {
                 w.field("occurrenceTiming", v);
             }
+        }
+    }
+}
+
+impl crate::validate::Validate for ContractTermActionOccurrence {
+    fn validate(&self, v: &mut crate::validate::Validator) {
+        match self {
+            Self::DateTime(x) => v.variant("occurrenceDateTime", x),
+            Self::Period(x) => v.variant("occurrencePeriod", x),
+            Self::Timing(x) => v.variant("occurrenceTiming", x),
         }
     }
 }
@@ -3542,6 +3918,29 @@ impl crate::visit::Walk for ContractTermActionSubject {
             ],
         );
         w.field("role", &mut self.role);
+    }
+}
+
+impl crate::validate::Validate for ContractTermActionSubject {
+    fn validate(&self, v: &mut crate::validate::Validator) {
+        v.attr("id", &self.id, 0);
+        v.field("extension", &self.extension, 0);
+        v.field("modifierExtension", &self.modifier_extension, 0);
+        v.refs(
+            "reference",
+            &self.reference,
+            1,
+            &[
+                "Patient",
+                "RelatedPerson",
+                "Practitioner",
+                "PractitionerRole",
+                "Device",
+                "Group",
+                "Organization",
+            ],
+        );
+        v.field("role", &self.role, 0);
     }
 }
 
@@ -3702,6 +4101,28 @@ impl crate::visit::Walk for ContractSigner {
     }
 }
 
+impl crate::validate::Validate for ContractSigner {
+    fn validate(&self, v: &mut crate::validate::Validator) {
+        v.attr("id", &self.id, 0);
+        v.field("extension", &self.extension, 0);
+        v.field("modifierExtension", &self.modifier_extension, 0);
+        v.field("type", &self.type_, 1);
+        v.refs(
+            "party",
+            &self.party,
+            1,
+            &[
+                "Organization",
+                "Patient",
+                "Practitioner",
+                "PractitionerRole",
+                "RelatedPerson",
+            ],
+        );
+        v.field("signature", &self.signature, 1);
+    }
+}
+
 impl ContractSigner {
     /// A new `Contract.signer` with its required elements: `type`, `party`, `signature` (its first item).
     pub fn new<T1: crate::targets::ContractSignerParty>(
@@ -3834,6 +4255,15 @@ impl crate::visit::Walk for ContractFriendly {
     }
 }
 
+impl crate::validate::Validate for ContractFriendly {
+    fn validate(&self, v: &mut crate::validate::Validator) {
+        v.attr("id", &self.id, 0);
+        v.field("extension", &self.extension, 0);
+        v.field("modifierExtension", &self.modifier_extension, 0);
+        v.choice("content", &self.content, 1);
+    }
+}
+
 impl ContractFriendly {
     /// A new `Contract.friendly` with its required elements: `content`.
     pub fn new(content: ContractFriendlyContent) -> Self {
@@ -3890,6 +4320,21 @@ impl crate::visit::Walk for ContractFriendlyContent {
                     v,
                     &["Composition", "DocumentReference", "QuestionnaireResponse"],
                 );
+            }
+        }
+    }
+}
+
+impl crate::validate::Validate for ContractFriendlyContent {
+    fn validate(&self, v: &mut crate::validate::Validator) {
+        match self {
+            Self::Attachment(x) => v.variant("contentAttachment", x),
+            Self::Reference(x) => {
+                v.variant_ref(
+                    "contentReference",
+                    x,
+                    &["Composition", "DocumentReference", "QuestionnaireResponse"],
+                )
             }
         }
     }
@@ -4003,6 +4448,15 @@ impl crate::visit::Walk for ContractLegal {
     }
 }
 
+impl crate::validate::Validate for ContractLegal {
+    fn validate(&self, v: &mut crate::validate::Validator) {
+        v.attr("id", &self.id, 0);
+        v.field("extension", &self.extension, 0);
+        v.field("modifierExtension", &self.modifier_extension, 0);
+        v.choice("content", &self.content, 1);
+    }
+}
+
 impl ContractLegal {
     /// A new `Contract.legal` with its required elements: `content`.
     pub fn new(content: ContractLegalContent) -> Self {
@@ -4059,6 +4513,21 @@ impl crate::visit::Walk for ContractLegalContent {
                     v,
                     &["Composition", "DocumentReference", "QuestionnaireResponse"],
                 );
+            }
+        }
+    }
+}
+
+impl crate::validate::Validate for ContractLegalContent {
+    fn validate(&self, v: &mut crate::validate::Validator) {
+        match self {
+            Self::Attachment(x) => v.variant("contentAttachment", x),
+            Self::Reference(x) => {
+                v.variant_ref(
+                    "contentReference",
+                    x,
+                    &["Composition", "DocumentReference", "QuestionnaireResponse"],
+                )
             }
         }
     }
@@ -4172,6 +4641,15 @@ impl crate::visit::Walk for ContractRule {
     }
 }
 
+impl crate::validate::Validate for ContractRule {
+    fn validate(&self, v: &mut crate::validate::Validator) {
+        v.attr("id", &self.id, 0);
+        v.field("extension", &self.extension, 0);
+        v.field("modifierExtension", &self.modifier_extension, 0);
+        v.choice("content", &self.content, 1);
+    }
+}
+
 impl ContractRule {
     /// A new `Contract.rule` with its required elements: `content`.
     pub fn new(content: ContractRuleContent) -> Self {
@@ -4220,6 +4698,17 @@ impl crate::visit::Walk for ContractRuleContent {
             }
             Self::Reference(v) => {
                 w.refs("contentReference", v, &["DocumentReference"]);
+            }
+        }
+    }
+}
+
+impl crate::validate::Validate for ContractRuleContent {
+    fn validate(&self, v: &mut crate::validate::Validator) {
+        match self {
+            Self::Attachment(x) => v.variant("contentAttachment", x),
+            Self::Reference(x) => {
+                v.variant_ref("contentReference", x, &["DocumentReference"])
             }
         }
     }

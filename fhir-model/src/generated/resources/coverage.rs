@@ -333,6 +333,42 @@ impl crate::visit::Walk for Coverage {
     }
 }
 
+impl crate::validate::Validate for Coverage {
+    const IS_RESOURCE: bool = true;
+    fn validate(&self, v: &mut crate::validate::Validator) {
+        v.field("id", &self.id, 0);
+        v.field("meta", &self.meta, 0);
+        v.field("implicitRules", &self.implicit_rules, 0);
+        v.field("language", &self.language, 0);
+        v.field("text", &self.text, 0);
+        v.field("contained", &self.contained, 0);
+        v.field("extension", &self.extension, 0);
+        v.field("modifierExtension", &self.modifier_extension, 0);
+        v.field("identifier", &self.identifier, 0);
+        v.field("status", &self.status, 1);
+        v.field("type", &self.type_, 0);
+        v.refs(
+            "policyHolder",
+            &self.policy_holder,
+            0,
+            &["Patient", "RelatedPerson", "Organization"],
+        );
+        v.refs("subscriber", &self.subscriber, 0, &["Patient", "RelatedPerson"]);
+        v.field("subscriberId", &self.subscriber_id, 0);
+        v.refs("beneficiary", &self.beneficiary, 1, &["Patient"]);
+        v.field("dependent", &self.dependent, 0);
+        v.field("relationship", &self.relationship, 0);
+        v.field("period", &self.period, 0);
+        v.refs("payor", &self.payor, 1, &["Organization", "Patient", "RelatedPerson"]);
+        v.field("class", &self.class, 0);
+        v.field("order", &self.order, 0);
+        v.field("network", &self.network, 0);
+        v.field("costToBeneficiary", &self.cost_to_beneficiary, 0);
+        v.field("subrogation", &self.subrogation, 0);
+        v.refs("contract", &self.contract, 0, &["Contract"]);
+    }
+}
+
 impl Coverage {
     /// A new `Coverage` with its required elements: `status`, `beneficiary`, `payor` (its first item).
     pub fn new<
@@ -540,6 +576,17 @@ impl crate::visit::Walk for CoverageClass {
     }
 }
 
+impl crate::validate::Validate for CoverageClass {
+    fn validate(&self, v: &mut crate::validate::Validator) {
+        v.attr("id", &self.id, 0);
+        v.field("extension", &self.extension, 0);
+        v.field("modifierExtension", &self.modifier_extension, 0);
+        v.field("type", &self.type_, 1);
+        v.field("value", &self.value, 1);
+        v.field("name", &self.name, 0);
+    }
+}
+
 impl CoverageClass {
     /// A new `Coverage.class` with its required elements: `type`, `value`.
     pub fn new(type_: CodeableConcept, value: FhirString) -> Self {
@@ -677,6 +724,17 @@ impl crate::visit::Walk for CoverageCostToBeneficiary {
     }
 }
 
+impl crate::validate::Validate for CoverageCostToBeneficiary {
+    fn validate(&self, v: &mut crate::validate::Validator) {
+        v.attr("id", &self.id, 0);
+        v.field("extension", &self.extension, 0);
+        v.field("modifierExtension", &self.modifier_extension, 0);
+        v.field("type", &self.type_, 0);
+        v.choice("value", &self.value, 1);
+        v.field("exception", &self.exception, 0);
+    }
+}
+
 impl CoverageCostToBeneficiary {
     /// A new `Coverage.costToBeneficiary` with its required elements: `value`.
     pub fn new(value: CoverageCostToBeneficiaryValue) -> Self {
@@ -726,6 +784,15 @@ impl crate::visit::Walk for CoverageCostToBeneficiaryValue {
             Self::Money(v) => {
                 w.field("valueMoney", v);
             }
+        }
+    }
+}
+
+impl crate::validate::Validate for CoverageCostToBeneficiaryValue {
+    fn validate(&self, v: &mut crate::validate::Validator) {
+        match self {
+            Self::Quantity(x) => v.variant("valueQuantity", x),
+            Self::Money(x) => v.variant("valueMoney", x),
         }
     }
 }
@@ -829,6 +896,16 @@ impl crate::visit::Walk for CoverageCostToBeneficiaryException {
         w.field("modifierExtension", &mut self.modifier_extension);
         w.field("type", &mut self.type_);
         w.field("period", &mut self.period);
+    }
+}
+
+impl crate::validate::Validate for CoverageCostToBeneficiaryException {
+    fn validate(&self, v: &mut crate::validate::Validator) {
+        v.attr("id", &self.id, 0);
+        v.field("extension", &self.extension, 0);
+        v.field("modifierExtension", &self.modifier_extension, 0);
+        v.field("type", &self.type_, 1);
+        v.field("period", &self.period, 0);
     }
 }
 

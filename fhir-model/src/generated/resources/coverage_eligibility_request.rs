@@ -341,6 +341,39 @@ impl crate::visit::Walk for CoverageEligibilityRequest {
     }
 }
 
+impl crate::validate::Validate for CoverageEligibilityRequest {
+    const IS_RESOURCE: bool = true;
+    fn validate(&self, v: &mut crate::validate::Validator) {
+        v.field("id", &self.id, 0);
+        v.field("meta", &self.meta, 0);
+        v.field("implicitRules", &self.implicit_rules, 0);
+        v.field("language", &self.language, 0);
+        v.field("text", &self.text, 0);
+        v.field("contained", &self.contained, 0);
+        v.field("extension", &self.extension, 0);
+        v.field("modifierExtension", &self.modifier_extension, 0);
+        v.field("identifier", &self.identifier, 0);
+        v.field("status", &self.status, 1);
+        v.field("priority", &self.priority, 0);
+        v.field("purpose", &self.purpose, 1);
+        v.refs("patient", &self.patient, 1, &["Patient"]);
+        v.choice("serviced", &self.serviced, 0);
+        v.field("created", &self.created, 1);
+        v.refs("enterer", &self.enterer, 0, &["Practitioner", "PractitionerRole"]);
+        v.refs(
+            "provider",
+            &self.provider,
+            0,
+            &["Practitioner", "PractitionerRole", "Organization"],
+        );
+        v.refs("insurer", &self.insurer, 1, &["Organization"]);
+        v.refs("facility", &self.facility, 0, &["Location"]);
+        v.field("supportingInfo", &self.supporting_info, 0);
+        v.field("insurance", &self.insurance, 0);
+        v.field("item", &self.item, 0);
+    }
+}
+
 impl CoverageEligibilityRequest {
     /// A new `CoverageEligibilityRequest` with its required elements: `status`, `purpose` (its first item), `patient`, `created`, `insurer`.
     pub fn new<
@@ -443,6 +476,15 @@ impl crate::visit::Walk for CoverageEligibilityRequestServiced {
             Self::Period(v) => {
                 w.field("servicedPeriod", v);
             }
+        }
+    }
+}
+
+impl crate::validate::Validate for CoverageEligibilityRequestServiced {
+    fn validate(&self, v: &mut crate::validate::Validator) {
+        match self {
+            Self::Date(x) => v.variant("servicedDate", x),
+            Self::Period(x) => v.variant("servicedPeriod", x),
         }
     }
 }
@@ -595,6 +637,17 @@ impl crate::visit::Walk for CoverageEligibilityRequestSupportingInfo {
     }
 }
 
+impl crate::validate::Validate for CoverageEligibilityRequestSupportingInfo {
+    fn validate(&self, v: &mut crate::validate::Validator) {
+        v.attr("id", &self.id, 0);
+        v.field("extension", &self.extension, 0);
+        v.field("modifierExtension", &self.modifier_extension, 0);
+        v.field("sequence", &self.sequence, 1);
+        v.refs("information", &self.information, 1, &[]);
+        v.field("appliesToAll", &self.applies_to_all, 0);
+    }
+}
+
 impl CoverageEligibilityRequestSupportingInfo {
     /// A new `CoverageEligibilityRequest.supportingInfo` with its required elements: `sequence`, `information`.
     pub fn new(sequence: PositiveInt, information: Reference) -> Self {
@@ -735,6 +788,17 @@ impl crate::visit::Walk for CoverageEligibilityRequestInsurance {
         w.field("focal", &mut self.focal);
         w.refs("coverage", &mut self.coverage, &["Coverage"]);
         w.field("businessArrangement", &mut self.business_arrangement);
+    }
+}
+
+impl crate::validate::Validate for CoverageEligibilityRequestInsurance {
+    fn validate(&self, v: &mut crate::validate::Validator) {
+        v.attr("id", &self.id, 0);
+        v.field("extension", &self.extension, 0);
+        v.field("modifierExtension", &self.modifier_extension, 0);
+        v.field("focal", &self.focal, 0);
+        v.refs("coverage", &self.coverage, 1, &["Coverage"]);
+        v.field("businessArrangement", &self.business_arrangement, 0);
     }
 }
 
@@ -961,6 +1025,24 @@ impl crate::visit::Walk for CoverageEligibilityRequestItem {
     }
 }
 
+impl crate::validate::Validate for CoverageEligibilityRequestItem {
+    fn validate(&self, v: &mut crate::validate::Validator) {
+        v.attr("id", &self.id, 0);
+        v.field("extension", &self.extension, 0);
+        v.field("modifierExtension", &self.modifier_extension, 0);
+        v.field("supportingInfoSequence", &self.supporting_info_sequence, 0);
+        v.field("category", &self.category, 0);
+        v.field("productOrService", &self.product_or_service, 0);
+        v.field("modifier", &self.modifier, 0);
+        v.refs("provider", &self.provider, 0, &["Practitioner", "PractitionerRole"]);
+        v.field("quantity", &self.quantity, 0);
+        v.field("unitPrice", &self.unit_price, 0);
+        v.refs("facility", &self.facility, 0, &["Location", "Organization"]);
+        v.field("diagnosis", &self.diagnosis, 0);
+        v.refs("detail", &self.detail, 0, &[]);
+    }
+}
+
 impl CoverageEligibilityRequestItem {
     /// Sets `provider` to a reference to a Practitioner | PractitionerRole.
     pub fn set_provider<T: crate::targets::CoverageEligibilityRequestItemProvider>(
@@ -1086,6 +1168,15 @@ impl crate::visit::Walk for CoverageEligibilityRequestItemDiagnosis {
     }
 }
 
+impl crate::validate::Validate for CoverageEligibilityRequestItemDiagnosis {
+    fn validate(&self, v: &mut crate::validate::Validator) {
+        v.attr("id", &self.id, 0);
+        v.field("extension", &self.extension, 0);
+        v.field("modifierExtension", &self.modifier_extension, 0);
+        v.choice("diagnosis", &self.diagnosis, 0);
+    }
+}
+
 /// Choice of types for `CoverageEligibilityRequest.item.diagnosis.diagnosis[x]`.
 ///
 /// In JSON the element name carries the type (`diagnosisCodeableConcept`, `diagnosisReference`, ...).
@@ -1127,6 +1218,15 @@ impl crate::visit::Walk for CoverageEligibilityRequestItemDiagnosisDiagnosis {
             Self::Reference(v) => {
                 w.refs("diagnosisReference", v, &["Condition"]);
             }
+        }
+    }
+}
+
+impl crate::validate::Validate for CoverageEligibilityRequestItemDiagnosisDiagnosis {
+    fn validate(&self, v: &mut crate::validate::Validator) {
+        match self {
+            Self::CodeableConcept(x) => v.variant("diagnosisCodeableConcept", x),
+            Self::Reference(x) => v.variant_ref("diagnosisReference", x, &["Condition"]),
         }
     }
 }

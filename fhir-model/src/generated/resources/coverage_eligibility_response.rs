@@ -367,6 +367,40 @@ impl crate::visit::Walk for CoverageEligibilityResponse {
     }
 }
 
+impl crate::validate::Validate for CoverageEligibilityResponse {
+    const IS_RESOURCE: bool = true;
+    fn validate(&self, v: &mut crate::validate::Validator) {
+        v.field("id", &self.id, 0);
+        v.field("meta", &self.meta, 0);
+        v.field("implicitRules", &self.implicit_rules, 0);
+        v.field("language", &self.language, 0);
+        v.field("text", &self.text, 0);
+        v.field("contained", &self.contained, 0);
+        v.field("extension", &self.extension, 0);
+        v.field("modifierExtension", &self.modifier_extension, 0);
+        v.field("identifier", &self.identifier, 0);
+        v.field("status", &self.status, 1);
+        v.field("purpose", &self.purpose, 1);
+        v.refs("patient", &self.patient, 1, &["Patient"]);
+        v.choice("serviced", &self.serviced, 0);
+        v.field("created", &self.created, 1);
+        v.refs(
+            "requestor",
+            &self.requestor,
+            0,
+            &["Practitioner", "PractitionerRole", "Organization"],
+        );
+        v.refs("request", &self.request, 1, &["CoverageEligibilityRequest"]);
+        v.field("outcome", &self.outcome, 1);
+        v.field("disposition", &self.disposition, 0);
+        v.refs("insurer", &self.insurer, 1, &["Organization"]);
+        v.field("insurance", &self.insurance, 0);
+        v.field("preAuthRef", &self.pre_auth_ref, 0);
+        v.field("form", &self.form, 0);
+        v.field("error", &self.error, 0);
+    }
+}
+
 impl CoverageEligibilityResponse {
     /// A new `CoverageEligibilityResponse` with its required elements: `status`, `purpose` (its first item), `patient`, `created`, `request`, `outcome`, `insurer`.
     pub fn new<
@@ -466,6 +500,15 @@ impl crate::visit::Walk for CoverageEligibilityResponseServiced {
             Self::Period(v) => {
                 w.field("servicedPeriod", v);
             }
+        }
+    }
+}
+
+impl crate::validate::Validate for CoverageEligibilityResponseServiced {
+    fn validate(&self, v: &mut crate::validate::Validator) {
+        match self {
+            Self::Date(x) => v.variant("servicedDate", x),
+            Self::Period(x) => v.variant("servicedPeriod", x),
         }
     }
 }
@@ -616,6 +659,18 @@ impl crate::visit::Walk for CoverageEligibilityResponseInsurance {
         w.field("inforce", &mut self.inforce);
         w.field("benefitPeriod", &mut self.benefit_period);
         w.field("item", &mut self.item);
+    }
+}
+
+impl crate::validate::Validate for CoverageEligibilityResponseInsurance {
+    fn validate(&self, v: &mut crate::validate::Validator) {
+        v.attr("id", &self.id, 0);
+        v.field("extension", &self.extension, 0);
+        v.field("modifierExtension", &self.modifier_extension, 0);
+        v.refs("coverage", &self.coverage, 1, &["Coverage"]);
+        v.field("inforce", &self.inforce, 0);
+        v.field("benefitPeriod", &self.benefit_period, 0);
+        v.field("item", &self.item, 0);
     }
 }
 
@@ -902,6 +957,28 @@ impl crate::visit::Walk for CoverageEligibilityResponseInsuranceItem {
     }
 }
 
+impl crate::validate::Validate for CoverageEligibilityResponseInsuranceItem {
+    fn validate(&self, v: &mut crate::validate::Validator) {
+        v.attr("id", &self.id, 0);
+        v.field("extension", &self.extension, 0);
+        v.field("modifierExtension", &self.modifier_extension, 0);
+        v.field("category", &self.category, 0);
+        v.field("productOrService", &self.product_or_service, 0);
+        v.field("modifier", &self.modifier, 0);
+        v.refs("provider", &self.provider, 0, &["Practitioner", "PractitionerRole"]);
+        v.field("excluded", &self.excluded, 0);
+        v.field("name", &self.name, 0);
+        v.field("description", &self.description, 0);
+        v.field("network", &self.network, 0);
+        v.field("unit", &self.unit, 0);
+        v.field("term", &self.term, 0);
+        v.field("benefit", &self.benefit, 0);
+        v.field("authorizationRequired", &self.authorization_required, 0);
+        v.field("authorizationSupporting", &self.authorization_supporting, 0);
+        v.field("authorizationUrl", &self.authorization_url, 0);
+    }
+}
+
 impl CoverageEligibilityResponseInsuranceItem {
     /// Sets `provider` to a reference to a Practitioner | PractitionerRole.
     pub fn set_provider<
@@ -1125,6 +1202,17 @@ impl crate::visit::Walk for CoverageEligibilityResponseInsuranceItemBenefit {
     }
 }
 
+impl crate::validate::Validate for CoverageEligibilityResponseInsuranceItemBenefit {
+    fn validate(&self, v: &mut crate::validate::Validator) {
+        v.attr("id", &self.id, 0);
+        v.field("extension", &self.extension, 0);
+        v.field("modifierExtension", &self.modifier_extension, 0);
+        v.field("type", &self.type_, 1);
+        v.choice("allowed", &self.allowed, 0);
+        v.choice("used", &self.used, 0);
+    }
+}
+
 impl CoverageEligibilityResponseInsuranceItemBenefit {
     /// A new `CoverageEligibilityResponse.insurance.item.benefit` with its required elements: `type`.
     pub fn new(type_: CodeableConcept) -> Self {
@@ -1189,6 +1277,17 @@ impl crate::visit::Walk for CoverageEligibilityResponseInsuranceItemBenefitAllow
     }
 }
 
+impl crate::validate::Validate
+for CoverageEligibilityResponseInsuranceItemBenefitAllowed {
+    fn validate(&self, v: &mut crate::validate::Validator) {
+        match self {
+            Self::UnsignedInt(x) => v.variant("allowedUnsignedInt", x),
+            Self::String(x) => v.variant("allowedString", x),
+            Self::Money(x) => v.variant("allowedMoney", x),
+        }
+    }
+}
+
 /// Choice of types for `CoverageEligibilityResponse.insurance.item.benefit.used[x]`.
 ///
 /// In JSON the element name carries the type (`usedUnsignedInt`, `usedString`, ...).
@@ -1239,6 +1338,16 @@ impl crate::visit::Walk for CoverageEligibilityResponseInsuranceItemBenefitUsed 
             Self::Money(v) => {
                 w.field("usedMoney", v);
             }
+        }
+    }
+}
+
+impl crate::validate::Validate for CoverageEligibilityResponseInsuranceItemBenefitUsed {
+    fn validate(&self, v: &mut crate::validate::Validator) {
+        match self {
+            Self::UnsignedInt(x) => v.variant("usedUnsignedInt", x),
+            Self::String(x) => v.variant("usedString", x),
+            Self::Money(x) => v.variant("usedMoney", x),
         }
     }
 }
@@ -1333,6 +1442,15 @@ impl crate::visit::Walk for CoverageEligibilityResponseError {
         w.field("extension", &mut self.extension);
         w.field("modifierExtension", &mut self.modifier_extension);
         w.field("code", &mut self.code);
+    }
+}
+
+impl crate::validate::Validate for CoverageEligibilityResponseError {
+    fn validate(&self, v: &mut crate::validate::Validator) {
+        v.attr("id", &self.id, 0);
+        v.field("extension", &self.extension, 0);
+        v.field("modifierExtension", &self.modifier_extension, 0);
+        v.field("code", &self.code, 1);
     }
 }
 

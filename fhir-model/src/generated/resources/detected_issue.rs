@@ -293,6 +293,37 @@ impl crate::visit::Walk for DetectedIssue {
     }
 }
 
+impl crate::validate::Validate for DetectedIssue {
+    const IS_RESOURCE: bool = true;
+    fn validate(&self, v: &mut crate::validate::Validator) {
+        v.field("id", &self.id, 0);
+        v.field("meta", &self.meta, 0);
+        v.field("implicitRules", &self.implicit_rules, 0);
+        v.field("language", &self.language, 0);
+        v.field("text", &self.text, 0);
+        v.field("contained", &self.contained, 0);
+        v.field("extension", &self.extension, 0);
+        v.field("modifierExtension", &self.modifier_extension, 0);
+        v.field("identifier", &self.identifier, 0);
+        v.field("status", &self.status, 1);
+        v.field("code", &self.code, 0);
+        v.field("severity", &self.severity, 0);
+        v.refs("patient", &self.patient, 0, &["Patient"]);
+        v.choice("identified", &self.identified, 0);
+        v.refs(
+            "author",
+            &self.author,
+            0,
+            &["Practitioner", "PractitionerRole", "Device"],
+        );
+        v.refs("implicated", &self.implicated, 0, &[]);
+        v.field("evidence", &self.evidence, 0);
+        v.field("detail", &self.detail, 0);
+        v.field("reference", &self.reference, 0);
+        v.field("mitigation", &self.mitigation, 0);
+    }
+}
+
 impl DetectedIssue {
     /// A new `DetectedIssue` with its required elements: `status`.
     pub fn new(status: codes::ObservationStatus) -> Self {
@@ -360,6 +391,15 @@ impl crate::visit::Walk for DetectedIssueIdentified {
             Self::Period(v) => {
                 w.field("identifiedPeriod", v);
             }
+        }
+    }
+}
+
+impl crate::validate::Validate for DetectedIssueIdentified {
+    fn validate(&self, v: &mut crate::validate::Validator) {
+        match self {
+            Self::DateTime(x) => v.variant("identifiedDateTime", x),
+            Self::Period(x) => v.variant("identifiedPeriod", x),
         }
     }
 }
@@ -490,6 +530,16 @@ impl crate::visit::Walk for DetectedIssueEvidence {
     }
 }
 
+impl crate::validate::Validate for DetectedIssueEvidence {
+    fn validate(&self, v: &mut crate::validate::Validator) {
+        v.attr("id", &self.id, 0);
+        v.field("extension", &self.extension, 0);
+        v.field("modifierExtension", &self.modifier_extension, 0);
+        v.field("code", &self.code, 0);
+        v.refs("detail", &self.detail, 0, &[]);
+    }
+}
+
 /// Step taken to address
 ///
 /// Indicates an action that has been taken or is committed to reduce or eliminate the likelihood of the risk identified by the detected issue from manifesting.  Can also reflect an observation of known mitigating factors that may reduce/eliminate the need for any action.
@@ -600,6 +650,17 @@ impl crate::visit::Walk for DetectedIssueMitigation {
         w.field("action", &mut self.action);
         w.field("date", &mut self.date);
         w.refs("author", &mut self.author, &["Practitioner", "PractitionerRole"]);
+    }
+}
+
+impl crate::validate::Validate for DetectedIssueMitigation {
+    fn validate(&self, v: &mut crate::validate::Validator) {
+        v.attr("id", &self.id, 0);
+        v.field("extension", &self.extension, 0);
+        v.field("modifierExtension", &self.modifier_extension, 0);
+        v.field("action", &self.action, 1);
+        v.field("date", &self.date, 0);
+        v.refs("author", &self.author, 0, &["Practitioner", "PractitionerRole"]);
     }
 }
 

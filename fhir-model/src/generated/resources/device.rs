@@ -438,6 +438,46 @@ impl crate::visit::Walk for Device {
     }
 }
 
+impl crate::validate::Validate for Device {
+    const IS_RESOURCE: bool = true;
+    fn validate(&self, v: &mut crate::validate::Validator) {
+        v.field("id", &self.id, 0);
+        v.field("meta", &self.meta, 0);
+        v.field("implicitRules", &self.implicit_rules, 0);
+        v.field("language", &self.language, 0);
+        v.field("text", &self.text, 0);
+        v.field("contained", &self.contained, 0);
+        v.field("extension", &self.extension, 0);
+        v.field("modifierExtension", &self.modifier_extension, 0);
+        v.field("identifier", &self.identifier, 0);
+        v.refs("definition", &self.definition, 0, &["DeviceDefinition"]);
+        v.field("udiCarrier", &self.udi_carrier, 0);
+        v.field("status", &self.status, 0);
+        v.field("statusReason", &self.status_reason, 0);
+        v.field("distinctIdentifier", &self.distinct_identifier, 0);
+        v.field("manufacturer", &self.manufacturer, 0);
+        v.field("manufactureDate", &self.manufacture_date, 0);
+        v.field("expirationDate", &self.expiration_date, 0);
+        v.field("lotNumber", &self.lot_number, 0);
+        v.field("serialNumber", &self.serial_number, 0);
+        v.field("deviceName", &self.device_name, 0);
+        v.field("modelNumber", &self.model_number, 0);
+        v.field("partNumber", &self.part_number, 0);
+        v.field("type", &self.type_, 0);
+        v.field("specialization", &self.specialization, 0);
+        v.field("version", &self.version, 0);
+        v.field("property", &self.property, 0);
+        v.refs("patient", &self.patient, 0, &["Patient"]);
+        v.refs("owner", &self.owner, 0, &["Organization"]);
+        v.field("contact", &self.contact, 0);
+        v.refs("location", &self.location, 0, &["Location"]);
+        v.field("url", &self.url, 0);
+        v.field("note", &self.note, 0);
+        v.field("safety", &self.safety, 0);
+        v.refs("parent", &self.parent, 0, &["Device"]);
+    }
+}
+
 impl Device {
     /// Sets `definition` to a reference to a DeviceDefinition.
     pub fn set_definition<T: crate::targets::DeviceDefinition>(
@@ -672,6 +712,20 @@ impl crate::visit::Walk for DeviceUdiCarrier {
     }
 }
 
+impl crate::validate::Validate for DeviceUdiCarrier {
+    fn validate(&self, v: &mut crate::validate::Validator) {
+        v.attr("id", &self.id, 0);
+        v.field("extension", &self.extension, 0);
+        v.field("modifierExtension", &self.modifier_extension, 0);
+        v.field("deviceIdentifier", &self.device_identifier, 0);
+        v.field("issuer", &self.issuer, 0);
+        v.field("jurisdiction", &self.jurisdiction, 0);
+        v.field("carrierAIDC", &self.carrier_aidc, 0);
+        v.field("carrierHRF", &self.carrier_hrf, 0);
+        v.field("entryType", &self.entry_type, 0);
+    }
+}
+
 /// The name of the device as given by the manufacturer
 ///
 /// This represents the manufacturer's name of the device as provided by the device, from a UDI label, or by a person describing the Device.  This typically would be used when a person provides the name(s) or when the device represents one of the names available from DeviceDefinition.
@@ -787,6 +841,16 @@ impl crate::visit::Walk for DeviceDeviceName {
     }
 }
 
+impl crate::validate::Validate for DeviceDeviceName {
+    fn validate(&self, v: &mut crate::validate::Validator) {
+        v.attr("id", &self.id, 0);
+        v.field("extension", &self.extension, 0);
+        v.field("modifierExtension", &self.modifier_extension, 0);
+        v.field("name", &self.name, 1);
+        v.field("type", &self.type_, 1);
+    }
+}
+
 impl DeviceDeviceName {
     /// A new `Device.deviceName` with its required elements: `name`, `type`.
     pub fn new(name: FhirString, type_: codes::DeviceNameType) -> Self {
@@ -899,6 +963,16 @@ impl crate::visit::Walk for DeviceSpecialization {
         w.field("modifierExtension", &mut self.modifier_extension);
         w.field("systemType", &mut self.system_type);
         w.field("version", &mut self.version);
+    }
+}
+
+impl crate::validate::Validate for DeviceSpecialization {
+    fn validate(&self, v: &mut crate::validate::Validator) {
+        v.attr("id", &self.id, 0);
+        v.field("extension", &self.extension, 0);
+        v.field("modifierExtension", &self.modifier_extension, 0);
+        v.field("systemType", &self.system_type, 1);
+        v.field("version", &self.version, 0);
     }
 }
 
@@ -1028,6 +1102,17 @@ impl crate::visit::Walk for DeviceVersion {
     }
 }
 
+impl crate::validate::Validate for DeviceVersion {
+    fn validate(&self, v: &mut crate::validate::Validator) {
+        v.attr("id", &self.id, 0);
+        v.field("extension", &self.extension, 0);
+        v.field("modifierExtension", &self.modifier_extension, 0);
+        v.field("type", &self.type_, 0);
+        v.field("component", &self.component, 0);
+        v.field("value", &self.value, 1);
+    }
+}
+
 impl DeviceVersion {
     /// A new `Device.version` with its required elements: `value`.
     pub fn new(value: FhirString) -> Self {
@@ -1146,6 +1231,17 @@ impl crate::visit::Walk for DeviceProperty {
         w.field("type", &mut self.type_);
         w.field("valueQuantity", &mut self.value_quantity);
         w.field("valueCode", &mut self.value_code);
+    }
+}
+
+impl crate::validate::Validate for DeviceProperty {
+    fn validate(&self, v: &mut crate::validate::Validator) {
+        v.attr("id", &self.id, 0);
+        v.field("extension", &self.extension, 0);
+        v.field("modifierExtension", &self.modifier_extension, 0);
+        v.field("type", &self.type_, 1);
+        v.field("valueQuantity", &self.value_quantity, 0);
+        v.field("valueCode", &self.value_code, 0);
     }
 }
 

@@ -416,6 +416,42 @@ impl crate::visit::Walk for DeviceDefinition {
     }
 }
 
+impl crate::validate::Validate for DeviceDefinition {
+    const IS_RESOURCE: bool = true;
+    fn validate(&self, v: &mut crate::validate::Validator) {
+        v.field("id", &self.id, 0);
+        v.field("meta", &self.meta, 0);
+        v.field("implicitRules", &self.implicit_rules, 0);
+        v.field("language", &self.language, 0);
+        v.field("text", &self.text, 0);
+        v.field("contained", &self.contained, 0);
+        v.field("extension", &self.extension, 0);
+        v.field("modifierExtension", &self.modifier_extension, 0);
+        v.field("identifier", &self.identifier, 0);
+        v.field("udiDeviceIdentifier", &self.udi_device_identifier, 0);
+        v.choice("manufacturer", &self.manufacturer, 0);
+        v.field("deviceName", &self.device_name, 0);
+        v.field("modelNumber", &self.model_number, 0);
+        v.field("type", &self.type_, 0);
+        v.field("specialization", &self.specialization, 0);
+        v.field("version", &self.version, 0);
+        v.field("safety", &self.safety, 0);
+        v.field("shelfLifeStorage", &self.shelf_life_storage, 0);
+        v.field("physicalCharacteristics", &self.physical_characteristics, 0);
+        v.field("languageCode", &self.language_code, 0);
+        v.field("capability", &self.capability, 0);
+        v.field("property", &self.property, 0);
+        v.refs("owner", &self.owner, 0, &["Organization"]);
+        v.field("contact", &self.contact, 0);
+        v.field("url", &self.url, 0);
+        v.field("onlineInformation", &self.online_information, 0);
+        v.field("note", &self.note, 0);
+        v.field("quantity", &self.quantity, 0);
+        v.refs("parentDevice", &self.parent_device, 0, &["DeviceDefinition"]);
+        v.field("material", &self.material, 0);
+    }
+}
+
 impl DeviceDefinition {
     /// Sets `owner` to a reference to a Organization.
     pub fn set_owner<T: crate::targets::DeviceDefinitionOwner>(
@@ -475,6 +511,17 @@ impl crate::visit::Walk for DeviceDefinitionManufacturer {
             }
             Self::Reference(v) => {
                 w.refs("manufacturerReference", v, &["Organization"]);
+            }
+        }
+    }
+}
+
+impl crate::validate::Validate for DeviceDefinitionManufacturer {
+    fn validate(&self, v: &mut crate::validate::Validator) {
+        match self {
+            Self::String(x) => v.variant("manufacturerString", x),
+            Self::Reference(x) => {
+                v.variant_ref("manufacturerReference", x, &["Organization"])
             }
         }
     }
@@ -656,6 +703,17 @@ impl crate::visit::Walk for DeviceDefinitionUdiDeviceIdentifier {
     }
 }
 
+impl crate::validate::Validate for DeviceDefinitionUdiDeviceIdentifier {
+    fn validate(&self, v: &mut crate::validate::Validator) {
+        v.attr("id", &self.id, 0);
+        v.field("extension", &self.extension, 0);
+        v.field("modifierExtension", &self.modifier_extension, 0);
+        v.field("deviceIdentifier", &self.device_identifier, 1);
+        v.field("issuer", &self.issuer, 1);
+        v.field("jurisdiction", &self.jurisdiction, 1);
+    }
+}
+
 impl DeviceDefinitionUdiDeviceIdentifier {
     /// A new `DeviceDefinition.udiDeviceIdentifier` with its required elements: `deviceIdentifier`, `issuer`, `jurisdiction`.
     pub fn new(device_identifier: FhirString, issuer: Uri, jurisdiction: Uri) -> Self {
@@ -783,6 +841,16 @@ impl crate::visit::Walk for DeviceDefinitionDeviceName {
     }
 }
 
+impl crate::validate::Validate for DeviceDefinitionDeviceName {
+    fn validate(&self, v: &mut crate::validate::Validator) {
+        v.attr("id", &self.id, 0);
+        v.field("extension", &self.extension, 0);
+        v.field("modifierExtension", &self.modifier_extension, 0);
+        v.field("name", &self.name, 1);
+        v.field("type", &self.type_, 1);
+    }
+}
+
 impl DeviceDefinitionDeviceName {
     /// A new `DeviceDefinition.deviceName` with its required elements: `name`, `type`.
     pub fn new(name: FhirString, type_: codes::DeviceNameType) -> Self {
@@ -903,6 +971,16 @@ impl crate::visit::Walk for DeviceDefinitionSpecialization {
     }
 }
 
+impl crate::validate::Validate for DeviceDefinitionSpecialization {
+    fn validate(&self, v: &mut crate::validate::Validator) {
+        v.attr("id", &self.id, 0);
+        v.field("extension", &self.extension, 0);
+        v.field("modifierExtension", &self.modifier_extension, 0);
+        v.field("systemType", &self.system_type, 1);
+        v.field("version", &self.version, 0);
+    }
+}
+
 impl DeviceDefinitionSpecialization {
     /// A new `DeviceDefinition.specialization` with its required elements: `systemType`.
     pub fn new(system_type: FhirString) -> Self {
@@ -1012,6 +1090,16 @@ impl crate::visit::Walk for DeviceDefinitionCapability {
         w.field("modifierExtension", &mut self.modifier_extension);
         w.field("type", &mut self.type_);
         w.field("description", &mut self.description);
+    }
+}
+
+impl crate::validate::Validate for DeviceDefinitionCapability {
+    fn validate(&self, v: &mut crate::validate::Validator) {
+        v.attr("id", &self.id, 0);
+        v.field("extension", &self.extension, 0);
+        v.field("modifierExtension", &self.modifier_extension, 0);
+        v.field("type", &self.type_, 1);
+        v.field("description", &self.description, 0);
     }
 }
 
@@ -1133,6 +1221,17 @@ impl crate::visit::Walk for DeviceDefinitionProperty {
         w.field("type", &mut self.type_);
         w.field("valueQuantity", &mut self.value_quantity);
         w.field("valueCode", &mut self.value_code);
+    }
+}
+
+impl crate::validate::Validate for DeviceDefinitionProperty {
+    fn validate(&self, v: &mut crate::validate::Validator) {
+        v.attr("id", &self.id, 0);
+        v.field("extension", &self.extension, 0);
+        v.field("modifierExtension", &self.modifier_extension, 0);
+        v.field("type", &self.type_, 1);
+        v.field("valueQuantity", &self.value_quantity, 0);
+        v.field("valueCode", &self.value_code, 0);
     }
 }
 
@@ -1275,6 +1374,17 @@ impl crate::visit::Walk for DeviceDefinitionMaterial {
         w.field("substance", &mut self.substance);
         w.field("alternate", &mut self.alternate);
         w.field("allergenicIndicator", &mut self.allergenic_indicator);
+    }
+}
+
+impl crate::validate::Validate for DeviceDefinitionMaterial {
+    fn validate(&self, v: &mut crate::validate::Validator) {
+        v.attr("id", &self.id, 0);
+        v.field("extension", &self.extension, 0);
+        v.field("modifierExtension", &self.modifier_extension, 0);
+        v.field("substance", &self.substance, 1);
+        v.field("alternate", &self.alternate, 0);
+        v.field("allergenicIndicator", &self.allergenic_indicator, 0);
     }
 }
 

@@ -270,6 +270,30 @@ impl crate::visit::Walk for DeviceMetric {
     }
 }
 
+impl crate::validate::Validate for DeviceMetric {
+    const IS_RESOURCE: bool = true;
+    fn validate(&self, v: &mut crate::validate::Validator) {
+        v.field("id", &self.id, 0);
+        v.field("meta", &self.meta, 0);
+        v.field("implicitRules", &self.implicit_rules, 0);
+        v.field("language", &self.language, 0);
+        v.field("text", &self.text, 0);
+        v.field("contained", &self.contained, 0);
+        v.field("extension", &self.extension, 0);
+        v.field("modifierExtension", &self.modifier_extension, 0);
+        v.field("identifier", &self.identifier, 0);
+        v.field("type", &self.type_, 1);
+        v.field("unit", &self.unit, 0);
+        v.refs("source", &self.source, 0, &["Device"]);
+        v.refs("parent", &self.parent, 0, &["Device"]);
+        v.field("operationalStatus", &self.operational_status, 0);
+        v.field("color", &self.color, 0);
+        v.field("category", &self.category, 1);
+        v.field("measurementPeriod", &self.measurement_period, 0);
+        v.field("calibration", &self.calibration, 0);
+    }
+}
+
 impl DeviceMetric {
     /// A new `DeviceMetric` with its required elements: `type`, `category`.
     pub fn new(type_: CodeableConcept, category: codes::DeviceMetricCategory) -> Self {
@@ -435,5 +459,16 @@ impl crate::visit::Walk for DeviceMetricCalibration {
         w.field("type", &mut self.type_);
         w.field("state", &mut self.state);
         w.field("time", &mut self.time);
+    }
+}
+
+impl crate::validate::Validate for DeviceMetricCalibration {
+    fn validate(&self, v: &mut crate::validate::Validator) {
+        v.attr("id", &self.id, 0);
+        v.field("extension", &self.extension, 0);
+        v.field("modifierExtension", &self.modifier_extension, 0);
+        v.field("type", &self.type_, 0);
+        v.field("state", &self.state, 0);
+        v.field("time", &self.time, 0);
     }
 }

@@ -521,6 +521,68 @@ impl crate::visit::Walk for DeviceRequest {
     }
 }
 
+impl crate::validate::Validate for DeviceRequest {
+    const IS_RESOURCE: bool = true;
+    fn validate(&self, v: &mut crate::validate::Validator) {
+        v.field("id", &self.id, 0);
+        v.field("meta", &self.meta, 0);
+        v.field("implicitRules", &self.implicit_rules, 0);
+        v.field("language", &self.language, 0);
+        v.field("text", &self.text, 0);
+        v.field("contained", &self.contained, 0);
+        v.field("extension", &self.extension, 0);
+        v.field("modifierExtension", &self.modifier_extension, 0);
+        v.field("identifier", &self.identifier, 0);
+        v.field("instantiatesCanonical", &self.instantiates_canonical, 0);
+        v.field("instantiatesUri", &self.instantiates_uri, 0);
+        v.refs("basedOn", &self.based_on, 0, &[]);
+        v.refs("priorRequest", &self.prior_request, 0, &[]);
+        v.field("groupIdentifier", &self.group_identifier, 0);
+        v.field("status", &self.status, 0);
+        v.field("intent", &self.intent, 1);
+        v.field("priority", &self.priority, 0);
+        v.choice("code", &self.code, 1);
+        v.field("parameter", &self.parameter, 0);
+        v.refs("subject", &self.subject, 1, &["Patient", "Group", "Location", "Device"]);
+        v.refs("encounter", &self.encounter, 0, &["Encounter"]);
+        v.choice("occurrence", &self.occurrence, 0);
+        v.field("authoredOn", &self.authored_on, 0);
+        v.refs(
+            "requester",
+            &self.requester,
+            0,
+            &["Device", "Practitioner", "PractitionerRole", "Organization"],
+        );
+        v.field("performerType", &self.performer_type, 0);
+        v.refs(
+            "performer",
+            &self.performer,
+            0,
+            &[
+                "Practitioner",
+                "PractitionerRole",
+                "Organization",
+                "CareTeam",
+                "HealthcareService",
+                "Patient",
+                "Device",
+                "RelatedPerson",
+            ],
+        );
+        v.field("reasonCode", &self.reason_code, 0);
+        v.refs(
+            "reasonReference",
+            &self.reason_reference,
+            0,
+            &["Condition", "Observation", "DiagnosticReport", "DocumentReference"],
+        );
+        v.refs("insurance", &self.insurance, 0, &["Coverage", "ClaimResponse"]);
+        v.refs("supportingInfo", &self.supporting_info, 0, &[]);
+        v.field("note", &self.note, 0);
+        v.refs("relevantHistory", &self.relevant_history, 0, &["Provenance"]);
+    }
+}
+
 impl DeviceRequest {
     /// A new `DeviceRequest` with its required elements: `intent`, `code`, `subject`.
     pub fn new<T2: crate::targets::DeviceRequestSubject>(
@@ -636,6 +698,15 @@ impl crate::visit::Walk for DeviceRequestCode {
     }
 }
 
+impl crate::validate::Validate for DeviceRequestCode {
+    fn validate(&self, v: &mut crate::validate::Validator) {
+        match self {
+            Self::Reference(x) => v.variant_ref("codeReference", x, &["Device"]),
+            Self::CodeableConcept(x) => v.variant("codeCodeableConcept", x),
+        }
+    }
+}
+
 /// Choice of types for `DeviceRequest.occurrence[x]`.
 ///
 /// In JSON the element name carries the type (`occurrenceDateTime`, `occurrencePeriod`, ...).
@@ -686,6 +757,16 @@ impl crate::visit::Walk for DeviceRequestOccurrence {
             Self::Timing(v) => {
                 w.field("occurrenceTiming", v);
             }
+        }
+    }
+}
+
+impl crate::validate::Validate for DeviceRequestOccurrence {
+    fn validate(&self, v: &mut crate::validate::Validator) {
+        match self {
+            Self::DateTime(x) => v.variant("occurrenceDateTime", x),
+            Self::Period(x) => v.variant("occurrencePeriod", x),
+            Self::Timing(x) => v.variant("occurrenceTiming", x),
         }
     }
 }
@@ -859,6 +940,16 @@ impl crate::visit::Walk for DeviceRequestParameter {
     }
 }
 
+impl crate::validate::Validate for DeviceRequestParameter {
+    fn validate(&self, v: &mut crate::validate::Validator) {
+        v.attr("id", &self.id, 0);
+        v.field("extension", &self.extension, 0);
+        v.field("modifierExtension", &self.modifier_extension, 0);
+        v.field("code", &self.code, 0);
+        v.choice("value", &self.value, 0);
+    }
+}
+
 /// Choice of types for `DeviceRequest.parameter.value[x]`.
 ///
 /// In JSON the element name carries the type (`valueCodeableConcept`, `valueQuantity`, ...).
@@ -916,6 +1007,17 @@ impl crate::visit::Walk for DeviceRequestParameterValue {
             Self::Boolean(v) => {
                 w.field("valueBoolean", v);
             }
+        }
+    }
+}
+
+impl crate::validate::Validate for DeviceRequestParameterValue {
+    fn validate(&self, v: &mut crate::validate::Validator) {
+        match self {
+            Self::CodeableConcept(x) => v.variant("valueCodeableConcept", x),
+            Self::Quantity(x) => v.variant("valueQuantity", x),
+            Self::Range(x) => v.variant("valueRange", x),
+            Self::Boolean(x) => v.variant("valueBoolean", x),
         }
     }
 }

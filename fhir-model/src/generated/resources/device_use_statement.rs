@@ -359,6 +359,61 @@ impl crate::visit::Walk for DeviceUseStatement {
     }
 }
 
+impl crate::validate::Validate for DeviceUseStatement {
+    const IS_RESOURCE: bool = true;
+    fn validate(&self, v: &mut crate::validate::Validator) {
+        v.field("id", &self.id, 0);
+        v.field("meta", &self.meta, 0);
+        v.field("implicitRules", &self.implicit_rules, 0);
+        v.field("language", &self.language, 0);
+        v.field("text", &self.text, 0);
+        v.field("contained", &self.contained, 0);
+        v.field("extension", &self.extension, 0);
+        v.field("modifierExtension", &self.modifier_extension, 0);
+        v.field("identifier", &self.identifier, 0);
+        v.refs("basedOn", &self.based_on, 0, &["ServiceRequest"]);
+        v.field("status", &self.status, 1);
+        v.refs("subject", &self.subject, 1, &["Patient", "Group"]);
+        v.refs(
+            "derivedFrom",
+            &self.derived_from,
+            0,
+            &[
+                "ServiceRequest",
+                "Procedure",
+                "Claim",
+                "Observation",
+                "QuestionnaireResponse",
+                "DocumentReference",
+            ],
+        );
+        v.choice("timing", &self.timing, 0);
+        v.field("recordedOn", &self.recorded_on, 0);
+        v.refs(
+            "source",
+            &self.source,
+            0,
+            &["Patient", "Practitioner", "PractitionerRole", "RelatedPerson"],
+        );
+        v.refs("device", &self.device, 1, &["Device"]);
+        v.field("reasonCode", &self.reason_code, 0);
+        v.refs(
+            "reasonReference",
+            &self.reason_reference,
+            0,
+            &[
+                "Condition",
+                "Observation",
+                "DiagnosticReport",
+                "DocumentReference",
+                "Media",
+            ],
+        );
+        v.field("bodySite", &self.body_site, 0);
+        v.field("note", &self.note, 0);
+    }
+}
+
 impl DeviceUseStatement {
     /// A new `DeviceUseStatement` with its required elements: `status`, `subject`, `device`.
     pub fn new<
@@ -476,6 +531,16 @@ impl crate::visit::Walk for DeviceUseStatementTiming {
             Self::DateTime(v) => {
                 w.field("timingDateTime", v);
             }
+        }
+    }
+}
+
+impl crate::validate::Validate for DeviceUseStatementTiming {
+    fn validate(&self, v: &mut crate::validate::Validator) {
+        match self {
+            Self::Timing(x) => v.variant("timingTiming", x),
+            Self::Period(x) => v.variant("timingPeriod", x),
+            Self::DateTime(x) => v.variant("timingDateTime", x),
         }
     }
 }

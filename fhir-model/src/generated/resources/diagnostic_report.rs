@@ -390,6 +390,59 @@ impl crate::visit::Walk for DiagnosticReport {
     }
 }
 
+impl crate::validate::Validate for DiagnosticReport {
+    const IS_RESOURCE: bool = true;
+    fn validate(&self, v: &mut crate::validate::Validator) {
+        v.field("id", &self.id, 0);
+        v.field("meta", &self.meta, 0);
+        v.field("implicitRules", &self.implicit_rules, 0);
+        v.field("language", &self.language, 0);
+        v.field("text", &self.text, 0);
+        v.field("contained", &self.contained, 0);
+        v.field("extension", &self.extension, 0);
+        v.field("modifierExtension", &self.modifier_extension, 0);
+        v.field("identifier", &self.identifier, 0);
+        v.refs(
+            "basedOn",
+            &self.based_on,
+            0,
+            &[
+                "CarePlan",
+                "ImmunizationRecommendation",
+                "MedicationRequest",
+                "NutritionOrder",
+                "ServiceRequest",
+            ],
+        );
+        v.field("status", &self.status, 1);
+        v.field("category", &self.category, 0);
+        v.field("code", &self.code, 1);
+        v.refs("subject", &self.subject, 0, &["Patient", "Group", "Device", "Location"]);
+        v.refs("encounter", &self.encounter, 0, &["Encounter"]);
+        v.choice("effective", &self.effective, 0);
+        v.field("issued", &self.issued, 0);
+        v.refs(
+            "performer",
+            &self.performer,
+            0,
+            &["Practitioner", "PractitionerRole", "Organization", "CareTeam"],
+        );
+        v.refs(
+            "resultsInterpreter",
+            &self.results_interpreter,
+            0,
+            &["Practitioner", "PractitionerRole", "Organization", "CareTeam"],
+        );
+        v.refs("specimen", &self.specimen, 0, &["Specimen"]);
+        v.refs("result", &self.result, 0, &["Observation"]);
+        v.refs("imagingStudy", &self.imaging_study, 0, &["ImagingStudy"]);
+        v.field("media", &self.media, 0);
+        v.field("conclusion", &self.conclusion, 0);
+        v.field("conclusionCode", &self.conclusion_code, 0);
+        v.field("presentedForm", &self.presented_form, 0);
+    }
+}
+
 impl DiagnosticReport {
     /// A new `DiagnosticReport` with its required elements: `status`, `code`.
     pub fn new(status: codes::DiagnosticReportStatus, code: CodeableConcept) -> Self {
@@ -505,6 +558,15 @@ impl crate::visit::Walk for DiagnosticReportEffective {
             Self::Period(v) => {
                 w.field("effectivePeriod", v);
             }
+        }
+    }
+}
+
+impl crate::validate::Validate for DiagnosticReportEffective {
+    fn validate(&self, v: &mut crate::validate::Validator) {
+        match self {
+            Self::DateTime(x) => v.variant("effectiveDateTime", x),
+            Self::Period(x) => v.variant("effectivePeriod", x),
         }
     }
 }
@@ -637,6 +699,16 @@ impl crate::visit::Walk for DiagnosticReportMedia {
         w.field("modifierExtension", &mut self.modifier_extension);
         w.field("comment", &mut self.comment);
         w.refs("link", &mut self.link, &["Media"]);
+    }
+}
+
+impl crate::validate::Validate for DiagnosticReportMedia {
+    fn validate(&self, v: &mut crate::validate::Validator) {
+        v.attr("id", &self.id, 0);
+        v.field("extension", &self.extension, 0);
+        v.field("modifierExtension", &self.modifier_extension, 0);
+        v.field("comment", &self.comment, 0);
+        v.refs("link", &self.link, 1, &["Media"]);
     }
 }
 

@@ -323,6 +323,60 @@ impl crate::visit::Walk for DocumentManifest {
     }
 }
 
+impl crate::validate::Validate for DocumentManifest {
+    const IS_RESOURCE: bool = true;
+    fn validate(&self, v: &mut crate::validate::Validator) {
+        v.field("id", &self.id, 0);
+        v.field("meta", &self.meta, 0);
+        v.field("implicitRules", &self.implicit_rules, 0);
+        v.field("language", &self.language, 0);
+        v.field("text", &self.text, 0);
+        v.field("contained", &self.contained, 0);
+        v.field("extension", &self.extension, 0);
+        v.field("modifierExtension", &self.modifier_extension, 0);
+        v.field("masterIdentifier", &self.master_identifier, 0);
+        v.field("identifier", &self.identifier, 0);
+        v.field("status", &self.status, 1);
+        v.field("type", &self.type_, 0);
+        v.refs(
+            "subject",
+            &self.subject,
+            0,
+            &["Patient", "Practitioner", "Group", "Device"],
+        );
+        v.field("created", &self.created, 0);
+        v.refs(
+            "author",
+            &self.author,
+            0,
+            &[
+                "Practitioner",
+                "PractitionerRole",
+                "Organization",
+                "Device",
+                "Patient",
+                "RelatedPerson",
+            ],
+        );
+        v.refs(
+            "recipient",
+            &self.recipient,
+            0,
+            &[
+                "Patient",
+                "Practitioner",
+                "PractitionerRole",
+                "RelatedPerson",
+                "Organization",
+            ],
+        );
+        v.field("source", &self.source, 0);
+        v.field("description", &self.description, 0);
+        v.refs("content", &self.content, 1, &[]);
+        v.field("related", &self.related, 0);
+    }
+}
+
 impl DocumentManifest {
     /// A new `DocumentManifest` with its required elements: `status`, `content` (its first item).
     pub fn new(status: codes::DocumentReferenceStatus, content: Reference) -> Self {
@@ -481,5 +535,15 @@ impl crate::visit::Walk for DocumentManifestRelated {
         w.field("modifierExtension", &mut self.modifier_extension);
         w.field("identifier", &mut self.identifier);
         w.refs("ref", &mut self.ref_, &[]);
+    }
+}
+
+impl crate::validate::Validate for DocumentManifestRelated {
+    fn validate(&self, v: &mut crate::validate::Validator) {
+        v.attr("id", &self.id, 0);
+        v.field("extension", &self.extension, 0);
+        v.field("modifierExtension", &self.modifier_extension, 0);
+        v.field("identifier", &self.identifier, 0);
+        v.refs("ref", &self.ref_, 0, &[]);
     }
 }

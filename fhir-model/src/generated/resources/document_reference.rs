@@ -347,6 +347,58 @@ impl crate::visit::Walk for DocumentReference {
     }
 }
 
+impl crate::validate::Validate for DocumentReference {
+    const IS_RESOURCE: bool = true;
+    fn validate(&self, v: &mut crate::validate::Validator) {
+        v.field("id", &self.id, 0);
+        v.field("meta", &self.meta, 0);
+        v.field("implicitRules", &self.implicit_rules, 0);
+        v.field("language", &self.language, 0);
+        v.field("text", &self.text, 0);
+        v.field("contained", &self.contained, 0);
+        v.field("extension", &self.extension, 0);
+        v.field("modifierExtension", &self.modifier_extension, 0);
+        v.field("masterIdentifier", &self.master_identifier, 0);
+        v.field("identifier", &self.identifier, 0);
+        v.field("status", &self.status, 1);
+        v.field("docStatus", &self.doc_status, 0);
+        v.field("type", &self.type_, 0);
+        v.field("category", &self.category, 0);
+        v.refs(
+            "subject",
+            &self.subject,
+            0,
+            &["Patient", "Practitioner", "Group", "Device"],
+        );
+        v.field("date", &self.date, 0);
+        v.refs(
+            "author",
+            &self.author,
+            0,
+            &[
+                "Practitioner",
+                "PractitionerRole",
+                "Organization",
+                "Device",
+                "Patient",
+                "RelatedPerson",
+            ],
+        );
+        v.refs(
+            "authenticator",
+            &self.authenticator,
+            0,
+            &["Practitioner", "PractitionerRole", "Organization"],
+        );
+        v.refs("custodian", &self.custodian, 0, &["Organization"]);
+        v.field("relatesTo", &self.relates_to, 0);
+        v.field("description", &self.description, 0);
+        v.field("securityLabel", &self.security_label, 0);
+        v.field("content", &self.content, 1);
+        v.field("context", &self.context, 0);
+    }
+}
+
 impl DocumentReference {
     /// A new `DocumentReference` with its required elements: `status`, `content` (its first item).
     pub fn new(
@@ -530,6 +582,16 @@ impl crate::visit::Walk for DocumentReferenceRelatesTo {
     }
 }
 
+impl crate::validate::Validate for DocumentReferenceRelatesTo {
+    fn validate(&self, v: &mut crate::validate::Validator) {
+        v.attr("id", &self.id, 0);
+        v.field("extension", &self.extension, 0);
+        v.field("modifierExtension", &self.modifier_extension, 0);
+        v.field("code", &self.code, 1);
+        v.refs("target", &self.target, 1, &["DocumentReference"]);
+    }
+}
+
 impl DocumentReferenceRelatesTo {
     /// A new `DocumentReference.relatesTo` with its required elements: `code`, `target`.
     pub fn new<T1: crate::targets::DocumentReferenceRelatesToTarget>(
@@ -651,6 +713,16 @@ impl crate::visit::Walk for DocumentReferenceContent {
         w.field("modifierExtension", &mut self.modifier_extension);
         w.field("attachment", &mut self.attachment);
         w.field("format", &mut self.format);
+    }
+}
+
+impl crate::validate::Validate for DocumentReferenceContent {
+    fn validate(&self, v: &mut crate::validate::Validator) {
+        v.attr("id", &self.id, 0);
+        v.field("extension", &self.extension, 0);
+        v.field("modifierExtension", &self.modifier_extension, 0);
+        v.field("attachment", &self.attachment, 1);
+        v.field("format", &self.format, 0);
     }
 }
 
@@ -811,6 +883,21 @@ impl crate::visit::Walk for DocumentReferenceContext {
         w.field("practiceSetting", &mut self.practice_setting);
         w.refs("sourcePatientInfo", &mut self.source_patient_info, &["Patient"]);
         w.refs("related", &mut self.related, &[]);
+    }
+}
+
+impl crate::validate::Validate for DocumentReferenceContext {
+    fn validate(&self, v: &mut crate::validate::Validator) {
+        v.attr("id", &self.id, 0);
+        v.field("extension", &self.extension, 0);
+        v.field("modifierExtension", &self.modifier_extension, 0);
+        v.refs("encounter", &self.encounter, 0, &["Encounter", "EpisodeOfCare"]);
+        v.field("event", &self.event, 0);
+        v.field("period", &self.period, 0);
+        v.field("facilityType", &self.facility_type, 0);
+        v.field("practiceSetting", &self.practice_setting, 0);
+        v.refs("sourcePatientInfo", &self.source_patient_info, 0, &["Patient"]);
+        v.refs("related", &self.related, 0, &[]);
     }
 }
 

@@ -518,6 +518,58 @@ impl crate::visit::Walk for EffectEvidenceSynthesis {
     }
 }
 
+impl crate::validate::Validate for EffectEvidenceSynthesis {
+    const IS_RESOURCE: bool = true;
+    fn validate(&self, v: &mut crate::validate::Validator) {
+        v.field("id", &self.id, 0);
+        v.field("meta", &self.meta, 0);
+        v.field("implicitRules", &self.implicit_rules, 0);
+        v.field("language", &self.language, 0);
+        v.field("text", &self.text, 0);
+        v.field("contained", &self.contained, 0);
+        v.field("extension", &self.extension, 0);
+        v.field("modifierExtension", &self.modifier_extension, 0);
+        v.field("url", &self.url, 0);
+        v.field("identifier", &self.identifier, 0);
+        v.field("version", &self.version, 0);
+        v.field("name", &self.name, 0);
+        v.field("title", &self.title, 0);
+        v.field("status", &self.status, 1);
+        v.field("date", &self.date, 0);
+        v.field("publisher", &self.publisher, 0);
+        v.field("contact", &self.contact, 0);
+        v.field("description", &self.description, 0);
+        v.field("note", &self.note, 0);
+        v.field("useContext", &self.use_context, 0);
+        v.field("jurisdiction", &self.jurisdiction, 0);
+        v.field("copyright", &self.copyright, 0);
+        v.field("approvalDate", &self.approval_date, 0);
+        v.field("lastReviewDate", &self.last_review_date, 0);
+        v.field("effectivePeriod", &self.effective_period, 0);
+        v.field("topic", &self.topic, 0);
+        v.field("author", &self.author, 0);
+        v.field("editor", &self.editor, 0);
+        v.field("reviewer", &self.reviewer, 0);
+        v.field("endorser", &self.endorser, 0);
+        v.field("relatedArtifact", &self.related_artifact, 0);
+        v.field("synthesisType", &self.synthesis_type, 0);
+        v.field("studyType", &self.study_type, 0);
+        v.refs("population", &self.population, 1, &["EvidenceVariable"]);
+        v.refs("exposure", &self.exposure, 1, &["EvidenceVariable"]);
+        v.refs(
+            "exposureAlternative",
+            &self.exposure_alternative,
+            1,
+            &["EvidenceVariable"],
+        );
+        v.refs("outcome", &self.outcome, 1, &["EvidenceVariable"]);
+        v.field("sampleSize", &self.sample_size, 0);
+        v.field("resultsByExposure", &self.results_by_exposure, 0);
+        v.field("effectEstimate", &self.effect_estimate, 0);
+        v.field("certainty", &self.certainty, 0);
+    }
+}
+
 impl EffectEvidenceSynthesis {
     /// A new `EffectEvidenceSynthesis` with its required elements: `status`, `population`, `exposure`, `exposureAlternative`, `outcome`.
     pub fn new<
@@ -749,6 +801,17 @@ impl crate::visit::Walk for EffectEvidenceSynthesisSampleSize {
     }
 }
 
+impl crate::validate::Validate for EffectEvidenceSynthesisSampleSize {
+    fn validate(&self, v: &mut crate::validate::Validator) {
+        v.attr("id", &self.id, 0);
+        v.field("extension", &self.extension, 0);
+        v.field("modifierExtension", &self.modifier_extension, 0);
+        v.field("description", &self.description, 0);
+        v.field("numberOfStudies", &self.number_of_studies, 0);
+        v.field("numberOfParticipants", &self.number_of_participants, 0);
+    }
+}
+
 /// What was the result per exposure?
 ///
 /// A description of the results for each exposure considered in the effect estimate.
@@ -882,6 +945,23 @@ impl crate::visit::Walk for EffectEvidenceSynthesisResultsByExposure {
         w.refs(
             "riskEvidenceSynthesis",
             &mut self.risk_evidence_synthesis,
+            &["RiskEvidenceSynthesis"],
+        );
+    }
+}
+
+impl crate::validate::Validate for EffectEvidenceSynthesisResultsByExposure {
+    fn validate(&self, v: &mut crate::validate::Validator) {
+        v.attr("id", &self.id, 0);
+        v.field("extension", &self.extension, 0);
+        v.field("modifierExtension", &self.modifier_extension, 0);
+        v.field("description", &self.description, 0);
+        v.field("exposureState", &self.exposure_state, 0);
+        v.field("variantState", &self.variant_state, 0);
+        v.refs(
+            "riskEvidenceSynthesis",
+            &self.risk_evidence_synthesis,
+            1,
             &["RiskEvidenceSynthesis"],
         );
     }
@@ -1051,6 +1131,20 @@ impl crate::visit::Walk for EffectEvidenceSynthesisEffectEstimate {
     }
 }
 
+impl crate::validate::Validate for EffectEvidenceSynthesisEffectEstimate {
+    fn validate(&self, v: &mut crate::validate::Validator) {
+        v.attr("id", &self.id, 0);
+        v.field("extension", &self.extension, 0);
+        v.field("modifierExtension", &self.modifier_extension, 0);
+        v.field("description", &self.description, 0);
+        v.field("type", &self.type_, 0);
+        v.field("variantState", &self.variant_state, 0);
+        v.field("value", &self.value, 0);
+        v.field("unitOfMeasure", &self.unit_of_measure, 0);
+        v.field("precisionEstimate", &self.precision_estimate, 0);
+    }
+}
+
 /// How precise the estimate is
 ///
 /// A description of the precision of the estimate for the effect.
@@ -1174,6 +1268,19 @@ impl crate::visit::Walk for EffectEvidenceSynthesisEffectEstimatePrecisionEstima
     }
 }
 
+impl crate::validate::Validate
+for EffectEvidenceSynthesisEffectEstimatePrecisionEstimate {
+    fn validate(&self, v: &mut crate::validate::Validator) {
+        v.attr("id", &self.id, 0);
+        v.field("extension", &self.extension, 0);
+        v.field("modifierExtension", &self.modifier_extension, 0);
+        v.field("type", &self.type_, 0);
+        v.field("level", &self.level, 0);
+        v.field("from", &self.from, 0);
+        v.field("to", &self.to, 0);
+    }
+}
+
 /// How certain is the effect
 ///
 /// A description of the certainty of the effect estimate.
@@ -1290,6 +1397,17 @@ impl crate::visit::Walk for EffectEvidenceSynthesisCertainty {
     }
 }
 
+impl crate::validate::Validate for EffectEvidenceSynthesisCertainty {
+    fn validate(&self, v: &mut crate::validate::Validator) {
+        v.attr("id", &self.id, 0);
+        v.field("extension", &self.extension, 0);
+        v.field("modifierExtension", &self.modifier_extension, 0);
+        v.field("rating", &self.rating, 0);
+        v.field("note", &self.note, 0);
+        v.field("certaintySubcomponent", &self.certainty_subcomponent, 0);
+    }
+}
+
 /// A component that contributes to the overall certainty
 ///
 /// A description of a component of the overall certainty.
@@ -1395,5 +1513,17 @@ impl crate::visit::Walk for EffectEvidenceSynthesisCertaintyCertaintySubcomponen
         w.field("type", &mut self.type_);
         w.field("rating", &mut self.rating);
         w.field("note", &mut self.note);
+    }
+}
+
+impl crate::validate::Validate
+for EffectEvidenceSynthesisCertaintyCertaintySubcomponent {
+    fn validate(&self, v: &mut crate::validate::Validator) {
+        v.attr("id", &self.id, 0);
+        v.field("extension", &self.extension, 0);
+        v.field("modifierExtension", &self.modifier_extension, 0);
+        v.field("type", &self.type_, 0);
+        v.field("rating", &self.rating, 0);
+        v.field("note", &self.note, 0);
     }
 }

@@ -370,6 +370,48 @@ impl crate::visit::Walk for Encounter {
     }
 }
 
+impl crate::validate::Validate for Encounter {
+    const IS_RESOURCE: bool = true;
+    fn validate(&self, v: &mut crate::validate::Validator) {
+        v.field("id", &self.id, 0);
+        v.field("meta", &self.meta, 0);
+        v.field("implicitRules", &self.implicit_rules, 0);
+        v.field("language", &self.language, 0);
+        v.field("text", &self.text, 0);
+        v.field("contained", &self.contained, 0);
+        v.field("extension", &self.extension, 0);
+        v.field("modifierExtension", &self.modifier_extension, 0);
+        v.field("identifier", &self.identifier, 0);
+        v.field("status", &self.status, 1);
+        v.field("statusHistory", &self.status_history, 0);
+        v.field("class", &self.class, 1);
+        v.field("classHistory", &self.class_history, 0);
+        v.field("type", &self.type_, 0);
+        v.field("serviceType", &self.service_type, 0);
+        v.field("priority", &self.priority, 0);
+        v.refs("subject", &self.subject, 0, &["Patient", "Group"]);
+        v.refs("episodeOfCare", &self.episode_of_care, 0, &["EpisodeOfCare"]);
+        v.refs("basedOn", &self.based_on, 0, &["ServiceRequest"]);
+        v.field("participant", &self.participant, 0);
+        v.refs("appointment", &self.appointment, 0, &["Appointment"]);
+        v.field("period", &self.period, 0);
+        v.field("length", &self.length, 0);
+        v.field("reasonCode", &self.reason_code, 0);
+        v.refs(
+            "reasonReference",
+            &self.reason_reference,
+            0,
+            &["Condition", "Procedure", "Observation", "ImmunizationRecommendation"],
+        );
+        v.field("diagnosis", &self.diagnosis, 0);
+        v.refs("account", &self.account, 0, &["Account"]);
+        v.field("hospitalization", &self.hospitalization, 0);
+        v.field("location", &self.location, 0);
+        v.refs("serviceProvider", &self.service_provider, 0, &["Organization"]);
+        v.refs("partOf", &self.part_of, 0, &["Encounter"]);
+    }
+}
+
 impl Encounter {
     /// A new `Encounter` with its required elements: `status`, `class`.
     pub fn new(status: codes::EncounterStatus, class: Coding) -> Self {
@@ -582,6 +624,16 @@ impl crate::visit::Walk for EncounterStatusHistory {
     }
 }
 
+impl crate::validate::Validate for EncounterStatusHistory {
+    fn validate(&self, v: &mut crate::validate::Validator) {
+        v.attr("id", &self.id, 0);
+        v.field("extension", &self.extension, 0);
+        v.field("modifierExtension", &self.modifier_extension, 0);
+        v.field("status", &self.status, 1);
+        v.field("period", &self.period, 1);
+    }
+}
+
 impl EncounterStatusHistory {
     /// A new `Encounter.statusHistory` with its required elements: `status`, `period`.
     pub fn new(status: codes::EncounterStatus, period: Period) -> Self {
@@ -695,6 +747,16 @@ impl crate::visit::Walk for EncounterClassHistory {
         w.field("modifierExtension", &mut self.modifier_extension);
         w.field("class", &mut self.class);
         w.field("period", &mut self.period);
+    }
+}
+
+impl crate::validate::Validate for EncounterClassHistory {
+    fn validate(&self, v: &mut crate::validate::Validator) {
+        v.attr("id", &self.id, 0);
+        v.field("extension", &self.extension, 0);
+        v.field("modifierExtension", &self.modifier_extension, 0);
+        v.field("class", &self.class, 1);
+        v.field("period", &self.period, 1);
     }
 }
 
@@ -825,6 +887,22 @@ impl crate::visit::Walk for EncounterParticipant {
     }
 }
 
+impl crate::validate::Validate for EncounterParticipant {
+    fn validate(&self, v: &mut crate::validate::Validator) {
+        v.attr("id", &self.id, 0);
+        v.field("extension", &self.extension, 0);
+        v.field("modifierExtension", &self.modifier_extension, 0);
+        v.field("type", &self.type_, 0);
+        v.field("period", &self.period, 0);
+        v.refs(
+            "individual",
+            &self.individual,
+            0,
+            &["Practitioner", "PractitionerRole", "RelatedPerson"],
+        );
+    }
+}
+
 impl EncounterParticipant {
     /// Sets `individual` to a reference to a Practitioner | PractitionerRole | RelatedPerson.
     pub fn set_individual<T: crate::targets::EncounterParticipantIndividual>(
@@ -946,6 +1024,17 @@ impl crate::visit::Walk for EncounterDiagnosis {
         w.refs("condition", &mut self.condition, &["Condition", "Procedure"]);
         w.field("use", &mut self.use_);
         w.field("rank", &mut self.rank);
+    }
+}
+
+impl crate::validate::Validate for EncounterDiagnosis {
+    fn validate(&self, v: &mut crate::validate::Validator) {
+        v.attr("id", &self.id, 0);
+        v.field("extension", &self.extension, 0);
+        v.field("modifierExtension", &self.modifier_extension, 0);
+        v.refs("condition", &self.condition, 1, &["Condition", "Procedure"]);
+        v.field("use", &self.use_, 0);
+        v.field("rank", &self.rank, 0);
     }
 }
 
@@ -1149,6 +1238,23 @@ impl crate::visit::Walk for EncounterHospitalization {
     }
 }
 
+impl crate::validate::Validate for EncounterHospitalization {
+    fn validate(&self, v: &mut crate::validate::Validator) {
+        v.attr("id", &self.id, 0);
+        v.field("extension", &self.extension, 0);
+        v.field("modifierExtension", &self.modifier_extension, 0);
+        v.field("preAdmissionIdentifier", &self.pre_admission_identifier, 0);
+        v.refs("origin", &self.origin, 0, &["Location", "Organization"]);
+        v.field("admitSource", &self.admit_source, 0);
+        v.field("reAdmission", &self.re_admission, 0);
+        v.field("dietPreference", &self.diet_preference, 0);
+        v.field("specialCourtesy", &self.special_courtesy, 0);
+        v.field("specialArrangement", &self.special_arrangement, 0);
+        v.refs("destination", &self.destination, 0, &["Location", "Organization"]);
+        v.field("dischargeDisposition", &self.discharge_disposition, 0);
+    }
+}
+
 impl EncounterHospitalization {
     /// Sets `origin` to a reference to a Location | Organization.
     pub fn set_origin<T: crate::targets::EncounterHospitalizationOrigin>(
@@ -1287,6 +1393,18 @@ impl crate::visit::Walk for EncounterLocation {
         w.field("status", &mut self.status);
         w.field("physicalType", &mut self.physical_type);
         w.field("period", &mut self.period);
+    }
+}
+
+impl crate::validate::Validate for EncounterLocation {
+    fn validate(&self, v: &mut crate::validate::Validator) {
+        v.attr("id", &self.id, 0);
+        v.field("extension", &self.extension, 0);
+        v.field("modifierExtension", &self.modifier_extension, 0);
+        v.refs("location", &self.location, 1, &["Location"]);
+        v.field("status", &self.status, 0);
+        v.field("physicalType", &self.physical_type, 0);
+        v.field("period", &self.period, 0);
     }
 }
 

@@ -306,6 +306,36 @@ impl crate::visit::Walk for Endpoint {
     }
 }
 
+impl crate::validate::Validate for Endpoint {
+    const IS_RESOURCE: bool = true;
+    fn validate(&self, v: &mut crate::validate::Validator) {
+        v.field("id", &self.id, 0);
+        v.field("meta", &self.meta, 0);
+        v.field("implicitRules", &self.implicit_rules, 0);
+        v.field("language", &self.language, 0);
+        v.field("text", &self.text, 0);
+        v.field("contained", &self.contained, 0);
+        v.field("extension", &self.extension, 0);
+        v.field("modifierExtension", &self.modifier_extension, 0);
+        v.field("identifier", &self.identifier, 0);
+        v.field("status", &self.status, 1);
+        v.field("connectionType", &self.connection_type, 1);
+        v.field("name", &self.name, 0);
+        v.refs(
+            "managingOrganization",
+            &self.managing_organization,
+            0,
+            &["Organization"],
+        );
+        v.field("contact", &self.contact, 0);
+        v.field("period", &self.period, 0);
+        v.field("payloadType", &self.payload_type, 1);
+        v.field("payloadMimeType", &self.payload_mime_type, 0);
+        v.field("address", &self.address, 1);
+        v.field("header", &self.header, 0);
+    }
+}
+
 impl Endpoint {
     /// A new `Endpoint` with its required elements: `status`, `connectionType`, `payloadType` (its first item), `address`.
     pub fn new(

@@ -217,6 +217,32 @@ impl crate::visit::Walk for EnrollmentRequest {
     }
 }
 
+impl crate::validate::Validate for EnrollmentRequest {
+    const IS_RESOURCE: bool = true;
+    fn validate(&self, v: &mut crate::validate::Validator) {
+        v.field("id", &self.id, 0);
+        v.field("meta", &self.meta, 0);
+        v.field("implicitRules", &self.implicit_rules, 0);
+        v.field("language", &self.language, 0);
+        v.field("text", &self.text, 0);
+        v.field("contained", &self.contained, 0);
+        v.field("extension", &self.extension, 0);
+        v.field("modifierExtension", &self.modifier_extension, 0);
+        v.field("identifier", &self.identifier, 0);
+        v.field("status", &self.status, 0);
+        v.field("created", &self.created, 0);
+        v.refs("insurer", &self.insurer, 0, &["Organization"]);
+        v.refs(
+            "provider",
+            &self.provider,
+            0,
+            &["Practitioner", "PractitionerRole", "Organization"],
+        );
+        v.refs("candidate", &self.candidate, 0, &["Patient"]);
+        v.refs("coverage", &self.coverage, 0, &["Coverage"]);
+    }
+}
+
 impl EnrollmentRequest {
     /// Sets `insurer` to a reference to a Organization.
     pub fn set_insurer<T: crate::targets::EnrollmentRequestInsurer>(

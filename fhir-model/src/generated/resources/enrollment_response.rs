@@ -232,6 +232,33 @@ impl crate::visit::Walk for EnrollmentResponse {
     }
 }
 
+impl crate::validate::Validate for EnrollmentResponse {
+    const IS_RESOURCE: bool = true;
+    fn validate(&self, v: &mut crate::validate::Validator) {
+        v.field("id", &self.id, 0);
+        v.field("meta", &self.meta, 0);
+        v.field("implicitRules", &self.implicit_rules, 0);
+        v.field("language", &self.language, 0);
+        v.field("text", &self.text, 0);
+        v.field("contained", &self.contained, 0);
+        v.field("extension", &self.extension, 0);
+        v.field("modifierExtension", &self.modifier_extension, 0);
+        v.field("identifier", &self.identifier, 0);
+        v.field("status", &self.status, 0);
+        v.refs("request", &self.request, 0, &["EnrollmentRequest"]);
+        v.field("outcome", &self.outcome, 0);
+        v.field("disposition", &self.disposition, 0);
+        v.field("created", &self.created, 0);
+        v.refs("organization", &self.organization, 0, &["Organization"]);
+        v.refs(
+            "requestProvider",
+            &self.request_provider,
+            0,
+            &["Practitioner", "PractitionerRole", "Organization"],
+        );
+    }
+}
+
 impl EnrollmentResponse {
     /// Sets `request` to a reference to a EnrollmentRequest.
     pub fn set_request<T: crate::targets::EnrollmentResponseRequest>(

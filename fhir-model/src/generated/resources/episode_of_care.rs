@@ -275,6 +275,42 @@ impl crate::visit::Walk for EpisodeOfCare {
     }
 }
 
+impl crate::validate::Validate for EpisodeOfCare {
+    const IS_RESOURCE: bool = true;
+    fn validate(&self, v: &mut crate::validate::Validator) {
+        v.field("id", &self.id, 0);
+        v.field("meta", &self.meta, 0);
+        v.field("implicitRules", &self.implicit_rules, 0);
+        v.field("language", &self.language, 0);
+        v.field("text", &self.text, 0);
+        v.field("contained", &self.contained, 0);
+        v.field("extension", &self.extension, 0);
+        v.field("modifierExtension", &self.modifier_extension, 0);
+        v.field("identifier", &self.identifier, 0);
+        v.field("status", &self.status, 1);
+        v.field("statusHistory", &self.status_history, 0);
+        v.field("type", &self.type_, 0);
+        v.field("diagnosis", &self.diagnosis, 0);
+        v.refs("patient", &self.patient, 1, &["Patient"]);
+        v.refs(
+            "managingOrganization",
+            &self.managing_organization,
+            0,
+            &["Organization"],
+        );
+        v.field("period", &self.period, 0);
+        v.refs("referralRequest", &self.referral_request, 0, &["ServiceRequest"]);
+        v.refs(
+            "careManager",
+            &self.care_manager,
+            0,
+            &["Practitioner", "PractitionerRole"],
+        );
+        v.refs("team", &self.team, 0, &["CareTeam"]);
+        v.refs("account", &self.account, 0, &["Account"]);
+    }
+}
+
 impl EpisodeOfCare {
     /// A new `EpisodeOfCare` with its required elements: `status`, `patient`.
     pub fn new<T1: crate::targets::EpisodeOfCarePatient>(
@@ -473,6 +509,16 @@ impl crate::visit::Walk for EpisodeOfCareStatusHistory {
     }
 }
 
+impl crate::validate::Validate for EpisodeOfCareStatusHistory {
+    fn validate(&self, v: &mut crate::validate::Validator) {
+        v.attr("id", &self.id, 0);
+        v.field("extension", &self.extension, 0);
+        v.field("modifierExtension", &self.modifier_extension, 0);
+        v.field("status", &self.status, 1);
+        v.field("period", &self.period, 1);
+    }
+}
+
 impl EpisodeOfCareStatusHistory {
     /// A new `EpisodeOfCare.statusHistory` with its required elements: `status`, `period`.
     pub fn new(status: codes::EpisodeOfCareStatus, period: Period) -> Self {
@@ -594,6 +640,17 @@ impl crate::visit::Walk for EpisodeOfCareDiagnosis {
         w.refs("condition", &mut self.condition, &["Condition"]);
         w.field("role", &mut self.role);
         w.field("rank", &mut self.rank);
+    }
+}
+
+impl crate::validate::Validate for EpisodeOfCareDiagnosis {
+    fn validate(&self, v: &mut crate::validate::Validator) {
+        v.attr("id", &self.id, 0);
+        v.field("extension", &self.extension, 0);
+        v.field("modifierExtension", &self.modifier_extension, 0);
+        v.refs("condition", &self.condition, 1, &["Condition"]);
+        v.field("role", &self.role, 0);
+        v.field("rank", &self.rank, 0);
     }
 }
 

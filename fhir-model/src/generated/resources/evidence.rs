@@ -456,6 +456,53 @@ impl crate::visit::Walk for Evidence {
     }
 }
 
+impl crate::validate::Validate for Evidence {
+    const IS_RESOURCE: bool = true;
+    fn validate(&self, v: &mut crate::validate::Validator) {
+        v.field("id", &self.id, 0);
+        v.field("meta", &self.meta, 0);
+        v.field("implicitRules", &self.implicit_rules, 0);
+        v.field("language", &self.language, 0);
+        v.field("text", &self.text, 0);
+        v.field("contained", &self.contained, 0);
+        v.field("extension", &self.extension, 0);
+        v.field("modifierExtension", &self.modifier_extension, 0);
+        v.field("url", &self.url, 0);
+        v.field("identifier", &self.identifier, 0);
+        v.field("version", &self.version, 0);
+        v.field("name", &self.name, 0);
+        v.field("title", &self.title, 0);
+        v.field("shortTitle", &self.short_title, 0);
+        v.field("subtitle", &self.subtitle, 0);
+        v.field("status", &self.status, 1);
+        v.field("date", &self.date, 0);
+        v.field("publisher", &self.publisher, 0);
+        v.field("contact", &self.contact, 0);
+        v.field("description", &self.description, 0);
+        v.field("note", &self.note, 0);
+        v.field("useContext", &self.use_context, 0);
+        v.field("jurisdiction", &self.jurisdiction, 0);
+        v.field("copyright", &self.copyright, 0);
+        v.field("approvalDate", &self.approval_date, 0);
+        v.field("lastReviewDate", &self.last_review_date, 0);
+        v.field("effectivePeriod", &self.effective_period, 0);
+        v.field("topic", &self.topic, 0);
+        v.field("author", &self.author, 0);
+        v.field("editor", &self.editor, 0);
+        v.field("reviewer", &self.reviewer, 0);
+        v.field("endorser", &self.endorser, 0);
+        v.field("relatedArtifact", &self.related_artifact, 0);
+        v.refs(
+            "exposureBackground",
+            &self.exposure_background,
+            1,
+            &["EvidenceVariable"],
+        );
+        v.refs("exposureVariant", &self.exposure_variant, 0, &["EvidenceVariable"]);
+        v.refs("outcome", &self.outcome, 0, &["EvidenceVariable"]);
+    }
+}
+
 impl Evidence {
     /// A new `Evidence` with its required elements: `status`, `exposureBackground`.
     pub fn new<T1: crate::targets::EvidenceExposureBackground>(

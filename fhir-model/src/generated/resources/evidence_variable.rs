@@ -441,6 +441,47 @@ impl crate::visit::Walk for EvidenceVariable {
     }
 }
 
+impl crate::validate::Validate for EvidenceVariable {
+    const IS_RESOURCE: bool = true;
+    fn validate(&self, v: &mut crate::validate::Validator) {
+        v.field("id", &self.id, 0);
+        v.field("meta", &self.meta, 0);
+        v.field("implicitRules", &self.implicit_rules, 0);
+        v.field("language", &self.language, 0);
+        v.field("text", &self.text, 0);
+        v.field("contained", &self.contained, 0);
+        v.field("extension", &self.extension, 0);
+        v.field("modifierExtension", &self.modifier_extension, 0);
+        v.field("url", &self.url, 0);
+        v.field("identifier", &self.identifier, 0);
+        v.field("version", &self.version, 0);
+        v.field("name", &self.name, 0);
+        v.field("title", &self.title, 0);
+        v.field("shortTitle", &self.short_title, 0);
+        v.field("subtitle", &self.subtitle, 0);
+        v.field("status", &self.status, 1);
+        v.field("date", &self.date, 0);
+        v.field("publisher", &self.publisher, 0);
+        v.field("contact", &self.contact, 0);
+        v.field("description", &self.description, 0);
+        v.field("note", &self.note, 0);
+        v.field("useContext", &self.use_context, 0);
+        v.field("jurisdiction", &self.jurisdiction, 0);
+        v.field("copyright", &self.copyright, 0);
+        v.field("approvalDate", &self.approval_date, 0);
+        v.field("lastReviewDate", &self.last_review_date, 0);
+        v.field("effectivePeriod", &self.effective_period, 0);
+        v.field("topic", &self.topic, 0);
+        v.field("author", &self.author, 0);
+        v.field("editor", &self.editor, 0);
+        v.field("reviewer", &self.reviewer, 0);
+        v.field("endorser", &self.endorser, 0);
+        v.field("relatedArtifact", &self.related_artifact, 0);
+        v.field("type", &self.type_, 0);
+        v.field("characteristic", &self.characteristic, 1);
+    }
+}
+
 impl EvidenceVariable {
     /// A new `EvidenceVariable` with its required elements: `status`, `characteristic` (its first item).
     pub fn new(
@@ -753,6 +794,21 @@ impl crate::visit::Walk for EvidenceVariableCharacteristic {
     }
 }
 
+impl crate::validate::Validate for EvidenceVariableCharacteristic {
+    fn validate(&self, v: &mut crate::validate::Validator) {
+        v.attr("id", &self.id, 0);
+        v.field("extension", &self.extension, 0);
+        v.field("modifierExtension", &self.modifier_extension, 0);
+        v.field("description", &self.description, 0);
+        v.choice("definition", &self.definition, 1);
+        v.field("usageContext", &self.usage_context, 0);
+        v.field("exclude", &self.exclude, 0);
+        v.choice("participantEffective", &self.participant_effective, 0);
+        v.field("timeFromStart", &self.time_from_start, 0);
+        v.field("groupMeasure", &self.group_measure, 0);
+    }
+}
+
 impl EvidenceVariableCharacteristic {
     /// A new `EvidenceVariable.characteristic` with its required elements: `definition`.
     pub fn new(definition: EvidenceVariableCharacteristicDefinition) -> Self {
@@ -850,6 +906,19 @@ impl crate::visit::Walk for EvidenceVariableCharacteristicDefinition {
     }
 }
 
+impl crate::validate::Validate for EvidenceVariableCharacteristicDefinition {
+    fn validate(&self, v: &mut crate::validate::Validator) {
+        match self {
+            Self::Reference(x) => v.variant_ref("definitionReference", x, &["Group"]),
+            Self::Canonical(x) => v.variant("definitionCanonical", x),
+            Self::CodeableConcept(x) => v.variant("definitionCodeableConcept", x),
+            Self::Expression(x) => v.variant("definitionExpression", x),
+            Self::DataRequirement(x) => v.variant("definitionDataRequirement", x),
+            Self::TriggerDefinition(x) => v.variant("definitionTriggerDefinition", x),
+        }
+    }
+}
+
 /// Choice of types for `EvidenceVariable.characteristic.participantEffective[x]`.
 ///
 /// In JSON the element name carries the type (`participantEffectiveDateTime`, `participantEffectivePeriod`, ...).
@@ -914,6 +983,17 @@ impl crate::visit::Walk for EvidenceVariableCharacteristicParticipantEffective {
             Self::Timing(v) => {
                 w.field("participantEffectiveTiming", v);
             }
+        }
+    }
+}
+
+impl crate::validate::Validate for EvidenceVariableCharacteristicParticipantEffective {
+    fn validate(&self, v: &mut crate::validate::Validator) {
+        match self {
+            Self::DateTime(x) => v.variant("participantEffectiveDateTime", x),
+            Self::Period(x) => v.variant("participantEffectivePeriod", x),
+            Self::Duration(x) => v.variant("participantEffectiveDuration", x),
+            Self::Timing(x) => v.variant("participantEffectiveTiming", x),
         }
     }
 }

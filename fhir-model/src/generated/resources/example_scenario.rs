@@ -325,6 +325,37 @@ impl crate::visit::Walk for ExampleScenario {
     }
 }
 
+impl crate::validate::Validate for ExampleScenario {
+    const IS_RESOURCE: bool = true;
+    fn validate(&self, v: &mut crate::validate::Validator) {
+        v.field("id", &self.id, 0);
+        v.field("meta", &self.meta, 0);
+        v.field("implicitRules", &self.implicit_rules, 0);
+        v.field("language", &self.language, 0);
+        v.field("text", &self.text, 0);
+        v.field("contained", &self.contained, 0);
+        v.field("extension", &self.extension, 0);
+        v.field("modifierExtension", &self.modifier_extension, 0);
+        v.field("url", &self.url, 0);
+        v.field("identifier", &self.identifier, 0);
+        v.field("version", &self.version, 0);
+        v.field("name", &self.name, 0);
+        v.field("status", &self.status, 1);
+        v.field("experimental", &self.experimental, 0);
+        v.field("date", &self.date, 0);
+        v.field("publisher", &self.publisher, 0);
+        v.field("contact", &self.contact, 0);
+        v.field("useContext", &self.use_context, 0);
+        v.field("jurisdiction", &self.jurisdiction, 0);
+        v.field("copyright", &self.copyright, 0);
+        v.field("purpose", &self.purpose, 0);
+        v.field("actor", &self.actor, 0);
+        v.field("instance", &self.instance, 0);
+        v.field("process", &self.process, 0);
+        v.field("workflow", &self.workflow, 0);
+    }
+}
+
 impl ExampleScenario {
     /// A new `ExampleScenario` with its required elements: `status`.
     pub fn new(status: codes::PublicationStatus) -> Self {
@@ -496,6 +527,18 @@ impl crate::visit::Walk for ExampleScenarioActor {
         w.field("type", &mut self.type_);
         w.field("name", &mut self.name);
         w.field("description", &mut self.description);
+    }
+}
+
+impl crate::validate::Validate for ExampleScenarioActor {
+    fn validate(&self, v: &mut crate::validate::Validator) {
+        v.attr("id", &self.id, 0);
+        v.field("extension", &self.extension, 0);
+        v.field("modifierExtension", &self.modifier_extension, 0);
+        v.field("actorId", &self.actor_id, 1);
+        v.field("type", &self.type_, 1);
+        v.field("name", &self.name, 0);
+        v.field("description", &self.description, 0);
     }
 }
 
@@ -671,6 +714,20 @@ impl crate::visit::Walk for ExampleScenarioInstance {
     }
 }
 
+impl crate::validate::Validate for ExampleScenarioInstance {
+    fn validate(&self, v: &mut crate::validate::Validator) {
+        v.attr("id", &self.id, 0);
+        v.field("extension", &self.extension, 0);
+        v.field("modifierExtension", &self.modifier_extension, 0);
+        v.field("resourceId", &self.resource_id, 1);
+        v.field("resourceType", &self.resource_type, 1);
+        v.field("name", &self.name, 0);
+        v.field("description", &self.description, 0);
+        v.field("version", &self.version, 0);
+        v.field("containedInstance", &self.contained_instance, 0);
+    }
+}
+
 impl ExampleScenarioInstance {
     /// A new `ExampleScenario.instance` with its required elements: `resourceId`, `resourceType`.
     pub fn new(resource_id: FhirString, resource_type: codes::ResourceType) -> Self {
@@ -797,6 +854,16 @@ impl crate::visit::Walk for ExampleScenarioInstanceVersion {
     }
 }
 
+impl crate::validate::Validate for ExampleScenarioInstanceVersion {
+    fn validate(&self, v: &mut crate::validate::Validator) {
+        v.attr("id", &self.id, 0);
+        v.field("extension", &self.extension, 0);
+        v.field("modifierExtension", &self.modifier_extension, 0);
+        v.field("versionId", &self.version_id, 1);
+        v.field("description", &self.description, 1);
+    }
+}
+
 impl ExampleScenarioInstanceVersion {
     /// A new `ExampleScenario.instance.version` with its required elements: `versionId`, `description`.
     pub fn new(version_id: FhirString, description: Markdown) -> Self {
@@ -914,6 +981,16 @@ impl crate::visit::Walk for ExampleScenarioInstanceContainedInstance {
         w.field("modifierExtension", &mut self.modifier_extension);
         w.field("resourceId", &mut self.resource_id);
         w.field("versionId", &mut self.version_id);
+    }
+}
+
+impl crate::validate::Validate for ExampleScenarioInstanceContainedInstance {
+    fn validate(&self, v: &mut crate::validate::Validator) {
+        v.attr("id", &self.id, 0);
+        v.field("extension", &self.extension, 0);
+        v.field("modifierExtension", &self.modifier_extension, 0);
+        v.field("resourceId", &self.resource_id, 1);
+        v.field("versionId", &self.version_id, 0);
     }
 }
 
@@ -1077,6 +1154,19 @@ impl crate::visit::Walk for ExampleScenarioProcess {
     }
 }
 
+impl crate::validate::Validate for ExampleScenarioProcess {
+    fn validate(&self, v: &mut crate::validate::Validator) {
+        v.attr("id", &self.id, 0);
+        v.field("extension", &self.extension, 0);
+        v.field("modifierExtension", &self.modifier_extension, 0);
+        v.field("title", &self.title, 1);
+        v.field("description", &self.description, 0);
+        v.field("preConditions", &self.pre_conditions, 0);
+        v.field("postConditions", &self.post_conditions, 0);
+        v.field("step", &self.step, 0);
+    }
+}
+
 impl ExampleScenarioProcess {
     /// A new `ExampleScenario.process` with its required elements: `title`.
     pub fn new(title: FhirString) -> Self {
@@ -1203,6 +1293,18 @@ impl crate::visit::Walk for ExampleScenarioProcessStep {
         w.field("pause", &mut self.pause);
         w.field("operation", &mut self.operation);
         w.field("alternative", &mut self.alternative);
+    }
+}
+
+impl crate::validate::Validate for ExampleScenarioProcessStep {
+    fn validate(&self, v: &mut crate::validate::Validator) {
+        v.attr("id", &self.id, 0);
+        v.field("extension", &self.extension, 0);
+        v.field("modifierExtension", &self.modifier_extension, 0);
+        v.field("process", &self.process, 0);
+        v.field("pause", &self.pause, 0);
+        v.field("operation", &self.operation, 0);
+        v.field("alternative", &self.alternative, 0);
     }
 }
 
@@ -1424,6 +1526,24 @@ impl crate::visit::Walk for ExampleScenarioProcessStepOperation {
     }
 }
 
+impl crate::validate::Validate for ExampleScenarioProcessStepOperation {
+    fn validate(&self, v: &mut crate::validate::Validator) {
+        v.attr("id", &self.id, 0);
+        v.field("extension", &self.extension, 0);
+        v.field("modifierExtension", &self.modifier_extension, 0);
+        v.field("number", &self.number, 1);
+        v.field("type", &self.type_, 0);
+        v.field("name", &self.name, 0);
+        v.field("initiator", &self.initiator, 0);
+        v.field("receiver", &self.receiver, 0);
+        v.field("description", &self.description, 0);
+        v.field("initiatorActive", &self.initiator_active, 0);
+        v.field("receiverActive", &self.receiver_active, 0);
+        v.field("request", &self.request, 0);
+        v.field("response", &self.response, 0);
+    }
+}
+
 impl ExampleScenarioProcessStepOperation {
     /// A new `ExampleScenario.process.step.operation` with its required elements: `number`.
     pub fn new(number: FhirString) -> Self {
@@ -1549,6 +1669,17 @@ impl crate::visit::Walk for ExampleScenarioProcessStepAlternative {
         w.field("title", &mut self.title);
         w.field("description", &mut self.description);
         w.field("step", &mut self.step);
+    }
+}
+
+impl crate::validate::Validate for ExampleScenarioProcessStepAlternative {
+    fn validate(&self, v: &mut crate::validate::Validator) {
+        v.attr("id", &self.id, 0);
+        v.field("extension", &self.extension, 0);
+        v.field("modifierExtension", &self.modifier_extension, 0);
+        v.field("title", &self.title, 1);
+        v.field("description", &self.description, 0);
+        v.field("step", &self.step, 0);
     }
 }
 

@@ -638,6 +638,78 @@ impl crate::visit::Walk for ExplanationOfBenefit {
     }
 }
 
+impl crate::validate::Validate for ExplanationOfBenefit {
+    const IS_RESOURCE: bool = true;
+    fn validate(&self, v: &mut crate::validate::Validator) {
+        v.field("id", &self.id, 0);
+        v.field("meta", &self.meta, 0);
+        v.field("implicitRules", &self.implicit_rules, 0);
+        v.field("language", &self.language, 0);
+        v.field("text", &self.text, 0);
+        v.field("contained", &self.contained, 0);
+        v.field("extension", &self.extension, 0);
+        v.field("modifierExtension", &self.modifier_extension, 0);
+        v.field("identifier", &self.identifier, 0);
+        v.field("status", &self.status, 1);
+        v.field("type", &self.type_, 1);
+        v.field("subType", &self.sub_type, 0);
+        v.field("use", &self.use_, 1);
+        v.refs("patient", &self.patient, 1, &["Patient"]);
+        v.field("billablePeriod", &self.billable_period, 0);
+        v.field("created", &self.created, 1);
+        v.refs("enterer", &self.enterer, 0, &["Practitioner", "PractitionerRole"]);
+        v.refs("insurer", &self.insurer, 1, &["Organization"]);
+        v.refs(
+            "provider",
+            &self.provider,
+            1,
+            &["Practitioner", "PractitionerRole", "Organization"],
+        );
+        v.field("priority", &self.priority, 0);
+        v.field("fundsReserveRequested", &self.funds_reserve_requested, 0);
+        v.field("fundsReserve", &self.funds_reserve, 0);
+        v.field("related", &self.related, 0);
+        v.refs(
+            "prescription",
+            &self.prescription,
+            0,
+            &["MedicationRequest", "VisionPrescription"],
+        );
+        v.refs(
+            "originalPrescription",
+            &self.original_prescription,
+            0,
+            &["MedicationRequest"],
+        );
+        v.field("payee", &self.payee, 0);
+        v.refs("referral", &self.referral, 0, &["ServiceRequest"]);
+        v.refs("facility", &self.facility, 0, &["Location"]);
+        v.refs("claim", &self.claim, 0, &["Claim"]);
+        v.refs("claimResponse", &self.claim_response, 0, &["ClaimResponse"]);
+        v.field("outcome", &self.outcome, 1);
+        v.field("disposition", &self.disposition, 0);
+        v.field("preAuthRef", &self.pre_auth_ref, 0);
+        v.field("preAuthRefPeriod", &self.pre_auth_ref_period, 0);
+        v.field("careTeam", &self.care_team, 0);
+        v.field("supportingInfo", &self.supporting_info, 0);
+        v.field("diagnosis", &self.diagnosis, 0);
+        v.field("procedure", &self.procedure, 0);
+        v.field("precedence", &self.precedence, 0);
+        v.field("insurance", &self.insurance, 1);
+        v.field("accident", &self.accident, 0);
+        v.field("item", &self.item, 0);
+        v.field("addItem", &self.add_item, 0);
+        v.field("adjudication", &self.adjudication, 0);
+        v.field("total", &self.total, 0);
+        v.field("payment", &self.payment, 0);
+        v.field("formCode", &self.form_code, 0);
+        v.field("form", &self.form, 0);
+        v.field("processNote", &self.process_note, 0);
+        v.field("benefitPeriod", &self.benefit_period, 0);
+        v.field("benefitBalance", &self.benefit_balance, 0);
+    }
+}
+
 impl ExplanationOfBenefit {
     /// A new `ExplanationOfBenefit` with its required elements: `status`, `type`, `use`, `patient`, `created`, `insurer`, `provider`, `outcome`, `insurance` (its first item).
     #[allow(clippy::too_many_arguments)]
@@ -885,6 +957,17 @@ impl crate::visit::Walk for ExplanationOfBenefitRelated {
     }
 }
 
+impl crate::validate::Validate for ExplanationOfBenefitRelated {
+    fn validate(&self, v: &mut crate::validate::Validator) {
+        v.attr("id", &self.id, 0);
+        v.field("extension", &self.extension, 0);
+        v.field("modifierExtension", &self.modifier_extension, 0);
+        v.refs("claim", &self.claim, 0, &["Claim"]);
+        v.field("relationship", &self.relationship, 0);
+        v.field("reference", &self.reference, 0);
+    }
+}
+
 impl ExplanationOfBenefitRelated {
     /// Sets `claim` to a reference to a Claim.
     pub fn set_claim<T: crate::targets::ExplanationOfBenefitRelatedClaim>(
@@ -1004,6 +1087,27 @@ impl crate::visit::Walk for ExplanationOfBenefitPayee {
         w.refs(
             "party",
             &mut self.party,
+            &[
+                "Practitioner",
+                "PractitionerRole",
+                "Organization",
+                "Patient",
+                "RelatedPerson",
+            ],
+        );
+    }
+}
+
+impl crate::validate::Validate for ExplanationOfBenefitPayee {
+    fn validate(&self, v: &mut crate::validate::Validator) {
+        v.attr("id", &self.id, 0);
+        v.field("extension", &self.extension, 0);
+        v.field("modifierExtension", &self.modifier_extension, 0);
+        v.field("type", &self.type_, 0);
+        v.refs(
+            "party",
+            &self.party,
+            0,
             &[
                 "Practitioner",
                 "PractitionerRole",
@@ -1170,6 +1274,24 @@ impl crate::visit::Walk for ExplanationOfBenefitCareTeam {
         w.field("responsible", &mut self.responsible);
         w.field("role", &mut self.role);
         w.field("qualification", &mut self.qualification);
+    }
+}
+
+impl crate::validate::Validate for ExplanationOfBenefitCareTeam {
+    fn validate(&self, v: &mut crate::validate::Validator) {
+        v.attr("id", &self.id, 0);
+        v.field("extension", &self.extension, 0);
+        v.field("modifierExtension", &self.modifier_extension, 0);
+        v.field("sequence", &self.sequence, 1);
+        v.refs(
+            "provider",
+            &self.provider,
+            1,
+            &["Practitioner", "PractitionerRole", "Organization"],
+        );
+        v.field("responsible", &self.responsible, 0);
+        v.field("role", &self.role, 0);
+        v.field("qualification", &self.qualification, 0);
     }
 }
 
@@ -1435,6 +1557,20 @@ impl crate::visit::Walk for ExplanationOfBenefitSupportingInfo {
     }
 }
 
+impl crate::validate::Validate for ExplanationOfBenefitSupportingInfo {
+    fn validate(&self, v: &mut crate::validate::Validator) {
+        v.attr("id", &self.id, 0);
+        v.field("extension", &self.extension, 0);
+        v.field("modifierExtension", &self.modifier_extension, 0);
+        v.field("sequence", &self.sequence, 1);
+        v.field("category", &self.category, 1);
+        v.field("code", &self.code, 0);
+        v.choice("timing", &self.timing, 0);
+        v.choice("value", &self.value, 0);
+        v.field("reason", &self.reason, 0);
+    }
+}
+
 impl ExplanationOfBenefitSupportingInfo {
     /// A new `ExplanationOfBenefit.supportingInfo` with its required elements: `sequence`, `category`.
     pub fn new(sequence: PositiveInt, category: CodeableConcept) -> Self {
@@ -1485,6 +1621,15 @@ impl crate::visit::Walk for ExplanationOfBenefitSupportingInfoTiming {
             Self::Period(v) => {
                 w.field("timingPeriod", v);
             }
+        }
+    }
+}
+
+impl crate::validate::Validate for ExplanationOfBenefitSupportingInfoTiming {
+    fn validate(&self, v: &mut crate::validate::Validator) {
+        match self {
+            Self::Date(x) => v.variant("timingDate", x),
+            Self::Period(x) => v.variant("timingPeriod", x),
         }
     }
 }
@@ -1555,6 +1700,18 @@ impl crate::visit::Walk for ExplanationOfBenefitSupportingInfoValue {
             Self::Reference(v) => {
                 w.refs("valueReference", v, &[]);
             }
+        }
+    }
+}
+
+impl crate::validate::Validate for ExplanationOfBenefitSupportingInfoValue {
+    fn validate(&self, v: &mut crate::validate::Validator) {
+        match self {
+            Self::Boolean(x) => v.variant("valueBoolean", x),
+            Self::String(x) => v.variant("valueString", x),
+            Self::Quantity(x) => v.variant("valueQuantity", x),
+            Self::Attachment(x) => v.variant("valueAttachment", x),
+            Self::Reference(x) => v.variant_ref("valueReference", x, &[]),
         }
     }
 }
@@ -1711,6 +1868,19 @@ impl crate::visit::Walk for ExplanationOfBenefitDiagnosis {
     }
 }
 
+impl crate::validate::Validate for ExplanationOfBenefitDiagnosis {
+    fn validate(&self, v: &mut crate::validate::Validator) {
+        v.attr("id", &self.id, 0);
+        v.field("extension", &self.extension, 0);
+        v.field("modifierExtension", &self.modifier_extension, 0);
+        v.field("sequence", &self.sequence, 1);
+        v.choice("diagnosis", &self.diagnosis, 1);
+        v.field("type", &self.type_, 0);
+        v.field("onAdmission", &self.on_admission, 0);
+        v.field("packageCode", &self.package_code, 0);
+    }
+}
+
 impl ExplanationOfBenefitDiagnosis {
     /// A new `ExplanationOfBenefit.diagnosis` with its required elements: `sequence`, `diagnosis`.
     pub fn new(
@@ -1766,6 +1936,15 @@ impl crate::visit::Walk for ExplanationOfBenefitDiagnosisDiagnosis {
             Self::Reference(v) => {
                 w.refs("diagnosisReference", v, &["Condition"]);
             }
+        }
+    }
+}
+
+impl crate::validate::Validate for ExplanationOfBenefitDiagnosisDiagnosis {
+    fn validate(&self, v: &mut crate::validate::Validator) {
+        match self {
+            Self::CodeableConcept(x) => v.variant("diagnosisCodeableConcept", x),
+            Self::Reference(x) => v.variant_ref("diagnosisReference", x, &["Condition"]),
         }
     }
 }
@@ -1924,6 +2103,19 @@ impl crate::visit::Walk for ExplanationOfBenefitProcedure {
     }
 }
 
+impl crate::validate::Validate for ExplanationOfBenefitProcedure {
+    fn validate(&self, v: &mut crate::validate::Validator) {
+        v.attr("id", &self.id, 0);
+        v.field("extension", &self.extension, 0);
+        v.field("modifierExtension", &self.modifier_extension, 0);
+        v.field("sequence", &self.sequence, 1);
+        v.field("type", &self.type_, 0);
+        v.field("date", &self.date, 0);
+        v.choice("procedure", &self.procedure, 1);
+        v.refs("udi", &self.udi, 0, &["Device"]);
+    }
+}
+
 impl ExplanationOfBenefitProcedure {
     /// A new `ExplanationOfBenefit.procedure` with its required elements: `sequence`, `procedure`.
     pub fn new(
@@ -1987,6 +2179,15 @@ impl crate::visit::Walk for ExplanationOfBenefitProcedureProcedure {
             Self::Reference(v) => {
                 w.refs("procedureReference", v, &["Procedure"]);
             }
+        }
+    }
+}
+
+impl crate::validate::Validate for ExplanationOfBenefitProcedureProcedure {
+    fn validate(&self, v: &mut crate::validate::Validator) {
+        match self {
+            Self::CodeableConcept(x) => v.variant("procedureCodeableConcept", x),
+            Self::Reference(x) => v.variant_ref("procedureReference", x, &["Procedure"]),
         }
     }
 }
@@ -2113,6 +2314,17 @@ impl crate::visit::Walk for ExplanationOfBenefitInsurance {
         w.field("focal", &mut self.focal);
         w.refs("coverage", &mut self.coverage, &["Coverage"]);
         w.field("preAuthRef", &mut self.pre_auth_ref);
+    }
+}
+
+impl crate::validate::Validate for ExplanationOfBenefitInsurance {
+    fn validate(&self, v: &mut crate::validate::Validator) {
+        v.attr("id", &self.id, 0);
+        v.field("extension", &self.extension, 0);
+        v.field("modifierExtension", &self.modifier_extension, 0);
+        v.field("focal", &self.focal, 1);
+        v.refs("coverage", &self.coverage, 1, &["Coverage"]);
+        v.field("preAuthRef", &self.pre_auth_ref, 0);
     }
 }
 
@@ -2264,6 +2476,17 @@ impl crate::visit::Walk for ExplanationOfBenefitAccident {
     }
 }
 
+impl crate::validate::Validate for ExplanationOfBenefitAccident {
+    fn validate(&self, v: &mut crate::validate::Validator) {
+        v.attr("id", &self.id, 0);
+        v.field("extension", &self.extension, 0);
+        v.field("modifierExtension", &self.modifier_extension, 0);
+        v.field("date", &self.date, 0);
+        v.field("type", &self.type_, 0);
+        v.choice("location", &self.location, 0);
+    }
+}
+
 /// Choice of types for `ExplanationOfBenefit.accident.location[x]`.
 ///
 /// In JSON the element name carries the type (`locationAddress`, `locationReference`, ...).
@@ -2303,6 +2526,15 @@ impl crate::visit::Walk for ExplanationOfBenefitAccidentLocation {
             Self::Reference(v) => {
                 w.refs("locationReference", v, &["Location"]);
             }
+        }
+    }
+}
+
+impl crate::validate::Validate for ExplanationOfBenefitAccidentLocation {
+    fn validate(&self, v: &mut crate::validate::Validator) {
+        match self {
+            Self::Address(x) => v.variant("locationAddress", x),
+            Self::Reference(x) => v.variant_ref("locationReference", x, &["Location"]),
         }
     }
 }
@@ -2748,6 +2980,37 @@ impl crate::visit::Walk for ExplanationOfBenefitItem {
     }
 }
 
+impl crate::validate::Validate for ExplanationOfBenefitItem {
+    fn validate(&self, v: &mut crate::validate::Validator) {
+        v.attr("id", &self.id, 0);
+        v.field("extension", &self.extension, 0);
+        v.field("modifierExtension", &self.modifier_extension, 0);
+        v.field("sequence", &self.sequence, 1);
+        v.field("careTeamSequence", &self.care_team_sequence, 0);
+        v.field("diagnosisSequence", &self.diagnosis_sequence, 0);
+        v.field("procedureSequence", &self.procedure_sequence, 0);
+        v.field("informationSequence", &self.information_sequence, 0);
+        v.field("revenue", &self.revenue, 0);
+        v.field("category", &self.category, 0);
+        v.field("productOrService", &self.product_or_service, 1);
+        v.field("modifier", &self.modifier, 0);
+        v.field("programCode", &self.program_code, 0);
+        v.choice("serviced", &self.serviced, 0);
+        v.choice("location", &self.location, 0);
+        v.field("quantity", &self.quantity, 0);
+        v.field("unitPrice", &self.unit_price, 0);
+        v.field("factor", &self.factor, 0);
+        v.field("net", &self.net, 0);
+        v.refs("udi", &self.udi, 0, &["Device"]);
+        v.field("bodySite", &self.body_site, 0);
+        v.field("subSite", &self.sub_site, 0);
+        v.refs("encounter", &self.encounter, 0, &["Encounter"]);
+        v.field("noteNumber", &self.note_number, 0);
+        v.field("adjudication", &self.adjudication, 0);
+        v.field("detail", &self.detail, 0);
+    }
+}
+
 impl ExplanationOfBenefitItem {
     /// A new `ExplanationOfBenefit.item` with its required elements: `sequence`, `productOrService`.
     pub fn new(sequence: PositiveInt, product_or_service: CodeableConcept) -> Self {
@@ -2818,6 +3081,15 @@ impl crate::visit::Walk for ExplanationOfBenefitItemServiced {
     }
 }
 
+impl crate::validate::Validate for ExplanationOfBenefitItemServiced {
+    fn validate(&self, v: &mut crate::validate::Validator) {
+        match self {
+            Self::Date(x) => v.variant("servicedDate", x),
+            Self::Period(x) => v.variant("servicedPeriod", x),
+        }
+    }
+}
+
 /// Choice of types for `ExplanationOfBenefit.item.location[x]`.
 ///
 /// In JSON the element name carries the type (`locationCodeableConcept`, `locationAddress`, ...).
@@ -2866,6 +3138,16 @@ impl crate::visit::Walk for ExplanationOfBenefitItemLocation {
             Self::Reference(v) => {
                 w.refs("locationReference", v, &["Location"]);
             }
+        }
+    }
+}
+
+impl crate::validate::Validate for ExplanationOfBenefitItemLocation {
+    fn validate(&self, v: &mut crate::validate::Validator) {
+        match self {
+            Self::CodeableConcept(x) => v.variant("locationCodeableConcept", x),
+            Self::Address(x) => v.variant("locationAddress", x),
+            Self::Reference(x) => v.variant_ref("locationReference", x, &["Location"]),
         }
     }
 }
@@ -2989,6 +3271,18 @@ impl crate::visit::Walk for ExplanationOfBenefitItemAdjudication {
         w.field("reason", &mut self.reason);
         w.field("amount", &mut self.amount);
         w.field("value", &mut self.value);
+    }
+}
+
+impl crate::validate::Validate for ExplanationOfBenefitItemAdjudication {
+    fn validate(&self, v: &mut crate::validate::Validator) {
+        v.attr("id", &self.id, 0);
+        v.field("extension", &self.extension, 0);
+        v.field("modifierExtension", &self.modifier_extension, 0);
+        v.field("category", &self.category, 1);
+        v.field("reason", &self.reason, 0);
+        v.field("amount", &self.amount, 0);
+        v.field("value", &self.value, 0);
     }
 }
 
@@ -3232,6 +3526,28 @@ impl crate::visit::Walk for ExplanationOfBenefitItemDetail {
     }
 }
 
+impl crate::validate::Validate for ExplanationOfBenefitItemDetail {
+    fn validate(&self, v: &mut crate::validate::Validator) {
+        v.attr("id", &self.id, 0);
+        v.field("extension", &self.extension, 0);
+        v.field("modifierExtension", &self.modifier_extension, 0);
+        v.field("sequence", &self.sequence, 1);
+        v.field("revenue", &self.revenue, 0);
+        v.field("category", &self.category, 0);
+        v.field("productOrService", &self.product_or_service, 1);
+        v.field("modifier", &self.modifier, 0);
+        v.field("programCode", &self.program_code, 0);
+        v.field("quantity", &self.quantity, 0);
+        v.field("unitPrice", &self.unit_price, 0);
+        v.field("factor", &self.factor, 0);
+        v.field("net", &self.net, 0);
+        v.refs("udi", &self.udi, 0, &["Device"]);
+        v.field("noteNumber", &self.note_number, 0);
+        v.field("adjudication", &self.adjudication, 0);
+        v.field("subDetail", &self.sub_detail, 0);
+    }
+}
+
 impl ExplanationOfBenefitItemDetail {
     /// A new `ExplanationOfBenefit.item.detail` with its required elements: `sequence`, `productOrService`.
     pub fn new(sequence: PositiveInt, product_or_service: CodeableConcept) -> Self {
@@ -3469,6 +3785,27 @@ impl crate::visit::Walk for ExplanationOfBenefitItemDetailSubDetail {
         w.refs("udi", &mut self.udi, &["Device"]);
         w.field("noteNumber", &mut self.note_number);
         w.field("adjudication", &mut self.adjudication);
+    }
+}
+
+impl crate::validate::Validate for ExplanationOfBenefitItemDetailSubDetail {
+    fn validate(&self, v: &mut crate::validate::Validator) {
+        v.attr("id", &self.id, 0);
+        v.field("extension", &self.extension, 0);
+        v.field("modifierExtension", &self.modifier_extension, 0);
+        v.field("sequence", &self.sequence, 1);
+        v.field("revenue", &self.revenue, 0);
+        v.field("category", &self.category, 0);
+        v.field("productOrService", &self.product_or_service, 1);
+        v.field("modifier", &self.modifier, 0);
+        v.field("programCode", &self.program_code, 0);
+        v.field("quantity", &self.quantity, 0);
+        v.field("unitPrice", &self.unit_price, 0);
+        v.field("factor", &self.factor, 0);
+        v.field("net", &self.net, 0);
+        v.refs("udi", &self.udi, 0, &["Device"]);
+        v.field("noteNumber", &self.note_number, 0);
+        v.field("adjudication", &self.adjudication, 0);
     }
 }
 
@@ -3850,6 +4187,37 @@ impl crate::visit::Walk for ExplanationOfBenefitAddItem {
     }
 }
 
+impl crate::validate::Validate for ExplanationOfBenefitAddItem {
+    fn validate(&self, v: &mut crate::validate::Validator) {
+        v.attr("id", &self.id, 0);
+        v.field("extension", &self.extension, 0);
+        v.field("modifierExtension", &self.modifier_extension, 0);
+        v.field("itemSequence", &self.item_sequence, 0);
+        v.field("detailSequence", &self.detail_sequence, 0);
+        v.field("subDetailSequence", &self.sub_detail_sequence, 0);
+        v.refs(
+            "provider",
+            &self.provider,
+            0,
+            &["Practitioner", "PractitionerRole", "Organization"],
+        );
+        v.field("productOrService", &self.product_or_service, 1);
+        v.field("modifier", &self.modifier, 0);
+        v.field("programCode", &self.program_code, 0);
+        v.choice("serviced", &self.serviced, 0);
+        v.choice("location", &self.location, 0);
+        v.field("quantity", &self.quantity, 0);
+        v.field("unitPrice", &self.unit_price, 0);
+        v.field("factor", &self.factor, 0);
+        v.field("net", &self.net, 0);
+        v.field("bodySite", &self.body_site, 0);
+        v.field("subSite", &self.sub_site, 0);
+        v.field("noteNumber", &self.note_number, 0);
+        v.field("adjudication", &self.adjudication, 0);
+        v.field("detail", &self.detail, 0);
+    }
+}
+
 impl ExplanationOfBenefitAddItem {
     /// A new `ExplanationOfBenefit.addItem` with its required elements: `productOrService`.
     pub fn new(product_or_service: CodeableConcept) -> Self {
@@ -3911,6 +4279,15 @@ impl crate::visit::Walk for ExplanationOfBenefitAddItemServiced {
     }
 }
 
+impl crate::validate::Validate for ExplanationOfBenefitAddItemServiced {
+    fn validate(&self, v: &mut crate::validate::Validator) {
+        match self {
+            Self::Date(x) => v.variant("servicedDate", x),
+            Self::Period(x) => v.variant("servicedPeriod", x),
+        }
+    }
+}
+
 /// Choice of types for `ExplanationOfBenefit.addItem.location[x]`.
 ///
 /// In JSON the element name carries the type (`locationCodeableConcept`, `locationAddress`, ...).
@@ -3959,6 +4336,16 @@ impl crate::visit::Walk for ExplanationOfBenefitAddItemLocation {
             Self::Reference(v) => {
                 w.refs("locationReference", v, &["Location"]);
             }
+        }
+    }
+}
+
+impl crate::validate::Validate for ExplanationOfBenefitAddItemLocation {
+    fn validate(&self, v: &mut crate::validate::Validator) {
+        match self {
+            Self::CodeableConcept(x) => v.variant("locationCodeableConcept", x),
+            Self::Address(x) => v.variant("locationAddress", x),
+            Self::Reference(x) => v.variant_ref("locationReference", x, &["Location"]),
         }
     }
 }
@@ -4140,6 +4527,23 @@ impl crate::visit::Walk for ExplanationOfBenefitAddItemDetail {
     }
 }
 
+impl crate::validate::Validate for ExplanationOfBenefitAddItemDetail {
+    fn validate(&self, v: &mut crate::validate::Validator) {
+        v.attr("id", &self.id, 0);
+        v.field("extension", &self.extension, 0);
+        v.field("modifierExtension", &self.modifier_extension, 0);
+        v.field("productOrService", &self.product_or_service, 1);
+        v.field("modifier", &self.modifier, 0);
+        v.field("quantity", &self.quantity, 0);
+        v.field("unitPrice", &self.unit_price, 0);
+        v.field("factor", &self.factor, 0);
+        v.field("net", &self.net, 0);
+        v.field("noteNumber", &self.note_number, 0);
+        v.field("adjudication", &self.adjudication, 0);
+        v.field("subDetail", &self.sub_detail, 0);
+    }
+}
+
 impl ExplanationOfBenefitAddItemDetail {
     /// A new `ExplanationOfBenefit.addItem.detail` with its required elements: `productOrService`.
     pub fn new(product_or_service: CodeableConcept) -> Self {
@@ -4318,6 +4722,22 @@ impl crate::visit::Walk for ExplanationOfBenefitAddItemDetailSubDetail {
     }
 }
 
+impl crate::validate::Validate for ExplanationOfBenefitAddItemDetailSubDetail {
+    fn validate(&self, v: &mut crate::validate::Validator) {
+        v.attr("id", &self.id, 0);
+        v.field("extension", &self.extension, 0);
+        v.field("modifierExtension", &self.modifier_extension, 0);
+        v.field("productOrService", &self.product_or_service, 1);
+        v.field("modifier", &self.modifier, 0);
+        v.field("quantity", &self.quantity, 0);
+        v.field("unitPrice", &self.unit_price, 0);
+        v.field("factor", &self.factor, 0);
+        v.field("net", &self.net, 0);
+        v.field("noteNumber", &self.note_number, 0);
+        v.field("adjudication", &self.adjudication, 0);
+    }
+}
+
 impl ExplanationOfBenefitAddItemDetailSubDetail {
     /// A new `ExplanationOfBenefit.addItem.detail.subDetail` with its required elements: `productOrService`.
     pub fn new(product_or_service: CodeableConcept) -> Self {
@@ -4430,6 +4850,16 @@ impl crate::visit::Walk for ExplanationOfBenefitTotal {
         w.field("modifierExtension", &mut self.modifier_extension);
         w.field("category", &mut self.category);
         w.field("amount", &mut self.amount);
+    }
+}
+
+impl crate::validate::Validate for ExplanationOfBenefitTotal {
+    fn validate(&self, v: &mut crate::validate::Validator) {
+        v.attr("id", &self.id, 0);
+        v.field("extension", &self.extension, 0);
+        v.field("modifierExtension", &self.modifier_extension, 0);
+        v.field("category", &self.category, 1);
+        v.field("amount", &self.amount, 1);
     }
 }
 
@@ -4587,6 +5017,20 @@ impl crate::visit::Walk for ExplanationOfBenefitPayment {
     }
 }
 
+impl crate::validate::Validate for ExplanationOfBenefitPayment {
+    fn validate(&self, v: &mut crate::validate::Validator) {
+        v.attr("id", &self.id, 0);
+        v.field("extension", &self.extension, 0);
+        v.field("modifierExtension", &self.modifier_extension, 0);
+        v.field("type", &self.type_, 0);
+        v.field("adjustment", &self.adjustment, 0);
+        v.field("adjustmentReason", &self.adjustment_reason, 0);
+        v.field("date", &self.date, 0);
+        v.field("amount", &self.amount, 0);
+        v.field("identifier", &self.identifier, 0);
+    }
+}
+
 /// Note concerning adjudication
 ///
 /// A note that describes or explains adjudication results in a human readable form.
@@ -4707,6 +5151,18 @@ impl crate::visit::Walk for ExplanationOfBenefitProcessNote {
         w.field("type", &mut self.type_);
         w.field("text", &mut self.text);
         w.field("language", &mut self.language);
+    }
+}
+
+impl crate::validate::Validate for ExplanationOfBenefitProcessNote {
+    fn validate(&self, v: &mut crate::validate::Validator) {
+        v.attr("id", &self.id, 0);
+        v.field("extension", &self.extension, 0);
+        v.field("modifierExtension", &self.modifier_extension, 0);
+        v.field("number", &self.number, 0);
+        v.field("type", &self.type_, 0);
+        v.field("text", &self.text, 0);
+        v.field("language", &self.language, 0);
     }
 }
 
@@ -4869,6 +5325,22 @@ impl crate::visit::Walk for ExplanationOfBenefitBenefitBalance {
         w.field("unit", &mut self.unit);
         w.field("term", &mut self.term);
         w.field("financial", &mut self.financial);
+    }
+}
+
+impl crate::validate::Validate for ExplanationOfBenefitBenefitBalance {
+    fn validate(&self, v: &mut crate::validate::Validator) {
+        v.attr("id", &self.id, 0);
+        v.field("extension", &self.extension, 0);
+        v.field("modifierExtension", &self.modifier_extension, 0);
+        v.field("category", &self.category, 1);
+        v.field("excluded", &self.excluded, 0);
+        v.field("name", &self.name, 0);
+        v.field("description", &self.description, 0);
+        v.field("network", &self.network, 0);
+        v.field("unit", &self.unit, 0);
+        v.field("term", &self.term, 0);
+        v.field("financial", &self.financial, 0);
     }
 }
 
@@ -5073,6 +5545,17 @@ impl crate::visit::Walk for ExplanationOfBenefitBenefitBalanceFinancial {
     }
 }
 
+impl crate::validate::Validate for ExplanationOfBenefitBenefitBalanceFinancial {
+    fn validate(&self, v: &mut crate::validate::Validator) {
+        v.attr("id", &self.id, 0);
+        v.field("extension", &self.extension, 0);
+        v.field("modifierExtension", &self.modifier_extension, 0);
+        v.field("type", &self.type_, 1);
+        v.choice("allowed", &self.allowed, 0);
+        v.choice("used", &self.used, 0);
+    }
+}
+
 impl ExplanationOfBenefitBenefitBalanceFinancial {
     /// A new `ExplanationOfBenefit.benefitBalance.financial` with its required elements: `type`.
     pub fn new(type_: CodeableConcept) -> Self {
@@ -5137,6 +5620,16 @@ impl crate::visit::Walk for ExplanationOfBenefitBenefitBalanceFinancialAllowed {
     }
 }
 
+impl crate::validate::Validate for ExplanationOfBenefitBenefitBalanceFinancialAllowed {
+    fn validate(&self, v: &mut crate::validate::Validator) {
+        match self {
+            Self::UnsignedInt(x) => v.variant("allowedUnsignedInt", x),
+            Self::String(x) => v.variant("allowedString", x),
+            Self::Money(x) => v.variant("allowedMoney", x),
+        }
+    }
+}
+
 /// Choice of types for `ExplanationOfBenefit.benefitBalance.financial.used[x]`.
 ///
 /// In JSON the element name carries the type (`usedUnsignedInt`, `usedMoney`, ...).
@@ -5178,6 +5671,15 @@ impl crate::visit::Walk for ExplanationOfBenefitBenefitBalanceFinancialUsed {
             Self::Money(v) => {
                 w.field("usedMoney", v);
             }
+        }
+    }
+}
+
+impl crate::validate::Validate for ExplanationOfBenefitBenefitBalanceFinancialUsed {
+    fn validate(&self, v: &mut crate::validate::Validator) {
+        match self {
+            Self::UnsignedInt(x) => v.variant("usedUnsignedInt", x),
+            Self::Money(x) => v.variant("usedMoney", x),
         }
     }
 }

@@ -545,6 +545,50 @@ impl crate::visit::Walk for FamilyMemberHistory {
     }
 }
 
+impl crate::validate::Validate for FamilyMemberHistory {
+    const IS_RESOURCE: bool = true;
+    fn validate(&self, v: &mut crate::validate::Validator) {
+        v.field("id", &self.id, 0);
+        v.field("meta", &self.meta, 0);
+        v.field("implicitRules", &self.implicit_rules, 0);
+        v.field("language", &self.language, 0);
+        v.field("text", &self.text, 0);
+        v.field("contained", &self.contained, 0);
+        v.field("extension", &self.extension, 0);
+        v.field("modifierExtension", &self.modifier_extension, 0);
+        v.field("identifier", &self.identifier, 0);
+        v.field("instantiatesCanonical", &self.instantiates_canonical, 0);
+        v.field("instantiatesUri", &self.instantiates_uri, 0);
+        v.field("status", &self.status, 1);
+        v.field("dataAbsentReason", &self.data_absent_reason, 0);
+        v.refs("patient", &self.patient, 1, &["Patient"]);
+        v.field("date", &self.date, 0);
+        v.field("name", &self.name, 0);
+        v.field("relationship", &self.relationship, 1);
+        v.field("sex", &self.sex, 0);
+        v.choice("born", &self.born, 0);
+        v.choice("age", &self.age, 0);
+        v.field("estimatedAge", &self.estimated_age, 0);
+        v.choice("deceased", &self.deceased, 0);
+        v.field("reasonCode", &self.reason_code, 0);
+        v.refs(
+            "reasonReference",
+            &self.reason_reference,
+            0,
+            &[
+                "Condition",
+                "Observation",
+                "AllergyIntolerance",
+                "QuestionnaireResponse",
+                "DiagnosticReport",
+                "DocumentReference",
+            ],
+        );
+        v.field("note", &self.note, 0);
+        v.field("condition", &self.condition, 0);
+    }
+}
+
 impl FamilyMemberHistory {
     /// A new `FamilyMemberHistory` with its required elements: `status`, `patient`, `relationship`.
     pub fn new<T1: crate::targets::FamilyMemberHistoryPatient>(
@@ -629,6 +673,16 @@ impl crate::visit::Walk for FamilyMemberHistoryBorn {
     }
 }
 
+impl crate::validate::Validate for FamilyMemberHistoryBorn {
+    fn validate(&self, v: &mut crate::validate::Validator) {
+        match self {
+            Self::Period(x) => v.variant("bornPeriod", x),
+            Self::Date(x) => v.variant("bornDate", x),
+            Self::String(x) => v.variant("bornString", x),
+        }
+    }
+}
+
 /// Choice of types for `FamilyMemberHistory.age[x]`.
 ///
 /// In JSON the element name carries the type (`ageAge`, `ageRange`, ...).
@@ -677,6 +731,16 @@ impl crate::visit::Walk for FamilyMemberHistoryAge {
             Self::String(v) => {
                 w.field("ageString", v);
             }
+        }
+    }
+}
+
+impl crate::validate::Validate for FamilyMemberHistoryAge {
+    fn validate(&self, v: &mut crate::validate::Validator) {
+        match self {
+            Self::Age(x) => v.variant("ageAge", x),
+            Self::Range(x) => v.variant("ageRange", x),
+            Self::String(x) => v.variant("ageString", x),
         }
     }
 }
@@ -749,6 +813,18 @@ impl crate::visit::Walk for FamilyMemberHistoryDeceased {
             Self::String(v) => {
                 w.field("deceasedString", v);
             }
+        }
+    }
+}
+
+impl crate::validate::Validate for FamilyMemberHistoryDeceased {
+    fn validate(&self, v: &mut crate::validate::Validator) {
+        match self {
+            Self::Boolean(x) => v.variant("deceasedBoolean", x),
+            Self::Age(x) => v.variant("deceasedAge", x),
+            Self::Range(x) => v.variant("deceasedRange", x),
+            Self::Date(x) => v.variant("deceasedDate", x),
+            Self::String(x) => v.variant("deceasedString", x),
         }
     }
 }
@@ -971,6 +1047,19 @@ impl crate::visit::Walk for FamilyMemberHistoryCondition {
     }
 }
 
+impl crate::validate::Validate for FamilyMemberHistoryCondition {
+    fn validate(&self, v: &mut crate::validate::Validator) {
+        v.attr("id", &self.id, 0);
+        v.field("extension", &self.extension, 0);
+        v.field("modifierExtension", &self.modifier_extension, 0);
+        v.field("code", &self.code, 1);
+        v.field("outcome", &self.outcome, 0);
+        v.field("contributedToDeath", &self.contributed_to_death, 0);
+        v.choice("onset", &self.onset, 0);
+        v.field("note", &self.note, 0);
+    }
+}
+
 impl FamilyMemberHistoryCondition {
     /// A new `FamilyMemberHistory.condition` with its required elements: `code`.
     pub fn new(code: CodeableConcept) -> Self {
@@ -1038,6 +1127,17 @@ impl crate::visit::Walk for FamilyMemberHistoryConditionOnset {
             Self::String(v) => {
                 w.field("onsetString", v);
             }
+        }
+    }
+}
+
+impl crate::validate::Validate for FamilyMemberHistoryConditionOnset {
+    fn validate(&self, v: &mut crate::validate::Validator) {
+        match self {
+            Self::Age(x) => v.variant("onsetAge", x),
+            Self::Range(x) => v.variant("onsetRange", x),
+            Self::Period(x) => v.variant("onsetPeriod", x),
+            Self::String(x) => v.variant("onsetString", x),
         }
     }
 }

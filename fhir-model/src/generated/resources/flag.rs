@@ -262,6 +262,47 @@ impl crate::visit::Walk for Flag {
     }
 }
 
+impl crate::validate::Validate for Flag {
+    const IS_RESOURCE: bool = true;
+    fn validate(&self, v: &mut crate::validate::Validator) {
+        v.field("id", &self.id, 0);
+        v.field("meta", &self.meta, 0);
+        v.field("implicitRules", &self.implicit_rules, 0);
+        v.field("language", &self.language, 0);
+        v.field("text", &self.text, 0);
+        v.field("contained", &self.contained, 0);
+        v.field("extension", &self.extension, 0);
+        v.field("modifierExtension", &self.modifier_extension, 0);
+        v.field("identifier", &self.identifier, 0);
+        v.field("status", &self.status, 1);
+        v.field("category", &self.category, 0);
+        v.field("code", &self.code, 1);
+        v.refs(
+            "subject",
+            &self.subject,
+            1,
+            &[
+                "Patient",
+                "Location",
+                "Group",
+                "Organization",
+                "Practitioner",
+                "PlanDefinition",
+                "Medication",
+                "Procedure",
+            ],
+        );
+        v.field("period", &self.period, 0);
+        v.refs("encounter", &self.encounter, 0, &["Encounter"]);
+        v.refs(
+            "author",
+            &self.author,
+            0,
+            &["Device", "Organization", "Patient", "Practitioner", "PractitionerRole"],
+        );
+    }
+}
+
 impl Flag {
     /// A new `Flag` with its required elements: `status`, `code`, `subject`.
     pub fn new<T2: crate::targets::FlagSubject>(

@@ -384,6 +384,53 @@ impl crate::visit::Walk for Goal {
     }
 }
 
+impl crate::validate::Validate for Goal {
+    const IS_RESOURCE: bool = true;
+    fn validate(&self, v: &mut crate::validate::Validator) {
+        v.field("id", &self.id, 0);
+        v.field("meta", &self.meta, 0);
+        v.field("implicitRules", &self.implicit_rules, 0);
+        v.field("language", &self.language, 0);
+        v.field("text", &self.text, 0);
+        v.field("contained", &self.contained, 0);
+        v.field("extension", &self.extension, 0);
+        v.field("modifierExtension", &self.modifier_extension, 0);
+        v.field("identifier", &self.identifier, 0);
+        v.field("lifecycleStatus", &self.lifecycle_status, 1);
+        v.field("achievementStatus", &self.achievement_status, 0);
+        v.field("category", &self.category, 0);
+        v.field("priority", &self.priority, 0);
+        v.field("description", &self.description, 1);
+        v.refs("subject", &self.subject, 1, &["Patient", "Group", "Organization"]);
+        v.choice("start", &self.start, 0);
+        v.field("target", &self.target, 0);
+        v.field("statusDate", &self.status_date, 0);
+        v.field("statusReason", &self.status_reason, 0);
+        v.refs(
+            "expressedBy",
+            &self.expressed_by,
+            0,
+            &["Patient", "Practitioner", "PractitionerRole", "RelatedPerson"],
+        );
+        v.refs(
+            "addresses",
+            &self.addresses,
+            0,
+            &[
+                "Condition",
+                "Observation",
+                "MedicationStatement",
+                "NutritionOrder",
+                "ServiceRequest",
+                "RiskAssessment",
+            ],
+        );
+        v.field("note", &self.note, 0);
+        v.field("outcomeCode", &self.outcome_code, 0);
+        v.refs("outcomeReference", &self.outcome_reference, 0, &["Observation"]);
+    }
+}
+
 impl Goal {
     /// A new `Goal` with its required elements: `lifecycleStatus`, `description`, `subject`.
     pub fn new<T2: crate::targets::GoalSubject>(
@@ -471,6 +518,15 @@ impl crate::visit::Walk for GoalStart {
             Self::CodeableConcept(v) => {
                 w.field("startCodeableConcept", v);
             }
+        }
+    }
+}
+
+impl crate::validate::Validate for GoalStart {
+    fn validate(&self, v: &mut crate::validate::Validator) {
+        match self {
+            Self::Date(x) => v.variant("startDate", x),
+            Self::CodeableConcept(x) => v.variant("startCodeableConcept", x),
         }
     }
 }
@@ -723,6 +779,17 @@ impl crate::visit::Walk for GoalTarget {
     }
 }
 
+impl crate::validate::Validate for GoalTarget {
+    fn validate(&self, v: &mut crate::validate::Validator) {
+        v.attr("id", &self.id, 0);
+        v.field("extension", &self.extension, 0);
+        v.field("modifierExtension", &self.modifier_extension, 0);
+        v.field("measure", &self.measure, 0);
+        v.choice("detail", &self.detail, 0);
+        v.choice("due", &self.due, 0);
+    }
+}
+
 /// Choice of types for `Goal.target.detail[x]`.
 ///
 /// In JSON the element name carries the type (`detailQuantity`, `detailRange`, ...).
@@ -811,6 +878,20 @@ impl crate::visit::Walk for GoalTargetDetail {
     }
 }
 
+impl crate::validate::Validate for GoalTargetDetail {
+    fn validate(&self, v: &mut crate::validate::Validator) {
+        match self {
+            Self::Quantity(x) => v.variant("detailQuantity", x),
+            Self::Range(x) => v.variant("detailRange", x),
+            Self::CodeableConcept(x) => v.variant("detailCodeableConcept", x),
+            Self::String(x) => v.variant("detailString", x),
+            Self::Boolean(x) => v.variant("detailBoolean", x),
+            Self::Integer(x) => v.variant("detailInteger", x),
+            Self::Ratio(x) => v.variant("detailRatio", x),
+        }
+    }
+}
+
 /// Choice of types for `Goal.target.due[x]`.
 ///
 /// In JSON the element name carries the type (`dueDate`, `dueDuration`, ...).
@@ -850,6 +931,15 @@ impl crate::visit::Walk for GoalTargetDue {
             Self::Duration(v) => {
                 w.field("dueDuration", v);
             }
+        }
+    }
+}
+
+impl crate::validate::Validate for GoalTargetDue {
+    fn validate(&self, v: &mut crate::validate::Validator) {
+        match self {
+            Self::Date(x) => v.variant("dueDate", x),
+            Self::Duration(x) => v.variant("dueDuration", x),
         }
     }
 }

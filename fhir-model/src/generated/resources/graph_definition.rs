@@ -317,6 +317,35 @@ impl crate::visit::Walk for GraphDefinition {
     }
 }
 
+impl crate::validate::Validate for GraphDefinition {
+    const IS_RESOURCE: bool = true;
+    fn validate(&self, v: &mut crate::validate::Validator) {
+        v.field("id", &self.id, 0);
+        v.field("meta", &self.meta, 0);
+        v.field("implicitRules", &self.implicit_rules, 0);
+        v.field("language", &self.language, 0);
+        v.field("text", &self.text, 0);
+        v.field("contained", &self.contained, 0);
+        v.field("extension", &self.extension, 0);
+        v.field("modifierExtension", &self.modifier_extension, 0);
+        v.field("url", &self.url, 0);
+        v.field("version", &self.version, 0);
+        v.field("name", &self.name, 1);
+        v.field("status", &self.status, 1);
+        v.field("experimental", &self.experimental, 0);
+        v.field("date", &self.date, 0);
+        v.field("publisher", &self.publisher, 0);
+        v.field("contact", &self.contact, 0);
+        v.field("description", &self.description, 0);
+        v.field("useContext", &self.use_context, 0);
+        v.field("jurisdiction", &self.jurisdiction, 0);
+        v.field("purpose", &self.purpose, 0);
+        v.field("start", &self.start, 1);
+        v.field("profile", &self.profile, 0);
+        v.field("link", &self.link, 0);
+    }
+}
+
 impl GraphDefinition {
     /// A new `GraphDefinition` with its required elements: `name`, `status`, `start`.
     pub fn new(
@@ -505,6 +534,20 @@ impl crate::visit::Walk for GraphDefinitionLink {
     }
 }
 
+impl crate::validate::Validate for GraphDefinitionLink {
+    fn validate(&self, v: &mut crate::validate::Validator) {
+        v.attr("id", &self.id, 0);
+        v.field("extension", &self.extension, 0);
+        v.field("modifierExtension", &self.modifier_extension, 0);
+        v.field("path", &self.path, 0);
+        v.field("sliceName", &self.slice_name, 0);
+        v.field("min", &self.min, 0);
+        v.field("max", &self.max, 0);
+        v.field("description", &self.description, 0);
+        v.field("target", &self.target, 0);
+    }
+}
+
 /// Potential target for the link
 ///
 /// Potential target for the link.
@@ -640,6 +683,19 @@ impl crate::visit::Walk for GraphDefinitionLinkTarget {
         w.field("profile", &mut self.profile);
         w.field("compartment", &mut self.compartment);
         w.field("link", &mut self.link);
+    }
+}
+
+impl crate::validate::Validate for GraphDefinitionLinkTarget {
+    fn validate(&self, v: &mut crate::validate::Validator) {
+        v.attr("id", &self.id, 0);
+        v.field("extension", &self.extension, 0);
+        v.field("modifierExtension", &self.modifier_extension, 0);
+        v.field("type", &self.type_, 1);
+        v.field("params", &self.params, 0);
+        v.field("profile", &self.profile, 0);
+        v.field("compartment", &self.compartment, 0);
+        v.field("link", &self.link, 0);
     }
 }
 
@@ -804,6 +860,19 @@ impl crate::visit::Walk for GraphDefinitionLinkTargetCompartment {
         w.field("rule", &mut self.rule);
         w.field("expression", &mut self.expression);
         w.field("description", &mut self.description);
+    }
+}
+
+impl crate::validate::Validate for GraphDefinitionLinkTargetCompartment {
+    fn validate(&self, v: &mut crate::validate::Validator) {
+        v.attr("id", &self.id, 0);
+        v.field("extension", &self.extension, 0);
+        v.field("modifierExtension", &self.modifier_extension, 0);
+        v.field("use", &self.use_, 1);
+        v.field("code", &self.code, 1);
+        v.field("rule", &self.rule, 1);
+        v.field("expression", &self.expression, 0);
+        v.field("description", &self.description, 0);
     }
 }
 

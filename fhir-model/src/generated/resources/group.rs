@@ -262,6 +262,35 @@ impl crate::visit::Walk for Group {
     }
 }
 
+impl crate::validate::Validate for Group {
+    const IS_RESOURCE: bool = true;
+    fn validate(&self, v: &mut crate::validate::Validator) {
+        v.field("id", &self.id, 0);
+        v.field("meta", &self.meta, 0);
+        v.field("implicitRules", &self.implicit_rules, 0);
+        v.field("language", &self.language, 0);
+        v.field("text", &self.text, 0);
+        v.field("contained", &self.contained, 0);
+        v.field("extension", &self.extension, 0);
+        v.field("modifierExtension", &self.modifier_extension, 0);
+        v.field("identifier", &self.identifier, 0);
+        v.field("active", &self.active, 0);
+        v.field("type", &self.type_, 1);
+        v.field("actual", &self.actual, 1);
+        v.field("code", &self.code, 0);
+        v.field("name", &self.name, 0);
+        v.field("quantity", &self.quantity, 0);
+        v.refs(
+            "managingEntity",
+            &self.managing_entity,
+            0,
+            &["Organization", "RelatedPerson", "Practitioner", "PractitionerRole"],
+        );
+        v.field("characteristic", &self.characteristic, 0);
+        v.field("member", &self.member, 0);
+    }
+}
+
 impl Group {
     /// A new `Group` with its required elements: `type`, `actual`.
     pub fn new(type_: codes::GroupType, actual: bool) -> Self {
@@ -494,6 +523,18 @@ impl crate::visit::Walk for GroupCharacteristic {
     }
 }
 
+impl crate::validate::Validate for GroupCharacteristic {
+    fn validate(&self, v: &mut crate::validate::Validator) {
+        v.attr("id", &self.id, 0);
+        v.field("extension", &self.extension, 0);
+        v.field("modifierExtension", &self.modifier_extension, 0);
+        v.field("code", &self.code, 1);
+        v.choice("value", &self.value, 1);
+        v.field("exclude", &self.exclude, 1);
+        v.field("period", &self.period, 0);
+    }
+}
+
 impl GroupCharacteristic {
     /// A new `Group.characteristic` with its required elements: `code`, `value`, `exclude`.
     pub fn new(
@@ -576,6 +617,18 @@ impl crate::visit::Walk for GroupCharacteristicValue {
             Self::Reference(v) => {
                 w.refs("valueReference", v, &[]);
             }
+        }
+    }
+}
+
+impl crate::validate::Validate for GroupCharacteristicValue {
+    fn validate(&self, v: &mut crate::validate::Validator) {
+        match self {
+            Self::CodeableConcept(x) => v.variant("valueCodeableConcept", x),
+            Self::Boolean(x) => v.variant("valueBoolean", x),
+            Self::Quantity(x) => v.variant("valueQuantity", x),
+            Self::Range(x) => v.variant("valueRange", x),
+            Self::Reference(x) => v.variant_ref("valueReference", x, &[]),
         }
     }
 }
@@ -714,6 +767,30 @@ impl crate::visit::Walk for GroupMember {
         );
         w.field("period", &mut self.period);
         w.field("inactive", &mut self.inactive);
+    }
+}
+
+impl crate::validate::Validate for GroupMember {
+    fn validate(&self, v: &mut crate::validate::Validator) {
+        v.attr("id", &self.id, 0);
+        v.field("extension", &self.extension, 0);
+        v.field("modifierExtension", &self.modifier_extension, 0);
+        v.refs(
+            "entity",
+            &self.entity,
+            1,
+            &[
+                "Patient",
+                "Practitioner",
+                "PractitionerRole",
+                "Device",
+                "Medication",
+                "Substance",
+                "Group",
+            ],
+        );
+        v.field("period", &self.period, 0);
+        v.field("inactive", &self.inactive, 0);
     }
 }
 

@@ -378,6 +378,40 @@ impl crate::visit::Walk for GuidanceResponse {
     }
 }
 
+impl crate::validate::Validate for GuidanceResponse {
+    const IS_RESOURCE: bool = true;
+    fn validate(&self, v: &mut crate::validate::Validator) {
+        v.field("id", &self.id, 0);
+        v.field("meta", &self.meta, 0);
+        v.field("implicitRules", &self.implicit_rules, 0);
+        v.field("language", &self.language, 0);
+        v.field("text", &self.text, 0);
+        v.field("contained", &self.contained, 0);
+        v.field("extension", &self.extension, 0);
+        v.field("modifierExtension", &self.modifier_extension, 0);
+        v.field("requestIdentifier", &self.request_identifier, 0);
+        v.field("identifier", &self.identifier, 0);
+        v.choice("module", &self.module, 1);
+        v.field("status", &self.status, 1);
+        v.refs("subject", &self.subject, 0, &["Patient", "Group"]);
+        v.refs("encounter", &self.encounter, 0, &["Encounter"]);
+        v.field("occurrenceDateTime", &self.occurrence_date_time, 0);
+        v.refs("performer", &self.performer, 0, &["Device"]);
+        v.field("reasonCode", &self.reason_code, 0);
+        v.refs(
+            "reasonReference",
+            &self.reason_reference,
+            0,
+            &["Condition", "Observation", "DiagnosticReport", "DocumentReference"],
+        );
+        v.field("note", &self.note, 0);
+        v.refs("evaluationMessage", &self.evaluation_message, 0, &["OperationOutcome"]);
+        v.refs("outputParameters", &self.output_parameters, 0, &["Parameters"]);
+        v.refs("result", &self.result, 0, &["CarePlan", "RequestGroup"]);
+        v.field("dataRequirement", &self.data_requirement, 0);
+    }
+}
+
 impl GuidanceResponse {
     /// A new `GuidanceResponse` with its required elements: `module`, `status`.
     pub fn new(
@@ -498,6 +532,16 @@ impl crate::visit::Walk for GuidanceResponseModule {
             Self::CodeableConcept(v) => {
                 w.field("moduleCodeableConcept", v);
             }
+        }
+    }
+}
+
+impl crate::validate::Validate for GuidanceResponseModule {
+    fn validate(&self, v: &mut crate::validate::Validator) {
+        match self {
+            Self::Uri(x) => v.variant("moduleUri", x),
+            Self::Canonical(x) => v.variant("moduleCanonical", x),
+            Self::CodeableConcept(x) => v.variant("moduleCodeableConcept", x),
         }
     }
 }

@@ -410,6 +410,44 @@ impl crate::visit::Walk for HealthcareService {
     }
 }
 
+impl crate::validate::Validate for HealthcareService {
+    const IS_RESOURCE: bool = true;
+    fn validate(&self, v: &mut crate::validate::Validator) {
+        v.field("id", &self.id, 0);
+        v.field("meta", &self.meta, 0);
+        v.field("implicitRules", &self.implicit_rules, 0);
+        v.field("language", &self.language, 0);
+        v.field("text", &self.text, 0);
+        v.field("contained", &self.contained, 0);
+        v.field("extension", &self.extension, 0);
+        v.field("modifierExtension", &self.modifier_extension, 0);
+        v.field("identifier", &self.identifier, 0);
+        v.field("active", &self.active, 0);
+        v.refs("providedBy", &self.provided_by, 0, &["Organization"]);
+        v.field("category", &self.category, 0);
+        v.field("type", &self.type_, 0);
+        v.field("specialty", &self.specialty, 0);
+        v.refs("location", &self.location, 0, &["Location"]);
+        v.field("name", &self.name, 0);
+        v.field("comment", &self.comment, 0);
+        v.field("extraDetails", &self.extra_details, 0);
+        v.field("photo", &self.photo, 0);
+        v.field("telecom", &self.telecom, 0);
+        v.refs("coverageArea", &self.coverage_area, 0, &["Location"]);
+        v.field("serviceProvisionCode", &self.service_provision_code, 0);
+        v.field("eligibility", &self.eligibility, 0);
+        v.field("program", &self.program, 0);
+        v.field("characteristic", &self.characteristic, 0);
+        v.field("communication", &self.communication, 0);
+        v.field("referralMethod", &self.referral_method, 0);
+        v.field("appointmentRequired", &self.appointment_required, 0);
+        v.field("availableTime", &self.available_time, 0);
+        v.field("notAvailable", &self.not_available, 0);
+        v.field("availabilityExceptions", &self.availability_exceptions, 0);
+        v.refs("endpoint", &self.endpoint, 0, &["Endpoint"]);
+    }
+}
+
 impl HealthcareService {
     /// Sets `providedBy` to a reference to a Organization.
     pub fn set_provided_by<T: crate::targets::HealthcareServiceProvidedBy>(
@@ -570,6 +608,16 @@ impl crate::visit::Walk for HealthcareServiceEligibility {
         w.field("modifierExtension", &mut self.modifier_extension);
         w.field("code", &mut self.code);
         w.field("comment", &mut self.comment);
+    }
+}
+
+impl crate::validate::Validate for HealthcareServiceEligibility {
+    fn validate(&self, v: &mut crate::validate::Validator) {
+        v.attr("id", &self.id, 0);
+        v.field("extension", &self.extension, 0);
+        v.field("modifierExtension", &self.modifier_extension, 0);
+        v.field("code", &self.code, 0);
+        v.field("comment", &self.comment, 0);
     }
 }
 
@@ -736,6 +784,18 @@ impl crate::visit::Walk for HealthcareServiceAvailableTime {
     }
 }
 
+impl crate::validate::Validate for HealthcareServiceAvailableTime {
+    fn validate(&self, v: &mut crate::validate::Validator) {
+        v.attr("id", &self.id, 0);
+        v.field("extension", &self.extension, 0);
+        v.field("modifierExtension", &self.modifier_extension, 0);
+        v.field("daysOfWeek", &self.days_of_week, 0);
+        v.field("allDay", &self.all_day, 0);
+        v.field("availableStartTime", &self.available_start_time, 0);
+        v.field("availableEndTime", &self.available_end_time, 0);
+    }
+}
+
 /// Not available during this time due to provided reason
 ///
 /// The HealthcareService is not available during this period of time due to the provided reason.
@@ -840,6 +900,16 @@ impl crate::visit::Walk for HealthcareServiceNotAvailable {
         w.field("modifierExtension", &mut self.modifier_extension);
         w.field("description", &mut self.description);
         w.field("during", &mut self.during);
+    }
+}
+
+impl crate::validate::Validate for HealthcareServiceNotAvailable {
+    fn validate(&self, v: &mut crate::validate::Validator) {
+        v.attr("id", &self.id, 0);
+        v.field("extension", &self.extension, 0);
+        v.field("modifierExtension", &self.modifier_extension, 0);
+        v.field("description", &self.description, 1);
+        v.field("during", &self.during, 0);
     }
 }
 

@@ -413,6 +413,61 @@ impl crate::visit::Walk for ImagingStudy {
     }
 }
 
+impl crate::validate::Validate for ImagingStudy {
+    const IS_RESOURCE: bool = true;
+    fn validate(&self, v: &mut crate::validate::Validator) {
+        v.field("id", &self.id, 0);
+        v.field("meta", &self.meta, 0);
+        v.field("implicitRules", &self.implicit_rules, 0);
+        v.field("language", &self.language, 0);
+        v.field("text", &self.text, 0);
+        v.field("contained", &self.contained, 0);
+        v.field("extension", &self.extension, 0);
+        v.field("modifierExtension", &self.modifier_extension, 0);
+        v.field("identifier", &self.identifier, 0);
+        v.field("status", &self.status, 1);
+        v.field("modality", &self.modality, 0);
+        v.refs("subject", &self.subject, 1, &["Patient", "Device", "Group"]);
+        v.refs("encounter", &self.encounter, 0, &["Encounter"]);
+        v.field("started", &self.started, 0);
+        v.refs(
+            "basedOn",
+            &self.based_on,
+            0,
+            &["CarePlan", "ServiceRequest", "Appointment", "AppointmentResponse", "Task"],
+        );
+        v.refs("referrer", &self.referrer, 0, &["Practitioner", "PractitionerRole"]);
+        v.refs(
+            "interpreter",
+            &self.interpreter,
+            0,
+            &["Practitioner", "PractitionerRole"],
+        );
+        v.refs("endpoint", &self.endpoint, 0, &["Endpoint"]);
+        v.field("numberOfSeries", &self.number_of_series, 0);
+        v.field("numberOfInstances", &self.number_of_instances, 0);
+        v.refs("procedureReference", &self.procedure_reference, 0, &["Procedure"]);
+        v.field("procedureCode", &self.procedure_code, 0);
+        v.refs("location", &self.location, 0, &["Location"]);
+        v.field("reasonCode", &self.reason_code, 0);
+        v.refs(
+            "reasonReference",
+            &self.reason_reference,
+            0,
+            &[
+                "Condition",
+                "Observation",
+                "Media",
+                "DiagnosticReport",
+                "DocumentReference",
+            ],
+        );
+        v.field("note", &self.note, 0);
+        v.field("description", &self.description, 0);
+        v.field("series", &self.series, 0);
+    }
+}
+
 impl ImagingStudy {
     /// A new `ImagingStudy` with its required elements: `status`, `subject`.
     pub fn new<T1: crate::targets::ImagingStudySubject>(
@@ -751,6 +806,26 @@ impl crate::visit::Walk for ImagingStudySeries {
     }
 }
 
+impl crate::validate::Validate for ImagingStudySeries {
+    fn validate(&self, v: &mut crate::validate::Validator) {
+        v.attr("id", &self.id, 0);
+        v.field("extension", &self.extension, 0);
+        v.field("modifierExtension", &self.modifier_extension, 0);
+        v.field("uid", &self.uid, 1);
+        v.field("number", &self.number, 0);
+        v.field("modality", &self.modality, 1);
+        v.field("description", &self.description, 0);
+        v.field("numberOfInstances", &self.number_of_instances, 0);
+        v.refs("endpoint", &self.endpoint, 0, &["Endpoint"]);
+        v.field("bodySite", &self.body_site, 0);
+        v.field("laterality", &self.laterality, 0);
+        v.refs("specimen", &self.specimen, 0, &["Specimen"]);
+        v.field("started", &self.started, 0);
+        v.field("performer", &self.performer, 0);
+        v.field("instance", &self.instance, 0);
+    }
+}
+
 impl ImagingStudySeries {
     /// A new `ImagingStudy.series` with its required elements: `uid`, `modality`.
     pub fn new(uid: Id, modality: Coding) -> Self {
@@ -891,6 +966,29 @@ impl crate::visit::Walk for ImagingStudySeriesPerformer {
         w.refs(
             "actor",
             &mut self.actor,
+            &[
+                "Practitioner",
+                "PractitionerRole",
+                "Organization",
+                "CareTeam",
+                "Patient",
+                "Device",
+                "RelatedPerson",
+            ],
+        );
+    }
+}
+
+impl crate::validate::Validate for ImagingStudySeriesPerformer {
+    fn validate(&self, v: &mut crate::validate::Validator) {
+        v.attr("id", &self.id, 0);
+        v.field("extension", &self.extension, 0);
+        v.field("modifierExtension", &self.modifier_extension, 0);
+        v.field("function", &self.function, 0);
+        v.refs(
+            "actor",
+            &self.actor,
+            1,
             &[
                 "Practitioner",
                 "PractitionerRole",
@@ -1053,6 +1151,18 @@ impl crate::visit::Walk for ImagingStudySeriesInstance {
         w.field("sopClass", &mut self.sop_class);
         w.field("number", &mut self.number);
         w.field("title", &mut self.title);
+    }
+}
+
+impl crate::validate::Validate for ImagingStudySeriesInstance {
+    fn validate(&self, v: &mut crate::validate::Validator) {
+        v.attr("id", &self.id, 0);
+        v.field("extension", &self.extension, 0);
+        v.field("modifierExtension", &self.modifier_extension, 0);
+        v.field("uid", &self.uid, 1);
+        v.field("sopClass", &self.sop_class, 1);
+        v.field("number", &self.number, 0);
+        v.field("title", &self.title, 0);
     }
 }
 

@@ -485,6 +485,53 @@ impl crate::visit::Walk for Immunization {
     }
 }
 
+impl crate::validate::Validate for Immunization {
+    const IS_RESOURCE: bool = true;
+    fn validate(&self, v: &mut crate::validate::Validator) {
+        v.field("id", &self.id, 0);
+        v.field("meta", &self.meta, 0);
+        v.field("implicitRules", &self.implicit_rules, 0);
+        v.field("language", &self.language, 0);
+        v.field("text", &self.text, 0);
+        v.field("contained", &self.contained, 0);
+        v.field("extension", &self.extension, 0);
+        v.field("modifierExtension", &self.modifier_extension, 0);
+        v.field("identifier", &self.identifier, 0);
+        v.field("status", &self.status, 1);
+        v.field("statusReason", &self.status_reason, 0);
+        v.field("vaccineCode", &self.vaccine_code, 1);
+        v.refs("patient", &self.patient, 1, &["Patient"]);
+        v.refs("encounter", &self.encounter, 0, &["Encounter"]);
+        v.choice("occurrence", &self.occurrence, 1);
+        v.field("recorded", &self.recorded, 0);
+        v.field("primarySource", &self.primary_source, 0);
+        v.field("reportOrigin", &self.report_origin, 0);
+        v.refs("location", &self.location, 0, &["Location"]);
+        v.refs("manufacturer", &self.manufacturer, 0, &["Organization"]);
+        v.field("lotNumber", &self.lot_number, 0);
+        v.field("expirationDate", &self.expiration_date, 0);
+        v.field("site", &self.site, 0);
+        v.field("route", &self.route, 0);
+        v.field("doseQuantity", &self.dose_quantity, 0);
+        v.field("performer", &self.performer, 0);
+        v.field("note", &self.note, 0);
+        v.field("reasonCode", &self.reason_code, 0);
+        v.refs(
+            "reasonReference",
+            &self.reason_reference,
+            0,
+            &["Condition", "Observation", "DiagnosticReport"],
+        );
+        v.field("isSubpotent", &self.is_subpotent, 0);
+        v.field("subpotentReason", &self.subpotent_reason, 0);
+        v.field("education", &self.education, 0);
+        v.field("programEligibility", &self.program_eligibility, 0);
+        v.field("fundingSource", &self.funding_source, 0);
+        v.field("reaction", &self.reaction, 0);
+        v.field("protocolApplied", &self.protocol_applied, 0);
+    }
+}
+
 impl Immunization {
     /// A new `Immunization` with its required elements: `status`, `vaccineCode`, `patient`, `occurrence`.
     pub fn new<T2: crate::targets::ImmunizationPatient>(
@@ -586,6 +633,15 @@ impl crate::visit::Walk for ImmunizationOccurrence {
             Self::String(v) => {
                 w.field("occurrenceString", v);
             }
+        }
+    }
+}
+
+impl crate::validate::Validate for ImmunizationOccurrence {
+    fn validate(&self, v: &mut crate::validate::Validator) {
+        match self {
+            Self::DateTime(x) => v.variant("occurrenceDateTime", x),
+            Self::String(x) => v.variant("occurrenceString", x),
         }
     }
 }
@@ -722,6 +778,21 @@ impl crate::visit::Walk for ImmunizationPerformer {
         w.refs(
             "actor",
             &mut self.actor,
+            &["Practitioner", "PractitionerRole", "Organization"],
+        );
+    }
+}
+
+impl crate::validate::Validate for ImmunizationPerformer {
+    fn validate(&self, v: &mut crate::validate::Validator) {
+        v.attr("id", &self.id, 0);
+        v.field("extension", &self.extension, 0);
+        v.field("modifierExtension", &self.modifier_extension, 0);
+        v.field("function", &self.function, 0);
+        v.refs(
+            "actor",
+            &self.actor,
+            1,
             &["Practitioner", "PractitionerRole", "Organization"],
         );
     }
@@ -906,6 +977,18 @@ impl crate::visit::Walk for ImmunizationEducation {
     }
 }
 
+impl crate::validate::Validate for ImmunizationEducation {
+    fn validate(&self, v: &mut crate::validate::Validator) {
+        v.attr("id", &self.id, 0);
+        v.field("extension", &self.extension, 0);
+        v.field("modifierExtension", &self.modifier_extension, 0);
+        v.field("documentType", &self.document_type, 0);
+        v.field("reference", &self.reference, 0);
+        v.field("publicationDate", &self.publication_date, 0);
+        v.field("presentationDate", &self.presentation_date, 0);
+    }
+}
+
 /// Details of a reaction that follows immunization
 ///
 /// Categorical data indicating that an adverse event is associated in time to an immunization.
@@ -1015,6 +1098,17 @@ impl crate::visit::Walk for ImmunizationReaction {
         w.field("date", &mut self.date);
         w.refs("detail", &mut self.detail, &["Observation"]);
         w.field("reported", &mut self.reported);
+    }
+}
+
+impl crate::validate::Validate for ImmunizationReaction {
+    fn validate(&self, v: &mut crate::validate::Validator) {
+        v.attr("id", &self.id, 0);
+        v.field("extension", &self.extension, 0);
+        v.field("modifierExtension", &self.modifier_extension, 0);
+        v.field("date", &self.date, 0);
+        v.refs("detail", &self.detail, 0, &["Observation"]);
+        v.field("reported", &self.reported, 0);
     }
 }
 
@@ -1237,6 +1331,19 @@ impl crate::visit::Walk for ImmunizationProtocolApplied {
     }
 }
 
+impl crate::validate::Validate for ImmunizationProtocolApplied {
+    fn validate(&self, v: &mut crate::validate::Validator) {
+        v.attr("id", &self.id, 0);
+        v.field("extension", &self.extension, 0);
+        v.field("modifierExtension", &self.modifier_extension, 0);
+        v.field("series", &self.series, 0);
+        v.refs("authority", &self.authority, 0, &["Organization"]);
+        v.field("targetDisease", &self.target_disease, 0);
+        v.choice("doseNumber", &self.dose_number, 1);
+        v.choice("seriesDoses", &self.series_doses, 0);
+    }
+}
+
 impl ImmunizationProtocolApplied {
     /// A new `Immunization.protocolApplied` with its required elements: `doseNumber`.
     pub fn new(dose_number: ImmunizationProtocolAppliedDoseNumber) -> Self {
@@ -1302,6 +1409,15 @@ impl crate::visit::Walk for ImmunizationProtocolAppliedDoseNumber {
     }
 }
 
+impl crate::validate::Validate for ImmunizationProtocolAppliedDoseNumber {
+    fn validate(&self, v: &mut crate::validate::Validator) {
+        match self {
+            Self::PositiveInt(x) => v.variant("doseNumberPositiveInt", x),
+            Self::String(x) => v.variant("doseNumberString", x),
+        }
+    }
+}
+
 /// Choice of types for `Immunization.protocolApplied.seriesDoses[x]`.
 ///
 /// In JSON the element name carries the type (`seriesDosesPositiveInt`, `seriesDosesString`, ...).
@@ -1350,6 +1466,15 @@ impl crate::visit::Walk for ImmunizationProtocolAppliedSeriesDoses {
             Self::String(v) => {
                 w.field("seriesDosesString", v);
             }
+        }
+    }
+}
+
+impl crate::validate::Validate for ImmunizationProtocolAppliedSeriesDoses {
+    fn validate(&self, v: &mut crate::validate::Validator) {
+        match self {
+            Self::PositiveInt(x) => v.variant("seriesDosesPositiveInt", x),
+            Self::String(x) => v.variant("seriesDosesString", x),
         }
     }
 }

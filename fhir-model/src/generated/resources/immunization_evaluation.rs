@@ -369,6 +369,33 @@ impl crate::visit::Walk for ImmunizationEvaluation {
     }
 }
 
+impl crate::validate::Validate for ImmunizationEvaluation {
+    const IS_RESOURCE: bool = true;
+    fn validate(&self, v: &mut crate::validate::Validator) {
+        v.field("id", &self.id, 0);
+        v.field("meta", &self.meta, 0);
+        v.field("implicitRules", &self.implicit_rules, 0);
+        v.field("language", &self.language, 0);
+        v.field("text", &self.text, 0);
+        v.field("contained", &self.contained, 0);
+        v.field("extension", &self.extension, 0);
+        v.field("modifierExtension", &self.modifier_extension, 0);
+        v.field("identifier", &self.identifier, 0);
+        v.field("status", &self.status, 1);
+        v.refs("patient", &self.patient, 1, &["Patient"]);
+        v.field("date", &self.date, 0);
+        v.refs("authority", &self.authority, 0, &["Organization"]);
+        v.field("targetDisease", &self.target_disease, 1);
+        v.refs("immunizationEvent", &self.immunization_event, 1, &["Immunization"]);
+        v.field("doseStatus", &self.dose_status, 1);
+        v.field("doseStatusReason", &self.dose_status_reason, 0);
+        v.field("description", &self.description, 0);
+        v.field("series", &self.series, 0);
+        v.choice("doseNumber", &self.dose_number, 0);
+        v.choice("seriesDoses", &self.series_doses, 0);
+    }
+}
+
 impl ImmunizationEvaluation {
     /// A new `ImmunizationEvaluation` with its required elements: `status`, `patient`, `targetDisease`, `immunizationEvent`, `doseStatus`.
     pub fn new<
@@ -462,6 +489,15 @@ impl crate::visit::Walk for ImmunizationEvaluationDoseNumber {
     }
 }
 
+impl crate::validate::Validate for ImmunizationEvaluationDoseNumber {
+    fn validate(&self, v: &mut crate::validate::Validator) {
+        match self {
+            Self::PositiveInt(x) => v.variant("doseNumberPositiveInt", x),
+            Self::String(x) => v.variant("doseNumberString", x),
+        }
+    }
+}
+
 /// Choice of types for `ImmunizationEvaluation.seriesDoses[x]`.
 ///
 /// In JSON the element name carries the type (`seriesDosesPositiveInt`, `seriesDosesString`, ...).
@@ -510,6 +546,15 @@ impl crate::visit::Walk for ImmunizationEvaluationSeriesDoses {
             Self::String(v) => {
                 w.field("seriesDosesString", v);
             }
+        }
+    }
+}
+
+impl crate::validate::Validate for ImmunizationEvaluationSeriesDoses {
+    fn validate(&self, v: &mut crate::validate::Validator) {
+        match self {
+            Self::PositiveInt(x) => v.variant("seriesDosesPositiveInt", x),
+            Self::String(x) => v.variant("seriesDosesString", x),
         }
     }
 }

@@ -201,6 +201,25 @@ impl crate::visit::Walk for ImmunizationRecommendation {
     }
 }
 
+impl crate::validate::Validate for ImmunizationRecommendation {
+    const IS_RESOURCE: bool = true;
+    fn validate(&self, v: &mut crate::validate::Validator) {
+        v.field("id", &self.id, 0);
+        v.field("meta", &self.meta, 0);
+        v.field("implicitRules", &self.implicit_rules, 0);
+        v.field("language", &self.language, 0);
+        v.field("text", &self.text, 0);
+        v.field("contained", &self.contained, 0);
+        v.field("extension", &self.extension, 0);
+        v.field("modifierExtension", &self.modifier_extension, 0);
+        v.field("identifier", &self.identifier, 0);
+        v.refs("patient", &self.patient, 1, &["Patient"]);
+        v.field("date", &self.date, 1);
+        v.refs("authority", &self.authority, 0, &["Organization"]);
+        v.field("recommendation", &self.recommendation, 1);
+    }
+}
+
 impl ImmunizationRecommendation {
     /// A new `ImmunizationRecommendation` with its required elements: `patient`, `date`, `recommendation` (its first item).
     pub fn new<T0: crate::targets::ImmunizationRecommendationPatient>(
@@ -582,6 +601,36 @@ impl crate::visit::Walk for ImmunizationRecommendationRecommendation {
     }
 }
 
+impl crate::validate::Validate for ImmunizationRecommendationRecommendation {
+    fn validate(&self, v: &mut crate::validate::Validator) {
+        v.attr("id", &self.id, 0);
+        v.field("extension", &self.extension, 0);
+        v.field("modifierExtension", &self.modifier_extension, 0);
+        v.field("vaccineCode", &self.vaccine_code, 0);
+        v.field("targetDisease", &self.target_disease, 0);
+        v.field("contraindicatedVaccineCode", &self.contraindicated_vaccine_code, 0);
+        v.field("forecastStatus", &self.forecast_status, 1);
+        v.field("forecastReason", &self.forecast_reason, 0);
+        v.field("dateCriterion", &self.date_criterion, 0);
+        v.field("description", &self.description, 0);
+        v.field("series", &self.series, 0);
+        v.choice("doseNumber", &self.dose_number, 0);
+        v.choice("seriesDoses", &self.series_doses, 0);
+        v.refs(
+            "supportingImmunization",
+            &self.supporting_immunization,
+            0,
+            &["Immunization", "ImmunizationEvaluation"],
+        );
+        v.refs(
+            "supportingPatientInformation",
+            &self.supporting_patient_information,
+            0,
+            &[],
+        );
+    }
+}
+
 impl ImmunizationRecommendationRecommendation {
     /// A new `ImmunizationRecommendation.recommendation` with its required elements: `forecastStatus`.
     pub fn new(forecast_status: CodeableConcept) -> Self {
@@ -646,6 +695,15 @@ impl crate::visit::Walk for ImmunizationRecommendationRecommendationDoseNumber {
     }
 }
 
+impl crate::validate::Validate for ImmunizationRecommendationRecommendationDoseNumber {
+    fn validate(&self, v: &mut crate::validate::Validator) {
+        match self {
+            Self::PositiveInt(x) => v.variant("doseNumberPositiveInt", x),
+            Self::String(x) => v.variant("doseNumberString", x),
+        }
+    }
+}
+
 /// Choice of types for `ImmunizationRecommendation.recommendation.seriesDoses[x]`.
 ///
 /// In JSON the element name carries the type (`seriesDosesPositiveInt`, `seriesDosesString`, ...).
@@ -694,6 +752,15 @@ impl crate::visit::Walk for ImmunizationRecommendationRecommendationSeriesDoses 
             Self::String(v) => {
                 w.field("seriesDosesString", v);
             }
+        }
+    }
+}
+
+impl crate::validate::Validate for ImmunizationRecommendationRecommendationSeriesDoses {
+    fn validate(&self, v: &mut crate::validate::Validator) {
+        match self {
+            Self::PositiveInt(x) => v.variant("seriesDosesPositiveInt", x),
+            Self::String(x) => v.variant("seriesDosesString", x),
         }
     }
 }
@@ -805,6 +872,17 @@ impl crate::visit::Walk for ImmunizationRecommendationRecommendationDateCriterio
         w.field("modifierExtension", &mut self.modifier_extension);
         w.field("code", &mut self.code);
         w.field("value", &mut self.value);
+    }
+}
+
+impl crate::validate::Validate
+for ImmunizationRecommendationRecommendationDateCriterion {
+    fn validate(&self, v: &mut crate::validate::Validator) {
+        v.attr("id", &self.id, 0);
+        v.field("extension", &self.extension, 0);
+        v.field("modifierExtension", &self.modifier_extension, 0);
+        v.field("code", &self.code, 1);
+        v.field("value", &self.value, 1);
     }
 }
 

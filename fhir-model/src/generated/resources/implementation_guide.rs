@@ -388,6 +388,40 @@ impl crate::visit::Walk for ImplementationGuide {
     }
 }
 
+impl crate::validate::Validate for ImplementationGuide {
+    const IS_RESOURCE: bool = true;
+    fn validate(&self, v: &mut crate::validate::Validator) {
+        v.field("id", &self.id, 0);
+        v.field("meta", &self.meta, 0);
+        v.field("implicitRules", &self.implicit_rules, 0);
+        v.field("language", &self.language, 0);
+        v.field("text", &self.text, 0);
+        v.field("contained", &self.contained, 0);
+        v.field("extension", &self.extension, 0);
+        v.field("modifierExtension", &self.modifier_extension, 0);
+        v.field("url", &self.url, 1);
+        v.field("version", &self.version, 0);
+        v.field("name", &self.name, 1);
+        v.field("title", &self.title, 0);
+        v.field("status", &self.status, 1);
+        v.field("experimental", &self.experimental, 0);
+        v.field("date", &self.date, 0);
+        v.field("publisher", &self.publisher, 0);
+        v.field("contact", &self.contact, 0);
+        v.field("description", &self.description, 0);
+        v.field("useContext", &self.use_context, 0);
+        v.field("jurisdiction", &self.jurisdiction, 0);
+        v.field("copyright", &self.copyright, 0);
+        v.field("packageId", &self.package_id, 1);
+        v.field("license", &self.license, 0);
+        v.field("fhirVersion", &self.fhir_version, 1);
+        v.field("dependsOn", &self.depends_on, 0);
+        v.field("global", &self.global, 0);
+        v.field("definition", &self.definition, 0);
+        v.field("manifest", &self.manifest, 0);
+    }
+}
+
 impl ImplementationGuide {
     /// A new `ImplementationGuide` with its required elements: `url`, `name`, `status`, `packageId`, `fhirVersion` (its first item).
     pub fn new(
@@ -555,6 +589,17 @@ impl crate::visit::Walk for ImplementationGuideDependsOn {
     }
 }
 
+impl crate::validate::Validate for ImplementationGuideDependsOn {
+    fn validate(&self, v: &mut crate::validate::Validator) {
+        v.attr("id", &self.id, 0);
+        v.field("extension", &self.extension, 0);
+        v.field("modifierExtension", &self.modifier_extension, 0);
+        v.field("uri", &self.uri, 1);
+        v.field("packageId", &self.package_id, 0);
+        v.field("version", &self.version, 0);
+    }
+}
+
 impl ImplementationGuideDependsOn {
     /// A new `ImplementationGuide.dependsOn` with its required elements: `uri`.
     pub fn new(uri: Canonical) -> Self {
@@ -677,6 +722,16 @@ impl crate::visit::Walk for ImplementationGuideGlobal {
         w.field("modifierExtension", &mut self.modifier_extension);
         w.field("type", &mut self.type_);
         w.field("profile", &mut self.profile);
+    }
+}
+
+impl crate::validate::Validate for ImplementationGuideGlobal {
+    fn validate(&self, v: &mut crate::validate::Validator) {
+        v.attr("id", &self.id, 0);
+        v.field("extension", &self.extension, 0);
+        v.field("modifierExtension", &self.modifier_extension, 0);
+        v.field("type", &self.type_, 1);
+        v.field("profile", &self.profile, 1);
     }
 }
 
@@ -820,6 +875,19 @@ impl crate::visit::Walk for ImplementationGuideDefinition {
     }
 }
 
+impl crate::validate::Validate for ImplementationGuideDefinition {
+    fn validate(&self, v: &mut crate::validate::Validator) {
+        v.attr("id", &self.id, 0);
+        v.field("extension", &self.extension, 0);
+        v.field("modifierExtension", &self.modifier_extension, 0);
+        v.field("grouping", &self.grouping, 0);
+        v.field("resource", &self.resource, 1);
+        v.field("page", &self.page, 0);
+        v.field("parameter", &self.parameter, 0);
+        v.field("template", &self.template, 0);
+    }
+}
+
 impl ImplementationGuideDefinition {
     /// A new `ImplementationGuide.definition` with its required elements: `resource` (its first item).
     pub fn new(resource: ImplementationGuideDefinitionResource) -> Self {
@@ -936,6 +1004,16 @@ impl crate::visit::Walk for ImplementationGuideDefinitionGrouping {
         w.field("modifierExtension", &mut self.modifier_extension);
         w.field("name", &mut self.name);
         w.field("description", &mut self.description);
+    }
+}
+
+impl crate::validate::Validate for ImplementationGuideDefinitionGrouping {
+    fn validate(&self, v: &mut crate::validate::Validator) {
+        v.attr("id", &self.id, 0);
+        v.field("extension", &self.extension, 0);
+        v.field("modifierExtension", &self.modifier_extension, 0);
+        v.field("name", &self.name, 1);
+        v.field("description", &self.description, 0);
     }
 }
 
@@ -1141,6 +1219,20 @@ impl crate::visit::Walk for ImplementationGuideDefinitionResource {
     }
 }
 
+impl crate::validate::Validate for ImplementationGuideDefinitionResource {
+    fn validate(&self, v: &mut crate::validate::Validator) {
+        v.attr("id", &self.id, 0);
+        v.field("extension", &self.extension, 0);
+        v.field("modifierExtension", &self.modifier_extension, 0);
+        v.refs("reference", &self.reference, 1, &[]);
+        v.field("fhirVersion", &self.fhir_version, 0);
+        v.field("name", &self.name, 0);
+        v.field("description", &self.description, 0);
+        v.choice("example", &self.example, 0);
+        v.field("groupingId", &self.grouping_id, 0);
+    }
+}
+
 impl ImplementationGuideDefinitionResource {
     /// A new `ImplementationGuide.definition.resource` with its required elements: `reference`.
     pub fn new(reference: Reference) -> Self {
@@ -1194,6 +1286,15 @@ impl crate::visit::Walk for ImplementationGuideDefinitionResourceExample {
             Self::Canonical(v) => {
                 w.field("exampleCanonical", v);
             }
+        }
+    }
+}
+
+impl crate::validate::Validate for ImplementationGuideDefinitionResourceExample {
+    fn validate(&self, v: &mut crate::validate::Validator) {
+        match self {
+            Self::Boolean(x) => v.variant("exampleBoolean", x),
+            Self::Canonical(x) => v.variant("exampleCanonical", x),
         }
     }
 }
@@ -1359,6 +1460,18 @@ impl crate::visit::Walk for ImplementationGuideDefinitionPage {
     }
 }
 
+impl crate::validate::Validate for ImplementationGuideDefinitionPage {
+    fn validate(&self, v: &mut crate::validate::Validator) {
+        v.attr("id", &self.id, 0);
+        v.field("extension", &self.extension, 0);
+        v.field("modifierExtension", &self.modifier_extension, 0);
+        v.choice("name", &self.name, 1);
+        v.field("title", &self.title, 1);
+        v.field("generation", &self.generation, 1);
+        v.field("page", &self.page, 0);
+    }
+}
+
 impl ImplementationGuideDefinitionPage {
     /// A new `ImplementationGuide.definition.page` with its required elements: `name`, `title`, `generation`.
     pub fn new(
@@ -1414,6 +1527,15 @@ impl crate::visit::Walk for ImplementationGuideDefinitionPageName {
             Self::Reference(v) => {
                 w.refs("nameReference", v, &["Binary"]);
             }
+        }
+    }
+}
+
+impl crate::validate::Validate for ImplementationGuideDefinitionPageName {
+    fn validate(&self, v: &mut crate::validate::Validator) {
+        match self {
+            Self::Url(x) => v.variant("nameUrl", x),
+            Self::Reference(x) => v.variant_ref("nameReference", x, &["Binary"]),
         }
     }
 }
@@ -1530,6 +1652,16 @@ impl crate::visit::Walk for ImplementationGuideDefinitionParameter {
         w.field("modifierExtension", &mut self.modifier_extension);
         w.field("code", &mut self.code);
         w.field("value", &mut self.value);
+    }
+}
+
+impl crate::validate::Validate for ImplementationGuideDefinitionParameter {
+    fn validate(&self, v: &mut crate::validate::Validator) {
+        v.attr("id", &self.id, 0);
+        v.field("extension", &self.extension, 0);
+        v.field("modifierExtension", &self.modifier_extension, 0);
+        v.field("code", &self.code, 1);
+        v.field("value", &self.value, 1);
     }
 }
 
@@ -1667,6 +1799,17 @@ impl crate::visit::Walk for ImplementationGuideDefinitionTemplate {
         w.field("code", &mut self.code);
         w.field("source", &mut self.source);
         w.field("scope", &mut self.scope);
+    }
+}
+
+impl crate::validate::Validate for ImplementationGuideDefinitionTemplate {
+    fn validate(&self, v: &mut crate::validate::Validator) {
+        v.attr("id", &self.id, 0);
+        v.field("extension", &self.extension, 0);
+        v.field("modifierExtension", &self.modifier_extension, 0);
+        v.field("code", &self.code, 1);
+        v.field("source", &self.source, 1);
+        v.field("scope", &self.scope, 0);
     }
 }
 
@@ -1818,6 +1961,19 @@ impl crate::visit::Walk for ImplementationGuideManifest {
         w.field("page", &mut self.page);
         w.field("image", &mut self.image);
         w.field("other", &mut self.other);
+    }
+}
+
+impl crate::validate::Validate for ImplementationGuideManifest {
+    fn validate(&self, v: &mut crate::validate::Validator) {
+        v.attr("id", &self.id, 0);
+        v.field("extension", &self.extension, 0);
+        v.field("modifierExtension", &self.modifier_extension, 0);
+        v.field("rendering", &self.rendering, 0);
+        v.field("resource", &self.resource, 1);
+        v.field("page", &self.page, 0);
+        v.field("image", &self.image, 0);
+        v.field("other", &self.other, 0);
     }
 }
 
@@ -1986,6 +2142,17 @@ impl crate::visit::Walk for ImplementationGuideManifestResource {
     }
 }
 
+impl crate::validate::Validate for ImplementationGuideManifestResource {
+    fn validate(&self, v: &mut crate::validate::Validator) {
+        v.attr("id", &self.id, 0);
+        v.field("extension", &self.extension, 0);
+        v.field("modifierExtension", &self.modifier_extension, 0);
+        v.refs("reference", &self.reference, 1, &[]);
+        v.choice("example", &self.example, 0);
+        v.field("relativePath", &self.relative_path, 0);
+    }
+}
+
 impl ImplementationGuideManifestResource {
     /// A new `ImplementationGuide.manifest.resource` with its required elements: `reference`.
     pub fn new(reference: Reference) -> Self {
@@ -2039,6 +2206,15 @@ impl crate::visit::Walk for ImplementationGuideManifestResourceExample {
             Self::Canonical(v) => {
                 w.field("exampleCanonical", v);
             }
+        }
+    }
+}
+
+impl crate::validate::Validate for ImplementationGuideManifestResourceExample {
+    fn validate(&self, v: &mut crate::validate::Validator) {
+        match self {
+            Self::Boolean(x) => v.variant("exampleBoolean", x),
+            Self::Canonical(x) => v.variant("exampleCanonical", x),
         }
     }
 }
@@ -2164,6 +2340,17 @@ impl crate::visit::Walk for ImplementationGuideManifestPage {
         w.field("name", &mut self.name);
         w.field("title", &mut self.title);
         w.field("anchor", &mut self.anchor);
+    }
+}
+
+impl crate::validate::Validate for ImplementationGuideManifestPage {
+    fn validate(&self, v: &mut crate::validate::Validator) {
+        v.attr("id", &self.id, 0);
+        v.field("extension", &self.extension, 0);
+        v.field("modifierExtension", &self.modifier_extension, 0);
+        v.field("name", &self.name, 1);
+        v.field("title", &self.title, 0);
+        v.field("anchor", &self.anchor, 0);
     }
 }
 

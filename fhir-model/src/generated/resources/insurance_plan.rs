@@ -278,6 +278,34 @@ impl crate::visit::Walk for InsurancePlan {
     }
 }
 
+impl crate::validate::Validate for InsurancePlan {
+    const IS_RESOURCE: bool = true;
+    fn validate(&self, v: &mut crate::validate::Validator) {
+        v.field("id", &self.id, 0);
+        v.field("meta", &self.meta, 0);
+        v.field("implicitRules", &self.implicit_rules, 0);
+        v.field("language", &self.language, 0);
+        v.field("text", &self.text, 0);
+        v.field("contained", &self.contained, 0);
+        v.field("extension", &self.extension, 0);
+        v.field("modifierExtension", &self.modifier_extension, 0);
+        v.field("identifier", &self.identifier, 0);
+        v.field("status", &self.status, 0);
+        v.field("type", &self.type_, 0);
+        v.field("name", &self.name, 0);
+        v.field("alias", &self.alias, 0);
+        v.field("period", &self.period, 0);
+        v.refs("ownedBy", &self.owned_by, 0, &["Organization"]);
+        v.refs("administeredBy", &self.administered_by, 0, &["Organization"]);
+        v.refs("coverageArea", &self.coverage_area, 0, &["Location"]);
+        v.field("contact", &self.contact, 0);
+        v.refs("endpoint", &self.endpoint, 0, &["Endpoint"]);
+        v.refs("network", &self.network, 0, &["Organization"]);
+        v.field("coverage", &self.coverage, 0);
+        v.field("plan", &self.plan, 0);
+    }
+}
+
 impl InsurancePlan {
     /// Sets `ownedBy` to a reference to a Organization.
     pub fn set_owned_by<T: crate::targets::InsurancePlanOwnedBy>(
@@ -465,6 +493,18 @@ impl crate::visit::Walk for InsurancePlanContact {
     }
 }
 
+impl crate::validate::Validate for InsurancePlanContact {
+    fn validate(&self, v: &mut crate::validate::Validator) {
+        v.attr("id", &self.id, 0);
+        v.field("extension", &self.extension, 0);
+        v.field("modifierExtension", &self.modifier_extension, 0);
+        v.field("purpose", &self.purpose, 0);
+        v.field("name", &self.name, 0);
+        v.field("telecom", &self.telecom, 0);
+        v.field("address", &self.address, 0);
+    }
+}
+
 /// Coverage details
 ///
 /// Details about the coverage offered by the insurance product.
@@ -576,6 +616,17 @@ impl crate::visit::Walk for InsurancePlanCoverage {
         w.field("type", &mut self.type_);
         w.refs("network", &mut self.network, &["Organization"]);
         w.field("benefit", &mut self.benefit);
+    }
+}
+
+impl crate::validate::Validate for InsurancePlanCoverage {
+    fn validate(&self, v: &mut crate::validate::Validator) {
+        v.attr("id", &self.id, 0);
+        v.field("extension", &self.extension, 0);
+        v.field("modifierExtension", &self.modifier_extension, 0);
+        v.field("type", &self.type_, 1);
+        v.refs("network", &self.network, 0, &["Organization"]);
+        v.field("benefit", &self.benefit, 1);
     }
 }
 
@@ -711,6 +762,17 @@ impl crate::visit::Walk for InsurancePlanCoverageBenefit {
     }
 }
 
+impl crate::validate::Validate for InsurancePlanCoverageBenefit {
+    fn validate(&self, v: &mut crate::validate::Validator) {
+        v.attr("id", &self.id, 0);
+        v.field("extension", &self.extension, 0);
+        v.field("modifierExtension", &self.modifier_extension, 0);
+        v.field("type", &self.type_, 1);
+        v.field("requirement", &self.requirement, 0);
+        v.field("limit", &self.limit, 0);
+    }
+}
+
 impl InsurancePlanCoverageBenefit {
     /// A new `InsurancePlan.coverage.benefit` with its required elements: `type`.
     pub fn new(type_: CodeableConcept) -> Self {
@@ -817,6 +879,16 @@ impl crate::visit::Walk for InsurancePlanCoverageBenefitLimit {
         w.field("modifierExtension", &mut self.modifier_extension);
         w.field("value", &mut self.value);
         w.field("code", &mut self.code);
+    }
+}
+
+impl crate::validate::Validate for InsurancePlanCoverageBenefitLimit {
+    fn validate(&self, v: &mut crate::validate::Validator) {
+        v.attr("id", &self.id, 0);
+        v.field("extension", &self.extension, 0);
+        v.field("modifierExtension", &self.modifier_extension, 0);
+        v.field("value", &self.value, 0);
+        v.field("code", &self.code, 0);
     }
 }
 
@@ -952,6 +1024,20 @@ impl crate::visit::Walk for InsurancePlanPlan {
         w.refs("network", &mut self.network, &["Organization"]);
         w.field("generalCost", &mut self.general_cost);
         w.field("specificCost", &mut self.specific_cost);
+    }
+}
+
+impl crate::validate::Validate for InsurancePlanPlan {
+    fn validate(&self, v: &mut crate::validate::Validator) {
+        v.attr("id", &self.id, 0);
+        v.field("extension", &self.extension, 0);
+        v.field("modifierExtension", &self.modifier_extension, 0);
+        v.field("identifier", &self.identifier, 0);
+        v.field("type", &self.type_, 0);
+        v.refs("coverageArea", &self.coverage_area, 0, &["Location"]);
+        v.refs("network", &self.network, 0, &["Organization"]);
+        v.field("generalCost", &self.general_cost, 0);
+        v.field("specificCost", &self.specific_cost, 0);
     }
 }
 
@@ -1095,6 +1181,18 @@ impl crate::visit::Walk for InsurancePlanPlanGeneralCost {
     }
 }
 
+impl crate::validate::Validate for InsurancePlanPlanGeneralCost {
+    fn validate(&self, v: &mut crate::validate::Validator) {
+        v.attr("id", &self.id, 0);
+        v.field("extension", &self.extension, 0);
+        v.field("modifierExtension", &self.modifier_extension, 0);
+        v.field("type", &self.type_, 0);
+        v.field("groupSize", &self.group_size, 0);
+        v.field("cost", &self.cost, 0);
+        v.field("comment", &self.comment, 0);
+    }
+}
+
 /// Specific costs
 ///
 /// Costs associated with the coverage provided by the product.
@@ -1194,6 +1292,16 @@ impl crate::visit::Walk for InsurancePlanPlanSpecificCost {
         w.field("modifierExtension", &mut self.modifier_extension);
         w.field("category", &mut self.category);
         w.field("benefit", &mut self.benefit);
+    }
+}
+
+impl crate::validate::Validate for InsurancePlanPlanSpecificCost {
+    fn validate(&self, v: &mut crate::validate::Validator) {
+        v.attr("id", &self.id, 0);
+        v.field("extension", &self.extension, 0);
+        v.field("modifierExtension", &self.modifier_extension, 0);
+        v.field("category", &self.category, 1);
+        v.field("benefit", &self.benefit, 0);
     }
 }
 
@@ -1306,6 +1414,16 @@ impl crate::visit::Walk for InsurancePlanPlanSpecificCostBenefit {
         w.field("modifierExtension", &mut self.modifier_extension);
         w.field("type", &mut self.type_);
         w.field("cost", &mut self.cost);
+    }
+}
+
+impl crate::validate::Validate for InsurancePlanPlanSpecificCostBenefit {
+    fn validate(&self, v: &mut crate::validate::Validator) {
+        v.attr("id", &self.id, 0);
+        v.field("extension", &self.extension, 0);
+        v.field("modifierExtension", &self.modifier_extension, 0);
+        v.field("type", &self.type_, 1);
+        v.field("cost", &self.cost, 0);
     }
 }
 
@@ -1436,6 +1554,18 @@ impl crate::visit::Walk for InsurancePlanPlanSpecificCostBenefitCost {
         w.field("applicability", &mut self.applicability);
         w.field("qualifiers", &mut self.qualifiers);
         w.field("value", &mut self.value);
+    }
+}
+
+impl crate::validate::Validate for InsurancePlanPlanSpecificCostBenefitCost {
+    fn validate(&self, v: &mut crate::validate::Validator) {
+        v.attr("id", &self.id, 0);
+        v.field("extension", &self.extension, 0);
+        v.field("modifierExtension", &self.modifier_extension, 0);
+        v.field("type", &self.type_, 1);
+        v.field("applicability", &self.applicability, 0);
+        v.field("qualifiers", &self.qualifiers, 0);
+        v.field("value", &self.value, 0);
     }
 }
 

@@ -331,6 +331,41 @@ impl crate::visit::Walk for Invoice {
     }
 }
 
+impl crate::validate::Validate for Invoice {
+    const IS_RESOURCE: bool = true;
+    fn validate(&self, v: &mut crate::validate::Validator) {
+        v.field("id", &self.id, 0);
+        v.field("meta", &self.meta, 0);
+        v.field("implicitRules", &self.implicit_rules, 0);
+        v.field("language", &self.language, 0);
+        v.field("text", &self.text, 0);
+        v.field("contained", &self.contained, 0);
+        v.field("extension", &self.extension, 0);
+        v.field("modifierExtension", &self.modifier_extension, 0);
+        v.field("identifier", &self.identifier, 0);
+        v.field("status", &self.status, 1);
+        v.field("cancelledReason", &self.cancelled_reason, 0);
+        v.field("type", &self.type_, 0);
+        v.refs("subject", &self.subject, 0, &["Patient", "Group"]);
+        v.refs(
+            "recipient",
+            &self.recipient,
+            0,
+            &["Organization", "Patient", "RelatedPerson"],
+        );
+        v.field("date", &self.date, 0);
+        v.field("participant", &self.participant, 0);
+        v.refs("issuer", &self.issuer, 0, &["Organization"]);
+        v.refs("account", &self.account, 0, &["Account"]);
+        v.field("lineItem", &self.line_item, 0);
+        v.field("totalPriceComponent", &self.total_price_component, 0);
+        v.field("totalNet", &self.total_net, 0);
+        v.field("totalGross", &self.total_gross, 0);
+        v.field("paymentTerms", &self.payment_terms, 0);
+        v.field("note", &self.note, 0);
+    }
+}
+
 impl Invoice {
     /// A new `Invoice` with its required elements: `status`.
     pub fn new(status: codes::InvoiceStatus) -> Self {
@@ -524,6 +559,28 @@ impl crate::visit::Walk for InvoiceParticipant {
     }
 }
 
+impl crate::validate::Validate for InvoiceParticipant {
+    fn validate(&self, v: &mut crate::validate::Validator) {
+        v.attr("id", &self.id, 0);
+        v.field("extension", &self.extension, 0);
+        v.field("modifierExtension", &self.modifier_extension, 0);
+        v.field("role", &self.role, 0);
+        v.refs(
+            "actor",
+            &self.actor,
+            1,
+            &[
+                "Practitioner",
+                "Organization",
+                "Patient",
+                "PractitionerRole",
+                "Device",
+                "RelatedPerson",
+            ],
+        );
+    }
+}
+
 impl InvoiceParticipant {
     /// A new `Invoice.participant` with its required elements: `actor`.
     pub fn new<T0: crate::targets::InvoiceParticipantActor>(
@@ -672,6 +729,17 @@ impl crate::visit::Walk for InvoiceLineItem {
     }
 }
 
+impl crate::validate::Validate for InvoiceLineItem {
+    fn validate(&self, v: &mut crate::validate::Validator) {
+        v.attr("id", &self.id, 0);
+        v.field("extension", &self.extension, 0);
+        v.field("modifierExtension", &self.modifier_extension, 0);
+        v.field("sequence", &self.sequence, 0);
+        v.choice("chargeItem", &self.charge_item, 1);
+        v.field("priceComponent", &self.price_component, 0);
+    }
+}
+
 impl InvoiceLineItem {
     /// A new `Invoice.lineItem` with its required elements: `chargeItem`.
     pub fn new(charge_item: InvoiceLineItemChargeItem) -> Self {
@@ -723,6 +791,17 @@ impl crate::visit::Walk for InvoiceLineItemChargeItem {
             Self::CodeableConcept(v) => {
                 w.field("chargeItemCodeableConcept", v);
             }
+        }
+    }
+}
+
+impl crate::validate::Validate for InvoiceLineItemChargeItem {
+    fn validate(&self, v: &mut crate::validate::Validator) {
+        match self {
+            Self::Reference(x) => {
+                v.variant_ref("chargeItemReference", x, &["ChargeItem"])
+            }
+            Self::CodeableConcept(x) => v.variant("chargeItemCodeableConcept", x),
         }
     }
 }
@@ -851,6 +930,18 @@ impl crate::visit::Walk for InvoiceLineItemPriceComponent {
         w.field("code", &mut self.code);
         w.field("factor", &mut self.factor);
         w.field("amount", &mut self.amount);
+    }
+}
+
+impl crate::validate::Validate for InvoiceLineItemPriceComponent {
+    fn validate(&self, v: &mut crate::validate::Validator) {
+        v.attr("id", &self.id, 0);
+        v.field("extension", &self.extension, 0);
+        v.field("modifierExtension", &self.modifier_extension, 0);
+        v.field("type", &self.type_, 1);
+        v.field("code", &self.code, 0);
+        v.field("factor", &self.factor, 0);
+        v.field("amount", &self.amount, 0);
     }
 }
 

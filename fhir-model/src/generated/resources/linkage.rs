@@ -182,6 +182,28 @@ impl crate::visit::Walk for Linkage {
     }
 }
 
+impl crate::validate::Validate for Linkage {
+    const IS_RESOURCE: bool = true;
+    fn validate(&self, v: &mut crate::validate::Validator) {
+        v.field("id", &self.id, 0);
+        v.field("meta", &self.meta, 0);
+        v.field("implicitRules", &self.implicit_rules, 0);
+        v.field("language", &self.language, 0);
+        v.field("text", &self.text, 0);
+        v.field("contained", &self.contained, 0);
+        v.field("extension", &self.extension, 0);
+        v.field("modifierExtension", &self.modifier_extension, 0);
+        v.field("active", &self.active, 0);
+        v.refs(
+            "author",
+            &self.author,
+            0,
+            &["Practitioner", "PractitionerRole", "Organization"],
+        );
+        v.field("item", &self.item, 1);
+    }
+}
+
 impl Linkage {
     /// A new `Linkage` with its required elements: `item` (its first item).
     pub fn new(item: LinkageItem) -> Self {
@@ -334,6 +356,16 @@ impl crate::visit::Walk for LinkageItem {
         w.field("modifierExtension", &mut self.modifier_extension);
         w.field("type", &mut self.type_);
         w.refs("resource", &mut self.resource, &[]);
+    }
+}
+
+impl crate::validate::Validate for LinkageItem {
+    fn validate(&self, v: &mut crate::validate::Validator) {
+        v.attr("id", &self.id, 0);
+        v.field("extension", &self.extension, 0);
+        v.field("modifierExtension", &self.modifier_extension, 0);
+        v.field("type", &self.type_, 1);
+        v.refs("resource", &self.resource, 1, &[]);
     }
 }
 

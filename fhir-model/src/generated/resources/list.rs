@@ -291,6 +291,38 @@ impl crate::visit::Walk for List {
     }
 }
 
+impl crate::validate::Validate for List {
+    const IS_RESOURCE: bool = true;
+    fn validate(&self, v: &mut crate::validate::Validator) {
+        v.field("id", &self.id, 0);
+        v.field("meta", &self.meta, 0);
+        v.field("implicitRules", &self.implicit_rules, 0);
+        v.field("language", &self.language, 0);
+        v.field("text", &self.text, 0);
+        v.field("contained", &self.contained, 0);
+        v.field("extension", &self.extension, 0);
+        v.field("modifierExtension", &self.modifier_extension, 0);
+        v.field("identifier", &self.identifier, 0);
+        v.field("status", &self.status, 1);
+        v.field("mode", &self.mode, 1);
+        v.field("title", &self.title, 0);
+        v.field("code", &self.code, 0);
+        v.refs("subject", &self.subject, 0, &["Patient", "Group", "Device", "Location"]);
+        v.refs("encounter", &self.encounter, 0, &["Encounter"]);
+        v.field("date", &self.date, 0);
+        v.refs(
+            "source",
+            &self.source,
+            0,
+            &["Practitioner", "PractitionerRole", "Patient", "Device"],
+        );
+        v.field("orderedBy", &self.ordered_by, 0);
+        v.field("note", &self.note, 0);
+        v.field("entry", &self.entry, 0);
+        v.field("emptyReason", &self.empty_reason, 0);
+    }
+}
+
 impl List {
     /// A new `List` with its required elements: `status`, `mode`.
     pub fn new(status: codes::ListStatus, mode: codes::ListMode) -> Self {
@@ -474,6 +506,18 @@ impl crate::visit::Walk for ListEntry {
         w.field("deleted", &mut self.deleted);
         w.field("date", &mut self.date);
         w.refs("item", &mut self.item, &[]);
+    }
+}
+
+impl crate::validate::Validate for ListEntry {
+    fn validate(&self, v: &mut crate::validate::Validator) {
+        v.attr("id", &self.id, 0);
+        v.field("extension", &self.extension, 0);
+        v.field("modifierExtension", &self.modifier_extension, 0);
+        v.field("flag", &self.flag, 0);
+        v.field("deleted", &self.deleted, 0);
+        v.field("date", &self.date, 0);
+        v.refs("item", &self.item, 1, &[]);
     }
 }
 

@@ -350,6 +350,42 @@ impl crate::visit::Walk for Location {
     }
 }
 
+impl crate::validate::Validate for Location {
+    const IS_RESOURCE: bool = true;
+    fn validate(&self, v: &mut crate::validate::Validator) {
+        v.field("id", &self.id, 0);
+        v.field("meta", &self.meta, 0);
+        v.field("implicitRules", &self.implicit_rules, 0);
+        v.field("language", &self.language, 0);
+        v.field("text", &self.text, 0);
+        v.field("contained", &self.contained, 0);
+        v.field("extension", &self.extension, 0);
+        v.field("modifierExtension", &self.modifier_extension, 0);
+        v.field("identifier", &self.identifier, 0);
+        v.field("status", &self.status, 0);
+        v.field("operationalStatus", &self.operational_status, 0);
+        v.field("name", &self.name, 0);
+        v.field("alias", &self.alias, 0);
+        v.field("description", &self.description, 0);
+        v.field("mode", &self.mode, 0);
+        v.field("type", &self.type_, 0);
+        v.field("telecom", &self.telecom, 0);
+        v.field("address", &self.address, 0);
+        v.field("physicalType", &self.physical_type, 0);
+        v.field("position", &self.position, 0);
+        v.refs(
+            "managingOrganization",
+            &self.managing_organization,
+            0,
+            &["Organization"],
+        );
+        v.refs("partOf", &self.part_of, 0, &["Location"]);
+        v.field("hoursOfOperation", &self.hours_of_operation, 0);
+        v.field("availabilityExceptions", &self.availability_exceptions, 0);
+        v.refs("endpoint", &self.endpoint, 0, &["Endpoint"]);
+    }
+}
+
 impl Location {
     /// Sets `managingOrganization` to a reference to a Organization.
     pub fn set_managing_organization<T: crate::targets::LocationManagingOrganization>(
@@ -530,6 +566,17 @@ impl crate::visit::Walk for LocationPosition {
     }
 }
 
+impl crate::validate::Validate for LocationPosition {
+    fn validate(&self, v: &mut crate::validate::Validator) {
+        v.attr("id", &self.id, 0);
+        v.field("extension", &self.extension, 0);
+        v.field("modifierExtension", &self.modifier_extension, 0);
+        v.field("longitude", &self.longitude, 1);
+        v.field("latitude", &self.latitude, 1);
+        v.field("altitude", &self.altitude, 0);
+    }
+}
+
 impl LocationPosition {
     /// A new `Location.position` with its required elements: `longitude`, `latitude`.
     pub fn new(longitude: Decimal, latitude: Decimal) -> Self {
@@ -667,5 +714,17 @@ impl crate::visit::Walk for LocationHoursOfOperation {
         w.field("allDay", &mut self.all_day);
         w.field("openingTime", &mut self.opening_time);
         w.field("closingTime", &mut self.closing_time);
+    }
+}
+
+impl crate::validate::Validate for LocationHoursOfOperation {
+    fn validate(&self, v: &mut crate::validate::Validator) {
+        v.attr("id", &self.id, 0);
+        v.field("extension", &self.extension, 0);
+        v.field("modifierExtension", &self.modifier_extension, 0);
+        v.field("daysOfWeek", &self.days_of_week, 0);
+        v.field("allDay", &self.all_day, 0);
+        v.field("openingTime", &self.opening_time, 0);
+        v.field("closingTime", &self.closing_time, 0);
     }
 }

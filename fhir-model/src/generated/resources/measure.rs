@@ -665,6 +665,65 @@ impl crate::visit::Walk for Measure {
     }
 }
 
+impl crate::validate::Validate for Measure {
+    const IS_RESOURCE: bool = true;
+    fn validate(&self, v: &mut crate::validate::Validator) {
+        v.field("id", &self.id, 0);
+        v.field("meta", &self.meta, 0);
+        v.field("implicitRules", &self.implicit_rules, 0);
+        v.field("language", &self.language, 0);
+        v.field("text", &self.text, 0);
+        v.field("contained", &self.contained, 0);
+        v.field("extension", &self.extension, 0);
+        v.field("modifierExtension", &self.modifier_extension, 0);
+        v.field("url", &self.url, 0);
+        v.field("identifier", &self.identifier, 0);
+        v.field("version", &self.version, 0);
+        v.field("name", &self.name, 0);
+        v.field("title", &self.title, 0);
+        v.field("subtitle", &self.subtitle, 0);
+        v.field("status", &self.status, 1);
+        v.field("experimental", &self.experimental, 0);
+        v.choice("subject", &self.subject, 0);
+        v.field("date", &self.date, 0);
+        v.field("publisher", &self.publisher, 0);
+        v.field("contact", &self.contact, 0);
+        v.field("description", &self.description, 0);
+        v.field("useContext", &self.use_context, 0);
+        v.field("jurisdiction", &self.jurisdiction, 0);
+        v.field("purpose", &self.purpose, 0);
+        v.field("usage", &self.usage, 0);
+        v.field("copyright", &self.copyright, 0);
+        v.field("approvalDate", &self.approval_date, 0);
+        v.field("lastReviewDate", &self.last_review_date, 0);
+        v.field("effectivePeriod", &self.effective_period, 0);
+        v.field("topic", &self.topic, 0);
+        v.field("author", &self.author, 0);
+        v.field("editor", &self.editor, 0);
+        v.field("reviewer", &self.reviewer, 0);
+        v.field("endorser", &self.endorser, 0);
+        v.field("relatedArtifact", &self.related_artifact, 0);
+        v.field("library", &self.library, 0);
+        v.field("disclaimer", &self.disclaimer, 0);
+        v.field("scoring", &self.scoring, 0);
+        v.field("compositeScoring", &self.composite_scoring, 0);
+        v.field("type", &self.type_, 0);
+        v.field("riskAdjustment", &self.risk_adjustment, 0);
+        v.field("rateAggregation", &self.rate_aggregation, 0);
+        v.field("rationale", &self.rationale, 0);
+        v.field(
+            "clinicalRecommendationStatement",
+            &self.clinical_recommendation_statement,
+            0,
+        );
+        v.field("improvementNotation", &self.improvement_notation, 0);
+        v.field("definition", &self.definition, 0);
+        v.field("guidance", &self.guidance, 0);
+        v.field("group", &self.group, 0);
+        v.field("supplementalData", &self.supplemental_data, 0);
+    }
+}
+
 impl Measure {
     /// A new `Measure` with its required elements: `status`.
     pub fn new(status: codes::PublicationStatus) -> Self {
@@ -714,6 +773,15 @@ impl crate::visit::Walk for MeasureSubject {
             Self::Reference(v) => {
                 w.refs("subjectReference", v, &["Group"]);
             }
+        }
+    }
+}
+
+impl crate::validate::Validate for MeasureSubject {
+    fn validate(&self, v: &mut crate::validate::Validator) {
+        match self {
+            Self::CodeableConcept(x) => v.variant("subjectCodeableConcept", x),
+            Self::Reference(x) => v.variant_ref("subjectReference", x, &["Group"]),
         }
     }
 }
@@ -864,6 +932,18 @@ impl crate::visit::Walk for MeasureGroup {
     }
 }
 
+impl crate::validate::Validate for MeasureGroup {
+    fn validate(&self, v: &mut crate::validate::Validator) {
+        v.attr("id", &self.id, 0);
+        v.field("extension", &self.extension, 0);
+        v.field("modifierExtension", &self.modifier_extension, 0);
+        v.field("code", &self.code, 0);
+        v.field("description", &self.description, 0);
+        v.field("population", &self.population, 0);
+        v.field("stratifier", &self.stratifier, 0);
+    }
+}
+
 /// Population criteria
 ///
 /// A population criteria for the measure.
@@ -974,6 +1054,17 @@ impl crate::visit::Walk for MeasureGroupPopulation {
         w.field("code", &mut self.code);
         w.field("description", &mut self.description);
         w.field("criteria", &mut self.criteria);
+    }
+}
+
+impl crate::validate::Validate for MeasureGroupPopulation {
+    fn validate(&self, v: &mut crate::validate::Validator) {
+        v.attr("id", &self.id, 0);
+        v.field("extension", &self.extension, 0);
+        v.field("modifierExtension", &self.modifier_extension, 0);
+        v.field("code", &self.code, 0);
+        v.field("description", &self.description, 0);
+        v.field("criteria", &self.criteria, 1);
     }
 }
 
@@ -1106,6 +1197,18 @@ impl crate::visit::Walk for MeasureGroupStratifier {
     }
 }
 
+impl crate::validate::Validate for MeasureGroupStratifier {
+    fn validate(&self, v: &mut crate::validate::Validator) {
+        v.attr("id", &self.id, 0);
+        v.field("extension", &self.extension, 0);
+        v.field("modifierExtension", &self.modifier_extension, 0);
+        v.field("code", &self.code, 0);
+        v.field("description", &self.description, 0);
+        v.field("criteria", &self.criteria, 0);
+        v.field("component", &self.component, 0);
+    }
+}
+
 /// Stratifier criteria component for the measure
 ///
 /// A component of the stratifier criteria for the measure report, specified as either the name of a valid CQL expression defined within a referenced library or a valid FHIR Resource Path.
@@ -1216,6 +1319,17 @@ impl crate::visit::Walk for MeasureGroupStratifierComponent {
         w.field("code", &mut self.code);
         w.field("description", &mut self.description);
         w.field("criteria", &mut self.criteria);
+    }
+}
+
+impl crate::validate::Validate for MeasureGroupStratifierComponent {
+    fn validate(&self, v: &mut crate::validate::Validator) {
+        v.attr("id", &self.id, 0);
+        v.field("extension", &self.extension, 0);
+        v.field("modifierExtension", &self.modifier_extension, 0);
+        v.field("code", &self.code, 0);
+        v.field("description", &self.description, 0);
+        v.field("criteria", &self.criteria, 1);
     }
 }
 
@@ -1348,6 +1462,18 @@ impl crate::visit::Walk for MeasureSupplementalData {
         w.field("usage", &mut self.usage);
         w.field("description", &mut self.description);
         w.field("criteria", &mut self.criteria);
+    }
+}
+
+impl crate::validate::Validate for MeasureSupplementalData {
+    fn validate(&self, v: &mut crate::validate::Validator) {
+        v.attr("id", &self.id, 0);
+        v.field("extension", &self.extension, 0);
+        v.field("modifierExtension", &self.modifier_extension, 0);
+        v.field("code", &self.code, 0);
+        v.field("usage", &self.usage, 0);
+        v.field("description", &self.description, 0);
+        v.field("criteria", &self.criteria, 1);
     }
 }
 

@@ -314,6 +314,49 @@ impl crate::visit::Walk for MeasureReport {
     }
 }
 
+impl crate::validate::Validate for MeasureReport {
+    const IS_RESOURCE: bool = true;
+    fn validate(&self, v: &mut crate::validate::Validator) {
+        v.field("id", &self.id, 0);
+        v.field("meta", &self.meta, 0);
+        v.field("implicitRules", &self.implicit_rules, 0);
+        v.field("language", &self.language, 0);
+        v.field("text", &self.text, 0);
+        v.field("contained", &self.contained, 0);
+        v.field("extension", &self.extension, 0);
+        v.field("modifierExtension", &self.modifier_extension, 0);
+        v.field("identifier", &self.identifier, 0);
+        v.field("status", &self.status, 1);
+        v.field("type", &self.type_, 1);
+        v.field("measure", &self.measure, 1);
+        v.refs(
+            "subject",
+            &self.subject,
+            0,
+            &[
+                "Patient",
+                "Practitioner",
+                "PractitionerRole",
+                "Location",
+                "Device",
+                "RelatedPerson",
+                "Group",
+            ],
+        );
+        v.field("date", &self.date, 0);
+        v.refs(
+            "reporter",
+            &self.reporter,
+            0,
+            &["Practitioner", "PractitionerRole", "Location", "Organization"],
+        );
+        v.field("period", &self.period, 1);
+        v.field("improvementNotation", &self.improvement_notation, 0);
+        v.field("group", &self.group, 0);
+        v.refs("evaluatedResource", &self.evaluated_resource, 0, &[]);
+    }
+}
+
 impl MeasureReport {
     /// A new `MeasureReport` with its required elements: `status`, `type`, `measure`, `period`.
     pub fn new(
@@ -492,6 +535,18 @@ impl crate::visit::Walk for MeasureReportGroup {
     }
 }
 
+impl crate::validate::Validate for MeasureReportGroup {
+    fn validate(&self, v: &mut crate::validate::Validator) {
+        v.attr("id", &self.id, 0);
+        v.field("extension", &self.extension, 0);
+        v.field("modifierExtension", &self.modifier_extension, 0);
+        v.field("code", &self.code, 0);
+        v.field("population", &self.population, 0);
+        v.field("measureScore", &self.measure_score, 0);
+        v.field("stratifier", &self.stratifier, 0);
+    }
+}
+
 /// The populations in the group
 ///
 /// The populations that make up the population group, one for each type of population appropriate for the measure.
@@ -602,6 +657,17 @@ impl crate::visit::Walk for MeasureReportGroupPopulation {
     }
 }
 
+impl crate::validate::Validate for MeasureReportGroupPopulation {
+    fn validate(&self, v: &mut crate::validate::Validator) {
+        v.attr("id", &self.id, 0);
+        v.field("extension", &self.extension, 0);
+        v.field("modifierExtension", &self.modifier_extension, 0);
+        v.field("code", &self.code, 0);
+        v.field("count", &self.count, 0);
+        v.refs("subjectResults", &self.subject_results, 0, &["List"]);
+    }
+}
+
 impl MeasureReportGroupPopulation {
     /// Sets `subjectResults` to a reference to a List.
     pub fn set_subject_results<
@@ -708,6 +774,16 @@ impl crate::visit::Walk for MeasureReportGroupStratifier {
         w.field("modifierExtension", &mut self.modifier_extension);
         w.field("code", &mut self.code);
         w.field("stratum", &mut self.stratum);
+    }
+}
+
+impl crate::validate::Validate for MeasureReportGroupStratifier {
+    fn validate(&self, v: &mut crate::validate::Validator) {
+        v.attr("id", &self.id, 0);
+        v.field("extension", &self.extension, 0);
+        v.field("modifierExtension", &self.modifier_extension, 0);
+        v.field("code", &self.code, 0);
+        v.field("stratum", &self.stratum, 0);
     }
 }
 
@@ -828,6 +904,18 @@ impl crate::visit::Walk for MeasureReportGroupStratifierStratum {
     }
 }
 
+impl crate::validate::Validate for MeasureReportGroupStratifierStratum {
+    fn validate(&self, v: &mut crate::validate::Validator) {
+        v.attr("id", &self.id, 0);
+        v.field("extension", &self.extension, 0);
+        v.field("modifierExtension", &self.modifier_extension, 0);
+        v.field("value", &self.value, 0);
+        v.field("component", &self.component, 0);
+        v.field("population", &self.population, 0);
+        v.field("measureScore", &self.measure_score, 0);
+    }
+}
+
 /// Stratifier component values
 ///
 /// A stratifier component value.
@@ -930,6 +1018,16 @@ impl crate::visit::Walk for MeasureReportGroupStratifierStratumComponent {
         w.field("modifierExtension", &mut self.modifier_extension);
         w.field("code", &mut self.code);
         w.field("value", &mut self.value);
+    }
+}
+
+impl crate::validate::Validate for MeasureReportGroupStratifierStratumComponent {
+    fn validate(&self, v: &mut crate::validate::Validator) {
+        v.attr("id", &self.id, 0);
+        v.field("extension", &self.extension, 0);
+        v.field("modifierExtension", &self.modifier_extension, 0);
+        v.field("code", &self.code, 1);
+        v.field("value", &self.value, 1);
     }
 }
 
@@ -1051,6 +1149,17 @@ impl crate::visit::Walk for MeasureReportGroupStratifierStratumPopulation {
         w.field("code", &mut self.code);
         w.field("count", &mut self.count);
         w.refs("subjectResults", &mut self.subject_results, &["List"]);
+    }
+}
+
+impl crate::validate::Validate for MeasureReportGroupStratifierStratumPopulation {
+    fn validate(&self, v: &mut crate::validate::Validator) {
+        v.attr("id", &self.id, 0);
+        v.field("extension", &self.extension, 0);
+        v.field("modifierExtension", &self.modifier_extension, 0);
+        v.field("code", &self.code, 0);
+        v.field("count", &self.count, 0);
+        v.refs("subjectResults", &self.subject_results, 0, &["List"]);
     }
 }
 

@@ -436,6 +436,68 @@ impl crate::visit::Walk for Media {
     }
 }
 
+impl crate::validate::Validate for Media {
+    const IS_RESOURCE: bool = true;
+    fn validate(&self, v: &mut crate::validate::Validator) {
+        v.field("id", &self.id, 0);
+        v.field("meta", &self.meta, 0);
+        v.field("implicitRules", &self.implicit_rules, 0);
+        v.field("language", &self.language, 0);
+        v.field("text", &self.text, 0);
+        v.field("contained", &self.contained, 0);
+        v.field("extension", &self.extension, 0);
+        v.field("modifierExtension", &self.modifier_extension, 0);
+        v.field("identifier", &self.identifier, 0);
+        v.refs("basedOn", &self.based_on, 0, &["ServiceRequest", "CarePlan"]);
+        v.refs("partOf", &self.part_of, 0, &[]);
+        v.field("status", &self.status, 1);
+        v.field("type", &self.type_, 0);
+        v.field("modality", &self.modality, 0);
+        v.field("view", &self.view, 0);
+        v.refs(
+            "subject",
+            &self.subject,
+            0,
+            &[
+                "Patient",
+                "Practitioner",
+                "PractitionerRole",
+                "Group",
+                "Device",
+                "Specimen",
+                "Location",
+            ],
+        );
+        v.refs("encounter", &self.encounter, 0, &["Encounter"]);
+        v.choice("created", &self.created, 0);
+        v.field("issued", &self.issued, 0);
+        v.refs(
+            "operator",
+            &self.operator,
+            0,
+            &[
+                "Practitioner",
+                "PractitionerRole",
+                "Organization",
+                "CareTeam",
+                "Patient",
+                "Device",
+                "RelatedPerson",
+            ],
+        );
+        v.field("reasonCode", &self.reason_code, 0);
+        v.field("bodySite", &self.body_site, 0);
+        v.field("deviceName", &self.device_name, 0);
+        v.refs("device", &self.device, 0, &["Device", "DeviceMetric"]);
+        v.field("height", &self.height, 0);
+        v.field("width", &self.width, 0);
+        v.field("frames", &self.frames, 0);
+        v.field("duration", &self.duration, 0);
+        v.field("content", &self.content, 1);
+        v.field("note", &self.note, 0);
+    }
+}
+
 impl Media {
     /// A new `Media` with its required elements: `status`, `content`.
     pub fn new(status: codes::EventStatus, content: Attachment) -> Self {
@@ -528,6 +590,15 @@ impl crate::visit::Walk for MediaCreated {
             Self::Period(v) => {
                 w.field("createdPeriod", v);
             }
+        }
+    }
+}
+
+impl crate::validate::Validate for MediaCreated {
+    fn validate(&self, v: &mut crate::validate::Validator) {
+        match self {
+            Self::DateTime(x) => v.variant("createdDateTime", x),
+            Self::Period(x) => v.variant("createdPeriod", x),
         }
     }
 }

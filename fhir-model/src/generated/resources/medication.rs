@@ -216,6 +216,28 @@ impl crate::visit::Walk for Medication {
     }
 }
 
+impl crate::validate::Validate for Medication {
+    const IS_RESOURCE: bool = true;
+    fn validate(&self, v: &mut crate::validate::Validator) {
+        v.field("id", &self.id, 0);
+        v.field("meta", &self.meta, 0);
+        v.field("implicitRules", &self.implicit_rules, 0);
+        v.field("language", &self.language, 0);
+        v.field("text", &self.text, 0);
+        v.field("contained", &self.contained, 0);
+        v.field("extension", &self.extension, 0);
+        v.field("modifierExtension", &self.modifier_extension, 0);
+        v.field("identifier", &self.identifier, 0);
+        v.field("code", &self.code, 0);
+        v.field("status", &self.status, 0);
+        v.refs("manufacturer", &self.manufacturer, 0, &["Organization"]);
+        v.field("form", &self.form, 0);
+        v.field("amount", &self.amount, 0);
+        v.field("ingredient", &self.ingredient, 0);
+        v.field("batch", &self.batch, 0);
+    }
+}
+
 impl Medication {
     /// Sets `manufacturer` to a reference to a Organization.
     pub fn set_manufacturer<T: crate::targets::MedicationManufacturer>(
@@ -382,6 +404,17 @@ impl crate::visit::Walk for MedicationIngredient {
     }
 }
 
+impl crate::validate::Validate for MedicationIngredient {
+    fn validate(&self, v: &mut crate::validate::Validator) {
+        v.attr("id", &self.id, 0);
+        v.field("extension", &self.extension, 0);
+        v.field("modifierExtension", &self.modifier_extension, 0);
+        v.choice("item", &self.item, 1);
+        v.field("isActive", &self.is_active, 0);
+        v.field("strength", &self.strength, 0);
+    }
+}
+
 impl MedicationIngredient {
     /// A new `Medication.ingredient` with its required elements: `item`.
     pub fn new(item: MedicationIngredientItem) -> Self {
@@ -430,6 +463,17 @@ impl crate::visit::Walk for MedicationIngredientItem {
             }
             Self::Reference(v) => {
                 w.refs("itemReference", v, &["Substance", "Medication"]);
+            }
+        }
+    }
+}
+
+impl crate::validate::Validate for MedicationIngredientItem {
+    fn validate(&self, v: &mut crate::validate::Validator) {
+        match self {
+            Self::CodeableConcept(x) => v.variant("itemCodeableConcept", x),
+            Self::Reference(x) => {
+                v.variant_ref("itemReference", x, &["Substance", "Medication"])
             }
         }
     }
@@ -543,5 +587,15 @@ impl crate::visit::Walk for MedicationBatch {
         w.field("modifierExtension", &mut self.modifier_extension);
         w.field("lotNumber", &mut self.lot_number);
         w.field("expirationDate", &mut self.expiration_date);
+    }
+}
+
+impl crate::validate::Validate for MedicationBatch {
+    fn validate(&self, v: &mut crate::validate::Validator) {
+        v.attr("id", &self.id, 0);
+        v.field("extension", &self.extension, 0);
+        v.field("modifierExtension", &self.modifier_extension, 0);
+        v.field("lotNumber", &self.lot_number, 0);
+        v.field("expirationDate", &self.expiration_date, 0);
     }
 }

@@ -395,6 +395,44 @@ impl crate::visit::Walk for MedicationAdministration {
     }
 }
 
+impl crate::validate::Validate for MedicationAdministration {
+    const IS_RESOURCE: bool = true;
+    fn validate(&self, v: &mut crate::validate::Validator) {
+        v.field("id", &self.id, 0);
+        v.field("meta", &self.meta, 0);
+        v.field("implicitRules", &self.implicit_rules, 0);
+        v.field("language", &self.language, 0);
+        v.field("text", &self.text, 0);
+        v.field("contained", &self.contained, 0);
+        v.field("extension", &self.extension, 0);
+        v.field("modifierExtension", &self.modifier_extension, 0);
+        v.field("identifier", &self.identifier, 0);
+        v.field("instantiates", &self.instantiates, 0);
+        v.refs("partOf", &self.part_of, 0, &["MedicationAdministration", "Procedure"]);
+        v.field("status", &self.status, 1);
+        v.field("statusReason", &self.status_reason, 0);
+        v.field("category", &self.category, 0);
+        v.choice("medication", &self.medication, 1);
+        v.refs("subject", &self.subject, 1, &["Patient", "Group"]);
+        v.refs("context", &self.context, 0, &["Encounter", "EpisodeOfCare"]);
+        v.refs("supportingInformation", &self.supporting_information, 0, &[]);
+        v.choice("effective", &self.effective, 1);
+        v.field("performer", &self.performer, 0);
+        v.field("reasonCode", &self.reason_code, 0);
+        v.refs(
+            "reasonReference",
+            &self.reason_reference,
+            0,
+            &["Condition", "Observation", "DiagnosticReport"],
+        );
+        v.refs("request", &self.request, 0, &["MedicationRequest"]);
+        v.refs("device", &self.device, 0, &["Device"]);
+        v.field("note", &self.note, 0);
+        v.field("dosage", &self.dosage, 0);
+        v.refs("eventHistory", &self.event_history, 0, &["Provenance"]);
+    }
+}
+
 impl MedicationAdministration {
     /// A new `MedicationAdministration` with its required elements: `status`, `medication`, `subject`, `effective`.
     pub fn new<T2: crate::targets::MedicationAdministrationSubject>(
@@ -513,6 +551,17 @@ impl crate::visit::Walk for MedicationAdministrationMedication {
     }
 }
 
+impl crate::validate::Validate for MedicationAdministrationMedication {
+    fn validate(&self, v: &mut crate::validate::Validator) {
+        match self {
+            Self::CodeableConcept(x) => v.variant("medicationCodeableConcept", x),
+            Self::Reference(x) => {
+                v.variant_ref("medicationReference", x, &["Medication"])
+            }
+        }
+    }
+}
+
 /// Choice of types for `MedicationAdministration.effective[x]`.
 ///
 /// In JSON the element name carries the type (`effectiveDateTime`, `effectivePeriod`, ...).
@@ -554,6 +603,15 @@ impl crate::visit::Walk for MedicationAdministrationEffective {
             Self::Period(v) => {
                 w.field("effectivePeriod", v);
             }
+        }
+    }
+}
+
+impl crate::validate::Validate for MedicationAdministrationEffective {
+    fn validate(&self, v: &mut crate::validate::Validator) {
+        match self {
+            Self::DateTime(x) => v.variant("effectiveDateTime", x),
+            Self::Period(x) => v.variant("effectivePeriod", x),
         }
     }
 }
@@ -690,6 +748,21 @@ impl crate::visit::Walk for MedicationAdministrationPerformer {
         w.refs(
             "actor",
             &mut self.actor,
+            &["Practitioner", "PractitionerRole", "Patient", "RelatedPerson", "Device"],
+        );
+    }
+}
+
+impl crate::validate::Validate for MedicationAdministrationPerformer {
+    fn validate(&self, v: &mut crate::validate::Validator) {
+        v.attr("id", &self.id, 0);
+        v.field("extension", &self.extension, 0);
+        v.field("modifierExtension", &self.modifier_extension, 0);
+        v.field("function", &self.function, 0);
+        v.refs(
+            "actor",
+            &self.actor,
+            1,
             &["Practitioner", "PractitionerRole", "Patient", "RelatedPerson", "Device"],
         );
     }
@@ -868,6 +941,20 @@ impl crate::visit::Walk for MedicationAdministrationDosage {
     }
 }
 
+impl crate::validate::Validate for MedicationAdministrationDosage {
+    fn validate(&self, v: &mut crate::validate::Validator) {
+        v.attr("id", &self.id, 0);
+        v.field("extension", &self.extension, 0);
+        v.field("modifierExtension", &self.modifier_extension, 0);
+        v.field("text", &self.text, 0);
+        v.field("site", &self.site, 0);
+        v.field("route", &self.route, 0);
+        v.field("method", &self.method, 0);
+        v.field("dose", &self.dose, 0);
+        v.choice("rate", &self.rate, 0);
+    }
+}
+
 /// Choice of types for `MedicationAdministration.dosage.rate[x]`.
 ///
 /// In JSON the element name carries the type (`rateRatio`, `rateQuantity`, ...).
@@ -907,6 +994,15 @@ impl crate::visit::Walk for MedicationAdministrationDosageRate {
             Self::Quantity(v) => {
                 w.field("rateQuantity", v);
             }
+        }
+    }
+}
+
+impl crate::validate::Validate for MedicationAdministrationDosageRate {
+    fn validate(&self, v: &mut crate::validate::Validator) {
+        match self {
+            Self::Ratio(x) => v.variant("rateRatio", x),
+            Self::Quantity(x) => v.variant("rateQuantity", x),
         }
     }
 }

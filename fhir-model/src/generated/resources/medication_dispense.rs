@@ -447,6 +447,49 @@ impl crate::visit::Walk for MedicationDispense {
     }
 }
 
+impl crate::validate::Validate for MedicationDispense {
+    const IS_RESOURCE: bool = true;
+    fn validate(&self, v: &mut crate::validate::Validator) {
+        v.field("id", &self.id, 0);
+        v.field("meta", &self.meta, 0);
+        v.field("implicitRules", &self.implicit_rules, 0);
+        v.field("language", &self.language, 0);
+        v.field("text", &self.text, 0);
+        v.field("contained", &self.contained, 0);
+        v.field("extension", &self.extension, 0);
+        v.field("modifierExtension", &self.modifier_extension, 0);
+        v.field("identifier", &self.identifier, 0);
+        v.refs("partOf", &self.part_of, 0, &["Procedure"]);
+        v.field("status", &self.status, 1);
+        v.choice("statusReason", &self.status_reason, 0);
+        v.field("category", &self.category, 0);
+        v.choice("medication", &self.medication, 1);
+        v.refs("subject", &self.subject, 0, &["Patient", "Group"]);
+        v.refs("context", &self.context, 0, &["Encounter", "EpisodeOfCare"]);
+        v.refs("supportingInformation", &self.supporting_information, 0, &[]);
+        v.field("performer", &self.performer, 0);
+        v.refs("location", &self.location, 0, &["Location"]);
+        v.refs(
+            "authorizingPrescription",
+            &self.authorizing_prescription,
+            0,
+            &["MedicationRequest"],
+        );
+        v.field("type", &self.type_, 0);
+        v.field("quantity", &self.quantity, 0);
+        v.field("daysSupply", &self.days_supply, 0);
+        v.field("whenPrepared", &self.when_prepared, 0);
+        v.field("whenHandedOver", &self.when_handed_over, 0);
+        v.refs("destination", &self.destination, 0, &["Location"]);
+        v.refs("receiver", &self.receiver, 0, &["Patient", "Practitioner"]);
+        v.field("note", &self.note, 0);
+        v.field("dosageInstruction", &self.dosage_instruction, 0);
+        v.field("substitution", &self.substitution, 0);
+        v.refs("detectedIssue", &self.detected_issue, 0, &["DetectedIssue"]);
+        v.refs("eventHistory", &self.event_history, 0, &["Provenance"]);
+    }
+}
+
 impl MedicationDispense {
     /// A new `MedicationDispense` with its required elements: `status`, `medication`.
     pub fn new(
@@ -577,6 +620,17 @@ impl crate::visit::Walk for MedicationDispenseStatusReason {
     }
 }
 
+impl crate::validate::Validate for MedicationDispenseStatusReason {
+    fn validate(&self, v: &mut crate::validate::Validator) {
+        match self {
+            Self::CodeableConcept(x) => v.variant("statusReasonCodeableConcept", x),
+            Self::Reference(x) => {
+                v.variant_ref("statusReasonReference", x, &["DetectedIssue"])
+            }
+        }
+    }
+}
+
 /// Choice of types for `MedicationDispense.medication[x]`.
 ///
 /// In JSON the element name carries the type (`medicationCodeableConcept`, `medicationReference`, ...).
@@ -617,6 +671,17 @@ impl crate::visit::Walk for MedicationDispenseMedication {
             }
             Self::Reference(v) => {
                 w.refs("medicationReference", v, &["Medication"]);
+            }
+        }
+    }
+}
+
+impl crate::validate::Validate for MedicationDispenseMedication {
+    fn validate(&self, v: &mut crate::validate::Validator) {
+        match self {
+            Self::CodeableConcept(x) => v.variant("medicationCodeableConcept", x),
+            Self::Reference(x) => {
+                v.variant_ref("medicationReference", x, &["Medication"])
             }
         }
     }
@@ -761,6 +826,28 @@ impl crate::visit::Walk for MedicationDispensePerformer {
         w.refs(
             "actor",
             &mut self.actor,
+            &[
+                "Practitioner",
+                "PractitionerRole",
+                "Organization",
+                "Patient",
+                "Device",
+                "RelatedPerson",
+            ],
+        );
+    }
+}
+
+impl crate::validate::Validate for MedicationDispensePerformer {
+    fn validate(&self, v: &mut crate::validate::Validator) {
+        v.attr("id", &self.id, 0);
+        v.field("extension", &self.extension, 0);
+        v.field("modifierExtension", &self.modifier_extension, 0);
+        v.field("function", &self.function, 0);
+        v.refs(
+            "actor",
+            &self.actor,
+            1,
             &[
                 "Practitioner",
                 "PractitionerRole",
@@ -927,6 +1014,23 @@ impl crate::visit::Walk for MedicationDispenseSubstitution {
         w.refs(
             "responsibleParty",
             &mut self.responsible_party,
+            &["Practitioner", "PractitionerRole"],
+        );
+    }
+}
+
+impl crate::validate::Validate for MedicationDispenseSubstitution {
+    fn validate(&self, v: &mut crate::validate::Validator) {
+        v.attr("id", &self.id, 0);
+        v.field("extension", &self.extension, 0);
+        v.field("modifierExtension", &self.modifier_extension, 0);
+        v.field("wasSubstituted", &self.was_substituted, 1);
+        v.field("type", &self.type_, 0);
+        v.field("reason", &self.reason, 0);
+        v.refs(
+            "responsibleParty",
+            &self.responsible_party,
+            0,
             &["Practitioner", "PractitionerRole"],
         );
     }

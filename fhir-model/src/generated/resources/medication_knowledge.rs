@@ -413,6 +413,42 @@ impl crate::visit::Walk for MedicationKnowledge {
     }
 }
 
+impl crate::validate::Validate for MedicationKnowledge {
+    const IS_RESOURCE: bool = true;
+    fn validate(&self, v: &mut crate::validate::Validator) {
+        v.field("id", &self.id, 0);
+        v.field("meta", &self.meta, 0);
+        v.field("implicitRules", &self.implicit_rules, 0);
+        v.field("language", &self.language, 0);
+        v.field("text", &self.text, 0);
+        v.field("contained", &self.contained, 0);
+        v.field("extension", &self.extension, 0);
+        v.field("modifierExtension", &self.modifier_extension, 0);
+        v.field("code", &self.code, 0);
+        v.field("status", &self.status, 0);
+        v.refs("manufacturer", &self.manufacturer, 0, &["Organization"]);
+        v.field("doseForm", &self.dose_form, 0);
+        v.field("amount", &self.amount, 0);
+        v.field("synonym", &self.synonym, 0);
+        v.field("relatedMedicationKnowledge", &self.related_medication_knowledge, 0);
+        v.refs("associatedMedication", &self.associated_medication, 0, &["Medication"]);
+        v.field("productType", &self.product_type, 0);
+        v.field("monograph", &self.monograph, 0);
+        v.field("ingredient", &self.ingredient, 0);
+        v.field("preparationInstruction", &self.preparation_instruction, 0);
+        v.field("intendedRoute", &self.intended_route, 0);
+        v.field("cost", &self.cost, 0);
+        v.field("monitoringProgram", &self.monitoring_program, 0);
+        v.field("administrationGuidelines", &self.administration_guidelines, 0);
+        v.field("medicineClassification", &self.medicine_classification, 0);
+        v.field("packaging", &self.packaging, 0);
+        v.field("drugCharacteristic", &self.drug_characteristic, 0);
+        v.refs("contraindication", &self.contraindication, 0, &["DetectedIssue"]);
+        v.field("regulatory", &self.regulatory, 0);
+        v.field("kinetics", &self.kinetics, 0);
+    }
+}
+
 impl MedicationKnowledge {
     /// Sets `manufacturer` to a reference to a Organization.
     pub fn set_manufacturer<T: crate::targets::MedicationKnowledgeManufacturer>(
@@ -571,6 +607,16 @@ impl crate::visit::Walk for MedicationKnowledgeRelatedMedicationKnowledge {
     }
 }
 
+impl crate::validate::Validate for MedicationKnowledgeRelatedMedicationKnowledge {
+    fn validate(&self, v: &mut crate::validate::Validator) {
+        v.attr("id", &self.id, 0);
+        v.field("extension", &self.extension, 0);
+        v.field("modifierExtension", &self.modifier_extension, 0);
+        v.field("type", &self.type_, 1);
+        v.refs("reference", &self.reference, 1, &["MedicationKnowledge"]);
+    }
+}
+
 impl MedicationKnowledgeRelatedMedicationKnowledge {
     /// A new `MedicationKnowledge.relatedMedicationKnowledge` with its required elements: `type`, `reference` (its first item).
     pub fn new<
@@ -687,6 +733,16 @@ impl crate::visit::Walk for MedicationKnowledgeMonograph {
         w.field("modifierExtension", &mut self.modifier_extension);
         w.field("type", &mut self.type_);
         w.refs("source", &mut self.source, &["DocumentReference", "Media"]);
+    }
+}
+
+impl crate::validate::Validate for MedicationKnowledgeMonograph {
+    fn validate(&self, v: &mut crate::validate::Validator) {
+        v.attr("id", &self.id, 0);
+        v.field("extension", &self.extension, 0);
+        v.field("modifierExtension", &self.modifier_extension, 0);
+        v.field("type", &self.type_, 0);
+        v.refs("source", &self.source, 0, &["DocumentReference", "Media"]);
     }
 }
 
@@ -829,6 +885,17 @@ impl crate::visit::Walk for MedicationKnowledgeIngredient {
     }
 }
 
+impl crate::validate::Validate for MedicationKnowledgeIngredient {
+    fn validate(&self, v: &mut crate::validate::Validator) {
+        v.attr("id", &self.id, 0);
+        v.field("extension", &self.extension, 0);
+        v.field("modifierExtension", &self.modifier_extension, 0);
+        v.choice("item", &self.item, 1);
+        v.field("isActive", &self.is_active, 0);
+        v.field("strength", &self.strength, 0);
+    }
+}
+
 impl MedicationKnowledgeIngredient {
     /// A new `MedicationKnowledge.ingredient` with its required elements: `item`.
     pub fn new(item: MedicationKnowledgeIngredientItem) -> Self {
@@ -878,6 +945,15 @@ impl crate::visit::Walk for MedicationKnowledgeIngredientItem {
             Self::Reference(v) => {
                 w.refs("itemReference", v, &["Substance"]);
             }
+        }
+    }
+}
+
+impl crate::validate::Validate for MedicationKnowledgeIngredientItem {
+    fn validate(&self, v: &mut crate::validate::Validator) {
+        match self {
+            Self::CodeableConcept(x) => v.variant("itemCodeableConcept", x),
+            Self::Reference(x) => v.variant_ref("itemReference", x, &["Substance"]),
         }
     }
 }
@@ -998,6 +1074,17 @@ impl crate::visit::Walk for MedicationKnowledgeCost {
     }
 }
 
+impl crate::validate::Validate for MedicationKnowledgeCost {
+    fn validate(&self, v: &mut crate::validate::Validator) {
+        v.attr("id", &self.id, 0);
+        v.field("extension", &self.extension, 0);
+        v.field("modifierExtension", &self.modifier_extension, 0);
+        v.field("type", &self.type_, 1);
+        v.field("source", &self.source, 0);
+        v.field("cost", &self.cost, 1);
+    }
+}
+
 impl MedicationKnowledgeCost {
     /// A new `MedicationKnowledge.cost` with its required elements: `type`, `cost`.
     pub fn new(type_: CodeableConcept, cost: Money) -> Self {
@@ -1107,6 +1194,16 @@ impl crate::visit::Walk for MedicationKnowledgeMonitoringProgram {
         w.field("modifierExtension", &mut self.modifier_extension);
         w.field("type", &mut self.type_);
         w.field("name", &mut self.name);
+    }
+}
+
+impl crate::validate::Validate for MedicationKnowledgeMonitoringProgram {
+    fn validate(&self, v: &mut crate::validate::Validator) {
+        v.attr("id", &self.id, 0);
+        v.field("extension", &self.extension, 0);
+        v.field("modifierExtension", &self.modifier_extension, 0);
+        v.field("type", &self.type_, 0);
+        v.field("name", &self.name, 0);
     }
 }
 
@@ -1242,6 +1339,17 @@ impl crate::visit::Walk for MedicationKnowledgeAdministrationGuidelines {
     }
 }
 
+impl crate::validate::Validate for MedicationKnowledgeAdministrationGuidelines {
+    fn validate(&self, v: &mut crate::validate::Validator) {
+        v.attr("id", &self.id, 0);
+        v.field("extension", &self.extension, 0);
+        v.field("modifierExtension", &self.modifier_extension, 0);
+        v.field("dosage", &self.dosage, 0);
+        v.choice("indication", &self.indication, 0);
+        v.field("patientCharacteristics", &self.patient_characteristics, 0);
+    }
+}
+
 /// Choice of types for `MedicationKnowledge.administrationGuidelines.indication[x]`.
 ///
 /// In JSON the element name carries the type (`indicationCodeableConcept`, `indicationReference`, ...).
@@ -1282,6 +1390,18 @@ impl crate::visit::Walk for MedicationKnowledgeAdministrationGuidelinesIndicatio
             }
             Self::Reference(v) => {
                 w.refs("indicationReference", v, &["ObservationDefinition"]);
+            }
+        }
+    }
+}
+
+impl crate::validate::Validate
+for MedicationKnowledgeAdministrationGuidelinesIndication {
+    fn validate(&self, v: &mut crate::validate::Validator) {
+        match self {
+            Self::CodeableConcept(x) => v.variant("indicationCodeableConcept", x),
+            Self::Reference(x) => {
+                v.variant_ref("indicationReference", x, &["ObservationDefinition"])
             }
         }
     }
@@ -1389,6 +1509,16 @@ impl crate::visit::Walk for MedicationKnowledgeAdministrationGuidelinesDosage {
         w.field("modifierExtension", &mut self.modifier_extension);
         w.field("type", &mut self.type_);
         w.field("dosage", &mut self.dosage);
+    }
+}
+
+impl crate::validate::Validate for MedicationKnowledgeAdministrationGuidelinesDosage {
+    fn validate(&self, v: &mut crate::validate::Validator) {
+        v.attr("id", &self.id, 0);
+        v.field("extension", &self.extension, 0);
+        v.field("modifierExtension", &self.modifier_extension, 0);
+        v.field("type", &self.type_, 1);
+        v.field("dosage", &self.dosage, 1);
     }
 }
 
@@ -1533,6 +1663,17 @@ for MedicationKnowledgeAdministrationGuidelinesPatientCharacteristics {
     }
 }
 
+impl crate::validate::Validate
+for MedicationKnowledgeAdministrationGuidelinesPatientCharacteristics {
+    fn validate(&self, v: &mut crate::validate::Validator) {
+        v.attr("id", &self.id, 0);
+        v.field("extension", &self.extension, 0);
+        v.field("modifierExtension", &self.modifier_extension, 0);
+        v.choice("characteristic", &self.characteristic, 1);
+        v.field("value", &self.value, 0);
+    }
+}
+
 impl MedicationKnowledgeAdministrationGuidelinesPatientCharacteristics {
     /// A new `MedicationKnowledge.administrationGuidelines.patientCharacteristics` with its required elements: `characteristic`.
     pub fn new(
@@ -1588,6 +1729,16 @@ for MedicationKnowledgeAdministrationGuidelinesPatientCharacteristicsCharacteris
             Self::Quantity(v) => {
                 w.field("characteristicQuantity", v);
             }
+        }
+    }
+}
+
+impl crate::validate::Validate
+for MedicationKnowledgeAdministrationGuidelinesPatientCharacteristicsCharacteristic {
+    fn validate(&self, v: &mut crate::validate::Validator) {
+        match self {
+            Self::CodeableConcept(x) => v.variant("characteristicCodeableConcept", x),
+            Self::Quantity(x) => v.variant("characteristicQuantity", x),
         }
     }
 }
@@ -1691,6 +1842,16 @@ impl crate::visit::Walk for MedicationKnowledgeMedicineClassification {
         w.field("modifierExtension", &mut self.modifier_extension);
         w.field("type", &mut self.type_);
         w.field("classification", &mut self.classification);
+    }
+}
+
+impl crate::validate::Validate for MedicationKnowledgeMedicineClassification {
+    fn validate(&self, v: &mut crate::validate::Validator) {
+        v.attr("id", &self.id, 0);
+        v.field("extension", &self.extension, 0);
+        v.field("modifierExtension", &self.modifier_extension, 0);
+        v.field("type", &self.type_, 1);
+        v.field("classification", &self.classification, 0);
     }
 }
 
@@ -1800,6 +1961,16 @@ impl crate::visit::Walk for MedicationKnowledgePackaging {
         w.field("modifierExtension", &mut self.modifier_extension);
         w.field("type", &mut self.type_);
         w.field("quantity", &mut self.quantity);
+    }
+}
+
+impl crate::validate::Validate for MedicationKnowledgePackaging {
+    fn validate(&self, v: &mut crate::validate::Validator) {
+        v.attr("id", &self.id, 0);
+        v.field("extension", &self.extension, 0);
+        v.field("modifierExtension", &self.modifier_extension, 0);
+        v.field("type", &self.type_, 0);
+        v.field("quantity", &self.quantity, 0);
     }
 }
 
@@ -1962,6 +2133,16 @@ impl crate::visit::Walk for MedicationKnowledgeDrugCharacteristic {
     }
 }
 
+impl crate::validate::Validate for MedicationKnowledgeDrugCharacteristic {
+    fn validate(&self, v: &mut crate::validate::Validator) {
+        v.attr("id", &self.id, 0);
+        v.field("extension", &self.extension, 0);
+        v.field("modifierExtension", &self.modifier_extension, 0);
+        v.field("type", &self.type_, 0);
+        v.choice("value", &self.value, 0);
+    }
+}
+
 /// Choice of types for `MedicationKnowledge.drugCharacteristic.value[x]`.
 ///
 /// In JSON the element name carries the type (`valueCodeableConcept`, `valueString`, ...).
@@ -2021,6 +2202,17 @@ impl crate::visit::Walk for MedicationKnowledgeDrugCharacteristicValue {
             Self::Base64Binary(v) => {
                 w.field("valueBase64Binary", v);
             }
+        }
+    }
+}
+
+impl crate::validate::Validate for MedicationKnowledgeDrugCharacteristicValue {
+    fn validate(&self, v: &mut crate::validate::Validator) {
+        match self {
+            Self::CodeableConcept(x) => v.variant("valueCodeableConcept", x),
+            Self::String(x) => v.variant("valueString", x),
+            Self::Quantity(x) => v.variant("valueQuantity", x),
+            Self::Base64Binary(x) => v.variant("valueBase64Binary", x),
         }
     }
 }
@@ -2146,6 +2338,18 @@ impl crate::visit::Walk for MedicationKnowledgeRegulatory {
         w.field("substitution", &mut self.substitution);
         w.field("schedule", &mut self.schedule);
         w.field("maxDispense", &mut self.max_dispense);
+    }
+}
+
+impl crate::validate::Validate for MedicationKnowledgeRegulatory {
+    fn validate(&self, v: &mut crate::validate::Validator) {
+        v.attr("id", &self.id, 0);
+        v.field("extension", &self.extension, 0);
+        v.field("modifierExtension", &self.modifier_extension, 0);
+        v.refs("regulatoryAuthority", &self.regulatory_authority, 1, &["Organization"]);
+        v.field("substitution", &self.substitution, 0);
+        v.field("schedule", &self.schedule, 0);
+        v.field("maxDispense", &self.max_dispense, 0);
     }
 }
 
@@ -2278,6 +2482,16 @@ impl crate::visit::Walk for MedicationKnowledgeRegulatorySubstitution {
     }
 }
 
+impl crate::validate::Validate for MedicationKnowledgeRegulatorySubstitution {
+    fn validate(&self, v: &mut crate::validate::Validator) {
+        v.attr("id", &self.id, 0);
+        v.field("extension", &self.extension, 0);
+        v.field("modifierExtension", &self.modifier_extension, 0);
+        v.field("type", &self.type_, 1);
+        v.field("allowed", &self.allowed, 1);
+    }
+}
+
 impl MedicationKnowledgeRegulatorySubstitution {
     /// A new `MedicationKnowledge.regulatory.substitution` with its required elements: `type`, `allowed`.
     pub fn new(type_: CodeableConcept, allowed: bool) -> Self {
@@ -2379,6 +2593,15 @@ impl crate::visit::Walk for MedicationKnowledgeRegulatorySchedule {
         w.field("extension", &mut self.extension);
         w.field("modifierExtension", &mut self.modifier_extension);
         w.field("schedule", &mut self.schedule);
+    }
+}
+
+impl crate::validate::Validate for MedicationKnowledgeRegulatorySchedule {
+    fn validate(&self, v: &mut crate::validate::Validator) {
+        v.attr("id", &self.id, 0);
+        v.field("extension", &self.extension, 0);
+        v.field("modifierExtension", &self.modifier_extension, 0);
+        v.field("schedule", &self.schedule, 1);
     }
 }
 
@@ -2491,6 +2714,16 @@ impl crate::visit::Walk for MedicationKnowledgeRegulatoryMaxDispense {
         w.field("modifierExtension", &mut self.modifier_extension);
         w.field("quantity", &mut self.quantity);
         w.field("period", &mut self.period);
+    }
+}
+
+impl crate::validate::Validate for MedicationKnowledgeRegulatoryMaxDispense {
+    fn validate(&self, v: &mut crate::validate::Validator) {
+        v.attr("id", &self.id, 0);
+        v.field("extension", &self.extension, 0);
+        v.field("modifierExtension", &self.modifier_extension, 0);
+        v.field("quantity", &self.quantity, 1);
+        v.field("period", &self.period, 0);
     }
 }
 
@@ -2609,5 +2842,16 @@ impl crate::visit::Walk for MedicationKnowledgeKinetics {
         w.field("areaUnderCurve", &mut self.area_under_curve);
         w.field("lethalDose50", &mut self.lethal_dose50);
         w.field("halfLifePeriod", &mut self.half_life_period);
+    }
+}
+
+impl crate::validate::Validate for MedicationKnowledgeKinetics {
+    fn validate(&self, v: &mut crate::validate::Validator) {
+        v.attr("id", &self.id, 0);
+        v.field("extension", &self.extension, 0);
+        v.field("modifierExtension", &self.modifier_extension, 0);
+        v.field("areaUnderCurve", &self.area_under_curve, 0);
+        v.field("lethalDose50", &self.lethal_dose50, 0);
+        v.field("halfLifePeriod", &self.half_life_period, 0);
     }
 }

@@ -651,6 +651,92 @@ impl crate::visit::Walk for MedicationRequest {
     }
 }
 
+impl crate::validate::Validate for MedicationRequest {
+    const IS_RESOURCE: bool = true;
+    fn validate(&self, v: &mut crate::validate::Validator) {
+        v.field("id", &self.id, 0);
+        v.field("meta", &self.meta, 0);
+        v.field("implicitRules", &self.implicit_rules, 0);
+        v.field("language", &self.language, 0);
+        v.field("text", &self.text, 0);
+        v.field("contained", &self.contained, 0);
+        v.field("extension", &self.extension, 0);
+        v.field("modifierExtension", &self.modifier_extension, 0);
+        v.field("identifier", &self.identifier, 0);
+        v.field("status", &self.status, 1);
+        v.field("statusReason", &self.status_reason, 0);
+        v.field("intent", &self.intent, 1);
+        v.field("category", &self.category, 0);
+        v.field("priority", &self.priority, 0);
+        v.field("doNotPerform", &self.do_not_perform, 0);
+        v.choice("reported", &self.reported, 0);
+        v.choice("medication", &self.medication, 1);
+        v.refs("subject", &self.subject, 1, &["Patient", "Group"]);
+        v.refs("encounter", &self.encounter, 0, &["Encounter"]);
+        v.refs("supportingInformation", &self.supporting_information, 0, &[]);
+        v.field("authoredOn", &self.authored_on, 0);
+        v.refs(
+            "requester",
+            &self.requester,
+            0,
+            &[
+                "Practitioner",
+                "PractitionerRole",
+                "Organization",
+                "Patient",
+                "RelatedPerson",
+                "Device",
+            ],
+        );
+        v.refs(
+            "performer",
+            &self.performer,
+            0,
+            &[
+                "Practitioner",
+                "PractitionerRole",
+                "Organization",
+                "Patient",
+                "Device",
+                "RelatedPerson",
+                "CareTeam",
+            ],
+        );
+        v.field("performerType", &self.performer_type, 0);
+        v.refs("recorder", &self.recorder, 0, &["Practitioner", "PractitionerRole"]);
+        v.field("reasonCode", &self.reason_code, 0);
+        v.refs(
+            "reasonReference",
+            &self.reason_reference,
+            0,
+            &["Condition", "Observation"],
+        );
+        v.field("instantiatesCanonical", &self.instantiates_canonical, 0);
+        v.field("instantiatesUri", &self.instantiates_uri, 0);
+        v.refs(
+            "basedOn",
+            &self.based_on,
+            0,
+            &[
+                "CarePlan",
+                "MedicationRequest",
+                "ServiceRequest",
+                "ImmunizationRecommendation",
+            ],
+        );
+        v.field("groupIdentifier", &self.group_identifier, 0);
+        v.field("courseOfTherapyType", &self.course_of_therapy_type, 0);
+        v.refs("insurance", &self.insurance, 0, &["Coverage", "ClaimResponse"]);
+        v.field("note", &self.note, 0);
+        v.field("dosageInstruction", &self.dosage_instruction, 0);
+        v.field("dispenseRequest", &self.dispense_request, 0);
+        v.field("substitution", &self.substitution, 0);
+        v.refs("priorPrescription", &self.prior_prescription, 0, &["MedicationRequest"]);
+        v.refs("detectedIssue", &self.detected_issue, 0, &["DetectedIssue"]);
+        v.refs("eventHistory", &self.event_history, 0, &["Provenance"]);
+    }
+}
+
 impl MedicationRequest {
     /// A new `MedicationRequest` with its required elements: `status`, `intent`, `medication`, `subject`.
     pub fn new<T3: crate::targets::MedicationRequestSubject>(
@@ -822,6 +908,27 @@ impl crate::visit::Walk for MedicationRequestReported {
     }
 }
 
+impl crate::validate::Validate for MedicationRequestReported {
+    fn validate(&self, v: &mut crate::validate::Validator) {
+        match self {
+            Self::Boolean(x) => v.variant("reportedBoolean", x),
+            Self::Reference(x) => {
+                v.variant_ref(
+                    "reportedReference",
+                    x,
+                    &[
+                        "Patient",
+                        "Practitioner",
+                        "PractitionerRole",
+                        "RelatedPerson",
+                        "Organization",
+                    ],
+                )
+            }
+        }
+    }
+}
+
 /// Choice of types for `MedicationRequest.medication[x]`.
 ///
 /// In JSON the element name carries the type (`medicationCodeableConcept`, `medicationReference`, ...).
@@ -862,6 +969,17 @@ impl crate::visit::Walk for MedicationRequestMedication {
             }
             Self::Reference(v) => {
                 w.refs("medicationReference", v, &["Medication"]);
+            }
+        }
+    }
+}
+
+impl crate::validate::Validate for MedicationRequestMedication {
+    fn validate(&self, v: &mut crate::validate::Validator) {
+        match self {
+            Self::CodeableConcept(x) => v.variant("medicationCodeableConcept", x),
+            Self::Reference(x) => {
+                v.variant_ref("medicationReference", x, &["Medication"])
             }
         }
     }
@@ -1069,6 +1187,21 @@ impl crate::visit::Walk for MedicationRequestDispenseRequest {
     }
 }
 
+impl crate::validate::Validate for MedicationRequestDispenseRequest {
+    fn validate(&self, v: &mut crate::validate::Validator) {
+        v.attr("id", &self.id, 0);
+        v.field("extension", &self.extension, 0);
+        v.field("modifierExtension", &self.modifier_extension, 0);
+        v.field("initialFill", &self.initial_fill, 0);
+        v.field("dispenseInterval", &self.dispense_interval, 0);
+        v.field("validityPeriod", &self.validity_period, 0);
+        v.field("numberOfRepeatsAllowed", &self.number_of_repeats_allowed, 0);
+        v.field("quantity", &self.quantity, 0);
+        v.field("expectedSupplyDuration", &self.expected_supply_duration, 0);
+        v.refs("performer", &self.performer, 0, &["Organization"]);
+    }
+}
+
 impl MedicationRequestDispenseRequest {
     /// Sets `performer` to a reference to a Organization.
     pub fn set_performer<T: crate::targets::MedicationRequestDispenseRequestPerformer>(
@@ -1176,6 +1309,16 @@ impl crate::visit::Walk for MedicationRequestDispenseRequestInitialFill {
         w.field("modifierExtension", &mut self.modifier_extension);
         w.field("quantity", &mut self.quantity);
         w.field("duration", &mut self.duration);
+    }
+}
+
+impl crate::validate::Validate for MedicationRequestDispenseRequestInitialFill {
+    fn validate(&self, v: &mut crate::validate::Validator) {
+        v.attr("id", &self.id, 0);
+        v.field("extension", &self.extension, 0);
+        v.field("modifierExtension", &self.modifier_extension, 0);
+        v.field("quantity", &self.quantity, 0);
+        v.field("duration", &self.duration, 0);
     }
 }
 
@@ -1306,6 +1449,16 @@ impl crate::visit::Walk for MedicationRequestSubstitution {
     }
 }
 
+impl crate::validate::Validate for MedicationRequestSubstitution {
+    fn validate(&self, v: &mut crate::validate::Validator) {
+        v.attr("id", &self.id, 0);
+        v.field("extension", &self.extension, 0);
+        v.field("modifierExtension", &self.modifier_extension, 0);
+        v.choice("allowed", &self.allowed, 1);
+        v.field("reason", &self.reason, 0);
+    }
+}
+
 impl MedicationRequestSubstitution {
     /// A new `MedicationRequest.substitution` with its required elements: `allowed`.
     pub fn new(allowed: MedicationRequestSubstitutionAllowed) -> Self {
@@ -1357,6 +1510,15 @@ impl crate::visit::Walk for MedicationRequestSubstitutionAllowed {
             Self::CodeableConcept(v) => {
                 w.field("allowedCodeableConcept", v);
             }
+        }
+    }
+}
+
+impl crate::validate::Validate for MedicationRequestSubstitutionAllowed {
+    fn validate(&self, v: &mut crate::validate::Validator) {
+        match self {
+            Self::Boolean(x) => v.variant("allowedBoolean", x),
+            Self::CodeableConcept(x) => v.variant("allowedCodeableConcept", x),
         }
     }
 }

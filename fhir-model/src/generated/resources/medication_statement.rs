@@ -415,6 +415,69 @@ impl crate::visit::Walk for MedicationStatement {
     }
 }
 
+impl crate::validate::Validate for MedicationStatement {
+    const IS_RESOURCE: bool = true;
+    fn validate(&self, v: &mut crate::validate::Validator) {
+        v.field("id", &self.id, 0);
+        v.field("meta", &self.meta, 0);
+        v.field("implicitRules", &self.implicit_rules, 0);
+        v.field("language", &self.language, 0);
+        v.field("text", &self.text, 0);
+        v.field("contained", &self.contained, 0);
+        v.field("extension", &self.extension, 0);
+        v.field("modifierExtension", &self.modifier_extension, 0);
+        v.field("identifier", &self.identifier, 0);
+        v.refs(
+            "basedOn",
+            &self.based_on,
+            0,
+            &["MedicationRequest", "CarePlan", "ServiceRequest"],
+        );
+        v.refs(
+            "partOf",
+            &self.part_of,
+            0,
+            &[
+                "MedicationAdministration",
+                "MedicationDispense",
+                "MedicationStatement",
+                "Procedure",
+                "Observation",
+            ],
+        );
+        v.field("status", &self.status, 1);
+        v.field("statusReason", &self.status_reason, 0);
+        v.field("category", &self.category, 0);
+        v.choice("medication", &self.medication, 1);
+        v.refs("subject", &self.subject, 1, &["Patient", "Group"]);
+        v.refs("context", &self.context, 0, &["Encounter", "EpisodeOfCare"]);
+        v.choice("effective", &self.effective, 0);
+        v.field("dateAsserted", &self.date_asserted, 0);
+        v.refs(
+            "informationSource",
+            &self.information_source,
+            0,
+            &[
+                "Patient",
+                "Practitioner",
+                "PractitionerRole",
+                "RelatedPerson",
+                "Organization",
+            ],
+        );
+        v.refs("derivedFrom", &self.derived_from, 0, &[]);
+        v.field("reasonCode", &self.reason_code, 0);
+        v.refs(
+            "reasonReference",
+            &self.reason_reference,
+            0,
+            &["Condition", "Observation", "DiagnosticReport"],
+        );
+        v.field("note", &self.note, 0);
+        v.field("dosage", &self.dosage, 0);
+    }
+}
+
 impl MedicationStatement {
     /// A new `MedicationStatement` with its required elements: `status`, `medication`, `subject`.
     pub fn new<T2: crate::targets::MedicationStatementSubject>(
@@ -523,6 +586,17 @@ impl crate::visit::Walk for MedicationStatementMedication {
     }
 }
 
+impl crate::validate::Validate for MedicationStatementMedication {
+    fn validate(&self, v: &mut crate::validate::Validator) {
+        match self {
+            Self::CodeableConcept(x) => v.variant("medicationCodeableConcept", x),
+            Self::Reference(x) => {
+                v.variant_ref("medicationReference", x, &["Medication"])
+            }
+        }
+    }
+}
+
 /// Choice of types for `MedicationStatement.effective[x]`.
 ///
 /// In JSON the element name carries the type (`effectiveDateTime`, `effectivePeriod`, ...).
@@ -564,6 +638,15 @@ impl crate::visit::Walk for MedicationStatementEffective {
             Self::Period(v) => {
                 w.field("effectivePeriod", v);
             }
+        }
+    }
+}
+
+impl crate::validate::Validate for MedicationStatementEffective {
+    fn validate(&self, v: &mut crate::validate::Validator) {
+        match self {
+            Self::DateTime(x) => v.variant("effectiveDateTime", x),
+            Self::Period(x) => v.variant("effectivePeriod", x),
         }
     }
 }

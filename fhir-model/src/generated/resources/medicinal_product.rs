@@ -453,6 +453,62 @@ impl crate::visit::Walk for MedicinalProduct {
     }
 }
 
+impl crate::validate::Validate for MedicinalProduct {
+    const IS_RESOURCE: bool = true;
+    fn validate(&self, v: &mut crate::validate::Validator) {
+        v.field("id", &self.id, 0);
+        v.field("meta", &self.meta, 0);
+        v.field("implicitRules", &self.implicit_rules, 0);
+        v.field("language", &self.language, 0);
+        v.field("text", &self.text, 0);
+        v.field("contained", &self.contained, 0);
+        v.field("extension", &self.extension, 0);
+        v.field("modifierExtension", &self.modifier_extension, 0);
+        v.field("identifier", &self.identifier, 0);
+        v.field("type", &self.type_, 0);
+        v.field("domain", &self.domain, 0);
+        v.field(
+            "combinedPharmaceuticalDoseForm",
+            &self.combined_pharmaceutical_dose_form,
+            0,
+        );
+        v.field("legalStatusOfSupply", &self.legal_status_of_supply, 0);
+        v.field(
+            "additionalMonitoringIndicator",
+            &self.additional_monitoring_indicator,
+            0,
+        );
+        v.field("specialMeasures", &self.special_measures, 0);
+        v.field("paediatricUseIndicator", &self.paediatric_use_indicator, 0);
+        v.field("productClassification", &self.product_classification, 0);
+        v.field("marketingStatus", &self.marketing_status, 0);
+        v.refs(
+            "pharmaceuticalProduct",
+            &self.pharmaceutical_product,
+            0,
+            &["MedicinalProductPharmaceutical"],
+        );
+        v.refs(
+            "packagedMedicinalProduct",
+            &self.packaged_medicinal_product,
+            0,
+            &["MedicinalProductPackaged"],
+        );
+        v.refs("attachedDocument", &self.attached_document, 0, &["DocumentReference"]);
+        v.refs("masterFile", &self.master_file, 0, &["DocumentReference"]);
+        v.refs("contact", &self.contact, 0, &["Organization", "PractitionerRole"]);
+        v.refs("clinicalTrial", &self.clinical_trial, 0, &["ResearchStudy"]);
+        v.field("name", &self.name, 1);
+        v.field("crossReference", &self.cross_reference, 0);
+        v.field(
+            "manufacturingBusinessOperation",
+            &self.manufacturing_business_operation,
+            0,
+        );
+        v.field("specialDesignation", &self.special_designation, 0);
+    }
+}
+
 impl MedicinalProduct {
     /// A new `MedicinalProduct` with its required elements: `name` (its first item).
     pub fn new(name: MedicinalProductName) -> Self {
@@ -652,6 +708,17 @@ impl crate::visit::Walk for MedicinalProductName {
     }
 }
 
+impl crate::validate::Validate for MedicinalProductName {
+    fn validate(&self, v: &mut crate::validate::Validator) {
+        v.attr("id", &self.id, 0);
+        v.field("extension", &self.extension, 0);
+        v.field("modifierExtension", &self.modifier_extension, 0);
+        v.field("productName", &self.product_name, 1);
+        v.field("namePart", &self.name_part, 0);
+        v.field("countryLanguage", &self.country_language, 0);
+    }
+}
+
 impl MedicinalProductName {
     /// A new `MedicinalProduct.name` with its required elements: `productName`.
     pub fn new(product_name: FhirString) -> Self {
@@ -769,6 +836,16 @@ impl crate::visit::Walk for MedicinalProductNameNamePart {
         w.field("modifierExtension", &mut self.modifier_extension);
         w.field("part", &mut self.part);
         w.field("type", &mut self.type_);
+    }
+}
+
+impl crate::validate::Validate for MedicinalProductNameNamePart {
+    fn validate(&self, v: &mut crate::validate::Validator) {
+        v.attr("id", &self.id, 0);
+        v.field("extension", &self.extension, 0);
+        v.field("modifierExtension", &self.modifier_extension, 0);
+        v.field("part", &self.part, 1);
+        v.field("type", &self.type_, 1);
     }
 }
 
@@ -894,6 +971,17 @@ impl crate::visit::Walk for MedicinalProductNameCountryLanguage {
         w.field("country", &mut self.country);
         w.field("jurisdiction", &mut self.jurisdiction);
         w.field("language", &mut self.language);
+    }
+}
+
+impl crate::validate::Validate for MedicinalProductNameCountryLanguage {
+    fn validate(&self, v: &mut crate::validate::Validator) {
+        v.attr("id", &self.id, 0);
+        v.field("extension", &self.extension, 0);
+        v.field("modifierExtension", &self.modifier_extension, 0);
+        v.field("country", &self.country, 1);
+        v.field("jurisdiction", &self.jurisdiction, 0);
+        v.field("language", &self.language, 1);
     }
 }
 
@@ -1067,6 +1155,20 @@ impl crate::visit::Walk for MedicinalProductManufacturingBusinessOperation {
         w.field("confidentialityIndicator", &mut self.confidentiality_indicator);
         w.refs("manufacturer", &mut self.manufacturer, &["Organization"]);
         w.refs("regulator", &mut self.regulator, &["Organization"]);
+    }
+}
+
+impl crate::validate::Validate for MedicinalProductManufacturingBusinessOperation {
+    fn validate(&self, v: &mut crate::validate::Validator) {
+        v.attr("id", &self.id, 0);
+        v.field("extension", &self.extension, 0);
+        v.field("modifierExtension", &self.modifier_extension, 0);
+        v.field("operationType", &self.operation_type, 0);
+        v.field("authorisationReferenceNumber", &self.authorisation_reference_number, 0);
+        v.field("effectiveDate", &self.effective_date, 0);
+        v.field("confidentialityIndicator", &self.confidentiality_indicator, 0);
+        v.refs("manufacturer", &self.manufacturer, 0, &["Organization"]);
+        v.refs("regulator", &self.regulator, 0, &["Organization"]);
     }
 }
 
@@ -1249,6 +1351,21 @@ impl crate::visit::Walk for MedicinalProductSpecialDesignation {
     }
 }
 
+impl crate::validate::Validate for MedicinalProductSpecialDesignation {
+    fn validate(&self, v: &mut crate::validate::Validator) {
+        v.attr("id", &self.id, 0);
+        v.field("extension", &self.extension, 0);
+        v.field("modifierExtension", &self.modifier_extension, 0);
+        v.field("identifier", &self.identifier, 0);
+        v.field("type", &self.type_, 0);
+        v.field("intendedUse", &self.intended_use, 0);
+        v.choice("indication", &self.indication, 0);
+        v.field("status", &self.status, 0);
+        v.field("date", &self.date, 0);
+        v.field("species", &self.species, 0);
+    }
+}
+
 /// Choice of types for `MedicinalProduct.specialDesignation.indication[x]`.
 ///
 /// In JSON the element name carries the type (`indicationCodeableConcept`, `indicationReference`, ...).
@@ -1289,6 +1406,17 @@ impl crate::visit::Walk for MedicinalProductSpecialDesignationIndication {
             }
             Self::Reference(v) => {
                 w.refs("indicationReference", v, &["MedicinalProductIndication"]);
+            }
+        }
+    }
+}
+
+impl crate::validate::Validate for MedicinalProductSpecialDesignationIndication {
+    fn validate(&self, v: &mut crate::validate::Validator) {
+        match self {
+            Self::CodeableConcept(x) => v.variant("indicationCodeableConcept", x),
+            Self::Reference(x) => {
+                v.variant_ref("indicationReference", x, &["MedicinalProductIndication"])
             }
         }
     }

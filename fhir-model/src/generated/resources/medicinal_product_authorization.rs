@@ -354,6 +354,41 @@ impl crate::visit::Walk for MedicinalProductAuthorization {
     }
 }
 
+impl crate::validate::Validate for MedicinalProductAuthorization {
+    const IS_RESOURCE: bool = true;
+    fn validate(&self, v: &mut crate::validate::Validator) {
+        v.field("id", &self.id, 0);
+        v.field("meta", &self.meta, 0);
+        v.field("implicitRules", &self.implicit_rules, 0);
+        v.field("language", &self.language, 0);
+        v.field("text", &self.text, 0);
+        v.field("contained", &self.contained, 0);
+        v.field("extension", &self.extension, 0);
+        v.field("modifierExtension", &self.modifier_extension, 0);
+        v.field("identifier", &self.identifier, 0);
+        v.refs(
+            "subject",
+            &self.subject,
+            0,
+            &["MedicinalProduct", "MedicinalProductPackaged"],
+        );
+        v.field("country", &self.country, 0);
+        v.field("jurisdiction", &self.jurisdiction, 0);
+        v.field("status", &self.status, 0);
+        v.field("statusDate", &self.status_date, 0);
+        v.field("restoreDate", &self.restore_date, 0);
+        v.field("validityPeriod", &self.validity_period, 0);
+        v.field("dataExclusivityPeriod", &self.data_exclusivity_period, 0);
+        v.field("dateOfFirstAuthorization", &self.date_of_first_authorization, 0);
+        v.field("internationalBirthDate", &self.international_birth_date, 0);
+        v.field("legalBasis", &self.legal_basis, 0);
+        v.field("jurisdictionalAuthorization", &self.jurisdictional_authorization, 0);
+        v.refs("holder", &self.holder, 0, &["Organization"]);
+        v.refs("regulator", &self.regulator, 0, &["Organization"]);
+        v.field("procedure", &self.procedure, 0);
+    }
+}
+
 impl MedicinalProductAuthorization {
     /// Sets `subject` to a reference to a MedicinalProduct | MedicinalProductPackaged.
     pub fn set_subject<T: crate::targets::MedicinalProductAuthorizationSubject>(
@@ -540,6 +575,20 @@ impl crate::visit::Walk for MedicinalProductAuthorizationJurisdictionalAuthoriza
     }
 }
 
+impl crate::validate::Validate
+for MedicinalProductAuthorizationJurisdictionalAuthorization {
+    fn validate(&self, v: &mut crate::validate::Validator) {
+        v.attr("id", &self.id, 0);
+        v.field("extension", &self.extension, 0);
+        v.field("modifierExtension", &self.modifier_extension, 0);
+        v.field("identifier", &self.identifier, 0);
+        v.field("country", &self.country, 0);
+        v.field("jurisdiction", &self.jurisdiction, 0);
+        v.field("legalStatusOfSupply", &self.legal_status_of_supply, 0);
+        v.field("validityPeriod", &self.validity_period, 0);
+    }
+}
+
 /// The regulatory procedure for granting or amending a marketing authorization
 ///
 /// The regulatory procedure for granting or amending a marketing authorization.
@@ -689,6 +738,18 @@ impl crate::visit::Walk for MedicinalProductAuthorizationProcedure {
     }
 }
 
+impl crate::validate::Validate for MedicinalProductAuthorizationProcedure {
+    fn validate(&self, v: &mut crate::validate::Validator) {
+        v.attr("id", &self.id, 0);
+        v.field("extension", &self.extension, 0);
+        v.field("modifierExtension", &self.modifier_extension, 0);
+        v.field("identifier", &self.identifier, 0);
+        v.field("type", &self.type_, 1);
+        v.choice("date", &self.date, 0);
+        v.field("application", &self.application, 0);
+    }
+}
+
 impl MedicinalProductAuthorizationProcedure {
     /// A new `MedicinalProductAuthorization.procedure` with its required elements: `type`.
     pub fn new(type_: CodeableConcept) -> Self {
@@ -738,6 +799,15 @@ impl crate::visit::Walk for MedicinalProductAuthorizationProcedureDate {
             Self::DateTime(v) => {
                 w.field("dateDateTime", v);
             }
+        }
+    }
+}
+
+impl crate::validate::Validate for MedicinalProductAuthorizationProcedureDate {
+    fn validate(&self, v: &mut crate::validate::Validator) {
+        match self {
+            Self::Period(x) => v.variant("datePeriod", x),
+            Self::DateTime(x) => v.variant("dateDateTime", x),
         }
     }
 }

@@ -219,6 +219,32 @@ impl crate::visit::Walk for MedicinalProductContraindication {
     }
 }
 
+impl crate::validate::Validate for MedicinalProductContraindication {
+    const IS_RESOURCE: bool = true;
+    fn validate(&self, v: &mut crate::validate::Validator) {
+        v.field("id", &self.id, 0);
+        v.field("meta", &self.meta, 0);
+        v.field("implicitRules", &self.implicit_rules, 0);
+        v.field("language", &self.language, 0);
+        v.field("text", &self.text, 0);
+        v.field("contained", &self.contained, 0);
+        v.field("extension", &self.extension, 0);
+        v.field("modifierExtension", &self.modifier_extension, 0);
+        v.refs("subject", &self.subject, 0, &["MedicinalProduct", "Medication"]);
+        v.field("disease", &self.disease, 0);
+        v.field("diseaseStatus", &self.disease_status, 0);
+        v.field("comorbidity", &self.comorbidity, 0);
+        v.refs(
+            "therapeuticIndication",
+            &self.therapeutic_indication,
+            0,
+            &["MedicinalProductIndication"],
+        );
+        v.field("otherTherapy", &self.other_therapy, 0);
+        v.field("population", &self.population, 0);
+    }
+}
+
 impl MedicinalProductContraindication {
     /// Adds a reference to a MedicinalProduct | Medication to `subject`.
     pub fn push_subject<T: crate::targets::MedicinalProductContraindicationSubject>(
@@ -392,6 +418,16 @@ impl crate::visit::Walk for MedicinalProductContraindicationOtherTherapy {
     }
 }
 
+impl crate::validate::Validate for MedicinalProductContraindicationOtherTherapy {
+    fn validate(&self, v: &mut crate::validate::Validator) {
+        v.attr("id", &self.id, 0);
+        v.field("extension", &self.extension, 0);
+        v.field("modifierExtension", &self.modifier_extension, 0);
+        v.field("therapyRelationshipType", &self.therapy_relationship_type, 1);
+        v.choice("medication", &self.medication, 1);
+    }
+}
+
 impl MedicinalProductContraindicationOtherTherapy {
     /// A new `MedicinalProductContraindication.otherTherapy` with its required elements: `therapyRelationshipType`, `medication`.
     pub fn new(
@@ -464,6 +500,27 @@ impl crate::visit::Walk for MedicinalProductContraindicationOtherTherapyMedicati
                         "SubstanceSpecification",
                     ],
                 );
+            }
+        }
+    }
+}
+
+impl crate::validate::Validate
+for MedicinalProductContraindicationOtherTherapyMedication {
+    fn validate(&self, v: &mut crate::validate::Validator) {
+        match self {
+            Self::CodeableConcept(x) => v.variant("medicationCodeableConcept", x),
+            Self::Reference(x) => {
+                v.variant_ref(
+                    "medicationReference",
+                    x,
+                    &[
+                        "MedicinalProduct",
+                        "Medication",
+                        "Substance",
+                        "SubstanceSpecification",
+                    ],
+                )
             }
         }
     }

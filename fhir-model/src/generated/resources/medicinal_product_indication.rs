@@ -247,6 +247,34 @@ impl crate::visit::Walk for MedicinalProductIndication {
     }
 }
 
+impl crate::validate::Validate for MedicinalProductIndication {
+    const IS_RESOURCE: bool = true;
+    fn validate(&self, v: &mut crate::validate::Validator) {
+        v.field("id", &self.id, 0);
+        v.field("meta", &self.meta, 0);
+        v.field("implicitRules", &self.implicit_rules, 0);
+        v.field("language", &self.language, 0);
+        v.field("text", &self.text, 0);
+        v.field("contained", &self.contained, 0);
+        v.field("extension", &self.extension, 0);
+        v.field("modifierExtension", &self.modifier_extension, 0);
+        v.refs("subject", &self.subject, 0, &["MedicinalProduct", "Medication"]);
+        v.field("diseaseSymptomProcedure", &self.disease_symptom_procedure, 0);
+        v.field("diseaseStatus", &self.disease_status, 0);
+        v.field("comorbidity", &self.comorbidity, 0);
+        v.field("intendedEffect", &self.intended_effect, 0);
+        v.field("duration", &self.duration, 0);
+        v.field("otherTherapy", &self.other_therapy, 0);
+        v.refs(
+            "undesirableEffect",
+            &self.undesirable_effect,
+            0,
+            &["MedicinalProductUndesirableEffect"],
+        );
+        v.field("population", &self.population, 0);
+    }
+}
+
 impl MedicinalProductIndication {
     /// Adds a reference to a MedicinalProduct | Medication to `subject`.
     pub fn push_subject<T: crate::targets::MedicinalProductIndicationSubject>(
@@ -420,6 +448,16 @@ impl crate::visit::Walk for MedicinalProductIndicationOtherTherapy {
     }
 }
 
+impl crate::validate::Validate for MedicinalProductIndicationOtherTherapy {
+    fn validate(&self, v: &mut crate::validate::Validator) {
+        v.attr("id", &self.id, 0);
+        v.field("extension", &self.extension, 0);
+        v.field("modifierExtension", &self.modifier_extension, 0);
+        v.field("therapyRelationshipType", &self.therapy_relationship_type, 1);
+        v.choice("medication", &self.medication, 1);
+    }
+}
+
 impl MedicinalProductIndicationOtherTherapy {
     /// A new `MedicinalProductIndication.otherTherapy` with its required elements: `therapyRelationshipType`, `medication`.
     pub fn new(
@@ -492,6 +530,26 @@ impl crate::visit::Walk for MedicinalProductIndicationOtherTherapyMedication {
                         "SubstanceSpecification",
                     ],
                 );
+            }
+        }
+    }
+}
+
+impl crate::validate::Validate for MedicinalProductIndicationOtherTherapyMedication {
+    fn validate(&self, v: &mut crate::validate::Validator) {
+        match self {
+            Self::CodeableConcept(x) => v.variant("medicationCodeableConcept", x),
+            Self::Reference(x) => {
+                v.variant_ref(
+                    "medicationReference",
+                    x,
+                    &[
+                        "MedicinalProduct",
+                        "Medication",
+                        "Substance",
+                        "SubstanceSpecification",
+                    ],
+                )
             }
         }
     }

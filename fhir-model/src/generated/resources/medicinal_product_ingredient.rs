@@ -224,6 +224,26 @@ impl crate::visit::Walk for MedicinalProductIngredient {
     }
 }
 
+impl crate::validate::Validate for MedicinalProductIngredient {
+    const IS_RESOURCE: bool = true;
+    fn validate(&self, v: &mut crate::validate::Validator) {
+        v.field("id", &self.id, 0);
+        v.field("meta", &self.meta, 0);
+        v.field("implicitRules", &self.implicit_rules, 0);
+        v.field("language", &self.language, 0);
+        v.field("text", &self.text, 0);
+        v.field("contained", &self.contained, 0);
+        v.field("extension", &self.extension, 0);
+        v.field("modifierExtension", &self.modifier_extension, 0);
+        v.field("identifier", &self.identifier, 0);
+        v.field("role", &self.role, 1);
+        v.field("allergenicIndicator", &self.allergenic_indicator, 0);
+        v.refs("manufacturer", &self.manufacturer, 0, &["Organization"]);
+        v.field("specifiedSubstance", &self.specified_substance, 0);
+        v.field("substance", &self.substance, 0);
+    }
+}
+
 impl MedicinalProductIngredient {
     /// A new `MedicinalProductIngredient` with its required elements: `role`.
     pub fn new(role: CodeableConcept) -> Self {
@@ -389,6 +409,18 @@ impl crate::visit::Walk for MedicinalProductIngredientSpecifiedSubstance {
         w.field("group", &mut self.group);
         w.field("confidentiality", &mut self.confidentiality);
         w.field("strength", &mut self.strength);
+    }
+}
+
+impl crate::validate::Validate for MedicinalProductIngredientSpecifiedSubstance {
+    fn validate(&self, v: &mut crate::validate::Validator) {
+        v.attr("id", &self.id, 0);
+        v.field("extension", &self.extension, 0);
+        v.field("modifierExtension", &self.modifier_extension, 0);
+        v.field("code", &self.code, 1);
+        v.field("group", &self.group, 1);
+        v.field("confidentiality", &self.confidentiality, 0);
+        v.field("strength", &self.strength, 0);
     }
 }
 
@@ -589,6 +621,21 @@ impl crate::visit::Walk for MedicinalProductIngredientSpecifiedSubstanceStrength
     }
 }
 
+impl crate::validate::Validate for MedicinalProductIngredientSpecifiedSubstanceStrength {
+    fn validate(&self, v: &mut crate::validate::Validator) {
+        v.attr("id", &self.id, 0);
+        v.field("extension", &self.extension, 0);
+        v.field("modifierExtension", &self.modifier_extension, 0);
+        v.field("presentation", &self.presentation, 1);
+        v.field("presentationLowLimit", &self.presentation_low_limit, 0);
+        v.field("concentration", &self.concentration, 0);
+        v.field("concentrationLowLimit", &self.concentration_low_limit, 0);
+        v.field("measurementPoint", &self.measurement_point, 0);
+        v.field("country", &self.country, 0);
+        v.field("referenceStrength", &self.reference_strength, 0);
+    }
+}
+
 impl MedicinalProductIngredientSpecifiedSubstanceStrength {
     /// A new `MedicinalProductIngredient.specifiedSubstance.strength` with its required elements: `presentation`.
     pub fn new(presentation: Ratio) -> Self {
@@ -758,6 +805,20 @@ for MedicinalProductIngredientSpecifiedSubstanceStrengthReferenceStrength {
     }
 }
 
+impl crate::validate::Validate
+for MedicinalProductIngredientSpecifiedSubstanceStrengthReferenceStrength {
+    fn validate(&self, v: &mut crate::validate::Validator) {
+        v.attr("id", &self.id, 0);
+        v.field("extension", &self.extension, 0);
+        v.field("modifierExtension", &self.modifier_extension, 0);
+        v.field("substance", &self.substance, 0);
+        v.field("strength", &self.strength, 1);
+        v.field("strengthLowLimit", &self.strength_low_limit, 0);
+        v.field("measurementPoint", &self.measurement_point, 0);
+        v.field("country", &self.country, 0);
+    }
+}
+
 impl MedicinalProductIngredientSpecifiedSubstanceStrengthReferenceStrength {
     /// A new `MedicinalProductIngredient.specifiedSubstance.strength.referenceStrength` with its required elements: `strength`.
     pub fn new(strength: Ratio) -> Self {
@@ -867,6 +928,16 @@ impl crate::visit::Walk for MedicinalProductIngredientSubstance {
         w.field("modifierExtension", &mut self.modifier_extension);
         w.field("code", &mut self.code);
         w.field("strength", &mut self.strength);
+    }
+}
+
+impl crate::validate::Validate for MedicinalProductIngredientSubstance {
+    fn validate(&self, v: &mut crate::validate::Validator) {
+        v.attr("id", &self.id, 0);
+        v.field("extension", &self.extension, 0);
+        v.field("modifierExtension", &self.modifier_extension, 0);
+        v.field("code", &self.code, 1);
+        v.field("strength", &self.strength, 0);
     }
 }
 

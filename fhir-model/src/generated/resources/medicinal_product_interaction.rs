@@ -215,6 +215,32 @@ impl crate::visit::Walk for MedicinalProductInteraction {
     }
 }
 
+impl crate::validate::Validate for MedicinalProductInteraction {
+    const IS_RESOURCE: bool = true;
+    fn validate(&self, v: &mut crate::validate::Validator) {
+        v.field("id", &self.id, 0);
+        v.field("meta", &self.meta, 0);
+        v.field("implicitRules", &self.implicit_rules, 0);
+        v.field("language", &self.language, 0);
+        v.field("text", &self.text, 0);
+        v.field("contained", &self.contained, 0);
+        v.field("extension", &self.extension, 0);
+        v.field("modifierExtension", &self.modifier_extension, 0);
+        v.refs(
+            "subject",
+            &self.subject,
+            0,
+            &["MedicinalProduct", "Medication", "Substance"],
+        );
+        v.field("description", &self.description, 0);
+        v.field("interactant", &self.interactant, 0);
+        v.field("type", &self.type_, 0);
+        v.field("effect", &self.effect, 0);
+        v.field("incidence", &self.incidence, 0);
+        v.field("management", &self.management, 0);
+    }
+}
+
 impl MedicinalProductInteraction {
     /// Adds a reference to a MedicinalProduct | Medication | Substance to `subject`.
     pub fn push_subject<T: crate::targets::MedicinalProductInteractionSubject>(
@@ -361,6 +387,15 @@ impl crate::visit::Walk for MedicinalProductInteractionInteractant {
     }
 }
 
+impl crate::validate::Validate for MedicinalProductInteractionInteractant {
+    fn validate(&self, v: &mut crate::validate::Validator) {
+        v.attr("id", &self.id, 0);
+        v.field("extension", &self.extension, 0);
+        v.field("modifierExtension", &self.modifier_extension, 0);
+        v.choice("item", &self.item, 1);
+    }
+}
+
 impl MedicinalProductInteractionInteractant {
     /// A new `MedicinalProductInteraction.interactant` with its required elements: `item`.
     pub fn new(item: MedicinalProductInteractionInteractantItem) -> Self {
@@ -428,6 +463,26 @@ impl crate::visit::Walk for MedicinalProductInteractionInteractantItem {
             Self::CodeableConcept(v) => {
                 w.field("itemCodeableConcept", v);
             }
+        }
+    }
+}
+
+impl crate::validate::Validate for MedicinalProductInteractionInteractantItem {
+    fn validate(&self, v: &mut crate::validate::Validator) {
+        match self {
+            Self::Reference(x) => {
+                v.variant_ref(
+                    "itemReference",
+                    x,
+                    &[
+                        "MedicinalProduct",
+                        "Medication",
+                        "Substance",
+                        "ObservationDefinition",
+                    ],
+                )
+            }
+            Self::CodeableConcept(x) => v.variant("itemCodeableConcept", x),
         }
     }
 }

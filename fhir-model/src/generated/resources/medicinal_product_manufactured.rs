@@ -237,6 +237,27 @@ impl crate::visit::Walk for MedicinalProductManufactured {
     }
 }
 
+impl crate::validate::Validate for MedicinalProductManufactured {
+    const IS_RESOURCE: bool = true;
+    fn validate(&self, v: &mut crate::validate::Validator) {
+        v.field("id", &self.id, 0);
+        v.field("meta", &self.meta, 0);
+        v.field("implicitRules", &self.implicit_rules, 0);
+        v.field("language", &self.language, 0);
+        v.field("text", &self.text, 0);
+        v.field("contained", &self.contained, 0);
+        v.field("extension", &self.extension, 0);
+        v.field("modifierExtension", &self.modifier_extension, 0);
+        v.field("manufacturedDoseForm", &self.manufactured_dose_form, 1);
+        v.field("unitOfPresentation", &self.unit_of_presentation, 0);
+        v.field("quantity", &self.quantity, 1);
+        v.refs("manufacturer", &self.manufacturer, 0, &["Organization"]);
+        v.refs("ingredient", &self.ingredient, 0, &["MedicinalProductIngredient"]);
+        v.field("physicalCharacteristics", &self.physical_characteristics, 0);
+        v.field("otherCharacteristics", &self.other_characteristics, 0);
+    }
+}
+
 impl MedicinalProductManufactured {
     /// A new `MedicinalProductManufactured` with its required elements: `manufacturedDoseForm`, `quantity`.
     pub fn new(manufactured_dose_form: CodeableConcept, quantity: Quantity) -> Self {

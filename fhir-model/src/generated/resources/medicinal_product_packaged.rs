@@ -248,6 +248,34 @@ impl crate::visit::Walk for MedicinalProductPackaged {
     }
 }
 
+impl crate::validate::Validate for MedicinalProductPackaged {
+    const IS_RESOURCE: bool = true;
+    fn validate(&self, v: &mut crate::validate::Validator) {
+        v.field("id", &self.id, 0);
+        v.field("meta", &self.meta, 0);
+        v.field("implicitRules", &self.implicit_rules, 0);
+        v.field("language", &self.language, 0);
+        v.field("text", &self.text, 0);
+        v.field("contained", &self.contained, 0);
+        v.field("extension", &self.extension, 0);
+        v.field("modifierExtension", &self.modifier_extension, 0);
+        v.field("identifier", &self.identifier, 0);
+        v.refs("subject", &self.subject, 0, &["MedicinalProduct"]);
+        v.field("description", &self.description, 0);
+        v.field("legalStatusOfSupply", &self.legal_status_of_supply, 0);
+        v.field("marketingStatus", &self.marketing_status, 0);
+        v.refs(
+            "marketingAuthorization",
+            &self.marketing_authorization,
+            0,
+            &["MedicinalProductAuthorization"],
+        );
+        v.refs("manufacturer", &self.manufacturer, 0, &["Organization"]);
+        v.field("batchIdentifier", &self.batch_identifier, 0);
+        v.field("packageItem", &self.package_item, 1);
+    }
+}
+
 impl MedicinalProductPackaged {
     /// A new `MedicinalProductPackaged` with its required elements: `packageItem` (its first item).
     pub fn new(package_item: MedicinalProductPackagedPackageItem) -> Self {
@@ -413,6 +441,16 @@ impl crate::visit::Walk for MedicinalProductPackagedBatchIdentifier {
         w.field("modifierExtension", &mut self.modifier_extension);
         w.field("outerPackaging", &mut self.outer_packaging);
         w.field("immediatePackaging", &mut self.immediate_packaging);
+    }
+}
+
+impl crate::validate::Validate for MedicinalProductPackagedBatchIdentifier {
+    fn validate(&self, v: &mut crate::validate::Validator) {
+        v.attr("id", &self.id, 0);
+        v.field("extension", &self.extension, 0);
+        v.field("modifierExtension", &self.modifier_extension, 0);
+        v.field("outerPackaging", &self.outer_packaging, 1);
+        v.field("immediatePackaging", &self.immediate_packaging, 0);
     }
 }
 
@@ -656,6 +694,31 @@ impl crate::visit::Walk for MedicinalProductPackagedPackageItem {
         w.field("otherCharacteristics", &mut self.other_characteristics);
         w.field("shelfLifeStorage", &mut self.shelf_life_storage);
         w.refs("manufacturer", &mut self.manufacturer, &["Organization"]);
+    }
+}
+
+impl crate::validate::Validate for MedicinalProductPackagedPackageItem {
+    fn validate(&self, v: &mut crate::validate::Validator) {
+        v.attr("id", &self.id, 0);
+        v.field("extension", &self.extension, 0);
+        v.field("modifierExtension", &self.modifier_extension, 0);
+        v.field("identifier", &self.identifier, 0);
+        v.field("type", &self.type_, 1);
+        v.field("quantity", &self.quantity, 1);
+        v.field("material", &self.material, 0);
+        v.field("alternateMaterial", &self.alternate_material, 0);
+        v.refs("device", &self.device, 0, &["DeviceDefinition"]);
+        v.refs(
+            "manufacturedItem",
+            &self.manufactured_item,
+            0,
+            &["MedicinalProductManufactured"],
+        );
+        v.field("packageItem", &self.package_item, 0);
+        v.field("physicalCharacteristics", &self.physical_characteristics, 0);
+        v.field("otherCharacteristics", &self.other_characteristics, 0);
+        v.field("shelfLifeStorage", &self.shelf_life_storage, 0);
+        v.refs("manufacturer", &self.manufacturer, 0, &["Organization"]);
     }
 }
 

@@ -230,6 +230,27 @@ impl crate::visit::Walk for MedicinalProductPharmaceutical {
     }
 }
 
+impl crate::validate::Validate for MedicinalProductPharmaceutical {
+    const IS_RESOURCE: bool = true;
+    fn validate(&self, v: &mut crate::validate::Validator) {
+        v.field("id", &self.id, 0);
+        v.field("meta", &self.meta, 0);
+        v.field("implicitRules", &self.implicit_rules, 0);
+        v.field("language", &self.language, 0);
+        v.field("text", &self.text, 0);
+        v.field("contained", &self.contained, 0);
+        v.field("extension", &self.extension, 0);
+        v.field("modifierExtension", &self.modifier_extension, 0);
+        v.field("identifier", &self.identifier, 0);
+        v.field("administrableDoseForm", &self.administrable_dose_form, 1);
+        v.field("unitOfPresentation", &self.unit_of_presentation, 0);
+        v.refs("ingredient", &self.ingredient, 0, &["MedicinalProductIngredient"]);
+        v.refs("device", &self.device, 0, &["DeviceDefinition"]);
+        v.field("characteristics", &self.characteristics, 0);
+        v.field("routeOfAdministration", &self.route_of_administration, 1);
+    }
+}
+
 impl MedicinalProductPharmaceutical {
     /// A new `MedicinalProductPharmaceutical` with its required elements: `administrableDoseForm`, `routeOfAdministration` (its first item).
     pub fn new(
@@ -386,6 +407,16 @@ impl crate::visit::Walk for MedicinalProductPharmaceuticalCharacteristics {
         w.field("modifierExtension", &mut self.modifier_extension);
         w.field("code", &mut self.code);
         w.field("status", &mut self.status);
+    }
+}
+
+impl crate::validate::Validate for MedicinalProductPharmaceuticalCharacteristics {
+    fn validate(&self, v: &mut crate::validate::Validator) {
+        v.attr("id", &self.id, 0);
+        v.field("extension", &self.extension, 0);
+        v.field("modifierExtension", &self.modifier_extension, 0);
+        v.field("code", &self.code, 1);
+        v.field("status", &self.status, 0);
     }
 }
 
@@ -564,6 +595,21 @@ impl crate::visit::Walk for MedicinalProductPharmaceuticalRouteOfAdministration 
     }
 }
 
+impl crate::validate::Validate for MedicinalProductPharmaceuticalRouteOfAdministration {
+    fn validate(&self, v: &mut crate::validate::Validator) {
+        v.attr("id", &self.id, 0);
+        v.field("extension", &self.extension, 0);
+        v.field("modifierExtension", &self.modifier_extension, 0);
+        v.field("code", &self.code, 1);
+        v.field("firstDose", &self.first_dose, 0);
+        v.field("maxSingleDose", &self.max_single_dose, 0);
+        v.field("maxDosePerDay", &self.max_dose_per_day, 0);
+        v.field("maxDosePerTreatmentPeriod", &self.max_dose_per_treatment_period, 0);
+        v.field("maxTreatmentPeriod", &self.max_treatment_period, 0);
+        v.field("targetSpecies", &self.target_species, 0);
+    }
+}
+
 impl MedicinalProductPharmaceuticalRouteOfAdministration {
     /// A new `MedicinalProductPharmaceutical.routeOfAdministration` with its required elements: `code`.
     pub fn new(code: CodeableConcept) -> Self {
@@ -682,6 +728,17 @@ for MedicinalProductPharmaceuticalRouteOfAdministrationTargetSpecies {
         w.field("modifierExtension", &mut self.modifier_extension);
         w.field("code", &mut self.code);
         w.field("withdrawalPeriod", &mut self.withdrawal_period);
+    }
+}
+
+impl crate::validate::Validate
+for MedicinalProductPharmaceuticalRouteOfAdministrationTargetSpecies {
+    fn validate(&self, v: &mut crate::validate::Validator) {
+        v.attr("id", &self.id, 0);
+        v.field("extension", &self.extension, 0);
+        v.field("modifierExtension", &self.modifier_extension, 0);
+        v.field("code", &self.code, 1);
+        v.field("withdrawalPeriod", &self.withdrawal_period, 0);
     }
 }
 
@@ -830,6 +887,18 @@ for MedicinalProductPharmaceuticalRouteOfAdministrationTargetSpeciesWithdrawalPe
         w.field("tissue", &mut self.tissue);
         w.field("value", &mut self.value);
         w.field("supportingInformation", &mut self.supporting_information);
+    }
+}
+
+impl crate::validate::Validate
+for MedicinalProductPharmaceuticalRouteOfAdministrationTargetSpeciesWithdrawalPeriod {
+    fn validate(&self, v: &mut crate::validate::Validator) {
+        v.attr("id", &self.id, 0);
+        v.field("extension", &self.extension, 0);
+        v.field("modifierExtension", &self.modifier_extension, 0);
+        v.field("tissue", &self.tissue, 1);
+        v.field("value", &self.value, 1);
+        v.field("supportingInformation", &self.supporting_information, 0);
     }
 }
 

@@ -201,6 +201,25 @@ impl crate::visit::Walk for MedicinalProductUndesirableEffect {
     }
 }
 
+impl crate::validate::Validate for MedicinalProductUndesirableEffect {
+    const IS_RESOURCE: bool = true;
+    fn validate(&self, v: &mut crate::validate::Validator) {
+        v.field("id", &self.id, 0);
+        v.field("meta", &self.meta, 0);
+        v.field("implicitRules", &self.implicit_rules, 0);
+        v.field("language", &self.language, 0);
+        v.field("text", &self.text, 0);
+        v.field("contained", &self.contained, 0);
+        v.field("extension", &self.extension, 0);
+        v.field("modifierExtension", &self.modifier_extension, 0);
+        v.refs("subject", &self.subject, 0, &["MedicinalProduct", "Medication"]);
+        v.field("symptomConditionEffect", &self.symptom_condition_effect, 0);
+        v.field("classification", &self.classification, 0);
+        v.field("frequencyOfOccurrence", &self.frequency_of_occurrence, 0);
+        v.field("population", &self.population, 0);
+    }
+}
+
 impl MedicinalProductUndesirableEffect {
     /// Adds a reference to a MedicinalProduct | Medication to `subject`.
     pub fn push_subject<T: crate::targets::MedicinalProductUndesirableEffectSubject>(

@@ -455,6 +455,44 @@ impl crate::visit::Walk for MessageDefinition {
     }
 }
 
+impl crate::validate::Validate for MessageDefinition {
+    const IS_RESOURCE: bool = true;
+    fn validate(&self, v: &mut crate::validate::Validator) {
+        v.field("id", &self.id, 0);
+        v.field("meta", &self.meta, 0);
+        v.field("implicitRules", &self.implicit_rules, 0);
+        v.field("language", &self.language, 0);
+        v.field("text", &self.text, 0);
+        v.field("contained", &self.contained, 0);
+        v.field("extension", &self.extension, 0);
+        v.field("modifierExtension", &self.modifier_extension, 0);
+        v.field("url", &self.url, 0);
+        v.field("identifier", &self.identifier, 0);
+        v.field("version", &self.version, 0);
+        v.field("name", &self.name, 0);
+        v.field("title", &self.title, 0);
+        v.field("replaces", &self.replaces, 0);
+        v.field("status", &self.status, 1);
+        v.field("experimental", &self.experimental, 0);
+        v.field("date", &self.date, 1);
+        v.field("publisher", &self.publisher, 0);
+        v.field("contact", &self.contact, 0);
+        v.field("description", &self.description, 0);
+        v.field("useContext", &self.use_context, 0);
+        v.field("jurisdiction", &self.jurisdiction, 0);
+        v.field("purpose", &self.purpose, 0);
+        v.field("copyright", &self.copyright, 0);
+        v.field("base", &self.base, 0);
+        v.field("parent", &self.parent, 0);
+        v.choice("event", &self.event, 1);
+        v.field("category", &self.category, 0);
+        v.field("focus", &self.focus, 0);
+        v.field("responseRequired", &self.response_required, 0);
+        v.field("allowedResponse", &self.allowed_response, 0);
+        v.field("graph", &self.graph, 0);
+    }
+}
+
 impl MessageDefinition {
     /// A new `MessageDefinition` with its required elements: `status`, `date`, `event`.
     pub fn new(
@@ -510,6 +548,15 @@ impl crate::visit::Walk for MessageDefinitionEvent {
             Self::Uri(v) => {
                 w.field("eventUri", v);
             }
+        }
+    }
+}
+
+impl crate::validate::Validate for MessageDefinitionEvent {
+    fn validate(&self, v: &mut crate::validate::Validator) {
+        match self {
+            Self::Coding(x) => v.variant("eventCoding", x),
+            Self::Uri(x) => v.variant("eventUri", x),
         }
     }
 }
@@ -678,6 +725,18 @@ impl crate::visit::Walk for MessageDefinitionFocus {
     }
 }
 
+impl crate::validate::Validate for MessageDefinitionFocus {
+    fn validate(&self, v: &mut crate::validate::Validator) {
+        v.attr("id", &self.id, 0);
+        v.field("extension", &self.extension, 0);
+        v.field("modifierExtension", &self.modifier_extension, 0);
+        v.field("code", &self.code, 1);
+        v.field("profile", &self.profile, 0);
+        v.field("min", &self.min, 1);
+        v.field("max", &self.max, 0);
+    }
+}
+
 impl MessageDefinitionFocus {
     /// A new `MessageDefinition.focus` with its required elements: `code`, `min`.
     pub fn new(code: codes::ResourceType, min: UnsignedInt) -> Self {
@@ -795,6 +854,16 @@ impl crate::visit::Walk for MessageDefinitionAllowedResponse {
         w.field("modifierExtension", &mut self.modifier_extension);
         w.field("message", &mut self.message);
         w.field("situation", &mut self.situation);
+    }
+}
+
+impl crate::validate::Validate for MessageDefinitionAllowedResponse {
+    fn validate(&self, v: &mut crate::validate::Validator) {
+        v.attr("id", &self.id, 0);
+        v.field("extension", &self.extension, 0);
+        v.field("modifierExtension", &self.modifier_extension, 0);
+        v.field("message", &self.message, 1);
+        v.field("situation", &self.situation, 0);
     }
 }
 

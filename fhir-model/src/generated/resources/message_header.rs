@@ -290,6 +290,41 @@ impl crate::visit::Walk for MessageHeader {
     }
 }
 
+impl crate::validate::Validate for MessageHeader {
+    const IS_RESOURCE: bool = true;
+    fn validate(&self, v: &mut crate::validate::Validator) {
+        v.field("id", &self.id, 0);
+        v.field("meta", &self.meta, 0);
+        v.field("implicitRules", &self.implicit_rules, 0);
+        v.field("language", &self.language, 0);
+        v.field("text", &self.text, 0);
+        v.field("contained", &self.contained, 0);
+        v.field("extension", &self.extension, 0);
+        v.field("modifierExtension", &self.modifier_extension, 0);
+        v.choice("event", &self.event, 1);
+        v.field("destination", &self.destination, 0);
+        v.refs(
+            "sender",
+            &self.sender,
+            0,
+            &["Practitioner", "PractitionerRole", "Organization"],
+        );
+        v.refs("enterer", &self.enterer, 0, &["Practitioner", "PractitionerRole"]);
+        v.refs("author", &self.author, 0, &["Practitioner", "PractitionerRole"]);
+        v.field("source", &self.source, 1);
+        v.refs(
+            "responsible",
+            &self.responsible,
+            0,
+            &["Practitioner", "PractitionerRole", "Organization"],
+        );
+        v.field("reason", &self.reason, 0);
+        v.field("response", &self.response, 0);
+        v.refs("focus", &self.focus, 0, &[]);
+        v.field("definition", &self.definition, 0);
+    }
+}
+
 impl MessageHeader {
     /// A new `MessageHeader` with its required elements: `event`, `source`.
     pub fn new(event: MessageHeaderEvent, source: MessageHeaderSource) -> Self {
@@ -372,6 +407,15 @@ impl crate::visit::Walk for MessageHeaderEvent {
             Self::Uri(v) => {
                 w.field("eventUri", v);
             }
+        }
+    }
+}
+
+impl crate::validate::Validate for MessageHeaderEvent {
+    fn validate(&self, v: &mut crate::validate::Validator) {
+        match self {
+            Self::Coding(x) => v.variant("eventCoding", x),
+            Self::Uri(x) => v.variant("eventUri", x),
         }
     }
 }
@@ -533,6 +577,23 @@ impl crate::visit::Walk for MessageHeaderDestination {
         w.refs(
             "receiver",
             &mut self.receiver,
+            &["Practitioner", "PractitionerRole", "Organization"],
+        );
+    }
+}
+
+impl crate::validate::Validate for MessageHeaderDestination {
+    fn validate(&self, v: &mut crate::validate::Validator) {
+        v.attr("id", &self.id, 0);
+        v.field("extension", &self.extension, 0);
+        v.field("modifierExtension", &self.modifier_extension, 0);
+        v.field("name", &self.name, 0);
+        v.refs("target", &self.target, 0, &["Device"]);
+        v.field("endpoint", &self.endpoint, 1);
+        v.refs(
+            "receiver",
+            &self.receiver,
+            0,
             &["Practitioner", "PractitionerRole", "Organization"],
         );
     }
@@ -704,6 +765,19 @@ impl crate::visit::Walk for MessageHeaderSource {
     }
 }
 
+impl crate::validate::Validate for MessageHeaderSource {
+    fn validate(&self, v: &mut crate::validate::Validator) {
+        v.attr("id", &self.id, 0);
+        v.field("extension", &self.extension, 0);
+        v.field("modifierExtension", &self.modifier_extension, 0);
+        v.field("name", &self.name, 0);
+        v.field("software", &self.software, 0);
+        v.field("version", &self.version, 0);
+        v.field("contact", &self.contact, 0);
+        v.field("endpoint", &self.endpoint, 1);
+    }
+}
+
 impl MessageHeaderSource {
     /// A new `MessageHeader.source` with its required elements: `endpoint`.
     pub fn new(endpoint: Url) -> Self {
@@ -835,6 +909,17 @@ impl crate::visit::Walk for MessageHeaderResponse {
         w.field("identifier", &mut self.identifier);
         w.field("code", &mut self.code);
         w.refs("details", &mut self.details, &["OperationOutcome"]);
+    }
+}
+
+impl crate::validate::Validate for MessageHeaderResponse {
+    fn validate(&self, v: &mut crate::validate::Validator) {
+        v.attr("id", &self.id, 0);
+        v.field("extension", &self.extension, 0);
+        v.field("modifierExtension", &self.modifier_extension, 0);
+        v.field("identifier", &self.identifier, 1);
+        v.field("code", &self.code, 1);
+        v.refs("details", &self.details, 0, &["OperationOutcome"]);
     }
 }
 

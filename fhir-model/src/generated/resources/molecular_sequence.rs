@@ -315,6 +315,36 @@ impl crate::visit::Walk for MolecularSequence {
     }
 }
 
+impl crate::validate::Validate for MolecularSequence {
+    const IS_RESOURCE: bool = true;
+    fn validate(&self, v: &mut crate::validate::Validator) {
+        v.field("id", &self.id, 0);
+        v.field("meta", &self.meta, 0);
+        v.field("implicitRules", &self.implicit_rules, 0);
+        v.field("language", &self.language, 0);
+        v.field("text", &self.text, 0);
+        v.field("contained", &self.contained, 0);
+        v.field("extension", &self.extension, 0);
+        v.field("modifierExtension", &self.modifier_extension, 0);
+        v.field("identifier", &self.identifier, 0);
+        v.field("type", &self.type_, 0);
+        v.field("coordinateSystem", &self.coordinate_system, 1);
+        v.refs("patient", &self.patient, 0, &["Patient"]);
+        v.refs("specimen", &self.specimen, 0, &["Specimen"]);
+        v.refs("device", &self.device, 0, &["Device"]);
+        v.refs("performer", &self.performer, 0, &["Organization"]);
+        v.field("quantity", &self.quantity, 0);
+        v.field("referenceSeq", &self.reference_seq, 0);
+        v.field("variant", &self.variant, 0);
+        v.field("observedSeq", &self.observed_seq, 0);
+        v.field("quality", &self.quality, 0);
+        v.field("readCoverage", &self.read_coverage, 0);
+        v.field("repository", &self.repository, 0);
+        v.refs("pointer", &self.pointer, 0, &["MolecularSequence"]);
+        v.field("structureVariant", &self.structure_variant, 0);
+    }
+}
+
 impl MolecularSequence {
     /// A new `MolecularSequence` with its required elements: `coordinateSystem`.
     pub fn new(coordinate_system: i32) -> Self {
@@ -597,6 +627,28 @@ impl crate::visit::Walk for MolecularSequenceReferenceSeq {
     }
 }
 
+impl crate::validate::Validate for MolecularSequenceReferenceSeq {
+    fn validate(&self, v: &mut crate::validate::Validator) {
+        v.attr("id", &self.id, 0);
+        v.field("extension", &self.extension, 0);
+        v.field("modifierExtension", &self.modifier_extension, 0);
+        v.field("chromosome", &self.chromosome, 0);
+        v.field("genomeBuild", &self.genome_build, 0);
+        v.field("orientation", &self.orientation, 0);
+        v.field("referenceSeqId", &self.reference_seq_id, 0);
+        v.refs(
+            "referenceSeqPointer",
+            &self.reference_seq_pointer,
+            0,
+            &["MolecularSequence"],
+        );
+        v.field("referenceSeqString", &self.reference_seq_string, 0);
+        v.field("strand", &self.strand, 0);
+        v.field("windowStart", &self.window_start, 0);
+        v.field("windowEnd", &self.window_end, 0);
+    }
+}
+
 impl MolecularSequenceReferenceSeq {
     /// Sets `referenceSeqPointer` to a reference to a MolecularSequence.
     pub fn set_reference_seq_pointer<
@@ -774,6 +826,20 @@ impl crate::visit::Walk for MolecularSequenceVariant {
         w.field("referenceAllele", &mut self.reference_allele);
         w.field("cigar", &mut self.cigar);
         w.refs("variantPointer", &mut self.variant_pointer, &["Observation"]);
+    }
+}
+
+impl crate::validate::Validate for MolecularSequenceVariant {
+    fn validate(&self, v: &mut crate::validate::Validator) {
+        v.attr("id", &self.id, 0);
+        v.field("extension", &self.extension, 0);
+        v.field("modifierExtension", &self.modifier_extension, 0);
+        v.field("start", &self.start, 0);
+        v.field("end", &self.end, 0);
+        v.field("observedAllele", &self.observed_allele, 0);
+        v.field("referenceAllele", &self.reference_allele, 0);
+        v.field("cigar", &self.cigar, 0);
+        v.refs("variantPointer", &self.variant_pointer, 0, &["Observation"]);
     }
 }
 
@@ -1037,6 +1103,29 @@ impl crate::visit::Walk for MolecularSequenceQuality {
     }
 }
 
+impl crate::validate::Validate for MolecularSequenceQuality {
+    fn validate(&self, v: &mut crate::validate::Validator) {
+        v.attr("id", &self.id, 0);
+        v.field("extension", &self.extension, 0);
+        v.field("modifierExtension", &self.modifier_extension, 0);
+        v.field("type", &self.type_, 1);
+        v.field("standardSequence", &self.standard_sequence, 0);
+        v.field("start", &self.start, 0);
+        v.field("end", &self.end, 0);
+        v.field("score", &self.score, 0);
+        v.field("method", &self.method, 0);
+        v.field("truthTP", &self.truth_tp, 0);
+        v.field("queryTP", &self.query_tp, 0);
+        v.field("truthFN", &self.truth_fn, 0);
+        v.field("queryFP", &self.query_fp, 0);
+        v.field("gtFP", &self.gt_fp, 0);
+        v.field("precision", &self.precision, 0);
+        v.field("recall", &self.recall, 0);
+        v.field("fScore", &self.f_score, 0);
+        v.field("roc", &self.roc, 0);
+    }
+}
+
 impl MolecularSequenceQuality {
     /// A new `MolecularSequence.quality` with its required elements: `type`.
     pub fn new(type_: codes::QualityType) -> Self {
@@ -1215,6 +1304,21 @@ impl crate::visit::Walk for MolecularSequenceQualityRoc {
     }
 }
 
+impl crate::validate::Validate for MolecularSequenceQualityRoc {
+    fn validate(&self, v: &mut crate::validate::Validator) {
+        v.attr("id", &self.id, 0);
+        v.field("extension", &self.extension, 0);
+        v.field("modifierExtension", &self.modifier_extension, 0);
+        v.field("score", &self.score, 0);
+        v.field("numTP", &self.num_tp, 0);
+        v.field("numFP", &self.num_fp, 0);
+        v.field("numFN", &self.num_fn, 0);
+        v.field("precision", &self.precision, 0);
+        v.field("sensitivity", &self.sensitivity, 0);
+        v.field("fMeasure", &self.f_measure, 0);
+    }
+}
+
 /// External repository which contains detailed report related with observedSeq in this resource
 ///
 /// Configurations of the external repository. The repository shall store target's observedSeq or records related with target's observedSeq.
@@ -1368,6 +1472,20 @@ impl crate::visit::Walk for MolecularSequenceRepository {
     }
 }
 
+impl crate::validate::Validate for MolecularSequenceRepository {
+    fn validate(&self, v: &mut crate::validate::Validator) {
+        v.attr("id", &self.id, 0);
+        v.field("extension", &self.extension, 0);
+        v.field("modifierExtension", &self.modifier_extension, 0);
+        v.field("type", &self.type_, 1);
+        v.field("url", &self.url, 0);
+        v.field("name", &self.name, 0);
+        v.field("datasetId", &self.dataset_id, 0);
+        v.field("variantsetId", &self.variantset_id, 0);
+        v.field("readsetId", &self.readset_id, 0);
+    }
+}
+
 impl MolecularSequenceRepository {
     /// A new `MolecularSequence.repository` with its required elements: `type`.
     pub fn new(type_: codes::RepositoryType) -> Self {
@@ -1508,6 +1626,19 @@ impl crate::visit::Walk for MolecularSequenceStructureVariant {
     }
 }
 
+impl crate::validate::Validate for MolecularSequenceStructureVariant {
+    fn validate(&self, v: &mut crate::validate::Validator) {
+        v.attr("id", &self.id, 0);
+        v.field("extension", &self.extension, 0);
+        v.field("modifierExtension", &self.modifier_extension, 0);
+        v.field("variantType", &self.variant_type, 0);
+        v.field("exact", &self.exact, 0);
+        v.field("length", &self.length, 0);
+        v.field("outer", &self.outer, 0);
+        v.field("inner", &self.inner, 0);
+    }
+}
+
 /// Structural variant outer
 ///
 /// Structural variant outer.
@@ -1611,6 +1742,16 @@ impl crate::visit::Walk for MolecularSequenceStructureVariantOuter {
     }
 }
 
+impl crate::validate::Validate for MolecularSequenceStructureVariantOuter {
+    fn validate(&self, v: &mut crate::validate::Validator) {
+        v.attr("id", &self.id, 0);
+        v.field("extension", &self.extension, 0);
+        v.field("modifierExtension", &self.modifier_extension, 0);
+        v.field("start", &self.start, 0);
+        v.field("end", &self.end, 0);
+    }
+}
+
 /// Structural variant inner
 ///
 /// Structural variant inner.
@@ -1711,5 +1852,15 @@ impl crate::visit::Walk for MolecularSequenceStructureVariantInner {
         w.field("modifierExtension", &mut self.modifier_extension);
         w.field("start", &mut self.start);
         w.field("end", &mut self.end);
+    }
+}
+
+impl crate::validate::Validate for MolecularSequenceStructureVariantInner {
+    fn validate(&self, v: &mut crate::validate::Validator) {
+        v.attr("id", &self.id, 0);
+        v.field("extension", &self.extension, 0);
+        v.field("modifierExtension", &self.modifier_extension, 0);
+        v.field("start", &self.start, 0);
+        v.field("end", &self.end, 0);
     }
 }

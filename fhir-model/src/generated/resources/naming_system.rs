@@ -308,6 +308,33 @@ impl crate::visit::Walk for NamingSystem {
     }
 }
 
+impl crate::validate::Validate for NamingSystem {
+    const IS_RESOURCE: bool = true;
+    fn validate(&self, v: &mut crate::validate::Validator) {
+        v.field("id", &self.id, 0);
+        v.field("meta", &self.meta, 0);
+        v.field("implicitRules", &self.implicit_rules, 0);
+        v.field("language", &self.language, 0);
+        v.field("text", &self.text, 0);
+        v.field("contained", &self.contained, 0);
+        v.field("extension", &self.extension, 0);
+        v.field("modifierExtension", &self.modifier_extension, 0);
+        v.field("name", &self.name, 1);
+        v.field("status", &self.status, 1);
+        v.field("kind", &self.kind, 1);
+        v.field("date", &self.date, 1);
+        v.field("publisher", &self.publisher, 0);
+        v.field("contact", &self.contact, 0);
+        v.field("responsible", &self.responsible, 0);
+        v.field("type", &self.type_, 0);
+        v.field("description", &self.description, 0);
+        v.field("useContext", &self.use_context, 0);
+        v.field("jurisdiction", &self.jurisdiction, 0);
+        v.field("usage", &self.usage, 0);
+        v.field("uniqueId", &self.unique_id, 1);
+    }
+}
+
 impl NamingSystem {
     /// A new `NamingSystem` with its required elements: `name`, `status`, `kind`, `date`, `uniqueId` (its first item).
     pub fn new(
@@ -498,6 +525,19 @@ impl crate::visit::Walk for NamingSystemUniqueId {
         w.field("preferred", &mut self.preferred);
         w.field("comment", &mut self.comment);
         w.field("period", &mut self.period);
+    }
+}
+
+impl crate::validate::Validate for NamingSystemUniqueId {
+    fn validate(&self, v: &mut crate::validate::Validator) {
+        v.attr("id", &self.id, 0);
+        v.field("extension", &self.extension, 0);
+        v.field("modifierExtension", &self.modifier_extension, 0);
+        v.field("type", &self.type_, 1);
+        v.field("value", &self.value, 1);
+        v.field("preferred", &self.preferred, 0);
+        v.field("comment", &self.comment, 0);
+        v.field("period", &self.period, 0);
     }
 }
 

@@ -398,6 +398,42 @@ impl crate::visit::Walk for NutritionOrder {
     }
 }
 
+impl crate::validate::Validate for NutritionOrder {
+    const IS_RESOURCE: bool = true;
+    fn validate(&self, v: &mut crate::validate::Validator) {
+        v.field("id", &self.id, 0);
+        v.field("meta", &self.meta, 0);
+        v.field("implicitRules", &self.implicit_rules, 0);
+        v.field("language", &self.language, 0);
+        v.field("text", &self.text, 0);
+        v.field("contained", &self.contained, 0);
+        v.field("extension", &self.extension, 0);
+        v.field("modifierExtension", &self.modifier_extension, 0);
+        v.field("identifier", &self.identifier, 0);
+        v.field("instantiatesCanonical", &self.instantiates_canonical, 0);
+        v.field("instantiatesUri", &self.instantiates_uri, 0);
+        v.field("instantiates", &self.instantiates, 0);
+        v.field("status", &self.status, 1);
+        v.field("intent", &self.intent, 1);
+        v.refs("patient", &self.patient, 1, &["Patient"]);
+        v.refs("encounter", &self.encounter, 0, &["Encounter"]);
+        v.field("dateTime", &self.date_time, 1);
+        v.refs("orderer", &self.orderer, 0, &["Practitioner", "PractitionerRole"]);
+        v.refs(
+            "allergyIntolerance",
+            &self.allergy_intolerance,
+            0,
+            &["AllergyIntolerance"],
+        );
+        v.field("foodPreferenceModifier", &self.food_preference_modifier, 0);
+        v.field("excludeFoodModifier", &self.exclude_food_modifier, 0);
+        v.field("oralDiet", &self.oral_diet, 0);
+        v.field("supplement", &self.supplement, 0);
+        v.field("enteralFormula", &self.enteral_formula, 0);
+        v.field("note", &self.note, 0);
+    }
+}
+
 impl NutritionOrder {
     /// A new `NutritionOrder` with its required elements: `status`, `intent`, `patient`, `dateTime`.
     pub fn new<T2: crate::targets::NutritionOrderPatient>(
@@ -618,6 +654,20 @@ impl crate::visit::Walk for NutritionOrderOralDiet {
     }
 }
 
+impl crate::validate::Validate for NutritionOrderOralDiet {
+    fn validate(&self, v: &mut crate::validate::Validator) {
+        v.attr("id", &self.id, 0);
+        v.field("extension", &self.extension, 0);
+        v.field("modifierExtension", &self.modifier_extension, 0);
+        v.field("type", &self.type_, 0);
+        v.field("schedule", &self.schedule, 0);
+        v.field("nutrient", &self.nutrient, 0);
+        v.field("texture", &self.texture, 0);
+        v.field("fluidConsistencyType", &self.fluid_consistency_type, 0);
+        v.field("instruction", &self.instruction, 0);
+    }
+}
+
 /// Required  nutrient modifications
 ///
 /// Class that defines the quantity and type of nutrient modifications (for example carbohydrate, fiber or sodium) required for the oral diet.
@@ -717,6 +767,16 @@ impl crate::visit::Walk for NutritionOrderOralDietNutrient {
     }
 }
 
+impl crate::validate::Validate for NutritionOrderOralDietNutrient {
+    fn validate(&self, v: &mut crate::validate::Validator) {
+        v.attr("id", &self.id, 0);
+        v.field("extension", &self.extension, 0);
+        v.field("modifierExtension", &self.modifier_extension, 0);
+        v.field("modifier", &self.modifier, 0);
+        v.field("amount", &self.amount, 0);
+    }
+}
+
 /// Required  texture modifications
 ///
 /// Class that describes any texture modifications required for the patient to safely consume various types of solid foods.
@@ -813,6 +873,16 @@ impl crate::visit::Walk for NutritionOrderOralDietTexture {
         w.field("modifierExtension", &mut self.modifier_extension);
         w.field("modifier", &mut self.modifier);
         w.field("foodType", &mut self.food_type);
+    }
+}
+
+impl crate::validate::Validate for NutritionOrderOralDietTexture {
+    fn validate(&self, v: &mut crate::validate::Validator) {
+        v.attr("id", &self.id, 0);
+        v.field("extension", &self.extension, 0);
+        v.field("modifierExtension", &self.modifier_extension, 0);
+        v.field("modifier", &self.modifier, 0);
+        v.field("foodType", &self.food_type, 0);
     }
 }
 
@@ -943,6 +1013,19 @@ impl crate::visit::Walk for NutritionOrderSupplement {
         w.field("schedule", &mut self.schedule);
         w.field("quantity", &mut self.quantity);
         w.field("instruction", &mut self.instruction);
+    }
+}
+
+impl crate::validate::Validate for NutritionOrderSupplement {
+    fn validate(&self, v: &mut crate::validate::Validator) {
+        v.attr("id", &self.id, 0);
+        v.field("extension", &self.extension, 0);
+        v.field("modifierExtension", &self.modifier_extension, 0);
+        v.field("type", &self.type_, 0);
+        v.field("productName", &self.product_name, 0);
+        v.field("schedule", &self.schedule, 0);
+        v.field("quantity", &self.quantity, 0);
+        v.field("instruction", &self.instruction, 0);
     }
 }
 
@@ -1179,6 +1262,23 @@ impl crate::visit::Walk for NutritionOrderEnteralFormula {
     }
 }
 
+impl crate::validate::Validate for NutritionOrderEnteralFormula {
+    fn validate(&self, v: &mut crate::validate::Validator) {
+        v.attr("id", &self.id, 0);
+        v.field("extension", &self.extension, 0);
+        v.field("modifierExtension", &self.modifier_extension, 0);
+        v.field("baseFormulaType", &self.base_formula_type, 0);
+        v.field("baseFormulaProductName", &self.base_formula_product_name, 0);
+        v.field("additiveType", &self.additive_type, 0);
+        v.field("additiveProductName", &self.additive_product_name, 0);
+        v.field("caloricDensity", &self.caloric_density, 0);
+        v.field("routeofAdministration", &self.routeof_administration, 0);
+        v.field("administration", &self.administration, 0);
+        v.field("maxVolumeToDeliver", &self.max_volume_to_deliver, 0);
+        v.field("administrationInstruction", &self.administration_instruction, 0);
+    }
+}
+
 /// Formula feeding instruction as structured data
 ///
 /// Formula administration instructions as structured data.  This repeating structure allows for changing the administration rate or volume over time for both bolus and continuous feeding.  An example of this would be an instruction to increase the rate of continuous feeding every 2 hours.
@@ -1303,6 +1403,17 @@ impl crate::visit::Walk for NutritionOrderEnteralFormulaAdministration {
     }
 }
 
+impl crate::validate::Validate for NutritionOrderEnteralFormulaAdministration {
+    fn validate(&self, v: &mut crate::validate::Validator) {
+        v.attr("id", &self.id, 0);
+        v.field("extension", &self.extension, 0);
+        v.field("modifierExtension", &self.modifier_extension, 0);
+        v.field("schedule", &self.schedule, 0);
+        v.field("quantity", &self.quantity, 0);
+        v.choice("rate", &self.rate, 0);
+    }
+}
+
 /// Choice of types for `NutritionOrder.enteralFormula.administration.rate[x]`.
 ///
 /// In JSON the element name carries the type (`rateQuantity`, `rateRatio`, ...).
@@ -1342,6 +1453,15 @@ impl crate::visit::Walk for NutritionOrderEnteralFormulaAdministrationRate {
             Self::Ratio(v) => {
                 w.field("rateRatio", v);
             }
+        }
+    }
+}
+
+impl crate::validate::Validate for NutritionOrderEnteralFormulaAdministrationRate {
+    fn validate(&self, v: &mut crate::validate::Validator) {
+        match self {
+            Self::Quantity(x) => v.variant("rateQuantity", x),
+            Self::Ratio(x) => v.variant("rateRatio", x),
         }
     }
 }

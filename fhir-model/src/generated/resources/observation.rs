@@ -671,6 +671,97 @@ impl crate::visit::Walk for Observation {
     }
 }
 
+impl crate::validate::Validate for Observation {
+    const IS_RESOURCE: bool = true;
+    fn validate(&self, v: &mut crate::validate::Validator) {
+        v.field("id", &self.id, 0);
+        v.field("meta", &self.meta, 0);
+        v.field("implicitRules", &self.implicit_rules, 0);
+        v.field("language", &self.language, 0);
+        v.field("text", &self.text, 0);
+        v.field("contained", &self.contained, 0);
+        v.field("extension", &self.extension, 0);
+        v.field("modifierExtension", &self.modifier_extension, 0);
+        v.field("identifier", &self.identifier, 0);
+        v.refs(
+            "basedOn",
+            &self.based_on,
+            0,
+            &[
+                "CarePlan",
+                "DeviceRequest",
+                "ImmunizationRecommendation",
+                "MedicationRequest",
+                "NutritionOrder",
+                "ServiceRequest",
+            ],
+        );
+        v.refs(
+            "partOf",
+            &self.part_of,
+            0,
+            &[
+                "MedicationAdministration",
+                "MedicationDispense",
+                "MedicationStatement",
+                "Procedure",
+                "Immunization",
+                "ImagingStudy",
+            ],
+        );
+        v.field("status", &self.status, 1);
+        v.field("category", &self.category, 0);
+        v.field("code", &self.code, 1);
+        v.refs("subject", &self.subject, 0, &["Patient", "Group", "Device", "Location"]);
+        v.refs("focus", &self.focus, 0, &[]);
+        v.refs("encounter", &self.encounter, 0, &["Encounter"]);
+        v.choice("effective", &self.effective, 0);
+        v.field("issued", &self.issued, 0);
+        v.refs(
+            "performer",
+            &self.performer,
+            0,
+            &[
+                "Practitioner",
+                "PractitionerRole",
+                "Organization",
+                "CareTeam",
+                "Patient",
+                "RelatedPerson",
+            ],
+        );
+        v.choice("value", &self.value, 0);
+        v.field("dataAbsentReason", &self.data_absent_reason, 0);
+        v.field("interpretation", &self.interpretation, 0);
+        v.field("note", &self.note, 0);
+        v.field("bodySite", &self.body_site, 0);
+        v.field("method", &self.method, 0);
+        v.refs("specimen", &self.specimen, 0, &["Specimen"]);
+        v.refs("device", &self.device, 0, &["Device", "DeviceMetric"]);
+        v.field("referenceRange", &self.reference_range, 0);
+        v.refs(
+            "hasMember",
+            &self.has_member,
+            0,
+            &["Observation", "QuestionnaireResponse", "MolecularSequence"],
+        );
+        v.refs(
+            "derivedFrom",
+            &self.derived_from,
+            0,
+            &[
+                "DocumentReference",
+                "ImagingStudy",
+                "Media",
+                "QuestionnaireResponse",
+                "Observation",
+                "MolecularSequence",
+            ],
+        );
+        v.field("component", &self.component, 0);
+    }
+}
+
 impl Observation {
     /// A new `Observation` with its required elements: `status`, `code`.
     pub fn new(status: codes::ObservationStatus, code: CodeableConcept) -> Self {
@@ -819,6 +910,17 @@ impl crate::visit::Walk for ObservationEffective {
     }
 }
 
+impl crate::validate::Validate for ObservationEffective {
+    fn validate(&self, v: &mut crate::validate::Validator) {
+        match self {
+            Self::DateTime(x) => v.variant("effectiveDateTime", x),
+            Self::Period(x) => v.variant("effectivePeriod", x),
+            Self::Timing(x) => v.variant("effectiveTiming", x),
+            Self::Instant(x) => v.variant("effectiveInstant", x),
+        }
+    }
+}
+
 /// Choice of types for `Observation.value[x]`.
 ///
 /// In JSON the element name carries the type (`valueQuantity`, `valueCodeableConcept`, ...).
@@ -939,6 +1041,24 @@ impl crate::visit::Walk for ObservationValue {
             Self::Period(v) => {
                 w.field("valuePeriod", v);
             }
+        }
+    }
+}
+
+impl crate::validate::Validate for ObservationValue {
+    fn validate(&self, v: &mut crate::validate::Validator) {
+        match self {
+            Self::Quantity(x) => v.variant("valueQuantity", x),
+            Self::CodeableConcept(x) => v.variant("valueCodeableConcept", x),
+            Self::String(x) => v.variant("valueString", x),
+            Self::Boolean(x) => v.variant("valueBoolean", x),
+            Self::Integer(x) => v.variant("valueInteger", x),
+            Self::Range(x) => v.variant("valueRange", x),
+            Self::Ratio(x) => v.variant("valueRatio", x),
+            Self::SampledData(x) => v.variant("valueSampledData", x),
+            Self::Time(x) => v.variant("valueTime", x),
+            Self::DateTime(x) => v.variant("valueDateTime", x),
+            Self::Period(x) => v.variant("valuePeriod", x),
         }
     }
 }
@@ -1104,6 +1224,20 @@ impl crate::visit::Walk for ObservationReferenceRange {
         w.field("appliesTo", &mut self.applies_to);
         w.field("age", &mut self.age);
         w.field("text", &mut self.text);
+    }
+}
+
+impl crate::validate::Validate for ObservationReferenceRange {
+    fn validate(&self, v: &mut crate::validate::Validator) {
+        v.attr("id", &self.id, 0);
+        v.field("extension", &self.extension, 0);
+        v.field("modifierExtension", &self.modifier_extension, 0);
+        v.field("low", &self.low, 0);
+        v.field("high", &self.high, 0);
+        v.field("type", &self.type_, 0);
+        v.field("appliesTo", &self.applies_to, 0);
+        v.field("age", &self.age, 0);
+        v.field("text", &self.text, 0);
     }
 }
 
@@ -1384,6 +1518,19 @@ impl crate::visit::Walk for ObservationComponent {
     }
 }
 
+impl crate::validate::Validate for ObservationComponent {
+    fn validate(&self, v: &mut crate::validate::Validator) {
+        v.attr("id", &self.id, 0);
+        v.field("extension", &self.extension, 0);
+        v.field("modifierExtension", &self.modifier_extension, 0);
+        v.field("code", &self.code, 1);
+        v.choice("value", &self.value, 0);
+        v.field("dataAbsentReason", &self.data_absent_reason, 0);
+        v.field("interpretation", &self.interpretation, 0);
+        v.field("referenceRange", &self.reference_range, 0);
+    }
+}
+
 impl ObservationComponent {
     /// A new `Observation.component` with its required elements: `code`.
     pub fn new(code: CodeableConcept) -> Self {
@@ -1514,6 +1661,24 @@ impl crate::visit::Walk for ObservationComponentValue {
             Self::Period(v) => {
                 w.field("valuePeriod", v);
             }
+        }
+    }
+}
+
+impl crate::validate::Validate for ObservationComponentValue {
+    fn validate(&self, v: &mut crate::validate::Validator) {
+        match self {
+            Self::Quantity(x) => v.variant("valueQuantity", x),
+            Self::CodeableConcept(x) => v.variant("valueCodeableConcept", x),
+            Self::String(x) => v.variant("valueString", x),
+            Self::Boolean(x) => v.variant("valueBoolean", x),
+            Self::Integer(x) => v.variant("valueInteger", x),
+            Self::Range(x) => v.variant("valueRange", x),
+            Self::Ratio(x) => v.variant("valueRatio", x),
+            Self::SampledData(x) => v.variant("valueSampledData", x),
+            Self::Time(x) => v.variant("valueTime", x),
+            Self::DateTime(x) => v.variant("valueDateTime", x),
+            Self::Period(x) => v.variant("valuePeriod", x),
         }
     }
 }

@@ -367,6 +367,43 @@ impl crate::visit::Walk for ObservationDefinition {
     }
 }
 
+impl crate::validate::Validate for ObservationDefinition {
+    const IS_RESOURCE: bool = true;
+    fn validate(&self, v: &mut crate::validate::Validator) {
+        v.field("id", &self.id, 0);
+        v.field("meta", &self.meta, 0);
+        v.field("implicitRules", &self.implicit_rules, 0);
+        v.field("language", &self.language, 0);
+        v.field("text", &self.text, 0);
+        v.field("contained", &self.contained, 0);
+        v.field("extension", &self.extension, 0);
+        v.field("modifierExtension", &self.modifier_extension, 0);
+        v.field("category", &self.category, 0);
+        v.field("code", &self.code, 1);
+        v.field("identifier", &self.identifier, 0);
+        v.field("permittedDataType", &self.permitted_data_type, 0);
+        v.field("multipleResultsAllowed", &self.multiple_results_allowed, 0);
+        v.field("method", &self.method, 0);
+        v.field("preferredReportName", &self.preferred_report_name, 0);
+        v.field("quantitativeDetails", &self.quantitative_details, 0);
+        v.field("qualifiedInterval", &self.qualified_interval, 0);
+        v.refs("validCodedValueSet", &self.valid_coded_value_set, 0, &["ValueSet"]);
+        v.refs("normalCodedValueSet", &self.normal_coded_value_set, 0, &["ValueSet"]);
+        v.refs(
+            "abnormalCodedValueSet",
+            &self.abnormal_coded_value_set,
+            0,
+            &["ValueSet"],
+        );
+        v.refs(
+            "criticalCodedValueSet",
+            &self.critical_coded_value_set,
+            0,
+            &["ValueSet"],
+        );
+    }
+}
+
 impl ObservationDefinition {
     /// A new `ObservationDefinition` with its required elements: `code`.
     pub fn new(code: CodeableConcept) -> Self {
@@ -587,6 +624,18 @@ impl crate::visit::Walk for ObservationDefinitionQuantitativeDetails {
     }
 }
 
+impl crate::validate::Validate for ObservationDefinitionQuantitativeDetails {
+    fn validate(&self, v: &mut crate::validate::Validator) {
+        v.attr("id", &self.id, 0);
+        v.field("extension", &self.extension, 0);
+        v.field("modifierExtension", &self.modifier_extension, 0);
+        v.field("customaryUnit", &self.customary_unit, 0);
+        v.field("unit", &self.unit, 0);
+        v.field("conversionFactor", &self.conversion_factor, 0);
+        v.field("decimalPrecision", &self.decimal_precision, 0);
+    }
+}
+
 /// Qualified range for continuous and ordinal observation results
 ///
 /// Multiple  ranges of results qualified by different contexts for ordinal or continuous observations conforming to this ObservationDefinition.
@@ -743,5 +792,21 @@ impl crate::visit::Walk for ObservationDefinitionQualifiedInterval {
         w.field("age", &mut self.age);
         w.field("gestationalAge", &mut self.gestational_age);
         w.field("condition", &mut self.condition);
+    }
+}
+
+impl crate::validate::Validate for ObservationDefinitionQualifiedInterval {
+    fn validate(&self, v: &mut crate::validate::Validator) {
+        v.attr("id", &self.id, 0);
+        v.field("extension", &self.extension, 0);
+        v.field("modifierExtension", &self.modifier_extension, 0);
+        v.field("category", &self.category, 0);
+        v.field("range", &self.range, 0);
+        v.field("context", &self.context, 0);
+        v.field("appliesTo", &self.applies_to, 0);
+        v.field("gender", &self.gender, 0);
+        v.field("age", &self.age, 0);
+        v.field("gestationalAge", &self.gestational_age, 0);
+        v.field("condition", &self.condition, 0);
     }
 }

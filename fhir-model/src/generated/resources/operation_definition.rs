@@ -474,6 +474,46 @@ impl crate::visit::Walk for OperationDefinition {
     }
 }
 
+impl crate::validate::Validate for OperationDefinition {
+    const IS_RESOURCE: bool = true;
+    fn validate(&self, v: &mut crate::validate::Validator) {
+        v.field("id", &self.id, 0);
+        v.field("meta", &self.meta, 0);
+        v.field("implicitRules", &self.implicit_rules, 0);
+        v.field("language", &self.language, 0);
+        v.field("text", &self.text, 0);
+        v.field("contained", &self.contained, 0);
+        v.field("extension", &self.extension, 0);
+        v.field("modifierExtension", &self.modifier_extension, 0);
+        v.field("url", &self.url, 0);
+        v.field("version", &self.version, 0);
+        v.field("name", &self.name, 1);
+        v.field("title", &self.title, 0);
+        v.field("status", &self.status, 1);
+        v.field("kind", &self.kind, 1);
+        v.field("experimental", &self.experimental, 0);
+        v.field("date", &self.date, 0);
+        v.field("publisher", &self.publisher, 0);
+        v.field("contact", &self.contact, 0);
+        v.field("description", &self.description, 0);
+        v.field("useContext", &self.use_context, 0);
+        v.field("jurisdiction", &self.jurisdiction, 0);
+        v.field("purpose", &self.purpose, 0);
+        v.field("affectsState", &self.affects_state, 0);
+        v.field("code", &self.code, 1);
+        v.field("comment", &self.comment, 0);
+        v.field("base", &self.base, 0);
+        v.field("resource", &self.resource, 0);
+        v.field("system", &self.system, 1);
+        v.field("type", &self.type_, 1);
+        v.field("instance", &self.instance, 1);
+        v.field("inputProfile", &self.input_profile, 0);
+        v.field("outputProfile", &self.output_profile, 0);
+        v.field("parameter", &self.parameter, 0);
+        v.field("overload", &self.overload, 0);
+    }
+}
+
 impl OperationDefinition {
     /// A new `OperationDefinition` with its required elements: `name`, `status`, `kind`, `code`, `system`, `type`, `instance`.
     pub fn new(
@@ -759,6 +799,25 @@ impl crate::visit::Walk for OperationDefinitionParameter {
     }
 }
 
+impl crate::validate::Validate for OperationDefinitionParameter {
+    fn validate(&self, v: &mut crate::validate::Validator) {
+        v.attr("id", &self.id, 0);
+        v.field("extension", &self.extension, 0);
+        v.field("modifierExtension", &self.modifier_extension, 0);
+        v.field("name", &self.name, 1);
+        v.field("use", &self.use_, 1);
+        v.field("min", &self.min, 1);
+        v.field("max", &self.max, 1);
+        v.field("documentation", &self.documentation, 0);
+        v.field("type", &self.type_, 0);
+        v.field("targetProfile", &self.target_profile, 0);
+        v.field("searchType", &self.search_type, 0);
+        v.field("binding", &self.binding, 0);
+        v.field("referencedFrom", &self.referenced_from, 0);
+        v.field("part", &self.part, 0);
+    }
+}
+
 impl OperationDefinitionParameter {
     /// A new `OperationDefinition.parameter` with its required elements: `name`, `use`, `min`, `max`.
     pub fn new(
@@ -892,6 +951,16 @@ impl crate::visit::Walk for OperationDefinitionParameterBinding {
     }
 }
 
+impl crate::validate::Validate for OperationDefinitionParameterBinding {
+    fn validate(&self, v: &mut crate::validate::Validator) {
+        v.attr("id", &self.id, 0);
+        v.field("extension", &self.extension, 0);
+        v.field("modifierExtension", &self.modifier_extension, 0);
+        v.field("strength", &self.strength, 1);
+        v.field("valueSet", &self.value_set, 1);
+    }
+}
+
 impl OperationDefinitionParameterBinding {
     /// A new `OperationDefinition.parameter.binding` with its required elements: `strength`, `valueSet`.
     pub fn new(strength: codes::BindingStrength, value_set: Canonical) -> Self {
@@ -1009,6 +1078,16 @@ impl crate::visit::Walk for OperationDefinitionParameterReferencedFrom {
         w.field("modifierExtension", &mut self.modifier_extension);
         w.field("source", &mut self.source);
         w.field("sourceId", &mut self.source_id);
+    }
+}
+
+impl crate::validate::Validate for OperationDefinitionParameterReferencedFrom {
+    fn validate(&self, v: &mut crate::validate::Validator) {
+        v.attr("id", &self.id, 0);
+        v.field("extension", &self.extension, 0);
+        v.field("modifierExtension", &self.modifier_extension, 0);
+        v.field("source", &self.source, 1);
+        v.field("sourceId", &self.source_id, 0);
     }
 }
 
@@ -1132,5 +1211,15 @@ impl crate::visit::Walk for OperationDefinitionOverload {
         w.field("modifierExtension", &mut self.modifier_extension);
         w.field("parameterName", &mut self.parameter_name);
         w.field("comment", &mut self.comment);
+    }
+}
+
+impl crate::validate::Validate for OperationDefinitionOverload {
+    fn validate(&self, v: &mut crate::validate::Validator) {
+        v.attr("id", &self.id, 0);
+        v.field("extension", &self.extension, 0);
+        v.field("modifierExtension", &self.modifier_extension, 0);
+        v.field("parameterName", &self.parameter_name, 0);
+        v.field("comment", &self.comment, 0);
     }
 }

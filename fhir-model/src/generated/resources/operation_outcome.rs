@@ -154,6 +154,21 @@ impl crate::visit::Walk for OperationOutcome {
     }
 }
 
+impl crate::validate::Validate for OperationOutcome {
+    const IS_RESOURCE: bool = true;
+    fn validate(&self, v: &mut crate::validate::Validator) {
+        v.field("id", &self.id, 0);
+        v.field("meta", &self.meta, 0);
+        v.field("implicitRules", &self.implicit_rules, 0);
+        v.field("language", &self.language, 0);
+        v.field("text", &self.text, 0);
+        v.field("contained", &self.contained, 0);
+        v.field("extension", &self.extension, 0);
+        v.field("modifierExtension", &self.modifier_extension, 0);
+        v.field("issue", &self.issue, 1);
+    }
+}
+
 impl OperationOutcome {
     /// A new `OperationOutcome` with its required elements: `issue` (its first item).
     pub fn new(issue: OperationOutcomeIssue) -> Self {
@@ -350,6 +365,20 @@ impl crate::visit::Walk for OperationOutcomeIssue {
         w.field("diagnostics", &mut self.diagnostics);
         w.field("location", &mut self.location);
         w.field("expression", &mut self.expression);
+    }
+}
+
+impl crate::validate::Validate for OperationOutcomeIssue {
+    fn validate(&self, v: &mut crate::validate::Validator) {
+        v.attr("id", &self.id, 0);
+        v.field("extension", &self.extension, 0);
+        v.field("modifierExtension", &self.modifier_extension, 0);
+        v.field("severity", &self.severity, 1);
+        v.field("code", &self.code, 1);
+        v.field("details", &self.details, 0);
+        v.field("diagnostics", &self.diagnostics, 0);
+        v.field("location", &self.location, 0);
+        v.field("expression", &self.expression, 0);
     }
 }
 

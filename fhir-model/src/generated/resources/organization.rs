@@ -242,6 +242,30 @@ impl crate::visit::Walk for Organization {
     }
 }
 
+impl crate::validate::Validate for Organization {
+    const IS_RESOURCE: bool = true;
+    fn validate(&self, v: &mut crate::validate::Validator) {
+        v.field("id", &self.id, 0);
+        v.field("meta", &self.meta, 0);
+        v.field("implicitRules", &self.implicit_rules, 0);
+        v.field("language", &self.language, 0);
+        v.field("text", &self.text, 0);
+        v.field("contained", &self.contained, 0);
+        v.field("extension", &self.extension, 0);
+        v.field("modifierExtension", &self.modifier_extension, 0);
+        v.field("identifier", &self.identifier, 0);
+        v.field("active", &self.active, 0);
+        v.field("type", &self.type_, 0);
+        v.field("name", &self.name, 0);
+        v.field("alias", &self.alias, 0);
+        v.field("telecom", &self.telecom, 0);
+        v.field("address", &self.address, 0);
+        v.refs("partOf", &self.part_of, 0, &["Organization"]);
+        v.field("contact", &self.contact, 0);
+        v.refs("endpoint", &self.endpoint, 0, &["Endpoint"]);
+    }
+}
+
 impl Organization {
     /// Sets `partOf` to a reference to a Organization.
     pub fn set_part_of<T: crate::targets::OrganizationPartOf>(
@@ -402,5 +426,17 @@ impl crate::visit::Walk for OrganizationContact {
         w.field("name", &mut self.name);
         w.field("telecom", &mut self.telecom);
         w.field("address", &mut self.address);
+    }
+}
+
+impl crate::validate::Validate for OrganizationContact {
+    fn validate(&self, v: &mut crate::validate::Validator) {
+        v.attr("id", &self.id, 0);
+        v.field("extension", &self.extension, 0);
+        v.field("modifierExtension", &self.modifier_extension, 0);
+        v.field("purpose", &self.purpose, 0);
+        v.field("name", &self.name, 0);
+        v.field("telecom", &self.telecom, 0);
+        v.field("address", &self.address, 0);
     }
 }

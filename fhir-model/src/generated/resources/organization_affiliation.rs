@@ -280,6 +280,37 @@ impl crate::visit::Walk for OrganizationAffiliation {
     }
 }
 
+impl crate::validate::Validate for OrganizationAffiliation {
+    const IS_RESOURCE: bool = true;
+    fn validate(&self, v: &mut crate::validate::Validator) {
+        v.field("id", &self.id, 0);
+        v.field("meta", &self.meta, 0);
+        v.field("implicitRules", &self.implicit_rules, 0);
+        v.field("language", &self.language, 0);
+        v.field("text", &self.text, 0);
+        v.field("contained", &self.contained, 0);
+        v.field("extension", &self.extension, 0);
+        v.field("modifierExtension", &self.modifier_extension, 0);
+        v.field("identifier", &self.identifier, 0);
+        v.field("active", &self.active, 0);
+        v.field("period", &self.period, 0);
+        v.refs("organization", &self.organization, 0, &["Organization"]);
+        v.refs(
+            "participatingOrganization",
+            &self.participating_organization,
+            0,
+            &["Organization"],
+        );
+        v.refs("network", &self.network, 0, &["Organization"]);
+        v.field("code", &self.code, 0);
+        v.field("specialty", &self.specialty, 0);
+        v.refs("location", &self.location, 0, &["Location"]);
+        v.refs("healthcareService", &self.healthcare_service, 0, &["HealthcareService"]);
+        v.field("telecom", &self.telecom, 0);
+        v.refs("endpoint", &self.endpoint, 0, &["Endpoint"]);
+    }
+}
+
 impl OrganizationAffiliation {
     /// Sets `organization` to a reference to a Organization.
     pub fn set_organization<T: crate::targets::OrganizationAffiliationOrganization>(

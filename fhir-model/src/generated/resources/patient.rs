@@ -384,6 +384,46 @@ impl crate::visit::Walk for Patient {
     }
 }
 
+impl crate::validate::Validate for Patient {
+    const IS_RESOURCE: bool = true;
+    fn validate(&self, v: &mut crate::validate::Validator) {
+        v.field("id", &self.id, 0);
+        v.field("meta", &self.meta, 0);
+        v.field("implicitRules", &self.implicit_rules, 0);
+        v.field("language", &self.language, 0);
+        v.field("text", &self.text, 0);
+        v.field("contained", &self.contained, 0);
+        v.field("extension", &self.extension, 0);
+        v.field("modifierExtension", &self.modifier_extension, 0);
+        v.field("identifier", &self.identifier, 0);
+        v.field("active", &self.active, 0);
+        v.field("name", &self.name, 0);
+        v.field("telecom", &self.telecom, 0);
+        v.field("gender", &self.gender, 0);
+        v.field("birthDate", &self.birth_date, 0);
+        v.choice("deceased", &self.deceased, 0);
+        v.field("address", &self.address, 0);
+        v.field("maritalStatus", &self.marital_status, 0);
+        v.choice("multipleBirth", &self.multiple_birth, 0);
+        v.field("photo", &self.photo, 0);
+        v.field("contact", &self.contact, 0);
+        v.field("communication", &self.communication, 0);
+        v.refs(
+            "generalPractitioner",
+            &self.general_practitioner,
+            0,
+            &["Organization", "Practitioner", "PractitionerRole"],
+        );
+        v.refs(
+            "managingOrganization",
+            &self.managing_organization,
+            0,
+            &["Organization"],
+        );
+        v.field("link", &self.link, 0);
+    }
+}
+
 impl Patient {
     /// Adds a reference to a Organization | Practitioner | PractitionerRole to `generalPractitioner`.
     pub fn push_general_practitioner<T: crate::targets::PatientGeneralPractitioner>(
@@ -450,6 +490,15 @@ impl crate::visit::Walk for PatientDeceased {
     }
 }
 
+impl crate::validate::Validate for PatientDeceased {
+    fn validate(&self, v: &mut crate::validate::Validator) {
+        match self {
+            Self::Boolean(x) => v.variant("deceasedBoolean", x),
+            Self::DateTime(x) => v.variant("deceasedDateTime", x),
+        }
+    }
+}
+
 /// Choice of types for `Patient.multipleBirth[x]`.
 ///
 /// In JSON the element name carries the type (`multipleBirthBoolean`, `multipleBirthInteger`, ...).
@@ -493,6 +542,15 @@ impl crate::visit::Walk for PatientMultipleBirth {
             Self::Integer(v) => {
                 w.field("multipleBirthInteger", v);
             }
+        }
+    }
+}
+
+impl crate::validate::Validate for PatientMultipleBirth {
+    fn validate(&self, v: &mut crate::validate::Validator) {
+        match self {
+            Self::Boolean(x) => v.variant("multipleBirthBoolean", x),
+            Self::Integer(x) => v.variant("multipleBirthInteger", x),
         }
     }
 }
@@ -670,6 +728,21 @@ impl crate::visit::Walk for PatientContact {
     }
 }
 
+impl crate::validate::Validate for PatientContact {
+    fn validate(&self, v: &mut crate::validate::Validator) {
+        v.attr("id", &self.id, 0);
+        v.field("extension", &self.extension, 0);
+        v.field("modifierExtension", &self.modifier_extension, 0);
+        v.field("relationship", &self.relationship, 0);
+        v.field("name", &self.name, 0);
+        v.field("telecom", &self.telecom, 0);
+        v.field("address", &self.address, 0);
+        v.field("gender", &self.gender, 0);
+        v.refs("organization", &self.organization, 0, &["Organization"]);
+        v.field("period", &self.period, 0);
+    }
+}
+
 impl PatientContact {
     /// Sets `organization` to a reference to a Organization.
     pub fn set_organization<T: crate::targets::PatientContactOrganization>(
@@ -782,6 +855,16 @@ impl crate::visit::Walk for PatientCommunication {
         w.field("modifierExtension", &mut self.modifier_extension);
         w.field("language", &mut self.language);
         w.field("preferred", &mut self.preferred);
+    }
+}
+
+impl crate::validate::Validate for PatientCommunication {
+    fn validate(&self, v: &mut crate::validate::Validator) {
+        v.attr("id", &self.id, 0);
+        v.field("extension", &self.extension, 0);
+        v.field("modifierExtension", &self.modifier_extension, 0);
+        v.field("language", &self.language, 1);
+        v.field("preferred", &self.preferred, 0);
     }
 }
 
@@ -902,6 +985,16 @@ impl crate::visit::Walk for PatientLink {
         w.field("modifierExtension", &mut self.modifier_extension);
         w.refs("other", &mut self.other, &["Patient", "RelatedPerson"]);
         w.field("type", &mut self.type_);
+    }
+}
+
+impl crate::validate::Validate for PatientLink {
+    fn validate(&self, v: &mut crate::validate::Validator) {
+        v.attr("id", &self.id, 0);
+        v.field("extension", &self.extension, 0);
+        v.field("modifierExtension", &self.modifier_extension, 0);
+        v.refs("other", &self.other, 1, &["Patient", "RelatedPerson"]);
+        v.field("type", &self.type_, 1);
     }
 }
 

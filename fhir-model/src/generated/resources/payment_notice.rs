@@ -299,6 +299,42 @@ impl crate::visit::Walk for PaymentNotice {
     }
 }
 
+impl crate::validate::Validate for PaymentNotice {
+    const IS_RESOURCE: bool = true;
+    fn validate(&self, v: &mut crate::validate::Validator) {
+        v.field("id", &self.id, 0);
+        v.field("meta", &self.meta, 0);
+        v.field("implicitRules", &self.implicit_rules, 0);
+        v.field("language", &self.language, 0);
+        v.field("text", &self.text, 0);
+        v.field("contained", &self.contained, 0);
+        v.field("extension", &self.extension, 0);
+        v.field("modifierExtension", &self.modifier_extension, 0);
+        v.field("identifier", &self.identifier, 0);
+        v.field("status", &self.status, 1);
+        v.refs("request", &self.request, 0, &[]);
+        v.refs("response", &self.response, 0, &[]);
+        v.field("created", &self.created, 1);
+        v.refs(
+            "provider",
+            &self.provider,
+            0,
+            &["Practitioner", "PractitionerRole", "Organization"],
+        );
+        v.refs("payment", &self.payment, 1, &["PaymentReconciliation"]);
+        v.field("paymentDate", &self.payment_date, 0);
+        v.refs(
+            "payee",
+            &self.payee,
+            0,
+            &["Practitioner", "PractitionerRole", "Organization"],
+        );
+        v.refs("recipient", &self.recipient, 1, &["Organization"]);
+        v.field("amount", &self.amount, 1);
+        v.field("paymentStatus", &self.payment_status, 0);
+    }
+}
+
 impl PaymentNotice {
     /// A new `PaymentNotice` with its required elements: `status`, `created`, `payment`, `recipient`, `amount`.
     pub fn new<

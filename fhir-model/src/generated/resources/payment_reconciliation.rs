@@ -327,6 +327,40 @@ impl crate::visit::Walk for PaymentReconciliation {
     }
 }
 
+impl crate::validate::Validate for PaymentReconciliation {
+    const IS_RESOURCE: bool = true;
+    fn validate(&self, v: &mut crate::validate::Validator) {
+        v.field("id", &self.id, 0);
+        v.field("meta", &self.meta, 0);
+        v.field("implicitRules", &self.implicit_rules, 0);
+        v.field("language", &self.language, 0);
+        v.field("text", &self.text, 0);
+        v.field("contained", &self.contained, 0);
+        v.field("extension", &self.extension, 0);
+        v.field("modifierExtension", &self.modifier_extension, 0);
+        v.field("identifier", &self.identifier, 0);
+        v.field("status", &self.status, 1);
+        v.field("period", &self.period, 0);
+        v.field("created", &self.created, 1);
+        v.refs("paymentIssuer", &self.payment_issuer, 0, &["Organization"]);
+        v.refs("request", &self.request, 0, &["Task"]);
+        v.refs(
+            "requestor",
+            &self.requestor,
+            0,
+            &["Practitioner", "PractitionerRole", "Organization"],
+        );
+        v.field("outcome", &self.outcome, 0);
+        v.field("disposition", &self.disposition, 0);
+        v.field("paymentDate", &self.payment_date, 1);
+        v.field("paymentAmount", &self.payment_amount, 1);
+        v.field("paymentIdentifier", &self.payment_identifier, 0);
+        v.field("detail", &self.detail, 0);
+        v.field("formCode", &self.form_code, 0);
+        v.field("processNote", &self.process_note, 0);
+    }
+}
+
 impl PaymentReconciliation {
     /// A new `PaymentReconciliation` with its required elements: `status`, `created`, `paymentDate`, `paymentAmount`.
     pub fn new(
@@ -588,6 +622,34 @@ impl crate::visit::Walk for PaymentReconciliationDetail {
     }
 }
 
+impl crate::validate::Validate for PaymentReconciliationDetail {
+    fn validate(&self, v: &mut crate::validate::Validator) {
+        v.attr("id", &self.id, 0);
+        v.field("extension", &self.extension, 0);
+        v.field("modifierExtension", &self.modifier_extension, 0);
+        v.field("identifier", &self.identifier, 0);
+        v.field("predecessor", &self.predecessor, 0);
+        v.field("type", &self.type_, 1);
+        v.refs("request", &self.request, 0, &[]);
+        v.refs(
+            "submitter",
+            &self.submitter,
+            0,
+            &["Practitioner", "PractitionerRole", "Organization"],
+        );
+        v.refs("response", &self.response, 0, &[]);
+        v.field("date", &self.date, 0);
+        v.refs("responsible", &self.responsible, 0, &["PractitionerRole"]);
+        v.refs(
+            "payee",
+            &self.payee,
+            0,
+            &["Practitioner", "PractitionerRole", "Organization"],
+        );
+        v.field("amount", &self.amount, 0);
+    }
+}
+
 impl PaymentReconciliationDetail {
     /// A new `PaymentReconciliation.detail` with its required elements: `type`.
     pub fn new(type_: CodeableConcept) -> Self {
@@ -722,5 +784,15 @@ impl crate::visit::Walk for PaymentReconciliationProcessNote {
         w.field("modifierExtension", &mut self.modifier_extension);
         w.field("type", &mut self.type_);
         w.field("text", &mut self.text);
+    }
+}
+
+impl crate::validate::Validate for PaymentReconciliationProcessNote {
+    fn validate(&self, v: &mut crate::validate::Validator) {
+        v.attr("id", &self.id, 0);
+        v.field("extension", &self.extension, 0);
+        v.field("modifierExtension", &self.modifier_extension, 0);
+        v.field("type", &self.type_, 0);
+        v.field("text", &self.text, 0);
     }
 }

@@ -248,6 +248,35 @@ impl crate::visit::Walk for Person {
     }
 }
 
+impl crate::validate::Validate for Person {
+    const IS_RESOURCE: bool = true;
+    fn validate(&self, v: &mut crate::validate::Validator) {
+        v.field("id", &self.id, 0);
+        v.field("meta", &self.meta, 0);
+        v.field("implicitRules", &self.implicit_rules, 0);
+        v.field("language", &self.language, 0);
+        v.field("text", &self.text, 0);
+        v.field("contained", &self.contained, 0);
+        v.field("extension", &self.extension, 0);
+        v.field("modifierExtension", &self.modifier_extension, 0);
+        v.field("identifier", &self.identifier, 0);
+        v.field("name", &self.name, 0);
+        v.field("telecom", &self.telecom, 0);
+        v.field("gender", &self.gender, 0);
+        v.field("birthDate", &self.birth_date, 0);
+        v.field("address", &self.address, 0);
+        v.field("photo", &self.photo, 0);
+        v.refs(
+            "managingOrganization",
+            &self.managing_organization,
+            0,
+            &["Organization"],
+        );
+        v.field("active", &self.active, 0);
+        v.field("link", &self.link, 0);
+    }
+}
+
 impl Person {
     /// Sets `managingOrganization` to a reference to a Organization.
     pub fn set_managing_organization<T: crate::targets::PersonManagingOrganization>(
@@ -395,6 +424,21 @@ impl crate::visit::Walk for PersonLink {
             &["Patient", "Practitioner", "RelatedPerson", "Person"],
         );
         w.field("assurance", &mut self.assurance);
+    }
+}
+
+impl crate::validate::Validate for PersonLink {
+    fn validate(&self, v: &mut crate::validate::Validator) {
+        v.attr("id", &self.id, 0);
+        v.field("extension", &self.extension, 0);
+        v.field("modifierExtension", &self.modifier_extension, 0);
+        v.refs(
+            "target",
+            &self.target,
+            1,
+            &["Patient", "Practitioner", "RelatedPerson", "Person"],
+        );
+        v.field("assurance", &self.assurance, 0);
     }
 }
 

@@ -498,6 +498,51 @@ impl crate::visit::Walk for PlanDefinition {
     }
 }
 
+impl crate::validate::Validate for PlanDefinition {
+    const IS_RESOURCE: bool = true;
+    fn validate(&self, v: &mut crate::validate::Validator) {
+        v.field("id", &self.id, 0);
+        v.field("meta", &self.meta, 0);
+        v.field("implicitRules", &self.implicit_rules, 0);
+        v.field("language", &self.language, 0);
+        v.field("text", &self.text, 0);
+        v.field("contained", &self.contained, 0);
+        v.field("extension", &self.extension, 0);
+        v.field("modifierExtension", &self.modifier_extension, 0);
+        v.field("url", &self.url, 0);
+        v.field("identifier", &self.identifier, 0);
+        v.field("version", &self.version, 0);
+        v.field("name", &self.name, 0);
+        v.field("title", &self.title, 0);
+        v.field("subtitle", &self.subtitle, 0);
+        v.field("type", &self.type_, 0);
+        v.field("status", &self.status, 1);
+        v.field("experimental", &self.experimental, 0);
+        v.choice("subject", &self.subject, 0);
+        v.field("date", &self.date, 0);
+        v.field("publisher", &self.publisher, 0);
+        v.field("contact", &self.contact, 0);
+        v.field("description", &self.description, 0);
+        v.field("useContext", &self.use_context, 0);
+        v.field("jurisdiction", &self.jurisdiction, 0);
+        v.field("purpose", &self.purpose, 0);
+        v.field("usage", &self.usage, 0);
+        v.field("copyright", &self.copyright, 0);
+        v.field("approvalDate", &self.approval_date, 0);
+        v.field("lastReviewDate", &self.last_review_date, 0);
+        v.field("effectivePeriod", &self.effective_period, 0);
+        v.field("topic", &self.topic, 0);
+        v.field("author", &self.author, 0);
+        v.field("editor", &self.editor, 0);
+        v.field("reviewer", &self.reviewer, 0);
+        v.field("endorser", &self.endorser, 0);
+        v.field("relatedArtifact", &self.related_artifact, 0);
+        v.field("library", &self.library, 0);
+        v.field("goal", &self.goal, 0);
+        v.field("action", &self.action, 0);
+    }
+}
+
 impl PlanDefinition {
     /// A new `PlanDefinition` with its required elements: `status`.
     pub fn new(status: codes::PublicationStatus) -> Self {
@@ -547,6 +592,15 @@ impl crate::visit::Walk for PlanDefinitionSubject {
             Self::Reference(v) => {
                 w.refs("subjectReference", v, &["Group"]);
             }
+        }
+    }
+}
+
+impl crate::validate::Validate for PlanDefinitionSubject {
+    fn validate(&self, v: &mut crate::validate::Validator) {
+        match self {
+            Self::CodeableConcept(x) => v.variant("subjectCodeableConcept", x),
+            Self::Reference(x) => v.variant_ref("subjectReference", x, &["Group"]),
         }
     }
 }
@@ -725,6 +779,21 @@ impl crate::visit::Walk for PlanDefinitionGoal {
     }
 }
 
+impl crate::validate::Validate for PlanDefinitionGoal {
+    fn validate(&self, v: &mut crate::validate::Validator) {
+        v.attr("id", &self.id, 0);
+        v.field("extension", &self.extension, 0);
+        v.field("modifierExtension", &self.modifier_extension, 0);
+        v.field("category", &self.category, 0);
+        v.field("description", &self.description, 1);
+        v.field("priority", &self.priority, 0);
+        v.field("start", &self.start, 0);
+        v.field("addresses", &self.addresses, 0);
+        v.field("documentation", &self.documentation, 0);
+        v.field("target", &self.target, 0);
+    }
+}
+
 impl PlanDefinitionGoal {
     /// A new `PlanDefinition.goal` with its required elements: `description`.
     pub fn new(description: CodeableConcept) -> Self {
@@ -868,6 +937,17 @@ impl crate::visit::Walk for PlanDefinitionGoalTarget {
     }
 }
 
+impl crate::validate::Validate for PlanDefinitionGoalTarget {
+    fn validate(&self, v: &mut crate::validate::Validator) {
+        v.attr("id", &self.id, 0);
+        v.field("extension", &self.extension, 0);
+        v.field("modifierExtension", &self.modifier_extension, 0);
+        v.field("measure", &self.measure, 0);
+        v.choice("detail", &self.detail, 0);
+        v.field("due", &self.due, 0);
+    }
+}
+
 /// Choice of types for `PlanDefinition.goal.target.detail[x]`.
 ///
 /// In JSON the element name carries the type (`detailQuantity`, `detailRange`, ...).
@@ -916,6 +996,16 @@ impl crate::visit::Walk for PlanDefinitionGoalTargetDetail {
             Self::CodeableConcept(v) => {
                 w.field("detailCodeableConcept", v);
             }
+        }
+    }
+}
+
+impl crate::validate::Validate for PlanDefinitionGoalTargetDetail {
+    fn validate(&self, v: &mut crate::validate::Validator) {
+        match self {
+            Self::Quantity(x) => v.variant("detailQuantity", x),
+            Self::Range(x) => v.variant("detailRange", x),
+            Self::CodeableConcept(x) => v.variant("detailCodeableConcept", x),
         }
     }
 }
@@ -1476,6 +1566,41 @@ impl crate::visit::Walk for PlanDefinitionAction {
     }
 }
 
+impl crate::validate::Validate for PlanDefinitionAction {
+    fn validate(&self, v: &mut crate::validate::Validator) {
+        v.attr("id", &self.id, 0);
+        v.field("extension", &self.extension, 0);
+        v.field("modifierExtension", &self.modifier_extension, 0);
+        v.field("prefix", &self.prefix, 0);
+        v.field("title", &self.title, 0);
+        v.field("description", &self.description, 0);
+        v.field("textEquivalent", &self.text_equivalent, 0);
+        v.field("priority", &self.priority, 0);
+        v.field("code", &self.code, 0);
+        v.field("reason", &self.reason, 0);
+        v.field("documentation", &self.documentation, 0);
+        v.field("goalId", &self.goal_id, 0);
+        v.choice("subject", &self.subject, 0);
+        v.field("trigger", &self.trigger, 0);
+        v.field("condition", &self.condition, 0);
+        v.field("input", &self.input, 0);
+        v.field("output", &self.output, 0);
+        v.field("relatedAction", &self.related_action, 0);
+        v.choice("timing", &self.timing, 0);
+        v.field("participant", &self.participant, 0);
+        v.field("type", &self.type_, 0);
+        v.field("groupingBehavior", &self.grouping_behavior, 0);
+        v.field("selectionBehavior", &self.selection_behavior, 0);
+        v.field("requiredBehavior", &self.required_behavior, 0);
+        v.field("precheckBehavior", &self.precheck_behavior, 0);
+        v.field("cardinalityBehavior", &self.cardinality_behavior, 0);
+        v.choice("definition", &self.definition, 0);
+        v.field("transform", &self.transform, 0);
+        v.field("dynamicValue", &self.dynamic_value, 0);
+        v.field("action", &self.action, 0);
+    }
+}
+
 /// Choice of types for `PlanDefinition.action.subject[x]`.
 ///
 /// In JSON the element name carries the type (`subjectCodeableConcept`, `subjectReference`, ...).
@@ -1515,6 +1640,15 @@ impl crate::visit::Walk for PlanDefinitionActionSubject {
             Self::Reference(v) => {
                 w.refs("subjectReference", v, &["Group"]);
             }
+        }
+    }
+}
+
+impl crate::validate::Validate for PlanDefinitionActionSubject {
+    fn validate(&self, v: &mut crate::validate::Validator) {
+        match self {
+            Self::CodeableConcept(x) => v.variant("subjectCodeableConcept", x),
+            Self::Reference(x) => v.variant_ref("subjectReference", x, &["Group"]),
         }
     }
 }
@@ -1600,6 +1734,19 @@ impl crate::visit::Walk for PlanDefinitionActionTiming {
     }
 }
 
+impl crate::validate::Validate for PlanDefinitionActionTiming {
+    fn validate(&self, v: &mut crate::validate::Validator) {
+        match self {
+            Self::DateTime(x) => v.variant("timingDateTime", x),
+            Self::Age(x) => v.variant("timingAge", x),
+            Self::Period(x) => v.variant("timingPeriod", x),
+            Self::Duration(x) => v.variant("timingDuration", x),
+            Self::Range(x) => v.variant("timingRange", x),
+            Self::Timing(x) => v.variant("timingTiming", x),
+        }
+    }
+}
+
 /// Choice of types for `PlanDefinition.action.definition[x]`.
 ///
 /// In JSON the element name carries the type (`definitionCanonical`, `definitionUri`, ...).
@@ -1641,6 +1788,15 @@ impl crate::visit::Walk for PlanDefinitionActionDefinition {
             Self::Uri(v) => {
                 w.field("definitionUri", v);
             }
+        }
+    }
+}
+
+impl crate::validate::Validate for PlanDefinitionActionDefinition {
+    fn validate(&self, v: &mut crate::validate::Validator) {
+        match self {
+            Self::Canonical(x) => v.variant("definitionCanonical", x),
+            Self::Uri(x) => v.variant("definitionUri", x),
         }
     }
 }
@@ -1749,6 +1905,16 @@ impl crate::visit::Walk for PlanDefinitionActionCondition {
         w.field("modifierExtension", &mut self.modifier_extension);
         w.field("kind", &mut self.kind);
         w.field("expression", &mut self.expression);
+    }
+}
+
+impl crate::validate::Validate for PlanDefinitionActionCondition {
+    fn validate(&self, v: &mut crate::validate::Validator) {
+        v.attr("id", &self.id, 0);
+        v.field("extension", &self.extension, 0);
+        v.field("modifierExtension", &self.modifier_extension, 0);
+        v.field("kind", &self.kind, 1);
+        v.field("expression", &self.expression, 0);
     }
 }
 
@@ -1902,6 +2068,17 @@ impl crate::visit::Walk for PlanDefinitionActionRelatedAction {
     }
 }
 
+impl crate::validate::Validate for PlanDefinitionActionRelatedAction {
+    fn validate(&self, v: &mut crate::validate::Validator) {
+        v.attr("id", &self.id, 0);
+        v.field("extension", &self.extension, 0);
+        v.field("modifierExtension", &self.modifier_extension, 0);
+        v.field("actionId", &self.action_id, 1);
+        v.field("relationship", &self.relationship, 1);
+        v.choice("offset", &self.offset, 0);
+    }
+}
+
 impl PlanDefinitionActionRelatedAction {
     /// A new `PlanDefinition.action.relatedAction` with its required elements: `actionId`, `relationship`.
     pub fn new(action_id: Id, relationship: codes::ActionRelationshipType) -> Self {
@@ -1952,6 +2129,15 @@ impl crate::visit::Walk for PlanDefinitionActionRelatedActionOffset {
             Self::Range(v) => {
                 w.field("offsetRange", v);
             }
+        }
+    }
+}
+
+impl crate::validate::Validate for PlanDefinitionActionRelatedActionOffset {
+    fn validate(&self, v: &mut crate::validate::Validator) {
+        match self {
+            Self::Duration(x) => v.variant("offsetDuration", x),
+            Self::Range(x) => v.variant("offsetRange", x),
         }
     }
 }
@@ -2063,6 +2249,16 @@ impl crate::visit::Walk for PlanDefinitionActionParticipant {
     }
 }
 
+impl crate::validate::Validate for PlanDefinitionActionParticipant {
+    fn validate(&self, v: &mut crate::validate::Validator) {
+        v.attr("id", &self.id, 0);
+        v.field("extension", &self.extension, 0);
+        v.field("modifierExtension", &self.modifier_extension, 0);
+        v.field("type", &self.type_, 1);
+        v.field("role", &self.role, 0);
+    }
+}
+
 impl PlanDefinitionActionParticipant {
     /// A new `PlanDefinition.action.participant` with its required elements: `type`.
     pub fn new(type_: codes::ActionParticipantType) -> Self {
@@ -2171,5 +2367,15 @@ impl crate::visit::Walk for PlanDefinitionActionDynamicValue {
         w.field("modifierExtension", &mut self.modifier_extension);
         w.field("path", &mut self.path);
         w.field("expression", &mut self.expression);
+    }
+}
+
+impl crate::validate::Validate for PlanDefinitionActionDynamicValue {
+    fn validate(&self, v: &mut crate::validate::Validator) {
+        v.attr("id", &self.id, 0);
+        v.field("extension", &self.extension, 0);
+        v.field("modifierExtension", &self.modifier_extension, 0);
+        v.field("path", &self.path, 0);
+        v.field("expression", &self.expression, 0);
     }
 }

@@ -238,6 +238,30 @@ impl crate::visit::Walk for Practitioner {
     }
 }
 
+impl crate::validate::Validate for Practitioner {
+    const IS_RESOURCE: bool = true;
+    fn validate(&self, v: &mut crate::validate::Validator) {
+        v.field("id", &self.id, 0);
+        v.field("meta", &self.meta, 0);
+        v.field("implicitRules", &self.implicit_rules, 0);
+        v.field("language", &self.language, 0);
+        v.field("text", &self.text, 0);
+        v.field("contained", &self.contained, 0);
+        v.field("extension", &self.extension, 0);
+        v.field("modifierExtension", &self.modifier_extension, 0);
+        v.field("identifier", &self.identifier, 0);
+        v.field("active", &self.active, 0);
+        v.field("name", &self.name, 0);
+        v.field("telecom", &self.telecom, 0);
+        v.field("address", &self.address, 0);
+        v.field("gender", &self.gender, 0);
+        v.field("birthDate", &self.birth_date, 0);
+        v.field("photo", &self.photo, 0);
+        v.field("qualification", &self.qualification, 0);
+        v.field("communication", &self.communication, 0);
+    }
+}
+
 impl crate::ConcreteResource for Practitioner {
     const TYPE_NAME: &'static str = "Practitioner";
     fn id(&self) -> Option<&crate::primitives::Id> {
@@ -382,6 +406,18 @@ impl crate::visit::Walk for PractitionerQualification {
         w.field("code", &mut self.code);
         w.field("period", &mut self.period);
         w.refs("issuer", &mut self.issuer, &["Organization"]);
+    }
+}
+
+impl crate::validate::Validate for PractitionerQualification {
+    fn validate(&self, v: &mut crate::validate::Validator) {
+        v.attr("id", &self.id, 0);
+        v.field("extension", &self.extension, 0);
+        v.field("modifierExtension", &self.modifier_extension, 0);
+        v.field("identifier", &self.identifier, 0);
+        v.field("code", &self.code, 1);
+        v.field("period", &self.period, 0);
+        v.refs("issuer", &self.issuer, 0, &["Organization"]);
     }
 }
 

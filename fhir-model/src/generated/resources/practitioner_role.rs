@@ -299,6 +299,34 @@ impl crate::visit::Walk for PractitionerRole {
     }
 }
 
+impl crate::validate::Validate for PractitionerRole {
+    const IS_RESOURCE: bool = true;
+    fn validate(&self, v: &mut crate::validate::Validator) {
+        v.field("id", &self.id, 0);
+        v.field("meta", &self.meta, 0);
+        v.field("implicitRules", &self.implicit_rules, 0);
+        v.field("language", &self.language, 0);
+        v.field("text", &self.text, 0);
+        v.field("contained", &self.contained, 0);
+        v.field("extension", &self.extension, 0);
+        v.field("modifierExtension", &self.modifier_extension, 0);
+        v.field("identifier", &self.identifier, 0);
+        v.field("active", &self.active, 0);
+        v.field("period", &self.period, 0);
+        v.refs("practitioner", &self.practitioner, 0, &["Practitioner"]);
+        v.refs("organization", &self.organization, 0, &["Organization"]);
+        v.field("code", &self.code, 0);
+        v.field("specialty", &self.specialty, 0);
+        v.refs("location", &self.location, 0, &["Location"]);
+        v.refs("healthcareService", &self.healthcare_service, 0, &["HealthcareService"]);
+        v.field("telecom", &self.telecom, 0);
+        v.field("availableTime", &self.available_time, 0);
+        v.field("notAvailable", &self.not_available, 0);
+        v.field("availabilityExceptions", &self.availability_exceptions, 0);
+        v.refs("endpoint", &self.endpoint, 0, &["Endpoint"]);
+    }
+}
+
 impl PractitionerRole {
     /// Sets `practitioner` to a reference to a Practitioner.
     pub fn set_practitioner<T: crate::targets::PractitionerRolePractitioner>(
@@ -532,6 +560,18 @@ impl crate::visit::Walk for PractitionerRoleAvailableTime {
     }
 }
 
+impl crate::validate::Validate for PractitionerRoleAvailableTime {
+    fn validate(&self, v: &mut crate::validate::Validator) {
+        v.attr("id", &self.id, 0);
+        v.field("extension", &self.extension, 0);
+        v.field("modifierExtension", &self.modifier_extension, 0);
+        v.field("daysOfWeek", &self.days_of_week, 0);
+        v.field("allDay", &self.all_day, 0);
+        v.field("availableStartTime", &self.available_start_time, 0);
+        v.field("availableEndTime", &self.available_end_time, 0);
+    }
+}
+
 /// Not available during this time due to provided reason
 ///
 /// The practitioner is not available or performing this role during this period of time due to the provided reason.
@@ -636,6 +676,16 @@ impl crate::visit::Walk for PractitionerRoleNotAvailable {
         w.field("modifierExtension", &mut self.modifier_extension);
         w.field("description", &mut self.description);
         w.field("during", &mut self.during);
+    }
+}
+
+impl crate::validate::Validate for PractitionerRoleNotAvailable {
+    fn validate(&self, v: &mut crate::validate::Validator) {
+        v.attr("id", &self.id, 0);
+        v.field("extension", &self.extension, 0);
+        v.field("modifierExtension", &self.modifier_extension, 0);
+        v.field("description", &self.description, 1);
+        v.field("during", &self.during, 0);
     }
 }
 

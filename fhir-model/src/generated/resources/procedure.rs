@@ -578,6 +578,84 @@ impl crate::visit::Walk for Procedure {
     }
 }
 
+impl crate::validate::Validate for Procedure {
+    const IS_RESOURCE: bool = true;
+    fn validate(&self, v: &mut crate::validate::Validator) {
+        v.field("id", &self.id, 0);
+        v.field("meta", &self.meta, 0);
+        v.field("implicitRules", &self.implicit_rules, 0);
+        v.field("language", &self.language, 0);
+        v.field("text", &self.text, 0);
+        v.field("contained", &self.contained, 0);
+        v.field("extension", &self.extension, 0);
+        v.field("modifierExtension", &self.modifier_extension, 0);
+        v.field("identifier", &self.identifier, 0);
+        v.field("instantiatesCanonical", &self.instantiates_canonical, 0);
+        v.field("instantiatesUri", &self.instantiates_uri, 0);
+        v.refs("basedOn", &self.based_on, 0, &["CarePlan", "ServiceRequest"]);
+        v.refs(
+            "partOf",
+            &self.part_of,
+            0,
+            &["Procedure", "Observation", "MedicationAdministration"],
+        );
+        v.field("status", &self.status, 1);
+        v.field("statusReason", &self.status_reason, 0);
+        v.field("category", &self.category, 0);
+        v.field("code", &self.code, 0);
+        v.refs("subject", &self.subject, 1, &["Patient", "Group"]);
+        v.refs("encounter", &self.encounter, 0, &["Encounter"]);
+        v.choice("performed", &self.performed, 0);
+        v.refs(
+            "recorder",
+            &self.recorder,
+            0,
+            &["Patient", "RelatedPerson", "Practitioner", "PractitionerRole"],
+        );
+        v.refs(
+            "asserter",
+            &self.asserter,
+            0,
+            &["Patient", "RelatedPerson", "Practitioner", "PractitionerRole"],
+        );
+        v.field("performer", &self.performer, 0);
+        v.refs("location", &self.location, 0, &["Location"]);
+        v.field("reasonCode", &self.reason_code, 0);
+        v.refs(
+            "reasonReference",
+            &self.reason_reference,
+            0,
+            &[
+                "Condition",
+                "Observation",
+                "Procedure",
+                "DiagnosticReport",
+                "DocumentReference",
+            ],
+        );
+        v.field("bodySite", &self.body_site, 0);
+        v.field("outcome", &self.outcome, 0);
+        v.refs(
+            "report",
+            &self.report,
+            0,
+            &["DiagnosticReport", "DocumentReference", "Composition"],
+        );
+        v.field("complication", &self.complication, 0);
+        v.refs("complicationDetail", &self.complication_detail, 0, &["Condition"]);
+        v.field("followUp", &self.follow_up, 0);
+        v.field("note", &self.note, 0);
+        v.field("focalDevice", &self.focal_device, 0);
+        v.refs(
+            "usedReference",
+            &self.used_reference,
+            0,
+            &["Device", "Medication", "Substance"],
+        );
+        v.field("usedCode", &self.used_code, 0);
+    }
+}
+
 impl Procedure {
     /// A new `Procedure` with its required elements: `status`, `subject`.
     pub fn new<T1: crate::targets::ProcedureSubject>(
@@ -754,6 +832,18 @@ impl crate::visit::Walk for ProcedurePerformed {
     }
 }
 
+impl crate::validate::Validate for ProcedurePerformed {
+    fn validate(&self, v: &mut crate::validate::Validator) {
+        match self {
+            Self::DateTime(x) => v.variant("performedDateTime", x),
+            Self::Period(x) => v.variant("performedPeriod", x),
+            Self::String(x) => v.variant("performedString", x),
+            Self::Age(x) => v.variant("performedAge", x),
+            Self::Range(x) => v.variant("performedRange", x),
+        }
+    }
+}
+
 impl crate::ConcreteResource for Procedure {
     const TYPE_NAME: &'static str = "Procedure";
     fn id(&self) -> Option<&crate::primitives::Id> {
@@ -914,6 +1004,29 @@ impl crate::visit::Walk for ProcedurePerformer {
     }
 }
 
+impl crate::validate::Validate for ProcedurePerformer {
+    fn validate(&self, v: &mut crate::validate::Validator) {
+        v.attr("id", &self.id, 0);
+        v.field("extension", &self.extension, 0);
+        v.field("modifierExtension", &self.modifier_extension, 0);
+        v.field("function", &self.function, 0);
+        v.refs(
+            "actor",
+            &self.actor,
+            1,
+            &[
+                "Practitioner",
+                "PractitionerRole",
+                "Organization",
+                "Patient",
+                "RelatedPerson",
+                "Device",
+            ],
+        );
+        v.refs("onBehalfOf", &self.on_behalf_of, 0, &["Organization"]);
+    }
+}
+
 impl ProcedurePerformer {
     /// A new `Procedure.performer` with its required elements: `actor`.
     pub fn new<T0: crate::targets::ProcedurePerformerActor>(
@@ -1041,6 +1154,16 @@ impl crate::visit::Walk for ProcedureFocalDevice {
         w.field("modifierExtension", &mut self.modifier_extension);
         w.field("action", &mut self.action);
         w.refs("manipulated", &mut self.manipulated, &["Device"]);
+    }
+}
+
+impl crate::validate::Validate for ProcedureFocalDevice {
+    fn validate(&self, v: &mut crate::validate::Validator) {
+        v.attr("id", &self.id, 0);
+        v.field("extension", &self.extension, 0);
+        v.field("modifierExtension", &self.modifier_extension, 0);
+        v.field("action", &self.action, 0);
+        v.refs("manipulated", &self.manipulated, 1, &["Device"]);
     }
 }
 

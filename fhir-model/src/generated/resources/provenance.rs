@@ -277,6 +277,30 @@ impl crate::visit::Walk for Provenance {
     }
 }
 
+impl crate::validate::Validate for Provenance {
+    const IS_RESOURCE: bool = true;
+    fn validate(&self, v: &mut crate::validate::Validator) {
+        v.field("id", &self.id, 0);
+        v.field("meta", &self.meta, 0);
+        v.field("implicitRules", &self.implicit_rules, 0);
+        v.field("language", &self.language, 0);
+        v.field("text", &self.text, 0);
+        v.field("contained", &self.contained, 0);
+        v.field("extension", &self.extension, 0);
+        v.field("modifierExtension", &self.modifier_extension, 0);
+        v.refs("target", &self.target, 1, &[]);
+        v.choice("occurred", &self.occurred, 0);
+        v.field("recorded", &self.recorded, 1);
+        v.field("policy", &self.policy, 0);
+        v.refs("location", &self.location, 0, &["Location"]);
+        v.field("reason", &self.reason, 0);
+        v.field("activity", &self.activity, 0);
+        v.field("agent", &self.agent, 1);
+        v.field("entity", &self.entity, 0);
+        v.field("signature", &self.signature, 0);
+    }
+}
+
 impl Provenance {
     /// A new `Provenance` with its required elements: `target` (its first item), `recorded`, `agent` (its first item).
     pub fn new(target: Reference, recorded: Instant, agent: ProvenanceAgent) -> Self {
@@ -338,6 +362,15 @@ impl crate::visit::Walk for ProvenanceOccurred {
             Self::DateTime(v) => {
                 w.field("occurredDateTime", v);
             }
+        }
+    }
+}
+
+impl crate::validate::Validate for ProvenanceOccurred {
+    fn validate(&self, v: &mut crate::validate::Validator) {
+        match self {
+            Self::Period(x) => v.variant("occurredPeriod", x),
+            Self::DateTime(x) => v.variant("occurredDateTime", x),
         }
     }
 }
@@ -533,6 +566,42 @@ impl crate::visit::Walk for ProvenanceAgent {
     }
 }
 
+impl crate::validate::Validate for ProvenanceAgent {
+    fn validate(&self, v: &mut crate::validate::Validator) {
+        v.attr("id", &self.id, 0);
+        v.field("extension", &self.extension, 0);
+        v.field("modifierExtension", &self.modifier_extension, 0);
+        v.field("type", &self.type_, 0);
+        v.field("role", &self.role, 0);
+        v.refs(
+            "who",
+            &self.who,
+            1,
+            &[
+                "Practitioner",
+                "PractitionerRole",
+                "RelatedPerson",
+                "Patient",
+                "Device",
+                "Organization",
+            ],
+        );
+        v.refs(
+            "onBehalfOf",
+            &self.on_behalf_of,
+            0,
+            &[
+                "Practitioner",
+                "PractitionerRole",
+                "RelatedPerson",
+                "Patient",
+                "Device",
+                "Organization",
+            ],
+        );
+    }
+}
+
 impl ProvenanceAgent {
     /// A new `Provenance.agent` with its required elements: `who`.
     pub fn new<T0: crate::targets::ProvenanceAgentWho>(
@@ -677,6 +746,17 @@ impl crate::visit::Walk for ProvenanceEntity {
         w.field("role", &mut self.role);
         w.refs("what", &mut self.what, &[]);
         w.field("agent", &mut self.agent);
+    }
+}
+
+impl crate::validate::Validate for ProvenanceEntity {
+    fn validate(&self, v: &mut crate::validate::Validator) {
+        v.attr("id", &self.id, 0);
+        v.field("extension", &self.extension, 0);
+        v.field("modifierExtension", &self.modifier_extension, 0);
+        v.field("role", &self.role, 1);
+        v.refs("what", &self.what, 1, &[]);
+        v.field("agent", &self.agent, 0);
     }
 }
 

@@ -400,6 +400,42 @@ impl crate::visit::Walk for Questionnaire {
     }
 }
 
+impl crate::validate::Validate for Questionnaire {
+    const IS_RESOURCE: bool = true;
+    fn validate(&self, v: &mut crate::validate::Validator) {
+        v.field("id", &self.id, 0);
+        v.field("meta", &self.meta, 0);
+        v.field("implicitRules", &self.implicit_rules, 0);
+        v.field("language", &self.language, 0);
+        v.field("text", &self.text, 0);
+        v.field("contained", &self.contained, 0);
+        v.field("extension", &self.extension, 0);
+        v.field("modifierExtension", &self.modifier_extension, 0);
+        v.field("url", &self.url, 0);
+        v.field("identifier", &self.identifier, 0);
+        v.field("version", &self.version, 0);
+        v.field("name", &self.name, 0);
+        v.field("title", &self.title, 0);
+        v.field("derivedFrom", &self.derived_from, 0);
+        v.field("status", &self.status, 1);
+        v.field("experimental", &self.experimental, 0);
+        v.field("subjectType", &self.subject_type, 0);
+        v.field("date", &self.date, 0);
+        v.field("publisher", &self.publisher, 0);
+        v.field("contact", &self.contact, 0);
+        v.field("description", &self.description, 0);
+        v.field("useContext", &self.use_context, 0);
+        v.field("jurisdiction", &self.jurisdiction, 0);
+        v.field("purpose", &self.purpose, 0);
+        v.field("copyright", &self.copyright, 0);
+        v.field("approvalDate", &self.approval_date, 0);
+        v.field("lastReviewDate", &self.last_review_date, 0);
+        v.field("effectivePeriod", &self.effective_period, 0);
+        v.field("code", &self.code, 0);
+        v.field("item", &self.item, 0);
+    }
+}
+
 impl Questionnaire {
     /// A new `Questionnaire` with its required elements: `status`.
     pub fn new(status: codes::PublicationStatus) -> Self {
@@ -721,6 +757,30 @@ impl crate::visit::Walk for QuestionnaireItem {
     }
 }
 
+impl crate::validate::Validate for QuestionnaireItem {
+    fn validate(&self, v: &mut crate::validate::Validator) {
+        v.attr("id", &self.id, 0);
+        v.field("extension", &self.extension, 0);
+        v.field("modifierExtension", &self.modifier_extension, 0);
+        v.field("linkId", &self.link_id, 1);
+        v.field("definition", &self.definition, 0);
+        v.field("code", &self.code, 0);
+        v.field("prefix", &self.prefix, 0);
+        v.field("text", &self.text, 0);
+        v.field("type", &self.type_, 1);
+        v.field("enableWhen", &self.enable_when, 0);
+        v.field("enableBehavior", &self.enable_behavior, 0);
+        v.field("required", &self.required, 0);
+        v.field("repeats", &self.repeats, 0);
+        v.field("readOnly", &self.read_only, 0);
+        v.field("maxLength", &self.max_length, 0);
+        v.field("answerValueSet", &self.answer_value_set, 0);
+        v.field("answerOption", &self.answer_option, 0);
+        v.field("initial", &self.initial, 0);
+        v.field("item", &self.item, 0);
+    }
+}
+
 impl QuestionnaireItem {
     /// A new `Questionnaire.item` with its required elements: `linkId`, `type`.
     pub fn new(link_id: FhirString, type_: codes::QuestionnaireItemType) -> Self {
@@ -1024,6 +1084,17 @@ impl crate::visit::Walk for QuestionnaireItemEnableWhen {
     }
 }
 
+impl crate::validate::Validate for QuestionnaireItemEnableWhen {
+    fn validate(&self, v: &mut crate::validate::Validator) {
+        v.attr("id", &self.id, 0);
+        v.field("extension", &self.extension, 0);
+        v.field("modifierExtension", &self.modifier_extension, 0);
+        v.field("question", &self.question, 1);
+        v.field("operator", &self.operator, 1);
+        v.choice("answer", &self.answer, 1);
+    }
+}
+
 impl QuestionnaireItemEnableWhen {
     /// A new `Questionnaire.item.enableWhen` with its required elements: `question`, `operator`, `answer`.
     pub fn new(
@@ -1153,6 +1224,23 @@ impl crate::visit::Walk for QuestionnaireItemEnableWhenAnswer {
             Self::Reference(v) => {
                 w.refs("answerReference", v, &[]);
             }
+        }
+    }
+}
+
+impl crate::validate::Validate for QuestionnaireItemEnableWhenAnswer {
+    fn validate(&self, v: &mut crate::validate::Validator) {
+        match self {
+            Self::Boolean(x) => v.variant("answerBoolean", x),
+            Self::Decimal(x) => v.variant("answerDecimal", x),
+            Self::Integer(x) => v.variant("answerInteger", x),
+            Self::Date(x) => v.variant("answerDate", x),
+            Self::DateTime(x) => v.variant("answerDateTime", x),
+            Self::Time(x) => v.variant("answerTime", x),
+            Self::String(x) => v.variant("answerString", x),
+            Self::Coding(x) => v.variant("answerCoding", x),
+            Self::Quantity(x) => v.variant("answerQuantity", x),
+            Self::Reference(x) => v.variant_ref("answerReference", x, &[]),
         }
     }
 }
@@ -1373,6 +1461,16 @@ impl crate::visit::Walk for QuestionnaireItemAnswerOption {
     }
 }
 
+impl crate::validate::Validate for QuestionnaireItemAnswerOption {
+    fn validate(&self, v: &mut crate::validate::Validator) {
+        v.attr("id", &self.id, 0);
+        v.field("extension", &self.extension, 0);
+        v.field("modifierExtension", &self.modifier_extension, 0);
+        v.choice("value", &self.value, 1);
+        v.field("initialSelected", &self.initial_selected, 0);
+    }
+}
+
 impl QuestionnaireItemAnswerOption {
     /// A new `Questionnaire.item.answerOption` with its required elements: `value`.
     pub fn new(value: QuestionnaireItemAnswerOptionValue) -> Self {
@@ -1458,6 +1556,19 @@ impl crate::visit::Walk for QuestionnaireItemAnswerOptionValue {
             Self::Reference(v) => {
                 w.refs("valueReference", v, &[]);
             }
+        }
+    }
+}
+
+impl crate::validate::Validate for QuestionnaireItemAnswerOptionValue {
+    fn validate(&self, v: &mut crate::validate::Validator) {
+        match self {
+            Self::Integer(x) => v.variant("valueInteger", x),
+            Self::Date(x) => v.variant("valueDate", x),
+            Self::Time(x) => v.variant("valueTime", x),
+            Self::String(x) => v.variant("valueString", x),
+            Self::Coding(x) => v.variant("valueCoding", x),
+            Self::Reference(x) => v.variant_ref("valueReference", x, &[]),
         }
     }
 }
@@ -1750,6 +1861,15 @@ impl crate::visit::Walk for QuestionnaireItemInitial {
     }
 }
 
+impl crate::validate::Validate for QuestionnaireItemInitial {
+    fn validate(&self, v: &mut crate::validate::Validator) {
+        v.attr("id", &self.id, 0);
+        v.field("extension", &self.extension, 0);
+        v.field("modifierExtension", &self.modifier_extension, 0);
+        v.choice("value", &self.value, 1);
+    }
+}
+
 impl QuestionnaireItemInitial {
     /// A new `Questionnaire.item.initial` with its required elements: `value`.
     pub fn new(value: QuestionnaireItemInitialValue) -> Self {
@@ -1889,6 +2009,25 @@ impl crate::visit::Walk for QuestionnaireItemInitialValue {
             Self::Reference(v) => {
                 w.refs("valueReference", v, &[]);
             }
+        }
+    }
+}
+
+impl crate::validate::Validate for QuestionnaireItemInitialValue {
+    fn validate(&self, v: &mut crate::validate::Validator) {
+        match self {
+            Self::Boolean(x) => v.variant("valueBoolean", x),
+            Self::Decimal(x) => v.variant("valueDecimal", x),
+            Self::Integer(x) => v.variant("valueInteger", x),
+            Self::Date(x) => v.variant("valueDate", x),
+            Self::DateTime(x) => v.variant("valueDateTime", x),
+            Self::Time(x) => v.variant("valueTime", x),
+            Self::String(x) => v.variant("valueString", x),
+            Self::Uri(x) => v.variant("valueUri", x),
+            Self::Attachment(x) => v.variant("valueAttachment", x),
+            Self::Coding(x) => v.variant("valueCoding", x),
+            Self::Quantity(x) => v.variant("valueQuantity", x),
+            Self::Reference(x) => v.variant_ref("valueReference", x, &[]),
         }
     }
 }

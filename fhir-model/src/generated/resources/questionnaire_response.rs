@@ -285,6 +285,48 @@ impl crate::visit::Walk for QuestionnaireResponse {
     }
 }
 
+impl crate::validate::Validate for QuestionnaireResponse {
+    const IS_RESOURCE: bool = true;
+    fn validate(&self, v: &mut crate::validate::Validator) {
+        v.field("id", &self.id, 0);
+        v.field("meta", &self.meta, 0);
+        v.field("implicitRules", &self.implicit_rules, 0);
+        v.field("language", &self.language, 0);
+        v.field("text", &self.text, 0);
+        v.field("contained", &self.contained, 0);
+        v.field("extension", &self.extension, 0);
+        v.field("modifierExtension", &self.modifier_extension, 0);
+        v.field("identifier", &self.identifier, 0);
+        v.refs("basedOn", &self.based_on, 0, &["CarePlan", "ServiceRequest"]);
+        v.refs("partOf", &self.part_of, 0, &["Observation", "Procedure"]);
+        v.field("questionnaire", &self.questionnaire, 0);
+        v.field("status", &self.status, 1);
+        v.refs("subject", &self.subject, 0, &[]);
+        v.refs("encounter", &self.encounter, 0, &["Encounter"]);
+        v.field("authored", &self.authored, 0);
+        v.refs(
+            "author",
+            &self.author,
+            0,
+            &[
+                "Device",
+                "Practitioner",
+                "PractitionerRole",
+                "Patient",
+                "RelatedPerson",
+                "Organization",
+            ],
+        );
+        v.refs(
+            "source",
+            &self.source,
+            0,
+            &["Patient", "Practitioner", "PractitionerRole", "RelatedPerson"],
+        );
+        v.field("item", &self.item, 0);
+    }
+}
+
 impl QuestionnaireResponse {
     /// A new `QuestionnaireResponse` with its required elements: `status`.
     pub fn new(status: codes::QuestionnaireResponseStatus) -> Self {
@@ -497,6 +539,19 @@ impl crate::visit::Walk for QuestionnaireResponseItem {
         w.field("text", &mut self.text);
         w.field("answer", &mut self.answer);
         w.field("item", &mut self.item);
+    }
+}
+
+impl crate::validate::Validate for QuestionnaireResponseItem {
+    fn validate(&self, v: &mut crate::validate::Validator) {
+        v.attr("id", &self.id, 0);
+        v.field("extension", &self.extension, 0);
+        v.field("modifierExtension", &self.modifier_extension, 0);
+        v.field("linkId", &self.link_id, 1);
+        v.field("definition", &self.definition, 0);
+        v.field("text", &self.text, 0);
+        v.field("answer", &self.answer, 0);
+        v.field("item", &self.item, 0);
     }
 }
 
@@ -787,6 +842,16 @@ impl crate::visit::Walk for QuestionnaireResponseItemAnswer {
     }
 }
 
+impl crate::validate::Validate for QuestionnaireResponseItemAnswer {
+    fn validate(&self, v: &mut crate::validate::Validator) {
+        v.attr("id", &self.id, 0);
+        v.field("extension", &self.extension, 0);
+        v.field("modifierExtension", &self.modifier_extension, 0);
+        v.choice("value", &self.value, 0);
+        v.field("item", &self.item, 0);
+    }
+}
+
 /// Choice of types for `QuestionnaireResponse.item.answer.value[x]`.
 ///
 /// In JSON the element name carries the type (`valueBoolean`, `valueDecimal`, ...).
@@ -916,6 +981,25 @@ impl crate::visit::Walk for QuestionnaireResponseItemAnswerValue {
             Self::Reference(v) => {
                 w.refs("valueReference", v, &[]);
             }
+        }
+    }
+}
+
+impl crate::validate::Validate for QuestionnaireResponseItemAnswerValue {
+    fn validate(&self, v: &mut crate::validate::Validator) {
+        match self {
+            Self::Boolean(x) => v.variant("valueBoolean", x),
+            Self::Decimal(x) => v.variant("valueDecimal", x),
+            Self::Integer(x) => v.variant("valueInteger", x),
+            Self::Date(x) => v.variant("valueDate", x),
+            Self::DateTime(x) => v.variant("valueDateTime", x),
+            Self::Time(x) => v.variant("valueTime", x),
+            Self::String(x) => v.variant("valueString", x),
+            Self::Uri(x) => v.variant("valueUri", x),
+            Self::Attachment(x) => v.variant("valueAttachment", x),
+            Self::Coding(x) => v.variant("valueCoding", x),
+            Self::Quantity(x) => v.variant("valueQuantity", x),
+            Self::Reference(x) => v.variant_ref("valueReference", x, &[]),
         }
     }
 }

@@ -259,6 +259,32 @@ impl crate::visit::Walk for RelatedPerson {
     }
 }
 
+impl crate::validate::Validate for RelatedPerson {
+    const IS_RESOURCE: bool = true;
+    fn validate(&self, v: &mut crate::validate::Validator) {
+        v.field("id", &self.id, 0);
+        v.field("meta", &self.meta, 0);
+        v.field("implicitRules", &self.implicit_rules, 0);
+        v.field("language", &self.language, 0);
+        v.field("text", &self.text, 0);
+        v.field("contained", &self.contained, 0);
+        v.field("extension", &self.extension, 0);
+        v.field("modifierExtension", &self.modifier_extension, 0);
+        v.field("identifier", &self.identifier, 0);
+        v.field("active", &self.active, 0);
+        v.refs("patient", &self.patient, 1, &["Patient"]);
+        v.field("relationship", &self.relationship, 0);
+        v.field("name", &self.name, 0);
+        v.field("telecom", &self.telecom, 0);
+        v.field("gender", &self.gender, 0);
+        v.field("birthDate", &self.birth_date, 0);
+        v.field("address", &self.address, 0);
+        v.field("photo", &self.photo, 0);
+        v.field("period", &self.period, 0);
+        v.field("communication", &self.communication, 0);
+    }
+}
+
 impl RelatedPerson {
     /// A new `RelatedPerson` with its required elements: `patient`.
     pub fn new<T0: crate::targets::RelatedPersonPatient>(
@@ -407,6 +433,16 @@ impl crate::visit::Walk for RelatedPersonCommunication {
         w.field("modifierExtension", &mut self.modifier_extension);
         w.field("language", &mut self.language);
         w.field("preferred", &mut self.preferred);
+    }
+}
+
+impl crate::validate::Validate for RelatedPersonCommunication {
+    fn validate(&self, v: &mut crate::validate::Validator) {
+        v.attr("id", &self.id, 0);
+        v.field("extension", &self.extension, 0);
+        v.field("modifierExtension", &self.modifier_extension, 0);
+        v.field("language", &self.language, 1);
+        v.field("preferred", &self.preferred, 0);
     }
 }
 

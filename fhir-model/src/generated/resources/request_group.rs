@@ -384,6 +384,48 @@ impl crate::visit::Walk for RequestGroup {
     }
 }
 
+impl crate::validate::Validate for RequestGroup {
+    const IS_RESOURCE: bool = true;
+    fn validate(&self, v: &mut crate::validate::Validator) {
+        v.field("id", &self.id, 0);
+        v.field("meta", &self.meta, 0);
+        v.field("implicitRules", &self.implicit_rules, 0);
+        v.field("language", &self.language, 0);
+        v.field("text", &self.text, 0);
+        v.field("contained", &self.contained, 0);
+        v.field("extension", &self.extension, 0);
+        v.field("modifierExtension", &self.modifier_extension, 0);
+        v.field("identifier", &self.identifier, 0);
+        v.field("instantiatesCanonical", &self.instantiates_canonical, 0);
+        v.field("instantiatesUri", &self.instantiates_uri, 0);
+        v.refs("basedOn", &self.based_on, 0, &[]);
+        v.refs("replaces", &self.replaces, 0, &[]);
+        v.field("groupIdentifier", &self.group_identifier, 0);
+        v.field("status", &self.status, 1);
+        v.field("intent", &self.intent, 1);
+        v.field("priority", &self.priority, 0);
+        v.field("code", &self.code, 0);
+        v.refs("subject", &self.subject, 0, &["Patient", "Group"]);
+        v.refs("encounter", &self.encounter, 0, &["Encounter"]);
+        v.field("authoredOn", &self.authored_on, 0);
+        v.refs(
+            "author",
+            &self.author,
+            0,
+            &["Device", "Practitioner", "PractitionerRole"],
+        );
+        v.field("reasonCode", &self.reason_code, 0);
+        v.refs(
+            "reasonReference",
+            &self.reason_reference,
+            0,
+            &["Condition", "Observation", "DiagnosticReport", "DocumentReference"],
+        );
+        v.field("note", &self.note, 0);
+        v.field("action", &self.action, 0);
+    }
+}
+
 impl RequestGroup {
     /// A new `RequestGroup` with its required elements: `status`, `intent`.
     pub fn new(status: codes::RequestStatus, intent: codes::RequestIntent) -> Self {
@@ -888,6 +930,38 @@ impl crate::visit::Walk for RequestGroupAction {
     }
 }
 
+impl crate::validate::Validate for RequestGroupAction {
+    fn validate(&self, v: &mut crate::validate::Validator) {
+        v.attr("id", &self.id, 0);
+        v.field("extension", &self.extension, 0);
+        v.field("modifierExtension", &self.modifier_extension, 0);
+        v.field("prefix", &self.prefix, 0);
+        v.field("title", &self.title, 0);
+        v.field("description", &self.description, 0);
+        v.field("textEquivalent", &self.text_equivalent, 0);
+        v.field("priority", &self.priority, 0);
+        v.field("code", &self.code, 0);
+        v.field("documentation", &self.documentation, 0);
+        v.field("condition", &self.condition, 0);
+        v.field("relatedAction", &self.related_action, 0);
+        v.choice("timing", &self.timing, 0);
+        v.refs(
+            "participant",
+            &self.participant,
+            0,
+            &["Patient", "Practitioner", "PractitionerRole", "RelatedPerson", "Device"],
+        );
+        v.field("type", &self.type_, 0);
+        v.field("groupingBehavior", &self.grouping_behavior, 0);
+        v.field("selectionBehavior", &self.selection_behavior, 0);
+        v.field("requiredBehavior", &self.required_behavior, 0);
+        v.field("precheckBehavior", &self.precheck_behavior, 0);
+        v.field("cardinalityBehavior", &self.cardinality_behavior, 0);
+        v.refs("resource", &self.resource, 0, &[]);
+        v.field("action", &self.action, 0);
+    }
+}
+
 impl RequestGroupAction {
     /// Adds a reference to a Patient | Practitioner | PractitionerRole | RelatedPerson | Device to `participant`.
     pub fn push_participant<T: crate::targets::RequestGroupActionParticipant>(
@@ -976,6 +1050,19 @@ impl crate::visit::Walk for RequestGroupActionTiming {
             Self::Timing(v) => {
                 w.field("timingTiming", v);
             }
+        }
+    }
+}
+
+impl crate::validate::Validate for RequestGroupActionTiming {
+    fn validate(&self, v: &mut crate::validate::Validator) {
+        match self {
+            Self::DateTime(x) => v.variant("timingDateTime", x),
+            Self::Age(x) => v.variant("timingAge", x),
+            Self::Period(x) => v.variant("timingPeriod", x),
+            Self::Duration(x) => v.variant("timingDuration", x),
+            Self::Range(x) => v.variant("timingRange", x),
+            Self::Timing(x) => v.variant("timingTiming", x),
         }
     }
 }
@@ -1084,6 +1171,16 @@ impl crate::visit::Walk for RequestGroupActionCondition {
         w.field("modifierExtension", &mut self.modifier_extension);
         w.field("kind", &mut self.kind);
         w.field("expression", &mut self.expression);
+    }
+}
+
+impl crate::validate::Validate for RequestGroupActionCondition {
+    fn validate(&self, v: &mut crate::validate::Validator) {
+        v.attr("id", &self.id, 0);
+        v.field("extension", &self.extension, 0);
+        v.field("modifierExtension", &self.modifier_extension, 0);
+        v.field("kind", &self.kind, 1);
+        v.field("expression", &self.expression, 0);
     }
 }
 
@@ -1237,6 +1334,17 @@ impl crate::visit::Walk for RequestGroupActionRelatedAction {
     }
 }
 
+impl crate::validate::Validate for RequestGroupActionRelatedAction {
+    fn validate(&self, v: &mut crate::validate::Validator) {
+        v.attr("id", &self.id, 0);
+        v.field("extension", &self.extension, 0);
+        v.field("modifierExtension", &self.modifier_extension, 0);
+        v.field("actionId", &self.action_id, 1);
+        v.field("relationship", &self.relationship, 1);
+        v.choice("offset", &self.offset, 0);
+    }
+}
+
 impl RequestGroupActionRelatedAction {
     /// A new `RequestGroup.action.relatedAction` with its required elements: `actionId`, `relationship`.
     pub fn new(action_id: Id, relationship: codes::ActionRelationshipType) -> Self {
@@ -1287,6 +1395,15 @@ impl crate::visit::Walk for RequestGroupActionRelatedActionOffset {
             Self::Range(v) => {
                 w.field("offsetRange", v);
             }
+        }
+    }
+}
+
+impl crate::validate::Validate for RequestGroupActionRelatedActionOffset {
+    fn validate(&self, v: &mut crate::validate::Validator) {
+        match self {
+            Self::Duration(x) => v.variant("offsetDuration", x),
+            Self::Range(x) => v.variant("offsetRange", x),
         }
     }
 }

@@ -534,6 +534,53 @@ impl crate::visit::Walk for ResearchElementDefinition {
     }
 }
 
+impl crate::validate::Validate for ResearchElementDefinition {
+    const IS_RESOURCE: bool = true;
+    fn validate(&self, v: &mut crate::validate::Validator) {
+        v.field("id", &self.id, 0);
+        v.field("meta", &self.meta, 0);
+        v.field("implicitRules", &self.implicit_rules, 0);
+        v.field("language", &self.language, 0);
+        v.field("text", &self.text, 0);
+        v.field("contained", &self.contained, 0);
+        v.field("extension", &self.extension, 0);
+        v.field("modifierExtension", &self.modifier_extension, 0);
+        v.field("url", &self.url, 0);
+        v.field("identifier", &self.identifier, 0);
+        v.field("version", &self.version, 0);
+        v.field("name", &self.name, 0);
+        v.field("title", &self.title, 0);
+        v.field("shortTitle", &self.short_title, 0);
+        v.field("subtitle", &self.subtitle, 0);
+        v.field("status", &self.status, 1);
+        v.field("experimental", &self.experimental, 0);
+        v.choice("subject", &self.subject, 0);
+        v.field("date", &self.date, 0);
+        v.field("publisher", &self.publisher, 0);
+        v.field("contact", &self.contact, 0);
+        v.field("description", &self.description, 0);
+        v.field("comment", &self.comment, 0);
+        v.field("useContext", &self.use_context, 0);
+        v.field("jurisdiction", &self.jurisdiction, 0);
+        v.field("purpose", &self.purpose, 0);
+        v.field("usage", &self.usage, 0);
+        v.field("copyright", &self.copyright, 0);
+        v.field("approvalDate", &self.approval_date, 0);
+        v.field("lastReviewDate", &self.last_review_date, 0);
+        v.field("effectivePeriod", &self.effective_period, 0);
+        v.field("topic", &self.topic, 0);
+        v.field("author", &self.author, 0);
+        v.field("editor", &self.editor, 0);
+        v.field("reviewer", &self.reviewer, 0);
+        v.field("endorser", &self.endorser, 0);
+        v.field("relatedArtifact", &self.related_artifact, 0);
+        v.field("library", &self.library, 0);
+        v.field("type", &self.type_, 1);
+        v.field("variableType", &self.variable_type, 0);
+        v.field("characteristic", &self.characteristic, 1);
+    }
+}
+
 impl ResearchElementDefinition {
     /// A new `ResearchElementDefinition` with its required elements: `status`, `type`, `characteristic` (its first item).
     pub fn new(
@@ -589,6 +636,15 @@ impl crate::visit::Walk for ResearchElementDefinitionSubject {
             Self::Reference(v) => {
                 w.refs("subjectReference", v, &["Group"]);
             }
+        }
+    }
+}
+
+impl crate::validate::Validate for ResearchElementDefinitionSubject {
+    fn validate(&self, v: &mut crate::validate::Validator) {
+        match self {
+            Self::CodeableConcept(x) => v.variant("subjectCodeableConcept", x),
+            Self::Reference(x) => v.variant_ref("subjectReference", x, &["Group"]),
         }
     }
 }
@@ -1076,6 +1132,38 @@ impl crate::visit::Walk for ResearchElementDefinitionCharacteristic {
     }
 }
 
+impl crate::validate::Validate for ResearchElementDefinitionCharacteristic {
+    fn validate(&self, v: &mut crate::validate::Validator) {
+        v.attr("id", &self.id, 0);
+        v.field("extension", &self.extension, 0);
+        v.field("modifierExtension", &self.modifier_extension, 0);
+        v.choice("definition", &self.definition, 1);
+        v.field("usageContext", &self.usage_context, 0);
+        v.field("exclude", &self.exclude, 0);
+        v.field("unitOfMeasure", &self.unit_of_measure, 0);
+        v.field("studyEffectiveDescription", &self.study_effective_description, 0);
+        v.choice("studyEffective", &self.study_effective, 0);
+        v.field("studyEffectiveTimeFromStart", &self.study_effective_time_from_start, 0);
+        v.field("studyEffectiveGroupMeasure", &self.study_effective_group_measure, 0);
+        v.field(
+            "participantEffectiveDescription",
+            &self.participant_effective_description,
+            0,
+        );
+        v.choice("participantEffective", &self.participant_effective, 0);
+        v.field(
+            "participantEffectiveTimeFromStart",
+            &self.participant_effective_time_from_start,
+            0,
+        );
+        v.field(
+            "participantEffectiveGroupMeasure",
+            &self.participant_effective_group_measure,
+            0,
+        );
+    }
+}
+
 impl ResearchElementDefinitionCharacteristic {
     /// A new `ResearchElementDefinition.characteristic` with its required elements: `definition`.
     pub fn new(definition: ResearchElementDefinitionCharacteristicDefinition) -> Self {
@@ -1153,6 +1241,17 @@ impl crate::visit::Walk for ResearchElementDefinitionCharacteristicDefinition {
     }
 }
 
+impl crate::validate::Validate for ResearchElementDefinitionCharacteristicDefinition {
+    fn validate(&self, v: &mut crate::validate::Validator) {
+        match self {
+            Self::CodeableConcept(x) => v.variant("definitionCodeableConcept", x),
+            Self::Canonical(x) => v.variant("definitionCanonical", x),
+            Self::Expression(x) => v.variant("definitionExpression", x),
+            Self::DataRequirement(x) => v.variant("definitionDataRequirement", x),
+        }
+    }
+}
+
 /// Choice of types for `ResearchElementDefinition.characteristic.studyEffective[x]`.
 ///
 /// In JSON the element name carries the type (`studyEffectiveDateTime`, `studyEffectivePeriod`, ...).
@@ -1221,6 +1320,18 @@ impl crate::visit::Walk for ResearchElementDefinitionCharacteristicStudyEffectiv
     }
 }
 
+impl crate::validate::Validate
+for ResearchElementDefinitionCharacteristicStudyEffective {
+    fn validate(&self, v: &mut crate::validate::Validator) {
+        match self {
+            Self::DateTime(x) => v.variant("studyEffectiveDateTime", x),
+            Self::Period(x) => v.variant("studyEffectivePeriod", x),
+            Self::Duration(x) => v.variant("studyEffectiveDuration", x),
+            Self::Timing(x) => v.variant("studyEffectiveTiming", x),
+        }
+    }
+}
+
 /// Choice of types for `ResearchElementDefinition.characteristic.participantEffective[x]`.
 ///
 /// In JSON the element name carries the type (`participantEffectiveDateTime`, `participantEffectivePeriod`, ...).
@@ -1285,6 +1396,18 @@ impl crate::visit::Walk for ResearchElementDefinitionCharacteristicParticipantEf
             Self::Timing(v) => {
                 w.field("participantEffectiveTiming", v);
             }
+        }
+    }
+}
+
+impl crate::validate::Validate
+for ResearchElementDefinitionCharacteristicParticipantEffective {
+    fn validate(&self, v: &mut crate::validate::Validator) {
+        match self {
+            Self::DateTime(x) => v.variant("participantEffectiveDateTime", x),
+            Self::Period(x) => v.variant("participantEffectivePeriod", x),
+            Self::Duration(x) => v.variant("participantEffectiveDuration", x),
+            Self::Timing(x) => v.variant("participantEffectiveTiming", x),
         }
     }
 }

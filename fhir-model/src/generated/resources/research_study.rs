@@ -390,6 +390,49 @@ impl crate::visit::Walk for ResearchStudy {
     }
 }
 
+impl crate::validate::Validate for ResearchStudy {
+    const IS_RESOURCE: bool = true;
+    fn validate(&self, v: &mut crate::validate::Validator) {
+        v.field("id", &self.id, 0);
+        v.field("meta", &self.meta, 0);
+        v.field("implicitRules", &self.implicit_rules, 0);
+        v.field("language", &self.language, 0);
+        v.field("text", &self.text, 0);
+        v.field("contained", &self.contained, 0);
+        v.field("extension", &self.extension, 0);
+        v.field("modifierExtension", &self.modifier_extension, 0);
+        v.field("identifier", &self.identifier, 0);
+        v.field("title", &self.title, 0);
+        v.refs("protocol", &self.protocol, 0, &["PlanDefinition"]);
+        v.refs("partOf", &self.part_of, 0, &["ResearchStudy"]);
+        v.field("status", &self.status, 1);
+        v.field("primaryPurposeType", &self.primary_purpose_type, 0);
+        v.field("phase", &self.phase, 0);
+        v.field("category", &self.category, 0);
+        v.field("focus", &self.focus, 0);
+        v.field("condition", &self.condition, 0);
+        v.field("contact", &self.contact, 0);
+        v.field("relatedArtifact", &self.related_artifact, 0);
+        v.field("keyword", &self.keyword, 0);
+        v.field("location", &self.location, 0);
+        v.field("description", &self.description, 0);
+        v.refs("enrollment", &self.enrollment, 0, &["Group"]);
+        v.field("period", &self.period, 0);
+        v.refs("sponsor", &self.sponsor, 0, &["Organization"]);
+        v.refs(
+            "principalInvestigator",
+            &self.principal_investigator,
+            0,
+            &["Practitioner", "PractitionerRole"],
+        );
+        v.refs("site", &self.site, 0, &["Location"]);
+        v.field("reasonStopped", &self.reason_stopped, 0);
+        v.field("note", &self.note, 0);
+        v.field("arm", &self.arm, 0);
+        v.field("objective", &self.objective, 0);
+    }
+}
+
 impl ResearchStudy {
     /// A new `ResearchStudy` with its required elements: `status`.
     pub fn new(status: codes::ResearchStudyStatus) -> Self {
@@ -592,6 +635,17 @@ impl crate::visit::Walk for ResearchStudyArm {
     }
 }
 
+impl crate::validate::Validate for ResearchStudyArm {
+    fn validate(&self, v: &mut crate::validate::Validator) {
+        v.attr("id", &self.id, 0);
+        v.field("extension", &self.extension, 0);
+        v.field("modifierExtension", &self.modifier_extension, 0);
+        v.field("name", &self.name, 1);
+        v.field("type", &self.type_, 0);
+        v.field("description", &self.description, 0);
+    }
+}
+
 impl ResearchStudyArm {
     /// A new `ResearchStudy.arm` with its required elements: `name`.
     pub fn new(name: FhirString) -> Self {
@@ -700,5 +754,15 @@ impl crate::visit::Walk for ResearchStudyObjective {
         w.field("modifierExtension", &mut self.modifier_extension);
         w.field("name", &mut self.name);
         w.field("type", &mut self.type_);
+    }
+}
+
+impl crate::validate::Validate for ResearchStudyObjective {
+    fn validate(&self, v: &mut crate::validate::Validator) {
+        v.attr("id", &self.id, 0);
+        v.field("extension", &self.extension, 0);
+        v.field("modifierExtension", &self.modifier_extension, 0);
+        v.field("name", &self.name, 0);
+        v.field("type", &self.type_, 0);
     }
 }

@@ -232,6 +232,28 @@ impl crate::visit::Walk for ResearchSubject {
     }
 }
 
+impl crate::validate::Validate for ResearchSubject {
+    const IS_RESOURCE: bool = true;
+    fn validate(&self, v: &mut crate::validate::Validator) {
+        v.field("id", &self.id, 0);
+        v.field("meta", &self.meta, 0);
+        v.field("implicitRules", &self.implicit_rules, 0);
+        v.field("language", &self.language, 0);
+        v.field("text", &self.text, 0);
+        v.field("contained", &self.contained, 0);
+        v.field("extension", &self.extension, 0);
+        v.field("modifierExtension", &self.modifier_extension, 0);
+        v.field("identifier", &self.identifier, 0);
+        v.field("status", &self.status, 1);
+        v.field("period", &self.period, 0);
+        v.refs("study", &self.study, 1, &["ResearchStudy"]);
+        v.refs("individual", &self.individual, 1, &["Patient"]);
+        v.field("assignedArm", &self.assigned_arm, 0);
+        v.field("actualArm", &self.actual_arm, 0);
+        v.refs("consent", &self.consent, 0, &["Consent"]);
+    }
+}
+
 impl ResearchSubject {
     /// A new `ResearchSubject` with its required elements: `status`, `study`, `individual`.
     pub fn new<

@@ -349,6 +349,47 @@ impl crate::visit::Walk for RiskAssessment {
     }
 }
 
+impl crate::validate::Validate for RiskAssessment {
+    const IS_RESOURCE: bool = true;
+    fn validate(&self, v: &mut crate::validate::Validator) {
+        v.field("id", &self.id, 0);
+        v.field("meta", &self.meta, 0);
+        v.field("implicitRules", &self.implicit_rules, 0);
+        v.field("language", &self.language, 0);
+        v.field("text", &self.text, 0);
+        v.field("contained", &self.contained, 0);
+        v.field("extension", &self.extension, 0);
+        v.field("modifierExtension", &self.modifier_extension, 0);
+        v.field("identifier", &self.identifier, 0);
+        v.refs("basedOn", &self.based_on, 0, &[]);
+        v.refs("parent", &self.parent, 0, &[]);
+        v.field("status", &self.status, 1);
+        v.field("method", &self.method, 0);
+        v.field("code", &self.code, 0);
+        v.refs("subject", &self.subject, 1, &["Patient", "Group"]);
+        v.refs("encounter", &self.encounter, 0, &["Encounter"]);
+        v.choice("occurrence", &self.occurrence, 0);
+        v.refs("condition", &self.condition, 0, &["Condition"]);
+        v.refs(
+            "performer",
+            &self.performer,
+            0,
+            &["Practitioner", "PractitionerRole", "Device"],
+        );
+        v.field("reasonCode", &self.reason_code, 0);
+        v.refs(
+            "reasonReference",
+            &self.reason_reference,
+            0,
+            &["Condition", "Observation", "DiagnosticReport", "DocumentReference"],
+        );
+        v.refs("basis", &self.basis, 0, &[]);
+        v.field("prediction", &self.prediction, 0);
+        v.field("mitigation", &self.mitigation, 0);
+        v.field("note", &self.note, 0);
+    }
+}
+
 impl RiskAssessment {
     /// A new `RiskAssessment` with its required elements: `status`, `subject`.
     pub fn new<T1: crate::targets::RiskAssessmentSubject>(
@@ -444,6 +485,15 @@ impl crate::visit::Walk for RiskAssessmentOccurrence {
             Self::Period(v) => {
                 w.field("occurrencePeriod", v);
             }
+        }
+    }
+}
+
+impl crate::validate::Validate for RiskAssessmentOccurrence {
+    fn validate(&self, v: &mut crate::validate::Validator) {
+        match self {
+            Self::DateTime(x) => v.variant("occurrenceDateTime", x),
+            Self::Period(x) => v.variant("occurrencePeriod", x),
         }
     }
 }
@@ -655,6 +705,20 @@ impl crate::visit::Walk for RiskAssessmentPrediction {
     }
 }
 
+impl crate::validate::Validate for RiskAssessmentPrediction {
+    fn validate(&self, v: &mut crate::validate::Validator) {
+        v.attr("id", &self.id, 0);
+        v.field("extension", &self.extension, 0);
+        v.field("modifierExtension", &self.modifier_extension, 0);
+        v.field("outcome", &self.outcome, 0);
+        v.choice("probability", &self.probability, 0);
+        v.field("qualitativeRisk", &self.qualitative_risk, 0);
+        v.field("relativeRisk", &self.relative_risk, 0);
+        v.choice("when", &self.when, 0);
+        v.field("rationale", &self.rationale, 0);
+    }
+}
+
 /// Choice of types for `RiskAssessment.prediction.probability[x]`.
 ///
 /// In JSON the element name carries the type (`probabilityDecimal`, `probabilityRange`, ...).
@@ -700,6 +764,15 @@ impl crate::visit::Walk for RiskAssessmentPredictionProbability {
     }
 }
 
+impl crate::validate::Validate for RiskAssessmentPredictionProbability {
+    fn validate(&self, v: &mut crate::validate::Validator) {
+        match self {
+            Self::Decimal(x) => v.variant("probabilityDecimal", x),
+            Self::Range(x) => v.variant("probabilityRange", x),
+        }
+    }
+}
+
 /// Choice of types for `RiskAssessment.prediction.when[x]`.
 ///
 /// In JSON the element name carries the type (`whenPeriod`, `whenRange`, ...).
@@ -739,6 +812,15 @@ impl crate::visit::Walk for RiskAssessmentPredictionWhen {
             Self::Range(v) => {
                 w.field("whenRange", v);
             }
+        }
+    }
+}
+
+impl crate::validate::Validate for RiskAssessmentPredictionWhen {
+    fn validate(&self, v: &mut crate::validate::Validator) {
+        match self {
+            Self::Period(x) => v.variant("whenPeriod", x),
+            Self::Range(x) => v.variant("whenRange", x),
         }
     }
 }

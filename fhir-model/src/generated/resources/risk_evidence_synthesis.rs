@@ -474,6 +474,51 @@ impl crate::visit::Walk for RiskEvidenceSynthesis {
     }
 }
 
+impl crate::validate::Validate for RiskEvidenceSynthesis {
+    const IS_RESOURCE: bool = true;
+    fn validate(&self, v: &mut crate::validate::Validator) {
+        v.field("id", &self.id, 0);
+        v.field("meta", &self.meta, 0);
+        v.field("implicitRules", &self.implicit_rules, 0);
+        v.field("language", &self.language, 0);
+        v.field("text", &self.text, 0);
+        v.field("contained", &self.contained, 0);
+        v.field("extension", &self.extension, 0);
+        v.field("modifierExtension", &self.modifier_extension, 0);
+        v.field("url", &self.url, 0);
+        v.field("identifier", &self.identifier, 0);
+        v.field("version", &self.version, 0);
+        v.field("name", &self.name, 0);
+        v.field("title", &self.title, 0);
+        v.field("status", &self.status, 1);
+        v.field("date", &self.date, 0);
+        v.field("publisher", &self.publisher, 0);
+        v.field("contact", &self.contact, 0);
+        v.field("description", &self.description, 0);
+        v.field("note", &self.note, 0);
+        v.field("useContext", &self.use_context, 0);
+        v.field("jurisdiction", &self.jurisdiction, 0);
+        v.field("copyright", &self.copyright, 0);
+        v.field("approvalDate", &self.approval_date, 0);
+        v.field("lastReviewDate", &self.last_review_date, 0);
+        v.field("effectivePeriod", &self.effective_period, 0);
+        v.field("topic", &self.topic, 0);
+        v.field("author", &self.author, 0);
+        v.field("editor", &self.editor, 0);
+        v.field("reviewer", &self.reviewer, 0);
+        v.field("endorser", &self.endorser, 0);
+        v.field("relatedArtifact", &self.related_artifact, 0);
+        v.field("synthesisType", &self.synthesis_type, 0);
+        v.field("studyType", &self.study_type, 0);
+        v.refs("population", &self.population, 1, &["EvidenceVariable"]);
+        v.refs("exposure", &self.exposure, 0, &["EvidenceVariable"]);
+        v.refs("outcome", &self.outcome, 1, &["EvidenceVariable"]);
+        v.field("sampleSize", &self.sample_size, 0);
+        v.field("riskEstimate", &self.risk_estimate, 0);
+        v.field("certainty", &self.certainty, 0);
+    }
+}
+
 impl RiskEvidenceSynthesis {
     /// A new `RiskEvidenceSynthesis` with its required elements: `status`, `population`, `outcome`.
     pub fn new<
@@ -692,6 +737,17 @@ impl crate::visit::Walk for RiskEvidenceSynthesisSampleSize {
     }
 }
 
+impl crate::validate::Validate for RiskEvidenceSynthesisSampleSize {
+    fn validate(&self, v: &mut crate::validate::Validator) {
+        v.attr("id", &self.id, 0);
+        v.field("extension", &self.extension, 0);
+        v.field("modifierExtension", &self.modifier_extension, 0);
+        v.field("description", &self.description, 0);
+        v.field("numberOfStudies", &self.number_of_studies, 0);
+        v.field("numberOfParticipants", &self.number_of_participants, 0);
+    }
+}
+
 /// What was the estimated risk
 ///
 /// The estimated risk of the outcome.
@@ -875,6 +931,21 @@ impl crate::visit::Walk for RiskEvidenceSynthesisRiskEstimate {
     }
 }
 
+impl crate::validate::Validate for RiskEvidenceSynthesisRiskEstimate {
+    fn validate(&self, v: &mut crate::validate::Validator) {
+        v.attr("id", &self.id, 0);
+        v.field("extension", &self.extension, 0);
+        v.field("modifierExtension", &self.modifier_extension, 0);
+        v.field("description", &self.description, 0);
+        v.field("type", &self.type_, 0);
+        v.field("value", &self.value, 0);
+        v.field("unitOfMeasure", &self.unit_of_measure, 0);
+        v.field("denominatorCount", &self.denominator_count, 0);
+        v.field("numeratorCount", &self.numerator_count, 0);
+        v.field("precisionEstimate", &self.precision_estimate, 0);
+    }
+}
+
 /// How precise the estimate is
 ///
 /// A description of the precision of the estimate for the effect.
@@ -998,6 +1069,18 @@ impl crate::visit::Walk for RiskEvidenceSynthesisRiskEstimatePrecisionEstimate {
     }
 }
 
+impl crate::validate::Validate for RiskEvidenceSynthesisRiskEstimatePrecisionEstimate {
+    fn validate(&self, v: &mut crate::validate::Validator) {
+        v.attr("id", &self.id, 0);
+        v.field("extension", &self.extension, 0);
+        v.field("modifierExtension", &self.modifier_extension, 0);
+        v.field("type", &self.type_, 0);
+        v.field("level", &self.level, 0);
+        v.field("from", &self.from, 0);
+        v.field("to", &self.to, 0);
+    }
+}
+
 /// How certain is the risk
 ///
 /// A description of the certainty of the risk estimate.
@@ -1112,6 +1195,17 @@ impl crate::visit::Walk for RiskEvidenceSynthesisCertainty {
     }
 }
 
+impl crate::validate::Validate for RiskEvidenceSynthesisCertainty {
+    fn validate(&self, v: &mut crate::validate::Validator) {
+        v.attr("id", &self.id, 0);
+        v.field("extension", &self.extension, 0);
+        v.field("modifierExtension", &self.modifier_extension, 0);
+        v.field("rating", &self.rating, 0);
+        v.field("note", &self.note, 0);
+        v.field("certaintySubcomponent", &self.certainty_subcomponent, 0);
+    }
+}
+
 /// A component that contributes to the overall certainty
 ///
 /// A description of a component of the overall certainty.
@@ -1217,5 +1311,16 @@ impl crate::visit::Walk for RiskEvidenceSynthesisCertaintyCertaintySubcomponent 
         w.field("type", &mut self.type_);
         w.field("rating", &mut self.rating);
         w.field("note", &mut self.note);
+    }
+}
+
+impl crate::validate::Validate for RiskEvidenceSynthesisCertaintyCertaintySubcomponent {
+    fn validate(&self, v: &mut crate::validate::Validator) {
+        v.attr("id", &self.id, 0);
+        v.field("extension", &self.extension, 0);
+        v.field("modifierExtension", &self.modifier_extension, 0);
+        v.field("type", &self.type_, 0);
+        v.field("rating", &self.rating, 0);
+        v.field("note", &self.note, 0);
     }
 }

@@ -247,6 +247,41 @@ impl crate::visit::Walk for Schedule {
     }
 }
 
+impl crate::validate::Validate for Schedule {
+    const IS_RESOURCE: bool = true;
+    fn validate(&self, v: &mut crate::validate::Validator) {
+        v.field("id", &self.id, 0);
+        v.field("meta", &self.meta, 0);
+        v.field("implicitRules", &self.implicit_rules, 0);
+        v.field("language", &self.language, 0);
+        v.field("text", &self.text, 0);
+        v.field("contained", &self.contained, 0);
+        v.field("extension", &self.extension, 0);
+        v.field("modifierExtension", &self.modifier_extension, 0);
+        v.field("identifier", &self.identifier, 0);
+        v.field("active", &self.active, 0);
+        v.field("serviceCategory", &self.service_category, 0);
+        v.field("serviceType", &self.service_type, 0);
+        v.field("specialty", &self.specialty, 0);
+        v.refs(
+            "actor",
+            &self.actor,
+            1,
+            &[
+                "Patient",
+                "Practitioner",
+                "PractitionerRole",
+                "RelatedPerson",
+                "Device",
+                "HealthcareService",
+                "Location",
+            ],
+        );
+        v.field("planningHorizon", &self.planning_horizon, 0);
+        v.field("comment", &self.comment, 0);
+    }
+}
+
 impl Schedule {
     /// A new `Schedule` with its required elements: `actor` (its first item).
     pub fn new<T0: crate::targets::ScheduleActor>(

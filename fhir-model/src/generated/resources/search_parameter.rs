@@ -478,6 +478,46 @@ impl crate::visit::Walk for SearchParameter {
     }
 }
 
+impl crate::validate::Validate for SearchParameter {
+    const IS_RESOURCE: bool = true;
+    fn validate(&self, v: &mut crate::validate::Validator) {
+        v.field("id", &self.id, 0);
+        v.field("meta", &self.meta, 0);
+        v.field("implicitRules", &self.implicit_rules, 0);
+        v.field("language", &self.language, 0);
+        v.field("text", &self.text, 0);
+        v.field("contained", &self.contained, 0);
+        v.field("extension", &self.extension, 0);
+        v.field("modifierExtension", &self.modifier_extension, 0);
+        v.field("url", &self.url, 1);
+        v.field("version", &self.version, 0);
+        v.field("name", &self.name, 1);
+        v.field("derivedFrom", &self.derived_from, 0);
+        v.field("status", &self.status, 1);
+        v.field("experimental", &self.experimental, 0);
+        v.field("date", &self.date, 0);
+        v.field("publisher", &self.publisher, 0);
+        v.field("contact", &self.contact, 0);
+        v.field("description", &self.description, 1);
+        v.field("useContext", &self.use_context, 0);
+        v.field("jurisdiction", &self.jurisdiction, 0);
+        v.field("purpose", &self.purpose, 0);
+        v.field("code", &self.code, 1);
+        v.field("base", &self.base, 1);
+        v.field("type", &self.type_, 1);
+        v.field("expression", &self.expression, 0);
+        v.field("xpath", &self.xpath, 0);
+        v.field("xpathUsage", &self.xpath_usage, 0);
+        v.field("target", &self.target, 0);
+        v.field("multipleOr", &self.multiple_or, 0);
+        v.field("multipleAnd", &self.multiple_and, 0);
+        v.field("comparator", &self.comparator, 0);
+        v.field("modifier", &self.modifier, 0);
+        v.field("chain", &self.chain, 0);
+        v.field("component", &self.component, 0);
+    }
+}
+
 impl SearchParameter {
     /// A new `SearchParameter` with its required elements: `url`, `name`, `status`, `description`, `code`, `base` (its first item), `type`.
     pub fn new(
@@ -641,6 +681,16 @@ impl crate::visit::Walk for SearchParameterComponent {
         w.field("modifierExtension", &mut self.modifier_extension);
         w.field("definition", &mut self.definition);
         w.field("expression", &mut self.expression);
+    }
+}
+
+impl crate::validate::Validate for SearchParameterComponent {
+    fn validate(&self, v: &mut crate::validate::Validator) {
+        v.attr("id", &self.id, 0);
+        v.field("extension", &self.extension, 0);
+        v.field("modifierExtension", &self.modifier_extension, 0);
+        v.field("definition", &self.definition, 1);
+        v.field("expression", &self.expression, 1);
     }
 }
 

@@ -689,6 +689,89 @@ impl crate::visit::Walk for ServiceRequest {
     }
 }
 
+impl crate::validate::Validate for ServiceRequest {
+    const IS_RESOURCE: bool = true;
+    fn validate(&self, v: &mut crate::validate::Validator) {
+        v.field("id", &self.id, 0);
+        v.field("meta", &self.meta, 0);
+        v.field("implicitRules", &self.implicit_rules, 0);
+        v.field("language", &self.language, 0);
+        v.field("text", &self.text, 0);
+        v.field("contained", &self.contained, 0);
+        v.field("extension", &self.extension, 0);
+        v.field("modifierExtension", &self.modifier_extension, 0);
+        v.field("identifier", &self.identifier, 0);
+        v.field("instantiatesCanonical", &self.instantiates_canonical, 0);
+        v.field("instantiatesUri", &self.instantiates_uri, 0);
+        v.refs(
+            "basedOn",
+            &self.based_on,
+            0,
+            &["CarePlan", "ServiceRequest", "MedicationRequest"],
+        );
+        v.refs("replaces", &self.replaces, 0, &["ServiceRequest"]);
+        v.field("requisition", &self.requisition, 0);
+        v.field("status", &self.status, 1);
+        v.field("intent", &self.intent, 1);
+        v.field("category", &self.category, 0);
+        v.field("priority", &self.priority, 0);
+        v.field("doNotPerform", &self.do_not_perform, 0);
+        v.field("code", &self.code, 0);
+        v.field("orderDetail", &self.order_detail, 0);
+        v.choice("quantity", &self.quantity, 0);
+        v.refs("subject", &self.subject, 1, &["Patient", "Group", "Location", "Device"]);
+        v.refs("encounter", &self.encounter, 0, &["Encounter"]);
+        v.choice("occurrence", &self.occurrence, 0);
+        v.choice("asNeeded", &self.as_needed, 0);
+        v.field("authoredOn", &self.authored_on, 0);
+        v.refs(
+            "requester",
+            &self.requester,
+            0,
+            &[
+                "Practitioner",
+                "PractitionerRole",
+                "Organization",
+                "Patient",
+                "RelatedPerson",
+                "Device",
+            ],
+        );
+        v.field("performerType", &self.performer_type, 0);
+        v.refs(
+            "performer",
+            &self.performer,
+            0,
+            &[
+                "Practitioner",
+                "PractitionerRole",
+                "Organization",
+                "CareTeam",
+                "HealthcareService",
+                "Patient",
+                "Device",
+                "RelatedPerson",
+            ],
+        );
+        v.field("locationCode", &self.location_code, 0);
+        v.refs("locationReference", &self.location_reference, 0, &["Location"]);
+        v.field("reasonCode", &self.reason_code, 0);
+        v.refs(
+            "reasonReference",
+            &self.reason_reference,
+            0,
+            &["Condition", "Observation", "DiagnosticReport", "DocumentReference"],
+        );
+        v.refs("insurance", &self.insurance, 0, &["Coverage", "ClaimResponse"]);
+        v.refs("supportingInfo", &self.supporting_info, 0, &[]);
+        v.refs("specimen", &self.specimen, 0, &["Specimen"]);
+        v.field("bodySite", &self.body_site, 0);
+        v.field("note", &self.note, 0);
+        v.field("patientInstruction", &self.patient_instruction, 0);
+        v.refs("relevantHistory", &self.relevant_history, 0, &["Provenance"]);
+    }
+}
+
 impl ServiceRequest {
     /// A new `ServiceRequest` with its required elements: `status`, `intent`, `subject`.
     pub fn new<T2: crate::targets::ServiceRequestSubject>(
@@ -845,6 +928,16 @@ impl crate::visit::Walk for ServiceRequestQuantity {
     }
 }
 
+impl crate::validate::Validate for ServiceRequestQuantity {
+    fn validate(&self, v: &mut crate::validate::Validator) {
+        match self {
+            Self::Quantity(x) => v.variant("quantityQuantity", x),
+            Self::Ratio(x) => v.variant("quantityRatio", x),
+            Self::Range(x) => v.variant("quantityRange", x),
+        }
+    }
+}
+
 /// Choice of types for `ServiceRequest.occurrence[x]`.
 ///
 /// In JSON the element name carries the type (`occurrenceDateTime`, `occurrencePeriod`, ...).
@@ -899,6 +992,16 @@ impl crate::visit::Walk for ServiceRequestOccurrence {
     }
 }
 
+impl crate::validate::Validate for ServiceRequestOccurrence {
+    fn validate(&self, v: &mut crate::validate::Validator) {
+        match self {
+            Self::DateTime(x) => v.variant("occurrenceDateTime", x),
+            Self::Period(x) => v.variant("occurrencePeriod", x),
+            Self::Timing(x) => v.variant("occurrenceTiming", x),
+        }
+    }
+}
+
 /// Choice of types for `ServiceRequest.asNeeded[x]`.
 ///
 /// In JSON the element name carries the type (`asNeededBoolean`, `asNeededCodeableConcept`, ...).
@@ -940,6 +1043,15 @@ impl crate::visit::Walk for ServiceRequestAsNeeded {
             Self::CodeableConcept(v) => {
                 w.field("asNeededCodeableConcept", v);
             }
+        }
+    }
+}
+
+impl crate::validate::Validate for ServiceRequestAsNeeded {
+    fn validate(&self, v: &mut crate::validate::Validator) {
+        match self {
+            Self::Boolean(x) => v.variant("asNeededBoolean", x),
+            Self::CodeableConcept(x) => v.variant("asNeededCodeableConcept", x),
         }
     }
 }

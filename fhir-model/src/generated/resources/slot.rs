@@ -274,6 +274,31 @@ impl crate::visit::Walk for Slot {
     }
 }
 
+impl crate::validate::Validate for Slot {
+    const IS_RESOURCE: bool = true;
+    fn validate(&self, v: &mut crate::validate::Validator) {
+        v.field("id", &self.id, 0);
+        v.field("meta", &self.meta, 0);
+        v.field("implicitRules", &self.implicit_rules, 0);
+        v.field("language", &self.language, 0);
+        v.field("text", &self.text, 0);
+        v.field("contained", &self.contained, 0);
+        v.field("extension", &self.extension, 0);
+        v.field("modifierExtension", &self.modifier_extension, 0);
+        v.field("identifier", &self.identifier, 0);
+        v.field("serviceCategory", &self.service_category, 0);
+        v.field("serviceType", &self.service_type, 0);
+        v.field("specialty", &self.specialty, 0);
+        v.field("appointmentType", &self.appointment_type, 0);
+        v.refs("schedule", &self.schedule, 1, &["Schedule"]);
+        v.field("status", &self.status, 1);
+        v.field("start", &self.start, 1);
+        v.field("end", &self.end, 1);
+        v.field("overbooked", &self.overbooked, 0);
+        v.field("comment", &self.comment, 0);
+    }
+}
+
 impl Slot {
     /// A new `Slot` with its required elements: `schedule`, `status`, `start`, `end`.
     pub fn new<T0: crate::targets::SlotSchedule>(

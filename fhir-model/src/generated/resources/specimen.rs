@@ -277,6 +277,38 @@ impl crate::visit::Walk for Specimen {
     }
 }
 
+impl crate::validate::Validate for Specimen {
+    const IS_RESOURCE: bool = true;
+    fn validate(&self, v: &mut crate::validate::Validator) {
+        v.field("id", &self.id, 0);
+        v.field("meta", &self.meta, 0);
+        v.field("implicitRules", &self.implicit_rules, 0);
+        v.field("language", &self.language, 0);
+        v.field("text", &self.text, 0);
+        v.field("contained", &self.contained, 0);
+        v.field("extension", &self.extension, 0);
+        v.field("modifierExtension", &self.modifier_extension, 0);
+        v.field("identifier", &self.identifier, 0);
+        v.field("accessionIdentifier", &self.accession_identifier, 0);
+        v.field("status", &self.status, 0);
+        v.field("type", &self.type_, 0);
+        v.refs(
+            "subject",
+            &self.subject,
+            0,
+            &["Patient", "Group", "Device", "Substance", "Location"],
+        );
+        v.field("receivedTime", &self.received_time, 0);
+        v.refs("parent", &self.parent, 0, &["Specimen"]);
+        v.refs("request", &self.request, 0, &["ServiceRequest"]);
+        v.field("collection", &self.collection, 0);
+        v.field("processing", &self.processing, 0);
+        v.field("container", &self.container, 0);
+        v.field("condition", &self.condition, 0);
+        v.field("note", &self.note, 0);
+    }
+}
+
 impl Specimen {
     /// Sets `subject` to a reference to a Patient | Group | Device | Substance | Location.
     pub fn set_subject<T: crate::targets::SpecimenSubject>(
@@ -516,6 +548,21 @@ impl crate::visit::Walk for SpecimenCollection {
     }
 }
 
+impl crate::validate::Validate for SpecimenCollection {
+    fn validate(&self, v: &mut crate::validate::Validator) {
+        v.attr("id", &self.id, 0);
+        v.field("extension", &self.extension, 0);
+        v.field("modifierExtension", &self.modifier_extension, 0);
+        v.refs("collector", &self.collector, 0, &["Practitioner", "PractitionerRole"]);
+        v.choice("collected", &self.collected, 0);
+        v.field("duration", &self.duration, 0);
+        v.field("quantity", &self.quantity, 0);
+        v.field("method", &self.method, 0);
+        v.field("bodySite", &self.body_site, 0);
+        v.choice("fastingStatus", &self.fasting_status, 0);
+    }
+}
+
 impl SpecimenCollection {
     /// Sets `collector` to a reference to a Practitioner | PractitionerRole.
     pub fn set_collector<T: crate::targets::SpecimenCollectionCollector>(
@@ -572,6 +619,15 @@ impl crate::visit::Walk for SpecimenCollectionCollected {
     }
 }
 
+impl crate::validate::Validate for SpecimenCollectionCollected {
+    fn validate(&self, v: &mut crate::validate::Validator) {
+        match self {
+            Self::DateTime(x) => v.variant("collectedDateTime", x),
+            Self::Period(x) => v.variant("collectedPeriod", x),
+        }
+    }
+}
+
 /// Choice of types for `Specimen.collection.fastingStatus[x]`.
 ///
 /// In JSON the element name carries the type (`fastingStatusCodeableConcept`, `fastingStatusDuration`, ...).
@@ -613,6 +669,15 @@ impl crate::visit::Walk for SpecimenCollectionFastingStatus {
             Self::Duration(v) => {
                 w.field("fastingStatusDuration", v);
             }
+        }
+    }
+}
+
+impl crate::validate::Validate for SpecimenCollectionFastingStatus {
+    fn validate(&self, v: &mut crate::validate::Validator) {
+        match self {
+            Self::CodeableConcept(x) => v.variant("fastingStatusCodeableConcept", x),
+            Self::Duration(x) => v.variant("fastingStatusDuration", x),
         }
     }
 }
@@ -761,6 +826,18 @@ impl crate::visit::Walk for SpecimenProcessing {
     }
 }
 
+impl crate::validate::Validate for SpecimenProcessing {
+    fn validate(&self, v: &mut crate::validate::Validator) {
+        v.attr("id", &self.id, 0);
+        v.field("extension", &self.extension, 0);
+        v.field("modifierExtension", &self.modifier_extension, 0);
+        v.field("description", &self.description, 0);
+        v.field("procedure", &self.procedure, 0);
+        v.refs("additive", &self.additive, 0, &["Substance"]);
+        v.choice("time", &self.time, 0);
+    }
+}
+
 impl SpecimenProcessing {
     /// Adds a reference to a Substance to `additive`.
     pub fn push_additive<T: crate::targets::SpecimenProcessingAdditive>(
@@ -811,6 +888,15 @@ impl crate::visit::Walk for SpecimenProcessingTime {
             Self::Period(v) => {
                 w.field("timePeriod", v);
             }
+        }
+    }
+}
+
+impl crate::validate::Validate for SpecimenProcessingTime {
+    fn validate(&self, v: &mut crate::validate::Validator) {
+        match self {
+            Self::DateTime(x) => v.variant("timeDateTime", x),
+            Self::Period(x) => v.variant("timePeriod", x),
         }
     }
 }
@@ -974,6 +1060,20 @@ impl crate::visit::Walk for SpecimenContainer {
     }
 }
 
+impl crate::validate::Validate for SpecimenContainer {
+    fn validate(&self, v: &mut crate::validate::Validator) {
+        v.attr("id", &self.id, 0);
+        v.field("extension", &self.extension, 0);
+        v.field("modifierExtension", &self.modifier_extension, 0);
+        v.field("identifier", &self.identifier, 0);
+        v.field("description", &self.description, 0);
+        v.field("type", &self.type_, 0);
+        v.field("capacity", &self.capacity, 0);
+        v.field("specimenQuantity", &self.specimen_quantity, 0);
+        v.choice("additive", &self.additive, 0);
+    }
+}
+
 /// Choice of types for `Specimen.container.additive[x]`.
 ///
 /// In JSON the element name carries the type (`additiveCodeableConcept`, `additiveReference`, ...).
@@ -1013,6 +1113,15 @@ impl crate::visit::Walk for SpecimenContainerAdditive {
             Self::Reference(v) => {
                 w.refs("additiveReference", v, &["Substance"]);
             }
+        }
+    }
+}
+
+impl crate::validate::Validate for SpecimenContainerAdditive {
+    fn validate(&self, v: &mut crate::validate::Validator) {
+        match self {
+            Self::CodeableConcept(x) => v.variant("additiveCodeableConcept", x),
+            Self::Reference(x) => v.variant_ref("additiveReference", x, &["Substance"]),
         }
     }
 }

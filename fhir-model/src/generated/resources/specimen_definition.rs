@@ -204,6 +204,26 @@ impl crate::visit::Walk for SpecimenDefinition {
     }
 }
 
+impl crate::validate::Validate for SpecimenDefinition {
+    const IS_RESOURCE: bool = true;
+    fn validate(&self, v: &mut crate::validate::Validator) {
+        v.field("id", &self.id, 0);
+        v.field("meta", &self.meta, 0);
+        v.field("implicitRules", &self.implicit_rules, 0);
+        v.field("language", &self.language, 0);
+        v.field("text", &self.text, 0);
+        v.field("contained", &self.contained, 0);
+        v.field("extension", &self.extension, 0);
+        v.field("modifierExtension", &self.modifier_extension, 0);
+        v.field("identifier", &self.identifier, 0);
+        v.field("typeCollected", &self.type_collected, 0);
+        v.field("patientPreparation", &self.patient_preparation, 0);
+        v.field("timeAspect", &self.time_aspect, 0);
+        v.field("collection", &self.collection, 0);
+        v.field("typeTested", &self.type_tested, 0);
+    }
+}
+
 impl crate::ConcreteResource for SpecimenDefinition {
     const TYPE_NAME: &'static str = "SpecimenDefinition";
     fn id(&self) -> Option<&crate::primitives::Id> {
@@ -399,6 +419,22 @@ impl crate::visit::Walk for SpecimenDefinitionTypeTested {
         w.field("retentionTime", &mut self.retention_time);
         w.field("rejectionCriterion", &mut self.rejection_criterion);
         w.field("handling", &mut self.handling);
+    }
+}
+
+impl crate::validate::Validate for SpecimenDefinitionTypeTested {
+    fn validate(&self, v: &mut crate::validate::Validator) {
+        v.attr("id", &self.id, 0);
+        v.field("extension", &self.extension, 0);
+        v.field("modifierExtension", &self.modifier_extension, 0);
+        v.field("isDerived", &self.is_derived, 0);
+        v.field("type", &self.type_, 0);
+        v.field("preference", &self.preference, 1);
+        v.field("container", &self.container, 0);
+        v.field("requirement", &self.requirement, 0);
+        v.field("retentionTime", &self.retention_time, 0);
+        v.field("rejectionCriterion", &self.rejection_criterion, 0);
+        v.field("handling", &self.handling, 0);
     }
 }
 
@@ -598,6 +634,22 @@ impl crate::visit::Walk for SpecimenDefinitionTypeTestedContainer {
     }
 }
 
+impl crate::validate::Validate for SpecimenDefinitionTypeTestedContainer {
+    fn validate(&self, v: &mut crate::validate::Validator) {
+        v.attr("id", &self.id, 0);
+        v.field("extension", &self.extension, 0);
+        v.field("modifierExtension", &self.modifier_extension, 0);
+        v.field("material", &self.material, 0);
+        v.field("type", &self.type_, 0);
+        v.field("cap", &self.cap, 0);
+        v.field("description", &self.description, 0);
+        v.field("capacity", &self.capacity, 0);
+        v.choice("minimumVolume", &self.minimum_volume, 0);
+        v.field("additive", &self.additive, 0);
+        v.field("preparation", &self.preparation, 0);
+    }
+}
+
 /// Choice of types for `SpecimenDefinition.typeTested.container.minimumVolume[x]`.
 ///
 /// In JSON the element name carries the type (`minimumVolumeQuantity`, `minimumVolumeString`, ...).
@@ -639,6 +691,15 @@ impl crate::visit::Walk for SpecimenDefinitionTypeTestedContainerMinimumVolume {
             Self::String(v) => {
                 w.field("minimumVolumeString", v);
             }
+        }
+    }
+}
+
+impl crate::validate::Validate for SpecimenDefinitionTypeTestedContainerMinimumVolume {
+    fn validate(&self, v: &mut crate::validate::Validator) {
+        match self {
+            Self::Quantity(x) => v.variant("minimumVolumeQuantity", x),
+            Self::String(x) => v.variant("minimumVolumeString", x),
         }
     }
 }
@@ -751,6 +812,15 @@ impl crate::visit::Walk for SpecimenDefinitionTypeTestedContainerAdditive {
     }
 }
 
+impl crate::validate::Validate for SpecimenDefinitionTypeTestedContainerAdditive {
+    fn validate(&self, v: &mut crate::validate::Validator) {
+        v.attr("id", &self.id, 0);
+        v.field("extension", &self.extension, 0);
+        v.field("modifierExtension", &self.modifier_extension, 0);
+        v.choice("additive", &self.additive, 1);
+    }
+}
+
 impl SpecimenDefinitionTypeTestedContainerAdditive {
     /// A new `SpecimenDefinition.typeTested.container.additive` with its required elements: `additive`.
     pub fn new(additive: SpecimenDefinitionTypeTestedContainerAdditiveAdditive) -> Self {
@@ -800,6 +870,16 @@ impl crate::visit::Walk for SpecimenDefinitionTypeTestedContainerAdditiveAdditiv
             Self::Reference(v) => {
                 w.refs("additiveReference", v, &["Substance"]);
             }
+        }
+    }
+}
+
+impl crate::validate::Validate
+for SpecimenDefinitionTypeTestedContainerAdditiveAdditive {
+    fn validate(&self, v: &mut crate::validate::Validator) {
+        match self {
+            Self::CodeableConcept(x) => v.variant("additiveCodeableConcept", x),
+            Self::Reference(x) => v.variant_ref("additiveReference", x, &["Substance"]),
         }
     }
 }
@@ -932,5 +1012,17 @@ impl crate::visit::Walk for SpecimenDefinitionTypeTestedHandling {
         w.field("temperatureRange", &mut self.temperature_range);
         w.field("maxDuration", &mut self.max_duration);
         w.field("instruction", &mut self.instruction);
+    }
+}
+
+impl crate::validate::Validate for SpecimenDefinitionTypeTestedHandling {
+    fn validate(&self, v: &mut crate::validate::Validator) {
+        v.attr("id", &self.id, 0);
+        v.field("extension", &self.extension, 0);
+        v.field("modifierExtension", &self.modifier_extension, 0);
+        v.field("temperatureQualifier", &self.temperature_qualifier, 0);
+        v.field("temperatureRange", &self.temperature_range, 0);
+        v.field("maxDuration", &self.max_duration, 0);
+        v.field("instruction", &self.instruction, 0);
     }
 }

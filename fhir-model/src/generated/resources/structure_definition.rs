@@ -493,6 +493,47 @@ impl crate::visit::Walk for StructureDefinition {
     }
 }
 
+impl crate::validate::Validate for StructureDefinition {
+    const IS_RESOURCE: bool = true;
+    fn validate(&self, v: &mut crate::validate::Validator) {
+        v.field("id", &self.id, 0);
+        v.field("meta", &self.meta, 0);
+        v.field("implicitRules", &self.implicit_rules, 0);
+        v.field("language", &self.language, 0);
+        v.field("text", &self.text, 0);
+        v.field("contained", &self.contained, 0);
+        v.field("extension", &self.extension, 0);
+        v.field("modifierExtension", &self.modifier_extension, 0);
+        v.field("url", &self.url, 1);
+        v.field("identifier", &self.identifier, 0);
+        v.field("version", &self.version, 0);
+        v.field("name", &self.name, 1);
+        v.field("title", &self.title, 0);
+        v.field("status", &self.status, 1);
+        v.field("experimental", &self.experimental, 0);
+        v.field("date", &self.date, 0);
+        v.field("publisher", &self.publisher, 0);
+        v.field("contact", &self.contact, 0);
+        v.field("description", &self.description, 0);
+        v.field("useContext", &self.use_context, 0);
+        v.field("jurisdiction", &self.jurisdiction, 0);
+        v.field("purpose", &self.purpose, 0);
+        v.field("copyright", &self.copyright, 0);
+        v.field("keyword", &self.keyword, 0);
+        v.field("fhirVersion", &self.fhir_version, 0);
+        v.field("mapping", &self.mapping, 0);
+        v.field("kind", &self.kind, 1);
+        v.field("abstract", &self.abstract_, 1);
+        v.field("context", &self.context, 0);
+        v.field("contextInvariant", &self.context_invariant, 0);
+        v.field("type", &self.type_, 1);
+        v.field("baseDefinition", &self.base_definition, 0);
+        v.field("derivation", &self.derivation, 0);
+        v.field("snapshot", &self.snapshot, 0);
+        v.field("differential", &self.differential, 0);
+    }
+}
+
 impl StructureDefinition {
     /// A new `StructureDefinition` with its required elements: `url`, `name`, `status`, `kind`, `abstract`, `type`.
     pub fn new(
@@ -673,6 +714,18 @@ impl crate::visit::Walk for StructureDefinitionMapping {
     }
 }
 
+impl crate::validate::Validate for StructureDefinitionMapping {
+    fn validate(&self, v: &mut crate::validate::Validator) {
+        v.attr("id", &self.id, 0);
+        v.field("extension", &self.extension, 0);
+        v.field("modifierExtension", &self.modifier_extension, 0);
+        v.field("identity", &self.identity, 1);
+        v.field("uri", &self.uri, 0);
+        v.field("name", &self.name, 0);
+        v.field("comment", &self.comment, 0);
+    }
+}
+
 impl StructureDefinitionMapping {
     /// A new `StructureDefinition.mapping` with its required elements: `identity`.
     pub fn new(identity: Id) -> Self {
@@ -798,6 +851,16 @@ impl crate::visit::Walk for StructureDefinitionContext {
     }
 }
 
+impl crate::validate::Validate for StructureDefinitionContext {
+    fn validate(&self, v: &mut crate::validate::Validator) {
+        v.attr("id", &self.id, 0);
+        v.field("extension", &self.extension, 0);
+        v.field("modifierExtension", &self.modifier_extension, 0);
+        v.field("type", &self.type_, 1);
+        v.field("expression", &self.expression, 1);
+    }
+}
+
 impl StructureDefinitionContext {
     /// A new `StructureDefinition.context` with its required elements: `type`, `expression`.
     pub fn new(type_: codes::ExtensionContextType, expression: FhirString) -> Self {
@@ -902,6 +965,15 @@ impl crate::visit::Walk for StructureDefinitionSnapshot {
     }
 }
 
+impl crate::validate::Validate for StructureDefinitionSnapshot {
+    fn validate(&self, v: &mut crate::validate::Validator) {
+        v.attr("id", &self.id, 0);
+        v.field("extension", &self.extension, 0);
+        v.field("modifierExtension", &self.modifier_extension, 0);
+        v.field("element", &self.element, 1);
+    }
+}
+
 impl StructureDefinitionSnapshot {
     /// A new `StructureDefinition.snapshot` with its required elements: `element` (its first item).
     pub fn new(element: ElementDefinition) -> Self {
@@ -1002,6 +1074,15 @@ impl crate::visit::Walk for StructureDefinitionDifferential {
         w.field("extension", &mut self.extension);
         w.field("modifierExtension", &mut self.modifier_extension);
         w.field("element", &mut self.element);
+    }
+}
+
+impl crate::validate::Validate for StructureDefinitionDifferential {
+    fn validate(&self, v: &mut crate::validate::Validator) {
+        v.attr("id", &self.id, 0);
+        v.field("extension", &self.extension, 0);
+        v.field("modifierExtension", &self.modifier_extension, 0);
+        v.field("element", &self.element, 1);
     }
 }
 

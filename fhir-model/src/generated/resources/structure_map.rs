@@ -353,6 +353,38 @@ impl crate::visit::Walk for StructureMap {
     }
 }
 
+impl crate::validate::Validate for StructureMap {
+    const IS_RESOURCE: bool = true;
+    fn validate(&self, v: &mut crate::validate::Validator) {
+        v.field("id", &self.id, 0);
+        v.field("meta", &self.meta, 0);
+        v.field("implicitRules", &self.implicit_rules, 0);
+        v.field("language", &self.language, 0);
+        v.field("text", &self.text, 0);
+        v.field("contained", &self.contained, 0);
+        v.field("extension", &self.extension, 0);
+        v.field("modifierExtension", &self.modifier_extension, 0);
+        v.field("url", &self.url, 1);
+        v.field("identifier", &self.identifier, 0);
+        v.field("version", &self.version, 0);
+        v.field("name", &self.name, 1);
+        v.field("title", &self.title, 0);
+        v.field("status", &self.status, 1);
+        v.field("experimental", &self.experimental, 0);
+        v.field("date", &self.date, 0);
+        v.field("publisher", &self.publisher, 0);
+        v.field("contact", &self.contact, 0);
+        v.field("description", &self.description, 0);
+        v.field("useContext", &self.use_context, 0);
+        v.field("jurisdiction", &self.jurisdiction, 0);
+        v.field("purpose", &self.purpose, 0);
+        v.field("copyright", &self.copyright, 0);
+        v.field("structure", &self.structure, 0);
+        v.field("import", &self.import, 0);
+        v.field("group", &self.group, 1);
+    }
+}
+
 impl StructureMap {
     /// A new `StructureMap` with its required elements: `url`, `name`, `status`, `group` (its first item).
     pub fn new(
@@ -535,6 +567,18 @@ impl crate::visit::Walk for StructureMapStructure {
     }
 }
 
+impl crate::validate::Validate for StructureMapStructure {
+    fn validate(&self, v: &mut crate::validate::Validator) {
+        v.attr("id", &self.id, 0);
+        v.field("extension", &self.extension, 0);
+        v.field("modifierExtension", &self.modifier_extension, 0);
+        v.field("url", &self.url, 1);
+        v.field("mode", &self.mode, 1);
+        v.field("alias", &self.alias, 0);
+        v.field("documentation", &self.documentation, 0);
+    }
+}
+
 impl StructureMapStructure {
     /// A new `StructureMap.structure` with its required elements: `url`, `mode`.
     pub fn new(url: Canonical, mode: codes::StructureMapModelMode) -> Self {
@@ -707,6 +751,20 @@ impl crate::visit::Walk for StructureMapGroup {
     }
 }
 
+impl crate::validate::Validate for StructureMapGroup {
+    fn validate(&self, v: &mut crate::validate::Validator) {
+        v.attr("id", &self.id, 0);
+        v.field("extension", &self.extension, 0);
+        v.field("modifierExtension", &self.modifier_extension, 0);
+        v.field("name", &self.name, 1);
+        v.field("extends", &self.extends, 0);
+        v.field("typeMode", &self.type_mode, 1);
+        v.field("documentation", &self.documentation, 0);
+        v.field("input", &self.input, 1);
+        v.field("rule", &self.rule, 1);
+    }
+}
+
 impl StructureMapGroup {
     /// A new `StructureMap.group` with its required elements: `name`, `typeMode`, `input` (its first item), `rule` (its first item).
     pub fn new(
@@ -859,6 +917,18 @@ impl crate::visit::Walk for StructureMapGroupInput {
         w.field("type", &mut self.type_);
         w.field("mode", &mut self.mode);
         w.field("documentation", &mut self.documentation);
+    }
+}
+
+impl crate::validate::Validate for StructureMapGroupInput {
+    fn validate(&self, v: &mut crate::validate::Validator) {
+        v.attr("id", &self.id, 0);
+        v.field("extension", &self.extension, 0);
+        v.field("modifierExtension", &self.modifier_extension, 0);
+        v.field("name", &self.name, 1);
+        v.field("type", &self.type_, 0);
+        v.field("mode", &self.mode, 1);
+        v.field("documentation", &self.documentation, 0);
     }
 }
 
@@ -1018,6 +1088,20 @@ impl crate::visit::Walk for StructureMapGroupRule {
         w.field("rule", &mut self.rule);
         w.field("dependent", &mut self.dependent);
         w.field("documentation", &mut self.documentation);
+    }
+}
+
+impl crate::validate::Validate for StructureMapGroupRule {
+    fn validate(&self, v: &mut crate::validate::Validator) {
+        v.attr("id", &self.id, 0);
+        v.field("extension", &self.extension, 0);
+        v.field("modifierExtension", &self.modifier_extension, 0);
+        v.field("name", &self.name, 1);
+        v.field("source", &self.source, 1);
+        v.field("target", &self.target, 0);
+        v.field("rule", &self.rule, 0);
+        v.field("dependent", &self.dependent, 0);
+        v.field("documentation", &self.documentation, 0);
     }
 }
 
@@ -1901,6 +1985,25 @@ impl crate::visit::Walk for StructureMapGroupRuleSource {
     }
 }
 
+impl crate::validate::Validate for StructureMapGroupRuleSource {
+    fn validate(&self, v: &mut crate::validate::Validator) {
+        v.attr("id", &self.id, 0);
+        v.field("extension", &self.extension, 0);
+        v.field("modifierExtension", &self.modifier_extension, 0);
+        v.field("context", &self.context, 1);
+        v.field("min", &self.min, 0);
+        v.field("max", &self.max, 0);
+        v.field("type", &self.type_, 0);
+        v.choice("defaultValue", &self.default_value, 0);
+        v.field("element", &self.element, 0);
+        v.field("listMode", &self.list_mode, 0);
+        v.field("variable", &self.variable, 0);
+        v.field("condition", &self.condition, 0);
+        v.field("check", &self.check, 0);
+        v.field("logMessage", &self.log_message, 0);
+    }
+}
+
 impl StructureMapGroupRuleSource {
     /// A new `StructureMap.group.rule.source` with its required elements: `context`.
     pub fn new(context: Id) -> Self {
@@ -2441,6 +2544,65 @@ impl crate::visit::Walk for StructureMapGroupRuleSourceDefaultValue {
     }
 }
 
+impl crate::validate::Validate for StructureMapGroupRuleSourceDefaultValue {
+    fn validate(&self, v: &mut crate::validate::Validator) {
+        match self {
+            Self::Base64Binary(x) => v.variant("defaultValueBase64Binary", x),
+            Self::Boolean(x) => v.variant("defaultValueBoolean", x),
+            Self::Canonical(x) => v.variant("defaultValueCanonical", x),
+            Self::Code(x) => v.variant("defaultValueCode", x),
+            Self::Date(x) => v.variant("defaultValueDate", x),
+            Self::DateTime(x) => v.variant("defaultValueDateTime", x),
+            Self::Decimal(x) => v.variant("defaultValueDecimal", x),
+            Self::Id(x) => v.variant("defaultValueId", x),
+            Self::Instant(x) => v.variant("defaultValueInstant", x),
+            Self::Integer(x) => v.variant("defaultValueInteger", x),
+            Self::Markdown(x) => v.variant("defaultValueMarkdown", x),
+            Self::Oid(x) => v.variant("defaultValueOid", x),
+            Self::PositiveInt(x) => v.variant("defaultValuePositiveInt", x),
+            Self::String(x) => v.variant("defaultValueString", x),
+            Self::Time(x) => v.variant("defaultValueTime", x),
+            Self::UnsignedInt(x) => v.variant("defaultValueUnsignedInt", x),
+            Self::Uri(x) => v.variant("defaultValueUri", x),
+            Self::Url(x) => v.variant("defaultValueUrl", x),
+            Self::Uuid(x) => v.variant("defaultValueUuid", x),
+            Self::Address(x) => v.variant("defaultValueAddress", x),
+            Self::Age(x) => v.variant("defaultValueAge", x),
+            Self::Annotation(x) => v.variant("defaultValueAnnotation", x),
+            Self::Attachment(x) => v.variant("defaultValueAttachment", x),
+            Self::CodeableConcept(x) => v.variant("defaultValueCodeableConcept", x),
+            Self::Coding(x) => v.variant("defaultValueCoding", x),
+            Self::ContactPoint(x) => v.variant("defaultValueContactPoint", x),
+            Self::Count(x) => v.variant("defaultValueCount", x),
+            Self::Distance(x) => v.variant("defaultValueDistance", x),
+            Self::Duration(x) => v.variant("defaultValueDuration", x),
+            Self::HumanName(x) => v.variant("defaultValueHumanName", x),
+            Self::Identifier(x) => v.variant("defaultValueIdentifier", x),
+            Self::Money(x) => v.variant("defaultValueMoney", x),
+            Self::Period(x) => v.variant("defaultValuePeriod", x),
+            Self::Quantity(x) => v.variant("defaultValueQuantity", x),
+            Self::Range(x) => v.variant("defaultValueRange", x),
+            Self::Ratio(x) => v.variant("defaultValueRatio", x),
+            Self::Reference(x) => v.variant_ref("defaultValueReference", x, &[]),
+            Self::SampledData(x) => v.variant("defaultValueSampledData", x),
+            Self::Signature(x) => v.variant("defaultValueSignature", x),
+            Self::Timing(x) => v.variant("defaultValueTiming", x),
+            Self::ContactDetail(x) => v.variant("defaultValueContactDetail", x),
+            Self::Contributor(x) => v.variant("defaultValueContributor", x),
+            Self::DataRequirement(x) => v.variant("defaultValueDataRequirement", x),
+            Self::Expression(x) => v.variant("defaultValueExpression", x),
+            Self::ParameterDefinition(x) => {
+                v.variant("defaultValueParameterDefinition", x)
+            }
+            Self::RelatedArtifact(x) => v.variant("defaultValueRelatedArtifact", x),
+            Self::TriggerDefinition(x) => v.variant("defaultValueTriggerDefinition", x),
+            Self::UsageContext(x) => v.variant("defaultValueUsageContext", x),
+            Self::Dosage(x) => v.variant("defaultValueDosage", x),
+            Self::Meta(x) => v.variant("defaultValueMeta", x),
+        }
+    }
+}
+
 /// Content to create because of this mapping rule
 ///
 /// Content to create because of this mapping rule.
@@ -2609,6 +2771,22 @@ impl crate::visit::Walk for StructureMapGroupRuleTarget {
         w.field("listRuleId", &mut self.list_rule_id);
         w.field("transform", &mut self.transform);
         w.field("parameter", &mut self.parameter);
+    }
+}
+
+impl crate::validate::Validate for StructureMapGroupRuleTarget {
+    fn validate(&self, v: &mut crate::validate::Validator) {
+        v.attr("id", &self.id, 0);
+        v.field("extension", &self.extension, 0);
+        v.field("modifierExtension", &self.modifier_extension, 0);
+        v.field("context", &self.context, 0);
+        v.field("contextType", &self.context_type, 0);
+        v.field("element", &self.element, 0);
+        v.field("variable", &self.variable, 0);
+        v.field("listMode", &self.list_mode, 0);
+        v.field("listRuleId", &self.list_rule_id, 0);
+        v.field("transform", &self.transform, 0);
+        v.field("parameter", &self.parameter, 0);
     }
 }
 
@@ -2816,6 +2994,15 @@ impl crate::visit::Walk for StructureMapGroupRuleTargetParameter {
     }
 }
 
+impl crate::validate::Validate for StructureMapGroupRuleTargetParameter {
+    fn validate(&self, v: &mut crate::validate::Validator) {
+        v.attr("id", &self.id, 0);
+        v.field("extension", &self.extension, 0);
+        v.field("modifierExtension", &self.modifier_extension, 0);
+        v.choice("value", &self.value, 1);
+    }
+}
+
 impl StructureMapGroupRuleTargetParameter {
     /// A new `StructureMap.group.rule.target.parameter` with its required elements: `value`.
     pub fn new(value: StructureMapGroupRuleTargetParameterValue) -> Self {
@@ -2892,6 +3079,18 @@ impl crate::visit::Walk for StructureMapGroupRuleTargetParameterValue {
             Self::Decimal(v) => {
                 w.field("valueDecimal", v);
             }
+        }
+    }
+}
+
+impl crate::validate::Validate for StructureMapGroupRuleTargetParameterValue {
+    fn validate(&self, v: &mut crate::validate::Validator) {
+        match self {
+            Self::Id(x) => v.variant("valueId", x),
+            Self::String(x) => v.variant("valueString", x),
+            Self::Boolean(x) => v.variant("valueBoolean", x),
+            Self::Integer(x) => v.variant("valueInteger", x),
+            Self::Decimal(x) => v.variant("valueDecimal", x),
         }
     }
 }
@@ -3012,6 +3211,16 @@ impl crate::visit::Walk for StructureMapGroupRuleDependent {
         w.field("modifierExtension", &mut self.modifier_extension);
         w.field("name", &mut self.name);
         w.field("variable", &mut self.variable);
+    }
+}
+
+impl crate::validate::Validate for StructureMapGroupRuleDependent {
+    fn validate(&self, v: &mut crate::validate::Validator) {
+        v.attr("id", &self.id, 0);
+        v.field("extension", &self.extension, 0);
+        v.field("modifierExtension", &self.modifier_extension, 0);
+        v.field("name", &self.name, 1);
+        v.field("variable", &self.variable, 1);
     }
 }
 

@@ -241,6 +241,27 @@ impl crate::visit::Walk for Subscription {
     }
 }
 
+impl crate::validate::Validate for Subscription {
+    const IS_RESOURCE: bool = true;
+    fn validate(&self, v: &mut crate::validate::Validator) {
+        v.field("id", &self.id, 0);
+        v.field("meta", &self.meta, 0);
+        v.field("implicitRules", &self.implicit_rules, 0);
+        v.field("language", &self.language, 0);
+        v.field("text", &self.text, 0);
+        v.field("contained", &self.contained, 0);
+        v.field("extension", &self.extension, 0);
+        v.field("modifierExtension", &self.modifier_extension, 0);
+        v.field("status", &self.status, 1);
+        v.field("contact", &self.contact, 0);
+        v.field("end", &self.end, 0);
+        v.field("reason", &self.reason, 1);
+        v.field("criteria", &self.criteria, 1);
+        v.field("error", &self.error, 0);
+        v.field("channel", &self.channel, 1);
+    }
+}
+
 impl Subscription {
     /// A new `Subscription` with its required elements: `status`, `reason`, `criteria`, `channel`.
     pub fn new(
@@ -418,6 +439,18 @@ impl crate::visit::Walk for SubscriptionChannel {
         w.field("endpoint", &mut self.endpoint);
         w.field("payload", &mut self.payload);
         w.field("header", &mut self.header);
+    }
+}
+
+impl crate::validate::Validate for SubscriptionChannel {
+    fn validate(&self, v: &mut crate::validate::Validator) {
+        v.attr("id", &self.id, 0);
+        v.field("extension", &self.extension, 0);
+        v.field("modifierExtension", &self.modifier_extension, 0);
+        v.field("type", &self.type_, 1);
+        v.field("endpoint", &self.endpoint, 0);
+        v.field("payload", &self.payload, 0);
+        v.field("header", &self.header, 0);
     }
 }
 

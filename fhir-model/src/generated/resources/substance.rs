@@ -212,6 +212,27 @@ impl crate::visit::Walk for Substance {
     }
 }
 
+impl crate::validate::Validate for Substance {
+    const IS_RESOURCE: bool = true;
+    fn validate(&self, v: &mut crate::validate::Validator) {
+        v.field("id", &self.id, 0);
+        v.field("meta", &self.meta, 0);
+        v.field("implicitRules", &self.implicit_rules, 0);
+        v.field("language", &self.language, 0);
+        v.field("text", &self.text, 0);
+        v.field("contained", &self.contained, 0);
+        v.field("extension", &self.extension, 0);
+        v.field("modifierExtension", &self.modifier_extension, 0);
+        v.field("identifier", &self.identifier, 0);
+        v.field("status", &self.status, 0);
+        v.field("category", &self.category, 0);
+        v.field("code", &self.code, 1);
+        v.field("description", &self.description, 0);
+        v.field("instance", &self.instance, 0);
+        v.field("ingredient", &self.ingredient, 0);
+    }
+}
+
 impl Substance {
     /// A new `Substance` with its required elements: `code`.
     pub fn new(code: CodeableConcept) -> Self {
@@ -359,6 +380,17 @@ impl crate::visit::Walk for SubstanceInstance {
     }
 }
 
+impl crate::validate::Validate for SubstanceInstance {
+    fn validate(&self, v: &mut crate::validate::Validator) {
+        v.attr("id", &self.id, 0);
+        v.field("extension", &self.extension, 0);
+        v.field("modifierExtension", &self.modifier_extension, 0);
+        v.field("identifier", &self.identifier, 0);
+        v.field("expiry", &self.expiry, 0);
+        v.field("quantity", &self.quantity, 0);
+    }
+}
+
 /// Composition information about the substance
 ///
 /// A substance can be composed of other substances.
@@ -476,6 +508,16 @@ impl crate::visit::Walk for SubstanceIngredient {
     }
 }
 
+impl crate::validate::Validate for SubstanceIngredient {
+    fn validate(&self, v: &mut crate::validate::Validator) {
+        v.attr("id", &self.id, 0);
+        v.field("extension", &self.extension, 0);
+        v.field("modifierExtension", &self.modifier_extension, 0);
+        v.field("quantity", &self.quantity, 0);
+        v.choice("substance", &self.substance, 1);
+    }
+}
+
 impl SubstanceIngredient {
     /// A new `Substance.ingredient` with its required elements: `substance`.
     pub fn new(substance: SubstanceIngredientSubstance) -> Self {
@@ -527,6 +569,15 @@ impl crate::visit::Walk for SubstanceIngredientSubstance {
             Self::Reference(v) => {
                 w.refs("substanceReference", v, &["Substance"]);
             }
+        }
+    }
+}
+
+impl crate::validate::Validate for SubstanceIngredientSubstance {
+    fn validate(&self, v: &mut crate::validate::Validator) {
+        match self {
+            Self::CodeableConcept(x) => v.variant("substanceCodeableConcept", x),
+            Self::Reference(x) => v.variant_ref("substanceReference", x, &["Substance"]),
         }
     }
 }

@@ -231,6 +231,25 @@ impl crate::visit::Walk for SubstanceNucleicAcid {
     }
 }
 
+impl crate::validate::Validate for SubstanceNucleicAcid {
+    const IS_RESOURCE: bool = true;
+    fn validate(&self, v: &mut crate::validate::Validator) {
+        v.field("id", &self.id, 0);
+        v.field("meta", &self.meta, 0);
+        v.field("implicitRules", &self.implicit_rules, 0);
+        v.field("language", &self.language, 0);
+        v.field("text", &self.text, 0);
+        v.field("contained", &self.contained, 0);
+        v.field("extension", &self.extension, 0);
+        v.field("modifierExtension", &self.modifier_extension, 0);
+        v.field("sequenceType", &self.sequence_type, 0);
+        v.field("numberOfSubunits", &self.number_of_subunits, 0);
+        v.field("areaOfHybridisation", &self.area_of_hybridisation, 0);
+        v.field("oligoNucleotideType", &self.oligo_nucleotide_type, 0);
+        v.field("subunit", &self.subunit, 0);
+    }
+}
+
 impl crate::ConcreteResource for SubstanceNucleicAcid {
     const TYPE_NAME: &'static str = "SubstanceNucleicAcid";
     fn id(&self) -> Option<&crate::primitives::Id> {
@@ -423,6 +442,22 @@ impl crate::visit::Walk for SubstanceNucleicAcidSubunit {
     }
 }
 
+impl crate::validate::Validate for SubstanceNucleicAcidSubunit {
+    fn validate(&self, v: &mut crate::validate::Validator) {
+        v.attr("id", &self.id, 0);
+        v.field("extension", &self.extension, 0);
+        v.field("modifierExtension", &self.modifier_extension, 0);
+        v.field("subunit", &self.subunit, 0);
+        v.field("sequence", &self.sequence, 0);
+        v.field("length", &self.length, 0);
+        v.field("sequenceAttachment", &self.sequence_attachment, 0);
+        v.field("fivePrime", &self.five_prime, 0);
+        v.field("threePrime", &self.three_prime, 0);
+        v.field("linkage", &self.linkage, 0);
+        v.field("sugar", &self.sugar, 0);
+    }
+}
+
 /// The linkages between sugar residues will also be captured
 ///
 /// The linkages between sugar residues will also be captured.
@@ -546,6 +581,18 @@ impl crate::visit::Walk for SubstanceNucleicAcidSubunitLinkage {
     }
 }
 
+impl crate::validate::Validate for SubstanceNucleicAcidSubunitLinkage {
+    fn validate(&self, v: &mut crate::validate::Validator) {
+        v.attr("id", &self.id, 0);
+        v.field("extension", &self.extension, 0);
+        v.field("modifierExtension", &self.modifier_extension, 0);
+        v.field("connectivity", &self.connectivity, 0);
+        v.field("identifier", &self.identifier, 0);
+        v.field("name", &self.name, 0);
+        v.field("residueSite", &self.residue_site, 0);
+    }
+}
+
 /// 5.3.6.8.1 Sugar ID (Mandatory)
 ///
 /// 5.3.6.8.1 Sugar ID (Mandatory).
@@ -655,5 +702,16 @@ impl crate::visit::Walk for SubstanceNucleicAcidSubunitSugar {
         w.field("identifier", &mut self.identifier);
         w.field("name", &mut self.name);
         w.field("residueSite", &mut self.residue_site);
+    }
+}
+
+impl crate::validate::Validate for SubstanceNucleicAcidSubunitSugar {
+    fn validate(&self, v: &mut crate::validate::Validator) {
+        v.attr("id", &self.id, 0);
+        v.field("extension", &self.extension, 0);
+        v.field("modifierExtension", &self.modifier_extension, 0);
+        v.field("identifier", &self.identifier, 0);
+        v.field("name", &self.name, 0);
+        v.field("residueSite", &self.residue_site, 0);
     }
 }

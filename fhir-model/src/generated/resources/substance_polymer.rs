@@ -208,6 +208,26 @@ impl crate::visit::Walk for SubstancePolymer {
     }
 }
 
+impl crate::validate::Validate for SubstancePolymer {
+    const IS_RESOURCE: bool = true;
+    fn validate(&self, v: &mut crate::validate::Validator) {
+        v.field("id", &self.id, 0);
+        v.field("meta", &self.meta, 0);
+        v.field("implicitRules", &self.implicit_rules, 0);
+        v.field("language", &self.language, 0);
+        v.field("text", &self.text, 0);
+        v.field("contained", &self.contained, 0);
+        v.field("extension", &self.extension, 0);
+        v.field("modifierExtension", &self.modifier_extension, 0);
+        v.field("class", &self.class, 0);
+        v.field("geometry", &self.geometry, 0);
+        v.field("copolymerConnectivity", &self.copolymer_connectivity, 0);
+        v.field("modification", &self.modification, 0);
+        v.field("monomerSet", &self.monomer_set, 0);
+        v.field("repeat", &self.repeat, 0);
+    }
+}
+
 impl crate::ConcreteResource for SubstancePolymer {
     const TYPE_NAME: &'static str = "SubstancePolymer";
     fn id(&self) -> Option<&crate::primitives::Id> {
@@ -336,6 +356,16 @@ impl crate::visit::Walk for SubstancePolymerMonomerSet {
     }
 }
 
+impl crate::validate::Validate for SubstancePolymerMonomerSet {
+    fn validate(&self, v: &mut crate::validate::Validator) {
+        v.attr("id", &self.id, 0);
+        v.field("extension", &self.extension, 0);
+        v.field("modifierExtension", &self.modifier_extension, 0);
+        v.field("ratioType", &self.ratio_type, 0);
+        v.field("startingMaterial", &self.starting_material, 0);
+    }
+}
+
 /// Todo
 ///
 /// Todo.
@@ -452,6 +482,18 @@ impl crate::visit::Walk for SubstancePolymerMonomerSetStartingMaterial {
         w.field("type", &mut self.type_);
         w.field("isDefining", &mut self.is_defining);
         w.field("amount", &mut self.amount);
+    }
+}
+
+impl crate::validate::Validate for SubstancePolymerMonomerSetStartingMaterial {
+    fn validate(&self, v: &mut crate::validate::Validator) {
+        v.attr("id", &self.id, 0);
+        v.field("extension", &self.extension, 0);
+        v.field("modifierExtension", &self.modifier_extension, 0);
+        v.field("material", &self.material, 0);
+        v.field("type", &self.type_, 0);
+        v.field("isDefining", &self.is_defining, 0);
+        v.field("amount", &self.amount, 0);
     }
 }
 
@@ -602,6 +644,18 @@ impl crate::visit::Walk for SubstancePolymerRepeat {
         w.field("averageMolecularFormula", &mut self.average_molecular_formula);
         w.field("repeatUnitAmountType", &mut self.repeat_unit_amount_type);
         w.field("repeatUnit", &mut self.repeat_unit);
+    }
+}
+
+impl crate::validate::Validate for SubstancePolymerRepeat {
+    fn validate(&self, v: &mut crate::validate::Validator) {
+        v.attr("id", &self.id, 0);
+        v.field("extension", &self.extension, 0);
+        v.field("modifierExtension", &self.modifier_extension, 0);
+        v.field("numberOfUnits", &self.number_of_units, 0);
+        v.field("averageMolecularFormula", &self.average_molecular_formula, 0);
+        v.field("repeatUnitAmountType", &self.repeat_unit_amount_type, 0);
+        v.field("repeatUnit", &self.repeat_unit, 0);
     }
 }
 
@@ -763,6 +817,19 @@ impl crate::visit::Walk for SubstancePolymerRepeatRepeatUnit {
     }
 }
 
+impl crate::validate::Validate for SubstancePolymerRepeatRepeatUnit {
+    fn validate(&self, v: &mut crate::validate::Validator) {
+        v.attr("id", &self.id, 0);
+        v.field("extension", &self.extension, 0);
+        v.field("modifierExtension", &self.modifier_extension, 0);
+        v.field("orientationOfPolymerisation", &self.orientation_of_polymerisation, 0);
+        v.field("repeatUnit", &self.repeat_unit, 0);
+        v.field("amount", &self.amount, 0);
+        v.field("degreeOfPolymerisation", &self.degree_of_polymerisation, 0);
+        v.field("structuralRepresentation", &self.structural_representation, 0);
+    }
+}
+
 /// Todo
 ///
 /// Todo.
@@ -859,6 +926,17 @@ impl crate::visit::Walk for SubstancePolymerRepeatRepeatUnitDegreeOfPolymerisati
         w.field("modifierExtension", &mut self.modifier_extension);
         w.field("degree", &mut self.degree);
         w.field("amount", &mut self.amount);
+    }
+}
+
+impl crate::validate::Validate
+for SubstancePolymerRepeatRepeatUnitDegreeOfPolymerisation {
+    fn validate(&self, v: &mut crate::validate::Validator) {
+        v.attr("id", &self.id, 0);
+        v.field("extension", &self.extension, 0);
+        v.field("modifierExtension", &self.modifier_extension, 0);
+        v.field("degree", &self.degree, 0);
+        v.field("amount", &self.amount, 0);
     }
 }
 
@@ -975,5 +1053,17 @@ impl crate::visit::Walk for SubstancePolymerRepeatRepeatUnitStructuralRepresenta
         w.field("type", &mut self.type_);
         w.field("representation", &mut self.representation);
         w.field("attachment", &mut self.attachment);
+    }
+}
+
+impl crate::validate::Validate
+for SubstancePolymerRepeatRepeatUnitStructuralRepresentation {
+    fn validate(&self, v: &mut crate::validate::Validator) {
+        v.attr("id", &self.id, 0);
+        v.field("extension", &self.extension, 0);
+        v.field("modifierExtension", &self.modifier_extension, 0);
+        v.field("type", &self.type_, 0);
+        v.field("representation", &self.representation, 0);
+        v.field("attachment", &self.attachment, 0);
     }
 }

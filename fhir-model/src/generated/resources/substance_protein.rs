@@ -220,6 +220,24 @@ impl crate::visit::Walk for SubstanceProtein {
     }
 }
 
+impl crate::validate::Validate for SubstanceProtein {
+    const IS_RESOURCE: bool = true;
+    fn validate(&self, v: &mut crate::validate::Validator) {
+        v.field("id", &self.id, 0);
+        v.field("meta", &self.meta, 0);
+        v.field("implicitRules", &self.implicit_rules, 0);
+        v.field("language", &self.language, 0);
+        v.field("text", &self.text, 0);
+        v.field("contained", &self.contained, 0);
+        v.field("extension", &self.extension, 0);
+        v.field("modifierExtension", &self.modifier_extension, 0);
+        v.field("sequenceType", &self.sequence_type, 0);
+        v.field("numberOfSubunits", &self.number_of_subunits, 0);
+        v.field("disulfideLinkage", &self.disulfide_linkage, 0);
+        v.field("subunit", &self.subunit, 0);
+    }
+}
+
 impl crate::ConcreteResource for SubstanceProtein {
     const TYPE_NAME: &'static str = "SubstanceProtein";
     fn id(&self) -> Option<&crate::primitives::Id> {
@@ -467,5 +485,21 @@ impl crate::visit::Walk for SubstanceProteinSubunit {
         w.field("nTerminalModification", &mut self.n_terminal_modification);
         w.field("cTerminalModificationId", &mut self.c_terminal_modification_id);
         w.field("cTerminalModification", &mut self.c_terminal_modification);
+    }
+}
+
+impl crate::validate::Validate for SubstanceProteinSubunit {
+    fn validate(&self, v: &mut crate::validate::Validator) {
+        v.attr("id", &self.id, 0);
+        v.field("extension", &self.extension, 0);
+        v.field("modifierExtension", &self.modifier_extension, 0);
+        v.field("subunit", &self.subunit, 0);
+        v.field("sequence", &self.sequence, 0);
+        v.field("length", &self.length, 0);
+        v.field("sequenceAttachment", &self.sequence_attachment, 0);
+        v.field("nTerminalModificationId", &self.n_terminal_modification_id, 0);
+        v.field("nTerminalModification", &self.n_terminal_modification, 0);
+        v.field("cTerminalModificationId", &self.c_terminal_modification_id, 0);
+        v.field("cTerminalModification", &self.c_terminal_modification, 0);
     }
 }

@@ -189,6 +189,25 @@ impl crate::visit::Walk for SubstanceReferenceInformation {
     }
 }
 
+impl crate::validate::Validate for SubstanceReferenceInformation {
+    const IS_RESOURCE: bool = true;
+    fn validate(&self, v: &mut crate::validate::Validator) {
+        v.field("id", &self.id, 0);
+        v.field("meta", &self.meta, 0);
+        v.field("implicitRules", &self.implicit_rules, 0);
+        v.field("language", &self.language, 0);
+        v.field("text", &self.text, 0);
+        v.field("contained", &self.contained, 0);
+        v.field("extension", &self.extension, 0);
+        v.field("modifierExtension", &self.modifier_extension, 0);
+        v.field("comment", &self.comment, 0);
+        v.field("gene", &self.gene, 0);
+        v.field("geneElement", &self.gene_element, 0);
+        v.field("classification", &self.classification, 0);
+        v.field("target", &self.target, 0);
+    }
+}
+
 impl crate::ConcreteResource for SubstanceReferenceInformation {
     const TYPE_NAME: &'static str = "SubstanceReferenceInformation";
     fn id(&self) -> Option<&crate::primitives::Id> {
@@ -330,6 +349,17 @@ impl crate::visit::Walk for SubstanceReferenceInformationGene {
     }
 }
 
+impl crate::validate::Validate for SubstanceReferenceInformationGene {
+    fn validate(&self, v: &mut crate::validate::Validator) {
+        v.attr("id", &self.id, 0);
+        v.field("extension", &self.extension, 0);
+        v.field("modifierExtension", &self.modifier_extension, 0);
+        v.field("geneSequenceOrigin", &self.gene_sequence_origin, 0);
+        v.field("gene", &self.gene, 0);
+        v.refs("source", &self.source, 0, &["DocumentReference"]);
+    }
+}
+
 impl SubstanceReferenceInformationGene {
     /// Adds a reference to a DocumentReference to `source`.
     pub fn push_source<T: crate::targets::SubstanceReferenceInformationGeneSource>(
@@ -446,6 +476,17 @@ impl crate::visit::Walk for SubstanceReferenceInformationGeneElement {
         w.field("type", &mut self.type_);
         w.field("element", &mut self.element);
         w.refs("source", &mut self.source, &["DocumentReference"]);
+    }
+}
+
+impl crate::validate::Validate for SubstanceReferenceInformationGeneElement {
+    fn validate(&self, v: &mut crate::validate::Validator) {
+        v.attr("id", &self.id, 0);
+        v.field("extension", &self.extension, 0);
+        v.field("modifierExtension", &self.modifier_extension, 0);
+        v.field("type", &self.type_, 0);
+        v.field("element", &self.element, 0);
+        v.refs("source", &self.source, 0, &["DocumentReference"]);
     }
 }
 
@@ -573,6 +614,18 @@ impl crate::visit::Walk for SubstanceReferenceInformationClassification {
         w.field("classification", &mut self.classification);
         w.field("subtype", &mut self.subtype);
         w.refs("source", &mut self.source, &["DocumentReference"]);
+    }
+}
+
+impl crate::validate::Validate for SubstanceReferenceInformationClassification {
+    fn validate(&self, v: &mut crate::validate::Validator) {
+        v.attr("id", &self.id, 0);
+        v.field("extension", &self.extension, 0);
+        v.field("modifierExtension", &self.modifier_extension, 0);
+        v.field("domain", &self.domain, 0);
+        v.field("classification", &self.classification, 0);
+        v.field("subtype", &self.subtype, 0);
+        v.refs("source", &self.source, 0, &["DocumentReference"]);
     }
 }
 
@@ -777,6 +830,22 @@ impl crate::visit::Walk for SubstanceReferenceInformationTarget {
     }
 }
 
+impl crate::validate::Validate for SubstanceReferenceInformationTarget {
+    fn validate(&self, v: &mut crate::validate::Validator) {
+        v.attr("id", &self.id, 0);
+        v.field("extension", &self.extension, 0);
+        v.field("modifierExtension", &self.modifier_extension, 0);
+        v.field("target", &self.target, 0);
+        v.field("type", &self.type_, 0);
+        v.field("interaction", &self.interaction, 0);
+        v.field("organism", &self.organism, 0);
+        v.field("organismType", &self.organism_type, 0);
+        v.choice("amount", &self.amount, 0);
+        v.field("amountType", &self.amount_type, 0);
+        v.refs("source", &self.source, 0, &["DocumentReference"]);
+    }
+}
+
 impl SubstanceReferenceInformationTarget {
     /// Adds a reference to a DocumentReference to `source`.
     pub fn push_source<T: crate::targets::SubstanceReferenceInformationTargetSource>(
@@ -836,6 +905,16 @@ impl crate::visit::Walk for SubstanceReferenceInformationTargetAmount {
             Self::String(v) => {
                 w.field("amountString", v);
             }
+        }
+    }
+}
+
+impl crate::validate::Validate for SubstanceReferenceInformationTargetAmount {
+    fn validate(&self, v: &mut crate::validate::Validator) {
+        match self {
+            Self::Quantity(x) => v.variant("amountQuantity", x),
+            Self::Range(x) => v.variant("amountRange", x),
+            Self::String(x) => v.variant("amountString", x),
         }
     }
 }

@@ -348,6 +348,33 @@ impl crate::visit::Walk for SubstanceSourceMaterial {
     }
 }
 
+impl crate::validate::Validate for SubstanceSourceMaterial {
+    const IS_RESOURCE: bool = true;
+    fn validate(&self, v: &mut crate::validate::Validator) {
+        v.field("id", &self.id, 0);
+        v.field("meta", &self.meta, 0);
+        v.field("implicitRules", &self.implicit_rules, 0);
+        v.field("language", &self.language, 0);
+        v.field("text", &self.text, 0);
+        v.field("contained", &self.contained, 0);
+        v.field("extension", &self.extension, 0);
+        v.field("modifierExtension", &self.modifier_extension, 0);
+        v.field("sourceMaterialClass", &self.source_material_class, 0);
+        v.field("sourceMaterialType", &self.source_material_type, 0);
+        v.field("sourceMaterialState", &self.source_material_state, 0);
+        v.field("organismId", &self.organism_id, 0);
+        v.field("organismName", &self.organism_name, 0);
+        v.field("parentSubstanceId", &self.parent_substance_id, 0);
+        v.field("parentSubstanceName", &self.parent_substance_name, 0);
+        v.field("countryOfOrigin", &self.country_of_origin, 0);
+        v.field("geographicalLocation", &self.geographical_location, 0);
+        v.field("developmentStage", &self.development_stage, 0);
+        v.field("fractionDescription", &self.fraction_description, 0);
+        v.field("organism", &self.organism, 0);
+        v.field("partDescription", &self.part_description, 0);
+    }
+}
+
 impl crate::ConcreteResource for SubstanceSourceMaterial {
     const TYPE_NAME: &'static str = "SubstanceSourceMaterial";
     fn id(&self) -> Option<&crate::primitives::Id> {
@@ -473,6 +500,16 @@ impl crate::visit::Walk for SubstanceSourceMaterialFractionDescription {
         w.field("modifierExtension", &mut self.modifier_extension);
         w.field("fraction", &mut self.fraction);
         w.field("materialType", &mut self.material_type);
+    }
+}
+
+impl crate::validate::Validate for SubstanceSourceMaterialFractionDescription {
+    fn validate(&self, v: &mut crate::validate::Validator) {
+        v.attr("id", &self.id, 0);
+        v.field("extension", &self.extension, 0);
+        v.field("modifierExtension", &self.modifier_extension, 0);
+        v.field("fraction", &self.fraction, 0);
+        v.field("materialType", &self.material_type, 0);
     }
 }
 
@@ -656,6 +693,22 @@ impl crate::visit::Walk for SubstanceSourceMaterialOrganism {
     }
 }
 
+impl crate::validate::Validate for SubstanceSourceMaterialOrganism {
+    fn validate(&self, v: &mut crate::validate::Validator) {
+        v.attr("id", &self.id, 0);
+        v.field("extension", &self.extension, 0);
+        v.field("modifierExtension", &self.modifier_extension, 0);
+        v.field("family", &self.family, 0);
+        v.field("genus", &self.genus, 0);
+        v.field("species", &self.species, 0);
+        v.field("intraspecificType", &self.intraspecific_type, 0);
+        v.field("intraspecificDescription", &self.intraspecific_description, 0);
+        v.field("author", &self.author, 0);
+        v.field("hybrid", &self.hybrid, 0);
+        v.field("organismGeneral", &self.organism_general, 0);
+    }
+}
+
 /// 4.9.13.6.1 Author type (Conditional)
 ///
 /// 4.9.13.6.1 Author type (Conditional).
@@ -771,6 +824,16 @@ impl crate::visit::Walk for SubstanceSourceMaterialOrganismAuthor {
         w.field("modifierExtension", &mut self.modifier_extension);
         w.field("authorType", &mut self.author_type);
         w.field("authorDescription", &mut self.author_description);
+    }
+}
+
+impl crate::validate::Validate for SubstanceSourceMaterialOrganismAuthor {
+    fn validate(&self, v: &mut crate::validate::Validator) {
+        v.attr("id", &self.id, 0);
+        v.field("extension", &self.extension, 0);
+        v.field("modifierExtension", &self.modifier_extension, 0);
+        v.field("authorType", &self.author_type, 0);
+        v.field("authorDescription", &self.author_description, 0);
     }
 }
 
@@ -976,6 +1039,19 @@ impl crate::visit::Walk for SubstanceSourceMaterialOrganismHybrid {
     }
 }
 
+impl crate::validate::Validate for SubstanceSourceMaterialOrganismHybrid {
+    fn validate(&self, v: &mut crate::validate::Validator) {
+        v.attr("id", &self.id, 0);
+        v.field("extension", &self.extension, 0);
+        v.field("modifierExtension", &self.modifier_extension, 0);
+        v.field("maternalOrganismId", &self.maternal_organism_id, 0);
+        v.field("maternalOrganismName", &self.maternal_organism_name, 0);
+        v.field("paternalOrganismId", &self.paternal_organism_id, 0);
+        v.field("paternalOrganismName", &self.paternal_organism_name, 0);
+        v.field("hybridType", &self.hybrid_type, 0);
+    }
+}
+
 /// 4.9.13.7.1 Kingdom (Conditional)
 ///
 /// 4.9.13.7.1 Kingdom (Conditional).
@@ -1093,6 +1169,18 @@ impl crate::visit::Walk for SubstanceSourceMaterialOrganismOrganismGeneral {
     }
 }
 
+impl crate::validate::Validate for SubstanceSourceMaterialOrganismOrganismGeneral {
+    fn validate(&self, v: &mut crate::validate::Validator) {
+        v.attr("id", &self.id, 0);
+        v.field("extension", &self.extension, 0);
+        v.field("modifierExtension", &self.modifier_extension, 0);
+        v.field("kingdom", &self.kingdom, 0);
+        v.field("phylum", &self.phylum, 0);
+        v.field("class", &self.class, 0);
+        v.field("order", &self.order, 0);
+    }
+}
+
 /// To do
 ///
 /// To do.
@@ -1189,5 +1277,15 @@ impl crate::visit::Walk for SubstanceSourceMaterialPartDescription {
         w.field("modifierExtension", &mut self.modifier_extension);
         w.field("part", &mut self.part);
         w.field("partLocation", &mut self.part_location);
+    }
+}
+
+impl crate::validate::Validate for SubstanceSourceMaterialPartDescription {
+    fn validate(&self, v: &mut crate::validate::Validator) {
+        v.attr("id", &self.id, 0);
+        v.field("extension", &self.extension, 0);
+        v.field("modifierExtension", &self.modifier_extension, 0);
+        v.field("part", &self.part, 0);
+        v.field("partLocation", &self.part_location, 0);
     }
 }

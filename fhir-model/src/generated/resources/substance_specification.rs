@@ -335,6 +335,44 @@ impl crate::visit::Walk for SubstanceSpecification {
     }
 }
 
+impl crate::validate::Validate for SubstanceSpecification {
+    const IS_RESOURCE: bool = true;
+    fn validate(&self, v: &mut crate::validate::Validator) {
+        v.field("id", &self.id, 0);
+        v.field("meta", &self.meta, 0);
+        v.field("implicitRules", &self.implicit_rules, 0);
+        v.field("language", &self.language, 0);
+        v.field("text", &self.text, 0);
+        v.field("contained", &self.contained, 0);
+        v.field("extension", &self.extension, 0);
+        v.field("modifierExtension", &self.modifier_extension, 0);
+        v.field("identifier", &self.identifier, 0);
+        v.field("type", &self.type_, 0);
+        v.field("status", &self.status, 0);
+        v.field("domain", &self.domain, 0);
+        v.field("description", &self.description, 0);
+        v.refs("source", &self.source, 0, &["DocumentReference"]);
+        v.field("comment", &self.comment, 0);
+        v.field("moiety", &self.moiety, 0);
+        v.field("property", &self.property, 0);
+        v.refs(
+            "referenceInformation",
+            &self.reference_information,
+            0,
+            &["SubstanceReferenceInformation"],
+        );
+        v.field("structure", &self.structure, 0);
+        v.field("code", &self.code, 0);
+        v.field("name", &self.name, 0);
+        v.field("molecularWeight", &self.molecular_weight, 0);
+        v.field("relationship", &self.relationship, 0);
+        v.refs("nucleicAcid", &self.nucleic_acid, 0, &["SubstanceNucleicAcid"]);
+        v.refs("polymer", &self.polymer, 0, &["SubstancePolymer"]);
+        v.refs("protein", &self.protein, 0, &["SubstanceProtein"]);
+        v.refs("sourceMaterial", &self.source_material, 0, &["SubstanceSourceMaterial"]);
+    }
+}
+
 impl SubstanceSpecification {
     /// Adds a reference to a DocumentReference to `source`.
     pub fn push_source<T: crate::targets::SubstanceSpecificationSource>(
@@ -602,6 +640,21 @@ impl crate::visit::Walk for SubstanceSpecificationMoiety {
     }
 }
 
+impl crate::validate::Validate for SubstanceSpecificationMoiety {
+    fn validate(&self, v: &mut crate::validate::Validator) {
+        v.attr("id", &self.id, 0);
+        v.field("extension", &self.extension, 0);
+        v.field("modifierExtension", &self.modifier_extension, 0);
+        v.field("role", &self.role, 0);
+        v.field("identifier", &self.identifier, 0);
+        v.field("name", &self.name, 0);
+        v.field("stereochemistry", &self.stereochemistry, 0);
+        v.field("opticalActivity", &self.optical_activity, 0);
+        v.field("molecularFormula", &self.molecular_formula, 0);
+        v.choice("amount", &self.amount, 0);
+    }
+}
+
 /// Choice of types for `SubstanceSpecification.moiety.amount[x]`.
 ///
 /// In JSON the element name carries the type (`amountQuantity`, `amountString`, ...).
@@ -641,6 +694,15 @@ impl crate::visit::Walk for SubstanceSpecificationMoietyAmount {
             Self::String(v) => {
                 w.field("amountString", v);
             }
+        }
+    }
+}
+
+impl crate::validate::Validate for SubstanceSpecificationMoietyAmount {
+    fn validate(&self, v: &mut crate::validate::Validator) {
+        match self {
+            Self::Quantity(x) => v.variant("amountQuantity", x),
+            Self::String(x) => v.variant("amountString", x),
         }
     }
 }
@@ -814,6 +876,19 @@ impl crate::visit::Walk for SubstanceSpecificationProperty {
     }
 }
 
+impl crate::validate::Validate for SubstanceSpecificationProperty {
+    fn validate(&self, v: &mut crate::validate::Validator) {
+        v.attr("id", &self.id, 0);
+        v.field("extension", &self.extension, 0);
+        v.field("modifierExtension", &self.modifier_extension, 0);
+        v.field("category", &self.category, 0);
+        v.field("code", &self.code, 0);
+        v.field("parameters", &self.parameters, 0);
+        v.choice("definingSubstance", &self.defining_substance, 0);
+        v.choice("amount", &self.amount, 0);
+    }
+}
+
 /// Choice of types for `SubstanceSpecification.property.definingSubstance[x]`.
 ///
 /// In JSON the element name carries the type (`definingSubstanceReference`, `definingSubstanceCodeableConcept`, ...).
@@ -867,6 +942,21 @@ impl crate::visit::Walk for SubstanceSpecificationPropertyDefiningSubstance {
     }
 }
 
+impl crate::validate::Validate for SubstanceSpecificationPropertyDefiningSubstance {
+    fn validate(&self, v: &mut crate::validate::Validator) {
+        match self {
+            Self::Reference(x) => {
+                v.variant_ref(
+                    "definingSubstanceReference",
+                    x,
+                    &["SubstanceSpecification", "Substance"],
+                )
+            }
+            Self::CodeableConcept(x) => v.variant("definingSubstanceCodeableConcept", x),
+        }
+    }
+}
+
 /// Choice of types for `SubstanceSpecification.property.amount[x]`.
 ///
 /// In JSON the element name carries the type (`amountQuantity`, `amountString`, ...).
@@ -906,6 +996,15 @@ impl crate::visit::Walk for SubstanceSpecificationPropertyAmount {
             Self::String(v) => {
                 w.field("amountString", v);
             }
+        }
+    }
+}
+
+impl crate::validate::Validate for SubstanceSpecificationPropertyAmount {
+    fn validate(&self, v: &mut crate::validate::Validator) {
+        match self {
+            Self::Quantity(x) => v.variant("amountQuantity", x),
+            Self::String(x) => v.variant("amountString", x),
         }
     }
 }
@@ -1105,6 +1204,22 @@ impl crate::visit::Walk for SubstanceSpecificationStructure {
     }
 }
 
+impl crate::validate::Validate for SubstanceSpecificationStructure {
+    fn validate(&self, v: &mut crate::validate::Validator) {
+        v.attr("id", &self.id, 0);
+        v.field("extension", &self.extension, 0);
+        v.field("modifierExtension", &self.modifier_extension, 0);
+        v.field("stereochemistry", &self.stereochemistry, 0);
+        v.field("opticalActivity", &self.optical_activity, 0);
+        v.field("molecularFormula", &self.molecular_formula, 0);
+        v.field("molecularFormulaByMoiety", &self.molecular_formula_by_moiety, 0);
+        v.field("isotope", &self.isotope, 0);
+        v.field("molecularWeight", &self.molecular_weight, 0);
+        v.refs("source", &self.source, 0, &["DocumentReference"]);
+        v.field("representation", &self.representation, 0);
+    }
+}
+
 impl SubstanceSpecificationStructure {
     /// Adds a reference to a DocumentReference to `source`.
     pub fn push_source<T: crate::targets::SubstanceSpecificationStructureSource>(
@@ -1244,6 +1359,19 @@ impl crate::visit::Walk for SubstanceSpecificationStructureIsotope {
     }
 }
 
+impl crate::validate::Validate for SubstanceSpecificationStructureIsotope {
+    fn validate(&self, v: &mut crate::validate::Validator) {
+        v.attr("id", &self.id, 0);
+        v.field("extension", &self.extension, 0);
+        v.field("modifierExtension", &self.modifier_extension, 0);
+        v.field("identifier", &self.identifier, 0);
+        v.field("name", &self.name, 0);
+        v.field("substitution", &self.substitution, 0);
+        v.field("halfLife", &self.half_life, 0);
+        v.field("molecularWeight", &self.molecular_weight, 0);
+    }
+}
+
 /// The molecular weight or weight range (for proteins, polymers or nucleic acids)
 ///
 /// The molecular weight or weight range (for proteins, polymers or nucleic acids).
@@ -1349,6 +1477,18 @@ impl crate::visit::Walk for SubstanceSpecificationStructureIsotopeMolecularWeigh
         w.field("method", &mut self.method);
         w.field("type", &mut self.type_);
         w.field("amount", &mut self.amount);
+    }
+}
+
+impl crate::validate::Validate
+for SubstanceSpecificationStructureIsotopeMolecularWeight {
+    fn validate(&self, v: &mut crate::validate::Validator) {
+        v.attr("id", &self.id, 0);
+        v.field("extension", &self.extension, 0);
+        v.field("modifierExtension", &self.modifier_extension, 0);
+        v.field("method", &self.method, 0);
+        v.field("type", &self.type_, 0);
+        v.field("amount", &self.amount, 0);
     }
 }
 
@@ -1465,6 +1605,17 @@ impl crate::visit::Walk for SubstanceSpecificationStructureRepresentation {
         w.field("type", &mut self.type_);
         w.field("representation", &mut self.representation);
         w.field("attachment", &mut self.attachment);
+    }
+}
+
+impl crate::validate::Validate for SubstanceSpecificationStructureRepresentation {
+    fn validate(&self, v: &mut crate::validate::Validator) {
+        v.attr("id", &self.id, 0);
+        v.field("extension", &self.extension, 0);
+        v.field("modifierExtension", &self.modifier_extension, 0);
+        v.field("type", &self.type_, 0);
+        v.field("representation", &self.representation, 0);
+        v.field("attachment", &self.attachment, 0);
     }
 }
 
@@ -1595,6 +1746,19 @@ impl crate::visit::Walk for SubstanceSpecificationCode {
         w.field("statusDate", &mut self.status_date);
         w.field("comment", &mut self.comment);
         w.refs("source", &mut self.source, &["DocumentReference"]);
+    }
+}
+
+impl crate::validate::Validate for SubstanceSpecificationCode {
+    fn validate(&self, v: &mut crate::validate::Validator) {
+        v.attr("id", &self.id, 0);
+        v.field("extension", &self.extension, 0);
+        v.field("modifierExtension", &self.modifier_extension, 0);
+        v.field("code", &self.code, 0);
+        v.field("status", &self.status, 0);
+        v.field("statusDate", &self.status_date, 0);
+        v.field("comment", &self.comment, 0);
+        v.refs("source", &self.source, 0, &["DocumentReference"]);
     }
 }
 
@@ -1799,6 +1963,25 @@ impl crate::visit::Walk for SubstanceSpecificationName {
     }
 }
 
+impl crate::validate::Validate for SubstanceSpecificationName {
+    fn validate(&self, v: &mut crate::validate::Validator) {
+        v.attr("id", &self.id, 0);
+        v.field("extension", &self.extension, 0);
+        v.field("modifierExtension", &self.modifier_extension, 0);
+        v.field("name", &self.name, 1);
+        v.field("type", &self.type_, 0);
+        v.field("status", &self.status, 0);
+        v.field("preferred", &self.preferred, 0);
+        v.field("language", &self.language, 0);
+        v.field("domain", &self.domain, 0);
+        v.field("jurisdiction", &self.jurisdiction, 0);
+        v.field("synonym", &self.synonym, 0);
+        v.field("translation", &self.translation, 0);
+        v.field("official", &self.official, 0);
+        v.refs("source", &self.source, 0, &["DocumentReference"]);
+    }
+}
+
 impl SubstanceSpecificationName {
     /// A new `SubstanceSpecification.name` with its required elements: `name`.
     pub fn new(name: FhirString) -> Self {
@@ -1924,6 +2107,17 @@ impl crate::visit::Walk for SubstanceSpecificationNameOfficial {
         w.field("authority", &mut self.authority);
         w.field("status", &mut self.status);
         w.field("date", &mut self.date);
+    }
+}
+
+impl crate::validate::Validate for SubstanceSpecificationNameOfficial {
+    fn validate(&self, v: &mut crate::validate::Validator) {
+        v.attr("id", &self.id, 0);
+        v.field("extension", &self.extension, 0);
+        v.field("modifierExtension", &self.modifier_extension, 0);
+        v.field("authority", &self.authority, 0);
+        v.field("status", &self.status, 0);
+        v.field("date", &self.date, 0);
     }
 }
 
@@ -2142,6 +2336,21 @@ impl crate::visit::Walk for SubstanceSpecificationRelationship {
     }
 }
 
+impl crate::validate::Validate for SubstanceSpecificationRelationship {
+    fn validate(&self, v: &mut crate::validate::Validator) {
+        v.attr("id", &self.id, 0);
+        v.field("extension", &self.extension, 0);
+        v.field("modifierExtension", &self.modifier_extension, 0);
+        v.choice("substance", &self.substance, 0);
+        v.field("relationship", &self.relationship, 0);
+        v.field("isDefining", &self.is_defining, 0);
+        v.choice("amount", &self.amount, 0);
+        v.field("amountRatioLowLimit", &self.amount_ratio_low_limit, 0);
+        v.field("amountType", &self.amount_type, 0);
+        v.refs("source", &self.source, 0, &["DocumentReference"]);
+    }
+}
+
 impl SubstanceSpecificationRelationship {
     /// Adds a reference to a DocumentReference to `source`.
     pub fn push_source<T: crate::targets::SubstanceSpecificationRelationshipSource>(
@@ -2194,6 +2403,17 @@ impl crate::visit::Walk for SubstanceSpecificationRelationshipSubstance {
             Self::CodeableConcept(v) => {
                 w.field("substanceCodeableConcept", v);
             }
+        }
+    }
+}
+
+impl crate::validate::Validate for SubstanceSpecificationRelationshipSubstance {
+    fn validate(&self, v: &mut crate::validate::Validator) {
+        match self {
+            Self::Reference(x) => {
+                v.variant_ref("substanceReference", x, &["SubstanceSpecification"])
+            }
+            Self::CodeableConcept(x) => v.variant("substanceCodeableConcept", x),
         }
     }
 }
@@ -2255,6 +2475,17 @@ impl crate::visit::Walk for SubstanceSpecificationRelationshipAmount {
             Self::String(v) => {
                 w.field("amountString", v);
             }
+        }
+    }
+}
+
+impl crate::validate::Validate for SubstanceSpecificationRelationshipAmount {
+    fn validate(&self, v: &mut crate::validate::Validator) {
+        match self {
+            Self::Quantity(x) => v.variant("amountQuantity", x),
+            Self::Range(x) => v.variant("amountRange", x),
+            Self::Ratio(x) => v.variant("amountRatio", x),
+            Self::String(x) => v.variant("amountString", x),
         }
     }
 }

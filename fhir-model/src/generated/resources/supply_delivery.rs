@@ -285,6 +285,36 @@ impl crate::visit::Walk for SupplyDelivery {
     }
 }
 
+impl crate::validate::Validate for SupplyDelivery {
+    const IS_RESOURCE: bool = true;
+    fn validate(&self, v: &mut crate::validate::Validator) {
+        v.field("id", &self.id, 0);
+        v.field("meta", &self.meta, 0);
+        v.field("implicitRules", &self.implicit_rules, 0);
+        v.field("language", &self.language, 0);
+        v.field("text", &self.text, 0);
+        v.field("contained", &self.contained, 0);
+        v.field("extension", &self.extension, 0);
+        v.field("modifierExtension", &self.modifier_extension, 0);
+        v.field("identifier", &self.identifier, 0);
+        v.refs("basedOn", &self.based_on, 0, &["SupplyRequest"]);
+        v.refs("partOf", &self.part_of, 0, &["SupplyDelivery", "Contract"]);
+        v.field("status", &self.status, 0);
+        v.refs("patient", &self.patient, 0, &["Patient"]);
+        v.field("type", &self.type_, 0);
+        v.field("suppliedItem", &self.supplied_item, 0);
+        v.choice("occurrence", &self.occurrence, 0);
+        v.refs(
+            "supplier",
+            &self.supplier,
+            0,
+            &["Practitioner", "PractitionerRole", "Organization"],
+        );
+        v.refs("destination", &self.destination, 0, &["Location"]);
+        v.refs("receiver", &self.receiver, 0, &["Practitioner", "PractitionerRole"]);
+    }
+}
+
 impl SupplyDelivery {
     /// Adds a reference to a SupplyRequest to `basedOn`.
     pub fn push_based_on<T: crate::targets::SupplyDeliveryBasedOn>(
@@ -386,6 +416,16 @@ impl crate::visit::Walk for SupplyDeliveryOccurrence {
             Self::Timing(v) => {
                 w.field("occurrenceTiming", v);
             }
+        }
+    }
+}
+
+impl crate::validate::Validate for SupplyDeliveryOccurrence {
+    fn validate(&self, v: &mut crate::validate::Validator) {
+        match self {
+            Self::DateTime(x) => v.variant("occurrenceDateTime", x),
+            Self::Period(x) => v.variant("occurrencePeriod", x),
+            Self::Timing(x) => v.variant("occurrenceTiming", x),
         }
     }
 }
@@ -532,6 +572,16 @@ impl crate::visit::Walk for SupplyDeliverySuppliedItem {
     }
 }
 
+impl crate::validate::Validate for SupplyDeliverySuppliedItem {
+    fn validate(&self, v: &mut crate::validate::Validator) {
+        v.attr("id", &self.id, 0);
+        v.field("extension", &self.extension, 0);
+        v.field("modifierExtension", &self.modifier_extension, 0);
+        v.field("quantity", &self.quantity, 0);
+        v.choice("item", &self.item, 0);
+    }
+}
+
 /// Choice of types for `SupplyDelivery.suppliedItem.item[x]`.
 ///
 /// In JSON the element name carries the type (`itemCodeableConcept`, `itemReference`, ...).
@@ -570,6 +620,17 @@ impl crate::visit::Walk for SupplyDeliverySuppliedItemItem {
             }
             Self::Reference(v) => {
                 w.refs("itemReference", v, &["Medication", "Substance", "Device"]);
+            }
+        }
+    }
+}
+
+impl crate::validate::Validate for SupplyDeliverySuppliedItemItem {
+    fn validate(&self, v: &mut crate::validate::Validator) {
+        match self {
+            Self::CodeableConcept(x) => v.variant("itemCodeableConcept", x),
+            Self::Reference(x) => {
+                v.variant_ref("itemReference", x, &["Medication", "Substance", "Device"])
             }
         }
     }

@@ -372,6 +372,57 @@ impl crate::visit::Walk for SupplyRequest {
     }
 }
 
+impl crate::validate::Validate for SupplyRequest {
+    const IS_RESOURCE: bool = true;
+    fn validate(&self, v: &mut crate::validate::Validator) {
+        v.field("id", &self.id, 0);
+        v.field("meta", &self.meta, 0);
+        v.field("implicitRules", &self.implicit_rules, 0);
+        v.field("language", &self.language, 0);
+        v.field("text", &self.text, 0);
+        v.field("contained", &self.contained, 0);
+        v.field("extension", &self.extension, 0);
+        v.field("modifierExtension", &self.modifier_extension, 0);
+        v.field("identifier", &self.identifier, 0);
+        v.field("status", &self.status, 0);
+        v.field("category", &self.category, 0);
+        v.field("priority", &self.priority, 0);
+        v.choice("item", &self.item, 1);
+        v.field("quantity", &self.quantity, 1);
+        v.field("parameter", &self.parameter, 0);
+        v.choice("occurrence", &self.occurrence, 0);
+        v.field("authoredOn", &self.authored_on, 0);
+        v.refs(
+            "requester",
+            &self.requester,
+            0,
+            &[
+                "Practitioner",
+                "PractitionerRole",
+                "Organization",
+                "Patient",
+                "RelatedPerson",
+                "Device",
+            ],
+        );
+        v.refs("supplier", &self.supplier, 0, &["Organization", "HealthcareService"]);
+        v.field("reasonCode", &self.reason_code, 0);
+        v.refs(
+            "reasonReference",
+            &self.reason_reference,
+            0,
+            &["Condition", "Observation", "DiagnosticReport", "DocumentReference"],
+        );
+        v.refs("deliverFrom", &self.deliver_from, 0, &["Organization", "Location"]);
+        v.refs(
+            "deliverTo",
+            &self.deliver_to,
+            0,
+            &["Organization", "Location", "Patient"],
+        );
+    }
+}
+
 impl SupplyRequest {
     /// A new `SupplyRequest` with its required elements: `item`, `quantity`.
     pub fn new(item: SupplyRequestItem, quantity: Quantity) -> Self {
@@ -466,6 +517,17 @@ impl crate::visit::Walk for SupplyRequestItem {
     }
 }
 
+impl crate::validate::Validate for SupplyRequestItem {
+    fn validate(&self, v: &mut crate::validate::Validator) {
+        match self {
+            Self::CodeableConcept(x) => v.variant("itemCodeableConcept", x),
+            Self::Reference(x) => {
+                v.variant_ref("itemReference", x, &["Medication", "Substance", "Device"])
+            }
+        }
+    }
+}
+
 /// Choice of types for `SupplyRequest.occurrence[x]`.
 ///
 /// In JSON the element name carries the type (`occurrenceDateTime`, `occurrencePeriod`, ...).
@@ -516,6 +578,16 @@ impl crate::visit::Walk for SupplyRequestOccurrence {
             Self::Timing(v) => {
                 w.field("occurrenceTiming", v);
             }
+        }
+    }
+}
+
+impl crate::validate::Validate for SupplyRequestOccurrence {
+    fn validate(&self, v: &mut crate::validate::Validator) {
+        match self {
+            Self::DateTime(x) => v.variant("occurrenceDateTime", x),
+            Self::Period(x) => v.variant("occurrencePeriod", x),
+            Self::Timing(x) => v.variant("occurrenceTiming", x),
         }
     }
 }
@@ -689,6 +761,16 @@ impl crate::visit::Walk for SupplyRequestParameter {
     }
 }
 
+impl crate::validate::Validate for SupplyRequestParameter {
+    fn validate(&self, v: &mut crate::validate::Validator) {
+        v.attr("id", &self.id, 0);
+        v.field("extension", &self.extension, 0);
+        v.field("modifierExtension", &self.modifier_extension, 0);
+        v.field("code", &self.code, 0);
+        v.choice("value", &self.value, 0);
+    }
+}
+
 /// Choice of types for `SupplyRequest.parameter.value[x]`.
 ///
 /// In JSON the element name carries the type (`valueCodeableConcept`, `valueQuantity`, ...).
@@ -746,6 +828,17 @@ impl crate::visit::Walk for SupplyRequestParameterValue {
             Self::Boolean(v) => {
                 w.field("valueBoolean", v);
             }
+        }
+    }
+}
+
+impl crate::validate::Validate for SupplyRequestParameterValue {
+    fn validate(&self, v: &mut crate::validate::Validator) {
+        match self {
+            Self::CodeableConcept(x) => v.variant("valueCodeableConcept", x),
+            Self::Quantity(x) => v.variant("valueQuantity", x),
+            Self::Range(x) => v.variant("valueRange", x),
+            Self::Boolean(x) => v.variant("valueBoolean", x),
         }
     }
 }

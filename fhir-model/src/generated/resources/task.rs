@@ -537,6 +537,77 @@ impl crate::visit::Walk for Task {
     }
 }
 
+impl crate::validate::Validate for Task {
+    const IS_RESOURCE: bool = true;
+    fn validate(&self, v: &mut crate::validate::Validator) {
+        v.field("id", &self.id, 0);
+        v.field("meta", &self.meta, 0);
+        v.field("implicitRules", &self.implicit_rules, 0);
+        v.field("language", &self.language, 0);
+        v.field("text", &self.text, 0);
+        v.field("contained", &self.contained, 0);
+        v.field("extension", &self.extension, 0);
+        v.field("modifierExtension", &self.modifier_extension, 0);
+        v.field("identifier", &self.identifier, 0);
+        v.field("instantiatesCanonical", &self.instantiates_canonical, 0);
+        v.field("instantiatesUri", &self.instantiates_uri, 0);
+        v.refs("basedOn", &self.based_on, 0, &[]);
+        v.field("groupIdentifier", &self.group_identifier, 0);
+        v.refs("partOf", &self.part_of, 0, &["Task"]);
+        v.field("status", &self.status, 1);
+        v.field("statusReason", &self.status_reason, 0);
+        v.field("businessStatus", &self.business_status, 0);
+        v.field("intent", &self.intent, 1);
+        v.field("priority", &self.priority, 0);
+        v.field("code", &self.code, 0);
+        v.field("description", &self.description, 0);
+        v.refs("focus", &self.focus, 0, &[]);
+        v.refs("for", &self.for_, 0, &[]);
+        v.refs("encounter", &self.encounter, 0, &["Encounter"]);
+        v.field("executionPeriod", &self.execution_period, 0);
+        v.field("authoredOn", &self.authored_on, 0);
+        v.field("lastModified", &self.last_modified, 0);
+        v.refs(
+            "requester",
+            &self.requester,
+            0,
+            &[
+                "Device",
+                "Organization",
+                "Patient",
+                "Practitioner",
+                "PractitionerRole",
+                "RelatedPerson",
+            ],
+        );
+        v.field("performerType", &self.performer_type, 0);
+        v.refs(
+            "owner",
+            &self.owner,
+            0,
+            &[
+                "Practitioner",
+                "PractitionerRole",
+                "Organization",
+                "CareTeam",
+                "HealthcareService",
+                "Patient",
+                "Device",
+                "RelatedPerson",
+            ],
+        );
+        v.refs("location", &self.location, 0, &["Location"]);
+        v.field("reasonCode", &self.reason_code, 0);
+        v.refs("reasonReference", &self.reason_reference, 0, &[]);
+        v.refs("insurance", &self.insurance, 0, &["Coverage", "ClaimResponse"]);
+        v.field("note", &self.note, 0);
+        v.refs("relevantHistory", &self.relevant_history, 0, &["Provenance"]);
+        v.field("restriction", &self.restriction, 0);
+        v.field("input", &self.input, 0);
+        v.field("output", &self.output, 0);
+    }
+}
+
 impl Task {
     /// A new `Task` with its required elements: `status`, `intent`.
     pub fn new(status: codes::TaskStatus, intent: codes::TaskIntent) -> Self {
@@ -751,6 +822,29 @@ impl crate::visit::Walk for TaskRestriction {
         w.refs(
             "recipient",
             &mut self.recipient,
+            &[
+                "Patient",
+                "Practitioner",
+                "PractitionerRole",
+                "RelatedPerson",
+                "Group",
+                "Organization",
+            ],
+        );
+    }
+}
+
+impl crate::validate::Validate for TaskRestriction {
+    fn validate(&self, v: &mut crate::validate::Validator) {
+        v.attr("id", &self.id, 0);
+        v.field("extension", &self.extension, 0);
+        v.field("modifierExtension", &self.modifier_extension, 0);
+        v.field("repetitions", &self.repetitions, 0);
+        v.field("period", &self.period, 0);
+        v.refs(
+            "recipient",
+            &self.recipient,
+            0,
             &[
                 "Patient",
                 "Practitioner",
@@ -1564,6 +1658,16 @@ impl crate::visit::Walk for TaskInput {
     }
 }
 
+impl crate::validate::Validate for TaskInput {
+    fn validate(&self, v: &mut crate::validate::Validator) {
+        v.attr("id", &self.id, 0);
+        v.field("extension", &self.extension, 0);
+        v.field("modifierExtension", &self.modifier_extension, 0);
+        v.field("type", &self.type_, 1);
+        v.choice("value", &self.value, 1);
+    }
+}
+
 impl TaskInput {
     /// A new `Task.input` with its required elements: `type`, `value`.
     pub fn new(type_: CodeableConcept, value: TaskInputValue) -> Self {
@@ -2058,6 +2162,63 @@ impl crate::visit::Walk for TaskInputValue {
             Self::Meta(v) => {
                 w.field("valueMeta", v);
             }
+        }
+    }
+}
+
+impl crate::validate::Validate for TaskInputValue {
+    fn validate(&self, v: &mut crate::validate::Validator) {
+        match self {
+            Self::Base64Binary(x) => v.variant("valueBase64Binary", x),
+            Self::Boolean(x) => v.variant("valueBoolean", x),
+            Self::Canonical(x) => v.variant("valueCanonical", x),
+            Self::Code(x) => v.variant("valueCode", x),
+            Self::Date(x) => v.variant("valueDate", x),
+            Self::DateTime(x) => v.variant("valueDateTime", x),
+            Self::Decimal(x) => v.variant("valueDecimal", x),
+            Self::Id(x) => v.variant("valueId", x),
+            Self::Instant(x) => v.variant("valueInstant", x),
+            Self::Integer(x) => v.variant("valueInteger", x),
+            Self::Markdown(x) => v.variant("valueMarkdown", x),
+            Self::Oid(x) => v.variant("valueOid", x),
+            Self::PositiveInt(x) => v.variant("valuePositiveInt", x),
+            Self::String(x) => v.variant("valueString", x),
+            Self::Time(x) => v.variant("valueTime", x),
+            Self::UnsignedInt(x) => v.variant("valueUnsignedInt", x),
+            Self::Uri(x) => v.variant("valueUri", x),
+            Self::Url(x) => v.variant("valueUrl", x),
+            Self::Uuid(x) => v.variant("valueUuid", x),
+            Self::Address(x) => v.variant("valueAddress", x),
+            Self::Age(x) => v.variant("valueAge", x),
+            Self::Annotation(x) => v.variant("valueAnnotation", x),
+            Self::Attachment(x) => v.variant("valueAttachment", x),
+            Self::CodeableConcept(x) => v.variant("valueCodeableConcept", x),
+            Self::Coding(x) => v.variant("valueCoding", x),
+            Self::ContactPoint(x) => v.variant("valueContactPoint", x),
+            Self::Count(x) => v.variant("valueCount", x),
+            Self::Distance(x) => v.variant("valueDistance", x),
+            Self::Duration(x) => v.variant("valueDuration", x),
+            Self::HumanName(x) => v.variant("valueHumanName", x),
+            Self::Identifier(x) => v.variant("valueIdentifier", x),
+            Self::Money(x) => v.variant("valueMoney", x),
+            Self::Period(x) => v.variant("valuePeriod", x),
+            Self::Quantity(x) => v.variant("valueQuantity", x),
+            Self::Range(x) => v.variant("valueRange", x),
+            Self::Ratio(x) => v.variant("valueRatio", x),
+            Self::Reference(x) => v.variant_ref("valueReference", x, &[]),
+            Self::SampledData(x) => v.variant("valueSampledData", x),
+            Self::Signature(x) => v.variant("valueSignature", x),
+            Self::Timing(x) => v.variant("valueTiming", x),
+            Self::ContactDetail(x) => v.variant("valueContactDetail", x),
+            Self::Contributor(x) => v.variant("valueContributor", x),
+            Self::DataRequirement(x) => v.variant("valueDataRequirement", x),
+            Self::Expression(x) => v.variant("valueExpression", x),
+            Self::ParameterDefinition(x) => v.variant("valueParameterDefinition", x),
+            Self::RelatedArtifact(x) => v.variant("valueRelatedArtifact", x),
+            Self::TriggerDefinition(x) => v.variant("valueTriggerDefinition", x),
+            Self::UsageContext(x) => v.variant("valueUsageContext", x),
+            Self::Dosage(x) => v.variant("valueDosage", x),
+            Self::Meta(x) => v.variant("valueMeta", x),
         }
     }
 }
@@ -2852,6 +3013,16 @@ impl crate::visit::Walk for TaskOutput {
     }
 }
 
+impl crate::validate::Validate for TaskOutput {
+    fn validate(&self, v: &mut crate::validate::Validator) {
+        v.attr("id", &self.id, 0);
+        v.field("extension", &self.extension, 0);
+        v.field("modifierExtension", &self.modifier_extension, 0);
+        v.field("type", &self.type_, 1);
+        v.choice("value", &self.value, 1);
+    }
+}
+
 impl TaskOutput {
     /// A new `Task.output` with its required elements: `type`, `value`.
     pub fn new(type_: CodeableConcept, value: TaskOutputValue) -> Self {
@@ -3346,6 +3517,63 @@ impl crate::visit::Walk for TaskOutputValue {
             Self::Meta(v) => {
                 w.field("valueMeta", v);
             }
+        }
+    }
+}
+
+impl crate::validate::Validate for TaskOutputValue {
+    fn validate(&self, v: &mut crate::validate::Validator) {
+        match self {
+            Self::Base64Binary(x) => v.variant("valueBase64Binary", x),
+            Self::Boolean(x) => v.variant("valueBoolean", x),
+            Self::Canonical(x) => v.variant("valueCanonical", x),
+            Self::Code(x) => v.variant("valueCode", x),
+            Self::Date(x) => v.variant("valueDate", x),
+            Self::DateTime(x) => v.variant("valueDateTime", x),
+            Self::Decimal(x) => v.variant("valueDecimal", x),
+            Self::Id(x) => v.variant("valueId", x),
+            Self::Instant(x) => v.variant("valueInstant", x),
+            Self::Integer(x) => v.variant("valueInteger", x),
+            Self::Markdown(x) => v.variant("valueMarkdown", x),
+            Self::Oid(x) => v.variant("valueOid", x),
+            Self::PositiveInt(x) => v.variant("valuePositiveInt", x),
+            Self::String(x) => v.variant("valueString", x),
+            Self::Time(x) => v.variant("valueTime", x),
+            Self::UnsignedInt(x) => v.variant("valueUnsignedInt", x),
+            Self::Uri(x) => v.variant("valueUri", x),
+            Self::Url(x) => v.variant("valueUrl", x),
+            Self::Uuid(x) => v.variant("valueUuid", x),
+            Self::Address(x) => v.variant("valueAddress", x),
+            Self::Age(x) => v.variant("valueAge", x),
+            Self::Annotation(x) => v.variant("valueAnnotation", x),
+            Self::Attachment(x) => v.variant("valueAttachment", x),
+            Self::CodeableConcept(x) => v.variant("valueCodeableConcept", x),
+            Self::Coding(x) => v.variant("valueCoding", x),
+            Self::ContactPoint(x) => v.variant("valueContactPoint", x),
+            Self::Count(x) => v.variant("valueCount", x),
+            Self::Distance(x) => v.variant("valueDistance", x),
+            Self::Duration(x) => v.variant("valueDuration", x),
+            Self::HumanName(x) => v.variant("valueHumanName", x),
+            Self::Identifier(x) => v.variant("valueIdentifier", x),
+            Self::Money(x) => v.variant("valueMoney", x),
+            Self::Period(x) => v.variant("valuePeriod", x),
+            Self::Quantity(x) => v.variant("valueQuantity", x),
+            Self::Range(x) => v.variant("valueRange", x),
+            Self::Ratio(x) => v.variant("valueRatio", x),
+            Self::Reference(x) => v.variant_ref("valueReference", x, &[]),
+            Self::SampledData(x) => v.variant("valueSampledData", x),
+            Self::Signature(x) => v.variant("valueSignature", x),
+            Self::Timing(x) => v.variant("valueTiming", x),
+            Self::ContactDetail(x) => v.variant("valueContactDetail", x),
+            Self::Contributor(x) => v.variant("valueContributor", x),
+            Self::DataRequirement(x) => v.variant("valueDataRequirement", x),
+            Self::Expression(x) => v.variant("valueExpression", x),
+            Self::ParameterDefinition(x) => v.variant("valueParameterDefinition", x),
+            Self::RelatedArtifact(x) => v.variant("valueRelatedArtifact", x),
+            Self::TriggerDefinition(x) => v.variant("valueTriggerDefinition", x),
+            Self::UsageContext(x) => v.variant("valueUsageContext", x),
+            Self::Dosage(x) => v.variant("valueDosage", x),
+            Self::Meta(x) => v.variant("valueMeta", x),
         }
     }
 }

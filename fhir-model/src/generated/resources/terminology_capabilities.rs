@@ -404,6 +404,44 @@ impl crate::visit::Walk for TerminologyCapabilities {
     }
 }
 
+impl crate::validate::Validate for TerminologyCapabilities {
+    const IS_RESOURCE: bool = true;
+    fn validate(&self, v: &mut crate::validate::Validator) {
+        v.field("id", &self.id, 0);
+        v.field("meta", &self.meta, 0);
+        v.field("implicitRules", &self.implicit_rules, 0);
+        v.field("language", &self.language, 0);
+        v.field("text", &self.text, 0);
+        v.field("contained", &self.contained, 0);
+        v.field("extension", &self.extension, 0);
+        v.field("modifierExtension", &self.modifier_extension, 0);
+        v.field("url", &self.url, 0);
+        v.field("version", &self.version, 0);
+        v.field("name", &self.name, 0);
+        v.field("title", &self.title, 0);
+        v.field("status", &self.status, 1);
+        v.field("experimental", &self.experimental, 0);
+        v.field("date", &self.date, 1);
+        v.field("publisher", &self.publisher, 0);
+        v.field("contact", &self.contact, 0);
+        v.field("description", &self.description, 0);
+        v.field("useContext", &self.use_context, 0);
+        v.field("jurisdiction", &self.jurisdiction, 0);
+        v.field("purpose", &self.purpose, 0);
+        v.field("copyright", &self.copyright, 0);
+        v.field("kind", &self.kind, 1);
+        v.field("software", &self.software, 0);
+        v.field("implementation", &self.implementation, 0);
+        v.field("lockedDate", &self.locked_date, 0);
+        v.field("codeSystem", &self.code_system, 0);
+        v.field("expansion", &self.expansion, 0);
+        v.field("codeSearch", &self.code_search, 0);
+        v.field("validateCode", &self.validate_code, 0);
+        v.field("translation", &self.translation, 0);
+        v.field("closure", &self.closure, 0);
+    }
+}
+
 impl TerminologyCapabilities {
     /// A new `TerminologyCapabilities` with its required elements: `status`, `date`, `kind`.
     pub fn new(
@@ -556,6 +594,16 @@ impl crate::visit::Walk for TerminologyCapabilitiesSoftware {
     }
 }
 
+impl crate::validate::Validate for TerminologyCapabilitiesSoftware {
+    fn validate(&self, v: &mut crate::validate::Validator) {
+        v.attr("id", &self.id, 0);
+        v.field("extension", &self.extension, 0);
+        v.field("modifierExtension", &self.modifier_extension, 0);
+        v.field("name", &self.name, 1);
+        v.field("version", &self.version, 0);
+    }
+}
+
 impl TerminologyCapabilitiesSoftware {
     /// A new `TerminologyCapabilities.software` with its required elements: `name`.
     pub fn new(name: FhirString) -> Self {
@@ -672,6 +720,16 @@ impl crate::visit::Walk for TerminologyCapabilitiesImplementation {
         w.field("modifierExtension", &mut self.modifier_extension);
         w.field("description", &mut self.description);
         w.field("url", &mut self.url);
+    }
+}
+
+impl crate::validate::Validate for TerminologyCapabilitiesImplementation {
+    fn validate(&self, v: &mut crate::validate::Validator) {
+        v.attr("id", &self.id, 0);
+        v.field("extension", &self.extension, 0);
+        v.field("modifierExtension", &self.modifier_extension, 0);
+        v.field("description", &self.description, 1);
+        v.field("url", &self.url, 0);
     }
 }
 
@@ -794,6 +852,17 @@ impl crate::visit::Walk for TerminologyCapabilitiesCodeSystem {
         w.field("uri", &mut self.uri);
         w.field("version", &mut self.version);
         w.field("subsumption", &mut self.subsumption);
+    }
+}
+
+impl crate::validate::Validate for TerminologyCapabilitiesCodeSystem {
+    fn validate(&self, v: &mut crate::validate::Validator) {
+        v.attr("id", &self.id, 0);
+        v.field("extension", &self.extension, 0);
+        v.field("modifierExtension", &self.modifier_extension, 0);
+        v.field("uri", &self.uri, 0);
+        v.field("version", &self.version, 0);
+        v.field("subsumption", &self.subsumption, 0);
     }
 }
 
@@ -947,6 +1016,20 @@ impl crate::visit::Walk for TerminologyCapabilitiesCodeSystemVersion {
     }
 }
 
+impl crate::validate::Validate for TerminologyCapabilitiesCodeSystemVersion {
+    fn validate(&self, v: &mut crate::validate::Validator) {
+        v.attr("id", &self.id, 0);
+        v.field("extension", &self.extension, 0);
+        v.field("modifierExtension", &self.modifier_extension, 0);
+        v.field("code", &self.code, 0);
+        v.field("isDefault", &self.is_default, 0);
+        v.field("compositional", &self.compositional, 0);
+        v.field("language", &self.language, 0);
+        v.field("filter", &self.filter, 0);
+        v.field("property", &self.property, 0);
+    }
+}
+
 /// Filter Properties supported
 ///
 /// Filter Properties supported.
@@ -1063,6 +1146,16 @@ impl crate::visit::Walk for TerminologyCapabilitiesCodeSystemVersionFilter {
         w.field("modifierExtension", &mut self.modifier_extension);
         w.field("code", &mut self.code);
         w.field("op", &mut self.op);
+    }
+}
+
+impl crate::validate::Validate for TerminologyCapabilitiesCodeSystemVersionFilter {
+    fn validate(&self, v: &mut crate::validate::Validator) {
+        v.attr("id", &self.id, 0);
+        v.field("extension", &self.extension, 0);
+        v.field("modifierExtension", &self.modifier_extension, 0);
+        v.field("code", &self.code, 1);
+        v.field("op", &self.op, 1);
     }
 }
 
@@ -1211,6 +1304,19 @@ impl crate::visit::Walk for TerminologyCapabilitiesExpansion {
     }
 }
 
+impl crate::validate::Validate for TerminologyCapabilitiesExpansion {
+    fn validate(&self, v: &mut crate::validate::Validator) {
+        v.attr("id", &self.id, 0);
+        v.field("extension", &self.extension, 0);
+        v.field("modifierExtension", &self.modifier_extension, 0);
+        v.field("hierarchical", &self.hierarchical, 0);
+        v.field("paging", &self.paging, 0);
+        v.field("incomplete", &self.incomplete, 0);
+        v.field("parameter", &self.parameter, 0);
+        v.field("textFilter", &self.text_filter, 0);
+    }
+}
+
 /// Supported expansion parameter
 ///
 /// Supported expansion parameter.
@@ -1317,6 +1423,16 @@ impl crate::visit::Walk for TerminologyCapabilitiesExpansionParameter {
         w.field("modifierExtension", &mut self.modifier_extension);
         w.field("name", &mut self.name);
         w.field("documentation", &mut self.documentation);
+    }
+}
+
+impl crate::validate::Validate for TerminologyCapabilitiesExpansionParameter {
+    fn validate(&self, v: &mut crate::validate::Validator) {
+        v.attr("id", &self.id, 0);
+        v.field("extension", &self.extension, 0);
+        v.field("modifierExtension", &self.modifier_extension, 0);
+        v.field("name", &self.name, 1);
+        v.field("documentation", &self.documentation, 0);
     }
 }
 
@@ -1428,6 +1544,15 @@ impl crate::visit::Walk for TerminologyCapabilitiesValidateCode {
     }
 }
 
+impl crate::validate::Validate for TerminologyCapabilitiesValidateCode {
+    fn validate(&self, v: &mut crate::validate::Validator) {
+        v.attr("id", &self.id, 0);
+        v.field("extension", &self.extension, 0);
+        v.field("modifierExtension", &self.modifier_extension, 0);
+        v.field("translations", &self.translations, 1);
+    }
+}
+
 impl TerminologyCapabilitiesValidateCode {
     /// A new `TerminologyCapabilities.validateCode` with its required elements: `translations`.
     pub fn new(translations: bool) -> Self {
@@ -1536,6 +1661,15 @@ impl crate::visit::Walk for TerminologyCapabilitiesTranslation {
     }
 }
 
+impl crate::validate::Validate for TerminologyCapabilitiesTranslation {
+    fn validate(&self, v: &mut crate::validate::Validator) {
+        v.attr("id", &self.id, 0);
+        v.field("extension", &self.extension, 0);
+        v.field("modifierExtension", &self.modifier_extension, 0);
+        v.field("needsMap", &self.needs_map, 1);
+    }
+}
+
 impl TerminologyCapabilitiesTranslation {
     /// A new `TerminologyCapabilities.translation` with its required elements: `needsMap`.
     pub fn new(needs_map: bool) -> Self {
@@ -1635,5 +1769,14 @@ impl crate::visit::Walk for TerminologyCapabilitiesClosure {
         w.field("extension", &mut self.extension);
         w.field("modifierExtension", &mut self.modifier_extension);
         w.field("translation", &mut self.translation);
+    }
+}
+
+impl crate::validate::Validate for TerminologyCapabilitiesClosure {
+    fn validate(&self, v: &mut crate::validate::Validator) {
+        v.attr("id", &self.id, 0);
+        v.field("extension", &self.extension, 0);
+        v.field("modifierExtension", &self.modifier_extension, 0);
+        v.field("translation", &self.translation, 0);
     }
 }

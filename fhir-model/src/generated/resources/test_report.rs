@@ -277,6 +277,32 @@ impl crate::visit::Walk for TestReport {
     }
 }
 
+impl crate::validate::Validate for TestReport {
+    const IS_RESOURCE: bool = true;
+    fn validate(&self, v: &mut crate::validate::Validator) {
+        v.field("id", &self.id, 0);
+        v.field("meta", &self.meta, 0);
+        v.field("implicitRules", &self.implicit_rules, 0);
+        v.field("language", &self.language, 0);
+        v.field("text", &self.text, 0);
+        v.field("contained", &self.contained, 0);
+        v.field("extension", &self.extension, 0);
+        v.field("modifierExtension", &self.modifier_extension, 0);
+        v.field("identifier", &self.identifier, 0);
+        v.field("name", &self.name, 0);
+        v.field("status", &self.status, 1);
+        v.refs("testScript", &self.test_script, 1, &["TestScript"]);
+        v.field("result", &self.result, 1);
+        v.field("score", &self.score, 0);
+        v.field("tester", &self.tester, 0);
+        v.field("issued", &self.issued, 0);
+        v.field("participant", &self.participant, 0);
+        v.field("setup", &self.setup, 0);
+        v.field("test", &self.test, 0);
+        v.field("teardown", &self.teardown, 0);
+    }
+}
+
 impl TestReport {
     /// A new `TestReport` with its required elements: `status`, `testScript`, `result`.
     pub fn new<T1: crate::targets::TestReportTestScript>(
@@ -454,6 +480,17 @@ impl crate::visit::Walk for TestReportParticipant {
     }
 }
 
+impl crate::validate::Validate for TestReportParticipant {
+    fn validate(&self, v: &mut crate::validate::Validator) {
+        v.attr("id", &self.id, 0);
+        v.field("extension", &self.extension, 0);
+        v.field("modifierExtension", &self.modifier_extension, 0);
+        v.field("type", &self.type_, 1);
+        v.field("uri", &self.uri, 1);
+        v.field("display", &self.display, 0);
+    }
+}
+
 impl TestReportParticipant {
     /// A new `TestReport.participant` with its required elements: `type`, `uri`.
     pub fn new(type_: codes::TestReportParticipantType, uri: Uri) -> Self {
@@ -555,6 +592,15 @@ impl crate::visit::Walk for TestReportSetup {
         w.field("extension", &mut self.extension);
         w.field("modifierExtension", &mut self.modifier_extension);
         w.field("action", &mut self.action);
+    }
+}
+
+impl crate::validate::Validate for TestReportSetup {
+    fn validate(&self, v: &mut crate::validate::Validator) {
+        v.attr("id", &self.id, 0);
+        v.field("extension", &self.extension, 0);
+        v.field("modifierExtension", &self.modifier_extension, 0);
+        v.field("action", &self.action, 1);
     }
 }
 
@@ -664,6 +710,16 @@ impl crate::visit::Walk for TestReportSetupAction {
         w.field("modifierExtension", &mut self.modifier_extension);
         w.field("operation", &mut self.operation);
         w.field("assert", &mut self.assert);
+    }
+}
+
+impl crate::validate::Validate for TestReportSetupAction {
+    fn validate(&self, v: &mut crate::validate::Validator) {
+        v.attr("id", &self.id, 0);
+        v.field("extension", &self.extension, 0);
+        v.field("modifierExtension", &self.modifier_extension, 0);
+        v.field("operation", &self.operation, 0);
+        v.field("assert", &self.assert, 0);
     }
 }
 
@@ -784,6 +840,17 @@ impl crate::visit::Walk for TestReportSetupActionOperation {
         w.field("result", &mut self.result);
         w.field("message", &mut self.message);
         w.field("detail", &mut self.detail);
+    }
+}
+
+impl crate::validate::Validate for TestReportSetupActionOperation {
+    fn validate(&self, v: &mut crate::validate::Validator) {
+        v.attr("id", &self.id, 0);
+        v.field("extension", &self.extension, 0);
+        v.field("modifierExtension", &self.modifier_extension, 0);
+        v.field("result", &self.result, 1);
+        v.field("message", &self.message, 0);
+        v.field("detail", &self.detail, 0);
     }
 }
 
@@ -917,6 +984,17 @@ impl crate::visit::Walk for TestReportSetupActionAssert {
     }
 }
 
+impl crate::validate::Validate for TestReportSetupActionAssert {
+    fn validate(&self, v: &mut crate::validate::Validator) {
+        v.attr("id", &self.id, 0);
+        v.field("extension", &self.extension, 0);
+        v.field("modifierExtension", &self.modifier_extension, 0);
+        v.field("result", &self.result, 1);
+        v.field("message", &self.message, 0);
+        v.field("detail", &self.detail, 0);
+    }
+}
+
 impl TestReportSetupActionAssert {
     /// A new `TestReport.setup.action.assert` with its required elements: `result`.
     pub fn new(result: codes::TestReportActionResult) -> Self {
@@ -1042,6 +1120,17 @@ impl crate::visit::Walk for TestReportTest {
     }
 }
 
+impl crate::validate::Validate for TestReportTest {
+    fn validate(&self, v: &mut crate::validate::Validator) {
+        v.attr("id", &self.id, 0);
+        v.field("extension", &self.extension, 0);
+        v.field("modifierExtension", &self.modifier_extension, 0);
+        v.field("name", &self.name, 0);
+        v.field("description", &self.description, 0);
+        v.field("action", &self.action, 1);
+    }
+}
+
 impl TestReportTest {
     /// A new `TestReport.test` with its required elements: `action` (its first item).
     pub fn new(action: TestReportTestAction) -> Self {
@@ -1151,6 +1240,16 @@ impl crate::visit::Walk for TestReportTestAction {
     }
 }
 
+impl crate::validate::Validate for TestReportTestAction {
+    fn validate(&self, v: &mut crate::validate::Validator) {
+        v.attr("id", &self.id, 0);
+        v.field("extension", &self.extension, 0);
+        v.field("modifierExtension", &self.modifier_extension, 0);
+        v.field("operation", &self.operation, 0);
+        v.field("assert", &self.assert, 0);
+    }
+}
+
 /// The results of running the series of required clean up steps
 ///
 /// The results of the series of operations required to clean up after all the tests were executed (successfully or otherwise).
@@ -1241,6 +1340,15 @@ impl crate::visit::Walk for TestReportTeardown {
         w.field("extension", &mut self.extension);
         w.field("modifierExtension", &mut self.modifier_extension);
         w.field("action", &mut self.action);
+    }
+}
+
+impl crate::validate::Validate for TestReportTeardown {
+    fn validate(&self, v: &mut crate::validate::Validator) {
+        v.attr("id", &self.id, 0);
+        v.field("extension", &self.extension, 0);
+        v.field("modifierExtension", &self.modifier_extension, 0);
+        v.field("action", &self.action, 1);
     }
 }
 
@@ -1344,6 +1452,15 @@ impl crate::visit::Walk for TestReportTeardownAction {
         w.field("extension", &mut self.extension);
         w.field("modifierExtension", &mut self.modifier_extension);
         w.field("operation", &mut self.operation);
+    }
+}
+
+impl crate::validate::Validate for TestReportTeardownAction {
+    fn validate(&self, v: &mut crate::validate::Validator) {
+        v.attr("id", &self.id, 0);
+        v.field("extension", &self.extension, 0);
+        v.field("modifierExtension", &self.modifier_extension, 0);
+        v.field("operation", &self.operation, 1);
     }
 }
 

@@ -398,6 +398,44 @@ impl crate::visit::Walk for TestScript {
     }
 }
 
+impl crate::validate::Validate for TestScript {
+    const IS_RESOURCE: bool = true;
+    fn validate(&self, v: &mut crate::validate::Validator) {
+        v.field("id", &self.id, 0);
+        v.field("meta", &self.meta, 0);
+        v.field("implicitRules", &self.implicit_rules, 0);
+        v.field("language", &self.language, 0);
+        v.field("text", &self.text, 0);
+        v.field("contained", &self.contained, 0);
+        v.field("extension", &self.extension, 0);
+        v.field("modifierExtension", &self.modifier_extension, 0);
+        v.field("url", &self.url, 1);
+        v.field("identifier", &self.identifier, 0);
+        v.field("version", &self.version, 0);
+        v.field("name", &self.name, 1);
+        v.field("title", &self.title, 0);
+        v.field("status", &self.status, 1);
+        v.field("experimental", &self.experimental, 0);
+        v.field("date", &self.date, 0);
+        v.field("publisher", &self.publisher, 0);
+        v.field("contact", &self.contact, 0);
+        v.field("description", &self.description, 0);
+        v.field("useContext", &self.use_context, 0);
+        v.field("jurisdiction", &self.jurisdiction, 0);
+        v.field("purpose", &self.purpose, 0);
+        v.field("copyright", &self.copyright, 0);
+        v.field("origin", &self.origin, 0);
+        v.field("destination", &self.destination, 0);
+        v.field("metadata", &self.metadata, 0);
+        v.field("fixture", &self.fixture, 0);
+        v.refs("profile", &self.profile, 0, &[]);
+        v.field("variable", &self.variable, 0);
+        v.field("setup", &self.setup, 0);
+        v.field("test", &self.test, 0);
+        v.field("teardown", &self.teardown, 0);
+    }
+}
+
 impl TestScript {
     /// A new `TestScript` with its required elements: `url`, `name`, `status`.
     pub fn new(url: Uri, name: FhirString, status: codes::PublicationStatus) -> Self {
@@ -547,6 +585,16 @@ impl crate::visit::Walk for TestScriptOrigin {
     }
 }
 
+impl crate::validate::Validate for TestScriptOrigin {
+    fn validate(&self, v: &mut crate::validate::Validator) {
+        v.attr("id", &self.id, 0);
+        v.field("extension", &self.extension, 0);
+        v.field("modifierExtension", &self.modifier_extension, 0);
+        v.field("index", &self.index, 1);
+        v.field("profile", &self.profile, 1);
+    }
+}
+
 impl TestScriptOrigin {
     /// A new `TestScript.origin` with its required elements: `index`, `profile`.
     pub fn new(index: i32, profile: Coding) -> Self {
@@ -668,6 +716,16 @@ impl crate::visit::Walk for TestScriptDestination {
     }
 }
 
+impl crate::validate::Validate for TestScriptDestination {
+    fn validate(&self, v: &mut crate::validate::Validator) {
+        v.attr("id", &self.id, 0);
+        v.field("extension", &self.extension, 0);
+        v.field("modifierExtension", &self.modifier_extension, 0);
+        v.field("index", &self.index, 1);
+        v.field("profile", &self.profile, 1);
+    }
+}
+
 impl TestScriptDestination {
     /// A new `TestScript.destination` with its required elements: `index`, `profile`.
     pub fn new(index: i32, profile: Coding) -> Self {
@@ -778,6 +836,16 @@ impl crate::visit::Walk for TestScriptMetadata {
         w.field("modifierExtension", &mut self.modifier_extension);
         w.field("link", &mut self.link);
         w.field("capability", &mut self.capability);
+    }
+}
+
+impl crate::validate::Validate for TestScriptMetadata {
+    fn validate(&self, v: &mut crate::validate::Validator) {
+        v.attr("id", &self.id, 0);
+        v.field("extension", &self.extension, 0);
+        v.field("modifierExtension", &self.modifier_extension, 0);
+        v.field("link", &self.link, 0);
+        v.field("capability", &self.capability, 1);
     }
 }
 
@@ -897,6 +965,16 @@ impl crate::visit::Walk for TestScriptMetadataLink {
         w.field("modifierExtension", &mut self.modifier_extension);
         w.field("url", &mut self.url);
         w.field("description", &mut self.description);
+    }
+}
+
+impl crate::validate::Validate for TestScriptMetadataLink {
+    fn validate(&self, v: &mut crate::validate::Validator) {
+        v.attr("id", &self.id, 0);
+        v.field("extension", &self.extension, 0);
+        v.field("modifierExtension", &self.modifier_extension, 0);
+        v.field("url", &self.url, 1);
+        v.field("description", &self.description, 0);
     }
 }
 
@@ -1091,6 +1169,21 @@ impl crate::visit::Walk for TestScriptMetadataCapability {
     }
 }
 
+impl crate::validate::Validate for TestScriptMetadataCapability {
+    fn validate(&self, v: &mut crate::validate::Validator) {
+        v.attr("id", &self.id, 0);
+        v.field("extension", &self.extension, 0);
+        v.field("modifierExtension", &self.modifier_extension, 0);
+        v.field("required", &self.required, 1);
+        v.field("validated", &self.validated, 1);
+        v.field("description", &self.description, 0);
+        v.field("origin", &self.origin, 0);
+        v.field("destination", &self.destination, 0);
+        v.field("link", &self.link, 0);
+        v.field("capabilities", &self.capabilities, 1);
+    }
+}
+
 impl TestScriptMetadataCapability {
     /// A new `TestScript.metadata.capability` with its required elements: `required`, `validated`, `capabilities`.
     pub fn new(required: bool, validated: bool, capabilities: Canonical) -> Self {
@@ -1224,6 +1317,17 @@ impl crate::visit::Walk for TestScriptFixture {
         w.field("autocreate", &mut self.autocreate);
         w.field("autodelete", &mut self.autodelete);
         w.refs("resource", &mut self.resource, &[]);
+    }
+}
+
+impl crate::validate::Validate for TestScriptFixture {
+    fn validate(&self, v: &mut crate::validate::Validator) {
+        v.attr("id", &self.id, 0);
+        v.field("extension", &self.extension, 0);
+        v.field("modifierExtension", &self.modifier_extension, 0);
+        v.field("autocreate", &self.autocreate, 1);
+        v.field("autodelete", &self.autodelete, 1);
+        v.refs("resource", &self.resource, 0, &[]);
     }
 }
 
@@ -1413,6 +1517,22 @@ impl crate::visit::Walk for TestScriptVariable {
     }
 }
 
+impl crate::validate::Validate for TestScriptVariable {
+    fn validate(&self, v: &mut crate::validate::Validator) {
+        v.attr("id", &self.id, 0);
+        v.field("extension", &self.extension, 0);
+        v.field("modifierExtension", &self.modifier_extension, 0);
+        v.field("name", &self.name, 1);
+        v.field("defaultValue", &self.default_value, 0);
+        v.field("description", &self.description, 0);
+        v.field("expression", &self.expression, 0);
+        v.field("headerField", &self.header_field, 0);
+        v.field("hint", &self.hint, 0);
+        v.field("path", &self.path, 0);
+        v.field("sourceId", &self.source_id, 0);
+    }
+}
+
 impl TestScriptVariable {
     /// A new `TestScript.variable` with its required elements: `name`.
     pub fn new(name: FhirString) -> Self {
@@ -1513,6 +1633,15 @@ impl crate::visit::Walk for TestScriptSetup {
         w.field("extension", &mut self.extension);
         w.field("modifierExtension", &mut self.modifier_extension);
         w.field("action", &mut self.action);
+    }
+}
+
+impl crate::validate::Validate for TestScriptSetup {
+    fn validate(&self, v: &mut crate::validate::Validator) {
+        v.attr("id", &self.id, 0);
+        v.field("extension", &self.extension, 0);
+        v.field("modifierExtension", &self.modifier_extension, 0);
+        v.field("action", &self.action, 1);
     }
 }
 
@@ -1622,6 +1751,16 @@ impl crate::visit::Walk for TestScriptSetupAction {
         w.field("modifierExtension", &mut self.modifier_extension);
         w.field("operation", &mut self.operation);
         w.field("assert", &mut self.assert);
+    }
+}
+
+impl crate::validate::Validate for TestScriptSetupAction {
+    fn validate(&self, v: &mut crate::validate::Validator) {
+        v.attr("id", &self.id, 0);
+        v.field("extension", &self.extension, 0);
+        v.field("modifierExtension", &self.modifier_extension, 0);
+        v.field("operation", &self.operation, 0);
+        v.field("assert", &self.assert, 0);
     }
 }
 
@@ -1908,6 +2047,31 @@ impl crate::visit::Walk for TestScriptSetupActionOperation {
     }
 }
 
+impl crate::validate::Validate for TestScriptSetupActionOperation {
+    fn validate(&self, v: &mut crate::validate::Validator) {
+        v.attr("id", &self.id, 0);
+        v.field("extension", &self.extension, 0);
+        v.field("modifierExtension", &self.modifier_extension, 0);
+        v.field("type", &self.type_, 0);
+        v.field("resource", &self.resource, 0);
+        v.field("label", &self.label, 0);
+        v.field("description", &self.description, 0);
+        v.field("accept", &self.accept, 0);
+        v.field("contentType", &self.content_type, 0);
+        v.field("destination", &self.destination, 0);
+        v.field("encodeRequestUrl", &self.encode_request_url, 1);
+        v.field("method", &self.method, 0);
+        v.field("origin", &self.origin, 0);
+        v.field("params", &self.params, 0);
+        v.field("requestHeader", &self.request_header, 0);
+        v.field("requestId", &self.request_id, 0);
+        v.field("responseId", &self.response_id, 0);
+        v.field("sourceId", &self.source_id, 0);
+        v.field("targetId", &self.target_id, 0);
+        v.field("url", &self.url, 0);
+    }
+}
+
 impl TestScriptSetupActionOperation {
     /// A new `TestScript.setup.action.operation` with its required elements: `encodeRequestUrl`.
     pub fn new(encode_request_url: bool) -> Self {
@@ -2030,6 +2194,16 @@ impl crate::visit::Walk for TestScriptSetupActionOperationRequestHeader {
         w.field("modifierExtension", &mut self.modifier_extension);
         w.field("field", &mut self.field);
         w.field("value", &mut self.value);
+    }
+}
+
+impl crate::validate::Validate for TestScriptSetupActionOperationRequestHeader {
+    fn validate(&self, v: &mut crate::validate::Validator) {
+        v.attr("id", &self.id, 0);
+        v.field("extension", &self.extension, 0);
+        v.field("modifierExtension", &self.modifier_extension, 0);
+        v.field("field", &self.field, 1);
+        v.field("value", &self.value, 1);
     }
 }
 
@@ -2460,6 +2634,36 @@ impl crate::visit::Walk for TestScriptSetupActionAssert {
     }
 }
 
+impl crate::validate::Validate for TestScriptSetupActionAssert {
+    fn validate(&self, v: &mut crate::validate::Validator) {
+        v.attr("id", &self.id, 0);
+        v.field("extension", &self.extension, 0);
+        v.field("modifierExtension", &self.modifier_extension, 0);
+        v.field("label", &self.label, 0);
+        v.field("description", &self.description, 0);
+        v.field("direction", &self.direction, 0);
+        v.field("compareToSourceId", &self.compare_to_source_id, 0);
+        v.field("compareToSourceExpression", &self.compare_to_source_expression, 0);
+        v.field("compareToSourcePath", &self.compare_to_source_path, 0);
+        v.field("contentType", &self.content_type, 0);
+        v.field("expression", &self.expression, 0);
+        v.field("headerField", &self.header_field, 0);
+        v.field("minimumId", &self.minimum_id, 0);
+        v.field("navigationLinks", &self.navigation_links, 0);
+        v.field("operator", &self.operator, 0);
+        v.field("path", &self.path, 0);
+        v.field("requestMethod", &self.request_method, 0);
+        v.field("requestURL", &self.request_url, 0);
+        v.field("resource", &self.resource, 0);
+        v.field("response", &self.response, 0);
+        v.field("responseCode", &self.response_code, 0);
+        v.field("sourceId", &self.source_id, 0);
+        v.field("validateProfileId", &self.validate_profile_id, 0);
+        v.field("value", &self.value, 0);
+        v.field("warningOnly", &self.warning_only, 1);
+    }
+}
+
 impl TestScriptSetupActionAssert {
     /// A new `TestScript.setup.action.assert` with its required elements: `warningOnly`.
     pub fn new(warning_only: bool) -> Self {
@@ -2585,6 +2789,17 @@ impl crate::visit::Walk for TestScriptTest {
     }
 }
 
+impl crate::validate::Validate for TestScriptTest {
+    fn validate(&self, v: &mut crate::validate::Validator) {
+        v.attr("id", &self.id, 0);
+        v.field("extension", &self.extension, 0);
+        v.field("modifierExtension", &self.modifier_extension, 0);
+        v.field("name", &self.name, 0);
+        v.field("description", &self.description, 0);
+        v.field("action", &self.action, 1);
+    }
+}
+
 impl TestScriptTest {
     /// A new `TestScript.test` with its required elements: `action` (its first item).
     pub fn new(action: TestScriptTestAction) -> Self {
@@ -2694,6 +2909,16 @@ impl crate::visit::Walk for TestScriptTestAction {
     }
 }
 
+impl crate::validate::Validate for TestScriptTestAction {
+    fn validate(&self, v: &mut crate::validate::Validator) {
+        v.attr("id", &self.id, 0);
+        v.field("extension", &self.extension, 0);
+        v.field("modifierExtension", &self.modifier_extension, 0);
+        v.field("operation", &self.operation, 0);
+        v.field("assert", &self.assert, 0);
+    }
+}
+
 /// A series of required clean up steps
 ///
 /// A series of operations required to clean up after all the tests are executed (successfully or otherwise).
@@ -2784,6 +3009,15 @@ impl crate::visit::Walk for TestScriptTeardown {
         w.field("extension", &mut self.extension);
         w.field("modifierExtension", &mut self.modifier_extension);
         w.field("action", &mut self.action);
+    }
+}
+
+impl crate::validate::Validate for TestScriptTeardown {
+    fn validate(&self, v: &mut crate::validate::Validator) {
+        v.attr("id", &self.id, 0);
+        v.field("extension", &self.extension, 0);
+        v.field("modifierExtension", &self.modifier_extension, 0);
+        v.field("action", &self.action, 1);
     }
 }
 
@@ -2887,6 +3121,15 @@ impl crate::visit::Walk for TestScriptTeardownAction {
         w.field("extension", &mut self.extension);
         w.field("modifierExtension", &mut self.modifier_extension);
         w.field("operation", &mut self.operation);
+    }
+}
+
+impl crate::validate::Validate for TestScriptTeardownAction {
+    fn validate(&self, v: &mut crate::validate::Validator) {
+        v.attr("id", &self.id, 0);
+        v.field("extension", &self.extension, 0);
+        v.field("modifierExtension", &self.modifier_extension, 0);
+        v.field("operation", &self.operation, 1);
     }
 }
 

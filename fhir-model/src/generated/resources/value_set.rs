@@ -334,6 +334,38 @@ impl crate::visit::Walk for ValueSet {
     }
 }
 
+impl crate::validate::Validate for ValueSet {
+    const IS_RESOURCE: bool = true;
+    fn validate(&self, v: &mut crate::validate::Validator) {
+        v.field("id", &self.id, 0);
+        v.field("meta", &self.meta, 0);
+        v.field("implicitRules", &self.implicit_rules, 0);
+        v.field("language", &self.language, 0);
+        v.field("text", &self.text, 0);
+        v.field("contained", &self.contained, 0);
+        v.field("extension", &self.extension, 0);
+        v.field("modifierExtension", &self.modifier_extension, 0);
+        v.field("url", &self.url, 0);
+        v.field("identifier", &self.identifier, 0);
+        v.field("version", &self.version, 0);
+        v.field("name", &self.name, 0);
+        v.field("title", &self.title, 0);
+        v.field("status", &self.status, 1);
+        v.field("experimental", &self.experimental, 0);
+        v.field("date", &self.date, 0);
+        v.field("publisher", &self.publisher, 0);
+        v.field("contact", &self.contact, 0);
+        v.field("description", &self.description, 0);
+        v.field("useContext", &self.use_context, 0);
+        v.field("jurisdiction", &self.jurisdiction, 0);
+        v.field("immutable", &self.immutable, 0);
+        v.field("purpose", &self.purpose, 0);
+        v.field("copyright", &self.copyright, 0);
+        v.field("compose", &self.compose, 0);
+        v.field("expansion", &self.expansion, 0);
+    }
+}
+
 impl ValueSet {
     /// A new `ValueSet` with its required elements: `status`.
     pub fn new(status: codes::PublicationStatus) -> Self {
@@ -495,6 +527,18 @@ impl crate::visit::Walk for ValueSetCompose {
     }
 }
 
+impl crate::validate::Validate for ValueSetCompose {
+    fn validate(&self, v: &mut crate::validate::Validator) {
+        v.attr("id", &self.id, 0);
+        v.field("extension", &self.extension, 0);
+        v.field("modifierExtension", &self.modifier_extension, 0);
+        v.field("lockedDate", &self.locked_date, 0);
+        v.field("inactive", &self.inactive, 0);
+        v.field("include", &self.include, 1);
+        v.field("exclude", &self.exclude, 0);
+    }
+}
+
 impl ValueSetCompose {
     /// A new `ValueSet.compose` with its required elements: `include` (its first item).
     pub fn new(include: ValueSetComposeInclude) -> Self {
@@ -641,6 +685,19 @@ impl crate::visit::Walk for ValueSetComposeInclude {
     }
 }
 
+impl crate::validate::Validate for ValueSetComposeInclude {
+    fn validate(&self, v: &mut crate::validate::Validator) {
+        v.attr("id", &self.id, 0);
+        v.field("extension", &self.extension, 0);
+        v.field("modifierExtension", &self.modifier_extension, 0);
+        v.field("system", &self.system, 0);
+        v.field("version", &self.version, 0);
+        v.field("concept", &self.concept, 0);
+        v.field("filter", &self.filter, 0);
+        v.field("valueSet", &self.value_set, 0);
+    }
+}
+
 /// A concept defined in the system
 ///
 /// Specifies a concept to be included or excluded.
@@ -756,6 +813,17 @@ impl crate::visit::Walk for ValueSetComposeIncludeConcept {
         w.field("code", &mut self.code);
         w.field("display", &mut self.display);
         w.field("designation", &mut self.designation);
+    }
+}
+
+impl crate::validate::Validate for ValueSetComposeIncludeConcept {
+    fn validate(&self, v: &mut crate::validate::Validator) {
+        v.attr("id", &self.id, 0);
+        v.field("extension", &self.extension, 0);
+        v.field("modifierExtension", &self.modifier_extension, 0);
+        v.field("code", &self.code, 1);
+        v.field("display", &self.display, 0);
+        v.field("designation", &self.designation, 0);
     }
 }
 
@@ -884,6 +952,17 @@ impl crate::visit::Walk for ValueSetComposeIncludeConceptDesignation {
         w.field("language", &mut self.language);
         w.field("use", &mut self.use_);
         w.field("value", &mut self.value);
+    }
+}
+
+impl crate::validate::Validate for ValueSetComposeIncludeConceptDesignation {
+    fn validate(&self, v: &mut crate::validate::Validator) {
+        v.attr("id", &self.id, 0);
+        v.field("extension", &self.extension, 0);
+        v.field("modifierExtension", &self.modifier_extension, 0);
+        v.field("language", &self.language, 0);
+        v.field("use", &self.use_, 0);
+        v.field("value", &self.value, 1);
     }
 }
 
@@ -1026,6 +1105,17 @@ impl crate::visit::Walk for ValueSetComposeIncludeFilter {
         w.field("property", &mut self.property);
         w.field("op", &mut self.op);
         w.field("value", &mut self.value);
+    }
+}
+
+impl crate::validate::Validate for ValueSetComposeIncludeFilter {
+    fn validate(&self, v: &mut crate::validate::Validator) {
+        v.attr("id", &self.id, 0);
+        v.field("extension", &self.extension, 0);
+        v.field("modifierExtension", &self.modifier_extension, 0);
+        v.field("property", &self.property, 1);
+        v.field("op", &self.op, 1);
+        v.field("value", &self.value, 1);
     }
 }
 
@@ -1187,6 +1277,20 @@ impl crate::visit::Walk for ValueSetExpansion {
         w.field("offset", &mut self.offset);
         w.field("parameter", &mut self.parameter);
         w.field("contains", &mut self.contains);
+    }
+}
+
+impl crate::validate::Validate for ValueSetExpansion {
+    fn validate(&self, v: &mut crate::validate::Validator) {
+        v.attr("id", &self.id, 0);
+        v.field("extension", &self.extension, 0);
+        v.field("modifierExtension", &self.modifier_extension, 0);
+        v.field("identifier", &self.identifier, 0);
+        v.field("timestamp", &self.timestamp, 1);
+        v.field("total", &self.total, 0);
+        v.field("offset", &self.offset, 0);
+        v.field("parameter", &self.parameter, 0);
+        v.field("contains", &self.contains, 0);
     }
 }
 
@@ -1431,6 +1535,16 @@ impl crate::visit::Walk for ValueSetExpansionParameter {
     }
 }
 
+impl crate::validate::Validate for ValueSetExpansionParameter {
+    fn validate(&self, v: &mut crate::validate::Validator) {
+        v.attr("id", &self.id, 0);
+        v.field("extension", &self.extension, 0);
+        v.field("modifierExtension", &self.modifier_extension, 0);
+        v.field("name", &self.name, 1);
+        v.choice("value", &self.value, 0);
+    }
+}
+
 impl ValueSetExpansionParameter {
     /// A new `ValueSet.expansion.parameter` with its required elements: `name`.
     pub fn new(name: FhirString) -> Self {
@@ -1525,6 +1639,20 @@ impl crate::visit::Walk for ValueSetExpansionParameterValue {
             Self::DateTime(v) => {
                 w.field("valueDateTime", v);
             }
+        }
+    }
+}
+
+impl crate::validate::Validate for ValueSetExpansionParameterValue {
+    fn validate(&self, v: &mut crate::validate::Validator) {
+        match self {
+            Self::String(x) => v.variant("valueString", x),
+            Self::Boolean(x) => v.variant("valueBoolean", x),
+            Self::Integer(x) => v.variant("valueInteger", x),
+            Self::Decimal(x) => v.variant("valueDecimal", x),
+            Self::Uri(x) => v.variant("valueUri", x),
+            Self::Code(x) => v.variant("valueCode", x),
+            Self::DateTime(x) => v.variant("valueDateTime", x),
         }
     }
 }
@@ -1691,5 +1819,21 @@ impl crate::visit::Walk for ValueSetExpansionContains {
         w.field("display", &mut self.display);
         w.field("designation", &mut self.designation);
         w.field("contains", &mut self.contains);
+    }
+}
+
+impl crate::validate::Validate for ValueSetExpansionContains {
+    fn validate(&self, v: &mut crate::validate::Validator) {
+        v.attr("id", &self.id, 0);
+        v.field("extension", &self.extension, 0);
+        v.field("modifierExtension", &self.modifier_extension, 0);
+        v.field("system", &self.system, 0);
+        v.field("abstract", &self.abstract_, 0);
+        v.field("inactive", &self.inactive, 0);
+        v.field("version", &self.version, 0);
+        v.field("code", &self.code, 0);
+        v.field("display", &self.display, 0);
+        v.field("designation", &self.designation, 0);
+        v.field("contains", &self.contains, 0);
     }
 }

@@ -315,6 +315,34 @@ impl crate::visit::Walk for VerificationResult {
     }
 }
 
+impl crate::validate::Validate for VerificationResult {
+    const IS_RESOURCE: bool = true;
+    fn validate(&self, v: &mut crate::validate::Validator) {
+        v.field("id", &self.id, 0);
+        v.field("meta", &self.meta, 0);
+        v.field("implicitRules", &self.implicit_rules, 0);
+        v.field("language", &self.language, 0);
+        v.field("text", &self.text, 0);
+        v.field("contained", &self.contained, 0);
+        v.field("extension", &self.extension, 0);
+        v.field("modifierExtension", &self.modifier_extension, 0);
+        v.refs("target", &self.target, 0, &[]);
+        v.field("targetLocation", &self.target_location, 0);
+        v.field("need", &self.need, 0);
+        v.field("status", &self.status, 1);
+        v.field("statusDate", &self.status_date, 0);
+        v.field("validationType", &self.validation_type, 0);
+        v.field("validationProcess", &self.validation_process, 0);
+        v.field("frequency", &self.frequency, 0);
+        v.field("lastPerformed", &self.last_performed, 0);
+        v.field("nextScheduled", &self.next_scheduled, 0);
+        v.field("failureAction", &self.failure_action, 0);
+        v.field("primarySource", &self.primary_source, 0);
+        v.field("attestation", &self.attestation, 0);
+        v.field("validator", &self.validator, 0);
+    }
+}
+
 impl VerificationResult {
     /// A new `VerificationResult` with its required elements: `status`.
     pub fn new(status: codes::Status) -> Self {
@@ -525,6 +553,26 @@ impl crate::visit::Walk for VerificationResultPrimarySource {
         w.field("validationDate", &mut self.validation_date);
         w.field("canPushUpdates", &mut self.can_push_updates);
         w.field("pushTypeAvailable", &mut self.push_type_available);
+    }
+}
+
+impl crate::validate::Validate for VerificationResultPrimarySource {
+    fn validate(&self, v: &mut crate::validate::Validator) {
+        v.attr("id", &self.id, 0);
+        v.field("extension", &self.extension, 0);
+        v.field("modifierExtension", &self.modifier_extension, 0);
+        v.refs(
+            "who",
+            &self.who,
+            0,
+            &["Organization", "Practitioner", "PractitionerRole"],
+        );
+        v.field("type", &self.type_, 0);
+        v.field("communicationMethod", &self.communication_method, 0);
+        v.field("validationStatus", &self.validation_status, 0);
+        v.field("validationDate", &self.validation_date, 0);
+        v.field("canPushUpdates", &self.can_push_updates, 0);
+        v.field("pushTypeAvailable", &self.push_type_available, 0);
     }
 }
 
@@ -752,6 +800,32 @@ impl crate::visit::Walk for VerificationResultAttestation {
     }
 }
 
+impl crate::validate::Validate for VerificationResultAttestation {
+    fn validate(&self, v: &mut crate::validate::Validator) {
+        v.attr("id", &self.id, 0);
+        v.field("extension", &self.extension, 0);
+        v.field("modifierExtension", &self.modifier_extension, 0);
+        v.refs(
+            "who",
+            &self.who,
+            0,
+            &["Practitioner", "PractitionerRole", "Organization"],
+        );
+        v.refs(
+            "onBehalfOf",
+            &self.on_behalf_of,
+            0,
+            &["Organization", "Practitioner", "PractitionerRole"],
+        );
+        v.field("communicationMethod", &self.communication_method, 0);
+        v.field("date", &self.date, 0);
+        v.field("sourceIdentityCertificate", &self.source_identity_certificate, 0);
+        v.field("proxyIdentityCertificate", &self.proxy_identity_certificate, 0);
+        v.field("proxySignature", &self.proxy_signature, 0);
+        v.field("sourceSignature", &self.source_signature, 0);
+    }
+}
+
 impl VerificationResultAttestation {
     /// Sets `who` to a reference to a Practitioner | PractitionerRole | Organization.
     pub fn set_who<T: crate::targets::VerificationResultAttestationWho>(
@@ -904,6 +978,17 @@ impl crate::visit::Walk for VerificationResultValidator {
         w.refs("organization", &mut self.organization, &["Organization"]);
         w.field("identityCertificate", &mut self.identity_certificate);
         w.field("attestationSignature", &mut self.attestation_signature);
+    }
+}
+
+impl crate::validate::Validate for VerificationResultValidator {
+    fn validate(&self, v: &mut crate::validate::Validator) {
+        v.attr("id", &self.id, 0);
+        v.field("extension", &self.extension, 0);
+        v.field("modifierExtension", &self.modifier_extension, 0);
+        v.refs("organization", &self.organization, 1, &["Organization"]);
+        v.field("identityCertificate", &self.identity_certificate, 0);
+        v.field("attestationSignature", &self.attestation_signature, 0);
     }
 }
 

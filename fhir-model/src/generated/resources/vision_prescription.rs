@@ -262,6 +262,28 @@ impl crate::visit::Walk for VisionPrescription {
     }
 }
 
+impl crate::validate::Validate for VisionPrescription {
+    const IS_RESOURCE: bool = true;
+    fn validate(&self, v: &mut crate::validate::Validator) {
+        v.field("id", &self.id, 0);
+        v.field("meta", &self.meta, 0);
+        v.field("implicitRules", &self.implicit_rules, 0);
+        v.field("language", &self.language, 0);
+        v.field("text", &self.text, 0);
+        v.field("contained", &self.contained, 0);
+        v.field("extension", &self.extension, 0);
+        v.field("modifierExtension", &self.modifier_extension, 0);
+        v.field("identifier", &self.identifier, 0);
+        v.field("status", &self.status, 1);
+        v.field("created", &self.created, 1);
+        v.refs("patient", &self.patient, 1, &["Patient"]);
+        v.refs("encounter", &self.encounter, 0, &["Encounter"]);
+        v.field("dateWritten", &self.date_written, 1);
+        v.refs("prescriber", &self.prescriber, 1, &["Practitioner", "PractitionerRole"]);
+        v.field("lensSpecification", &self.lens_specification, 1);
+    }
+}
+
 impl VisionPrescription {
     /// A new `VisionPrescription` with its required elements: `status`, `created`, `patient`, `dateWritten`, `prescriber`, `lensSpecification` (its first item).
     pub fn new<
@@ -574,6 +596,28 @@ impl crate::visit::Walk for VisionPrescriptionLensSpecification {
     }
 }
 
+impl crate::validate::Validate for VisionPrescriptionLensSpecification {
+    fn validate(&self, v: &mut crate::validate::Validator) {
+        v.attr("id", &self.id, 0);
+        v.field("extension", &self.extension, 0);
+        v.field("modifierExtension", &self.modifier_extension, 0);
+        v.field("product", &self.product, 1);
+        v.field("eye", &self.eye, 1);
+        v.field("sphere", &self.sphere, 0);
+        v.field("cylinder", &self.cylinder, 0);
+        v.field("axis", &self.axis, 0);
+        v.field("prism", &self.prism, 0);
+        v.field("add", &self.add, 0);
+        v.field("power", &self.power, 0);
+        v.field("backCurve", &self.back_curve, 0);
+        v.field("diameter", &self.diameter, 0);
+        v.field("duration", &self.duration, 0);
+        v.field("color", &self.color, 0);
+        v.field("brand", &self.brand, 0);
+        v.field("note", &self.note, 0);
+    }
+}
+
 impl VisionPrescriptionLensSpecification {
     /// A new `VisionPrescription.lensSpecification` with its required elements: `product`, `eye`.
     pub fn new(product: CodeableConcept, eye: codes::VisionEyes) -> Self {
@@ -697,6 +741,16 @@ impl crate::visit::Walk for VisionPrescriptionLensSpecificationPrism {
         w.field("modifierExtension", &mut self.modifier_extension);
         w.field("amount", &mut self.amount);
         w.field("base", &mut self.base);
+    }
+}
+
+impl crate::validate::Validate for VisionPrescriptionLensSpecificationPrism {
+    fn validate(&self, v: &mut crate::validate::Validator) {
+        v.attr("id", &self.id, 0);
+        v.field("extension", &self.extension, 0);
+        v.field("modifierExtension", &self.modifier_extension, 0);
+        v.field("amount", &self.amount, 1);
+        v.field("base", &self.base, 1);
     }
 }
 

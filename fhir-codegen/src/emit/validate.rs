@@ -1,0 +1,69 @@
+//! `Validate` impls: cardinality, reference targets and recursion into children, one call per
+//! element; the rules themselves (ele-1, ext-1, bdl-*) live in the runtime's `validate` module.
+
+use super::builders::reference_targets;
+use super::types::ident;
+use crate::ir::{Choice, DefKind, FieldKind, Struct, TypeDef, ValueType};
+use proc_macro2::{Literal, TokenStream};
+use quote::quote;
+
+pub fn validate_impl(def: &TypeDef, s: &Struct, is_root: bool) -> TokenStream {
+    let name = ident(&s.name);
+    let steps = s.fields.iter().map(|f| {
+        let field = ident(&f.rust_name);
+        let json = &f.json_name;
+        let min = Literal::usize_unsuffixed(f.min as usize);
+        match &f.kind {
+            FieldKind::Choice(_) => quote!(v.choice(#json, &self.#field, #min);),
+            FieldKind::Value(ValueType::Primitive {
+                extensible: false, ..
+            }) => quote!(v.attr(#json, &self.#field, #min);),
+            FieldKind::Value(ValueType::Complex { name, .. }) if name == "Reference" => {
+                let targets = reference_targets(f).unwrap_or(&[]);
+                quote!(v.refs(#json, &self.#field, #min, &[#(#targets),*]);)
+            }
+            FieldKind::Value(_) => quote!(v.field(#json, &self.#field, #min);),
+        }
+    });
+    let rules = match (is_root, def.name.as_str()) {
+        (true, "Extension") => quote!(v.ext_1(self.value.is_some(), !self.extension.is_empty());),
+        (true, "Bundle") => quote!(v.bundle(self);),
+        _ => quote!(),
+    };
+    let is_resource = is_root && def.kind == DefKind::Resource;
+    let resource = is_resource.then(|| {
+        quote!(
+            const IS_RESOURCE: bool = true;
+        )
+    });
+    quote! {
+        impl crate::validate::Validate for #name {
+            #resource
+            fn validate(&self, v: &mut crate::validate::Validator) {
+                #(#steps)*
+                #rules
+            }
+        }
+    }
+}
+
+pub fn choice_validate_impl(choice: &Choice, json_base: &str) -> TokenStream {
+    let name = ident(&choice.name);
+    let arms = choice.variants.iter().map(|variant| {
+        let v_ident = ident(&variant.suffix);
+        let json = format!("{json_base}{}", variant.suffix);
+        match &variant.ty {
+            ValueType::Complex { name, targets } if name == "Reference" => {
+                quote!(Self::#v_ident(x) => v.variant_ref(#json, x, &[#(#targets),*]),)
+            }
+            _ => quote!(Self::#v_ident(x) => v.variant(#json, x),),
+        }
+    });
+    quote! {
+        impl crate::validate::Validate for #name {
+            fn validate(&self, v: &mut crate::validate::Validator) {
+                match self { #(#arms)* }
+            }
+        }
+    }
+}

@@ -1,0 +1,89 @@
+//! Issues found while reading leniently or validating, shaped like OperationOutcome issues.
+
+use std::fmt;
+
+/// How bad an issue is (the IssueSeverity value set).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Severity {
+    /// The content is invalid.
+    Error,
+    /// The content is valid but questionable.
+    Warning,
+    /// For information only.
+    Information,
+}
+
+/// What kind of issue (a subset of the IssueType value set).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum IssueCode {
+    /// JSON that does not fit the structure (unknown element, wrong JSON type).
+    Structure,
+    /// A required element is missing.
+    Required,
+    /// A value is not valid for its type.
+    Value,
+    /// An invariant (ele-1, ext-1, bdl-*) is broken.
+    Invariant,
+    /// A code is not in the required ValueSet.
+    CodeInvalid,
+    /// An element is given twice.
+    Duplicate,
+    /// Content that could not be processed (too deep, too large).
+    TooCostly,
+}
+
+impl IssueCode {
+    /// The IssueType code (`structure`, `required`, ...).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            IssueCode::Structure => "structure",
+            IssueCode::Required => "required",
+            IssueCode::Value => "value",
+            IssueCode::Invariant => "invariant",
+            IssueCode::CodeInvalid => "code-invalid",
+            IssueCode::Duplicate => "duplicate",
+            IssueCode::TooCostly => "too-costly",
+        }
+    }
+}
+
+/// One issue, located by element path (and by JSON position when read from text).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Issue {
+    /// How bad it is.
+    pub severity: Severity,
+    /// What kind of issue.
+    pub code: IssueCode,
+    /// Element path with zero-based indices (`Patient.name[1].given[0]`).
+    pub path: String,
+    /// What is wrong, for people.
+    pub message: String,
+    /// 1-based line in the JSON, when known.
+    pub line: Option<usize>,
+    /// 1-based column in the JSON, when known.
+    pub column: Option<usize>,
+}
+
+impl Issue {
+    /// An error issue without a position.
+    pub fn error(code: IssueCode, path: String, message: String) -> Self {
+        Issue {
+            severity: Severity::Error,
+            code,
+            path,
+            message,
+            line: None,
+            column: None,
+        }
+    }
+}
+
+impl fmt::Display for Issue {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}: {}", self.path, self.message)?;
+        if let (Some(line), Some(column)) = (self.line, self.column) {
+            write!(f, " at line {line} column {column}")?;
+        }
+        Ok(())
+    }
+}

@@ -1,0 +1,292 @@
+//! Validation of a resource beyond what its types guarantee: cardinality (min), reference
+//! targets, ele-1 (every element has a value or children), ext-1 (an extension has a value or
+//! nested extensions, not both) and the Bundle invariants. Primitive formats and required
+//! bindings are guaranteed by the types (`Date`, code enums), except where lenient reading kept
+//! an invalid value as text, which is reported here too.
+
+mod issue;
+#[cfg(feature = "operation_outcome")]
+mod outcome;
+
+pub use issue::{Issue, IssueCode, Severity};
+#[cfg(feature = "operation_outcome")]
+pub use outcome::to_operation_outcome;
+
+use crate::datatypes::Reference;
+use crate::{Primitive, Resource};
+use std::fmt::Write as _;
+
+/// Implemented by every generated struct, choice enum and `Resource`.
+pub trait Validate {
+    /// Resources are not elements: ele-1 does not apply to them.
+    const IS_RESOURCE: bool = false;
+    /// Reports what is wrong inside `self` to the validator.
+    fn validate(&self, v: &mut Validator);
+}
+
+/// Validates a resource and returns every issue found, paths starting at its type.
+pub fn validate_resource(resource: &Resource) -> Vec<Issue> {
+    let mut v = Validator::new(resource.resource_type());
+    resource.validate(&mut v);
+    v.issues
+}
+
+/// Validation state: the current path and what has been found.
+pub struct Validator {
+    path: String,
+    issues: Vec<Issue>,
+    /// Whether the element being checked has a value or a child (ele-1).
+    has_content: bool,
+}
+
+/// A value that holds zero or more items of an element (`Option`, `Vec`, `Box`).
+pub trait Items {
+    /// The item type.
+    type Item: ?Sized;
+    /// Calls `f` with each item and its index (`None` for a single value).
+    fn each(&self, f: impl FnMut(Option<usize>, &Self::Item));
+    /// How many items there are.
+    fn count(&self) -> usize;
+}
+
+impl<T> Items for Option<T> {
+    type Item = T;
+    fn each(&self, mut f: impl FnMut(Option<usize>, &T)) {
+        if let Some(x) = self {
+            f(None, x);
+        }
+    }
+    fn count(&self) -> usize {
+        usize::from(self.is_some())
+    }
+}
+
+impl<T> Items for Vec<T> {
+    type Item = T;
+    fn each(&self, mut f: impl FnMut(Option<usize>, &T)) {
+        for (i, x) in self.iter().enumerate() {
+            f(Some(i), x);
+        }
+    }
+    fn count(&self) -> usize {
+        self.len()
+    }
+}
+
+impl<T: Validate + ?Sized> Validate for Box<T> {
+    const IS_RESOURCE: bool = T::IS_RESOURCE;
+    fn validate(&self, v: &mut Validator) {
+        (**self).validate(v);
+    }
+}
+
+impl<T> Validate for Primitive<T> {
+    fn validate(&self, v: &mut Validator) {
+        if self.value.is_some() {
+            v.has_content = true;
+        }
+        if let Some(element) = &self.element {
+            if let Some(kept) = element.extension.iter().find(|e| {
+                e.url
+                    .as_ref()
+                    .is_some_and(|u| u.as_str() == crate::json::KEPT_TEXT_URL)
+            }) {
+                let text = match &kept.value {
+                    Some(crate::datatypes::ExtensionValue::String(s)) => {
+                        s.value().map_or("", |s| s.as_str())
+                    }
+                    _ => "",
+                };
+                v.issue(
+                    IssueCode::Value,
+                    format!("invalid value kept as text: {text}"),
+                );
+            }
+            v.field("extension", &element.extension, 0);
+        }
+    }
+}
+
+impl Validator {
+    /// A validator whose paths start at `root` (a type name).
+    pub fn new(root: &str) -> Self {
+        Validator {
+            path: root.to_owned(),
+            issues: Vec::new(),
+            has_content: false,
+        }
+    }
+
+    /// The issues found so far.
+    pub fn into_issues(self) -> Vec<Issue> {
+        self.issues
+    }
+
+    /// Records an issue (severity error) at the current path.
+    pub fn issue(&mut self, code: IssueCode, message: String) {
+        self.issues
+            .push(Issue::error(code, self.path.clone(), message));
+    }
+
+    fn at<R>(&mut self, name: &str, index: Option<usize>, f: impl FnOnce(&mut Self) -> R) -> R {
+        let len = self.path.len();
+        if !name.is_empty() {
+            self.path.push('.');
+            self.path.push_str(name);
+        }
+        if let Some(i) = index {
+            let _ = write!(self.path, "[{i}]");
+        }
+        let r = f(self);
+        self.path.truncate(len);
+        r
+    }
+
+    fn cardinality(&mut self, name: &str, count: usize, min: usize) {
+        if count > 0 && name != "id" {
+            self.has_content = true;
+        }
+        if count < min {
+            self.at(name, None, |v| {
+                v.issue(
+                    IssueCode::Required,
+                    format!("missing required element (minimum cardinality {min})"),
+                )
+            });
+        }
+    }
+
+    /// One item of an element: checked for ele-1 unless it is a resource.
+    fn item<T: Validate + ?Sized>(&mut self, item: &T) {
+        let outer = std::mem::replace(&mut self.has_content, false);
+        item.validate(self);
+        if !self.has_content && !T::IS_RESOURCE {
+            self.issue(
+                IssueCode::Invariant,
+                "an element must have a value or children (ele-1)".into(),
+            );
+        }
+        self.has_content = outer;
+    }
+
+    /// A complex, backbone, resource or primitive element with minimum cardinality `min`.
+    pub fn field<C: Items>(&mut self, name: &str, value: &C, min: usize)
+    where
+        C::Item: Validate,
+    {
+        self.cardinality(name, value.count(), min);
+        value.each(|i, item| self.at(name, i, |v| v.item(item)));
+    }
+
+    /// A primitive without a `_name` twin (`Element.id`, `Extension.url`): presence only.
+    pub fn attr<T>(&mut self, name: &str, value: &Option<T>, min: usize) {
+        self.cardinality(name, value.count(), min);
+    }
+
+    /// A Reference element; `targets` are the allowed resource types (empty: any).
+    pub fn refs<C: Items<Item = R>, R: AsReference + Validate>(
+        &mut self,
+        name: &str,
+        value: &C,
+        min: usize,
+        targets: &[&str],
+    ) {
+        self.cardinality(name, value.count(), min);
+        value.each(|i, item| {
+            self.at(name, i, |v| {
+                v.check_target(item.as_reference(), targets);
+                v.item(item);
+            })
+        });
+    }
+
+    /// A choice element: at most one variant by construction; its enum names the variant.
+    pub fn choice<T: Validate>(&mut self, name: &str, value: &Option<T>, min: usize) {
+        if value.is_some() {
+            self.has_content = true;
+        } else if min > 0 {
+            self.at(name, None, |v| {
+                v.issue(
+                    IssueCode::Required,
+                    format!("missing required element {name}[x] (minimum cardinality {min})"),
+                )
+            });
+        }
+        if let Some(x) = value {
+            x.validate(self);
+        }
+    }
+
+    /// The variant present in a choice, under its JSON name (`valueQuantity`).
+    pub fn variant<T: Validate + ?Sized>(&mut self, json_name: &str, value: &T) {
+        self.at(json_name, None, |v| v.item(value));
+    }
+
+    /// A Reference variant of a choice.
+    pub fn variant_ref(&mut self, json_name: &str, value: &Reference, targets: &[&str]) {
+        self.at(json_name, None, |v| {
+            v.check_target(value, targets);
+            v.item(value);
+        });
+    }
+
+    fn check_target(&mut self, reference: &Reference, targets: &[&str]) {
+        match reference.literal() {
+            Some(Err(e)) => self.issue(IssueCode::Value, e.to_string()),
+            Some(Ok(literal)) => {
+                if let Some(ty) = literal
+                    .resource_type()
+                    .filter(|t| !targets.is_empty() && !targets.contains(t))
+                {
+                    self.issue(
+                        IssueCode::Value,
+                        format!(
+                            "a reference to {ty} is not allowed here; expected {}",
+                            targets.join(" | ")
+                        ),
+                    );
+                }
+            }
+            None => {}
+        }
+    }
+
+    /// ext-1: an extension has nested extensions or a value, not both (and not neither).
+    pub fn ext_1(&mut self, has_value: bool, has_extensions: bool) {
+        if has_value == has_extensions {
+            self.issue(
+                IssueCode::Invariant,
+                "an extension must have either extensions or value[x], not both (ext-1)".into(),
+            );
+        }
+    }
+
+    /// The Bundle invariants bdl-1 .. bdl-12.
+    #[allow(unused_variables)]
+    pub fn bundle(&mut self, bundle: &crate::resources::Bundle) {
+        #[cfg(feature = "bundle")]
+        for violation in bundle.check_invariants() {
+            let message = format!("{} ({})", violation.message, violation.key);
+            self.issues
+                .push(Issue::error(IssueCode::Invariant, violation.path, message));
+        }
+    }
+}
+
+/// Access to the Reference in a Reference-typed element.
+pub trait AsReference {
+    /// The reference.
+    fn as_reference(&self) -> &Reference;
+}
+
+impl AsReference for Reference {
+    fn as_reference(&self) -> &Reference {
+        self
+    }
+}
+
+impl AsReference for Box<Reference> {
+    fn as_reference(&self) -> &Reference {
+        self
+    }
+}
