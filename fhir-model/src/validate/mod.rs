@@ -262,9 +262,8 @@ impl Validator {
     }
 
     /// The Bundle invariants bdl-1 .. bdl-12.
-    #[allow(unused_variables)]
+    #[cfg(feature = "bundle")]
     pub fn bundle(&mut self, bundle: &crate::resources::Bundle) {
-        #[cfg(feature = "bundle")]
         for violation in bundle.check_invariants() {
             let message = format!("{} ({})", violation.message, violation.key);
             self.issues
