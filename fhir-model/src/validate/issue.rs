@@ -87,3 +87,42 @@ impl fmt::Display for Issue {
         Ok(())
     }
 }
+
+impl Issue {
+    /// The issue a strict decode failed with: the element path our decoder puts before `": "`,
+    /// serde_json's line and column, and a code from the kind of failure.
+    pub fn from_json_error(error: &serde_json::Error) -> Self {
+        let text = error.to_string();
+        let position = format!(" at line {} column {}", error.line(), error.column());
+        let message = text.strip_suffix(&position).unwrap_or(&text);
+        let (path, what) = match message.split_once(": ") {
+            Some((path, what)) if !path.is_empty() && !path.contains(' ') => (path, what),
+            _ => ("", message),
+        };
+        let code = if error.is_syntax() || error.is_eof() {
+            IssueCode::Structure
+        } else if what.contains("missing required element") || what.contains("missing resourceType")
+        {
+            IssueCode::Required
+        } else if what.contains("is not in the required ValueSet") {
+            IssueCode::CodeInvalid
+        } else if what.contains("more than once") || what.contains("only one value") {
+            IssueCode::Duplicate
+        } else if what.contains("unknown element")
+            || what.contains("invalid type")
+            || what.contains("empty")
+        {
+            IssueCode::Structure
+        } else {
+            IssueCode::Value
+        };
+        Issue {
+            severity: Severity::Error,
+            code,
+            path: path.to_owned(),
+            message: what.to_owned(),
+            line: (error.line() > 0).then_some(error.line()),
+            column: (error.line() > 0).then_some(error.column()),
+        }
+    }
+}

@@ -1,0 +1,71 @@
+//! Reads each file strictly, validates it fully, and prints one JSON line per file:
+//! `{"file": ..., "valid": true|false, "outcome": {OperationOutcome}}`. Exits 0 whatever the
+//! files hold (2 on bad arguments).
+//!
+//! `cargo run -p fhir-model --example validate -- PATH...` (files or folders)
+
+use fhir_model::validate::{to_operation_outcome, validate_resource, Issue, Severity};
+use fhir_model::Resource;
+use serde_json::json;
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+fn main() -> ExitCode {
+    let args: Vec<PathBuf> = std::env::args_os().skip(1).map(PathBuf::from).collect();
+    if args.is_empty() {
+        eprintln!("usage: validate PATH... (JSON files or folders of them)");
+        return ExitCode::from(2);
+    }
+    for arg in &args {
+        let files = match files_of(arg) {
+            Ok(files) => files,
+            Err(e) => {
+                eprintln!("{}: {e}", arg.display());
+                return ExitCode::from(2);
+            }
+        };
+        for file in files {
+            let issues = check(&file);
+            let valid = !issues.iter().any(|i| i.severity == Severity::Error);
+            let outcome = Resource::from(to_operation_outcome(&issues));
+            let line = format!(
+                "{{\"file\": {}, \"valid\": {valid}, \"outcome\": {}}}",
+                json!(file.display().to_string()),
+                serde_json::to_string(&outcome)
+                    .unwrap_or_else(|e| json!({ "error": e.to_string() }).to_string())
+            );
+            println!("{line}");
+        }
+    }
+    ExitCode::SUCCESS
+}
+
+fn check(file: &Path) -> Vec<Issue> {
+    let bytes = match std::fs::read(file) {
+        Ok(bytes) => bytes,
+        Err(e) => {
+            return vec![Issue::error(
+                fhir_model::validate::IssueCode::Structure,
+                String::new(),
+                format!("cannot read: {e}"),
+            )];
+        }
+    };
+    match serde_json::from_slice::<Resource>(&bytes) {
+        Ok(resource) => validate_resource(&resource),
+        Err(e) => vec![Issue::from_json_error(&e)],
+    }
+}
+
+/// The file itself, or the `.json` files of a folder (`folder/name`), sorted.
+fn files_of(path: &Path) -> std::io::Result<Vec<PathBuf>> {
+    if !path.is_dir() {
+        return Ok(vec![path.to_owned()]);
+    }
+    let mut files: Vec<PathBuf> = std::fs::read_dir(path)?
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| p.extension().is_some_and(|x| x == "json"))
+        .collect();
+    files.sort();
+    Ok(files)
+}
