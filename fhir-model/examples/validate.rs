@@ -2,8 +2,9 @@
 //! `{"file": ..., "valid": true|false, "outcome": {OperationOutcome}}`. Exits 0 whatever the
 //! files hold (2 on bad arguments).
 //!
-//! `cargo run -p fhir-model --example validate -- PATH...` (files or folders)
+//! `cargo run -p fhir-model --example validate -- [--lenient] PATH...` (files or folders)
 
+use fhir_model::json::Reader;
 use fhir_model::validate::{to_operation_outcome, validate_resource, Issue, Severity};
 use fhir_model::Resource;
 use serde_json::json;
@@ -11,9 +12,18 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 fn main() -> ExitCode {
-    let args: Vec<PathBuf> = std::env::args_os().skip(1).map(PathBuf::from).collect();
+    let mut args: Vec<PathBuf> = std::env::args_os().skip(1).map(PathBuf::from).collect();
+    let lenient = args.first().is_some_and(|a| a.as_os_str() == "--lenient");
+    if lenient {
+        args.remove(0);
+    }
+    let reader = if lenient {
+        Reader::lenient()
+    } else {
+        Reader::strict()
+    };
     if args.is_empty() {
-        eprintln!("usage: validate PATH... (JSON files or folders of them)");
+        eprintln!("usage: validate [--lenient] PATH... (JSON files or folders of them)");
         return ExitCode::from(2);
     }
     for arg in &args {
@@ -25,7 +35,7 @@ fn main() -> ExitCode {
             }
         };
         for file in files {
-            let issues = check(&file);
+            let issues = check(&reader, &file);
             let valid = !issues.iter().any(|i| i.severity == Severity::Error);
             let outcome = Resource::from(to_operation_outcome(&issues));
             let line = format!(
@@ -40,7 +50,7 @@ fn main() -> ExitCode {
     ExitCode::SUCCESS
 }
 
-fn check(file: &Path) -> Vec<Issue> {
+fn check(reader: &Reader, file: &Path) -> Vec<Issue> {
     let bytes = match std::fs::read(file) {
         Ok(bytes) => bytes,
         Err(e) => {
@@ -51,9 +61,13 @@ fn check(file: &Path) -> Vec<Issue> {
             )];
         }
     };
-    match serde_json::from_slice::<Resource>(&bytes) {
-        Ok(resource) => validate_resource(&resource),
-        Err(e) => vec![Issue::from_json_error(&e)],
+    match reader.read::<Resource>(&bytes) {
+        Ok(read) => {
+            let mut issues = read.issues;
+            issues.extend(validate_resource(&read.value));
+            issues
+        }
+        Err(issue) => vec![issue],
     }
 }
 

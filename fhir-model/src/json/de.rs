@@ -1,9 +1,12 @@
 //! Decoding helpers called by generated code. Each takes the element's [`Path`] and reports
 //! errors as `"{path}: {what}"`; serde_json appends the line and column.
 
+use super::read::recover;
+use super::value::Checked;
 use super::{Path, PrimitiveValue};
+use crate::validate::IssueCode;
 use crate::{Element, Primitive};
-use serde::de::{self, DeserializeSeed, Deserializer, MapAccess, SeqAccess, Visitor};
+use serde::de::{self, DeserializeSeed, Deserializer, IgnoredAny, MapAccess, SeqAccess, Visitor};
 use std::fmt;
 use std::marker::PhantomData;
 
@@ -95,6 +98,13 @@ impl<'de, T: DecodeStruct> Visitor<'de> for StructVisitor<'_, T> {
         } else {
             self.at
         };
+        let max = super::read::max_depth();
+        if at.depth() > max {
+            return Err(error(
+                at,
+                format_args!("nested deeper than {max} elements (the reader's limit)"),
+            ));
+        }
         let mut value = T::default();
         let mut seen = 0u64;
         let mut any = false;
@@ -116,7 +126,14 @@ impl<'de, T: DecodeStruct> Visitor<'de> for StructVisitor<'_, T> {
                     type_seen = true;
                 }
                 Key::Unknown(name) => {
-                    return Err(error(at, format_args!("unknown element `{name}`")))
+                    let issue_path = Some(format!("{at}.{name}"));
+                    recover(
+                        at,
+                        issue_path,
+                        IssueCode::Structure,
+                        format_args!("unknown element `{name}`"),
+                    )?;
+                    map.next_value::<IgnoredAny>()?;
                 }
             }
         }
@@ -124,22 +141,33 @@ impl<'de, T: DecodeStruct> Visitor<'de> for StructVisitor<'_, T> {
             return Err(error(at, "missing resourceType"));
         }
         if !any && T::RESOURCE_TYPE.is_none() {
-            return Err(error(
+            recover(
                 at,
+                None,
+                IssueCode::Structure,
                 "empty object: an element must have a value or children (ele-1)",
-            ));
+            )?;
         }
         let all = u64::MAX
             .checked_shr(64 - T::REQUIRED.len() as u32)
             .unwrap_or(0);
-        if seen != all {
-            let missing = (0..T::REQUIRED.len())
-                .find(|i| seen & (1 << i) == 0)
-                .unwrap_or(0);
-            let name = T::REQUIRED.get(missing).copied().unwrap_or("?");
-            return Err(error(&at.field(name), "missing required element"));
+        for (i, name) in T::REQUIRED.iter().enumerate() {
+            if seen & all & (1 << i) == 0 {
+                recover(
+                    &at.field(name),
+                    None,
+                    IssueCode::Required,
+                    "missing required element",
+                )?;
+            }
         }
-        value.finish(at).map_err(de::Error::custom)?;
+        if let Err(message) = value.finish(at) {
+            // The message names its own path; strict reading reports it as it is.
+            match recover::<A::Error>(at, None, IssueCode::Structure, &message) {
+                Ok(()) => {}
+                Err(_) => return Err(de::Error::custom(message)),
+            }
+        }
         Ok(value)
     }
 }
@@ -199,18 +227,18 @@ impl<'de, T: DecodeValue> DeserializeSeed<'de> for Seed<'_, T> {
     }
 }
 
-/// Seed decoding one primitive value at a path.
-struct ValueSeed<'p, T>(&'p Path<'p>, PhantomData<T>);
+/// Seed reading one primitive value at a path, valid or not.
+struct CheckedSeed<'p, T>(&'p Path<'p>, PhantomData<T>);
 
-impl<'de, T: PrimitiveValue> DeserializeSeed<'de> for ValueSeed<'_, T> {
-    type Value = T;
-    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<T, D::Error> {
-        T::decode(deserializer, self.0)
+impl<'de, T: PrimitiveValue> DeserializeSeed<'de> for CheckedSeed<'_, T> {
+    type Value = Checked<T>;
+    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<Checked<T>, D::Error> {
+        T::decode_checked(deserializer, self.0)
     }
 }
 
-/// Seed decoding a JSON array: non-empty, each item at `path[i]`. `nulls` allows `null`
-/// items (primitive arrays, aligned with their `_name` twin).
+/// Seed decoding a JSON array: each item at `path[i]`. `nulls` allows `null` items
+/// (primitive arrays, aligned with their `_name` twin).
 struct ArraySeed<'p, S> {
     at: &'p Path<'p>,
     nulls: bool,
@@ -239,12 +267,12 @@ impl<T: DecodeValue> ItemDecoder for Values<T> {
 
 struct PrimitiveValues<T>(PhantomData<T>);
 impl<T: PrimitiveValue> ItemDecoder for PrimitiveValues<T> {
-    type Item = T;
+    type Item = Checked<T>;
     fn decode_item<'de, D: Deserializer<'de>>(
         deserializer: D,
         at: &Path<'_>,
-    ) -> Result<T, D::Error> {
-        T::decode(deserializer, at)
+    ) -> Result<Checked<T>, D::Error> {
+        T::decode_checked(deserializer, at)
     }
 }
 
@@ -311,10 +339,12 @@ impl<'de, S: ItemDecoder> Visitor<'de> for ArraySeed<'_, S> {
             }
         }
         if items.is_empty() {
-            return Err(error(
+            recover(
                 self.at,
+                None,
+                IssueCode::Structure,
                 "empty array: arrays must have at least one item (json.html)",
-            ));
+            )?;
         }
         Ok(items)
     }
@@ -332,9 +362,25 @@ fn array<'de, A: MapAccess<'de>, S: ItemDecoder>(
     })
 }
 
-fn duplicate<E: de::Error>(at: &Path<'_>) -> E {
-    error(at, "element given more than once")
+/// An element given twice: an error, or (lenient) reported with the second value skipped.
+fn duplicate<'de, A: MapAccess<'de>>(
+    map: &mut A,
+    at: &Path<'_>,
+    what: &str,
+) -> Result<(), A::Error> {
+    let code = if what.starts_with("a choice") {
+        IssueCode::Structure
+    } else {
+        IssueCode::Duplicate
+    };
+    recover(at, None, code, what)?;
+    map.next_value::<IgnoredAny>()?;
+    Ok(())
 }
+
+const TWICE: &str = "element given more than once";
+const SECOND_CHOICE: &str =
+    "a choice element ([x]) may have only one value, but another type was given too";
 
 /// A single complex, backbone or resource value.
 pub fn single<'de, A: MapAccess<'de>, T: DecodeValue>(
@@ -343,7 +389,7 @@ pub fn single<'de, A: MapAccess<'de>, T: DecodeValue>(
     at: &Path<'_>,
 ) -> Result<(), A::Error> {
     if slot.is_some() {
-        return Err(duplicate(at));
+        return duplicate(map, at, TWICE);
     }
     *slot = Some(map.next_value_seed(Seed::<T>::new(at))?);
     Ok(())
@@ -365,7 +411,7 @@ pub fn many<'de, A: MapAccess<'de>, T: DecodeValue>(
     at: &Path<'_>,
 ) -> Result<(), A::Error> {
     if !slot.is_empty() {
-        return Err(duplicate(at));
+        return duplicate(map, at, TWICE);
     }
     *slot = array::<A, Values<T>>(map, at, false)?
         .into_iter()
@@ -374,16 +420,59 @@ pub fn many<'de, A: MapAccess<'de>, T: DecodeValue>(
     Ok(())
 }
 
-/// A primitive without a `_name` twin (`Element.id`, `Extension.url`, `Narrative.div`).
+/// A primitive without a `_name` twin (`Element.id`, `Extension.url`, `Narrative.div`). With
+/// no element part to keep an invalid value in, lenient reading reports it with its text.
 pub fn attr<'de, A: MapAccess<'de>, T: PrimitiveValue>(
     map: &mut A,
     slot: &mut Option<T>,
     at: &Path<'_>,
 ) -> Result<(), A::Error> {
     if slot.is_some() {
-        return Err(duplicate(at));
+        return duplicate(map, at, TWICE);
     }
-    *slot = Some(map.next_value_seed(ValueSeed::<T>(at, PhantomData))?);
+    match map.next_value_seed(CheckedSeed::<T>(at, PhantomData))? {
+        Checked::Valid(v) => *slot = Some(v),
+        Checked::Invalid { text, reason, code } => {
+            recover(at, None, code, &reason)?;
+            recover(
+                at,
+                None,
+                code,
+                format_args!("value dropped (no place to keep it): {text}"),
+            )?;
+        }
+    }
+    Ok(())
+}
+
+/// Keeps the text of an invalid value in the element's `originalText` extension.
+fn keep_text<T>(primitive: &mut Primitive<T>, text: String) {
+    use crate::datatypes::{Extension, ExtensionValue};
+    let Ok(url) = crate::primitives::Uri::parse(super::KEPT_TEXT_URL) else {
+        return;
+    };
+    let mut extension = Extension::new(url);
+    let value = crate::primitives::FhirString::try_from(text.clone())
+        .or_else(|_| crate::primitives::FhirString::try_from(text.escape_default().to_string()));
+    if let Ok(value) = value {
+        extension.value = Some(ExtensionValue::String(Primitive::new(value)));
+        primitive.element_mut().extension.push(extension);
+    }
+}
+
+/// Stores a value read for a primitive, or (lenient) keeps an invalid one as text.
+fn store<'de, A: MapAccess<'de>, T>(
+    primitive: &mut Primitive<T>,
+    checked: Checked<T>,
+    at: &Path<'_>,
+) -> Result<(), A::Error> {
+    match checked {
+        Checked::Valid(v) => primitive.value = Some(v),
+        Checked::Invalid { text, reason, code } => {
+            recover::<A::Error>(at, None, code, &reason)?;
+            keep_text(primitive, text);
+        }
+    }
     Ok(())
 }
 
@@ -393,12 +482,11 @@ pub fn prim_value<'de, A: MapAccess<'de>, T: PrimitiveValue>(
     slot: &mut Option<Primitive<T>>,
     at: &Path<'_>,
 ) -> Result<(), A::Error> {
-    let primitive = slot.get_or_insert_with(Primitive::default);
-    if primitive.value.is_some() {
-        return Err(duplicate(at));
+    if slot.as_ref().is_some_and(|p| p.value.is_some()) {
+        return duplicate(map, at, TWICE);
     }
-    primitive.value = Some(map.next_value_seed(ValueSeed::<T>(at, PhantomData))?);
-    Ok(())
+    let checked = map.next_value_seed(CheckedSeed::<T>(at, PhantomData))?;
+    store::<A, T>(slot.get_or_insert_with(Primitive::default), checked, at)
 }
 
 /// The `_name` object of a single primitive element.
@@ -407,11 +495,16 @@ pub fn prim_ext<'de, A: MapAccess<'de>, T>(
     slot: &mut Option<Primitive<T>>,
     at: &Path<'_>,
 ) -> Result<(), A::Error> {
-    let primitive = slot.get_or_insert_with(Primitive::default);
-    if primitive.element.is_some() {
-        return Err(duplicate(at));
+    if slot.as_ref().is_some_and(|p| p.element.is_some()) {
+        return duplicate(map, at, TWICE);
     }
-    primitive.element = Some(map.next_value_seed(Seed::<Box<Element>>::new(at))?);
+    let element = map.next_value_seed(Seed::<Box<Element>>::new(at))?;
+    let primitive = slot.get_or_insert_with(Primitive::default);
+    match primitive.element.as_mut() {
+        // A kept invalid value may have made the element part already.
+        Some(existing) => existing.extension.extend(element.extension),
+        None => primitive.element = Some(element),
+    }
     Ok(())
 }
 
@@ -423,10 +516,23 @@ pub fn prim_values<'de, A: MapAccess<'de>, T: PrimitiveValue>(
     at: &Path<'_>,
 ) -> Result<(), A::Error> {
     if slot.iter().any(|p| p.value.is_some()) {
-        return Err(duplicate(at));
+        return duplicate(map, at, TWICE);
     }
     let values = array::<A, PrimitiveValues<T>>(map, at, true)?;
-    merge(slot, values, at, |p, v| p.value = v)
+    let mut primitives: Vec<Primitive<T>> = Vec::with_capacity(values.len());
+    for (i, value) in values.into_iter().enumerate() {
+        let mut primitive = Primitive::default();
+        if let Some(checked) = value {
+            store::<A, T>(&mut primitive, checked, &at.index(i))?;
+        }
+        primitives.push(primitive);
+    }
+    merge(slot, primitives, at, |p, mut new| {
+        p.value = new.value.take();
+        if let Some(kept) = new.element {
+            p.element_mut().extension.extend(kept.extension);
+        }
+    })
 }
 
 /// The `_name` array of a repeating primitive.
@@ -436,39 +542,48 @@ pub fn prim_exts<'de, A: MapAccess<'de>, T>(
     at: &Path<'_>,
 ) -> Result<(), A::Error> {
     if slot.iter().any(|p| p.element.is_some()) {
-        return Err(duplicate(at));
+        return duplicate(map, at, TWICE);
     }
     let elements = array::<A, Values<Box<Element>>>(map, at, true)?;
-    merge(slot, elements, at, |p, e| p.element = e)
+    let primitives = elements
+        .into_iter()
+        .map(|element| Primitive {
+            value: None,
+            element,
+        })
+        .collect();
+    merge(slot, primitives, at, |p, new| {
+        match (p.element.as_mut(), new.element) {
+            (Some(existing), Some(element)) => existing.extension.extend(element.extension),
+            (None, element) => p.element = element,
+            (Some(_), None) => {}
+        }
+    })
 }
 
-fn merge<T, V, E: de::Error>(
+/// Lines up the value array and the `_` array of a repeating primitive, whichever came first.
+fn merge<'de, T, E: de::Error>(
     slot: &mut Vec<Primitive<T>>,
-    items: Vec<Option<V>>,
+    items: Vec<Primitive<T>>,
     at: &Path<'_>,
-    set: impl Fn(&mut Primitive<T>, Option<V>),
+    combine: impl Fn(&mut Primitive<T>, Primitive<T>),
 ) -> Result<(), E> {
     if slot.is_empty() {
-        slot.reserve_exact(items.len());
-        for item in items {
-            let mut primitive = Primitive::default();
-            set(&mut primitive, item);
-            slot.push(primitive);
-        }
+        *slot = items;
         return Ok(());
     }
     if slot.len() != items.len() {
-        return Err(error(
+        let (a, b) = (slot.len().max(items.len()), slot.len().min(items.len()));
+        recover(
             at,
-            format_args!(
-                "value array has {} items but its `_` array has {}; they must line up",
-                slot.len().max(items.len()),
-                slot.len().min(items.len())
-            ),
-        ));
+            None,
+            IssueCode::Structure,
+            format_args!("value array has {a} items but its `_` array has {b}; they must line up"),
+        )?;
+        slot.resize_with(a, Primitive::default);
     }
     for (primitive, item) in slot.iter_mut().zip(items) {
-        set(primitive, item);
+        combine(primitive, item);
     }
     Ok(())
 }
@@ -495,17 +610,10 @@ pub fn choice<'de, A: MapAccess<'de>, C, T: DecodeValue>(
     wrap: fn(Box<T>) -> C,
 ) -> Result<(), A::Error> {
     if slot.is_some() {
-        return Err(second_choice(at));
+        return duplicate(map, at, SECOND_CHOICE);
     }
     *slot = Some(wrap(map.next_value_seed(Seed::<Box<T>>::new(at))?));
     Ok(())
-}
-
-fn second_choice<E: de::Error>(at: &Path<'_>) -> E {
-    error(
-        at,
-        "a choice element ([x]) may have only one value, but another type was given too",
-    )
 }
 
 /// A primitive variant of a choice enum: how to reach it and how to make it
@@ -515,15 +623,12 @@ pub type Variant<C, T> = (
     fn(Primitive<T>) -> C,
 );
 
-/// Finds or makes the primitive variant of a choice; errors when another variant is present.
-fn choice_primitive<'s, C, T, E: de::Error>(
-    slot: &'s mut Option<C>,
-    at: &Path<'_>,
-    get: fn(&mut C) -> Option<&mut Primitive<T>>,
-    wrap: fn(Primitive<T>) -> C,
-) -> Result<&'s mut Primitive<T>, E> {
-    let choice = slot.get_or_insert_with(|| wrap(Primitive::default()));
-    get(choice).ok_or_else(|| second_choice(at))
+/// The primitive variant of a choice, made if absent; `None` when another variant is present.
+fn choice_primitive<C, T>(
+    slot: &mut Option<C>,
+    (get, wrap): Variant<C, T>,
+) -> Option<&mut Primitive<T>> {
+    get(slot.get_or_insert_with(|| wrap(Primitive::default())))
 }
 
 /// The value of a primitive variant of a choice (`valueString`).
@@ -531,14 +636,16 @@ pub fn choice_value<'de, A: MapAccess<'de>, C, T: PrimitiveValue>(
     map: &mut A,
     slot: &mut Option<C>,
     at: &Path<'_>,
-    (get, wrap): Variant<C, T>,
+    variant: Variant<C, T>,
 ) -> Result<(), A::Error> {
-    let primitive = choice_primitive(slot, at, get, wrap)?;
-    if primitive.value.is_some() {
-        return Err(duplicate(at));
+    match choice_primitive(slot, variant) {
+        None => duplicate(map, at, SECOND_CHOICE),
+        Some(p) if p.value.is_some() => duplicate(map, at, TWICE),
+        Some(p) => {
+            let checked = map.next_value_seed(CheckedSeed::<T>(at, PhantomData))?;
+            store::<A, T>(p, checked, at)
+        }
     }
-    primitive.value = Some(map.next_value_seed(ValueSeed::<T>(at, PhantomData))?);
-    Ok(())
 }
 
 /// The `_name` object of a primitive variant of a choice (`_valueString`).
@@ -546,14 +653,16 @@ pub fn choice_ext<'de, A: MapAccess<'de>, C, T>(
     map: &mut A,
     slot: &mut Option<C>,
     at: &Path<'_>,
-    (get, wrap): Variant<C, T>,
+    variant: Variant<C, T>,
 ) -> Result<(), A::Error> {
-    let primitive = choice_primitive(slot, at, get, wrap)?;
-    if primitive.element.is_some() {
-        return Err(duplicate(at));
+    match choice_primitive(slot, variant) {
+        None => duplicate(map, at, SECOND_CHOICE),
+        Some(p) if p.element.is_some() => duplicate(map, at, TWICE),
+        Some(p) => {
+            p.element = Some(map.next_value_seed(Seed::<Box<Element>>::new(at))?);
+            Ok(())
+        }
     }
-    primitive.element = Some(map.next_value_seed(Seed::<Box<Element>>::new(at))?);
-    Ok(())
 }
 
 /// The element part of a primitive is a small struct of its own.

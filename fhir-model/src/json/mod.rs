@@ -7,6 +7,8 @@
 pub mod compare;
 pub mod de;
 mod path;
+mod position;
+mod read;
 pub mod ser;
 mod value;
 
@@ -14,7 +16,8 @@ pub use path::Path;
 
 /// Extension under which lenient reading keeps the text of a value it could not accept.
 pub const KEPT_TEXT_URL: &str = "http://hl7.org/fhir/StructureDefinition/originalText";
-pub use value::PrimitiveValue;
+pub use read::{Read, Reader, DEFAULT_MAX_DEPTH};
+pub use value::{Checked, PrimitiveValue};
 
 /// `DecodeValue` and `Deserialize` for a generated struct, in terms of [`de::DecodeStruct`].
 macro_rules! impl_json {

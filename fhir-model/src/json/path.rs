@@ -8,6 +8,7 @@ use std::fmt;
 pub struct Path<'a> {
     parent: Option<&'a Path<'a>>,
     segment: Segment,
+    depth: u32,
 }
 
 #[derive(Clone, Copy, Debug)]
@@ -23,6 +24,7 @@ impl Path<'static> {
     pub const ROOT: Path<'static> = Path {
         parent: None,
         segment: Segment::Root,
+        depth: 0,
     };
 
     /// A path starting at a type name (`Patient`).
@@ -30,6 +32,7 @@ impl Path<'static> {
         Path {
             parent: None,
             segment: Segment::Name(name),
+            depth: 1,
         }
     }
 }
@@ -40,6 +43,7 @@ impl<'a> Path<'a> {
         Path {
             parent: Some(self),
             segment: Segment::Name(name),
+            depth: self.depth + 1,
         }
     }
 
@@ -48,6 +52,7 @@ impl<'a> Path<'a> {
         Path {
             parent: Some(self),
             segment: Segment::Index(index),
+            depth: self.depth + 1,
         }
     }
 
@@ -58,7 +63,7 @@ impl<'a> Path<'a> {
 
     /// Number of segments, a measure of nesting depth.
     pub fn depth(&self) -> usize {
-        1 + self.parent.map_or(0, |p| p.depth())
+        self.depth as usize
     }
 }
 
@@ -87,10 +92,12 @@ mod tests {
         let root = Path::root("Encounter");
         let participant = root.field("participant");
         let first = participant.index(0);
+        let individual = first.field("individual");
         assert_eq!(
-            first.field("individual").to_string(),
+            individual.to_string(),
             "Encounter.participant[0].individual"
         );
+        assert_eq!(individual.depth(), 4);
         let from_root = Path::ROOT.field("given");
         assert_eq!(from_root.to_string(), "given");
     }
