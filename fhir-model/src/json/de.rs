@@ -562,7 +562,7 @@ pub fn prim_exts<'de, A: MapAccess<'de>, T>(
 }
 
 /// Lines up the value array and the `_` array of a repeating primitive, whichever came first.
-fn merge<'de, T, E: de::Error>(
+fn merge<T, E: de::Error>(
     slot: &mut Vec<Primitive<T>>,
     items: Vec<Primitive<T>>,
     at: &Path<'_>,
