@@ -126,3 +126,5 @@ impl Issue {
         }
     }
 }
+
+impl std::error::Error for Issue {}
