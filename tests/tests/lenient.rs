@@ -214,3 +214,45 @@ fn nesting_limit_is_configurable_and_never_overflows_the_stack() {
     );
     assert!(serde_json::from_str::<Resource>(&deep_arrays).is_err());
 }
+
+#[test]
+fn kept_text_and_the_sender_extensions_live_side_by_side() {
+    let (resource, issues) = lenient(
+        r#"{"resourceType":"Patient","gender":"mal","_gender":{"id":"g","extension":[{"url":"http://x","valueString":"y"}]},"name":[{"given":["","B"],"_given":[{"id":"a"},null]}]}"#,
+    );
+    let paths: Vec<&str> = issues.iter().map(|i| i.0.as_str()).collect();
+    assert_eq!(paths, ["Patient.gender", "Patient.name[0].given[0]"]);
+    let Resource::Patient(p) = &resource else {
+        panic!()
+    };
+    let gender = p.gender.as_ref().unwrap();
+    assert_eq!(
+        gender
+            .element
+            .as_ref()
+            .unwrap()
+            .id
+            .as_ref()
+            .unwrap()
+            .as_str(),
+        "g"
+    );
+    let urls: Vec<&str> = gender
+        .extension()
+        .iter()
+        .map(|e| e.url.as_ref().unwrap().as_str())
+        .collect();
+    assert_eq!(urls, [KEPT_TEXT_URL, "http://x"]);
+    let given = &p.name[0].given[0];
+    assert_eq!(
+        given
+            .element
+            .as_ref()
+            .unwrap()
+            .id
+            .as_ref()
+            .unwrap()
+            .as_str(),
+        "a"
+    );
+}

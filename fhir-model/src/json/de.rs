@@ -495,17 +495,35 @@ pub fn prim_ext<'de, A: MapAccess<'de>, T>(
     slot: &mut Option<Primitive<T>>,
     at: &Path<'_>,
 ) -> Result<(), A::Error> {
-    if slot.as_ref().is_some_and(|p| p.element.is_some()) {
+    if slot.as_ref().is_some_and(has_element_part) {
         return duplicate(map, at, TWICE);
     }
     let element = map.next_value_seed(Seed::<Box<Element>>::new(at))?;
-    let primitive = slot.get_or_insert_with(Primitive::default);
+    attach(slot.get_or_insert_with(Primitive::default), element);
+    Ok(())
+}
+
+/// Whether the `_name` object has been read: an element part other than a kept invalid value.
+fn has_element_part<T>(primitive: &Primitive<T>) -> bool {
+    primitive.element.as_ref().is_some_and(|e| {
+        e.id.is_some()
+            || e.extension.iter().any(|x| {
+                x.url
+                    .as_ref()
+                    .map_or(true, |u| u.as_str() != super::KEPT_TEXT_URL)
+            })
+    })
+}
+
+/// Sets the element part read from `_name`, after any kept invalid value's extension.
+fn attach<T>(primitive: &mut Primitive<T>, element: Box<Element>) {
     match primitive.element.as_mut() {
-        // A kept invalid value may have made the element part already.
-        Some(existing) => existing.extension.extend(element.extension),
+        Some(existing) => {
+            existing.id = element.id;
+            existing.extension.extend(element.extension);
+        }
         None => primitive.element = Some(element),
     }
-    Ok(())
 }
 
 /// The values of a repeating primitive (`"given": ["A", null]`); `null` only where `_given` has
@@ -541,7 +559,7 @@ pub fn prim_exts<'de, A: MapAccess<'de>, T>(
     slot: &mut Vec<Primitive<T>>,
     at: &Path<'_>,
 ) -> Result<(), A::Error> {
-    if slot.iter().any(|p| p.element.is_some()) {
+    if slot.iter().any(has_element_part) {
         return duplicate(map, at, TWICE);
     }
     let elements = array::<A, Values<Box<Element>>>(map, at, true)?;
@@ -553,10 +571,8 @@ pub fn prim_exts<'de, A: MapAccess<'de>, T>(
         })
         .collect();
     merge(slot, primitives, at, |p, new| {
-        match (p.element.as_mut(), new.element) {
-            (Some(existing), Some(element)) => existing.extension.extend(element.extension),
-            (None, element) => p.element = element,
-            (Some(_), None) => {}
+        if let Some(element) = new.element {
+            attach(p, element);
         }
     })
 }
@@ -657,9 +673,10 @@ pub fn choice_ext<'de, A: MapAccess<'de>, C, T>(
 ) -> Result<(), A::Error> {
     match choice_primitive(slot, variant) {
         None => duplicate(map, at, SECOND_CHOICE),
-        Some(p) if p.element.is_some() => duplicate(map, at, TWICE),
+        Some(p) if has_element_part(p) => duplicate(map, at, TWICE),
         Some(p) => {
-            p.element = Some(map.next_value_seed(Seed::<Box<Element>>::new(at))?);
+            let element = map.next_value_seed(Seed::<Box<Element>>::new(at))?;
+            attach(p, element);
             Ok(())
         }
     }
