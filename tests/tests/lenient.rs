@@ -6,12 +6,10 @@ use fhir_model::json::{Reader, KEPT_TEXT_URL};
 use fhir_model::validate::{validate_resource, IssueCode};
 use fhir_model::Resource;
 
-fn lenient(
-    json: &str,
-) -> (
-    Resource,
-    Vec<(String, IssueCode, Option<usize>, Option<usize>)>,
-) {
+/// An issue as `(path, code, line, column)`.
+type Found = (String, IssueCode, Option<usize>, Option<usize>);
+
+fn lenient(json: &str) -> (Resource, Vec<Found>) {
     let read = Reader::lenient()
         .read::<Resource>(json.as_bytes())
         .unwrap_or_else(|e| panic!("{e}"));
