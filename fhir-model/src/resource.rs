@@ -64,7 +64,10 @@ impl<'de> Visitor<'de> for ResourceVisitor<'_> {
             Some(resource) => Ok(resource),
             None => Err(error(
                 here,
-                format_args!("unknown resourceType `{resource_type}`"),
+                format_args!(
+                    "unknown resourceType `{}`",
+                    crate::json::de::excerpt(&resource_type)
+                ),
             )),
         }
     }

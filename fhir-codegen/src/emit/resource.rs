@@ -105,7 +105,7 @@ pub fn resource_enum(resources: &[TypeDef]) -> TokenStream {
                 at: &Path<'_>,
             ) -> Result<Option<Self>, A::Error> {
                 Ok(Some(match resource_type {
-                    #(#cfgs #type_names => Resource::#names(Box::new(de::struct_body(map, at)?)),)*
+                    #(#cfgs #type_names => de::resource_body::<A, #names>(map, at)?,)*
                     _ => {
                         let _ = (map, at);
                         return Ok(None);

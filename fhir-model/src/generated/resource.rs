@@ -3187,606 +3187,442 @@ impl de::ResourceBody for Resource {
             Some(
                 match resource_type {
                     #[cfg(feature = "account")]
-                    "Account" => Resource::Account(Box::new(de::struct_body(map, at)?)),
+                    "Account" => de::resource_body::<A, Account>(map, at)?,
                     #[cfg(feature = "activity_definition")]
                     "ActivityDefinition" => {
-                        Resource::ActivityDefinition(Box::new(de::struct_body(map, at)?))
+                        de::resource_body::<A, ActivityDefinition>(map, at)?
                     }
                     #[cfg(feature = "adverse_event")]
-                    "AdverseEvent" => {
-                        Resource::AdverseEvent(Box::new(de::struct_body(map, at)?))
-                    }
+                    "AdverseEvent" => de::resource_body::<A, AdverseEvent>(map, at)?,
                     #[cfg(feature = "allergy_intolerance")]
                     "AllergyIntolerance" => {
-                        Resource::AllergyIntolerance(Box::new(de::struct_body(map, at)?))
+                        de::resource_body::<A, AllergyIntolerance>(map, at)?
                     }
                     #[cfg(feature = "appointment")]
-                    "Appointment" => {
-                        Resource::Appointment(Box::new(de::struct_body(map, at)?))
-                    }
+                    "Appointment" => de::resource_body::<A, Appointment>(map, at)?,
                     #[cfg(feature = "appointment_response")]
                     "AppointmentResponse" => {
-                        Resource::AppointmentResponse(
-                            Box::new(de::struct_body(map, at)?),
-                        )
+                        de::resource_body::<A, AppointmentResponse>(map, at)?
                     }
                     #[cfg(feature = "audit_event")]
-                    "AuditEvent" => {
-                        Resource::AuditEvent(Box::new(de::struct_body(map, at)?))
-                    }
+                    "AuditEvent" => de::resource_body::<A, AuditEvent>(map, at)?,
                     #[cfg(feature = "basic")]
-                    "Basic" => Resource::Basic(Box::new(de::struct_body(map, at)?)),
+                    "Basic" => de::resource_body::<A, Basic>(map, at)?,
                     #[cfg(feature = "binary")]
-                    "Binary" => Resource::Binary(Box::new(de::struct_body(map, at)?)),
+                    "Binary" => de::resource_body::<A, Binary>(map, at)?,
                     #[cfg(feature = "biologically_derived_product")]
                     "BiologicallyDerivedProduct" => {
-                        Resource::BiologicallyDerivedProduct(
-                            Box::new(de::struct_body(map, at)?),
-                        )
+                        de::resource_body::<A, BiologicallyDerivedProduct>(map, at)?
                     }
                     #[cfg(feature = "body_structure")]
-                    "BodyStructure" => {
-                        Resource::BodyStructure(Box::new(de::struct_body(map, at)?))
-                    }
+                    "BodyStructure" => de::resource_body::<A, BodyStructure>(map, at)?,
                     #[cfg(feature = "bundle")]
-                    "Bundle" => Resource::Bundle(Box::new(de::struct_body(map, at)?)),
+                    "Bundle" => de::resource_body::<A, Bundle>(map, at)?,
                     #[cfg(feature = "capability_statement")]
                     "CapabilityStatement" => {
-                        Resource::CapabilityStatement(
-                            Box::new(de::struct_body(map, at)?),
-                        )
+                        de::resource_body::<A, CapabilityStatement>(map, at)?
                     }
                     #[cfg(feature = "care_plan")]
-                    "CarePlan" => Resource::CarePlan(Box::new(de::struct_body(map, at)?)),
+                    "CarePlan" => de::resource_body::<A, CarePlan>(map, at)?,
                     #[cfg(feature = "care_team")]
-                    "CareTeam" => Resource::CareTeam(Box::new(de::struct_body(map, at)?)),
+                    "CareTeam" => de::resource_body::<A, CareTeam>(map, at)?,
                     #[cfg(feature = "catalog_entry")]
-                    "CatalogEntry" => {
-                        Resource::CatalogEntry(Box::new(de::struct_body(map, at)?))
-                    }
+                    "CatalogEntry" => de::resource_body::<A, CatalogEntry>(map, at)?,
                     #[cfg(feature = "charge_item")]
-                    "ChargeItem" => {
-                        Resource::ChargeItem(Box::new(de::struct_body(map, at)?))
-                    }
+                    "ChargeItem" => de::resource_body::<A, ChargeItem>(map, at)?,
                     #[cfg(feature = "charge_item_definition")]
                     "ChargeItemDefinition" => {
-                        Resource::ChargeItemDefinition(
-                            Box::new(de::struct_body(map, at)?),
-                        )
+                        de::resource_body::<A, ChargeItemDefinition>(map, at)?
                     }
                     #[cfg(feature = "claim")]
-                    "Claim" => Resource::Claim(Box::new(de::struct_body(map, at)?)),
+                    "Claim" => de::resource_body::<A, Claim>(map, at)?,
                     #[cfg(feature = "claim_response")]
-                    "ClaimResponse" => {
-                        Resource::ClaimResponse(Box::new(de::struct_body(map, at)?))
-                    }
+                    "ClaimResponse" => de::resource_body::<A, ClaimResponse>(map, at)?,
                     #[cfg(feature = "clinical_impression")]
                     "ClinicalImpression" => {
-                        Resource::ClinicalImpression(Box::new(de::struct_body(map, at)?))
+                        de::resource_body::<A, ClinicalImpression>(map, at)?
                     }
                     #[cfg(feature = "code_system")]
-                    "CodeSystem" => {
-                        Resource::CodeSystem(Box::new(de::struct_body(map, at)?))
-                    }
+                    "CodeSystem" => de::resource_body::<A, CodeSystem>(map, at)?,
                     #[cfg(feature = "communication")]
-                    "Communication" => {
-                        Resource::Communication(Box::new(de::struct_body(map, at)?))
-                    }
+                    "Communication" => de::resource_body::<A, Communication>(map, at)?,
                     #[cfg(feature = "communication_request")]
                     "CommunicationRequest" => {
-                        Resource::CommunicationRequest(
-                            Box::new(de::struct_body(map, at)?),
-                        )
+                        de::resource_body::<A, CommunicationRequest>(map, at)?
                     }
                     #[cfg(feature = "compartment_definition")]
                     "CompartmentDefinition" => {
-                        Resource::CompartmentDefinition(
-                            Box::new(de::struct_body(map, at)?),
-                        )
+                        de::resource_body::<A, CompartmentDefinition>(map, at)?
                     }
                     #[cfg(feature = "composition")]
-                    "Composition" => {
-                        Resource::Composition(Box::new(de::struct_body(map, at)?))
-                    }
+                    "Composition" => de::resource_body::<A, Composition>(map, at)?,
                     #[cfg(feature = "concept_map")]
-                    "ConceptMap" => {
-                        Resource::ConceptMap(Box::new(de::struct_body(map, at)?))
-                    }
+                    "ConceptMap" => de::resource_body::<A, ConceptMap>(map, at)?,
                     #[cfg(feature = "condition")]
-                    "Condition" => {
-                        Resource::Condition(Box::new(de::struct_body(map, at)?))
-                    }
+                    "Condition" => de::resource_body::<A, Condition>(map, at)?,
                     #[cfg(feature = "consent")]
-                    "Consent" => Resource::Consent(Box::new(de::struct_body(map, at)?)),
+                    "Consent" => de::resource_body::<A, Consent>(map, at)?,
                     #[cfg(feature = "contract")]
-                    "Contract" => Resource::Contract(Box::new(de::struct_body(map, at)?)),
+                    "Contract" => de::resource_body::<A, Contract>(map, at)?,
                     #[cfg(feature = "coverage")]
-                    "Coverage" => Resource::Coverage(Box::new(de::struct_body(map, at)?)),
+                    "Coverage" => de::resource_body::<A, Coverage>(map, at)?,
                     #[cfg(feature = "coverage_eligibility_request")]
                     "CoverageEligibilityRequest" => {
-                        Resource::CoverageEligibilityRequest(
-                            Box::new(de::struct_body(map, at)?),
-                        )
+                        de::resource_body::<A, CoverageEligibilityRequest>(map, at)?
                     }
                     #[cfg(feature = "coverage_eligibility_response")]
                     "CoverageEligibilityResponse" => {
-                        Resource::CoverageEligibilityResponse(
-                            Box::new(de::struct_body(map, at)?),
-                        )
+                        de::resource_body::<A, CoverageEligibilityResponse>(map, at)?
                     }
                     #[cfg(feature = "detected_issue")]
-                    "DetectedIssue" => {
-                        Resource::DetectedIssue(Box::new(de::struct_body(map, at)?))
-                    }
+                    "DetectedIssue" => de::resource_body::<A, DetectedIssue>(map, at)?,
                     #[cfg(feature = "device")]
-                    "Device" => Resource::Device(Box::new(de::struct_body(map, at)?)),
+                    "Device" => de::resource_body::<A, Device>(map, at)?,
                     #[cfg(feature = "device_definition")]
                     "DeviceDefinition" => {
-                        Resource::DeviceDefinition(Box::new(de::struct_body(map, at)?))
+                        de::resource_body::<A, DeviceDefinition>(map, at)?
                     }
                     #[cfg(feature = "device_metric")]
-                    "DeviceMetric" => {
-                        Resource::DeviceMetric(Box::new(de::struct_body(map, at)?))
-                    }
+                    "DeviceMetric" => de::resource_body::<A, DeviceMetric>(map, at)?,
                     #[cfg(feature = "device_request")]
-                    "DeviceRequest" => {
-                        Resource::DeviceRequest(Box::new(de::struct_body(map, at)?))
-                    }
+                    "DeviceRequest" => de::resource_body::<A, DeviceRequest>(map, at)?,
                     #[cfg(feature = "device_use_statement")]
                     "DeviceUseStatement" => {
-                        Resource::DeviceUseStatement(Box::new(de::struct_body(map, at)?))
+                        de::resource_body::<A, DeviceUseStatement>(map, at)?
                     }
                     #[cfg(feature = "diagnostic_report")]
                     "DiagnosticReport" => {
-                        Resource::DiagnosticReport(Box::new(de::struct_body(map, at)?))
+                        de::resource_body::<A, DiagnosticReport>(map, at)?
                     }
                     #[cfg(feature = "document_manifest")]
                     "DocumentManifest" => {
-                        Resource::DocumentManifest(Box::new(de::struct_body(map, at)?))
+                        de::resource_body::<A, DocumentManifest>(map, at)?
                     }
                     #[cfg(feature = "document_reference")]
                     "DocumentReference" => {
-                        Resource::DocumentReference(Box::new(de::struct_body(map, at)?))
+                        de::resource_body::<A, DocumentReference>(map, at)?
                     }
                     #[cfg(feature = "effect_evidence_synthesis")]
                     "EffectEvidenceSynthesis" => {
-                        Resource::EffectEvidenceSynthesis(
-                            Box::new(de::struct_body(map, at)?),
-                        )
+                        de::resource_body::<A, EffectEvidenceSynthesis>(map, at)?
                     }
                     #[cfg(feature = "encounter")]
-                    "Encounter" => {
-                        Resource::Encounter(Box::new(de::struct_body(map, at)?))
-                    }
+                    "Encounter" => de::resource_body::<A, Encounter>(map, at)?,
                     #[cfg(feature = "endpoint")]
-                    "Endpoint" => Resource::Endpoint(Box::new(de::struct_body(map, at)?)),
+                    "Endpoint" => de::resource_body::<A, Endpoint>(map, at)?,
                     #[cfg(feature = "enrollment_request")]
                     "EnrollmentRequest" => {
-                        Resource::EnrollmentRequest(Box::new(de::struct_body(map, at)?))
+                        de::resource_body::<A, EnrollmentRequest>(map, at)?
                     }
                     #[cfg(feature = "enrollment_response")]
                     "EnrollmentResponse" => {
-                        Resource::EnrollmentResponse(Box::new(de::struct_body(map, at)?))
+                        de::resource_body::<A, EnrollmentResponse>(map, at)?
                     }
                     #[cfg(feature = "episode_of_care")]
-                    "EpisodeOfCare" => {
-                        Resource::EpisodeOfCare(Box::new(de::struct_body(map, at)?))
-                    }
+                    "EpisodeOfCare" => de::resource_body::<A, EpisodeOfCare>(map, at)?,
                     #[cfg(feature = "event_definition")]
                     "EventDefinition" => {
-                        Resource::EventDefinition(Box::new(de::struct_body(map, at)?))
+                        de::resource_body::<A, EventDefinition>(map, at)?
                     }
                     #[cfg(feature = "evidence")]
-                    "Evidence" => Resource::Evidence(Box::new(de::struct_body(map, at)?)),
+                    "Evidence" => de::resource_body::<A, Evidence>(map, at)?,
                     #[cfg(feature = "evidence_variable")]
                     "EvidenceVariable" => {
-                        Resource::EvidenceVariable(Box::new(de::struct_body(map, at)?))
+                        de::resource_body::<A, EvidenceVariable>(map, at)?
                     }
                     #[cfg(feature = "example_scenario")]
                     "ExampleScenario" => {
-                        Resource::ExampleScenario(Box::new(de::struct_body(map, at)?))
+                        de::resource_body::<A, ExampleScenario>(map, at)?
                     }
                     #[cfg(feature = "explanation_of_benefit")]
                     "ExplanationOfBenefit" => {
-                        Resource::ExplanationOfBenefit(
-                            Box::new(de::struct_body(map, at)?),
-                        )
+                        de::resource_body::<A, ExplanationOfBenefit>(map, at)?
                     }
                     #[cfg(feature = "family_member_history")]
                     "FamilyMemberHistory" => {
-                        Resource::FamilyMemberHistory(
-                            Box::new(de::struct_body(map, at)?),
-                        )
+                        de::resource_body::<A, FamilyMemberHistory>(map, at)?
                     }
                     #[cfg(feature = "flag")]
-                    "Flag" => Resource::Flag(Box::new(de::struct_body(map, at)?)),
+                    "Flag" => de::resource_body::<A, Flag>(map, at)?,
                     #[cfg(feature = "goal")]
-                    "Goal" => Resource::Goal(Box::new(de::struct_body(map, at)?)),
+                    "Goal" => de::resource_body::<A, Goal>(map, at)?,
                     #[cfg(feature = "graph_definition")]
                     "GraphDefinition" => {
-                        Resource::GraphDefinition(Box::new(de::struct_body(map, at)?))
+                        de::resource_body::<A, GraphDefinition>(map, at)?
                     }
                     #[cfg(feature = "group")]
-                    "Group" => Resource::Group(Box::new(de::struct_body(map, at)?)),
+                    "Group" => de::resource_body::<A, Group>(map, at)?,
                     #[cfg(feature = "guidance_response")]
                     "GuidanceResponse" => {
-                        Resource::GuidanceResponse(Box::new(de::struct_body(map, at)?))
+                        de::resource_body::<A, GuidanceResponse>(map, at)?
                     }
                     #[cfg(feature = "healthcare_service")]
                     "HealthcareService" => {
-                        Resource::HealthcareService(Box::new(de::struct_body(map, at)?))
+                        de::resource_body::<A, HealthcareService>(map, at)?
                     }
                     #[cfg(feature = "imaging_study")]
-                    "ImagingStudy" => {
-                        Resource::ImagingStudy(Box::new(de::struct_body(map, at)?))
-                    }
+                    "ImagingStudy" => de::resource_body::<A, ImagingStudy>(map, at)?,
                     #[cfg(feature = "immunization")]
-                    "Immunization" => {
-                        Resource::Immunization(Box::new(de::struct_body(map, at)?))
-                    }
+                    "Immunization" => de::resource_body::<A, Immunization>(map, at)?,
                     #[cfg(feature = "immunization_evaluation")]
                     "ImmunizationEvaluation" => {
-                        Resource::ImmunizationEvaluation(
-                            Box::new(de::struct_body(map, at)?),
-                        )
+                        de::resource_body::<A, ImmunizationEvaluation>(map, at)?
                     }
                     #[cfg(feature = "immunization_recommendation")]
                     "ImmunizationRecommendation" => {
-                        Resource::ImmunizationRecommendation(
-                            Box::new(de::struct_body(map, at)?),
-                        )
+                        de::resource_body::<A, ImmunizationRecommendation>(map, at)?
                     }
                     #[cfg(feature = "implementation_guide")]
                     "ImplementationGuide" => {
-                        Resource::ImplementationGuide(
-                            Box::new(de::struct_body(map, at)?),
-                        )
+                        de::resource_body::<A, ImplementationGuide>(map, at)?
                     }
                     #[cfg(feature = "insurance_plan")]
-                    "InsurancePlan" => {
-                        Resource::InsurancePlan(Box::new(de::struct_body(map, at)?))
-                    }
+                    "InsurancePlan" => de::resource_body::<A, InsurancePlan>(map, at)?,
                     #[cfg(feature = "invoice")]
-                    "Invoice" => Resource::Invoice(Box::new(de::struct_body(map, at)?)),
+                    "Invoice" => de::resource_body::<A, Invoice>(map, at)?,
                     #[cfg(feature = "library")]
-                    "Library" => Resource::Library(Box::new(de::struct_body(map, at)?)),
+                    "Library" => de::resource_body::<A, Library>(map, at)?,
                     #[cfg(feature = "linkage")]
-                    "Linkage" => Resource::Linkage(Box::new(de::struct_body(map, at)?)),
+                    "Linkage" => de::resource_body::<A, Linkage>(map, at)?,
                     #[cfg(feature = "list")]
-                    "List" => Resource::List(Box::new(de::struct_body(map, at)?)),
+                    "List" => de::resource_body::<A, List>(map, at)?,
                     #[cfg(feature = "location")]
-                    "Location" => Resource::Location(Box::new(de::struct_body(map, at)?)),
+                    "Location" => de::resource_body::<A, Location>(map, at)?,
                     #[cfg(feature = "measure")]
-                    "Measure" => Resource::Measure(Box::new(de::struct_body(map, at)?)),
+                    "Measure" => de::resource_body::<A, Measure>(map, at)?,
                     #[cfg(feature = "measure_report")]
-                    "MeasureReport" => {
-                        Resource::MeasureReport(Box::new(de::struct_body(map, at)?))
-                    }
+                    "MeasureReport" => de::resource_body::<A, MeasureReport>(map, at)?,
                     #[cfg(feature = "media")]
-                    "Media" => Resource::Media(Box::new(de::struct_body(map, at)?)),
+                    "Media" => de::resource_body::<A, Media>(map, at)?,
                     #[cfg(feature = "medication")]
-                    "Medication" => {
-                        Resource::Medication(Box::new(de::struct_body(map, at)?))
-                    }
+                    "Medication" => de::resource_body::<A, Medication>(map, at)?,
                     #[cfg(feature = "medication_administration")]
                     "MedicationAdministration" => {
-                        Resource::MedicationAdministration(
-                            Box::new(de::struct_body(map, at)?),
-                        )
+                        de::resource_body::<A, MedicationAdministration>(map, at)?
                     }
                     #[cfg(feature = "medication_dispense")]
                     "MedicationDispense" => {
-                        Resource::MedicationDispense(Box::new(de::struct_body(map, at)?))
+                        de::resource_body::<A, MedicationDispense>(map, at)?
                     }
                     #[cfg(feature = "medication_knowledge")]
                     "MedicationKnowledge" => {
-                        Resource::MedicationKnowledge(
-                            Box::new(de::struct_body(map, at)?),
-                        )
+                        de::resource_body::<A, MedicationKnowledge>(map, at)?
                     }
                     #[cfg(feature = "medication_request")]
                     "MedicationRequest" => {
-                        Resource::MedicationRequest(Box::new(de::struct_body(map, at)?))
+                        de::resource_body::<A, MedicationRequest>(map, at)?
                     }
                     #[cfg(feature = "medication_statement")]
                     "MedicationStatement" => {
-                        Resource::MedicationStatement(
-                            Box::new(de::struct_body(map, at)?),
-                        )
+                        de::resource_body::<A, MedicationStatement>(map, at)?
                     }
                     #[cfg(feature = "medicinal_product")]
                     "MedicinalProduct" => {
-                        Resource::MedicinalProduct(Box::new(de::struct_body(map, at)?))
+                        de::resource_body::<A, MedicinalProduct>(map, at)?
                     }
                     #[cfg(feature = "medicinal_product_authorization")]
                     "MedicinalProductAuthorization" => {
-                        Resource::MedicinalProductAuthorization(
-                            Box::new(de::struct_body(map, at)?),
-                        )
+                        de::resource_body::<A, MedicinalProductAuthorization>(map, at)?
                     }
                     #[cfg(feature = "medicinal_product_contraindication")]
                     "MedicinalProductContraindication" => {
-                        Resource::MedicinalProductContraindication(
-                            Box::new(de::struct_body(map, at)?),
-                        )
+                        de::resource_body::<
+                            A,
+                            MedicinalProductContraindication,
+                        >(map, at)?
                     }
                     #[cfg(feature = "medicinal_product_indication")]
                     "MedicinalProductIndication" => {
-                        Resource::MedicinalProductIndication(
-                            Box::new(de::struct_body(map, at)?),
-                        )
+                        de::resource_body::<A, MedicinalProductIndication>(map, at)?
                     }
                     #[cfg(feature = "medicinal_product_ingredient")]
                     "MedicinalProductIngredient" => {
-                        Resource::MedicinalProductIngredient(
-                            Box::new(de::struct_body(map, at)?),
-                        )
+                        de::resource_body::<A, MedicinalProductIngredient>(map, at)?
                     }
                     #[cfg(feature = "medicinal_product_interaction")]
                     "MedicinalProductInteraction" => {
-                        Resource::MedicinalProductInteraction(
-                            Box::new(de::struct_body(map, at)?),
-                        )
+                        de::resource_body::<A, MedicinalProductInteraction>(map, at)?
                     }
                     #[cfg(feature = "medicinal_product_manufactured")]
                     "MedicinalProductManufactured" => {
-                        Resource::MedicinalProductManufactured(
-                            Box::new(de::struct_body(map, at)?),
-                        )
+                        de::resource_body::<A, MedicinalProductManufactured>(map, at)?
                     }
                     #[cfg(feature = "medicinal_product_packaged")]
                     "MedicinalProductPackaged" => {
-                        Resource::MedicinalProductPackaged(
-                            Box::new(de::struct_body(map, at)?),
-                        )
+                        de::resource_body::<A, MedicinalProductPackaged>(map, at)?
                     }
                     #[cfg(feature = "medicinal_product_pharmaceutical")]
                     "MedicinalProductPharmaceutical" => {
-                        Resource::MedicinalProductPharmaceutical(
-                            Box::new(de::struct_body(map, at)?),
-                        )
+                        de::resource_body::<A, MedicinalProductPharmaceutical>(map, at)?
                     }
                     #[cfg(feature = "medicinal_product_undesirable_effect")]
                     "MedicinalProductUndesirableEffect" => {
-                        Resource::MedicinalProductUndesirableEffect(
-                            Box::new(de::struct_body(map, at)?),
-                        )
+                        de::resource_body::<
+                            A,
+                            MedicinalProductUndesirableEffect,
+                        >(map, at)?
                     }
                     #[cfg(feature = "message_definition")]
                     "MessageDefinition" => {
-                        Resource::MessageDefinition(Box::new(de::struct_body(map, at)?))
+                        de::resource_body::<A, MessageDefinition>(map, at)?
                     }
                     #[cfg(feature = "message_header")]
-                    "MessageHeader" => {
-                        Resource::MessageHeader(Box::new(de::struct_body(map, at)?))
-                    }
+                    "MessageHeader" => de::resource_body::<A, MessageHeader>(map, at)?,
                     #[cfg(feature = "molecular_sequence")]
                     "MolecularSequence" => {
-                        Resource::MolecularSequence(Box::new(de::struct_body(map, at)?))
+                        de::resource_body::<A, MolecularSequence>(map, at)?
                     }
                     #[cfg(feature = "naming_system")]
-                    "NamingSystem" => {
-                        Resource::NamingSystem(Box::new(de::struct_body(map, at)?))
-                    }
+                    "NamingSystem" => de::resource_body::<A, NamingSystem>(map, at)?,
                     #[cfg(feature = "nutrition_order")]
-                    "NutritionOrder" => {
-                        Resource::NutritionOrder(Box::new(de::struct_body(map, at)?))
-                    }
+                    "NutritionOrder" => de::resource_body::<A, NutritionOrder>(map, at)?,
                     #[cfg(feature = "observation")]
-                    "Observation" => {
-                        Resource::Observation(Box::new(de::struct_body(map, at)?))
-                    }
+                    "Observation" => de::resource_body::<A, Observation>(map, at)?,
                     #[cfg(feature = "observation_definition")]
                     "ObservationDefinition" => {
-                        Resource::ObservationDefinition(
-                            Box::new(de::struct_body(map, at)?),
-                        )
+                        de::resource_body::<A, ObservationDefinition>(map, at)?
                     }
                     #[cfg(feature = "operation_definition")]
                     "OperationDefinition" => {
-                        Resource::OperationDefinition(
-                            Box::new(de::struct_body(map, at)?),
-                        )
+                        de::resource_body::<A, OperationDefinition>(map, at)?
                     }
                     #[cfg(feature = "operation_outcome")]
                     "OperationOutcome" => {
-                        Resource::OperationOutcome(Box::new(de::struct_body(map, at)?))
+                        de::resource_body::<A, OperationOutcome>(map, at)?
                     }
                     #[cfg(feature = "organization")]
-                    "Organization" => {
-                        Resource::Organization(Box::new(de::struct_body(map, at)?))
-                    }
+                    "Organization" => de::resource_body::<A, Organization>(map, at)?,
                     #[cfg(feature = "organization_affiliation")]
                     "OrganizationAffiliation" => {
-                        Resource::OrganizationAffiliation(
-                            Box::new(de::struct_body(map, at)?),
-                        )
+                        de::resource_body::<A, OrganizationAffiliation>(map, at)?
                     }
                     #[cfg(feature = "parameters")]
-                    "Parameters" => {
-                        Resource::Parameters(Box::new(de::struct_body(map, at)?))
-                    }
+                    "Parameters" => de::resource_body::<A, Parameters>(map, at)?,
                     #[cfg(feature = "patient")]
-                    "Patient" => Resource::Patient(Box::new(de::struct_body(map, at)?)),
+                    "Patient" => de::resource_body::<A, Patient>(map, at)?,
                     #[cfg(feature = "payment_notice")]
-                    "PaymentNotice" => {
-                        Resource::PaymentNotice(Box::new(de::struct_body(map, at)?))
-                    }
+                    "PaymentNotice" => de::resource_body::<A, PaymentNotice>(map, at)?,
                     #[cfg(feature = "payment_reconciliation")]
                     "PaymentReconciliation" => {
-                        Resource::PaymentReconciliation(
-                            Box::new(de::struct_body(map, at)?),
-                        )
+                        de::resource_body::<A, PaymentReconciliation>(map, at)?
                     }
                     #[cfg(feature = "person")]
-                    "Person" => Resource::Person(Box::new(de::struct_body(map, at)?)),
+                    "Person" => de::resource_body::<A, Person>(map, at)?,
                     #[cfg(feature = "plan_definition")]
-                    "PlanDefinition" => {
-                        Resource::PlanDefinition(Box::new(de::struct_body(map, at)?))
-                    }
+                    "PlanDefinition" => de::resource_body::<A, PlanDefinition>(map, at)?,
                     #[cfg(feature = "practitioner")]
-                    "Practitioner" => {
-                        Resource::Practitioner(Box::new(de::struct_body(map, at)?))
-                    }
+                    "Practitioner" => de::resource_body::<A, Practitioner>(map, at)?,
                     #[cfg(feature = "practitioner_role")]
                     "PractitionerRole" => {
-                        Resource::PractitionerRole(Box::new(de::struct_body(map, at)?))
+                        de::resource_body::<A, PractitionerRole>(map, at)?
                     }
                     #[cfg(feature = "procedure")]
-                    "Procedure" => {
-                        Resource::Procedure(Box::new(de::struct_body(map, at)?))
-                    }
+                    "Procedure" => de::resource_body::<A, Procedure>(map, at)?,
                     #[cfg(feature = "provenance")]
-                    "Provenance" => {
-                        Resource::Provenance(Box::new(de::struct_body(map, at)?))
-                    }
+                    "Provenance" => de::resource_body::<A, Provenance>(map, at)?,
                     #[cfg(feature = "questionnaire")]
-                    "Questionnaire" => {
-                        Resource::Questionnaire(Box::new(de::struct_body(map, at)?))
-                    }
+                    "Questionnaire" => de::resource_body::<A, Questionnaire>(map, at)?,
                     #[cfg(feature = "questionnaire_response")]
                     "QuestionnaireResponse" => {
-                        Resource::QuestionnaireResponse(
-                            Box::new(de::struct_body(map, at)?),
-                        )
+                        de::resource_body::<A, QuestionnaireResponse>(map, at)?
                     }
                     #[cfg(feature = "related_person")]
-                    "RelatedPerson" => {
-                        Resource::RelatedPerson(Box::new(de::struct_body(map, at)?))
-                    }
+                    "RelatedPerson" => de::resource_body::<A, RelatedPerson>(map, at)?,
                     #[cfg(feature = "request_group")]
-                    "RequestGroup" => {
-                        Resource::RequestGroup(Box::new(de::struct_body(map, at)?))
-                    }
+                    "RequestGroup" => de::resource_body::<A, RequestGroup>(map, at)?,
                     #[cfg(feature = "research_definition")]
                     "ResearchDefinition" => {
-                        Resource::ResearchDefinition(Box::new(de::struct_body(map, at)?))
+                        de::resource_body::<A, ResearchDefinition>(map, at)?
                     }
                     #[cfg(feature = "research_element_definition")]
                     "ResearchElementDefinition" => {
-                        Resource::ResearchElementDefinition(
-                            Box::new(de::struct_body(map, at)?),
-                        )
+                        de::resource_body::<A, ResearchElementDefinition>(map, at)?
                     }
                     #[cfg(feature = "research_study")]
-                    "ResearchStudy" => {
-                        Resource::ResearchStudy(Box::new(de::struct_body(map, at)?))
-                    }
+                    "ResearchStudy" => de::resource_body::<A, ResearchStudy>(map, at)?,
                     #[cfg(feature = "research_subject")]
                     "ResearchSubject" => {
-                        Resource::ResearchSubject(Box::new(de::struct_body(map, at)?))
+                        de::resource_body::<A, ResearchSubject>(map, at)?
                     }
                     #[cfg(feature = "risk_assessment")]
-                    "RiskAssessment" => {
-                        Resource::RiskAssessment(Box::new(de::struct_body(map, at)?))
-                    }
+                    "RiskAssessment" => de::resource_body::<A, RiskAssessment>(map, at)?,
                     #[cfg(feature = "risk_evidence_synthesis")]
                     "RiskEvidenceSynthesis" => {
-                        Resource::RiskEvidenceSynthesis(
-                            Box::new(de::struct_body(map, at)?),
-                        )
+                        de::resource_body::<A, RiskEvidenceSynthesis>(map, at)?
                     }
                     #[cfg(feature = "schedule")]
-                    "Schedule" => Resource::Schedule(Box::new(de::struct_body(map, at)?)),
+                    "Schedule" => de::resource_body::<A, Schedule>(map, at)?,
                     #[cfg(feature = "search_parameter")]
                     "SearchParameter" => {
-                        Resource::SearchParameter(Box::new(de::struct_body(map, at)?))
+                        de::resource_body::<A, SearchParameter>(map, at)?
                     }
                     #[cfg(feature = "service_request")]
-                    "ServiceRequest" => {
-                        Resource::ServiceRequest(Box::new(de::struct_body(map, at)?))
-                    }
+                    "ServiceRequest" => de::resource_body::<A, ServiceRequest>(map, at)?,
                     #[cfg(feature = "slot")]
-                    "Slot" => Resource::Slot(Box::new(de::struct_body(map, at)?)),
+                    "Slot" => de::resource_body::<A, Slot>(map, at)?,
                     #[cfg(feature = "specimen")]
-                    "Specimen" => Resource::Specimen(Box::new(de::struct_body(map, at)?)),
+                    "Specimen" => de::resource_body::<A, Specimen>(map, at)?,
                     #[cfg(feature = "specimen_definition")]
                     "SpecimenDefinition" => {
-                        Resource::SpecimenDefinition(Box::new(de::struct_body(map, at)?))
+                        de::resource_body::<A, SpecimenDefinition>(map, at)?
                     }
                     #[cfg(feature = "structure_definition")]
                     "StructureDefinition" => {
-                        Resource::StructureDefinition(
-                            Box::new(de::struct_body(map, at)?),
-                        )
+                        de::resource_body::<A, StructureDefinition>(map, at)?
                     }
                     #[cfg(feature = "structure_map")]
-                    "StructureMap" => {
-                        Resource::StructureMap(Box::new(de::struct_body(map, at)?))
-                    }
+                    "StructureMap" => de::resource_body::<A, StructureMap>(map, at)?,
                     #[cfg(feature = "subscription")]
-                    "Subscription" => {
-                        Resource::Subscription(Box::new(de::struct_body(map, at)?))
-                    }
+                    "Subscription" => de::resource_body::<A, Subscription>(map, at)?,
                     #[cfg(feature = "substance")]
-                    "Substance" => {
-                        Resource::Substance(Box::new(de::struct_body(map, at)?))
-                    }
+                    "Substance" => de::resource_body::<A, Substance>(map, at)?,
                     #[cfg(feature = "substance_nucleic_acid")]
                     "SubstanceNucleicAcid" => {
-                        Resource::SubstanceNucleicAcid(
-                            Box::new(de::struct_body(map, at)?),
-                        )
+                        de::resource_body::<A, SubstanceNucleicAcid>(map, at)?
                     }
                     #[cfg(feature = "substance_polymer")]
                     "SubstancePolymer" => {
-                        Resource::SubstancePolymer(Box::new(de::struct_body(map, at)?))
+                        de::resource_body::<A, SubstancePolymer>(map, at)?
                     }
                     #[cfg(feature = "substance_protein")]
                     "SubstanceProtein" => {
-                        Resource::SubstanceProtein(Box::new(de::struct_body(map, at)?))
+                        de::resource_body::<A, SubstanceProtein>(map, at)?
                     }
                     #[cfg(feature = "substance_reference_information")]
                     "SubstanceReferenceInformation" => {
-                        Resource::SubstanceReferenceInformation(
-                            Box::new(de::struct_body(map, at)?),
-                        )
+                        de::resource_body::<A, SubstanceReferenceInformation>(map, at)?
                     }
                     #[cfg(feature = "substance_source_material")]
                     "SubstanceSourceMaterial" => {
-                        Resource::SubstanceSourceMaterial(
-                            Box::new(de::struct_body(map, at)?),
-                        )
+                        de::resource_body::<A, SubstanceSourceMaterial>(map, at)?
                     }
                     #[cfg(feature = "substance_specification")]
                     "SubstanceSpecification" => {
-                        Resource::SubstanceSpecification(
-                            Box::new(de::struct_body(map, at)?),
-                        )
+                        de::resource_body::<A, SubstanceSpecification>(map, at)?
                     }
                     #[cfg(feature = "supply_delivery")]
-                    "SupplyDelivery" => {
-                        Resource::SupplyDelivery(Box::new(de::struct_body(map, at)?))
-                    }
+                    "SupplyDelivery" => de::resource_body::<A, SupplyDelivery>(map, at)?,
                     #[cfg(feature = "supply_request")]
-                    "SupplyRequest" => {
-                        Resource::SupplyRequest(Box::new(de::struct_body(map, at)?))
-                    }
+                    "SupplyRequest" => de::resource_body::<A, SupplyRequest>(map, at)?,
                     #[cfg(feature = "task")]
-                    "Task" => Resource::Task(Box::new(de::struct_body(map, at)?)),
+                    "Task" => de::resource_body::<A, Task>(map, at)?,
                     #[cfg(feature = "terminology_capabilities")]
                     "TerminologyCapabilities" => {
-                        Resource::TerminologyCapabilities(
-                            Box::new(de::struct_body(map, at)?),
-                        )
+                        de::resource_body::<A, TerminologyCapabilities>(map, at)?
                     }
                     #[cfg(feature = "test_report")]
-                    "TestReport" => {
-                        Resource::TestReport(Box::new(de::struct_body(map, at)?))
-                    }
+                    "TestReport" => de::resource_body::<A, TestReport>(map, at)?,
                     #[cfg(feature = "test_script")]
-                    "TestScript" => {
-                        Resource::TestScript(Box::new(de::struct_body(map, at)?))
-                    }
+                    "TestScript" => de::resource_body::<A, TestScript>(map, at)?,
                     #[cfg(feature = "value_set")]
-                    "ValueSet" => Resource::ValueSet(Box::new(de::struct_body(map, at)?)),
+                    "ValueSet" => de::resource_body::<A, ValueSet>(map, at)?,
                     #[cfg(feature = "verification_result")]
                     "VerificationResult" => {
-                        Resource::VerificationResult(Box::new(de::struct_body(map, at)?))
+                        de::resource_body::<A, VerificationResult>(map, at)?
                     }
                     #[cfg(feature = "vision_prescription")]
                     "VisionPrescription" => {
-                        Resource::VisionPrescription(Box::new(de::struct_body(map, at)?))
+                        de::resource_body::<A, VisionPrescription>(map, at)?
                     }
                     _ => {
                         let _ = (map, at);

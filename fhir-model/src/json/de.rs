@@ -63,6 +63,17 @@ pub fn object<'de, D: Deserializer<'de>, T: DecodeStruct>(
     })
 }
 
+/// Decodes the rest of a resource of type `T` into a `Resource`. Kept out of line so that the
+/// `resourceType` dispatch's stack frame does not hold every resource struct at once (which
+/// made each nested resource level cost hundreds of KiB of stack in debug builds).
+#[inline(never)]
+pub fn resource_body<'de, A: MapAccess<'de>, T: DecodeStruct + Into<crate::Resource>>(
+    map: A,
+    at: &Path<'_>,
+) -> Result<crate::Resource, A::Error> {
+    struct_body::<A, T>(map, at).map(Into::into)
+}
+
 /// Decodes the rest of a resource object whose `resourceType` has been read already.
 pub fn struct_body<'de, A: MapAccess<'de>, T: DecodeStruct>(
     map: A,
@@ -126,6 +137,7 @@ impl<'de, T: DecodeStruct> Visitor<'de> for StructVisitor<'_, T> {
                     type_seen = true;
                 }
                 Key::Unknown(name) => {
+                    let name = excerpt(&name);
                     let issue_path = Some(format!("{at}.{name}"));
                     recover(
                         at,
@@ -169,6 +181,14 @@ impl<'de, T: DecodeStruct> Visitor<'de> for StructVisitor<'_, T> {
             }
         }
         Ok(value)
+    }
+}
+
+/// At most 64 characters of a name from the input, so a huge key makes no huge message.
+pub(crate) fn excerpt(name: &str) -> std::borrow::Cow<'_, str> {
+    match name.char_indices().nth(64) {
+        Some((cut, _)) => format!("{}…", &name[..cut]).into(),
+        None => name.into(),
     }
 }
 
