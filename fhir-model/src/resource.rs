@@ -21,7 +21,7 @@ use std::fmt;
 
 impl DecodeValue for Resource {
     fn decode<'de, D: Deserializer<'de>>(deserializer: D, at: &Path<'_>) -> Result<Self, D::Error> {
-        deserializer.deserialize_map(ResourceVisitor { at })
+        deserializer.deserialize_any(ResourceVisitor { at })
     }
 }
 
@@ -41,8 +41,22 @@ fn resource_type_key(key: &str) -> Option<u16> {
     (key == "resourceType").then_some(0)
 }
 
+impl ResourceVisitor<'_> {
+    const EXPECTED: &'static str = "a JSON object with a resourceType";
+
+    fn here(&self) -> Path<'_> {
+        if self.at.is_root() {
+            Path::root("Resource")
+        } else {
+            *self.at
+        }
+    }
+}
+
 impl<'de> Visitor<'de> for ResourceVisitor<'_> {
     type Value = Resource;
+
+    crate::json::de::refuse_other_types!(seq);
 
     fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         if self.at.is_root() {
@@ -119,7 +133,7 @@ fn reorder<'de, A: MapAccess<'de>>(
     }
     buffer.push('}');
     let mut inner = serde_json::Deserializer::from_str(&buffer);
-    inner.deserialize_map(ResourceVisitor { at }).map_err(|e| {
+    inner.deserialize_any(ResourceVisitor { at }).map_err(|e| {
         // Positions inside the rebuilt text mean nothing to the caller; the outer
         // deserializer adds its own.
         let text = e.to_string();

@@ -46,8 +46,59 @@ impl<T: DecodeValue> DecodeValue for Box<T> {
     }
 }
 
+/// A JSON value of the wrong type at `at`, in serde's wording but with the path in front.
+pub fn wrong_type<E: de::Error>(at: &Path<'_>, found: de::Unexpected<'_>, expected: &str) -> E {
+    error(
+        at,
+        format_args!("invalid type: {found}, expected {expected}"),
+    )
+}
+
+/// Visitor methods that turn every JSON type but the expected one into [`wrong_type`]; the
+/// visitor provides `fn here(&self) -> Path` and `const EXPECTED: &str`.
+macro_rules! refuse_other_types {
+    ($($method:ident),*) => {
+        crate::json::de::refuse_other_types!(@scalars);
+        $(crate::json::de::refuse_other_types!(@$method);)*
+    };
+    (@scalars) => {
+        fn visit_bool<E: serde::de::Error>(self, v: bool) -> Result<Self::Value, E> {
+            Err(crate::json::de::wrong_type(&self.here(), serde::de::Unexpected::Bool(v), Self::EXPECTED))
+        }
+        fn visit_i64<E: serde::de::Error>(self, v: i64) -> Result<Self::Value, E> {
+            Err(crate::json::de::wrong_type(&self.here(), serde::de::Unexpected::Signed(v), Self::EXPECTED))
+        }
+        fn visit_u64<E: serde::de::Error>(self, v: u64) -> Result<Self::Value, E> {
+            Err(crate::json::de::wrong_type(&self.here(), serde::de::Unexpected::Unsigned(v), Self::EXPECTED))
+        }
+        fn visit_f64<E: serde::de::Error>(self, v: f64) -> Result<Self::Value, E> {
+            Err(crate::json::de::wrong_type(&self.here(), serde::de::Unexpected::Float(v), Self::EXPECTED))
+        }
+        fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<Self::Value, E> {
+            Err(crate::json::de::wrong_type(&self.here(), serde::de::Unexpected::Str(&crate::json::de::excerpt(v)), Self::EXPECTED))
+        }
+        fn visit_unit<E: serde::de::Error>(self) -> Result<Self::Value, E> {
+            Err(crate::json::de::wrong_type(&self.here(), serde::de::Unexpected::Other("null"), Self::EXPECTED))
+        }
+        fn visit_none<E: serde::de::Error>(self) -> Result<Self::Value, E> {
+            Err(crate::json::de::wrong_type(&self.here(), serde::de::Unexpected::Other("null"), Self::EXPECTED))
+        }
+    };
+    (@map) => {
+        fn visit_map<M: serde::de::MapAccess<'de>>(self, _map: M) -> Result<Self::Value, M::Error> {
+            Err(crate::json::de::wrong_type(&self.here(), serde::de::Unexpected::Map, Self::EXPECTED))
+        }
+    };
+    (@seq) => {
+        fn visit_seq<S: serde::de::SeqAccess<'de>>(self, _seq: S) -> Result<Self::Value, S::Error> {
+            Err(crate::json::de::wrong_type(&self.here(), serde::de::Unexpected::Seq, Self::EXPECTED))
+        }
+    };
+}
+pub(crate) use refuse_other_types;
+
 /// An error located at `at`.
-pub fn error<E: de::Error>(at: &Path<'_>, what: impl fmt::Display) -> E {
+pub fn error<E: serde::de::Error>(at: &Path<'_>, what: impl fmt::Display) -> E {
     E::custom(format_args!("{at}: {what}"))
 }
 
@@ -56,7 +107,7 @@ pub fn object<'de, D: Deserializer<'de>, T: DecodeStruct>(
     deserializer: D,
     at: &Path<'_>,
 ) -> Result<T, D::Error> {
-    deserializer.deserialize_map(StructVisitor::<T> {
+    deserializer.deserialize_any(StructVisitor::<T> {
         at,
         expects_type: T::RESOURCE_TYPE.is_some(),
         marker: PhantomData,
@@ -94,8 +145,22 @@ struct StructVisitor<'p, T> {
     marker: PhantomData<T>,
 }
 
+impl<T: DecodeStruct> StructVisitor<'_, T> {
+    const EXPECTED: &'static str = "a JSON object";
+
+    fn here(&self) -> Path<'_> {
+        if self.at.is_root() {
+            Path::root(T::PATH)
+        } else {
+            *self.at
+        }
+    }
+}
+
 impl<'de, T: DecodeStruct> Visitor<'de> for StructVisitor<'_, T> {
     type Value = T;
+
+    refuse_other_types!(seq);
 
     fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "a JSON object for {}", display_at::<T>(self.at))
@@ -334,12 +399,22 @@ impl<'de, S: ItemDecoder> DeserializeSeed<'de> for Item<'_, S> {
 impl<'de, S: ItemDecoder> DeserializeSeed<'de> for ArraySeed<'_, S> {
     type Value = Vec<Option<S::Item>>;
     fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<Self::Value, D::Error> {
-        deserializer.deserialize_seq(self)
+        deserializer.deserialize_any(self)
+    }
+}
+
+impl<S> ArraySeed<'_, S> {
+    const EXPECTED: &'static str = "a JSON array";
+
+    fn here(&self) -> Path<'_> {
+        *self.at
     }
 }
 
 impl<'de, S: ItemDecoder> Visitor<'de> for ArraySeed<'_, S> {
     type Value = Vec<Option<S::Item>>;
+
+    refuse_other_types!(map);
     fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "a JSON array at {}", self.at)
     }
