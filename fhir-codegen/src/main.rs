@@ -11,15 +11,19 @@ use error::{Error, Result};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
-const USAGE: &str = "usage: fhir-codegen [--check] [--definitions DIR] [--out DIR]
+const USAGE: &str =
+    "usage: fhir-codegen [--check] [--definitions DIR] [--out DIR] [--macros-out DIR]
 
-Regenerates fhir-model/src/generated/ from definitions/hl7.fhir.r4.core/.
+Regenerates fhir-model/src/generated/ and fhir-macros/src/generated/ from
+definitions/hl7.fhir.r4.core/.
   --check          compare with the committed files instead of writing; exit 1 if stale";
 
 struct Options {
     check: bool,
     definitions: PathBuf,
     out: PathBuf,
+    /// The derive macros' element metadata, generated from the same type space.
+    macros_out: PathBuf,
     /// fhir-model's Cargo.toml, whose `[features]` table is generated too.
     manifest: PathBuf,
 }
@@ -31,6 +35,7 @@ fn parse_args() -> std::result::Result<Options, String> {
         check: false,
         definitions: root.join("definitions/hl7.fhir.r4.core"),
         out: root.join("fhir-model/src/generated"),
+        macros_out: root.join("fhir-macros/src/generated"),
         manifest: root.join("fhir-model/Cargo.toml"),
     };
     let mut args = std::env::args().skip(1);
@@ -41,6 +46,9 @@ fn parse_args() -> std::result::Result<Options, String> {
                 options.definitions = args.next().ok_or("--definitions needs a folder")?.into()
             }
             "--out" => options.out = args.next().ok_or("--out needs a folder")?.into(),
+            "--macros-out" => {
+                options.macros_out = args.next().ok_or("--macros-out needs a folder")?.into()
+            }
             "--manifest" => {
                 options.manifest = args.next().ok_or("--manifest needs a Cargo.toml")?.into()
             }
@@ -80,28 +88,37 @@ fn run(options: &Options) -> Result<usize> {
     let package = load::load_package(&options.definitions)?;
     let space = ir::build_type_space(&package)?;
     let files = emit::emit(&space)?;
+    let macro_files = emit::macro_files(&space)?;
     let manifest =
         std::fs::read_to_string(&options.manifest).map_err(|e| Error::io(&options.manifest, e))?;
     let updated = with_features(&manifest, &emit::features::manifest_section(&space));
     if options.check {
-        let stale_manifest = (updated != manifest).then(|| options.manifest.clone());
-        match (check(&options.out, &files), stale_manifest) {
-            (Ok(()), None) => {}
-            (Ok(()), Some(m)) => return Err(Error::Stale(vec![m])),
-            (Err(Error::Stale(mut stale)), m) => {
-                stale.extend(m);
-                return Err(Error::Stale(stale));
+        let mut stale = Vec::new();
+        for result in [
+            check(&options.out, &files),
+            check(&options.macros_out, &macro_files),
+        ] {
+            match result {
+                Ok(()) => {}
+                Err(Error::Stale(paths)) => stale.extend(paths),
+                Err(e) => return Err(e),
             }
-            (Err(e), _) => return Err(e),
+        }
+        if updated != manifest {
+            stale.push(options.manifest.clone());
+        }
+        if !stale.is_empty() {
+            return Err(Error::Stale(stale));
         }
     } else {
         write(&options.out, &files)?;
+        write(&options.macros_out, &macro_files)?;
         if updated != manifest {
             std::fs::write(&options.manifest, updated)
                 .map_err(|e| Error::io(&options.manifest, e))?;
         }
     }
-    Ok(files.len() + 1)
+    Ok(files.len() + macro_files.len() + 1)
 }
 
 const FEATURES_BEGIN: &str =

@@ -37,6 +37,9 @@ macro_rules! impl_code_enum {
                 f.write_str(crate::CodeEnum::code(*self))
             }
         }
+        impl crate::primitives::FhirPrimitive for $name {
+            const FHIR_TYPE: &'static str = "code";
+        }
         impl std::str::FromStr for $name {
             type Err = crate::code::UnknownCode;
             fn from_str(code: &str) -> Result<Self, Self::Err> {

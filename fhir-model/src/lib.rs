@@ -2,6 +2,7 @@
 #![warn(missing_docs)]
 
 pub mod json;
+pub mod mapping;
 pub mod primitives;
 pub mod visit;
 

@@ -267,6 +267,14 @@ impl<T: ConcreteResource> TypedReference<T> {
         })
     }
 
+    /// A Reference already known to point to a `T` (checked by the caller).
+    pub(crate) fn new_unchecked(reference: Reference) -> Self {
+        TypedReference {
+            reference,
+            marker: PhantomData,
+        }
+    }
+
     /// Adds `Reference.display`.
     pub fn display(mut self, text: &str) -> Result<Self, crate::primitives::PrimitiveError> {
         self.reference.display = Some(Primitive::new(FhirString::parse(text)?));

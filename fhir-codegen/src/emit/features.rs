@@ -60,10 +60,11 @@ pub fn code_cfg(users: &BTreeMap<&str, Option<BTreeSet<String>>>, name: &str) ->
     }
 }
 
-/// The `[features]` table of fhir-model's Cargo.toml.
+/// The generated part of fhir-model's `[features]` table (`default` is hand-written above it:
+/// what users get by default is a product decision, not a consequence of the definitions).
 pub fn manifest_section(space: &TypeSpace) -> String {
     let mut groups: BTreeMap<&str, Vec<String>> = BTreeMap::new();
-    let mut out = String::from("default = [\"all\"]\n");
+    let mut out = String::new();
     for def in &space.resources {
         groups
             .entry(def.category.as_deref().unwrap_or("other"))

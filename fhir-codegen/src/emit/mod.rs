@@ -8,6 +8,7 @@ mod docs;
 mod encode;
 pub mod features;
 mod keys;
+mod macro_meta;
 mod resource;
 mod structs;
 mod types;
@@ -90,6 +91,24 @@ pub fn emit(space: &TypeSpace) -> Result<Vec<GeneratedFile>> {
     };
     files.push(file(&header, "mod.rs", root, "mod")?);
     Ok(files)
+}
+
+/// The files of `fhir-macros/src/generated/`: the element metadata the derives check against.
+pub fn macro_files(space: &TypeSpace) -> Result<Vec<GeneratedFile>> {
+    let header = header(&space.package);
+    let root = quote! {
+        mod metadata;
+        pub use metadata::STRUCTS;
+    };
+    Ok(vec![
+        file(
+            &header,
+            "metadata.rs",
+            macro_meta::metadata_file(space),
+            "metadata",
+        )?,
+        file(&header, "mod.rs", root, "mod")?,
+    ])
 }
 
 /// One definition's file: structs, their JSON impls and the choice enums they use.
@@ -200,6 +219,10 @@ mod tests {
         let files = emit(&space).unwrap();
         for f in &files {
             insta::assert_snapshot!(f.path.display().to_string().replace('/', "__"), &f.contents);
+        }
+        for f in &macro_files(&space).unwrap() {
+            let name = format!("macros__{}", f.path.display());
+            insta::assert_snapshot!(name, &f.contents);
         }
     }
 

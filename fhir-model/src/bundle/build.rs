@@ -117,6 +117,35 @@ impl BundleBuilder {
         self
     }
 
+    /// The Bundle's type.
+    pub fn kind(&self) -> BundleType {
+        self.kind
+    }
+
+    /// Entries added so far.
+    pub fn len(&self) -> usize {
+        self.bundle.entry.len()
+    }
+
+    /// Whether no entry was added yet.
+    pub fn is_empty(&self) -> bool {
+        self.bundle.entry.is_empty()
+    }
+
+    #[cfg(feature = "message_header")]
+    /// Message only: the `fullUrl` of the MessageHeader entry.
+    pub fn header_full_url(mut self, full_url: Uri) -> Self {
+        match self.bundle.entry.first_mut() {
+            Some(entry) if self.kind == BundleType::Message => {
+                entry.full_url = Some(Primitive::new(full_url))
+            }
+            _ => self
+                .problems
+                .push("header_full_url: only a message Bundle has a header entry".into()),
+        }
+        self
+    }
+
     /// Sets `Bundle.timestamp`.
     pub fn timestamp(mut self, timestamp: Instant) -> Self {
         self.bundle.timestamp = Some(Primitive::new(timestamp));

@@ -10,6 +10,10 @@ use super::{FhirPrimitive, PrimitiveError};
 /// numbers read from JSON.
 pub type Integer = i32;
 
+impl FhirPrimitive for bool {
+    const FHIR_TYPE: &'static str = "boolean";
+}
+
 impl FhirPrimitive for i32 {
     const FHIR_TYPE: &'static str = "integer";
 }

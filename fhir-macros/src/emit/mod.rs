@@ -1,0 +1,6 @@
+//! Token emission, one file per derive; `navigate` holds the path-walking code they share.
+
+pub mod bundle;
+pub mod extension;
+mod navigate;
+pub mod resource;
