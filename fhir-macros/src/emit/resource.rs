@@ -182,7 +182,9 @@ fn write_field(root: &str, f: &Mapped<'_>) -> TokenStream {
         Cardinality::Optional => {
             quote!(if let ::std::option::Option::Some(__value) = &self.#name { #body })
         }
-        Cardinality::Many => quote!(for (__i, __value) in self.#name.iter().enumerate() { #body }),
+        Cardinality::Many => {
+            quote!(for (__i, __value) in ::std::iter::Iterator::enumerate(self.#name.iter()) { #body })
+        }
     }
 }
 
@@ -240,7 +242,9 @@ fn read_field(root: &str, f: &Mapped<'_>) -> TokenStream {
             }
         }
         What::FullUrl => {
-            let url = quote!(__cx.full_url().map(::std::string::String::from));
+            let url = quote!(__cx
+                .full_url()
+                .map(<::std::string::String as ::std::convert::From<&str>>::from));
             match f.shape.cardinality {
                 Cardinality::Optional => url,
                 _ => quote!(#url.unwrap_or_default()),
@@ -294,7 +298,7 @@ fn read_element(root: &str, f: &Mapped<'_>, path: &ElementPath) -> TokenStream {
             quote!({
                 let mut __out = ::std::vec::Vec::new();
                 if let ::std::option::Option::Some(__p) = #prefix {
-                    for (__i, __item) in __p.#spread_field.iter().enumerate() {
+                    for (__i, __item) in ::std::iter::Iterator::enumerate(__p.#spread_field.iter()) {
                         if let ::std::option::Option::Some(__e) = #suffix {
                             __out.push(#convert);
                         }
