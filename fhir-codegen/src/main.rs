@@ -11,14 +11,20 @@ use error::{Error, Result};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
-const USAGE: &str = "usage: fhir-codegen [--check] [--definitions DIR] [--out DIR]
+const USAGE: &str =
+    "usage: fhir-codegen [--check] [--definitions DIR] [--out DIR] [--package DIR_OR_TGZ]...
 
-Regenerates fhir-model/src/generated/ from definitions/hl7.fhir.r4.core/.
-  --check          compare with the committed files instead of writing; exit 1 if stale";
+Regenerates fhir-model/src/generated/ from definitions/hl7.fhir.r4.core/ and the profile
+packages (definitions/us-core/ and every --package).
+  --check          compare with the committed files instead of writing; exit 1 if stale
+  --package PATH   also generate a feature-gated module for this package of profiles and
+                   extensions (a folder or .tgz of StructureDefinitions, with package.json)";
 
 struct Options {
     check: bool,
     definitions: PathBuf,
+    /// Profile packages (folders or `.tgz`), each generated as a feature-gated module.
+    packages: Vec<PathBuf>,
     out: PathBuf,
     /// fhir-model's Cargo.toml, whose `[features]` table is generated too.
     manifest: PathBuf,
@@ -30,6 +36,7 @@ fn parse_args() -> std::result::Result<Options, String> {
     let mut options = Options {
         check: false,
         definitions: root.join("definitions/hl7.fhir.r4.core"),
+        packages: vec![root.join("definitions/us-core")],
         out: root.join("fhir-model/src/generated"),
         manifest: root.join("fhir-model/Cargo.toml"),
     };
@@ -40,6 +47,11 @@ fn parse_args() -> std::result::Result<Options, String> {
             "--definitions" => {
                 options.definitions = args.next().ok_or("--definitions needs a folder")?.into()
             }
+            "--package" => options.packages.push(
+                args.next()
+                    .ok_or("--package needs a folder or .tgz")?
+                    .into(),
+            ),
             "--out" => options.out = args.next().ok_or("--out needs a folder")?.into(),
             "--manifest" => {
                 options.manifest = args.next().ok_or("--manifest needs a Cargo.toml")?.into()
@@ -78,7 +90,13 @@ fn main() -> ExitCode {
 
 fn run(options: &Options) -> Result<usize> {
     let package = load::load_package(&options.definitions)?;
-    let space = ir::build_type_space(&package)?;
+    let mut space = ir::build_type_space(&package)?;
+    for path in &options.packages {
+        let extra = load::load_extra_package(path)?;
+        space
+            .profiles
+            .push(ir::profile::build_profile_package(&package, &extra)?);
+    }
     let files = emit::emit(&space)?;
     let manifest =
         std::fs::read_to_string(&options.manifest).map_err(|e| Error::io(&options.manifest, e))?;
