@@ -73,9 +73,16 @@ fn missing_name_is_reported_with_its_path() {
     json.as_object_mut().unwrap().remove("name");
     let issues = UsCorePatient::new(patient(&json)).validate();
     assert_eq!(paths(&issues), [("Patient.name", IssueCode::Required)]);
-    assert!(issues[0].message.contains("us-core-patient"), "{}", issues[0]);
+    assert!(
+        issues[0].message.contains("us-core-patient"),
+        "{}",
+        issues[0]
+    );
     // Base Patient allows no name: only the profile complains.
-    assert_eq!(validate_resource(&Resource::Patient(Box::new(patient(&json)))), []);
+    assert_eq!(
+        validate_resource(&Resource::Patient(Box::new(patient(&json)))),
+        []
+    );
 }
 
 #[test]
@@ -114,13 +121,19 @@ fn typed_extension_round_trip_is_lossless() {
     let race = UsCoreRace::from_extension(extension.clone()).unwrap();
     assert_eq!(race.omb_category().len(), 2);
     assert_eq!(race.text().map(|t| t.as_str()), Some("Mixed"));
-    assert_eq!(serde_json::to_value(race.as_extension()).unwrap(), race_json());
+    assert_eq!(
+        serde_json::to_value(race.as_extension()).unwrap(),
+        race_json()
+    );
 
     // Writing the typed values back changes nothing.
     let mut same = race.clone();
     same.set_text(race.text().cloned());
     same.set_omb_category(race.omb_category().into_iter().cloned().collect());
-    assert_eq!(serde_json::to_value(Extension::from(same)).unwrap(), race_json());
+    assert_eq!(
+        serde_json::to_value(Extension::from(same)).unwrap(),
+        race_json()
+    );
 
     // Changing one value keeps the unknown sub-extension, the ids and the order.
     let mut changed = race;
@@ -140,7 +153,10 @@ fn typed_extension_round_trip_is_lossless() {
     assert_eq!(out["id"], "r1");
 
     // Another URL is given back unchanged.
-    let other = Extension { url: Some("http://example.org/x".parse().unwrap()), ..Default::default() };
+    let other = Extension {
+        url: Some("http://example.org/x".parse().unwrap()),
+        ..Default::default()
+    };
     assert_eq!(UsCoreRace::from_extension(other.clone()), Err(other));
 }
 
@@ -194,8 +210,14 @@ fn extension_slices_are_checked_by_url_cardinality_and_value_type() {
         paths(&issues),
         [
             ("Patient.extension", IssueCode::Structure),
-            ("Patient.extension[1].extension[1].valueString", IssueCode::Structure),
-            ("Patient.extension[1].extension[0].valueCode", IssueCode::Structure),
+            (
+                "Patient.extension[1].extension[1].valueString",
+                IssueCode::Structure
+            ),
+            (
+                "Patient.extension[1].extension[0].valueCode",
+                IssueCode::Structure
+            ),
             ("Patient.extension[2].valueString", IssueCode::Structure),
         ],
         "{issues:#?}"
@@ -227,7 +249,10 @@ fn observation(json: &Value) -> Observation {
 
 #[test]
 fn fixed_and_pattern_values_are_checked() {
-    assert_eq!(UsCoreBloodPressure::new(observation(&blood_pressure())).validate(), []);
+    assert_eq!(
+        UsCoreBloodPressure::new(observation(&blood_pressure())).validate(),
+        []
+    );
 
     let mut json = blood_pressure();
     json["code"]["coding"][0]["code"] = json!("12345-6");
@@ -237,7 +262,10 @@ fn fixed_and_pattern_values_are_checked() {
         paths(&issues),
         [
             ("Observation.code", IssueCode::Value),
-            ("Observation.component[0].valueQuantity.code", IssueCode::Value),
+            (
+                "Observation.component[0].valueQuantity.code",
+                IssueCode::Value
+            ),
         ],
         "{issues:#?}"
     );
@@ -285,8 +313,17 @@ fn required_bindings_are_checked() {
     };
     assert_eq!(fhir_model::profile::validate(&with("M"), &MARITAL), []);
     let issues = fhir_model::profile::validate(&with("W"), &MARITAL);
-    assert_eq!(paths(&issues), [("Patient.maritalStatus", IssueCode::CodeInvalid)]);
-    assert!(issues[0].message.starts_with("W: not in the required ValueSet"), "{}", issues[0]);
+    assert_eq!(
+        paths(&issues),
+        [("Patient.maritalStatus", IssueCode::CodeInvalid)]
+    );
+    assert!(
+        issues[0]
+            .message
+            .starts_with("W: not in the required ValueSet"),
+        "{}",
+        issues[0]
+    );
 }
 
 #[test]
@@ -300,8 +337,12 @@ fn profile_tables_are_found_by_id() {
         .element("Extension.value[x]")
         .unwrap();
     assert_eq!(value.types, ["code"]);
+    let mut birth_sex = UsCoreBirthSex::new();
+    assert!(birth_sex.as_extension().value.is_none());
+    birth_sex.set_value(Some("UNK".parse().unwrap()));
     assert!(matches!(
-        UsCoreBirthSex::new().as_extension().value,
-        None::<ExtensionValue>
+        birth_sex.as_extension().value,
+        Some(ExtensionValue::Code(_))
     ));
+    assert_eq!(birth_sex.validate(), []);
 }
