@@ -93,9 +93,12 @@ fn run(options: &Options) -> Result<usize> {
     let mut space = ir::build_type_space(&package)?;
     for path in &options.packages {
         let extra = load::load_extra_package(path)?;
-        space
-            .profiles
-            .push(ir::profile::build_profile_package(&package, &extra)?);
+        let built = ir::profile::build_profile_package(&package, &extra)?;
+        if space.profiles.iter().any(|p| p.module == built.module) {
+            let message = format!("module {} is generated twice", built.module);
+            return Err(Error::definition(path, &extra.name, message));
+        }
+        space.profiles.push(built);
     }
     let files = emit::emit(&space)?;
     let manifest =
