@@ -13,14 +13,20 @@ use std::process::ExitCode;
 
 const USAGE: &str =
     "usage: fhir-codegen [--check] [--definitions DIR] [--out DIR] [--macros-out DIR]
+                    [--package DIR_OR_TGZ]...
 
 Regenerates fhir-model/src/generated/ and fhir-macros/src/generated/ from
-definitions/hl7.fhir.r4.core/.
-  --check          compare with the committed files instead of writing; exit 1 if stale";
+definitions/hl7.fhir.r4.core/ and the profile packages (definitions/us-core/ and every
+--package).
+  --check          compare with the committed files instead of writing; exit 1 if stale
+  --package PATH   also generate a feature-gated module for this package of profiles and
+                   extensions (a folder or .tgz of StructureDefinitions, with package.json)";
 
 struct Options {
     check: bool,
     definitions: PathBuf,
+    /// Profile packages (folders or `.tgz`), each generated as a feature-gated module.
+    packages: Vec<PathBuf>,
     out: PathBuf,
     /// The derive macros' element metadata, generated from the same type space.
     macros_out: PathBuf,
@@ -34,6 +40,7 @@ fn parse_args() -> std::result::Result<Options, String> {
     let mut options = Options {
         check: false,
         definitions: root.join("definitions/hl7.fhir.r4.core"),
+        packages: vec![root.join("definitions/us-core")],
         out: root.join("fhir-model/src/generated"),
         macros_out: root.join("fhir-macros/src/generated"),
         manifest: root.join("fhir-model/Cargo.toml"),
@@ -45,6 +52,11 @@ fn parse_args() -> std::result::Result<Options, String> {
             "--definitions" => {
                 options.definitions = args.next().ok_or("--definitions needs a folder")?.into()
             }
+            "--package" => options.packages.push(
+                args.next()
+                    .ok_or("--package needs a folder or .tgz")?
+                    .into(),
+            ),
             "--out" => options.out = args.next().ok_or("--out needs a folder")?.into(),
             "--macros-out" => {
                 options.macros_out = args.next().ok_or("--macros-out needs a folder")?.into()
@@ -86,7 +98,16 @@ fn main() -> ExitCode {
 
 fn run(options: &Options) -> Result<usize> {
     let package = load::load_package(&options.definitions)?;
-    let space = ir::build_type_space(&package)?;
+    let mut space = ir::build_type_space(&package)?;
+    for path in &options.packages {
+        let extra = load::load_extra_package(path)?;
+        let built = ir::profile::build_profile_package(&package, &extra)?;
+        if space.profiles.iter().any(|p| p.module == built.module) {
+            let message = format!("module {} is generated twice", built.module);
+            return Err(Error::definition(path, &extra.name, message));
+        }
+        space.profiles.push(built);
+    }
     let files = emit::emit(&space)?;
     let macro_files = emit::macro_files(&space)?;
     let manifest =

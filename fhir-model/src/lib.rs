@@ -8,6 +8,7 @@ pub mod visit;
 
 mod code;
 mod element;
+pub mod profile;
 #[rustfmt::skip] // prettyplease formats it; `fhir-codegen --check` guards it.
 mod generated;
 #[cfg(feature = "bundle")]
@@ -19,6 +20,8 @@ pub mod validate;
 pub(crate) use code::impl_code_enum;
 pub use code::CodeEnum;
 pub use element::{Element, Primitive};
+#[allow(unused_imports)] // empty when no profile package feature is on
+pub use generated::profiles::*;
 pub use generated::{codes, datatypes, resources, targets, Resource};
 pub use reference::TypedReference;
 pub use resource::ConcreteResource;

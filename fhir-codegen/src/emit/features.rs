@@ -1,5 +1,6 @@
 //! Cargo features: one per resource (its snake_case module name), one per spec category
-//! (`clinical`, `financial`, ...), and `all`. Datatypes are always compiled; a code enum is
+//! (`clinical`, `financial`, ...), one per profile package (`us_core`, with the resources it
+//! constrains), and `all`. Datatypes are always compiled; a code enum is
 //! compiled when a datatype or an enabled resource uses it.
 
 use crate::ir::{DefKind, FieldKind, TypeDef, TypeSpace, ValueType};
@@ -71,7 +72,13 @@ pub fn manifest_section(space: &TypeSpace) -> String {
             .or_default()
             .push(feature_name(def));
     }
-    let all: Vec<String> = groups.keys().map(|g| format!("\"{g}\"")).collect();
+    // `all` is the whole model: every category and every profile package.
+    let all: Vec<String> = groups
+        .keys()
+        .map(|g| g.to_string())
+        .chain(space.profiles.iter().map(|p| p.module.clone()))
+        .map(|g| format!("\"{g}\""))
+        .collect();
     out.push_str(&format!("all = [{}]\n", all.join(", ")));
     for (group, members) in &groups {
         let quoted: Vec<String> = members.iter().map(|m| format!("\"{m}\"")).collect();
@@ -79,6 +86,14 @@ pub fn manifest_section(space: &TypeSpace) -> String {
     }
     for def in &space.resources {
         out.push_str(&format!("{} = []\n", feature_name(def)));
+    }
+    for package in &space.profiles {
+        let quoted: Vec<String> = package
+            .features
+            .iter()
+            .map(|f| format!("\"{f}\""))
+            .collect();
+        out.push_str(&format!("{} = [{}]\n", package.module, quoted.join(", ")));
     }
     out
 }

@@ -9,6 +9,7 @@ mod encode;
 pub mod features;
 mod keys;
 mod macro_meta;
+mod profiles;
 mod resource;
 mod structs;
 mod types;
@@ -84,11 +85,13 @@ pub fn emit(space: &TypeSpace) -> Result<Vec<GeneratedFile>> {
     let root = quote! {
         pub mod codes;
         pub mod datatypes;
+        pub mod profiles;
         mod resource;
         pub mod resources;
         pub mod targets;
         pub use resource::Resource;
     };
+    files.extend(profiles::files(space)?);
     files.push(file(&header, "mod.rs", root, "mod")?);
     Ok(files)
 }

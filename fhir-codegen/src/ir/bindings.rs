@@ -83,6 +83,12 @@ impl CodeEnums {
     }
 }
 
+/// The codes of a ValueSet, for profile binding rules; `None` if it cannot be enumerated.
+pub fn value_set_codes(package: &Package, url: &str) -> Option<Vec<String>> {
+    let codes = expand(package, url, &mut BTreeSet::new())?;
+    Some(codes.into_iter().map(|c| c.code).collect())
+}
+
 /// Codes in definition order, deduplicated by code text; `None` if not enumerable.
 fn expand(package: &Package, url: &str, visiting: &mut BTreeSet<String>) -> Option<Vec<Concept>> {
     if !visiting.insert(url.to_owned()) {

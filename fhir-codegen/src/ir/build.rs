@@ -46,6 +46,7 @@ pub fn build_type_space(package: &Package) -> Result<TypeSpace> {
         datatypes,
         resources,
         codes: codes.into_sorted(),
+        profiles: Vec::new(),
     };
     check_names(&space)?;
     Ok(space)

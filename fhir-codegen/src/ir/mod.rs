@@ -5,6 +5,7 @@
 mod bindings;
 mod build;
 pub mod names;
+pub mod profile;
 
 pub use bindings::CodeEnum;
 pub use build::build_type_space;
@@ -17,6 +18,8 @@ pub struct TypeSpace {
     pub datatypes: Vec<TypeDef>,
     pub resources: Vec<TypeDef>,
     pub codes: Vec<CodeEnum>,
+    /// Extra packages (`--package`): profiles and extensions, one module each.
+    pub profiles: Vec<profile::ProfilePackage>,
 }
 
 /// One StructureDefinition: its root struct followed by the structs nested in it.

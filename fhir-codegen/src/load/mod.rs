@@ -3,9 +3,13 @@
 //! Only the fields the generator uses are modelled; everything else in the JSON is ignored, so a
 //! newer package with more metadata still loads.
 
+mod package;
+mod profile;
 mod structure_definition;
 mod terminology;
 
+pub use package::{load_extra_package, ExtraPackage};
+pub use profile::{ProfileDefinition, ProfileElement};
 pub use structure_definition::{ElementDefinition, StructureDefinition};
 pub use terminology::{CodeSystem, Concept, ValueSet};
 

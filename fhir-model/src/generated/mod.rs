@@ -4,6 +4,8 @@ pub mod codes;
 
 pub mod datatypes;
 
+pub mod profiles;
+
 mod resource;
 
 pub mod resources;

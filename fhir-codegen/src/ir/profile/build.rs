@@ -1,0 +1,139 @@
+//! Extra package -> profile space, resolved against the core package.
+
+use super::extension::shape;
+use super::naming;
+use super::rules::{core_type, meta_table, Context};
+use super::*;
+use crate::error::{Error, Result};
+use crate::load::{ExtraPackage, Loaded, Package, ProfileDefinition};
+use std::collections::{BTreeMap, BTreeSet};
+
+/// Every constraining profile on a resource and every extension definition of `extra`.
+/// Other definitions (profiles on datatypes, logical models, specializations) are skipped.
+pub fn build_profile_package(core: &Package, extra: &ExtraPackage) -> Result<ProfilePackage> {
+    let wanted: Vec<&Loaded<ProfileDefinition>> = extra
+        .profiles
+        .values()
+        .filter(|l| l.value.derivation.as_deref() == Some("constraint"))
+        .filter(|l| l.value.type_name == "Extension" || l.value.kind == "resource")
+        .collect();
+    let extension_tables: BTreeMap<String, String> = wanted
+        .iter()
+        .filter(|l| l.value.type_name == "Extension")
+        .map(|l| (l.value.url.clone(), naming::table(&l.value.id)))
+        .collect();
+    let extension_types: BTreeMap<&str, String> = wanted
+        .iter()
+        .filter(|l| l.value.type_name == "Extension")
+        .map(|l| (l.value.url.as_str(), naming::type_name(&l.value.name)))
+        .collect();
+    let mut package = ProfilePackage {
+        id: extra.id(),
+        module: naming::package_module(&extra.name),
+        features: Vec::new(),
+        profiles: Vec::new(),
+        extensions: Vec::new(),
+    };
+    let mut features = BTreeSet::new();
+    let mut used_names = BTreeMap::new();
+    for loaded in wanted {
+        let sd = &loaded.value;
+        let cx = Context {
+            core,
+            extension_tables: &extension_tables,
+            file: &loaded.file,
+        };
+        let common = common(&cx, sd)?;
+        if let Some(other) = used_names.insert(common.rust_name.clone(), sd.url.clone()) {
+            return Err(Error::definition(
+                &loaded.file,
+                &sd.id,
+                format!("Rust name {} is also used for {other}", common.rust_name),
+            ));
+        }
+        if sd.type_name == "Extension" {
+            package.extensions.push(ExtensionDef {
+                common,
+                shape: shape(sd),
+            });
+        } else {
+            features.insert(crate::ir::names::module_name(&sd.type_name));
+            package.profiles.push(ProfileDef {
+                extension_slices: extension_slices(sd, &extension_types),
+                common,
+            });
+        }
+    }
+    package.features = features.into_iter().collect();
+    package
+        .profiles
+        .sort_by(|a, b| a.common.id.cmp(&b.common.id));
+    package
+        .extensions
+        .sort_by(|a, b| a.common.id.cmp(&b.common.id));
+    Ok(package)
+}
+
+fn common(cx: &Context, sd: &ProfileDefinition) -> Result<Common> {
+    let base = &sd.type_name;
+    if core_type(cx.core, base).is_none() {
+        return Err(Error::definition(
+            cx.file,
+            base,
+            "the constrained type is not in the core package",
+        ));
+    }
+    match sd.elements().first() {
+        None => {
+            return Err(Error::definition(
+                cx.file,
+                &sd.id,
+                "no snapshot; differential-only profiles are not supported",
+            ))
+        }
+        Some(root) if root.path != *base => {
+            return Err(Error::definition(
+                cx.file,
+                &root.path,
+                format!("first snapshot element should be {base}"),
+            ))
+        }
+        Some(_) => {}
+    }
+    Ok(Common {
+        id: sd.id.clone(),
+        url: sd.url.clone(),
+        rust_name: naming::type_name(&sd.name),
+        module: naming::module(&sd.id),
+        table: naming::table(&sd.id),
+        title: sd.title.clone().unwrap_or_else(|| sd.name.clone()),
+        description: sd.description.clone().unwrap_or_default(),
+        base: base.clone(),
+        meta: meta_table(cx, sd)?,
+    })
+}
+
+/// Slices of the root's `extension` that name an extension definition.
+fn extension_slices(
+    sd: &ProfileDefinition,
+    extension_types: &BTreeMap<&str, String>,
+) -> Vec<ExtensionSlice> {
+    let path = format!("{}.extension", sd.type_name);
+    sd.elements()
+        .iter()
+        .filter(|e| e.path == path)
+        .filter_map(|e| {
+            let name = e.slice_name.as_deref()?;
+            let url = e.types.iter().find_map(|t| t.profile.first())?;
+            let rust_type = extension_types.get(url.as_str()).cloned();
+            Some(ExtensionSlice {
+                name: name.to_owned(),
+                accessor: naming::slice_accessor(name, rust_type.as_deref()),
+                url: url.clone(),
+                min: e.min,
+                max: e.max().ok().flatten(),
+                rust_type,
+            })
+        })
+        .collect()
+}
