@@ -28,6 +28,8 @@ pub type Flag = Option<Span>;
 pub struct Container {
     /// `resource = "Encounter"` (FhirResource).
     pub resource: Option<Arg>,
+    /// `profile = "us-core-patient"` (FhirResource): a profile of the resource to conform to.
+    pub profile: Option<Arg>,
     /// `url = "http://..."` (FhirExtension).
     pub url: Option<Arg>,
     /// `bundle = "message"` (FhirBundle).
@@ -56,7 +58,7 @@ pub struct FieldAttrs {
     pub rest: Flag,
 }
 
-const CONTAINER_KEYS: &[&str] = &["resource", "url", "bundle"];
+const CONTAINER_KEYS: &[&str] = &["resource", "profile", "url", "bundle"];
 const FIELD_KEYS: &[&str] = &[
     "path",
     "system",
@@ -91,6 +93,8 @@ pub fn container(attrs: &[Attribute], cx: &mut Ctxt) -> Container {
         let result = attr.parse_nested_meta(|meta| {
             let slot = if meta.path.is_ident("resource") {
                 &mut out.resource
+            } else if meta.path.is_ident("profile") {
+                &mut out.profile
             } else if meta.path.is_ident("url") {
                 &mut out.url
             } else if meta.path.is_ident("bundle") {

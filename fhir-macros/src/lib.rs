@@ -25,7 +25,8 @@ use proc_macro::TokenStream;
 use shape::Cardinality;
 use syn::{Data, DeriveInput, Fields};
 
-/// Maps a struct onto one resource type: `#[fhir(resource = "Encounter")]` on the struct,
+/// Maps a struct onto one resource type: `#[fhir(resource = "Encounter")]` on the struct
+/// (optionally `profile = "us-core-patient"`: its required elements are checked too),
 /// `#[fhir(path = "period.start")]` (optionally with `system = "..."`),
 /// `#[fhir(extension = "url")]`, `#[fhir(full_url)]` or `#[fhir(skip)]` on each field.
 #[proc_macro_derive(FhirResource, attributes(fhir))]
@@ -116,12 +117,39 @@ fn expand_resource(input: &DeriveInput) -> syn::Result<proc_macro2::TokenStream>
         cx.check()?;
         unreachable!("an error was recorded");
     };
+    let profile = container.profile.as_ref().and_then(|arg| {
+        let Some(profile) = meta::find_profile(&arg.value) else {
+            cx.error(
+                arg.span,
+                format!(
+                    "no generated profile `{}`{}",
+                    arg.value,
+                    suggest::did_you_mean(&arg.value, meta::profile_ids())
+                ),
+            );
+            return None;
+        };
+        if profile.base != root.path {
+            cx.error(
+                arg.span,
+                format!(
+                    "profile `{}` constrains {}, not {}",
+                    profile.id, profile.base, root.path
+                ),
+            );
+            return None;
+        }
+        Some(profile)
+    });
     let mapped: Vec<_> = fields
         .iter()
         .filter_map(|f| model::field(root, f, false, &mut cx))
         .collect();
     if mapped.len() == fields.len() {
         model::check_required(root, &mapped, input.ident.span(), &mut cx);
+        if let Some(profile) = profile {
+            model::check_profile_required(root, profile, &mapped, input.ident.span(), &mut cx);
+        }
     }
     for f in mapped
         .iter()
@@ -141,6 +169,11 @@ fn expand_resource(input: &DeriveInput) -> syn::Result<proc_macro2::TokenStream>
         resource: quote::quote!(::fhir_model::resources::#name),
         root: root.path,
         fields: mapped,
+        profile: profile.map(|p| {
+            let module = syn::Ident::new(p.module, proc_macro2::Span::call_site());
+            let table = syn::Ident::new(p.table, proc_macro2::Span::call_site());
+            quote::quote!(::fhir_model::#module::#table)
+        }),
     }))
 }
 

@@ -135,3 +135,29 @@ pub fn resource_names() -> impl Iterator<Item = &'static str> {
         .filter(|s| s.module == Module::Resources && !s.path.contains('.'))
         .map(|s| s.path)
 }
+
+/// A constraining profile of a profile package (`us-core-patient`).
+pub struct Profile {
+    pub id: &'static str,
+    pub url: &'static str,
+    /// The resource type it constrains.
+    pub base: &'static str,
+    /// The `fhir_model` module (and cargo feature) of its package.
+    pub module: &'static str,
+    /// Its static `ProfileMeta` table in that module.
+    pub table: &'static str,
+    /// Top-level elements it requires (min >= 1), base requirements included.
+    pub required: &'static [&'static str],
+}
+
+/// The profile with this id or canonical URL.
+pub fn find_profile(name: &str) -> Option<&'static Profile> {
+    crate::generated::PROFILES
+        .iter()
+        .find(|p| p.id == name || p.url == name)
+}
+
+/// Every profile id, for suggestions.
+pub fn profile_ids() -> impl Iterator<Item = &'static str> {
+    crate::generated::PROFILES.iter().map(|p| p.id)
+}

@@ -413,3 +413,31 @@ fn same_prefix(a: &[Step], b: &[Step]) -> bool {
         std::ptr::eq(x.element, y.element) && x.index == y.index && x.variant == y.variant
     })
 }
+
+/// What a profile requires beyond its base must be mapped too (US Core Patient: identifier,
+/// name, gender).
+pub fn check_profile_required(
+    root: &'static Struct,
+    profile: &meta::Profile,
+    fields: &[Mapped<'_>],
+    span: Span,
+    cx: &mut Ctxt,
+) {
+    for required in profile.required {
+        let name = required.trim_end_matches("[x]");
+        let mapped = fields.iter().any(|f| match &f.what {
+            What::Element(p) => p.steps[0].element.name == name,
+            _ => false,
+        });
+        let in_base = root.elements.iter().any(|e| e.name == name && e.min > 0);
+        if !mapped && !in_base {
+            cx.error(
+                span,
+                format!(
+                    "`{}.{required}` is required by profile `{}` but no field maps it",
+                    root.path, profile.id
+                ),
+            );
+        }
+    }
+}

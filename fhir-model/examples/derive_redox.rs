@@ -82,8 +82,10 @@ pub struct Visit {
     pub reasons: Vec<CodeableConcept>,
 }
 
+/// A US Core Patient: the profile's required identifier, name and gender must be mapped, and
+/// `to_resource` checks the result against the profile.
 #[derive(FhirResource, Debug, PartialEq)]
-#[fhir(resource = "Patient")]
+#[fhir(resource = "Patient", profile = "us-core-patient")]
 pub struct PatientRecord {
     #[fhir(full_url)]
     pub full_url: Option<String>,

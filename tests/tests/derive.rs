@@ -510,3 +510,14 @@ fn mapping_errors_display_path_then_message() {
     let _: Option<Quantity> = None;
     let _: Option<Coding> = None;
 }
+
+#[test]
+fn a_profiled_struct_is_checked_against_its_profile() {
+    let mut patient = redox::encounter_new().unwrap().patient;
+    assert!(patient.to_resource().is_ok());
+    // US Core Patient requires a name (1..*); the base Patient does not.
+    patient.names.clear();
+    let err = patient.to_resource().unwrap_err();
+    assert_eq!(err.path, "Patient.name", "{err}");
+    assert!(err.message.ends_with("(profile us-core-patient)"), "{err}");
+}

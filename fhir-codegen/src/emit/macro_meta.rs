@@ -103,3 +103,36 @@ fn kind(ty: &ValueType, bound: Option<&str>) -> TokenStream {
         ValueType::Resource => quote!(AnyResource),
     }
 }
+
+/// `profiles.rs` of `fhir-macros/src/generated/`: each constraining profile with its base and
+/// the top-level elements it requires, for `#[fhir(resource = ..., profile = ...)]`.
+pub fn profiles_file(space: &TypeSpace) -> TokenStream {
+    let entries = space.profiles.iter().flat_map(|package| {
+        package.profiles.iter().map(move |profile| {
+            let common = &profile.common;
+            let (id, url, base, table) = (&common.id, &common.url, &common.base, &common.table);
+            let module = &package.module;
+            let prefix = format!("{base}.");
+            let required = common.meta.elements.iter().filter_map(|e| {
+                let name = e.id.strip_prefix(&prefix)?;
+                (e.min > 0 && !name.contains(['.', ':'])).then_some(name)
+            });
+            quote! {
+                Profile {
+                    id: #id,
+                    url: #url,
+                    base: #base,
+                    module: #module,
+                    table: #table,
+                    required: &[#(#required),*],
+                }
+            }
+        })
+    });
+    quote! {
+        //! Constraining profiles of the profile packages, for `#[fhir(profile = "...")]`.
+        use crate::meta::Profile;
+
+        pub static PROFILES: &[Profile] = &[#(#entries),*];
+    }
+}

@@ -101,7 +101,9 @@ pub fn macro_files(space: &TypeSpace) -> Result<Vec<GeneratedFile>> {
     let header = header(&space.package);
     let root = quote! {
         mod metadata;
+        mod profiles;
         pub use metadata::STRUCTS;
+        pub use profiles::PROFILES;
     };
     Ok(vec![
         file(
@@ -109,6 +111,12 @@ pub fn macro_files(space: &TypeSpace) -> Result<Vec<GeneratedFile>> {
             "metadata.rs",
             macro_meta::metadata_file(space),
             "metadata",
+        )?,
+        file(
+            &header,
+            "profiles.rs",
+            macro_meta::profiles_file(space),
+            "profiles",
         )?,
         file(&header, "mod.rs", root, "mod")?,
     ])

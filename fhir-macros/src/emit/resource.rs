@@ -14,6 +14,8 @@ pub struct ResourceInput<'a> {
     /// `Encounter`.
     pub root: &'static str,
     pub fields: Vec<Mapped<'a>>,
+    /// `::fhir_model::us_core::US_CORE_PATIENT`: the profile `to_resource` checks against.
+    pub profile: Option<TokenStream>,
 }
 
 pub fn derive(input: &ResourceInput<'_>) -> TokenStream {
@@ -24,6 +26,13 @@ pub fn derive(input: &ResourceInput<'_>) -> TokenStream {
     let names = input.fields.iter().map(|f| f.ident);
     let checks = input.fields.iter().filter_map(target_check);
     let resource_id = resource_id(input);
+    let finish = match &input.profile {
+        None => quote!(::fhir_model::mapping::checked(__resource)),
+        Some(table) => quote!(::fhir_model::mapping::conforming(
+            ::fhir_model::mapping::checked(__resource)?,
+            &#table,
+        )),
+    };
     let full_url = input.fields.iter().find(|f| matches!(f.what, What::FullUrl)).map(|f| {
         let name = f.ident;
         let value = match f.shape.cardinality {
@@ -47,7 +56,7 @@ pub fn derive(input: &ResourceInput<'_>) -> TokenStream {
             fn to_resource(&self) -> ::std::result::Result<#resource, ::fhir_model::mapping::MappingError> {
                 let mut __resource = <#resource as ::std::default::Default>::default();
                 #(#writes)*
-                ::fhir_model::mapping::checked(__resource)
+                #finish
             }
 
             #[allow(unused_variables)]

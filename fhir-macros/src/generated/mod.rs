@@ -2,4 +2,8 @@
 
 mod metadata;
 
+mod profiles;
+
 pub use metadata::STRUCTS;
+
+pub use profiles::PROFILES;

@@ -77,6 +77,24 @@ pub fn checked<R: ConcreteResource + Validate>(resource: R) -> Result<R, Mapping
     }
 }
 
+/// The resource if it also conforms to `profile` (a `#[fhir(profile = "...")]` struct), else
+/// the first error of profile validation.
+pub fn conforming<R: ConcreteResource + serde::Serialize>(
+    resource: R,
+    profile: &crate::profile::ProfileMeta,
+) -> Result<R, MappingError> {
+    match crate::profile::validate(&resource, profile)
+        .into_iter()
+        .find(|i| i.severity == Severity::Error)
+    {
+        Some(issue) => Err(MappingError::new(
+            issue.path,
+            format!("{} (profile {})", issue.message, profile.id),
+        )),
+        None => Ok(resource),
+    }
+}
+
 /// The value of a required element, or the error that names it.
 pub fn required<T>(value: Option<T>, at: &str) -> Result<T, MappingError> {
     value.ok_or_else(|| MappingError::missing(at))
