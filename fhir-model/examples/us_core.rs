@@ -12,7 +12,7 @@ use fhir_model::resources::Patient;
 use fhir_model::us_core::UsCorePatient;
 use fhir_model::validate::{validate_resource, Severity};
 use fhir_model::Resource;
-use serde_json::{json, Value};
+use serde_json::json;
 use std::process::ExitCode;
 
 fn main() -> ExitCode {
@@ -29,14 +29,22 @@ fn main() -> ExitCode {
             });
         match resource {
             Ok(resource) => {
-                for (path, patient) in patients(resource) {
-                    println!("{}", report(&path, patient));
+                for line in lines(resource) {
+                    println!("{line}");
                 }
             }
             Err(e) => println!("{}", json!({ "file": file, "error": e })),
         }
     }
     ExitCode::SUCCESS
+}
+
+/// The output lines for one decoded file.
+pub fn lines(resource: Resource) -> Vec<String> {
+    patients(resource)
+        .into_iter()
+        .map(|(path, patient)| report(&path, patient))
+        .collect()
 }
 
 /// The Patients of a resource with their paths: itself, or the entries of a Bundle.
@@ -82,16 +90,17 @@ fn report(path: &str, patient: Patient) -> String {
     format!(
         "{{\"path\": {}, \"race\": {}, \"ethnicity\": {}, \"valid\": {valid}, \"issues\": {}}}",
         json!(path),
-        json!(race),
-        json!(ethnicity),
+        race.unwrap_or_else(|| "null".to_owned()),
+        ethnicity.unwrap_or_else(|| "null".to_owned()),
         json!(paths)
     )
 }
 
-fn category(text: Option<&str>, omb: Vec<&Coding>) -> Value {
+/// `{"text": ..., "omb": [...]}`, keys in the documented order.
+fn category(text: Option<&str>, omb: Vec<&Coding>) -> String {
     let codes: Vec<&str> = omb
         .iter()
         .filter_map(|c| c.code.as_ref()?.value().map(|c| c.as_str()))
         .collect();
-    json!({ "text": text, "omb": codes })
+    format!("{{\"text\": {}, \"omb\": {}}}", json!(text), json!(codes))
 }

@@ -346,3 +346,22 @@ fn profile_tables_are_found_by_id() {
     ));
     assert_eq!(birth_sex.validate(), []);
 }
+
+#[path = "../../fhir-model/examples/us_core.rs"]
+#[allow(dead_code)]
+mod us_core_example;
+
+/// The documented output line of `cargo run --example us_core` for the seed, key order included.
+#[test]
+fn us_core_example_prints_the_documented_line_for_the_seed() {
+    let Some(path) = fhir_tests::shared_file("mission/redox-encounter-new.json") else {
+        return;
+    };
+    let resource: Resource = serde_json::from_slice(&std::fs::read(path).unwrap()).unwrap();
+    assert_eq!(
+        us_core_example::lines(resource),
+        vec![
+            r#"{"path": "Bundle.entry[2].resource", "race": {"text": "White", "omb": []}, "ethnicity": {"text": "Hispanic", "omb": ["2135-2"]}, "valid": true, "issues": []}"#
+        ]
+    );
+}
