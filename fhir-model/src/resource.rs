@@ -14,7 +14,7 @@ pub trait ConcreteResource: Into<Resource> + Sized + 'static {
     fn from_resource_mut(resource: &mut Resource) -> Option<&mut Self>;
 }
 
-use crate::json::de::{error, DecodeValue, Key, KeySeed, ResourceBody};
+use crate::json::de::{error, DecodeValue, Key, KeySeed, ResourceBody, TypeNameSeed};
 use crate::json::Path;
 use serde::de::{self, Deserializer, MapAccess, Visitor};
 use std::fmt;
@@ -70,7 +70,7 @@ impl<'de> Visitor<'de> for ResourceVisitor<'_> {
         let root = Path::root("Resource");
         let here = if self.at.is_root() { &root } else { self.at };
         let resource_type: String = match map.next_key_seed(KeySeed(resource_type_key))? {
-            Some(Key::Known(_)) => map.next_value()?,
+            Some(Key::Known(_)) => map.next_value_seed(TypeNameSeed(here))?,
             Some(Key::Unknown(first)) => return reorder(first, map, self.at),
             None => return Err(error(here, "empty object: a resource needs a resourceType")),
         };
@@ -95,6 +95,12 @@ fn reorder<'de, A: MapAccess<'de>>(
     at: &Path<'_>,
 ) -> Result<Resource, A::Error> {
     use serde_json::value::RawValue;
+    let root = Path::root("Resource");
+    let here = if at.is_root() { &root } else { at };
+    // The decode below starts a new serde_json deserializer, whose own recursion limit starts
+    // again: only the element path, which runs on through it, bounds the nesting. Check it
+    // before buffering too, so deep nesting costs no copying.
+    crate::json::de::check_depth(here)?;
     let mut members: Vec<(String, Box<RawValue>)> = Vec::new();
     let mut resource_type: Option<Box<RawValue>> = None;
     let mut key = Some(first);
@@ -102,7 +108,7 @@ fn reorder<'de, A: MapAccess<'de>>(
         let value: Box<RawValue> = map.next_value()?;
         if k == "resourceType" {
             if resource_type.replace(value).is_some() {
-                return Err(error(at, "resourceType given more than once"));
+                return Err(error(here, "resourceType given more than once"));
             }
         } else {
             members.push((k, value));
@@ -110,11 +116,7 @@ fn reorder<'de, A: MapAccess<'de>>(
         key = map.next_key()?;
     }
     let Some(resource_type) = resource_type else {
-        let root = Path::root("Resource");
-        return Err(error(
-            if at.is_root() { &root } else { at },
-            "missing resourceType",
-        ));
+        return Err(error(here, "missing resourceType"));
     };
     let mut buffer = String::with_capacity(
         members

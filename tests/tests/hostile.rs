@@ -2,10 +2,6 @@
 //! message (or, for JSON syntax errors, the serde_json message) it must be rejected with; then
 //! inputs built at run time (deep nesting, huge strings); then tricky but valid documents that
 //! must be accepted and written back unchanged.
-//!
-//! Tests named `known_issues_*` and marked `#[ignore = "KNOWN: ..."]` hold the library to the
-//! documented behaviour where it does not meet it yet; `cargo test --test hostile --
-//! --ignored` runs them.
 
 use fhir_model::json::compare::compare_bytes;
 use fhir_model::resources::{Encounter, Observation, Patient};
@@ -299,7 +295,27 @@ fn bad_rows() -> Vec<Bad> {
         at("resourceType of a datatype", br#"{"resourceType":"HumanName","family":"X"}"#,
             "Resource", "unknown resourceType `HumanName`"),
         at("resourceType twice", br#"{"resourceType":"Patient","resourceType":"Patient"}"#,
-            "Patient", "resourceType"),
+            "Patient", "resourceType given more than once"),
+        at("resourceType twice when not first", br#"{"id":"a","resourceType":"Patient","resourceType":"Observation"}"#,
+            "Resource", "resourceType given more than once"),
+        at("resourceType a number", br#"{"resourceType":1}"#,
+            "Resource", "invalid type: integer `1`, expected a resource type name"),
+        at("null resourceType", br#"{"resourceType":null}"#,
+            "Resource", "invalid type: null, expected a resource type name"),
+        at("resourceType an object", br#"{"resourceType":{"name":"Patient"}}"#,
+            "Resource", "invalid type: map, expected a resource type name"),
+        at("resourceType an array when not first", br#"{"id":"a","resourceType":["Patient"]}"#,
+            "Resource", "invalid type: sequence, expected a resource type name"),
+        at("resourceType missing when a nested one is not first", br#"{"resourceType":"Patient","contained":[{"id":"a","active":true}]}"#,
+            "Patient.contained[0]", "missing resourceType"),
+        at("resourceType a number in a contained resource", br#"{"resourceType":"Patient","contained":[{"resourceType":7}]}"#,
+            "Patient.contained[0]", "invalid type: integer `7`"),
+        at("resourceType twice in a contained resource", br#"{"resourceType":"Patient","contained":[{"resourceType":"Patient","resourceType":"Patient"}]}"#,
+            "Patient.contained[0]", "resourceType given more than once"),
+        typed(Target::Patient, "typed decode with a resourceType that is not a string", br#"{"resourceType":true}"#,
+            "Patient", "invalid type: boolean `true`, expected a resource type name"),
+        typed(Target::Patient, "typed decode with resourceType twice", br#"{"resourceType":"Patient","active":true,"resourceType":"Patient"}"#,
+            "Patient", "resourceType given more than once"),
         typed(Target::Encounter, "typed decode of another resource", br#"{"resourceType":"Patient"}"#,
             "Encounter", "resourceType is `Patient`, expected `Encounter`"),
         typed(Target::Observation, "typed decode without resourceType", br#"{"status":"final","code":{"text":"x"}}"#,
@@ -510,57 +526,6 @@ fn bad_rows() -> Vec<Bad> {
     ]
 }
 
-/// KNOWN: rejected as they must be, but the message does not start with the `Resource` path
-/// (serde_json's own message for a `resourceType` that is not a string; an empty path for a
-/// repeated `resourceType` in the buffered path).
-/// [`known_issues_resource_type_errors_start_with_resource`] holds them to the documented format.
-#[rustfmt::skip]
-fn known_bad_rows() -> Vec<Bad> {
-    vec![
-        at("resourceType a number", br#"{"resourceType":1}"#,
-            "Resource", "invalid type: integer"),
-        at("resourceType twice when not first", br#"{"id":"a","resourceType":"Patient","resourceType":"Observation"}"#,
-            "Resource", "resourceType given more than once"),
-        at("null resourceType", br#"{"resourceType":null}"#,
-            "Resource", "invalid type: null"),
-    ]
-}
-
-/// What [`known_bad_rows`] may rely on today: each is rejected as a data error with its text.
-#[test]
-fn known_bad_rows_are_still_rejected() {
-    let mut failures = Vec::new();
-    for row in known_bad_rows() {
-        let Expect::At(_, what) = row.expect else {
-            unreachable!()
-        };
-        match decode(row.target, row.input) {
-            Ok(value) => failures.push(format!("{}: accepted: {value:.200}", row.name)),
-            Err(e) if e.classify() == Category::Data && e.to_string().contains(what) => {}
-            Err(e) => failures.push(format!("{}: {:?}: {e}", row.name, e.classify())),
-        }
-    }
-    assert!(failures.is_empty(), "{}", failures.join("\n"));
-}
-
-/// KNOWN: fails; run with `--ignored` (see [`known_bad_rows`]).
-#[test]
-#[ignore = "KNOWN: resourceType errors do not start with the Resource path"]
-fn known_issues_resource_type_errors_start_with_resource() {
-    let rows = known_bad_rows();
-    let failures: Vec<String> = rows
-        .iter()
-        .filter_map(|row| check(row).map(|p| format!("{}: {p}", row.name)))
-        .collect();
-    assert!(
-        failures.is_empty(),
-        "{} of {} rows failed:\n{}",
-        failures.len(),
-        rows.len(),
-        failures.join("\n")
-    );
-}
-
 #[test]
 fn hostile_inputs_are_rejected_with_their_path() {
     let rows = bad_rows();
@@ -698,9 +663,10 @@ fn valid_rows() -> Vec<(&'static str, String)> {
         ("nested resources in a Bundle", r##"{"resourceType":"Bundle","type":"collection","entry":[{"fullUrl":"urn:uuid:c757873d-ec9a-4326-a141-556f43239520","resource":{"resourceType":"Bundle","type":"collection","entry":[{"resource":{"resourceType":"Patient","contained":[{"resourceType":"Organization","id":"o","name":"O"}],"managingOrganization":{"reference":"#o"}}}]}}]}"##.to_owned()),
         ("Parameters with nested parts and a resource", r#"{"resourceType":"Parameters","parameter":[{"name":"a","part":[{"name":"b","part":[{"name":"c","valueDecimal":3.0}]},{"name":"r","resource":{"resourceType":"Patient","active":false}}]}]}"#.to_owned()),
     ];
-    // Deeper than the deepest official example (35 path segments). KNOWN: 50 levels are
-    // rejected, see `known_issues_questionnaire_items_nested_50_levels`.
+    // Deeper than the deepest official example (21 levels of JSON objects and arrays).
     rows.push(("Questionnaire items nested 40 levels", nested_items(40)));
+    // 101 path segments.
+    rows.push(("Questionnaire items nested 50 levels", nested_items(50)));
     rows
 }
 
@@ -776,7 +742,9 @@ fn deep_input(name: &str, levels: usize) -> Vec<u8> {
         "contained" => nested("", r#"{"resourceType":"Patient","contained":["#, r#"{"resourceType":"Patient"}"#, "]}", levels, ""),
         "contained-resourceType-last" => nested("", r#"{"contained":["#, r#"{"resourceType":"Patient"}"#, r#"],"resourceType":"Patient"}"#, levels, ""),
         "bundles" => nested("", r#"{"resourceType":"Bundle","type":"collection","entry":[{"resource":"#, r#"{"resourceType":"Patient"}"#, "}]}", levels, ""),
+        "bundles-resourceType-last" => nested("", r#"{"type":"collection","entry":[{"resource":"#, r#"{"resourceType":"Patient"}"#, r#"}],"resourceType":"Bundle"}"#, levels, ""),
         "parameters" => nested("", r#"{"resourceType":"Parameters","parameter":[{"name":"p","resource":"#, r#"{"resourceType":"Patient"}"#, "}]}", levels, ""),
+        "parameters-resourceType-last" => nested("", r#"{"parameter":[{"name":"p","resource":"#, r#"{"resourceType":"Patient"}"#, r#"}],"resourceType":"Parameters"}"#, levels, ""),
         other => panic!("no deep input {other}"),
     }
 }
@@ -832,8 +800,13 @@ fn deep_child() {
     let limit = std::env::var("HOSTILE_DEEP_MAX_DEPTH")
         .ok()
         .and_then(|n| n.parse::<usize>().ok());
+    // HOSTILE_DEEP_STACK_KIB=n runs on an n KiB stack instead, to measure what a level costs.
+    let stack_kib = std::env::var("HOSTILE_DEEP_STACK_KIB")
+        .ok()
+        .and_then(|n| n.parse::<usize>().ok())
+        .unwrap_or(2048);
     let result = std::thread::Builder::new()
-        .stack_size(2 * 1024 * 1024)
+        .stack_size(stack_kib * 1024)
         .spawn(move || match limit {
             None => serde_json::from_slice::<Resource>(&input)
                 .map(|r| r.resource_type())
@@ -853,21 +826,49 @@ fn deep_child() {
     }
 }
 
+/// Whether a message is one of the two nesting-limit errors: serde_json's own, or the reader's
+/// (`nested deeper than 128 elements`).
+fn is_depth_error(message: &str) -> bool {
+    message.contains("recursion limit exceeded")
+        || message.contains("nested deeper than 128 elements (the reader's limit)")
+}
+
 #[test]
 fn deep_nesting_of_elements_is_an_error_not_a_crash() {
-    for name in [
-        "extensions",
-        "extensions-resourceType-last",
-        "primitive-extensions",
-        "arrays-at-root",
-        "arrays-in-an-element",
-        "arrays-resourceType-last",
-        "objects-in-an-unknown-element",
-        "items",
+    let mut failures = Vec::new();
+    // Arrays in arrays are refused at the second `[` as the wrong JSON type, and an unknown
+    // element when its name is read, before its value.
+    let depth = "";
+    for (name, expected) in [
+        ("extensions", depth),
+        ("extensions-resourceType-last", depth),
+        ("primitive-extensions", depth),
+        ("arrays-at-root", "Resource: invalid type: sequence"),
+        (
+            "arrays-in-an-element",
+            "Patient.name[0]: invalid type: sequence",
+        ),
+        (
+            "arrays-resourceType-last",
+            "Patient.name[0]: invalid type: sequence",
+        ),
+        (
+            "objects-in-an-unknown-element",
+            "Patient: unknown element `unknown`",
+        ),
+        ("items", depth),
     ] {
         let message = decode_in_child(name);
-        println!("{name}: {message}");
+        println!("{name}: {message:.300}");
+        let as_expected = match expected {
+            "" => is_depth_error(&message),
+            text => message.starts_with(text),
+        };
+        if !as_expected {
+            failures.push(format!("{name}: {message:.300}"));
+        }
     }
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
 }
 
 /// Nested resources (contained, Bundle entries, Parameters) end at the nesting limit with an
@@ -876,57 +877,117 @@ fn deep_nesting_of_elements_is_an_error_not_a_crash() {
 #[test]
 fn deep_nesting_of_resources_is_an_error_not_a_crash() {
     let mut failures = Vec::new();
-    for name in [
-        "contained",
-        "contained-resourceType-last",
-        "bundles",
-        "parameters",
-    ] {
+    for name in DEEP_RESOURCES {
         match std::panic::catch_unwind(|| decode_in_child(name)) {
-            Ok(message) => println!("{name}: {message:.300}"),
-            Err(_) => failures.push(name),
+            Ok(message) if is_depth_error(&message) => println!("{name}: {message:.300}"),
+            Ok(message) => failures.push(format!("{name}: {message:.300}")),
+            Err(_) => failures.push(format!("{name}: crashed or accepted")),
         }
     }
-    assert!(failures.is_empty(), "crashed or accepted: {failures:?}");
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
 }
 
-/// `Reader::max_depth` documents that deeper input is an error, never a stack overflow: with
-/// the limit lifted, serde_json's own limit (128 JSON levels) must still come first.
-///
-/// KNOWN: fails for "contained-resourceType-last": when `resourceType` is not the first
-/// member, the resource is buffered and decoded by a new serde_json deserializer, whose
-/// recursion limit starts again at 128, so only `max_depth` bounds the recursion and a lifted
-/// limit lets 10,000 levels overflow a 2 MiB stack (the others end with serde_json's
-/// "recursion limit exceeded").
+const DEEP_RESOURCES: [&str; 6] = [
+    "contained",
+    "contained-resourceType-last",
+    "bundles",
+    "bundles-resourceType-last",
+    "parameters",
+    "parameters-resourceType-last",
+];
+
+/// `Reader::max_depth` documents that deeper input is an error, never a stack overflow, also
+/// with the limit lifted. Where `resourceType` is not the first member, the resource is
+/// buffered and decoded by a new serde_json deserializer whose recursion limit starts again,
+/// so there the reader's limit (which a lifted setting cannot raise above 128) must hold.
 #[test]
-#[ignore = "KNOWN: resources with resourceType last reset serde_json's recursion limit"]
-fn known_issues_lifted_nesting_limit_is_still_an_error_not_a_crash() {
+fn lifted_nesting_limit_is_still_an_error_not_a_crash() {
     let mut failures = Vec::new();
-    for name in [
-        "extensions",
-        "primitive-extensions",
-        "items",
-        "contained",
-        "contained-resourceType-last",
-        "bundles",
-        "parameters",
-    ] {
+    for name in ["extensions", "primitive-extensions", "items"]
+        .into_iter()
+        .chain(DEEP_RESOURCES)
+    {
         match std::panic::catch_unwind(|| decode_in_child_with(name, Some(usize::MAX))) {
-            Ok(message) => println!("{name}: {message:.300}"),
-            Err(_) => failures.push(name),
+            Ok(message) if is_depth_error(&message) => println!("{name}: {message:.300}"),
+            Ok(message) => failures.push(format!("{name}: {message:.300}")),
+            Err(_) => failures.push(format!("{name}: crashed or accepted")),
         }
     }
-    assert!(failures.is_empty(), "crashed or accepted: {failures:?}");
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
 }
 
-/// KNOWN: fails; 50 nested items make 101 path segments, one more than the reader's default
-/// limit of 100, so valid Questionnaires 50 levels deep are rejected.
+/// The deepest input each structure can have within the limits (127 levels of JSON objects
+/// and arrays, 128 path segments) decodes on a thread with a 2 MiB stack, the size of a
+/// spawned thread's and of a default test thread's; one level more is a depth error. In a
+/// debug build the deepest of these needs about 1.25 MiB (measured with
+/// `HOSTILE_DEEP_STACK_KIB`, see [`deep_child`]).
 #[test]
-#[ignore = "KNOWN: rejected by the reader's nesting limit"]
-fn known_issues_questionnaire_items_nested_50_levels() {
-    if let Err(e) = round_trip("50 levels", nested_items(50).as_bytes()) {
-        panic!("{}", &e[e.len().saturating_sub(300)..]);
+fn deepest_allowed_input_decodes_on_a_2_mib_stack() {
+    // (name, levels at the limit)
+    let cases = [
+        ("extensions", 62),
+        ("extensions-resourceType-last", 62),
+        ("items", 62),
+        ("contained", 63),
+        ("contained-resourceType-last", 63),
+        ("bundles", 42),
+        ("bundles-resourceType-last", 42),
+        ("parameters", 42),
+        ("parameters-resourceType-last", 42),
+    ];
+    let failures = std::thread::Builder::new()
+        .stack_size(2 * 1024 * 1024)
+        .spawn(move || {
+            let mut failures = Vec::new();
+            for (name, levels) in cases {
+                let input = deep_input(name, levels);
+                let read = fhir_model::json::Reader::strict().read::<Resource>(&input);
+                if let Err(e) = read {
+                    failures.push(format!("{name} {levels}: rejected: {:.300}", e.to_string()));
+                }
+                let deeper = deep_input(name, levels + 1);
+                match serde_json::from_slice::<Resource>(&deeper) {
+                    Ok(_) => failures.push(format!("{name} {}: accepted", levels + 1)),
+                    Err(e) if is_depth_error(&e.to_string()) => {}
+                    Err(e) => failures.push(format!("{name} {}: {e:.300}", levels + 1)),
+                }
+            }
+            failures
+        })
+        .unwrap()
+        .join()
+        .unwrap();
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+}
+
+/// 50 nested items make 101 path segments: within the default limit.
+#[test]
+fn questionnaire_items_nested_50_levels_are_accepted() {
+    const { assert!(fhir_model::json::DEFAULT_MAX_DEPTH >= 101) };
+    let input = nested_items(50);
+    let resource = match round_trip("50 levels", input.as_bytes()) {
+        Ok(resource) => resource,
+        Err(e) => panic!("{}", &e[e.len().saturating_sub(300)..]),
+    };
+    let Resource::Questionnaire(questionnaire) = resource else {
+        panic!("not a Questionnaire")
+    };
+    let mut item = &questionnaire.item[0];
+    let mut depth = 1;
+    while let Some(inner) = item.item.first() {
+        item = inner;
+        depth += 1;
     }
+    assert_eq!(depth, 50);
+    // A lower limit rejects it, naming where.
+    let err = fhir_model::json::Reader::strict()
+        .max_depth(100)
+        .read::<Resource>(input.as_bytes())
+        .unwrap_err();
+    assert!(
+        err.to_string().contains("nested deeper than 100 elements"),
+        "{err}"
+    );
 }
 
 /// 20 MiB values: decoded or rejected quickly, with short error messages.

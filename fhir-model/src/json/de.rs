@@ -174,13 +174,7 @@ impl<'de, T: DecodeStruct> Visitor<'de> for StructVisitor<'_, T> {
         } else {
             self.at
         };
-        let max = super::read::max_depth();
-        if at.depth() > max {
-            return Err(error(
-                at,
-                format_args!("nested deeper than {max} elements (the reader's limit)"),
-            ));
-        }
+        check_depth(at)?;
         let mut value = T::default();
         let mut seen = 0u64;
         let mut any = false;
@@ -189,14 +183,20 @@ impl<'de, T: DecodeStruct> Visitor<'de> for StructVisitor<'_, T> {
             any = true;
             match key {
                 Key::Known(id) => value.decode_field(id, &mut map, at, &mut seen)?,
-                Key::Unknown(name)
-                    if name == "resourceType" && T::RESOURCE_TYPE.is_some() && !type_seen =>
-                {
-                    let found: String = map.next_value()?;
+                Key::Unknown(name) if name == "resourceType" && T::RESOURCE_TYPE.is_some() => {
+                    if type_seen {
+                        duplicate(&mut map, at, "resourceType given more than once")?;
+                        continue;
+                    }
+                    let found = map.next_value_seed(TypeNameSeed(at))?;
                     if Some(found.as_str()) != T::RESOURCE_TYPE {
                         return Err(error(
                             at,
-                            format_args!("resourceType is `{found}`, expected `{}`", T::PATH),
+                            format_args!(
+                                "resourceType is `{}`, expected `{}`",
+                                excerpt(&found),
+                                T::PATH
+                            ),
                         ));
                     }
                     type_seen = true;
@@ -249,6 +249,20 @@ impl<'de, T: DecodeStruct> Visitor<'de> for StructVisitor<'_, T> {
     }
 }
 
+/// An error when `at` is nested deeper than the reader's limit ([`max_depth`]).
+///
+/// [`max_depth`]: super::Reader::max_depth
+pub(crate) fn check_depth<E: de::Error>(at: &Path<'_>) -> Result<(), E> {
+    let max = super::read::max_depth();
+    if at.depth() > max {
+        return Err(error(
+            at,
+            format_args!("nested deeper than {max} elements (the reader's limit)"),
+        ));
+    }
+    Ok(())
+}
+
 /// At most 64 characters of a name from the input, so a huge key makes no huge message.
 pub(crate) fn excerpt(name: &str) -> std::borrow::Cow<'_, str> {
     match name.char_indices().nth(64) {
@@ -262,6 +276,69 @@ fn display_at<T: DecodeStruct>(at: &Path<'_>) -> String {
         T::PATH.to_owned()
     } else {
         at.to_string()
+    }
+}
+
+/// Seed reading the value of `resourceType`: a string, or an error that names `at`.
+pub struct TypeNameSeed<'p>(pub &'p Path<'p>);
+
+impl TypeNameSeed<'_> {
+    const EXPECTED: &'static str = "a resource type name (a JSON string)";
+}
+
+impl<'de> DeserializeSeed<'de> for TypeNameSeed<'_> {
+    type Value = String;
+    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<String, D::Error> {
+        deserializer.deserialize_any(self)
+    }
+}
+
+impl<'de> Visitor<'de> for TypeNameSeed<'_> {
+    type Value = String;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{} at {}", Self::EXPECTED, self.0)
+    }
+
+    fn visit_str<E: de::Error>(self, v: &str) -> Result<String, E> {
+        Ok(v.to_owned())
+    }
+
+    fn visit_bool<E: de::Error>(self, v: bool) -> Result<String, E> {
+        Err(wrong_type(self.0, de::Unexpected::Bool(v), Self::EXPECTED))
+    }
+    fn visit_i64<E: de::Error>(self, v: i64) -> Result<String, E> {
+        Err(wrong_type(
+            self.0,
+            de::Unexpected::Signed(v),
+            Self::EXPECTED,
+        ))
+    }
+    fn visit_u64<E: de::Error>(self, v: u64) -> Result<String, E> {
+        Err(wrong_type(
+            self.0,
+            de::Unexpected::Unsigned(v),
+            Self::EXPECTED,
+        ))
+    }
+    fn visit_f64<E: de::Error>(self, v: f64) -> Result<String, E> {
+        Err(wrong_type(self.0, de::Unexpected::Float(v), Self::EXPECTED))
+    }
+    fn visit_unit<E: de::Error>(self) -> Result<String, E> {
+        Err(wrong_type(
+            self.0,
+            de::Unexpected::Other("null"),
+            Self::EXPECTED,
+        ))
+    }
+    fn visit_none<E: de::Error>(self) -> Result<String, E> {
+        self.visit_unit()
+    }
+    fn visit_map<M: MapAccess<'de>>(self, _map: M) -> Result<String, M::Error> {
+        Err(wrong_type(self.0, de::Unexpected::Map, Self::EXPECTED))
+    }
+    fn visit_seq<S: SeqAccess<'de>>(self, _seq: S) -> Result<String, S::Error> {
+        Err(wrong_type(self.0, de::Unexpected::Seq, Self::EXPECTED))
     }
 }
 

@@ -9,9 +9,22 @@ use serde::de;
 use std::cell::RefCell;
 use std::fmt::Display;
 
-/// Default limit on element nesting (path segments); every official example is well within it.
-/// serde_json also refuses JSON nested more than 128 levels, whatever this says.
-pub const DEFAULT_MAX_DEPTH: usize = 100;
+/// Default limit on element nesting, in path segments (`Questionnaire.item[0].item[0]` is 5).
+///
+/// An element's path has as many segments as JSON objects and arrays enclose it, so this is
+/// serde_json's own limit (it refuses a 128th level of objects and arrays): whatever serde_json
+/// reads, the reader accepts. The official examples nest at most 21 levels; 50 nested
+/// Questionnaire items make 101. It is also the most [`Reader::max_depth`] allows.
+pub const DEFAULT_MAX_DEPTH: usize = 128;
+
+/// The deepest nesting any reader accepts, whatever [`Reader::max_depth`] says. serde_json's
+/// limit bounds the recursion of one deserializer, but a resource whose `resourceType` is not
+/// its first member is decoded again by a new deserializer that starts counting from zero;
+/// the element path runs on through it, so this limit bounds the recursion (and the stack)
+/// of every decode. The deepest input it allows needs about 1.25 MiB of stack in a debug
+/// build (nested contained resources with `resourceType` last), within the 2 MiB of a
+/// spawned thread.
+const DEPTH_CEILING: usize = 128;
 
 struct State {
     /// `Some` while reading leniently: the issues so far.
@@ -25,7 +38,7 @@ thread_local! {
 
 /// The nesting limit in force.
 pub(crate) fn max_depth() -> usize {
-    STATE.with(|s| s.borrow().max_depth)
+    STATE.with(|s| s.borrow().max_depth).min(DEPTH_CEILING)
 }
 
 /// A problem at `at`: an error when reading strictly; when reading leniently, an issue (at
@@ -85,6 +98,8 @@ impl Reader {
     }
 
     /// Sets the nesting limit (path segments); deeper input is an error, never a stack overflow.
+    /// Limits above [`DEFAULT_MAX_DEPTH`] (128) act as 128: serde_json refuses deeper JSON
+    /// anyway, and the limit is what keeps the stack bounded where a new deserializer starts.
     pub fn max_depth(mut self, depth: usize) -> Self {
         self.max_depth = depth;
         self
