@@ -61,8 +61,16 @@ fn seed_patient_validates_against_us_core_patient() {
     };
     let view = UsCorePatient::new(patient(&json));
     assert_eq!(view.validate(), []);
-    let base = validate_resource(&Resource::from(view.into_inner()));
+    let base = errors(validate_resource(&Resource::from(view.into_inner())));
     assert_eq!(base, []);
+}
+
+/// Errors only: the seed has no narrative, which dom-6 warns about.
+fn errors(issues: Vec<fhir_model::validate::Issue>) -> Vec<fhir_model::validate::Issue> {
+    issues
+        .into_iter()
+        .filter(|i| i.severity == fhir_model::validate::Severity::Error)
+        .collect()
 }
 
 #[test]
@@ -80,7 +88,9 @@ fn missing_name_is_reported_with_its_path() {
     );
     // Base Patient allows no name: only the profile complains.
     assert_eq!(
-        validate_resource(&Resource::Patient(Box::new(patient(&json)))),
+        errors(validate_resource(&Resource::Patient(Box::new(patient(
+            &json
+        ))))),
         []
     );
 }

@@ -6,10 +6,18 @@ use fhir_model::resources::{Encounter, Patient};
 use fhir_model::validate::{to_operation_outcome, validate_resource, IssueCode};
 use fhir_model::{Primitive, Resource};
 
+/// The errors found (warnings such as dom-6 have their own test).
 fn issues(resource: impl Into<Resource>) -> Vec<(String, IssueCode)> {
-    validate_resource(&resource.into())
+    errors(&resource.into())
         .into_iter()
         .map(|i| (i.path, i.code))
+        .collect()
+}
+
+fn errors(resource: &Resource) -> Vec<fhir_model::validate::Issue> {
+    validate_resource(resource)
+        .into_iter()
+        .filter(|i| i.severity == fhir_model::validate::Severity::Error)
         .collect()
 }
 
@@ -78,7 +86,7 @@ fn reference_targets_are_checked() {
         r#"{"resourceType":"Encounter","status":"finished","class":{"code":"AMB"},"subject":{"reference":"Device/1"}}"#,
     )
     .unwrap();
-    let found = validate_resource(&encounter);
+    let found = errors(&encounter);
     assert_eq!(found.len(), 1);
     assert_eq!(found[0].path, "Encounter.subject");
     assert!(
@@ -115,7 +123,7 @@ fn contained_resources_are_validated_and_not_subject_to_ele_1() {
         ..Default::default()
     });
     assert_eq!(
-        validate_resource(&patient)
+        errors(&patient)
             .into_iter()
             .map(|i| i.path)
             .collect::<Vec<_>>(),
@@ -133,4 +141,20 @@ fn issues_become_an_operation_outcome() {
     assert_eq!(json["issue"][0]["expression"][0], "Encounter.status");
     let ok = serde_json::to_value(Resource::from(to_operation_outcome(&[]))).unwrap();
     assert_eq!(ok["issue"][0]["severity"], "information");
+}
+
+/// dom-6 is a best practice, so a DomainResource without narrative gets a warning, not an
+/// error; Bundle is not a DomainResource and gets none.
+#[test]
+fn missing_narrative_is_a_dom_6_warning() {
+    let issues = validate_resource(&Resource::from(Patient::default()));
+    assert_eq!(issues.len(), 1, "{issues:?}");
+    assert_eq!(issues[0].severity, fhir_model::validate::Severity::Warning);
+    assert_eq!(issues[0].path, "Patient");
+    assert!(issues[0].message.starts_with("dom-6"));
+    let bundle = fhir_model::resources::Bundle {
+        type_: Some(fhir_model::codes::BundleType::Collection.into()),
+        ..Default::default()
+    };
+    assert!(validate_resource(&Resource::from(bundle)).is_empty());
 }

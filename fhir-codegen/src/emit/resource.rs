@@ -24,6 +24,14 @@ pub fn resource_enum(resources: &[TypeDef]) -> TokenStream {
             quote!(#cfg Resource::#name(_) => &[],)
         }
     });
+    let text_arms = resources.iter().zip(&cfgs).map(|(r, cfg)| {
+        let name = ident(&r.name);
+        if r.root().fields.iter().any(|f| f.json_name == "text") {
+            quote!(#cfg Resource::#name(ref r) => Some(r.text.as_deref()),)
+        } else {
+            quote!(#cfg Resource::#name(_) => None,)
+        }
+    });
     let variants = resources.iter().zip(&cfgs).map(|(r, cfg)| {
         let name = ident(&r.name);
         let doc = format!(" {}", super::docs::escape(r.root().doc.short.trim()));
@@ -63,6 +71,12 @@ pub fn resource_enum(resources: &[TypeDef]) -> TokenStream {
             /// Resources contained in this one (none for Bundle, Binary and Parameters).
             pub fn contained(&self) -> &[Resource] {
                 match *self { #(#contained_arms)* }
+            }
+
+            /// The narrative (`DomainResource.text`): `None` for Bundle, Binary and Parameters,
+            /// which are not DomainResources; `Some(None)` when a DomainResource has none.
+            pub fn narrative(&self) -> Option<Option<&crate::datatypes::Narrative>> {
+                match *self { #(#text_arms)* }
             }
 
             /// The resource type name as written, if `name` is one (`"Patient"`).

@@ -78,6 +78,16 @@ impl Issue {
     }
 }
 
+impl Issue {
+    /// A warning issue without a position: valid, but questionable (a best practice unmet).
+    pub fn warning(code: IssueCode, path: String, message: String) -> Self {
+        Issue {
+            severity: Severity::Warning,
+            ..Issue::error(code, path, message)
+        }
+    }
+}
+
 impl fmt::Display for Issue {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "{}: {}", self.path, self.message)?;

@@ -28,6 +28,14 @@ pub trait Validate {
 pub fn validate_resource(resource: &Resource) -> Vec<Issue> {
     let mut v = Validator::new(resource.resource_type());
     resource.validate(&mut v);
+    // dom-6 (best practice, a warning): a DomainResource should have a narrative.
+    if let Some(None) = resource.narrative() {
+        v.issues.push(Issue::warning(
+            IssueCode::Invariant,
+            resource.resource_type().to_owned(),
+            "dom-6: a resource should have narrative for robust management (text.div)".to_owned(),
+        ));
+    }
     v.issues
 }
 
