@@ -2,7 +2,7 @@
 //! is known at compile time.
 
 use crate::datatypes::Reference;
-use crate::primitives::{FhirString, Id};
+use crate::primitives::FhirString;
 use crate::{ConcreteResource, Primitive, Resource};
 use std::fmt;
 use std::marker::PhantomData;
@@ -59,7 +59,9 @@ impl<'a> Literal<'a> {
         if text.is_empty() {
             return err("empty reference");
         }
-        if text.chars().any(char::is_whitespace) {
+        // Printable ASCII has no whitespace; anything else is checked char by char.
+        let printable = |b: u8| (b > b' ') & (b < 0x80);
+        if !text.bytes().all(printable) && text.chars().any(char::is_whitespace) {
             return err("whitespace is not allowed in a reference");
         }
         if let Some(id) = text.strip_prefix('#') {
@@ -70,14 +72,14 @@ impl<'a> Literal<'a> {
             };
         }
         if let Some(rest) = text.strip_prefix("urn:uuid:") {
-            return if crate::primitives::Uuid::parse(text).is_ok() && !rest.is_empty() {
+            return if crate::primitives::is_valid_uuid(text) && !rest.is_empty() {
                 Ok(Literal::Uuid(text))
             } else {
                 err("invalid urn:uuid")
             };
         }
         if text.starts_with("urn:oid:") {
-            return if crate::primitives::Oid::parse(text).is_ok() {
+            return if crate::primitives::is_valid_oid(text) {
                 Ok(Literal::Oid(text))
             } else {
                 err("invalid urn:oid")
@@ -109,11 +111,17 @@ impl<'a> Literal<'a> {
         if text.starts_with("urn:") {
             return Ok(Literal::Url(text));
         }
-        let parts: Vec<&str> = text.split('/').collect();
-        let (ty, id, version) = match parts.as_slice() {
-            [ty, id] => (*ty, *id, None),
-            [ty, id, "_history", version] => (*ty, *id, Some(*version)),
-            [_] => return err("expected Type/id"),
+        let mut parts = text.split('/');
+        let (ty, id, version) = match (
+            parts.next(),
+            parts.next(),
+            parts.next(),
+            parts.next(),
+            parts.next(),
+        ) {
+            (Some(ty), Some(id), None, _, _) => (ty, id, None),
+            (Some(ty), Some(id), Some("_history"), Some(version), None) => (ty, id, Some(version)),
+            (_, None, _, _, _) => return err("expected Type/id"),
             _ => return err("expected Type/id or Type/id/_history/version"),
         };
         let Some(resource_type) = Resource::type_name(ty) else {
@@ -148,12 +156,18 @@ impl<'a> Literal<'a> {
 
 /// `base/Type/id[/_history/vid]` with a known type, else `None`.
 fn absolute(text: &str) -> Option<Literal<'_>> {
-    let parts: Vec<&str> = text.rsplitn(5, '/').collect();
-    let (ty, id, version, base) = match parts.as_slice() {
-        [vid, "_history", id, ty, base] => (*ty, *id, Some(*vid), *base),
-        [id, ty, ..] => {
+    let mut parts = text.rsplitn(5, '/');
+    let (ty, id, version, base) = match (
+        parts.next(),
+        parts.next(),
+        parts.next(),
+        parts.next(),
+        parts.next(),
+    ) {
+        (Some(vid), Some("_history"), Some(id), Some(ty), Some(base)) => (ty, id, Some(vid), base),
+        (Some(id), Some(ty), _, _, _) => {
             let base_end = text.len().saturating_sub(id.len() + ty.len() + 2);
-            (*ty, *id, None, &text[..base_end])
+            (ty, id, None, &text[..base_end])
         }
         _ => return None,
     };
@@ -170,7 +184,7 @@ fn absolute(text: &str) -> Option<Literal<'_>> {
 }
 
 fn is_id(text: &str) -> bool {
-    Id::parse(text).is_ok()
+    crate::primitives::is_valid_id(text)
 }
 
 /// A reference string that is not a valid literal reference.

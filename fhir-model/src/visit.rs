@@ -5,7 +5,6 @@
 
 use crate::datatypes::Reference;
 use crate::Primitive;
-use std::fmt::Write as _;
 
 /// Where a Reference was found.
 #[derive(Clone, Copy, Debug)]
@@ -29,6 +28,12 @@ pub trait Walk {
     fn walk(&self, w: &mut Walker<'_>);
     /// Same, handing out each Reference mutably.
     fn walk_mut(&mut self, w: &mut WalkerMut<'_>);
+    /// Whether walking `self` certainly finds nothing: an absent value, an empty array, a
+    /// primitive without extensions. The walker skips such values without building their
+    /// path. `false` (walk it) unless a type knows better.
+    fn is_bare(&self) -> bool {
+        false
+    }
 }
 
 type Visit<'f> = dyn FnMut(&ReferenceSite<'_>, &Reference) + 'f;
@@ -38,14 +43,25 @@ type VisitMut<'f> = dyn FnMut(&ReferenceSite<'_>, &mut Reference) + 'f;
 pub fn for_each_reference<T: Walk + ?Sized>(
     value: &T,
     root: &str,
+    visit: impl FnMut(&ReferenceSite<'_>, &Reference),
+) {
+    for_each_reference_in(value, &mut root.to_owned(), visit);
+}
+
+/// [`for_each_reference`] with paths built in `path` (which starts as the root and is left
+/// as it was), so that a caller walking many values allocates one buffer for all of them.
+pub(crate) fn for_each_reference_in<T: Walk + ?Sized>(
+    value: &T,
+    path: &mut String,
     mut visit: impl FnMut(&ReferenceSite<'_>, &Reference),
 ) {
     let mut w = Walker {
-        path: root.to_owned(),
+        path: std::mem::take(path),
         targets: &[],
         visit: &mut visit,
     };
     value.walk(&mut w);
+    *path = w.path;
 }
 
 /// Walks `value` mutably, calling `visit` for each Reference; paths start with `root`.
@@ -82,6 +98,9 @@ macro_rules! walker_methods {
         impl $walker<'_> {
             /// Walks a child element.
             pub fn field<T: Walk + ?Sized>(&mut self, name: &str, value: &$($mut)? T) {
+                if value.is_bare() {
+                    return;
+                }
                 let len = self.path.len();
                 self.path.push('.');
                 self.path.push_str(name);
@@ -110,8 +129,11 @@ macro_rules! walker_methods {
             }
 
             fn item<T: Walk + ?Sized>(&mut self, index: usize, value: &$($mut)? T) {
+                if value.is_bare() {
+                    return;
+                }
                 let len = self.path.len();
-                let _ = write!(self.path, "[{index}]");
+                push_index(&mut self.path, index);
                 let targets = self.targets;
                 value.$walk(self);
                 self.targets = targets;
@@ -119,6 +141,25 @@ macro_rules! walker_methods {
             }
         }
     };
+}
+
+/// Appends `[index]` (what `write!(path, "[{index}]")` does, without the formatting machinery:
+/// this runs for every array item walked).
+fn push_index(path: &mut String, index: usize) {
+    let mut digits = [0u8; 20];
+    let mut start = digits.len();
+    let mut n = index;
+    loop {
+        start -= 1;
+        digits[start] = b'0' + (n % 10) as u8;
+        n /= 10;
+        if n == 0 {
+            break;
+        }
+    }
+    path.push('[');
+    path.extend(digits[start..].iter().map(|&d| char::from(d)));
+    path.push(']');
 }
 
 walker_methods!(Walker, walk,);
@@ -135,6 +176,9 @@ impl<T: Walk> Walk for Option<T> {
             v.walk_mut(w);
         }
     }
+    fn is_bare(&self) -> bool {
+        self.as_ref().map_or(true, Walk::is_bare)
+    }
 }
 
 impl<T: Walk + ?Sized> Walk for Box<T> {
@@ -143,6 +187,9 @@ impl<T: Walk + ?Sized> Walk for Box<T> {
     }
     fn walk_mut(&mut self, w: &mut WalkerMut<'_>) {
         (**self).walk_mut(w);
+    }
+    fn is_bare(&self) -> bool {
+        (**self).is_bare()
     }
 }
 
@@ -157,6 +204,9 @@ impl<T: Walk> Walk for Vec<T> {
             w.item(i, v);
         }
     }
+    fn is_bare(&self) -> bool {
+        self.iter().all(Walk::is_bare)
+    }
 }
 
 /// Extensions on a primitive can hold References too (`_birthDate.extension[0].valueReference`).
@@ -170,5 +220,40 @@ impl<T> Walk for Primitive<T> {
         if let Some(e) = &mut self.element {
             w.field("extension", &mut e.extension);
         }
+    }
+    fn is_bare(&self) -> bool {
+        self.element
+            .as_ref()
+            .map_or(true, |e| e.extension.is_empty())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn indices_print_like_format() {
+        for index in [0, 7, 9, 10, 99, 100, 12_345, usize::MAX] {
+            let mut path = String::from("a.b");
+            push_index(&mut path, index);
+            assert_eq!(path, format!("a.b[{index}]"));
+        }
+    }
+
+    #[test]
+    fn bare_values_are_skipped_and_others_walked() {
+        use crate::datatypes::Extension;
+        let none: Option<Primitive<bool>> = None;
+        assert!(none.is_bare());
+        assert!(Vec::<Primitive<bool>>::new().is_bare());
+        let plain = Primitive::new(true);
+        assert!(plain.is_bare());
+        assert!(vec![Primitive::new(true), Primitive::new(false)].is_bare());
+        let mut extended = Primitive::new(true);
+        extended.element_mut().extension.push(Extension::default());
+        assert!(!extended.is_bare());
+        assert!(!vec![Primitive::new(true), extended].is_bare());
+        assert!(!Some(Box::new(Reference::default())).is_bare());
     }
 }

@@ -5,8 +5,9 @@ use super::index::BundleIndex;
 use crate::datatypes::Reference;
 use crate::reference::Literal;
 use crate::resources::Bundle;
-use crate::visit::{for_each_reference, ReferenceSite};
+use crate::visit::{for_each_reference_in, ReferenceSite};
 use crate::Resource;
+use std::fmt::Write as _;
 
 /// Which rule found the target.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -77,12 +78,14 @@ impl Resolution {
 
 pub(super) fn resolve_all(bundle: &Bundle, index: &BundleIndex<'_>) -> Vec<Resolution> {
     let mut out = Vec::new();
+    let mut path = String::with_capacity(128);
     for (i, entry) in bundle.entry.iter().enumerate() {
         let Some(resource) = &entry.resource else {
             continue;
         };
-        let root = format!("Bundle.entry[{i}].resource");
-        for_each_reference(resource, &root, |site, reference| {
+        path.clear();
+        let _ = write!(path, "Bundle.entry[{i}].resource");
+        for_each_reference_in(resource, &mut path, |site, reference| {
             out.push(resolve_one(bundle, index, i, resource, site, reference));
         });
     }

@@ -399,11 +399,9 @@ impl<'de, T: PrimitiveValue> DeserializeSeed<'de> for CheckedSeed<'_, T> {
     }
 }
 
-/// Seed decoding a JSON array: each item at `path[i]`. `nulls` allows `null` items
-/// (primitive arrays, aligned with their `_name` twin).
+/// Seed decoding a JSON array: each item at `path[i]`, straight into the `Vec` it is kept in.
 struct ArraySeed<'p, S> {
     at: &'p Path<'p>,
-    nulls: bool,
     marker: PhantomData<S>,
 }
 
@@ -427,8 +425,27 @@ impl<T: DecodeValue> ItemDecoder for Values<T> {
     }
 }
 
-struct PrimitiveValues<T>(PhantomData<T>);
-impl<T: PrimitiveValue> ItemDecoder for PrimitiveValues<T> {
+/// Items of a repeating primitive's value array, made into primitives as they are read:
+/// `null` gives one without a value (its `_name` item must supply the element part).
+struct PrimitiveItems<T>(PhantomData<T>);
+impl<T: PrimitiveValue> ItemDecoder for PrimitiveItems<T> {
+    type Item = Primitive<T>;
+    fn decode_item<'de, D: Deserializer<'de>>(
+        deserializer: D,
+        at: &Path<'_>,
+    ) -> Result<Primitive<T>, D::Error> {
+        let mut primitive = Primitive::default();
+        let checked =
+            deserializer.deserialize_option(Nullable::<CheckedValues<T>>(at, PhantomData))?;
+        if let Some(checked) = checked {
+            store::<D::Error, T>(&mut primitive, checked, at)?;
+        }
+        Ok(primitive)
+    }
+}
+
+struct CheckedValues<T>(PhantomData<T>);
+impl<T: PrimitiveValue> ItemDecoder for CheckedValues<T> {
     type Item = Checked<T>;
     fn decode_item<'de, D: Deserializer<'de>>(
         deserializer: D,
@@ -438,15 +455,20 @@ impl<T: PrimitiveValue> ItemDecoder for PrimitiveValues<T> {
     }
 }
 
-/// An item that may be `null`.
-struct Nullable<'p, S>(&'p Path<'p>, PhantomData<S>);
-
-impl<'de, S: ItemDecoder> DeserializeSeed<'de> for Nullable<'_, S> {
-    type Value = Option<S::Item>;
-    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<Self::Value, D::Error> {
-        deserializer.deserialize_option(self)
+/// Items that may be `null` (primitive arrays, aligned with their `_name` twin).
+struct OrNull<S>(PhantomData<S>);
+impl<S: ItemDecoder> ItemDecoder for OrNull<S> {
+    type Item = Option<S::Item>;
+    fn decode_item<'de, D: Deserializer<'de>>(
+        deserializer: D,
+        at: &Path<'_>,
+    ) -> Result<Option<S::Item>, D::Error> {
+        deserializer.deserialize_option(Nullable::<S>(at, PhantomData))
     }
 }
+
+/// Visitor of an item that may be `null`.
+struct Nullable<'p, S>(&'p Path<'p>, PhantomData<S>);
 
 impl<'de, S: ItemDecoder> Visitor<'de> for Nullable<'_, S> {
     type Value = Option<S::Item>;
@@ -474,7 +496,7 @@ impl<'de, S: ItemDecoder> DeserializeSeed<'de> for Item<'_, S> {
 }
 
 impl<'de, S: ItemDecoder> DeserializeSeed<'de> for ArraySeed<'_, S> {
-    type Value = Vec<Option<S::Item>>;
+    type Value = Vec<S::Item>;
     fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<Self::Value, D::Error> {
         deserializer.deserialize_any(self)
     }
@@ -489,7 +511,7 @@ impl<S> ArraySeed<'_, S> {
 }
 
 impl<'de, S: ItemDecoder> Visitor<'de> for ArraySeed<'_, S> {
-    type Value = Vec<Option<S::Item>>;
+    type Value = Vec<S::Item>;
 
     refuse_other_types!(map);
     fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -499,13 +521,7 @@ impl<'de, S: ItemDecoder> Visitor<'de> for ArraySeed<'_, S> {
         let mut items = Vec::with_capacity(seq.size_hint().unwrap_or(0).min(64));
         loop {
             let at = self.at.index(items.len());
-            let item = if self.nulls {
-                seq.next_element_seed(Nullable::<S>(&at, PhantomData))?
-            } else {
-                seq.next_element_seed(Item::<S>(&at, PhantomData))?
-                    .map(Some)
-            };
-            match item {
+            match seq.next_element_seed(Item::<S>(&at, PhantomData))? {
                 Some(item) => items.push(item),
                 None => break,
             }
@@ -525,11 +541,9 @@ impl<'de, S: ItemDecoder> Visitor<'de> for ArraySeed<'_, S> {
 fn array<'de, A: MapAccess<'de>, S: ItemDecoder>(
     map: &mut A,
     at: &Path<'_>,
-    nulls: bool,
-) -> Result<Vec<Option<S::Item>>, A::Error> {
+) -> Result<Vec<S::Item>, A::Error> {
     map.next_value_seed(ArraySeed::<S> {
         at,
-        nulls,
         marker: PhantomData,
     })
 }
@@ -585,10 +599,7 @@ pub fn many<'de, A: MapAccess<'de>, T: DecodeValue>(
     if !slot.is_empty() {
         return duplicate(map, at, TWICE);
     }
-    *slot = array::<A, Values<T>>(map, at, false)?
-        .into_iter()
-        .flatten()
-        .collect();
+    *slot = array::<A, Values<T>>(map, at)?;
     Ok(())
 }
 
@@ -633,15 +644,15 @@ fn keep_text<T>(primitive: &mut Primitive<T>, text: String) {
 }
 
 /// Stores a value read for a primitive, or (lenient) keeps an invalid one as text.
-fn store<'de, A: MapAccess<'de>, T>(
+fn store<E: de::Error, T>(
     primitive: &mut Primitive<T>,
     checked: Checked<T>,
     at: &Path<'_>,
-) -> Result<(), A::Error> {
+) -> Result<(), E> {
     match checked {
         Checked::Valid(v) => primitive.value = Some(v),
         Checked::Invalid { text, reason, code } => {
-            recover::<A::Error>(at, None, code, &reason)?;
+            recover::<E>(at, None, code, &reason)?;
             keep_text(primitive, text);
         }
     }
@@ -658,7 +669,7 @@ pub fn prim_value<'de, A: MapAccess<'de>, T: PrimitiveValue>(
         return duplicate(map, at, TWICE);
     }
     let checked = map.next_value_seed(CheckedSeed::<T>(at, PhantomData))?;
-    store::<A, T>(slot.get_or_insert_with(Primitive::default), checked, at)
+    store::<A::Error, T>(slot.get_or_insert_with(Primitive::default), checked, at)
 }
 
 /// The `_name` object of a single primitive element.
@@ -708,15 +719,7 @@ pub fn prim_values<'de, A: MapAccess<'de>, T: PrimitiveValue>(
     if slot.iter().any(|p| p.value.is_some()) {
         return duplicate(map, at, TWICE);
     }
-    let values = array::<A, PrimitiveValues<T>>(map, at, true)?;
-    let mut primitives: Vec<Primitive<T>> = Vec::with_capacity(values.len());
-    for (i, value) in values.into_iter().enumerate() {
-        let mut primitive = Primitive::default();
-        if let Some(checked) = value {
-            store::<A, T>(&mut primitive, checked, &at.index(i))?;
-        }
-        primitives.push(primitive);
-    }
+    let primitives = array::<A, PrimitiveItems<T>>(map, at)?;
     merge(slot, primitives, at, |p, mut new| {
         p.value = new.value.take();
         if let Some(kept) = new.element {
@@ -734,7 +737,7 @@ pub fn prim_exts<'de, A: MapAccess<'de>, T>(
     if slot.iter().any(has_element_part) {
         return duplicate(map, at, TWICE);
     }
-    let elements = array::<A, Values<Box<Element>>>(map, at, true)?;
+    let elements = array::<A, OrNull<Values<Box<Element>>>>(map, at)?;
     let primitives = elements
         .into_iter()
         .map(|element| Primitive {
@@ -831,7 +834,7 @@ pub fn choice_value<'de, A: MapAccess<'de>, C, T: PrimitiveValue>(
         Some(p) if p.value.is_some() => duplicate(map, at, TWICE),
         Some(p) => {
             let checked = map.next_value_seed(CheckedSeed::<T>(at, PhantomData))?;
-            store::<A, T>(p, checked, at)
+            store::<A::Error, T>(p, checked, at)
         }
     }
 }

@@ -6,7 +6,7 @@ use super::de::error;
 use super::Path;
 use crate::validate::{Issue, IssueCode};
 use serde::de;
-use std::cell::RefCell;
+use std::cell::{Cell, RefCell};
 use std::fmt::Display;
 
 /// Default limit on element nesting, in path segments (`Questionnaire.item[0].item[0]` is 5).
@@ -26,19 +26,17 @@ pub const DEFAULT_MAX_DEPTH: usize = 128;
 /// spawned thread.
 const DEPTH_CEILING: usize = 128;
 
-struct State {
-    /// `Some` while reading leniently: the issues so far.
-    lenient: Option<Vec<Issue>>,
-    max_depth: usize,
-}
-
 thread_local! {
-    static STATE: RefCell<State> = const { RefCell::new(State { lenient: None, max_depth: DEFAULT_MAX_DEPTH }) };
+    /// `Some` while reading leniently: the issues so far.
+    static LENIENT: RefCell<Option<Vec<Issue>>> = const { RefCell::new(None) };
+    /// The nesting limit in force, already capped at [`DEPTH_CEILING`]. A `Cell` of its own:
+    /// it is read for every object decoded.
+    static MAX_DEPTH: Cell<usize> = const { Cell::new(DEFAULT_MAX_DEPTH) };
 }
 
 /// The nesting limit in force.
 pub(crate) fn max_depth() -> usize {
-    STATE.with(|s| s.borrow().max_depth).min(DEPTH_CEILING)
+    MAX_DEPTH.with(Cell::get)
 }
 
 /// A problem at `at`: an error when reading strictly; when reading leniently, an issue (at
@@ -49,7 +47,7 @@ pub(crate) fn recover<E: de::Error>(
     code: IssueCode,
     message: impl Display,
 ) -> Result<(), E> {
-    STATE.with(|s| match s.borrow_mut().lenient.as_mut() {
+    LENIENT.with(|s| match s.borrow_mut().as_mut() {
         Some(issues) => {
             issues.push(Issue::error(
                 code,
@@ -107,20 +105,13 @@ impl Reader {
 
     /// Reads one value (a `Resource`, a concrete resource, or a datatype) from JSON bytes.
     pub fn read<T: serde::de::DeserializeOwned>(&self, bytes: &[u8]) -> Result<Read<T>, Issue> {
-        let previous = STATE.with(|s| {
-            let mut s = s.borrow_mut();
-            let previous = (s.lenient.take(), s.max_depth);
-            s.lenient = self.lenient.then(Vec::new);
-            s.max_depth = self.max_depth;
-            previous
-        });
+        let previous = (
+            LENIENT.with(|s| s.replace(self.lenient.then(Vec::new))),
+            MAX_DEPTH.with(|s| s.replace(self.max_depth.min(DEPTH_CEILING))),
+        );
         let result = serde_json::from_slice::<T>(bytes);
-        let issues = STATE.with(|s| {
-            let mut s = s.borrow_mut();
-            let issues = s.lenient.take().unwrap_or_default();
-            (s.lenient, s.max_depth) = previous;
-            issues
-        });
+        let issues = LENIENT.with(|s| s.replace(previous.0)).unwrap_or_default();
+        MAX_DEPTH.with(|s| s.set(previous.1));
         match result {
             Ok(value) => {
                 let issues = issues

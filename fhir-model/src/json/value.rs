@@ -311,11 +311,10 @@ impl PrimitiveValue for Decimal {
     ) -> Result<Checked<Self>, D::Error> {
         let raw =
             <Box<serde_json::value::RawValue> as serde::Deserialize>::deserialize(deserializer)?;
-        let text = raw.get().to_owned();
-        Ok(match Decimal::from_raw(raw) {
+        Ok(match Decimal::from_raw_or_back(raw) {
             Ok(d) => Checked::Valid(d),
-            Err(e) => Checked::Invalid {
-                text,
+            Err((e, raw)) => Checked::Invalid {
+                text: raw.get().to_owned(),
                 reason: e.to_string(),
                 code: IssueCode::Value,
             },

@@ -98,9 +98,17 @@ impl Decimal {
     /// Wraps a raw JSON value, rejecting anything but a number (for example
     /// the JSON string `"1.0"`, `true` or `null`).
     pub fn from_raw(raw: Box<RawValue>) -> Result<Self, PrimitiveError> {
+        Self::from_raw_or_back(raw).map_err(|(e, _)| e)
+    }
+
+    /// Like [`Decimal::from_raw`], handing the text back on error (so a valid number costs
+    /// no copy of its text).
+    pub(crate) fn from_raw_or_back(
+        raw: Box<RawValue>,
+    ) -> Result<Self, (PrimitiveError, Box<RawValue>)> {
         match check_decimal(raw.get()) {
             Ok(()) => Ok(Decimal { raw }),
-            Err(reason) => Err(PrimitiveError::new(FHIR_TYPE, reason, raw.get())),
+            Err(reason) => Err((PrimitiveError::new(FHIR_TYPE, reason, raw.get()), raw)),
         }
     }
 

@@ -34,16 +34,42 @@ macro_rules! text_type {
 const EMPTY: &str = "must not be empty";
 const CONTROL: &str = "control characters are not allowed";
 
-/// Below U+0020 only tab, CR and LF are allowed in any FHIR string.
-/// Every byte of a multi-byte UTF-8 char is >= 0x80, so a byte scan suffices.
-fn is_forbidden_control(b: u8) -> bool {
-    b < 0x20 && !matches!(b, b'\t' | b'\r' | b'\n')
+/// Bytes per block of the block-wise scans below: each block is checked without an early
+/// exit, which the compiler turns into vector instructions.
+const BLOCK: usize = 32;
+
+/// Whether no byte of `text` is flagged by `bad` (1 for a bad byte, 0 for a good one),
+/// checked a block at a time. `bad` must be branch-free (`u8::from` of comparisons combined
+/// with `&`/`|`): an OR of `u8`s over a block vectorizes, a fold over `bool`s does not.
+#[inline(always)]
+fn no_byte(text: &[u8], bad: impl Fn(u8) -> u8) -> bool {
+    let mut blocks = text.chunks_exact(BLOCK);
+    for block in &mut blocks {
+        if block.iter().fold(0, |any, &b| any | bad(b)) != 0 {
+            return false;
+        }
+    }
+    blocks.remainder().iter().fold(0, |any, &b| any | bad(b)) == 0
+}
+
+/// 1 for a control character other than tab, CR and LF: below U+0020 only those are allowed
+/// in any FHIR string. Every byte of a multi-byte UTF-8 char is >= 0x80, so a byte scan
+/// suffices.
+#[inline(always)]
+fn forbidden_control(b: u8) -> u8 {
+    u8::from(b < 0x20) & u8::from(b != b'\t') & u8::from(b != b'\r') & u8::from(b != b'\n')
+}
+
+/// 1 unless printable ASCII other than space (which is neither whitespace nor control).
+#[inline(always)]
+fn not_printable_ascii(b: u8) -> u8 {
+    u8::from(b <= b' ') | u8::from(b >= 0x80)
 }
 
 fn check_string(text: &str) -> Result<(), &'static str> {
     if text.is_empty() {
         Err(EMPTY)
-    } else if text.bytes().any(is_forbidden_control) {
+    } else if !no_byte(text.as_bytes(), forbidden_control) {
         Err(CONTROL)
     } else {
         Ok(())
@@ -54,6 +80,10 @@ fn check_string(text: &str) -> Result<(), &'static str> {
 fn check_code(text: &str) -> Result<(), &'static str> {
     if text.is_empty() {
         return Err(EMPTY);
+    }
+    // Printable ASCII without spaces (nearly every code) is one token: nothing to check.
+    if no_byte(text.as_bytes(), not_printable_ascii) {
+        return Ok(());
     }
     // Start as if after whitespace so leading whitespace is caught.
     let mut after_space = true;
@@ -99,6 +129,10 @@ fn check_uri(text: &str) -> Result<(), &'static str> {
     if text.is_empty() {
         return Err(EMPTY);
     }
+    // Printable ASCII (and DEL) is neither whitespace nor control: the usual case.
+    if no_byte(text.as_bytes(), not_printable_ascii) {
+        return Ok(());
+    }
     for c in text.chars() {
         if c.is_whitespace() {
             return Err("whitespace is not allowed");
@@ -108,6 +142,21 @@ fn check_uri(text: &str) -> Result<(), &'static str> {
         }
     }
     Ok(())
+}
+
+/// Whether `text` is a valid FHIR `id`, without making one.
+pub(crate) fn is_valid_id(text: &str) -> bool {
+    check_id(text).is_ok()
+}
+
+/// Whether `text` is a valid FHIR `oid`, without making one.
+pub(crate) fn is_valid_oid(text: &str) -> bool {
+    check_oid(text).is_ok()
+}
+
+/// Whether `text` is a valid FHIR `uuid`, without making one.
+pub(crate) fn is_valid_uuid(text: &str) -> bool {
+    check_uuid(text).is_ok()
 }
 
 /// `urn:oid:[0-2](\.(0|[1-9][0-9]*))+`.
@@ -173,23 +222,30 @@ fn check_uuid(text: &str) -> Result<(), &'static str> {
 fn check_base64(text: &str) -> Result<(), &'static str> {
     let mut significant = 0usize;
     let mut padding = 0usize;
-    for b in text.bytes() {
-        match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'+' | b'/' => {
-                if padding > 0 {
-                    return Err("data after '=' padding");
+    for block in text.as_bytes().chunks(BLOCK) {
+        // Blocks of the alphabet alone (the bulk of any value) are counted whole.
+        if padding == 0 && block.iter().fold(0, |any, &b| any | not_base64_alphabet(b)) == 0 {
+            significant += block.len();
+            continue;
+        }
+        for &b in block {
+            match b {
+                b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'+' | b'/' => {
+                    if padding > 0 {
+                        return Err("data after '=' padding");
+                    }
+                    significant += 1;
                 }
-                significant += 1;
-            }
-            b'=' => {
-                padding += 1;
-                significant += 1;
-                if padding > 2 {
-                    return Err("more than two '=' padding characters");
+                b'=' => {
+                    padding += 1;
+                    significant += 1;
+                    if padding > 2 {
+                        return Err("more than two '=' padding characters");
+                    }
                 }
+                b' ' | b'\t' | b'\r' | b'\n' => {}
+                _ => return Err("invalid base64 character"),
             }
-            b' ' | b'\t' | b'\r' | b'\n' => {}
-            _ => return Err("invalid base64 character"),
         }
     }
     if significant == 0 {
@@ -199,6 +255,17 @@ fn check_base64(text: &str) -> Result<(), &'static str> {
     } else {
         Ok(())
     }
+}
+
+/// 0 for `A-Z a-z 0-9 + /`, 1 for anything else; branch-free.
+#[inline(always)]
+fn not_base64_alphabet(b: u8) -> u8 {
+    let alphabet = u8::from(b.wrapping_sub(b'A') < 26)
+        | u8::from(b.wrapping_sub(b'a') < 26)
+        | u8::from(b.wrapping_sub(b'0') < 10)
+        | u8::from(b == b'+')
+        | u8::from(b == b'/');
+    alphabet ^ 1
 }
 
 /// Non-empty string whose first element is the narrative `<div`.
@@ -552,6 +619,57 @@ mod tests {
         let err = Id::try_from(String::from("bad id")).unwrap_err();
         assert_eq!(err.fhir_type(), "id");
         assert_eq!(err.excerpt(), "bad id");
+    }
+
+    /// The block-wise scans: a bad byte anywhere (first block, block boundary, remainder,
+    /// last byte) is found, and long valid text passes.
+    #[test]
+    fn long_text_is_checked_at_every_position() {
+        for len in [31, 32, 33, 64, 65, 100, 1000] {
+            let ok = "x".repeat(len);
+            assert!(FhirString::parse(&ok).is_ok());
+            assert!(Uri::parse(&ok).is_ok());
+            let narrative = format!("<div>{}\n</div>", ok);
+            assert!(Xhtml::parse(&narrative).is_ok());
+            for at in [0, 1, 31, 32, 33, len / 2, len - 1] {
+                if at >= len {
+                    continue;
+                }
+                let with = |c: &str| format!("{}{c}{}", &ok[..at], &ok[at + 1..]);
+                assert!(FhirString::parse(&with("\u{1}")).is_err(), "{len} {at}");
+                assert!(FhirString::parse(&with("\n")).is_ok(), "{len} {at}");
+                assert!(Uri::parse(&with(" ")).is_err(), "{len} {at}");
+                assert!(Uri::parse(&with("\u{a0}")).is_err(), "{len} {at}");
+                assert!(Uri::parse(&with("é")).is_ok(), "{len} {at}");
+            }
+        }
+    }
+
+    #[test]
+    fn long_base64_is_checked_across_blocks() {
+        let data = "QUJD".repeat(100); // 400 bytes
+        assert!(Base64Binary::parse(&data).is_ok());
+        assert!(Base64Binary::parse(&format!("{data}QQ==")).is_ok());
+        assert!(Base64Binary::parse(&format!("{}\r\n{}", &data[..76], &data[76..])).is_ok());
+        // Padding in one block, data in a later all-alphabet block.
+        let padded_early = format!("QQ=={data}");
+        assert_eq!(
+            Base64Binary::parse(&padded_early).unwrap_err().reason(),
+            "data after '=' padding"
+        );
+        assert_eq!(
+            Base64Binary::parse(&format!("{data}Q"))
+                .unwrap_err()
+                .reason(),
+            "length is not a multiple of 4"
+        );
+        for at in [0, 31, 32, 33, 399] {
+            let bad = format!("{}-{}", &data[..at], &data[at + 1..]);
+            assert_eq!(
+                Base64Binary::parse(&bad).unwrap_err().reason(),
+                "invalid base64 character"
+            );
+        }
     }
 
     #[test]

@@ -113,6 +113,11 @@ impl Corpus {
         let files: Vec<&[u8]> = self.examples.iter().map(|e| &e.bytes[..]).collect();
         let (bytes, cases) = match workload {
             Workload::ExamplesDecode => (self.example_bytes(), decode_cases(files)),
+            Workload::ExamplesDecodeValidate => {
+                let mut cases = decode_cases(files.clone());
+                cases[0] = validate_case(files);
+                (self.example_bytes(), cases)
+            }
             Workload::ExamplesEncode => (self.example_bytes(), encode_cases(&files)),
             Workload::ExamplesRoundTrip => (self.example_bytes(), round_trip_cases(files)),
             Workload::NdjsonDecode => {
@@ -121,6 +126,7 @@ impl Corpus {
             }
             Workload::BundleDecode => (self.bundle.len(), decode_cases(vec![&self.bundle[..]])),
             Workload::BundleEncode => (self.bundle.len(), encode_cases(&[&self.bundle[..]])),
+            Workload::BundleResolve => (self.bundle.len(), vec![resolve_case(&self.bundle)]),
         };
         Group { bytes, cases }
     }
@@ -177,6 +183,9 @@ fn uuid(n: u64) -> String {
 pub enum Workload {
     /// Decode every accepted example (results held, freed untimed).
     ExamplesDecode,
+    /// Decode every accepted example, then validate it (`validate_resource`); the baselines
+    /// decode only (fhirkit reports its own issues while it decodes).
+    ExamplesDecodeValidate,
     /// Encode every decoded example to a fresh `Vec`/`String`.
     ExamplesEncode,
     /// Decode and encode each example in turn, freeing as it goes.
@@ -187,27 +196,34 @@ pub enum Workload {
     BundleDecode,
     /// Encode the decoded synthetic bundle.
     BundleEncode,
+    /// Resolve every reference of the decoded synthetic bundle (`Bundle::resolve_references`;
+    /// ours only).
+    BundleResolve,
 }
 
 impl Workload {
-    pub const ALL: [Workload; 6] = [
+    pub const ALL: [Workload; 8] = [
         Workload::ExamplesDecode,
+        Workload::ExamplesDecodeValidate,
         Workload::ExamplesEncode,
         Workload::ExamplesRoundTrip,
         Workload::NdjsonDecode,
         Workload::BundleDecode,
         Workload::BundleEncode,
+        Workload::BundleResolve,
     ];
 
     /// Criterion group id.
     pub fn id(self) -> &'static str {
         match self {
             Workload::ExamplesDecode => "examples-decode",
+            Workload::ExamplesDecodeValidate => "examples-decode-validate",
             Workload::ExamplesEncode => "examples-encode",
             Workload::ExamplesRoundTrip => "examples-roundtrip",
             Workload::NdjsonDecode => "ndjson-stream-decode",
             Workload::BundleDecode => "bundle-decode",
             Workload::BundleEncode => "bundle-encode",
+            Workload::BundleResolve => "bundle-resolve-references",
         }
     }
 
@@ -215,11 +231,13 @@ impl Workload {
     pub fn label(self) -> &'static str {
         match self {
             Workload::ExamplesDecode => "examples: decode",
+            Workload::ExamplesDecodeValidate => "examples: decode + validate",
             Workload::ExamplesEncode => "examples: encode",
             Workload::ExamplesRoundTrip => "examples: decode + encode",
             Workload::NdjsonDecode => "NDJSON: stream decode",
             Workload::BundleDecode => "collection bundle: decode",
             Workload::BundleEncode => "collection bundle: encode",
+            Workload::BundleResolve => "collection bundle: resolve references",
         }
     }
 }
@@ -322,6 +340,46 @@ fn decode_cases(inputs: Vec<&[u8]>) -> Vec<Case<'_>> {
             Case { reader, run }
         })
         .collect()
+}
+
+/// Ours: decode each input and validate it; results and issues held, freed untimed.
+fn validate_case(inputs: Vec<&[u8]>) -> Case<'_> {
+    Case {
+        reader: Reader::Ours,
+        run: Box::new(move || {
+            timed(|| {
+                inputs
+                    .iter()
+                    .map(|b| {
+                        let resource = ours_decode(b);
+                        let issues = fhir_model::validate::validate_resource(&resource);
+                        (resource, issues)
+                    })
+                    .collect::<Vec<_>>()
+            })
+        }),
+    }
+}
+
+/// Ours: the bundle decoded once (untimed); each pass resolves every reference in it.
+fn resolve_case(bundle: &[u8]) -> Case<'_> {
+    let Resource::Bundle(bundle) = ours_decode(bundle) else {
+        panic!("the synthetic bundle is a Bundle")
+    };
+    Case {
+        reader: Reader::Ours,
+        run: Box::new(move || timed(|| bundle.resolve_references())),
+    }
+}
+
+/// How many references the synthetic bundle has, and how many resolve to an entry.
+pub fn bundle_references(bundle: &[u8]) -> (usize, usize) {
+    let Resource::Bundle(bundle) = ours_decode(bundle) else {
+        panic!("the synthetic bundle is a Bundle")
+    };
+    let all = bundle.resolve_references();
+    let found = all.iter().filter(|r| r.entry.is_some()).count();
+    (all.len(), found)
 }
 
 /// Decodes the inputs once per reader (untimed); the closures encode them.
