@@ -90,6 +90,14 @@ pub fn derive(input: &ResourceInput<'_>) -> TokenStream {
     }
 }
 
+/// `Patient.meta`: the path of the element extensions hang on (the root when `host` is empty).
+fn host_path(root: &str, host: &[crate::path::Step]) -> String {
+    match host {
+        [] => root.to_owned(),
+        _ => format!("{root}.{}", crate::path::display(host)),
+    }
+}
+
 /// An extension host that is a primitive: its extensions are in `Primitive::element`.
 fn is_primitive(step: &crate::path::Step) -> bool {
     matches!(
@@ -156,12 +164,7 @@ fn write_field(root: &str, f: &Mapped<'_>) -> TokenStream {
             quote!(let __n = &mut __resource; #navigate #store)
         }
         What::Extension { host, url } => {
-            let at_text = format!(
-                "{root}{}",
-                host.iter()
-                    .map(|s| format!(".{}", s.display()))
-                    .collect::<String>()
-            );
+            let at_text = host_path(root, host);
             let at = quote!(#at_text);
             let (navigate, list) = match host.split_last() {
                 Some((last, parents)) if is_primitive(last) => {
@@ -201,12 +204,7 @@ fn read_field(root: &str, f: &Mapped<'_>) -> TokenStream {
     match &f.what {
         What::Element(path) => read_element(root, f, path),
         What::Extension { host, url } => {
-            let at_text = format!(
-                "{root}{}",
-                host.iter()
-                    .map(|s| format!(".{}", s.display()))
-                    .collect::<String>()
-            );
+            let at_text = host_path(root, host);
             let at = quote!(#at_text);
             let list = match host.split_last() {
                 Some((last, parents)) if is_primitive(last) => {
