@@ -202,12 +202,14 @@ fn nesting_limit_is_configurable_and_never_overflows_the_stack() {
         "{}",
         err.message
     );
+    assert_eq!(err.code, IssueCode::TooCostly);
     // 10,000 levels: refused with an error (serde_json's own limit is 128 JSON levels).
     let err = Reader::lenient()
         .max_depth(100_000)
         .read::<Resource>(nested(10_000).as_bytes())
         .unwrap_err();
     assert!(err.message.contains("recursion limit"), "{}", err.message);
+    assert_eq!(err.code, IssueCode::TooCostly);
     let deep_arrays = format!(
         r#"{{"resourceType":"Patient","extension":{}{}}}"#,
         "[".repeat(10_000),

@@ -109,7 +109,12 @@ impl Issue {
             Some((path, what)) if !path.is_empty() && !path.contains(' ') => (path, what),
             _ => ("", message),
         };
-        let code = if error.is_syntax() || error.is_eof() {
+        let code = if what.contains("recursion limit exceeded")
+            || what.contains("nested deeper than")
+        {
+            // Refused to protect the stack, not malformed: IssueType `too-costly`.
+            IssueCode::TooCostly
+        } else if error.is_syntax() || error.is_eof() {
             IssueCode::Structure
         } else if what.contains("missing required element") || what.contains("missing resourceType")
         {
