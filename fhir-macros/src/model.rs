@@ -354,7 +354,7 @@ pub fn check_required(root: &'static Struct, fields: &[Mapped<'_>], span: Span, 
         })
     };
     for element in root.elements.iter().filter(|e| e.min > 0) {
-        if !covered(&[], element.name) {
+        if !maps_root_element(fields, element.name) {
             cx.error(
                 span,
                 format!(
@@ -401,6 +401,13 @@ pub fn check_required(root: &'static Struct, fields: &[Mapped<'_>], span: Span, 
     }
 }
 
+/// Whether some field's path starts at the root's element `name`.
+fn maps_root_element(fields: &[Mapped<'_>], name: &str) -> bool {
+    fields
+        .iter()
+        .any(|f| matches!(&f.what, What::Element(p) if p.steps[0].element.name == name))
+}
+
 fn example_name(element: &meta::Element) -> String {
     match element.choice {
         Some(_) => format!("{}{}", element.name, element.types[0].0),
@@ -425,10 +432,7 @@ pub fn check_profile_required(
 ) {
     for required in profile.required {
         let name = required.trim_end_matches("[x]");
-        let mapped = fields.iter().any(|f| match &f.what {
-            What::Element(p) => p.steps[0].element.name == name,
-            _ => false,
-        });
+        let mapped = maps_root_element(fields, name);
         let in_base = root.elements.iter().any(|e| e.name == name && e.min > 0);
         if !mapped && !in_base {
             cx.error(

@@ -212,8 +212,12 @@ impl Reference {
     /// The literal reference, parsed; `None` for a logical reference (identifier only) or one
     /// with only a display.
     pub fn literal(&self) -> Option<Result<Literal<'_>, ReferenceError>> {
-        let text = self.reference.as_ref()?.value()?;
-        Some(Literal::parse(text.as_str()))
+        self.text().map(Literal::parse)
+    }
+
+    /// `Reference.reference` as written, when it has a value.
+    pub fn text(&self) -> Option<&str> {
+        self.reference.as_ref()?.value().map(|r| r.as_str())
     }
 
     /// A reference with the given literal string (validated).
@@ -346,10 +350,10 @@ pub fn check_references<T: crate::visit::Walk + ?Sized>(
 ) -> Vec<ReferenceIssue> {
     let mut issues = Vec::new();
     crate::visit::for_each_reference(value, root, |site, reference| {
-        let Some(text) = reference.reference.as_ref().and_then(|r| r.value()) else {
+        let Some(text) = reference.text() else {
             return;
         };
-        let problem = match Literal::parse(text.as_str()) {
+        let problem = match Literal::parse(text) {
             Err(e) => e.problem.to_owned(),
             Ok(literal) => match literal.resource_type() {
                 Some(ty) if !site.allows(ty) => format!(
@@ -361,7 +365,7 @@ pub fn check_references<T: crate::visit::Walk + ?Sized>(
         };
         issues.push(ReferenceIssue {
             path: site.path.to_owned(),
-            reference: text.as_str().to_owned(),
+            reference: text.to_owned(),
             problem,
         });
     });

@@ -100,11 +100,7 @@ fn resolve_one(
     site: &ReferenceSite<'_>,
     reference: &Reference,
 ) -> Resolution {
-    let text = reference
-        .reference
-        .as_ref()
-        .and_then(|r| r.value())
-        .map(|r| r.as_str().to_owned());
+    let text = reference.text().map(str::to_owned);
     let mut result = Resolution {
         path: site.path.to_owned(),
         reference: text,

@@ -59,11 +59,7 @@ impl<'a> Context<'a> {
                 .and_then(|e| e.resource.as_ref());
             return Some(match found {
                 Some(resource) => Ok((resource.resource_type(), resource.id().map(|i| i.as_str()))),
-                None => Err(reference
-                    .reference
-                    .as_ref()
-                    .and_then(|r| r.value())
-                    .map_or_else(String::new, |r| r.as_str().to_owned())),
+                None => Err(reference.text().unwrap_or_default().to_owned()),
             });
         }
         let _ = reference;

@@ -82,7 +82,7 @@ fn with_url<'a>(
 ) -> impl Iterator<Item = (usize, &'a Extension)> + 'a {
     list.iter()
         .enumerate()
-        .filter(move |(_, e)| e.url.as_ref().is_some_and(|u| u.as_str() == url))
+        .filter(move |(_, e)| crate::profile::extension::has_url(e, url))
 }
 
 /// At most one extension with this URL: more is an error, since the field holds one.

@@ -89,7 +89,7 @@ impl<T: FhirResource> Key<T> {
                 at,
                 format!(
                     "`{}` is not a `{expected}/id` reference",
-                    reference_text(reference)
+                    reference.text().unwrap_or_default()
                 ),
             )),
         }
@@ -97,22 +97,9 @@ impl<T: FhirResource> Key<T> {
 
     /// The Reference this key stands for.
     pub fn to_reference(&self) -> Reference {
-        Reference {
-            reference: Some(crate::Primitive::new(
-                crate::primitives::FhirString::parse(&self.reference())
-                    .expect("a type name and an id make a non-empty string"),
-            )),
-            ..Default::default()
-        }
+        Reference::to_literal(&self.reference())
+            .expect("a resource type and a valid id make a relative reference")
     }
-}
-
-fn reference_text(reference: &Reference) -> &str {
-    reference
-        .reference
-        .as_ref()
-        .and_then(|r| r.value())
-        .map_or("", |r| r.as_str())
 }
 
 impl<T> Clone for Key<T> {
