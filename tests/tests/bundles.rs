@@ -74,6 +74,166 @@ fn version_specific_references_resolve_without_the_version() {
     assert_eq!(rules, [(Some(0), Rule::Relative), (Some(0), Rule::FullUrl)]);
 }
 
+/// `(reference, entry, rule)` of each resolution, and its problem when it has one.
+fn outcomes(b: &Bundle) -> Vec<(String, Option<usize>, Rule, bool)> {
+    b.resolve_references()
+        .into_iter()
+        .map(|r| {
+            (
+                r.reference.unwrap_or_default(),
+                r.entry,
+                r.rule,
+                r.problem.is_some(),
+            )
+        })
+        .collect()
+}
+
+/// bundle.html#references: a reference is resolved on its own server. A relative reference
+/// inside an entry whose fullUrl is RESTful means that server; an absolute one names its
+/// server; the type + id fallback applies only where the server is unknown.
+#[test]
+fn references_never_cross_servers_in_a_message_bundle() {
+    let b = bundle(
+        r#"{"resourceType":"Bundle","type":"message","entry":[
+        {"fullUrl":"https://a.example/fhir/MessageHeader/h","resource":{"resourceType":"MessageHeader","id":"h",
+          "eventCoding":{"code":"Encounter-New"},"source":{"endpoint":"https://a.example"},
+          "focus":[{"reference":"Encounter/e1"}]}},
+        {"fullUrl":"https://a.example/fhir/Encounter/e1","resource":{"resourceType":"Encounter","id":"e1","status":"finished","class":{"code":"IMP"},
+          "subject":{"reference":"Patient/pat-1"},
+          "participant":[{"individual":{"reference":"Practitioner/dr-1"}}],
+          "serviceProvider":{"reference":"https://b.example/fhir/Organization/o1"},
+          "location":[{"location":{"reference":"https://c.example/fhir/Location/l1"}},
+                      {"location":{"reference":"Location/l2"}}]}},
+        {"fullUrl":"https://b.example/fhir/Patient/pat-1","resource":{"resourceType":"Patient","id":"pat-1"}},
+        {"fullUrl":"https://b.example/fhir/Practitioner/dr-1","resource":{"resourceType":"Practitioner","id":"dr-1"}},
+        {"fullUrl":"https://b.example/fhir/Organization/o1","resource":{"resourceType":"Organization","id":"o1"}},
+        {"fullUrl":"https://b.example/fhir/Location/l1","resource":{"resourceType":"Location","id":"l1"}},
+        {"fullUrl":"https://a.example/fhir/Location/l2","resource":{"resourceType":"Location","id":"l2"}}]}"#,
+    );
+    assert_eq!(
+        outcomes(&b),
+        [
+            ("Encounter/e1".into(), Some(1), Rule::Relative, false),
+            // b's pat-1 is another server's patient: dangling, not linked.
+            ("Patient/pat-1".into(), None, Rule::Dangling, false),
+            ("Practitioner/dr-1".into(), None, Rule::Dangling, false),
+            // Absolute on c: b's Location/l1 has the same type and id, but it is not c's.
+            (
+                "https://c.example/fhir/Location/l1".into(),
+                None,
+                Rule::Dangling,
+                false
+            ),
+            ("Location/l2".into(), Some(6), Rule::Relative, false),
+            // Absolute, and on b: found by its fullUrl.
+            (
+                "https://b.example/fhir/Organization/o1".into(),
+                Some(4),
+                Rule::FullUrl,
+                false
+            ),
+        ]
+    );
+}
+
+#[test]
+fn type_and_id_apply_only_where_the_server_is_unknown() {
+    let b = bundle(
+        r#"{"resourceType":"Bundle","type":"collection","entry":[
+        {"fullUrl":"urn:uuid:8f6b1c52-2f4e-4b8a-9c3d-1e2f3a4b5c6d","resource":{"resourceType":"Observation","status":"final","code":{"text":"x"},
+          "subject":{"reference":"Patient/pat-1"},"performer":[{"reference":"Practitioner/dr-2"}],
+          "focus":[{"reference":"https://b.example/fhir/Patient/pat-3"}]}},
+        {"resource":{"resourceType":"Observation","status":"final","code":{"text":"y"},"subject":{"reference":"Patient/pat-1"}}},
+        {"fullUrl":"https://x.example/fhir/Encounter?identifier=1","resource":{"resourceType":"Encounter","status":"finished","class":{"code":"IMP"},
+          "subject":{"reference":"Patient/pat-3"},"serviceProvider":{"reference":"Organization/o9"}}},
+        {"fullUrl":"https://b.example/fhir/Patient/pat-1","resource":{"resourceType":"Patient","id":"pat-1"}},
+        {"fullUrl":"https://a.example/fhir/Practitioner/dr-2","resource":{"resourceType":"Practitioner","id":"dr-2"}},
+        {"fullUrl":"https://b.example/fhir/Practitioner/dr-2","resource":{"resourceType":"Practitioner","id":"dr-2"}},
+        {"fullUrl":"https://x.example/fhir/Patient?identifier=3","resource":{"resourceType":"Patient","id":"pat-3"}},
+        {"fullUrl":"https://y.example/fhir/Organization/o9","resource":{"resourceType":"Organization","id":"o9"}}]}"#,
+    );
+    assert_eq!(
+        outcomes(&b),
+        [
+            // A URN fullUrl names no server: the only Patient/pat-1 is it.
+            ("Patient/pat-1".into(), Some(3), Rule::TypeId, false),
+            // An absolute reference to b; pat-3 is on x (a search fullUrl), not b.
+            (
+                "https://b.example/fhir/Patient/pat-3".into(),
+                None,
+                Rule::Dangling,
+                false
+            ),
+            // Two servers have dr-2 and the referencing server is unknown: not a guess.
+            ("Practitioner/dr-2".into(), None, Rule::Dangling, true),
+            // No fullUrl at all.
+            ("Patient/pat-1".into(), Some(3), Rule::TypeId, false),
+            // A search fullUrl (Redox) names server x: x's pat-3 matches by type and id ...
+            ("Patient/pat-3".into(), Some(6), Rule::TypeId, false),
+            // ... but y's o9 is known to live elsewhere.
+            ("Organization/o9".into(), None, Rule::Dangling, false),
+        ]
+    );
+}
+
+/// bundle.html#references: a version-specific reference matches `meta.versionId` once the
+/// version is taken off the URL; entries may share a fullUrl with different versions (bdl-7),
+/// and a plain reference then means the most recent one by `meta.lastUpdated`.
+#[test]
+fn versioned_references_pick_their_version_and_plain_ones_the_latest() {
+    let b = bundle(
+        r#"{"resourceType":"Bundle","type":"history","entry":[
+        {"fullUrl":"https://a.example/fhir/Patient/p1","resource":{"resourceType":"Patient","id":"p1",
+          "meta":{"versionId":"2","lastUpdated":"2024-02-01T09:00:00+02:00"}}},
+        {"fullUrl":"https://a.example/fhir/Patient/p1","resource":{"resourceType":"Patient","id":"p1",
+          "meta":{"versionId":"3","lastUpdated":"2024-02-01T08:30:00Z"}}},
+        {"fullUrl":"https://a.example/fhir/Patient/p1","resource":{"resourceType":"Patient","id":"p1",
+          "meta":{"versionId":"1","lastUpdated":"2024-01-01T00:00:00Z"}}},
+        {"fullUrl":"https://a.example/fhir/Observation/o","resource":{"resourceType":"Observation","status":"final","code":{"text":"x"},
+          "subject":{"reference":"Patient/p1/_history/1"},
+          "focus":[{"reference":"https://a.example/fhir/Patient/p1/_history/2"},
+                   {"reference":"Patient/p1"},
+                   {"reference":"https://a.example/fhir/Patient/p1"},
+                   {"reference":"Patient/p1/_history/9"}]}},
+        {"fullUrl":"urn:uuid:0f6b1c52-2f4e-4b8a-9c3d-1e2f3a4b5c6d","resource":{"resourceType":"Observation","status":"final","code":{"text":"y"},
+          "subject":{"reference":"Patient/p1/_history/2"},
+          "focus":[{"reference":"Patient/p1"}, {"reference":"Patient/p1/_history/7"}]}}]}"#,
+    );
+    assert_eq!(
+        outcomes(&b),
+        [
+            (
+                "Patient/p1/_history/1".into(),
+                Some(2),
+                Rule::Relative,
+                false
+            ),
+            (
+                "https://a.example/fhir/Patient/p1/_history/2".into(),
+                Some(0),
+                Rule::FullUrl,
+                false
+            ),
+            // 08:30Z is later than 09:00+02:00 (07:00Z): version 3 is the latest.
+            ("Patient/p1".into(), Some(1), Rule::Relative, false),
+            (
+                "https://a.example/fhir/Patient/p1".into(),
+                Some(1),
+                Rule::FullUrl,
+                false
+            ),
+            ("Patient/p1/_history/9".into(), None, Rule::Dangling, true),
+            // Through the type + id fallback, the same choice.
+            ("Patient/p1/_history/2".into(), Some(0), Rule::TypeId, false),
+            ("Patient/p1".into(), Some(1), Rule::TypeId, false),
+            ("Patient/p1/_history/7".into(), None, Rule::Dangling, true),
+        ]
+    );
+    let problem = b.resolve_references()[4].problem.clone().unwrap();
+    assert_eq!(problem, "no entry has version 9 (meta.versionId)");
+}
+
 #[test]
 fn urn_references_match_full_urls() {
     let b = bundle(

@@ -1,7 +1,7 @@
 //! Resolving references in Bundles (bundle.html#references), then type + id as a fallback for
 //! senders whose `fullUrl`s are search URLs or absent.
 
-use super::index::BundleIndex;
+use super::index::{BundleIndex, Origin};
 use crate::datatypes::Reference;
 use crate::reference::Literal;
 use crate::resources::Bundle;
@@ -21,7 +21,9 @@ pub enum Rule {
     Urn,
     /// `#id` inside the same resource, or `#` for the containing resource.
     Contained,
-    /// Fallback: an entry whose resource has the referenced type and id.
+    /// Fallback where the server is unknown (the referencing entry's fullUrl is absent, a URN
+    /// or a search URL): an entry whose resource has the referenced type and id and is not
+    /// known to live on another server.
     TypeId,
     /// A conditional reference (`Patient?identifier=...`) matching an entry's search-form
     /// `fullUrl` or its `request.ifNoneExist`.
@@ -124,13 +126,15 @@ fn resolve_one(
     let found = match literal {
         Literal::Contained("") => Some((from, Rule::Contained, resource.resource_type())),
         Literal::Contained(id) => contained(resource, id).map(|t| (from, Rule::Contained, t)),
-        _ => locate(index, &literal, Some(from)).and_then(|(entry, rule)| {
-            Some((
-                entry,
-                rule,
-                super::entry_resource(bundle, entry)?.resource_type(),
-            ))
-        }),
+        _ => match locate(index, &literal, Some(from)) {
+            Ok((entry, rule)) => {
+                super::entry_resource(bundle, entry).map(|r| (entry, rule, r.resource_type()))
+            }
+            Err(miss) => {
+                result.problem = miss.problem(&literal);
+                None
+            }
+        },
     };
     let Some((entry, rule, target)) = found else {
         return result;
@@ -157,31 +161,102 @@ fn contained(resource: &Resource, id: &str) -> Option<&'static str> {
         .map(|c| c.resource_type())
 }
 
+/// Why a literal found no entry.
+#[derive(Debug)]
+pub(super) enum Miss {
+    /// Nothing matches.
+    NotFound,
+    /// Entries match the URL, but none has the version asked for.
+    NoSuchVersion,
+    /// The server is unknown and entries on several servers have the type and id.
+    Ambiguous(usize),
+}
+
+impl Miss {
+    fn problem(&self, literal: &Literal<'_>) -> Option<String> {
+        match self {
+            Miss::NotFound => None,
+            Miss::NoSuchVersion => Some(format!(
+                "no entry has version {} (meta.versionId)",
+                version_of(literal).unwrap_or_default()
+            )),
+            Miss::Ambiguous(n) => Some(format!(
+                "the referencing entry's server is unknown and {n} entries on different servers \
+                 have this type and id"
+            )),
+        }
+    }
+}
+
+fn version_of<'a>(literal: &Literal<'a>) -> Option<&'a str> {
+    match *literal {
+        Literal::Relative { version, .. } | Literal::Absolute { version, .. } => version,
+        _ => None,
+    }
+}
+
 /// The entry a literal (other than `#id`) points to, and the rule that found it.
+///
+/// A reference never crosses servers (bundle.html#references): a relative reference from an
+/// entry with a RESTful fullUrl means that server's `base/Type/id`, and an absolute one names
+/// its server. Type + id is the fallback only where the server is unknown: the referencing
+/// entry's fullUrl is absent, a URN, or a search URL, and the candidate is not known to live
+/// on another server.
 pub(super) fn locate(
     index: &BundleIndex<'_>,
     literal: &Literal<'_>,
     from: Option<usize>,
-) -> Option<(usize, Rule)> {
-    let exact = |url: &str| index.by_full_url.get(url).and_then(|v| v.first().copied());
-    let from_base = from.and_then(|f| index.bases.get(f).copied().flatten());
+) -> Result<(usize, Rule), Miss> {
+    let from_origin = from
+        .and_then(|f| index.origins.get(f).copied())
+        .unwrap_or(Origin::Unknown);
+    let exact = |url: &str, version| {
+        index
+            .by_full_url
+            .get(url)
+            .map(|entries| pick(index, entries, version))
+    };
+    let found = |url: &str, version, rule| match exact(url, version) {
+        Some(Some(entry)) => Ok((entry, rule)),
+        Some(None) => Err(Miss::NoSuchVersion),
+        None => Err(Miss::NotFound),
+    };
     match *literal {
-        Literal::Uuid(urn) | Literal::Oid(urn) => exact(urn).map(|e| (e, Rule::Urn)),
-        Literal::Url(url) => exact(url).map(|e| (e, Rule::FullUrl)),
+        Literal::Uuid(urn) | Literal::Oid(urn) => found(urn, None, Rule::Urn),
+        Literal::Url(url) => found(url, None, Rule::FullUrl),
         Literal::Absolute {
             base,
             resource_type,
             id,
-            ..
-        } => exact(&format!("{base}/{resource_type}/{id}"))
-            .map(|e| (e, Rule::FullUrl))
-            .or_else(|| by_type_id(index, resource_type, id, Some(base))),
+            version,
+        } => match found(
+            &format!("{base}/{resource_type}/{id}"),
+            version,
+            Rule::FullUrl,
+        ) {
+            Err(Miss::NotFound) => by_type_id(index, resource_type, id, version, Some(base)),
+            other => other,
+        },
         Literal::Relative {
-            resource_type, id, ..
-        } => from_base
-            .and_then(|base| exact(&format!("{base}/{resource_type}/{id}")))
-            .map(|e| (e, Rule::Relative))
-            .or_else(|| by_type_id(index, resource_type, id, from_base)),
+            resource_type,
+            id,
+            version,
+        } => {
+            let on_base = from_origin.base().map(|base| {
+                found(
+                    &format!("{base}/{resource_type}/{id}"),
+                    version,
+                    Rule::Relative,
+                )
+            });
+            match (from_origin, on_base) {
+                (_, Some(Ok(hit))) => Ok(hit),
+                (_, Some(Err(Miss::NoSuchVersion))) => Err(Miss::NoSuchVersion),
+                // The server is known: its resource is not in the Bundle.
+                (Origin::Restful(_), _) => Err(Miss::NotFound),
+                (origin, _) => by_type_id(index, resource_type, id, version, origin.base()),
+            }
+        }
         Literal::Conditional {
             resource_type,
             query,
@@ -189,24 +264,84 @@ pub(super) fn locate(
             .by_condition
             .get(&(resource_type, query))
             .and_then(|v| v.first().copied())
-            .map(|e| (e, Rule::Conditional)),
-        Literal::Contained(_) => None,
+            .map(|e| (e, Rule::Conditional))
+            .ok_or(Miss::NotFound),
+        Literal::Contained(_) => Err(Miss::NotFound),
     }
 }
 
-/// Type + id; with several candidates, the one on the same base wins.
+/// Type + id among the entries that may live on `server` (every entry when it is unknown):
+/// those whose fullUrl names no server or names that one. Candidates on more than one server
+/// for a reference whose server is unknown are ambiguous, not a guess.
 fn by_type_id(
     index: &BundleIndex<'_>,
     resource_type: &'static str,
     id: &str,
-    base: Option<&str>,
-) -> Option<(usize, Rule)> {
-    let candidates = index.by_type_id.get(&(resource_type, id))?;
-    let same_base = candidates
+    version: Option<&str>,
+    server: Option<&str>,
+) -> Result<(usize, Rule), Miss> {
+    let all = index
+        .by_type_id
+        .get(&(resource_type, id))
+        .ok_or(Miss::NotFound)?;
+    let on = |keep: &dyn Fn(Origin<'_>) -> bool| -> Vec<usize> {
+        all.iter()
+            .copied()
+            .filter(|&c| keep(index.origins[c]))
+            .collect()
+    };
+    let candidates = match server {
+        // Entries known to be on that server first, then those whose server is unknown.
+        Some(server) => {
+            let same = on(&|o| o == Origin::Search(server));
+            if same.is_empty() {
+                on(&|o| o == Origin::Unknown)
+            } else {
+                same
+            }
+        }
+        None => all.clone(),
+    };
+    let mut servers: Vec<Option<&str>> = candidates
         .iter()
-        .copied()
-        .find(|&c| base.is_some() && index.bases[c] == base);
-    same_base
-        .or(candidates.first().copied())
+        .map(|&c| index.origins[c].base())
+        .collect();
+    servers.sort_unstable();
+    servers.dedup();
+    if servers.len() > 1 {
+        return Err(Miss::Ambiguous(candidates.len()));
+    }
+    if candidates.is_empty() {
+        return Err(Miss::NotFound);
+    }
+    pick(index, &candidates, version)
         .map(|e| (e, Rule::TypeId))
+        .ok_or(Miss::NoSuchVersion)
+}
+
+/// Among entries for one resource: the one with `version` (`meta.versionId`), or, for a
+/// reference without a version, the most recent by `meta.lastUpdated` (the first of equals;
+/// an entry without `lastUpdated` counts as oldest).
+fn pick(index: &BundleIndex<'_>, entries: &[usize], version: Option<&str>) -> Option<usize> {
+    if let Some(version) = version {
+        return entries
+            .iter()
+            .copied()
+            .find(|&e| index.versions[e].id == Some(version));
+    }
+    let mut best = *entries.first()?;
+    for &e in &entries[1..] {
+        let newer = match (
+            index.versions[e].last_updated,
+            index.versions[best].last_updated,
+        ) {
+            (Some(a), Some(b)) => a.cmp_time(b).is_gt(),
+            (Some(_), None) => true,
+            _ => false,
+        };
+        if newer {
+            best = e;
+        }
+    }
+    Some(best)
 }

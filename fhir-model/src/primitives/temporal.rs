@@ -350,6 +350,73 @@ impl Instant {
     pub fn timezone(&self) -> &str {
         timezone_of(&self.0).unwrap_or_default()
     }
+
+    /// Orders two instants in time, whatever their offsets (`10:00:00+02:00` is before
+    /// `09:00:00Z`); fractional digits compare by value (`.5` equals `.500`).
+    pub fn cmp_time(&self, other: &Instant) -> std::cmp::Ordering {
+        self.utc_seconds()
+            .cmp(&other.utc_seconds())
+            .then_with(|| fraction_cmp(self.fraction(), other.fraction()))
+    }
+
+    /// Seconds since 0000-03-01 UTC (any fixed epoch orders the same).
+    fn utc_seconds(&self) -> i64 {
+        let days = days_from_civil(i64::from(self.year()), self.month(), self.day());
+        let local = days * 86_400
+            + i64::from(self.hour()) * 3_600
+            + i64::from(self.minute()) * 60
+            + i64::from(self.second());
+        let offset = match self.timezone().as_bytes() {
+            [sign @ (b'+' | b'-'), h1, h2, b':', m1, m2] => {
+                let n = |a: &u8, b: &u8| i64::from(a - b'0') * 10 + i64::from(b - b'0');
+                let minutes = n(h1, h2) * 60 + n(m1, m2);
+                if *sign == b'-' {
+                    -minutes
+                } else {
+                    minutes
+                }
+            }
+            _ => 0,
+        };
+        local - offset * 60
+    }
+
+    /// The digits after the decimal point of the seconds (empty when there are none).
+    fn fraction(&self) -> &str {
+        let text: &str = &self.0;
+        match text.get(19..) {
+            Some(rest) if rest.starts_with('.') => {
+                let digits = &rest[1..];
+                let end = digits
+                    .find(|c: char| !c.is_ascii_digit())
+                    .unwrap_or(digits.len());
+                &digits[..end]
+            }
+            _ => "",
+        }
+    }
+}
+
+/// Days from a fixed epoch for a proleptic Gregorian date (the usual era-based formula).
+fn days_from_civil(year: i64, month: u8, day: u8) -> i64 {
+    let (month, day) = (i64::from(month), i64::from(day));
+    let year = if month <= 2 { year - 1 } else { year };
+    let era = year.div_euclid(400);
+    let year_of_era = year - era * 400;
+    let shifted_month = (month + 9) % 12;
+    let day_of_year = (153 * shifted_month + 2) / 5 + day - 1;
+    let day_of_era = year_of_era * 365 + year_of_era / 4 - year_of_era / 100 + day_of_year;
+    era * 146_097 + day_of_era
+}
+
+/// Compares two runs of fractional-second digits by value: the shorter is padded with zeros.
+fn fraction_cmp(a: &str, b: &str) -> std::cmp::Ordering {
+    let len = a.len().max(b.len());
+    let digit = |s: &str, i: usize| s.as_bytes().get(i).copied().unwrap_or(b'0');
+    (0..len)
+        .map(|i| digit(a, i).cmp(&digit(b, i)))
+        .find(|o| o.is_ne())
+        .unwrap_or(std::cmp::Ordering::Equal)
 }
 
 str_newtype! {
@@ -404,6 +471,26 @@ mod tests {
         }
         for s in bad {
             assert!(parse(s).is_err(), "{s:?} should be rejected");
+        }
+    }
+
+    #[test]
+    fn instants_order_in_time_across_offsets_and_fractions() {
+        use std::cmp::Ordering::*;
+        let i = |s: &str| Instant::parse(s).unwrap();
+        let cases = [
+            ("2024-05-01T10:00:00+02:00", "2024-05-01T09:00:00Z", Less),
+            ("2024-05-01T08:00:00Z", "2024-05-01T10:00:00+02:00", Equal),
+            ("2024-05-01T00:30:00-01:00", "2024-05-01T01:00:00Z", Greater),
+            ("2024-03-01T00:00:00Z", "2024-02-29T23:59:59Z", Greater),
+            ("1999-12-31T23:59:59Z", "2000-01-01T00:00:00Z", Less),
+            ("2024-05-01T10:00:00.5Z", "2024-05-01T10:00:00.500Z", Equal),
+            ("2024-05-01T10:00:00.05Z", "2024-05-01T10:00:00.5Z", Less),
+            ("2024-05-01T10:00:00Z", "2024-05-01T10:00:00.001Z", Less),
+        ];
+        for (a, b, expected) in cases {
+            assert_eq!(i(a).cmp_time(&i(b)), expected, "{a} vs {b}");
+            assert_eq!(i(b).cmp_time(&i(a)), expected.reverse(), "{b} vs {a}");
         }
     }
 
