@@ -605,3 +605,41 @@ fn typed_lookups_iterate_and_resolve() {
         "wrong type is not returned"
     );
 }
+
+#[path = "../../fhir-model/examples/resolve.rs"]
+#[allow(dead_code)]
+mod resolve_example;
+
+/// An invalid Observation (no `status`, an unknown element) does not stop the `resolve`
+/// example: the problems are reported and every reference is still resolved.
+#[test]
+fn resolve_example_reads_leniently_and_resolves_every_reference() {
+    let json = br#"{"resourceType":"Bundle","type":"collection","entry":[
+      {"fullUrl":"urn:uuid:1f6b1c52-2f4e-4b8a-9c3d-1e2f3a4b5c6d","resource":{"resourceType":"Patient","id":"p"}},
+      {"resource":{"resourceType":"Observation","code":{"text":"x"},"colour":"red","subject":{"reference":"urn:uuid:1f6b1c52-2f4e-4b8a-9c3d-1e2f3a4b5c6d"}}},
+      {"resource":{"resourceType":"Encounter","status":"finished","class":{"code":"IMP"},"subject":{"reference":"Patient/p"},"partOf":{"reference":"Encounter/gone"}}}]}"#;
+    assert!(
+        serde_json::from_slice::<Resource>(json).is_err(),
+        "strictly invalid"
+    );
+    let report = resolve_example::report(json).unwrap();
+    let issues: Vec<String> = report.issues.iter().map(|i| i.path.clone()).collect();
+    assert_eq!(
+        issues,
+        [
+            "Bundle.entry[1].resource.colour",
+            "Bundle.entry[1].resource.status"
+        ]
+    );
+    assert_eq!(
+        report.lines,
+        [
+            r#"{"path": "Bundle.entry[1].resource.subject", "reference": "urn:uuid:1f6b1c52-2f4e-4b8a-9c3d-1e2f3a4b5c6d", "entry": 0, "rule": "urn", "target": "Patient"}"#,
+            r#"{"path": "Bundle.entry[2].resource.subject", "reference": "Patient/p", "entry": 0, "rule": "type-id", "target": "Patient"}"#,
+            r#"{"path": "Bundle.entry[2].resource.partOf", "reference": "Encounter/gone", "entry": null, "rule": "dangling", "target": null}"#,
+        ]
+    );
+    assert!(resolve_example::report(br#"{"resourceType":"Patient"}"#)
+        .unwrap_err()
+        .contains("not a Bundle"));
+}

@@ -259,3 +259,32 @@ fn kept_text_and_the_sender_extensions_live_side_by_side() {
         "a"
     );
 }
+
+/// The string limit (datatypes.html#string: 1 MB) is a reader option; a longer value read
+/// leniently is kept as text and reported, like any invalid value.
+#[test]
+fn over_long_strings_are_kept_and_reported_under_the_readers_limit() {
+    let json = br#"{"resourceType":"Patient","name":[{"family":"Chalmers","given":["Jim"]}],"gender":"male"}"#;
+    let strict = Reader::strict().max_string_chars(5).read::<Resource>(json);
+    let err = strict.unwrap_err();
+    assert_eq!(err.path, "Patient.name[0].family");
+    let read = Reader::lenient()
+        .max_string_chars(5)
+        .read::<Resource>(json)
+        .unwrap();
+    let found: Vec<_> = read
+        .issues
+        .iter()
+        .map(|i| (i.path.as_str(), i.code))
+        .collect();
+    assert_eq!(found, [("Patient.name[0].family", IssueCode::Value)]);
+    let Resource::Patient(p) = read.value else {
+        panic!()
+    };
+    let family = p.name[0].family.as_ref().unwrap();
+    assert!(family.value().is_none());
+    let kept = &family.element.as_ref().unwrap().extension[0];
+    assert_eq!(kept.url.as_deref(), Some(KEPT_TEXT_URL));
+    // The limit holds for that read only.
+    assert!(serde_json::from_slice::<Resource>(json).is_ok());
+}

@@ -635,8 +635,11 @@ fn keep_text<T>(primitive: &mut Primitive<T>, text: String) {
         return;
     };
     let mut extension = Extension::new(url);
+    // The text may be what broke the string limit: keep it whole all the same.
+    let limit = crate::primitives::replace_string_limit(usize::MAX);
     let value = crate::primitives::FhirString::try_from(text.clone())
         .or_else(|_| crate::primitives::FhirString::try_from(text.escape_default().to_string()));
+    crate::primitives::replace_string_limit(limit);
     if let Ok(value) = value {
         extension.value = Some(ExtensionValue::String(Primitive::new(value)));
         primitive.element_mut().extension.push(extension);

@@ -1,9 +1,10 @@
-//! Reading options: strict or lenient, and the nesting limit. The decode helpers consult the
+//! Reading options: strict or lenient, the nesting limit and the string limit. The decode helpers consult the
 //! current options only when something is wrong (and for the depth check), through a
 //! thread-local set for the duration of one [`Reader::read`].
 
 use super::de::error;
 use super::Path;
+use crate::primitives::{replace_string_limit, MAX_STRING_CHARS};
 use crate::validate::{Issue, IssueCode};
 use serde::de;
 use std::cell::{Cell, RefCell};
@@ -65,6 +66,7 @@ pub(crate) fn recover<E: de::Error>(
 pub struct Reader {
     lenient: bool,
     max_depth: usize,
+    max_string_chars: usize,
 }
 
 /// What a read produced: the value and, when reading leniently, what was repaired or kept.
@@ -82,6 +84,7 @@ impl Reader {
         Reader {
             lenient: false,
             max_depth: DEFAULT_MAX_DEPTH,
+            max_string_chars: MAX_STRING_CHARS,
         }
     }
 
@@ -92,6 +95,7 @@ impl Reader {
         Reader {
             lenient: true,
             max_depth: DEFAULT_MAX_DEPTH,
+            max_string_chars: MAX_STRING_CHARS,
         }
     }
 
@@ -103,15 +107,25 @@ impl Reader {
         self
     }
 
+    /// Sets the longest `string`, `code`, `id` or `markdown` accepted, in characters. The
+    /// default is the spec's 1 MB ([`MAX_STRING_CHARS`]); a longer value is an error (kept as
+    /// text and reported when reading leniently). `base64Binary` has no such limit.
+    pub fn max_string_chars(mut self, chars: usize) -> Self {
+        self.max_string_chars = chars;
+        self
+    }
+
     /// Reads one value (a `Resource`, a concrete resource, or a datatype) from JSON bytes.
     pub fn read<T: serde::de::DeserializeOwned>(&self, bytes: &[u8]) -> Result<Read<T>, Issue> {
         let previous = (
             LENIENT.with(|s| s.replace(self.lenient.then(Vec::new))),
             MAX_DEPTH.with(|s| s.replace(self.max_depth.min(DEPTH_CEILING))),
+            replace_string_limit(self.max_string_chars),
         );
         let result = serde_json::from_slice::<T>(bytes);
         let issues = LENIENT.with(|s| s.replace(previous.0)).unwrap_or_default();
         MAX_DEPTH.with(|s| s.set(previous.1));
+        replace_string_limit(previous.2);
         match result {
             Ok(value) => {
                 let issues = issues

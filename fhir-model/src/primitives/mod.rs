@@ -122,9 +122,11 @@ pub use decimal::Decimal;
 pub use error::PrimitiveError;
 pub use integer::{integer_from_i64, integer_from_u64, Integer, PositiveInt, UnsignedInt};
 pub use temporal::{Date, DatePrecision, DateTime, Instant, Time};
+pub(crate) use text::replace_string_limit;
 pub(crate) use text::{is_valid_id, is_valid_oid, is_valid_uuid};
 pub use text::{
     Base64Binary, Canonical, Code, FhirString, Id, Markdown, Oid, Uri, Url, Uuid, Xhtml,
+    MAX_STRING_CHARS,
 };
 
 /// Implemented by every primitive type so generic code (decoders, error
