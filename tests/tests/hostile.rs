@@ -112,7 +112,12 @@ fn check(row: &Bad) -> Option<String> {
             }
         }
         Expect::Syntax(what) => {
-            if !matches!(error.classify(), Category::Syntax | Category::Eof) {
+            // Inside an element, a syntax error names it (and so counts as a data error);
+            // before the first element or after the document, it stays serde_json's own.
+            let named = message.split_once(": ").is_some_and(|(path, rest)| {
+                !path.contains(' ') && rest.starts_with("invalid JSON: ")
+            });
+            if !(named || matches!(error.classify(), Category::Syntax | Category::Eof)) {
                 return Some(format!(
                     "{:?} error, expected syntax: {message}",
                     error.classify()
@@ -1079,6 +1084,68 @@ fn huge_unknown_names_make_short_messages() {
             "a {} byte message: {:.300}",
             message.len(),
             message
+        );
+    }
+}
+
+/// JSON syntax errors name the element they happened in (`NaN` in
+/// `Observation.valueQuantity.value`), not only the line and column.
+#[test]
+fn syntax_errors_name_the_element() {
+    let obs = |value: &str| {
+        format!(
+            r#"{{"resourceType":"Observation","status":"final","code":{{"text":"x"}},"valueQuantity":{{"value":{value}}}}}"#
+        )
+    };
+    let rows = [
+        (obs("NaN"), "Observation.valueQuantity.value: invalid JSON: expected value"),
+        (obs("01"), "Observation.valueQuantity.value: invalid JSON: invalid number"),
+        (obs("-Infinity"), "Observation.valueQuantity.value: invalid JSON: invalid number"),
+        (obs("1."), "Observation.valueQuantity.value: invalid JSON: invalid number"),
+        (
+            r#"{"resourceType":"Patient","name":[{"given":["A",]}]}"#.to_owned(),
+            "Patient.name[0].given: invalid JSON: trailing comma",
+        ),
+        (
+            r#"{"resourceType":"Patient","active":true,}"#.to_owned(),
+            "Patient: invalid JSON: trailing comma",
+        ),
+        (
+            r#"{"resourceType":"Patient","name":[{"family":"a\qb"}]}"#.to_owned(),
+            "Patient.name[0].family: invalid JSON: invalid escape",
+        ),
+        (
+            r#"{"resourceType":"Patient","contact":[{"name":{"family" "X"}}]}"#.to_owned(),
+            "Patient.contact[0].name: invalid JSON: expected `:`",
+        ),
+        (
+            r#"{"resourceType":"Patient","name":[{"family":"X","given":["A"#.to_owned(),
+            "Patient.name[0].given[0]: invalid JSON: EOF while parsing a string",
+        ),
+        (
+            r#"{"resourceType":"Bundle","type":"collection","entry":[{"resource":{"resourceType":"Patient","active":tru}}]}"#.to_owned(),
+            "Bundle.entry[0].resource.active: invalid JSON: expected ident",
+        ),
+    ];
+    for (input, expected) in rows {
+        let error = serde_json::from_str::<Resource>(&input).unwrap_err();
+        let message = error.to_string();
+        assert!(message.starts_with(expected), "{message}");
+        assert!(error.line() > 0, "the position is kept: {message}");
+        assert!(message.ends_with(&format!(
+            " at line {} column {}",
+            error.line(),
+            error.column()
+        )));
+        // The reader reports it as a structure problem at that path.
+        let issue = fhir_model::json::Reader::lenient()
+            .read::<Resource>(input.as_bytes())
+            .unwrap_err();
+        assert_eq!(issue.path, expected.split(": ").next().unwrap(), "{issue}");
+        assert_eq!(
+            issue.code,
+            fhir_model::validate::IssueCode::Structure,
+            "{issue}"
         );
     }
 }

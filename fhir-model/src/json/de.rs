@@ -102,6 +102,52 @@ pub fn error<E: serde::de::Error>(at: &Path<'_>, what: impl fmt::Display) -> E {
     E::custom(format_args!("{at}: {what}"))
 }
 
+/// Names the element an error happened in when the error does not name one already:
+/// serde_json's syntax errors (`NaN`, `01`, a trailing comma, a missing colon) know only the
+/// line and column. Errors of ours start with their path and pass unchanged. Only failures
+/// come here, so the success path pays one untaken branch per value.
+#[cold]
+#[inline(never)]
+pub(crate) fn located<E: de::Error>(at: &Path<'_>, e: E) -> E {
+    let message = e.to_string();
+    let path = at.to_string();
+    let root = path.split(['.', '[']).next().unwrap_or_default();
+    let named = message
+        .strip_prefix(root)
+        .is_some_and(|rest| rest.starts_with(['.', '[', ':']));
+    if named {
+        return e;
+    }
+    // serde_json adds the position again as the error leaves its deserializer.
+    E::custom(format_args!(
+        "{path}: {INVALID_JSON}{}",
+        without_position(&message)
+    ))
+}
+
+/// What [`located`] puts before a syntax error's own text, so that the kind of failure stays
+/// recognisable once the error carries a path (serde_json then counts it as a data error).
+pub const INVALID_JSON: &str = "invalid JSON: ";
+
+/// `message` without serde_json's trailing ` at line L column C`.
+fn without_position(message: &str) -> &str {
+    let Some(start) = message.rfind(" at line ") else {
+        return message;
+    };
+    let tail = &message[start + " at line ".len()..];
+    let positional = tail.split_once(" column ").is_some_and(|(line, column)| {
+        !line.is_empty()
+            && !column.is_empty()
+            && line.bytes().all(|b| b.is_ascii_digit())
+            && column.bytes().all(|b| b.is_ascii_digit())
+    });
+    if positional {
+        &message[..start]
+    } else {
+        message
+    }
+}
+
 /// Decodes a JSON object into a generated struct.
 pub fn object<'de, D: Deserializer<'de>, T: DecodeStruct>(
     deserializer: D,
@@ -179,7 +225,10 @@ impl<'de, T: DecodeStruct> Visitor<'de> for StructVisitor<'_, T> {
         let mut seen = 0u64;
         let mut any = false;
         let mut type_seen = !self.expects_type;
-        while let Some(key) = map.next_key_seed(KeySeed(T::field_id))? {
+        while let Some(key) = map
+            .next_key_seed(KeySeed(T::field_id))
+            .map_err(|e| located(at, e))?
+        {
             any = true;
             match key {
                 Key::Known(id) => value.decode_field(id, &mut map, at, &mut seen)?,
@@ -210,7 +259,7 @@ impl<'de, T: DecodeStruct> Visitor<'de> for StructVisitor<'_, T> {
                         IssueCode::Structure,
                         format_args!("unknown element `{name}`"),
                     )?;
-                    map.next_value::<IgnoredAny>()?;
+                    map.next_value::<IgnoredAny>().map_err(|e| located(at, e))?;
                 }
             }
         }
@@ -385,7 +434,7 @@ impl<'p, T> Seed<'p, T> {
 impl<'de, T: DecodeValue> DeserializeSeed<'de> for Seed<'_, T> {
     type Value = T;
     fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<T, D::Error> {
-        T::decode(deserializer, self.0)
+        T::decode(deserializer, self.0).map_err(|e| located(self.0, e))
     }
 }
 
@@ -395,7 +444,7 @@ struct CheckedSeed<'p, T>(&'p Path<'p>, PhantomData<T>);
 impl<'de, T: PrimitiveValue> DeserializeSeed<'de> for CheckedSeed<'_, T> {
     type Value = Checked<T>;
     fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<Checked<T>, D::Error> {
-        T::decode_checked(deserializer, self.0)
+        T::decode_checked(deserializer, self.0).map_err(|e| located(self.0, e))
     }
 }
 
@@ -491,7 +540,7 @@ struct Item<'p, S>(&'p Path<'p>, PhantomData<S>);
 impl<'de, S: ItemDecoder> DeserializeSeed<'de> for Item<'_, S> {
     type Value = S::Item;
     fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<S::Item, D::Error> {
-        S::decode_item(deserializer, self.0)
+        S::decode_item(deserializer, self.0).map_err(|e| located(self.0, e))
     }
 }
 
@@ -521,7 +570,10 @@ impl<'de, S: ItemDecoder> Visitor<'de> for ArraySeed<'_, S> {
         let mut items = Vec::with_capacity(seq.size_hint().unwrap_or(0).min(64));
         loop {
             let at = self.at.index(items.len());
-            match seq.next_element_seed(Item::<S>(&at, PhantomData))? {
+            match seq
+                .next_element_seed(Item::<S>(&at, PhantomData))
+                .map_err(|e| located(self.at, e))?
+            {
                 Some(item) => items.push(item),
                 None => break,
             }

@@ -114,7 +114,10 @@ impl Issue {
         {
             // Refused to protect the stack, not malformed: IssueType `too-costly`.
             IssueCode::TooCostly
-        } else if error.is_syntax() || error.is_eof() {
+        } else if error.is_syntax()
+            || error.is_eof()
+            || what.starts_with(crate::json::de::INVALID_JSON)
+        {
             IssueCode::Structure
         } else if what.contains("missing required element") || what.contains("missing resourceType")
         {
