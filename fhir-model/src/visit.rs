@@ -4,6 +4,7 @@
 //! are References and which resource types each one allows (from `targetProfile`).
 
 use crate::datatypes::Reference;
+use crate::json::PrimitiveValue;
 use crate::Primitive;
 
 /// Where a Reference was found.
@@ -38,6 +39,7 @@ pub trait Walk {
 
 type Visit<'f> = dyn FnMut(&ReferenceSite<'_>, &Reference) + 'f;
 type VisitMut<'f> = dyn FnMut(&ReferenceSite<'_>, &mut Reference) + 'f;
+type RewriteUri<'f> = dyn FnMut(&str) -> Option<String> + 'f;
 
 /// Walks `value`, calling `visit` for each Reference; paths start with `root`.
 pub fn for_each_reference<T: Walk + ?Sized>(
@@ -59,6 +61,7 @@ pub(crate) fn for_each_reference_in<T: Walk + ?Sized>(
         path: std::mem::take(path),
         targets: &[],
         visit: &mut visit,
+        uris: None,
     };
     value.walk(&mut w);
     *path = w.path;
@@ -74,6 +77,24 @@ pub fn for_each_reference_mut<T: Walk + ?Sized>(
         path: root.to_owned(),
         targets: &[],
         visit: &mut visit,
+        uris: None,
+    };
+    value.walk_mut(&mut w);
+}
+
+/// Offers every `uri`, `url` and `canonical` value inside `value` (References' own strings
+/// are `string`s, see [`for_each_reference_mut`]) to `rewrite`; `Some(text)` replaces the
+/// value when `text` is valid for its type. A transaction uses it to point such elements at
+/// the `urn:uuid:` of another entry, as servers rewrite them (http.html#trules).
+pub fn rewrite_uris<T: Walk + ?Sized>(
+    value: &mut T,
+    mut rewrite: impl FnMut(&str) -> Option<String>,
+) {
+    let mut w = WalkerMut {
+        path: String::new(),
+        targets: &[],
+        visit: &mut |_, _| {},
+        uris: Some(&mut rewrite),
     };
     value.walk_mut(&mut w);
 }
@@ -84,6 +105,8 @@ pub struct Walker<'f> {
     path: String,
     targets: &'static [&'static str],
     visit: &'f mut Visit<'f>,
+    /// Never set: only the mutable walk rewrites URIs.
+    uris: Option<&'f mut RewriteUri<'f>>,
 }
 
 /// Like [`Walker`], handing out `&mut Reference`.
@@ -91,6 +114,8 @@ pub struct WalkerMut<'f> {
     path: String,
     targets: &'static [&'static str],
     visit: &'f mut VisitMut<'f>,
+    /// Set by [`rewrite_uris`]: primitives offer their URI values, so none may be skipped.
+    uris: Option<&'f mut RewriteUri<'f>>,
 }
 
 macro_rules! walker_methods {
@@ -98,7 +123,7 @@ macro_rules! walker_methods {
         impl $walker<'_> {
             /// Walks a child element.
             pub fn field<T: Walk + ?Sized>(&mut self, name: &str, value: &$($mut)? T) {
-                if value.is_bare() {
+                if self.uris.is_none() && value.is_bare() {
                     return;
                 }
                 let len = self.path.len();
@@ -129,7 +154,7 @@ macro_rules! walker_methods {
             }
 
             fn item<T: Walk + ?Sized>(&mut self, index: usize, value: &$($mut)? T) {
-                if value.is_bare() {
+                if self.uris.is_none() && value.is_bare() {
                     return;
                 }
                 let len = self.path.len();
@@ -210,13 +235,16 @@ impl<T: Walk> Walk for Vec<T> {
 }
 
 /// Extensions on a primitive can hold References too (`_birthDate.extension[0].valueReference`).
-impl<T> Walk for Primitive<T> {
+impl<T: PrimitiveValue> Walk for Primitive<T> {
     fn walk(&self, w: &mut Walker<'_>) {
         if let Some(e) = &self.element {
             w.field("extension", &e.extension);
         }
     }
     fn walk_mut(&mut self, w: &mut WalkerMut<'_>) {
+        if let (Some(rewrite), Some(value)) = (w.uris.as_mut(), self.value.as_mut()) {
+            value.rewrite_uri(&mut **rewrite);
+        }
         if let Some(e) = &mut self.element {
             w.field("extension", &mut e.extension);
         }

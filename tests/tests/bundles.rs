@@ -643,3 +643,47 @@ fn resolve_example_reads_leniently_and_resolves_every_reference() {
         .unwrap_err()
         .contains("not a Bundle"));
 }
+
+/// http.html#trules: a server replaces a created entry's URL wherever it appears, so the
+/// transaction builder rewrites `uri`, `url` and `canonical` elements that name another entry
+/// (here a canonical to a Questionnaire, an Attachment url to a Binary, an extension's
+/// valueUri to the Patient), not only References. Other text is left alone.
+#[test]
+fn transaction_rewrites_uri_url_and_canonical_elements_naming_entries() {
+    let resource = |json: &str| serde_json::from_str::<Resource>(json).unwrap();
+    let built = BundleBuilder::transaction()
+        .create(resource(r#"{"resourceType":"Questionnaire","id":"q1","status":"active"}"#))
+        .create(resource(r#"{"resourceType":"Binary","id":"b1","contentType":"text/plain"}"#))
+        .create(resource(r#"{"resourceType":"Patient","id":"p"}"#))
+        .create(resource(
+            r#"{"resourceType":"QuestionnaireResponse","status":"completed","questionnaire":"Questionnaire/q1",
+                "subject":{"reference":"Patient/p"},
+                "extension":[{"url":"http://example.org/about","valueUri":"Patient/p"},
+                             {"url":"http://example.org/elsewhere","valueUri":"Patient/other"},
+                             {"url":"http://example.org/note","valueString":"Patient/p"}]}"#,
+        ))
+        .create(resource(
+            r#"{"resourceType":"DocumentReference","status":"current","content":[{"attachment":{"url":"Binary/b1"}}]}"#,
+        ))
+        .build()
+        .unwrap();
+    let urn = |i: usize| {
+        built.entry[i]
+            .full_url
+            .as_ref()
+            .unwrap()
+            .value()
+            .unwrap()
+            .to_string()
+    };
+    let json = serde_json::to_value(Resource::from(built.clone())).unwrap();
+    let response = &json["entry"][3]["resource"];
+    assert_eq!(response["questionnaire"], urn(0).as_str());
+    assert_eq!(response["subject"]["reference"], urn(2).as_str());
+    assert_eq!(response["extension"][0]["valueUri"], urn(2).as_str());
+    assert_eq!(response["extension"][1]["valueUri"], "Patient/other");
+    assert_eq!(response["extension"][2]["valueString"], "Patient/p");
+    let document = &json["entry"][4]["resource"];
+    assert_eq!(document["content"][0]["attachment"]["url"], urn(1).as_str());
+    assert!(urn(0).starts_with("urn:uuid:"));
+}

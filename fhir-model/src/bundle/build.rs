@@ -14,7 +14,7 @@ use crate::resources::Composition;
 #[cfg(feature = "message_header")]
 use crate::resources::MessageHeader;
 use crate::resources::{Bundle, BundleEntry, BundleEntryRequest, BundleEntrySearch};
-use crate::visit::for_each_reference_mut;
+use crate::visit::{for_each_reference_mut, rewrite_uris};
 use crate::{Primitive, Resource};
 use std::collections::HashMap;
 use std::fmt;
@@ -329,7 +329,9 @@ fn request(method: HttpVerb, url: &str) -> BundleEntryRequest {
     }
 }
 
-/// `Type/id` references to an entry that has a `urn:uuid:` fullUrl become that URN.
+/// `Type/id` references to an entry that has a `urn:uuid:` fullUrl become that URN, and so do
+/// `uri`, `url` and `canonical` elements whose value is that `Type/id`: a server replaces a
+/// created entry's URL wherever it appears (http.html#trules), not only in References.
 fn rewrite_to_urns(bundle: &mut Bundle) {
     let mut urns: HashMap<(&'static str, String), String> = HashMap::new();
     for entry in &bundle.entry {
@@ -362,6 +364,11 @@ fn rewrite_to_urns(bundle: &mut Bundle) {
             if let Some(rewritten) = urn.and_then(|u| Reference::to_literal(u).ok()) {
                 reference.reference = rewritten.reference;
             }
+        });
+        rewrite_uris(resource, |text| {
+            let (ty, id) = text.split_once('/')?;
+            let ty = Resource::type_name(ty)?;
+            urns.get(&(ty, id.to_owned())).cloned()
         });
     }
 }

@@ -44,6 +44,10 @@ pub trait PrimitiveValue: Sized {
     }
     /// Writes the value as its JSON type.
     fn encode<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error>;
+    /// For `uri`, `url` and `canonical`: offers the text to `rewrite` and takes what it
+    /// returns if that is valid for the type (see [`crate::visit::rewrite_uris`]).
+    #[doc(hidden)]
+    fn rewrite_uri(&mut self, _rewrite: &mut dyn FnMut(&str) -> Option<String>) {}
 }
 
 /// The JSON type a primitive is written as.
@@ -198,6 +202,14 @@ macro_rules! text_value {
             }
             fn encode<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
                 serializer.serialize_str(self.as_str())
+            }
+            fn rewrite_uri(&mut self, rewrite: &mut dyn FnMut(&str) -> Option<String>) {
+                if !matches!(<Self as PrimitiveValue>::FHIR_TYPE, "uri" | "url" | "canonical") {
+                    return;
+                }
+                if let Some(new) = rewrite(self.as_str()).and_then(|t| $ty::try_from(t).ok()) {
+                    *self = new;
+                }
             }
         }
     )*};
