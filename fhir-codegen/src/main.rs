@@ -108,6 +108,7 @@ fn run(options: &Options) -> Result<usize> {
         }
         space.profiles.push(built);
     }
+    eprintln!("fhir-codegen: {}", ir::invariants::summary(&space));
     let files = emit::emit(&space)?;
     let macro_files = emit::macro_files(&space)?;
     let manifest =

@@ -158,3 +158,40 @@ fn missing_narrative_is_a_dom_6_warning() {
     };
     assert!(validate_resource(&Resource::from(bundle)).is_empty());
 }
+
+/// fhir-codegen carries every FHIRPath constraint of the definitions onto the struct (or the
+/// field) it sits on, as written; ele-1 and ext-1 stay native checks.
+#[test]
+fn constraints_of_the_definitions_are_generated_where_they_sit() {
+    use fhir_model::datatypes::{Narrative, Period};
+    use fhir_model::resources::{Patient, PatientContact};
+    use fhir_model::validate::{Severity, Validate};
+    let keys = |table: &[fhir_model::validate::Invariant]| {
+        table.iter().map(|i| (i.key, i.element)).collect::<Vec<_>>()
+    };
+    let per_1 = <Period as Validate>::INVARIANTS[0];
+    assert_eq!(per_1.key, "per-1");
+    assert_eq!(per_1.severity, Severity::Error);
+    assert_eq!(
+        per_1.expression,
+        "start.hasValue().not() or end.hasValue().not() or (start <= end)"
+    );
+    assert_eq!(
+        keys(<PatientContact as Validate>::INVARIANTS),
+        [("pat-1", None)]
+    );
+    assert_eq!(
+        keys(<Narrative as Validate>::INVARIANTS),
+        [("txt-1", Some("div")), ("txt-2", Some("div"))]
+    );
+    let patient = keys(<Patient as Validate>::INVARIANTS);
+    for key in ["dom-2", "dom-3", "dom-4", "dom-5", "dom-6"] {
+        assert!(patient.contains(&(key, None)), "{key} in {patient:?}");
+    }
+    let dom_6 = <Patient as Validate>::INVARIANTS
+        .iter()
+        .find(|i| i.key == "dom-6")
+        .unwrap();
+    assert_eq!(dom_6.severity, Severity::Warning);
+    assert!(!patient.iter().any(|(k, _)| *k == "ele-1" || *k == "ext-1"));
+}

@@ -3,7 +3,7 @@
 
 use super::builders::reference_targets;
 use super::types::ident;
-use crate::ir::{Choice, DefKind, FieldKind, Struct, TypeDef, ValueType};
+use crate::ir::{Choice, DefKind, FieldKind, Invariant, Severity, Struct, TypeDef, ValueType};
 use proc_macro2::{Literal, TokenStream};
 use quote::quote;
 
@@ -36,9 +36,11 @@ pub fn validate_impl(def: &TypeDef, s: &Struct, is_root: bool) -> TokenStream {
             const IS_RESOURCE: bool = true;
         )
     });
+    let invariants = invariants_const(s);
     quote! {
         impl crate::validate::Validate for #name {
             #resource
+            #invariants
             fn validate(&self, v: &mut crate::validate::Validator) {
                 #(#steps)*
                 #rules
@@ -64,6 +66,52 @@ pub fn choice_validate_impl(choice: &Choice, json_base: &str) -> TokenStream {
             fn validate(&self, v: &mut crate::validate::Validator) {
                 match self { #(#arms)* }
             }
+        }
+    }
+}
+
+/// The struct's FHIRPath constraints and those of its fields, as the definitions write them.
+fn invariants_const(s: &Struct) -> Option<TokenStream> {
+    let own = s.invariants.iter().map(|i| (None, i));
+    let on_fields = s.fields.iter().flat_map(|f| {
+        f.invariants
+            .iter()
+            .map(move |i| (Some(f.json_name.as_str()), i))
+    });
+    let entries: Vec<TokenStream> = own
+        .chain(on_fields)
+        .map(|(element, i)| invariant(element, i))
+        .collect();
+    if entries.is_empty() {
+        return None;
+    }
+    Some(quote! {
+        const INVARIANTS: &'static [crate::validate::Invariant] = &[#(#entries),*];
+    })
+}
+
+fn invariant(element: Option<&str>, i: &Invariant) -> TokenStream {
+    let Invariant {
+        key,
+        human,
+        expression,
+        ..
+    } = i;
+    let severity = match i.severity {
+        Severity::Error => quote!(crate::validate::Severity::Error),
+        Severity::Warning => quote!(crate::validate::Severity::Warning),
+    };
+    let element = match element {
+        Some(name) => quote!(Some(#name)),
+        None => quote!(None),
+    };
+    quote! {
+        crate::validate::Invariant {
+            key: #key,
+            severity: #severity,
+            human: #human,
+            expression: #expression,
+            element: #element,
         }
     }
 }

@@ -115,6 +115,7 @@ impl DefBuilder<'_> {
             path: root.path.clone(),
             doc: doc(root),
             fields: Vec::new(),
+            invariants: self.invariants(root)?,
         }];
         let mut choices = Vec::new();
         for element in &elements[1..] {
@@ -134,15 +135,19 @@ impl DefBuilder<'_> {
                         format!("parent {parent} is not a nested element"),
                     )
                 })?;
+            let invariants = self.invariants(element)?;
+            let mut field = self.field(element, json_name, &structs[owner].name, &mut choices)?;
             if self.is_nested_struct(element) {
                 structs.push(Struct {
                     name: names::struct_name(&element.path),
                     path: element.path.clone(),
                     doc: doc(element),
                     fields: Vec::new(),
+                    invariants,
                 });
+            } else {
+                field.invariants = invariants;
             }
-            let field = self.field(element, json_name, &structs[owner].name, &mut choices)?;
             structs[owner].fields.push(field);
         }
         Ok(TypeDef {
@@ -155,6 +160,39 @@ impl DefBuilder<'_> {
             structs,
             choices,
         })
+    }
+
+    /// The element's FHIRPath constraints, except those the runtime checks natively: ele-1
+    /// (every element has a value or children) and ext-1 (an extension has a value or
+    /// sub-extensions, not both), which the decoder and validator enforce with the same keys.
+    fn invariants(&self, element: &ElementDefinition) -> Result<Vec<Invariant>> {
+        const NATIVE: [&str; 2] = ["ele-1", "ext-1"];
+        let mut out = Vec::new();
+        for c in &element.constraint {
+            if NATIVE.contains(&c.key.as_str()) {
+                continue;
+            }
+            let severity = match c.severity.as_str() {
+                "error" => Severity::Error,
+                "warning" => Severity::Warning,
+                other => {
+                    return Err(self.error(
+                        &element.path,
+                        format!("constraint {}: unknown severity {other:?}", c.key),
+                    ))
+                }
+            };
+            let Some(expression) = &c.expression else {
+                continue;
+            };
+            out.push(Invariant {
+                key: c.key.clone(),
+                severity,
+                human: c.human.clone(),
+                expression: expression.clone(),
+            });
+        }
+        Ok(out)
     }
 
     fn is_nested_struct(&self, element: &ElementDefinition) -> bool {
@@ -206,6 +244,7 @@ impl DefBuilder<'_> {
             binding,
             is_modifier: element.is_modifier,
             is_summary: element.is_summary,
+            invariants: Vec::new(),
         })
     }
 

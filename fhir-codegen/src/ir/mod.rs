@@ -4,6 +4,7 @@
 
 mod bindings;
 mod build;
+pub mod invariants;
 pub mod names;
 pub mod profile;
 
@@ -54,6 +55,24 @@ pub struct Struct {
     pub path: String,
     pub doc: Doc,
     pub fields: Vec<Field>,
+    /// Constraints on the struct's own element (`per-1` on `Period`, `pat-1` on
+    /// `Patient.contact`), evaluated with each instance as the context.
+    pub invariants: Vec<Invariant>,
+}
+
+/// One FHIRPath constraint of an element (`ElementDefinition.constraint`), as written.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Invariant {
+    pub key: String,
+    pub severity: Severity,
+    pub human: String,
+    pub expression: String,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Severity {
+    Error,
+    Warning,
 }
 
 #[derive(Debug)]
@@ -68,6 +87,9 @@ pub struct Field {
     pub binding: Option<BindingInfo>,
     pub is_modifier: bool,
     pub is_summary: bool,
+    /// Constraints on the field's element that is not a struct of its own (`txt-1` on
+    /// `Narrative.div`), evaluated with each item as the context.
+    pub invariants: Vec<Invariant>,
 }
 
 #[derive(Debug)]

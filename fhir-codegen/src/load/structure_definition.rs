@@ -71,6 +71,22 @@ pub struct ElementDefinition {
     /// `xmlAttr` marks elements serialised without the primitive `_name` twin.
     #[serde(default)]
     pub representation: Vec<String>,
+    /// Invariants, written in FHIRPath, that every instance of the element must meet.
+    #[serde(default)]
+    pub constraint: Vec<Constraint>,
+}
+
+/// `ElementDefinition.constraint`.
+#[derive(Debug, Deserialize)]
+pub struct Constraint {
+    /// `per-1`
+    pub key: String,
+    /// `error` or `warning`.
+    pub severity: String,
+    /// The rule in words, for messages.
+    pub human: String,
+    /// FHIRPath; absent on a few constraints that only have XPath.
+    pub expression: Option<String>,
 }
 
 #[derive(Debug, Deserialize)]

@@ -4,10 +4,12 @@
 //! bindings are guaranteed by the types (`Date`, code enums), except where lenient reading kept
 //! an invalid value as text, which is reported here too.
 
+mod invariant;
 mod issue;
 #[cfg(feature = "operation_outcome")]
 mod outcome;
 
+pub use invariant::Invariant;
 pub use issue::{Issue, IssueCode, Severity};
 #[cfg(feature = "operation_outcome")]
 pub use outcome::to_operation_outcome;
@@ -20,6 +22,10 @@ use std::fmt::Write as _;
 pub trait Validate {
     /// Resources are not elements: ele-1 does not apply to them.
     const IS_RESOURCE: bool = false;
+    /// The FHIRPath constraints of the definitions on this struct and its fields (per-1 on
+    /// `Period`, pat-1 on `Patient.contact`), except ele-1 and ext-1, which are checked
+    /// natively.
+    const INVARIANTS: &'static [Invariant] = &[];
     /// Reports what is wrong inside `self` to the validator.
     fn validate(&self, v: &mut Validator);
 }

@@ -127,6 +127,22 @@ impl crate::visit::Walk for Age {
 }
 
 impl crate::validate::Validate for Age {
+    const INVARIANTS: &'static [crate::validate::Invariant] = &[
+        crate::validate::Invariant {
+            key: "age-1",
+            severity: crate::validate::Severity::Error,
+            human: "There SHALL be a code if there is a value and it SHALL be an expression of time.  If system is present, it SHALL be UCUM.  If value is present, it SHALL be positive.",
+            expression: "(code.exists() or value.empty()) and (system.empty() or system = %ucum) and (value.empty() or value.hasValue().not() or value > 0)",
+            element: None,
+        },
+        crate::validate::Invariant {
+            key: "qty-3",
+            severity: crate::validate::Severity::Error,
+            human: "If a code for the unit is present, the system SHALL also be present",
+            expression: "code.empty() or system.exists()",
+            element: None,
+        },
+    ];
     fn validate(&self, v: &mut crate::validate::Validator) {
         v.attr("id", &self.id, 0);
         v.field("extension", &self.extension, 0);

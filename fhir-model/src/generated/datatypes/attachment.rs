@@ -160,6 +160,15 @@ impl crate::visit::Walk for Attachment {
 }
 
 impl crate::validate::Validate for Attachment {
+    const INVARIANTS: &'static [crate::validate::Invariant] = &[
+        crate::validate::Invariant {
+            key: "att-1",
+            severity: crate::validate::Severity::Error,
+            human: "If the Attachment has data, it SHALL have a contentType",
+            expression: "data.empty() or contentType.exists()",
+            element: None,
+        },
+    ];
     fn validate(&self, v: &mut crate::validate::Validator) {
         v.attr("id", &self.id, 0);
         v.field("extension", &self.extension, 0);

@@ -125,6 +125,15 @@ impl crate::visit::Walk for ContactPoint {
 }
 
 impl crate::validate::Validate for ContactPoint {
+    const INVARIANTS: &'static [crate::validate::Invariant] = &[
+        crate::validate::Invariant {
+            key: "cpt-2",
+            severity: crate::validate::Severity::Error,
+            human: "A system is required if a value is provided.",
+            expression: "value.empty() or system.exists()",
+            element: None,
+        },
+    ];
     fn validate(&self, v: &mut crate::validate::Validator) {
         v.attr("id", &self.id, 0);
         v.field("extension", &self.extension, 0);

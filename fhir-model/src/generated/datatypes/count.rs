@@ -127,6 +127,22 @@ impl crate::visit::Walk for Count {
 }
 
 impl crate::validate::Validate for Count {
+    const INVARIANTS: &'static [crate::validate::Invariant] = &[
+        crate::validate::Invariant {
+            key: "cnt-3",
+            severity: crate::validate::Severity::Error,
+            human: "There SHALL be a code with a value of \"1\" if there is a value. If system is present, it SHALL be UCUM.  If present, the value SHALL be a whole number.",
+            expression: "(code.exists() or value.empty()) and (system.empty() or system = %ucum) and (code.empty() or code = '1') and (value.empty() or value.hasValue().not() or value.toString().contains('.').not())",
+            element: None,
+        },
+        crate::validate::Invariant {
+            key: "qty-3",
+            severity: crate::validate::Severity::Error,
+            human: "If a code for the unit is present, the system SHALL also be present",
+            expression: "code.empty() or system.exists()",
+            element: None,
+        },
+    ];
     fn validate(&self, v: &mut crate::validate::Validator) {
         v.attr("id", &self.id, 0);
         v.field("extension", &self.extension, 0);

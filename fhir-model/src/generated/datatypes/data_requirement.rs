@@ -364,6 +364,15 @@ impl crate::visit::Walk for DataRequirementCodeFilter {
 }
 
 impl crate::validate::Validate for DataRequirementCodeFilter {
+    const INVARIANTS: &'static [crate::validate::Invariant] = &[
+        crate::validate::Invariant {
+            key: "drq-1",
+            severity: crate::validate::Severity::Error,
+            human: "Either a path or a searchParam must be provided, but not both",
+            expression: "path.exists() xor searchParam.exists()",
+            element: None,
+        },
+    ];
     fn validate(&self, v: &mut crate::validate::Validator) {
         v.attr("id", &self.id, 0);
         v.field("extension", &self.extension, 0);
@@ -506,6 +515,15 @@ impl crate::visit::Walk for DataRequirementDateFilter {
 }
 
 impl crate::validate::Validate for DataRequirementDateFilter {
+    const INVARIANTS: &'static [crate::validate::Invariant] = &[
+        crate::validate::Invariant {
+            key: "drq-2",
+            severity: crate::validate::Severity::Error,
+            human: "Either a path or a searchParam must be provided, but not both",
+            expression: "path.exists() xor searchParam.exists()",
+            element: None,
+        },
+    ];
     fn validate(&self, v: &mut crate::validate::Validator) {
         v.attr("id", &self.id, 0);
         v.field("extension", &self.extension, 0);

@@ -127,6 +127,22 @@ impl crate::visit::Walk for Duration {
 }
 
 impl crate::validate::Validate for Duration {
+    const INVARIANTS: &'static [crate::validate::Invariant] = &[
+        crate::validate::Invariant {
+            key: "drt-1",
+            severity: crate::validate::Severity::Error,
+            human: "There SHALL be a code if there is a value and it SHALL be an expression of time.  If system is present, it SHALL be UCUM.",
+            expression: "code.exists() implies ((system = %ucum) and value.exists())",
+            element: None,
+        },
+        crate::validate::Invariant {
+            key: "qty-3",
+            severity: crate::validate::Severity::Error,
+            human: "If a code for the unit is present, the system SHALL also be present",
+            expression: "code.empty() or system.exists()",
+            element: None,
+        },
+    ];
     fn validate(&self, v: &mut crate::validate::Validator) {
         v.attr("id", &self.id, 0);
         v.field("extension", &self.extension, 0);

@@ -2684,6 +2684,113 @@ impl crate::visit::Walk for ElementDefinition {
 }
 
 impl crate::validate::Validate for ElementDefinition {
+    const INVARIANTS: &'static [crate::validate::Invariant] = &[
+        crate::validate::Invariant {
+            key: "eld-2",
+            severity: crate::validate::Severity::Error,
+            human: "Min <= Max",
+            expression: "min.empty() or max.empty() or (max = '*') or iif(max != '*', min <= max.toInteger())",
+            element: None,
+        },
+        crate::validate::Invariant {
+            key: "eld-5",
+            severity: crate::validate::Severity::Error,
+            human: "if the element definition has a contentReference, it cannot have type, defaultValue, fixed, pattern, example, minValue, maxValue, maxLength, or binding",
+            expression: "contentReference.empty() or (type.empty() and defaultValue.empty() and fixed.empty() and pattern.empty() and example.empty() and minValue.empty() and maxValue.empty() and maxLength.empty() and binding.empty())",
+            element: None,
+        },
+        crate::validate::Invariant {
+            key: "eld-6",
+            severity: crate::validate::Severity::Error,
+            human: "Fixed value may only be specified if there is one type",
+            expression: "fixed.empty() or (type.count()  <= 1)",
+            element: None,
+        },
+        crate::validate::Invariant {
+            key: "eld-7",
+            severity: crate::validate::Severity::Error,
+            human: "Pattern may only be specified if there is one type",
+            expression: "pattern.empty() or (type.count() <= 1)",
+            element: None,
+        },
+        crate::validate::Invariant {
+            key: "eld-8",
+            severity: crate::validate::Severity::Error,
+            human: "Pattern and fixed are mutually exclusive",
+            expression: "pattern.empty() or fixed.empty()",
+            element: None,
+        },
+        crate::validate::Invariant {
+            key: "eld-11",
+            severity: crate::validate::Severity::Error,
+            human: "Binding can only be present for coded elements, string, and uri",
+            expression: "binding.empty() or type.code.empty() or type.select((code = 'code') or (code = 'Coding') or (code='CodeableConcept') or (code = 'Quantity') or (code = 'string') or (code = 'uri')).exists()",
+            element: None,
+        },
+        crate::validate::Invariant {
+            key: "eld-13",
+            severity: crate::validate::Severity::Error,
+            human: "Types must be unique by code",
+            expression: "type.select(code).isDistinct()",
+            element: None,
+        },
+        crate::validate::Invariant {
+            key: "eld-14",
+            severity: crate::validate::Severity::Error,
+            human: "Constraints must be unique by key",
+            expression: "constraint.select(key).isDistinct()",
+            element: None,
+        },
+        crate::validate::Invariant {
+            key: "eld-15",
+            severity: crate::validate::Severity::Error,
+            human: "default value and meaningWhenMissing are mutually exclusive",
+            expression: "defaultValue.empty() or meaningWhenMissing.empty()",
+            element: None,
+        },
+        crate::validate::Invariant {
+            key: "eld-16",
+            severity: crate::validate::Severity::Error,
+            human: "sliceName must be composed of proper tokens separated by \"/\"",
+            expression: "sliceName.empty() or sliceName.matches('^[a-zA-Z0-9\\\\/\\\\-_\\\\[\\\\]\\\\@]+$')",
+            element: None,
+        },
+        crate::validate::Invariant {
+            key: "eld-18",
+            severity: crate::validate::Severity::Error,
+            human: "Must have a modifier reason if isModifier = true",
+            expression: "(isModifier.exists() and isModifier) implies isModifierReason.exists()",
+            element: None,
+        },
+        crate::validate::Invariant {
+            key: "eld-19",
+            severity: crate::validate::Severity::Error,
+            human: "Element names cannot include some special characters",
+            expression: "path.matches('[^\\\\s\\\\.,:;\\\\\\'\"\\\\/|?!@#$%&*()\\\\[\\\\]{}]{1,64}(\\\\.[^\\\\s\\\\.,:;\\\\\\'\"\\\\/|?!@#$%&*()\\\\[\\\\]{}]{1,64}(\\\\[x\\\\])?(\\\\:[^\\\\s\\\\.]+)?)*')",
+            element: None,
+        },
+        crate::validate::Invariant {
+            key: "eld-20",
+            severity: crate::validate::Severity::Warning,
+            human: "Element names should be simple alphanumerics with a max of 64 characters, or code generation tools may be broken",
+            expression: "path.matches('[A-Za-z][A-Za-z0-9]*(\\\\.[a-z][A-Za-z0-9]*(\\\\[x])?)*')",
+            element: None,
+        },
+        crate::validate::Invariant {
+            key: "eld-22",
+            severity: crate::validate::Severity::Error,
+            human: "sliceIsConstraining can only appear if slicename is present",
+            expression: "sliceIsConstraining.exists() implies sliceName.exists()",
+            element: None,
+        },
+        crate::validate::Invariant {
+            key: "eld-3",
+            severity: crate::validate::Severity::Error,
+            human: "Max SHALL be a number or \"*\"",
+            expression: "empty() or ($this = '*') or (toInteger() >= 0)",
+            element: Some("max"),
+        },
+    ];
     fn validate(&self, v: &mut crate::validate::Validator) {
         v.attr("id", &self.id, 0);
         v.field("extension", &self.extension, 0);
@@ -4807,6 +4914,15 @@ impl crate::visit::Walk for ElementDefinitionSlicing {
 }
 
 impl crate::validate::Validate for ElementDefinitionSlicing {
+    const INVARIANTS: &'static [crate::validate::Invariant] = &[
+        crate::validate::Invariant {
+            key: "eld-1",
+            severity: crate::validate::Severity::Error,
+            human: "If there are no discriminators, there must be a definition",
+            expression: "discriminator.exists() or description.exists()",
+            element: None,
+        },
+    ];
     fn validate(&self, v: &mut crate::validate::Validator) {
         v.attr("id", &self.id, 0);
         v.field("extension", &self.extension, 0);
@@ -5226,6 +5342,22 @@ impl crate::visit::Walk for ElementDefinitionType {
 }
 
 impl crate::validate::Validate for ElementDefinitionType {
+    const INVARIANTS: &'static [crate::validate::Invariant] = &[
+        crate::validate::Invariant {
+            key: "eld-4",
+            severity: crate::validate::Severity::Error,
+            human: "Aggregation may only be specified if one of the allowed types for the element is a reference",
+            expression: "aggregation.empty() or (code = 'Reference') or (code = 'canonical')",
+            element: None,
+        },
+        crate::validate::Invariant {
+            key: "eld-17",
+            severity: crate::validate::Severity::Error,
+            human: "targetProfile is only allowed if the type is Reference or canonical",
+            expression: "(code='Reference' or code = 'canonical') or targetProfile.empty()",
+            element: None,
+        },
+    ];
     fn validate(&self, v: &mut crate::validate::Validator) {
         v.attr("id", &self.id, 0);
         v.field("extension", &self.extension, 0);
@@ -6753,6 +6885,15 @@ impl crate::visit::Walk for ElementDefinitionConstraint {
 }
 
 impl crate::validate::Validate for ElementDefinitionConstraint {
+    const INVARIANTS: &'static [crate::validate::Invariant] = &[
+        crate::validate::Invariant {
+            key: "eld-21",
+            severity: crate::validate::Severity::Warning,
+            human: "Constraints should have an expression or else validators will not be able to enforce them",
+            expression: "expression.exists()",
+            element: None,
+        },
+    ];
     fn validate(&self, v: &mut crate::validate::Validator) {
         v.attr("id", &self.id, 0);
         v.field("extension", &self.extension, 0);
@@ -6884,6 +7025,15 @@ impl crate::visit::Walk for ElementDefinitionBinding {
 }
 
 impl crate::validate::Validate for ElementDefinitionBinding {
+    const INVARIANTS: &'static [crate::validate::Invariant] = &[
+        crate::validate::Invariant {
+            key: "eld-12",
+            severity: crate::validate::Severity::Error,
+            human: "ValueSet SHALL start with http:// or https:// or urn:",
+            expression: "valueSet.exists() implies (valueSet.startsWith('http:') or valueSet.startsWith('https') or valueSet.startsWith('urn:'))",
+            element: None,
+        },
+    ];
     fn validate(&self, v: &mut crate::validate::Validator) {
         v.attr("id", &self.id, 0);
         v.field("extension", &self.extension, 0);

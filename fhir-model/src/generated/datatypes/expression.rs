@@ -133,6 +133,15 @@ impl crate::visit::Walk for Expression {
 }
 
 impl crate::validate::Validate for Expression {
+    const INVARIANTS: &'static [crate::validate::Invariant] = &[
+        crate::validate::Invariant {
+            key: "exp-1",
+            severity: crate::validate::Severity::Error,
+            human: "An expression or a reference must be provided",
+            expression: "expression.exists() or reference.exists()",
+            element: None,
+        },
+    ];
     fn validate(&self, v: &mut crate::validate::Validator) {
         v.attr("id", &self.id, 0);
         v.field("extension", &self.extension, 0);

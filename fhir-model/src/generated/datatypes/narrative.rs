@@ -99,6 +99,22 @@ impl crate::visit::Walk for Narrative {
 }
 
 impl crate::validate::Validate for Narrative {
+    const INVARIANTS: &'static [crate::validate::Invariant] = &[
+        crate::validate::Invariant {
+            key: "txt-1",
+            severity: crate::validate::Severity::Error,
+            human: "The narrative SHALL contain only the basic html formatting elements and attributes described in chapters 7-11 (except section 4 of chapter 9) and 15 of the HTML 4.0 standard, <a> elements (either name or href), images and internally contained style attributes",
+            expression: "htmlChecks()",
+            element: Some("div"),
+        },
+        crate::validate::Invariant {
+            key: "txt-2",
+            severity: crate::validate::Severity::Error,
+            human: "The narrative SHALL have some non-whitespace content",
+            expression: "htmlChecks()",
+            element: Some("div"),
+        },
+    ];
     fn validate(&self, v: &mut crate::validate::Validator) {
         v.attr("id", &self.id, 0);
         v.field("extension", &self.extension, 0);

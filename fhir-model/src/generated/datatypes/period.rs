@@ -94,6 +94,15 @@ impl crate::visit::Walk for Period {
 }
 
 impl crate::validate::Validate for Period {
+    const INVARIANTS: &'static [crate::validate::Invariant] = &[
+        crate::validate::Invariant {
+            key: "per-1",
+            severity: crate::validate::Severity::Error,
+            human: "If present, start SHALL have a lower value than end",
+            expression: "start.hasValue().not() or end.hasValue().not() or (start <= end)",
+            element: None,
+        },
+    ];
     fn validate(&self, v: &mut crate::validate::Validator) {
         v.attr("id", &self.id, 0);
         v.field("extension", &self.extension, 0);

@@ -127,6 +127,15 @@ impl crate::visit::Walk for Quantity {
 }
 
 impl crate::validate::Validate for Quantity {
+    const INVARIANTS: &'static [crate::validate::Invariant] = &[
+        crate::validate::Invariant {
+            key: "qty-3",
+            severity: crate::validate::Severity::Error,
+            human: "If a code for the unit is present, the system SHALL also be present",
+            expression: "code.empty() or system.exists()",
+            element: None,
+        },
+    ];
     fn validate(&self, v: &mut crate::validate::Validator) {
         v.attr("id", &self.id, 0);
         v.field("extension", &self.extension, 0);

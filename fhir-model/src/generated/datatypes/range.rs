@@ -89,6 +89,15 @@ impl crate::visit::Walk for Range {
 }
 
 impl crate::validate::Validate for Range {
+    const INVARIANTS: &'static [crate::validate::Invariant] = &[
+        crate::validate::Invariant {
+            key: "rng-2",
+            severity: crate::validate::Severity::Error,
+            human: "If present, low SHALL have a lower value than high",
+            expression: "low.empty() or high.empty() or (low <= high)",
+            element: None,
+        },
+    ];
     fn validate(&self, v: &mut crate::validate::Validator) {
         v.attr("id", &self.id, 0);
         v.field("extension", &self.extension, 0);

@@ -89,6 +89,15 @@ impl crate::visit::Walk for Ratio {
 }
 
 impl crate::validate::Validate for Ratio {
+    const INVARIANTS: &'static [crate::validate::Invariant] = &[
+        crate::validate::Invariant {
+            key: "rat-1",
+            severity: crate::validate::Severity::Error,
+            human: "Numerator and denominator SHALL both be present, or both are absent. If both are absent, there SHALL be some extension present",
+            expression: "(numerator.empty() xor denominator.exists()) and (numerator.exists() or extension.exists())",
+            element: None,
+        },
+    ];
     fn validate(&self, v: &mut crate::validate::Validator) {
         v.attr("id", &self.id, 0);
         v.field("extension", &self.extension, 0);

@@ -116,6 +116,15 @@ impl crate::visit::Walk for Reference {
 }
 
 impl crate::validate::Validate for Reference {
+    const INVARIANTS: &'static [crate::validate::Invariant] = &[
+        crate::validate::Invariant {
+            key: "ref-1",
+            severity: crate::validate::Severity::Error,
+            human: "SHALL have a contained resource if a local reference is provided",
+            expression: "reference.startsWith('#').not() or (reference.substring(1).trace('url') in %rootResource.contained.id.trace('ids'))",
+            element: None,
+        },
+    ];
     fn validate(&self, v: &mut crate::validate::Validator) {
         v.attr("id", &self.id, 0);
         v.field("extension", &self.extension, 0);

@@ -391,6 +391,71 @@ impl crate::visit::Walk for TimingRepeat {
 }
 
 impl crate::validate::Validate for TimingRepeat {
+    const INVARIANTS: &'static [crate::validate::Invariant] = &[
+        crate::validate::Invariant {
+            key: "tim-1",
+            severity: crate::validate::Severity::Error,
+            human: "if there's a duration, there needs to be duration units",
+            expression: "duration.empty() or durationUnit.exists()",
+            element: None,
+        },
+        crate::validate::Invariant {
+            key: "tim-2",
+            severity: crate::validate::Severity::Error,
+            human: "if there's a period, there needs to be period units",
+            expression: "period.empty() or periodUnit.exists()",
+            element: None,
+        },
+        crate::validate::Invariant {
+            key: "tim-4",
+            severity: crate::validate::Severity::Error,
+            human: "duration SHALL be a non-negative value",
+            expression: "duration.exists() implies duration >= 0",
+            element: None,
+        },
+        crate::validate::Invariant {
+            key: "tim-5",
+            severity: crate::validate::Severity::Error,
+            human: "period SHALL be a non-negative value",
+            expression: "period.exists() implies period >= 0",
+            element: None,
+        },
+        crate::validate::Invariant {
+            key: "tim-6",
+            severity: crate::validate::Severity::Error,
+            human: "If there's a periodMax, there must be a period",
+            expression: "periodMax.empty() or period.exists()",
+            element: None,
+        },
+        crate::validate::Invariant {
+            key: "tim-7",
+            severity: crate::validate::Severity::Error,
+            human: "If there's a durationMax, there must be a duration",
+            expression: "durationMax.empty() or duration.exists()",
+            element: None,
+        },
+        crate::validate::Invariant {
+            key: "tim-8",
+            severity: crate::validate::Severity::Error,
+            human: "If there's a countMax, there must be a count",
+            expression: "countMax.empty() or count.exists()",
+            element: None,
+        },
+        crate::validate::Invariant {
+            key: "tim-9",
+            severity: crate::validate::Severity::Error,
+            human: "If there's an offset, there must be a when (and not C, CM, CD, CV)",
+            expression: "offset.empty() or (when.exists() and ((when in ('C' | 'CM' | 'CD' | 'CV')).not()))",
+            element: None,
+        },
+        crate::validate::Invariant {
+            key: "tim-10",
+            severity: crate::validate::Severity::Error,
+            human: "If there's a timeOfDay, there cannot be a when, or vice versa",
+            expression: "timeOfDay.empty() or when.empty()",
+            element: None,
+        },
+    ];
     fn validate(&self, v: &mut crate::validate::Validator) {
         v.attr("id", &self.id, 0);
         v.field("extension", &self.extension, 0);

@@ -179,6 +179,29 @@ impl crate::visit::Walk for TriggerDefinition {
 }
 
 impl crate::validate::Validate for TriggerDefinition {
+    const INVARIANTS: &'static [crate::validate::Invariant] = &[
+        crate::validate::Invariant {
+            key: "trd-1",
+            severity: crate::validate::Severity::Error,
+            human: "Either timing, or a data requirement, but not both",
+            expression: "data.empty() or timing.empty()",
+            element: None,
+        },
+        crate::validate::Invariant {
+            key: "trd-2",
+            severity: crate::validate::Severity::Error,
+            human: "A condition only if there is a data requirement",
+            expression: "condition.exists() implies data.exists()",
+            element: None,
+        },
+        crate::validate::Invariant {
+            key: "trd-3",
+            severity: crate::validate::Severity::Error,
+            human: "A named event requires a name, a periodic event requires timing, and a data event requires data",
+            expression: "(type = 'named-event' implies name.exists()) and (type = 'periodic' implies timing.exists()) and (type.startsWith('data-') implies data.exists())",
+            element: None,
+        },
+    ];
     fn validate(&self, v: &mut crate::validate::Validator) {
         v.attr("id", &self.id, 0);
         v.field("extension", &self.extension, 0);

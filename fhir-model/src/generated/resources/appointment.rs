@@ -425,6 +425,64 @@ impl crate::visit::Walk for Appointment {
 
 impl crate::validate::Validate for Appointment {
     const IS_RESOURCE: bool = true;
+    const INVARIANTS: &'static [crate::validate::Invariant] = &[
+        crate::validate::Invariant {
+            key: "app-2",
+            severity: crate::validate::Severity::Error,
+            human: "Either start and end are specified, or neither",
+            expression: "start.exists() = end.exists()",
+            element: None,
+        },
+        crate::validate::Invariant {
+            key: "app-3",
+            severity: crate::validate::Severity::Error,
+            human: "Only proposed or cancelled appointments can be missing start/end dates",
+            expression: "(start.exists() and end.exists()) or (status in ('proposed' | 'cancelled' | 'waitlist'))",
+            element: None,
+        },
+        crate::validate::Invariant {
+            key: "app-4",
+            severity: crate::validate::Severity::Error,
+            human: "Cancelation reason is only used for appointments that have been cancelled, or no-show",
+            expression: "Appointment.cancelationReason.exists() implies (Appointment.status='no-show' or Appointment.status='cancelled')",
+            element: None,
+        },
+        crate::validate::Invariant {
+            key: "dom-2",
+            severity: crate::validate::Severity::Error,
+            human: "If the resource is contained in another resource, it SHALL NOT contain nested Resources",
+            expression: "contained.contained.empty()",
+            element: None,
+        },
+        crate::validate::Invariant {
+            key: "dom-3",
+            severity: crate::validate::Severity::Error,
+            human: "If the resource is contained in another resource, it SHALL be referred to from elsewhere in the resource or SHALL refer to the containing resource",
+            expression: "contained.where((('#'+id in (%resource.descendants().reference | %resource.descendants().as(canonical) | %resource.descendants().as(uri) | %resource.descendants().as(url))) or descendants().where(reference = '#').exists() or descendants().where(as(canonical) = '#').exists() or descendants().where(as(canonical) = '#').exists()).not()).trace('unmatched', id).empty()",
+            element: None,
+        },
+        crate::validate::Invariant {
+            key: "dom-4",
+            severity: crate::validate::Severity::Error,
+            human: "If a resource is contained in another resource, it SHALL NOT have a meta.versionId or a meta.lastUpdated",
+            expression: "contained.meta.versionId.empty() and contained.meta.lastUpdated.empty()",
+            element: None,
+        },
+        crate::validate::Invariant {
+            key: "dom-5",
+            severity: crate::validate::Severity::Error,
+            human: "If a resource is contained in another resource, it SHALL NOT have a security label",
+            expression: "contained.meta.security.empty()",
+            element: None,
+        },
+        crate::validate::Invariant {
+            key: "dom-6",
+            severity: crate::validate::Severity::Warning,
+            human: "A resource should have narrative for robust management",
+            expression: "text.`div`.exists()",
+            element: None,
+        },
+    ];
     fn validate(&self, v: &mut crate::validate::Validator) {
         v.field("id", &self.id, 0);
         v.field("meta", &self.meta, 0);
@@ -690,6 +748,15 @@ impl crate::visit::Walk for AppointmentParticipant {
 }
 
 impl crate::validate::Validate for AppointmentParticipant {
+    const INVARIANTS: &'static [crate::validate::Invariant] = &[
+        crate::validate::Invariant {
+            key: "app-1",
+            severity: crate::validate::Severity::Error,
+            human: "Either the type or actor on the participant SHALL be specified",
+            expression: "type.exists() or actor.exists()",
+            element: None,
+        },
+    ];
     fn validate(&self, v: &mut crate::validate::Validator) {
         v.attr("id", &self.id, 0);
         v.field("extension", &self.extension, 0);

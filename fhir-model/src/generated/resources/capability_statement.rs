@@ -475,6 +475,99 @@ impl crate::visit::Walk for CapabilityStatement {
 
 impl crate::validate::Validate for CapabilityStatement {
     const IS_RESOURCE: bool = true;
+    const INVARIANTS: &'static [crate::validate::Invariant] = &[
+        crate::validate::Invariant {
+            key: "cpb-0",
+            severity: crate::validate::Severity::Warning,
+            human: "Name should be usable as an identifier for the module by machine processing applications such as code generation",
+            expression: "name.matches('[A-Z]([A-Za-z0-9_]){0,254}')",
+            element: None,
+        },
+        crate::validate::Invariant {
+            key: "cpb-1",
+            severity: crate::validate::Severity::Error,
+            human: "A Capability Statement SHALL have at least one of REST, messaging or document element.",
+            expression: "rest.exists() or messaging.exists() or document.exists()",
+            element: None,
+        },
+        crate::validate::Invariant {
+            key: "cpb-2",
+            severity: crate::validate::Severity::Error,
+            human: "A Capability Statement SHALL have at least one of description, software, or implementation element.",
+            expression: "(description.count() + software.count() + implementation.count()) > 0",
+            element: None,
+        },
+        crate::validate::Invariant {
+            key: "cpb-3",
+            severity: crate::validate::Severity::Error,
+            human: "Messaging end-point is required (and is only permitted) when a statement is for an implementation.",
+            expression: "messaging.endpoint.empty() or kind = 'instance'",
+            element: None,
+        },
+        crate::validate::Invariant {
+            key: "cpb-7",
+            severity: crate::validate::Severity::Error,
+            human: "The set of documents must be unique by the combination of profile and mode.",
+            expression: "document.select(profile&mode).isDistinct()",
+            element: None,
+        },
+        crate::validate::Invariant {
+            key: "cpb-14",
+            severity: crate::validate::Severity::Error,
+            human: "If kind = instance, implementation must be present and software may be present",
+            expression: "(kind != 'instance') or implementation.exists()",
+            element: None,
+        },
+        crate::validate::Invariant {
+            key: "cpb-15",
+            severity: crate::validate::Severity::Error,
+            human: "If kind = capability, implementation must be absent, software must be present",
+            expression: "(kind != 'capability') or (implementation.exists().not() and software.exists())",
+            element: None,
+        },
+        crate::validate::Invariant {
+            key: "cpb-16",
+            severity: crate::validate::Severity::Error,
+            human: "If kind = requirements, implementation and software must be absent",
+            expression: "(kind!='requirements') or (implementation.exists().not() and software.exists().not())",
+            element: None,
+        },
+        crate::validate::Invariant {
+            key: "dom-2",
+            severity: crate::validate::Severity::Error,
+            human: "If the resource is contained in another resource, it SHALL NOT contain nested Resources",
+            expression: "contained.contained.empty()",
+            element: None,
+        },
+        crate::validate::Invariant {
+            key: "dom-3",
+            severity: crate::validate::Severity::Error,
+            human: "If the resource is contained in another resource, it SHALL be referred to from elsewhere in the resource or SHALL refer to the containing resource",
+            expression: "contained.where((('#'+id in (%resource.descendants().reference | %resource.descendants().as(canonical) | %resource.descendants().as(uri) | %resource.descendants().as(url))) or descendants().where(reference = '#').exists() or descendants().where(as(canonical) = '#').exists() or descendants().where(as(canonical) = '#').exists()).not()).trace('unmatched', id).empty()",
+            element: None,
+        },
+        crate::validate::Invariant {
+            key: "dom-4",
+            severity: crate::validate::Severity::Error,
+            human: "If a resource is contained in another resource, it SHALL NOT have a meta.versionId or a meta.lastUpdated",
+            expression: "contained.meta.versionId.empty() and contained.meta.lastUpdated.empty()",
+            element: None,
+        },
+        crate::validate::Invariant {
+            key: "dom-5",
+            severity: crate::validate::Severity::Error,
+            human: "If a resource is contained in another resource, it SHALL NOT have a security label",
+            expression: "contained.meta.security.empty()",
+            element: None,
+        },
+        crate::validate::Invariant {
+            key: "dom-6",
+            severity: crate::validate::Severity::Warning,
+            human: "A resource should have narrative for robust management",
+            expression: "text.`div`.exists()",
+            element: None,
+        },
+    ];
     fn validate(&self, v: &mut crate::validate::Validator) {
         v.field("id", &self.id, 0);
         v.field("meta", &self.meta, 0);
@@ -1018,6 +1111,15 @@ impl crate::visit::Walk for CapabilityStatementRest {
 }
 
 impl crate::validate::Validate for CapabilityStatementRest {
+    const INVARIANTS: &'static [crate::validate::Invariant] = &[
+        crate::validate::Invariant {
+            key: "cpb-9",
+            severity: crate::validate::Severity::Error,
+            human: "A given resource can only be described once per RESTful mode.",
+            expression: "resource.select(type).isDistinct()",
+            element: None,
+        },
+    ];
     fn validate(&self, v: &mut crate::validate::Validator) {
         v.attr("id", &self.id, 0);
         v.field("extension", &self.extension, 0);
@@ -1569,6 +1671,15 @@ impl crate::visit::Walk for CapabilityStatementRestResource {
 }
 
 impl crate::validate::Validate for CapabilityStatementRestResource {
+    const INVARIANTS: &'static [crate::validate::Invariant] = &[
+        crate::validate::Invariant {
+            key: "cpb-12",
+            severity: crate::validate::Severity::Error,
+            human: "Search parameter names must be unique in the context of a resource.",
+            expression: "searchParam.select(name).isDistinct()",
+            element: None,
+        },
+    ];
     fn validate(&self, v: &mut crate::validate::Validator) {
         v.attr("id", &self.id, 0);
         v.field("extension", &self.extension, 0);

@@ -446,6 +446,64 @@ impl crate::visit::Walk for Condition {
 
 impl crate::validate::Validate for Condition {
     const IS_RESOURCE: bool = true;
+    const INVARIANTS: &'static [crate::validate::Invariant] = &[
+        crate::validate::Invariant {
+            key: "con-3",
+            severity: crate::validate::Severity::Warning,
+            human: "Condition.clinicalStatus SHALL be present if verificationStatus is not entered-in-error and category is problem-list-item",
+            expression: "clinicalStatus.exists() or verificationStatus.coding.where(system='http://terminology.hl7.org/CodeSystem/condition-ver-status' and code = 'entered-in-error').exists() or category.select($this='problem-list-item').empty()",
+            element: None,
+        },
+        crate::validate::Invariant {
+            key: "con-4",
+            severity: crate::validate::Severity::Error,
+            human: "If condition is abated, then clinicalStatus must be either inactive, resolved, or remission",
+            expression: "abatement.empty() or clinicalStatus.coding.where(system='http://terminology.hl7.org/CodeSystem/condition-clinical' and (code='resolved' or code='remission' or code='inactive')).exists()",
+            element: None,
+        },
+        crate::validate::Invariant {
+            key: "con-5",
+            severity: crate::validate::Severity::Error,
+            human: "Condition.clinicalStatus SHALL NOT be present if verification Status is entered-in-error",
+            expression: "verificationStatus.coding.where(system='http://terminology.hl7.org/CodeSystem/condition-ver-status' and code='entered-in-error').empty() or clinicalStatus.empty()",
+            element: None,
+        },
+        crate::validate::Invariant {
+            key: "dom-2",
+            severity: crate::validate::Severity::Error,
+            human: "If the resource is contained in another resource, it SHALL NOT contain nested Resources",
+            expression: "contained.contained.empty()",
+            element: None,
+        },
+        crate::validate::Invariant {
+            key: "dom-3",
+            severity: crate::validate::Severity::Error,
+            human: "If the resource is contained in another resource, it SHALL be referred to from elsewhere in the resource or SHALL refer to the containing resource",
+            expression: "contained.where((('#'+id in (%resource.descendants().reference | %resource.descendants().as(canonical) | %resource.descendants().as(uri) | %resource.descendants().as(url))) or descendants().where(reference = '#').exists() or descendants().where(as(canonical) = '#').exists() or descendants().where(as(canonical) = '#').exists()).not()).trace('unmatched', id).empty()",
+            element: None,
+        },
+        crate::validate::Invariant {
+            key: "dom-4",
+            severity: crate::validate::Severity::Error,
+            human: "If a resource is contained in another resource, it SHALL NOT have a meta.versionId or a meta.lastUpdated",
+            expression: "contained.meta.versionId.empty() and contained.meta.lastUpdated.empty()",
+            element: None,
+        },
+        crate::validate::Invariant {
+            key: "dom-5",
+            severity: crate::validate::Severity::Error,
+            human: "If a resource is contained in another resource, it SHALL NOT have a security label",
+            expression: "contained.meta.security.empty()",
+            element: None,
+        },
+        crate::validate::Invariant {
+            key: "dom-6",
+            severity: crate::validate::Severity::Warning,
+            human: "A resource should have narrative for robust management",
+            expression: "text.`div`.exists()",
+            element: None,
+        },
+    ];
     fn validate(&self, v: &mut crate::validate::Validator) {
         v.field("id", &self.id, 0);
         v.field("meta", &self.meta, 0);
@@ -841,6 +899,15 @@ impl crate::visit::Walk for ConditionStage {
 }
 
 impl crate::validate::Validate for ConditionStage {
+    const INVARIANTS: &'static [crate::validate::Invariant] = &[
+        crate::validate::Invariant {
+            key: "con-1",
+            severity: crate::validate::Severity::Error,
+            human: "Stage SHALL have summary or assessment",
+            expression: "summary.exists() or assessment.exists()",
+            element: None,
+        },
+    ];
     fn validate(&self, v: &mut crate::validate::Validator) {
         v.attr("id", &self.id, 0);
         v.field("extension", &self.extension, 0);
@@ -967,6 +1034,15 @@ impl crate::visit::Walk for ConditionEvidence {
 }
 
 impl crate::validate::Validate for ConditionEvidence {
+    const INVARIANTS: &'static [crate::validate::Invariant] = &[
+        crate::validate::Invariant {
+            key: "con-2",
+            severity: crate::validate::Severity::Error,
+            human: "evidence SHALL have code or details",
+            expression: "code.exists() or detail.exists()",
+            element: None,
+        },
+    ];
     fn validate(&self, v: &mut crate::validate::Validator) {
         v.attr("id", &self.id, 0);
         v.field("extension", &self.extension, 0);

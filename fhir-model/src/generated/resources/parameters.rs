@@ -892,6 +892,15 @@ impl crate::visit::Walk for ParametersParameter {
 }
 
 impl crate::validate::Validate for ParametersParameter {
+    const INVARIANTS: &'static [crate::validate::Invariant] = &[
+        crate::validate::Invariant {
+            key: "inv-1",
+            severity: crate::validate::Severity::Error,
+            human: "A parameter must have one and only one of (value, resource, part)",
+            expression: "(part.exists() and value.empty() and resource.empty()) or (part.empty() and (value.exists() xor resource.exists()))",
+            element: None,
+        },
+    ];
     fn validate(&self, v: &mut crate::validate::Validator) {
         v.attr("id", &self.id, 0);
         v.field("extension", &self.extension, 0);

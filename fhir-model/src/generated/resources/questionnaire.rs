@@ -402,6 +402,57 @@ impl crate::visit::Walk for Questionnaire {
 
 impl crate::validate::Validate for Questionnaire {
     const IS_RESOURCE: bool = true;
+    const INVARIANTS: &'static [crate::validate::Invariant] = &[
+        crate::validate::Invariant {
+            key: "dom-2",
+            severity: crate::validate::Severity::Error,
+            human: "If the resource is contained in another resource, it SHALL NOT contain nested Resources",
+            expression: "contained.contained.empty()",
+            element: None,
+        },
+        crate::validate::Invariant {
+            key: "dom-3",
+            severity: crate::validate::Severity::Error,
+            human: "If the resource is contained in another resource, it SHALL be referred to from elsewhere in the resource or SHALL refer to the containing resource",
+            expression: "contained.where((('#'+id in (%resource.descendants().reference | %resource.descendants().as(canonical) | %resource.descendants().as(uri) | %resource.descendants().as(url))) or descendants().where(reference = '#').exists() or descendants().where(as(canonical) = '#').exists() or descendants().where(as(canonical) = '#').exists()).not()).trace('unmatched', id).empty()",
+            element: None,
+        },
+        crate::validate::Invariant {
+            key: "dom-4",
+            severity: crate::validate::Severity::Error,
+            human: "If a resource is contained in another resource, it SHALL NOT have a meta.versionId or a meta.lastUpdated",
+            expression: "contained.meta.versionId.empty() and contained.meta.lastUpdated.empty()",
+            element: None,
+        },
+        crate::validate::Invariant {
+            key: "dom-5",
+            severity: crate::validate::Severity::Error,
+            human: "If a resource is contained in another resource, it SHALL NOT have a security label",
+            expression: "contained.meta.security.empty()",
+            element: None,
+        },
+        crate::validate::Invariant {
+            key: "dom-6",
+            severity: crate::validate::Severity::Warning,
+            human: "A resource should have narrative for robust management",
+            expression: "text.`div`.exists()",
+            element: None,
+        },
+        crate::validate::Invariant {
+            key: "que-0",
+            severity: crate::validate::Severity::Warning,
+            human: "Name should be usable as an identifier for the module by machine processing applications such as code generation",
+            expression: "name.matches('[A-Z]([A-Za-z0-9_]){0,254}')",
+            element: None,
+        },
+        crate::validate::Invariant {
+            key: "que-2",
+            severity: crate::validate::Severity::Error,
+            human: "The link ids for groups and questions must be unique within the questionnaire",
+            expression: "descendants().linkId.isDistinct()",
+            element: None,
+        },
+    ];
     fn validate(&self, v: &mut crate::validate::Validator) {
         v.field("id", &self.id, 0);
         v.field("meta", &self.meta, 0);
@@ -758,6 +809,85 @@ impl crate::visit::Walk for QuestionnaireItem {
 }
 
 impl crate::validate::Validate for QuestionnaireItem {
+    const INVARIANTS: &'static [crate::validate::Invariant] = &[
+        crate::validate::Invariant {
+            key: "que-1",
+            severity: crate::validate::Severity::Error,
+            human: "Group items must have nested items, display items cannot have nested items",
+            expression: "(type='group' implies item.empty().not()) and (type.trace('type')='display' implies item.trace('item').empty())",
+            element: None,
+        },
+        crate::validate::Invariant {
+            key: "que-3",
+            severity: crate::validate::Severity::Error,
+            human: "Display items cannot have a \"code\" asserted",
+            expression: "type!='display' or code.empty()",
+            element: None,
+        },
+        crate::validate::Invariant {
+            key: "que-4",
+            severity: crate::validate::Severity::Error,
+            human: "A question cannot have both answerOption and answerValueSet",
+            expression: "answerOption.empty() or answerValueSet.empty()",
+            element: None,
+        },
+        crate::validate::Invariant {
+            key: "que-5",
+            severity: crate::validate::Severity::Error,
+            human: "Only 'choice' and 'open-choice' items can have answerValueSet",
+            expression: "(type ='choice' or type = 'open-choice' or type = 'decimal' or type = 'integer' or type = 'date' or type = 'dateTime' or type = 'time' or type = 'string' or type = 'quantity') or (answerValueSet.empty() and answerOption.empty())",
+            element: None,
+        },
+        crate::validate::Invariant {
+            key: "que-6",
+            severity: crate::validate::Severity::Error,
+            human: "Required and repeat aren't permitted for display items",
+            expression: "type!='display' or (required.empty() and repeats.empty())",
+            element: None,
+        },
+        crate::validate::Invariant {
+            key: "que-8",
+            severity: crate::validate::Severity::Error,
+            human: "Initial values can't be specified for groups or display items",
+            expression: "(type!='group' and type!='display') or initial.empty()",
+            element: None,
+        },
+        crate::validate::Invariant {
+            key: "que-9",
+            severity: crate::validate::Severity::Error,
+            human: "Read-only can't be specified for \"display\" items",
+            expression: "type!='display' or readOnly.empty()",
+            element: None,
+        },
+        crate::validate::Invariant {
+            key: "que-10",
+            severity: crate::validate::Severity::Error,
+            human: "Maximum length can only be declared for simple question types",
+            expression: "(type in ('boolean' | 'decimal' | 'integer' | 'string' | 'text' | 'url' | 'open-choice')) or maxLength.empty()",
+            element: None,
+        },
+        crate::validate::Invariant {
+            key: "que-11",
+            severity: crate::validate::Severity::Error,
+            human: "If one or more answerOption is present, initial[x] must be missing",
+            expression: "answerOption.empty() or initial.empty()",
+            element: None,
+        },
+        crate::validate::Invariant {
+            key: "que-12",
+            severity: crate::validate::Severity::Error,
+            human: "If there are more than one enableWhen, enableBehavior must be specified",
+            expression: "enableWhen.count() > 2 implies enableBehavior.exists()",
+            element: None,
+        },
+        crate::validate::Invariant {
+            key: "que-13",
+            severity: crate::validate::Severity::Error,
+            human: "Can only have multiple initial values for repeating items",
+            expression: "repeats=true or initial.count() <= 1",
+            element: None,
+        },
+    ];
     fn validate(&self, v: &mut crate::validate::Validator) {
         v.attr("id", &self.id, 0);
         v.field("extension", &self.extension, 0);
@@ -1085,6 +1215,15 @@ impl crate::visit::Walk for QuestionnaireItemEnableWhen {
 }
 
 impl crate::validate::Validate for QuestionnaireItemEnableWhen {
+    const INVARIANTS: &'static [crate::validate::Invariant] = &[
+        crate::validate::Invariant {
+            key: "que-7",
+            severity: crate::validate::Severity::Error,
+            human: "If the operator is 'exists', the value must be a boolean",
+            expression: "operator = 'exists' implies (answer is Boolean)",
+            element: None,
+        },
+    ];
     fn validate(&self, v: &mut crate::validate::Validator) {
         v.attr("id", &self.id, 0);
         v.field("extension", &self.extension, 0);

@@ -495,6 +495,162 @@ impl crate::visit::Walk for StructureDefinition {
 
 impl crate::validate::Validate for StructureDefinition {
     const IS_RESOURCE: bool = true;
+    const INVARIANTS: &'static [crate::validate::Invariant] = &[
+        crate::validate::Invariant {
+            key: "dom-2",
+            severity: crate::validate::Severity::Error,
+            human: "If the resource is contained in another resource, it SHALL NOT contain nested Resources",
+            expression: "contained.contained.empty()",
+            element: None,
+        },
+        crate::validate::Invariant {
+            key: "dom-3",
+            severity: crate::validate::Severity::Error,
+            human: "If the resource is contained in another resource, it SHALL be referred to from elsewhere in the resource or SHALL refer to the containing resource",
+            expression: "contained.where((('#'+id in (%resource.descendants().reference | %resource.descendants().as(canonical) | %resource.descendants().as(uri) | %resource.descendants().as(url))) or descendants().where(reference = '#').exists() or descendants().where(as(canonical) = '#').exists() or descendants().where(as(canonical) = '#').exists()).not()).trace('unmatched', id).empty()",
+            element: None,
+        },
+        crate::validate::Invariant {
+            key: "dom-4",
+            severity: crate::validate::Severity::Error,
+            human: "If a resource is contained in another resource, it SHALL NOT have a meta.versionId or a meta.lastUpdated",
+            expression: "contained.meta.versionId.empty() and contained.meta.lastUpdated.empty()",
+            element: None,
+        },
+        crate::validate::Invariant {
+            key: "dom-5",
+            severity: crate::validate::Severity::Error,
+            human: "If a resource is contained in another resource, it SHALL NOT have a security label",
+            expression: "contained.meta.security.empty()",
+            element: None,
+        },
+        crate::validate::Invariant {
+            key: "dom-6",
+            severity: crate::validate::Severity::Warning,
+            human: "A resource should have narrative for robust management",
+            expression: "text.`div`.exists()",
+            element: None,
+        },
+        crate::validate::Invariant {
+            key: "sdf-0",
+            severity: crate::validate::Severity::Warning,
+            human: "Name should be usable as an identifier for the module by machine processing applications such as code generation",
+            expression: "name.matches('[A-Z]([A-Za-z0-9_]){0,254}')",
+            element: None,
+        },
+        crate::validate::Invariant {
+            key: "sdf-1",
+            severity: crate::validate::Severity::Error,
+            human: "Element paths must be unique unless the structure is a constraint",
+            expression: "derivation = 'constraint' or snapshot.element.select(path).isDistinct()",
+            element: None,
+        },
+        crate::validate::Invariant {
+            key: "sdf-15a",
+            severity: crate::validate::Severity::Error,
+            human: "If the first element in a differential has no \".\" in the path and it's not a logical model, it has no type",
+            expression: "(kind!='logical'  and differential.element.first().path.contains('.').not()) implies differential.element.first().type.empty()",
+            element: None,
+        },
+        crate::validate::Invariant {
+            key: "sdf-4",
+            severity: crate::validate::Severity::Error,
+            human: "If the structure is not abstract, then there SHALL be a baseDefinition",
+            expression: "abstract = true or baseDefinition.exists()",
+            element: None,
+        },
+        crate::validate::Invariant {
+            key: "sdf-5",
+            severity: crate::validate::Severity::Error,
+            human: "If the structure defines an extension then the structure must have context information",
+            expression: "type != 'Extension' or derivation = 'specialization' or (context.exists())",
+            element: None,
+        },
+        crate::validate::Invariant {
+            key: "sdf-6",
+            severity: crate::validate::Severity::Error,
+            human: "A structure must have either a differential, or a snapshot (or both)",
+            expression: "snapshot.exists() or differential.exists()",
+            element: None,
+        },
+        crate::validate::Invariant {
+            key: "sdf-9",
+            severity: crate::validate::Severity::Error,
+            human: "In any snapshot or differential, no label, code or requirements on an element without a \".\" in the path (e.g. the first element)",
+            expression: "children().element.where(path.contains('.').not()).label.empty() and children().element.where(path.contains('.').not()).code.empty() and children().element.where(path.contains('.').not()).requirements.empty()",
+            element: None,
+        },
+        crate::validate::Invariant {
+            key: "sdf-11",
+            severity: crate::validate::Severity::Error,
+            human: "If there's a type, its content must match the path name in the first element of a snapshot",
+            expression: "kind != 'logical' implies snapshot.empty() or snapshot.element.first().path = type",
+            element: None,
+        },
+        crate::validate::Invariant {
+            key: "sdf-14",
+            severity: crate::validate::Severity::Error,
+            human: "All element definitions must have an id",
+            expression: "snapshot.element.all(id.exists()) and differential.element.all(id.exists())",
+            element: None,
+        },
+        crate::validate::Invariant {
+            key: "sdf-15",
+            severity: crate::validate::Severity::Error,
+            human: "The first element in a snapshot has no type unless model is a logical model.",
+            expression: "kind!='logical' implies snapshot.element.first().type.empty()",
+            element: None,
+        },
+        crate::validate::Invariant {
+            key: "sdf-16",
+            severity: crate::validate::Severity::Error,
+            human: "All element definitions must have unique ids (snapshot)",
+            expression: "snapshot.element.all(id.exists()) and snapshot.element.id.trace('ids').isDistinct()",
+            element: None,
+        },
+        crate::validate::Invariant {
+            key: "sdf-17",
+            severity: crate::validate::Severity::Error,
+            human: "All element definitions must have unique ids (diff)",
+            expression: "differential.element.all(id.exists()) and differential.element.id.trace('ids').isDistinct()",
+            element: None,
+        },
+        crate::validate::Invariant {
+            key: "sdf-18",
+            severity: crate::validate::Severity::Error,
+            human: "Context Invariants can only be used for extensions",
+            expression: "contextInvariant.exists() implies type = 'Extension'",
+            element: None,
+        },
+        crate::validate::Invariant {
+            key: "sdf-19",
+            severity: crate::validate::Severity::Error,
+            human: "FHIR Specification models only use FHIR defined types",
+            expression: "url.startsWith('http://hl7.org/fhir/StructureDefinition') implies (differential.element.type.code.all(matches('^[a-zA-Z0-9]+$') or matches('^http:\\\\/\\\\/hl7\\\\.org\\\\/fhirpath\\\\/System\\\\.[A-Z][A-Za-z]+$')) and snapshot.element.type.code.all(matches('^[a-zA-Z0-9\\\\.]+$') or matches('^http:\\\\/\\\\/hl7\\\\.org\\\\/fhirpath\\\\/System\\\\.[A-Z][A-Za-z]+$')))",
+            element: None,
+        },
+        crate::validate::Invariant {
+            key: "sdf-21",
+            severity: crate::validate::Severity::Error,
+            human: "Default values can only be specified on specializations",
+            expression: "differential.element.defaultValue.exists() implies (derivation = 'specialization')",
+            element: None,
+        },
+        crate::validate::Invariant {
+            key: "sdf-22",
+            severity: crate::validate::Severity::Error,
+            human: "FHIR Specification models never have default values",
+            expression: "url.startsWith('http://hl7.org/fhir/StructureDefinition') implies (snapshot.element.defaultValue.empty() and differential.element.defaultValue.empty())",
+            element: None,
+        },
+        crate::validate::Invariant {
+            key: "sdf-23",
+            severity: crate::validate::Severity::Error,
+            human: "No slice name on root",
+            expression: "(snapshot | differential).element.all(path.contains('.').not() implies sliceName.empty())",
+            element: None,
+        },
+    ];
     fn validate(&self, v: &mut crate::validate::Validator) {
         v.field("id", &self.id, 0);
         v.field("meta", &self.meta, 0);
@@ -715,6 +871,15 @@ impl crate::visit::Walk for StructureDefinitionMapping {
 }
 
 impl crate::validate::Validate for StructureDefinitionMapping {
+    const INVARIANTS: &'static [crate::validate::Invariant] = &[
+        crate::validate::Invariant {
+            key: "sdf-2",
+            severity: crate::validate::Severity::Error,
+            human: "Must have at least a name or a uri (or both)",
+            expression: "name.exists() or uri.exists()",
+            element: None,
+        },
+    ];
     fn validate(&self, v: &mut crate::validate::Validator) {
         v.attr("id", &self.id, 0);
         v.field("extension", &self.extension, 0);
@@ -966,6 +1131,36 @@ impl crate::visit::Walk for StructureDefinitionSnapshot {
 }
 
 impl crate::validate::Validate for StructureDefinitionSnapshot {
+    const INVARIANTS: &'static [crate::validate::Invariant] = &[
+        crate::validate::Invariant {
+            key: "sdf-3",
+            severity: crate::validate::Severity::Error,
+            human: "Each element definition in a snapshot must have a formal definition and cardinalities",
+            expression: "element.all(definition.exists() and min.exists() and max.exists())",
+            element: None,
+        },
+        crate::validate::Invariant {
+            key: "sdf-8",
+            severity: crate::validate::Severity::Error,
+            human: "All snapshot elements must start with the StructureDefinition's specified type for non-logical models, or with the same type name for logical models",
+            expression: "(%resource.kind = 'logical' or element.first().path = %resource.type) and element.tail().all(path.startsWith(%resource.snapshot.element.first().path&'.'))",
+            element: None,
+        },
+        crate::validate::Invariant {
+            key: "sdf-8b",
+            severity: crate::validate::Severity::Error,
+            human: "All snapshot elements must have a base definition",
+            expression: "element.all(base.exists())",
+            element: None,
+        },
+        crate::validate::Invariant {
+            key: "sdf-10",
+            severity: crate::validate::Severity::Error,
+            human: "provide either a binding reference or a description (or both)",
+            expression: "binding.empty() or binding.valueSet.exists() or binding.description.exists()",
+            element: Some("element"),
+        },
+    ];
     fn validate(&self, v: &mut crate::validate::Validator) {
         v.attr("id", &self.id, 0);
         v.field("extension", &self.extension, 0);
@@ -1078,6 +1273,22 @@ impl crate::visit::Walk for StructureDefinitionDifferential {
 }
 
 impl crate::validate::Validate for StructureDefinitionDifferential {
+    const INVARIANTS: &'static [crate::validate::Invariant] = &[
+        crate::validate::Invariant {
+            key: "sdf-20",
+            severity: crate::validate::Severity::Error,
+            human: "No slicing on the root element",
+            expression: "element.where(path.contains('.').not()).slicing.empty()",
+            element: None,
+        },
+        crate::validate::Invariant {
+            key: "sdf-8a",
+            severity: crate::validate::Severity::Error,
+            human: "In any differential, all the elements must start with the StructureDefinition's specified type for non-logical models, or with the same type name for logical models",
+            expression: "(%resource.kind = 'logical' or element.first().path.startsWith(%resource.type)) and (element.tail().empty() or element.tail().all(path.startsWith(%resource.differential.element.first().path.replaceMatches('\\\\..*','')&'.')))",
+            element: None,
+        },
+    ];
     fn validate(&self, v: &mut crate::validate::Validator) {
         v.attr("id", &self.id, 0);
         v.field("extension", &self.extension, 0);

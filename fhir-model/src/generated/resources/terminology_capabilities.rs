@@ -406,6 +406,78 @@ impl crate::visit::Walk for TerminologyCapabilities {
 
 impl crate::validate::Validate for TerminologyCapabilities {
     const IS_RESOURCE: bool = true;
+    const INVARIANTS: &'static [crate::validate::Invariant] = &[
+        crate::validate::Invariant {
+            key: "dom-2",
+            severity: crate::validate::Severity::Error,
+            human: "If the resource is contained in another resource, it SHALL NOT contain nested Resources",
+            expression: "contained.contained.empty()",
+            element: None,
+        },
+        crate::validate::Invariant {
+            key: "dom-3",
+            severity: crate::validate::Severity::Error,
+            human: "If the resource is contained in another resource, it SHALL be referred to from elsewhere in the resource or SHALL refer to the containing resource",
+            expression: "contained.where((('#'+id in (%resource.descendants().reference | %resource.descendants().as(canonical) | %resource.descendants().as(uri) | %resource.descendants().as(url))) or descendants().where(reference = '#').exists() or descendants().where(as(canonical) = '#').exists() or descendants().where(as(canonical) = '#').exists()).not()).trace('unmatched', id).empty()",
+            element: None,
+        },
+        crate::validate::Invariant {
+            key: "dom-4",
+            severity: crate::validate::Severity::Error,
+            human: "If a resource is contained in another resource, it SHALL NOT have a meta.versionId or a meta.lastUpdated",
+            expression: "contained.meta.versionId.empty() and contained.meta.lastUpdated.empty()",
+            element: None,
+        },
+        crate::validate::Invariant {
+            key: "dom-5",
+            severity: crate::validate::Severity::Error,
+            human: "If a resource is contained in another resource, it SHALL NOT have a security label",
+            expression: "contained.meta.security.empty()",
+            element: None,
+        },
+        crate::validate::Invariant {
+            key: "dom-6",
+            severity: crate::validate::Severity::Warning,
+            human: "A resource should have narrative for robust management",
+            expression: "text.`div`.exists()",
+            element: None,
+        },
+        crate::validate::Invariant {
+            key: "tcp-0",
+            severity: crate::validate::Severity::Warning,
+            human: "Name should be usable as an identifier for the module by machine processing applications such as code generation",
+            expression: "name.matches('[A-Z]([A-Za-z0-9_]){0,254}')",
+            element: None,
+        },
+        crate::validate::Invariant {
+            key: "tcp-2",
+            severity: crate::validate::Severity::Error,
+            human: "A Capability Statement SHALL have at least one of description, software, or implementation element.",
+            expression: "(description.count() + software.count() + implementation.count()) > 0",
+            element: None,
+        },
+        crate::validate::Invariant {
+            key: "tcp-3",
+            severity: crate::validate::Severity::Error,
+            human: "If kind = instance, implementation must be present and software may be present",
+            expression: "(kind != 'instance') or implementation.exists()",
+            element: None,
+        },
+        crate::validate::Invariant {
+            key: "tcp-4",
+            severity: crate::validate::Severity::Error,
+            human: "If kind = capability, implementation must be absent, software must be present",
+            expression: "(kind != 'capability') or (implementation.exists().not() and software.exists())",
+            element: None,
+        },
+        crate::validate::Invariant {
+            key: "tcp-5",
+            severity: crate::validate::Severity::Error,
+            human: "If kind = requirements, implementation and software must be absent",
+            expression: "(kind!='requirements') or (implementation.exists().not() and software.exists().not())",
+            element: None,
+        },
+    ];
     fn validate(&self, v: &mut crate::validate::Validator) {
         v.field("id", &self.id, 0);
         v.field("meta", &self.meta, 0);
@@ -856,6 +928,15 @@ impl crate::visit::Walk for TerminologyCapabilitiesCodeSystem {
 }
 
 impl crate::validate::Validate for TerminologyCapabilitiesCodeSystem {
+    const INVARIANTS: &'static [crate::validate::Invariant] = &[
+        crate::validate::Invariant {
+            key: "tcp-1",
+            severity: crate::validate::Severity::Error,
+            human: "If there is more than one version, a version code must be defined",
+            expression: "version.count() > 1 implies version.all(code.exists())",
+            element: None,
+        },
+    ];
     fn validate(&self, v: &mut crate::validate::Validator) {
         v.attr("id", &self.id, 0);
         v.field("extension", &self.extension, 0);

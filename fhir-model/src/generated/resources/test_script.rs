@@ -400,6 +400,50 @@ impl crate::visit::Walk for TestScript {
 
 impl crate::validate::Validate for TestScript {
     const IS_RESOURCE: bool = true;
+    const INVARIANTS: &'static [crate::validate::Invariant] = &[
+        crate::validate::Invariant {
+            key: "dom-2",
+            severity: crate::validate::Severity::Error,
+            human: "If the resource is contained in another resource, it SHALL NOT contain nested Resources",
+            expression: "contained.contained.empty()",
+            element: None,
+        },
+        crate::validate::Invariant {
+            key: "dom-3",
+            severity: crate::validate::Severity::Error,
+            human: "If the resource is contained in another resource, it SHALL be referred to from elsewhere in the resource or SHALL refer to the containing resource",
+            expression: "contained.where((('#'+id in (%resource.descendants().reference | %resource.descendants().as(canonical) | %resource.descendants().as(uri) | %resource.descendants().as(url))) or descendants().where(reference = '#').exists() or descendants().where(as(canonical) = '#').exists() or descendants().where(as(canonical) = '#').exists()).not()).trace('unmatched', id).empty()",
+            element: None,
+        },
+        crate::validate::Invariant {
+            key: "dom-4",
+            severity: crate::validate::Severity::Error,
+            human: "If a resource is contained in another resource, it SHALL NOT have a meta.versionId or a meta.lastUpdated",
+            expression: "contained.meta.versionId.empty() and contained.meta.lastUpdated.empty()",
+            element: None,
+        },
+        crate::validate::Invariant {
+            key: "dom-5",
+            severity: crate::validate::Severity::Error,
+            human: "If a resource is contained in another resource, it SHALL NOT have a security label",
+            expression: "contained.meta.security.empty()",
+            element: None,
+        },
+        crate::validate::Invariant {
+            key: "dom-6",
+            severity: crate::validate::Severity::Warning,
+            human: "A resource should have narrative for robust management",
+            expression: "text.`div`.exists()",
+            element: None,
+        },
+        crate::validate::Invariant {
+            key: "tst-0",
+            severity: crate::validate::Severity::Warning,
+            human: "Name should be usable as an identifier for the module by machine processing applications such as code generation",
+            expression: "name.matches('[A-Z]([A-Za-z0-9_]){0,254}')",
+            element: None,
+        },
+    ];
     fn validate(&self, v: &mut crate::validate::Validator) {
         v.field("id", &self.id, 0);
         v.field("meta", &self.meta, 0);
@@ -840,6 +884,15 @@ impl crate::visit::Walk for TestScriptMetadata {
 }
 
 impl crate::validate::Validate for TestScriptMetadata {
+    const INVARIANTS: &'static [crate::validate::Invariant] = &[
+        crate::validate::Invariant {
+            key: "tst-4",
+            severity: crate::validate::Severity::Error,
+            human: "TestScript metadata capability SHALL contain required or validated or both.",
+            expression: "capability.required.exists() or capability.validated.exists()",
+            element: None,
+        },
+    ];
     fn validate(&self, v: &mut crate::validate::Validator) {
         v.attr("id", &self.id, 0);
         v.field("extension", &self.extension, 0);
@@ -1518,6 +1571,15 @@ impl crate::visit::Walk for TestScriptVariable {
 }
 
 impl crate::validate::Validate for TestScriptVariable {
+    const INVARIANTS: &'static [crate::validate::Invariant] = &[
+        crate::validate::Invariant {
+            key: "tst-3",
+            severity: crate::validate::Severity::Error,
+            human: "Variable can only contain one of expression, headerField or path.",
+            expression: "expression.empty() or headerField.empty() or path.empty()",
+            element: None,
+        },
+    ];
     fn validate(&self, v: &mut crate::validate::Validator) {
         v.attr("id", &self.id, 0);
         v.field("extension", &self.extension, 0);
@@ -1755,6 +1817,15 @@ impl crate::visit::Walk for TestScriptSetupAction {
 }
 
 impl crate::validate::Validate for TestScriptSetupAction {
+    const INVARIANTS: &'static [crate::validate::Invariant] = &[
+        crate::validate::Invariant {
+            key: "tst-1",
+            severity: crate::validate::Severity::Error,
+            human: "Setup action SHALL contain either an operation or assert but not both.",
+            expression: "operation.exists() xor assert.exists()",
+            element: None,
+        },
+    ];
     fn validate(&self, v: &mut crate::validate::Validator) {
         v.attr("id", &self.id, 0);
         v.field("extension", &self.extension, 0);
@@ -2048,6 +2119,15 @@ impl crate::visit::Walk for TestScriptSetupActionOperation {
 }
 
 impl crate::validate::Validate for TestScriptSetupActionOperation {
+    const INVARIANTS: &'static [crate::validate::Invariant] = &[
+        crate::validate::Invariant {
+            key: "tst-7",
+            severity: crate::validate::Severity::Error,
+            human: "Setup operation SHALL contain either sourceId or targetId or params or url.",
+            expression: "sourceId.exists() or (targetId.count() + url.count() + params.count() = 1) or (type.code in ('capabilities' |'search' | 'transaction' | 'history'))",
+            element: None,
+        },
+    ];
     fn validate(&self, v: &mut crate::validate::Validator) {
         v.attr("id", &self.id, 0);
         v.field("extension", &self.extension, 0);
@@ -2635,6 +2715,29 @@ impl crate::visit::Walk for TestScriptSetupActionAssert {
 }
 
 impl crate::validate::Validate for TestScriptSetupActionAssert {
+    const INVARIANTS: &'static [crate::validate::Invariant] = &[
+        crate::validate::Invariant {
+            key: "tst-5",
+            severity: crate::validate::Severity::Error,
+            human: "Only a single assertion SHALL be present within setup action assert element.",
+            expression: "extension.exists() or (contentType.count() + expression.count() + headerField.count() + minimumId.count() + navigationLinks.count() + path.count() + requestMethod.count() + resource.count() + responseCode.count() + response.count()  + validateProfileId.count() <=1)",
+            element: None,
+        },
+        crate::validate::Invariant {
+            key: "tst-10",
+            severity: crate::validate::Severity::Error,
+            human: "Setup action assert SHALL contain either compareToSourceId and compareToSourceExpression, compareToSourceId and compareToSourcePath or neither.",
+            expression: "compareToSourceId.empty() xor (compareToSourceExpression.exists() or compareToSourcePath.exists())",
+            element: None,
+        },
+        crate::validate::Invariant {
+            key: "tst-12",
+            severity: crate::validate::Severity::Error,
+            human: "Setup action assert response and responseCode SHALL be empty when direction equals request",
+            expression: "(response.empty() and responseCode.empty() and direction = 'request') or direction.empty() or direction = 'response'",
+            element: None,
+        },
+    ];
     fn validate(&self, v: &mut crate::validate::Validator) {
         v.attr("id", &self.id, 0);
         v.field("extension", &self.extension, 0);
@@ -2910,6 +3013,43 @@ impl crate::visit::Walk for TestScriptTestAction {
 }
 
 impl crate::validate::Validate for TestScriptTestAction {
+    const INVARIANTS: &'static [crate::validate::Invariant] = &[
+        crate::validate::Invariant {
+            key: "tst-2",
+            severity: crate::validate::Severity::Error,
+            human: "Test action SHALL contain either an operation or assert but not both.",
+            expression: "operation.exists() xor assert.exists()",
+            element: None,
+        },
+        crate::validate::Invariant {
+            key: "tst-8",
+            severity: crate::validate::Severity::Error,
+            human: "Test operation SHALL contain either sourceId or targetId or params or url.",
+            expression: "sourceId.exists() or (targetId.count() + url.count() + params.count() = 1) or (type.code in ('capabilities' | 'search' | 'transaction' | 'history'))",
+            element: Some("operation"),
+        },
+        crate::validate::Invariant {
+            key: "tst-6",
+            severity: crate::validate::Severity::Error,
+            human: "Only a single assertion SHALL be present within test action assert element.",
+            expression: "extension.exists() or (contentType.count() + expression.count() + headerField.count() + minimumId.count() + navigationLinks.count() + path.count() + requestMethod.count() + resource.count() + responseCode.count() + response.count() + validateProfileId.count() <=1)",
+            element: Some("assert"),
+        },
+        crate::validate::Invariant {
+            key: "tst-11",
+            severity: crate::validate::Severity::Error,
+            human: "Test action assert SHALL contain either compareToSourceId and compareToSourceExpression, compareToSourceId and compareToSourcePath or neither.",
+            expression: "compareToSourceId.empty() xor (compareToSourceExpression.exists() or compareToSourcePath.exists())",
+            element: Some("assert"),
+        },
+        crate::validate::Invariant {
+            key: "tst-13",
+            severity: crate::validate::Severity::Error,
+            human: "Test action assert response and response and responseCode SHALL be empty when direction equals request",
+            expression: "(response.empty() and responseCode.empty() and direction = 'request') or direction.empty() or direction = 'response'",
+            element: Some("assert"),
+        },
+    ];
     fn validate(&self, v: &mut crate::validate::Validator) {
         v.attr("id", &self.id, 0);
         v.field("extension", &self.extension, 0);
@@ -3125,6 +3265,15 @@ impl crate::visit::Walk for TestScriptTeardownAction {
 }
 
 impl crate::validate::Validate for TestScriptTeardownAction {
+    const INVARIANTS: &'static [crate::validate::Invariant] = &[
+        crate::validate::Invariant {
+            key: "tst-9",
+            severity: crate::validate::Severity::Error,
+            human: "Teardown operation SHALL contain either sourceId or targetId or params or url.",
+            expression: "sourceId.exists() or (targetId.count() + url.count() + params.count() = 1) or (type.code in ('capabilities' | 'search' | 'transaction' | 'history'))",
+            element: Some("operation"),
+        },
+    ];
     fn validate(&self, v: &mut crate::validate::Validator) {
         v.attr("id", &self.id, 0);
         v.field("extension", &self.extension, 0);

@@ -336,6 +336,50 @@ impl crate::visit::Walk for ValueSet {
 
 impl crate::validate::Validate for ValueSet {
     const IS_RESOURCE: bool = true;
+    const INVARIANTS: &'static [crate::validate::Invariant] = &[
+        crate::validate::Invariant {
+            key: "dom-2",
+            severity: crate::validate::Severity::Error,
+            human: "If the resource is contained in another resource, it SHALL NOT contain nested Resources",
+            expression: "contained.contained.empty()",
+            element: None,
+        },
+        crate::validate::Invariant {
+            key: "dom-3",
+            severity: crate::validate::Severity::Error,
+            human: "If the resource is contained in another resource, it SHALL be referred to from elsewhere in the resource or SHALL refer to the containing resource",
+            expression: "contained.where((('#'+id in (%resource.descendants().reference | %resource.descendants().as(canonical) | %resource.descendants().as(uri) | %resource.descendants().as(url))) or descendants().where(reference = '#').exists() or descendants().where(as(canonical) = '#').exists() or descendants().where(as(canonical) = '#').exists()).not()).trace('unmatched', id).empty()",
+            element: None,
+        },
+        crate::validate::Invariant {
+            key: "dom-4",
+            severity: crate::validate::Severity::Error,
+            human: "If a resource is contained in another resource, it SHALL NOT have a meta.versionId or a meta.lastUpdated",
+            expression: "contained.meta.versionId.empty() and contained.meta.lastUpdated.empty()",
+            element: None,
+        },
+        crate::validate::Invariant {
+            key: "dom-5",
+            severity: crate::validate::Severity::Error,
+            human: "If a resource is contained in another resource, it SHALL NOT have a security label",
+            expression: "contained.meta.security.empty()",
+            element: None,
+        },
+        crate::validate::Invariant {
+            key: "dom-6",
+            severity: crate::validate::Severity::Warning,
+            human: "A resource should have narrative for robust management",
+            expression: "text.`div`.exists()",
+            element: None,
+        },
+        crate::validate::Invariant {
+            key: "vsd-0",
+            severity: crate::validate::Severity::Warning,
+            human: "Name should be usable as an identifier for the module by machine processing applications such as code generation",
+            expression: "name.matches('[A-Z]([A-Za-z0-9_]){0,254}')",
+            element: None,
+        },
+    ];
     fn validate(&self, v: &mut crate::validate::Validator) {
         v.field("id", &self.id, 0);
         v.field("meta", &self.meta, 0);
@@ -686,6 +730,29 @@ impl crate::visit::Walk for ValueSetComposeInclude {
 }
 
 impl crate::validate::Validate for ValueSetComposeInclude {
+    const INVARIANTS: &'static [crate::validate::Invariant] = &[
+        crate::validate::Invariant {
+            key: "vsd-1",
+            severity: crate::validate::Severity::Error,
+            human: "A value set include/exclude SHALL have a value set or a system",
+            expression: "valueSet.exists() or system.exists()",
+            element: None,
+        },
+        crate::validate::Invariant {
+            key: "vsd-2",
+            severity: crate::validate::Severity::Error,
+            human: "A value set with concepts or filters SHALL include a system",
+            expression: "(concept.exists() or filter.exists()) implies system.exists()",
+            element: None,
+        },
+        crate::validate::Invariant {
+            key: "vsd-3",
+            severity: crate::validate::Severity::Error,
+            human: "Cannot have both concept and filter",
+            expression: "concept.empty() or filter.empty()",
+            element: None,
+        },
+    ];
     fn validate(&self, v: &mut crate::validate::Validator) {
         v.attr("id", &self.id, 0);
         v.field("extension", &self.extension, 0);
@@ -1823,6 +1890,29 @@ impl crate::visit::Walk for ValueSetExpansionContains {
 }
 
 impl crate::validate::Validate for ValueSetExpansionContains {
+    const INVARIANTS: &'static [crate::validate::Invariant] = &[
+        crate::validate::Invariant {
+            key: "vsd-6",
+            severity: crate::validate::Severity::Error,
+            human: "SHALL have a code or a display",
+            expression: "code.exists() or display.exists()",
+            element: None,
+        },
+        crate::validate::Invariant {
+            key: "vsd-9",
+            severity: crate::validate::Severity::Error,
+            human: "Must have a code if not abstract",
+            expression: "code.exists() or abstract = true",
+            element: None,
+        },
+        crate::validate::Invariant {
+            key: "vsd-10",
+            severity: crate::validate::Severity::Error,
+            human: "Must have a system if a code is present",
+            expression: "code.empty() or system.exists()",
+            element: None,
+        },
+    ];
     fn validate(&self, v: &mut crate::validate::Validator) {
         v.attr("id", &self.id, 0);
         v.field("extension", &self.extension, 0);
