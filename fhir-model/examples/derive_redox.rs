@@ -154,7 +154,10 @@ type Result<T> = std::result::Result<T, Box<dyn Error>>;
 
 fn main() -> Result<()> {
     let message = encounter_new()?;
-    println!("{}", serde_json::to_string_pretty(&message.to_bundle()?)?);
+    println!(
+        "{}",
+        fhir_model::json::to_string_pretty(&message.to_bundle()?.into())?
+    );
     Ok(())
 }
 

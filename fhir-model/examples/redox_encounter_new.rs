@@ -24,7 +24,7 @@ type Result<T> = std::result::Result<T, Box<dyn Error>>;
 
 fn main() -> Result<()> {
     let bundle = encounter_new_message()?;
-    println!("{}", serde_json::to_string_pretty(&bundle)?);
+    println!("{}", fhir_model::json::to_string_pretty(&bundle.into())?);
     Ok(())
 }
 

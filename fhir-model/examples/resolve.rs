@@ -22,7 +22,7 @@ pub struct Report {
 /// Reads `bytes` leniently and resolves the references of the Bundle in it.
 pub fn report(bytes: &[u8]) -> Result<Report, String> {
     let read = Reader::lenient()
-        .read::<Resource>(bytes)
+        .read_resource(bytes)
         .map_err(|e| e.to_string())?;
     let Resource::Bundle(bundle) = read.value else {
         return Err(format!("not a Bundle ({})", read.value.resource_type()));

@@ -54,8 +54,8 @@ enum Outcome {
 
 fn roundtrip(input: &[u8]) -> Result<(), Outcome> {
     let resource: Resource =
-        serde_json::from_slice(input).map_err(|e| Outcome::Rejected(e.to_string()))?;
-    let output = serde_json::to_vec(&resource)
+        fhir_model::json::from_slice(input).map_err(|e| Outcome::Rejected(e.to_string()))?;
+    let output = fhir_model::json::to_vec(&resource)
         .map_err(|e| Outcome::Differs(format!("cannot encode: {e}")))?;
     match compare_bytes(input, &output) {
         Ok(()) => Ok(()),

@@ -24,9 +24,7 @@ fn main() -> ExitCode {
     for file in &files {
         let resource = std::fs::read(file)
             .map_err(|e| e.to_string())
-            .and_then(|bytes| {
-                serde_json::from_slice::<Resource>(&bytes).map_err(|e| e.to_string())
-            });
+            .and_then(|bytes| fhir_model::json::from_slice(&bytes).map_err(|e| e.to_string()));
         match resource {
             Ok(resource) => {
                 for line in lines(resource) {

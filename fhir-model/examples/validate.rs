@@ -41,7 +41,7 @@ fn main() -> ExitCode {
             let line = format!(
                 "{{\"file\": {}, \"valid\": {valid}, \"outcome\": {}}}",
                 json!(file.display().to_string()),
-                serde_json::to_string(&outcome)
+                fhir_model::json::to_string(&outcome)
                     .unwrap_or_else(|e| json!({ "error": e.to_string() }).to_string())
             );
             println!("{line}");
@@ -61,7 +61,7 @@ fn check(reader: &Reader, file: &Path) -> Vec<Issue> {
             )];
         }
     };
-    match reader.read::<Resource>(&bytes) {
+    match reader.read_resource(&bytes) {
         Ok(read) => {
             let mut issues = read.issues;
             issues.extend(validate_resource(&read.value));

@@ -6,12 +6,16 @@
 
 pub mod compare;
 pub mod de;
+mod entry;
 mod path;
 mod position;
 mod read;
 pub mod ser;
 mod value;
 
+pub use entry::{
+    from_reader, from_slice, from_str, to_string, to_string_pretty, to_vec, to_writer,
+};
 pub use path::Path;
 
 /// Extension under which lenient reading keeps the text of a value it could not accept.

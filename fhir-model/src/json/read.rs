@@ -115,7 +115,15 @@ impl Reader {
         self
     }
 
+    /// Reads a `Resource` from JSON bytes: [`Reader::read`] compiled once in this crate, so
+    /// a program that calls it links the decoder instead of compiling it again.
+    pub fn read_resource(&self, bytes: &[u8]) -> Result<Read<crate::Resource>, Issue> {
+        self.read(bytes)
+    }
+
     /// Reads one value (a `Resource`, a concrete resource, or a datatype) from JSON bytes.
+    /// Generic: each crate calling it compiles the decoder of `T`; prefer
+    /// [`Reader::read_resource`] for resources.
     pub fn read<T: serde::de::DeserializeOwned>(&self, bytes: &[u8]) -> Result<Read<T>, Issue> {
         let previous = (
             LENIENT.with(|s| s.replace(self.lenient.then(Vec::new))),
