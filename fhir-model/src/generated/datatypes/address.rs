@@ -199,3 +199,43 @@ impl crate::validate::Validate for Address {
         v.field("period", &self.period, 0);
     }
 }
+
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for Address {
+    fn fhir_type(&self) -> &'static str {
+        "Address"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("extension", crate::fhirpath::Card::Many),
+            ("use", crate::fhirpath::Card::One),
+            ("type", crate::fhirpath::Card::One),
+            ("text", crate::fhirpath::Card::One),
+            ("line", crate::fhirpath::Card::Many),
+            ("city", crate::fhirpath::Card::One),
+            ("district", crate::fhirpath::Card::One),
+            ("state", crate::fhirpath::Card::One),
+            ("postalCode", crate::fhirpath::Card::One),
+            ("country", crate::fhirpath::Card::One),
+            ("period", crate::fhirpath::Card::One),
+        ]
+    }
+    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
+        match name {
+            "id" => out.opt(self.id.as_ref()),
+            "extension" => out.many(&self.extension),
+            "use" => out.opt(self.use_.as_ref()),
+            "type" => out.opt(self.type_.as_ref()),
+            "text" => out.opt(self.text.as_ref()),
+            "line" => out.many(&self.line),
+            "city" => out.opt(self.city.as_ref()),
+            "district" => out.opt(self.district.as_ref()),
+            "state" => out.opt(self.state.as_ref()),
+            "postalCode" => out.opt(self.postal_code.as_ref()),
+            "country" => out.opt(self.country.as_ref()),
+            "period" => out.opt(self.period.as_deref()),
+            _ => {}
+        }
+    }
+}

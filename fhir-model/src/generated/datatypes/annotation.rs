@@ -153,6 +153,35 @@ impl Annotation {
     }
 }
 
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for Annotation {
+    fn fhir_type(&self) -> &'static str {
+        "Annotation"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("extension", crate::fhirpath::Card::Many),
+            ("author", crate::fhirpath::Card::Choice),
+            ("time", crate::fhirpath::Card::One),
+            ("text", crate::fhirpath::Card::One),
+        ]
+    }
+    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
+        match name {
+            "id" => out.opt(self.id.as_ref()),
+            "extension" => out.many(&self.extension),
+            "author" => out.choice(self.author.as_ref()),
+            "time" => out.opt(self.time.as_ref()),
+            "text" => out.opt(self.text.as_ref()),
+            _ if name.starts_with("author") => {
+                out.typed(self.author.as_ref(), &name[6usize..])
+            }
+            _ => {}
+        }
+    }
+}
+
 /// Choice of types for `Annotation.author[x]`.
 ///
 /// In JSON the element name carries the type (`authorReference`, `authorString`, ...).
@@ -215,6 +244,16 @@ impl crate::validate::Validate for AnnotationAuthor {
                 )
             }
             Self::String(x) => v.variant("authorString", x),
+        }
+    }
+}
+
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Choice for AnnotationAuthor {
+    fn value(&self) -> (&'static str, &dyn crate::fhirpath::Reflect) {
+        match self {
+            Self::Reference(v) => ("Reference", &**v),
+            Self::String(v) => ("String", v),
         }
     }
 }

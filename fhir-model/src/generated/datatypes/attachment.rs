@@ -173,3 +173,39 @@ impl crate::validate::Validate for Attachment {
         v.field("creation", &self.creation, 0);
     }
 }
+
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for Attachment {
+    fn fhir_type(&self) -> &'static str {
+        "Attachment"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("extension", crate::fhirpath::Card::Many),
+            ("contentType", crate::fhirpath::Card::One),
+            ("language", crate::fhirpath::Card::One),
+            ("data", crate::fhirpath::Card::One),
+            ("url", crate::fhirpath::Card::One),
+            ("size", crate::fhirpath::Card::One),
+            ("hash", crate::fhirpath::Card::One),
+            ("title", crate::fhirpath::Card::One),
+            ("creation", crate::fhirpath::Card::One),
+        ]
+    }
+    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
+        match name {
+            "id" => out.opt(self.id.as_ref()),
+            "extension" => out.many(&self.extension),
+            "contentType" => out.opt(self.content_type.as_ref()),
+            "language" => out.opt(self.language.as_ref()),
+            "data" => out.opt(self.data.as_ref()),
+            "url" => out.opt(self.url.as_ref()),
+            "size" => out.opt(self.size.as_ref()),
+            "hash" => out.opt(self.hash.as_ref()),
+            "title" => out.opt(self.title.as_ref()),
+            "creation" => out.opt(self.creation.as_ref()),
+            _ => {}
+        }
+    }
+}

@@ -99,3 +99,27 @@ impl crate::validate::Validate for CodeableConcept {
         v.field("text", &self.text, 0);
     }
 }
+
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for CodeableConcept {
+    fn fhir_type(&self) -> &'static str {
+        "CodeableConcept"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("extension", crate::fhirpath::Card::Many),
+            ("coding", crate::fhirpath::Card::Many),
+            ("text", crate::fhirpath::Card::One),
+        ]
+    }
+    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
+        match name {
+            "id" => out.opt(self.id.as_ref()),
+            "extension" => out.many(&self.extension),
+            "coding" => out.many(&self.coding),
+            "text" => out.opt(self.text.as_ref()),
+            _ => {}
+        }
+    }
+}

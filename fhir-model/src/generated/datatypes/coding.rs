@@ -137,3 +137,33 @@ impl crate::validate::Validate for Coding {
         v.field("userSelected", &self.user_selected, 0);
     }
 }
+
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for Coding {
+    fn fhir_type(&self) -> &'static str {
+        "Coding"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("extension", crate::fhirpath::Card::Many),
+            ("system", crate::fhirpath::Card::One),
+            ("version", crate::fhirpath::Card::One),
+            ("code", crate::fhirpath::Card::One),
+            ("display", crate::fhirpath::Card::One),
+            ("userSelected", crate::fhirpath::Card::One),
+        ]
+    }
+    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
+        match name {
+            "id" => out.opt(self.id.as_ref()),
+            "extension" => out.many(&self.extension),
+            "system" => out.opt(self.system.as_ref()),
+            "version" => out.opt(self.version.as_ref()),
+            "code" => out.opt(self.code.as_ref()),
+            "display" => out.opt(self.display.as_ref()),
+            "userSelected" => out.opt(self.user_selected.as_ref()),
+            _ => {}
+        }
+    }
+}

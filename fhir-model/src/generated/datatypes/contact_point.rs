@@ -135,3 +135,33 @@ impl crate::validate::Validate for ContactPoint {
         v.field("period", &self.period, 0);
     }
 }
+
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for ContactPoint {
+    fn fhir_type(&self) -> &'static str {
+        "ContactPoint"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("extension", crate::fhirpath::Card::Many),
+            ("system", crate::fhirpath::Card::One),
+            ("value", crate::fhirpath::Card::One),
+            ("use", crate::fhirpath::Card::One),
+            ("rank", crate::fhirpath::Card::One),
+            ("period", crate::fhirpath::Card::One),
+        ]
+    }
+    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
+        match name {
+            "id" => out.opt(self.id.as_ref()),
+            "extension" => out.many(&self.extension),
+            "system" => out.opt(self.system.as_ref()),
+            "value" => out.opt(self.value.as_ref()),
+            "use" => out.opt(self.use_.as_ref()),
+            "rank" => out.opt(self.rank.as_ref()),
+            "period" => out.opt(self.period.as_deref()),
+            _ => {}
+        }
+    }
+}

@@ -134,3 +134,29 @@ impl Contributor {
         }
     }
 }
+
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for Contributor {
+    fn fhir_type(&self) -> &'static str {
+        "Contributor"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("extension", crate::fhirpath::Card::Many),
+            ("type", crate::fhirpath::Card::One),
+            ("name", crate::fhirpath::Card::One),
+            ("contact", crate::fhirpath::Card::Many),
+        ]
+    }
+    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
+        match name {
+            "id" => out.opt(self.id.as_ref()),
+            "extension" => out.many(&self.extension),
+            "type" => out.opt(self.type_.as_ref()),
+            "name" => out.opt(self.name.as_ref()),
+            "contact" => out.many(&self.contact),
+            _ => {}
+        }
+    }
+}

@@ -203,6 +203,45 @@ impl DataRequirement {
     }
 }
 
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for DataRequirement {
+    fn fhir_type(&self) -> &'static str {
+        "DataRequirement"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("extension", crate::fhirpath::Card::Many),
+            ("type", crate::fhirpath::Card::One),
+            ("profile", crate::fhirpath::Card::Many),
+            ("subject", crate::fhirpath::Card::Choice),
+            ("mustSupport", crate::fhirpath::Card::Many),
+            ("codeFilter", crate::fhirpath::Card::Many),
+            ("dateFilter", crate::fhirpath::Card::Many),
+            ("limit", crate::fhirpath::Card::One),
+            ("sort", crate::fhirpath::Card::Many),
+        ]
+    }
+    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
+        match name {
+            "id" => out.opt(self.id.as_ref()),
+            "extension" => out.many(&self.extension),
+            "type" => out.opt(self.type_.as_ref()),
+            "profile" => out.many(&self.profile),
+            "subject" => out.choice(self.subject.as_ref()),
+            "mustSupport" => out.many(&self.must_support),
+            "codeFilter" => out.many(&self.code_filter),
+            "dateFilter" => out.many(&self.date_filter),
+            "limit" => out.opt(self.limit.as_ref()),
+            "sort" => out.many(&self.sort),
+            _ if name.starts_with("subject") => {
+                out.typed(self.subject.as_ref(), &name[7usize..])
+            }
+            _ => {}
+        }
+    }
+}
+
 /// Choice of types for `DataRequirement.subject[x]`.
 ///
 /// In JSON the element name carries the type (`subjectCodeableConcept`, `subjectReference`, ...).
@@ -251,6 +290,16 @@ impl crate::validate::Validate for DataRequirementSubject {
         match self {
             Self::CodeableConcept(x) => v.variant("subjectCodeableConcept", x),
             Self::Reference(x) => v.variant_ref("subjectReference", x, &["Group"]),
+        }
+    }
+}
+
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Choice for DataRequirementSubject {
+    fn value(&self) -> (&'static str, &dyn crate::fhirpath::Reflect) {
+        match self {
+            Self::CodeableConcept(v) => ("CodeableConcept", &**v),
+            Self::Reference(v) => ("Reference", &**v),
         }
     }
 }
@@ -371,6 +420,34 @@ impl crate::validate::Validate for DataRequirementCodeFilter {
         v.field("searchParam", &self.search_param, 0);
         v.field("valueSet", &self.value_set, 0);
         v.field("code", &self.code, 0);
+    }
+}
+
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for DataRequirementCodeFilter {
+    fn fhir_type(&self) -> &'static str {
+        "Element"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("extension", crate::fhirpath::Card::Many),
+            ("path", crate::fhirpath::Card::One),
+            ("searchParam", crate::fhirpath::Card::One),
+            ("valueSet", crate::fhirpath::Card::One),
+            ("code", crate::fhirpath::Card::Many),
+        ]
+    }
+    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
+        match name {
+            "id" => out.opt(self.id.as_ref()),
+            "extension" => out.many(&self.extension),
+            "path" => out.opt(self.path.as_ref()),
+            "searchParam" => out.opt(self.search_param.as_ref()),
+            "valueSet" => out.opt(self.value_set.as_ref()),
+            "code" => out.many(&self.code),
+            _ => {}
+        }
     }
 }
 
@@ -515,6 +592,35 @@ impl crate::validate::Validate for DataRequirementDateFilter {
     }
 }
 
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for DataRequirementDateFilter {
+    fn fhir_type(&self) -> &'static str {
+        "Element"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("extension", crate::fhirpath::Card::Many),
+            ("path", crate::fhirpath::Card::One),
+            ("searchParam", crate::fhirpath::Card::One),
+            ("value", crate::fhirpath::Card::Choice),
+        ]
+    }
+    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
+        match name {
+            "id" => out.opt(self.id.as_ref()),
+            "extension" => out.many(&self.extension),
+            "path" => out.opt(self.path.as_ref()),
+            "searchParam" => out.opt(self.search_param.as_ref()),
+            "value" => out.choice(self.value.as_ref()),
+            _ if name.starts_with("value") => {
+                out.typed(self.value.as_ref(), &name[5usize..])
+            }
+            _ => {}
+        }
+    }
+}
+
 /// Choice of types for `DataRequirement.dateFilter.value[x]`.
 ///
 /// In JSON the element name carries the type (`valueDateTime`, `valuePeriod`, ...).
@@ -573,6 +679,17 @@ impl crate::validate::Validate for DataRequirementDateFilterValue {
             Self::DateTime(x) => v.variant("valueDateTime", x),
             Self::Period(x) => v.variant("valuePeriod", x),
             Self::Duration(x) => v.variant("valueDuration", x),
+        }
+    }
+}
+
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Choice for DataRequirementDateFilterValue {
+    fn value(&self) -> (&'static str, &dyn crate::fhirpath::Reflect) {
+        match self {
+            Self::DateTime(v) => ("DateTime", v),
+            Self::Period(v) => ("Period", &**v),
+            Self::Duration(v) => ("Duration", &**v),
         }
     }
 }
@@ -693,6 +810,30 @@ impl DataRequirementSort {
             path: Some(crate::Primitive::new(path)),
             direction: Some(crate::Primitive::new(direction)),
             ..Default::default()
+        }
+    }
+}
+
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for DataRequirementSort {
+    fn fhir_type(&self) -> &'static str {
+        "Element"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("extension", crate::fhirpath::Card::Many),
+            ("path", crate::fhirpath::Card::One),
+            ("direction", crate::fhirpath::Card::One),
+        ]
+    }
+    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
+        match name {
+            "id" => out.opt(self.id.as_ref()),
+            "extension" => out.many(&self.extension),
+            "path" => out.opt(self.path.as_ref()),
+            "direction" => out.opt(self.direction.as_ref()),
+            _ => {}
         }
     }
 }

@@ -300,6 +300,59 @@ impl crate::validate::Validate for Dosage {
     }
 }
 
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for Dosage {
+    fn fhir_type(&self) -> &'static str {
+        "Dosage"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("extension", crate::fhirpath::Card::Many),
+            ("modifierExtension", crate::fhirpath::Card::Many),
+            ("sequence", crate::fhirpath::Card::One),
+            ("text", crate::fhirpath::Card::One),
+            ("additionalInstruction", crate::fhirpath::Card::Many),
+            ("patientInstruction", crate::fhirpath::Card::One),
+            ("timing", crate::fhirpath::Card::One),
+            ("asNeeded", crate::fhirpath::Card::Choice),
+            ("site", crate::fhirpath::Card::One),
+            ("route", crate::fhirpath::Card::One),
+            ("method", crate::fhirpath::Card::One),
+            ("doseAndRate", crate::fhirpath::Card::Many),
+            ("maxDosePerPeriod", crate::fhirpath::Card::One),
+            ("maxDosePerAdministration", crate::fhirpath::Card::One),
+            ("maxDosePerLifetime", crate::fhirpath::Card::One),
+        ]
+    }
+    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
+        match name {
+            "id" => out.opt(self.id.as_ref()),
+            "extension" => out.many(&self.extension),
+            "modifierExtension" => out.many(&self.modifier_extension),
+            "sequence" => out.opt(self.sequence.as_ref()),
+            "text" => out.opt(self.text.as_ref()),
+            "additionalInstruction" => out.many(&self.additional_instruction),
+            "patientInstruction" => out.opt(self.patient_instruction.as_ref()),
+            "timing" => out.opt(self.timing.as_deref()),
+            "asNeeded" => out.choice(self.as_needed.as_ref()),
+            "site" => out.opt(self.site.as_deref()),
+            "route" => out.opt(self.route.as_deref()),
+            "method" => out.opt(self.method.as_deref()),
+            "doseAndRate" => out.many(&self.dose_and_rate),
+            "maxDosePerPeriod" => out.opt(self.max_dose_per_period.as_deref()),
+            "maxDosePerAdministration" => {
+                out.opt(self.max_dose_per_administration.as_deref())
+            }
+            "maxDosePerLifetime" => out.opt(self.max_dose_per_lifetime.as_deref()),
+            _ if name.starts_with("asNeeded") => {
+                out.typed(self.as_needed.as_ref(), &name[8usize..])
+            }
+            _ => {}
+        }
+    }
+}
+
 /// Choice of types for `Dosage.asNeeded[x]`.
 ///
 /// In JSON the element name carries the type (`asNeededBoolean`, `asNeededCodeableConcept`, ...).
@@ -350,6 +403,16 @@ impl crate::validate::Validate for DosageAsNeeded {
         match self {
             Self::Boolean(x) => v.variant("asNeededBoolean", x),
             Self::CodeableConcept(x) => v.variant("asNeededCodeableConcept", x),
+        }
+    }
+}
+
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Choice for DosageAsNeeded {
+    fn value(&self) -> (&'static str, &dyn crate::fhirpath::Reflect) {
+        match self {
+            Self::Boolean(v) => ("Boolean", v),
+            Self::CodeableConcept(v) => ("CodeableConcept", &**v),
         }
     }
 }
@@ -498,6 +561,38 @@ impl crate::validate::Validate for DosageDoseAndRate {
     }
 }
 
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for DosageDoseAndRate {
+    fn fhir_type(&self) -> &'static str {
+        "Element"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("extension", crate::fhirpath::Card::Many),
+            ("type", crate::fhirpath::Card::One),
+            ("dose", crate::fhirpath::Card::Choice),
+            ("rate", crate::fhirpath::Card::Choice),
+        ]
+    }
+    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
+        match name {
+            "id" => out.opt(self.id.as_ref()),
+            "extension" => out.many(&self.extension),
+            "type" => out.opt(self.type_.as_deref()),
+            "dose" => out.choice(self.dose.as_ref()),
+            "rate" => out.choice(self.rate.as_ref()),
+            _ if name.starts_with("dose") => {
+                out.typed(self.dose.as_ref(), &name[4usize..])
+            }
+            _ if name.starts_with("rate") => {
+                out.typed(self.rate.as_ref(), &name[4usize..])
+            }
+            _ => {}
+        }
+    }
+}
+
 /// Choice of types for `Dosage.doseAndRate.dose[x]`.
 ///
 /// In JSON the element name carries the type (`doseRange`, `doseQuantity`, ...).
@@ -546,6 +641,16 @@ impl crate::validate::Validate for DosageDoseAndRateDose {
         match self {
             Self::Range(x) => v.variant("doseRange", x),
             Self::Quantity(x) => v.variant("doseQuantity", x),
+        }
+    }
+}
+
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Choice for DosageDoseAndRateDose {
+    fn value(&self) -> (&'static str, &dyn crate::fhirpath::Reflect) {
+        match self {
+            Self::Range(v) => ("Range", &**v),
+            Self::Quantity(v) => ("Quantity", &**v),
         }
     }
 }
@@ -608,6 +713,17 @@ impl crate::validate::Validate for DosageDoseAndRateRate {
             Self::Ratio(x) => v.variant("rateRatio", x),
             Self::Range(x) => v.variant("rateRange", x),
             Self::Quantity(x) => v.variant("rateQuantity", x),
+        }
+    }
+}
+
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Choice for DosageDoseAndRateRate {
+    fn value(&self) -> (&'static str, &dyn crate::fhirpath::Reflect) {
+        match self {
+            Self::Ratio(v) => ("Ratio", &**v),
+            Self::Range(v) => ("Range", &**v),
+            Self::Quantity(v) => ("Quantity", &**v),
         }
     }
 }

@@ -137,3 +137,33 @@ impl crate::validate::Validate for Duration {
         v.field("code", &self.code, 0);
     }
 }
+
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for Duration {
+    fn fhir_type(&self) -> &'static str {
+        "Duration"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("extension", crate::fhirpath::Card::Many),
+            ("value", crate::fhirpath::Card::One),
+            ("comparator", crate::fhirpath::Card::One),
+            ("unit", crate::fhirpath::Card::One),
+            ("system", crate::fhirpath::Card::One),
+            ("code", crate::fhirpath::Card::One),
+        ]
+    }
+    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
+        match name {
+            "id" => out.opt(self.id.as_ref()),
+            "extension" => out.many(&self.extension),
+            "value" => out.opt(self.value.as_ref()),
+            "comparator" => out.opt(self.comparator.as_ref()),
+            "unit" => out.opt(self.unit.as_ref()),
+            "system" => out.opt(self.system.as_ref()),
+            "code" => out.opt(self.code.as_ref()),
+            _ => {}
+        }
+    }
+}

@@ -2735,6 +2735,111 @@ impl ElementDefinition {
     }
 }
 
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for ElementDefinition {
+    fn fhir_type(&self) -> &'static str {
+        "ElementDefinition"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("extension", crate::fhirpath::Card::Many),
+            ("modifierExtension", crate::fhirpath::Card::Many),
+            ("path", crate::fhirpath::Card::One),
+            ("representation", crate::fhirpath::Card::Many),
+            ("sliceName", crate::fhirpath::Card::One),
+            ("sliceIsConstraining", crate::fhirpath::Card::One),
+            ("label", crate::fhirpath::Card::One),
+            ("code", crate::fhirpath::Card::Many),
+            ("slicing", crate::fhirpath::Card::One),
+            ("short", crate::fhirpath::Card::One),
+            ("definition", crate::fhirpath::Card::One),
+            ("comment", crate::fhirpath::Card::One),
+            ("requirements", crate::fhirpath::Card::One),
+            ("alias", crate::fhirpath::Card::Many),
+            ("min", crate::fhirpath::Card::One),
+            ("max", crate::fhirpath::Card::One),
+            ("base", crate::fhirpath::Card::One),
+            ("contentReference", crate::fhirpath::Card::One),
+            ("type", crate::fhirpath::Card::Many),
+            ("defaultValue", crate::fhirpath::Card::Choice),
+            ("meaningWhenMissing", crate::fhirpath::Card::One),
+            ("orderMeaning", crate::fhirpath::Card::One),
+            ("fixed", crate::fhirpath::Card::Choice),
+            ("pattern", crate::fhirpath::Card::Choice),
+            ("example", crate::fhirpath::Card::Many),
+            ("minValue", crate::fhirpath::Card::Choice),
+            ("maxValue", crate::fhirpath::Card::Choice),
+            ("maxLength", crate::fhirpath::Card::One),
+            ("condition", crate::fhirpath::Card::Many),
+            ("constraint", crate::fhirpath::Card::Many),
+            ("mustSupport", crate::fhirpath::Card::One),
+            ("isModifier", crate::fhirpath::Card::One),
+            ("isModifierReason", crate::fhirpath::Card::One),
+            ("isSummary", crate::fhirpath::Card::One),
+            ("binding", crate::fhirpath::Card::One),
+            ("mapping", crate::fhirpath::Card::Many),
+        ]
+    }
+    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
+        match name {
+            "id" => out.opt(self.id.as_ref()),
+            "extension" => out.many(&self.extension),
+            "modifierExtension" => out.many(&self.modifier_extension),
+            "path" => out.opt(self.path.as_ref()),
+            "representation" => out.many(&self.representation),
+            "sliceName" => out.opt(self.slice_name.as_ref()),
+            "sliceIsConstraining" => out.opt(self.slice_is_constraining.as_ref()),
+            "label" => out.opt(self.label.as_ref()),
+            "code" => out.many(&self.code),
+            "slicing" => out.opt(self.slicing.as_deref()),
+            "short" => out.opt(self.short.as_ref()),
+            "definition" => out.opt(self.definition.as_ref()),
+            "comment" => out.opt(self.comment.as_ref()),
+            "requirements" => out.opt(self.requirements.as_ref()),
+            "alias" => out.many(&self.alias),
+            "min" => out.opt(self.min.as_ref()),
+            "max" => out.opt(self.max.as_ref()),
+            "base" => out.opt(self.base.as_deref()),
+            "contentReference" => out.opt(self.content_reference.as_ref()),
+            "type" => out.many(&self.type_),
+            "defaultValue" => out.choice(self.default_value.as_ref()),
+            "meaningWhenMissing" => out.opt(self.meaning_when_missing.as_ref()),
+            "orderMeaning" => out.opt(self.order_meaning.as_ref()),
+            "fixed" => out.choice(self.fixed.as_ref()),
+            "pattern" => out.choice(self.pattern.as_ref()),
+            "example" => out.many(&self.example),
+            "minValue" => out.choice(self.min_value.as_ref()),
+            "maxValue" => out.choice(self.max_value.as_ref()),
+            "maxLength" => out.opt(self.max_length.as_ref()),
+            "condition" => out.many(&self.condition),
+            "constraint" => out.many(&self.constraint),
+            "mustSupport" => out.opt(self.must_support.as_ref()),
+            "isModifier" => out.opt(self.is_modifier.as_ref()),
+            "isModifierReason" => out.opt(self.is_modifier_reason.as_ref()),
+            "isSummary" => out.opt(self.is_summary.as_ref()),
+            "binding" => out.opt(self.binding.as_deref()),
+            "mapping" => out.many(&self.mapping),
+            _ if name.starts_with("defaultValue") => {
+                out.typed(self.default_value.as_ref(), &name[12usize..])
+            }
+            _ if name.starts_with("fixed") => {
+                out.typed(self.fixed.as_ref(), &name[5usize..])
+            }
+            _ if name.starts_with("pattern") => {
+                out.typed(self.pattern.as_ref(), &name[7usize..])
+            }
+            _ if name.starts_with("minValue") => {
+                out.typed(self.min_value.as_ref(), &name[8usize..])
+            }
+            _ if name.starts_with("maxValue") => {
+                out.typed(self.max_value.as_ref(), &name[8usize..])
+            }
+            _ => {}
+        }
+    }
+}
+
 /// Choice of types for `ElementDefinition.defaultValue[x]`.
 ///
 /// In JSON the element name carries the type (`defaultValueBase64Binary`, `defaultValueBoolean`, ...).
@@ -3324,6 +3429,64 @@ impl crate::validate::Validate for ElementDefinitionDefaultValue {
     }
 }
 
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Choice for ElementDefinitionDefaultValue {
+    fn value(&self) -> (&'static str, &dyn crate::fhirpath::Reflect) {
+        match self {
+            Self::Base64Binary(v) => ("Base64Binary", v),
+            Self::Boolean(v) => ("Boolean", v),
+            Self::Canonical(v) => ("Canonical", v),
+            Self::Code(v) => ("Code", v),
+            Self::Date(v) => ("Date", v),
+            Self::DateTime(v) => ("DateTime", v),
+            Self::Decimal(v) => ("Decimal", v),
+            Self::Id(v) => ("Id", v),
+            Self::Instant(v) => ("Instant", v),
+            Self::Integer(v) => ("Integer", v),
+            Self::Markdown(v) => ("Markdown", v),
+            Self::Oid(v) => ("Oid", v),
+            Self::PositiveInt(v) => ("PositiveInt", v),
+            Self::String(v) => ("String", v),
+            Self::Time(v) => ("Time", v),
+            Self::UnsignedInt(v) => ("UnsignedInt", v),
+            Self::Uri(v) => ("Uri", v),
+            Self::Url(v) => ("Url", v),
+            Self::Uuid(v) => ("Uuid", v),
+            Self::Address(v) => ("Address", &**v),
+            Self::Age(v) => ("Age", &**v),
+            Self::Annotation(v) => ("Annotation", &**v),
+            Self::Attachment(v) => ("Attachment", &**v),
+            Self::CodeableConcept(v) => ("CodeableConcept", &**v),
+            Self::Coding(v) => ("Coding", &**v),
+            Self::ContactPoint(v) => ("ContactPoint", &**v),
+            Self::Count(v) => ("Count", &**v),
+            Self::Distance(v) => ("Distance", &**v),
+            Self::Duration(v) => ("Duration", &**v),
+            Self::HumanName(v) => ("HumanName", &**v),
+            Self::Identifier(v) => ("Identifier", &**v),
+            Self::Money(v) => ("Money", &**v),
+            Self::Period(v) => ("Period", &**v),
+            Self::Quantity(v) => ("Quantity", &**v),
+            Self::Range(v) => ("Range", &**v),
+            Self::Ratio(v) => ("Ratio", &**v),
+            Self::Reference(v) => ("Reference", &**v),
+            Self::SampledData(v) => ("SampledData", &**v),
+            Self::Signature(v) => ("Signature", &**v),
+            Self::Timing(v) => ("Timing", &**v),
+            Self::ContactDetail(v) => ("ContactDetail", &**v),
+            Self::Contributor(v) => ("Contributor", &**v),
+            Self::DataRequirement(v) => ("DataRequirement", &**v),
+            Self::Expression(v) => ("Expression", &**v),
+            Self::ParameterDefinition(v) => ("ParameterDefinition", &**v),
+            Self::RelatedArtifact(v) => ("RelatedArtifact", &**v),
+            Self::TriggerDefinition(v) => ("TriggerDefinition", &**v),
+            Self::UsageContext(v) => ("UsageContext", &**v),
+            Self::Dosage(v) => ("Dosage", &**v),
+            Self::Meta(v) => ("Meta", &**v),
+        }
+    }
+}
+
 /// Choice of types for `ElementDefinition.fixed[x]`.
 ///
 /// In JSON the element name carries the type (`fixedBase64Binary`, `fixedBoolean`, ...).
@@ -3864,6 +4027,64 @@ impl crate::validate::Validate for ElementDefinitionFixed {
             Self::UsageContext(x) => v.variant("fixedUsageContext", x),
             Self::Dosage(x) => v.variant("fixedDosage", x),
             Self::Meta(x) => v.variant("fixedMeta", x),
+        }
+    }
+}
+
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Choice for ElementDefinitionFixed {
+    fn value(&self) -> (&'static str, &dyn crate::fhirpath::Reflect) {
+        match self {
+            Self::Base64Binary(v) => ("Base64Binary", v),
+            Self::Boolean(v) => ("Boolean", v),
+            Self::Canonical(v) => ("Canonical", v),
+            Self::Code(v) => ("Code", v),
+            Self::Date(v) => ("Date", v),
+            Self::DateTime(v) => ("DateTime", v),
+            Self::Decimal(v) => ("Decimal", v),
+            Self::Id(v) => ("Id", v),
+            Self::Instant(v) => ("Instant", v),
+            Self::Integer(v) => ("Integer", v),
+            Self::Markdown(v) => ("Markdown", v),
+            Self::Oid(v) => ("Oid", v),
+            Self::PositiveInt(v) => ("PositiveInt", v),
+            Self::String(v) => ("String", v),
+            Self::Time(v) => ("Time", v),
+            Self::UnsignedInt(v) => ("UnsignedInt", v),
+            Self::Uri(v) => ("Uri", v),
+            Self::Url(v) => ("Url", v),
+            Self::Uuid(v) => ("Uuid", v),
+            Self::Address(v) => ("Address", &**v),
+            Self::Age(v) => ("Age", &**v),
+            Self::Annotation(v) => ("Annotation", &**v),
+            Self::Attachment(v) => ("Attachment", &**v),
+            Self::CodeableConcept(v) => ("CodeableConcept", &**v),
+            Self::Coding(v) => ("Coding", &**v),
+            Self::ContactPoint(v) => ("ContactPoint", &**v),
+            Self::Count(v) => ("Count", &**v),
+            Self::Distance(v) => ("Distance", &**v),
+            Self::Duration(v) => ("Duration", &**v),
+            Self::HumanName(v) => ("HumanName", &**v),
+            Self::Identifier(v) => ("Identifier", &**v),
+            Self::Money(v) => ("Money", &**v),
+            Self::Period(v) => ("Period", &**v),
+            Self::Quantity(v) => ("Quantity", &**v),
+            Self::Range(v) => ("Range", &**v),
+            Self::Ratio(v) => ("Ratio", &**v),
+            Self::Reference(v) => ("Reference", &**v),
+            Self::SampledData(v) => ("SampledData", &**v),
+            Self::Signature(v) => ("Signature", &**v),
+            Self::Timing(v) => ("Timing", &**v),
+            Self::ContactDetail(v) => ("ContactDetail", &**v),
+            Self::Contributor(v) => ("Contributor", &**v),
+            Self::DataRequirement(v) => ("DataRequirement", &**v),
+            Self::Expression(v) => ("Expression", &**v),
+            Self::ParameterDefinition(v) => ("ParameterDefinition", &**v),
+            Self::RelatedArtifact(v) => ("RelatedArtifact", &**v),
+            Self::TriggerDefinition(v) => ("TriggerDefinition", &**v),
+            Self::UsageContext(v) => ("UsageContext", &**v),
+            Self::Dosage(v) => ("Dosage", &**v),
+            Self::Meta(v) => ("Meta", &**v),
         }
     }
 }
@@ -4424,6 +4645,64 @@ impl crate::validate::Validate for ElementDefinitionPattern {
     }
 }
 
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Choice for ElementDefinitionPattern {
+    fn value(&self) -> (&'static str, &dyn crate::fhirpath::Reflect) {
+        match self {
+            Self::Base64Binary(v) => ("Base64Binary", v),
+            Self::Boolean(v) => ("Boolean", v),
+            Self::Canonical(v) => ("Canonical", v),
+            Self::Code(v) => ("Code", v),
+            Self::Date(v) => ("Date", v),
+            Self::DateTime(v) => ("DateTime", v),
+            Self::Decimal(v) => ("Decimal", v),
+            Self::Id(v) => ("Id", v),
+            Self::Instant(v) => ("Instant", v),
+            Self::Integer(v) => ("Integer", v),
+            Self::Markdown(v) => ("Markdown", v),
+            Self::Oid(v) => ("Oid", v),
+            Self::PositiveInt(v) => ("PositiveInt", v),
+            Self::String(v) => ("String", v),
+            Self::Time(v) => ("Time", v),
+            Self::UnsignedInt(v) => ("UnsignedInt", v),
+            Self::Uri(v) => ("Uri", v),
+            Self::Url(v) => ("Url", v),
+            Self::Uuid(v) => ("Uuid", v),
+            Self::Address(v) => ("Address", &**v),
+            Self::Age(v) => ("Age", &**v),
+            Self::Annotation(v) => ("Annotation", &**v),
+            Self::Attachment(v) => ("Attachment", &**v),
+            Self::CodeableConcept(v) => ("CodeableConcept", &**v),
+            Self::Coding(v) => ("Coding", &**v),
+            Self::ContactPoint(v) => ("ContactPoint", &**v),
+            Self::Count(v) => ("Count", &**v),
+            Self::Distance(v) => ("Distance", &**v),
+            Self::Duration(v) => ("Duration", &**v),
+            Self::HumanName(v) => ("HumanName", &**v),
+            Self::Identifier(v) => ("Identifier", &**v),
+            Self::Money(v) => ("Money", &**v),
+            Self::Period(v) => ("Period", &**v),
+            Self::Quantity(v) => ("Quantity", &**v),
+            Self::Range(v) => ("Range", &**v),
+            Self::Ratio(v) => ("Ratio", &**v),
+            Self::Reference(v) => ("Reference", &**v),
+            Self::SampledData(v) => ("SampledData", &**v),
+            Self::Signature(v) => ("Signature", &**v),
+            Self::Timing(v) => ("Timing", &**v),
+            Self::ContactDetail(v) => ("ContactDetail", &**v),
+            Self::Contributor(v) => ("Contributor", &**v),
+            Self::DataRequirement(v) => ("DataRequirement", &**v),
+            Self::Expression(v) => ("Expression", &**v),
+            Self::ParameterDefinition(v) => ("ParameterDefinition", &**v),
+            Self::RelatedArtifact(v) => ("RelatedArtifact", &**v),
+            Self::TriggerDefinition(v) => ("TriggerDefinition", &**v),
+            Self::UsageContext(v) => ("UsageContext", &**v),
+            Self::Dosage(v) => ("Dosage", &**v),
+            Self::Meta(v) => ("Meta", &**v),
+        }
+    }
+}
+
 /// Choice of types for `ElementDefinition.minValue[x]`.
 ///
 /// In JSON the element name carries the type (`minValueDate`, `minValueDateTime`, ...).
@@ -4558,6 +4837,23 @@ impl crate::validate::Validate for ElementDefinitionMinValue {
     }
 }
 
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Choice for ElementDefinitionMinValue {
+    fn value(&self) -> (&'static str, &dyn crate::fhirpath::Reflect) {
+        match self {
+            Self::Date(v) => ("Date", v),
+            Self::DateTime(v) => ("DateTime", v),
+            Self::Instant(v) => ("Instant", v),
+            Self::Time(v) => ("Time", v),
+            Self::Decimal(v) => ("Decimal", v),
+            Self::Integer(v) => ("Integer", v),
+            Self::PositiveInt(v) => ("PositiveInt", v),
+            Self::UnsignedInt(v) => ("UnsignedInt", v),
+            Self::Quantity(v) => ("Quantity", &**v),
+        }
+    }
+}
+
 /// Choice of types for `ElementDefinition.maxValue[x]`.
 ///
 /// In JSON the element name carries the type (`maxValueDate`, `maxValueDateTime`, ...).
@@ -4688,6 +4984,23 @@ impl crate::validate::Validate for ElementDefinitionMaxValue {
             Self::PositiveInt(x) => v.variant("maxValuePositiveInt", x),
             Self::UnsignedInt(x) => v.variant("maxValueUnsignedInt", x),
             Self::Quantity(x) => v.variant("maxValueQuantity", x),
+        }
+    }
+}
+
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Choice for ElementDefinitionMaxValue {
+    fn value(&self) -> (&'static str, &dyn crate::fhirpath::Reflect) {
+        match self {
+            Self::Date(v) => ("Date", v),
+            Self::DateTime(v) => ("DateTime", v),
+            Self::Instant(v) => ("Instant", v),
+            Self::Time(v) => ("Time", v),
+            Self::Decimal(v) => ("Decimal", v),
+            Self::Integer(v) => ("Integer", v),
+            Self::PositiveInt(v) => ("PositiveInt", v),
+            Self::UnsignedInt(v) => ("UnsignedInt", v),
+            Self::Quantity(v) => ("Quantity", &**v),
         }
     }
 }
@@ -4827,6 +5140,34 @@ impl ElementDefinitionSlicing {
     }
 }
 
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for ElementDefinitionSlicing {
+    fn fhir_type(&self) -> &'static str {
+        "Element"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("extension", crate::fhirpath::Card::Many),
+            ("discriminator", crate::fhirpath::Card::Many),
+            ("description", crate::fhirpath::Card::One),
+            ("ordered", crate::fhirpath::Card::One),
+            ("rules", crate::fhirpath::Card::One),
+        ]
+    }
+    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
+        match name {
+            "id" => out.opt(self.id.as_ref()),
+            "extension" => out.many(&self.extension),
+            "discriminator" => out.many(&self.discriminator),
+            "description" => out.opt(self.description.as_ref()),
+            "ordered" => out.opt(self.ordered.as_ref()),
+            "rules" => out.opt(self.rules.as_ref()),
+            _ => {}
+        }
+    }
+}
+
 /// Element values that are used to distinguish the slices
 ///
 /// Designates which child elements are used to discriminate between the slices when processing an instance. If one or more discriminators are provided, the value of the child elements in the instance data SHALL completely distinguish which slice the element in the resource matches based on the allowed values for those elements in each of the slices.
@@ -4943,6 +5284,30 @@ impl ElementDefinitionSlicingDiscriminator {
             type_: Some(crate::Primitive::new(type_)),
             path: Some(crate::Primitive::new(path)),
             ..Default::default()
+        }
+    }
+}
+
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for ElementDefinitionSlicingDiscriminator {
+    fn fhir_type(&self) -> &'static str {
+        "Element"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("extension", crate::fhirpath::Card::Many),
+            ("type", crate::fhirpath::Card::One),
+            ("path", crate::fhirpath::Card::One),
+        ]
+    }
+    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
+        match name {
+            "id" => out.opt(self.id.as_ref()),
+            "extension" => out.many(&self.extension),
+            "type" => out.opt(self.type_.as_ref()),
+            "path" => out.opt(self.path.as_ref()),
+            _ => {}
         }
     }
 }
@@ -5082,6 +5447,32 @@ impl ElementDefinitionBase {
             min: Some(crate::Primitive::new(min)),
             max: Some(crate::Primitive::new(max)),
             ..Default::default()
+        }
+    }
+}
+
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for ElementDefinitionBase {
+    fn fhir_type(&self) -> &'static str {
+        "Element"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("extension", crate::fhirpath::Card::Many),
+            ("path", crate::fhirpath::Card::One),
+            ("min", crate::fhirpath::Card::One),
+            ("max", crate::fhirpath::Card::One),
+        ]
+    }
+    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
+        match name {
+            "id" => out.opt(self.id.as_ref()),
+            "extension" => out.many(&self.extension),
+            "path" => out.opt(self.path.as_ref()),
+            "min" => out.opt(self.min.as_ref()),
+            "max" => out.opt(self.max.as_ref()),
+            _ => {}
         }
     }
 }
@@ -5243,6 +5634,36 @@ impl ElementDefinitionType {
         ElementDefinitionType {
             code: Some(crate::Primitive::new(code)),
             ..Default::default()
+        }
+    }
+}
+
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for ElementDefinitionType {
+    fn fhir_type(&self) -> &'static str {
+        "Element"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("extension", crate::fhirpath::Card::Many),
+            ("code", crate::fhirpath::Card::One),
+            ("profile", crate::fhirpath::Card::Many),
+            ("targetProfile", crate::fhirpath::Card::Many),
+            ("aggregation", crate::fhirpath::Card::Many),
+            ("versioning", crate::fhirpath::Card::One),
+        ]
+    }
+    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
+        match name {
+            "id" => out.opt(self.id.as_ref()),
+            "extension" => out.many(&self.extension),
+            "code" => out.opt(self.code.as_ref()),
+            "profile" => out.many(&self.profile),
+            "targetProfile" => out.many(&self.target_profile),
+            "aggregation" => out.many(&self.aggregation),
+            "versioning" => out.opt(self.versioning.as_ref()),
+            _ => {}
         }
     }
 }
@@ -6047,6 +6468,33 @@ impl ElementDefinitionExample {
     }
 }
 
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for ElementDefinitionExample {
+    fn fhir_type(&self) -> &'static str {
+        "Element"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("extension", crate::fhirpath::Card::Many),
+            ("label", crate::fhirpath::Card::One),
+            ("value", crate::fhirpath::Card::Choice),
+        ]
+    }
+    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
+        match name {
+            "id" => out.opt(self.id.as_ref()),
+            "extension" => out.many(&self.extension),
+            "label" => out.opt(self.label.as_ref()),
+            "value" => out.choice(self.value.as_ref()),
+            _ if name.starts_with("value") => {
+                out.typed(self.value.as_ref(), &name[5usize..])
+            }
+            _ => {}
+        }
+    }
+}
+
 /// Choice of types for `ElementDefinition.example.value[x]`.
 ///
 /// In JSON the element name carries the type (`valueBase64Binary`, `valueBoolean`, ...).
@@ -6591,6 +7039,64 @@ impl crate::validate::Validate for ElementDefinitionExampleValue {
     }
 }
 
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Choice for ElementDefinitionExampleValue {
+    fn value(&self) -> (&'static str, &dyn crate::fhirpath::Reflect) {
+        match self {
+            Self::Base64Binary(v) => ("Base64Binary", v),
+            Self::Boolean(v) => ("Boolean", v),
+            Self::Canonical(v) => ("Canonical", v),
+            Self::Code(v) => ("Code", v),
+            Self::Date(v) => ("Date", v),
+            Self::DateTime(v) => ("DateTime", v),
+            Self::Decimal(v) => ("Decimal", v),
+            Self::Id(v) => ("Id", v),
+            Self::Instant(v) => ("Instant", v),
+            Self::Integer(v) => ("Integer", v),
+            Self::Markdown(v) => ("Markdown", v),
+            Self::Oid(v) => ("Oid", v),
+            Self::PositiveInt(v) => ("PositiveInt", v),
+            Self::String(v) => ("String", v),
+            Self::Time(v) => ("Time", v),
+            Self::UnsignedInt(v) => ("UnsignedInt", v),
+            Self::Uri(v) => ("Uri", v),
+            Self::Url(v) => ("Url", v),
+            Self::Uuid(v) => ("Uuid", v),
+            Self::Address(v) => ("Address", &**v),
+            Self::Age(v) => ("Age", &**v),
+            Self::Annotation(v) => ("Annotation", &**v),
+            Self::Attachment(v) => ("Attachment", &**v),
+            Self::CodeableConcept(v) => ("CodeableConcept", &**v),
+            Self::Coding(v) => ("Coding", &**v),
+            Self::ContactPoint(v) => ("ContactPoint", &**v),
+            Self::Count(v) => ("Count", &**v),
+            Self::Distance(v) => ("Distance", &**v),
+            Self::Duration(v) => ("Duration", &**v),
+            Self::HumanName(v) => ("HumanName", &**v),
+            Self::Identifier(v) => ("Identifier", &**v),
+            Self::Money(v) => ("Money", &**v),
+            Self::Period(v) => ("Period", &**v),
+            Self::Quantity(v) => ("Quantity", &**v),
+            Self::Range(v) => ("Range", &**v),
+            Self::Ratio(v) => ("Ratio", &**v),
+            Self::Reference(v) => ("Reference", &**v),
+            Self::SampledData(v) => ("SampledData", &**v),
+            Self::Signature(v) => ("Signature", &**v),
+            Self::Timing(v) => ("Timing", &**v),
+            Self::ContactDetail(v) => ("ContactDetail", &**v),
+            Self::Contributor(v) => ("Contributor", &**v),
+            Self::DataRequirement(v) => ("DataRequirement", &**v),
+            Self::Expression(v) => ("Expression", &**v),
+            Self::ParameterDefinition(v) => ("ParameterDefinition", &**v),
+            Self::RelatedArtifact(v) => ("RelatedArtifact", &**v),
+            Self::TriggerDefinition(v) => ("TriggerDefinition", &**v),
+            Self::UsageContext(v) => ("UsageContext", &**v),
+            Self::Dosage(v) => ("Dosage", &**v),
+            Self::Meta(v) => ("Meta", &**v),
+        }
+    }
+}
+
 /// Condition that must evaluate to true
 ///
 /// Formal constraints such as co-occurrence and other constraints that can be computationally evaluated within the context of the instance.
@@ -6778,6 +7284,40 @@ impl ElementDefinitionConstraint {
     }
 }
 
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for ElementDefinitionConstraint {
+    fn fhir_type(&self) -> &'static str {
+        "Element"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("extension", crate::fhirpath::Card::Many),
+            ("key", crate::fhirpath::Card::One),
+            ("requirements", crate::fhirpath::Card::One),
+            ("severity", crate::fhirpath::Card::One),
+            ("human", crate::fhirpath::Card::One),
+            ("expression", crate::fhirpath::Card::One),
+            ("xpath", crate::fhirpath::Card::One),
+            ("source", crate::fhirpath::Card::One),
+        ]
+    }
+    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
+        match name {
+            "id" => out.opt(self.id.as_ref()),
+            "extension" => out.many(&self.extension),
+            "key" => out.opt(self.key.as_ref()),
+            "requirements" => out.opt(self.requirements.as_ref()),
+            "severity" => out.opt(self.severity.as_ref()),
+            "human" => out.opt(self.human.as_ref()),
+            "expression" => out.opt(self.expression.as_ref()),
+            "xpath" => out.opt(self.xpath.as_ref()),
+            "source" => out.opt(self.source.as_ref()),
+            _ => {}
+        }
+    }
+}
+
 /// ValueSet details if this is coded
 ///
 /// Binds to a value set if this element is coded (code, Coding, CodeableConcept, Quantity), or the data types (string, uri).
@@ -6899,6 +7439,32 @@ impl ElementDefinitionBinding {
         ElementDefinitionBinding {
             strength: Some(crate::Primitive::new(strength)),
             ..Default::default()
+        }
+    }
+}
+
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for ElementDefinitionBinding {
+    fn fhir_type(&self) -> &'static str {
+        "Element"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("extension", crate::fhirpath::Card::Many),
+            ("strength", crate::fhirpath::Card::One),
+            ("description", crate::fhirpath::Card::One),
+            ("valueSet", crate::fhirpath::Card::One),
+        ]
+    }
+    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
+        match name {
+            "id" => out.opt(self.id.as_ref()),
+            "extension" => out.many(&self.extension),
+            "strength" => out.opt(self.strength.as_ref()),
+            "description" => out.opt(self.description.as_ref()),
+            "valueSet" => out.opt(self.value_set.as_ref()),
+            _ => {}
         }
     }
 }
@@ -7043,6 +7609,34 @@ impl ElementDefinitionMapping {
             identity: Some(crate::Primitive::new(identity)),
             map: Some(crate::Primitive::new(map)),
             ..Default::default()
+        }
+    }
+}
+
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for ElementDefinitionMapping {
+    fn fhir_type(&self) -> &'static str {
+        "Element"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("extension", crate::fhirpath::Card::Many),
+            ("identity", crate::fhirpath::Card::One),
+            ("language", crate::fhirpath::Card::One),
+            ("map", crate::fhirpath::Card::One),
+            ("comment", crate::fhirpath::Card::One),
+        ]
+    }
+    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
+        match name {
+            "id" => out.opt(self.id.as_ref()),
+            "extension" => out.many(&self.extension),
+            "identity" => out.opt(self.identity.as_ref()),
+            "language" => out.opt(self.language.as_ref()),
+            "map" => out.opt(self.map.as_ref()),
+            "comment" => out.opt(self.comment.as_ref()),
+            _ => {}
         }
     }
 }

@@ -153,3 +153,33 @@ impl Expression {
         }
     }
 }
+
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for Expression {
+    fn fhir_type(&self) -> &'static str {
+        "Expression"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("extension", crate::fhirpath::Card::Many),
+            ("description", crate::fhirpath::Card::One),
+            ("name", crate::fhirpath::Card::One),
+            ("language", crate::fhirpath::Card::One),
+            ("expression", crate::fhirpath::Card::One),
+            ("reference", crate::fhirpath::Card::One),
+        ]
+    }
+    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
+        match name {
+            "id" => out.opt(self.id.as_ref()),
+            "extension" => out.many(&self.extension),
+            "description" => out.opt(self.description.as_ref()),
+            "name" => out.opt(self.name.as_ref()),
+            "language" => out.opt(self.language.as_ref()),
+            "expression" => out.opt(self.expression.as_ref()),
+            "reference" => out.opt(self.reference.as_ref()),
+            _ => {}
+        }
+    }
+}

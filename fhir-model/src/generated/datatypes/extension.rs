@@ -729,6 +729,33 @@ impl Extension {
     }
 }
 
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for Extension {
+    fn fhir_type(&self) -> &'static str {
+        "Extension"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("extension", crate::fhirpath::Card::Many),
+            ("url", crate::fhirpath::Card::One),
+            ("value", crate::fhirpath::Card::Choice),
+        ]
+    }
+    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
+        match name {
+            "id" => out.opt(self.id.as_ref()),
+            "extension" => out.many(&self.extension),
+            "url" => out.opt(self.url.as_ref()),
+            "value" => out.choice(self.value.as_ref()),
+            _ if name.starts_with("value") => {
+                out.typed(self.value.as_ref(), &name[5usize..])
+            }
+            _ => {}
+        }
+    }
+}
+
 /// Choice of types for `Extension.value[x]`.
 ///
 /// In JSON the element name carries the type (`valueBase64Binary`, `valueBoolean`, ...).
@@ -1269,6 +1296,64 @@ impl crate::validate::Validate for ExtensionValue {
             Self::UsageContext(x) => v.variant("valueUsageContext", x),
             Self::Dosage(x) => v.variant("valueDosage", x),
             Self::Meta(x) => v.variant("valueMeta", x),
+        }
+    }
+}
+
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Choice for ExtensionValue {
+    fn value(&self) -> (&'static str, &dyn crate::fhirpath::Reflect) {
+        match self {
+            Self::Base64Binary(v) => ("Base64Binary", v),
+            Self::Boolean(v) => ("Boolean", v),
+            Self::Canonical(v) => ("Canonical", v),
+            Self::Code(v) => ("Code", v),
+            Self::Date(v) => ("Date", v),
+            Self::DateTime(v) => ("DateTime", v),
+            Self::Decimal(v) => ("Decimal", v),
+            Self::Id(v) => ("Id", v),
+            Self::Instant(v) => ("Instant", v),
+            Self::Integer(v) => ("Integer", v),
+            Self::Markdown(v) => ("Markdown", v),
+            Self::Oid(v) => ("Oid", v),
+            Self::PositiveInt(v) => ("PositiveInt", v),
+            Self::String(v) => ("String", v),
+            Self::Time(v) => ("Time", v),
+            Self::UnsignedInt(v) => ("UnsignedInt", v),
+            Self::Uri(v) => ("Uri", v),
+            Self::Url(v) => ("Url", v),
+            Self::Uuid(v) => ("Uuid", v),
+            Self::Address(v) => ("Address", &**v),
+            Self::Age(v) => ("Age", &**v),
+            Self::Annotation(v) => ("Annotation", &**v),
+            Self::Attachment(v) => ("Attachment", &**v),
+            Self::CodeableConcept(v) => ("CodeableConcept", &**v),
+            Self::Coding(v) => ("Coding", &**v),
+            Self::ContactPoint(v) => ("ContactPoint", &**v),
+            Self::Count(v) => ("Count", &**v),
+            Self::Distance(v) => ("Distance", &**v),
+            Self::Duration(v) => ("Duration", &**v),
+            Self::HumanName(v) => ("HumanName", &**v),
+            Self::Identifier(v) => ("Identifier", &**v),
+            Self::Money(v) => ("Money", &**v),
+            Self::Period(v) => ("Period", &**v),
+            Self::Quantity(v) => ("Quantity", &**v),
+            Self::Range(v) => ("Range", &**v),
+            Self::Ratio(v) => ("Ratio", &**v),
+            Self::Reference(v) => ("Reference", &**v),
+            Self::SampledData(v) => ("SampledData", &**v),
+            Self::Signature(v) => ("Signature", &**v),
+            Self::Timing(v) => ("Timing", &**v),
+            Self::ContactDetail(v) => ("ContactDetail", &**v),
+            Self::Contributor(v) => ("Contributor", &**v),
+            Self::DataRequirement(v) => ("DataRequirement", &**v),
+            Self::Expression(v) => ("Expression", &**v),
+            Self::ParameterDefinition(v) => ("ParameterDefinition", &**v),
+            Self::RelatedArtifact(v) => ("RelatedArtifact", &**v),
+            Self::TriggerDefinition(v) => ("TriggerDefinition", &**v),
+            Self::UsageContext(v) => ("UsageContext", &**v),
+            Self::Dosage(v) => ("Dosage", &**v),
+            Self::Meta(v) => ("Meta", &**v),
         }
     }
 }

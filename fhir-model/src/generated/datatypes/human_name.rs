@@ -165,3 +165,37 @@ impl crate::validate::Validate for HumanName {
         v.field("period", &self.period, 0);
     }
 }
+
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for HumanName {
+    fn fhir_type(&self) -> &'static str {
+        "HumanName"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("extension", crate::fhirpath::Card::Many),
+            ("use", crate::fhirpath::Card::One),
+            ("text", crate::fhirpath::Card::One),
+            ("family", crate::fhirpath::Card::One),
+            ("given", crate::fhirpath::Card::Many),
+            ("prefix", crate::fhirpath::Card::Many),
+            ("suffix", crate::fhirpath::Card::Many),
+            ("period", crate::fhirpath::Card::One),
+        ]
+    }
+    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
+        match name {
+            "id" => out.opt(self.id.as_ref()),
+            "extension" => out.many(&self.extension),
+            "use" => out.opt(self.use_.as_ref()),
+            "text" => out.opt(self.text.as_ref()),
+            "family" => out.opt(self.family.as_ref()),
+            "given" => out.many(&self.given),
+            "prefix" => out.many(&self.prefix),
+            "suffix" => out.many(&self.suffix),
+            "period" => out.opt(self.period.as_deref()),
+            _ => {}
+        }
+    }
+}

@@ -154,3 +154,35 @@ impl Identifier {
         self
     }
 }
+
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for Identifier {
+    fn fhir_type(&self) -> &'static str {
+        "Identifier"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("extension", crate::fhirpath::Card::Many),
+            ("use", crate::fhirpath::Card::One),
+            ("type", crate::fhirpath::Card::One),
+            ("system", crate::fhirpath::Card::One),
+            ("value", crate::fhirpath::Card::One),
+            ("period", crate::fhirpath::Card::One),
+            ("assigner", crate::fhirpath::Card::One),
+        ]
+    }
+    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
+        match name {
+            "id" => out.opt(self.id.as_ref()),
+            "extension" => out.many(&self.extension),
+            "use" => out.opt(self.use_.as_ref()),
+            "type" => out.opt(self.type_.as_deref()),
+            "system" => out.opt(self.system.as_ref()),
+            "value" => out.opt(self.value.as_ref()),
+            "period" => out.opt(self.period.as_deref()),
+            "assigner" => out.opt(self.assigner.as_deref()),
+            _ => {}
+        }
+    }
+}

@@ -170,3 +170,35 @@ impl MarketingStatus {
         }
     }
 }
+
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for MarketingStatus {
+    fn fhir_type(&self) -> &'static str {
+        "MarketingStatus"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("extension", crate::fhirpath::Card::Many),
+            ("modifierExtension", crate::fhirpath::Card::Many),
+            ("country", crate::fhirpath::Card::One),
+            ("jurisdiction", crate::fhirpath::Card::One),
+            ("status", crate::fhirpath::Card::One),
+            ("dateRange", crate::fhirpath::Card::One),
+            ("restoreDate", crate::fhirpath::Card::One),
+        ]
+    }
+    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
+        match name {
+            "id" => out.opt(self.id.as_ref()),
+            "extension" => out.many(&self.extension),
+            "modifierExtension" => out.many(&self.modifier_extension),
+            "country" => out.opt(self.country.as_deref()),
+            "jurisdiction" => out.opt(self.jurisdiction.as_deref()),
+            "status" => out.opt(self.status.as_deref()),
+            "dateRange" => out.opt(self.date_range.as_deref()),
+            "restoreDate" => out.opt(self.restore_date.as_ref()),
+            _ => {}
+        }
+    }
+}

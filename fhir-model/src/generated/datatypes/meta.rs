@@ -149,3 +149,35 @@ impl crate::validate::Validate for Meta {
         v.field("tag", &self.tag, 0);
     }
 }
+
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for Meta {
+    fn fhir_type(&self) -> &'static str {
+        "Meta"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("extension", crate::fhirpath::Card::Many),
+            ("versionId", crate::fhirpath::Card::One),
+            ("lastUpdated", crate::fhirpath::Card::One),
+            ("source", crate::fhirpath::Card::One),
+            ("profile", crate::fhirpath::Card::Many),
+            ("security", crate::fhirpath::Card::Many),
+            ("tag", crate::fhirpath::Card::Many),
+        ]
+    }
+    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
+        match name {
+            "id" => out.opt(self.id.as_ref()),
+            "extension" => out.many(&self.extension),
+            "versionId" => out.opt(self.version_id.as_ref()),
+            "lastUpdated" => out.opt(self.last_updated.as_ref()),
+            "source" => out.opt(self.source.as_ref()),
+            "profile" => out.many(&self.profile),
+            "security" => out.many(&self.security),
+            "tag" => out.many(&self.tag),
+            _ => {}
+        }
+    }
+}

@@ -101,3 +101,27 @@ impl crate::validate::Validate for Money {
         v.field("currency", &self.currency, 0);
     }
 }
+
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for Money {
+    fn fhir_type(&self) -> &'static str {
+        "Money"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("extension", crate::fhirpath::Card::Many),
+            ("value", crate::fhirpath::Card::One),
+            ("currency", crate::fhirpath::Card::One),
+        ]
+    }
+    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
+        match name {
+            "id" => out.opt(self.id.as_ref()),
+            "extension" => out.many(&self.extension),
+            "value" => out.opt(self.value.as_ref()),
+            "currency" => out.opt(self.currency.as_ref()),
+            _ => {}
+        }
+    }
+}

@@ -117,3 +117,27 @@ impl Narrative {
         }
     }
 }
+
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for Narrative {
+    fn fhir_type(&self) -> &'static str {
+        "Narrative"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("extension", crate::fhirpath::Card::Many),
+            ("status", crate::fhirpath::Card::One),
+            ("div", crate::fhirpath::Card::One),
+        ]
+    }
+    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
+        match name {
+            "id" => out.opt(self.id.as_ref()),
+            "extension" => out.many(&self.extension),
+            "status" => out.opt(self.status.as_ref()),
+            "div" => out.opt(self.div.as_ref()),
+            _ => {}
+        }
+    }
+}

@@ -186,3 +186,37 @@ impl ParameterDefinition {
         }
     }
 }
+
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for ParameterDefinition {
+    fn fhir_type(&self) -> &'static str {
+        "ParameterDefinition"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("extension", crate::fhirpath::Card::Many),
+            ("name", crate::fhirpath::Card::One),
+            ("use", crate::fhirpath::Card::One),
+            ("min", crate::fhirpath::Card::One),
+            ("max", crate::fhirpath::Card::One),
+            ("documentation", crate::fhirpath::Card::One),
+            ("type", crate::fhirpath::Card::One),
+            ("profile", crate::fhirpath::Card::One),
+        ]
+    }
+    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
+        match name {
+            "id" => out.opt(self.id.as_ref()),
+            "extension" => out.many(&self.extension),
+            "name" => out.opt(self.name.as_ref()),
+            "use" => out.opt(self.use_.as_ref()),
+            "min" => out.opt(self.min.as_ref()),
+            "max" => out.opt(self.max.as_ref()),
+            "documentation" => out.opt(self.documentation.as_ref()),
+            "type" => out.opt(self.type_.as_ref()),
+            "profile" => out.opt(self.profile.as_ref()),
+            _ => {}
+        }
+    }
+}

@@ -101,3 +101,27 @@ impl crate::validate::Validate for Period {
         v.field("end", &self.end, 0);
     }
 }
+
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for Period {
+    fn fhir_type(&self) -> &'static str {
+        "Period"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("extension", crate::fhirpath::Card::Many),
+            ("start", crate::fhirpath::Card::One),
+            ("end", crate::fhirpath::Card::One),
+        ]
+    }
+    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
+        match name {
+            "id" => out.opt(self.id.as_ref()),
+            "extension" => out.many(&self.extension),
+            "start" => out.opt(self.start.as_ref()),
+            "end" => out.opt(self.end.as_ref()),
+            _ => {}
+        }
+    }
+}

@@ -155,6 +155,37 @@ impl crate::validate::Validate for Population {
     }
 }
 
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for Population {
+    fn fhir_type(&self) -> &'static str {
+        "Population"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("extension", crate::fhirpath::Card::Many),
+            ("modifierExtension", crate::fhirpath::Card::Many),
+            ("age", crate::fhirpath::Card::Choice),
+            ("gender", crate::fhirpath::Card::One),
+            ("race", crate::fhirpath::Card::One),
+            ("physiologicalCondition", crate::fhirpath::Card::One),
+        ]
+    }
+    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
+        match name {
+            "id" => out.opt(self.id.as_ref()),
+            "extension" => out.many(&self.extension),
+            "modifierExtension" => out.many(&self.modifier_extension),
+            "age" => out.choice(self.age.as_ref()),
+            "gender" => out.opt(self.gender.as_deref()),
+            "race" => out.opt(self.race.as_deref()),
+            "physiologicalCondition" => out.opt(self.physiological_condition.as_deref()),
+            _ if name.starts_with("age") => out.typed(self.age.as_ref(), &name[3usize..]),
+            _ => {}
+        }
+    }
+}
+
 /// Choice of types for `Population.age[x]`.
 ///
 /// In JSON the element name carries the type (`ageRange`, `ageCodeableConcept`, ...).
@@ -203,6 +234,16 @@ impl crate::validate::Validate for PopulationAge {
         match self {
             Self::Range(x) => v.variant("ageRange", x),
             Self::CodeableConcept(x) => v.variant("ageCodeableConcept", x),
+        }
+    }
+}
+
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Choice for PopulationAge {
+    fn value(&self) -> (&'static str, &dyn crate::fhirpath::Reflect) {
+        match self {
+            Self::Range(v) => ("Range", &**v),
+            Self::CodeableConcept(v) => ("CodeableConcept", &**v),
         }
     }
 }

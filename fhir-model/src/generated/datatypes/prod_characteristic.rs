@@ -220,3 +220,47 @@ impl crate::validate::Validate for ProdCharacteristic {
         v.field("scoring", &self.scoring, 0);
     }
 }
+
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for ProdCharacteristic {
+    fn fhir_type(&self) -> &'static str {
+        "ProdCharacteristic"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("extension", crate::fhirpath::Card::Many),
+            ("modifierExtension", crate::fhirpath::Card::Many),
+            ("height", crate::fhirpath::Card::One),
+            ("width", crate::fhirpath::Card::One),
+            ("depth", crate::fhirpath::Card::One),
+            ("weight", crate::fhirpath::Card::One),
+            ("nominalVolume", crate::fhirpath::Card::One),
+            ("externalDiameter", crate::fhirpath::Card::One),
+            ("shape", crate::fhirpath::Card::One),
+            ("color", crate::fhirpath::Card::Many),
+            ("imprint", crate::fhirpath::Card::Many),
+            ("image", crate::fhirpath::Card::Many),
+            ("scoring", crate::fhirpath::Card::One),
+        ]
+    }
+    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
+        match name {
+            "id" => out.opt(self.id.as_ref()),
+            "extension" => out.many(&self.extension),
+            "modifierExtension" => out.many(&self.modifier_extension),
+            "height" => out.opt(self.height.as_deref()),
+            "width" => out.opt(self.width.as_deref()),
+            "depth" => out.opt(self.depth.as_deref()),
+            "weight" => out.opt(self.weight.as_deref()),
+            "nominalVolume" => out.opt(self.nominal_volume.as_deref()),
+            "externalDiameter" => out.opt(self.external_diameter.as_deref()),
+            "shape" => out.opt(self.shape.as_ref()),
+            "color" => out.many(&self.color),
+            "imprint" => out.many(&self.imprint),
+            "image" => out.many(&self.image),
+            "scoring" => out.opt(self.scoring.as_deref()),
+            _ => {}
+        }
+    }
+}

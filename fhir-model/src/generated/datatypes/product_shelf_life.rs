@@ -166,3 +166,35 @@ impl ProductShelfLife {
         }
     }
 }
+
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for ProductShelfLife {
+    fn fhir_type(&self) -> &'static str {
+        "ProductShelfLife"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("extension", crate::fhirpath::Card::Many),
+            ("modifierExtension", crate::fhirpath::Card::Many),
+            ("identifier", crate::fhirpath::Card::One),
+            ("type", crate::fhirpath::Card::One),
+            ("period", crate::fhirpath::Card::One),
+            ("specialPrecautionsForStorage", crate::fhirpath::Card::Many),
+        ]
+    }
+    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
+        match name {
+            "id" => out.opt(self.id.as_ref()),
+            "extension" => out.many(&self.extension),
+            "modifierExtension" => out.many(&self.modifier_extension),
+            "identifier" => out.opt(self.identifier.as_deref()),
+            "type" => out.opt(self.type_.as_deref()),
+            "period" => out.opt(self.period.as_deref()),
+            "specialPrecautionsForStorage" => {
+                out.many(&self.special_precautions_for_storage)
+            }
+            _ => {}
+        }
+    }
+}

@@ -96,3 +96,27 @@ impl crate::validate::Validate for Range {
         v.field("high", &self.high, 0);
     }
 }
+
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for Range {
+    fn fhir_type(&self) -> &'static str {
+        "Range"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("extension", crate::fhirpath::Card::Many),
+            ("low", crate::fhirpath::Card::One),
+            ("high", crate::fhirpath::Card::One),
+        ]
+    }
+    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
+        match name {
+            "id" => out.opt(self.id.as_ref()),
+            "extension" => out.many(&self.extension),
+            "low" => out.opt(self.low.as_deref()),
+            "high" => out.opt(self.high.as_deref()),
+            _ => {}
+        }
+    }
+}

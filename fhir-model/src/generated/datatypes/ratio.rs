@@ -96,3 +96,27 @@ impl crate::validate::Validate for Ratio {
         v.field("denominator", &self.denominator, 0);
     }
 }
+
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for Ratio {
+    fn fhir_type(&self) -> &'static str {
+        "Ratio"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("extension", crate::fhirpath::Card::Many),
+            ("numerator", crate::fhirpath::Card::One),
+            ("denominator", crate::fhirpath::Card::One),
+        ]
+    }
+    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
+        match name {
+            "id" => out.opt(self.id.as_ref()),
+            "extension" => out.many(&self.extension),
+            "numerator" => out.opt(self.numerator.as_deref()),
+            "denominator" => out.opt(self.denominator.as_deref()),
+            _ => {}
+        }
+    }
+}

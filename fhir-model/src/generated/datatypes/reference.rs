@@ -125,3 +125,31 @@ impl crate::validate::Validate for Reference {
         v.field("display", &self.display, 0);
     }
 }
+
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for Reference {
+    fn fhir_type(&self) -> &'static str {
+        "Reference"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("extension", crate::fhirpath::Card::Many),
+            ("reference", crate::fhirpath::Card::One),
+            ("type", crate::fhirpath::Card::One),
+            ("identifier", crate::fhirpath::Card::One),
+            ("display", crate::fhirpath::Card::One),
+        ]
+    }
+    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
+        match name {
+            "id" => out.opt(self.id.as_ref()),
+            "extension" => out.many(&self.extension),
+            "reference" => out.opt(self.reference.as_ref()),
+            "type" => out.opt(self.type_.as_ref()),
+            "identifier" => out.opt(self.identifier.as_deref()),
+            "display" => out.opt(self.display.as_ref()),
+            _ => {}
+        }
+    }
+}

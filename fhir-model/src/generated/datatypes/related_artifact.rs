@@ -175,3 +175,37 @@ impl RelatedArtifact {
         }
     }
 }
+
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for RelatedArtifact {
+    fn fhir_type(&self) -> &'static str {
+        "RelatedArtifact"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("extension", crate::fhirpath::Card::Many),
+            ("type", crate::fhirpath::Card::One),
+            ("label", crate::fhirpath::Card::One),
+            ("display", crate::fhirpath::Card::One),
+            ("citation", crate::fhirpath::Card::One),
+            ("url", crate::fhirpath::Card::One),
+            ("document", crate::fhirpath::Card::One),
+            ("resource", crate::fhirpath::Card::One),
+        ]
+    }
+    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
+        match name {
+            "id" => out.opt(self.id.as_ref()),
+            "extension" => out.many(&self.extension),
+            "type" => out.opt(self.type_.as_ref()),
+            "label" => out.opt(self.label.as_ref()),
+            "display" => out.opt(self.display.as_ref()),
+            "citation" => out.opt(self.citation.as_ref()),
+            "url" => out.opt(self.url.as_ref()),
+            "document" => out.opt(self.document.as_deref()),
+            "resource" => out.opt(self.resource.as_ref()),
+            _ => {}
+        }
+    }
+}

@@ -186,3 +186,37 @@ impl SampledData {
         }
     }
 }
+
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for SampledData {
+    fn fhir_type(&self) -> &'static str {
+        "SampledData"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("extension", crate::fhirpath::Card::Many),
+            ("origin", crate::fhirpath::Card::One),
+            ("period", crate::fhirpath::Card::One),
+            ("factor", crate::fhirpath::Card::One),
+            ("lowerLimit", crate::fhirpath::Card::One),
+            ("upperLimit", crate::fhirpath::Card::One),
+            ("dimensions", crate::fhirpath::Card::One),
+            ("data", crate::fhirpath::Card::One),
+        ]
+    }
+    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
+        match name {
+            "id" => out.opt(self.id.as_ref()),
+            "extension" => out.many(&self.extension),
+            "origin" => out.opt(self.origin.as_deref()),
+            "period" => out.opt(self.period.as_ref()),
+            "factor" => out.opt(self.factor.as_ref()),
+            "lowerLimit" => out.opt(self.lower_limit.as_ref()),
+            "upperLimit" => out.opt(self.upper_limit.as_ref()),
+            "dimensions" => out.opt(self.dimensions.as_ref()),
+            "data" => out.opt(self.data.as_ref()),
+            _ => {}
+        }
+    }
+}

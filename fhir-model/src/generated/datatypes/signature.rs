@@ -267,3 +267,37 @@ impl Signature {
         self
     }
 }
+
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for Signature {
+    fn fhir_type(&self) -> &'static str {
+        "Signature"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("extension", crate::fhirpath::Card::Many),
+            ("type", crate::fhirpath::Card::Many),
+            ("when", crate::fhirpath::Card::One),
+            ("who", crate::fhirpath::Card::One),
+            ("onBehalfOf", crate::fhirpath::Card::One),
+            ("targetFormat", crate::fhirpath::Card::One),
+            ("sigFormat", crate::fhirpath::Card::One),
+            ("data", crate::fhirpath::Card::One),
+        ]
+    }
+    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
+        match name {
+            "id" => out.opt(self.id.as_ref()),
+            "extension" => out.many(&self.extension),
+            "type" => out.many(&self.type_),
+            "when" => out.opt(self.when.as_ref()),
+            "who" => out.opt(self.who.as_deref()),
+            "onBehalfOf" => out.opt(self.on_behalf_of.as_deref()),
+            "targetFormat" => out.opt(self.target_format.as_ref()),
+            "sigFormat" => out.opt(self.sig_format.as_ref()),
+            "data" => out.opt(self.data.as_ref()),
+            _ => {}
+        }
+    }
+}

@@ -170,6 +170,39 @@ impl crate::validate::Validate for SubstanceAmount {
     }
 }
 
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for SubstanceAmount {
+    fn fhir_type(&self) -> &'static str {
+        "SubstanceAmount"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("extension", crate::fhirpath::Card::Many),
+            ("modifierExtension", crate::fhirpath::Card::Many),
+            ("amount", crate::fhirpath::Card::Choice),
+            ("amountType", crate::fhirpath::Card::One),
+            ("amountText", crate::fhirpath::Card::One),
+            ("referenceRange", crate::fhirpath::Card::One),
+        ]
+    }
+    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
+        match name {
+            "id" => out.opt(self.id.as_ref()),
+            "extension" => out.many(&self.extension),
+            "modifierExtension" => out.many(&self.modifier_extension),
+            "amount" => out.choice(self.amount.as_ref()),
+            "amountType" => out.opt(self.amount_type.as_deref()),
+            "amountText" => out.opt(self.amount_text.as_ref()),
+            "referenceRange" => out.opt(self.reference_range.as_deref()),
+            _ if name.starts_with("amount") => {
+                out.typed(self.amount.as_ref(), &name[6usize..])
+            }
+            _ => {}
+        }
+    }
+}
+
 /// Choice of types for `SubstanceAmount.amount[x]`.
 ///
 /// In JSON the element name carries the type (`amountQuantity`, `amountRange`, ...).
@@ -228,6 +261,17 @@ impl crate::validate::Validate for SubstanceAmountAmount {
             Self::Quantity(x) => v.variant("amountQuantity", x),
             Self::Range(x) => v.variant("amountRange", x),
             Self::String(x) => v.variant("amountString", x),
+        }
+    }
+}
+
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Choice for SubstanceAmountAmount {
+    fn value(&self) -> (&'static str, &dyn crate::fhirpath::Reflect) {
+        match self {
+            Self::Quantity(v) => ("Quantity", &**v),
+            Self::Range(v) => ("Range", &**v),
+            Self::String(v) => ("String", v),
         }
     }
 }
@@ -322,5 +366,29 @@ impl crate::validate::Validate for SubstanceAmountReferenceRange {
         v.field("extension", &self.extension, 0);
         v.field("lowLimit", &self.low_limit, 0);
         v.field("highLimit", &self.high_limit, 0);
+    }
+}
+
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for SubstanceAmountReferenceRange {
+    fn fhir_type(&self) -> &'static str {
+        "Element"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("extension", crate::fhirpath::Card::Many),
+            ("lowLimit", crate::fhirpath::Card::One),
+            ("highLimit", crate::fhirpath::Card::One),
+        ]
+    }
+    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
+        match name {
+            "id" => out.opt(self.id.as_ref()),
+            "extension" => out.many(&self.extension),
+            "lowLimit" => out.opt(self.low_limit.as_deref()),
+            "highLimit" => out.opt(self.high_limit.as_deref()),
+            _ => {}
+        }
     }
 }

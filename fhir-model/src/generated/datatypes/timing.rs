@@ -130,6 +130,34 @@ impl crate::validate::Validate for Timing {
     }
 }
 
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for Timing {
+    fn fhir_type(&self) -> &'static str {
+        "Timing"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("extension", crate::fhirpath::Card::Many),
+            ("modifierExtension", crate::fhirpath::Card::Many),
+            ("event", crate::fhirpath::Card::Many),
+            ("repeat", crate::fhirpath::Card::One),
+            ("code", crate::fhirpath::Card::One),
+        ]
+    }
+    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
+        match name {
+            "id" => out.opt(self.id.as_ref()),
+            "extension" => out.many(&self.extension),
+            "modifierExtension" => out.many(&self.modifier_extension),
+            "event" => out.many(&self.event),
+            "repeat" => out.opt(self.repeat.as_deref()),
+            "code" => out.opt(self.code.as_deref()),
+            _ => {}
+        }
+    }
+}
+
 /// When the event is to occur
 ///
 /// A set of rules that describe when the event is scheduled.
@@ -412,6 +440,59 @@ impl crate::validate::Validate for TimingRepeat {
     }
 }
 
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for TimingRepeat {
+    fn fhir_type(&self) -> &'static str {
+        "Element"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("extension", crate::fhirpath::Card::Many),
+            ("bounds", crate::fhirpath::Card::Choice),
+            ("count", crate::fhirpath::Card::One),
+            ("countMax", crate::fhirpath::Card::One),
+            ("duration", crate::fhirpath::Card::One),
+            ("durationMax", crate::fhirpath::Card::One),
+            ("durationUnit", crate::fhirpath::Card::One),
+            ("frequency", crate::fhirpath::Card::One),
+            ("frequencyMax", crate::fhirpath::Card::One),
+            ("period", crate::fhirpath::Card::One),
+            ("periodMax", crate::fhirpath::Card::One),
+            ("periodUnit", crate::fhirpath::Card::One),
+            ("dayOfWeek", crate::fhirpath::Card::Many),
+            ("timeOfDay", crate::fhirpath::Card::Many),
+            ("when", crate::fhirpath::Card::Many),
+            ("offset", crate::fhirpath::Card::One),
+        ]
+    }
+    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
+        match name {
+            "id" => out.opt(self.id.as_ref()),
+            "extension" => out.many(&self.extension),
+            "bounds" => out.choice(self.bounds.as_ref()),
+            "count" => out.opt(self.count.as_ref()),
+            "countMax" => out.opt(self.count_max.as_ref()),
+            "duration" => out.opt(self.duration.as_ref()),
+            "durationMax" => out.opt(self.duration_max.as_ref()),
+            "durationUnit" => out.opt(self.duration_unit.as_ref()),
+            "frequency" => out.opt(self.frequency.as_ref()),
+            "frequencyMax" => out.opt(self.frequency_max.as_ref()),
+            "period" => out.opt(self.period.as_ref()),
+            "periodMax" => out.opt(self.period_max.as_ref()),
+            "periodUnit" => out.opt(self.period_unit.as_ref()),
+            "dayOfWeek" => out.many(&self.day_of_week),
+            "timeOfDay" => out.many(&self.time_of_day),
+            "when" => out.many(&self.when),
+            "offset" => out.opt(self.offset.as_ref()),
+            _ if name.starts_with("bounds") => {
+                out.typed(self.bounds.as_ref(), &name[6usize..])
+            }
+            _ => {}
+        }
+    }
+}
+
 /// Choice of types for `Timing.repeat.bounds[x]`.
 ///
 /// In JSON the element name carries the type (`boundsDuration`, `boundsRange`, ...).
@@ -470,6 +551,17 @@ impl crate::validate::Validate for TimingRepeatBounds {
             Self::Duration(x) => v.variant("boundsDuration", x),
             Self::Range(x) => v.variant("boundsRange", x),
             Self::Period(x) => v.variant("boundsPeriod", x),
+        }
+    }
+}
+
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Choice for TimingRepeatBounds {
+    fn value(&self) -> (&'static str, &dyn crate::fhirpath::Reflect) {
+        match self {
+            Self::Duration(v) => ("Duration", &**v),
+            Self::Range(v) => ("Range", &**v),
+            Self::Period(v) => ("Period", &**v),
         }
     }
 }

@@ -200,6 +200,39 @@ impl TriggerDefinition {
     }
 }
 
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for TriggerDefinition {
+    fn fhir_type(&self) -> &'static str {
+        "TriggerDefinition"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("extension", crate::fhirpath::Card::Many),
+            ("type", crate::fhirpath::Card::One),
+            ("name", crate::fhirpath::Card::One),
+            ("timing", crate::fhirpath::Card::Choice),
+            ("data", crate::fhirpath::Card::Many),
+            ("condition", crate::fhirpath::Card::One),
+        ]
+    }
+    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
+        match name {
+            "id" => out.opt(self.id.as_ref()),
+            "extension" => out.many(&self.extension),
+            "type" => out.opt(self.type_.as_ref()),
+            "name" => out.opt(self.name.as_ref()),
+            "timing" => out.choice(self.timing.as_ref()),
+            "data" => out.many(&self.data),
+            "condition" => out.opt(self.condition.as_deref()),
+            _ if name.starts_with("timing") => {
+                out.typed(self.timing.as_ref(), &name[6usize..])
+            }
+            _ => {}
+        }
+    }
+}
+
 /// Choice of types for `TriggerDefinition.timing[x]`.
 ///
 /// In JSON the element name carries the type (`timingTiming`, `timingReference`, ...).
@@ -270,6 +303,18 @@ impl crate::validate::Validate for TriggerDefinitionTiming {
             Self::Reference(x) => v.variant_ref("timingReference", x, &["Schedule"]),
             Self::Date(x) => v.variant("timingDate", x),
             Self::DateTime(x) => v.variant("timingDateTime", x),
+        }
+    }
+}
+
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Choice for TriggerDefinitionTiming {
+    fn value(&self) -> (&'static str, &dyn crate::fhirpath::Reflect) {
+        match self {
+            Self::Timing(v) => ("Timing", &**v),
+            Self::Reference(v) => ("Reference", &**v),
+            Self::Date(v) => ("Date", v),
+            Self::DateTime(v) => ("DateTime", v),
         }
     }
 }

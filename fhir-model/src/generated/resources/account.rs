@@ -349,6 +349,60 @@ impl Account {
     }
 }
 
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for Account {
+    fn fhir_type(&self) -> &'static str {
+        "Account"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("meta", crate::fhirpath::Card::One),
+            ("implicitRules", crate::fhirpath::Card::One),
+            ("language", crate::fhirpath::Card::One),
+            ("text", crate::fhirpath::Card::One),
+            ("contained", crate::fhirpath::Card::Many),
+            ("extension", crate::fhirpath::Card::Many),
+            ("modifierExtension", crate::fhirpath::Card::Many),
+            ("identifier", crate::fhirpath::Card::Many),
+            ("status", crate::fhirpath::Card::One),
+            ("type", crate::fhirpath::Card::One),
+            ("name", crate::fhirpath::Card::One),
+            ("subject", crate::fhirpath::Card::Many),
+            ("servicePeriod", crate::fhirpath::Card::One),
+            ("coverage", crate::fhirpath::Card::Many),
+            ("owner", crate::fhirpath::Card::One),
+            ("description", crate::fhirpath::Card::One),
+            ("guarantor", crate::fhirpath::Card::Many),
+            ("partOf", crate::fhirpath::Card::One),
+        ]
+    }
+    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
+        match name {
+            "id" => out.opt(self.id.as_ref()),
+            "meta" => out.opt(self.meta.as_deref()),
+            "implicitRules" => out.opt(self.implicit_rules.as_ref()),
+            "language" => out.opt(self.language.as_ref()),
+            "text" => out.opt(self.text.as_deref()),
+            "contained" => out.many(&self.contained),
+            "extension" => out.many(&self.extension),
+            "modifierExtension" => out.many(&self.modifier_extension),
+            "identifier" => out.many(&self.identifier),
+            "status" => out.opt(self.status.as_ref()),
+            "type" => out.opt(self.type_.as_deref()),
+            "name" => out.opt(self.name.as_ref()),
+            "subject" => out.many(&self.subject),
+            "servicePeriod" => out.opt(self.service_period.as_deref()),
+            "coverage" => out.many(&self.coverage),
+            "owner" => out.opt(self.owner.as_deref()),
+            "description" => out.opt(self.description.as_ref()),
+            "guarantor" => out.many(&self.guarantor),
+            "partOf" => out.opt(self.part_of.as_deref()),
+            _ => {}
+        }
+    }
+}
+
 impl crate::ConcreteResource for Account {
     const TYPE_NAME: &'static str = "Account";
     fn id(&self) -> Option<&crate::primitives::Id> {
@@ -510,6 +564,32 @@ impl AccountCoverage {
     }
 }
 
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for AccountCoverage {
+    fn fhir_type(&self) -> &'static str {
+        "BackboneElement"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("extension", crate::fhirpath::Card::Many),
+            ("modifierExtension", crate::fhirpath::Card::Many),
+            ("coverage", crate::fhirpath::Card::One),
+            ("priority", crate::fhirpath::Card::One),
+        ]
+    }
+    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
+        match name {
+            "id" => out.opt(self.id.as_ref()),
+            "extension" => out.many(&self.extension),
+            "modifierExtension" => out.many(&self.modifier_extension),
+            "coverage" => out.opt(self.coverage.as_deref()),
+            "priority" => out.opt(self.priority.as_ref()),
+            _ => {}
+        }
+    }
+}
+
 /// The parties ultimately responsible for balancing the Account
 ///
 /// The parties responsible for balancing the account if other payment options fall short.
@@ -651,5 +731,33 @@ impl AccountGuarantor {
     ) -> &mut Self {
         self.party = Some(Box::new(reference.into()));
         self
+    }
+}
+
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for AccountGuarantor {
+    fn fhir_type(&self) -> &'static str {
+        "BackboneElement"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("extension", crate::fhirpath::Card::Many),
+            ("modifierExtension", crate::fhirpath::Card::Many),
+            ("party", crate::fhirpath::Card::One),
+            ("onHold", crate::fhirpath::Card::One),
+            ("period", crate::fhirpath::Card::One),
+        ]
+    }
+    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
+        match name {
+            "id" => out.opt(self.id.as_ref()),
+            "extension" => out.many(&self.extension),
+            "modifierExtension" => out.many(&self.modifier_extension),
+            "party" => out.opt(self.party.as_deref()),
+            "onHold" => out.opt(self.on_hold.as_ref()),
+            "period" => out.opt(self.period.as_deref()),
+            _ => {}
+        }
     }
 }

@@ -884,6 +884,141 @@ impl ActivityDefinition {
     }
 }
 
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for ActivityDefinition {
+    fn fhir_type(&self) -> &'static str {
+        "ActivityDefinition"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("meta", crate::fhirpath::Card::One),
+            ("implicitRules", crate::fhirpath::Card::One),
+            ("language", crate::fhirpath::Card::One),
+            ("text", crate::fhirpath::Card::One),
+            ("contained", crate::fhirpath::Card::Many),
+            ("extension", crate::fhirpath::Card::Many),
+            ("modifierExtension", crate::fhirpath::Card::Many),
+            ("url", crate::fhirpath::Card::One),
+            ("identifier", crate::fhirpath::Card::Many),
+            ("version", crate::fhirpath::Card::One),
+            ("name", crate::fhirpath::Card::One),
+            ("title", crate::fhirpath::Card::One),
+            ("subtitle", crate::fhirpath::Card::One),
+            ("status", crate::fhirpath::Card::One),
+            ("experimental", crate::fhirpath::Card::One),
+            ("subject", crate::fhirpath::Card::Choice),
+            ("date", crate::fhirpath::Card::One),
+            ("publisher", crate::fhirpath::Card::One),
+            ("contact", crate::fhirpath::Card::Many),
+            ("description", crate::fhirpath::Card::One),
+            ("useContext", crate::fhirpath::Card::Many),
+            ("jurisdiction", crate::fhirpath::Card::Many),
+            ("purpose", crate::fhirpath::Card::One),
+            ("usage", crate::fhirpath::Card::One),
+            ("copyright", crate::fhirpath::Card::One),
+            ("approvalDate", crate::fhirpath::Card::One),
+            ("lastReviewDate", crate::fhirpath::Card::One),
+            ("effectivePeriod", crate::fhirpath::Card::One),
+            ("topic", crate::fhirpath::Card::Many),
+            ("author", crate::fhirpath::Card::Many),
+            ("editor", crate::fhirpath::Card::Many),
+            ("reviewer", crate::fhirpath::Card::Many),
+            ("endorser", crate::fhirpath::Card::Many),
+            ("relatedArtifact", crate::fhirpath::Card::Many),
+            ("library", crate::fhirpath::Card::Many),
+            ("kind", crate::fhirpath::Card::One),
+            ("profile", crate::fhirpath::Card::One),
+            ("code", crate::fhirpath::Card::One),
+            ("intent", crate::fhirpath::Card::One),
+            ("priority", crate::fhirpath::Card::One),
+            ("doNotPerform", crate::fhirpath::Card::One),
+            ("timing", crate::fhirpath::Card::Choice),
+            ("location", crate::fhirpath::Card::One),
+            ("participant", crate::fhirpath::Card::Many),
+            ("product", crate::fhirpath::Card::Choice),
+            ("quantity", crate::fhirpath::Card::One),
+            ("dosage", crate::fhirpath::Card::Many),
+            ("bodySite", crate::fhirpath::Card::Many),
+            ("specimenRequirement", crate::fhirpath::Card::Many),
+            ("observationRequirement", crate::fhirpath::Card::Many),
+            ("observationResultRequirement", crate::fhirpath::Card::Many),
+            ("transform", crate::fhirpath::Card::One),
+            ("dynamicValue", crate::fhirpath::Card::Many),
+        ]
+    }
+    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
+        match name {
+            "id" => out.opt(self.id.as_ref()),
+            "meta" => out.opt(self.meta.as_deref()),
+            "implicitRules" => out.opt(self.implicit_rules.as_ref()),
+            "language" => out.opt(self.language.as_ref()),
+            "text" => out.opt(self.text.as_deref()),
+            "contained" => out.many(&self.contained),
+            "extension" => out.many(&self.extension),
+            "modifierExtension" => out.many(&self.modifier_extension),
+            "url" => out.opt(self.url.as_ref()),
+            "identifier" => out.many(&self.identifier),
+            "version" => out.opt(self.version.as_ref()),
+            "name" => out.opt(self.name.as_ref()),
+            "title" => out.opt(self.title.as_ref()),
+            "subtitle" => out.opt(self.subtitle.as_ref()),
+            "status" => out.opt(self.status.as_ref()),
+            "experimental" => out.opt(self.experimental.as_ref()),
+            "subject" => out.choice(self.subject.as_ref()),
+            "date" => out.opt(self.date.as_ref()),
+            "publisher" => out.opt(self.publisher.as_ref()),
+            "contact" => out.many(&self.contact),
+            "description" => out.opt(self.description.as_ref()),
+            "useContext" => out.many(&self.use_context),
+            "jurisdiction" => out.many(&self.jurisdiction),
+            "purpose" => out.opt(self.purpose.as_ref()),
+            "usage" => out.opt(self.usage.as_ref()),
+            "copyright" => out.opt(self.copyright.as_ref()),
+            "approvalDate" => out.opt(self.approval_date.as_ref()),
+            "lastReviewDate" => out.opt(self.last_review_date.as_ref()),
+            "effectivePeriod" => out.opt(self.effective_period.as_deref()),
+            "topic" => out.many(&self.topic),
+            "author" => out.many(&self.author),
+            "editor" => out.many(&self.editor),
+            "reviewer" => out.many(&self.reviewer),
+            "endorser" => out.many(&self.endorser),
+            "relatedArtifact" => out.many(&self.related_artifact),
+            "library" => out.many(&self.library),
+            "kind" => out.opt(self.kind.as_ref()),
+            "profile" => out.opt(self.profile.as_ref()),
+            "code" => out.opt(self.code.as_deref()),
+            "intent" => out.opt(self.intent.as_ref()),
+            "priority" => out.opt(self.priority.as_ref()),
+            "doNotPerform" => out.opt(self.do_not_perform.as_ref()),
+            "timing" => out.choice(self.timing.as_ref()),
+            "location" => out.opt(self.location.as_deref()),
+            "participant" => out.many(&self.participant),
+            "product" => out.choice(self.product.as_ref()),
+            "quantity" => out.opt(self.quantity.as_deref()),
+            "dosage" => out.many(&self.dosage),
+            "bodySite" => out.many(&self.body_site),
+            "specimenRequirement" => out.many(&self.specimen_requirement),
+            "observationRequirement" => out.many(&self.observation_requirement),
+            "observationResultRequirement" => {
+                out.many(&self.observation_result_requirement)
+            }
+            "transform" => out.opt(self.transform.as_ref()),
+            "dynamicValue" => out.many(&self.dynamic_value),
+            _ if name.starts_with("subject") => {
+                out.typed(self.subject.as_ref(), &name[7usize..])
+            }
+            _ if name.starts_with("timing") => {
+                out.typed(self.timing.as_ref(), &name[6usize..])
+            }
+            _ if name.starts_with("product") => {
+                out.typed(self.product.as_ref(), &name[7usize..])
+            }
+            _ => {}
+        }
+    }
+}
+
 /// Choice of types for `ActivityDefinition.subject[x]`.
 ///
 /// In JSON the element name carries the type (`subjectCodeableConcept`, `subjectReference`, ...).
@@ -932,6 +1067,16 @@ impl crate::validate::Validate for ActivityDefinitionSubject {
         match self {
             Self::CodeableConcept(x) => v.variant("subjectCodeableConcept", x),
             Self::Reference(x) => v.variant_ref("subjectReference", x, &["Group"]),
+        }
+    }
+}
+
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Choice for ActivityDefinitionSubject {
+    fn value(&self) -> (&'static str, &dyn crate::fhirpath::Reflect) {
+        match self {
+            Self::CodeableConcept(v) => ("CodeableConcept", &**v),
+            Self::Reference(v) => ("Reference", &**v),
         }
     }
 }
@@ -1030,6 +1175,20 @@ impl crate::validate::Validate for ActivityDefinitionTiming {
     }
 }
 
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Choice for ActivityDefinitionTiming {
+    fn value(&self) -> (&'static str, &dyn crate::fhirpath::Reflect) {
+        match self {
+            Self::Timing(v) => ("Timing", &**v),
+            Self::DateTime(v) => ("DateTime", v),
+            Self::Age(v) => ("Age", &**v),
+            Self::Period(v) => ("Period", &**v),
+            Self::Range(v) => ("Range", &**v),
+            Self::Duration(v) => ("Duration", &**v),
+        }
+    }
+}
+
 /// Choice of types for `ActivityDefinition.product[x]`.
 ///
 /// In JSON the element name carries the type (`productReference`, `productCodeableConcept`, ...).
@@ -1080,6 +1239,16 @@ impl crate::validate::Validate for ActivityDefinitionProduct {
                 v.variant_ref("productReference", x, &["Medication", "Substance"])
             }
             Self::CodeableConcept(x) => v.variant("productCodeableConcept", x),
+        }
+    }
+}
+
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Choice for ActivityDefinitionProduct {
+    fn value(&self) -> (&'static str, &dyn crate::fhirpath::Reflect) {
+        match self {
+            Self::Reference(v) => ("Reference", &**v),
+            Self::CodeableConcept(v) => ("CodeableConcept", &**v),
         }
     }
 }
@@ -1238,6 +1407,32 @@ impl ActivityDefinitionParticipant {
     }
 }
 
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for ActivityDefinitionParticipant {
+    fn fhir_type(&self) -> &'static str {
+        "BackboneElement"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("extension", crate::fhirpath::Card::Many),
+            ("modifierExtension", crate::fhirpath::Card::Many),
+            ("type", crate::fhirpath::Card::One),
+            ("role", crate::fhirpath::Card::One),
+        ]
+    }
+    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
+        match name {
+            "id" => out.opt(self.id.as_ref()),
+            "extension" => out.many(&self.extension),
+            "modifierExtension" => out.many(&self.modifier_extension),
+            "type" => out.opt(self.type_.as_ref()),
+            "role" => out.opt(self.role.as_deref()),
+            _ => {}
+        }
+    }
+}
+
 /// Dynamic aspects of the definition
 ///
 /// Dynamic values that will be evaluated to produce values for elements of the resulting resource. For example, if the dosage of a medication must be computed based on the patient's weight, a dynamic value would be used to specify an expression that calculated the weight, and the path on the request resource that would contain the result.
@@ -1365,6 +1560,32 @@ impl ActivityDefinitionDynamicValue {
             path: Some(crate::Primitive::new(path)),
             expression: Some(Box::new(expression)),
             ..Default::default()
+        }
+    }
+}
+
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for ActivityDefinitionDynamicValue {
+    fn fhir_type(&self) -> &'static str {
+        "BackboneElement"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("extension", crate::fhirpath::Card::Many),
+            ("modifierExtension", crate::fhirpath::Card::Many),
+            ("path", crate::fhirpath::Card::One),
+            ("expression", crate::fhirpath::Card::One),
+        ]
+    }
+    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
+        match name {
+            "id" => out.opt(self.id.as_ref()),
+            "extension" => out.many(&self.extension),
+            "modifierExtension" => out.many(&self.modifier_extension),
+            "path" => out.opt(self.path.as_ref()),
+            "expression" => out.opt(self.expression.as_deref()),
+            _ => {}
         }
     }
 }

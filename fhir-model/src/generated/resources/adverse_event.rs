@@ -559,6 +559,78 @@ impl AdverseEvent {
     }
 }
 
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for AdverseEvent {
+    fn fhir_type(&self) -> &'static str {
+        "AdverseEvent"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("meta", crate::fhirpath::Card::One),
+            ("implicitRules", crate::fhirpath::Card::One),
+            ("language", crate::fhirpath::Card::One),
+            ("text", crate::fhirpath::Card::One),
+            ("contained", crate::fhirpath::Card::Many),
+            ("extension", crate::fhirpath::Card::Many),
+            ("modifierExtension", crate::fhirpath::Card::Many),
+            ("identifier", crate::fhirpath::Card::One),
+            ("actuality", crate::fhirpath::Card::One),
+            ("category", crate::fhirpath::Card::Many),
+            ("event", crate::fhirpath::Card::One),
+            ("subject", crate::fhirpath::Card::One),
+            ("encounter", crate::fhirpath::Card::One),
+            ("date", crate::fhirpath::Card::One),
+            ("detected", crate::fhirpath::Card::One),
+            ("recordedDate", crate::fhirpath::Card::One),
+            ("resultingCondition", crate::fhirpath::Card::Many),
+            ("location", crate::fhirpath::Card::One),
+            ("seriousness", crate::fhirpath::Card::One),
+            ("severity", crate::fhirpath::Card::One),
+            ("outcome", crate::fhirpath::Card::One),
+            ("recorder", crate::fhirpath::Card::One),
+            ("contributor", crate::fhirpath::Card::Many),
+            ("suspectEntity", crate::fhirpath::Card::Many),
+            ("subjectMedicalHistory", crate::fhirpath::Card::Many),
+            ("referenceDocument", crate::fhirpath::Card::Many),
+            ("study", crate::fhirpath::Card::Many),
+        ]
+    }
+    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
+        match name {
+            "id" => out.opt(self.id.as_ref()),
+            "meta" => out.opt(self.meta.as_deref()),
+            "implicitRules" => out.opt(self.implicit_rules.as_ref()),
+            "language" => out.opt(self.language.as_ref()),
+            "text" => out.opt(self.text.as_deref()),
+            "contained" => out.many(&self.contained),
+            "extension" => out.many(&self.extension),
+            "modifierExtension" => out.many(&self.modifier_extension),
+            "identifier" => out.opt(self.identifier.as_deref()),
+            "actuality" => out.opt(self.actuality.as_ref()),
+            "category" => out.many(&self.category),
+            "event" => out.opt(self.event.as_deref()),
+            "subject" => out.opt(self.subject.as_deref()),
+            "encounter" => out.opt(self.encounter.as_deref()),
+            "date" => out.opt(self.date.as_ref()),
+            "detected" => out.opt(self.detected.as_ref()),
+            "recordedDate" => out.opt(self.recorded_date.as_ref()),
+            "resultingCondition" => out.many(&self.resulting_condition),
+            "location" => out.opt(self.location.as_deref()),
+            "seriousness" => out.opt(self.seriousness.as_deref()),
+            "severity" => out.opt(self.severity.as_deref()),
+            "outcome" => out.opt(self.outcome.as_deref()),
+            "recorder" => out.opt(self.recorder.as_deref()),
+            "contributor" => out.many(&self.contributor),
+            "suspectEntity" => out.many(&self.suspect_entity),
+            "subjectMedicalHistory" => out.many(&self.subject_medical_history),
+            "referenceDocument" => out.many(&self.reference_document),
+            "study" => out.many(&self.study),
+            _ => {}
+        }
+    }
+}
+
 impl crate::ConcreteResource for AdverseEvent {
     const TYPE_NAME: &'static str = "AdverseEvent";
     fn id(&self) -> Option<&crate::primitives::Id> {
@@ -755,6 +827,32 @@ impl AdverseEventSuspectEntity {
     }
 }
 
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for AdverseEventSuspectEntity {
+    fn fhir_type(&self) -> &'static str {
+        "BackboneElement"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("extension", crate::fhirpath::Card::Many),
+            ("modifierExtension", crate::fhirpath::Card::Many),
+            ("instance", crate::fhirpath::Card::One),
+            ("causality", crate::fhirpath::Card::Many),
+        ]
+    }
+    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
+        match name {
+            "id" => out.opt(self.id.as_ref()),
+            "extension" => out.many(&self.extension),
+            "modifierExtension" => out.many(&self.modifier_extension),
+            "instance" => out.opt(self.instance.as_deref()),
+            "causality" => out.many(&self.causality),
+            _ => {}
+        }
+    }
+}
+
 /// Information on the possible cause of the event
 ///
 /// Information on the possible cause of the event.
@@ -911,5 +1009,35 @@ impl AdverseEventSuspectEntityCausality {
     ) -> &mut Self {
         self.author = Some(Box::new(reference.into()));
         self
+    }
+}
+
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for AdverseEventSuspectEntityCausality {
+    fn fhir_type(&self) -> &'static str {
+        "BackboneElement"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("extension", crate::fhirpath::Card::Many),
+            ("modifierExtension", crate::fhirpath::Card::Many),
+            ("assessment", crate::fhirpath::Card::One),
+            ("productRelatedness", crate::fhirpath::Card::One),
+            ("author", crate::fhirpath::Card::One),
+            ("method", crate::fhirpath::Card::One),
+        ]
+    }
+    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
+        match name {
+            "id" => out.opt(self.id.as_ref()),
+            "extension" => out.many(&self.extension),
+            "modifierExtension" => out.many(&self.modifier_extension),
+            "assessment" => out.opt(self.assessment.as_deref()),
+            "productRelatedness" => out.opt(self.product_relatedness.as_ref()),
+            "author" => out.opt(self.author.as_deref()),
+            "method" => out.opt(self.method.as_deref()),
+            _ => {}
+        }
     }
 }

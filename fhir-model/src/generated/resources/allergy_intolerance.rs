@@ -478,6 +478,73 @@ impl AllergyIntolerance {
     }
 }
 
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for AllergyIntolerance {
+    fn fhir_type(&self) -> &'static str {
+        "AllergyIntolerance"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("meta", crate::fhirpath::Card::One),
+            ("implicitRules", crate::fhirpath::Card::One),
+            ("language", crate::fhirpath::Card::One),
+            ("text", crate::fhirpath::Card::One),
+            ("contained", crate::fhirpath::Card::Many),
+            ("extension", crate::fhirpath::Card::Many),
+            ("modifierExtension", crate::fhirpath::Card::Many),
+            ("identifier", crate::fhirpath::Card::Many),
+            ("clinicalStatus", crate::fhirpath::Card::One),
+            ("verificationStatus", crate::fhirpath::Card::One),
+            ("type", crate::fhirpath::Card::One),
+            ("category", crate::fhirpath::Card::Many),
+            ("criticality", crate::fhirpath::Card::One),
+            ("code", crate::fhirpath::Card::One),
+            ("patient", crate::fhirpath::Card::One),
+            ("encounter", crate::fhirpath::Card::One),
+            ("onset", crate::fhirpath::Card::Choice),
+            ("recordedDate", crate::fhirpath::Card::One),
+            ("recorder", crate::fhirpath::Card::One),
+            ("asserter", crate::fhirpath::Card::One),
+            ("lastOccurrence", crate::fhirpath::Card::One),
+            ("note", crate::fhirpath::Card::Many),
+            ("reaction", crate::fhirpath::Card::Many),
+        ]
+    }
+    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
+        match name {
+            "id" => out.opt(self.id.as_ref()),
+            "meta" => out.opt(self.meta.as_deref()),
+            "implicitRules" => out.opt(self.implicit_rules.as_ref()),
+            "language" => out.opt(self.language.as_ref()),
+            "text" => out.opt(self.text.as_deref()),
+            "contained" => out.many(&self.contained),
+            "extension" => out.many(&self.extension),
+            "modifierExtension" => out.many(&self.modifier_extension),
+            "identifier" => out.many(&self.identifier),
+            "clinicalStatus" => out.opt(self.clinical_status.as_deref()),
+            "verificationStatus" => out.opt(self.verification_status.as_deref()),
+            "type" => out.opt(self.type_.as_ref()),
+            "category" => out.many(&self.category),
+            "criticality" => out.opt(self.criticality.as_ref()),
+            "code" => out.opt(self.code.as_deref()),
+            "patient" => out.opt(self.patient.as_deref()),
+            "encounter" => out.opt(self.encounter.as_deref()),
+            "onset" => out.choice(self.onset.as_ref()),
+            "recordedDate" => out.opt(self.recorded_date.as_ref()),
+            "recorder" => out.opt(self.recorder.as_deref()),
+            "asserter" => out.opt(self.asserter.as_deref()),
+            "lastOccurrence" => out.opt(self.last_occurrence.as_ref()),
+            "note" => out.many(&self.note),
+            "reaction" => out.many(&self.reaction),
+            _ if name.starts_with("onset") => {
+                out.typed(self.onset.as_ref(), &name[5usize..])
+            }
+            _ => {}
+        }
+    }
+}
+
 /// Choice of types for `AllergyIntolerance.onset[x]`.
 ///
 /// In JSON the element name carries the type (`onsetDateTime`, `onsetAge`, ...).
@@ -556,6 +623,19 @@ impl crate::validate::Validate for AllergyIntoleranceOnset {
             Self::Period(x) => v.variant("onsetPeriod", x),
             Self::Range(x) => v.variant("onsetRange", x),
             Self::String(x) => v.variant("onsetString", x),
+        }
+    }
+}
+
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Choice for AllergyIntoleranceOnset {
+    fn value(&self) -> (&'static str, &dyn crate::fhirpath::Reflect) {
+        match self {
+            Self::DateTime(v) => ("DateTime", v),
+            Self::Age(v) => ("Age", &**v),
+            Self::Period(v) => ("Period", &**v),
+            Self::Range(v) => ("Range", &**v),
+            Self::String(v) => ("String", v),
         }
     }
 }
@@ -761,6 +841,42 @@ impl AllergyIntoleranceReaction {
         AllergyIntoleranceReaction {
             manifestation: vec![manifestation],
             ..Default::default()
+        }
+    }
+}
+
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for AllergyIntoleranceReaction {
+    fn fhir_type(&self) -> &'static str {
+        "BackboneElement"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("extension", crate::fhirpath::Card::Many),
+            ("modifierExtension", crate::fhirpath::Card::Many),
+            ("substance", crate::fhirpath::Card::One),
+            ("manifestation", crate::fhirpath::Card::Many),
+            ("description", crate::fhirpath::Card::One),
+            ("onset", crate::fhirpath::Card::One),
+            ("severity", crate::fhirpath::Card::One),
+            ("exposureRoute", crate::fhirpath::Card::One),
+            ("note", crate::fhirpath::Card::Many),
+        ]
+    }
+    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
+        match name {
+            "id" => out.opt(self.id.as_ref()),
+            "extension" => out.many(&self.extension),
+            "modifierExtension" => out.many(&self.modifier_extension),
+            "substance" => out.opt(self.substance.as_deref()),
+            "manifestation" => out.many(&self.manifestation),
+            "description" => out.opt(self.description.as_ref()),
+            "onset" => out.opt(self.onset.as_ref()),
+            "severity" => out.opt(self.severity.as_ref()),
+            "exposureRoute" => out.opt(self.exposure_route.as_deref()),
+            "note" => out.many(&self.note),
+            _ => {}
         }
     }
 }

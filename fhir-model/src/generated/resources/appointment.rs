@@ -502,6 +502,82 @@ impl Appointment {
     }
 }
 
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for Appointment {
+    fn fhir_type(&self) -> &'static str {
+        "Appointment"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("meta", crate::fhirpath::Card::One),
+            ("implicitRules", crate::fhirpath::Card::One),
+            ("language", crate::fhirpath::Card::One),
+            ("text", crate::fhirpath::Card::One),
+            ("contained", crate::fhirpath::Card::Many),
+            ("extension", crate::fhirpath::Card::Many),
+            ("modifierExtension", crate::fhirpath::Card::Many),
+            ("identifier", crate::fhirpath::Card::Many),
+            ("status", crate::fhirpath::Card::One),
+            ("cancelationReason", crate::fhirpath::Card::One),
+            ("serviceCategory", crate::fhirpath::Card::Many),
+            ("serviceType", crate::fhirpath::Card::Many),
+            ("specialty", crate::fhirpath::Card::Many),
+            ("appointmentType", crate::fhirpath::Card::One),
+            ("reasonCode", crate::fhirpath::Card::Many),
+            ("reasonReference", crate::fhirpath::Card::Many),
+            ("priority", crate::fhirpath::Card::One),
+            ("description", crate::fhirpath::Card::One),
+            ("supportingInformation", crate::fhirpath::Card::Many),
+            ("start", crate::fhirpath::Card::One),
+            ("end", crate::fhirpath::Card::One),
+            ("minutesDuration", crate::fhirpath::Card::One),
+            ("slot", crate::fhirpath::Card::Many),
+            ("created", crate::fhirpath::Card::One),
+            ("comment", crate::fhirpath::Card::One),
+            ("patientInstruction", crate::fhirpath::Card::One),
+            ("basedOn", crate::fhirpath::Card::Many),
+            ("participant", crate::fhirpath::Card::Many),
+            ("requestedPeriod", crate::fhirpath::Card::Many),
+        ]
+    }
+    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
+        match name {
+            "id" => out.opt(self.id.as_ref()),
+            "meta" => out.opt(self.meta.as_deref()),
+            "implicitRules" => out.opt(self.implicit_rules.as_ref()),
+            "language" => out.opt(self.language.as_ref()),
+            "text" => out.opt(self.text.as_deref()),
+            "contained" => out.many(&self.contained),
+            "extension" => out.many(&self.extension),
+            "modifierExtension" => out.many(&self.modifier_extension),
+            "identifier" => out.many(&self.identifier),
+            "status" => out.opt(self.status.as_ref()),
+            "cancelationReason" => out.opt(self.cancelation_reason.as_deref()),
+            "serviceCategory" => out.many(&self.service_category),
+            "serviceType" => out.many(&self.service_type),
+            "specialty" => out.many(&self.specialty),
+            "appointmentType" => out.opt(self.appointment_type.as_deref()),
+            "reasonCode" => out.many(&self.reason_code),
+            "reasonReference" => out.many(&self.reason_reference),
+            "priority" => out.opt(self.priority.as_ref()),
+            "description" => out.opt(self.description.as_ref()),
+            "supportingInformation" => out.many(&self.supporting_information),
+            "start" => out.opt(self.start.as_ref()),
+            "end" => out.opt(self.end.as_ref()),
+            "minutesDuration" => out.opt(self.minutes_duration.as_ref()),
+            "slot" => out.many(&self.slot),
+            "created" => out.opt(self.created.as_ref()),
+            "comment" => out.opt(self.comment.as_ref()),
+            "patientInstruction" => out.opt(self.patient_instruction.as_ref()),
+            "basedOn" => out.many(&self.based_on),
+            "participant" => out.many(&self.participant),
+            "requestedPeriod" => out.many(&self.requested_period),
+            _ => {}
+        }
+    }
+}
+
 impl crate::ConcreteResource for Appointment {
     const TYPE_NAME: &'static str = "Appointment";
     fn id(&self) -> Option<&crate::primitives::Id> {
@@ -730,5 +806,37 @@ impl AppointmentParticipant {
     ) -> &mut Self {
         self.actor = Some(Box::new(reference.into()));
         self
+    }
+}
+
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for AppointmentParticipant {
+    fn fhir_type(&self) -> &'static str {
+        "BackboneElement"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("extension", crate::fhirpath::Card::Many),
+            ("modifierExtension", crate::fhirpath::Card::Many),
+            ("type", crate::fhirpath::Card::Many),
+            ("actor", crate::fhirpath::Card::One),
+            ("required", crate::fhirpath::Card::One),
+            ("status", crate::fhirpath::Card::One),
+            ("period", crate::fhirpath::Card::One),
+        ]
+    }
+    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
+        match name {
+            "id" => out.opt(self.id.as_ref()),
+            "extension" => out.many(&self.extension),
+            "modifierExtension" => out.many(&self.modifier_extension),
+            "type" => out.many(&self.type_),
+            "actor" => out.opt(self.actor.as_deref()),
+            "required" => out.opt(self.required.as_ref()),
+            "status" => out.opt(self.status.as_ref()),
+            "period" => out.opt(self.period.as_deref()),
+            _ => {}
+        }
     }
 }

@@ -333,6 +333,54 @@ impl AppointmentResponse {
     }
 }
 
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for AppointmentResponse {
+    fn fhir_type(&self) -> &'static str {
+        "AppointmentResponse"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("meta", crate::fhirpath::Card::One),
+            ("implicitRules", crate::fhirpath::Card::One),
+            ("language", crate::fhirpath::Card::One),
+            ("text", crate::fhirpath::Card::One),
+            ("contained", crate::fhirpath::Card::Many),
+            ("extension", crate::fhirpath::Card::Many),
+            ("modifierExtension", crate::fhirpath::Card::Many),
+            ("identifier", crate::fhirpath::Card::Many),
+            ("appointment", crate::fhirpath::Card::One),
+            ("start", crate::fhirpath::Card::One),
+            ("end", crate::fhirpath::Card::One),
+            ("participantType", crate::fhirpath::Card::Many),
+            ("actor", crate::fhirpath::Card::One),
+            ("participantStatus", crate::fhirpath::Card::One),
+            ("comment", crate::fhirpath::Card::One),
+        ]
+    }
+    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
+        match name {
+            "id" => out.opt(self.id.as_ref()),
+            "meta" => out.opt(self.meta.as_deref()),
+            "implicitRules" => out.opt(self.implicit_rules.as_ref()),
+            "language" => out.opt(self.language.as_ref()),
+            "text" => out.opt(self.text.as_deref()),
+            "contained" => out.many(&self.contained),
+            "extension" => out.many(&self.extension),
+            "modifierExtension" => out.many(&self.modifier_extension),
+            "identifier" => out.many(&self.identifier),
+            "appointment" => out.opt(self.appointment.as_deref()),
+            "start" => out.opt(self.start.as_ref()),
+            "end" => out.opt(self.end.as_ref()),
+            "participantType" => out.many(&self.participant_type),
+            "actor" => out.opt(self.actor.as_deref()),
+            "participantStatus" => out.opt(self.participant_status.as_ref()),
+            "comment" => out.opt(self.comment.as_ref()),
+            _ => {}
+        }
+    }
+}
+
 impl crate::ConcreteResource for AppointmentResponse {
     const TYPE_NAME: &'static str = "AppointmentResponse";
     fn id(&self) -> Option<&crate::primitives::Id> {

@@ -307,6 +307,60 @@ impl AuditEvent {
     }
 }
 
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for AuditEvent {
+    fn fhir_type(&self) -> &'static str {
+        "AuditEvent"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("meta", crate::fhirpath::Card::One),
+            ("implicitRules", crate::fhirpath::Card::One),
+            ("language", crate::fhirpath::Card::One),
+            ("text", crate::fhirpath::Card::One),
+            ("contained", crate::fhirpath::Card::Many),
+            ("extension", crate::fhirpath::Card::Many),
+            ("modifierExtension", crate::fhirpath::Card::Many),
+            ("type", crate::fhirpath::Card::One),
+            ("subtype", crate::fhirpath::Card::Many),
+            ("action", crate::fhirpath::Card::One),
+            ("period", crate::fhirpath::Card::One),
+            ("recorded", crate::fhirpath::Card::One),
+            ("outcome", crate::fhirpath::Card::One),
+            ("outcomeDesc", crate::fhirpath::Card::One),
+            ("purposeOfEvent", crate::fhirpath::Card::Many),
+            ("agent", crate::fhirpath::Card::Many),
+            ("source", crate::fhirpath::Card::One),
+            ("entity", crate::fhirpath::Card::Many),
+        ]
+    }
+    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
+        match name {
+            "id" => out.opt(self.id.as_ref()),
+            "meta" => out.opt(self.meta.as_deref()),
+            "implicitRules" => out.opt(self.implicit_rules.as_ref()),
+            "language" => out.opt(self.language.as_ref()),
+            "text" => out.opt(self.text.as_deref()),
+            "contained" => out.many(&self.contained),
+            "extension" => out.many(&self.extension),
+            "modifierExtension" => out.many(&self.modifier_extension),
+            "type" => out.opt(self.type_.as_deref()),
+            "subtype" => out.many(&self.subtype),
+            "action" => out.opt(self.action.as_ref()),
+            "period" => out.opt(self.period.as_deref()),
+            "recorded" => out.opt(self.recorded.as_ref()),
+            "outcome" => out.opt(self.outcome.as_ref()),
+            "outcomeDesc" => out.opt(self.outcome_desc.as_ref()),
+            "purposeOfEvent" => out.many(&self.purpose_of_event),
+            "agent" => out.many(&self.agent),
+            "source" => out.opt(self.source.as_deref()),
+            "entity" => out.many(&self.entity),
+            _ => {}
+        }
+    }
+}
+
 impl crate::ConcreteResource for AuditEvent {
     const TYPE_NAME: &'static str = "AuditEvent";
     fn id(&self) -> Option<&crate::primitives::Id> {
@@ -611,6 +665,50 @@ impl AuditEventAgent {
     }
 }
 
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for AuditEventAgent {
+    fn fhir_type(&self) -> &'static str {
+        "BackboneElement"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("extension", crate::fhirpath::Card::Many),
+            ("modifierExtension", crate::fhirpath::Card::Many),
+            ("type", crate::fhirpath::Card::One),
+            ("role", crate::fhirpath::Card::Many),
+            ("who", crate::fhirpath::Card::One),
+            ("altId", crate::fhirpath::Card::One),
+            ("name", crate::fhirpath::Card::One),
+            ("requestor", crate::fhirpath::Card::One),
+            ("location", crate::fhirpath::Card::One),
+            ("policy", crate::fhirpath::Card::Many),
+            ("media", crate::fhirpath::Card::One),
+            ("network", crate::fhirpath::Card::One),
+            ("purposeOfUse", crate::fhirpath::Card::Many),
+        ]
+    }
+    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
+        match name {
+            "id" => out.opt(self.id.as_ref()),
+            "extension" => out.many(&self.extension),
+            "modifierExtension" => out.many(&self.modifier_extension),
+            "type" => out.opt(self.type_.as_deref()),
+            "role" => out.many(&self.role),
+            "who" => out.opt(self.who.as_deref()),
+            "altId" => out.opt(self.alt_id.as_ref()),
+            "name" => out.opt(self.name.as_ref()),
+            "requestor" => out.opt(self.requestor.as_ref()),
+            "location" => out.opt(self.location.as_deref()),
+            "policy" => out.many(&self.policy),
+            "media" => out.opt(self.media.as_deref()),
+            "network" => out.opt(self.network.as_deref()),
+            "purposeOfUse" => out.many(&self.purpose_of_use),
+            _ => {}
+        }
+    }
+}
+
 /// Logical network location for application activity
 ///
 /// Logical network location for application activity, if the activity has a network location.
@@ -721,6 +819,32 @@ impl crate::validate::Validate for AuditEventAgentNetwork {
         v.field("modifierExtension", &self.modifier_extension, 0);
         v.field("address", &self.address, 0);
         v.field("type", &self.type_, 0);
+    }
+}
+
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for AuditEventAgentNetwork {
+    fn fhir_type(&self) -> &'static str {
+        "BackboneElement"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("extension", crate::fhirpath::Card::Many),
+            ("modifierExtension", crate::fhirpath::Card::Many),
+            ("address", crate::fhirpath::Card::One),
+            ("type", crate::fhirpath::Card::One),
+        ]
+    }
+    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
+        match name {
+            "id" => out.opt(self.id.as_ref()),
+            "extension" => out.many(&self.extension),
+            "modifierExtension" => out.many(&self.modifier_extension),
+            "address" => out.opt(self.address.as_ref()),
+            "type" => out.opt(self.type_.as_ref()),
+            _ => {}
+        }
     }
 }
 
@@ -899,6 +1023,34 @@ impl AuditEventSource {
     ) -> &mut Self {
         self.observer = Some(Box::new(reference.into()));
         self
+    }
+}
+
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for AuditEventSource {
+    fn fhir_type(&self) -> &'static str {
+        "BackboneElement"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("extension", crate::fhirpath::Card::Many),
+            ("modifierExtension", crate::fhirpath::Card::Many),
+            ("site", crate::fhirpath::Card::One),
+            ("observer", crate::fhirpath::Card::One),
+            ("type", crate::fhirpath::Card::Many),
+        ]
+    }
+    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
+        match name {
+            "id" => out.opt(self.id.as_ref()),
+            "extension" => out.many(&self.extension),
+            "modifierExtension" => out.many(&self.modifier_extension),
+            "site" => out.opt(self.site.as_ref()),
+            "observer" => out.opt(self.observer.as_deref()),
+            "type" => out.many(&self.type_),
+            _ => {}
+        }
     }
 }
 
@@ -1087,6 +1239,46 @@ impl crate::validate::Validate for AuditEventEntity {
     }
 }
 
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for AuditEventEntity {
+    fn fhir_type(&self) -> &'static str {
+        "BackboneElement"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("extension", crate::fhirpath::Card::Many),
+            ("modifierExtension", crate::fhirpath::Card::Many),
+            ("what", crate::fhirpath::Card::One),
+            ("type", crate::fhirpath::Card::One),
+            ("role", crate::fhirpath::Card::One),
+            ("lifecycle", crate::fhirpath::Card::One),
+            ("securityLabel", crate::fhirpath::Card::Many),
+            ("name", crate::fhirpath::Card::One),
+            ("description", crate::fhirpath::Card::One),
+            ("query", crate::fhirpath::Card::One),
+            ("detail", crate::fhirpath::Card::Many),
+        ]
+    }
+    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
+        match name {
+            "id" => out.opt(self.id.as_ref()),
+            "extension" => out.many(&self.extension),
+            "modifierExtension" => out.many(&self.modifier_extension),
+            "what" => out.opt(self.what.as_deref()),
+            "type" => out.opt(self.type_.as_deref()),
+            "role" => out.opt(self.role.as_deref()),
+            "lifecycle" => out.opt(self.lifecycle.as_deref()),
+            "securityLabel" => out.many(&self.security_label),
+            "name" => out.opt(self.name.as_ref()),
+            "description" => out.opt(self.description.as_ref()),
+            "query" => out.opt(self.query.as_ref()),
+            "detail" => out.many(&self.detail),
+            _ => {}
+        }
+    }
+}
+
 /// Additional Information about the entity
 ///
 /// Tagged value pairs for conveying additional information about the entity.
@@ -1253,6 +1445,35 @@ impl AuditEventEntityDetail {
     }
 }
 
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for AuditEventEntityDetail {
+    fn fhir_type(&self) -> &'static str {
+        "BackboneElement"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("extension", crate::fhirpath::Card::Many),
+            ("modifierExtension", crate::fhirpath::Card::Many),
+            ("type", crate::fhirpath::Card::One),
+            ("value", crate::fhirpath::Card::Choice),
+        ]
+    }
+    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
+        match name {
+            "id" => out.opt(self.id.as_ref()),
+            "extension" => out.many(&self.extension),
+            "modifierExtension" => out.many(&self.modifier_extension),
+            "type" => out.opt(self.type_.as_ref()),
+            "value" => out.choice(self.value.as_ref()),
+            _ if name.starts_with("value") => {
+                out.typed(self.value.as_ref(), &name[5usize..])
+            }
+            _ => {}
+        }
+    }
+}
+
 /// Choice of types for `AuditEvent.entity.detail.value[x]`.
 ///
 /// In JSON the element name carries the type (`valueString`, `valueBase64Binary`, ...).
@@ -1303,6 +1524,16 @@ impl crate::validate::Validate for AuditEventEntityDetailValue {
         match self {
             Self::String(x) => v.variant("valueString", x),
             Self::Base64Binary(x) => v.variant("valueBase64Binary", x),
+        }
+    }
+}
+
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Choice for AuditEventEntityDetailValue {
+    fn value(&self) -> (&'static str, &dyn crate::fhirpath::Reflect) {
+        match self {
+            Self::String(v) => ("String", v),
+            Self::Base64Binary(v) => ("Base64Binary", v),
         }
     }
 }

@@ -309,6 +309,60 @@ impl BiologicallyDerivedProduct {
     }
 }
 
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for BiologicallyDerivedProduct {
+    fn fhir_type(&self) -> &'static str {
+        "BiologicallyDerivedProduct"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("meta", crate::fhirpath::Card::One),
+            ("implicitRules", crate::fhirpath::Card::One),
+            ("language", crate::fhirpath::Card::One),
+            ("text", crate::fhirpath::Card::One),
+            ("contained", crate::fhirpath::Card::Many),
+            ("extension", crate::fhirpath::Card::Many),
+            ("modifierExtension", crate::fhirpath::Card::Many),
+            ("identifier", crate::fhirpath::Card::Many),
+            ("productCategory", crate::fhirpath::Card::One),
+            ("productCode", crate::fhirpath::Card::One),
+            ("status", crate::fhirpath::Card::One),
+            ("request", crate::fhirpath::Card::Many),
+            ("quantity", crate::fhirpath::Card::One),
+            ("parent", crate::fhirpath::Card::Many),
+            ("collection", crate::fhirpath::Card::One),
+            ("processing", crate::fhirpath::Card::Many),
+            ("manipulation", crate::fhirpath::Card::One),
+            ("storage", crate::fhirpath::Card::Many),
+        ]
+    }
+    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
+        match name {
+            "id" => out.opt(self.id.as_ref()),
+            "meta" => out.opt(self.meta.as_deref()),
+            "implicitRules" => out.opt(self.implicit_rules.as_ref()),
+            "language" => out.opt(self.language.as_ref()),
+            "text" => out.opt(self.text.as_deref()),
+            "contained" => out.many(&self.contained),
+            "extension" => out.many(&self.extension),
+            "modifierExtension" => out.many(&self.modifier_extension),
+            "identifier" => out.many(&self.identifier),
+            "productCategory" => out.opt(self.product_category.as_ref()),
+            "productCode" => out.opt(self.product_code.as_deref()),
+            "status" => out.opt(self.status.as_ref()),
+            "request" => out.many(&self.request),
+            "quantity" => out.opt(self.quantity.as_ref()),
+            "parent" => out.many(&self.parent),
+            "collection" => out.opt(self.collection.as_deref()),
+            "processing" => out.many(&self.processing),
+            "manipulation" => out.opt(self.manipulation.as_deref()),
+            "storage" => out.many(&self.storage),
+            _ => {}
+        }
+    }
+}
+
 impl crate::ConcreteResource for BiologicallyDerivedProduct {
     const TYPE_NAME: &'static str = "BiologicallyDerivedProduct";
     fn id(&self) -> Option<&crate::primitives::Id> {
@@ -502,6 +556,37 @@ impl BiologicallyDerivedProductCollection {
     }
 }
 
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for BiologicallyDerivedProductCollection {
+    fn fhir_type(&self) -> &'static str {
+        "BackboneElement"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("extension", crate::fhirpath::Card::Many),
+            ("modifierExtension", crate::fhirpath::Card::Many),
+            ("collector", crate::fhirpath::Card::One),
+            ("source", crate::fhirpath::Card::One),
+            ("collected", crate::fhirpath::Card::Choice),
+        ]
+    }
+    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
+        match name {
+            "id" => out.opt(self.id.as_ref()),
+            "extension" => out.many(&self.extension),
+            "modifierExtension" => out.many(&self.modifier_extension),
+            "collector" => out.opt(self.collector.as_deref()),
+            "source" => out.opt(self.source.as_deref()),
+            "collected" => out.choice(self.collected.as_ref()),
+            _ if name.starts_with("collected") => {
+                out.typed(self.collected.as_ref(), &name[9usize..])
+            }
+            _ => {}
+        }
+    }
+}
+
 /// Choice of types for `BiologicallyDerivedProduct.collection.collected[x]`.
 ///
 /// In JSON the element name carries the type (`collectedDateTime`, `collectedPeriod`, ...).
@@ -552,6 +637,16 @@ impl crate::validate::Validate for BiologicallyDerivedProductCollectionCollected
         match self {
             Self::DateTime(x) => v.variant("collectedDateTime", x),
             Self::Period(x) => v.variant("collectedPeriod", x),
+        }
+    }
+}
+
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Choice for BiologicallyDerivedProductCollectionCollected {
+    fn value(&self) -> (&'static str, &dyn crate::fhirpath::Reflect) {
+        match self {
+            Self::DateTime(v) => ("DateTime", v),
+            Self::Period(v) => ("Period", &**v),
         }
     }
 }
@@ -727,6 +822,39 @@ impl BiologicallyDerivedProductProcessing {
     }
 }
 
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for BiologicallyDerivedProductProcessing {
+    fn fhir_type(&self) -> &'static str {
+        "BackboneElement"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("extension", crate::fhirpath::Card::Many),
+            ("modifierExtension", crate::fhirpath::Card::Many),
+            ("description", crate::fhirpath::Card::One),
+            ("procedure", crate::fhirpath::Card::One),
+            ("additive", crate::fhirpath::Card::One),
+            ("time", crate::fhirpath::Card::Choice),
+        ]
+    }
+    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
+        match name {
+            "id" => out.opt(self.id.as_ref()),
+            "extension" => out.many(&self.extension),
+            "modifierExtension" => out.many(&self.modifier_extension),
+            "description" => out.opt(self.description.as_ref()),
+            "procedure" => out.opt(self.procedure.as_deref()),
+            "additive" => out.opt(self.additive.as_deref()),
+            "time" => out.choice(self.time.as_ref()),
+            _ if name.starts_with("time") => {
+                out.typed(self.time.as_ref(), &name[4usize..])
+            }
+            _ => {}
+        }
+    }
+}
+
 /// Choice of types for `BiologicallyDerivedProduct.processing.time[x]`.
 ///
 /// In JSON the element name carries the type (`timeDateTime`, `timePeriod`, ...).
@@ -775,6 +903,16 @@ impl crate::validate::Validate for BiologicallyDerivedProductProcessingTime {
         match self {
             Self::DateTime(x) => v.variant("timeDateTime", x),
             Self::Period(x) => v.variant("timePeriod", x),
+        }
+    }
+}
+
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Choice for BiologicallyDerivedProductProcessingTime {
+    fn value(&self) -> (&'static str, &dyn crate::fhirpath::Reflect) {
+        match self {
+            Self::DateTime(v) => ("DateTime", v),
+            Self::Period(v) => ("Period", &**v),
         }
     }
 }
@@ -919,6 +1057,35 @@ impl crate::validate::Validate for BiologicallyDerivedProductManipulation {
     }
 }
 
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for BiologicallyDerivedProductManipulation {
+    fn fhir_type(&self) -> &'static str {
+        "BackboneElement"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("extension", crate::fhirpath::Card::Many),
+            ("modifierExtension", crate::fhirpath::Card::Many),
+            ("description", crate::fhirpath::Card::One),
+            ("time", crate::fhirpath::Card::Choice),
+        ]
+    }
+    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
+        match name {
+            "id" => out.opt(self.id.as_ref()),
+            "extension" => out.many(&self.extension),
+            "modifierExtension" => out.many(&self.modifier_extension),
+            "description" => out.opt(self.description.as_ref()),
+            "time" => out.choice(self.time.as_ref()),
+            _ if name.starts_with("time") => {
+                out.typed(self.time.as_ref(), &name[4usize..])
+            }
+            _ => {}
+        }
+    }
+}
+
 /// Choice of types for `BiologicallyDerivedProduct.manipulation.time[x]`.
 ///
 /// In JSON the element name carries the type (`timeDateTime`, `timePeriod`, ...).
@@ -967,6 +1134,16 @@ impl crate::validate::Validate for BiologicallyDerivedProductManipulationTime {
         match self {
             Self::DateTime(x) => v.variant("timeDateTime", x),
             Self::Period(x) => v.variant("timePeriod", x),
+        }
+    }
+}
+
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Choice for BiologicallyDerivedProductManipulationTime {
+    fn value(&self) -> (&'static str, &dyn crate::fhirpath::Reflect) {
+        match self {
+            Self::DateTime(v) => ("DateTime", v),
+            Self::Period(v) => ("Period", &**v),
         }
     }
 }
@@ -1103,5 +1280,35 @@ impl crate::validate::Validate for BiologicallyDerivedProductStorage {
         v.field("temperature", &self.temperature, 0);
         v.field("scale", &self.scale, 0);
         v.field("duration", &self.duration, 0);
+    }
+}
+
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for BiologicallyDerivedProductStorage {
+    fn fhir_type(&self) -> &'static str {
+        "BackboneElement"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("extension", crate::fhirpath::Card::Many),
+            ("modifierExtension", crate::fhirpath::Card::Many),
+            ("description", crate::fhirpath::Card::One),
+            ("temperature", crate::fhirpath::Card::One),
+            ("scale", crate::fhirpath::Card::One),
+            ("duration", crate::fhirpath::Card::One),
+        ]
+    }
+    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
+        match name {
+            "id" => out.opt(self.id.as_ref()),
+            "extension" => out.many(&self.extension),
+            "modifierExtension" => out.many(&self.modifier_extension),
+            "description" => out.opt(self.description.as_ref()),
+            "temperature" => out.opt(self.temperature.as_ref()),
+            "scale" => out.opt(self.scale.as_ref()),
+            "duration" => out.opt(self.duration.as_deref()),
+            _ => {}
+        }
     }
 }

@@ -269,6 +269,54 @@ impl BodyStructure {
     }
 }
 
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for BodyStructure {
+    fn fhir_type(&self) -> &'static str {
+        "BodyStructure"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("meta", crate::fhirpath::Card::One),
+            ("implicitRules", crate::fhirpath::Card::One),
+            ("language", crate::fhirpath::Card::One),
+            ("text", crate::fhirpath::Card::One),
+            ("contained", crate::fhirpath::Card::Many),
+            ("extension", crate::fhirpath::Card::Many),
+            ("modifierExtension", crate::fhirpath::Card::Many),
+            ("identifier", crate::fhirpath::Card::Many),
+            ("active", crate::fhirpath::Card::One),
+            ("morphology", crate::fhirpath::Card::One),
+            ("location", crate::fhirpath::Card::One),
+            ("locationQualifier", crate::fhirpath::Card::Many),
+            ("description", crate::fhirpath::Card::One),
+            ("image", crate::fhirpath::Card::Many),
+            ("patient", crate::fhirpath::Card::One),
+        ]
+    }
+    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
+        match name {
+            "id" => out.opt(self.id.as_ref()),
+            "meta" => out.opt(self.meta.as_deref()),
+            "implicitRules" => out.opt(self.implicit_rules.as_ref()),
+            "language" => out.opt(self.language.as_ref()),
+            "text" => out.opt(self.text.as_deref()),
+            "contained" => out.many(&self.contained),
+            "extension" => out.many(&self.extension),
+            "modifierExtension" => out.many(&self.modifier_extension),
+            "identifier" => out.many(&self.identifier),
+            "active" => out.opt(self.active.as_ref()),
+            "morphology" => out.opt(self.morphology.as_deref()),
+            "location" => out.opt(self.location.as_deref()),
+            "locationQualifier" => out.many(&self.location_qualifier),
+            "description" => out.opt(self.description.as_ref()),
+            "image" => out.many(&self.image),
+            "patient" => out.opt(self.patient.as_deref()),
+            _ => {}
+        }
+    }
+}
+
 impl crate::ConcreteResource for BodyStructure {
     const TYPE_NAME: &'static str = "BodyStructure";
     fn id(&self) -> Option<&crate::primitives::Id> {

@@ -203,6 +203,44 @@ impl Bundle {
     }
 }
 
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for Bundle {
+    fn fhir_type(&self) -> &'static str {
+        "Bundle"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("meta", crate::fhirpath::Card::One),
+            ("implicitRules", crate::fhirpath::Card::One),
+            ("language", crate::fhirpath::Card::One),
+            ("identifier", crate::fhirpath::Card::One),
+            ("type", crate::fhirpath::Card::One),
+            ("timestamp", crate::fhirpath::Card::One),
+            ("total", crate::fhirpath::Card::One),
+            ("link", crate::fhirpath::Card::Many),
+            ("entry", crate::fhirpath::Card::Many),
+            ("signature", crate::fhirpath::Card::One),
+        ]
+    }
+    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
+        match name {
+            "id" => out.opt(self.id.as_ref()),
+            "meta" => out.opt(self.meta.as_deref()),
+            "implicitRules" => out.opt(self.implicit_rules.as_ref()),
+            "language" => out.opt(self.language.as_ref()),
+            "identifier" => out.opt(self.identifier.as_deref()),
+            "type" => out.opt(self.type_.as_ref()),
+            "timestamp" => out.opt(self.timestamp.as_ref()),
+            "total" => out.opt(self.total.as_ref()),
+            "link" => out.many(&self.link),
+            "entry" => out.many(&self.entry),
+            "signature" => out.opt(self.signature.as_deref()),
+            _ => {}
+        }
+    }
+}
+
 impl crate::ConcreteResource for Bundle {
     const TYPE_NAME: &'static str = "Bundle";
     fn id(&self) -> Option<&crate::primitives::Id> {
@@ -366,6 +404,32 @@ impl BundleLink {
     }
 }
 
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for BundleLink {
+    fn fhir_type(&self) -> &'static str {
+        "BackboneElement"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("extension", crate::fhirpath::Card::Many),
+            ("modifierExtension", crate::fhirpath::Card::Many),
+            ("relation", crate::fhirpath::Card::One),
+            ("url", crate::fhirpath::Card::One),
+        ]
+    }
+    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
+        match name {
+            "id" => out.opt(self.id.as_ref()),
+            "extension" => out.many(&self.extension),
+            "modifierExtension" => out.many(&self.modifier_extension),
+            "relation" => out.opt(self.relation.as_ref()),
+            "url" => out.opt(self.url.as_ref()),
+            _ => {}
+        }
+    }
+}
+
 /// Entry in the bundle - will have a resource or information
 ///
 /// An entry in a bundle resource - will either contain a resource or information about a resource (transactions and history only).
@@ -517,6 +581,40 @@ impl crate::validate::Validate for BundleEntry {
     }
 }
 
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for BundleEntry {
+    fn fhir_type(&self) -> &'static str {
+        "BackboneElement"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("extension", crate::fhirpath::Card::Many),
+            ("modifierExtension", crate::fhirpath::Card::Many),
+            ("link", crate::fhirpath::Card::Many),
+            ("fullUrl", crate::fhirpath::Card::One),
+            ("resource", crate::fhirpath::Card::One),
+            ("search", crate::fhirpath::Card::One),
+            ("request", crate::fhirpath::Card::One),
+            ("response", crate::fhirpath::Card::One),
+        ]
+    }
+    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
+        match name {
+            "id" => out.opt(self.id.as_ref()),
+            "extension" => out.many(&self.extension),
+            "modifierExtension" => out.many(&self.modifier_extension),
+            "link" => out.many(&self.link),
+            "fullUrl" => out.opt(self.full_url.as_ref()),
+            "resource" => out.opt(self.resource.as_ref()),
+            "search" => out.opt(self.search.as_deref()),
+            "request" => out.opt(self.request.as_deref()),
+            "response" => out.opt(self.response.as_deref()),
+            _ => {}
+        }
+    }
+}
+
 /// Search related information
 ///
 /// Information about the search process that lead to the creation of this entry.
@@ -627,6 +725,32 @@ impl crate::validate::Validate for BundleEntrySearch {
         v.field("modifierExtension", &self.modifier_extension, 0);
         v.field("mode", &self.mode, 0);
         v.field("score", &self.score, 0);
+    }
+}
+
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for BundleEntrySearch {
+    fn fhir_type(&self) -> &'static str {
+        "BackboneElement"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("extension", crate::fhirpath::Card::Many),
+            ("modifierExtension", crate::fhirpath::Card::Many),
+            ("mode", crate::fhirpath::Card::One),
+            ("score", crate::fhirpath::Card::One),
+        ]
+    }
+    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
+        match name {
+            "id" => out.opt(self.id.as_ref()),
+            "extension" => out.many(&self.extension),
+            "modifierExtension" => out.many(&self.modifier_extension),
+            "mode" => out.opt(self.mode.as_ref()),
+            "score" => out.opt(self.score.as_ref()),
+            _ => {}
+        }
     }
 }
 
@@ -831,6 +955,40 @@ impl BundleEntryRequest {
     }
 }
 
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for BundleEntryRequest {
+    fn fhir_type(&self) -> &'static str {
+        "BackboneElement"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("extension", crate::fhirpath::Card::Many),
+            ("modifierExtension", crate::fhirpath::Card::Many),
+            ("method", crate::fhirpath::Card::One),
+            ("url", crate::fhirpath::Card::One),
+            ("ifNoneMatch", crate::fhirpath::Card::One),
+            ("ifModifiedSince", crate::fhirpath::Card::One),
+            ("ifMatch", crate::fhirpath::Card::One),
+            ("ifNoneExist", crate::fhirpath::Card::One),
+        ]
+    }
+    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
+        match name {
+            "id" => out.opt(self.id.as_ref()),
+            "extension" => out.many(&self.extension),
+            "modifierExtension" => out.many(&self.modifier_extension),
+            "method" => out.opt(self.method.as_ref()),
+            "url" => out.opt(self.url.as_ref()),
+            "ifNoneMatch" => out.opt(self.if_none_match.as_ref()),
+            "ifModifiedSince" => out.opt(self.if_modified_since.as_ref()),
+            "ifMatch" => out.opt(self.if_match.as_ref()),
+            "ifNoneExist" => out.opt(self.if_none_exist.as_ref()),
+            _ => {}
+        }
+    }
+}
+
 /// Results of execution (transaction/batch/history)
 ///
 /// Indicates the results of processing the corresponding 'request' entry in the batch or transaction being responded to or what the results of an operation where when returning history.
@@ -990,6 +1148,38 @@ impl BundleEntryResponse {
         BundleEntryResponse {
             status: Some(crate::Primitive::new(status)),
             ..Default::default()
+        }
+    }
+}
+
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for BundleEntryResponse {
+    fn fhir_type(&self) -> &'static str {
+        "BackboneElement"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("extension", crate::fhirpath::Card::Many),
+            ("modifierExtension", crate::fhirpath::Card::Many),
+            ("status", crate::fhirpath::Card::One),
+            ("location", crate::fhirpath::Card::One),
+            ("etag", crate::fhirpath::Card::One),
+            ("lastModified", crate::fhirpath::Card::One),
+            ("outcome", crate::fhirpath::Card::One),
+        ]
+    }
+    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
+        match name {
+            "id" => out.opt(self.id.as_ref()),
+            "extension" => out.many(&self.extension),
+            "modifierExtension" => out.many(&self.modifier_extension),
+            "status" => out.opt(self.status.as_ref()),
+            "location" => out.opt(self.location.as_ref()),
+            "etag" => out.opt(self.etag.as_ref()),
+            "lastModified" => out.opt(self.last_modified.as_ref()),
+            "outcome" => out.opt(self.outcome.as_ref()),
+            _ => {}
         }
     }
 }

@@ -533,6 +533,90 @@ impl CapabilityStatement {
     }
 }
 
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for CapabilityStatement {
+    fn fhir_type(&self) -> &'static str {
+        "CapabilityStatement"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("meta", crate::fhirpath::Card::One),
+            ("implicitRules", crate::fhirpath::Card::One),
+            ("language", crate::fhirpath::Card::One),
+            ("text", crate::fhirpath::Card::One),
+            ("contained", crate::fhirpath::Card::Many),
+            ("extension", crate::fhirpath::Card::Many),
+            ("modifierExtension", crate::fhirpath::Card::Many),
+            ("url", crate::fhirpath::Card::One),
+            ("version", crate::fhirpath::Card::One),
+            ("name", crate::fhirpath::Card::One),
+            ("title", crate::fhirpath::Card::One),
+            ("status", crate::fhirpath::Card::One),
+            ("experimental", crate::fhirpath::Card::One),
+            ("date", crate::fhirpath::Card::One),
+            ("publisher", crate::fhirpath::Card::One),
+            ("contact", crate::fhirpath::Card::Many),
+            ("description", crate::fhirpath::Card::One),
+            ("useContext", crate::fhirpath::Card::Many),
+            ("jurisdiction", crate::fhirpath::Card::Many),
+            ("purpose", crate::fhirpath::Card::One),
+            ("copyright", crate::fhirpath::Card::One),
+            ("kind", crate::fhirpath::Card::One),
+            ("instantiates", crate::fhirpath::Card::Many),
+            ("imports", crate::fhirpath::Card::Many),
+            ("software", crate::fhirpath::Card::One),
+            ("implementation", crate::fhirpath::Card::One),
+            ("fhirVersion", crate::fhirpath::Card::One),
+            ("format", crate::fhirpath::Card::Many),
+            ("patchFormat", crate::fhirpath::Card::Many),
+            ("implementationGuide", crate::fhirpath::Card::Many),
+            ("rest", crate::fhirpath::Card::Many),
+            ("messaging", crate::fhirpath::Card::Many),
+            ("document", crate::fhirpath::Card::Many),
+        ]
+    }
+    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
+        match name {
+            "id" => out.opt(self.id.as_ref()),
+            "meta" => out.opt(self.meta.as_deref()),
+            "implicitRules" => out.opt(self.implicit_rules.as_ref()),
+            "language" => out.opt(self.language.as_ref()),
+            "text" => out.opt(self.text.as_deref()),
+            "contained" => out.many(&self.contained),
+            "extension" => out.many(&self.extension),
+            "modifierExtension" => out.many(&self.modifier_extension),
+            "url" => out.opt(self.url.as_ref()),
+            "version" => out.opt(self.version.as_ref()),
+            "name" => out.opt(self.name.as_ref()),
+            "title" => out.opt(self.title.as_ref()),
+            "status" => out.opt(self.status.as_ref()),
+            "experimental" => out.opt(self.experimental.as_ref()),
+            "date" => out.opt(self.date.as_ref()),
+            "publisher" => out.opt(self.publisher.as_ref()),
+            "contact" => out.many(&self.contact),
+            "description" => out.opt(self.description.as_ref()),
+            "useContext" => out.many(&self.use_context),
+            "jurisdiction" => out.many(&self.jurisdiction),
+            "purpose" => out.opt(self.purpose.as_ref()),
+            "copyright" => out.opt(self.copyright.as_ref()),
+            "kind" => out.opt(self.kind.as_ref()),
+            "instantiates" => out.many(&self.instantiates),
+            "imports" => out.many(&self.imports),
+            "software" => out.opt(self.software.as_deref()),
+            "implementation" => out.opt(self.implementation.as_deref()),
+            "fhirVersion" => out.opt(self.fhir_version.as_ref()),
+            "format" => out.many(&self.format),
+            "patchFormat" => out.many(&self.patch_format),
+            "implementationGuide" => out.many(&self.implementation_guide),
+            "rest" => out.many(&self.rest),
+            "messaging" => out.many(&self.messaging),
+            "document" => out.many(&self.document),
+            _ => {}
+        }
+    }
+}
+
 impl crate::ConcreteResource for CapabilityStatement {
     const TYPE_NAME: &'static str = "CapabilityStatement";
     fn id(&self) -> Option<&crate::primitives::Id> {
@@ -701,6 +785,34 @@ impl CapabilityStatementSoftware {
     }
 }
 
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for CapabilityStatementSoftware {
+    fn fhir_type(&self) -> &'static str {
+        "BackboneElement"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("extension", crate::fhirpath::Card::Many),
+            ("modifierExtension", crate::fhirpath::Card::Many),
+            ("name", crate::fhirpath::Card::One),
+            ("version", crate::fhirpath::Card::One),
+            ("releaseDate", crate::fhirpath::Card::One),
+        ]
+    }
+    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
+        match name {
+            "id" => out.opt(self.id.as_ref()),
+            "extension" => out.many(&self.extension),
+            "modifierExtension" => out.many(&self.modifier_extension),
+            "name" => out.opt(self.name.as_ref()),
+            "version" => out.opt(self.version.as_ref()),
+            "releaseDate" => out.opt(self.release_date.as_ref()),
+            _ => {}
+        }
+    }
+}
+
 /// If this describes a specific instance
 ///
 /// Identifies a specific implementation instance that is described by the capability statement - i.e. a particular installation, rather than the capabilities of a software program.
@@ -845,6 +957,34 @@ impl CapabilityStatementImplementation {
     ) -> &mut Self {
         self.custodian = Some(Box::new(reference.into()));
         self
+    }
+}
+
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for CapabilityStatementImplementation {
+    fn fhir_type(&self) -> &'static str {
+        "BackboneElement"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("extension", crate::fhirpath::Card::Many),
+            ("modifierExtension", crate::fhirpath::Card::Many),
+            ("description", crate::fhirpath::Card::One),
+            ("url", crate::fhirpath::Card::One),
+            ("custodian", crate::fhirpath::Card::One),
+        ]
+    }
+    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
+        match name {
+            "id" => out.opt(self.id.as_ref()),
+            "extension" => out.many(&self.extension),
+            "modifierExtension" => out.many(&self.modifier_extension),
+            "description" => out.opt(self.description.as_ref()),
+            "url" => out.opt(self.url.as_ref()),
+            "custodian" => out.opt(self.custodian.as_deref()),
+            _ => {}
+        }
     }
 }
 
@@ -1043,6 +1183,44 @@ impl CapabilityStatementRest {
     }
 }
 
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for CapabilityStatementRest {
+    fn fhir_type(&self) -> &'static str {
+        "BackboneElement"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("extension", crate::fhirpath::Card::Many),
+            ("modifierExtension", crate::fhirpath::Card::Many),
+            ("mode", crate::fhirpath::Card::One),
+            ("documentation", crate::fhirpath::Card::One),
+            ("security", crate::fhirpath::Card::One),
+            ("resource", crate::fhirpath::Card::Many),
+            ("interaction", crate::fhirpath::Card::Many),
+            ("searchParam", crate::fhirpath::Card::Many),
+            ("operation", crate::fhirpath::Card::Many),
+            ("compartment", crate::fhirpath::Card::Many),
+        ]
+    }
+    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
+        match name {
+            "id" => out.opt(self.id.as_ref()),
+            "extension" => out.many(&self.extension),
+            "modifierExtension" => out.many(&self.modifier_extension),
+            "mode" => out.opt(self.mode.as_ref()),
+            "documentation" => out.opt(self.documentation.as_ref()),
+            "security" => out.opt(self.security.as_deref()),
+            "resource" => out.many(&self.resource),
+            "interaction" => out.many(&self.interaction),
+            "searchParam" => out.many(&self.search_param),
+            "operation" => out.many(&self.operation),
+            "compartment" => out.many(&self.compartment),
+            _ => {}
+        }
+    }
+}
+
 /// Information about security of implementation
 ///
 /// Information about security implementation from an interface perspective - what a client needs to know.
@@ -1163,6 +1341,34 @@ impl crate::validate::Validate for CapabilityStatementRestSecurity {
         v.field("cors", &self.cors, 0);
         v.field("service", &self.service, 0);
         v.field("description", &self.description, 0);
+    }
+}
+
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for CapabilityStatementRestSecurity {
+    fn fhir_type(&self) -> &'static str {
+        "BackboneElement"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("extension", crate::fhirpath::Card::Many),
+            ("modifierExtension", crate::fhirpath::Card::Many),
+            ("cors", crate::fhirpath::Card::One),
+            ("service", crate::fhirpath::Card::Many),
+            ("description", crate::fhirpath::Card::One),
+        ]
+    }
+    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
+        match name {
+            "id" => out.opt(self.id.as_ref()),
+            "extension" => out.many(&self.extension),
+            "modifierExtension" => out.many(&self.modifier_extension),
+            "cors" => out.opt(self.cors.as_ref()),
+            "service" => out.many(&self.service),
+            "description" => out.opt(self.description.as_ref()),
+            _ => {}
+        }
     }
 }
 
@@ -1603,6 +1809,62 @@ impl CapabilityStatementRestResource {
     }
 }
 
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for CapabilityStatementRestResource {
+    fn fhir_type(&self) -> &'static str {
+        "BackboneElement"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("extension", crate::fhirpath::Card::Many),
+            ("modifierExtension", crate::fhirpath::Card::Many),
+            ("type", crate::fhirpath::Card::One),
+            ("profile", crate::fhirpath::Card::One),
+            ("supportedProfile", crate::fhirpath::Card::Many),
+            ("documentation", crate::fhirpath::Card::One),
+            ("interaction", crate::fhirpath::Card::Many),
+            ("versioning", crate::fhirpath::Card::One),
+            ("readHistory", crate::fhirpath::Card::One),
+            ("updateCreate", crate::fhirpath::Card::One),
+            ("conditionalCreate", crate::fhirpath::Card::One),
+            ("conditionalRead", crate::fhirpath::Card::One),
+            ("conditionalUpdate", crate::fhirpath::Card::One),
+            ("conditionalDelete", crate::fhirpath::Card::One),
+            ("referencePolicy", crate::fhirpath::Card::Many),
+            ("searchInclude", crate::fhirpath::Card::Many),
+            ("searchRevInclude", crate::fhirpath::Card::Many),
+            ("searchParam", crate::fhirpath::Card::Many),
+            ("operation", crate::fhirpath::Card::Many),
+        ]
+    }
+    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
+        match name {
+            "id" => out.opt(self.id.as_ref()),
+            "extension" => out.many(&self.extension),
+            "modifierExtension" => out.many(&self.modifier_extension),
+            "type" => out.opt(self.type_.as_ref()),
+            "profile" => out.opt(self.profile.as_ref()),
+            "supportedProfile" => out.many(&self.supported_profile),
+            "documentation" => out.opt(self.documentation.as_ref()),
+            "interaction" => out.many(&self.interaction),
+            "versioning" => out.opt(self.versioning.as_ref()),
+            "readHistory" => out.opt(self.read_history.as_ref()),
+            "updateCreate" => out.opt(self.update_create.as_ref()),
+            "conditionalCreate" => out.opt(self.conditional_create.as_ref()),
+            "conditionalRead" => out.opt(self.conditional_read.as_ref()),
+            "conditionalUpdate" => out.opt(self.conditional_update.as_ref()),
+            "conditionalDelete" => out.opt(self.conditional_delete.as_ref()),
+            "referencePolicy" => out.many(&self.reference_policy),
+            "searchInclude" => out.many(&self.search_include),
+            "searchRevInclude" => out.many(&self.search_rev_include),
+            "searchParam" => out.many(&self.search_param),
+            "operation" => out.many(&self.operation),
+            _ => {}
+        }
+    }
+}
+
 /// What operations are supported?
 ///
 /// Identifies a restful operation supported by the solution.
@@ -1728,6 +1990,32 @@ impl CapabilityStatementRestResourceInteraction {
         CapabilityStatementRestResourceInteraction {
             code: Some(crate::Primitive::new(code)),
             ..Default::default()
+        }
+    }
+}
+
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for CapabilityStatementRestResourceInteraction {
+    fn fhir_type(&self) -> &'static str {
+        "BackboneElement"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("extension", crate::fhirpath::Card::Many),
+            ("modifierExtension", crate::fhirpath::Card::Many),
+            ("code", crate::fhirpath::Card::One),
+            ("documentation", crate::fhirpath::Card::One),
+        ]
+    }
+    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
+        match name {
+            "id" => out.opt(self.id.as_ref()),
+            "extension" => out.many(&self.extension),
+            "modifierExtension" => out.many(&self.modifier_extension),
+            "code" => out.opt(self.code.as_ref()),
+            "documentation" => out.opt(self.documentation.as_ref()),
+            _ => {}
         }
     }
 }
@@ -1892,6 +2180,36 @@ impl CapabilityStatementRestResourceSearchParam {
     }
 }
 
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for CapabilityStatementRestResourceSearchParam {
+    fn fhir_type(&self) -> &'static str {
+        "BackboneElement"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("extension", crate::fhirpath::Card::Many),
+            ("modifierExtension", crate::fhirpath::Card::Many),
+            ("name", crate::fhirpath::Card::One),
+            ("definition", crate::fhirpath::Card::One),
+            ("type", crate::fhirpath::Card::One),
+            ("documentation", crate::fhirpath::Card::One),
+        ]
+    }
+    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
+        match name {
+            "id" => out.opt(self.id.as_ref()),
+            "extension" => out.many(&self.extension),
+            "modifierExtension" => out.many(&self.modifier_extension),
+            "name" => out.opt(self.name.as_ref()),
+            "definition" => out.opt(self.definition.as_ref()),
+            "type" => out.opt(self.type_.as_ref()),
+            "documentation" => out.opt(self.documentation.as_ref()),
+            _ => {}
+        }
+    }
+}
+
 /// Definition of a resource operation
 ///
 /// Definition of an operation or a named query together with its parameters and their meaning and type. Consult the definition of the operation for details about how to invoke the operation, and the parameters.
@@ -2040,6 +2358,34 @@ impl CapabilityStatementRestResourceOperation {
     }
 }
 
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for CapabilityStatementRestResourceOperation {
+    fn fhir_type(&self) -> &'static str {
+        "BackboneElement"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("extension", crate::fhirpath::Card::Many),
+            ("modifierExtension", crate::fhirpath::Card::Many),
+            ("name", crate::fhirpath::Card::One),
+            ("definition", crate::fhirpath::Card::One),
+            ("documentation", crate::fhirpath::Card::One),
+        ]
+    }
+    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
+        match name {
+            "id" => out.opt(self.id.as_ref()),
+            "extension" => out.many(&self.extension),
+            "modifierExtension" => out.many(&self.modifier_extension),
+            "name" => out.opt(self.name.as_ref()),
+            "definition" => out.opt(self.definition.as_ref()),
+            "documentation" => out.opt(self.documentation.as_ref()),
+            _ => {}
+        }
+    }
+}
+
 /// What operations are supported?
 ///
 /// A specification of restful operations supported by the system.
@@ -2165,6 +2511,32 @@ impl CapabilityStatementRestInteraction {
         CapabilityStatementRestInteraction {
             code: Some(crate::Primitive::new(code)),
             ..Default::default()
+        }
+    }
+}
+
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for CapabilityStatementRestInteraction {
+    fn fhir_type(&self) -> &'static str {
+        "BackboneElement"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("extension", crate::fhirpath::Card::Many),
+            ("modifierExtension", crate::fhirpath::Card::Many),
+            ("code", crate::fhirpath::Card::One),
+            ("documentation", crate::fhirpath::Card::One),
+        ]
+    }
+    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
+        match name {
+            "id" => out.opt(self.id.as_ref()),
+            "extension" => out.many(&self.extension),
+            "modifierExtension" => out.many(&self.modifier_extension),
+            "code" => out.opt(self.code.as_ref()),
+            "documentation" => out.opt(self.documentation.as_ref()),
+            _ => {}
         }
     }
 }
@@ -2306,6 +2678,36 @@ impl crate::validate::Validate for CapabilityStatementMessaging {
     }
 }
 
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for CapabilityStatementMessaging {
+    fn fhir_type(&self) -> &'static str {
+        "BackboneElement"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("extension", crate::fhirpath::Card::Many),
+            ("modifierExtension", crate::fhirpath::Card::Many),
+            ("endpoint", crate::fhirpath::Card::Many),
+            ("reliableCache", crate::fhirpath::Card::One),
+            ("documentation", crate::fhirpath::Card::One),
+            ("supportedMessage", crate::fhirpath::Card::Many),
+        ]
+    }
+    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
+        match name {
+            "id" => out.opt(self.id.as_ref()),
+            "extension" => out.many(&self.extension),
+            "modifierExtension" => out.many(&self.modifier_extension),
+            "endpoint" => out.many(&self.endpoint),
+            "reliableCache" => out.opt(self.reliable_cache.as_ref()),
+            "documentation" => out.opt(self.documentation.as_ref()),
+            "supportedMessage" => out.many(&self.supported_message),
+            _ => {}
+        }
+    }
+}
+
 /// Where messages should be sent
 ///
 /// An endpoint (network accessible address) to which messages and/or replies are to be sent.
@@ -2433,6 +2835,32 @@ impl CapabilityStatementMessagingEndpoint {
             protocol: Some(Box::new(protocol)),
             address: Some(crate::Primitive::new(address)),
             ..Default::default()
+        }
+    }
+}
+
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for CapabilityStatementMessagingEndpoint {
+    fn fhir_type(&self) -> &'static str {
+        "BackboneElement"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("extension", crate::fhirpath::Card::Many),
+            ("modifierExtension", crate::fhirpath::Card::Many),
+            ("protocol", crate::fhirpath::Card::One),
+            ("address", crate::fhirpath::Card::One),
+        ]
+    }
+    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
+        match name {
+            "id" => out.opt(self.id.as_ref()),
+            "extension" => out.many(&self.extension),
+            "modifierExtension" => out.many(&self.modifier_extension),
+            "protocol" => out.opt(self.protocol.as_deref()),
+            "address" => out.opt(self.address.as_ref()),
+            _ => {}
         }
     }
 }
@@ -2569,6 +2997,32 @@ impl CapabilityStatementMessagingSupportedMessage {
             mode: Some(crate::Primitive::new(mode)),
             definition: Some(crate::Primitive::new(definition)),
             ..Default::default()
+        }
+    }
+}
+
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for CapabilityStatementMessagingSupportedMessage {
+    fn fhir_type(&self) -> &'static str {
+        "BackboneElement"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("extension", crate::fhirpath::Card::Many),
+            ("modifierExtension", crate::fhirpath::Card::Many),
+            ("mode", crate::fhirpath::Card::One),
+            ("definition", crate::fhirpath::Card::One),
+        ]
+    }
+    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
+        match name {
+            "id" => out.opt(self.id.as_ref()),
+            "extension" => out.many(&self.extension),
+            "modifierExtension" => out.many(&self.modifier_extension),
+            "mode" => out.opt(self.mode.as_ref()),
+            "definition" => out.opt(self.definition.as_ref()),
+            _ => {}
         }
     }
 }
@@ -2717,6 +3171,34 @@ impl CapabilityStatementDocument {
             mode: Some(crate::Primitive::new(mode)),
             profile: Some(crate::Primitive::new(profile)),
             ..Default::default()
+        }
+    }
+}
+
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for CapabilityStatementDocument {
+    fn fhir_type(&self) -> &'static str {
+        "BackboneElement"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("extension", crate::fhirpath::Card::Many),
+            ("modifierExtension", crate::fhirpath::Card::Many),
+            ("mode", crate::fhirpath::Card::One),
+            ("documentation", crate::fhirpath::Card::One),
+            ("profile", crate::fhirpath::Card::One),
+        ]
+    }
+    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
+        match name {
+            "id" => out.opt(self.id.as_ref()),
+            "extension" => out.many(&self.extension),
+            "modifierExtension" => out.many(&self.modifier_extension),
+            "mode" => out.opt(self.mode.as_ref()),
+            "documentation" => out.opt(self.documentation.as_ref()),
+            "profile" => out.opt(self.profile.as_ref()),
+            _ => {}
         }
     }
 }

@@ -627,6 +627,84 @@ impl CarePlan {
     }
 }
 
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for CarePlan {
+    fn fhir_type(&self) -> &'static str {
+        "CarePlan"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("meta", crate::fhirpath::Card::One),
+            ("implicitRules", crate::fhirpath::Card::One),
+            ("language", crate::fhirpath::Card::One),
+            ("text", crate::fhirpath::Card::One),
+            ("contained", crate::fhirpath::Card::Many),
+            ("extension", crate::fhirpath::Card::Many),
+            ("modifierExtension", crate::fhirpath::Card::Many),
+            ("identifier", crate::fhirpath::Card::Many),
+            ("instantiatesCanonical", crate::fhirpath::Card::Many),
+            ("instantiatesUri", crate::fhirpath::Card::Many),
+            ("basedOn", crate::fhirpath::Card::Many),
+            ("replaces", crate::fhirpath::Card::Many),
+            ("partOf", crate::fhirpath::Card::Many),
+            ("status", crate::fhirpath::Card::One),
+            ("intent", crate::fhirpath::Card::One),
+            ("category", crate::fhirpath::Card::Many),
+            ("title", crate::fhirpath::Card::One),
+            ("description", crate::fhirpath::Card::One),
+            ("subject", crate::fhirpath::Card::One),
+            ("encounter", crate::fhirpath::Card::One),
+            ("period", crate::fhirpath::Card::One),
+            ("created", crate::fhirpath::Card::One),
+            ("author", crate::fhirpath::Card::One),
+            ("contributor", crate::fhirpath::Card::Many),
+            ("careTeam", crate::fhirpath::Card::Many),
+            ("addresses", crate::fhirpath::Card::Many),
+            ("supportingInfo", crate::fhirpath::Card::Many),
+            ("goal", crate::fhirpath::Card::Many),
+            ("activity", crate::fhirpath::Card::Many),
+            ("note", crate::fhirpath::Card::Many),
+        ]
+    }
+    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
+        match name {
+            "id" => out.opt(self.id.as_ref()),
+            "meta" => out.opt(self.meta.as_deref()),
+            "implicitRules" => out.opt(self.implicit_rules.as_ref()),
+            "language" => out.opt(self.language.as_ref()),
+            "text" => out.opt(self.text.as_deref()),
+            "contained" => out.many(&self.contained),
+            "extension" => out.many(&self.extension),
+            "modifierExtension" => out.many(&self.modifier_extension),
+            "identifier" => out.many(&self.identifier),
+            "instantiatesCanonical" => out.many(&self.instantiates_canonical),
+            "instantiatesUri" => out.many(&self.instantiates_uri),
+            "basedOn" => out.many(&self.based_on),
+            "replaces" => out.many(&self.replaces),
+            "partOf" => out.many(&self.part_of),
+            "status" => out.opt(self.status.as_ref()),
+            "intent" => out.opt(self.intent.as_ref()),
+            "category" => out.many(&self.category),
+            "title" => out.opt(self.title.as_ref()),
+            "description" => out.opt(self.description.as_ref()),
+            "subject" => out.opt(self.subject.as_deref()),
+            "encounter" => out.opt(self.encounter.as_deref()),
+            "period" => out.opt(self.period.as_deref()),
+            "created" => out.opt(self.created.as_ref()),
+            "author" => out.opt(self.author.as_deref()),
+            "contributor" => out.many(&self.contributor),
+            "careTeam" => out.many(&self.care_team),
+            "addresses" => out.many(&self.addresses),
+            "supportingInfo" => out.many(&self.supporting_info),
+            "goal" => out.many(&self.goal),
+            "activity" => out.many(&self.activity),
+            "note" => out.many(&self.note),
+            _ => {}
+        }
+    }
+}
+
 impl crate::ConcreteResource for CarePlan {
     const TYPE_NAME: &'static str = "CarePlan";
     fn id(&self) -> Option<&crate::primitives::Id> {
@@ -852,6 +930,38 @@ impl CarePlanActivity {
     ) -> &mut Self {
         self.reference = Some(Box::new(reference.into()));
         self
+    }
+}
+
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for CarePlanActivity {
+    fn fhir_type(&self) -> &'static str {
+        "BackboneElement"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("extension", crate::fhirpath::Card::Many),
+            ("modifierExtension", crate::fhirpath::Card::Many),
+            ("outcomeCodeableConcept", crate::fhirpath::Card::Many),
+            ("outcomeReference", crate::fhirpath::Card::Many),
+            ("progress", crate::fhirpath::Card::Many),
+            ("reference", crate::fhirpath::Card::One),
+            ("detail", crate::fhirpath::Card::One),
+        ]
+    }
+    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
+        match name {
+            "id" => out.opt(self.id.as_ref()),
+            "extension" => out.many(&self.extension),
+            "modifierExtension" => out.many(&self.modifier_extension),
+            "outcomeCodeableConcept" => out.many(&self.outcome_codeable_concept),
+            "outcomeReference" => out.many(&self.outcome_reference),
+            "progress" => out.many(&self.progress),
+            "reference" => out.opt(self.reference.as_deref()),
+            "detail" => out.opt(self.detail.as_deref()),
+            _ => {}
+        }
     }
 }
 
@@ -1320,6 +1430,68 @@ impl CarePlanActivityDetail {
     }
 }
 
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for CarePlanActivityDetail {
+    fn fhir_type(&self) -> &'static str {
+        "BackboneElement"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("extension", crate::fhirpath::Card::Many),
+            ("modifierExtension", crate::fhirpath::Card::Many),
+            ("kind", crate::fhirpath::Card::One),
+            ("instantiatesCanonical", crate::fhirpath::Card::Many),
+            ("instantiatesUri", crate::fhirpath::Card::Many),
+            ("code", crate::fhirpath::Card::One),
+            ("reasonCode", crate::fhirpath::Card::Many),
+            ("reasonReference", crate::fhirpath::Card::Many),
+            ("goal", crate::fhirpath::Card::Many),
+            ("status", crate::fhirpath::Card::One),
+            ("statusReason", crate::fhirpath::Card::One),
+            ("doNotPerform", crate::fhirpath::Card::One),
+            ("scheduled", crate::fhirpath::Card::Choice),
+            ("location", crate::fhirpath::Card::One),
+            ("performer", crate::fhirpath::Card::Many),
+            ("product", crate::fhirpath::Card::Choice),
+            ("dailyAmount", crate::fhirpath::Card::One),
+            ("quantity", crate::fhirpath::Card::One),
+            ("description", crate::fhirpath::Card::One),
+        ]
+    }
+    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
+        match name {
+            "id" => out.opt(self.id.as_ref()),
+            "extension" => out.many(&self.extension),
+            "modifierExtension" => out.many(&self.modifier_extension),
+            "kind" => out.opt(self.kind.as_ref()),
+            "instantiatesCanonical" => out.many(&self.instantiates_canonical),
+            "instantiatesUri" => out.many(&self.instantiates_uri),
+            "code" => out.opt(self.code.as_deref()),
+            "reasonCode" => out.many(&self.reason_code),
+            "reasonReference" => out.many(&self.reason_reference),
+            "goal" => out.many(&self.goal),
+            "status" => out.opt(self.status.as_ref()),
+            "statusReason" => out.opt(self.status_reason.as_deref()),
+            "doNotPerform" => out.opt(self.do_not_perform.as_ref()),
+            "scheduled" => out.choice(self.scheduled.as_ref()),
+            "location" => out.opt(self.location.as_deref()),
+            "performer" => out.many(&self.performer),
+            "product" => out.choice(self.product.as_ref()),
+            "dailyAmount" => out.opt(self.daily_amount.as_deref()),
+            "quantity" => out.opt(self.quantity.as_deref()),
+            "description" => out.opt(self.description.as_ref()),
+            _ if name.starts_with("scheduled") => {
+                out.typed(self.scheduled.as_ref(), &name[9usize..])
+            }
+            _ if name.starts_with("product") => {
+                out.typed(self.product.as_ref(), &name[7usize..])
+            }
+            _ => {}
+        }
+    }
+}
+
 /// Choice of types for `CarePlan.activity.detail.scheduled[x]`.
 ///
 /// In JSON the element name carries the type (`scheduledTiming`, `scheduledPeriod`, ...).
@@ -1384,6 +1556,17 @@ impl crate::validate::Validate for CarePlanActivityDetailScheduled {
     }
 }
 
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Choice for CarePlanActivityDetailScheduled {
+    fn value(&self) -> (&'static str, &dyn crate::fhirpath::Reflect) {
+        match self {
+            Self::Timing(v) => ("Timing", &**v),
+            Self::Period(v) => ("Period", &**v),
+            Self::String(v) => ("String", v),
+        }
+    }
+}
+
 /// Choice of types for `CarePlan.activity.detail.product[x]`.
 ///
 /// In JSON the element name carries the type (`productCodeableConcept`, `productReference`, ...).
@@ -1434,6 +1617,16 @@ impl crate::validate::Validate for CarePlanActivityDetailProduct {
             Self::Reference(x) => {
                 v.variant_ref("productReference", x, &["Medication", "Substance"])
             }
+        }
+    }
+}
+
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Choice for CarePlanActivityDetailProduct {
+    fn value(&self) -> (&'static str, &dyn crate::fhirpath::Reflect) {
+        match self {
+            Self::CodeableConcept(v) => ("CodeableConcept", &**v),
+            Self::Reference(v) => ("Reference", &**v),
         }
     }
 }

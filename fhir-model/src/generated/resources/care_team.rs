@@ -340,6 +340,64 @@ impl CareTeam {
     }
 }
 
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for CareTeam {
+    fn fhir_type(&self) -> &'static str {
+        "CareTeam"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("meta", crate::fhirpath::Card::One),
+            ("implicitRules", crate::fhirpath::Card::One),
+            ("language", crate::fhirpath::Card::One),
+            ("text", crate::fhirpath::Card::One),
+            ("contained", crate::fhirpath::Card::Many),
+            ("extension", crate::fhirpath::Card::Many),
+            ("modifierExtension", crate::fhirpath::Card::Many),
+            ("identifier", crate::fhirpath::Card::Many),
+            ("status", crate::fhirpath::Card::One),
+            ("category", crate::fhirpath::Card::Many),
+            ("name", crate::fhirpath::Card::One),
+            ("subject", crate::fhirpath::Card::One),
+            ("encounter", crate::fhirpath::Card::One),
+            ("period", crate::fhirpath::Card::One),
+            ("participant", crate::fhirpath::Card::Many),
+            ("reasonCode", crate::fhirpath::Card::Many),
+            ("reasonReference", crate::fhirpath::Card::Many),
+            ("managingOrganization", crate::fhirpath::Card::Many),
+            ("telecom", crate::fhirpath::Card::Many),
+            ("note", crate::fhirpath::Card::Many),
+        ]
+    }
+    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
+        match name {
+            "id" => out.opt(self.id.as_ref()),
+            "meta" => out.opt(self.meta.as_deref()),
+            "implicitRules" => out.opt(self.implicit_rules.as_ref()),
+            "language" => out.opt(self.language.as_ref()),
+            "text" => out.opt(self.text.as_deref()),
+            "contained" => out.many(&self.contained),
+            "extension" => out.many(&self.extension),
+            "modifierExtension" => out.many(&self.modifier_extension),
+            "identifier" => out.many(&self.identifier),
+            "status" => out.opt(self.status.as_ref()),
+            "category" => out.many(&self.category),
+            "name" => out.opt(self.name.as_ref()),
+            "subject" => out.opt(self.subject.as_deref()),
+            "encounter" => out.opt(self.encounter.as_deref()),
+            "period" => out.opt(self.period.as_deref()),
+            "participant" => out.many(&self.participant),
+            "reasonCode" => out.many(&self.reason_code),
+            "reasonReference" => out.many(&self.reason_reference),
+            "managingOrganization" => out.many(&self.managing_organization),
+            "telecom" => out.many(&self.telecom),
+            "note" => out.many(&self.note),
+            _ => {}
+        }
+    }
+}
+
 impl crate::ConcreteResource for CareTeam {
     const TYPE_NAME: &'static str = "CareTeam";
     fn id(&self) -> Option<&crate::primitives::Id> {
@@ -546,5 +604,35 @@ impl CareTeamParticipant {
     ) -> &mut Self {
         self.on_behalf_of = Some(Box::new(reference.into()));
         self
+    }
+}
+
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for CareTeamParticipant {
+    fn fhir_type(&self) -> &'static str {
+        "BackboneElement"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("extension", crate::fhirpath::Card::Many),
+            ("modifierExtension", crate::fhirpath::Card::Many),
+            ("role", crate::fhirpath::Card::Many),
+            ("member", crate::fhirpath::Card::One),
+            ("onBehalfOf", crate::fhirpath::Card::One),
+            ("period", crate::fhirpath::Card::One),
+        ]
+    }
+    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
+        match name {
+            "id" => out.opt(self.id.as_ref()),
+            "extension" => out.many(&self.extension),
+            "modifierExtension" => out.many(&self.modifier_extension),
+            "role" => out.many(&self.role),
+            "member" => out.opt(self.member.as_deref()),
+            "onBehalfOf" => out.opt(self.on_behalf_of.as_deref()),
+            "period" => out.opt(self.period.as_deref()),
+            _ => {}
+        }
     }
 }

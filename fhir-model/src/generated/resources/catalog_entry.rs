@@ -400,6 +400,64 @@ impl CatalogEntry {
     }
 }
 
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for CatalogEntry {
+    fn fhir_type(&self) -> &'static str {
+        "CatalogEntry"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("meta", crate::fhirpath::Card::One),
+            ("implicitRules", crate::fhirpath::Card::One),
+            ("language", crate::fhirpath::Card::One),
+            ("text", crate::fhirpath::Card::One),
+            ("contained", crate::fhirpath::Card::Many),
+            ("extension", crate::fhirpath::Card::Many),
+            ("modifierExtension", crate::fhirpath::Card::Many),
+            ("identifier", crate::fhirpath::Card::Many),
+            ("type", crate::fhirpath::Card::One),
+            ("orderable", crate::fhirpath::Card::One),
+            ("referencedItem", crate::fhirpath::Card::One),
+            ("additionalIdentifier", crate::fhirpath::Card::Many),
+            ("classification", crate::fhirpath::Card::Many),
+            ("status", crate::fhirpath::Card::One),
+            ("validityPeriod", crate::fhirpath::Card::One),
+            ("validTo", crate::fhirpath::Card::One),
+            ("lastUpdated", crate::fhirpath::Card::One),
+            ("additionalCharacteristic", crate::fhirpath::Card::Many),
+            ("additionalClassification", crate::fhirpath::Card::Many),
+            ("relatedEntry", crate::fhirpath::Card::Many),
+        ]
+    }
+    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
+        match name {
+            "id" => out.opt(self.id.as_ref()),
+            "meta" => out.opt(self.meta.as_deref()),
+            "implicitRules" => out.opt(self.implicit_rules.as_ref()),
+            "language" => out.opt(self.language.as_ref()),
+            "text" => out.opt(self.text.as_deref()),
+            "contained" => out.many(&self.contained),
+            "extension" => out.many(&self.extension),
+            "modifierExtension" => out.many(&self.modifier_extension),
+            "identifier" => out.many(&self.identifier),
+            "type" => out.opt(self.type_.as_deref()),
+            "orderable" => out.opt(self.orderable.as_ref()),
+            "referencedItem" => out.opt(self.referenced_item.as_deref()),
+            "additionalIdentifier" => out.many(&self.additional_identifier),
+            "classification" => out.many(&self.classification),
+            "status" => out.opt(self.status.as_ref()),
+            "validityPeriod" => out.opt(self.validity_period.as_deref()),
+            "validTo" => out.opt(self.valid_to.as_ref()),
+            "lastUpdated" => out.opt(self.last_updated.as_ref()),
+            "additionalCharacteristic" => out.many(&self.additional_characteristic),
+            "additionalClassification" => out.many(&self.additional_classification),
+            "relatedEntry" => out.many(&self.related_entry),
+            _ => {}
+        }
+    }
+}
+
 impl crate::ConcreteResource for CatalogEntry {
     const TYPE_NAME: &'static str = "CatalogEntry";
     fn id(&self) -> Option<&crate::primitives::Id> {
@@ -566,5 +624,31 @@ impl CatalogEntryRelatedEntry {
     ) -> &mut Self {
         self.item = Some(Box::new(reference.into()));
         self
+    }
+}
+
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for CatalogEntryRelatedEntry {
+    fn fhir_type(&self) -> &'static str {
+        "BackboneElement"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("extension", crate::fhirpath::Card::Many),
+            ("modifierExtension", crate::fhirpath::Card::Many),
+            ("relationtype", crate::fhirpath::Card::One),
+            ("item", crate::fhirpath::Card::One),
+        ]
+    }
+    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
+        match name {
+            "id" => out.opt(self.id.as_ref()),
+            "extension" => out.many(&self.extension),
+            "modifierExtension" => out.many(&self.modifier_extension),
+            "relationtype" => out.opt(self.relationtype.as_ref()),
+            "item" => out.opt(self.item.as_deref()),
+            _ => {}
+        }
     }
 }

@@ -740,6 +740,96 @@ impl ChargeItem {
     }
 }
 
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for ChargeItem {
+    fn fhir_type(&self) -> &'static str {
+        "ChargeItem"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("meta", crate::fhirpath::Card::One),
+            ("implicitRules", crate::fhirpath::Card::One),
+            ("language", crate::fhirpath::Card::One),
+            ("text", crate::fhirpath::Card::One),
+            ("contained", crate::fhirpath::Card::Many),
+            ("extension", crate::fhirpath::Card::Many),
+            ("modifierExtension", crate::fhirpath::Card::Many),
+            ("identifier", crate::fhirpath::Card::Many),
+            ("definitionUri", crate::fhirpath::Card::Many),
+            ("definitionCanonical", crate::fhirpath::Card::Many),
+            ("status", crate::fhirpath::Card::One),
+            ("partOf", crate::fhirpath::Card::Many),
+            ("code", crate::fhirpath::Card::One),
+            ("subject", crate::fhirpath::Card::One),
+            ("context", crate::fhirpath::Card::One),
+            ("occurrence", crate::fhirpath::Card::Choice),
+            ("performer", crate::fhirpath::Card::Many),
+            ("performingOrganization", crate::fhirpath::Card::One),
+            ("requestingOrganization", crate::fhirpath::Card::One),
+            ("costCenter", crate::fhirpath::Card::One),
+            ("quantity", crate::fhirpath::Card::One),
+            ("bodysite", crate::fhirpath::Card::Many),
+            ("factorOverride", crate::fhirpath::Card::One),
+            ("priceOverride", crate::fhirpath::Card::One),
+            ("overrideReason", crate::fhirpath::Card::One),
+            ("enterer", crate::fhirpath::Card::One),
+            ("enteredDate", crate::fhirpath::Card::One),
+            ("reason", crate::fhirpath::Card::Many),
+            ("service", crate::fhirpath::Card::Many),
+            ("product", crate::fhirpath::Card::Choice),
+            ("account", crate::fhirpath::Card::Many),
+            ("note", crate::fhirpath::Card::Many),
+            ("supportingInformation", crate::fhirpath::Card::Many),
+        ]
+    }
+    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
+        match name {
+            "id" => out.opt(self.id.as_ref()),
+            "meta" => out.opt(self.meta.as_deref()),
+            "implicitRules" => out.opt(self.implicit_rules.as_ref()),
+            "language" => out.opt(self.language.as_ref()),
+            "text" => out.opt(self.text.as_deref()),
+            "contained" => out.many(&self.contained),
+            "extension" => out.many(&self.extension),
+            "modifierExtension" => out.many(&self.modifier_extension),
+            "identifier" => out.many(&self.identifier),
+            "definitionUri" => out.many(&self.definition_uri),
+            "definitionCanonical" => out.many(&self.definition_canonical),
+            "status" => out.opt(self.status.as_ref()),
+            "partOf" => out.many(&self.part_of),
+            "code" => out.opt(self.code.as_deref()),
+            "subject" => out.opt(self.subject.as_deref()),
+            "context" => out.opt(self.context.as_deref()),
+            "occurrence" => out.choice(self.occurrence.as_ref()),
+            "performer" => out.many(&self.performer),
+            "performingOrganization" => out.opt(self.performing_organization.as_deref()),
+            "requestingOrganization" => out.opt(self.requesting_organization.as_deref()),
+            "costCenter" => out.opt(self.cost_center.as_deref()),
+            "quantity" => out.opt(self.quantity.as_deref()),
+            "bodysite" => out.many(&self.bodysite),
+            "factorOverride" => out.opt(self.factor_override.as_ref()),
+            "priceOverride" => out.opt(self.price_override.as_deref()),
+            "overrideReason" => out.opt(self.override_reason.as_ref()),
+            "enterer" => out.opt(self.enterer.as_deref()),
+            "enteredDate" => out.opt(self.entered_date.as_ref()),
+            "reason" => out.many(&self.reason),
+            "service" => out.many(&self.service),
+            "product" => out.choice(self.product.as_ref()),
+            "account" => out.many(&self.account),
+            "note" => out.many(&self.note),
+            "supportingInformation" => out.many(&self.supporting_information),
+            _ if name.starts_with("occurrence") => {
+                out.typed(self.occurrence.as_ref(), &name[10usize..])
+            }
+            _ if name.starts_with("product") => {
+                out.typed(self.product.as_ref(), &name[7usize..])
+            }
+            _ => {}
+        }
+    }
+}
+
 /// Choice of types for `ChargeItem.occurrence[x]`.
 ///
 /// In JSON the element name carries the type (`occurrenceDateTime`, `occurrencePeriod`, ...).
@@ -804,6 +894,17 @@ impl crate::validate::Validate for ChargeItemOccurrence {
     }
 }
 
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Choice for ChargeItemOccurrence {
+    fn value(&self) -> (&'static str, &dyn crate::fhirpath::Reflect) {
+        match self {
+            Self::DateTime(v) => ("DateTime", v),
+            Self::Period(v) => ("Period", &**v),
+            Self::Timing(v) => ("Timing", &**v),
+        }
+    }
+}
+
 /// Choice of types for `ChargeItem.product[x]`.
 ///
 /// In JSON the element name carries the type (`productReference`, `productCodeableConcept`, ...).
@@ -858,6 +959,16 @@ impl crate::validate::Validate for ChargeItemProduct {
                 )
             }
             Self::CodeableConcept(x) => v.variant("productCodeableConcept", x),
+        }
+    }
+}
+
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Choice for ChargeItemProduct {
+    fn value(&self) -> (&'static str, &dyn crate::fhirpath::Reflect) {
+        match self {
+            Self::Reference(v) => ("Reference", &**v),
+            Self::CodeableConcept(v) => ("CodeableConcept", &**v),
         }
     }
 }
@@ -1055,5 +1166,31 @@ impl ChargeItemPerformer {
     ) -> &mut Self {
         self.actor = Some(Box::new(reference.into()));
         self
+    }
+}
+
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for ChargeItemPerformer {
+    fn fhir_type(&self) -> &'static str {
+        "BackboneElement"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("extension", crate::fhirpath::Card::Many),
+            ("modifierExtension", crate::fhirpath::Card::Many),
+            ("function", crate::fhirpath::Card::One),
+            ("actor", crate::fhirpath::Card::One),
+        ]
+    }
+    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
+        match name {
+            "id" => out.opt(self.id.as_ref()),
+            "extension" => out.many(&self.extension),
+            "modifierExtension" => out.many(&self.modifier_extension),
+            "function" => out.opt(self.function.as_deref()),
+            "actor" => out.opt(self.actor.as_deref()),
+            _ => {}
+        }
     }
 }

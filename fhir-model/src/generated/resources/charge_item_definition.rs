@@ -487,6 +487,84 @@ impl ChargeItemDefinition {
     }
 }
 
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for ChargeItemDefinition {
+    fn fhir_type(&self) -> &'static str {
+        "ChargeItemDefinition"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("meta", crate::fhirpath::Card::One),
+            ("implicitRules", crate::fhirpath::Card::One),
+            ("language", crate::fhirpath::Card::One),
+            ("text", crate::fhirpath::Card::One),
+            ("contained", crate::fhirpath::Card::Many),
+            ("extension", crate::fhirpath::Card::Many),
+            ("modifierExtension", crate::fhirpath::Card::Many),
+            ("url", crate::fhirpath::Card::One),
+            ("identifier", crate::fhirpath::Card::Many),
+            ("version", crate::fhirpath::Card::One),
+            ("title", crate::fhirpath::Card::One),
+            ("derivedFromUri", crate::fhirpath::Card::Many),
+            ("partOf", crate::fhirpath::Card::Many),
+            ("replaces", crate::fhirpath::Card::Many),
+            ("status", crate::fhirpath::Card::One),
+            ("experimental", crate::fhirpath::Card::One),
+            ("date", crate::fhirpath::Card::One),
+            ("publisher", crate::fhirpath::Card::One),
+            ("contact", crate::fhirpath::Card::Many),
+            ("description", crate::fhirpath::Card::One),
+            ("useContext", crate::fhirpath::Card::Many),
+            ("jurisdiction", crate::fhirpath::Card::Many),
+            ("copyright", crate::fhirpath::Card::One),
+            ("approvalDate", crate::fhirpath::Card::One),
+            ("lastReviewDate", crate::fhirpath::Card::One),
+            ("effectivePeriod", crate::fhirpath::Card::One),
+            ("code", crate::fhirpath::Card::One),
+            ("instance", crate::fhirpath::Card::Many),
+            ("applicability", crate::fhirpath::Card::Many),
+            ("propertyGroup", crate::fhirpath::Card::Many),
+        ]
+    }
+    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
+        match name {
+            "id" => out.opt(self.id.as_ref()),
+            "meta" => out.opt(self.meta.as_deref()),
+            "implicitRules" => out.opt(self.implicit_rules.as_ref()),
+            "language" => out.opt(self.language.as_ref()),
+            "text" => out.opt(self.text.as_deref()),
+            "contained" => out.many(&self.contained),
+            "extension" => out.many(&self.extension),
+            "modifierExtension" => out.many(&self.modifier_extension),
+            "url" => out.opt(self.url.as_ref()),
+            "identifier" => out.many(&self.identifier),
+            "version" => out.opt(self.version.as_ref()),
+            "title" => out.opt(self.title.as_ref()),
+            "derivedFromUri" => out.many(&self.derived_from_uri),
+            "partOf" => out.many(&self.part_of),
+            "replaces" => out.many(&self.replaces),
+            "status" => out.opt(self.status.as_ref()),
+            "experimental" => out.opt(self.experimental.as_ref()),
+            "date" => out.opt(self.date.as_ref()),
+            "publisher" => out.opt(self.publisher.as_ref()),
+            "contact" => out.many(&self.contact),
+            "description" => out.opt(self.description.as_ref()),
+            "useContext" => out.many(&self.use_context),
+            "jurisdiction" => out.many(&self.jurisdiction),
+            "copyright" => out.opt(self.copyright.as_ref()),
+            "approvalDate" => out.opt(self.approval_date.as_ref()),
+            "lastReviewDate" => out.opt(self.last_review_date.as_ref()),
+            "effectivePeriod" => out.opt(self.effective_period.as_deref()),
+            "code" => out.opt(self.code.as_deref()),
+            "instance" => out.many(&self.instance),
+            "applicability" => out.many(&self.applicability),
+            "propertyGroup" => out.many(&self.property_group),
+            _ => {}
+        }
+    }
+}
+
 impl crate::ConcreteResource for ChargeItemDefinition {
     const TYPE_NAME: &'static str = "ChargeItemDefinition";
     fn id(&self) -> Option<&crate::primitives::Id> {
@@ -639,6 +717,34 @@ impl crate::validate::Validate for ChargeItemDefinitionApplicability {
     }
 }
 
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for ChargeItemDefinitionApplicability {
+    fn fhir_type(&self) -> &'static str {
+        "BackboneElement"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("extension", crate::fhirpath::Card::Many),
+            ("modifierExtension", crate::fhirpath::Card::Many),
+            ("description", crate::fhirpath::Card::One),
+            ("language", crate::fhirpath::Card::One),
+            ("expression", crate::fhirpath::Card::One),
+        ]
+    }
+    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
+        match name {
+            "id" => out.opt(self.id.as_ref()),
+            "extension" => out.many(&self.extension),
+            "modifierExtension" => out.many(&self.modifier_extension),
+            "description" => out.opt(self.description.as_ref()),
+            "language" => out.opt(self.language.as_ref()),
+            "expression" => out.opt(self.expression.as_ref()),
+            _ => {}
+        }
+    }
+}
+
 /// Group of properties which are applicable under the same conditions
 ///
 /// Group of properties which are applicable under the same conditions. If no applicability rules are established for the group, then all properties always apply.
@@ -745,6 +851,32 @@ impl crate::validate::Validate for ChargeItemDefinitionPropertyGroup {
         v.field("modifierExtension", &self.modifier_extension, 0);
         v.field("applicability", &self.applicability, 0);
         v.field("priceComponent", &self.price_component, 0);
+    }
+}
+
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for ChargeItemDefinitionPropertyGroup {
+    fn fhir_type(&self) -> &'static str {
+        "BackboneElement"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("extension", crate::fhirpath::Card::Many),
+            ("modifierExtension", crate::fhirpath::Card::Many),
+            ("applicability", crate::fhirpath::Card::Many),
+            ("priceComponent", crate::fhirpath::Card::Many),
+        ]
+    }
+    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
+        match name {
+            "id" => out.opt(self.id.as_ref()),
+            "extension" => out.many(&self.extension),
+            "modifierExtension" => out.many(&self.modifier_extension),
+            "applicability" => out.many(&self.applicability),
+            "priceComponent" => out.many(&self.price_component),
+            _ => {}
+        }
     }
 }
 
@@ -893,6 +1025,36 @@ impl ChargeItemDefinitionPropertyGroupPriceComponent {
         ChargeItemDefinitionPropertyGroupPriceComponent {
             type_: Some(crate::Primitive::new(type_)),
             ..Default::default()
+        }
+    }
+}
+
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for ChargeItemDefinitionPropertyGroupPriceComponent {
+    fn fhir_type(&self) -> &'static str {
+        "BackboneElement"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("extension", crate::fhirpath::Card::Many),
+            ("modifierExtension", crate::fhirpath::Card::Many),
+            ("type", crate::fhirpath::Card::One),
+            ("code", crate::fhirpath::Card::One),
+            ("factor", crate::fhirpath::Card::One),
+            ("amount", crate::fhirpath::Card::One),
+        ]
+    }
+    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
+        match name {
+            "id" => out.opt(self.id.as_ref()),
+            "extension" => out.many(&self.extension),
+            "modifierExtension" => out.many(&self.modifier_extension),
+            "type" => out.opt(self.type_.as_ref()),
+            "code" => out.opt(self.code.as_deref()),
+            "factor" => out.opt(self.factor.as_ref()),
+            "amount" => out.opt(self.amount.as_deref()),
+            _ => {}
         }
     }
 }

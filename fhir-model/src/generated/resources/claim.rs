@@ -610,6 +610,92 @@ impl Claim {
     }
 }
 
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for Claim {
+    fn fhir_type(&self) -> &'static str {
+        "Claim"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("meta", crate::fhirpath::Card::One),
+            ("implicitRules", crate::fhirpath::Card::One),
+            ("language", crate::fhirpath::Card::One),
+            ("text", crate::fhirpath::Card::One),
+            ("contained", crate::fhirpath::Card::Many),
+            ("extension", crate::fhirpath::Card::Many),
+            ("modifierExtension", crate::fhirpath::Card::Many),
+            ("identifier", crate::fhirpath::Card::Many),
+            ("status", crate::fhirpath::Card::One),
+            ("type", crate::fhirpath::Card::One),
+            ("subType", crate::fhirpath::Card::One),
+            ("use", crate::fhirpath::Card::One),
+            ("patient", crate::fhirpath::Card::One),
+            ("billablePeriod", crate::fhirpath::Card::One),
+            ("created", crate::fhirpath::Card::One),
+            ("enterer", crate::fhirpath::Card::One),
+            ("insurer", crate::fhirpath::Card::One),
+            ("provider", crate::fhirpath::Card::One),
+            ("priority", crate::fhirpath::Card::One),
+            ("fundsReserve", crate::fhirpath::Card::One),
+            ("related", crate::fhirpath::Card::Many),
+            ("prescription", crate::fhirpath::Card::One),
+            ("originalPrescription", crate::fhirpath::Card::One),
+            ("payee", crate::fhirpath::Card::One),
+            ("referral", crate::fhirpath::Card::One),
+            ("facility", crate::fhirpath::Card::One),
+            ("careTeam", crate::fhirpath::Card::Many),
+            ("supportingInfo", crate::fhirpath::Card::Many),
+            ("diagnosis", crate::fhirpath::Card::Many),
+            ("procedure", crate::fhirpath::Card::Many),
+            ("insurance", crate::fhirpath::Card::Many),
+            ("accident", crate::fhirpath::Card::One),
+            ("item", crate::fhirpath::Card::Many),
+            ("total", crate::fhirpath::Card::One),
+        ]
+    }
+    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
+        match name {
+            "id" => out.opt(self.id.as_ref()),
+            "meta" => out.opt(self.meta.as_deref()),
+            "implicitRules" => out.opt(self.implicit_rules.as_ref()),
+            "language" => out.opt(self.language.as_ref()),
+            "text" => out.opt(self.text.as_deref()),
+            "contained" => out.many(&self.contained),
+            "extension" => out.many(&self.extension),
+            "modifierExtension" => out.many(&self.modifier_extension),
+            "identifier" => out.many(&self.identifier),
+            "status" => out.opt(self.status.as_ref()),
+            "type" => out.opt(self.type_.as_deref()),
+            "subType" => out.opt(self.sub_type.as_deref()),
+            "use" => out.opt(self.use_.as_ref()),
+            "patient" => out.opt(self.patient.as_deref()),
+            "billablePeriod" => out.opt(self.billable_period.as_deref()),
+            "created" => out.opt(self.created.as_ref()),
+            "enterer" => out.opt(self.enterer.as_deref()),
+            "insurer" => out.opt(self.insurer.as_deref()),
+            "provider" => out.opt(self.provider.as_deref()),
+            "priority" => out.opt(self.priority.as_deref()),
+            "fundsReserve" => out.opt(self.funds_reserve.as_deref()),
+            "related" => out.many(&self.related),
+            "prescription" => out.opt(self.prescription.as_deref()),
+            "originalPrescription" => out.opt(self.original_prescription.as_deref()),
+            "payee" => out.opt(self.payee.as_deref()),
+            "referral" => out.opt(self.referral.as_deref()),
+            "facility" => out.opt(self.facility.as_deref()),
+            "careTeam" => out.many(&self.care_team),
+            "supportingInfo" => out.many(&self.supporting_info),
+            "diagnosis" => out.many(&self.diagnosis),
+            "procedure" => out.many(&self.procedure),
+            "insurance" => out.many(&self.insurance),
+            "accident" => out.opt(self.accident.as_deref()),
+            "item" => out.many(&self.item),
+            "total" => out.opt(self.total.as_deref()),
+            _ => {}
+        }
+    }
+}
+
 impl crate::ConcreteResource for Claim {
     const TYPE_NAME: &'static str = "Claim";
     fn id(&self) -> Option<&crate::primitives::Id> {
@@ -764,6 +850,34 @@ impl ClaimRelated {
     ) -> &mut Self {
         self.claim = Some(Box::new(reference.into()));
         self
+    }
+}
+
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for ClaimRelated {
+    fn fhir_type(&self) -> &'static str {
+        "BackboneElement"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("extension", crate::fhirpath::Card::Many),
+            ("modifierExtension", crate::fhirpath::Card::Many),
+            ("claim", crate::fhirpath::Card::One),
+            ("relationship", crate::fhirpath::Card::One),
+            ("reference", crate::fhirpath::Card::One),
+        ]
+    }
+    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
+        match name {
+            "id" => out.opt(self.id.as_ref()),
+            "extension" => out.many(&self.extension),
+            "modifierExtension" => out.many(&self.modifier_extension),
+            "claim" => out.opt(self.claim.as_deref()),
+            "relationship" => out.opt(self.relationship.as_deref()),
+            "reference" => out.opt(self.reference.as_deref()),
+            _ => {}
+        }
     }
 }
 
@@ -925,6 +1039,32 @@ impl ClaimPayee {
     ) -> &mut Self {
         self.party = Some(Box::new(reference.into()));
         self
+    }
+}
+
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for ClaimPayee {
+    fn fhir_type(&self) -> &'static str {
+        "BackboneElement"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("extension", crate::fhirpath::Card::Many),
+            ("modifierExtension", crate::fhirpath::Card::Many),
+            ("type", crate::fhirpath::Card::One),
+            ("party", crate::fhirpath::Card::One),
+        ]
+    }
+    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
+        match name {
+            "id" => out.opt(self.id.as_ref()),
+            "extension" => out.many(&self.extension),
+            "modifierExtension" => out.many(&self.modifier_extension),
+            "type" => out.opt(self.type_.as_deref()),
+            "party" => out.opt(self.party.as_deref()),
+            _ => {}
+        }
     }
 }
 
@@ -1112,6 +1252,38 @@ impl ClaimCareTeam {
     ) -> &mut Self {
         self.provider = Some(Box::new(reference.into()));
         self
+    }
+}
+
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for ClaimCareTeam {
+    fn fhir_type(&self) -> &'static str {
+        "BackboneElement"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("extension", crate::fhirpath::Card::Many),
+            ("modifierExtension", crate::fhirpath::Card::Many),
+            ("sequence", crate::fhirpath::Card::One),
+            ("provider", crate::fhirpath::Card::One),
+            ("responsible", crate::fhirpath::Card::One),
+            ("role", crate::fhirpath::Card::One),
+            ("qualification", crate::fhirpath::Card::One),
+        ]
+    }
+    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
+        match name {
+            "id" => out.opt(self.id.as_ref()),
+            "extension" => out.many(&self.extension),
+            "modifierExtension" => out.many(&self.modifier_extension),
+            "sequence" => out.opt(self.sequence.as_ref()),
+            "provider" => out.opt(self.provider.as_deref()),
+            "responsible" => out.opt(self.responsible.as_ref()),
+            "role" => out.opt(self.role.as_deref()),
+            "qualification" => out.opt(self.qualification.as_deref()),
+            _ => {}
+        }
     }
 }
 
@@ -1372,6 +1544,46 @@ impl ClaimSupportingInfo {
     }
 }
 
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for ClaimSupportingInfo {
+    fn fhir_type(&self) -> &'static str {
+        "BackboneElement"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("extension", crate::fhirpath::Card::Many),
+            ("modifierExtension", crate::fhirpath::Card::Many),
+            ("sequence", crate::fhirpath::Card::One),
+            ("category", crate::fhirpath::Card::One),
+            ("code", crate::fhirpath::Card::One),
+            ("timing", crate::fhirpath::Card::Choice),
+            ("value", crate::fhirpath::Card::Choice),
+            ("reason", crate::fhirpath::Card::One),
+        ]
+    }
+    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
+        match name {
+            "id" => out.opt(self.id.as_ref()),
+            "extension" => out.many(&self.extension),
+            "modifierExtension" => out.many(&self.modifier_extension),
+            "sequence" => out.opt(self.sequence.as_ref()),
+            "category" => out.opt(self.category.as_deref()),
+            "code" => out.opt(self.code.as_deref()),
+            "timing" => out.choice(self.timing.as_ref()),
+            "value" => out.choice(self.value.as_ref()),
+            "reason" => out.opt(self.reason.as_deref()),
+            _ if name.starts_with("timing") => {
+                out.typed(self.timing.as_ref(), &name[6usize..])
+            }
+            _ if name.starts_with("value") => {
+                out.typed(self.value.as_ref(), &name[5usize..])
+            }
+            _ => {}
+        }
+    }
+}
+
 /// Choice of types for `Claim.supportingInfo.timing[x]`.
 ///
 /// In JSON the element name carries the type (`timingDate`, `timingPeriod`, ...).
@@ -1420,6 +1632,16 @@ impl crate::validate::Validate for ClaimSupportingInfoTiming {
         match self {
             Self::Date(x) => v.variant("timingDate", x),
             Self::Period(x) => v.variant("timingPeriod", x),
+        }
+    }
+}
+
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Choice for ClaimSupportingInfoTiming {
+    fn value(&self) -> (&'static str, &dyn crate::fhirpath::Reflect) {
+        match self {
+            Self::Date(v) => ("Date", v),
+            Self::Period(v) => ("Period", &**v),
         }
     }
 }
@@ -1502,6 +1724,19 @@ impl crate::validate::Validate for ClaimSupportingInfoValue {
             Self::Quantity(x) => v.variant("valueQuantity", x),
             Self::Attachment(x) => v.variant("valueAttachment", x),
             Self::Reference(x) => v.variant_ref("valueReference", x, &[]),
+        }
+    }
+}
+
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Choice for ClaimSupportingInfoValue {
+    fn value(&self) -> (&'static str, &dyn crate::fhirpath::Reflect) {
+        match self {
+            Self::Boolean(v) => ("Boolean", v),
+            Self::String(v) => ("String", v),
+            Self::Quantity(v) => ("Quantity", &**v),
+            Self::Attachment(v) => ("Attachment", &**v),
+            Self::Reference(v) => ("Reference", &**v),
         }
     }
 }
@@ -1682,6 +1917,41 @@ impl ClaimDiagnosis {
     }
 }
 
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for ClaimDiagnosis {
+    fn fhir_type(&self) -> &'static str {
+        "BackboneElement"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("extension", crate::fhirpath::Card::Many),
+            ("modifierExtension", crate::fhirpath::Card::Many),
+            ("sequence", crate::fhirpath::Card::One),
+            ("diagnosis", crate::fhirpath::Card::Choice),
+            ("type", crate::fhirpath::Card::Many),
+            ("onAdmission", crate::fhirpath::Card::One),
+            ("packageCode", crate::fhirpath::Card::One),
+        ]
+    }
+    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
+        match name {
+            "id" => out.opt(self.id.as_ref()),
+            "extension" => out.many(&self.extension),
+            "modifierExtension" => out.many(&self.modifier_extension),
+            "sequence" => out.opt(self.sequence.as_ref()),
+            "diagnosis" => out.choice(self.diagnosis.as_ref()),
+            "type" => out.many(&self.type_),
+            "onAdmission" => out.opt(self.on_admission.as_deref()),
+            "packageCode" => out.opt(self.package_code.as_deref()),
+            _ if name.starts_with("diagnosis") => {
+                out.typed(self.diagnosis.as_ref(), &name[9usize..])
+            }
+            _ => {}
+        }
+    }
+}
+
 /// Choice of types for `Claim.diagnosis.diagnosis[x]`.
 ///
 /// In JSON the element name carries the type (`diagnosisCodeableConcept`, `diagnosisReference`, ...).
@@ -1732,6 +2002,16 @@ impl crate::validate::Validate for ClaimDiagnosisDiagnosis {
         match self {
             Self::CodeableConcept(x) => v.variant("diagnosisCodeableConcept", x),
             Self::Reference(x) => v.variant_ref("diagnosisReference", x, &["Condition"]),
+        }
+    }
+}
+
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Choice for ClaimDiagnosisDiagnosis {
+    fn value(&self) -> (&'static str, &dyn crate::fhirpath::Reflect) {
+        match self {
+            Self::CodeableConcept(v) => ("CodeableConcept", &**v),
+            Self::Reference(v) => ("Reference", &**v),
         }
     }
 }
@@ -1922,6 +2202,41 @@ impl ClaimProcedure {
     }
 }
 
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for ClaimProcedure {
+    fn fhir_type(&self) -> &'static str {
+        "BackboneElement"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("extension", crate::fhirpath::Card::Many),
+            ("modifierExtension", crate::fhirpath::Card::Many),
+            ("sequence", crate::fhirpath::Card::One),
+            ("type", crate::fhirpath::Card::Many),
+            ("date", crate::fhirpath::Card::One),
+            ("procedure", crate::fhirpath::Card::Choice),
+            ("udi", crate::fhirpath::Card::Many),
+        ]
+    }
+    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
+        match name {
+            "id" => out.opt(self.id.as_ref()),
+            "extension" => out.many(&self.extension),
+            "modifierExtension" => out.many(&self.modifier_extension),
+            "sequence" => out.opt(self.sequence.as_ref()),
+            "type" => out.many(&self.type_),
+            "date" => out.opt(self.date.as_ref()),
+            "procedure" => out.choice(self.procedure.as_ref()),
+            "udi" => out.many(&self.udi),
+            _ if name.starts_with("procedure") => {
+                out.typed(self.procedure.as_ref(), &name[9usize..])
+            }
+            _ => {}
+        }
+    }
+}
+
 /// Choice of types for `Claim.procedure.procedure[x]`.
 ///
 /// In JSON the element name carries the type (`procedureCodeableConcept`, `procedureReference`, ...).
@@ -1972,6 +2287,16 @@ impl crate::validate::Validate for ClaimProcedureProcedure {
         match self {
             Self::CodeableConcept(x) => v.variant("procedureCodeableConcept", x),
             Self::Reference(x) => v.variant_ref("procedureReference", x, &["Procedure"]),
+        }
+    }
+}
+
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Choice for ClaimProcedureProcedure {
+    fn value(&self) -> (&'static str, &dyn crate::fhirpath::Reflect) {
+        match self {
+            Self::CodeableConcept(v) => ("CodeableConcept", &**v),
+            Self::Reference(v) => ("Reference", &**v),
         }
     }
 }
@@ -2211,6 +2536,42 @@ impl ClaimInsurance {
     }
 }
 
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for ClaimInsurance {
+    fn fhir_type(&self) -> &'static str {
+        "BackboneElement"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("extension", crate::fhirpath::Card::Many),
+            ("modifierExtension", crate::fhirpath::Card::Many),
+            ("sequence", crate::fhirpath::Card::One),
+            ("focal", crate::fhirpath::Card::One),
+            ("identifier", crate::fhirpath::Card::One),
+            ("coverage", crate::fhirpath::Card::One),
+            ("businessArrangement", crate::fhirpath::Card::One),
+            ("preAuthRef", crate::fhirpath::Card::Many),
+            ("claimResponse", crate::fhirpath::Card::One),
+        ]
+    }
+    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
+        match name {
+            "id" => out.opt(self.id.as_ref()),
+            "extension" => out.many(&self.extension),
+            "modifierExtension" => out.many(&self.modifier_extension),
+            "sequence" => out.opt(self.sequence.as_ref()),
+            "focal" => out.opt(self.focal.as_ref()),
+            "identifier" => out.opt(self.identifier.as_deref()),
+            "coverage" => out.opt(self.coverage.as_deref()),
+            "businessArrangement" => out.opt(self.business_arrangement.as_ref()),
+            "preAuthRef" => out.many(&self.pre_auth_ref),
+            "claimResponse" => out.opt(self.claim_response.as_deref()),
+            _ => {}
+        }
+    }
+}
+
 /// Details of the event
 ///
 /// Details of an accident which resulted in injuries which required the products and services listed in the claim.
@@ -2364,6 +2725,37 @@ impl ClaimAccident {
     }
 }
 
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for ClaimAccident {
+    fn fhir_type(&self) -> &'static str {
+        "BackboneElement"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("extension", crate::fhirpath::Card::Many),
+            ("modifierExtension", crate::fhirpath::Card::Many),
+            ("date", crate::fhirpath::Card::One),
+            ("type", crate::fhirpath::Card::One),
+            ("location", crate::fhirpath::Card::Choice),
+        ]
+    }
+    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
+        match name {
+            "id" => out.opt(self.id.as_ref()),
+            "extension" => out.many(&self.extension),
+            "modifierExtension" => out.many(&self.modifier_extension),
+            "date" => out.opt(self.date.as_ref()),
+            "type" => out.opt(self.type_.as_deref()),
+            "location" => out.choice(self.location.as_ref()),
+            _ if name.starts_with("location") => {
+                out.typed(self.location.as_ref(), &name[8usize..])
+            }
+            _ => {}
+        }
+    }
+}
+
 /// Choice of types for `Claim.accident.location[x]`.
 ///
 /// In JSON the element name carries the type (`locationAddress`, `locationReference`, ...).
@@ -2412,6 +2804,16 @@ impl crate::validate::Validate for ClaimAccidentLocation {
         match self {
             Self::Address(x) => v.variant("locationAddress", x),
             Self::Reference(x) => v.variant_ref("locationReference", x, &["Location"]),
+        }
+    }
+}
+
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Choice for ClaimAccidentLocation {
+    fn value(&self) -> (&'static str, &dyn crate::fhirpath::Reflect) {
+        match self {
+            Self::Address(v) => ("Address", &**v),
+            Self::Reference(v) => ("Reference", &**v),
         }
     }
 }
@@ -2892,6 +3294,76 @@ impl ClaimItem {
     }
 }
 
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for ClaimItem {
+    fn fhir_type(&self) -> &'static str {
+        "BackboneElement"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("extension", crate::fhirpath::Card::Many),
+            ("modifierExtension", crate::fhirpath::Card::Many),
+            ("sequence", crate::fhirpath::Card::One),
+            ("careTeamSequence", crate::fhirpath::Card::Many),
+            ("diagnosisSequence", crate::fhirpath::Card::Many),
+            ("procedureSequence", crate::fhirpath::Card::Many),
+            ("informationSequence", crate::fhirpath::Card::Many),
+            ("revenue", crate::fhirpath::Card::One),
+            ("category", crate::fhirpath::Card::One),
+            ("productOrService", crate::fhirpath::Card::One),
+            ("modifier", crate::fhirpath::Card::Many),
+            ("programCode", crate::fhirpath::Card::Many),
+            ("serviced", crate::fhirpath::Card::Choice),
+            ("location", crate::fhirpath::Card::Choice),
+            ("quantity", crate::fhirpath::Card::One),
+            ("unitPrice", crate::fhirpath::Card::One),
+            ("factor", crate::fhirpath::Card::One),
+            ("net", crate::fhirpath::Card::One),
+            ("udi", crate::fhirpath::Card::Many),
+            ("bodySite", crate::fhirpath::Card::One),
+            ("subSite", crate::fhirpath::Card::Many),
+            ("encounter", crate::fhirpath::Card::Many),
+            ("detail", crate::fhirpath::Card::Many),
+        ]
+    }
+    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
+        match name {
+            "id" => out.opt(self.id.as_ref()),
+            "extension" => out.many(&self.extension),
+            "modifierExtension" => out.many(&self.modifier_extension),
+            "sequence" => out.opt(self.sequence.as_ref()),
+            "careTeamSequence" => out.many(&self.care_team_sequence),
+            "diagnosisSequence" => out.many(&self.diagnosis_sequence),
+            "procedureSequence" => out.many(&self.procedure_sequence),
+            "informationSequence" => out.many(&self.information_sequence),
+            "revenue" => out.opt(self.revenue.as_deref()),
+            "category" => out.opt(self.category.as_deref()),
+            "productOrService" => out.opt(self.product_or_service.as_deref()),
+            "modifier" => out.many(&self.modifier),
+            "programCode" => out.many(&self.program_code),
+            "serviced" => out.choice(self.serviced.as_ref()),
+            "location" => out.choice(self.location.as_ref()),
+            "quantity" => out.opt(self.quantity.as_deref()),
+            "unitPrice" => out.opt(self.unit_price.as_deref()),
+            "factor" => out.opt(self.factor.as_ref()),
+            "net" => out.opt(self.net.as_deref()),
+            "udi" => out.many(&self.udi),
+            "bodySite" => out.opt(self.body_site.as_deref()),
+            "subSite" => out.many(&self.sub_site),
+            "encounter" => out.many(&self.encounter),
+            "detail" => out.many(&self.detail),
+            _ if name.starts_with("serviced") => {
+                out.typed(self.serviced.as_ref(), &name[8usize..])
+            }
+            _ if name.starts_with("location") => {
+                out.typed(self.location.as_ref(), &name[8usize..])
+            }
+            _ => {}
+        }
+    }
+}
+
 /// Choice of types for `Claim.item.serviced[x]`.
 ///
 /// In JSON the element name carries the type (`servicedDate`, `servicedPeriod`, ...).
@@ -2940,6 +3412,16 @@ impl crate::validate::Validate for ClaimItemServiced {
         match self {
             Self::Date(x) => v.variant("servicedDate", x),
             Self::Period(x) => v.variant("servicedPeriod", x),
+        }
+    }
+}
+
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Choice for ClaimItemServiced {
+    fn value(&self) -> (&'static str, &dyn crate::fhirpath::Reflect) {
+        match self {
+            Self::Date(v) => ("Date", v),
+            Self::Period(v) => ("Period", &**v),
         }
     }
 }
@@ -3002,6 +3484,17 @@ impl crate::validate::Validate for ClaimItemLocation {
             Self::CodeableConcept(x) => v.variant("locationCodeableConcept", x),
             Self::Address(x) => v.variant("locationAddress", x),
             Self::Reference(x) => v.variant_ref("locationReference", x, &["Location"]),
+        }
+    }
+}
+
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Choice for ClaimItemLocation {
+    fn value(&self) -> (&'static str, &dyn crate::fhirpath::Reflect) {
+        match self {
+            Self::CodeableConcept(v) => ("CodeableConcept", &**v),
+            Self::Address(v) => ("Address", &**v),
+            Self::Reference(v) => ("Reference", &**v),
         }
     }
 }
@@ -3251,6 +3744,52 @@ impl ClaimItemDetail {
     }
 }
 
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for ClaimItemDetail {
+    fn fhir_type(&self) -> &'static str {
+        "BackboneElement"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("extension", crate::fhirpath::Card::Many),
+            ("modifierExtension", crate::fhirpath::Card::Many),
+            ("sequence", crate::fhirpath::Card::One),
+            ("revenue", crate::fhirpath::Card::One),
+            ("category", crate::fhirpath::Card::One),
+            ("productOrService", crate::fhirpath::Card::One),
+            ("modifier", crate::fhirpath::Card::Many),
+            ("programCode", crate::fhirpath::Card::Many),
+            ("quantity", crate::fhirpath::Card::One),
+            ("unitPrice", crate::fhirpath::Card::One),
+            ("factor", crate::fhirpath::Card::One),
+            ("net", crate::fhirpath::Card::One),
+            ("udi", crate::fhirpath::Card::Many),
+            ("subDetail", crate::fhirpath::Card::Many),
+        ]
+    }
+    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
+        match name {
+            "id" => out.opt(self.id.as_ref()),
+            "extension" => out.many(&self.extension),
+            "modifierExtension" => out.many(&self.modifier_extension),
+            "sequence" => out.opt(self.sequence.as_ref()),
+            "revenue" => out.opt(self.revenue.as_deref()),
+            "category" => out.opt(self.category.as_deref()),
+            "productOrService" => out.opt(self.product_or_service.as_deref()),
+            "modifier" => out.many(&self.modifier),
+            "programCode" => out.many(&self.program_code),
+            "quantity" => out.opt(self.quantity.as_deref()),
+            "unitPrice" => out.opt(self.unit_price.as_deref()),
+            "factor" => out.opt(self.factor.as_ref()),
+            "net" => out.opt(self.net.as_deref()),
+            "udi" => out.many(&self.udi),
+            "subDetail" => out.many(&self.sub_detail),
+            _ => {}
+        }
+    }
+}
+
 /// Product or service provided
 ///
 /// A claim detail line. Either a simple (a product or service) or a 'group' of sub-details which are simple items.
@@ -3483,5 +4022,49 @@ impl ClaimItemDetailSubDetail {
     ) -> &mut Self {
         self.udi.push(reference.into());
         self
+    }
+}
+
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for ClaimItemDetailSubDetail {
+    fn fhir_type(&self) -> &'static str {
+        "BackboneElement"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("extension", crate::fhirpath::Card::Many),
+            ("modifierExtension", crate::fhirpath::Card::Many),
+            ("sequence", crate::fhirpath::Card::One),
+            ("revenue", crate::fhirpath::Card::One),
+            ("category", crate::fhirpath::Card::One),
+            ("productOrService", crate::fhirpath::Card::One),
+            ("modifier", crate::fhirpath::Card::Many),
+            ("programCode", crate::fhirpath::Card::Many),
+            ("quantity", crate::fhirpath::Card::One),
+            ("unitPrice", crate::fhirpath::Card::One),
+            ("factor", crate::fhirpath::Card::One),
+            ("net", crate::fhirpath::Card::One),
+            ("udi", crate::fhirpath::Card::Many),
+        ]
+    }
+    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
+        match name {
+            "id" => out.opt(self.id.as_ref()),
+            "extension" => out.many(&self.extension),
+            "modifierExtension" => out.many(&self.modifier_extension),
+            "sequence" => out.opt(self.sequence.as_ref()),
+            "revenue" => out.opt(self.revenue.as_deref()),
+            "category" => out.opt(self.category.as_deref()),
+            "productOrService" => out.opt(self.product_or_service.as_deref()),
+            "modifier" => out.many(&self.modifier),
+            "programCode" => out.many(&self.program_code),
+            "quantity" => out.opt(self.quantity.as_deref()),
+            "unitPrice" => out.opt(self.unit_price.as_deref()),
+            "factor" => out.opt(self.factor.as_ref()),
+            "net" => out.opt(self.net.as_deref()),
+            "udi" => out.many(&self.udi),
+            _ => {}
+        }
     }
 }

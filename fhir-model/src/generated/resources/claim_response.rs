@@ -577,6 +577,92 @@ impl ClaimResponse {
     }
 }
 
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for ClaimResponse {
+    fn fhir_type(&self) -> &'static str {
+        "ClaimResponse"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("meta", crate::fhirpath::Card::One),
+            ("implicitRules", crate::fhirpath::Card::One),
+            ("language", crate::fhirpath::Card::One),
+            ("text", crate::fhirpath::Card::One),
+            ("contained", crate::fhirpath::Card::Many),
+            ("extension", crate::fhirpath::Card::Many),
+            ("modifierExtension", crate::fhirpath::Card::Many),
+            ("identifier", crate::fhirpath::Card::Many),
+            ("status", crate::fhirpath::Card::One),
+            ("type", crate::fhirpath::Card::One),
+            ("subType", crate::fhirpath::Card::One),
+            ("use", crate::fhirpath::Card::One),
+            ("patient", crate::fhirpath::Card::One),
+            ("created", crate::fhirpath::Card::One),
+            ("insurer", crate::fhirpath::Card::One),
+            ("requestor", crate::fhirpath::Card::One),
+            ("request", crate::fhirpath::Card::One),
+            ("outcome", crate::fhirpath::Card::One),
+            ("disposition", crate::fhirpath::Card::One),
+            ("preAuthRef", crate::fhirpath::Card::One),
+            ("preAuthPeriod", crate::fhirpath::Card::One),
+            ("payeeType", crate::fhirpath::Card::One),
+            ("item", crate::fhirpath::Card::Many),
+            ("addItem", crate::fhirpath::Card::Many),
+            ("adjudication", crate::fhirpath::Card::Many),
+            ("total", crate::fhirpath::Card::Many),
+            ("payment", crate::fhirpath::Card::One),
+            ("fundsReserve", crate::fhirpath::Card::One),
+            ("formCode", crate::fhirpath::Card::One),
+            ("form", crate::fhirpath::Card::One),
+            ("processNote", crate::fhirpath::Card::Many),
+            ("communicationRequest", crate::fhirpath::Card::Many),
+            ("insurance", crate::fhirpath::Card::Many),
+            ("error", crate::fhirpath::Card::Many),
+        ]
+    }
+    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
+        match name {
+            "id" => out.opt(self.id.as_ref()),
+            "meta" => out.opt(self.meta.as_deref()),
+            "implicitRules" => out.opt(self.implicit_rules.as_ref()),
+            "language" => out.opt(self.language.as_ref()),
+            "text" => out.opt(self.text.as_deref()),
+            "contained" => out.many(&self.contained),
+            "extension" => out.many(&self.extension),
+            "modifierExtension" => out.many(&self.modifier_extension),
+            "identifier" => out.many(&self.identifier),
+            "status" => out.opt(self.status.as_ref()),
+            "type" => out.opt(self.type_.as_deref()),
+            "subType" => out.opt(self.sub_type.as_deref()),
+            "use" => out.opt(self.use_.as_ref()),
+            "patient" => out.opt(self.patient.as_deref()),
+            "created" => out.opt(self.created.as_ref()),
+            "insurer" => out.opt(self.insurer.as_deref()),
+            "requestor" => out.opt(self.requestor.as_deref()),
+            "request" => out.opt(self.request.as_deref()),
+            "outcome" => out.opt(self.outcome.as_ref()),
+            "disposition" => out.opt(self.disposition.as_ref()),
+            "preAuthRef" => out.opt(self.pre_auth_ref.as_ref()),
+            "preAuthPeriod" => out.opt(self.pre_auth_period.as_deref()),
+            "payeeType" => out.opt(self.payee_type.as_deref()),
+            "item" => out.many(&self.item),
+            "addItem" => out.many(&self.add_item),
+            "adjudication" => out.many(&self.adjudication),
+            "total" => out.many(&self.total),
+            "payment" => out.opt(self.payment.as_deref()),
+            "fundsReserve" => out.opt(self.funds_reserve.as_deref()),
+            "formCode" => out.opt(self.form_code.as_deref()),
+            "form" => out.opt(self.form.as_deref()),
+            "processNote" => out.many(&self.process_note),
+            "communicationRequest" => out.many(&self.communication_request),
+            "insurance" => out.many(&self.insurance),
+            "error" => out.many(&self.error),
+            _ => {}
+        }
+    }
+}
+
 impl crate::ConcreteResource for ClaimResponse {
     const TYPE_NAME: &'static str = "ClaimResponse";
     fn id(&self) -> Option<&crate::primitives::Id> {
@@ -764,6 +850,36 @@ impl ClaimResponseItem {
     }
 }
 
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for ClaimResponseItem {
+    fn fhir_type(&self) -> &'static str {
+        "BackboneElement"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("extension", crate::fhirpath::Card::Many),
+            ("modifierExtension", crate::fhirpath::Card::Many),
+            ("itemSequence", crate::fhirpath::Card::One),
+            ("noteNumber", crate::fhirpath::Card::Many),
+            ("adjudication", crate::fhirpath::Card::Many),
+            ("detail", crate::fhirpath::Card::Many),
+        ]
+    }
+    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
+        match name {
+            "id" => out.opt(self.id.as_ref()),
+            "extension" => out.many(&self.extension),
+            "modifierExtension" => out.many(&self.modifier_extension),
+            "itemSequence" => out.opt(self.item_sequence.as_ref()),
+            "noteNumber" => out.many(&self.note_number),
+            "adjudication" => out.many(&self.adjudication),
+            "detail" => out.many(&self.detail),
+            _ => {}
+        }
+    }
+}
+
 /// Adjudication details
 ///
 /// If this item is a group then the values here are a summary of the adjudication of the detail items. If this item is a simple product or service then this is the result of the adjudication of this item.
@@ -904,6 +1020,36 @@ impl ClaimResponseItemAdjudication {
         ClaimResponseItemAdjudication {
             category: Some(Box::new(category)),
             ..Default::default()
+        }
+    }
+}
+
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for ClaimResponseItemAdjudication {
+    fn fhir_type(&self) -> &'static str {
+        "BackboneElement"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("extension", crate::fhirpath::Card::Many),
+            ("modifierExtension", crate::fhirpath::Card::Many),
+            ("category", crate::fhirpath::Card::One),
+            ("reason", crate::fhirpath::Card::One),
+            ("amount", crate::fhirpath::Card::One),
+            ("value", crate::fhirpath::Card::One),
+        ]
+    }
+    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
+        match name {
+            "id" => out.opt(self.id.as_ref()),
+            "extension" => out.many(&self.extension),
+            "modifierExtension" => out.many(&self.modifier_extension),
+            "category" => out.opt(self.category.as_deref()),
+            "reason" => out.opt(self.reason.as_deref()),
+            "amount" => out.opt(self.amount.as_deref()),
+            "value" => out.opt(self.value.as_ref()),
+            _ => {}
         }
     }
 }
@@ -1072,6 +1218,36 @@ impl ClaimResponseItemDetail {
     }
 }
 
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for ClaimResponseItemDetail {
+    fn fhir_type(&self) -> &'static str {
+        "BackboneElement"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("extension", crate::fhirpath::Card::Many),
+            ("modifierExtension", crate::fhirpath::Card::Many),
+            ("detailSequence", crate::fhirpath::Card::One),
+            ("noteNumber", crate::fhirpath::Card::Many),
+            ("adjudication", crate::fhirpath::Card::Many),
+            ("subDetail", crate::fhirpath::Card::Many),
+        ]
+    }
+    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
+        match name {
+            "id" => out.opt(self.id.as_ref()),
+            "extension" => out.many(&self.extension),
+            "modifierExtension" => out.many(&self.modifier_extension),
+            "detailSequence" => out.opt(self.detail_sequence.as_ref()),
+            "noteNumber" => out.many(&self.note_number),
+            "adjudication" => out.many(&self.adjudication),
+            "subDetail" => out.many(&self.sub_detail),
+            _ => {}
+        }
+    }
+}
+
 /// Adjudication for claim sub-details
 ///
 /// A sub-detail adjudication of a simple product or service.
@@ -1224,6 +1400,34 @@ impl ClaimResponseItemDetailSubDetail {
         ClaimResponseItemDetailSubDetail {
             sub_detail_sequence: Some(crate::Primitive::new(sub_detail_sequence)),
             ..Default::default()
+        }
+    }
+}
+
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for ClaimResponseItemDetailSubDetail {
+    fn fhir_type(&self) -> &'static str {
+        "BackboneElement"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("extension", crate::fhirpath::Card::Many),
+            ("modifierExtension", crate::fhirpath::Card::Many),
+            ("subDetailSequence", crate::fhirpath::Card::One),
+            ("noteNumber", crate::fhirpath::Card::Many),
+            ("adjudication", crate::fhirpath::Card::Many),
+        ]
+    }
+    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
+        match name {
+            "id" => out.opt(self.id.as_ref()),
+            "extension" => out.many(&self.extension),
+            "modifierExtension" => out.many(&self.modifier_extension),
+            "subDetailSequence" => out.opt(self.sub_detail_sequence.as_ref()),
+            "noteNumber" => out.many(&self.note_number),
+            "adjudication" => out.many(&self.adjudication),
+            _ => {}
         }
     }
 }
@@ -1643,6 +1847,70 @@ impl ClaimResponseAddItem {
     }
 }
 
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for ClaimResponseAddItem {
+    fn fhir_type(&self) -> &'static str {
+        "BackboneElement"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("extension", crate::fhirpath::Card::Many),
+            ("modifierExtension", crate::fhirpath::Card::Many),
+            ("itemSequence", crate::fhirpath::Card::Many),
+            ("detailSequence", crate::fhirpath::Card::Many),
+            ("subdetailSequence", crate::fhirpath::Card::Many),
+            ("provider", crate::fhirpath::Card::Many),
+            ("productOrService", crate::fhirpath::Card::One),
+            ("modifier", crate::fhirpath::Card::Many),
+            ("programCode", crate::fhirpath::Card::Many),
+            ("serviced", crate::fhirpath::Card::Choice),
+            ("location", crate::fhirpath::Card::Choice),
+            ("quantity", crate::fhirpath::Card::One),
+            ("unitPrice", crate::fhirpath::Card::One),
+            ("factor", crate::fhirpath::Card::One),
+            ("net", crate::fhirpath::Card::One),
+            ("bodySite", crate::fhirpath::Card::One),
+            ("subSite", crate::fhirpath::Card::Many),
+            ("noteNumber", crate::fhirpath::Card::Many),
+            ("adjudication", crate::fhirpath::Card::Many),
+            ("detail", crate::fhirpath::Card::Many),
+        ]
+    }
+    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
+        match name {
+            "id" => out.opt(self.id.as_ref()),
+            "extension" => out.many(&self.extension),
+            "modifierExtension" => out.many(&self.modifier_extension),
+            "itemSequence" => out.many(&self.item_sequence),
+            "detailSequence" => out.many(&self.detail_sequence),
+            "subdetailSequence" => out.many(&self.subdetail_sequence),
+            "provider" => out.many(&self.provider),
+            "productOrService" => out.opt(self.product_or_service.as_deref()),
+            "modifier" => out.many(&self.modifier),
+            "programCode" => out.many(&self.program_code),
+            "serviced" => out.choice(self.serviced.as_ref()),
+            "location" => out.choice(self.location.as_ref()),
+            "quantity" => out.opt(self.quantity.as_deref()),
+            "unitPrice" => out.opt(self.unit_price.as_deref()),
+            "factor" => out.opt(self.factor.as_ref()),
+            "net" => out.opt(self.net.as_deref()),
+            "bodySite" => out.opt(self.body_site.as_deref()),
+            "subSite" => out.many(&self.sub_site),
+            "noteNumber" => out.many(&self.note_number),
+            "adjudication" => out.many(&self.adjudication),
+            "detail" => out.many(&self.detail),
+            _ if name.starts_with("serviced") => {
+                out.typed(self.serviced.as_ref(), &name[8usize..])
+            }
+            _ if name.starts_with("location") => {
+                out.typed(self.location.as_ref(), &name[8usize..])
+            }
+            _ => {}
+        }
+    }
+}
+
 /// Choice of types for `ClaimResponse.addItem.serviced[x]`.
 ///
 /// In JSON the element name carries the type (`servicedDate`, `servicedPeriod`, ...).
@@ -1691,6 +1959,16 @@ impl crate::validate::Validate for ClaimResponseAddItemServiced {
         match self {
             Self::Date(x) => v.variant("servicedDate", x),
             Self::Period(x) => v.variant("servicedPeriod", x),
+        }
+    }
+}
+
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Choice for ClaimResponseAddItemServiced {
+    fn value(&self) -> (&'static str, &dyn crate::fhirpath::Reflect) {
+        match self {
+            Self::Date(v) => ("Date", v),
+            Self::Period(v) => ("Period", &**v),
         }
     }
 }
@@ -1753,6 +2031,17 @@ impl crate::validate::Validate for ClaimResponseAddItemLocation {
             Self::CodeableConcept(x) => v.variant("locationCodeableConcept", x),
             Self::Address(x) => v.variant("locationAddress", x),
             Self::Reference(x) => v.variant_ref("locationReference", x, &["Location"]),
+        }
+    }
+}
+
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Choice for ClaimResponseAddItemLocation {
+    fn value(&self) -> (&'static str, &dyn crate::fhirpath::Reflect) {
+        match self {
+            Self::CodeableConcept(v) => ("CodeableConcept", &**v),
+            Self::Address(v) => ("Address", &**v),
+            Self::Reference(v) => ("Reference", &**v),
         }
     }
 }
@@ -1968,6 +2257,46 @@ impl ClaimResponseAddItemDetail {
     }
 }
 
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for ClaimResponseAddItemDetail {
+    fn fhir_type(&self) -> &'static str {
+        "BackboneElement"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("extension", crate::fhirpath::Card::Many),
+            ("modifierExtension", crate::fhirpath::Card::Many),
+            ("productOrService", crate::fhirpath::Card::One),
+            ("modifier", crate::fhirpath::Card::Many),
+            ("quantity", crate::fhirpath::Card::One),
+            ("unitPrice", crate::fhirpath::Card::One),
+            ("factor", crate::fhirpath::Card::One),
+            ("net", crate::fhirpath::Card::One),
+            ("noteNumber", crate::fhirpath::Card::Many),
+            ("adjudication", crate::fhirpath::Card::Many),
+            ("subDetail", crate::fhirpath::Card::Many),
+        ]
+    }
+    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
+        match name {
+            "id" => out.opt(self.id.as_ref()),
+            "extension" => out.many(&self.extension),
+            "modifierExtension" => out.many(&self.modifier_extension),
+            "productOrService" => out.opt(self.product_or_service.as_deref()),
+            "modifier" => out.many(&self.modifier),
+            "quantity" => out.opt(self.quantity.as_deref()),
+            "unitPrice" => out.opt(self.unit_price.as_deref()),
+            "factor" => out.opt(self.factor.as_ref()),
+            "net" => out.opt(self.net.as_deref()),
+            "noteNumber" => out.many(&self.note_number),
+            "adjudication" => out.many(&self.adjudication),
+            "subDetail" => out.many(&self.sub_detail),
+            _ => {}
+        }
+    }
+}
+
 /// Insurer added line items
 ///
 /// The third-tier service adjudications for payor added services.
@@ -2169,6 +2498,44 @@ impl ClaimResponseAddItemDetailSubDetail {
     }
 }
 
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for ClaimResponseAddItemDetailSubDetail {
+    fn fhir_type(&self) -> &'static str {
+        "BackboneElement"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("extension", crate::fhirpath::Card::Many),
+            ("modifierExtension", crate::fhirpath::Card::Many),
+            ("productOrService", crate::fhirpath::Card::One),
+            ("modifier", crate::fhirpath::Card::Many),
+            ("quantity", crate::fhirpath::Card::One),
+            ("unitPrice", crate::fhirpath::Card::One),
+            ("factor", crate::fhirpath::Card::One),
+            ("net", crate::fhirpath::Card::One),
+            ("noteNumber", crate::fhirpath::Card::Many),
+            ("adjudication", crate::fhirpath::Card::Many),
+        ]
+    }
+    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
+        match name {
+            "id" => out.opt(self.id.as_ref()),
+            "extension" => out.many(&self.extension),
+            "modifierExtension" => out.many(&self.modifier_extension),
+            "productOrService" => out.opt(self.product_or_service.as_deref()),
+            "modifier" => out.many(&self.modifier),
+            "quantity" => out.opt(self.quantity.as_deref()),
+            "unitPrice" => out.opt(self.unit_price.as_deref()),
+            "factor" => out.opt(self.factor.as_ref()),
+            "net" => out.opt(self.net.as_deref()),
+            "noteNumber" => out.many(&self.note_number),
+            "adjudication" => out.many(&self.adjudication),
+            _ => {}
+        }
+    }
+}
+
 /// Adjudication totals
 ///
 /// Categorized monetary totals for the adjudication.
@@ -2291,6 +2658,32 @@ impl ClaimResponseTotal {
             category: Some(Box::new(category)),
             amount: Some(Box::new(amount)),
             ..Default::default()
+        }
+    }
+}
+
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for ClaimResponseTotal {
+    fn fhir_type(&self) -> &'static str {
+        "BackboneElement"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("extension", crate::fhirpath::Card::Many),
+            ("modifierExtension", crate::fhirpath::Card::Many),
+            ("category", crate::fhirpath::Card::One),
+            ("amount", crate::fhirpath::Card::One),
+        ]
+    }
+    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
+        match name {
+            "id" => out.opt(self.id.as_ref()),
+            "extension" => out.many(&self.extension),
+            "modifierExtension" => out.many(&self.modifier_extension),
+            "category" => out.opt(self.category.as_deref()),
+            "amount" => out.opt(self.amount.as_deref()),
+            _ => {}
         }
     }
 }
@@ -2469,6 +2862,40 @@ impl ClaimResponsePayment {
     }
 }
 
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for ClaimResponsePayment {
+    fn fhir_type(&self) -> &'static str {
+        "BackboneElement"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("extension", crate::fhirpath::Card::Many),
+            ("modifierExtension", crate::fhirpath::Card::Many),
+            ("type", crate::fhirpath::Card::One),
+            ("adjustment", crate::fhirpath::Card::One),
+            ("adjustmentReason", crate::fhirpath::Card::One),
+            ("date", crate::fhirpath::Card::One),
+            ("amount", crate::fhirpath::Card::One),
+            ("identifier", crate::fhirpath::Card::One),
+        ]
+    }
+    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
+        match name {
+            "id" => out.opt(self.id.as_ref()),
+            "extension" => out.many(&self.extension),
+            "modifierExtension" => out.many(&self.modifier_extension),
+            "type" => out.opt(self.type_.as_deref()),
+            "adjustment" => out.opt(self.adjustment.as_deref()),
+            "adjustmentReason" => out.opt(self.adjustment_reason.as_deref()),
+            "date" => out.opt(self.date.as_ref()),
+            "amount" => out.opt(self.amount.as_deref()),
+            "identifier" => out.opt(self.identifier.as_deref()),
+            _ => {}
+        }
+    }
+}
+
 /// Note concerning adjudication
 ///
 /// A note that describes or explains adjudication results in a human readable form.
@@ -2616,6 +3043,36 @@ impl ClaimResponseProcessNote {
         ClaimResponseProcessNote {
             text: Some(crate::Primitive::new(text)),
             ..Default::default()
+        }
+    }
+}
+
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for ClaimResponseProcessNote {
+    fn fhir_type(&self) -> &'static str {
+        "BackboneElement"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("extension", crate::fhirpath::Card::Many),
+            ("modifierExtension", crate::fhirpath::Card::Many),
+            ("number", crate::fhirpath::Card::One),
+            ("type", crate::fhirpath::Card::One),
+            ("text", crate::fhirpath::Card::One),
+            ("language", crate::fhirpath::Card::One),
+        ]
+    }
+    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
+        match name {
+            "id" => out.opt(self.id.as_ref()),
+            "extension" => out.many(&self.extension),
+            "modifierExtension" => out.many(&self.modifier_extension),
+            "number" => out.opt(self.number.as_ref()),
+            "type" => out.opt(self.type_.as_ref()),
+            "text" => out.opt(self.text.as_ref()),
+            "language" => out.opt(self.language.as_deref()),
+            _ => {}
         }
     }
 }
@@ -2829,6 +3286,38 @@ impl ClaimResponseInsurance {
     }
 }
 
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for ClaimResponseInsurance {
+    fn fhir_type(&self) -> &'static str {
+        "BackboneElement"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("extension", crate::fhirpath::Card::Many),
+            ("modifierExtension", crate::fhirpath::Card::Many),
+            ("sequence", crate::fhirpath::Card::One),
+            ("focal", crate::fhirpath::Card::One),
+            ("coverage", crate::fhirpath::Card::One),
+            ("businessArrangement", crate::fhirpath::Card::One),
+            ("claimResponse", crate::fhirpath::Card::One),
+        ]
+    }
+    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
+        match name {
+            "id" => out.opt(self.id.as_ref()),
+            "extension" => out.many(&self.extension),
+            "modifierExtension" => out.many(&self.modifier_extension),
+            "sequence" => out.opt(self.sequence.as_ref()),
+            "focal" => out.opt(self.focal.as_ref()),
+            "coverage" => out.opt(self.coverage.as_deref()),
+            "businessArrangement" => out.opt(self.business_arrangement.as_ref()),
+            "claimResponse" => out.opt(self.claim_response.as_deref()),
+            _ => {}
+        }
+    }
+}
+
 /// Processing errors
 ///
 /// Errors encountered during the processing of the adjudication.
@@ -2998,6 +3487,36 @@ impl ClaimResponseError {
         ClaimResponseError {
             code: Some(Box::new(code)),
             ..Default::default()
+        }
+    }
+}
+
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for ClaimResponseError {
+    fn fhir_type(&self) -> &'static str {
+        "BackboneElement"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("extension", crate::fhirpath::Card::Many),
+            ("modifierExtension", crate::fhirpath::Card::Many),
+            ("itemSequence", crate::fhirpath::Card::One),
+            ("detailSequence", crate::fhirpath::Card::One),
+            ("subDetailSequence", crate::fhirpath::Card::One),
+            ("code", crate::fhirpath::Card::One),
+        ]
+    }
+    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
+        match name {
+            "id" => out.opt(self.id.as_ref()),
+            "extension" => out.many(&self.extension),
+            "modifierExtension" => out.many(&self.modifier_extension),
+            "itemSequence" => out.opt(self.item_sequence.as_ref()),
+            "detailSequence" => out.opt(self.detail_sequence.as_ref()),
+            "subDetailSequence" => out.opt(self.sub_detail_sequence.as_ref()),
+            "code" => out.opt(self.code.as_deref()),
+            _ => {}
         }
     }
 }

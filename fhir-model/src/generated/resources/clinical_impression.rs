@@ -481,6 +481,81 @@ impl ClinicalImpression {
     }
 }
 
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for ClinicalImpression {
+    fn fhir_type(&self) -> &'static str {
+        "ClinicalImpression"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("meta", crate::fhirpath::Card::One),
+            ("implicitRules", crate::fhirpath::Card::One),
+            ("language", crate::fhirpath::Card::One),
+            ("text", crate::fhirpath::Card::One),
+            ("contained", crate::fhirpath::Card::Many),
+            ("extension", crate::fhirpath::Card::Many),
+            ("modifierExtension", crate::fhirpath::Card::Many),
+            ("identifier", crate::fhirpath::Card::Many),
+            ("status", crate::fhirpath::Card::One),
+            ("statusReason", crate::fhirpath::Card::One),
+            ("code", crate::fhirpath::Card::One),
+            ("description", crate::fhirpath::Card::One),
+            ("subject", crate::fhirpath::Card::One),
+            ("encounter", crate::fhirpath::Card::One),
+            ("effective", crate::fhirpath::Card::Choice),
+            ("date", crate::fhirpath::Card::One),
+            ("assessor", crate::fhirpath::Card::One),
+            ("previous", crate::fhirpath::Card::One),
+            ("problem", crate::fhirpath::Card::Many),
+            ("investigation", crate::fhirpath::Card::Many),
+            ("protocol", crate::fhirpath::Card::Many),
+            ("summary", crate::fhirpath::Card::One),
+            ("finding", crate::fhirpath::Card::Many),
+            ("prognosisCodeableConcept", crate::fhirpath::Card::Many),
+            ("prognosisReference", crate::fhirpath::Card::Many),
+            ("supportingInfo", crate::fhirpath::Card::Many),
+            ("note", crate::fhirpath::Card::Many),
+        ]
+    }
+    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
+        match name {
+            "id" => out.opt(self.id.as_ref()),
+            "meta" => out.opt(self.meta.as_deref()),
+            "implicitRules" => out.opt(self.implicit_rules.as_ref()),
+            "language" => out.opt(self.language.as_ref()),
+            "text" => out.opt(self.text.as_deref()),
+            "contained" => out.many(&self.contained),
+            "extension" => out.many(&self.extension),
+            "modifierExtension" => out.many(&self.modifier_extension),
+            "identifier" => out.many(&self.identifier),
+            "status" => out.opt(self.status.as_ref()),
+            "statusReason" => out.opt(self.status_reason.as_deref()),
+            "code" => out.opt(self.code.as_deref()),
+            "description" => out.opt(self.description.as_ref()),
+            "subject" => out.opt(self.subject.as_deref()),
+            "encounter" => out.opt(self.encounter.as_deref()),
+            "effective" => out.choice(self.effective.as_ref()),
+            "date" => out.opt(self.date.as_ref()),
+            "assessor" => out.opt(self.assessor.as_deref()),
+            "previous" => out.opt(self.previous.as_deref()),
+            "problem" => out.many(&self.problem),
+            "investigation" => out.many(&self.investigation),
+            "protocol" => out.many(&self.protocol),
+            "summary" => out.opt(self.summary.as_ref()),
+            "finding" => out.many(&self.finding),
+            "prognosisCodeableConcept" => out.many(&self.prognosis_codeable_concept),
+            "prognosisReference" => out.many(&self.prognosis_reference),
+            "supportingInfo" => out.many(&self.supporting_info),
+            "note" => out.many(&self.note),
+            _ if name.starts_with("effective") => {
+                out.typed(self.effective.as_ref(), &name[9usize..])
+            }
+            _ => {}
+        }
+    }
+}
+
 /// Choice of types for `ClinicalImpression.effective[x]`.
 ///
 /// In JSON the element name carries the type (`effectiveDateTime`, `effectivePeriod`, ...).
@@ -531,6 +606,16 @@ impl crate::validate::Validate for ClinicalImpressionEffective {
         match self {
             Self::DateTime(x) => v.variant("effectiveDateTime", x),
             Self::Period(x) => v.variant("effectivePeriod", x),
+        }
+    }
+}
+
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Choice for ClinicalImpressionEffective {
+    fn value(&self) -> (&'static str, &dyn crate::fhirpath::Reflect) {
+        match self {
+            Self::DateTime(v) => ("DateTime", v),
+            Self::Period(v) => ("Period", &**v),
         }
     }
 }
@@ -729,6 +814,32 @@ impl ClinicalImpressionInvestigation {
     }
 }
 
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for ClinicalImpressionInvestigation {
+    fn fhir_type(&self) -> &'static str {
+        "BackboneElement"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("extension", crate::fhirpath::Card::Many),
+            ("modifierExtension", crate::fhirpath::Card::Many),
+            ("code", crate::fhirpath::Card::One),
+            ("item", crate::fhirpath::Card::Many),
+        ]
+    }
+    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
+        match name {
+            "id" => out.opt(self.id.as_ref()),
+            "extension" => out.many(&self.extension),
+            "modifierExtension" => out.many(&self.modifier_extension),
+            "code" => out.opt(self.code.as_deref()),
+            "item" => out.many(&self.item),
+            _ => {}
+        }
+    }
+}
+
 /// Possible or likely findings and diagnoses
 ///
 /// Specific findings or diagnoses that were considered likely or relevant to ongoing treatment.
@@ -877,5 +988,33 @@ impl ClinicalImpressionFinding {
     ) -> &mut Self {
         self.item_reference = Some(Box::new(reference.into()));
         self
+    }
+}
+
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for ClinicalImpressionFinding {
+    fn fhir_type(&self) -> &'static str {
+        "BackboneElement"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("extension", crate::fhirpath::Card::Many),
+            ("modifierExtension", crate::fhirpath::Card::Many),
+            ("itemCodeableConcept", crate::fhirpath::Card::One),
+            ("itemReference", crate::fhirpath::Card::One),
+            ("basis", crate::fhirpath::Card::One),
+        ]
+    }
+    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
+        match name {
+            "id" => out.opt(self.id.as_ref()),
+            "extension" => out.many(&self.extension),
+            "modifierExtension" => out.many(&self.modifier_extension),
+            "itemCodeableConcept" => out.opt(self.item_codeable_concept.as_deref()),
+            "itemReference" => out.opt(self.item_reference.as_deref()),
+            "basis" => out.opt(self.basis.as_ref()),
+            _ => {}
+        }
     }
 }

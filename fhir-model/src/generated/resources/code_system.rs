@@ -503,6 +503,90 @@ impl CodeSystem {
     }
 }
 
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for CodeSystem {
+    fn fhir_type(&self) -> &'static str {
+        "CodeSystem"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("meta", crate::fhirpath::Card::One),
+            ("implicitRules", crate::fhirpath::Card::One),
+            ("language", crate::fhirpath::Card::One),
+            ("text", crate::fhirpath::Card::One),
+            ("contained", crate::fhirpath::Card::Many),
+            ("extension", crate::fhirpath::Card::Many),
+            ("modifierExtension", crate::fhirpath::Card::Many),
+            ("url", crate::fhirpath::Card::One),
+            ("identifier", crate::fhirpath::Card::Many),
+            ("version", crate::fhirpath::Card::One),
+            ("name", crate::fhirpath::Card::One),
+            ("title", crate::fhirpath::Card::One),
+            ("status", crate::fhirpath::Card::One),
+            ("experimental", crate::fhirpath::Card::One),
+            ("date", crate::fhirpath::Card::One),
+            ("publisher", crate::fhirpath::Card::One),
+            ("contact", crate::fhirpath::Card::Many),
+            ("description", crate::fhirpath::Card::One),
+            ("useContext", crate::fhirpath::Card::Many),
+            ("jurisdiction", crate::fhirpath::Card::Many),
+            ("purpose", crate::fhirpath::Card::One),
+            ("copyright", crate::fhirpath::Card::One),
+            ("caseSensitive", crate::fhirpath::Card::One),
+            ("valueSet", crate::fhirpath::Card::One),
+            ("hierarchyMeaning", crate::fhirpath::Card::One),
+            ("compositional", crate::fhirpath::Card::One),
+            ("versionNeeded", crate::fhirpath::Card::One),
+            ("content", crate::fhirpath::Card::One),
+            ("supplements", crate::fhirpath::Card::One),
+            ("count", crate::fhirpath::Card::One),
+            ("filter", crate::fhirpath::Card::Many),
+            ("property", crate::fhirpath::Card::Many),
+            ("concept", crate::fhirpath::Card::Many),
+        ]
+    }
+    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
+        match name {
+            "id" => out.opt(self.id.as_ref()),
+            "meta" => out.opt(self.meta.as_deref()),
+            "implicitRules" => out.opt(self.implicit_rules.as_ref()),
+            "language" => out.opt(self.language.as_ref()),
+            "text" => out.opt(self.text.as_deref()),
+            "contained" => out.many(&self.contained),
+            "extension" => out.many(&self.extension),
+            "modifierExtension" => out.many(&self.modifier_extension),
+            "url" => out.opt(self.url.as_ref()),
+            "identifier" => out.many(&self.identifier),
+            "version" => out.opt(self.version.as_ref()),
+            "name" => out.opt(self.name.as_ref()),
+            "title" => out.opt(self.title.as_ref()),
+            "status" => out.opt(self.status.as_ref()),
+            "experimental" => out.opt(self.experimental.as_ref()),
+            "date" => out.opt(self.date.as_ref()),
+            "publisher" => out.opt(self.publisher.as_ref()),
+            "contact" => out.many(&self.contact),
+            "description" => out.opt(self.description.as_ref()),
+            "useContext" => out.many(&self.use_context),
+            "jurisdiction" => out.many(&self.jurisdiction),
+            "purpose" => out.opt(self.purpose.as_ref()),
+            "copyright" => out.opt(self.copyright.as_ref()),
+            "caseSensitive" => out.opt(self.case_sensitive.as_ref()),
+            "valueSet" => out.opt(self.value_set.as_ref()),
+            "hierarchyMeaning" => out.opt(self.hierarchy_meaning.as_ref()),
+            "compositional" => out.opt(self.compositional.as_ref()),
+            "versionNeeded" => out.opt(self.version_needed.as_ref()),
+            "content" => out.opt(self.content.as_ref()),
+            "supplements" => out.opt(self.supplements.as_ref()),
+            "count" => out.opt(self.count.as_ref()),
+            "filter" => out.many(&self.filter),
+            "property" => out.many(&self.property),
+            "concept" => out.many(&self.concept),
+            _ => {}
+        }
+    }
+}
+
 impl crate::ConcreteResource for CodeSystem {
     const TYPE_NAME: &'static str = "CodeSystem";
     fn id(&self) -> Option<&crate::primitives::Id> {
@@ -701,6 +785,36 @@ impl CodeSystemFilter {
     }
 }
 
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for CodeSystemFilter {
+    fn fhir_type(&self) -> &'static str {
+        "BackboneElement"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("extension", crate::fhirpath::Card::Many),
+            ("modifierExtension", crate::fhirpath::Card::Many),
+            ("code", crate::fhirpath::Card::One),
+            ("description", crate::fhirpath::Card::One),
+            ("operator", crate::fhirpath::Card::Many),
+            ("value", crate::fhirpath::Card::One),
+        ]
+    }
+    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
+        match name {
+            "id" => out.opt(self.id.as_ref()),
+            "extension" => out.many(&self.extension),
+            "modifierExtension" => out.many(&self.modifier_extension),
+            "code" => out.opt(self.code.as_ref()),
+            "description" => out.opt(self.description.as_ref()),
+            "operator" => out.many(&self.operator),
+            "value" => out.opt(self.value.as_ref()),
+            _ => {}
+        }
+    }
+}
+
 /// Additional information supplied about each concept
 ///
 /// A property defines an additional slot through which additional information can be provided about a concept.
@@ -857,6 +971,36 @@ impl CodeSystemProperty {
             code: Some(crate::Primitive::new(code)),
             type_: Some(crate::Primitive::new(type_)),
             ..Default::default()
+        }
+    }
+}
+
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for CodeSystemProperty {
+    fn fhir_type(&self) -> &'static str {
+        "BackboneElement"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("extension", crate::fhirpath::Card::Many),
+            ("modifierExtension", crate::fhirpath::Card::Many),
+            ("code", crate::fhirpath::Card::One),
+            ("uri", crate::fhirpath::Card::One),
+            ("description", crate::fhirpath::Card::One),
+            ("type", crate::fhirpath::Card::One),
+        ]
+    }
+    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
+        match name {
+            "id" => out.opt(self.id.as_ref()),
+            "extension" => out.many(&self.extension),
+            "modifierExtension" => out.many(&self.modifier_extension),
+            "code" => out.opt(self.code.as_ref()),
+            "uri" => out.opt(self.uri.as_ref()),
+            "description" => out.opt(self.description.as_ref()),
+            "type" => out.opt(self.type_.as_ref()),
+            _ => {}
         }
     }
 }
@@ -1032,6 +1176,40 @@ impl CodeSystemConcept {
     }
 }
 
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for CodeSystemConcept {
+    fn fhir_type(&self) -> &'static str {
+        "BackboneElement"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("extension", crate::fhirpath::Card::Many),
+            ("modifierExtension", crate::fhirpath::Card::Many),
+            ("code", crate::fhirpath::Card::One),
+            ("display", crate::fhirpath::Card::One),
+            ("definition", crate::fhirpath::Card::One),
+            ("designation", crate::fhirpath::Card::Many),
+            ("property", crate::fhirpath::Card::Many),
+            ("concept", crate::fhirpath::Card::Many),
+        ]
+    }
+    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
+        match name {
+            "id" => out.opt(self.id.as_ref()),
+            "extension" => out.many(&self.extension),
+            "modifierExtension" => out.many(&self.modifier_extension),
+            "code" => out.opt(self.code.as_ref()),
+            "display" => out.opt(self.display.as_ref()),
+            "definition" => out.opt(self.definition.as_ref()),
+            "designation" => out.many(&self.designation),
+            "property" => out.many(&self.property),
+            "concept" => out.many(&self.concept),
+            _ => {}
+        }
+    }
+}
+
 /// Additional representations for the concept
 ///
 /// Additional representations for the concept - other languages, aliases, specialized purposes, used for particular purposes, etc.
@@ -1167,6 +1345,34 @@ impl CodeSystemConceptDesignation {
         CodeSystemConceptDesignation {
             value: Some(crate::Primitive::new(value)),
             ..Default::default()
+        }
+    }
+}
+
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for CodeSystemConceptDesignation {
+    fn fhir_type(&self) -> &'static str {
+        "BackboneElement"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("extension", crate::fhirpath::Card::Many),
+            ("modifierExtension", crate::fhirpath::Card::Many),
+            ("language", crate::fhirpath::Card::One),
+            ("use", crate::fhirpath::Card::One),
+            ("value", crate::fhirpath::Card::One),
+        ]
+    }
+    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
+        match name {
+            "id" => out.opt(self.id.as_ref()),
+            "extension" => out.many(&self.extension),
+            "modifierExtension" => out.many(&self.modifier_extension),
+            "language" => out.opt(self.language.as_ref()),
+            "use" => out.opt(self.use_.as_deref()),
+            "value" => out.opt(self.value.as_ref()),
+            _ => {}
         }
     }
 }
@@ -1427,6 +1633,35 @@ impl CodeSystemConceptProperty {
     }
 }
 
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for CodeSystemConceptProperty {
+    fn fhir_type(&self) -> &'static str {
+        "BackboneElement"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("extension", crate::fhirpath::Card::Many),
+            ("modifierExtension", crate::fhirpath::Card::Many),
+            ("code", crate::fhirpath::Card::One),
+            ("value", crate::fhirpath::Card::Choice),
+        ]
+    }
+    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
+        match name {
+            "id" => out.opt(self.id.as_ref()),
+            "extension" => out.many(&self.extension),
+            "modifierExtension" => out.many(&self.modifier_extension),
+            "code" => out.opt(self.code.as_ref()),
+            "value" => out.choice(self.value.as_ref()),
+            _ if name.starts_with("value") => {
+                out.typed(self.value.as_ref(), &name[5usize..])
+            }
+            _ => {}
+        }
+    }
+}
+
 /// Choice of types for `CodeSystem.concept.property.value[x]`.
 ///
 /// In JSON the element name carries the type (`valueCode`, `valueCoding`, ...).
@@ -1525,6 +1760,21 @@ impl crate::validate::Validate for CodeSystemConceptPropertyValue {
             Self::Boolean(x) => v.variant("valueBoolean", x),
             Self::DateTime(x) => v.variant("valueDateTime", x),
             Self::Decimal(x) => v.variant("valueDecimal", x),
+        }
+    }
+}
+
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Choice for CodeSystemConceptPropertyValue {
+    fn value(&self) -> (&'static str, &dyn crate::fhirpath::Reflect) {
+        match self {
+            Self::Code(v) => ("Code", v),
+            Self::Coding(v) => ("Coding", &**v),
+            Self::String(v) => ("String", v),
+            Self::Integer(v) => ("Integer", v),
+            Self::Boolean(v) => ("Boolean", v),
+            Self::DateTime(v) => ("DateTime", v),
+            Self::Decimal(v) => ("Decimal", v),
         }
     }
 }

@@ -597,6 +597,84 @@ impl Communication {
     }
 }
 
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for Communication {
+    fn fhir_type(&self) -> &'static str {
+        "Communication"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("meta", crate::fhirpath::Card::One),
+            ("implicitRules", crate::fhirpath::Card::One),
+            ("language", crate::fhirpath::Card::One),
+            ("text", crate::fhirpath::Card::One),
+            ("contained", crate::fhirpath::Card::Many),
+            ("extension", crate::fhirpath::Card::Many),
+            ("modifierExtension", crate::fhirpath::Card::Many),
+            ("identifier", crate::fhirpath::Card::Many),
+            ("instantiatesCanonical", crate::fhirpath::Card::Many),
+            ("instantiatesUri", crate::fhirpath::Card::Many),
+            ("basedOn", crate::fhirpath::Card::Many),
+            ("partOf", crate::fhirpath::Card::Many),
+            ("inResponseTo", crate::fhirpath::Card::Many),
+            ("status", crate::fhirpath::Card::One),
+            ("statusReason", crate::fhirpath::Card::One),
+            ("category", crate::fhirpath::Card::Many),
+            ("priority", crate::fhirpath::Card::One),
+            ("medium", crate::fhirpath::Card::Many),
+            ("subject", crate::fhirpath::Card::One),
+            ("topic", crate::fhirpath::Card::One),
+            ("about", crate::fhirpath::Card::Many),
+            ("encounter", crate::fhirpath::Card::One),
+            ("sent", crate::fhirpath::Card::One),
+            ("received", crate::fhirpath::Card::One),
+            ("recipient", crate::fhirpath::Card::Many),
+            ("sender", crate::fhirpath::Card::One),
+            ("reasonCode", crate::fhirpath::Card::Many),
+            ("reasonReference", crate::fhirpath::Card::Many),
+            ("payload", crate::fhirpath::Card::Many),
+            ("note", crate::fhirpath::Card::Many),
+        ]
+    }
+    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
+        match name {
+            "id" => out.opt(self.id.as_ref()),
+            "meta" => out.opt(self.meta.as_deref()),
+            "implicitRules" => out.opt(self.implicit_rules.as_ref()),
+            "language" => out.opt(self.language.as_ref()),
+            "text" => out.opt(self.text.as_deref()),
+            "contained" => out.many(&self.contained),
+            "extension" => out.many(&self.extension),
+            "modifierExtension" => out.many(&self.modifier_extension),
+            "identifier" => out.many(&self.identifier),
+            "instantiatesCanonical" => out.many(&self.instantiates_canonical),
+            "instantiatesUri" => out.many(&self.instantiates_uri),
+            "basedOn" => out.many(&self.based_on),
+            "partOf" => out.many(&self.part_of),
+            "inResponseTo" => out.many(&self.in_response_to),
+            "status" => out.opt(self.status.as_ref()),
+            "statusReason" => out.opt(self.status_reason.as_deref()),
+            "category" => out.many(&self.category),
+            "priority" => out.opt(self.priority.as_ref()),
+            "medium" => out.many(&self.medium),
+            "subject" => out.opt(self.subject.as_deref()),
+            "topic" => out.opt(self.topic.as_deref()),
+            "about" => out.many(&self.about),
+            "encounter" => out.opt(self.encounter.as_deref()),
+            "sent" => out.opt(self.sent.as_ref()),
+            "received" => out.opt(self.received.as_ref()),
+            "recipient" => out.many(&self.recipient),
+            "sender" => out.opt(self.sender.as_deref()),
+            "reasonCode" => out.many(&self.reason_code),
+            "reasonReference" => out.many(&self.reason_reference),
+            "payload" => out.many(&self.payload),
+            "note" => out.many(&self.note),
+            _ => {}
+        }
+    }
+}
+
 impl crate::ConcreteResource for Communication {
     const TYPE_NAME: &'static str = "Communication";
     fn id(&self) -> Option<&crate::primitives::Id> {
@@ -771,6 +849,33 @@ impl CommunicationPayload {
     }
 }
 
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for CommunicationPayload {
+    fn fhir_type(&self) -> &'static str {
+        "BackboneElement"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("extension", crate::fhirpath::Card::Many),
+            ("modifierExtension", crate::fhirpath::Card::Many),
+            ("content", crate::fhirpath::Card::Choice),
+        ]
+    }
+    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
+        match name {
+            "id" => out.opt(self.id.as_ref()),
+            "extension" => out.many(&self.extension),
+            "modifierExtension" => out.many(&self.modifier_extension),
+            "content" => out.choice(self.content.as_ref()),
+            _ if name.starts_with("content") => {
+                out.typed(self.content.as_ref(), &name[7usize..])
+            }
+            _ => {}
+        }
+    }
+}
+
 /// Choice of types for `Communication.payload.content[x]`.
 ///
 /// In JSON the element name carries the type (`contentString`, `contentAttachment`, ...).
@@ -829,6 +934,17 @@ impl crate::validate::Validate for CommunicationPayloadContent {
             Self::String(x) => v.variant("contentString", x),
             Self::Attachment(x) => v.variant("contentAttachment", x),
             Self::Reference(x) => v.variant_ref("contentReference", x, &[]),
+        }
+    }
+}
+
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Choice for CommunicationPayloadContent {
+    fn value(&self) -> (&'static str, &dyn crate::fhirpath::Reflect) {
+        match self {
+            Self::String(v) => ("String", v),
+            Self::Attachment(v) => ("Attachment", &**v),
+            Self::Reference(v) => ("Reference", &**v),
         }
     }
 }

@@ -612,6 +612,85 @@ impl CommunicationRequest {
     }
 }
 
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for CommunicationRequest {
+    fn fhir_type(&self) -> &'static str {
+        "CommunicationRequest"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("meta", crate::fhirpath::Card::One),
+            ("implicitRules", crate::fhirpath::Card::One),
+            ("language", crate::fhirpath::Card::One),
+            ("text", crate::fhirpath::Card::One),
+            ("contained", crate::fhirpath::Card::Many),
+            ("extension", crate::fhirpath::Card::Many),
+            ("modifierExtension", crate::fhirpath::Card::Many),
+            ("identifier", crate::fhirpath::Card::Many),
+            ("basedOn", crate::fhirpath::Card::Many),
+            ("replaces", crate::fhirpath::Card::Many),
+            ("groupIdentifier", crate::fhirpath::Card::One),
+            ("status", crate::fhirpath::Card::One),
+            ("statusReason", crate::fhirpath::Card::One),
+            ("category", crate::fhirpath::Card::Many),
+            ("priority", crate::fhirpath::Card::One),
+            ("doNotPerform", crate::fhirpath::Card::One),
+            ("medium", crate::fhirpath::Card::Many),
+            ("subject", crate::fhirpath::Card::One),
+            ("about", crate::fhirpath::Card::Many),
+            ("encounter", crate::fhirpath::Card::One),
+            ("payload", crate::fhirpath::Card::Many),
+            ("occurrence", crate::fhirpath::Card::Choice),
+            ("authoredOn", crate::fhirpath::Card::One),
+            ("requester", crate::fhirpath::Card::One),
+            ("recipient", crate::fhirpath::Card::Many),
+            ("sender", crate::fhirpath::Card::One),
+            ("reasonCode", crate::fhirpath::Card::Many),
+            ("reasonReference", crate::fhirpath::Card::Many),
+            ("note", crate::fhirpath::Card::Many),
+        ]
+    }
+    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
+        match name {
+            "id" => out.opt(self.id.as_ref()),
+            "meta" => out.opt(self.meta.as_deref()),
+            "implicitRules" => out.opt(self.implicit_rules.as_ref()),
+            "language" => out.opt(self.language.as_ref()),
+            "text" => out.opt(self.text.as_deref()),
+            "contained" => out.many(&self.contained),
+            "extension" => out.many(&self.extension),
+            "modifierExtension" => out.many(&self.modifier_extension),
+            "identifier" => out.many(&self.identifier),
+            "basedOn" => out.many(&self.based_on),
+            "replaces" => out.many(&self.replaces),
+            "groupIdentifier" => out.opt(self.group_identifier.as_deref()),
+            "status" => out.opt(self.status.as_ref()),
+            "statusReason" => out.opt(self.status_reason.as_deref()),
+            "category" => out.many(&self.category),
+            "priority" => out.opt(self.priority.as_ref()),
+            "doNotPerform" => out.opt(self.do_not_perform.as_ref()),
+            "medium" => out.many(&self.medium),
+            "subject" => out.opt(self.subject.as_deref()),
+            "about" => out.many(&self.about),
+            "encounter" => out.opt(self.encounter.as_deref()),
+            "payload" => out.many(&self.payload),
+            "occurrence" => out.choice(self.occurrence.as_ref()),
+            "authoredOn" => out.opt(self.authored_on.as_ref()),
+            "requester" => out.opt(self.requester.as_deref()),
+            "recipient" => out.many(&self.recipient),
+            "sender" => out.opt(self.sender.as_deref()),
+            "reasonCode" => out.many(&self.reason_code),
+            "reasonReference" => out.many(&self.reason_reference),
+            "note" => out.many(&self.note),
+            _ if name.starts_with("occurrence") => {
+                out.typed(self.occurrence.as_ref(), &name[10usize..])
+            }
+            _ => {}
+        }
+    }
+}
+
 /// Choice of types for `CommunicationRequest.occurrence[x]`.
 ///
 /// In JSON the element name carries the type (`occurrenceDateTime`, `occurrencePeriod`, ...).
@@ -662,6 +741,16 @@ impl crate::validate::Validate for CommunicationRequestOccurrence {
         match self {
             Self::DateTime(x) => v.variant("occurrenceDateTime", x),
             Self::Period(x) => v.variant("occurrencePeriod", x),
+        }
+    }
+}
+
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Choice for CommunicationRequestOccurrence {
+    fn value(&self) -> (&'static str, &dyn crate::fhirpath::Reflect) {
+        match self {
+            Self::DateTime(v) => ("DateTime", v),
+            Self::Period(v) => ("Period", &**v),
         }
     }
 }
@@ -840,6 +929,33 @@ impl CommunicationRequestPayload {
     }
 }
 
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for CommunicationRequestPayload {
+    fn fhir_type(&self) -> &'static str {
+        "BackboneElement"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("extension", crate::fhirpath::Card::Many),
+            ("modifierExtension", crate::fhirpath::Card::Many),
+            ("content", crate::fhirpath::Card::Choice),
+        ]
+    }
+    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
+        match name {
+            "id" => out.opt(self.id.as_ref()),
+            "extension" => out.many(&self.extension),
+            "modifierExtension" => out.many(&self.modifier_extension),
+            "content" => out.choice(self.content.as_ref()),
+            _ if name.starts_with("content") => {
+                out.typed(self.content.as_ref(), &name[7usize..])
+            }
+            _ => {}
+        }
+    }
+}
+
 /// Choice of types for `CommunicationRequest.payload.content[x]`.
 ///
 /// In JSON the element name carries the type (`contentString`, `contentAttachment`, ...).
@@ -898,6 +1014,17 @@ impl crate::validate::Validate for CommunicationRequestPayloadContent {
             Self::String(x) => v.variant("contentString", x),
             Self::Attachment(x) => v.variant("contentAttachment", x),
             Self::Reference(x) => v.variant_ref("contentReference", x, &[]),
+        }
+    }
+}
+
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Choice for CommunicationRequestPayloadContent {
+    fn value(&self) -> (&'static str, &dyn crate::fhirpath::Reflect) {
+        match self {
+            Self::String(v) => ("String", v),
+            Self::Attachment(v) => ("Attachment", &**v),
+            Self::Reference(v) => ("Reference", &**v),
         }
     }
 }

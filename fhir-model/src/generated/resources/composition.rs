@@ -439,6 +439,68 @@ impl Composition {
     }
 }
 
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for Composition {
+    fn fhir_type(&self) -> &'static str {
+        "Composition"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("meta", crate::fhirpath::Card::One),
+            ("implicitRules", crate::fhirpath::Card::One),
+            ("language", crate::fhirpath::Card::One),
+            ("text", crate::fhirpath::Card::One),
+            ("contained", crate::fhirpath::Card::Many),
+            ("extension", crate::fhirpath::Card::Many),
+            ("modifierExtension", crate::fhirpath::Card::Many),
+            ("identifier", crate::fhirpath::Card::One),
+            ("status", crate::fhirpath::Card::One),
+            ("type", crate::fhirpath::Card::One),
+            ("category", crate::fhirpath::Card::Many),
+            ("subject", crate::fhirpath::Card::One),
+            ("encounter", crate::fhirpath::Card::One),
+            ("date", crate::fhirpath::Card::One),
+            ("author", crate::fhirpath::Card::Many),
+            ("title", crate::fhirpath::Card::One),
+            ("confidentiality", crate::fhirpath::Card::One),
+            ("attester", crate::fhirpath::Card::Many),
+            ("custodian", crate::fhirpath::Card::One),
+            ("relatesTo", crate::fhirpath::Card::Many),
+            ("event", crate::fhirpath::Card::Many),
+            ("section", crate::fhirpath::Card::Many),
+        ]
+    }
+    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
+        match name {
+            "id" => out.opt(self.id.as_ref()),
+            "meta" => out.opt(self.meta.as_deref()),
+            "implicitRules" => out.opt(self.implicit_rules.as_ref()),
+            "language" => out.opt(self.language.as_ref()),
+            "text" => out.opt(self.text.as_deref()),
+            "contained" => out.many(&self.contained),
+            "extension" => out.many(&self.extension),
+            "modifierExtension" => out.many(&self.modifier_extension),
+            "identifier" => out.opt(self.identifier.as_deref()),
+            "status" => out.opt(self.status.as_ref()),
+            "type" => out.opt(self.type_.as_deref()),
+            "category" => out.many(&self.category),
+            "subject" => out.opt(self.subject.as_deref()),
+            "encounter" => out.opt(self.encounter.as_deref()),
+            "date" => out.opt(self.date.as_ref()),
+            "author" => out.many(&self.author),
+            "title" => out.opt(self.title.as_ref()),
+            "confidentiality" => out.opt(self.confidentiality.as_ref()),
+            "attester" => out.many(&self.attester),
+            "custodian" => out.opt(self.custodian.as_deref()),
+            "relatesTo" => out.many(&self.relates_to),
+            "event" => out.many(&self.event),
+            "section" => out.many(&self.section),
+            _ => {}
+        }
+    }
+}
+
 impl crate::ConcreteResource for Composition {
     const TYPE_NAME: &'static str = "Composition";
     fn id(&self) -> Option<&crate::primitives::Id> {
@@ -644,6 +706,34 @@ impl CompositionAttester {
     }
 }
 
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for CompositionAttester {
+    fn fhir_type(&self) -> &'static str {
+        "BackboneElement"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("extension", crate::fhirpath::Card::Many),
+            ("modifierExtension", crate::fhirpath::Card::Many),
+            ("mode", crate::fhirpath::Card::One),
+            ("time", crate::fhirpath::Card::One),
+            ("party", crate::fhirpath::Card::One),
+        ]
+    }
+    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
+        match name {
+            "id" => out.opt(self.id.as_ref()),
+            "extension" => out.many(&self.extension),
+            "modifierExtension" => out.many(&self.modifier_extension),
+            "mode" => out.opt(self.mode.as_ref()),
+            "time" => out.opt(self.time.as_ref()),
+            "party" => out.opt(self.party.as_deref()),
+            _ => {}
+        }
+    }
+}
+
 /// Relationships to other compositions/documents
 ///
 /// Relationships that this composition has with other compositions or documents that already exist.
@@ -793,6 +883,35 @@ impl CompositionRelatesTo {
     }
 }
 
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for CompositionRelatesTo {
+    fn fhir_type(&self) -> &'static str {
+        "BackboneElement"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("extension", crate::fhirpath::Card::Many),
+            ("modifierExtension", crate::fhirpath::Card::Many),
+            ("code", crate::fhirpath::Card::One),
+            ("target", crate::fhirpath::Card::Choice),
+        ]
+    }
+    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
+        match name {
+            "id" => out.opt(self.id.as_ref()),
+            "extension" => out.many(&self.extension),
+            "modifierExtension" => out.many(&self.modifier_extension),
+            "code" => out.opt(self.code.as_ref()),
+            "target" => out.choice(self.target.as_ref()),
+            _ if name.starts_with("target") => {
+                out.typed(self.target.as_ref(), &name[6usize..])
+            }
+            _ => {}
+        }
+    }
+}
+
 /// Choice of types for `Composition.relatesTo.target[x]`.
 ///
 /// In JSON the element name carries the type (`targetIdentifier`, `targetReference`, ...).
@@ -841,6 +960,16 @@ impl crate::validate::Validate for CompositionRelatesToTarget {
         match self {
             Self::Identifier(x) => v.variant("targetIdentifier", x),
             Self::Reference(x) => v.variant_ref("targetReference", x, &["Composition"]),
+        }
+    }
+}
+
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Choice for CompositionRelatesToTarget {
+    fn value(&self) -> (&'static str, &dyn crate::fhirpath::Reflect) {
+        match self {
+            Self::Identifier(v) => ("Identifier", &**v),
+            Self::Reference(v) => ("Reference", &**v),
         }
     }
 }
@@ -961,6 +1090,34 @@ impl crate::validate::Validate for CompositionEvent {
         v.field("code", &self.code, 0);
         v.field("period", &self.period, 0);
         v.refs("detail", &self.detail, 0, &[]);
+    }
+}
+
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for CompositionEvent {
+    fn fhir_type(&self) -> &'static str {
+        "BackboneElement"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("extension", crate::fhirpath::Card::Many),
+            ("modifierExtension", crate::fhirpath::Card::Many),
+            ("code", crate::fhirpath::Card::Many),
+            ("period", crate::fhirpath::Card::One),
+            ("detail", crate::fhirpath::Card::Many),
+        ]
+    }
+    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
+        match name {
+            "id" => out.opt(self.id.as_ref()),
+            "extension" => out.many(&self.extension),
+            "modifierExtension" => out.many(&self.modifier_extension),
+            "code" => out.many(&self.code),
+            "period" => out.opt(self.period.as_deref()),
+            "detail" => out.many(&self.detail),
+            _ => {}
+        }
     }
 }
 
@@ -1199,5 +1356,47 @@ impl CompositionSection {
     ) -> &mut Self {
         self.author.push(reference.into());
         self
+    }
+}
+
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for CompositionSection {
+    fn fhir_type(&self) -> &'static str {
+        "BackboneElement"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("extension", crate::fhirpath::Card::Many),
+            ("modifierExtension", crate::fhirpath::Card::Many),
+            ("title", crate::fhirpath::Card::One),
+            ("code", crate::fhirpath::Card::One),
+            ("author", crate::fhirpath::Card::Many),
+            ("focus", crate::fhirpath::Card::One),
+            ("text", crate::fhirpath::Card::One),
+            ("mode", crate::fhirpath::Card::One),
+            ("orderedBy", crate::fhirpath::Card::One),
+            ("entry", crate::fhirpath::Card::Many),
+            ("emptyReason", crate::fhirpath::Card::One),
+            ("section", crate::fhirpath::Card::Many),
+        ]
+    }
+    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
+        match name {
+            "id" => out.opt(self.id.as_ref()),
+            "extension" => out.many(&self.extension),
+            "modifierExtension" => out.many(&self.modifier_extension),
+            "title" => out.opt(self.title.as_ref()),
+            "code" => out.opt(self.code.as_deref()),
+            "author" => out.many(&self.author),
+            "focus" => out.opt(self.focus.as_deref()),
+            "text" => out.opt(self.text.as_deref()),
+            "mode" => out.opt(self.mode.as_ref()),
+            "orderedBy" => out.opt(self.ordered_by.as_deref()),
+            "entry" => out.many(&self.entry),
+            "emptyReason" => out.opt(self.empty_reason.as_deref()),
+            "section" => out.many(&self.section),
+            _ => {}
+        }
     }
 }

@@ -442,6 +442,80 @@ impl ConceptMap {
     }
 }
 
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for ConceptMap {
+    fn fhir_type(&self) -> &'static str {
+        "ConceptMap"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("meta", crate::fhirpath::Card::One),
+            ("implicitRules", crate::fhirpath::Card::One),
+            ("language", crate::fhirpath::Card::One),
+            ("text", crate::fhirpath::Card::One),
+            ("contained", crate::fhirpath::Card::Many),
+            ("extension", crate::fhirpath::Card::Many),
+            ("modifierExtension", crate::fhirpath::Card::Many),
+            ("url", crate::fhirpath::Card::One),
+            ("identifier", crate::fhirpath::Card::One),
+            ("version", crate::fhirpath::Card::One),
+            ("name", crate::fhirpath::Card::One),
+            ("title", crate::fhirpath::Card::One),
+            ("status", crate::fhirpath::Card::One),
+            ("experimental", crate::fhirpath::Card::One),
+            ("date", crate::fhirpath::Card::One),
+            ("publisher", crate::fhirpath::Card::One),
+            ("contact", crate::fhirpath::Card::Many),
+            ("description", crate::fhirpath::Card::One),
+            ("useContext", crate::fhirpath::Card::Many),
+            ("jurisdiction", crate::fhirpath::Card::Many),
+            ("purpose", crate::fhirpath::Card::One),
+            ("copyright", crate::fhirpath::Card::One),
+            ("source", crate::fhirpath::Card::Choice),
+            ("target", crate::fhirpath::Card::Choice),
+            ("group", crate::fhirpath::Card::Many),
+        ]
+    }
+    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
+        match name {
+            "id" => out.opt(self.id.as_ref()),
+            "meta" => out.opt(self.meta.as_deref()),
+            "implicitRules" => out.opt(self.implicit_rules.as_ref()),
+            "language" => out.opt(self.language.as_ref()),
+            "text" => out.opt(self.text.as_deref()),
+            "contained" => out.many(&self.contained),
+            "extension" => out.many(&self.extension),
+            "modifierExtension" => out.many(&self.modifier_extension),
+            "url" => out.opt(self.url.as_ref()),
+            "identifier" => out.opt(self.identifier.as_deref()),
+            "version" => out.opt(self.version.as_ref()),
+            "name" => out.opt(self.name.as_ref()),
+            "title" => out.opt(self.title.as_ref()),
+            "status" => out.opt(self.status.as_ref()),
+            "experimental" => out.opt(self.experimental.as_ref()),
+            "date" => out.opt(self.date.as_ref()),
+            "publisher" => out.opt(self.publisher.as_ref()),
+            "contact" => out.many(&self.contact),
+            "description" => out.opt(self.description.as_ref()),
+            "useContext" => out.many(&self.use_context),
+            "jurisdiction" => out.many(&self.jurisdiction),
+            "purpose" => out.opt(self.purpose.as_ref()),
+            "copyright" => out.opt(self.copyright.as_ref()),
+            "source" => out.choice(self.source.as_ref()),
+            "target" => out.choice(self.target.as_ref()),
+            "group" => out.many(&self.group),
+            _ if name.starts_with("source") => {
+                out.typed(self.source.as_ref(), &name[6usize..])
+            }
+            _ if name.starts_with("target") => {
+                out.typed(self.target.as_ref(), &name[6usize..])
+            }
+            _ => {}
+        }
+    }
+}
+
 /// Choice of types for `ConceptMap.source[x]`.
 ///
 /// In JSON the element name carries the type (`sourceUri`, `sourceCanonical`, ...).
@@ -496,6 +570,16 @@ impl crate::validate::Validate for ConceptMapSource {
     }
 }
 
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Choice for ConceptMapSource {
+    fn value(&self) -> (&'static str, &dyn crate::fhirpath::Reflect) {
+        match self {
+            Self::Uri(v) => ("Uri", v),
+            Self::Canonical(v) => ("Canonical", v),
+        }
+    }
+}
+
 /// Choice of types for `ConceptMap.target[x]`.
 ///
 /// In JSON the element name carries the type (`targetUri`, `targetCanonical`, ...).
@@ -546,6 +630,16 @@ impl crate::validate::Validate for ConceptMapTarget {
         match self {
             Self::Uri(x) => v.variant("targetUri", x),
             Self::Canonical(x) => v.variant("targetCanonical", x),
+        }
+    }
+}
+
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Choice for ConceptMapTarget {
+    fn value(&self) -> (&'static str, &dyn crate::fhirpath::Reflect) {
+        match self {
+            Self::Uri(v) => ("Uri", v),
+            Self::Canonical(v) => ("Canonical", v),
         }
     }
 }
@@ -751,6 +845,40 @@ impl ConceptMapGroup {
     }
 }
 
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for ConceptMapGroup {
+    fn fhir_type(&self) -> &'static str {
+        "BackboneElement"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("extension", crate::fhirpath::Card::Many),
+            ("modifierExtension", crate::fhirpath::Card::Many),
+            ("source", crate::fhirpath::Card::One),
+            ("sourceVersion", crate::fhirpath::Card::One),
+            ("target", crate::fhirpath::Card::One),
+            ("targetVersion", crate::fhirpath::Card::One),
+            ("element", crate::fhirpath::Card::Many),
+            ("unmapped", crate::fhirpath::Card::One),
+        ]
+    }
+    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
+        match name {
+            "id" => out.opt(self.id.as_ref()),
+            "extension" => out.many(&self.extension),
+            "modifierExtension" => out.many(&self.modifier_extension),
+            "source" => out.opt(self.source.as_ref()),
+            "sourceVersion" => out.opt(self.source_version.as_ref()),
+            "target" => out.opt(self.target.as_ref()),
+            "targetVersion" => out.opt(self.target_version.as_ref()),
+            "element" => out.many(&self.element),
+            "unmapped" => out.opt(self.unmapped.as_deref()),
+            _ => {}
+        }
+    }
+}
+
 /// Mappings for a concept from the source set
 ///
 /// Mappings for an individual concept in the source to one or more concepts in the target.
@@ -871,6 +999,34 @@ impl crate::validate::Validate for ConceptMapGroupElement {
         v.field("code", &self.code, 0);
         v.field("display", &self.display, 0);
         v.field("target", &self.target, 0);
+    }
+}
+
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for ConceptMapGroupElement {
+    fn fhir_type(&self) -> &'static str {
+        "BackboneElement"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("extension", crate::fhirpath::Card::Many),
+            ("modifierExtension", crate::fhirpath::Card::Many),
+            ("code", crate::fhirpath::Card::One),
+            ("display", crate::fhirpath::Card::One),
+            ("target", crate::fhirpath::Card::Many),
+        ]
+    }
+    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
+        match name {
+            "id" => out.opt(self.id.as_ref()),
+            "extension" => out.many(&self.extension),
+            "modifierExtension" => out.many(&self.modifier_extension),
+            "code" => out.opt(self.code.as_ref()),
+            "display" => out.opt(self.display.as_ref()),
+            "target" => out.many(&self.target),
+            _ => {}
+        }
     }
 }
 
@@ -1047,6 +1203,40 @@ impl ConceptMapGroupElementTarget {
     }
 }
 
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for ConceptMapGroupElementTarget {
+    fn fhir_type(&self) -> &'static str {
+        "BackboneElement"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("extension", crate::fhirpath::Card::Many),
+            ("modifierExtension", crate::fhirpath::Card::Many),
+            ("code", crate::fhirpath::Card::One),
+            ("display", crate::fhirpath::Card::One),
+            ("equivalence", crate::fhirpath::Card::One),
+            ("comment", crate::fhirpath::Card::One),
+            ("dependsOn", crate::fhirpath::Card::Many),
+            ("product", crate::fhirpath::Card::Many),
+        ]
+    }
+    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
+        match name {
+            "id" => out.opt(self.id.as_ref()),
+            "extension" => out.many(&self.extension),
+            "modifierExtension" => out.many(&self.modifier_extension),
+            "code" => out.opt(self.code.as_ref()),
+            "display" => out.opt(self.display.as_ref()),
+            "equivalence" => out.opt(self.equivalence.as_ref()),
+            "comment" => out.opt(self.comment.as_ref()),
+            "dependsOn" => out.many(&self.depends_on),
+            "product" => out.many(&self.product),
+            _ => {}
+        }
+    }
+}
+
 /// Other elements required for this mapping (from context)
 ///
 /// A set of additional dependencies for this mapping to hold. This mapping is only applicable if the specified element can be resolved, and it has the specified value.
@@ -1207,6 +1397,36 @@ impl ConceptMapGroupElementTargetDependsOn {
     }
 }
 
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for ConceptMapGroupElementTargetDependsOn {
+    fn fhir_type(&self) -> &'static str {
+        "BackboneElement"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("extension", crate::fhirpath::Card::Many),
+            ("modifierExtension", crate::fhirpath::Card::Many),
+            ("property", crate::fhirpath::Card::One),
+            ("system", crate::fhirpath::Card::One),
+            ("value", crate::fhirpath::Card::One),
+            ("display", crate::fhirpath::Card::One),
+        ]
+    }
+    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
+        match name {
+            "id" => out.opt(self.id.as_ref()),
+            "extension" => out.many(&self.extension),
+            "modifierExtension" => out.many(&self.modifier_extension),
+            "property" => out.opt(self.property.as_ref()),
+            "system" => out.opt(self.system.as_ref()),
+            "value" => out.opt(self.value.as_ref()),
+            "display" => out.opt(self.display.as_ref()),
+            _ => {}
+        }
+    }
+}
+
 /// What to do when there is no mapping for the source concept
 ///
 /// What to do when there is no mapping for the source concept. "Unmapped" does not include codes that are unmatched, and the unmapped element is ignored in a code is specified to have equivalence = unmatched.
@@ -1356,6 +1576,36 @@ impl ConceptMapGroupUnmapped {
         ConceptMapGroupUnmapped {
             mode: Some(crate::Primitive::new(mode)),
             ..Default::default()
+        }
+    }
+}
+
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for ConceptMapGroupUnmapped {
+    fn fhir_type(&self) -> &'static str {
+        "BackboneElement"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("extension", crate::fhirpath::Card::Many),
+            ("modifierExtension", crate::fhirpath::Card::Many),
+            ("mode", crate::fhirpath::Card::One),
+            ("code", crate::fhirpath::Card::One),
+            ("display", crate::fhirpath::Card::One),
+            ("url", crate::fhirpath::Card::One),
+        ]
+    }
+    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
+        match name {
+            "id" => out.opt(self.id.as_ref()),
+            "extension" => out.many(&self.extension),
+            "modifierExtension" => out.many(&self.modifier_extension),
+            "mode" => out.opt(self.mode.as_ref()),
+            "code" => out.opt(self.code.as_ref()),
+            "display" => out.opt(self.display.as_ref()),
+            "url" => out.opt(self.url.as_ref()),
+            _ => {}
         }
     }
 }

@@ -529,6 +529,78 @@ impl Condition {
     }
 }
 
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for Condition {
+    fn fhir_type(&self) -> &'static str {
+        "Condition"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("meta", crate::fhirpath::Card::One),
+            ("implicitRules", crate::fhirpath::Card::One),
+            ("language", crate::fhirpath::Card::One),
+            ("text", crate::fhirpath::Card::One),
+            ("contained", crate::fhirpath::Card::Many),
+            ("extension", crate::fhirpath::Card::Many),
+            ("modifierExtension", crate::fhirpath::Card::Many),
+            ("identifier", crate::fhirpath::Card::Many),
+            ("clinicalStatus", crate::fhirpath::Card::One),
+            ("verificationStatus", crate::fhirpath::Card::One),
+            ("category", crate::fhirpath::Card::Many),
+            ("severity", crate::fhirpath::Card::One),
+            ("code", crate::fhirpath::Card::One),
+            ("bodySite", crate::fhirpath::Card::Many),
+            ("subject", crate::fhirpath::Card::One),
+            ("encounter", crate::fhirpath::Card::One),
+            ("onset", crate::fhirpath::Card::Choice),
+            ("abatement", crate::fhirpath::Card::Choice),
+            ("recordedDate", crate::fhirpath::Card::One),
+            ("recorder", crate::fhirpath::Card::One),
+            ("asserter", crate::fhirpath::Card::One),
+            ("stage", crate::fhirpath::Card::Many),
+            ("evidence", crate::fhirpath::Card::Many),
+            ("note", crate::fhirpath::Card::Many),
+        ]
+    }
+    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
+        match name {
+            "id" => out.opt(self.id.as_ref()),
+            "meta" => out.opt(self.meta.as_deref()),
+            "implicitRules" => out.opt(self.implicit_rules.as_ref()),
+            "language" => out.opt(self.language.as_ref()),
+            "text" => out.opt(self.text.as_deref()),
+            "contained" => out.many(&self.contained),
+            "extension" => out.many(&self.extension),
+            "modifierExtension" => out.many(&self.modifier_extension),
+            "identifier" => out.many(&self.identifier),
+            "clinicalStatus" => out.opt(self.clinical_status.as_deref()),
+            "verificationStatus" => out.opt(self.verification_status.as_deref()),
+            "category" => out.many(&self.category),
+            "severity" => out.opt(self.severity.as_deref()),
+            "code" => out.opt(self.code.as_deref()),
+            "bodySite" => out.many(&self.body_site),
+            "subject" => out.opt(self.subject.as_deref()),
+            "encounter" => out.opt(self.encounter.as_deref()),
+            "onset" => out.choice(self.onset.as_ref()),
+            "abatement" => out.choice(self.abatement.as_ref()),
+            "recordedDate" => out.opt(self.recorded_date.as_ref()),
+            "recorder" => out.opt(self.recorder.as_deref()),
+            "asserter" => out.opt(self.asserter.as_deref()),
+            "stage" => out.many(&self.stage),
+            "evidence" => out.many(&self.evidence),
+            "note" => out.many(&self.note),
+            _ if name.starts_with("onset") => {
+                out.typed(self.onset.as_ref(), &name[5usize..])
+            }
+            _ if name.starts_with("abatement") => {
+                out.typed(self.abatement.as_ref(), &name[9usize..])
+            }
+            _ => {}
+        }
+    }
+}
+
 /// Choice of types for `Condition.onset[x]`.
 ///
 /// In JSON the element name carries the type (`onsetDateTime`, `onsetAge`, ...).
@@ -607,6 +679,19 @@ impl crate::validate::Validate for ConditionOnset {
             Self::Period(x) => v.variant("onsetPeriod", x),
             Self::Range(x) => v.variant("onsetRange", x),
             Self::String(x) => v.variant("onsetString", x),
+        }
+    }
+}
+
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Choice for ConditionOnset {
+    fn value(&self) -> (&'static str, &dyn crate::fhirpath::Reflect) {
+        match self {
+            Self::DateTime(v) => ("DateTime", v),
+            Self::Age(v) => ("Age", &**v),
+            Self::Period(v) => ("Period", &**v),
+            Self::Range(v) => ("Range", &**v),
+            Self::String(v) => ("String", v),
         }
     }
 }
@@ -693,6 +778,19 @@ impl crate::validate::Validate for ConditionAbatement {
             Self::Period(x) => v.variant("abatementPeriod", x),
             Self::Range(x) => v.variant("abatementRange", x),
             Self::String(x) => v.variant("abatementString", x),
+        }
+    }
+}
+
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Choice for ConditionAbatement {
+    fn value(&self) -> (&'static str, &dyn crate::fhirpath::Reflect) {
+        match self {
+            Self::DateTime(v) => ("DateTime", v),
+            Self::Age(v) => ("Age", &**v),
+            Self::Period(v) => ("Period", &**v),
+            Self::Range(v) => ("Range", &**v),
+            Self::String(v) => ("String", v),
         }
     }
 }
@@ -867,6 +965,34 @@ impl ConditionStage {
     }
 }
 
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for ConditionStage {
+    fn fhir_type(&self) -> &'static str {
+        "BackboneElement"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("extension", crate::fhirpath::Card::Many),
+            ("modifierExtension", crate::fhirpath::Card::Many),
+            ("summary", crate::fhirpath::Card::One),
+            ("assessment", crate::fhirpath::Card::Many),
+            ("type", crate::fhirpath::Card::One),
+        ]
+    }
+    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
+        match name {
+            "id" => out.opt(self.id.as_ref()),
+            "extension" => out.many(&self.extension),
+            "modifierExtension" => out.many(&self.modifier_extension),
+            "summary" => out.opt(self.summary.as_deref()),
+            "assessment" => out.many(&self.assessment),
+            "type" => out.opt(self.type_.as_deref()),
+            _ => {}
+        }
+    }
+}
+
 /// Supporting evidence
 ///
 /// Supporting evidence / manifestations that are the basis of the Condition's verification status, such as evidence that confirmed or refuted the condition.
@@ -973,5 +1099,31 @@ impl crate::validate::Validate for ConditionEvidence {
         v.field("modifierExtension", &self.modifier_extension, 0);
         v.field("code", &self.code, 0);
         v.refs("detail", &self.detail, 0, &[]);
+    }
+}
+
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for ConditionEvidence {
+    fn fhir_type(&self) -> &'static str {
+        "BackboneElement"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("extension", crate::fhirpath::Card::Many),
+            ("modifierExtension", crate::fhirpath::Card::Many),
+            ("code", crate::fhirpath::Card::Many),
+            ("detail", crate::fhirpath::Card::Many),
+        ]
+    }
+    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
+        match name {
+            "id" => out.opt(self.id.as_ref()),
+            "extension" => out.many(&self.extension),
+            "modifierExtension" => out.many(&self.modifier_extension),
+            "code" => out.many(&self.code),
+            "detail" => out.many(&self.detail),
+            _ => {}
+        }
     }
 }

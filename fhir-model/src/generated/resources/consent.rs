@@ -389,6 +389,67 @@ impl Consent {
     }
 }
 
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for Consent {
+    fn fhir_type(&self) -> &'static str {
+        "Consent"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("meta", crate::fhirpath::Card::One),
+            ("implicitRules", crate::fhirpath::Card::One),
+            ("language", crate::fhirpath::Card::One),
+            ("text", crate::fhirpath::Card::One),
+            ("contained", crate::fhirpath::Card::Many),
+            ("extension", crate::fhirpath::Card::Many),
+            ("modifierExtension", crate::fhirpath::Card::Many),
+            ("identifier", crate::fhirpath::Card::Many),
+            ("status", crate::fhirpath::Card::One),
+            ("scope", crate::fhirpath::Card::One),
+            ("category", crate::fhirpath::Card::Many),
+            ("patient", crate::fhirpath::Card::One),
+            ("dateTime", crate::fhirpath::Card::One),
+            ("performer", crate::fhirpath::Card::Many),
+            ("organization", crate::fhirpath::Card::Many),
+            ("source", crate::fhirpath::Card::Choice),
+            ("policy", crate::fhirpath::Card::Many),
+            ("policyRule", crate::fhirpath::Card::One),
+            ("verification", crate::fhirpath::Card::Many),
+            ("provision", crate::fhirpath::Card::One),
+        ]
+    }
+    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
+        match name {
+            "id" => out.opt(self.id.as_ref()),
+            "meta" => out.opt(self.meta.as_deref()),
+            "implicitRules" => out.opt(self.implicit_rules.as_ref()),
+            "language" => out.opt(self.language.as_ref()),
+            "text" => out.opt(self.text.as_deref()),
+            "contained" => out.many(&self.contained),
+            "extension" => out.many(&self.extension),
+            "modifierExtension" => out.many(&self.modifier_extension),
+            "identifier" => out.many(&self.identifier),
+            "status" => out.opt(self.status.as_ref()),
+            "scope" => out.opt(self.scope.as_deref()),
+            "category" => out.many(&self.category),
+            "patient" => out.opt(self.patient.as_deref()),
+            "dateTime" => out.opt(self.date_time.as_ref()),
+            "performer" => out.many(&self.performer),
+            "organization" => out.many(&self.organization),
+            "source" => out.choice(self.source.as_ref()),
+            "policy" => out.many(&self.policy),
+            "policyRule" => out.opt(self.policy_rule.as_deref()),
+            "verification" => out.many(&self.verification),
+            "provision" => out.opt(self.provision.as_deref()),
+            _ if name.starts_with("source") => {
+                out.typed(self.source.as_ref(), &name[6usize..])
+            }
+            _ => {}
+        }
+    }
+}
+
 /// Choice of types for `Consent.source[x]`.
 ///
 /// In JSON the element name carries the type (`sourceAttachment`, `sourceReference`, ...).
@@ -466,6 +527,16 @@ impl crate::validate::Validate for ConsentSource {
                     ],
                 )
             }
+        }
+    }
+}
+
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Choice for ConsentSource {
+    fn value(&self) -> (&'static str, &dyn crate::fhirpath::Reflect) {
+        match self {
+            Self::Attachment(v) => ("Attachment", &**v),
+            Self::Reference(v) => ("Reference", &**v),
         }
     }
 }
@@ -607,6 +678,32 @@ impl crate::validate::Validate for ConsentPolicy {
         v.field("modifierExtension", &self.modifier_extension, 0);
         v.field("authority", &self.authority, 0);
         v.field("uri", &self.uri, 0);
+    }
+}
+
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for ConsentPolicy {
+    fn fhir_type(&self) -> &'static str {
+        "BackboneElement"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("extension", crate::fhirpath::Card::Many),
+            ("modifierExtension", crate::fhirpath::Card::Many),
+            ("authority", crate::fhirpath::Card::One),
+            ("uri", crate::fhirpath::Card::One),
+        ]
+    }
+    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
+        match name {
+            "id" => out.opt(self.id.as_ref()),
+            "extension" => out.many(&self.extension),
+            "modifierExtension" => out.many(&self.modifier_extension),
+            "authority" => out.opt(self.authority.as_ref()),
+            "uri" => out.opt(self.uri.as_ref()),
+            _ => {}
+        }
     }
 }
 
@@ -771,6 +868,34 @@ impl ConsentVerification {
     ) -> &mut Self {
         self.verified_with = Some(Box::new(reference.into()));
         self
+    }
+}
+
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for ConsentVerification {
+    fn fhir_type(&self) -> &'static str {
+        "BackboneElement"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("extension", crate::fhirpath::Card::Many),
+            ("modifierExtension", crate::fhirpath::Card::Many),
+            ("verified", crate::fhirpath::Card::One),
+            ("verifiedWith", crate::fhirpath::Card::One),
+            ("verificationDate", crate::fhirpath::Card::One),
+        ]
+    }
+    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
+        match name {
+            "id" => out.opt(self.id.as_ref()),
+            "extension" => out.many(&self.extension),
+            "modifierExtension" => out.many(&self.modifier_extension),
+            "verified" => out.opt(self.verified.as_ref()),
+            "verifiedWith" => out.opt(self.verified_with.as_deref()),
+            "verificationDate" => out.opt(self.verification_date.as_ref()),
+            _ => {}
+        }
     }
 }
 
@@ -975,6 +1100,50 @@ impl crate::validate::Validate for ConsentProvision {
     }
 }
 
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for ConsentProvision {
+    fn fhir_type(&self) -> &'static str {
+        "BackboneElement"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("extension", crate::fhirpath::Card::Many),
+            ("modifierExtension", crate::fhirpath::Card::Many),
+            ("type", crate::fhirpath::Card::One),
+            ("period", crate::fhirpath::Card::One),
+            ("actor", crate::fhirpath::Card::Many),
+            ("action", crate::fhirpath::Card::Many),
+            ("securityLabel", crate::fhirpath::Card::Many),
+            ("purpose", crate::fhirpath::Card::Many),
+            ("class", crate::fhirpath::Card::Many),
+            ("code", crate::fhirpath::Card::Many),
+            ("dataPeriod", crate::fhirpath::Card::One),
+            ("data", crate::fhirpath::Card::Many),
+            ("provision", crate::fhirpath::Card::Many),
+        ]
+    }
+    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
+        match name {
+            "id" => out.opt(self.id.as_ref()),
+            "extension" => out.many(&self.extension),
+            "modifierExtension" => out.many(&self.modifier_extension),
+            "type" => out.opt(self.type_.as_ref()),
+            "period" => out.opt(self.period.as_deref()),
+            "actor" => out.many(&self.actor),
+            "action" => out.many(&self.action),
+            "securityLabel" => out.many(&self.security_label),
+            "purpose" => out.many(&self.purpose),
+            "class" => out.many(&self.class),
+            "code" => out.many(&self.code),
+            "dataPeriod" => out.opt(self.data_period.as_deref()),
+            "data" => out.many(&self.data),
+            "provision" => out.many(&self.provision),
+            _ => {}
+        }
+    }
+}
+
 /// Who|what controlled by this rule (or group, by role)
 ///
 /// Who or what is controlled by this rule. Use group to identify a set of actors by some property they share (e.g. 'admitting officers').
@@ -1152,6 +1321,32 @@ impl ConsentProvisionActor {
     }
 }
 
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for ConsentProvisionActor {
+    fn fhir_type(&self) -> &'static str {
+        "BackboneElement"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("extension", crate::fhirpath::Card::Many),
+            ("modifierExtension", crate::fhirpath::Card::Many),
+            ("role", crate::fhirpath::Card::One),
+            ("reference", crate::fhirpath::Card::One),
+        ]
+    }
+    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
+        match name {
+            "id" => out.opt(self.id.as_ref()),
+            "extension" => out.many(&self.extension),
+            "modifierExtension" => out.many(&self.modifier_extension),
+            "role" => out.opt(self.role.as_deref()),
+            "reference" => out.opt(self.reference.as_deref()),
+            _ => {}
+        }
+    }
+}
+
 /// Data controlled by this rule
 ///
 /// The resources controlled by this rule if specific resources are referenced.
@@ -1279,6 +1474,32 @@ impl ConsentProvisionData {
             meaning: Some(crate::Primitive::new(meaning)),
             reference: Some(Box::new(reference)),
             ..Default::default()
+        }
+    }
+}
+
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for ConsentProvisionData {
+    fn fhir_type(&self) -> &'static str {
+        "BackboneElement"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("extension", crate::fhirpath::Card::Many),
+            ("modifierExtension", crate::fhirpath::Card::Many),
+            ("meaning", crate::fhirpath::Card::One),
+            ("reference", crate::fhirpath::Card::One),
+        ]
+    }
+    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
+        match name {
+            "id" => out.opt(self.id.as_ref()),
+            "extension" => out.many(&self.extension),
+            "modifierExtension" => out.many(&self.modifier_extension),
+            "meaning" => out.opt(self.meaning.as_ref()),
+            "reference" => out.opt(self.reference.as_deref()),
+            _ => {}
         }
     }
 }

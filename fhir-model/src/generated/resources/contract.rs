@@ -639,6 +639,110 @@ impl Contract {
     }
 }
 
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for Contract {
+    fn fhir_type(&self) -> &'static str {
+        "Contract"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("meta", crate::fhirpath::Card::One),
+            ("implicitRules", crate::fhirpath::Card::One),
+            ("language", crate::fhirpath::Card::One),
+            ("text", crate::fhirpath::Card::One),
+            ("contained", crate::fhirpath::Card::Many),
+            ("extension", crate::fhirpath::Card::Many),
+            ("modifierExtension", crate::fhirpath::Card::Many),
+            ("identifier", crate::fhirpath::Card::Many),
+            ("url", crate::fhirpath::Card::One),
+            ("version", crate::fhirpath::Card::One),
+            ("status", crate::fhirpath::Card::One),
+            ("legalState", crate::fhirpath::Card::One),
+            ("instantiatesCanonical", crate::fhirpath::Card::One),
+            ("instantiatesUri", crate::fhirpath::Card::One),
+            ("contentDerivative", crate::fhirpath::Card::One),
+            ("issued", crate::fhirpath::Card::One),
+            ("applies", crate::fhirpath::Card::One),
+            ("expirationType", crate::fhirpath::Card::One),
+            ("subject", crate::fhirpath::Card::Many),
+            ("authority", crate::fhirpath::Card::Many),
+            ("domain", crate::fhirpath::Card::Many),
+            ("site", crate::fhirpath::Card::Many),
+            ("name", crate::fhirpath::Card::One),
+            ("title", crate::fhirpath::Card::One),
+            ("subtitle", crate::fhirpath::Card::One),
+            ("alias", crate::fhirpath::Card::Many),
+            ("author", crate::fhirpath::Card::One),
+            ("scope", crate::fhirpath::Card::One),
+            ("topic", crate::fhirpath::Card::Choice),
+            ("type", crate::fhirpath::Card::One),
+            ("subType", crate::fhirpath::Card::Many),
+            ("contentDefinition", crate::fhirpath::Card::One),
+            ("term", crate::fhirpath::Card::Many),
+            ("supportingInfo", crate::fhirpath::Card::Many),
+            ("relevantHistory", crate::fhirpath::Card::Many),
+            ("signer", crate::fhirpath::Card::Many),
+            ("friendly", crate::fhirpath::Card::Many),
+            ("legal", crate::fhirpath::Card::Many),
+            ("rule", crate::fhirpath::Card::Many),
+            ("legallyBinding", crate::fhirpath::Card::Choice),
+        ]
+    }
+    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
+        match name {
+            "id" => out.opt(self.id.as_ref()),
+            "meta" => out.opt(self.meta.as_deref()),
+            "implicitRules" => out.opt(self.implicit_rules.as_ref()),
+            "language" => out.opt(self.language.as_ref()),
+            "text" => out.opt(self.text.as_deref()),
+            "contained" => out.many(&self.contained),
+            "extension" => out.many(&self.extension),
+            "modifierExtension" => out.many(&self.modifier_extension),
+            "identifier" => out.many(&self.identifier),
+            "url" => out.opt(self.url.as_ref()),
+            "version" => out.opt(self.version.as_ref()),
+            "status" => out.opt(self.status.as_ref()),
+            "legalState" => out.opt(self.legal_state.as_deref()),
+            "instantiatesCanonical" => out.opt(self.instantiates_canonical.as_deref()),
+            "instantiatesUri" => out.opt(self.instantiates_uri.as_ref()),
+            "contentDerivative" => out.opt(self.content_derivative.as_deref()),
+            "issued" => out.opt(self.issued.as_ref()),
+            "applies" => out.opt(self.applies.as_deref()),
+            "expirationType" => out.opt(self.expiration_type.as_deref()),
+            "subject" => out.many(&self.subject),
+            "authority" => out.many(&self.authority),
+            "domain" => out.many(&self.domain),
+            "site" => out.many(&self.site),
+            "name" => out.opt(self.name.as_ref()),
+            "title" => out.opt(self.title.as_ref()),
+            "subtitle" => out.opt(self.subtitle.as_ref()),
+            "alias" => out.many(&self.alias),
+            "author" => out.opt(self.author.as_deref()),
+            "scope" => out.opt(self.scope.as_deref()),
+            "topic" => out.choice(self.topic.as_ref()),
+            "type" => out.opt(self.type_.as_deref()),
+            "subType" => out.many(&self.sub_type),
+            "contentDefinition" => out.opt(self.content_definition.as_deref()),
+            "term" => out.many(&self.term),
+            "supportingInfo" => out.many(&self.supporting_info),
+            "relevantHistory" => out.many(&self.relevant_history),
+            "signer" => out.many(&self.signer),
+            "friendly" => out.many(&self.friendly),
+            "legal" => out.many(&self.legal),
+            "rule" => out.many(&self.rule),
+            "legallyBinding" => out.choice(self.legally_binding.as_ref()),
+            _ if name.starts_with("topic") => {
+                out.typed(self.topic.as_ref(), &name[5usize..])
+            }
+            _ if name.starts_with("legallyBinding") => {
+                out.typed(self.legally_binding.as_ref(), &name[14usize..])
+            }
+            _ => {}
+        }
+    }
+}
+
 /// Choice of types for `Contract.topic[x]`.
 ///
 /// In JSON the element name carries the type (`topicCodeableConcept`, `topicReference`, ...).
@@ -687,6 +791,16 @@ impl crate::validate::Validate for ContractTopic {
         match self {
             Self::CodeableConcept(x) => v.variant("topicCodeableConcept", x),
             Self::Reference(x) => v.variant_ref("topicReference", x, &[]),
+        }
+    }
+}
+
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Choice for ContractTopic {
+    fn value(&self) -> (&'static str, &dyn crate::fhirpath::Reflect) {
+        match self {
+            Self::CodeableConcept(v) => ("CodeableConcept", &**v),
+            Self::Reference(v) => ("Reference", &**v),
         }
     }
 }
@@ -768,6 +882,16 @@ impl crate::validate::Validate for ContractLegallyBinding {
                     ],
                 )
             }
+        }
+    }
+}
+
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Choice for ContractLegallyBinding {
+    fn value(&self) -> (&'static str, &dyn crate::fhirpath::Reflect) {
+        match self {
+            Self::Attachment(v) => ("Attachment", &**v),
+            Self::Reference(v) => ("Reference", &**v),
         }
     }
 }
@@ -1030,6 +1154,40 @@ impl ContractContentDefinition {
     }
 }
 
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for ContractContentDefinition {
+    fn fhir_type(&self) -> &'static str {
+        "BackboneElement"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("extension", crate::fhirpath::Card::Many),
+            ("modifierExtension", crate::fhirpath::Card::Many),
+            ("type", crate::fhirpath::Card::One),
+            ("subType", crate::fhirpath::Card::One),
+            ("publisher", crate::fhirpath::Card::One),
+            ("publicationDate", crate::fhirpath::Card::One),
+            ("publicationStatus", crate::fhirpath::Card::One),
+            ("copyright", crate::fhirpath::Card::One),
+        ]
+    }
+    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
+        match name {
+            "id" => out.opt(self.id.as_ref()),
+            "extension" => out.many(&self.extension),
+            "modifierExtension" => out.many(&self.modifier_extension),
+            "type" => out.opt(self.type_.as_deref()),
+            "subType" => out.opt(self.sub_type.as_deref()),
+            "publisher" => out.opt(self.publisher.as_deref()),
+            "publicationDate" => out.opt(self.publication_date.as_ref()),
+            "publicationStatus" => out.opt(self.publication_status.as_ref()),
+            "copyright" => out.opt(self.copyright.as_ref()),
+            _ => {}
+        }
+    }
+}
+
 /// Contract Term List
 ///
 /// One or more Contract Provisions, which may be related and conveyed as a group, and may contain nested groups.
@@ -1272,6 +1430,55 @@ impl ContractTerm {
     }
 }
 
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for ContractTerm {
+    fn fhir_type(&self) -> &'static str {
+        "BackboneElement"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("extension", crate::fhirpath::Card::Many),
+            ("modifierExtension", crate::fhirpath::Card::Many),
+            ("identifier", crate::fhirpath::Card::One),
+            ("issued", crate::fhirpath::Card::One),
+            ("applies", crate::fhirpath::Card::One),
+            ("topic", crate::fhirpath::Card::Choice),
+            ("type", crate::fhirpath::Card::One),
+            ("subType", crate::fhirpath::Card::One),
+            ("text", crate::fhirpath::Card::One),
+            ("securityLabel", crate::fhirpath::Card::Many),
+            ("offer", crate::fhirpath::Card::One),
+            ("asset", crate::fhirpath::Card::Many),
+            ("action", crate::fhirpath::Card::Many),
+            ("group", crate::fhirpath::Card::Many),
+        ]
+    }
+    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
+        match name {
+            "id" => out.opt(self.id.as_ref()),
+            "extension" => out.many(&self.extension),
+            "modifierExtension" => out.many(&self.modifier_extension),
+            "identifier" => out.opt(self.identifier.as_deref()),
+            "issued" => out.opt(self.issued.as_ref()),
+            "applies" => out.opt(self.applies.as_deref()),
+            "topic" => out.choice(self.topic.as_ref()),
+            "type" => out.opt(self.type_.as_deref()),
+            "subType" => out.opt(self.sub_type.as_deref()),
+            "text" => out.opt(self.text.as_ref()),
+            "securityLabel" => out.many(&self.security_label),
+            "offer" => out.opt(self.offer.as_deref()),
+            "asset" => out.many(&self.asset),
+            "action" => out.many(&self.action),
+            "group" => out.many(&self.group),
+            _ if name.starts_with("topic") => {
+                out.typed(self.topic.as_ref(), &name[5usize..])
+            }
+            _ => {}
+        }
+    }
+}
+
 /// Choice of types for `Contract.term.topic[x]`.
 ///
 /// In JSON the element name carries the type (`topicCodeableConcept`, `topicReference`, ...).
@@ -1320,6 +1527,16 @@ impl crate::validate::Validate for ContractTermTopic {
         match self {
             Self::CodeableConcept(x) => v.variant("topicCodeableConcept", x),
             Self::Reference(x) => v.variant_ref("topicReference", x, &[]),
+        }
+    }
+}
+
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Choice for ContractTermTopic {
+    fn value(&self) -> (&'static str, &dyn crate::fhirpath::Reflect) {
+        match self {
+            Self::CodeableConcept(v) => ("CodeableConcept", &**v),
+            Self::Reference(v) => ("Reference", &**v),
         }
     }
 }
@@ -1468,6 +1685,36 @@ impl ContractTermSecurityLabel {
         ContractTermSecurityLabel {
             classification: Some(Box::new(classification)),
             ..Default::default()
+        }
+    }
+}
+
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for ContractTermSecurityLabel {
+    fn fhir_type(&self) -> &'static str {
+        "BackboneElement"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("extension", crate::fhirpath::Card::Many),
+            ("modifierExtension", crate::fhirpath::Card::Many),
+            ("number", crate::fhirpath::Card::Many),
+            ("classification", crate::fhirpath::Card::One),
+            ("category", crate::fhirpath::Card::Many),
+            ("control", crate::fhirpath::Card::Many),
+        ]
+    }
+    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
+        match name {
+            "id" => out.opt(self.id.as_ref()),
+            "extension" => out.many(&self.extension),
+            "modifierExtension" => out.many(&self.modifier_extension),
+            "number" => out.many(&self.number),
+            "classification" => out.opt(self.classification.as_deref()),
+            "category" => out.many(&self.category),
+            "control" => out.many(&self.control),
+            _ => {}
         }
     }
 }
@@ -1692,6 +1939,48 @@ impl crate::validate::Validate for ContractTermOffer {
     }
 }
 
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for ContractTermOffer {
+    fn fhir_type(&self) -> &'static str {
+        "BackboneElement"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("extension", crate::fhirpath::Card::Many),
+            ("modifierExtension", crate::fhirpath::Card::Many),
+            ("identifier", crate::fhirpath::Card::Many),
+            ("party", crate::fhirpath::Card::Many),
+            ("topic", crate::fhirpath::Card::One),
+            ("type", crate::fhirpath::Card::One),
+            ("decision", crate::fhirpath::Card::One),
+            ("decisionMode", crate::fhirpath::Card::Many),
+            ("answer", crate::fhirpath::Card::Many),
+            ("text", crate::fhirpath::Card::One),
+            ("linkId", crate::fhirpath::Card::Many),
+            ("securityLabelNumber", crate::fhirpath::Card::Many),
+        ]
+    }
+    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
+        match name {
+            "id" => out.opt(self.id.as_ref()),
+            "extension" => out.many(&self.extension),
+            "modifierExtension" => out.many(&self.modifier_extension),
+            "identifier" => out.many(&self.identifier),
+            "party" => out.many(&self.party),
+            "topic" => out.opt(self.topic.as_deref()),
+            "type" => out.opt(self.type_.as_deref()),
+            "decision" => out.opt(self.decision.as_deref()),
+            "decisionMode" => out.many(&self.decision_mode),
+            "answer" => out.many(&self.answer),
+            "text" => out.opt(self.text.as_ref()),
+            "linkId" => out.many(&self.link_id),
+            "securityLabelNumber" => out.many(&self.security_label_number),
+            _ => {}
+        }
+    }
+}
+
 /// Offer Recipient
 ///
 /// Offer Recipient.
@@ -1863,6 +2152,32 @@ impl ContractTermOfferParty {
     ) -> &mut Self {
         self.reference.push(reference.into());
         self
+    }
+}
+
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for ContractTermOfferParty {
+    fn fhir_type(&self) -> &'static str {
+        "BackboneElement"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("extension", crate::fhirpath::Card::Many),
+            ("modifierExtension", crate::fhirpath::Card::Many),
+            ("reference", crate::fhirpath::Card::Many),
+            ("role", crate::fhirpath::Card::One),
+        ]
+    }
+    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
+        match name {
+            "id" => out.opt(self.id.as_ref()),
+            "extension" => out.many(&self.extension),
+            "modifierExtension" => out.many(&self.modifier_extension),
+            "reference" => out.many(&self.reference),
+            "role" => out.opt(self.role.as_deref()),
+            _ => {}
+        }
     }
 }
 
@@ -2173,6 +2488,33 @@ impl ContractTermOfferAnswer {
     }
 }
 
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for ContractTermOfferAnswer {
+    fn fhir_type(&self) -> &'static str {
+        "BackboneElement"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("extension", crate::fhirpath::Card::Many),
+            ("modifierExtension", crate::fhirpath::Card::Many),
+            ("value", crate::fhirpath::Card::Choice),
+        ]
+    }
+    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
+        match name {
+            "id" => out.opt(self.id.as_ref()),
+            "extension" => out.many(&self.extension),
+            "modifierExtension" => out.many(&self.modifier_extension),
+            "value" => out.choice(self.value.as_ref()),
+            _ if name.starts_with("value") => {
+                out.typed(self.value.as_ref(), &name[5usize..])
+            }
+            _ => {}
+        }
+    }
+}
+
 /// Choice of types for `Contract.term.offer.answer.value[x]`.
 ///
 /// In JSON the element name carries the type (`valueBoolean`, `valueDecimal`, ...).
@@ -2321,6 +2663,26 @@ impl crate::validate::Validate for ContractTermOfferAnswerValue {
             Self::Coding(x) => v.variant("valueCoding", x),
             Self::Quantity(x) => v.variant("valueQuantity", x),
             Self::Reference(x) => v.variant_ref("valueReference", x, &[]),
+        }
+    }
+}
+
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Choice for ContractTermOfferAnswerValue {
+    fn value(&self) -> (&'static str, &dyn crate::fhirpath::Reflect) {
+        match self {
+            Self::Boolean(v) => ("Boolean", v),
+            Self::Decimal(v) => ("Decimal", v),
+            Self::Integer(v) => ("Integer", v),
+            Self::Date(v) => ("Date", v),
+            Self::DateTime(v) => ("DateTime", v),
+            Self::Time(v) => ("Time", v),
+            Self::String(v) => ("String", v),
+            Self::Uri(v) => ("Uri", v),
+            Self::Attachment(v) => ("Attachment", &**v),
+            Self::Coding(v) => ("Coding", &**v),
+            Self::Quantity(v) => ("Quantity", &**v),
+            Self::Reference(v) => ("Reference", &**v),
         }
     }
 }
@@ -2597,6 +2959,58 @@ impl crate::validate::Validate for ContractTermAsset {
     }
 }
 
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for ContractTermAsset {
+    fn fhir_type(&self) -> &'static str {
+        "BackboneElement"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("extension", crate::fhirpath::Card::Many),
+            ("modifierExtension", crate::fhirpath::Card::Many),
+            ("scope", crate::fhirpath::Card::One),
+            ("type", crate::fhirpath::Card::Many),
+            ("typeReference", crate::fhirpath::Card::Many),
+            ("subtype", crate::fhirpath::Card::Many),
+            ("relationship", crate::fhirpath::Card::One),
+            ("context", crate::fhirpath::Card::Many),
+            ("condition", crate::fhirpath::Card::One),
+            ("periodType", crate::fhirpath::Card::Many),
+            ("period", crate::fhirpath::Card::Many),
+            ("usePeriod", crate::fhirpath::Card::Many),
+            ("text", crate::fhirpath::Card::One),
+            ("linkId", crate::fhirpath::Card::Many),
+            ("answer", crate::fhirpath::Card::Many),
+            ("securityLabelNumber", crate::fhirpath::Card::Many),
+            ("valuedItem", crate::fhirpath::Card::Many),
+        ]
+    }
+    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
+        match name {
+            "id" => out.opt(self.id.as_ref()),
+            "extension" => out.many(&self.extension),
+            "modifierExtension" => out.many(&self.modifier_extension),
+            "scope" => out.opt(self.scope.as_deref()),
+            "type" => out.many(&self.type_),
+            "typeReference" => out.many(&self.type_reference),
+            "subtype" => out.many(&self.subtype),
+            "relationship" => out.opt(self.relationship.as_deref()),
+            "context" => out.many(&self.context),
+            "condition" => out.opt(self.condition.as_ref()),
+            "periodType" => out.many(&self.period_type),
+            "period" => out.many(&self.period),
+            "usePeriod" => out.many(&self.use_period),
+            "text" => out.opt(self.text.as_ref()),
+            "linkId" => out.many(&self.link_id),
+            "answer" => out.many(&self.answer),
+            "securityLabelNumber" => out.many(&self.security_label_number),
+            "valuedItem" => out.many(&self.valued_item),
+            _ => {}
+        }
+    }
+}
+
 /// Circumstance of the asset
 ///
 /// Circumstance of the asset.
@@ -2715,6 +3129,34 @@ impl crate::validate::Validate for ContractTermAssetContext {
         v.refs("reference", &self.reference, 0, &[]);
         v.field("code", &self.code, 0);
         v.field("text", &self.text, 0);
+    }
+}
+
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for ContractTermAssetContext {
+    fn fhir_type(&self) -> &'static str {
+        "BackboneElement"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("extension", crate::fhirpath::Card::Many),
+            ("modifierExtension", crate::fhirpath::Card::Many),
+            ("reference", crate::fhirpath::Card::One),
+            ("code", crate::fhirpath::Card::Many),
+            ("text", crate::fhirpath::Card::One),
+        ]
+    }
+    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
+        match name {
+            "id" => out.opt(self.id.as_ref()),
+            "extension" => out.many(&self.extension),
+            "modifierExtension" => out.many(&self.modifier_extension),
+            "reference" => out.opt(self.reference.as_deref()),
+            "code" => out.many(&self.code),
+            "text" => out.opt(self.text.as_ref()),
+            _ => {}
+        }
     }
 }
 
@@ -3085,6 +3527,59 @@ impl ContractTermAssetValuedItem {
     }
 }
 
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for ContractTermAssetValuedItem {
+    fn fhir_type(&self) -> &'static str {
+        "BackboneElement"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("extension", crate::fhirpath::Card::Many),
+            ("modifierExtension", crate::fhirpath::Card::Many),
+            ("entity", crate::fhirpath::Card::Choice),
+            ("identifier", crate::fhirpath::Card::One),
+            ("effectiveTime", crate::fhirpath::Card::One),
+            ("quantity", crate::fhirpath::Card::One),
+            ("unitPrice", crate::fhirpath::Card::One),
+            ("factor", crate::fhirpath::Card::One),
+            ("points", crate::fhirpath::Card::One),
+            ("net", crate::fhirpath::Card::One),
+            ("payment", crate::fhirpath::Card::One),
+            ("paymentDate", crate::fhirpath::Card::One),
+            ("responsible", crate::fhirpath::Card::One),
+            ("recipient", crate::fhirpath::Card::One),
+            ("linkId", crate::fhirpath::Card::Many),
+            ("securityLabelNumber", crate::fhirpath::Card::Many),
+        ]
+    }
+    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
+        match name {
+            "id" => out.opt(self.id.as_ref()),
+            "extension" => out.many(&self.extension),
+            "modifierExtension" => out.many(&self.modifier_extension),
+            "entity" => out.choice(self.entity.as_ref()),
+            "identifier" => out.opt(self.identifier.as_deref()),
+            "effectiveTime" => out.opt(self.effective_time.as_ref()),
+            "quantity" => out.opt(self.quantity.as_deref()),
+            "unitPrice" => out.opt(self.unit_price.as_deref()),
+            "factor" => out.opt(self.factor.as_ref()),
+            "points" => out.opt(self.points.as_ref()),
+            "net" => out.opt(self.net.as_deref()),
+            "payment" => out.opt(self.payment.as_ref()),
+            "paymentDate" => out.opt(self.payment_date.as_ref()),
+            "responsible" => out.opt(self.responsible.as_deref()),
+            "recipient" => out.opt(self.recipient.as_deref()),
+            "linkId" => out.many(&self.link_id),
+            "securityLabelNumber" => out.many(&self.security_label_number),
+            _ if name.starts_with("entity") => {
+                out.typed(self.entity.as_ref(), &name[6usize..])
+            }
+            _ => {}
+        }
+    }
+}
+
 /// Choice of types for `Contract.term.asset.valuedItem.entity[x]`.
 ///
 /// In JSON the element name carries the type (`entityCodeableConcept`, `entityReference`, ...).
@@ -3133,6 +3628,16 @@ impl crate::validate::Validate for ContractTermAssetValuedItemEntity {
         match self {
             Self::CodeableConcept(x) => v.variant("entityCodeableConcept", x),
             Self::Reference(x) => v.variant_ref("entityReference", x, &[]),
+        }
+    }
+}
+
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Choice for ContractTermAssetValuedItemEntity {
+    fn value(&self) -> (&'static str, &dyn crate::fhirpath::Reflect) {
+        match self {
+            Self::CodeableConcept(v) => ("CodeableConcept", &**v),
+            Self::Reference(v) => ("Reference", &**v),
         }
     }
 }
@@ -3731,6 +4236,73 @@ impl ContractTermAction {
     }
 }
 
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for ContractTermAction {
+    fn fhir_type(&self) -> &'static str {
+        "BackboneElement"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("extension", crate::fhirpath::Card::Many),
+            ("modifierExtension", crate::fhirpath::Card::Many),
+            ("doNotPerform", crate::fhirpath::Card::One),
+            ("type", crate::fhirpath::Card::One),
+            ("subject", crate::fhirpath::Card::Many),
+            ("intent", crate::fhirpath::Card::One),
+            ("linkId", crate::fhirpath::Card::Many),
+            ("status", crate::fhirpath::Card::One),
+            ("context", crate::fhirpath::Card::One),
+            ("contextLinkId", crate::fhirpath::Card::Many),
+            ("occurrence", crate::fhirpath::Card::Choice),
+            ("requester", crate::fhirpath::Card::Many),
+            ("requesterLinkId", crate::fhirpath::Card::Many),
+            ("performerType", crate::fhirpath::Card::Many),
+            ("performerRole", crate::fhirpath::Card::One),
+            ("performer", crate::fhirpath::Card::One),
+            ("performerLinkId", crate::fhirpath::Card::Many),
+            ("reasonCode", crate::fhirpath::Card::Many),
+            ("reasonReference", crate::fhirpath::Card::Many),
+            ("reason", crate::fhirpath::Card::Many),
+            ("reasonLinkId", crate::fhirpath::Card::Many),
+            ("note", crate::fhirpath::Card::Many),
+            ("securityLabelNumber", crate::fhirpath::Card::Many),
+        ]
+    }
+    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
+        match name {
+            "id" => out.opt(self.id.as_ref()),
+            "extension" => out.many(&self.extension),
+            "modifierExtension" => out.many(&self.modifier_extension),
+            "doNotPerform" => out.opt(self.do_not_perform.as_ref()),
+            "type" => out.opt(self.type_.as_deref()),
+            "subject" => out.many(&self.subject),
+            "intent" => out.opt(self.intent.as_deref()),
+            "linkId" => out.many(&self.link_id),
+            "status" => out.opt(self.status.as_deref()),
+            "context" => out.opt(self.context.as_deref()),
+            "contextLinkId" => out.many(&self.context_link_id),
+            "occurrence" => out.choice(self.occurrence.as_ref()),
+            "requester" => out.many(&self.requester),
+            "requesterLinkId" => out.many(&self.requester_link_id),
+            "performerType" => out.many(&self.performer_type),
+            "performerRole" => out.opt(self.performer_role.as_deref()),
+            "performer" => out.opt(self.performer.as_deref()),
+            "performerLinkId" => out.many(&self.performer_link_id),
+            "reasonCode" => out.many(&self.reason_code),
+            "reasonReference" => out.many(&self.reason_reference),
+            "reason" => out.many(&self.reason),
+            "reasonLinkId" => out.many(&self.reason_link_id),
+            "note" => out.many(&self.note),
+            "securityLabelNumber" => out.many(&self.security_label_number),
+            _ if name.starts_with("occurrence") => {
+                out.typed(self.occurrence.as_ref(), &name[10usize..])
+            }
+            _ => {}
+        }
+    }
+}
+
 /// Choice of types for `Contract.term.action.occurrence[x]`.
 ///
 /// In JSON the element name carries the type (`occurrenceDateTime`, `occurrencePeriod`, ...).
@@ -3791,6 +4363,17 @@ impl crate::validate::Validate for ContractTermActionOccurrence {
             Self::DateTime(x) => v.variant("occurrenceDateTime", x),
             Self::Period(x) => v.variant("occurrencePeriod", x),
             Self::Timing(x) => v.variant("occurrenceTiming", x),
+        }
+    }
+}
+
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Choice for ContractTermActionOccurrence {
+    fn value(&self) -> (&'static str, &dyn crate::fhirpath::Reflect) {
+        match self {
+            Self::DateTime(v) => ("DateTime", v),
+            Self::Period(v) => ("Period", &**v),
+            Self::Timing(v) => ("Timing", &**v),
         }
     }
 }
@@ -3961,6 +4544,32 @@ impl ContractTermActionSubject {
     ) -> &mut Self {
         self.reference.push(reference.into());
         self
+    }
+}
+
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for ContractTermActionSubject {
+    fn fhir_type(&self) -> &'static str {
+        "BackboneElement"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("extension", crate::fhirpath::Card::Many),
+            ("modifierExtension", crate::fhirpath::Card::Many),
+            ("reference", crate::fhirpath::Card::Many),
+            ("role", crate::fhirpath::Card::One),
+        ]
+    }
+    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
+        match name {
+            "id" => out.opt(self.id.as_ref()),
+            "extension" => out.many(&self.extension),
+            "modifierExtension" => out.many(&self.modifier_extension),
+            "reference" => out.many(&self.reference),
+            "role" => out.opt(self.role.as_deref()),
+            _ => {}
+        }
     }
 }
 
@@ -4147,6 +4756,34 @@ impl ContractSigner {
     }
 }
 
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for ContractSigner {
+    fn fhir_type(&self) -> &'static str {
+        "BackboneElement"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("extension", crate::fhirpath::Card::Many),
+            ("modifierExtension", crate::fhirpath::Card::Many),
+            ("type", crate::fhirpath::Card::One),
+            ("party", crate::fhirpath::Card::One),
+            ("signature", crate::fhirpath::Card::Many),
+        ]
+    }
+    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
+        match name {
+            "id" => out.opt(self.id.as_ref()),
+            "extension" => out.many(&self.extension),
+            "modifierExtension" => out.many(&self.modifier_extension),
+            "type" => out.opt(self.type_.as_deref()),
+            "party" => out.opt(self.party.as_deref()),
+            "signature" => out.many(&self.signature),
+            _ => {}
+        }
+    }
+}
+
 /// Contract Friendly Language
 ///
 /// The "patient friendly language" versionof the Contract in whole or in parts. "Patient friendly language" means the representation of the Contract and Contract Provisions in a manner that is readily accessible and understandable by a layperson in accordance with best practices for communication styles that ensure that those agreeing to or signing the Contract understand the roles, actions, obligations, responsibilities, and implication of the agreement.
@@ -4274,6 +4911,33 @@ impl ContractFriendly {
     }
 }
 
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for ContractFriendly {
+    fn fhir_type(&self) -> &'static str {
+        "BackboneElement"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("extension", crate::fhirpath::Card::Many),
+            ("modifierExtension", crate::fhirpath::Card::Many),
+            ("content", crate::fhirpath::Card::Choice),
+        ]
+    }
+    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
+        match name {
+            "id" => out.opt(self.id.as_ref()),
+            "extension" => out.many(&self.extension),
+            "modifierExtension" => out.many(&self.modifier_extension),
+            "content" => out.choice(self.content.as_ref()),
+            _ if name.starts_with("content") => {
+                out.typed(self.content.as_ref(), &name[7usize..])
+            }
+            _ => {}
+        }
+    }
+}
+
 /// Choice of types for `Contract.friendly.content[x]`.
 ///
 /// In JSON the element name carries the type (`contentAttachment`, `contentReference`, ...).
@@ -4336,6 +5000,16 @@ impl crate::validate::Validate for ContractFriendlyContent {
                     &["Composition", "DocumentReference", "QuestionnaireResponse"],
                 )
             }
+        }
+    }
+}
+
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Choice for ContractFriendlyContent {
+    fn value(&self) -> (&'static str, &dyn crate::fhirpath::Reflect) {
+        match self {
+            Self::Attachment(v) => ("Attachment", &**v),
+            Self::Reference(v) => ("Reference", &**v),
         }
     }
 }
@@ -4467,6 +5141,33 @@ impl ContractLegal {
     }
 }
 
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for ContractLegal {
+    fn fhir_type(&self) -> &'static str {
+        "BackboneElement"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("extension", crate::fhirpath::Card::Many),
+            ("modifierExtension", crate::fhirpath::Card::Many),
+            ("content", crate::fhirpath::Card::Choice),
+        ]
+    }
+    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
+        match name {
+            "id" => out.opt(self.id.as_ref()),
+            "extension" => out.many(&self.extension),
+            "modifierExtension" => out.many(&self.modifier_extension),
+            "content" => out.choice(self.content.as_ref()),
+            _ if name.starts_with("content") => {
+                out.typed(self.content.as_ref(), &name[7usize..])
+            }
+            _ => {}
+        }
+    }
+}
+
 /// Choice of types for `Contract.legal.content[x]`.
 ///
 /// In JSON the element name carries the type (`contentAttachment`, `contentReference`, ...).
@@ -4529,6 +5230,16 @@ impl crate::validate::Validate for ContractLegalContent {
                     &["Composition", "DocumentReference", "QuestionnaireResponse"],
                 )
             }
+        }
+    }
+}
+
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Choice for ContractLegalContent {
+    fn value(&self) -> (&'static str, &dyn crate::fhirpath::Reflect) {
+        match self {
+            Self::Attachment(v) => ("Attachment", &**v),
+            Self::Reference(v) => ("Reference", &**v),
         }
     }
 }
@@ -4660,6 +5371,33 @@ impl ContractRule {
     }
 }
 
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for ContractRule {
+    fn fhir_type(&self) -> &'static str {
+        "BackboneElement"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("extension", crate::fhirpath::Card::Many),
+            ("modifierExtension", crate::fhirpath::Card::Many),
+            ("content", crate::fhirpath::Card::Choice),
+        ]
+    }
+    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
+        match name {
+            "id" => out.opt(self.id.as_ref()),
+            "extension" => out.many(&self.extension),
+            "modifierExtension" => out.many(&self.modifier_extension),
+            "content" => out.choice(self.content.as_ref()),
+            _ if name.starts_with("content") => {
+                out.typed(self.content.as_ref(), &name[7usize..])
+            }
+            _ => {}
+        }
+    }
+}
+
 /// Choice of types for `Contract.rule.content[x]`.
 ///
 /// In JSON the element name carries the type (`contentAttachment`, `contentReference`, ...).
@@ -4710,6 +5448,16 @@ impl crate::validate::Validate for ContractRuleContent {
             Self::Reference(x) => {
                 v.variant_ref("contentReference", x, &["DocumentReference"])
             }
+        }
+    }
+}
+
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Choice for ContractRuleContent {
+    fn value(&self) -> (&'static str, &dyn crate::fhirpath::Reflect) {
+        match self {
+            Self::Attachment(v) => ("Attachment", &**v),
+            Self::Reference(v) => ("Reference", &**v),
         }
     }
 }

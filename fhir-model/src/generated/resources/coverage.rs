@@ -428,6 +428,72 @@ impl Coverage {
     }
 }
 
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for Coverage {
+    fn fhir_type(&self) -> &'static str {
+        "Coverage"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("meta", crate::fhirpath::Card::One),
+            ("implicitRules", crate::fhirpath::Card::One),
+            ("language", crate::fhirpath::Card::One),
+            ("text", crate::fhirpath::Card::One),
+            ("contained", crate::fhirpath::Card::Many),
+            ("extension", crate::fhirpath::Card::Many),
+            ("modifierExtension", crate::fhirpath::Card::Many),
+            ("identifier", crate::fhirpath::Card::Many),
+            ("status", crate::fhirpath::Card::One),
+            ("type", crate::fhirpath::Card::One),
+            ("policyHolder", crate::fhirpath::Card::One),
+            ("subscriber", crate::fhirpath::Card::One),
+            ("subscriberId", crate::fhirpath::Card::One),
+            ("beneficiary", crate::fhirpath::Card::One),
+            ("dependent", crate::fhirpath::Card::One),
+            ("relationship", crate::fhirpath::Card::One),
+            ("period", crate::fhirpath::Card::One),
+            ("payor", crate::fhirpath::Card::Many),
+            ("class", crate::fhirpath::Card::Many),
+            ("order", crate::fhirpath::Card::One),
+            ("network", crate::fhirpath::Card::One),
+            ("costToBeneficiary", crate::fhirpath::Card::Many),
+            ("subrogation", crate::fhirpath::Card::One),
+            ("contract", crate::fhirpath::Card::Many),
+        ]
+    }
+    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
+        match name {
+            "id" => out.opt(self.id.as_ref()),
+            "meta" => out.opt(self.meta.as_deref()),
+            "implicitRules" => out.opt(self.implicit_rules.as_ref()),
+            "language" => out.opt(self.language.as_ref()),
+            "text" => out.opt(self.text.as_deref()),
+            "contained" => out.many(&self.contained),
+            "extension" => out.many(&self.extension),
+            "modifierExtension" => out.many(&self.modifier_extension),
+            "identifier" => out.many(&self.identifier),
+            "status" => out.opt(self.status.as_ref()),
+            "type" => out.opt(self.type_.as_deref()),
+            "policyHolder" => out.opt(self.policy_holder.as_deref()),
+            "subscriber" => out.opt(self.subscriber.as_deref()),
+            "subscriberId" => out.opt(self.subscriber_id.as_ref()),
+            "beneficiary" => out.opt(self.beneficiary.as_deref()),
+            "dependent" => out.opt(self.dependent.as_ref()),
+            "relationship" => out.opt(self.relationship.as_deref()),
+            "period" => out.opt(self.period.as_deref()),
+            "payor" => out.many(&self.payor),
+            "class" => out.many(&self.class),
+            "order" => out.opt(self.order.as_ref()),
+            "network" => out.opt(self.network.as_ref()),
+            "costToBeneficiary" => out.many(&self.cost_to_beneficiary),
+            "subrogation" => out.opt(self.subrogation.as_ref()),
+            "contract" => out.many(&self.contract),
+            _ => {}
+        }
+    }
+}
+
 impl crate::ConcreteResource for Coverage {
     const TYPE_NAME: &'static str = "Coverage";
     fn id(&self) -> Option<&crate::primitives::Id> {
@@ -598,6 +664,34 @@ impl CoverageClass {
     }
 }
 
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for CoverageClass {
+    fn fhir_type(&self) -> &'static str {
+        "BackboneElement"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("extension", crate::fhirpath::Card::Many),
+            ("modifierExtension", crate::fhirpath::Card::Many),
+            ("type", crate::fhirpath::Card::One),
+            ("value", crate::fhirpath::Card::One),
+            ("name", crate::fhirpath::Card::One),
+        ]
+    }
+    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
+        match name {
+            "id" => out.opt(self.id.as_ref()),
+            "extension" => out.many(&self.extension),
+            "modifierExtension" => out.many(&self.modifier_extension),
+            "type" => out.opt(self.type_.as_deref()),
+            "value" => out.opt(self.value.as_ref()),
+            "name" => out.opt(self.name.as_ref()),
+            _ => {}
+        }
+    }
+}
+
 /// Patient payments for services/products
 ///
 /// A suite of codes indicating the cost category and associated amount which have been detailed in the policy and may have been  included on the health card.
@@ -745,6 +839,37 @@ impl CoverageCostToBeneficiary {
     }
 }
 
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for CoverageCostToBeneficiary {
+    fn fhir_type(&self) -> &'static str {
+        "BackboneElement"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("extension", crate::fhirpath::Card::Many),
+            ("modifierExtension", crate::fhirpath::Card::Many),
+            ("type", crate::fhirpath::Card::One),
+            ("value", crate::fhirpath::Card::Choice),
+            ("exception", crate::fhirpath::Card::Many),
+        ]
+    }
+    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
+        match name {
+            "id" => out.opt(self.id.as_ref()),
+            "extension" => out.many(&self.extension),
+            "modifierExtension" => out.many(&self.modifier_extension),
+            "type" => out.opt(self.type_.as_deref()),
+            "value" => out.choice(self.value.as_ref()),
+            "exception" => out.many(&self.exception),
+            _ if name.starts_with("value") => {
+                out.typed(self.value.as_ref(), &name[5usize..])
+            }
+            _ => {}
+        }
+    }
+}
+
 /// Choice of types for `Coverage.costToBeneficiary.value[x]`.
 ///
 /// In JSON the element name carries the type (`valueQuantity`, `valueMoney`, ...).
@@ -793,6 +918,16 @@ impl crate::validate::Validate for CoverageCostToBeneficiaryValue {
         match self {
             Self::Quantity(x) => v.variant("valueQuantity", x),
             Self::Money(x) => v.variant("valueMoney", x),
+        }
+    }
+}
+
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Choice for CoverageCostToBeneficiaryValue {
+    fn value(&self) -> (&'static str, &dyn crate::fhirpath::Reflect) {
+        match self {
+            Self::Quantity(v) => ("Quantity", &**v),
+            Self::Money(v) => ("Money", &**v),
         }
     }
 }
@@ -915,6 +1050,32 @@ impl CoverageCostToBeneficiaryException {
         CoverageCostToBeneficiaryException {
             type_: Some(Box::new(type_)),
             ..Default::default()
+        }
+    }
+}
+
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for CoverageCostToBeneficiaryException {
+    fn fhir_type(&self) -> &'static str {
+        "BackboneElement"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("extension", crate::fhirpath::Card::Many),
+            ("modifierExtension", crate::fhirpath::Card::Many),
+            ("type", crate::fhirpath::Card::One),
+            ("period", crate::fhirpath::Card::One),
+        ]
+    }
+    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
+        match name {
+            "id" => out.opt(self.id.as_ref()),
+            "extension" => out.many(&self.extension),
+            "modifierExtension" => out.many(&self.modifier_extension),
+            "type" => out.opt(self.type_.as_deref()),
+            "period" => out.opt(self.period.as_deref()),
+            _ => {}
         }
     }
 }

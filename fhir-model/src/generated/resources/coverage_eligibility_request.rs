@@ -437,6 +437,69 @@ impl CoverageEligibilityRequest {
     }
 }
 
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for CoverageEligibilityRequest {
+    fn fhir_type(&self) -> &'static str {
+        "CoverageEligibilityRequest"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("meta", crate::fhirpath::Card::One),
+            ("implicitRules", crate::fhirpath::Card::One),
+            ("language", crate::fhirpath::Card::One),
+            ("text", crate::fhirpath::Card::One),
+            ("contained", crate::fhirpath::Card::Many),
+            ("extension", crate::fhirpath::Card::Many),
+            ("modifierExtension", crate::fhirpath::Card::Many),
+            ("identifier", crate::fhirpath::Card::Many),
+            ("status", crate::fhirpath::Card::One),
+            ("priority", crate::fhirpath::Card::One),
+            ("purpose", crate::fhirpath::Card::Many),
+            ("patient", crate::fhirpath::Card::One),
+            ("serviced", crate::fhirpath::Card::Choice),
+            ("created", crate::fhirpath::Card::One),
+            ("enterer", crate::fhirpath::Card::One),
+            ("provider", crate::fhirpath::Card::One),
+            ("insurer", crate::fhirpath::Card::One),
+            ("facility", crate::fhirpath::Card::One),
+            ("supportingInfo", crate::fhirpath::Card::Many),
+            ("insurance", crate::fhirpath::Card::Many),
+            ("item", crate::fhirpath::Card::Many),
+        ]
+    }
+    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
+        match name {
+            "id" => out.opt(self.id.as_ref()),
+            "meta" => out.opt(self.meta.as_deref()),
+            "implicitRules" => out.opt(self.implicit_rules.as_ref()),
+            "language" => out.opt(self.language.as_ref()),
+            "text" => out.opt(self.text.as_deref()),
+            "contained" => out.many(&self.contained),
+            "extension" => out.many(&self.extension),
+            "modifierExtension" => out.many(&self.modifier_extension),
+            "identifier" => out.many(&self.identifier),
+            "status" => out.opt(self.status.as_ref()),
+            "priority" => out.opt(self.priority.as_deref()),
+            "purpose" => out.many(&self.purpose),
+            "patient" => out.opt(self.patient.as_deref()),
+            "serviced" => out.choice(self.serviced.as_ref()),
+            "created" => out.opt(self.created.as_ref()),
+            "enterer" => out.opt(self.enterer.as_deref()),
+            "provider" => out.opt(self.provider.as_deref()),
+            "insurer" => out.opt(self.insurer.as_deref()),
+            "facility" => out.opt(self.facility.as_deref()),
+            "supportingInfo" => out.many(&self.supporting_info),
+            "insurance" => out.many(&self.insurance),
+            "item" => out.many(&self.item),
+            _ if name.starts_with("serviced") => {
+                out.typed(self.serviced.as_ref(), &name[8usize..])
+            }
+            _ => {}
+        }
+    }
+}
+
 /// Choice of types for `CoverageEligibilityRequest.serviced[x]`.
 ///
 /// In JSON the element name carries the type (`servicedDate`, `servicedPeriod`, ...).
@@ -485,6 +548,16 @@ impl crate::validate::Validate for CoverageEligibilityRequestServiced {
         match self {
             Self::Date(x) => v.variant("servicedDate", x),
             Self::Period(x) => v.variant("servicedPeriod", x),
+        }
+    }
+}
+
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Choice for CoverageEligibilityRequestServiced {
+    fn value(&self) -> (&'static str, &dyn crate::fhirpath::Reflect) {
+        match self {
+            Self::Date(v) => ("Date", v),
+            Self::Period(v) => ("Period", &**v),
         }
     }
 }
@@ -659,6 +732,34 @@ impl CoverageEligibilityRequestSupportingInfo {
     }
 }
 
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for CoverageEligibilityRequestSupportingInfo {
+    fn fhir_type(&self) -> &'static str {
+        "BackboneElement"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("extension", crate::fhirpath::Card::Many),
+            ("modifierExtension", crate::fhirpath::Card::Many),
+            ("sequence", crate::fhirpath::Card::One),
+            ("information", crate::fhirpath::Card::One),
+            ("appliesToAll", crate::fhirpath::Card::One),
+        ]
+    }
+    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
+        match name {
+            "id" => out.opt(self.id.as_ref()),
+            "extension" => out.many(&self.extension),
+            "modifierExtension" => out.many(&self.modifier_extension),
+            "sequence" => out.opt(self.sequence.as_ref()),
+            "information" => out.opt(self.information.as_deref()),
+            "appliesToAll" => out.opt(self.applies_to_all.as_ref()),
+            _ => {}
+        }
+    }
+}
+
 /// Patient insurance information
 ///
 /// Financial instruments for reimbursement for the health care products and services.
@@ -819,6 +920,34 @@ impl CoverageEligibilityRequestInsurance {
     ) -> &mut Self {
         self.coverage = Some(Box::new(reference.into()));
         self
+    }
+}
+
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for CoverageEligibilityRequestInsurance {
+    fn fhir_type(&self) -> &'static str {
+        "BackboneElement"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("extension", crate::fhirpath::Card::Many),
+            ("modifierExtension", crate::fhirpath::Card::Many),
+            ("focal", crate::fhirpath::Card::One),
+            ("coverage", crate::fhirpath::Card::One),
+            ("businessArrangement", crate::fhirpath::Card::One),
+        ]
+    }
+    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
+        match name {
+            "id" => out.opt(self.id.as_ref()),
+            "extension" => out.many(&self.extension),
+            "modifierExtension" => out.many(&self.modifier_extension),
+            "focal" => out.opt(self.focal.as_ref()),
+            "coverage" => out.opt(self.coverage.as_deref()),
+            "businessArrangement" => out.opt(self.business_arrangement.as_ref()),
+            _ => {}
+        }
     }
 }
 
@@ -1062,6 +1191,48 @@ impl CoverageEligibilityRequestItem {
     }
 }
 
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for CoverageEligibilityRequestItem {
+    fn fhir_type(&self) -> &'static str {
+        "BackboneElement"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("extension", crate::fhirpath::Card::Many),
+            ("modifierExtension", crate::fhirpath::Card::Many),
+            ("supportingInfoSequence", crate::fhirpath::Card::Many),
+            ("category", crate::fhirpath::Card::One),
+            ("productOrService", crate::fhirpath::Card::One),
+            ("modifier", crate::fhirpath::Card::Many),
+            ("provider", crate::fhirpath::Card::One),
+            ("quantity", crate::fhirpath::Card::One),
+            ("unitPrice", crate::fhirpath::Card::One),
+            ("facility", crate::fhirpath::Card::One),
+            ("diagnosis", crate::fhirpath::Card::Many),
+            ("detail", crate::fhirpath::Card::Many),
+        ]
+    }
+    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
+        match name {
+            "id" => out.opt(self.id.as_ref()),
+            "extension" => out.many(&self.extension),
+            "modifierExtension" => out.many(&self.modifier_extension),
+            "supportingInfoSequence" => out.many(&self.supporting_info_sequence),
+            "category" => out.opt(self.category.as_deref()),
+            "productOrService" => out.opt(self.product_or_service.as_deref()),
+            "modifier" => out.many(&self.modifier),
+            "provider" => out.opt(self.provider.as_deref()),
+            "quantity" => out.opt(self.quantity.as_deref()),
+            "unitPrice" => out.opt(self.unit_price.as_deref()),
+            "facility" => out.opt(self.facility.as_deref()),
+            "diagnosis" => out.many(&self.diagnosis),
+            "detail" => out.many(&self.detail),
+            _ => {}
+        }
+    }
+}
+
 /// Applicable diagnosis
 ///
 /// Patient diagnosis for which care is sought.
@@ -1177,6 +1348,33 @@ impl crate::validate::Validate for CoverageEligibilityRequestItemDiagnosis {
     }
 }
 
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for CoverageEligibilityRequestItemDiagnosis {
+    fn fhir_type(&self) -> &'static str {
+        "BackboneElement"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("extension", crate::fhirpath::Card::Many),
+            ("modifierExtension", crate::fhirpath::Card::Many),
+            ("diagnosis", crate::fhirpath::Card::Choice),
+        ]
+    }
+    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
+        match name {
+            "id" => out.opt(self.id.as_ref()),
+            "extension" => out.many(&self.extension),
+            "modifierExtension" => out.many(&self.modifier_extension),
+            "diagnosis" => out.choice(self.diagnosis.as_ref()),
+            _ if name.starts_with("diagnosis") => {
+                out.typed(self.diagnosis.as_ref(), &name[9usize..])
+            }
+            _ => {}
+        }
+    }
+}
+
 /// Choice of types for `CoverageEligibilityRequest.item.diagnosis.diagnosis[x]`.
 ///
 /// In JSON the element name carries the type (`diagnosisCodeableConcept`, `diagnosisReference`, ...).
@@ -1227,6 +1425,16 @@ impl crate::validate::Validate for CoverageEligibilityRequestItemDiagnosisDiagno
         match self {
             Self::CodeableConcept(x) => v.variant("diagnosisCodeableConcept", x),
             Self::Reference(x) => v.variant_ref("diagnosisReference", x, &["Condition"]),
+        }
+    }
+}
+
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Choice for CoverageEligibilityRequestItemDiagnosisDiagnosis {
+    fn value(&self) -> (&'static str, &dyn crate::fhirpath::Reflect) {
+        match self {
+            Self::CodeableConcept(v) => ("CodeableConcept", &**v),
+            Self::Reference(v) => ("Reference", &**v),
         }
     }
 }

@@ -461,6 +461,71 @@ impl CoverageEligibilityResponse {
     }
 }
 
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for CoverageEligibilityResponse {
+    fn fhir_type(&self) -> &'static str {
+        "CoverageEligibilityResponse"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("meta", crate::fhirpath::Card::One),
+            ("implicitRules", crate::fhirpath::Card::One),
+            ("language", crate::fhirpath::Card::One),
+            ("text", crate::fhirpath::Card::One),
+            ("contained", crate::fhirpath::Card::Many),
+            ("extension", crate::fhirpath::Card::Many),
+            ("modifierExtension", crate::fhirpath::Card::Many),
+            ("identifier", crate::fhirpath::Card::Many),
+            ("status", crate::fhirpath::Card::One),
+            ("purpose", crate::fhirpath::Card::Many),
+            ("patient", crate::fhirpath::Card::One),
+            ("serviced", crate::fhirpath::Card::Choice),
+            ("created", crate::fhirpath::Card::One),
+            ("requestor", crate::fhirpath::Card::One),
+            ("request", crate::fhirpath::Card::One),
+            ("outcome", crate::fhirpath::Card::One),
+            ("disposition", crate::fhirpath::Card::One),
+            ("insurer", crate::fhirpath::Card::One),
+            ("insurance", crate::fhirpath::Card::Many),
+            ("preAuthRef", crate::fhirpath::Card::One),
+            ("form", crate::fhirpath::Card::One),
+            ("error", crate::fhirpath::Card::Many),
+        ]
+    }
+    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
+        match name {
+            "id" => out.opt(self.id.as_ref()),
+            "meta" => out.opt(self.meta.as_deref()),
+            "implicitRules" => out.opt(self.implicit_rules.as_ref()),
+            "language" => out.opt(self.language.as_ref()),
+            "text" => out.opt(self.text.as_deref()),
+            "contained" => out.many(&self.contained),
+            "extension" => out.many(&self.extension),
+            "modifierExtension" => out.many(&self.modifier_extension),
+            "identifier" => out.many(&self.identifier),
+            "status" => out.opt(self.status.as_ref()),
+            "purpose" => out.many(&self.purpose),
+            "patient" => out.opt(self.patient.as_deref()),
+            "serviced" => out.choice(self.serviced.as_ref()),
+            "created" => out.opt(self.created.as_ref()),
+            "requestor" => out.opt(self.requestor.as_deref()),
+            "request" => out.opt(self.request.as_deref()),
+            "outcome" => out.opt(self.outcome.as_ref()),
+            "disposition" => out.opt(self.disposition.as_ref()),
+            "insurer" => out.opt(self.insurer.as_deref()),
+            "insurance" => out.many(&self.insurance),
+            "preAuthRef" => out.opt(self.pre_auth_ref.as_ref()),
+            "form" => out.opt(self.form.as_deref()),
+            "error" => out.many(&self.error),
+            _ if name.starts_with("serviced") => {
+                out.typed(self.serviced.as_ref(), &name[8usize..])
+            }
+            _ => {}
+        }
+    }
+}
+
 /// Choice of types for `CoverageEligibilityResponse.serviced[x]`.
 ///
 /// In JSON the element name carries the type (`servicedDate`, `servicedPeriod`, ...).
@@ -509,6 +574,16 @@ impl crate::validate::Validate for CoverageEligibilityResponseServiced {
         match self {
             Self::Date(x) => v.variant("servicedDate", x),
             Self::Period(x) => v.variant("servicedPeriod", x),
+        }
+    }
+}
+
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Choice for CoverageEligibilityResponseServiced {
+    fn value(&self) -> (&'static str, &dyn crate::fhirpath::Reflect) {
+        match self {
+            Self::Date(v) => ("Date", v),
+            Self::Period(v) => ("Period", &**v),
         }
     }
 }
@@ -691,6 +766,36 @@ impl CoverageEligibilityResponseInsurance {
     ) -> &mut Self {
         self.coverage = Some(Box::new(reference.into()));
         self
+    }
+}
+
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for CoverageEligibilityResponseInsurance {
+    fn fhir_type(&self) -> &'static str {
+        "BackboneElement"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("extension", crate::fhirpath::Card::Many),
+            ("modifierExtension", crate::fhirpath::Card::Many),
+            ("coverage", crate::fhirpath::Card::One),
+            ("inforce", crate::fhirpath::Card::One),
+            ("benefitPeriod", crate::fhirpath::Card::One),
+            ("item", crate::fhirpath::Card::Many),
+        ]
+    }
+    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
+        match name {
+            "id" => out.opt(self.id.as_ref()),
+            "extension" => out.many(&self.extension),
+            "modifierExtension" => out.many(&self.modifier_extension),
+            "coverage" => out.opt(self.coverage.as_deref()),
+            "inforce" => out.opt(self.inforce.as_ref()),
+            "benefitPeriod" => out.opt(self.benefit_period.as_deref()),
+            "item" => out.many(&self.item),
+            _ => {}
+        }
     }
 }
 
@@ -989,6 +1094,56 @@ impl CoverageEligibilityResponseInsuranceItem {
     }
 }
 
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for CoverageEligibilityResponseInsuranceItem {
+    fn fhir_type(&self) -> &'static str {
+        "BackboneElement"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("extension", crate::fhirpath::Card::Many),
+            ("modifierExtension", crate::fhirpath::Card::Many),
+            ("category", crate::fhirpath::Card::One),
+            ("productOrService", crate::fhirpath::Card::One),
+            ("modifier", crate::fhirpath::Card::Many),
+            ("provider", crate::fhirpath::Card::One),
+            ("excluded", crate::fhirpath::Card::One),
+            ("name", crate::fhirpath::Card::One),
+            ("description", crate::fhirpath::Card::One),
+            ("network", crate::fhirpath::Card::One),
+            ("unit", crate::fhirpath::Card::One),
+            ("term", crate::fhirpath::Card::One),
+            ("benefit", crate::fhirpath::Card::Many),
+            ("authorizationRequired", crate::fhirpath::Card::One),
+            ("authorizationSupporting", crate::fhirpath::Card::Many),
+            ("authorizationUrl", crate::fhirpath::Card::One),
+        ]
+    }
+    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
+        match name {
+            "id" => out.opt(self.id.as_ref()),
+            "extension" => out.many(&self.extension),
+            "modifierExtension" => out.many(&self.modifier_extension),
+            "category" => out.opt(self.category.as_deref()),
+            "productOrService" => out.opt(self.product_or_service.as_deref()),
+            "modifier" => out.many(&self.modifier),
+            "provider" => out.opt(self.provider.as_deref()),
+            "excluded" => out.opt(self.excluded.as_ref()),
+            "name" => out.opt(self.name.as_ref()),
+            "description" => out.opt(self.description.as_ref()),
+            "network" => out.opt(self.network.as_deref()),
+            "unit" => out.opt(self.unit.as_deref()),
+            "term" => out.opt(self.term.as_deref()),
+            "benefit" => out.many(&self.benefit),
+            "authorizationRequired" => out.opt(self.authorization_required.as_ref()),
+            "authorizationSupporting" => out.many(&self.authorization_supporting),
+            "authorizationUrl" => out.opt(self.authorization_url.as_ref()),
+            _ => {}
+        }
+    }
+}
+
 /// Benefit Summary
 ///
 /// Benefits used to date.
@@ -1223,6 +1378,40 @@ impl CoverageEligibilityResponseInsuranceItemBenefit {
     }
 }
 
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for CoverageEligibilityResponseInsuranceItemBenefit {
+    fn fhir_type(&self) -> &'static str {
+        "BackboneElement"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("extension", crate::fhirpath::Card::Many),
+            ("modifierExtension", crate::fhirpath::Card::Many),
+            ("type", crate::fhirpath::Card::One),
+            ("allowed", crate::fhirpath::Card::Choice),
+            ("used", crate::fhirpath::Card::Choice),
+        ]
+    }
+    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
+        match name {
+            "id" => out.opt(self.id.as_ref()),
+            "extension" => out.many(&self.extension),
+            "modifierExtension" => out.many(&self.modifier_extension),
+            "type" => out.opt(self.type_.as_deref()),
+            "allowed" => out.choice(self.allowed.as_ref()),
+            "used" => out.choice(self.used.as_ref()),
+            _ if name.starts_with("allowed") => {
+                out.typed(self.allowed.as_ref(), &name[7usize..])
+            }
+            _ if name.starts_with("used") => {
+                out.typed(self.used.as_ref(), &name[4usize..])
+            }
+            _ => {}
+        }
+    }
+}
+
 /// Choice of types for `CoverageEligibilityResponse.insurance.item.benefit.allowed[x]`.
 ///
 /// In JSON the element name carries the type (`allowedUnsignedInt`, `allowedString`, ...).
@@ -1288,6 +1477,17 @@ for CoverageEligibilityResponseInsuranceItemBenefitAllowed {
     }
 }
 
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Choice for CoverageEligibilityResponseInsuranceItemBenefitAllowed {
+    fn value(&self) -> (&'static str, &dyn crate::fhirpath::Reflect) {
+        match self {
+            Self::UnsignedInt(v) => ("UnsignedInt", v),
+            Self::String(v) => ("String", v),
+            Self::Money(v) => ("Money", &**v),
+        }
+    }
+}
+
 /// Choice of types for `CoverageEligibilityResponse.insurance.item.benefit.used[x]`.
 ///
 /// In JSON the element name carries the type (`usedUnsignedInt`, `usedString`, ...).
@@ -1348,6 +1548,17 @@ impl crate::validate::Validate for CoverageEligibilityResponseInsuranceItemBenef
             Self::UnsignedInt(x) => v.variant("usedUnsignedInt", x),
             Self::String(x) => v.variant("usedString", x),
             Self::Money(x) => v.variant("usedMoney", x),
+        }
+    }
+}
+
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Choice for CoverageEligibilityResponseInsuranceItemBenefitUsed {
+    fn value(&self) -> (&'static str, &dyn crate::fhirpath::Reflect) {
+        match self {
+            Self::UnsignedInt(v) => ("UnsignedInt", v),
+            Self::String(v) => ("String", v),
+            Self::Money(v) => ("Money", &**v),
         }
     }
 }
@@ -1460,6 +1671,30 @@ impl CoverageEligibilityResponseError {
         CoverageEligibilityResponseError {
             code: Some(Box::new(code)),
             ..Default::default()
+        }
+    }
+}
+
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for CoverageEligibilityResponseError {
+    fn fhir_type(&self) -> &'static str {
+        "BackboneElement"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("extension", crate::fhirpath::Card::Many),
+            ("modifierExtension", crate::fhirpath::Card::Many),
+            ("code", crate::fhirpath::Card::One),
+        ]
+    }
+    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
+        match name {
+            "id" => out.opt(self.id.as_ref()),
+            "extension" => out.many(&self.extension),
+            "modifierExtension" => out.many(&self.modifier_extension),
+            "code" => out.opt(self.code.as_deref()),
+            _ => {}
         }
     }
 }

@@ -350,6 +350,65 @@ impl DetectedIssue {
     }
 }
 
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for DetectedIssue {
+    fn fhir_type(&self) -> &'static str {
+        "DetectedIssue"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("meta", crate::fhirpath::Card::One),
+            ("implicitRules", crate::fhirpath::Card::One),
+            ("language", crate::fhirpath::Card::One),
+            ("text", crate::fhirpath::Card::One),
+            ("contained", crate::fhirpath::Card::Many),
+            ("extension", crate::fhirpath::Card::Many),
+            ("modifierExtension", crate::fhirpath::Card::Many),
+            ("identifier", crate::fhirpath::Card::Many),
+            ("status", crate::fhirpath::Card::One),
+            ("code", crate::fhirpath::Card::One),
+            ("severity", crate::fhirpath::Card::One),
+            ("patient", crate::fhirpath::Card::One),
+            ("identified", crate::fhirpath::Card::Choice),
+            ("author", crate::fhirpath::Card::One),
+            ("implicated", crate::fhirpath::Card::Many),
+            ("evidence", crate::fhirpath::Card::Many),
+            ("detail", crate::fhirpath::Card::One),
+            ("reference", crate::fhirpath::Card::One),
+            ("mitigation", crate::fhirpath::Card::Many),
+        ]
+    }
+    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
+        match name {
+            "id" => out.opt(self.id.as_ref()),
+            "meta" => out.opt(self.meta.as_deref()),
+            "implicitRules" => out.opt(self.implicit_rules.as_ref()),
+            "language" => out.opt(self.language.as_ref()),
+            "text" => out.opt(self.text.as_deref()),
+            "contained" => out.many(&self.contained),
+            "extension" => out.many(&self.extension),
+            "modifierExtension" => out.many(&self.modifier_extension),
+            "identifier" => out.many(&self.identifier),
+            "status" => out.opt(self.status.as_ref()),
+            "code" => out.opt(self.code.as_deref()),
+            "severity" => out.opt(self.severity.as_ref()),
+            "patient" => out.opt(self.patient.as_deref()),
+            "identified" => out.choice(self.identified.as_ref()),
+            "author" => out.opt(self.author.as_deref()),
+            "implicated" => out.many(&self.implicated),
+            "evidence" => out.many(&self.evidence),
+            "detail" => out.opt(self.detail.as_ref()),
+            "reference" => out.opt(self.reference.as_ref()),
+            "mitigation" => out.many(&self.mitigation),
+            _ if name.starts_with("identified") => {
+                out.typed(self.identified.as_ref(), &name[10usize..])
+            }
+            _ => {}
+        }
+    }
+}
+
 /// Choice of types for `DetectedIssue.identified[x]`.
 ///
 /// In JSON the element name carries the type (`identifiedDateTime`, `identifiedPeriod`, ...).
@@ -400,6 +459,16 @@ impl crate::validate::Validate for DetectedIssueIdentified {
         match self {
             Self::DateTime(x) => v.variant("identifiedDateTime", x),
             Self::Period(x) => v.variant("identifiedPeriod", x),
+        }
+    }
+}
+
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Choice for DetectedIssueIdentified {
+    fn value(&self) -> (&'static str, &dyn crate::fhirpath::Reflect) {
+        match self {
+            Self::DateTime(v) => ("DateTime", v),
+            Self::Period(v) => ("Period", &**v),
         }
     }
 }
@@ -537,6 +606,32 @@ impl crate::validate::Validate for DetectedIssueEvidence {
         v.field("modifierExtension", &self.modifier_extension, 0);
         v.field("code", &self.code, 0);
         v.refs("detail", &self.detail, 0, &[]);
+    }
+}
+
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for DetectedIssueEvidence {
+    fn fhir_type(&self) -> &'static str {
+        "BackboneElement"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("extension", crate::fhirpath::Card::Many),
+            ("modifierExtension", crate::fhirpath::Card::Many),
+            ("code", crate::fhirpath::Card::Many),
+            ("detail", crate::fhirpath::Card::Many),
+        ]
+    }
+    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
+        match name {
+            "id" => out.opt(self.id.as_ref()),
+            "extension" => out.many(&self.extension),
+            "modifierExtension" => out.many(&self.modifier_extension),
+            "code" => out.many(&self.code),
+            "detail" => out.many(&self.detail),
+            _ => {}
+        }
     }
 }
 
@@ -679,5 +774,33 @@ impl DetectedIssueMitigation {
     ) -> &mut Self {
         self.author = Some(Box::new(reference.into()));
         self
+    }
+}
+
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for DetectedIssueMitigation {
+    fn fhir_type(&self) -> &'static str {
+        "BackboneElement"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("extension", crate::fhirpath::Card::Many),
+            ("modifierExtension", crate::fhirpath::Card::Many),
+            ("action", crate::fhirpath::Card::One),
+            ("date", crate::fhirpath::Card::One),
+            ("author", crate::fhirpath::Card::One),
+        ]
+    }
+    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
+        match name {
+            "id" => out.opt(self.id.as_ref()),
+            "extension" => out.many(&self.extension),
+            "modifierExtension" => out.many(&self.modifier_extension),
+            "action" => out.opt(self.action.as_deref()),
+            "date" => out.opt(self.date.as_ref()),
+            "author" => out.opt(self.author.as_deref()),
+            _ => {}
+        }
     }
 }

@@ -521,6 +521,90 @@ impl Device {
     }
 }
 
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for Device {
+    fn fhir_type(&self) -> &'static str {
+        "Device"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("meta", crate::fhirpath::Card::One),
+            ("implicitRules", crate::fhirpath::Card::One),
+            ("language", crate::fhirpath::Card::One),
+            ("text", crate::fhirpath::Card::One),
+            ("contained", crate::fhirpath::Card::Many),
+            ("extension", crate::fhirpath::Card::Many),
+            ("modifierExtension", crate::fhirpath::Card::Many),
+            ("identifier", crate::fhirpath::Card::Many),
+            ("definition", crate::fhirpath::Card::One),
+            ("udiCarrier", crate::fhirpath::Card::Many),
+            ("status", crate::fhirpath::Card::One),
+            ("statusReason", crate::fhirpath::Card::Many),
+            ("distinctIdentifier", crate::fhirpath::Card::One),
+            ("manufacturer", crate::fhirpath::Card::One),
+            ("manufactureDate", crate::fhirpath::Card::One),
+            ("expirationDate", crate::fhirpath::Card::One),
+            ("lotNumber", crate::fhirpath::Card::One),
+            ("serialNumber", crate::fhirpath::Card::One),
+            ("deviceName", crate::fhirpath::Card::Many),
+            ("modelNumber", crate::fhirpath::Card::One),
+            ("partNumber", crate::fhirpath::Card::One),
+            ("type", crate::fhirpath::Card::One),
+            ("specialization", crate::fhirpath::Card::Many),
+            ("version", crate::fhirpath::Card::Many),
+            ("property", crate::fhirpath::Card::Many),
+            ("patient", crate::fhirpath::Card::One),
+            ("owner", crate::fhirpath::Card::One),
+            ("contact", crate::fhirpath::Card::Many),
+            ("location", crate::fhirpath::Card::One),
+            ("url", crate::fhirpath::Card::One),
+            ("note", crate::fhirpath::Card::Many),
+            ("safety", crate::fhirpath::Card::Many),
+            ("parent", crate::fhirpath::Card::One),
+        ]
+    }
+    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
+        match name {
+            "id" => out.opt(self.id.as_ref()),
+            "meta" => out.opt(self.meta.as_deref()),
+            "implicitRules" => out.opt(self.implicit_rules.as_ref()),
+            "language" => out.opt(self.language.as_ref()),
+            "text" => out.opt(self.text.as_deref()),
+            "contained" => out.many(&self.contained),
+            "extension" => out.many(&self.extension),
+            "modifierExtension" => out.many(&self.modifier_extension),
+            "identifier" => out.many(&self.identifier),
+            "definition" => out.opt(self.definition.as_deref()),
+            "udiCarrier" => out.many(&self.udi_carrier),
+            "status" => out.opt(self.status.as_ref()),
+            "statusReason" => out.many(&self.status_reason),
+            "distinctIdentifier" => out.opt(self.distinct_identifier.as_ref()),
+            "manufacturer" => out.opt(self.manufacturer.as_ref()),
+            "manufactureDate" => out.opt(self.manufacture_date.as_ref()),
+            "expirationDate" => out.opt(self.expiration_date.as_ref()),
+            "lotNumber" => out.opt(self.lot_number.as_ref()),
+            "serialNumber" => out.opt(self.serial_number.as_ref()),
+            "deviceName" => out.many(&self.device_name),
+            "modelNumber" => out.opt(self.model_number.as_ref()),
+            "partNumber" => out.opt(self.part_number.as_ref()),
+            "type" => out.opt(self.type_.as_deref()),
+            "specialization" => out.many(&self.specialization),
+            "version" => out.many(&self.version),
+            "property" => out.many(&self.property),
+            "patient" => out.opt(self.patient.as_deref()),
+            "owner" => out.opt(self.owner.as_deref()),
+            "contact" => out.many(&self.contact),
+            "location" => out.opt(self.location.as_deref()),
+            "url" => out.opt(self.url.as_ref()),
+            "note" => out.many(&self.note),
+            "safety" => out.many(&self.safety),
+            "parent" => out.opt(self.parent.as_deref()),
+            _ => {}
+        }
+    }
+}
+
 impl crate::ConcreteResource for Device {
     const TYPE_NAME: &'static str = "Device";
     fn id(&self) -> Option<&crate::primitives::Id> {
@@ -726,6 +810,40 @@ impl crate::validate::Validate for DeviceUdiCarrier {
     }
 }
 
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for DeviceUdiCarrier {
+    fn fhir_type(&self) -> &'static str {
+        "BackboneElement"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("extension", crate::fhirpath::Card::Many),
+            ("modifierExtension", crate::fhirpath::Card::Many),
+            ("deviceIdentifier", crate::fhirpath::Card::One),
+            ("issuer", crate::fhirpath::Card::One),
+            ("jurisdiction", crate::fhirpath::Card::One),
+            ("carrierAIDC", crate::fhirpath::Card::One),
+            ("carrierHRF", crate::fhirpath::Card::One),
+            ("entryType", crate::fhirpath::Card::One),
+        ]
+    }
+    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
+        match name {
+            "id" => out.opt(self.id.as_ref()),
+            "extension" => out.many(&self.extension),
+            "modifierExtension" => out.many(&self.modifier_extension),
+            "deviceIdentifier" => out.opt(self.device_identifier.as_ref()),
+            "issuer" => out.opt(self.issuer.as_ref()),
+            "jurisdiction" => out.opt(self.jurisdiction.as_ref()),
+            "carrierAIDC" => out.opt(self.carrier_aidc.as_ref()),
+            "carrierHRF" => out.opt(self.carrier_hrf.as_ref()),
+            "entryType" => out.opt(self.entry_type.as_ref()),
+            _ => {}
+        }
+    }
+}
+
 /// The name of the device as given by the manufacturer
 ///
 /// This represents the manufacturer's name of the device as provided by the device, from a UDI label, or by a person describing the Device.  This typically would be used when a person provides the name(s) or when the device represents one of the names available from DeviceDefinition.
@@ -862,6 +980,32 @@ impl DeviceDeviceName {
     }
 }
 
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for DeviceDeviceName {
+    fn fhir_type(&self) -> &'static str {
+        "BackboneElement"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("extension", crate::fhirpath::Card::Many),
+            ("modifierExtension", crate::fhirpath::Card::Many),
+            ("name", crate::fhirpath::Card::One),
+            ("type", crate::fhirpath::Card::One),
+        ]
+    }
+    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
+        match name {
+            "id" => out.opt(self.id.as_ref()),
+            "extension" => out.many(&self.extension),
+            "modifierExtension" => out.many(&self.modifier_extension),
+            "name" => out.opt(self.name.as_ref()),
+            "type" => out.opt(self.type_.as_ref()),
+            _ => {}
+        }
+    }
+}
+
 /// The capabilities supported on a  device, the standards to which the device conforms for a particular purpose, and used for the communication
 ///
 /// The capabilities supported on a  device, the standards to which the device conforms for a particular purpose, and used for the communication.
@@ -982,6 +1126,32 @@ impl DeviceSpecialization {
         DeviceSpecialization {
             system_type: Some(Box::new(system_type)),
             ..Default::default()
+        }
+    }
+}
+
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for DeviceSpecialization {
+    fn fhir_type(&self) -> &'static str {
+        "BackboneElement"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("extension", crate::fhirpath::Card::Many),
+            ("modifierExtension", crate::fhirpath::Card::Many),
+            ("systemType", crate::fhirpath::Card::One),
+            ("version", crate::fhirpath::Card::One),
+        ]
+    }
+    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
+        match name {
+            "id" => out.opt(self.id.as_ref()),
+            "extension" => out.many(&self.extension),
+            "modifierExtension" => out.many(&self.modifier_extension),
+            "systemType" => out.opt(self.system_type.as_deref()),
+            "version" => out.opt(self.version.as_ref()),
+            _ => {}
         }
     }
 }
@@ -1123,6 +1293,34 @@ impl DeviceVersion {
     }
 }
 
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for DeviceVersion {
+    fn fhir_type(&self) -> &'static str {
+        "BackboneElement"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("extension", crate::fhirpath::Card::Many),
+            ("modifierExtension", crate::fhirpath::Card::Many),
+            ("type", crate::fhirpath::Card::One),
+            ("component", crate::fhirpath::Card::One),
+            ("value", crate::fhirpath::Card::One),
+        ]
+    }
+    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
+        match name {
+            "id" => out.opt(self.id.as_ref()),
+            "extension" => out.many(&self.extension),
+            "modifierExtension" => out.many(&self.modifier_extension),
+            "type" => out.opt(self.type_.as_deref()),
+            "component" => out.opt(self.component.as_deref()),
+            "value" => out.opt(self.value.as_ref()),
+            _ => {}
+        }
+    }
+}
+
 /// The actual configuration settings of a device as it actually operates, e.g., regulation status, time properties
 ///
 /// The actual configuration settings of a device as it actually operates, e.g., regulation status, time properties.
@@ -1251,6 +1449,34 @@ impl DeviceProperty {
         DeviceProperty {
             type_: Some(Box::new(type_)),
             ..Default::default()
+        }
+    }
+}
+
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for DeviceProperty {
+    fn fhir_type(&self) -> &'static str {
+        "BackboneElement"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("extension", crate::fhirpath::Card::Many),
+            ("modifierExtension", crate::fhirpath::Card::Many),
+            ("type", crate::fhirpath::Card::One),
+            ("valueQuantity", crate::fhirpath::Card::Many),
+            ("valueCode", crate::fhirpath::Card::Many),
+        ]
+    }
+    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
+        match name {
+            "id" => out.opt(self.id.as_ref()),
+            "extension" => out.many(&self.extension),
+            "modifierExtension" => out.many(&self.modifier_extension),
+            "type" => out.opt(self.type_.as_deref()),
+            "valueQuantity" => out.many(&self.value_quantity),
+            "valueCode" => out.many(&self.value_code),
+            _ => {}
         }
     }
 }

@@ -471,6 +471,87 @@ impl DeviceDefinition {
     }
 }
 
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for DeviceDefinition {
+    fn fhir_type(&self) -> &'static str {
+        "DeviceDefinition"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("meta", crate::fhirpath::Card::One),
+            ("implicitRules", crate::fhirpath::Card::One),
+            ("language", crate::fhirpath::Card::One),
+            ("text", crate::fhirpath::Card::One),
+            ("contained", crate::fhirpath::Card::Many),
+            ("extension", crate::fhirpath::Card::Many),
+            ("modifierExtension", crate::fhirpath::Card::Many),
+            ("identifier", crate::fhirpath::Card::Many),
+            ("udiDeviceIdentifier", crate::fhirpath::Card::Many),
+            ("manufacturer", crate::fhirpath::Card::Choice),
+            ("deviceName", crate::fhirpath::Card::Many),
+            ("modelNumber", crate::fhirpath::Card::One),
+            ("type", crate::fhirpath::Card::One),
+            ("specialization", crate::fhirpath::Card::Many),
+            ("version", crate::fhirpath::Card::Many),
+            ("safety", crate::fhirpath::Card::Many),
+            ("shelfLifeStorage", crate::fhirpath::Card::Many),
+            ("physicalCharacteristics", crate::fhirpath::Card::One),
+            ("languageCode", crate::fhirpath::Card::Many),
+            ("capability", crate::fhirpath::Card::Many),
+            ("property", crate::fhirpath::Card::Many),
+            ("owner", crate::fhirpath::Card::One),
+            ("contact", crate::fhirpath::Card::Many),
+            ("url", crate::fhirpath::Card::One),
+            ("onlineInformation", crate::fhirpath::Card::One),
+            ("note", crate::fhirpath::Card::Many),
+            ("quantity", crate::fhirpath::Card::One),
+            ("parentDevice", crate::fhirpath::Card::One),
+            ("material", crate::fhirpath::Card::Many),
+        ]
+    }
+    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
+        match name {
+            "id" => out.opt(self.id.as_ref()),
+            "meta" => out.opt(self.meta.as_deref()),
+            "implicitRules" => out.opt(self.implicit_rules.as_ref()),
+            "language" => out.opt(self.language.as_ref()),
+            "text" => out.opt(self.text.as_deref()),
+            "contained" => out.many(&self.contained),
+            "extension" => out.many(&self.extension),
+            "modifierExtension" => out.many(&self.modifier_extension),
+            "identifier" => out.many(&self.identifier),
+            "udiDeviceIdentifier" => out.many(&self.udi_device_identifier),
+            "manufacturer" => out.choice(self.manufacturer.as_ref()),
+            "deviceName" => out.many(&self.device_name),
+            "modelNumber" => out.opt(self.model_number.as_ref()),
+            "type" => out.opt(self.type_.as_deref()),
+            "specialization" => out.many(&self.specialization),
+            "version" => out.many(&self.version),
+            "safety" => out.many(&self.safety),
+            "shelfLifeStorage" => out.many(&self.shelf_life_storage),
+            "physicalCharacteristics" => {
+                out.opt(self.physical_characteristics.as_deref())
+            }
+            "languageCode" => out.many(&self.language_code),
+            "capability" => out.many(&self.capability),
+            "property" => out.many(&self.property),
+            "owner" => out.opt(self.owner.as_deref()),
+            "contact" => out.many(&self.contact),
+            "url" => out.opt(self.url.as_ref()),
+            "onlineInformation" => out.opt(self.online_information.as_ref()),
+            "note" => out.many(&self.note),
+            "quantity" => out.opt(self.quantity.as_deref()),
+            "parentDevice" => out.opt(self.parent_device.as_deref()),
+            "material" => out.many(&self.material),
+            _ if name.starts_with("manufacturer") => {
+                out.typed(self.manufacturer.as_ref(), &name[12usize..])
+            }
+            _ => {}
+        }
+    }
+}
+
 /// Choice of types for `DeviceDefinition.manufacturer[x]`.
 ///
 /// In JSON the element name carries the type (`manufacturerString`, `manufacturerReference`, ...).
@@ -523,6 +604,16 @@ impl crate::validate::Validate for DeviceDefinitionManufacturer {
             Self::Reference(x) => {
                 v.variant_ref("manufacturerReference", x, &["Organization"])
             }
+        }
+    }
+}
+
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Choice for DeviceDefinitionManufacturer {
+    fn value(&self) -> (&'static str, &dyn crate::fhirpath::Reflect) {
+        match self {
+            Self::String(v) => ("String", v),
+            Self::Reference(v) => ("Reference", &**v),
         }
     }
 }
@@ -726,6 +817,34 @@ impl DeviceDefinitionUdiDeviceIdentifier {
     }
 }
 
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for DeviceDefinitionUdiDeviceIdentifier {
+    fn fhir_type(&self) -> &'static str {
+        "BackboneElement"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("extension", crate::fhirpath::Card::Many),
+            ("modifierExtension", crate::fhirpath::Card::Many),
+            ("deviceIdentifier", crate::fhirpath::Card::One),
+            ("issuer", crate::fhirpath::Card::One),
+            ("jurisdiction", crate::fhirpath::Card::One),
+        ]
+    }
+    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
+        match name {
+            "id" => out.opt(self.id.as_ref()),
+            "extension" => out.many(&self.extension),
+            "modifierExtension" => out.many(&self.modifier_extension),
+            "deviceIdentifier" => out.opt(self.device_identifier.as_ref()),
+            "issuer" => out.opt(self.issuer.as_ref()),
+            "jurisdiction" => out.opt(self.jurisdiction.as_ref()),
+            _ => {}
+        }
+    }
+}
+
 /// A name given to the device to identify it
 ///
 /// A name given to the device to identify it.
@@ -862,6 +981,32 @@ impl DeviceDefinitionDeviceName {
     }
 }
 
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for DeviceDefinitionDeviceName {
+    fn fhir_type(&self) -> &'static str {
+        "BackboneElement"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("extension", crate::fhirpath::Card::Many),
+            ("modifierExtension", crate::fhirpath::Card::Many),
+            ("name", crate::fhirpath::Card::One),
+            ("type", crate::fhirpath::Card::One),
+        ]
+    }
+    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
+        match name {
+            "id" => out.opt(self.id.as_ref()),
+            "extension" => out.many(&self.extension),
+            "modifierExtension" => out.many(&self.modifier_extension),
+            "name" => out.opt(self.name.as_ref()),
+            "type" => out.opt(self.type_.as_ref()),
+            _ => {}
+        }
+    }
+}
+
 /// The capabilities supported on a  device, the standards to which the device conforms for a particular purpose, and used for the communication
 ///
 /// The capabilities supported on a  device, the standards to which the device conforms for a particular purpose, and used for the communication.
@@ -991,6 +1136,32 @@ impl DeviceDefinitionSpecialization {
     }
 }
 
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for DeviceDefinitionSpecialization {
+    fn fhir_type(&self) -> &'static str {
+        "BackboneElement"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("extension", crate::fhirpath::Card::Many),
+            ("modifierExtension", crate::fhirpath::Card::Many),
+            ("systemType", crate::fhirpath::Card::One),
+            ("version", crate::fhirpath::Card::One),
+        ]
+    }
+    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
+        match name {
+            "id" => out.opt(self.id.as_ref()),
+            "extension" => out.many(&self.extension),
+            "modifierExtension" => out.many(&self.modifier_extension),
+            "systemType" => out.opt(self.system_type.as_ref()),
+            "version" => out.opt(self.version.as_ref()),
+            _ => {}
+        }
+    }
+}
+
 /// Device capabilities
 ///
 /// Device capabilities.
@@ -1109,6 +1280,32 @@ impl DeviceDefinitionCapability {
         DeviceDefinitionCapability {
             type_: Some(Box::new(type_)),
             ..Default::default()
+        }
+    }
+}
+
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for DeviceDefinitionCapability {
+    fn fhir_type(&self) -> &'static str {
+        "BackboneElement"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("extension", crate::fhirpath::Card::Many),
+            ("modifierExtension", crate::fhirpath::Card::Many),
+            ("type", crate::fhirpath::Card::One),
+            ("description", crate::fhirpath::Card::Many),
+        ]
+    }
+    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
+        match name {
+            "id" => out.opt(self.id.as_ref()),
+            "extension" => out.many(&self.extension),
+            "modifierExtension" => out.many(&self.modifier_extension),
+            "type" => out.opt(self.type_.as_deref()),
+            "description" => out.many(&self.description),
+            _ => {}
         }
     }
 }
@@ -1241,6 +1438,34 @@ impl DeviceDefinitionProperty {
         DeviceDefinitionProperty {
             type_: Some(Box::new(type_)),
             ..Default::default()
+        }
+    }
+}
+
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for DeviceDefinitionProperty {
+    fn fhir_type(&self) -> &'static str {
+        "BackboneElement"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("extension", crate::fhirpath::Card::Many),
+            ("modifierExtension", crate::fhirpath::Card::Many),
+            ("type", crate::fhirpath::Card::One),
+            ("valueQuantity", crate::fhirpath::Card::Many),
+            ("valueCode", crate::fhirpath::Card::Many),
+        ]
+    }
+    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
+        match name {
+            "id" => out.opt(self.id.as_ref()),
+            "extension" => out.many(&self.extension),
+            "modifierExtension" => out.many(&self.modifier_extension),
+            "type" => out.opt(self.type_.as_deref()),
+            "valueQuantity" => out.many(&self.value_quantity),
+            "valueCode" => out.many(&self.value_code),
+            _ => {}
         }
     }
 }
@@ -1394,6 +1619,34 @@ impl DeviceDefinitionMaterial {
         DeviceDefinitionMaterial {
             substance: Some(Box::new(substance)),
             ..Default::default()
+        }
+    }
+}
+
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for DeviceDefinitionMaterial {
+    fn fhir_type(&self) -> &'static str {
+        "BackboneElement"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("extension", crate::fhirpath::Card::Many),
+            ("modifierExtension", crate::fhirpath::Card::Many),
+            ("substance", crate::fhirpath::Card::One),
+            ("alternate", crate::fhirpath::Card::One),
+            ("allergenicIndicator", crate::fhirpath::Card::One),
+        ]
+    }
+    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
+        match name {
+            "id" => out.opt(self.id.as_ref()),
+            "extension" => out.many(&self.extension),
+            "modifierExtension" => out.many(&self.modifier_extension),
+            "substance" => out.opt(self.substance.as_deref()),
+            "alternate" => out.opt(self.alternate.as_ref()),
+            "allergenicIndicator" => out.opt(self.allergenic_indicator.as_ref()),
+            _ => {}
         }
     }
 }

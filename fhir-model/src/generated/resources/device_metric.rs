@@ -321,6 +321,58 @@ impl DeviceMetric {
     }
 }
 
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for DeviceMetric {
+    fn fhir_type(&self) -> &'static str {
+        "DeviceMetric"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("meta", crate::fhirpath::Card::One),
+            ("implicitRules", crate::fhirpath::Card::One),
+            ("language", crate::fhirpath::Card::One),
+            ("text", crate::fhirpath::Card::One),
+            ("contained", crate::fhirpath::Card::Many),
+            ("extension", crate::fhirpath::Card::Many),
+            ("modifierExtension", crate::fhirpath::Card::Many),
+            ("identifier", crate::fhirpath::Card::Many),
+            ("type", crate::fhirpath::Card::One),
+            ("unit", crate::fhirpath::Card::One),
+            ("source", crate::fhirpath::Card::One),
+            ("parent", crate::fhirpath::Card::One),
+            ("operationalStatus", crate::fhirpath::Card::One),
+            ("color", crate::fhirpath::Card::One),
+            ("category", crate::fhirpath::Card::One),
+            ("measurementPeriod", crate::fhirpath::Card::One),
+            ("calibration", crate::fhirpath::Card::Many),
+        ]
+    }
+    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
+        match name {
+            "id" => out.opt(self.id.as_ref()),
+            "meta" => out.opt(self.meta.as_deref()),
+            "implicitRules" => out.opt(self.implicit_rules.as_ref()),
+            "language" => out.opt(self.language.as_ref()),
+            "text" => out.opt(self.text.as_deref()),
+            "contained" => out.many(&self.contained),
+            "extension" => out.many(&self.extension),
+            "modifierExtension" => out.many(&self.modifier_extension),
+            "identifier" => out.many(&self.identifier),
+            "type" => out.opt(self.type_.as_deref()),
+            "unit" => out.opt(self.unit.as_deref()),
+            "source" => out.opt(self.source.as_deref()),
+            "parent" => out.opt(self.parent.as_deref()),
+            "operationalStatus" => out.opt(self.operational_status.as_ref()),
+            "color" => out.opt(self.color.as_ref()),
+            "category" => out.opt(self.category.as_ref()),
+            "measurementPeriod" => out.opt(self.measurement_period.as_deref()),
+            "calibration" => out.many(&self.calibration),
+            _ => {}
+        }
+    }
+}
+
 impl crate::ConcreteResource for DeviceMetric {
     const TYPE_NAME: &'static str = "DeviceMetric";
     fn id(&self) -> Option<&crate::primitives::Id> {
@@ -470,5 +522,33 @@ impl crate::validate::Validate for DeviceMetricCalibration {
         v.field("type", &self.type_, 0);
         v.field("state", &self.state, 0);
         v.field("time", &self.time, 0);
+    }
+}
+
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for DeviceMetricCalibration {
+    fn fhir_type(&self) -> &'static str {
+        "BackboneElement"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("extension", crate::fhirpath::Card::Many),
+            ("modifierExtension", crate::fhirpath::Card::Many),
+            ("type", crate::fhirpath::Card::One),
+            ("state", crate::fhirpath::Card::One),
+            ("time", crate::fhirpath::Card::One),
+        ]
+    }
+    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
+        match name {
+            "id" => out.opt(self.id.as_ref()),
+            "extension" => out.many(&self.extension),
+            "modifierExtension" => out.many(&self.modifier_extension),
+            "type" => out.opt(self.type_.as_ref()),
+            "state" => out.opt(self.state.as_ref()),
+            "time" => out.opt(self.time.as_ref()),
+            _ => {}
+        }
     }
 }

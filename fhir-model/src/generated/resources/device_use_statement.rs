@@ -481,6 +481,67 @@ impl DeviceUseStatement {
     }
 }
 
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for DeviceUseStatement {
+    fn fhir_type(&self) -> &'static str {
+        "DeviceUseStatement"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("meta", crate::fhirpath::Card::One),
+            ("implicitRules", crate::fhirpath::Card::One),
+            ("language", crate::fhirpath::Card::One),
+            ("text", crate::fhirpath::Card::One),
+            ("contained", crate::fhirpath::Card::Many),
+            ("extension", crate::fhirpath::Card::Many),
+            ("modifierExtension", crate::fhirpath::Card::Many),
+            ("identifier", crate::fhirpath::Card::Many),
+            ("basedOn", crate::fhirpath::Card::Many),
+            ("status", crate::fhirpath::Card::One),
+            ("subject", crate::fhirpath::Card::One),
+            ("derivedFrom", crate::fhirpath::Card::Many),
+            ("timing", crate::fhirpath::Card::Choice),
+            ("recordedOn", crate::fhirpath::Card::One),
+            ("source", crate::fhirpath::Card::One),
+            ("device", crate::fhirpath::Card::One),
+            ("reasonCode", crate::fhirpath::Card::Many),
+            ("reasonReference", crate::fhirpath::Card::Many),
+            ("bodySite", crate::fhirpath::Card::One),
+            ("note", crate::fhirpath::Card::Many),
+        ]
+    }
+    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
+        match name {
+            "id" => out.opt(self.id.as_ref()),
+            "meta" => out.opt(self.meta.as_deref()),
+            "implicitRules" => out.opt(self.implicit_rules.as_ref()),
+            "language" => out.opt(self.language.as_ref()),
+            "text" => out.opt(self.text.as_deref()),
+            "contained" => out.many(&self.contained),
+            "extension" => out.many(&self.extension),
+            "modifierExtension" => out.many(&self.modifier_extension),
+            "identifier" => out.many(&self.identifier),
+            "basedOn" => out.many(&self.based_on),
+            "status" => out.opt(self.status.as_ref()),
+            "subject" => out.opt(self.subject.as_deref()),
+            "derivedFrom" => out.many(&self.derived_from),
+            "timing" => out.choice(self.timing.as_ref()),
+            "recordedOn" => out.opt(self.recorded_on.as_ref()),
+            "source" => out.opt(self.source.as_deref()),
+            "device" => out.opt(self.device.as_deref()),
+            "reasonCode" => out.many(&self.reason_code),
+            "reasonReference" => out.many(&self.reason_reference),
+            "bodySite" => out.opt(self.body_site.as_deref()),
+            "note" => out.many(&self.note),
+            _ if name.starts_with("timing") => {
+                out.typed(self.timing.as_ref(), &name[6usize..])
+            }
+            _ => {}
+        }
+    }
+}
+
 /// Choice of types for `DeviceUseStatement.timing[x]`.
 ///
 /// In JSON the element name carries the type (`timingTiming`, `timingPeriod`, ...).
@@ -541,6 +602,17 @@ impl crate::validate::Validate for DeviceUseStatementTiming {
             Self::Timing(x) => v.variant("timingTiming", x),
             Self::Period(x) => v.variant("timingPeriod", x),
             Self::DateTime(x) => v.variant("timingDateTime", x),
+        }
+    }
+}
+
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Choice for DeviceUseStatementTiming {
+    fn value(&self) -> (&'static str, &dyn crate::fhirpath::Reflect) {
+        match self {
+            Self::Timing(v) => ("Timing", &**v),
+            Self::Period(v) => ("Period", &**v),
+            Self::DateTime(v) => ("DateTime", v),
         }
     }
 }

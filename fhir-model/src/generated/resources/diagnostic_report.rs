@@ -517,6 +517,77 @@ impl DiagnosticReport {
     }
 }
 
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for DiagnosticReport {
+    fn fhir_type(&self) -> &'static str {
+        "DiagnosticReport"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("meta", crate::fhirpath::Card::One),
+            ("implicitRules", crate::fhirpath::Card::One),
+            ("language", crate::fhirpath::Card::One),
+            ("text", crate::fhirpath::Card::One),
+            ("contained", crate::fhirpath::Card::Many),
+            ("extension", crate::fhirpath::Card::Many),
+            ("modifierExtension", crate::fhirpath::Card::Many),
+            ("identifier", crate::fhirpath::Card::Many),
+            ("basedOn", crate::fhirpath::Card::Many),
+            ("status", crate::fhirpath::Card::One),
+            ("category", crate::fhirpath::Card::Many),
+            ("code", crate::fhirpath::Card::One),
+            ("subject", crate::fhirpath::Card::One),
+            ("encounter", crate::fhirpath::Card::One),
+            ("effective", crate::fhirpath::Card::Choice),
+            ("issued", crate::fhirpath::Card::One),
+            ("performer", crate::fhirpath::Card::Many),
+            ("resultsInterpreter", crate::fhirpath::Card::Many),
+            ("specimen", crate::fhirpath::Card::Many),
+            ("result", crate::fhirpath::Card::Many),
+            ("imagingStudy", crate::fhirpath::Card::Many),
+            ("media", crate::fhirpath::Card::Many),
+            ("conclusion", crate::fhirpath::Card::One),
+            ("conclusionCode", crate::fhirpath::Card::Many),
+            ("presentedForm", crate::fhirpath::Card::Many),
+        ]
+    }
+    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
+        match name {
+            "id" => out.opt(self.id.as_ref()),
+            "meta" => out.opt(self.meta.as_deref()),
+            "implicitRules" => out.opt(self.implicit_rules.as_ref()),
+            "language" => out.opt(self.language.as_ref()),
+            "text" => out.opt(self.text.as_deref()),
+            "contained" => out.many(&self.contained),
+            "extension" => out.many(&self.extension),
+            "modifierExtension" => out.many(&self.modifier_extension),
+            "identifier" => out.many(&self.identifier),
+            "basedOn" => out.many(&self.based_on),
+            "status" => out.opt(self.status.as_ref()),
+            "category" => out.many(&self.category),
+            "code" => out.opt(self.code.as_deref()),
+            "subject" => out.opt(self.subject.as_deref()),
+            "encounter" => out.opt(self.encounter.as_deref()),
+            "effective" => out.choice(self.effective.as_ref()),
+            "issued" => out.opt(self.issued.as_ref()),
+            "performer" => out.many(&self.performer),
+            "resultsInterpreter" => out.many(&self.results_interpreter),
+            "specimen" => out.many(&self.specimen),
+            "result" => out.many(&self.result),
+            "imagingStudy" => out.many(&self.imaging_study),
+            "media" => out.many(&self.media),
+            "conclusion" => out.opt(self.conclusion.as_ref()),
+            "conclusionCode" => out.many(&self.conclusion_code),
+            "presentedForm" => out.many(&self.presented_form),
+            _ if name.starts_with("effective") => {
+                out.typed(self.effective.as_ref(), &name[9usize..])
+            }
+            _ => {}
+        }
+    }
+}
+
 /// Choice of types for `DiagnosticReport.effective[x]`.
 ///
 /// In JSON the element name carries the type (`effectiveDateTime`, `effectivePeriod`, ...).
@@ -567,6 +638,16 @@ impl crate::validate::Validate for DiagnosticReportEffective {
         match self {
             Self::DateTime(x) => v.variant("effectiveDateTime", x),
             Self::Period(x) => v.variant("effectivePeriod", x),
+        }
+    }
+}
+
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Choice for DiagnosticReportEffective {
+    fn value(&self) -> (&'static str, &dyn crate::fhirpath::Reflect) {
+        match self {
+            Self::DateTime(v) => ("DateTime", v),
+            Self::Period(v) => ("Period", &**v),
         }
     }
 }
@@ -729,5 +810,31 @@ impl DiagnosticReportMedia {
     ) -> &mut Self {
         self.link = Some(Box::new(reference.into()));
         self
+    }
+}
+
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for DiagnosticReportMedia {
+    fn fhir_type(&self) -> &'static str {
+        "BackboneElement"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("extension", crate::fhirpath::Card::Many),
+            ("modifierExtension", crate::fhirpath::Card::Many),
+            ("comment", crate::fhirpath::Card::One),
+            ("link", crate::fhirpath::Card::One),
+        ]
+    }
+    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
+        match name {
+            "id" => out.opt(self.id.as_ref()),
+            "extension" => out.many(&self.extension),
+            "modifierExtension" => out.many(&self.modifier_extension),
+            "comment" => out.opt(self.comment.as_ref()),
+            "link" => out.opt(self.link.as_deref()),
+            _ => {}
+        }
     }
 }

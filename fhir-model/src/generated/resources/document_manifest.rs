@@ -412,6 +412,62 @@ impl DocumentManifest {
     }
 }
 
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for DocumentManifest {
+    fn fhir_type(&self) -> &'static str {
+        "DocumentManifest"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("meta", crate::fhirpath::Card::One),
+            ("implicitRules", crate::fhirpath::Card::One),
+            ("language", crate::fhirpath::Card::One),
+            ("text", crate::fhirpath::Card::One),
+            ("contained", crate::fhirpath::Card::Many),
+            ("extension", crate::fhirpath::Card::Many),
+            ("modifierExtension", crate::fhirpath::Card::Many),
+            ("masterIdentifier", crate::fhirpath::Card::One),
+            ("identifier", crate::fhirpath::Card::Many),
+            ("status", crate::fhirpath::Card::One),
+            ("type", crate::fhirpath::Card::One),
+            ("subject", crate::fhirpath::Card::One),
+            ("created", crate::fhirpath::Card::One),
+            ("author", crate::fhirpath::Card::Many),
+            ("recipient", crate::fhirpath::Card::Many),
+            ("source", crate::fhirpath::Card::One),
+            ("description", crate::fhirpath::Card::One),
+            ("content", crate::fhirpath::Card::Many),
+            ("related", crate::fhirpath::Card::Many),
+        ]
+    }
+    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
+        match name {
+            "id" => out.opt(self.id.as_ref()),
+            "meta" => out.opt(self.meta.as_deref()),
+            "implicitRules" => out.opt(self.implicit_rules.as_ref()),
+            "language" => out.opt(self.language.as_ref()),
+            "text" => out.opt(self.text.as_deref()),
+            "contained" => out.many(&self.contained),
+            "extension" => out.many(&self.extension),
+            "modifierExtension" => out.many(&self.modifier_extension),
+            "masterIdentifier" => out.opt(self.master_identifier.as_deref()),
+            "identifier" => out.many(&self.identifier),
+            "status" => out.opt(self.status.as_ref()),
+            "type" => out.opt(self.type_.as_deref()),
+            "subject" => out.opt(self.subject.as_deref()),
+            "created" => out.opt(self.created.as_ref()),
+            "author" => out.many(&self.author),
+            "recipient" => out.many(&self.recipient),
+            "source" => out.opt(self.source.as_ref()),
+            "description" => out.opt(self.description.as_ref()),
+            "content" => out.many(&self.content),
+            "related" => out.many(&self.related),
+            _ => {}
+        }
+    }
+}
+
 impl crate::ConcreteResource for DocumentManifest {
     const TYPE_NAME: &'static str = "DocumentManifest";
     fn id(&self) -> Option<&crate::primitives::Id> {
@@ -545,5 +601,31 @@ impl crate::validate::Validate for DocumentManifestRelated {
         v.field("modifierExtension", &self.modifier_extension, 0);
         v.field("identifier", &self.identifier, 0);
         v.refs("ref", &self.ref_, 0, &[]);
+    }
+}
+
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for DocumentManifestRelated {
+    fn fhir_type(&self) -> &'static str {
+        "BackboneElement"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("extension", crate::fhirpath::Card::Many),
+            ("modifierExtension", crate::fhirpath::Card::Many),
+            ("identifier", crate::fhirpath::Card::One),
+            ("ref", crate::fhirpath::Card::One),
+        ]
+    }
+    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
+        match name {
+            "id" => out.opt(self.id.as_ref()),
+            "extension" => out.many(&self.extension),
+            "modifierExtension" => out.many(&self.modifier_extension),
+            "identifier" => out.opt(self.identifier.as_deref()),
+            "ref" => out.opt(self.ref_.as_deref()),
+            _ => {}
+        }
     }
 }

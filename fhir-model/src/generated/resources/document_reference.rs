@@ -445,6 +445,70 @@ impl DocumentReference {
     }
 }
 
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for DocumentReference {
+    fn fhir_type(&self) -> &'static str {
+        "DocumentReference"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("meta", crate::fhirpath::Card::One),
+            ("implicitRules", crate::fhirpath::Card::One),
+            ("language", crate::fhirpath::Card::One),
+            ("text", crate::fhirpath::Card::One),
+            ("contained", crate::fhirpath::Card::Many),
+            ("extension", crate::fhirpath::Card::Many),
+            ("modifierExtension", crate::fhirpath::Card::Many),
+            ("masterIdentifier", crate::fhirpath::Card::One),
+            ("identifier", crate::fhirpath::Card::Many),
+            ("status", crate::fhirpath::Card::One),
+            ("docStatus", crate::fhirpath::Card::One),
+            ("type", crate::fhirpath::Card::One),
+            ("category", crate::fhirpath::Card::Many),
+            ("subject", crate::fhirpath::Card::One),
+            ("date", crate::fhirpath::Card::One),
+            ("author", crate::fhirpath::Card::Many),
+            ("authenticator", crate::fhirpath::Card::One),
+            ("custodian", crate::fhirpath::Card::One),
+            ("relatesTo", crate::fhirpath::Card::Many),
+            ("description", crate::fhirpath::Card::One),
+            ("securityLabel", crate::fhirpath::Card::Many),
+            ("content", crate::fhirpath::Card::Many),
+            ("context", crate::fhirpath::Card::One),
+        ]
+    }
+    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
+        match name {
+            "id" => out.opt(self.id.as_ref()),
+            "meta" => out.opt(self.meta.as_deref()),
+            "implicitRules" => out.opt(self.implicit_rules.as_ref()),
+            "language" => out.opt(self.language.as_ref()),
+            "text" => out.opt(self.text.as_deref()),
+            "contained" => out.many(&self.contained),
+            "extension" => out.many(&self.extension),
+            "modifierExtension" => out.many(&self.modifier_extension),
+            "masterIdentifier" => out.opt(self.master_identifier.as_deref()),
+            "identifier" => out.many(&self.identifier),
+            "status" => out.opt(self.status.as_ref()),
+            "docStatus" => out.opt(self.doc_status.as_ref()),
+            "type" => out.opt(self.type_.as_deref()),
+            "category" => out.many(&self.category),
+            "subject" => out.opt(self.subject.as_deref()),
+            "date" => out.opt(self.date.as_ref()),
+            "author" => out.many(&self.author),
+            "authenticator" => out.opt(self.authenticator.as_deref()),
+            "custodian" => out.opt(self.custodian.as_deref()),
+            "relatesTo" => out.many(&self.relates_to),
+            "description" => out.opt(self.description.as_ref()),
+            "securityLabel" => out.many(&self.security_label),
+            "content" => out.many(&self.content),
+            "context" => out.opt(self.context.as_deref()),
+            _ => {}
+        }
+    }
+}
+
 impl crate::ConcreteResource for DocumentReference {
     const TYPE_NAME: &'static str = "DocumentReference";
     fn id(&self) -> Option<&crate::primitives::Id> {
@@ -614,6 +678,32 @@ impl DocumentReferenceRelatesTo {
     }
 }
 
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for DocumentReferenceRelatesTo {
+    fn fhir_type(&self) -> &'static str {
+        "BackboneElement"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("extension", crate::fhirpath::Card::Many),
+            ("modifierExtension", crate::fhirpath::Card::Many),
+            ("code", crate::fhirpath::Card::One),
+            ("target", crate::fhirpath::Card::One),
+        ]
+    }
+    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
+        match name {
+            "id" => out.opt(self.id.as_ref()),
+            "extension" => out.many(&self.extension),
+            "modifierExtension" => out.many(&self.modifier_extension),
+            "code" => out.opt(self.code.as_ref()),
+            "target" => out.opt(self.target.as_deref()),
+            _ => {}
+        }
+    }
+}
+
 /// Document referenced
 ///
 /// The document and format referenced. There may be multiple content element repetitions, each with a different format.
@@ -732,6 +822,32 @@ impl DocumentReferenceContent {
         DocumentReferenceContent {
             attachment: Some(Box::new(attachment)),
             ..Default::default()
+        }
+    }
+}
+
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for DocumentReferenceContent {
+    fn fhir_type(&self) -> &'static str {
+        "BackboneElement"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("extension", crate::fhirpath::Card::Many),
+            ("modifierExtension", crate::fhirpath::Card::Many),
+            ("attachment", crate::fhirpath::Card::One),
+            ("format", crate::fhirpath::Card::One),
+        ]
+    }
+    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
+        match name {
+            "id" => out.opt(self.id.as_ref()),
+            "extension" => out.many(&self.extension),
+            "modifierExtension" => out.many(&self.modifier_extension),
+            "attachment" => out.opt(self.attachment.as_deref()),
+            "format" => out.opt(self.format.as_deref()),
+            _ => {}
         }
     }
 }
@@ -916,5 +1032,41 @@ impl DocumentReferenceContext {
     >(&mut self, reference: crate::TypedReference<T>) -> &mut Self {
         self.source_patient_info = Some(Box::new(reference.into()));
         self
+    }
+}
+
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for DocumentReferenceContext {
+    fn fhir_type(&self) -> &'static str {
+        "BackboneElement"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("extension", crate::fhirpath::Card::Many),
+            ("modifierExtension", crate::fhirpath::Card::Many),
+            ("encounter", crate::fhirpath::Card::Many),
+            ("event", crate::fhirpath::Card::Many),
+            ("period", crate::fhirpath::Card::One),
+            ("facilityType", crate::fhirpath::Card::One),
+            ("practiceSetting", crate::fhirpath::Card::One),
+            ("sourcePatientInfo", crate::fhirpath::Card::One),
+            ("related", crate::fhirpath::Card::Many),
+        ]
+    }
+    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
+        match name {
+            "id" => out.opt(self.id.as_ref()),
+            "extension" => out.many(&self.extension),
+            "modifierExtension" => out.many(&self.modifier_extension),
+            "encounter" => out.many(&self.encounter),
+            "event" => out.many(&self.event),
+            "period" => out.opt(self.period.as_deref()),
+            "facilityType" => out.opt(self.facility_type.as_deref()),
+            "practiceSetting" => out.opt(self.practice_setting.as_deref()),
+            "sourcePatientInfo" => out.opt(self.source_patient_info.as_deref()),
+            "related" => out.many(&self.related),
+            _ => {}
+        }
     }
 }

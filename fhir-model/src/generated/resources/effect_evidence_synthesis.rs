@@ -626,6 +626,104 @@ impl EffectEvidenceSynthesis {
     }
 }
 
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for EffectEvidenceSynthesis {
+    fn fhir_type(&self) -> &'static str {
+        "EffectEvidenceSynthesis"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("meta", crate::fhirpath::Card::One),
+            ("implicitRules", crate::fhirpath::Card::One),
+            ("language", crate::fhirpath::Card::One),
+            ("text", crate::fhirpath::Card::One),
+            ("contained", crate::fhirpath::Card::Many),
+            ("extension", crate::fhirpath::Card::Many),
+            ("modifierExtension", crate::fhirpath::Card::Many),
+            ("url", crate::fhirpath::Card::One),
+            ("identifier", crate::fhirpath::Card::Many),
+            ("version", crate::fhirpath::Card::One),
+            ("name", crate::fhirpath::Card::One),
+            ("title", crate::fhirpath::Card::One),
+            ("status", crate::fhirpath::Card::One),
+            ("date", crate::fhirpath::Card::One),
+            ("publisher", crate::fhirpath::Card::One),
+            ("contact", crate::fhirpath::Card::Many),
+            ("description", crate::fhirpath::Card::One),
+            ("note", crate::fhirpath::Card::Many),
+            ("useContext", crate::fhirpath::Card::Many),
+            ("jurisdiction", crate::fhirpath::Card::Many),
+            ("copyright", crate::fhirpath::Card::One),
+            ("approvalDate", crate::fhirpath::Card::One),
+            ("lastReviewDate", crate::fhirpath::Card::One),
+            ("effectivePeriod", crate::fhirpath::Card::One),
+            ("topic", crate::fhirpath::Card::Many),
+            ("author", crate::fhirpath::Card::Many),
+            ("editor", crate::fhirpath::Card::Many),
+            ("reviewer", crate::fhirpath::Card::Many),
+            ("endorser", crate::fhirpath::Card::Many),
+            ("relatedArtifact", crate::fhirpath::Card::Many),
+            ("synthesisType", crate::fhirpath::Card::One),
+            ("studyType", crate::fhirpath::Card::One),
+            ("population", crate::fhirpath::Card::One),
+            ("exposure", crate::fhirpath::Card::One),
+            ("exposureAlternative", crate::fhirpath::Card::One),
+            ("outcome", crate::fhirpath::Card::One),
+            ("sampleSize", crate::fhirpath::Card::One),
+            ("resultsByExposure", crate::fhirpath::Card::Many),
+            ("effectEstimate", crate::fhirpath::Card::Many),
+            ("certainty", crate::fhirpath::Card::Many),
+        ]
+    }
+    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
+        match name {
+            "id" => out.opt(self.id.as_ref()),
+            "meta" => out.opt(self.meta.as_deref()),
+            "implicitRules" => out.opt(self.implicit_rules.as_ref()),
+            "language" => out.opt(self.language.as_ref()),
+            "text" => out.opt(self.text.as_deref()),
+            "contained" => out.many(&self.contained),
+            "extension" => out.many(&self.extension),
+            "modifierExtension" => out.many(&self.modifier_extension),
+            "url" => out.opt(self.url.as_ref()),
+            "identifier" => out.many(&self.identifier),
+            "version" => out.opt(self.version.as_ref()),
+            "name" => out.opt(self.name.as_ref()),
+            "title" => out.opt(self.title.as_ref()),
+            "status" => out.opt(self.status.as_ref()),
+            "date" => out.opt(self.date.as_ref()),
+            "publisher" => out.opt(self.publisher.as_ref()),
+            "contact" => out.many(&self.contact),
+            "description" => out.opt(self.description.as_ref()),
+            "note" => out.many(&self.note),
+            "useContext" => out.many(&self.use_context),
+            "jurisdiction" => out.many(&self.jurisdiction),
+            "copyright" => out.opt(self.copyright.as_ref()),
+            "approvalDate" => out.opt(self.approval_date.as_ref()),
+            "lastReviewDate" => out.opt(self.last_review_date.as_ref()),
+            "effectivePeriod" => out.opt(self.effective_period.as_deref()),
+            "topic" => out.many(&self.topic),
+            "author" => out.many(&self.author),
+            "editor" => out.many(&self.editor),
+            "reviewer" => out.many(&self.reviewer),
+            "endorser" => out.many(&self.endorser),
+            "relatedArtifact" => out.many(&self.related_artifact),
+            "synthesisType" => out.opt(self.synthesis_type.as_deref()),
+            "studyType" => out.opt(self.study_type.as_deref()),
+            "population" => out.opt(self.population.as_deref()),
+            "exposure" => out.opt(self.exposure.as_deref()),
+            "exposureAlternative" => out.opt(self.exposure_alternative.as_deref()),
+            "outcome" => out.opt(self.outcome.as_deref()),
+            "sampleSize" => out.opt(self.sample_size.as_deref()),
+            "resultsByExposure" => out.many(&self.results_by_exposure),
+            "effectEstimate" => out.many(&self.effect_estimate),
+            "certainty" => out.many(&self.certainty),
+            _ => {}
+        }
+    }
+}
+
 impl crate::ConcreteResource for EffectEvidenceSynthesis {
     const TYPE_NAME: &'static str = "EffectEvidenceSynthesis";
     fn id(&self) -> Option<&crate::primitives::Id> {
@@ -812,6 +910,34 @@ impl crate::validate::Validate for EffectEvidenceSynthesisSampleSize {
     }
 }
 
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for EffectEvidenceSynthesisSampleSize {
+    fn fhir_type(&self) -> &'static str {
+        "BackboneElement"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("extension", crate::fhirpath::Card::Many),
+            ("modifierExtension", crate::fhirpath::Card::Many),
+            ("description", crate::fhirpath::Card::One),
+            ("numberOfStudies", crate::fhirpath::Card::One),
+            ("numberOfParticipants", crate::fhirpath::Card::One),
+        ]
+    }
+    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
+        match name {
+            "id" => out.opt(self.id.as_ref()),
+            "extension" => out.many(&self.extension),
+            "modifierExtension" => out.many(&self.modifier_extension),
+            "description" => out.opt(self.description.as_ref()),
+            "numberOfStudies" => out.opt(self.number_of_studies.as_ref()),
+            "numberOfParticipants" => out.opt(self.number_of_participants.as_ref()),
+            _ => {}
+        }
+    }
+}
+
 /// What was the result per exposure?
 ///
 /// A description of the results for each exposure considered in the effect estimate.
@@ -986,6 +1112,36 @@ impl EffectEvidenceSynthesisResultsByExposure {
     }
 }
 
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for EffectEvidenceSynthesisResultsByExposure {
+    fn fhir_type(&self) -> &'static str {
+        "BackboneElement"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("extension", crate::fhirpath::Card::Many),
+            ("modifierExtension", crate::fhirpath::Card::Many),
+            ("description", crate::fhirpath::Card::One),
+            ("exposureState", crate::fhirpath::Card::One),
+            ("variantState", crate::fhirpath::Card::One),
+            ("riskEvidenceSynthesis", crate::fhirpath::Card::One),
+        ]
+    }
+    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
+        match name {
+            "id" => out.opt(self.id.as_ref()),
+            "extension" => out.many(&self.extension),
+            "modifierExtension" => out.many(&self.modifier_extension),
+            "description" => out.opt(self.description.as_ref()),
+            "exposureState" => out.opt(self.exposure_state.as_ref()),
+            "variantState" => out.opt(self.variant_state.as_deref()),
+            "riskEvidenceSynthesis" => out.opt(self.risk_evidence_synthesis.as_deref()),
+            _ => {}
+        }
+    }
+}
+
 /// What was the estimated effect
 ///
 /// The estimated effect of the exposure variant.
@@ -1145,6 +1301,40 @@ impl crate::validate::Validate for EffectEvidenceSynthesisEffectEstimate {
     }
 }
 
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for EffectEvidenceSynthesisEffectEstimate {
+    fn fhir_type(&self) -> &'static str {
+        "BackboneElement"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("extension", crate::fhirpath::Card::Many),
+            ("modifierExtension", crate::fhirpath::Card::Many),
+            ("description", crate::fhirpath::Card::One),
+            ("type", crate::fhirpath::Card::One),
+            ("variantState", crate::fhirpath::Card::One),
+            ("value", crate::fhirpath::Card::One),
+            ("unitOfMeasure", crate::fhirpath::Card::One),
+            ("precisionEstimate", crate::fhirpath::Card::Many),
+        ]
+    }
+    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
+        match name {
+            "id" => out.opt(self.id.as_ref()),
+            "extension" => out.many(&self.extension),
+            "modifierExtension" => out.many(&self.modifier_extension),
+            "description" => out.opt(self.description.as_ref()),
+            "type" => out.opt(self.type_.as_deref()),
+            "variantState" => out.opt(self.variant_state.as_deref()),
+            "value" => out.opt(self.value.as_ref()),
+            "unitOfMeasure" => out.opt(self.unit_of_measure.as_deref()),
+            "precisionEstimate" => out.many(&self.precision_estimate),
+            _ => {}
+        }
+    }
+}
+
 /// How precise the estimate is
 ///
 /// A description of the precision of the estimate for the effect.
@@ -1281,6 +1471,37 @@ for EffectEvidenceSynthesisEffectEstimatePrecisionEstimate {
     }
 }
 
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect
+for EffectEvidenceSynthesisEffectEstimatePrecisionEstimate {
+    fn fhir_type(&self) -> &'static str {
+        "BackboneElement"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("extension", crate::fhirpath::Card::Many),
+            ("modifierExtension", crate::fhirpath::Card::Many),
+            ("type", crate::fhirpath::Card::One),
+            ("level", crate::fhirpath::Card::One),
+            ("from", crate::fhirpath::Card::One),
+            ("to", crate::fhirpath::Card::One),
+        ]
+    }
+    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
+        match name {
+            "id" => out.opt(self.id.as_ref()),
+            "extension" => out.many(&self.extension),
+            "modifierExtension" => out.many(&self.modifier_extension),
+            "type" => out.opt(self.type_.as_deref()),
+            "level" => out.opt(self.level.as_ref()),
+            "from" => out.opt(self.from.as_ref()),
+            "to" => out.opt(self.to.as_ref()),
+            _ => {}
+        }
+    }
+}
+
 /// How certain is the effect
 ///
 /// A description of the certainty of the effect estimate.
@@ -1408,6 +1629,34 @@ impl crate::validate::Validate for EffectEvidenceSynthesisCertainty {
     }
 }
 
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for EffectEvidenceSynthesisCertainty {
+    fn fhir_type(&self) -> &'static str {
+        "BackboneElement"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("extension", crate::fhirpath::Card::Many),
+            ("modifierExtension", crate::fhirpath::Card::Many),
+            ("rating", crate::fhirpath::Card::Many),
+            ("note", crate::fhirpath::Card::Many),
+            ("certaintySubcomponent", crate::fhirpath::Card::Many),
+        ]
+    }
+    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
+        match name {
+            "id" => out.opt(self.id.as_ref()),
+            "extension" => out.many(&self.extension),
+            "modifierExtension" => out.many(&self.modifier_extension),
+            "rating" => out.many(&self.rating),
+            "note" => out.many(&self.note),
+            "certaintySubcomponent" => out.many(&self.certainty_subcomponent),
+            _ => {}
+        }
+    }
+}
+
 /// A component that contributes to the overall certainty
 ///
 /// A description of a component of the overall certainty.
@@ -1525,5 +1774,33 @@ for EffectEvidenceSynthesisCertaintyCertaintySubcomponent {
         v.field("type", &self.type_, 0);
         v.field("rating", &self.rating, 0);
         v.field("note", &self.note, 0);
+    }
+}
+
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for EffectEvidenceSynthesisCertaintyCertaintySubcomponent {
+    fn fhir_type(&self) -> &'static str {
+        "BackboneElement"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("extension", crate::fhirpath::Card::Many),
+            ("modifierExtension", crate::fhirpath::Card::Many),
+            ("type", crate::fhirpath::Card::One),
+            ("rating", crate::fhirpath::Card::Many),
+            ("note", crate::fhirpath::Card::Many),
+        ]
+    }
+    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
+        match name {
+            "id" => out.opt(self.id.as_ref()),
+            "extension" => out.many(&self.extension),
+            "modifierExtension" => out.many(&self.modifier_extension),
+            "type" => out.opt(self.type_.as_deref()),
+            "rating" => out.many(&self.rating),
+            "note" => out.many(&self.note),
+            _ => {}
+        }
     }
 }

@@ -487,6 +487,84 @@ impl Encounter {
     }
 }
 
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for Encounter {
+    fn fhir_type(&self) -> &'static str {
+        "Encounter"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("meta", crate::fhirpath::Card::One),
+            ("implicitRules", crate::fhirpath::Card::One),
+            ("language", crate::fhirpath::Card::One),
+            ("text", crate::fhirpath::Card::One),
+            ("contained", crate::fhirpath::Card::Many),
+            ("extension", crate::fhirpath::Card::Many),
+            ("modifierExtension", crate::fhirpath::Card::Many),
+            ("identifier", crate::fhirpath::Card::Many),
+            ("status", crate::fhirpath::Card::One),
+            ("statusHistory", crate::fhirpath::Card::Many),
+            ("class", crate::fhirpath::Card::One),
+            ("classHistory", crate::fhirpath::Card::Many),
+            ("type", crate::fhirpath::Card::Many),
+            ("serviceType", crate::fhirpath::Card::One),
+            ("priority", crate::fhirpath::Card::One),
+            ("subject", crate::fhirpath::Card::One),
+            ("episodeOfCare", crate::fhirpath::Card::Many),
+            ("basedOn", crate::fhirpath::Card::Many),
+            ("participant", crate::fhirpath::Card::Many),
+            ("appointment", crate::fhirpath::Card::Many),
+            ("period", crate::fhirpath::Card::One),
+            ("length", crate::fhirpath::Card::One),
+            ("reasonCode", crate::fhirpath::Card::Many),
+            ("reasonReference", crate::fhirpath::Card::Many),
+            ("diagnosis", crate::fhirpath::Card::Many),
+            ("account", crate::fhirpath::Card::Many),
+            ("hospitalization", crate::fhirpath::Card::One),
+            ("location", crate::fhirpath::Card::Many),
+            ("serviceProvider", crate::fhirpath::Card::One),
+            ("partOf", crate::fhirpath::Card::One),
+        ]
+    }
+    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
+        match name {
+            "id" => out.opt(self.id.as_ref()),
+            "meta" => out.opt(self.meta.as_deref()),
+            "implicitRules" => out.opt(self.implicit_rules.as_ref()),
+            "language" => out.opt(self.language.as_ref()),
+            "text" => out.opt(self.text.as_deref()),
+            "contained" => out.many(&self.contained),
+            "extension" => out.many(&self.extension),
+            "modifierExtension" => out.many(&self.modifier_extension),
+            "identifier" => out.many(&self.identifier),
+            "status" => out.opt(self.status.as_ref()),
+            "statusHistory" => out.many(&self.status_history),
+            "class" => out.opt(self.class.as_deref()),
+            "classHistory" => out.many(&self.class_history),
+            "type" => out.many(&self.type_),
+            "serviceType" => out.opt(self.service_type.as_deref()),
+            "priority" => out.opt(self.priority.as_deref()),
+            "subject" => out.opt(self.subject.as_deref()),
+            "episodeOfCare" => out.many(&self.episode_of_care),
+            "basedOn" => out.many(&self.based_on),
+            "participant" => out.many(&self.participant),
+            "appointment" => out.many(&self.appointment),
+            "period" => out.opt(self.period.as_deref()),
+            "length" => out.opt(self.length.as_deref()),
+            "reasonCode" => out.many(&self.reason_code),
+            "reasonReference" => out.many(&self.reason_reference),
+            "diagnosis" => out.many(&self.diagnosis),
+            "account" => out.many(&self.account),
+            "hospitalization" => out.opt(self.hospitalization.as_deref()),
+            "location" => out.many(&self.location),
+            "serviceProvider" => out.opt(self.service_provider.as_deref()),
+            "partOf" => out.opt(self.part_of.as_deref()),
+            _ => {}
+        }
+    }
+}
+
 impl crate::ConcreteResource for Encounter {
     const TYPE_NAME: &'static str = "Encounter";
     fn id(&self) -> Option<&crate::primitives::Id> {
@@ -645,6 +723,32 @@ impl EncounterStatusHistory {
     }
 }
 
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for EncounterStatusHistory {
+    fn fhir_type(&self) -> &'static str {
+        "BackboneElement"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("extension", crate::fhirpath::Card::Many),
+            ("modifierExtension", crate::fhirpath::Card::Many),
+            ("status", crate::fhirpath::Card::One),
+            ("period", crate::fhirpath::Card::One),
+        ]
+    }
+    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
+        match name {
+            "id" => out.opt(self.id.as_ref()),
+            "extension" => out.many(&self.extension),
+            "modifierExtension" => out.many(&self.modifier_extension),
+            "status" => out.opt(self.status.as_ref()),
+            "period" => out.opt(self.period.as_deref()),
+            _ => {}
+        }
+    }
+}
+
 /// List of past encounter classes
 ///
 /// The class history permits the tracking of the encounters transitions without needing to go  through the resource history.  This would be used for a case where an admission starts of as an emergency encounter, then transitions into an inpatient scenario. Doing this and not restarting a new encounter ensures that any lab/diagnostic results can more easily follow the patient and not require re-processing and not get lost or cancelled during a kind of discharge from emergency to inpatient.
@@ -767,6 +871,32 @@ impl EncounterClassHistory {
             class: Some(Box::new(class)),
             period: Some(Box::new(period)),
             ..Default::default()
+        }
+    }
+}
+
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for EncounterClassHistory {
+    fn fhir_type(&self) -> &'static str {
+        "BackboneElement"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("extension", crate::fhirpath::Card::Many),
+            ("modifierExtension", crate::fhirpath::Card::Many),
+            ("class", crate::fhirpath::Card::One),
+            ("period", crate::fhirpath::Card::One),
+        ]
+    }
+    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
+        match name {
+            "id" => out.opt(self.id.as_ref()),
+            "extension" => out.many(&self.extension),
+            "modifierExtension" => out.many(&self.modifier_extension),
+            "class" => out.opt(self.class.as_deref()),
+            "period" => out.opt(self.period.as_deref()),
+            _ => {}
         }
     }
 }
@@ -914,6 +1044,34 @@ impl EncounterParticipant {
     }
 }
 
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for EncounterParticipant {
+    fn fhir_type(&self) -> &'static str {
+        "BackboneElement"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("extension", crate::fhirpath::Card::Many),
+            ("modifierExtension", crate::fhirpath::Card::Many),
+            ("type", crate::fhirpath::Card::Many),
+            ("period", crate::fhirpath::Card::One),
+            ("individual", crate::fhirpath::Card::One),
+        ]
+    }
+    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
+        match name {
+            "id" => out.opt(self.id.as_ref()),
+            "extension" => out.many(&self.extension),
+            "modifierExtension" => out.many(&self.modifier_extension),
+            "type" => out.many(&self.type_),
+            "period" => out.opt(self.period.as_deref()),
+            "individual" => out.opt(self.individual.as_deref()),
+            _ => {}
+        }
+    }
+}
+
 /// The list of diagnosis relevant to this encounter
 ///
 /// The list of diagnosis relevant to this encounter.
@@ -1055,6 +1213,34 @@ impl EncounterDiagnosis {
     ) -> &mut Self {
         self.condition = Some(Box::new(reference.into()));
         self
+    }
+}
+
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for EncounterDiagnosis {
+    fn fhir_type(&self) -> &'static str {
+        "BackboneElement"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("extension", crate::fhirpath::Card::Many),
+            ("modifierExtension", crate::fhirpath::Card::Many),
+            ("condition", crate::fhirpath::Card::One),
+            ("use", crate::fhirpath::Card::One),
+            ("rank", crate::fhirpath::Card::One),
+        ]
+    }
+    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
+        match name {
+            "id" => out.opt(self.id.as_ref()),
+            "extension" => out.many(&self.extension),
+            "modifierExtension" => out.many(&self.modifier_extension),
+            "condition" => out.opt(self.condition.as_deref()),
+            "use" => out.opt(self.use_.as_deref()),
+            "rank" => out.opt(self.rank.as_ref()),
+            _ => {}
+        }
     }
 }
 
@@ -1274,6 +1460,46 @@ impl EncounterHospitalization {
     }
 }
 
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for EncounterHospitalization {
+    fn fhir_type(&self) -> &'static str {
+        "BackboneElement"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("extension", crate::fhirpath::Card::Many),
+            ("modifierExtension", crate::fhirpath::Card::Many),
+            ("preAdmissionIdentifier", crate::fhirpath::Card::One),
+            ("origin", crate::fhirpath::Card::One),
+            ("admitSource", crate::fhirpath::Card::One),
+            ("reAdmission", crate::fhirpath::Card::One),
+            ("dietPreference", crate::fhirpath::Card::Many),
+            ("specialCourtesy", crate::fhirpath::Card::Many),
+            ("specialArrangement", crate::fhirpath::Card::Many),
+            ("destination", crate::fhirpath::Card::One),
+            ("dischargeDisposition", crate::fhirpath::Card::One),
+        ]
+    }
+    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
+        match name {
+            "id" => out.opt(self.id.as_ref()),
+            "extension" => out.many(&self.extension),
+            "modifierExtension" => out.many(&self.modifier_extension),
+            "preAdmissionIdentifier" => out.opt(self.pre_admission_identifier.as_deref()),
+            "origin" => out.opt(self.origin.as_deref()),
+            "admitSource" => out.opt(self.admit_source.as_deref()),
+            "reAdmission" => out.opt(self.re_admission.as_deref()),
+            "dietPreference" => out.many(&self.diet_preference),
+            "specialCourtesy" => out.many(&self.special_courtesy),
+            "specialArrangement" => out.many(&self.special_arrangement),
+            "destination" => out.opt(self.destination.as_deref()),
+            "dischargeDisposition" => out.opt(self.discharge_disposition.as_deref()),
+            _ => {}
+        }
+    }
+}
+
 /// List of locations where the patient has been
 ///
 /// List of locations where  the patient has been during this encounter.
@@ -1425,5 +1651,35 @@ impl EncounterLocation {
     ) -> &mut Self {
         self.location = Some(Box::new(reference.into()));
         self
+    }
+}
+
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for EncounterLocation {
+    fn fhir_type(&self) -> &'static str {
+        "BackboneElement"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("extension", crate::fhirpath::Card::Many),
+            ("modifierExtension", crate::fhirpath::Card::Many),
+            ("location", crate::fhirpath::Card::One),
+            ("status", crate::fhirpath::Card::One),
+            ("physicalType", crate::fhirpath::Card::One),
+            ("period", crate::fhirpath::Card::One),
+        ]
+    }
+    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
+        match name {
+            "id" => out.opt(self.id.as_ref()),
+            "extension" => out.many(&self.extension),
+            "modifierExtension" => out.many(&self.modifier_extension),
+            "location" => out.opt(self.location.as_deref()),
+            "status" => out.opt(self.status.as_ref()),
+            "physicalType" => out.opt(self.physical_type.as_deref()),
+            "period" => out.opt(self.period.as_deref()),
+            _ => {}
+        }
     }
 }

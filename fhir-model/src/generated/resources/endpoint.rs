@@ -362,6 +362,60 @@ impl Endpoint {
     }
 }
 
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for Endpoint {
+    fn fhir_type(&self) -> &'static str {
+        "Endpoint"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("meta", crate::fhirpath::Card::One),
+            ("implicitRules", crate::fhirpath::Card::One),
+            ("language", crate::fhirpath::Card::One),
+            ("text", crate::fhirpath::Card::One),
+            ("contained", crate::fhirpath::Card::Many),
+            ("extension", crate::fhirpath::Card::Many),
+            ("modifierExtension", crate::fhirpath::Card::Many),
+            ("identifier", crate::fhirpath::Card::Many),
+            ("status", crate::fhirpath::Card::One),
+            ("connectionType", crate::fhirpath::Card::One),
+            ("name", crate::fhirpath::Card::One),
+            ("managingOrganization", crate::fhirpath::Card::One),
+            ("contact", crate::fhirpath::Card::Many),
+            ("period", crate::fhirpath::Card::One),
+            ("payloadType", crate::fhirpath::Card::Many),
+            ("payloadMimeType", crate::fhirpath::Card::Many),
+            ("address", crate::fhirpath::Card::One),
+            ("header", crate::fhirpath::Card::Many),
+        ]
+    }
+    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
+        match name {
+            "id" => out.opt(self.id.as_ref()),
+            "meta" => out.opt(self.meta.as_deref()),
+            "implicitRules" => out.opt(self.implicit_rules.as_ref()),
+            "language" => out.opt(self.language.as_ref()),
+            "text" => out.opt(self.text.as_deref()),
+            "contained" => out.many(&self.contained),
+            "extension" => out.many(&self.extension),
+            "modifierExtension" => out.many(&self.modifier_extension),
+            "identifier" => out.many(&self.identifier),
+            "status" => out.opt(self.status.as_ref()),
+            "connectionType" => out.opt(self.connection_type.as_deref()),
+            "name" => out.opt(self.name.as_ref()),
+            "managingOrganization" => out.opt(self.managing_organization.as_deref()),
+            "contact" => out.many(&self.contact),
+            "period" => out.opt(self.period.as_deref()),
+            "payloadType" => out.many(&self.payload_type),
+            "payloadMimeType" => out.many(&self.payload_mime_type),
+            "address" => out.opt(self.address.as_ref()),
+            "header" => out.many(&self.header),
+            _ => {}
+        }
+    }
+}
+
 impl crate::ConcreteResource for Endpoint {
     const TYPE_NAME: &'static str = "Endpoint";
     fn id(&self) -> Option<&crate::primitives::Id> {

@@ -278,6 +278,52 @@ impl EnrollmentRequest {
     }
 }
 
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for EnrollmentRequest {
+    fn fhir_type(&self) -> &'static str {
+        "EnrollmentRequest"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("meta", crate::fhirpath::Card::One),
+            ("implicitRules", crate::fhirpath::Card::One),
+            ("language", crate::fhirpath::Card::One),
+            ("text", crate::fhirpath::Card::One),
+            ("contained", crate::fhirpath::Card::Many),
+            ("extension", crate::fhirpath::Card::Many),
+            ("modifierExtension", crate::fhirpath::Card::Many),
+            ("identifier", crate::fhirpath::Card::Many),
+            ("status", crate::fhirpath::Card::One),
+            ("created", crate::fhirpath::Card::One),
+            ("insurer", crate::fhirpath::Card::One),
+            ("provider", crate::fhirpath::Card::One),
+            ("candidate", crate::fhirpath::Card::One),
+            ("coverage", crate::fhirpath::Card::One),
+        ]
+    }
+    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
+        match name {
+            "id" => out.opt(self.id.as_ref()),
+            "meta" => out.opt(self.meta.as_deref()),
+            "implicitRules" => out.opt(self.implicit_rules.as_ref()),
+            "language" => out.opt(self.language.as_ref()),
+            "text" => out.opt(self.text.as_deref()),
+            "contained" => out.many(&self.contained),
+            "extension" => out.many(&self.extension),
+            "modifierExtension" => out.many(&self.modifier_extension),
+            "identifier" => out.many(&self.identifier),
+            "status" => out.opt(self.status.as_ref()),
+            "created" => out.opt(self.created.as_ref()),
+            "insurer" => out.opt(self.insurer.as_deref()),
+            "provider" => out.opt(self.provider.as_deref()),
+            "candidate" => out.opt(self.candidate.as_deref()),
+            "coverage" => out.opt(self.coverage.as_deref()),
+            _ => {}
+        }
+    }
+}
+
 impl crate::ConcreteResource for EnrollmentRequest {
     const TYPE_NAME: &'static str = "EnrollmentRequest";
     fn id(&self) -> Option<&crate::primitives::Id> {

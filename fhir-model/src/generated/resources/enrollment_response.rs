@@ -286,6 +286,54 @@ impl EnrollmentResponse {
     }
 }
 
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for EnrollmentResponse {
+    fn fhir_type(&self) -> &'static str {
+        "EnrollmentResponse"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("meta", crate::fhirpath::Card::One),
+            ("implicitRules", crate::fhirpath::Card::One),
+            ("language", crate::fhirpath::Card::One),
+            ("text", crate::fhirpath::Card::One),
+            ("contained", crate::fhirpath::Card::Many),
+            ("extension", crate::fhirpath::Card::Many),
+            ("modifierExtension", crate::fhirpath::Card::Many),
+            ("identifier", crate::fhirpath::Card::Many),
+            ("status", crate::fhirpath::Card::One),
+            ("request", crate::fhirpath::Card::One),
+            ("outcome", crate::fhirpath::Card::One),
+            ("disposition", crate::fhirpath::Card::One),
+            ("created", crate::fhirpath::Card::One),
+            ("organization", crate::fhirpath::Card::One),
+            ("requestProvider", crate::fhirpath::Card::One),
+        ]
+    }
+    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
+        match name {
+            "id" => out.opt(self.id.as_ref()),
+            "meta" => out.opt(self.meta.as_deref()),
+            "implicitRules" => out.opt(self.implicit_rules.as_ref()),
+            "language" => out.opt(self.language.as_ref()),
+            "text" => out.opt(self.text.as_deref()),
+            "contained" => out.many(&self.contained),
+            "extension" => out.many(&self.extension),
+            "modifierExtension" => out.many(&self.modifier_extension),
+            "identifier" => out.many(&self.identifier),
+            "status" => out.opt(self.status.as_ref()),
+            "request" => out.opt(self.request.as_deref()),
+            "outcome" => out.opt(self.outcome.as_ref()),
+            "disposition" => out.opt(self.disposition.as_ref()),
+            "created" => out.opt(self.created.as_ref()),
+            "organization" => out.opt(self.organization.as_deref()),
+            "requestProvider" => out.opt(self.request_provider.as_deref()),
+            _ => {}
+        }
+    }
+}
+
 impl crate::ConcreteResource for EnrollmentResponse {
     const TYPE_NAME: &'static str = "EnrollmentResponse";
     fn id(&self) -> Option<&crate::primitives::Id> {

@@ -372,6 +372,62 @@ impl EpisodeOfCare {
     }
 }
 
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for EpisodeOfCare {
+    fn fhir_type(&self) -> &'static str {
+        "EpisodeOfCare"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("meta", crate::fhirpath::Card::One),
+            ("implicitRules", crate::fhirpath::Card::One),
+            ("language", crate::fhirpath::Card::One),
+            ("text", crate::fhirpath::Card::One),
+            ("contained", crate::fhirpath::Card::Many),
+            ("extension", crate::fhirpath::Card::Many),
+            ("modifierExtension", crate::fhirpath::Card::Many),
+            ("identifier", crate::fhirpath::Card::Many),
+            ("status", crate::fhirpath::Card::One),
+            ("statusHistory", crate::fhirpath::Card::Many),
+            ("type", crate::fhirpath::Card::Many),
+            ("diagnosis", crate::fhirpath::Card::Many),
+            ("patient", crate::fhirpath::Card::One),
+            ("managingOrganization", crate::fhirpath::Card::One),
+            ("period", crate::fhirpath::Card::One),
+            ("referralRequest", crate::fhirpath::Card::Many),
+            ("careManager", crate::fhirpath::Card::One),
+            ("team", crate::fhirpath::Card::Many),
+            ("account", crate::fhirpath::Card::Many),
+        ]
+    }
+    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
+        match name {
+            "id" => out.opt(self.id.as_ref()),
+            "meta" => out.opt(self.meta.as_deref()),
+            "implicitRules" => out.opt(self.implicit_rules.as_ref()),
+            "language" => out.opt(self.language.as_ref()),
+            "text" => out.opt(self.text.as_deref()),
+            "contained" => out.many(&self.contained),
+            "extension" => out.many(&self.extension),
+            "modifierExtension" => out.many(&self.modifier_extension),
+            "identifier" => out.many(&self.identifier),
+            "status" => out.opt(self.status.as_ref()),
+            "statusHistory" => out.many(&self.status_history),
+            "type" => out.many(&self.type_),
+            "diagnosis" => out.many(&self.diagnosis),
+            "patient" => out.opt(self.patient.as_deref()),
+            "managingOrganization" => out.opt(self.managing_organization.as_deref()),
+            "period" => out.opt(self.period.as_deref()),
+            "referralRequest" => out.many(&self.referral_request),
+            "careManager" => out.opt(self.care_manager.as_deref()),
+            "team" => out.many(&self.team),
+            "account" => out.many(&self.account),
+            _ => {}
+        }
+    }
+}
+
 impl crate::ConcreteResource for EpisodeOfCare {
     const TYPE_NAME: &'static str = "EpisodeOfCare";
     fn id(&self) -> Option<&crate::primitives::Id> {
@@ -530,6 +586,32 @@ impl EpisodeOfCareStatusHistory {
     }
 }
 
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for EpisodeOfCareStatusHistory {
+    fn fhir_type(&self) -> &'static str {
+        "BackboneElement"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("extension", crate::fhirpath::Card::Many),
+            ("modifierExtension", crate::fhirpath::Card::Many),
+            ("status", crate::fhirpath::Card::One),
+            ("period", crate::fhirpath::Card::One),
+        ]
+    }
+    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
+        match name {
+            "id" => out.opt(self.id.as_ref()),
+            "extension" => out.many(&self.extension),
+            "modifierExtension" => out.many(&self.modifier_extension),
+            "status" => out.opt(self.status.as_ref()),
+            "period" => out.opt(self.period.as_deref()),
+            _ => {}
+        }
+    }
+}
+
 /// The list of diagnosis relevant to this episode of care
 ///
 /// The list of diagnosis relevant to this episode of care.
@@ -671,5 +753,33 @@ impl EpisodeOfCareDiagnosis {
     ) -> &mut Self {
         self.condition = Some(Box::new(reference.into()));
         self
+    }
+}
+
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for EpisodeOfCareDiagnosis {
+    fn fhir_type(&self) -> &'static str {
+        "BackboneElement"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("extension", crate::fhirpath::Card::Many),
+            ("modifierExtension", crate::fhirpath::Card::Many),
+            ("condition", crate::fhirpath::Card::One),
+            ("role", crate::fhirpath::Card::One),
+            ("rank", crate::fhirpath::Card::One),
+        ]
+    }
+    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
+        match name {
+            "id" => out.opt(self.id.as_ref()),
+            "extension" => out.many(&self.extension),
+            "modifierExtension" => out.many(&self.modifier_extension),
+            "condition" => out.opt(self.condition.as_deref()),
+            "role" => out.opt(self.role.as_deref()),
+            "rank" => out.opt(self.rank.as_ref()),
+            _ => {}
+        }
     }
 }

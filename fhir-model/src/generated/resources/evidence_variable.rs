@@ -496,6 +496,92 @@ impl EvidenceVariable {
     }
 }
 
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for EvidenceVariable {
+    fn fhir_type(&self) -> &'static str {
+        "EvidenceVariable"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("meta", crate::fhirpath::Card::One),
+            ("implicitRules", crate::fhirpath::Card::One),
+            ("language", crate::fhirpath::Card::One),
+            ("text", crate::fhirpath::Card::One),
+            ("contained", crate::fhirpath::Card::Many),
+            ("extension", crate::fhirpath::Card::Many),
+            ("modifierExtension", crate::fhirpath::Card::Many),
+            ("url", crate::fhirpath::Card::One),
+            ("identifier", crate::fhirpath::Card::Many),
+            ("version", crate::fhirpath::Card::One),
+            ("name", crate::fhirpath::Card::One),
+            ("title", crate::fhirpath::Card::One),
+            ("shortTitle", crate::fhirpath::Card::One),
+            ("subtitle", crate::fhirpath::Card::One),
+            ("status", crate::fhirpath::Card::One),
+            ("date", crate::fhirpath::Card::One),
+            ("publisher", crate::fhirpath::Card::One),
+            ("contact", crate::fhirpath::Card::Many),
+            ("description", crate::fhirpath::Card::One),
+            ("note", crate::fhirpath::Card::Many),
+            ("useContext", crate::fhirpath::Card::Many),
+            ("jurisdiction", crate::fhirpath::Card::Many),
+            ("copyright", crate::fhirpath::Card::One),
+            ("approvalDate", crate::fhirpath::Card::One),
+            ("lastReviewDate", crate::fhirpath::Card::One),
+            ("effectivePeriod", crate::fhirpath::Card::One),
+            ("topic", crate::fhirpath::Card::Many),
+            ("author", crate::fhirpath::Card::Many),
+            ("editor", crate::fhirpath::Card::Many),
+            ("reviewer", crate::fhirpath::Card::Many),
+            ("endorser", crate::fhirpath::Card::Many),
+            ("relatedArtifact", crate::fhirpath::Card::Many),
+            ("type", crate::fhirpath::Card::One),
+            ("characteristic", crate::fhirpath::Card::Many),
+        ]
+    }
+    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
+        match name {
+            "id" => out.opt(self.id.as_ref()),
+            "meta" => out.opt(self.meta.as_deref()),
+            "implicitRules" => out.opt(self.implicit_rules.as_ref()),
+            "language" => out.opt(self.language.as_ref()),
+            "text" => out.opt(self.text.as_deref()),
+            "contained" => out.many(&self.contained),
+            "extension" => out.many(&self.extension),
+            "modifierExtension" => out.many(&self.modifier_extension),
+            "url" => out.opt(self.url.as_ref()),
+            "identifier" => out.many(&self.identifier),
+            "version" => out.opt(self.version.as_ref()),
+            "name" => out.opt(self.name.as_ref()),
+            "title" => out.opt(self.title.as_ref()),
+            "shortTitle" => out.opt(self.short_title.as_ref()),
+            "subtitle" => out.opt(self.subtitle.as_ref()),
+            "status" => out.opt(self.status.as_ref()),
+            "date" => out.opt(self.date.as_ref()),
+            "publisher" => out.opt(self.publisher.as_ref()),
+            "contact" => out.many(&self.contact),
+            "description" => out.opt(self.description.as_ref()),
+            "note" => out.many(&self.note),
+            "useContext" => out.many(&self.use_context),
+            "jurisdiction" => out.many(&self.jurisdiction),
+            "copyright" => out.opt(self.copyright.as_ref()),
+            "approvalDate" => out.opt(self.approval_date.as_ref()),
+            "lastReviewDate" => out.opt(self.last_review_date.as_ref()),
+            "effectivePeriod" => out.opt(self.effective_period.as_deref()),
+            "topic" => out.many(&self.topic),
+            "author" => out.many(&self.author),
+            "editor" => out.many(&self.editor),
+            "reviewer" => out.many(&self.reviewer),
+            "endorser" => out.many(&self.endorser),
+            "relatedArtifact" => out.many(&self.related_artifact),
+            "type" => out.opt(self.type_.as_ref()),
+            "characteristic" => out.many(&self.characteristic),
+            _ => {}
+        }
+    }
+}
+
 impl crate::ConcreteResource for EvidenceVariable {
     const TYPE_NAME: &'static str = "EvidenceVariable";
     fn id(&self) -> Option<&crate::primitives::Id> {
@@ -819,6 +905,48 @@ impl EvidenceVariableCharacteristic {
     }
 }
 
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for EvidenceVariableCharacteristic {
+    fn fhir_type(&self) -> &'static str {
+        "BackboneElement"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("extension", crate::fhirpath::Card::Many),
+            ("modifierExtension", crate::fhirpath::Card::Many),
+            ("description", crate::fhirpath::Card::One),
+            ("definition", crate::fhirpath::Card::Choice),
+            ("usageContext", crate::fhirpath::Card::Many),
+            ("exclude", crate::fhirpath::Card::One),
+            ("participantEffective", crate::fhirpath::Card::Choice),
+            ("timeFromStart", crate::fhirpath::Card::One),
+            ("groupMeasure", crate::fhirpath::Card::One),
+        ]
+    }
+    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
+        match name {
+            "id" => out.opt(self.id.as_ref()),
+            "extension" => out.many(&self.extension),
+            "modifierExtension" => out.many(&self.modifier_extension),
+            "description" => out.opt(self.description.as_ref()),
+            "definition" => out.choice(self.definition.as_ref()),
+            "usageContext" => out.many(&self.usage_context),
+            "exclude" => out.opt(self.exclude.as_ref()),
+            "participantEffective" => out.choice(self.participant_effective.as_ref()),
+            "timeFromStart" => out.opt(self.time_from_start.as_deref()),
+            "groupMeasure" => out.opt(self.group_measure.as_ref()),
+            _ if name.starts_with("definition") => {
+                out.typed(self.definition.as_ref(), &name[10usize..])
+            }
+            _ if name.starts_with("participantEffective") => {
+                out.typed(self.participant_effective.as_ref(), &name[20usize..])
+            }
+            _ => {}
+        }
+    }
+}
+
 /// Choice of types for `EvidenceVariable.characteristic.definition[x]`.
 ///
 /// In JSON the element name carries the type (`definitionReference`, `definitionCanonical`, ...).
@@ -919,6 +1047,20 @@ impl crate::validate::Validate for EvidenceVariableCharacteristicDefinition {
     }
 }
 
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Choice for EvidenceVariableCharacteristicDefinition {
+    fn value(&self) -> (&'static str, &dyn crate::fhirpath::Reflect) {
+        match self {
+            Self::Reference(v) => ("Reference", &**v),
+            Self::Canonical(v) => ("Canonical", v),
+            Self::CodeableConcept(v) => ("CodeableConcept", &**v),
+            Self::Expression(v) => ("Expression", &**v),
+            Self::DataRequirement(v) => ("DataRequirement", &**v),
+            Self::TriggerDefinition(v) => ("TriggerDefinition", &**v),
+        }
+    }
+}
+
 /// Choice of types for `EvidenceVariable.characteristic.participantEffective[x]`.
 ///
 /// In JSON the element name carries the type (`participantEffectiveDateTime`, `participantEffectivePeriod`, ...).
@@ -994,6 +1136,18 @@ impl crate::validate::Validate for EvidenceVariableCharacteristicParticipantEffe
             Self::Period(x) => v.variant("participantEffectivePeriod", x),
             Self::Duration(x) => v.variant("participantEffectiveDuration", x),
             Self::Timing(x) => v.variant("participantEffectiveTiming", x),
+        }
+    }
+}
+
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Choice for EvidenceVariableCharacteristicParticipantEffective {
+    fn value(&self) -> (&'static str, &dyn crate::fhirpath::Reflect) {
+        match self {
+            Self::DateTime(v) => ("DateTime", v),
+            Self::Period(v) => ("Period", &**v),
+            Self::Duration(v) => ("Duration", &**v),
+            Self::Timing(v) => ("Timing", &**v),
         }
     }
 }

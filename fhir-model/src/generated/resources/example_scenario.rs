@@ -366,6 +366,72 @@ impl ExampleScenario {
     }
 }
 
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for ExampleScenario {
+    fn fhir_type(&self) -> &'static str {
+        "ExampleScenario"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("meta", crate::fhirpath::Card::One),
+            ("implicitRules", crate::fhirpath::Card::One),
+            ("language", crate::fhirpath::Card::One),
+            ("text", crate::fhirpath::Card::One),
+            ("contained", crate::fhirpath::Card::Many),
+            ("extension", crate::fhirpath::Card::Many),
+            ("modifierExtension", crate::fhirpath::Card::Many),
+            ("url", crate::fhirpath::Card::One),
+            ("identifier", crate::fhirpath::Card::Many),
+            ("version", crate::fhirpath::Card::One),
+            ("name", crate::fhirpath::Card::One),
+            ("status", crate::fhirpath::Card::One),
+            ("experimental", crate::fhirpath::Card::One),
+            ("date", crate::fhirpath::Card::One),
+            ("publisher", crate::fhirpath::Card::One),
+            ("contact", crate::fhirpath::Card::Many),
+            ("useContext", crate::fhirpath::Card::Many),
+            ("jurisdiction", crate::fhirpath::Card::Many),
+            ("copyright", crate::fhirpath::Card::One),
+            ("purpose", crate::fhirpath::Card::One),
+            ("actor", crate::fhirpath::Card::Many),
+            ("instance", crate::fhirpath::Card::Many),
+            ("process", crate::fhirpath::Card::Many),
+            ("workflow", crate::fhirpath::Card::Many),
+        ]
+    }
+    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
+        match name {
+            "id" => out.opt(self.id.as_ref()),
+            "meta" => out.opt(self.meta.as_deref()),
+            "implicitRules" => out.opt(self.implicit_rules.as_ref()),
+            "language" => out.opt(self.language.as_ref()),
+            "text" => out.opt(self.text.as_deref()),
+            "contained" => out.many(&self.contained),
+            "extension" => out.many(&self.extension),
+            "modifierExtension" => out.many(&self.modifier_extension),
+            "url" => out.opt(self.url.as_ref()),
+            "identifier" => out.many(&self.identifier),
+            "version" => out.opt(self.version.as_ref()),
+            "name" => out.opt(self.name.as_ref()),
+            "status" => out.opt(self.status.as_ref()),
+            "experimental" => out.opt(self.experimental.as_ref()),
+            "date" => out.opt(self.date.as_ref()),
+            "publisher" => out.opt(self.publisher.as_ref()),
+            "contact" => out.many(&self.contact),
+            "useContext" => out.many(&self.use_context),
+            "jurisdiction" => out.many(&self.jurisdiction),
+            "copyright" => out.opt(self.copyright.as_ref()),
+            "purpose" => out.opt(self.purpose.as_ref()),
+            "actor" => out.many(&self.actor),
+            "instance" => out.many(&self.instance),
+            "process" => out.many(&self.process),
+            "workflow" => out.many(&self.workflow),
+            _ => {}
+        }
+    }
+}
+
 impl crate::ConcreteResource for ExampleScenario {
     const TYPE_NAME: &'static str = "ExampleScenario";
     fn id(&self) -> Option<&crate::primitives::Id> {
@@ -549,6 +615,36 @@ impl ExampleScenarioActor {
             actor_id: Some(crate::Primitive::new(actor_id)),
             type_: Some(crate::Primitive::new(type_)),
             ..Default::default()
+        }
+    }
+}
+
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for ExampleScenarioActor {
+    fn fhir_type(&self) -> &'static str {
+        "BackboneElement"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("extension", crate::fhirpath::Card::Many),
+            ("modifierExtension", crate::fhirpath::Card::Many),
+            ("actorId", crate::fhirpath::Card::One),
+            ("type", crate::fhirpath::Card::One),
+            ("name", crate::fhirpath::Card::One),
+            ("description", crate::fhirpath::Card::One),
+        ]
+    }
+    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
+        match name {
+            "id" => out.opt(self.id.as_ref()),
+            "extension" => out.many(&self.extension),
+            "modifierExtension" => out.many(&self.modifier_extension),
+            "actorId" => out.opt(self.actor_id.as_ref()),
+            "type" => out.opt(self.type_.as_ref()),
+            "name" => out.opt(self.name.as_ref()),
+            "description" => out.opt(self.description.as_ref()),
+            _ => {}
         }
     }
 }
@@ -739,6 +835,40 @@ impl ExampleScenarioInstance {
     }
 }
 
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for ExampleScenarioInstance {
+    fn fhir_type(&self) -> &'static str {
+        "BackboneElement"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("extension", crate::fhirpath::Card::Many),
+            ("modifierExtension", crate::fhirpath::Card::Many),
+            ("resourceId", crate::fhirpath::Card::One),
+            ("resourceType", crate::fhirpath::Card::One),
+            ("name", crate::fhirpath::Card::One),
+            ("description", crate::fhirpath::Card::One),
+            ("version", crate::fhirpath::Card::Many),
+            ("containedInstance", crate::fhirpath::Card::Many),
+        ]
+    }
+    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
+        match name {
+            "id" => out.opt(self.id.as_ref()),
+            "extension" => out.many(&self.extension),
+            "modifierExtension" => out.many(&self.modifier_extension),
+            "resourceId" => out.opt(self.resource_id.as_ref()),
+            "resourceType" => out.opt(self.resource_type.as_ref()),
+            "name" => out.opt(self.name.as_ref()),
+            "description" => out.opt(self.description.as_ref()),
+            "version" => out.many(&self.version),
+            "containedInstance" => out.many(&self.contained_instance),
+            _ => {}
+        }
+    }
+}
+
 /// A specific version of the resource
 ///
 /// A specific version of the resource.
@@ -875,6 +1005,32 @@ impl ExampleScenarioInstanceVersion {
     }
 }
 
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for ExampleScenarioInstanceVersion {
+    fn fhir_type(&self) -> &'static str {
+        "BackboneElement"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("extension", crate::fhirpath::Card::Many),
+            ("modifierExtension", crate::fhirpath::Card::Many),
+            ("versionId", crate::fhirpath::Card::One),
+            ("description", crate::fhirpath::Card::One),
+        ]
+    }
+    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
+        match name {
+            "id" => out.opt(self.id.as_ref()),
+            "extension" => out.many(&self.extension),
+            "modifierExtension" => out.many(&self.modifier_extension),
+            "versionId" => out.opt(self.version_id.as_ref()),
+            "description" => out.opt(self.description.as_ref()),
+            _ => {}
+        }
+    }
+}
+
 /// Resources contained in the instance
 ///
 /// Resources contained in the instance (e.g. the observations contained in a bundle).
@@ -1000,6 +1156,32 @@ impl ExampleScenarioInstanceContainedInstance {
         ExampleScenarioInstanceContainedInstance {
             resource_id: Some(crate::Primitive::new(resource_id)),
             ..Default::default()
+        }
+    }
+}
+
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for ExampleScenarioInstanceContainedInstance {
+    fn fhir_type(&self) -> &'static str {
+        "BackboneElement"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("extension", crate::fhirpath::Card::Many),
+            ("modifierExtension", crate::fhirpath::Card::Many),
+            ("resourceId", crate::fhirpath::Card::One),
+            ("versionId", crate::fhirpath::Card::One),
+        ]
+    }
+    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
+        match name {
+            "id" => out.opt(self.id.as_ref()),
+            "extension" => out.many(&self.extension),
+            "modifierExtension" => out.many(&self.modifier_extension),
+            "resourceId" => out.opt(self.resource_id.as_ref()),
+            "versionId" => out.opt(self.version_id.as_ref()),
+            _ => {}
         }
     }
 }
@@ -1177,6 +1359,38 @@ impl ExampleScenarioProcess {
     }
 }
 
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for ExampleScenarioProcess {
+    fn fhir_type(&self) -> &'static str {
+        "BackboneElement"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("extension", crate::fhirpath::Card::Many),
+            ("modifierExtension", crate::fhirpath::Card::Many),
+            ("title", crate::fhirpath::Card::One),
+            ("description", crate::fhirpath::Card::One),
+            ("preConditions", crate::fhirpath::Card::One),
+            ("postConditions", crate::fhirpath::Card::One),
+            ("step", crate::fhirpath::Card::Many),
+        ]
+    }
+    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
+        match name {
+            "id" => out.opt(self.id.as_ref()),
+            "extension" => out.many(&self.extension),
+            "modifierExtension" => out.many(&self.modifier_extension),
+            "title" => out.opt(self.title.as_ref()),
+            "description" => out.opt(self.description.as_ref()),
+            "preConditions" => out.opt(self.pre_conditions.as_ref()),
+            "postConditions" => out.opt(self.post_conditions.as_ref()),
+            "step" => out.many(&self.step),
+            _ => {}
+        }
+    }
+}
+
 /// Each step of the process
 ///
 /// Each step of the process.
@@ -1305,6 +1519,36 @@ impl crate::validate::Validate for ExampleScenarioProcessStep {
         v.field("pause", &self.pause, 0);
         v.field("operation", &self.operation, 0);
         v.field("alternative", &self.alternative, 0);
+    }
+}
+
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for ExampleScenarioProcessStep {
+    fn fhir_type(&self) -> &'static str {
+        "BackboneElement"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("extension", crate::fhirpath::Card::Many),
+            ("modifierExtension", crate::fhirpath::Card::Many),
+            ("process", crate::fhirpath::Card::Many),
+            ("pause", crate::fhirpath::Card::One),
+            ("operation", crate::fhirpath::Card::One),
+            ("alternative", crate::fhirpath::Card::Many),
+        ]
+    }
+    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
+        match name {
+            "id" => out.opt(self.id.as_ref()),
+            "extension" => out.many(&self.extension),
+            "modifierExtension" => out.many(&self.modifier_extension),
+            "process" => out.many(&self.process),
+            "pause" => out.opt(self.pause.as_ref()),
+            "operation" => out.opt(self.operation.as_deref()),
+            "alternative" => out.many(&self.alternative),
+            _ => {}
+        }
     }
 }
 
@@ -1554,6 +1798,48 @@ impl ExampleScenarioProcessStepOperation {
     }
 }
 
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for ExampleScenarioProcessStepOperation {
+    fn fhir_type(&self) -> &'static str {
+        "BackboneElement"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("extension", crate::fhirpath::Card::Many),
+            ("modifierExtension", crate::fhirpath::Card::Many),
+            ("number", crate::fhirpath::Card::One),
+            ("type", crate::fhirpath::Card::One),
+            ("name", crate::fhirpath::Card::One),
+            ("initiator", crate::fhirpath::Card::One),
+            ("receiver", crate::fhirpath::Card::One),
+            ("description", crate::fhirpath::Card::One),
+            ("initiatorActive", crate::fhirpath::Card::One),
+            ("receiverActive", crate::fhirpath::Card::One),
+            ("request", crate::fhirpath::Card::One),
+            ("response", crate::fhirpath::Card::One),
+        ]
+    }
+    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
+        match name {
+            "id" => out.opt(self.id.as_ref()),
+            "extension" => out.many(&self.extension),
+            "modifierExtension" => out.many(&self.modifier_extension),
+            "number" => out.opt(self.number.as_ref()),
+            "type" => out.opt(self.type_.as_ref()),
+            "name" => out.opt(self.name.as_ref()),
+            "initiator" => out.opt(self.initiator.as_ref()),
+            "receiver" => out.opt(self.receiver.as_ref()),
+            "description" => out.opt(self.description.as_ref()),
+            "initiatorActive" => out.opt(self.initiator_active.as_ref()),
+            "receiverActive" => out.opt(self.receiver_active.as_ref()),
+            "request" => out.opt(self.request.as_deref()),
+            "response" => out.opt(self.response.as_deref()),
+            _ => {}
+        }
+    }
+}
+
 /// Alternate non-typical step action
 ///
 /// Indicates an alternative step that can be taken instead of the operations on the base step in exceptional/atypical circumstances.
@@ -1689,6 +1975,34 @@ impl ExampleScenarioProcessStepAlternative {
         ExampleScenarioProcessStepAlternative {
             title: Some(crate::Primitive::new(title)),
             ..Default::default()
+        }
+    }
+}
+
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for ExampleScenarioProcessStepAlternative {
+    fn fhir_type(&self) -> &'static str {
+        "BackboneElement"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("extension", crate::fhirpath::Card::Many),
+            ("modifierExtension", crate::fhirpath::Card::Many),
+            ("title", crate::fhirpath::Card::One),
+            ("description", crate::fhirpath::Card::One),
+            ("step", crate::fhirpath::Card::Many),
+        ]
+    }
+    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
+        match name {
+            "id" => out.opt(self.id.as_ref()),
+            "extension" => out.many(&self.extension),
+            "modifierExtension" => out.many(&self.modifier_extension),
+            "title" => out.opt(self.title.as_ref()),
+            "description" => out.opt(self.description.as_ref()),
+            "step" => out.many(&self.step),
+            _ => {}
         }
     }
 }

@@ -822,6 +822,124 @@ impl ExplanationOfBenefit {
     }
 }
 
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for ExplanationOfBenefit {
+    fn fhir_type(&self) -> &'static str {
+        "ExplanationOfBenefit"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("meta", crate::fhirpath::Card::One),
+            ("implicitRules", crate::fhirpath::Card::One),
+            ("language", crate::fhirpath::Card::One),
+            ("text", crate::fhirpath::Card::One),
+            ("contained", crate::fhirpath::Card::Many),
+            ("extension", crate::fhirpath::Card::Many),
+            ("modifierExtension", crate::fhirpath::Card::Many),
+            ("identifier", crate::fhirpath::Card::Many),
+            ("status", crate::fhirpath::Card::One),
+            ("type", crate::fhirpath::Card::One),
+            ("subType", crate::fhirpath::Card::One),
+            ("use", crate::fhirpath::Card::One),
+            ("patient", crate::fhirpath::Card::One),
+            ("billablePeriod", crate::fhirpath::Card::One),
+            ("created", crate::fhirpath::Card::One),
+            ("enterer", crate::fhirpath::Card::One),
+            ("insurer", crate::fhirpath::Card::One),
+            ("provider", crate::fhirpath::Card::One),
+            ("priority", crate::fhirpath::Card::One),
+            ("fundsReserveRequested", crate::fhirpath::Card::One),
+            ("fundsReserve", crate::fhirpath::Card::One),
+            ("related", crate::fhirpath::Card::Many),
+            ("prescription", crate::fhirpath::Card::One),
+            ("originalPrescription", crate::fhirpath::Card::One),
+            ("payee", crate::fhirpath::Card::One),
+            ("referral", crate::fhirpath::Card::One),
+            ("facility", crate::fhirpath::Card::One),
+            ("claim", crate::fhirpath::Card::One),
+            ("claimResponse", crate::fhirpath::Card::One),
+            ("outcome", crate::fhirpath::Card::One),
+            ("disposition", crate::fhirpath::Card::One),
+            ("preAuthRef", crate::fhirpath::Card::Many),
+            ("preAuthRefPeriod", crate::fhirpath::Card::Many),
+            ("careTeam", crate::fhirpath::Card::Many),
+            ("supportingInfo", crate::fhirpath::Card::Many),
+            ("diagnosis", crate::fhirpath::Card::Many),
+            ("procedure", crate::fhirpath::Card::Many),
+            ("precedence", crate::fhirpath::Card::One),
+            ("insurance", crate::fhirpath::Card::Many),
+            ("accident", crate::fhirpath::Card::One),
+            ("item", crate::fhirpath::Card::Many),
+            ("addItem", crate::fhirpath::Card::Many),
+            ("adjudication", crate::fhirpath::Card::Many),
+            ("total", crate::fhirpath::Card::Many),
+            ("payment", crate::fhirpath::Card::One),
+            ("formCode", crate::fhirpath::Card::One),
+            ("form", crate::fhirpath::Card::One),
+            ("processNote", crate::fhirpath::Card::Many),
+            ("benefitPeriod", crate::fhirpath::Card::One),
+            ("benefitBalance", crate::fhirpath::Card::Many),
+        ]
+    }
+    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
+        match name {
+            "id" => out.opt(self.id.as_ref()),
+            "meta" => out.opt(self.meta.as_deref()),
+            "implicitRules" => out.opt(self.implicit_rules.as_ref()),
+            "language" => out.opt(self.language.as_ref()),
+            "text" => out.opt(self.text.as_deref()),
+            "contained" => out.many(&self.contained),
+            "extension" => out.many(&self.extension),
+            "modifierExtension" => out.many(&self.modifier_extension),
+            "identifier" => out.many(&self.identifier),
+            "status" => out.opt(self.status.as_ref()),
+            "type" => out.opt(self.type_.as_deref()),
+            "subType" => out.opt(self.sub_type.as_deref()),
+            "use" => out.opt(self.use_.as_ref()),
+            "patient" => out.opt(self.patient.as_deref()),
+            "billablePeriod" => out.opt(self.billable_period.as_deref()),
+            "created" => out.opt(self.created.as_ref()),
+            "enterer" => out.opt(self.enterer.as_deref()),
+            "insurer" => out.opt(self.insurer.as_deref()),
+            "provider" => out.opt(self.provider.as_deref()),
+            "priority" => out.opt(self.priority.as_deref()),
+            "fundsReserveRequested" => out.opt(self.funds_reserve_requested.as_deref()),
+            "fundsReserve" => out.opt(self.funds_reserve.as_deref()),
+            "related" => out.many(&self.related),
+            "prescription" => out.opt(self.prescription.as_deref()),
+            "originalPrescription" => out.opt(self.original_prescription.as_deref()),
+            "payee" => out.opt(self.payee.as_deref()),
+            "referral" => out.opt(self.referral.as_deref()),
+            "facility" => out.opt(self.facility.as_deref()),
+            "claim" => out.opt(self.claim.as_deref()),
+            "claimResponse" => out.opt(self.claim_response.as_deref()),
+            "outcome" => out.opt(self.outcome.as_ref()),
+            "disposition" => out.opt(self.disposition.as_ref()),
+            "preAuthRef" => out.many(&self.pre_auth_ref),
+            "preAuthRefPeriod" => out.many(&self.pre_auth_ref_period),
+            "careTeam" => out.many(&self.care_team),
+            "supportingInfo" => out.many(&self.supporting_info),
+            "diagnosis" => out.many(&self.diagnosis),
+            "procedure" => out.many(&self.procedure),
+            "precedence" => out.opt(self.precedence.as_ref()),
+            "insurance" => out.many(&self.insurance),
+            "accident" => out.opt(self.accident.as_deref()),
+            "item" => out.many(&self.item),
+            "addItem" => out.many(&self.add_item),
+            "adjudication" => out.many(&self.adjudication),
+            "total" => out.many(&self.total),
+            "payment" => out.opt(self.payment.as_deref()),
+            "formCode" => out.opt(self.form_code.as_deref()),
+            "form" => out.opt(self.form.as_deref()),
+            "processNote" => out.many(&self.process_note),
+            "benefitPeriod" => out.opt(self.benefit_period.as_deref()),
+            "benefitBalance" => out.many(&self.benefit_balance),
+            _ => {}
+        }
+    }
+}
+
 impl crate::ConcreteResource for ExplanationOfBenefit {
     const TYPE_NAME: &'static str = "ExplanationOfBenefit";
     fn id(&self) -> Option<&crate::primitives::Id> {
@@ -979,6 +1097,34 @@ impl ExplanationOfBenefitRelated {
     }
 }
 
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for ExplanationOfBenefitRelated {
+    fn fhir_type(&self) -> &'static str {
+        "BackboneElement"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("extension", crate::fhirpath::Card::Many),
+            ("modifierExtension", crate::fhirpath::Card::Many),
+            ("claim", crate::fhirpath::Card::One),
+            ("relationship", crate::fhirpath::Card::One),
+            ("reference", crate::fhirpath::Card::One),
+        ]
+    }
+    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
+        match name {
+            "id" => out.opt(self.id.as_ref()),
+            "extension" => out.many(&self.extension),
+            "modifierExtension" => out.many(&self.modifier_extension),
+            "claim" => out.opt(self.claim.as_deref()),
+            "relationship" => out.opt(self.relationship.as_deref()),
+            "reference" => out.opt(self.reference.as_deref()),
+            _ => {}
+        }
+    }
+}
+
 /// Recipient of benefits payable
 ///
 /// The party to be reimbursed for cost of the products and services according to the terms of the policy.
@@ -1127,6 +1273,32 @@ impl ExplanationOfBenefitPayee {
     ) -> &mut Self {
         self.party = Some(Box::new(reference.into()));
         self
+    }
+}
+
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for ExplanationOfBenefitPayee {
+    fn fhir_type(&self) -> &'static str {
+        "BackboneElement"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("extension", crate::fhirpath::Card::Many),
+            ("modifierExtension", crate::fhirpath::Card::Many),
+            ("type", crate::fhirpath::Card::One),
+            ("party", crate::fhirpath::Card::One),
+        ]
+    }
+    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
+        match name {
+            "id" => out.opt(self.id.as_ref()),
+            "extension" => out.many(&self.extension),
+            "modifierExtension" => out.many(&self.modifier_extension),
+            "type" => out.opt(self.type_.as_deref()),
+            "party" => out.opt(self.party.as_deref()),
+            _ => {}
+        }
     }
 }
 
@@ -1314,6 +1486,38 @@ impl ExplanationOfBenefitCareTeam {
     ) -> &mut Self {
         self.provider = Some(Box::new(reference.into()));
         self
+    }
+}
+
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for ExplanationOfBenefitCareTeam {
+    fn fhir_type(&self) -> &'static str {
+        "BackboneElement"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("extension", crate::fhirpath::Card::Many),
+            ("modifierExtension", crate::fhirpath::Card::Many),
+            ("sequence", crate::fhirpath::Card::One),
+            ("provider", crate::fhirpath::Card::One),
+            ("responsible", crate::fhirpath::Card::One),
+            ("role", crate::fhirpath::Card::One),
+            ("qualification", crate::fhirpath::Card::One),
+        ]
+    }
+    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
+        match name {
+            "id" => out.opt(self.id.as_ref()),
+            "extension" => out.many(&self.extension),
+            "modifierExtension" => out.many(&self.modifier_extension),
+            "sequence" => out.opt(self.sequence.as_ref()),
+            "provider" => out.opt(self.provider.as_deref()),
+            "responsible" => out.opt(self.responsible.as_ref()),
+            "role" => out.opt(self.role.as_deref()),
+            "qualification" => out.opt(self.qualification.as_deref()),
+            _ => {}
+        }
     }
 }
 
@@ -1582,6 +1786,46 @@ impl ExplanationOfBenefitSupportingInfo {
     }
 }
 
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for ExplanationOfBenefitSupportingInfo {
+    fn fhir_type(&self) -> &'static str {
+        "BackboneElement"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("extension", crate::fhirpath::Card::Many),
+            ("modifierExtension", crate::fhirpath::Card::Many),
+            ("sequence", crate::fhirpath::Card::One),
+            ("category", crate::fhirpath::Card::One),
+            ("code", crate::fhirpath::Card::One),
+            ("timing", crate::fhirpath::Card::Choice),
+            ("value", crate::fhirpath::Card::Choice),
+            ("reason", crate::fhirpath::Card::One),
+        ]
+    }
+    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
+        match name {
+            "id" => out.opt(self.id.as_ref()),
+            "extension" => out.many(&self.extension),
+            "modifierExtension" => out.many(&self.modifier_extension),
+            "sequence" => out.opt(self.sequence.as_ref()),
+            "category" => out.opt(self.category.as_deref()),
+            "code" => out.opt(self.code.as_deref()),
+            "timing" => out.choice(self.timing.as_ref()),
+            "value" => out.choice(self.value.as_ref()),
+            "reason" => out.opt(self.reason.as_deref()),
+            _ if name.starts_with("timing") => {
+                out.typed(self.timing.as_ref(), &name[6usize..])
+            }
+            _ if name.starts_with("value") => {
+                out.typed(self.value.as_ref(), &name[5usize..])
+            }
+            _ => {}
+        }
+    }
+}
+
 /// Choice of types for `ExplanationOfBenefit.supportingInfo.timing[x]`.
 ///
 /// In JSON the element name carries the type (`timingDate`, `timingPeriod`, ...).
@@ -1630,6 +1874,16 @@ impl crate::validate::Validate for ExplanationOfBenefitSupportingInfoTiming {
         match self {
             Self::Date(x) => v.variant("timingDate", x),
             Self::Period(x) => v.variant("timingPeriod", x),
+        }
+    }
+}
+
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Choice for ExplanationOfBenefitSupportingInfoTiming {
+    fn value(&self) -> (&'static str, &dyn crate::fhirpath::Reflect) {
+        match self {
+            Self::Date(v) => ("Date", v),
+            Self::Period(v) => ("Period", &**v),
         }
     }
 }
@@ -1712,6 +1966,19 @@ impl crate::validate::Validate for ExplanationOfBenefitSupportingInfoValue {
             Self::Quantity(x) => v.variant("valueQuantity", x),
             Self::Attachment(x) => v.variant("valueAttachment", x),
             Self::Reference(x) => v.variant_ref("valueReference", x, &[]),
+        }
+    }
+}
+
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Choice for ExplanationOfBenefitSupportingInfoValue {
+    fn value(&self) -> (&'static str, &dyn crate::fhirpath::Reflect) {
+        match self {
+            Self::Boolean(v) => ("Boolean", v),
+            Self::String(v) => ("String", v),
+            Self::Quantity(v) => ("Quantity", &**v),
+            Self::Attachment(v) => ("Attachment", &**v),
+            Self::Reference(v) => ("Reference", &**v),
         }
     }
 }
@@ -1895,6 +2162,41 @@ impl ExplanationOfBenefitDiagnosis {
     }
 }
 
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for ExplanationOfBenefitDiagnosis {
+    fn fhir_type(&self) -> &'static str {
+        "BackboneElement"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("extension", crate::fhirpath::Card::Many),
+            ("modifierExtension", crate::fhirpath::Card::Many),
+            ("sequence", crate::fhirpath::Card::One),
+            ("diagnosis", crate::fhirpath::Card::Choice),
+            ("type", crate::fhirpath::Card::Many),
+            ("onAdmission", crate::fhirpath::Card::One),
+            ("packageCode", crate::fhirpath::Card::One),
+        ]
+    }
+    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
+        match name {
+            "id" => out.opt(self.id.as_ref()),
+            "extension" => out.many(&self.extension),
+            "modifierExtension" => out.many(&self.modifier_extension),
+            "sequence" => out.opt(self.sequence.as_ref()),
+            "diagnosis" => out.choice(self.diagnosis.as_ref()),
+            "type" => out.many(&self.type_),
+            "onAdmission" => out.opt(self.on_admission.as_deref()),
+            "packageCode" => out.opt(self.package_code.as_deref()),
+            _ if name.starts_with("diagnosis") => {
+                out.typed(self.diagnosis.as_ref(), &name[9usize..])
+            }
+            _ => {}
+        }
+    }
+}
+
 /// Choice of types for `ExplanationOfBenefit.diagnosis.diagnosis[x]`.
 ///
 /// In JSON the element name carries the type (`diagnosisCodeableConcept`, `diagnosisReference`, ...).
@@ -1945,6 +2247,16 @@ impl crate::validate::Validate for ExplanationOfBenefitDiagnosisDiagnosis {
         match self {
             Self::CodeableConcept(x) => v.variant("diagnosisCodeableConcept", x),
             Self::Reference(x) => v.variant_ref("diagnosisReference", x, &["Condition"]),
+        }
+    }
+}
+
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Choice for ExplanationOfBenefitDiagnosisDiagnosis {
+    fn value(&self) -> (&'static str, &dyn crate::fhirpath::Reflect) {
+        match self {
+            Self::CodeableConcept(v) => ("CodeableConcept", &**v),
+            Self::Reference(v) => ("Reference", &**v),
         }
     }
 }
@@ -2138,6 +2450,41 @@ impl ExplanationOfBenefitProcedure {
     }
 }
 
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for ExplanationOfBenefitProcedure {
+    fn fhir_type(&self) -> &'static str {
+        "BackboneElement"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("extension", crate::fhirpath::Card::Many),
+            ("modifierExtension", crate::fhirpath::Card::Many),
+            ("sequence", crate::fhirpath::Card::One),
+            ("type", crate::fhirpath::Card::Many),
+            ("date", crate::fhirpath::Card::One),
+            ("procedure", crate::fhirpath::Card::Choice),
+            ("udi", crate::fhirpath::Card::Many),
+        ]
+    }
+    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
+        match name {
+            "id" => out.opt(self.id.as_ref()),
+            "extension" => out.many(&self.extension),
+            "modifierExtension" => out.many(&self.modifier_extension),
+            "sequence" => out.opt(self.sequence.as_ref()),
+            "type" => out.many(&self.type_),
+            "date" => out.opt(self.date.as_ref()),
+            "procedure" => out.choice(self.procedure.as_ref()),
+            "udi" => out.many(&self.udi),
+            _ if name.starts_with("procedure") => {
+                out.typed(self.procedure.as_ref(), &name[9usize..])
+            }
+            _ => {}
+        }
+    }
+}
+
 /// Choice of types for `ExplanationOfBenefit.procedure.procedure[x]`.
 ///
 /// In JSON the element name carries the type (`procedureCodeableConcept`, `procedureReference`, ...).
@@ -2188,6 +2535,16 @@ impl crate::validate::Validate for ExplanationOfBenefitProcedureProcedure {
         match self {
             Self::CodeableConcept(x) => v.variant("procedureCodeableConcept", x),
             Self::Reference(x) => v.variant_ref("procedureReference", x, &["Procedure"]),
+        }
+    }
+}
+
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Choice for ExplanationOfBenefitProcedureProcedure {
+    fn value(&self) -> (&'static str, &dyn crate::fhirpath::Reflect) {
+        match self {
+            Self::CodeableConcept(v) => ("CodeableConcept", &**v),
+            Self::Reference(v) => ("Reference", &**v),
         }
     }
 }
@@ -2350,6 +2707,34 @@ impl ExplanationOfBenefitInsurance {
     }
 }
 
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for ExplanationOfBenefitInsurance {
+    fn fhir_type(&self) -> &'static str {
+        "BackboneElement"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("extension", crate::fhirpath::Card::Many),
+            ("modifierExtension", crate::fhirpath::Card::Many),
+            ("focal", crate::fhirpath::Card::One),
+            ("coverage", crate::fhirpath::Card::One),
+            ("preAuthRef", crate::fhirpath::Card::Many),
+        ]
+    }
+    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
+        match name {
+            "id" => out.opt(self.id.as_ref()),
+            "extension" => out.many(&self.extension),
+            "modifierExtension" => out.many(&self.modifier_extension),
+            "focal" => out.opt(self.focal.as_ref()),
+            "coverage" => out.opt(self.coverage.as_deref()),
+            "preAuthRef" => out.many(&self.pre_auth_ref),
+            _ => {}
+        }
+    }
+}
+
 /// Details of the event
 ///
 /// Details of a accident which resulted in injuries which required the products and services listed in the claim.
@@ -2487,6 +2872,37 @@ impl crate::validate::Validate for ExplanationOfBenefitAccident {
     }
 }
 
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for ExplanationOfBenefitAccident {
+    fn fhir_type(&self) -> &'static str {
+        "BackboneElement"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("extension", crate::fhirpath::Card::Many),
+            ("modifierExtension", crate::fhirpath::Card::Many),
+            ("date", crate::fhirpath::Card::One),
+            ("type", crate::fhirpath::Card::One),
+            ("location", crate::fhirpath::Card::Choice),
+        ]
+    }
+    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
+        match name {
+            "id" => out.opt(self.id.as_ref()),
+            "extension" => out.many(&self.extension),
+            "modifierExtension" => out.many(&self.modifier_extension),
+            "date" => out.opt(self.date.as_ref()),
+            "type" => out.opt(self.type_.as_deref()),
+            "location" => out.choice(self.location.as_ref()),
+            _ if name.starts_with("location") => {
+                out.typed(self.location.as_ref(), &name[8usize..])
+            }
+            _ => {}
+        }
+    }
+}
+
 /// Choice of types for `ExplanationOfBenefit.accident.location[x]`.
 ///
 /// In JSON the element name carries the type (`locationAddress`, `locationReference`, ...).
@@ -2535,6 +2951,16 @@ impl crate::validate::Validate for ExplanationOfBenefitAccidentLocation {
         match self {
             Self::Address(x) => v.variant("locationAddress", x),
             Self::Reference(x) => v.variant_ref("locationReference", x, &["Location"]),
+        }
+    }
+}
+
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Choice for ExplanationOfBenefitAccidentLocation {
+    fn value(&self) -> (&'static str, &dyn crate::fhirpath::Reflect) {
+        match self {
+            Self::Address(v) => ("Address", &**v),
+            Self::Reference(v) => ("Reference", &**v),
         }
     }
 }
@@ -3038,6 +3464,80 @@ impl ExplanationOfBenefitItem {
     }
 }
 
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for ExplanationOfBenefitItem {
+    fn fhir_type(&self) -> &'static str {
+        "BackboneElement"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("extension", crate::fhirpath::Card::Many),
+            ("modifierExtension", crate::fhirpath::Card::Many),
+            ("sequence", crate::fhirpath::Card::One),
+            ("careTeamSequence", crate::fhirpath::Card::Many),
+            ("diagnosisSequence", crate::fhirpath::Card::Many),
+            ("procedureSequence", crate::fhirpath::Card::Many),
+            ("informationSequence", crate::fhirpath::Card::Many),
+            ("revenue", crate::fhirpath::Card::One),
+            ("category", crate::fhirpath::Card::One),
+            ("productOrService", crate::fhirpath::Card::One),
+            ("modifier", crate::fhirpath::Card::Many),
+            ("programCode", crate::fhirpath::Card::Many),
+            ("serviced", crate::fhirpath::Card::Choice),
+            ("location", crate::fhirpath::Card::Choice),
+            ("quantity", crate::fhirpath::Card::One),
+            ("unitPrice", crate::fhirpath::Card::One),
+            ("factor", crate::fhirpath::Card::One),
+            ("net", crate::fhirpath::Card::One),
+            ("udi", crate::fhirpath::Card::Many),
+            ("bodySite", crate::fhirpath::Card::One),
+            ("subSite", crate::fhirpath::Card::Many),
+            ("encounter", crate::fhirpath::Card::Many),
+            ("noteNumber", crate::fhirpath::Card::Many),
+            ("adjudication", crate::fhirpath::Card::Many),
+            ("detail", crate::fhirpath::Card::Many),
+        ]
+    }
+    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
+        match name {
+            "id" => out.opt(self.id.as_ref()),
+            "extension" => out.many(&self.extension),
+            "modifierExtension" => out.many(&self.modifier_extension),
+            "sequence" => out.opt(self.sequence.as_ref()),
+            "careTeamSequence" => out.many(&self.care_team_sequence),
+            "diagnosisSequence" => out.many(&self.diagnosis_sequence),
+            "procedureSequence" => out.many(&self.procedure_sequence),
+            "informationSequence" => out.many(&self.information_sequence),
+            "revenue" => out.opt(self.revenue.as_deref()),
+            "category" => out.opt(self.category.as_deref()),
+            "productOrService" => out.opt(self.product_or_service.as_deref()),
+            "modifier" => out.many(&self.modifier),
+            "programCode" => out.many(&self.program_code),
+            "serviced" => out.choice(self.serviced.as_ref()),
+            "location" => out.choice(self.location.as_ref()),
+            "quantity" => out.opt(self.quantity.as_deref()),
+            "unitPrice" => out.opt(self.unit_price.as_deref()),
+            "factor" => out.opt(self.factor.as_ref()),
+            "net" => out.opt(self.net.as_deref()),
+            "udi" => out.many(&self.udi),
+            "bodySite" => out.opt(self.body_site.as_deref()),
+            "subSite" => out.many(&self.sub_site),
+            "encounter" => out.many(&self.encounter),
+            "noteNumber" => out.many(&self.note_number),
+            "adjudication" => out.many(&self.adjudication),
+            "detail" => out.many(&self.detail),
+            _ if name.starts_with("serviced") => {
+                out.typed(self.serviced.as_ref(), &name[8usize..])
+            }
+            _ if name.starts_with("location") => {
+                out.typed(self.location.as_ref(), &name[8usize..])
+            }
+            _ => {}
+        }
+    }
+}
+
 /// Choice of types for `ExplanationOfBenefit.item.serviced[x]`.
 ///
 /// In JSON the element name carries the type (`servicedDate`, `servicedPeriod`, ...).
@@ -3086,6 +3586,16 @@ impl crate::validate::Validate for ExplanationOfBenefitItemServiced {
         match self {
             Self::Date(x) => v.variant("servicedDate", x),
             Self::Period(x) => v.variant("servicedPeriod", x),
+        }
+    }
+}
+
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Choice for ExplanationOfBenefitItemServiced {
+    fn value(&self) -> (&'static str, &dyn crate::fhirpath::Reflect) {
+        match self {
+            Self::Date(v) => ("Date", v),
+            Self::Period(v) => ("Period", &**v),
         }
     }
 }
@@ -3148,6 +3658,17 @@ impl crate::validate::Validate for ExplanationOfBenefitItemLocation {
             Self::CodeableConcept(x) => v.variant("locationCodeableConcept", x),
             Self::Address(x) => v.variant("locationAddress", x),
             Self::Reference(x) => v.variant_ref("locationReference", x, &["Location"]),
+        }
+    }
+}
+
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Choice for ExplanationOfBenefitItemLocation {
+    fn value(&self) -> (&'static str, &dyn crate::fhirpath::Reflect) {
+        match self {
+            Self::CodeableConcept(v) => ("CodeableConcept", &**v),
+            Self::Address(v) => ("Address", &**v),
+            Self::Reference(v) => ("Reference", &**v),
         }
     }
 }
@@ -3292,6 +3813,36 @@ impl ExplanationOfBenefitItemAdjudication {
         ExplanationOfBenefitItemAdjudication {
             category: Some(Box::new(category)),
             ..Default::default()
+        }
+    }
+}
+
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for ExplanationOfBenefitItemAdjudication {
+    fn fhir_type(&self) -> &'static str {
+        "BackboneElement"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("extension", crate::fhirpath::Card::Many),
+            ("modifierExtension", crate::fhirpath::Card::Many),
+            ("category", crate::fhirpath::Card::One),
+            ("reason", crate::fhirpath::Card::One),
+            ("amount", crate::fhirpath::Card::One),
+            ("value", crate::fhirpath::Card::One),
+        ]
+    }
+    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
+        match name {
+            "id" => out.opt(self.id.as_ref()),
+            "extension" => out.many(&self.extension),
+            "modifierExtension" => out.many(&self.modifier_extension),
+            "category" => out.opt(self.category.as_deref()),
+            "reason" => out.opt(self.reason.as_deref()),
+            "amount" => out.opt(self.amount.as_deref()),
+            "value" => out.opt(self.value.as_ref()),
+            _ => {}
         }
     }
 }
@@ -3567,6 +4118,56 @@ impl ExplanationOfBenefitItemDetail {
     }
 }
 
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for ExplanationOfBenefitItemDetail {
+    fn fhir_type(&self) -> &'static str {
+        "BackboneElement"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("extension", crate::fhirpath::Card::Many),
+            ("modifierExtension", crate::fhirpath::Card::Many),
+            ("sequence", crate::fhirpath::Card::One),
+            ("revenue", crate::fhirpath::Card::One),
+            ("category", crate::fhirpath::Card::One),
+            ("productOrService", crate::fhirpath::Card::One),
+            ("modifier", crate::fhirpath::Card::Many),
+            ("programCode", crate::fhirpath::Card::Many),
+            ("quantity", crate::fhirpath::Card::One),
+            ("unitPrice", crate::fhirpath::Card::One),
+            ("factor", crate::fhirpath::Card::One),
+            ("net", crate::fhirpath::Card::One),
+            ("udi", crate::fhirpath::Card::Many),
+            ("noteNumber", crate::fhirpath::Card::Many),
+            ("adjudication", crate::fhirpath::Card::Many),
+            ("subDetail", crate::fhirpath::Card::Many),
+        ]
+    }
+    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
+        match name {
+            "id" => out.opt(self.id.as_ref()),
+            "extension" => out.many(&self.extension),
+            "modifierExtension" => out.many(&self.modifier_extension),
+            "sequence" => out.opt(self.sequence.as_ref()),
+            "revenue" => out.opt(self.revenue.as_deref()),
+            "category" => out.opt(self.category.as_deref()),
+            "productOrService" => out.opt(self.product_or_service.as_deref()),
+            "modifier" => out.many(&self.modifier),
+            "programCode" => out.many(&self.program_code),
+            "quantity" => out.opt(self.quantity.as_deref()),
+            "unitPrice" => out.opt(self.unit_price.as_deref()),
+            "factor" => out.opt(self.factor.as_ref()),
+            "net" => out.opt(self.net.as_deref()),
+            "udi" => out.many(&self.udi),
+            "noteNumber" => out.many(&self.note_number),
+            "adjudication" => out.many(&self.adjudication),
+            "subDetail" => out.many(&self.sub_detail),
+            _ => {}
+        }
+    }
+}
+
 /// Additional items
 ///
 /// Third-tier of goods and services.
@@ -3825,6 +4426,54 @@ impl ExplanationOfBenefitItemDetailSubDetail {
     ) -> &mut Self {
         self.udi.push(reference.into());
         self
+    }
+}
+
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for ExplanationOfBenefitItemDetailSubDetail {
+    fn fhir_type(&self) -> &'static str {
+        "BackboneElement"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("extension", crate::fhirpath::Card::Many),
+            ("modifierExtension", crate::fhirpath::Card::Many),
+            ("sequence", crate::fhirpath::Card::One),
+            ("revenue", crate::fhirpath::Card::One),
+            ("category", crate::fhirpath::Card::One),
+            ("productOrService", crate::fhirpath::Card::One),
+            ("modifier", crate::fhirpath::Card::Many),
+            ("programCode", crate::fhirpath::Card::Many),
+            ("quantity", crate::fhirpath::Card::One),
+            ("unitPrice", crate::fhirpath::Card::One),
+            ("factor", crate::fhirpath::Card::One),
+            ("net", crate::fhirpath::Card::One),
+            ("udi", crate::fhirpath::Card::Many),
+            ("noteNumber", crate::fhirpath::Card::Many),
+            ("adjudication", crate::fhirpath::Card::Many),
+        ]
+    }
+    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
+        match name {
+            "id" => out.opt(self.id.as_ref()),
+            "extension" => out.many(&self.extension),
+            "modifierExtension" => out.many(&self.modifier_extension),
+            "sequence" => out.opt(self.sequence.as_ref()),
+            "revenue" => out.opt(self.revenue.as_deref()),
+            "category" => out.opt(self.category.as_deref()),
+            "productOrService" => out.opt(self.product_or_service.as_deref()),
+            "modifier" => out.many(&self.modifier),
+            "programCode" => out.many(&self.program_code),
+            "quantity" => out.opt(self.quantity.as_deref()),
+            "unitPrice" => out.opt(self.unit_price.as_deref()),
+            "factor" => out.opt(self.factor.as_ref()),
+            "net" => out.opt(self.net.as_deref()),
+            "udi" => out.many(&self.udi),
+            "noteNumber" => out.many(&self.note_number),
+            "adjudication" => out.many(&self.adjudication),
+            _ => {}
+        }
     }
 }
 
@@ -4236,6 +4885,70 @@ impl ExplanationOfBenefitAddItem {
     }
 }
 
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for ExplanationOfBenefitAddItem {
+    fn fhir_type(&self) -> &'static str {
+        "BackboneElement"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("extension", crate::fhirpath::Card::Many),
+            ("modifierExtension", crate::fhirpath::Card::Many),
+            ("itemSequence", crate::fhirpath::Card::Many),
+            ("detailSequence", crate::fhirpath::Card::Many),
+            ("subDetailSequence", crate::fhirpath::Card::Many),
+            ("provider", crate::fhirpath::Card::Many),
+            ("productOrService", crate::fhirpath::Card::One),
+            ("modifier", crate::fhirpath::Card::Many),
+            ("programCode", crate::fhirpath::Card::Many),
+            ("serviced", crate::fhirpath::Card::Choice),
+            ("location", crate::fhirpath::Card::Choice),
+            ("quantity", crate::fhirpath::Card::One),
+            ("unitPrice", crate::fhirpath::Card::One),
+            ("factor", crate::fhirpath::Card::One),
+            ("net", crate::fhirpath::Card::One),
+            ("bodySite", crate::fhirpath::Card::One),
+            ("subSite", crate::fhirpath::Card::Many),
+            ("noteNumber", crate::fhirpath::Card::Many),
+            ("adjudication", crate::fhirpath::Card::Many),
+            ("detail", crate::fhirpath::Card::Many),
+        ]
+    }
+    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
+        match name {
+            "id" => out.opt(self.id.as_ref()),
+            "extension" => out.many(&self.extension),
+            "modifierExtension" => out.many(&self.modifier_extension),
+            "itemSequence" => out.many(&self.item_sequence),
+            "detailSequence" => out.many(&self.detail_sequence),
+            "subDetailSequence" => out.many(&self.sub_detail_sequence),
+            "provider" => out.many(&self.provider),
+            "productOrService" => out.opt(self.product_or_service.as_deref()),
+            "modifier" => out.many(&self.modifier),
+            "programCode" => out.many(&self.program_code),
+            "serviced" => out.choice(self.serviced.as_ref()),
+            "location" => out.choice(self.location.as_ref()),
+            "quantity" => out.opt(self.quantity.as_deref()),
+            "unitPrice" => out.opt(self.unit_price.as_deref()),
+            "factor" => out.opt(self.factor.as_ref()),
+            "net" => out.opt(self.net.as_deref()),
+            "bodySite" => out.opt(self.body_site.as_deref()),
+            "subSite" => out.many(&self.sub_site),
+            "noteNumber" => out.many(&self.note_number),
+            "adjudication" => out.many(&self.adjudication),
+            "detail" => out.many(&self.detail),
+            _ if name.starts_with("serviced") => {
+                out.typed(self.serviced.as_ref(), &name[8usize..])
+            }
+            _ if name.starts_with("location") => {
+                out.typed(self.location.as_ref(), &name[8usize..])
+            }
+            _ => {}
+        }
+    }
+}
+
 /// Choice of types for `ExplanationOfBenefit.addItem.serviced[x]`.
 ///
 /// In JSON the element name carries the type (`servicedDate`, `servicedPeriod`, ...).
@@ -4284,6 +4997,16 @@ impl crate::validate::Validate for ExplanationOfBenefitAddItemServiced {
         match self {
             Self::Date(x) => v.variant("servicedDate", x),
             Self::Period(x) => v.variant("servicedPeriod", x),
+        }
+    }
+}
+
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Choice for ExplanationOfBenefitAddItemServiced {
+    fn value(&self) -> (&'static str, &dyn crate::fhirpath::Reflect) {
+        match self {
+            Self::Date(v) => ("Date", v),
+            Self::Period(v) => ("Period", &**v),
         }
     }
 }
@@ -4346,6 +5069,17 @@ impl crate::validate::Validate for ExplanationOfBenefitAddItemLocation {
             Self::CodeableConcept(x) => v.variant("locationCodeableConcept", x),
             Self::Address(x) => v.variant("locationAddress", x),
             Self::Reference(x) => v.variant_ref("locationReference", x, &["Location"]),
+        }
+    }
+}
+
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Choice for ExplanationOfBenefitAddItemLocation {
+    fn value(&self) -> (&'static str, &dyn crate::fhirpath::Reflect) {
+        match self {
+            Self::CodeableConcept(v) => ("CodeableConcept", &**v),
+            Self::Address(v) => ("Address", &**v),
+            Self::Reference(v) => ("Reference", &**v),
         }
     }
 }
@@ -4554,6 +5288,46 @@ impl ExplanationOfBenefitAddItemDetail {
     }
 }
 
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for ExplanationOfBenefitAddItemDetail {
+    fn fhir_type(&self) -> &'static str {
+        "BackboneElement"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("extension", crate::fhirpath::Card::Many),
+            ("modifierExtension", crate::fhirpath::Card::Many),
+            ("productOrService", crate::fhirpath::Card::One),
+            ("modifier", crate::fhirpath::Card::Many),
+            ("quantity", crate::fhirpath::Card::One),
+            ("unitPrice", crate::fhirpath::Card::One),
+            ("factor", crate::fhirpath::Card::One),
+            ("net", crate::fhirpath::Card::One),
+            ("noteNumber", crate::fhirpath::Card::Many),
+            ("adjudication", crate::fhirpath::Card::Many),
+            ("subDetail", crate::fhirpath::Card::Many),
+        ]
+    }
+    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
+        match name {
+            "id" => out.opt(self.id.as_ref()),
+            "extension" => out.many(&self.extension),
+            "modifierExtension" => out.many(&self.modifier_extension),
+            "productOrService" => out.opt(self.product_or_service.as_deref()),
+            "modifier" => out.many(&self.modifier),
+            "quantity" => out.opt(self.quantity.as_deref()),
+            "unitPrice" => out.opt(self.unit_price.as_deref()),
+            "factor" => out.opt(self.factor.as_ref()),
+            "net" => out.opt(self.net.as_deref()),
+            "noteNumber" => out.many(&self.note_number),
+            "adjudication" => out.many(&self.adjudication),
+            "subDetail" => out.many(&self.sub_detail),
+            _ => {}
+        }
+    }
+}
+
 /// Insurer added line items
 ///
 /// The third-tier service adjudications for payor added services.
@@ -4748,6 +5522,44 @@ impl ExplanationOfBenefitAddItemDetailSubDetail {
     }
 }
 
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for ExplanationOfBenefitAddItemDetailSubDetail {
+    fn fhir_type(&self) -> &'static str {
+        "BackboneElement"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("extension", crate::fhirpath::Card::Many),
+            ("modifierExtension", crate::fhirpath::Card::Many),
+            ("productOrService", crate::fhirpath::Card::One),
+            ("modifier", crate::fhirpath::Card::Many),
+            ("quantity", crate::fhirpath::Card::One),
+            ("unitPrice", crate::fhirpath::Card::One),
+            ("factor", crate::fhirpath::Card::One),
+            ("net", crate::fhirpath::Card::One),
+            ("noteNumber", crate::fhirpath::Card::Many),
+            ("adjudication", crate::fhirpath::Card::Many),
+        ]
+    }
+    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
+        match name {
+            "id" => out.opt(self.id.as_ref()),
+            "extension" => out.many(&self.extension),
+            "modifierExtension" => out.many(&self.modifier_extension),
+            "productOrService" => out.opt(self.product_or_service.as_deref()),
+            "modifier" => out.many(&self.modifier),
+            "quantity" => out.opt(self.quantity.as_deref()),
+            "unitPrice" => out.opt(self.unit_price.as_deref()),
+            "factor" => out.opt(self.factor.as_ref()),
+            "net" => out.opt(self.net.as_deref()),
+            "noteNumber" => out.many(&self.note_number),
+            "adjudication" => out.many(&self.adjudication),
+            _ => {}
+        }
+    }
+}
+
 /// Adjudication totals
 ///
 /// Categorized monetary totals for the adjudication.
@@ -4870,6 +5682,32 @@ impl ExplanationOfBenefitTotal {
             category: Some(Box::new(category)),
             amount: Some(Box::new(amount)),
             ..Default::default()
+        }
+    }
+}
+
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for ExplanationOfBenefitTotal {
+    fn fhir_type(&self) -> &'static str {
+        "BackboneElement"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("extension", crate::fhirpath::Card::Many),
+            ("modifierExtension", crate::fhirpath::Card::Many),
+            ("category", crate::fhirpath::Card::One),
+            ("amount", crate::fhirpath::Card::One),
+        ]
+    }
+    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
+        match name {
+            "id" => out.opt(self.id.as_ref()),
+            "extension" => out.many(&self.extension),
+            "modifierExtension" => out.many(&self.modifier_extension),
+            "category" => out.opt(self.category.as_deref()),
+            "amount" => out.opt(self.amount.as_deref()),
+            _ => {}
         }
     }
 }
@@ -5031,6 +5869,40 @@ impl crate::validate::Validate for ExplanationOfBenefitPayment {
     }
 }
 
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for ExplanationOfBenefitPayment {
+    fn fhir_type(&self) -> &'static str {
+        "BackboneElement"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("extension", crate::fhirpath::Card::Many),
+            ("modifierExtension", crate::fhirpath::Card::Many),
+            ("type", crate::fhirpath::Card::One),
+            ("adjustment", crate::fhirpath::Card::One),
+            ("adjustmentReason", crate::fhirpath::Card::One),
+            ("date", crate::fhirpath::Card::One),
+            ("amount", crate::fhirpath::Card::One),
+            ("identifier", crate::fhirpath::Card::One),
+        ]
+    }
+    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
+        match name {
+            "id" => out.opt(self.id.as_ref()),
+            "extension" => out.many(&self.extension),
+            "modifierExtension" => out.many(&self.modifier_extension),
+            "type" => out.opt(self.type_.as_deref()),
+            "adjustment" => out.opt(self.adjustment.as_deref()),
+            "adjustmentReason" => out.opt(self.adjustment_reason.as_deref()),
+            "date" => out.opt(self.date.as_ref()),
+            "amount" => out.opt(self.amount.as_deref()),
+            "identifier" => out.opt(self.identifier.as_deref()),
+            _ => {}
+        }
+    }
+}
+
 /// Note concerning adjudication
 ///
 /// A note that describes or explains adjudication results in a human readable form.
@@ -5163,6 +6035,36 @@ impl crate::validate::Validate for ExplanationOfBenefitProcessNote {
         v.field("type", &self.type_, 0);
         v.field("text", &self.text, 0);
         v.field("language", &self.language, 0);
+    }
+}
+
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for ExplanationOfBenefitProcessNote {
+    fn fhir_type(&self) -> &'static str {
+        "BackboneElement"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("extension", crate::fhirpath::Card::Many),
+            ("modifierExtension", crate::fhirpath::Card::Many),
+            ("number", crate::fhirpath::Card::One),
+            ("type", crate::fhirpath::Card::One),
+            ("text", crate::fhirpath::Card::One),
+            ("language", crate::fhirpath::Card::One),
+        ]
+    }
+    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
+        match name {
+            "id" => out.opt(self.id.as_ref()),
+            "extension" => out.many(&self.extension),
+            "modifierExtension" => out.many(&self.modifier_extension),
+            "number" => out.opt(self.number.as_ref()),
+            "type" => out.opt(self.type_.as_ref()),
+            "text" => out.opt(self.text.as_ref()),
+            "language" => out.opt(self.language.as_deref()),
+            _ => {}
+        }
     }
 }
 
@@ -5350,6 +6252,44 @@ impl ExplanationOfBenefitBenefitBalance {
         ExplanationOfBenefitBenefitBalance {
             category: Some(Box::new(category)),
             ..Default::default()
+        }
+    }
+}
+
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for ExplanationOfBenefitBenefitBalance {
+    fn fhir_type(&self) -> &'static str {
+        "BackboneElement"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("extension", crate::fhirpath::Card::Many),
+            ("modifierExtension", crate::fhirpath::Card::Many),
+            ("category", crate::fhirpath::Card::One),
+            ("excluded", crate::fhirpath::Card::One),
+            ("name", crate::fhirpath::Card::One),
+            ("description", crate::fhirpath::Card::One),
+            ("network", crate::fhirpath::Card::One),
+            ("unit", crate::fhirpath::Card::One),
+            ("term", crate::fhirpath::Card::One),
+            ("financial", crate::fhirpath::Card::Many),
+        ]
+    }
+    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
+        match name {
+            "id" => out.opt(self.id.as_ref()),
+            "extension" => out.many(&self.extension),
+            "modifierExtension" => out.many(&self.modifier_extension),
+            "category" => out.opt(self.category.as_deref()),
+            "excluded" => out.opt(self.excluded.as_ref()),
+            "name" => out.opt(self.name.as_ref()),
+            "description" => out.opt(self.description.as_ref()),
+            "network" => out.opt(self.network.as_deref()),
+            "unit" => out.opt(self.unit.as_deref()),
+            "term" => out.opt(self.term.as_deref()),
+            "financial" => out.many(&self.financial),
+            _ => {}
         }
     }
 }
@@ -5566,6 +6506,40 @@ impl ExplanationOfBenefitBenefitBalanceFinancial {
     }
 }
 
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for ExplanationOfBenefitBenefitBalanceFinancial {
+    fn fhir_type(&self) -> &'static str {
+        "BackboneElement"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("extension", crate::fhirpath::Card::Many),
+            ("modifierExtension", crate::fhirpath::Card::Many),
+            ("type", crate::fhirpath::Card::One),
+            ("allowed", crate::fhirpath::Card::Choice),
+            ("used", crate::fhirpath::Card::Choice),
+        ]
+    }
+    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
+        match name {
+            "id" => out.opt(self.id.as_ref()),
+            "extension" => out.many(&self.extension),
+            "modifierExtension" => out.many(&self.modifier_extension),
+            "type" => out.opt(self.type_.as_deref()),
+            "allowed" => out.choice(self.allowed.as_ref()),
+            "used" => out.choice(self.used.as_ref()),
+            _ if name.starts_with("allowed") => {
+                out.typed(self.allowed.as_ref(), &name[7usize..])
+            }
+            _ if name.starts_with("used") => {
+                out.typed(self.used.as_ref(), &name[4usize..])
+            }
+            _ => {}
+        }
+    }
+}
+
 /// Choice of types for `ExplanationOfBenefit.benefitBalance.financial.allowed[x]`.
 ///
 /// In JSON the element name carries the type (`allowedUnsignedInt`, `allowedString`, ...).
@@ -5630,6 +6604,17 @@ impl crate::validate::Validate for ExplanationOfBenefitBenefitBalanceFinancialAl
     }
 }
 
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Choice for ExplanationOfBenefitBenefitBalanceFinancialAllowed {
+    fn value(&self) -> (&'static str, &dyn crate::fhirpath::Reflect) {
+        match self {
+            Self::UnsignedInt(v) => ("UnsignedInt", v),
+            Self::String(v) => ("String", v),
+            Self::Money(v) => ("Money", &**v),
+        }
+    }
+}
+
 /// Choice of types for `ExplanationOfBenefit.benefitBalance.financial.used[x]`.
 ///
 /// In JSON the element name carries the type (`usedUnsignedInt`, `usedMoney`, ...).
@@ -5680,6 +6665,16 @@ impl crate::validate::Validate for ExplanationOfBenefitBenefitBalanceFinancialUs
         match self {
             Self::UnsignedInt(x) => v.variant("usedUnsignedInt", x),
             Self::Money(x) => v.variant("usedMoney", x),
+        }
+    }
+}
+
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Choice for ExplanationOfBenefitBenefitBalanceFinancialUsed {
+    fn value(&self) -> (&'static str, &dyn crate::fhirpath::Reflect) {
+        match self {
+            Self::UnsignedInt(v) => ("UnsignedInt", v),
+            Self::Money(v) => ("Money", &**v),
         }
     }
 }

@@ -621,6 +621,81 @@ impl FamilyMemberHistory {
     }
 }
 
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for FamilyMemberHistory {
+    fn fhir_type(&self) -> &'static str {
+        "FamilyMemberHistory"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("meta", crate::fhirpath::Card::One),
+            ("implicitRules", crate::fhirpath::Card::One),
+            ("language", crate::fhirpath::Card::One),
+            ("text", crate::fhirpath::Card::One),
+            ("contained", crate::fhirpath::Card::Many),
+            ("extension", crate::fhirpath::Card::Many),
+            ("modifierExtension", crate::fhirpath::Card::Many),
+            ("identifier", crate::fhirpath::Card::Many),
+            ("instantiatesCanonical", crate::fhirpath::Card::Many),
+            ("instantiatesUri", crate::fhirpath::Card::Many),
+            ("status", crate::fhirpath::Card::One),
+            ("dataAbsentReason", crate::fhirpath::Card::One),
+            ("patient", crate::fhirpath::Card::One),
+            ("date", crate::fhirpath::Card::One),
+            ("name", crate::fhirpath::Card::One),
+            ("relationship", crate::fhirpath::Card::One),
+            ("sex", crate::fhirpath::Card::One),
+            ("born", crate::fhirpath::Card::Choice),
+            ("age", crate::fhirpath::Card::Choice),
+            ("estimatedAge", crate::fhirpath::Card::One),
+            ("deceased", crate::fhirpath::Card::Choice),
+            ("reasonCode", crate::fhirpath::Card::Many),
+            ("reasonReference", crate::fhirpath::Card::Many),
+            ("note", crate::fhirpath::Card::Many),
+            ("condition", crate::fhirpath::Card::Many),
+        ]
+    }
+    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
+        match name {
+            "id" => out.opt(self.id.as_ref()),
+            "meta" => out.opt(self.meta.as_deref()),
+            "implicitRules" => out.opt(self.implicit_rules.as_ref()),
+            "language" => out.opt(self.language.as_ref()),
+            "text" => out.opt(self.text.as_deref()),
+            "contained" => out.many(&self.contained),
+            "extension" => out.many(&self.extension),
+            "modifierExtension" => out.many(&self.modifier_extension),
+            "identifier" => out.many(&self.identifier),
+            "instantiatesCanonical" => out.many(&self.instantiates_canonical),
+            "instantiatesUri" => out.many(&self.instantiates_uri),
+            "status" => out.opt(self.status.as_ref()),
+            "dataAbsentReason" => out.opt(self.data_absent_reason.as_deref()),
+            "patient" => out.opt(self.patient.as_deref()),
+            "date" => out.opt(self.date.as_ref()),
+            "name" => out.opt(self.name.as_ref()),
+            "relationship" => out.opt(self.relationship.as_deref()),
+            "sex" => out.opt(self.sex.as_deref()),
+            "born" => out.choice(self.born.as_ref()),
+            "age" => out.choice(self.age.as_ref()),
+            "estimatedAge" => out.opt(self.estimated_age.as_ref()),
+            "deceased" => out.choice(self.deceased.as_ref()),
+            "reasonCode" => out.many(&self.reason_code),
+            "reasonReference" => out.many(&self.reason_reference),
+            "note" => out.many(&self.note),
+            "condition" => out.many(&self.condition),
+            _ if name.starts_with("born") => {
+                out.typed(self.born.as_ref(), &name[4usize..])
+            }
+            _ if name.starts_with("age") => out.typed(self.age.as_ref(), &name[3usize..]),
+            _ if name.starts_with("deceased") => {
+                out.typed(self.deceased.as_ref(), &name[8usize..])
+            }
+            _ => {}
+        }
+    }
+}
+
 /// Choice of types for `FamilyMemberHistory.born[x]`.
 ///
 /// In JSON the element name carries the type (`bornPeriod`, `bornDate`, ...).
@@ -683,6 +758,17 @@ impl crate::validate::Validate for FamilyMemberHistoryBorn {
     }
 }
 
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Choice for FamilyMemberHistoryBorn {
+    fn value(&self) -> (&'static str, &dyn crate::fhirpath::Reflect) {
+        match self {
+            Self::Period(v) => ("Period", &**v),
+            Self::Date(v) => ("Date", v),
+            Self::String(v) => ("String", v),
+        }
+    }
+}
+
 /// Choice of types for `FamilyMemberHistory.age[x]`.
 ///
 /// In JSON the element name carries the type (`ageAge`, `ageRange`, ...).
@@ -741,6 +827,17 @@ impl crate::validate::Validate for FamilyMemberHistoryAge {
             Self::Age(x) => v.variant("ageAge", x),
             Self::Range(x) => v.variant("ageRange", x),
             Self::String(x) => v.variant("ageString", x),
+        }
+    }
+}
+
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Choice for FamilyMemberHistoryAge {
+    fn value(&self) -> (&'static str, &dyn crate::fhirpath::Reflect) {
+        match self {
+            Self::Age(v) => ("Age", &**v),
+            Self::Range(v) => ("Range", &**v),
+            Self::String(v) => ("String", v),
         }
     }
 }
@@ -825,6 +922,19 @@ impl crate::validate::Validate for FamilyMemberHistoryDeceased {
             Self::Range(x) => v.variant("deceasedRange", x),
             Self::Date(x) => v.variant("deceasedDate", x),
             Self::String(x) => v.variant("deceasedString", x),
+        }
+    }
+}
+
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Choice for FamilyMemberHistoryDeceased {
+    fn value(&self) -> (&'static str, &dyn crate::fhirpath::Reflect) {
+        match self {
+            Self::Boolean(v) => ("Boolean", v),
+            Self::Age(v) => ("Age", &**v),
+            Self::Range(v) => ("Range", &**v),
+            Self::Date(v) => ("Date", v),
+            Self::String(v) => ("String", v),
         }
     }
 }
@@ -1070,6 +1180,41 @@ impl FamilyMemberHistoryCondition {
     }
 }
 
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for FamilyMemberHistoryCondition {
+    fn fhir_type(&self) -> &'static str {
+        "BackboneElement"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("extension", crate::fhirpath::Card::Many),
+            ("modifierExtension", crate::fhirpath::Card::Many),
+            ("code", crate::fhirpath::Card::One),
+            ("outcome", crate::fhirpath::Card::One),
+            ("contributedToDeath", crate::fhirpath::Card::One),
+            ("onset", crate::fhirpath::Card::Choice),
+            ("note", crate::fhirpath::Card::Many),
+        ]
+    }
+    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
+        match name {
+            "id" => out.opt(self.id.as_ref()),
+            "extension" => out.many(&self.extension),
+            "modifierExtension" => out.many(&self.modifier_extension),
+            "code" => out.opt(self.code.as_deref()),
+            "outcome" => out.opt(self.outcome.as_deref()),
+            "contributedToDeath" => out.opt(self.contributed_to_death.as_ref()),
+            "onset" => out.choice(self.onset.as_ref()),
+            "note" => out.many(&self.note),
+            _ if name.starts_with("onset") => {
+                out.typed(self.onset.as_ref(), &name[5usize..])
+            }
+            _ => {}
+        }
+    }
+}
+
 /// Choice of types for `FamilyMemberHistory.condition.onset[x]`.
 ///
 /// In JSON the element name carries the type (`onsetAge`, `onsetRange`, ...).
@@ -1138,6 +1283,18 @@ impl crate::validate::Validate for FamilyMemberHistoryConditionOnset {
             Self::Range(x) => v.variant("onsetRange", x),
             Self::Period(x) => v.variant("onsetPeriod", x),
             Self::String(x) => v.variant("onsetString", x),
+        }
+    }
+}
+
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Choice for FamilyMemberHistoryConditionOnset {
+    fn value(&self) -> (&'static str, &dyn crate::fhirpath::Reflect) {
+        match self {
+            Self::Age(v) => ("Age", &**v),
+            Self::Range(v) => ("Range", &**v),
+            Self::Period(v) => ("Period", &**v),
+            Self::String(v) => ("String", v),
         }
     }
 }

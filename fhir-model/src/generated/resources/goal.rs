@@ -479,6 +479,73 @@ impl Goal {
     }
 }
 
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for Goal {
+    fn fhir_type(&self) -> &'static str {
+        "Goal"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("meta", crate::fhirpath::Card::One),
+            ("implicitRules", crate::fhirpath::Card::One),
+            ("language", crate::fhirpath::Card::One),
+            ("text", crate::fhirpath::Card::One),
+            ("contained", crate::fhirpath::Card::Many),
+            ("extension", crate::fhirpath::Card::Many),
+            ("modifierExtension", crate::fhirpath::Card::Many),
+            ("identifier", crate::fhirpath::Card::Many),
+            ("lifecycleStatus", crate::fhirpath::Card::One),
+            ("achievementStatus", crate::fhirpath::Card::One),
+            ("category", crate::fhirpath::Card::Many),
+            ("priority", crate::fhirpath::Card::One),
+            ("description", crate::fhirpath::Card::One),
+            ("subject", crate::fhirpath::Card::One),
+            ("start", crate::fhirpath::Card::Choice),
+            ("target", crate::fhirpath::Card::Many),
+            ("statusDate", crate::fhirpath::Card::One),
+            ("statusReason", crate::fhirpath::Card::One),
+            ("expressedBy", crate::fhirpath::Card::One),
+            ("addresses", crate::fhirpath::Card::Many),
+            ("note", crate::fhirpath::Card::Many),
+            ("outcomeCode", crate::fhirpath::Card::Many),
+            ("outcomeReference", crate::fhirpath::Card::Many),
+        ]
+    }
+    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
+        match name {
+            "id" => out.opt(self.id.as_ref()),
+            "meta" => out.opt(self.meta.as_deref()),
+            "implicitRules" => out.opt(self.implicit_rules.as_ref()),
+            "language" => out.opt(self.language.as_ref()),
+            "text" => out.opt(self.text.as_deref()),
+            "contained" => out.many(&self.contained),
+            "extension" => out.many(&self.extension),
+            "modifierExtension" => out.many(&self.modifier_extension),
+            "identifier" => out.many(&self.identifier),
+            "lifecycleStatus" => out.opt(self.lifecycle_status.as_ref()),
+            "achievementStatus" => out.opt(self.achievement_status.as_deref()),
+            "category" => out.many(&self.category),
+            "priority" => out.opt(self.priority.as_deref()),
+            "description" => out.opt(self.description.as_deref()),
+            "subject" => out.opt(self.subject.as_deref()),
+            "start" => out.choice(self.start.as_ref()),
+            "target" => out.many(&self.target),
+            "statusDate" => out.opt(self.status_date.as_ref()),
+            "statusReason" => out.opt(self.status_reason.as_ref()),
+            "expressedBy" => out.opt(self.expressed_by.as_deref()),
+            "addresses" => out.many(&self.addresses),
+            "note" => out.many(&self.note),
+            "outcomeCode" => out.many(&self.outcome_code),
+            "outcomeReference" => out.many(&self.outcome_reference),
+            _ if name.starts_with("start") => {
+                out.typed(self.start.as_ref(), &name[5usize..])
+            }
+            _ => {}
+        }
+    }
+}
+
 /// Choice of types for `Goal.start[x]`.
 ///
 /// In JSON the element name carries the type (`startDate`, `startCodeableConcept`, ...).
@@ -527,6 +594,16 @@ impl crate::validate::Validate for GoalStart {
         match self {
             Self::Date(x) => v.variant("startDate", x),
             Self::CodeableConcept(x) => v.variant("startCodeableConcept", x),
+        }
+    }
+}
+
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Choice for GoalStart {
+    fn value(&self) -> (&'static str, &dyn crate::fhirpath::Reflect) {
+        match self {
+            Self::Date(v) => ("Date", v),
+            Self::CodeableConcept(v) => ("CodeableConcept", &**v),
         }
     }
 }
@@ -790,6 +867,38 @@ impl crate::validate::Validate for GoalTarget {
     }
 }
 
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for GoalTarget {
+    fn fhir_type(&self) -> &'static str {
+        "BackboneElement"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("extension", crate::fhirpath::Card::Many),
+            ("modifierExtension", crate::fhirpath::Card::Many),
+            ("measure", crate::fhirpath::Card::One),
+            ("detail", crate::fhirpath::Card::Choice),
+            ("due", crate::fhirpath::Card::Choice),
+        ]
+    }
+    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
+        match name {
+            "id" => out.opt(self.id.as_ref()),
+            "extension" => out.many(&self.extension),
+            "modifierExtension" => out.many(&self.modifier_extension),
+            "measure" => out.opt(self.measure.as_deref()),
+            "detail" => out.choice(self.detail.as_ref()),
+            "due" => out.choice(self.due.as_ref()),
+            _ if name.starts_with("detail") => {
+                out.typed(self.detail.as_ref(), &name[6usize..])
+            }
+            _ if name.starts_with("due") => out.typed(self.due.as_ref(), &name[3usize..]),
+            _ => {}
+        }
+    }
+}
+
 /// Choice of types for `Goal.target.detail[x]`.
 ///
 /// In JSON the element name carries the type (`detailQuantity`, `detailRange`, ...).
@@ -892,6 +1001,21 @@ impl crate::validate::Validate for GoalTargetDetail {
     }
 }
 
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Choice for GoalTargetDetail {
+    fn value(&self) -> (&'static str, &dyn crate::fhirpath::Reflect) {
+        match self {
+            Self::Quantity(v) => ("Quantity", &**v),
+            Self::Range(v) => ("Range", &**v),
+            Self::CodeableConcept(v) => ("CodeableConcept", &**v),
+            Self::String(v) => ("String", v),
+            Self::Boolean(v) => ("Boolean", v),
+            Self::Integer(v) => ("Integer", v),
+            Self::Ratio(v) => ("Ratio", &**v),
+        }
+    }
+}
+
 /// Choice of types for `Goal.target.due[x]`.
 ///
 /// In JSON the element name carries the type (`dueDate`, `dueDuration`, ...).
@@ -940,6 +1064,16 @@ impl crate::validate::Validate for GoalTargetDue {
         match self {
             Self::Date(x) => v.variant("dueDate", x),
             Self::Duration(x) => v.variant("dueDuration", x),
+        }
+    }
+}
+
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Choice for GoalTargetDue {
+    fn value(&self) -> (&'static str, &dyn crate::fhirpath::Reflect) {
+        match self {
+            Self::Date(v) => ("Date", v),
+            Self::Duration(v) => ("Duration", &**v),
         }
     }
 }

@@ -362,6 +362,68 @@ impl GraphDefinition {
     }
 }
 
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for GraphDefinition {
+    fn fhir_type(&self) -> &'static str {
+        "GraphDefinition"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("meta", crate::fhirpath::Card::One),
+            ("implicitRules", crate::fhirpath::Card::One),
+            ("language", crate::fhirpath::Card::One),
+            ("text", crate::fhirpath::Card::One),
+            ("contained", crate::fhirpath::Card::Many),
+            ("extension", crate::fhirpath::Card::Many),
+            ("modifierExtension", crate::fhirpath::Card::Many),
+            ("url", crate::fhirpath::Card::One),
+            ("version", crate::fhirpath::Card::One),
+            ("name", crate::fhirpath::Card::One),
+            ("status", crate::fhirpath::Card::One),
+            ("experimental", crate::fhirpath::Card::One),
+            ("date", crate::fhirpath::Card::One),
+            ("publisher", crate::fhirpath::Card::One),
+            ("contact", crate::fhirpath::Card::Many),
+            ("description", crate::fhirpath::Card::One),
+            ("useContext", crate::fhirpath::Card::Many),
+            ("jurisdiction", crate::fhirpath::Card::Many),
+            ("purpose", crate::fhirpath::Card::One),
+            ("start", crate::fhirpath::Card::One),
+            ("profile", crate::fhirpath::Card::One),
+            ("link", crate::fhirpath::Card::Many),
+        ]
+    }
+    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
+        match name {
+            "id" => out.opt(self.id.as_ref()),
+            "meta" => out.opt(self.meta.as_deref()),
+            "implicitRules" => out.opt(self.implicit_rules.as_ref()),
+            "language" => out.opt(self.language.as_ref()),
+            "text" => out.opt(self.text.as_deref()),
+            "contained" => out.many(&self.contained),
+            "extension" => out.many(&self.extension),
+            "modifierExtension" => out.many(&self.modifier_extension),
+            "url" => out.opt(self.url.as_ref()),
+            "version" => out.opt(self.version.as_ref()),
+            "name" => out.opt(self.name.as_ref()),
+            "status" => out.opt(self.status.as_ref()),
+            "experimental" => out.opt(self.experimental.as_ref()),
+            "date" => out.opt(self.date.as_ref()),
+            "publisher" => out.opt(self.publisher.as_ref()),
+            "contact" => out.many(&self.contact),
+            "description" => out.opt(self.description.as_ref()),
+            "useContext" => out.many(&self.use_context),
+            "jurisdiction" => out.many(&self.jurisdiction),
+            "purpose" => out.opt(self.purpose.as_ref()),
+            "start" => out.opt(self.start.as_ref()),
+            "profile" => out.opt(self.profile.as_ref()),
+            "link" => out.many(&self.link),
+            _ => {}
+        }
+    }
+}
+
 impl crate::ConcreteResource for GraphDefinition {
     const TYPE_NAME: &'static str = "GraphDefinition";
     fn id(&self) -> Option<&crate::primitives::Id> {
@@ -548,6 +610,40 @@ impl crate::validate::Validate for GraphDefinitionLink {
     }
 }
 
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for GraphDefinitionLink {
+    fn fhir_type(&self) -> &'static str {
+        "BackboneElement"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("extension", crate::fhirpath::Card::Many),
+            ("modifierExtension", crate::fhirpath::Card::Many),
+            ("path", crate::fhirpath::Card::One),
+            ("sliceName", crate::fhirpath::Card::One),
+            ("min", crate::fhirpath::Card::One),
+            ("max", crate::fhirpath::Card::One),
+            ("description", crate::fhirpath::Card::One),
+            ("target", crate::fhirpath::Card::Many),
+        ]
+    }
+    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
+        match name {
+            "id" => out.opt(self.id.as_ref()),
+            "extension" => out.many(&self.extension),
+            "modifierExtension" => out.many(&self.modifier_extension),
+            "path" => out.opt(self.path.as_ref()),
+            "sliceName" => out.opt(self.slice_name.as_ref()),
+            "min" => out.opt(self.min.as_ref()),
+            "max" => out.opt(self.max.as_ref()),
+            "description" => out.opt(self.description.as_ref()),
+            "target" => out.many(&self.target),
+            _ => {}
+        }
+    }
+}
+
 /// Potential target for the link
 ///
 /// Potential target for the link.
@@ -705,6 +801,38 @@ impl GraphDefinitionLinkTarget {
         GraphDefinitionLinkTarget {
             type_: Some(crate::Primitive::new(type_)),
             ..Default::default()
+        }
+    }
+}
+
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for GraphDefinitionLinkTarget {
+    fn fhir_type(&self) -> &'static str {
+        "BackboneElement"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("extension", crate::fhirpath::Card::Many),
+            ("modifierExtension", crate::fhirpath::Card::Many),
+            ("type", crate::fhirpath::Card::One),
+            ("params", crate::fhirpath::Card::One),
+            ("profile", crate::fhirpath::Card::One),
+            ("compartment", crate::fhirpath::Card::Many),
+            ("link", crate::fhirpath::Card::Many),
+        ]
+    }
+    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
+        match name {
+            "id" => out.opt(self.id.as_ref()),
+            "extension" => out.many(&self.extension),
+            "modifierExtension" => out.many(&self.modifier_extension),
+            "type" => out.opt(self.type_.as_ref()),
+            "params" => out.opt(self.params.as_ref()),
+            "profile" => out.opt(self.profile.as_ref()),
+            "compartment" => out.many(&self.compartment),
+            "link" => out.many(&self.link),
+            _ => {}
         }
     }
 }
@@ -888,6 +1016,38 @@ impl GraphDefinitionLinkTargetCompartment {
             code: Some(crate::Primitive::new(code)),
             rule: Some(crate::Primitive::new(rule)),
             ..Default::default()
+        }
+    }
+}
+
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for GraphDefinitionLinkTargetCompartment {
+    fn fhir_type(&self) -> &'static str {
+        "BackboneElement"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("extension", crate::fhirpath::Card::Many),
+            ("modifierExtension", crate::fhirpath::Card::Many),
+            ("use", crate::fhirpath::Card::One),
+            ("code", crate::fhirpath::Card::One),
+            ("rule", crate::fhirpath::Card::One),
+            ("expression", crate::fhirpath::Card::One),
+            ("description", crate::fhirpath::Card::One),
+        ]
+    }
+    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
+        match name {
+            "id" => out.opt(self.id.as_ref()),
+            "extension" => out.many(&self.extension),
+            "modifierExtension" => out.many(&self.modifier_extension),
+            "use" => out.opt(self.use_.as_ref()),
+            "code" => out.opt(self.code.as_ref()),
+            "rule" => out.opt(self.rule.as_ref()),
+            "expression" => out.opt(self.expression.as_ref()),
+            "description" => out.opt(self.description.as_ref()),
+            _ => {}
         }
     }
 }

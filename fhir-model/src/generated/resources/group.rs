@@ -310,6 +310,58 @@ impl Group {
     }
 }
 
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for Group {
+    fn fhir_type(&self) -> &'static str {
+        "Group"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("meta", crate::fhirpath::Card::One),
+            ("implicitRules", crate::fhirpath::Card::One),
+            ("language", crate::fhirpath::Card::One),
+            ("text", crate::fhirpath::Card::One),
+            ("contained", crate::fhirpath::Card::Many),
+            ("extension", crate::fhirpath::Card::Many),
+            ("modifierExtension", crate::fhirpath::Card::Many),
+            ("identifier", crate::fhirpath::Card::Many),
+            ("active", crate::fhirpath::Card::One),
+            ("type", crate::fhirpath::Card::One),
+            ("actual", crate::fhirpath::Card::One),
+            ("code", crate::fhirpath::Card::One),
+            ("name", crate::fhirpath::Card::One),
+            ("quantity", crate::fhirpath::Card::One),
+            ("managingEntity", crate::fhirpath::Card::One),
+            ("characteristic", crate::fhirpath::Card::Many),
+            ("member", crate::fhirpath::Card::Many),
+        ]
+    }
+    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
+        match name {
+            "id" => out.opt(self.id.as_ref()),
+            "meta" => out.opt(self.meta.as_deref()),
+            "implicitRules" => out.opt(self.implicit_rules.as_ref()),
+            "language" => out.opt(self.language.as_ref()),
+            "text" => out.opt(self.text.as_deref()),
+            "contained" => out.many(&self.contained),
+            "extension" => out.many(&self.extension),
+            "modifierExtension" => out.many(&self.modifier_extension),
+            "identifier" => out.many(&self.identifier),
+            "active" => out.opt(self.active.as_ref()),
+            "type" => out.opt(self.type_.as_ref()),
+            "actual" => out.opt(self.actual.as_ref()),
+            "code" => out.opt(self.code.as_deref()),
+            "name" => out.opt(self.name.as_ref()),
+            "quantity" => out.opt(self.quantity.as_ref()),
+            "managingEntity" => out.opt(self.managing_entity.as_deref()),
+            "characteristic" => out.many(&self.characteristic),
+            "member" => out.many(&self.member),
+            _ => {}
+        }
+    }
+}
+
 impl crate::ConcreteResource for Group {
     const TYPE_NAME: &'static str = "Group";
     fn id(&self) -> Option<&crate::primitives::Id> {
@@ -551,6 +603,39 @@ impl GroupCharacteristic {
     }
 }
 
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for GroupCharacteristic {
+    fn fhir_type(&self) -> &'static str {
+        "BackboneElement"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("extension", crate::fhirpath::Card::Many),
+            ("modifierExtension", crate::fhirpath::Card::Many),
+            ("code", crate::fhirpath::Card::One),
+            ("value", crate::fhirpath::Card::Choice),
+            ("exclude", crate::fhirpath::Card::One),
+            ("period", crate::fhirpath::Card::One),
+        ]
+    }
+    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
+        match name {
+            "id" => out.opt(self.id.as_ref()),
+            "extension" => out.many(&self.extension),
+            "modifierExtension" => out.many(&self.modifier_extension),
+            "code" => out.opt(self.code.as_deref()),
+            "value" => out.choice(self.value.as_ref()),
+            "exclude" => out.opt(self.exclude.as_ref()),
+            "period" => out.opt(self.period.as_deref()),
+            _ if name.starts_with("value") => {
+                out.typed(self.value.as_ref(), &name[5usize..])
+            }
+            _ => {}
+        }
+    }
+}
+
 /// Choice of types for `Group.characteristic.value[x]`.
 ///
 /// In JSON the element name carries the type (`valueCodeableConcept`, `valueBoolean`, ...).
@@ -629,6 +714,19 @@ impl crate::validate::Validate for GroupCharacteristicValue {
             Self::Quantity(x) => v.variant("valueQuantity", x),
             Self::Range(x) => v.variant("valueRange", x),
             Self::Reference(x) => v.variant_ref("valueReference", x, &[]),
+        }
+    }
+}
+
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Choice for GroupCharacteristicValue {
+    fn value(&self) -> (&'static str, &dyn crate::fhirpath::Reflect) {
+        match self {
+            Self::CodeableConcept(v) => ("CodeableConcept", &**v),
+            Self::Boolean(v) => ("Boolean", v),
+            Self::Quantity(v) => ("Quantity", &**v),
+            Self::Range(v) => ("Range", &**v),
+            Self::Reference(v) => ("Reference", &**v),
         }
     }
 }
@@ -811,5 +909,33 @@ impl GroupMember {
     ) -> &mut Self {
         self.entity = Some(Box::new(reference.into()));
         self
+    }
+}
+
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for GroupMember {
+    fn fhir_type(&self) -> &'static str {
+        "BackboneElement"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("extension", crate::fhirpath::Card::Many),
+            ("modifierExtension", crate::fhirpath::Card::Many),
+            ("entity", crate::fhirpath::Card::One),
+            ("period", crate::fhirpath::Card::One),
+            ("inactive", crate::fhirpath::Card::One),
+        ]
+    }
+    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
+        match name {
+            "id" => out.opt(self.id.as_ref()),
+            "extension" => out.many(&self.extension),
+            "modifierExtension" => out.many(&self.modifier_extension),
+            "entity" => out.opt(self.entity.as_deref()),
+            "period" => out.opt(self.period.as_deref()),
+            "inactive" => out.opt(self.inactive.as_ref()),
+            _ => {}
+        }
     }
 }

@@ -482,6 +482,71 @@ impl GuidanceResponse {
     }
 }
 
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for GuidanceResponse {
+    fn fhir_type(&self) -> &'static str {
+        "GuidanceResponse"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("meta", crate::fhirpath::Card::One),
+            ("implicitRules", crate::fhirpath::Card::One),
+            ("language", crate::fhirpath::Card::One),
+            ("text", crate::fhirpath::Card::One),
+            ("contained", crate::fhirpath::Card::Many),
+            ("extension", crate::fhirpath::Card::Many),
+            ("modifierExtension", crate::fhirpath::Card::Many),
+            ("requestIdentifier", crate::fhirpath::Card::One),
+            ("identifier", crate::fhirpath::Card::Many),
+            ("module", crate::fhirpath::Card::Choice),
+            ("status", crate::fhirpath::Card::One),
+            ("subject", crate::fhirpath::Card::One),
+            ("encounter", crate::fhirpath::Card::One),
+            ("occurrenceDateTime", crate::fhirpath::Card::One),
+            ("performer", crate::fhirpath::Card::One),
+            ("reasonCode", crate::fhirpath::Card::Many),
+            ("reasonReference", crate::fhirpath::Card::Many),
+            ("note", crate::fhirpath::Card::Many),
+            ("evaluationMessage", crate::fhirpath::Card::Many),
+            ("outputParameters", crate::fhirpath::Card::One),
+            ("result", crate::fhirpath::Card::One),
+            ("dataRequirement", crate::fhirpath::Card::Many),
+        ]
+    }
+    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
+        match name {
+            "id" => out.opt(self.id.as_ref()),
+            "meta" => out.opt(self.meta.as_deref()),
+            "implicitRules" => out.opt(self.implicit_rules.as_ref()),
+            "language" => out.opt(self.language.as_ref()),
+            "text" => out.opt(self.text.as_deref()),
+            "contained" => out.many(&self.contained),
+            "extension" => out.many(&self.extension),
+            "modifierExtension" => out.many(&self.modifier_extension),
+            "requestIdentifier" => out.opt(self.request_identifier.as_deref()),
+            "identifier" => out.many(&self.identifier),
+            "module" => out.choice(self.module.as_ref()),
+            "status" => out.opt(self.status.as_ref()),
+            "subject" => out.opt(self.subject.as_deref()),
+            "encounter" => out.opt(self.encounter.as_deref()),
+            "occurrenceDateTime" => out.opt(self.occurrence_date_time.as_ref()),
+            "performer" => out.opt(self.performer.as_deref()),
+            "reasonCode" => out.many(&self.reason_code),
+            "reasonReference" => out.many(&self.reason_reference),
+            "note" => out.many(&self.note),
+            "evaluationMessage" => out.many(&self.evaluation_message),
+            "outputParameters" => out.opt(self.output_parameters.as_deref()),
+            "result" => out.opt(self.result.as_deref()),
+            "dataRequirement" => out.many(&self.data_requirement),
+            _ if name.starts_with("module") => {
+                out.typed(self.module.as_ref(), &name[6usize..])
+            }
+            _ => {}
+        }
+    }
+}
+
 /// Choice of types for `GuidanceResponse.module[x]`.
 ///
 /// In JSON the element name carries the type (`moduleUri`, `moduleCanonical`, ...).
@@ -542,6 +607,17 @@ impl crate::validate::Validate for GuidanceResponseModule {
             Self::Uri(x) => v.variant("moduleUri", x),
             Self::Canonical(x) => v.variant("moduleCanonical", x),
             Self::CodeableConcept(x) => v.variant("moduleCodeableConcept", x),
+        }
+    }
+}
+
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Choice for GuidanceResponseModule {
+    fn value(&self) -> (&'static str, &dyn crate::fhirpath::Reflect) {
+        match self {
+            Self::Uri(v) => ("Uri", v),
+            Self::Canonical(v) => ("Canonical", v),
+            Self::CodeableConcept(v) => ("CodeableConcept", &**v),
         }
     }
 }

@@ -483,6 +483,86 @@ impl HealthcareService {
     }
 }
 
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for HealthcareService {
+    fn fhir_type(&self) -> &'static str {
+        "HealthcareService"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("meta", crate::fhirpath::Card::One),
+            ("implicitRules", crate::fhirpath::Card::One),
+            ("language", crate::fhirpath::Card::One),
+            ("text", crate::fhirpath::Card::One),
+            ("contained", crate::fhirpath::Card::Many),
+            ("extension", crate::fhirpath::Card::Many),
+            ("modifierExtension", crate::fhirpath::Card::Many),
+            ("identifier", crate::fhirpath::Card::Many),
+            ("active", crate::fhirpath::Card::One),
+            ("providedBy", crate::fhirpath::Card::One),
+            ("category", crate::fhirpath::Card::Many),
+            ("type", crate::fhirpath::Card::Many),
+            ("specialty", crate::fhirpath::Card::Many),
+            ("location", crate::fhirpath::Card::Many),
+            ("name", crate::fhirpath::Card::One),
+            ("comment", crate::fhirpath::Card::One),
+            ("extraDetails", crate::fhirpath::Card::One),
+            ("photo", crate::fhirpath::Card::One),
+            ("telecom", crate::fhirpath::Card::Many),
+            ("coverageArea", crate::fhirpath::Card::Many),
+            ("serviceProvisionCode", crate::fhirpath::Card::Many),
+            ("eligibility", crate::fhirpath::Card::Many),
+            ("program", crate::fhirpath::Card::Many),
+            ("characteristic", crate::fhirpath::Card::Many),
+            ("communication", crate::fhirpath::Card::Many),
+            ("referralMethod", crate::fhirpath::Card::Many),
+            ("appointmentRequired", crate::fhirpath::Card::One),
+            ("availableTime", crate::fhirpath::Card::Many),
+            ("notAvailable", crate::fhirpath::Card::Many),
+            ("availabilityExceptions", crate::fhirpath::Card::One),
+            ("endpoint", crate::fhirpath::Card::Many),
+        ]
+    }
+    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
+        match name {
+            "id" => out.opt(self.id.as_ref()),
+            "meta" => out.opt(self.meta.as_deref()),
+            "implicitRules" => out.opt(self.implicit_rules.as_ref()),
+            "language" => out.opt(self.language.as_ref()),
+            "text" => out.opt(self.text.as_deref()),
+            "contained" => out.many(&self.contained),
+            "extension" => out.many(&self.extension),
+            "modifierExtension" => out.many(&self.modifier_extension),
+            "identifier" => out.many(&self.identifier),
+            "active" => out.opt(self.active.as_ref()),
+            "providedBy" => out.opt(self.provided_by.as_deref()),
+            "category" => out.many(&self.category),
+            "type" => out.many(&self.type_),
+            "specialty" => out.many(&self.specialty),
+            "location" => out.many(&self.location),
+            "name" => out.opt(self.name.as_ref()),
+            "comment" => out.opt(self.comment.as_ref()),
+            "extraDetails" => out.opt(self.extra_details.as_ref()),
+            "photo" => out.opt(self.photo.as_deref()),
+            "telecom" => out.many(&self.telecom),
+            "coverageArea" => out.many(&self.coverage_area),
+            "serviceProvisionCode" => out.many(&self.service_provision_code),
+            "eligibility" => out.many(&self.eligibility),
+            "program" => out.many(&self.program),
+            "characteristic" => out.many(&self.characteristic),
+            "communication" => out.many(&self.communication),
+            "referralMethod" => out.many(&self.referral_method),
+            "appointmentRequired" => out.opt(self.appointment_required.as_ref()),
+            "availableTime" => out.many(&self.available_time),
+            "notAvailable" => out.many(&self.not_available),
+            "availabilityExceptions" => out.opt(self.availability_exceptions.as_ref()),
+            "endpoint" => out.many(&self.endpoint),
+            _ => {}
+        }
+    }
+}
+
 impl crate::ConcreteResource for HealthcareService {
     const TYPE_NAME: &'static str = "HealthcareService";
     fn id(&self) -> Option<&crate::primitives::Id> {
@@ -618,6 +698,32 @@ impl crate::validate::Validate for HealthcareServiceEligibility {
         v.field("modifierExtension", &self.modifier_extension, 0);
         v.field("code", &self.code, 0);
         v.field("comment", &self.comment, 0);
+    }
+}
+
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for HealthcareServiceEligibility {
+    fn fhir_type(&self) -> &'static str {
+        "BackboneElement"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("extension", crate::fhirpath::Card::Many),
+            ("modifierExtension", crate::fhirpath::Card::Many),
+            ("code", crate::fhirpath::Card::One),
+            ("comment", crate::fhirpath::Card::One),
+        ]
+    }
+    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
+        match name {
+            "id" => out.opt(self.id.as_ref()),
+            "extension" => out.many(&self.extension),
+            "modifierExtension" => out.many(&self.modifier_extension),
+            "code" => out.opt(self.code.as_deref()),
+            "comment" => out.opt(self.comment.as_ref()),
+            _ => {}
+        }
     }
 }
 
@@ -796,6 +902,36 @@ impl crate::validate::Validate for HealthcareServiceAvailableTime {
     }
 }
 
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for HealthcareServiceAvailableTime {
+    fn fhir_type(&self) -> &'static str {
+        "BackboneElement"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("extension", crate::fhirpath::Card::Many),
+            ("modifierExtension", crate::fhirpath::Card::Many),
+            ("daysOfWeek", crate::fhirpath::Card::Many),
+            ("allDay", crate::fhirpath::Card::One),
+            ("availableStartTime", crate::fhirpath::Card::One),
+            ("availableEndTime", crate::fhirpath::Card::One),
+        ]
+    }
+    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
+        match name {
+            "id" => out.opt(self.id.as_ref()),
+            "extension" => out.many(&self.extension),
+            "modifierExtension" => out.many(&self.modifier_extension),
+            "daysOfWeek" => out.many(&self.days_of_week),
+            "allDay" => out.opt(self.all_day.as_ref()),
+            "availableStartTime" => out.opt(self.available_start_time.as_ref()),
+            "availableEndTime" => out.opt(self.available_end_time.as_ref()),
+            _ => {}
+        }
+    }
+}
+
 /// Not available during this time due to provided reason
 ///
 /// The HealthcareService is not available during this period of time due to the provided reason.
@@ -919,6 +1055,32 @@ impl HealthcareServiceNotAvailable {
         HealthcareServiceNotAvailable {
             description: Some(crate::Primitive::new(description)),
             ..Default::default()
+        }
+    }
+}
+
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for HealthcareServiceNotAvailable {
+    fn fhir_type(&self) -> &'static str {
+        "BackboneElement"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("extension", crate::fhirpath::Card::Many),
+            ("modifierExtension", crate::fhirpath::Card::Many),
+            ("description", crate::fhirpath::Card::One),
+            ("during", crate::fhirpath::Card::One),
+        ]
+    }
+    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
+        match name {
+            "id" => out.opt(self.id.as_ref()),
+            "extension" => out.many(&self.extension),
+            "modifierExtension" => out.many(&self.modifier_extension),
+            "description" => out.opt(self.description.as_ref()),
+            "during" => out.opt(self.during.as_deref()),
+            _ => {}
         }
     }
 }

@@ -554,6 +554,78 @@ impl ImagingStudy {
     }
 }
 
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for ImagingStudy {
+    fn fhir_type(&self) -> &'static str {
+        "ImagingStudy"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("meta", crate::fhirpath::Card::One),
+            ("implicitRules", crate::fhirpath::Card::One),
+            ("language", crate::fhirpath::Card::One),
+            ("text", crate::fhirpath::Card::One),
+            ("contained", crate::fhirpath::Card::Many),
+            ("extension", crate::fhirpath::Card::Many),
+            ("modifierExtension", crate::fhirpath::Card::Many),
+            ("identifier", crate::fhirpath::Card::Many),
+            ("status", crate::fhirpath::Card::One),
+            ("modality", crate::fhirpath::Card::Many),
+            ("subject", crate::fhirpath::Card::One),
+            ("encounter", crate::fhirpath::Card::One),
+            ("started", crate::fhirpath::Card::One),
+            ("basedOn", crate::fhirpath::Card::Many),
+            ("referrer", crate::fhirpath::Card::One),
+            ("interpreter", crate::fhirpath::Card::Many),
+            ("endpoint", crate::fhirpath::Card::Many),
+            ("numberOfSeries", crate::fhirpath::Card::One),
+            ("numberOfInstances", crate::fhirpath::Card::One),
+            ("procedureReference", crate::fhirpath::Card::One),
+            ("procedureCode", crate::fhirpath::Card::Many),
+            ("location", crate::fhirpath::Card::One),
+            ("reasonCode", crate::fhirpath::Card::Many),
+            ("reasonReference", crate::fhirpath::Card::Many),
+            ("note", crate::fhirpath::Card::Many),
+            ("description", crate::fhirpath::Card::One),
+            ("series", crate::fhirpath::Card::Many),
+        ]
+    }
+    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
+        match name {
+            "id" => out.opt(self.id.as_ref()),
+            "meta" => out.opt(self.meta.as_deref()),
+            "implicitRules" => out.opt(self.implicit_rules.as_ref()),
+            "language" => out.opt(self.language.as_ref()),
+            "text" => out.opt(self.text.as_deref()),
+            "contained" => out.many(&self.contained),
+            "extension" => out.many(&self.extension),
+            "modifierExtension" => out.many(&self.modifier_extension),
+            "identifier" => out.many(&self.identifier),
+            "status" => out.opt(self.status.as_ref()),
+            "modality" => out.many(&self.modality),
+            "subject" => out.opt(self.subject.as_deref()),
+            "encounter" => out.opt(self.encounter.as_deref()),
+            "started" => out.opt(self.started.as_ref()),
+            "basedOn" => out.many(&self.based_on),
+            "referrer" => out.opt(self.referrer.as_deref()),
+            "interpreter" => out.many(&self.interpreter),
+            "endpoint" => out.many(&self.endpoint),
+            "numberOfSeries" => out.opt(self.number_of_series.as_ref()),
+            "numberOfInstances" => out.opt(self.number_of_instances.as_ref()),
+            "procedureReference" => out.opt(self.procedure_reference.as_deref()),
+            "procedureCode" => out.many(&self.procedure_code),
+            "location" => out.opt(self.location.as_deref()),
+            "reasonCode" => out.many(&self.reason_code),
+            "reasonReference" => out.many(&self.reason_reference),
+            "note" => out.many(&self.note),
+            "description" => out.opt(self.description.as_ref()),
+            "series" => out.many(&self.series),
+            _ => {}
+        }
+    }
+}
+
 impl crate::ConcreteResource for ImagingStudy {
     const TYPE_NAME: &'static str = "ImagingStudy";
     fn id(&self) -> Option<&crate::primitives::Id> {
@@ -853,6 +925,52 @@ impl ImagingStudySeries {
     }
 }
 
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for ImagingStudySeries {
+    fn fhir_type(&self) -> &'static str {
+        "BackboneElement"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("extension", crate::fhirpath::Card::Many),
+            ("modifierExtension", crate::fhirpath::Card::Many),
+            ("uid", crate::fhirpath::Card::One),
+            ("number", crate::fhirpath::Card::One),
+            ("modality", crate::fhirpath::Card::One),
+            ("description", crate::fhirpath::Card::One),
+            ("numberOfInstances", crate::fhirpath::Card::One),
+            ("endpoint", crate::fhirpath::Card::Many),
+            ("bodySite", crate::fhirpath::Card::One),
+            ("laterality", crate::fhirpath::Card::One),
+            ("specimen", crate::fhirpath::Card::Many),
+            ("started", crate::fhirpath::Card::One),
+            ("performer", crate::fhirpath::Card::Many),
+            ("instance", crate::fhirpath::Card::Many),
+        ]
+    }
+    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
+        match name {
+            "id" => out.opt(self.id.as_ref()),
+            "extension" => out.many(&self.extension),
+            "modifierExtension" => out.many(&self.modifier_extension),
+            "uid" => out.opt(self.uid.as_ref()),
+            "number" => out.opt(self.number.as_ref()),
+            "modality" => out.opt(self.modality.as_deref()),
+            "description" => out.opt(self.description.as_ref()),
+            "numberOfInstances" => out.opt(self.number_of_instances.as_ref()),
+            "endpoint" => out.many(&self.endpoint),
+            "bodySite" => out.opt(self.body_site.as_deref()),
+            "laterality" => out.opt(self.laterality.as_deref()),
+            "specimen" => out.many(&self.specimen),
+            "started" => out.opt(self.started.as_ref()),
+            "performer" => out.many(&self.performer),
+            "instance" => out.many(&self.instance),
+            _ => {}
+        }
+    }
+}
+
 /// Who performed the series
 ///
 /// Indicates who or what performed the series and how they were involved.
@@ -1022,6 +1140,32 @@ impl ImagingStudySeriesPerformer {
     }
 }
 
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for ImagingStudySeriesPerformer {
+    fn fhir_type(&self) -> &'static str {
+        "BackboneElement"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("extension", crate::fhirpath::Card::Many),
+            ("modifierExtension", crate::fhirpath::Card::Many),
+            ("function", crate::fhirpath::Card::One),
+            ("actor", crate::fhirpath::Card::One),
+        ]
+    }
+    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
+        match name {
+            "id" => out.opt(self.id.as_ref()),
+            "extension" => out.many(&self.extension),
+            "modifierExtension" => out.many(&self.modifier_extension),
+            "function" => out.opt(self.function.as_deref()),
+            "actor" => out.opt(self.actor.as_deref()),
+            _ => {}
+        }
+    }
+}
+
 /// A single SOP instance from the series
 ///
 /// A single SOP instance within the series, e.g. an image, or presentation state.
@@ -1173,6 +1317,36 @@ impl ImagingStudySeriesInstance {
             uid: Some(crate::Primitive::new(uid)),
             sop_class: Some(Box::new(sop_class)),
             ..Default::default()
+        }
+    }
+}
+
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for ImagingStudySeriesInstance {
+    fn fhir_type(&self) -> &'static str {
+        "BackboneElement"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("extension", crate::fhirpath::Card::Many),
+            ("modifierExtension", crate::fhirpath::Card::Many),
+            ("uid", crate::fhirpath::Card::One),
+            ("sopClass", crate::fhirpath::Card::One),
+            ("number", crate::fhirpath::Card::One),
+            ("title", crate::fhirpath::Card::One),
+        ]
+    }
+    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
+        match name {
+            "id" => out.opt(self.id.as_ref()),
+            "extension" => out.many(&self.extension),
+            "modifierExtension" => out.many(&self.modifier_extension),
+            "uid" => out.opt(self.uid.as_ref()),
+            "sopClass" => out.opt(self.sop_class.as_deref()),
+            "number" => out.opt(self.number.as_ref()),
+            "title" => out.opt(self.title.as_ref()),
+            _ => {}
         }
     }
 }

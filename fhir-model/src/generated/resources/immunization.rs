@@ -590,6 +590,97 @@ impl Immunization {
     }
 }
 
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for Immunization {
+    fn fhir_type(&self) -> &'static str {
+        "Immunization"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("meta", crate::fhirpath::Card::One),
+            ("implicitRules", crate::fhirpath::Card::One),
+            ("language", crate::fhirpath::Card::One),
+            ("text", crate::fhirpath::Card::One),
+            ("contained", crate::fhirpath::Card::Many),
+            ("extension", crate::fhirpath::Card::Many),
+            ("modifierExtension", crate::fhirpath::Card::Many),
+            ("identifier", crate::fhirpath::Card::Many),
+            ("status", crate::fhirpath::Card::One),
+            ("statusReason", crate::fhirpath::Card::One),
+            ("vaccineCode", crate::fhirpath::Card::One),
+            ("patient", crate::fhirpath::Card::One),
+            ("encounter", crate::fhirpath::Card::One),
+            ("occurrence", crate::fhirpath::Card::Choice),
+            ("recorded", crate::fhirpath::Card::One),
+            ("primarySource", crate::fhirpath::Card::One),
+            ("reportOrigin", crate::fhirpath::Card::One),
+            ("location", crate::fhirpath::Card::One),
+            ("manufacturer", crate::fhirpath::Card::One),
+            ("lotNumber", crate::fhirpath::Card::One),
+            ("expirationDate", crate::fhirpath::Card::One),
+            ("site", crate::fhirpath::Card::One),
+            ("route", crate::fhirpath::Card::One),
+            ("doseQuantity", crate::fhirpath::Card::One),
+            ("performer", crate::fhirpath::Card::Many),
+            ("note", crate::fhirpath::Card::Many),
+            ("reasonCode", crate::fhirpath::Card::Many),
+            ("reasonReference", crate::fhirpath::Card::Many),
+            ("isSubpotent", crate::fhirpath::Card::One),
+            ("subpotentReason", crate::fhirpath::Card::Many),
+            ("education", crate::fhirpath::Card::Many),
+            ("programEligibility", crate::fhirpath::Card::Many),
+            ("fundingSource", crate::fhirpath::Card::One),
+            ("reaction", crate::fhirpath::Card::Many),
+            ("protocolApplied", crate::fhirpath::Card::Many),
+        ]
+    }
+    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
+        match name {
+            "id" => out.opt(self.id.as_ref()),
+            "meta" => out.opt(self.meta.as_deref()),
+            "implicitRules" => out.opt(self.implicit_rules.as_ref()),
+            "language" => out.opt(self.language.as_ref()),
+            "text" => out.opt(self.text.as_deref()),
+            "contained" => out.many(&self.contained),
+            "extension" => out.many(&self.extension),
+            "modifierExtension" => out.many(&self.modifier_extension),
+            "identifier" => out.many(&self.identifier),
+            "status" => out.opt(self.status.as_ref()),
+            "statusReason" => out.opt(self.status_reason.as_deref()),
+            "vaccineCode" => out.opt(self.vaccine_code.as_deref()),
+            "patient" => out.opt(self.patient.as_deref()),
+            "encounter" => out.opt(self.encounter.as_deref()),
+            "occurrence" => out.choice(self.occurrence.as_ref()),
+            "recorded" => out.opt(self.recorded.as_ref()),
+            "primarySource" => out.opt(self.primary_source.as_ref()),
+            "reportOrigin" => out.opt(self.report_origin.as_deref()),
+            "location" => out.opt(self.location.as_deref()),
+            "manufacturer" => out.opt(self.manufacturer.as_deref()),
+            "lotNumber" => out.opt(self.lot_number.as_ref()),
+            "expirationDate" => out.opt(self.expiration_date.as_ref()),
+            "site" => out.opt(self.site.as_deref()),
+            "route" => out.opt(self.route.as_deref()),
+            "doseQuantity" => out.opt(self.dose_quantity.as_deref()),
+            "performer" => out.many(&self.performer),
+            "note" => out.many(&self.note),
+            "reasonCode" => out.many(&self.reason_code),
+            "reasonReference" => out.many(&self.reason_reference),
+            "isSubpotent" => out.opt(self.is_subpotent.as_ref()),
+            "subpotentReason" => out.many(&self.subpotent_reason),
+            "education" => out.many(&self.education),
+            "programEligibility" => out.many(&self.program_eligibility),
+            "fundingSource" => out.opt(self.funding_source.as_deref()),
+            "reaction" => out.many(&self.reaction),
+            "protocolApplied" => out.many(&self.protocol_applied),
+            _ if name.starts_with("occurrence") => {
+                out.typed(self.occurrence.as_ref(), &name[10usize..])
+            }
+            _ => {}
+        }
+    }
+}
+
 /// Choice of types for `Immunization.occurrence[x]`.
 ///
 /// In JSON the element name carries the type (`occurrenceDateTime`, `occurrenceString`, ...).
@@ -642,6 +733,16 @@ impl crate::validate::Validate for ImmunizationOccurrence {
         match self {
             Self::DateTime(x) => v.variant("occurrenceDateTime", x),
             Self::String(x) => v.variant("occurrenceString", x),
+        }
+    }
+}
+
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Choice for ImmunizationOccurrence {
+    fn value(&self) -> (&'static str, &dyn crate::fhirpath::Reflect) {
+        match self {
+            Self::DateTime(v) => ("DateTime", v),
+            Self::String(v) => ("String", v),
         }
     }
 }
@@ -818,6 +919,32 @@ impl ImmunizationPerformer {
     }
 }
 
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for ImmunizationPerformer {
+    fn fhir_type(&self) -> &'static str {
+        "BackboneElement"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("extension", crate::fhirpath::Card::Many),
+            ("modifierExtension", crate::fhirpath::Card::Many),
+            ("function", crate::fhirpath::Card::One),
+            ("actor", crate::fhirpath::Card::One),
+        ]
+    }
+    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
+        match name {
+            "id" => out.opt(self.id.as_ref()),
+            "extension" => out.many(&self.extension),
+            "modifierExtension" => out.many(&self.modifier_extension),
+            "function" => out.opt(self.function.as_deref()),
+            "actor" => out.opt(self.actor.as_deref()),
+            _ => {}
+        }
+    }
+}
+
 /// Educational material presented to patient
 ///
 /// Educational material presented to the patient (or guardian) at the time of vaccine administration.
@@ -989,6 +1116,36 @@ impl crate::validate::Validate for ImmunizationEducation {
     }
 }
 
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for ImmunizationEducation {
+    fn fhir_type(&self) -> &'static str {
+        "BackboneElement"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("extension", crate::fhirpath::Card::Many),
+            ("modifierExtension", crate::fhirpath::Card::Many),
+            ("documentType", crate::fhirpath::Card::One),
+            ("reference", crate::fhirpath::Card::One),
+            ("publicationDate", crate::fhirpath::Card::One),
+            ("presentationDate", crate::fhirpath::Card::One),
+        ]
+    }
+    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
+        match name {
+            "id" => out.opt(self.id.as_ref()),
+            "extension" => out.many(&self.extension),
+            "modifierExtension" => out.many(&self.modifier_extension),
+            "documentType" => out.opt(self.document_type.as_ref()),
+            "reference" => out.opt(self.reference.as_ref()),
+            "publicationDate" => out.opt(self.publication_date.as_ref()),
+            "presentationDate" => out.opt(self.presentation_date.as_ref()),
+            _ => {}
+        }
+    }
+}
+
 /// Details of a reaction that follows immunization
 ///
 /// Categorical data indicating that an adverse event is associated in time to an immunization.
@@ -1120,6 +1277,34 @@ impl ImmunizationReaction {
     ) -> &mut Self {
         self.detail = Some(Box::new(reference.into()));
         self
+    }
+}
+
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for ImmunizationReaction {
+    fn fhir_type(&self) -> &'static str {
+        "BackboneElement"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("extension", crate::fhirpath::Card::Many),
+            ("modifierExtension", crate::fhirpath::Card::Many),
+            ("date", crate::fhirpath::Card::One),
+            ("detail", crate::fhirpath::Card::One),
+            ("reported", crate::fhirpath::Card::One),
+        ]
+    }
+    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
+        match name {
+            "id" => out.opt(self.id.as_ref()),
+            "extension" => out.many(&self.extension),
+            "modifierExtension" => out.many(&self.modifier_extension),
+            "date" => out.opt(self.date.as_ref()),
+            "detail" => out.opt(self.detail.as_deref()),
+            "reported" => out.opt(self.reported.as_ref()),
+            _ => {}
+        }
     }
 }
 
@@ -1362,6 +1547,44 @@ impl ImmunizationProtocolApplied {
     }
 }
 
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for ImmunizationProtocolApplied {
+    fn fhir_type(&self) -> &'static str {
+        "BackboneElement"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("extension", crate::fhirpath::Card::Many),
+            ("modifierExtension", crate::fhirpath::Card::Many),
+            ("series", crate::fhirpath::Card::One),
+            ("authority", crate::fhirpath::Card::One),
+            ("targetDisease", crate::fhirpath::Card::Many),
+            ("doseNumber", crate::fhirpath::Card::Choice),
+            ("seriesDoses", crate::fhirpath::Card::Choice),
+        ]
+    }
+    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
+        match name {
+            "id" => out.opt(self.id.as_ref()),
+            "extension" => out.many(&self.extension),
+            "modifierExtension" => out.many(&self.modifier_extension),
+            "series" => out.opt(self.series.as_ref()),
+            "authority" => out.opt(self.authority.as_deref()),
+            "targetDisease" => out.many(&self.target_disease),
+            "doseNumber" => out.choice(self.dose_number.as_ref()),
+            "seriesDoses" => out.choice(self.series_doses.as_ref()),
+            _ if name.starts_with("doseNumber") => {
+                out.typed(self.dose_number.as_ref(), &name[10usize..])
+            }
+            _ if name.starts_with("seriesDoses") => {
+                out.typed(self.series_doses.as_ref(), &name[11usize..])
+            }
+            _ => {}
+        }
+    }
+}
+
 /// Choice of types for `Immunization.protocolApplied.doseNumber[x]`.
 ///
 /// In JSON the element name carries the type (`doseNumberPositiveInt`, `doseNumberString`, ...).
@@ -1414,6 +1637,16 @@ impl crate::validate::Validate for ImmunizationProtocolAppliedDoseNumber {
         match self {
             Self::PositiveInt(x) => v.variant("doseNumberPositiveInt", x),
             Self::String(x) => v.variant("doseNumberString", x),
+        }
+    }
+}
+
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Choice for ImmunizationProtocolAppliedDoseNumber {
+    fn value(&self) -> (&'static str, &dyn crate::fhirpath::Reflect) {
+        match self {
+            Self::PositiveInt(v) => ("PositiveInt", v),
+            Self::String(v) => ("String", v),
         }
     }
 }
@@ -1475,6 +1708,16 @@ impl crate::validate::Validate for ImmunizationProtocolAppliedSeriesDoses {
         match self {
             Self::PositiveInt(x) => v.variant("seriesDosesPositiveInt", x),
             Self::String(x) => v.variant("seriesDosesString", x),
+        }
+    }
+}
+
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Choice for ImmunizationProtocolAppliedSeriesDoses {
+    fn value(&self) -> (&'static str, &dyn crate::fhirpath::Reflect) {
+        match self {
+            Self::PositiveInt(v) => ("PositiveInt", v),
+            Self::String(v) => ("String", v),
         }
     }
 }

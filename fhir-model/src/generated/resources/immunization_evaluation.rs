@@ -442,6 +442,70 @@ impl ImmunizationEvaluation {
     }
 }
 
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for ImmunizationEvaluation {
+    fn fhir_type(&self) -> &'static str {
+        "ImmunizationEvaluation"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("meta", crate::fhirpath::Card::One),
+            ("implicitRules", crate::fhirpath::Card::One),
+            ("language", crate::fhirpath::Card::One),
+            ("text", crate::fhirpath::Card::One),
+            ("contained", crate::fhirpath::Card::Many),
+            ("extension", crate::fhirpath::Card::Many),
+            ("modifierExtension", crate::fhirpath::Card::Many),
+            ("identifier", crate::fhirpath::Card::Many),
+            ("status", crate::fhirpath::Card::One),
+            ("patient", crate::fhirpath::Card::One),
+            ("date", crate::fhirpath::Card::One),
+            ("authority", crate::fhirpath::Card::One),
+            ("targetDisease", crate::fhirpath::Card::One),
+            ("immunizationEvent", crate::fhirpath::Card::One),
+            ("doseStatus", crate::fhirpath::Card::One),
+            ("doseStatusReason", crate::fhirpath::Card::Many),
+            ("description", crate::fhirpath::Card::One),
+            ("series", crate::fhirpath::Card::One),
+            ("doseNumber", crate::fhirpath::Card::Choice),
+            ("seriesDoses", crate::fhirpath::Card::Choice),
+        ]
+    }
+    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
+        match name {
+            "id" => out.opt(self.id.as_ref()),
+            "meta" => out.opt(self.meta.as_deref()),
+            "implicitRules" => out.opt(self.implicit_rules.as_ref()),
+            "language" => out.opt(self.language.as_ref()),
+            "text" => out.opt(self.text.as_deref()),
+            "contained" => out.many(&self.contained),
+            "extension" => out.many(&self.extension),
+            "modifierExtension" => out.many(&self.modifier_extension),
+            "identifier" => out.many(&self.identifier),
+            "status" => out.opt(self.status.as_ref()),
+            "patient" => out.opt(self.patient.as_deref()),
+            "date" => out.opt(self.date.as_ref()),
+            "authority" => out.opt(self.authority.as_deref()),
+            "targetDisease" => out.opt(self.target_disease.as_deref()),
+            "immunizationEvent" => out.opt(self.immunization_event.as_deref()),
+            "doseStatus" => out.opt(self.dose_status.as_deref()),
+            "doseStatusReason" => out.many(&self.dose_status_reason),
+            "description" => out.opt(self.description.as_ref()),
+            "series" => out.opt(self.series.as_ref()),
+            "doseNumber" => out.choice(self.dose_number.as_ref()),
+            "seriesDoses" => out.choice(self.series_doses.as_ref()),
+            _ if name.starts_with("doseNumber") => {
+                out.typed(self.dose_number.as_ref(), &name[10usize..])
+            }
+            _ if name.starts_with("seriesDoses") => {
+                out.typed(self.series_doses.as_ref(), &name[11usize..])
+            }
+            _ => {}
+        }
+    }
+}
+
 /// Choice of types for `ImmunizationEvaluation.doseNumber[x]`.
 ///
 /// In JSON the element name carries the type (`doseNumberPositiveInt`, `doseNumberString`, ...).
@@ -494,6 +558,16 @@ impl crate::validate::Validate for ImmunizationEvaluationDoseNumber {
         match self {
             Self::PositiveInt(x) => v.variant("doseNumberPositiveInt", x),
             Self::String(x) => v.variant("doseNumberString", x),
+        }
+    }
+}
+
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Choice for ImmunizationEvaluationDoseNumber {
+    fn value(&self) -> (&'static str, &dyn crate::fhirpath::Reflect) {
+        match self {
+            Self::PositiveInt(v) => ("PositiveInt", v),
+            Self::String(v) => ("String", v),
         }
     }
 }
@@ -555,6 +629,16 @@ impl crate::validate::Validate for ImmunizationEvaluationSeriesDoses {
         match self {
             Self::PositiveInt(x) => v.variant("seriesDosesPositiveInt", x),
             Self::String(x) => v.variant("seriesDosesString", x),
+        }
+    }
+}
+
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Choice for ImmunizationEvaluationSeriesDoses {
+    fn value(&self) -> (&'static str, &dyn crate::fhirpath::Reflect) {
+        match self {
+            Self::PositiveInt(v) => ("PositiveInt", v),
+            Self::String(v) => ("String", v),
         }
     }
 }

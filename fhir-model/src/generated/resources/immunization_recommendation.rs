@@ -252,6 +252,48 @@ impl ImmunizationRecommendation {
     }
 }
 
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for ImmunizationRecommendation {
+    fn fhir_type(&self) -> &'static str {
+        "ImmunizationRecommendation"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("meta", crate::fhirpath::Card::One),
+            ("implicitRules", crate::fhirpath::Card::One),
+            ("language", crate::fhirpath::Card::One),
+            ("text", crate::fhirpath::Card::One),
+            ("contained", crate::fhirpath::Card::Many),
+            ("extension", crate::fhirpath::Card::Many),
+            ("modifierExtension", crate::fhirpath::Card::Many),
+            ("identifier", crate::fhirpath::Card::Many),
+            ("patient", crate::fhirpath::Card::One),
+            ("date", crate::fhirpath::Card::One),
+            ("authority", crate::fhirpath::Card::One),
+            ("recommendation", crate::fhirpath::Card::Many),
+        ]
+    }
+    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
+        match name {
+            "id" => out.opt(self.id.as_ref()),
+            "meta" => out.opt(self.meta.as_deref()),
+            "implicitRules" => out.opt(self.implicit_rules.as_ref()),
+            "language" => out.opt(self.language.as_ref()),
+            "text" => out.opt(self.text.as_deref()),
+            "contained" => out.many(&self.contained),
+            "extension" => out.many(&self.extension),
+            "modifierExtension" => out.many(&self.modifier_extension),
+            "identifier" => out.many(&self.identifier),
+            "patient" => out.opt(self.patient.as_deref()),
+            "date" => out.opt(self.date.as_ref()),
+            "authority" => out.opt(self.authority.as_deref()),
+            "recommendation" => out.many(&self.recommendation),
+            _ => {}
+        }
+    }
+}
+
 impl crate::ConcreteResource for ImmunizationRecommendation {
     const TYPE_NAME: &'static str = "ImmunizationRecommendation";
     fn id(&self) -> Option<&crate::primitives::Id> {
@@ -648,6 +690,60 @@ impl ImmunizationRecommendationRecommendation {
     }
 }
 
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for ImmunizationRecommendationRecommendation {
+    fn fhir_type(&self) -> &'static str {
+        "BackboneElement"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("extension", crate::fhirpath::Card::Many),
+            ("modifierExtension", crate::fhirpath::Card::Many),
+            ("vaccineCode", crate::fhirpath::Card::Many),
+            ("targetDisease", crate::fhirpath::Card::One),
+            ("contraindicatedVaccineCode", crate::fhirpath::Card::Many),
+            ("forecastStatus", crate::fhirpath::Card::One),
+            ("forecastReason", crate::fhirpath::Card::Many),
+            ("dateCriterion", crate::fhirpath::Card::Many),
+            ("description", crate::fhirpath::Card::One),
+            ("series", crate::fhirpath::Card::One),
+            ("doseNumber", crate::fhirpath::Card::Choice),
+            ("seriesDoses", crate::fhirpath::Card::Choice),
+            ("supportingImmunization", crate::fhirpath::Card::Many),
+            ("supportingPatientInformation", crate::fhirpath::Card::Many),
+        ]
+    }
+    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
+        match name {
+            "id" => out.opt(self.id.as_ref()),
+            "extension" => out.many(&self.extension),
+            "modifierExtension" => out.many(&self.modifier_extension),
+            "vaccineCode" => out.many(&self.vaccine_code),
+            "targetDisease" => out.opt(self.target_disease.as_deref()),
+            "contraindicatedVaccineCode" => out.many(&self.contraindicated_vaccine_code),
+            "forecastStatus" => out.opt(self.forecast_status.as_deref()),
+            "forecastReason" => out.many(&self.forecast_reason),
+            "dateCriterion" => out.many(&self.date_criterion),
+            "description" => out.opt(self.description.as_ref()),
+            "series" => out.opt(self.series.as_ref()),
+            "doseNumber" => out.choice(self.dose_number.as_ref()),
+            "seriesDoses" => out.choice(self.series_doses.as_ref()),
+            "supportingImmunization" => out.many(&self.supporting_immunization),
+            "supportingPatientInformation" => {
+                out.many(&self.supporting_patient_information)
+            }
+            _ if name.starts_with("doseNumber") => {
+                out.typed(self.dose_number.as_ref(), &name[10usize..])
+            }
+            _ if name.starts_with("seriesDoses") => {
+                out.typed(self.series_doses.as_ref(), &name[11usize..])
+            }
+            _ => {}
+        }
+    }
+}
+
 /// Choice of types for `ImmunizationRecommendation.recommendation.doseNumber[x]`.
 ///
 /// In JSON the element name carries the type (`doseNumberPositiveInt`, `doseNumberString`, ...).
@@ -700,6 +796,16 @@ impl crate::validate::Validate for ImmunizationRecommendationRecommendationDoseN
         match self {
             Self::PositiveInt(x) => v.variant("doseNumberPositiveInt", x),
             Self::String(x) => v.variant("doseNumberString", x),
+        }
+    }
+}
+
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Choice for ImmunizationRecommendationRecommendationDoseNumber {
+    fn value(&self) -> (&'static str, &dyn crate::fhirpath::Reflect) {
+        match self {
+            Self::PositiveInt(v) => ("PositiveInt", v),
+            Self::String(v) => ("String", v),
         }
     }
 }
@@ -761,6 +867,16 @@ impl crate::validate::Validate for ImmunizationRecommendationRecommendationSerie
         match self {
             Self::PositiveInt(x) => v.variant("seriesDosesPositiveInt", x),
             Self::String(x) => v.variant("seriesDosesString", x),
+        }
+    }
+}
+
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Choice for ImmunizationRecommendationRecommendationSeriesDoses {
+    fn value(&self) -> (&'static str, &dyn crate::fhirpath::Reflect) {
+        match self {
+            Self::PositiveInt(v) => ("PositiveInt", v),
+            Self::String(v) => ("String", v),
         }
     }
 }
@@ -893,6 +1009,32 @@ impl ImmunizationRecommendationRecommendationDateCriterion {
             code: Some(Box::new(code)),
             value: Some(crate::Primitive::new(value)),
             ..Default::default()
+        }
+    }
+}
+
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for ImmunizationRecommendationRecommendationDateCriterion {
+    fn fhir_type(&self) -> &'static str {
+        "BackboneElement"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("extension", crate::fhirpath::Card::Many),
+            ("modifierExtension", crate::fhirpath::Card::Many),
+            ("code", crate::fhirpath::Card::One),
+            ("value", crate::fhirpath::Card::One),
+        ]
+    }
+    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
+        match name {
+            "id" => out.opt(self.id.as_ref()),
+            "extension" => out.many(&self.extension),
+            "modifierExtension" => out.many(&self.modifier_extension),
+            "code" => out.opt(self.code.as_deref()),
+            "value" => out.opt(self.value.as_ref()),
+            _ => {}
         }
     }
 }

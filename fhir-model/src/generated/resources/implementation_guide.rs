@@ -442,6 +442,78 @@ impl ImplementationGuide {
     }
 }
 
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for ImplementationGuide {
+    fn fhir_type(&self) -> &'static str {
+        "ImplementationGuide"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("meta", crate::fhirpath::Card::One),
+            ("implicitRules", crate::fhirpath::Card::One),
+            ("language", crate::fhirpath::Card::One),
+            ("text", crate::fhirpath::Card::One),
+            ("contained", crate::fhirpath::Card::Many),
+            ("extension", crate::fhirpath::Card::Many),
+            ("modifierExtension", crate::fhirpath::Card::Many),
+            ("url", crate::fhirpath::Card::One),
+            ("version", crate::fhirpath::Card::One),
+            ("name", crate::fhirpath::Card::One),
+            ("title", crate::fhirpath::Card::One),
+            ("status", crate::fhirpath::Card::One),
+            ("experimental", crate::fhirpath::Card::One),
+            ("date", crate::fhirpath::Card::One),
+            ("publisher", crate::fhirpath::Card::One),
+            ("contact", crate::fhirpath::Card::Many),
+            ("description", crate::fhirpath::Card::One),
+            ("useContext", crate::fhirpath::Card::Many),
+            ("jurisdiction", crate::fhirpath::Card::Many),
+            ("copyright", crate::fhirpath::Card::One),
+            ("packageId", crate::fhirpath::Card::One),
+            ("license", crate::fhirpath::Card::One),
+            ("fhirVersion", crate::fhirpath::Card::Many),
+            ("dependsOn", crate::fhirpath::Card::Many),
+            ("global", crate::fhirpath::Card::Many),
+            ("definition", crate::fhirpath::Card::One),
+            ("manifest", crate::fhirpath::Card::One),
+        ]
+    }
+    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
+        match name {
+            "id" => out.opt(self.id.as_ref()),
+            "meta" => out.opt(self.meta.as_deref()),
+            "implicitRules" => out.opt(self.implicit_rules.as_ref()),
+            "language" => out.opt(self.language.as_ref()),
+            "text" => out.opt(self.text.as_deref()),
+            "contained" => out.many(&self.contained),
+            "extension" => out.many(&self.extension),
+            "modifierExtension" => out.many(&self.modifier_extension),
+            "url" => out.opt(self.url.as_ref()),
+            "version" => out.opt(self.version.as_ref()),
+            "name" => out.opt(self.name.as_ref()),
+            "title" => out.opt(self.title.as_ref()),
+            "status" => out.opt(self.status.as_ref()),
+            "experimental" => out.opt(self.experimental.as_ref()),
+            "date" => out.opt(self.date.as_ref()),
+            "publisher" => out.opt(self.publisher.as_ref()),
+            "contact" => out.many(&self.contact),
+            "description" => out.opt(self.description.as_ref()),
+            "useContext" => out.many(&self.use_context),
+            "jurisdiction" => out.many(&self.jurisdiction),
+            "copyright" => out.opt(self.copyright.as_ref()),
+            "packageId" => out.opt(self.package_id.as_ref()),
+            "license" => out.opt(self.license.as_ref()),
+            "fhirVersion" => out.many(&self.fhir_version),
+            "dependsOn" => out.many(&self.depends_on),
+            "global" => out.many(&self.global),
+            "definition" => out.opt(self.definition.as_deref()),
+            "manifest" => out.opt(self.manifest.as_deref()),
+            _ => {}
+        }
+    }
+}
+
 impl crate::ConcreteResource for ImplementationGuide {
     const TYPE_NAME: &'static str = "ImplementationGuide";
     fn id(&self) -> Option<&crate::primitives::Id> {
@@ -610,6 +682,34 @@ impl ImplementationGuideDependsOn {
     }
 }
 
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for ImplementationGuideDependsOn {
+    fn fhir_type(&self) -> &'static str {
+        "BackboneElement"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("extension", crate::fhirpath::Card::Many),
+            ("modifierExtension", crate::fhirpath::Card::Many),
+            ("uri", crate::fhirpath::Card::One),
+            ("packageId", crate::fhirpath::Card::One),
+            ("version", crate::fhirpath::Card::One),
+        ]
+    }
+    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
+        match name {
+            "id" => out.opt(self.id.as_ref()),
+            "extension" => out.many(&self.extension),
+            "modifierExtension" => out.many(&self.modifier_extension),
+            "uri" => out.opt(self.uri.as_ref()),
+            "packageId" => out.opt(self.package_id.as_ref()),
+            "version" => out.opt(self.version.as_ref()),
+            _ => {}
+        }
+    }
+}
+
 /// Profiles that apply globally
 ///
 /// A set of profiles that all resources covered by this implementation guide must conform to.
@@ -742,6 +842,32 @@ impl ImplementationGuideGlobal {
             type_: Some(crate::Primitive::new(type_)),
             profile: Some(crate::Primitive::new(profile)),
             ..Default::default()
+        }
+    }
+}
+
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for ImplementationGuideGlobal {
+    fn fhir_type(&self) -> &'static str {
+        "BackboneElement"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("extension", crate::fhirpath::Card::Many),
+            ("modifierExtension", crate::fhirpath::Card::Many),
+            ("type", crate::fhirpath::Card::One),
+            ("profile", crate::fhirpath::Card::One),
+        ]
+    }
+    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
+        match name {
+            "id" => out.opt(self.id.as_ref()),
+            "extension" => out.many(&self.extension),
+            "modifierExtension" => out.many(&self.modifier_extension),
+            "type" => out.opt(self.type_.as_ref()),
+            "profile" => out.opt(self.profile.as_ref()),
+            _ => {}
         }
     }
 }
@@ -898,6 +1024,38 @@ impl ImplementationGuideDefinition {
     }
 }
 
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for ImplementationGuideDefinition {
+    fn fhir_type(&self) -> &'static str {
+        "BackboneElement"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("extension", crate::fhirpath::Card::Many),
+            ("modifierExtension", crate::fhirpath::Card::Many),
+            ("grouping", crate::fhirpath::Card::Many),
+            ("resource", crate::fhirpath::Card::Many),
+            ("page", crate::fhirpath::Card::One),
+            ("parameter", crate::fhirpath::Card::Many),
+            ("template", crate::fhirpath::Card::Many),
+        ]
+    }
+    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
+        match name {
+            "id" => out.opt(self.id.as_ref()),
+            "extension" => out.many(&self.extension),
+            "modifierExtension" => out.many(&self.modifier_extension),
+            "grouping" => out.many(&self.grouping),
+            "resource" => out.many(&self.resource),
+            "page" => out.opt(self.page.as_deref()),
+            "parameter" => out.many(&self.parameter),
+            "template" => out.many(&self.template),
+            _ => {}
+        }
+    }
+}
+
 /// Grouping used to present related resources in the IG
 ///
 /// A logical group of resources. Logical groups can be used when building pages.
@@ -1023,6 +1181,32 @@ impl ImplementationGuideDefinitionGrouping {
         ImplementationGuideDefinitionGrouping {
             name: Some(crate::Primitive::new(name)),
             ..Default::default()
+        }
+    }
+}
+
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for ImplementationGuideDefinitionGrouping {
+    fn fhir_type(&self) -> &'static str {
+        "BackboneElement"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("extension", crate::fhirpath::Card::Many),
+            ("modifierExtension", crate::fhirpath::Card::Many),
+            ("name", crate::fhirpath::Card::One),
+            ("description", crate::fhirpath::Card::One),
+        ]
+    }
+    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
+        match name {
+            "id" => out.opt(self.id.as_ref()),
+            "extension" => out.many(&self.extension),
+            "modifierExtension" => out.many(&self.modifier_extension),
+            "name" => out.opt(self.name.as_ref()),
+            "description" => out.opt(self.description.as_ref()),
+            _ => {}
         }
     }
 }
@@ -1243,6 +1427,43 @@ impl ImplementationGuideDefinitionResource {
     }
 }
 
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for ImplementationGuideDefinitionResource {
+    fn fhir_type(&self) -> &'static str {
+        "BackboneElement"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("extension", crate::fhirpath::Card::Many),
+            ("modifierExtension", crate::fhirpath::Card::Many),
+            ("reference", crate::fhirpath::Card::One),
+            ("fhirVersion", crate::fhirpath::Card::Many),
+            ("name", crate::fhirpath::Card::One),
+            ("description", crate::fhirpath::Card::One),
+            ("example", crate::fhirpath::Card::Choice),
+            ("groupingId", crate::fhirpath::Card::One),
+        ]
+    }
+    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
+        match name {
+            "id" => out.opt(self.id.as_ref()),
+            "extension" => out.many(&self.extension),
+            "modifierExtension" => out.many(&self.modifier_extension),
+            "reference" => out.opt(self.reference.as_deref()),
+            "fhirVersion" => out.many(&self.fhir_version),
+            "name" => out.opt(self.name.as_ref()),
+            "description" => out.opt(self.description.as_ref()),
+            "example" => out.choice(self.example.as_ref()),
+            "groupingId" => out.opt(self.grouping_id.as_ref()),
+            _ if name.starts_with("example") => {
+                out.typed(self.example.as_ref(), &name[7usize..])
+            }
+            _ => {}
+        }
+    }
+}
+
 /// Choice of types for `ImplementationGuide.definition.resource.example[x]`.
 ///
 /// In JSON the element name carries the type (`exampleBoolean`, `exampleCanonical`, ...).
@@ -1295,6 +1516,16 @@ impl crate::validate::Validate for ImplementationGuideDefinitionResourceExample 
         match self {
             Self::Boolean(x) => v.variant("exampleBoolean", x),
             Self::Canonical(x) => v.variant("exampleCanonical", x),
+        }
+    }
+}
+
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Choice for ImplementationGuideDefinitionResourceExample {
+    fn value(&self) -> (&'static str, &dyn crate::fhirpath::Reflect) {
+        match self {
+            Self::Boolean(v) => ("Boolean", v),
+            Self::Canonical(v) => ("Canonical", v),
         }
     }
 }
@@ -1488,6 +1719,39 @@ impl ImplementationGuideDefinitionPage {
     }
 }
 
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for ImplementationGuideDefinitionPage {
+    fn fhir_type(&self) -> &'static str {
+        "BackboneElement"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("extension", crate::fhirpath::Card::Many),
+            ("modifierExtension", crate::fhirpath::Card::Many),
+            ("name", crate::fhirpath::Card::Choice),
+            ("title", crate::fhirpath::Card::One),
+            ("generation", crate::fhirpath::Card::One),
+            ("page", crate::fhirpath::Card::Many),
+        ]
+    }
+    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
+        match name {
+            "id" => out.opt(self.id.as_ref()),
+            "extension" => out.many(&self.extension),
+            "modifierExtension" => out.many(&self.modifier_extension),
+            "name" => out.choice(self.name.as_ref()),
+            "title" => out.opt(self.title.as_ref()),
+            "generation" => out.opt(self.generation.as_ref()),
+            "page" => out.many(&self.page),
+            _ if name.starts_with("name") => {
+                out.typed(self.name.as_ref(), &name[4usize..])
+            }
+            _ => {}
+        }
+    }
+}
+
 /// Choice of types for `ImplementationGuide.definition.page.name[x]`.
 ///
 /// In JSON the element name carries the type (`nameUrl`, `nameReference`, ...).
@@ -1536,6 +1800,16 @@ impl crate::validate::Validate for ImplementationGuideDefinitionPageName {
         match self {
             Self::Url(x) => v.variant("nameUrl", x),
             Self::Reference(x) => v.variant_ref("nameReference", x, &["Binary"]),
+        }
+    }
+}
+
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Choice for ImplementationGuideDefinitionPageName {
+    fn value(&self) -> (&'static str, &dyn crate::fhirpath::Reflect) {
+        match self {
+            Self::Url(v) => ("Url", v),
+            Self::Reference(v) => ("Reference", &**v),
         }
     }
 }
@@ -1672,6 +1946,32 @@ impl ImplementationGuideDefinitionParameter {
             code: Some(crate::Primitive::new(code)),
             value: Some(crate::Primitive::new(value)),
             ..Default::default()
+        }
+    }
+}
+
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for ImplementationGuideDefinitionParameter {
+    fn fhir_type(&self) -> &'static str {
+        "BackboneElement"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("extension", crate::fhirpath::Card::Many),
+            ("modifierExtension", crate::fhirpath::Card::Many),
+            ("code", crate::fhirpath::Card::One),
+            ("value", crate::fhirpath::Card::One),
+        ]
+    }
+    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
+        match name {
+            "id" => out.opt(self.id.as_ref()),
+            "extension" => out.many(&self.extension),
+            "modifierExtension" => out.many(&self.modifier_extension),
+            "code" => out.opt(self.code.as_ref()),
+            "value" => out.opt(self.value.as_ref()),
+            _ => {}
         }
     }
 }
@@ -1820,6 +2120,34 @@ impl ImplementationGuideDefinitionTemplate {
             code: Some(crate::Primitive::new(code)),
             source: Some(crate::Primitive::new(source)),
             ..Default::default()
+        }
+    }
+}
+
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for ImplementationGuideDefinitionTemplate {
+    fn fhir_type(&self) -> &'static str {
+        "BackboneElement"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("extension", crate::fhirpath::Card::Many),
+            ("modifierExtension", crate::fhirpath::Card::Many),
+            ("code", crate::fhirpath::Card::One),
+            ("source", crate::fhirpath::Card::One),
+            ("scope", crate::fhirpath::Card::One),
+        ]
+    }
+    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
+        match name {
+            "id" => out.opt(self.id.as_ref()),
+            "extension" => out.many(&self.extension),
+            "modifierExtension" => out.many(&self.modifier_extension),
+            "code" => out.opt(self.code.as_ref()),
+            "source" => out.opt(self.source.as_ref()),
+            "scope" => out.opt(self.scope.as_ref()),
+            _ => {}
         }
     }
 }
@@ -1983,6 +2311,38 @@ impl ImplementationGuideManifest {
         ImplementationGuideManifest {
             resource: vec![resource],
             ..Default::default()
+        }
+    }
+}
+
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for ImplementationGuideManifest {
+    fn fhir_type(&self) -> &'static str {
+        "BackboneElement"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("extension", crate::fhirpath::Card::Many),
+            ("modifierExtension", crate::fhirpath::Card::Many),
+            ("rendering", crate::fhirpath::Card::One),
+            ("resource", crate::fhirpath::Card::Many),
+            ("page", crate::fhirpath::Card::Many),
+            ("image", crate::fhirpath::Card::Many),
+            ("other", crate::fhirpath::Card::Many),
+        ]
+    }
+    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
+        match name {
+            "id" => out.opt(self.id.as_ref()),
+            "extension" => out.many(&self.extension),
+            "modifierExtension" => out.many(&self.modifier_extension),
+            "rendering" => out.opt(self.rendering.as_ref()),
+            "resource" => out.many(&self.resource),
+            "page" => out.many(&self.page),
+            "image" => out.many(&self.image),
+            "other" => out.many(&self.other),
+            _ => {}
         }
     }
 }
@@ -2163,6 +2523,37 @@ impl ImplementationGuideManifestResource {
     }
 }
 
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for ImplementationGuideManifestResource {
+    fn fhir_type(&self) -> &'static str {
+        "BackboneElement"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("extension", crate::fhirpath::Card::Many),
+            ("modifierExtension", crate::fhirpath::Card::Many),
+            ("reference", crate::fhirpath::Card::One),
+            ("example", crate::fhirpath::Card::Choice),
+            ("relativePath", crate::fhirpath::Card::One),
+        ]
+    }
+    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
+        match name {
+            "id" => out.opt(self.id.as_ref()),
+            "extension" => out.many(&self.extension),
+            "modifierExtension" => out.many(&self.modifier_extension),
+            "reference" => out.opt(self.reference.as_deref()),
+            "example" => out.choice(self.example.as_ref()),
+            "relativePath" => out.opt(self.relative_path.as_ref()),
+            _ if name.starts_with("example") => {
+                out.typed(self.example.as_ref(), &name[7usize..])
+            }
+            _ => {}
+        }
+    }
+}
+
 /// Choice of types for `ImplementationGuide.manifest.resource.example[x]`.
 ///
 /// In JSON the element name carries the type (`exampleBoolean`, `exampleCanonical`, ...).
@@ -2215,6 +2606,16 @@ impl crate::validate::Validate for ImplementationGuideManifestResourceExample {
         match self {
             Self::Boolean(x) => v.variant("exampleBoolean", x),
             Self::Canonical(x) => v.variant("exampleCanonical", x),
+        }
+    }
+}
+
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Choice for ImplementationGuideManifestResourceExample {
+    fn value(&self) -> (&'static str, &dyn crate::fhirpath::Reflect) {
+        match self {
+            Self::Boolean(v) => ("Boolean", v),
+            Self::Canonical(v) => ("Canonical", v),
         }
     }
 }
@@ -2360,6 +2761,34 @@ impl ImplementationGuideManifestPage {
         ImplementationGuideManifestPage {
             name: Some(crate::Primitive::new(name)),
             ..Default::default()
+        }
+    }
+}
+
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for ImplementationGuideManifestPage {
+    fn fhir_type(&self) -> &'static str {
+        "BackboneElement"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("extension", crate::fhirpath::Card::Many),
+            ("modifierExtension", crate::fhirpath::Card::Many),
+            ("name", crate::fhirpath::Card::One),
+            ("title", crate::fhirpath::Card::One),
+            ("anchor", crate::fhirpath::Card::Many),
+        ]
+    }
+    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
+        match name {
+            "id" => out.opt(self.id.as_ref()),
+            "extension" => out.many(&self.extension),
+            "modifierExtension" => out.many(&self.modifier_extension),
+            "name" => out.opt(self.name.as_ref()),
+            "title" => out.opt(self.title.as_ref()),
+            "anchor" => out.many(&self.anchor),
+            _ => {}
         }
     }
 }

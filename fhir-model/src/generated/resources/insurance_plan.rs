@@ -349,6 +349,66 @@ impl InsurancePlan {
     }
 }
 
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for InsurancePlan {
+    fn fhir_type(&self) -> &'static str {
+        "InsurancePlan"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("meta", crate::fhirpath::Card::One),
+            ("implicitRules", crate::fhirpath::Card::One),
+            ("language", crate::fhirpath::Card::One),
+            ("text", crate::fhirpath::Card::One),
+            ("contained", crate::fhirpath::Card::Many),
+            ("extension", crate::fhirpath::Card::Many),
+            ("modifierExtension", crate::fhirpath::Card::Many),
+            ("identifier", crate::fhirpath::Card::Many),
+            ("status", crate::fhirpath::Card::One),
+            ("type", crate::fhirpath::Card::Many),
+            ("name", crate::fhirpath::Card::One),
+            ("alias", crate::fhirpath::Card::Many),
+            ("period", crate::fhirpath::Card::One),
+            ("ownedBy", crate::fhirpath::Card::One),
+            ("administeredBy", crate::fhirpath::Card::One),
+            ("coverageArea", crate::fhirpath::Card::Many),
+            ("contact", crate::fhirpath::Card::Many),
+            ("endpoint", crate::fhirpath::Card::Many),
+            ("network", crate::fhirpath::Card::Many),
+            ("coverage", crate::fhirpath::Card::Many),
+            ("plan", crate::fhirpath::Card::Many),
+        ]
+    }
+    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
+        match name {
+            "id" => out.opt(self.id.as_ref()),
+            "meta" => out.opt(self.meta.as_deref()),
+            "implicitRules" => out.opt(self.implicit_rules.as_ref()),
+            "language" => out.opt(self.language.as_ref()),
+            "text" => out.opt(self.text.as_deref()),
+            "contained" => out.many(&self.contained),
+            "extension" => out.many(&self.extension),
+            "modifierExtension" => out.many(&self.modifier_extension),
+            "identifier" => out.many(&self.identifier),
+            "status" => out.opt(self.status.as_ref()),
+            "type" => out.many(&self.type_),
+            "name" => out.opt(self.name.as_ref()),
+            "alias" => out.many(&self.alias),
+            "period" => out.opt(self.period.as_deref()),
+            "ownedBy" => out.opt(self.owned_by.as_deref()),
+            "administeredBy" => out.opt(self.administered_by.as_deref()),
+            "coverageArea" => out.many(&self.coverage_area),
+            "contact" => out.many(&self.contact),
+            "endpoint" => out.many(&self.endpoint),
+            "network" => out.many(&self.network),
+            "coverage" => out.many(&self.coverage),
+            "plan" => out.many(&self.plan),
+            _ => {}
+        }
+    }
+}
+
 impl crate::ConcreteResource for InsurancePlan {
     const TYPE_NAME: &'static str = "InsurancePlan";
     fn id(&self) -> Option<&crate::primitives::Id> {
@@ -505,6 +565,36 @@ impl crate::validate::Validate for InsurancePlanContact {
     }
 }
 
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for InsurancePlanContact {
+    fn fhir_type(&self) -> &'static str {
+        "BackboneElement"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("extension", crate::fhirpath::Card::Many),
+            ("modifierExtension", crate::fhirpath::Card::Many),
+            ("purpose", crate::fhirpath::Card::One),
+            ("name", crate::fhirpath::Card::One),
+            ("telecom", crate::fhirpath::Card::Many),
+            ("address", crate::fhirpath::Card::One),
+        ]
+    }
+    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
+        match name {
+            "id" => out.opt(self.id.as_ref()),
+            "extension" => out.many(&self.extension),
+            "modifierExtension" => out.many(&self.modifier_extension),
+            "purpose" => out.opt(self.purpose.as_deref()),
+            "name" => out.opt(self.name.as_deref()),
+            "telecom" => out.many(&self.telecom),
+            "address" => out.opt(self.address.as_deref()),
+            _ => {}
+        }
+    }
+}
+
 /// Coverage details
 ///
 /// Details about the coverage offered by the insurance product.
@@ -649,6 +739,34 @@ impl InsurancePlanCoverage {
     }
 }
 
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for InsurancePlanCoverage {
+    fn fhir_type(&self) -> &'static str {
+        "BackboneElement"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("extension", crate::fhirpath::Card::Many),
+            ("modifierExtension", crate::fhirpath::Card::Many),
+            ("type", crate::fhirpath::Card::One),
+            ("network", crate::fhirpath::Card::Many),
+            ("benefit", crate::fhirpath::Card::Many),
+        ]
+    }
+    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
+        match name {
+            "id" => out.opt(self.id.as_ref()),
+            "extension" => out.many(&self.extension),
+            "modifierExtension" => out.many(&self.modifier_extension),
+            "type" => out.opt(self.type_.as_deref()),
+            "network" => out.many(&self.network),
+            "benefit" => out.many(&self.benefit),
+            _ => {}
+        }
+    }
+}
+
 /// List of benefits
 ///
 /// Specific benefits under this type of coverage.
@@ -783,6 +901,34 @@ impl InsurancePlanCoverageBenefit {
     }
 }
 
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for InsurancePlanCoverageBenefit {
+    fn fhir_type(&self) -> &'static str {
+        "BackboneElement"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("extension", crate::fhirpath::Card::Many),
+            ("modifierExtension", crate::fhirpath::Card::Many),
+            ("type", crate::fhirpath::Card::One),
+            ("requirement", crate::fhirpath::Card::One),
+            ("limit", crate::fhirpath::Card::Many),
+        ]
+    }
+    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
+        match name {
+            "id" => out.opt(self.id.as_ref()),
+            "extension" => out.many(&self.extension),
+            "modifierExtension" => out.many(&self.modifier_extension),
+            "type" => out.opt(self.type_.as_deref()),
+            "requirement" => out.opt(self.requirement.as_ref()),
+            "limit" => out.many(&self.limit),
+            _ => {}
+        }
+    }
+}
+
 /// Benefit limits
 ///
 /// The specific limits on the benefit.
@@ -889,6 +1035,32 @@ impl crate::validate::Validate for InsurancePlanCoverageBenefitLimit {
         v.field("modifierExtension", &self.modifier_extension, 0);
         v.field("value", &self.value, 0);
         v.field("code", &self.code, 0);
+    }
+}
+
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for InsurancePlanCoverageBenefitLimit {
+    fn fhir_type(&self) -> &'static str {
+        "BackboneElement"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("extension", crate::fhirpath::Card::Many),
+            ("modifierExtension", crate::fhirpath::Card::Many),
+            ("value", crate::fhirpath::Card::One),
+            ("code", crate::fhirpath::Card::One),
+        ]
+    }
+    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
+        match name {
+            "id" => out.opt(self.id.as_ref()),
+            "extension" => out.many(&self.extension),
+            "modifierExtension" => out.many(&self.modifier_extension),
+            "value" => out.opt(self.value.as_deref()),
+            "code" => out.opt(self.code.as_deref()),
+            _ => {}
+        }
     }
 }
 
@@ -1060,6 +1232,40 @@ impl InsurancePlanPlan {
     }
 }
 
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for InsurancePlanPlan {
+    fn fhir_type(&self) -> &'static str {
+        "BackboneElement"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("extension", crate::fhirpath::Card::Many),
+            ("modifierExtension", crate::fhirpath::Card::Many),
+            ("identifier", crate::fhirpath::Card::Many),
+            ("type", crate::fhirpath::Card::One),
+            ("coverageArea", crate::fhirpath::Card::Many),
+            ("network", crate::fhirpath::Card::Many),
+            ("generalCost", crate::fhirpath::Card::Many),
+            ("specificCost", crate::fhirpath::Card::Many),
+        ]
+    }
+    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
+        match name {
+            "id" => out.opt(self.id.as_ref()),
+            "extension" => out.many(&self.extension),
+            "modifierExtension" => out.many(&self.modifier_extension),
+            "identifier" => out.many(&self.identifier),
+            "type" => out.opt(self.type_.as_deref()),
+            "coverageArea" => out.many(&self.coverage_area),
+            "network" => out.many(&self.network),
+            "generalCost" => out.many(&self.general_cost),
+            "specificCost" => out.many(&self.specific_cost),
+            _ => {}
+        }
+    }
+}
+
 /// Overall costs
 ///
 /// Overall costs associated with the plan.
@@ -1193,6 +1399,36 @@ impl crate::validate::Validate for InsurancePlanPlanGeneralCost {
     }
 }
 
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for InsurancePlanPlanGeneralCost {
+    fn fhir_type(&self) -> &'static str {
+        "BackboneElement"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("extension", crate::fhirpath::Card::Many),
+            ("modifierExtension", crate::fhirpath::Card::Many),
+            ("type", crate::fhirpath::Card::One),
+            ("groupSize", crate::fhirpath::Card::One),
+            ("cost", crate::fhirpath::Card::One),
+            ("comment", crate::fhirpath::Card::One),
+        ]
+    }
+    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
+        match name {
+            "id" => out.opt(self.id.as_ref()),
+            "extension" => out.many(&self.extension),
+            "modifierExtension" => out.many(&self.modifier_extension),
+            "type" => out.opt(self.type_.as_deref()),
+            "groupSize" => out.opt(self.group_size.as_ref()),
+            "cost" => out.opt(self.cost.as_deref()),
+            "comment" => out.opt(self.comment.as_ref()),
+            _ => {}
+        }
+    }
+}
+
 /// Specific costs
 ///
 /// Costs associated with the coverage provided by the product.
@@ -1315,6 +1551,32 @@ impl InsurancePlanPlanSpecificCost {
     }
 }
 
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for InsurancePlanPlanSpecificCost {
+    fn fhir_type(&self) -> &'static str {
+        "BackboneElement"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("extension", crate::fhirpath::Card::Many),
+            ("modifierExtension", crate::fhirpath::Card::Many),
+            ("category", crate::fhirpath::Card::One),
+            ("benefit", crate::fhirpath::Card::Many),
+        ]
+    }
+    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
+        match name {
+            "id" => out.opt(self.id.as_ref()),
+            "extension" => out.many(&self.extension),
+            "modifierExtension" => out.many(&self.modifier_extension),
+            "category" => out.opt(self.category.as_deref()),
+            "benefit" => out.many(&self.benefit),
+            _ => {}
+        }
+    }
+}
+
 /// Benefits list
 ///
 /// List of the specific benefits under this category of benefit.
@@ -1433,6 +1695,32 @@ impl InsurancePlanPlanSpecificCostBenefit {
         InsurancePlanPlanSpecificCostBenefit {
             type_: Some(Box::new(type_)),
             ..Default::default()
+        }
+    }
+}
+
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for InsurancePlanPlanSpecificCostBenefit {
+    fn fhir_type(&self) -> &'static str {
+        "BackboneElement"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("extension", crate::fhirpath::Card::Many),
+            ("modifierExtension", crate::fhirpath::Card::Many),
+            ("type", crate::fhirpath::Card::One),
+            ("cost", crate::fhirpath::Card::Many),
+        ]
+    }
+    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
+        match name {
+            "id" => out.opt(self.id.as_ref()),
+            "extension" => out.many(&self.extension),
+            "modifierExtension" => out.many(&self.modifier_extension),
+            "type" => out.opt(self.type_.as_deref()),
+            "cost" => out.many(&self.cost),
+            _ => {}
         }
     }
 }
@@ -1575,6 +1863,36 @@ impl InsurancePlanPlanSpecificCostBenefitCost {
         InsurancePlanPlanSpecificCostBenefitCost {
             type_: Some(Box::new(type_)),
             ..Default::default()
+        }
+    }
+}
+
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for InsurancePlanPlanSpecificCostBenefitCost {
+    fn fhir_type(&self) -> &'static str {
+        "BackboneElement"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("extension", crate::fhirpath::Card::Many),
+            ("modifierExtension", crate::fhirpath::Card::Many),
+            ("type", crate::fhirpath::Card::One),
+            ("applicability", crate::fhirpath::Card::One),
+            ("qualifiers", crate::fhirpath::Card::Many),
+            ("value", crate::fhirpath::Card::One),
+        ]
+    }
+    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
+        match name {
+            "id" => out.opt(self.id.as_ref()),
+            "extension" => out.many(&self.extension),
+            "modifierExtension" => out.many(&self.modifier_extension),
+            "type" => out.opt(self.type_.as_deref()),
+            "applicability" => out.opt(self.applicability.as_deref()),
+            "qualifiers" => out.many(&self.qualifiers),
+            "value" => out.opt(self.value.as_deref()),
+            _ => {}
         }
     }
 }

@@ -408,6 +408,70 @@ impl Invoice {
     }
 }
 
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for Invoice {
+    fn fhir_type(&self) -> &'static str {
+        "Invoice"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("meta", crate::fhirpath::Card::One),
+            ("implicitRules", crate::fhirpath::Card::One),
+            ("language", crate::fhirpath::Card::One),
+            ("text", crate::fhirpath::Card::One),
+            ("contained", crate::fhirpath::Card::Many),
+            ("extension", crate::fhirpath::Card::Many),
+            ("modifierExtension", crate::fhirpath::Card::Many),
+            ("identifier", crate::fhirpath::Card::Many),
+            ("status", crate::fhirpath::Card::One),
+            ("cancelledReason", crate::fhirpath::Card::One),
+            ("type", crate::fhirpath::Card::One),
+            ("subject", crate::fhirpath::Card::One),
+            ("recipient", crate::fhirpath::Card::One),
+            ("date", crate::fhirpath::Card::One),
+            ("participant", crate::fhirpath::Card::Many),
+            ("issuer", crate::fhirpath::Card::One),
+            ("account", crate::fhirpath::Card::One),
+            ("lineItem", crate::fhirpath::Card::Many),
+            ("totalPriceComponent", crate::fhirpath::Card::Many),
+            ("totalNet", crate::fhirpath::Card::One),
+            ("totalGross", crate::fhirpath::Card::One),
+            ("paymentTerms", crate::fhirpath::Card::One),
+            ("note", crate::fhirpath::Card::Many),
+        ]
+    }
+    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
+        match name {
+            "id" => out.opt(self.id.as_ref()),
+            "meta" => out.opt(self.meta.as_deref()),
+            "implicitRules" => out.opt(self.implicit_rules.as_ref()),
+            "language" => out.opt(self.language.as_ref()),
+            "text" => out.opt(self.text.as_deref()),
+            "contained" => out.many(&self.contained),
+            "extension" => out.many(&self.extension),
+            "modifierExtension" => out.many(&self.modifier_extension),
+            "identifier" => out.many(&self.identifier),
+            "status" => out.opt(self.status.as_ref()),
+            "cancelledReason" => out.opt(self.cancelled_reason.as_ref()),
+            "type" => out.opt(self.type_.as_deref()),
+            "subject" => out.opt(self.subject.as_deref()),
+            "recipient" => out.opt(self.recipient.as_deref()),
+            "date" => out.opt(self.date.as_ref()),
+            "participant" => out.many(&self.participant),
+            "issuer" => out.opt(self.issuer.as_deref()),
+            "account" => out.opt(self.account.as_deref()),
+            "lineItem" => out.many(&self.line_item),
+            "totalPriceComponent" => out.many(&self.total_price_component),
+            "totalNet" => out.opt(self.total_net.as_deref()),
+            "totalGross" => out.opt(self.total_gross.as_deref()),
+            "paymentTerms" => out.opt(self.payment_terms.as_ref()),
+            "note" => out.many(&self.note),
+            _ => {}
+        }
+    }
+}
+
 impl crate::ConcreteResource for Invoice {
     const TYPE_NAME: &'static str = "Invoice";
     fn id(&self) -> Option<&crate::primitives::Id> {
@@ -601,6 +665,32 @@ impl InvoiceParticipant {
     }
 }
 
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for InvoiceParticipant {
+    fn fhir_type(&self) -> &'static str {
+        "BackboneElement"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("extension", crate::fhirpath::Card::Many),
+            ("modifierExtension", crate::fhirpath::Card::Many),
+            ("role", crate::fhirpath::Card::One),
+            ("actor", crate::fhirpath::Card::One),
+        ]
+    }
+    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
+        match name {
+            "id" => out.opt(self.id.as_ref()),
+            "extension" => out.many(&self.extension),
+            "modifierExtension" => out.many(&self.modifier_extension),
+            "role" => out.opt(self.role.as_deref()),
+            "actor" => out.opt(self.actor.as_deref()),
+            _ => {}
+        }
+    }
+}
+
 /// Line items of this Invoice
 ///
 /// Each line item represents one charge for goods and services rendered. Details such as date, code and amount are found in the referenced ChargeItem resource.
@@ -750,6 +840,37 @@ impl InvoiceLineItem {
     }
 }
 
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for InvoiceLineItem {
+    fn fhir_type(&self) -> &'static str {
+        "BackboneElement"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("extension", crate::fhirpath::Card::Many),
+            ("modifierExtension", crate::fhirpath::Card::Many),
+            ("sequence", crate::fhirpath::Card::One),
+            ("chargeItem", crate::fhirpath::Card::Choice),
+            ("priceComponent", crate::fhirpath::Card::Many),
+        ]
+    }
+    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
+        match name {
+            "id" => out.opt(self.id.as_ref()),
+            "extension" => out.many(&self.extension),
+            "modifierExtension" => out.many(&self.modifier_extension),
+            "sequence" => out.opt(self.sequence.as_ref()),
+            "chargeItem" => out.choice(self.charge_item.as_ref()),
+            "priceComponent" => out.many(&self.price_component),
+            _ if name.starts_with("chargeItem") => {
+                out.typed(self.charge_item.as_ref(), &name[10usize..])
+            }
+            _ => {}
+        }
+    }
+}
+
 /// Choice of types for `Invoice.lineItem.chargeItem[x]`.
 ///
 /// In JSON the element name carries the type (`chargeItemReference`, `chargeItemCodeableConcept`, ...).
@@ -802,6 +923,16 @@ impl crate::validate::Validate for InvoiceLineItemChargeItem {
                 v.variant_ref("chargeItemReference", x, &["ChargeItem"])
             }
             Self::CodeableConcept(x) => v.variant("chargeItemCodeableConcept", x),
+        }
+    }
+}
+
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Choice for InvoiceLineItemChargeItem {
+    fn value(&self) -> (&'static str, &dyn crate::fhirpath::Reflect) {
+        match self {
+            Self::Reference(v) => ("Reference", &**v),
+            Self::CodeableConcept(v) => ("CodeableConcept", &**v),
         }
     }
 }
@@ -951,6 +1082,36 @@ impl InvoiceLineItemPriceComponent {
         InvoiceLineItemPriceComponent {
             type_: Some(crate::Primitive::new(type_)),
             ..Default::default()
+        }
+    }
+}
+
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for InvoiceLineItemPriceComponent {
+    fn fhir_type(&self) -> &'static str {
+        "BackboneElement"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("extension", crate::fhirpath::Card::Many),
+            ("modifierExtension", crate::fhirpath::Card::Many),
+            ("type", crate::fhirpath::Card::One),
+            ("code", crate::fhirpath::Card::One),
+            ("factor", crate::fhirpath::Card::One),
+            ("amount", crate::fhirpath::Card::One),
+        ]
+    }
+    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
+        match name {
+            "id" => out.opt(self.id.as_ref()),
+            "extension" => out.many(&self.extension),
+            "modifierExtension" => out.many(&self.modifier_extension),
+            "type" => out.opt(self.type_.as_ref()),
+            "code" => out.opt(self.code.as_deref()),
+            "factor" => out.opt(self.factor.as_ref()),
+            "amount" => out.opt(self.amount.as_deref()),
+            _ => {}
         }
     }
 }

@@ -358,6 +358,64 @@ impl List {
     }
 }
 
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for List {
+    fn fhir_type(&self) -> &'static str {
+        "List"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("meta", crate::fhirpath::Card::One),
+            ("implicitRules", crate::fhirpath::Card::One),
+            ("language", crate::fhirpath::Card::One),
+            ("text", crate::fhirpath::Card::One),
+            ("contained", crate::fhirpath::Card::Many),
+            ("extension", crate::fhirpath::Card::Many),
+            ("modifierExtension", crate::fhirpath::Card::Many),
+            ("identifier", crate::fhirpath::Card::Many),
+            ("status", crate::fhirpath::Card::One),
+            ("mode", crate::fhirpath::Card::One),
+            ("title", crate::fhirpath::Card::One),
+            ("code", crate::fhirpath::Card::One),
+            ("subject", crate::fhirpath::Card::One),
+            ("encounter", crate::fhirpath::Card::One),
+            ("date", crate::fhirpath::Card::One),
+            ("source", crate::fhirpath::Card::One),
+            ("orderedBy", crate::fhirpath::Card::One),
+            ("note", crate::fhirpath::Card::Many),
+            ("entry", crate::fhirpath::Card::Many),
+            ("emptyReason", crate::fhirpath::Card::One),
+        ]
+    }
+    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
+        match name {
+            "id" => out.opt(self.id.as_ref()),
+            "meta" => out.opt(self.meta.as_deref()),
+            "implicitRules" => out.opt(self.implicit_rules.as_ref()),
+            "language" => out.opt(self.language.as_ref()),
+            "text" => out.opt(self.text.as_deref()),
+            "contained" => out.many(&self.contained),
+            "extension" => out.many(&self.extension),
+            "modifierExtension" => out.many(&self.modifier_extension),
+            "identifier" => out.many(&self.identifier),
+            "status" => out.opt(self.status.as_ref()),
+            "mode" => out.opt(self.mode.as_ref()),
+            "title" => out.opt(self.title.as_ref()),
+            "code" => out.opt(self.code.as_deref()),
+            "subject" => out.opt(self.subject.as_deref()),
+            "encounter" => out.opt(self.encounter.as_deref()),
+            "date" => out.opt(self.date.as_ref()),
+            "source" => out.opt(self.source.as_deref()),
+            "orderedBy" => out.opt(self.ordered_by.as_deref()),
+            "note" => out.many(&self.note),
+            "entry" => out.many(&self.entry),
+            "emptyReason" => out.opt(self.empty_reason.as_deref()),
+            _ => {}
+        }
+    }
+}
+
 impl crate::ConcreteResource for List {
     const TYPE_NAME: &'static str = "List";
     fn id(&self) -> Option<&crate::primitives::Id> {
@@ -527,6 +585,36 @@ impl ListEntry {
         ListEntry {
             item: Some(Box::new(item)),
             ..Default::default()
+        }
+    }
+}
+
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for ListEntry {
+    fn fhir_type(&self) -> &'static str {
+        "BackboneElement"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("extension", crate::fhirpath::Card::Many),
+            ("modifierExtension", crate::fhirpath::Card::Many),
+            ("flag", crate::fhirpath::Card::One),
+            ("deleted", crate::fhirpath::Card::One),
+            ("date", crate::fhirpath::Card::One),
+            ("item", crate::fhirpath::Card::One),
+        ]
+    }
+    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
+        match name {
+            "id" => out.opt(self.id.as_ref()),
+            "extension" => out.many(&self.extension),
+            "modifierExtension" => out.many(&self.modifier_extension),
+            "flag" => out.opt(self.flag.as_deref()),
+            "deleted" => out.opt(self.deleted.as_ref()),
+            "date" => out.opt(self.date.as_ref()),
+            "item" => out.opt(self.item.as_deref()),
+            _ => {}
         }
     }
 }

@@ -413,6 +413,72 @@ impl Location {
     }
 }
 
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for Location {
+    fn fhir_type(&self) -> &'static str {
+        "Location"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("meta", crate::fhirpath::Card::One),
+            ("implicitRules", crate::fhirpath::Card::One),
+            ("language", crate::fhirpath::Card::One),
+            ("text", crate::fhirpath::Card::One),
+            ("contained", crate::fhirpath::Card::Many),
+            ("extension", crate::fhirpath::Card::Many),
+            ("modifierExtension", crate::fhirpath::Card::Many),
+            ("identifier", crate::fhirpath::Card::Many),
+            ("status", crate::fhirpath::Card::One),
+            ("operationalStatus", crate::fhirpath::Card::One),
+            ("name", crate::fhirpath::Card::One),
+            ("alias", crate::fhirpath::Card::Many),
+            ("description", crate::fhirpath::Card::One),
+            ("mode", crate::fhirpath::Card::One),
+            ("type", crate::fhirpath::Card::Many),
+            ("telecom", crate::fhirpath::Card::Many),
+            ("address", crate::fhirpath::Card::One),
+            ("physicalType", crate::fhirpath::Card::One),
+            ("position", crate::fhirpath::Card::One),
+            ("managingOrganization", crate::fhirpath::Card::One),
+            ("partOf", crate::fhirpath::Card::One),
+            ("hoursOfOperation", crate::fhirpath::Card::Many),
+            ("availabilityExceptions", crate::fhirpath::Card::One),
+            ("endpoint", crate::fhirpath::Card::Many),
+        ]
+    }
+    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
+        match name {
+            "id" => out.opt(self.id.as_ref()),
+            "meta" => out.opt(self.meta.as_deref()),
+            "implicitRules" => out.opt(self.implicit_rules.as_ref()),
+            "language" => out.opt(self.language.as_ref()),
+            "text" => out.opt(self.text.as_deref()),
+            "contained" => out.many(&self.contained),
+            "extension" => out.many(&self.extension),
+            "modifierExtension" => out.many(&self.modifier_extension),
+            "identifier" => out.many(&self.identifier),
+            "status" => out.opt(self.status.as_ref()),
+            "operationalStatus" => out.opt(self.operational_status.as_deref()),
+            "name" => out.opt(self.name.as_ref()),
+            "alias" => out.many(&self.alias),
+            "description" => out.opt(self.description.as_ref()),
+            "mode" => out.opt(self.mode.as_ref()),
+            "type" => out.many(&self.type_),
+            "telecom" => out.many(&self.telecom),
+            "address" => out.opt(self.address.as_deref()),
+            "physicalType" => out.opt(self.physical_type.as_deref()),
+            "position" => out.opt(self.position.as_deref()),
+            "managingOrganization" => out.opt(self.managing_organization.as_deref()),
+            "partOf" => out.opt(self.part_of.as_deref()),
+            "hoursOfOperation" => out.many(&self.hours_of_operation),
+            "availabilityExceptions" => out.opt(self.availability_exceptions.as_ref()),
+            "endpoint" => out.many(&self.endpoint),
+            _ => {}
+        }
+    }
+}
+
 impl crate::ConcreteResource for Location {
     const TYPE_NAME: &'static str = "Location";
     fn id(&self) -> Option<&crate::primitives::Id> {
@@ -588,6 +654,34 @@ impl LocationPosition {
     }
 }
 
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for LocationPosition {
+    fn fhir_type(&self) -> &'static str {
+        "BackboneElement"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("extension", crate::fhirpath::Card::Many),
+            ("modifierExtension", crate::fhirpath::Card::Many),
+            ("longitude", crate::fhirpath::Card::One),
+            ("latitude", crate::fhirpath::Card::One),
+            ("altitude", crate::fhirpath::Card::One),
+        ]
+    }
+    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
+        match name {
+            "id" => out.opt(self.id.as_ref()),
+            "extension" => out.many(&self.extension),
+            "modifierExtension" => out.many(&self.modifier_extension),
+            "longitude" => out.opt(self.longitude.as_ref()),
+            "latitude" => out.opt(self.latitude.as_ref()),
+            "altitude" => out.opt(self.altitude.as_ref()),
+            _ => {}
+        }
+    }
+}
+
 /// What days/times during a week is this location usually open
 ///
 /// What days/times during a week is this location usually open.
@@ -726,5 +820,35 @@ impl crate::validate::Validate for LocationHoursOfOperation {
         v.field("allDay", &self.all_day, 0);
         v.field("openingTime", &self.opening_time, 0);
         v.field("closingTime", &self.closing_time, 0);
+    }
+}
+
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for LocationHoursOfOperation {
+    fn fhir_type(&self) -> &'static str {
+        "BackboneElement"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("extension", crate::fhirpath::Card::Many),
+            ("modifierExtension", crate::fhirpath::Card::Many),
+            ("daysOfWeek", crate::fhirpath::Card::Many),
+            ("allDay", crate::fhirpath::Card::One),
+            ("openingTime", crate::fhirpath::Card::One),
+            ("closingTime", crate::fhirpath::Card::One),
+        ]
+    }
+    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
+        match name {
+            "id" => out.opt(self.id.as_ref()),
+            "extension" => out.many(&self.extension),
+            "modifierExtension" => out.many(&self.modifier_extension),
+            "daysOfWeek" => out.many(&self.days_of_week),
+            "allDay" => out.opt(self.all_day.as_ref()),
+            "openingTime" => out.opt(self.opening_time.as_ref()),
+            "closingTime" => out.opt(self.closing_time.as_ref()),
+            _ => {}
+        }
     }
 }

@@ -734,6 +734,125 @@ impl Measure {
     }
 }
 
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for Measure {
+    fn fhir_type(&self) -> &'static str {
+        "Measure"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("meta", crate::fhirpath::Card::One),
+            ("implicitRules", crate::fhirpath::Card::One),
+            ("language", crate::fhirpath::Card::One),
+            ("text", crate::fhirpath::Card::One),
+            ("contained", crate::fhirpath::Card::Many),
+            ("extension", crate::fhirpath::Card::Many),
+            ("modifierExtension", crate::fhirpath::Card::Many),
+            ("url", crate::fhirpath::Card::One),
+            ("identifier", crate::fhirpath::Card::Many),
+            ("version", crate::fhirpath::Card::One),
+            ("name", crate::fhirpath::Card::One),
+            ("title", crate::fhirpath::Card::One),
+            ("subtitle", crate::fhirpath::Card::One),
+            ("status", crate::fhirpath::Card::One),
+            ("experimental", crate::fhirpath::Card::One),
+            ("subject", crate::fhirpath::Card::Choice),
+            ("date", crate::fhirpath::Card::One),
+            ("publisher", crate::fhirpath::Card::One),
+            ("contact", crate::fhirpath::Card::Many),
+            ("description", crate::fhirpath::Card::One),
+            ("useContext", crate::fhirpath::Card::Many),
+            ("jurisdiction", crate::fhirpath::Card::Many),
+            ("purpose", crate::fhirpath::Card::One),
+            ("usage", crate::fhirpath::Card::One),
+            ("copyright", crate::fhirpath::Card::One),
+            ("approvalDate", crate::fhirpath::Card::One),
+            ("lastReviewDate", crate::fhirpath::Card::One),
+            ("effectivePeriod", crate::fhirpath::Card::One),
+            ("topic", crate::fhirpath::Card::Many),
+            ("author", crate::fhirpath::Card::Many),
+            ("editor", crate::fhirpath::Card::Many),
+            ("reviewer", crate::fhirpath::Card::Many),
+            ("endorser", crate::fhirpath::Card::Many),
+            ("relatedArtifact", crate::fhirpath::Card::Many),
+            ("library", crate::fhirpath::Card::Many),
+            ("disclaimer", crate::fhirpath::Card::One),
+            ("scoring", crate::fhirpath::Card::One),
+            ("compositeScoring", crate::fhirpath::Card::One),
+            ("type", crate::fhirpath::Card::Many),
+            ("riskAdjustment", crate::fhirpath::Card::One),
+            ("rateAggregation", crate::fhirpath::Card::One),
+            ("rationale", crate::fhirpath::Card::One),
+            ("clinicalRecommendationStatement", crate::fhirpath::Card::One),
+            ("improvementNotation", crate::fhirpath::Card::One),
+            ("definition", crate::fhirpath::Card::Many),
+            ("guidance", crate::fhirpath::Card::One),
+            ("group", crate::fhirpath::Card::Many),
+            ("supplementalData", crate::fhirpath::Card::Many),
+        ]
+    }
+    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
+        match name {
+            "id" => out.opt(self.id.as_ref()),
+            "meta" => out.opt(self.meta.as_deref()),
+            "implicitRules" => out.opt(self.implicit_rules.as_ref()),
+            "language" => out.opt(self.language.as_ref()),
+            "text" => out.opt(self.text.as_deref()),
+            "contained" => out.many(&self.contained),
+            "extension" => out.many(&self.extension),
+            "modifierExtension" => out.many(&self.modifier_extension),
+            "url" => out.opt(self.url.as_ref()),
+            "identifier" => out.many(&self.identifier),
+            "version" => out.opt(self.version.as_ref()),
+            "name" => out.opt(self.name.as_ref()),
+            "title" => out.opt(self.title.as_ref()),
+            "subtitle" => out.opt(self.subtitle.as_ref()),
+            "status" => out.opt(self.status.as_ref()),
+            "experimental" => out.opt(self.experimental.as_ref()),
+            "subject" => out.choice(self.subject.as_ref()),
+            "date" => out.opt(self.date.as_ref()),
+            "publisher" => out.opt(self.publisher.as_ref()),
+            "contact" => out.many(&self.contact),
+            "description" => out.opt(self.description.as_ref()),
+            "useContext" => out.many(&self.use_context),
+            "jurisdiction" => out.many(&self.jurisdiction),
+            "purpose" => out.opt(self.purpose.as_ref()),
+            "usage" => out.opt(self.usage.as_ref()),
+            "copyright" => out.opt(self.copyright.as_ref()),
+            "approvalDate" => out.opt(self.approval_date.as_ref()),
+            "lastReviewDate" => out.opt(self.last_review_date.as_ref()),
+            "effectivePeriod" => out.opt(self.effective_period.as_deref()),
+            "topic" => out.many(&self.topic),
+            "author" => out.many(&self.author),
+            "editor" => out.many(&self.editor),
+            "reviewer" => out.many(&self.reviewer),
+            "endorser" => out.many(&self.endorser),
+            "relatedArtifact" => out.many(&self.related_artifact),
+            "library" => out.many(&self.library),
+            "disclaimer" => out.opt(self.disclaimer.as_ref()),
+            "scoring" => out.opt(self.scoring.as_deref()),
+            "compositeScoring" => out.opt(self.composite_scoring.as_deref()),
+            "type" => out.many(&self.type_),
+            "riskAdjustment" => out.opt(self.risk_adjustment.as_ref()),
+            "rateAggregation" => out.opt(self.rate_aggregation.as_ref()),
+            "rationale" => out.opt(self.rationale.as_ref()),
+            "clinicalRecommendationStatement" => {
+                out.opt(self.clinical_recommendation_statement.as_ref())
+            }
+            "improvementNotation" => out.opt(self.improvement_notation.as_deref()),
+            "definition" => out.many(&self.definition),
+            "guidance" => out.opt(self.guidance.as_ref()),
+            "group" => out.many(&self.group),
+            "supplementalData" => out.many(&self.supplemental_data),
+            _ if name.starts_with("subject") => {
+                out.typed(self.subject.as_ref(), &name[7usize..])
+            }
+            _ => {}
+        }
+    }
+}
+
 /// Choice of types for `Measure.subject[x]`.
 ///
 /// In JSON the element name carries the type (`subjectCodeableConcept`, `subjectReference`, ...).
@@ -782,6 +901,16 @@ impl crate::validate::Validate for MeasureSubject {
         match self {
             Self::CodeableConcept(x) => v.variant("subjectCodeableConcept", x),
             Self::Reference(x) => v.variant_ref("subjectReference", x, &["Group"]),
+        }
+    }
+}
+
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Choice for MeasureSubject {
+    fn value(&self) -> (&'static str, &dyn crate::fhirpath::Reflect) {
+        match self {
+            Self::CodeableConcept(v) => ("CodeableConcept", &**v),
+            Self::Reference(v) => ("Reference", &**v),
         }
     }
 }
@@ -944,6 +1073,36 @@ impl crate::validate::Validate for MeasureGroup {
     }
 }
 
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for MeasureGroup {
+    fn fhir_type(&self) -> &'static str {
+        "BackboneElement"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("extension", crate::fhirpath::Card::Many),
+            ("modifierExtension", crate::fhirpath::Card::Many),
+            ("code", crate::fhirpath::Card::One),
+            ("description", crate::fhirpath::Card::One),
+            ("population", crate::fhirpath::Card::Many),
+            ("stratifier", crate::fhirpath::Card::Many),
+        ]
+    }
+    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
+        match name {
+            "id" => out.opt(self.id.as_ref()),
+            "extension" => out.many(&self.extension),
+            "modifierExtension" => out.many(&self.modifier_extension),
+            "code" => out.opt(self.code.as_deref()),
+            "description" => out.opt(self.description.as_ref()),
+            "population" => out.many(&self.population),
+            "stratifier" => out.many(&self.stratifier),
+            _ => {}
+        }
+    }
+}
+
 /// Population criteria
 ///
 /// A population criteria for the measure.
@@ -1074,6 +1233,34 @@ impl MeasureGroupPopulation {
         MeasureGroupPopulation {
             criteria: Some(Box::new(criteria)),
             ..Default::default()
+        }
+    }
+}
+
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for MeasureGroupPopulation {
+    fn fhir_type(&self) -> &'static str {
+        "BackboneElement"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("extension", crate::fhirpath::Card::Many),
+            ("modifierExtension", crate::fhirpath::Card::Many),
+            ("code", crate::fhirpath::Card::One),
+            ("description", crate::fhirpath::Card::One),
+            ("criteria", crate::fhirpath::Card::One),
+        ]
+    }
+    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
+        match name {
+            "id" => out.opt(self.id.as_ref()),
+            "extension" => out.many(&self.extension),
+            "modifierExtension" => out.many(&self.modifier_extension),
+            "code" => out.opt(self.code.as_deref()),
+            "description" => out.opt(self.description.as_ref()),
+            "criteria" => out.opt(self.criteria.as_deref()),
+            _ => {}
         }
     }
 }
@@ -1209,6 +1396,36 @@ impl crate::validate::Validate for MeasureGroupStratifier {
     }
 }
 
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for MeasureGroupStratifier {
+    fn fhir_type(&self) -> &'static str {
+        "BackboneElement"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("extension", crate::fhirpath::Card::Many),
+            ("modifierExtension", crate::fhirpath::Card::Many),
+            ("code", crate::fhirpath::Card::One),
+            ("description", crate::fhirpath::Card::One),
+            ("criteria", crate::fhirpath::Card::One),
+            ("component", crate::fhirpath::Card::Many),
+        ]
+    }
+    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
+        match name {
+            "id" => out.opt(self.id.as_ref()),
+            "extension" => out.many(&self.extension),
+            "modifierExtension" => out.many(&self.modifier_extension),
+            "code" => out.opt(self.code.as_deref()),
+            "description" => out.opt(self.description.as_ref()),
+            "criteria" => out.opt(self.criteria.as_deref()),
+            "component" => out.many(&self.component),
+            _ => {}
+        }
+    }
+}
+
 /// Stratifier criteria component for the measure
 ///
 /// A component of the stratifier criteria for the measure report, specified as either the name of a valid CQL expression defined within a referenced library or a valid FHIR Resource Path.
@@ -1339,6 +1556,34 @@ impl MeasureGroupStratifierComponent {
         MeasureGroupStratifierComponent {
             criteria: Some(Box::new(criteria)),
             ..Default::default()
+        }
+    }
+}
+
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for MeasureGroupStratifierComponent {
+    fn fhir_type(&self) -> &'static str {
+        "BackboneElement"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("extension", crate::fhirpath::Card::Many),
+            ("modifierExtension", crate::fhirpath::Card::Many),
+            ("code", crate::fhirpath::Card::One),
+            ("description", crate::fhirpath::Card::One),
+            ("criteria", crate::fhirpath::Card::One),
+        ]
+    }
+    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
+        match name {
+            "id" => out.opt(self.id.as_ref()),
+            "extension" => out.many(&self.extension),
+            "modifierExtension" => out.many(&self.modifier_extension),
+            "code" => out.opt(self.code.as_deref()),
+            "description" => out.opt(self.description.as_ref()),
+            "criteria" => out.opt(self.criteria.as_deref()),
+            _ => {}
         }
     }
 }
@@ -1483,6 +1728,36 @@ impl MeasureSupplementalData {
         MeasureSupplementalData {
             criteria: Some(Box::new(criteria)),
             ..Default::default()
+        }
+    }
+}
+
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for MeasureSupplementalData {
+    fn fhir_type(&self) -> &'static str {
+        "BackboneElement"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("extension", crate::fhirpath::Card::Many),
+            ("modifierExtension", crate::fhirpath::Card::Many),
+            ("code", crate::fhirpath::Card::One),
+            ("usage", crate::fhirpath::Card::Many),
+            ("description", crate::fhirpath::Card::One),
+            ("criteria", crate::fhirpath::Card::One),
+        ]
+    }
+    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
+        match name {
+            "id" => out.opt(self.id.as_ref()),
+            "extension" => out.many(&self.extension),
+            "modifierExtension" => out.many(&self.modifier_extension),
+            "code" => out.opt(self.code.as_deref()),
+            "usage" => out.many(&self.usage),
+            "description" => out.opt(self.description.as_ref()),
+            "criteria" => out.opt(self.criteria.as_deref()),
+            _ => {}
         }
     }
 }

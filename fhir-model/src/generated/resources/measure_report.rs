@@ -391,6 +391,60 @@ impl MeasureReport {
     }
 }
 
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for MeasureReport {
+    fn fhir_type(&self) -> &'static str {
+        "MeasureReport"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("meta", crate::fhirpath::Card::One),
+            ("implicitRules", crate::fhirpath::Card::One),
+            ("language", crate::fhirpath::Card::One),
+            ("text", crate::fhirpath::Card::One),
+            ("contained", crate::fhirpath::Card::Many),
+            ("extension", crate::fhirpath::Card::Many),
+            ("modifierExtension", crate::fhirpath::Card::Many),
+            ("identifier", crate::fhirpath::Card::Many),
+            ("status", crate::fhirpath::Card::One),
+            ("type", crate::fhirpath::Card::One),
+            ("measure", crate::fhirpath::Card::One),
+            ("subject", crate::fhirpath::Card::One),
+            ("date", crate::fhirpath::Card::One),
+            ("reporter", crate::fhirpath::Card::One),
+            ("period", crate::fhirpath::Card::One),
+            ("improvementNotation", crate::fhirpath::Card::One),
+            ("group", crate::fhirpath::Card::Many),
+            ("evaluatedResource", crate::fhirpath::Card::Many),
+        ]
+    }
+    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
+        match name {
+            "id" => out.opt(self.id.as_ref()),
+            "meta" => out.opt(self.meta.as_deref()),
+            "implicitRules" => out.opt(self.implicit_rules.as_ref()),
+            "language" => out.opt(self.language.as_ref()),
+            "text" => out.opt(self.text.as_deref()),
+            "contained" => out.many(&self.contained),
+            "extension" => out.many(&self.extension),
+            "modifierExtension" => out.many(&self.modifier_extension),
+            "identifier" => out.many(&self.identifier),
+            "status" => out.opt(self.status.as_ref()),
+            "type" => out.opt(self.type_.as_ref()),
+            "measure" => out.opt(self.measure.as_ref()),
+            "subject" => out.opt(self.subject.as_deref()),
+            "date" => out.opt(self.date.as_ref()),
+            "reporter" => out.opt(self.reporter.as_deref()),
+            "period" => out.opt(self.period.as_deref()),
+            "improvementNotation" => out.opt(self.improvement_notation.as_deref()),
+            "group" => out.many(&self.group),
+            "evaluatedResource" => out.many(&self.evaluated_resource),
+            _ => {}
+        }
+    }
+}
+
 impl crate::ConcreteResource for MeasureReport {
     const TYPE_NAME: &'static str = "MeasureReport";
     fn id(&self) -> Option<&crate::primitives::Id> {
@@ -547,6 +601,36 @@ impl crate::validate::Validate for MeasureReportGroup {
     }
 }
 
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for MeasureReportGroup {
+    fn fhir_type(&self) -> &'static str {
+        "BackboneElement"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("extension", crate::fhirpath::Card::Many),
+            ("modifierExtension", crate::fhirpath::Card::Many),
+            ("code", crate::fhirpath::Card::One),
+            ("population", crate::fhirpath::Card::Many),
+            ("measureScore", crate::fhirpath::Card::One),
+            ("stratifier", crate::fhirpath::Card::Many),
+        ]
+    }
+    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
+        match name {
+            "id" => out.opt(self.id.as_ref()),
+            "extension" => out.many(&self.extension),
+            "modifierExtension" => out.many(&self.modifier_extension),
+            "code" => out.opt(self.code.as_deref()),
+            "population" => out.many(&self.population),
+            "measureScore" => out.opt(self.measure_score.as_deref()),
+            "stratifier" => out.many(&self.stratifier),
+            _ => {}
+        }
+    }
+}
+
 /// The populations in the group
 ///
 /// The populations that make up the population group, one for each type of population appropriate for the measure.
@@ -678,6 +762,34 @@ impl MeasureReportGroupPopulation {
     }
 }
 
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for MeasureReportGroupPopulation {
+    fn fhir_type(&self) -> &'static str {
+        "BackboneElement"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("extension", crate::fhirpath::Card::Many),
+            ("modifierExtension", crate::fhirpath::Card::Many),
+            ("code", crate::fhirpath::Card::One),
+            ("count", crate::fhirpath::Card::One),
+            ("subjectResults", crate::fhirpath::Card::One),
+        ]
+    }
+    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
+        match name {
+            "id" => out.opt(self.id.as_ref()),
+            "extension" => out.many(&self.extension),
+            "modifierExtension" => out.many(&self.modifier_extension),
+            "code" => out.opt(self.code.as_deref()),
+            "count" => out.opt(self.count.as_ref()),
+            "subjectResults" => out.opt(self.subject_results.as_deref()),
+            _ => {}
+        }
+    }
+}
+
 /// Stratification results
 ///
 /// When a measure includes multiple stratifiers, there will be a stratifier group for each stratifier defined by the measure.
@@ -784,6 +896,32 @@ impl crate::validate::Validate for MeasureReportGroupStratifier {
         v.field("modifierExtension", &self.modifier_extension, 0);
         v.field("code", &self.code, 0);
         v.field("stratum", &self.stratum, 0);
+    }
+}
+
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for MeasureReportGroupStratifier {
+    fn fhir_type(&self) -> &'static str {
+        "BackboneElement"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("extension", crate::fhirpath::Card::Many),
+            ("modifierExtension", crate::fhirpath::Card::Many),
+            ("code", crate::fhirpath::Card::Many),
+            ("stratum", crate::fhirpath::Card::Many),
+        ]
+    }
+    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
+        match name {
+            "id" => out.opt(self.id.as_ref()),
+            "extension" => out.many(&self.extension),
+            "modifierExtension" => out.many(&self.modifier_extension),
+            "code" => out.many(&self.code),
+            "stratum" => out.many(&self.stratum),
+            _ => {}
+        }
     }
 }
 
@@ -916,6 +1054,36 @@ impl crate::validate::Validate for MeasureReportGroupStratifierStratum {
     }
 }
 
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for MeasureReportGroupStratifierStratum {
+    fn fhir_type(&self) -> &'static str {
+        "BackboneElement"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("extension", crate::fhirpath::Card::Many),
+            ("modifierExtension", crate::fhirpath::Card::Many),
+            ("value", crate::fhirpath::Card::One),
+            ("component", crate::fhirpath::Card::Many),
+            ("population", crate::fhirpath::Card::Many),
+            ("measureScore", crate::fhirpath::Card::One),
+        ]
+    }
+    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
+        match name {
+            "id" => out.opt(self.id.as_ref()),
+            "extension" => out.many(&self.extension),
+            "modifierExtension" => out.many(&self.modifier_extension),
+            "value" => out.opt(self.value.as_deref()),
+            "component" => out.many(&self.component),
+            "population" => out.many(&self.population),
+            "measureScore" => out.opt(self.measure_score.as_deref()),
+            _ => {}
+        }
+    }
+}
+
 /// Stratifier component values
 ///
 /// A stratifier component value.
@@ -1038,6 +1206,32 @@ impl MeasureReportGroupStratifierStratumComponent {
             code: Some(Box::new(code)),
             value: Some(Box::new(value)),
             ..Default::default()
+        }
+    }
+}
+
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for MeasureReportGroupStratifierStratumComponent {
+    fn fhir_type(&self) -> &'static str {
+        "BackboneElement"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("extension", crate::fhirpath::Card::Many),
+            ("modifierExtension", crate::fhirpath::Card::Many),
+            ("code", crate::fhirpath::Card::One),
+            ("value", crate::fhirpath::Card::One),
+        ]
+    }
+    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
+        match name {
+            "id" => out.opt(self.id.as_ref()),
+            "extension" => out.many(&self.extension),
+            "modifierExtension" => out.many(&self.modifier_extension),
+            "code" => out.opt(self.code.as_deref()),
+            "value" => out.opt(self.value.as_deref()),
+            _ => {}
         }
     }
 }
@@ -1170,5 +1364,33 @@ impl MeasureReportGroupStratifierStratumPopulation {
     >(&mut self, reference: crate::TypedReference<T>) -> &mut Self {
         self.subject_results = Some(Box::new(reference.into()));
         self
+    }
+}
+
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for MeasureReportGroupStratifierStratumPopulation {
+    fn fhir_type(&self) -> &'static str {
+        "BackboneElement"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("extension", crate::fhirpath::Card::Many),
+            ("modifierExtension", crate::fhirpath::Card::Many),
+            ("code", crate::fhirpath::Card::One),
+            ("count", crate::fhirpath::Card::One),
+            ("subjectResults", crate::fhirpath::Card::One),
+        ]
+    }
+    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
+        match name {
+            "id" => out.opt(self.id.as_ref()),
+            "extension" => out.many(&self.extension),
+            "modifierExtension" => out.many(&self.modifier_extension),
+            "code" => out.opt(self.code.as_deref()),
+            "count" => out.opt(self.count.as_ref()),
+            "subjectResults" => out.opt(self.subject_results.as_deref()),
+            _ => {}
+        }
     }
 }

@@ -549,6 +549,85 @@ impl Media {
     }
 }
 
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for Media {
+    fn fhir_type(&self) -> &'static str {
+        "Media"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("meta", crate::fhirpath::Card::One),
+            ("implicitRules", crate::fhirpath::Card::One),
+            ("language", crate::fhirpath::Card::One),
+            ("text", crate::fhirpath::Card::One),
+            ("contained", crate::fhirpath::Card::Many),
+            ("extension", crate::fhirpath::Card::Many),
+            ("modifierExtension", crate::fhirpath::Card::Many),
+            ("identifier", crate::fhirpath::Card::Many),
+            ("basedOn", crate::fhirpath::Card::Many),
+            ("partOf", crate::fhirpath::Card::Many),
+            ("status", crate::fhirpath::Card::One),
+            ("type", crate::fhirpath::Card::One),
+            ("modality", crate::fhirpath::Card::One),
+            ("view", crate::fhirpath::Card::One),
+            ("subject", crate::fhirpath::Card::One),
+            ("encounter", crate::fhirpath::Card::One),
+            ("created", crate::fhirpath::Card::Choice),
+            ("issued", crate::fhirpath::Card::One),
+            ("operator", crate::fhirpath::Card::One),
+            ("reasonCode", crate::fhirpath::Card::Many),
+            ("bodySite", crate::fhirpath::Card::One),
+            ("deviceName", crate::fhirpath::Card::One),
+            ("device", crate::fhirpath::Card::One),
+            ("height", crate::fhirpath::Card::One),
+            ("width", crate::fhirpath::Card::One),
+            ("frames", crate::fhirpath::Card::One),
+            ("duration", crate::fhirpath::Card::One),
+            ("content", crate::fhirpath::Card::One),
+            ("note", crate::fhirpath::Card::Many),
+        ]
+    }
+    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
+        match name {
+            "id" => out.opt(self.id.as_ref()),
+            "meta" => out.opt(self.meta.as_deref()),
+            "implicitRules" => out.opt(self.implicit_rules.as_ref()),
+            "language" => out.opt(self.language.as_ref()),
+            "text" => out.opt(self.text.as_deref()),
+            "contained" => out.many(&self.contained),
+            "extension" => out.many(&self.extension),
+            "modifierExtension" => out.many(&self.modifier_extension),
+            "identifier" => out.many(&self.identifier),
+            "basedOn" => out.many(&self.based_on),
+            "partOf" => out.many(&self.part_of),
+            "status" => out.opt(self.status.as_ref()),
+            "type" => out.opt(self.type_.as_deref()),
+            "modality" => out.opt(self.modality.as_deref()),
+            "view" => out.opt(self.view.as_deref()),
+            "subject" => out.opt(self.subject.as_deref()),
+            "encounter" => out.opt(self.encounter.as_deref()),
+            "created" => out.choice(self.created.as_ref()),
+            "issued" => out.opt(self.issued.as_ref()),
+            "operator" => out.opt(self.operator.as_deref()),
+            "reasonCode" => out.many(&self.reason_code),
+            "bodySite" => out.opt(self.body_site.as_deref()),
+            "deviceName" => out.opt(self.device_name.as_ref()),
+            "device" => out.opt(self.device.as_deref()),
+            "height" => out.opt(self.height.as_ref()),
+            "width" => out.opt(self.width.as_ref()),
+            "frames" => out.opt(self.frames.as_ref()),
+            "duration" => out.opt(self.duration.as_ref()),
+            "content" => out.opt(self.content.as_deref()),
+            "note" => out.many(&self.note),
+            _ if name.starts_with("created") => {
+                out.typed(self.created.as_ref(), &name[7usize..])
+            }
+            _ => {}
+        }
+    }
+}
+
 /// Choice of types for `Media.created[x]`.
 ///
 /// In JSON the element name carries the type (`createdDateTime`, `createdPeriod`, ...).
@@ -599,6 +678,16 @@ impl crate::validate::Validate for MediaCreated {
         match self {
             Self::DateTime(x) => v.variant("createdDateTime", x),
             Self::Period(x) => v.variant("createdPeriod", x),
+        }
+    }
+}
+
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Choice for MediaCreated {
+    fn value(&self) -> (&'static str, &dyn crate::fhirpath::Reflect) {
+        match self {
+            Self::DateTime(v) => ("DateTime", v),
+            Self::Period(v) => ("Period", &**v),
         }
     }
 }

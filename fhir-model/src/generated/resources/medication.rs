@@ -249,6 +249,54 @@ impl Medication {
     }
 }
 
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for Medication {
+    fn fhir_type(&self) -> &'static str {
+        "Medication"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("meta", crate::fhirpath::Card::One),
+            ("implicitRules", crate::fhirpath::Card::One),
+            ("language", crate::fhirpath::Card::One),
+            ("text", crate::fhirpath::Card::One),
+            ("contained", crate::fhirpath::Card::Many),
+            ("extension", crate::fhirpath::Card::Many),
+            ("modifierExtension", crate::fhirpath::Card::Many),
+            ("identifier", crate::fhirpath::Card::Many),
+            ("code", crate::fhirpath::Card::One),
+            ("status", crate::fhirpath::Card::One),
+            ("manufacturer", crate::fhirpath::Card::One),
+            ("form", crate::fhirpath::Card::One),
+            ("amount", crate::fhirpath::Card::One),
+            ("ingredient", crate::fhirpath::Card::Many),
+            ("batch", crate::fhirpath::Card::One),
+        ]
+    }
+    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
+        match name {
+            "id" => out.opt(self.id.as_ref()),
+            "meta" => out.opt(self.meta.as_deref()),
+            "implicitRules" => out.opt(self.implicit_rules.as_ref()),
+            "language" => out.opt(self.language.as_ref()),
+            "text" => out.opt(self.text.as_deref()),
+            "contained" => out.many(&self.contained),
+            "extension" => out.many(&self.extension),
+            "modifierExtension" => out.many(&self.modifier_extension),
+            "identifier" => out.many(&self.identifier),
+            "code" => out.opt(self.code.as_deref()),
+            "status" => out.opt(self.status.as_ref()),
+            "manufacturer" => out.opt(self.manufacturer.as_deref()),
+            "form" => out.opt(self.form.as_deref()),
+            "amount" => out.opt(self.amount.as_deref()),
+            "ingredient" => out.many(&self.ingredient),
+            "batch" => out.opt(self.batch.as_deref()),
+            _ => {}
+        }
+    }
+}
+
 impl crate::ConcreteResource for Medication {
     const TYPE_NAME: &'static str = "Medication";
     fn id(&self) -> Option<&crate::primitives::Id> {
@@ -425,6 +473,37 @@ impl MedicationIngredient {
     }
 }
 
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for MedicationIngredient {
+    fn fhir_type(&self) -> &'static str {
+        "BackboneElement"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("extension", crate::fhirpath::Card::Many),
+            ("modifierExtension", crate::fhirpath::Card::Many),
+            ("item", crate::fhirpath::Card::Choice),
+            ("isActive", crate::fhirpath::Card::One),
+            ("strength", crate::fhirpath::Card::One),
+        ]
+    }
+    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
+        match name {
+            "id" => out.opt(self.id.as_ref()),
+            "extension" => out.many(&self.extension),
+            "modifierExtension" => out.many(&self.modifier_extension),
+            "item" => out.choice(self.item.as_ref()),
+            "isActive" => out.opt(self.is_active.as_ref()),
+            "strength" => out.opt(self.strength.as_deref()),
+            _ if name.starts_with("item") => {
+                out.typed(self.item.as_ref(), &name[4usize..])
+            }
+            _ => {}
+        }
+    }
+}
+
 /// Choice of types for `Medication.ingredient.item[x]`.
 ///
 /// In JSON the element name carries the type (`itemCodeableConcept`, `itemReference`, ...).
@@ -475,6 +554,16 @@ impl crate::validate::Validate for MedicationIngredientItem {
             Self::Reference(x) => {
                 v.variant_ref("itemReference", x, &["Substance", "Medication"])
             }
+        }
+    }
+}
+
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Choice for MedicationIngredientItem {
+    fn value(&self) -> (&'static str, &dyn crate::fhirpath::Reflect) {
+        match self {
+            Self::CodeableConcept(v) => ("CodeableConcept", &**v),
+            Self::Reference(v) => ("Reference", &**v),
         }
     }
 }
@@ -597,5 +686,31 @@ impl crate::validate::Validate for MedicationBatch {
         v.field("modifierExtension", &self.modifier_extension, 0);
         v.field("lotNumber", &self.lot_number, 0);
         v.field("expirationDate", &self.expiration_date, 0);
+    }
+}
+
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for MedicationBatch {
+    fn fhir_type(&self) -> &'static str {
+        "BackboneElement"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("extension", crate::fhirpath::Card::Many),
+            ("modifierExtension", crate::fhirpath::Card::Many),
+            ("lotNumber", crate::fhirpath::Card::One),
+            ("expirationDate", crate::fhirpath::Card::One),
+        ]
+    }
+    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
+        match name {
+            "id" => out.opt(self.id.as_ref()),
+            "extension" => out.many(&self.extension),
+            "modifierExtension" => out.many(&self.modifier_extension),
+            "lotNumber" => out.opt(self.lot_number.as_ref()),
+            "expirationDate" => out.opt(self.expiration_date.as_ref()),
+            _ => {}
+        }
     }
 }

@@ -506,6 +506,82 @@ impl MedicationAdministration {
     }
 }
 
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for MedicationAdministration {
+    fn fhir_type(&self) -> &'static str {
+        "MedicationAdministration"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("meta", crate::fhirpath::Card::One),
+            ("implicitRules", crate::fhirpath::Card::One),
+            ("language", crate::fhirpath::Card::One),
+            ("text", crate::fhirpath::Card::One),
+            ("contained", crate::fhirpath::Card::Many),
+            ("extension", crate::fhirpath::Card::Many),
+            ("modifierExtension", crate::fhirpath::Card::Many),
+            ("identifier", crate::fhirpath::Card::Many),
+            ("instantiates", crate::fhirpath::Card::Many),
+            ("partOf", crate::fhirpath::Card::Many),
+            ("status", crate::fhirpath::Card::One),
+            ("statusReason", crate::fhirpath::Card::Many),
+            ("category", crate::fhirpath::Card::One),
+            ("medication", crate::fhirpath::Card::Choice),
+            ("subject", crate::fhirpath::Card::One),
+            ("context", crate::fhirpath::Card::One),
+            ("supportingInformation", crate::fhirpath::Card::Many),
+            ("effective", crate::fhirpath::Card::Choice),
+            ("performer", crate::fhirpath::Card::Many),
+            ("reasonCode", crate::fhirpath::Card::Many),
+            ("reasonReference", crate::fhirpath::Card::Many),
+            ("request", crate::fhirpath::Card::One),
+            ("device", crate::fhirpath::Card::Many),
+            ("note", crate::fhirpath::Card::Many),
+            ("dosage", crate::fhirpath::Card::One),
+            ("eventHistory", crate::fhirpath::Card::Many),
+        ]
+    }
+    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
+        match name {
+            "id" => out.opt(self.id.as_ref()),
+            "meta" => out.opt(self.meta.as_deref()),
+            "implicitRules" => out.opt(self.implicit_rules.as_ref()),
+            "language" => out.opt(self.language.as_ref()),
+            "text" => out.opt(self.text.as_deref()),
+            "contained" => out.many(&self.contained),
+            "extension" => out.many(&self.extension),
+            "modifierExtension" => out.many(&self.modifier_extension),
+            "identifier" => out.many(&self.identifier),
+            "instantiates" => out.many(&self.instantiates),
+            "partOf" => out.many(&self.part_of),
+            "status" => out.opt(self.status.as_ref()),
+            "statusReason" => out.many(&self.status_reason),
+            "category" => out.opt(self.category.as_deref()),
+            "medication" => out.choice(self.medication.as_ref()),
+            "subject" => out.opt(self.subject.as_deref()),
+            "context" => out.opt(self.context.as_deref()),
+            "supportingInformation" => out.many(&self.supporting_information),
+            "effective" => out.choice(self.effective.as_ref()),
+            "performer" => out.many(&self.performer),
+            "reasonCode" => out.many(&self.reason_code),
+            "reasonReference" => out.many(&self.reason_reference),
+            "request" => out.opt(self.request.as_deref()),
+            "device" => out.many(&self.device),
+            "note" => out.many(&self.note),
+            "dosage" => out.opt(self.dosage.as_deref()),
+            "eventHistory" => out.many(&self.event_history),
+            _ if name.starts_with("medication") => {
+                out.typed(self.medication.as_ref(), &name[10usize..])
+            }
+            _ if name.starts_with("effective") => {
+                out.typed(self.effective.as_ref(), &name[9usize..])
+            }
+            _ => {}
+        }
+    }
+}
+
 /// Choice of types for `MedicationAdministration.medication[x]`.
 ///
 /// In JSON the element name carries the type (`medicationCodeableConcept`, `medicationReference`, ...).
@@ -562,6 +638,16 @@ impl crate::validate::Validate for MedicationAdministrationMedication {
     }
 }
 
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Choice for MedicationAdministrationMedication {
+    fn value(&self) -> (&'static str, &dyn crate::fhirpath::Reflect) {
+        match self {
+            Self::CodeableConcept(v) => ("CodeableConcept", &**v),
+            Self::Reference(v) => ("Reference", &**v),
+        }
+    }
+}
+
 /// Choice of types for `MedicationAdministration.effective[x]`.
 ///
 /// In JSON the element name carries the type (`effectiveDateTime`, `effectivePeriod`, ...).
@@ -612,6 +698,16 @@ impl crate::validate::Validate for MedicationAdministrationEffective {
         match self {
             Self::DateTime(x) => v.variant("effectiveDateTime", x),
             Self::Period(x) => v.variant("effectivePeriod", x),
+        }
+    }
+}
+
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Choice for MedicationAdministrationEffective {
+    fn value(&self) -> (&'static str, &dyn crate::fhirpath::Reflect) {
+        match self {
+            Self::DateTime(v) => ("DateTime", v),
+            Self::Period(v) => ("Period", &**v),
         }
     }
 }
@@ -788,6 +884,32 @@ impl MedicationAdministrationPerformer {
     }
 }
 
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for MedicationAdministrationPerformer {
+    fn fhir_type(&self) -> &'static str {
+        "BackboneElement"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("extension", crate::fhirpath::Card::Many),
+            ("modifierExtension", crate::fhirpath::Card::Many),
+            ("function", crate::fhirpath::Card::One),
+            ("actor", crate::fhirpath::Card::One),
+        ]
+    }
+    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
+        match name {
+            "id" => out.opt(self.id.as_ref()),
+            "extension" => out.many(&self.extension),
+            "modifierExtension" => out.many(&self.modifier_extension),
+            "function" => out.opt(self.function.as_deref()),
+            "actor" => out.opt(self.actor.as_deref()),
+            _ => {}
+        }
+    }
+}
+
 /// Details of how medication was taken
 ///
 /// Describes the medication dosage information details e.g. dose, rate, site, route, etc.
@@ -955,6 +1077,43 @@ impl crate::validate::Validate for MedicationAdministrationDosage {
     }
 }
 
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for MedicationAdministrationDosage {
+    fn fhir_type(&self) -> &'static str {
+        "BackboneElement"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("extension", crate::fhirpath::Card::Many),
+            ("modifierExtension", crate::fhirpath::Card::Many),
+            ("text", crate::fhirpath::Card::One),
+            ("site", crate::fhirpath::Card::One),
+            ("route", crate::fhirpath::Card::One),
+            ("method", crate::fhirpath::Card::One),
+            ("dose", crate::fhirpath::Card::One),
+            ("rate", crate::fhirpath::Card::Choice),
+        ]
+    }
+    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
+        match name {
+            "id" => out.opt(self.id.as_ref()),
+            "extension" => out.many(&self.extension),
+            "modifierExtension" => out.many(&self.modifier_extension),
+            "text" => out.opt(self.text.as_ref()),
+            "site" => out.opt(self.site.as_deref()),
+            "route" => out.opt(self.route.as_deref()),
+            "method" => out.opt(self.method.as_deref()),
+            "dose" => out.opt(self.dose.as_deref()),
+            "rate" => out.choice(self.rate.as_ref()),
+            _ if name.starts_with("rate") => {
+                out.typed(self.rate.as_ref(), &name[4usize..])
+            }
+            _ => {}
+        }
+    }
+}
+
 /// Choice of types for `MedicationAdministration.dosage.rate[x]`.
 ///
 /// In JSON the element name carries the type (`rateRatio`, `rateQuantity`, ...).
@@ -1003,6 +1162,16 @@ impl crate::validate::Validate for MedicationAdministrationDosageRate {
         match self {
             Self::Ratio(x) => v.variant("rateRatio", x),
             Self::Quantity(x) => v.variant("rateQuantity", x),
+        }
+    }
+}
+
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Choice for MedicationAdministrationDosageRate {
+    fn value(&self) -> (&'static str, &dyn crate::fhirpath::Reflect) {
+        match self {
+            Self::Ratio(v) => ("Ratio", &**v),
+            Self::Quantity(v) => ("Quantity", &**v),
         }
     }
 }

@@ -575,6 +575,92 @@ impl MedicationDispense {
     }
 }
 
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for MedicationDispense {
+    fn fhir_type(&self) -> &'static str {
+        "MedicationDispense"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("meta", crate::fhirpath::Card::One),
+            ("implicitRules", crate::fhirpath::Card::One),
+            ("language", crate::fhirpath::Card::One),
+            ("text", crate::fhirpath::Card::One),
+            ("contained", crate::fhirpath::Card::Many),
+            ("extension", crate::fhirpath::Card::Many),
+            ("modifierExtension", crate::fhirpath::Card::Many),
+            ("identifier", crate::fhirpath::Card::Many),
+            ("partOf", crate::fhirpath::Card::Many),
+            ("status", crate::fhirpath::Card::One),
+            ("statusReason", crate::fhirpath::Card::Choice),
+            ("category", crate::fhirpath::Card::One),
+            ("medication", crate::fhirpath::Card::Choice),
+            ("subject", crate::fhirpath::Card::One),
+            ("context", crate::fhirpath::Card::One),
+            ("supportingInformation", crate::fhirpath::Card::Many),
+            ("performer", crate::fhirpath::Card::Many),
+            ("location", crate::fhirpath::Card::One),
+            ("authorizingPrescription", crate::fhirpath::Card::Many),
+            ("type", crate::fhirpath::Card::One),
+            ("quantity", crate::fhirpath::Card::One),
+            ("daysSupply", crate::fhirpath::Card::One),
+            ("whenPrepared", crate::fhirpath::Card::One),
+            ("whenHandedOver", crate::fhirpath::Card::One),
+            ("destination", crate::fhirpath::Card::One),
+            ("receiver", crate::fhirpath::Card::Many),
+            ("note", crate::fhirpath::Card::Many),
+            ("dosageInstruction", crate::fhirpath::Card::Many),
+            ("substitution", crate::fhirpath::Card::One),
+            ("detectedIssue", crate::fhirpath::Card::Many),
+            ("eventHistory", crate::fhirpath::Card::Many),
+        ]
+    }
+    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
+        match name {
+            "id" => out.opt(self.id.as_ref()),
+            "meta" => out.opt(self.meta.as_deref()),
+            "implicitRules" => out.opt(self.implicit_rules.as_ref()),
+            "language" => out.opt(self.language.as_ref()),
+            "text" => out.opt(self.text.as_deref()),
+            "contained" => out.many(&self.contained),
+            "extension" => out.many(&self.extension),
+            "modifierExtension" => out.many(&self.modifier_extension),
+            "identifier" => out.many(&self.identifier),
+            "partOf" => out.many(&self.part_of),
+            "status" => out.opt(self.status.as_ref()),
+            "statusReason" => out.choice(self.status_reason.as_ref()),
+            "category" => out.opt(self.category.as_deref()),
+            "medication" => out.choice(self.medication.as_ref()),
+            "subject" => out.opt(self.subject.as_deref()),
+            "context" => out.opt(self.context.as_deref()),
+            "supportingInformation" => out.many(&self.supporting_information),
+            "performer" => out.many(&self.performer),
+            "location" => out.opt(self.location.as_deref()),
+            "authorizingPrescription" => out.many(&self.authorizing_prescription),
+            "type" => out.opt(self.type_.as_deref()),
+            "quantity" => out.opt(self.quantity.as_deref()),
+            "daysSupply" => out.opt(self.days_supply.as_deref()),
+            "whenPrepared" => out.opt(self.when_prepared.as_ref()),
+            "whenHandedOver" => out.opt(self.when_handed_over.as_ref()),
+            "destination" => out.opt(self.destination.as_deref()),
+            "receiver" => out.many(&self.receiver),
+            "note" => out.many(&self.note),
+            "dosageInstruction" => out.many(&self.dosage_instruction),
+            "substitution" => out.opt(self.substitution.as_deref()),
+            "detectedIssue" => out.many(&self.detected_issue),
+            "eventHistory" => out.many(&self.event_history),
+            _ if name.starts_with("statusReason") => {
+                out.typed(self.status_reason.as_ref(), &name[12usize..])
+            }
+            _ if name.starts_with("medication") => {
+                out.typed(self.medication.as_ref(), &name[10usize..])
+            }
+            _ => {}
+        }
+    }
+}
+
 /// Choice of types for `MedicationDispense.statusReason[x]`.
 ///
 /// In JSON the element name carries the type (`statusReasonCodeableConcept`, `statusReasonReference`, ...).
@@ -631,6 +717,16 @@ impl crate::validate::Validate for MedicationDispenseStatusReason {
     }
 }
 
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Choice for MedicationDispenseStatusReason {
+    fn value(&self) -> (&'static str, &dyn crate::fhirpath::Reflect) {
+        match self {
+            Self::CodeableConcept(v) => ("CodeableConcept", &**v),
+            Self::Reference(v) => ("Reference", &**v),
+        }
+    }
+}
+
 /// Choice of types for `MedicationDispense.medication[x]`.
 ///
 /// In JSON the element name carries the type (`medicationCodeableConcept`, `medicationReference`, ...).
@@ -683,6 +779,16 @@ impl crate::validate::Validate for MedicationDispenseMedication {
             Self::Reference(x) => {
                 v.variant_ref("medicationReference", x, &["Medication"])
             }
+        }
+    }
+}
+
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Choice for MedicationDispenseMedication {
+    fn value(&self) -> (&'static str, &dyn crate::fhirpath::Reflect) {
+        match self {
+            Self::CodeableConcept(v) => ("CodeableConcept", &**v),
+            Self::Reference(v) => ("Reference", &**v),
         }
     }
 }
@@ -880,6 +986,32 @@ impl MedicationDispensePerformer {
     }
 }
 
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for MedicationDispensePerformer {
+    fn fhir_type(&self) -> &'static str {
+        "BackboneElement"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("extension", crate::fhirpath::Card::Many),
+            ("modifierExtension", crate::fhirpath::Card::Many),
+            ("function", crate::fhirpath::Card::One),
+            ("actor", crate::fhirpath::Card::One),
+        ]
+    }
+    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
+        match name {
+            "id" => out.opt(self.id.as_ref()),
+            "extension" => out.many(&self.extension),
+            "modifierExtension" => out.many(&self.modifier_extension),
+            "function" => out.opt(self.function.as_deref()),
+            "actor" => out.opt(self.actor.as_deref()),
+            _ => {}
+        }
+    }
+}
+
 /// Whether a substitution was performed on the dispense
 ///
 /// Indicates whether or not substitution was made as part of the dispense.  In some cases, substitution will be expected but does not happen, in other cases substitution is not expected but does happen.  This block explains what substitution did or did not happen and why.  If nothing is specified, substitution was not done.
@@ -1050,5 +1182,35 @@ impl MedicationDispenseSubstitution {
     >(&mut self, reference: crate::TypedReference<T>) -> &mut Self {
         self.responsible_party.push(reference.into());
         self
+    }
+}
+
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for MedicationDispenseSubstitution {
+    fn fhir_type(&self) -> &'static str {
+        "BackboneElement"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("extension", crate::fhirpath::Card::Many),
+            ("modifierExtension", crate::fhirpath::Card::Many),
+            ("wasSubstituted", crate::fhirpath::Card::One),
+            ("type", crate::fhirpath::Card::One),
+            ("reason", crate::fhirpath::Card::Many),
+            ("responsibleParty", crate::fhirpath::Card::Many),
+        ]
+    }
+    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
+        match name {
+            "id" => out.opt(self.id.as_ref()),
+            "extension" => out.many(&self.extension),
+            "modifierExtension" => out.many(&self.modifier_extension),
+            "wasSubstituted" => out.opt(self.was_substituted.as_ref()),
+            "type" => out.opt(self.type_.as_deref()),
+            "reason" => out.many(&self.reason),
+            "responsibleParty" => out.many(&self.responsible_party),
+            _ => {}
+        }
     }
 }

@@ -475,6 +475,82 @@ impl MedicationKnowledge {
     }
 }
 
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for MedicationKnowledge {
+    fn fhir_type(&self) -> &'static str {
+        "MedicationKnowledge"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("meta", crate::fhirpath::Card::One),
+            ("implicitRules", crate::fhirpath::Card::One),
+            ("language", crate::fhirpath::Card::One),
+            ("text", crate::fhirpath::Card::One),
+            ("contained", crate::fhirpath::Card::Many),
+            ("extension", crate::fhirpath::Card::Many),
+            ("modifierExtension", crate::fhirpath::Card::Many),
+            ("code", crate::fhirpath::Card::One),
+            ("status", crate::fhirpath::Card::One),
+            ("manufacturer", crate::fhirpath::Card::One),
+            ("doseForm", crate::fhirpath::Card::One),
+            ("amount", crate::fhirpath::Card::One),
+            ("synonym", crate::fhirpath::Card::Many),
+            ("relatedMedicationKnowledge", crate::fhirpath::Card::Many),
+            ("associatedMedication", crate::fhirpath::Card::Many),
+            ("productType", crate::fhirpath::Card::Many),
+            ("monograph", crate::fhirpath::Card::Many),
+            ("ingredient", crate::fhirpath::Card::Many),
+            ("preparationInstruction", crate::fhirpath::Card::One),
+            ("intendedRoute", crate::fhirpath::Card::Many),
+            ("cost", crate::fhirpath::Card::Many),
+            ("monitoringProgram", crate::fhirpath::Card::Many),
+            ("administrationGuidelines", crate::fhirpath::Card::Many),
+            ("medicineClassification", crate::fhirpath::Card::Many),
+            ("packaging", crate::fhirpath::Card::One),
+            ("drugCharacteristic", crate::fhirpath::Card::Many),
+            ("contraindication", crate::fhirpath::Card::Many),
+            ("regulatory", crate::fhirpath::Card::Many),
+            ("kinetics", crate::fhirpath::Card::Many),
+        ]
+    }
+    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
+        match name {
+            "id" => out.opt(self.id.as_ref()),
+            "meta" => out.opt(self.meta.as_deref()),
+            "implicitRules" => out.opt(self.implicit_rules.as_ref()),
+            "language" => out.opt(self.language.as_ref()),
+            "text" => out.opt(self.text.as_deref()),
+            "contained" => out.many(&self.contained),
+            "extension" => out.many(&self.extension),
+            "modifierExtension" => out.many(&self.modifier_extension),
+            "code" => out.opt(self.code.as_deref()),
+            "status" => out.opt(self.status.as_ref()),
+            "manufacturer" => out.opt(self.manufacturer.as_deref()),
+            "doseForm" => out.opt(self.dose_form.as_deref()),
+            "amount" => out.opt(self.amount.as_deref()),
+            "synonym" => out.many(&self.synonym),
+            "relatedMedicationKnowledge" => out.many(&self.related_medication_knowledge),
+            "associatedMedication" => out.many(&self.associated_medication),
+            "productType" => out.many(&self.product_type),
+            "monograph" => out.many(&self.monograph),
+            "ingredient" => out.many(&self.ingredient),
+            "preparationInstruction" => out.opt(self.preparation_instruction.as_ref()),
+            "intendedRoute" => out.many(&self.intended_route),
+            "cost" => out.many(&self.cost),
+            "monitoringProgram" => out.many(&self.monitoring_program),
+            "administrationGuidelines" => out.many(&self.administration_guidelines),
+            "medicineClassification" => out.many(&self.medicine_classification),
+            "packaging" => out.opt(self.packaging.as_deref()),
+            "drugCharacteristic" => out.many(&self.drug_characteristic),
+            "contraindication" => out.many(&self.contraindication),
+            "regulatory" => out.many(&self.regulatory),
+            "kinetics" => out.many(&self.kinetics),
+            _ => {}
+        }
+    }
+}
+
 impl crate::ConcreteResource for MedicationKnowledge {
     const TYPE_NAME: &'static str = "MedicationKnowledge";
     fn id(&self) -> Option<&crate::primitives::Id> {
@@ -637,6 +713,32 @@ impl MedicationKnowledgeRelatedMedicationKnowledge {
     }
 }
 
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for MedicationKnowledgeRelatedMedicationKnowledge {
+    fn fhir_type(&self) -> &'static str {
+        "BackboneElement"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("extension", crate::fhirpath::Card::Many),
+            ("modifierExtension", crate::fhirpath::Card::Many),
+            ("type", crate::fhirpath::Card::One),
+            ("reference", crate::fhirpath::Card::Many),
+        ]
+    }
+    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
+        match name {
+            "id" => out.opt(self.id.as_ref()),
+            "extension" => out.many(&self.extension),
+            "modifierExtension" => out.many(&self.modifier_extension),
+            "type" => out.opt(self.type_.as_deref()),
+            "reference" => out.many(&self.reference),
+            _ => {}
+        }
+    }
+}
+
 /// Associated documentation about the medication
 ///
 /// Associated documentation about the medication.
@@ -754,6 +856,32 @@ impl MedicationKnowledgeMonograph {
     ) -> &mut Self {
         self.source = Some(Box::new(reference.into()));
         self
+    }
+}
+
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for MedicationKnowledgeMonograph {
+    fn fhir_type(&self) -> &'static str {
+        "BackboneElement"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("extension", crate::fhirpath::Card::Many),
+            ("modifierExtension", crate::fhirpath::Card::Many),
+            ("type", crate::fhirpath::Card::One),
+            ("source", crate::fhirpath::Card::One),
+        ]
+    }
+    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
+        match name {
+            "id" => out.opt(self.id.as_ref()),
+            "extension" => out.many(&self.extension),
+            "modifierExtension" => out.many(&self.modifier_extension),
+            "type" => out.opt(self.type_.as_deref()),
+            "source" => out.opt(self.source.as_deref()),
+            _ => {}
+        }
     }
 }
 
@@ -906,6 +1034,37 @@ impl MedicationKnowledgeIngredient {
     }
 }
 
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for MedicationKnowledgeIngredient {
+    fn fhir_type(&self) -> &'static str {
+        "BackboneElement"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("extension", crate::fhirpath::Card::Many),
+            ("modifierExtension", crate::fhirpath::Card::Many),
+            ("item", crate::fhirpath::Card::Choice),
+            ("isActive", crate::fhirpath::Card::One),
+            ("strength", crate::fhirpath::Card::One),
+        ]
+    }
+    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
+        match name {
+            "id" => out.opt(self.id.as_ref()),
+            "extension" => out.many(&self.extension),
+            "modifierExtension" => out.many(&self.modifier_extension),
+            "item" => out.choice(self.item.as_ref()),
+            "isActive" => out.opt(self.is_active.as_ref()),
+            "strength" => out.opt(self.strength.as_deref()),
+            _ if name.starts_with("item") => {
+                out.typed(self.item.as_ref(), &name[4usize..])
+            }
+            _ => {}
+        }
+    }
+}
+
 /// Choice of types for `MedicationKnowledge.ingredient.item[x]`.
 ///
 /// In JSON the element name carries the type (`itemCodeableConcept`, `itemReference`, ...).
@@ -954,6 +1113,16 @@ impl crate::validate::Validate for MedicationKnowledgeIngredientItem {
         match self {
             Self::CodeableConcept(x) => v.variant("itemCodeableConcept", x),
             Self::Reference(x) => v.variant_ref("itemReference", x, &["Substance"]),
+        }
+    }
+}
+
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Choice for MedicationKnowledgeIngredientItem {
+    fn value(&self) -> (&'static str, &dyn crate::fhirpath::Reflect) {
+        match self {
+            Self::CodeableConcept(v) => ("CodeableConcept", &**v),
+            Self::Reference(v) => ("Reference", &**v),
         }
     }
 }
@@ -1096,6 +1265,34 @@ impl MedicationKnowledgeCost {
     }
 }
 
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for MedicationKnowledgeCost {
+    fn fhir_type(&self) -> &'static str {
+        "BackboneElement"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("extension", crate::fhirpath::Card::Many),
+            ("modifierExtension", crate::fhirpath::Card::Many),
+            ("type", crate::fhirpath::Card::One),
+            ("source", crate::fhirpath::Card::One),
+            ("cost", crate::fhirpath::Card::One),
+        ]
+    }
+    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
+        match name {
+            "id" => out.opt(self.id.as_ref()),
+            "extension" => out.many(&self.extension),
+            "modifierExtension" => out.many(&self.modifier_extension),
+            "type" => out.opt(self.type_.as_deref()),
+            "source" => out.opt(self.source.as_ref()),
+            "cost" => out.opt(self.cost.as_deref()),
+            _ => {}
+        }
+    }
+}
+
 /// Program under which a medication is reviewed
 ///
 /// The program under which the medication is reviewed.
@@ -1204,6 +1401,32 @@ impl crate::validate::Validate for MedicationKnowledgeMonitoringProgram {
         v.field("modifierExtension", &self.modifier_extension, 0);
         v.field("type", &self.type_, 0);
         v.field("name", &self.name, 0);
+    }
+}
+
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for MedicationKnowledgeMonitoringProgram {
+    fn fhir_type(&self) -> &'static str {
+        "BackboneElement"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("extension", crate::fhirpath::Card::Many),
+            ("modifierExtension", crate::fhirpath::Card::Many),
+            ("type", crate::fhirpath::Card::One),
+            ("name", crate::fhirpath::Card::One),
+        ]
+    }
+    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
+        match name {
+            "id" => out.opt(self.id.as_ref()),
+            "extension" => out.many(&self.extension),
+            "modifierExtension" => out.many(&self.modifier_extension),
+            "type" => out.opt(self.type_.as_deref()),
+            "name" => out.opt(self.name.as_ref()),
+            _ => {}
+        }
     }
 }
 
@@ -1350,6 +1573,37 @@ impl crate::validate::Validate for MedicationKnowledgeAdministrationGuidelines {
     }
 }
 
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for MedicationKnowledgeAdministrationGuidelines {
+    fn fhir_type(&self) -> &'static str {
+        "BackboneElement"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("extension", crate::fhirpath::Card::Many),
+            ("modifierExtension", crate::fhirpath::Card::Many),
+            ("dosage", crate::fhirpath::Card::Many),
+            ("indication", crate::fhirpath::Card::Choice),
+            ("patientCharacteristics", crate::fhirpath::Card::Many),
+        ]
+    }
+    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
+        match name {
+            "id" => out.opt(self.id.as_ref()),
+            "extension" => out.many(&self.extension),
+            "modifierExtension" => out.many(&self.modifier_extension),
+            "dosage" => out.many(&self.dosage),
+            "indication" => out.choice(self.indication.as_ref()),
+            "patientCharacteristics" => out.many(&self.patient_characteristics),
+            _ if name.starts_with("indication") => {
+                out.typed(self.indication.as_ref(), &name[10usize..])
+            }
+            _ => {}
+        }
+    }
+}
+
 /// Choice of types for `MedicationKnowledge.administrationGuidelines.indication[x]`.
 ///
 /// In JSON the element name carries the type (`indicationCodeableConcept`, `indicationReference`, ...).
@@ -1403,6 +1657,16 @@ for MedicationKnowledgeAdministrationGuidelinesIndication {
             Self::Reference(x) => {
                 v.variant_ref("indicationReference", x, &["ObservationDefinition"])
             }
+        }
+    }
+}
+
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Choice for MedicationKnowledgeAdministrationGuidelinesIndication {
+    fn value(&self) -> (&'static str, &dyn crate::fhirpath::Reflect) {
+        match self {
+            Self::CodeableConcept(v) => ("CodeableConcept", &**v),
+            Self::Reference(v) => ("Reference", &**v),
         }
     }
 }
@@ -1529,6 +1793,32 @@ impl MedicationKnowledgeAdministrationGuidelinesDosage {
             type_: Some(Box::new(type_)),
             dosage: vec![dosage],
             ..Default::default()
+        }
+    }
+}
+
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for MedicationKnowledgeAdministrationGuidelinesDosage {
+    fn fhir_type(&self) -> &'static str {
+        "BackboneElement"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("extension", crate::fhirpath::Card::Many),
+            ("modifierExtension", crate::fhirpath::Card::Many),
+            ("type", crate::fhirpath::Card::One),
+            ("dosage", crate::fhirpath::Card::Many),
+        ]
+    }
+    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
+        match name {
+            "id" => out.opt(self.id.as_ref()),
+            "extension" => out.many(&self.extension),
+            "modifierExtension" => out.many(&self.modifier_extension),
+            "type" => out.opt(self.type_.as_deref()),
+            "dosage" => out.many(&self.dosage),
+            _ => {}
         }
     }
 }
@@ -1686,6 +1976,36 @@ impl MedicationKnowledgeAdministrationGuidelinesPatientCharacteristics {
     }
 }
 
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect
+for MedicationKnowledgeAdministrationGuidelinesPatientCharacteristics {
+    fn fhir_type(&self) -> &'static str {
+        "BackboneElement"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("extension", crate::fhirpath::Card::Many),
+            ("modifierExtension", crate::fhirpath::Card::Many),
+            ("characteristic", crate::fhirpath::Card::Choice),
+            ("value", crate::fhirpath::Card::Many),
+        ]
+    }
+    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
+        match name {
+            "id" => out.opt(self.id.as_ref()),
+            "extension" => out.many(&self.extension),
+            "modifierExtension" => out.many(&self.modifier_extension),
+            "characteristic" => out.choice(self.characteristic.as_ref()),
+            "value" => out.many(&self.value),
+            _ if name.starts_with("characteristic") => {
+                out.typed(self.characteristic.as_ref(), &name[14usize..])
+            }
+            _ => {}
+        }
+    }
+}
+
 /// Choice of types for `MedicationKnowledge.administrationGuidelines.patientCharacteristics.characteristic[x]`.
 ///
 /// In JSON the element name carries the type (`characteristicCodeableConcept`, `characteristicQuantity`, ...).
@@ -1739,6 +2059,17 @@ for MedicationKnowledgeAdministrationGuidelinesPatientCharacteristicsCharacteris
         match self {
             Self::CodeableConcept(x) => v.variant("characteristicCodeableConcept", x),
             Self::Quantity(x) => v.variant("characteristicQuantity", x),
+        }
+    }
+}
+
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Choice
+for MedicationKnowledgeAdministrationGuidelinesPatientCharacteristicsCharacteristic {
+    fn value(&self) -> (&'static str, &dyn crate::fhirpath::Reflect) {
+        match self {
+            Self::CodeableConcept(v) => ("CodeableConcept", &**v),
+            Self::Quantity(v) => ("Quantity", &**v),
         }
     }
 }
@@ -1865,6 +2196,32 @@ impl MedicationKnowledgeMedicineClassification {
     }
 }
 
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for MedicationKnowledgeMedicineClassification {
+    fn fhir_type(&self) -> &'static str {
+        "BackboneElement"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("extension", crate::fhirpath::Card::Many),
+            ("modifierExtension", crate::fhirpath::Card::Many),
+            ("type", crate::fhirpath::Card::One),
+            ("classification", crate::fhirpath::Card::Many),
+        ]
+    }
+    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
+        match name {
+            "id" => out.opt(self.id.as_ref()),
+            "extension" => out.many(&self.extension),
+            "modifierExtension" => out.many(&self.modifier_extension),
+            "type" => out.opt(self.type_.as_deref()),
+            "classification" => out.many(&self.classification),
+            _ => {}
+        }
+    }
+}
+
 /// Details about packaged medications
 ///
 /// Information that only applies to packages (not products).
@@ -1971,6 +2328,32 @@ impl crate::validate::Validate for MedicationKnowledgePackaging {
         v.field("modifierExtension", &self.modifier_extension, 0);
         v.field("type", &self.type_, 0);
         v.field("quantity", &self.quantity, 0);
+    }
+}
+
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for MedicationKnowledgePackaging {
+    fn fhir_type(&self) -> &'static str {
+        "BackboneElement"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("extension", crate::fhirpath::Card::Many),
+            ("modifierExtension", crate::fhirpath::Card::Many),
+            ("type", crate::fhirpath::Card::One),
+            ("quantity", crate::fhirpath::Card::One),
+        ]
+    }
+    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
+        match name {
+            "id" => out.opt(self.id.as_ref()),
+            "extension" => out.many(&self.extension),
+            "modifierExtension" => out.many(&self.modifier_extension),
+            "type" => out.opt(self.type_.as_deref()),
+            "quantity" => out.opt(self.quantity.as_deref()),
+            _ => {}
+        }
     }
 }
 
@@ -2143,6 +2526,35 @@ impl crate::validate::Validate for MedicationKnowledgeDrugCharacteristic {
     }
 }
 
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for MedicationKnowledgeDrugCharacteristic {
+    fn fhir_type(&self) -> &'static str {
+        "BackboneElement"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("extension", crate::fhirpath::Card::Many),
+            ("modifierExtension", crate::fhirpath::Card::Many),
+            ("type", crate::fhirpath::Card::One),
+            ("value", crate::fhirpath::Card::Choice),
+        ]
+    }
+    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
+        match name {
+            "id" => out.opt(self.id.as_ref()),
+            "extension" => out.many(&self.extension),
+            "modifierExtension" => out.many(&self.modifier_extension),
+            "type" => out.opt(self.type_.as_deref()),
+            "value" => out.choice(self.value.as_ref()),
+            _ if name.starts_with("value") => {
+                out.typed(self.value.as_ref(), &name[5usize..])
+            }
+            _ => {}
+        }
+    }
+}
+
 /// Choice of types for `MedicationKnowledge.drugCharacteristic.value[x]`.
 ///
 /// In JSON the element name carries the type (`valueCodeableConcept`, `valueString`, ...).
@@ -2213,6 +2625,18 @@ impl crate::validate::Validate for MedicationKnowledgeDrugCharacteristicValue {
             Self::String(x) => v.variant("valueString", x),
             Self::Quantity(x) => v.variant("valueQuantity", x),
             Self::Base64Binary(x) => v.variant("valueBase64Binary", x),
+        }
+    }
+}
+
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Choice for MedicationKnowledgeDrugCharacteristicValue {
+    fn value(&self) -> (&'static str, &dyn crate::fhirpath::Reflect) {
+        match self {
+            Self::CodeableConcept(v) => ("CodeableConcept", &**v),
+            Self::String(v) => ("String", v),
+            Self::Quantity(v) => ("Quantity", &**v),
+            Self::Base64Binary(v) => ("Base64Binary", v),
         }
     }
 }
@@ -2372,6 +2796,36 @@ impl MedicationKnowledgeRegulatory {
     }
 }
 
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for MedicationKnowledgeRegulatory {
+    fn fhir_type(&self) -> &'static str {
+        "BackboneElement"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("extension", crate::fhirpath::Card::Many),
+            ("modifierExtension", crate::fhirpath::Card::Many),
+            ("regulatoryAuthority", crate::fhirpath::Card::One),
+            ("substitution", crate::fhirpath::Card::Many),
+            ("schedule", crate::fhirpath::Card::Many),
+            ("maxDispense", crate::fhirpath::Card::One),
+        ]
+    }
+    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
+        match name {
+            "id" => out.opt(self.id.as_ref()),
+            "extension" => out.many(&self.extension),
+            "modifierExtension" => out.many(&self.modifier_extension),
+            "regulatoryAuthority" => out.opt(self.regulatory_authority.as_deref()),
+            "substitution" => out.many(&self.substitution),
+            "schedule" => out.many(&self.schedule),
+            "maxDispense" => out.opt(self.max_dispense.as_deref()),
+            _ => {}
+        }
+    }
+}
+
 /// Specifies if changes are allowed when dispensing a medication from a regulatory perspective
 ///
 /// Specifies if changes are allowed when dispensing a medication from a regulatory perspective.
@@ -2503,6 +2957,32 @@ impl MedicationKnowledgeRegulatorySubstitution {
     }
 }
 
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for MedicationKnowledgeRegulatorySubstitution {
+    fn fhir_type(&self) -> &'static str {
+        "BackboneElement"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("extension", crate::fhirpath::Card::Many),
+            ("modifierExtension", crate::fhirpath::Card::Many),
+            ("type", crate::fhirpath::Card::One),
+            ("allowed", crate::fhirpath::Card::One),
+        ]
+    }
+    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
+        match name {
+            "id" => out.opt(self.id.as_ref()),
+            "extension" => out.many(&self.extension),
+            "modifierExtension" => out.many(&self.modifier_extension),
+            "type" => out.opt(self.type_.as_deref()),
+            "allowed" => out.opt(self.allowed.as_ref()),
+            _ => {}
+        }
+    }
+}
+
 /// Specifies the schedule of a medication in jurisdiction
 ///
 /// Specifies the schedule of a medication in jurisdiction.
@@ -2611,6 +3091,30 @@ impl MedicationKnowledgeRegulatorySchedule {
         MedicationKnowledgeRegulatorySchedule {
             schedule: Some(Box::new(schedule)),
             ..Default::default()
+        }
+    }
+}
+
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for MedicationKnowledgeRegulatorySchedule {
+    fn fhir_type(&self) -> &'static str {
+        "BackboneElement"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("extension", crate::fhirpath::Card::Many),
+            ("modifierExtension", crate::fhirpath::Card::Many),
+            ("schedule", crate::fhirpath::Card::One),
+        ]
+    }
+    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
+        match name {
+            "id" => out.opt(self.id.as_ref()),
+            "extension" => out.many(&self.extension),
+            "modifierExtension" => out.many(&self.modifier_extension),
+            "schedule" => out.opt(self.schedule.as_deref()),
+            _ => {}
         }
     }
 }
@@ -2737,6 +3241,32 @@ impl MedicationKnowledgeRegulatoryMaxDispense {
     }
 }
 
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for MedicationKnowledgeRegulatoryMaxDispense {
+    fn fhir_type(&self) -> &'static str {
+        "BackboneElement"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("extension", crate::fhirpath::Card::Many),
+            ("modifierExtension", crate::fhirpath::Card::Many),
+            ("quantity", crate::fhirpath::Card::One),
+            ("period", crate::fhirpath::Card::One),
+        ]
+    }
+    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
+        match name {
+            "id" => out.opt(self.id.as_ref()),
+            "extension" => out.many(&self.extension),
+            "modifierExtension" => out.many(&self.modifier_extension),
+            "quantity" => out.opt(self.quantity.as_deref()),
+            "period" => out.opt(self.period.as_deref()),
+            _ => {}
+        }
+    }
+}
+
 /// The time course of drug absorption, distribution, metabolism and excretion of a medication from the body
 ///
 /// The time course of drug absorption, distribution, metabolism and excretion of a medication from the body.
@@ -2853,5 +3383,33 @@ impl crate::validate::Validate for MedicationKnowledgeKinetics {
         v.field("areaUnderCurve", &self.area_under_curve, 0);
         v.field("lethalDose50", &self.lethal_dose50, 0);
         v.field("halfLifePeriod", &self.half_life_period, 0);
+    }
+}
+
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for MedicationKnowledgeKinetics {
+    fn fhir_type(&self) -> &'static str {
+        "BackboneElement"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("extension", crate::fhirpath::Card::Many),
+            ("modifierExtension", crate::fhirpath::Card::Many),
+            ("areaUnderCurve", crate::fhirpath::Card::Many),
+            ("lethalDose50", crate::fhirpath::Card::Many),
+            ("halfLifePeriod", crate::fhirpath::Card::One),
+        ]
+    }
+    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
+        match name {
+            "id" => out.opt(self.id.as_ref()),
+            "extension" => out.many(&self.extension),
+            "modifierExtension" => out.many(&self.modifier_extension),
+            "areaUnderCurve" => out.many(&self.area_under_curve),
+            "lethalDose50" => out.many(&self.lethal_dose50),
+            "halfLifePeriod" => out.opt(self.half_life_period.as_deref()),
+            _ => {}
+        }
     }
 }

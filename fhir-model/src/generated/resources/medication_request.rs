@@ -843,6 +843,108 @@ impl MedicationRequest {
     }
 }
 
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for MedicationRequest {
+    fn fhir_type(&self) -> &'static str {
+        "MedicationRequest"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("meta", crate::fhirpath::Card::One),
+            ("implicitRules", crate::fhirpath::Card::One),
+            ("language", crate::fhirpath::Card::One),
+            ("text", crate::fhirpath::Card::One),
+            ("contained", crate::fhirpath::Card::Many),
+            ("extension", crate::fhirpath::Card::Many),
+            ("modifierExtension", crate::fhirpath::Card::Many),
+            ("identifier", crate::fhirpath::Card::Many),
+            ("status", crate::fhirpath::Card::One),
+            ("statusReason", crate::fhirpath::Card::One),
+            ("intent", crate::fhirpath::Card::One),
+            ("category", crate::fhirpath::Card::Many),
+            ("priority", crate::fhirpath::Card::One),
+            ("doNotPerform", crate::fhirpath::Card::One),
+            ("reported", crate::fhirpath::Card::Choice),
+            ("medication", crate::fhirpath::Card::Choice),
+            ("subject", crate::fhirpath::Card::One),
+            ("encounter", crate::fhirpath::Card::One),
+            ("supportingInformation", crate::fhirpath::Card::Many),
+            ("authoredOn", crate::fhirpath::Card::One),
+            ("requester", crate::fhirpath::Card::One),
+            ("performer", crate::fhirpath::Card::One),
+            ("performerType", crate::fhirpath::Card::One),
+            ("recorder", crate::fhirpath::Card::One),
+            ("reasonCode", crate::fhirpath::Card::Many),
+            ("reasonReference", crate::fhirpath::Card::Many),
+            ("instantiatesCanonical", crate::fhirpath::Card::Many),
+            ("instantiatesUri", crate::fhirpath::Card::Many),
+            ("basedOn", crate::fhirpath::Card::Many),
+            ("groupIdentifier", crate::fhirpath::Card::One),
+            ("courseOfTherapyType", crate::fhirpath::Card::One),
+            ("insurance", crate::fhirpath::Card::Many),
+            ("note", crate::fhirpath::Card::Many),
+            ("dosageInstruction", crate::fhirpath::Card::Many),
+            ("dispenseRequest", crate::fhirpath::Card::One),
+            ("substitution", crate::fhirpath::Card::One),
+            ("priorPrescription", crate::fhirpath::Card::One),
+            ("detectedIssue", crate::fhirpath::Card::Many),
+            ("eventHistory", crate::fhirpath::Card::Many),
+        ]
+    }
+    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
+        match name {
+            "id" => out.opt(self.id.as_ref()),
+            "meta" => out.opt(self.meta.as_deref()),
+            "implicitRules" => out.opt(self.implicit_rules.as_ref()),
+            "language" => out.opt(self.language.as_ref()),
+            "text" => out.opt(self.text.as_deref()),
+            "contained" => out.many(&self.contained),
+            "extension" => out.many(&self.extension),
+            "modifierExtension" => out.many(&self.modifier_extension),
+            "identifier" => out.many(&self.identifier),
+            "status" => out.opt(self.status.as_ref()),
+            "statusReason" => out.opt(self.status_reason.as_deref()),
+            "intent" => out.opt(self.intent.as_ref()),
+            "category" => out.many(&self.category),
+            "priority" => out.opt(self.priority.as_ref()),
+            "doNotPerform" => out.opt(self.do_not_perform.as_ref()),
+            "reported" => out.choice(self.reported.as_ref()),
+            "medication" => out.choice(self.medication.as_ref()),
+            "subject" => out.opt(self.subject.as_deref()),
+            "encounter" => out.opt(self.encounter.as_deref()),
+            "supportingInformation" => out.many(&self.supporting_information),
+            "authoredOn" => out.opt(self.authored_on.as_ref()),
+            "requester" => out.opt(self.requester.as_deref()),
+            "performer" => out.opt(self.performer.as_deref()),
+            "performerType" => out.opt(self.performer_type.as_deref()),
+            "recorder" => out.opt(self.recorder.as_deref()),
+            "reasonCode" => out.many(&self.reason_code),
+            "reasonReference" => out.many(&self.reason_reference),
+            "instantiatesCanonical" => out.many(&self.instantiates_canonical),
+            "instantiatesUri" => out.many(&self.instantiates_uri),
+            "basedOn" => out.many(&self.based_on),
+            "groupIdentifier" => out.opt(self.group_identifier.as_deref()),
+            "courseOfTherapyType" => out.opt(self.course_of_therapy_type.as_deref()),
+            "insurance" => out.many(&self.insurance),
+            "note" => out.many(&self.note),
+            "dosageInstruction" => out.many(&self.dosage_instruction),
+            "dispenseRequest" => out.opt(self.dispense_request.as_deref()),
+            "substitution" => out.opt(self.substitution.as_deref()),
+            "priorPrescription" => out.opt(self.prior_prescription.as_deref()),
+            "detectedIssue" => out.many(&self.detected_issue),
+            "eventHistory" => out.many(&self.event_history),
+            _ if name.starts_with("reported") => {
+                out.typed(self.reported.as_ref(), &name[8usize..])
+            }
+            _ if name.starts_with("medication") => {
+                out.typed(self.medication.as_ref(), &name[10usize..])
+            }
+            _ => {}
+        }
+    }
+}
+
 /// Choice of types for `MedicationRequest.reported[x]`.
 ///
 /// In JSON the element name carries the type (`reportedBoolean`, `reportedReference`, ...).
@@ -929,6 +1031,16 @@ impl crate::validate::Validate for MedicationRequestReported {
     }
 }
 
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Choice for MedicationRequestReported {
+    fn value(&self) -> (&'static str, &dyn crate::fhirpath::Reflect) {
+        match self {
+            Self::Boolean(v) => ("Boolean", v),
+            Self::Reference(v) => ("Reference", &**v),
+        }
+    }
+}
+
 /// Choice of types for `MedicationRequest.medication[x]`.
 ///
 /// In JSON the element name carries the type (`medicationCodeableConcept`, `medicationReference`, ...).
@@ -981,6 +1093,16 @@ impl crate::validate::Validate for MedicationRequestMedication {
             Self::Reference(x) => {
                 v.variant_ref("medicationReference", x, &["Medication"])
             }
+        }
+    }
+}
+
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Choice for MedicationRequestMedication {
+    fn value(&self) -> (&'static str, &dyn crate::fhirpath::Reflect) {
+        match self {
+            Self::CodeableConcept(v) => ("CodeableConcept", &**v),
+            Self::Reference(v) => ("Reference", &**v),
         }
     }
 }
@@ -1213,6 +1335,42 @@ impl MedicationRequestDispenseRequest {
     }
 }
 
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for MedicationRequestDispenseRequest {
+    fn fhir_type(&self) -> &'static str {
+        "BackboneElement"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("extension", crate::fhirpath::Card::Many),
+            ("modifierExtension", crate::fhirpath::Card::Many),
+            ("initialFill", crate::fhirpath::Card::One),
+            ("dispenseInterval", crate::fhirpath::Card::One),
+            ("validityPeriod", crate::fhirpath::Card::One),
+            ("numberOfRepeatsAllowed", crate::fhirpath::Card::One),
+            ("quantity", crate::fhirpath::Card::One),
+            ("expectedSupplyDuration", crate::fhirpath::Card::One),
+            ("performer", crate::fhirpath::Card::One),
+        ]
+    }
+    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
+        match name {
+            "id" => out.opt(self.id.as_ref()),
+            "extension" => out.many(&self.extension),
+            "modifierExtension" => out.many(&self.modifier_extension),
+            "initialFill" => out.opt(self.initial_fill.as_deref()),
+            "dispenseInterval" => out.opt(self.dispense_interval.as_deref()),
+            "validityPeriod" => out.opt(self.validity_period.as_deref()),
+            "numberOfRepeatsAllowed" => out.opt(self.number_of_repeats_allowed.as_ref()),
+            "quantity" => out.opt(self.quantity.as_deref()),
+            "expectedSupplyDuration" => out.opt(self.expected_supply_duration.as_deref()),
+            "performer" => out.opt(self.performer.as_deref()),
+            _ => {}
+        }
+    }
+}
+
 /// First fill details
 ///
 /// Indicates the quantity or duration for the first dispense of the medication.
@@ -1319,6 +1477,32 @@ impl crate::validate::Validate for MedicationRequestDispenseRequestInitialFill {
         v.field("modifierExtension", &self.modifier_extension, 0);
         v.field("quantity", &self.quantity, 0);
         v.field("duration", &self.duration, 0);
+    }
+}
+
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for MedicationRequestDispenseRequestInitialFill {
+    fn fhir_type(&self) -> &'static str {
+        "BackboneElement"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("extension", crate::fhirpath::Card::Many),
+            ("modifierExtension", crate::fhirpath::Card::Many),
+            ("quantity", crate::fhirpath::Card::One),
+            ("duration", crate::fhirpath::Card::One),
+        ]
+    }
+    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
+        match name {
+            "id" => out.opt(self.id.as_ref()),
+            "extension" => out.many(&self.extension),
+            "modifierExtension" => out.many(&self.modifier_extension),
+            "quantity" => out.opt(self.quantity.as_deref()),
+            "duration" => out.opt(self.duration.as_deref()),
+            _ => {}
+        }
     }
 }
 
@@ -1469,6 +1653,35 @@ impl MedicationRequestSubstitution {
     }
 }
 
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for MedicationRequestSubstitution {
+    fn fhir_type(&self) -> &'static str {
+        "BackboneElement"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("extension", crate::fhirpath::Card::Many),
+            ("modifierExtension", crate::fhirpath::Card::Many),
+            ("allowed", crate::fhirpath::Card::Choice),
+            ("reason", crate::fhirpath::Card::One),
+        ]
+    }
+    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
+        match name {
+            "id" => out.opt(self.id.as_ref()),
+            "extension" => out.many(&self.extension),
+            "modifierExtension" => out.many(&self.modifier_extension),
+            "allowed" => out.choice(self.allowed.as_ref()),
+            "reason" => out.opt(self.reason.as_deref()),
+            _ if name.starts_with("allowed") => {
+                out.typed(self.allowed.as_ref(), &name[7usize..])
+            }
+            _ => {}
+        }
+    }
+}
+
 /// Choice of types for `MedicationRequest.substitution.allowed[x]`.
 ///
 /// In JSON the element name carries the type (`allowedBoolean`, `allowedCodeableConcept`, ...).
@@ -1519,6 +1732,16 @@ impl crate::validate::Validate for MedicationRequestSubstitutionAllowed {
         match self {
             Self::Boolean(x) => v.variant("allowedBoolean", x),
             Self::CodeableConcept(x) => v.variant("allowedCodeableConcept", x),
+        }
+    }
+}
+
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Choice for MedicationRequestSubstitutionAllowed {
+    fn value(&self) -> (&'static str, &dyn crate::fhirpath::Reflect) {
+        match self {
+            Self::Boolean(v) => ("Boolean", v),
+            Self::CodeableConcept(v) => ("CodeableConcept", &**v),
         }
     }
 }

@@ -565,6 +565,84 @@ impl MedicinalProduct {
     }
 }
 
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for MedicinalProduct {
+    fn fhir_type(&self) -> &'static str {
+        "MedicinalProduct"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("meta", crate::fhirpath::Card::One),
+            ("implicitRules", crate::fhirpath::Card::One),
+            ("language", crate::fhirpath::Card::One),
+            ("text", crate::fhirpath::Card::One),
+            ("contained", crate::fhirpath::Card::Many),
+            ("extension", crate::fhirpath::Card::Many),
+            ("modifierExtension", crate::fhirpath::Card::Many),
+            ("identifier", crate::fhirpath::Card::Many),
+            ("type", crate::fhirpath::Card::One),
+            ("domain", crate::fhirpath::Card::One),
+            ("combinedPharmaceuticalDoseForm", crate::fhirpath::Card::One),
+            ("legalStatusOfSupply", crate::fhirpath::Card::One),
+            ("additionalMonitoringIndicator", crate::fhirpath::Card::One),
+            ("specialMeasures", crate::fhirpath::Card::Many),
+            ("paediatricUseIndicator", crate::fhirpath::Card::One),
+            ("productClassification", crate::fhirpath::Card::Many),
+            ("marketingStatus", crate::fhirpath::Card::Many),
+            ("pharmaceuticalProduct", crate::fhirpath::Card::Many),
+            ("packagedMedicinalProduct", crate::fhirpath::Card::Many),
+            ("attachedDocument", crate::fhirpath::Card::Many),
+            ("masterFile", crate::fhirpath::Card::Many),
+            ("contact", crate::fhirpath::Card::Many),
+            ("clinicalTrial", crate::fhirpath::Card::Many),
+            ("name", crate::fhirpath::Card::Many),
+            ("crossReference", crate::fhirpath::Card::Many),
+            ("manufacturingBusinessOperation", crate::fhirpath::Card::Many),
+            ("specialDesignation", crate::fhirpath::Card::Many),
+        ]
+    }
+    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
+        match name {
+            "id" => out.opt(self.id.as_ref()),
+            "meta" => out.opt(self.meta.as_deref()),
+            "implicitRules" => out.opt(self.implicit_rules.as_ref()),
+            "language" => out.opt(self.language.as_ref()),
+            "text" => out.opt(self.text.as_deref()),
+            "contained" => out.many(&self.contained),
+            "extension" => out.many(&self.extension),
+            "modifierExtension" => out.many(&self.modifier_extension),
+            "identifier" => out.many(&self.identifier),
+            "type" => out.opt(self.type_.as_deref()),
+            "domain" => out.opt(self.domain.as_deref()),
+            "combinedPharmaceuticalDoseForm" => {
+                out.opt(self.combined_pharmaceutical_dose_form.as_deref())
+            }
+            "legalStatusOfSupply" => out.opt(self.legal_status_of_supply.as_deref()),
+            "additionalMonitoringIndicator" => {
+                out.opt(self.additional_monitoring_indicator.as_deref())
+            }
+            "specialMeasures" => out.many(&self.special_measures),
+            "paediatricUseIndicator" => out.opt(self.paediatric_use_indicator.as_deref()),
+            "productClassification" => out.many(&self.product_classification),
+            "marketingStatus" => out.many(&self.marketing_status),
+            "pharmaceuticalProduct" => out.many(&self.pharmaceutical_product),
+            "packagedMedicinalProduct" => out.many(&self.packaged_medicinal_product),
+            "attachedDocument" => out.many(&self.attached_document),
+            "masterFile" => out.many(&self.master_file),
+            "contact" => out.many(&self.contact),
+            "clinicalTrial" => out.many(&self.clinical_trial),
+            "name" => out.many(&self.name),
+            "crossReference" => out.many(&self.cross_reference),
+            "manufacturingBusinessOperation" => {
+                out.many(&self.manufacturing_business_operation)
+            }
+            "specialDesignation" => out.many(&self.special_designation),
+            _ => {}
+        }
+    }
+}
+
 impl crate::ConcreteResource for MedicinalProduct {
     const TYPE_NAME: &'static str = "MedicinalProduct";
     fn id(&self) -> Option<&crate::primitives::Id> {
@@ -729,6 +807,34 @@ impl MedicinalProductName {
     }
 }
 
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for MedicinalProductName {
+    fn fhir_type(&self) -> &'static str {
+        "BackboneElement"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("extension", crate::fhirpath::Card::Many),
+            ("modifierExtension", crate::fhirpath::Card::Many),
+            ("productName", crate::fhirpath::Card::One),
+            ("namePart", crate::fhirpath::Card::Many),
+            ("countryLanguage", crate::fhirpath::Card::Many),
+        ]
+    }
+    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
+        match name {
+            "id" => out.opt(self.id.as_ref()),
+            "extension" => out.many(&self.extension),
+            "modifierExtension" => out.many(&self.modifier_extension),
+            "productName" => out.opt(self.product_name.as_ref()),
+            "namePart" => out.many(&self.name_part),
+            "countryLanguage" => out.many(&self.country_language),
+            _ => {}
+        }
+    }
+}
+
 /// Coding words or phrases of the name
 ///
 /// Coding words or phrases of the name.
@@ -856,6 +962,32 @@ impl MedicinalProductNameNamePart {
             part: Some(crate::Primitive::new(part)),
             type_: Some(Box::new(type_)),
             ..Default::default()
+        }
+    }
+}
+
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for MedicinalProductNameNamePart {
+    fn fhir_type(&self) -> &'static str {
+        "BackboneElement"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("extension", crate::fhirpath::Card::Many),
+            ("modifierExtension", crate::fhirpath::Card::Many),
+            ("part", crate::fhirpath::Card::One),
+            ("type", crate::fhirpath::Card::One),
+        ]
+    }
+    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
+        match name {
+            "id" => out.opt(self.id.as_ref()),
+            "extension" => out.many(&self.extension),
+            "modifierExtension" => out.many(&self.modifier_extension),
+            "part" => out.opt(self.part.as_ref()),
+            "type" => out.opt(self.type_.as_deref()),
+            _ => {}
         }
     }
 }
@@ -992,6 +1124,34 @@ impl MedicinalProductNameCountryLanguage {
             country: Some(Box::new(country)),
             language: Some(Box::new(language)),
             ..Default::default()
+        }
+    }
+}
+
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for MedicinalProductNameCountryLanguage {
+    fn fhir_type(&self) -> &'static str {
+        "BackboneElement"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("extension", crate::fhirpath::Card::Many),
+            ("modifierExtension", crate::fhirpath::Card::Many),
+            ("country", crate::fhirpath::Card::One),
+            ("jurisdiction", crate::fhirpath::Card::One),
+            ("language", crate::fhirpath::Card::One),
+        ]
+    }
+    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
+        match name {
+            "id" => out.opt(self.id.as_ref()),
+            "extension" => out.many(&self.extension),
+            "modifierExtension" => out.many(&self.modifier_extension),
+            "country" => out.opt(self.country.as_deref()),
+            "jurisdiction" => out.opt(self.jurisdiction.as_deref()),
+            "language" => out.opt(self.language.as_deref()),
+            _ => {}
         }
     }
 }
@@ -1189,6 +1349,44 @@ impl MedicinalProductManufacturingBusinessOperation {
     }
 }
 
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for MedicinalProductManufacturingBusinessOperation {
+    fn fhir_type(&self) -> &'static str {
+        "BackboneElement"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("extension", crate::fhirpath::Card::Many),
+            ("modifierExtension", crate::fhirpath::Card::Many),
+            ("operationType", crate::fhirpath::Card::One),
+            ("authorisationReferenceNumber", crate::fhirpath::Card::One),
+            ("effectiveDate", crate::fhirpath::Card::One),
+            ("confidentialityIndicator", crate::fhirpath::Card::One),
+            ("manufacturer", crate::fhirpath::Card::Many),
+            ("regulator", crate::fhirpath::Card::One),
+        ]
+    }
+    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
+        match name {
+            "id" => out.opt(self.id.as_ref()),
+            "extension" => out.many(&self.extension),
+            "modifierExtension" => out.many(&self.modifier_extension),
+            "operationType" => out.opt(self.operation_type.as_deref()),
+            "authorisationReferenceNumber" => {
+                out.opt(self.authorisation_reference_number.as_deref())
+            }
+            "effectiveDate" => out.opt(self.effective_date.as_ref()),
+            "confidentialityIndicator" => {
+                out.opt(self.confidentiality_indicator.as_deref())
+            }
+            "manufacturer" => out.many(&self.manufacturer),
+            "regulator" => out.opt(self.regulator.as_deref()),
+            _ => {}
+        }
+    }
+}
+
 /// Indicates if the medicinal product has an orphan designation for the treatment of a rare disease
 ///
 /// Indicates if the medicinal product has an orphan designation for the treatment of a rare disease.
@@ -1366,6 +1564,45 @@ impl crate::validate::Validate for MedicinalProductSpecialDesignation {
     }
 }
 
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for MedicinalProductSpecialDesignation {
+    fn fhir_type(&self) -> &'static str {
+        "BackboneElement"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("extension", crate::fhirpath::Card::Many),
+            ("modifierExtension", crate::fhirpath::Card::Many),
+            ("identifier", crate::fhirpath::Card::Many),
+            ("type", crate::fhirpath::Card::One),
+            ("intendedUse", crate::fhirpath::Card::One),
+            ("indication", crate::fhirpath::Card::Choice),
+            ("status", crate::fhirpath::Card::One),
+            ("date", crate::fhirpath::Card::One),
+            ("species", crate::fhirpath::Card::One),
+        ]
+    }
+    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
+        match name {
+            "id" => out.opt(self.id.as_ref()),
+            "extension" => out.many(&self.extension),
+            "modifierExtension" => out.many(&self.modifier_extension),
+            "identifier" => out.many(&self.identifier),
+            "type" => out.opt(self.type_.as_deref()),
+            "intendedUse" => out.opt(self.intended_use.as_deref()),
+            "indication" => out.choice(self.indication.as_ref()),
+            "status" => out.opt(self.status.as_deref()),
+            "date" => out.opt(self.date.as_ref()),
+            "species" => out.opt(self.species.as_deref()),
+            _ if name.starts_with("indication") => {
+                out.typed(self.indication.as_ref(), &name[10usize..])
+            }
+            _ => {}
+        }
+    }
+}
+
 /// Choice of types for `MedicinalProduct.specialDesignation.indication[x]`.
 ///
 /// In JSON the element name carries the type (`indicationCodeableConcept`, `indicationReference`, ...).
@@ -1418,6 +1655,16 @@ impl crate::validate::Validate for MedicinalProductSpecialDesignationIndication 
             Self::Reference(x) => {
                 v.variant_ref("indicationReference", x, &["MedicinalProductIndication"])
             }
+        }
+    }
+}
+
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Choice for MedicinalProductSpecialDesignationIndication {
+    fn value(&self) -> (&'static str, &dyn crate::fhirpath::Reflect) {
+        match self {
+            Self::CodeableConcept(v) => ("CodeableConcept", &**v),
+            Self::Reference(v) => ("Reference", &**v),
         }
     }
 }

@@ -416,6 +416,72 @@ impl MedicinalProductAuthorization {
     }
 }
 
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for MedicinalProductAuthorization {
+    fn fhir_type(&self) -> &'static str {
+        "MedicinalProductAuthorization"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("meta", crate::fhirpath::Card::One),
+            ("implicitRules", crate::fhirpath::Card::One),
+            ("language", crate::fhirpath::Card::One),
+            ("text", crate::fhirpath::Card::One),
+            ("contained", crate::fhirpath::Card::Many),
+            ("extension", crate::fhirpath::Card::Many),
+            ("modifierExtension", crate::fhirpath::Card::Many),
+            ("identifier", crate::fhirpath::Card::Many),
+            ("subject", crate::fhirpath::Card::One),
+            ("country", crate::fhirpath::Card::Many),
+            ("jurisdiction", crate::fhirpath::Card::Many),
+            ("status", crate::fhirpath::Card::One),
+            ("statusDate", crate::fhirpath::Card::One),
+            ("restoreDate", crate::fhirpath::Card::One),
+            ("validityPeriod", crate::fhirpath::Card::One),
+            ("dataExclusivityPeriod", crate::fhirpath::Card::One),
+            ("dateOfFirstAuthorization", crate::fhirpath::Card::One),
+            ("internationalBirthDate", crate::fhirpath::Card::One),
+            ("legalBasis", crate::fhirpath::Card::One),
+            ("jurisdictionalAuthorization", crate::fhirpath::Card::Many),
+            ("holder", crate::fhirpath::Card::One),
+            ("regulator", crate::fhirpath::Card::One),
+            ("procedure", crate::fhirpath::Card::One),
+        ]
+    }
+    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
+        match name {
+            "id" => out.opt(self.id.as_ref()),
+            "meta" => out.opt(self.meta.as_deref()),
+            "implicitRules" => out.opt(self.implicit_rules.as_ref()),
+            "language" => out.opt(self.language.as_ref()),
+            "text" => out.opt(self.text.as_deref()),
+            "contained" => out.many(&self.contained),
+            "extension" => out.many(&self.extension),
+            "modifierExtension" => out.many(&self.modifier_extension),
+            "identifier" => out.many(&self.identifier),
+            "subject" => out.opt(self.subject.as_deref()),
+            "country" => out.many(&self.country),
+            "jurisdiction" => out.many(&self.jurisdiction),
+            "status" => out.opt(self.status.as_deref()),
+            "statusDate" => out.opt(self.status_date.as_ref()),
+            "restoreDate" => out.opt(self.restore_date.as_ref()),
+            "validityPeriod" => out.opt(self.validity_period.as_deref()),
+            "dataExclusivityPeriod" => out.opt(self.data_exclusivity_period.as_deref()),
+            "dateOfFirstAuthorization" => {
+                out.opt(self.date_of_first_authorization.as_ref())
+            }
+            "internationalBirthDate" => out.opt(self.international_birth_date.as_ref()),
+            "legalBasis" => out.opt(self.legal_basis.as_deref()),
+            "jurisdictionalAuthorization" => out.many(&self.jurisdictional_authorization),
+            "holder" => out.opt(self.holder.as_deref()),
+            "regulator" => out.opt(self.regulator.as_deref()),
+            "procedure" => out.opt(self.procedure.as_deref()),
+            _ => {}
+        }
+    }
+}
+
 impl crate::ConcreteResource for MedicinalProductAuthorization {
     const TYPE_NAME: &'static str = "MedicinalProductAuthorization";
     fn id(&self) -> Option<&crate::primitives::Id> {
@@ -586,6 +652,39 @@ for MedicinalProductAuthorizationJurisdictionalAuthorization {
         v.field("jurisdiction", &self.jurisdiction, 0);
         v.field("legalStatusOfSupply", &self.legal_status_of_supply, 0);
         v.field("validityPeriod", &self.validity_period, 0);
+    }
+}
+
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect
+for MedicinalProductAuthorizationJurisdictionalAuthorization {
+    fn fhir_type(&self) -> &'static str {
+        "BackboneElement"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("extension", crate::fhirpath::Card::Many),
+            ("modifierExtension", crate::fhirpath::Card::Many),
+            ("identifier", crate::fhirpath::Card::Many),
+            ("country", crate::fhirpath::Card::One),
+            ("jurisdiction", crate::fhirpath::Card::Many),
+            ("legalStatusOfSupply", crate::fhirpath::Card::One),
+            ("validityPeriod", crate::fhirpath::Card::One),
+        ]
+    }
+    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
+        match name {
+            "id" => out.opt(self.id.as_ref()),
+            "extension" => out.many(&self.extension),
+            "modifierExtension" => out.many(&self.modifier_extension),
+            "identifier" => out.many(&self.identifier),
+            "country" => out.opt(self.country.as_deref()),
+            "jurisdiction" => out.many(&self.jurisdiction),
+            "legalStatusOfSupply" => out.opt(self.legal_status_of_supply.as_deref()),
+            "validityPeriod" => out.opt(self.validity_period.as_deref()),
+            _ => {}
+        }
     }
 }
 
@@ -760,6 +859,39 @@ impl MedicinalProductAuthorizationProcedure {
     }
 }
 
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for MedicinalProductAuthorizationProcedure {
+    fn fhir_type(&self) -> &'static str {
+        "BackboneElement"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("extension", crate::fhirpath::Card::Many),
+            ("modifierExtension", crate::fhirpath::Card::Many),
+            ("identifier", crate::fhirpath::Card::One),
+            ("type", crate::fhirpath::Card::One),
+            ("date", crate::fhirpath::Card::Choice),
+            ("application", crate::fhirpath::Card::Many),
+        ]
+    }
+    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
+        match name {
+            "id" => out.opt(self.id.as_ref()),
+            "extension" => out.many(&self.extension),
+            "modifierExtension" => out.many(&self.modifier_extension),
+            "identifier" => out.opt(self.identifier.as_deref()),
+            "type" => out.opt(self.type_.as_deref()),
+            "date" => out.choice(self.date.as_ref()),
+            "application" => out.many(&self.application),
+            _ if name.starts_with("date") => {
+                out.typed(self.date.as_ref(), &name[4usize..])
+            }
+            _ => {}
+        }
+    }
+}
+
 /// Choice of types for `MedicinalProductAuthorization.procedure.date[x]`.
 ///
 /// In JSON the element name carries the type (`datePeriod`, `dateDateTime`, ...).
@@ -808,6 +940,16 @@ impl crate::validate::Validate for MedicinalProductAuthorizationProcedureDate {
         match self {
             Self::Period(x) => v.variant("datePeriod", x),
             Self::DateTime(x) => v.variant("dateDateTime", x),
+        }
+    }
+}
+
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Choice for MedicinalProductAuthorizationProcedureDate {
+    fn value(&self) -> (&'static str, &dyn crate::fhirpath::Reflect) {
+        match self {
+            Self::Period(v) => ("Period", &**v),
+            Self::DateTime(v) => ("DateTime", v),
         }
     }
 }

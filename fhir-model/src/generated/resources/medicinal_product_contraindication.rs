@@ -263,6 +263,52 @@ impl MedicinalProductContraindication {
     }
 }
 
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for MedicinalProductContraindication {
+    fn fhir_type(&self) -> &'static str {
+        "MedicinalProductContraindication"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("meta", crate::fhirpath::Card::One),
+            ("implicitRules", crate::fhirpath::Card::One),
+            ("language", crate::fhirpath::Card::One),
+            ("text", crate::fhirpath::Card::One),
+            ("contained", crate::fhirpath::Card::Many),
+            ("extension", crate::fhirpath::Card::Many),
+            ("modifierExtension", crate::fhirpath::Card::Many),
+            ("subject", crate::fhirpath::Card::Many),
+            ("disease", crate::fhirpath::Card::One),
+            ("diseaseStatus", crate::fhirpath::Card::One),
+            ("comorbidity", crate::fhirpath::Card::Many),
+            ("therapeuticIndication", crate::fhirpath::Card::Many),
+            ("otherTherapy", crate::fhirpath::Card::Many),
+            ("population", crate::fhirpath::Card::Many),
+        ]
+    }
+    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
+        match name {
+            "id" => out.opt(self.id.as_ref()),
+            "meta" => out.opt(self.meta.as_deref()),
+            "implicitRules" => out.opt(self.implicit_rules.as_ref()),
+            "language" => out.opt(self.language.as_ref()),
+            "text" => out.opt(self.text.as_deref()),
+            "contained" => out.many(&self.contained),
+            "extension" => out.many(&self.extension),
+            "modifierExtension" => out.many(&self.modifier_extension),
+            "subject" => out.many(&self.subject),
+            "disease" => out.opt(self.disease.as_deref()),
+            "diseaseStatus" => out.opt(self.disease_status.as_deref()),
+            "comorbidity" => out.many(&self.comorbidity),
+            "therapeuticIndication" => out.many(&self.therapeutic_indication),
+            "otherTherapy" => out.many(&self.other_therapy),
+            "population" => out.many(&self.population),
+            _ => {}
+        }
+    }
+}
+
 impl crate::ConcreteResource for MedicinalProductContraindication {
     const TYPE_NAME: &'static str = "MedicinalProductContraindication";
     fn id(&self) -> Option<&crate::primitives::Id> {
@@ -442,6 +488,37 @@ impl MedicinalProductContraindicationOtherTherapy {
     }
 }
 
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for MedicinalProductContraindicationOtherTherapy {
+    fn fhir_type(&self) -> &'static str {
+        "BackboneElement"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("extension", crate::fhirpath::Card::Many),
+            ("modifierExtension", crate::fhirpath::Card::Many),
+            ("therapyRelationshipType", crate::fhirpath::Card::One),
+            ("medication", crate::fhirpath::Card::Choice),
+        ]
+    }
+    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
+        match name {
+            "id" => out.opt(self.id.as_ref()),
+            "extension" => out.many(&self.extension),
+            "modifierExtension" => out.many(&self.modifier_extension),
+            "therapyRelationshipType" => {
+                out.opt(self.therapy_relationship_type.as_deref())
+            }
+            "medication" => out.choice(self.medication.as_ref()),
+            _ if name.starts_with("medication") => {
+                out.typed(self.medication.as_ref(), &name[10usize..])
+            }
+            _ => {}
+        }
+    }
+}
+
 /// Choice of types for `MedicinalProductContraindication.otherTherapy.medication[x]`.
 ///
 /// In JSON the element name carries the type (`medicationCodeableConcept`, `medicationReference`, ...).
@@ -522,6 +599,16 @@ for MedicinalProductContraindicationOtherTherapyMedication {
                     ],
                 )
             }
+        }
+    }
+}
+
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Choice for MedicinalProductContraindicationOtherTherapyMedication {
+    fn value(&self) -> (&'static str, &dyn crate::fhirpath::Reflect) {
+        match self {
+            Self::CodeableConcept(v) => ("CodeableConcept", &**v),
+            Self::Reference(v) => ("Reference", &**v),
         }
     }
 }

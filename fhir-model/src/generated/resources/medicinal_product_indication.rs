@@ -293,6 +293,58 @@ impl MedicinalProductIndication {
     }
 }
 
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for MedicinalProductIndication {
+    fn fhir_type(&self) -> &'static str {
+        "MedicinalProductIndication"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("meta", crate::fhirpath::Card::One),
+            ("implicitRules", crate::fhirpath::Card::One),
+            ("language", crate::fhirpath::Card::One),
+            ("text", crate::fhirpath::Card::One),
+            ("contained", crate::fhirpath::Card::Many),
+            ("extension", crate::fhirpath::Card::Many),
+            ("modifierExtension", crate::fhirpath::Card::Many),
+            ("subject", crate::fhirpath::Card::Many),
+            ("diseaseSymptomProcedure", crate::fhirpath::Card::One),
+            ("diseaseStatus", crate::fhirpath::Card::One),
+            ("comorbidity", crate::fhirpath::Card::Many),
+            ("intendedEffect", crate::fhirpath::Card::One),
+            ("duration", crate::fhirpath::Card::One),
+            ("otherTherapy", crate::fhirpath::Card::Many),
+            ("undesirableEffect", crate::fhirpath::Card::Many),
+            ("population", crate::fhirpath::Card::Many),
+        ]
+    }
+    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
+        match name {
+            "id" => out.opt(self.id.as_ref()),
+            "meta" => out.opt(self.meta.as_deref()),
+            "implicitRules" => out.opt(self.implicit_rules.as_ref()),
+            "language" => out.opt(self.language.as_ref()),
+            "text" => out.opt(self.text.as_deref()),
+            "contained" => out.many(&self.contained),
+            "extension" => out.many(&self.extension),
+            "modifierExtension" => out.many(&self.modifier_extension),
+            "subject" => out.many(&self.subject),
+            "diseaseSymptomProcedure" => {
+                out.opt(self.disease_symptom_procedure.as_deref())
+            }
+            "diseaseStatus" => out.opt(self.disease_status.as_deref()),
+            "comorbidity" => out.many(&self.comorbidity),
+            "intendedEffect" => out.opt(self.intended_effect.as_deref()),
+            "duration" => out.opt(self.duration.as_deref()),
+            "otherTherapy" => out.many(&self.other_therapy),
+            "undesirableEffect" => out.many(&self.undesirable_effect),
+            "population" => out.many(&self.population),
+            _ => {}
+        }
+    }
+}
+
 impl crate::ConcreteResource for MedicinalProductIndication {
     const TYPE_NAME: &'static str = "MedicinalProductIndication";
     fn id(&self) -> Option<&crate::primitives::Id> {
@@ -472,6 +524,37 @@ impl MedicinalProductIndicationOtherTherapy {
     }
 }
 
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for MedicinalProductIndicationOtherTherapy {
+    fn fhir_type(&self) -> &'static str {
+        "BackboneElement"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("extension", crate::fhirpath::Card::Many),
+            ("modifierExtension", crate::fhirpath::Card::Many),
+            ("therapyRelationshipType", crate::fhirpath::Card::One),
+            ("medication", crate::fhirpath::Card::Choice),
+        ]
+    }
+    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
+        match name {
+            "id" => out.opt(self.id.as_ref()),
+            "extension" => out.many(&self.extension),
+            "modifierExtension" => out.many(&self.modifier_extension),
+            "therapyRelationshipType" => {
+                out.opt(self.therapy_relationship_type.as_deref())
+            }
+            "medication" => out.choice(self.medication.as_ref()),
+            _ if name.starts_with("medication") => {
+                out.typed(self.medication.as_ref(), &name[10usize..])
+            }
+            _ => {}
+        }
+    }
+}
+
 /// Choice of types for `MedicinalProductIndication.otherTherapy.medication[x]`.
 ///
 /// In JSON the element name carries the type (`medicationCodeableConcept`, `medicationReference`, ...).
@@ -551,6 +634,16 @@ impl crate::validate::Validate for MedicinalProductIndicationOtherTherapyMedicat
                     ],
                 )
             }
+        }
+    }
+}
+
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Choice for MedicinalProductIndicationOtherTherapyMedication {
+    fn value(&self) -> (&'static str, &dyn crate::fhirpath::Reflect) {
+        match self {
+            Self::CodeableConcept(v) => ("CodeableConcept", &**v),
+            Self::Reference(v) => ("Reference", &**v),
         }
     }
 }

@@ -262,6 +262,50 @@ impl MedicinalProductIngredient {
     }
 }
 
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for MedicinalProductIngredient {
+    fn fhir_type(&self) -> &'static str {
+        "MedicinalProductIngredient"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("meta", crate::fhirpath::Card::One),
+            ("implicitRules", crate::fhirpath::Card::One),
+            ("language", crate::fhirpath::Card::One),
+            ("text", crate::fhirpath::Card::One),
+            ("contained", crate::fhirpath::Card::Many),
+            ("extension", crate::fhirpath::Card::Many),
+            ("modifierExtension", crate::fhirpath::Card::Many),
+            ("identifier", crate::fhirpath::Card::One),
+            ("role", crate::fhirpath::Card::One),
+            ("allergenicIndicator", crate::fhirpath::Card::One),
+            ("manufacturer", crate::fhirpath::Card::Many),
+            ("specifiedSubstance", crate::fhirpath::Card::Many),
+            ("substance", crate::fhirpath::Card::One),
+        ]
+    }
+    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
+        match name {
+            "id" => out.opt(self.id.as_ref()),
+            "meta" => out.opt(self.meta.as_deref()),
+            "implicitRules" => out.opt(self.implicit_rules.as_ref()),
+            "language" => out.opt(self.language.as_ref()),
+            "text" => out.opt(self.text.as_deref()),
+            "contained" => out.many(&self.contained),
+            "extension" => out.many(&self.extension),
+            "modifierExtension" => out.many(&self.modifier_extension),
+            "identifier" => out.opt(self.identifier.as_deref()),
+            "role" => out.opt(self.role.as_deref()),
+            "allergenicIndicator" => out.opt(self.allergenic_indicator.as_ref()),
+            "manufacturer" => out.many(&self.manufacturer),
+            "specifiedSubstance" => out.many(&self.specified_substance),
+            "substance" => out.opt(self.substance.as_deref()),
+            _ => {}
+        }
+    }
+}
+
 impl crate::ConcreteResource for MedicinalProductIngredient {
     const TYPE_NAME: &'static str = "MedicinalProductIngredient";
     fn id(&self) -> Option<&crate::primitives::Id> {
@@ -431,6 +475,36 @@ impl MedicinalProductIngredientSpecifiedSubstance {
             code: Some(Box::new(code)),
             group: Some(Box::new(group)),
             ..Default::default()
+        }
+    }
+}
+
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for MedicinalProductIngredientSpecifiedSubstance {
+    fn fhir_type(&self) -> &'static str {
+        "BackboneElement"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("extension", crate::fhirpath::Card::Many),
+            ("modifierExtension", crate::fhirpath::Card::Many),
+            ("code", crate::fhirpath::Card::One),
+            ("group", crate::fhirpath::Card::One),
+            ("confidentiality", crate::fhirpath::Card::One),
+            ("strength", crate::fhirpath::Card::Many),
+        ]
+    }
+    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
+        match name {
+            "id" => out.opt(self.id.as_ref()),
+            "extension" => out.many(&self.extension),
+            "modifierExtension" => out.many(&self.modifier_extension),
+            "code" => out.opt(self.code.as_deref()),
+            "group" => out.opt(self.group.as_deref()),
+            "confidentiality" => out.opt(self.confidentiality.as_deref()),
+            "strength" => out.many(&self.strength),
+            _ => {}
         }
     }
 }
@@ -646,6 +720,42 @@ impl MedicinalProductIngredientSpecifiedSubstanceStrength {
     }
 }
 
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for MedicinalProductIngredientSpecifiedSubstanceStrength {
+    fn fhir_type(&self) -> &'static str {
+        "BackboneElement"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("extension", crate::fhirpath::Card::Many),
+            ("modifierExtension", crate::fhirpath::Card::Many),
+            ("presentation", crate::fhirpath::Card::One),
+            ("presentationLowLimit", crate::fhirpath::Card::One),
+            ("concentration", crate::fhirpath::Card::One),
+            ("concentrationLowLimit", crate::fhirpath::Card::One),
+            ("measurementPoint", crate::fhirpath::Card::One),
+            ("country", crate::fhirpath::Card::Many),
+            ("referenceStrength", crate::fhirpath::Card::Many),
+        ]
+    }
+    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
+        match name {
+            "id" => out.opt(self.id.as_ref()),
+            "extension" => out.many(&self.extension),
+            "modifierExtension" => out.many(&self.modifier_extension),
+            "presentation" => out.opt(self.presentation.as_deref()),
+            "presentationLowLimit" => out.opt(self.presentation_low_limit.as_deref()),
+            "concentration" => out.opt(self.concentration.as_deref()),
+            "concentrationLowLimit" => out.opt(self.concentration_low_limit.as_deref()),
+            "measurementPoint" => out.opt(self.measurement_point.as_ref()),
+            "country" => out.many(&self.country),
+            "referenceStrength" => out.many(&self.reference_strength),
+            _ => {}
+        }
+    }
+}
+
 /// Strength expressed in terms of a reference substance
 ///
 /// Strength expressed in terms of a reference substance.
@@ -829,6 +939,39 @@ impl MedicinalProductIngredientSpecifiedSubstanceStrengthReferenceStrength {
     }
 }
 
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect
+for MedicinalProductIngredientSpecifiedSubstanceStrengthReferenceStrength {
+    fn fhir_type(&self) -> &'static str {
+        "BackboneElement"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("extension", crate::fhirpath::Card::Many),
+            ("modifierExtension", crate::fhirpath::Card::Many),
+            ("substance", crate::fhirpath::Card::One),
+            ("strength", crate::fhirpath::Card::One),
+            ("strengthLowLimit", crate::fhirpath::Card::One),
+            ("measurementPoint", crate::fhirpath::Card::One),
+            ("country", crate::fhirpath::Card::Many),
+        ]
+    }
+    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
+        match name {
+            "id" => out.opt(self.id.as_ref()),
+            "extension" => out.many(&self.extension),
+            "modifierExtension" => out.many(&self.modifier_extension),
+            "substance" => out.opt(self.substance.as_deref()),
+            "strength" => out.opt(self.strength.as_deref()),
+            "strengthLowLimit" => out.opt(self.strength_low_limit.as_deref()),
+            "measurementPoint" => out.opt(self.measurement_point.as_ref()),
+            "country" => out.many(&self.country),
+            _ => {}
+        }
+    }
+}
+
 /// The ingredient substance
 ///
 /// The ingredient substance.
@@ -947,6 +1090,32 @@ impl MedicinalProductIngredientSubstance {
         MedicinalProductIngredientSubstance {
             code: Some(Box::new(code)),
             ..Default::default()
+        }
+    }
+}
+
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for MedicinalProductIngredientSubstance {
+    fn fhir_type(&self) -> &'static str {
+        "BackboneElement"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("extension", crate::fhirpath::Card::Many),
+            ("modifierExtension", crate::fhirpath::Card::Many),
+            ("code", crate::fhirpath::Card::One),
+            ("strength", crate::fhirpath::Card::Many),
+        ]
+    }
+    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
+        match name {
+            "id" => out.opt(self.id.as_ref()),
+            "extension" => out.many(&self.extension),
+            "modifierExtension" => out.many(&self.modifier_extension),
+            "code" => out.opt(self.code.as_deref()),
+            "strength" => out.many(&self.strength),
+            _ => {}
         }
     }
 }

@@ -252,6 +252,52 @@ impl MedicinalProductInteraction {
     }
 }
 
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for MedicinalProductInteraction {
+    fn fhir_type(&self) -> &'static str {
+        "MedicinalProductInteraction"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("meta", crate::fhirpath::Card::One),
+            ("implicitRules", crate::fhirpath::Card::One),
+            ("language", crate::fhirpath::Card::One),
+            ("text", crate::fhirpath::Card::One),
+            ("contained", crate::fhirpath::Card::Many),
+            ("extension", crate::fhirpath::Card::Many),
+            ("modifierExtension", crate::fhirpath::Card::Many),
+            ("subject", crate::fhirpath::Card::Many),
+            ("description", crate::fhirpath::Card::One),
+            ("interactant", crate::fhirpath::Card::Many),
+            ("type", crate::fhirpath::Card::One),
+            ("effect", crate::fhirpath::Card::One),
+            ("incidence", crate::fhirpath::Card::One),
+            ("management", crate::fhirpath::Card::One),
+        ]
+    }
+    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
+        match name {
+            "id" => out.opt(self.id.as_ref()),
+            "meta" => out.opt(self.meta.as_deref()),
+            "implicitRules" => out.opt(self.implicit_rules.as_ref()),
+            "language" => out.opt(self.language.as_ref()),
+            "text" => out.opt(self.text.as_deref()),
+            "contained" => out.many(&self.contained),
+            "extension" => out.many(&self.extension),
+            "modifierExtension" => out.many(&self.modifier_extension),
+            "subject" => out.many(&self.subject),
+            "description" => out.opt(self.description.as_ref()),
+            "interactant" => out.many(&self.interactant),
+            "type" => out.opt(self.type_.as_deref()),
+            "effect" => out.opt(self.effect.as_deref()),
+            "incidence" => out.opt(self.incidence.as_deref()),
+            "management" => out.opt(self.management.as_deref()),
+            _ => {}
+        }
+    }
+}
+
 impl crate::ConcreteResource for MedicinalProductInteraction {
     const TYPE_NAME: &'static str = "MedicinalProductInteraction";
     fn id(&self) -> Option<&crate::primitives::Id> {
@@ -406,6 +452,33 @@ impl MedicinalProductInteractionInteractant {
     }
 }
 
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for MedicinalProductInteractionInteractant {
+    fn fhir_type(&self) -> &'static str {
+        "BackboneElement"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("extension", crate::fhirpath::Card::Many),
+            ("modifierExtension", crate::fhirpath::Card::Many),
+            ("item", crate::fhirpath::Card::Choice),
+        ]
+    }
+    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
+        match name {
+            "id" => out.opt(self.id.as_ref()),
+            "extension" => out.many(&self.extension),
+            "modifierExtension" => out.many(&self.modifier_extension),
+            "item" => out.choice(self.item.as_ref()),
+            _ if name.starts_with("item") => {
+                out.typed(self.item.as_ref(), &name[4usize..])
+            }
+            _ => {}
+        }
+    }
+}
+
 /// Choice of types for `MedicinalProductInteraction.interactant.item[x]`.
 ///
 /// In JSON the element name carries the type (`itemReference`, `itemCodeableConcept`, ...).
@@ -483,6 +556,16 @@ impl crate::validate::Validate for MedicinalProductInteractionInteractantItem {
                 )
             }
             Self::CodeableConcept(x) => v.variant("itemCodeableConcept", x),
+        }
+    }
+}
+
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Choice for MedicinalProductInteractionInteractantItem {
+    fn value(&self) -> (&'static str, &dyn crate::fhirpath::Reflect) {
+        match self {
+            Self::Reference(v) => ("Reference", &**v),
+            Self::CodeableConcept(v) => ("CodeableConcept", &**v),
         }
     }
 }

@@ -284,6 +284,54 @@ impl MedicinalProductManufactured {
     }
 }
 
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for MedicinalProductManufactured {
+    fn fhir_type(&self) -> &'static str {
+        "MedicinalProductManufactured"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("meta", crate::fhirpath::Card::One),
+            ("implicitRules", crate::fhirpath::Card::One),
+            ("language", crate::fhirpath::Card::One),
+            ("text", crate::fhirpath::Card::One),
+            ("contained", crate::fhirpath::Card::Many),
+            ("extension", crate::fhirpath::Card::Many),
+            ("modifierExtension", crate::fhirpath::Card::Many),
+            ("manufacturedDoseForm", crate::fhirpath::Card::One),
+            ("unitOfPresentation", crate::fhirpath::Card::One),
+            ("quantity", crate::fhirpath::Card::One),
+            ("manufacturer", crate::fhirpath::Card::Many),
+            ("ingredient", crate::fhirpath::Card::Many),
+            ("physicalCharacteristics", crate::fhirpath::Card::One),
+            ("otherCharacteristics", crate::fhirpath::Card::Many),
+        ]
+    }
+    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
+        match name {
+            "id" => out.opt(self.id.as_ref()),
+            "meta" => out.opt(self.meta.as_deref()),
+            "implicitRules" => out.opt(self.implicit_rules.as_ref()),
+            "language" => out.opt(self.language.as_ref()),
+            "text" => out.opt(self.text.as_deref()),
+            "contained" => out.many(&self.contained),
+            "extension" => out.many(&self.extension),
+            "modifierExtension" => out.many(&self.modifier_extension),
+            "manufacturedDoseForm" => out.opt(self.manufactured_dose_form.as_deref()),
+            "unitOfPresentation" => out.opt(self.unit_of_presentation.as_deref()),
+            "quantity" => out.opt(self.quantity.as_deref()),
+            "manufacturer" => out.many(&self.manufacturer),
+            "ingredient" => out.many(&self.ingredient),
+            "physicalCharacteristics" => {
+                out.opt(self.physical_characteristics.as_deref())
+            }
+            "otherCharacteristics" => out.many(&self.other_characteristics),
+            _ => {}
+        }
+    }
+}
+
 impl crate::ConcreteResource for MedicinalProductManufactured {
     const TYPE_NAME: &'static str = "MedicinalProductManufactured";
     fn id(&self) -> Option<&crate::primitives::Id> {

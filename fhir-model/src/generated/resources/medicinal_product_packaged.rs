@@ -309,6 +309,56 @@ impl MedicinalProductPackaged {
     }
 }
 
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for MedicinalProductPackaged {
+    fn fhir_type(&self) -> &'static str {
+        "MedicinalProductPackaged"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("meta", crate::fhirpath::Card::One),
+            ("implicitRules", crate::fhirpath::Card::One),
+            ("language", crate::fhirpath::Card::One),
+            ("text", crate::fhirpath::Card::One),
+            ("contained", crate::fhirpath::Card::Many),
+            ("extension", crate::fhirpath::Card::Many),
+            ("modifierExtension", crate::fhirpath::Card::Many),
+            ("identifier", crate::fhirpath::Card::Many),
+            ("subject", crate::fhirpath::Card::Many),
+            ("description", crate::fhirpath::Card::One),
+            ("legalStatusOfSupply", crate::fhirpath::Card::One),
+            ("marketingStatus", crate::fhirpath::Card::Many),
+            ("marketingAuthorization", crate::fhirpath::Card::One),
+            ("manufacturer", crate::fhirpath::Card::Many),
+            ("batchIdentifier", crate::fhirpath::Card::Many),
+            ("packageItem", crate::fhirpath::Card::Many),
+        ]
+    }
+    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
+        match name {
+            "id" => out.opt(self.id.as_ref()),
+            "meta" => out.opt(self.meta.as_deref()),
+            "implicitRules" => out.opt(self.implicit_rules.as_ref()),
+            "language" => out.opt(self.language.as_ref()),
+            "text" => out.opt(self.text.as_deref()),
+            "contained" => out.many(&self.contained),
+            "extension" => out.many(&self.extension),
+            "modifierExtension" => out.many(&self.modifier_extension),
+            "identifier" => out.many(&self.identifier),
+            "subject" => out.many(&self.subject),
+            "description" => out.opt(self.description.as_ref()),
+            "legalStatusOfSupply" => out.opt(self.legal_status_of_supply.as_deref()),
+            "marketingStatus" => out.many(&self.marketing_status),
+            "marketingAuthorization" => out.opt(self.marketing_authorization.as_deref()),
+            "manufacturer" => out.many(&self.manufacturer),
+            "batchIdentifier" => out.many(&self.batch_identifier),
+            "packageItem" => out.many(&self.package_item),
+            _ => {}
+        }
+    }
+}
+
 impl crate::ConcreteResource for MedicinalProductPackaged {
     const TYPE_NAME: &'static str = "MedicinalProductPackaged";
     fn id(&self) -> Option<&crate::primitives::Id> {
@@ -460,6 +510,32 @@ impl MedicinalProductPackagedBatchIdentifier {
         MedicinalProductPackagedBatchIdentifier {
             outer_packaging: Some(Box::new(outer_packaging)),
             ..Default::default()
+        }
+    }
+}
+
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for MedicinalProductPackagedBatchIdentifier {
+    fn fhir_type(&self) -> &'static str {
+        "BackboneElement"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("extension", crate::fhirpath::Card::Many),
+            ("modifierExtension", crate::fhirpath::Card::Many),
+            ("outerPackaging", crate::fhirpath::Card::One),
+            ("immediatePackaging", crate::fhirpath::Card::One),
+        ]
+    }
+    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
+        match name {
+            "id" => out.opt(self.id.as_ref()),
+            "extension" => out.many(&self.extension),
+            "modifierExtension" => out.many(&self.modifier_extension),
+            "outerPackaging" => out.opt(self.outer_packaging.as_deref()),
+            "immediatePackaging" => out.opt(self.immediate_packaging.as_deref()),
+            _ => {}
         }
     }
 }
@@ -752,5 +828,53 @@ impl MedicinalProductPackagedPackageItem {
     >(&mut self, reference: crate::TypedReference<T>) -> &mut Self {
         self.manufacturer.push(reference.into());
         self
+    }
+}
+
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for MedicinalProductPackagedPackageItem {
+    fn fhir_type(&self) -> &'static str {
+        "BackboneElement"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("extension", crate::fhirpath::Card::Many),
+            ("modifierExtension", crate::fhirpath::Card::Many),
+            ("identifier", crate::fhirpath::Card::Many),
+            ("type", crate::fhirpath::Card::One),
+            ("quantity", crate::fhirpath::Card::One),
+            ("material", crate::fhirpath::Card::Many),
+            ("alternateMaterial", crate::fhirpath::Card::Many),
+            ("device", crate::fhirpath::Card::Many),
+            ("manufacturedItem", crate::fhirpath::Card::Many),
+            ("packageItem", crate::fhirpath::Card::Many),
+            ("physicalCharacteristics", crate::fhirpath::Card::One),
+            ("otherCharacteristics", crate::fhirpath::Card::Many),
+            ("shelfLifeStorage", crate::fhirpath::Card::Many),
+            ("manufacturer", crate::fhirpath::Card::Many),
+        ]
+    }
+    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
+        match name {
+            "id" => out.opt(self.id.as_ref()),
+            "extension" => out.many(&self.extension),
+            "modifierExtension" => out.many(&self.modifier_extension),
+            "identifier" => out.many(&self.identifier),
+            "type" => out.opt(self.type_.as_deref()),
+            "quantity" => out.opt(self.quantity.as_deref()),
+            "material" => out.many(&self.material),
+            "alternateMaterial" => out.many(&self.alternate_material),
+            "device" => out.many(&self.device),
+            "manufacturedItem" => out.many(&self.manufactured_item),
+            "packageItem" => out.many(&self.package_item),
+            "physicalCharacteristics" => {
+                out.opt(self.physical_characteristics.as_deref())
+            }
+            "otherCharacteristics" => out.many(&self.other_characteristics),
+            "shelfLifeStorage" => out.many(&self.shelf_life_storage),
+            "manufacturer" => out.many(&self.manufacturer),
+            _ => {}
+        }
     }
 }

@@ -281,6 +281,52 @@ impl MedicinalProductPharmaceutical {
     }
 }
 
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for MedicinalProductPharmaceutical {
+    fn fhir_type(&self) -> &'static str {
+        "MedicinalProductPharmaceutical"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("meta", crate::fhirpath::Card::One),
+            ("implicitRules", crate::fhirpath::Card::One),
+            ("language", crate::fhirpath::Card::One),
+            ("text", crate::fhirpath::Card::One),
+            ("contained", crate::fhirpath::Card::Many),
+            ("extension", crate::fhirpath::Card::Many),
+            ("modifierExtension", crate::fhirpath::Card::Many),
+            ("identifier", crate::fhirpath::Card::Many),
+            ("administrableDoseForm", crate::fhirpath::Card::One),
+            ("unitOfPresentation", crate::fhirpath::Card::One),
+            ("ingredient", crate::fhirpath::Card::Many),
+            ("device", crate::fhirpath::Card::Many),
+            ("characteristics", crate::fhirpath::Card::Many),
+            ("routeOfAdministration", crate::fhirpath::Card::Many),
+        ]
+    }
+    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
+        match name {
+            "id" => out.opt(self.id.as_ref()),
+            "meta" => out.opt(self.meta.as_deref()),
+            "implicitRules" => out.opt(self.implicit_rules.as_ref()),
+            "language" => out.opt(self.language.as_ref()),
+            "text" => out.opt(self.text.as_deref()),
+            "contained" => out.many(&self.contained),
+            "extension" => out.many(&self.extension),
+            "modifierExtension" => out.many(&self.modifier_extension),
+            "identifier" => out.many(&self.identifier),
+            "administrableDoseForm" => out.opt(self.administrable_dose_form.as_deref()),
+            "unitOfPresentation" => out.opt(self.unit_of_presentation.as_deref()),
+            "ingredient" => out.many(&self.ingredient),
+            "device" => out.many(&self.device),
+            "characteristics" => out.many(&self.characteristics),
+            "routeOfAdministration" => out.many(&self.route_of_administration),
+            _ => {}
+        }
+    }
+}
+
 impl crate::ConcreteResource for MedicinalProductPharmaceutical {
     const TYPE_NAME: &'static str = "MedicinalProductPharmaceutical";
     fn id(&self) -> Option<&crate::primitives::Id> {
@@ -426,6 +472,32 @@ impl MedicinalProductPharmaceuticalCharacteristics {
         MedicinalProductPharmaceuticalCharacteristics {
             code: Some(Box::new(code)),
             ..Default::default()
+        }
+    }
+}
+
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for MedicinalProductPharmaceuticalCharacteristics {
+    fn fhir_type(&self) -> &'static str {
+        "BackboneElement"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("extension", crate::fhirpath::Card::Many),
+            ("modifierExtension", crate::fhirpath::Card::Many),
+            ("code", crate::fhirpath::Card::One),
+            ("status", crate::fhirpath::Card::One),
+        ]
+    }
+    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
+        match name {
+            "id" => out.opt(self.id.as_ref()),
+            "extension" => out.many(&self.extension),
+            "modifierExtension" => out.many(&self.modifier_extension),
+            "code" => out.opt(self.code.as_deref()),
+            "status" => out.opt(self.status.as_deref()),
+            _ => {}
         }
     }
 }
@@ -620,6 +692,44 @@ impl MedicinalProductPharmaceuticalRouteOfAdministration {
     }
 }
 
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for MedicinalProductPharmaceuticalRouteOfAdministration {
+    fn fhir_type(&self) -> &'static str {
+        "BackboneElement"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("extension", crate::fhirpath::Card::Many),
+            ("modifierExtension", crate::fhirpath::Card::Many),
+            ("code", crate::fhirpath::Card::One),
+            ("firstDose", crate::fhirpath::Card::One),
+            ("maxSingleDose", crate::fhirpath::Card::One),
+            ("maxDosePerDay", crate::fhirpath::Card::One),
+            ("maxDosePerTreatmentPeriod", crate::fhirpath::Card::One),
+            ("maxTreatmentPeriod", crate::fhirpath::Card::One),
+            ("targetSpecies", crate::fhirpath::Card::Many),
+        ]
+    }
+    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
+        match name {
+            "id" => out.opt(self.id.as_ref()),
+            "extension" => out.many(&self.extension),
+            "modifierExtension" => out.many(&self.modifier_extension),
+            "code" => out.opt(self.code.as_deref()),
+            "firstDose" => out.opt(self.first_dose.as_deref()),
+            "maxSingleDose" => out.opt(self.max_single_dose.as_deref()),
+            "maxDosePerDay" => out.opt(self.max_dose_per_day.as_deref()),
+            "maxDosePerTreatmentPeriod" => {
+                out.opt(self.max_dose_per_treatment_period.as_deref())
+            }
+            "maxTreatmentPeriod" => out.opt(self.max_treatment_period.as_deref()),
+            "targetSpecies" => out.many(&self.target_species),
+            _ => {}
+        }
+    }
+}
+
 /// A species for which this route applies
 ///
 /// A species for which this route applies.
@@ -748,6 +858,33 @@ impl MedicinalProductPharmaceuticalRouteOfAdministrationTargetSpecies {
         MedicinalProductPharmaceuticalRouteOfAdministrationTargetSpecies {
             code: Some(Box::new(code)),
             ..Default::default()
+        }
+    }
+}
+
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect
+for MedicinalProductPharmaceuticalRouteOfAdministrationTargetSpecies {
+    fn fhir_type(&self) -> &'static str {
+        "BackboneElement"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("extension", crate::fhirpath::Card::Many),
+            ("modifierExtension", crate::fhirpath::Card::Many),
+            ("code", crate::fhirpath::Card::One),
+            ("withdrawalPeriod", crate::fhirpath::Card::Many),
+        ]
+    }
+    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
+        match name {
+            "id" => out.opt(self.id.as_ref()),
+            "extension" => out.many(&self.extension),
+            "modifierExtension" => out.many(&self.modifier_extension),
+            "code" => out.opt(self.code.as_deref()),
+            "withdrawalPeriod" => out.many(&self.withdrawal_period),
+            _ => {}
         }
     }
 }
@@ -909,6 +1046,35 @@ impl MedicinalProductPharmaceuticalRouteOfAdministrationTargetSpeciesWithdrawalP
             tissue: Some(Box::new(tissue)),
             value: Some(Box::new(value)),
             ..Default::default()
+        }
+    }
+}
+
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect
+for MedicinalProductPharmaceuticalRouteOfAdministrationTargetSpeciesWithdrawalPeriod {
+    fn fhir_type(&self) -> &'static str {
+        "BackboneElement"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("extension", crate::fhirpath::Card::Many),
+            ("modifierExtension", crate::fhirpath::Card::Many),
+            ("tissue", crate::fhirpath::Card::One),
+            ("value", crate::fhirpath::Card::One),
+            ("supportingInformation", crate::fhirpath::Card::One),
+        ]
+    }
+    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
+        match name {
+            "id" => out.opt(self.id.as_ref()),
+            "extension" => out.many(&self.extension),
+            "modifierExtension" => out.many(&self.modifier_extension),
+            "tissue" => out.opt(self.tissue.as_deref()),
+            "value" => out.opt(self.value.as_deref()),
+            "supportingInformation" => out.opt(self.supporting_information.as_ref()),
+            _ => {}
         }
     }
 }

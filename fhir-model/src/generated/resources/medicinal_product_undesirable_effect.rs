@@ -231,6 +231,48 @@ impl MedicinalProductUndesirableEffect {
     }
 }
 
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for MedicinalProductUndesirableEffect {
+    fn fhir_type(&self) -> &'static str {
+        "MedicinalProductUndesirableEffect"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("meta", crate::fhirpath::Card::One),
+            ("implicitRules", crate::fhirpath::Card::One),
+            ("language", crate::fhirpath::Card::One),
+            ("text", crate::fhirpath::Card::One),
+            ("contained", crate::fhirpath::Card::Many),
+            ("extension", crate::fhirpath::Card::Many),
+            ("modifierExtension", crate::fhirpath::Card::Many),
+            ("subject", crate::fhirpath::Card::Many),
+            ("symptomConditionEffect", crate::fhirpath::Card::One),
+            ("classification", crate::fhirpath::Card::One),
+            ("frequencyOfOccurrence", crate::fhirpath::Card::One),
+            ("population", crate::fhirpath::Card::Many),
+        ]
+    }
+    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
+        match name {
+            "id" => out.opt(self.id.as_ref()),
+            "meta" => out.opt(self.meta.as_deref()),
+            "implicitRules" => out.opt(self.implicit_rules.as_ref()),
+            "language" => out.opt(self.language.as_ref()),
+            "text" => out.opt(self.text.as_deref()),
+            "contained" => out.many(&self.contained),
+            "extension" => out.many(&self.extension),
+            "modifierExtension" => out.many(&self.modifier_extension),
+            "subject" => out.many(&self.subject),
+            "symptomConditionEffect" => out.opt(self.symptom_condition_effect.as_deref()),
+            "classification" => out.opt(self.classification.as_deref()),
+            "frequencyOfOccurrence" => out.opt(self.frequency_of_occurrence.as_deref()),
+            "population" => out.many(&self.population),
+            _ => {}
+        }
+    }
+}
+
 impl crate::ConcreteResource for MedicinalProductUndesirableEffect {
     const TYPE_NAME: &'static str = "MedicinalProductUndesirableEffect";
     fn id(&self) -> Option<&crate::primitives::Id> {

@@ -509,6 +509,89 @@ impl MessageDefinition {
     }
 }
 
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for MessageDefinition {
+    fn fhir_type(&self) -> &'static str {
+        "MessageDefinition"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("meta", crate::fhirpath::Card::One),
+            ("implicitRules", crate::fhirpath::Card::One),
+            ("language", crate::fhirpath::Card::One),
+            ("text", crate::fhirpath::Card::One),
+            ("contained", crate::fhirpath::Card::Many),
+            ("extension", crate::fhirpath::Card::Many),
+            ("modifierExtension", crate::fhirpath::Card::Many),
+            ("url", crate::fhirpath::Card::One),
+            ("identifier", crate::fhirpath::Card::Many),
+            ("version", crate::fhirpath::Card::One),
+            ("name", crate::fhirpath::Card::One),
+            ("title", crate::fhirpath::Card::One),
+            ("replaces", crate::fhirpath::Card::Many),
+            ("status", crate::fhirpath::Card::One),
+            ("experimental", crate::fhirpath::Card::One),
+            ("date", crate::fhirpath::Card::One),
+            ("publisher", crate::fhirpath::Card::One),
+            ("contact", crate::fhirpath::Card::Many),
+            ("description", crate::fhirpath::Card::One),
+            ("useContext", crate::fhirpath::Card::Many),
+            ("jurisdiction", crate::fhirpath::Card::Many),
+            ("purpose", crate::fhirpath::Card::One),
+            ("copyright", crate::fhirpath::Card::One),
+            ("base", crate::fhirpath::Card::One),
+            ("parent", crate::fhirpath::Card::Many),
+            ("event", crate::fhirpath::Card::Choice),
+            ("category", crate::fhirpath::Card::One),
+            ("focus", crate::fhirpath::Card::Many),
+            ("responseRequired", crate::fhirpath::Card::One),
+            ("allowedResponse", crate::fhirpath::Card::Many),
+            ("graph", crate::fhirpath::Card::Many),
+        ]
+    }
+    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
+        match name {
+            "id" => out.opt(self.id.as_ref()),
+            "meta" => out.opt(self.meta.as_deref()),
+            "implicitRules" => out.opt(self.implicit_rules.as_ref()),
+            "language" => out.opt(self.language.as_ref()),
+            "text" => out.opt(self.text.as_deref()),
+            "contained" => out.many(&self.contained),
+            "extension" => out.many(&self.extension),
+            "modifierExtension" => out.many(&self.modifier_extension),
+            "url" => out.opt(self.url.as_ref()),
+            "identifier" => out.many(&self.identifier),
+            "version" => out.opt(self.version.as_ref()),
+            "name" => out.opt(self.name.as_ref()),
+            "title" => out.opt(self.title.as_ref()),
+            "replaces" => out.many(&self.replaces),
+            "status" => out.opt(self.status.as_ref()),
+            "experimental" => out.opt(self.experimental.as_ref()),
+            "date" => out.opt(self.date.as_ref()),
+            "publisher" => out.opt(self.publisher.as_ref()),
+            "contact" => out.many(&self.contact),
+            "description" => out.opt(self.description.as_ref()),
+            "useContext" => out.many(&self.use_context),
+            "jurisdiction" => out.many(&self.jurisdiction),
+            "purpose" => out.opt(self.purpose.as_ref()),
+            "copyright" => out.opt(self.copyright.as_ref()),
+            "base" => out.opt(self.base.as_ref()),
+            "parent" => out.many(&self.parent),
+            "event" => out.choice(self.event.as_ref()),
+            "category" => out.opt(self.category.as_ref()),
+            "focus" => out.many(&self.focus),
+            "responseRequired" => out.opt(self.response_required.as_ref()),
+            "allowedResponse" => out.many(&self.allowed_response),
+            "graph" => out.many(&self.graph),
+            _ if name.starts_with("event") => {
+                out.typed(self.event.as_ref(), &name[5usize..])
+            }
+            _ => {}
+        }
+    }
+}
+
 /// Choice of types for `MessageDefinition.event[x]`.
 ///
 /// In JSON the element name carries the type (`eventCoding`, `eventUri`, ...).
@@ -557,6 +640,16 @@ impl crate::validate::Validate for MessageDefinitionEvent {
         match self {
             Self::Coding(x) => v.variant("eventCoding", x),
             Self::Uri(x) => v.variant("eventUri", x),
+        }
+    }
+}
+
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Choice for MessageDefinitionEvent {
+    fn value(&self) -> (&'static str, &dyn crate::fhirpath::Reflect) {
+        match self {
+            Self::Coding(v) => ("Coding", &**v),
+            Self::Uri(v) => ("Uri", v),
         }
     }
 }
@@ -748,6 +841,36 @@ impl MessageDefinitionFocus {
     }
 }
 
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for MessageDefinitionFocus {
+    fn fhir_type(&self) -> &'static str {
+        "BackboneElement"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("extension", crate::fhirpath::Card::Many),
+            ("modifierExtension", crate::fhirpath::Card::Many),
+            ("code", crate::fhirpath::Card::One),
+            ("profile", crate::fhirpath::Card::One),
+            ("min", crate::fhirpath::Card::One),
+            ("max", crate::fhirpath::Card::One),
+        ]
+    }
+    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
+        match name {
+            "id" => out.opt(self.id.as_ref()),
+            "extension" => out.many(&self.extension),
+            "modifierExtension" => out.many(&self.modifier_extension),
+            "code" => out.opt(self.code.as_ref()),
+            "profile" => out.opt(self.profile.as_ref()),
+            "min" => out.opt(self.min.as_ref()),
+            "max" => out.opt(self.max.as_ref()),
+            _ => {}
+        }
+    }
+}
+
 /// Responses to this message
 ///
 /// Indicates what types of messages may be sent as an application-level response to this message.
@@ -873,6 +996,32 @@ impl MessageDefinitionAllowedResponse {
         MessageDefinitionAllowedResponse {
             message: Some(crate::Primitive::new(message)),
             ..Default::default()
+        }
+    }
+}
+
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for MessageDefinitionAllowedResponse {
+    fn fhir_type(&self) -> &'static str {
+        "BackboneElement"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("extension", crate::fhirpath::Card::Many),
+            ("modifierExtension", crate::fhirpath::Card::Many),
+            ("message", crate::fhirpath::Card::One),
+            ("situation", crate::fhirpath::Card::One),
+        ]
+    }
+    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
+        match name {
+            "id" => out.opt(self.id.as_ref()),
+            "extension" => out.many(&self.extension),
+            "modifierExtension" => out.many(&self.modifier_extension),
+            "message" => out.opt(self.message.as_ref()),
+            "situation" => out.opt(self.situation.as_ref()),
+            _ => {}
         }
     }
 }

@@ -368,6 +368,63 @@ impl MessageHeader {
     }
 }
 
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for MessageHeader {
+    fn fhir_type(&self) -> &'static str {
+        "MessageHeader"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("meta", crate::fhirpath::Card::One),
+            ("implicitRules", crate::fhirpath::Card::One),
+            ("language", crate::fhirpath::Card::One),
+            ("text", crate::fhirpath::Card::One),
+            ("contained", crate::fhirpath::Card::Many),
+            ("extension", crate::fhirpath::Card::Many),
+            ("modifierExtension", crate::fhirpath::Card::Many),
+            ("event", crate::fhirpath::Card::Choice),
+            ("destination", crate::fhirpath::Card::Many),
+            ("sender", crate::fhirpath::Card::One),
+            ("enterer", crate::fhirpath::Card::One),
+            ("author", crate::fhirpath::Card::One),
+            ("source", crate::fhirpath::Card::One),
+            ("responsible", crate::fhirpath::Card::One),
+            ("reason", crate::fhirpath::Card::One),
+            ("response", crate::fhirpath::Card::One),
+            ("focus", crate::fhirpath::Card::Many),
+            ("definition", crate::fhirpath::Card::One),
+        ]
+    }
+    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
+        match name {
+            "id" => out.opt(self.id.as_ref()),
+            "meta" => out.opt(self.meta.as_deref()),
+            "implicitRules" => out.opt(self.implicit_rules.as_ref()),
+            "language" => out.opt(self.language.as_ref()),
+            "text" => out.opt(self.text.as_deref()),
+            "contained" => out.many(&self.contained),
+            "extension" => out.many(&self.extension),
+            "modifierExtension" => out.many(&self.modifier_extension),
+            "event" => out.choice(self.event.as_ref()),
+            "destination" => out.many(&self.destination),
+            "sender" => out.opt(self.sender.as_deref()),
+            "enterer" => out.opt(self.enterer.as_deref()),
+            "author" => out.opt(self.author.as_deref()),
+            "source" => out.opt(self.source.as_deref()),
+            "responsible" => out.opt(self.responsible.as_deref()),
+            "reason" => out.opt(self.reason.as_deref()),
+            "response" => out.opt(self.response.as_deref()),
+            "focus" => out.many(&self.focus),
+            "definition" => out.opt(self.definition.as_ref()),
+            _ if name.starts_with("event") => {
+                out.typed(self.event.as_ref(), &name[5usize..])
+            }
+            _ => {}
+        }
+    }
+}
+
 /// Choice of types for `MessageHeader.event[x]`.
 ///
 /// In JSON the element name carries the type (`eventCoding`, `eventUri`, ...).
@@ -416,6 +473,16 @@ impl crate::validate::Validate for MessageHeaderEvent {
         match self {
             Self::Coding(x) => v.variant("eventCoding", x),
             Self::Uri(x) => v.variant("eventUri", x),
+        }
+    }
+}
+
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Choice for MessageHeaderEvent {
+    fn value(&self) -> (&'static str, &dyn crate::fhirpath::Reflect) {
+        match self {
+            Self::Coding(v) => ("Coding", &**v),
+            Self::Uri(v) => ("Uri", v),
         }
     }
 }
@@ -625,6 +692,36 @@ impl MessageHeaderDestination {
     }
 }
 
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for MessageHeaderDestination {
+    fn fhir_type(&self) -> &'static str {
+        "BackboneElement"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("extension", crate::fhirpath::Card::Many),
+            ("modifierExtension", crate::fhirpath::Card::Many),
+            ("name", crate::fhirpath::Card::One),
+            ("target", crate::fhirpath::Card::One),
+            ("endpoint", crate::fhirpath::Card::One),
+            ("receiver", crate::fhirpath::Card::One),
+        ]
+    }
+    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
+        match name {
+            "id" => out.opt(self.id.as_ref()),
+            "extension" => out.many(&self.extension),
+            "modifierExtension" => out.many(&self.modifier_extension),
+            "name" => out.opt(self.name.as_ref()),
+            "target" => out.opt(self.target.as_deref()),
+            "endpoint" => out.opt(self.endpoint.as_ref()),
+            "receiver" => out.opt(self.receiver.as_deref()),
+            _ => {}
+        }
+    }
+}
+
 /// Message source application
 ///
 /// The source application from which this message originated.
@@ -788,6 +885,38 @@ impl MessageHeaderSource {
     }
 }
 
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for MessageHeaderSource {
+    fn fhir_type(&self) -> &'static str {
+        "BackboneElement"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("extension", crate::fhirpath::Card::Many),
+            ("modifierExtension", crate::fhirpath::Card::Many),
+            ("name", crate::fhirpath::Card::One),
+            ("software", crate::fhirpath::Card::One),
+            ("version", crate::fhirpath::Card::One),
+            ("contact", crate::fhirpath::Card::One),
+            ("endpoint", crate::fhirpath::Card::One),
+        ]
+    }
+    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
+        match name {
+            "id" => out.opt(self.id.as_ref()),
+            "extension" => out.many(&self.extension),
+            "modifierExtension" => out.many(&self.modifier_extension),
+            "name" => out.opt(self.name.as_ref()),
+            "software" => out.opt(self.software.as_ref()),
+            "version" => out.opt(self.version.as_ref()),
+            "contact" => out.opt(self.contact.as_deref()),
+            "endpoint" => out.opt(self.endpoint.as_ref()),
+            _ => {}
+        }
+    }
+}
+
 /// If this is a reply to prior message
 ///
 /// Information about the message that this message is a response to.  Only present if this message is a response.
@@ -939,5 +1068,33 @@ impl MessageHeaderResponse {
     ) -> &mut Self {
         self.details = Some(Box::new(reference.into()));
         self
+    }
+}
+
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for MessageHeaderResponse {
+    fn fhir_type(&self) -> &'static str {
+        "BackboneElement"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("extension", crate::fhirpath::Card::Many),
+            ("modifierExtension", crate::fhirpath::Card::Many),
+            ("identifier", crate::fhirpath::Card::One),
+            ("code", crate::fhirpath::Card::One),
+            ("details", crate::fhirpath::Card::One),
+        ]
+    }
+    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
+        match name {
+            "id" => out.opt(self.id.as_ref()),
+            "extension" => out.many(&self.extension),
+            "modifierExtension" => out.many(&self.modifier_extension),
+            "identifier" => out.opt(self.identifier.as_ref()),
+            "code" => out.opt(self.code.as_ref()),
+            "details" => out.opt(self.details.as_deref()),
+            _ => {}
+        }
     }
 }

@@ -395,6 +395,70 @@ impl MolecularSequence {
     }
 }
 
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for MolecularSequence {
+    fn fhir_type(&self) -> &'static str {
+        "MolecularSequence"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("meta", crate::fhirpath::Card::One),
+            ("implicitRules", crate::fhirpath::Card::One),
+            ("language", crate::fhirpath::Card::One),
+            ("text", crate::fhirpath::Card::One),
+            ("contained", crate::fhirpath::Card::Many),
+            ("extension", crate::fhirpath::Card::Many),
+            ("modifierExtension", crate::fhirpath::Card::Many),
+            ("identifier", crate::fhirpath::Card::Many),
+            ("type", crate::fhirpath::Card::One),
+            ("coordinateSystem", crate::fhirpath::Card::One),
+            ("patient", crate::fhirpath::Card::One),
+            ("specimen", crate::fhirpath::Card::One),
+            ("device", crate::fhirpath::Card::One),
+            ("performer", crate::fhirpath::Card::One),
+            ("quantity", crate::fhirpath::Card::One),
+            ("referenceSeq", crate::fhirpath::Card::One),
+            ("variant", crate::fhirpath::Card::Many),
+            ("observedSeq", crate::fhirpath::Card::One),
+            ("quality", crate::fhirpath::Card::Many),
+            ("readCoverage", crate::fhirpath::Card::One),
+            ("repository", crate::fhirpath::Card::Many),
+            ("pointer", crate::fhirpath::Card::Many),
+            ("structureVariant", crate::fhirpath::Card::Many),
+        ]
+    }
+    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
+        match name {
+            "id" => out.opt(self.id.as_ref()),
+            "meta" => out.opt(self.meta.as_deref()),
+            "implicitRules" => out.opt(self.implicit_rules.as_ref()),
+            "language" => out.opt(self.language.as_ref()),
+            "text" => out.opt(self.text.as_deref()),
+            "contained" => out.many(&self.contained),
+            "extension" => out.many(&self.extension),
+            "modifierExtension" => out.many(&self.modifier_extension),
+            "identifier" => out.many(&self.identifier),
+            "type" => out.opt(self.type_.as_ref()),
+            "coordinateSystem" => out.opt(self.coordinate_system.as_ref()),
+            "patient" => out.opt(self.patient.as_deref()),
+            "specimen" => out.opt(self.specimen.as_deref()),
+            "device" => out.opt(self.device.as_deref()),
+            "performer" => out.opt(self.performer.as_deref()),
+            "quantity" => out.opt(self.quantity.as_deref()),
+            "referenceSeq" => out.opt(self.reference_seq.as_deref()),
+            "variant" => out.many(&self.variant),
+            "observedSeq" => out.opt(self.observed_seq.as_ref()),
+            "quality" => out.many(&self.quality),
+            "readCoverage" => out.opt(self.read_coverage.as_ref()),
+            "repository" => out.many(&self.repository),
+            "pointer" => out.many(&self.pointer),
+            "structureVariant" => out.many(&self.structure_variant),
+            _ => {}
+        }
+    }
+}
+
 impl crate::ConcreteResource for MolecularSequence {
     const TYPE_NAME: &'static str = "MolecularSequence";
     fn id(&self) -> Option<&crate::primitives::Id> {
@@ -659,6 +723,46 @@ impl MolecularSequenceReferenceSeq {
     }
 }
 
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for MolecularSequenceReferenceSeq {
+    fn fhir_type(&self) -> &'static str {
+        "BackboneElement"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("extension", crate::fhirpath::Card::Many),
+            ("modifierExtension", crate::fhirpath::Card::Many),
+            ("chromosome", crate::fhirpath::Card::One),
+            ("genomeBuild", crate::fhirpath::Card::One),
+            ("orientation", crate::fhirpath::Card::One),
+            ("referenceSeqId", crate::fhirpath::Card::One),
+            ("referenceSeqPointer", crate::fhirpath::Card::One),
+            ("referenceSeqString", crate::fhirpath::Card::One),
+            ("strand", crate::fhirpath::Card::One),
+            ("windowStart", crate::fhirpath::Card::One),
+            ("windowEnd", crate::fhirpath::Card::One),
+        ]
+    }
+    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
+        match name {
+            "id" => out.opt(self.id.as_ref()),
+            "extension" => out.many(&self.extension),
+            "modifierExtension" => out.many(&self.modifier_extension),
+            "chromosome" => out.opt(self.chromosome.as_deref()),
+            "genomeBuild" => out.opt(self.genome_build.as_ref()),
+            "orientation" => out.opt(self.orientation.as_ref()),
+            "referenceSeqId" => out.opt(self.reference_seq_id.as_deref()),
+            "referenceSeqPointer" => out.opt(self.reference_seq_pointer.as_deref()),
+            "referenceSeqString" => out.opt(self.reference_seq_string.as_ref()),
+            "strand" => out.opt(self.strand.as_ref()),
+            "windowStart" => out.opt(self.window_start.as_ref()),
+            "windowEnd" => out.opt(self.window_end.as_ref()),
+            _ => {}
+        }
+    }
+}
+
 /// Variant in sequence
 ///
 /// The definition of variant here originates from Sequence ontology (\[variant_of\](http://www.sequenceontology.org/browser/current_svn/term/variant_of)). This element can represent amino acid or nucleic sequence change(including insertion,deletion,SNP,etc.)  It can represent some complex mutation or segment variation with the assist of CIGAR string.
@@ -850,6 +954,40 @@ impl MolecularSequenceVariant {
     >(&mut self, reference: crate::TypedReference<T>) -> &mut Self {
         self.variant_pointer = Some(Box::new(reference.into()));
         self
+    }
+}
+
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for MolecularSequenceVariant {
+    fn fhir_type(&self) -> &'static str {
+        "BackboneElement"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("extension", crate::fhirpath::Card::Many),
+            ("modifierExtension", crate::fhirpath::Card::Many),
+            ("start", crate::fhirpath::Card::One),
+            ("end", crate::fhirpath::Card::One),
+            ("observedAllele", crate::fhirpath::Card::One),
+            ("referenceAllele", crate::fhirpath::Card::One),
+            ("cigar", crate::fhirpath::Card::One),
+            ("variantPointer", crate::fhirpath::Card::One),
+        ]
+    }
+    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
+        match name {
+            "id" => out.opt(self.id.as_ref()),
+            "extension" => out.many(&self.extension),
+            "modifierExtension" => out.many(&self.modifier_extension),
+            "start" => out.opt(self.start.as_ref()),
+            "end" => out.opt(self.end.as_ref()),
+            "observedAllele" => out.opt(self.observed_allele.as_ref()),
+            "referenceAllele" => out.opt(self.reference_allele.as_ref()),
+            "cigar" => out.opt(self.cigar.as_ref()),
+            "variantPointer" => out.opt(self.variant_pointer.as_deref()),
+            _ => {}
+        }
     }
 }
 
@@ -1136,6 +1274,58 @@ impl MolecularSequenceQuality {
     }
 }
 
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for MolecularSequenceQuality {
+    fn fhir_type(&self) -> &'static str {
+        "BackboneElement"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("extension", crate::fhirpath::Card::Many),
+            ("modifierExtension", crate::fhirpath::Card::Many),
+            ("type", crate::fhirpath::Card::One),
+            ("standardSequence", crate::fhirpath::Card::One),
+            ("start", crate::fhirpath::Card::One),
+            ("end", crate::fhirpath::Card::One),
+            ("score", crate::fhirpath::Card::One),
+            ("method", crate::fhirpath::Card::One),
+            ("truthTP", crate::fhirpath::Card::One),
+            ("queryTP", crate::fhirpath::Card::One),
+            ("truthFN", crate::fhirpath::Card::One),
+            ("queryFP", crate::fhirpath::Card::One),
+            ("gtFP", crate::fhirpath::Card::One),
+            ("precision", crate::fhirpath::Card::One),
+            ("recall", crate::fhirpath::Card::One),
+            ("fScore", crate::fhirpath::Card::One),
+            ("roc", crate::fhirpath::Card::One),
+        ]
+    }
+    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
+        match name {
+            "id" => out.opt(self.id.as_ref()),
+            "extension" => out.many(&self.extension),
+            "modifierExtension" => out.many(&self.modifier_extension),
+            "type" => out.opt(self.type_.as_ref()),
+            "standardSequence" => out.opt(self.standard_sequence.as_deref()),
+            "start" => out.opt(self.start.as_ref()),
+            "end" => out.opt(self.end.as_ref()),
+            "score" => out.opt(self.score.as_deref()),
+            "method" => out.opt(self.method.as_deref()),
+            "truthTP" => out.opt(self.truth_tp.as_ref()),
+            "queryTP" => out.opt(self.query_tp.as_ref()),
+            "truthFN" => out.opt(self.truth_fn.as_ref()),
+            "queryFP" => out.opt(self.query_fp.as_ref()),
+            "gtFP" => out.opt(self.gt_fp.as_ref()),
+            "precision" => out.opt(self.precision.as_ref()),
+            "recall" => out.opt(self.recall.as_ref()),
+            "fScore" => out.opt(self.f_score.as_ref()),
+            "roc" => out.opt(self.roc.as_deref()),
+            _ => {}
+        }
+    }
+}
+
 /// Receiver Operator Characteristic (ROC) Curve
 ///
 /// Receiver Operator Characteristic (ROC) Curve  to give sensitivity/specificity tradeoff.
@@ -1319,6 +1509,42 @@ impl crate::validate::Validate for MolecularSequenceQualityRoc {
     }
 }
 
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for MolecularSequenceQualityRoc {
+    fn fhir_type(&self) -> &'static str {
+        "BackboneElement"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("extension", crate::fhirpath::Card::Many),
+            ("modifierExtension", crate::fhirpath::Card::Many),
+            ("score", crate::fhirpath::Card::Many),
+            ("numTP", crate::fhirpath::Card::Many),
+            ("numFP", crate::fhirpath::Card::Many),
+            ("numFN", crate::fhirpath::Card::Many),
+            ("precision", crate::fhirpath::Card::Many),
+            ("sensitivity", crate::fhirpath::Card::Many),
+            ("fMeasure", crate::fhirpath::Card::Many),
+        ]
+    }
+    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
+        match name {
+            "id" => out.opt(self.id.as_ref()),
+            "extension" => out.many(&self.extension),
+            "modifierExtension" => out.many(&self.modifier_extension),
+            "score" => out.many(&self.score),
+            "numTP" => out.many(&self.num_tp),
+            "numFP" => out.many(&self.num_fp),
+            "numFN" => out.many(&self.num_fn),
+            "precision" => out.many(&self.precision),
+            "sensitivity" => out.many(&self.sensitivity),
+            "fMeasure" => out.many(&self.f_measure),
+            _ => {}
+        }
+    }
+}
+
 /// External repository which contains detailed report related with observedSeq in this resource
 ///
 /// Configurations of the external repository. The repository shall store target's observedSeq or records related with target's observedSeq.
@@ -1496,6 +1722,40 @@ impl MolecularSequenceRepository {
     }
 }
 
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for MolecularSequenceRepository {
+    fn fhir_type(&self) -> &'static str {
+        "BackboneElement"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("extension", crate::fhirpath::Card::Many),
+            ("modifierExtension", crate::fhirpath::Card::Many),
+            ("type", crate::fhirpath::Card::One),
+            ("url", crate::fhirpath::Card::One),
+            ("name", crate::fhirpath::Card::One),
+            ("datasetId", crate::fhirpath::Card::One),
+            ("variantsetId", crate::fhirpath::Card::One),
+            ("readsetId", crate::fhirpath::Card::One),
+        ]
+    }
+    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
+        match name {
+            "id" => out.opt(self.id.as_ref()),
+            "extension" => out.many(&self.extension),
+            "modifierExtension" => out.many(&self.modifier_extension),
+            "type" => out.opt(self.type_.as_ref()),
+            "url" => out.opt(self.url.as_ref()),
+            "name" => out.opt(self.name.as_ref()),
+            "datasetId" => out.opt(self.dataset_id.as_ref()),
+            "variantsetId" => out.opt(self.variantset_id.as_ref()),
+            "readsetId" => out.opt(self.readset_id.as_ref()),
+            _ => {}
+        }
+    }
+}
+
 /// Structural variant
 ///
 /// Information about chromosome structure variation.
@@ -1639,6 +1899,38 @@ impl crate::validate::Validate for MolecularSequenceStructureVariant {
     }
 }
 
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for MolecularSequenceStructureVariant {
+    fn fhir_type(&self) -> &'static str {
+        "BackboneElement"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("extension", crate::fhirpath::Card::Many),
+            ("modifierExtension", crate::fhirpath::Card::Many),
+            ("variantType", crate::fhirpath::Card::One),
+            ("exact", crate::fhirpath::Card::One),
+            ("length", crate::fhirpath::Card::One),
+            ("outer", crate::fhirpath::Card::One),
+            ("inner", crate::fhirpath::Card::One),
+        ]
+    }
+    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
+        match name {
+            "id" => out.opt(self.id.as_ref()),
+            "extension" => out.many(&self.extension),
+            "modifierExtension" => out.many(&self.modifier_extension),
+            "variantType" => out.opt(self.variant_type.as_deref()),
+            "exact" => out.opt(self.exact.as_ref()),
+            "length" => out.opt(self.length.as_ref()),
+            "outer" => out.opt(self.outer.as_deref()),
+            "inner" => out.opt(self.inner.as_deref()),
+            _ => {}
+        }
+    }
+}
+
 /// Structural variant outer
 ///
 /// Structural variant outer.
@@ -1752,6 +2044,32 @@ impl crate::validate::Validate for MolecularSequenceStructureVariantOuter {
     }
 }
 
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for MolecularSequenceStructureVariantOuter {
+    fn fhir_type(&self) -> &'static str {
+        "BackboneElement"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("extension", crate::fhirpath::Card::Many),
+            ("modifierExtension", crate::fhirpath::Card::Many),
+            ("start", crate::fhirpath::Card::One),
+            ("end", crate::fhirpath::Card::One),
+        ]
+    }
+    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
+        match name {
+            "id" => out.opt(self.id.as_ref()),
+            "extension" => out.many(&self.extension),
+            "modifierExtension" => out.many(&self.modifier_extension),
+            "start" => out.opt(self.start.as_ref()),
+            "end" => out.opt(self.end.as_ref()),
+            _ => {}
+        }
+    }
+}
+
 /// Structural variant inner
 ///
 /// Structural variant inner.
@@ -1862,5 +2180,31 @@ impl crate::validate::Validate for MolecularSequenceStructureVariantInner {
         v.field("modifierExtension", &self.modifier_extension, 0);
         v.field("start", &self.start, 0);
         v.field("end", &self.end, 0);
+    }
+}
+
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for MolecularSequenceStructureVariantInner {
+    fn fhir_type(&self) -> &'static str {
+        "BackboneElement"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("extension", crate::fhirpath::Card::Many),
+            ("modifierExtension", crate::fhirpath::Card::Many),
+            ("start", crate::fhirpath::Card::One),
+            ("end", crate::fhirpath::Card::One),
+        ]
+    }
+    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
+        match name {
+            "id" => out.opt(self.id.as_ref()),
+            "extension" => out.many(&self.extension),
+            "modifierExtension" => out.many(&self.modifier_extension),
+            "start" => out.opt(self.start.as_ref()),
+            "end" => out.opt(self.end.as_ref()),
+            _ => {}
+        }
     }
 }

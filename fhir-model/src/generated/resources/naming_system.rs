@@ -355,6 +355,64 @@ impl NamingSystem {
     }
 }
 
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for NamingSystem {
+    fn fhir_type(&self) -> &'static str {
+        "NamingSystem"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("meta", crate::fhirpath::Card::One),
+            ("implicitRules", crate::fhirpath::Card::One),
+            ("language", crate::fhirpath::Card::One),
+            ("text", crate::fhirpath::Card::One),
+            ("contained", crate::fhirpath::Card::Many),
+            ("extension", crate::fhirpath::Card::Many),
+            ("modifierExtension", crate::fhirpath::Card::Many),
+            ("name", crate::fhirpath::Card::One),
+            ("status", crate::fhirpath::Card::One),
+            ("kind", crate::fhirpath::Card::One),
+            ("date", crate::fhirpath::Card::One),
+            ("publisher", crate::fhirpath::Card::One),
+            ("contact", crate::fhirpath::Card::Many),
+            ("responsible", crate::fhirpath::Card::One),
+            ("type", crate::fhirpath::Card::One),
+            ("description", crate::fhirpath::Card::One),
+            ("useContext", crate::fhirpath::Card::Many),
+            ("jurisdiction", crate::fhirpath::Card::Many),
+            ("usage", crate::fhirpath::Card::One),
+            ("uniqueId", crate::fhirpath::Card::Many),
+        ]
+    }
+    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
+        match name {
+            "id" => out.opt(self.id.as_ref()),
+            "meta" => out.opt(self.meta.as_deref()),
+            "implicitRules" => out.opt(self.implicit_rules.as_ref()),
+            "language" => out.opt(self.language.as_ref()),
+            "text" => out.opt(self.text.as_deref()),
+            "contained" => out.many(&self.contained),
+            "extension" => out.many(&self.extension),
+            "modifierExtension" => out.many(&self.modifier_extension),
+            "name" => out.opt(self.name.as_ref()),
+            "status" => out.opt(self.status.as_ref()),
+            "kind" => out.opt(self.kind.as_ref()),
+            "date" => out.opt(self.date.as_ref()),
+            "publisher" => out.opt(self.publisher.as_ref()),
+            "contact" => out.many(&self.contact),
+            "responsible" => out.opt(self.responsible.as_ref()),
+            "type" => out.opt(self.type_.as_deref()),
+            "description" => out.opt(self.description.as_ref()),
+            "useContext" => out.many(&self.use_context),
+            "jurisdiction" => out.many(&self.jurisdiction),
+            "usage" => out.opt(self.usage.as_ref()),
+            "uniqueId" => out.many(&self.unique_id),
+            _ => {}
+        }
+    }
+}
+
 impl crate::ConcreteResource for NamingSystem {
     const TYPE_NAME: &'static str = "NamingSystem";
     fn id(&self) -> Option<&crate::primitives::Id> {
@@ -548,6 +606,38 @@ impl NamingSystemUniqueId {
             type_: Some(crate::Primitive::new(type_)),
             value: Some(crate::Primitive::new(value)),
             ..Default::default()
+        }
+    }
+}
+
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for NamingSystemUniqueId {
+    fn fhir_type(&self) -> &'static str {
+        "BackboneElement"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("extension", crate::fhirpath::Card::Many),
+            ("modifierExtension", crate::fhirpath::Card::Many),
+            ("type", crate::fhirpath::Card::One),
+            ("value", crate::fhirpath::Card::One),
+            ("preferred", crate::fhirpath::Card::One),
+            ("comment", crate::fhirpath::Card::One),
+            ("period", crate::fhirpath::Card::One),
+        ]
+    }
+    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
+        match name {
+            "id" => out.opt(self.id.as_ref()),
+            "extension" => out.many(&self.extension),
+            "modifierExtension" => out.many(&self.modifier_extension),
+            "type" => out.opt(self.type_.as_ref()),
+            "value" => out.opt(self.value.as_ref()),
+            "preferred" => out.opt(self.preferred.as_ref()),
+            "comment" => out.opt(self.comment.as_ref()),
+            "period" => out.opt(self.period.as_deref()),
+            _ => {}
         }
     }
 }

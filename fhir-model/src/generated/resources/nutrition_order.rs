@@ -484,6 +484,72 @@ impl NutritionOrder {
     }
 }
 
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for NutritionOrder {
+    fn fhir_type(&self) -> &'static str {
+        "NutritionOrder"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("meta", crate::fhirpath::Card::One),
+            ("implicitRules", crate::fhirpath::Card::One),
+            ("language", crate::fhirpath::Card::One),
+            ("text", crate::fhirpath::Card::One),
+            ("contained", crate::fhirpath::Card::Many),
+            ("extension", crate::fhirpath::Card::Many),
+            ("modifierExtension", crate::fhirpath::Card::Many),
+            ("identifier", crate::fhirpath::Card::Many),
+            ("instantiatesCanonical", crate::fhirpath::Card::Many),
+            ("instantiatesUri", crate::fhirpath::Card::Many),
+            ("instantiates", crate::fhirpath::Card::Many),
+            ("status", crate::fhirpath::Card::One),
+            ("intent", crate::fhirpath::Card::One),
+            ("patient", crate::fhirpath::Card::One),
+            ("encounter", crate::fhirpath::Card::One),
+            ("dateTime", crate::fhirpath::Card::One),
+            ("orderer", crate::fhirpath::Card::One),
+            ("allergyIntolerance", crate::fhirpath::Card::Many),
+            ("foodPreferenceModifier", crate::fhirpath::Card::Many),
+            ("excludeFoodModifier", crate::fhirpath::Card::Many),
+            ("oralDiet", crate::fhirpath::Card::One),
+            ("supplement", crate::fhirpath::Card::Many),
+            ("enteralFormula", crate::fhirpath::Card::One),
+            ("note", crate::fhirpath::Card::Many),
+        ]
+    }
+    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
+        match name {
+            "id" => out.opt(self.id.as_ref()),
+            "meta" => out.opt(self.meta.as_deref()),
+            "implicitRules" => out.opt(self.implicit_rules.as_ref()),
+            "language" => out.opt(self.language.as_ref()),
+            "text" => out.opt(self.text.as_deref()),
+            "contained" => out.many(&self.contained),
+            "extension" => out.many(&self.extension),
+            "modifierExtension" => out.many(&self.modifier_extension),
+            "identifier" => out.many(&self.identifier),
+            "instantiatesCanonical" => out.many(&self.instantiates_canonical),
+            "instantiatesUri" => out.many(&self.instantiates_uri),
+            "instantiates" => out.many(&self.instantiates),
+            "status" => out.opt(self.status.as_ref()),
+            "intent" => out.opt(self.intent.as_ref()),
+            "patient" => out.opt(self.patient.as_deref()),
+            "encounter" => out.opt(self.encounter.as_deref()),
+            "dateTime" => out.opt(self.date_time.as_ref()),
+            "orderer" => out.opt(self.orderer.as_deref()),
+            "allergyIntolerance" => out.many(&self.allergy_intolerance),
+            "foodPreferenceModifier" => out.many(&self.food_preference_modifier),
+            "excludeFoodModifier" => out.many(&self.exclude_food_modifier),
+            "oralDiet" => out.opt(self.oral_diet.as_deref()),
+            "supplement" => out.many(&self.supplement),
+            "enteralFormula" => out.opt(self.enteral_formula.as_deref()),
+            "note" => out.many(&self.note),
+            _ => {}
+        }
+    }
+}
+
 impl crate::ConcreteResource for NutritionOrder {
     const TYPE_NAME: &'static str = "NutritionOrder";
     fn id(&self) -> Option<&crate::primitives::Id> {
@@ -668,6 +734,40 @@ impl crate::validate::Validate for NutritionOrderOralDiet {
     }
 }
 
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for NutritionOrderOralDiet {
+    fn fhir_type(&self) -> &'static str {
+        "BackboneElement"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("extension", crate::fhirpath::Card::Many),
+            ("modifierExtension", crate::fhirpath::Card::Many),
+            ("type", crate::fhirpath::Card::Many),
+            ("schedule", crate::fhirpath::Card::Many),
+            ("nutrient", crate::fhirpath::Card::Many),
+            ("texture", crate::fhirpath::Card::Many),
+            ("fluidConsistencyType", crate::fhirpath::Card::Many),
+            ("instruction", crate::fhirpath::Card::One),
+        ]
+    }
+    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
+        match name {
+            "id" => out.opt(self.id.as_ref()),
+            "extension" => out.many(&self.extension),
+            "modifierExtension" => out.many(&self.modifier_extension),
+            "type" => out.many(&self.type_),
+            "schedule" => out.many(&self.schedule),
+            "nutrient" => out.many(&self.nutrient),
+            "texture" => out.many(&self.texture),
+            "fluidConsistencyType" => out.many(&self.fluid_consistency_type),
+            "instruction" => out.opt(self.instruction.as_ref()),
+            _ => {}
+        }
+    }
+}
+
 /// Required  nutrient modifications
 ///
 /// Class that defines the quantity and type of nutrient modifications (for example carbohydrate, fiber or sodium) required for the oral diet.
@@ -777,6 +877,32 @@ impl crate::validate::Validate for NutritionOrderOralDietNutrient {
     }
 }
 
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for NutritionOrderOralDietNutrient {
+    fn fhir_type(&self) -> &'static str {
+        "BackboneElement"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("extension", crate::fhirpath::Card::Many),
+            ("modifierExtension", crate::fhirpath::Card::Many),
+            ("modifier", crate::fhirpath::Card::One),
+            ("amount", crate::fhirpath::Card::One),
+        ]
+    }
+    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
+        match name {
+            "id" => out.opt(self.id.as_ref()),
+            "extension" => out.many(&self.extension),
+            "modifierExtension" => out.many(&self.modifier_extension),
+            "modifier" => out.opt(self.modifier.as_deref()),
+            "amount" => out.opt(self.amount.as_deref()),
+            _ => {}
+        }
+    }
+}
+
 /// Required  texture modifications
 ///
 /// Class that describes any texture modifications required for the patient to safely consume various types of solid foods.
@@ -883,6 +1009,32 @@ impl crate::validate::Validate for NutritionOrderOralDietTexture {
         v.field("modifierExtension", &self.modifier_extension, 0);
         v.field("modifier", &self.modifier, 0);
         v.field("foodType", &self.food_type, 0);
+    }
+}
+
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for NutritionOrderOralDietTexture {
+    fn fhir_type(&self) -> &'static str {
+        "BackboneElement"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("extension", crate::fhirpath::Card::Many),
+            ("modifierExtension", crate::fhirpath::Card::Many),
+            ("modifier", crate::fhirpath::Card::One),
+            ("foodType", crate::fhirpath::Card::One),
+        ]
+    }
+    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
+        match name {
+            "id" => out.opt(self.id.as_ref()),
+            "extension" => out.many(&self.extension),
+            "modifierExtension" => out.many(&self.modifier_extension),
+            "modifier" => out.opt(self.modifier.as_deref()),
+            "foodType" => out.opt(self.food_type.as_deref()),
+            _ => {}
+        }
     }
 }
 
@@ -1026,6 +1178,38 @@ impl crate::validate::Validate for NutritionOrderSupplement {
         v.field("schedule", &self.schedule, 0);
         v.field("quantity", &self.quantity, 0);
         v.field("instruction", &self.instruction, 0);
+    }
+}
+
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for NutritionOrderSupplement {
+    fn fhir_type(&self) -> &'static str {
+        "BackboneElement"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("extension", crate::fhirpath::Card::Many),
+            ("modifierExtension", crate::fhirpath::Card::Many),
+            ("type", crate::fhirpath::Card::One),
+            ("productName", crate::fhirpath::Card::One),
+            ("schedule", crate::fhirpath::Card::Many),
+            ("quantity", crate::fhirpath::Card::One),
+            ("instruction", crate::fhirpath::Card::One),
+        ]
+    }
+    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
+        match name {
+            "id" => out.opt(self.id.as_ref()),
+            "extension" => out.many(&self.extension),
+            "modifierExtension" => out.many(&self.modifier_extension),
+            "type" => out.opt(self.type_.as_deref()),
+            "productName" => out.opt(self.product_name.as_ref()),
+            "schedule" => out.many(&self.schedule),
+            "quantity" => out.opt(self.quantity.as_deref()),
+            "instruction" => out.opt(self.instruction.as_ref()),
+            _ => {}
+        }
     }
 }
 
@@ -1279,6 +1463,48 @@ impl crate::validate::Validate for NutritionOrderEnteralFormula {
     }
 }
 
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for NutritionOrderEnteralFormula {
+    fn fhir_type(&self) -> &'static str {
+        "BackboneElement"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("extension", crate::fhirpath::Card::Many),
+            ("modifierExtension", crate::fhirpath::Card::Many),
+            ("baseFormulaType", crate::fhirpath::Card::One),
+            ("baseFormulaProductName", crate::fhirpath::Card::One),
+            ("additiveType", crate::fhirpath::Card::One),
+            ("additiveProductName", crate::fhirpath::Card::One),
+            ("caloricDensity", crate::fhirpath::Card::One),
+            ("routeofAdministration", crate::fhirpath::Card::One),
+            ("administration", crate::fhirpath::Card::Many),
+            ("maxVolumeToDeliver", crate::fhirpath::Card::One),
+            ("administrationInstruction", crate::fhirpath::Card::One),
+        ]
+    }
+    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
+        match name {
+            "id" => out.opt(self.id.as_ref()),
+            "extension" => out.many(&self.extension),
+            "modifierExtension" => out.many(&self.modifier_extension),
+            "baseFormulaType" => out.opt(self.base_formula_type.as_deref()),
+            "baseFormulaProductName" => out.opt(self.base_formula_product_name.as_ref()),
+            "additiveType" => out.opt(self.additive_type.as_deref()),
+            "additiveProductName" => out.opt(self.additive_product_name.as_ref()),
+            "caloricDensity" => out.opt(self.caloric_density.as_deref()),
+            "routeofAdministration" => out.opt(self.routeof_administration.as_deref()),
+            "administration" => out.many(&self.administration),
+            "maxVolumeToDeliver" => out.opt(self.max_volume_to_deliver.as_deref()),
+            "administrationInstruction" => {
+                out.opt(self.administration_instruction.as_ref())
+            }
+            _ => {}
+        }
+    }
+}
+
 /// Formula feeding instruction as structured data
 ///
 /// Formula administration instructions as structured data.  This repeating structure allows for changing the administration rate or volume over time for both bolus and continuous feeding.  An example of this would be an instruction to increase the rate of continuous feeding every 2 hours.
@@ -1414,6 +1640,37 @@ impl crate::validate::Validate for NutritionOrderEnteralFormulaAdministration {
     }
 }
 
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for NutritionOrderEnteralFormulaAdministration {
+    fn fhir_type(&self) -> &'static str {
+        "BackboneElement"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("extension", crate::fhirpath::Card::Many),
+            ("modifierExtension", crate::fhirpath::Card::Many),
+            ("schedule", crate::fhirpath::Card::One),
+            ("quantity", crate::fhirpath::Card::One),
+            ("rate", crate::fhirpath::Card::Choice),
+        ]
+    }
+    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
+        match name {
+            "id" => out.opt(self.id.as_ref()),
+            "extension" => out.many(&self.extension),
+            "modifierExtension" => out.many(&self.modifier_extension),
+            "schedule" => out.opt(self.schedule.as_deref()),
+            "quantity" => out.opt(self.quantity.as_deref()),
+            "rate" => out.choice(self.rate.as_ref()),
+            _ if name.starts_with("rate") => {
+                out.typed(self.rate.as_ref(), &name[4usize..])
+            }
+            _ => {}
+        }
+    }
+}
+
 /// Choice of types for `NutritionOrder.enteralFormula.administration.rate[x]`.
 ///
 /// In JSON the element name carries the type (`rateQuantity`, `rateRatio`, ...).
@@ -1462,6 +1719,16 @@ impl crate::validate::Validate for NutritionOrderEnteralFormulaAdministrationRat
         match self {
             Self::Quantity(x) => v.variant("rateQuantity", x),
             Self::Ratio(x) => v.variant("rateRatio", x),
+        }
+    }
+}
+
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Choice for NutritionOrderEnteralFormulaAdministrationRate {
+    fn value(&self) -> (&'static str, &dyn crate::fhirpath::Reflect) {
+        match self {
+            Self::Quantity(v) => ("Quantity", &**v),
+            Self::Ratio(v) => ("Ratio", &**v),
         }
     }
 }

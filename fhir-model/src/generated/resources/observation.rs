@@ -845,6 +845,92 @@ impl Observation {
     }
 }
 
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for Observation {
+    fn fhir_type(&self) -> &'static str {
+        "Observation"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("meta", crate::fhirpath::Card::One),
+            ("implicitRules", crate::fhirpath::Card::One),
+            ("language", crate::fhirpath::Card::One),
+            ("text", crate::fhirpath::Card::One),
+            ("contained", crate::fhirpath::Card::Many),
+            ("extension", crate::fhirpath::Card::Many),
+            ("modifierExtension", crate::fhirpath::Card::Many),
+            ("identifier", crate::fhirpath::Card::Many),
+            ("basedOn", crate::fhirpath::Card::Many),
+            ("partOf", crate::fhirpath::Card::Many),
+            ("status", crate::fhirpath::Card::One),
+            ("category", crate::fhirpath::Card::Many),
+            ("code", crate::fhirpath::Card::One),
+            ("subject", crate::fhirpath::Card::One),
+            ("focus", crate::fhirpath::Card::Many),
+            ("encounter", crate::fhirpath::Card::One),
+            ("effective", crate::fhirpath::Card::Choice),
+            ("issued", crate::fhirpath::Card::One),
+            ("performer", crate::fhirpath::Card::Many),
+            ("value", crate::fhirpath::Card::Choice),
+            ("dataAbsentReason", crate::fhirpath::Card::One),
+            ("interpretation", crate::fhirpath::Card::Many),
+            ("note", crate::fhirpath::Card::Many),
+            ("bodySite", crate::fhirpath::Card::One),
+            ("method", crate::fhirpath::Card::One),
+            ("specimen", crate::fhirpath::Card::One),
+            ("device", crate::fhirpath::Card::One),
+            ("referenceRange", crate::fhirpath::Card::Many),
+            ("hasMember", crate::fhirpath::Card::Many),
+            ("derivedFrom", crate::fhirpath::Card::Many),
+            ("component", crate::fhirpath::Card::Many),
+        ]
+    }
+    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
+        match name {
+            "id" => out.opt(self.id.as_ref()),
+            "meta" => out.opt(self.meta.as_deref()),
+            "implicitRules" => out.opt(self.implicit_rules.as_ref()),
+            "language" => out.opt(self.language.as_ref()),
+            "text" => out.opt(self.text.as_deref()),
+            "contained" => out.many(&self.contained),
+            "extension" => out.many(&self.extension),
+            "modifierExtension" => out.many(&self.modifier_extension),
+            "identifier" => out.many(&self.identifier),
+            "basedOn" => out.many(&self.based_on),
+            "partOf" => out.many(&self.part_of),
+            "status" => out.opt(self.status.as_ref()),
+            "category" => out.many(&self.category),
+            "code" => out.opt(self.code.as_deref()),
+            "subject" => out.opt(self.subject.as_deref()),
+            "focus" => out.many(&self.focus),
+            "encounter" => out.opt(self.encounter.as_deref()),
+            "effective" => out.choice(self.effective.as_ref()),
+            "issued" => out.opt(self.issued.as_ref()),
+            "performer" => out.many(&self.performer),
+            "value" => out.choice(self.value.as_ref()),
+            "dataAbsentReason" => out.opt(self.data_absent_reason.as_deref()),
+            "interpretation" => out.many(&self.interpretation),
+            "note" => out.many(&self.note),
+            "bodySite" => out.opt(self.body_site.as_deref()),
+            "method" => out.opt(self.method.as_deref()),
+            "specimen" => out.opt(self.specimen.as_deref()),
+            "device" => out.opt(self.device.as_deref()),
+            "referenceRange" => out.many(&self.reference_range),
+            "hasMember" => out.many(&self.has_member),
+            "derivedFrom" => out.many(&self.derived_from),
+            "component" => out.many(&self.component),
+            _ if name.starts_with("effective") => {
+                out.typed(self.effective.as_ref(), &name[9usize..])
+            }
+            _ if name.starts_with("value") => {
+                out.typed(self.value.as_ref(), &name[5usize..])
+            }
+            _ => {}
+        }
+    }
+}
+
 /// Choice of types for `Observation.effective[x]`.
 ///
 /// In JSON the element name carries the type (`effectiveDateTime`, `effectivePeriod`, ...).
@@ -917,6 +1003,18 @@ impl crate::validate::Validate for ObservationEffective {
             Self::Period(x) => v.variant("effectivePeriod", x),
             Self::Timing(x) => v.variant("effectiveTiming", x),
             Self::Instant(x) => v.variant("effectiveInstant", x),
+        }
+    }
+}
+
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Choice for ObservationEffective {
+    fn value(&self) -> (&'static str, &dyn crate::fhirpath::Reflect) {
+        match self {
+            Self::DateTime(v) => ("DateTime", v),
+            Self::Period(v) => ("Period", &**v),
+            Self::Timing(v) => ("Timing", &**v),
+            Self::Instant(v) => ("Instant", v),
         }
     }
 }
@@ -1059,6 +1157,25 @@ impl crate::validate::Validate for ObservationValue {
             Self::Time(x) => v.variant("valueTime", x),
             Self::DateTime(x) => v.variant("valueDateTime", x),
             Self::Period(x) => v.variant("valuePeriod", x),
+        }
+    }
+}
+
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Choice for ObservationValue {
+    fn value(&self) -> (&'static str, &dyn crate::fhirpath::Reflect) {
+        match self {
+            Self::Quantity(v) => ("Quantity", &**v),
+            Self::CodeableConcept(v) => ("CodeableConcept", &**v),
+            Self::String(v) => ("String", v),
+            Self::Boolean(v) => ("Boolean", v),
+            Self::Integer(v) => ("Integer", v),
+            Self::Range(v) => ("Range", &**v),
+            Self::Ratio(v) => ("Ratio", &**v),
+            Self::SampledData(v) => ("SampledData", &**v),
+            Self::Time(v) => ("Time", v),
+            Self::DateTime(v) => ("DateTime", v),
+            Self::Period(v) => ("Period", &**v),
         }
     }
 }
@@ -1238,6 +1355,40 @@ impl crate::validate::Validate for ObservationReferenceRange {
         v.field("appliesTo", &self.applies_to, 0);
         v.field("age", &self.age, 0);
         v.field("text", &self.text, 0);
+    }
+}
+
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for ObservationReferenceRange {
+    fn fhir_type(&self) -> &'static str {
+        "BackboneElement"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("extension", crate::fhirpath::Card::Many),
+            ("modifierExtension", crate::fhirpath::Card::Many),
+            ("low", crate::fhirpath::Card::One),
+            ("high", crate::fhirpath::Card::One),
+            ("type", crate::fhirpath::Card::One),
+            ("appliesTo", crate::fhirpath::Card::Many),
+            ("age", crate::fhirpath::Card::One),
+            ("text", crate::fhirpath::Card::One),
+        ]
+    }
+    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
+        match name {
+            "id" => out.opt(self.id.as_ref()),
+            "extension" => out.many(&self.extension),
+            "modifierExtension" => out.many(&self.modifier_extension),
+            "low" => out.opt(self.low.as_deref()),
+            "high" => out.opt(self.high.as_deref()),
+            "type" => out.opt(self.type_.as_deref()),
+            "appliesTo" => out.many(&self.applies_to),
+            "age" => out.opt(self.age.as_deref()),
+            "text" => out.opt(self.text.as_ref()),
+            _ => {}
+        }
     }
 }
 
@@ -1541,6 +1692,41 @@ impl ObservationComponent {
     }
 }
 
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for ObservationComponent {
+    fn fhir_type(&self) -> &'static str {
+        "BackboneElement"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("extension", crate::fhirpath::Card::Many),
+            ("modifierExtension", crate::fhirpath::Card::Many),
+            ("code", crate::fhirpath::Card::One),
+            ("value", crate::fhirpath::Card::Choice),
+            ("dataAbsentReason", crate::fhirpath::Card::One),
+            ("interpretation", crate::fhirpath::Card::Many),
+            ("referenceRange", crate::fhirpath::Card::Many),
+        ]
+    }
+    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
+        match name {
+            "id" => out.opt(self.id.as_ref()),
+            "extension" => out.many(&self.extension),
+            "modifierExtension" => out.many(&self.modifier_extension),
+            "code" => out.opt(self.code.as_deref()),
+            "value" => out.choice(self.value.as_ref()),
+            "dataAbsentReason" => out.opt(self.data_absent_reason.as_deref()),
+            "interpretation" => out.many(&self.interpretation),
+            "referenceRange" => out.many(&self.reference_range),
+            _ if name.starts_with("value") => {
+                out.typed(self.value.as_ref(), &name[5usize..])
+            }
+            _ => {}
+        }
+    }
+}
+
 /// Choice of types for `Observation.component.value[x]`.
 ///
 /// In JSON the element name carries the type (`valueQuantity`, `valueCodeableConcept`, ...).
@@ -1679,6 +1865,25 @@ impl crate::validate::Validate for ObservationComponentValue {
             Self::Time(x) => v.variant("valueTime", x),
             Self::DateTime(x) => v.variant("valueDateTime", x),
             Self::Period(x) => v.variant("valuePeriod", x),
+        }
+    }
+}
+
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Choice for ObservationComponentValue {
+    fn value(&self) -> (&'static str, &dyn crate::fhirpath::Reflect) {
+        match self {
+            Self::Quantity(v) => ("Quantity", &**v),
+            Self::CodeableConcept(v) => ("CodeableConcept", &**v),
+            Self::String(v) => ("String", v),
+            Self::Boolean(v) => ("Boolean", v),
+            Self::Integer(v) => ("Integer", v),
+            Self::Range(v) => ("Range", &**v),
+            Self::Ratio(v) => ("Ratio", &**v),
+            Self::SampledData(v) => ("SampledData", &**v),
+            Self::Time(v) => ("Time", v),
+            Self::DateTime(v) => ("DateTime", v),
+            Self::Period(v) => ("Period", &**v),
         }
     }
 }

@@ -442,6 +442,64 @@ impl ObservationDefinition {
     }
 }
 
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for ObservationDefinition {
+    fn fhir_type(&self) -> &'static str {
+        "ObservationDefinition"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("meta", crate::fhirpath::Card::One),
+            ("implicitRules", crate::fhirpath::Card::One),
+            ("language", crate::fhirpath::Card::One),
+            ("text", crate::fhirpath::Card::One),
+            ("contained", crate::fhirpath::Card::Many),
+            ("extension", crate::fhirpath::Card::Many),
+            ("modifierExtension", crate::fhirpath::Card::Many),
+            ("category", crate::fhirpath::Card::Many),
+            ("code", crate::fhirpath::Card::One),
+            ("identifier", crate::fhirpath::Card::Many),
+            ("permittedDataType", crate::fhirpath::Card::Many),
+            ("multipleResultsAllowed", crate::fhirpath::Card::One),
+            ("method", crate::fhirpath::Card::One),
+            ("preferredReportName", crate::fhirpath::Card::One),
+            ("quantitativeDetails", crate::fhirpath::Card::One),
+            ("qualifiedInterval", crate::fhirpath::Card::Many),
+            ("validCodedValueSet", crate::fhirpath::Card::One),
+            ("normalCodedValueSet", crate::fhirpath::Card::One),
+            ("abnormalCodedValueSet", crate::fhirpath::Card::One),
+            ("criticalCodedValueSet", crate::fhirpath::Card::One),
+        ]
+    }
+    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
+        match name {
+            "id" => out.opt(self.id.as_ref()),
+            "meta" => out.opt(self.meta.as_deref()),
+            "implicitRules" => out.opt(self.implicit_rules.as_ref()),
+            "language" => out.opt(self.language.as_ref()),
+            "text" => out.opt(self.text.as_deref()),
+            "contained" => out.many(&self.contained),
+            "extension" => out.many(&self.extension),
+            "modifierExtension" => out.many(&self.modifier_extension),
+            "category" => out.many(&self.category),
+            "code" => out.opt(self.code.as_deref()),
+            "identifier" => out.many(&self.identifier),
+            "permittedDataType" => out.many(&self.permitted_data_type),
+            "multipleResultsAllowed" => out.opt(self.multiple_results_allowed.as_ref()),
+            "method" => out.opt(self.method.as_deref()),
+            "preferredReportName" => out.opt(self.preferred_report_name.as_ref()),
+            "quantitativeDetails" => out.opt(self.quantitative_details.as_deref()),
+            "qualifiedInterval" => out.many(&self.qualified_interval),
+            "validCodedValueSet" => out.opt(self.valid_coded_value_set.as_deref()),
+            "normalCodedValueSet" => out.opt(self.normal_coded_value_set.as_deref()),
+            "abnormalCodedValueSet" => out.opt(self.abnormal_coded_value_set.as_deref()),
+            "criticalCodedValueSet" => out.opt(self.critical_coded_value_set.as_deref()),
+            _ => {}
+        }
+    }
+}
+
 impl crate::ConcreteResource for ObservationDefinition {
     const TYPE_NAME: &'static str = "ObservationDefinition";
     fn id(&self) -> Option<&crate::primitives::Id> {
@@ -636,6 +694,36 @@ impl crate::validate::Validate for ObservationDefinitionQuantitativeDetails {
     }
 }
 
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for ObservationDefinitionQuantitativeDetails {
+    fn fhir_type(&self) -> &'static str {
+        "BackboneElement"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("extension", crate::fhirpath::Card::Many),
+            ("modifierExtension", crate::fhirpath::Card::Many),
+            ("customaryUnit", crate::fhirpath::Card::One),
+            ("unit", crate::fhirpath::Card::One),
+            ("conversionFactor", crate::fhirpath::Card::One),
+            ("decimalPrecision", crate::fhirpath::Card::One),
+        ]
+    }
+    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
+        match name {
+            "id" => out.opt(self.id.as_ref()),
+            "extension" => out.many(&self.extension),
+            "modifierExtension" => out.many(&self.modifier_extension),
+            "customaryUnit" => out.opt(self.customary_unit.as_deref()),
+            "unit" => out.opt(self.unit.as_deref()),
+            "conversionFactor" => out.opt(self.conversion_factor.as_ref()),
+            "decimalPrecision" => out.opt(self.decimal_precision.as_ref()),
+            _ => {}
+        }
+    }
+}
+
 /// Qualified range for continuous and ordinal observation results
 ///
 /// Multiple  ranges of results qualified by different contexts for ordinal or continuous observations conforming to this ObservationDefinition.
@@ -808,5 +896,43 @@ impl crate::validate::Validate for ObservationDefinitionQualifiedInterval {
         v.field("age", &self.age, 0);
         v.field("gestationalAge", &self.gestational_age, 0);
         v.field("condition", &self.condition, 0);
+    }
+}
+
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for ObservationDefinitionQualifiedInterval {
+    fn fhir_type(&self) -> &'static str {
+        "BackboneElement"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("extension", crate::fhirpath::Card::Many),
+            ("modifierExtension", crate::fhirpath::Card::Many),
+            ("category", crate::fhirpath::Card::One),
+            ("range", crate::fhirpath::Card::One),
+            ("context", crate::fhirpath::Card::One),
+            ("appliesTo", crate::fhirpath::Card::Many),
+            ("gender", crate::fhirpath::Card::One),
+            ("age", crate::fhirpath::Card::One),
+            ("gestationalAge", crate::fhirpath::Card::One),
+            ("condition", crate::fhirpath::Card::One),
+        ]
+    }
+    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
+        match name {
+            "id" => out.opt(self.id.as_ref()),
+            "extension" => out.many(&self.extension),
+            "modifierExtension" => out.many(&self.modifier_extension),
+            "category" => out.opt(self.category.as_ref()),
+            "range" => out.opt(self.range.as_deref()),
+            "context" => out.opt(self.context.as_deref()),
+            "appliesTo" => out.many(&self.applies_to),
+            "gender" => out.opt(self.gender.as_ref()),
+            "age" => out.opt(self.age.as_deref()),
+            "gestationalAge" => out.opt(self.gestational_age.as_deref()),
+            "condition" => out.opt(self.condition.as_ref()),
+            _ => {}
+        }
     }
 }

@@ -538,6 +538,90 @@ impl OperationDefinition {
     }
 }
 
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for OperationDefinition {
+    fn fhir_type(&self) -> &'static str {
+        "OperationDefinition"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("meta", crate::fhirpath::Card::One),
+            ("implicitRules", crate::fhirpath::Card::One),
+            ("language", crate::fhirpath::Card::One),
+            ("text", crate::fhirpath::Card::One),
+            ("contained", crate::fhirpath::Card::Many),
+            ("extension", crate::fhirpath::Card::Many),
+            ("modifierExtension", crate::fhirpath::Card::Many),
+            ("url", crate::fhirpath::Card::One),
+            ("version", crate::fhirpath::Card::One),
+            ("name", crate::fhirpath::Card::One),
+            ("title", crate::fhirpath::Card::One),
+            ("status", crate::fhirpath::Card::One),
+            ("kind", crate::fhirpath::Card::One),
+            ("experimental", crate::fhirpath::Card::One),
+            ("date", crate::fhirpath::Card::One),
+            ("publisher", crate::fhirpath::Card::One),
+            ("contact", crate::fhirpath::Card::Many),
+            ("description", crate::fhirpath::Card::One),
+            ("useContext", crate::fhirpath::Card::Many),
+            ("jurisdiction", crate::fhirpath::Card::Many),
+            ("purpose", crate::fhirpath::Card::One),
+            ("affectsState", crate::fhirpath::Card::One),
+            ("code", crate::fhirpath::Card::One),
+            ("comment", crate::fhirpath::Card::One),
+            ("base", crate::fhirpath::Card::One),
+            ("resource", crate::fhirpath::Card::Many),
+            ("system", crate::fhirpath::Card::One),
+            ("type", crate::fhirpath::Card::One),
+            ("instance", crate::fhirpath::Card::One),
+            ("inputProfile", crate::fhirpath::Card::One),
+            ("outputProfile", crate::fhirpath::Card::One),
+            ("parameter", crate::fhirpath::Card::Many),
+            ("overload", crate::fhirpath::Card::Many),
+        ]
+    }
+    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
+        match name {
+            "id" => out.opt(self.id.as_ref()),
+            "meta" => out.opt(self.meta.as_deref()),
+            "implicitRules" => out.opt(self.implicit_rules.as_ref()),
+            "language" => out.opt(self.language.as_ref()),
+            "text" => out.opt(self.text.as_deref()),
+            "contained" => out.many(&self.contained),
+            "extension" => out.many(&self.extension),
+            "modifierExtension" => out.many(&self.modifier_extension),
+            "url" => out.opt(self.url.as_ref()),
+            "version" => out.opt(self.version.as_ref()),
+            "name" => out.opt(self.name.as_ref()),
+            "title" => out.opt(self.title.as_ref()),
+            "status" => out.opt(self.status.as_ref()),
+            "kind" => out.opt(self.kind.as_ref()),
+            "experimental" => out.opt(self.experimental.as_ref()),
+            "date" => out.opt(self.date.as_ref()),
+            "publisher" => out.opt(self.publisher.as_ref()),
+            "contact" => out.many(&self.contact),
+            "description" => out.opt(self.description.as_ref()),
+            "useContext" => out.many(&self.use_context),
+            "jurisdiction" => out.many(&self.jurisdiction),
+            "purpose" => out.opt(self.purpose.as_ref()),
+            "affectsState" => out.opt(self.affects_state.as_ref()),
+            "code" => out.opt(self.code.as_ref()),
+            "comment" => out.opt(self.comment.as_ref()),
+            "base" => out.opt(self.base.as_ref()),
+            "resource" => out.many(&self.resource),
+            "system" => out.opt(self.system.as_ref()),
+            "type" => out.opt(self.type_.as_ref()),
+            "instance" => out.opt(self.instance.as_ref()),
+            "inputProfile" => out.opt(self.input_profile.as_ref()),
+            "outputProfile" => out.opt(self.output_profile.as_ref()),
+            "parameter" => out.many(&self.parameter),
+            "overload" => out.many(&self.overload),
+            _ => {}
+        }
+    }
+}
+
 impl crate::ConcreteResource for OperationDefinition {
     const TYPE_NAME: &'static str = "OperationDefinition";
     fn id(&self) -> Option<&crate::primitives::Id> {
@@ -836,6 +920,50 @@ impl OperationDefinitionParameter {
     }
 }
 
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for OperationDefinitionParameter {
+    fn fhir_type(&self) -> &'static str {
+        "BackboneElement"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("extension", crate::fhirpath::Card::Many),
+            ("modifierExtension", crate::fhirpath::Card::Many),
+            ("name", crate::fhirpath::Card::One),
+            ("use", crate::fhirpath::Card::One),
+            ("min", crate::fhirpath::Card::One),
+            ("max", crate::fhirpath::Card::One),
+            ("documentation", crate::fhirpath::Card::One),
+            ("type", crate::fhirpath::Card::One),
+            ("targetProfile", crate::fhirpath::Card::Many),
+            ("searchType", crate::fhirpath::Card::One),
+            ("binding", crate::fhirpath::Card::One),
+            ("referencedFrom", crate::fhirpath::Card::Many),
+            ("part", crate::fhirpath::Card::Many),
+        ]
+    }
+    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
+        match name {
+            "id" => out.opt(self.id.as_ref()),
+            "extension" => out.many(&self.extension),
+            "modifierExtension" => out.many(&self.modifier_extension),
+            "name" => out.opt(self.name.as_ref()),
+            "use" => out.opt(self.use_.as_ref()),
+            "min" => out.opt(self.min.as_ref()),
+            "max" => out.opt(self.max.as_ref()),
+            "documentation" => out.opt(self.documentation.as_ref()),
+            "type" => out.opt(self.type_.as_ref()),
+            "targetProfile" => out.many(&self.target_profile),
+            "searchType" => out.opt(self.search_type.as_ref()),
+            "binding" => out.opt(self.binding.as_deref()),
+            "referencedFrom" => out.many(&self.referenced_from),
+            "part" => out.many(&self.part),
+            _ => {}
+        }
+    }
+}
+
 /// ValueSet details if this is coded
 ///
 /// Binds to a value set if this parameter is coded (code, Coding, CodeableConcept).
@@ -972,6 +1100,32 @@ impl OperationDefinitionParameterBinding {
     }
 }
 
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for OperationDefinitionParameterBinding {
+    fn fhir_type(&self) -> &'static str {
+        "BackboneElement"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("extension", crate::fhirpath::Card::Many),
+            ("modifierExtension", crate::fhirpath::Card::Many),
+            ("strength", crate::fhirpath::Card::One),
+            ("valueSet", crate::fhirpath::Card::One),
+        ]
+    }
+    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
+        match name {
+            "id" => out.opt(self.id.as_ref()),
+            "extension" => out.many(&self.extension),
+            "modifierExtension" => out.many(&self.modifier_extension),
+            "strength" => out.opt(self.strength.as_ref()),
+            "valueSet" => out.opt(self.value_set.as_ref()),
+            _ => {}
+        }
+    }
+}
+
 /// References to this parameter
 ///
 /// Identifies other resource parameters within the operation invocation that are expected to resolve to this resource.
@@ -1101,6 +1255,32 @@ impl OperationDefinitionParameterReferencedFrom {
     }
 }
 
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for OperationDefinitionParameterReferencedFrom {
+    fn fhir_type(&self) -> &'static str {
+        "BackboneElement"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("extension", crate::fhirpath::Card::Many),
+            ("modifierExtension", crate::fhirpath::Card::Many),
+            ("source", crate::fhirpath::Card::One),
+            ("sourceId", crate::fhirpath::Card::One),
+        ]
+    }
+    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
+        match name {
+            "id" => out.opt(self.id.as_ref()),
+            "extension" => out.many(&self.extension),
+            "modifierExtension" => out.many(&self.modifier_extension),
+            "source" => out.opt(self.source.as_ref()),
+            "sourceId" => out.opt(self.source_id.as_ref()),
+            _ => {}
+        }
+    }
+}
+
 /// Define overloaded variants for when  generating code
 ///
 /// Defines an appropriate combination of parameters to use when invoking this operation, to help code generators when generating overloaded parameter sets for this operation.
@@ -1221,5 +1401,31 @@ impl crate::validate::Validate for OperationDefinitionOverload {
         v.field("modifierExtension", &self.modifier_extension, 0);
         v.field("parameterName", &self.parameter_name, 0);
         v.field("comment", &self.comment, 0);
+    }
+}
+
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for OperationDefinitionOverload {
+    fn fhir_type(&self) -> &'static str {
+        "BackboneElement"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("extension", crate::fhirpath::Card::Many),
+            ("modifierExtension", crate::fhirpath::Card::Many),
+            ("parameterName", crate::fhirpath::Card::Many),
+            ("comment", crate::fhirpath::Card::One),
+        ]
+    }
+    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
+        match name {
+            "id" => out.opt(self.id.as_ref()),
+            "extension" => out.many(&self.extension),
+            "modifierExtension" => out.many(&self.modifier_extension),
+            "parameterName" => out.many(&self.parameter_name),
+            "comment" => out.opt(self.comment.as_ref()),
+            _ => {}
+        }
     }
 }

@@ -179,6 +179,40 @@ impl OperationOutcome {
     }
 }
 
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for OperationOutcome {
+    fn fhir_type(&self) -> &'static str {
+        "OperationOutcome"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("meta", crate::fhirpath::Card::One),
+            ("implicitRules", crate::fhirpath::Card::One),
+            ("language", crate::fhirpath::Card::One),
+            ("text", crate::fhirpath::Card::One),
+            ("contained", crate::fhirpath::Card::Many),
+            ("extension", crate::fhirpath::Card::Many),
+            ("modifierExtension", crate::fhirpath::Card::Many),
+            ("issue", crate::fhirpath::Card::Many),
+        ]
+    }
+    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
+        match name {
+            "id" => out.opt(self.id.as_ref()),
+            "meta" => out.opt(self.meta.as_deref()),
+            "implicitRules" => out.opt(self.implicit_rules.as_ref()),
+            "language" => out.opt(self.language.as_ref()),
+            "text" => out.opt(self.text.as_deref()),
+            "contained" => out.many(&self.contained),
+            "extension" => out.many(&self.extension),
+            "modifierExtension" => out.many(&self.modifier_extension),
+            "issue" => out.many(&self.issue),
+            _ => {}
+        }
+    }
+}
+
 impl crate::ConcreteResource for OperationOutcome {
     const TYPE_NAME: &'static str = "OperationOutcome";
     fn id(&self) -> Option<&crate::primitives::Id> {
@@ -389,6 +423,40 @@ impl OperationOutcomeIssue {
             severity: Some(crate::Primitive::new(severity)),
             code: Some(crate::Primitive::new(code)),
             ..Default::default()
+        }
+    }
+}
+
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for OperationOutcomeIssue {
+    fn fhir_type(&self) -> &'static str {
+        "BackboneElement"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("extension", crate::fhirpath::Card::Many),
+            ("modifierExtension", crate::fhirpath::Card::Many),
+            ("severity", crate::fhirpath::Card::One),
+            ("code", crate::fhirpath::Card::One),
+            ("details", crate::fhirpath::Card::One),
+            ("diagnostics", crate::fhirpath::Card::One),
+            ("location", crate::fhirpath::Card::Many),
+            ("expression", crate::fhirpath::Card::Many),
+        ]
+    }
+    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
+        match name {
+            "id" => out.opt(self.id.as_ref()),
+            "extension" => out.many(&self.extension),
+            "modifierExtension" => out.many(&self.modifier_extension),
+            "severity" => out.opt(self.severity.as_ref()),
+            "code" => out.opt(self.code.as_ref()),
+            "details" => out.opt(self.details.as_deref()),
+            "diagnostics" => out.opt(self.diagnostics.as_ref()),
+            "location" => out.many(&self.location),
+            "expression" => out.many(&self.expression),
+            _ => {}
         }
     }
 }

@@ -285,6 +285,58 @@ impl Organization {
     }
 }
 
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for Organization {
+    fn fhir_type(&self) -> &'static str {
+        "Organization"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("meta", crate::fhirpath::Card::One),
+            ("implicitRules", crate::fhirpath::Card::One),
+            ("language", crate::fhirpath::Card::One),
+            ("text", crate::fhirpath::Card::One),
+            ("contained", crate::fhirpath::Card::Many),
+            ("extension", crate::fhirpath::Card::Many),
+            ("modifierExtension", crate::fhirpath::Card::Many),
+            ("identifier", crate::fhirpath::Card::Many),
+            ("active", crate::fhirpath::Card::One),
+            ("type", crate::fhirpath::Card::Many),
+            ("name", crate::fhirpath::Card::One),
+            ("alias", crate::fhirpath::Card::Many),
+            ("telecom", crate::fhirpath::Card::Many),
+            ("address", crate::fhirpath::Card::Many),
+            ("partOf", crate::fhirpath::Card::One),
+            ("contact", crate::fhirpath::Card::Many),
+            ("endpoint", crate::fhirpath::Card::Many),
+        ]
+    }
+    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
+        match name {
+            "id" => out.opt(self.id.as_ref()),
+            "meta" => out.opt(self.meta.as_deref()),
+            "implicitRules" => out.opt(self.implicit_rules.as_ref()),
+            "language" => out.opt(self.language.as_ref()),
+            "text" => out.opt(self.text.as_deref()),
+            "contained" => out.many(&self.contained),
+            "extension" => out.many(&self.extension),
+            "modifierExtension" => out.many(&self.modifier_extension),
+            "identifier" => out.many(&self.identifier),
+            "active" => out.opt(self.active.as_ref()),
+            "type" => out.many(&self.type_),
+            "name" => out.opt(self.name.as_ref()),
+            "alias" => out.many(&self.alias),
+            "telecom" => out.many(&self.telecom),
+            "address" => out.many(&self.address),
+            "partOf" => out.opt(self.part_of.as_deref()),
+            "contact" => out.many(&self.contact),
+            "endpoint" => out.many(&self.endpoint),
+            _ => {}
+        }
+    }
+}
+
 impl crate::ConcreteResource for Organization {
     const TYPE_NAME: &'static str = "Organization";
     fn id(&self) -> Option<&crate::primitives::Id> {
@@ -438,5 +490,35 @@ impl crate::validate::Validate for OrganizationContact {
         v.field("name", &self.name, 0);
         v.field("telecom", &self.telecom, 0);
         v.field("address", &self.address, 0);
+    }
+}
+
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for OrganizationContact {
+    fn fhir_type(&self) -> &'static str {
+        "BackboneElement"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("extension", crate::fhirpath::Card::Many),
+            ("modifierExtension", crate::fhirpath::Card::Many),
+            ("purpose", crate::fhirpath::Card::One),
+            ("name", crate::fhirpath::Card::One),
+            ("telecom", crate::fhirpath::Card::Many),
+            ("address", crate::fhirpath::Card::One),
+        ]
+    }
+    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
+        match name {
+            "id" => out.opt(self.id.as_ref()),
+            "extension" => out.many(&self.extension),
+            "modifierExtension" => out.many(&self.modifier_extension),
+            "purpose" => out.opt(self.purpose.as_deref()),
+            "name" => out.opt(self.name.as_deref()),
+            "telecom" => out.many(&self.telecom),
+            "address" => out.opt(self.address.as_deref()),
+            _ => {}
+        }
     }
 }

@@ -360,6 +360,64 @@ impl OrganizationAffiliation {
     }
 }
 
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for OrganizationAffiliation {
+    fn fhir_type(&self) -> &'static str {
+        "OrganizationAffiliation"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("meta", crate::fhirpath::Card::One),
+            ("implicitRules", crate::fhirpath::Card::One),
+            ("language", crate::fhirpath::Card::One),
+            ("text", crate::fhirpath::Card::One),
+            ("contained", crate::fhirpath::Card::Many),
+            ("extension", crate::fhirpath::Card::Many),
+            ("modifierExtension", crate::fhirpath::Card::Many),
+            ("identifier", crate::fhirpath::Card::Many),
+            ("active", crate::fhirpath::Card::One),
+            ("period", crate::fhirpath::Card::One),
+            ("organization", crate::fhirpath::Card::One),
+            ("participatingOrganization", crate::fhirpath::Card::One),
+            ("network", crate::fhirpath::Card::Many),
+            ("code", crate::fhirpath::Card::Many),
+            ("specialty", crate::fhirpath::Card::Many),
+            ("location", crate::fhirpath::Card::Many),
+            ("healthcareService", crate::fhirpath::Card::Many),
+            ("telecom", crate::fhirpath::Card::Many),
+            ("endpoint", crate::fhirpath::Card::Many),
+        ]
+    }
+    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
+        match name {
+            "id" => out.opt(self.id.as_ref()),
+            "meta" => out.opt(self.meta.as_deref()),
+            "implicitRules" => out.opt(self.implicit_rules.as_ref()),
+            "language" => out.opt(self.language.as_ref()),
+            "text" => out.opt(self.text.as_deref()),
+            "contained" => out.many(&self.contained),
+            "extension" => out.many(&self.extension),
+            "modifierExtension" => out.many(&self.modifier_extension),
+            "identifier" => out.many(&self.identifier),
+            "active" => out.opt(self.active.as_ref()),
+            "period" => out.opt(self.period.as_deref()),
+            "organization" => out.opt(self.organization.as_deref()),
+            "participatingOrganization" => {
+                out.opt(self.participating_organization.as_deref())
+            }
+            "network" => out.many(&self.network),
+            "code" => out.many(&self.code),
+            "specialty" => out.many(&self.specialty),
+            "location" => out.many(&self.location),
+            "healthcareService" => out.many(&self.healthcare_service),
+            "telecom" => out.many(&self.telecom),
+            "endpoint" => out.many(&self.endpoint),
+            _ => {}
+        }
+    }
+}
+
 impl crate::ConcreteResource for OrganizationAffiliation {
     const TYPE_NAME: &'static str = "OrganizationAffiliation";
     fn id(&self) -> Option<&crate::primitives::Id> {

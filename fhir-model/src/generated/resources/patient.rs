@@ -443,6 +443,76 @@ impl Patient {
     }
 }
 
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for Patient {
+    fn fhir_type(&self) -> &'static str {
+        "Patient"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("meta", crate::fhirpath::Card::One),
+            ("implicitRules", crate::fhirpath::Card::One),
+            ("language", crate::fhirpath::Card::One),
+            ("text", crate::fhirpath::Card::One),
+            ("contained", crate::fhirpath::Card::Many),
+            ("extension", crate::fhirpath::Card::Many),
+            ("modifierExtension", crate::fhirpath::Card::Many),
+            ("identifier", crate::fhirpath::Card::Many),
+            ("active", crate::fhirpath::Card::One),
+            ("name", crate::fhirpath::Card::Many),
+            ("telecom", crate::fhirpath::Card::Many),
+            ("gender", crate::fhirpath::Card::One),
+            ("birthDate", crate::fhirpath::Card::One),
+            ("deceased", crate::fhirpath::Card::Choice),
+            ("address", crate::fhirpath::Card::Many),
+            ("maritalStatus", crate::fhirpath::Card::One),
+            ("multipleBirth", crate::fhirpath::Card::Choice),
+            ("photo", crate::fhirpath::Card::Many),
+            ("contact", crate::fhirpath::Card::Many),
+            ("communication", crate::fhirpath::Card::Many),
+            ("generalPractitioner", crate::fhirpath::Card::Many),
+            ("managingOrganization", crate::fhirpath::Card::One),
+            ("link", crate::fhirpath::Card::Many),
+        ]
+    }
+    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
+        match name {
+            "id" => out.opt(self.id.as_ref()),
+            "meta" => out.opt(self.meta.as_deref()),
+            "implicitRules" => out.opt(self.implicit_rules.as_ref()),
+            "language" => out.opt(self.language.as_ref()),
+            "text" => out.opt(self.text.as_deref()),
+            "contained" => out.many(&self.contained),
+            "extension" => out.many(&self.extension),
+            "modifierExtension" => out.many(&self.modifier_extension),
+            "identifier" => out.many(&self.identifier),
+            "active" => out.opt(self.active.as_ref()),
+            "name" => out.many(&self.name),
+            "telecom" => out.many(&self.telecom),
+            "gender" => out.opt(self.gender.as_ref()),
+            "birthDate" => out.opt(self.birth_date.as_ref()),
+            "deceased" => out.choice(self.deceased.as_ref()),
+            "address" => out.many(&self.address),
+            "maritalStatus" => out.opt(self.marital_status.as_deref()),
+            "multipleBirth" => out.choice(self.multiple_birth.as_ref()),
+            "photo" => out.many(&self.photo),
+            "contact" => out.many(&self.contact),
+            "communication" => out.many(&self.communication),
+            "generalPractitioner" => out.many(&self.general_practitioner),
+            "managingOrganization" => out.opt(self.managing_organization.as_deref()),
+            "link" => out.many(&self.link),
+            _ if name.starts_with("deceased") => {
+                out.typed(self.deceased.as_ref(), &name[8usize..])
+            }
+            _ if name.starts_with("multipleBirth") => {
+                out.typed(self.multiple_birth.as_ref(), &name[13usize..])
+            }
+            _ => {}
+        }
+    }
+}
+
 /// Choice of types for `Patient.deceased[x]`.
 ///
 /// In JSON the element name carries the type (`deceasedBoolean`, `deceasedDateTime`, ...).
@@ -499,6 +569,16 @@ impl crate::validate::Validate for PatientDeceased {
     }
 }
 
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Choice for PatientDeceased {
+    fn value(&self) -> (&'static str, &dyn crate::fhirpath::Reflect) {
+        match self {
+            Self::Boolean(v) => ("Boolean", v),
+            Self::DateTime(v) => ("DateTime", v),
+        }
+    }
+}
+
 /// Choice of types for `Patient.multipleBirth[x]`.
 ///
 /// In JSON the element name carries the type (`multipleBirthBoolean`, `multipleBirthInteger`, ...).
@@ -551,6 +631,16 @@ impl crate::validate::Validate for PatientMultipleBirth {
         match self {
             Self::Boolean(x) => v.variant("multipleBirthBoolean", x),
             Self::Integer(x) => v.variant("multipleBirthInteger", x),
+        }
+    }
+}
+
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Choice for PatientMultipleBirth {
+    fn value(&self) -> (&'static str, &dyn crate::fhirpath::Reflect) {
+        match self {
+            Self::Boolean(v) => ("Boolean", v),
+            Self::Integer(v) => ("Integer", v),
         }
     }
 }
@@ -754,6 +844,42 @@ impl PatientContact {
     }
 }
 
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for PatientContact {
+    fn fhir_type(&self) -> &'static str {
+        "BackboneElement"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("extension", crate::fhirpath::Card::Many),
+            ("modifierExtension", crate::fhirpath::Card::Many),
+            ("relationship", crate::fhirpath::Card::Many),
+            ("name", crate::fhirpath::Card::One),
+            ("telecom", crate::fhirpath::Card::Many),
+            ("address", crate::fhirpath::Card::One),
+            ("gender", crate::fhirpath::Card::One),
+            ("organization", crate::fhirpath::Card::One),
+            ("period", crate::fhirpath::Card::One),
+        ]
+    }
+    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
+        match name {
+            "id" => out.opt(self.id.as_ref()),
+            "extension" => out.many(&self.extension),
+            "modifierExtension" => out.many(&self.modifier_extension),
+            "relationship" => out.many(&self.relationship),
+            "name" => out.opt(self.name.as_deref()),
+            "telecom" => out.many(&self.telecom),
+            "address" => out.opt(self.address.as_deref()),
+            "gender" => out.opt(self.gender.as_ref()),
+            "organization" => out.opt(self.organization.as_deref()),
+            "period" => out.opt(self.period.as_deref()),
+            _ => {}
+        }
+    }
+}
+
 /// A language which may be used to communicate with the patient about his or her health
 ///
 /// A language which may be used to communicate with the patient about his or her health.
@@ -874,6 +1000,32 @@ impl PatientCommunication {
         PatientCommunication {
             language: Some(Box::new(language)),
             ..Default::default()
+        }
+    }
+}
+
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for PatientCommunication {
+    fn fhir_type(&self) -> &'static str {
+        "BackboneElement"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("extension", crate::fhirpath::Card::Many),
+            ("modifierExtension", crate::fhirpath::Card::Many),
+            ("language", crate::fhirpath::Card::One),
+            ("preferred", crate::fhirpath::Card::One),
+        ]
+    }
+    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
+        match name {
+            "id" => out.opt(self.id.as_ref()),
+            "extension" => out.many(&self.extension),
+            "modifierExtension" => out.many(&self.modifier_extension),
+            "language" => out.opt(self.language.as_deref()),
+            "preferred" => out.opt(self.preferred.as_ref()),
+            _ => {}
         }
     }
 }
@@ -1017,5 +1169,31 @@ impl PatientLink {
     ) -> &mut Self {
         self.other = Some(Box::new(reference.into()));
         self
+    }
+}
+
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for PatientLink {
+    fn fhir_type(&self) -> &'static str {
+        "BackboneElement"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("extension", crate::fhirpath::Card::Many),
+            ("modifierExtension", crate::fhirpath::Card::Many),
+            ("other", crate::fhirpath::Card::One),
+            ("type", crate::fhirpath::Card::One),
+        ]
+    }
+    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
+        match name {
+            "id" => out.opt(self.id.as_ref()),
+            "extension" => out.many(&self.extension),
+            "modifierExtension" => out.many(&self.modifier_extension),
+            "other" => out.opt(self.other.as_deref()),
+            "type" => out.opt(self.type_.as_ref()),
+            _ => {}
+        }
     }
 }

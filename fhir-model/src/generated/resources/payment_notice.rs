@@ -390,6 +390,62 @@ impl PaymentNotice {
     }
 }
 
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for PaymentNotice {
+    fn fhir_type(&self) -> &'static str {
+        "PaymentNotice"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("meta", crate::fhirpath::Card::One),
+            ("implicitRules", crate::fhirpath::Card::One),
+            ("language", crate::fhirpath::Card::One),
+            ("text", crate::fhirpath::Card::One),
+            ("contained", crate::fhirpath::Card::Many),
+            ("extension", crate::fhirpath::Card::Many),
+            ("modifierExtension", crate::fhirpath::Card::Many),
+            ("identifier", crate::fhirpath::Card::Many),
+            ("status", crate::fhirpath::Card::One),
+            ("request", crate::fhirpath::Card::One),
+            ("response", crate::fhirpath::Card::One),
+            ("created", crate::fhirpath::Card::One),
+            ("provider", crate::fhirpath::Card::One),
+            ("payment", crate::fhirpath::Card::One),
+            ("paymentDate", crate::fhirpath::Card::One),
+            ("payee", crate::fhirpath::Card::One),
+            ("recipient", crate::fhirpath::Card::One),
+            ("amount", crate::fhirpath::Card::One),
+            ("paymentStatus", crate::fhirpath::Card::One),
+        ]
+    }
+    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
+        match name {
+            "id" => out.opt(self.id.as_ref()),
+            "meta" => out.opt(self.meta.as_deref()),
+            "implicitRules" => out.opt(self.implicit_rules.as_ref()),
+            "language" => out.opt(self.language.as_ref()),
+            "text" => out.opt(self.text.as_deref()),
+            "contained" => out.many(&self.contained),
+            "extension" => out.many(&self.extension),
+            "modifierExtension" => out.many(&self.modifier_extension),
+            "identifier" => out.many(&self.identifier),
+            "status" => out.opt(self.status.as_ref()),
+            "request" => out.opt(self.request.as_deref()),
+            "response" => out.opt(self.response.as_deref()),
+            "created" => out.opt(self.created.as_ref()),
+            "provider" => out.opt(self.provider.as_deref()),
+            "payment" => out.opt(self.payment.as_deref()),
+            "paymentDate" => out.opt(self.payment_date.as_ref()),
+            "payee" => out.opt(self.payee.as_deref()),
+            "recipient" => out.opt(self.recipient.as_deref()),
+            "amount" => out.opt(self.amount.as_deref()),
+            "paymentStatus" => out.opt(self.payment_status.as_deref()),
+            _ => {}
+        }
+    }
+}
+
 impl crate::ConcreteResource for PaymentNotice {
     const TYPE_NAME: &'static str = "PaymentNotice";
     fn id(&self) -> Option<&crate::primitives::Id> {

@@ -403,6 +403,68 @@ impl PaymentReconciliation {
     }
 }
 
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for PaymentReconciliation {
+    fn fhir_type(&self) -> &'static str {
+        "PaymentReconciliation"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("meta", crate::fhirpath::Card::One),
+            ("implicitRules", crate::fhirpath::Card::One),
+            ("language", crate::fhirpath::Card::One),
+            ("text", crate::fhirpath::Card::One),
+            ("contained", crate::fhirpath::Card::Many),
+            ("extension", crate::fhirpath::Card::Many),
+            ("modifierExtension", crate::fhirpath::Card::Many),
+            ("identifier", crate::fhirpath::Card::Many),
+            ("status", crate::fhirpath::Card::One),
+            ("period", crate::fhirpath::Card::One),
+            ("created", crate::fhirpath::Card::One),
+            ("paymentIssuer", crate::fhirpath::Card::One),
+            ("request", crate::fhirpath::Card::One),
+            ("requestor", crate::fhirpath::Card::One),
+            ("outcome", crate::fhirpath::Card::One),
+            ("disposition", crate::fhirpath::Card::One),
+            ("paymentDate", crate::fhirpath::Card::One),
+            ("paymentAmount", crate::fhirpath::Card::One),
+            ("paymentIdentifier", crate::fhirpath::Card::One),
+            ("detail", crate::fhirpath::Card::Many),
+            ("formCode", crate::fhirpath::Card::One),
+            ("processNote", crate::fhirpath::Card::Many),
+        ]
+    }
+    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
+        match name {
+            "id" => out.opt(self.id.as_ref()),
+            "meta" => out.opt(self.meta.as_deref()),
+            "implicitRules" => out.opt(self.implicit_rules.as_ref()),
+            "language" => out.opt(self.language.as_ref()),
+            "text" => out.opt(self.text.as_deref()),
+            "contained" => out.many(&self.contained),
+            "extension" => out.many(&self.extension),
+            "modifierExtension" => out.many(&self.modifier_extension),
+            "identifier" => out.many(&self.identifier),
+            "status" => out.opt(self.status.as_ref()),
+            "period" => out.opt(self.period.as_deref()),
+            "created" => out.opt(self.created.as_ref()),
+            "paymentIssuer" => out.opt(self.payment_issuer.as_deref()),
+            "request" => out.opt(self.request.as_deref()),
+            "requestor" => out.opt(self.requestor.as_deref()),
+            "outcome" => out.opt(self.outcome.as_ref()),
+            "disposition" => out.opt(self.disposition.as_ref()),
+            "paymentDate" => out.opt(self.payment_date.as_ref()),
+            "paymentAmount" => out.opt(self.payment_amount.as_deref()),
+            "paymentIdentifier" => out.opt(self.payment_identifier.as_deref()),
+            "detail" => out.many(&self.detail),
+            "formCode" => out.opt(self.form_code.as_deref()),
+            "processNote" => out.many(&self.process_note),
+            _ => {}
+        }
+    }
+}
+
 impl crate::ConcreteResource for PaymentReconciliation {
     const TYPE_NAME: &'static str = "PaymentReconciliation";
     fn id(&self) -> Option<&crate::primitives::Id> {
@@ -684,6 +746,48 @@ impl PaymentReconciliationDetail {
     }
 }
 
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for PaymentReconciliationDetail {
+    fn fhir_type(&self) -> &'static str {
+        "BackboneElement"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("extension", crate::fhirpath::Card::Many),
+            ("modifierExtension", crate::fhirpath::Card::Many),
+            ("identifier", crate::fhirpath::Card::One),
+            ("predecessor", crate::fhirpath::Card::One),
+            ("type", crate::fhirpath::Card::One),
+            ("request", crate::fhirpath::Card::One),
+            ("submitter", crate::fhirpath::Card::One),
+            ("response", crate::fhirpath::Card::One),
+            ("date", crate::fhirpath::Card::One),
+            ("responsible", crate::fhirpath::Card::One),
+            ("payee", crate::fhirpath::Card::One),
+            ("amount", crate::fhirpath::Card::One),
+        ]
+    }
+    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
+        match name {
+            "id" => out.opt(self.id.as_ref()),
+            "extension" => out.many(&self.extension),
+            "modifierExtension" => out.many(&self.modifier_extension),
+            "identifier" => out.opt(self.identifier.as_deref()),
+            "predecessor" => out.opt(self.predecessor.as_deref()),
+            "type" => out.opt(self.type_.as_deref()),
+            "request" => out.opt(self.request.as_deref()),
+            "submitter" => out.opt(self.submitter.as_deref()),
+            "response" => out.opt(self.response.as_deref()),
+            "date" => out.opt(self.date.as_ref()),
+            "responsible" => out.opt(self.responsible.as_deref()),
+            "payee" => out.opt(self.payee.as_deref()),
+            "amount" => out.opt(self.amount.as_deref()),
+            _ => {}
+        }
+    }
+}
+
 /// Note concerning processing
 ///
 /// A note that describes or explains the processing in a human readable form.
@@ -794,5 +898,31 @@ impl crate::validate::Validate for PaymentReconciliationProcessNote {
         v.field("modifierExtension", &self.modifier_extension, 0);
         v.field("type", &self.type_, 0);
         v.field("text", &self.text, 0);
+    }
+}
+
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for PaymentReconciliationProcessNote {
+    fn fhir_type(&self) -> &'static str {
+        "BackboneElement"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("extension", crate::fhirpath::Card::Many),
+            ("modifierExtension", crate::fhirpath::Card::Many),
+            ("type", crate::fhirpath::Card::One),
+            ("text", crate::fhirpath::Card::One),
+        ]
+    }
+    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
+        match name {
+            "id" => out.opt(self.id.as_ref()),
+            "extension" => out.many(&self.extension),
+            "modifierExtension" => out.many(&self.modifier_extension),
+            "type" => out.opt(self.type_.as_ref()),
+            "text" => out.opt(self.text.as_ref()),
+            _ => {}
+        }
     }
 }

@@ -288,6 +288,58 @@ impl Person {
     }
 }
 
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for Person {
+    fn fhir_type(&self) -> &'static str {
+        "Person"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("meta", crate::fhirpath::Card::One),
+            ("implicitRules", crate::fhirpath::Card::One),
+            ("language", crate::fhirpath::Card::One),
+            ("text", crate::fhirpath::Card::One),
+            ("contained", crate::fhirpath::Card::Many),
+            ("extension", crate::fhirpath::Card::Many),
+            ("modifierExtension", crate::fhirpath::Card::Many),
+            ("identifier", crate::fhirpath::Card::Many),
+            ("name", crate::fhirpath::Card::Many),
+            ("telecom", crate::fhirpath::Card::Many),
+            ("gender", crate::fhirpath::Card::One),
+            ("birthDate", crate::fhirpath::Card::One),
+            ("address", crate::fhirpath::Card::Many),
+            ("photo", crate::fhirpath::Card::One),
+            ("managingOrganization", crate::fhirpath::Card::One),
+            ("active", crate::fhirpath::Card::One),
+            ("link", crate::fhirpath::Card::Many),
+        ]
+    }
+    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
+        match name {
+            "id" => out.opt(self.id.as_ref()),
+            "meta" => out.opt(self.meta.as_deref()),
+            "implicitRules" => out.opt(self.implicit_rules.as_ref()),
+            "language" => out.opt(self.language.as_ref()),
+            "text" => out.opt(self.text.as_deref()),
+            "contained" => out.many(&self.contained),
+            "extension" => out.many(&self.extension),
+            "modifierExtension" => out.many(&self.modifier_extension),
+            "identifier" => out.many(&self.identifier),
+            "name" => out.many(&self.name),
+            "telecom" => out.many(&self.telecom),
+            "gender" => out.opt(self.gender.as_ref()),
+            "birthDate" => out.opt(self.birth_date.as_ref()),
+            "address" => out.many(&self.address),
+            "photo" => out.opt(self.photo.as_deref()),
+            "managingOrganization" => out.opt(self.managing_organization.as_deref()),
+            "active" => out.opt(self.active.as_ref()),
+            "link" => out.many(&self.link),
+            _ => {}
+        }
+    }
+}
+
 impl crate::ConcreteResource for Person {
     const TYPE_NAME: &'static str = "Person";
     fn id(&self) -> Option<&crate::primitives::Id> {
@@ -459,5 +511,31 @@ impl PersonLink {
     ) -> &mut Self {
         self.target = Some(Box::new(reference.into()));
         self
+    }
+}
+
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for PersonLink {
+    fn fhir_type(&self) -> &'static str {
+        "BackboneElement"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("extension", crate::fhirpath::Card::Many),
+            ("modifierExtension", crate::fhirpath::Card::Many),
+            ("target", crate::fhirpath::Card::One),
+            ("assurance", crate::fhirpath::Card::One),
+        ]
+    }
+    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
+        match name {
+            "id" => out.opt(self.id.as_ref()),
+            "extension" => out.many(&self.extension),
+            "modifierExtension" => out.many(&self.modifier_extension),
+            "target" => out.opt(self.target.as_deref()),
+            "assurance" => out.opt(self.assurance.as_ref()),
+            _ => {}
+        }
     }
 }

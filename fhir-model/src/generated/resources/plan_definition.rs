@@ -553,6 +553,103 @@ impl PlanDefinition {
     }
 }
 
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for PlanDefinition {
+    fn fhir_type(&self) -> &'static str {
+        "PlanDefinition"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("meta", crate::fhirpath::Card::One),
+            ("implicitRules", crate::fhirpath::Card::One),
+            ("language", crate::fhirpath::Card::One),
+            ("text", crate::fhirpath::Card::One),
+            ("contained", crate::fhirpath::Card::Many),
+            ("extension", crate::fhirpath::Card::Many),
+            ("modifierExtension", crate::fhirpath::Card::Many),
+            ("url", crate::fhirpath::Card::One),
+            ("identifier", crate::fhirpath::Card::Many),
+            ("version", crate::fhirpath::Card::One),
+            ("name", crate::fhirpath::Card::One),
+            ("title", crate::fhirpath::Card::One),
+            ("subtitle", crate::fhirpath::Card::One),
+            ("type", crate::fhirpath::Card::One),
+            ("status", crate::fhirpath::Card::One),
+            ("experimental", crate::fhirpath::Card::One),
+            ("subject", crate::fhirpath::Card::Choice),
+            ("date", crate::fhirpath::Card::One),
+            ("publisher", crate::fhirpath::Card::One),
+            ("contact", crate::fhirpath::Card::Many),
+            ("description", crate::fhirpath::Card::One),
+            ("useContext", crate::fhirpath::Card::Many),
+            ("jurisdiction", crate::fhirpath::Card::Many),
+            ("purpose", crate::fhirpath::Card::One),
+            ("usage", crate::fhirpath::Card::One),
+            ("copyright", crate::fhirpath::Card::One),
+            ("approvalDate", crate::fhirpath::Card::One),
+            ("lastReviewDate", crate::fhirpath::Card::One),
+            ("effectivePeriod", crate::fhirpath::Card::One),
+            ("topic", crate::fhirpath::Card::Many),
+            ("author", crate::fhirpath::Card::Many),
+            ("editor", crate::fhirpath::Card::Many),
+            ("reviewer", crate::fhirpath::Card::Many),
+            ("endorser", crate::fhirpath::Card::Many),
+            ("relatedArtifact", crate::fhirpath::Card::Many),
+            ("library", crate::fhirpath::Card::Many),
+            ("goal", crate::fhirpath::Card::Many),
+            ("action", crate::fhirpath::Card::Many),
+        ]
+    }
+    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
+        match name {
+            "id" => out.opt(self.id.as_ref()),
+            "meta" => out.opt(self.meta.as_deref()),
+            "implicitRules" => out.opt(self.implicit_rules.as_ref()),
+            "language" => out.opt(self.language.as_ref()),
+            "text" => out.opt(self.text.as_deref()),
+            "contained" => out.many(&self.contained),
+            "extension" => out.many(&self.extension),
+            "modifierExtension" => out.many(&self.modifier_extension),
+            "url" => out.opt(self.url.as_ref()),
+            "identifier" => out.many(&self.identifier),
+            "version" => out.opt(self.version.as_ref()),
+            "name" => out.opt(self.name.as_ref()),
+            "title" => out.opt(self.title.as_ref()),
+            "subtitle" => out.opt(self.subtitle.as_ref()),
+            "type" => out.opt(self.type_.as_deref()),
+            "status" => out.opt(self.status.as_ref()),
+            "experimental" => out.opt(self.experimental.as_ref()),
+            "subject" => out.choice(self.subject.as_ref()),
+            "date" => out.opt(self.date.as_ref()),
+            "publisher" => out.opt(self.publisher.as_ref()),
+            "contact" => out.many(&self.contact),
+            "description" => out.opt(self.description.as_ref()),
+            "useContext" => out.many(&self.use_context),
+            "jurisdiction" => out.many(&self.jurisdiction),
+            "purpose" => out.opt(self.purpose.as_ref()),
+            "usage" => out.opt(self.usage.as_ref()),
+            "copyright" => out.opt(self.copyright.as_ref()),
+            "approvalDate" => out.opt(self.approval_date.as_ref()),
+            "lastReviewDate" => out.opt(self.last_review_date.as_ref()),
+            "effectivePeriod" => out.opt(self.effective_period.as_deref()),
+            "topic" => out.many(&self.topic),
+            "author" => out.many(&self.author),
+            "editor" => out.many(&self.editor),
+            "reviewer" => out.many(&self.reviewer),
+            "endorser" => out.many(&self.endorser),
+            "relatedArtifact" => out.many(&self.related_artifact),
+            "library" => out.many(&self.library),
+            "goal" => out.many(&self.goal),
+            "action" => out.many(&self.action),
+            _ if name.starts_with("subject") => {
+                out.typed(self.subject.as_ref(), &name[7usize..])
+            }
+            _ => {}
+        }
+    }
+}
+
 /// Choice of types for `PlanDefinition.subject[x]`.
 ///
 /// In JSON the element name carries the type (`subjectCodeableConcept`, `subjectReference`, ...).
@@ -601,6 +698,16 @@ impl crate::validate::Validate for PlanDefinitionSubject {
         match self {
             Self::CodeableConcept(x) => v.variant("subjectCodeableConcept", x),
             Self::Reference(x) => v.variant_ref("subjectReference", x, &["Group"]),
+        }
+    }
+}
+
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Choice for PlanDefinitionSubject {
+    fn value(&self) -> (&'static str, &dyn crate::fhirpath::Reflect) {
+        match self {
+            Self::CodeableConcept(v) => ("CodeableConcept", &**v),
+            Self::Reference(v) => ("Reference", &**v),
         }
     }
 }
@@ -804,6 +911,42 @@ impl PlanDefinitionGoal {
     }
 }
 
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for PlanDefinitionGoal {
+    fn fhir_type(&self) -> &'static str {
+        "BackboneElement"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("extension", crate::fhirpath::Card::Many),
+            ("modifierExtension", crate::fhirpath::Card::Many),
+            ("category", crate::fhirpath::Card::One),
+            ("description", crate::fhirpath::Card::One),
+            ("priority", crate::fhirpath::Card::One),
+            ("start", crate::fhirpath::Card::One),
+            ("addresses", crate::fhirpath::Card::Many),
+            ("documentation", crate::fhirpath::Card::Many),
+            ("target", crate::fhirpath::Card::Many),
+        ]
+    }
+    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
+        match name {
+            "id" => out.opt(self.id.as_ref()),
+            "extension" => out.many(&self.extension),
+            "modifierExtension" => out.many(&self.modifier_extension),
+            "category" => out.opt(self.category.as_deref()),
+            "description" => out.opt(self.description.as_deref()),
+            "priority" => out.opt(self.priority.as_deref()),
+            "start" => out.opt(self.start.as_deref()),
+            "addresses" => out.many(&self.addresses),
+            "documentation" => out.many(&self.documentation),
+            "target" => out.many(&self.target),
+            _ => {}
+        }
+    }
+}
+
 /// Target outcome for the goal
 ///
 /// Indicates what should be done and within what timeframe.
@@ -948,6 +1091,37 @@ impl crate::validate::Validate for PlanDefinitionGoalTarget {
     }
 }
 
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for PlanDefinitionGoalTarget {
+    fn fhir_type(&self) -> &'static str {
+        "BackboneElement"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("extension", crate::fhirpath::Card::Many),
+            ("modifierExtension", crate::fhirpath::Card::Many),
+            ("measure", crate::fhirpath::Card::One),
+            ("detail", crate::fhirpath::Card::Choice),
+            ("due", crate::fhirpath::Card::One),
+        ]
+    }
+    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
+        match name {
+            "id" => out.opt(self.id.as_ref()),
+            "extension" => out.many(&self.extension),
+            "modifierExtension" => out.many(&self.modifier_extension),
+            "measure" => out.opt(self.measure.as_deref()),
+            "detail" => out.choice(self.detail.as_ref()),
+            "due" => out.opt(self.due.as_deref()),
+            _ if name.starts_with("detail") => {
+                out.typed(self.detail.as_ref(), &name[6usize..])
+            }
+            _ => {}
+        }
+    }
+}
+
 /// Choice of types for `PlanDefinition.goal.target.detail[x]`.
 ///
 /// In JSON the element name carries the type (`detailQuantity`, `detailRange`, ...).
@@ -1006,6 +1180,17 @@ impl crate::validate::Validate for PlanDefinitionGoalTargetDetail {
             Self::Quantity(x) => v.variant("detailQuantity", x),
             Self::Range(x) => v.variant("detailRange", x),
             Self::CodeableConcept(x) => v.variant("detailCodeableConcept", x),
+        }
+    }
+}
+
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Choice for PlanDefinitionGoalTargetDetail {
+    fn value(&self) -> (&'static str, &dyn crate::fhirpath::Reflect) {
+        match self {
+            Self::Quantity(v) => ("Quantity", &**v),
+            Self::Range(v) => ("Range", &**v),
+            Self::CodeableConcept(v) => ("CodeableConcept", &**v),
         }
     }
 }
@@ -1601,6 +1786,91 @@ impl crate::validate::Validate for PlanDefinitionAction {
     }
 }
 
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for PlanDefinitionAction {
+    fn fhir_type(&self) -> &'static str {
+        "BackboneElement"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("extension", crate::fhirpath::Card::Many),
+            ("modifierExtension", crate::fhirpath::Card::Many),
+            ("prefix", crate::fhirpath::Card::One),
+            ("title", crate::fhirpath::Card::One),
+            ("description", crate::fhirpath::Card::One),
+            ("textEquivalent", crate::fhirpath::Card::One),
+            ("priority", crate::fhirpath::Card::One),
+            ("code", crate::fhirpath::Card::Many),
+            ("reason", crate::fhirpath::Card::Many),
+            ("documentation", crate::fhirpath::Card::Many),
+            ("goalId", crate::fhirpath::Card::Many),
+            ("subject", crate::fhirpath::Card::Choice),
+            ("trigger", crate::fhirpath::Card::Many),
+            ("condition", crate::fhirpath::Card::Many),
+            ("input", crate::fhirpath::Card::Many),
+            ("output", crate::fhirpath::Card::Many),
+            ("relatedAction", crate::fhirpath::Card::Many),
+            ("timing", crate::fhirpath::Card::Choice),
+            ("participant", crate::fhirpath::Card::Many),
+            ("type", crate::fhirpath::Card::One),
+            ("groupingBehavior", crate::fhirpath::Card::One),
+            ("selectionBehavior", crate::fhirpath::Card::One),
+            ("requiredBehavior", crate::fhirpath::Card::One),
+            ("precheckBehavior", crate::fhirpath::Card::One),
+            ("cardinalityBehavior", crate::fhirpath::Card::One),
+            ("definition", crate::fhirpath::Card::Choice),
+            ("transform", crate::fhirpath::Card::One),
+            ("dynamicValue", crate::fhirpath::Card::Many),
+            ("action", crate::fhirpath::Card::Many),
+        ]
+    }
+    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
+        match name {
+            "id" => out.opt(self.id.as_ref()),
+            "extension" => out.many(&self.extension),
+            "modifierExtension" => out.many(&self.modifier_extension),
+            "prefix" => out.opt(self.prefix.as_ref()),
+            "title" => out.opt(self.title.as_ref()),
+            "description" => out.opt(self.description.as_ref()),
+            "textEquivalent" => out.opt(self.text_equivalent.as_ref()),
+            "priority" => out.opt(self.priority.as_ref()),
+            "code" => out.many(&self.code),
+            "reason" => out.many(&self.reason),
+            "documentation" => out.many(&self.documentation),
+            "goalId" => out.many(&self.goal_id),
+            "subject" => out.choice(self.subject.as_ref()),
+            "trigger" => out.many(&self.trigger),
+            "condition" => out.many(&self.condition),
+            "input" => out.many(&self.input),
+            "output" => out.many(&self.output),
+            "relatedAction" => out.many(&self.related_action),
+            "timing" => out.choice(self.timing.as_ref()),
+            "participant" => out.many(&self.participant),
+            "type" => out.opt(self.type_.as_deref()),
+            "groupingBehavior" => out.opt(self.grouping_behavior.as_ref()),
+            "selectionBehavior" => out.opt(self.selection_behavior.as_ref()),
+            "requiredBehavior" => out.opt(self.required_behavior.as_ref()),
+            "precheckBehavior" => out.opt(self.precheck_behavior.as_ref()),
+            "cardinalityBehavior" => out.opt(self.cardinality_behavior.as_ref()),
+            "definition" => out.choice(self.definition.as_ref()),
+            "transform" => out.opt(self.transform.as_ref()),
+            "dynamicValue" => out.many(&self.dynamic_value),
+            "action" => out.many(&self.action),
+            _ if name.starts_with("subject") => {
+                out.typed(self.subject.as_ref(), &name[7usize..])
+            }
+            _ if name.starts_with("timing") => {
+                out.typed(self.timing.as_ref(), &name[6usize..])
+            }
+            _ if name.starts_with("definition") => {
+                out.typed(self.definition.as_ref(), &name[10usize..])
+            }
+            _ => {}
+        }
+    }
+}
+
 /// Choice of types for `PlanDefinition.action.subject[x]`.
 ///
 /// In JSON the element name carries the type (`subjectCodeableConcept`, `subjectReference`, ...).
@@ -1649,6 +1919,16 @@ impl crate::validate::Validate for PlanDefinitionActionSubject {
         match self {
             Self::CodeableConcept(x) => v.variant("subjectCodeableConcept", x),
             Self::Reference(x) => v.variant_ref("subjectReference", x, &["Group"]),
+        }
+    }
+}
+
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Choice for PlanDefinitionActionSubject {
+    fn value(&self) -> (&'static str, &dyn crate::fhirpath::Reflect) {
+        match self {
+            Self::CodeableConcept(v) => ("CodeableConcept", &**v),
+            Self::Reference(v) => ("Reference", &**v),
         }
     }
 }
@@ -1747,6 +2027,20 @@ impl crate::validate::Validate for PlanDefinitionActionTiming {
     }
 }
 
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Choice for PlanDefinitionActionTiming {
+    fn value(&self) -> (&'static str, &dyn crate::fhirpath::Reflect) {
+        match self {
+            Self::DateTime(v) => ("DateTime", v),
+            Self::Age(v) => ("Age", &**v),
+            Self::Period(v) => ("Period", &**v),
+            Self::Duration(v) => ("Duration", &**v),
+            Self::Range(v) => ("Range", &**v),
+            Self::Timing(v) => ("Timing", &**v),
+        }
+    }
+}
+
 /// Choice of types for `PlanDefinition.action.definition[x]`.
 ///
 /// In JSON the element name carries the type (`definitionCanonical`, `definitionUri`, ...).
@@ -1797,6 +2091,16 @@ impl crate::validate::Validate for PlanDefinitionActionDefinition {
         match self {
             Self::Canonical(x) => v.variant("definitionCanonical", x),
             Self::Uri(x) => v.variant("definitionUri", x),
+        }
+    }
+}
+
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Choice for PlanDefinitionActionDefinition {
+    fn value(&self) -> (&'static str, &dyn crate::fhirpath::Reflect) {
+        match self {
+            Self::Canonical(v) => ("Canonical", v),
+            Self::Uri(v) => ("Uri", v),
         }
     }
 }
@@ -1924,6 +2228,32 @@ impl PlanDefinitionActionCondition {
         PlanDefinitionActionCondition {
             kind: Some(crate::Primitive::new(kind)),
             ..Default::default()
+        }
+    }
+}
+
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for PlanDefinitionActionCondition {
+    fn fhir_type(&self) -> &'static str {
+        "BackboneElement"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("extension", crate::fhirpath::Card::Many),
+            ("modifierExtension", crate::fhirpath::Card::Many),
+            ("kind", crate::fhirpath::Card::One),
+            ("expression", crate::fhirpath::Card::One),
+        ]
+    }
+    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
+        match name {
+            "id" => out.opt(self.id.as_ref()),
+            "extension" => out.many(&self.extension),
+            "modifierExtension" => out.many(&self.modifier_extension),
+            "kind" => out.opt(self.kind.as_ref()),
+            "expression" => out.opt(self.expression.as_deref()),
+            _ => {}
         }
     }
 }
@@ -2090,6 +2420,37 @@ impl PlanDefinitionActionRelatedAction {
     }
 }
 
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for PlanDefinitionActionRelatedAction {
+    fn fhir_type(&self) -> &'static str {
+        "BackboneElement"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("extension", crate::fhirpath::Card::Many),
+            ("modifierExtension", crate::fhirpath::Card::Many),
+            ("actionId", crate::fhirpath::Card::One),
+            ("relationship", crate::fhirpath::Card::One),
+            ("offset", crate::fhirpath::Card::Choice),
+        ]
+    }
+    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
+        match name {
+            "id" => out.opt(self.id.as_ref()),
+            "extension" => out.many(&self.extension),
+            "modifierExtension" => out.many(&self.modifier_extension),
+            "actionId" => out.opt(self.action_id.as_ref()),
+            "relationship" => out.opt(self.relationship.as_ref()),
+            "offset" => out.choice(self.offset.as_ref()),
+            _ if name.starts_with("offset") => {
+                out.typed(self.offset.as_ref(), &name[6usize..])
+            }
+            _ => {}
+        }
+    }
+}
+
 /// Choice of types for `PlanDefinition.action.relatedAction.offset[x]`.
 ///
 /// In JSON the element name carries the type (`offsetDuration`, `offsetRange`, ...).
@@ -2138,6 +2499,16 @@ impl crate::validate::Validate for PlanDefinitionActionRelatedActionOffset {
         match self {
             Self::Duration(x) => v.variant("offsetDuration", x),
             Self::Range(x) => v.variant("offsetRange", x),
+        }
+    }
+}
+
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Choice for PlanDefinitionActionRelatedActionOffset {
+    fn value(&self) -> (&'static str, &dyn crate::fhirpath::Reflect) {
+        match self {
+            Self::Duration(v) => ("Duration", &**v),
+            Self::Range(v) => ("Range", &**v),
         }
     }
 }
@@ -2269,6 +2640,32 @@ impl PlanDefinitionActionParticipant {
     }
 }
 
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for PlanDefinitionActionParticipant {
+    fn fhir_type(&self) -> &'static str {
+        "BackboneElement"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("extension", crate::fhirpath::Card::Many),
+            ("modifierExtension", crate::fhirpath::Card::Many),
+            ("type", crate::fhirpath::Card::One),
+            ("role", crate::fhirpath::Card::One),
+        ]
+    }
+    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
+        match name {
+            "id" => out.opt(self.id.as_ref()),
+            "extension" => out.many(&self.extension),
+            "modifierExtension" => out.many(&self.modifier_extension),
+            "type" => out.opt(self.type_.as_ref()),
+            "role" => out.opt(self.role.as_deref()),
+            _ => {}
+        }
+    }
+}
+
 /// Dynamic aspects of the definition
 ///
 /// Customizations that should be applied to the statically defined resource. For example, if the dosage of a medication must be computed based on the patient's weight, a customization would be used to specify an expression that calculated the weight, and the path on the resource that would contain the result.
@@ -2377,5 +2774,31 @@ impl crate::validate::Validate for PlanDefinitionActionDynamicValue {
         v.field("modifierExtension", &self.modifier_extension, 0);
         v.field("path", &self.path, 0);
         v.field("expression", &self.expression, 0);
+    }
+}
+
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for PlanDefinitionActionDynamicValue {
+    fn fhir_type(&self) -> &'static str {
+        "BackboneElement"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("extension", crate::fhirpath::Card::Many),
+            ("modifierExtension", crate::fhirpath::Card::Many),
+            ("path", crate::fhirpath::Card::One),
+            ("expression", crate::fhirpath::Card::One),
+        ]
+    }
+    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
+        match name {
+            "id" => out.opt(self.id.as_ref()),
+            "extension" => out.many(&self.extension),
+            "modifierExtension" => out.many(&self.modifier_extension),
+            "path" => out.opt(self.path.as_ref()),
+            "expression" => out.opt(self.expression.as_deref()),
+            _ => {}
+        }
     }
 }

@@ -262,6 +262,58 @@ impl crate::validate::Validate for Practitioner {
     }
 }
 
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for Practitioner {
+    fn fhir_type(&self) -> &'static str {
+        "Practitioner"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("meta", crate::fhirpath::Card::One),
+            ("implicitRules", crate::fhirpath::Card::One),
+            ("language", crate::fhirpath::Card::One),
+            ("text", crate::fhirpath::Card::One),
+            ("contained", crate::fhirpath::Card::Many),
+            ("extension", crate::fhirpath::Card::Many),
+            ("modifierExtension", crate::fhirpath::Card::Many),
+            ("identifier", crate::fhirpath::Card::Many),
+            ("active", crate::fhirpath::Card::One),
+            ("name", crate::fhirpath::Card::Many),
+            ("telecom", crate::fhirpath::Card::Many),
+            ("address", crate::fhirpath::Card::Many),
+            ("gender", crate::fhirpath::Card::One),
+            ("birthDate", crate::fhirpath::Card::One),
+            ("photo", crate::fhirpath::Card::Many),
+            ("qualification", crate::fhirpath::Card::Many),
+            ("communication", crate::fhirpath::Card::Many),
+        ]
+    }
+    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
+        match name {
+            "id" => out.opt(self.id.as_ref()),
+            "meta" => out.opt(self.meta.as_deref()),
+            "implicitRules" => out.opt(self.implicit_rules.as_ref()),
+            "language" => out.opt(self.language.as_ref()),
+            "text" => out.opt(self.text.as_deref()),
+            "contained" => out.many(&self.contained),
+            "extension" => out.many(&self.extension),
+            "modifierExtension" => out.many(&self.modifier_extension),
+            "identifier" => out.many(&self.identifier),
+            "active" => out.opt(self.active.as_ref()),
+            "name" => out.many(&self.name),
+            "telecom" => out.many(&self.telecom),
+            "address" => out.many(&self.address),
+            "gender" => out.opt(self.gender.as_ref()),
+            "birthDate" => out.opt(self.birth_date.as_ref()),
+            "photo" => out.many(&self.photo),
+            "qualification" => out.many(&self.qualification),
+            "communication" => out.many(&self.communication),
+            _ => {}
+        }
+    }
+}
+
 impl crate::ConcreteResource for Practitioner {
     const TYPE_NAME: &'static str = "Practitioner";
     fn id(&self) -> Option<&crate::primitives::Id> {
@@ -436,5 +488,35 @@ impl PractitionerQualification {
     ) -> &mut Self {
         self.issuer = Some(Box::new(reference.into()));
         self
+    }
+}
+
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for PractitionerQualification {
+    fn fhir_type(&self) -> &'static str {
+        "BackboneElement"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("extension", crate::fhirpath::Card::Many),
+            ("modifierExtension", crate::fhirpath::Card::Many),
+            ("identifier", crate::fhirpath::Card::Many),
+            ("code", crate::fhirpath::Card::One),
+            ("period", crate::fhirpath::Card::One),
+            ("issuer", crate::fhirpath::Card::One),
+        ]
+    }
+    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
+        match name {
+            "id" => out.opt(self.id.as_ref()),
+            "extension" => out.many(&self.extension),
+            "modifierExtension" => out.many(&self.modifier_extension),
+            "identifier" => out.many(&self.identifier),
+            "code" => out.opt(self.code.as_deref()),
+            "period" => out.opt(self.period.as_deref()),
+            "issuer" => out.opt(self.issuer.as_deref()),
+            _ => {}
+        }
     }
 }

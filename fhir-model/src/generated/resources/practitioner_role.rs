@@ -370,6 +370,66 @@ impl PractitionerRole {
     }
 }
 
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for PractitionerRole {
+    fn fhir_type(&self) -> &'static str {
+        "PractitionerRole"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("meta", crate::fhirpath::Card::One),
+            ("implicitRules", crate::fhirpath::Card::One),
+            ("language", crate::fhirpath::Card::One),
+            ("text", crate::fhirpath::Card::One),
+            ("contained", crate::fhirpath::Card::Many),
+            ("extension", crate::fhirpath::Card::Many),
+            ("modifierExtension", crate::fhirpath::Card::Many),
+            ("identifier", crate::fhirpath::Card::Many),
+            ("active", crate::fhirpath::Card::One),
+            ("period", crate::fhirpath::Card::One),
+            ("practitioner", crate::fhirpath::Card::One),
+            ("organization", crate::fhirpath::Card::One),
+            ("code", crate::fhirpath::Card::Many),
+            ("specialty", crate::fhirpath::Card::Many),
+            ("location", crate::fhirpath::Card::Many),
+            ("healthcareService", crate::fhirpath::Card::Many),
+            ("telecom", crate::fhirpath::Card::Many),
+            ("availableTime", crate::fhirpath::Card::Many),
+            ("notAvailable", crate::fhirpath::Card::Many),
+            ("availabilityExceptions", crate::fhirpath::Card::One),
+            ("endpoint", crate::fhirpath::Card::Many),
+        ]
+    }
+    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
+        match name {
+            "id" => out.opt(self.id.as_ref()),
+            "meta" => out.opt(self.meta.as_deref()),
+            "implicitRules" => out.opt(self.implicit_rules.as_ref()),
+            "language" => out.opt(self.language.as_ref()),
+            "text" => out.opt(self.text.as_deref()),
+            "contained" => out.many(&self.contained),
+            "extension" => out.many(&self.extension),
+            "modifierExtension" => out.many(&self.modifier_extension),
+            "identifier" => out.many(&self.identifier),
+            "active" => out.opt(self.active.as_ref()),
+            "period" => out.opt(self.period.as_deref()),
+            "practitioner" => out.opt(self.practitioner.as_deref()),
+            "organization" => out.opt(self.organization.as_deref()),
+            "code" => out.many(&self.code),
+            "specialty" => out.many(&self.specialty),
+            "location" => out.many(&self.location),
+            "healthcareService" => out.many(&self.healthcare_service),
+            "telecom" => out.many(&self.telecom),
+            "availableTime" => out.many(&self.available_time),
+            "notAvailable" => out.many(&self.not_available),
+            "availabilityExceptions" => out.opt(self.availability_exceptions.as_ref()),
+            "endpoint" => out.many(&self.endpoint),
+            _ => {}
+        }
+    }
+}
+
 impl crate::ConcreteResource for PractitionerRole {
     const TYPE_NAME: &'static str = "PractitionerRole";
     fn id(&self) -> Option<&crate::primitives::Id> {
@@ -572,6 +632,36 @@ impl crate::validate::Validate for PractitionerRoleAvailableTime {
     }
 }
 
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for PractitionerRoleAvailableTime {
+    fn fhir_type(&self) -> &'static str {
+        "BackboneElement"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("extension", crate::fhirpath::Card::Many),
+            ("modifierExtension", crate::fhirpath::Card::Many),
+            ("daysOfWeek", crate::fhirpath::Card::Many),
+            ("allDay", crate::fhirpath::Card::One),
+            ("availableStartTime", crate::fhirpath::Card::One),
+            ("availableEndTime", crate::fhirpath::Card::One),
+        ]
+    }
+    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
+        match name {
+            "id" => out.opt(self.id.as_ref()),
+            "extension" => out.many(&self.extension),
+            "modifierExtension" => out.many(&self.modifier_extension),
+            "daysOfWeek" => out.many(&self.days_of_week),
+            "allDay" => out.opt(self.all_day.as_ref()),
+            "availableStartTime" => out.opt(self.available_start_time.as_ref()),
+            "availableEndTime" => out.opt(self.available_end_time.as_ref()),
+            _ => {}
+        }
+    }
+}
+
 /// Not available during this time due to provided reason
 ///
 /// The practitioner is not available or performing this role during this period of time due to the provided reason.
@@ -695,6 +785,32 @@ impl PractitionerRoleNotAvailable {
         PractitionerRoleNotAvailable {
             description: Some(crate::Primitive::new(description)),
             ..Default::default()
+        }
+    }
+}
+
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for PractitionerRoleNotAvailable {
+    fn fhir_type(&self) -> &'static str {
+        "BackboneElement"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("extension", crate::fhirpath::Card::Many),
+            ("modifierExtension", crate::fhirpath::Card::Many),
+            ("description", crate::fhirpath::Card::One),
+            ("during", crate::fhirpath::Card::One),
+        ]
+    }
+    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
+        match name {
+            "id" => out.opt(self.id.as_ref()),
+            "extension" => out.many(&self.extension),
+            "modifierExtension" => out.many(&self.modifier_extension),
+            "description" => out.opt(self.description.as_ref()),
+            "during" => out.opt(self.during.as_deref()),
+            _ => {}
         }
     }
 }

@@ -758,6 +758,97 @@ impl Procedure {
     }
 }
 
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for Procedure {
+    fn fhir_type(&self) -> &'static str {
+        "Procedure"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("meta", crate::fhirpath::Card::One),
+            ("implicitRules", crate::fhirpath::Card::One),
+            ("language", crate::fhirpath::Card::One),
+            ("text", crate::fhirpath::Card::One),
+            ("contained", crate::fhirpath::Card::Many),
+            ("extension", crate::fhirpath::Card::Many),
+            ("modifierExtension", crate::fhirpath::Card::Many),
+            ("identifier", crate::fhirpath::Card::Many),
+            ("instantiatesCanonical", crate::fhirpath::Card::Many),
+            ("instantiatesUri", crate::fhirpath::Card::Many),
+            ("basedOn", crate::fhirpath::Card::Many),
+            ("partOf", crate::fhirpath::Card::Many),
+            ("status", crate::fhirpath::Card::One),
+            ("statusReason", crate::fhirpath::Card::One),
+            ("category", crate::fhirpath::Card::One),
+            ("code", crate::fhirpath::Card::One),
+            ("subject", crate::fhirpath::Card::One),
+            ("encounter", crate::fhirpath::Card::One),
+            ("performed", crate::fhirpath::Card::Choice),
+            ("recorder", crate::fhirpath::Card::One),
+            ("asserter", crate::fhirpath::Card::One),
+            ("performer", crate::fhirpath::Card::Many),
+            ("location", crate::fhirpath::Card::One),
+            ("reasonCode", crate::fhirpath::Card::Many),
+            ("reasonReference", crate::fhirpath::Card::Many),
+            ("bodySite", crate::fhirpath::Card::Many),
+            ("outcome", crate::fhirpath::Card::One),
+            ("report", crate::fhirpath::Card::Many),
+            ("complication", crate::fhirpath::Card::Many),
+            ("complicationDetail", crate::fhirpath::Card::Many),
+            ("followUp", crate::fhirpath::Card::Many),
+            ("note", crate::fhirpath::Card::Many),
+            ("focalDevice", crate::fhirpath::Card::Many),
+            ("usedReference", crate::fhirpath::Card::Many),
+            ("usedCode", crate::fhirpath::Card::Many),
+        ]
+    }
+    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
+        match name {
+            "id" => out.opt(self.id.as_ref()),
+            "meta" => out.opt(self.meta.as_deref()),
+            "implicitRules" => out.opt(self.implicit_rules.as_ref()),
+            "language" => out.opt(self.language.as_ref()),
+            "text" => out.opt(self.text.as_deref()),
+            "contained" => out.many(&self.contained),
+            "extension" => out.many(&self.extension),
+            "modifierExtension" => out.many(&self.modifier_extension),
+            "identifier" => out.many(&self.identifier),
+            "instantiatesCanonical" => out.many(&self.instantiates_canonical),
+            "instantiatesUri" => out.many(&self.instantiates_uri),
+            "basedOn" => out.many(&self.based_on),
+            "partOf" => out.many(&self.part_of),
+            "status" => out.opt(self.status.as_ref()),
+            "statusReason" => out.opt(self.status_reason.as_deref()),
+            "category" => out.opt(self.category.as_deref()),
+            "code" => out.opt(self.code.as_deref()),
+            "subject" => out.opt(self.subject.as_deref()),
+            "encounter" => out.opt(self.encounter.as_deref()),
+            "performed" => out.choice(self.performed.as_ref()),
+            "recorder" => out.opt(self.recorder.as_deref()),
+            "asserter" => out.opt(self.asserter.as_deref()),
+            "performer" => out.many(&self.performer),
+            "location" => out.opt(self.location.as_deref()),
+            "reasonCode" => out.many(&self.reason_code),
+            "reasonReference" => out.many(&self.reason_reference),
+            "bodySite" => out.many(&self.body_site),
+            "outcome" => out.opt(self.outcome.as_deref()),
+            "report" => out.many(&self.report),
+            "complication" => out.many(&self.complication),
+            "complicationDetail" => out.many(&self.complication_detail),
+            "followUp" => out.many(&self.follow_up),
+            "note" => out.many(&self.note),
+            "focalDevice" => out.many(&self.focal_device),
+            "usedReference" => out.many(&self.used_reference),
+            "usedCode" => out.many(&self.used_code),
+            _ if name.starts_with("performed") => {
+                out.typed(self.performed.as_ref(), &name[9usize..])
+            }
+            _ => {}
+        }
+    }
+}
+
 /// Choice of types for `Procedure.performed[x]`.
 ///
 /// In JSON the element name carries the type (`performedDateTime`, `performedPeriod`, ...).
@@ -840,6 +931,19 @@ impl crate::validate::Validate for ProcedurePerformed {
             Self::String(x) => v.variant("performedString", x),
             Self::Age(x) => v.variant("performedAge", x),
             Self::Range(x) => v.variant("performedRange", x),
+        }
+    }
+}
+
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Choice for ProcedurePerformed {
+    fn value(&self) -> (&'static str, &dyn crate::fhirpath::Reflect) {
+        match self {
+            Self::DateTime(v) => ("DateTime", v),
+            Self::Period(v) => ("Period", &**v),
+            Self::String(v) => ("String", v),
+            Self::Age(v) => ("Age", &**v),
+            Self::Range(v) => ("Range", &**v),
         }
     }
 }
@@ -1055,6 +1159,34 @@ impl ProcedurePerformer {
     }
 }
 
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for ProcedurePerformer {
+    fn fhir_type(&self) -> &'static str {
+        "BackboneElement"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("extension", crate::fhirpath::Card::Many),
+            ("modifierExtension", crate::fhirpath::Card::Many),
+            ("function", crate::fhirpath::Card::One),
+            ("actor", crate::fhirpath::Card::One),
+            ("onBehalfOf", crate::fhirpath::Card::One),
+        ]
+    }
+    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
+        match name {
+            "id" => out.opt(self.id.as_ref()),
+            "extension" => out.many(&self.extension),
+            "modifierExtension" => out.many(&self.modifier_extension),
+            "function" => out.opt(self.function.as_deref()),
+            "actor" => out.opt(self.actor.as_deref()),
+            "onBehalfOf" => out.opt(self.on_behalf_of.as_deref()),
+            _ => {}
+        }
+    }
+}
+
 /// Manipulated, implanted, or removed device
 ///
 /// A device that is implanted, removed or otherwise manipulated (calibration, battery replacement, fitting a prosthesis, attaching a wound-vac, etc.) as a focal portion of the Procedure.
@@ -1184,5 +1316,31 @@ impl ProcedureFocalDevice {
     ) -> &mut Self {
         self.manipulated = Some(Box::new(reference.into()));
         self
+    }
+}
+
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for ProcedureFocalDevice {
+    fn fhir_type(&self) -> &'static str {
+        "BackboneElement"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("extension", crate::fhirpath::Card::Many),
+            ("modifierExtension", crate::fhirpath::Card::Many),
+            ("action", crate::fhirpath::Card::One),
+            ("manipulated", crate::fhirpath::Card::One),
+        ]
+    }
+    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
+        match name {
+            "id" => out.opt(self.id.as_ref()),
+            "extension" => out.many(&self.extension),
+            "modifierExtension" => out.many(&self.modifier_extension),
+            "action" => out.opt(self.action.as_deref()),
+            "manipulated" => out.opt(self.manipulated.as_deref()),
+            _ => {}
+        }
     }
 }

@@ -321,6 +321,61 @@ impl Provenance {
     }
 }
 
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for Provenance {
+    fn fhir_type(&self) -> &'static str {
+        "Provenance"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("meta", crate::fhirpath::Card::One),
+            ("implicitRules", crate::fhirpath::Card::One),
+            ("language", crate::fhirpath::Card::One),
+            ("text", crate::fhirpath::Card::One),
+            ("contained", crate::fhirpath::Card::Many),
+            ("extension", crate::fhirpath::Card::Many),
+            ("modifierExtension", crate::fhirpath::Card::Many),
+            ("target", crate::fhirpath::Card::Many),
+            ("occurred", crate::fhirpath::Card::Choice),
+            ("recorded", crate::fhirpath::Card::One),
+            ("policy", crate::fhirpath::Card::Many),
+            ("location", crate::fhirpath::Card::One),
+            ("reason", crate::fhirpath::Card::Many),
+            ("activity", crate::fhirpath::Card::One),
+            ("agent", crate::fhirpath::Card::Many),
+            ("entity", crate::fhirpath::Card::Many),
+            ("signature", crate::fhirpath::Card::Many),
+        ]
+    }
+    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
+        match name {
+            "id" => out.opt(self.id.as_ref()),
+            "meta" => out.opt(self.meta.as_deref()),
+            "implicitRules" => out.opt(self.implicit_rules.as_ref()),
+            "language" => out.opt(self.language.as_ref()),
+            "text" => out.opt(self.text.as_deref()),
+            "contained" => out.many(&self.contained),
+            "extension" => out.many(&self.extension),
+            "modifierExtension" => out.many(&self.modifier_extension),
+            "target" => out.many(&self.target),
+            "occurred" => out.choice(self.occurred.as_ref()),
+            "recorded" => out.opt(self.recorded.as_ref()),
+            "policy" => out.many(&self.policy),
+            "location" => out.opt(self.location.as_deref()),
+            "reason" => out.many(&self.reason),
+            "activity" => out.opt(self.activity.as_deref()),
+            "agent" => out.many(&self.agent),
+            "entity" => out.many(&self.entity),
+            "signature" => out.many(&self.signature),
+            _ if name.starts_with("occurred") => {
+                out.typed(self.occurred.as_ref(), &name[8usize..])
+            }
+            _ => {}
+        }
+    }
+}
+
 /// Choice of types for `Provenance.occurred[x]`.
 ///
 /// In JSON the element name carries the type (`occurredPeriod`, `occurredDateTime`, ...).
@@ -371,6 +426,16 @@ impl crate::validate::Validate for ProvenanceOccurred {
         match self {
             Self::Period(x) => v.variant("occurredPeriod", x),
             Self::DateTime(x) => v.variant("occurredDateTime", x),
+        }
+    }
+}
+
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Choice for ProvenanceOccurred {
+    fn value(&self) -> (&'static str, &dyn crate::fhirpath::Reflect) {
+        match self {
+            Self::Period(v) => ("Period", &**v),
+            Self::DateTime(v) => ("DateTime", v),
         }
     }
 }
@@ -630,6 +695,36 @@ impl ProvenanceAgent {
     }
 }
 
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for ProvenanceAgent {
+    fn fhir_type(&self) -> &'static str {
+        "BackboneElement"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("extension", crate::fhirpath::Card::Many),
+            ("modifierExtension", crate::fhirpath::Card::Many),
+            ("type", crate::fhirpath::Card::One),
+            ("role", crate::fhirpath::Card::Many),
+            ("who", crate::fhirpath::Card::One),
+            ("onBehalfOf", crate::fhirpath::Card::One),
+        ]
+    }
+    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
+        match name {
+            "id" => out.opt(self.id.as_ref()),
+            "extension" => out.many(&self.extension),
+            "modifierExtension" => out.many(&self.modifier_extension),
+            "type" => out.opt(self.type_.as_deref()),
+            "role" => out.many(&self.role),
+            "who" => out.opt(self.who.as_deref()),
+            "onBehalfOf" => out.opt(self.on_behalf_of.as_deref()),
+            _ => {}
+        }
+    }
+}
+
 /// An entity used in this activity
 ///
 /// An entity used in this activity.
@@ -767,6 +862,34 @@ impl ProvenanceEntity {
             role: Some(crate::Primitive::new(role)),
             what: Some(Box::new(what)),
             ..Default::default()
+        }
+    }
+}
+
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for ProvenanceEntity {
+    fn fhir_type(&self) -> &'static str {
+        "BackboneElement"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("extension", crate::fhirpath::Card::Many),
+            ("modifierExtension", crate::fhirpath::Card::Many),
+            ("role", crate::fhirpath::Card::One),
+            ("what", crate::fhirpath::Card::One),
+            ("agent", crate::fhirpath::Card::Many),
+        ]
+    }
+    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
+        match name {
+            "id" => out.opt(self.id.as_ref()),
+            "extension" => out.many(&self.extension),
+            "modifierExtension" => out.many(&self.modifier_extension),
+            "role" => out.opt(self.role.as_ref()),
+            "what" => out.opt(self.what.as_deref()),
+            "agent" => out.many(&self.agent),
+            _ => {}
         }
     }
 }

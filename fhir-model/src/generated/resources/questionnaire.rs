@@ -446,6 +446,82 @@ impl Questionnaire {
     }
 }
 
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for Questionnaire {
+    fn fhir_type(&self) -> &'static str {
+        "Questionnaire"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("meta", crate::fhirpath::Card::One),
+            ("implicitRules", crate::fhirpath::Card::One),
+            ("language", crate::fhirpath::Card::One),
+            ("text", crate::fhirpath::Card::One),
+            ("contained", crate::fhirpath::Card::Many),
+            ("extension", crate::fhirpath::Card::Many),
+            ("modifierExtension", crate::fhirpath::Card::Many),
+            ("url", crate::fhirpath::Card::One),
+            ("identifier", crate::fhirpath::Card::Many),
+            ("version", crate::fhirpath::Card::One),
+            ("name", crate::fhirpath::Card::One),
+            ("title", crate::fhirpath::Card::One),
+            ("derivedFrom", crate::fhirpath::Card::Many),
+            ("status", crate::fhirpath::Card::One),
+            ("experimental", crate::fhirpath::Card::One),
+            ("subjectType", crate::fhirpath::Card::Many),
+            ("date", crate::fhirpath::Card::One),
+            ("publisher", crate::fhirpath::Card::One),
+            ("contact", crate::fhirpath::Card::Many),
+            ("description", crate::fhirpath::Card::One),
+            ("useContext", crate::fhirpath::Card::Many),
+            ("jurisdiction", crate::fhirpath::Card::Many),
+            ("purpose", crate::fhirpath::Card::One),
+            ("copyright", crate::fhirpath::Card::One),
+            ("approvalDate", crate::fhirpath::Card::One),
+            ("lastReviewDate", crate::fhirpath::Card::One),
+            ("effectivePeriod", crate::fhirpath::Card::One),
+            ("code", crate::fhirpath::Card::Many),
+            ("item", crate::fhirpath::Card::Many),
+        ]
+    }
+    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
+        match name {
+            "id" => out.opt(self.id.as_ref()),
+            "meta" => out.opt(self.meta.as_deref()),
+            "implicitRules" => out.opt(self.implicit_rules.as_ref()),
+            "language" => out.opt(self.language.as_ref()),
+            "text" => out.opt(self.text.as_deref()),
+            "contained" => out.many(&self.contained),
+            "extension" => out.many(&self.extension),
+            "modifierExtension" => out.many(&self.modifier_extension),
+            "url" => out.opt(self.url.as_ref()),
+            "identifier" => out.many(&self.identifier),
+            "version" => out.opt(self.version.as_ref()),
+            "name" => out.opt(self.name.as_ref()),
+            "title" => out.opt(self.title.as_ref()),
+            "derivedFrom" => out.many(&self.derived_from),
+            "status" => out.opt(self.status.as_ref()),
+            "experimental" => out.opt(self.experimental.as_ref()),
+            "subjectType" => out.many(&self.subject_type),
+            "date" => out.opt(self.date.as_ref()),
+            "publisher" => out.opt(self.publisher.as_ref()),
+            "contact" => out.many(&self.contact),
+            "description" => out.opt(self.description.as_ref()),
+            "useContext" => out.many(&self.use_context),
+            "jurisdiction" => out.many(&self.jurisdiction),
+            "purpose" => out.opt(self.purpose.as_ref()),
+            "copyright" => out.opt(self.copyright.as_ref()),
+            "approvalDate" => out.opt(self.approval_date.as_ref()),
+            "lastReviewDate" => out.opt(self.last_review_date.as_ref()),
+            "effectivePeriod" => out.opt(self.effective_period.as_deref()),
+            "code" => out.many(&self.code),
+            "item" => out.many(&self.item),
+            _ => {}
+        }
+    }
+}
+
 impl crate::ConcreteResource for Questionnaire {
     const TYPE_NAME: &'static str = "Questionnaire";
     fn id(&self) -> Option<&crate::primitives::Id> {
@@ -792,6 +868,60 @@ impl QuestionnaireItem {
     }
 }
 
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for QuestionnaireItem {
+    fn fhir_type(&self) -> &'static str {
+        "BackboneElement"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("extension", crate::fhirpath::Card::Many),
+            ("modifierExtension", crate::fhirpath::Card::Many),
+            ("linkId", crate::fhirpath::Card::One),
+            ("definition", crate::fhirpath::Card::One),
+            ("code", crate::fhirpath::Card::Many),
+            ("prefix", crate::fhirpath::Card::One),
+            ("text", crate::fhirpath::Card::One),
+            ("type", crate::fhirpath::Card::One),
+            ("enableWhen", crate::fhirpath::Card::Many),
+            ("enableBehavior", crate::fhirpath::Card::One),
+            ("required", crate::fhirpath::Card::One),
+            ("repeats", crate::fhirpath::Card::One),
+            ("readOnly", crate::fhirpath::Card::One),
+            ("maxLength", crate::fhirpath::Card::One),
+            ("answerValueSet", crate::fhirpath::Card::One),
+            ("answerOption", crate::fhirpath::Card::Many),
+            ("initial", crate::fhirpath::Card::Many),
+            ("item", crate::fhirpath::Card::Many),
+        ]
+    }
+    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
+        match name {
+            "id" => out.opt(self.id.as_ref()),
+            "extension" => out.many(&self.extension),
+            "modifierExtension" => out.many(&self.modifier_extension),
+            "linkId" => out.opt(self.link_id.as_ref()),
+            "definition" => out.opt(self.definition.as_ref()),
+            "code" => out.many(&self.code),
+            "prefix" => out.opt(self.prefix.as_ref()),
+            "text" => out.opt(self.text.as_ref()),
+            "type" => out.opt(self.type_.as_ref()),
+            "enableWhen" => out.many(&self.enable_when),
+            "enableBehavior" => out.opt(self.enable_behavior.as_ref()),
+            "required" => out.opt(self.required.as_ref()),
+            "repeats" => out.opt(self.repeats.as_ref()),
+            "readOnly" => out.opt(self.read_only.as_ref()),
+            "maxLength" => out.opt(self.max_length.as_ref()),
+            "answerValueSet" => out.opt(self.answer_value_set.as_ref()),
+            "answerOption" => out.many(&self.answer_option),
+            "initial" => out.many(&self.initial),
+            "item" => out.many(&self.item),
+            _ => {}
+        }
+    }
+}
+
 /// Only allow data when
 ///
 /// A constraint indicating that this item should only be enabled (displayed/allow answers to be captured) when the specified condition is true.
@@ -1111,6 +1241,37 @@ impl QuestionnaireItemEnableWhen {
     }
 }
 
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for QuestionnaireItemEnableWhen {
+    fn fhir_type(&self) -> &'static str {
+        "BackboneElement"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("extension", crate::fhirpath::Card::Many),
+            ("modifierExtension", crate::fhirpath::Card::Many),
+            ("question", crate::fhirpath::Card::One),
+            ("operator", crate::fhirpath::Card::One),
+            ("answer", crate::fhirpath::Card::Choice),
+        ]
+    }
+    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
+        match name {
+            "id" => out.opt(self.id.as_ref()),
+            "extension" => out.many(&self.extension),
+            "modifierExtension" => out.many(&self.modifier_extension),
+            "question" => out.opt(self.question.as_ref()),
+            "operator" => out.opt(self.operator.as_ref()),
+            "answer" => out.choice(self.answer.as_ref()),
+            _ if name.starts_with("answer") => {
+                out.typed(self.answer.as_ref(), &name[6usize..])
+            }
+            _ => {}
+        }
+    }
+}
+
 /// Choice of types for `Questionnaire.item.enableWhen.answer[x]`.
 ///
 /// In JSON the element name carries the type (`answerBoolean`, `answerDecimal`, ...).
@@ -1241,6 +1402,24 @@ impl crate::validate::Validate for QuestionnaireItemEnableWhenAnswer {
             Self::Coding(x) => v.variant("answerCoding", x),
             Self::Quantity(x) => v.variant("answerQuantity", x),
             Self::Reference(x) => v.variant_ref("answerReference", x, &[]),
+        }
+    }
+}
+
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Choice for QuestionnaireItemEnableWhenAnswer {
+    fn value(&self) -> (&'static str, &dyn crate::fhirpath::Reflect) {
+        match self {
+            Self::Boolean(v) => ("Boolean", v),
+            Self::Decimal(v) => ("Decimal", v),
+            Self::Integer(v) => ("Integer", v),
+            Self::Date(v) => ("Date", v),
+            Self::DateTime(v) => ("DateTime", v),
+            Self::Time(v) => ("Time", v),
+            Self::String(v) => ("String", v),
+            Self::Coding(v) => ("Coding", &**v),
+            Self::Quantity(v) => ("Quantity", &**v),
+            Self::Reference(v) => ("Reference", &**v),
         }
     }
 }
@@ -1481,6 +1660,35 @@ impl QuestionnaireItemAnswerOption {
     }
 }
 
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for QuestionnaireItemAnswerOption {
+    fn fhir_type(&self) -> &'static str {
+        "BackboneElement"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("extension", crate::fhirpath::Card::Many),
+            ("modifierExtension", crate::fhirpath::Card::Many),
+            ("value", crate::fhirpath::Card::Choice),
+            ("initialSelected", crate::fhirpath::Card::One),
+        ]
+    }
+    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
+        match name {
+            "id" => out.opt(self.id.as_ref()),
+            "extension" => out.many(&self.extension),
+            "modifierExtension" => out.many(&self.modifier_extension),
+            "value" => out.choice(self.value.as_ref()),
+            "initialSelected" => out.opt(self.initial_selected.as_ref()),
+            _ if name.starts_with("value") => {
+                out.typed(self.value.as_ref(), &name[5usize..])
+            }
+            _ => {}
+        }
+    }
+}
+
 /// Choice of types for `Questionnaire.item.answerOption.value[x]`.
 ///
 /// In JSON the element name carries the type (`valueInteger`, `valueDate`, ...).
@@ -1569,6 +1777,20 @@ impl crate::validate::Validate for QuestionnaireItemAnswerOptionValue {
             Self::String(x) => v.variant("valueString", x),
             Self::Coding(x) => v.variant("valueCoding", x),
             Self::Reference(x) => v.variant_ref("valueReference", x, &[]),
+        }
+    }
+}
+
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Choice for QuestionnaireItemAnswerOptionValue {
+    fn value(&self) -> (&'static str, &dyn crate::fhirpath::Reflect) {
+        match self {
+            Self::Integer(v) => ("Integer", v),
+            Self::Date(v) => ("Date", v),
+            Self::Time(v) => ("Time", v),
+            Self::String(v) => ("String", v),
+            Self::Coding(v) => ("Coding", &**v),
+            Self::Reference(v) => ("Reference", &**v),
         }
     }
 }
@@ -1880,6 +2102,33 @@ impl QuestionnaireItemInitial {
     }
 }
 
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for QuestionnaireItemInitial {
+    fn fhir_type(&self) -> &'static str {
+        "BackboneElement"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("extension", crate::fhirpath::Card::Many),
+            ("modifierExtension", crate::fhirpath::Card::Many),
+            ("value", crate::fhirpath::Card::Choice),
+        ]
+    }
+    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
+        match name {
+            "id" => out.opt(self.id.as_ref()),
+            "extension" => out.many(&self.extension),
+            "modifierExtension" => out.many(&self.modifier_extension),
+            "value" => out.choice(self.value.as_ref()),
+            _ if name.starts_with("value") => {
+                out.typed(self.value.as_ref(), &name[5usize..])
+            }
+            _ => {}
+        }
+    }
+}
+
 /// Choice of types for `Questionnaire.item.initial.value[x]`.
 ///
 /// In JSON the element name carries the type (`valueBoolean`, `valueDecimal`, ...).
@@ -2028,6 +2277,26 @@ impl crate::validate::Validate for QuestionnaireItemInitialValue {
             Self::Coding(x) => v.variant("valueCoding", x),
             Self::Quantity(x) => v.variant("valueQuantity", x),
             Self::Reference(x) => v.variant_ref("valueReference", x, &[]),
+        }
+    }
+}
+
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Choice for QuestionnaireItemInitialValue {
+    fn value(&self) -> (&'static str, &dyn crate::fhirpath::Reflect) {
+        match self {
+            Self::Boolean(v) => ("Boolean", v),
+            Self::Decimal(v) => ("Decimal", v),
+            Self::Integer(v) => ("Integer", v),
+            Self::Date(v) => ("Date", v),
+            Self::DateTime(v) => ("DateTime", v),
+            Self::Time(v) => ("Time", v),
+            Self::String(v) => ("String", v),
+            Self::Uri(v) => ("Uri", v),
+            Self::Attachment(v) => ("Attachment", &**v),
+            Self::Coding(v) => ("Coding", &**v),
+            Self::Quantity(v) => ("Quantity", &**v),
+            Self::Reference(v) => ("Reference", &**v),
         }
     }
 }

@@ -377,6 +377,60 @@ impl QuestionnaireResponse {
     }
 }
 
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for QuestionnaireResponse {
+    fn fhir_type(&self) -> &'static str {
+        "QuestionnaireResponse"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("meta", crate::fhirpath::Card::One),
+            ("implicitRules", crate::fhirpath::Card::One),
+            ("language", crate::fhirpath::Card::One),
+            ("text", crate::fhirpath::Card::One),
+            ("contained", crate::fhirpath::Card::Many),
+            ("extension", crate::fhirpath::Card::Many),
+            ("modifierExtension", crate::fhirpath::Card::Many),
+            ("identifier", crate::fhirpath::Card::One),
+            ("basedOn", crate::fhirpath::Card::Many),
+            ("partOf", crate::fhirpath::Card::Many),
+            ("questionnaire", crate::fhirpath::Card::One),
+            ("status", crate::fhirpath::Card::One),
+            ("subject", crate::fhirpath::Card::One),
+            ("encounter", crate::fhirpath::Card::One),
+            ("authored", crate::fhirpath::Card::One),
+            ("author", crate::fhirpath::Card::One),
+            ("source", crate::fhirpath::Card::One),
+            ("item", crate::fhirpath::Card::Many),
+        ]
+    }
+    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
+        match name {
+            "id" => out.opt(self.id.as_ref()),
+            "meta" => out.opt(self.meta.as_deref()),
+            "implicitRules" => out.opt(self.implicit_rules.as_ref()),
+            "language" => out.opt(self.language.as_ref()),
+            "text" => out.opt(self.text.as_deref()),
+            "contained" => out.many(&self.contained),
+            "extension" => out.many(&self.extension),
+            "modifierExtension" => out.many(&self.modifier_extension),
+            "identifier" => out.opt(self.identifier.as_deref()),
+            "basedOn" => out.many(&self.based_on),
+            "partOf" => out.many(&self.part_of),
+            "questionnaire" => out.opt(self.questionnaire.as_ref()),
+            "status" => out.opt(self.status.as_ref()),
+            "subject" => out.opt(self.subject.as_deref()),
+            "encounter" => out.opt(self.encounter.as_deref()),
+            "authored" => out.opt(self.authored.as_ref()),
+            "author" => out.opt(self.author.as_deref()),
+            "source" => out.opt(self.source.as_deref()),
+            "item" => out.many(&self.item),
+            _ => {}
+        }
+    }
+}
+
 impl crate::ConcreteResource for QuestionnaireResponse {
     const TYPE_NAME: &'static str = "QuestionnaireResponse";
     fn id(&self) -> Option<&crate::primitives::Id> {
@@ -561,6 +615,38 @@ impl QuestionnaireResponseItem {
         QuestionnaireResponseItem {
             link_id: Some(crate::Primitive::new(link_id)),
             ..Default::default()
+        }
+    }
+}
+
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for QuestionnaireResponseItem {
+    fn fhir_type(&self) -> &'static str {
+        "BackboneElement"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("extension", crate::fhirpath::Card::Many),
+            ("modifierExtension", crate::fhirpath::Card::Many),
+            ("linkId", crate::fhirpath::Card::One),
+            ("definition", crate::fhirpath::Card::One),
+            ("text", crate::fhirpath::Card::One),
+            ("answer", crate::fhirpath::Card::Many),
+            ("item", crate::fhirpath::Card::Many),
+        ]
+    }
+    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
+        match name {
+            "id" => out.opt(self.id.as_ref()),
+            "extension" => out.many(&self.extension),
+            "modifierExtension" => out.many(&self.modifier_extension),
+            "linkId" => out.opt(self.link_id.as_ref()),
+            "definition" => out.opt(self.definition.as_ref()),
+            "text" => out.opt(self.text.as_ref()),
+            "answer" => out.many(&self.answer),
+            "item" => out.many(&self.item),
+            _ => {}
         }
     }
 }
@@ -852,6 +938,35 @@ impl crate::validate::Validate for QuestionnaireResponseItemAnswer {
     }
 }
 
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for QuestionnaireResponseItemAnswer {
+    fn fhir_type(&self) -> &'static str {
+        "BackboneElement"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("extension", crate::fhirpath::Card::Many),
+            ("modifierExtension", crate::fhirpath::Card::Many),
+            ("value", crate::fhirpath::Card::Choice),
+            ("item", crate::fhirpath::Card::Many),
+        ]
+    }
+    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
+        match name {
+            "id" => out.opt(self.id.as_ref()),
+            "extension" => out.many(&self.extension),
+            "modifierExtension" => out.many(&self.modifier_extension),
+            "value" => out.choice(self.value.as_ref()),
+            "item" => out.many(&self.item),
+            _ if name.starts_with("value") => {
+                out.typed(self.value.as_ref(), &name[5usize..])
+            }
+            _ => {}
+        }
+    }
+}
+
 /// Choice of types for `QuestionnaireResponse.item.answer.value[x]`.
 ///
 /// In JSON the element name carries the type (`valueBoolean`, `valueDecimal`, ...).
@@ -1000,6 +1115,26 @@ impl crate::validate::Validate for QuestionnaireResponseItemAnswerValue {
             Self::Coding(x) => v.variant("valueCoding", x),
             Self::Quantity(x) => v.variant("valueQuantity", x),
             Self::Reference(x) => v.variant_ref("valueReference", x, &[]),
+        }
+    }
+}
+
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Choice for QuestionnaireResponseItemAnswerValue {
+    fn value(&self) -> (&'static str, &dyn crate::fhirpath::Reflect) {
+        match self {
+            Self::Boolean(v) => ("Boolean", v),
+            Self::Decimal(v) => ("Decimal", v),
+            Self::Integer(v) => ("Integer", v),
+            Self::Date(v) => ("Date", v),
+            Self::DateTime(v) => ("DateTime", v),
+            Self::Time(v) => ("Time", v),
+            Self::String(v) => ("String", v),
+            Self::Uri(v) => ("Uri", v),
+            Self::Attachment(v) => ("Attachment", &**v),
+            Self::Coding(v) => ("Coding", &**v),
+            Self::Quantity(v) => ("Quantity", &**v),
+            Self::Reference(v) => ("Reference", &**v),
         }
     }
 }

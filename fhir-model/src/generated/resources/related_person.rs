@@ -305,6 +305,62 @@ impl RelatedPerson {
     }
 }
 
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for RelatedPerson {
+    fn fhir_type(&self) -> &'static str {
+        "RelatedPerson"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("meta", crate::fhirpath::Card::One),
+            ("implicitRules", crate::fhirpath::Card::One),
+            ("language", crate::fhirpath::Card::One),
+            ("text", crate::fhirpath::Card::One),
+            ("contained", crate::fhirpath::Card::Many),
+            ("extension", crate::fhirpath::Card::Many),
+            ("modifierExtension", crate::fhirpath::Card::Many),
+            ("identifier", crate::fhirpath::Card::Many),
+            ("active", crate::fhirpath::Card::One),
+            ("patient", crate::fhirpath::Card::One),
+            ("relationship", crate::fhirpath::Card::Many),
+            ("name", crate::fhirpath::Card::Many),
+            ("telecom", crate::fhirpath::Card::Many),
+            ("gender", crate::fhirpath::Card::One),
+            ("birthDate", crate::fhirpath::Card::One),
+            ("address", crate::fhirpath::Card::Many),
+            ("photo", crate::fhirpath::Card::Many),
+            ("period", crate::fhirpath::Card::One),
+            ("communication", crate::fhirpath::Card::Many),
+        ]
+    }
+    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
+        match name {
+            "id" => out.opt(self.id.as_ref()),
+            "meta" => out.opt(self.meta.as_deref()),
+            "implicitRules" => out.opt(self.implicit_rules.as_ref()),
+            "language" => out.opt(self.language.as_ref()),
+            "text" => out.opt(self.text.as_deref()),
+            "contained" => out.many(&self.contained),
+            "extension" => out.many(&self.extension),
+            "modifierExtension" => out.many(&self.modifier_extension),
+            "identifier" => out.many(&self.identifier),
+            "active" => out.opt(self.active.as_ref()),
+            "patient" => out.opt(self.patient.as_deref()),
+            "relationship" => out.many(&self.relationship),
+            "name" => out.many(&self.name),
+            "telecom" => out.many(&self.telecom),
+            "gender" => out.opt(self.gender.as_ref()),
+            "birthDate" => out.opt(self.birth_date.as_ref()),
+            "address" => out.many(&self.address),
+            "photo" => out.many(&self.photo),
+            "period" => out.opt(self.period.as_deref()),
+            "communication" => out.many(&self.communication),
+            _ => {}
+        }
+    }
+}
+
 impl crate::ConcreteResource for RelatedPerson {
     const TYPE_NAME: &'static str = "RelatedPerson";
     fn id(&self) -> Option<&crate::primitives::Id> {
@@ -452,6 +508,32 @@ impl RelatedPersonCommunication {
         RelatedPersonCommunication {
             language: Some(Box::new(language)),
             ..Default::default()
+        }
+    }
+}
+
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for RelatedPersonCommunication {
+    fn fhir_type(&self) -> &'static str {
+        "BackboneElement"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("extension", crate::fhirpath::Card::Many),
+            ("modifierExtension", crate::fhirpath::Card::Many),
+            ("language", crate::fhirpath::Card::One),
+            ("preferred", crate::fhirpath::Card::One),
+        ]
+    }
+    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
+        match name {
+            "id" => out.opt(self.id.as_ref()),
+            "extension" => out.many(&self.extension),
+            "modifierExtension" => out.many(&self.modifier_extension),
+            "language" => out.opt(self.language.as_deref()),
+            "preferred" => out.opt(self.preferred.as_ref()),
+            _ => {}
         }
     }
 }

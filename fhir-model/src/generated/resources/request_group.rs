@@ -469,6 +469,74 @@ impl RequestGroup {
     }
 }
 
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for RequestGroup {
+    fn fhir_type(&self) -> &'static str {
+        "RequestGroup"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("meta", crate::fhirpath::Card::One),
+            ("implicitRules", crate::fhirpath::Card::One),
+            ("language", crate::fhirpath::Card::One),
+            ("text", crate::fhirpath::Card::One),
+            ("contained", crate::fhirpath::Card::Many),
+            ("extension", crate::fhirpath::Card::Many),
+            ("modifierExtension", crate::fhirpath::Card::Many),
+            ("identifier", crate::fhirpath::Card::Many),
+            ("instantiatesCanonical", crate::fhirpath::Card::Many),
+            ("instantiatesUri", crate::fhirpath::Card::Many),
+            ("basedOn", crate::fhirpath::Card::Many),
+            ("replaces", crate::fhirpath::Card::Many),
+            ("groupIdentifier", crate::fhirpath::Card::One),
+            ("status", crate::fhirpath::Card::One),
+            ("intent", crate::fhirpath::Card::One),
+            ("priority", crate::fhirpath::Card::One),
+            ("code", crate::fhirpath::Card::One),
+            ("subject", crate::fhirpath::Card::One),
+            ("encounter", crate::fhirpath::Card::One),
+            ("authoredOn", crate::fhirpath::Card::One),
+            ("author", crate::fhirpath::Card::One),
+            ("reasonCode", crate::fhirpath::Card::Many),
+            ("reasonReference", crate::fhirpath::Card::Many),
+            ("note", crate::fhirpath::Card::Many),
+            ("action", crate::fhirpath::Card::Many),
+        ]
+    }
+    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
+        match name {
+            "id" => out.opt(self.id.as_ref()),
+            "meta" => out.opt(self.meta.as_deref()),
+            "implicitRules" => out.opt(self.implicit_rules.as_ref()),
+            "language" => out.opt(self.language.as_ref()),
+            "text" => out.opt(self.text.as_deref()),
+            "contained" => out.many(&self.contained),
+            "extension" => out.many(&self.extension),
+            "modifierExtension" => out.many(&self.modifier_extension),
+            "identifier" => out.many(&self.identifier),
+            "instantiatesCanonical" => out.many(&self.instantiates_canonical),
+            "instantiatesUri" => out.many(&self.instantiates_uri),
+            "basedOn" => out.many(&self.based_on),
+            "replaces" => out.many(&self.replaces),
+            "groupIdentifier" => out.opt(self.group_identifier.as_deref()),
+            "status" => out.opt(self.status.as_ref()),
+            "intent" => out.opt(self.intent.as_ref()),
+            "priority" => out.opt(self.priority.as_ref()),
+            "code" => out.opt(self.code.as_deref()),
+            "subject" => out.opt(self.subject.as_deref()),
+            "encounter" => out.opt(self.encounter.as_deref()),
+            "authoredOn" => out.opt(self.authored_on.as_ref()),
+            "author" => out.opt(self.author.as_deref()),
+            "reasonCode" => out.many(&self.reason_code),
+            "reasonReference" => out.many(&self.reason_reference),
+            "note" => out.many(&self.note),
+            "action" => out.many(&self.action),
+            _ => {}
+        }
+    }
+}
+
 impl crate::ConcreteResource for RequestGroup {
     const TYPE_NAME: &'static str = "RequestGroup";
     fn id(&self) -> Option<&crate::primitives::Id> {
@@ -973,6 +1041,69 @@ impl RequestGroupAction {
     }
 }
 
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for RequestGroupAction {
+    fn fhir_type(&self) -> &'static str {
+        "BackboneElement"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("extension", crate::fhirpath::Card::Many),
+            ("modifierExtension", crate::fhirpath::Card::Many),
+            ("prefix", crate::fhirpath::Card::One),
+            ("title", crate::fhirpath::Card::One),
+            ("description", crate::fhirpath::Card::One),
+            ("textEquivalent", crate::fhirpath::Card::One),
+            ("priority", crate::fhirpath::Card::One),
+            ("code", crate::fhirpath::Card::Many),
+            ("documentation", crate::fhirpath::Card::Many),
+            ("condition", crate::fhirpath::Card::Many),
+            ("relatedAction", crate::fhirpath::Card::Many),
+            ("timing", crate::fhirpath::Card::Choice),
+            ("participant", crate::fhirpath::Card::Many),
+            ("type", crate::fhirpath::Card::One),
+            ("groupingBehavior", crate::fhirpath::Card::One),
+            ("selectionBehavior", crate::fhirpath::Card::One),
+            ("requiredBehavior", crate::fhirpath::Card::One),
+            ("precheckBehavior", crate::fhirpath::Card::One),
+            ("cardinalityBehavior", crate::fhirpath::Card::One),
+            ("resource", crate::fhirpath::Card::One),
+            ("action", crate::fhirpath::Card::Many),
+        ]
+    }
+    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
+        match name {
+            "id" => out.opt(self.id.as_ref()),
+            "extension" => out.many(&self.extension),
+            "modifierExtension" => out.many(&self.modifier_extension),
+            "prefix" => out.opt(self.prefix.as_ref()),
+            "title" => out.opt(self.title.as_ref()),
+            "description" => out.opt(self.description.as_ref()),
+            "textEquivalent" => out.opt(self.text_equivalent.as_ref()),
+            "priority" => out.opt(self.priority.as_ref()),
+            "code" => out.many(&self.code),
+            "documentation" => out.many(&self.documentation),
+            "condition" => out.many(&self.condition),
+            "relatedAction" => out.many(&self.related_action),
+            "timing" => out.choice(self.timing.as_ref()),
+            "participant" => out.many(&self.participant),
+            "type" => out.opt(self.type_.as_deref()),
+            "groupingBehavior" => out.opt(self.grouping_behavior.as_ref()),
+            "selectionBehavior" => out.opt(self.selection_behavior.as_ref()),
+            "requiredBehavior" => out.opt(self.required_behavior.as_ref()),
+            "precheckBehavior" => out.opt(self.precheck_behavior.as_ref()),
+            "cardinalityBehavior" => out.opt(self.cardinality_behavior.as_ref()),
+            "resource" => out.opt(self.resource.as_deref()),
+            "action" => out.many(&self.action),
+            _ if name.starts_with("timing") => {
+                out.typed(self.timing.as_ref(), &name[6usize..])
+            }
+            _ => {}
+        }
+    }
+}
+
 /// Choice of types for `RequestGroup.action.timing[x]`.
 ///
 /// In JSON the element name carries the type (`timingDateTime`, `timingAge`, ...).
@@ -1063,6 +1194,20 @@ impl crate::validate::Validate for RequestGroupActionTiming {
             Self::Duration(x) => v.variant("timingDuration", x),
             Self::Range(x) => v.variant("timingRange", x),
             Self::Timing(x) => v.variant("timingTiming", x),
+        }
+    }
+}
+
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Choice for RequestGroupActionTiming {
+    fn value(&self) -> (&'static str, &dyn crate::fhirpath::Reflect) {
+        match self {
+            Self::DateTime(v) => ("DateTime", v),
+            Self::Age(v) => ("Age", &**v),
+            Self::Period(v) => ("Period", &**v),
+            Self::Duration(v) => ("Duration", &**v),
+            Self::Range(v) => ("Range", &**v),
+            Self::Timing(v) => ("Timing", &**v),
         }
     }
 }
@@ -1190,6 +1335,32 @@ impl RequestGroupActionCondition {
         RequestGroupActionCondition {
             kind: Some(crate::Primitive::new(kind)),
             ..Default::default()
+        }
+    }
+}
+
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for RequestGroupActionCondition {
+    fn fhir_type(&self) -> &'static str {
+        "BackboneElement"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("extension", crate::fhirpath::Card::Many),
+            ("modifierExtension", crate::fhirpath::Card::Many),
+            ("kind", crate::fhirpath::Card::One),
+            ("expression", crate::fhirpath::Card::One),
+        ]
+    }
+    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
+        match name {
+            "id" => out.opt(self.id.as_ref()),
+            "extension" => out.many(&self.extension),
+            "modifierExtension" => out.many(&self.modifier_extension),
+            "kind" => out.opt(self.kind.as_ref()),
+            "expression" => out.opt(self.expression.as_deref()),
+            _ => {}
         }
     }
 }
@@ -1356,6 +1527,37 @@ impl RequestGroupActionRelatedAction {
     }
 }
 
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for RequestGroupActionRelatedAction {
+    fn fhir_type(&self) -> &'static str {
+        "BackboneElement"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("extension", crate::fhirpath::Card::Many),
+            ("modifierExtension", crate::fhirpath::Card::Many),
+            ("actionId", crate::fhirpath::Card::One),
+            ("relationship", crate::fhirpath::Card::One),
+            ("offset", crate::fhirpath::Card::Choice),
+        ]
+    }
+    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
+        match name {
+            "id" => out.opt(self.id.as_ref()),
+            "extension" => out.many(&self.extension),
+            "modifierExtension" => out.many(&self.modifier_extension),
+            "actionId" => out.opt(self.action_id.as_ref()),
+            "relationship" => out.opt(self.relationship.as_ref()),
+            "offset" => out.choice(self.offset.as_ref()),
+            _ if name.starts_with("offset") => {
+                out.typed(self.offset.as_ref(), &name[6usize..])
+            }
+            _ => {}
+        }
+    }
+}
+
 /// Choice of types for `RequestGroup.action.relatedAction.offset[x]`.
 ///
 /// In JSON the element name carries the type (`offsetDuration`, `offsetRange`, ...).
@@ -1404,6 +1606,16 @@ impl crate::validate::Validate for RequestGroupActionRelatedActionOffset {
         match self {
             Self::Duration(x) => v.variant("offsetDuration", x),
             Self::Range(x) => v.variant("offsetRange", x),
+        }
+    }
+}
+
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Choice for RequestGroupActionRelatedActionOffset {
+    fn value(&self) -> (&'static str, &dyn crate::fhirpath::Reflect) {
+        match self {
+            Self::Duration(v) => ("Duration", &**v),
+            Self::Range(v) => ("Range", &**v),
         }
     }
 }

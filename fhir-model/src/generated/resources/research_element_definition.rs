@@ -597,6 +597,107 @@ impl ResearchElementDefinition {
     }
 }
 
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for ResearchElementDefinition {
+    fn fhir_type(&self) -> &'static str {
+        "ResearchElementDefinition"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("meta", crate::fhirpath::Card::One),
+            ("implicitRules", crate::fhirpath::Card::One),
+            ("language", crate::fhirpath::Card::One),
+            ("text", crate::fhirpath::Card::One),
+            ("contained", crate::fhirpath::Card::Many),
+            ("extension", crate::fhirpath::Card::Many),
+            ("modifierExtension", crate::fhirpath::Card::Many),
+            ("url", crate::fhirpath::Card::One),
+            ("identifier", crate::fhirpath::Card::Many),
+            ("version", crate::fhirpath::Card::One),
+            ("name", crate::fhirpath::Card::One),
+            ("title", crate::fhirpath::Card::One),
+            ("shortTitle", crate::fhirpath::Card::One),
+            ("subtitle", crate::fhirpath::Card::One),
+            ("status", crate::fhirpath::Card::One),
+            ("experimental", crate::fhirpath::Card::One),
+            ("subject", crate::fhirpath::Card::Choice),
+            ("date", crate::fhirpath::Card::One),
+            ("publisher", crate::fhirpath::Card::One),
+            ("contact", crate::fhirpath::Card::Many),
+            ("description", crate::fhirpath::Card::One),
+            ("comment", crate::fhirpath::Card::Many),
+            ("useContext", crate::fhirpath::Card::Many),
+            ("jurisdiction", crate::fhirpath::Card::Many),
+            ("purpose", crate::fhirpath::Card::One),
+            ("usage", crate::fhirpath::Card::One),
+            ("copyright", crate::fhirpath::Card::One),
+            ("approvalDate", crate::fhirpath::Card::One),
+            ("lastReviewDate", crate::fhirpath::Card::One),
+            ("effectivePeriod", crate::fhirpath::Card::One),
+            ("topic", crate::fhirpath::Card::Many),
+            ("author", crate::fhirpath::Card::Many),
+            ("editor", crate::fhirpath::Card::Many),
+            ("reviewer", crate::fhirpath::Card::Many),
+            ("endorser", crate::fhirpath::Card::Many),
+            ("relatedArtifact", crate::fhirpath::Card::Many),
+            ("library", crate::fhirpath::Card::Many),
+            ("type", crate::fhirpath::Card::One),
+            ("variableType", crate::fhirpath::Card::One),
+            ("characteristic", crate::fhirpath::Card::Many),
+        ]
+    }
+    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
+        match name {
+            "id" => out.opt(self.id.as_ref()),
+            "meta" => out.opt(self.meta.as_deref()),
+            "implicitRules" => out.opt(self.implicit_rules.as_ref()),
+            "language" => out.opt(self.language.as_ref()),
+            "text" => out.opt(self.text.as_deref()),
+            "contained" => out.many(&self.contained),
+            "extension" => out.many(&self.extension),
+            "modifierExtension" => out.many(&self.modifier_extension),
+            "url" => out.opt(self.url.as_ref()),
+            "identifier" => out.many(&self.identifier),
+            "version" => out.opt(self.version.as_ref()),
+            "name" => out.opt(self.name.as_ref()),
+            "title" => out.opt(self.title.as_ref()),
+            "shortTitle" => out.opt(self.short_title.as_ref()),
+            "subtitle" => out.opt(self.subtitle.as_ref()),
+            "status" => out.opt(self.status.as_ref()),
+            "experimental" => out.opt(self.experimental.as_ref()),
+            "subject" => out.choice(self.subject.as_ref()),
+            "date" => out.opt(self.date.as_ref()),
+            "publisher" => out.opt(self.publisher.as_ref()),
+            "contact" => out.many(&self.contact),
+            "description" => out.opt(self.description.as_ref()),
+            "comment" => out.many(&self.comment),
+            "useContext" => out.many(&self.use_context),
+            "jurisdiction" => out.many(&self.jurisdiction),
+            "purpose" => out.opt(self.purpose.as_ref()),
+            "usage" => out.opt(self.usage.as_ref()),
+            "copyright" => out.opt(self.copyright.as_ref()),
+            "approvalDate" => out.opt(self.approval_date.as_ref()),
+            "lastReviewDate" => out.opt(self.last_review_date.as_ref()),
+            "effectivePeriod" => out.opt(self.effective_period.as_deref()),
+            "topic" => out.many(&self.topic),
+            "author" => out.many(&self.author),
+            "editor" => out.many(&self.editor),
+            "reviewer" => out.many(&self.reviewer),
+            "endorser" => out.many(&self.endorser),
+            "relatedArtifact" => out.many(&self.related_artifact),
+            "library" => out.many(&self.library),
+            "type" => out.opt(self.type_.as_ref()),
+            "variableType" => out.opt(self.variable_type.as_ref()),
+            "characteristic" => out.many(&self.characteristic),
+            _ if name.starts_with("subject") => {
+                out.typed(self.subject.as_ref(), &name[7usize..])
+            }
+            _ => {}
+        }
+    }
+}
+
 /// Choice of types for `ResearchElementDefinition.subject[x]`.
 ///
 /// In JSON the element name carries the type (`subjectCodeableConcept`, `subjectReference`, ...).
@@ -645,6 +746,16 @@ impl crate::validate::Validate for ResearchElementDefinitionSubject {
         match self {
             Self::CodeableConcept(x) => v.variant("subjectCodeableConcept", x),
             Self::Reference(x) => v.variant_ref("subjectReference", x, &["Group"]),
+        }
+    }
+}
+
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Choice for ResearchElementDefinitionSubject {
+    fn value(&self) -> (&'static str, &dyn crate::fhirpath::Reflect) {
+        match self {
+            Self::CodeableConcept(v) => ("CodeableConcept", &**v),
+            Self::Reference(v) => ("Reference", &**v),
         }
     }
 }
@@ -1174,6 +1285,73 @@ impl ResearchElementDefinitionCharacteristic {
     }
 }
 
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for ResearchElementDefinitionCharacteristic {
+    fn fhir_type(&self) -> &'static str {
+        "BackboneElement"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("extension", crate::fhirpath::Card::Many),
+            ("modifierExtension", crate::fhirpath::Card::Many),
+            ("definition", crate::fhirpath::Card::Choice),
+            ("usageContext", crate::fhirpath::Card::Many),
+            ("exclude", crate::fhirpath::Card::One),
+            ("unitOfMeasure", crate::fhirpath::Card::One),
+            ("studyEffectiveDescription", crate::fhirpath::Card::One),
+            ("studyEffective", crate::fhirpath::Card::Choice),
+            ("studyEffectiveTimeFromStart", crate::fhirpath::Card::One),
+            ("studyEffectiveGroupMeasure", crate::fhirpath::Card::One),
+            ("participantEffectiveDescription", crate::fhirpath::Card::One),
+            ("participantEffective", crate::fhirpath::Card::Choice),
+            ("participantEffectiveTimeFromStart", crate::fhirpath::Card::One),
+            ("participantEffectiveGroupMeasure", crate::fhirpath::Card::One),
+        ]
+    }
+    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
+        match name {
+            "id" => out.opt(self.id.as_ref()),
+            "extension" => out.many(&self.extension),
+            "modifierExtension" => out.many(&self.modifier_extension),
+            "definition" => out.choice(self.definition.as_ref()),
+            "usageContext" => out.many(&self.usage_context),
+            "exclude" => out.opt(self.exclude.as_ref()),
+            "unitOfMeasure" => out.opt(self.unit_of_measure.as_deref()),
+            "studyEffectiveDescription" => {
+                out.opt(self.study_effective_description.as_ref())
+            }
+            "studyEffective" => out.choice(self.study_effective.as_ref()),
+            "studyEffectiveTimeFromStart" => {
+                out.opt(self.study_effective_time_from_start.as_deref())
+            }
+            "studyEffectiveGroupMeasure" => {
+                out.opt(self.study_effective_group_measure.as_ref())
+            }
+            "participantEffectiveDescription" => {
+                out.opt(self.participant_effective_description.as_ref())
+            }
+            "participantEffective" => out.choice(self.participant_effective.as_ref()),
+            "participantEffectiveTimeFromStart" => {
+                out.opt(self.participant_effective_time_from_start.as_deref())
+            }
+            "participantEffectiveGroupMeasure" => {
+                out.opt(self.participant_effective_group_measure.as_ref())
+            }
+            _ if name.starts_with("definition") => {
+                out.typed(self.definition.as_ref(), &name[10usize..])
+            }
+            _ if name.starts_with("studyEffective") => {
+                out.typed(self.study_effective.as_ref(), &name[14usize..])
+            }
+            _ if name.starts_with("participantEffective") => {
+                out.typed(self.participant_effective.as_ref(), &name[20usize..])
+            }
+            _ => {}
+        }
+    }
+}
+
 /// Choice of types for `ResearchElementDefinition.characteristic.definition[x]`.
 ///
 /// In JSON the element name carries the type (`definitionCodeableConcept`, `definitionCanonical`, ...).
@@ -1248,6 +1426,18 @@ impl crate::validate::Validate for ResearchElementDefinitionCharacteristicDefini
             Self::Canonical(x) => v.variant("definitionCanonical", x),
             Self::Expression(x) => v.variant("definitionExpression", x),
             Self::DataRequirement(x) => v.variant("definitionDataRequirement", x),
+        }
+    }
+}
+
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Choice for ResearchElementDefinitionCharacteristicDefinition {
+    fn value(&self) -> (&'static str, &dyn crate::fhirpath::Reflect) {
+        match self {
+            Self::CodeableConcept(v) => ("CodeableConcept", &**v),
+            Self::Canonical(v) => ("Canonical", v),
+            Self::Expression(v) => ("Expression", &**v),
+            Self::DataRequirement(v) => ("DataRequirement", &**v),
         }
     }
 }
@@ -1332,6 +1522,18 @@ for ResearchElementDefinitionCharacteristicStudyEffective {
     }
 }
 
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Choice for ResearchElementDefinitionCharacteristicStudyEffective {
+    fn value(&self) -> (&'static str, &dyn crate::fhirpath::Reflect) {
+        match self {
+            Self::DateTime(v) => ("DateTime", v),
+            Self::Period(v) => ("Period", &**v),
+            Self::Duration(v) => ("Duration", &**v),
+            Self::Timing(v) => ("Timing", &**v),
+        }
+    }
+}
+
 /// Choice of types for `ResearchElementDefinition.characteristic.participantEffective[x]`.
 ///
 /// In JSON the element name carries the type (`participantEffectiveDateTime`, `participantEffectivePeriod`, ...).
@@ -1408,6 +1610,19 @@ for ResearchElementDefinitionCharacteristicParticipantEffective {
             Self::Period(x) => v.variant("participantEffectivePeriod", x),
             Self::Duration(x) => v.variant("participantEffectiveDuration", x),
             Self::Timing(x) => v.variant("participantEffectiveTiming", x),
+        }
+    }
+}
+
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Choice
+for ResearchElementDefinitionCharacteristicParticipantEffective {
+    fn value(&self) -> (&'static str, &dyn crate::fhirpath::Reflect) {
+        match self {
+            Self::DateTime(v) => ("DateTime", v),
+            Self::Period(v) => ("Period", &**v),
+            Self::Duration(v) => ("Duration", &**v),
+            Self::Timing(v) => ("Timing", &**v),
         }
     }
 }

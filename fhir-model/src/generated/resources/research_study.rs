@@ -490,6 +490,86 @@ impl ResearchStudy {
     }
 }
 
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for ResearchStudy {
+    fn fhir_type(&self) -> &'static str {
+        "ResearchStudy"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("meta", crate::fhirpath::Card::One),
+            ("implicitRules", crate::fhirpath::Card::One),
+            ("language", crate::fhirpath::Card::One),
+            ("text", crate::fhirpath::Card::One),
+            ("contained", crate::fhirpath::Card::Many),
+            ("extension", crate::fhirpath::Card::Many),
+            ("modifierExtension", crate::fhirpath::Card::Many),
+            ("identifier", crate::fhirpath::Card::Many),
+            ("title", crate::fhirpath::Card::One),
+            ("protocol", crate::fhirpath::Card::Many),
+            ("partOf", crate::fhirpath::Card::Many),
+            ("status", crate::fhirpath::Card::One),
+            ("primaryPurposeType", crate::fhirpath::Card::One),
+            ("phase", crate::fhirpath::Card::One),
+            ("category", crate::fhirpath::Card::Many),
+            ("focus", crate::fhirpath::Card::Many),
+            ("condition", crate::fhirpath::Card::Many),
+            ("contact", crate::fhirpath::Card::Many),
+            ("relatedArtifact", crate::fhirpath::Card::Many),
+            ("keyword", crate::fhirpath::Card::Many),
+            ("location", crate::fhirpath::Card::Many),
+            ("description", crate::fhirpath::Card::One),
+            ("enrollment", crate::fhirpath::Card::Many),
+            ("period", crate::fhirpath::Card::One),
+            ("sponsor", crate::fhirpath::Card::One),
+            ("principalInvestigator", crate::fhirpath::Card::One),
+            ("site", crate::fhirpath::Card::Many),
+            ("reasonStopped", crate::fhirpath::Card::One),
+            ("note", crate::fhirpath::Card::Many),
+            ("arm", crate::fhirpath::Card::Many),
+            ("objective", crate::fhirpath::Card::Many),
+        ]
+    }
+    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
+        match name {
+            "id" => out.opt(self.id.as_ref()),
+            "meta" => out.opt(self.meta.as_deref()),
+            "implicitRules" => out.opt(self.implicit_rules.as_ref()),
+            "language" => out.opt(self.language.as_ref()),
+            "text" => out.opt(self.text.as_deref()),
+            "contained" => out.many(&self.contained),
+            "extension" => out.many(&self.extension),
+            "modifierExtension" => out.many(&self.modifier_extension),
+            "identifier" => out.many(&self.identifier),
+            "title" => out.opt(self.title.as_ref()),
+            "protocol" => out.many(&self.protocol),
+            "partOf" => out.many(&self.part_of),
+            "status" => out.opt(self.status.as_ref()),
+            "primaryPurposeType" => out.opt(self.primary_purpose_type.as_deref()),
+            "phase" => out.opt(self.phase.as_deref()),
+            "category" => out.many(&self.category),
+            "focus" => out.many(&self.focus),
+            "condition" => out.many(&self.condition),
+            "contact" => out.many(&self.contact),
+            "relatedArtifact" => out.many(&self.related_artifact),
+            "keyword" => out.many(&self.keyword),
+            "location" => out.many(&self.location),
+            "description" => out.opt(self.description.as_ref()),
+            "enrollment" => out.many(&self.enrollment),
+            "period" => out.opt(self.period.as_deref()),
+            "sponsor" => out.opt(self.sponsor.as_deref()),
+            "principalInvestigator" => out.opt(self.principal_investigator.as_deref()),
+            "site" => out.many(&self.site),
+            "reasonStopped" => out.opt(self.reason_stopped.as_deref()),
+            "note" => out.many(&self.note),
+            "arm" => out.many(&self.arm),
+            "objective" => out.many(&self.objective),
+            _ => {}
+        }
+    }
+}
+
 impl crate::ConcreteResource for ResearchStudy {
     const TYPE_NAME: &'static str = "ResearchStudy";
     fn id(&self) -> Option<&crate::primitives::Id> {
@@ -656,6 +736,34 @@ impl ResearchStudyArm {
     }
 }
 
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for ResearchStudyArm {
+    fn fhir_type(&self) -> &'static str {
+        "BackboneElement"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("extension", crate::fhirpath::Card::Many),
+            ("modifierExtension", crate::fhirpath::Card::Many),
+            ("name", crate::fhirpath::Card::One),
+            ("type", crate::fhirpath::Card::One),
+            ("description", crate::fhirpath::Card::One),
+        ]
+    }
+    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
+        match name {
+            "id" => out.opt(self.id.as_ref()),
+            "extension" => out.many(&self.extension),
+            "modifierExtension" => out.many(&self.modifier_extension),
+            "name" => out.opt(self.name.as_ref()),
+            "type" => out.opt(self.type_.as_deref()),
+            "description" => out.opt(self.description.as_ref()),
+            _ => {}
+        }
+    }
+}
+
 /// A goal for the study
 ///
 /// A goal that the study is aiming to achieve in terms of a scientific question to be answered by the analysis of data collected during the study.
@@ -764,5 +872,31 @@ impl crate::validate::Validate for ResearchStudyObjective {
         v.field("modifierExtension", &self.modifier_extension, 0);
         v.field("name", &self.name, 0);
         v.field("type", &self.type_, 0);
+    }
+}
+
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for ResearchStudyObjective {
+    fn fhir_type(&self) -> &'static str {
+        "BackboneElement"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("extension", crate::fhirpath::Card::Many),
+            ("modifierExtension", crate::fhirpath::Card::Many),
+            ("name", crate::fhirpath::Card::One),
+            ("type", crate::fhirpath::Card::One),
+        ]
+    }
+    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
+        match name {
+            "id" => out.opt(self.id.as_ref()),
+            "extension" => out.many(&self.extension),
+            "modifierExtension" => out.many(&self.modifier_extension),
+            "name" => out.opt(self.name.as_ref()),
+            "type" => out.opt(self.type_.as_deref()),
+            _ => {}
+        }
     }
 }

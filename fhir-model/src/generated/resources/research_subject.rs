@@ -297,6 +297,54 @@ impl ResearchSubject {
     }
 }
 
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for ResearchSubject {
+    fn fhir_type(&self) -> &'static str {
+        "ResearchSubject"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("meta", crate::fhirpath::Card::One),
+            ("implicitRules", crate::fhirpath::Card::One),
+            ("language", crate::fhirpath::Card::One),
+            ("text", crate::fhirpath::Card::One),
+            ("contained", crate::fhirpath::Card::Many),
+            ("extension", crate::fhirpath::Card::Many),
+            ("modifierExtension", crate::fhirpath::Card::Many),
+            ("identifier", crate::fhirpath::Card::Many),
+            ("status", crate::fhirpath::Card::One),
+            ("period", crate::fhirpath::Card::One),
+            ("study", crate::fhirpath::Card::One),
+            ("individual", crate::fhirpath::Card::One),
+            ("assignedArm", crate::fhirpath::Card::One),
+            ("actualArm", crate::fhirpath::Card::One),
+            ("consent", crate::fhirpath::Card::One),
+        ]
+    }
+    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
+        match name {
+            "id" => out.opt(self.id.as_ref()),
+            "meta" => out.opt(self.meta.as_deref()),
+            "implicitRules" => out.opt(self.implicit_rules.as_ref()),
+            "language" => out.opt(self.language.as_ref()),
+            "text" => out.opt(self.text.as_deref()),
+            "contained" => out.many(&self.contained),
+            "extension" => out.many(&self.extension),
+            "modifierExtension" => out.many(&self.modifier_extension),
+            "identifier" => out.many(&self.identifier),
+            "status" => out.opt(self.status.as_ref()),
+            "period" => out.opt(self.period.as_deref()),
+            "study" => out.opt(self.study.as_deref()),
+            "individual" => out.opt(self.individual.as_deref()),
+            "assignedArm" => out.opt(self.assigned_arm.as_ref()),
+            "actualArm" => out.opt(self.actual_arm.as_ref()),
+            "consent" => out.opt(self.consent.as_deref()),
+            _ => {}
+        }
+    }
+}
+
 impl crate::ConcreteResource for ResearchSubject {
     const TYPE_NAME: &'static str = "ResearchSubject";
     fn id(&self) -> Option<&crate::primitives::Id> {

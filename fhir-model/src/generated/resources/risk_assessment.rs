@@ -444,6 +444,75 @@ impl RiskAssessment {
     }
 }
 
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for RiskAssessment {
+    fn fhir_type(&self) -> &'static str {
+        "RiskAssessment"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("meta", crate::fhirpath::Card::One),
+            ("implicitRules", crate::fhirpath::Card::One),
+            ("language", crate::fhirpath::Card::One),
+            ("text", crate::fhirpath::Card::One),
+            ("contained", crate::fhirpath::Card::Many),
+            ("extension", crate::fhirpath::Card::Many),
+            ("modifierExtension", crate::fhirpath::Card::Many),
+            ("identifier", crate::fhirpath::Card::Many),
+            ("basedOn", crate::fhirpath::Card::One),
+            ("parent", crate::fhirpath::Card::One),
+            ("status", crate::fhirpath::Card::One),
+            ("method", crate::fhirpath::Card::One),
+            ("code", crate::fhirpath::Card::One),
+            ("subject", crate::fhirpath::Card::One),
+            ("encounter", crate::fhirpath::Card::One),
+            ("occurrence", crate::fhirpath::Card::Choice),
+            ("condition", crate::fhirpath::Card::One),
+            ("performer", crate::fhirpath::Card::One),
+            ("reasonCode", crate::fhirpath::Card::Many),
+            ("reasonReference", crate::fhirpath::Card::Many),
+            ("basis", crate::fhirpath::Card::Many),
+            ("prediction", crate::fhirpath::Card::Many),
+            ("mitigation", crate::fhirpath::Card::One),
+            ("note", crate::fhirpath::Card::Many),
+        ]
+    }
+    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
+        match name {
+            "id" => out.opt(self.id.as_ref()),
+            "meta" => out.opt(self.meta.as_deref()),
+            "implicitRules" => out.opt(self.implicit_rules.as_ref()),
+            "language" => out.opt(self.language.as_ref()),
+            "text" => out.opt(self.text.as_deref()),
+            "contained" => out.many(&self.contained),
+            "extension" => out.many(&self.extension),
+            "modifierExtension" => out.many(&self.modifier_extension),
+            "identifier" => out.many(&self.identifier),
+            "basedOn" => out.opt(self.based_on.as_deref()),
+            "parent" => out.opt(self.parent.as_deref()),
+            "status" => out.opt(self.status.as_ref()),
+            "method" => out.opt(self.method.as_deref()),
+            "code" => out.opt(self.code.as_deref()),
+            "subject" => out.opt(self.subject.as_deref()),
+            "encounter" => out.opt(self.encounter.as_deref()),
+            "occurrence" => out.choice(self.occurrence.as_ref()),
+            "condition" => out.opt(self.condition.as_deref()),
+            "performer" => out.opt(self.performer.as_deref()),
+            "reasonCode" => out.many(&self.reason_code),
+            "reasonReference" => out.many(&self.reason_reference),
+            "basis" => out.many(&self.basis),
+            "prediction" => out.many(&self.prediction),
+            "mitigation" => out.opt(self.mitigation.as_ref()),
+            "note" => out.many(&self.note),
+            _ if name.starts_with("occurrence") => {
+                out.typed(self.occurrence.as_ref(), &name[10usize..])
+            }
+            _ => {}
+        }
+    }
+}
+
 /// Choice of types for `RiskAssessment.occurrence[x]`.
 ///
 /// In JSON the element name carries the type (`occurrenceDateTime`, `occurrencePeriod`, ...).
@@ -494,6 +563,16 @@ impl crate::validate::Validate for RiskAssessmentOccurrence {
         match self {
             Self::DateTime(x) => v.variant("occurrenceDateTime", x),
             Self::Period(x) => v.variant("occurrencePeriod", x),
+        }
+    }
+}
+
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Choice for RiskAssessmentOccurrence {
+    fn value(&self) -> (&'static str, &dyn crate::fhirpath::Reflect) {
+        match self {
+            Self::DateTime(v) => ("DateTime", v),
+            Self::Period(v) => ("Period", &**v),
         }
     }
 }
@@ -719,6 +798,46 @@ impl crate::validate::Validate for RiskAssessmentPrediction {
     }
 }
 
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for RiskAssessmentPrediction {
+    fn fhir_type(&self) -> &'static str {
+        "BackboneElement"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("extension", crate::fhirpath::Card::Many),
+            ("modifierExtension", crate::fhirpath::Card::Many),
+            ("outcome", crate::fhirpath::Card::One),
+            ("probability", crate::fhirpath::Card::Choice),
+            ("qualitativeRisk", crate::fhirpath::Card::One),
+            ("relativeRisk", crate::fhirpath::Card::One),
+            ("when", crate::fhirpath::Card::Choice),
+            ("rationale", crate::fhirpath::Card::One),
+        ]
+    }
+    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
+        match name {
+            "id" => out.opt(self.id.as_ref()),
+            "extension" => out.many(&self.extension),
+            "modifierExtension" => out.many(&self.modifier_extension),
+            "outcome" => out.opt(self.outcome.as_deref()),
+            "probability" => out.choice(self.probability.as_ref()),
+            "qualitativeRisk" => out.opt(self.qualitative_risk.as_deref()),
+            "relativeRisk" => out.opt(self.relative_risk.as_ref()),
+            "when" => out.choice(self.when.as_ref()),
+            "rationale" => out.opt(self.rationale.as_ref()),
+            _ if name.starts_with("probability") => {
+                out.typed(self.probability.as_ref(), &name[11usize..])
+            }
+            _ if name.starts_with("when") => {
+                out.typed(self.when.as_ref(), &name[4usize..])
+            }
+            _ => {}
+        }
+    }
+}
+
 /// Choice of types for `RiskAssessment.prediction.probability[x]`.
 ///
 /// In JSON the element name carries the type (`probabilityDecimal`, `probabilityRange`, ...).
@@ -773,6 +892,16 @@ impl crate::validate::Validate for RiskAssessmentPredictionProbability {
     }
 }
 
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Choice for RiskAssessmentPredictionProbability {
+    fn value(&self) -> (&'static str, &dyn crate::fhirpath::Reflect) {
+        match self {
+            Self::Decimal(v) => ("Decimal", v),
+            Self::Range(v) => ("Range", &**v),
+        }
+    }
+}
+
 /// Choice of types for `RiskAssessment.prediction.when[x]`.
 ///
 /// In JSON the element name carries the type (`whenPeriod`, `whenRange`, ...).
@@ -821,6 +950,16 @@ impl crate::validate::Validate for RiskAssessmentPredictionWhen {
         match self {
             Self::Period(x) => v.variant("whenPeriod", x),
             Self::Range(x) => v.variant("whenRange", x),
+        }
+    }
+}
+
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Choice for RiskAssessmentPredictionWhen {
+    fn value(&self) -> (&'static str, &dyn crate::fhirpath::Reflect) {
+        match self {
+            Self::Period(v) => ("Period", &**v),
+            Self::Range(v) => ("Range", &**v),
         }
     }
 }

@@ -562,6 +562,100 @@ impl RiskEvidenceSynthesis {
     }
 }
 
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for RiskEvidenceSynthesis {
+    fn fhir_type(&self) -> &'static str {
+        "RiskEvidenceSynthesis"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("meta", crate::fhirpath::Card::One),
+            ("implicitRules", crate::fhirpath::Card::One),
+            ("language", crate::fhirpath::Card::One),
+            ("text", crate::fhirpath::Card::One),
+            ("contained", crate::fhirpath::Card::Many),
+            ("extension", crate::fhirpath::Card::Many),
+            ("modifierExtension", crate::fhirpath::Card::Many),
+            ("url", crate::fhirpath::Card::One),
+            ("identifier", crate::fhirpath::Card::Many),
+            ("version", crate::fhirpath::Card::One),
+            ("name", crate::fhirpath::Card::One),
+            ("title", crate::fhirpath::Card::One),
+            ("status", crate::fhirpath::Card::One),
+            ("date", crate::fhirpath::Card::One),
+            ("publisher", crate::fhirpath::Card::One),
+            ("contact", crate::fhirpath::Card::Many),
+            ("description", crate::fhirpath::Card::One),
+            ("note", crate::fhirpath::Card::Many),
+            ("useContext", crate::fhirpath::Card::Many),
+            ("jurisdiction", crate::fhirpath::Card::Many),
+            ("copyright", crate::fhirpath::Card::One),
+            ("approvalDate", crate::fhirpath::Card::One),
+            ("lastReviewDate", crate::fhirpath::Card::One),
+            ("effectivePeriod", crate::fhirpath::Card::One),
+            ("topic", crate::fhirpath::Card::Many),
+            ("author", crate::fhirpath::Card::Many),
+            ("editor", crate::fhirpath::Card::Many),
+            ("reviewer", crate::fhirpath::Card::Many),
+            ("endorser", crate::fhirpath::Card::Many),
+            ("relatedArtifact", crate::fhirpath::Card::Many),
+            ("synthesisType", crate::fhirpath::Card::One),
+            ("studyType", crate::fhirpath::Card::One),
+            ("population", crate::fhirpath::Card::One),
+            ("exposure", crate::fhirpath::Card::One),
+            ("outcome", crate::fhirpath::Card::One),
+            ("sampleSize", crate::fhirpath::Card::One),
+            ("riskEstimate", crate::fhirpath::Card::One),
+            ("certainty", crate::fhirpath::Card::Many),
+        ]
+    }
+    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
+        match name {
+            "id" => out.opt(self.id.as_ref()),
+            "meta" => out.opt(self.meta.as_deref()),
+            "implicitRules" => out.opt(self.implicit_rules.as_ref()),
+            "language" => out.opt(self.language.as_ref()),
+            "text" => out.opt(self.text.as_deref()),
+            "contained" => out.many(&self.contained),
+            "extension" => out.many(&self.extension),
+            "modifierExtension" => out.many(&self.modifier_extension),
+            "url" => out.opt(self.url.as_ref()),
+            "identifier" => out.many(&self.identifier),
+            "version" => out.opt(self.version.as_ref()),
+            "name" => out.opt(self.name.as_ref()),
+            "title" => out.opt(self.title.as_ref()),
+            "status" => out.opt(self.status.as_ref()),
+            "date" => out.opt(self.date.as_ref()),
+            "publisher" => out.opt(self.publisher.as_ref()),
+            "contact" => out.many(&self.contact),
+            "description" => out.opt(self.description.as_ref()),
+            "note" => out.many(&self.note),
+            "useContext" => out.many(&self.use_context),
+            "jurisdiction" => out.many(&self.jurisdiction),
+            "copyright" => out.opt(self.copyright.as_ref()),
+            "approvalDate" => out.opt(self.approval_date.as_ref()),
+            "lastReviewDate" => out.opt(self.last_review_date.as_ref()),
+            "effectivePeriod" => out.opt(self.effective_period.as_deref()),
+            "topic" => out.many(&self.topic),
+            "author" => out.many(&self.author),
+            "editor" => out.many(&self.editor),
+            "reviewer" => out.many(&self.reviewer),
+            "endorser" => out.many(&self.endorser),
+            "relatedArtifact" => out.many(&self.related_artifact),
+            "synthesisType" => out.opt(self.synthesis_type.as_deref()),
+            "studyType" => out.opt(self.study_type.as_deref()),
+            "population" => out.opt(self.population.as_deref()),
+            "exposure" => out.opt(self.exposure.as_deref()),
+            "outcome" => out.opt(self.outcome.as_deref()),
+            "sampleSize" => out.opt(self.sample_size.as_deref()),
+            "riskEstimate" => out.opt(self.risk_estimate.as_deref()),
+            "certainty" => out.many(&self.certainty),
+            _ => {}
+        }
+    }
+}
+
 impl crate::ConcreteResource for RiskEvidenceSynthesis {
     const TYPE_NAME: &'static str = "RiskEvidenceSynthesis";
     fn id(&self) -> Option<&crate::primitives::Id> {
@@ -745,6 +839,34 @@ impl crate::validate::Validate for RiskEvidenceSynthesisSampleSize {
         v.field("description", &self.description, 0);
         v.field("numberOfStudies", &self.number_of_studies, 0);
         v.field("numberOfParticipants", &self.number_of_participants, 0);
+    }
+}
+
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for RiskEvidenceSynthesisSampleSize {
+    fn fhir_type(&self) -> &'static str {
+        "BackboneElement"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("extension", crate::fhirpath::Card::Many),
+            ("modifierExtension", crate::fhirpath::Card::Many),
+            ("description", crate::fhirpath::Card::One),
+            ("numberOfStudies", crate::fhirpath::Card::One),
+            ("numberOfParticipants", crate::fhirpath::Card::One),
+        ]
+    }
+    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
+        match name {
+            "id" => out.opt(self.id.as_ref()),
+            "extension" => out.many(&self.extension),
+            "modifierExtension" => out.many(&self.modifier_extension),
+            "description" => out.opt(self.description.as_ref()),
+            "numberOfStudies" => out.opt(self.number_of_studies.as_ref()),
+            "numberOfParticipants" => out.opt(self.number_of_participants.as_ref()),
+            _ => {}
+        }
     }
 }
 
@@ -946,6 +1068,42 @@ impl crate::validate::Validate for RiskEvidenceSynthesisRiskEstimate {
     }
 }
 
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for RiskEvidenceSynthesisRiskEstimate {
+    fn fhir_type(&self) -> &'static str {
+        "BackboneElement"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("extension", crate::fhirpath::Card::Many),
+            ("modifierExtension", crate::fhirpath::Card::Many),
+            ("description", crate::fhirpath::Card::One),
+            ("type", crate::fhirpath::Card::One),
+            ("value", crate::fhirpath::Card::One),
+            ("unitOfMeasure", crate::fhirpath::Card::One),
+            ("denominatorCount", crate::fhirpath::Card::One),
+            ("numeratorCount", crate::fhirpath::Card::One),
+            ("precisionEstimate", crate::fhirpath::Card::Many),
+        ]
+    }
+    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
+        match name {
+            "id" => out.opt(self.id.as_ref()),
+            "extension" => out.many(&self.extension),
+            "modifierExtension" => out.many(&self.modifier_extension),
+            "description" => out.opt(self.description.as_ref()),
+            "type" => out.opt(self.type_.as_deref()),
+            "value" => out.opt(self.value.as_ref()),
+            "unitOfMeasure" => out.opt(self.unit_of_measure.as_deref()),
+            "denominatorCount" => out.opt(self.denominator_count.as_ref()),
+            "numeratorCount" => out.opt(self.numerator_count.as_ref()),
+            "precisionEstimate" => out.many(&self.precision_estimate),
+            _ => {}
+        }
+    }
+}
+
 /// How precise the estimate is
 ///
 /// A description of the precision of the estimate for the effect.
@@ -1081,6 +1239,36 @@ impl crate::validate::Validate for RiskEvidenceSynthesisRiskEstimatePrecisionEst
     }
 }
 
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for RiskEvidenceSynthesisRiskEstimatePrecisionEstimate {
+    fn fhir_type(&self) -> &'static str {
+        "BackboneElement"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("extension", crate::fhirpath::Card::Many),
+            ("modifierExtension", crate::fhirpath::Card::Many),
+            ("type", crate::fhirpath::Card::One),
+            ("level", crate::fhirpath::Card::One),
+            ("from", crate::fhirpath::Card::One),
+            ("to", crate::fhirpath::Card::One),
+        ]
+    }
+    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
+        match name {
+            "id" => out.opt(self.id.as_ref()),
+            "extension" => out.many(&self.extension),
+            "modifierExtension" => out.many(&self.modifier_extension),
+            "type" => out.opt(self.type_.as_deref()),
+            "level" => out.opt(self.level.as_ref()),
+            "from" => out.opt(self.from.as_ref()),
+            "to" => out.opt(self.to.as_ref()),
+            _ => {}
+        }
+    }
+}
+
 /// How certain is the risk
 ///
 /// A description of the certainty of the risk estimate.
@@ -1206,6 +1394,34 @@ impl crate::validate::Validate for RiskEvidenceSynthesisCertainty {
     }
 }
 
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for RiskEvidenceSynthesisCertainty {
+    fn fhir_type(&self) -> &'static str {
+        "BackboneElement"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("extension", crate::fhirpath::Card::Many),
+            ("modifierExtension", crate::fhirpath::Card::Many),
+            ("rating", crate::fhirpath::Card::Many),
+            ("note", crate::fhirpath::Card::Many),
+            ("certaintySubcomponent", crate::fhirpath::Card::Many),
+        ]
+    }
+    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
+        match name {
+            "id" => out.opt(self.id.as_ref()),
+            "extension" => out.many(&self.extension),
+            "modifierExtension" => out.many(&self.modifier_extension),
+            "rating" => out.many(&self.rating),
+            "note" => out.many(&self.note),
+            "certaintySubcomponent" => out.many(&self.certainty_subcomponent),
+            _ => {}
+        }
+    }
+}
+
 /// A component that contributes to the overall certainty
 ///
 /// A description of a component of the overall certainty.
@@ -1322,5 +1538,33 @@ impl crate::validate::Validate for RiskEvidenceSynthesisCertaintyCertaintySubcom
         v.field("type", &self.type_, 0);
         v.field("rating", &self.rating, 0);
         v.field("note", &self.note, 0);
+    }
+}
+
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for RiskEvidenceSynthesisCertaintyCertaintySubcomponent {
+    fn fhir_type(&self) -> &'static str {
+        "BackboneElement"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("extension", crate::fhirpath::Card::Many),
+            ("modifierExtension", crate::fhirpath::Card::Many),
+            ("type", crate::fhirpath::Card::One),
+            ("rating", crate::fhirpath::Card::Many),
+            ("note", crate::fhirpath::Card::Many),
+        ]
+    }
+    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
+        match name {
+            "id" => out.opt(self.id.as_ref()),
+            "extension" => out.many(&self.extension),
+            "modifierExtension" => out.many(&self.modifier_extension),
+            "type" => out.opt(self.type_.as_deref()),
+            "rating" => out.many(&self.rating),
+            "note" => out.many(&self.note),
+            _ => {}
+        }
     }
 }

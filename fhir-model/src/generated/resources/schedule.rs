@@ -302,6 +302,54 @@ impl Schedule {
     }
 }
 
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for Schedule {
+    fn fhir_type(&self) -> &'static str {
+        "Schedule"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("meta", crate::fhirpath::Card::One),
+            ("implicitRules", crate::fhirpath::Card::One),
+            ("language", crate::fhirpath::Card::One),
+            ("text", crate::fhirpath::Card::One),
+            ("contained", crate::fhirpath::Card::Many),
+            ("extension", crate::fhirpath::Card::Many),
+            ("modifierExtension", crate::fhirpath::Card::Many),
+            ("identifier", crate::fhirpath::Card::Many),
+            ("active", crate::fhirpath::Card::One),
+            ("serviceCategory", crate::fhirpath::Card::Many),
+            ("serviceType", crate::fhirpath::Card::Many),
+            ("specialty", crate::fhirpath::Card::Many),
+            ("actor", crate::fhirpath::Card::Many),
+            ("planningHorizon", crate::fhirpath::Card::One),
+            ("comment", crate::fhirpath::Card::One),
+        ]
+    }
+    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
+        match name {
+            "id" => out.opt(self.id.as_ref()),
+            "meta" => out.opt(self.meta.as_deref()),
+            "implicitRules" => out.opt(self.implicit_rules.as_ref()),
+            "language" => out.opt(self.language.as_ref()),
+            "text" => out.opt(self.text.as_deref()),
+            "contained" => out.many(&self.contained),
+            "extension" => out.many(&self.extension),
+            "modifierExtension" => out.many(&self.modifier_extension),
+            "identifier" => out.many(&self.identifier),
+            "active" => out.opt(self.active.as_ref()),
+            "serviceCategory" => out.many(&self.service_category),
+            "serviceType" => out.many(&self.service_type),
+            "specialty" => out.many(&self.specialty),
+            "actor" => out.many(&self.actor),
+            "planningHorizon" => out.opt(self.planning_horizon.as_deref()),
+            "comment" => out.opt(self.comment.as_ref()),
+            _ => {}
+        }
+    }
+}
+
 impl crate::ConcreteResource for Schedule {
     const TYPE_NAME: &'static str = "Schedule";
     fn id(&self) -> Option<&crate::primitives::Id> {

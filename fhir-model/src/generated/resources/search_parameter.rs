@@ -542,6 +542,90 @@ impl SearchParameter {
     }
 }
 
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for SearchParameter {
+    fn fhir_type(&self) -> &'static str {
+        "SearchParameter"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("meta", crate::fhirpath::Card::One),
+            ("implicitRules", crate::fhirpath::Card::One),
+            ("language", crate::fhirpath::Card::One),
+            ("text", crate::fhirpath::Card::One),
+            ("contained", crate::fhirpath::Card::Many),
+            ("extension", crate::fhirpath::Card::Many),
+            ("modifierExtension", crate::fhirpath::Card::Many),
+            ("url", crate::fhirpath::Card::One),
+            ("version", crate::fhirpath::Card::One),
+            ("name", crate::fhirpath::Card::One),
+            ("derivedFrom", crate::fhirpath::Card::One),
+            ("status", crate::fhirpath::Card::One),
+            ("experimental", crate::fhirpath::Card::One),
+            ("date", crate::fhirpath::Card::One),
+            ("publisher", crate::fhirpath::Card::One),
+            ("contact", crate::fhirpath::Card::Many),
+            ("description", crate::fhirpath::Card::One),
+            ("useContext", crate::fhirpath::Card::Many),
+            ("jurisdiction", crate::fhirpath::Card::Many),
+            ("purpose", crate::fhirpath::Card::One),
+            ("code", crate::fhirpath::Card::One),
+            ("base", crate::fhirpath::Card::Many),
+            ("type", crate::fhirpath::Card::One),
+            ("expression", crate::fhirpath::Card::One),
+            ("xpath", crate::fhirpath::Card::One),
+            ("xpathUsage", crate::fhirpath::Card::One),
+            ("target", crate::fhirpath::Card::Many),
+            ("multipleOr", crate::fhirpath::Card::One),
+            ("multipleAnd", crate::fhirpath::Card::One),
+            ("comparator", crate::fhirpath::Card::Many),
+            ("modifier", crate::fhirpath::Card::Many),
+            ("chain", crate::fhirpath::Card::Many),
+            ("component", crate::fhirpath::Card::Many),
+        ]
+    }
+    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
+        match name {
+            "id" => out.opt(self.id.as_ref()),
+            "meta" => out.opt(self.meta.as_deref()),
+            "implicitRules" => out.opt(self.implicit_rules.as_ref()),
+            "language" => out.opt(self.language.as_ref()),
+            "text" => out.opt(self.text.as_deref()),
+            "contained" => out.many(&self.contained),
+            "extension" => out.many(&self.extension),
+            "modifierExtension" => out.many(&self.modifier_extension),
+            "url" => out.opt(self.url.as_ref()),
+            "version" => out.opt(self.version.as_ref()),
+            "name" => out.opt(self.name.as_ref()),
+            "derivedFrom" => out.opt(self.derived_from.as_ref()),
+            "status" => out.opt(self.status.as_ref()),
+            "experimental" => out.opt(self.experimental.as_ref()),
+            "date" => out.opt(self.date.as_ref()),
+            "publisher" => out.opt(self.publisher.as_ref()),
+            "contact" => out.many(&self.contact),
+            "description" => out.opt(self.description.as_ref()),
+            "useContext" => out.many(&self.use_context),
+            "jurisdiction" => out.many(&self.jurisdiction),
+            "purpose" => out.opt(self.purpose.as_ref()),
+            "code" => out.opt(self.code.as_ref()),
+            "base" => out.many(&self.base),
+            "type" => out.opt(self.type_.as_ref()),
+            "expression" => out.opt(self.expression.as_ref()),
+            "xpath" => out.opt(self.xpath.as_ref()),
+            "xpathUsage" => out.opt(self.xpath_usage.as_ref()),
+            "target" => out.many(&self.target),
+            "multipleOr" => out.opt(self.multiple_or.as_ref()),
+            "multipleAnd" => out.opt(self.multiple_and.as_ref()),
+            "comparator" => out.many(&self.comparator),
+            "modifier" => out.many(&self.modifier),
+            "chain" => out.many(&self.chain),
+            "component" => out.many(&self.component),
+            _ => {}
+        }
+    }
+}
+
 impl crate::ConcreteResource for SearchParameter {
     const TYPE_NAME: &'static str = "SearchParameter";
     fn id(&self) -> Option<&crate::primitives::Id> {
@@ -701,6 +785,32 @@ impl SearchParameterComponent {
             definition: Some(crate::Primitive::new(definition)),
             expression: Some(crate::Primitive::new(expression)),
             ..Default::default()
+        }
+    }
+}
+
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for SearchParameterComponent {
+    fn fhir_type(&self) -> &'static str {
+        "BackboneElement"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("extension", crate::fhirpath::Card::Many),
+            ("modifierExtension", crate::fhirpath::Card::Many),
+            ("definition", crate::fhirpath::Card::One),
+            ("expression", crate::fhirpath::Card::One),
+        ]
+    }
+    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
+        match name {
+            "id" => out.opt(self.id.as_ref()),
+            "extension" => out.many(&self.extension),
+            "modifierExtension" => out.many(&self.modifier_extension),
+            "definition" => out.opt(self.definition.as_ref()),
+            "expression" => out.opt(self.expression.as_ref()),
+            _ => {}
         }
     }
 }

@@ -876,6 +876,113 @@ impl ServiceRequest {
     }
 }
 
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for ServiceRequest {
+    fn fhir_type(&self) -> &'static str {
+        "ServiceRequest"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("meta", crate::fhirpath::Card::One),
+            ("implicitRules", crate::fhirpath::Card::One),
+            ("language", crate::fhirpath::Card::One),
+            ("text", crate::fhirpath::Card::One),
+            ("contained", crate::fhirpath::Card::Many),
+            ("extension", crate::fhirpath::Card::Many),
+            ("modifierExtension", crate::fhirpath::Card::Many),
+            ("identifier", crate::fhirpath::Card::Many),
+            ("instantiatesCanonical", crate::fhirpath::Card::Many),
+            ("instantiatesUri", crate::fhirpath::Card::Many),
+            ("basedOn", crate::fhirpath::Card::Many),
+            ("replaces", crate::fhirpath::Card::Many),
+            ("requisition", crate::fhirpath::Card::One),
+            ("status", crate::fhirpath::Card::One),
+            ("intent", crate::fhirpath::Card::One),
+            ("category", crate::fhirpath::Card::Many),
+            ("priority", crate::fhirpath::Card::One),
+            ("doNotPerform", crate::fhirpath::Card::One),
+            ("code", crate::fhirpath::Card::One),
+            ("orderDetail", crate::fhirpath::Card::Many),
+            ("quantity", crate::fhirpath::Card::Choice),
+            ("subject", crate::fhirpath::Card::One),
+            ("encounter", crate::fhirpath::Card::One),
+            ("occurrence", crate::fhirpath::Card::Choice),
+            ("asNeeded", crate::fhirpath::Card::Choice),
+            ("authoredOn", crate::fhirpath::Card::One),
+            ("requester", crate::fhirpath::Card::One),
+            ("performerType", crate::fhirpath::Card::One),
+            ("performer", crate::fhirpath::Card::Many),
+            ("locationCode", crate::fhirpath::Card::Many),
+            ("locationReference", crate::fhirpath::Card::Many),
+            ("reasonCode", crate::fhirpath::Card::Many),
+            ("reasonReference", crate::fhirpath::Card::Many),
+            ("insurance", crate::fhirpath::Card::Many),
+            ("supportingInfo", crate::fhirpath::Card::Many),
+            ("specimen", crate::fhirpath::Card::Many),
+            ("bodySite", crate::fhirpath::Card::Many),
+            ("note", crate::fhirpath::Card::Many),
+            ("patientInstruction", crate::fhirpath::Card::One),
+            ("relevantHistory", crate::fhirpath::Card::Many),
+        ]
+    }
+    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
+        match name {
+            "id" => out.opt(self.id.as_ref()),
+            "meta" => out.opt(self.meta.as_deref()),
+            "implicitRules" => out.opt(self.implicit_rules.as_ref()),
+            "language" => out.opt(self.language.as_ref()),
+            "text" => out.opt(self.text.as_deref()),
+            "contained" => out.many(&self.contained),
+            "extension" => out.many(&self.extension),
+            "modifierExtension" => out.many(&self.modifier_extension),
+            "identifier" => out.many(&self.identifier),
+            "instantiatesCanonical" => out.many(&self.instantiates_canonical),
+            "instantiatesUri" => out.many(&self.instantiates_uri),
+            "basedOn" => out.many(&self.based_on),
+            "replaces" => out.many(&self.replaces),
+            "requisition" => out.opt(self.requisition.as_deref()),
+            "status" => out.opt(self.status.as_ref()),
+            "intent" => out.opt(self.intent.as_ref()),
+            "category" => out.many(&self.category),
+            "priority" => out.opt(self.priority.as_ref()),
+            "doNotPerform" => out.opt(self.do_not_perform.as_ref()),
+            "code" => out.opt(self.code.as_deref()),
+            "orderDetail" => out.many(&self.order_detail),
+            "quantity" => out.choice(self.quantity.as_ref()),
+            "subject" => out.opt(self.subject.as_deref()),
+            "encounter" => out.opt(self.encounter.as_deref()),
+            "occurrence" => out.choice(self.occurrence.as_ref()),
+            "asNeeded" => out.choice(self.as_needed.as_ref()),
+            "authoredOn" => out.opt(self.authored_on.as_ref()),
+            "requester" => out.opt(self.requester.as_deref()),
+            "performerType" => out.opt(self.performer_type.as_deref()),
+            "performer" => out.many(&self.performer),
+            "locationCode" => out.many(&self.location_code),
+            "locationReference" => out.many(&self.location_reference),
+            "reasonCode" => out.many(&self.reason_code),
+            "reasonReference" => out.many(&self.reason_reference),
+            "insurance" => out.many(&self.insurance),
+            "supportingInfo" => out.many(&self.supporting_info),
+            "specimen" => out.many(&self.specimen),
+            "bodySite" => out.many(&self.body_site),
+            "note" => out.many(&self.note),
+            "patientInstruction" => out.opt(self.patient_instruction.as_ref()),
+            "relevantHistory" => out.many(&self.relevant_history),
+            _ if name.starts_with("quantity") => {
+                out.typed(self.quantity.as_ref(), &name[8usize..])
+            }
+            _ if name.starts_with("occurrence") => {
+                out.typed(self.occurrence.as_ref(), &name[10usize..])
+            }
+            _ if name.starts_with("asNeeded") => {
+                out.typed(self.as_needed.as_ref(), &name[8usize..])
+            }
+            _ => {}
+        }
+    }
+}
+
 /// Choice of types for `ServiceRequest.quantity[x]`.
 ///
 /// In JSON the element name carries the type (`quantityQuantity`, `quantityRatio`, ...).
@@ -934,6 +1041,17 @@ impl crate::validate::Validate for ServiceRequestQuantity {
             Self::Quantity(x) => v.variant("quantityQuantity", x),
             Self::Ratio(x) => v.variant("quantityRatio", x),
             Self::Range(x) => v.variant("quantityRange", x),
+        }
+    }
+}
+
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Choice for ServiceRequestQuantity {
+    fn value(&self) -> (&'static str, &dyn crate::fhirpath::Reflect) {
+        match self {
+            Self::Quantity(v) => ("Quantity", &**v),
+            Self::Ratio(v) => ("Ratio", &**v),
+            Self::Range(v) => ("Range", &**v),
         }
     }
 }
@@ -1002,6 +1120,17 @@ impl crate::validate::Validate for ServiceRequestOccurrence {
     }
 }
 
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Choice for ServiceRequestOccurrence {
+    fn value(&self) -> (&'static str, &dyn crate::fhirpath::Reflect) {
+        match self {
+            Self::DateTime(v) => ("DateTime", v),
+            Self::Period(v) => ("Period", &**v),
+            Self::Timing(v) => ("Timing", &**v),
+        }
+    }
+}
+
 /// Choice of types for `ServiceRequest.asNeeded[x]`.
 ///
 /// In JSON the element name carries the type (`asNeededBoolean`, `asNeededCodeableConcept`, ...).
@@ -1052,6 +1181,16 @@ impl crate::validate::Validate for ServiceRequestAsNeeded {
         match self {
             Self::Boolean(x) => v.variant("asNeededBoolean", x),
             Self::CodeableConcept(x) => v.variant("asNeededCodeableConcept", x),
+        }
+    }
+}
+
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Choice for ServiceRequestAsNeeded {
+    fn value(&self) -> (&'static str, &dyn crate::fhirpath::Reflect) {
+        match self {
+            Self::Boolean(v) => ("Boolean", v),
+            Self::CodeableConcept(v) => ("CodeableConcept", &**v),
         }
     }
 }

@@ -325,6 +325,60 @@ impl Slot {
     }
 }
 
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for Slot {
+    fn fhir_type(&self) -> &'static str {
+        "Slot"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("meta", crate::fhirpath::Card::One),
+            ("implicitRules", crate::fhirpath::Card::One),
+            ("language", crate::fhirpath::Card::One),
+            ("text", crate::fhirpath::Card::One),
+            ("contained", crate::fhirpath::Card::Many),
+            ("extension", crate::fhirpath::Card::Many),
+            ("modifierExtension", crate::fhirpath::Card::Many),
+            ("identifier", crate::fhirpath::Card::Many),
+            ("serviceCategory", crate::fhirpath::Card::Many),
+            ("serviceType", crate::fhirpath::Card::Many),
+            ("specialty", crate::fhirpath::Card::Many),
+            ("appointmentType", crate::fhirpath::Card::One),
+            ("schedule", crate::fhirpath::Card::One),
+            ("status", crate::fhirpath::Card::One),
+            ("start", crate::fhirpath::Card::One),
+            ("end", crate::fhirpath::Card::One),
+            ("overbooked", crate::fhirpath::Card::One),
+            ("comment", crate::fhirpath::Card::One),
+        ]
+    }
+    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
+        match name {
+            "id" => out.opt(self.id.as_ref()),
+            "meta" => out.opt(self.meta.as_deref()),
+            "implicitRules" => out.opt(self.implicit_rules.as_ref()),
+            "language" => out.opt(self.language.as_ref()),
+            "text" => out.opt(self.text.as_deref()),
+            "contained" => out.many(&self.contained),
+            "extension" => out.many(&self.extension),
+            "modifierExtension" => out.many(&self.modifier_extension),
+            "identifier" => out.many(&self.identifier),
+            "serviceCategory" => out.many(&self.service_category),
+            "serviceType" => out.many(&self.service_type),
+            "specialty" => out.many(&self.specialty),
+            "appointmentType" => out.opt(self.appointment_type.as_deref()),
+            "schedule" => out.opt(self.schedule.as_deref()),
+            "status" => out.opt(self.status.as_ref()),
+            "start" => out.opt(self.start.as_ref()),
+            "end" => out.opt(self.end.as_ref()),
+            "overbooked" => out.opt(self.overbooked.as_ref()),
+            "comment" => out.opt(self.comment.as_ref()),
+            _ => {}
+        }
+    }
+}
+
 impl crate::ConcreteResource for Slot {
     const TYPE_NAME: &'static str = "Slot";
     fn id(&self) -> Option<&crate::primitives::Id> {

@@ -336,6 +336,64 @@ impl Specimen {
     }
 }
 
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for Specimen {
+    fn fhir_type(&self) -> &'static str {
+        "Specimen"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("meta", crate::fhirpath::Card::One),
+            ("implicitRules", crate::fhirpath::Card::One),
+            ("language", crate::fhirpath::Card::One),
+            ("text", crate::fhirpath::Card::One),
+            ("contained", crate::fhirpath::Card::Many),
+            ("extension", crate::fhirpath::Card::Many),
+            ("modifierExtension", crate::fhirpath::Card::Many),
+            ("identifier", crate::fhirpath::Card::Many),
+            ("accessionIdentifier", crate::fhirpath::Card::One),
+            ("status", crate::fhirpath::Card::One),
+            ("type", crate::fhirpath::Card::One),
+            ("subject", crate::fhirpath::Card::One),
+            ("receivedTime", crate::fhirpath::Card::One),
+            ("parent", crate::fhirpath::Card::Many),
+            ("request", crate::fhirpath::Card::Many),
+            ("collection", crate::fhirpath::Card::One),
+            ("processing", crate::fhirpath::Card::Many),
+            ("container", crate::fhirpath::Card::Many),
+            ("condition", crate::fhirpath::Card::Many),
+            ("note", crate::fhirpath::Card::Many),
+        ]
+    }
+    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
+        match name {
+            "id" => out.opt(self.id.as_ref()),
+            "meta" => out.opt(self.meta.as_deref()),
+            "implicitRules" => out.opt(self.implicit_rules.as_ref()),
+            "language" => out.opt(self.language.as_ref()),
+            "text" => out.opt(self.text.as_deref()),
+            "contained" => out.many(&self.contained),
+            "extension" => out.many(&self.extension),
+            "modifierExtension" => out.many(&self.modifier_extension),
+            "identifier" => out.many(&self.identifier),
+            "accessionIdentifier" => out.opt(self.accession_identifier.as_deref()),
+            "status" => out.opt(self.status.as_ref()),
+            "type" => out.opt(self.type_.as_deref()),
+            "subject" => out.opt(self.subject.as_deref()),
+            "receivedTime" => out.opt(self.received_time.as_ref()),
+            "parent" => out.many(&self.parent),
+            "request" => out.many(&self.request),
+            "collection" => out.opt(self.collection.as_deref()),
+            "processing" => out.many(&self.processing),
+            "container" => out.many(&self.container),
+            "condition" => out.many(&self.condition),
+            "note" => out.many(&self.note),
+            _ => {}
+        }
+    }
+}
+
 impl crate::ConcreteResource for Specimen {
     const TYPE_NAME: &'static str = "Specimen";
     fn id(&self) -> Option<&crate::primitives::Id> {
@@ -574,6 +632,48 @@ impl SpecimenCollection {
     }
 }
 
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for SpecimenCollection {
+    fn fhir_type(&self) -> &'static str {
+        "BackboneElement"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("extension", crate::fhirpath::Card::Many),
+            ("modifierExtension", crate::fhirpath::Card::Many),
+            ("collector", crate::fhirpath::Card::One),
+            ("collected", crate::fhirpath::Card::Choice),
+            ("duration", crate::fhirpath::Card::One),
+            ("quantity", crate::fhirpath::Card::One),
+            ("method", crate::fhirpath::Card::One),
+            ("bodySite", crate::fhirpath::Card::One),
+            ("fastingStatus", crate::fhirpath::Card::Choice),
+        ]
+    }
+    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
+        match name {
+            "id" => out.opt(self.id.as_ref()),
+            "extension" => out.many(&self.extension),
+            "modifierExtension" => out.many(&self.modifier_extension),
+            "collector" => out.opt(self.collector.as_deref()),
+            "collected" => out.choice(self.collected.as_ref()),
+            "duration" => out.opt(self.duration.as_deref()),
+            "quantity" => out.opt(self.quantity.as_deref()),
+            "method" => out.opt(self.method.as_deref()),
+            "bodySite" => out.opt(self.body_site.as_deref()),
+            "fastingStatus" => out.choice(self.fasting_status.as_ref()),
+            _ if name.starts_with("collected") => {
+                out.typed(self.collected.as_ref(), &name[9usize..])
+            }
+            _ if name.starts_with("fastingStatus") => {
+                out.typed(self.fasting_status.as_ref(), &name[13usize..])
+            }
+            _ => {}
+        }
+    }
+}
+
 /// Choice of types for `Specimen.collection.collected[x]`.
 ///
 /// In JSON the element name carries the type (`collectedDateTime`, `collectedPeriod`, ...).
@@ -628,6 +728,16 @@ impl crate::validate::Validate for SpecimenCollectionCollected {
     }
 }
 
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Choice for SpecimenCollectionCollected {
+    fn value(&self) -> (&'static str, &dyn crate::fhirpath::Reflect) {
+        match self {
+            Self::DateTime(v) => ("DateTime", v),
+            Self::Period(v) => ("Period", &**v),
+        }
+    }
+}
+
 /// Choice of types for `Specimen.collection.fastingStatus[x]`.
 ///
 /// In JSON the element name carries the type (`fastingStatusCodeableConcept`, `fastingStatusDuration`, ...).
@@ -678,6 +788,16 @@ impl crate::validate::Validate for SpecimenCollectionFastingStatus {
         match self {
             Self::CodeableConcept(x) => v.variant("fastingStatusCodeableConcept", x),
             Self::Duration(x) => v.variant("fastingStatusDuration", x),
+        }
+    }
+}
+
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Choice for SpecimenCollectionFastingStatus {
+    fn value(&self) -> (&'static str, &dyn crate::fhirpath::Reflect) {
+        match self {
+            Self::CodeableConcept(v) => ("CodeableConcept", &**v),
+            Self::Duration(v) => ("Duration", &**v),
         }
     }
 }
@@ -849,6 +969,39 @@ impl SpecimenProcessing {
     }
 }
 
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for SpecimenProcessing {
+    fn fhir_type(&self) -> &'static str {
+        "BackboneElement"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("extension", crate::fhirpath::Card::Many),
+            ("modifierExtension", crate::fhirpath::Card::Many),
+            ("description", crate::fhirpath::Card::One),
+            ("procedure", crate::fhirpath::Card::One),
+            ("additive", crate::fhirpath::Card::Many),
+            ("time", crate::fhirpath::Card::Choice),
+        ]
+    }
+    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
+        match name {
+            "id" => out.opt(self.id.as_ref()),
+            "extension" => out.many(&self.extension),
+            "modifierExtension" => out.many(&self.modifier_extension),
+            "description" => out.opt(self.description.as_ref()),
+            "procedure" => out.opt(self.procedure.as_deref()),
+            "additive" => out.many(&self.additive),
+            "time" => out.choice(self.time.as_ref()),
+            _ if name.starts_with("time") => {
+                out.typed(self.time.as_ref(), &name[4usize..])
+            }
+            _ => {}
+        }
+    }
+}
+
 /// Choice of types for `Specimen.processing.time[x]`.
 ///
 /// In JSON the element name carries the type (`timeDateTime`, `timePeriod`, ...).
@@ -897,6 +1050,16 @@ impl crate::validate::Validate for SpecimenProcessingTime {
         match self {
             Self::DateTime(x) => v.variant("timeDateTime", x),
             Self::Period(x) => v.variant("timePeriod", x),
+        }
+    }
+}
+
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Choice for SpecimenProcessingTime {
+    fn value(&self) -> (&'static str, &dyn crate::fhirpath::Reflect) {
+        match self {
+            Self::DateTime(v) => ("DateTime", v),
+            Self::Period(v) => ("Period", &**v),
         }
     }
 }
@@ -1074,6 +1237,43 @@ impl crate::validate::Validate for SpecimenContainer {
     }
 }
 
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for SpecimenContainer {
+    fn fhir_type(&self) -> &'static str {
+        "BackboneElement"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("extension", crate::fhirpath::Card::Many),
+            ("modifierExtension", crate::fhirpath::Card::Many),
+            ("identifier", crate::fhirpath::Card::Many),
+            ("description", crate::fhirpath::Card::One),
+            ("type", crate::fhirpath::Card::One),
+            ("capacity", crate::fhirpath::Card::One),
+            ("specimenQuantity", crate::fhirpath::Card::One),
+            ("additive", crate::fhirpath::Card::Choice),
+        ]
+    }
+    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
+        match name {
+            "id" => out.opt(self.id.as_ref()),
+            "extension" => out.many(&self.extension),
+            "modifierExtension" => out.many(&self.modifier_extension),
+            "identifier" => out.many(&self.identifier),
+            "description" => out.opt(self.description.as_ref()),
+            "type" => out.opt(self.type_.as_deref()),
+            "capacity" => out.opt(self.capacity.as_deref()),
+            "specimenQuantity" => out.opt(self.specimen_quantity.as_deref()),
+            "additive" => out.choice(self.additive.as_ref()),
+            _ if name.starts_with("additive") => {
+                out.typed(self.additive.as_ref(), &name[8usize..])
+            }
+            _ => {}
+        }
+    }
+}
+
 /// Choice of types for `Specimen.container.additive[x]`.
 ///
 /// In JSON the element name carries the type (`additiveCodeableConcept`, `additiveReference`, ...).
@@ -1122,6 +1322,16 @@ impl crate::validate::Validate for SpecimenContainerAdditive {
         match self {
             Self::CodeableConcept(x) => v.variant("additiveCodeableConcept", x),
             Self::Reference(x) => v.variant_ref("additiveReference", x, &["Substance"]),
+        }
+    }
+}
+
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Choice for SpecimenContainerAdditive {
+    fn value(&self) -> (&'static str, &dyn crate::fhirpath::Reflect) {
+        match self {
+            Self::CodeableConcept(v) => ("CodeableConcept", &**v),
+            Self::Reference(v) => ("Reference", &**v),
         }
     }
 }

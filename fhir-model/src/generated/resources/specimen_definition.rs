@@ -224,6 +224,50 @@ impl crate::validate::Validate for SpecimenDefinition {
     }
 }
 
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for SpecimenDefinition {
+    fn fhir_type(&self) -> &'static str {
+        "SpecimenDefinition"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("meta", crate::fhirpath::Card::One),
+            ("implicitRules", crate::fhirpath::Card::One),
+            ("language", crate::fhirpath::Card::One),
+            ("text", crate::fhirpath::Card::One),
+            ("contained", crate::fhirpath::Card::Many),
+            ("extension", crate::fhirpath::Card::Many),
+            ("modifierExtension", crate::fhirpath::Card::Many),
+            ("identifier", crate::fhirpath::Card::One),
+            ("typeCollected", crate::fhirpath::Card::One),
+            ("patientPreparation", crate::fhirpath::Card::Many),
+            ("timeAspect", crate::fhirpath::Card::One),
+            ("collection", crate::fhirpath::Card::Many),
+            ("typeTested", crate::fhirpath::Card::Many),
+        ]
+    }
+    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
+        match name {
+            "id" => out.opt(self.id.as_ref()),
+            "meta" => out.opt(self.meta.as_deref()),
+            "implicitRules" => out.opt(self.implicit_rules.as_ref()),
+            "language" => out.opt(self.language.as_ref()),
+            "text" => out.opt(self.text.as_deref()),
+            "contained" => out.many(&self.contained),
+            "extension" => out.many(&self.extension),
+            "modifierExtension" => out.many(&self.modifier_extension),
+            "identifier" => out.opt(self.identifier.as_deref()),
+            "typeCollected" => out.opt(self.type_collected.as_deref()),
+            "patientPreparation" => out.many(&self.patient_preparation),
+            "timeAspect" => out.opt(self.time_aspect.as_ref()),
+            "collection" => out.many(&self.collection),
+            "typeTested" => out.many(&self.type_tested),
+            _ => {}
+        }
+    }
+}
+
 impl crate::ConcreteResource for SpecimenDefinition {
     const TYPE_NAME: &'static str = "SpecimenDefinition";
     fn id(&self) -> Option<&crate::primitives::Id> {
@@ -448,6 +492,44 @@ impl SpecimenDefinitionTypeTested {
     }
 }
 
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for SpecimenDefinitionTypeTested {
+    fn fhir_type(&self) -> &'static str {
+        "BackboneElement"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("extension", crate::fhirpath::Card::Many),
+            ("modifierExtension", crate::fhirpath::Card::Many),
+            ("isDerived", crate::fhirpath::Card::One),
+            ("type", crate::fhirpath::Card::One),
+            ("preference", crate::fhirpath::Card::One),
+            ("container", crate::fhirpath::Card::One),
+            ("requirement", crate::fhirpath::Card::One),
+            ("retentionTime", crate::fhirpath::Card::One),
+            ("rejectionCriterion", crate::fhirpath::Card::Many),
+            ("handling", crate::fhirpath::Card::Many),
+        ]
+    }
+    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
+        match name {
+            "id" => out.opt(self.id.as_ref()),
+            "extension" => out.many(&self.extension),
+            "modifierExtension" => out.many(&self.modifier_extension),
+            "isDerived" => out.opt(self.is_derived.as_ref()),
+            "type" => out.opt(self.type_.as_deref()),
+            "preference" => out.opt(self.preference.as_ref()),
+            "container" => out.opt(self.container.as_deref()),
+            "requirement" => out.opt(self.requirement.as_ref()),
+            "retentionTime" => out.opt(self.retention_time.as_deref()),
+            "rejectionCriterion" => out.many(&self.rejection_criterion),
+            "handling" => out.many(&self.handling),
+            _ => {}
+        }
+    }
+}
+
 /// The specimen's container
 ///
 /// The specimen's container.
@@ -650,6 +732,47 @@ impl crate::validate::Validate for SpecimenDefinitionTypeTestedContainer {
     }
 }
 
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for SpecimenDefinitionTypeTestedContainer {
+    fn fhir_type(&self) -> &'static str {
+        "BackboneElement"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("extension", crate::fhirpath::Card::Many),
+            ("modifierExtension", crate::fhirpath::Card::Many),
+            ("material", crate::fhirpath::Card::One),
+            ("type", crate::fhirpath::Card::One),
+            ("cap", crate::fhirpath::Card::One),
+            ("description", crate::fhirpath::Card::One),
+            ("capacity", crate::fhirpath::Card::One),
+            ("minimumVolume", crate::fhirpath::Card::Choice),
+            ("additive", crate::fhirpath::Card::Many),
+            ("preparation", crate::fhirpath::Card::One),
+        ]
+    }
+    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
+        match name {
+            "id" => out.opt(self.id.as_ref()),
+            "extension" => out.many(&self.extension),
+            "modifierExtension" => out.many(&self.modifier_extension),
+            "material" => out.opt(self.material.as_deref()),
+            "type" => out.opt(self.type_.as_deref()),
+            "cap" => out.opt(self.cap.as_deref()),
+            "description" => out.opt(self.description.as_ref()),
+            "capacity" => out.opt(self.capacity.as_deref()),
+            "minimumVolume" => out.choice(self.minimum_volume.as_ref()),
+            "additive" => out.many(&self.additive),
+            "preparation" => out.opt(self.preparation.as_ref()),
+            _ if name.starts_with("minimumVolume") => {
+                out.typed(self.minimum_volume.as_ref(), &name[13usize..])
+            }
+            _ => {}
+        }
+    }
+}
+
 /// Choice of types for `SpecimenDefinition.typeTested.container.minimumVolume[x]`.
 ///
 /// In JSON the element name carries the type (`minimumVolumeQuantity`, `minimumVolumeString`, ...).
@@ -700,6 +823,16 @@ impl crate::validate::Validate for SpecimenDefinitionTypeTestedContainerMinimumV
         match self {
             Self::Quantity(x) => v.variant("minimumVolumeQuantity", x),
             Self::String(x) => v.variant("minimumVolumeString", x),
+        }
+    }
+}
+
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Choice for SpecimenDefinitionTypeTestedContainerMinimumVolume {
+    fn value(&self) -> (&'static str, &dyn crate::fhirpath::Reflect) {
+        match self {
+            Self::Quantity(v) => ("Quantity", &**v),
+            Self::String(v) => ("String", v),
         }
     }
 }
@@ -831,6 +964,33 @@ impl SpecimenDefinitionTypeTestedContainerAdditive {
     }
 }
 
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for SpecimenDefinitionTypeTestedContainerAdditive {
+    fn fhir_type(&self) -> &'static str {
+        "BackboneElement"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("extension", crate::fhirpath::Card::Many),
+            ("modifierExtension", crate::fhirpath::Card::Many),
+            ("additive", crate::fhirpath::Card::Choice),
+        ]
+    }
+    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
+        match name {
+            "id" => out.opt(self.id.as_ref()),
+            "extension" => out.many(&self.extension),
+            "modifierExtension" => out.many(&self.modifier_extension),
+            "additive" => out.choice(self.additive.as_ref()),
+            _ if name.starts_with("additive") => {
+                out.typed(self.additive.as_ref(), &name[8usize..])
+            }
+            _ => {}
+        }
+    }
+}
+
 /// Choice of types for `SpecimenDefinition.typeTested.container.additive.additive[x]`.
 ///
 /// In JSON the element name carries the type (`additiveCodeableConcept`, `additiveReference`, ...).
@@ -880,6 +1040,16 @@ for SpecimenDefinitionTypeTestedContainerAdditiveAdditive {
         match self {
             Self::CodeableConcept(x) => v.variant("additiveCodeableConcept", x),
             Self::Reference(x) => v.variant_ref("additiveReference", x, &["Substance"]),
+        }
+    }
+}
+
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Choice for SpecimenDefinitionTypeTestedContainerAdditiveAdditive {
+    fn value(&self) -> (&'static str, &dyn crate::fhirpath::Reflect) {
+        match self {
+            Self::CodeableConcept(v) => ("CodeableConcept", &**v),
+            Self::Reference(v) => ("Reference", &**v),
         }
     }
 }
@@ -1024,5 +1194,35 @@ impl crate::validate::Validate for SpecimenDefinitionTypeTestedHandling {
         v.field("temperatureRange", &self.temperature_range, 0);
         v.field("maxDuration", &self.max_duration, 0);
         v.field("instruction", &self.instruction, 0);
+    }
+}
+
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for SpecimenDefinitionTypeTestedHandling {
+    fn fhir_type(&self) -> &'static str {
+        "BackboneElement"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("extension", crate::fhirpath::Card::Many),
+            ("modifierExtension", crate::fhirpath::Card::Many),
+            ("temperatureQualifier", crate::fhirpath::Card::One),
+            ("temperatureRange", crate::fhirpath::Card::One),
+            ("maxDuration", crate::fhirpath::Card::One),
+            ("instruction", crate::fhirpath::Card::One),
+        ]
+    }
+    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
+        match name {
+            "id" => out.opt(self.id.as_ref()),
+            "extension" => out.many(&self.extension),
+            "modifierExtension" => out.many(&self.modifier_extension),
+            "temperatureQualifier" => out.opt(self.temperature_qualifier.as_deref()),
+            "temperatureRange" => out.opt(self.temperature_range.as_deref()),
+            "maxDuration" => out.opt(self.max_duration.as_deref()),
+            "instruction" => out.opt(self.instruction.as_ref()),
+            _ => {}
+        }
     }
 }

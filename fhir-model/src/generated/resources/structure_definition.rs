@@ -556,6 +556,92 @@ impl StructureDefinition {
     }
 }
 
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for StructureDefinition {
+    fn fhir_type(&self) -> &'static str {
+        "StructureDefinition"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("meta", crate::fhirpath::Card::One),
+            ("implicitRules", crate::fhirpath::Card::One),
+            ("language", crate::fhirpath::Card::One),
+            ("text", crate::fhirpath::Card::One),
+            ("contained", crate::fhirpath::Card::Many),
+            ("extension", crate::fhirpath::Card::Many),
+            ("modifierExtension", crate::fhirpath::Card::Many),
+            ("url", crate::fhirpath::Card::One),
+            ("identifier", crate::fhirpath::Card::Many),
+            ("version", crate::fhirpath::Card::One),
+            ("name", crate::fhirpath::Card::One),
+            ("title", crate::fhirpath::Card::One),
+            ("status", crate::fhirpath::Card::One),
+            ("experimental", crate::fhirpath::Card::One),
+            ("date", crate::fhirpath::Card::One),
+            ("publisher", crate::fhirpath::Card::One),
+            ("contact", crate::fhirpath::Card::Many),
+            ("description", crate::fhirpath::Card::One),
+            ("useContext", crate::fhirpath::Card::Many),
+            ("jurisdiction", crate::fhirpath::Card::Many),
+            ("purpose", crate::fhirpath::Card::One),
+            ("copyright", crate::fhirpath::Card::One),
+            ("keyword", crate::fhirpath::Card::Many),
+            ("fhirVersion", crate::fhirpath::Card::One),
+            ("mapping", crate::fhirpath::Card::Many),
+            ("kind", crate::fhirpath::Card::One),
+            ("abstract", crate::fhirpath::Card::One),
+            ("context", crate::fhirpath::Card::Many),
+            ("contextInvariant", crate::fhirpath::Card::Many),
+            ("type", crate::fhirpath::Card::One),
+            ("baseDefinition", crate::fhirpath::Card::One),
+            ("derivation", crate::fhirpath::Card::One),
+            ("snapshot", crate::fhirpath::Card::One),
+            ("differential", crate::fhirpath::Card::One),
+        ]
+    }
+    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
+        match name {
+            "id" => out.opt(self.id.as_ref()),
+            "meta" => out.opt(self.meta.as_deref()),
+            "implicitRules" => out.opt(self.implicit_rules.as_ref()),
+            "language" => out.opt(self.language.as_ref()),
+            "text" => out.opt(self.text.as_deref()),
+            "contained" => out.many(&self.contained),
+            "extension" => out.many(&self.extension),
+            "modifierExtension" => out.many(&self.modifier_extension),
+            "url" => out.opt(self.url.as_ref()),
+            "identifier" => out.many(&self.identifier),
+            "version" => out.opt(self.version.as_ref()),
+            "name" => out.opt(self.name.as_ref()),
+            "title" => out.opt(self.title.as_ref()),
+            "status" => out.opt(self.status.as_ref()),
+            "experimental" => out.opt(self.experimental.as_ref()),
+            "date" => out.opt(self.date.as_ref()),
+            "publisher" => out.opt(self.publisher.as_ref()),
+            "contact" => out.many(&self.contact),
+            "description" => out.opt(self.description.as_ref()),
+            "useContext" => out.many(&self.use_context),
+            "jurisdiction" => out.many(&self.jurisdiction),
+            "purpose" => out.opt(self.purpose.as_ref()),
+            "copyright" => out.opt(self.copyright.as_ref()),
+            "keyword" => out.many(&self.keyword),
+            "fhirVersion" => out.opt(self.fhir_version.as_ref()),
+            "mapping" => out.many(&self.mapping),
+            "kind" => out.opt(self.kind.as_ref()),
+            "abstract" => out.opt(self.abstract_.as_ref()),
+            "context" => out.many(&self.context),
+            "contextInvariant" => out.many(&self.context_invariant),
+            "type" => out.opt(self.type_.as_ref()),
+            "baseDefinition" => out.opt(self.base_definition.as_ref()),
+            "derivation" => out.opt(self.derivation.as_ref()),
+            "snapshot" => out.opt(self.snapshot.as_deref()),
+            "differential" => out.opt(self.differential.as_deref()),
+            _ => {}
+        }
+    }
+}
+
 impl crate::ConcreteResource for StructureDefinition {
     const TYPE_NAME: &'static str = "StructureDefinition";
     fn id(&self) -> Option<&crate::primitives::Id> {
@@ -736,6 +822,36 @@ impl StructureDefinitionMapping {
     }
 }
 
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for StructureDefinitionMapping {
+    fn fhir_type(&self) -> &'static str {
+        "BackboneElement"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("extension", crate::fhirpath::Card::Many),
+            ("modifierExtension", crate::fhirpath::Card::Many),
+            ("identity", crate::fhirpath::Card::One),
+            ("uri", crate::fhirpath::Card::One),
+            ("name", crate::fhirpath::Card::One),
+            ("comment", crate::fhirpath::Card::One),
+        ]
+    }
+    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
+        match name {
+            "id" => out.opt(self.id.as_ref()),
+            "extension" => out.many(&self.extension),
+            "modifierExtension" => out.many(&self.modifier_extension),
+            "identity" => out.opt(self.identity.as_ref()),
+            "uri" => out.opt(self.uri.as_ref()),
+            "name" => out.opt(self.name.as_ref()),
+            "comment" => out.opt(self.comment.as_ref()),
+            _ => {}
+        }
+    }
+}
+
 /// If an extension, where it can be used in instances
 ///
 /// Identifies the types of resource or data type elements to which the extension can be applied.
@@ -872,6 +988,32 @@ impl StructureDefinitionContext {
     }
 }
 
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for StructureDefinitionContext {
+    fn fhir_type(&self) -> &'static str {
+        "BackboneElement"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("extension", crate::fhirpath::Card::Many),
+            ("modifierExtension", crate::fhirpath::Card::Many),
+            ("type", crate::fhirpath::Card::One),
+            ("expression", crate::fhirpath::Card::One),
+        ]
+    }
+    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
+        match name {
+            "id" => out.opt(self.id.as_ref()),
+            "extension" => out.many(&self.extension),
+            "modifierExtension" => out.many(&self.modifier_extension),
+            "type" => out.opt(self.type_.as_ref()),
+            "expression" => out.opt(self.expression.as_ref()),
+            _ => {}
+        }
+    }
+}
+
 /// Snapshot view of the structure
 ///
 /// A snapshot view is expressed in a standalone form that can be used and interpreted without considering the base StructureDefinition.
@@ -984,6 +1126,30 @@ impl StructureDefinitionSnapshot {
     }
 }
 
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for StructureDefinitionSnapshot {
+    fn fhir_type(&self) -> &'static str {
+        "BackboneElement"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("extension", crate::fhirpath::Card::Many),
+            ("modifierExtension", crate::fhirpath::Card::Many),
+            ("element", crate::fhirpath::Card::Many),
+        ]
+    }
+    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
+        match name {
+            "id" => out.opt(self.id.as_ref()),
+            "extension" => out.many(&self.extension),
+            "modifierExtension" => out.many(&self.modifier_extension),
+            "element" => out.many(&self.element),
+            _ => {}
+        }
+    }
+}
+
 /// Differential view of the structure
 ///
 /// A differential view is expressed relative to the base StructureDefinition - a statement of differences that it applies.
@@ -1092,6 +1258,30 @@ impl StructureDefinitionDifferential {
         StructureDefinitionDifferential {
             element: vec![element],
             ..Default::default()
+        }
+    }
+}
+
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for StructureDefinitionDifferential {
+    fn fhir_type(&self) -> &'static str {
+        "BackboneElement"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("extension", crate::fhirpath::Card::Many),
+            ("modifierExtension", crate::fhirpath::Card::Many),
+            ("element", crate::fhirpath::Card::Many),
+        ]
+    }
+    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
+        match name {
+            "id" => out.opt(self.id.as_ref()),
+            "extension" => out.many(&self.extension),
+            "modifierExtension" => out.many(&self.modifier_extension),
+            "element" => out.many(&self.element),
+            _ => {}
         }
     }
 }

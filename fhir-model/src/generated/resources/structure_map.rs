@@ -403,6 +403,74 @@ impl StructureMap {
     }
 }
 
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for StructureMap {
+    fn fhir_type(&self) -> &'static str {
+        "StructureMap"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("meta", crate::fhirpath::Card::One),
+            ("implicitRules", crate::fhirpath::Card::One),
+            ("language", crate::fhirpath::Card::One),
+            ("text", crate::fhirpath::Card::One),
+            ("contained", crate::fhirpath::Card::Many),
+            ("extension", crate::fhirpath::Card::Many),
+            ("modifierExtension", crate::fhirpath::Card::Many),
+            ("url", crate::fhirpath::Card::One),
+            ("identifier", crate::fhirpath::Card::Many),
+            ("version", crate::fhirpath::Card::One),
+            ("name", crate::fhirpath::Card::One),
+            ("title", crate::fhirpath::Card::One),
+            ("status", crate::fhirpath::Card::One),
+            ("experimental", crate::fhirpath::Card::One),
+            ("date", crate::fhirpath::Card::One),
+            ("publisher", crate::fhirpath::Card::One),
+            ("contact", crate::fhirpath::Card::Many),
+            ("description", crate::fhirpath::Card::One),
+            ("useContext", crate::fhirpath::Card::Many),
+            ("jurisdiction", crate::fhirpath::Card::Many),
+            ("purpose", crate::fhirpath::Card::One),
+            ("copyright", crate::fhirpath::Card::One),
+            ("structure", crate::fhirpath::Card::Many),
+            ("import", crate::fhirpath::Card::Many),
+            ("group", crate::fhirpath::Card::Many),
+        ]
+    }
+    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
+        match name {
+            "id" => out.opt(self.id.as_ref()),
+            "meta" => out.opt(self.meta.as_deref()),
+            "implicitRules" => out.opt(self.implicit_rules.as_ref()),
+            "language" => out.opt(self.language.as_ref()),
+            "text" => out.opt(self.text.as_deref()),
+            "contained" => out.many(&self.contained),
+            "extension" => out.many(&self.extension),
+            "modifierExtension" => out.many(&self.modifier_extension),
+            "url" => out.opt(self.url.as_ref()),
+            "identifier" => out.many(&self.identifier),
+            "version" => out.opt(self.version.as_ref()),
+            "name" => out.opt(self.name.as_ref()),
+            "title" => out.opt(self.title.as_ref()),
+            "status" => out.opt(self.status.as_ref()),
+            "experimental" => out.opt(self.experimental.as_ref()),
+            "date" => out.opt(self.date.as_ref()),
+            "publisher" => out.opt(self.publisher.as_ref()),
+            "contact" => out.many(&self.contact),
+            "description" => out.opt(self.description.as_ref()),
+            "useContext" => out.many(&self.use_context),
+            "jurisdiction" => out.many(&self.jurisdiction),
+            "purpose" => out.opt(self.purpose.as_ref()),
+            "copyright" => out.opt(self.copyright.as_ref()),
+            "structure" => out.many(&self.structure),
+            "import" => out.many(&self.import),
+            "group" => out.many(&self.group),
+            _ => {}
+        }
+    }
+}
+
 impl crate::ConcreteResource for StructureMap {
     const TYPE_NAME: &'static str = "StructureMap";
     fn id(&self) -> Option<&crate::primitives::Id> {
@@ -586,6 +654,36 @@ impl StructureMapStructure {
             url: Some(crate::Primitive::new(url)),
             mode: Some(crate::Primitive::new(mode)),
             ..Default::default()
+        }
+    }
+}
+
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for StructureMapStructure {
+    fn fhir_type(&self) -> &'static str {
+        "BackboneElement"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("extension", crate::fhirpath::Card::Many),
+            ("modifierExtension", crate::fhirpath::Card::Many),
+            ("url", crate::fhirpath::Card::One),
+            ("mode", crate::fhirpath::Card::One),
+            ("alias", crate::fhirpath::Card::One),
+            ("documentation", crate::fhirpath::Card::One),
+        ]
+    }
+    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
+        match name {
+            "id" => out.opt(self.id.as_ref()),
+            "extension" => out.many(&self.extension),
+            "modifierExtension" => out.many(&self.modifier_extension),
+            "url" => out.opt(self.url.as_ref()),
+            "mode" => out.opt(self.mode.as_ref()),
+            "alias" => out.opt(self.alias.as_ref()),
+            "documentation" => out.opt(self.documentation.as_ref()),
+            _ => {}
         }
     }
 }
@@ -783,6 +881,40 @@ impl StructureMapGroup {
     }
 }
 
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for StructureMapGroup {
+    fn fhir_type(&self) -> &'static str {
+        "BackboneElement"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("extension", crate::fhirpath::Card::Many),
+            ("modifierExtension", crate::fhirpath::Card::Many),
+            ("name", crate::fhirpath::Card::One),
+            ("extends", crate::fhirpath::Card::One),
+            ("typeMode", crate::fhirpath::Card::One),
+            ("documentation", crate::fhirpath::Card::One),
+            ("input", crate::fhirpath::Card::Many),
+            ("rule", crate::fhirpath::Card::Many),
+        ]
+    }
+    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
+        match name {
+            "id" => out.opt(self.id.as_ref()),
+            "extension" => out.many(&self.extension),
+            "modifierExtension" => out.many(&self.modifier_extension),
+            "name" => out.opt(self.name.as_ref()),
+            "extends" => out.opt(self.extends.as_ref()),
+            "typeMode" => out.opt(self.type_mode.as_ref()),
+            "documentation" => out.opt(self.documentation.as_ref()),
+            "input" => out.many(&self.input),
+            "rule" => out.many(&self.rule),
+            _ => {}
+        }
+    }
+}
+
 /// Named instance provided when invoking the map
 ///
 /// A name assigned to an instance of data. The instance must be provided when the mapping is invoked.
@@ -939,6 +1071,36 @@ impl StructureMapGroupInput {
             name: Some(crate::Primitive::new(name)),
             mode: Some(crate::Primitive::new(mode)),
             ..Default::default()
+        }
+    }
+}
+
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for StructureMapGroupInput {
+    fn fhir_type(&self) -> &'static str {
+        "BackboneElement"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("extension", crate::fhirpath::Card::Many),
+            ("modifierExtension", crate::fhirpath::Card::Many),
+            ("name", crate::fhirpath::Card::One),
+            ("type", crate::fhirpath::Card::One),
+            ("mode", crate::fhirpath::Card::One),
+            ("documentation", crate::fhirpath::Card::One),
+        ]
+    }
+    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
+        match name {
+            "id" => out.opt(self.id.as_ref()),
+            "extension" => out.many(&self.extension),
+            "modifierExtension" => out.many(&self.modifier_extension),
+            "name" => out.opt(self.name.as_ref()),
+            "type" => out.opt(self.type_.as_ref()),
+            "mode" => out.opt(self.mode.as_ref()),
+            "documentation" => out.opt(self.documentation.as_ref()),
+            _ => {}
         }
     }
 }
@@ -1112,6 +1274,40 @@ impl StructureMapGroupRule {
             name: Some(crate::Primitive::new(name)),
             source: vec![source],
             ..Default::default()
+        }
+    }
+}
+
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for StructureMapGroupRule {
+    fn fhir_type(&self) -> &'static str {
+        "BackboneElement"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("extension", crate::fhirpath::Card::Many),
+            ("modifierExtension", crate::fhirpath::Card::Many),
+            ("name", crate::fhirpath::Card::One),
+            ("source", crate::fhirpath::Card::Many),
+            ("target", crate::fhirpath::Card::Many),
+            ("rule", crate::fhirpath::Card::Many),
+            ("dependent", crate::fhirpath::Card::Many),
+            ("documentation", crate::fhirpath::Card::One),
+        ]
+    }
+    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
+        match name {
+            "id" => out.opt(self.id.as_ref()),
+            "extension" => out.many(&self.extension),
+            "modifierExtension" => out.many(&self.modifier_extension),
+            "name" => out.opt(self.name.as_ref()),
+            "source" => out.many(&self.source),
+            "target" => out.many(&self.target),
+            "rule" => out.many(&self.rule),
+            "dependent" => out.many(&self.dependent),
+            "documentation" => out.opt(self.documentation.as_ref()),
+            _ => {}
         }
     }
 }
@@ -2014,6 +2210,53 @@ impl StructureMapGroupRuleSource {
     }
 }
 
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for StructureMapGroupRuleSource {
+    fn fhir_type(&self) -> &'static str {
+        "BackboneElement"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("extension", crate::fhirpath::Card::Many),
+            ("modifierExtension", crate::fhirpath::Card::Many),
+            ("context", crate::fhirpath::Card::One),
+            ("min", crate::fhirpath::Card::One),
+            ("max", crate::fhirpath::Card::One),
+            ("type", crate::fhirpath::Card::One),
+            ("defaultValue", crate::fhirpath::Card::Choice),
+            ("element", crate::fhirpath::Card::One),
+            ("listMode", crate::fhirpath::Card::One),
+            ("variable", crate::fhirpath::Card::One),
+            ("condition", crate::fhirpath::Card::One),
+            ("check", crate::fhirpath::Card::One),
+            ("logMessage", crate::fhirpath::Card::One),
+        ]
+    }
+    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
+        match name {
+            "id" => out.opt(self.id.as_ref()),
+            "extension" => out.many(&self.extension),
+            "modifierExtension" => out.many(&self.modifier_extension),
+            "context" => out.opt(self.context.as_ref()),
+            "min" => out.opt(self.min.as_ref()),
+            "max" => out.opt(self.max.as_ref()),
+            "type" => out.opt(self.type_.as_ref()),
+            "defaultValue" => out.choice(self.default_value.as_ref()),
+            "element" => out.opt(self.element.as_ref()),
+            "listMode" => out.opt(self.list_mode.as_ref()),
+            "variable" => out.opt(self.variable.as_ref()),
+            "condition" => out.opt(self.condition.as_ref()),
+            "check" => out.opt(self.check.as_ref()),
+            "logMessage" => out.opt(self.log_message.as_ref()),
+            _ if name.starts_with("defaultValue") => {
+                out.typed(self.default_value.as_ref(), &name[12usize..])
+            }
+            _ => {}
+        }
+    }
+}
+
 /// Choice of types for `StructureMap.group.rule.source.defaultValue[x]`.
 ///
 /// In JSON the element name carries the type (`defaultValueBase64Binary`, `defaultValueBoolean`, ...).
@@ -2603,6 +2846,64 @@ impl crate::validate::Validate for StructureMapGroupRuleSourceDefaultValue {
     }
 }
 
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Choice for StructureMapGroupRuleSourceDefaultValue {
+    fn value(&self) -> (&'static str, &dyn crate::fhirpath::Reflect) {
+        match self {
+            Self::Base64Binary(v) => ("Base64Binary", v),
+            Self::Boolean(v) => ("Boolean", v),
+            Self::Canonical(v) => ("Canonical", v),
+            Self::Code(v) => ("Code", v),
+            Self::Date(v) => ("Date", v),
+            Self::DateTime(v) => ("DateTime", v),
+            Self::Decimal(v) => ("Decimal", v),
+            Self::Id(v) => ("Id", v),
+            Self::Instant(v) => ("Instant", v),
+            Self::Integer(v) => ("Integer", v),
+            Self::Markdown(v) => ("Markdown", v),
+            Self::Oid(v) => ("Oid", v),
+            Self::PositiveInt(v) => ("PositiveInt", v),
+            Self::String(v) => ("String", v),
+            Self::Time(v) => ("Time", v),
+            Self::UnsignedInt(v) => ("UnsignedInt", v),
+            Self::Uri(v) => ("Uri", v),
+            Self::Url(v) => ("Url", v),
+            Self::Uuid(v) => ("Uuid", v),
+            Self::Address(v) => ("Address", &**v),
+            Self::Age(v) => ("Age", &**v),
+            Self::Annotation(v) => ("Annotation", &**v),
+            Self::Attachment(v) => ("Attachment", &**v),
+            Self::CodeableConcept(v) => ("CodeableConcept", &**v),
+            Self::Coding(v) => ("Coding", &**v),
+            Self::ContactPoint(v) => ("ContactPoint", &**v),
+            Self::Count(v) => ("Count", &**v),
+            Self::Distance(v) => ("Distance", &**v),
+            Self::Duration(v) => ("Duration", &**v),
+            Self::HumanName(v) => ("HumanName", &**v),
+            Self::Identifier(v) => ("Identifier", &**v),
+            Self::Money(v) => ("Money", &**v),
+            Self::Period(v) => ("Period", &**v),
+            Self::Quantity(v) => ("Quantity", &**v),
+            Self::Range(v) => ("Range", &**v),
+            Self::Ratio(v) => ("Ratio", &**v),
+            Self::Reference(v) => ("Reference", &**v),
+            Self::SampledData(v) => ("SampledData", &**v),
+            Self::Signature(v) => ("Signature", &**v),
+            Self::Timing(v) => ("Timing", &**v),
+            Self::ContactDetail(v) => ("ContactDetail", &**v),
+            Self::Contributor(v) => ("Contributor", &**v),
+            Self::DataRequirement(v) => ("DataRequirement", &**v),
+            Self::Expression(v) => ("Expression", &**v),
+            Self::ParameterDefinition(v) => ("ParameterDefinition", &**v),
+            Self::RelatedArtifact(v) => ("RelatedArtifact", &**v),
+            Self::TriggerDefinition(v) => ("TriggerDefinition", &**v),
+            Self::UsageContext(v) => ("UsageContext", &**v),
+            Self::Dosage(v) => ("Dosage", &**v),
+            Self::Meta(v) => ("Meta", &**v),
+        }
+    }
+}
+
 /// Content to create because of this mapping rule
 ///
 /// Content to create because of this mapping rule.
@@ -2787,6 +3088,44 @@ impl crate::validate::Validate for StructureMapGroupRuleTarget {
         v.field("listRuleId", &self.list_rule_id, 0);
         v.field("transform", &self.transform, 0);
         v.field("parameter", &self.parameter, 0);
+    }
+}
+
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for StructureMapGroupRuleTarget {
+    fn fhir_type(&self) -> &'static str {
+        "BackboneElement"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("extension", crate::fhirpath::Card::Many),
+            ("modifierExtension", crate::fhirpath::Card::Many),
+            ("context", crate::fhirpath::Card::One),
+            ("contextType", crate::fhirpath::Card::One),
+            ("element", crate::fhirpath::Card::One),
+            ("variable", crate::fhirpath::Card::One),
+            ("listMode", crate::fhirpath::Card::Many),
+            ("listRuleId", crate::fhirpath::Card::One),
+            ("transform", crate::fhirpath::Card::One),
+            ("parameter", crate::fhirpath::Card::Many),
+        ]
+    }
+    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
+        match name {
+            "id" => out.opt(self.id.as_ref()),
+            "extension" => out.many(&self.extension),
+            "modifierExtension" => out.many(&self.modifier_extension),
+            "context" => out.opt(self.context.as_ref()),
+            "contextType" => out.opt(self.context_type.as_ref()),
+            "element" => out.opt(self.element.as_ref()),
+            "variable" => out.opt(self.variable.as_ref()),
+            "listMode" => out.many(&self.list_mode),
+            "listRuleId" => out.opt(self.list_rule_id.as_ref()),
+            "transform" => out.opt(self.transform.as_ref()),
+            "parameter" => out.many(&self.parameter),
+            _ => {}
+        }
     }
 }
 
@@ -3013,6 +3352,33 @@ impl StructureMapGroupRuleTargetParameter {
     }
 }
 
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for StructureMapGroupRuleTargetParameter {
+    fn fhir_type(&self) -> &'static str {
+        "BackboneElement"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("extension", crate::fhirpath::Card::Many),
+            ("modifierExtension", crate::fhirpath::Card::Many),
+            ("value", crate::fhirpath::Card::Choice),
+        ]
+    }
+    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
+        match name {
+            "id" => out.opt(self.id.as_ref()),
+            "extension" => out.many(&self.extension),
+            "modifierExtension" => out.many(&self.modifier_extension),
+            "value" => out.choice(self.value.as_ref()),
+            _ if name.starts_with("value") => {
+                out.typed(self.value.as_ref(), &name[5usize..])
+            }
+            _ => {}
+        }
+    }
+}
+
 /// Choice of types for `StructureMap.group.rule.target.parameter.value[x]`.
 ///
 /// In JSON the element name carries the type (`valueId`, `valueString`, ...).
@@ -3091,6 +3457,19 @@ impl crate::validate::Validate for StructureMapGroupRuleTargetParameterValue {
             Self::Boolean(x) => v.variant("valueBoolean", x),
             Self::Integer(x) => v.variant("valueInteger", x),
             Self::Decimal(x) => v.variant("valueDecimal", x),
+        }
+    }
+}
+
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Choice for StructureMapGroupRuleTargetParameterValue {
+    fn value(&self) -> (&'static str, &dyn crate::fhirpath::Reflect) {
+        match self {
+            Self::Id(v) => ("Id", v),
+            Self::String(v) => ("String", v),
+            Self::Boolean(v) => ("Boolean", v),
+            Self::Integer(v) => ("Integer", v),
+            Self::Decimal(v) => ("Decimal", v),
         }
     }
 }
@@ -3231,6 +3610,32 @@ impl StructureMapGroupRuleDependent {
             name: Some(crate::Primitive::new(name)),
             variable: vec![crate ::Primitive::new(variable)],
             ..Default::default()
+        }
+    }
+}
+
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for StructureMapGroupRuleDependent {
+    fn fhir_type(&self) -> &'static str {
+        "BackboneElement"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("extension", crate::fhirpath::Card::Many),
+            ("modifierExtension", crate::fhirpath::Card::Many),
+            ("name", crate::fhirpath::Card::One),
+            ("variable", crate::fhirpath::Card::Many),
+        ]
+    }
+    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
+        match name {
+            "id" => out.opt(self.id.as_ref()),
+            "extension" => out.many(&self.extension),
+            "modifierExtension" => out.many(&self.modifier_extension),
+            "name" => out.opt(self.name.as_ref()),
+            "variable" => out.many(&self.variable),
+            _ => {}
         }
     }
 }

@@ -280,6 +280,52 @@ impl Subscription {
     }
 }
 
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for Subscription {
+    fn fhir_type(&self) -> &'static str {
+        "Subscription"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("meta", crate::fhirpath::Card::One),
+            ("implicitRules", crate::fhirpath::Card::One),
+            ("language", crate::fhirpath::Card::One),
+            ("text", crate::fhirpath::Card::One),
+            ("contained", crate::fhirpath::Card::Many),
+            ("extension", crate::fhirpath::Card::Many),
+            ("modifierExtension", crate::fhirpath::Card::Many),
+            ("status", crate::fhirpath::Card::One),
+            ("contact", crate::fhirpath::Card::Many),
+            ("end", crate::fhirpath::Card::One),
+            ("reason", crate::fhirpath::Card::One),
+            ("criteria", crate::fhirpath::Card::One),
+            ("error", crate::fhirpath::Card::One),
+            ("channel", crate::fhirpath::Card::One),
+        ]
+    }
+    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
+        match name {
+            "id" => out.opt(self.id.as_ref()),
+            "meta" => out.opt(self.meta.as_deref()),
+            "implicitRules" => out.opt(self.implicit_rules.as_ref()),
+            "language" => out.opt(self.language.as_ref()),
+            "text" => out.opt(self.text.as_deref()),
+            "contained" => out.many(&self.contained),
+            "extension" => out.many(&self.extension),
+            "modifierExtension" => out.many(&self.modifier_extension),
+            "status" => out.opt(self.status.as_ref()),
+            "contact" => out.many(&self.contact),
+            "end" => out.opt(self.end.as_ref()),
+            "reason" => out.opt(self.reason.as_ref()),
+            "criteria" => out.opt(self.criteria.as_ref()),
+            "error" => out.opt(self.error.as_ref()),
+            "channel" => out.opt(self.channel.as_deref()),
+            _ => {}
+        }
+    }
+}
+
 impl crate::ConcreteResource for Subscription {
     const TYPE_NAME: &'static str = "Subscription";
     fn id(&self) -> Option<&crate::primitives::Id> {
@@ -460,6 +506,36 @@ impl SubscriptionChannel {
         SubscriptionChannel {
             type_: Some(crate::Primitive::new(type_)),
             ..Default::default()
+        }
+    }
+}
+
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for SubscriptionChannel {
+    fn fhir_type(&self) -> &'static str {
+        "BackboneElement"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("extension", crate::fhirpath::Card::Many),
+            ("modifierExtension", crate::fhirpath::Card::Many),
+            ("type", crate::fhirpath::Card::One),
+            ("endpoint", crate::fhirpath::Card::One),
+            ("payload", crate::fhirpath::Card::One),
+            ("header", crate::fhirpath::Card::Many),
+        ]
+    }
+    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
+        match name {
+            "id" => out.opt(self.id.as_ref()),
+            "extension" => out.many(&self.extension),
+            "modifierExtension" => out.many(&self.modifier_extension),
+            "type" => out.opt(self.type_.as_ref()),
+            "endpoint" => out.opt(self.endpoint.as_ref()),
+            "payload" => out.opt(self.payload.as_ref()),
+            "header" => out.many(&self.header),
+            _ => {}
         }
     }
 }

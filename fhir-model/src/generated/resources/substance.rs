@@ -243,6 +243,52 @@ impl Substance {
     }
 }
 
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for Substance {
+    fn fhir_type(&self) -> &'static str {
+        "Substance"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("meta", crate::fhirpath::Card::One),
+            ("implicitRules", crate::fhirpath::Card::One),
+            ("language", crate::fhirpath::Card::One),
+            ("text", crate::fhirpath::Card::One),
+            ("contained", crate::fhirpath::Card::Many),
+            ("extension", crate::fhirpath::Card::Many),
+            ("modifierExtension", crate::fhirpath::Card::Many),
+            ("identifier", crate::fhirpath::Card::Many),
+            ("status", crate::fhirpath::Card::One),
+            ("category", crate::fhirpath::Card::Many),
+            ("code", crate::fhirpath::Card::One),
+            ("description", crate::fhirpath::Card::One),
+            ("instance", crate::fhirpath::Card::Many),
+            ("ingredient", crate::fhirpath::Card::Many),
+        ]
+    }
+    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
+        match name {
+            "id" => out.opt(self.id.as_ref()),
+            "meta" => out.opt(self.meta.as_deref()),
+            "implicitRules" => out.opt(self.implicit_rules.as_ref()),
+            "language" => out.opt(self.language.as_ref()),
+            "text" => out.opt(self.text.as_deref()),
+            "contained" => out.many(&self.contained),
+            "extension" => out.many(&self.extension),
+            "modifierExtension" => out.many(&self.modifier_extension),
+            "identifier" => out.many(&self.identifier),
+            "status" => out.opt(self.status.as_ref()),
+            "category" => out.many(&self.category),
+            "code" => out.opt(self.code.as_deref()),
+            "description" => out.opt(self.description.as_ref()),
+            "instance" => out.many(&self.instance),
+            "ingredient" => out.many(&self.ingredient),
+            _ => {}
+        }
+    }
+}
+
 impl crate::ConcreteResource for Substance {
     const TYPE_NAME: &'static str = "Substance";
     fn id(&self) -> Option<&crate::primitives::Id> {
@@ -391,6 +437,34 @@ impl crate::validate::Validate for SubstanceInstance {
     }
 }
 
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for SubstanceInstance {
+    fn fhir_type(&self) -> &'static str {
+        "BackboneElement"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("extension", crate::fhirpath::Card::Many),
+            ("modifierExtension", crate::fhirpath::Card::Many),
+            ("identifier", crate::fhirpath::Card::One),
+            ("expiry", crate::fhirpath::Card::One),
+            ("quantity", crate::fhirpath::Card::One),
+        ]
+    }
+    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
+        match name {
+            "id" => out.opt(self.id.as_ref()),
+            "extension" => out.many(&self.extension),
+            "modifierExtension" => out.many(&self.modifier_extension),
+            "identifier" => out.opt(self.identifier.as_deref()),
+            "expiry" => out.opt(self.expiry.as_ref()),
+            "quantity" => out.opt(self.quantity.as_deref()),
+            _ => {}
+        }
+    }
+}
+
 /// Composition information about the substance
 ///
 /// A substance can be composed of other substances.
@@ -528,6 +602,35 @@ impl SubstanceIngredient {
     }
 }
 
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for SubstanceIngredient {
+    fn fhir_type(&self) -> &'static str {
+        "BackboneElement"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("extension", crate::fhirpath::Card::Many),
+            ("modifierExtension", crate::fhirpath::Card::Many),
+            ("quantity", crate::fhirpath::Card::One),
+            ("substance", crate::fhirpath::Card::Choice),
+        ]
+    }
+    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
+        match name {
+            "id" => out.opt(self.id.as_ref()),
+            "extension" => out.many(&self.extension),
+            "modifierExtension" => out.many(&self.modifier_extension),
+            "quantity" => out.opt(self.quantity.as_deref()),
+            "substance" => out.choice(self.substance.as_ref()),
+            _ if name.starts_with("substance") => {
+                out.typed(self.substance.as_ref(), &name[9usize..])
+            }
+            _ => {}
+        }
+    }
+}
+
 /// Choice of types for `Substance.ingredient.substance[x]`.
 ///
 /// In JSON the element name carries the type (`substanceCodeableConcept`, `substanceReference`, ...).
@@ -578,6 +681,16 @@ impl crate::validate::Validate for SubstanceIngredientSubstance {
         match self {
             Self::CodeableConcept(x) => v.variant("substanceCodeableConcept", x),
             Self::Reference(x) => v.variant_ref("substanceReference", x, &["Substance"]),
+        }
+    }
+}
+
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Choice for SubstanceIngredientSubstance {
+    fn value(&self) -> (&'static str, &dyn crate::fhirpath::Reflect) {
+        match self {
+            Self::CodeableConcept(v) => ("CodeableConcept", &**v),
+            Self::Reference(v) => ("Reference", &**v),
         }
     }
 }

@@ -228,6 +228,50 @@ impl crate::validate::Validate for SubstancePolymer {
     }
 }
 
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for SubstancePolymer {
+    fn fhir_type(&self) -> &'static str {
+        "SubstancePolymer"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("meta", crate::fhirpath::Card::One),
+            ("implicitRules", crate::fhirpath::Card::One),
+            ("language", crate::fhirpath::Card::One),
+            ("text", crate::fhirpath::Card::One),
+            ("contained", crate::fhirpath::Card::Many),
+            ("extension", crate::fhirpath::Card::Many),
+            ("modifierExtension", crate::fhirpath::Card::Many),
+            ("class", crate::fhirpath::Card::One),
+            ("geometry", crate::fhirpath::Card::One),
+            ("copolymerConnectivity", crate::fhirpath::Card::Many),
+            ("modification", crate::fhirpath::Card::Many),
+            ("monomerSet", crate::fhirpath::Card::Many),
+            ("repeat", crate::fhirpath::Card::Many),
+        ]
+    }
+    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
+        match name {
+            "id" => out.opt(self.id.as_ref()),
+            "meta" => out.opt(self.meta.as_deref()),
+            "implicitRules" => out.opt(self.implicit_rules.as_ref()),
+            "language" => out.opt(self.language.as_ref()),
+            "text" => out.opt(self.text.as_deref()),
+            "contained" => out.many(&self.contained),
+            "extension" => out.many(&self.extension),
+            "modifierExtension" => out.many(&self.modifier_extension),
+            "class" => out.opt(self.class.as_deref()),
+            "geometry" => out.opt(self.geometry.as_deref()),
+            "copolymerConnectivity" => out.many(&self.copolymer_connectivity),
+            "modification" => out.many(&self.modification),
+            "monomerSet" => out.many(&self.monomer_set),
+            "repeat" => out.many(&self.repeat),
+            _ => {}
+        }
+    }
+}
+
 impl crate::ConcreteResource for SubstancePolymer {
     const TYPE_NAME: &'static str = "SubstancePolymer";
     fn id(&self) -> Option<&crate::primitives::Id> {
@@ -366,6 +410,32 @@ impl crate::validate::Validate for SubstancePolymerMonomerSet {
     }
 }
 
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for SubstancePolymerMonomerSet {
+    fn fhir_type(&self) -> &'static str {
+        "BackboneElement"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("extension", crate::fhirpath::Card::Many),
+            ("modifierExtension", crate::fhirpath::Card::Many),
+            ("ratioType", crate::fhirpath::Card::One),
+            ("startingMaterial", crate::fhirpath::Card::Many),
+        ]
+    }
+    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
+        match name {
+            "id" => out.opt(self.id.as_ref()),
+            "extension" => out.many(&self.extension),
+            "modifierExtension" => out.many(&self.modifier_extension),
+            "ratioType" => out.opt(self.ratio_type.as_deref()),
+            "startingMaterial" => out.many(&self.starting_material),
+            _ => {}
+        }
+    }
+}
+
 /// Todo
 ///
 /// Todo.
@@ -494,6 +564,36 @@ impl crate::validate::Validate for SubstancePolymerMonomerSetStartingMaterial {
         v.field("type", &self.type_, 0);
         v.field("isDefining", &self.is_defining, 0);
         v.field("amount", &self.amount, 0);
+    }
+}
+
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for SubstancePolymerMonomerSetStartingMaterial {
+    fn fhir_type(&self) -> &'static str {
+        "BackboneElement"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("extension", crate::fhirpath::Card::Many),
+            ("modifierExtension", crate::fhirpath::Card::Many),
+            ("material", crate::fhirpath::Card::One),
+            ("type", crate::fhirpath::Card::One),
+            ("isDefining", crate::fhirpath::Card::One),
+            ("amount", crate::fhirpath::Card::One),
+        ]
+    }
+    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
+        match name {
+            "id" => out.opt(self.id.as_ref()),
+            "extension" => out.many(&self.extension),
+            "modifierExtension" => out.many(&self.modifier_extension),
+            "material" => out.opt(self.material.as_deref()),
+            "type" => out.opt(self.type_.as_deref()),
+            "isDefining" => out.opt(self.is_defining.as_ref()),
+            "amount" => out.opt(self.amount.as_deref()),
+            _ => {}
+        }
     }
 }
 
@@ -656,6 +756,36 @@ impl crate::validate::Validate for SubstancePolymerRepeat {
         v.field("averageMolecularFormula", &self.average_molecular_formula, 0);
         v.field("repeatUnitAmountType", &self.repeat_unit_amount_type, 0);
         v.field("repeatUnit", &self.repeat_unit, 0);
+    }
+}
+
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for SubstancePolymerRepeat {
+    fn fhir_type(&self) -> &'static str {
+        "BackboneElement"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("extension", crate::fhirpath::Card::Many),
+            ("modifierExtension", crate::fhirpath::Card::Many),
+            ("numberOfUnits", crate::fhirpath::Card::One),
+            ("averageMolecularFormula", crate::fhirpath::Card::One),
+            ("repeatUnitAmountType", crate::fhirpath::Card::One),
+            ("repeatUnit", crate::fhirpath::Card::Many),
+        ]
+    }
+    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
+        match name {
+            "id" => out.opt(self.id.as_ref()),
+            "extension" => out.many(&self.extension),
+            "modifierExtension" => out.many(&self.modifier_extension),
+            "numberOfUnits" => out.opt(self.number_of_units.as_ref()),
+            "averageMolecularFormula" => out.opt(self.average_molecular_formula.as_ref()),
+            "repeatUnitAmountType" => out.opt(self.repeat_unit_amount_type.as_deref()),
+            "repeatUnit" => out.many(&self.repeat_unit),
+            _ => {}
+        }
     }
 }
 
@@ -830,6 +960,40 @@ impl crate::validate::Validate for SubstancePolymerRepeatRepeatUnit {
     }
 }
 
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for SubstancePolymerRepeatRepeatUnit {
+    fn fhir_type(&self) -> &'static str {
+        "BackboneElement"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("extension", crate::fhirpath::Card::Many),
+            ("modifierExtension", crate::fhirpath::Card::Many),
+            ("orientationOfPolymerisation", crate::fhirpath::Card::One),
+            ("repeatUnit", crate::fhirpath::Card::One),
+            ("amount", crate::fhirpath::Card::One),
+            ("degreeOfPolymerisation", crate::fhirpath::Card::Many),
+            ("structuralRepresentation", crate::fhirpath::Card::Many),
+        ]
+    }
+    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
+        match name {
+            "id" => out.opt(self.id.as_ref()),
+            "extension" => out.many(&self.extension),
+            "modifierExtension" => out.many(&self.modifier_extension),
+            "orientationOfPolymerisation" => {
+                out.opt(self.orientation_of_polymerisation.as_deref())
+            }
+            "repeatUnit" => out.opt(self.repeat_unit.as_ref()),
+            "amount" => out.opt(self.amount.as_deref()),
+            "degreeOfPolymerisation" => out.many(&self.degree_of_polymerisation),
+            "structuralRepresentation" => out.many(&self.structural_representation),
+            _ => {}
+        }
+    }
+}
+
 /// Todo
 ///
 /// Todo.
@@ -937,6 +1101,33 @@ for SubstancePolymerRepeatRepeatUnitDegreeOfPolymerisation {
         v.field("modifierExtension", &self.modifier_extension, 0);
         v.field("degree", &self.degree, 0);
         v.field("amount", &self.amount, 0);
+    }
+}
+
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect
+for SubstancePolymerRepeatRepeatUnitDegreeOfPolymerisation {
+    fn fhir_type(&self) -> &'static str {
+        "BackboneElement"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("extension", crate::fhirpath::Card::Many),
+            ("modifierExtension", crate::fhirpath::Card::Many),
+            ("degree", crate::fhirpath::Card::One),
+            ("amount", crate::fhirpath::Card::One),
+        ]
+    }
+    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
+        match name {
+            "id" => out.opt(self.id.as_ref()),
+            "extension" => out.many(&self.extension),
+            "modifierExtension" => out.many(&self.modifier_extension),
+            "degree" => out.opt(self.degree.as_deref()),
+            "amount" => out.opt(self.amount.as_deref()),
+            _ => {}
+        }
     }
 }
 
@@ -1065,5 +1256,34 @@ for SubstancePolymerRepeatRepeatUnitStructuralRepresentation {
         v.field("type", &self.type_, 0);
         v.field("representation", &self.representation, 0);
         v.field("attachment", &self.attachment, 0);
+    }
+}
+
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect
+for SubstancePolymerRepeatRepeatUnitStructuralRepresentation {
+    fn fhir_type(&self) -> &'static str {
+        "BackboneElement"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("extension", crate::fhirpath::Card::Many),
+            ("modifierExtension", crate::fhirpath::Card::Many),
+            ("type", crate::fhirpath::Card::One),
+            ("representation", crate::fhirpath::Card::One),
+            ("attachment", crate::fhirpath::Card::One),
+        ]
+    }
+    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
+        match name {
+            "id" => out.opt(self.id.as_ref()),
+            "extension" => out.many(&self.extension),
+            "modifierExtension" => out.many(&self.modifier_extension),
+            "type" => out.opt(self.type_.as_deref()),
+            "representation" => out.opt(self.representation.as_ref()),
+            "attachment" => out.opt(self.attachment.as_deref()),
+            _ => {}
+        }
     }
 }

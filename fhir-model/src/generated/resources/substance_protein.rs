@@ -238,6 +238,46 @@ impl crate::validate::Validate for SubstanceProtein {
     }
 }
 
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for SubstanceProtein {
+    fn fhir_type(&self) -> &'static str {
+        "SubstanceProtein"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("meta", crate::fhirpath::Card::One),
+            ("implicitRules", crate::fhirpath::Card::One),
+            ("language", crate::fhirpath::Card::One),
+            ("text", crate::fhirpath::Card::One),
+            ("contained", crate::fhirpath::Card::Many),
+            ("extension", crate::fhirpath::Card::Many),
+            ("modifierExtension", crate::fhirpath::Card::Many),
+            ("sequenceType", crate::fhirpath::Card::One),
+            ("numberOfSubunits", crate::fhirpath::Card::One),
+            ("disulfideLinkage", crate::fhirpath::Card::Many),
+            ("subunit", crate::fhirpath::Card::Many),
+        ]
+    }
+    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
+        match name {
+            "id" => out.opt(self.id.as_ref()),
+            "meta" => out.opt(self.meta.as_deref()),
+            "implicitRules" => out.opt(self.implicit_rules.as_ref()),
+            "language" => out.opt(self.language.as_ref()),
+            "text" => out.opt(self.text.as_deref()),
+            "contained" => out.many(&self.contained),
+            "extension" => out.many(&self.extension),
+            "modifierExtension" => out.many(&self.modifier_extension),
+            "sequenceType" => out.opt(self.sequence_type.as_deref()),
+            "numberOfSubunits" => out.opt(self.number_of_subunits.as_ref()),
+            "disulfideLinkage" => out.many(&self.disulfide_linkage),
+            "subunit" => out.many(&self.subunit),
+            _ => {}
+        }
+    }
+}
+
 impl crate::ConcreteResource for SubstanceProtein {
     const TYPE_NAME: &'static str = "SubstanceProtein";
     fn id(&self) -> Option<&crate::primitives::Id> {
@@ -501,5 +541,47 @@ impl crate::validate::Validate for SubstanceProteinSubunit {
         v.field("nTerminalModification", &self.n_terminal_modification, 0);
         v.field("cTerminalModificationId", &self.c_terminal_modification_id, 0);
         v.field("cTerminalModification", &self.c_terminal_modification, 0);
+    }
+}
+
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for SubstanceProteinSubunit {
+    fn fhir_type(&self) -> &'static str {
+        "BackboneElement"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("extension", crate::fhirpath::Card::Many),
+            ("modifierExtension", crate::fhirpath::Card::Many),
+            ("subunit", crate::fhirpath::Card::One),
+            ("sequence", crate::fhirpath::Card::One),
+            ("length", crate::fhirpath::Card::One),
+            ("sequenceAttachment", crate::fhirpath::Card::One),
+            ("nTerminalModificationId", crate::fhirpath::Card::One),
+            ("nTerminalModification", crate::fhirpath::Card::One),
+            ("cTerminalModificationId", crate::fhirpath::Card::One),
+            ("cTerminalModification", crate::fhirpath::Card::One),
+        ]
+    }
+    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
+        match name {
+            "id" => out.opt(self.id.as_ref()),
+            "extension" => out.many(&self.extension),
+            "modifierExtension" => out.many(&self.modifier_extension),
+            "subunit" => out.opt(self.subunit.as_ref()),
+            "sequence" => out.opt(self.sequence.as_ref()),
+            "length" => out.opt(self.length.as_ref()),
+            "sequenceAttachment" => out.opt(self.sequence_attachment.as_deref()),
+            "nTerminalModificationId" => {
+                out.opt(self.n_terminal_modification_id.as_deref())
+            }
+            "nTerminalModification" => out.opt(self.n_terminal_modification.as_ref()),
+            "cTerminalModificationId" => {
+                out.opt(self.c_terminal_modification_id.as_deref())
+            }
+            "cTerminalModification" => out.opt(self.c_terminal_modification.as_ref()),
+            _ => {}
+        }
     }
 }

@@ -208,6 +208,48 @@ impl crate::validate::Validate for SubstanceReferenceInformation {
     }
 }
 
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for SubstanceReferenceInformation {
+    fn fhir_type(&self) -> &'static str {
+        "SubstanceReferenceInformation"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("meta", crate::fhirpath::Card::One),
+            ("implicitRules", crate::fhirpath::Card::One),
+            ("language", crate::fhirpath::Card::One),
+            ("text", crate::fhirpath::Card::One),
+            ("contained", crate::fhirpath::Card::Many),
+            ("extension", crate::fhirpath::Card::Many),
+            ("modifierExtension", crate::fhirpath::Card::Many),
+            ("comment", crate::fhirpath::Card::One),
+            ("gene", crate::fhirpath::Card::Many),
+            ("geneElement", crate::fhirpath::Card::Many),
+            ("classification", crate::fhirpath::Card::Many),
+            ("target", crate::fhirpath::Card::Many),
+        ]
+    }
+    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
+        match name {
+            "id" => out.opt(self.id.as_ref()),
+            "meta" => out.opt(self.meta.as_deref()),
+            "implicitRules" => out.opt(self.implicit_rules.as_ref()),
+            "language" => out.opt(self.language.as_ref()),
+            "text" => out.opt(self.text.as_deref()),
+            "contained" => out.many(&self.contained),
+            "extension" => out.many(&self.extension),
+            "modifierExtension" => out.many(&self.modifier_extension),
+            "comment" => out.opt(self.comment.as_ref()),
+            "gene" => out.many(&self.gene),
+            "geneElement" => out.many(&self.gene_element),
+            "classification" => out.many(&self.classification),
+            "target" => out.many(&self.target),
+            _ => {}
+        }
+    }
+}
+
 impl crate::ConcreteResource for SubstanceReferenceInformation {
     const TYPE_NAME: &'static str = "SubstanceReferenceInformation";
     fn id(&self) -> Option<&crate::primitives::Id> {
@@ -371,6 +413,34 @@ impl SubstanceReferenceInformationGene {
     }
 }
 
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for SubstanceReferenceInformationGene {
+    fn fhir_type(&self) -> &'static str {
+        "BackboneElement"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("extension", crate::fhirpath::Card::Many),
+            ("modifierExtension", crate::fhirpath::Card::Many),
+            ("geneSequenceOrigin", crate::fhirpath::Card::One),
+            ("gene", crate::fhirpath::Card::One),
+            ("source", crate::fhirpath::Card::Many),
+        ]
+    }
+    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
+        match name {
+            "id" => out.opt(self.id.as_ref()),
+            "extension" => out.many(&self.extension),
+            "modifierExtension" => out.many(&self.modifier_extension),
+            "geneSequenceOrigin" => out.opt(self.gene_sequence_origin.as_deref()),
+            "gene" => out.opt(self.gene.as_deref()),
+            "source" => out.many(&self.source),
+            _ => {}
+        }
+    }
+}
+
 /// Todo
 ///
 /// Todo.
@@ -497,6 +567,34 @@ impl SubstanceReferenceInformationGeneElement {
     >(&mut self, reference: crate::TypedReference<T>) -> &mut Self {
         self.source.push(reference.into());
         self
+    }
+}
+
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for SubstanceReferenceInformationGeneElement {
+    fn fhir_type(&self) -> &'static str {
+        "BackboneElement"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("extension", crate::fhirpath::Card::Many),
+            ("modifierExtension", crate::fhirpath::Card::Many),
+            ("type", crate::fhirpath::Card::One),
+            ("element", crate::fhirpath::Card::One),
+            ("source", crate::fhirpath::Card::Many),
+        ]
+    }
+    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
+        match name {
+            "id" => out.opt(self.id.as_ref()),
+            "extension" => out.many(&self.extension),
+            "modifierExtension" => out.many(&self.modifier_extension),
+            "type" => out.opt(self.type_.as_deref()),
+            "element" => out.opt(self.element.as_deref()),
+            "source" => out.many(&self.source),
+            _ => {}
+        }
     }
 }
 
@@ -636,6 +734,36 @@ impl SubstanceReferenceInformationClassification {
     >(&mut self, reference: crate::TypedReference<T>) -> &mut Self {
         self.source.push(reference.into());
         self
+    }
+}
+
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for SubstanceReferenceInformationClassification {
+    fn fhir_type(&self) -> &'static str {
+        "BackboneElement"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("extension", crate::fhirpath::Card::Many),
+            ("modifierExtension", crate::fhirpath::Card::Many),
+            ("domain", crate::fhirpath::Card::One),
+            ("classification", crate::fhirpath::Card::One),
+            ("subtype", crate::fhirpath::Card::Many),
+            ("source", crate::fhirpath::Card::Many),
+        ]
+    }
+    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
+        match name {
+            "id" => out.opt(self.id.as_ref()),
+            "extension" => out.many(&self.extension),
+            "modifierExtension" => out.many(&self.modifier_extension),
+            "domain" => out.opt(self.domain.as_deref()),
+            "classification" => out.opt(self.classification.as_deref()),
+            "subtype" => out.many(&self.subtype),
+            "source" => out.many(&self.source),
+            _ => {}
+        }
     }
 }
 
@@ -857,6 +985,47 @@ impl SubstanceReferenceInformationTarget {
     }
 }
 
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for SubstanceReferenceInformationTarget {
+    fn fhir_type(&self) -> &'static str {
+        "BackboneElement"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("extension", crate::fhirpath::Card::Many),
+            ("modifierExtension", crate::fhirpath::Card::Many),
+            ("target", crate::fhirpath::Card::One),
+            ("type", crate::fhirpath::Card::One),
+            ("interaction", crate::fhirpath::Card::One),
+            ("organism", crate::fhirpath::Card::One),
+            ("organismType", crate::fhirpath::Card::One),
+            ("amount", crate::fhirpath::Card::Choice),
+            ("amountType", crate::fhirpath::Card::One),
+            ("source", crate::fhirpath::Card::Many),
+        ]
+    }
+    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
+        match name {
+            "id" => out.opt(self.id.as_ref()),
+            "extension" => out.many(&self.extension),
+            "modifierExtension" => out.many(&self.modifier_extension),
+            "target" => out.opt(self.target.as_deref()),
+            "type" => out.opt(self.type_.as_deref()),
+            "interaction" => out.opt(self.interaction.as_deref()),
+            "organism" => out.opt(self.organism.as_deref()),
+            "organismType" => out.opt(self.organism_type.as_deref()),
+            "amount" => out.choice(self.amount.as_ref()),
+            "amountType" => out.opt(self.amount_type.as_deref()),
+            "source" => out.many(&self.source),
+            _ if name.starts_with("amount") => {
+                out.typed(self.amount.as_ref(), &name[6usize..])
+            }
+            _ => {}
+        }
+    }
+}
+
 /// Choice of types for `SubstanceReferenceInformation.target.amount[x]`.
 ///
 /// In JSON the element name carries the type (`amountQuantity`, `amountRange`, ...).
@@ -915,6 +1084,17 @@ impl crate::validate::Validate for SubstanceReferenceInformationTargetAmount {
             Self::Quantity(x) => v.variant("amountQuantity", x),
             Self::Range(x) => v.variant("amountRange", x),
             Self::String(x) => v.variant("amountString", x),
+        }
+    }
+}
+
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Choice for SubstanceReferenceInformationTargetAmount {
+    fn value(&self) -> (&'static str, &dyn crate::fhirpath::Reflect) {
+        match self {
+            Self::Quantity(v) => ("Quantity", &**v),
+            Self::Range(v) => ("Range", &**v),
+            Self::String(v) => ("String", v),
         }
     }
 }

@@ -375,6 +375,64 @@ impl crate::validate::Validate for SubstanceSourceMaterial {
     }
 }
 
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for SubstanceSourceMaterial {
+    fn fhir_type(&self) -> &'static str {
+        "SubstanceSourceMaterial"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("meta", crate::fhirpath::Card::One),
+            ("implicitRules", crate::fhirpath::Card::One),
+            ("language", crate::fhirpath::Card::One),
+            ("text", crate::fhirpath::Card::One),
+            ("contained", crate::fhirpath::Card::Many),
+            ("extension", crate::fhirpath::Card::Many),
+            ("modifierExtension", crate::fhirpath::Card::Many),
+            ("sourceMaterialClass", crate::fhirpath::Card::One),
+            ("sourceMaterialType", crate::fhirpath::Card::One),
+            ("sourceMaterialState", crate::fhirpath::Card::One),
+            ("organismId", crate::fhirpath::Card::One),
+            ("organismName", crate::fhirpath::Card::One),
+            ("parentSubstanceId", crate::fhirpath::Card::Many),
+            ("parentSubstanceName", crate::fhirpath::Card::Many),
+            ("countryOfOrigin", crate::fhirpath::Card::Many),
+            ("geographicalLocation", crate::fhirpath::Card::Many),
+            ("developmentStage", crate::fhirpath::Card::One),
+            ("fractionDescription", crate::fhirpath::Card::Many),
+            ("organism", crate::fhirpath::Card::One),
+            ("partDescription", crate::fhirpath::Card::Many),
+        ]
+    }
+    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
+        match name {
+            "id" => out.opt(self.id.as_ref()),
+            "meta" => out.opt(self.meta.as_deref()),
+            "implicitRules" => out.opt(self.implicit_rules.as_ref()),
+            "language" => out.opt(self.language.as_ref()),
+            "text" => out.opt(self.text.as_deref()),
+            "contained" => out.many(&self.contained),
+            "extension" => out.many(&self.extension),
+            "modifierExtension" => out.many(&self.modifier_extension),
+            "sourceMaterialClass" => out.opt(self.source_material_class.as_deref()),
+            "sourceMaterialType" => out.opt(self.source_material_type.as_deref()),
+            "sourceMaterialState" => out.opt(self.source_material_state.as_deref()),
+            "organismId" => out.opt(self.organism_id.as_deref()),
+            "organismName" => out.opt(self.organism_name.as_ref()),
+            "parentSubstanceId" => out.many(&self.parent_substance_id),
+            "parentSubstanceName" => out.many(&self.parent_substance_name),
+            "countryOfOrigin" => out.many(&self.country_of_origin),
+            "geographicalLocation" => out.many(&self.geographical_location),
+            "developmentStage" => out.opt(self.development_stage.as_deref()),
+            "fractionDescription" => out.many(&self.fraction_description),
+            "organism" => out.opt(self.organism.as_deref()),
+            "partDescription" => out.many(&self.part_description),
+            _ => {}
+        }
+    }
+}
+
 impl crate::ConcreteResource for SubstanceSourceMaterial {
     const TYPE_NAME: &'static str = "SubstanceSourceMaterial";
     fn id(&self) -> Option<&crate::primitives::Id> {
@@ -510,6 +568,32 @@ impl crate::validate::Validate for SubstanceSourceMaterialFractionDescription {
         v.field("modifierExtension", &self.modifier_extension, 0);
         v.field("fraction", &self.fraction, 0);
         v.field("materialType", &self.material_type, 0);
+    }
+}
+
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for SubstanceSourceMaterialFractionDescription {
+    fn fhir_type(&self) -> &'static str {
+        "BackboneElement"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("extension", crate::fhirpath::Card::Many),
+            ("modifierExtension", crate::fhirpath::Card::Many),
+            ("fraction", crate::fhirpath::Card::One),
+            ("materialType", crate::fhirpath::Card::One),
+        ]
+    }
+    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
+        match name {
+            "id" => out.opt(self.id.as_ref()),
+            "extension" => out.many(&self.extension),
+            "modifierExtension" => out.many(&self.modifier_extension),
+            "fraction" => out.opt(self.fraction.as_ref()),
+            "materialType" => out.opt(self.material_type.as_deref()),
+            _ => {}
+        }
     }
 }
 
@@ -709,6 +793,46 @@ impl crate::validate::Validate for SubstanceSourceMaterialOrganism {
     }
 }
 
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for SubstanceSourceMaterialOrganism {
+    fn fhir_type(&self) -> &'static str {
+        "BackboneElement"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("extension", crate::fhirpath::Card::Many),
+            ("modifierExtension", crate::fhirpath::Card::Many),
+            ("family", crate::fhirpath::Card::One),
+            ("genus", crate::fhirpath::Card::One),
+            ("species", crate::fhirpath::Card::One),
+            ("intraspecificType", crate::fhirpath::Card::One),
+            ("intraspecificDescription", crate::fhirpath::Card::One),
+            ("author", crate::fhirpath::Card::Many),
+            ("hybrid", crate::fhirpath::Card::One),
+            ("organismGeneral", crate::fhirpath::Card::One),
+        ]
+    }
+    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
+        match name {
+            "id" => out.opt(self.id.as_ref()),
+            "extension" => out.many(&self.extension),
+            "modifierExtension" => out.many(&self.modifier_extension),
+            "family" => out.opt(self.family.as_deref()),
+            "genus" => out.opt(self.genus.as_deref()),
+            "species" => out.opt(self.species.as_deref()),
+            "intraspecificType" => out.opt(self.intraspecific_type.as_deref()),
+            "intraspecificDescription" => {
+                out.opt(self.intraspecific_description.as_ref())
+            }
+            "author" => out.many(&self.author),
+            "hybrid" => out.opt(self.hybrid.as_deref()),
+            "organismGeneral" => out.opt(self.organism_general.as_deref()),
+            _ => {}
+        }
+    }
+}
+
 /// 4.9.13.6.1 Author type (Conditional)
 ///
 /// 4.9.13.6.1 Author type (Conditional).
@@ -834,6 +958,32 @@ impl crate::validate::Validate for SubstanceSourceMaterialOrganismAuthor {
         v.field("modifierExtension", &self.modifier_extension, 0);
         v.field("authorType", &self.author_type, 0);
         v.field("authorDescription", &self.author_description, 0);
+    }
+}
+
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for SubstanceSourceMaterialOrganismAuthor {
+    fn fhir_type(&self) -> &'static str {
+        "BackboneElement"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("extension", crate::fhirpath::Card::Many),
+            ("modifierExtension", crate::fhirpath::Card::Many),
+            ("authorType", crate::fhirpath::Card::One),
+            ("authorDescription", crate::fhirpath::Card::One),
+        ]
+    }
+    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
+        match name {
+            "id" => out.opt(self.id.as_ref()),
+            "extension" => out.many(&self.extension),
+            "modifierExtension" => out.many(&self.modifier_extension),
+            "authorType" => out.opt(self.author_type.as_deref()),
+            "authorDescription" => out.opt(self.author_description.as_ref()),
+            _ => {}
+        }
     }
 }
 
@@ -1052,6 +1202,38 @@ impl crate::validate::Validate for SubstanceSourceMaterialOrganismHybrid {
     }
 }
 
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for SubstanceSourceMaterialOrganismHybrid {
+    fn fhir_type(&self) -> &'static str {
+        "BackboneElement"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("extension", crate::fhirpath::Card::Many),
+            ("modifierExtension", crate::fhirpath::Card::Many),
+            ("maternalOrganismId", crate::fhirpath::Card::One),
+            ("maternalOrganismName", crate::fhirpath::Card::One),
+            ("paternalOrganismId", crate::fhirpath::Card::One),
+            ("paternalOrganismName", crate::fhirpath::Card::One),
+            ("hybridType", crate::fhirpath::Card::One),
+        ]
+    }
+    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
+        match name {
+            "id" => out.opt(self.id.as_ref()),
+            "extension" => out.many(&self.extension),
+            "modifierExtension" => out.many(&self.modifier_extension),
+            "maternalOrganismId" => out.opt(self.maternal_organism_id.as_ref()),
+            "maternalOrganismName" => out.opt(self.maternal_organism_name.as_ref()),
+            "paternalOrganismId" => out.opt(self.paternal_organism_id.as_ref()),
+            "paternalOrganismName" => out.opt(self.paternal_organism_name.as_ref()),
+            "hybridType" => out.opt(self.hybrid_type.as_deref()),
+            _ => {}
+        }
+    }
+}
+
 /// 4.9.13.7.1 Kingdom (Conditional)
 ///
 /// 4.9.13.7.1 Kingdom (Conditional).
@@ -1181,6 +1363,36 @@ impl crate::validate::Validate for SubstanceSourceMaterialOrganismOrganismGenera
     }
 }
 
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for SubstanceSourceMaterialOrganismOrganismGeneral {
+    fn fhir_type(&self) -> &'static str {
+        "BackboneElement"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("extension", crate::fhirpath::Card::Many),
+            ("modifierExtension", crate::fhirpath::Card::Many),
+            ("kingdom", crate::fhirpath::Card::One),
+            ("phylum", crate::fhirpath::Card::One),
+            ("class", crate::fhirpath::Card::One),
+            ("order", crate::fhirpath::Card::One),
+        ]
+    }
+    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
+        match name {
+            "id" => out.opt(self.id.as_ref()),
+            "extension" => out.many(&self.extension),
+            "modifierExtension" => out.many(&self.modifier_extension),
+            "kingdom" => out.opt(self.kingdom.as_deref()),
+            "phylum" => out.opt(self.phylum.as_deref()),
+            "class" => out.opt(self.class.as_deref()),
+            "order" => out.opt(self.order.as_deref()),
+            _ => {}
+        }
+    }
+}
+
 /// To do
 ///
 /// To do.
@@ -1287,5 +1499,31 @@ impl crate::validate::Validate for SubstanceSourceMaterialPartDescription {
         v.field("modifierExtension", &self.modifier_extension, 0);
         v.field("part", &self.part, 0);
         v.field("partLocation", &self.part_location, 0);
+    }
+}
+
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for SubstanceSourceMaterialPartDescription {
+    fn fhir_type(&self) -> &'static str {
+        "BackboneElement"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("extension", crate::fhirpath::Card::Many),
+            ("modifierExtension", crate::fhirpath::Card::Many),
+            ("part", crate::fhirpath::Card::One),
+            ("partLocation", crate::fhirpath::Card::One),
+        ]
+    }
+    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
+        match name {
+            "id" => out.opt(self.id.as_ref()),
+            "extension" => out.many(&self.extension),
+            "modifierExtension" => out.many(&self.modifier_extension),
+            "part" => out.opt(self.part.as_deref()),
+            "partLocation" => out.opt(self.part_location.as_deref()),
+            _ => {}
+        }
     }
 }

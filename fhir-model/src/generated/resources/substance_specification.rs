@@ -423,6 +423,76 @@ impl SubstanceSpecification {
     }
 }
 
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for SubstanceSpecification {
+    fn fhir_type(&self) -> &'static str {
+        "SubstanceSpecification"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("meta", crate::fhirpath::Card::One),
+            ("implicitRules", crate::fhirpath::Card::One),
+            ("language", crate::fhirpath::Card::One),
+            ("text", crate::fhirpath::Card::One),
+            ("contained", crate::fhirpath::Card::Many),
+            ("extension", crate::fhirpath::Card::Many),
+            ("modifierExtension", crate::fhirpath::Card::Many),
+            ("identifier", crate::fhirpath::Card::One),
+            ("type", crate::fhirpath::Card::One),
+            ("status", crate::fhirpath::Card::One),
+            ("domain", crate::fhirpath::Card::One),
+            ("description", crate::fhirpath::Card::One),
+            ("source", crate::fhirpath::Card::Many),
+            ("comment", crate::fhirpath::Card::One),
+            ("moiety", crate::fhirpath::Card::Many),
+            ("property", crate::fhirpath::Card::Many),
+            ("referenceInformation", crate::fhirpath::Card::One),
+            ("structure", crate::fhirpath::Card::One),
+            ("code", crate::fhirpath::Card::Many),
+            ("name", crate::fhirpath::Card::Many),
+            ("molecularWeight", crate::fhirpath::Card::Many),
+            ("relationship", crate::fhirpath::Card::Many),
+            ("nucleicAcid", crate::fhirpath::Card::One),
+            ("polymer", crate::fhirpath::Card::One),
+            ("protein", crate::fhirpath::Card::One),
+            ("sourceMaterial", crate::fhirpath::Card::One),
+        ]
+    }
+    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
+        match name {
+            "id" => out.opt(self.id.as_ref()),
+            "meta" => out.opt(self.meta.as_deref()),
+            "implicitRules" => out.opt(self.implicit_rules.as_ref()),
+            "language" => out.opt(self.language.as_ref()),
+            "text" => out.opt(self.text.as_deref()),
+            "contained" => out.many(&self.contained),
+            "extension" => out.many(&self.extension),
+            "modifierExtension" => out.many(&self.modifier_extension),
+            "identifier" => out.opt(self.identifier.as_deref()),
+            "type" => out.opt(self.type_.as_deref()),
+            "status" => out.opt(self.status.as_deref()),
+            "domain" => out.opt(self.domain.as_deref()),
+            "description" => out.opt(self.description.as_ref()),
+            "source" => out.many(&self.source),
+            "comment" => out.opt(self.comment.as_ref()),
+            "moiety" => out.many(&self.moiety),
+            "property" => out.many(&self.property),
+            "referenceInformation" => out.opt(self.reference_information.as_deref()),
+            "structure" => out.opt(self.structure.as_deref()),
+            "code" => out.many(&self.code),
+            "name" => out.many(&self.name),
+            "molecularWeight" => out.many(&self.molecular_weight),
+            "relationship" => out.many(&self.relationship),
+            "nucleicAcid" => out.opt(self.nucleic_acid.as_deref()),
+            "polymer" => out.opt(self.polymer.as_deref()),
+            "protein" => out.opt(self.protein.as_deref()),
+            "sourceMaterial" => out.opt(self.source_material.as_deref()),
+            _ => {}
+        }
+    }
+}
+
 impl crate::ConcreteResource for SubstanceSpecification {
     const TYPE_NAME: &'static str = "SubstanceSpecification";
     fn id(&self) -> Option<&crate::primitives::Id> {
@@ -655,6 +725,45 @@ impl crate::validate::Validate for SubstanceSpecificationMoiety {
     }
 }
 
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for SubstanceSpecificationMoiety {
+    fn fhir_type(&self) -> &'static str {
+        "BackboneElement"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("extension", crate::fhirpath::Card::Many),
+            ("modifierExtension", crate::fhirpath::Card::Many),
+            ("role", crate::fhirpath::Card::One),
+            ("identifier", crate::fhirpath::Card::One),
+            ("name", crate::fhirpath::Card::One),
+            ("stereochemistry", crate::fhirpath::Card::One),
+            ("opticalActivity", crate::fhirpath::Card::One),
+            ("molecularFormula", crate::fhirpath::Card::One),
+            ("amount", crate::fhirpath::Card::Choice),
+        ]
+    }
+    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
+        match name {
+            "id" => out.opt(self.id.as_ref()),
+            "extension" => out.many(&self.extension),
+            "modifierExtension" => out.many(&self.modifier_extension),
+            "role" => out.opt(self.role.as_deref()),
+            "identifier" => out.opt(self.identifier.as_deref()),
+            "name" => out.opt(self.name.as_ref()),
+            "stereochemistry" => out.opt(self.stereochemistry.as_deref()),
+            "opticalActivity" => out.opt(self.optical_activity.as_deref()),
+            "molecularFormula" => out.opt(self.molecular_formula.as_ref()),
+            "amount" => out.choice(self.amount.as_ref()),
+            _ if name.starts_with("amount") => {
+                out.typed(self.amount.as_ref(), &name[6usize..])
+            }
+            _ => {}
+        }
+    }
+}
+
 /// Choice of types for `SubstanceSpecification.moiety.amount[x]`.
 ///
 /// In JSON the element name carries the type (`amountQuantity`, `amountString`, ...).
@@ -703,6 +812,16 @@ impl crate::validate::Validate for SubstanceSpecificationMoietyAmount {
         match self {
             Self::Quantity(x) => v.variant("amountQuantity", x),
             Self::String(x) => v.variant("amountString", x),
+        }
+    }
+}
+
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Choice for SubstanceSpecificationMoietyAmount {
+    fn value(&self) -> (&'static str, &dyn crate::fhirpath::Reflect) {
+        match self {
+            Self::Quantity(v) => ("Quantity", &**v),
+            Self::String(v) => ("String", v),
         }
     }
 }
@@ -889,6 +1008,44 @@ impl crate::validate::Validate for SubstanceSpecificationProperty {
     }
 }
 
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for SubstanceSpecificationProperty {
+    fn fhir_type(&self) -> &'static str {
+        "BackboneElement"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("extension", crate::fhirpath::Card::Many),
+            ("modifierExtension", crate::fhirpath::Card::Many),
+            ("category", crate::fhirpath::Card::One),
+            ("code", crate::fhirpath::Card::One),
+            ("parameters", crate::fhirpath::Card::One),
+            ("definingSubstance", crate::fhirpath::Card::Choice),
+            ("amount", crate::fhirpath::Card::Choice),
+        ]
+    }
+    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
+        match name {
+            "id" => out.opt(self.id.as_ref()),
+            "extension" => out.many(&self.extension),
+            "modifierExtension" => out.many(&self.modifier_extension),
+            "category" => out.opt(self.category.as_deref()),
+            "code" => out.opt(self.code.as_deref()),
+            "parameters" => out.opt(self.parameters.as_ref()),
+            "definingSubstance" => out.choice(self.defining_substance.as_ref()),
+            "amount" => out.choice(self.amount.as_ref()),
+            _ if name.starts_with("definingSubstance") => {
+                out.typed(self.defining_substance.as_ref(), &name[17usize..])
+            }
+            _ if name.starts_with("amount") => {
+                out.typed(self.amount.as_ref(), &name[6usize..])
+            }
+            _ => {}
+        }
+    }
+}
+
 /// Choice of types for `SubstanceSpecification.property.definingSubstance[x]`.
 ///
 /// In JSON the element name carries the type (`definingSubstanceReference`, `definingSubstanceCodeableConcept`, ...).
@@ -957,6 +1114,16 @@ impl crate::validate::Validate for SubstanceSpecificationPropertyDefiningSubstan
     }
 }
 
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Choice for SubstanceSpecificationPropertyDefiningSubstance {
+    fn value(&self) -> (&'static str, &dyn crate::fhirpath::Reflect) {
+        match self {
+            Self::Reference(v) => ("Reference", &**v),
+            Self::CodeableConcept(v) => ("CodeableConcept", &**v),
+        }
+    }
+}
+
 /// Choice of types for `SubstanceSpecification.property.amount[x]`.
 ///
 /// In JSON the element name carries the type (`amountQuantity`, `amountString`, ...).
@@ -1005,6 +1172,16 @@ impl crate::validate::Validate for SubstanceSpecificationPropertyAmount {
         match self {
             Self::Quantity(x) => v.variant("amountQuantity", x),
             Self::String(x) => v.variant("amountString", x),
+        }
+    }
+}
+
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Choice for SubstanceSpecificationPropertyAmount {
+    fn value(&self) -> (&'static str, &dyn crate::fhirpath::Reflect) {
+        match self {
+            Self::Quantity(v) => ("Quantity", &**v),
+            Self::String(v) => ("String", v),
         }
     }
 }
@@ -1231,6 +1408,46 @@ impl SubstanceSpecificationStructure {
     }
 }
 
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for SubstanceSpecificationStructure {
+    fn fhir_type(&self) -> &'static str {
+        "BackboneElement"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("extension", crate::fhirpath::Card::Many),
+            ("modifierExtension", crate::fhirpath::Card::Many),
+            ("stereochemistry", crate::fhirpath::Card::One),
+            ("opticalActivity", crate::fhirpath::Card::One),
+            ("molecularFormula", crate::fhirpath::Card::One),
+            ("molecularFormulaByMoiety", crate::fhirpath::Card::One),
+            ("isotope", crate::fhirpath::Card::Many),
+            ("molecularWeight", crate::fhirpath::Card::One),
+            ("source", crate::fhirpath::Card::Many),
+            ("representation", crate::fhirpath::Card::Many),
+        ]
+    }
+    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
+        match name {
+            "id" => out.opt(self.id.as_ref()),
+            "extension" => out.many(&self.extension),
+            "modifierExtension" => out.many(&self.modifier_extension),
+            "stereochemistry" => out.opt(self.stereochemistry.as_deref()),
+            "opticalActivity" => out.opt(self.optical_activity.as_deref()),
+            "molecularFormula" => out.opt(self.molecular_formula.as_ref()),
+            "molecularFormulaByMoiety" => {
+                out.opt(self.molecular_formula_by_moiety.as_ref())
+            }
+            "isotope" => out.many(&self.isotope),
+            "molecularWeight" => out.opt(self.molecular_weight.as_deref()),
+            "source" => out.many(&self.source),
+            "representation" => out.many(&self.representation),
+            _ => {}
+        }
+    }
+}
+
 /// Applicable for single substances that contain a radionuclide or a non-natural isotopic ratio
 ///
 /// Applicable for single substances that contain a radionuclide or a non-natural isotopic ratio.
@@ -1372,6 +1589,38 @@ impl crate::validate::Validate for SubstanceSpecificationStructureIsotope {
     }
 }
 
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for SubstanceSpecificationStructureIsotope {
+    fn fhir_type(&self) -> &'static str {
+        "BackboneElement"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("extension", crate::fhirpath::Card::Many),
+            ("modifierExtension", crate::fhirpath::Card::Many),
+            ("identifier", crate::fhirpath::Card::One),
+            ("name", crate::fhirpath::Card::One),
+            ("substitution", crate::fhirpath::Card::One),
+            ("halfLife", crate::fhirpath::Card::One),
+            ("molecularWeight", crate::fhirpath::Card::One),
+        ]
+    }
+    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
+        match name {
+            "id" => out.opt(self.id.as_ref()),
+            "extension" => out.many(&self.extension),
+            "modifierExtension" => out.many(&self.modifier_extension),
+            "identifier" => out.opt(self.identifier.as_deref()),
+            "name" => out.opt(self.name.as_deref()),
+            "substitution" => out.opt(self.substitution.as_deref()),
+            "halfLife" => out.opt(self.half_life.as_deref()),
+            "molecularWeight" => out.opt(self.molecular_weight.as_deref()),
+            _ => {}
+        }
+    }
+}
+
 /// The molecular weight or weight range (for proteins, polymers or nucleic acids)
 ///
 /// The molecular weight or weight range (for proteins, polymers or nucleic acids).
@@ -1489,6 +1738,34 @@ for SubstanceSpecificationStructureIsotopeMolecularWeight {
         v.field("method", &self.method, 0);
         v.field("type", &self.type_, 0);
         v.field("amount", &self.amount, 0);
+    }
+}
+
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for SubstanceSpecificationStructureIsotopeMolecularWeight {
+    fn fhir_type(&self) -> &'static str {
+        "BackboneElement"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("extension", crate::fhirpath::Card::Many),
+            ("modifierExtension", crate::fhirpath::Card::Many),
+            ("method", crate::fhirpath::Card::One),
+            ("type", crate::fhirpath::Card::One),
+            ("amount", crate::fhirpath::Card::One),
+        ]
+    }
+    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
+        match name {
+            "id" => out.opt(self.id.as_ref()),
+            "extension" => out.many(&self.extension),
+            "modifierExtension" => out.many(&self.modifier_extension),
+            "method" => out.opt(self.method.as_deref()),
+            "type" => out.opt(self.type_.as_deref()),
+            "amount" => out.opt(self.amount.as_deref()),
+            _ => {}
+        }
     }
 }
 
@@ -1616,6 +1893,34 @@ impl crate::validate::Validate for SubstanceSpecificationStructureRepresentation
         v.field("type", &self.type_, 0);
         v.field("representation", &self.representation, 0);
         v.field("attachment", &self.attachment, 0);
+    }
+}
+
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for SubstanceSpecificationStructureRepresentation {
+    fn fhir_type(&self) -> &'static str {
+        "BackboneElement"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("extension", crate::fhirpath::Card::Many),
+            ("modifierExtension", crate::fhirpath::Card::Many),
+            ("type", crate::fhirpath::Card::One),
+            ("representation", crate::fhirpath::Card::One),
+            ("attachment", crate::fhirpath::Card::One),
+        ]
+    }
+    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
+        match name {
+            "id" => out.opt(self.id.as_ref()),
+            "extension" => out.many(&self.extension),
+            "modifierExtension" => out.many(&self.modifier_extension),
+            "type" => out.opt(self.type_.as_deref()),
+            "representation" => out.opt(self.representation.as_ref()),
+            "attachment" => out.opt(self.attachment.as_deref()),
+            _ => {}
+        }
     }
 }
 
@@ -1770,6 +2075,38 @@ impl SubstanceSpecificationCode {
     ) -> &mut Self {
         self.source.push(reference.into());
         self
+    }
+}
+
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for SubstanceSpecificationCode {
+    fn fhir_type(&self) -> &'static str {
+        "BackboneElement"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("extension", crate::fhirpath::Card::Many),
+            ("modifierExtension", crate::fhirpath::Card::Many),
+            ("code", crate::fhirpath::Card::One),
+            ("status", crate::fhirpath::Card::One),
+            ("statusDate", crate::fhirpath::Card::One),
+            ("comment", crate::fhirpath::Card::One),
+            ("source", crate::fhirpath::Card::Many),
+        ]
+    }
+    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
+        match name {
+            "id" => out.opt(self.id.as_ref()),
+            "extension" => out.many(&self.extension),
+            "modifierExtension" => out.many(&self.modifier_extension),
+            "code" => out.opt(self.code.as_deref()),
+            "status" => out.opt(self.status.as_deref()),
+            "statusDate" => out.opt(self.status_date.as_ref()),
+            "comment" => out.opt(self.comment.as_ref()),
+            "source" => out.many(&self.source),
+            _ => {}
+        }
     }
 }
 
@@ -2000,6 +2337,50 @@ impl SubstanceSpecificationName {
     }
 }
 
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for SubstanceSpecificationName {
+    fn fhir_type(&self) -> &'static str {
+        "BackboneElement"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("extension", crate::fhirpath::Card::Many),
+            ("modifierExtension", crate::fhirpath::Card::Many),
+            ("name", crate::fhirpath::Card::One),
+            ("type", crate::fhirpath::Card::One),
+            ("status", crate::fhirpath::Card::One),
+            ("preferred", crate::fhirpath::Card::One),
+            ("language", crate::fhirpath::Card::Many),
+            ("domain", crate::fhirpath::Card::Many),
+            ("jurisdiction", crate::fhirpath::Card::Many),
+            ("synonym", crate::fhirpath::Card::Many),
+            ("translation", crate::fhirpath::Card::Many),
+            ("official", crate::fhirpath::Card::Many),
+            ("source", crate::fhirpath::Card::Many),
+        ]
+    }
+    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
+        match name {
+            "id" => out.opt(self.id.as_ref()),
+            "extension" => out.many(&self.extension),
+            "modifierExtension" => out.many(&self.modifier_extension),
+            "name" => out.opt(self.name.as_ref()),
+            "type" => out.opt(self.type_.as_deref()),
+            "status" => out.opt(self.status.as_deref()),
+            "preferred" => out.opt(self.preferred.as_ref()),
+            "language" => out.many(&self.language),
+            "domain" => out.many(&self.domain),
+            "jurisdiction" => out.many(&self.jurisdiction),
+            "synonym" => out.many(&self.synonym),
+            "translation" => out.many(&self.translation),
+            "official" => out.many(&self.official),
+            "source" => out.many(&self.source),
+            _ => {}
+        }
+    }
+}
+
 /// Details of the official nature of this name
 ///
 /// Details of the official nature of this name.
@@ -2118,6 +2499,34 @@ impl crate::validate::Validate for SubstanceSpecificationNameOfficial {
         v.field("authority", &self.authority, 0);
         v.field("status", &self.status, 0);
         v.field("date", &self.date, 0);
+    }
+}
+
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for SubstanceSpecificationNameOfficial {
+    fn fhir_type(&self) -> &'static str {
+        "BackboneElement"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("extension", crate::fhirpath::Card::Many),
+            ("modifierExtension", crate::fhirpath::Card::Many),
+            ("authority", crate::fhirpath::Card::One),
+            ("status", crate::fhirpath::Card::One),
+            ("date", crate::fhirpath::Card::One),
+        ]
+    }
+    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
+        match name {
+            "id" => out.opt(self.id.as_ref()),
+            "extension" => out.many(&self.extension),
+            "modifierExtension" => out.many(&self.modifier_extension),
+            "authority" => out.opt(self.authority.as_deref()),
+            "status" => out.opt(self.status.as_deref()),
+            "date" => out.opt(self.date.as_ref()),
+            _ => {}
+        }
     }
 }
 
@@ -2362,6 +2771,48 @@ impl SubstanceSpecificationRelationship {
     }
 }
 
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for SubstanceSpecificationRelationship {
+    fn fhir_type(&self) -> &'static str {
+        "BackboneElement"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("extension", crate::fhirpath::Card::Many),
+            ("modifierExtension", crate::fhirpath::Card::Many),
+            ("substance", crate::fhirpath::Card::Choice),
+            ("relationship", crate::fhirpath::Card::One),
+            ("isDefining", crate::fhirpath::Card::One),
+            ("amount", crate::fhirpath::Card::Choice),
+            ("amountRatioLowLimit", crate::fhirpath::Card::One),
+            ("amountType", crate::fhirpath::Card::One),
+            ("source", crate::fhirpath::Card::Many),
+        ]
+    }
+    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
+        match name {
+            "id" => out.opt(self.id.as_ref()),
+            "extension" => out.many(&self.extension),
+            "modifierExtension" => out.many(&self.modifier_extension),
+            "substance" => out.choice(self.substance.as_ref()),
+            "relationship" => out.opt(self.relationship.as_deref()),
+            "isDefining" => out.opt(self.is_defining.as_ref()),
+            "amount" => out.choice(self.amount.as_ref()),
+            "amountRatioLowLimit" => out.opt(self.amount_ratio_low_limit.as_deref()),
+            "amountType" => out.opt(self.amount_type.as_deref()),
+            "source" => out.many(&self.source),
+            _ if name.starts_with("substance") => {
+                out.typed(self.substance.as_ref(), &name[9usize..])
+            }
+            _ if name.starts_with("amount") => {
+                out.typed(self.amount.as_ref(), &name[6usize..])
+            }
+            _ => {}
+        }
+    }
+}
+
 /// Choice of types for `SubstanceSpecification.relationship.substance[x]`.
 ///
 /// In JSON the element name carries the type (`substanceReference`, `substanceCodeableConcept`, ...).
@@ -2414,6 +2865,16 @@ impl crate::validate::Validate for SubstanceSpecificationRelationshipSubstance {
                 v.variant_ref("substanceReference", x, &["SubstanceSpecification"])
             }
             Self::CodeableConcept(x) => v.variant("substanceCodeableConcept", x),
+        }
+    }
+}
+
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Choice for SubstanceSpecificationRelationshipSubstance {
+    fn value(&self) -> (&'static str, &dyn crate::fhirpath::Reflect) {
+        match self {
+            Self::Reference(v) => ("Reference", &**v),
+            Self::CodeableConcept(v) => ("CodeableConcept", &**v),
         }
     }
 }
@@ -2486,6 +2947,18 @@ impl crate::validate::Validate for SubstanceSpecificationRelationshipAmount {
             Self::Range(x) => v.variant("amountRange", x),
             Self::Ratio(x) => v.variant("amountRatio", x),
             Self::String(x) => v.variant("amountString", x),
+        }
+    }
+}
+
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Choice for SubstanceSpecificationRelationshipAmount {
+    fn value(&self) -> (&'static str, &dyn crate::fhirpath::Reflect) {
+        match self {
+            Self::Quantity(v) => ("Quantity", &**v),
+            Self::Range(v) => ("Range", &**v),
+            Self::Ratio(v) => ("Ratio", &**v),
+            Self::String(v) => ("String", v),
         }
     }
 }

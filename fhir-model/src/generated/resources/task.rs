@@ -675,6 +675,100 @@ impl Task {
     }
 }
 
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for Task {
+    fn fhir_type(&self) -> &'static str {
+        "Task"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("meta", crate::fhirpath::Card::One),
+            ("implicitRules", crate::fhirpath::Card::One),
+            ("language", crate::fhirpath::Card::One),
+            ("text", crate::fhirpath::Card::One),
+            ("contained", crate::fhirpath::Card::Many),
+            ("extension", crate::fhirpath::Card::Many),
+            ("modifierExtension", crate::fhirpath::Card::Many),
+            ("identifier", crate::fhirpath::Card::Many),
+            ("instantiatesCanonical", crate::fhirpath::Card::One),
+            ("instantiatesUri", crate::fhirpath::Card::One),
+            ("basedOn", crate::fhirpath::Card::Many),
+            ("groupIdentifier", crate::fhirpath::Card::One),
+            ("partOf", crate::fhirpath::Card::Many),
+            ("status", crate::fhirpath::Card::One),
+            ("statusReason", crate::fhirpath::Card::One),
+            ("businessStatus", crate::fhirpath::Card::One),
+            ("intent", crate::fhirpath::Card::One),
+            ("priority", crate::fhirpath::Card::One),
+            ("code", crate::fhirpath::Card::One),
+            ("description", crate::fhirpath::Card::One),
+            ("focus", crate::fhirpath::Card::One),
+            ("for", crate::fhirpath::Card::One),
+            ("encounter", crate::fhirpath::Card::One),
+            ("executionPeriod", crate::fhirpath::Card::One),
+            ("authoredOn", crate::fhirpath::Card::One),
+            ("lastModified", crate::fhirpath::Card::One),
+            ("requester", crate::fhirpath::Card::One),
+            ("performerType", crate::fhirpath::Card::Many),
+            ("owner", crate::fhirpath::Card::One),
+            ("location", crate::fhirpath::Card::One),
+            ("reasonCode", crate::fhirpath::Card::One),
+            ("reasonReference", crate::fhirpath::Card::One),
+            ("insurance", crate::fhirpath::Card::Many),
+            ("note", crate::fhirpath::Card::Many),
+            ("relevantHistory", crate::fhirpath::Card::Many),
+            ("restriction", crate::fhirpath::Card::One),
+            ("input", crate::fhirpath::Card::Many),
+            ("output", crate::fhirpath::Card::Many),
+        ]
+    }
+    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
+        match name {
+            "id" => out.opt(self.id.as_ref()),
+            "meta" => out.opt(self.meta.as_deref()),
+            "implicitRules" => out.opt(self.implicit_rules.as_ref()),
+            "language" => out.opt(self.language.as_ref()),
+            "text" => out.opt(self.text.as_deref()),
+            "contained" => out.many(&self.contained),
+            "extension" => out.many(&self.extension),
+            "modifierExtension" => out.many(&self.modifier_extension),
+            "identifier" => out.many(&self.identifier),
+            "instantiatesCanonical" => out.opt(self.instantiates_canonical.as_ref()),
+            "instantiatesUri" => out.opt(self.instantiates_uri.as_ref()),
+            "basedOn" => out.many(&self.based_on),
+            "groupIdentifier" => out.opt(self.group_identifier.as_deref()),
+            "partOf" => out.many(&self.part_of),
+            "status" => out.opt(self.status.as_ref()),
+            "statusReason" => out.opt(self.status_reason.as_deref()),
+            "businessStatus" => out.opt(self.business_status.as_deref()),
+            "intent" => out.opt(self.intent.as_ref()),
+            "priority" => out.opt(self.priority.as_ref()),
+            "code" => out.opt(self.code.as_deref()),
+            "description" => out.opt(self.description.as_ref()),
+            "focus" => out.opt(self.focus.as_deref()),
+            "for" => out.opt(self.for_.as_deref()),
+            "encounter" => out.opt(self.encounter.as_deref()),
+            "executionPeriod" => out.opt(self.execution_period.as_deref()),
+            "authoredOn" => out.opt(self.authored_on.as_ref()),
+            "lastModified" => out.opt(self.last_modified.as_ref()),
+            "requester" => out.opt(self.requester.as_deref()),
+            "performerType" => out.many(&self.performer_type),
+            "owner" => out.opt(self.owner.as_deref()),
+            "location" => out.opt(self.location.as_deref()),
+            "reasonCode" => out.opt(self.reason_code.as_deref()),
+            "reasonReference" => out.opt(self.reason_reference.as_deref()),
+            "insurance" => out.many(&self.insurance),
+            "note" => out.many(&self.note),
+            "relevantHistory" => out.many(&self.relevant_history),
+            "restriction" => out.opt(self.restriction.as_deref()),
+            "input" => out.many(&self.input),
+            "output" => out.many(&self.output),
+            _ => {}
+        }
+    }
+}
+
 impl crate::ConcreteResource for Task {
     const TYPE_NAME: &'static str = "Task";
     fn id(&self) -> Option<&crate::primitives::Id> {
@@ -865,6 +959,34 @@ impl TaskRestriction {
     ) -> &mut Self {
         self.recipient.push(reference.into());
         self
+    }
+}
+
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for TaskRestriction {
+    fn fhir_type(&self) -> &'static str {
+        "BackboneElement"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("extension", crate::fhirpath::Card::Many),
+            ("modifierExtension", crate::fhirpath::Card::Many),
+            ("repetitions", crate::fhirpath::Card::One),
+            ("period", crate::fhirpath::Card::One),
+            ("recipient", crate::fhirpath::Card::Many),
+        ]
+    }
+    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
+        match name {
+            "id" => out.opt(self.id.as_ref()),
+            "extension" => out.many(&self.extension),
+            "modifierExtension" => out.many(&self.modifier_extension),
+            "repetitions" => out.opt(self.repetitions.as_ref()),
+            "period" => out.opt(self.period.as_deref()),
+            "recipient" => out.many(&self.recipient),
+            _ => {}
+        }
     }
 }
 
@@ -1679,6 +1801,35 @@ impl TaskInput {
     }
 }
 
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for TaskInput {
+    fn fhir_type(&self) -> &'static str {
+        "BackboneElement"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("extension", crate::fhirpath::Card::Many),
+            ("modifierExtension", crate::fhirpath::Card::Many),
+            ("type", crate::fhirpath::Card::One),
+            ("value", crate::fhirpath::Card::Choice),
+        ]
+    }
+    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
+        match name {
+            "id" => out.opt(self.id.as_ref()),
+            "extension" => out.many(&self.extension),
+            "modifierExtension" => out.many(&self.modifier_extension),
+            "type" => out.opt(self.type_.as_deref()),
+            "value" => out.choice(self.value.as_ref()),
+            _ if name.starts_with("value") => {
+                out.typed(self.value.as_ref(), &name[5usize..])
+            }
+            _ => {}
+        }
+    }
+}
+
 /// Choice of types for `Task.input.value[x]`.
 ///
 /// In JSON the element name carries the type (`valueBase64Binary`, `valueBoolean`, ...).
@@ -2219,6 +2370,64 @@ impl crate::validate::Validate for TaskInputValue {
             Self::UsageContext(x) => v.variant("valueUsageContext", x),
             Self::Dosage(x) => v.variant("valueDosage", x),
             Self::Meta(x) => v.variant("valueMeta", x),
+        }
+    }
+}
+
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Choice for TaskInputValue {
+    fn value(&self) -> (&'static str, &dyn crate::fhirpath::Reflect) {
+        match self {
+            Self::Base64Binary(v) => ("Base64Binary", v),
+            Self::Boolean(v) => ("Boolean", v),
+            Self::Canonical(v) => ("Canonical", v),
+            Self::Code(v) => ("Code", v),
+            Self::Date(v) => ("Date", v),
+            Self::DateTime(v) => ("DateTime", v),
+            Self::Decimal(v) => ("Decimal", v),
+            Self::Id(v) => ("Id", v),
+            Self::Instant(v) => ("Instant", v),
+            Self::Integer(v) => ("Integer", v),
+            Self::Markdown(v) => ("Markdown", v),
+            Self::Oid(v) => ("Oid", v),
+            Self::PositiveInt(v) => ("PositiveInt", v),
+            Self::String(v) => ("String", v),
+            Self::Time(v) => ("Time", v),
+            Self::UnsignedInt(v) => ("UnsignedInt", v),
+            Self::Uri(v) => ("Uri", v),
+            Self::Url(v) => ("Url", v),
+            Self::Uuid(v) => ("Uuid", v),
+            Self::Address(v) => ("Address", &**v),
+            Self::Age(v) => ("Age", &**v),
+            Self::Annotation(v) => ("Annotation", &**v),
+            Self::Attachment(v) => ("Attachment", &**v),
+            Self::CodeableConcept(v) => ("CodeableConcept", &**v),
+            Self::Coding(v) => ("Coding", &**v),
+            Self::ContactPoint(v) => ("ContactPoint", &**v),
+            Self::Count(v) => ("Count", &**v),
+            Self::Distance(v) => ("Distance", &**v),
+            Self::Duration(v) => ("Duration", &**v),
+            Self::HumanName(v) => ("HumanName", &**v),
+            Self::Identifier(v) => ("Identifier", &**v),
+            Self::Money(v) => ("Money", &**v),
+            Self::Period(v) => ("Period", &**v),
+            Self::Quantity(v) => ("Quantity", &**v),
+            Self::Range(v) => ("Range", &**v),
+            Self::Ratio(v) => ("Ratio", &**v),
+            Self::Reference(v) => ("Reference", &**v),
+            Self::SampledData(v) => ("SampledData", &**v),
+            Self::Signature(v) => ("Signature", &**v),
+            Self::Timing(v) => ("Timing", &**v),
+            Self::ContactDetail(v) => ("ContactDetail", &**v),
+            Self::Contributor(v) => ("Contributor", &**v),
+            Self::DataRequirement(v) => ("DataRequirement", &**v),
+            Self::Expression(v) => ("Expression", &**v),
+            Self::ParameterDefinition(v) => ("ParameterDefinition", &**v),
+            Self::RelatedArtifact(v) => ("RelatedArtifact", &**v),
+            Self::TriggerDefinition(v) => ("TriggerDefinition", &**v),
+            Self::UsageContext(v) => ("UsageContext", &**v),
+            Self::Dosage(v) => ("Dosage", &**v),
+            Self::Meta(v) => ("Meta", &**v),
         }
     }
 }
@@ -3034,6 +3243,35 @@ impl TaskOutput {
     }
 }
 
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for TaskOutput {
+    fn fhir_type(&self) -> &'static str {
+        "BackboneElement"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("extension", crate::fhirpath::Card::Many),
+            ("modifierExtension", crate::fhirpath::Card::Many),
+            ("type", crate::fhirpath::Card::One),
+            ("value", crate::fhirpath::Card::Choice),
+        ]
+    }
+    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
+        match name {
+            "id" => out.opt(self.id.as_ref()),
+            "extension" => out.many(&self.extension),
+            "modifierExtension" => out.many(&self.modifier_extension),
+            "type" => out.opt(self.type_.as_deref()),
+            "value" => out.choice(self.value.as_ref()),
+            _ if name.starts_with("value") => {
+                out.typed(self.value.as_ref(), &name[5usize..])
+            }
+            _ => {}
+        }
+    }
+}
+
 /// Choice of types for `Task.output.value[x]`.
 ///
 /// In JSON the element name carries the type (`valueBase64Binary`, `valueBoolean`, ...).
@@ -3574,6 +3812,64 @@ impl crate::validate::Validate for TaskOutputValue {
             Self::UsageContext(x) => v.variant("valueUsageContext", x),
             Self::Dosage(x) => v.variant("valueDosage", x),
             Self::Meta(x) => v.variant("valueMeta", x),
+        }
+    }
+}
+
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Choice for TaskOutputValue {
+    fn value(&self) -> (&'static str, &dyn crate::fhirpath::Reflect) {
+        match self {
+            Self::Base64Binary(v) => ("Base64Binary", v),
+            Self::Boolean(v) => ("Boolean", v),
+            Self::Canonical(v) => ("Canonical", v),
+            Self::Code(v) => ("Code", v),
+            Self::Date(v) => ("Date", v),
+            Self::DateTime(v) => ("DateTime", v),
+            Self::Decimal(v) => ("Decimal", v),
+            Self::Id(v) => ("Id", v),
+            Self::Instant(v) => ("Instant", v),
+            Self::Integer(v) => ("Integer", v),
+            Self::Markdown(v) => ("Markdown", v),
+            Self::Oid(v) => ("Oid", v),
+            Self::PositiveInt(v) => ("PositiveInt", v),
+            Self::String(v) => ("String", v),
+            Self::Time(v) => ("Time", v),
+            Self::UnsignedInt(v) => ("UnsignedInt", v),
+            Self::Uri(v) => ("Uri", v),
+            Self::Url(v) => ("Url", v),
+            Self::Uuid(v) => ("Uuid", v),
+            Self::Address(v) => ("Address", &**v),
+            Self::Age(v) => ("Age", &**v),
+            Self::Annotation(v) => ("Annotation", &**v),
+            Self::Attachment(v) => ("Attachment", &**v),
+            Self::CodeableConcept(v) => ("CodeableConcept", &**v),
+            Self::Coding(v) => ("Coding", &**v),
+            Self::ContactPoint(v) => ("ContactPoint", &**v),
+            Self::Count(v) => ("Count", &**v),
+            Self::Distance(v) => ("Distance", &**v),
+            Self::Duration(v) => ("Duration", &**v),
+            Self::HumanName(v) => ("HumanName", &**v),
+            Self::Identifier(v) => ("Identifier", &**v),
+            Self::Money(v) => ("Money", &**v),
+            Self::Period(v) => ("Period", &**v),
+            Self::Quantity(v) => ("Quantity", &**v),
+            Self::Range(v) => ("Range", &**v),
+            Self::Ratio(v) => ("Ratio", &**v),
+            Self::Reference(v) => ("Reference", &**v),
+            Self::SampledData(v) => ("SampledData", &**v),
+            Self::Signature(v) => ("Signature", &**v),
+            Self::Timing(v) => ("Timing", &**v),
+            Self::ContactDetail(v) => ("ContactDetail", &**v),
+            Self::Contributor(v) => ("Contributor", &**v),
+            Self::DataRequirement(v) => ("DataRequirement", &**v),
+            Self::Expression(v) => ("Expression", &**v),
+            Self::ParameterDefinition(v) => ("ParameterDefinition", &**v),
+            Self::RelatedArtifact(v) => ("RelatedArtifact", &**v),
+            Self::TriggerDefinition(v) => ("TriggerDefinition", &**v),
+            Self::UsageContext(v) => ("UsageContext", &**v),
+            Self::Dosage(v) => ("Dosage", &**v),
+            Self::Meta(v) => ("Meta", &**v),
         }
     }
 }

@@ -458,6 +458,86 @@ impl TerminologyCapabilities {
     }
 }
 
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for TerminologyCapabilities {
+    fn fhir_type(&self) -> &'static str {
+        "TerminologyCapabilities"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("meta", crate::fhirpath::Card::One),
+            ("implicitRules", crate::fhirpath::Card::One),
+            ("language", crate::fhirpath::Card::One),
+            ("text", crate::fhirpath::Card::One),
+            ("contained", crate::fhirpath::Card::Many),
+            ("extension", crate::fhirpath::Card::Many),
+            ("modifierExtension", crate::fhirpath::Card::Many),
+            ("url", crate::fhirpath::Card::One),
+            ("version", crate::fhirpath::Card::One),
+            ("name", crate::fhirpath::Card::One),
+            ("title", crate::fhirpath::Card::One),
+            ("status", crate::fhirpath::Card::One),
+            ("experimental", crate::fhirpath::Card::One),
+            ("date", crate::fhirpath::Card::One),
+            ("publisher", crate::fhirpath::Card::One),
+            ("contact", crate::fhirpath::Card::Many),
+            ("description", crate::fhirpath::Card::One),
+            ("useContext", crate::fhirpath::Card::Many),
+            ("jurisdiction", crate::fhirpath::Card::Many),
+            ("purpose", crate::fhirpath::Card::One),
+            ("copyright", crate::fhirpath::Card::One),
+            ("kind", crate::fhirpath::Card::One),
+            ("software", crate::fhirpath::Card::One),
+            ("implementation", crate::fhirpath::Card::One),
+            ("lockedDate", crate::fhirpath::Card::One),
+            ("codeSystem", crate::fhirpath::Card::Many),
+            ("expansion", crate::fhirpath::Card::One),
+            ("codeSearch", crate::fhirpath::Card::One),
+            ("validateCode", crate::fhirpath::Card::One),
+            ("translation", crate::fhirpath::Card::One),
+            ("closure", crate::fhirpath::Card::One),
+        ]
+    }
+    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
+        match name {
+            "id" => out.opt(self.id.as_ref()),
+            "meta" => out.opt(self.meta.as_deref()),
+            "implicitRules" => out.opt(self.implicit_rules.as_ref()),
+            "language" => out.opt(self.language.as_ref()),
+            "text" => out.opt(self.text.as_deref()),
+            "contained" => out.many(&self.contained),
+            "extension" => out.many(&self.extension),
+            "modifierExtension" => out.many(&self.modifier_extension),
+            "url" => out.opt(self.url.as_ref()),
+            "version" => out.opt(self.version.as_ref()),
+            "name" => out.opt(self.name.as_ref()),
+            "title" => out.opt(self.title.as_ref()),
+            "status" => out.opt(self.status.as_ref()),
+            "experimental" => out.opt(self.experimental.as_ref()),
+            "date" => out.opt(self.date.as_ref()),
+            "publisher" => out.opt(self.publisher.as_ref()),
+            "contact" => out.many(&self.contact),
+            "description" => out.opt(self.description.as_ref()),
+            "useContext" => out.many(&self.use_context),
+            "jurisdiction" => out.many(&self.jurisdiction),
+            "purpose" => out.opt(self.purpose.as_ref()),
+            "copyright" => out.opt(self.copyright.as_ref()),
+            "kind" => out.opt(self.kind.as_ref()),
+            "software" => out.opt(self.software.as_deref()),
+            "implementation" => out.opt(self.implementation.as_deref()),
+            "lockedDate" => out.opt(self.locked_date.as_ref()),
+            "codeSystem" => out.many(&self.code_system),
+            "expansion" => out.opt(self.expansion.as_deref()),
+            "codeSearch" => out.opt(self.code_search.as_ref()),
+            "validateCode" => out.opt(self.validate_code.as_deref()),
+            "translation" => out.opt(self.translation.as_deref()),
+            "closure" => out.opt(self.closure.as_deref()),
+            _ => {}
+        }
+    }
+}
+
 impl crate::ConcreteResource for TerminologyCapabilities {
     const TYPE_NAME: &'static str = "TerminologyCapabilities";
     fn id(&self) -> Option<&crate::primitives::Id> {
@@ -614,6 +694,32 @@ impl TerminologyCapabilitiesSoftware {
     }
 }
 
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for TerminologyCapabilitiesSoftware {
+    fn fhir_type(&self) -> &'static str {
+        "BackboneElement"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("extension", crate::fhirpath::Card::Many),
+            ("modifierExtension", crate::fhirpath::Card::Many),
+            ("name", crate::fhirpath::Card::One),
+            ("version", crate::fhirpath::Card::One),
+        ]
+    }
+    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
+        match name {
+            "id" => out.opt(self.id.as_ref()),
+            "extension" => out.many(&self.extension),
+            "modifierExtension" => out.many(&self.modifier_extension),
+            "name" => out.opt(self.name.as_ref()),
+            "version" => out.opt(self.version.as_ref()),
+            _ => {}
+        }
+    }
+}
+
 /// If this describes a specific instance
 ///
 /// Identifies a specific implementation instance that is described by the terminology capability statement - i.e. a particular installation, rather than the capabilities of a software program.
@@ -743,6 +849,32 @@ impl TerminologyCapabilitiesImplementation {
     }
 }
 
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for TerminologyCapabilitiesImplementation {
+    fn fhir_type(&self) -> &'static str {
+        "BackboneElement"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("extension", crate::fhirpath::Card::Many),
+            ("modifierExtension", crate::fhirpath::Card::Many),
+            ("description", crate::fhirpath::Card::One),
+            ("url", crate::fhirpath::Card::One),
+        ]
+    }
+    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
+        match name {
+            "id" => out.opt(self.id.as_ref()),
+            "extension" => out.many(&self.extension),
+            "modifierExtension" => out.many(&self.modifier_extension),
+            "description" => out.opt(self.description.as_ref()),
+            "url" => out.opt(self.url.as_ref()),
+            _ => {}
+        }
+    }
+}
+
 /// A code system supported by the server
 ///
 /// Identifies a code system that is supported by the server. If there is a no code system URL, then this declares the general assumptions a client can make about support for any CodeSystem resource.
@@ -863,6 +995,34 @@ impl crate::validate::Validate for TerminologyCapabilitiesCodeSystem {
         v.field("uri", &self.uri, 0);
         v.field("version", &self.version, 0);
         v.field("subsumption", &self.subsumption, 0);
+    }
+}
+
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for TerminologyCapabilitiesCodeSystem {
+    fn fhir_type(&self) -> &'static str {
+        "BackboneElement"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("extension", crate::fhirpath::Card::Many),
+            ("modifierExtension", crate::fhirpath::Card::Many),
+            ("uri", crate::fhirpath::Card::One),
+            ("version", crate::fhirpath::Card::Many),
+            ("subsumption", crate::fhirpath::Card::One),
+        ]
+    }
+    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
+        match name {
+            "id" => out.opt(self.id.as_ref()),
+            "extension" => out.many(&self.extension),
+            "modifierExtension" => out.many(&self.modifier_extension),
+            "uri" => out.opt(self.uri.as_ref()),
+            "version" => out.many(&self.version),
+            "subsumption" => out.opt(self.subsumption.as_ref()),
+            _ => {}
+        }
     }
 }
 
@@ -1030,6 +1190,40 @@ impl crate::validate::Validate for TerminologyCapabilitiesCodeSystemVersion {
     }
 }
 
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for TerminologyCapabilitiesCodeSystemVersion {
+    fn fhir_type(&self) -> &'static str {
+        "BackboneElement"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("extension", crate::fhirpath::Card::Many),
+            ("modifierExtension", crate::fhirpath::Card::Many),
+            ("code", crate::fhirpath::Card::One),
+            ("isDefault", crate::fhirpath::Card::One),
+            ("compositional", crate::fhirpath::Card::One),
+            ("language", crate::fhirpath::Card::Many),
+            ("filter", crate::fhirpath::Card::Many),
+            ("property", crate::fhirpath::Card::Many),
+        ]
+    }
+    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
+        match name {
+            "id" => out.opt(self.id.as_ref()),
+            "extension" => out.many(&self.extension),
+            "modifierExtension" => out.many(&self.modifier_extension),
+            "code" => out.opt(self.code.as_ref()),
+            "isDefault" => out.opt(self.is_default.as_ref()),
+            "compositional" => out.opt(self.compositional.as_ref()),
+            "language" => out.many(&self.language),
+            "filter" => out.many(&self.filter),
+            "property" => out.many(&self.property),
+            _ => {}
+        }
+    }
+}
+
 /// Filter Properties supported
 ///
 /// Filter Properties supported.
@@ -1166,6 +1360,32 @@ impl TerminologyCapabilitiesCodeSystemVersionFilter {
             code: Some(crate::Primitive::new(code)),
             op: vec![crate ::Primitive::new(op)],
             ..Default::default()
+        }
+    }
+}
+
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for TerminologyCapabilitiesCodeSystemVersionFilter {
+    fn fhir_type(&self) -> &'static str {
+        "BackboneElement"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("extension", crate::fhirpath::Card::Many),
+            ("modifierExtension", crate::fhirpath::Card::Many),
+            ("code", crate::fhirpath::Card::One),
+            ("op", crate::fhirpath::Card::Many),
+        ]
+    }
+    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
+        match name {
+            "id" => out.opt(self.id.as_ref()),
+            "extension" => out.many(&self.extension),
+            "modifierExtension" => out.many(&self.modifier_extension),
+            "code" => out.opt(self.code.as_ref()),
+            "op" => out.many(&self.op),
+            _ => {}
         }
     }
 }
@@ -1317,6 +1537,38 @@ impl crate::validate::Validate for TerminologyCapabilitiesExpansion {
     }
 }
 
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for TerminologyCapabilitiesExpansion {
+    fn fhir_type(&self) -> &'static str {
+        "BackboneElement"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("extension", crate::fhirpath::Card::Many),
+            ("modifierExtension", crate::fhirpath::Card::Many),
+            ("hierarchical", crate::fhirpath::Card::One),
+            ("paging", crate::fhirpath::Card::One),
+            ("incomplete", crate::fhirpath::Card::One),
+            ("parameter", crate::fhirpath::Card::Many),
+            ("textFilter", crate::fhirpath::Card::One),
+        ]
+    }
+    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
+        match name {
+            "id" => out.opt(self.id.as_ref()),
+            "extension" => out.many(&self.extension),
+            "modifierExtension" => out.many(&self.modifier_extension),
+            "hierarchical" => out.opt(self.hierarchical.as_ref()),
+            "paging" => out.opt(self.paging.as_ref()),
+            "incomplete" => out.opt(self.incomplete.as_ref()),
+            "parameter" => out.many(&self.parameter),
+            "textFilter" => out.opt(self.text_filter.as_ref()),
+            _ => {}
+        }
+    }
+}
+
 /// Supported expansion parameter
 ///
 /// Supported expansion parameter.
@@ -1446,6 +1698,32 @@ impl TerminologyCapabilitiesExpansionParameter {
     }
 }
 
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for TerminologyCapabilitiesExpansionParameter {
+    fn fhir_type(&self) -> &'static str {
+        "BackboneElement"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("extension", crate::fhirpath::Card::Many),
+            ("modifierExtension", crate::fhirpath::Card::Many),
+            ("name", crate::fhirpath::Card::One),
+            ("documentation", crate::fhirpath::Card::One),
+        ]
+    }
+    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
+        match name {
+            "id" => out.opt(self.id.as_ref()),
+            "extension" => out.many(&self.extension),
+            "modifierExtension" => out.many(&self.modifier_extension),
+            "name" => out.opt(self.name.as_ref()),
+            "documentation" => out.opt(self.documentation.as_ref()),
+            _ => {}
+        }
+    }
+}
+
 /// Information about the \[ValueSet/$validate-code\](valueset-operation-validate-code.html) operation
 ///
 /// Information about the \[ValueSet/$validate-code\](valueset-operation-validate-code.html) operation.
@@ -1559,6 +1837,30 @@ impl TerminologyCapabilitiesValidateCode {
         TerminologyCapabilitiesValidateCode {
             translations: Some(crate::Primitive::new(translations)),
             ..Default::default()
+        }
+    }
+}
+
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for TerminologyCapabilitiesValidateCode {
+    fn fhir_type(&self) -> &'static str {
+        "BackboneElement"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("extension", crate::fhirpath::Card::Many),
+            ("modifierExtension", crate::fhirpath::Card::Many),
+            ("translations", crate::fhirpath::Card::One),
+        ]
+    }
+    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
+        match name {
+            "id" => out.opt(self.id.as_ref()),
+            "extension" => out.many(&self.extension),
+            "modifierExtension" => out.many(&self.modifier_extension),
+            "translations" => out.opt(self.translations.as_ref()),
+            _ => {}
         }
     }
 }
@@ -1680,6 +1982,30 @@ impl TerminologyCapabilitiesTranslation {
     }
 }
 
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for TerminologyCapabilitiesTranslation {
+    fn fhir_type(&self) -> &'static str {
+        "BackboneElement"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("extension", crate::fhirpath::Card::Many),
+            ("modifierExtension", crate::fhirpath::Card::Many),
+            ("needsMap", crate::fhirpath::Card::One),
+        ]
+    }
+    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
+        match name {
+            "id" => out.opt(self.id.as_ref()),
+            "extension" => out.many(&self.extension),
+            "modifierExtension" => out.many(&self.modifier_extension),
+            "needsMap" => out.opt(self.needs_map.as_ref()),
+            _ => {}
+        }
+    }
+}
+
 /// Information about the \[ConceptMap/$closure\](conceptmap-operation-closure.html) operation
 ///
 /// Whether the $closure operation is supported.
@@ -1778,5 +2104,29 @@ impl crate::validate::Validate for TerminologyCapabilitiesClosure {
         v.field("extension", &self.extension, 0);
         v.field("modifierExtension", &self.modifier_extension, 0);
         v.field("translation", &self.translation, 0);
+    }
+}
+
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for TerminologyCapabilitiesClosure {
+    fn fhir_type(&self) -> &'static str {
+        "BackboneElement"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("extension", crate::fhirpath::Card::Many),
+            ("modifierExtension", crate::fhirpath::Card::Many),
+            ("translation", crate::fhirpath::Card::One),
+        ]
+    }
+    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
+        match name {
+            "id" => out.opt(self.id.as_ref()),
+            "extension" => out.many(&self.extension),
+            "modifierExtension" => out.many(&self.modifier_extension),
+            "translation" => out.opt(self.translation.as_ref()),
+            _ => {}
+        }
     }
 }

@@ -327,6 +327,62 @@ impl TestReport {
     }
 }
 
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for TestReport {
+    fn fhir_type(&self) -> &'static str {
+        "TestReport"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("meta", crate::fhirpath::Card::One),
+            ("implicitRules", crate::fhirpath::Card::One),
+            ("language", crate::fhirpath::Card::One),
+            ("text", crate::fhirpath::Card::One),
+            ("contained", crate::fhirpath::Card::Many),
+            ("extension", crate::fhirpath::Card::Many),
+            ("modifierExtension", crate::fhirpath::Card::Many),
+            ("identifier", crate::fhirpath::Card::One),
+            ("name", crate::fhirpath::Card::One),
+            ("status", crate::fhirpath::Card::One),
+            ("testScript", crate::fhirpath::Card::One),
+            ("result", crate::fhirpath::Card::One),
+            ("score", crate::fhirpath::Card::One),
+            ("tester", crate::fhirpath::Card::One),
+            ("issued", crate::fhirpath::Card::One),
+            ("participant", crate::fhirpath::Card::Many),
+            ("setup", crate::fhirpath::Card::One),
+            ("test", crate::fhirpath::Card::Many),
+            ("teardown", crate::fhirpath::Card::One),
+        ]
+    }
+    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
+        match name {
+            "id" => out.opt(self.id.as_ref()),
+            "meta" => out.opt(self.meta.as_deref()),
+            "implicitRules" => out.opt(self.implicit_rules.as_ref()),
+            "language" => out.opt(self.language.as_ref()),
+            "text" => out.opt(self.text.as_deref()),
+            "contained" => out.many(&self.contained),
+            "extension" => out.many(&self.extension),
+            "modifierExtension" => out.many(&self.modifier_extension),
+            "identifier" => out.opt(self.identifier.as_deref()),
+            "name" => out.opt(self.name.as_ref()),
+            "status" => out.opt(self.status.as_ref()),
+            "testScript" => out.opt(self.test_script.as_deref()),
+            "result" => out.opt(self.result.as_ref()),
+            "score" => out.opt(self.score.as_ref()),
+            "tester" => out.opt(self.tester.as_ref()),
+            "issued" => out.opt(self.issued.as_ref()),
+            "participant" => out.many(&self.participant),
+            "setup" => out.opt(self.setup.as_deref()),
+            "test" => out.many(&self.test),
+            "teardown" => out.opt(self.teardown.as_deref()),
+            _ => {}
+        }
+    }
+}
+
 impl crate::ConcreteResource for TestReport {
     const TYPE_NAME: &'static str = "TestReport";
     fn id(&self) -> Option<&crate::primitives::Id> {
@@ -502,6 +558,34 @@ impl TestReportParticipant {
     }
 }
 
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for TestReportParticipant {
+    fn fhir_type(&self) -> &'static str {
+        "BackboneElement"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("extension", crate::fhirpath::Card::Many),
+            ("modifierExtension", crate::fhirpath::Card::Many),
+            ("type", crate::fhirpath::Card::One),
+            ("uri", crate::fhirpath::Card::One),
+            ("display", crate::fhirpath::Card::One),
+        ]
+    }
+    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
+        match name {
+            "id" => out.opt(self.id.as_ref()),
+            "extension" => out.many(&self.extension),
+            "modifierExtension" => out.many(&self.modifier_extension),
+            "type" => out.opt(self.type_.as_ref()),
+            "uri" => out.opt(self.uri.as_ref()),
+            "display" => out.opt(self.display.as_ref()),
+            _ => {}
+        }
+    }
+}
+
 /// The results of the series of required setup operations before the tests were executed
 ///
 /// The results of the series of required setup operations before the tests were executed.
@@ -614,6 +698,30 @@ impl TestReportSetup {
     }
 }
 
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for TestReportSetup {
+    fn fhir_type(&self) -> &'static str {
+        "BackboneElement"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("extension", crate::fhirpath::Card::Many),
+            ("modifierExtension", crate::fhirpath::Card::Many),
+            ("action", crate::fhirpath::Card::Many),
+        ]
+    }
+    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
+        match name {
+            "id" => out.opt(self.id.as_ref()),
+            "extension" => out.many(&self.extension),
+            "modifierExtension" => out.many(&self.modifier_extension),
+            "action" => out.many(&self.action),
+            _ => {}
+        }
+    }
+}
+
 /// A setup operation or assert that was executed
 ///
 /// Action would contain either an operation or an assertion.
@@ -720,6 +828,32 @@ impl crate::validate::Validate for TestReportSetupAction {
         v.field("modifierExtension", &self.modifier_extension, 0);
         v.field("operation", &self.operation, 0);
         v.field("assert", &self.assert, 0);
+    }
+}
+
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for TestReportSetupAction {
+    fn fhir_type(&self) -> &'static str {
+        "BackboneElement"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("extension", crate::fhirpath::Card::Many),
+            ("modifierExtension", crate::fhirpath::Card::Many),
+            ("operation", crate::fhirpath::Card::One),
+            ("assert", crate::fhirpath::Card::One),
+        ]
+    }
+    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
+        match name {
+            "id" => out.opt(self.id.as_ref()),
+            "extension" => out.many(&self.extension),
+            "modifierExtension" => out.many(&self.modifier_extension),
+            "operation" => out.opt(self.operation.as_deref()),
+            "assert" => out.opt(self.assert.as_deref()),
+            _ => {}
+        }
     }
 }
 
@@ -860,6 +994,34 @@ impl TestReportSetupActionOperation {
         TestReportSetupActionOperation {
             result: Some(crate::Primitive::new(result)),
             ..Default::default()
+        }
+    }
+}
+
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for TestReportSetupActionOperation {
+    fn fhir_type(&self) -> &'static str {
+        "BackboneElement"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("extension", crate::fhirpath::Card::Many),
+            ("modifierExtension", crate::fhirpath::Card::Many),
+            ("result", crate::fhirpath::Card::One),
+            ("message", crate::fhirpath::Card::One),
+            ("detail", crate::fhirpath::Card::One),
+        ]
+    }
+    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
+        match name {
+            "id" => out.opt(self.id.as_ref()),
+            "extension" => out.many(&self.extension),
+            "modifierExtension" => out.many(&self.modifier_extension),
+            "result" => out.opt(self.result.as_ref()),
+            "message" => out.opt(self.message.as_ref()),
+            "detail" => out.opt(self.detail.as_ref()),
+            _ => {}
         }
     }
 }
@@ -1005,6 +1167,34 @@ impl TestReportSetupActionAssert {
     }
 }
 
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for TestReportSetupActionAssert {
+    fn fhir_type(&self) -> &'static str {
+        "BackboneElement"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("extension", crate::fhirpath::Card::Many),
+            ("modifierExtension", crate::fhirpath::Card::Many),
+            ("result", crate::fhirpath::Card::One),
+            ("message", crate::fhirpath::Card::One),
+            ("detail", crate::fhirpath::Card::One),
+        ]
+    }
+    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
+        match name {
+            "id" => out.opt(self.id.as_ref()),
+            "extension" => out.many(&self.extension),
+            "modifierExtension" => out.many(&self.modifier_extension),
+            "result" => out.opt(self.result.as_ref()),
+            "message" => out.opt(self.message.as_ref()),
+            "detail" => out.opt(self.detail.as_ref()),
+            _ => {}
+        }
+    }
+}
+
 /// A test executed from the test script
 ///
 /// A test executed from the test script.
@@ -1141,6 +1331,34 @@ impl TestReportTest {
     }
 }
 
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for TestReportTest {
+    fn fhir_type(&self) -> &'static str {
+        "BackboneElement"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("extension", crate::fhirpath::Card::Many),
+            ("modifierExtension", crate::fhirpath::Card::Many),
+            ("name", crate::fhirpath::Card::One),
+            ("description", crate::fhirpath::Card::One),
+            ("action", crate::fhirpath::Card::Many),
+        ]
+    }
+    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
+        match name {
+            "id" => out.opt(self.id.as_ref()),
+            "extension" => out.many(&self.extension),
+            "modifierExtension" => out.many(&self.modifier_extension),
+            "name" => out.opt(self.name.as_ref()),
+            "description" => out.opt(self.description.as_ref()),
+            "action" => out.many(&self.action),
+            _ => {}
+        }
+    }
+}
+
 /// A test operation or assert that was performed
 ///
 /// Action would contain either an operation or an assertion.
@@ -1247,6 +1465,32 @@ impl crate::validate::Validate for TestReportTestAction {
         v.field("modifierExtension", &self.modifier_extension, 0);
         v.field("operation", &self.operation, 0);
         v.field("assert", &self.assert, 0);
+    }
+}
+
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for TestReportTestAction {
+    fn fhir_type(&self) -> &'static str {
+        "BackboneElement"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("extension", crate::fhirpath::Card::Many),
+            ("modifierExtension", crate::fhirpath::Card::Many),
+            ("operation", crate::fhirpath::Card::One),
+            ("assert", crate::fhirpath::Card::One),
+        ]
+    }
+    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
+        match name {
+            "id" => out.opt(self.id.as_ref()),
+            "extension" => out.many(&self.extension),
+            "modifierExtension" => out.many(&self.modifier_extension),
+            "operation" => out.opt(self.operation.as_deref()),
+            "assert" => out.opt(self.assert.as_deref()),
+            _ => {}
+        }
     }
 }
 
@@ -1362,6 +1606,30 @@ impl TestReportTeardown {
     }
 }
 
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for TestReportTeardown {
+    fn fhir_type(&self) -> &'static str {
+        "BackboneElement"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("extension", crate::fhirpath::Card::Many),
+            ("modifierExtension", crate::fhirpath::Card::Many),
+            ("action", crate::fhirpath::Card::Many),
+        ]
+    }
+    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
+        match name {
+            "id" => out.opt(self.id.as_ref()),
+            "extension" => out.many(&self.extension),
+            "modifierExtension" => out.many(&self.modifier_extension),
+            "action" => out.many(&self.action),
+            _ => {}
+        }
+    }
+}
+
 /// One or more teardown operations performed
 ///
 /// The teardown action will only contain an operation.
@@ -1470,6 +1738,30 @@ impl TestReportTeardownAction {
         TestReportTeardownAction {
             operation: Some(Box::new(operation)),
             ..Default::default()
+        }
+    }
+}
+
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for TestReportTeardownAction {
+    fn fhir_type(&self) -> &'static str {
+        "BackboneElement"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("extension", crate::fhirpath::Card::Many),
+            ("modifierExtension", crate::fhirpath::Card::Many),
+            ("operation", crate::fhirpath::Card::One),
+        ]
+    }
+    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
+        match name {
+            "id" => out.opt(self.id.as_ref()),
+            "extension" => out.many(&self.extension),
+            "modifierExtension" => out.many(&self.modifier_extension),
+            "operation" => out.opt(self.operation.as_deref()),
+            _ => {}
         }
     }
 }

@@ -448,6 +448,86 @@ impl TestScript {
     }
 }
 
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for TestScript {
+    fn fhir_type(&self) -> &'static str {
+        "TestScript"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("meta", crate::fhirpath::Card::One),
+            ("implicitRules", crate::fhirpath::Card::One),
+            ("language", crate::fhirpath::Card::One),
+            ("text", crate::fhirpath::Card::One),
+            ("contained", crate::fhirpath::Card::Many),
+            ("extension", crate::fhirpath::Card::Many),
+            ("modifierExtension", crate::fhirpath::Card::Many),
+            ("url", crate::fhirpath::Card::One),
+            ("identifier", crate::fhirpath::Card::One),
+            ("version", crate::fhirpath::Card::One),
+            ("name", crate::fhirpath::Card::One),
+            ("title", crate::fhirpath::Card::One),
+            ("status", crate::fhirpath::Card::One),
+            ("experimental", crate::fhirpath::Card::One),
+            ("date", crate::fhirpath::Card::One),
+            ("publisher", crate::fhirpath::Card::One),
+            ("contact", crate::fhirpath::Card::Many),
+            ("description", crate::fhirpath::Card::One),
+            ("useContext", crate::fhirpath::Card::Many),
+            ("jurisdiction", crate::fhirpath::Card::Many),
+            ("purpose", crate::fhirpath::Card::One),
+            ("copyright", crate::fhirpath::Card::One),
+            ("origin", crate::fhirpath::Card::Many),
+            ("destination", crate::fhirpath::Card::Many),
+            ("metadata", crate::fhirpath::Card::One),
+            ("fixture", crate::fhirpath::Card::Many),
+            ("profile", crate::fhirpath::Card::Many),
+            ("variable", crate::fhirpath::Card::Many),
+            ("setup", crate::fhirpath::Card::One),
+            ("test", crate::fhirpath::Card::Many),
+            ("teardown", crate::fhirpath::Card::One),
+        ]
+    }
+    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
+        match name {
+            "id" => out.opt(self.id.as_ref()),
+            "meta" => out.opt(self.meta.as_deref()),
+            "implicitRules" => out.opt(self.implicit_rules.as_ref()),
+            "language" => out.opt(self.language.as_ref()),
+            "text" => out.opt(self.text.as_deref()),
+            "contained" => out.many(&self.contained),
+            "extension" => out.many(&self.extension),
+            "modifierExtension" => out.many(&self.modifier_extension),
+            "url" => out.opt(self.url.as_ref()),
+            "identifier" => out.opt(self.identifier.as_deref()),
+            "version" => out.opt(self.version.as_ref()),
+            "name" => out.opt(self.name.as_ref()),
+            "title" => out.opt(self.title.as_ref()),
+            "status" => out.opt(self.status.as_ref()),
+            "experimental" => out.opt(self.experimental.as_ref()),
+            "date" => out.opt(self.date.as_ref()),
+            "publisher" => out.opt(self.publisher.as_ref()),
+            "contact" => out.many(&self.contact),
+            "description" => out.opt(self.description.as_ref()),
+            "useContext" => out.many(&self.use_context),
+            "jurisdiction" => out.many(&self.jurisdiction),
+            "purpose" => out.opt(self.purpose.as_ref()),
+            "copyright" => out.opt(self.copyright.as_ref()),
+            "origin" => out.many(&self.origin),
+            "destination" => out.many(&self.destination),
+            "metadata" => out.opt(self.metadata.as_deref()),
+            "fixture" => out.many(&self.fixture),
+            "profile" => out.many(&self.profile),
+            "variable" => out.many(&self.variable),
+            "setup" => out.opt(self.setup.as_deref()),
+            "test" => out.many(&self.test),
+            "teardown" => out.opt(self.teardown.as_deref()),
+            _ => {}
+        }
+    }
+}
+
 impl crate::ConcreteResource for TestScript {
     const TYPE_NAME: &'static str = "TestScript";
     fn id(&self) -> Option<&crate::primitives::Id> {
@@ -606,6 +686,32 @@ impl TestScriptOrigin {
     }
 }
 
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for TestScriptOrigin {
+    fn fhir_type(&self) -> &'static str {
+        "BackboneElement"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("extension", crate::fhirpath::Card::Many),
+            ("modifierExtension", crate::fhirpath::Card::Many),
+            ("index", crate::fhirpath::Card::One),
+            ("profile", crate::fhirpath::Card::One),
+        ]
+    }
+    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
+        match name {
+            "id" => out.opt(self.id.as_ref()),
+            "extension" => out.many(&self.extension),
+            "modifierExtension" => out.many(&self.modifier_extension),
+            "index" => out.opt(self.index.as_ref()),
+            "profile" => out.opt(self.profile.as_deref()),
+            _ => {}
+        }
+    }
+}
+
 /// An abstract server representing a destination or receiver in a message exchange
 ///
 /// An abstract server used in operations within this test script in the destination element.
@@ -737,6 +843,32 @@ impl TestScriptDestination {
     }
 }
 
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for TestScriptDestination {
+    fn fhir_type(&self) -> &'static str {
+        "BackboneElement"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("extension", crate::fhirpath::Card::Many),
+            ("modifierExtension", crate::fhirpath::Card::Many),
+            ("index", crate::fhirpath::Card::One),
+            ("profile", crate::fhirpath::Card::One),
+        ]
+    }
+    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
+        match name {
+            "id" => out.opt(self.id.as_ref()),
+            "extension" => out.many(&self.extension),
+            "modifierExtension" => out.many(&self.modifier_extension),
+            "index" => out.opt(self.index.as_ref()),
+            "profile" => out.opt(self.profile.as_deref()),
+            _ => {}
+        }
+    }
+}
+
 /// Required capability that is assumed to function correctly on the FHIR server being tested
 ///
 /// The required capability must exist and are assumed to function correctly on the FHIR server being tested.
@@ -855,6 +987,32 @@ impl TestScriptMetadata {
         TestScriptMetadata {
             capability: vec![capability],
             ..Default::default()
+        }
+    }
+}
+
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for TestScriptMetadata {
+    fn fhir_type(&self) -> &'static str {
+        "BackboneElement"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("extension", crate::fhirpath::Card::Many),
+            ("modifierExtension", crate::fhirpath::Card::Many),
+            ("link", crate::fhirpath::Card::Many),
+            ("capability", crate::fhirpath::Card::Many),
+        ]
+    }
+    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
+        match name {
+            "id" => out.opt(self.id.as_ref()),
+            "extension" => out.many(&self.extension),
+            "modifierExtension" => out.many(&self.modifier_extension),
+            "link" => out.many(&self.link),
+            "capability" => out.many(&self.capability),
+            _ => {}
         }
     }
 }
@@ -984,6 +1142,32 @@ impl TestScriptMetadataLink {
         TestScriptMetadataLink {
             url: Some(crate::Primitive::new(url)),
             ..Default::default()
+        }
+    }
+}
+
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for TestScriptMetadataLink {
+    fn fhir_type(&self) -> &'static str {
+        "BackboneElement"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("extension", crate::fhirpath::Card::Many),
+            ("modifierExtension", crate::fhirpath::Card::Many),
+            ("url", crate::fhirpath::Card::One),
+            ("description", crate::fhirpath::Card::One),
+        ]
+    }
+    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
+        match name {
+            "id" => out.opt(self.id.as_ref()),
+            "extension" => out.many(&self.extension),
+            "modifierExtension" => out.many(&self.modifier_extension),
+            "url" => out.opt(self.url.as_ref()),
+            "description" => out.opt(self.description.as_ref()),
+            _ => {}
         }
     }
 }
@@ -1196,6 +1380,42 @@ impl TestScriptMetadataCapability {
     }
 }
 
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for TestScriptMetadataCapability {
+    fn fhir_type(&self) -> &'static str {
+        "BackboneElement"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("extension", crate::fhirpath::Card::Many),
+            ("modifierExtension", crate::fhirpath::Card::Many),
+            ("required", crate::fhirpath::Card::One),
+            ("validated", crate::fhirpath::Card::One),
+            ("description", crate::fhirpath::Card::One),
+            ("origin", crate::fhirpath::Card::Many),
+            ("destination", crate::fhirpath::Card::One),
+            ("link", crate::fhirpath::Card::Many),
+            ("capabilities", crate::fhirpath::Card::One),
+        ]
+    }
+    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
+        match name {
+            "id" => out.opt(self.id.as_ref()),
+            "extension" => out.many(&self.extension),
+            "modifierExtension" => out.many(&self.modifier_extension),
+            "required" => out.opt(self.required.as_ref()),
+            "validated" => out.opt(self.validated.as_ref()),
+            "description" => out.opt(self.description.as_ref()),
+            "origin" => out.many(&self.origin),
+            "destination" => out.opt(self.destination.as_ref()),
+            "link" => out.many(&self.link),
+            "capabilities" => out.opt(self.capabilities.as_ref()),
+            _ => {}
+        }
+    }
+}
+
 /// Fixture in the test script - by reference (uri)
 ///
 /// Fixture in the test script - by reference (uri). All fixtures are required for the test script to execute.
@@ -1338,6 +1558,34 @@ impl TestScriptFixture {
             autocreate: Some(crate::Primitive::new(autocreate)),
             autodelete: Some(crate::Primitive::new(autodelete)),
             ..Default::default()
+        }
+    }
+}
+
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for TestScriptFixture {
+    fn fhir_type(&self) -> &'static str {
+        "BackboneElement"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("extension", crate::fhirpath::Card::Many),
+            ("modifierExtension", crate::fhirpath::Card::Many),
+            ("autocreate", crate::fhirpath::Card::One),
+            ("autodelete", crate::fhirpath::Card::One),
+            ("resource", crate::fhirpath::Card::One),
+        ]
+    }
+    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
+        match name {
+            "id" => out.opt(self.id.as_ref()),
+            "extension" => out.many(&self.extension),
+            "modifierExtension" => out.many(&self.modifier_extension),
+            "autocreate" => out.opt(self.autocreate.as_ref()),
+            "autodelete" => out.opt(self.autodelete.as_ref()),
+            "resource" => out.opt(self.resource.as_deref()),
+            _ => {}
         }
     }
 }
@@ -1543,6 +1791,44 @@ impl TestScriptVariable {
     }
 }
 
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for TestScriptVariable {
+    fn fhir_type(&self) -> &'static str {
+        "BackboneElement"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("extension", crate::fhirpath::Card::Many),
+            ("modifierExtension", crate::fhirpath::Card::Many),
+            ("name", crate::fhirpath::Card::One),
+            ("defaultValue", crate::fhirpath::Card::One),
+            ("description", crate::fhirpath::Card::One),
+            ("expression", crate::fhirpath::Card::One),
+            ("headerField", crate::fhirpath::Card::One),
+            ("hint", crate::fhirpath::Card::One),
+            ("path", crate::fhirpath::Card::One),
+            ("sourceId", crate::fhirpath::Card::One),
+        ]
+    }
+    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
+        match name {
+            "id" => out.opt(self.id.as_ref()),
+            "extension" => out.many(&self.extension),
+            "modifierExtension" => out.many(&self.modifier_extension),
+            "name" => out.opt(self.name.as_ref()),
+            "defaultValue" => out.opt(self.default_value.as_ref()),
+            "description" => out.opt(self.description.as_ref()),
+            "expression" => out.opt(self.expression.as_ref()),
+            "headerField" => out.opt(self.header_field.as_ref()),
+            "hint" => out.opt(self.hint.as_ref()),
+            "path" => out.opt(self.path.as_ref()),
+            "sourceId" => out.opt(self.source_id.as_ref()),
+            _ => {}
+        }
+    }
+}
+
 /// A series of required setup operations before tests are executed
 ///
 /// A series of required setup operations before tests are executed.
@@ -1655,6 +1941,30 @@ impl TestScriptSetup {
     }
 }
 
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for TestScriptSetup {
+    fn fhir_type(&self) -> &'static str {
+        "BackboneElement"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("extension", crate::fhirpath::Card::Many),
+            ("modifierExtension", crate::fhirpath::Card::Many),
+            ("action", crate::fhirpath::Card::Many),
+        ]
+    }
+    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
+        match name {
+            "id" => out.opt(self.id.as_ref()),
+            "extension" => out.many(&self.extension),
+            "modifierExtension" => out.many(&self.modifier_extension),
+            "action" => out.many(&self.action),
+            _ => {}
+        }
+    }
+}
+
 /// A setup operation or assert to perform
 ///
 /// Action would contain either an operation or an assertion.
@@ -1761,6 +2071,32 @@ impl crate::validate::Validate for TestScriptSetupAction {
         v.field("modifierExtension", &self.modifier_extension, 0);
         v.field("operation", &self.operation, 0);
         v.field("assert", &self.assert, 0);
+    }
+}
+
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for TestScriptSetupAction {
+    fn fhir_type(&self) -> &'static str {
+        "BackboneElement"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("extension", crate::fhirpath::Card::Many),
+            ("modifierExtension", crate::fhirpath::Card::Many),
+            ("operation", crate::fhirpath::Card::One),
+            ("assert", crate::fhirpath::Card::One),
+        ]
+    }
+    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
+        match name {
+            "id" => out.opt(self.id.as_ref()),
+            "extension" => out.many(&self.extension),
+            "modifierExtension" => out.many(&self.modifier_extension),
+            "operation" => out.opt(self.operation.as_deref()),
+            "assert" => out.opt(self.assert.as_deref()),
+            _ => {}
+        }
     }
 }
 
@@ -2082,6 +2418,62 @@ impl TestScriptSetupActionOperation {
     }
 }
 
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for TestScriptSetupActionOperation {
+    fn fhir_type(&self) -> &'static str {
+        "BackboneElement"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("extension", crate::fhirpath::Card::Many),
+            ("modifierExtension", crate::fhirpath::Card::Many),
+            ("type", crate::fhirpath::Card::One),
+            ("resource", crate::fhirpath::Card::One),
+            ("label", crate::fhirpath::Card::One),
+            ("description", crate::fhirpath::Card::One),
+            ("accept", crate::fhirpath::Card::One),
+            ("contentType", crate::fhirpath::Card::One),
+            ("destination", crate::fhirpath::Card::One),
+            ("encodeRequestUrl", crate::fhirpath::Card::One),
+            ("method", crate::fhirpath::Card::One),
+            ("origin", crate::fhirpath::Card::One),
+            ("params", crate::fhirpath::Card::One),
+            ("requestHeader", crate::fhirpath::Card::Many),
+            ("requestId", crate::fhirpath::Card::One),
+            ("responseId", crate::fhirpath::Card::One),
+            ("sourceId", crate::fhirpath::Card::One),
+            ("targetId", crate::fhirpath::Card::One),
+            ("url", crate::fhirpath::Card::One),
+        ]
+    }
+    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
+        match name {
+            "id" => out.opt(self.id.as_ref()),
+            "extension" => out.many(&self.extension),
+            "modifierExtension" => out.many(&self.modifier_extension),
+            "type" => out.opt(self.type_.as_deref()),
+            "resource" => out.opt(self.resource.as_ref()),
+            "label" => out.opt(self.label.as_ref()),
+            "description" => out.opt(self.description.as_ref()),
+            "accept" => out.opt(self.accept.as_ref()),
+            "contentType" => out.opt(self.content_type.as_ref()),
+            "destination" => out.opt(self.destination.as_ref()),
+            "encodeRequestUrl" => out.opt(self.encode_request_url.as_ref()),
+            "method" => out.opt(self.method.as_ref()),
+            "origin" => out.opt(self.origin.as_ref()),
+            "params" => out.opt(self.params.as_ref()),
+            "requestHeader" => out.many(&self.request_header),
+            "requestId" => out.opt(self.request_id.as_ref()),
+            "responseId" => out.opt(self.response_id.as_ref()),
+            "sourceId" => out.opt(self.source_id.as_ref()),
+            "targetId" => out.opt(self.target_id.as_ref()),
+            "url" => out.opt(self.url.as_ref()),
+            _ => {}
+        }
+    }
+}
+
 /// Each operation can have one or more header elements
 ///
 /// Header elements would be used to set HTTP headers.
@@ -2214,6 +2606,32 @@ impl TestScriptSetupActionOperationRequestHeader {
             field: Some(crate::Primitive::new(field)),
             value: Some(crate::Primitive::new(value)),
             ..Default::default()
+        }
+    }
+}
+
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for TestScriptSetupActionOperationRequestHeader {
+    fn fhir_type(&self) -> &'static str {
+        "BackboneElement"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("extension", crate::fhirpath::Card::Many),
+            ("modifierExtension", crate::fhirpath::Card::Many),
+            ("field", crate::fhirpath::Card::One),
+            ("value", crate::fhirpath::Card::One),
+        ]
+    }
+    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
+        match name {
+            "id" => out.opt(self.id.as_ref()),
+            "extension" => out.many(&self.extension),
+            "modifierExtension" => out.many(&self.modifier_extension),
+            "field" => out.opt(self.field.as_ref()),
+            "value" => out.opt(self.value.as_ref()),
+            _ => {}
         }
     }
 }
@@ -2674,6 +3092,74 @@ impl TestScriptSetupActionAssert {
     }
 }
 
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for TestScriptSetupActionAssert {
+    fn fhir_type(&self) -> &'static str {
+        "BackboneElement"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("extension", crate::fhirpath::Card::Many),
+            ("modifierExtension", crate::fhirpath::Card::Many),
+            ("label", crate::fhirpath::Card::One),
+            ("description", crate::fhirpath::Card::One),
+            ("direction", crate::fhirpath::Card::One),
+            ("compareToSourceId", crate::fhirpath::Card::One),
+            ("compareToSourceExpression", crate::fhirpath::Card::One),
+            ("compareToSourcePath", crate::fhirpath::Card::One),
+            ("contentType", crate::fhirpath::Card::One),
+            ("expression", crate::fhirpath::Card::One),
+            ("headerField", crate::fhirpath::Card::One),
+            ("minimumId", crate::fhirpath::Card::One),
+            ("navigationLinks", crate::fhirpath::Card::One),
+            ("operator", crate::fhirpath::Card::One),
+            ("path", crate::fhirpath::Card::One),
+            ("requestMethod", crate::fhirpath::Card::One),
+            ("requestURL", crate::fhirpath::Card::One),
+            ("resource", crate::fhirpath::Card::One),
+            ("response", crate::fhirpath::Card::One),
+            ("responseCode", crate::fhirpath::Card::One),
+            ("sourceId", crate::fhirpath::Card::One),
+            ("validateProfileId", crate::fhirpath::Card::One),
+            ("value", crate::fhirpath::Card::One),
+            ("warningOnly", crate::fhirpath::Card::One),
+        ]
+    }
+    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
+        match name {
+            "id" => out.opt(self.id.as_ref()),
+            "extension" => out.many(&self.extension),
+            "modifierExtension" => out.many(&self.modifier_extension),
+            "label" => out.opt(self.label.as_ref()),
+            "description" => out.opt(self.description.as_ref()),
+            "direction" => out.opt(self.direction.as_ref()),
+            "compareToSourceId" => out.opt(self.compare_to_source_id.as_ref()),
+            "compareToSourceExpression" => {
+                out.opt(self.compare_to_source_expression.as_ref())
+            }
+            "compareToSourcePath" => out.opt(self.compare_to_source_path.as_ref()),
+            "contentType" => out.opt(self.content_type.as_ref()),
+            "expression" => out.opt(self.expression.as_ref()),
+            "headerField" => out.opt(self.header_field.as_ref()),
+            "minimumId" => out.opt(self.minimum_id.as_ref()),
+            "navigationLinks" => out.opt(self.navigation_links.as_ref()),
+            "operator" => out.opt(self.operator.as_ref()),
+            "path" => out.opt(self.path.as_ref()),
+            "requestMethod" => out.opt(self.request_method.as_ref()),
+            "requestURL" => out.opt(self.request_url.as_ref()),
+            "resource" => out.opt(self.resource.as_ref()),
+            "response" => out.opt(self.response.as_ref()),
+            "responseCode" => out.opt(self.response_code.as_ref()),
+            "sourceId" => out.opt(self.source_id.as_ref()),
+            "validateProfileId" => out.opt(self.validate_profile_id.as_ref()),
+            "value" => out.opt(self.value.as_ref()),
+            "warningOnly" => out.opt(self.warning_only.as_ref()),
+            _ => {}
+        }
+    }
+}
+
 /// A test in this script
 ///
 /// A test in this script.
@@ -2810,6 +3296,34 @@ impl TestScriptTest {
     }
 }
 
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for TestScriptTest {
+    fn fhir_type(&self) -> &'static str {
+        "BackboneElement"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("extension", crate::fhirpath::Card::Many),
+            ("modifierExtension", crate::fhirpath::Card::Many),
+            ("name", crate::fhirpath::Card::One),
+            ("description", crate::fhirpath::Card::One),
+            ("action", crate::fhirpath::Card::Many),
+        ]
+    }
+    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
+        match name {
+            "id" => out.opt(self.id.as_ref()),
+            "extension" => out.many(&self.extension),
+            "modifierExtension" => out.many(&self.modifier_extension),
+            "name" => out.opt(self.name.as_ref()),
+            "description" => out.opt(self.description.as_ref()),
+            "action" => out.many(&self.action),
+            _ => {}
+        }
+    }
+}
+
 /// A test operation or assert to perform
 ///
 /// Action would contain either an operation or an assertion.
@@ -2916,6 +3430,32 @@ impl crate::validate::Validate for TestScriptTestAction {
         v.field("modifierExtension", &self.modifier_extension, 0);
         v.field("operation", &self.operation, 0);
         v.field("assert", &self.assert, 0);
+    }
+}
+
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for TestScriptTestAction {
+    fn fhir_type(&self) -> &'static str {
+        "BackboneElement"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("extension", crate::fhirpath::Card::Many),
+            ("modifierExtension", crate::fhirpath::Card::Many),
+            ("operation", crate::fhirpath::Card::One),
+            ("assert", crate::fhirpath::Card::One),
+        ]
+    }
+    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
+        match name {
+            "id" => out.opt(self.id.as_ref()),
+            "extension" => out.many(&self.extension),
+            "modifierExtension" => out.many(&self.modifier_extension),
+            "operation" => out.opt(self.operation.as_deref()),
+            "assert" => out.opt(self.assert.as_deref()),
+            _ => {}
+        }
     }
 }
 
@@ -3031,6 +3571,30 @@ impl TestScriptTeardown {
     }
 }
 
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for TestScriptTeardown {
+    fn fhir_type(&self) -> &'static str {
+        "BackboneElement"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("extension", crate::fhirpath::Card::Many),
+            ("modifierExtension", crate::fhirpath::Card::Many),
+            ("action", crate::fhirpath::Card::Many),
+        ]
+    }
+    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
+        match name {
+            "id" => out.opt(self.id.as_ref()),
+            "extension" => out.many(&self.extension),
+            "modifierExtension" => out.many(&self.modifier_extension),
+            "action" => out.many(&self.action),
+            _ => {}
+        }
+    }
+}
+
 /// One or more teardown operations to perform
 ///
 /// The teardown action will only contain an operation.
@@ -3139,6 +3703,30 @@ impl TestScriptTeardownAction {
         TestScriptTeardownAction {
             operation: Some(Box::new(operation)),
             ..Default::default()
+        }
+    }
+}
+
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for TestScriptTeardownAction {
+    fn fhir_type(&self) -> &'static str {
+        "BackboneElement"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("extension", crate::fhirpath::Card::Many),
+            ("modifierExtension", crate::fhirpath::Card::Many),
+            ("operation", crate::fhirpath::Card::One),
+        ]
+    }
+    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
+        match name {
+            "id" => out.opt(self.id.as_ref()),
+            "extension" => out.many(&self.extension),
+            "modifierExtension" => out.many(&self.modifier_extension),
+            "operation" => out.opt(self.operation.as_deref()),
+            _ => {}
         }
     }
 }

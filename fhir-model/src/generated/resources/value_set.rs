@@ -376,6 +376,74 @@ impl ValueSet {
     }
 }
 
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for ValueSet {
+    fn fhir_type(&self) -> &'static str {
+        "ValueSet"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("meta", crate::fhirpath::Card::One),
+            ("implicitRules", crate::fhirpath::Card::One),
+            ("language", crate::fhirpath::Card::One),
+            ("text", crate::fhirpath::Card::One),
+            ("contained", crate::fhirpath::Card::Many),
+            ("extension", crate::fhirpath::Card::Many),
+            ("modifierExtension", crate::fhirpath::Card::Many),
+            ("url", crate::fhirpath::Card::One),
+            ("identifier", crate::fhirpath::Card::Many),
+            ("version", crate::fhirpath::Card::One),
+            ("name", crate::fhirpath::Card::One),
+            ("title", crate::fhirpath::Card::One),
+            ("status", crate::fhirpath::Card::One),
+            ("experimental", crate::fhirpath::Card::One),
+            ("date", crate::fhirpath::Card::One),
+            ("publisher", crate::fhirpath::Card::One),
+            ("contact", crate::fhirpath::Card::Many),
+            ("description", crate::fhirpath::Card::One),
+            ("useContext", crate::fhirpath::Card::Many),
+            ("jurisdiction", crate::fhirpath::Card::Many),
+            ("immutable", crate::fhirpath::Card::One),
+            ("purpose", crate::fhirpath::Card::One),
+            ("copyright", crate::fhirpath::Card::One),
+            ("compose", crate::fhirpath::Card::One),
+            ("expansion", crate::fhirpath::Card::One),
+        ]
+    }
+    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
+        match name {
+            "id" => out.opt(self.id.as_ref()),
+            "meta" => out.opt(self.meta.as_deref()),
+            "implicitRules" => out.opt(self.implicit_rules.as_ref()),
+            "language" => out.opt(self.language.as_ref()),
+            "text" => out.opt(self.text.as_deref()),
+            "contained" => out.many(&self.contained),
+            "extension" => out.many(&self.extension),
+            "modifierExtension" => out.many(&self.modifier_extension),
+            "url" => out.opt(self.url.as_ref()),
+            "identifier" => out.many(&self.identifier),
+            "version" => out.opt(self.version.as_ref()),
+            "name" => out.opt(self.name.as_ref()),
+            "title" => out.opt(self.title.as_ref()),
+            "status" => out.opt(self.status.as_ref()),
+            "experimental" => out.opt(self.experimental.as_ref()),
+            "date" => out.opt(self.date.as_ref()),
+            "publisher" => out.opt(self.publisher.as_ref()),
+            "contact" => out.many(&self.contact),
+            "description" => out.opt(self.description.as_ref()),
+            "useContext" => out.many(&self.use_context),
+            "jurisdiction" => out.many(&self.jurisdiction),
+            "immutable" => out.opt(self.immutable.as_ref()),
+            "purpose" => out.opt(self.purpose.as_ref()),
+            "copyright" => out.opt(self.copyright.as_ref()),
+            "compose" => out.opt(self.compose.as_deref()),
+            "expansion" => out.opt(self.expansion.as_deref()),
+            _ => {}
+        }
+    }
+}
+
 impl crate::ConcreteResource for ValueSet {
     const TYPE_NAME: &'static str = "ValueSet";
     fn id(&self) -> Option<&crate::primitives::Id> {
@@ -549,6 +617,36 @@ impl ValueSetCompose {
     }
 }
 
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for ValueSetCompose {
+    fn fhir_type(&self) -> &'static str {
+        "BackboneElement"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("extension", crate::fhirpath::Card::Many),
+            ("modifierExtension", crate::fhirpath::Card::Many),
+            ("lockedDate", crate::fhirpath::Card::One),
+            ("inactive", crate::fhirpath::Card::One),
+            ("include", crate::fhirpath::Card::Many),
+            ("exclude", crate::fhirpath::Card::Many),
+        ]
+    }
+    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
+        match name {
+            "id" => out.opt(self.id.as_ref()),
+            "extension" => out.many(&self.extension),
+            "modifierExtension" => out.many(&self.modifier_extension),
+            "lockedDate" => out.opt(self.locked_date.as_ref()),
+            "inactive" => out.opt(self.inactive.as_ref()),
+            "include" => out.many(&self.include),
+            "exclude" => out.many(&self.exclude),
+            _ => {}
+        }
+    }
+}
+
 /// Include one or more codes from a code system or other value set(s)
 ///
 /// Include one or more codes from a code system or other value set(s).
@@ -698,6 +796,38 @@ impl crate::validate::Validate for ValueSetComposeInclude {
     }
 }
 
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for ValueSetComposeInclude {
+    fn fhir_type(&self) -> &'static str {
+        "BackboneElement"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("extension", crate::fhirpath::Card::Many),
+            ("modifierExtension", crate::fhirpath::Card::Many),
+            ("system", crate::fhirpath::Card::One),
+            ("version", crate::fhirpath::Card::One),
+            ("concept", crate::fhirpath::Card::Many),
+            ("filter", crate::fhirpath::Card::Many),
+            ("valueSet", crate::fhirpath::Card::Many),
+        ]
+    }
+    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
+        match name {
+            "id" => out.opt(self.id.as_ref()),
+            "extension" => out.many(&self.extension),
+            "modifierExtension" => out.many(&self.modifier_extension),
+            "system" => out.opt(self.system.as_ref()),
+            "version" => out.opt(self.version.as_ref()),
+            "concept" => out.many(&self.concept),
+            "filter" => out.many(&self.filter),
+            "valueSet" => out.many(&self.value_set),
+            _ => {}
+        }
+    }
+}
+
 /// A concept defined in the system
 ///
 /// Specifies a concept to be included or excluded.
@@ -837,6 +967,34 @@ impl ValueSetComposeIncludeConcept {
     }
 }
 
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for ValueSetComposeIncludeConcept {
+    fn fhir_type(&self) -> &'static str {
+        "BackboneElement"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("extension", crate::fhirpath::Card::Many),
+            ("modifierExtension", crate::fhirpath::Card::Many),
+            ("code", crate::fhirpath::Card::One),
+            ("display", crate::fhirpath::Card::One),
+            ("designation", crate::fhirpath::Card::Many),
+        ]
+    }
+    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
+        match name {
+            "id" => out.opt(self.id.as_ref()),
+            "extension" => out.many(&self.extension),
+            "modifierExtension" => out.many(&self.modifier_extension),
+            "code" => out.opt(self.code.as_ref()),
+            "display" => out.opt(self.display.as_ref()),
+            "designation" => out.many(&self.designation),
+            _ => {}
+        }
+    }
+}
+
 /// Additional representations for this concept
 ///
 /// Additional representations for this concept when used in this value set - other languages, aliases, specialized purposes, used for particular purposes, etc.
@@ -972,6 +1130,34 @@ impl ValueSetComposeIncludeConceptDesignation {
         ValueSetComposeIncludeConceptDesignation {
             value: Some(crate::Primitive::new(value)),
             ..Default::default()
+        }
+    }
+}
+
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for ValueSetComposeIncludeConceptDesignation {
+    fn fhir_type(&self) -> &'static str {
+        "BackboneElement"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("extension", crate::fhirpath::Card::Many),
+            ("modifierExtension", crate::fhirpath::Card::Many),
+            ("language", crate::fhirpath::Card::One),
+            ("use", crate::fhirpath::Card::One),
+            ("value", crate::fhirpath::Card::One),
+        ]
+    }
+    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
+        match name {
+            "id" => out.opt(self.id.as_ref()),
+            "extension" => out.many(&self.extension),
+            "modifierExtension" => out.many(&self.modifier_extension),
+            "language" => out.opt(self.language.as_ref()),
+            "use" => out.opt(self.use_.as_deref()),
+            "value" => out.opt(self.value.as_ref()),
+            _ => {}
         }
     }
 }
@@ -1127,6 +1313,34 @@ impl ValueSetComposeIncludeFilter {
             op: Some(crate::Primitive::new(op)),
             value: Some(crate::Primitive::new(value)),
             ..Default::default()
+        }
+    }
+}
+
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for ValueSetComposeIncludeFilter {
+    fn fhir_type(&self) -> &'static str {
+        "BackboneElement"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("extension", crate::fhirpath::Card::Many),
+            ("modifierExtension", crate::fhirpath::Card::Many),
+            ("property", crate::fhirpath::Card::One),
+            ("op", crate::fhirpath::Card::One),
+            ("value", crate::fhirpath::Card::One),
+        ]
+    }
+    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
+        match name {
+            "id" => out.opt(self.id.as_ref()),
+            "extension" => out.many(&self.extension),
+            "modifierExtension" => out.many(&self.modifier_extension),
+            "property" => out.opt(self.property.as_ref()),
+            "op" => out.opt(self.op.as_ref()),
+            "value" => out.opt(self.value.as_ref()),
+            _ => {}
         }
     }
 }
@@ -1300,6 +1514,40 @@ impl ValueSetExpansion {
         ValueSetExpansion {
             timestamp: Some(crate::Primitive::new(timestamp)),
             ..Default::default()
+        }
+    }
+}
+
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for ValueSetExpansion {
+    fn fhir_type(&self) -> &'static str {
+        "BackboneElement"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("extension", crate::fhirpath::Card::Many),
+            ("modifierExtension", crate::fhirpath::Card::Many),
+            ("identifier", crate::fhirpath::Card::One),
+            ("timestamp", crate::fhirpath::Card::One),
+            ("total", crate::fhirpath::Card::One),
+            ("offset", crate::fhirpath::Card::One),
+            ("parameter", crate::fhirpath::Card::Many),
+            ("contains", crate::fhirpath::Card::Many),
+        ]
+    }
+    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
+        match name {
+            "id" => out.opt(self.id.as_ref()),
+            "extension" => out.many(&self.extension),
+            "modifierExtension" => out.many(&self.modifier_extension),
+            "identifier" => out.opt(self.identifier.as_ref()),
+            "timestamp" => out.opt(self.timestamp.as_ref()),
+            "total" => out.opt(self.total.as_ref()),
+            "offset" => out.opt(self.offset.as_ref()),
+            "parameter" => out.many(&self.parameter),
+            "contains" => out.many(&self.contains),
+            _ => {}
         }
     }
 }
@@ -1555,6 +1803,35 @@ impl ValueSetExpansionParameter {
     }
 }
 
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for ValueSetExpansionParameter {
+    fn fhir_type(&self) -> &'static str {
+        "BackboneElement"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("extension", crate::fhirpath::Card::Many),
+            ("modifierExtension", crate::fhirpath::Card::Many),
+            ("name", crate::fhirpath::Card::One),
+            ("value", crate::fhirpath::Card::Choice),
+        ]
+    }
+    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
+        match name {
+            "id" => out.opt(self.id.as_ref()),
+            "extension" => out.many(&self.extension),
+            "modifierExtension" => out.many(&self.modifier_extension),
+            "name" => out.opt(self.name.as_ref()),
+            "value" => out.choice(self.value.as_ref()),
+            _ if name.starts_with("value") => {
+                out.typed(self.value.as_ref(), &name[5usize..])
+            }
+            _ => {}
+        }
+    }
+}
+
 /// Choice of types for `ValueSet.expansion.parameter.value[x]`.
 ///
 /// In JSON the element name carries the type (`valueString`, `valueBoolean`, ...).
@@ -1653,6 +1930,21 @@ impl crate::validate::Validate for ValueSetExpansionParameterValue {
             Self::Uri(x) => v.variant("valueUri", x),
             Self::Code(x) => v.variant("valueCode", x),
             Self::DateTime(x) => v.variant("valueDateTime", x),
+        }
+    }
+}
+
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Choice for ValueSetExpansionParameterValue {
+    fn value(&self) -> (&'static str, &dyn crate::fhirpath::Reflect) {
+        match self {
+            Self::String(v) => ("String", v),
+            Self::Boolean(v) => ("Boolean", v),
+            Self::Integer(v) => ("Integer", v),
+            Self::Decimal(v) => ("Decimal", v),
+            Self::Uri(v) => ("Uri", v),
+            Self::Code(v) => ("Code", v),
+            Self::DateTime(v) => ("DateTime", v),
         }
     }
 }
@@ -1835,5 +2127,43 @@ impl crate::validate::Validate for ValueSetExpansionContains {
         v.field("display", &self.display, 0);
         v.field("designation", &self.designation, 0);
         v.field("contains", &self.contains, 0);
+    }
+}
+
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for ValueSetExpansionContains {
+    fn fhir_type(&self) -> &'static str {
+        "BackboneElement"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("extension", crate::fhirpath::Card::Many),
+            ("modifierExtension", crate::fhirpath::Card::Many),
+            ("system", crate::fhirpath::Card::One),
+            ("abstract", crate::fhirpath::Card::One),
+            ("inactive", crate::fhirpath::Card::One),
+            ("version", crate::fhirpath::Card::One),
+            ("code", crate::fhirpath::Card::One),
+            ("display", crate::fhirpath::Card::One),
+            ("designation", crate::fhirpath::Card::Many),
+            ("contains", crate::fhirpath::Card::Many),
+        ]
+    }
+    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
+        match name {
+            "id" => out.opt(self.id.as_ref()),
+            "extension" => out.many(&self.extension),
+            "modifierExtension" => out.many(&self.modifier_extension),
+            "system" => out.opt(self.system.as_ref()),
+            "abstract" => out.opt(self.abstract_.as_ref()),
+            "inactive" => out.opt(self.inactive.as_ref()),
+            "version" => out.opt(self.version.as_ref()),
+            "code" => out.opt(self.code.as_ref()),
+            "display" => out.opt(self.display.as_ref()),
+            "designation" => out.many(&self.designation),
+            "contains" => out.many(&self.contains),
+            _ => {}
+        }
     }
 }

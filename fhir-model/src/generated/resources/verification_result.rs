@@ -353,6 +353,66 @@ impl VerificationResult {
     }
 }
 
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for VerificationResult {
+    fn fhir_type(&self) -> &'static str {
+        "VerificationResult"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("meta", crate::fhirpath::Card::One),
+            ("implicitRules", crate::fhirpath::Card::One),
+            ("language", crate::fhirpath::Card::One),
+            ("text", crate::fhirpath::Card::One),
+            ("contained", crate::fhirpath::Card::Many),
+            ("extension", crate::fhirpath::Card::Many),
+            ("modifierExtension", crate::fhirpath::Card::Many),
+            ("target", crate::fhirpath::Card::Many),
+            ("targetLocation", crate::fhirpath::Card::Many),
+            ("need", crate::fhirpath::Card::One),
+            ("status", crate::fhirpath::Card::One),
+            ("statusDate", crate::fhirpath::Card::One),
+            ("validationType", crate::fhirpath::Card::One),
+            ("validationProcess", crate::fhirpath::Card::Many),
+            ("frequency", crate::fhirpath::Card::One),
+            ("lastPerformed", crate::fhirpath::Card::One),
+            ("nextScheduled", crate::fhirpath::Card::One),
+            ("failureAction", crate::fhirpath::Card::One),
+            ("primarySource", crate::fhirpath::Card::Many),
+            ("attestation", crate::fhirpath::Card::One),
+            ("validator", crate::fhirpath::Card::Many),
+        ]
+    }
+    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
+        match name {
+            "id" => out.opt(self.id.as_ref()),
+            "meta" => out.opt(self.meta.as_deref()),
+            "implicitRules" => out.opt(self.implicit_rules.as_ref()),
+            "language" => out.opt(self.language.as_ref()),
+            "text" => out.opt(self.text.as_deref()),
+            "contained" => out.many(&self.contained),
+            "extension" => out.many(&self.extension),
+            "modifierExtension" => out.many(&self.modifier_extension),
+            "target" => out.many(&self.target),
+            "targetLocation" => out.many(&self.target_location),
+            "need" => out.opt(self.need.as_deref()),
+            "status" => out.opt(self.status.as_ref()),
+            "statusDate" => out.opt(self.status_date.as_ref()),
+            "validationType" => out.opt(self.validation_type.as_deref()),
+            "validationProcess" => out.many(&self.validation_process),
+            "frequency" => out.opt(self.frequency.as_deref()),
+            "lastPerformed" => out.opt(self.last_performed.as_ref()),
+            "nextScheduled" => out.opt(self.next_scheduled.as_ref()),
+            "failureAction" => out.opt(self.failure_action.as_deref()),
+            "primarySource" => out.many(&self.primary_source),
+            "attestation" => out.opt(self.attestation.as_deref()),
+            "validator" => out.many(&self.validator),
+            _ => {}
+        }
+    }
+}
+
 impl crate::ConcreteResource for VerificationResult {
     const TYPE_NAME: &'static str = "VerificationResult";
     fn id(&self) -> Option<&crate::primitives::Id> {
@@ -584,6 +644,42 @@ impl VerificationResultPrimarySource {
     ) -> &mut Self {
         self.who = Some(Box::new(reference.into()));
         self
+    }
+}
+
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for VerificationResultPrimarySource {
+    fn fhir_type(&self) -> &'static str {
+        "BackboneElement"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("extension", crate::fhirpath::Card::Many),
+            ("modifierExtension", crate::fhirpath::Card::Many),
+            ("who", crate::fhirpath::Card::One),
+            ("type", crate::fhirpath::Card::Many),
+            ("communicationMethod", crate::fhirpath::Card::Many),
+            ("validationStatus", crate::fhirpath::Card::One),
+            ("validationDate", crate::fhirpath::Card::One),
+            ("canPushUpdates", crate::fhirpath::Card::One),
+            ("pushTypeAvailable", crate::fhirpath::Card::Many),
+        ]
+    }
+    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
+        match name {
+            "id" => out.opt(self.id.as_ref()),
+            "extension" => out.many(&self.extension),
+            "modifierExtension" => out.many(&self.modifier_extension),
+            "who" => out.opt(self.who.as_deref()),
+            "type" => out.many(&self.type_),
+            "communicationMethod" => out.many(&self.communication_method),
+            "validationStatus" => out.opt(self.validation_status.as_deref()),
+            "validationDate" => out.opt(self.validation_date.as_ref()),
+            "canPushUpdates" => out.opt(self.can_push_updates.as_deref()),
+            "pushTypeAvailable" => out.many(&self.push_type_available),
+            _ => {}
+        }
     }
 }
 
@@ -845,6 +941,48 @@ impl VerificationResultAttestation {
     }
 }
 
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for VerificationResultAttestation {
+    fn fhir_type(&self) -> &'static str {
+        "BackboneElement"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("extension", crate::fhirpath::Card::Many),
+            ("modifierExtension", crate::fhirpath::Card::Many),
+            ("who", crate::fhirpath::Card::One),
+            ("onBehalfOf", crate::fhirpath::Card::One),
+            ("communicationMethod", crate::fhirpath::Card::One),
+            ("date", crate::fhirpath::Card::One),
+            ("sourceIdentityCertificate", crate::fhirpath::Card::One),
+            ("proxyIdentityCertificate", crate::fhirpath::Card::One),
+            ("proxySignature", crate::fhirpath::Card::One),
+            ("sourceSignature", crate::fhirpath::Card::One),
+        ]
+    }
+    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
+        match name {
+            "id" => out.opt(self.id.as_ref()),
+            "extension" => out.many(&self.extension),
+            "modifierExtension" => out.many(&self.modifier_extension),
+            "who" => out.opt(self.who.as_deref()),
+            "onBehalfOf" => out.opt(self.on_behalf_of.as_deref()),
+            "communicationMethod" => out.opt(self.communication_method.as_deref()),
+            "date" => out.opt(self.date.as_ref()),
+            "sourceIdentityCertificate" => {
+                out.opt(self.source_identity_certificate.as_ref())
+            }
+            "proxyIdentityCertificate" => {
+                out.opt(self.proxy_identity_certificate.as_ref())
+            }
+            "proxySignature" => out.opt(self.proxy_signature.as_deref()),
+            "sourceSignature" => out.opt(self.source_signature.as_deref()),
+            _ => {}
+        }
+    }
+}
+
 /// Information about the entity validating information
 ///
 /// Information about the entity validating information.
@@ -1009,5 +1147,33 @@ impl VerificationResultValidator {
     ) -> &mut Self {
         self.organization = Some(Box::new(reference.into()));
         self
+    }
+}
+
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for VerificationResultValidator {
+    fn fhir_type(&self) -> &'static str {
+        "BackboneElement"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("extension", crate::fhirpath::Card::Many),
+            ("modifierExtension", crate::fhirpath::Card::Many),
+            ("organization", crate::fhirpath::Card::One),
+            ("identityCertificate", crate::fhirpath::Card::One),
+            ("attestationSignature", crate::fhirpath::Card::One),
+        ]
+    }
+    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
+        match name {
+            "id" => out.opt(self.id.as_ref()),
+            "extension" => out.many(&self.extension),
+            "modifierExtension" => out.many(&self.modifier_extension),
+            "organization" => out.opt(self.organization.as_deref()),
+            "identityCertificate" => out.opt(self.identity_certificate.as_ref()),
+            "attestationSignature" => out.opt(self.attestation_signature.as_deref()),
+            _ => {}
+        }
     }
 }

@@ -333,6 +333,54 @@ impl VisionPrescription {
     }
 }
 
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for VisionPrescription {
+    fn fhir_type(&self) -> &'static str {
+        "VisionPrescription"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("meta", crate::fhirpath::Card::One),
+            ("implicitRules", crate::fhirpath::Card::One),
+            ("language", crate::fhirpath::Card::One),
+            ("text", crate::fhirpath::Card::One),
+            ("contained", crate::fhirpath::Card::Many),
+            ("extension", crate::fhirpath::Card::Many),
+            ("modifierExtension", crate::fhirpath::Card::Many),
+            ("identifier", crate::fhirpath::Card::Many),
+            ("status", crate::fhirpath::Card::One),
+            ("created", crate::fhirpath::Card::One),
+            ("patient", crate::fhirpath::Card::One),
+            ("encounter", crate::fhirpath::Card::One),
+            ("dateWritten", crate::fhirpath::Card::One),
+            ("prescriber", crate::fhirpath::Card::One),
+            ("lensSpecification", crate::fhirpath::Card::Many),
+        ]
+    }
+    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
+        match name {
+            "id" => out.opt(self.id.as_ref()),
+            "meta" => out.opt(self.meta.as_deref()),
+            "implicitRules" => out.opt(self.implicit_rules.as_ref()),
+            "language" => out.opt(self.language.as_ref()),
+            "text" => out.opt(self.text.as_deref()),
+            "contained" => out.many(&self.contained),
+            "extension" => out.many(&self.extension),
+            "modifierExtension" => out.many(&self.modifier_extension),
+            "identifier" => out.many(&self.identifier),
+            "status" => out.opt(self.status.as_ref()),
+            "created" => out.opt(self.created.as_ref()),
+            "patient" => out.opt(self.patient.as_deref()),
+            "encounter" => out.opt(self.encounter.as_deref()),
+            "dateWritten" => out.opt(self.date_written.as_ref()),
+            "prescriber" => out.opt(self.prescriber.as_deref()),
+            "lensSpecification" => out.many(&self.lens_specification),
+            _ => {}
+        }
+    }
+}
+
 impl crate::ConcreteResource for VisionPrescription {
     const TYPE_NAME: &'static str = "VisionPrescription";
     fn id(&self) -> Option<&crate::primitives::Id> {
@@ -629,6 +677,56 @@ impl VisionPrescriptionLensSpecification {
     }
 }
 
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for VisionPrescriptionLensSpecification {
+    fn fhir_type(&self) -> &'static str {
+        "BackboneElement"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("extension", crate::fhirpath::Card::Many),
+            ("modifierExtension", crate::fhirpath::Card::Many),
+            ("product", crate::fhirpath::Card::One),
+            ("eye", crate::fhirpath::Card::One),
+            ("sphere", crate::fhirpath::Card::One),
+            ("cylinder", crate::fhirpath::Card::One),
+            ("axis", crate::fhirpath::Card::One),
+            ("prism", crate::fhirpath::Card::Many),
+            ("add", crate::fhirpath::Card::One),
+            ("power", crate::fhirpath::Card::One),
+            ("backCurve", crate::fhirpath::Card::One),
+            ("diameter", crate::fhirpath::Card::One),
+            ("duration", crate::fhirpath::Card::One),
+            ("color", crate::fhirpath::Card::One),
+            ("brand", crate::fhirpath::Card::One),
+            ("note", crate::fhirpath::Card::Many),
+        ]
+    }
+    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
+        match name {
+            "id" => out.opt(self.id.as_ref()),
+            "extension" => out.many(&self.extension),
+            "modifierExtension" => out.many(&self.modifier_extension),
+            "product" => out.opt(self.product.as_deref()),
+            "eye" => out.opt(self.eye.as_ref()),
+            "sphere" => out.opt(self.sphere.as_ref()),
+            "cylinder" => out.opt(self.cylinder.as_ref()),
+            "axis" => out.opt(self.axis.as_ref()),
+            "prism" => out.many(&self.prism),
+            "add" => out.opt(self.add.as_ref()),
+            "power" => out.opt(self.power.as_ref()),
+            "backCurve" => out.opt(self.back_curve.as_ref()),
+            "diameter" => out.opt(self.diameter.as_ref()),
+            "duration" => out.opt(self.duration.as_deref()),
+            "color" => out.opt(self.color.as_ref()),
+            "brand" => out.opt(self.brand.as_ref()),
+            "note" => out.many(&self.note),
+            _ => {}
+        }
+    }
+}
+
 /// Eye alignment compensation
 ///
 /// Allows for adjustment on two axis.
@@ -761,6 +859,32 @@ impl VisionPrescriptionLensSpecificationPrism {
             amount: Some(crate::Primitive::new(amount)),
             base: Some(crate::Primitive::new(base)),
             ..Default::default()
+        }
+    }
+}
+
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for VisionPrescriptionLensSpecificationPrism {
+    fn fhir_type(&self) -> &'static str {
+        "BackboneElement"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("extension", crate::fhirpath::Card::Many),
+            ("modifierExtension", crate::fhirpath::Card::Many),
+            ("amount", crate::fhirpath::Card::One),
+            ("base", crate::fhirpath::Card::One),
+        ]
+    }
+    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
+        match name {
+            "id" => out.opt(self.id.as_ref()),
+            "extension" => out.many(&self.extension),
+            "modifierExtension" => out.many(&self.modifier_extension),
+            "amount" => out.opt(self.amount.as_ref()),
+            "base" => out.opt(self.base.as_ref()),
+            _ => {}
         }
     }
 }

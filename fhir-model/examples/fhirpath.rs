@@ -1,0 +1,96 @@
+//! Evaluates a FHIRPath expression on FHIR JSON files, one JSON line per file:
+//!
+//! ```sh
+//! cargo run --release -p fhir-model --example fhirpath -- 'Patient.name.given' FILE...
+//! echo '{"expression": "name.given", "input": "FILE"}' | cargo run --release -p fhir-model --example fhirpath -- --batch
+//! ```
+//!
+//! `{"file": ..., "result": [{"type": "string", "value": "Peter"}, ...]}` or
+//! `{"file": ..., "error": "..."}`. With `--batch`, each input line is a JSON object with
+//! `expression` and `input` (a file; absent or null: no input resource), answered in order.
+
+use fhir_model::fhirpath::{item_json, Context, Expression};
+use fhir_model::Resource;
+use std::io::{BufRead, Write};
+use std::process::ExitCode;
+
+fn read(file: &str) -> Result<Resource, String> {
+    let bytes = std::fs::read(file).map_err(|e| format!("cannot read {file}: {e}"))?;
+    match serde_json::from_slice::<Resource>(&bytes) {
+        Ok(r) => Ok(r),
+        // Lenient reading keeps what it can (invalid values as extensions) and goes on.
+        Err(strict) => fhir_model::json::Reader::lenient()
+            .read::<Resource>(&bytes)
+            .map(|read| read.value)
+            .map_err(|_| format!("{file}: {strict}")),
+    }
+}
+
+fn json_string(s: &str) -> String {
+    serde_json::to_string(s).unwrap_or_default()
+}
+
+/// One answer line: `file` is the input file name, or null.
+fn answer(expression: &str, file: Option<&str>) -> String {
+    let shown = file.map_or_else(|| "null".to_owned(), json_string);
+    let result = Expression::parse(expression)
+        .map_err(|e| format!("syntax error {e}"))
+        .and_then(|expr| {
+            let resource = file.map(read).transpose()?;
+            let ctx = match &resource {
+                Some(r) => Context::new(r),
+                None => Context::empty(),
+            };
+            expr.evaluate_with(&ctx)
+                .map(|items| items.iter().map(item_json).collect::<Vec<_>>())
+                .map_err(|e| format!("evaluation error {e}"))
+        });
+    match result {
+        Ok(items) => format!("{{\"file\": {shown}, \"result\": [{}]}}", items.join(", ")),
+        Err(e) => format!("{{\"file\": {shown}, \"error\": {}}}", json_string(&e)),
+    }
+}
+
+fn main() -> ExitCode {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let stdout = std::io::stdout();
+    let mut out = stdout.lock();
+    if args.first().map(String::as_str) == Some("--batch") {
+        for line in std::io::stdin().lock().lines() {
+            let Ok(line) = line else { break };
+            if line.trim().is_empty() {
+                continue;
+            }
+            let reply = match serde_json::from_str::<serde_json::Value>(&line) {
+                Ok(request) => match request["expression"].as_str() {
+                    Some(expr) => answer(expr, request["input"].as_str()),
+                    None => format!(
+                        "{{\"file\": null, \"error\": {}}}",
+                        json_string("each line needs an \"expression\" string")
+                    ),
+                },
+                Err(e) => format!(
+                    "{{\"file\": null, \"error\": {}}}",
+                    json_string(&format!("invalid request line: {e}"))
+                ),
+            };
+            if writeln!(out, "{reply}").and_then(|_| out.flush()).is_err() {
+                break;
+            }
+        }
+        return ExitCode::SUCCESS;
+    }
+    let Some((expression, files)) = args.split_first() else {
+        eprintln!("usage: fhirpath EXPR FILE... | fhirpath --batch < requests.jsonl");
+        return ExitCode::from(2);
+    };
+    if files.is_empty() {
+        let _ = writeln!(out, "{}", answer(expression, None));
+    }
+    for file in files {
+        if writeln!(out, "{}", answer(expression, Some(file))).is_err() {
+            break;
+        }
+    }
+    ExitCode::SUCCESS
+}
