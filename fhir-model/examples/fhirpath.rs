@@ -51,33 +51,39 @@ fn answer(expression: &str, file: Option<&str>) -> String {
     }
 }
 
+/// Answers each request line of `input` with one line on `out`, flushed (so a harness can
+/// talk to the process line by line).
+fn batch(input: impl BufRead, out: &mut impl Write) {
+    for line in input.lines() {
+        let Ok(line) = line else { break };
+        if line.trim().is_empty() {
+            continue;
+        }
+        let reply = match serde_json::from_str::<serde_json::Value>(&line) {
+            Ok(request) => match request["expression"].as_str() {
+                Some(expr) => answer(expr, request["input"].as_str()),
+                None => format!(
+                    "{{\"file\": null, \"error\": {}}}",
+                    json_string("each line needs an \"expression\" string")
+                ),
+            },
+            Err(e) => format!(
+                "{{\"file\": null, \"error\": {}}}",
+                json_string(&format!("invalid request line: {e}"))
+            ),
+        };
+        if writeln!(out, "{reply}").and_then(|_| out.flush()).is_err() {
+            break;
+        }
+    }
+}
+
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
     let stdout = std::io::stdout();
     let mut out = stdout.lock();
     if args.first().map(String::as_str) == Some("--batch") {
-        for line in std::io::stdin().lock().lines() {
-            let Ok(line) = line else { break };
-            if line.trim().is_empty() {
-                continue;
-            }
-            let reply = match serde_json::from_str::<serde_json::Value>(&line) {
-                Ok(request) => match request["expression"].as_str() {
-                    Some(expr) => answer(expr, request["input"].as_str()),
-                    None => format!(
-                        "{{\"file\": null, \"error\": {}}}",
-                        json_string("each line needs an \"expression\" string")
-                    ),
-                },
-                Err(e) => format!(
-                    "{{\"file\": null, \"error\": {}}}",
-                    json_string(&format!("invalid request line: {e}"))
-                ),
-            };
-            if writeln!(out, "{reply}").and_then(|_| out.flush()).is_err() {
-                break;
-            }
-        }
+        batch(std::io::stdin().lock(), &mut out);
         return ExitCode::SUCCESS;
     }
     let Some((expression, files)) = args.split_first() else {
@@ -93,4 +99,97 @@ fn main() -> ExitCode {
         }
     }
     ExitCode::SUCCESS
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn patient_file() -> std::path::PathBuf {
+        let path =
+            std::env::temp_dir().join(format!("fhirpath-example-{}.json", std::process::id()));
+        std::fs::write(
+            &path,
+            r#"{"resourceType":"Patient","name":[{"family":"Chalmers","given":["Peter","James"]}],
+                "birthDate":"1974-12-25","multipleBirthInteger":2}"#,
+        )
+        .unwrap();
+        path
+    }
+
+    #[test]
+    fn prints_typed_results() {
+        let file = patient_file();
+        let f = file.to_str().unwrap();
+        let shown = json_string(f);
+        assert_eq!(
+            answer("name.given", Some(f)),
+            format!(
+                r#"{{"file": {shown}, "result": [{{"type": "string", "value": "Peter"}}, {{"type": "string", "value": "James"}}]}}"#
+            )
+        );
+        assert_eq!(
+            answer("name.family.length() + 0.50", Some(f)),
+            format!(r#"{{"file": {shown}, "result": [{{"type": "decimal", "value": 8.50}}]}}"#)
+        );
+        assert_eq!(
+            answer("birthDate + 1 year", Some(f)),
+            format!(
+                r#"{{"file": {shown}, "result": [{{"type": "date", "value": "1975-12-25"}}]}}"#
+            )
+        );
+        assert_eq!(
+            answer("name", Some(f)),
+            format!(
+                r#"{{"file": {shown}, "result": [{{"type": "HumanName", "value": {{"family":"Chalmers","given":["Peter","James"]}}}}]}}"#
+            )
+        );
+        assert_eq!(
+            answer("2.5 'mg'", None),
+            r#"{"file": null, "result": [{"type": "Quantity", "value": 2.5, "unit": "mg"}]}"#
+        );
+        let _ = std::fs::remove_file(file);
+    }
+
+    #[test]
+    fn reports_errors_as_lines() {
+        let line = answer("name.given.first(", None);
+        assert!(
+            line.starts_with(r#"{"file": null, "error": "syntax error at character 17"#),
+            "{line}"
+        );
+        let line = answer("name", Some("/nonexistent/file.json"));
+        assert!(
+            line.contains(r#""error": "cannot read /nonexistent/file.json"#),
+            "{line}"
+        );
+    }
+
+    #[test]
+    fn batch_answers_each_line() {
+        let file = patient_file();
+        let input = format!(
+            "{{\"expression\": \"name.given.count()\", \"input\": {}}}\n\nnot json\n{{\"expression\": \"1 + 1\"}}\n",
+            json_string(file.to_str().unwrap())
+        );
+        let mut out = Vec::new();
+        batch(input.as_bytes(), &mut out);
+        let lines: Vec<String> = String::from_utf8(out)
+            .unwrap()
+            .lines()
+            .map(String::from)
+            .collect();
+        assert_eq!(lines.len(), 3);
+        assert!(
+            lines[0].ends_with(r#""result": [{"type": "integer", "value": 2}]}"#),
+            "{}",
+            lines[0]
+        );
+        assert!(lines[1].contains("invalid request line"), "{}", lines[1]);
+        assert_eq!(
+            lines[2],
+            r#"{"file": null, "result": [{"type": "integer", "value": 2}]}"#
+        );
+        let _ = std::fs::remove_file(file);
+    }
 }

@@ -82,7 +82,19 @@ impl<'c, 'a> Evaluator<'c, 'a> {
                     }
                     self.member(item, name, pos, &mut out, &mut unknown)?;
                 }
-                self.unknown_element(out, unknown)?
+                // A type name at the start of a path that does not match (`Patient.name` on
+                // an Observation) selects nothing; it is not an unknown element.
+                let type_name = name.starts_with(|c: char| c.is_ascii_uppercase())
+                    && types::check_known(&TypeSpec {
+                        namespace: None,
+                        name: name.clone(),
+                    })
+                    .is_ok();
+                if type_name {
+                    out
+                } else {
+                    self.unknown_element(out, unknown)?
+                }
             }
             Node::Path(target, name) => {
                 let focus = self.eval(target, input, scope)?;
