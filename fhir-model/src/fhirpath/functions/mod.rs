@@ -106,7 +106,11 @@ impl<'a> Call<'_, '_, 'a> {
 
     /// The focus as one value (`None` when empty; several items are an error).
     pub fn focus_value(&self) -> Result<Option<Value>> {
-        self.ev.singleton(&self.focus, self.pos)
+        match self.focus.len() {
+            0 => Ok(None),
+            1 => Ok(self.focus[0].value()),
+            n => Err(self.error(format!("needs a single item as its focus, found {n}"))),
+        }
     }
 
     /// The focus as one string; a non-string (a complex element too) is an error.
