@@ -33,9 +33,13 @@ fn reflection_reaches_every_element_of_the_official_examples() {
             compared += 1;
         }
         let ctx = Context::new(&resource);
-        let count = descendants.evaluate_with(&ctx).unwrap_or_else(|e| panic!("{name}: {e}"));
+        let count = descendants
+            .evaluate_with(&ctx)
+            .unwrap_or_else(|e| panic!("{name}: {e}"));
         assert_eq!(count.len(), 1);
-        let all = typed.evaluate_bool_with(&ctx).unwrap_or_else(|e| panic!("{name}: {e}"));
+        let all = typed
+            .evaluate_bool_with(&ctx)
+            .unwrap_or_else(|e| panic!("{name}: {e}"));
         assert_eq!(all, Some(true), "{name}");
     }
     println!("reflection: {compared} examples rebuilt exactly, {with_primitive_extensions} with primitive extensions not compared");

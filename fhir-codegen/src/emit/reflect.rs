@@ -32,31 +32,36 @@ pub fn reflect_impl(def: &TypeDef, s: &Struct, is_root: bool) -> TokenStream {
         };
         quote!((#json, crate::fhirpath::Card::#card))
     });
-    let mut arms = Vec::new();
-    // Typed choice names (`valueQuantity`) after the plain names: a guard per choice field.
-    let mut choice_arms = Vec::new();
-    for f in &s.fields {
-        let field = ident(&f.rust_name);
-        let json = &f.json_name;
-        match &f.kind {
-            FieldKind::Choice(_) => {
-                arms.push(quote!(#json => out.choice(self.#field.as_ref()),));
-                let len = json.len();
-                choice_arms.push(quote! {
-                    _ if name.starts_with(#json) => out.typed(self.#field.as_ref(), &name[#len..]),
-                });
+    // One arm per element, by its index in `elements()`: an integer match compiles to a
+    // jump table, far less code than matching names. Lookup by name (and by typed choice
+    // name) is done once, in `fhirpath::reflect`, for every type.
+    let arms: Vec<TokenStream> = s
+        .fields
+        .iter()
+        .enumerate()
+        .map(|(i, f)| {
+            let i = proc_macro2::Literal::usize_unsuffixed(i);
+            let field = ident(&f.rust_name);
+            // `if let`s and loops coerce to `&dyn Reflect` in place: no generic helper is
+            // instantiated per field type.
+            match &f.kind {
+                FieldKind::Choice(_) => {
+                    quote!(#i => if let Some(v) = &self.#field { out.choice(v) },)
+                }
+                FieldKind::Value(_) if f.many => {
+                    quote!(#i => for v in &self.#field { out.push(v) },)
+                }
+                FieldKind::Value(ty) if is_boxed(ty) => {
+                    quote!(#i => if let Some(v) = self.#field.as_deref() { out.push(v) },)
+                }
+                FieldKind::Value(_) => quote!(#i => if let Some(v) = &self.#field { out.push(v) },),
             }
-            FieldKind::Value(_) if f.many => arms.push(quote!(#json => out.many(&self.#field),)),
-            FieldKind::Value(ty) if is_boxed(ty) => {
-                arms.push(quote!(#json => out.opt(self.#field.as_deref()),))
-            }
-            FieldKind::Value(_) => arms.push(quote!(#json => out.opt(self.#field.as_ref()),)),
-        }
-    }
-    let (name_param, out_param) = if arms.is_empty() {
-        (quote!(_name), quote!(_out))
+        })
+        .collect();
+    let (index_param, out_param) = if arms.is_empty() {
+        (quote!(_index), quote!(_out))
     } else {
-        (quote!(name), quote!(out))
+        (quote!(index), quote!(out))
     };
     quote! {
         #[cfg(feature = "fhirpath")]
@@ -65,8 +70,8 @@ pub fn reflect_impl(def: &TypeDef, s: &Struct, is_root: bool) -> TokenStream {
             fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
                 &[#(#elements),*]
             }
-            fn child<'a>(&'a self, #name_param: &str, #out_param: &mut crate::fhirpath::Nodes<'a>) {
-                match #name_param { #(#arms)* #(#choice_arms)* _ => {} }
+            fn child_at<'a>(&'a self, #index_param: usize, #out_param: &mut crate::fhirpath::Nodes<'a>) {
+                match #index_param { #(#arms)* _ => {} }
             }
         }
     }
@@ -76,17 +81,16 @@ pub fn choice_reflect_impl(choice: &Choice) -> TokenStream {
     let name = ident(&choice.name);
     let arms = choice.variants.iter().map(|v| {
         let variant = ident(&v.suffix);
-        let suffix = &v.suffix;
         if is_boxed(&v.ty) {
-            quote!(Self::#variant(v) => (#suffix, &**v),)
+            quote!(Self::#variant(v) => &**v,)
         } else {
-            quote!(Self::#variant(v) => (#suffix, v),)
+            quote!(Self::#variant(v) => v,)
         }
     });
     quote! {
         #[cfg(feature = "fhirpath")]
         impl crate::fhirpath::Choice for #name {
-            fn value(&self) -> (&'static str, &dyn crate::fhirpath::Reflect) {
+            fn value(&self) -> &dyn crate::fhirpath::Reflect {
                 match self { #(#arms)* }
             }
         }

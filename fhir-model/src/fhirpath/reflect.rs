@@ -32,19 +32,57 @@ pub trait Reflect: AsAny {
     fn elements(&self) -> &'static [(&'static str, Card)] {
         &[]
     }
-    /// Pushes the values of the element called `name` (a FHIR name, a choice's base name
-    /// `value` or a typed name `valueQuantity`); nothing when there is none.
-    fn child<'a>(&'a self, name: &str, out: &mut Nodes<'a>);
+    /// Pushes the values of element `index` of [`Reflect::elements`] (a choice: its value).
+    fn child_at<'a>(&'a self, index: usize, out: &mut Nodes<'a>);
     /// The value of a primitive; `None` for complex types and primitives without a value.
     fn primitive(&self) -> Option<Prim<'_>> {
         None
     }
 }
 
-/// A choice enum (`ObservationValue`): the type suffix of the variant and its value.
+impl<'r> dyn Reflect + 'r {
+    /// Pushes the values of the element called `name`: a FHIR name, a choice's base name
+    /// (`value`) or a typed choice name (`valueQuantity`); nothing when there is none.
+    /// Compiled once for all types, so the generated impls only map indices to fields.
+    pub fn child<'a>(&'a self, name: &str, out: &mut Nodes<'a>) {
+        let elements = self.elements();
+        if let Some(i) = elements.iter().position(|(n, _)| *n == name) {
+            return self.child_at(i, out);
+        }
+        for (i, &(base, card)) in elements.iter().enumerate() {
+            let Some(suffix) = name.strip_prefix(base) else {
+                continue;
+            };
+            if card != Card::Choice {
+                continue;
+            }
+            let mut found = Nodes::new();
+            self.child_at(i, &mut found);
+            for item in found.items {
+                if let Item::Node(node) = item {
+                    if is_type_suffix(node.fhir_type(), suffix) {
+                        out.push(node);
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// `Quantity` for `Quantity`, `DateTime` for `dateTime`: a choice's JSON name ends with its
+/// type's name, first letter upper-cased.
+fn is_type_suffix(fhir_type: &str, suffix: &str) -> bool {
+    let (mut a, mut b) = (fhir_type.chars(), suffix.chars());
+    match (a.next(), b.next()) {
+        (Some(x), Some(y)) => x.to_ascii_uppercase() == y && a.as_str() == b.as_str(),
+        _ => false,
+    }
+}
+
+/// A choice enum (`ObservationValue`): the value of whichever type it holds.
 pub trait Choice {
-    /// (`"Quantity"`, the Quantity).
-    fn value(&self) -> (&'static str, &dyn Reflect);
+    /// The value (a Quantity, a `Primitive<DateTime>` ...).
+    fn value(&self) -> &dyn Reflect;
 }
 
 /// How an element holds its values.
@@ -87,34 +125,14 @@ impl<'a> Nodes<'a> {
         Nodes { items: Vec::new() }
     }
 
-    /// A 0..1 element.
-    pub fn opt<T: Reflect>(&mut self, value: Option<&'a T>) {
-        if let Some(v) = value {
-            self.items.push(Item::Node(v));
-        }
+    /// One value of an element.
+    pub fn push(&mut self, node: &'a dyn Reflect) {
+        self.items.push(Item::Node(node));
     }
 
-    /// A 0..* element.
-    pub fn many<T: Reflect>(&mut self, values: &'a [T]) {
-        self.items
-            .extend(values.iter().map(|v| Item::Node(v as &dyn Reflect)));
-    }
-
-    /// A choice element by its base name (`value`).
-    pub fn choice<C: Choice>(&mut self, value: Option<&'a C>) {
-        if let Some(c) = value {
-            self.items.push(Item::Node(c.value().1));
-        }
-    }
-
-    /// A choice element by a typed name (`valueQuantity`: `suffix` is `Quantity`).
-    pub fn typed<C: Choice>(&mut self, value: Option<&'a C>, suffix: &str) {
-        if let Some(c) = value {
-            let (found, node) = c.value();
-            if found == suffix {
-                self.items.push(Item::Node(node));
-            }
-        }
+    /// The value of a choice element.
+    pub fn choice(&mut self, choice: &'a dyn Choice) {
+        self.items.push(Item::Node(choice.value()));
     }
 }
 
@@ -186,18 +204,32 @@ impl<T: PrimValue> Reflect for Primitive<T> {
     fn elements(&self) -> &'static [(&'static str, Card)] {
         &[("id", Card::One), ("extension", Card::Many)]
     }
-    fn child<'a>(&'a self, name: &str, out: &mut Nodes<'a>) {
-        let Some(element) = self.element.as_deref() else {
-            return;
-        };
-        match name {
-            "id" => out.opt(element.id.as_ref()),
-            "extension" => out.many(&element.extension),
-            _ => {}
-        }
+    fn child_at<'a>(&'a self, index: usize, out: &mut Nodes<'a>) {
+        element_child(self.element.as_deref(), index, out)
     }
     fn primitive(&self) -> Option<Prim<'_>> {
         self.value.as_ref().map(PrimValue::prim)
+    }
+}
+
+/// `id` and `extension` of a primitive element, outside the generic impl so that it is
+/// compiled once rather than once per primitive type and code enum.
+fn element_child<'a>(element: Option<&'a crate::Element>, index: usize, out: &mut Nodes<'a>) {
+    let Some(element) = element else {
+        return;
+    };
+    match index {
+        0 => {
+            if let Some(id) = &element.id {
+                out.push(id);
+            }
+        }
+        1 => {
+            for e in &element.extension {
+                out.push(e);
+            }
+        }
+        _ => {}
     }
 }
 
@@ -209,7 +241,7 @@ macro_rules! bare_prims {
             fn fhir_type(&self) -> &'static str {
                 <$ty as FhirPrimitive>::FHIR_TYPE
             }
-            fn child<'a>(&'a self, _name: &str, _out: &mut Nodes<'a>) {}
+            fn child_at<'a>(&'a self, _index: usize, _out: &mut Nodes<'a>) {}
             fn primitive(&self) -> Option<Prim<'_>> {
                 Some(self.prim())
             }
@@ -226,7 +258,7 @@ impl Reflect for crate::Resource {
     fn elements(&self) -> &'static [(&'static str, Card)] {
         self.as_reflect().elements()
     }
-    fn child<'a>(&'a self, name: &str, out: &mut Nodes<'a>) {
-        self.as_reflect().child(name, out)
+    fn child_at<'a>(&'a self, index: usize, out: &mut Nodes<'a>) {
+        self.as_reflect().child_at(index, out)
     }
 }

@@ -221,20 +221,68 @@ impl crate::fhirpath::Reflect for Address {
             ("period", crate::fhirpath::Card::One),
         ]
     }
-    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
-        match name {
-            "id" => out.opt(self.id.as_ref()),
-            "extension" => out.many(&self.extension),
-            "use" => out.opt(self.use_.as_ref()),
-            "type" => out.opt(self.type_.as_ref()),
-            "text" => out.opt(self.text.as_ref()),
-            "line" => out.many(&self.line),
-            "city" => out.opt(self.city.as_ref()),
-            "district" => out.opt(self.district.as_ref()),
-            "state" => out.opt(self.state.as_ref()),
-            "postalCode" => out.opt(self.postal_code.as_ref()),
-            "country" => out.opt(self.country.as_ref()),
-            "period" => out.opt(self.period.as_deref()),
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => {
+                if let Some(v) = &self.id {
+                    out.push(v)
+                }
+            }
+            1 => {
+                for v in &self.extension {
+                    out.push(v)
+                }
+            }
+            2 => {
+                if let Some(v) = &self.use_ {
+                    out.push(v)
+                }
+            }
+            3 => {
+                if let Some(v) = &self.type_ {
+                    out.push(v)
+                }
+            }
+            4 => {
+                if let Some(v) = &self.text {
+                    out.push(v)
+                }
+            }
+            5 => {
+                for v in &self.line {
+                    out.push(v)
+                }
+            }
+            6 => {
+                if let Some(v) = &self.city {
+                    out.push(v)
+                }
+            }
+            7 => {
+                if let Some(v) = &self.district {
+                    out.push(v)
+                }
+            }
+            8 => {
+                if let Some(v) = &self.state {
+                    out.push(v)
+                }
+            }
+            9 => {
+                if let Some(v) = &self.postal_code {
+                    out.push(v)
+                }
+            }
+            10 => {
+                if let Some(v) = &self.country {
+                    out.push(v)
+                }
+            }
+            11 => {
+                if let Some(v) = self.period.as_deref() {
+                    out.push(v)
+                }
+            }
             _ => {}
         }
     }

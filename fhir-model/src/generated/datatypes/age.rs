@@ -154,15 +154,43 @@ impl crate::fhirpath::Reflect for Age {
             ("code", crate::fhirpath::Card::One),
         ]
     }
-    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
-        match name {
-            "id" => out.opt(self.id.as_ref()),
-            "extension" => out.many(&self.extension),
-            "value" => out.opt(self.value.as_ref()),
-            "comparator" => out.opt(self.comparator.as_ref()),
-            "unit" => out.opt(self.unit.as_ref()),
-            "system" => out.opt(self.system.as_ref()),
-            "code" => out.opt(self.code.as_ref()),
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => {
+                if let Some(v) = &self.id {
+                    out.push(v)
+                }
+            }
+            1 => {
+                for v in &self.extension {
+                    out.push(v)
+                }
+            }
+            2 => {
+                if let Some(v) = &self.value {
+                    out.push(v)
+                }
+            }
+            3 => {
+                if let Some(v) = &self.comparator {
+                    out.push(v)
+                }
+            }
+            4 => {
+                if let Some(v) = &self.unit {
+                    out.push(v)
+                }
+            }
+            5 => {
+                if let Some(v) = &self.system {
+                    out.push(v)
+                }
+            }
+            6 => {
+                if let Some(v) = &self.code {
+                    out.push(v)
+                }
+            }
             _ => {}
         }
     }

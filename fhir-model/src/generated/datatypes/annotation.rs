@@ -167,15 +167,32 @@ impl crate::fhirpath::Reflect for Annotation {
             ("text", crate::fhirpath::Card::One),
         ]
     }
-    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
-        match name {
-            "id" => out.opt(self.id.as_ref()),
-            "extension" => out.many(&self.extension),
-            "author" => out.choice(self.author.as_ref()),
-            "time" => out.opt(self.time.as_ref()),
-            "text" => out.opt(self.text.as_ref()),
-            _ if name.starts_with("author") => {
-                out.typed(self.author.as_ref(), &name[6usize..])
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => {
+                if let Some(v) = &self.id {
+                    out.push(v)
+                }
+            }
+            1 => {
+                for v in &self.extension {
+                    out.push(v)
+                }
+            }
+            2 => {
+                if let Some(v) = &self.author {
+                    out.choice(v)
+                }
+            }
+            3 => {
+                if let Some(v) = &self.time {
+                    out.push(v)
+                }
+            }
+            4 => {
+                if let Some(v) = &self.text {
+                    out.push(v)
+                }
             }
             _ => {}
         }
@@ -250,10 +267,10 @@ impl crate::validate::Validate for AnnotationAuthor {
 
 #[cfg(feature = "fhirpath")]
 impl crate::fhirpath::Choice for AnnotationAuthor {
-    fn value(&self) -> (&'static str, &dyn crate::fhirpath::Reflect) {
+    fn value(&self) -> &dyn crate::fhirpath::Reflect {
         match self {
-            Self::Reference(v) => ("Reference", &**v),
-            Self::String(v) => ("String", v),
+            Self::Reference(v) => &**v,
+            Self::String(v) => v,
         }
     }
 }

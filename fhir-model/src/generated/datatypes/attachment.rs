@@ -193,18 +193,58 @@ impl crate::fhirpath::Reflect for Attachment {
             ("creation", crate::fhirpath::Card::One),
         ]
     }
-    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
-        match name {
-            "id" => out.opt(self.id.as_ref()),
-            "extension" => out.many(&self.extension),
-            "contentType" => out.opt(self.content_type.as_ref()),
-            "language" => out.opt(self.language.as_ref()),
-            "data" => out.opt(self.data.as_ref()),
-            "url" => out.opt(self.url.as_ref()),
-            "size" => out.opt(self.size.as_ref()),
-            "hash" => out.opt(self.hash.as_ref()),
-            "title" => out.opt(self.title.as_ref()),
-            "creation" => out.opt(self.creation.as_ref()),
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => {
+                if let Some(v) = &self.id {
+                    out.push(v)
+                }
+            }
+            1 => {
+                for v in &self.extension {
+                    out.push(v)
+                }
+            }
+            2 => {
+                if let Some(v) = &self.content_type {
+                    out.push(v)
+                }
+            }
+            3 => {
+                if let Some(v) = &self.language {
+                    out.push(v)
+                }
+            }
+            4 => {
+                if let Some(v) = &self.data {
+                    out.push(v)
+                }
+            }
+            5 => {
+                if let Some(v) = &self.url {
+                    out.push(v)
+                }
+            }
+            6 => {
+                if let Some(v) = &self.size {
+                    out.push(v)
+                }
+            }
+            7 => {
+                if let Some(v) = &self.hash {
+                    out.push(v)
+                }
+            }
+            8 => {
+                if let Some(v) = &self.title {
+                    out.push(v)
+                }
+            }
+            9 => {
+                if let Some(v) = &self.creation {
+                    out.push(v)
+                }
+            }
             _ => {}
         }
     }

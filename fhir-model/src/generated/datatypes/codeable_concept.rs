@@ -113,12 +113,28 @@ impl crate::fhirpath::Reflect for CodeableConcept {
             ("text", crate::fhirpath::Card::One),
         ]
     }
-    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
-        match name {
-            "id" => out.opt(self.id.as_ref()),
-            "extension" => out.many(&self.extension),
-            "coding" => out.many(&self.coding),
-            "text" => out.opt(self.text.as_ref()),
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => {
+                if let Some(v) = &self.id {
+                    out.push(v)
+                }
+            }
+            1 => {
+                for v in &self.extension {
+                    out.push(v)
+                }
+            }
+            2 => {
+                for v in &self.coding {
+                    out.push(v)
+                }
+            }
+            3 => {
+                if let Some(v) = &self.text {
+                    out.push(v)
+                }
+            }
             _ => {}
         }
     }

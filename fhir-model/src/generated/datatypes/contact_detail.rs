@@ -113,12 +113,28 @@ impl crate::fhirpath::Reflect for ContactDetail {
             ("telecom", crate::fhirpath::Card::Many),
         ]
     }
-    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
-        match name {
-            "id" => out.opt(self.id.as_ref()),
-            "extension" => out.many(&self.extension),
-            "name" => out.opt(self.name.as_ref()),
-            "telecom" => out.many(&self.telecom),
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => {
+                if let Some(v) = &self.id {
+                    out.push(v)
+                }
+            }
+            1 => {
+                for v in &self.extension {
+                    out.push(v)
+                }
+            }
+            2 => {
+                if let Some(v) = &self.name {
+                    out.push(v)
+                }
+            }
+            3 => {
+                for v in &self.telecom {
+                    out.push(v)
+                }
+            }
             _ => {}
         }
     }

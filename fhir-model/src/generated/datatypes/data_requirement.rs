@@ -222,20 +222,57 @@ impl crate::fhirpath::Reflect for DataRequirement {
             ("sort", crate::fhirpath::Card::Many),
         ]
     }
-    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
-        match name {
-            "id" => out.opt(self.id.as_ref()),
-            "extension" => out.many(&self.extension),
-            "type" => out.opt(self.type_.as_ref()),
-            "profile" => out.many(&self.profile),
-            "subject" => out.choice(self.subject.as_ref()),
-            "mustSupport" => out.many(&self.must_support),
-            "codeFilter" => out.many(&self.code_filter),
-            "dateFilter" => out.many(&self.date_filter),
-            "limit" => out.opt(self.limit.as_ref()),
-            "sort" => out.many(&self.sort),
-            _ if name.starts_with("subject") => {
-                out.typed(self.subject.as_ref(), &name[7usize..])
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => {
+                if let Some(v) = &self.id {
+                    out.push(v)
+                }
+            }
+            1 => {
+                for v in &self.extension {
+                    out.push(v)
+                }
+            }
+            2 => {
+                if let Some(v) = &self.type_ {
+                    out.push(v)
+                }
+            }
+            3 => {
+                for v in &self.profile {
+                    out.push(v)
+                }
+            }
+            4 => {
+                if let Some(v) = &self.subject {
+                    out.choice(v)
+                }
+            }
+            5 => {
+                for v in &self.must_support {
+                    out.push(v)
+                }
+            }
+            6 => {
+                for v in &self.code_filter {
+                    out.push(v)
+                }
+            }
+            7 => {
+                for v in &self.date_filter {
+                    out.push(v)
+                }
+            }
+            8 => {
+                if let Some(v) = &self.limit {
+                    out.push(v)
+                }
+            }
+            9 => {
+                for v in &self.sort {
+                    out.push(v)
+                }
             }
             _ => {}
         }
@@ -296,10 +333,10 @@ impl crate::validate::Validate for DataRequirementSubject {
 
 #[cfg(feature = "fhirpath")]
 impl crate::fhirpath::Choice for DataRequirementSubject {
-    fn value(&self) -> (&'static str, &dyn crate::fhirpath::Reflect) {
+    fn value(&self) -> &dyn crate::fhirpath::Reflect {
         match self {
-            Self::CodeableConcept(v) => ("CodeableConcept", &**v),
-            Self::Reference(v) => ("Reference", &**v),
+            Self::CodeableConcept(v) => &**v,
+            Self::Reference(v) => &**v,
         }
     }
 }
@@ -438,14 +475,38 @@ impl crate::fhirpath::Reflect for DataRequirementCodeFilter {
             ("code", crate::fhirpath::Card::Many),
         ]
     }
-    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
-        match name {
-            "id" => out.opt(self.id.as_ref()),
-            "extension" => out.many(&self.extension),
-            "path" => out.opt(self.path.as_ref()),
-            "searchParam" => out.opt(self.search_param.as_ref()),
-            "valueSet" => out.opt(self.value_set.as_ref()),
-            "code" => out.many(&self.code),
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => {
+                if let Some(v) = &self.id {
+                    out.push(v)
+                }
+            }
+            1 => {
+                for v in &self.extension {
+                    out.push(v)
+                }
+            }
+            2 => {
+                if let Some(v) = &self.path {
+                    out.push(v)
+                }
+            }
+            3 => {
+                if let Some(v) = &self.search_param {
+                    out.push(v)
+                }
+            }
+            4 => {
+                if let Some(v) = &self.value_set {
+                    out.push(v)
+                }
+            }
+            5 => {
+                for v in &self.code {
+                    out.push(v)
+                }
+            }
             _ => {}
         }
     }
@@ -606,15 +667,32 @@ impl crate::fhirpath::Reflect for DataRequirementDateFilter {
             ("value", crate::fhirpath::Card::Choice),
         ]
     }
-    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
-        match name {
-            "id" => out.opt(self.id.as_ref()),
-            "extension" => out.many(&self.extension),
-            "path" => out.opt(self.path.as_ref()),
-            "searchParam" => out.opt(self.search_param.as_ref()),
-            "value" => out.choice(self.value.as_ref()),
-            _ if name.starts_with("value") => {
-                out.typed(self.value.as_ref(), &name[5usize..])
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => {
+                if let Some(v) = &self.id {
+                    out.push(v)
+                }
+            }
+            1 => {
+                for v in &self.extension {
+                    out.push(v)
+                }
+            }
+            2 => {
+                if let Some(v) = &self.path {
+                    out.push(v)
+                }
+            }
+            3 => {
+                if let Some(v) = &self.search_param {
+                    out.push(v)
+                }
+            }
+            4 => {
+                if let Some(v) = &self.value {
+                    out.choice(v)
+                }
             }
             _ => {}
         }
@@ -685,11 +763,11 @@ impl crate::validate::Validate for DataRequirementDateFilterValue {
 
 #[cfg(feature = "fhirpath")]
 impl crate::fhirpath::Choice for DataRequirementDateFilterValue {
-    fn value(&self) -> (&'static str, &dyn crate::fhirpath::Reflect) {
+    fn value(&self) -> &dyn crate::fhirpath::Reflect {
         match self {
-            Self::DateTime(v) => ("DateTime", v),
-            Self::Period(v) => ("Period", &**v),
-            Self::Duration(v) => ("Duration", &**v),
+            Self::DateTime(v) => v,
+            Self::Period(v) => &**v,
+            Self::Duration(v) => &**v,
         }
     }
 }
@@ -827,12 +905,28 @@ impl crate::fhirpath::Reflect for DataRequirementSort {
             ("direction", crate::fhirpath::Card::One),
         ]
     }
-    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
-        match name {
-            "id" => out.opt(self.id.as_ref()),
-            "extension" => out.many(&self.extension),
-            "path" => out.opt(self.path.as_ref()),
-            "direction" => out.opt(self.direction.as_ref()),
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => {
+                if let Some(v) = &self.id {
+                    out.push(v)
+                }
+            }
+            1 => {
+                for v in &self.extension {
+                    out.push(v)
+                }
+            }
+            2 => {
+                if let Some(v) = &self.path {
+                    out.push(v)
+                }
+            }
+            3 => {
+                if let Some(v) = &self.direction {
+                    out.push(v)
+                }
+            }
             _ => {}
         }
     }

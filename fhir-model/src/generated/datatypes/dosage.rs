@@ -325,28 +325,87 @@ impl crate::fhirpath::Reflect for Dosage {
             ("maxDosePerLifetime", crate::fhirpath::Card::One),
         ]
     }
-    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
-        match name {
-            "id" => out.opt(self.id.as_ref()),
-            "extension" => out.many(&self.extension),
-            "modifierExtension" => out.many(&self.modifier_extension),
-            "sequence" => out.opt(self.sequence.as_ref()),
-            "text" => out.opt(self.text.as_ref()),
-            "additionalInstruction" => out.many(&self.additional_instruction),
-            "patientInstruction" => out.opt(self.patient_instruction.as_ref()),
-            "timing" => out.opt(self.timing.as_deref()),
-            "asNeeded" => out.choice(self.as_needed.as_ref()),
-            "site" => out.opt(self.site.as_deref()),
-            "route" => out.opt(self.route.as_deref()),
-            "method" => out.opt(self.method.as_deref()),
-            "doseAndRate" => out.many(&self.dose_and_rate),
-            "maxDosePerPeriod" => out.opt(self.max_dose_per_period.as_deref()),
-            "maxDosePerAdministration" => {
-                out.opt(self.max_dose_per_administration.as_deref())
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => {
+                if let Some(v) = &self.id {
+                    out.push(v)
+                }
             }
-            "maxDosePerLifetime" => out.opt(self.max_dose_per_lifetime.as_deref()),
-            _ if name.starts_with("asNeeded") => {
-                out.typed(self.as_needed.as_ref(), &name[8usize..])
+            1 => {
+                for v in &self.extension {
+                    out.push(v)
+                }
+            }
+            2 => {
+                for v in &self.modifier_extension {
+                    out.push(v)
+                }
+            }
+            3 => {
+                if let Some(v) = &self.sequence {
+                    out.push(v)
+                }
+            }
+            4 => {
+                if let Some(v) = &self.text {
+                    out.push(v)
+                }
+            }
+            5 => {
+                for v in &self.additional_instruction {
+                    out.push(v)
+                }
+            }
+            6 => {
+                if let Some(v) = &self.patient_instruction {
+                    out.push(v)
+                }
+            }
+            7 => {
+                if let Some(v) = self.timing.as_deref() {
+                    out.push(v)
+                }
+            }
+            8 => {
+                if let Some(v) = &self.as_needed {
+                    out.choice(v)
+                }
+            }
+            9 => {
+                if let Some(v) = self.site.as_deref() {
+                    out.push(v)
+                }
+            }
+            10 => {
+                if let Some(v) = self.route.as_deref() {
+                    out.push(v)
+                }
+            }
+            11 => {
+                if let Some(v) = self.method.as_deref() {
+                    out.push(v)
+                }
+            }
+            12 => {
+                for v in &self.dose_and_rate {
+                    out.push(v)
+                }
+            }
+            13 => {
+                if let Some(v) = self.max_dose_per_period.as_deref() {
+                    out.push(v)
+                }
+            }
+            14 => {
+                if let Some(v) = self.max_dose_per_administration.as_deref() {
+                    out.push(v)
+                }
+            }
+            15 => {
+                if let Some(v) = self.max_dose_per_lifetime.as_deref() {
+                    out.push(v)
+                }
             }
             _ => {}
         }
@@ -409,10 +468,10 @@ impl crate::validate::Validate for DosageAsNeeded {
 
 #[cfg(feature = "fhirpath")]
 impl crate::fhirpath::Choice for DosageAsNeeded {
-    fn value(&self) -> (&'static str, &dyn crate::fhirpath::Reflect) {
+    fn value(&self) -> &dyn crate::fhirpath::Reflect {
         match self {
-            Self::Boolean(v) => ("Boolean", v),
-            Self::CodeableConcept(v) => ("CodeableConcept", &**v),
+            Self::Boolean(v) => v,
+            Self::CodeableConcept(v) => &**v,
         }
     }
 }
@@ -575,18 +634,32 @@ impl crate::fhirpath::Reflect for DosageDoseAndRate {
             ("rate", crate::fhirpath::Card::Choice),
         ]
     }
-    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
-        match name {
-            "id" => out.opt(self.id.as_ref()),
-            "extension" => out.many(&self.extension),
-            "type" => out.opt(self.type_.as_deref()),
-            "dose" => out.choice(self.dose.as_ref()),
-            "rate" => out.choice(self.rate.as_ref()),
-            _ if name.starts_with("dose") => {
-                out.typed(self.dose.as_ref(), &name[4usize..])
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => {
+                if let Some(v) = &self.id {
+                    out.push(v)
+                }
             }
-            _ if name.starts_with("rate") => {
-                out.typed(self.rate.as_ref(), &name[4usize..])
+            1 => {
+                for v in &self.extension {
+                    out.push(v)
+                }
+            }
+            2 => {
+                if let Some(v) = self.type_.as_deref() {
+                    out.push(v)
+                }
+            }
+            3 => {
+                if let Some(v) = &self.dose {
+                    out.choice(v)
+                }
+            }
+            4 => {
+                if let Some(v) = &self.rate {
+                    out.choice(v)
+                }
             }
             _ => {}
         }
@@ -647,10 +720,10 @@ impl crate::validate::Validate for DosageDoseAndRateDose {
 
 #[cfg(feature = "fhirpath")]
 impl crate::fhirpath::Choice for DosageDoseAndRateDose {
-    fn value(&self) -> (&'static str, &dyn crate::fhirpath::Reflect) {
+    fn value(&self) -> &dyn crate::fhirpath::Reflect {
         match self {
-            Self::Range(v) => ("Range", &**v),
-            Self::Quantity(v) => ("Quantity", &**v),
+            Self::Range(v) => &**v,
+            Self::Quantity(v) => &**v,
         }
     }
 }
@@ -719,11 +792,11 @@ impl crate::validate::Validate for DosageDoseAndRateRate {
 
 #[cfg(feature = "fhirpath")]
 impl crate::fhirpath::Choice for DosageDoseAndRateRate {
-    fn value(&self) -> (&'static str, &dyn crate::fhirpath::Reflect) {
+    fn value(&self) -> &dyn crate::fhirpath::Reflect {
         match self {
-            Self::Ratio(v) => ("Ratio", &**v),
-            Self::Range(v) => ("Range", &**v),
-            Self::Quantity(v) => ("Quantity", &**v),
+            Self::Ratio(v) => &**v,
+            Self::Range(v) => &**v,
+            Self::Quantity(v) => &**v,
         }
     }
 }

@@ -2781,59 +2781,192 @@ impl crate::fhirpath::Reflect for ElementDefinition {
             ("mapping", crate::fhirpath::Card::Many),
         ]
     }
-    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
-        match name {
-            "id" => out.opt(self.id.as_ref()),
-            "extension" => out.many(&self.extension),
-            "modifierExtension" => out.many(&self.modifier_extension),
-            "path" => out.opt(self.path.as_ref()),
-            "representation" => out.many(&self.representation),
-            "sliceName" => out.opt(self.slice_name.as_ref()),
-            "sliceIsConstraining" => out.opt(self.slice_is_constraining.as_ref()),
-            "label" => out.opt(self.label.as_ref()),
-            "code" => out.many(&self.code),
-            "slicing" => out.opt(self.slicing.as_deref()),
-            "short" => out.opt(self.short.as_ref()),
-            "definition" => out.opt(self.definition.as_ref()),
-            "comment" => out.opt(self.comment.as_ref()),
-            "requirements" => out.opt(self.requirements.as_ref()),
-            "alias" => out.many(&self.alias),
-            "min" => out.opt(self.min.as_ref()),
-            "max" => out.opt(self.max.as_ref()),
-            "base" => out.opt(self.base.as_deref()),
-            "contentReference" => out.opt(self.content_reference.as_ref()),
-            "type" => out.many(&self.type_),
-            "defaultValue" => out.choice(self.default_value.as_ref()),
-            "meaningWhenMissing" => out.opt(self.meaning_when_missing.as_ref()),
-            "orderMeaning" => out.opt(self.order_meaning.as_ref()),
-            "fixed" => out.choice(self.fixed.as_ref()),
-            "pattern" => out.choice(self.pattern.as_ref()),
-            "example" => out.many(&self.example),
-            "minValue" => out.choice(self.min_value.as_ref()),
-            "maxValue" => out.choice(self.max_value.as_ref()),
-            "maxLength" => out.opt(self.max_length.as_ref()),
-            "condition" => out.many(&self.condition),
-            "constraint" => out.many(&self.constraint),
-            "mustSupport" => out.opt(self.must_support.as_ref()),
-            "isModifier" => out.opt(self.is_modifier.as_ref()),
-            "isModifierReason" => out.opt(self.is_modifier_reason.as_ref()),
-            "isSummary" => out.opt(self.is_summary.as_ref()),
-            "binding" => out.opt(self.binding.as_deref()),
-            "mapping" => out.many(&self.mapping),
-            _ if name.starts_with("defaultValue") => {
-                out.typed(self.default_value.as_ref(), &name[12usize..])
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => {
+                if let Some(v) = &self.id {
+                    out.push(v)
+                }
             }
-            _ if name.starts_with("fixed") => {
-                out.typed(self.fixed.as_ref(), &name[5usize..])
+            1 => {
+                for v in &self.extension {
+                    out.push(v)
+                }
             }
-            _ if name.starts_with("pattern") => {
-                out.typed(self.pattern.as_ref(), &name[7usize..])
+            2 => {
+                for v in &self.modifier_extension {
+                    out.push(v)
+                }
             }
-            _ if name.starts_with("minValue") => {
-                out.typed(self.min_value.as_ref(), &name[8usize..])
+            3 => {
+                if let Some(v) = &self.path {
+                    out.push(v)
+                }
             }
-            _ if name.starts_with("maxValue") => {
-                out.typed(self.max_value.as_ref(), &name[8usize..])
+            4 => {
+                for v in &self.representation {
+                    out.push(v)
+                }
+            }
+            5 => {
+                if let Some(v) = &self.slice_name {
+                    out.push(v)
+                }
+            }
+            6 => {
+                if let Some(v) = &self.slice_is_constraining {
+                    out.push(v)
+                }
+            }
+            7 => {
+                if let Some(v) = &self.label {
+                    out.push(v)
+                }
+            }
+            8 => {
+                for v in &self.code {
+                    out.push(v)
+                }
+            }
+            9 => {
+                if let Some(v) = self.slicing.as_deref() {
+                    out.push(v)
+                }
+            }
+            10 => {
+                if let Some(v) = &self.short {
+                    out.push(v)
+                }
+            }
+            11 => {
+                if let Some(v) = &self.definition {
+                    out.push(v)
+                }
+            }
+            12 => {
+                if let Some(v) = &self.comment {
+                    out.push(v)
+                }
+            }
+            13 => {
+                if let Some(v) = &self.requirements {
+                    out.push(v)
+                }
+            }
+            14 => {
+                for v in &self.alias {
+                    out.push(v)
+                }
+            }
+            15 => {
+                if let Some(v) = &self.min {
+                    out.push(v)
+                }
+            }
+            16 => {
+                if let Some(v) = &self.max {
+                    out.push(v)
+                }
+            }
+            17 => {
+                if let Some(v) = self.base.as_deref() {
+                    out.push(v)
+                }
+            }
+            18 => {
+                if let Some(v) = &self.content_reference {
+                    out.push(v)
+                }
+            }
+            19 => {
+                for v in &self.type_ {
+                    out.push(v)
+                }
+            }
+            20 => {
+                if let Some(v) = &self.default_value {
+                    out.choice(v)
+                }
+            }
+            21 => {
+                if let Some(v) = &self.meaning_when_missing {
+                    out.push(v)
+                }
+            }
+            22 => {
+                if let Some(v) = &self.order_meaning {
+                    out.push(v)
+                }
+            }
+            23 => {
+                if let Some(v) = &self.fixed {
+                    out.choice(v)
+                }
+            }
+            24 => {
+                if let Some(v) = &self.pattern {
+                    out.choice(v)
+                }
+            }
+            25 => {
+                for v in &self.example {
+                    out.push(v)
+                }
+            }
+            26 => {
+                if let Some(v) = &self.min_value {
+                    out.choice(v)
+                }
+            }
+            27 => {
+                if let Some(v) = &self.max_value {
+                    out.choice(v)
+                }
+            }
+            28 => {
+                if let Some(v) = &self.max_length {
+                    out.push(v)
+                }
+            }
+            29 => {
+                for v in &self.condition {
+                    out.push(v)
+                }
+            }
+            30 => {
+                for v in &self.constraint {
+                    out.push(v)
+                }
+            }
+            31 => {
+                if let Some(v) = &self.must_support {
+                    out.push(v)
+                }
+            }
+            32 => {
+                if let Some(v) = &self.is_modifier {
+                    out.push(v)
+                }
+            }
+            33 => {
+                if let Some(v) = &self.is_modifier_reason {
+                    out.push(v)
+                }
+            }
+            34 => {
+                if let Some(v) = &self.is_summary {
+                    out.push(v)
+                }
+            }
+            35 => {
+                if let Some(v) = self.binding.as_deref() {
+                    out.push(v)
+                }
+            }
+            36 => {
+                for v in &self.mapping {
+                    out.push(v)
+                }
             }
             _ => {}
         }
@@ -3431,58 +3564,58 @@ impl crate::validate::Validate for ElementDefinitionDefaultValue {
 
 #[cfg(feature = "fhirpath")]
 impl crate::fhirpath::Choice for ElementDefinitionDefaultValue {
-    fn value(&self) -> (&'static str, &dyn crate::fhirpath::Reflect) {
+    fn value(&self) -> &dyn crate::fhirpath::Reflect {
         match self {
-            Self::Base64Binary(v) => ("Base64Binary", v),
-            Self::Boolean(v) => ("Boolean", v),
-            Self::Canonical(v) => ("Canonical", v),
-            Self::Code(v) => ("Code", v),
-            Self::Date(v) => ("Date", v),
-            Self::DateTime(v) => ("DateTime", v),
-            Self::Decimal(v) => ("Decimal", v),
-            Self::Id(v) => ("Id", v),
-            Self::Instant(v) => ("Instant", v),
-            Self::Integer(v) => ("Integer", v),
-            Self::Markdown(v) => ("Markdown", v),
-            Self::Oid(v) => ("Oid", v),
-            Self::PositiveInt(v) => ("PositiveInt", v),
-            Self::String(v) => ("String", v),
-            Self::Time(v) => ("Time", v),
-            Self::UnsignedInt(v) => ("UnsignedInt", v),
-            Self::Uri(v) => ("Uri", v),
-            Self::Url(v) => ("Url", v),
-            Self::Uuid(v) => ("Uuid", v),
-            Self::Address(v) => ("Address", &**v),
-            Self::Age(v) => ("Age", &**v),
-            Self::Annotation(v) => ("Annotation", &**v),
-            Self::Attachment(v) => ("Attachment", &**v),
-            Self::CodeableConcept(v) => ("CodeableConcept", &**v),
-            Self::Coding(v) => ("Coding", &**v),
-            Self::ContactPoint(v) => ("ContactPoint", &**v),
-            Self::Count(v) => ("Count", &**v),
-            Self::Distance(v) => ("Distance", &**v),
-            Self::Duration(v) => ("Duration", &**v),
-            Self::HumanName(v) => ("HumanName", &**v),
-            Self::Identifier(v) => ("Identifier", &**v),
-            Self::Money(v) => ("Money", &**v),
-            Self::Period(v) => ("Period", &**v),
-            Self::Quantity(v) => ("Quantity", &**v),
-            Self::Range(v) => ("Range", &**v),
-            Self::Ratio(v) => ("Ratio", &**v),
-            Self::Reference(v) => ("Reference", &**v),
-            Self::SampledData(v) => ("SampledData", &**v),
-            Self::Signature(v) => ("Signature", &**v),
-            Self::Timing(v) => ("Timing", &**v),
-            Self::ContactDetail(v) => ("ContactDetail", &**v),
-            Self::Contributor(v) => ("Contributor", &**v),
-            Self::DataRequirement(v) => ("DataRequirement", &**v),
-            Self::Expression(v) => ("Expression", &**v),
-            Self::ParameterDefinition(v) => ("ParameterDefinition", &**v),
-            Self::RelatedArtifact(v) => ("RelatedArtifact", &**v),
-            Self::TriggerDefinition(v) => ("TriggerDefinition", &**v),
-            Self::UsageContext(v) => ("UsageContext", &**v),
-            Self::Dosage(v) => ("Dosage", &**v),
-            Self::Meta(v) => ("Meta", &**v),
+            Self::Base64Binary(v) => v,
+            Self::Boolean(v) => v,
+            Self::Canonical(v) => v,
+            Self::Code(v) => v,
+            Self::Date(v) => v,
+            Self::DateTime(v) => v,
+            Self::Decimal(v) => v,
+            Self::Id(v) => v,
+            Self::Instant(v) => v,
+            Self::Integer(v) => v,
+            Self::Markdown(v) => v,
+            Self::Oid(v) => v,
+            Self::PositiveInt(v) => v,
+            Self::String(v) => v,
+            Self::Time(v) => v,
+            Self::UnsignedInt(v) => v,
+            Self::Uri(v) => v,
+            Self::Url(v) => v,
+            Self::Uuid(v) => v,
+            Self::Address(v) => &**v,
+            Self::Age(v) => &**v,
+            Self::Annotation(v) => &**v,
+            Self::Attachment(v) => &**v,
+            Self::CodeableConcept(v) => &**v,
+            Self::Coding(v) => &**v,
+            Self::ContactPoint(v) => &**v,
+            Self::Count(v) => &**v,
+            Self::Distance(v) => &**v,
+            Self::Duration(v) => &**v,
+            Self::HumanName(v) => &**v,
+            Self::Identifier(v) => &**v,
+            Self::Money(v) => &**v,
+            Self::Period(v) => &**v,
+            Self::Quantity(v) => &**v,
+            Self::Range(v) => &**v,
+            Self::Ratio(v) => &**v,
+            Self::Reference(v) => &**v,
+            Self::SampledData(v) => &**v,
+            Self::Signature(v) => &**v,
+            Self::Timing(v) => &**v,
+            Self::ContactDetail(v) => &**v,
+            Self::Contributor(v) => &**v,
+            Self::DataRequirement(v) => &**v,
+            Self::Expression(v) => &**v,
+            Self::ParameterDefinition(v) => &**v,
+            Self::RelatedArtifact(v) => &**v,
+            Self::TriggerDefinition(v) => &**v,
+            Self::UsageContext(v) => &**v,
+            Self::Dosage(v) => &**v,
+            Self::Meta(v) => &**v,
         }
     }
 }
@@ -4033,58 +4166,58 @@ impl crate::validate::Validate for ElementDefinitionFixed {
 
 #[cfg(feature = "fhirpath")]
 impl crate::fhirpath::Choice for ElementDefinitionFixed {
-    fn value(&self) -> (&'static str, &dyn crate::fhirpath::Reflect) {
+    fn value(&self) -> &dyn crate::fhirpath::Reflect {
         match self {
-            Self::Base64Binary(v) => ("Base64Binary", v),
-            Self::Boolean(v) => ("Boolean", v),
-            Self::Canonical(v) => ("Canonical", v),
-            Self::Code(v) => ("Code", v),
-            Self::Date(v) => ("Date", v),
-            Self::DateTime(v) => ("DateTime", v),
-            Self::Decimal(v) => ("Decimal", v),
-            Self::Id(v) => ("Id", v),
-            Self::Instant(v) => ("Instant", v),
-            Self::Integer(v) => ("Integer", v),
-            Self::Markdown(v) => ("Markdown", v),
-            Self::Oid(v) => ("Oid", v),
-            Self::PositiveInt(v) => ("PositiveInt", v),
-            Self::String(v) => ("String", v),
-            Self::Time(v) => ("Time", v),
-            Self::UnsignedInt(v) => ("UnsignedInt", v),
-            Self::Uri(v) => ("Uri", v),
-            Self::Url(v) => ("Url", v),
-            Self::Uuid(v) => ("Uuid", v),
-            Self::Address(v) => ("Address", &**v),
-            Self::Age(v) => ("Age", &**v),
-            Self::Annotation(v) => ("Annotation", &**v),
-            Self::Attachment(v) => ("Attachment", &**v),
-            Self::CodeableConcept(v) => ("CodeableConcept", &**v),
-            Self::Coding(v) => ("Coding", &**v),
-            Self::ContactPoint(v) => ("ContactPoint", &**v),
-            Self::Count(v) => ("Count", &**v),
-            Self::Distance(v) => ("Distance", &**v),
-            Self::Duration(v) => ("Duration", &**v),
-            Self::HumanName(v) => ("HumanName", &**v),
-            Self::Identifier(v) => ("Identifier", &**v),
-            Self::Money(v) => ("Money", &**v),
-            Self::Period(v) => ("Period", &**v),
-            Self::Quantity(v) => ("Quantity", &**v),
-            Self::Range(v) => ("Range", &**v),
-            Self::Ratio(v) => ("Ratio", &**v),
-            Self::Reference(v) => ("Reference", &**v),
-            Self::SampledData(v) => ("SampledData", &**v),
-            Self::Signature(v) => ("Signature", &**v),
-            Self::Timing(v) => ("Timing", &**v),
-            Self::ContactDetail(v) => ("ContactDetail", &**v),
-            Self::Contributor(v) => ("Contributor", &**v),
-            Self::DataRequirement(v) => ("DataRequirement", &**v),
-            Self::Expression(v) => ("Expression", &**v),
-            Self::ParameterDefinition(v) => ("ParameterDefinition", &**v),
-            Self::RelatedArtifact(v) => ("RelatedArtifact", &**v),
-            Self::TriggerDefinition(v) => ("TriggerDefinition", &**v),
-            Self::UsageContext(v) => ("UsageContext", &**v),
-            Self::Dosage(v) => ("Dosage", &**v),
-            Self::Meta(v) => ("Meta", &**v),
+            Self::Base64Binary(v) => v,
+            Self::Boolean(v) => v,
+            Self::Canonical(v) => v,
+            Self::Code(v) => v,
+            Self::Date(v) => v,
+            Self::DateTime(v) => v,
+            Self::Decimal(v) => v,
+            Self::Id(v) => v,
+            Self::Instant(v) => v,
+            Self::Integer(v) => v,
+            Self::Markdown(v) => v,
+            Self::Oid(v) => v,
+            Self::PositiveInt(v) => v,
+            Self::String(v) => v,
+            Self::Time(v) => v,
+            Self::UnsignedInt(v) => v,
+            Self::Uri(v) => v,
+            Self::Url(v) => v,
+            Self::Uuid(v) => v,
+            Self::Address(v) => &**v,
+            Self::Age(v) => &**v,
+            Self::Annotation(v) => &**v,
+            Self::Attachment(v) => &**v,
+            Self::CodeableConcept(v) => &**v,
+            Self::Coding(v) => &**v,
+            Self::ContactPoint(v) => &**v,
+            Self::Count(v) => &**v,
+            Self::Distance(v) => &**v,
+            Self::Duration(v) => &**v,
+            Self::HumanName(v) => &**v,
+            Self::Identifier(v) => &**v,
+            Self::Money(v) => &**v,
+            Self::Period(v) => &**v,
+            Self::Quantity(v) => &**v,
+            Self::Range(v) => &**v,
+            Self::Ratio(v) => &**v,
+            Self::Reference(v) => &**v,
+            Self::SampledData(v) => &**v,
+            Self::Signature(v) => &**v,
+            Self::Timing(v) => &**v,
+            Self::ContactDetail(v) => &**v,
+            Self::Contributor(v) => &**v,
+            Self::DataRequirement(v) => &**v,
+            Self::Expression(v) => &**v,
+            Self::ParameterDefinition(v) => &**v,
+            Self::RelatedArtifact(v) => &**v,
+            Self::TriggerDefinition(v) => &**v,
+            Self::UsageContext(v) => &**v,
+            Self::Dosage(v) => &**v,
+            Self::Meta(v) => &**v,
         }
     }
 }
@@ -4647,58 +4780,58 @@ impl crate::validate::Validate for ElementDefinitionPattern {
 
 #[cfg(feature = "fhirpath")]
 impl crate::fhirpath::Choice for ElementDefinitionPattern {
-    fn value(&self) -> (&'static str, &dyn crate::fhirpath::Reflect) {
+    fn value(&self) -> &dyn crate::fhirpath::Reflect {
         match self {
-            Self::Base64Binary(v) => ("Base64Binary", v),
-            Self::Boolean(v) => ("Boolean", v),
-            Self::Canonical(v) => ("Canonical", v),
-            Self::Code(v) => ("Code", v),
-            Self::Date(v) => ("Date", v),
-            Self::DateTime(v) => ("DateTime", v),
-            Self::Decimal(v) => ("Decimal", v),
-            Self::Id(v) => ("Id", v),
-            Self::Instant(v) => ("Instant", v),
-            Self::Integer(v) => ("Integer", v),
-            Self::Markdown(v) => ("Markdown", v),
-            Self::Oid(v) => ("Oid", v),
-            Self::PositiveInt(v) => ("PositiveInt", v),
-            Self::String(v) => ("String", v),
-            Self::Time(v) => ("Time", v),
-            Self::UnsignedInt(v) => ("UnsignedInt", v),
-            Self::Uri(v) => ("Uri", v),
-            Self::Url(v) => ("Url", v),
-            Self::Uuid(v) => ("Uuid", v),
-            Self::Address(v) => ("Address", &**v),
-            Self::Age(v) => ("Age", &**v),
-            Self::Annotation(v) => ("Annotation", &**v),
-            Self::Attachment(v) => ("Attachment", &**v),
-            Self::CodeableConcept(v) => ("CodeableConcept", &**v),
-            Self::Coding(v) => ("Coding", &**v),
-            Self::ContactPoint(v) => ("ContactPoint", &**v),
-            Self::Count(v) => ("Count", &**v),
-            Self::Distance(v) => ("Distance", &**v),
-            Self::Duration(v) => ("Duration", &**v),
-            Self::HumanName(v) => ("HumanName", &**v),
-            Self::Identifier(v) => ("Identifier", &**v),
-            Self::Money(v) => ("Money", &**v),
-            Self::Period(v) => ("Period", &**v),
-            Self::Quantity(v) => ("Quantity", &**v),
-            Self::Range(v) => ("Range", &**v),
-            Self::Ratio(v) => ("Ratio", &**v),
-            Self::Reference(v) => ("Reference", &**v),
-            Self::SampledData(v) => ("SampledData", &**v),
-            Self::Signature(v) => ("Signature", &**v),
-            Self::Timing(v) => ("Timing", &**v),
-            Self::ContactDetail(v) => ("ContactDetail", &**v),
-            Self::Contributor(v) => ("Contributor", &**v),
-            Self::DataRequirement(v) => ("DataRequirement", &**v),
-            Self::Expression(v) => ("Expression", &**v),
-            Self::ParameterDefinition(v) => ("ParameterDefinition", &**v),
-            Self::RelatedArtifact(v) => ("RelatedArtifact", &**v),
-            Self::TriggerDefinition(v) => ("TriggerDefinition", &**v),
-            Self::UsageContext(v) => ("UsageContext", &**v),
-            Self::Dosage(v) => ("Dosage", &**v),
-            Self::Meta(v) => ("Meta", &**v),
+            Self::Base64Binary(v) => v,
+            Self::Boolean(v) => v,
+            Self::Canonical(v) => v,
+            Self::Code(v) => v,
+            Self::Date(v) => v,
+            Self::DateTime(v) => v,
+            Self::Decimal(v) => v,
+            Self::Id(v) => v,
+            Self::Instant(v) => v,
+            Self::Integer(v) => v,
+            Self::Markdown(v) => v,
+            Self::Oid(v) => v,
+            Self::PositiveInt(v) => v,
+            Self::String(v) => v,
+            Self::Time(v) => v,
+            Self::UnsignedInt(v) => v,
+            Self::Uri(v) => v,
+            Self::Url(v) => v,
+            Self::Uuid(v) => v,
+            Self::Address(v) => &**v,
+            Self::Age(v) => &**v,
+            Self::Annotation(v) => &**v,
+            Self::Attachment(v) => &**v,
+            Self::CodeableConcept(v) => &**v,
+            Self::Coding(v) => &**v,
+            Self::ContactPoint(v) => &**v,
+            Self::Count(v) => &**v,
+            Self::Distance(v) => &**v,
+            Self::Duration(v) => &**v,
+            Self::HumanName(v) => &**v,
+            Self::Identifier(v) => &**v,
+            Self::Money(v) => &**v,
+            Self::Period(v) => &**v,
+            Self::Quantity(v) => &**v,
+            Self::Range(v) => &**v,
+            Self::Ratio(v) => &**v,
+            Self::Reference(v) => &**v,
+            Self::SampledData(v) => &**v,
+            Self::Signature(v) => &**v,
+            Self::Timing(v) => &**v,
+            Self::ContactDetail(v) => &**v,
+            Self::Contributor(v) => &**v,
+            Self::DataRequirement(v) => &**v,
+            Self::Expression(v) => &**v,
+            Self::ParameterDefinition(v) => &**v,
+            Self::RelatedArtifact(v) => &**v,
+            Self::TriggerDefinition(v) => &**v,
+            Self::UsageContext(v) => &**v,
+            Self::Dosage(v) => &**v,
+            Self::Meta(v) => &**v,
         }
     }
 }
@@ -4839,17 +4972,17 @@ impl crate::validate::Validate for ElementDefinitionMinValue {
 
 #[cfg(feature = "fhirpath")]
 impl crate::fhirpath::Choice for ElementDefinitionMinValue {
-    fn value(&self) -> (&'static str, &dyn crate::fhirpath::Reflect) {
+    fn value(&self) -> &dyn crate::fhirpath::Reflect {
         match self {
-            Self::Date(v) => ("Date", v),
-            Self::DateTime(v) => ("DateTime", v),
-            Self::Instant(v) => ("Instant", v),
-            Self::Time(v) => ("Time", v),
-            Self::Decimal(v) => ("Decimal", v),
-            Self::Integer(v) => ("Integer", v),
-            Self::PositiveInt(v) => ("PositiveInt", v),
-            Self::UnsignedInt(v) => ("UnsignedInt", v),
-            Self::Quantity(v) => ("Quantity", &**v),
+            Self::Date(v) => v,
+            Self::DateTime(v) => v,
+            Self::Instant(v) => v,
+            Self::Time(v) => v,
+            Self::Decimal(v) => v,
+            Self::Integer(v) => v,
+            Self::PositiveInt(v) => v,
+            Self::UnsignedInt(v) => v,
+            Self::Quantity(v) => &**v,
         }
     }
 }
@@ -4990,17 +5123,17 @@ impl crate::validate::Validate for ElementDefinitionMaxValue {
 
 #[cfg(feature = "fhirpath")]
 impl crate::fhirpath::Choice for ElementDefinitionMaxValue {
-    fn value(&self) -> (&'static str, &dyn crate::fhirpath::Reflect) {
+    fn value(&self) -> &dyn crate::fhirpath::Reflect {
         match self {
-            Self::Date(v) => ("Date", v),
-            Self::DateTime(v) => ("DateTime", v),
-            Self::Instant(v) => ("Instant", v),
-            Self::Time(v) => ("Time", v),
-            Self::Decimal(v) => ("Decimal", v),
-            Self::Integer(v) => ("Integer", v),
-            Self::PositiveInt(v) => ("PositiveInt", v),
-            Self::UnsignedInt(v) => ("UnsignedInt", v),
-            Self::Quantity(v) => ("Quantity", &**v),
+            Self::Date(v) => v,
+            Self::DateTime(v) => v,
+            Self::Instant(v) => v,
+            Self::Time(v) => v,
+            Self::Decimal(v) => v,
+            Self::Integer(v) => v,
+            Self::PositiveInt(v) => v,
+            Self::UnsignedInt(v) => v,
+            Self::Quantity(v) => &**v,
         }
     }
 }
@@ -5155,14 +5288,38 @@ impl crate::fhirpath::Reflect for ElementDefinitionSlicing {
             ("rules", crate::fhirpath::Card::One),
         ]
     }
-    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
-        match name {
-            "id" => out.opt(self.id.as_ref()),
-            "extension" => out.many(&self.extension),
-            "discriminator" => out.many(&self.discriminator),
-            "description" => out.opt(self.description.as_ref()),
-            "ordered" => out.opt(self.ordered.as_ref()),
-            "rules" => out.opt(self.rules.as_ref()),
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => {
+                if let Some(v) = &self.id {
+                    out.push(v)
+                }
+            }
+            1 => {
+                for v in &self.extension {
+                    out.push(v)
+                }
+            }
+            2 => {
+                for v in &self.discriminator {
+                    out.push(v)
+                }
+            }
+            3 => {
+                if let Some(v) = &self.description {
+                    out.push(v)
+                }
+            }
+            4 => {
+                if let Some(v) = &self.ordered {
+                    out.push(v)
+                }
+            }
+            5 => {
+                if let Some(v) = &self.rules {
+                    out.push(v)
+                }
+            }
             _ => {}
         }
     }
@@ -5301,12 +5458,28 @@ impl crate::fhirpath::Reflect for ElementDefinitionSlicingDiscriminator {
             ("path", crate::fhirpath::Card::One),
         ]
     }
-    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
-        match name {
-            "id" => out.opt(self.id.as_ref()),
-            "extension" => out.many(&self.extension),
-            "type" => out.opt(self.type_.as_ref()),
-            "path" => out.opt(self.path.as_ref()),
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => {
+                if let Some(v) = &self.id {
+                    out.push(v)
+                }
+            }
+            1 => {
+                for v in &self.extension {
+                    out.push(v)
+                }
+            }
+            2 => {
+                if let Some(v) = &self.type_ {
+                    out.push(v)
+                }
+            }
+            3 => {
+                if let Some(v) = &self.path {
+                    out.push(v)
+                }
+            }
             _ => {}
         }
     }
@@ -5465,13 +5638,33 @@ impl crate::fhirpath::Reflect for ElementDefinitionBase {
             ("max", crate::fhirpath::Card::One),
         ]
     }
-    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
-        match name {
-            "id" => out.opt(self.id.as_ref()),
-            "extension" => out.many(&self.extension),
-            "path" => out.opt(self.path.as_ref()),
-            "min" => out.opt(self.min.as_ref()),
-            "max" => out.opt(self.max.as_ref()),
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => {
+                if let Some(v) = &self.id {
+                    out.push(v)
+                }
+            }
+            1 => {
+                for v in &self.extension {
+                    out.push(v)
+                }
+            }
+            2 => {
+                if let Some(v) = &self.path {
+                    out.push(v)
+                }
+            }
+            3 => {
+                if let Some(v) = &self.min {
+                    out.push(v)
+                }
+            }
+            4 => {
+                if let Some(v) = &self.max {
+                    out.push(v)
+                }
+            }
             _ => {}
         }
     }
@@ -5654,15 +5847,43 @@ impl crate::fhirpath::Reflect for ElementDefinitionType {
             ("versioning", crate::fhirpath::Card::One),
         ]
     }
-    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
-        match name {
-            "id" => out.opt(self.id.as_ref()),
-            "extension" => out.many(&self.extension),
-            "code" => out.opt(self.code.as_ref()),
-            "profile" => out.many(&self.profile),
-            "targetProfile" => out.many(&self.target_profile),
-            "aggregation" => out.many(&self.aggregation),
-            "versioning" => out.opt(self.versioning.as_ref()),
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => {
+                if let Some(v) = &self.id {
+                    out.push(v)
+                }
+            }
+            1 => {
+                for v in &self.extension {
+                    out.push(v)
+                }
+            }
+            2 => {
+                if let Some(v) = &self.code {
+                    out.push(v)
+                }
+            }
+            3 => {
+                for v in &self.profile {
+                    out.push(v)
+                }
+            }
+            4 => {
+                for v in &self.target_profile {
+                    out.push(v)
+                }
+            }
+            5 => {
+                for v in &self.aggregation {
+                    out.push(v)
+                }
+            }
+            6 => {
+                if let Some(v) = &self.versioning {
+                    out.push(v)
+                }
+            }
             _ => {}
         }
     }
@@ -6481,14 +6702,27 @@ impl crate::fhirpath::Reflect for ElementDefinitionExample {
             ("value", crate::fhirpath::Card::Choice),
         ]
     }
-    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
-        match name {
-            "id" => out.opt(self.id.as_ref()),
-            "extension" => out.many(&self.extension),
-            "label" => out.opt(self.label.as_ref()),
-            "value" => out.choice(self.value.as_ref()),
-            _ if name.starts_with("value") => {
-                out.typed(self.value.as_ref(), &name[5usize..])
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => {
+                if let Some(v) = &self.id {
+                    out.push(v)
+                }
+            }
+            1 => {
+                for v in &self.extension {
+                    out.push(v)
+                }
+            }
+            2 => {
+                if let Some(v) = &self.label {
+                    out.push(v)
+                }
+            }
+            3 => {
+                if let Some(v) = &self.value {
+                    out.choice(v)
+                }
             }
             _ => {}
         }
@@ -7041,58 +7275,58 @@ impl crate::validate::Validate for ElementDefinitionExampleValue {
 
 #[cfg(feature = "fhirpath")]
 impl crate::fhirpath::Choice for ElementDefinitionExampleValue {
-    fn value(&self) -> (&'static str, &dyn crate::fhirpath::Reflect) {
+    fn value(&self) -> &dyn crate::fhirpath::Reflect {
         match self {
-            Self::Base64Binary(v) => ("Base64Binary", v),
-            Self::Boolean(v) => ("Boolean", v),
-            Self::Canonical(v) => ("Canonical", v),
-            Self::Code(v) => ("Code", v),
-            Self::Date(v) => ("Date", v),
-            Self::DateTime(v) => ("DateTime", v),
-            Self::Decimal(v) => ("Decimal", v),
-            Self::Id(v) => ("Id", v),
-            Self::Instant(v) => ("Instant", v),
-            Self::Integer(v) => ("Integer", v),
-            Self::Markdown(v) => ("Markdown", v),
-            Self::Oid(v) => ("Oid", v),
-            Self::PositiveInt(v) => ("PositiveInt", v),
-            Self::String(v) => ("String", v),
-            Self::Time(v) => ("Time", v),
-            Self::UnsignedInt(v) => ("UnsignedInt", v),
-            Self::Uri(v) => ("Uri", v),
-            Self::Url(v) => ("Url", v),
-            Self::Uuid(v) => ("Uuid", v),
-            Self::Address(v) => ("Address", &**v),
-            Self::Age(v) => ("Age", &**v),
-            Self::Annotation(v) => ("Annotation", &**v),
-            Self::Attachment(v) => ("Attachment", &**v),
-            Self::CodeableConcept(v) => ("CodeableConcept", &**v),
-            Self::Coding(v) => ("Coding", &**v),
-            Self::ContactPoint(v) => ("ContactPoint", &**v),
-            Self::Count(v) => ("Count", &**v),
-            Self::Distance(v) => ("Distance", &**v),
-            Self::Duration(v) => ("Duration", &**v),
-            Self::HumanName(v) => ("HumanName", &**v),
-            Self::Identifier(v) => ("Identifier", &**v),
-            Self::Money(v) => ("Money", &**v),
-            Self::Period(v) => ("Period", &**v),
-            Self::Quantity(v) => ("Quantity", &**v),
-            Self::Range(v) => ("Range", &**v),
-            Self::Ratio(v) => ("Ratio", &**v),
-            Self::Reference(v) => ("Reference", &**v),
-            Self::SampledData(v) => ("SampledData", &**v),
-            Self::Signature(v) => ("Signature", &**v),
-            Self::Timing(v) => ("Timing", &**v),
-            Self::ContactDetail(v) => ("ContactDetail", &**v),
-            Self::Contributor(v) => ("Contributor", &**v),
-            Self::DataRequirement(v) => ("DataRequirement", &**v),
-            Self::Expression(v) => ("Expression", &**v),
-            Self::ParameterDefinition(v) => ("ParameterDefinition", &**v),
-            Self::RelatedArtifact(v) => ("RelatedArtifact", &**v),
-            Self::TriggerDefinition(v) => ("TriggerDefinition", &**v),
-            Self::UsageContext(v) => ("UsageContext", &**v),
-            Self::Dosage(v) => ("Dosage", &**v),
-            Self::Meta(v) => ("Meta", &**v),
+            Self::Base64Binary(v) => v,
+            Self::Boolean(v) => v,
+            Self::Canonical(v) => v,
+            Self::Code(v) => v,
+            Self::Date(v) => v,
+            Self::DateTime(v) => v,
+            Self::Decimal(v) => v,
+            Self::Id(v) => v,
+            Self::Instant(v) => v,
+            Self::Integer(v) => v,
+            Self::Markdown(v) => v,
+            Self::Oid(v) => v,
+            Self::PositiveInt(v) => v,
+            Self::String(v) => v,
+            Self::Time(v) => v,
+            Self::UnsignedInt(v) => v,
+            Self::Uri(v) => v,
+            Self::Url(v) => v,
+            Self::Uuid(v) => v,
+            Self::Address(v) => &**v,
+            Self::Age(v) => &**v,
+            Self::Annotation(v) => &**v,
+            Self::Attachment(v) => &**v,
+            Self::CodeableConcept(v) => &**v,
+            Self::Coding(v) => &**v,
+            Self::ContactPoint(v) => &**v,
+            Self::Count(v) => &**v,
+            Self::Distance(v) => &**v,
+            Self::Duration(v) => &**v,
+            Self::HumanName(v) => &**v,
+            Self::Identifier(v) => &**v,
+            Self::Money(v) => &**v,
+            Self::Period(v) => &**v,
+            Self::Quantity(v) => &**v,
+            Self::Range(v) => &**v,
+            Self::Ratio(v) => &**v,
+            Self::Reference(v) => &**v,
+            Self::SampledData(v) => &**v,
+            Self::Signature(v) => &**v,
+            Self::Timing(v) => &**v,
+            Self::ContactDetail(v) => &**v,
+            Self::Contributor(v) => &**v,
+            Self::DataRequirement(v) => &**v,
+            Self::Expression(v) => &**v,
+            Self::ParameterDefinition(v) => &**v,
+            Self::RelatedArtifact(v) => &**v,
+            Self::TriggerDefinition(v) => &**v,
+            Self::UsageContext(v) => &**v,
+            Self::Dosage(v) => &**v,
+            Self::Meta(v) => &**v,
         }
     }
 }
@@ -7302,17 +7536,53 @@ impl crate::fhirpath::Reflect for ElementDefinitionConstraint {
             ("source", crate::fhirpath::Card::One),
         ]
     }
-    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
-        match name {
-            "id" => out.opt(self.id.as_ref()),
-            "extension" => out.many(&self.extension),
-            "key" => out.opt(self.key.as_ref()),
-            "requirements" => out.opt(self.requirements.as_ref()),
-            "severity" => out.opt(self.severity.as_ref()),
-            "human" => out.opt(self.human.as_ref()),
-            "expression" => out.opt(self.expression.as_ref()),
-            "xpath" => out.opt(self.xpath.as_ref()),
-            "source" => out.opt(self.source.as_ref()),
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => {
+                if let Some(v) = &self.id {
+                    out.push(v)
+                }
+            }
+            1 => {
+                for v in &self.extension {
+                    out.push(v)
+                }
+            }
+            2 => {
+                if let Some(v) = &self.key {
+                    out.push(v)
+                }
+            }
+            3 => {
+                if let Some(v) = &self.requirements {
+                    out.push(v)
+                }
+            }
+            4 => {
+                if let Some(v) = &self.severity {
+                    out.push(v)
+                }
+            }
+            5 => {
+                if let Some(v) = &self.human {
+                    out.push(v)
+                }
+            }
+            6 => {
+                if let Some(v) = &self.expression {
+                    out.push(v)
+                }
+            }
+            7 => {
+                if let Some(v) = &self.xpath {
+                    out.push(v)
+                }
+            }
+            8 => {
+                if let Some(v) = &self.source {
+                    out.push(v)
+                }
+            }
             _ => {}
         }
     }
@@ -7457,13 +7727,33 @@ impl crate::fhirpath::Reflect for ElementDefinitionBinding {
             ("valueSet", crate::fhirpath::Card::One),
         ]
     }
-    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
-        match name {
-            "id" => out.opt(self.id.as_ref()),
-            "extension" => out.many(&self.extension),
-            "strength" => out.opt(self.strength.as_ref()),
-            "description" => out.opt(self.description.as_ref()),
-            "valueSet" => out.opt(self.value_set.as_ref()),
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => {
+                if let Some(v) = &self.id {
+                    out.push(v)
+                }
+            }
+            1 => {
+                for v in &self.extension {
+                    out.push(v)
+                }
+            }
+            2 => {
+                if let Some(v) = &self.strength {
+                    out.push(v)
+                }
+            }
+            3 => {
+                if let Some(v) = &self.description {
+                    out.push(v)
+                }
+            }
+            4 => {
+                if let Some(v) = &self.value_set {
+                    out.push(v)
+                }
+            }
             _ => {}
         }
     }
@@ -7628,14 +7918,38 @@ impl crate::fhirpath::Reflect for ElementDefinitionMapping {
             ("comment", crate::fhirpath::Card::One),
         ]
     }
-    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
-        match name {
-            "id" => out.opt(self.id.as_ref()),
-            "extension" => out.many(&self.extension),
-            "identity" => out.opt(self.identity.as_ref()),
-            "language" => out.opt(self.language.as_ref()),
-            "map" => out.opt(self.map.as_ref()),
-            "comment" => out.opt(self.comment.as_ref()),
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => {
+                if let Some(v) = &self.id {
+                    out.push(v)
+                }
+            }
+            1 => {
+                for v in &self.extension {
+                    out.push(v)
+                }
+            }
+            2 => {
+                if let Some(v) = &self.identity {
+                    out.push(v)
+                }
+            }
+            3 => {
+                if let Some(v) = &self.language {
+                    out.push(v)
+                }
+            }
+            4 => {
+                if let Some(v) = &self.map {
+                    out.push(v)
+                }
+            }
+            5 => {
+                if let Some(v) = &self.comment {
+                    out.push(v)
+                }
+            }
             _ => {}
         }
     }

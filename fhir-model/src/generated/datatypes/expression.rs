@@ -170,15 +170,43 @@ impl crate::fhirpath::Reflect for Expression {
             ("reference", crate::fhirpath::Card::One),
         ]
     }
-    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
-        match name {
-            "id" => out.opt(self.id.as_ref()),
-            "extension" => out.many(&self.extension),
-            "description" => out.opt(self.description.as_ref()),
-            "name" => out.opt(self.name.as_ref()),
-            "language" => out.opt(self.language.as_ref()),
-            "expression" => out.opt(self.expression.as_ref()),
-            "reference" => out.opt(self.reference.as_ref()),
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => {
+                if let Some(v) = &self.id {
+                    out.push(v)
+                }
+            }
+            1 => {
+                for v in &self.extension {
+                    out.push(v)
+                }
+            }
+            2 => {
+                if let Some(v) = &self.description {
+                    out.push(v)
+                }
+            }
+            3 => {
+                if let Some(v) = &self.name {
+                    out.push(v)
+                }
+            }
+            4 => {
+                if let Some(v) = &self.language {
+                    out.push(v)
+                }
+            }
+            5 => {
+                if let Some(v) = &self.expression {
+                    out.push(v)
+                }
+            }
+            6 => {
+                if let Some(v) = &self.reference {
+                    out.push(v)
+                }
+            }
             _ => {}
         }
     }

@@ -742,14 +742,27 @@ impl crate::fhirpath::Reflect for Extension {
             ("value", crate::fhirpath::Card::Choice),
         ]
     }
-    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
-        match name {
-            "id" => out.opt(self.id.as_ref()),
-            "extension" => out.many(&self.extension),
-            "url" => out.opt(self.url.as_ref()),
-            "value" => out.choice(self.value.as_ref()),
-            _ if name.starts_with("value") => {
-                out.typed(self.value.as_ref(), &name[5usize..])
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => {
+                if let Some(v) = &self.id {
+                    out.push(v)
+                }
+            }
+            1 => {
+                for v in &self.extension {
+                    out.push(v)
+                }
+            }
+            2 => {
+                if let Some(v) = &self.url {
+                    out.push(v)
+                }
+            }
+            3 => {
+                if let Some(v) = &self.value {
+                    out.choice(v)
+                }
             }
             _ => {}
         }
@@ -1302,58 +1315,58 @@ impl crate::validate::Validate for ExtensionValue {
 
 #[cfg(feature = "fhirpath")]
 impl crate::fhirpath::Choice for ExtensionValue {
-    fn value(&self) -> (&'static str, &dyn crate::fhirpath::Reflect) {
+    fn value(&self) -> &dyn crate::fhirpath::Reflect {
         match self {
-            Self::Base64Binary(v) => ("Base64Binary", v),
-            Self::Boolean(v) => ("Boolean", v),
-            Self::Canonical(v) => ("Canonical", v),
-            Self::Code(v) => ("Code", v),
-            Self::Date(v) => ("Date", v),
-            Self::DateTime(v) => ("DateTime", v),
-            Self::Decimal(v) => ("Decimal", v),
-            Self::Id(v) => ("Id", v),
-            Self::Instant(v) => ("Instant", v),
-            Self::Integer(v) => ("Integer", v),
-            Self::Markdown(v) => ("Markdown", v),
-            Self::Oid(v) => ("Oid", v),
-            Self::PositiveInt(v) => ("PositiveInt", v),
-            Self::String(v) => ("String", v),
-            Self::Time(v) => ("Time", v),
-            Self::UnsignedInt(v) => ("UnsignedInt", v),
-            Self::Uri(v) => ("Uri", v),
-            Self::Url(v) => ("Url", v),
-            Self::Uuid(v) => ("Uuid", v),
-            Self::Address(v) => ("Address", &**v),
-            Self::Age(v) => ("Age", &**v),
-            Self::Annotation(v) => ("Annotation", &**v),
-            Self::Attachment(v) => ("Attachment", &**v),
-            Self::CodeableConcept(v) => ("CodeableConcept", &**v),
-            Self::Coding(v) => ("Coding", &**v),
-            Self::ContactPoint(v) => ("ContactPoint", &**v),
-            Self::Count(v) => ("Count", &**v),
-            Self::Distance(v) => ("Distance", &**v),
-            Self::Duration(v) => ("Duration", &**v),
-            Self::HumanName(v) => ("HumanName", &**v),
-            Self::Identifier(v) => ("Identifier", &**v),
-            Self::Money(v) => ("Money", &**v),
-            Self::Period(v) => ("Period", &**v),
-            Self::Quantity(v) => ("Quantity", &**v),
-            Self::Range(v) => ("Range", &**v),
-            Self::Ratio(v) => ("Ratio", &**v),
-            Self::Reference(v) => ("Reference", &**v),
-            Self::SampledData(v) => ("SampledData", &**v),
-            Self::Signature(v) => ("Signature", &**v),
-            Self::Timing(v) => ("Timing", &**v),
-            Self::ContactDetail(v) => ("ContactDetail", &**v),
-            Self::Contributor(v) => ("Contributor", &**v),
-            Self::DataRequirement(v) => ("DataRequirement", &**v),
-            Self::Expression(v) => ("Expression", &**v),
-            Self::ParameterDefinition(v) => ("ParameterDefinition", &**v),
-            Self::RelatedArtifact(v) => ("RelatedArtifact", &**v),
-            Self::TriggerDefinition(v) => ("TriggerDefinition", &**v),
-            Self::UsageContext(v) => ("UsageContext", &**v),
-            Self::Dosage(v) => ("Dosage", &**v),
-            Self::Meta(v) => ("Meta", &**v),
+            Self::Base64Binary(v) => v,
+            Self::Boolean(v) => v,
+            Self::Canonical(v) => v,
+            Self::Code(v) => v,
+            Self::Date(v) => v,
+            Self::DateTime(v) => v,
+            Self::Decimal(v) => v,
+            Self::Id(v) => v,
+            Self::Instant(v) => v,
+            Self::Integer(v) => v,
+            Self::Markdown(v) => v,
+            Self::Oid(v) => v,
+            Self::PositiveInt(v) => v,
+            Self::String(v) => v,
+            Self::Time(v) => v,
+            Self::UnsignedInt(v) => v,
+            Self::Uri(v) => v,
+            Self::Url(v) => v,
+            Self::Uuid(v) => v,
+            Self::Address(v) => &**v,
+            Self::Age(v) => &**v,
+            Self::Annotation(v) => &**v,
+            Self::Attachment(v) => &**v,
+            Self::CodeableConcept(v) => &**v,
+            Self::Coding(v) => &**v,
+            Self::ContactPoint(v) => &**v,
+            Self::Count(v) => &**v,
+            Self::Distance(v) => &**v,
+            Self::Duration(v) => &**v,
+            Self::HumanName(v) => &**v,
+            Self::Identifier(v) => &**v,
+            Self::Money(v) => &**v,
+            Self::Period(v) => &**v,
+            Self::Quantity(v) => &**v,
+            Self::Range(v) => &**v,
+            Self::Ratio(v) => &**v,
+            Self::Reference(v) => &**v,
+            Self::SampledData(v) => &**v,
+            Self::Signature(v) => &**v,
+            Self::Timing(v) => &**v,
+            Self::ContactDetail(v) => &**v,
+            Self::Contributor(v) => &**v,
+            Self::DataRequirement(v) => &**v,
+            Self::Expression(v) => &**v,
+            Self::ParameterDefinition(v) => &**v,
+            Self::RelatedArtifact(v) => &**v,
+            Self::TriggerDefinition(v) => &**v,
+            Self::UsageContext(v) => &**v,
+            Self::Dosage(v) => &**v,
+            Self::Meta(v) => &**v,
         }
     }
 }

@@ -184,17 +184,53 @@ impl crate::fhirpath::Reflect for HumanName {
             ("period", crate::fhirpath::Card::One),
         ]
     }
-    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
-        match name {
-            "id" => out.opt(self.id.as_ref()),
-            "extension" => out.many(&self.extension),
-            "use" => out.opt(self.use_.as_ref()),
-            "text" => out.opt(self.text.as_ref()),
-            "family" => out.opt(self.family.as_ref()),
-            "given" => out.many(&self.given),
-            "prefix" => out.many(&self.prefix),
-            "suffix" => out.many(&self.suffix),
-            "period" => out.opt(self.period.as_deref()),
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => {
+                if let Some(v) = &self.id {
+                    out.push(v)
+                }
+            }
+            1 => {
+                for v in &self.extension {
+                    out.push(v)
+                }
+            }
+            2 => {
+                if let Some(v) = &self.use_ {
+                    out.push(v)
+                }
+            }
+            3 => {
+                if let Some(v) = &self.text {
+                    out.push(v)
+                }
+            }
+            4 => {
+                if let Some(v) = &self.family {
+                    out.push(v)
+                }
+            }
+            5 => {
+                for v in &self.given {
+                    out.push(v)
+                }
+            }
+            6 => {
+                for v in &self.prefix {
+                    out.push(v)
+                }
+            }
+            7 => {
+                for v in &self.suffix {
+                    out.push(v)
+                }
+            }
+            8 => {
+                if let Some(v) = self.period.as_deref() {
+                    out.push(v)
+                }
+            }
             _ => {}
         }
     }

@@ -172,16 +172,48 @@ impl crate::fhirpath::Reflect for Identifier {
             ("assigner", crate::fhirpath::Card::One),
         ]
     }
-    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
-        match name {
-            "id" => out.opt(self.id.as_ref()),
-            "extension" => out.many(&self.extension),
-            "use" => out.opt(self.use_.as_ref()),
-            "type" => out.opt(self.type_.as_deref()),
-            "system" => out.opt(self.system.as_ref()),
-            "value" => out.opt(self.value.as_ref()),
-            "period" => out.opt(self.period.as_deref()),
-            "assigner" => out.opt(self.assigner.as_deref()),
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => {
+                if let Some(v) = &self.id {
+                    out.push(v)
+                }
+            }
+            1 => {
+                for v in &self.extension {
+                    out.push(v)
+                }
+            }
+            2 => {
+                if let Some(v) = &self.use_ {
+                    out.push(v)
+                }
+            }
+            3 => {
+                if let Some(v) = self.type_.as_deref() {
+                    out.push(v)
+                }
+            }
+            4 => {
+                if let Some(v) = &self.system {
+                    out.push(v)
+                }
+            }
+            5 => {
+                if let Some(v) = &self.value {
+                    out.push(v)
+                }
+            }
+            6 => {
+                if let Some(v) = self.period.as_deref() {
+                    out.push(v)
+                }
+            }
+            7 => {
+                if let Some(v) = self.assigner.as_deref() {
+                    out.push(v)
+                }
+            }
             _ => {}
         }
     }

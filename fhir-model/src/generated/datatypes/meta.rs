@@ -167,16 +167,48 @@ impl crate::fhirpath::Reflect for Meta {
             ("tag", crate::fhirpath::Card::Many),
         ]
     }
-    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
-        match name {
-            "id" => out.opt(self.id.as_ref()),
-            "extension" => out.many(&self.extension),
-            "versionId" => out.opt(self.version_id.as_ref()),
-            "lastUpdated" => out.opt(self.last_updated.as_ref()),
-            "source" => out.opt(self.source.as_ref()),
-            "profile" => out.many(&self.profile),
-            "security" => out.many(&self.security),
-            "tag" => out.many(&self.tag),
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => {
+                if let Some(v) = &self.id {
+                    out.push(v)
+                }
+            }
+            1 => {
+                for v in &self.extension {
+                    out.push(v)
+                }
+            }
+            2 => {
+                if let Some(v) = &self.version_id {
+                    out.push(v)
+                }
+            }
+            3 => {
+                if let Some(v) = &self.last_updated {
+                    out.push(v)
+                }
+            }
+            4 => {
+                if let Some(v) = &self.source {
+                    out.push(v)
+                }
+            }
+            5 => {
+                for v in &self.profile {
+                    out.push(v)
+                }
+            }
+            6 => {
+                for v in &self.security {
+                    out.push(v)
+                }
+            }
+            7 => {
+                for v in &self.tag {
+                    out.push(v)
+                }
+            }
             _ => {}
         }
     }

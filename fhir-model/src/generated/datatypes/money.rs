@@ -115,12 +115,28 @@ impl crate::fhirpath::Reflect for Money {
             ("currency", crate::fhirpath::Card::One),
         ]
     }
-    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
-        match name {
-            "id" => out.opt(self.id.as_ref()),
-            "extension" => out.many(&self.extension),
-            "value" => out.opt(self.value.as_ref()),
-            "currency" => out.opt(self.currency.as_ref()),
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => {
+                if let Some(v) = &self.id {
+                    out.push(v)
+                }
+            }
+            1 => {
+                for v in &self.extension {
+                    out.push(v)
+                }
+            }
+            2 => {
+                if let Some(v) = &self.value {
+                    out.push(v)
+                }
+            }
+            3 => {
+                if let Some(v) = &self.currency {
+                    out.push(v)
+                }
+            }
             _ => {}
         }
     }

@@ -131,12 +131,28 @@ impl crate::fhirpath::Reflect for Narrative {
             ("div", crate::fhirpath::Card::One),
         ]
     }
-    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
-        match name {
-            "id" => out.opt(self.id.as_ref()),
-            "extension" => out.many(&self.extension),
-            "status" => out.opt(self.status.as_ref()),
-            "div" => out.opt(self.div.as_ref()),
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => {
+                if let Some(v) = &self.id {
+                    out.push(v)
+                }
+            }
+            1 => {
+                for v in &self.extension {
+                    out.push(v)
+                }
+            }
+            2 => {
+                if let Some(v) = &self.status {
+                    out.push(v)
+                }
+            }
+            3 => {
+                if let Some(v) = &self.div {
+                    out.push(v)
+                }
+            }
             _ => {}
         }
     }

@@ -205,17 +205,53 @@ impl crate::fhirpath::Reflect for ParameterDefinition {
             ("profile", crate::fhirpath::Card::One),
         ]
     }
-    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
-        match name {
-            "id" => out.opt(self.id.as_ref()),
-            "extension" => out.many(&self.extension),
-            "name" => out.opt(self.name.as_ref()),
-            "use" => out.opt(self.use_.as_ref()),
-            "min" => out.opt(self.min.as_ref()),
-            "max" => out.opt(self.max.as_ref()),
-            "documentation" => out.opt(self.documentation.as_ref()),
-            "type" => out.opt(self.type_.as_ref()),
-            "profile" => out.opt(self.profile.as_ref()),
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => {
+                if let Some(v) = &self.id {
+                    out.push(v)
+                }
+            }
+            1 => {
+                for v in &self.extension {
+                    out.push(v)
+                }
+            }
+            2 => {
+                if let Some(v) = &self.name {
+                    out.push(v)
+                }
+            }
+            3 => {
+                if let Some(v) = &self.use_ {
+                    out.push(v)
+                }
+            }
+            4 => {
+                if let Some(v) = &self.min {
+                    out.push(v)
+                }
+            }
+            5 => {
+                if let Some(v) = &self.max {
+                    out.push(v)
+                }
+            }
+            6 => {
+                if let Some(v) = &self.documentation {
+                    out.push(v)
+                }
+            }
+            7 => {
+                if let Some(v) = &self.type_ {
+                    out.push(v)
+                }
+            }
+            8 => {
+                if let Some(v) = &self.profile {
+                    out.push(v)
+                }
+            }
             _ => {}
         }
     }

@@ -115,12 +115,28 @@ impl crate::fhirpath::Reflect for Period {
             ("end", crate::fhirpath::Card::One),
         ]
     }
-    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
-        match name {
-            "id" => out.opt(self.id.as_ref()),
-            "extension" => out.many(&self.extension),
-            "start" => out.opt(self.start.as_ref()),
-            "end" => out.opt(self.end.as_ref()),
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => {
+                if let Some(v) = &self.id {
+                    out.push(v)
+                }
+            }
+            1 => {
+                for v in &self.extension {
+                    out.push(v)
+                }
+            }
+            2 => {
+                if let Some(v) = &self.start {
+                    out.push(v)
+                }
+            }
+            3 => {
+                if let Some(v) = &self.end {
+                    out.push(v)
+                }
+            }
             _ => {}
         }
     }

@@ -171,16 +171,43 @@ impl crate::fhirpath::Reflect for Population {
             ("physiologicalCondition", crate::fhirpath::Card::One),
         ]
     }
-    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
-        match name {
-            "id" => out.opt(self.id.as_ref()),
-            "extension" => out.many(&self.extension),
-            "modifierExtension" => out.many(&self.modifier_extension),
-            "age" => out.choice(self.age.as_ref()),
-            "gender" => out.opt(self.gender.as_deref()),
-            "race" => out.opt(self.race.as_deref()),
-            "physiologicalCondition" => out.opt(self.physiological_condition.as_deref()),
-            _ if name.starts_with("age") => out.typed(self.age.as_ref(), &name[3usize..]),
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => {
+                if let Some(v) = &self.id {
+                    out.push(v)
+                }
+            }
+            1 => {
+                for v in &self.extension {
+                    out.push(v)
+                }
+            }
+            2 => {
+                for v in &self.modifier_extension {
+                    out.push(v)
+                }
+            }
+            3 => {
+                if let Some(v) = &self.age {
+                    out.choice(v)
+                }
+            }
+            4 => {
+                if let Some(v) = self.gender.as_deref() {
+                    out.push(v)
+                }
+            }
+            5 => {
+                if let Some(v) = self.race.as_deref() {
+                    out.push(v)
+                }
+            }
+            6 => {
+                if let Some(v) = self.physiological_condition.as_deref() {
+                    out.push(v)
+                }
+            }
             _ => {}
         }
     }
@@ -240,10 +267,10 @@ impl crate::validate::Validate for PopulationAge {
 
 #[cfg(feature = "fhirpath")]
 impl crate::fhirpath::Choice for PopulationAge {
-    fn value(&self) -> (&'static str, &dyn crate::fhirpath::Reflect) {
+    fn value(&self) -> &dyn crate::fhirpath::Reflect {
         match self {
-            Self::Range(v) => ("Range", &**v),
-            Self::CodeableConcept(v) => ("CodeableConcept", &**v),
+            Self::Range(v) => &**v,
+            Self::CodeableConcept(v) => &**v,
         }
     }
 }

@@ -244,22 +244,78 @@ impl crate::fhirpath::Reflect for ProdCharacteristic {
             ("scoring", crate::fhirpath::Card::One),
         ]
     }
-    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
-        match name {
-            "id" => out.opt(self.id.as_ref()),
-            "extension" => out.many(&self.extension),
-            "modifierExtension" => out.many(&self.modifier_extension),
-            "height" => out.opt(self.height.as_deref()),
-            "width" => out.opt(self.width.as_deref()),
-            "depth" => out.opt(self.depth.as_deref()),
-            "weight" => out.opt(self.weight.as_deref()),
-            "nominalVolume" => out.opt(self.nominal_volume.as_deref()),
-            "externalDiameter" => out.opt(self.external_diameter.as_deref()),
-            "shape" => out.opt(self.shape.as_ref()),
-            "color" => out.many(&self.color),
-            "imprint" => out.many(&self.imprint),
-            "image" => out.many(&self.image),
-            "scoring" => out.opt(self.scoring.as_deref()),
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => {
+                if let Some(v) = &self.id {
+                    out.push(v)
+                }
+            }
+            1 => {
+                for v in &self.extension {
+                    out.push(v)
+                }
+            }
+            2 => {
+                for v in &self.modifier_extension {
+                    out.push(v)
+                }
+            }
+            3 => {
+                if let Some(v) = self.height.as_deref() {
+                    out.push(v)
+                }
+            }
+            4 => {
+                if let Some(v) = self.width.as_deref() {
+                    out.push(v)
+                }
+            }
+            5 => {
+                if let Some(v) = self.depth.as_deref() {
+                    out.push(v)
+                }
+            }
+            6 => {
+                if let Some(v) = self.weight.as_deref() {
+                    out.push(v)
+                }
+            }
+            7 => {
+                if let Some(v) = self.nominal_volume.as_deref() {
+                    out.push(v)
+                }
+            }
+            8 => {
+                if let Some(v) = self.external_diameter.as_deref() {
+                    out.push(v)
+                }
+            }
+            9 => {
+                if let Some(v) = &self.shape {
+                    out.push(v)
+                }
+            }
+            10 => {
+                for v in &self.color {
+                    out.push(v)
+                }
+            }
+            11 => {
+                for v in &self.imprint {
+                    out.push(v)
+                }
+            }
+            12 => {
+                for v in &self.image {
+                    out.push(v)
+                }
+            }
+            13 => {
+                if let Some(v) = self.scoring.as_deref() {
+                    out.push(v)
+                }
+            }
             _ => {}
         }
     }

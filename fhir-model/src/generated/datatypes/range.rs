@@ -110,12 +110,28 @@ impl crate::fhirpath::Reflect for Range {
             ("high", crate::fhirpath::Card::One),
         ]
     }
-    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
-        match name {
-            "id" => out.opt(self.id.as_ref()),
-            "extension" => out.many(&self.extension),
-            "low" => out.opt(self.low.as_deref()),
-            "high" => out.opt(self.high.as_deref()),
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => {
+                if let Some(v) = &self.id {
+                    out.push(v)
+                }
+            }
+            1 => {
+                for v in &self.extension {
+                    out.push(v)
+                }
+            }
+            2 => {
+                if let Some(v) = self.low.as_deref() {
+                    out.push(v)
+                }
+            }
+            3 => {
+                if let Some(v) = self.high.as_deref() {
+                    out.push(v)
+                }
+            }
             _ => {}
         }
     }

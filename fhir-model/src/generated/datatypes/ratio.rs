@@ -110,12 +110,28 @@ impl crate::fhirpath::Reflect for Ratio {
             ("denominator", crate::fhirpath::Card::One),
         ]
     }
-    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
-        match name {
-            "id" => out.opt(self.id.as_ref()),
-            "extension" => out.many(&self.extension),
-            "numerator" => out.opt(self.numerator.as_deref()),
-            "denominator" => out.opt(self.denominator.as_deref()),
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => {
+                if let Some(v) = &self.id {
+                    out.push(v)
+                }
+            }
+            1 => {
+                for v in &self.extension {
+                    out.push(v)
+                }
+            }
+            2 => {
+                if let Some(v) = self.numerator.as_deref() {
+                    out.push(v)
+                }
+            }
+            3 => {
+                if let Some(v) = self.denominator.as_deref() {
+                    out.push(v)
+                }
+            }
             _ => {}
         }
     }

@@ -194,17 +194,53 @@ impl crate::fhirpath::Reflect for RelatedArtifact {
             ("resource", crate::fhirpath::Card::One),
         ]
     }
-    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
-        match name {
-            "id" => out.opt(self.id.as_ref()),
-            "extension" => out.many(&self.extension),
-            "type" => out.opt(self.type_.as_ref()),
-            "label" => out.opt(self.label.as_ref()),
-            "display" => out.opt(self.display.as_ref()),
-            "citation" => out.opt(self.citation.as_ref()),
-            "url" => out.opt(self.url.as_ref()),
-            "document" => out.opt(self.document.as_deref()),
-            "resource" => out.opt(self.resource.as_ref()),
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => {
+                if let Some(v) = &self.id {
+                    out.push(v)
+                }
+            }
+            1 => {
+                for v in &self.extension {
+                    out.push(v)
+                }
+            }
+            2 => {
+                if let Some(v) = &self.type_ {
+                    out.push(v)
+                }
+            }
+            3 => {
+                if let Some(v) = &self.label {
+                    out.push(v)
+                }
+            }
+            4 => {
+                if let Some(v) = &self.display {
+                    out.push(v)
+                }
+            }
+            5 => {
+                if let Some(v) = &self.citation {
+                    out.push(v)
+                }
+            }
+            6 => {
+                if let Some(v) = &self.url {
+                    out.push(v)
+                }
+            }
+            7 => {
+                if let Some(v) = self.document.as_deref() {
+                    out.push(v)
+                }
+            }
+            8 => {
+                if let Some(v) = &self.resource {
+                    out.push(v)
+                }
+            }
             _ => {}
         }
     }

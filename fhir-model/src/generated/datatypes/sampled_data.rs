@@ -205,17 +205,53 @@ impl crate::fhirpath::Reflect for SampledData {
             ("data", crate::fhirpath::Card::One),
         ]
     }
-    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
-        match name {
-            "id" => out.opt(self.id.as_ref()),
-            "extension" => out.many(&self.extension),
-            "origin" => out.opt(self.origin.as_deref()),
-            "period" => out.opt(self.period.as_ref()),
-            "factor" => out.opt(self.factor.as_ref()),
-            "lowerLimit" => out.opt(self.lower_limit.as_ref()),
-            "upperLimit" => out.opt(self.upper_limit.as_ref()),
-            "dimensions" => out.opt(self.dimensions.as_ref()),
-            "data" => out.opt(self.data.as_ref()),
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => {
+                if let Some(v) = &self.id {
+                    out.push(v)
+                }
+            }
+            1 => {
+                for v in &self.extension {
+                    out.push(v)
+                }
+            }
+            2 => {
+                if let Some(v) = self.origin.as_deref() {
+                    out.push(v)
+                }
+            }
+            3 => {
+                if let Some(v) = &self.period {
+                    out.push(v)
+                }
+            }
+            4 => {
+                if let Some(v) = &self.factor {
+                    out.push(v)
+                }
+            }
+            5 => {
+                if let Some(v) = &self.lower_limit {
+                    out.push(v)
+                }
+            }
+            6 => {
+                if let Some(v) = &self.upper_limit {
+                    out.push(v)
+                }
+            }
+            7 => {
+                if let Some(v) = &self.dimensions {
+                    out.push(v)
+                }
+            }
+            8 => {
+                if let Some(v) = &self.data {
+                    out.push(v)
+                }
+            }
             _ => {}
         }
     }

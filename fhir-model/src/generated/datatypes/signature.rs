@@ -286,17 +286,53 @@ impl crate::fhirpath::Reflect for Signature {
             ("data", crate::fhirpath::Card::One),
         ]
     }
-    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
-        match name {
-            "id" => out.opt(self.id.as_ref()),
-            "extension" => out.many(&self.extension),
-            "type" => out.many(&self.type_),
-            "when" => out.opt(self.when.as_ref()),
-            "who" => out.opt(self.who.as_deref()),
-            "onBehalfOf" => out.opt(self.on_behalf_of.as_deref()),
-            "targetFormat" => out.opt(self.target_format.as_ref()),
-            "sigFormat" => out.opt(self.sig_format.as_ref()),
-            "data" => out.opt(self.data.as_ref()),
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => {
+                if let Some(v) = &self.id {
+                    out.push(v)
+                }
+            }
+            1 => {
+                for v in &self.extension {
+                    out.push(v)
+                }
+            }
+            2 => {
+                for v in &self.type_ {
+                    out.push(v)
+                }
+            }
+            3 => {
+                if let Some(v) = &self.when {
+                    out.push(v)
+                }
+            }
+            4 => {
+                if let Some(v) = self.who.as_deref() {
+                    out.push(v)
+                }
+            }
+            5 => {
+                if let Some(v) = self.on_behalf_of.as_deref() {
+                    out.push(v)
+                }
+            }
+            6 => {
+                if let Some(v) = &self.target_format {
+                    out.push(v)
+                }
+            }
+            7 => {
+                if let Some(v) = &self.sig_format {
+                    out.push(v)
+                }
+            }
+            8 => {
+                if let Some(v) = &self.data {
+                    out.push(v)
+                }
+            }
             _ => {}
         }
     }

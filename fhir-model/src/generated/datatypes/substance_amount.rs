@@ -186,17 +186,42 @@ impl crate::fhirpath::Reflect for SubstanceAmount {
             ("referenceRange", crate::fhirpath::Card::One),
         ]
     }
-    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
-        match name {
-            "id" => out.opt(self.id.as_ref()),
-            "extension" => out.many(&self.extension),
-            "modifierExtension" => out.many(&self.modifier_extension),
-            "amount" => out.choice(self.amount.as_ref()),
-            "amountType" => out.opt(self.amount_type.as_deref()),
-            "amountText" => out.opt(self.amount_text.as_ref()),
-            "referenceRange" => out.opt(self.reference_range.as_deref()),
-            _ if name.starts_with("amount") => {
-                out.typed(self.amount.as_ref(), &name[6usize..])
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => {
+                if let Some(v) = &self.id {
+                    out.push(v)
+                }
+            }
+            1 => {
+                for v in &self.extension {
+                    out.push(v)
+                }
+            }
+            2 => {
+                for v in &self.modifier_extension {
+                    out.push(v)
+                }
+            }
+            3 => {
+                if let Some(v) = &self.amount {
+                    out.choice(v)
+                }
+            }
+            4 => {
+                if let Some(v) = self.amount_type.as_deref() {
+                    out.push(v)
+                }
+            }
+            5 => {
+                if let Some(v) = &self.amount_text {
+                    out.push(v)
+                }
+            }
+            6 => {
+                if let Some(v) = self.reference_range.as_deref() {
+                    out.push(v)
+                }
             }
             _ => {}
         }
@@ -267,11 +292,11 @@ impl crate::validate::Validate for SubstanceAmountAmount {
 
 #[cfg(feature = "fhirpath")]
 impl crate::fhirpath::Choice for SubstanceAmountAmount {
-    fn value(&self) -> (&'static str, &dyn crate::fhirpath::Reflect) {
+    fn value(&self) -> &dyn crate::fhirpath::Reflect {
         match self {
-            Self::Quantity(v) => ("Quantity", &**v),
-            Self::Range(v) => ("Range", &**v),
-            Self::String(v) => ("String", v),
+            Self::Quantity(v) => &**v,
+            Self::Range(v) => &**v,
+            Self::String(v) => v,
         }
     }
 }
@@ -382,12 +407,28 @@ impl crate::fhirpath::Reflect for SubstanceAmountReferenceRange {
             ("highLimit", crate::fhirpath::Card::One),
         ]
     }
-    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
-        match name {
-            "id" => out.opt(self.id.as_ref()),
-            "extension" => out.many(&self.extension),
-            "lowLimit" => out.opt(self.low_limit.as_deref()),
-            "highLimit" => out.opt(self.high_limit.as_deref()),
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => {
+                if let Some(v) = &self.id {
+                    out.push(v)
+                }
+            }
+            1 => {
+                for v in &self.extension {
+                    out.push(v)
+                }
+            }
+            2 => {
+                if let Some(v) = self.low_limit.as_deref() {
+                    out.push(v)
+                }
+            }
+            3 => {
+                if let Some(v) = self.high_limit.as_deref() {
+                    out.push(v)
+                }
+            }
             _ => {}
         }
     }

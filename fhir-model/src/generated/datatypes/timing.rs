@@ -145,14 +145,38 @@ impl crate::fhirpath::Reflect for Timing {
             ("code", crate::fhirpath::Card::One),
         ]
     }
-    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
-        match name {
-            "id" => out.opt(self.id.as_ref()),
-            "extension" => out.many(&self.extension),
-            "modifierExtension" => out.many(&self.modifier_extension),
-            "event" => out.many(&self.event),
-            "repeat" => out.opt(self.repeat.as_deref()),
-            "code" => out.opt(self.code.as_deref()),
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => {
+                if let Some(v) = &self.id {
+                    out.push(v)
+                }
+            }
+            1 => {
+                for v in &self.extension {
+                    out.push(v)
+                }
+            }
+            2 => {
+                for v in &self.modifier_extension {
+                    out.push(v)
+                }
+            }
+            3 => {
+                for v in &self.event {
+                    out.push(v)
+                }
+            }
+            4 => {
+                if let Some(v) = self.repeat.as_deref() {
+                    out.push(v)
+                }
+            }
+            5 => {
+                if let Some(v) = self.code.as_deref() {
+                    out.push(v)
+                }
+            }
             _ => {}
         }
     }
@@ -466,27 +490,92 @@ impl crate::fhirpath::Reflect for TimingRepeat {
             ("offset", crate::fhirpath::Card::One),
         ]
     }
-    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
-        match name {
-            "id" => out.opt(self.id.as_ref()),
-            "extension" => out.many(&self.extension),
-            "bounds" => out.choice(self.bounds.as_ref()),
-            "count" => out.opt(self.count.as_ref()),
-            "countMax" => out.opt(self.count_max.as_ref()),
-            "duration" => out.opt(self.duration.as_ref()),
-            "durationMax" => out.opt(self.duration_max.as_ref()),
-            "durationUnit" => out.opt(self.duration_unit.as_ref()),
-            "frequency" => out.opt(self.frequency.as_ref()),
-            "frequencyMax" => out.opt(self.frequency_max.as_ref()),
-            "period" => out.opt(self.period.as_ref()),
-            "periodMax" => out.opt(self.period_max.as_ref()),
-            "periodUnit" => out.opt(self.period_unit.as_ref()),
-            "dayOfWeek" => out.many(&self.day_of_week),
-            "timeOfDay" => out.many(&self.time_of_day),
-            "when" => out.many(&self.when),
-            "offset" => out.opt(self.offset.as_ref()),
-            _ if name.starts_with("bounds") => {
-                out.typed(self.bounds.as_ref(), &name[6usize..])
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => {
+                if let Some(v) = &self.id {
+                    out.push(v)
+                }
+            }
+            1 => {
+                for v in &self.extension {
+                    out.push(v)
+                }
+            }
+            2 => {
+                if let Some(v) = &self.bounds {
+                    out.choice(v)
+                }
+            }
+            3 => {
+                if let Some(v) = &self.count {
+                    out.push(v)
+                }
+            }
+            4 => {
+                if let Some(v) = &self.count_max {
+                    out.push(v)
+                }
+            }
+            5 => {
+                if let Some(v) = &self.duration {
+                    out.push(v)
+                }
+            }
+            6 => {
+                if let Some(v) = &self.duration_max {
+                    out.push(v)
+                }
+            }
+            7 => {
+                if let Some(v) = &self.duration_unit {
+                    out.push(v)
+                }
+            }
+            8 => {
+                if let Some(v) = &self.frequency {
+                    out.push(v)
+                }
+            }
+            9 => {
+                if let Some(v) = &self.frequency_max {
+                    out.push(v)
+                }
+            }
+            10 => {
+                if let Some(v) = &self.period {
+                    out.push(v)
+                }
+            }
+            11 => {
+                if let Some(v) = &self.period_max {
+                    out.push(v)
+                }
+            }
+            12 => {
+                if let Some(v) = &self.period_unit {
+                    out.push(v)
+                }
+            }
+            13 => {
+                for v in &self.day_of_week {
+                    out.push(v)
+                }
+            }
+            14 => {
+                for v in &self.time_of_day {
+                    out.push(v)
+                }
+            }
+            15 => {
+                for v in &self.when {
+                    out.push(v)
+                }
+            }
+            16 => {
+                if let Some(v) = &self.offset {
+                    out.push(v)
+                }
             }
             _ => {}
         }
@@ -557,11 +646,11 @@ impl crate::validate::Validate for TimingRepeatBounds {
 
 #[cfg(feature = "fhirpath")]
 impl crate::fhirpath::Choice for TimingRepeatBounds {
-    fn value(&self) -> (&'static str, &dyn crate::fhirpath::Reflect) {
+    fn value(&self) -> &dyn crate::fhirpath::Reflect {
         match self {
-            Self::Duration(v) => ("Duration", &**v),
-            Self::Range(v) => ("Range", &**v),
-            Self::Period(v) => ("Period", &**v),
+            Self::Duration(v) => &**v,
+            Self::Range(v) => &**v,
+            Self::Period(v) => &**v,
         }
     }
 }

@@ -216,17 +216,42 @@ impl crate::fhirpath::Reflect for TriggerDefinition {
             ("condition", crate::fhirpath::Card::One),
         ]
     }
-    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
-        match name {
-            "id" => out.opt(self.id.as_ref()),
-            "extension" => out.many(&self.extension),
-            "type" => out.opt(self.type_.as_ref()),
-            "name" => out.opt(self.name.as_ref()),
-            "timing" => out.choice(self.timing.as_ref()),
-            "data" => out.many(&self.data),
-            "condition" => out.opt(self.condition.as_deref()),
-            _ if name.starts_with("timing") => {
-                out.typed(self.timing.as_ref(), &name[6usize..])
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => {
+                if let Some(v) = &self.id {
+                    out.push(v)
+                }
+            }
+            1 => {
+                for v in &self.extension {
+                    out.push(v)
+                }
+            }
+            2 => {
+                if let Some(v) = &self.type_ {
+                    out.push(v)
+                }
+            }
+            3 => {
+                if let Some(v) = &self.name {
+                    out.push(v)
+                }
+            }
+            4 => {
+                if let Some(v) = &self.timing {
+                    out.choice(v)
+                }
+            }
+            5 => {
+                for v in &self.data {
+                    out.push(v)
+                }
+            }
+            6 => {
+                if let Some(v) = self.condition.as_deref() {
+                    out.push(v)
+                }
             }
             _ => {}
         }
@@ -309,12 +334,12 @@ impl crate::validate::Validate for TriggerDefinitionTiming {
 
 #[cfg(feature = "fhirpath")]
 impl crate::fhirpath::Choice for TriggerDefinitionTiming {
-    fn value(&self) -> (&'static str, &dyn crate::fhirpath::Reflect) {
+    fn value(&self) -> &dyn crate::fhirpath::Reflect {
         match self {
-            Self::Timing(v) => ("Timing", &**v),
-            Self::Reference(v) => ("Reference", &**v),
-            Self::Date(v) => ("Date", v),
-            Self::DateTime(v) => ("DateTime", v),
+            Self::Timing(v) => &**v,
+            Self::Reference(v) => &**v,
+            Self::Date(v) => v,
+            Self::DateTime(v) => v,
         }
     }
 }

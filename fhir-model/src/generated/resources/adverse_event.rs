@@ -596,36 +596,148 @@ impl crate::fhirpath::Reflect for AdverseEvent {
             ("study", crate::fhirpath::Card::Many),
         ]
     }
-    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
-        match name {
-            "id" => out.opt(self.id.as_ref()),
-            "meta" => out.opt(self.meta.as_deref()),
-            "implicitRules" => out.opt(self.implicit_rules.as_ref()),
-            "language" => out.opt(self.language.as_ref()),
-            "text" => out.opt(self.text.as_deref()),
-            "contained" => out.many(&self.contained),
-            "extension" => out.many(&self.extension),
-            "modifierExtension" => out.many(&self.modifier_extension),
-            "identifier" => out.opt(self.identifier.as_deref()),
-            "actuality" => out.opt(self.actuality.as_ref()),
-            "category" => out.many(&self.category),
-            "event" => out.opt(self.event.as_deref()),
-            "subject" => out.opt(self.subject.as_deref()),
-            "encounter" => out.opt(self.encounter.as_deref()),
-            "date" => out.opt(self.date.as_ref()),
-            "detected" => out.opt(self.detected.as_ref()),
-            "recordedDate" => out.opt(self.recorded_date.as_ref()),
-            "resultingCondition" => out.many(&self.resulting_condition),
-            "location" => out.opt(self.location.as_deref()),
-            "seriousness" => out.opt(self.seriousness.as_deref()),
-            "severity" => out.opt(self.severity.as_deref()),
-            "outcome" => out.opt(self.outcome.as_deref()),
-            "recorder" => out.opt(self.recorder.as_deref()),
-            "contributor" => out.many(&self.contributor),
-            "suspectEntity" => out.many(&self.suspect_entity),
-            "subjectMedicalHistory" => out.many(&self.subject_medical_history),
-            "referenceDocument" => out.many(&self.reference_document),
-            "study" => out.many(&self.study),
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => {
+                if let Some(v) = &self.id {
+                    out.push(v)
+                }
+            }
+            1 => {
+                if let Some(v) = self.meta.as_deref() {
+                    out.push(v)
+                }
+            }
+            2 => {
+                if let Some(v) = &self.implicit_rules {
+                    out.push(v)
+                }
+            }
+            3 => {
+                if let Some(v) = &self.language {
+                    out.push(v)
+                }
+            }
+            4 => {
+                if let Some(v) = self.text.as_deref() {
+                    out.push(v)
+                }
+            }
+            5 => {
+                for v in &self.contained {
+                    out.push(v)
+                }
+            }
+            6 => {
+                for v in &self.extension {
+                    out.push(v)
+                }
+            }
+            7 => {
+                for v in &self.modifier_extension {
+                    out.push(v)
+                }
+            }
+            8 => {
+                if let Some(v) = self.identifier.as_deref() {
+                    out.push(v)
+                }
+            }
+            9 => {
+                if let Some(v) = &self.actuality {
+                    out.push(v)
+                }
+            }
+            10 => {
+                for v in &self.category {
+                    out.push(v)
+                }
+            }
+            11 => {
+                if let Some(v) = self.event.as_deref() {
+                    out.push(v)
+                }
+            }
+            12 => {
+                if let Some(v) = self.subject.as_deref() {
+                    out.push(v)
+                }
+            }
+            13 => {
+                if let Some(v) = self.encounter.as_deref() {
+                    out.push(v)
+                }
+            }
+            14 => {
+                if let Some(v) = &self.date {
+                    out.push(v)
+                }
+            }
+            15 => {
+                if let Some(v) = &self.detected {
+                    out.push(v)
+                }
+            }
+            16 => {
+                if let Some(v) = &self.recorded_date {
+                    out.push(v)
+                }
+            }
+            17 => {
+                for v in &self.resulting_condition {
+                    out.push(v)
+                }
+            }
+            18 => {
+                if let Some(v) = self.location.as_deref() {
+                    out.push(v)
+                }
+            }
+            19 => {
+                if let Some(v) = self.seriousness.as_deref() {
+                    out.push(v)
+                }
+            }
+            20 => {
+                if let Some(v) = self.severity.as_deref() {
+                    out.push(v)
+                }
+            }
+            21 => {
+                if let Some(v) = self.outcome.as_deref() {
+                    out.push(v)
+                }
+            }
+            22 => {
+                if let Some(v) = self.recorder.as_deref() {
+                    out.push(v)
+                }
+            }
+            23 => {
+                for v in &self.contributor {
+                    out.push(v)
+                }
+            }
+            24 => {
+                for v in &self.suspect_entity {
+                    out.push(v)
+                }
+            }
+            25 => {
+                for v in &self.subject_medical_history {
+                    out.push(v)
+                }
+            }
+            26 => {
+                for v in &self.reference_document {
+                    out.push(v)
+                }
+            }
+            27 => {
+                for v in &self.study {
+                    out.push(v)
+                }
+            }
             _ => {}
         }
     }
@@ -841,13 +953,33 @@ impl crate::fhirpath::Reflect for AdverseEventSuspectEntity {
             ("causality", crate::fhirpath::Card::Many),
         ]
     }
-    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
-        match name {
-            "id" => out.opt(self.id.as_ref()),
-            "extension" => out.many(&self.extension),
-            "modifierExtension" => out.many(&self.modifier_extension),
-            "instance" => out.opt(self.instance.as_deref()),
-            "causality" => out.many(&self.causality),
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => {
+                if let Some(v) = &self.id {
+                    out.push(v)
+                }
+            }
+            1 => {
+                for v in &self.extension {
+                    out.push(v)
+                }
+            }
+            2 => {
+                for v in &self.modifier_extension {
+                    out.push(v)
+                }
+            }
+            3 => {
+                if let Some(v) = self.instance.as_deref() {
+                    out.push(v)
+                }
+            }
+            4 => {
+                for v in &self.causality {
+                    out.push(v)
+                }
+            }
             _ => {}
         }
     }
@@ -1028,15 +1160,43 @@ impl crate::fhirpath::Reflect for AdverseEventSuspectEntityCausality {
             ("method", crate::fhirpath::Card::One),
         ]
     }
-    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
-        match name {
-            "id" => out.opt(self.id.as_ref()),
-            "extension" => out.many(&self.extension),
-            "modifierExtension" => out.many(&self.modifier_extension),
-            "assessment" => out.opt(self.assessment.as_deref()),
-            "productRelatedness" => out.opt(self.product_relatedness.as_ref()),
-            "author" => out.opt(self.author.as_deref()),
-            "method" => out.opt(self.method.as_deref()),
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => {
+                if let Some(v) = &self.id {
+                    out.push(v)
+                }
+            }
+            1 => {
+                for v in &self.extension {
+                    out.push(v)
+                }
+            }
+            2 => {
+                for v in &self.modifier_extension {
+                    out.push(v)
+                }
+            }
+            3 => {
+                if let Some(v) = self.assessment.as_deref() {
+                    out.push(v)
+                }
+            }
+            4 => {
+                if let Some(v) = &self.product_relatedness {
+                    out.push(v)
+                }
+            }
+            5 => {
+                if let Some(v) = self.author.as_deref() {
+                    out.push(v)
+                }
+            }
+            6 => {
+                if let Some(v) = self.method.as_deref() {
+                    out.push(v)
+                }
+            }
             _ => {}
         }
     }

@@ -511,34 +511,127 @@ impl crate::fhirpath::Reflect for AllergyIntolerance {
             ("reaction", crate::fhirpath::Card::Many),
         ]
     }
-    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
-        match name {
-            "id" => out.opt(self.id.as_ref()),
-            "meta" => out.opt(self.meta.as_deref()),
-            "implicitRules" => out.opt(self.implicit_rules.as_ref()),
-            "language" => out.opt(self.language.as_ref()),
-            "text" => out.opt(self.text.as_deref()),
-            "contained" => out.many(&self.contained),
-            "extension" => out.many(&self.extension),
-            "modifierExtension" => out.many(&self.modifier_extension),
-            "identifier" => out.many(&self.identifier),
-            "clinicalStatus" => out.opt(self.clinical_status.as_deref()),
-            "verificationStatus" => out.opt(self.verification_status.as_deref()),
-            "type" => out.opt(self.type_.as_ref()),
-            "category" => out.many(&self.category),
-            "criticality" => out.opt(self.criticality.as_ref()),
-            "code" => out.opt(self.code.as_deref()),
-            "patient" => out.opt(self.patient.as_deref()),
-            "encounter" => out.opt(self.encounter.as_deref()),
-            "onset" => out.choice(self.onset.as_ref()),
-            "recordedDate" => out.opt(self.recorded_date.as_ref()),
-            "recorder" => out.opt(self.recorder.as_deref()),
-            "asserter" => out.opt(self.asserter.as_deref()),
-            "lastOccurrence" => out.opt(self.last_occurrence.as_ref()),
-            "note" => out.many(&self.note),
-            "reaction" => out.many(&self.reaction),
-            _ if name.starts_with("onset") => {
-                out.typed(self.onset.as_ref(), &name[5usize..])
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => {
+                if let Some(v) = &self.id {
+                    out.push(v)
+                }
+            }
+            1 => {
+                if let Some(v) = self.meta.as_deref() {
+                    out.push(v)
+                }
+            }
+            2 => {
+                if let Some(v) = &self.implicit_rules {
+                    out.push(v)
+                }
+            }
+            3 => {
+                if let Some(v) = &self.language {
+                    out.push(v)
+                }
+            }
+            4 => {
+                if let Some(v) = self.text.as_deref() {
+                    out.push(v)
+                }
+            }
+            5 => {
+                for v in &self.contained {
+                    out.push(v)
+                }
+            }
+            6 => {
+                for v in &self.extension {
+                    out.push(v)
+                }
+            }
+            7 => {
+                for v in &self.modifier_extension {
+                    out.push(v)
+                }
+            }
+            8 => {
+                for v in &self.identifier {
+                    out.push(v)
+                }
+            }
+            9 => {
+                if let Some(v) = self.clinical_status.as_deref() {
+                    out.push(v)
+                }
+            }
+            10 => {
+                if let Some(v) = self.verification_status.as_deref() {
+                    out.push(v)
+                }
+            }
+            11 => {
+                if let Some(v) = &self.type_ {
+                    out.push(v)
+                }
+            }
+            12 => {
+                for v in &self.category {
+                    out.push(v)
+                }
+            }
+            13 => {
+                if let Some(v) = &self.criticality {
+                    out.push(v)
+                }
+            }
+            14 => {
+                if let Some(v) = self.code.as_deref() {
+                    out.push(v)
+                }
+            }
+            15 => {
+                if let Some(v) = self.patient.as_deref() {
+                    out.push(v)
+                }
+            }
+            16 => {
+                if let Some(v) = self.encounter.as_deref() {
+                    out.push(v)
+                }
+            }
+            17 => {
+                if let Some(v) = &self.onset {
+                    out.choice(v)
+                }
+            }
+            18 => {
+                if let Some(v) = &self.recorded_date {
+                    out.push(v)
+                }
+            }
+            19 => {
+                if let Some(v) = self.recorder.as_deref() {
+                    out.push(v)
+                }
+            }
+            20 => {
+                if let Some(v) = self.asserter.as_deref() {
+                    out.push(v)
+                }
+            }
+            21 => {
+                if let Some(v) = &self.last_occurrence {
+                    out.push(v)
+                }
+            }
+            22 => {
+                for v in &self.note {
+                    out.push(v)
+                }
+            }
+            23 => {
+                for v in &self.reaction {
+                    out.push(v)
+                }
             }
             _ => {}
         }
@@ -629,13 +722,13 @@ impl crate::validate::Validate for AllergyIntoleranceOnset {
 
 #[cfg(feature = "fhirpath")]
 impl crate::fhirpath::Choice for AllergyIntoleranceOnset {
-    fn value(&self) -> (&'static str, &dyn crate::fhirpath::Reflect) {
+    fn value(&self) -> &dyn crate::fhirpath::Reflect {
         match self {
-            Self::DateTime(v) => ("DateTime", v),
-            Self::Age(v) => ("Age", &**v),
-            Self::Period(v) => ("Period", &**v),
-            Self::Range(v) => ("Range", &**v),
-            Self::String(v) => ("String", v),
+            Self::DateTime(v) => v,
+            Self::Age(v) => &**v,
+            Self::Period(v) => &**v,
+            Self::Range(v) => &**v,
+            Self::String(v) => v,
         }
     }
 }
@@ -864,18 +957,58 @@ impl crate::fhirpath::Reflect for AllergyIntoleranceReaction {
             ("note", crate::fhirpath::Card::Many),
         ]
     }
-    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
-        match name {
-            "id" => out.opt(self.id.as_ref()),
-            "extension" => out.many(&self.extension),
-            "modifierExtension" => out.many(&self.modifier_extension),
-            "substance" => out.opt(self.substance.as_deref()),
-            "manifestation" => out.many(&self.manifestation),
-            "description" => out.opt(self.description.as_ref()),
-            "onset" => out.opt(self.onset.as_ref()),
-            "severity" => out.opt(self.severity.as_ref()),
-            "exposureRoute" => out.opt(self.exposure_route.as_deref()),
-            "note" => out.many(&self.note),
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => {
+                if let Some(v) = &self.id {
+                    out.push(v)
+                }
+            }
+            1 => {
+                for v in &self.extension {
+                    out.push(v)
+                }
+            }
+            2 => {
+                for v in &self.modifier_extension {
+                    out.push(v)
+                }
+            }
+            3 => {
+                if let Some(v) = self.substance.as_deref() {
+                    out.push(v)
+                }
+            }
+            4 => {
+                for v in &self.manifestation {
+                    out.push(v)
+                }
+            }
+            5 => {
+                if let Some(v) = &self.description {
+                    out.push(v)
+                }
+            }
+            6 => {
+                if let Some(v) = &self.onset {
+                    out.push(v)
+                }
+            }
+            7 => {
+                if let Some(v) = &self.severity {
+                    out.push(v)
+                }
+            }
+            8 => {
+                if let Some(v) = self.exposure_route.as_deref() {
+                    out.push(v)
+                }
+            }
+            9 => {
+                for v in &self.note {
+                    out.push(v)
+                }
+            }
             _ => {}
         }
     }

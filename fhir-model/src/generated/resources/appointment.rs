@@ -541,38 +541,158 @@ impl crate::fhirpath::Reflect for Appointment {
             ("requestedPeriod", crate::fhirpath::Card::Many),
         ]
     }
-    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
-        match name {
-            "id" => out.opt(self.id.as_ref()),
-            "meta" => out.opt(self.meta.as_deref()),
-            "implicitRules" => out.opt(self.implicit_rules.as_ref()),
-            "language" => out.opt(self.language.as_ref()),
-            "text" => out.opt(self.text.as_deref()),
-            "contained" => out.many(&self.contained),
-            "extension" => out.many(&self.extension),
-            "modifierExtension" => out.many(&self.modifier_extension),
-            "identifier" => out.many(&self.identifier),
-            "status" => out.opt(self.status.as_ref()),
-            "cancelationReason" => out.opt(self.cancelation_reason.as_deref()),
-            "serviceCategory" => out.many(&self.service_category),
-            "serviceType" => out.many(&self.service_type),
-            "specialty" => out.many(&self.specialty),
-            "appointmentType" => out.opt(self.appointment_type.as_deref()),
-            "reasonCode" => out.many(&self.reason_code),
-            "reasonReference" => out.many(&self.reason_reference),
-            "priority" => out.opt(self.priority.as_ref()),
-            "description" => out.opt(self.description.as_ref()),
-            "supportingInformation" => out.many(&self.supporting_information),
-            "start" => out.opt(self.start.as_ref()),
-            "end" => out.opt(self.end.as_ref()),
-            "minutesDuration" => out.opt(self.minutes_duration.as_ref()),
-            "slot" => out.many(&self.slot),
-            "created" => out.opt(self.created.as_ref()),
-            "comment" => out.opt(self.comment.as_ref()),
-            "patientInstruction" => out.opt(self.patient_instruction.as_ref()),
-            "basedOn" => out.many(&self.based_on),
-            "participant" => out.many(&self.participant),
-            "requestedPeriod" => out.many(&self.requested_period),
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => {
+                if let Some(v) = &self.id {
+                    out.push(v)
+                }
+            }
+            1 => {
+                if let Some(v) = self.meta.as_deref() {
+                    out.push(v)
+                }
+            }
+            2 => {
+                if let Some(v) = &self.implicit_rules {
+                    out.push(v)
+                }
+            }
+            3 => {
+                if let Some(v) = &self.language {
+                    out.push(v)
+                }
+            }
+            4 => {
+                if let Some(v) = self.text.as_deref() {
+                    out.push(v)
+                }
+            }
+            5 => {
+                for v in &self.contained {
+                    out.push(v)
+                }
+            }
+            6 => {
+                for v in &self.extension {
+                    out.push(v)
+                }
+            }
+            7 => {
+                for v in &self.modifier_extension {
+                    out.push(v)
+                }
+            }
+            8 => {
+                for v in &self.identifier {
+                    out.push(v)
+                }
+            }
+            9 => {
+                if let Some(v) = &self.status {
+                    out.push(v)
+                }
+            }
+            10 => {
+                if let Some(v) = self.cancelation_reason.as_deref() {
+                    out.push(v)
+                }
+            }
+            11 => {
+                for v in &self.service_category {
+                    out.push(v)
+                }
+            }
+            12 => {
+                for v in &self.service_type {
+                    out.push(v)
+                }
+            }
+            13 => {
+                for v in &self.specialty {
+                    out.push(v)
+                }
+            }
+            14 => {
+                if let Some(v) = self.appointment_type.as_deref() {
+                    out.push(v)
+                }
+            }
+            15 => {
+                for v in &self.reason_code {
+                    out.push(v)
+                }
+            }
+            16 => {
+                for v in &self.reason_reference {
+                    out.push(v)
+                }
+            }
+            17 => {
+                if let Some(v) = &self.priority {
+                    out.push(v)
+                }
+            }
+            18 => {
+                if let Some(v) = &self.description {
+                    out.push(v)
+                }
+            }
+            19 => {
+                for v in &self.supporting_information {
+                    out.push(v)
+                }
+            }
+            20 => {
+                if let Some(v) = &self.start {
+                    out.push(v)
+                }
+            }
+            21 => {
+                if let Some(v) = &self.end {
+                    out.push(v)
+                }
+            }
+            22 => {
+                if let Some(v) = &self.minutes_duration {
+                    out.push(v)
+                }
+            }
+            23 => {
+                for v in &self.slot {
+                    out.push(v)
+                }
+            }
+            24 => {
+                if let Some(v) = &self.created {
+                    out.push(v)
+                }
+            }
+            25 => {
+                if let Some(v) = &self.comment {
+                    out.push(v)
+                }
+            }
+            26 => {
+                if let Some(v) = &self.patient_instruction {
+                    out.push(v)
+                }
+            }
+            27 => {
+                for v in &self.based_on {
+                    out.push(v)
+                }
+            }
+            28 => {
+                for v in &self.participant {
+                    out.push(v)
+                }
+            }
+            29 => {
+                for v in &self.requested_period {
+                    out.push(v)
+                }
+            }
             _ => {}
         }
     }
@@ -826,16 +946,48 @@ impl crate::fhirpath::Reflect for AppointmentParticipant {
             ("period", crate::fhirpath::Card::One),
         ]
     }
-    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
-        match name {
-            "id" => out.opt(self.id.as_ref()),
-            "extension" => out.many(&self.extension),
-            "modifierExtension" => out.many(&self.modifier_extension),
-            "type" => out.many(&self.type_),
-            "actor" => out.opt(self.actor.as_deref()),
-            "required" => out.opt(self.required.as_ref()),
-            "status" => out.opt(self.status.as_ref()),
-            "period" => out.opt(self.period.as_deref()),
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => {
+                if let Some(v) = &self.id {
+                    out.push(v)
+                }
+            }
+            1 => {
+                for v in &self.extension {
+                    out.push(v)
+                }
+            }
+            2 => {
+                for v in &self.modifier_extension {
+                    out.push(v)
+                }
+            }
+            3 => {
+                for v in &self.type_ {
+                    out.push(v)
+                }
+            }
+            4 => {
+                if let Some(v) = self.actor.as_deref() {
+                    out.push(v)
+                }
+            }
+            5 => {
+                if let Some(v) = &self.required {
+                    out.push(v)
+                }
+            }
+            6 => {
+                if let Some(v) = &self.status {
+                    out.push(v)
+                }
+            }
+            7 => {
+                if let Some(v) = self.period.as_deref() {
+                    out.push(v)
+                }
+            }
             _ => {}
         }
     }

@@ -358,24 +358,88 @@ impl crate::fhirpath::Reflect for AppointmentResponse {
             ("comment", crate::fhirpath::Card::One),
         ]
     }
-    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
-        match name {
-            "id" => out.opt(self.id.as_ref()),
-            "meta" => out.opt(self.meta.as_deref()),
-            "implicitRules" => out.opt(self.implicit_rules.as_ref()),
-            "language" => out.opt(self.language.as_ref()),
-            "text" => out.opt(self.text.as_deref()),
-            "contained" => out.many(&self.contained),
-            "extension" => out.many(&self.extension),
-            "modifierExtension" => out.many(&self.modifier_extension),
-            "identifier" => out.many(&self.identifier),
-            "appointment" => out.opt(self.appointment.as_deref()),
-            "start" => out.opt(self.start.as_ref()),
-            "end" => out.opt(self.end.as_ref()),
-            "participantType" => out.many(&self.participant_type),
-            "actor" => out.opt(self.actor.as_deref()),
-            "participantStatus" => out.opt(self.participant_status.as_ref()),
-            "comment" => out.opt(self.comment.as_ref()),
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => {
+                if let Some(v) = &self.id {
+                    out.push(v)
+                }
+            }
+            1 => {
+                if let Some(v) = self.meta.as_deref() {
+                    out.push(v)
+                }
+            }
+            2 => {
+                if let Some(v) = &self.implicit_rules {
+                    out.push(v)
+                }
+            }
+            3 => {
+                if let Some(v) = &self.language {
+                    out.push(v)
+                }
+            }
+            4 => {
+                if let Some(v) = self.text.as_deref() {
+                    out.push(v)
+                }
+            }
+            5 => {
+                for v in &self.contained {
+                    out.push(v)
+                }
+            }
+            6 => {
+                for v in &self.extension {
+                    out.push(v)
+                }
+            }
+            7 => {
+                for v in &self.modifier_extension {
+                    out.push(v)
+                }
+            }
+            8 => {
+                for v in &self.identifier {
+                    out.push(v)
+                }
+            }
+            9 => {
+                if let Some(v) = self.appointment.as_deref() {
+                    out.push(v)
+                }
+            }
+            10 => {
+                if let Some(v) = &self.start {
+                    out.push(v)
+                }
+            }
+            11 => {
+                if let Some(v) = &self.end {
+                    out.push(v)
+                }
+            }
+            12 => {
+                for v in &self.participant_type {
+                    out.push(v)
+                }
+            }
+            13 => {
+                if let Some(v) = self.actor.as_deref() {
+                    out.push(v)
+                }
+            }
+            14 => {
+                if let Some(v) = &self.participant_status {
+                    out.push(v)
+                }
+            }
+            15 => {
+                if let Some(v) = &self.comment {
+                    out.push(v)
+                }
+            }
             _ => {}
         }
     }

@@ -335,27 +335,103 @@ impl crate::fhirpath::Reflect for AuditEvent {
             ("entity", crate::fhirpath::Card::Many),
         ]
     }
-    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
-        match name {
-            "id" => out.opt(self.id.as_ref()),
-            "meta" => out.opt(self.meta.as_deref()),
-            "implicitRules" => out.opt(self.implicit_rules.as_ref()),
-            "language" => out.opt(self.language.as_ref()),
-            "text" => out.opt(self.text.as_deref()),
-            "contained" => out.many(&self.contained),
-            "extension" => out.many(&self.extension),
-            "modifierExtension" => out.many(&self.modifier_extension),
-            "type" => out.opt(self.type_.as_deref()),
-            "subtype" => out.many(&self.subtype),
-            "action" => out.opt(self.action.as_ref()),
-            "period" => out.opt(self.period.as_deref()),
-            "recorded" => out.opt(self.recorded.as_ref()),
-            "outcome" => out.opt(self.outcome.as_ref()),
-            "outcomeDesc" => out.opt(self.outcome_desc.as_ref()),
-            "purposeOfEvent" => out.many(&self.purpose_of_event),
-            "agent" => out.many(&self.agent),
-            "source" => out.opt(self.source.as_deref()),
-            "entity" => out.many(&self.entity),
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => {
+                if let Some(v) = &self.id {
+                    out.push(v)
+                }
+            }
+            1 => {
+                if let Some(v) = self.meta.as_deref() {
+                    out.push(v)
+                }
+            }
+            2 => {
+                if let Some(v) = &self.implicit_rules {
+                    out.push(v)
+                }
+            }
+            3 => {
+                if let Some(v) = &self.language {
+                    out.push(v)
+                }
+            }
+            4 => {
+                if let Some(v) = self.text.as_deref() {
+                    out.push(v)
+                }
+            }
+            5 => {
+                for v in &self.contained {
+                    out.push(v)
+                }
+            }
+            6 => {
+                for v in &self.extension {
+                    out.push(v)
+                }
+            }
+            7 => {
+                for v in &self.modifier_extension {
+                    out.push(v)
+                }
+            }
+            8 => {
+                if let Some(v) = self.type_.as_deref() {
+                    out.push(v)
+                }
+            }
+            9 => {
+                for v in &self.subtype {
+                    out.push(v)
+                }
+            }
+            10 => {
+                if let Some(v) = &self.action {
+                    out.push(v)
+                }
+            }
+            11 => {
+                if let Some(v) = self.period.as_deref() {
+                    out.push(v)
+                }
+            }
+            12 => {
+                if let Some(v) = &self.recorded {
+                    out.push(v)
+                }
+            }
+            13 => {
+                if let Some(v) = &self.outcome {
+                    out.push(v)
+                }
+            }
+            14 => {
+                if let Some(v) = &self.outcome_desc {
+                    out.push(v)
+                }
+            }
+            15 => {
+                for v in &self.purpose_of_event {
+                    out.push(v)
+                }
+            }
+            16 => {
+                for v in &self.agent {
+                    out.push(v)
+                }
+            }
+            17 => {
+                if let Some(v) = self.source.as_deref() {
+                    out.push(v)
+                }
+            }
+            18 => {
+                for v in &self.entity {
+                    out.push(v)
+                }
+            }
             _ => {}
         }
     }
@@ -688,22 +764,78 @@ impl crate::fhirpath::Reflect for AuditEventAgent {
             ("purposeOfUse", crate::fhirpath::Card::Many),
         ]
     }
-    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
-        match name {
-            "id" => out.opt(self.id.as_ref()),
-            "extension" => out.many(&self.extension),
-            "modifierExtension" => out.many(&self.modifier_extension),
-            "type" => out.opt(self.type_.as_deref()),
-            "role" => out.many(&self.role),
-            "who" => out.opt(self.who.as_deref()),
-            "altId" => out.opt(self.alt_id.as_ref()),
-            "name" => out.opt(self.name.as_ref()),
-            "requestor" => out.opt(self.requestor.as_ref()),
-            "location" => out.opt(self.location.as_deref()),
-            "policy" => out.many(&self.policy),
-            "media" => out.opt(self.media.as_deref()),
-            "network" => out.opt(self.network.as_deref()),
-            "purposeOfUse" => out.many(&self.purpose_of_use),
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => {
+                if let Some(v) = &self.id {
+                    out.push(v)
+                }
+            }
+            1 => {
+                for v in &self.extension {
+                    out.push(v)
+                }
+            }
+            2 => {
+                for v in &self.modifier_extension {
+                    out.push(v)
+                }
+            }
+            3 => {
+                if let Some(v) = self.type_.as_deref() {
+                    out.push(v)
+                }
+            }
+            4 => {
+                for v in &self.role {
+                    out.push(v)
+                }
+            }
+            5 => {
+                if let Some(v) = self.who.as_deref() {
+                    out.push(v)
+                }
+            }
+            6 => {
+                if let Some(v) = &self.alt_id {
+                    out.push(v)
+                }
+            }
+            7 => {
+                if let Some(v) = &self.name {
+                    out.push(v)
+                }
+            }
+            8 => {
+                if let Some(v) = &self.requestor {
+                    out.push(v)
+                }
+            }
+            9 => {
+                if let Some(v) = self.location.as_deref() {
+                    out.push(v)
+                }
+            }
+            10 => {
+                for v in &self.policy {
+                    out.push(v)
+                }
+            }
+            11 => {
+                if let Some(v) = self.media.as_deref() {
+                    out.push(v)
+                }
+            }
+            12 => {
+                if let Some(v) = self.network.as_deref() {
+                    out.push(v)
+                }
+            }
+            13 => {
+                for v in &self.purpose_of_use {
+                    out.push(v)
+                }
+            }
             _ => {}
         }
     }
@@ -836,13 +968,33 @@ impl crate::fhirpath::Reflect for AuditEventAgentNetwork {
             ("type", crate::fhirpath::Card::One),
         ]
     }
-    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
-        match name {
-            "id" => out.opt(self.id.as_ref()),
-            "extension" => out.many(&self.extension),
-            "modifierExtension" => out.many(&self.modifier_extension),
-            "address" => out.opt(self.address.as_ref()),
-            "type" => out.opt(self.type_.as_ref()),
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => {
+                if let Some(v) = &self.id {
+                    out.push(v)
+                }
+            }
+            1 => {
+                for v in &self.extension {
+                    out.push(v)
+                }
+            }
+            2 => {
+                for v in &self.modifier_extension {
+                    out.push(v)
+                }
+            }
+            3 => {
+                if let Some(v) = &self.address {
+                    out.push(v)
+                }
+            }
+            4 => {
+                if let Some(v) = &self.type_ {
+                    out.push(v)
+                }
+            }
             _ => {}
         }
     }
@@ -1041,14 +1193,38 @@ impl crate::fhirpath::Reflect for AuditEventSource {
             ("type", crate::fhirpath::Card::Many),
         ]
     }
-    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
-        match name {
-            "id" => out.opt(self.id.as_ref()),
-            "extension" => out.many(&self.extension),
-            "modifierExtension" => out.many(&self.modifier_extension),
-            "site" => out.opt(self.site.as_ref()),
-            "observer" => out.opt(self.observer.as_deref()),
-            "type" => out.many(&self.type_),
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => {
+                if let Some(v) = &self.id {
+                    out.push(v)
+                }
+            }
+            1 => {
+                for v in &self.extension {
+                    out.push(v)
+                }
+            }
+            2 => {
+                for v in &self.modifier_extension {
+                    out.push(v)
+                }
+            }
+            3 => {
+                if let Some(v) = &self.site {
+                    out.push(v)
+                }
+            }
+            4 => {
+                if let Some(v) = self.observer.as_deref() {
+                    out.push(v)
+                }
+            }
+            5 => {
+                for v in &self.type_ {
+                    out.push(v)
+                }
+            }
             _ => {}
         }
     }
@@ -1260,20 +1436,68 @@ impl crate::fhirpath::Reflect for AuditEventEntity {
             ("detail", crate::fhirpath::Card::Many),
         ]
     }
-    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
-        match name {
-            "id" => out.opt(self.id.as_ref()),
-            "extension" => out.many(&self.extension),
-            "modifierExtension" => out.many(&self.modifier_extension),
-            "what" => out.opt(self.what.as_deref()),
-            "type" => out.opt(self.type_.as_deref()),
-            "role" => out.opt(self.role.as_deref()),
-            "lifecycle" => out.opt(self.lifecycle.as_deref()),
-            "securityLabel" => out.many(&self.security_label),
-            "name" => out.opt(self.name.as_ref()),
-            "description" => out.opt(self.description.as_ref()),
-            "query" => out.opt(self.query.as_ref()),
-            "detail" => out.many(&self.detail),
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => {
+                if let Some(v) = &self.id {
+                    out.push(v)
+                }
+            }
+            1 => {
+                for v in &self.extension {
+                    out.push(v)
+                }
+            }
+            2 => {
+                for v in &self.modifier_extension {
+                    out.push(v)
+                }
+            }
+            3 => {
+                if let Some(v) = self.what.as_deref() {
+                    out.push(v)
+                }
+            }
+            4 => {
+                if let Some(v) = self.type_.as_deref() {
+                    out.push(v)
+                }
+            }
+            5 => {
+                if let Some(v) = self.role.as_deref() {
+                    out.push(v)
+                }
+            }
+            6 => {
+                if let Some(v) = self.lifecycle.as_deref() {
+                    out.push(v)
+                }
+            }
+            7 => {
+                for v in &self.security_label {
+                    out.push(v)
+                }
+            }
+            8 => {
+                if let Some(v) = &self.name {
+                    out.push(v)
+                }
+            }
+            9 => {
+                if let Some(v) = &self.description {
+                    out.push(v)
+                }
+            }
+            10 => {
+                if let Some(v) = &self.query {
+                    out.push(v)
+                }
+            }
+            11 => {
+                for v in &self.detail {
+                    out.push(v)
+                }
+            }
             _ => {}
         }
     }
@@ -1459,15 +1683,32 @@ impl crate::fhirpath::Reflect for AuditEventEntityDetail {
             ("value", crate::fhirpath::Card::Choice),
         ]
     }
-    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
-        match name {
-            "id" => out.opt(self.id.as_ref()),
-            "extension" => out.many(&self.extension),
-            "modifierExtension" => out.many(&self.modifier_extension),
-            "type" => out.opt(self.type_.as_ref()),
-            "value" => out.choice(self.value.as_ref()),
-            _ if name.starts_with("value") => {
-                out.typed(self.value.as_ref(), &name[5usize..])
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => {
+                if let Some(v) = &self.id {
+                    out.push(v)
+                }
+            }
+            1 => {
+                for v in &self.extension {
+                    out.push(v)
+                }
+            }
+            2 => {
+                for v in &self.modifier_extension {
+                    out.push(v)
+                }
+            }
+            3 => {
+                if let Some(v) = &self.type_ {
+                    out.push(v)
+                }
+            }
+            4 => {
+                if let Some(v) = &self.value {
+                    out.choice(v)
+                }
             }
             _ => {}
         }
@@ -1530,10 +1771,10 @@ impl crate::validate::Validate for AuditEventEntityDetailValue {
 
 #[cfg(feature = "fhirpath")]
 impl crate::fhirpath::Choice for AuditEventEntityDetailValue {
-    fn value(&self) -> (&'static str, &dyn crate::fhirpath::Reflect) {
+    fn value(&self) -> &dyn crate::fhirpath::Reflect {
         match self {
-            Self::String(v) => ("String", v),
-            Self::Base64Binary(v) => ("Base64Binary", v),
+            Self::String(v) => v,
+            Self::Base64Binary(v) => v,
         }
     }
 }

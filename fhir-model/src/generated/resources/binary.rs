@@ -176,15 +176,43 @@ impl crate::fhirpath::Reflect for Binary {
             ("data", crate::fhirpath::Card::One),
         ]
     }
-    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
-        match name {
-            "id" => out.opt(self.id.as_ref()),
-            "meta" => out.opt(self.meta.as_deref()),
-            "implicitRules" => out.opt(self.implicit_rules.as_ref()),
-            "language" => out.opt(self.language.as_ref()),
-            "contentType" => out.opt(self.content_type.as_ref()),
-            "securityContext" => out.opt(self.security_context.as_deref()),
-            "data" => out.opt(self.data.as_ref()),
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => {
+                if let Some(v) = &self.id {
+                    out.push(v)
+                }
+            }
+            1 => {
+                if let Some(v) = self.meta.as_deref() {
+                    out.push(v)
+                }
+            }
+            2 => {
+                if let Some(v) = &self.implicit_rules {
+                    out.push(v)
+                }
+            }
+            3 => {
+                if let Some(v) = &self.language {
+                    out.push(v)
+                }
+            }
+            4 => {
+                if let Some(v) = &self.content_type {
+                    out.push(v)
+                }
+            }
+            5 => {
+                if let Some(v) = self.security_context.as_deref() {
+                    out.push(v)
+                }
+            }
+            6 => {
+                if let Some(v) = &self.data {
+                    out.push(v)
+                }
+            }
             _ => {}
         }
     }

@@ -337,27 +337,103 @@ impl crate::fhirpath::Reflect for BiologicallyDerivedProduct {
             ("storage", crate::fhirpath::Card::Many),
         ]
     }
-    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
-        match name {
-            "id" => out.opt(self.id.as_ref()),
-            "meta" => out.opt(self.meta.as_deref()),
-            "implicitRules" => out.opt(self.implicit_rules.as_ref()),
-            "language" => out.opt(self.language.as_ref()),
-            "text" => out.opt(self.text.as_deref()),
-            "contained" => out.many(&self.contained),
-            "extension" => out.many(&self.extension),
-            "modifierExtension" => out.many(&self.modifier_extension),
-            "identifier" => out.many(&self.identifier),
-            "productCategory" => out.opt(self.product_category.as_ref()),
-            "productCode" => out.opt(self.product_code.as_deref()),
-            "status" => out.opt(self.status.as_ref()),
-            "request" => out.many(&self.request),
-            "quantity" => out.opt(self.quantity.as_ref()),
-            "parent" => out.many(&self.parent),
-            "collection" => out.opt(self.collection.as_deref()),
-            "processing" => out.many(&self.processing),
-            "manipulation" => out.opt(self.manipulation.as_deref()),
-            "storage" => out.many(&self.storage),
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => {
+                if let Some(v) = &self.id {
+                    out.push(v)
+                }
+            }
+            1 => {
+                if let Some(v) = self.meta.as_deref() {
+                    out.push(v)
+                }
+            }
+            2 => {
+                if let Some(v) = &self.implicit_rules {
+                    out.push(v)
+                }
+            }
+            3 => {
+                if let Some(v) = &self.language {
+                    out.push(v)
+                }
+            }
+            4 => {
+                if let Some(v) = self.text.as_deref() {
+                    out.push(v)
+                }
+            }
+            5 => {
+                for v in &self.contained {
+                    out.push(v)
+                }
+            }
+            6 => {
+                for v in &self.extension {
+                    out.push(v)
+                }
+            }
+            7 => {
+                for v in &self.modifier_extension {
+                    out.push(v)
+                }
+            }
+            8 => {
+                for v in &self.identifier {
+                    out.push(v)
+                }
+            }
+            9 => {
+                if let Some(v) = &self.product_category {
+                    out.push(v)
+                }
+            }
+            10 => {
+                if let Some(v) = self.product_code.as_deref() {
+                    out.push(v)
+                }
+            }
+            11 => {
+                if let Some(v) = &self.status {
+                    out.push(v)
+                }
+            }
+            12 => {
+                for v in &self.request {
+                    out.push(v)
+                }
+            }
+            13 => {
+                if let Some(v) = &self.quantity {
+                    out.push(v)
+                }
+            }
+            14 => {
+                for v in &self.parent {
+                    out.push(v)
+                }
+            }
+            15 => {
+                if let Some(v) = self.collection.as_deref() {
+                    out.push(v)
+                }
+            }
+            16 => {
+                for v in &self.processing {
+                    out.push(v)
+                }
+            }
+            17 => {
+                if let Some(v) = self.manipulation.as_deref() {
+                    out.push(v)
+                }
+            }
+            18 => {
+                for v in &self.storage {
+                    out.push(v)
+                }
+            }
             _ => {}
         }
     }
@@ -571,16 +647,37 @@ impl crate::fhirpath::Reflect for BiologicallyDerivedProductCollection {
             ("collected", crate::fhirpath::Card::Choice),
         ]
     }
-    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
-        match name {
-            "id" => out.opt(self.id.as_ref()),
-            "extension" => out.many(&self.extension),
-            "modifierExtension" => out.many(&self.modifier_extension),
-            "collector" => out.opt(self.collector.as_deref()),
-            "source" => out.opt(self.source.as_deref()),
-            "collected" => out.choice(self.collected.as_ref()),
-            _ if name.starts_with("collected") => {
-                out.typed(self.collected.as_ref(), &name[9usize..])
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => {
+                if let Some(v) = &self.id {
+                    out.push(v)
+                }
+            }
+            1 => {
+                for v in &self.extension {
+                    out.push(v)
+                }
+            }
+            2 => {
+                for v in &self.modifier_extension {
+                    out.push(v)
+                }
+            }
+            3 => {
+                if let Some(v) = self.collector.as_deref() {
+                    out.push(v)
+                }
+            }
+            4 => {
+                if let Some(v) = self.source.as_deref() {
+                    out.push(v)
+                }
+            }
+            5 => {
+                if let Some(v) = &self.collected {
+                    out.choice(v)
+                }
             }
             _ => {}
         }
@@ -643,10 +740,10 @@ impl crate::validate::Validate for BiologicallyDerivedProductCollectionCollected
 
 #[cfg(feature = "fhirpath")]
 impl crate::fhirpath::Choice for BiologicallyDerivedProductCollectionCollected {
-    fn value(&self) -> (&'static str, &dyn crate::fhirpath::Reflect) {
+    fn value(&self) -> &dyn crate::fhirpath::Reflect {
         match self {
-            Self::DateTime(v) => ("DateTime", v),
-            Self::Period(v) => ("Period", &**v),
+            Self::DateTime(v) => v,
+            Self::Period(v) => &**v,
         }
     }
 }
@@ -838,17 +935,42 @@ impl crate::fhirpath::Reflect for BiologicallyDerivedProductProcessing {
             ("time", crate::fhirpath::Card::Choice),
         ]
     }
-    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
-        match name {
-            "id" => out.opt(self.id.as_ref()),
-            "extension" => out.many(&self.extension),
-            "modifierExtension" => out.many(&self.modifier_extension),
-            "description" => out.opt(self.description.as_ref()),
-            "procedure" => out.opt(self.procedure.as_deref()),
-            "additive" => out.opt(self.additive.as_deref()),
-            "time" => out.choice(self.time.as_ref()),
-            _ if name.starts_with("time") => {
-                out.typed(self.time.as_ref(), &name[4usize..])
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => {
+                if let Some(v) = &self.id {
+                    out.push(v)
+                }
+            }
+            1 => {
+                for v in &self.extension {
+                    out.push(v)
+                }
+            }
+            2 => {
+                for v in &self.modifier_extension {
+                    out.push(v)
+                }
+            }
+            3 => {
+                if let Some(v) = &self.description {
+                    out.push(v)
+                }
+            }
+            4 => {
+                if let Some(v) = self.procedure.as_deref() {
+                    out.push(v)
+                }
+            }
+            5 => {
+                if let Some(v) = self.additive.as_deref() {
+                    out.push(v)
+                }
+            }
+            6 => {
+                if let Some(v) = &self.time {
+                    out.choice(v)
+                }
             }
             _ => {}
         }
@@ -909,10 +1031,10 @@ impl crate::validate::Validate for BiologicallyDerivedProductProcessingTime {
 
 #[cfg(feature = "fhirpath")]
 impl crate::fhirpath::Choice for BiologicallyDerivedProductProcessingTime {
-    fn value(&self) -> (&'static str, &dyn crate::fhirpath::Reflect) {
+    fn value(&self) -> &dyn crate::fhirpath::Reflect {
         match self {
-            Self::DateTime(v) => ("DateTime", v),
-            Self::Period(v) => ("Period", &**v),
+            Self::DateTime(v) => v,
+            Self::Period(v) => &**v,
         }
     }
 }
@@ -1071,15 +1193,32 @@ impl crate::fhirpath::Reflect for BiologicallyDerivedProductManipulation {
             ("time", crate::fhirpath::Card::Choice),
         ]
     }
-    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
-        match name {
-            "id" => out.opt(self.id.as_ref()),
-            "extension" => out.many(&self.extension),
-            "modifierExtension" => out.many(&self.modifier_extension),
-            "description" => out.opt(self.description.as_ref()),
-            "time" => out.choice(self.time.as_ref()),
-            _ if name.starts_with("time") => {
-                out.typed(self.time.as_ref(), &name[4usize..])
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => {
+                if let Some(v) = &self.id {
+                    out.push(v)
+                }
+            }
+            1 => {
+                for v in &self.extension {
+                    out.push(v)
+                }
+            }
+            2 => {
+                for v in &self.modifier_extension {
+                    out.push(v)
+                }
+            }
+            3 => {
+                if let Some(v) = &self.description {
+                    out.push(v)
+                }
+            }
+            4 => {
+                if let Some(v) = &self.time {
+                    out.choice(v)
+                }
             }
             _ => {}
         }
@@ -1140,10 +1279,10 @@ impl crate::validate::Validate for BiologicallyDerivedProductManipulationTime {
 
 #[cfg(feature = "fhirpath")]
 impl crate::fhirpath::Choice for BiologicallyDerivedProductManipulationTime {
-    fn value(&self) -> (&'static str, &dyn crate::fhirpath::Reflect) {
+    fn value(&self) -> &dyn crate::fhirpath::Reflect {
         match self {
-            Self::DateTime(v) => ("DateTime", v),
-            Self::Period(v) => ("Period", &**v),
+            Self::DateTime(v) => v,
+            Self::Period(v) => &**v,
         }
     }
 }
@@ -1299,15 +1438,43 @@ impl crate::fhirpath::Reflect for BiologicallyDerivedProductStorage {
             ("duration", crate::fhirpath::Card::One),
         ]
     }
-    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
-        match name {
-            "id" => out.opt(self.id.as_ref()),
-            "extension" => out.many(&self.extension),
-            "modifierExtension" => out.many(&self.modifier_extension),
-            "description" => out.opt(self.description.as_ref()),
-            "temperature" => out.opt(self.temperature.as_ref()),
-            "scale" => out.opt(self.scale.as_ref()),
-            "duration" => out.opt(self.duration.as_deref()),
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => {
+                if let Some(v) = &self.id {
+                    out.push(v)
+                }
+            }
+            1 => {
+                for v in &self.extension {
+                    out.push(v)
+                }
+            }
+            2 => {
+                for v in &self.modifier_extension {
+                    out.push(v)
+                }
+            }
+            3 => {
+                if let Some(v) = &self.description {
+                    out.push(v)
+                }
+            }
+            4 => {
+                if let Some(v) = &self.temperature {
+                    out.push(v)
+                }
+            }
+            5 => {
+                if let Some(v) = &self.scale {
+                    out.push(v)
+                }
+            }
+            6 => {
+                if let Some(v) = self.duration.as_deref() {
+                    out.push(v)
+                }
+            }
             _ => {}
         }
     }

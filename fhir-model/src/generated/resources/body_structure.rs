@@ -294,24 +294,88 @@ impl crate::fhirpath::Reflect for BodyStructure {
             ("patient", crate::fhirpath::Card::One),
         ]
     }
-    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
-        match name {
-            "id" => out.opt(self.id.as_ref()),
-            "meta" => out.opt(self.meta.as_deref()),
-            "implicitRules" => out.opt(self.implicit_rules.as_ref()),
-            "language" => out.opt(self.language.as_ref()),
-            "text" => out.opt(self.text.as_deref()),
-            "contained" => out.many(&self.contained),
-            "extension" => out.many(&self.extension),
-            "modifierExtension" => out.many(&self.modifier_extension),
-            "identifier" => out.many(&self.identifier),
-            "active" => out.opt(self.active.as_ref()),
-            "morphology" => out.opt(self.morphology.as_deref()),
-            "location" => out.opt(self.location.as_deref()),
-            "locationQualifier" => out.many(&self.location_qualifier),
-            "description" => out.opt(self.description.as_ref()),
-            "image" => out.many(&self.image),
-            "patient" => out.opt(self.patient.as_deref()),
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => {
+                if let Some(v) = &self.id {
+                    out.push(v)
+                }
+            }
+            1 => {
+                if let Some(v) = self.meta.as_deref() {
+                    out.push(v)
+                }
+            }
+            2 => {
+                if let Some(v) = &self.implicit_rules {
+                    out.push(v)
+                }
+            }
+            3 => {
+                if let Some(v) = &self.language {
+                    out.push(v)
+                }
+            }
+            4 => {
+                if let Some(v) = self.text.as_deref() {
+                    out.push(v)
+                }
+            }
+            5 => {
+                for v in &self.contained {
+                    out.push(v)
+                }
+            }
+            6 => {
+                for v in &self.extension {
+                    out.push(v)
+                }
+            }
+            7 => {
+                for v in &self.modifier_extension {
+                    out.push(v)
+                }
+            }
+            8 => {
+                for v in &self.identifier {
+                    out.push(v)
+                }
+            }
+            9 => {
+                if let Some(v) = &self.active {
+                    out.push(v)
+                }
+            }
+            10 => {
+                if let Some(v) = self.morphology.as_deref() {
+                    out.push(v)
+                }
+            }
+            11 => {
+                if let Some(v) = self.location.as_deref() {
+                    out.push(v)
+                }
+            }
+            12 => {
+                for v in &self.location_qualifier {
+                    out.push(v)
+                }
+            }
+            13 => {
+                if let Some(v) = &self.description {
+                    out.push(v)
+                }
+            }
+            14 => {
+                for v in &self.image {
+                    out.push(v)
+                }
+            }
+            15 => {
+                if let Some(v) = self.patient.as_deref() {
+                    out.push(v)
+                }
+            }
             _ => {}
         }
     }

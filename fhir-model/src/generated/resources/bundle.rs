@@ -223,19 +223,63 @@ impl crate::fhirpath::Reflect for Bundle {
             ("signature", crate::fhirpath::Card::One),
         ]
     }
-    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
-        match name {
-            "id" => out.opt(self.id.as_ref()),
-            "meta" => out.opt(self.meta.as_deref()),
-            "implicitRules" => out.opt(self.implicit_rules.as_ref()),
-            "language" => out.opt(self.language.as_ref()),
-            "identifier" => out.opt(self.identifier.as_deref()),
-            "type" => out.opt(self.type_.as_ref()),
-            "timestamp" => out.opt(self.timestamp.as_ref()),
-            "total" => out.opt(self.total.as_ref()),
-            "link" => out.many(&self.link),
-            "entry" => out.many(&self.entry),
-            "signature" => out.opt(self.signature.as_deref()),
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => {
+                if let Some(v) = &self.id {
+                    out.push(v)
+                }
+            }
+            1 => {
+                if let Some(v) = self.meta.as_deref() {
+                    out.push(v)
+                }
+            }
+            2 => {
+                if let Some(v) = &self.implicit_rules {
+                    out.push(v)
+                }
+            }
+            3 => {
+                if let Some(v) = &self.language {
+                    out.push(v)
+                }
+            }
+            4 => {
+                if let Some(v) = self.identifier.as_deref() {
+                    out.push(v)
+                }
+            }
+            5 => {
+                if let Some(v) = &self.type_ {
+                    out.push(v)
+                }
+            }
+            6 => {
+                if let Some(v) = &self.timestamp {
+                    out.push(v)
+                }
+            }
+            7 => {
+                if let Some(v) = &self.total {
+                    out.push(v)
+                }
+            }
+            8 => {
+                for v in &self.link {
+                    out.push(v)
+                }
+            }
+            9 => {
+                for v in &self.entry {
+                    out.push(v)
+                }
+            }
+            10 => {
+                if let Some(v) = self.signature.as_deref() {
+                    out.push(v)
+                }
+            }
             _ => {}
         }
     }
@@ -418,13 +462,33 @@ impl crate::fhirpath::Reflect for BundleLink {
             ("url", crate::fhirpath::Card::One),
         ]
     }
-    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
-        match name {
-            "id" => out.opt(self.id.as_ref()),
-            "extension" => out.many(&self.extension),
-            "modifierExtension" => out.many(&self.modifier_extension),
-            "relation" => out.opt(self.relation.as_ref()),
-            "url" => out.opt(self.url.as_ref()),
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => {
+                if let Some(v) = &self.id {
+                    out.push(v)
+                }
+            }
+            1 => {
+                for v in &self.extension {
+                    out.push(v)
+                }
+            }
+            2 => {
+                for v in &self.modifier_extension {
+                    out.push(v)
+                }
+            }
+            3 => {
+                if let Some(v) = &self.relation {
+                    out.push(v)
+                }
+            }
+            4 => {
+                if let Some(v) = &self.url {
+                    out.push(v)
+                }
+            }
             _ => {}
         }
     }
@@ -599,17 +663,53 @@ impl crate::fhirpath::Reflect for BundleEntry {
             ("response", crate::fhirpath::Card::One),
         ]
     }
-    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
-        match name {
-            "id" => out.opt(self.id.as_ref()),
-            "extension" => out.many(&self.extension),
-            "modifierExtension" => out.many(&self.modifier_extension),
-            "link" => out.many(&self.link),
-            "fullUrl" => out.opt(self.full_url.as_ref()),
-            "resource" => out.opt(self.resource.as_ref()),
-            "search" => out.opt(self.search.as_deref()),
-            "request" => out.opt(self.request.as_deref()),
-            "response" => out.opt(self.response.as_deref()),
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => {
+                if let Some(v) = &self.id {
+                    out.push(v)
+                }
+            }
+            1 => {
+                for v in &self.extension {
+                    out.push(v)
+                }
+            }
+            2 => {
+                for v in &self.modifier_extension {
+                    out.push(v)
+                }
+            }
+            3 => {
+                for v in &self.link {
+                    out.push(v)
+                }
+            }
+            4 => {
+                if let Some(v) = &self.full_url {
+                    out.push(v)
+                }
+            }
+            5 => {
+                if let Some(v) = &self.resource {
+                    out.push(v)
+                }
+            }
+            6 => {
+                if let Some(v) = self.search.as_deref() {
+                    out.push(v)
+                }
+            }
+            7 => {
+                if let Some(v) = self.request.as_deref() {
+                    out.push(v)
+                }
+            }
+            8 => {
+                if let Some(v) = self.response.as_deref() {
+                    out.push(v)
+                }
+            }
             _ => {}
         }
     }
@@ -742,13 +842,33 @@ impl crate::fhirpath::Reflect for BundleEntrySearch {
             ("score", crate::fhirpath::Card::One),
         ]
     }
-    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
-        match name {
-            "id" => out.opt(self.id.as_ref()),
-            "extension" => out.many(&self.extension),
-            "modifierExtension" => out.many(&self.modifier_extension),
-            "mode" => out.opt(self.mode.as_ref()),
-            "score" => out.opt(self.score.as_ref()),
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => {
+                if let Some(v) = &self.id {
+                    out.push(v)
+                }
+            }
+            1 => {
+                for v in &self.extension {
+                    out.push(v)
+                }
+            }
+            2 => {
+                for v in &self.modifier_extension {
+                    out.push(v)
+                }
+            }
+            3 => {
+                if let Some(v) = &self.mode {
+                    out.push(v)
+                }
+            }
+            4 => {
+                if let Some(v) = &self.score {
+                    out.push(v)
+                }
+            }
             _ => {}
         }
     }
@@ -973,17 +1093,53 @@ impl crate::fhirpath::Reflect for BundleEntryRequest {
             ("ifNoneExist", crate::fhirpath::Card::One),
         ]
     }
-    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
-        match name {
-            "id" => out.opt(self.id.as_ref()),
-            "extension" => out.many(&self.extension),
-            "modifierExtension" => out.many(&self.modifier_extension),
-            "method" => out.opt(self.method.as_ref()),
-            "url" => out.opt(self.url.as_ref()),
-            "ifNoneMatch" => out.opt(self.if_none_match.as_ref()),
-            "ifModifiedSince" => out.opt(self.if_modified_since.as_ref()),
-            "ifMatch" => out.opt(self.if_match.as_ref()),
-            "ifNoneExist" => out.opt(self.if_none_exist.as_ref()),
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => {
+                if let Some(v) = &self.id {
+                    out.push(v)
+                }
+            }
+            1 => {
+                for v in &self.extension {
+                    out.push(v)
+                }
+            }
+            2 => {
+                for v in &self.modifier_extension {
+                    out.push(v)
+                }
+            }
+            3 => {
+                if let Some(v) = &self.method {
+                    out.push(v)
+                }
+            }
+            4 => {
+                if let Some(v) = &self.url {
+                    out.push(v)
+                }
+            }
+            5 => {
+                if let Some(v) = &self.if_none_match {
+                    out.push(v)
+                }
+            }
+            6 => {
+                if let Some(v) = &self.if_modified_since {
+                    out.push(v)
+                }
+            }
+            7 => {
+                if let Some(v) = &self.if_match {
+                    out.push(v)
+                }
+            }
+            8 => {
+                if let Some(v) = &self.if_none_exist {
+                    out.push(v)
+                }
+            }
             _ => {}
         }
     }
@@ -1169,16 +1325,48 @@ impl crate::fhirpath::Reflect for BundleEntryResponse {
             ("outcome", crate::fhirpath::Card::One),
         ]
     }
-    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
-        match name {
-            "id" => out.opt(self.id.as_ref()),
-            "extension" => out.many(&self.extension),
-            "modifierExtension" => out.many(&self.modifier_extension),
-            "status" => out.opt(self.status.as_ref()),
-            "location" => out.opt(self.location.as_ref()),
-            "etag" => out.opt(self.etag.as_ref()),
-            "lastModified" => out.opt(self.last_modified.as_ref()),
-            "outcome" => out.opt(self.outcome.as_ref()),
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => {
+                if let Some(v) = &self.id {
+                    out.push(v)
+                }
+            }
+            1 => {
+                for v in &self.extension {
+                    out.push(v)
+                }
+            }
+            2 => {
+                for v in &self.modifier_extension {
+                    out.push(v)
+                }
+            }
+            3 => {
+                if let Some(v) = &self.status {
+                    out.push(v)
+                }
+            }
+            4 => {
+                if let Some(v) = &self.location {
+                    out.push(v)
+                }
+            }
+            5 => {
+                if let Some(v) = &self.etag {
+                    out.push(v)
+                }
+            }
+            6 => {
+                if let Some(v) = &self.last_modified {
+                    out.push(v)
+                }
+            }
+            7 => {
+                if let Some(v) = &self.outcome {
+                    out.push(v)
+                }
+            }
             _ => {}
         }
     }

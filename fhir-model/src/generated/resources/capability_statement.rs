@@ -576,42 +576,178 @@ impl crate::fhirpath::Reflect for CapabilityStatement {
             ("document", crate::fhirpath::Card::Many),
         ]
     }
-    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
-        match name {
-            "id" => out.opt(self.id.as_ref()),
-            "meta" => out.opt(self.meta.as_deref()),
-            "implicitRules" => out.opt(self.implicit_rules.as_ref()),
-            "language" => out.opt(self.language.as_ref()),
-            "text" => out.opt(self.text.as_deref()),
-            "contained" => out.many(&self.contained),
-            "extension" => out.many(&self.extension),
-            "modifierExtension" => out.many(&self.modifier_extension),
-            "url" => out.opt(self.url.as_ref()),
-            "version" => out.opt(self.version.as_ref()),
-            "name" => out.opt(self.name.as_ref()),
-            "title" => out.opt(self.title.as_ref()),
-            "status" => out.opt(self.status.as_ref()),
-            "experimental" => out.opt(self.experimental.as_ref()),
-            "date" => out.opt(self.date.as_ref()),
-            "publisher" => out.opt(self.publisher.as_ref()),
-            "contact" => out.many(&self.contact),
-            "description" => out.opt(self.description.as_ref()),
-            "useContext" => out.many(&self.use_context),
-            "jurisdiction" => out.many(&self.jurisdiction),
-            "purpose" => out.opt(self.purpose.as_ref()),
-            "copyright" => out.opt(self.copyright.as_ref()),
-            "kind" => out.opt(self.kind.as_ref()),
-            "instantiates" => out.many(&self.instantiates),
-            "imports" => out.many(&self.imports),
-            "software" => out.opt(self.software.as_deref()),
-            "implementation" => out.opt(self.implementation.as_deref()),
-            "fhirVersion" => out.opt(self.fhir_version.as_ref()),
-            "format" => out.many(&self.format),
-            "patchFormat" => out.many(&self.patch_format),
-            "implementationGuide" => out.many(&self.implementation_guide),
-            "rest" => out.many(&self.rest),
-            "messaging" => out.many(&self.messaging),
-            "document" => out.many(&self.document),
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => {
+                if let Some(v) = &self.id {
+                    out.push(v)
+                }
+            }
+            1 => {
+                if let Some(v) = self.meta.as_deref() {
+                    out.push(v)
+                }
+            }
+            2 => {
+                if let Some(v) = &self.implicit_rules {
+                    out.push(v)
+                }
+            }
+            3 => {
+                if let Some(v) = &self.language {
+                    out.push(v)
+                }
+            }
+            4 => {
+                if let Some(v) = self.text.as_deref() {
+                    out.push(v)
+                }
+            }
+            5 => {
+                for v in &self.contained {
+                    out.push(v)
+                }
+            }
+            6 => {
+                for v in &self.extension {
+                    out.push(v)
+                }
+            }
+            7 => {
+                for v in &self.modifier_extension {
+                    out.push(v)
+                }
+            }
+            8 => {
+                if let Some(v) = &self.url {
+                    out.push(v)
+                }
+            }
+            9 => {
+                if let Some(v) = &self.version {
+                    out.push(v)
+                }
+            }
+            10 => {
+                if let Some(v) = &self.name {
+                    out.push(v)
+                }
+            }
+            11 => {
+                if let Some(v) = &self.title {
+                    out.push(v)
+                }
+            }
+            12 => {
+                if let Some(v) = &self.status {
+                    out.push(v)
+                }
+            }
+            13 => {
+                if let Some(v) = &self.experimental {
+                    out.push(v)
+                }
+            }
+            14 => {
+                if let Some(v) = &self.date {
+                    out.push(v)
+                }
+            }
+            15 => {
+                if let Some(v) = &self.publisher {
+                    out.push(v)
+                }
+            }
+            16 => {
+                for v in &self.contact {
+                    out.push(v)
+                }
+            }
+            17 => {
+                if let Some(v) = &self.description {
+                    out.push(v)
+                }
+            }
+            18 => {
+                for v in &self.use_context {
+                    out.push(v)
+                }
+            }
+            19 => {
+                for v in &self.jurisdiction {
+                    out.push(v)
+                }
+            }
+            20 => {
+                if let Some(v) = &self.purpose {
+                    out.push(v)
+                }
+            }
+            21 => {
+                if let Some(v) = &self.copyright {
+                    out.push(v)
+                }
+            }
+            22 => {
+                if let Some(v) = &self.kind {
+                    out.push(v)
+                }
+            }
+            23 => {
+                for v in &self.instantiates {
+                    out.push(v)
+                }
+            }
+            24 => {
+                for v in &self.imports {
+                    out.push(v)
+                }
+            }
+            25 => {
+                if let Some(v) = self.software.as_deref() {
+                    out.push(v)
+                }
+            }
+            26 => {
+                if let Some(v) = self.implementation.as_deref() {
+                    out.push(v)
+                }
+            }
+            27 => {
+                if let Some(v) = &self.fhir_version {
+                    out.push(v)
+                }
+            }
+            28 => {
+                for v in &self.format {
+                    out.push(v)
+                }
+            }
+            29 => {
+                for v in &self.patch_format {
+                    out.push(v)
+                }
+            }
+            30 => {
+                for v in &self.implementation_guide {
+                    out.push(v)
+                }
+            }
+            31 => {
+                for v in &self.rest {
+                    out.push(v)
+                }
+            }
+            32 => {
+                for v in &self.messaging {
+                    out.push(v)
+                }
+            }
+            33 => {
+                for v in &self.document {
+                    out.push(v)
+                }
+            }
             _ => {}
         }
     }
@@ -800,14 +936,38 @@ impl crate::fhirpath::Reflect for CapabilityStatementSoftware {
             ("releaseDate", crate::fhirpath::Card::One),
         ]
     }
-    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
-        match name {
-            "id" => out.opt(self.id.as_ref()),
-            "extension" => out.many(&self.extension),
-            "modifierExtension" => out.many(&self.modifier_extension),
-            "name" => out.opt(self.name.as_ref()),
-            "version" => out.opt(self.version.as_ref()),
-            "releaseDate" => out.opt(self.release_date.as_ref()),
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => {
+                if let Some(v) = &self.id {
+                    out.push(v)
+                }
+            }
+            1 => {
+                for v in &self.extension {
+                    out.push(v)
+                }
+            }
+            2 => {
+                for v in &self.modifier_extension {
+                    out.push(v)
+                }
+            }
+            3 => {
+                if let Some(v) = &self.name {
+                    out.push(v)
+                }
+            }
+            4 => {
+                if let Some(v) = &self.version {
+                    out.push(v)
+                }
+            }
+            5 => {
+                if let Some(v) = &self.release_date {
+                    out.push(v)
+                }
+            }
             _ => {}
         }
     }
@@ -975,14 +1135,38 @@ impl crate::fhirpath::Reflect for CapabilityStatementImplementation {
             ("custodian", crate::fhirpath::Card::One),
         ]
     }
-    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
-        match name {
-            "id" => out.opt(self.id.as_ref()),
-            "extension" => out.many(&self.extension),
-            "modifierExtension" => out.many(&self.modifier_extension),
-            "description" => out.opt(self.description.as_ref()),
-            "url" => out.opt(self.url.as_ref()),
-            "custodian" => out.opt(self.custodian.as_deref()),
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => {
+                if let Some(v) = &self.id {
+                    out.push(v)
+                }
+            }
+            1 => {
+                for v in &self.extension {
+                    out.push(v)
+                }
+            }
+            2 => {
+                for v in &self.modifier_extension {
+                    out.push(v)
+                }
+            }
+            3 => {
+                if let Some(v) = &self.description {
+                    out.push(v)
+                }
+            }
+            4 => {
+                if let Some(v) = &self.url {
+                    out.push(v)
+                }
+            }
+            5 => {
+                if let Some(v) = self.custodian.as_deref() {
+                    out.push(v)
+                }
+            }
             _ => {}
         }
     }
@@ -1203,19 +1387,63 @@ impl crate::fhirpath::Reflect for CapabilityStatementRest {
             ("compartment", crate::fhirpath::Card::Many),
         ]
     }
-    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
-        match name {
-            "id" => out.opt(self.id.as_ref()),
-            "extension" => out.many(&self.extension),
-            "modifierExtension" => out.many(&self.modifier_extension),
-            "mode" => out.opt(self.mode.as_ref()),
-            "documentation" => out.opt(self.documentation.as_ref()),
-            "security" => out.opt(self.security.as_deref()),
-            "resource" => out.many(&self.resource),
-            "interaction" => out.many(&self.interaction),
-            "searchParam" => out.many(&self.search_param),
-            "operation" => out.many(&self.operation),
-            "compartment" => out.many(&self.compartment),
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => {
+                if let Some(v) = &self.id {
+                    out.push(v)
+                }
+            }
+            1 => {
+                for v in &self.extension {
+                    out.push(v)
+                }
+            }
+            2 => {
+                for v in &self.modifier_extension {
+                    out.push(v)
+                }
+            }
+            3 => {
+                if let Some(v) = &self.mode {
+                    out.push(v)
+                }
+            }
+            4 => {
+                if let Some(v) = &self.documentation {
+                    out.push(v)
+                }
+            }
+            5 => {
+                if let Some(v) = self.security.as_deref() {
+                    out.push(v)
+                }
+            }
+            6 => {
+                for v in &self.resource {
+                    out.push(v)
+                }
+            }
+            7 => {
+                for v in &self.interaction {
+                    out.push(v)
+                }
+            }
+            8 => {
+                for v in &self.search_param {
+                    out.push(v)
+                }
+            }
+            9 => {
+                for v in &self.operation {
+                    out.push(v)
+                }
+            }
+            10 => {
+                for v in &self.compartment {
+                    out.push(v)
+                }
+            }
             _ => {}
         }
     }
@@ -1359,14 +1587,38 @@ impl crate::fhirpath::Reflect for CapabilityStatementRestSecurity {
             ("description", crate::fhirpath::Card::One),
         ]
     }
-    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
-        match name {
-            "id" => out.opt(self.id.as_ref()),
-            "extension" => out.many(&self.extension),
-            "modifierExtension" => out.many(&self.modifier_extension),
-            "cors" => out.opt(self.cors.as_ref()),
-            "service" => out.many(&self.service),
-            "description" => out.opt(self.description.as_ref()),
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => {
+                if let Some(v) = &self.id {
+                    out.push(v)
+                }
+            }
+            1 => {
+                for v in &self.extension {
+                    out.push(v)
+                }
+            }
+            2 => {
+                for v in &self.modifier_extension {
+                    out.push(v)
+                }
+            }
+            3 => {
+                if let Some(v) = &self.cors {
+                    out.push(v)
+                }
+            }
+            4 => {
+                for v in &self.service {
+                    out.push(v)
+                }
+            }
+            5 => {
+                if let Some(v) = &self.description {
+                    out.push(v)
+                }
+            }
             _ => {}
         }
     }
@@ -1838,28 +2090,108 @@ impl crate::fhirpath::Reflect for CapabilityStatementRestResource {
             ("operation", crate::fhirpath::Card::Many),
         ]
     }
-    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
-        match name {
-            "id" => out.opt(self.id.as_ref()),
-            "extension" => out.many(&self.extension),
-            "modifierExtension" => out.many(&self.modifier_extension),
-            "type" => out.opt(self.type_.as_ref()),
-            "profile" => out.opt(self.profile.as_ref()),
-            "supportedProfile" => out.many(&self.supported_profile),
-            "documentation" => out.opt(self.documentation.as_ref()),
-            "interaction" => out.many(&self.interaction),
-            "versioning" => out.opt(self.versioning.as_ref()),
-            "readHistory" => out.opt(self.read_history.as_ref()),
-            "updateCreate" => out.opt(self.update_create.as_ref()),
-            "conditionalCreate" => out.opt(self.conditional_create.as_ref()),
-            "conditionalRead" => out.opt(self.conditional_read.as_ref()),
-            "conditionalUpdate" => out.opt(self.conditional_update.as_ref()),
-            "conditionalDelete" => out.opt(self.conditional_delete.as_ref()),
-            "referencePolicy" => out.many(&self.reference_policy),
-            "searchInclude" => out.many(&self.search_include),
-            "searchRevInclude" => out.many(&self.search_rev_include),
-            "searchParam" => out.many(&self.search_param),
-            "operation" => out.many(&self.operation),
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => {
+                if let Some(v) = &self.id {
+                    out.push(v)
+                }
+            }
+            1 => {
+                for v in &self.extension {
+                    out.push(v)
+                }
+            }
+            2 => {
+                for v in &self.modifier_extension {
+                    out.push(v)
+                }
+            }
+            3 => {
+                if let Some(v) = &self.type_ {
+                    out.push(v)
+                }
+            }
+            4 => {
+                if let Some(v) = &self.profile {
+                    out.push(v)
+                }
+            }
+            5 => {
+                for v in &self.supported_profile {
+                    out.push(v)
+                }
+            }
+            6 => {
+                if let Some(v) = &self.documentation {
+                    out.push(v)
+                }
+            }
+            7 => {
+                for v in &self.interaction {
+                    out.push(v)
+                }
+            }
+            8 => {
+                if let Some(v) = &self.versioning {
+                    out.push(v)
+                }
+            }
+            9 => {
+                if let Some(v) = &self.read_history {
+                    out.push(v)
+                }
+            }
+            10 => {
+                if let Some(v) = &self.update_create {
+                    out.push(v)
+                }
+            }
+            11 => {
+                if let Some(v) = &self.conditional_create {
+                    out.push(v)
+                }
+            }
+            12 => {
+                if let Some(v) = &self.conditional_read {
+                    out.push(v)
+                }
+            }
+            13 => {
+                if let Some(v) = &self.conditional_update {
+                    out.push(v)
+                }
+            }
+            14 => {
+                if let Some(v) = &self.conditional_delete {
+                    out.push(v)
+                }
+            }
+            15 => {
+                for v in &self.reference_policy {
+                    out.push(v)
+                }
+            }
+            16 => {
+                for v in &self.search_include {
+                    out.push(v)
+                }
+            }
+            17 => {
+                for v in &self.search_rev_include {
+                    out.push(v)
+                }
+            }
+            18 => {
+                for v in &self.search_param {
+                    out.push(v)
+                }
+            }
+            19 => {
+                for v in &self.operation {
+                    out.push(v)
+                }
+            }
             _ => {}
         }
     }
@@ -2008,13 +2340,33 @@ impl crate::fhirpath::Reflect for CapabilityStatementRestResourceInteraction {
             ("documentation", crate::fhirpath::Card::One),
         ]
     }
-    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
-        match name {
-            "id" => out.opt(self.id.as_ref()),
-            "extension" => out.many(&self.extension),
-            "modifierExtension" => out.many(&self.modifier_extension),
-            "code" => out.opt(self.code.as_ref()),
-            "documentation" => out.opt(self.documentation.as_ref()),
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => {
+                if let Some(v) = &self.id {
+                    out.push(v)
+                }
+            }
+            1 => {
+                for v in &self.extension {
+                    out.push(v)
+                }
+            }
+            2 => {
+                for v in &self.modifier_extension {
+                    out.push(v)
+                }
+            }
+            3 => {
+                if let Some(v) = &self.code {
+                    out.push(v)
+                }
+            }
+            4 => {
+                if let Some(v) = &self.documentation {
+                    out.push(v)
+                }
+            }
             _ => {}
         }
     }
@@ -2196,15 +2548,43 @@ impl crate::fhirpath::Reflect for CapabilityStatementRestResourceSearchParam {
             ("documentation", crate::fhirpath::Card::One),
         ]
     }
-    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
-        match name {
-            "id" => out.opt(self.id.as_ref()),
-            "extension" => out.many(&self.extension),
-            "modifierExtension" => out.many(&self.modifier_extension),
-            "name" => out.opt(self.name.as_ref()),
-            "definition" => out.opt(self.definition.as_ref()),
-            "type" => out.opt(self.type_.as_ref()),
-            "documentation" => out.opt(self.documentation.as_ref()),
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => {
+                if let Some(v) = &self.id {
+                    out.push(v)
+                }
+            }
+            1 => {
+                for v in &self.extension {
+                    out.push(v)
+                }
+            }
+            2 => {
+                for v in &self.modifier_extension {
+                    out.push(v)
+                }
+            }
+            3 => {
+                if let Some(v) = &self.name {
+                    out.push(v)
+                }
+            }
+            4 => {
+                if let Some(v) = &self.definition {
+                    out.push(v)
+                }
+            }
+            5 => {
+                if let Some(v) = &self.type_ {
+                    out.push(v)
+                }
+            }
+            6 => {
+                if let Some(v) = &self.documentation {
+                    out.push(v)
+                }
+            }
             _ => {}
         }
     }
@@ -2373,14 +2753,38 @@ impl crate::fhirpath::Reflect for CapabilityStatementRestResourceOperation {
             ("documentation", crate::fhirpath::Card::One),
         ]
     }
-    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
-        match name {
-            "id" => out.opt(self.id.as_ref()),
-            "extension" => out.many(&self.extension),
-            "modifierExtension" => out.many(&self.modifier_extension),
-            "name" => out.opt(self.name.as_ref()),
-            "definition" => out.opt(self.definition.as_ref()),
-            "documentation" => out.opt(self.documentation.as_ref()),
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => {
+                if let Some(v) = &self.id {
+                    out.push(v)
+                }
+            }
+            1 => {
+                for v in &self.extension {
+                    out.push(v)
+                }
+            }
+            2 => {
+                for v in &self.modifier_extension {
+                    out.push(v)
+                }
+            }
+            3 => {
+                if let Some(v) = &self.name {
+                    out.push(v)
+                }
+            }
+            4 => {
+                if let Some(v) = &self.definition {
+                    out.push(v)
+                }
+            }
+            5 => {
+                if let Some(v) = &self.documentation {
+                    out.push(v)
+                }
+            }
             _ => {}
         }
     }
@@ -2529,13 +2933,33 @@ impl crate::fhirpath::Reflect for CapabilityStatementRestInteraction {
             ("documentation", crate::fhirpath::Card::One),
         ]
     }
-    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
-        match name {
-            "id" => out.opt(self.id.as_ref()),
-            "extension" => out.many(&self.extension),
-            "modifierExtension" => out.many(&self.modifier_extension),
-            "code" => out.opt(self.code.as_ref()),
-            "documentation" => out.opt(self.documentation.as_ref()),
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => {
+                if let Some(v) = &self.id {
+                    out.push(v)
+                }
+            }
+            1 => {
+                for v in &self.extension {
+                    out.push(v)
+                }
+            }
+            2 => {
+                for v in &self.modifier_extension {
+                    out.push(v)
+                }
+            }
+            3 => {
+                if let Some(v) = &self.code {
+                    out.push(v)
+                }
+            }
+            4 => {
+                if let Some(v) = &self.documentation {
+                    out.push(v)
+                }
+            }
             _ => {}
         }
     }
@@ -2694,15 +3118,43 @@ impl crate::fhirpath::Reflect for CapabilityStatementMessaging {
             ("supportedMessage", crate::fhirpath::Card::Many),
         ]
     }
-    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
-        match name {
-            "id" => out.opt(self.id.as_ref()),
-            "extension" => out.many(&self.extension),
-            "modifierExtension" => out.many(&self.modifier_extension),
-            "endpoint" => out.many(&self.endpoint),
-            "reliableCache" => out.opt(self.reliable_cache.as_ref()),
-            "documentation" => out.opt(self.documentation.as_ref()),
-            "supportedMessage" => out.many(&self.supported_message),
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => {
+                if let Some(v) = &self.id {
+                    out.push(v)
+                }
+            }
+            1 => {
+                for v in &self.extension {
+                    out.push(v)
+                }
+            }
+            2 => {
+                for v in &self.modifier_extension {
+                    out.push(v)
+                }
+            }
+            3 => {
+                for v in &self.endpoint {
+                    out.push(v)
+                }
+            }
+            4 => {
+                if let Some(v) = &self.reliable_cache {
+                    out.push(v)
+                }
+            }
+            5 => {
+                if let Some(v) = &self.documentation {
+                    out.push(v)
+                }
+            }
+            6 => {
+                for v in &self.supported_message {
+                    out.push(v)
+                }
+            }
             _ => {}
         }
     }
@@ -2853,13 +3305,33 @@ impl crate::fhirpath::Reflect for CapabilityStatementMessagingEndpoint {
             ("address", crate::fhirpath::Card::One),
         ]
     }
-    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
-        match name {
-            "id" => out.opt(self.id.as_ref()),
-            "extension" => out.many(&self.extension),
-            "modifierExtension" => out.many(&self.modifier_extension),
-            "protocol" => out.opt(self.protocol.as_deref()),
-            "address" => out.opt(self.address.as_ref()),
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => {
+                if let Some(v) = &self.id {
+                    out.push(v)
+                }
+            }
+            1 => {
+                for v in &self.extension {
+                    out.push(v)
+                }
+            }
+            2 => {
+                for v in &self.modifier_extension {
+                    out.push(v)
+                }
+            }
+            3 => {
+                if let Some(v) = self.protocol.as_deref() {
+                    out.push(v)
+                }
+            }
+            4 => {
+                if let Some(v) = &self.address {
+                    out.push(v)
+                }
+            }
             _ => {}
         }
     }
@@ -3015,13 +3487,33 @@ impl crate::fhirpath::Reflect for CapabilityStatementMessagingSupportedMessage {
             ("definition", crate::fhirpath::Card::One),
         ]
     }
-    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
-        match name {
-            "id" => out.opt(self.id.as_ref()),
-            "extension" => out.many(&self.extension),
-            "modifierExtension" => out.many(&self.modifier_extension),
-            "mode" => out.opt(self.mode.as_ref()),
-            "definition" => out.opt(self.definition.as_ref()),
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => {
+                if let Some(v) = &self.id {
+                    out.push(v)
+                }
+            }
+            1 => {
+                for v in &self.extension {
+                    out.push(v)
+                }
+            }
+            2 => {
+                for v in &self.modifier_extension {
+                    out.push(v)
+                }
+            }
+            3 => {
+                if let Some(v) = &self.mode {
+                    out.push(v)
+                }
+            }
+            4 => {
+                if let Some(v) = &self.definition {
+                    out.push(v)
+                }
+            }
             _ => {}
         }
     }
@@ -3190,14 +3682,38 @@ impl crate::fhirpath::Reflect for CapabilityStatementDocument {
             ("profile", crate::fhirpath::Card::One),
         ]
     }
-    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
-        match name {
-            "id" => out.opt(self.id.as_ref()),
-            "extension" => out.many(&self.extension),
-            "modifierExtension" => out.many(&self.modifier_extension),
-            "mode" => out.opt(self.mode.as_ref()),
-            "documentation" => out.opt(self.documentation.as_ref()),
-            "profile" => out.opt(self.profile.as_ref()),
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => {
+                if let Some(v) = &self.id {
+                    out.push(v)
+                }
+            }
+            1 => {
+                for v in &self.extension {
+                    out.push(v)
+                }
+            }
+            2 => {
+                for v in &self.modifier_extension {
+                    out.push(v)
+                }
+            }
+            3 => {
+                if let Some(v) = &self.mode {
+                    out.push(v)
+                }
+            }
+            4 => {
+                if let Some(v) = &self.documentation {
+                    out.push(v)
+                }
+            }
+            5 => {
+                if let Some(v) = &self.profile {
+                    out.push(v)
+                }
+            }
             _ => {}
         }
     }

@@ -667,39 +667,163 @@ impl crate::fhirpath::Reflect for CarePlan {
             ("note", crate::fhirpath::Card::Many),
         ]
     }
-    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
-        match name {
-            "id" => out.opt(self.id.as_ref()),
-            "meta" => out.opt(self.meta.as_deref()),
-            "implicitRules" => out.opt(self.implicit_rules.as_ref()),
-            "language" => out.opt(self.language.as_ref()),
-            "text" => out.opt(self.text.as_deref()),
-            "contained" => out.many(&self.contained),
-            "extension" => out.many(&self.extension),
-            "modifierExtension" => out.many(&self.modifier_extension),
-            "identifier" => out.many(&self.identifier),
-            "instantiatesCanonical" => out.many(&self.instantiates_canonical),
-            "instantiatesUri" => out.many(&self.instantiates_uri),
-            "basedOn" => out.many(&self.based_on),
-            "replaces" => out.many(&self.replaces),
-            "partOf" => out.many(&self.part_of),
-            "status" => out.opt(self.status.as_ref()),
-            "intent" => out.opt(self.intent.as_ref()),
-            "category" => out.many(&self.category),
-            "title" => out.opt(self.title.as_ref()),
-            "description" => out.opt(self.description.as_ref()),
-            "subject" => out.opt(self.subject.as_deref()),
-            "encounter" => out.opt(self.encounter.as_deref()),
-            "period" => out.opt(self.period.as_deref()),
-            "created" => out.opt(self.created.as_ref()),
-            "author" => out.opt(self.author.as_deref()),
-            "contributor" => out.many(&self.contributor),
-            "careTeam" => out.many(&self.care_team),
-            "addresses" => out.many(&self.addresses),
-            "supportingInfo" => out.many(&self.supporting_info),
-            "goal" => out.many(&self.goal),
-            "activity" => out.many(&self.activity),
-            "note" => out.many(&self.note),
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => {
+                if let Some(v) = &self.id {
+                    out.push(v)
+                }
+            }
+            1 => {
+                if let Some(v) = self.meta.as_deref() {
+                    out.push(v)
+                }
+            }
+            2 => {
+                if let Some(v) = &self.implicit_rules {
+                    out.push(v)
+                }
+            }
+            3 => {
+                if let Some(v) = &self.language {
+                    out.push(v)
+                }
+            }
+            4 => {
+                if let Some(v) = self.text.as_deref() {
+                    out.push(v)
+                }
+            }
+            5 => {
+                for v in &self.contained {
+                    out.push(v)
+                }
+            }
+            6 => {
+                for v in &self.extension {
+                    out.push(v)
+                }
+            }
+            7 => {
+                for v in &self.modifier_extension {
+                    out.push(v)
+                }
+            }
+            8 => {
+                for v in &self.identifier {
+                    out.push(v)
+                }
+            }
+            9 => {
+                for v in &self.instantiates_canonical {
+                    out.push(v)
+                }
+            }
+            10 => {
+                for v in &self.instantiates_uri {
+                    out.push(v)
+                }
+            }
+            11 => {
+                for v in &self.based_on {
+                    out.push(v)
+                }
+            }
+            12 => {
+                for v in &self.replaces {
+                    out.push(v)
+                }
+            }
+            13 => {
+                for v in &self.part_of {
+                    out.push(v)
+                }
+            }
+            14 => {
+                if let Some(v) = &self.status {
+                    out.push(v)
+                }
+            }
+            15 => {
+                if let Some(v) = &self.intent {
+                    out.push(v)
+                }
+            }
+            16 => {
+                for v in &self.category {
+                    out.push(v)
+                }
+            }
+            17 => {
+                if let Some(v) = &self.title {
+                    out.push(v)
+                }
+            }
+            18 => {
+                if let Some(v) = &self.description {
+                    out.push(v)
+                }
+            }
+            19 => {
+                if let Some(v) = self.subject.as_deref() {
+                    out.push(v)
+                }
+            }
+            20 => {
+                if let Some(v) = self.encounter.as_deref() {
+                    out.push(v)
+                }
+            }
+            21 => {
+                if let Some(v) = self.period.as_deref() {
+                    out.push(v)
+                }
+            }
+            22 => {
+                if let Some(v) = &self.created {
+                    out.push(v)
+                }
+            }
+            23 => {
+                if let Some(v) = self.author.as_deref() {
+                    out.push(v)
+                }
+            }
+            24 => {
+                for v in &self.contributor {
+                    out.push(v)
+                }
+            }
+            25 => {
+                for v in &self.care_team {
+                    out.push(v)
+                }
+            }
+            26 => {
+                for v in &self.addresses {
+                    out.push(v)
+                }
+            }
+            27 => {
+                for v in &self.supporting_info {
+                    out.push(v)
+                }
+            }
+            28 => {
+                for v in &self.goal {
+                    out.push(v)
+                }
+            }
+            29 => {
+                for v in &self.activity {
+                    out.push(v)
+                }
+            }
+            30 => {
+                for v in &self.note {
+                    out.push(v)
+                }
+            }
             _ => {}
         }
     }
@@ -950,16 +1074,48 @@ impl crate::fhirpath::Reflect for CarePlanActivity {
             ("detail", crate::fhirpath::Card::One),
         ]
     }
-    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
-        match name {
-            "id" => out.opt(self.id.as_ref()),
-            "extension" => out.many(&self.extension),
-            "modifierExtension" => out.many(&self.modifier_extension),
-            "outcomeCodeableConcept" => out.many(&self.outcome_codeable_concept),
-            "outcomeReference" => out.many(&self.outcome_reference),
-            "progress" => out.many(&self.progress),
-            "reference" => out.opt(self.reference.as_deref()),
-            "detail" => out.opt(self.detail.as_deref()),
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => {
+                if let Some(v) = &self.id {
+                    out.push(v)
+                }
+            }
+            1 => {
+                for v in &self.extension {
+                    out.push(v)
+                }
+            }
+            2 => {
+                for v in &self.modifier_extension {
+                    out.push(v)
+                }
+            }
+            3 => {
+                for v in &self.outcome_codeable_concept {
+                    out.push(v)
+                }
+            }
+            4 => {
+                for v in &self.outcome_reference {
+                    out.push(v)
+                }
+            }
+            5 => {
+                for v in &self.progress {
+                    out.push(v)
+                }
+            }
+            6 => {
+                if let Some(v) = self.reference.as_deref() {
+                    out.push(v)
+                }
+            }
+            7 => {
+                if let Some(v) = self.detail.as_deref() {
+                    out.push(v)
+                }
+            }
             _ => {}
         }
     }
@@ -1459,33 +1615,107 @@ impl crate::fhirpath::Reflect for CarePlanActivityDetail {
             ("description", crate::fhirpath::Card::One),
         ]
     }
-    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
-        match name {
-            "id" => out.opt(self.id.as_ref()),
-            "extension" => out.many(&self.extension),
-            "modifierExtension" => out.many(&self.modifier_extension),
-            "kind" => out.opt(self.kind.as_ref()),
-            "instantiatesCanonical" => out.many(&self.instantiates_canonical),
-            "instantiatesUri" => out.many(&self.instantiates_uri),
-            "code" => out.opt(self.code.as_deref()),
-            "reasonCode" => out.many(&self.reason_code),
-            "reasonReference" => out.many(&self.reason_reference),
-            "goal" => out.many(&self.goal),
-            "status" => out.opt(self.status.as_ref()),
-            "statusReason" => out.opt(self.status_reason.as_deref()),
-            "doNotPerform" => out.opt(self.do_not_perform.as_ref()),
-            "scheduled" => out.choice(self.scheduled.as_ref()),
-            "location" => out.opt(self.location.as_deref()),
-            "performer" => out.many(&self.performer),
-            "product" => out.choice(self.product.as_ref()),
-            "dailyAmount" => out.opt(self.daily_amount.as_deref()),
-            "quantity" => out.opt(self.quantity.as_deref()),
-            "description" => out.opt(self.description.as_ref()),
-            _ if name.starts_with("scheduled") => {
-                out.typed(self.scheduled.as_ref(), &name[9usize..])
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => {
+                if let Some(v) = &self.id {
+                    out.push(v)
+                }
             }
-            _ if name.starts_with("product") => {
-                out.typed(self.product.as_ref(), &name[7usize..])
+            1 => {
+                for v in &self.extension {
+                    out.push(v)
+                }
+            }
+            2 => {
+                for v in &self.modifier_extension {
+                    out.push(v)
+                }
+            }
+            3 => {
+                if let Some(v) = &self.kind {
+                    out.push(v)
+                }
+            }
+            4 => {
+                for v in &self.instantiates_canonical {
+                    out.push(v)
+                }
+            }
+            5 => {
+                for v in &self.instantiates_uri {
+                    out.push(v)
+                }
+            }
+            6 => {
+                if let Some(v) = self.code.as_deref() {
+                    out.push(v)
+                }
+            }
+            7 => {
+                for v in &self.reason_code {
+                    out.push(v)
+                }
+            }
+            8 => {
+                for v in &self.reason_reference {
+                    out.push(v)
+                }
+            }
+            9 => {
+                for v in &self.goal {
+                    out.push(v)
+                }
+            }
+            10 => {
+                if let Some(v) = &self.status {
+                    out.push(v)
+                }
+            }
+            11 => {
+                if let Some(v) = self.status_reason.as_deref() {
+                    out.push(v)
+                }
+            }
+            12 => {
+                if let Some(v) = &self.do_not_perform {
+                    out.push(v)
+                }
+            }
+            13 => {
+                if let Some(v) = &self.scheduled {
+                    out.choice(v)
+                }
+            }
+            14 => {
+                if let Some(v) = self.location.as_deref() {
+                    out.push(v)
+                }
+            }
+            15 => {
+                for v in &self.performer {
+                    out.push(v)
+                }
+            }
+            16 => {
+                if let Some(v) = &self.product {
+                    out.choice(v)
+                }
+            }
+            17 => {
+                if let Some(v) = self.daily_amount.as_deref() {
+                    out.push(v)
+                }
+            }
+            18 => {
+                if let Some(v) = self.quantity.as_deref() {
+                    out.push(v)
+                }
+            }
+            19 => {
+                if let Some(v) = &self.description {
+                    out.push(v)
+                }
             }
             _ => {}
         }
@@ -1558,11 +1788,11 @@ impl crate::validate::Validate for CarePlanActivityDetailScheduled {
 
 #[cfg(feature = "fhirpath")]
 impl crate::fhirpath::Choice for CarePlanActivityDetailScheduled {
-    fn value(&self) -> (&'static str, &dyn crate::fhirpath::Reflect) {
+    fn value(&self) -> &dyn crate::fhirpath::Reflect {
         match self {
-            Self::Timing(v) => ("Timing", &**v),
-            Self::Period(v) => ("Period", &**v),
-            Self::String(v) => ("String", v),
+            Self::Timing(v) => &**v,
+            Self::Period(v) => &**v,
+            Self::String(v) => v,
         }
     }
 }
@@ -1623,10 +1853,10 @@ impl crate::validate::Validate for CarePlanActivityDetailProduct {
 
 #[cfg(feature = "fhirpath")]
 impl crate::fhirpath::Choice for CarePlanActivityDetailProduct {
-    fn value(&self) -> (&'static str, &dyn crate::fhirpath::Reflect) {
+    fn value(&self) -> &dyn crate::fhirpath::Reflect {
         match self {
-            Self::CodeableConcept(v) => ("CodeableConcept", &**v),
-            Self::Reference(v) => ("Reference", &**v),
+            Self::CodeableConcept(v) => &**v,
+            Self::Reference(v) => &**v,
         }
     }
 }

@@ -370,29 +370,113 @@ impl crate::fhirpath::Reflect for CareTeam {
             ("note", crate::fhirpath::Card::Many),
         ]
     }
-    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
-        match name {
-            "id" => out.opt(self.id.as_ref()),
-            "meta" => out.opt(self.meta.as_deref()),
-            "implicitRules" => out.opt(self.implicit_rules.as_ref()),
-            "language" => out.opt(self.language.as_ref()),
-            "text" => out.opt(self.text.as_deref()),
-            "contained" => out.many(&self.contained),
-            "extension" => out.many(&self.extension),
-            "modifierExtension" => out.many(&self.modifier_extension),
-            "identifier" => out.many(&self.identifier),
-            "status" => out.opt(self.status.as_ref()),
-            "category" => out.many(&self.category),
-            "name" => out.opt(self.name.as_ref()),
-            "subject" => out.opt(self.subject.as_deref()),
-            "encounter" => out.opt(self.encounter.as_deref()),
-            "period" => out.opt(self.period.as_deref()),
-            "participant" => out.many(&self.participant),
-            "reasonCode" => out.many(&self.reason_code),
-            "reasonReference" => out.many(&self.reason_reference),
-            "managingOrganization" => out.many(&self.managing_organization),
-            "telecom" => out.many(&self.telecom),
-            "note" => out.many(&self.note),
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => {
+                if let Some(v) = &self.id {
+                    out.push(v)
+                }
+            }
+            1 => {
+                if let Some(v) = self.meta.as_deref() {
+                    out.push(v)
+                }
+            }
+            2 => {
+                if let Some(v) = &self.implicit_rules {
+                    out.push(v)
+                }
+            }
+            3 => {
+                if let Some(v) = &self.language {
+                    out.push(v)
+                }
+            }
+            4 => {
+                if let Some(v) = self.text.as_deref() {
+                    out.push(v)
+                }
+            }
+            5 => {
+                for v in &self.contained {
+                    out.push(v)
+                }
+            }
+            6 => {
+                for v in &self.extension {
+                    out.push(v)
+                }
+            }
+            7 => {
+                for v in &self.modifier_extension {
+                    out.push(v)
+                }
+            }
+            8 => {
+                for v in &self.identifier {
+                    out.push(v)
+                }
+            }
+            9 => {
+                if let Some(v) = &self.status {
+                    out.push(v)
+                }
+            }
+            10 => {
+                for v in &self.category {
+                    out.push(v)
+                }
+            }
+            11 => {
+                if let Some(v) = &self.name {
+                    out.push(v)
+                }
+            }
+            12 => {
+                if let Some(v) = self.subject.as_deref() {
+                    out.push(v)
+                }
+            }
+            13 => {
+                if let Some(v) = self.encounter.as_deref() {
+                    out.push(v)
+                }
+            }
+            14 => {
+                if let Some(v) = self.period.as_deref() {
+                    out.push(v)
+                }
+            }
+            15 => {
+                for v in &self.participant {
+                    out.push(v)
+                }
+            }
+            16 => {
+                for v in &self.reason_code {
+                    out.push(v)
+                }
+            }
+            17 => {
+                for v in &self.reason_reference {
+                    out.push(v)
+                }
+            }
+            18 => {
+                for v in &self.managing_organization {
+                    out.push(v)
+                }
+            }
+            19 => {
+                for v in &self.telecom {
+                    out.push(v)
+                }
+            }
+            20 => {
+                for v in &self.note {
+                    out.push(v)
+                }
+            }
             _ => {}
         }
     }
@@ -623,15 +707,43 @@ impl crate::fhirpath::Reflect for CareTeamParticipant {
             ("period", crate::fhirpath::Card::One),
         ]
     }
-    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
-        match name {
-            "id" => out.opt(self.id.as_ref()),
-            "extension" => out.many(&self.extension),
-            "modifierExtension" => out.many(&self.modifier_extension),
-            "role" => out.many(&self.role),
-            "member" => out.opt(self.member.as_deref()),
-            "onBehalfOf" => out.opt(self.on_behalf_of.as_deref()),
-            "period" => out.opt(self.period.as_deref()),
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => {
+                if let Some(v) = &self.id {
+                    out.push(v)
+                }
+            }
+            1 => {
+                for v in &self.extension {
+                    out.push(v)
+                }
+            }
+            2 => {
+                for v in &self.modifier_extension {
+                    out.push(v)
+                }
+            }
+            3 => {
+                for v in &self.role {
+                    out.push(v)
+                }
+            }
+            4 => {
+                if let Some(v) = self.member.as_deref() {
+                    out.push(v)
+                }
+            }
+            5 => {
+                if let Some(v) = self.on_behalf_of.as_deref() {
+                    out.push(v)
+                }
+            }
+            6 => {
+                if let Some(v) = self.period.as_deref() {
+                    out.push(v)
+                }
+            }
             _ => {}
         }
     }

@@ -430,29 +430,113 @@ impl crate::fhirpath::Reflect for CatalogEntry {
             ("relatedEntry", crate::fhirpath::Card::Many),
         ]
     }
-    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
-        match name {
-            "id" => out.opt(self.id.as_ref()),
-            "meta" => out.opt(self.meta.as_deref()),
-            "implicitRules" => out.opt(self.implicit_rules.as_ref()),
-            "language" => out.opt(self.language.as_ref()),
-            "text" => out.opt(self.text.as_deref()),
-            "contained" => out.many(&self.contained),
-            "extension" => out.many(&self.extension),
-            "modifierExtension" => out.many(&self.modifier_extension),
-            "identifier" => out.many(&self.identifier),
-            "type" => out.opt(self.type_.as_deref()),
-            "orderable" => out.opt(self.orderable.as_ref()),
-            "referencedItem" => out.opt(self.referenced_item.as_deref()),
-            "additionalIdentifier" => out.many(&self.additional_identifier),
-            "classification" => out.many(&self.classification),
-            "status" => out.opt(self.status.as_ref()),
-            "validityPeriod" => out.opt(self.validity_period.as_deref()),
-            "validTo" => out.opt(self.valid_to.as_ref()),
-            "lastUpdated" => out.opt(self.last_updated.as_ref()),
-            "additionalCharacteristic" => out.many(&self.additional_characteristic),
-            "additionalClassification" => out.many(&self.additional_classification),
-            "relatedEntry" => out.many(&self.related_entry),
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => {
+                if let Some(v) = &self.id {
+                    out.push(v)
+                }
+            }
+            1 => {
+                if let Some(v) = self.meta.as_deref() {
+                    out.push(v)
+                }
+            }
+            2 => {
+                if let Some(v) = &self.implicit_rules {
+                    out.push(v)
+                }
+            }
+            3 => {
+                if let Some(v) = &self.language {
+                    out.push(v)
+                }
+            }
+            4 => {
+                if let Some(v) = self.text.as_deref() {
+                    out.push(v)
+                }
+            }
+            5 => {
+                for v in &self.contained {
+                    out.push(v)
+                }
+            }
+            6 => {
+                for v in &self.extension {
+                    out.push(v)
+                }
+            }
+            7 => {
+                for v in &self.modifier_extension {
+                    out.push(v)
+                }
+            }
+            8 => {
+                for v in &self.identifier {
+                    out.push(v)
+                }
+            }
+            9 => {
+                if let Some(v) = self.type_.as_deref() {
+                    out.push(v)
+                }
+            }
+            10 => {
+                if let Some(v) = &self.orderable {
+                    out.push(v)
+                }
+            }
+            11 => {
+                if let Some(v) = self.referenced_item.as_deref() {
+                    out.push(v)
+                }
+            }
+            12 => {
+                for v in &self.additional_identifier {
+                    out.push(v)
+                }
+            }
+            13 => {
+                for v in &self.classification {
+                    out.push(v)
+                }
+            }
+            14 => {
+                if let Some(v) = &self.status {
+                    out.push(v)
+                }
+            }
+            15 => {
+                if let Some(v) = self.validity_period.as_deref() {
+                    out.push(v)
+                }
+            }
+            16 => {
+                if let Some(v) = &self.valid_to {
+                    out.push(v)
+                }
+            }
+            17 => {
+                if let Some(v) = &self.last_updated {
+                    out.push(v)
+                }
+            }
+            18 => {
+                for v in &self.additional_characteristic {
+                    out.push(v)
+                }
+            }
+            19 => {
+                for v in &self.additional_classification {
+                    out.push(v)
+                }
+            }
+            20 => {
+                for v in &self.related_entry {
+                    out.push(v)
+                }
+            }
             _ => {}
         }
     }
@@ -641,13 +725,33 @@ impl crate::fhirpath::Reflect for CatalogEntryRelatedEntry {
             ("item", crate::fhirpath::Card::One),
         ]
     }
-    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
-        match name {
-            "id" => out.opt(self.id.as_ref()),
-            "extension" => out.many(&self.extension),
-            "modifierExtension" => out.many(&self.modifier_extension),
-            "relationtype" => out.opt(self.relationtype.as_ref()),
-            "item" => out.opt(self.item.as_deref()),
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => {
+                if let Some(v) = &self.id {
+                    out.push(v)
+                }
+            }
+            1 => {
+                for v in &self.extension {
+                    out.push(v)
+                }
+            }
+            2 => {
+                for v in &self.modifier_extension {
+                    out.push(v)
+                }
+            }
+            3 => {
+                if let Some(v) = &self.relationtype {
+                    out.push(v)
+                }
+            }
+            4 => {
+                if let Some(v) = self.item.as_deref() {
+                    out.push(v)
+                }
+            }
             _ => {}
         }
     }

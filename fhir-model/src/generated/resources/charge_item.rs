@@ -783,47 +783,177 @@ impl crate::fhirpath::Reflect for ChargeItem {
             ("supportingInformation", crate::fhirpath::Card::Many),
         ]
     }
-    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
-        match name {
-            "id" => out.opt(self.id.as_ref()),
-            "meta" => out.opt(self.meta.as_deref()),
-            "implicitRules" => out.opt(self.implicit_rules.as_ref()),
-            "language" => out.opt(self.language.as_ref()),
-            "text" => out.opt(self.text.as_deref()),
-            "contained" => out.many(&self.contained),
-            "extension" => out.many(&self.extension),
-            "modifierExtension" => out.many(&self.modifier_extension),
-            "identifier" => out.many(&self.identifier),
-            "definitionUri" => out.many(&self.definition_uri),
-            "definitionCanonical" => out.many(&self.definition_canonical),
-            "status" => out.opt(self.status.as_ref()),
-            "partOf" => out.many(&self.part_of),
-            "code" => out.opt(self.code.as_deref()),
-            "subject" => out.opt(self.subject.as_deref()),
-            "context" => out.opt(self.context.as_deref()),
-            "occurrence" => out.choice(self.occurrence.as_ref()),
-            "performer" => out.many(&self.performer),
-            "performingOrganization" => out.opt(self.performing_organization.as_deref()),
-            "requestingOrganization" => out.opt(self.requesting_organization.as_deref()),
-            "costCenter" => out.opt(self.cost_center.as_deref()),
-            "quantity" => out.opt(self.quantity.as_deref()),
-            "bodysite" => out.many(&self.bodysite),
-            "factorOverride" => out.opt(self.factor_override.as_ref()),
-            "priceOverride" => out.opt(self.price_override.as_deref()),
-            "overrideReason" => out.opt(self.override_reason.as_ref()),
-            "enterer" => out.opt(self.enterer.as_deref()),
-            "enteredDate" => out.opt(self.entered_date.as_ref()),
-            "reason" => out.many(&self.reason),
-            "service" => out.many(&self.service),
-            "product" => out.choice(self.product.as_ref()),
-            "account" => out.many(&self.account),
-            "note" => out.many(&self.note),
-            "supportingInformation" => out.many(&self.supporting_information),
-            _ if name.starts_with("occurrence") => {
-                out.typed(self.occurrence.as_ref(), &name[10usize..])
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => {
+                if let Some(v) = &self.id {
+                    out.push(v)
+                }
             }
-            _ if name.starts_with("product") => {
-                out.typed(self.product.as_ref(), &name[7usize..])
+            1 => {
+                if let Some(v) = self.meta.as_deref() {
+                    out.push(v)
+                }
+            }
+            2 => {
+                if let Some(v) = &self.implicit_rules {
+                    out.push(v)
+                }
+            }
+            3 => {
+                if let Some(v) = &self.language {
+                    out.push(v)
+                }
+            }
+            4 => {
+                if let Some(v) = self.text.as_deref() {
+                    out.push(v)
+                }
+            }
+            5 => {
+                for v in &self.contained {
+                    out.push(v)
+                }
+            }
+            6 => {
+                for v in &self.extension {
+                    out.push(v)
+                }
+            }
+            7 => {
+                for v in &self.modifier_extension {
+                    out.push(v)
+                }
+            }
+            8 => {
+                for v in &self.identifier {
+                    out.push(v)
+                }
+            }
+            9 => {
+                for v in &self.definition_uri {
+                    out.push(v)
+                }
+            }
+            10 => {
+                for v in &self.definition_canonical {
+                    out.push(v)
+                }
+            }
+            11 => {
+                if let Some(v) = &self.status {
+                    out.push(v)
+                }
+            }
+            12 => {
+                for v in &self.part_of {
+                    out.push(v)
+                }
+            }
+            13 => {
+                if let Some(v) = self.code.as_deref() {
+                    out.push(v)
+                }
+            }
+            14 => {
+                if let Some(v) = self.subject.as_deref() {
+                    out.push(v)
+                }
+            }
+            15 => {
+                if let Some(v) = self.context.as_deref() {
+                    out.push(v)
+                }
+            }
+            16 => {
+                if let Some(v) = &self.occurrence {
+                    out.choice(v)
+                }
+            }
+            17 => {
+                for v in &self.performer {
+                    out.push(v)
+                }
+            }
+            18 => {
+                if let Some(v) = self.performing_organization.as_deref() {
+                    out.push(v)
+                }
+            }
+            19 => {
+                if let Some(v) = self.requesting_organization.as_deref() {
+                    out.push(v)
+                }
+            }
+            20 => {
+                if let Some(v) = self.cost_center.as_deref() {
+                    out.push(v)
+                }
+            }
+            21 => {
+                if let Some(v) = self.quantity.as_deref() {
+                    out.push(v)
+                }
+            }
+            22 => {
+                for v in &self.bodysite {
+                    out.push(v)
+                }
+            }
+            23 => {
+                if let Some(v) = &self.factor_override {
+                    out.push(v)
+                }
+            }
+            24 => {
+                if let Some(v) = self.price_override.as_deref() {
+                    out.push(v)
+                }
+            }
+            25 => {
+                if let Some(v) = &self.override_reason {
+                    out.push(v)
+                }
+            }
+            26 => {
+                if let Some(v) = self.enterer.as_deref() {
+                    out.push(v)
+                }
+            }
+            27 => {
+                if let Some(v) = &self.entered_date {
+                    out.push(v)
+                }
+            }
+            28 => {
+                for v in &self.reason {
+                    out.push(v)
+                }
+            }
+            29 => {
+                for v in &self.service {
+                    out.push(v)
+                }
+            }
+            30 => {
+                if let Some(v) = &self.product {
+                    out.choice(v)
+                }
+            }
+            31 => {
+                for v in &self.account {
+                    out.push(v)
+                }
+            }
+            32 => {
+                for v in &self.note {
+                    out.push(v)
+                }
+            }
+            33 => {
+                for v in &self.supporting_information {
+                    out.push(v)
+                }
             }
             _ => {}
         }
@@ -896,11 +1026,11 @@ impl crate::validate::Validate for ChargeItemOccurrence {
 
 #[cfg(feature = "fhirpath")]
 impl crate::fhirpath::Choice for ChargeItemOccurrence {
-    fn value(&self) -> (&'static str, &dyn crate::fhirpath::Reflect) {
+    fn value(&self) -> &dyn crate::fhirpath::Reflect {
         match self {
-            Self::DateTime(v) => ("DateTime", v),
-            Self::Period(v) => ("Period", &**v),
-            Self::Timing(v) => ("Timing", &**v),
+            Self::DateTime(v) => v,
+            Self::Period(v) => &**v,
+            Self::Timing(v) => &**v,
         }
     }
 }
@@ -965,10 +1095,10 @@ impl crate::validate::Validate for ChargeItemProduct {
 
 #[cfg(feature = "fhirpath")]
 impl crate::fhirpath::Choice for ChargeItemProduct {
-    fn value(&self) -> (&'static str, &dyn crate::fhirpath::Reflect) {
+    fn value(&self) -> &dyn crate::fhirpath::Reflect {
         match self {
-            Self::Reference(v) => ("Reference", &**v),
-            Self::CodeableConcept(v) => ("CodeableConcept", &**v),
+            Self::Reference(v) => &**v,
+            Self::CodeableConcept(v) => &**v,
         }
     }
 }
@@ -1183,13 +1313,33 @@ impl crate::fhirpath::Reflect for ChargeItemPerformer {
             ("actor", crate::fhirpath::Card::One),
         ]
     }
-    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
-        match name {
-            "id" => out.opt(self.id.as_ref()),
-            "extension" => out.many(&self.extension),
-            "modifierExtension" => out.many(&self.modifier_extension),
-            "function" => out.opt(self.function.as_deref()),
-            "actor" => out.opt(self.actor.as_deref()),
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => {
+                if let Some(v) = &self.id {
+                    out.push(v)
+                }
+            }
+            1 => {
+                for v in &self.extension {
+                    out.push(v)
+                }
+            }
+            2 => {
+                for v in &self.modifier_extension {
+                    out.push(v)
+                }
+            }
+            3 => {
+                if let Some(v) = self.function.as_deref() {
+                    out.push(v)
+                }
+            }
+            4 => {
+                if let Some(v) = self.actor.as_deref() {
+                    out.push(v)
+                }
+            }
             _ => {}
         }
     }

@@ -527,39 +527,163 @@ impl crate::fhirpath::Reflect for ChargeItemDefinition {
             ("propertyGroup", crate::fhirpath::Card::Many),
         ]
     }
-    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
-        match name {
-            "id" => out.opt(self.id.as_ref()),
-            "meta" => out.opt(self.meta.as_deref()),
-            "implicitRules" => out.opt(self.implicit_rules.as_ref()),
-            "language" => out.opt(self.language.as_ref()),
-            "text" => out.opt(self.text.as_deref()),
-            "contained" => out.many(&self.contained),
-            "extension" => out.many(&self.extension),
-            "modifierExtension" => out.many(&self.modifier_extension),
-            "url" => out.opt(self.url.as_ref()),
-            "identifier" => out.many(&self.identifier),
-            "version" => out.opt(self.version.as_ref()),
-            "title" => out.opt(self.title.as_ref()),
-            "derivedFromUri" => out.many(&self.derived_from_uri),
-            "partOf" => out.many(&self.part_of),
-            "replaces" => out.many(&self.replaces),
-            "status" => out.opt(self.status.as_ref()),
-            "experimental" => out.opt(self.experimental.as_ref()),
-            "date" => out.opt(self.date.as_ref()),
-            "publisher" => out.opt(self.publisher.as_ref()),
-            "contact" => out.many(&self.contact),
-            "description" => out.opt(self.description.as_ref()),
-            "useContext" => out.many(&self.use_context),
-            "jurisdiction" => out.many(&self.jurisdiction),
-            "copyright" => out.opt(self.copyright.as_ref()),
-            "approvalDate" => out.opt(self.approval_date.as_ref()),
-            "lastReviewDate" => out.opt(self.last_review_date.as_ref()),
-            "effectivePeriod" => out.opt(self.effective_period.as_deref()),
-            "code" => out.opt(self.code.as_deref()),
-            "instance" => out.many(&self.instance),
-            "applicability" => out.many(&self.applicability),
-            "propertyGroup" => out.many(&self.property_group),
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => {
+                if let Some(v) = &self.id {
+                    out.push(v)
+                }
+            }
+            1 => {
+                if let Some(v) = self.meta.as_deref() {
+                    out.push(v)
+                }
+            }
+            2 => {
+                if let Some(v) = &self.implicit_rules {
+                    out.push(v)
+                }
+            }
+            3 => {
+                if let Some(v) = &self.language {
+                    out.push(v)
+                }
+            }
+            4 => {
+                if let Some(v) = self.text.as_deref() {
+                    out.push(v)
+                }
+            }
+            5 => {
+                for v in &self.contained {
+                    out.push(v)
+                }
+            }
+            6 => {
+                for v in &self.extension {
+                    out.push(v)
+                }
+            }
+            7 => {
+                for v in &self.modifier_extension {
+                    out.push(v)
+                }
+            }
+            8 => {
+                if let Some(v) = &self.url {
+                    out.push(v)
+                }
+            }
+            9 => {
+                for v in &self.identifier {
+                    out.push(v)
+                }
+            }
+            10 => {
+                if let Some(v) = &self.version {
+                    out.push(v)
+                }
+            }
+            11 => {
+                if let Some(v) = &self.title {
+                    out.push(v)
+                }
+            }
+            12 => {
+                for v in &self.derived_from_uri {
+                    out.push(v)
+                }
+            }
+            13 => {
+                for v in &self.part_of {
+                    out.push(v)
+                }
+            }
+            14 => {
+                for v in &self.replaces {
+                    out.push(v)
+                }
+            }
+            15 => {
+                if let Some(v) = &self.status {
+                    out.push(v)
+                }
+            }
+            16 => {
+                if let Some(v) = &self.experimental {
+                    out.push(v)
+                }
+            }
+            17 => {
+                if let Some(v) = &self.date {
+                    out.push(v)
+                }
+            }
+            18 => {
+                if let Some(v) = &self.publisher {
+                    out.push(v)
+                }
+            }
+            19 => {
+                for v in &self.contact {
+                    out.push(v)
+                }
+            }
+            20 => {
+                if let Some(v) = &self.description {
+                    out.push(v)
+                }
+            }
+            21 => {
+                for v in &self.use_context {
+                    out.push(v)
+                }
+            }
+            22 => {
+                for v in &self.jurisdiction {
+                    out.push(v)
+                }
+            }
+            23 => {
+                if let Some(v) = &self.copyright {
+                    out.push(v)
+                }
+            }
+            24 => {
+                if let Some(v) = &self.approval_date {
+                    out.push(v)
+                }
+            }
+            25 => {
+                if let Some(v) = &self.last_review_date {
+                    out.push(v)
+                }
+            }
+            26 => {
+                if let Some(v) = self.effective_period.as_deref() {
+                    out.push(v)
+                }
+            }
+            27 => {
+                if let Some(v) = self.code.as_deref() {
+                    out.push(v)
+                }
+            }
+            28 => {
+                for v in &self.instance {
+                    out.push(v)
+                }
+            }
+            29 => {
+                for v in &self.applicability {
+                    out.push(v)
+                }
+            }
+            30 => {
+                for v in &self.property_group {
+                    out.push(v)
+                }
+            }
             _ => {}
         }
     }
@@ -732,14 +856,38 @@ impl crate::fhirpath::Reflect for ChargeItemDefinitionApplicability {
             ("expression", crate::fhirpath::Card::One),
         ]
     }
-    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
-        match name {
-            "id" => out.opt(self.id.as_ref()),
-            "extension" => out.many(&self.extension),
-            "modifierExtension" => out.many(&self.modifier_extension),
-            "description" => out.opt(self.description.as_ref()),
-            "language" => out.opt(self.language.as_ref()),
-            "expression" => out.opt(self.expression.as_ref()),
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => {
+                if let Some(v) = &self.id {
+                    out.push(v)
+                }
+            }
+            1 => {
+                for v in &self.extension {
+                    out.push(v)
+                }
+            }
+            2 => {
+                for v in &self.modifier_extension {
+                    out.push(v)
+                }
+            }
+            3 => {
+                if let Some(v) = &self.description {
+                    out.push(v)
+                }
+            }
+            4 => {
+                if let Some(v) = &self.language {
+                    out.push(v)
+                }
+            }
+            5 => {
+                if let Some(v) = &self.expression {
+                    out.push(v)
+                }
+            }
             _ => {}
         }
     }
@@ -868,13 +1016,33 @@ impl crate::fhirpath::Reflect for ChargeItemDefinitionPropertyGroup {
             ("priceComponent", crate::fhirpath::Card::Many),
         ]
     }
-    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
-        match name {
-            "id" => out.opt(self.id.as_ref()),
-            "extension" => out.many(&self.extension),
-            "modifierExtension" => out.many(&self.modifier_extension),
-            "applicability" => out.many(&self.applicability),
-            "priceComponent" => out.many(&self.price_component),
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => {
+                if let Some(v) = &self.id {
+                    out.push(v)
+                }
+            }
+            1 => {
+                for v in &self.extension {
+                    out.push(v)
+                }
+            }
+            2 => {
+                for v in &self.modifier_extension {
+                    out.push(v)
+                }
+            }
+            3 => {
+                for v in &self.applicability {
+                    out.push(v)
+                }
+            }
+            4 => {
+                for v in &self.price_component {
+                    out.push(v)
+                }
+            }
             _ => {}
         }
     }
@@ -1045,15 +1213,43 @@ impl crate::fhirpath::Reflect for ChargeItemDefinitionPropertyGroupPriceComponen
             ("amount", crate::fhirpath::Card::One),
         ]
     }
-    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
-        match name {
-            "id" => out.opt(self.id.as_ref()),
-            "extension" => out.many(&self.extension),
-            "modifierExtension" => out.many(&self.modifier_extension),
-            "type" => out.opt(self.type_.as_ref()),
-            "code" => out.opt(self.code.as_deref()),
-            "factor" => out.opt(self.factor.as_ref()),
-            "amount" => out.opt(self.amount.as_deref()),
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => {
+                if let Some(v) = &self.id {
+                    out.push(v)
+                }
+            }
+            1 => {
+                for v in &self.extension {
+                    out.push(v)
+                }
+            }
+            2 => {
+                for v in &self.modifier_extension {
+                    out.push(v)
+                }
+            }
+            3 => {
+                if let Some(v) = &self.type_ {
+                    out.push(v)
+                }
+            }
+            4 => {
+                if let Some(v) = self.code.as_deref() {
+                    out.push(v)
+                }
+            }
+            5 => {
+                if let Some(v) = &self.factor {
+                    out.push(v)
+                }
+            }
+            6 => {
+                if let Some(v) = self.amount.as_deref() {
+                    out.push(v)
+                }
+            }
             _ => {}
         }
     }

@@ -654,43 +654,183 @@ impl crate::fhirpath::Reflect for Claim {
             ("total", crate::fhirpath::Card::One),
         ]
     }
-    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
-        match name {
-            "id" => out.opt(self.id.as_ref()),
-            "meta" => out.opt(self.meta.as_deref()),
-            "implicitRules" => out.opt(self.implicit_rules.as_ref()),
-            "language" => out.opt(self.language.as_ref()),
-            "text" => out.opt(self.text.as_deref()),
-            "contained" => out.many(&self.contained),
-            "extension" => out.many(&self.extension),
-            "modifierExtension" => out.many(&self.modifier_extension),
-            "identifier" => out.many(&self.identifier),
-            "status" => out.opt(self.status.as_ref()),
-            "type" => out.opt(self.type_.as_deref()),
-            "subType" => out.opt(self.sub_type.as_deref()),
-            "use" => out.opt(self.use_.as_ref()),
-            "patient" => out.opt(self.patient.as_deref()),
-            "billablePeriod" => out.opt(self.billable_period.as_deref()),
-            "created" => out.opt(self.created.as_ref()),
-            "enterer" => out.opt(self.enterer.as_deref()),
-            "insurer" => out.opt(self.insurer.as_deref()),
-            "provider" => out.opt(self.provider.as_deref()),
-            "priority" => out.opt(self.priority.as_deref()),
-            "fundsReserve" => out.opt(self.funds_reserve.as_deref()),
-            "related" => out.many(&self.related),
-            "prescription" => out.opt(self.prescription.as_deref()),
-            "originalPrescription" => out.opt(self.original_prescription.as_deref()),
-            "payee" => out.opt(self.payee.as_deref()),
-            "referral" => out.opt(self.referral.as_deref()),
-            "facility" => out.opt(self.facility.as_deref()),
-            "careTeam" => out.many(&self.care_team),
-            "supportingInfo" => out.many(&self.supporting_info),
-            "diagnosis" => out.many(&self.diagnosis),
-            "procedure" => out.many(&self.procedure),
-            "insurance" => out.many(&self.insurance),
-            "accident" => out.opt(self.accident.as_deref()),
-            "item" => out.many(&self.item),
-            "total" => out.opt(self.total.as_deref()),
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => {
+                if let Some(v) = &self.id {
+                    out.push(v)
+                }
+            }
+            1 => {
+                if let Some(v) = self.meta.as_deref() {
+                    out.push(v)
+                }
+            }
+            2 => {
+                if let Some(v) = &self.implicit_rules {
+                    out.push(v)
+                }
+            }
+            3 => {
+                if let Some(v) = &self.language {
+                    out.push(v)
+                }
+            }
+            4 => {
+                if let Some(v) = self.text.as_deref() {
+                    out.push(v)
+                }
+            }
+            5 => {
+                for v in &self.contained {
+                    out.push(v)
+                }
+            }
+            6 => {
+                for v in &self.extension {
+                    out.push(v)
+                }
+            }
+            7 => {
+                for v in &self.modifier_extension {
+                    out.push(v)
+                }
+            }
+            8 => {
+                for v in &self.identifier {
+                    out.push(v)
+                }
+            }
+            9 => {
+                if let Some(v) = &self.status {
+                    out.push(v)
+                }
+            }
+            10 => {
+                if let Some(v) = self.type_.as_deref() {
+                    out.push(v)
+                }
+            }
+            11 => {
+                if let Some(v) = self.sub_type.as_deref() {
+                    out.push(v)
+                }
+            }
+            12 => {
+                if let Some(v) = &self.use_ {
+                    out.push(v)
+                }
+            }
+            13 => {
+                if let Some(v) = self.patient.as_deref() {
+                    out.push(v)
+                }
+            }
+            14 => {
+                if let Some(v) = self.billable_period.as_deref() {
+                    out.push(v)
+                }
+            }
+            15 => {
+                if let Some(v) = &self.created {
+                    out.push(v)
+                }
+            }
+            16 => {
+                if let Some(v) = self.enterer.as_deref() {
+                    out.push(v)
+                }
+            }
+            17 => {
+                if let Some(v) = self.insurer.as_deref() {
+                    out.push(v)
+                }
+            }
+            18 => {
+                if let Some(v) = self.provider.as_deref() {
+                    out.push(v)
+                }
+            }
+            19 => {
+                if let Some(v) = self.priority.as_deref() {
+                    out.push(v)
+                }
+            }
+            20 => {
+                if let Some(v) = self.funds_reserve.as_deref() {
+                    out.push(v)
+                }
+            }
+            21 => {
+                for v in &self.related {
+                    out.push(v)
+                }
+            }
+            22 => {
+                if let Some(v) = self.prescription.as_deref() {
+                    out.push(v)
+                }
+            }
+            23 => {
+                if let Some(v) = self.original_prescription.as_deref() {
+                    out.push(v)
+                }
+            }
+            24 => {
+                if let Some(v) = self.payee.as_deref() {
+                    out.push(v)
+                }
+            }
+            25 => {
+                if let Some(v) = self.referral.as_deref() {
+                    out.push(v)
+                }
+            }
+            26 => {
+                if let Some(v) = self.facility.as_deref() {
+                    out.push(v)
+                }
+            }
+            27 => {
+                for v in &self.care_team {
+                    out.push(v)
+                }
+            }
+            28 => {
+                for v in &self.supporting_info {
+                    out.push(v)
+                }
+            }
+            29 => {
+                for v in &self.diagnosis {
+                    out.push(v)
+                }
+            }
+            30 => {
+                for v in &self.procedure {
+                    out.push(v)
+                }
+            }
+            31 => {
+                for v in &self.insurance {
+                    out.push(v)
+                }
+            }
+            32 => {
+                if let Some(v) = self.accident.as_deref() {
+                    out.push(v)
+                }
+            }
+            33 => {
+                for v in &self.item {
+                    out.push(v)
+                }
+            }
+            34 => {
+                if let Some(v) = self.total.as_deref() {
+                    out.push(v)
+                }
+            }
             _ => {}
         }
     }
@@ -868,14 +1008,38 @@ impl crate::fhirpath::Reflect for ClaimRelated {
             ("reference", crate::fhirpath::Card::One),
         ]
     }
-    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
-        match name {
-            "id" => out.opt(self.id.as_ref()),
-            "extension" => out.many(&self.extension),
-            "modifierExtension" => out.many(&self.modifier_extension),
-            "claim" => out.opt(self.claim.as_deref()),
-            "relationship" => out.opt(self.relationship.as_deref()),
-            "reference" => out.opt(self.reference.as_deref()),
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => {
+                if let Some(v) = &self.id {
+                    out.push(v)
+                }
+            }
+            1 => {
+                for v in &self.extension {
+                    out.push(v)
+                }
+            }
+            2 => {
+                for v in &self.modifier_extension {
+                    out.push(v)
+                }
+            }
+            3 => {
+                if let Some(v) = self.claim.as_deref() {
+                    out.push(v)
+                }
+            }
+            4 => {
+                if let Some(v) = self.relationship.as_deref() {
+                    out.push(v)
+                }
+            }
+            5 => {
+                if let Some(v) = self.reference.as_deref() {
+                    out.push(v)
+                }
+            }
             _ => {}
         }
     }
@@ -1056,13 +1220,33 @@ impl crate::fhirpath::Reflect for ClaimPayee {
             ("party", crate::fhirpath::Card::One),
         ]
     }
-    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
-        match name {
-            "id" => out.opt(self.id.as_ref()),
-            "extension" => out.many(&self.extension),
-            "modifierExtension" => out.many(&self.modifier_extension),
-            "type" => out.opt(self.type_.as_deref()),
-            "party" => out.opt(self.party.as_deref()),
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => {
+                if let Some(v) = &self.id {
+                    out.push(v)
+                }
+            }
+            1 => {
+                for v in &self.extension {
+                    out.push(v)
+                }
+            }
+            2 => {
+                for v in &self.modifier_extension {
+                    out.push(v)
+                }
+            }
+            3 => {
+                if let Some(v) = self.type_.as_deref() {
+                    out.push(v)
+                }
+            }
+            4 => {
+                if let Some(v) = self.party.as_deref() {
+                    out.push(v)
+                }
+            }
             _ => {}
         }
     }
@@ -1272,16 +1456,48 @@ impl crate::fhirpath::Reflect for ClaimCareTeam {
             ("qualification", crate::fhirpath::Card::One),
         ]
     }
-    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
-        match name {
-            "id" => out.opt(self.id.as_ref()),
-            "extension" => out.many(&self.extension),
-            "modifierExtension" => out.many(&self.modifier_extension),
-            "sequence" => out.opt(self.sequence.as_ref()),
-            "provider" => out.opt(self.provider.as_deref()),
-            "responsible" => out.opt(self.responsible.as_ref()),
-            "role" => out.opt(self.role.as_deref()),
-            "qualification" => out.opt(self.qualification.as_deref()),
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => {
+                if let Some(v) = &self.id {
+                    out.push(v)
+                }
+            }
+            1 => {
+                for v in &self.extension {
+                    out.push(v)
+                }
+            }
+            2 => {
+                for v in &self.modifier_extension {
+                    out.push(v)
+                }
+            }
+            3 => {
+                if let Some(v) = &self.sequence {
+                    out.push(v)
+                }
+            }
+            4 => {
+                if let Some(v) = self.provider.as_deref() {
+                    out.push(v)
+                }
+            }
+            5 => {
+                if let Some(v) = &self.responsible {
+                    out.push(v)
+                }
+            }
+            6 => {
+                if let Some(v) = self.role.as_deref() {
+                    out.push(v)
+                }
+            }
+            7 => {
+                if let Some(v) = self.qualification.as_deref() {
+                    out.push(v)
+                }
+            }
             _ => {}
         }
     }
@@ -1562,22 +1778,52 @@ impl crate::fhirpath::Reflect for ClaimSupportingInfo {
             ("reason", crate::fhirpath::Card::One),
         ]
     }
-    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
-        match name {
-            "id" => out.opt(self.id.as_ref()),
-            "extension" => out.many(&self.extension),
-            "modifierExtension" => out.many(&self.modifier_extension),
-            "sequence" => out.opt(self.sequence.as_ref()),
-            "category" => out.opt(self.category.as_deref()),
-            "code" => out.opt(self.code.as_deref()),
-            "timing" => out.choice(self.timing.as_ref()),
-            "value" => out.choice(self.value.as_ref()),
-            "reason" => out.opt(self.reason.as_deref()),
-            _ if name.starts_with("timing") => {
-                out.typed(self.timing.as_ref(), &name[6usize..])
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => {
+                if let Some(v) = &self.id {
+                    out.push(v)
+                }
             }
-            _ if name.starts_with("value") => {
-                out.typed(self.value.as_ref(), &name[5usize..])
+            1 => {
+                for v in &self.extension {
+                    out.push(v)
+                }
+            }
+            2 => {
+                for v in &self.modifier_extension {
+                    out.push(v)
+                }
+            }
+            3 => {
+                if let Some(v) = &self.sequence {
+                    out.push(v)
+                }
+            }
+            4 => {
+                if let Some(v) = self.category.as_deref() {
+                    out.push(v)
+                }
+            }
+            5 => {
+                if let Some(v) = self.code.as_deref() {
+                    out.push(v)
+                }
+            }
+            6 => {
+                if let Some(v) = &self.timing {
+                    out.choice(v)
+                }
+            }
+            7 => {
+                if let Some(v) = &self.value {
+                    out.choice(v)
+                }
+            }
+            8 => {
+                if let Some(v) = self.reason.as_deref() {
+                    out.push(v)
+                }
             }
             _ => {}
         }
@@ -1638,10 +1884,10 @@ impl crate::validate::Validate for ClaimSupportingInfoTiming {
 
 #[cfg(feature = "fhirpath")]
 impl crate::fhirpath::Choice for ClaimSupportingInfoTiming {
-    fn value(&self) -> (&'static str, &dyn crate::fhirpath::Reflect) {
+    fn value(&self) -> &dyn crate::fhirpath::Reflect {
         match self {
-            Self::Date(v) => ("Date", v),
-            Self::Period(v) => ("Period", &**v),
+            Self::Date(v) => v,
+            Self::Period(v) => &**v,
         }
     }
 }
@@ -1730,13 +1976,13 @@ impl crate::validate::Validate for ClaimSupportingInfoValue {
 
 #[cfg(feature = "fhirpath")]
 impl crate::fhirpath::Choice for ClaimSupportingInfoValue {
-    fn value(&self) -> (&'static str, &dyn crate::fhirpath::Reflect) {
+    fn value(&self) -> &dyn crate::fhirpath::Reflect {
         match self {
-            Self::Boolean(v) => ("Boolean", v),
-            Self::String(v) => ("String", v),
-            Self::Quantity(v) => ("Quantity", &**v),
-            Self::Attachment(v) => ("Attachment", &**v),
-            Self::Reference(v) => ("Reference", &**v),
+            Self::Boolean(v) => v,
+            Self::String(v) => v,
+            Self::Quantity(v) => &**v,
+            Self::Attachment(v) => &**v,
+            Self::Reference(v) => &**v,
         }
     }
 }
@@ -1934,18 +2180,47 @@ impl crate::fhirpath::Reflect for ClaimDiagnosis {
             ("packageCode", crate::fhirpath::Card::One),
         ]
     }
-    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
-        match name {
-            "id" => out.opt(self.id.as_ref()),
-            "extension" => out.many(&self.extension),
-            "modifierExtension" => out.many(&self.modifier_extension),
-            "sequence" => out.opt(self.sequence.as_ref()),
-            "diagnosis" => out.choice(self.diagnosis.as_ref()),
-            "type" => out.many(&self.type_),
-            "onAdmission" => out.opt(self.on_admission.as_deref()),
-            "packageCode" => out.opt(self.package_code.as_deref()),
-            _ if name.starts_with("diagnosis") => {
-                out.typed(self.diagnosis.as_ref(), &name[9usize..])
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => {
+                if let Some(v) = &self.id {
+                    out.push(v)
+                }
+            }
+            1 => {
+                for v in &self.extension {
+                    out.push(v)
+                }
+            }
+            2 => {
+                for v in &self.modifier_extension {
+                    out.push(v)
+                }
+            }
+            3 => {
+                if let Some(v) = &self.sequence {
+                    out.push(v)
+                }
+            }
+            4 => {
+                if let Some(v) = &self.diagnosis {
+                    out.choice(v)
+                }
+            }
+            5 => {
+                for v in &self.type_ {
+                    out.push(v)
+                }
+            }
+            6 => {
+                if let Some(v) = self.on_admission.as_deref() {
+                    out.push(v)
+                }
+            }
+            7 => {
+                if let Some(v) = self.package_code.as_deref() {
+                    out.push(v)
+                }
             }
             _ => {}
         }
@@ -2008,10 +2283,10 @@ impl crate::validate::Validate for ClaimDiagnosisDiagnosis {
 
 #[cfg(feature = "fhirpath")]
 impl crate::fhirpath::Choice for ClaimDiagnosisDiagnosis {
-    fn value(&self) -> (&'static str, &dyn crate::fhirpath::Reflect) {
+    fn value(&self) -> &dyn crate::fhirpath::Reflect {
         match self {
-            Self::CodeableConcept(v) => ("CodeableConcept", &**v),
-            Self::Reference(v) => ("Reference", &**v),
+            Self::CodeableConcept(v) => &**v,
+            Self::Reference(v) => &**v,
         }
     }
 }
@@ -2219,18 +2494,47 @@ impl crate::fhirpath::Reflect for ClaimProcedure {
             ("udi", crate::fhirpath::Card::Many),
         ]
     }
-    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
-        match name {
-            "id" => out.opt(self.id.as_ref()),
-            "extension" => out.many(&self.extension),
-            "modifierExtension" => out.many(&self.modifier_extension),
-            "sequence" => out.opt(self.sequence.as_ref()),
-            "type" => out.many(&self.type_),
-            "date" => out.opt(self.date.as_ref()),
-            "procedure" => out.choice(self.procedure.as_ref()),
-            "udi" => out.many(&self.udi),
-            _ if name.starts_with("procedure") => {
-                out.typed(self.procedure.as_ref(), &name[9usize..])
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => {
+                if let Some(v) = &self.id {
+                    out.push(v)
+                }
+            }
+            1 => {
+                for v in &self.extension {
+                    out.push(v)
+                }
+            }
+            2 => {
+                for v in &self.modifier_extension {
+                    out.push(v)
+                }
+            }
+            3 => {
+                if let Some(v) = &self.sequence {
+                    out.push(v)
+                }
+            }
+            4 => {
+                for v in &self.type_ {
+                    out.push(v)
+                }
+            }
+            5 => {
+                if let Some(v) = &self.date {
+                    out.push(v)
+                }
+            }
+            6 => {
+                if let Some(v) = &self.procedure {
+                    out.choice(v)
+                }
+            }
+            7 => {
+                for v in &self.udi {
+                    out.push(v)
+                }
             }
             _ => {}
         }
@@ -2293,10 +2597,10 @@ impl crate::validate::Validate for ClaimProcedureProcedure {
 
 #[cfg(feature = "fhirpath")]
 impl crate::fhirpath::Choice for ClaimProcedureProcedure {
-    fn value(&self) -> (&'static str, &dyn crate::fhirpath::Reflect) {
+    fn value(&self) -> &dyn crate::fhirpath::Reflect {
         match self {
-            Self::CodeableConcept(v) => ("CodeableConcept", &**v),
-            Self::Reference(v) => ("Reference", &**v),
+            Self::CodeableConcept(v) => &**v,
+            Self::Reference(v) => &**v,
         }
     }
 }
@@ -2555,18 +2859,58 @@ impl crate::fhirpath::Reflect for ClaimInsurance {
             ("claimResponse", crate::fhirpath::Card::One),
         ]
     }
-    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
-        match name {
-            "id" => out.opt(self.id.as_ref()),
-            "extension" => out.many(&self.extension),
-            "modifierExtension" => out.many(&self.modifier_extension),
-            "sequence" => out.opt(self.sequence.as_ref()),
-            "focal" => out.opt(self.focal.as_ref()),
-            "identifier" => out.opt(self.identifier.as_deref()),
-            "coverage" => out.opt(self.coverage.as_deref()),
-            "businessArrangement" => out.opt(self.business_arrangement.as_ref()),
-            "preAuthRef" => out.many(&self.pre_auth_ref),
-            "claimResponse" => out.opt(self.claim_response.as_deref()),
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => {
+                if let Some(v) = &self.id {
+                    out.push(v)
+                }
+            }
+            1 => {
+                for v in &self.extension {
+                    out.push(v)
+                }
+            }
+            2 => {
+                for v in &self.modifier_extension {
+                    out.push(v)
+                }
+            }
+            3 => {
+                if let Some(v) = &self.sequence {
+                    out.push(v)
+                }
+            }
+            4 => {
+                if let Some(v) = &self.focal {
+                    out.push(v)
+                }
+            }
+            5 => {
+                if let Some(v) = self.identifier.as_deref() {
+                    out.push(v)
+                }
+            }
+            6 => {
+                if let Some(v) = self.coverage.as_deref() {
+                    out.push(v)
+                }
+            }
+            7 => {
+                if let Some(v) = &self.business_arrangement {
+                    out.push(v)
+                }
+            }
+            8 => {
+                for v in &self.pre_auth_ref {
+                    out.push(v)
+                }
+            }
+            9 => {
+                if let Some(v) = self.claim_response.as_deref() {
+                    out.push(v)
+                }
+            }
             _ => {}
         }
     }
@@ -2740,16 +3084,37 @@ impl crate::fhirpath::Reflect for ClaimAccident {
             ("location", crate::fhirpath::Card::Choice),
         ]
     }
-    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
-        match name {
-            "id" => out.opt(self.id.as_ref()),
-            "extension" => out.many(&self.extension),
-            "modifierExtension" => out.many(&self.modifier_extension),
-            "date" => out.opt(self.date.as_ref()),
-            "type" => out.opt(self.type_.as_deref()),
-            "location" => out.choice(self.location.as_ref()),
-            _ if name.starts_with("location") => {
-                out.typed(self.location.as_ref(), &name[8usize..])
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => {
+                if let Some(v) = &self.id {
+                    out.push(v)
+                }
+            }
+            1 => {
+                for v in &self.extension {
+                    out.push(v)
+                }
+            }
+            2 => {
+                for v in &self.modifier_extension {
+                    out.push(v)
+                }
+            }
+            3 => {
+                if let Some(v) = &self.date {
+                    out.push(v)
+                }
+            }
+            4 => {
+                if let Some(v) = self.type_.as_deref() {
+                    out.push(v)
+                }
+            }
+            5 => {
+                if let Some(v) = &self.location {
+                    out.choice(v)
+                }
             }
             _ => {}
         }
@@ -2810,10 +3175,10 @@ impl crate::validate::Validate for ClaimAccidentLocation {
 
 #[cfg(feature = "fhirpath")]
 impl crate::fhirpath::Choice for ClaimAccidentLocation {
-    fn value(&self) -> (&'static str, &dyn crate::fhirpath::Reflect) {
+    fn value(&self) -> &dyn crate::fhirpath::Reflect {
         match self {
-            Self::Address(v) => ("Address", &**v),
-            Self::Reference(v) => ("Reference", &**v),
+            Self::Address(v) => &**v,
+            Self::Reference(v) => &**v,
         }
     }
 }
@@ -3327,37 +3692,127 @@ impl crate::fhirpath::Reflect for ClaimItem {
             ("detail", crate::fhirpath::Card::Many),
         ]
     }
-    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
-        match name {
-            "id" => out.opt(self.id.as_ref()),
-            "extension" => out.many(&self.extension),
-            "modifierExtension" => out.many(&self.modifier_extension),
-            "sequence" => out.opt(self.sequence.as_ref()),
-            "careTeamSequence" => out.many(&self.care_team_sequence),
-            "diagnosisSequence" => out.many(&self.diagnosis_sequence),
-            "procedureSequence" => out.many(&self.procedure_sequence),
-            "informationSequence" => out.many(&self.information_sequence),
-            "revenue" => out.opt(self.revenue.as_deref()),
-            "category" => out.opt(self.category.as_deref()),
-            "productOrService" => out.opt(self.product_or_service.as_deref()),
-            "modifier" => out.many(&self.modifier),
-            "programCode" => out.many(&self.program_code),
-            "serviced" => out.choice(self.serviced.as_ref()),
-            "location" => out.choice(self.location.as_ref()),
-            "quantity" => out.opt(self.quantity.as_deref()),
-            "unitPrice" => out.opt(self.unit_price.as_deref()),
-            "factor" => out.opt(self.factor.as_ref()),
-            "net" => out.opt(self.net.as_deref()),
-            "udi" => out.many(&self.udi),
-            "bodySite" => out.opt(self.body_site.as_deref()),
-            "subSite" => out.many(&self.sub_site),
-            "encounter" => out.many(&self.encounter),
-            "detail" => out.many(&self.detail),
-            _ if name.starts_with("serviced") => {
-                out.typed(self.serviced.as_ref(), &name[8usize..])
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => {
+                if let Some(v) = &self.id {
+                    out.push(v)
+                }
             }
-            _ if name.starts_with("location") => {
-                out.typed(self.location.as_ref(), &name[8usize..])
+            1 => {
+                for v in &self.extension {
+                    out.push(v)
+                }
+            }
+            2 => {
+                for v in &self.modifier_extension {
+                    out.push(v)
+                }
+            }
+            3 => {
+                if let Some(v) = &self.sequence {
+                    out.push(v)
+                }
+            }
+            4 => {
+                for v in &self.care_team_sequence {
+                    out.push(v)
+                }
+            }
+            5 => {
+                for v in &self.diagnosis_sequence {
+                    out.push(v)
+                }
+            }
+            6 => {
+                for v in &self.procedure_sequence {
+                    out.push(v)
+                }
+            }
+            7 => {
+                for v in &self.information_sequence {
+                    out.push(v)
+                }
+            }
+            8 => {
+                if let Some(v) = self.revenue.as_deref() {
+                    out.push(v)
+                }
+            }
+            9 => {
+                if let Some(v) = self.category.as_deref() {
+                    out.push(v)
+                }
+            }
+            10 => {
+                if let Some(v) = self.product_or_service.as_deref() {
+                    out.push(v)
+                }
+            }
+            11 => {
+                for v in &self.modifier {
+                    out.push(v)
+                }
+            }
+            12 => {
+                for v in &self.program_code {
+                    out.push(v)
+                }
+            }
+            13 => {
+                if let Some(v) = &self.serviced {
+                    out.choice(v)
+                }
+            }
+            14 => {
+                if let Some(v) = &self.location {
+                    out.choice(v)
+                }
+            }
+            15 => {
+                if let Some(v) = self.quantity.as_deref() {
+                    out.push(v)
+                }
+            }
+            16 => {
+                if let Some(v) = self.unit_price.as_deref() {
+                    out.push(v)
+                }
+            }
+            17 => {
+                if let Some(v) = &self.factor {
+                    out.push(v)
+                }
+            }
+            18 => {
+                if let Some(v) = self.net.as_deref() {
+                    out.push(v)
+                }
+            }
+            19 => {
+                for v in &self.udi {
+                    out.push(v)
+                }
+            }
+            20 => {
+                if let Some(v) = self.body_site.as_deref() {
+                    out.push(v)
+                }
+            }
+            21 => {
+                for v in &self.sub_site {
+                    out.push(v)
+                }
+            }
+            22 => {
+                for v in &self.encounter {
+                    out.push(v)
+                }
+            }
+            23 => {
+                for v in &self.detail {
+                    out.push(v)
+                }
             }
             _ => {}
         }
@@ -3418,10 +3873,10 @@ impl crate::validate::Validate for ClaimItemServiced {
 
 #[cfg(feature = "fhirpath")]
 impl crate::fhirpath::Choice for ClaimItemServiced {
-    fn value(&self) -> (&'static str, &dyn crate::fhirpath::Reflect) {
+    fn value(&self) -> &dyn crate::fhirpath::Reflect {
         match self {
-            Self::Date(v) => ("Date", v),
-            Self::Period(v) => ("Period", &**v),
+            Self::Date(v) => v,
+            Self::Period(v) => &**v,
         }
     }
 }
@@ -3490,11 +3945,11 @@ impl crate::validate::Validate for ClaimItemLocation {
 
 #[cfg(feature = "fhirpath")]
 impl crate::fhirpath::Choice for ClaimItemLocation {
-    fn value(&self) -> (&'static str, &dyn crate::fhirpath::Reflect) {
+    fn value(&self) -> &dyn crate::fhirpath::Reflect {
         match self {
-            Self::CodeableConcept(v) => ("CodeableConcept", &**v),
-            Self::Address(v) => ("Address", &**v),
-            Self::Reference(v) => ("Reference", &**v),
+            Self::CodeableConcept(v) => &**v,
+            Self::Address(v) => &**v,
+            Self::Reference(v) => &**v,
         }
     }
 }
@@ -3768,23 +4223,83 @@ impl crate::fhirpath::Reflect for ClaimItemDetail {
             ("subDetail", crate::fhirpath::Card::Many),
         ]
     }
-    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
-        match name {
-            "id" => out.opt(self.id.as_ref()),
-            "extension" => out.many(&self.extension),
-            "modifierExtension" => out.many(&self.modifier_extension),
-            "sequence" => out.opt(self.sequence.as_ref()),
-            "revenue" => out.opt(self.revenue.as_deref()),
-            "category" => out.opt(self.category.as_deref()),
-            "productOrService" => out.opt(self.product_or_service.as_deref()),
-            "modifier" => out.many(&self.modifier),
-            "programCode" => out.many(&self.program_code),
-            "quantity" => out.opt(self.quantity.as_deref()),
-            "unitPrice" => out.opt(self.unit_price.as_deref()),
-            "factor" => out.opt(self.factor.as_ref()),
-            "net" => out.opt(self.net.as_deref()),
-            "udi" => out.many(&self.udi),
-            "subDetail" => out.many(&self.sub_detail),
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => {
+                if let Some(v) = &self.id {
+                    out.push(v)
+                }
+            }
+            1 => {
+                for v in &self.extension {
+                    out.push(v)
+                }
+            }
+            2 => {
+                for v in &self.modifier_extension {
+                    out.push(v)
+                }
+            }
+            3 => {
+                if let Some(v) = &self.sequence {
+                    out.push(v)
+                }
+            }
+            4 => {
+                if let Some(v) = self.revenue.as_deref() {
+                    out.push(v)
+                }
+            }
+            5 => {
+                if let Some(v) = self.category.as_deref() {
+                    out.push(v)
+                }
+            }
+            6 => {
+                if let Some(v) = self.product_or_service.as_deref() {
+                    out.push(v)
+                }
+            }
+            7 => {
+                for v in &self.modifier {
+                    out.push(v)
+                }
+            }
+            8 => {
+                for v in &self.program_code {
+                    out.push(v)
+                }
+            }
+            9 => {
+                if let Some(v) = self.quantity.as_deref() {
+                    out.push(v)
+                }
+            }
+            10 => {
+                if let Some(v) = self.unit_price.as_deref() {
+                    out.push(v)
+                }
+            }
+            11 => {
+                if let Some(v) = &self.factor {
+                    out.push(v)
+                }
+            }
+            12 => {
+                if let Some(v) = self.net.as_deref() {
+                    out.push(v)
+                }
+            }
+            13 => {
+                for v in &self.udi {
+                    out.push(v)
+                }
+            }
+            14 => {
+                for v in &self.sub_detail {
+                    out.push(v)
+                }
+            }
             _ => {}
         }
     }
@@ -4048,22 +4563,78 @@ impl crate::fhirpath::Reflect for ClaimItemDetailSubDetail {
             ("udi", crate::fhirpath::Card::Many),
         ]
     }
-    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
-        match name {
-            "id" => out.opt(self.id.as_ref()),
-            "extension" => out.many(&self.extension),
-            "modifierExtension" => out.many(&self.modifier_extension),
-            "sequence" => out.opt(self.sequence.as_ref()),
-            "revenue" => out.opt(self.revenue.as_deref()),
-            "category" => out.opt(self.category.as_deref()),
-            "productOrService" => out.opt(self.product_or_service.as_deref()),
-            "modifier" => out.many(&self.modifier),
-            "programCode" => out.many(&self.program_code),
-            "quantity" => out.opt(self.quantity.as_deref()),
-            "unitPrice" => out.opt(self.unit_price.as_deref()),
-            "factor" => out.opt(self.factor.as_ref()),
-            "net" => out.opt(self.net.as_deref()),
-            "udi" => out.many(&self.udi),
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => {
+                if let Some(v) = &self.id {
+                    out.push(v)
+                }
+            }
+            1 => {
+                for v in &self.extension {
+                    out.push(v)
+                }
+            }
+            2 => {
+                for v in &self.modifier_extension {
+                    out.push(v)
+                }
+            }
+            3 => {
+                if let Some(v) = &self.sequence {
+                    out.push(v)
+                }
+            }
+            4 => {
+                if let Some(v) = self.revenue.as_deref() {
+                    out.push(v)
+                }
+            }
+            5 => {
+                if let Some(v) = self.category.as_deref() {
+                    out.push(v)
+                }
+            }
+            6 => {
+                if let Some(v) = self.product_or_service.as_deref() {
+                    out.push(v)
+                }
+            }
+            7 => {
+                for v in &self.modifier {
+                    out.push(v)
+                }
+            }
+            8 => {
+                for v in &self.program_code {
+                    out.push(v)
+                }
+            }
+            9 => {
+                if let Some(v) = self.quantity.as_deref() {
+                    out.push(v)
+                }
+            }
+            10 => {
+                if let Some(v) = self.unit_price.as_deref() {
+                    out.push(v)
+                }
+            }
+            11 => {
+                if let Some(v) = &self.factor {
+                    out.push(v)
+                }
+            }
+            12 => {
+                if let Some(v) = self.net.as_deref() {
+                    out.push(v)
+                }
+            }
+            13 => {
+                for v in &self.udi {
+                    out.push(v)
+                }
+            }
             _ => {}
         }
     }

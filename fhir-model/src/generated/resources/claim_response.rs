@@ -621,43 +621,183 @@ impl crate::fhirpath::Reflect for ClaimResponse {
             ("error", crate::fhirpath::Card::Many),
         ]
     }
-    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
-        match name {
-            "id" => out.opt(self.id.as_ref()),
-            "meta" => out.opt(self.meta.as_deref()),
-            "implicitRules" => out.opt(self.implicit_rules.as_ref()),
-            "language" => out.opt(self.language.as_ref()),
-            "text" => out.opt(self.text.as_deref()),
-            "contained" => out.many(&self.contained),
-            "extension" => out.many(&self.extension),
-            "modifierExtension" => out.many(&self.modifier_extension),
-            "identifier" => out.many(&self.identifier),
-            "status" => out.opt(self.status.as_ref()),
-            "type" => out.opt(self.type_.as_deref()),
-            "subType" => out.opt(self.sub_type.as_deref()),
-            "use" => out.opt(self.use_.as_ref()),
-            "patient" => out.opt(self.patient.as_deref()),
-            "created" => out.opt(self.created.as_ref()),
-            "insurer" => out.opt(self.insurer.as_deref()),
-            "requestor" => out.opt(self.requestor.as_deref()),
-            "request" => out.opt(self.request.as_deref()),
-            "outcome" => out.opt(self.outcome.as_ref()),
-            "disposition" => out.opt(self.disposition.as_ref()),
-            "preAuthRef" => out.opt(self.pre_auth_ref.as_ref()),
-            "preAuthPeriod" => out.opt(self.pre_auth_period.as_deref()),
-            "payeeType" => out.opt(self.payee_type.as_deref()),
-            "item" => out.many(&self.item),
-            "addItem" => out.many(&self.add_item),
-            "adjudication" => out.many(&self.adjudication),
-            "total" => out.many(&self.total),
-            "payment" => out.opt(self.payment.as_deref()),
-            "fundsReserve" => out.opt(self.funds_reserve.as_deref()),
-            "formCode" => out.opt(self.form_code.as_deref()),
-            "form" => out.opt(self.form.as_deref()),
-            "processNote" => out.many(&self.process_note),
-            "communicationRequest" => out.many(&self.communication_request),
-            "insurance" => out.many(&self.insurance),
-            "error" => out.many(&self.error),
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => {
+                if let Some(v) = &self.id {
+                    out.push(v)
+                }
+            }
+            1 => {
+                if let Some(v) = self.meta.as_deref() {
+                    out.push(v)
+                }
+            }
+            2 => {
+                if let Some(v) = &self.implicit_rules {
+                    out.push(v)
+                }
+            }
+            3 => {
+                if let Some(v) = &self.language {
+                    out.push(v)
+                }
+            }
+            4 => {
+                if let Some(v) = self.text.as_deref() {
+                    out.push(v)
+                }
+            }
+            5 => {
+                for v in &self.contained {
+                    out.push(v)
+                }
+            }
+            6 => {
+                for v in &self.extension {
+                    out.push(v)
+                }
+            }
+            7 => {
+                for v in &self.modifier_extension {
+                    out.push(v)
+                }
+            }
+            8 => {
+                for v in &self.identifier {
+                    out.push(v)
+                }
+            }
+            9 => {
+                if let Some(v) = &self.status {
+                    out.push(v)
+                }
+            }
+            10 => {
+                if let Some(v) = self.type_.as_deref() {
+                    out.push(v)
+                }
+            }
+            11 => {
+                if let Some(v) = self.sub_type.as_deref() {
+                    out.push(v)
+                }
+            }
+            12 => {
+                if let Some(v) = &self.use_ {
+                    out.push(v)
+                }
+            }
+            13 => {
+                if let Some(v) = self.patient.as_deref() {
+                    out.push(v)
+                }
+            }
+            14 => {
+                if let Some(v) = &self.created {
+                    out.push(v)
+                }
+            }
+            15 => {
+                if let Some(v) = self.insurer.as_deref() {
+                    out.push(v)
+                }
+            }
+            16 => {
+                if let Some(v) = self.requestor.as_deref() {
+                    out.push(v)
+                }
+            }
+            17 => {
+                if let Some(v) = self.request.as_deref() {
+                    out.push(v)
+                }
+            }
+            18 => {
+                if let Some(v) = &self.outcome {
+                    out.push(v)
+                }
+            }
+            19 => {
+                if let Some(v) = &self.disposition {
+                    out.push(v)
+                }
+            }
+            20 => {
+                if let Some(v) = &self.pre_auth_ref {
+                    out.push(v)
+                }
+            }
+            21 => {
+                if let Some(v) = self.pre_auth_period.as_deref() {
+                    out.push(v)
+                }
+            }
+            22 => {
+                if let Some(v) = self.payee_type.as_deref() {
+                    out.push(v)
+                }
+            }
+            23 => {
+                for v in &self.item {
+                    out.push(v)
+                }
+            }
+            24 => {
+                for v in &self.add_item {
+                    out.push(v)
+                }
+            }
+            25 => {
+                for v in &self.adjudication {
+                    out.push(v)
+                }
+            }
+            26 => {
+                for v in &self.total {
+                    out.push(v)
+                }
+            }
+            27 => {
+                if let Some(v) = self.payment.as_deref() {
+                    out.push(v)
+                }
+            }
+            28 => {
+                if let Some(v) = self.funds_reserve.as_deref() {
+                    out.push(v)
+                }
+            }
+            29 => {
+                if let Some(v) = self.form_code.as_deref() {
+                    out.push(v)
+                }
+            }
+            30 => {
+                if let Some(v) = self.form.as_deref() {
+                    out.push(v)
+                }
+            }
+            31 => {
+                for v in &self.process_note {
+                    out.push(v)
+                }
+            }
+            32 => {
+                for v in &self.communication_request {
+                    out.push(v)
+                }
+            }
+            33 => {
+                for v in &self.insurance {
+                    out.push(v)
+                }
+            }
+            34 => {
+                for v in &self.error {
+                    out.push(v)
+                }
+            }
             _ => {}
         }
     }
@@ -866,15 +1006,43 @@ impl crate::fhirpath::Reflect for ClaimResponseItem {
             ("detail", crate::fhirpath::Card::Many),
         ]
     }
-    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
-        match name {
-            "id" => out.opt(self.id.as_ref()),
-            "extension" => out.many(&self.extension),
-            "modifierExtension" => out.many(&self.modifier_extension),
-            "itemSequence" => out.opt(self.item_sequence.as_ref()),
-            "noteNumber" => out.many(&self.note_number),
-            "adjudication" => out.many(&self.adjudication),
-            "detail" => out.many(&self.detail),
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => {
+                if let Some(v) = &self.id {
+                    out.push(v)
+                }
+            }
+            1 => {
+                for v in &self.extension {
+                    out.push(v)
+                }
+            }
+            2 => {
+                for v in &self.modifier_extension {
+                    out.push(v)
+                }
+            }
+            3 => {
+                if let Some(v) = &self.item_sequence {
+                    out.push(v)
+                }
+            }
+            4 => {
+                for v in &self.note_number {
+                    out.push(v)
+                }
+            }
+            5 => {
+                for v in &self.adjudication {
+                    out.push(v)
+                }
+            }
+            6 => {
+                for v in &self.detail {
+                    out.push(v)
+                }
+            }
             _ => {}
         }
     }
@@ -1040,15 +1208,43 @@ impl crate::fhirpath::Reflect for ClaimResponseItemAdjudication {
             ("value", crate::fhirpath::Card::One),
         ]
     }
-    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
-        match name {
-            "id" => out.opt(self.id.as_ref()),
-            "extension" => out.many(&self.extension),
-            "modifierExtension" => out.many(&self.modifier_extension),
-            "category" => out.opt(self.category.as_deref()),
-            "reason" => out.opt(self.reason.as_deref()),
-            "amount" => out.opt(self.amount.as_deref()),
-            "value" => out.opt(self.value.as_ref()),
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => {
+                if let Some(v) = &self.id {
+                    out.push(v)
+                }
+            }
+            1 => {
+                for v in &self.extension {
+                    out.push(v)
+                }
+            }
+            2 => {
+                for v in &self.modifier_extension {
+                    out.push(v)
+                }
+            }
+            3 => {
+                if let Some(v) = self.category.as_deref() {
+                    out.push(v)
+                }
+            }
+            4 => {
+                if let Some(v) = self.reason.as_deref() {
+                    out.push(v)
+                }
+            }
+            5 => {
+                if let Some(v) = self.amount.as_deref() {
+                    out.push(v)
+                }
+            }
+            6 => {
+                if let Some(v) = &self.value {
+                    out.push(v)
+                }
+            }
             _ => {}
         }
     }
@@ -1234,15 +1430,43 @@ impl crate::fhirpath::Reflect for ClaimResponseItemDetail {
             ("subDetail", crate::fhirpath::Card::Many),
         ]
     }
-    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
-        match name {
-            "id" => out.opt(self.id.as_ref()),
-            "extension" => out.many(&self.extension),
-            "modifierExtension" => out.many(&self.modifier_extension),
-            "detailSequence" => out.opt(self.detail_sequence.as_ref()),
-            "noteNumber" => out.many(&self.note_number),
-            "adjudication" => out.many(&self.adjudication),
-            "subDetail" => out.many(&self.sub_detail),
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => {
+                if let Some(v) = &self.id {
+                    out.push(v)
+                }
+            }
+            1 => {
+                for v in &self.extension {
+                    out.push(v)
+                }
+            }
+            2 => {
+                for v in &self.modifier_extension {
+                    out.push(v)
+                }
+            }
+            3 => {
+                if let Some(v) = &self.detail_sequence {
+                    out.push(v)
+                }
+            }
+            4 => {
+                for v in &self.note_number {
+                    out.push(v)
+                }
+            }
+            5 => {
+                for v in &self.adjudication {
+                    out.push(v)
+                }
+            }
+            6 => {
+                for v in &self.sub_detail {
+                    out.push(v)
+                }
+            }
             _ => {}
         }
     }
@@ -1419,14 +1643,38 @@ impl crate::fhirpath::Reflect for ClaimResponseItemDetailSubDetail {
             ("adjudication", crate::fhirpath::Card::Many),
         ]
     }
-    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
-        match name {
-            "id" => out.opt(self.id.as_ref()),
-            "extension" => out.many(&self.extension),
-            "modifierExtension" => out.many(&self.modifier_extension),
-            "subDetailSequence" => out.opt(self.sub_detail_sequence.as_ref()),
-            "noteNumber" => out.many(&self.note_number),
-            "adjudication" => out.many(&self.adjudication),
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => {
+                if let Some(v) = &self.id {
+                    out.push(v)
+                }
+            }
+            1 => {
+                for v in &self.extension {
+                    out.push(v)
+                }
+            }
+            2 => {
+                for v in &self.modifier_extension {
+                    out.push(v)
+                }
+            }
+            3 => {
+                if let Some(v) = &self.sub_detail_sequence {
+                    out.push(v)
+                }
+            }
+            4 => {
+                for v in &self.note_number {
+                    out.push(v)
+                }
+            }
+            5 => {
+                for v in &self.adjudication {
+                    out.push(v)
+                }
+            }
             _ => {}
         }
     }
@@ -1877,34 +2125,112 @@ impl crate::fhirpath::Reflect for ClaimResponseAddItem {
             ("detail", crate::fhirpath::Card::Many),
         ]
     }
-    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
-        match name {
-            "id" => out.opt(self.id.as_ref()),
-            "extension" => out.many(&self.extension),
-            "modifierExtension" => out.many(&self.modifier_extension),
-            "itemSequence" => out.many(&self.item_sequence),
-            "detailSequence" => out.many(&self.detail_sequence),
-            "subdetailSequence" => out.many(&self.subdetail_sequence),
-            "provider" => out.many(&self.provider),
-            "productOrService" => out.opt(self.product_or_service.as_deref()),
-            "modifier" => out.many(&self.modifier),
-            "programCode" => out.many(&self.program_code),
-            "serviced" => out.choice(self.serviced.as_ref()),
-            "location" => out.choice(self.location.as_ref()),
-            "quantity" => out.opt(self.quantity.as_deref()),
-            "unitPrice" => out.opt(self.unit_price.as_deref()),
-            "factor" => out.opt(self.factor.as_ref()),
-            "net" => out.opt(self.net.as_deref()),
-            "bodySite" => out.opt(self.body_site.as_deref()),
-            "subSite" => out.many(&self.sub_site),
-            "noteNumber" => out.many(&self.note_number),
-            "adjudication" => out.many(&self.adjudication),
-            "detail" => out.many(&self.detail),
-            _ if name.starts_with("serviced") => {
-                out.typed(self.serviced.as_ref(), &name[8usize..])
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => {
+                if let Some(v) = &self.id {
+                    out.push(v)
+                }
             }
-            _ if name.starts_with("location") => {
-                out.typed(self.location.as_ref(), &name[8usize..])
+            1 => {
+                for v in &self.extension {
+                    out.push(v)
+                }
+            }
+            2 => {
+                for v in &self.modifier_extension {
+                    out.push(v)
+                }
+            }
+            3 => {
+                for v in &self.item_sequence {
+                    out.push(v)
+                }
+            }
+            4 => {
+                for v in &self.detail_sequence {
+                    out.push(v)
+                }
+            }
+            5 => {
+                for v in &self.subdetail_sequence {
+                    out.push(v)
+                }
+            }
+            6 => {
+                for v in &self.provider {
+                    out.push(v)
+                }
+            }
+            7 => {
+                if let Some(v) = self.product_or_service.as_deref() {
+                    out.push(v)
+                }
+            }
+            8 => {
+                for v in &self.modifier {
+                    out.push(v)
+                }
+            }
+            9 => {
+                for v in &self.program_code {
+                    out.push(v)
+                }
+            }
+            10 => {
+                if let Some(v) = &self.serviced {
+                    out.choice(v)
+                }
+            }
+            11 => {
+                if let Some(v) = &self.location {
+                    out.choice(v)
+                }
+            }
+            12 => {
+                if let Some(v) = self.quantity.as_deref() {
+                    out.push(v)
+                }
+            }
+            13 => {
+                if let Some(v) = self.unit_price.as_deref() {
+                    out.push(v)
+                }
+            }
+            14 => {
+                if let Some(v) = &self.factor {
+                    out.push(v)
+                }
+            }
+            15 => {
+                if let Some(v) = self.net.as_deref() {
+                    out.push(v)
+                }
+            }
+            16 => {
+                if let Some(v) = self.body_site.as_deref() {
+                    out.push(v)
+                }
+            }
+            17 => {
+                for v in &self.sub_site {
+                    out.push(v)
+                }
+            }
+            18 => {
+                for v in &self.note_number {
+                    out.push(v)
+                }
+            }
+            19 => {
+                for v in &self.adjudication {
+                    out.push(v)
+                }
+            }
+            20 => {
+                for v in &self.detail {
+                    out.push(v)
+                }
             }
             _ => {}
         }
@@ -1965,10 +2291,10 @@ impl crate::validate::Validate for ClaimResponseAddItemServiced {
 
 #[cfg(feature = "fhirpath")]
 impl crate::fhirpath::Choice for ClaimResponseAddItemServiced {
-    fn value(&self) -> (&'static str, &dyn crate::fhirpath::Reflect) {
+    fn value(&self) -> &dyn crate::fhirpath::Reflect {
         match self {
-            Self::Date(v) => ("Date", v),
-            Self::Period(v) => ("Period", &**v),
+            Self::Date(v) => v,
+            Self::Period(v) => &**v,
         }
     }
 }
@@ -2037,11 +2363,11 @@ impl crate::validate::Validate for ClaimResponseAddItemLocation {
 
 #[cfg(feature = "fhirpath")]
 impl crate::fhirpath::Choice for ClaimResponseAddItemLocation {
-    fn value(&self) -> (&'static str, &dyn crate::fhirpath::Reflect) {
+    fn value(&self) -> &dyn crate::fhirpath::Reflect {
         match self {
-            Self::CodeableConcept(v) => ("CodeableConcept", &**v),
-            Self::Address(v) => ("Address", &**v),
-            Self::Reference(v) => ("Reference", &**v),
+            Self::CodeableConcept(v) => &**v,
+            Self::Address(v) => &**v,
+            Self::Reference(v) => &**v,
         }
     }
 }
@@ -2278,20 +2604,68 @@ impl crate::fhirpath::Reflect for ClaimResponseAddItemDetail {
             ("subDetail", crate::fhirpath::Card::Many),
         ]
     }
-    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
-        match name {
-            "id" => out.opt(self.id.as_ref()),
-            "extension" => out.many(&self.extension),
-            "modifierExtension" => out.many(&self.modifier_extension),
-            "productOrService" => out.opt(self.product_or_service.as_deref()),
-            "modifier" => out.many(&self.modifier),
-            "quantity" => out.opt(self.quantity.as_deref()),
-            "unitPrice" => out.opt(self.unit_price.as_deref()),
-            "factor" => out.opt(self.factor.as_ref()),
-            "net" => out.opt(self.net.as_deref()),
-            "noteNumber" => out.many(&self.note_number),
-            "adjudication" => out.many(&self.adjudication),
-            "subDetail" => out.many(&self.sub_detail),
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => {
+                if let Some(v) = &self.id {
+                    out.push(v)
+                }
+            }
+            1 => {
+                for v in &self.extension {
+                    out.push(v)
+                }
+            }
+            2 => {
+                for v in &self.modifier_extension {
+                    out.push(v)
+                }
+            }
+            3 => {
+                if let Some(v) = self.product_or_service.as_deref() {
+                    out.push(v)
+                }
+            }
+            4 => {
+                for v in &self.modifier {
+                    out.push(v)
+                }
+            }
+            5 => {
+                if let Some(v) = self.quantity.as_deref() {
+                    out.push(v)
+                }
+            }
+            6 => {
+                if let Some(v) = self.unit_price.as_deref() {
+                    out.push(v)
+                }
+            }
+            7 => {
+                if let Some(v) = &self.factor {
+                    out.push(v)
+                }
+            }
+            8 => {
+                if let Some(v) = self.net.as_deref() {
+                    out.push(v)
+                }
+            }
+            9 => {
+                for v in &self.note_number {
+                    out.push(v)
+                }
+            }
+            10 => {
+                for v in &self.adjudication {
+                    out.push(v)
+                }
+            }
+            11 => {
+                for v in &self.sub_detail {
+                    out.push(v)
+                }
+            }
             _ => {}
         }
     }
@@ -2518,19 +2892,63 @@ impl crate::fhirpath::Reflect for ClaimResponseAddItemDetailSubDetail {
             ("adjudication", crate::fhirpath::Card::Many),
         ]
     }
-    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
-        match name {
-            "id" => out.opt(self.id.as_ref()),
-            "extension" => out.many(&self.extension),
-            "modifierExtension" => out.many(&self.modifier_extension),
-            "productOrService" => out.opt(self.product_or_service.as_deref()),
-            "modifier" => out.many(&self.modifier),
-            "quantity" => out.opt(self.quantity.as_deref()),
-            "unitPrice" => out.opt(self.unit_price.as_deref()),
-            "factor" => out.opt(self.factor.as_ref()),
-            "net" => out.opt(self.net.as_deref()),
-            "noteNumber" => out.many(&self.note_number),
-            "adjudication" => out.many(&self.adjudication),
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => {
+                if let Some(v) = &self.id {
+                    out.push(v)
+                }
+            }
+            1 => {
+                for v in &self.extension {
+                    out.push(v)
+                }
+            }
+            2 => {
+                for v in &self.modifier_extension {
+                    out.push(v)
+                }
+            }
+            3 => {
+                if let Some(v) = self.product_or_service.as_deref() {
+                    out.push(v)
+                }
+            }
+            4 => {
+                for v in &self.modifier {
+                    out.push(v)
+                }
+            }
+            5 => {
+                if let Some(v) = self.quantity.as_deref() {
+                    out.push(v)
+                }
+            }
+            6 => {
+                if let Some(v) = self.unit_price.as_deref() {
+                    out.push(v)
+                }
+            }
+            7 => {
+                if let Some(v) = &self.factor {
+                    out.push(v)
+                }
+            }
+            8 => {
+                if let Some(v) = self.net.as_deref() {
+                    out.push(v)
+                }
+            }
+            9 => {
+                for v in &self.note_number {
+                    out.push(v)
+                }
+            }
+            10 => {
+                for v in &self.adjudication {
+                    out.push(v)
+                }
+            }
             _ => {}
         }
     }
@@ -2676,13 +3094,33 @@ impl crate::fhirpath::Reflect for ClaimResponseTotal {
             ("amount", crate::fhirpath::Card::One),
         ]
     }
-    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
-        match name {
-            "id" => out.opt(self.id.as_ref()),
-            "extension" => out.many(&self.extension),
-            "modifierExtension" => out.many(&self.modifier_extension),
-            "category" => out.opt(self.category.as_deref()),
-            "amount" => out.opt(self.amount.as_deref()),
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => {
+                if let Some(v) = &self.id {
+                    out.push(v)
+                }
+            }
+            1 => {
+                for v in &self.extension {
+                    out.push(v)
+                }
+            }
+            2 => {
+                for v in &self.modifier_extension {
+                    out.push(v)
+                }
+            }
+            3 => {
+                if let Some(v) = self.category.as_deref() {
+                    out.push(v)
+                }
+            }
+            4 => {
+                if let Some(v) = self.amount.as_deref() {
+                    out.push(v)
+                }
+            }
             _ => {}
         }
     }
@@ -2880,17 +3318,53 @@ impl crate::fhirpath::Reflect for ClaimResponsePayment {
             ("identifier", crate::fhirpath::Card::One),
         ]
     }
-    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
-        match name {
-            "id" => out.opt(self.id.as_ref()),
-            "extension" => out.many(&self.extension),
-            "modifierExtension" => out.many(&self.modifier_extension),
-            "type" => out.opt(self.type_.as_deref()),
-            "adjustment" => out.opt(self.adjustment.as_deref()),
-            "adjustmentReason" => out.opt(self.adjustment_reason.as_deref()),
-            "date" => out.opt(self.date.as_ref()),
-            "amount" => out.opt(self.amount.as_deref()),
-            "identifier" => out.opt(self.identifier.as_deref()),
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => {
+                if let Some(v) = &self.id {
+                    out.push(v)
+                }
+            }
+            1 => {
+                for v in &self.extension {
+                    out.push(v)
+                }
+            }
+            2 => {
+                for v in &self.modifier_extension {
+                    out.push(v)
+                }
+            }
+            3 => {
+                if let Some(v) = self.type_.as_deref() {
+                    out.push(v)
+                }
+            }
+            4 => {
+                if let Some(v) = self.adjustment.as_deref() {
+                    out.push(v)
+                }
+            }
+            5 => {
+                if let Some(v) = self.adjustment_reason.as_deref() {
+                    out.push(v)
+                }
+            }
+            6 => {
+                if let Some(v) = &self.date {
+                    out.push(v)
+                }
+            }
+            7 => {
+                if let Some(v) = self.amount.as_deref() {
+                    out.push(v)
+                }
+            }
+            8 => {
+                if let Some(v) = self.identifier.as_deref() {
+                    out.push(v)
+                }
+            }
             _ => {}
         }
     }
@@ -3063,15 +3537,43 @@ impl crate::fhirpath::Reflect for ClaimResponseProcessNote {
             ("language", crate::fhirpath::Card::One),
         ]
     }
-    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
-        match name {
-            "id" => out.opt(self.id.as_ref()),
-            "extension" => out.many(&self.extension),
-            "modifierExtension" => out.many(&self.modifier_extension),
-            "number" => out.opt(self.number.as_ref()),
-            "type" => out.opt(self.type_.as_ref()),
-            "text" => out.opt(self.text.as_ref()),
-            "language" => out.opt(self.language.as_deref()),
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => {
+                if let Some(v) = &self.id {
+                    out.push(v)
+                }
+            }
+            1 => {
+                for v in &self.extension {
+                    out.push(v)
+                }
+            }
+            2 => {
+                for v in &self.modifier_extension {
+                    out.push(v)
+                }
+            }
+            3 => {
+                if let Some(v) = &self.number {
+                    out.push(v)
+                }
+            }
+            4 => {
+                if let Some(v) = &self.type_ {
+                    out.push(v)
+                }
+            }
+            5 => {
+                if let Some(v) = &self.text {
+                    out.push(v)
+                }
+            }
+            6 => {
+                if let Some(v) = self.language.as_deref() {
+                    out.push(v)
+                }
+            }
             _ => {}
         }
     }
@@ -3303,16 +3805,48 @@ impl crate::fhirpath::Reflect for ClaimResponseInsurance {
             ("claimResponse", crate::fhirpath::Card::One),
         ]
     }
-    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
-        match name {
-            "id" => out.opt(self.id.as_ref()),
-            "extension" => out.many(&self.extension),
-            "modifierExtension" => out.many(&self.modifier_extension),
-            "sequence" => out.opt(self.sequence.as_ref()),
-            "focal" => out.opt(self.focal.as_ref()),
-            "coverage" => out.opt(self.coverage.as_deref()),
-            "businessArrangement" => out.opt(self.business_arrangement.as_ref()),
-            "claimResponse" => out.opt(self.claim_response.as_deref()),
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => {
+                if let Some(v) = &self.id {
+                    out.push(v)
+                }
+            }
+            1 => {
+                for v in &self.extension {
+                    out.push(v)
+                }
+            }
+            2 => {
+                for v in &self.modifier_extension {
+                    out.push(v)
+                }
+            }
+            3 => {
+                if let Some(v) = &self.sequence {
+                    out.push(v)
+                }
+            }
+            4 => {
+                if let Some(v) = &self.focal {
+                    out.push(v)
+                }
+            }
+            5 => {
+                if let Some(v) = self.coverage.as_deref() {
+                    out.push(v)
+                }
+            }
+            6 => {
+                if let Some(v) = &self.business_arrangement {
+                    out.push(v)
+                }
+            }
+            7 => {
+                if let Some(v) = self.claim_response.as_deref() {
+                    out.push(v)
+                }
+            }
             _ => {}
         }
     }
@@ -3507,15 +4041,43 @@ impl crate::fhirpath::Reflect for ClaimResponseError {
             ("code", crate::fhirpath::Card::One),
         ]
     }
-    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
-        match name {
-            "id" => out.opt(self.id.as_ref()),
-            "extension" => out.many(&self.extension),
-            "modifierExtension" => out.many(&self.modifier_extension),
-            "itemSequence" => out.opt(self.item_sequence.as_ref()),
-            "detailSequence" => out.opt(self.detail_sequence.as_ref()),
-            "subDetailSequence" => out.opt(self.sub_detail_sequence.as_ref()),
-            "code" => out.opt(self.code.as_deref()),
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => {
+                if let Some(v) = &self.id {
+                    out.push(v)
+                }
+            }
+            1 => {
+                for v in &self.extension {
+                    out.push(v)
+                }
+            }
+            2 => {
+                for v in &self.modifier_extension {
+                    out.push(v)
+                }
+            }
+            3 => {
+                if let Some(v) = &self.item_sequence {
+                    out.push(v)
+                }
+            }
+            4 => {
+                if let Some(v) = &self.detail_sequence {
+                    out.push(v)
+                }
+            }
+            5 => {
+                if let Some(v) = &self.sub_detail_sequence {
+                    out.push(v)
+                }
+            }
+            6 => {
+                if let Some(v) = self.code.as_deref() {
+                    out.push(v)
+                }
+            }
             _ => {}
         }
     }

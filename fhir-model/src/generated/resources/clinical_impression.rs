@@ -518,38 +518,147 @@ impl crate::fhirpath::Reflect for ClinicalImpression {
             ("note", crate::fhirpath::Card::Many),
         ]
     }
-    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
-        match name {
-            "id" => out.opt(self.id.as_ref()),
-            "meta" => out.opt(self.meta.as_deref()),
-            "implicitRules" => out.opt(self.implicit_rules.as_ref()),
-            "language" => out.opt(self.language.as_ref()),
-            "text" => out.opt(self.text.as_deref()),
-            "contained" => out.many(&self.contained),
-            "extension" => out.many(&self.extension),
-            "modifierExtension" => out.many(&self.modifier_extension),
-            "identifier" => out.many(&self.identifier),
-            "status" => out.opt(self.status.as_ref()),
-            "statusReason" => out.opt(self.status_reason.as_deref()),
-            "code" => out.opt(self.code.as_deref()),
-            "description" => out.opt(self.description.as_ref()),
-            "subject" => out.opt(self.subject.as_deref()),
-            "encounter" => out.opt(self.encounter.as_deref()),
-            "effective" => out.choice(self.effective.as_ref()),
-            "date" => out.opt(self.date.as_ref()),
-            "assessor" => out.opt(self.assessor.as_deref()),
-            "previous" => out.opt(self.previous.as_deref()),
-            "problem" => out.many(&self.problem),
-            "investigation" => out.many(&self.investigation),
-            "protocol" => out.many(&self.protocol),
-            "summary" => out.opt(self.summary.as_ref()),
-            "finding" => out.many(&self.finding),
-            "prognosisCodeableConcept" => out.many(&self.prognosis_codeable_concept),
-            "prognosisReference" => out.many(&self.prognosis_reference),
-            "supportingInfo" => out.many(&self.supporting_info),
-            "note" => out.many(&self.note),
-            _ if name.starts_with("effective") => {
-                out.typed(self.effective.as_ref(), &name[9usize..])
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => {
+                if let Some(v) = &self.id {
+                    out.push(v)
+                }
+            }
+            1 => {
+                if let Some(v) = self.meta.as_deref() {
+                    out.push(v)
+                }
+            }
+            2 => {
+                if let Some(v) = &self.implicit_rules {
+                    out.push(v)
+                }
+            }
+            3 => {
+                if let Some(v) = &self.language {
+                    out.push(v)
+                }
+            }
+            4 => {
+                if let Some(v) = self.text.as_deref() {
+                    out.push(v)
+                }
+            }
+            5 => {
+                for v in &self.contained {
+                    out.push(v)
+                }
+            }
+            6 => {
+                for v in &self.extension {
+                    out.push(v)
+                }
+            }
+            7 => {
+                for v in &self.modifier_extension {
+                    out.push(v)
+                }
+            }
+            8 => {
+                for v in &self.identifier {
+                    out.push(v)
+                }
+            }
+            9 => {
+                if let Some(v) = &self.status {
+                    out.push(v)
+                }
+            }
+            10 => {
+                if let Some(v) = self.status_reason.as_deref() {
+                    out.push(v)
+                }
+            }
+            11 => {
+                if let Some(v) = self.code.as_deref() {
+                    out.push(v)
+                }
+            }
+            12 => {
+                if let Some(v) = &self.description {
+                    out.push(v)
+                }
+            }
+            13 => {
+                if let Some(v) = self.subject.as_deref() {
+                    out.push(v)
+                }
+            }
+            14 => {
+                if let Some(v) = self.encounter.as_deref() {
+                    out.push(v)
+                }
+            }
+            15 => {
+                if let Some(v) = &self.effective {
+                    out.choice(v)
+                }
+            }
+            16 => {
+                if let Some(v) = &self.date {
+                    out.push(v)
+                }
+            }
+            17 => {
+                if let Some(v) = self.assessor.as_deref() {
+                    out.push(v)
+                }
+            }
+            18 => {
+                if let Some(v) = self.previous.as_deref() {
+                    out.push(v)
+                }
+            }
+            19 => {
+                for v in &self.problem {
+                    out.push(v)
+                }
+            }
+            20 => {
+                for v in &self.investigation {
+                    out.push(v)
+                }
+            }
+            21 => {
+                for v in &self.protocol {
+                    out.push(v)
+                }
+            }
+            22 => {
+                if let Some(v) = &self.summary {
+                    out.push(v)
+                }
+            }
+            23 => {
+                for v in &self.finding {
+                    out.push(v)
+                }
+            }
+            24 => {
+                for v in &self.prognosis_codeable_concept {
+                    out.push(v)
+                }
+            }
+            25 => {
+                for v in &self.prognosis_reference {
+                    out.push(v)
+                }
+            }
+            26 => {
+                for v in &self.supporting_info {
+                    out.push(v)
+                }
+            }
+            27 => {
+                for v in &self.note {
+                    out.push(v)
+                }
             }
             _ => {}
         }
@@ -612,10 +721,10 @@ impl crate::validate::Validate for ClinicalImpressionEffective {
 
 #[cfg(feature = "fhirpath")]
 impl crate::fhirpath::Choice for ClinicalImpressionEffective {
-    fn value(&self) -> (&'static str, &dyn crate::fhirpath::Reflect) {
+    fn value(&self) -> &dyn crate::fhirpath::Reflect {
         match self {
-            Self::DateTime(v) => ("DateTime", v),
-            Self::Period(v) => ("Period", &**v),
+            Self::DateTime(v) => v,
+            Self::Period(v) => &**v,
         }
     }
 }
@@ -828,13 +937,33 @@ impl crate::fhirpath::Reflect for ClinicalImpressionInvestigation {
             ("item", crate::fhirpath::Card::Many),
         ]
     }
-    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
-        match name {
-            "id" => out.opt(self.id.as_ref()),
-            "extension" => out.many(&self.extension),
-            "modifierExtension" => out.many(&self.modifier_extension),
-            "code" => out.opt(self.code.as_deref()),
-            "item" => out.many(&self.item),
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => {
+                if let Some(v) = &self.id {
+                    out.push(v)
+                }
+            }
+            1 => {
+                for v in &self.extension {
+                    out.push(v)
+                }
+            }
+            2 => {
+                for v in &self.modifier_extension {
+                    out.push(v)
+                }
+            }
+            3 => {
+                if let Some(v) = self.code.as_deref() {
+                    out.push(v)
+                }
+            }
+            4 => {
+                for v in &self.item {
+                    out.push(v)
+                }
+            }
             _ => {}
         }
     }
@@ -1006,14 +1135,38 @@ impl crate::fhirpath::Reflect for ClinicalImpressionFinding {
             ("basis", crate::fhirpath::Card::One),
         ]
     }
-    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
-        match name {
-            "id" => out.opt(self.id.as_ref()),
-            "extension" => out.many(&self.extension),
-            "modifierExtension" => out.many(&self.modifier_extension),
-            "itemCodeableConcept" => out.opt(self.item_codeable_concept.as_deref()),
-            "itemReference" => out.opt(self.item_reference.as_deref()),
-            "basis" => out.opt(self.basis.as_ref()),
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => {
+                if let Some(v) = &self.id {
+                    out.push(v)
+                }
+            }
+            1 => {
+                for v in &self.extension {
+                    out.push(v)
+                }
+            }
+            2 => {
+                for v in &self.modifier_extension {
+                    out.push(v)
+                }
+            }
+            3 => {
+                if let Some(v) = self.item_codeable_concept.as_deref() {
+                    out.push(v)
+                }
+            }
+            4 => {
+                if let Some(v) = self.item_reference.as_deref() {
+                    out.push(v)
+                }
+            }
+            5 => {
+                if let Some(v) = &self.basis {
+                    out.push(v)
+                }
+            }
             _ => {}
         }
     }

@@ -546,42 +546,178 @@ impl crate::fhirpath::Reflect for CodeSystem {
             ("concept", crate::fhirpath::Card::Many),
         ]
     }
-    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
-        match name {
-            "id" => out.opt(self.id.as_ref()),
-            "meta" => out.opt(self.meta.as_deref()),
-            "implicitRules" => out.opt(self.implicit_rules.as_ref()),
-            "language" => out.opt(self.language.as_ref()),
-            "text" => out.opt(self.text.as_deref()),
-            "contained" => out.many(&self.contained),
-            "extension" => out.many(&self.extension),
-            "modifierExtension" => out.many(&self.modifier_extension),
-            "url" => out.opt(self.url.as_ref()),
-            "identifier" => out.many(&self.identifier),
-            "version" => out.opt(self.version.as_ref()),
-            "name" => out.opt(self.name.as_ref()),
-            "title" => out.opt(self.title.as_ref()),
-            "status" => out.opt(self.status.as_ref()),
-            "experimental" => out.opt(self.experimental.as_ref()),
-            "date" => out.opt(self.date.as_ref()),
-            "publisher" => out.opt(self.publisher.as_ref()),
-            "contact" => out.many(&self.contact),
-            "description" => out.opt(self.description.as_ref()),
-            "useContext" => out.many(&self.use_context),
-            "jurisdiction" => out.many(&self.jurisdiction),
-            "purpose" => out.opt(self.purpose.as_ref()),
-            "copyright" => out.opt(self.copyright.as_ref()),
-            "caseSensitive" => out.opt(self.case_sensitive.as_ref()),
-            "valueSet" => out.opt(self.value_set.as_ref()),
-            "hierarchyMeaning" => out.opt(self.hierarchy_meaning.as_ref()),
-            "compositional" => out.opt(self.compositional.as_ref()),
-            "versionNeeded" => out.opt(self.version_needed.as_ref()),
-            "content" => out.opt(self.content.as_ref()),
-            "supplements" => out.opt(self.supplements.as_ref()),
-            "count" => out.opt(self.count.as_ref()),
-            "filter" => out.many(&self.filter),
-            "property" => out.many(&self.property),
-            "concept" => out.many(&self.concept),
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => {
+                if let Some(v) = &self.id {
+                    out.push(v)
+                }
+            }
+            1 => {
+                if let Some(v) = self.meta.as_deref() {
+                    out.push(v)
+                }
+            }
+            2 => {
+                if let Some(v) = &self.implicit_rules {
+                    out.push(v)
+                }
+            }
+            3 => {
+                if let Some(v) = &self.language {
+                    out.push(v)
+                }
+            }
+            4 => {
+                if let Some(v) = self.text.as_deref() {
+                    out.push(v)
+                }
+            }
+            5 => {
+                for v in &self.contained {
+                    out.push(v)
+                }
+            }
+            6 => {
+                for v in &self.extension {
+                    out.push(v)
+                }
+            }
+            7 => {
+                for v in &self.modifier_extension {
+                    out.push(v)
+                }
+            }
+            8 => {
+                if let Some(v) = &self.url {
+                    out.push(v)
+                }
+            }
+            9 => {
+                for v in &self.identifier {
+                    out.push(v)
+                }
+            }
+            10 => {
+                if let Some(v) = &self.version {
+                    out.push(v)
+                }
+            }
+            11 => {
+                if let Some(v) = &self.name {
+                    out.push(v)
+                }
+            }
+            12 => {
+                if let Some(v) = &self.title {
+                    out.push(v)
+                }
+            }
+            13 => {
+                if let Some(v) = &self.status {
+                    out.push(v)
+                }
+            }
+            14 => {
+                if let Some(v) = &self.experimental {
+                    out.push(v)
+                }
+            }
+            15 => {
+                if let Some(v) = &self.date {
+                    out.push(v)
+                }
+            }
+            16 => {
+                if let Some(v) = &self.publisher {
+                    out.push(v)
+                }
+            }
+            17 => {
+                for v in &self.contact {
+                    out.push(v)
+                }
+            }
+            18 => {
+                if let Some(v) = &self.description {
+                    out.push(v)
+                }
+            }
+            19 => {
+                for v in &self.use_context {
+                    out.push(v)
+                }
+            }
+            20 => {
+                for v in &self.jurisdiction {
+                    out.push(v)
+                }
+            }
+            21 => {
+                if let Some(v) = &self.purpose {
+                    out.push(v)
+                }
+            }
+            22 => {
+                if let Some(v) = &self.copyright {
+                    out.push(v)
+                }
+            }
+            23 => {
+                if let Some(v) = &self.case_sensitive {
+                    out.push(v)
+                }
+            }
+            24 => {
+                if let Some(v) = &self.value_set {
+                    out.push(v)
+                }
+            }
+            25 => {
+                if let Some(v) = &self.hierarchy_meaning {
+                    out.push(v)
+                }
+            }
+            26 => {
+                if let Some(v) = &self.compositional {
+                    out.push(v)
+                }
+            }
+            27 => {
+                if let Some(v) = &self.version_needed {
+                    out.push(v)
+                }
+            }
+            28 => {
+                if let Some(v) = &self.content {
+                    out.push(v)
+                }
+            }
+            29 => {
+                if let Some(v) = &self.supplements {
+                    out.push(v)
+                }
+            }
+            30 => {
+                if let Some(v) = &self.count {
+                    out.push(v)
+                }
+            }
+            31 => {
+                for v in &self.filter {
+                    out.push(v)
+                }
+            }
+            32 => {
+                for v in &self.property {
+                    out.push(v)
+                }
+            }
+            33 => {
+                for v in &self.concept {
+                    out.push(v)
+                }
+            }
             _ => {}
         }
     }
@@ -801,15 +937,43 @@ impl crate::fhirpath::Reflect for CodeSystemFilter {
             ("value", crate::fhirpath::Card::One),
         ]
     }
-    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
-        match name {
-            "id" => out.opt(self.id.as_ref()),
-            "extension" => out.many(&self.extension),
-            "modifierExtension" => out.many(&self.modifier_extension),
-            "code" => out.opt(self.code.as_ref()),
-            "description" => out.opt(self.description.as_ref()),
-            "operator" => out.many(&self.operator),
-            "value" => out.opt(self.value.as_ref()),
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => {
+                if let Some(v) = &self.id {
+                    out.push(v)
+                }
+            }
+            1 => {
+                for v in &self.extension {
+                    out.push(v)
+                }
+            }
+            2 => {
+                for v in &self.modifier_extension {
+                    out.push(v)
+                }
+            }
+            3 => {
+                if let Some(v) = &self.code {
+                    out.push(v)
+                }
+            }
+            4 => {
+                if let Some(v) = &self.description {
+                    out.push(v)
+                }
+            }
+            5 => {
+                for v in &self.operator {
+                    out.push(v)
+                }
+            }
+            6 => {
+                if let Some(v) = &self.value {
+                    out.push(v)
+                }
+            }
             _ => {}
         }
     }
@@ -991,15 +1155,43 @@ impl crate::fhirpath::Reflect for CodeSystemProperty {
             ("type", crate::fhirpath::Card::One),
         ]
     }
-    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
-        match name {
-            "id" => out.opt(self.id.as_ref()),
-            "extension" => out.many(&self.extension),
-            "modifierExtension" => out.many(&self.modifier_extension),
-            "code" => out.opt(self.code.as_ref()),
-            "uri" => out.opt(self.uri.as_ref()),
-            "description" => out.opt(self.description.as_ref()),
-            "type" => out.opt(self.type_.as_ref()),
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => {
+                if let Some(v) = &self.id {
+                    out.push(v)
+                }
+            }
+            1 => {
+                for v in &self.extension {
+                    out.push(v)
+                }
+            }
+            2 => {
+                for v in &self.modifier_extension {
+                    out.push(v)
+                }
+            }
+            3 => {
+                if let Some(v) = &self.code {
+                    out.push(v)
+                }
+            }
+            4 => {
+                if let Some(v) = &self.uri {
+                    out.push(v)
+                }
+            }
+            5 => {
+                if let Some(v) = &self.description {
+                    out.push(v)
+                }
+            }
+            6 => {
+                if let Some(v) = &self.type_ {
+                    out.push(v)
+                }
+            }
             _ => {}
         }
     }
@@ -1194,17 +1386,53 @@ impl crate::fhirpath::Reflect for CodeSystemConcept {
             ("concept", crate::fhirpath::Card::Many),
         ]
     }
-    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
-        match name {
-            "id" => out.opt(self.id.as_ref()),
-            "extension" => out.many(&self.extension),
-            "modifierExtension" => out.many(&self.modifier_extension),
-            "code" => out.opt(self.code.as_ref()),
-            "display" => out.opt(self.display.as_ref()),
-            "definition" => out.opt(self.definition.as_ref()),
-            "designation" => out.many(&self.designation),
-            "property" => out.many(&self.property),
-            "concept" => out.many(&self.concept),
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => {
+                if let Some(v) = &self.id {
+                    out.push(v)
+                }
+            }
+            1 => {
+                for v in &self.extension {
+                    out.push(v)
+                }
+            }
+            2 => {
+                for v in &self.modifier_extension {
+                    out.push(v)
+                }
+            }
+            3 => {
+                if let Some(v) = &self.code {
+                    out.push(v)
+                }
+            }
+            4 => {
+                if let Some(v) = &self.display {
+                    out.push(v)
+                }
+            }
+            5 => {
+                if let Some(v) = &self.definition {
+                    out.push(v)
+                }
+            }
+            6 => {
+                for v in &self.designation {
+                    out.push(v)
+                }
+            }
+            7 => {
+                for v in &self.property {
+                    out.push(v)
+                }
+            }
+            8 => {
+                for v in &self.concept {
+                    out.push(v)
+                }
+            }
             _ => {}
         }
     }
@@ -1364,14 +1592,38 @@ impl crate::fhirpath::Reflect for CodeSystemConceptDesignation {
             ("value", crate::fhirpath::Card::One),
         ]
     }
-    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
-        match name {
-            "id" => out.opt(self.id.as_ref()),
-            "extension" => out.many(&self.extension),
-            "modifierExtension" => out.many(&self.modifier_extension),
-            "language" => out.opt(self.language.as_ref()),
-            "use" => out.opt(self.use_.as_deref()),
-            "value" => out.opt(self.value.as_ref()),
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => {
+                if let Some(v) = &self.id {
+                    out.push(v)
+                }
+            }
+            1 => {
+                for v in &self.extension {
+                    out.push(v)
+                }
+            }
+            2 => {
+                for v in &self.modifier_extension {
+                    out.push(v)
+                }
+            }
+            3 => {
+                if let Some(v) = &self.language {
+                    out.push(v)
+                }
+            }
+            4 => {
+                if let Some(v) = self.use_.as_deref() {
+                    out.push(v)
+                }
+            }
+            5 => {
+                if let Some(v) = &self.value {
+                    out.push(v)
+                }
+            }
             _ => {}
         }
     }
@@ -1647,15 +1899,32 @@ impl crate::fhirpath::Reflect for CodeSystemConceptProperty {
             ("value", crate::fhirpath::Card::Choice),
         ]
     }
-    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
-        match name {
-            "id" => out.opt(self.id.as_ref()),
-            "extension" => out.many(&self.extension),
-            "modifierExtension" => out.many(&self.modifier_extension),
-            "code" => out.opt(self.code.as_ref()),
-            "value" => out.choice(self.value.as_ref()),
-            _ if name.starts_with("value") => {
-                out.typed(self.value.as_ref(), &name[5usize..])
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => {
+                if let Some(v) = &self.id {
+                    out.push(v)
+                }
+            }
+            1 => {
+                for v in &self.extension {
+                    out.push(v)
+                }
+            }
+            2 => {
+                for v in &self.modifier_extension {
+                    out.push(v)
+                }
+            }
+            3 => {
+                if let Some(v) = &self.code {
+                    out.push(v)
+                }
+            }
+            4 => {
+                if let Some(v) = &self.value {
+                    out.choice(v)
+                }
             }
             _ => {}
         }
@@ -1766,15 +2035,15 @@ impl crate::validate::Validate for CodeSystemConceptPropertyValue {
 
 #[cfg(feature = "fhirpath")]
 impl crate::fhirpath::Choice for CodeSystemConceptPropertyValue {
-    fn value(&self) -> (&'static str, &dyn crate::fhirpath::Reflect) {
+    fn value(&self) -> &dyn crate::fhirpath::Reflect {
         match self {
-            Self::Code(v) => ("Code", v),
-            Self::Coding(v) => ("Coding", &**v),
-            Self::String(v) => ("String", v),
-            Self::Integer(v) => ("Integer", v),
-            Self::Boolean(v) => ("Boolean", v),
-            Self::DateTime(v) => ("DateTime", v),
-            Self::Decimal(v) => ("Decimal", v),
+            Self::Code(v) => v,
+            Self::Coding(v) => &**v,
+            Self::String(v) => v,
+            Self::Integer(v) => v,
+            Self::Boolean(v) => v,
+            Self::DateTime(v) => v,
+            Self::Decimal(v) => v,
         }
     }
 }

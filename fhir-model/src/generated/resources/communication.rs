@@ -637,39 +637,163 @@ impl crate::fhirpath::Reflect for Communication {
             ("note", crate::fhirpath::Card::Many),
         ]
     }
-    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
-        match name {
-            "id" => out.opt(self.id.as_ref()),
-            "meta" => out.opt(self.meta.as_deref()),
-            "implicitRules" => out.opt(self.implicit_rules.as_ref()),
-            "language" => out.opt(self.language.as_ref()),
-            "text" => out.opt(self.text.as_deref()),
-            "contained" => out.many(&self.contained),
-            "extension" => out.many(&self.extension),
-            "modifierExtension" => out.many(&self.modifier_extension),
-            "identifier" => out.many(&self.identifier),
-            "instantiatesCanonical" => out.many(&self.instantiates_canonical),
-            "instantiatesUri" => out.many(&self.instantiates_uri),
-            "basedOn" => out.many(&self.based_on),
-            "partOf" => out.many(&self.part_of),
-            "inResponseTo" => out.many(&self.in_response_to),
-            "status" => out.opt(self.status.as_ref()),
-            "statusReason" => out.opt(self.status_reason.as_deref()),
-            "category" => out.many(&self.category),
-            "priority" => out.opt(self.priority.as_ref()),
-            "medium" => out.many(&self.medium),
-            "subject" => out.opt(self.subject.as_deref()),
-            "topic" => out.opt(self.topic.as_deref()),
-            "about" => out.many(&self.about),
-            "encounter" => out.opt(self.encounter.as_deref()),
-            "sent" => out.opt(self.sent.as_ref()),
-            "received" => out.opt(self.received.as_ref()),
-            "recipient" => out.many(&self.recipient),
-            "sender" => out.opt(self.sender.as_deref()),
-            "reasonCode" => out.many(&self.reason_code),
-            "reasonReference" => out.many(&self.reason_reference),
-            "payload" => out.many(&self.payload),
-            "note" => out.many(&self.note),
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => {
+                if let Some(v) = &self.id {
+                    out.push(v)
+                }
+            }
+            1 => {
+                if let Some(v) = self.meta.as_deref() {
+                    out.push(v)
+                }
+            }
+            2 => {
+                if let Some(v) = &self.implicit_rules {
+                    out.push(v)
+                }
+            }
+            3 => {
+                if let Some(v) = &self.language {
+                    out.push(v)
+                }
+            }
+            4 => {
+                if let Some(v) = self.text.as_deref() {
+                    out.push(v)
+                }
+            }
+            5 => {
+                for v in &self.contained {
+                    out.push(v)
+                }
+            }
+            6 => {
+                for v in &self.extension {
+                    out.push(v)
+                }
+            }
+            7 => {
+                for v in &self.modifier_extension {
+                    out.push(v)
+                }
+            }
+            8 => {
+                for v in &self.identifier {
+                    out.push(v)
+                }
+            }
+            9 => {
+                for v in &self.instantiates_canonical {
+                    out.push(v)
+                }
+            }
+            10 => {
+                for v in &self.instantiates_uri {
+                    out.push(v)
+                }
+            }
+            11 => {
+                for v in &self.based_on {
+                    out.push(v)
+                }
+            }
+            12 => {
+                for v in &self.part_of {
+                    out.push(v)
+                }
+            }
+            13 => {
+                for v in &self.in_response_to {
+                    out.push(v)
+                }
+            }
+            14 => {
+                if let Some(v) = &self.status {
+                    out.push(v)
+                }
+            }
+            15 => {
+                if let Some(v) = self.status_reason.as_deref() {
+                    out.push(v)
+                }
+            }
+            16 => {
+                for v in &self.category {
+                    out.push(v)
+                }
+            }
+            17 => {
+                if let Some(v) = &self.priority {
+                    out.push(v)
+                }
+            }
+            18 => {
+                for v in &self.medium {
+                    out.push(v)
+                }
+            }
+            19 => {
+                if let Some(v) = self.subject.as_deref() {
+                    out.push(v)
+                }
+            }
+            20 => {
+                if let Some(v) = self.topic.as_deref() {
+                    out.push(v)
+                }
+            }
+            21 => {
+                for v in &self.about {
+                    out.push(v)
+                }
+            }
+            22 => {
+                if let Some(v) = self.encounter.as_deref() {
+                    out.push(v)
+                }
+            }
+            23 => {
+                if let Some(v) = &self.sent {
+                    out.push(v)
+                }
+            }
+            24 => {
+                if let Some(v) = &self.received {
+                    out.push(v)
+                }
+            }
+            25 => {
+                for v in &self.recipient {
+                    out.push(v)
+                }
+            }
+            26 => {
+                if let Some(v) = self.sender.as_deref() {
+                    out.push(v)
+                }
+            }
+            27 => {
+                for v in &self.reason_code {
+                    out.push(v)
+                }
+            }
+            28 => {
+                for v in &self.reason_reference {
+                    out.push(v)
+                }
+            }
+            29 => {
+                for v in &self.payload {
+                    out.push(v)
+                }
+            }
+            30 => {
+                for v in &self.note {
+                    out.push(v)
+                }
+            }
             _ => {}
         }
     }
@@ -862,14 +986,27 @@ impl crate::fhirpath::Reflect for CommunicationPayload {
             ("content", crate::fhirpath::Card::Choice),
         ]
     }
-    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
-        match name {
-            "id" => out.opt(self.id.as_ref()),
-            "extension" => out.many(&self.extension),
-            "modifierExtension" => out.many(&self.modifier_extension),
-            "content" => out.choice(self.content.as_ref()),
-            _ if name.starts_with("content") => {
-                out.typed(self.content.as_ref(), &name[7usize..])
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => {
+                if let Some(v) = &self.id {
+                    out.push(v)
+                }
+            }
+            1 => {
+                for v in &self.extension {
+                    out.push(v)
+                }
+            }
+            2 => {
+                for v in &self.modifier_extension {
+                    out.push(v)
+                }
+            }
+            3 => {
+                if let Some(v) = &self.content {
+                    out.choice(v)
+                }
             }
             _ => {}
         }
@@ -940,11 +1077,11 @@ impl crate::validate::Validate for CommunicationPayloadContent {
 
 #[cfg(feature = "fhirpath")]
 impl crate::fhirpath::Choice for CommunicationPayloadContent {
-    fn value(&self) -> (&'static str, &dyn crate::fhirpath::Reflect) {
+    fn value(&self) -> &dyn crate::fhirpath::Reflect {
         match self {
-            Self::String(v) => ("String", v),
-            Self::Attachment(v) => ("Attachment", &**v),
-            Self::Reference(v) => ("Reference", &**v),
+            Self::String(v) => v,
+            Self::Attachment(v) => &**v,
+            Self::Reference(v) => &**v,
         }
     }
 }

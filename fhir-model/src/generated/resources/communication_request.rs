@@ -651,40 +651,157 @@ impl crate::fhirpath::Reflect for CommunicationRequest {
             ("note", crate::fhirpath::Card::Many),
         ]
     }
-    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
-        match name {
-            "id" => out.opt(self.id.as_ref()),
-            "meta" => out.opt(self.meta.as_deref()),
-            "implicitRules" => out.opt(self.implicit_rules.as_ref()),
-            "language" => out.opt(self.language.as_ref()),
-            "text" => out.opt(self.text.as_deref()),
-            "contained" => out.many(&self.contained),
-            "extension" => out.many(&self.extension),
-            "modifierExtension" => out.many(&self.modifier_extension),
-            "identifier" => out.many(&self.identifier),
-            "basedOn" => out.many(&self.based_on),
-            "replaces" => out.many(&self.replaces),
-            "groupIdentifier" => out.opt(self.group_identifier.as_deref()),
-            "status" => out.opt(self.status.as_ref()),
-            "statusReason" => out.opt(self.status_reason.as_deref()),
-            "category" => out.many(&self.category),
-            "priority" => out.opt(self.priority.as_ref()),
-            "doNotPerform" => out.opt(self.do_not_perform.as_ref()),
-            "medium" => out.many(&self.medium),
-            "subject" => out.opt(self.subject.as_deref()),
-            "about" => out.many(&self.about),
-            "encounter" => out.opt(self.encounter.as_deref()),
-            "payload" => out.many(&self.payload),
-            "occurrence" => out.choice(self.occurrence.as_ref()),
-            "authoredOn" => out.opt(self.authored_on.as_ref()),
-            "requester" => out.opt(self.requester.as_deref()),
-            "recipient" => out.many(&self.recipient),
-            "sender" => out.opt(self.sender.as_deref()),
-            "reasonCode" => out.many(&self.reason_code),
-            "reasonReference" => out.many(&self.reason_reference),
-            "note" => out.many(&self.note),
-            _ if name.starts_with("occurrence") => {
-                out.typed(self.occurrence.as_ref(), &name[10usize..])
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => {
+                if let Some(v) = &self.id {
+                    out.push(v)
+                }
+            }
+            1 => {
+                if let Some(v) = self.meta.as_deref() {
+                    out.push(v)
+                }
+            }
+            2 => {
+                if let Some(v) = &self.implicit_rules {
+                    out.push(v)
+                }
+            }
+            3 => {
+                if let Some(v) = &self.language {
+                    out.push(v)
+                }
+            }
+            4 => {
+                if let Some(v) = self.text.as_deref() {
+                    out.push(v)
+                }
+            }
+            5 => {
+                for v in &self.contained {
+                    out.push(v)
+                }
+            }
+            6 => {
+                for v in &self.extension {
+                    out.push(v)
+                }
+            }
+            7 => {
+                for v in &self.modifier_extension {
+                    out.push(v)
+                }
+            }
+            8 => {
+                for v in &self.identifier {
+                    out.push(v)
+                }
+            }
+            9 => {
+                for v in &self.based_on {
+                    out.push(v)
+                }
+            }
+            10 => {
+                for v in &self.replaces {
+                    out.push(v)
+                }
+            }
+            11 => {
+                if let Some(v) = self.group_identifier.as_deref() {
+                    out.push(v)
+                }
+            }
+            12 => {
+                if let Some(v) = &self.status {
+                    out.push(v)
+                }
+            }
+            13 => {
+                if let Some(v) = self.status_reason.as_deref() {
+                    out.push(v)
+                }
+            }
+            14 => {
+                for v in &self.category {
+                    out.push(v)
+                }
+            }
+            15 => {
+                if let Some(v) = &self.priority {
+                    out.push(v)
+                }
+            }
+            16 => {
+                if let Some(v) = &self.do_not_perform {
+                    out.push(v)
+                }
+            }
+            17 => {
+                for v in &self.medium {
+                    out.push(v)
+                }
+            }
+            18 => {
+                if let Some(v) = self.subject.as_deref() {
+                    out.push(v)
+                }
+            }
+            19 => {
+                for v in &self.about {
+                    out.push(v)
+                }
+            }
+            20 => {
+                if let Some(v) = self.encounter.as_deref() {
+                    out.push(v)
+                }
+            }
+            21 => {
+                for v in &self.payload {
+                    out.push(v)
+                }
+            }
+            22 => {
+                if let Some(v) = &self.occurrence {
+                    out.choice(v)
+                }
+            }
+            23 => {
+                if let Some(v) = &self.authored_on {
+                    out.push(v)
+                }
+            }
+            24 => {
+                if let Some(v) = self.requester.as_deref() {
+                    out.push(v)
+                }
+            }
+            25 => {
+                for v in &self.recipient {
+                    out.push(v)
+                }
+            }
+            26 => {
+                if let Some(v) = self.sender.as_deref() {
+                    out.push(v)
+                }
+            }
+            27 => {
+                for v in &self.reason_code {
+                    out.push(v)
+                }
+            }
+            28 => {
+                for v in &self.reason_reference {
+                    out.push(v)
+                }
+            }
+            29 => {
+                for v in &self.note {
+                    out.push(v)
+                }
             }
             _ => {}
         }
@@ -747,10 +864,10 @@ impl crate::validate::Validate for CommunicationRequestOccurrence {
 
 #[cfg(feature = "fhirpath")]
 impl crate::fhirpath::Choice for CommunicationRequestOccurrence {
-    fn value(&self) -> (&'static str, &dyn crate::fhirpath::Reflect) {
+    fn value(&self) -> &dyn crate::fhirpath::Reflect {
         match self {
-            Self::DateTime(v) => ("DateTime", v),
-            Self::Period(v) => ("Period", &**v),
+            Self::DateTime(v) => v,
+            Self::Period(v) => &**v,
         }
     }
 }
@@ -942,14 +1059,27 @@ impl crate::fhirpath::Reflect for CommunicationRequestPayload {
             ("content", crate::fhirpath::Card::Choice),
         ]
     }
-    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
-        match name {
-            "id" => out.opt(self.id.as_ref()),
-            "extension" => out.many(&self.extension),
-            "modifierExtension" => out.many(&self.modifier_extension),
-            "content" => out.choice(self.content.as_ref()),
-            _ if name.starts_with("content") => {
-                out.typed(self.content.as_ref(), &name[7usize..])
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => {
+                if let Some(v) = &self.id {
+                    out.push(v)
+                }
+            }
+            1 => {
+                for v in &self.extension {
+                    out.push(v)
+                }
+            }
+            2 => {
+                for v in &self.modifier_extension {
+                    out.push(v)
+                }
+            }
+            3 => {
+                if let Some(v) = &self.content {
+                    out.choice(v)
+                }
             }
             _ => {}
         }
@@ -1020,11 +1150,11 @@ impl crate::validate::Validate for CommunicationRequestPayloadContent {
 
 #[cfg(feature = "fhirpath")]
 impl crate::fhirpath::Choice for CommunicationRequestPayloadContent {
-    fn value(&self) -> (&'static str, &dyn crate::fhirpath::Reflect) {
+    fn value(&self) -> &dyn crate::fhirpath::Reflect {
         match self {
-            Self::String(v) => ("String", v),
-            Self::Attachment(v) => ("Attachment", &**v),
-            Self::Reference(v) => ("Reference", &**v),
+            Self::String(v) => v,
+            Self::Attachment(v) => &**v,
+            Self::Reference(v) => &**v,
         }
     }
 }

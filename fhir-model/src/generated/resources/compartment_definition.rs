@@ -405,30 +405,118 @@ impl crate::fhirpath::Reflect for CompartmentDefinition {
             ("resource", crate::fhirpath::Card::Many),
         ]
     }
-    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
-        match name {
-            "id" => out.opt(self.id.as_ref()),
-            "meta" => out.opt(self.meta.as_deref()),
-            "implicitRules" => out.opt(self.implicit_rules.as_ref()),
-            "language" => out.opt(self.language.as_ref()),
-            "text" => out.opt(self.text.as_deref()),
-            "contained" => out.many(&self.contained),
-            "extension" => out.many(&self.extension),
-            "modifierExtension" => out.many(&self.modifier_extension),
-            "url" => out.opt(self.url.as_ref()),
-            "version" => out.opt(self.version.as_ref()),
-            "name" => out.opt(self.name.as_ref()),
-            "status" => out.opt(self.status.as_ref()),
-            "experimental" => out.opt(self.experimental.as_ref()),
-            "date" => out.opt(self.date.as_ref()),
-            "publisher" => out.opt(self.publisher.as_ref()),
-            "contact" => out.many(&self.contact),
-            "description" => out.opt(self.description.as_ref()),
-            "useContext" => out.many(&self.use_context),
-            "purpose" => out.opt(self.purpose.as_ref()),
-            "code" => out.opt(self.code.as_ref()),
-            "search" => out.opt(self.search.as_ref()),
-            "resource" => out.many(&self.resource),
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => {
+                if let Some(v) = &self.id {
+                    out.push(v)
+                }
+            }
+            1 => {
+                if let Some(v) = self.meta.as_deref() {
+                    out.push(v)
+                }
+            }
+            2 => {
+                if let Some(v) = &self.implicit_rules {
+                    out.push(v)
+                }
+            }
+            3 => {
+                if let Some(v) = &self.language {
+                    out.push(v)
+                }
+            }
+            4 => {
+                if let Some(v) = self.text.as_deref() {
+                    out.push(v)
+                }
+            }
+            5 => {
+                for v in &self.contained {
+                    out.push(v)
+                }
+            }
+            6 => {
+                for v in &self.extension {
+                    out.push(v)
+                }
+            }
+            7 => {
+                for v in &self.modifier_extension {
+                    out.push(v)
+                }
+            }
+            8 => {
+                if let Some(v) = &self.url {
+                    out.push(v)
+                }
+            }
+            9 => {
+                if let Some(v) = &self.version {
+                    out.push(v)
+                }
+            }
+            10 => {
+                if let Some(v) = &self.name {
+                    out.push(v)
+                }
+            }
+            11 => {
+                if let Some(v) = &self.status {
+                    out.push(v)
+                }
+            }
+            12 => {
+                if let Some(v) = &self.experimental {
+                    out.push(v)
+                }
+            }
+            13 => {
+                if let Some(v) = &self.date {
+                    out.push(v)
+                }
+            }
+            14 => {
+                if let Some(v) = &self.publisher {
+                    out.push(v)
+                }
+            }
+            15 => {
+                for v in &self.contact {
+                    out.push(v)
+                }
+            }
+            16 => {
+                if let Some(v) = &self.description {
+                    out.push(v)
+                }
+            }
+            17 => {
+                for v in &self.use_context {
+                    out.push(v)
+                }
+            }
+            18 => {
+                if let Some(v) = &self.purpose {
+                    out.push(v)
+                }
+            }
+            19 => {
+                if let Some(v) = &self.code {
+                    out.push(v)
+                }
+            }
+            20 => {
+                if let Some(v) = &self.search {
+                    out.push(v)
+                }
+            }
+            21 => {
+                for v in &self.resource {
+                    out.push(v)
+                }
+            }
             _ => {}
         }
     }
@@ -621,14 +709,38 @@ impl crate::fhirpath::Reflect for CompartmentDefinitionResource {
             ("documentation", crate::fhirpath::Card::One),
         ]
     }
-    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
-        match name {
-            "id" => out.opt(self.id.as_ref()),
-            "extension" => out.many(&self.extension),
-            "modifierExtension" => out.many(&self.modifier_extension),
-            "code" => out.opt(self.code.as_ref()),
-            "param" => out.many(&self.param),
-            "documentation" => out.opt(self.documentation.as_ref()),
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => {
+                if let Some(v) = &self.id {
+                    out.push(v)
+                }
+            }
+            1 => {
+                for v in &self.extension {
+                    out.push(v)
+                }
+            }
+            2 => {
+                for v in &self.modifier_extension {
+                    out.push(v)
+                }
+            }
+            3 => {
+                if let Some(v) = &self.code {
+                    out.push(v)
+                }
+            }
+            4 => {
+                for v in &self.param {
+                    out.push(v)
+                }
+            }
+            5 => {
+                if let Some(v) = &self.documentation {
+                    out.push(v)
+                }
+            }
             _ => {}
         }
     }

@@ -471,31 +471,123 @@ impl crate::fhirpath::Reflect for Composition {
             ("section", crate::fhirpath::Card::Many),
         ]
     }
-    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
-        match name {
-            "id" => out.opt(self.id.as_ref()),
-            "meta" => out.opt(self.meta.as_deref()),
-            "implicitRules" => out.opt(self.implicit_rules.as_ref()),
-            "language" => out.opt(self.language.as_ref()),
-            "text" => out.opt(self.text.as_deref()),
-            "contained" => out.many(&self.contained),
-            "extension" => out.many(&self.extension),
-            "modifierExtension" => out.many(&self.modifier_extension),
-            "identifier" => out.opt(self.identifier.as_deref()),
-            "status" => out.opt(self.status.as_ref()),
-            "type" => out.opt(self.type_.as_deref()),
-            "category" => out.many(&self.category),
-            "subject" => out.opt(self.subject.as_deref()),
-            "encounter" => out.opt(self.encounter.as_deref()),
-            "date" => out.opt(self.date.as_ref()),
-            "author" => out.many(&self.author),
-            "title" => out.opt(self.title.as_ref()),
-            "confidentiality" => out.opt(self.confidentiality.as_ref()),
-            "attester" => out.many(&self.attester),
-            "custodian" => out.opt(self.custodian.as_deref()),
-            "relatesTo" => out.many(&self.relates_to),
-            "event" => out.many(&self.event),
-            "section" => out.many(&self.section),
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => {
+                if let Some(v) = &self.id {
+                    out.push(v)
+                }
+            }
+            1 => {
+                if let Some(v) = self.meta.as_deref() {
+                    out.push(v)
+                }
+            }
+            2 => {
+                if let Some(v) = &self.implicit_rules {
+                    out.push(v)
+                }
+            }
+            3 => {
+                if let Some(v) = &self.language {
+                    out.push(v)
+                }
+            }
+            4 => {
+                if let Some(v) = self.text.as_deref() {
+                    out.push(v)
+                }
+            }
+            5 => {
+                for v in &self.contained {
+                    out.push(v)
+                }
+            }
+            6 => {
+                for v in &self.extension {
+                    out.push(v)
+                }
+            }
+            7 => {
+                for v in &self.modifier_extension {
+                    out.push(v)
+                }
+            }
+            8 => {
+                if let Some(v) = self.identifier.as_deref() {
+                    out.push(v)
+                }
+            }
+            9 => {
+                if let Some(v) = &self.status {
+                    out.push(v)
+                }
+            }
+            10 => {
+                if let Some(v) = self.type_.as_deref() {
+                    out.push(v)
+                }
+            }
+            11 => {
+                for v in &self.category {
+                    out.push(v)
+                }
+            }
+            12 => {
+                if let Some(v) = self.subject.as_deref() {
+                    out.push(v)
+                }
+            }
+            13 => {
+                if let Some(v) = self.encounter.as_deref() {
+                    out.push(v)
+                }
+            }
+            14 => {
+                if let Some(v) = &self.date {
+                    out.push(v)
+                }
+            }
+            15 => {
+                for v in &self.author {
+                    out.push(v)
+                }
+            }
+            16 => {
+                if let Some(v) = &self.title {
+                    out.push(v)
+                }
+            }
+            17 => {
+                if let Some(v) = &self.confidentiality {
+                    out.push(v)
+                }
+            }
+            18 => {
+                for v in &self.attester {
+                    out.push(v)
+                }
+            }
+            19 => {
+                if let Some(v) = self.custodian.as_deref() {
+                    out.push(v)
+                }
+            }
+            20 => {
+                for v in &self.relates_to {
+                    out.push(v)
+                }
+            }
+            21 => {
+                for v in &self.event {
+                    out.push(v)
+                }
+            }
+            22 => {
+                for v in &self.section {
+                    out.push(v)
+                }
+            }
             _ => {}
         }
     }
@@ -721,14 +813,38 @@ impl crate::fhirpath::Reflect for CompositionAttester {
             ("party", crate::fhirpath::Card::One),
         ]
     }
-    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
-        match name {
-            "id" => out.opt(self.id.as_ref()),
-            "extension" => out.many(&self.extension),
-            "modifierExtension" => out.many(&self.modifier_extension),
-            "mode" => out.opt(self.mode.as_ref()),
-            "time" => out.opt(self.time.as_ref()),
-            "party" => out.opt(self.party.as_deref()),
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => {
+                if let Some(v) = &self.id {
+                    out.push(v)
+                }
+            }
+            1 => {
+                for v in &self.extension {
+                    out.push(v)
+                }
+            }
+            2 => {
+                for v in &self.modifier_extension {
+                    out.push(v)
+                }
+            }
+            3 => {
+                if let Some(v) = &self.mode {
+                    out.push(v)
+                }
+            }
+            4 => {
+                if let Some(v) = &self.time {
+                    out.push(v)
+                }
+            }
+            5 => {
+                if let Some(v) = self.party.as_deref() {
+                    out.push(v)
+                }
+            }
             _ => {}
         }
     }
@@ -897,15 +1013,32 @@ impl crate::fhirpath::Reflect for CompositionRelatesTo {
             ("target", crate::fhirpath::Card::Choice),
         ]
     }
-    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
-        match name {
-            "id" => out.opt(self.id.as_ref()),
-            "extension" => out.many(&self.extension),
-            "modifierExtension" => out.many(&self.modifier_extension),
-            "code" => out.opt(self.code.as_ref()),
-            "target" => out.choice(self.target.as_ref()),
-            _ if name.starts_with("target") => {
-                out.typed(self.target.as_ref(), &name[6usize..])
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => {
+                if let Some(v) = &self.id {
+                    out.push(v)
+                }
+            }
+            1 => {
+                for v in &self.extension {
+                    out.push(v)
+                }
+            }
+            2 => {
+                for v in &self.modifier_extension {
+                    out.push(v)
+                }
+            }
+            3 => {
+                if let Some(v) = &self.code {
+                    out.push(v)
+                }
+            }
+            4 => {
+                if let Some(v) = &self.target {
+                    out.choice(v)
+                }
             }
             _ => {}
         }
@@ -966,10 +1099,10 @@ impl crate::validate::Validate for CompositionRelatesToTarget {
 
 #[cfg(feature = "fhirpath")]
 impl crate::fhirpath::Choice for CompositionRelatesToTarget {
-    fn value(&self) -> (&'static str, &dyn crate::fhirpath::Reflect) {
+    fn value(&self) -> &dyn crate::fhirpath::Reflect {
         match self {
-            Self::Identifier(v) => ("Identifier", &**v),
-            Self::Reference(v) => ("Reference", &**v),
+            Self::Identifier(v) => &**v,
+            Self::Reference(v) => &**v,
         }
     }
 }
@@ -1108,14 +1241,38 @@ impl crate::fhirpath::Reflect for CompositionEvent {
             ("detail", crate::fhirpath::Card::Many),
         ]
     }
-    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
-        match name {
-            "id" => out.opt(self.id.as_ref()),
-            "extension" => out.many(&self.extension),
-            "modifierExtension" => out.many(&self.modifier_extension),
-            "code" => out.many(&self.code),
-            "period" => out.opt(self.period.as_deref()),
-            "detail" => out.many(&self.detail),
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => {
+                if let Some(v) = &self.id {
+                    out.push(v)
+                }
+            }
+            1 => {
+                for v in &self.extension {
+                    out.push(v)
+                }
+            }
+            2 => {
+                for v in &self.modifier_extension {
+                    out.push(v)
+                }
+            }
+            3 => {
+                for v in &self.code {
+                    out.push(v)
+                }
+            }
+            4 => {
+                if let Some(v) = self.period.as_deref() {
+                    out.push(v)
+                }
+            }
+            5 => {
+                for v in &self.detail {
+                    out.push(v)
+                }
+            }
             _ => {}
         }
     }
@@ -1381,21 +1538,73 @@ impl crate::fhirpath::Reflect for CompositionSection {
             ("section", crate::fhirpath::Card::Many),
         ]
     }
-    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
-        match name {
-            "id" => out.opt(self.id.as_ref()),
-            "extension" => out.many(&self.extension),
-            "modifierExtension" => out.many(&self.modifier_extension),
-            "title" => out.opt(self.title.as_ref()),
-            "code" => out.opt(self.code.as_deref()),
-            "author" => out.many(&self.author),
-            "focus" => out.opt(self.focus.as_deref()),
-            "text" => out.opt(self.text.as_deref()),
-            "mode" => out.opt(self.mode.as_ref()),
-            "orderedBy" => out.opt(self.ordered_by.as_deref()),
-            "entry" => out.many(&self.entry),
-            "emptyReason" => out.opt(self.empty_reason.as_deref()),
-            "section" => out.many(&self.section),
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => {
+                if let Some(v) = &self.id {
+                    out.push(v)
+                }
+            }
+            1 => {
+                for v in &self.extension {
+                    out.push(v)
+                }
+            }
+            2 => {
+                for v in &self.modifier_extension {
+                    out.push(v)
+                }
+            }
+            3 => {
+                if let Some(v) = &self.title {
+                    out.push(v)
+                }
+            }
+            4 => {
+                if let Some(v) = self.code.as_deref() {
+                    out.push(v)
+                }
+            }
+            5 => {
+                for v in &self.author {
+                    out.push(v)
+                }
+            }
+            6 => {
+                if let Some(v) = self.focus.as_deref() {
+                    out.push(v)
+                }
+            }
+            7 => {
+                if let Some(v) = self.text.as_deref() {
+                    out.push(v)
+                }
+            }
+            8 => {
+                if let Some(v) = &self.mode {
+                    out.push(v)
+                }
+            }
+            9 => {
+                if let Some(v) = self.ordered_by.as_deref() {
+                    out.push(v)
+                }
+            }
+            10 => {
+                for v in &self.entry {
+                    out.push(v)
+                }
+            }
+            11 => {
+                if let Some(v) = self.empty_reason.as_deref() {
+                    out.push(v)
+                }
+            }
+            12 => {
+                for v in &self.section {
+                    out.push(v)
+                }
+            }
             _ => {}
         }
     }

@@ -477,39 +477,137 @@ impl crate::fhirpath::Reflect for ConceptMap {
             ("group", crate::fhirpath::Card::Many),
         ]
     }
-    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
-        match name {
-            "id" => out.opt(self.id.as_ref()),
-            "meta" => out.opt(self.meta.as_deref()),
-            "implicitRules" => out.opt(self.implicit_rules.as_ref()),
-            "language" => out.opt(self.language.as_ref()),
-            "text" => out.opt(self.text.as_deref()),
-            "contained" => out.many(&self.contained),
-            "extension" => out.many(&self.extension),
-            "modifierExtension" => out.many(&self.modifier_extension),
-            "url" => out.opt(self.url.as_ref()),
-            "identifier" => out.opt(self.identifier.as_deref()),
-            "version" => out.opt(self.version.as_ref()),
-            "name" => out.opt(self.name.as_ref()),
-            "title" => out.opt(self.title.as_ref()),
-            "status" => out.opt(self.status.as_ref()),
-            "experimental" => out.opt(self.experimental.as_ref()),
-            "date" => out.opt(self.date.as_ref()),
-            "publisher" => out.opt(self.publisher.as_ref()),
-            "contact" => out.many(&self.contact),
-            "description" => out.opt(self.description.as_ref()),
-            "useContext" => out.many(&self.use_context),
-            "jurisdiction" => out.many(&self.jurisdiction),
-            "purpose" => out.opt(self.purpose.as_ref()),
-            "copyright" => out.opt(self.copyright.as_ref()),
-            "source" => out.choice(self.source.as_ref()),
-            "target" => out.choice(self.target.as_ref()),
-            "group" => out.many(&self.group),
-            _ if name.starts_with("source") => {
-                out.typed(self.source.as_ref(), &name[6usize..])
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => {
+                if let Some(v) = &self.id {
+                    out.push(v)
+                }
             }
-            _ if name.starts_with("target") => {
-                out.typed(self.target.as_ref(), &name[6usize..])
+            1 => {
+                if let Some(v) = self.meta.as_deref() {
+                    out.push(v)
+                }
+            }
+            2 => {
+                if let Some(v) = &self.implicit_rules {
+                    out.push(v)
+                }
+            }
+            3 => {
+                if let Some(v) = &self.language {
+                    out.push(v)
+                }
+            }
+            4 => {
+                if let Some(v) = self.text.as_deref() {
+                    out.push(v)
+                }
+            }
+            5 => {
+                for v in &self.contained {
+                    out.push(v)
+                }
+            }
+            6 => {
+                for v in &self.extension {
+                    out.push(v)
+                }
+            }
+            7 => {
+                for v in &self.modifier_extension {
+                    out.push(v)
+                }
+            }
+            8 => {
+                if let Some(v) = &self.url {
+                    out.push(v)
+                }
+            }
+            9 => {
+                if let Some(v) = self.identifier.as_deref() {
+                    out.push(v)
+                }
+            }
+            10 => {
+                if let Some(v) = &self.version {
+                    out.push(v)
+                }
+            }
+            11 => {
+                if let Some(v) = &self.name {
+                    out.push(v)
+                }
+            }
+            12 => {
+                if let Some(v) = &self.title {
+                    out.push(v)
+                }
+            }
+            13 => {
+                if let Some(v) = &self.status {
+                    out.push(v)
+                }
+            }
+            14 => {
+                if let Some(v) = &self.experimental {
+                    out.push(v)
+                }
+            }
+            15 => {
+                if let Some(v) = &self.date {
+                    out.push(v)
+                }
+            }
+            16 => {
+                if let Some(v) = &self.publisher {
+                    out.push(v)
+                }
+            }
+            17 => {
+                for v in &self.contact {
+                    out.push(v)
+                }
+            }
+            18 => {
+                if let Some(v) = &self.description {
+                    out.push(v)
+                }
+            }
+            19 => {
+                for v in &self.use_context {
+                    out.push(v)
+                }
+            }
+            20 => {
+                for v in &self.jurisdiction {
+                    out.push(v)
+                }
+            }
+            21 => {
+                if let Some(v) = &self.purpose {
+                    out.push(v)
+                }
+            }
+            22 => {
+                if let Some(v) = &self.copyright {
+                    out.push(v)
+                }
+            }
+            23 => {
+                if let Some(v) = &self.source {
+                    out.choice(v)
+                }
+            }
+            24 => {
+                if let Some(v) = &self.target {
+                    out.choice(v)
+                }
+            }
+            25 => {
+                for v in &self.group {
+                    out.push(v)
+                }
             }
             _ => {}
         }
@@ -572,10 +670,10 @@ impl crate::validate::Validate for ConceptMapSource {
 
 #[cfg(feature = "fhirpath")]
 impl crate::fhirpath::Choice for ConceptMapSource {
-    fn value(&self) -> (&'static str, &dyn crate::fhirpath::Reflect) {
+    fn value(&self) -> &dyn crate::fhirpath::Reflect {
         match self {
-            Self::Uri(v) => ("Uri", v),
-            Self::Canonical(v) => ("Canonical", v),
+            Self::Uri(v) => v,
+            Self::Canonical(v) => v,
         }
     }
 }
@@ -636,10 +734,10 @@ impl crate::validate::Validate for ConceptMapTarget {
 
 #[cfg(feature = "fhirpath")]
 impl crate::fhirpath::Choice for ConceptMapTarget {
-    fn value(&self) -> (&'static str, &dyn crate::fhirpath::Reflect) {
+    fn value(&self) -> &dyn crate::fhirpath::Reflect {
         match self {
-            Self::Uri(v) => ("Uri", v),
-            Self::Canonical(v) => ("Canonical", v),
+            Self::Uri(v) => v,
+            Self::Canonical(v) => v,
         }
     }
 }
@@ -863,17 +961,53 @@ impl crate::fhirpath::Reflect for ConceptMapGroup {
             ("unmapped", crate::fhirpath::Card::One),
         ]
     }
-    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
-        match name {
-            "id" => out.opt(self.id.as_ref()),
-            "extension" => out.many(&self.extension),
-            "modifierExtension" => out.many(&self.modifier_extension),
-            "source" => out.opt(self.source.as_ref()),
-            "sourceVersion" => out.opt(self.source_version.as_ref()),
-            "target" => out.opt(self.target.as_ref()),
-            "targetVersion" => out.opt(self.target_version.as_ref()),
-            "element" => out.many(&self.element),
-            "unmapped" => out.opt(self.unmapped.as_deref()),
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => {
+                if let Some(v) = &self.id {
+                    out.push(v)
+                }
+            }
+            1 => {
+                for v in &self.extension {
+                    out.push(v)
+                }
+            }
+            2 => {
+                for v in &self.modifier_extension {
+                    out.push(v)
+                }
+            }
+            3 => {
+                if let Some(v) = &self.source {
+                    out.push(v)
+                }
+            }
+            4 => {
+                if let Some(v) = &self.source_version {
+                    out.push(v)
+                }
+            }
+            5 => {
+                if let Some(v) = &self.target {
+                    out.push(v)
+                }
+            }
+            6 => {
+                if let Some(v) = &self.target_version {
+                    out.push(v)
+                }
+            }
+            7 => {
+                for v in &self.element {
+                    out.push(v)
+                }
+            }
+            8 => {
+                if let Some(v) = self.unmapped.as_deref() {
+                    out.push(v)
+                }
+            }
             _ => {}
         }
     }
@@ -1017,14 +1151,38 @@ impl crate::fhirpath::Reflect for ConceptMapGroupElement {
             ("target", crate::fhirpath::Card::Many),
         ]
     }
-    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
-        match name {
-            "id" => out.opt(self.id.as_ref()),
-            "extension" => out.many(&self.extension),
-            "modifierExtension" => out.many(&self.modifier_extension),
-            "code" => out.opt(self.code.as_ref()),
-            "display" => out.opt(self.display.as_ref()),
-            "target" => out.many(&self.target),
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => {
+                if let Some(v) = &self.id {
+                    out.push(v)
+                }
+            }
+            1 => {
+                for v in &self.extension {
+                    out.push(v)
+                }
+            }
+            2 => {
+                for v in &self.modifier_extension {
+                    out.push(v)
+                }
+            }
+            3 => {
+                if let Some(v) = &self.code {
+                    out.push(v)
+                }
+            }
+            4 => {
+                if let Some(v) = &self.display {
+                    out.push(v)
+                }
+            }
+            5 => {
+                for v in &self.target {
+                    out.push(v)
+                }
+            }
             _ => {}
         }
     }
@@ -1221,17 +1379,53 @@ impl crate::fhirpath::Reflect for ConceptMapGroupElementTarget {
             ("product", crate::fhirpath::Card::Many),
         ]
     }
-    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
-        match name {
-            "id" => out.opt(self.id.as_ref()),
-            "extension" => out.many(&self.extension),
-            "modifierExtension" => out.many(&self.modifier_extension),
-            "code" => out.opt(self.code.as_ref()),
-            "display" => out.opt(self.display.as_ref()),
-            "equivalence" => out.opt(self.equivalence.as_ref()),
-            "comment" => out.opt(self.comment.as_ref()),
-            "dependsOn" => out.many(&self.depends_on),
-            "product" => out.many(&self.product),
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => {
+                if let Some(v) = &self.id {
+                    out.push(v)
+                }
+            }
+            1 => {
+                for v in &self.extension {
+                    out.push(v)
+                }
+            }
+            2 => {
+                for v in &self.modifier_extension {
+                    out.push(v)
+                }
+            }
+            3 => {
+                if let Some(v) = &self.code {
+                    out.push(v)
+                }
+            }
+            4 => {
+                if let Some(v) = &self.display {
+                    out.push(v)
+                }
+            }
+            5 => {
+                if let Some(v) = &self.equivalence {
+                    out.push(v)
+                }
+            }
+            6 => {
+                if let Some(v) = &self.comment {
+                    out.push(v)
+                }
+            }
+            7 => {
+                for v in &self.depends_on {
+                    out.push(v)
+                }
+            }
+            8 => {
+                for v in &self.product {
+                    out.push(v)
+                }
+            }
             _ => {}
         }
     }
@@ -1413,15 +1607,43 @@ impl crate::fhirpath::Reflect for ConceptMapGroupElementTargetDependsOn {
             ("display", crate::fhirpath::Card::One),
         ]
     }
-    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
-        match name {
-            "id" => out.opt(self.id.as_ref()),
-            "extension" => out.many(&self.extension),
-            "modifierExtension" => out.many(&self.modifier_extension),
-            "property" => out.opt(self.property.as_ref()),
-            "system" => out.opt(self.system.as_ref()),
-            "value" => out.opt(self.value.as_ref()),
-            "display" => out.opt(self.display.as_ref()),
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => {
+                if let Some(v) = &self.id {
+                    out.push(v)
+                }
+            }
+            1 => {
+                for v in &self.extension {
+                    out.push(v)
+                }
+            }
+            2 => {
+                for v in &self.modifier_extension {
+                    out.push(v)
+                }
+            }
+            3 => {
+                if let Some(v) = &self.property {
+                    out.push(v)
+                }
+            }
+            4 => {
+                if let Some(v) = &self.system {
+                    out.push(v)
+                }
+            }
+            5 => {
+                if let Some(v) = &self.value {
+                    out.push(v)
+                }
+            }
+            6 => {
+                if let Some(v) = &self.display {
+                    out.push(v)
+                }
+            }
             _ => {}
         }
     }
@@ -1596,15 +1818,43 @@ impl crate::fhirpath::Reflect for ConceptMapGroupUnmapped {
             ("url", crate::fhirpath::Card::One),
         ]
     }
-    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
-        match name {
-            "id" => out.opt(self.id.as_ref()),
-            "extension" => out.many(&self.extension),
-            "modifierExtension" => out.many(&self.modifier_extension),
-            "mode" => out.opt(self.mode.as_ref()),
-            "code" => out.opt(self.code.as_ref()),
-            "display" => out.opt(self.display.as_ref()),
-            "url" => out.opt(self.url.as_ref()),
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => {
+                if let Some(v) = &self.id {
+                    out.push(v)
+                }
+            }
+            1 => {
+                for v in &self.extension {
+                    out.push(v)
+                }
+            }
+            2 => {
+                for v in &self.modifier_extension {
+                    out.push(v)
+                }
+            }
+            3 => {
+                if let Some(v) = &self.mode {
+                    out.push(v)
+                }
+            }
+            4 => {
+                if let Some(v) = &self.code {
+                    out.push(v)
+                }
+            }
+            5 => {
+                if let Some(v) = &self.display {
+                    out.push(v)
+                }
+            }
+            6 => {
+                if let Some(v) = &self.url {
+                    out.push(v)
+                }
+            }
             _ => {}
         }
     }

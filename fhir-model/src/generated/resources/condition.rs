@@ -563,38 +563,132 @@ impl crate::fhirpath::Reflect for Condition {
             ("note", crate::fhirpath::Card::Many),
         ]
     }
-    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
-        match name {
-            "id" => out.opt(self.id.as_ref()),
-            "meta" => out.opt(self.meta.as_deref()),
-            "implicitRules" => out.opt(self.implicit_rules.as_ref()),
-            "language" => out.opt(self.language.as_ref()),
-            "text" => out.opt(self.text.as_deref()),
-            "contained" => out.many(&self.contained),
-            "extension" => out.many(&self.extension),
-            "modifierExtension" => out.many(&self.modifier_extension),
-            "identifier" => out.many(&self.identifier),
-            "clinicalStatus" => out.opt(self.clinical_status.as_deref()),
-            "verificationStatus" => out.opt(self.verification_status.as_deref()),
-            "category" => out.many(&self.category),
-            "severity" => out.opt(self.severity.as_deref()),
-            "code" => out.opt(self.code.as_deref()),
-            "bodySite" => out.many(&self.body_site),
-            "subject" => out.opt(self.subject.as_deref()),
-            "encounter" => out.opt(self.encounter.as_deref()),
-            "onset" => out.choice(self.onset.as_ref()),
-            "abatement" => out.choice(self.abatement.as_ref()),
-            "recordedDate" => out.opt(self.recorded_date.as_ref()),
-            "recorder" => out.opt(self.recorder.as_deref()),
-            "asserter" => out.opt(self.asserter.as_deref()),
-            "stage" => out.many(&self.stage),
-            "evidence" => out.many(&self.evidence),
-            "note" => out.many(&self.note),
-            _ if name.starts_with("onset") => {
-                out.typed(self.onset.as_ref(), &name[5usize..])
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => {
+                if let Some(v) = &self.id {
+                    out.push(v)
+                }
             }
-            _ if name.starts_with("abatement") => {
-                out.typed(self.abatement.as_ref(), &name[9usize..])
+            1 => {
+                if let Some(v) = self.meta.as_deref() {
+                    out.push(v)
+                }
+            }
+            2 => {
+                if let Some(v) = &self.implicit_rules {
+                    out.push(v)
+                }
+            }
+            3 => {
+                if let Some(v) = &self.language {
+                    out.push(v)
+                }
+            }
+            4 => {
+                if let Some(v) = self.text.as_deref() {
+                    out.push(v)
+                }
+            }
+            5 => {
+                for v in &self.contained {
+                    out.push(v)
+                }
+            }
+            6 => {
+                for v in &self.extension {
+                    out.push(v)
+                }
+            }
+            7 => {
+                for v in &self.modifier_extension {
+                    out.push(v)
+                }
+            }
+            8 => {
+                for v in &self.identifier {
+                    out.push(v)
+                }
+            }
+            9 => {
+                if let Some(v) = self.clinical_status.as_deref() {
+                    out.push(v)
+                }
+            }
+            10 => {
+                if let Some(v) = self.verification_status.as_deref() {
+                    out.push(v)
+                }
+            }
+            11 => {
+                for v in &self.category {
+                    out.push(v)
+                }
+            }
+            12 => {
+                if let Some(v) = self.severity.as_deref() {
+                    out.push(v)
+                }
+            }
+            13 => {
+                if let Some(v) = self.code.as_deref() {
+                    out.push(v)
+                }
+            }
+            14 => {
+                for v in &self.body_site {
+                    out.push(v)
+                }
+            }
+            15 => {
+                if let Some(v) = self.subject.as_deref() {
+                    out.push(v)
+                }
+            }
+            16 => {
+                if let Some(v) = self.encounter.as_deref() {
+                    out.push(v)
+                }
+            }
+            17 => {
+                if let Some(v) = &self.onset {
+                    out.choice(v)
+                }
+            }
+            18 => {
+                if let Some(v) = &self.abatement {
+                    out.choice(v)
+                }
+            }
+            19 => {
+                if let Some(v) = &self.recorded_date {
+                    out.push(v)
+                }
+            }
+            20 => {
+                if let Some(v) = self.recorder.as_deref() {
+                    out.push(v)
+                }
+            }
+            21 => {
+                if let Some(v) = self.asserter.as_deref() {
+                    out.push(v)
+                }
+            }
+            22 => {
+                for v in &self.stage {
+                    out.push(v)
+                }
+            }
+            23 => {
+                for v in &self.evidence {
+                    out.push(v)
+                }
+            }
+            24 => {
+                for v in &self.note {
+                    out.push(v)
+                }
             }
             _ => {}
         }
@@ -685,13 +779,13 @@ impl crate::validate::Validate for ConditionOnset {
 
 #[cfg(feature = "fhirpath")]
 impl crate::fhirpath::Choice for ConditionOnset {
-    fn value(&self) -> (&'static str, &dyn crate::fhirpath::Reflect) {
+    fn value(&self) -> &dyn crate::fhirpath::Reflect {
         match self {
-            Self::DateTime(v) => ("DateTime", v),
-            Self::Age(v) => ("Age", &**v),
-            Self::Period(v) => ("Period", &**v),
-            Self::Range(v) => ("Range", &**v),
-            Self::String(v) => ("String", v),
+            Self::DateTime(v) => v,
+            Self::Age(v) => &**v,
+            Self::Period(v) => &**v,
+            Self::Range(v) => &**v,
+            Self::String(v) => v,
         }
     }
 }
@@ -784,13 +878,13 @@ impl crate::validate::Validate for ConditionAbatement {
 
 #[cfg(feature = "fhirpath")]
 impl crate::fhirpath::Choice for ConditionAbatement {
-    fn value(&self) -> (&'static str, &dyn crate::fhirpath::Reflect) {
+    fn value(&self) -> &dyn crate::fhirpath::Reflect {
         match self {
-            Self::DateTime(v) => ("DateTime", v),
-            Self::Age(v) => ("Age", &**v),
-            Self::Period(v) => ("Period", &**v),
-            Self::Range(v) => ("Range", &**v),
-            Self::String(v) => ("String", v),
+            Self::DateTime(v) => v,
+            Self::Age(v) => &**v,
+            Self::Period(v) => &**v,
+            Self::Range(v) => &**v,
+            Self::String(v) => v,
         }
     }
 }
@@ -980,14 +1074,38 @@ impl crate::fhirpath::Reflect for ConditionStage {
             ("type", crate::fhirpath::Card::One),
         ]
     }
-    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
-        match name {
-            "id" => out.opt(self.id.as_ref()),
-            "extension" => out.many(&self.extension),
-            "modifierExtension" => out.many(&self.modifier_extension),
-            "summary" => out.opt(self.summary.as_deref()),
-            "assessment" => out.many(&self.assessment),
-            "type" => out.opt(self.type_.as_deref()),
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => {
+                if let Some(v) = &self.id {
+                    out.push(v)
+                }
+            }
+            1 => {
+                for v in &self.extension {
+                    out.push(v)
+                }
+            }
+            2 => {
+                for v in &self.modifier_extension {
+                    out.push(v)
+                }
+            }
+            3 => {
+                if let Some(v) = self.summary.as_deref() {
+                    out.push(v)
+                }
+            }
+            4 => {
+                for v in &self.assessment {
+                    out.push(v)
+                }
+            }
+            5 => {
+                if let Some(v) = self.type_.as_deref() {
+                    out.push(v)
+                }
+            }
             _ => {}
         }
     }
@@ -1116,13 +1234,33 @@ impl crate::fhirpath::Reflect for ConditionEvidence {
             ("detail", crate::fhirpath::Card::Many),
         ]
     }
-    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
-        match name {
-            "id" => out.opt(self.id.as_ref()),
-            "extension" => out.many(&self.extension),
-            "modifierExtension" => out.many(&self.modifier_extension),
-            "code" => out.many(&self.code),
-            "detail" => out.many(&self.detail),
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => {
+                if let Some(v) = &self.id {
+                    out.push(v)
+                }
+            }
+            1 => {
+                for v in &self.extension {
+                    out.push(v)
+                }
+            }
+            2 => {
+                for v in &self.modifier_extension {
+                    out.push(v)
+                }
+            }
+            3 => {
+                for v in &self.code {
+                    out.push(v)
+                }
+            }
+            4 => {
+                for v in &self.detail {
+                    out.push(v)
+                }
+            }
             _ => {}
         }
     }

@@ -419,31 +419,112 @@ impl crate::fhirpath::Reflect for Consent {
             ("provision", crate::fhirpath::Card::One),
         ]
     }
-    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
-        match name {
-            "id" => out.opt(self.id.as_ref()),
-            "meta" => out.opt(self.meta.as_deref()),
-            "implicitRules" => out.opt(self.implicit_rules.as_ref()),
-            "language" => out.opt(self.language.as_ref()),
-            "text" => out.opt(self.text.as_deref()),
-            "contained" => out.many(&self.contained),
-            "extension" => out.many(&self.extension),
-            "modifierExtension" => out.many(&self.modifier_extension),
-            "identifier" => out.many(&self.identifier),
-            "status" => out.opt(self.status.as_ref()),
-            "scope" => out.opt(self.scope.as_deref()),
-            "category" => out.many(&self.category),
-            "patient" => out.opt(self.patient.as_deref()),
-            "dateTime" => out.opt(self.date_time.as_ref()),
-            "performer" => out.many(&self.performer),
-            "organization" => out.many(&self.organization),
-            "source" => out.choice(self.source.as_ref()),
-            "policy" => out.many(&self.policy),
-            "policyRule" => out.opt(self.policy_rule.as_deref()),
-            "verification" => out.many(&self.verification),
-            "provision" => out.opt(self.provision.as_deref()),
-            _ if name.starts_with("source") => {
-                out.typed(self.source.as_ref(), &name[6usize..])
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => {
+                if let Some(v) = &self.id {
+                    out.push(v)
+                }
+            }
+            1 => {
+                if let Some(v) = self.meta.as_deref() {
+                    out.push(v)
+                }
+            }
+            2 => {
+                if let Some(v) = &self.implicit_rules {
+                    out.push(v)
+                }
+            }
+            3 => {
+                if let Some(v) = &self.language {
+                    out.push(v)
+                }
+            }
+            4 => {
+                if let Some(v) = self.text.as_deref() {
+                    out.push(v)
+                }
+            }
+            5 => {
+                for v in &self.contained {
+                    out.push(v)
+                }
+            }
+            6 => {
+                for v in &self.extension {
+                    out.push(v)
+                }
+            }
+            7 => {
+                for v in &self.modifier_extension {
+                    out.push(v)
+                }
+            }
+            8 => {
+                for v in &self.identifier {
+                    out.push(v)
+                }
+            }
+            9 => {
+                if let Some(v) = &self.status {
+                    out.push(v)
+                }
+            }
+            10 => {
+                if let Some(v) = self.scope.as_deref() {
+                    out.push(v)
+                }
+            }
+            11 => {
+                for v in &self.category {
+                    out.push(v)
+                }
+            }
+            12 => {
+                if let Some(v) = self.patient.as_deref() {
+                    out.push(v)
+                }
+            }
+            13 => {
+                if let Some(v) = &self.date_time {
+                    out.push(v)
+                }
+            }
+            14 => {
+                for v in &self.performer {
+                    out.push(v)
+                }
+            }
+            15 => {
+                for v in &self.organization {
+                    out.push(v)
+                }
+            }
+            16 => {
+                if let Some(v) = &self.source {
+                    out.choice(v)
+                }
+            }
+            17 => {
+                for v in &self.policy {
+                    out.push(v)
+                }
+            }
+            18 => {
+                if let Some(v) = self.policy_rule.as_deref() {
+                    out.push(v)
+                }
+            }
+            19 => {
+                for v in &self.verification {
+                    out.push(v)
+                }
+            }
+            20 => {
+                if let Some(v) = self.provision.as_deref() {
+                    out.push(v)
+                }
             }
             _ => {}
         }
@@ -533,10 +614,10 @@ impl crate::validate::Validate for ConsentSource {
 
 #[cfg(feature = "fhirpath")]
 impl crate::fhirpath::Choice for ConsentSource {
-    fn value(&self) -> (&'static str, &dyn crate::fhirpath::Reflect) {
+    fn value(&self) -> &dyn crate::fhirpath::Reflect {
         match self {
-            Self::Attachment(v) => ("Attachment", &**v),
-            Self::Reference(v) => ("Reference", &**v),
+            Self::Attachment(v) => &**v,
+            Self::Reference(v) => &**v,
         }
     }
 }
@@ -695,13 +776,33 @@ impl crate::fhirpath::Reflect for ConsentPolicy {
             ("uri", crate::fhirpath::Card::One),
         ]
     }
-    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
-        match name {
-            "id" => out.opt(self.id.as_ref()),
-            "extension" => out.many(&self.extension),
-            "modifierExtension" => out.many(&self.modifier_extension),
-            "authority" => out.opt(self.authority.as_ref()),
-            "uri" => out.opt(self.uri.as_ref()),
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => {
+                if let Some(v) = &self.id {
+                    out.push(v)
+                }
+            }
+            1 => {
+                for v in &self.extension {
+                    out.push(v)
+                }
+            }
+            2 => {
+                for v in &self.modifier_extension {
+                    out.push(v)
+                }
+            }
+            3 => {
+                if let Some(v) = &self.authority {
+                    out.push(v)
+                }
+            }
+            4 => {
+                if let Some(v) = &self.uri {
+                    out.push(v)
+                }
+            }
             _ => {}
         }
     }
@@ -886,14 +987,38 @@ impl crate::fhirpath::Reflect for ConsentVerification {
             ("verificationDate", crate::fhirpath::Card::One),
         ]
     }
-    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
-        match name {
-            "id" => out.opt(self.id.as_ref()),
-            "extension" => out.many(&self.extension),
-            "modifierExtension" => out.many(&self.modifier_extension),
-            "verified" => out.opt(self.verified.as_ref()),
-            "verifiedWith" => out.opt(self.verified_with.as_deref()),
-            "verificationDate" => out.opt(self.verification_date.as_ref()),
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => {
+                if let Some(v) = &self.id {
+                    out.push(v)
+                }
+            }
+            1 => {
+                for v in &self.extension {
+                    out.push(v)
+                }
+            }
+            2 => {
+                for v in &self.modifier_extension {
+                    out.push(v)
+                }
+            }
+            3 => {
+                if let Some(v) = &self.verified {
+                    out.push(v)
+                }
+            }
+            4 => {
+                if let Some(v) = self.verified_with.as_deref() {
+                    out.push(v)
+                }
+            }
+            5 => {
+                if let Some(v) = &self.verification_date {
+                    out.push(v)
+                }
+            }
             _ => {}
         }
     }
@@ -1123,22 +1248,78 @@ impl crate::fhirpath::Reflect for ConsentProvision {
             ("provision", crate::fhirpath::Card::Many),
         ]
     }
-    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
-        match name {
-            "id" => out.opt(self.id.as_ref()),
-            "extension" => out.many(&self.extension),
-            "modifierExtension" => out.many(&self.modifier_extension),
-            "type" => out.opt(self.type_.as_ref()),
-            "period" => out.opt(self.period.as_deref()),
-            "actor" => out.many(&self.actor),
-            "action" => out.many(&self.action),
-            "securityLabel" => out.many(&self.security_label),
-            "purpose" => out.many(&self.purpose),
-            "class" => out.many(&self.class),
-            "code" => out.many(&self.code),
-            "dataPeriod" => out.opt(self.data_period.as_deref()),
-            "data" => out.many(&self.data),
-            "provision" => out.many(&self.provision),
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => {
+                if let Some(v) = &self.id {
+                    out.push(v)
+                }
+            }
+            1 => {
+                for v in &self.extension {
+                    out.push(v)
+                }
+            }
+            2 => {
+                for v in &self.modifier_extension {
+                    out.push(v)
+                }
+            }
+            3 => {
+                if let Some(v) = &self.type_ {
+                    out.push(v)
+                }
+            }
+            4 => {
+                if let Some(v) = self.period.as_deref() {
+                    out.push(v)
+                }
+            }
+            5 => {
+                for v in &self.actor {
+                    out.push(v)
+                }
+            }
+            6 => {
+                for v in &self.action {
+                    out.push(v)
+                }
+            }
+            7 => {
+                for v in &self.security_label {
+                    out.push(v)
+                }
+            }
+            8 => {
+                for v in &self.purpose {
+                    out.push(v)
+                }
+            }
+            9 => {
+                for v in &self.class {
+                    out.push(v)
+                }
+            }
+            10 => {
+                for v in &self.code {
+                    out.push(v)
+                }
+            }
+            11 => {
+                if let Some(v) = self.data_period.as_deref() {
+                    out.push(v)
+                }
+            }
+            12 => {
+                for v in &self.data {
+                    out.push(v)
+                }
+            }
+            13 => {
+                for v in &self.provision {
+                    out.push(v)
+                }
+            }
             _ => {}
         }
     }
@@ -1335,13 +1516,33 @@ impl crate::fhirpath::Reflect for ConsentProvisionActor {
             ("reference", crate::fhirpath::Card::One),
         ]
     }
-    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
-        match name {
-            "id" => out.opt(self.id.as_ref()),
-            "extension" => out.many(&self.extension),
-            "modifierExtension" => out.many(&self.modifier_extension),
-            "role" => out.opt(self.role.as_deref()),
-            "reference" => out.opt(self.reference.as_deref()),
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => {
+                if let Some(v) = &self.id {
+                    out.push(v)
+                }
+            }
+            1 => {
+                for v in &self.extension {
+                    out.push(v)
+                }
+            }
+            2 => {
+                for v in &self.modifier_extension {
+                    out.push(v)
+                }
+            }
+            3 => {
+                if let Some(v) = self.role.as_deref() {
+                    out.push(v)
+                }
+            }
+            4 => {
+                if let Some(v) = self.reference.as_deref() {
+                    out.push(v)
+                }
+            }
             _ => {}
         }
     }
@@ -1492,13 +1693,33 @@ impl crate::fhirpath::Reflect for ConsentProvisionData {
             ("reference", crate::fhirpath::Card::One),
         ]
     }
-    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
-        match name {
-            "id" => out.opt(self.id.as_ref()),
-            "extension" => out.many(&self.extension),
-            "modifierExtension" => out.many(&self.modifier_extension),
-            "meaning" => out.opt(self.meaning.as_ref()),
-            "reference" => out.opt(self.reference.as_deref()),
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => {
+                if let Some(v) = &self.id {
+                    out.push(v)
+                }
+            }
+            1 => {
+                for v in &self.extension {
+                    out.push(v)
+                }
+            }
+            2 => {
+                for v in &self.modifier_extension {
+                    out.push(v)
+                }
+            }
+            3 => {
+                if let Some(v) = &self.meaning {
+                    out.push(v)
+                }
+            }
+            4 => {
+                if let Some(v) = self.reference.as_deref() {
+                    out.push(v)
+                }
+            }
             _ => {}
         }
     }

@@ -689,54 +689,212 @@ impl crate::fhirpath::Reflect for Contract {
             ("legallyBinding", crate::fhirpath::Card::Choice),
         ]
     }
-    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
-        match name {
-            "id" => out.opt(self.id.as_ref()),
-            "meta" => out.opt(self.meta.as_deref()),
-            "implicitRules" => out.opt(self.implicit_rules.as_ref()),
-            "language" => out.opt(self.language.as_ref()),
-            "text" => out.opt(self.text.as_deref()),
-            "contained" => out.many(&self.contained),
-            "extension" => out.many(&self.extension),
-            "modifierExtension" => out.many(&self.modifier_extension),
-            "identifier" => out.many(&self.identifier),
-            "url" => out.opt(self.url.as_ref()),
-            "version" => out.opt(self.version.as_ref()),
-            "status" => out.opt(self.status.as_ref()),
-            "legalState" => out.opt(self.legal_state.as_deref()),
-            "instantiatesCanonical" => out.opt(self.instantiates_canonical.as_deref()),
-            "instantiatesUri" => out.opt(self.instantiates_uri.as_ref()),
-            "contentDerivative" => out.opt(self.content_derivative.as_deref()),
-            "issued" => out.opt(self.issued.as_ref()),
-            "applies" => out.opt(self.applies.as_deref()),
-            "expirationType" => out.opt(self.expiration_type.as_deref()),
-            "subject" => out.many(&self.subject),
-            "authority" => out.many(&self.authority),
-            "domain" => out.many(&self.domain),
-            "site" => out.many(&self.site),
-            "name" => out.opt(self.name.as_ref()),
-            "title" => out.opt(self.title.as_ref()),
-            "subtitle" => out.opt(self.subtitle.as_ref()),
-            "alias" => out.many(&self.alias),
-            "author" => out.opt(self.author.as_deref()),
-            "scope" => out.opt(self.scope.as_deref()),
-            "topic" => out.choice(self.topic.as_ref()),
-            "type" => out.opt(self.type_.as_deref()),
-            "subType" => out.many(&self.sub_type),
-            "contentDefinition" => out.opt(self.content_definition.as_deref()),
-            "term" => out.many(&self.term),
-            "supportingInfo" => out.many(&self.supporting_info),
-            "relevantHistory" => out.many(&self.relevant_history),
-            "signer" => out.many(&self.signer),
-            "friendly" => out.many(&self.friendly),
-            "legal" => out.many(&self.legal),
-            "rule" => out.many(&self.rule),
-            "legallyBinding" => out.choice(self.legally_binding.as_ref()),
-            _ if name.starts_with("topic") => {
-                out.typed(self.topic.as_ref(), &name[5usize..])
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => {
+                if let Some(v) = &self.id {
+                    out.push(v)
+                }
             }
-            _ if name.starts_with("legallyBinding") => {
-                out.typed(self.legally_binding.as_ref(), &name[14usize..])
+            1 => {
+                if let Some(v) = self.meta.as_deref() {
+                    out.push(v)
+                }
+            }
+            2 => {
+                if let Some(v) = &self.implicit_rules {
+                    out.push(v)
+                }
+            }
+            3 => {
+                if let Some(v) = &self.language {
+                    out.push(v)
+                }
+            }
+            4 => {
+                if let Some(v) = self.text.as_deref() {
+                    out.push(v)
+                }
+            }
+            5 => {
+                for v in &self.contained {
+                    out.push(v)
+                }
+            }
+            6 => {
+                for v in &self.extension {
+                    out.push(v)
+                }
+            }
+            7 => {
+                for v in &self.modifier_extension {
+                    out.push(v)
+                }
+            }
+            8 => {
+                for v in &self.identifier {
+                    out.push(v)
+                }
+            }
+            9 => {
+                if let Some(v) = &self.url {
+                    out.push(v)
+                }
+            }
+            10 => {
+                if let Some(v) = &self.version {
+                    out.push(v)
+                }
+            }
+            11 => {
+                if let Some(v) = &self.status {
+                    out.push(v)
+                }
+            }
+            12 => {
+                if let Some(v) = self.legal_state.as_deref() {
+                    out.push(v)
+                }
+            }
+            13 => {
+                if let Some(v) = self.instantiates_canonical.as_deref() {
+                    out.push(v)
+                }
+            }
+            14 => {
+                if let Some(v) = &self.instantiates_uri {
+                    out.push(v)
+                }
+            }
+            15 => {
+                if let Some(v) = self.content_derivative.as_deref() {
+                    out.push(v)
+                }
+            }
+            16 => {
+                if let Some(v) = &self.issued {
+                    out.push(v)
+                }
+            }
+            17 => {
+                if let Some(v) = self.applies.as_deref() {
+                    out.push(v)
+                }
+            }
+            18 => {
+                if let Some(v) = self.expiration_type.as_deref() {
+                    out.push(v)
+                }
+            }
+            19 => {
+                for v in &self.subject {
+                    out.push(v)
+                }
+            }
+            20 => {
+                for v in &self.authority {
+                    out.push(v)
+                }
+            }
+            21 => {
+                for v in &self.domain {
+                    out.push(v)
+                }
+            }
+            22 => {
+                for v in &self.site {
+                    out.push(v)
+                }
+            }
+            23 => {
+                if let Some(v) = &self.name {
+                    out.push(v)
+                }
+            }
+            24 => {
+                if let Some(v) = &self.title {
+                    out.push(v)
+                }
+            }
+            25 => {
+                if let Some(v) = &self.subtitle {
+                    out.push(v)
+                }
+            }
+            26 => {
+                for v in &self.alias {
+                    out.push(v)
+                }
+            }
+            27 => {
+                if let Some(v) = self.author.as_deref() {
+                    out.push(v)
+                }
+            }
+            28 => {
+                if let Some(v) = self.scope.as_deref() {
+                    out.push(v)
+                }
+            }
+            29 => {
+                if let Some(v) = &self.topic {
+                    out.choice(v)
+                }
+            }
+            30 => {
+                if let Some(v) = self.type_.as_deref() {
+                    out.push(v)
+                }
+            }
+            31 => {
+                for v in &self.sub_type {
+                    out.push(v)
+                }
+            }
+            32 => {
+                if let Some(v) = self.content_definition.as_deref() {
+                    out.push(v)
+                }
+            }
+            33 => {
+                for v in &self.term {
+                    out.push(v)
+                }
+            }
+            34 => {
+                for v in &self.supporting_info {
+                    out.push(v)
+                }
+            }
+            35 => {
+                for v in &self.relevant_history {
+                    out.push(v)
+                }
+            }
+            36 => {
+                for v in &self.signer {
+                    out.push(v)
+                }
+            }
+            37 => {
+                for v in &self.friendly {
+                    out.push(v)
+                }
+            }
+            38 => {
+                for v in &self.legal {
+                    out.push(v)
+                }
+            }
+            39 => {
+                for v in &self.rule {
+                    out.push(v)
+                }
+            }
+            40 => {
+                if let Some(v) = &self.legally_binding {
+                    out.choice(v)
+                }
             }
             _ => {}
         }
@@ -797,10 +955,10 @@ impl crate::validate::Validate for ContractTopic {
 
 #[cfg(feature = "fhirpath")]
 impl crate::fhirpath::Choice for ContractTopic {
-    fn value(&self) -> (&'static str, &dyn crate::fhirpath::Reflect) {
+    fn value(&self) -> &dyn crate::fhirpath::Reflect {
         match self {
-            Self::CodeableConcept(v) => ("CodeableConcept", &**v),
-            Self::Reference(v) => ("Reference", &**v),
+            Self::CodeableConcept(v) => &**v,
+            Self::Reference(v) => &**v,
         }
     }
 }
@@ -888,10 +1046,10 @@ impl crate::validate::Validate for ContractLegallyBinding {
 
 #[cfg(feature = "fhirpath")]
 impl crate::fhirpath::Choice for ContractLegallyBinding {
-    fn value(&self) -> (&'static str, &dyn crate::fhirpath::Reflect) {
+    fn value(&self) -> &dyn crate::fhirpath::Reflect {
         match self {
-            Self::Attachment(v) => ("Attachment", &**v),
-            Self::Reference(v) => ("Reference", &**v),
+            Self::Attachment(v) => &**v,
+            Self::Reference(v) => &**v,
         }
     }
 }
@@ -1172,17 +1330,53 @@ impl crate::fhirpath::Reflect for ContractContentDefinition {
             ("copyright", crate::fhirpath::Card::One),
         ]
     }
-    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
-        match name {
-            "id" => out.opt(self.id.as_ref()),
-            "extension" => out.many(&self.extension),
-            "modifierExtension" => out.many(&self.modifier_extension),
-            "type" => out.opt(self.type_.as_deref()),
-            "subType" => out.opt(self.sub_type.as_deref()),
-            "publisher" => out.opt(self.publisher.as_deref()),
-            "publicationDate" => out.opt(self.publication_date.as_ref()),
-            "publicationStatus" => out.opt(self.publication_status.as_ref()),
-            "copyright" => out.opt(self.copyright.as_ref()),
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => {
+                if let Some(v) = &self.id {
+                    out.push(v)
+                }
+            }
+            1 => {
+                for v in &self.extension {
+                    out.push(v)
+                }
+            }
+            2 => {
+                for v in &self.modifier_extension {
+                    out.push(v)
+                }
+            }
+            3 => {
+                if let Some(v) = self.type_.as_deref() {
+                    out.push(v)
+                }
+            }
+            4 => {
+                if let Some(v) = self.sub_type.as_deref() {
+                    out.push(v)
+                }
+            }
+            5 => {
+                if let Some(v) = self.publisher.as_deref() {
+                    out.push(v)
+                }
+            }
+            6 => {
+                if let Some(v) = &self.publication_date {
+                    out.push(v)
+                }
+            }
+            7 => {
+                if let Some(v) = &self.publication_status {
+                    out.push(v)
+                }
+            }
+            8 => {
+                if let Some(v) = &self.copyright {
+                    out.push(v)
+                }
+            }
             _ => {}
         }
     }
@@ -1454,25 +1648,82 @@ impl crate::fhirpath::Reflect for ContractTerm {
             ("group", crate::fhirpath::Card::Many),
         ]
     }
-    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
-        match name {
-            "id" => out.opt(self.id.as_ref()),
-            "extension" => out.many(&self.extension),
-            "modifierExtension" => out.many(&self.modifier_extension),
-            "identifier" => out.opt(self.identifier.as_deref()),
-            "issued" => out.opt(self.issued.as_ref()),
-            "applies" => out.opt(self.applies.as_deref()),
-            "topic" => out.choice(self.topic.as_ref()),
-            "type" => out.opt(self.type_.as_deref()),
-            "subType" => out.opt(self.sub_type.as_deref()),
-            "text" => out.opt(self.text.as_ref()),
-            "securityLabel" => out.many(&self.security_label),
-            "offer" => out.opt(self.offer.as_deref()),
-            "asset" => out.many(&self.asset),
-            "action" => out.many(&self.action),
-            "group" => out.many(&self.group),
-            _ if name.starts_with("topic") => {
-                out.typed(self.topic.as_ref(), &name[5usize..])
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => {
+                if let Some(v) = &self.id {
+                    out.push(v)
+                }
+            }
+            1 => {
+                for v in &self.extension {
+                    out.push(v)
+                }
+            }
+            2 => {
+                for v in &self.modifier_extension {
+                    out.push(v)
+                }
+            }
+            3 => {
+                if let Some(v) = self.identifier.as_deref() {
+                    out.push(v)
+                }
+            }
+            4 => {
+                if let Some(v) = &self.issued {
+                    out.push(v)
+                }
+            }
+            5 => {
+                if let Some(v) = self.applies.as_deref() {
+                    out.push(v)
+                }
+            }
+            6 => {
+                if let Some(v) = &self.topic {
+                    out.choice(v)
+                }
+            }
+            7 => {
+                if let Some(v) = self.type_.as_deref() {
+                    out.push(v)
+                }
+            }
+            8 => {
+                if let Some(v) = self.sub_type.as_deref() {
+                    out.push(v)
+                }
+            }
+            9 => {
+                if let Some(v) = &self.text {
+                    out.push(v)
+                }
+            }
+            10 => {
+                for v in &self.security_label {
+                    out.push(v)
+                }
+            }
+            11 => {
+                if let Some(v) = self.offer.as_deref() {
+                    out.push(v)
+                }
+            }
+            12 => {
+                for v in &self.asset {
+                    out.push(v)
+                }
+            }
+            13 => {
+                for v in &self.action {
+                    out.push(v)
+                }
+            }
+            14 => {
+                for v in &self.group {
+                    out.push(v)
+                }
             }
             _ => {}
         }
@@ -1533,10 +1784,10 @@ impl crate::validate::Validate for ContractTermTopic {
 
 #[cfg(feature = "fhirpath")]
 impl crate::fhirpath::Choice for ContractTermTopic {
-    fn value(&self) -> (&'static str, &dyn crate::fhirpath::Reflect) {
+    fn value(&self) -> &dyn crate::fhirpath::Reflect {
         match self {
-            Self::CodeableConcept(v) => ("CodeableConcept", &**v),
-            Self::Reference(v) => ("Reference", &**v),
+            Self::CodeableConcept(v) => &**v,
+            Self::Reference(v) => &**v,
         }
     }
 }
@@ -1705,15 +1956,43 @@ impl crate::fhirpath::Reflect for ContractTermSecurityLabel {
             ("control", crate::fhirpath::Card::Many),
         ]
     }
-    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
-        match name {
-            "id" => out.opt(self.id.as_ref()),
-            "extension" => out.many(&self.extension),
-            "modifierExtension" => out.many(&self.modifier_extension),
-            "number" => out.many(&self.number),
-            "classification" => out.opt(self.classification.as_deref()),
-            "category" => out.many(&self.category),
-            "control" => out.many(&self.control),
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => {
+                if let Some(v) = &self.id {
+                    out.push(v)
+                }
+            }
+            1 => {
+                for v in &self.extension {
+                    out.push(v)
+                }
+            }
+            2 => {
+                for v in &self.modifier_extension {
+                    out.push(v)
+                }
+            }
+            3 => {
+                for v in &self.number {
+                    out.push(v)
+                }
+            }
+            4 => {
+                if let Some(v) = self.classification.as_deref() {
+                    out.push(v)
+                }
+            }
+            5 => {
+                for v in &self.category {
+                    out.push(v)
+                }
+            }
+            6 => {
+                for v in &self.control {
+                    out.push(v)
+                }
+            }
             _ => {}
         }
     }
@@ -1961,21 +2240,73 @@ impl crate::fhirpath::Reflect for ContractTermOffer {
             ("securityLabelNumber", crate::fhirpath::Card::Many),
         ]
     }
-    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
-        match name {
-            "id" => out.opt(self.id.as_ref()),
-            "extension" => out.many(&self.extension),
-            "modifierExtension" => out.many(&self.modifier_extension),
-            "identifier" => out.many(&self.identifier),
-            "party" => out.many(&self.party),
-            "topic" => out.opt(self.topic.as_deref()),
-            "type" => out.opt(self.type_.as_deref()),
-            "decision" => out.opt(self.decision.as_deref()),
-            "decisionMode" => out.many(&self.decision_mode),
-            "answer" => out.many(&self.answer),
-            "text" => out.opt(self.text.as_ref()),
-            "linkId" => out.many(&self.link_id),
-            "securityLabelNumber" => out.many(&self.security_label_number),
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => {
+                if let Some(v) = &self.id {
+                    out.push(v)
+                }
+            }
+            1 => {
+                for v in &self.extension {
+                    out.push(v)
+                }
+            }
+            2 => {
+                for v in &self.modifier_extension {
+                    out.push(v)
+                }
+            }
+            3 => {
+                for v in &self.identifier {
+                    out.push(v)
+                }
+            }
+            4 => {
+                for v in &self.party {
+                    out.push(v)
+                }
+            }
+            5 => {
+                if let Some(v) = self.topic.as_deref() {
+                    out.push(v)
+                }
+            }
+            6 => {
+                if let Some(v) = self.type_.as_deref() {
+                    out.push(v)
+                }
+            }
+            7 => {
+                if let Some(v) = self.decision.as_deref() {
+                    out.push(v)
+                }
+            }
+            8 => {
+                for v in &self.decision_mode {
+                    out.push(v)
+                }
+            }
+            9 => {
+                for v in &self.answer {
+                    out.push(v)
+                }
+            }
+            10 => {
+                if let Some(v) = &self.text {
+                    out.push(v)
+                }
+            }
+            11 => {
+                for v in &self.link_id {
+                    out.push(v)
+                }
+            }
+            12 => {
+                for v in &self.security_label_number {
+                    out.push(v)
+                }
+            }
             _ => {}
         }
     }
@@ -2169,13 +2500,33 @@ impl crate::fhirpath::Reflect for ContractTermOfferParty {
             ("role", crate::fhirpath::Card::One),
         ]
     }
-    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
-        match name {
-            "id" => out.opt(self.id.as_ref()),
-            "extension" => out.many(&self.extension),
-            "modifierExtension" => out.many(&self.modifier_extension),
-            "reference" => out.many(&self.reference),
-            "role" => out.opt(self.role.as_deref()),
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => {
+                if let Some(v) = &self.id {
+                    out.push(v)
+                }
+            }
+            1 => {
+                for v in &self.extension {
+                    out.push(v)
+                }
+            }
+            2 => {
+                for v in &self.modifier_extension {
+                    out.push(v)
+                }
+            }
+            3 => {
+                for v in &self.reference {
+                    out.push(v)
+                }
+            }
+            4 => {
+                if let Some(v) = self.role.as_deref() {
+                    out.push(v)
+                }
+            }
             _ => {}
         }
     }
@@ -2501,14 +2852,27 @@ impl crate::fhirpath::Reflect for ContractTermOfferAnswer {
             ("value", crate::fhirpath::Card::Choice),
         ]
     }
-    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
-        match name {
-            "id" => out.opt(self.id.as_ref()),
-            "extension" => out.many(&self.extension),
-            "modifierExtension" => out.many(&self.modifier_extension),
-            "value" => out.choice(self.value.as_ref()),
-            _ if name.starts_with("value") => {
-                out.typed(self.value.as_ref(), &name[5usize..])
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => {
+                if let Some(v) = &self.id {
+                    out.push(v)
+                }
+            }
+            1 => {
+                for v in &self.extension {
+                    out.push(v)
+                }
+            }
+            2 => {
+                for v in &self.modifier_extension {
+                    out.push(v)
+                }
+            }
+            3 => {
+                if let Some(v) = &self.value {
+                    out.choice(v)
+                }
             }
             _ => {}
         }
@@ -2669,20 +3033,20 @@ impl crate::validate::Validate for ContractTermOfferAnswerValue {
 
 #[cfg(feature = "fhirpath")]
 impl crate::fhirpath::Choice for ContractTermOfferAnswerValue {
-    fn value(&self) -> (&'static str, &dyn crate::fhirpath::Reflect) {
+    fn value(&self) -> &dyn crate::fhirpath::Reflect {
         match self {
-            Self::Boolean(v) => ("Boolean", v),
-            Self::Decimal(v) => ("Decimal", v),
-            Self::Integer(v) => ("Integer", v),
-            Self::Date(v) => ("Date", v),
-            Self::DateTime(v) => ("DateTime", v),
-            Self::Time(v) => ("Time", v),
-            Self::String(v) => ("String", v),
-            Self::Uri(v) => ("Uri", v),
-            Self::Attachment(v) => ("Attachment", &**v),
-            Self::Coding(v) => ("Coding", &**v),
-            Self::Quantity(v) => ("Quantity", &**v),
-            Self::Reference(v) => ("Reference", &**v),
+            Self::Boolean(v) => v,
+            Self::Decimal(v) => v,
+            Self::Integer(v) => v,
+            Self::Date(v) => v,
+            Self::DateTime(v) => v,
+            Self::Time(v) => v,
+            Self::String(v) => v,
+            Self::Uri(v) => v,
+            Self::Attachment(v) => &**v,
+            Self::Coding(v) => &**v,
+            Self::Quantity(v) => &**v,
+            Self::Reference(v) => &**v,
         }
     }
 }
@@ -2986,26 +3350,98 @@ impl crate::fhirpath::Reflect for ContractTermAsset {
             ("valuedItem", crate::fhirpath::Card::Many),
         ]
     }
-    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
-        match name {
-            "id" => out.opt(self.id.as_ref()),
-            "extension" => out.many(&self.extension),
-            "modifierExtension" => out.many(&self.modifier_extension),
-            "scope" => out.opt(self.scope.as_deref()),
-            "type" => out.many(&self.type_),
-            "typeReference" => out.many(&self.type_reference),
-            "subtype" => out.many(&self.subtype),
-            "relationship" => out.opt(self.relationship.as_deref()),
-            "context" => out.many(&self.context),
-            "condition" => out.opt(self.condition.as_ref()),
-            "periodType" => out.many(&self.period_type),
-            "period" => out.many(&self.period),
-            "usePeriod" => out.many(&self.use_period),
-            "text" => out.opt(self.text.as_ref()),
-            "linkId" => out.many(&self.link_id),
-            "answer" => out.many(&self.answer),
-            "securityLabelNumber" => out.many(&self.security_label_number),
-            "valuedItem" => out.many(&self.valued_item),
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => {
+                if let Some(v) = &self.id {
+                    out.push(v)
+                }
+            }
+            1 => {
+                for v in &self.extension {
+                    out.push(v)
+                }
+            }
+            2 => {
+                for v in &self.modifier_extension {
+                    out.push(v)
+                }
+            }
+            3 => {
+                if let Some(v) = self.scope.as_deref() {
+                    out.push(v)
+                }
+            }
+            4 => {
+                for v in &self.type_ {
+                    out.push(v)
+                }
+            }
+            5 => {
+                for v in &self.type_reference {
+                    out.push(v)
+                }
+            }
+            6 => {
+                for v in &self.subtype {
+                    out.push(v)
+                }
+            }
+            7 => {
+                if let Some(v) = self.relationship.as_deref() {
+                    out.push(v)
+                }
+            }
+            8 => {
+                for v in &self.context {
+                    out.push(v)
+                }
+            }
+            9 => {
+                if let Some(v) = &self.condition {
+                    out.push(v)
+                }
+            }
+            10 => {
+                for v in &self.period_type {
+                    out.push(v)
+                }
+            }
+            11 => {
+                for v in &self.period {
+                    out.push(v)
+                }
+            }
+            12 => {
+                for v in &self.use_period {
+                    out.push(v)
+                }
+            }
+            13 => {
+                if let Some(v) = &self.text {
+                    out.push(v)
+                }
+            }
+            14 => {
+                for v in &self.link_id {
+                    out.push(v)
+                }
+            }
+            15 => {
+                for v in &self.answer {
+                    out.push(v)
+                }
+            }
+            16 => {
+                for v in &self.security_label_number {
+                    out.push(v)
+                }
+            }
+            17 => {
+                for v in &self.valued_item {
+                    out.push(v)
+                }
+            }
             _ => {}
         }
     }
@@ -3147,14 +3583,38 @@ impl crate::fhirpath::Reflect for ContractTermAssetContext {
             ("text", crate::fhirpath::Card::One),
         ]
     }
-    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
-        match name {
-            "id" => out.opt(self.id.as_ref()),
-            "extension" => out.many(&self.extension),
-            "modifierExtension" => out.many(&self.modifier_extension),
-            "reference" => out.opt(self.reference.as_deref()),
-            "code" => out.many(&self.code),
-            "text" => out.opt(self.text.as_ref()),
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => {
+                if let Some(v) = &self.id {
+                    out.push(v)
+                }
+            }
+            1 => {
+                for v in &self.extension {
+                    out.push(v)
+                }
+            }
+            2 => {
+                for v in &self.modifier_extension {
+                    out.push(v)
+                }
+            }
+            3 => {
+                if let Some(v) = self.reference.as_deref() {
+                    out.push(v)
+                }
+            }
+            4 => {
+                for v in &self.code {
+                    out.push(v)
+                }
+            }
+            5 => {
+                if let Some(v) = &self.text {
+                    out.push(v)
+                }
+            }
             _ => {}
         }
     }
@@ -3553,27 +4013,92 @@ impl crate::fhirpath::Reflect for ContractTermAssetValuedItem {
             ("securityLabelNumber", crate::fhirpath::Card::Many),
         ]
     }
-    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
-        match name {
-            "id" => out.opt(self.id.as_ref()),
-            "extension" => out.many(&self.extension),
-            "modifierExtension" => out.many(&self.modifier_extension),
-            "entity" => out.choice(self.entity.as_ref()),
-            "identifier" => out.opt(self.identifier.as_deref()),
-            "effectiveTime" => out.opt(self.effective_time.as_ref()),
-            "quantity" => out.opt(self.quantity.as_deref()),
-            "unitPrice" => out.opt(self.unit_price.as_deref()),
-            "factor" => out.opt(self.factor.as_ref()),
-            "points" => out.opt(self.points.as_ref()),
-            "net" => out.opt(self.net.as_deref()),
-            "payment" => out.opt(self.payment.as_ref()),
-            "paymentDate" => out.opt(self.payment_date.as_ref()),
-            "responsible" => out.opt(self.responsible.as_deref()),
-            "recipient" => out.opt(self.recipient.as_deref()),
-            "linkId" => out.many(&self.link_id),
-            "securityLabelNumber" => out.many(&self.security_label_number),
-            _ if name.starts_with("entity") => {
-                out.typed(self.entity.as_ref(), &name[6usize..])
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => {
+                if let Some(v) = &self.id {
+                    out.push(v)
+                }
+            }
+            1 => {
+                for v in &self.extension {
+                    out.push(v)
+                }
+            }
+            2 => {
+                for v in &self.modifier_extension {
+                    out.push(v)
+                }
+            }
+            3 => {
+                if let Some(v) = &self.entity {
+                    out.choice(v)
+                }
+            }
+            4 => {
+                if let Some(v) = self.identifier.as_deref() {
+                    out.push(v)
+                }
+            }
+            5 => {
+                if let Some(v) = &self.effective_time {
+                    out.push(v)
+                }
+            }
+            6 => {
+                if let Some(v) = self.quantity.as_deref() {
+                    out.push(v)
+                }
+            }
+            7 => {
+                if let Some(v) = self.unit_price.as_deref() {
+                    out.push(v)
+                }
+            }
+            8 => {
+                if let Some(v) = &self.factor {
+                    out.push(v)
+                }
+            }
+            9 => {
+                if let Some(v) = &self.points {
+                    out.push(v)
+                }
+            }
+            10 => {
+                if let Some(v) = self.net.as_deref() {
+                    out.push(v)
+                }
+            }
+            11 => {
+                if let Some(v) = &self.payment {
+                    out.push(v)
+                }
+            }
+            12 => {
+                if let Some(v) = &self.payment_date {
+                    out.push(v)
+                }
+            }
+            13 => {
+                if let Some(v) = self.responsible.as_deref() {
+                    out.push(v)
+                }
+            }
+            14 => {
+                if let Some(v) = self.recipient.as_deref() {
+                    out.push(v)
+                }
+            }
+            15 => {
+                for v in &self.link_id {
+                    out.push(v)
+                }
+            }
+            16 => {
+                for v in &self.security_label_number {
+                    out.push(v)
+                }
             }
             _ => {}
         }
@@ -3634,10 +4159,10 @@ impl crate::validate::Validate for ContractTermAssetValuedItemEntity {
 
 #[cfg(feature = "fhirpath")]
 impl crate::fhirpath::Choice for ContractTermAssetValuedItemEntity {
-    fn value(&self) -> (&'static str, &dyn crate::fhirpath::Reflect) {
+    fn value(&self) -> &dyn crate::fhirpath::Reflect {
         match self {
-            Self::CodeableConcept(v) => ("CodeableConcept", &**v),
-            Self::Reference(v) => ("Reference", &**v),
+            Self::CodeableConcept(v) => &**v,
+            Self::Reference(v) => &**v,
         }
     }
 }
@@ -4269,34 +4794,127 @@ impl crate::fhirpath::Reflect for ContractTermAction {
             ("securityLabelNumber", crate::fhirpath::Card::Many),
         ]
     }
-    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
-        match name {
-            "id" => out.opt(self.id.as_ref()),
-            "extension" => out.many(&self.extension),
-            "modifierExtension" => out.many(&self.modifier_extension),
-            "doNotPerform" => out.opt(self.do_not_perform.as_ref()),
-            "type" => out.opt(self.type_.as_deref()),
-            "subject" => out.many(&self.subject),
-            "intent" => out.opt(self.intent.as_deref()),
-            "linkId" => out.many(&self.link_id),
-            "status" => out.opt(self.status.as_deref()),
-            "context" => out.opt(self.context.as_deref()),
-            "contextLinkId" => out.many(&self.context_link_id),
-            "occurrence" => out.choice(self.occurrence.as_ref()),
-            "requester" => out.many(&self.requester),
-            "requesterLinkId" => out.many(&self.requester_link_id),
-            "performerType" => out.many(&self.performer_type),
-            "performerRole" => out.opt(self.performer_role.as_deref()),
-            "performer" => out.opt(self.performer.as_deref()),
-            "performerLinkId" => out.many(&self.performer_link_id),
-            "reasonCode" => out.many(&self.reason_code),
-            "reasonReference" => out.many(&self.reason_reference),
-            "reason" => out.many(&self.reason),
-            "reasonLinkId" => out.many(&self.reason_link_id),
-            "note" => out.many(&self.note),
-            "securityLabelNumber" => out.many(&self.security_label_number),
-            _ if name.starts_with("occurrence") => {
-                out.typed(self.occurrence.as_ref(), &name[10usize..])
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => {
+                if let Some(v) = &self.id {
+                    out.push(v)
+                }
+            }
+            1 => {
+                for v in &self.extension {
+                    out.push(v)
+                }
+            }
+            2 => {
+                for v in &self.modifier_extension {
+                    out.push(v)
+                }
+            }
+            3 => {
+                if let Some(v) = &self.do_not_perform {
+                    out.push(v)
+                }
+            }
+            4 => {
+                if let Some(v) = self.type_.as_deref() {
+                    out.push(v)
+                }
+            }
+            5 => {
+                for v in &self.subject {
+                    out.push(v)
+                }
+            }
+            6 => {
+                if let Some(v) = self.intent.as_deref() {
+                    out.push(v)
+                }
+            }
+            7 => {
+                for v in &self.link_id {
+                    out.push(v)
+                }
+            }
+            8 => {
+                if let Some(v) = self.status.as_deref() {
+                    out.push(v)
+                }
+            }
+            9 => {
+                if let Some(v) = self.context.as_deref() {
+                    out.push(v)
+                }
+            }
+            10 => {
+                for v in &self.context_link_id {
+                    out.push(v)
+                }
+            }
+            11 => {
+                if let Some(v) = &self.occurrence {
+                    out.choice(v)
+                }
+            }
+            12 => {
+                for v in &self.requester {
+                    out.push(v)
+                }
+            }
+            13 => {
+                for v in &self.requester_link_id {
+                    out.push(v)
+                }
+            }
+            14 => {
+                for v in &self.performer_type {
+                    out.push(v)
+                }
+            }
+            15 => {
+                if let Some(v) = self.performer_role.as_deref() {
+                    out.push(v)
+                }
+            }
+            16 => {
+                if let Some(v) = self.performer.as_deref() {
+                    out.push(v)
+                }
+            }
+            17 => {
+                for v in &self.performer_link_id {
+                    out.push(v)
+                }
+            }
+            18 => {
+                for v in &self.reason_code {
+                    out.push(v)
+                }
+            }
+            19 => {
+                for v in &self.reason_reference {
+                    out.push(v)
+                }
+            }
+            20 => {
+                for v in &self.reason {
+                    out.push(v)
+                }
+            }
+            21 => {
+                for v in &self.reason_link_id {
+                    out.push(v)
+                }
+            }
+            22 => {
+                for v in &self.note {
+                    out.push(v)
+                }
+            }
+            23 => {
+                for v in &self.security_label_number {
+                    out.push(v)
+                }
             }
             _ => {}
         }
@@ -4369,11 +4987,11 @@ impl crate::validate::Validate for ContractTermActionOccurrence {
 
 #[cfg(feature = "fhirpath")]
 impl crate::fhirpath::Choice for ContractTermActionOccurrence {
-    fn value(&self) -> (&'static str, &dyn crate::fhirpath::Reflect) {
+    fn value(&self) -> &dyn crate::fhirpath::Reflect {
         match self {
-            Self::DateTime(v) => ("DateTime", v),
-            Self::Period(v) => ("Period", &**v),
-            Self::Timing(v) => ("Timing", &**v),
+            Self::DateTime(v) => v,
+            Self::Period(v) => &**v,
+            Self::Timing(v) => &**v,
         }
     }
 }
@@ -4561,13 +5179,33 @@ impl crate::fhirpath::Reflect for ContractTermActionSubject {
             ("role", crate::fhirpath::Card::One),
         ]
     }
-    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
-        match name {
-            "id" => out.opt(self.id.as_ref()),
-            "extension" => out.many(&self.extension),
-            "modifierExtension" => out.many(&self.modifier_extension),
-            "reference" => out.many(&self.reference),
-            "role" => out.opt(self.role.as_deref()),
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => {
+                if let Some(v) = &self.id {
+                    out.push(v)
+                }
+            }
+            1 => {
+                for v in &self.extension {
+                    out.push(v)
+                }
+            }
+            2 => {
+                for v in &self.modifier_extension {
+                    out.push(v)
+                }
+            }
+            3 => {
+                for v in &self.reference {
+                    out.push(v)
+                }
+            }
+            4 => {
+                if let Some(v) = self.role.as_deref() {
+                    out.push(v)
+                }
+            }
             _ => {}
         }
     }
@@ -4771,14 +5409,38 @@ impl crate::fhirpath::Reflect for ContractSigner {
             ("signature", crate::fhirpath::Card::Many),
         ]
     }
-    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
-        match name {
-            "id" => out.opt(self.id.as_ref()),
-            "extension" => out.many(&self.extension),
-            "modifierExtension" => out.many(&self.modifier_extension),
-            "type" => out.opt(self.type_.as_deref()),
-            "party" => out.opt(self.party.as_deref()),
-            "signature" => out.many(&self.signature),
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => {
+                if let Some(v) = &self.id {
+                    out.push(v)
+                }
+            }
+            1 => {
+                for v in &self.extension {
+                    out.push(v)
+                }
+            }
+            2 => {
+                for v in &self.modifier_extension {
+                    out.push(v)
+                }
+            }
+            3 => {
+                if let Some(v) = self.type_.as_deref() {
+                    out.push(v)
+                }
+            }
+            4 => {
+                if let Some(v) = self.party.as_deref() {
+                    out.push(v)
+                }
+            }
+            5 => {
+                for v in &self.signature {
+                    out.push(v)
+                }
+            }
             _ => {}
         }
     }
@@ -4924,14 +5586,27 @@ impl crate::fhirpath::Reflect for ContractFriendly {
             ("content", crate::fhirpath::Card::Choice),
         ]
     }
-    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
-        match name {
-            "id" => out.opt(self.id.as_ref()),
-            "extension" => out.many(&self.extension),
-            "modifierExtension" => out.many(&self.modifier_extension),
-            "content" => out.choice(self.content.as_ref()),
-            _ if name.starts_with("content") => {
-                out.typed(self.content.as_ref(), &name[7usize..])
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => {
+                if let Some(v) = &self.id {
+                    out.push(v)
+                }
+            }
+            1 => {
+                for v in &self.extension {
+                    out.push(v)
+                }
+            }
+            2 => {
+                for v in &self.modifier_extension {
+                    out.push(v)
+                }
+            }
+            3 => {
+                if let Some(v) = &self.content {
+                    out.choice(v)
+                }
             }
             _ => {}
         }
@@ -5006,10 +5681,10 @@ impl crate::validate::Validate for ContractFriendlyContent {
 
 #[cfg(feature = "fhirpath")]
 impl crate::fhirpath::Choice for ContractFriendlyContent {
-    fn value(&self) -> (&'static str, &dyn crate::fhirpath::Reflect) {
+    fn value(&self) -> &dyn crate::fhirpath::Reflect {
         match self {
-            Self::Attachment(v) => ("Attachment", &**v),
-            Self::Reference(v) => ("Reference", &**v),
+            Self::Attachment(v) => &**v,
+            Self::Reference(v) => &**v,
         }
     }
 }
@@ -5154,14 +5829,27 @@ impl crate::fhirpath::Reflect for ContractLegal {
             ("content", crate::fhirpath::Card::Choice),
         ]
     }
-    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
-        match name {
-            "id" => out.opt(self.id.as_ref()),
-            "extension" => out.many(&self.extension),
-            "modifierExtension" => out.many(&self.modifier_extension),
-            "content" => out.choice(self.content.as_ref()),
-            _ if name.starts_with("content") => {
-                out.typed(self.content.as_ref(), &name[7usize..])
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => {
+                if let Some(v) = &self.id {
+                    out.push(v)
+                }
+            }
+            1 => {
+                for v in &self.extension {
+                    out.push(v)
+                }
+            }
+            2 => {
+                for v in &self.modifier_extension {
+                    out.push(v)
+                }
+            }
+            3 => {
+                if let Some(v) = &self.content {
+                    out.choice(v)
+                }
             }
             _ => {}
         }
@@ -5236,10 +5924,10 @@ impl crate::validate::Validate for ContractLegalContent {
 
 #[cfg(feature = "fhirpath")]
 impl crate::fhirpath::Choice for ContractLegalContent {
-    fn value(&self) -> (&'static str, &dyn crate::fhirpath::Reflect) {
+    fn value(&self) -> &dyn crate::fhirpath::Reflect {
         match self {
-            Self::Attachment(v) => ("Attachment", &**v),
-            Self::Reference(v) => ("Reference", &**v),
+            Self::Attachment(v) => &**v,
+            Self::Reference(v) => &**v,
         }
     }
 }
@@ -5384,14 +6072,27 @@ impl crate::fhirpath::Reflect for ContractRule {
             ("content", crate::fhirpath::Card::Choice),
         ]
     }
-    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
-        match name {
-            "id" => out.opt(self.id.as_ref()),
-            "extension" => out.many(&self.extension),
-            "modifierExtension" => out.many(&self.modifier_extension),
-            "content" => out.choice(self.content.as_ref()),
-            _ if name.starts_with("content") => {
-                out.typed(self.content.as_ref(), &name[7usize..])
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => {
+                if let Some(v) = &self.id {
+                    out.push(v)
+                }
+            }
+            1 => {
+                for v in &self.extension {
+                    out.push(v)
+                }
+            }
+            2 => {
+                for v in &self.modifier_extension {
+                    out.push(v)
+                }
+            }
+            3 => {
+                if let Some(v) = &self.content {
+                    out.choice(v)
+                }
             }
             _ => {}
         }
@@ -5454,10 +6155,10 @@ impl crate::validate::Validate for ContractRuleContent {
 
 #[cfg(feature = "fhirpath")]
 impl crate::fhirpath::Choice for ContractRuleContent {
-    fn value(&self) -> (&'static str, &dyn crate::fhirpath::Reflect) {
+    fn value(&self) -> &dyn crate::fhirpath::Reflect {
         match self {
-            Self::Attachment(v) => ("Attachment", &**v),
-            Self::Reference(v) => ("Reference", &**v),
+            Self::Attachment(v) => &**v,
+            Self::Reference(v) => &**v,
         }
     }
 }

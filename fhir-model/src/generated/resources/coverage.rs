@@ -462,33 +462,133 @@ impl crate::fhirpath::Reflect for Coverage {
             ("contract", crate::fhirpath::Card::Many),
         ]
     }
-    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
-        match name {
-            "id" => out.opt(self.id.as_ref()),
-            "meta" => out.opt(self.meta.as_deref()),
-            "implicitRules" => out.opt(self.implicit_rules.as_ref()),
-            "language" => out.opt(self.language.as_ref()),
-            "text" => out.opt(self.text.as_deref()),
-            "contained" => out.many(&self.contained),
-            "extension" => out.many(&self.extension),
-            "modifierExtension" => out.many(&self.modifier_extension),
-            "identifier" => out.many(&self.identifier),
-            "status" => out.opt(self.status.as_ref()),
-            "type" => out.opt(self.type_.as_deref()),
-            "policyHolder" => out.opt(self.policy_holder.as_deref()),
-            "subscriber" => out.opt(self.subscriber.as_deref()),
-            "subscriberId" => out.opt(self.subscriber_id.as_ref()),
-            "beneficiary" => out.opt(self.beneficiary.as_deref()),
-            "dependent" => out.opt(self.dependent.as_ref()),
-            "relationship" => out.opt(self.relationship.as_deref()),
-            "period" => out.opt(self.period.as_deref()),
-            "payor" => out.many(&self.payor),
-            "class" => out.many(&self.class),
-            "order" => out.opt(self.order.as_ref()),
-            "network" => out.opt(self.network.as_ref()),
-            "costToBeneficiary" => out.many(&self.cost_to_beneficiary),
-            "subrogation" => out.opt(self.subrogation.as_ref()),
-            "contract" => out.many(&self.contract),
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => {
+                if let Some(v) = &self.id {
+                    out.push(v)
+                }
+            }
+            1 => {
+                if let Some(v) = self.meta.as_deref() {
+                    out.push(v)
+                }
+            }
+            2 => {
+                if let Some(v) = &self.implicit_rules {
+                    out.push(v)
+                }
+            }
+            3 => {
+                if let Some(v) = &self.language {
+                    out.push(v)
+                }
+            }
+            4 => {
+                if let Some(v) = self.text.as_deref() {
+                    out.push(v)
+                }
+            }
+            5 => {
+                for v in &self.contained {
+                    out.push(v)
+                }
+            }
+            6 => {
+                for v in &self.extension {
+                    out.push(v)
+                }
+            }
+            7 => {
+                for v in &self.modifier_extension {
+                    out.push(v)
+                }
+            }
+            8 => {
+                for v in &self.identifier {
+                    out.push(v)
+                }
+            }
+            9 => {
+                if let Some(v) = &self.status {
+                    out.push(v)
+                }
+            }
+            10 => {
+                if let Some(v) = self.type_.as_deref() {
+                    out.push(v)
+                }
+            }
+            11 => {
+                if let Some(v) = self.policy_holder.as_deref() {
+                    out.push(v)
+                }
+            }
+            12 => {
+                if let Some(v) = self.subscriber.as_deref() {
+                    out.push(v)
+                }
+            }
+            13 => {
+                if let Some(v) = &self.subscriber_id {
+                    out.push(v)
+                }
+            }
+            14 => {
+                if let Some(v) = self.beneficiary.as_deref() {
+                    out.push(v)
+                }
+            }
+            15 => {
+                if let Some(v) = &self.dependent {
+                    out.push(v)
+                }
+            }
+            16 => {
+                if let Some(v) = self.relationship.as_deref() {
+                    out.push(v)
+                }
+            }
+            17 => {
+                if let Some(v) = self.period.as_deref() {
+                    out.push(v)
+                }
+            }
+            18 => {
+                for v in &self.payor {
+                    out.push(v)
+                }
+            }
+            19 => {
+                for v in &self.class {
+                    out.push(v)
+                }
+            }
+            20 => {
+                if let Some(v) = &self.order {
+                    out.push(v)
+                }
+            }
+            21 => {
+                if let Some(v) = &self.network {
+                    out.push(v)
+                }
+            }
+            22 => {
+                for v in &self.cost_to_beneficiary {
+                    out.push(v)
+                }
+            }
+            23 => {
+                if let Some(v) = &self.subrogation {
+                    out.push(v)
+                }
+            }
+            24 => {
+                for v in &self.contract {
+                    out.push(v)
+                }
+            }
             _ => {}
         }
     }
@@ -679,14 +779,38 @@ impl crate::fhirpath::Reflect for CoverageClass {
             ("name", crate::fhirpath::Card::One),
         ]
     }
-    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
-        match name {
-            "id" => out.opt(self.id.as_ref()),
-            "extension" => out.many(&self.extension),
-            "modifierExtension" => out.many(&self.modifier_extension),
-            "type" => out.opt(self.type_.as_deref()),
-            "value" => out.opt(self.value.as_ref()),
-            "name" => out.opt(self.name.as_ref()),
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => {
+                if let Some(v) = &self.id {
+                    out.push(v)
+                }
+            }
+            1 => {
+                for v in &self.extension {
+                    out.push(v)
+                }
+            }
+            2 => {
+                for v in &self.modifier_extension {
+                    out.push(v)
+                }
+            }
+            3 => {
+                if let Some(v) = self.type_.as_deref() {
+                    out.push(v)
+                }
+            }
+            4 => {
+                if let Some(v) = &self.value {
+                    out.push(v)
+                }
+            }
+            5 => {
+                if let Some(v) = &self.name {
+                    out.push(v)
+                }
+            }
             _ => {}
         }
     }
@@ -854,16 +978,37 @@ impl crate::fhirpath::Reflect for CoverageCostToBeneficiary {
             ("exception", crate::fhirpath::Card::Many),
         ]
     }
-    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
-        match name {
-            "id" => out.opt(self.id.as_ref()),
-            "extension" => out.many(&self.extension),
-            "modifierExtension" => out.many(&self.modifier_extension),
-            "type" => out.opt(self.type_.as_deref()),
-            "value" => out.choice(self.value.as_ref()),
-            "exception" => out.many(&self.exception),
-            _ if name.starts_with("value") => {
-                out.typed(self.value.as_ref(), &name[5usize..])
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => {
+                if let Some(v) = &self.id {
+                    out.push(v)
+                }
+            }
+            1 => {
+                for v in &self.extension {
+                    out.push(v)
+                }
+            }
+            2 => {
+                for v in &self.modifier_extension {
+                    out.push(v)
+                }
+            }
+            3 => {
+                if let Some(v) = self.type_.as_deref() {
+                    out.push(v)
+                }
+            }
+            4 => {
+                if let Some(v) = &self.value {
+                    out.choice(v)
+                }
+            }
+            5 => {
+                for v in &self.exception {
+                    out.push(v)
+                }
             }
             _ => {}
         }
@@ -924,10 +1069,10 @@ impl crate::validate::Validate for CoverageCostToBeneficiaryValue {
 
 #[cfg(feature = "fhirpath")]
 impl crate::fhirpath::Choice for CoverageCostToBeneficiaryValue {
-    fn value(&self) -> (&'static str, &dyn crate::fhirpath::Reflect) {
+    fn value(&self) -> &dyn crate::fhirpath::Reflect {
         match self {
-            Self::Quantity(v) => ("Quantity", &**v),
-            Self::Money(v) => ("Money", &**v),
+            Self::Quantity(v) => &**v,
+            Self::Money(v) => &**v,
         }
     }
 }
@@ -1068,13 +1213,33 @@ impl crate::fhirpath::Reflect for CoverageCostToBeneficiaryException {
             ("period", crate::fhirpath::Card::One),
         ]
     }
-    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
-        match name {
-            "id" => out.opt(self.id.as_ref()),
-            "extension" => out.many(&self.extension),
-            "modifierExtension" => out.many(&self.modifier_extension),
-            "type" => out.opt(self.type_.as_deref()),
-            "period" => out.opt(self.period.as_deref()),
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => {
+                if let Some(v) = &self.id {
+                    out.push(v)
+                }
+            }
+            1 => {
+                for v in &self.extension {
+                    out.push(v)
+                }
+            }
+            2 => {
+                for v in &self.modifier_extension {
+                    out.push(v)
+                }
+            }
+            3 => {
+                if let Some(v) = self.type_.as_deref() {
+                    out.push(v)
+                }
+            }
+            4 => {
+                if let Some(v) = self.period.as_deref() {
+                    out.push(v)
+                }
+            }
             _ => {}
         }
     }

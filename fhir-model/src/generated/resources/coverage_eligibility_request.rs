@@ -468,32 +468,117 @@ impl crate::fhirpath::Reflect for CoverageEligibilityRequest {
             ("item", crate::fhirpath::Card::Many),
         ]
     }
-    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
-        match name {
-            "id" => out.opt(self.id.as_ref()),
-            "meta" => out.opt(self.meta.as_deref()),
-            "implicitRules" => out.opt(self.implicit_rules.as_ref()),
-            "language" => out.opt(self.language.as_ref()),
-            "text" => out.opt(self.text.as_deref()),
-            "contained" => out.many(&self.contained),
-            "extension" => out.many(&self.extension),
-            "modifierExtension" => out.many(&self.modifier_extension),
-            "identifier" => out.many(&self.identifier),
-            "status" => out.opt(self.status.as_ref()),
-            "priority" => out.opt(self.priority.as_deref()),
-            "purpose" => out.many(&self.purpose),
-            "patient" => out.opt(self.patient.as_deref()),
-            "serviced" => out.choice(self.serviced.as_ref()),
-            "created" => out.opt(self.created.as_ref()),
-            "enterer" => out.opt(self.enterer.as_deref()),
-            "provider" => out.opt(self.provider.as_deref()),
-            "insurer" => out.opt(self.insurer.as_deref()),
-            "facility" => out.opt(self.facility.as_deref()),
-            "supportingInfo" => out.many(&self.supporting_info),
-            "insurance" => out.many(&self.insurance),
-            "item" => out.many(&self.item),
-            _ if name.starts_with("serviced") => {
-                out.typed(self.serviced.as_ref(), &name[8usize..])
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => {
+                if let Some(v) = &self.id {
+                    out.push(v)
+                }
+            }
+            1 => {
+                if let Some(v) = self.meta.as_deref() {
+                    out.push(v)
+                }
+            }
+            2 => {
+                if let Some(v) = &self.implicit_rules {
+                    out.push(v)
+                }
+            }
+            3 => {
+                if let Some(v) = &self.language {
+                    out.push(v)
+                }
+            }
+            4 => {
+                if let Some(v) = self.text.as_deref() {
+                    out.push(v)
+                }
+            }
+            5 => {
+                for v in &self.contained {
+                    out.push(v)
+                }
+            }
+            6 => {
+                for v in &self.extension {
+                    out.push(v)
+                }
+            }
+            7 => {
+                for v in &self.modifier_extension {
+                    out.push(v)
+                }
+            }
+            8 => {
+                for v in &self.identifier {
+                    out.push(v)
+                }
+            }
+            9 => {
+                if let Some(v) = &self.status {
+                    out.push(v)
+                }
+            }
+            10 => {
+                if let Some(v) = self.priority.as_deref() {
+                    out.push(v)
+                }
+            }
+            11 => {
+                for v in &self.purpose {
+                    out.push(v)
+                }
+            }
+            12 => {
+                if let Some(v) = self.patient.as_deref() {
+                    out.push(v)
+                }
+            }
+            13 => {
+                if let Some(v) = &self.serviced {
+                    out.choice(v)
+                }
+            }
+            14 => {
+                if let Some(v) = &self.created {
+                    out.push(v)
+                }
+            }
+            15 => {
+                if let Some(v) = self.enterer.as_deref() {
+                    out.push(v)
+                }
+            }
+            16 => {
+                if let Some(v) = self.provider.as_deref() {
+                    out.push(v)
+                }
+            }
+            17 => {
+                if let Some(v) = self.insurer.as_deref() {
+                    out.push(v)
+                }
+            }
+            18 => {
+                if let Some(v) = self.facility.as_deref() {
+                    out.push(v)
+                }
+            }
+            19 => {
+                for v in &self.supporting_info {
+                    out.push(v)
+                }
+            }
+            20 => {
+                for v in &self.insurance {
+                    out.push(v)
+                }
+            }
+            21 => {
+                for v in &self.item {
+                    out.push(v)
+                }
             }
             _ => {}
         }
@@ -554,10 +639,10 @@ impl crate::validate::Validate for CoverageEligibilityRequestServiced {
 
 #[cfg(feature = "fhirpath")]
 impl crate::fhirpath::Choice for CoverageEligibilityRequestServiced {
-    fn value(&self) -> (&'static str, &dyn crate::fhirpath::Reflect) {
+    fn value(&self) -> &dyn crate::fhirpath::Reflect {
         match self {
-            Self::Date(v) => ("Date", v),
-            Self::Period(v) => ("Period", &**v),
+            Self::Date(v) => v,
+            Self::Period(v) => &**v,
         }
     }
 }
@@ -747,14 +832,38 @@ impl crate::fhirpath::Reflect for CoverageEligibilityRequestSupportingInfo {
             ("appliesToAll", crate::fhirpath::Card::One),
         ]
     }
-    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
-        match name {
-            "id" => out.opt(self.id.as_ref()),
-            "extension" => out.many(&self.extension),
-            "modifierExtension" => out.many(&self.modifier_extension),
-            "sequence" => out.opt(self.sequence.as_ref()),
-            "information" => out.opt(self.information.as_deref()),
-            "appliesToAll" => out.opt(self.applies_to_all.as_ref()),
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => {
+                if let Some(v) = &self.id {
+                    out.push(v)
+                }
+            }
+            1 => {
+                for v in &self.extension {
+                    out.push(v)
+                }
+            }
+            2 => {
+                for v in &self.modifier_extension {
+                    out.push(v)
+                }
+            }
+            3 => {
+                if let Some(v) = &self.sequence {
+                    out.push(v)
+                }
+            }
+            4 => {
+                if let Some(v) = self.information.as_deref() {
+                    out.push(v)
+                }
+            }
+            5 => {
+                if let Some(v) = &self.applies_to_all {
+                    out.push(v)
+                }
+            }
             _ => {}
         }
     }
@@ -938,14 +1047,38 @@ impl crate::fhirpath::Reflect for CoverageEligibilityRequestInsurance {
             ("businessArrangement", crate::fhirpath::Card::One),
         ]
     }
-    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
-        match name {
-            "id" => out.opt(self.id.as_ref()),
-            "extension" => out.many(&self.extension),
-            "modifierExtension" => out.many(&self.modifier_extension),
-            "focal" => out.opt(self.focal.as_ref()),
-            "coverage" => out.opt(self.coverage.as_deref()),
-            "businessArrangement" => out.opt(self.business_arrangement.as_ref()),
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => {
+                if let Some(v) = &self.id {
+                    out.push(v)
+                }
+            }
+            1 => {
+                for v in &self.extension {
+                    out.push(v)
+                }
+            }
+            2 => {
+                for v in &self.modifier_extension {
+                    out.push(v)
+                }
+            }
+            3 => {
+                if let Some(v) = &self.focal {
+                    out.push(v)
+                }
+            }
+            4 => {
+                if let Some(v) = self.coverage.as_deref() {
+                    out.push(v)
+                }
+            }
+            5 => {
+                if let Some(v) = &self.business_arrangement {
+                    out.push(v)
+                }
+            }
             _ => {}
         }
     }
@@ -1213,21 +1346,73 @@ impl crate::fhirpath::Reflect for CoverageEligibilityRequestItem {
             ("detail", crate::fhirpath::Card::Many),
         ]
     }
-    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
-        match name {
-            "id" => out.opt(self.id.as_ref()),
-            "extension" => out.many(&self.extension),
-            "modifierExtension" => out.many(&self.modifier_extension),
-            "supportingInfoSequence" => out.many(&self.supporting_info_sequence),
-            "category" => out.opt(self.category.as_deref()),
-            "productOrService" => out.opt(self.product_or_service.as_deref()),
-            "modifier" => out.many(&self.modifier),
-            "provider" => out.opt(self.provider.as_deref()),
-            "quantity" => out.opt(self.quantity.as_deref()),
-            "unitPrice" => out.opt(self.unit_price.as_deref()),
-            "facility" => out.opt(self.facility.as_deref()),
-            "diagnosis" => out.many(&self.diagnosis),
-            "detail" => out.many(&self.detail),
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => {
+                if let Some(v) = &self.id {
+                    out.push(v)
+                }
+            }
+            1 => {
+                for v in &self.extension {
+                    out.push(v)
+                }
+            }
+            2 => {
+                for v in &self.modifier_extension {
+                    out.push(v)
+                }
+            }
+            3 => {
+                for v in &self.supporting_info_sequence {
+                    out.push(v)
+                }
+            }
+            4 => {
+                if let Some(v) = self.category.as_deref() {
+                    out.push(v)
+                }
+            }
+            5 => {
+                if let Some(v) = self.product_or_service.as_deref() {
+                    out.push(v)
+                }
+            }
+            6 => {
+                for v in &self.modifier {
+                    out.push(v)
+                }
+            }
+            7 => {
+                if let Some(v) = self.provider.as_deref() {
+                    out.push(v)
+                }
+            }
+            8 => {
+                if let Some(v) = self.quantity.as_deref() {
+                    out.push(v)
+                }
+            }
+            9 => {
+                if let Some(v) = self.unit_price.as_deref() {
+                    out.push(v)
+                }
+            }
+            10 => {
+                if let Some(v) = self.facility.as_deref() {
+                    out.push(v)
+                }
+            }
+            11 => {
+                for v in &self.diagnosis {
+                    out.push(v)
+                }
+            }
+            12 => {
+                for v in &self.detail {
+                    out.push(v)
+                }
+            }
             _ => {}
         }
     }
@@ -1361,14 +1546,27 @@ impl crate::fhirpath::Reflect for CoverageEligibilityRequestItemDiagnosis {
             ("diagnosis", crate::fhirpath::Card::Choice),
         ]
     }
-    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
-        match name {
-            "id" => out.opt(self.id.as_ref()),
-            "extension" => out.many(&self.extension),
-            "modifierExtension" => out.many(&self.modifier_extension),
-            "diagnosis" => out.choice(self.diagnosis.as_ref()),
-            _ if name.starts_with("diagnosis") => {
-                out.typed(self.diagnosis.as_ref(), &name[9usize..])
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => {
+                if let Some(v) = &self.id {
+                    out.push(v)
+                }
+            }
+            1 => {
+                for v in &self.extension {
+                    out.push(v)
+                }
+            }
+            2 => {
+                for v in &self.modifier_extension {
+                    out.push(v)
+                }
+            }
+            3 => {
+                if let Some(v) = &self.diagnosis {
+                    out.choice(v)
+                }
             }
             _ => {}
         }
@@ -1431,10 +1629,10 @@ impl crate::validate::Validate for CoverageEligibilityRequestItemDiagnosisDiagno
 
 #[cfg(feature = "fhirpath")]
 impl crate::fhirpath::Choice for CoverageEligibilityRequestItemDiagnosisDiagnosis {
-    fn value(&self) -> (&'static str, &dyn crate::fhirpath::Reflect) {
+    fn value(&self) -> &dyn crate::fhirpath::Reflect {
         match self {
-            Self::CodeableConcept(v) => ("CodeableConcept", &**v),
-            Self::Reference(v) => ("Reference", &**v),
+            Self::CodeableConcept(v) => &**v,
+            Self::Reference(v) => &**v,
         }
     }
 }

@@ -493,33 +493,122 @@ impl crate::fhirpath::Reflect for CoverageEligibilityResponse {
             ("error", crate::fhirpath::Card::Many),
         ]
     }
-    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
-        match name {
-            "id" => out.opt(self.id.as_ref()),
-            "meta" => out.opt(self.meta.as_deref()),
-            "implicitRules" => out.opt(self.implicit_rules.as_ref()),
-            "language" => out.opt(self.language.as_ref()),
-            "text" => out.opt(self.text.as_deref()),
-            "contained" => out.many(&self.contained),
-            "extension" => out.many(&self.extension),
-            "modifierExtension" => out.many(&self.modifier_extension),
-            "identifier" => out.many(&self.identifier),
-            "status" => out.opt(self.status.as_ref()),
-            "purpose" => out.many(&self.purpose),
-            "patient" => out.opt(self.patient.as_deref()),
-            "serviced" => out.choice(self.serviced.as_ref()),
-            "created" => out.opt(self.created.as_ref()),
-            "requestor" => out.opt(self.requestor.as_deref()),
-            "request" => out.opt(self.request.as_deref()),
-            "outcome" => out.opt(self.outcome.as_ref()),
-            "disposition" => out.opt(self.disposition.as_ref()),
-            "insurer" => out.opt(self.insurer.as_deref()),
-            "insurance" => out.many(&self.insurance),
-            "preAuthRef" => out.opt(self.pre_auth_ref.as_ref()),
-            "form" => out.opt(self.form.as_deref()),
-            "error" => out.many(&self.error),
-            _ if name.starts_with("serviced") => {
-                out.typed(self.serviced.as_ref(), &name[8usize..])
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => {
+                if let Some(v) = &self.id {
+                    out.push(v)
+                }
+            }
+            1 => {
+                if let Some(v) = self.meta.as_deref() {
+                    out.push(v)
+                }
+            }
+            2 => {
+                if let Some(v) = &self.implicit_rules {
+                    out.push(v)
+                }
+            }
+            3 => {
+                if let Some(v) = &self.language {
+                    out.push(v)
+                }
+            }
+            4 => {
+                if let Some(v) = self.text.as_deref() {
+                    out.push(v)
+                }
+            }
+            5 => {
+                for v in &self.contained {
+                    out.push(v)
+                }
+            }
+            6 => {
+                for v in &self.extension {
+                    out.push(v)
+                }
+            }
+            7 => {
+                for v in &self.modifier_extension {
+                    out.push(v)
+                }
+            }
+            8 => {
+                for v in &self.identifier {
+                    out.push(v)
+                }
+            }
+            9 => {
+                if let Some(v) = &self.status {
+                    out.push(v)
+                }
+            }
+            10 => {
+                for v in &self.purpose {
+                    out.push(v)
+                }
+            }
+            11 => {
+                if let Some(v) = self.patient.as_deref() {
+                    out.push(v)
+                }
+            }
+            12 => {
+                if let Some(v) = &self.serviced {
+                    out.choice(v)
+                }
+            }
+            13 => {
+                if let Some(v) = &self.created {
+                    out.push(v)
+                }
+            }
+            14 => {
+                if let Some(v) = self.requestor.as_deref() {
+                    out.push(v)
+                }
+            }
+            15 => {
+                if let Some(v) = self.request.as_deref() {
+                    out.push(v)
+                }
+            }
+            16 => {
+                if let Some(v) = &self.outcome {
+                    out.push(v)
+                }
+            }
+            17 => {
+                if let Some(v) = &self.disposition {
+                    out.push(v)
+                }
+            }
+            18 => {
+                if let Some(v) = self.insurer.as_deref() {
+                    out.push(v)
+                }
+            }
+            19 => {
+                for v in &self.insurance {
+                    out.push(v)
+                }
+            }
+            20 => {
+                if let Some(v) = &self.pre_auth_ref {
+                    out.push(v)
+                }
+            }
+            21 => {
+                if let Some(v) = self.form.as_deref() {
+                    out.push(v)
+                }
+            }
+            22 => {
+                for v in &self.error {
+                    out.push(v)
+                }
             }
             _ => {}
         }
@@ -580,10 +669,10 @@ impl crate::validate::Validate for CoverageEligibilityResponseServiced {
 
 #[cfg(feature = "fhirpath")]
 impl crate::fhirpath::Choice for CoverageEligibilityResponseServiced {
-    fn value(&self) -> (&'static str, &dyn crate::fhirpath::Reflect) {
+    fn value(&self) -> &dyn crate::fhirpath::Reflect {
         match self {
-            Self::Date(v) => ("Date", v),
-            Self::Period(v) => ("Period", &**v),
+            Self::Date(v) => v,
+            Self::Period(v) => &**v,
         }
     }
 }
@@ -785,15 +874,43 @@ impl crate::fhirpath::Reflect for CoverageEligibilityResponseInsurance {
             ("item", crate::fhirpath::Card::Many),
         ]
     }
-    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
-        match name {
-            "id" => out.opt(self.id.as_ref()),
-            "extension" => out.many(&self.extension),
-            "modifierExtension" => out.many(&self.modifier_extension),
-            "coverage" => out.opt(self.coverage.as_deref()),
-            "inforce" => out.opt(self.inforce.as_ref()),
-            "benefitPeriod" => out.opt(self.benefit_period.as_deref()),
-            "item" => out.many(&self.item),
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => {
+                if let Some(v) = &self.id {
+                    out.push(v)
+                }
+            }
+            1 => {
+                for v in &self.extension {
+                    out.push(v)
+                }
+            }
+            2 => {
+                for v in &self.modifier_extension {
+                    out.push(v)
+                }
+            }
+            3 => {
+                if let Some(v) = self.coverage.as_deref() {
+                    out.push(v)
+                }
+            }
+            4 => {
+                if let Some(v) = &self.inforce {
+                    out.push(v)
+                }
+            }
+            5 => {
+                if let Some(v) = self.benefit_period.as_deref() {
+                    out.push(v)
+                }
+            }
+            6 => {
+                for v in &self.item {
+                    out.push(v)
+                }
+            }
             _ => {}
         }
     }
@@ -1120,25 +1237,93 @@ impl crate::fhirpath::Reflect for CoverageEligibilityResponseInsuranceItem {
             ("authorizationUrl", crate::fhirpath::Card::One),
         ]
     }
-    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
-        match name {
-            "id" => out.opt(self.id.as_ref()),
-            "extension" => out.many(&self.extension),
-            "modifierExtension" => out.many(&self.modifier_extension),
-            "category" => out.opt(self.category.as_deref()),
-            "productOrService" => out.opt(self.product_or_service.as_deref()),
-            "modifier" => out.many(&self.modifier),
-            "provider" => out.opt(self.provider.as_deref()),
-            "excluded" => out.opt(self.excluded.as_ref()),
-            "name" => out.opt(self.name.as_ref()),
-            "description" => out.opt(self.description.as_ref()),
-            "network" => out.opt(self.network.as_deref()),
-            "unit" => out.opt(self.unit.as_deref()),
-            "term" => out.opt(self.term.as_deref()),
-            "benefit" => out.many(&self.benefit),
-            "authorizationRequired" => out.opt(self.authorization_required.as_ref()),
-            "authorizationSupporting" => out.many(&self.authorization_supporting),
-            "authorizationUrl" => out.opt(self.authorization_url.as_ref()),
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => {
+                if let Some(v) = &self.id {
+                    out.push(v)
+                }
+            }
+            1 => {
+                for v in &self.extension {
+                    out.push(v)
+                }
+            }
+            2 => {
+                for v in &self.modifier_extension {
+                    out.push(v)
+                }
+            }
+            3 => {
+                if let Some(v) = self.category.as_deref() {
+                    out.push(v)
+                }
+            }
+            4 => {
+                if let Some(v) = self.product_or_service.as_deref() {
+                    out.push(v)
+                }
+            }
+            5 => {
+                for v in &self.modifier {
+                    out.push(v)
+                }
+            }
+            6 => {
+                if let Some(v) = self.provider.as_deref() {
+                    out.push(v)
+                }
+            }
+            7 => {
+                if let Some(v) = &self.excluded {
+                    out.push(v)
+                }
+            }
+            8 => {
+                if let Some(v) = &self.name {
+                    out.push(v)
+                }
+            }
+            9 => {
+                if let Some(v) = &self.description {
+                    out.push(v)
+                }
+            }
+            10 => {
+                if let Some(v) = self.network.as_deref() {
+                    out.push(v)
+                }
+            }
+            11 => {
+                if let Some(v) = self.unit.as_deref() {
+                    out.push(v)
+                }
+            }
+            12 => {
+                if let Some(v) = self.term.as_deref() {
+                    out.push(v)
+                }
+            }
+            13 => {
+                for v in &self.benefit {
+                    out.push(v)
+                }
+            }
+            14 => {
+                if let Some(v) = &self.authorization_required {
+                    out.push(v)
+                }
+            }
+            15 => {
+                for v in &self.authorization_supporting {
+                    out.push(v)
+                }
+            }
+            16 => {
+                if let Some(v) = &self.authorization_url {
+                    out.push(v)
+                }
+            }
             _ => {}
         }
     }
@@ -1393,19 +1578,37 @@ impl crate::fhirpath::Reflect for CoverageEligibilityResponseInsuranceItemBenefi
             ("used", crate::fhirpath::Card::Choice),
         ]
     }
-    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
-        match name {
-            "id" => out.opt(self.id.as_ref()),
-            "extension" => out.many(&self.extension),
-            "modifierExtension" => out.many(&self.modifier_extension),
-            "type" => out.opt(self.type_.as_deref()),
-            "allowed" => out.choice(self.allowed.as_ref()),
-            "used" => out.choice(self.used.as_ref()),
-            _ if name.starts_with("allowed") => {
-                out.typed(self.allowed.as_ref(), &name[7usize..])
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => {
+                if let Some(v) = &self.id {
+                    out.push(v)
+                }
             }
-            _ if name.starts_with("used") => {
-                out.typed(self.used.as_ref(), &name[4usize..])
+            1 => {
+                for v in &self.extension {
+                    out.push(v)
+                }
+            }
+            2 => {
+                for v in &self.modifier_extension {
+                    out.push(v)
+                }
+            }
+            3 => {
+                if let Some(v) = self.type_.as_deref() {
+                    out.push(v)
+                }
+            }
+            4 => {
+                if let Some(v) = &self.allowed {
+                    out.choice(v)
+                }
+            }
+            5 => {
+                if let Some(v) = &self.used {
+                    out.choice(v)
+                }
             }
             _ => {}
         }
@@ -1479,11 +1682,11 @@ for CoverageEligibilityResponseInsuranceItemBenefitAllowed {
 
 #[cfg(feature = "fhirpath")]
 impl crate::fhirpath::Choice for CoverageEligibilityResponseInsuranceItemBenefitAllowed {
-    fn value(&self) -> (&'static str, &dyn crate::fhirpath::Reflect) {
+    fn value(&self) -> &dyn crate::fhirpath::Reflect {
         match self {
-            Self::UnsignedInt(v) => ("UnsignedInt", v),
-            Self::String(v) => ("String", v),
-            Self::Money(v) => ("Money", &**v),
+            Self::UnsignedInt(v) => v,
+            Self::String(v) => v,
+            Self::Money(v) => &**v,
         }
     }
 }
@@ -1554,11 +1757,11 @@ impl crate::validate::Validate for CoverageEligibilityResponseInsuranceItemBenef
 
 #[cfg(feature = "fhirpath")]
 impl crate::fhirpath::Choice for CoverageEligibilityResponseInsuranceItemBenefitUsed {
-    fn value(&self) -> (&'static str, &dyn crate::fhirpath::Reflect) {
+    fn value(&self) -> &dyn crate::fhirpath::Reflect {
         match self {
-            Self::UnsignedInt(v) => ("UnsignedInt", v),
-            Self::String(v) => ("String", v),
-            Self::Money(v) => ("Money", &**v),
+            Self::UnsignedInt(v) => v,
+            Self::String(v) => v,
+            Self::Money(v) => &**v,
         }
     }
 }
@@ -1688,12 +1891,28 @@ impl crate::fhirpath::Reflect for CoverageEligibilityResponseError {
             ("code", crate::fhirpath::Card::One),
         ]
     }
-    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
-        match name {
-            "id" => out.opt(self.id.as_ref()),
-            "extension" => out.many(&self.extension),
-            "modifierExtension" => out.many(&self.modifier_extension),
-            "code" => out.opt(self.code.as_deref()),
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => {
+                if let Some(v) = &self.id {
+                    out.push(v)
+                }
+            }
+            1 => {
+                for v in &self.extension {
+                    out.push(v)
+                }
+            }
+            2 => {
+                for v in &self.modifier_extension {
+                    out.push(v)
+                }
+            }
+            3 => {
+                if let Some(v) = self.code.as_deref() {
+                    out.push(v)
+                }
+            }
             _ => {}
         }
     }

@@ -379,30 +379,107 @@ impl crate::fhirpath::Reflect for DetectedIssue {
             ("mitigation", crate::fhirpath::Card::Many),
         ]
     }
-    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
-        match name {
-            "id" => out.opt(self.id.as_ref()),
-            "meta" => out.opt(self.meta.as_deref()),
-            "implicitRules" => out.opt(self.implicit_rules.as_ref()),
-            "language" => out.opt(self.language.as_ref()),
-            "text" => out.opt(self.text.as_deref()),
-            "contained" => out.many(&self.contained),
-            "extension" => out.many(&self.extension),
-            "modifierExtension" => out.many(&self.modifier_extension),
-            "identifier" => out.many(&self.identifier),
-            "status" => out.opt(self.status.as_ref()),
-            "code" => out.opt(self.code.as_deref()),
-            "severity" => out.opt(self.severity.as_ref()),
-            "patient" => out.opt(self.patient.as_deref()),
-            "identified" => out.choice(self.identified.as_ref()),
-            "author" => out.opt(self.author.as_deref()),
-            "implicated" => out.many(&self.implicated),
-            "evidence" => out.many(&self.evidence),
-            "detail" => out.opt(self.detail.as_ref()),
-            "reference" => out.opt(self.reference.as_ref()),
-            "mitigation" => out.many(&self.mitigation),
-            _ if name.starts_with("identified") => {
-                out.typed(self.identified.as_ref(), &name[10usize..])
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => {
+                if let Some(v) = &self.id {
+                    out.push(v)
+                }
+            }
+            1 => {
+                if let Some(v) = self.meta.as_deref() {
+                    out.push(v)
+                }
+            }
+            2 => {
+                if let Some(v) = &self.implicit_rules {
+                    out.push(v)
+                }
+            }
+            3 => {
+                if let Some(v) = &self.language {
+                    out.push(v)
+                }
+            }
+            4 => {
+                if let Some(v) = self.text.as_deref() {
+                    out.push(v)
+                }
+            }
+            5 => {
+                for v in &self.contained {
+                    out.push(v)
+                }
+            }
+            6 => {
+                for v in &self.extension {
+                    out.push(v)
+                }
+            }
+            7 => {
+                for v in &self.modifier_extension {
+                    out.push(v)
+                }
+            }
+            8 => {
+                for v in &self.identifier {
+                    out.push(v)
+                }
+            }
+            9 => {
+                if let Some(v) = &self.status {
+                    out.push(v)
+                }
+            }
+            10 => {
+                if let Some(v) = self.code.as_deref() {
+                    out.push(v)
+                }
+            }
+            11 => {
+                if let Some(v) = &self.severity {
+                    out.push(v)
+                }
+            }
+            12 => {
+                if let Some(v) = self.patient.as_deref() {
+                    out.push(v)
+                }
+            }
+            13 => {
+                if let Some(v) = &self.identified {
+                    out.choice(v)
+                }
+            }
+            14 => {
+                if let Some(v) = self.author.as_deref() {
+                    out.push(v)
+                }
+            }
+            15 => {
+                for v in &self.implicated {
+                    out.push(v)
+                }
+            }
+            16 => {
+                for v in &self.evidence {
+                    out.push(v)
+                }
+            }
+            17 => {
+                if let Some(v) = &self.detail {
+                    out.push(v)
+                }
+            }
+            18 => {
+                if let Some(v) = &self.reference {
+                    out.push(v)
+                }
+            }
+            19 => {
+                for v in &self.mitigation {
+                    out.push(v)
+                }
             }
             _ => {}
         }
@@ -465,10 +542,10 @@ impl crate::validate::Validate for DetectedIssueIdentified {
 
 #[cfg(feature = "fhirpath")]
 impl crate::fhirpath::Choice for DetectedIssueIdentified {
-    fn value(&self) -> (&'static str, &dyn crate::fhirpath::Reflect) {
+    fn value(&self) -> &dyn crate::fhirpath::Reflect {
         match self {
-            Self::DateTime(v) => ("DateTime", v),
-            Self::Period(v) => ("Period", &**v),
+            Self::DateTime(v) => v,
+            Self::Period(v) => &**v,
         }
     }
 }
@@ -623,13 +700,33 @@ impl crate::fhirpath::Reflect for DetectedIssueEvidence {
             ("detail", crate::fhirpath::Card::Many),
         ]
     }
-    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
-        match name {
-            "id" => out.opt(self.id.as_ref()),
-            "extension" => out.many(&self.extension),
-            "modifierExtension" => out.many(&self.modifier_extension),
-            "code" => out.many(&self.code),
-            "detail" => out.many(&self.detail),
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => {
+                if let Some(v) = &self.id {
+                    out.push(v)
+                }
+            }
+            1 => {
+                for v in &self.extension {
+                    out.push(v)
+                }
+            }
+            2 => {
+                for v in &self.modifier_extension {
+                    out.push(v)
+                }
+            }
+            3 => {
+                for v in &self.code {
+                    out.push(v)
+                }
+            }
+            4 => {
+                for v in &self.detail {
+                    out.push(v)
+                }
+            }
             _ => {}
         }
     }
@@ -792,14 +889,38 @@ impl crate::fhirpath::Reflect for DetectedIssueMitigation {
             ("author", crate::fhirpath::Card::One),
         ]
     }
-    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
-        match name {
-            "id" => out.opt(self.id.as_ref()),
-            "extension" => out.many(&self.extension),
-            "modifierExtension" => out.many(&self.modifier_extension),
-            "action" => out.opt(self.action.as_deref()),
-            "date" => out.opt(self.date.as_ref()),
-            "author" => out.opt(self.author.as_deref()),
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => {
+                if let Some(v) = &self.id {
+                    out.push(v)
+                }
+            }
+            1 => {
+                for v in &self.extension {
+                    out.push(v)
+                }
+            }
+            2 => {
+                for v in &self.modifier_extension {
+                    out.push(v)
+                }
+            }
+            3 => {
+                if let Some(v) = self.action.as_deref() {
+                    out.push(v)
+                }
+            }
+            4 => {
+                if let Some(v) = &self.date {
+                    out.push(v)
+                }
+            }
+            5 => {
+                if let Some(v) = self.author.as_deref() {
+                    out.push(v)
+                }
+            }
             _ => {}
         }
     }

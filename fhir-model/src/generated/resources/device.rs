@@ -564,42 +564,178 @@ impl crate::fhirpath::Reflect for Device {
             ("parent", crate::fhirpath::Card::One),
         ]
     }
-    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
-        match name {
-            "id" => out.opt(self.id.as_ref()),
-            "meta" => out.opt(self.meta.as_deref()),
-            "implicitRules" => out.opt(self.implicit_rules.as_ref()),
-            "language" => out.opt(self.language.as_ref()),
-            "text" => out.opt(self.text.as_deref()),
-            "contained" => out.many(&self.contained),
-            "extension" => out.many(&self.extension),
-            "modifierExtension" => out.many(&self.modifier_extension),
-            "identifier" => out.many(&self.identifier),
-            "definition" => out.opt(self.definition.as_deref()),
-            "udiCarrier" => out.many(&self.udi_carrier),
-            "status" => out.opt(self.status.as_ref()),
-            "statusReason" => out.many(&self.status_reason),
-            "distinctIdentifier" => out.opt(self.distinct_identifier.as_ref()),
-            "manufacturer" => out.opt(self.manufacturer.as_ref()),
-            "manufactureDate" => out.opt(self.manufacture_date.as_ref()),
-            "expirationDate" => out.opt(self.expiration_date.as_ref()),
-            "lotNumber" => out.opt(self.lot_number.as_ref()),
-            "serialNumber" => out.opt(self.serial_number.as_ref()),
-            "deviceName" => out.many(&self.device_name),
-            "modelNumber" => out.opt(self.model_number.as_ref()),
-            "partNumber" => out.opt(self.part_number.as_ref()),
-            "type" => out.opt(self.type_.as_deref()),
-            "specialization" => out.many(&self.specialization),
-            "version" => out.many(&self.version),
-            "property" => out.many(&self.property),
-            "patient" => out.opt(self.patient.as_deref()),
-            "owner" => out.opt(self.owner.as_deref()),
-            "contact" => out.many(&self.contact),
-            "location" => out.opt(self.location.as_deref()),
-            "url" => out.opt(self.url.as_ref()),
-            "note" => out.many(&self.note),
-            "safety" => out.many(&self.safety),
-            "parent" => out.opt(self.parent.as_deref()),
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => {
+                if let Some(v) = &self.id {
+                    out.push(v)
+                }
+            }
+            1 => {
+                if let Some(v) = self.meta.as_deref() {
+                    out.push(v)
+                }
+            }
+            2 => {
+                if let Some(v) = &self.implicit_rules {
+                    out.push(v)
+                }
+            }
+            3 => {
+                if let Some(v) = &self.language {
+                    out.push(v)
+                }
+            }
+            4 => {
+                if let Some(v) = self.text.as_deref() {
+                    out.push(v)
+                }
+            }
+            5 => {
+                for v in &self.contained {
+                    out.push(v)
+                }
+            }
+            6 => {
+                for v in &self.extension {
+                    out.push(v)
+                }
+            }
+            7 => {
+                for v in &self.modifier_extension {
+                    out.push(v)
+                }
+            }
+            8 => {
+                for v in &self.identifier {
+                    out.push(v)
+                }
+            }
+            9 => {
+                if let Some(v) = self.definition.as_deref() {
+                    out.push(v)
+                }
+            }
+            10 => {
+                for v in &self.udi_carrier {
+                    out.push(v)
+                }
+            }
+            11 => {
+                if let Some(v) = &self.status {
+                    out.push(v)
+                }
+            }
+            12 => {
+                for v in &self.status_reason {
+                    out.push(v)
+                }
+            }
+            13 => {
+                if let Some(v) = &self.distinct_identifier {
+                    out.push(v)
+                }
+            }
+            14 => {
+                if let Some(v) = &self.manufacturer {
+                    out.push(v)
+                }
+            }
+            15 => {
+                if let Some(v) = &self.manufacture_date {
+                    out.push(v)
+                }
+            }
+            16 => {
+                if let Some(v) = &self.expiration_date {
+                    out.push(v)
+                }
+            }
+            17 => {
+                if let Some(v) = &self.lot_number {
+                    out.push(v)
+                }
+            }
+            18 => {
+                if let Some(v) = &self.serial_number {
+                    out.push(v)
+                }
+            }
+            19 => {
+                for v in &self.device_name {
+                    out.push(v)
+                }
+            }
+            20 => {
+                if let Some(v) = &self.model_number {
+                    out.push(v)
+                }
+            }
+            21 => {
+                if let Some(v) = &self.part_number {
+                    out.push(v)
+                }
+            }
+            22 => {
+                if let Some(v) = self.type_.as_deref() {
+                    out.push(v)
+                }
+            }
+            23 => {
+                for v in &self.specialization {
+                    out.push(v)
+                }
+            }
+            24 => {
+                for v in &self.version {
+                    out.push(v)
+                }
+            }
+            25 => {
+                for v in &self.property {
+                    out.push(v)
+                }
+            }
+            26 => {
+                if let Some(v) = self.patient.as_deref() {
+                    out.push(v)
+                }
+            }
+            27 => {
+                if let Some(v) = self.owner.as_deref() {
+                    out.push(v)
+                }
+            }
+            28 => {
+                for v in &self.contact {
+                    out.push(v)
+                }
+            }
+            29 => {
+                if let Some(v) = self.location.as_deref() {
+                    out.push(v)
+                }
+            }
+            30 => {
+                if let Some(v) = &self.url {
+                    out.push(v)
+                }
+            }
+            31 => {
+                for v in &self.note {
+                    out.push(v)
+                }
+            }
+            32 => {
+                for v in &self.safety {
+                    out.push(v)
+                }
+            }
+            33 => {
+                if let Some(v) = self.parent.as_deref() {
+                    out.push(v)
+                }
+            }
             _ => {}
         }
     }
@@ -828,17 +964,53 @@ impl crate::fhirpath::Reflect for DeviceUdiCarrier {
             ("entryType", crate::fhirpath::Card::One),
         ]
     }
-    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
-        match name {
-            "id" => out.opt(self.id.as_ref()),
-            "extension" => out.many(&self.extension),
-            "modifierExtension" => out.many(&self.modifier_extension),
-            "deviceIdentifier" => out.opt(self.device_identifier.as_ref()),
-            "issuer" => out.opt(self.issuer.as_ref()),
-            "jurisdiction" => out.opt(self.jurisdiction.as_ref()),
-            "carrierAIDC" => out.opt(self.carrier_aidc.as_ref()),
-            "carrierHRF" => out.opt(self.carrier_hrf.as_ref()),
-            "entryType" => out.opt(self.entry_type.as_ref()),
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => {
+                if let Some(v) = &self.id {
+                    out.push(v)
+                }
+            }
+            1 => {
+                for v in &self.extension {
+                    out.push(v)
+                }
+            }
+            2 => {
+                for v in &self.modifier_extension {
+                    out.push(v)
+                }
+            }
+            3 => {
+                if let Some(v) = &self.device_identifier {
+                    out.push(v)
+                }
+            }
+            4 => {
+                if let Some(v) = &self.issuer {
+                    out.push(v)
+                }
+            }
+            5 => {
+                if let Some(v) = &self.jurisdiction {
+                    out.push(v)
+                }
+            }
+            6 => {
+                if let Some(v) = &self.carrier_aidc {
+                    out.push(v)
+                }
+            }
+            7 => {
+                if let Some(v) = &self.carrier_hrf {
+                    out.push(v)
+                }
+            }
+            8 => {
+                if let Some(v) = &self.entry_type {
+                    out.push(v)
+                }
+            }
             _ => {}
         }
     }
@@ -994,13 +1166,33 @@ impl crate::fhirpath::Reflect for DeviceDeviceName {
             ("type", crate::fhirpath::Card::One),
         ]
     }
-    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
-        match name {
-            "id" => out.opt(self.id.as_ref()),
-            "extension" => out.many(&self.extension),
-            "modifierExtension" => out.many(&self.modifier_extension),
-            "name" => out.opt(self.name.as_ref()),
-            "type" => out.opt(self.type_.as_ref()),
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => {
+                if let Some(v) = &self.id {
+                    out.push(v)
+                }
+            }
+            1 => {
+                for v in &self.extension {
+                    out.push(v)
+                }
+            }
+            2 => {
+                for v in &self.modifier_extension {
+                    out.push(v)
+                }
+            }
+            3 => {
+                if let Some(v) = &self.name {
+                    out.push(v)
+                }
+            }
+            4 => {
+                if let Some(v) = &self.type_ {
+                    out.push(v)
+                }
+            }
             _ => {}
         }
     }
@@ -1144,13 +1336,33 @@ impl crate::fhirpath::Reflect for DeviceSpecialization {
             ("version", crate::fhirpath::Card::One),
         ]
     }
-    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
-        match name {
-            "id" => out.opt(self.id.as_ref()),
-            "extension" => out.many(&self.extension),
-            "modifierExtension" => out.many(&self.modifier_extension),
-            "systemType" => out.opt(self.system_type.as_deref()),
-            "version" => out.opt(self.version.as_ref()),
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => {
+                if let Some(v) = &self.id {
+                    out.push(v)
+                }
+            }
+            1 => {
+                for v in &self.extension {
+                    out.push(v)
+                }
+            }
+            2 => {
+                for v in &self.modifier_extension {
+                    out.push(v)
+                }
+            }
+            3 => {
+                if let Some(v) = self.system_type.as_deref() {
+                    out.push(v)
+                }
+            }
+            4 => {
+                if let Some(v) = &self.version {
+                    out.push(v)
+                }
+            }
             _ => {}
         }
     }
@@ -1308,14 +1520,38 @@ impl crate::fhirpath::Reflect for DeviceVersion {
             ("value", crate::fhirpath::Card::One),
         ]
     }
-    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
-        match name {
-            "id" => out.opt(self.id.as_ref()),
-            "extension" => out.many(&self.extension),
-            "modifierExtension" => out.many(&self.modifier_extension),
-            "type" => out.opt(self.type_.as_deref()),
-            "component" => out.opt(self.component.as_deref()),
-            "value" => out.opt(self.value.as_ref()),
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => {
+                if let Some(v) = &self.id {
+                    out.push(v)
+                }
+            }
+            1 => {
+                for v in &self.extension {
+                    out.push(v)
+                }
+            }
+            2 => {
+                for v in &self.modifier_extension {
+                    out.push(v)
+                }
+            }
+            3 => {
+                if let Some(v) = self.type_.as_deref() {
+                    out.push(v)
+                }
+            }
+            4 => {
+                if let Some(v) = self.component.as_deref() {
+                    out.push(v)
+                }
+            }
+            5 => {
+                if let Some(v) = &self.value {
+                    out.push(v)
+                }
+            }
             _ => {}
         }
     }
@@ -1468,14 +1704,38 @@ impl crate::fhirpath::Reflect for DeviceProperty {
             ("valueCode", crate::fhirpath::Card::Many),
         ]
     }
-    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
-        match name {
-            "id" => out.opt(self.id.as_ref()),
-            "extension" => out.many(&self.extension),
-            "modifierExtension" => out.many(&self.modifier_extension),
-            "type" => out.opt(self.type_.as_deref()),
-            "valueQuantity" => out.many(&self.value_quantity),
-            "valueCode" => out.many(&self.value_code),
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => {
+                if let Some(v) = &self.id {
+                    out.push(v)
+                }
+            }
+            1 => {
+                for v in &self.extension {
+                    out.push(v)
+                }
+            }
+            2 => {
+                for v in &self.modifier_extension {
+                    out.push(v)
+                }
+            }
+            3 => {
+                if let Some(v) = self.type_.as_deref() {
+                    out.push(v)
+                }
+            }
+            4 => {
+                for v in &self.value_quantity {
+                    out.push(v)
+                }
+            }
+            5 => {
+                for v in &self.value_code {
+                    out.push(v)
+                }
+            }
             _ => {}
         }
     }

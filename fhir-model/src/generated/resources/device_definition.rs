@@ -510,42 +510,157 @@ impl crate::fhirpath::Reflect for DeviceDefinition {
             ("material", crate::fhirpath::Card::Many),
         ]
     }
-    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
-        match name {
-            "id" => out.opt(self.id.as_ref()),
-            "meta" => out.opt(self.meta.as_deref()),
-            "implicitRules" => out.opt(self.implicit_rules.as_ref()),
-            "language" => out.opt(self.language.as_ref()),
-            "text" => out.opt(self.text.as_deref()),
-            "contained" => out.many(&self.contained),
-            "extension" => out.many(&self.extension),
-            "modifierExtension" => out.many(&self.modifier_extension),
-            "identifier" => out.many(&self.identifier),
-            "udiDeviceIdentifier" => out.many(&self.udi_device_identifier),
-            "manufacturer" => out.choice(self.manufacturer.as_ref()),
-            "deviceName" => out.many(&self.device_name),
-            "modelNumber" => out.opt(self.model_number.as_ref()),
-            "type" => out.opt(self.type_.as_deref()),
-            "specialization" => out.many(&self.specialization),
-            "version" => out.many(&self.version),
-            "safety" => out.many(&self.safety),
-            "shelfLifeStorage" => out.many(&self.shelf_life_storage),
-            "physicalCharacteristics" => {
-                out.opt(self.physical_characteristics.as_deref())
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => {
+                if let Some(v) = &self.id {
+                    out.push(v)
+                }
             }
-            "languageCode" => out.many(&self.language_code),
-            "capability" => out.many(&self.capability),
-            "property" => out.many(&self.property),
-            "owner" => out.opt(self.owner.as_deref()),
-            "contact" => out.many(&self.contact),
-            "url" => out.opt(self.url.as_ref()),
-            "onlineInformation" => out.opt(self.online_information.as_ref()),
-            "note" => out.many(&self.note),
-            "quantity" => out.opt(self.quantity.as_deref()),
-            "parentDevice" => out.opt(self.parent_device.as_deref()),
-            "material" => out.many(&self.material),
-            _ if name.starts_with("manufacturer") => {
-                out.typed(self.manufacturer.as_ref(), &name[12usize..])
+            1 => {
+                if let Some(v) = self.meta.as_deref() {
+                    out.push(v)
+                }
+            }
+            2 => {
+                if let Some(v) = &self.implicit_rules {
+                    out.push(v)
+                }
+            }
+            3 => {
+                if let Some(v) = &self.language {
+                    out.push(v)
+                }
+            }
+            4 => {
+                if let Some(v) = self.text.as_deref() {
+                    out.push(v)
+                }
+            }
+            5 => {
+                for v in &self.contained {
+                    out.push(v)
+                }
+            }
+            6 => {
+                for v in &self.extension {
+                    out.push(v)
+                }
+            }
+            7 => {
+                for v in &self.modifier_extension {
+                    out.push(v)
+                }
+            }
+            8 => {
+                for v in &self.identifier {
+                    out.push(v)
+                }
+            }
+            9 => {
+                for v in &self.udi_device_identifier {
+                    out.push(v)
+                }
+            }
+            10 => {
+                if let Some(v) = &self.manufacturer {
+                    out.choice(v)
+                }
+            }
+            11 => {
+                for v in &self.device_name {
+                    out.push(v)
+                }
+            }
+            12 => {
+                if let Some(v) = &self.model_number {
+                    out.push(v)
+                }
+            }
+            13 => {
+                if let Some(v) = self.type_.as_deref() {
+                    out.push(v)
+                }
+            }
+            14 => {
+                for v in &self.specialization {
+                    out.push(v)
+                }
+            }
+            15 => {
+                for v in &self.version {
+                    out.push(v)
+                }
+            }
+            16 => {
+                for v in &self.safety {
+                    out.push(v)
+                }
+            }
+            17 => {
+                for v in &self.shelf_life_storage {
+                    out.push(v)
+                }
+            }
+            18 => {
+                if let Some(v) = self.physical_characteristics.as_deref() {
+                    out.push(v)
+                }
+            }
+            19 => {
+                for v in &self.language_code {
+                    out.push(v)
+                }
+            }
+            20 => {
+                for v in &self.capability {
+                    out.push(v)
+                }
+            }
+            21 => {
+                for v in &self.property {
+                    out.push(v)
+                }
+            }
+            22 => {
+                if let Some(v) = self.owner.as_deref() {
+                    out.push(v)
+                }
+            }
+            23 => {
+                for v in &self.contact {
+                    out.push(v)
+                }
+            }
+            24 => {
+                if let Some(v) = &self.url {
+                    out.push(v)
+                }
+            }
+            25 => {
+                if let Some(v) = &self.online_information {
+                    out.push(v)
+                }
+            }
+            26 => {
+                for v in &self.note {
+                    out.push(v)
+                }
+            }
+            27 => {
+                if let Some(v) = self.quantity.as_deref() {
+                    out.push(v)
+                }
+            }
+            28 => {
+                if let Some(v) = self.parent_device.as_deref() {
+                    out.push(v)
+                }
+            }
+            29 => {
+                for v in &self.material {
+                    out.push(v)
+                }
             }
             _ => {}
         }
@@ -610,10 +725,10 @@ impl crate::validate::Validate for DeviceDefinitionManufacturer {
 
 #[cfg(feature = "fhirpath")]
 impl crate::fhirpath::Choice for DeviceDefinitionManufacturer {
-    fn value(&self) -> (&'static str, &dyn crate::fhirpath::Reflect) {
+    fn value(&self) -> &dyn crate::fhirpath::Reflect {
         match self {
-            Self::String(v) => ("String", v),
-            Self::Reference(v) => ("Reference", &**v),
+            Self::String(v) => v,
+            Self::Reference(v) => &**v,
         }
     }
 }
@@ -832,14 +947,38 @@ impl crate::fhirpath::Reflect for DeviceDefinitionUdiDeviceIdentifier {
             ("jurisdiction", crate::fhirpath::Card::One),
         ]
     }
-    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
-        match name {
-            "id" => out.opt(self.id.as_ref()),
-            "extension" => out.many(&self.extension),
-            "modifierExtension" => out.many(&self.modifier_extension),
-            "deviceIdentifier" => out.opt(self.device_identifier.as_ref()),
-            "issuer" => out.opt(self.issuer.as_ref()),
-            "jurisdiction" => out.opt(self.jurisdiction.as_ref()),
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => {
+                if let Some(v) = &self.id {
+                    out.push(v)
+                }
+            }
+            1 => {
+                for v in &self.extension {
+                    out.push(v)
+                }
+            }
+            2 => {
+                for v in &self.modifier_extension {
+                    out.push(v)
+                }
+            }
+            3 => {
+                if let Some(v) = &self.device_identifier {
+                    out.push(v)
+                }
+            }
+            4 => {
+                if let Some(v) = &self.issuer {
+                    out.push(v)
+                }
+            }
+            5 => {
+                if let Some(v) = &self.jurisdiction {
+                    out.push(v)
+                }
+            }
             _ => {}
         }
     }
@@ -995,13 +1134,33 @@ impl crate::fhirpath::Reflect for DeviceDefinitionDeviceName {
             ("type", crate::fhirpath::Card::One),
         ]
     }
-    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
-        match name {
-            "id" => out.opt(self.id.as_ref()),
-            "extension" => out.many(&self.extension),
-            "modifierExtension" => out.many(&self.modifier_extension),
-            "name" => out.opt(self.name.as_ref()),
-            "type" => out.opt(self.type_.as_ref()),
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => {
+                if let Some(v) = &self.id {
+                    out.push(v)
+                }
+            }
+            1 => {
+                for v in &self.extension {
+                    out.push(v)
+                }
+            }
+            2 => {
+                for v in &self.modifier_extension {
+                    out.push(v)
+                }
+            }
+            3 => {
+                if let Some(v) = &self.name {
+                    out.push(v)
+                }
+            }
+            4 => {
+                if let Some(v) = &self.type_ {
+                    out.push(v)
+                }
+            }
             _ => {}
         }
     }
@@ -1150,13 +1309,33 @@ impl crate::fhirpath::Reflect for DeviceDefinitionSpecialization {
             ("version", crate::fhirpath::Card::One),
         ]
     }
-    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
-        match name {
-            "id" => out.opt(self.id.as_ref()),
-            "extension" => out.many(&self.extension),
-            "modifierExtension" => out.many(&self.modifier_extension),
-            "systemType" => out.opt(self.system_type.as_ref()),
-            "version" => out.opt(self.version.as_ref()),
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => {
+                if let Some(v) = &self.id {
+                    out.push(v)
+                }
+            }
+            1 => {
+                for v in &self.extension {
+                    out.push(v)
+                }
+            }
+            2 => {
+                for v in &self.modifier_extension {
+                    out.push(v)
+                }
+            }
+            3 => {
+                if let Some(v) = &self.system_type {
+                    out.push(v)
+                }
+            }
+            4 => {
+                if let Some(v) = &self.version {
+                    out.push(v)
+                }
+            }
             _ => {}
         }
     }
@@ -1298,13 +1477,33 @@ impl crate::fhirpath::Reflect for DeviceDefinitionCapability {
             ("description", crate::fhirpath::Card::Many),
         ]
     }
-    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
-        match name {
-            "id" => out.opt(self.id.as_ref()),
-            "extension" => out.many(&self.extension),
-            "modifierExtension" => out.many(&self.modifier_extension),
-            "type" => out.opt(self.type_.as_deref()),
-            "description" => out.many(&self.description),
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => {
+                if let Some(v) = &self.id {
+                    out.push(v)
+                }
+            }
+            1 => {
+                for v in &self.extension {
+                    out.push(v)
+                }
+            }
+            2 => {
+                for v in &self.modifier_extension {
+                    out.push(v)
+                }
+            }
+            3 => {
+                if let Some(v) = self.type_.as_deref() {
+                    out.push(v)
+                }
+            }
+            4 => {
+                for v in &self.description {
+                    out.push(v)
+                }
+            }
             _ => {}
         }
     }
@@ -1457,14 +1656,38 @@ impl crate::fhirpath::Reflect for DeviceDefinitionProperty {
             ("valueCode", crate::fhirpath::Card::Many),
         ]
     }
-    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
-        match name {
-            "id" => out.opt(self.id.as_ref()),
-            "extension" => out.many(&self.extension),
-            "modifierExtension" => out.many(&self.modifier_extension),
-            "type" => out.opt(self.type_.as_deref()),
-            "valueQuantity" => out.many(&self.value_quantity),
-            "valueCode" => out.many(&self.value_code),
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => {
+                if let Some(v) = &self.id {
+                    out.push(v)
+                }
+            }
+            1 => {
+                for v in &self.extension {
+                    out.push(v)
+                }
+            }
+            2 => {
+                for v in &self.modifier_extension {
+                    out.push(v)
+                }
+            }
+            3 => {
+                if let Some(v) = self.type_.as_deref() {
+                    out.push(v)
+                }
+            }
+            4 => {
+                for v in &self.value_quantity {
+                    out.push(v)
+                }
+            }
+            5 => {
+                for v in &self.value_code {
+                    out.push(v)
+                }
+            }
             _ => {}
         }
     }
@@ -1638,14 +1861,38 @@ impl crate::fhirpath::Reflect for DeviceDefinitionMaterial {
             ("allergenicIndicator", crate::fhirpath::Card::One),
         ]
     }
-    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
-        match name {
-            "id" => out.opt(self.id.as_ref()),
-            "extension" => out.many(&self.extension),
-            "modifierExtension" => out.many(&self.modifier_extension),
-            "substance" => out.opt(self.substance.as_deref()),
-            "alternate" => out.opt(self.alternate.as_ref()),
-            "allergenicIndicator" => out.opt(self.allergenic_indicator.as_ref()),
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => {
+                if let Some(v) = &self.id {
+                    out.push(v)
+                }
+            }
+            1 => {
+                for v in &self.extension {
+                    out.push(v)
+                }
+            }
+            2 => {
+                for v in &self.modifier_extension {
+                    out.push(v)
+                }
+            }
+            3 => {
+                if let Some(v) = self.substance.as_deref() {
+                    out.push(v)
+                }
+            }
+            4 => {
+                if let Some(v) = &self.alternate {
+                    out.push(v)
+                }
+            }
+            5 => {
+                if let Some(v) = &self.allergenic_indicator {
+                    out.push(v)
+                }
+            }
             _ => {}
         }
     }

@@ -348,26 +348,98 @@ impl crate::fhirpath::Reflect for DeviceMetric {
             ("calibration", crate::fhirpath::Card::Many),
         ]
     }
-    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
-        match name {
-            "id" => out.opt(self.id.as_ref()),
-            "meta" => out.opt(self.meta.as_deref()),
-            "implicitRules" => out.opt(self.implicit_rules.as_ref()),
-            "language" => out.opt(self.language.as_ref()),
-            "text" => out.opt(self.text.as_deref()),
-            "contained" => out.many(&self.contained),
-            "extension" => out.many(&self.extension),
-            "modifierExtension" => out.many(&self.modifier_extension),
-            "identifier" => out.many(&self.identifier),
-            "type" => out.opt(self.type_.as_deref()),
-            "unit" => out.opt(self.unit.as_deref()),
-            "source" => out.opt(self.source.as_deref()),
-            "parent" => out.opt(self.parent.as_deref()),
-            "operationalStatus" => out.opt(self.operational_status.as_ref()),
-            "color" => out.opt(self.color.as_ref()),
-            "category" => out.opt(self.category.as_ref()),
-            "measurementPeriod" => out.opt(self.measurement_period.as_deref()),
-            "calibration" => out.many(&self.calibration),
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => {
+                if let Some(v) = &self.id {
+                    out.push(v)
+                }
+            }
+            1 => {
+                if let Some(v) = self.meta.as_deref() {
+                    out.push(v)
+                }
+            }
+            2 => {
+                if let Some(v) = &self.implicit_rules {
+                    out.push(v)
+                }
+            }
+            3 => {
+                if let Some(v) = &self.language {
+                    out.push(v)
+                }
+            }
+            4 => {
+                if let Some(v) = self.text.as_deref() {
+                    out.push(v)
+                }
+            }
+            5 => {
+                for v in &self.contained {
+                    out.push(v)
+                }
+            }
+            6 => {
+                for v in &self.extension {
+                    out.push(v)
+                }
+            }
+            7 => {
+                for v in &self.modifier_extension {
+                    out.push(v)
+                }
+            }
+            8 => {
+                for v in &self.identifier {
+                    out.push(v)
+                }
+            }
+            9 => {
+                if let Some(v) = self.type_.as_deref() {
+                    out.push(v)
+                }
+            }
+            10 => {
+                if let Some(v) = self.unit.as_deref() {
+                    out.push(v)
+                }
+            }
+            11 => {
+                if let Some(v) = self.source.as_deref() {
+                    out.push(v)
+                }
+            }
+            12 => {
+                if let Some(v) = self.parent.as_deref() {
+                    out.push(v)
+                }
+            }
+            13 => {
+                if let Some(v) = &self.operational_status {
+                    out.push(v)
+                }
+            }
+            14 => {
+                if let Some(v) = &self.color {
+                    out.push(v)
+                }
+            }
+            15 => {
+                if let Some(v) = &self.category {
+                    out.push(v)
+                }
+            }
+            16 => {
+                if let Some(v) = self.measurement_period.as_deref() {
+                    out.push(v)
+                }
+            }
+            17 => {
+                for v in &self.calibration {
+                    out.push(v)
+                }
+            }
             _ => {}
         }
     }
@@ -540,14 +612,38 @@ impl crate::fhirpath::Reflect for DeviceMetricCalibration {
             ("time", crate::fhirpath::Card::One),
         ]
     }
-    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
-        match name {
-            "id" => out.opt(self.id.as_ref()),
-            "extension" => out.many(&self.extension),
-            "modifierExtension" => out.many(&self.modifier_extension),
-            "type" => out.opt(self.type_.as_ref()),
-            "state" => out.opt(self.state.as_ref()),
-            "time" => out.opt(self.time.as_ref()),
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => {
+                if let Some(v) = &self.id {
+                    out.push(v)
+                }
+            }
+            1 => {
+                for v in &self.extension {
+                    out.push(v)
+                }
+            }
+            2 => {
+                for v in &self.modifier_extension {
+                    out.push(v)
+                }
+            }
+            3 => {
+                if let Some(v) = &self.type_ {
+                    out.push(v)
+                }
+            }
+            4 => {
+                if let Some(v) = &self.state {
+                    out.push(v)
+                }
+            }
+            5 => {
+                if let Some(v) = &self.time {
+                    out.push(v)
+                }
+            }
             _ => {}
         }
     }

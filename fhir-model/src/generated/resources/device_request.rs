@@ -696,45 +696,167 @@ impl crate::fhirpath::Reflect for DeviceRequest {
             ("relevantHistory", crate::fhirpath::Card::Many),
         ]
     }
-    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
-        match name {
-            "id" => out.opt(self.id.as_ref()),
-            "meta" => out.opt(self.meta.as_deref()),
-            "implicitRules" => out.opt(self.implicit_rules.as_ref()),
-            "language" => out.opt(self.language.as_ref()),
-            "text" => out.opt(self.text.as_deref()),
-            "contained" => out.many(&self.contained),
-            "extension" => out.many(&self.extension),
-            "modifierExtension" => out.many(&self.modifier_extension),
-            "identifier" => out.many(&self.identifier),
-            "instantiatesCanonical" => out.many(&self.instantiates_canonical),
-            "instantiatesUri" => out.many(&self.instantiates_uri),
-            "basedOn" => out.many(&self.based_on),
-            "priorRequest" => out.many(&self.prior_request),
-            "groupIdentifier" => out.opt(self.group_identifier.as_deref()),
-            "status" => out.opt(self.status.as_ref()),
-            "intent" => out.opt(self.intent.as_ref()),
-            "priority" => out.opt(self.priority.as_ref()),
-            "code" => out.choice(self.code.as_ref()),
-            "parameter" => out.many(&self.parameter),
-            "subject" => out.opt(self.subject.as_deref()),
-            "encounter" => out.opt(self.encounter.as_deref()),
-            "occurrence" => out.choice(self.occurrence.as_ref()),
-            "authoredOn" => out.opt(self.authored_on.as_ref()),
-            "requester" => out.opt(self.requester.as_deref()),
-            "performerType" => out.opt(self.performer_type.as_deref()),
-            "performer" => out.opt(self.performer.as_deref()),
-            "reasonCode" => out.many(&self.reason_code),
-            "reasonReference" => out.many(&self.reason_reference),
-            "insurance" => out.many(&self.insurance),
-            "supportingInfo" => out.many(&self.supporting_info),
-            "note" => out.many(&self.note),
-            "relevantHistory" => out.many(&self.relevant_history),
-            _ if name.starts_with("code") => {
-                out.typed(self.code.as_ref(), &name[4usize..])
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => {
+                if let Some(v) = &self.id {
+                    out.push(v)
+                }
             }
-            _ if name.starts_with("occurrence") => {
-                out.typed(self.occurrence.as_ref(), &name[10usize..])
+            1 => {
+                if let Some(v) = self.meta.as_deref() {
+                    out.push(v)
+                }
+            }
+            2 => {
+                if let Some(v) = &self.implicit_rules {
+                    out.push(v)
+                }
+            }
+            3 => {
+                if let Some(v) = &self.language {
+                    out.push(v)
+                }
+            }
+            4 => {
+                if let Some(v) = self.text.as_deref() {
+                    out.push(v)
+                }
+            }
+            5 => {
+                for v in &self.contained {
+                    out.push(v)
+                }
+            }
+            6 => {
+                for v in &self.extension {
+                    out.push(v)
+                }
+            }
+            7 => {
+                for v in &self.modifier_extension {
+                    out.push(v)
+                }
+            }
+            8 => {
+                for v in &self.identifier {
+                    out.push(v)
+                }
+            }
+            9 => {
+                for v in &self.instantiates_canonical {
+                    out.push(v)
+                }
+            }
+            10 => {
+                for v in &self.instantiates_uri {
+                    out.push(v)
+                }
+            }
+            11 => {
+                for v in &self.based_on {
+                    out.push(v)
+                }
+            }
+            12 => {
+                for v in &self.prior_request {
+                    out.push(v)
+                }
+            }
+            13 => {
+                if let Some(v) = self.group_identifier.as_deref() {
+                    out.push(v)
+                }
+            }
+            14 => {
+                if let Some(v) = &self.status {
+                    out.push(v)
+                }
+            }
+            15 => {
+                if let Some(v) = &self.intent {
+                    out.push(v)
+                }
+            }
+            16 => {
+                if let Some(v) = &self.priority {
+                    out.push(v)
+                }
+            }
+            17 => {
+                if let Some(v) = &self.code {
+                    out.choice(v)
+                }
+            }
+            18 => {
+                for v in &self.parameter {
+                    out.push(v)
+                }
+            }
+            19 => {
+                if let Some(v) = self.subject.as_deref() {
+                    out.push(v)
+                }
+            }
+            20 => {
+                if let Some(v) = self.encounter.as_deref() {
+                    out.push(v)
+                }
+            }
+            21 => {
+                if let Some(v) = &self.occurrence {
+                    out.choice(v)
+                }
+            }
+            22 => {
+                if let Some(v) = &self.authored_on {
+                    out.push(v)
+                }
+            }
+            23 => {
+                if let Some(v) = self.requester.as_deref() {
+                    out.push(v)
+                }
+            }
+            24 => {
+                if let Some(v) = self.performer_type.as_deref() {
+                    out.push(v)
+                }
+            }
+            25 => {
+                if let Some(v) = self.performer.as_deref() {
+                    out.push(v)
+                }
+            }
+            26 => {
+                for v in &self.reason_code {
+                    out.push(v)
+                }
+            }
+            27 => {
+                for v in &self.reason_reference {
+                    out.push(v)
+                }
+            }
+            28 => {
+                for v in &self.insurance {
+                    out.push(v)
+                }
+            }
+            29 => {
+                for v in &self.supporting_info {
+                    out.push(v)
+                }
+            }
+            30 => {
+                for v in &self.note {
+                    out.push(v)
+                }
+            }
+            31 => {
+                for v in &self.relevant_history {
+                    out.push(v)
+                }
             }
             _ => {}
         }
@@ -795,10 +917,10 @@ impl crate::validate::Validate for DeviceRequestCode {
 
 #[cfg(feature = "fhirpath")]
 impl crate::fhirpath::Choice for DeviceRequestCode {
-    fn value(&self) -> (&'static str, &dyn crate::fhirpath::Reflect) {
+    fn value(&self) -> &dyn crate::fhirpath::Reflect {
         match self {
-            Self::Reference(v) => ("Reference", &**v),
-            Self::CodeableConcept(v) => ("CodeableConcept", &**v),
+            Self::Reference(v) => &**v,
+            Self::CodeableConcept(v) => &**v,
         }
     }
 }
@@ -869,11 +991,11 @@ impl crate::validate::Validate for DeviceRequestOccurrence {
 
 #[cfg(feature = "fhirpath")]
 impl crate::fhirpath::Choice for DeviceRequestOccurrence {
-    fn value(&self) -> (&'static str, &dyn crate::fhirpath::Reflect) {
+    fn value(&self) -> &dyn crate::fhirpath::Reflect {
         match self {
-            Self::DateTime(v) => ("DateTime", v),
-            Self::Period(v) => ("Period", &**v),
-            Self::Timing(v) => ("Timing", &**v),
+            Self::DateTime(v) => v,
+            Self::Period(v) => &**v,
+            Self::Timing(v) => &**v,
         }
     }
 }
@@ -1071,15 +1193,32 @@ impl crate::fhirpath::Reflect for DeviceRequestParameter {
             ("value", crate::fhirpath::Card::Choice),
         ]
     }
-    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
-        match name {
-            "id" => out.opt(self.id.as_ref()),
-            "extension" => out.many(&self.extension),
-            "modifierExtension" => out.many(&self.modifier_extension),
-            "code" => out.opt(self.code.as_deref()),
-            "value" => out.choice(self.value.as_ref()),
-            _ if name.starts_with("value") => {
-                out.typed(self.value.as_ref(), &name[5usize..])
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => {
+                if let Some(v) = &self.id {
+                    out.push(v)
+                }
+            }
+            1 => {
+                for v in &self.extension {
+                    out.push(v)
+                }
+            }
+            2 => {
+                for v in &self.modifier_extension {
+                    out.push(v)
+                }
+            }
+            3 => {
+                if let Some(v) = self.code.as_deref() {
+                    out.push(v)
+                }
+            }
+            4 => {
+                if let Some(v) = &self.value {
+                    out.choice(v)
+                }
             }
             _ => {}
         }
@@ -1160,12 +1299,12 @@ impl crate::validate::Validate for DeviceRequestParameterValue {
 
 #[cfg(feature = "fhirpath")]
 impl crate::fhirpath::Choice for DeviceRequestParameterValue {
-    fn value(&self) -> (&'static str, &dyn crate::fhirpath::Reflect) {
+    fn value(&self) -> &dyn crate::fhirpath::Reflect {
         match self {
-            Self::CodeableConcept(v) => ("CodeableConcept", &**v),
-            Self::Quantity(v) => ("Quantity", &**v),
-            Self::Range(v) => ("Range", &**v),
-            Self::Boolean(v) => ("Boolean", v),
+            Self::CodeableConcept(v) => &**v,
+            Self::Quantity(v) => &**v,
+            Self::Range(v) => &**v,
+            Self::Boolean(v) => v,
         }
     }
 }

@@ -511,31 +511,112 @@ impl crate::fhirpath::Reflect for DeviceUseStatement {
             ("note", crate::fhirpath::Card::Many),
         ]
     }
-    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
-        match name {
-            "id" => out.opt(self.id.as_ref()),
-            "meta" => out.opt(self.meta.as_deref()),
-            "implicitRules" => out.opt(self.implicit_rules.as_ref()),
-            "language" => out.opt(self.language.as_ref()),
-            "text" => out.opt(self.text.as_deref()),
-            "contained" => out.many(&self.contained),
-            "extension" => out.many(&self.extension),
-            "modifierExtension" => out.many(&self.modifier_extension),
-            "identifier" => out.many(&self.identifier),
-            "basedOn" => out.many(&self.based_on),
-            "status" => out.opt(self.status.as_ref()),
-            "subject" => out.opt(self.subject.as_deref()),
-            "derivedFrom" => out.many(&self.derived_from),
-            "timing" => out.choice(self.timing.as_ref()),
-            "recordedOn" => out.opt(self.recorded_on.as_ref()),
-            "source" => out.opt(self.source.as_deref()),
-            "device" => out.opt(self.device.as_deref()),
-            "reasonCode" => out.many(&self.reason_code),
-            "reasonReference" => out.many(&self.reason_reference),
-            "bodySite" => out.opt(self.body_site.as_deref()),
-            "note" => out.many(&self.note),
-            _ if name.starts_with("timing") => {
-                out.typed(self.timing.as_ref(), &name[6usize..])
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => {
+                if let Some(v) = &self.id {
+                    out.push(v)
+                }
+            }
+            1 => {
+                if let Some(v) = self.meta.as_deref() {
+                    out.push(v)
+                }
+            }
+            2 => {
+                if let Some(v) = &self.implicit_rules {
+                    out.push(v)
+                }
+            }
+            3 => {
+                if let Some(v) = &self.language {
+                    out.push(v)
+                }
+            }
+            4 => {
+                if let Some(v) = self.text.as_deref() {
+                    out.push(v)
+                }
+            }
+            5 => {
+                for v in &self.contained {
+                    out.push(v)
+                }
+            }
+            6 => {
+                for v in &self.extension {
+                    out.push(v)
+                }
+            }
+            7 => {
+                for v in &self.modifier_extension {
+                    out.push(v)
+                }
+            }
+            8 => {
+                for v in &self.identifier {
+                    out.push(v)
+                }
+            }
+            9 => {
+                for v in &self.based_on {
+                    out.push(v)
+                }
+            }
+            10 => {
+                if let Some(v) = &self.status {
+                    out.push(v)
+                }
+            }
+            11 => {
+                if let Some(v) = self.subject.as_deref() {
+                    out.push(v)
+                }
+            }
+            12 => {
+                for v in &self.derived_from {
+                    out.push(v)
+                }
+            }
+            13 => {
+                if let Some(v) = &self.timing {
+                    out.choice(v)
+                }
+            }
+            14 => {
+                if let Some(v) = &self.recorded_on {
+                    out.push(v)
+                }
+            }
+            15 => {
+                if let Some(v) = self.source.as_deref() {
+                    out.push(v)
+                }
+            }
+            16 => {
+                if let Some(v) = self.device.as_deref() {
+                    out.push(v)
+                }
+            }
+            17 => {
+                for v in &self.reason_code {
+                    out.push(v)
+                }
+            }
+            18 => {
+                for v in &self.reason_reference {
+                    out.push(v)
+                }
+            }
+            19 => {
+                if let Some(v) = self.body_site.as_deref() {
+                    out.push(v)
+                }
+            }
+            20 => {
+                for v in &self.note {
+                    out.push(v)
+                }
             }
             _ => {}
         }
@@ -608,11 +689,11 @@ impl crate::validate::Validate for DeviceUseStatementTiming {
 
 #[cfg(feature = "fhirpath")]
 impl crate::fhirpath::Choice for DeviceUseStatementTiming {
-    fn value(&self) -> (&'static str, &dyn crate::fhirpath::Reflect) {
+    fn value(&self) -> &dyn crate::fhirpath::Reflect {
         match self {
-            Self::Timing(v) => ("Timing", &**v),
-            Self::Period(v) => ("Period", &**v),
-            Self::DateTime(v) => ("DateTime", v),
+            Self::Timing(v) => &**v,
+            Self::Period(v) => &**v,
+            Self::DateTime(v) => v,
         }
     }
 }

@@ -552,36 +552,137 @@ impl crate::fhirpath::Reflect for DiagnosticReport {
             ("presentedForm", crate::fhirpath::Card::Many),
         ]
     }
-    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
-        match name {
-            "id" => out.opt(self.id.as_ref()),
-            "meta" => out.opt(self.meta.as_deref()),
-            "implicitRules" => out.opt(self.implicit_rules.as_ref()),
-            "language" => out.opt(self.language.as_ref()),
-            "text" => out.opt(self.text.as_deref()),
-            "contained" => out.many(&self.contained),
-            "extension" => out.many(&self.extension),
-            "modifierExtension" => out.many(&self.modifier_extension),
-            "identifier" => out.many(&self.identifier),
-            "basedOn" => out.many(&self.based_on),
-            "status" => out.opt(self.status.as_ref()),
-            "category" => out.many(&self.category),
-            "code" => out.opt(self.code.as_deref()),
-            "subject" => out.opt(self.subject.as_deref()),
-            "encounter" => out.opt(self.encounter.as_deref()),
-            "effective" => out.choice(self.effective.as_ref()),
-            "issued" => out.opt(self.issued.as_ref()),
-            "performer" => out.many(&self.performer),
-            "resultsInterpreter" => out.many(&self.results_interpreter),
-            "specimen" => out.many(&self.specimen),
-            "result" => out.many(&self.result),
-            "imagingStudy" => out.many(&self.imaging_study),
-            "media" => out.many(&self.media),
-            "conclusion" => out.opt(self.conclusion.as_ref()),
-            "conclusionCode" => out.many(&self.conclusion_code),
-            "presentedForm" => out.many(&self.presented_form),
-            _ if name.starts_with("effective") => {
-                out.typed(self.effective.as_ref(), &name[9usize..])
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => {
+                if let Some(v) = &self.id {
+                    out.push(v)
+                }
+            }
+            1 => {
+                if let Some(v) = self.meta.as_deref() {
+                    out.push(v)
+                }
+            }
+            2 => {
+                if let Some(v) = &self.implicit_rules {
+                    out.push(v)
+                }
+            }
+            3 => {
+                if let Some(v) = &self.language {
+                    out.push(v)
+                }
+            }
+            4 => {
+                if let Some(v) = self.text.as_deref() {
+                    out.push(v)
+                }
+            }
+            5 => {
+                for v in &self.contained {
+                    out.push(v)
+                }
+            }
+            6 => {
+                for v in &self.extension {
+                    out.push(v)
+                }
+            }
+            7 => {
+                for v in &self.modifier_extension {
+                    out.push(v)
+                }
+            }
+            8 => {
+                for v in &self.identifier {
+                    out.push(v)
+                }
+            }
+            9 => {
+                for v in &self.based_on {
+                    out.push(v)
+                }
+            }
+            10 => {
+                if let Some(v) = &self.status {
+                    out.push(v)
+                }
+            }
+            11 => {
+                for v in &self.category {
+                    out.push(v)
+                }
+            }
+            12 => {
+                if let Some(v) = self.code.as_deref() {
+                    out.push(v)
+                }
+            }
+            13 => {
+                if let Some(v) = self.subject.as_deref() {
+                    out.push(v)
+                }
+            }
+            14 => {
+                if let Some(v) = self.encounter.as_deref() {
+                    out.push(v)
+                }
+            }
+            15 => {
+                if let Some(v) = &self.effective {
+                    out.choice(v)
+                }
+            }
+            16 => {
+                if let Some(v) = &self.issued {
+                    out.push(v)
+                }
+            }
+            17 => {
+                for v in &self.performer {
+                    out.push(v)
+                }
+            }
+            18 => {
+                for v in &self.results_interpreter {
+                    out.push(v)
+                }
+            }
+            19 => {
+                for v in &self.specimen {
+                    out.push(v)
+                }
+            }
+            20 => {
+                for v in &self.result {
+                    out.push(v)
+                }
+            }
+            21 => {
+                for v in &self.imaging_study {
+                    out.push(v)
+                }
+            }
+            22 => {
+                for v in &self.media {
+                    out.push(v)
+                }
+            }
+            23 => {
+                if let Some(v) = &self.conclusion {
+                    out.push(v)
+                }
+            }
+            24 => {
+                for v in &self.conclusion_code {
+                    out.push(v)
+                }
+            }
+            25 => {
+                for v in &self.presented_form {
+                    out.push(v)
+                }
             }
             _ => {}
         }
@@ -644,10 +745,10 @@ impl crate::validate::Validate for DiagnosticReportEffective {
 
 #[cfg(feature = "fhirpath")]
 impl crate::fhirpath::Choice for DiagnosticReportEffective {
-    fn value(&self) -> (&'static str, &dyn crate::fhirpath::Reflect) {
+    fn value(&self) -> &dyn crate::fhirpath::Reflect {
         match self {
-            Self::DateTime(v) => ("DateTime", v),
-            Self::Period(v) => ("Period", &**v),
+            Self::DateTime(v) => v,
+            Self::Period(v) => &**v,
         }
     }
 }
@@ -827,13 +928,33 @@ impl crate::fhirpath::Reflect for DiagnosticReportMedia {
             ("link", crate::fhirpath::Card::One),
         ]
     }
-    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
-        match name {
-            "id" => out.opt(self.id.as_ref()),
-            "extension" => out.many(&self.extension),
-            "modifierExtension" => out.many(&self.modifier_extension),
-            "comment" => out.opt(self.comment.as_ref()),
-            "link" => out.opt(self.link.as_deref()),
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => {
+                if let Some(v) = &self.id {
+                    out.push(v)
+                }
+            }
+            1 => {
+                for v in &self.extension {
+                    out.push(v)
+                }
+            }
+            2 => {
+                for v in &self.modifier_extension {
+                    out.push(v)
+                }
+            }
+            3 => {
+                if let Some(v) = &self.comment {
+                    out.push(v)
+                }
+            }
+            4 => {
+                if let Some(v) = self.link.as_deref() {
+                    out.push(v)
+                }
+            }
             _ => {}
         }
     }

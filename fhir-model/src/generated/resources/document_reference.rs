@@ -478,32 +478,128 @@ impl crate::fhirpath::Reflect for DocumentReference {
             ("context", crate::fhirpath::Card::One),
         ]
     }
-    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
-        match name {
-            "id" => out.opt(self.id.as_ref()),
-            "meta" => out.opt(self.meta.as_deref()),
-            "implicitRules" => out.opt(self.implicit_rules.as_ref()),
-            "language" => out.opt(self.language.as_ref()),
-            "text" => out.opt(self.text.as_deref()),
-            "contained" => out.many(&self.contained),
-            "extension" => out.many(&self.extension),
-            "modifierExtension" => out.many(&self.modifier_extension),
-            "masterIdentifier" => out.opt(self.master_identifier.as_deref()),
-            "identifier" => out.many(&self.identifier),
-            "status" => out.opt(self.status.as_ref()),
-            "docStatus" => out.opt(self.doc_status.as_ref()),
-            "type" => out.opt(self.type_.as_deref()),
-            "category" => out.many(&self.category),
-            "subject" => out.opt(self.subject.as_deref()),
-            "date" => out.opt(self.date.as_ref()),
-            "author" => out.many(&self.author),
-            "authenticator" => out.opt(self.authenticator.as_deref()),
-            "custodian" => out.opt(self.custodian.as_deref()),
-            "relatesTo" => out.many(&self.relates_to),
-            "description" => out.opt(self.description.as_ref()),
-            "securityLabel" => out.many(&self.security_label),
-            "content" => out.many(&self.content),
-            "context" => out.opt(self.context.as_deref()),
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => {
+                if let Some(v) = &self.id {
+                    out.push(v)
+                }
+            }
+            1 => {
+                if let Some(v) = self.meta.as_deref() {
+                    out.push(v)
+                }
+            }
+            2 => {
+                if let Some(v) = &self.implicit_rules {
+                    out.push(v)
+                }
+            }
+            3 => {
+                if let Some(v) = &self.language {
+                    out.push(v)
+                }
+            }
+            4 => {
+                if let Some(v) = self.text.as_deref() {
+                    out.push(v)
+                }
+            }
+            5 => {
+                for v in &self.contained {
+                    out.push(v)
+                }
+            }
+            6 => {
+                for v in &self.extension {
+                    out.push(v)
+                }
+            }
+            7 => {
+                for v in &self.modifier_extension {
+                    out.push(v)
+                }
+            }
+            8 => {
+                if let Some(v) = self.master_identifier.as_deref() {
+                    out.push(v)
+                }
+            }
+            9 => {
+                for v in &self.identifier {
+                    out.push(v)
+                }
+            }
+            10 => {
+                if let Some(v) = &self.status {
+                    out.push(v)
+                }
+            }
+            11 => {
+                if let Some(v) = &self.doc_status {
+                    out.push(v)
+                }
+            }
+            12 => {
+                if let Some(v) = self.type_.as_deref() {
+                    out.push(v)
+                }
+            }
+            13 => {
+                for v in &self.category {
+                    out.push(v)
+                }
+            }
+            14 => {
+                if let Some(v) = self.subject.as_deref() {
+                    out.push(v)
+                }
+            }
+            15 => {
+                if let Some(v) = &self.date {
+                    out.push(v)
+                }
+            }
+            16 => {
+                for v in &self.author {
+                    out.push(v)
+                }
+            }
+            17 => {
+                if let Some(v) = self.authenticator.as_deref() {
+                    out.push(v)
+                }
+            }
+            18 => {
+                if let Some(v) = self.custodian.as_deref() {
+                    out.push(v)
+                }
+            }
+            19 => {
+                for v in &self.relates_to {
+                    out.push(v)
+                }
+            }
+            20 => {
+                if let Some(v) = &self.description {
+                    out.push(v)
+                }
+            }
+            21 => {
+                for v in &self.security_label {
+                    out.push(v)
+                }
+            }
+            22 => {
+                for v in &self.content {
+                    out.push(v)
+                }
+            }
+            23 => {
+                if let Some(v) = self.context.as_deref() {
+                    out.push(v)
+                }
+            }
             _ => {}
         }
     }
@@ -692,13 +788,33 @@ impl crate::fhirpath::Reflect for DocumentReferenceRelatesTo {
             ("target", crate::fhirpath::Card::One),
         ]
     }
-    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
-        match name {
-            "id" => out.opt(self.id.as_ref()),
-            "extension" => out.many(&self.extension),
-            "modifierExtension" => out.many(&self.modifier_extension),
-            "code" => out.opt(self.code.as_ref()),
-            "target" => out.opt(self.target.as_deref()),
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => {
+                if let Some(v) = &self.id {
+                    out.push(v)
+                }
+            }
+            1 => {
+                for v in &self.extension {
+                    out.push(v)
+                }
+            }
+            2 => {
+                for v in &self.modifier_extension {
+                    out.push(v)
+                }
+            }
+            3 => {
+                if let Some(v) = &self.code {
+                    out.push(v)
+                }
+            }
+            4 => {
+                if let Some(v) = self.target.as_deref() {
+                    out.push(v)
+                }
+            }
             _ => {}
         }
     }
@@ -840,13 +956,33 @@ impl crate::fhirpath::Reflect for DocumentReferenceContent {
             ("format", crate::fhirpath::Card::One),
         ]
     }
-    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
-        match name {
-            "id" => out.opt(self.id.as_ref()),
-            "extension" => out.many(&self.extension),
-            "modifierExtension" => out.many(&self.modifier_extension),
-            "attachment" => out.opt(self.attachment.as_deref()),
-            "format" => out.opt(self.format.as_deref()),
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => {
+                if let Some(v) = &self.id {
+                    out.push(v)
+                }
+            }
+            1 => {
+                for v in &self.extension {
+                    out.push(v)
+                }
+            }
+            2 => {
+                for v in &self.modifier_extension {
+                    out.push(v)
+                }
+            }
+            3 => {
+                if let Some(v) = self.attachment.as_deref() {
+                    out.push(v)
+                }
+            }
+            4 => {
+                if let Some(v) = self.format.as_deref() {
+                    out.push(v)
+                }
+            }
             _ => {}
         }
     }
@@ -1054,18 +1190,58 @@ impl crate::fhirpath::Reflect for DocumentReferenceContext {
             ("related", crate::fhirpath::Card::Many),
         ]
     }
-    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
-        match name {
-            "id" => out.opt(self.id.as_ref()),
-            "extension" => out.many(&self.extension),
-            "modifierExtension" => out.many(&self.modifier_extension),
-            "encounter" => out.many(&self.encounter),
-            "event" => out.many(&self.event),
-            "period" => out.opt(self.period.as_deref()),
-            "facilityType" => out.opt(self.facility_type.as_deref()),
-            "practiceSetting" => out.opt(self.practice_setting.as_deref()),
-            "sourcePatientInfo" => out.opt(self.source_patient_info.as_deref()),
-            "related" => out.many(&self.related),
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => {
+                if let Some(v) = &self.id {
+                    out.push(v)
+                }
+            }
+            1 => {
+                for v in &self.extension {
+                    out.push(v)
+                }
+            }
+            2 => {
+                for v in &self.modifier_extension {
+                    out.push(v)
+                }
+            }
+            3 => {
+                for v in &self.encounter {
+                    out.push(v)
+                }
+            }
+            4 => {
+                for v in &self.event {
+                    out.push(v)
+                }
+            }
+            5 => {
+                if let Some(v) = self.period.as_deref() {
+                    out.push(v)
+                }
+            }
+            6 => {
+                if let Some(v) = self.facility_type.as_deref() {
+                    out.push(v)
+                }
+            }
+            7 => {
+                if let Some(v) = self.practice_setting.as_deref() {
+                    out.push(v)
+                }
+            }
+            8 => {
+                if let Some(v) = self.source_patient_info.as_deref() {
+                    out.push(v)
+                }
+            }
+            9 => {
+                for v in &self.related {
+                    out.push(v)
+                }
+            }
             _ => {}
         }
     }

@@ -676,49 +676,213 @@ impl crate::fhirpath::Reflect for EffectEvidenceSynthesis {
             ("certainty", crate::fhirpath::Card::Many),
         ]
     }
-    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
-        match name {
-            "id" => out.opt(self.id.as_ref()),
-            "meta" => out.opt(self.meta.as_deref()),
-            "implicitRules" => out.opt(self.implicit_rules.as_ref()),
-            "language" => out.opt(self.language.as_ref()),
-            "text" => out.opt(self.text.as_deref()),
-            "contained" => out.many(&self.contained),
-            "extension" => out.many(&self.extension),
-            "modifierExtension" => out.many(&self.modifier_extension),
-            "url" => out.opt(self.url.as_ref()),
-            "identifier" => out.many(&self.identifier),
-            "version" => out.opt(self.version.as_ref()),
-            "name" => out.opt(self.name.as_ref()),
-            "title" => out.opt(self.title.as_ref()),
-            "status" => out.opt(self.status.as_ref()),
-            "date" => out.opt(self.date.as_ref()),
-            "publisher" => out.opt(self.publisher.as_ref()),
-            "contact" => out.many(&self.contact),
-            "description" => out.opt(self.description.as_ref()),
-            "note" => out.many(&self.note),
-            "useContext" => out.many(&self.use_context),
-            "jurisdiction" => out.many(&self.jurisdiction),
-            "copyright" => out.opt(self.copyright.as_ref()),
-            "approvalDate" => out.opt(self.approval_date.as_ref()),
-            "lastReviewDate" => out.opt(self.last_review_date.as_ref()),
-            "effectivePeriod" => out.opt(self.effective_period.as_deref()),
-            "topic" => out.many(&self.topic),
-            "author" => out.many(&self.author),
-            "editor" => out.many(&self.editor),
-            "reviewer" => out.many(&self.reviewer),
-            "endorser" => out.many(&self.endorser),
-            "relatedArtifact" => out.many(&self.related_artifact),
-            "synthesisType" => out.opt(self.synthesis_type.as_deref()),
-            "studyType" => out.opt(self.study_type.as_deref()),
-            "population" => out.opt(self.population.as_deref()),
-            "exposure" => out.opt(self.exposure.as_deref()),
-            "exposureAlternative" => out.opt(self.exposure_alternative.as_deref()),
-            "outcome" => out.opt(self.outcome.as_deref()),
-            "sampleSize" => out.opt(self.sample_size.as_deref()),
-            "resultsByExposure" => out.many(&self.results_by_exposure),
-            "effectEstimate" => out.many(&self.effect_estimate),
-            "certainty" => out.many(&self.certainty),
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => {
+                if let Some(v) = &self.id {
+                    out.push(v)
+                }
+            }
+            1 => {
+                if let Some(v) = self.meta.as_deref() {
+                    out.push(v)
+                }
+            }
+            2 => {
+                if let Some(v) = &self.implicit_rules {
+                    out.push(v)
+                }
+            }
+            3 => {
+                if let Some(v) = &self.language {
+                    out.push(v)
+                }
+            }
+            4 => {
+                if let Some(v) = self.text.as_deref() {
+                    out.push(v)
+                }
+            }
+            5 => {
+                for v in &self.contained {
+                    out.push(v)
+                }
+            }
+            6 => {
+                for v in &self.extension {
+                    out.push(v)
+                }
+            }
+            7 => {
+                for v in &self.modifier_extension {
+                    out.push(v)
+                }
+            }
+            8 => {
+                if let Some(v) = &self.url {
+                    out.push(v)
+                }
+            }
+            9 => {
+                for v in &self.identifier {
+                    out.push(v)
+                }
+            }
+            10 => {
+                if let Some(v) = &self.version {
+                    out.push(v)
+                }
+            }
+            11 => {
+                if let Some(v) = &self.name {
+                    out.push(v)
+                }
+            }
+            12 => {
+                if let Some(v) = &self.title {
+                    out.push(v)
+                }
+            }
+            13 => {
+                if let Some(v) = &self.status {
+                    out.push(v)
+                }
+            }
+            14 => {
+                if let Some(v) = &self.date {
+                    out.push(v)
+                }
+            }
+            15 => {
+                if let Some(v) = &self.publisher {
+                    out.push(v)
+                }
+            }
+            16 => {
+                for v in &self.contact {
+                    out.push(v)
+                }
+            }
+            17 => {
+                if let Some(v) = &self.description {
+                    out.push(v)
+                }
+            }
+            18 => {
+                for v in &self.note {
+                    out.push(v)
+                }
+            }
+            19 => {
+                for v in &self.use_context {
+                    out.push(v)
+                }
+            }
+            20 => {
+                for v in &self.jurisdiction {
+                    out.push(v)
+                }
+            }
+            21 => {
+                if let Some(v) = &self.copyright {
+                    out.push(v)
+                }
+            }
+            22 => {
+                if let Some(v) = &self.approval_date {
+                    out.push(v)
+                }
+            }
+            23 => {
+                if let Some(v) = &self.last_review_date {
+                    out.push(v)
+                }
+            }
+            24 => {
+                if let Some(v) = self.effective_period.as_deref() {
+                    out.push(v)
+                }
+            }
+            25 => {
+                for v in &self.topic {
+                    out.push(v)
+                }
+            }
+            26 => {
+                for v in &self.author {
+                    out.push(v)
+                }
+            }
+            27 => {
+                for v in &self.editor {
+                    out.push(v)
+                }
+            }
+            28 => {
+                for v in &self.reviewer {
+                    out.push(v)
+                }
+            }
+            29 => {
+                for v in &self.endorser {
+                    out.push(v)
+                }
+            }
+            30 => {
+                for v in &self.related_artifact {
+                    out.push(v)
+                }
+            }
+            31 => {
+                if let Some(v) = self.synthesis_type.as_deref() {
+                    out.push(v)
+                }
+            }
+            32 => {
+                if let Some(v) = self.study_type.as_deref() {
+                    out.push(v)
+                }
+            }
+            33 => {
+                if let Some(v) = self.population.as_deref() {
+                    out.push(v)
+                }
+            }
+            34 => {
+                if let Some(v) = self.exposure.as_deref() {
+                    out.push(v)
+                }
+            }
+            35 => {
+                if let Some(v) = self.exposure_alternative.as_deref() {
+                    out.push(v)
+                }
+            }
+            36 => {
+                if let Some(v) = self.outcome.as_deref() {
+                    out.push(v)
+                }
+            }
+            37 => {
+                if let Some(v) = self.sample_size.as_deref() {
+                    out.push(v)
+                }
+            }
+            38 => {
+                for v in &self.results_by_exposure {
+                    out.push(v)
+                }
+            }
+            39 => {
+                for v in &self.effect_estimate {
+                    out.push(v)
+                }
+            }
+            40 => {
+                for v in &self.certainty {
+                    out.push(v)
+                }
+            }
             _ => {}
         }
     }
@@ -925,14 +1089,38 @@ impl crate::fhirpath::Reflect for EffectEvidenceSynthesisSampleSize {
             ("numberOfParticipants", crate::fhirpath::Card::One),
         ]
     }
-    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
-        match name {
-            "id" => out.opt(self.id.as_ref()),
-            "extension" => out.many(&self.extension),
-            "modifierExtension" => out.many(&self.modifier_extension),
-            "description" => out.opt(self.description.as_ref()),
-            "numberOfStudies" => out.opt(self.number_of_studies.as_ref()),
-            "numberOfParticipants" => out.opt(self.number_of_participants.as_ref()),
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => {
+                if let Some(v) = &self.id {
+                    out.push(v)
+                }
+            }
+            1 => {
+                for v in &self.extension {
+                    out.push(v)
+                }
+            }
+            2 => {
+                for v in &self.modifier_extension {
+                    out.push(v)
+                }
+            }
+            3 => {
+                if let Some(v) = &self.description {
+                    out.push(v)
+                }
+            }
+            4 => {
+                if let Some(v) = &self.number_of_studies {
+                    out.push(v)
+                }
+            }
+            5 => {
+                if let Some(v) = &self.number_of_participants {
+                    out.push(v)
+                }
+            }
             _ => {}
         }
     }
@@ -1128,15 +1316,43 @@ impl crate::fhirpath::Reflect for EffectEvidenceSynthesisResultsByExposure {
             ("riskEvidenceSynthesis", crate::fhirpath::Card::One),
         ]
     }
-    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
-        match name {
-            "id" => out.opt(self.id.as_ref()),
-            "extension" => out.many(&self.extension),
-            "modifierExtension" => out.many(&self.modifier_extension),
-            "description" => out.opt(self.description.as_ref()),
-            "exposureState" => out.opt(self.exposure_state.as_ref()),
-            "variantState" => out.opt(self.variant_state.as_deref()),
-            "riskEvidenceSynthesis" => out.opt(self.risk_evidence_synthesis.as_deref()),
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => {
+                if let Some(v) = &self.id {
+                    out.push(v)
+                }
+            }
+            1 => {
+                for v in &self.extension {
+                    out.push(v)
+                }
+            }
+            2 => {
+                for v in &self.modifier_extension {
+                    out.push(v)
+                }
+            }
+            3 => {
+                if let Some(v) = &self.description {
+                    out.push(v)
+                }
+            }
+            4 => {
+                if let Some(v) = &self.exposure_state {
+                    out.push(v)
+                }
+            }
+            5 => {
+                if let Some(v) = self.variant_state.as_deref() {
+                    out.push(v)
+                }
+            }
+            6 => {
+                if let Some(v) = self.risk_evidence_synthesis.as_deref() {
+                    out.push(v)
+                }
+            }
             _ => {}
         }
     }
@@ -1319,17 +1535,53 @@ impl crate::fhirpath::Reflect for EffectEvidenceSynthesisEffectEstimate {
             ("precisionEstimate", crate::fhirpath::Card::Many),
         ]
     }
-    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
-        match name {
-            "id" => out.opt(self.id.as_ref()),
-            "extension" => out.many(&self.extension),
-            "modifierExtension" => out.many(&self.modifier_extension),
-            "description" => out.opt(self.description.as_ref()),
-            "type" => out.opt(self.type_.as_deref()),
-            "variantState" => out.opt(self.variant_state.as_deref()),
-            "value" => out.opt(self.value.as_ref()),
-            "unitOfMeasure" => out.opt(self.unit_of_measure.as_deref()),
-            "precisionEstimate" => out.many(&self.precision_estimate),
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => {
+                if let Some(v) = &self.id {
+                    out.push(v)
+                }
+            }
+            1 => {
+                for v in &self.extension {
+                    out.push(v)
+                }
+            }
+            2 => {
+                for v in &self.modifier_extension {
+                    out.push(v)
+                }
+            }
+            3 => {
+                if let Some(v) = &self.description {
+                    out.push(v)
+                }
+            }
+            4 => {
+                if let Some(v) = self.type_.as_deref() {
+                    out.push(v)
+                }
+            }
+            5 => {
+                if let Some(v) = self.variant_state.as_deref() {
+                    out.push(v)
+                }
+            }
+            6 => {
+                if let Some(v) = &self.value {
+                    out.push(v)
+                }
+            }
+            7 => {
+                if let Some(v) = self.unit_of_measure.as_deref() {
+                    out.push(v)
+                }
+            }
+            8 => {
+                for v in &self.precision_estimate {
+                    out.push(v)
+                }
+            }
             _ => {}
         }
     }
@@ -1488,15 +1740,43 @@ for EffectEvidenceSynthesisEffectEstimatePrecisionEstimate {
             ("to", crate::fhirpath::Card::One),
         ]
     }
-    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
-        match name {
-            "id" => out.opt(self.id.as_ref()),
-            "extension" => out.many(&self.extension),
-            "modifierExtension" => out.many(&self.modifier_extension),
-            "type" => out.opt(self.type_.as_deref()),
-            "level" => out.opt(self.level.as_ref()),
-            "from" => out.opt(self.from.as_ref()),
-            "to" => out.opt(self.to.as_ref()),
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => {
+                if let Some(v) = &self.id {
+                    out.push(v)
+                }
+            }
+            1 => {
+                for v in &self.extension {
+                    out.push(v)
+                }
+            }
+            2 => {
+                for v in &self.modifier_extension {
+                    out.push(v)
+                }
+            }
+            3 => {
+                if let Some(v) = self.type_.as_deref() {
+                    out.push(v)
+                }
+            }
+            4 => {
+                if let Some(v) = &self.level {
+                    out.push(v)
+                }
+            }
+            5 => {
+                if let Some(v) = &self.from {
+                    out.push(v)
+                }
+            }
+            6 => {
+                if let Some(v) = &self.to {
+                    out.push(v)
+                }
+            }
             _ => {}
         }
     }
@@ -1644,14 +1924,38 @@ impl crate::fhirpath::Reflect for EffectEvidenceSynthesisCertainty {
             ("certaintySubcomponent", crate::fhirpath::Card::Many),
         ]
     }
-    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
-        match name {
-            "id" => out.opt(self.id.as_ref()),
-            "extension" => out.many(&self.extension),
-            "modifierExtension" => out.many(&self.modifier_extension),
-            "rating" => out.many(&self.rating),
-            "note" => out.many(&self.note),
-            "certaintySubcomponent" => out.many(&self.certainty_subcomponent),
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => {
+                if let Some(v) = &self.id {
+                    out.push(v)
+                }
+            }
+            1 => {
+                for v in &self.extension {
+                    out.push(v)
+                }
+            }
+            2 => {
+                for v in &self.modifier_extension {
+                    out.push(v)
+                }
+            }
+            3 => {
+                for v in &self.rating {
+                    out.push(v)
+                }
+            }
+            4 => {
+                for v in &self.note {
+                    out.push(v)
+                }
+            }
+            5 => {
+                for v in &self.certainty_subcomponent {
+                    out.push(v)
+                }
+            }
             _ => {}
         }
     }
@@ -1792,14 +2096,38 @@ impl crate::fhirpath::Reflect for EffectEvidenceSynthesisCertaintyCertaintySubco
             ("note", crate::fhirpath::Card::Many),
         ]
     }
-    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
-        match name {
-            "id" => out.opt(self.id.as_ref()),
-            "extension" => out.many(&self.extension),
-            "modifierExtension" => out.many(&self.modifier_extension),
-            "type" => out.opt(self.type_.as_deref()),
-            "rating" => out.many(&self.rating),
-            "note" => out.many(&self.note),
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => {
+                if let Some(v) = &self.id {
+                    out.push(v)
+                }
+            }
+            1 => {
+                for v in &self.extension {
+                    out.push(v)
+                }
+            }
+            2 => {
+                for v in &self.modifier_extension {
+                    out.push(v)
+                }
+            }
+            3 => {
+                if let Some(v) = self.type_.as_deref() {
+                    out.push(v)
+                }
+            }
+            4 => {
+                for v in &self.rating {
+                    out.push(v)
+                }
+            }
+            5 => {
+                for v in &self.note {
+                    out.push(v)
+                }
+            }
             _ => {}
         }
     }

@@ -527,39 +527,163 @@ impl crate::fhirpath::Reflect for Encounter {
             ("partOf", crate::fhirpath::Card::One),
         ]
     }
-    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
-        match name {
-            "id" => out.opt(self.id.as_ref()),
-            "meta" => out.opt(self.meta.as_deref()),
-            "implicitRules" => out.opt(self.implicit_rules.as_ref()),
-            "language" => out.opt(self.language.as_ref()),
-            "text" => out.opt(self.text.as_deref()),
-            "contained" => out.many(&self.contained),
-            "extension" => out.many(&self.extension),
-            "modifierExtension" => out.many(&self.modifier_extension),
-            "identifier" => out.many(&self.identifier),
-            "status" => out.opt(self.status.as_ref()),
-            "statusHistory" => out.many(&self.status_history),
-            "class" => out.opt(self.class.as_deref()),
-            "classHistory" => out.many(&self.class_history),
-            "type" => out.many(&self.type_),
-            "serviceType" => out.opt(self.service_type.as_deref()),
-            "priority" => out.opt(self.priority.as_deref()),
-            "subject" => out.opt(self.subject.as_deref()),
-            "episodeOfCare" => out.many(&self.episode_of_care),
-            "basedOn" => out.many(&self.based_on),
-            "participant" => out.many(&self.participant),
-            "appointment" => out.many(&self.appointment),
-            "period" => out.opt(self.period.as_deref()),
-            "length" => out.opt(self.length.as_deref()),
-            "reasonCode" => out.many(&self.reason_code),
-            "reasonReference" => out.many(&self.reason_reference),
-            "diagnosis" => out.many(&self.diagnosis),
-            "account" => out.many(&self.account),
-            "hospitalization" => out.opt(self.hospitalization.as_deref()),
-            "location" => out.many(&self.location),
-            "serviceProvider" => out.opt(self.service_provider.as_deref()),
-            "partOf" => out.opt(self.part_of.as_deref()),
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => {
+                if let Some(v) = &self.id {
+                    out.push(v)
+                }
+            }
+            1 => {
+                if let Some(v) = self.meta.as_deref() {
+                    out.push(v)
+                }
+            }
+            2 => {
+                if let Some(v) = &self.implicit_rules {
+                    out.push(v)
+                }
+            }
+            3 => {
+                if let Some(v) = &self.language {
+                    out.push(v)
+                }
+            }
+            4 => {
+                if let Some(v) = self.text.as_deref() {
+                    out.push(v)
+                }
+            }
+            5 => {
+                for v in &self.contained {
+                    out.push(v)
+                }
+            }
+            6 => {
+                for v in &self.extension {
+                    out.push(v)
+                }
+            }
+            7 => {
+                for v in &self.modifier_extension {
+                    out.push(v)
+                }
+            }
+            8 => {
+                for v in &self.identifier {
+                    out.push(v)
+                }
+            }
+            9 => {
+                if let Some(v) = &self.status {
+                    out.push(v)
+                }
+            }
+            10 => {
+                for v in &self.status_history {
+                    out.push(v)
+                }
+            }
+            11 => {
+                if let Some(v) = self.class.as_deref() {
+                    out.push(v)
+                }
+            }
+            12 => {
+                for v in &self.class_history {
+                    out.push(v)
+                }
+            }
+            13 => {
+                for v in &self.type_ {
+                    out.push(v)
+                }
+            }
+            14 => {
+                if let Some(v) = self.service_type.as_deref() {
+                    out.push(v)
+                }
+            }
+            15 => {
+                if let Some(v) = self.priority.as_deref() {
+                    out.push(v)
+                }
+            }
+            16 => {
+                if let Some(v) = self.subject.as_deref() {
+                    out.push(v)
+                }
+            }
+            17 => {
+                for v in &self.episode_of_care {
+                    out.push(v)
+                }
+            }
+            18 => {
+                for v in &self.based_on {
+                    out.push(v)
+                }
+            }
+            19 => {
+                for v in &self.participant {
+                    out.push(v)
+                }
+            }
+            20 => {
+                for v in &self.appointment {
+                    out.push(v)
+                }
+            }
+            21 => {
+                if let Some(v) = self.period.as_deref() {
+                    out.push(v)
+                }
+            }
+            22 => {
+                if let Some(v) = self.length.as_deref() {
+                    out.push(v)
+                }
+            }
+            23 => {
+                for v in &self.reason_code {
+                    out.push(v)
+                }
+            }
+            24 => {
+                for v in &self.reason_reference {
+                    out.push(v)
+                }
+            }
+            25 => {
+                for v in &self.diagnosis {
+                    out.push(v)
+                }
+            }
+            26 => {
+                for v in &self.account {
+                    out.push(v)
+                }
+            }
+            27 => {
+                if let Some(v) = self.hospitalization.as_deref() {
+                    out.push(v)
+                }
+            }
+            28 => {
+                for v in &self.location {
+                    out.push(v)
+                }
+            }
+            29 => {
+                if let Some(v) = self.service_provider.as_deref() {
+                    out.push(v)
+                }
+            }
+            30 => {
+                if let Some(v) = self.part_of.as_deref() {
+                    out.push(v)
+                }
+            }
             _ => {}
         }
     }
@@ -737,13 +861,33 @@ impl crate::fhirpath::Reflect for EncounterStatusHistory {
             ("period", crate::fhirpath::Card::One),
         ]
     }
-    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
-        match name {
-            "id" => out.opt(self.id.as_ref()),
-            "extension" => out.many(&self.extension),
-            "modifierExtension" => out.many(&self.modifier_extension),
-            "status" => out.opt(self.status.as_ref()),
-            "period" => out.opt(self.period.as_deref()),
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => {
+                if let Some(v) = &self.id {
+                    out.push(v)
+                }
+            }
+            1 => {
+                for v in &self.extension {
+                    out.push(v)
+                }
+            }
+            2 => {
+                for v in &self.modifier_extension {
+                    out.push(v)
+                }
+            }
+            3 => {
+                if let Some(v) = &self.status {
+                    out.push(v)
+                }
+            }
+            4 => {
+                if let Some(v) = self.period.as_deref() {
+                    out.push(v)
+                }
+            }
             _ => {}
         }
     }
@@ -889,13 +1033,33 @@ impl crate::fhirpath::Reflect for EncounterClassHistory {
             ("period", crate::fhirpath::Card::One),
         ]
     }
-    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
-        match name {
-            "id" => out.opt(self.id.as_ref()),
-            "extension" => out.many(&self.extension),
-            "modifierExtension" => out.many(&self.modifier_extension),
-            "class" => out.opt(self.class.as_deref()),
-            "period" => out.opt(self.period.as_deref()),
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => {
+                if let Some(v) = &self.id {
+                    out.push(v)
+                }
+            }
+            1 => {
+                for v in &self.extension {
+                    out.push(v)
+                }
+            }
+            2 => {
+                for v in &self.modifier_extension {
+                    out.push(v)
+                }
+            }
+            3 => {
+                if let Some(v) = self.class.as_deref() {
+                    out.push(v)
+                }
+            }
+            4 => {
+                if let Some(v) = self.period.as_deref() {
+                    out.push(v)
+                }
+            }
             _ => {}
         }
     }
@@ -1059,14 +1223,38 @@ impl crate::fhirpath::Reflect for EncounterParticipant {
             ("individual", crate::fhirpath::Card::One),
         ]
     }
-    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
-        match name {
-            "id" => out.opt(self.id.as_ref()),
-            "extension" => out.many(&self.extension),
-            "modifierExtension" => out.many(&self.modifier_extension),
-            "type" => out.many(&self.type_),
-            "period" => out.opt(self.period.as_deref()),
-            "individual" => out.opt(self.individual.as_deref()),
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => {
+                if let Some(v) = &self.id {
+                    out.push(v)
+                }
+            }
+            1 => {
+                for v in &self.extension {
+                    out.push(v)
+                }
+            }
+            2 => {
+                for v in &self.modifier_extension {
+                    out.push(v)
+                }
+            }
+            3 => {
+                for v in &self.type_ {
+                    out.push(v)
+                }
+            }
+            4 => {
+                if let Some(v) = self.period.as_deref() {
+                    out.push(v)
+                }
+            }
+            5 => {
+                if let Some(v) = self.individual.as_deref() {
+                    out.push(v)
+                }
+            }
             _ => {}
         }
     }
@@ -1231,14 +1419,38 @@ impl crate::fhirpath::Reflect for EncounterDiagnosis {
             ("rank", crate::fhirpath::Card::One),
         ]
     }
-    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
-        match name {
-            "id" => out.opt(self.id.as_ref()),
-            "extension" => out.many(&self.extension),
-            "modifierExtension" => out.many(&self.modifier_extension),
-            "condition" => out.opt(self.condition.as_deref()),
-            "use" => out.opt(self.use_.as_deref()),
-            "rank" => out.opt(self.rank.as_ref()),
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => {
+                if let Some(v) = &self.id {
+                    out.push(v)
+                }
+            }
+            1 => {
+                for v in &self.extension {
+                    out.push(v)
+                }
+            }
+            2 => {
+                for v in &self.modifier_extension {
+                    out.push(v)
+                }
+            }
+            3 => {
+                if let Some(v) = self.condition.as_deref() {
+                    out.push(v)
+                }
+            }
+            4 => {
+                if let Some(v) = self.use_.as_deref() {
+                    out.push(v)
+                }
+            }
+            5 => {
+                if let Some(v) = &self.rank {
+                    out.push(v)
+                }
+            }
             _ => {}
         }
     }
@@ -1481,20 +1693,68 @@ impl crate::fhirpath::Reflect for EncounterHospitalization {
             ("dischargeDisposition", crate::fhirpath::Card::One),
         ]
     }
-    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
-        match name {
-            "id" => out.opt(self.id.as_ref()),
-            "extension" => out.many(&self.extension),
-            "modifierExtension" => out.many(&self.modifier_extension),
-            "preAdmissionIdentifier" => out.opt(self.pre_admission_identifier.as_deref()),
-            "origin" => out.opt(self.origin.as_deref()),
-            "admitSource" => out.opt(self.admit_source.as_deref()),
-            "reAdmission" => out.opt(self.re_admission.as_deref()),
-            "dietPreference" => out.many(&self.diet_preference),
-            "specialCourtesy" => out.many(&self.special_courtesy),
-            "specialArrangement" => out.many(&self.special_arrangement),
-            "destination" => out.opt(self.destination.as_deref()),
-            "dischargeDisposition" => out.opt(self.discharge_disposition.as_deref()),
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => {
+                if let Some(v) = &self.id {
+                    out.push(v)
+                }
+            }
+            1 => {
+                for v in &self.extension {
+                    out.push(v)
+                }
+            }
+            2 => {
+                for v in &self.modifier_extension {
+                    out.push(v)
+                }
+            }
+            3 => {
+                if let Some(v) = self.pre_admission_identifier.as_deref() {
+                    out.push(v)
+                }
+            }
+            4 => {
+                if let Some(v) = self.origin.as_deref() {
+                    out.push(v)
+                }
+            }
+            5 => {
+                if let Some(v) = self.admit_source.as_deref() {
+                    out.push(v)
+                }
+            }
+            6 => {
+                if let Some(v) = self.re_admission.as_deref() {
+                    out.push(v)
+                }
+            }
+            7 => {
+                for v in &self.diet_preference {
+                    out.push(v)
+                }
+            }
+            8 => {
+                for v in &self.special_courtesy {
+                    out.push(v)
+                }
+            }
+            9 => {
+                for v in &self.special_arrangement {
+                    out.push(v)
+                }
+            }
+            10 => {
+                if let Some(v) = self.destination.as_deref() {
+                    out.push(v)
+                }
+            }
+            11 => {
+                if let Some(v) = self.discharge_disposition.as_deref() {
+                    out.push(v)
+                }
+            }
             _ => {}
         }
     }
@@ -1670,15 +1930,43 @@ impl crate::fhirpath::Reflect for EncounterLocation {
             ("period", crate::fhirpath::Card::One),
         ]
     }
-    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
-        match name {
-            "id" => out.opt(self.id.as_ref()),
-            "extension" => out.many(&self.extension),
-            "modifierExtension" => out.many(&self.modifier_extension),
-            "location" => out.opt(self.location.as_deref()),
-            "status" => out.opt(self.status.as_ref()),
-            "physicalType" => out.opt(self.physical_type.as_deref()),
-            "period" => out.opt(self.period.as_deref()),
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => {
+                if let Some(v) = &self.id {
+                    out.push(v)
+                }
+            }
+            1 => {
+                for v in &self.extension {
+                    out.push(v)
+                }
+            }
+            2 => {
+                for v in &self.modifier_extension {
+                    out.push(v)
+                }
+            }
+            3 => {
+                if let Some(v) = self.location.as_deref() {
+                    out.push(v)
+                }
+            }
+            4 => {
+                if let Some(v) = &self.status {
+                    out.push(v)
+                }
+            }
+            5 => {
+                if let Some(v) = self.physical_type.as_deref() {
+                    out.push(v)
+                }
+            }
+            6 => {
+                if let Some(v) = self.period.as_deref() {
+                    out.push(v)
+                }
+            }
             _ => {}
         }
     }

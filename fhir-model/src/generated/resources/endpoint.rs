@@ -390,27 +390,103 @@ impl crate::fhirpath::Reflect for Endpoint {
             ("header", crate::fhirpath::Card::Many),
         ]
     }
-    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
-        match name {
-            "id" => out.opt(self.id.as_ref()),
-            "meta" => out.opt(self.meta.as_deref()),
-            "implicitRules" => out.opt(self.implicit_rules.as_ref()),
-            "language" => out.opt(self.language.as_ref()),
-            "text" => out.opt(self.text.as_deref()),
-            "contained" => out.many(&self.contained),
-            "extension" => out.many(&self.extension),
-            "modifierExtension" => out.many(&self.modifier_extension),
-            "identifier" => out.many(&self.identifier),
-            "status" => out.opt(self.status.as_ref()),
-            "connectionType" => out.opt(self.connection_type.as_deref()),
-            "name" => out.opt(self.name.as_ref()),
-            "managingOrganization" => out.opt(self.managing_organization.as_deref()),
-            "contact" => out.many(&self.contact),
-            "period" => out.opt(self.period.as_deref()),
-            "payloadType" => out.many(&self.payload_type),
-            "payloadMimeType" => out.many(&self.payload_mime_type),
-            "address" => out.opt(self.address.as_ref()),
-            "header" => out.many(&self.header),
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => {
+                if let Some(v) = &self.id {
+                    out.push(v)
+                }
+            }
+            1 => {
+                if let Some(v) = self.meta.as_deref() {
+                    out.push(v)
+                }
+            }
+            2 => {
+                if let Some(v) = &self.implicit_rules {
+                    out.push(v)
+                }
+            }
+            3 => {
+                if let Some(v) = &self.language {
+                    out.push(v)
+                }
+            }
+            4 => {
+                if let Some(v) = self.text.as_deref() {
+                    out.push(v)
+                }
+            }
+            5 => {
+                for v in &self.contained {
+                    out.push(v)
+                }
+            }
+            6 => {
+                for v in &self.extension {
+                    out.push(v)
+                }
+            }
+            7 => {
+                for v in &self.modifier_extension {
+                    out.push(v)
+                }
+            }
+            8 => {
+                for v in &self.identifier {
+                    out.push(v)
+                }
+            }
+            9 => {
+                if let Some(v) = &self.status {
+                    out.push(v)
+                }
+            }
+            10 => {
+                if let Some(v) = self.connection_type.as_deref() {
+                    out.push(v)
+                }
+            }
+            11 => {
+                if let Some(v) = &self.name {
+                    out.push(v)
+                }
+            }
+            12 => {
+                if let Some(v) = self.managing_organization.as_deref() {
+                    out.push(v)
+                }
+            }
+            13 => {
+                for v in &self.contact {
+                    out.push(v)
+                }
+            }
+            14 => {
+                if let Some(v) = self.period.as_deref() {
+                    out.push(v)
+                }
+            }
+            15 => {
+                for v in &self.payload_type {
+                    out.push(v)
+                }
+            }
+            16 => {
+                for v in &self.payload_mime_type {
+                    out.push(v)
+                }
+            }
+            17 => {
+                if let Some(v) = &self.address {
+                    out.push(v)
+                }
+            }
+            18 => {
+                for v in &self.header {
+                    out.push(v)
+                }
+            }
             _ => {}
         }
     }

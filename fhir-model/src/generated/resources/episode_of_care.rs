@@ -401,28 +401,108 @@ impl crate::fhirpath::Reflect for EpisodeOfCare {
             ("account", crate::fhirpath::Card::Many),
         ]
     }
-    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
-        match name {
-            "id" => out.opt(self.id.as_ref()),
-            "meta" => out.opt(self.meta.as_deref()),
-            "implicitRules" => out.opt(self.implicit_rules.as_ref()),
-            "language" => out.opt(self.language.as_ref()),
-            "text" => out.opt(self.text.as_deref()),
-            "contained" => out.many(&self.contained),
-            "extension" => out.many(&self.extension),
-            "modifierExtension" => out.many(&self.modifier_extension),
-            "identifier" => out.many(&self.identifier),
-            "status" => out.opt(self.status.as_ref()),
-            "statusHistory" => out.many(&self.status_history),
-            "type" => out.many(&self.type_),
-            "diagnosis" => out.many(&self.diagnosis),
-            "patient" => out.opt(self.patient.as_deref()),
-            "managingOrganization" => out.opt(self.managing_organization.as_deref()),
-            "period" => out.opt(self.period.as_deref()),
-            "referralRequest" => out.many(&self.referral_request),
-            "careManager" => out.opt(self.care_manager.as_deref()),
-            "team" => out.many(&self.team),
-            "account" => out.many(&self.account),
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => {
+                if let Some(v) = &self.id {
+                    out.push(v)
+                }
+            }
+            1 => {
+                if let Some(v) = self.meta.as_deref() {
+                    out.push(v)
+                }
+            }
+            2 => {
+                if let Some(v) = &self.implicit_rules {
+                    out.push(v)
+                }
+            }
+            3 => {
+                if let Some(v) = &self.language {
+                    out.push(v)
+                }
+            }
+            4 => {
+                if let Some(v) = self.text.as_deref() {
+                    out.push(v)
+                }
+            }
+            5 => {
+                for v in &self.contained {
+                    out.push(v)
+                }
+            }
+            6 => {
+                for v in &self.extension {
+                    out.push(v)
+                }
+            }
+            7 => {
+                for v in &self.modifier_extension {
+                    out.push(v)
+                }
+            }
+            8 => {
+                for v in &self.identifier {
+                    out.push(v)
+                }
+            }
+            9 => {
+                if let Some(v) = &self.status {
+                    out.push(v)
+                }
+            }
+            10 => {
+                for v in &self.status_history {
+                    out.push(v)
+                }
+            }
+            11 => {
+                for v in &self.type_ {
+                    out.push(v)
+                }
+            }
+            12 => {
+                for v in &self.diagnosis {
+                    out.push(v)
+                }
+            }
+            13 => {
+                if let Some(v) = self.patient.as_deref() {
+                    out.push(v)
+                }
+            }
+            14 => {
+                if let Some(v) = self.managing_organization.as_deref() {
+                    out.push(v)
+                }
+            }
+            15 => {
+                if let Some(v) = self.period.as_deref() {
+                    out.push(v)
+                }
+            }
+            16 => {
+                for v in &self.referral_request {
+                    out.push(v)
+                }
+            }
+            17 => {
+                if let Some(v) = self.care_manager.as_deref() {
+                    out.push(v)
+                }
+            }
+            18 => {
+                for v in &self.team {
+                    out.push(v)
+                }
+            }
+            19 => {
+                for v in &self.account {
+                    out.push(v)
+                }
+            }
             _ => {}
         }
     }
@@ -600,13 +680,33 @@ impl crate::fhirpath::Reflect for EpisodeOfCareStatusHistory {
             ("period", crate::fhirpath::Card::One),
         ]
     }
-    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
-        match name {
-            "id" => out.opt(self.id.as_ref()),
-            "extension" => out.many(&self.extension),
-            "modifierExtension" => out.many(&self.modifier_extension),
-            "status" => out.opt(self.status.as_ref()),
-            "period" => out.opt(self.period.as_deref()),
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => {
+                if let Some(v) = &self.id {
+                    out.push(v)
+                }
+            }
+            1 => {
+                for v in &self.extension {
+                    out.push(v)
+                }
+            }
+            2 => {
+                for v in &self.modifier_extension {
+                    out.push(v)
+                }
+            }
+            3 => {
+                if let Some(v) = &self.status {
+                    out.push(v)
+                }
+            }
+            4 => {
+                if let Some(v) = self.period.as_deref() {
+                    out.push(v)
+                }
+            }
             _ => {}
         }
     }
@@ -771,14 +871,38 @@ impl crate::fhirpath::Reflect for EpisodeOfCareDiagnosis {
             ("rank", crate::fhirpath::Card::One),
         ]
     }
-    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
-        match name {
-            "id" => out.opt(self.id.as_ref()),
-            "extension" => out.many(&self.extension),
-            "modifierExtension" => out.many(&self.modifier_extension),
-            "condition" => out.opt(self.condition.as_deref()),
-            "role" => out.opt(self.role.as_deref()),
-            "rank" => out.opt(self.rank.as_ref()),
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => {
+                if let Some(v) = &self.id {
+                    out.push(v)
+                }
+            }
+            1 => {
+                for v in &self.extension {
+                    out.push(v)
+                }
+            }
+            2 => {
+                for v in &self.modifier_extension {
+                    out.push(v)
+                }
+            }
+            3 => {
+                if let Some(v) = self.condition.as_deref() {
+                    out.push(v)
+                }
+            }
+            4 => {
+                if let Some(v) = self.role.as_deref() {
+                    out.push(v)
+                }
+            }
+            5 => {
+                if let Some(v) = &self.rank {
+                    out.push(v)
+                }
+            }
             _ => {}
         }
     }

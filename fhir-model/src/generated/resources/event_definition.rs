@@ -566,46 +566,187 @@ impl crate::fhirpath::Reflect for EventDefinition {
             ("trigger", crate::fhirpath::Card::Many),
         ]
     }
-    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
-        match name {
-            "id" => out.opt(self.id.as_ref()),
-            "meta" => out.opt(self.meta.as_deref()),
-            "implicitRules" => out.opt(self.implicit_rules.as_ref()),
-            "language" => out.opt(self.language.as_ref()),
-            "text" => out.opt(self.text.as_deref()),
-            "contained" => out.many(&self.contained),
-            "extension" => out.many(&self.extension),
-            "modifierExtension" => out.many(&self.modifier_extension),
-            "url" => out.opt(self.url.as_ref()),
-            "identifier" => out.many(&self.identifier),
-            "version" => out.opt(self.version.as_ref()),
-            "name" => out.opt(self.name.as_ref()),
-            "title" => out.opt(self.title.as_ref()),
-            "subtitle" => out.opt(self.subtitle.as_ref()),
-            "status" => out.opt(self.status.as_ref()),
-            "experimental" => out.opt(self.experimental.as_ref()),
-            "subject" => out.choice(self.subject.as_ref()),
-            "date" => out.opt(self.date.as_ref()),
-            "publisher" => out.opt(self.publisher.as_ref()),
-            "contact" => out.many(&self.contact),
-            "description" => out.opt(self.description.as_ref()),
-            "useContext" => out.many(&self.use_context),
-            "jurisdiction" => out.many(&self.jurisdiction),
-            "purpose" => out.opt(self.purpose.as_ref()),
-            "usage" => out.opt(self.usage.as_ref()),
-            "copyright" => out.opt(self.copyright.as_ref()),
-            "approvalDate" => out.opt(self.approval_date.as_ref()),
-            "lastReviewDate" => out.opt(self.last_review_date.as_ref()),
-            "effectivePeriod" => out.opt(self.effective_period.as_deref()),
-            "topic" => out.many(&self.topic),
-            "author" => out.many(&self.author),
-            "editor" => out.many(&self.editor),
-            "reviewer" => out.many(&self.reviewer),
-            "endorser" => out.many(&self.endorser),
-            "relatedArtifact" => out.many(&self.related_artifact),
-            "trigger" => out.many(&self.trigger),
-            _ if name.starts_with("subject") => {
-                out.typed(self.subject.as_ref(), &name[7usize..])
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => {
+                if let Some(v) = &self.id {
+                    out.push(v)
+                }
+            }
+            1 => {
+                if let Some(v) = self.meta.as_deref() {
+                    out.push(v)
+                }
+            }
+            2 => {
+                if let Some(v) = &self.implicit_rules {
+                    out.push(v)
+                }
+            }
+            3 => {
+                if let Some(v) = &self.language {
+                    out.push(v)
+                }
+            }
+            4 => {
+                if let Some(v) = self.text.as_deref() {
+                    out.push(v)
+                }
+            }
+            5 => {
+                for v in &self.contained {
+                    out.push(v)
+                }
+            }
+            6 => {
+                for v in &self.extension {
+                    out.push(v)
+                }
+            }
+            7 => {
+                for v in &self.modifier_extension {
+                    out.push(v)
+                }
+            }
+            8 => {
+                if let Some(v) = &self.url {
+                    out.push(v)
+                }
+            }
+            9 => {
+                for v in &self.identifier {
+                    out.push(v)
+                }
+            }
+            10 => {
+                if let Some(v) = &self.version {
+                    out.push(v)
+                }
+            }
+            11 => {
+                if let Some(v) = &self.name {
+                    out.push(v)
+                }
+            }
+            12 => {
+                if let Some(v) = &self.title {
+                    out.push(v)
+                }
+            }
+            13 => {
+                if let Some(v) = &self.subtitle {
+                    out.push(v)
+                }
+            }
+            14 => {
+                if let Some(v) = &self.status {
+                    out.push(v)
+                }
+            }
+            15 => {
+                if let Some(v) = &self.experimental {
+                    out.push(v)
+                }
+            }
+            16 => {
+                if let Some(v) = &self.subject {
+                    out.choice(v)
+                }
+            }
+            17 => {
+                if let Some(v) = &self.date {
+                    out.push(v)
+                }
+            }
+            18 => {
+                if let Some(v) = &self.publisher {
+                    out.push(v)
+                }
+            }
+            19 => {
+                for v in &self.contact {
+                    out.push(v)
+                }
+            }
+            20 => {
+                if let Some(v) = &self.description {
+                    out.push(v)
+                }
+            }
+            21 => {
+                for v in &self.use_context {
+                    out.push(v)
+                }
+            }
+            22 => {
+                for v in &self.jurisdiction {
+                    out.push(v)
+                }
+            }
+            23 => {
+                if let Some(v) = &self.purpose {
+                    out.push(v)
+                }
+            }
+            24 => {
+                if let Some(v) = &self.usage {
+                    out.push(v)
+                }
+            }
+            25 => {
+                if let Some(v) = &self.copyright {
+                    out.push(v)
+                }
+            }
+            26 => {
+                if let Some(v) = &self.approval_date {
+                    out.push(v)
+                }
+            }
+            27 => {
+                if let Some(v) = &self.last_review_date {
+                    out.push(v)
+                }
+            }
+            28 => {
+                if let Some(v) = self.effective_period.as_deref() {
+                    out.push(v)
+                }
+            }
+            29 => {
+                for v in &self.topic {
+                    out.push(v)
+                }
+            }
+            30 => {
+                for v in &self.author {
+                    out.push(v)
+                }
+            }
+            31 => {
+                for v in &self.editor {
+                    out.push(v)
+                }
+            }
+            32 => {
+                for v in &self.reviewer {
+                    out.push(v)
+                }
+            }
+            33 => {
+                for v in &self.endorser {
+                    out.push(v)
+                }
+            }
+            34 => {
+                for v in &self.related_artifact {
+                    out.push(v)
+                }
+            }
+            35 => {
+                for v in &self.trigger {
+                    out.push(v)
+                }
             }
             _ => {}
         }
@@ -666,10 +807,10 @@ impl crate::validate::Validate for EventDefinitionSubject {
 
 #[cfg(feature = "fhirpath")]
 impl crate::fhirpath::Choice for EventDefinitionSubject {
-    fn value(&self) -> (&'static str, &dyn crate::fhirpath::Reflect) {
+    fn value(&self) -> &dyn crate::fhirpath::Reflect {
         match self {
-            Self::CodeableConcept(v) => ("CodeableConcept", &**v),
-            Self::Reference(v) => ("Reference", &**v),
+            Self::CodeableConcept(v) => &**v,
+            Self::Reference(v) => &**v,
         }
     }
 }

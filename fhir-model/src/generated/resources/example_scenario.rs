@@ -400,33 +400,133 @@ impl crate::fhirpath::Reflect for ExampleScenario {
             ("workflow", crate::fhirpath::Card::Many),
         ]
     }
-    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
-        match name {
-            "id" => out.opt(self.id.as_ref()),
-            "meta" => out.opt(self.meta.as_deref()),
-            "implicitRules" => out.opt(self.implicit_rules.as_ref()),
-            "language" => out.opt(self.language.as_ref()),
-            "text" => out.opt(self.text.as_deref()),
-            "contained" => out.many(&self.contained),
-            "extension" => out.many(&self.extension),
-            "modifierExtension" => out.many(&self.modifier_extension),
-            "url" => out.opt(self.url.as_ref()),
-            "identifier" => out.many(&self.identifier),
-            "version" => out.opt(self.version.as_ref()),
-            "name" => out.opt(self.name.as_ref()),
-            "status" => out.opt(self.status.as_ref()),
-            "experimental" => out.opt(self.experimental.as_ref()),
-            "date" => out.opt(self.date.as_ref()),
-            "publisher" => out.opt(self.publisher.as_ref()),
-            "contact" => out.many(&self.contact),
-            "useContext" => out.many(&self.use_context),
-            "jurisdiction" => out.many(&self.jurisdiction),
-            "copyright" => out.opt(self.copyright.as_ref()),
-            "purpose" => out.opt(self.purpose.as_ref()),
-            "actor" => out.many(&self.actor),
-            "instance" => out.many(&self.instance),
-            "process" => out.many(&self.process),
-            "workflow" => out.many(&self.workflow),
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => {
+                if let Some(v) = &self.id {
+                    out.push(v)
+                }
+            }
+            1 => {
+                if let Some(v) = self.meta.as_deref() {
+                    out.push(v)
+                }
+            }
+            2 => {
+                if let Some(v) = &self.implicit_rules {
+                    out.push(v)
+                }
+            }
+            3 => {
+                if let Some(v) = &self.language {
+                    out.push(v)
+                }
+            }
+            4 => {
+                if let Some(v) = self.text.as_deref() {
+                    out.push(v)
+                }
+            }
+            5 => {
+                for v in &self.contained {
+                    out.push(v)
+                }
+            }
+            6 => {
+                for v in &self.extension {
+                    out.push(v)
+                }
+            }
+            7 => {
+                for v in &self.modifier_extension {
+                    out.push(v)
+                }
+            }
+            8 => {
+                if let Some(v) = &self.url {
+                    out.push(v)
+                }
+            }
+            9 => {
+                for v in &self.identifier {
+                    out.push(v)
+                }
+            }
+            10 => {
+                if let Some(v) = &self.version {
+                    out.push(v)
+                }
+            }
+            11 => {
+                if let Some(v) = &self.name {
+                    out.push(v)
+                }
+            }
+            12 => {
+                if let Some(v) = &self.status {
+                    out.push(v)
+                }
+            }
+            13 => {
+                if let Some(v) = &self.experimental {
+                    out.push(v)
+                }
+            }
+            14 => {
+                if let Some(v) = &self.date {
+                    out.push(v)
+                }
+            }
+            15 => {
+                if let Some(v) = &self.publisher {
+                    out.push(v)
+                }
+            }
+            16 => {
+                for v in &self.contact {
+                    out.push(v)
+                }
+            }
+            17 => {
+                for v in &self.use_context {
+                    out.push(v)
+                }
+            }
+            18 => {
+                for v in &self.jurisdiction {
+                    out.push(v)
+                }
+            }
+            19 => {
+                if let Some(v) = &self.copyright {
+                    out.push(v)
+                }
+            }
+            20 => {
+                if let Some(v) = &self.purpose {
+                    out.push(v)
+                }
+            }
+            21 => {
+                for v in &self.actor {
+                    out.push(v)
+                }
+            }
+            22 => {
+                for v in &self.instance {
+                    out.push(v)
+                }
+            }
+            23 => {
+                for v in &self.process {
+                    out.push(v)
+                }
+            }
+            24 => {
+                for v in &self.workflow {
+                    out.push(v)
+                }
+            }
             _ => {}
         }
     }
@@ -635,15 +735,43 @@ impl crate::fhirpath::Reflect for ExampleScenarioActor {
             ("description", crate::fhirpath::Card::One),
         ]
     }
-    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
-        match name {
-            "id" => out.opt(self.id.as_ref()),
-            "extension" => out.many(&self.extension),
-            "modifierExtension" => out.many(&self.modifier_extension),
-            "actorId" => out.opt(self.actor_id.as_ref()),
-            "type" => out.opt(self.type_.as_ref()),
-            "name" => out.opt(self.name.as_ref()),
-            "description" => out.opt(self.description.as_ref()),
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => {
+                if let Some(v) = &self.id {
+                    out.push(v)
+                }
+            }
+            1 => {
+                for v in &self.extension {
+                    out.push(v)
+                }
+            }
+            2 => {
+                for v in &self.modifier_extension {
+                    out.push(v)
+                }
+            }
+            3 => {
+                if let Some(v) = &self.actor_id {
+                    out.push(v)
+                }
+            }
+            4 => {
+                if let Some(v) = &self.type_ {
+                    out.push(v)
+                }
+            }
+            5 => {
+                if let Some(v) = &self.name {
+                    out.push(v)
+                }
+            }
+            6 => {
+                if let Some(v) = &self.description {
+                    out.push(v)
+                }
+            }
             _ => {}
         }
     }
@@ -853,17 +981,53 @@ impl crate::fhirpath::Reflect for ExampleScenarioInstance {
             ("containedInstance", crate::fhirpath::Card::Many),
         ]
     }
-    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
-        match name {
-            "id" => out.opt(self.id.as_ref()),
-            "extension" => out.many(&self.extension),
-            "modifierExtension" => out.many(&self.modifier_extension),
-            "resourceId" => out.opt(self.resource_id.as_ref()),
-            "resourceType" => out.opt(self.resource_type.as_ref()),
-            "name" => out.opt(self.name.as_ref()),
-            "description" => out.opt(self.description.as_ref()),
-            "version" => out.many(&self.version),
-            "containedInstance" => out.many(&self.contained_instance),
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => {
+                if let Some(v) = &self.id {
+                    out.push(v)
+                }
+            }
+            1 => {
+                for v in &self.extension {
+                    out.push(v)
+                }
+            }
+            2 => {
+                for v in &self.modifier_extension {
+                    out.push(v)
+                }
+            }
+            3 => {
+                if let Some(v) = &self.resource_id {
+                    out.push(v)
+                }
+            }
+            4 => {
+                if let Some(v) = &self.resource_type {
+                    out.push(v)
+                }
+            }
+            5 => {
+                if let Some(v) = &self.name {
+                    out.push(v)
+                }
+            }
+            6 => {
+                if let Some(v) = &self.description {
+                    out.push(v)
+                }
+            }
+            7 => {
+                for v in &self.version {
+                    out.push(v)
+                }
+            }
+            8 => {
+                for v in &self.contained_instance {
+                    out.push(v)
+                }
+            }
             _ => {}
         }
     }
@@ -1019,13 +1183,33 @@ impl crate::fhirpath::Reflect for ExampleScenarioInstanceVersion {
             ("description", crate::fhirpath::Card::One),
         ]
     }
-    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
-        match name {
-            "id" => out.opt(self.id.as_ref()),
-            "extension" => out.many(&self.extension),
-            "modifierExtension" => out.many(&self.modifier_extension),
-            "versionId" => out.opt(self.version_id.as_ref()),
-            "description" => out.opt(self.description.as_ref()),
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => {
+                if let Some(v) = &self.id {
+                    out.push(v)
+                }
+            }
+            1 => {
+                for v in &self.extension {
+                    out.push(v)
+                }
+            }
+            2 => {
+                for v in &self.modifier_extension {
+                    out.push(v)
+                }
+            }
+            3 => {
+                if let Some(v) = &self.version_id {
+                    out.push(v)
+                }
+            }
+            4 => {
+                if let Some(v) = &self.description {
+                    out.push(v)
+                }
+            }
             _ => {}
         }
     }
@@ -1174,13 +1358,33 @@ impl crate::fhirpath::Reflect for ExampleScenarioInstanceContainedInstance {
             ("versionId", crate::fhirpath::Card::One),
         ]
     }
-    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
-        match name {
-            "id" => out.opt(self.id.as_ref()),
-            "extension" => out.many(&self.extension),
-            "modifierExtension" => out.many(&self.modifier_extension),
-            "resourceId" => out.opt(self.resource_id.as_ref()),
-            "versionId" => out.opt(self.version_id.as_ref()),
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => {
+                if let Some(v) = &self.id {
+                    out.push(v)
+                }
+            }
+            1 => {
+                for v in &self.extension {
+                    out.push(v)
+                }
+            }
+            2 => {
+                for v in &self.modifier_extension {
+                    out.push(v)
+                }
+            }
+            3 => {
+                if let Some(v) = &self.resource_id {
+                    out.push(v)
+                }
+            }
+            4 => {
+                if let Some(v) = &self.version_id {
+                    out.push(v)
+                }
+            }
             _ => {}
         }
     }
@@ -1376,16 +1580,48 @@ impl crate::fhirpath::Reflect for ExampleScenarioProcess {
             ("step", crate::fhirpath::Card::Many),
         ]
     }
-    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
-        match name {
-            "id" => out.opt(self.id.as_ref()),
-            "extension" => out.many(&self.extension),
-            "modifierExtension" => out.many(&self.modifier_extension),
-            "title" => out.opt(self.title.as_ref()),
-            "description" => out.opt(self.description.as_ref()),
-            "preConditions" => out.opt(self.pre_conditions.as_ref()),
-            "postConditions" => out.opt(self.post_conditions.as_ref()),
-            "step" => out.many(&self.step),
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => {
+                if let Some(v) = &self.id {
+                    out.push(v)
+                }
+            }
+            1 => {
+                for v in &self.extension {
+                    out.push(v)
+                }
+            }
+            2 => {
+                for v in &self.modifier_extension {
+                    out.push(v)
+                }
+            }
+            3 => {
+                if let Some(v) = &self.title {
+                    out.push(v)
+                }
+            }
+            4 => {
+                if let Some(v) = &self.description {
+                    out.push(v)
+                }
+            }
+            5 => {
+                if let Some(v) = &self.pre_conditions {
+                    out.push(v)
+                }
+            }
+            6 => {
+                if let Some(v) = &self.post_conditions {
+                    out.push(v)
+                }
+            }
+            7 => {
+                for v in &self.step {
+                    out.push(v)
+                }
+            }
             _ => {}
         }
     }
@@ -1538,15 +1774,43 @@ impl crate::fhirpath::Reflect for ExampleScenarioProcessStep {
             ("alternative", crate::fhirpath::Card::Many),
         ]
     }
-    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
-        match name {
-            "id" => out.opt(self.id.as_ref()),
-            "extension" => out.many(&self.extension),
-            "modifierExtension" => out.many(&self.modifier_extension),
-            "process" => out.many(&self.process),
-            "pause" => out.opt(self.pause.as_ref()),
-            "operation" => out.opt(self.operation.as_deref()),
-            "alternative" => out.many(&self.alternative),
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => {
+                if let Some(v) = &self.id {
+                    out.push(v)
+                }
+            }
+            1 => {
+                for v in &self.extension {
+                    out.push(v)
+                }
+            }
+            2 => {
+                for v in &self.modifier_extension {
+                    out.push(v)
+                }
+            }
+            3 => {
+                for v in &self.process {
+                    out.push(v)
+                }
+            }
+            4 => {
+                if let Some(v) = &self.pause {
+                    out.push(v)
+                }
+            }
+            5 => {
+                if let Some(v) = self.operation.as_deref() {
+                    out.push(v)
+                }
+            }
+            6 => {
+                for v in &self.alternative {
+                    out.push(v)
+                }
+            }
             _ => {}
         }
     }
@@ -1820,21 +2084,73 @@ impl crate::fhirpath::Reflect for ExampleScenarioProcessStepOperation {
             ("response", crate::fhirpath::Card::One),
         ]
     }
-    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
-        match name {
-            "id" => out.opt(self.id.as_ref()),
-            "extension" => out.many(&self.extension),
-            "modifierExtension" => out.many(&self.modifier_extension),
-            "number" => out.opt(self.number.as_ref()),
-            "type" => out.opt(self.type_.as_ref()),
-            "name" => out.opt(self.name.as_ref()),
-            "initiator" => out.opt(self.initiator.as_ref()),
-            "receiver" => out.opt(self.receiver.as_ref()),
-            "description" => out.opt(self.description.as_ref()),
-            "initiatorActive" => out.opt(self.initiator_active.as_ref()),
-            "receiverActive" => out.opt(self.receiver_active.as_ref()),
-            "request" => out.opt(self.request.as_deref()),
-            "response" => out.opt(self.response.as_deref()),
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => {
+                if let Some(v) = &self.id {
+                    out.push(v)
+                }
+            }
+            1 => {
+                for v in &self.extension {
+                    out.push(v)
+                }
+            }
+            2 => {
+                for v in &self.modifier_extension {
+                    out.push(v)
+                }
+            }
+            3 => {
+                if let Some(v) = &self.number {
+                    out.push(v)
+                }
+            }
+            4 => {
+                if let Some(v) = &self.type_ {
+                    out.push(v)
+                }
+            }
+            5 => {
+                if let Some(v) = &self.name {
+                    out.push(v)
+                }
+            }
+            6 => {
+                if let Some(v) = &self.initiator {
+                    out.push(v)
+                }
+            }
+            7 => {
+                if let Some(v) = &self.receiver {
+                    out.push(v)
+                }
+            }
+            8 => {
+                if let Some(v) = &self.description {
+                    out.push(v)
+                }
+            }
+            9 => {
+                if let Some(v) = &self.initiator_active {
+                    out.push(v)
+                }
+            }
+            10 => {
+                if let Some(v) = &self.receiver_active {
+                    out.push(v)
+                }
+            }
+            11 => {
+                if let Some(v) = self.request.as_deref() {
+                    out.push(v)
+                }
+            }
+            12 => {
+                if let Some(v) = self.response.as_deref() {
+                    out.push(v)
+                }
+            }
             _ => {}
         }
     }
@@ -1994,14 +2310,38 @@ impl crate::fhirpath::Reflect for ExampleScenarioProcessStepAlternative {
             ("step", crate::fhirpath::Card::Many),
         ]
     }
-    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
-        match name {
-            "id" => out.opt(self.id.as_ref()),
-            "extension" => out.many(&self.extension),
-            "modifierExtension" => out.many(&self.modifier_extension),
-            "title" => out.opt(self.title.as_ref()),
-            "description" => out.opt(self.description.as_ref()),
-            "step" => out.many(&self.step),
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => {
+                if let Some(v) = &self.id {
+                    out.push(v)
+                }
+            }
+            1 => {
+                for v in &self.extension {
+                    out.push(v)
+                }
+            }
+            2 => {
+                for v in &self.modifier_extension {
+                    out.push(v)
+                }
+            }
+            3 => {
+                if let Some(v) = &self.title {
+                    out.push(v)
+                }
+            }
+            4 => {
+                if let Some(v) = &self.description {
+                    out.push(v)
+                }
+            }
+            5 => {
+                for v in &self.step {
+                    out.push(v)
+                }
+            }
             _ => {}
         }
     }

@@ -882,59 +882,263 @@ impl crate::fhirpath::Reflect for ExplanationOfBenefit {
             ("benefitBalance", crate::fhirpath::Card::Many),
         ]
     }
-    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
-        match name {
-            "id" => out.opt(self.id.as_ref()),
-            "meta" => out.opt(self.meta.as_deref()),
-            "implicitRules" => out.opt(self.implicit_rules.as_ref()),
-            "language" => out.opt(self.language.as_ref()),
-            "text" => out.opt(self.text.as_deref()),
-            "contained" => out.many(&self.contained),
-            "extension" => out.many(&self.extension),
-            "modifierExtension" => out.many(&self.modifier_extension),
-            "identifier" => out.many(&self.identifier),
-            "status" => out.opt(self.status.as_ref()),
-            "type" => out.opt(self.type_.as_deref()),
-            "subType" => out.opt(self.sub_type.as_deref()),
-            "use" => out.opt(self.use_.as_ref()),
-            "patient" => out.opt(self.patient.as_deref()),
-            "billablePeriod" => out.opt(self.billable_period.as_deref()),
-            "created" => out.opt(self.created.as_ref()),
-            "enterer" => out.opt(self.enterer.as_deref()),
-            "insurer" => out.opt(self.insurer.as_deref()),
-            "provider" => out.opt(self.provider.as_deref()),
-            "priority" => out.opt(self.priority.as_deref()),
-            "fundsReserveRequested" => out.opt(self.funds_reserve_requested.as_deref()),
-            "fundsReserve" => out.opt(self.funds_reserve.as_deref()),
-            "related" => out.many(&self.related),
-            "prescription" => out.opt(self.prescription.as_deref()),
-            "originalPrescription" => out.opt(self.original_prescription.as_deref()),
-            "payee" => out.opt(self.payee.as_deref()),
-            "referral" => out.opt(self.referral.as_deref()),
-            "facility" => out.opt(self.facility.as_deref()),
-            "claim" => out.opt(self.claim.as_deref()),
-            "claimResponse" => out.opt(self.claim_response.as_deref()),
-            "outcome" => out.opt(self.outcome.as_ref()),
-            "disposition" => out.opt(self.disposition.as_ref()),
-            "preAuthRef" => out.many(&self.pre_auth_ref),
-            "preAuthRefPeriod" => out.many(&self.pre_auth_ref_period),
-            "careTeam" => out.many(&self.care_team),
-            "supportingInfo" => out.many(&self.supporting_info),
-            "diagnosis" => out.many(&self.diagnosis),
-            "procedure" => out.many(&self.procedure),
-            "precedence" => out.opt(self.precedence.as_ref()),
-            "insurance" => out.many(&self.insurance),
-            "accident" => out.opt(self.accident.as_deref()),
-            "item" => out.many(&self.item),
-            "addItem" => out.many(&self.add_item),
-            "adjudication" => out.many(&self.adjudication),
-            "total" => out.many(&self.total),
-            "payment" => out.opt(self.payment.as_deref()),
-            "formCode" => out.opt(self.form_code.as_deref()),
-            "form" => out.opt(self.form.as_deref()),
-            "processNote" => out.many(&self.process_note),
-            "benefitPeriod" => out.opt(self.benefit_period.as_deref()),
-            "benefitBalance" => out.many(&self.benefit_balance),
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => {
+                if let Some(v) = &self.id {
+                    out.push(v)
+                }
+            }
+            1 => {
+                if let Some(v) = self.meta.as_deref() {
+                    out.push(v)
+                }
+            }
+            2 => {
+                if let Some(v) = &self.implicit_rules {
+                    out.push(v)
+                }
+            }
+            3 => {
+                if let Some(v) = &self.language {
+                    out.push(v)
+                }
+            }
+            4 => {
+                if let Some(v) = self.text.as_deref() {
+                    out.push(v)
+                }
+            }
+            5 => {
+                for v in &self.contained {
+                    out.push(v)
+                }
+            }
+            6 => {
+                for v in &self.extension {
+                    out.push(v)
+                }
+            }
+            7 => {
+                for v in &self.modifier_extension {
+                    out.push(v)
+                }
+            }
+            8 => {
+                for v in &self.identifier {
+                    out.push(v)
+                }
+            }
+            9 => {
+                if let Some(v) = &self.status {
+                    out.push(v)
+                }
+            }
+            10 => {
+                if let Some(v) = self.type_.as_deref() {
+                    out.push(v)
+                }
+            }
+            11 => {
+                if let Some(v) = self.sub_type.as_deref() {
+                    out.push(v)
+                }
+            }
+            12 => {
+                if let Some(v) = &self.use_ {
+                    out.push(v)
+                }
+            }
+            13 => {
+                if let Some(v) = self.patient.as_deref() {
+                    out.push(v)
+                }
+            }
+            14 => {
+                if let Some(v) = self.billable_period.as_deref() {
+                    out.push(v)
+                }
+            }
+            15 => {
+                if let Some(v) = &self.created {
+                    out.push(v)
+                }
+            }
+            16 => {
+                if let Some(v) = self.enterer.as_deref() {
+                    out.push(v)
+                }
+            }
+            17 => {
+                if let Some(v) = self.insurer.as_deref() {
+                    out.push(v)
+                }
+            }
+            18 => {
+                if let Some(v) = self.provider.as_deref() {
+                    out.push(v)
+                }
+            }
+            19 => {
+                if let Some(v) = self.priority.as_deref() {
+                    out.push(v)
+                }
+            }
+            20 => {
+                if let Some(v) = self.funds_reserve_requested.as_deref() {
+                    out.push(v)
+                }
+            }
+            21 => {
+                if let Some(v) = self.funds_reserve.as_deref() {
+                    out.push(v)
+                }
+            }
+            22 => {
+                for v in &self.related {
+                    out.push(v)
+                }
+            }
+            23 => {
+                if let Some(v) = self.prescription.as_deref() {
+                    out.push(v)
+                }
+            }
+            24 => {
+                if let Some(v) = self.original_prescription.as_deref() {
+                    out.push(v)
+                }
+            }
+            25 => {
+                if let Some(v) = self.payee.as_deref() {
+                    out.push(v)
+                }
+            }
+            26 => {
+                if let Some(v) = self.referral.as_deref() {
+                    out.push(v)
+                }
+            }
+            27 => {
+                if let Some(v) = self.facility.as_deref() {
+                    out.push(v)
+                }
+            }
+            28 => {
+                if let Some(v) = self.claim.as_deref() {
+                    out.push(v)
+                }
+            }
+            29 => {
+                if let Some(v) = self.claim_response.as_deref() {
+                    out.push(v)
+                }
+            }
+            30 => {
+                if let Some(v) = &self.outcome {
+                    out.push(v)
+                }
+            }
+            31 => {
+                if let Some(v) = &self.disposition {
+                    out.push(v)
+                }
+            }
+            32 => {
+                for v in &self.pre_auth_ref {
+                    out.push(v)
+                }
+            }
+            33 => {
+                for v in &self.pre_auth_ref_period {
+                    out.push(v)
+                }
+            }
+            34 => {
+                for v in &self.care_team {
+                    out.push(v)
+                }
+            }
+            35 => {
+                for v in &self.supporting_info {
+                    out.push(v)
+                }
+            }
+            36 => {
+                for v in &self.diagnosis {
+                    out.push(v)
+                }
+            }
+            37 => {
+                for v in &self.procedure {
+                    out.push(v)
+                }
+            }
+            38 => {
+                if let Some(v) = &self.precedence {
+                    out.push(v)
+                }
+            }
+            39 => {
+                for v in &self.insurance {
+                    out.push(v)
+                }
+            }
+            40 => {
+                if let Some(v) = self.accident.as_deref() {
+                    out.push(v)
+                }
+            }
+            41 => {
+                for v in &self.item {
+                    out.push(v)
+                }
+            }
+            42 => {
+                for v in &self.add_item {
+                    out.push(v)
+                }
+            }
+            43 => {
+                for v in &self.adjudication {
+                    out.push(v)
+                }
+            }
+            44 => {
+                for v in &self.total {
+                    out.push(v)
+                }
+            }
+            45 => {
+                if let Some(v) = self.payment.as_deref() {
+                    out.push(v)
+                }
+            }
+            46 => {
+                if let Some(v) = self.form_code.as_deref() {
+                    out.push(v)
+                }
+            }
+            47 => {
+                if let Some(v) = self.form.as_deref() {
+                    out.push(v)
+                }
+            }
+            48 => {
+                for v in &self.process_note {
+                    out.push(v)
+                }
+            }
+            49 => {
+                if let Some(v) = self.benefit_period.as_deref() {
+                    out.push(v)
+                }
+            }
+            50 => {
+                for v in &self.benefit_balance {
+                    out.push(v)
+                }
+            }
             _ => {}
         }
     }
@@ -1112,14 +1316,38 @@ impl crate::fhirpath::Reflect for ExplanationOfBenefitRelated {
             ("reference", crate::fhirpath::Card::One),
         ]
     }
-    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
-        match name {
-            "id" => out.opt(self.id.as_ref()),
-            "extension" => out.many(&self.extension),
-            "modifierExtension" => out.many(&self.modifier_extension),
-            "claim" => out.opt(self.claim.as_deref()),
-            "relationship" => out.opt(self.relationship.as_deref()),
-            "reference" => out.opt(self.reference.as_deref()),
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => {
+                if let Some(v) = &self.id {
+                    out.push(v)
+                }
+            }
+            1 => {
+                for v in &self.extension {
+                    out.push(v)
+                }
+            }
+            2 => {
+                for v in &self.modifier_extension {
+                    out.push(v)
+                }
+            }
+            3 => {
+                if let Some(v) = self.claim.as_deref() {
+                    out.push(v)
+                }
+            }
+            4 => {
+                if let Some(v) = self.relationship.as_deref() {
+                    out.push(v)
+                }
+            }
+            5 => {
+                if let Some(v) = self.reference.as_deref() {
+                    out.push(v)
+                }
+            }
             _ => {}
         }
     }
@@ -1290,13 +1518,33 @@ impl crate::fhirpath::Reflect for ExplanationOfBenefitPayee {
             ("party", crate::fhirpath::Card::One),
         ]
     }
-    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
-        match name {
-            "id" => out.opt(self.id.as_ref()),
-            "extension" => out.many(&self.extension),
-            "modifierExtension" => out.many(&self.modifier_extension),
-            "type" => out.opt(self.type_.as_deref()),
-            "party" => out.opt(self.party.as_deref()),
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => {
+                if let Some(v) = &self.id {
+                    out.push(v)
+                }
+            }
+            1 => {
+                for v in &self.extension {
+                    out.push(v)
+                }
+            }
+            2 => {
+                for v in &self.modifier_extension {
+                    out.push(v)
+                }
+            }
+            3 => {
+                if let Some(v) = self.type_.as_deref() {
+                    out.push(v)
+                }
+            }
+            4 => {
+                if let Some(v) = self.party.as_deref() {
+                    out.push(v)
+                }
+            }
             _ => {}
         }
     }
@@ -1506,16 +1754,48 @@ impl crate::fhirpath::Reflect for ExplanationOfBenefitCareTeam {
             ("qualification", crate::fhirpath::Card::One),
         ]
     }
-    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
-        match name {
-            "id" => out.opt(self.id.as_ref()),
-            "extension" => out.many(&self.extension),
-            "modifierExtension" => out.many(&self.modifier_extension),
-            "sequence" => out.opt(self.sequence.as_ref()),
-            "provider" => out.opt(self.provider.as_deref()),
-            "responsible" => out.opt(self.responsible.as_ref()),
-            "role" => out.opt(self.role.as_deref()),
-            "qualification" => out.opt(self.qualification.as_deref()),
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => {
+                if let Some(v) = &self.id {
+                    out.push(v)
+                }
+            }
+            1 => {
+                for v in &self.extension {
+                    out.push(v)
+                }
+            }
+            2 => {
+                for v in &self.modifier_extension {
+                    out.push(v)
+                }
+            }
+            3 => {
+                if let Some(v) = &self.sequence {
+                    out.push(v)
+                }
+            }
+            4 => {
+                if let Some(v) = self.provider.as_deref() {
+                    out.push(v)
+                }
+            }
+            5 => {
+                if let Some(v) = &self.responsible {
+                    out.push(v)
+                }
+            }
+            6 => {
+                if let Some(v) = self.role.as_deref() {
+                    out.push(v)
+                }
+            }
+            7 => {
+                if let Some(v) = self.qualification.as_deref() {
+                    out.push(v)
+                }
+            }
             _ => {}
         }
     }
@@ -1804,22 +2084,52 @@ impl crate::fhirpath::Reflect for ExplanationOfBenefitSupportingInfo {
             ("reason", crate::fhirpath::Card::One),
         ]
     }
-    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
-        match name {
-            "id" => out.opt(self.id.as_ref()),
-            "extension" => out.many(&self.extension),
-            "modifierExtension" => out.many(&self.modifier_extension),
-            "sequence" => out.opt(self.sequence.as_ref()),
-            "category" => out.opt(self.category.as_deref()),
-            "code" => out.opt(self.code.as_deref()),
-            "timing" => out.choice(self.timing.as_ref()),
-            "value" => out.choice(self.value.as_ref()),
-            "reason" => out.opt(self.reason.as_deref()),
-            _ if name.starts_with("timing") => {
-                out.typed(self.timing.as_ref(), &name[6usize..])
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => {
+                if let Some(v) = &self.id {
+                    out.push(v)
+                }
             }
-            _ if name.starts_with("value") => {
-                out.typed(self.value.as_ref(), &name[5usize..])
+            1 => {
+                for v in &self.extension {
+                    out.push(v)
+                }
+            }
+            2 => {
+                for v in &self.modifier_extension {
+                    out.push(v)
+                }
+            }
+            3 => {
+                if let Some(v) = &self.sequence {
+                    out.push(v)
+                }
+            }
+            4 => {
+                if let Some(v) = self.category.as_deref() {
+                    out.push(v)
+                }
+            }
+            5 => {
+                if let Some(v) = self.code.as_deref() {
+                    out.push(v)
+                }
+            }
+            6 => {
+                if let Some(v) = &self.timing {
+                    out.choice(v)
+                }
+            }
+            7 => {
+                if let Some(v) = &self.value {
+                    out.choice(v)
+                }
+            }
+            8 => {
+                if let Some(v) = self.reason.as_deref() {
+                    out.push(v)
+                }
             }
             _ => {}
         }
@@ -1880,10 +2190,10 @@ impl crate::validate::Validate for ExplanationOfBenefitSupportingInfoTiming {
 
 #[cfg(feature = "fhirpath")]
 impl crate::fhirpath::Choice for ExplanationOfBenefitSupportingInfoTiming {
-    fn value(&self) -> (&'static str, &dyn crate::fhirpath::Reflect) {
+    fn value(&self) -> &dyn crate::fhirpath::Reflect {
         match self {
-            Self::Date(v) => ("Date", v),
-            Self::Period(v) => ("Period", &**v),
+            Self::Date(v) => v,
+            Self::Period(v) => &**v,
         }
     }
 }
@@ -1972,13 +2282,13 @@ impl crate::validate::Validate for ExplanationOfBenefitSupportingInfoValue {
 
 #[cfg(feature = "fhirpath")]
 impl crate::fhirpath::Choice for ExplanationOfBenefitSupportingInfoValue {
-    fn value(&self) -> (&'static str, &dyn crate::fhirpath::Reflect) {
+    fn value(&self) -> &dyn crate::fhirpath::Reflect {
         match self {
-            Self::Boolean(v) => ("Boolean", v),
-            Self::String(v) => ("String", v),
-            Self::Quantity(v) => ("Quantity", &**v),
-            Self::Attachment(v) => ("Attachment", &**v),
-            Self::Reference(v) => ("Reference", &**v),
+            Self::Boolean(v) => v,
+            Self::String(v) => v,
+            Self::Quantity(v) => &**v,
+            Self::Attachment(v) => &**v,
+            Self::Reference(v) => &**v,
         }
     }
 }
@@ -2179,18 +2489,47 @@ impl crate::fhirpath::Reflect for ExplanationOfBenefitDiagnosis {
             ("packageCode", crate::fhirpath::Card::One),
         ]
     }
-    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
-        match name {
-            "id" => out.opt(self.id.as_ref()),
-            "extension" => out.many(&self.extension),
-            "modifierExtension" => out.many(&self.modifier_extension),
-            "sequence" => out.opt(self.sequence.as_ref()),
-            "diagnosis" => out.choice(self.diagnosis.as_ref()),
-            "type" => out.many(&self.type_),
-            "onAdmission" => out.opt(self.on_admission.as_deref()),
-            "packageCode" => out.opt(self.package_code.as_deref()),
-            _ if name.starts_with("diagnosis") => {
-                out.typed(self.diagnosis.as_ref(), &name[9usize..])
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => {
+                if let Some(v) = &self.id {
+                    out.push(v)
+                }
+            }
+            1 => {
+                for v in &self.extension {
+                    out.push(v)
+                }
+            }
+            2 => {
+                for v in &self.modifier_extension {
+                    out.push(v)
+                }
+            }
+            3 => {
+                if let Some(v) = &self.sequence {
+                    out.push(v)
+                }
+            }
+            4 => {
+                if let Some(v) = &self.diagnosis {
+                    out.choice(v)
+                }
+            }
+            5 => {
+                for v in &self.type_ {
+                    out.push(v)
+                }
+            }
+            6 => {
+                if let Some(v) = self.on_admission.as_deref() {
+                    out.push(v)
+                }
+            }
+            7 => {
+                if let Some(v) = self.package_code.as_deref() {
+                    out.push(v)
+                }
             }
             _ => {}
         }
@@ -2253,10 +2592,10 @@ impl crate::validate::Validate for ExplanationOfBenefitDiagnosisDiagnosis {
 
 #[cfg(feature = "fhirpath")]
 impl crate::fhirpath::Choice for ExplanationOfBenefitDiagnosisDiagnosis {
-    fn value(&self) -> (&'static str, &dyn crate::fhirpath::Reflect) {
+    fn value(&self) -> &dyn crate::fhirpath::Reflect {
         match self {
-            Self::CodeableConcept(v) => ("CodeableConcept", &**v),
-            Self::Reference(v) => ("Reference", &**v),
+            Self::CodeableConcept(v) => &**v,
+            Self::Reference(v) => &**v,
         }
     }
 }
@@ -2467,18 +2806,47 @@ impl crate::fhirpath::Reflect for ExplanationOfBenefitProcedure {
             ("udi", crate::fhirpath::Card::Many),
         ]
     }
-    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
-        match name {
-            "id" => out.opt(self.id.as_ref()),
-            "extension" => out.many(&self.extension),
-            "modifierExtension" => out.many(&self.modifier_extension),
-            "sequence" => out.opt(self.sequence.as_ref()),
-            "type" => out.many(&self.type_),
-            "date" => out.opt(self.date.as_ref()),
-            "procedure" => out.choice(self.procedure.as_ref()),
-            "udi" => out.many(&self.udi),
-            _ if name.starts_with("procedure") => {
-                out.typed(self.procedure.as_ref(), &name[9usize..])
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => {
+                if let Some(v) = &self.id {
+                    out.push(v)
+                }
+            }
+            1 => {
+                for v in &self.extension {
+                    out.push(v)
+                }
+            }
+            2 => {
+                for v in &self.modifier_extension {
+                    out.push(v)
+                }
+            }
+            3 => {
+                if let Some(v) = &self.sequence {
+                    out.push(v)
+                }
+            }
+            4 => {
+                for v in &self.type_ {
+                    out.push(v)
+                }
+            }
+            5 => {
+                if let Some(v) = &self.date {
+                    out.push(v)
+                }
+            }
+            6 => {
+                if let Some(v) = &self.procedure {
+                    out.choice(v)
+                }
+            }
+            7 => {
+                for v in &self.udi {
+                    out.push(v)
+                }
             }
             _ => {}
         }
@@ -2541,10 +2909,10 @@ impl crate::validate::Validate for ExplanationOfBenefitProcedureProcedure {
 
 #[cfg(feature = "fhirpath")]
 impl crate::fhirpath::Choice for ExplanationOfBenefitProcedureProcedure {
-    fn value(&self) -> (&'static str, &dyn crate::fhirpath::Reflect) {
+    fn value(&self) -> &dyn crate::fhirpath::Reflect {
         match self {
-            Self::CodeableConcept(v) => ("CodeableConcept", &**v),
-            Self::Reference(v) => ("Reference", &**v),
+            Self::CodeableConcept(v) => &**v,
+            Self::Reference(v) => &**v,
         }
     }
 }
@@ -2722,14 +3090,38 @@ impl crate::fhirpath::Reflect for ExplanationOfBenefitInsurance {
             ("preAuthRef", crate::fhirpath::Card::Many),
         ]
     }
-    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
-        match name {
-            "id" => out.opt(self.id.as_ref()),
-            "extension" => out.many(&self.extension),
-            "modifierExtension" => out.many(&self.modifier_extension),
-            "focal" => out.opt(self.focal.as_ref()),
-            "coverage" => out.opt(self.coverage.as_deref()),
-            "preAuthRef" => out.many(&self.pre_auth_ref),
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => {
+                if let Some(v) = &self.id {
+                    out.push(v)
+                }
+            }
+            1 => {
+                for v in &self.extension {
+                    out.push(v)
+                }
+            }
+            2 => {
+                for v in &self.modifier_extension {
+                    out.push(v)
+                }
+            }
+            3 => {
+                if let Some(v) = &self.focal {
+                    out.push(v)
+                }
+            }
+            4 => {
+                if let Some(v) = self.coverage.as_deref() {
+                    out.push(v)
+                }
+            }
+            5 => {
+                for v in &self.pre_auth_ref {
+                    out.push(v)
+                }
+            }
             _ => {}
         }
     }
@@ -2887,16 +3279,37 @@ impl crate::fhirpath::Reflect for ExplanationOfBenefitAccident {
             ("location", crate::fhirpath::Card::Choice),
         ]
     }
-    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
-        match name {
-            "id" => out.opt(self.id.as_ref()),
-            "extension" => out.many(&self.extension),
-            "modifierExtension" => out.many(&self.modifier_extension),
-            "date" => out.opt(self.date.as_ref()),
-            "type" => out.opt(self.type_.as_deref()),
-            "location" => out.choice(self.location.as_ref()),
-            _ if name.starts_with("location") => {
-                out.typed(self.location.as_ref(), &name[8usize..])
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => {
+                if let Some(v) = &self.id {
+                    out.push(v)
+                }
+            }
+            1 => {
+                for v in &self.extension {
+                    out.push(v)
+                }
+            }
+            2 => {
+                for v in &self.modifier_extension {
+                    out.push(v)
+                }
+            }
+            3 => {
+                if let Some(v) = &self.date {
+                    out.push(v)
+                }
+            }
+            4 => {
+                if let Some(v) = self.type_.as_deref() {
+                    out.push(v)
+                }
+            }
+            5 => {
+                if let Some(v) = &self.location {
+                    out.choice(v)
+                }
             }
             _ => {}
         }
@@ -2957,10 +3370,10 @@ impl crate::validate::Validate for ExplanationOfBenefitAccidentLocation {
 
 #[cfg(feature = "fhirpath")]
 impl crate::fhirpath::Choice for ExplanationOfBenefitAccidentLocation {
-    fn value(&self) -> (&'static str, &dyn crate::fhirpath::Reflect) {
+    fn value(&self) -> &dyn crate::fhirpath::Reflect {
         match self {
-            Self::Address(v) => ("Address", &**v),
-            Self::Reference(v) => ("Reference", &**v),
+            Self::Address(v) => &**v,
+            Self::Reference(v) => &**v,
         }
     }
 }
@@ -3499,39 +3912,137 @@ impl crate::fhirpath::Reflect for ExplanationOfBenefitItem {
             ("detail", crate::fhirpath::Card::Many),
         ]
     }
-    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
-        match name {
-            "id" => out.opt(self.id.as_ref()),
-            "extension" => out.many(&self.extension),
-            "modifierExtension" => out.many(&self.modifier_extension),
-            "sequence" => out.opt(self.sequence.as_ref()),
-            "careTeamSequence" => out.many(&self.care_team_sequence),
-            "diagnosisSequence" => out.many(&self.diagnosis_sequence),
-            "procedureSequence" => out.many(&self.procedure_sequence),
-            "informationSequence" => out.many(&self.information_sequence),
-            "revenue" => out.opt(self.revenue.as_deref()),
-            "category" => out.opt(self.category.as_deref()),
-            "productOrService" => out.opt(self.product_or_service.as_deref()),
-            "modifier" => out.many(&self.modifier),
-            "programCode" => out.many(&self.program_code),
-            "serviced" => out.choice(self.serviced.as_ref()),
-            "location" => out.choice(self.location.as_ref()),
-            "quantity" => out.opt(self.quantity.as_deref()),
-            "unitPrice" => out.opt(self.unit_price.as_deref()),
-            "factor" => out.opt(self.factor.as_ref()),
-            "net" => out.opt(self.net.as_deref()),
-            "udi" => out.many(&self.udi),
-            "bodySite" => out.opt(self.body_site.as_deref()),
-            "subSite" => out.many(&self.sub_site),
-            "encounter" => out.many(&self.encounter),
-            "noteNumber" => out.many(&self.note_number),
-            "adjudication" => out.many(&self.adjudication),
-            "detail" => out.many(&self.detail),
-            _ if name.starts_with("serviced") => {
-                out.typed(self.serviced.as_ref(), &name[8usize..])
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => {
+                if let Some(v) = &self.id {
+                    out.push(v)
+                }
             }
-            _ if name.starts_with("location") => {
-                out.typed(self.location.as_ref(), &name[8usize..])
+            1 => {
+                for v in &self.extension {
+                    out.push(v)
+                }
+            }
+            2 => {
+                for v in &self.modifier_extension {
+                    out.push(v)
+                }
+            }
+            3 => {
+                if let Some(v) = &self.sequence {
+                    out.push(v)
+                }
+            }
+            4 => {
+                for v in &self.care_team_sequence {
+                    out.push(v)
+                }
+            }
+            5 => {
+                for v in &self.diagnosis_sequence {
+                    out.push(v)
+                }
+            }
+            6 => {
+                for v in &self.procedure_sequence {
+                    out.push(v)
+                }
+            }
+            7 => {
+                for v in &self.information_sequence {
+                    out.push(v)
+                }
+            }
+            8 => {
+                if let Some(v) = self.revenue.as_deref() {
+                    out.push(v)
+                }
+            }
+            9 => {
+                if let Some(v) = self.category.as_deref() {
+                    out.push(v)
+                }
+            }
+            10 => {
+                if let Some(v) = self.product_or_service.as_deref() {
+                    out.push(v)
+                }
+            }
+            11 => {
+                for v in &self.modifier {
+                    out.push(v)
+                }
+            }
+            12 => {
+                for v in &self.program_code {
+                    out.push(v)
+                }
+            }
+            13 => {
+                if let Some(v) = &self.serviced {
+                    out.choice(v)
+                }
+            }
+            14 => {
+                if let Some(v) = &self.location {
+                    out.choice(v)
+                }
+            }
+            15 => {
+                if let Some(v) = self.quantity.as_deref() {
+                    out.push(v)
+                }
+            }
+            16 => {
+                if let Some(v) = self.unit_price.as_deref() {
+                    out.push(v)
+                }
+            }
+            17 => {
+                if let Some(v) = &self.factor {
+                    out.push(v)
+                }
+            }
+            18 => {
+                if let Some(v) = self.net.as_deref() {
+                    out.push(v)
+                }
+            }
+            19 => {
+                for v in &self.udi {
+                    out.push(v)
+                }
+            }
+            20 => {
+                if let Some(v) = self.body_site.as_deref() {
+                    out.push(v)
+                }
+            }
+            21 => {
+                for v in &self.sub_site {
+                    out.push(v)
+                }
+            }
+            22 => {
+                for v in &self.encounter {
+                    out.push(v)
+                }
+            }
+            23 => {
+                for v in &self.note_number {
+                    out.push(v)
+                }
+            }
+            24 => {
+                for v in &self.adjudication {
+                    out.push(v)
+                }
+            }
+            25 => {
+                for v in &self.detail {
+                    out.push(v)
+                }
             }
             _ => {}
         }
@@ -3592,10 +4103,10 @@ impl crate::validate::Validate for ExplanationOfBenefitItemServiced {
 
 #[cfg(feature = "fhirpath")]
 impl crate::fhirpath::Choice for ExplanationOfBenefitItemServiced {
-    fn value(&self) -> (&'static str, &dyn crate::fhirpath::Reflect) {
+    fn value(&self) -> &dyn crate::fhirpath::Reflect {
         match self {
-            Self::Date(v) => ("Date", v),
-            Self::Period(v) => ("Period", &**v),
+            Self::Date(v) => v,
+            Self::Period(v) => &**v,
         }
     }
 }
@@ -3664,11 +4175,11 @@ impl crate::validate::Validate for ExplanationOfBenefitItemLocation {
 
 #[cfg(feature = "fhirpath")]
 impl crate::fhirpath::Choice for ExplanationOfBenefitItemLocation {
-    fn value(&self) -> (&'static str, &dyn crate::fhirpath::Reflect) {
+    fn value(&self) -> &dyn crate::fhirpath::Reflect {
         match self {
-            Self::CodeableConcept(v) => ("CodeableConcept", &**v),
-            Self::Address(v) => ("Address", &**v),
-            Self::Reference(v) => ("Reference", &**v),
+            Self::CodeableConcept(v) => &**v,
+            Self::Address(v) => &**v,
+            Self::Reference(v) => &**v,
         }
     }
 }
@@ -3833,15 +4344,43 @@ impl crate::fhirpath::Reflect for ExplanationOfBenefitItemAdjudication {
             ("value", crate::fhirpath::Card::One),
         ]
     }
-    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
-        match name {
-            "id" => out.opt(self.id.as_ref()),
-            "extension" => out.many(&self.extension),
-            "modifierExtension" => out.many(&self.modifier_extension),
-            "category" => out.opt(self.category.as_deref()),
-            "reason" => out.opt(self.reason.as_deref()),
-            "amount" => out.opt(self.amount.as_deref()),
-            "value" => out.opt(self.value.as_ref()),
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => {
+                if let Some(v) = &self.id {
+                    out.push(v)
+                }
+            }
+            1 => {
+                for v in &self.extension {
+                    out.push(v)
+                }
+            }
+            2 => {
+                for v in &self.modifier_extension {
+                    out.push(v)
+                }
+            }
+            3 => {
+                if let Some(v) = self.category.as_deref() {
+                    out.push(v)
+                }
+            }
+            4 => {
+                if let Some(v) = self.reason.as_deref() {
+                    out.push(v)
+                }
+            }
+            5 => {
+                if let Some(v) = self.amount.as_deref() {
+                    out.push(v)
+                }
+            }
+            6 => {
+                if let Some(v) = &self.value {
+                    out.push(v)
+                }
+            }
             _ => {}
         }
     }
@@ -4144,25 +4683,93 @@ impl crate::fhirpath::Reflect for ExplanationOfBenefitItemDetail {
             ("subDetail", crate::fhirpath::Card::Many),
         ]
     }
-    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
-        match name {
-            "id" => out.opt(self.id.as_ref()),
-            "extension" => out.many(&self.extension),
-            "modifierExtension" => out.many(&self.modifier_extension),
-            "sequence" => out.opt(self.sequence.as_ref()),
-            "revenue" => out.opt(self.revenue.as_deref()),
-            "category" => out.opt(self.category.as_deref()),
-            "productOrService" => out.opt(self.product_or_service.as_deref()),
-            "modifier" => out.many(&self.modifier),
-            "programCode" => out.many(&self.program_code),
-            "quantity" => out.opt(self.quantity.as_deref()),
-            "unitPrice" => out.opt(self.unit_price.as_deref()),
-            "factor" => out.opt(self.factor.as_ref()),
-            "net" => out.opt(self.net.as_deref()),
-            "udi" => out.many(&self.udi),
-            "noteNumber" => out.many(&self.note_number),
-            "adjudication" => out.many(&self.adjudication),
-            "subDetail" => out.many(&self.sub_detail),
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => {
+                if let Some(v) = &self.id {
+                    out.push(v)
+                }
+            }
+            1 => {
+                for v in &self.extension {
+                    out.push(v)
+                }
+            }
+            2 => {
+                for v in &self.modifier_extension {
+                    out.push(v)
+                }
+            }
+            3 => {
+                if let Some(v) = &self.sequence {
+                    out.push(v)
+                }
+            }
+            4 => {
+                if let Some(v) = self.revenue.as_deref() {
+                    out.push(v)
+                }
+            }
+            5 => {
+                if let Some(v) = self.category.as_deref() {
+                    out.push(v)
+                }
+            }
+            6 => {
+                if let Some(v) = self.product_or_service.as_deref() {
+                    out.push(v)
+                }
+            }
+            7 => {
+                for v in &self.modifier {
+                    out.push(v)
+                }
+            }
+            8 => {
+                for v in &self.program_code {
+                    out.push(v)
+                }
+            }
+            9 => {
+                if let Some(v) = self.quantity.as_deref() {
+                    out.push(v)
+                }
+            }
+            10 => {
+                if let Some(v) = self.unit_price.as_deref() {
+                    out.push(v)
+                }
+            }
+            11 => {
+                if let Some(v) = &self.factor {
+                    out.push(v)
+                }
+            }
+            12 => {
+                if let Some(v) = self.net.as_deref() {
+                    out.push(v)
+                }
+            }
+            13 => {
+                for v in &self.udi {
+                    out.push(v)
+                }
+            }
+            14 => {
+                for v in &self.note_number {
+                    out.push(v)
+                }
+            }
+            15 => {
+                for v in &self.adjudication {
+                    out.push(v)
+                }
+            }
+            16 => {
+                for v in &self.sub_detail {
+                    out.push(v)
+                }
+            }
             _ => {}
         }
     }
@@ -4454,24 +5061,88 @@ impl crate::fhirpath::Reflect for ExplanationOfBenefitItemDetailSubDetail {
             ("adjudication", crate::fhirpath::Card::Many),
         ]
     }
-    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
-        match name {
-            "id" => out.opt(self.id.as_ref()),
-            "extension" => out.many(&self.extension),
-            "modifierExtension" => out.many(&self.modifier_extension),
-            "sequence" => out.opt(self.sequence.as_ref()),
-            "revenue" => out.opt(self.revenue.as_deref()),
-            "category" => out.opt(self.category.as_deref()),
-            "productOrService" => out.opt(self.product_or_service.as_deref()),
-            "modifier" => out.many(&self.modifier),
-            "programCode" => out.many(&self.program_code),
-            "quantity" => out.opt(self.quantity.as_deref()),
-            "unitPrice" => out.opt(self.unit_price.as_deref()),
-            "factor" => out.opt(self.factor.as_ref()),
-            "net" => out.opt(self.net.as_deref()),
-            "udi" => out.many(&self.udi),
-            "noteNumber" => out.many(&self.note_number),
-            "adjudication" => out.many(&self.adjudication),
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => {
+                if let Some(v) = &self.id {
+                    out.push(v)
+                }
+            }
+            1 => {
+                for v in &self.extension {
+                    out.push(v)
+                }
+            }
+            2 => {
+                for v in &self.modifier_extension {
+                    out.push(v)
+                }
+            }
+            3 => {
+                if let Some(v) = &self.sequence {
+                    out.push(v)
+                }
+            }
+            4 => {
+                if let Some(v) = self.revenue.as_deref() {
+                    out.push(v)
+                }
+            }
+            5 => {
+                if let Some(v) = self.category.as_deref() {
+                    out.push(v)
+                }
+            }
+            6 => {
+                if let Some(v) = self.product_or_service.as_deref() {
+                    out.push(v)
+                }
+            }
+            7 => {
+                for v in &self.modifier {
+                    out.push(v)
+                }
+            }
+            8 => {
+                for v in &self.program_code {
+                    out.push(v)
+                }
+            }
+            9 => {
+                if let Some(v) = self.quantity.as_deref() {
+                    out.push(v)
+                }
+            }
+            10 => {
+                if let Some(v) = self.unit_price.as_deref() {
+                    out.push(v)
+                }
+            }
+            11 => {
+                if let Some(v) = &self.factor {
+                    out.push(v)
+                }
+            }
+            12 => {
+                if let Some(v) = self.net.as_deref() {
+                    out.push(v)
+                }
+            }
+            13 => {
+                for v in &self.udi {
+                    out.push(v)
+                }
+            }
+            14 => {
+                for v in &self.note_number {
+                    out.push(v)
+                }
+            }
+            15 => {
+                for v in &self.adjudication {
+                    out.push(v)
+                }
+            }
             _ => {}
         }
     }
@@ -4915,34 +5586,112 @@ impl crate::fhirpath::Reflect for ExplanationOfBenefitAddItem {
             ("detail", crate::fhirpath::Card::Many),
         ]
     }
-    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
-        match name {
-            "id" => out.opt(self.id.as_ref()),
-            "extension" => out.many(&self.extension),
-            "modifierExtension" => out.many(&self.modifier_extension),
-            "itemSequence" => out.many(&self.item_sequence),
-            "detailSequence" => out.many(&self.detail_sequence),
-            "subDetailSequence" => out.many(&self.sub_detail_sequence),
-            "provider" => out.many(&self.provider),
-            "productOrService" => out.opt(self.product_or_service.as_deref()),
-            "modifier" => out.many(&self.modifier),
-            "programCode" => out.many(&self.program_code),
-            "serviced" => out.choice(self.serviced.as_ref()),
-            "location" => out.choice(self.location.as_ref()),
-            "quantity" => out.opt(self.quantity.as_deref()),
-            "unitPrice" => out.opt(self.unit_price.as_deref()),
-            "factor" => out.opt(self.factor.as_ref()),
-            "net" => out.opt(self.net.as_deref()),
-            "bodySite" => out.opt(self.body_site.as_deref()),
-            "subSite" => out.many(&self.sub_site),
-            "noteNumber" => out.many(&self.note_number),
-            "adjudication" => out.many(&self.adjudication),
-            "detail" => out.many(&self.detail),
-            _ if name.starts_with("serviced") => {
-                out.typed(self.serviced.as_ref(), &name[8usize..])
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => {
+                if let Some(v) = &self.id {
+                    out.push(v)
+                }
             }
-            _ if name.starts_with("location") => {
-                out.typed(self.location.as_ref(), &name[8usize..])
+            1 => {
+                for v in &self.extension {
+                    out.push(v)
+                }
+            }
+            2 => {
+                for v in &self.modifier_extension {
+                    out.push(v)
+                }
+            }
+            3 => {
+                for v in &self.item_sequence {
+                    out.push(v)
+                }
+            }
+            4 => {
+                for v in &self.detail_sequence {
+                    out.push(v)
+                }
+            }
+            5 => {
+                for v in &self.sub_detail_sequence {
+                    out.push(v)
+                }
+            }
+            6 => {
+                for v in &self.provider {
+                    out.push(v)
+                }
+            }
+            7 => {
+                if let Some(v) = self.product_or_service.as_deref() {
+                    out.push(v)
+                }
+            }
+            8 => {
+                for v in &self.modifier {
+                    out.push(v)
+                }
+            }
+            9 => {
+                for v in &self.program_code {
+                    out.push(v)
+                }
+            }
+            10 => {
+                if let Some(v) = &self.serviced {
+                    out.choice(v)
+                }
+            }
+            11 => {
+                if let Some(v) = &self.location {
+                    out.choice(v)
+                }
+            }
+            12 => {
+                if let Some(v) = self.quantity.as_deref() {
+                    out.push(v)
+                }
+            }
+            13 => {
+                if let Some(v) = self.unit_price.as_deref() {
+                    out.push(v)
+                }
+            }
+            14 => {
+                if let Some(v) = &self.factor {
+                    out.push(v)
+                }
+            }
+            15 => {
+                if let Some(v) = self.net.as_deref() {
+                    out.push(v)
+                }
+            }
+            16 => {
+                if let Some(v) = self.body_site.as_deref() {
+                    out.push(v)
+                }
+            }
+            17 => {
+                for v in &self.sub_site {
+                    out.push(v)
+                }
+            }
+            18 => {
+                for v in &self.note_number {
+                    out.push(v)
+                }
+            }
+            19 => {
+                for v in &self.adjudication {
+                    out.push(v)
+                }
+            }
+            20 => {
+                for v in &self.detail {
+                    out.push(v)
+                }
             }
             _ => {}
         }
@@ -5003,10 +5752,10 @@ impl crate::validate::Validate for ExplanationOfBenefitAddItemServiced {
 
 #[cfg(feature = "fhirpath")]
 impl crate::fhirpath::Choice for ExplanationOfBenefitAddItemServiced {
-    fn value(&self) -> (&'static str, &dyn crate::fhirpath::Reflect) {
+    fn value(&self) -> &dyn crate::fhirpath::Reflect {
         match self {
-            Self::Date(v) => ("Date", v),
-            Self::Period(v) => ("Period", &**v),
+            Self::Date(v) => v,
+            Self::Period(v) => &**v,
         }
     }
 }
@@ -5075,11 +5824,11 @@ impl crate::validate::Validate for ExplanationOfBenefitAddItemLocation {
 
 #[cfg(feature = "fhirpath")]
 impl crate::fhirpath::Choice for ExplanationOfBenefitAddItemLocation {
-    fn value(&self) -> (&'static str, &dyn crate::fhirpath::Reflect) {
+    fn value(&self) -> &dyn crate::fhirpath::Reflect {
         match self {
-            Self::CodeableConcept(v) => ("CodeableConcept", &**v),
-            Self::Address(v) => ("Address", &**v),
-            Self::Reference(v) => ("Reference", &**v),
+            Self::CodeableConcept(v) => &**v,
+            Self::Address(v) => &**v,
+            Self::Reference(v) => &**v,
         }
     }
 }
@@ -5309,20 +6058,68 @@ impl crate::fhirpath::Reflect for ExplanationOfBenefitAddItemDetail {
             ("subDetail", crate::fhirpath::Card::Many),
         ]
     }
-    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
-        match name {
-            "id" => out.opt(self.id.as_ref()),
-            "extension" => out.many(&self.extension),
-            "modifierExtension" => out.many(&self.modifier_extension),
-            "productOrService" => out.opt(self.product_or_service.as_deref()),
-            "modifier" => out.many(&self.modifier),
-            "quantity" => out.opt(self.quantity.as_deref()),
-            "unitPrice" => out.opt(self.unit_price.as_deref()),
-            "factor" => out.opt(self.factor.as_ref()),
-            "net" => out.opt(self.net.as_deref()),
-            "noteNumber" => out.many(&self.note_number),
-            "adjudication" => out.many(&self.adjudication),
-            "subDetail" => out.many(&self.sub_detail),
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => {
+                if let Some(v) = &self.id {
+                    out.push(v)
+                }
+            }
+            1 => {
+                for v in &self.extension {
+                    out.push(v)
+                }
+            }
+            2 => {
+                for v in &self.modifier_extension {
+                    out.push(v)
+                }
+            }
+            3 => {
+                if let Some(v) = self.product_or_service.as_deref() {
+                    out.push(v)
+                }
+            }
+            4 => {
+                for v in &self.modifier {
+                    out.push(v)
+                }
+            }
+            5 => {
+                if let Some(v) = self.quantity.as_deref() {
+                    out.push(v)
+                }
+            }
+            6 => {
+                if let Some(v) = self.unit_price.as_deref() {
+                    out.push(v)
+                }
+            }
+            7 => {
+                if let Some(v) = &self.factor {
+                    out.push(v)
+                }
+            }
+            8 => {
+                if let Some(v) = self.net.as_deref() {
+                    out.push(v)
+                }
+            }
+            9 => {
+                for v in &self.note_number {
+                    out.push(v)
+                }
+            }
+            10 => {
+                for v in &self.adjudication {
+                    out.push(v)
+                }
+            }
+            11 => {
+                for v in &self.sub_detail {
+                    out.push(v)
+                }
+            }
             _ => {}
         }
     }
@@ -5542,19 +6339,63 @@ impl crate::fhirpath::Reflect for ExplanationOfBenefitAddItemDetailSubDetail {
             ("adjudication", crate::fhirpath::Card::Many),
         ]
     }
-    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
-        match name {
-            "id" => out.opt(self.id.as_ref()),
-            "extension" => out.many(&self.extension),
-            "modifierExtension" => out.many(&self.modifier_extension),
-            "productOrService" => out.opt(self.product_or_service.as_deref()),
-            "modifier" => out.many(&self.modifier),
-            "quantity" => out.opt(self.quantity.as_deref()),
-            "unitPrice" => out.opt(self.unit_price.as_deref()),
-            "factor" => out.opt(self.factor.as_ref()),
-            "net" => out.opt(self.net.as_deref()),
-            "noteNumber" => out.many(&self.note_number),
-            "adjudication" => out.many(&self.adjudication),
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => {
+                if let Some(v) = &self.id {
+                    out.push(v)
+                }
+            }
+            1 => {
+                for v in &self.extension {
+                    out.push(v)
+                }
+            }
+            2 => {
+                for v in &self.modifier_extension {
+                    out.push(v)
+                }
+            }
+            3 => {
+                if let Some(v) = self.product_or_service.as_deref() {
+                    out.push(v)
+                }
+            }
+            4 => {
+                for v in &self.modifier {
+                    out.push(v)
+                }
+            }
+            5 => {
+                if let Some(v) = self.quantity.as_deref() {
+                    out.push(v)
+                }
+            }
+            6 => {
+                if let Some(v) = self.unit_price.as_deref() {
+                    out.push(v)
+                }
+            }
+            7 => {
+                if let Some(v) = &self.factor {
+                    out.push(v)
+                }
+            }
+            8 => {
+                if let Some(v) = self.net.as_deref() {
+                    out.push(v)
+                }
+            }
+            9 => {
+                for v in &self.note_number {
+                    out.push(v)
+                }
+            }
+            10 => {
+                for v in &self.adjudication {
+                    out.push(v)
+                }
+            }
             _ => {}
         }
     }
@@ -5700,13 +6541,33 @@ impl crate::fhirpath::Reflect for ExplanationOfBenefitTotal {
             ("amount", crate::fhirpath::Card::One),
         ]
     }
-    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
-        match name {
-            "id" => out.opt(self.id.as_ref()),
-            "extension" => out.many(&self.extension),
-            "modifierExtension" => out.many(&self.modifier_extension),
-            "category" => out.opt(self.category.as_deref()),
-            "amount" => out.opt(self.amount.as_deref()),
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => {
+                if let Some(v) = &self.id {
+                    out.push(v)
+                }
+            }
+            1 => {
+                for v in &self.extension {
+                    out.push(v)
+                }
+            }
+            2 => {
+                for v in &self.modifier_extension {
+                    out.push(v)
+                }
+            }
+            3 => {
+                if let Some(v) = self.category.as_deref() {
+                    out.push(v)
+                }
+            }
+            4 => {
+                if let Some(v) = self.amount.as_deref() {
+                    out.push(v)
+                }
+            }
             _ => {}
         }
     }
@@ -5887,17 +6748,53 @@ impl crate::fhirpath::Reflect for ExplanationOfBenefitPayment {
             ("identifier", crate::fhirpath::Card::One),
         ]
     }
-    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
-        match name {
-            "id" => out.opt(self.id.as_ref()),
-            "extension" => out.many(&self.extension),
-            "modifierExtension" => out.many(&self.modifier_extension),
-            "type" => out.opt(self.type_.as_deref()),
-            "adjustment" => out.opt(self.adjustment.as_deref()),
-            "adjustmentReason" => out.opt(self.adjustment_reason.as_deref()),
-            "date" => out.opt(self.date.as_ref()),
-            "amount" => out.opt(self.amount.as_deref()),
-            "identifier" => out.opt(self.identifier.as_deref()),
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => {
+                if let Some(v) = &self.id {
+                    out.push(v)
+                }
+            }
+            1 => {
+                for v in &self.extension {
+                    out.push(v)
+                }
+            }
+            2 => {
+                for v in &self.modifier_extension {
+                    out.push(v)
+                }
+            }
+            3 => {
+                if let Some(v) = self.type_.as_deref() {
+                    out.push(v)
+                }
+            }
+            4 => {
+                if let Some(v) = self.adjustment.as_deref() {
+                    out.push(v)
+                }
+            }
+            5 => {
+                if let Some(v) = self.adjustment_reason.as_deref() {
+                    out.push(v)
+                }
+            }
+            6 => {
+                if let Some(v) = &self.date {
+                    out.push(v)
+                }
+            }
+            7 => {
+                if let Some(v) = self.amount.as_deref() {
+                    out.push(v)
+                }
+            }
+            8 => {
+                if let Some(v) = self.identifier.as_deref() {
+                    out.push(v)
+                }
+            }
             _ => {}
         }
     }
@@ -6054,15 +6951,43 @@ impl crate::fhirpath::Reflect for ExplanationOfBenefitProcessNote {
             ("language", crate::fhirpath::Card::One),
         ]
     }
-    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
-        match name {
-            "id" => out.opt(self.id.as_ref()),
-            "extension" => out.many(&self.extension),
-            "modifierExtension" => out.many(&self.modifier_extension),
-            "number" => out.opt(self.number.as_ref()),
-            "type" => out.opt(self.type_.as_ref()),
-            "text" => out.opt(self.text.as_ref()),
-            "language" => out.opt(self.language.as_deref()),
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => {
+                if let Some(v) = &self.id {
+                    out.push(v)
+                }
+            }
+            1 => {
+                for v in &self.extension {
+                    out.push(v)
+                }
+            }
+            2 => {
+                for v in &self.modifier_extension {
+                    out.push(v)
+                }
+            }
+            3 => {
+                if let Some(v) = &self.number {
+                    out.push(v)
+                }
+            }
+            4 => {
+                if let Some(v) = &self.type_ {
+                    out.push(v)
+                }
+            }
+            5 => {
+                if let Some(v) = &self.text {
+                    out.push(v)
+                }
+            }
+            6 => {
+                if let Some(v) = self.language.as_deref() {
+                    out.push(v)
+                }
+            }
             _ => {}
         }
     }
@@ -6276,19 +7201,63 @@ impl crate::fhirpath::Reflect for ExplanationOfBenefitBenefitBalance {
             ("financial", crate::fhirpath::Card::Many),
         ]
     }
-    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
-        match name {
-            "id" => out.opt(self.id.as_ref()),
-            "extension" => out.many(&self.extension),
-            "modifierExtension" => out.many(&self.modifier_extension),
-            "category" => out.opt(self.category.as_deref()),
-            "excluded" => out.opt(self.excluded.as_ref()),
-            "name" => out.opt(self.name.as_ref()),
-            "description" => out.opt(self.description.as_ref()),
-            "network" => out.opt(self.network.as_deref()),
-            "unit" => out.opt(self.unit.as_deref()),
-            "term" => out.opt(self.term.as_deref()),
-            "financial" => out.many(&self.financial),
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => {
+                if let Some(v) = &self.id {
+                    out.push(v)
+                }
+            }
+            1 => {
+                for v in &self.extension {
+                    out.push(v)
+                }
+            }
+            2 => {
+                for v in &self.modifier_extension {
+                    out.push(v)
+                }
+            }
+            3 => {
+                if let Some(v) = self.category.as_deref() {
+                    out.push(v)
+                }
+            }
+            4 => {
+                if let Some(v) = &self.excluded {
+                    out.push(v)
+                }
+            }
+            5 => {
+                if let Some(v) = &self.name {
+                    out.push(v)
+                }
+            }
+            6 => {
+                if let Some(v) = &self.description {
+                    out.push(v)
+                }
+            }
+            7 => {
+                if let Some(v) = self.network.as_deref() {
+                    out.push(v)
+                }
+            }
+            8 => {
+                if let Some(v) = self.unit.as_deref() {
+                    out.push(v)
+                }
+            }
+            9 => {
+                if let Some(v) = self.term.as_deref() {
+                    out.push(v)
+                }
+            }
+            10 => {
+                for v in &self.financial {
+                    out.push(v)
+                }
+            }
             _ => {}
         }
     }
@@ -6521,19 +7490,37 @@ impl crate::fhirpath::Reflect for ExplanationOfBenefitBenefitBalanceFinancial {
             ("used", crate::fhirpath::Card::Choice),
         ]
     }
-    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
-        match name {
-            "id" => out.opt(self.id.as_ref()),
-            "extension" => out.many(&self.extension),
-            "modifierExtension" => out.many(&self.modifier_extension),
-            "type" => out.opt(self.type_.as_deref()),
-            "allowed" => out.choice(self.allowed.as_ref()),
-            "used" => out.choice(self.used.as_ref()),
-            _ if name.starts_with("allowed") => {
-                out.typed(self.allowed.as_ref(), &name[7usize..])
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => {
+                if let Some(v) = &self.id {
+                    out.push(v)
+                }
             }
-            _ if name.starts_with("used") => {
-                out.typed(self.used.as_ref(), &name[4usize..])
+            1 => {
+                for v in &self.extension {
+                    out.push(v)
+                }
+            }
+            2 => {
+                for v in &self.modifier_extension {
+                    out.push(v)
+                }
+            }
+            3 => {
+                if let Some(v) = self.type_.as_deref() {
+                    out.push(v)
+                }
+            }
+            4 => {
+                if let Some(v) = &self.allowed {
+                    out.choice(v)
+                }
+            }
+            5 => {
+                if let Some(v) = &self.used {
+                    out.choice(v)
+                }
             }
             _ => {}
         }
@@ -6606,11 +7593,11 @@ impl crate::validate::Validate for ExplanationOfBenefitBenefitBalanceFinancialAl
 
 #[cfg(feature = "fhirpath")]
 impl crate::fhirpath::Choice for ExplanationOfBenefitBenefitBalanceFinancialAllowed {
-    fn value(&self) -> (&'static str, &dyn crate::fhirpath::Reflect) {
+    fn value(&self) -> &dyn crate::fhirpath::Reflect {
         match self {
-            Self::UnsignedInt(v) => ("UnsignedInt", v),
-            Self::String(v) => ("String", v),
-            Self::Money(v) => ("Money", &**v),
+            Self::UnsignedInt(v) => v,
+            Self::String(v) => v,
+            Self::Money(v) => &**v,
         }
     }
 }
@@ -6671,10 +7658,10 @@ impl crate::validate::Validate for ExplanationOfBenefitBenefitBalanceFinancialUs
 
 #[cfg(feature = "fhirpath")]
 impl crate::fhirpath::Choice for ExplanationOfBenefitBenefitBalanceFinancialUsed {
-    fn value(&self) -> (&'static str, &dyn crate::fhirpath::Reflect) {
+    fn value(&self) -> &dyn crate::fhirpath::Reflect {
         match self {
-            Self::UnsignedInt(v) => ("UnsignedInt", v),
-            Self::Money(v) => ("Money", &**v),
+            Self::UnsignedInt(v) => v,
+            Self::Money(v) => &**v,
         }
     }
 }

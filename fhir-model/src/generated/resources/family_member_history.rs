@@ -656,40 +656,137 @@ impl crate::fhirpath::Reflect for FamilyMemberHistory {
             ("condition", crate::fhirpath::Card::Many),
         ]
     }
-    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
-        match name {
-            "id" => out.opt(self.id.as_ref()),
-            "meta" => out.opt(self.meta.as_deref()),
-            "implicitRules" => out.opt(self.implicit_rules.as_ref()),
-            "language" => out.opt(self.language.as_ref()),
-            "text" => out.opt(self.text.as_deref()),
-            "contained" => out.many(&self.contained),
-            "extension" => out.many(&self.extension),
-            "modifierExtension" => out.many(&self.modifier_extension),
-            "identifier" => out.many(&self.identifier),
-            "instantiatesCanonical" => out.many(&self.instantiates_canonical),
-            "instantiatesUri" => out.many(&self.instantiates_uri),
-            "status" => out.opt(self.status.as_ref()),
-            "dataAbsentReason" => out.opt(self.data_absent_reason.as_deref()),
-            "patient" => out.opt(self.patient.as_deref()),
-            "date" => out.opt(self.date.as_ref()),
-            "name" => out.opt(self.name.as_ref()),
-            "relationship" => out.opt(self.relationship.as_deref()),
-            "sex" => out.opt(self.sex.as_deref()),
-            "born" => out.choice(self.born.as_ref()),
-            "age" => out.choice(self.age.as_ref()),
-            "estimatedAge" => out.opt(self.estimated_age.as_ref()),
-            "deceased" => out.choice(self.deceased.as_ref()),
-            "reasonCode" => out.many(&self.reason_code),
-            "reasonReference" => out.many(&self.reason_reference),
-            "note" => out.many(&self.note),
-            "condition" => out.many(&self.condition),
-            _ if name.starts_with("born") => {
-                out.typed(self.born.as_ref(), &name[4usize..])
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => {
+                if let Some(v) = &self.id {
+                    out.push(v)
+                }
             }
-            _ if name.starts_with("age") => out.typed(self.age.as_ref(), &name[3usize..]),
-            _ if name.starts_with("deceased") => {
-                out.typed(self.deceased.as_ref(), &name[8usize..])
+            1 => {
+                if let Some(v) = self.meta.as_deref() {
+                    out.push(v)
+                }
+            }
+            2 => {
+                if let Some(v) = &self.implicit_rules {
+                    out.push(v)
+                }
+            }
+            3 => {
+                if let Some(v) = &self.language {
+                    out.push(v)
+                }
+            }
+            4 => {
+                if let Some(v) = self.text.as_deref() {
+                    out.push(v)
+                }
+            }
+            5 => {
+                for v in &self.contained {
+                    out.push(v)
+                }
+            }
+            6 => {
+                for v in &self.extension {
+                    out.push(v)
+                }
+            }
+            7 => {
+                for v in &self.modifier_extension {
+                    out.push(v)
+                }
+            }
+            8 => {
+                for v in &self.identifier {
+                    out.push(v)
+                }
+            }
+            9 => {
+                for v in &self.instantiates_canonical {
+                    out.push(v)
+                }
+            }
+            10 => {
+                for v in &self.instantiates_uri {
+                    out.push(v)
+                }
+            }
+            11 => {
+                if let Some(v) = &self.status {
+                    out.push(v)
+                }
+            }
+            12 => {
+                if let Some(v) = self.data_absent_reason.as_deref() {
+                    out.push(v)
+                }
+            }
+            13 => {
+                if let Some(v) = self.patient.as_deref() {
+                    out.push(v)
+                }
+            }
+            14 => {
+                if let Some(v) = &self.date {
+                    out.push(v)
+                }
+            }
+            15 => {
+                if let Some(v) = &self.name {
+                    out.push(v)
+                }
+            }
+            16 => {
+                if let Some(v) = self.relationship.as_deref() {
+                    out.push(v)
+                }
+            }
+            17 => {
+                if let Some(v) = self.sex.as_deref() {
+                    out.push(v)
+                }
+            }
+            18 => {
+                if let Some(v) = &self.born {
+                    out.choice(v)
+                }
+            }
+            19 => {
+                if let Some(v) = &self.age {
+                    out.choice(v)
+                }
+            }
+            20 => {
+                if let Some(v) = &self.estimated_age {
+                    out.push(v)
+                }
+            }
+            21 => {
+                if let Some(v) = &self.deceased {
+                    out.choice(v)
+                }
+            }
+            22 => {
+                for v in &self.reason_code {
+                    out.push(v)
+                }
+            }
+            23 => {
+                for v in &self.reason_reference {
+                    out.push(v)
+                }
+            }
+            24 => {
+                for v in &self.note {
+                    out.push(v)
+                }
+            }
+            25 => {
+                for v in &self.condition {
+                    out.push(v)
+                }
             }
             _ => {}
         }
@@ -760,11 +857,11 @@ impl crate::validate::Validate for FamilyMemberHistoryBorn {
 
 #[cfg(feature = "fhirpath")]
 impl crate::fhirpath::Choice for FamilyMemberHistoryBorn {
-    fn value(&self) -> (&'static str, &dyn crate::fhirpath::Reflect) {
+    fn value(&self) -> &dyn crate::fhirpath::Reflect {
         match self {
-            Self::Period(v) => ("Period", &**v),
-            Self::Date(v) => ("Date", v),
-            Self::String(v) => ("String", v),
+            Self::Period(v) => &**v,
+            Self::Date(v) => v,
+            Self::String(v) => v,
         }
     }
 }
@@ -833,11 +930,11 @@ impl crate::validate::Validate for FamilyMemberHistoryAge {
 
 #[cfg(feature = "fhirpath")]
 impl crate::fhirpath::Choice for FamilyMemberHistoryAge {
-    fn value(&self) -> (&'static str, &dyn crate::fhirpath::Reflect) {
+    fn value(&self) -> &dyn crate::fhirpath::Reflect {
         match self {
-            Self::Age(v) => ("Age", &**v),
-            Self::Range(v) => ("Range", &**v),
-            Self::String(v) => ("String", v),
+            Self::Age(v) => &**v,
+            Self::Range(v) => &**v,
+            Self::String(v) => v,
         }
     }
 }
@@ -928,13 +1025,13 @@ impl crate::validate::Validate for FamilyMemberHistoryDeceased {
 
 #[cfg(feature = "fhirpath")]
 impl crate::fhirpath::Choice for FamilyMemberHistoryDeceased {
-    fn value(&self) -> (&'static str, &dyn crate::fhirpath::Reflect) {
+    fn value(&self) -> &dyn crate::fhirpath::Reflect {
         match self {
-            Self::Boolean(v) => ("Boolean", v),
-            Self::Age(v) => ("Age", &**v),
-            Self::Range(v) => ("Range", &**v),
-            Self::Date(v) => ("Date", v),
-            Self::String(v) => ("String", v),
+            Self::Boolean(v) => v,
+            Self::Age(v) => &**v,
+            Self::Range(v) => &**v,
+            Self::Date(v) => v,
+            Self::String(v) => v,
         }
     }
 }
@@ -1197,18 +1294,47 @@ impl crate::fhirpath::Reflect for FamilyMemberHistoryCondition {
             ("note", crate::fhirpath::Card::Many),
         ]
     }
-    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
-        match name {
-            "id" => out.opt(self.id.as_ref()),
-            "extension" => out.many(&self.extension),
-            "modifierExtension" => out.many(&self.modifier_extension),
-            "code" => out.opt(self.code.as_deref()),
-            "outcome" => out.opt(self.outcome.as_deref()),
-            "contributedToDeath" => out.opt(self.contributed_to_death.as_ref()),
-            "onset" => out.choice(self.onset.as_ref()),
-            "note" => out.many(&self.note),
-            _ if name.starts_with("onset") => {
-                out.typed(self.onset.as_ref(), &name[5usize..])
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => {
+                if let Some(v) = &self.id {
+                    out.push(v)
+                }
+            }
+            1 => {
+                for v in &self.extension {
+                    out.push(v)
+                }
+            }
+            2 => {
+                for v in &self.modifier_extension {
+                    out.push(v)
+                }
+            }
+            3 => {
+                if let Some(v) = self.code.as_deref() {
+                    out.push(v)
+                }
+            }
+            4 => {
+                if let Some(v) = self.outcome.as_deref() {
+                    out.push(v)
+                }
+            }
+            5 => {
+                if let Some(v) = &self.contributed_to_death {
+                    out.push(v)
+                }
+            }
+            6 => {
+                if let Some(v) = &self.onset {
+                    out.choice(v)
+                }
+            }
+            7 => {
+                for v in &self.note {
+                    out.push(v)
+                }
             }
             _ => {}
         }
@@ -1289,12 +1415,12 @@ impl crate::validate::Validate for FamilyMemberHistoryConditionOnset {
 
 #[cfg(feature = "fhirpath")]
 impl crate::fhirpath::Choice for FamilyMemberHistoryConditionOnset {
-    fn value(&self) -> (&'static str, &dyn crate::fhirpath::Reflect) {
+    fn value(&self) -> &dyn crate::fhirpath::Reflect {
         match self {
-            Self::Age(v) => ("Age", &**v),
-            Self::Range(v) => ("Range", &**v),
-            Self::Period(v) => ("Period", &**v),
-            Self::String(v) => ("String", v),
+            Self::Age(v) => &**v,
+            Self::Range(v) => &**v,
+            Self::Period(v) => &**v,
+            Self::String(v) => v,
         }
     }
 }

@@ -512,34 +512,127 @@ impl crate::fhirpath::Reflect for Goal {
             ("outcomeReference", crate::fhirpath::Card::Many),
         ]
     }
-    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
-        match name {
-            "id" => out.opt(self.id.as_ref()),
-            "meta" => out.opt(self.meta.as_deref()),
-            "implicitRules" => out.opt(self.implicit_rules.as_ref()),
-            "language" => out.opt(self.language.as_ref()),
-            "text" => out.opt(self.text.as_deref()),
-            "contained" => out.many(&self.contained),
-            "extension" => out.many(&self.extension),
-            "modifierExtension" => out.many(&self.modifier_extension),
-            "identifier" => out.many(&self.identifier),
-            "lifecycleStatus" => out.opt(self.lifecycle_status.as_ref()),
-            "achievementStatus" => out.opt(self.achievement_status.as_deref()),
-            "category" => out.many(&self.category),
-            "priority" => out.opt(self.priority.as_deref()),
-            "description" => out.opt(self.description.as_deref()),
-            "subject" => out.opt(self.subject.as_deref()),
-            "start" => out.choice(self.start.as_ref()),
-            "target" => out.many(&self.target),
-            "statusDate" => out.opt(self.status_date.as_ref()),
-            "statusReason" => out.opt(self.status_reason.as_ref()),
-            "expressedBy" => out.opt(self.expressed_by.as_deref()),
-            "addresses" => out.many(&self.addresses),
-            "note" => out.many(&self.note),
-            "outcomeCode" => out.many(&self.outcome_code),
-            "outcomeReference" => out.many(&self.outcome_reference),
-            _ if name.starts_with("start") => {
-                out.typed(self.start.as_ref(), &name[5usize..])
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => {
+                if let Some(v) = &self.id {
+                    out.push(v)
+                }
+            }
+            1 => {
+                if let Some(v) = self.meta.as_deref() {
+                    out.push(v)
+                }
+            }
+            2 => {
+                if let Some(v) = &self.implicit_rules {
+                    out.push(v)
+                }
+            }
+            3 => {
+                if let Some(v) = &self.language {
+                    out.push(v)
+                }
+            }
+            4 => {
+                if let Some(v) = self.text.as_deref() {
+                    out.push(v)
+                }
+            }
+            5 => {
+                for v in &self.contained {
+                    out.push(v)
+                }
+            }
+            6 => {
+                for v in &self.extension {
+                    out.push(v)
+                }
+            }
+            7 => {
+                for v in &self.modifier_extension {
+                    out.push(v)
+                }
+            }
+            8 => {
+                for v in &self.identifier {
+                    out.push(v)
+                }
+            }
+            9 => {
+                if let Some(v) = &self.lifecycle_status {
+                    out.push(v)
+                }
+            }
+            10 => {
+                if let Some(v) = self.achievement_status.as_deref() {
+                    out.push(v)
+                }
+            }
+            11 => {
+                for v in &self.category {
+                    out.push(v)
+                }
+            }
+            12 => {
+                if let Some(v) = self.priority.as_deref() {
+                    out.push(v)
+                }
+            }
+            13 => {
+                if let Some(v) = self.description.as_deref() {
+                    out.push(v)
+                }
+            }
+            14 => {
+                if let Some(v) = self.subject.as_deref() {
+                    out.push(v)
+                }
+            }
+            15 => {
+                if let Some(v) = &self.start {
+                    out.choice(v)
+                }
+            }
+            16 => {
+                for v in &self.target {
+                    out.push(v)
+                }
+            }
+            17 => {
+                if let Some(v) = &self.status_date {
+                    out.push(v)
+                }
+            }
+            18 => {
+                if let Some(v) = &self.status_reason {
+                    out.push(v)
+                }
+            }
+            19 => {
+                if let Some(v) = self.expressed_by.as_deref() {
+                    out.push(v)
+                }
+            }
+            20 => {
+                for v in &self.addresses {
+                    out.push(v)
+                }
+            }
+            21 => {
+                for v in &self.note {
+                    out.push(v)
+                }
+            }
+            22 => {
+                for v in &self.outcome_code {
+                    out.push(v)
+                }
+            }
+            23 => {
+                for v in &self.outcome_reference {
+                    out.push(v)
+                }
             }
             _ => {}
         }
@@ -600,10 +693,10 @@ impl crate::validate::Validate for GoalStart {
 
 #[cfg(feature = "fhirpath")]
 impl crate::fhirpath::Choice for GoalStart {
-    fn value(&self) -> (&'static str, &dyn crate::fhirpath::Reflect) {
+    fn value(&self) -> &dyn crate::fhirpath::Reflect {
         match self {
-            Self::Date(v) => ("Date", v),
-            Self::CodeableConcept(v) => ("CodeableConcept", &**v),
+            Self::Date(v) => v,
+            Self::CodeableConcept(v) => &**v,
         }
     }
 }
@@ -882,18 +975,38 @@ impl crate::fhirpath::Reflect for GoalTarget {
             ("due", crate::fhirpath::Card::Choice),
         ]
     }
-    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
-        match name {
-            "id" => out.opt(self.id.as_ref()),
-            "extension" => out.many(&self.extension),
-            "modifierExtension" => out.many(&self.modifier_extension),
-            "measure" => out.opt(self.measure.as_deref()),
-            "detail" => out.choice(self.detail.as_ref()),
-            "due" => out.choice(self.due.as_ref()),
-            _ if name.starts_with("detail") => {
-                out.typed(self.detail.as_ref(), &name[6usize..])
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => {
+                if let Some(v) = &self.id {
+                    out.push(v)
+                }
             }
-            _ if name.starts_with("due") => out.typed(self.due.as_ref(), &name[3usize..]),
+            1 => {
+                for v in &self.extension {
+                    out.push(v)
+                }
+            }
+            2 => {
+                for v in &self.modifier_extension {
+                    out.push(v)
+                }
+            }
+            3 => {
+                if let Some(v) = self.measure.as_deref() {
+                    out.push(v)
+                }
+            }
+            4 => {
+                if let Some(v) = &self.detail {
+                    out.choice(v)
+                }
+            }
+            5 => {
+                if let Some(v) = &self.due {
+                    out.choice(v)
+                }
+            }
             _ => {}
         }
     }
@@ -1003,15 +1116,15 @@ impl crate::validate::Validate for GoalTargetDetail {
 
 #[cfg(feature = "fhirpath")]
 impl crate::fhirpath::Choice for GoalTargetDetail {
-    fn value(&self) -> (&'static str, &dyn crate::fhirpath::Reflect) {
+    fn value(&self) -> &dyn crate::fhirpath::Reflect {
         match self {
-            Self::Quantity(v) => ("Quantity", &**v),
-            Self::Range(v) => ("Range", &**v),
-            Self::CodeableConcept(v) => ("CodeableConcept", &**v),
-            Self::String(v) => ("String", v),
-            Self::Boolean(v) => ("Boolean", v),
-            Self::Integer(v) => ("Integer", v),
-            Self::Ratio(v) => ("Ratio", &**v),
+            Self::Quantity(v) => &**v,
+            Self::Range(v) => &**v,
+            Self::CodeableConcept(v) => &**v,
+            Self::String(v) => v,
+            Self::Boolean(v) => v,
+            Self::Integer(v) => v,
+            Self::Ratio(v) => &**v,
         }
     }
 }
@@ -1070,10 +1183,10 @@ impl crate::validate::Validate for GoalTargetDue {
 
 #[cfg(feature = "fhirpath")]
 impl crate::fhirpath::Choice for GoalTargetDue {
-    fn value(&self) -> (&'static str, &dyn crate::fhirpath::Reflect) {
+    fn value(&self) -> &dyn crate::fhirpath::Reflect {
         match self {
-            Self::Date(v) => ("Date", v),
-            Self::Duration(v) => ("Duration", &**v),
+            Self::Date(v) => v,
+            Self::Duration(v) => &**v,
         }
     }
 }

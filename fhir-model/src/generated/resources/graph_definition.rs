@@ -394,31 +394,123 @@ impl crate::fhirpath::Reflect for GraphDefinition {
             ("link", crate::fhirpath::Card::Many),
         ]
     }
-    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
-        match name {
-            "id" => out.opt(self.id.as_ref()),
-            "meta" => out.opt(self.meta.as_deref()),
-            "implicitRules" => out.opt(self.implicit_rules.as_ref()),
-            "language" => out.opt(self.language.as_ref()),
-            "text" => out.opt(self.text.as_deref()),
-            "contained" => out.many(&self.contained),
-            "extension" => out.many(&self.extension),
-            "modifierExtension" => out.many(&self.modifier_extension),
-            "url" => out.opt(self.url.as_ref()),
-            "version" => out.opt(self.version.as_ref()),
-            "name" => out.opt(self.name.as_ref()),
-            "status" => out.opt(self.status.as_ref()),
-            "experimental" => out.opt(self.experimental.as_ref()),
-            "date" => out.opt(self.date.as_ref()),
-            "publisher" => out.opt(self.publisher.as_ref()),
-            "contact" => out.many(&self.contact),
-            "description" => out.opt(self.description.as_ref()),
-            "useContext" => out.many(&self.use_context),
-            "jurisdiction" => out.many(&self.jurisdiction),
-            "purpose" => out.opt(self.purpose.as_ref()),
-            "start" => out.opt(self.start.as_ref()),
-            "profile" => out.opt(self.profile.as_ref()),
-            "link" => out.many(&self.link),
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => {
+                if let Some(v) = &self.id {
+                    out.push(v)
+                }
+            }
+            1 => {
+                if let Some(v) = self.meta.as_deref() {
+                    out.push(v)
+                }
+            }
+            2 => {
+                if let Some(v) = &self.implicit_rules {
+                    out.push(v)
+                }
+            }
+            3 => {
+                if let Some(v) = &self.language {
+                    out.push(v)
+                }
+            }
+            4 => {
+                if let Some(v) = self.text.as_deref() {
+                    out.push(v)
+                }
+            }
+            5 => {
+                for v in &self.contained {
+                    out.push(v)
+                }
+            }
+            6 => {
+                for v in &self.extension {
+                    out.push(v)
+                }
+            }
+            7 => {
+                for v in &self.modifier_extension {
+                    out.push(v)
+                }
+            }
+            8 => {
+                if let Some(v) = &self.url {
+                    out.push(v)
+                }
+            }
+            9 => {
+                if let Some(v) = &self.version {
+                    out.push(v)
+                }
+            }
+            10 => {
+                if let Some(v) = &self.name {
+                    out.push(v)
+                }
+            }
+            11 => {
+                if let Some(v) = &self.status {
+                    out.push(v)
+                }
+            }
+            12 => {
+                if let Some(v) = &self.experimental {
+                    out.push(v)
+                }
+            }
+            13 => {
+                if let Some(v) = &self.date {
+                    out.push(v)
+                }
+            }
+            14 => {
+                if let Some(v) = &self.publisher {
+                    out.push(v)
+                }
+            }
+            15 => {
+                for v in &self.contact {
+                    out.push(v)
+                }
+            }
+            16 => {
+                if let Some(v) = &self.description {
+                    out.push(v)
+                }
+            }
+            17 => {
+                for v in &self.use_context {
+                    out.push(v)
+                }
+            }
+            18 => {
+                for v in &self.jurisdiction {
+                    out.push(v)
+                }
+            }
+            19 => {
+                if let Some(v) = &self.purpose {
+                    out.push(v)
+                }
+            }
+            20 => {
+                if let Some(v) = &self.start {
+                    out.push(v)
+                }
+            }
+            21 => {
+                if let Some(v) = &self.profile {
+                    out.push(v)
+                }
+            }
+            22 => {
+                for v in &self.link {
+                    out.push(v)
+                }
+            }
             _ => {}
         }
     }
@@ -628,17 +720,53 @@ impl crate::fhirpath::Reflect for GraphDefinitionLink {
             ("target", crate::fhirpath::Card::Many),
         ]
     }
-    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
-        match name {
-            "id" => out.opt(self.id.as_ref()),
-            "extension" => out.many(&self.extension),
-            "modifierExtension" => out.many(&self.modifier_extension),
-            "path" => out.opt(self.path.as_ref()),
-            "sliceName" => out.opt(self.slice_name.as_ref()),
-            "min" => out.opt(self.min.as_ref()),
-            "max" => out.opt(self.max.as_ref()),
-            "description" => out.opt(self.description.as_ref()),
-            "target" => out.many(&self.target),
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => {
+                if let Some(v) = &self.id {
+                    out.push(v)
+                }
+            }
+            1 => {
+                for v in &self.extension {
+                    out.push(v)
+                }
+            }
+            2 => {
+                for v in &self.modifier_extension {
+                    out.push(v)
+                }
+            }
+            3 => {
+                if let Some(v) = &self.path {
+                    out.push(v)
+                }
+            }
+            4 => {
+                if let Some(v) = &self.slice_name {
+                    out.push(v)
+                }
+            }
+            5 => {
+                if let Some(v) = &self.min {
+                    out.push(v)
+                }
+            }
+            6 => {
+                if let Some(v) = &self.max {
+                    out.push(v)
+                }
+            }
+            7 => {
+                if let Some(v) = &self.description {
+                    out.push(v)
+                }
+            }
+            8 => {
+                for v in &self.target {
+                    out.push(v)
+                }
+            }
             _ => {}
         }
     }
@@ -822,16 +950,48 @@ impl crate::fhirpath::Reflect for GraphDefinitionLinkTarget {
             ("link", crate::fhirpath::Card::Many),
         ]
     }
-    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
-        match name {
-            "id" => out.opt(self.id.as_ref()),
-            "extension" => out.many(&self.extension),
-            "modifierExtension" => out.many(&self.modifier_extension),
-            "type" => out.opt(self.type_.as_ref()),
-            "params" => out.opt(self.params.as_ref()),
-            "profile" => out.opt(self.profile.as_ref()),
-            "compartment" => out.many(&self.compartment),
-            "link" => out.many(&self.link),
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => {
+                if let Some(v) = &self.id {
+                    out.push(v)
+                }
+            }
+            1 => {
+                for v in &self.extension {
+                    out.push(v)
+                }
+            }
+            2 => {
+                for v in &self.modifier_extension {
+                    out.push(v)
+                }
+            }
+            3 => {
+                if let Some(v) = &self.type_ {
+                    out.push(v)
+                }
+            }
+            4 => {
+                if let Some(v) = &self.params {
+                    out.push(v)
+                }
+            }
+            5 => {
+                if let Some(v) = &self.profile {
+                    out.push(v)
+                }
+            }
+            6 => {
+                for v in &self.compartment {
+                    out.push(v)
+                }
+            }
+            7 => {
+                for v in &self.link {
+                    out.push(v)
+                }
+            }
             _ => {}
         }
     }
@@ -1037,16 +1197,48 @@ impl crate::fhirpath::Reflect for GraphDefinitionLinkTargetCompartment {
             ("description", crate::fhirpath::Card::One),
         ]
     }
-    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
-        match name {
-            "id" => out.opt(self.id.as_ref()),
-            "extension" => out.many(&self.extension),
-            "modifierExtension" => out.many(&self.modifier_extension),
-            "use" => out.opt(self.use_.as_ref()),
-            "code" => out.opt(self.code.as_ref()),
-            "rule" => out.opt(self.rule.as_ref()),
-            "expression" => out.opt(self.expression.as_ref()),
-            "description" => out.opt(self.description.as_ref()),
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => {
+                if let Some(v) = &self.id {
+                    out.push(v)
+                }
+            }
+            1 => {
+                for v in &self.extension {
+                    out.push(v)
+                }
+            }
+            2 => {
+                for v in &self.modifier_extension {
+                    out.push(v)
+                }
+            }
+            3 => {
+                if let Some(v) = &self.use_ {
+                    out.push(v)
+                }
+            }
+            4 => {
+                if let Some(v) = &self.code {
+                    out.push(v)
+                }
+            }
+            5 => {
+                if let Some(v) = &self.rule {
+                    out.push(v)
+                }
+            }
+            6 => {
+                if let Some(v) = &self.expression {
+                    out.push(v)
+                }
+            }
+            7 => {
+                if let Some(v) = &self.description {
+                    out.push(v)
+                }
+            }
             _ => {}
         }
     }

@@ -337,26 +337,98 @@ impl crate::fhirpath::Reflect for Group {
             ("member", crate::fhirpath::Card::Many),
         ]
     }
-    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
-        match name {
-            "id" => out.opt(self.id.as_ref()),
-            "meta" => out.opt(self.meta.as_deref()),
-            "implicitRules" => out.opt(self.implicit_rules.as_ref()),
-            "language" => out.opt(self.language.as_ref()),
-            "text" => out.opt(self.text.as_deref()),
-            "contained" => out.many(&self.contained),
-            "extension" => out.many(&self.extension),
-            "modifierExtension" => out.many(&self.modifier_extension),
-            "identifier" => out.many(&self.identifier),
-            "active" => out.opt(self.active.as_ref()),
-            "type" => out.opt(self.type_.as_ref()),
-            "actual" => out.opt(self.actual.as_ref()),
-            "code" => out.opt(self.code.as_deref()),
-            "name" => out.opt(self.name.as_ref()),
-            "quantity" => out.opt(self.quantity.as_ref()),
-            "managingEntity" => out.opt(self.managing_entity.as_deref()),
-            "characteristic" => out.many(&self.characteristic),
-            "member" => out.many(&self.member),
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => {
+                if let Some(v) = &self.id {
+                    out.push(v)
+                }
+            }
+            1 => {
+                if let Some(v) = self.meta.as_deref() {
+                    out.push(v)
+                }
+            }
+            2 => {
+                if let Some(v) = &self.implicit_rules {
+                    out.push(v)
+                }
+            }
+            3 => {
+                if let Some(v) = &self.language {
+                    out.push(v)
+                }
+            }
+            4 => {
+                if let Some(v) = self.text.as_deref() {
+                    out.push(v)
+                }
+            }
+            5 => {
+                for v in &self.contained {
+                    out.push(v)
+                }
+            }
+            6 => {
+                for v in &self.extension {
+                    out.push(v)
+                }
+            }
+            7 => {
+                for v in &self.modifier_extension {
+                    out.push(v)
+                }
+            }
+            8 => {
+                for v in &self.identifier {
+                    out.push(v)
+                }
+            }
+            9 => {
+                if let Some(v) = &self.active {
+                    out.push(v)
+                }
+            }
+            10 => {
+                if let Some(v) = &self.type_ {
+                    out.push(v)
+                }
+            }
+            11 => {
+                if let Some(v) = &self.actual {
+                    out.push(v)
+                }
+            }
+            12 => {
+                if let Some(v) = self.code.as_deref() {
+                    out.push(v)
+                }
+            }
+            13 => {
+                if let Some(v) = &self.name {
+                    out.push(v)
+                }
+            }
+            14 => {
+                if let Some(v) = &self.quantity {
+                    out.push(v)
+                }
+            }
+            15 => {
+                if let Some(v) = self.managing_entity.as_deref() {
+                    out.push(v)
+                }
+            }
+            16 => {
+                for v in &self.characteristic {
+                    out.push(v)
+                }
+            }
+            17 => {
+                for v in &self.member {
+                    out.push(v)
+                }
+            }
             _ => {}
         }
     }
@@ -619,17 +691,42 @@ impl crate::fhirpath::Reflect for GroupCharacteristic {
             ("period", crate::fhirpath::Card::One),
         ]
     }
-    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
-        match name {
-            "id" => out.opt(self.id.as_ref()),
-            "extension" => out.many(&self.extension),
-            "modifierExtension" => out.many(&self.modifier_extension),
-            "code" => out.opt(self.code.as_deref()),
-            "value" => out.choice(self.value.as_ref()),
-            "exclude" => out.opt(self.exclude.as_ref()),
-            "period" => out.opt(self.period.as_deref()),
-            _ if name.starts_with("value") => {
-                out.typed(self.value.as_ref(), &name[5usize..])
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => {
+                if let Some(v) = &self.id {
+                    out.push(v)
+                }
+            }
+            1 => {
+                for v in &self.extension {
+                    out.push(v)
+                }
+            }
+            2 => {
+                for v in &self.modifier_extension {
+                    out.push(v)
+                }
+            }
+            3 => {
+                if let Some(v) = self.code.as_deref() {
+                    out.push(v)
+                }
+            }
+            4 => {
+                if let Some(v) = &self.value {
+                    out.choice(v)
+                }
+            }
+            5 => {
+                if let Some(v) = &self.exclude {
+                    out.push(v)
+                }
+            }
+            6 => {
+                if let Some(v) = self.period.as_deref() {
+                    out.push(v)
+                }
             }
             _ => {}
         }
@@ -720,13 +817,13 @@ impl crate::validate::Validate for GroupCharacteristicValue {
 
 #[cfg(feature = "fhirpath")]
 impl crate::fhirpath::Choice for GroupCharacteristicValue {
-    fn value(&self) -> (&'static str, &dyn crate::fhirpath::Reflect) {
+    fn value(&self) -> &dyn crate::fhirpath::Reflect {
         match self {
-            Self::CodeableConcept(v) => ("CodeableConcept", &**v),
-            Self::Boolean(v) => ("Boolean", v),
-            Self::Quantity(v) => ("Quantity", &**v),
-            Self::Range(v) => ("Range", &**v),
-            Self::Reference(v) => ("Reference", &**v),
+            Self::CodeableConcept(v) => &**v,
+            Self::Boolean(v) => v,
+            Self::Quantity(v) => &**v,
+            Self::Range(v) => &**v,
+            Self::Reference(v) => &**v,
         }
     }
 }
@@ -927,14 +1024,38 @@ impl crate::fhirpath::Reflect for GroupMember {
             ("inactive", crate::fhirpath::Card::One),
         ]
     }
-    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
-        match name {
-            "id" => out.opt(self.id.as_ref()),
-            "extension" => out.many(&self.extension),
-            "modifierExtension" => out.many(&self.modifier_extension),
-            "entity" => out.opt(self.entity.as_deref()),
-            "period" => out.opt(self.period.as_deref()),
-            "inactive" => out.opt(self.inactive.as_ref()),
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => {
+                if let Some(v) = &self.id {
+                    out.push(v)
+                }
+            }
+            1 => {
+                for v in &self.extension {
+                    out.push(v)
+                }
+            }
+            2 => {
+                for v in &self.modifier_extension {
+                    out.push(v)
+                }
+            }
+            3 => {
+                if let Some(v) = self.entity.as_deref() {
+                    out.push(v)
+                }
+            }
+            4 => {
+                if let Some(v) = self.period.as_deref() {
+                    out.push(v)
+                }
+            }
+            5 => {
+                if let Some(v) = &self.inactive {
+                    out.push(v)
+                }
+            }
             _ => {}
         }
     }

@@ -514,33 +514,122 @@ impl crate::fhirpath::Reflect for GuidanceResponse {
             ("dataRequirement", crate::fhirpath::Card::Many),
         ]
     }
-    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
-        match name {
-            "id" => out.opt(self.id.as_ref()),
-            "meta" => out.opt(self.meta.as_deref()),
-            "implicitRules" => out.opt(self.implicit_rules.as_ref()),
-            "language" => out.opt(self.language.as_ref()),
-            "text" => out.opt(self.text.as_deref()),
-            "contained" => out.many(&self.contained),
-            "extension" => out.many(&self.extension),
-            "modifierExtension" => out.many(&self.modifier_extension),
-            "requestIdentifier" => out.opt(self.request_identifier.as_deref()),
-            "identifier" => out.many(&self.identifier),
-            "module" => out.choice(self.module.as_ref()),
-            "status" => out.opt(self.status.as_ref()),
-            "subject" => out.opt(self.subject.as_deref()),
-            "encounter" => out.opt(self.encounter.as_deref()),
-            "occurrenceDateTime" => out.opt(self.occurrence_date_time.as_ref()),
-            "performer" => out.opt(self.performer.as_deref()),
-            "reasonCode" => out.many(&self.reason_code),
-            "reasonReference" => out.many(&self.reason_reference),
-            "note" => out.many(&self.note),
-            "evaluationMessage" => out.many(&self.evaluation_message),
-            "outputParameters" => out.opt(self.output_parameters.as_deref()),
-            "result" => out.opt(self.result.as_deref()),
-            "dataRequirement" => out.many(&self.data_requirement),
-            _ if name.starts_with("module") => {
-                out.typed(self.module.as_ref(), &name[6usize..])
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => {
+                if let Some(v) = &self.id {
+                    out.push(v)
+                }
+            }
+            1 => {
+                if let Some(v) = self.meta.as_deref() {
+                    out.push(v)
+                }
+            }
+            2 => {
+                if let Some(v) = &self.implicit_rules {
+                    out.push(v)
+                }
+            }
+            3 => {
+                if let Some(v) = &self.language {
+                    out.push(v)
+                }
+            }
+            4 => {
+                if let Some(v) = self.text.as_deref() {
+                    out.push(v)
+                }
+            }
+            5 => {
+                for v in &self.contained {
+                    out.push(v)
+                }
+            }
+            6 => {
+                for v in &self.extension {
+                    out.push(v)
+                }
+            }
+            7 => {
+                for v in &self.modifier_extension {
+                    out.push(v)
+                }
+            }
+            8 => {
+                if let Some(v) = self.request_identifier.as_deref() {
+                    out.push(v)
+                }
+            }
+            9 => {
+                for v in &self.identifier {
+                    out.push(v)
+                }
+            }
+            10 => {
+                if let Some(v) = &self.module {
+                    out.choice(v)
+                }
+            }
+            11 => {
+                if let Some(v) = &self.status {
+                    out.push(v)
+                }
+            }
+            12 => {
+                if let Some(v) = self.subject.as_deref() {
+                    out.push(v)
+                }
+            }
+            13 => {
+                if let Some(v) = self.encounter.as_deref() {
+                    out.push(v)
+                }
+            }
+            14 => {
+                if let Some(v) = &self.occurrence_date_time {
+                    out.push(v)
+                }
+            }
+            15 => {
+                if let Some(v) = self.performer.as_deref() {
+                    out.push(v)
+                }
+            }
+            16 => {
+                for v in &self.reason_code {
+                    out.push(v)
+                }
+            }
+            17 => {
+                for v in &self.reason_reference {
+                    out.push(v)
+                }
+            }
+            18 => {
+                for v in &self.note {
+                    out.push(v)
+                }
+            }
+            19 => {
+                for v in &self.evaluation_message {
+                    out.push(v)
+                }
+            }
+            20 => {
+                if let Some(v) = self.output_parameters.as_deref() {
+                    out.push(v)
+                }
+            }
+            21 => {
+                if let Some(v) = self.result.as_deref() {
+                    out.push(v)
+                }
+            }
+            22 => {
+                for v in &self.data_requirement {
+                    out.push(v)
+                }
             }
             _ => {}
         }
@@ -613,11 +702,11 @@ impl crate::validate::Validate for GuidanceResponseModule {
 
 #[cfg(feature = "fhirpath")]
 impl crate::fhirpath::Choice for GuidanceResponseModule {
-    fn value(&self) -> (&'static str, &dyn crate::fhirpath::Reflect) {
+    fn value(&self) -> &dyn crate::fhirpath::Reflect {
         match self {
-            Self::Uri(v) => ("Uri", v),
-            Self::Canonical(v) => ("Canonical", v),
-            Self::CodeableConcept(v) => ("CodeableConcept", &**v),
+            Self::Uri(v) => v,
+            Self::Canonical(v) => v,
+            Self::CodeableConcept(v) => &**v,
         }
     }
 }

@@ -524,40 +524,168 @@ impl crate::fhirpath::Reflect for HealthcareService {
             ("endpoint", crate::fhirpath::Card::Many),
         ]
     }
-    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
-        match name {
-            "id" => out.opt(self.id.as_ref()),
-            "meta" => out.opt(self.meta.as_deref()),
-            "implicitRules" => out.opt(self.implicit_rules.as_ref()),
-            "language" => out.opt(self.language.as_ref()),
-            "text" => out.opt(self.text.as_deref()),
-            "contained" => out.many(&self.contained),
-            "extension" => out.many(&self.extension),
-            "modifierExtension" => out.many(&self.modifier_extension),
-            "identifier" => out.many(&self.identifier),
-            "active" => out.opt(self.active.as_ref()),
-            "providedBy" => out.opt(self.provided_by.as_deref()),
-            "category" => out.many(&self.category),
-            "type" => out.many(&self.type_),
-            "specialty" => out.many(&self.specialty),
-            "location" => out.many(&self.location),
-            "name" => out.opt(self.name.as_ref()),
-            "comment" => out.opt(self.comment.as_ref()),
-            "extraDetails" => out.opt(self.extra_details.as_ref()),
-            "photo" => out.opt(self.photo.as_deref()),
-            "telecom" => out.many(&self.telecom),
-            "coverageArea" => out.many(&self.coverage_area),
-            "serviceProvisionCode" => out.many(&self.service_provision_code),
-            "eligibility" => out.many(&self.eligibility),
-            "program" => out.many(&self.program),
-            "characteristic" => out.many(&self.characteristic),
-            "communication" => out.many(&self.communication),
-            "referralMethod" => out.many(&self.referral_method),
-            "appointmentRequired" => out.opt(self.appointment_required.as_ref()),
-            "availableTime" => out.many(&self.available_time),
-            "notAvailable" => out.many(&self.not_available),
-            "availabilityExceptions" => out.opt(self.availability_exceptions.as_ref()),
-            "endpoint" => out.many(&self.endpoint),
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => {
+                if let Some(v) = &self.id {
+                    out.push(v)
+                }
+            }
+            1 => {
+                if let Some(v) = self.meta.as_deref() {
+                    out.push(v)
+                }
+            }
+            2 => {
+                if let Some(v) = &self.implicit_rules {
+                    out.push(v)
+                }
+            }
+            3 => {
+                if let Some(v) = &self.language {
+                    out.push(v)
+                }
+            }
+            4 => {
+                if let Some(v) = self.text.as_deref() {
+                    out.push(v)
+                }
+            }
+            5 => {
+                for v in &self.contained {
+                    out.push(v)
+                }
+            }
+            6 => {
+                for v in &self.extension {
+                    out.push(v)
+                }
+            }
+            7 => {
+                for v in &self.modifier_extension {
+                    out.push(v)
+                }
+            }
+            8 => {
+                for v in &self.identifier {
+                    out.push(v)
+                }
+            }
+            9 => {
+                if let Some(v) = &self.active {
+                    out.push(v)
+                }
+            }
+            10 => {
+                if let Some(v) = self.provided_by.as_deref() {
+                    out.push(v)
+                }
+            }
+            11 => {
+                for v in &self.category {
+                    out.push(v)
+                }
+            }
+            12 => {
+                for v in &self.type_ {
+                    out.push(v)
+                }
+            }
+            13 => {
+                for v in &self.specialty {
+                    out.push(v)
+                }
+            }
+            14 => {
+                for v in &self.location {
+                    out.push(v)
+                }
+            }
+            15 => {
+                if let Some(v) = &self.name {
+                    out.push(v)
+                }
+            }
+            16 => {
+                if let Some(v) = &self.comment {
+                    out.push(v)
+                }
+            }
+            17 => {
+                if let Some(v) = &self.extra_details {
+                    out.push(v)
+                }
+            }
+            18 => {
+                if let Some(v) = self.photo.as_deref() {
+                    out.push(v)
+                }
+            }
+            19 => {
+                for v in &self.telecom {
+                    out.push(v)
+                }
+            }
+            20 => {
+                for v in &self.coverage_area {
+                    out.push(v)
+                }
+            }
+            21 => {
+                for v in &self.service_provision_code {
+                    out.push(v)
+                }
+            }
+            22 => {
+                for v in &self.eligibility {
+                    out.push(v)
+                }
+            }
+            23 => {
+                for v in &self.program {
+                    out.push(v)
+                }
+            }
+            24 => {
+                for v in &self.characteristic {
+                    out.push(v)
+                }
+            }
+            25 => {
+                for v in &self.communication {
+                    out.push(v)
+                }
+            }
+            26 => {
+                for v in &self.referral_method {
+                    out.push(v)
+                }
+            }
+            27 => {
+                if let Some(v) = &self.appointment_required {
+                    out.push(v)
+                }
+            }
+            28 => {
+                for v in &self.available_time {
+                    out.push(v)
+                }
+            }
+            29 => {
+                for v in &self.not_available {
+                    out.push(v)
+                }
+            }
+            30 => {
+                if let Some(v) = &self.availability_exceptions {
+                    out.push(v)
+                }
+            }
+            31 => {
+                for v in &self.endpoint {
+                    out.push(v)
+                }
+            }
             _ => {}
         }
     }
@@ -715,13 +843,33 @@ impl crate::fhirpath::Reflect for HealthcareServiceEligibility {
             ("comment", crate::fhirpath::Card::One),
         ]
     }
-    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
-        match name {
-            "id" => out.opt(self.id.as_ref()),
-            "extension" => out.many(&self.extension),
-            "modifierExtension" => out.many(&self.modifier_extension),
-            "code" => out.opt(self.code.as_deref()),
-            "comment" => out.opt(self.comment.as_ref()),
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => {
+                if let Some(v) = &self.id {
+                    out.push(v)
+                }
+            }
+            1 => {
+                for v in &self.extension {
+                    out.push(v)
+                }
+            }
+            2 => {
+                for v in &self.modifier_extension {
+                    out.push(v)
+                }
+            }
+            3 => {
+                if let Some(v) = self.code.as_deref() {
+                    out.push(v)
+                }
+            }
+            4 => {
+                if let Some(v) = &self.comment {
+                    out.push(v)
+                }
+            }
             _ => {}
         }
     }
@@ -918,15 +1066,43 @@ impl crate::fhirpath::Reflect for HealthcareServiceAvailableTime {
             ("availableEndTime", crate::fhirpath::Card::One),
         ]
     }
-    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
-        match name {
-            "id" => out.opt(self.id.as_ref()),
-            "extension" => out.many(&self.extension),
-            "modifierExtension" => out.many(&self.modifier_extension),
-            "daysOfWeek" => out.many(&self.days_of_week),
-            "allDay" => out.opt(self.all_day.as_ref()),
-            "availableStartTime" => out.opt(self.available_start_time.as_ref()),
-            "availableEndTime" => out.opt(self.available_end_time.as_ref()),
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => {
+                if let Some(v) = &self.id {
+                    out.push(v)
+                }
+            }
+            1 => {
+                for v in &self.extension {
+                    out.push(v)
+                }
+            }
+            2 => {
+                for v in &self.modifier_extension {
+                    out.push(v)
+                }
+            }
+            3 => {
+                for v in &self.days_of_week {
+                    out.push(v)
+                }
+            }
+            4 => {
+                if let Some(v) = &self.all_day {
+                    out.push(v)
+                }
+            }
+            5 => {
+                if let Some(v) = &self.available_start_time {
+                    out.push(v)
+                }
+            }
+            6 => {
+                if let Some(v) = &self.available_end_time {
+                    out.push(v)
+                }
+            }
             _ => {}
         }
     }
@@ -1073,13 +1249,33 @@ impl crate::fhirpath::Reflect for HealthcareServiceNotAvailable {
             ("during", crate::fhirpath::Card::One),
         ]
     }
-    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
-        match name {
-            "id" => out.opt(self.id.as_ref()),
-            "extension" => out.many(&self.extension),
-            "modifierExtension" => out.many(&self.modifier_extension),
-            "description" => out.opt(self.description.as_ref()),
-            "during" => out.opt(self.during.as_deref()),
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => {
+                if let Some(v) = &self.id {
+                    out.push(v)
+                }
+            }
+            1 => {
+                for v in &self.extension {
+                    out.push(v)
+                }
+            }
+            2 => {
+                for v in &self.modifier_extension {
+                    out.push(v)
+                }
+            }
+            3 => {
+                if let Some(v) = &self.description {
+                    out.push(v)
+                }
+            }
+            4 => {
+                if let Some(v) = self.during.as_deref() {
+                    out.push(v)
+                }
+            }
             _ => {}
         }
     }

@@ -591,36 +591,148 @@ impl crate::fhirpath::Reflect for ImagingStudy {
             ("series", crate::fhirpath::Card::Many),
         ]
     }
-    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
-        match name {
-            "id" => out.opt(self.id.as_ref()),
-            "meta" => out.opt(self.meta.as_deref()),
-            "implicitRules" => out.opt(self.implicit_rules.as_ref()),
-            "language" => out.opt(self.language.as_ref()),
-            "text" => out.opt(self.text.as_deref()),
-            "contained" => out.many(&self.contained),
-            "extension" => out.many(&self.extension),
-            "modifierExtension" => out.many(&self.modifier_extension),
-            "identifier" => out.many(&self.identifier),
-            "status" => out.opt(self.status.as_ref()),
-            "modality" => out.many(&self.modality),
-            "subject" => out.opt(self.subject.as_deref()),
-            "encounter" => out.opt(self.encounter.as_deref()),
-            "started" => out.opt(self.started.as_ref()),
-            "basedOn" => out.many(&self.based_on),
-            "referrer" => out.opt(self.referrer.as_deref()),
-            "interpreter" => out.many(&self.interpreter),
-            "endpoint" => out.many(&self.endpoint),
-            "numberOfSeries" => out.opt(self.number_of_series.as_ref()),
-            "numberOfInstances" => out.opt(self.number_of_instances.as_ref()),
-            "procedureReference" => out.opt(self.procedure_reference.as_deref()),
-            "procedureCode" => out.many(&self.procedure_code),
-            "location" => out.opt(self.location.as_deref()),
-            "reasonCode" => out.many(&self.reason_code),
-            "reasonReference" => out.many(&self.reason_reference),
-            "note" => out.many(&self.note),
-            "description" => out.opt(self.description.as_ref()),
-            "series" => out.many(&self.series),
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => {
+                if let Some(v) = &self.id {
+                    out.push(v)
+                }
+            }
+            1 => {
+                if let Some(v) = self.meta.as_deref() {
+                    out.push(v)
+                }
+            }
+            2 => {
+                if let Some(v) = &self.implicit_rules {
+                    out.push(v)
+                }
+            }
+            3 => {
+                if let Some(v) = &self.language {
+                    out.push(v)
+                }
+            }
+            4 => {
+                if let Some(v) = self.text.as_deref() {
+                    out.push(v)
+                }
+            }
+            5 => {
+                for v in &self.contained {
+                    out.push(v)
+                }
+            }
+            6 => {
+                for v in &self.extension {
+                    out.push(v)
+                }
+            }
+            7 => {
+                for v in &self.modifier_extension {
+                    out.push(v)
+                }
+            }
+            8 => {
+                for v in &self.identifier {
+                    out.push(v)
+                }
+            }
+            9 => {
+                if let Some(v) = &self.status {
+                    out.push(v)
+                }
+            }
+            10 => {
+                for v in &self.modality {
+                    out.push(v)
+                }
+            }
+            11 => {
+                if let Some(v) = self.subject.as_deref() {
+                    out.push(v)
+                }
+            }
+            12 => {
+                if let Some(v) = self.encounter.as_deref() {
+                    out.push(v)
+                }
+            }
+            13 => {
+                if let Some(v) = &self.started {
+                    out.push(v)
+                }
+            }
+            14 => {
+                for v in &self.based_on {
+                    out.push(v)
+                }
+            }
+            15 => {
+                if let Some(v) = self.referrer.as_deref() {
+                    out.push(v)
+                }
+            }
+            16 => {
+                for v in &self.interpreter {
+                    out.push(v)
+                }
+            }
+            17 => {
+                for v in &self.endpoint {
+                    out.push(v)
+                }
+            }
+            18 => {
+                if let Some(v) = &self.number_of_series {
+                    out.push(v)
+                }
+            }
+            19 => {
+                if let Some(v) = &self.number_of_instances {
+                    out.push(v)
+                }
+            }
+            20 => {
+                if let Some(v) = self.procedure_reference.as_deref() {
+                    out.push(v)
+                }
+            }
+            21 => {
+                for v in &self.procedure_code {
+                    out.push(v)
+                }
+            }
+            22 => {
+                if let Some(v) = self.location.as_deref() {
+                    out.push(v)
+                }
+            }
+            23 => {
+                for v in &self.reason_code {
+                    out.push(v)
+                }
+            }
+            24 => {
+                for v in &self.reason_reference {
+                    out.push(v)
+                }
+            }
+            25 => {
+                for v in &self.note {
+                    out.push(v)
+                }
+            }
+            26 => {
+                if let Some(v) = &self.description {
+                    out.push(v)
+                }
+            }
+            27 => {
+                for v in &self.series {
+                    out.push(v)
+                }
+            }
             _ => {}
         }
     }
@@ -949,23 +1061,83 @@ impl crate::fhirpath::Reflect for ImagingStudySeries {
             ("instance", crate::fhirpath::Card::Many),
         ]
     }
-    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
-        match name {
-            "id" => out.opt(self.id.as_ref()),
-            "extension" => out.many(&self.extension),
-            "modifierExtension" => out.many(&self.modifier_extension),
-            "uid" => out.opt(self.uid.as_ref()),
-            "number" => out.opt(self.number.as_ref()),
-            "modality" => out.opt(self.modality.as_deref()),
-            "description" => out.opt(self.description.as_ref()),
-            "numberOfInstances" => out.opt(self.number_of_instances.as_ref()),
-            "endpoint" => out.many(&self.endpoint),
-            "bodySite" => out.opt(self.body_site.as_deref()),
-            "laterality" => out.opt(self.laterality.as_deref()),
-            "specimen" => out.many(&self.specimen),
-            "started" => out.opt(self.started.as_ref()),
-            "performer" => out.many(&self.performer),
-            "instance" => out.many(&self.instance),
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => {
+                if let Some(v) = &self.id {
+                    out.push(v)
+                }
+            }
+            1 => {
+                for v in &self.extension {
+                    out.push(v)
+                }
+            }
+            2 => {
+                for v in &self.modifier_extension {
+                    out.push(v)
+                }
+            }
+            3 => {
+                if let Some(v) = &self.uid {
+                    out.push(v)
+                }
+            }
+            4 => {
+                if let Some(v) = &self.number {
+                    out.push(v)
+                }
+            }
+            5 => {
+                if let Some(v) = self.modality.as_deref() {
+                    out.push(v)
+                }
+            }
+            6 => {
+                if let Some(v) = &self.description {
+                    out.push(v)
+                }
+            }
+            7 => {
+                if let Some(v) = &self.number_of_instances {
+                    out.push(v)
+                }
+            }
+            8 => {
+                for v in &self.endpoint {
+                    out.push(v)
+                }
+            }
+            9 => {
+                if let Some(v) = self.body_site.as_deref() {
+                    out.push(v)
+                }
+            }
+            10 => {
+                if let Some(v) = self.laterality.as_deref() {
+                    out.push(v)
+                }
+            }
+            11 => {
+                for v in &self.specimen {
+                    out.push(v)
+                }
+            }
+            12 => {
+                if let Some(v) = &self.started {
+                    out.push(v)
+                }
+            }
+            13 => {
+                for v in &self.performer {
+                    out.push(v)
+                }
+            }
+            14 => {
+                for v in &self.instance {
+                    out.push(v)
+                }
+            }
             _ => {}
         }
     }
@@ -1154,13 +1326,33 @@ impl crate::fhirpath::Reflect for ImagingStudySeriesPerformer {
             ("actor", crate::fhirpath::Card::One),
         ]
     }
-    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
-        match name {
-            "id" => out.opt(self.id.as_ref()),
-            "extension" => out.many(&self.extension),
-            "modifierExtension" => out.many(&self.modifier_extension),
-            "function" => out.opt(self.function.as_deref()),
-            "actor" => out.opt(self.actor.as_deref()),
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => {
+                if let Some(v) = &self.id {
+                    out.push(v)
+                }
+            }
+            1 => {
+                for v in &self.extension {
+                    out.push(v)
+                }
+            }
+            2 => {
+                for v in &self.modifier_extension {
+                    out.push(v)
+                }
+            }
+            3 => {
+                if let Some(v) = self.function.as_deref() {
+                    out.push(v)
+                }
+            }
+            4 => {
+                if let Some(v) = self.actor.as_deref() {
+                    out.push(v)
+                }
+            }
             _ => {}
         }
     }
@@ -1337,15 +1529,43 @@ impl crate::fhirpath::Reflect for ImagingStudySeriesInstance {
             ("title", crate::fhirpath::Card::One),
         ]
     }
-    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
-        match name {
-            "id" => out.opt(self.id.as_ref()),
-            "extension" => out.many(&self.extension),
-            "modifierExtension" => out.many(&self.modifier_extension),
-            "uid" => out.opt(self.uid.as_ref()),
-            "sopClass" => out.opt(self.sop_class.as_deref()),
-            "number" => out.opt(self.number.as_ref()),
-            "title" => out.opt(self.title.as_ref()),
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => {
+                if let Some(v) = &self.id {
+                    out.push(v)
+                }
+            }
+            1 => {
+                for v in &self.extension {
+                    out.push(v)
+                }
+            }
+            2 => {
+                for v in &self.modifier_extension {
+                    out.push(v)
+                }
+            }
+            3 => {
+                if let Some(v) = &self.uid {
+                    out.push(v)
+                }
+            }
+            4 => {
+                if let Some(v) = self.sop_class.as_deref() {
+                    out.push(v)
+                }
+            }
+            5 => {
+                if let Some(v) = &self.number {
+                    out.push(v)
+                }
+            }
+            6 => {
+                if let Some(v) = &self.title {
+                    out.push(v)
+                }
+            }
             _ => {}
         }
     }

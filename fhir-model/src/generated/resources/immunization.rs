@@ -635,46 +635,187 @@ impl crate::fhirpath::Reflect for Immunization {
             ("protocolApplied", crate::fhirpath::Card::Many),
         ]
     }
-    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
-        match name {
-            "id" => out.opt(self.id.as_ref()),
-            "meta" => out.opt(self.meta.as_deref()),
-            "implicitRules" => out.opt(self.implicit_rules.as_ref()),
-            "language" => out.opt(self.language.as_ref()),
-            "text" => out.opt(self.text.as_deref()),
-            "contained" => out.many(&self.contained),
-            "extension" => out.many(&self.extension),
-            "modifierExtension" => out.many(&self.modifier_extension),
-            "identifier" => out.many(&self.identifier),
-            "status" => out.opt(self.status.as_ref()),
-            "statusReason" => out.opt(self.status_reason.as_deref()),
-            "vaccineCode" => out.opt(self.vaccine_code.as_deref()),
-            "patient" => out.opt(self.patient.as_deref()),
-            "encounter" => out.opt(self.encounter.as_deref()),
-            "occurrence" => out.choice(self.occurrence.as_ref()),
-            "recorded" => out.opt(self.recorded.as_ref()),
-            "primarySource" => out.opt(self.primary_source.as_ref()),
-            "reportOrigin" => out.opt(self.report_origin.as_deref()),
-            "location" => out.opt(self.location.as_deref()),
-            "manufacturer" => out.opt(self.manufacturer.as_deref()),
-            "lotNumber" => out.opt(self.lot_number.as_ref()),
-            "expirationDate" => out.opt(self.expiration_date.as_ref()),
-            "site" => out.opt(self.site.as_deref()),
-            "route" => out.opt(self.route.as_deref()),
-            "doseQuantity" => out.opt(self.dose_quantity.as_deref()),
-            "performer" => out.many(&self.performer),
-            "note" => out.many(&self.note),
-            "reasonCode" => out.many(&self.reason_code),
-            "reasonReference" => out.many(&self.reason_reference),
-            "isSubpotent" => out.opt(self.is_subpotent.as_ref()),
-            "subpotentReason" => out.many(&self.subpotent_reason),
-            "education" => out.many(&self.education),
-            "programEligibility" => out.many(&self.program_eligibility),
-            "fundingSource" => out.opt(self.funding_source.as_deref()),
-            "reaction" => out.many(&self.reaction),
-            "protocolApplied" => out.many(&self.protocol_applied),
-            _ if name.starts_with("occurrence") => {
-                out.typed(self.occurrence.as_ref(), &name[10usize..])
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => {
+                if let Some(v) = &self.id {
+                    out.push(v)
+                }
+            }
+            1 => {
+                if let Some(v) = self.meta.as_deref() {
+                    out.push(v)
+                }
+            }
+            2 => {
+                if let Some(v) = &self.implicit_rules {
+                    out.push(v)
+                }
+            }
+            3 => {
+                if let Some(v) = &self.language {
+                    out.push(v)
+                }
+            }
+            4 => {
+                if let Some(v) = self.text.as_deref() {
+                    out.push(v)
+                }
+            }
+            5 => {
+                for v in &self.contained {
+                    out.push(v)
+                }
+            }
+            6 => {
+                for v in &self.extension {
+                    out.push(v)
+                }
+            }
+            7 => {
+                for v in &self.modifier_extension {
+                    out.push(v)
+                }
+            }
+            8 => {
+                for v in &self.identifier {
+                    out.push(v)
+                }
+            }
+            9 => {
+                if let Some(v) = &self.status {
+                    out.push(v)
+                }
+            }
+            10 => {
+                if let Some(v) = self.status_reason.as_deref() {
+                    out.push(v)
+                }
+            }
+            11 => {
+                if let Some(v) = self.vaccine_code.as_deref() {
+                    out.push(v)
+                }
+            }
+            12 => {
+                if let Some(v) = self.patient.as_deref() {
+                    out.push(v)
+                }
+            }
+            13 => {
+                if let Some(v) = self.encounter.as_deref() {
+                    out.push(v)
+                }
+            }
+            14 => {
+                if let Some(v) = &self.occurrence {
+                    out.choice(v)
+                }
+            }
+            15 => {
+                if let Some(v) = &self.recorded {
+                    out.push(v)
+                }
+            }
+            16 => {
+                if let Some(v) = &self.primary_source {
+                    out.push(v)
+                }
+            }
+            17 => {
+                if let Some(v) = self.report_origin.as_deref() {
+                    out.push(v)
+                }
+            }
+            18 => {
+                if let Some(v) = self.location.as_deref() {
+                    out.push(v)
+                }
+            }
+            19 => {
+                if let Some(v) = self.manufacturer.as_deref() {
+                    out.push(v)
+                }
+            }
+            20 => {
+                if let Some(v) = &self.lot_number {
+                    out.push(v)
+                }
+            }
+            21 => {
+                if let Some(v) = &self.expiration_date {
+                    out.push(v)
+                }
+            }
+            22 => {
+                if let Some(v) = self.site.as_deref() {
+                    out.push(v)
+                }
+            }
+            23 => {
+                if let Some(v) = self.route.as_deref() {
+                    out.push(v)
+                }
+            }
+            24 => {
+                if let Some(v) = self.dose_quantity.as_deref() {
+                    out.push(v)
+                }
+            }
+            25 => {
+                for v in &self.performer {
+                    out.push(v)
+                }
+            }
+            26 => {
+                for v in &self.note {
+                    out.push(v)
+                }
+            }
+            27 => {
+                for v in &self.reason_code {
+                    out.push(v)
+                }
+            }
+            28 => {
+                for v in &self.reason_reference {
+                    out.push(v)
+                }
+            }
+            29 => {
+                if let Some(v) = &self.is_subpotent {
+                    out.push(v)
+                }
+            }
+            30 => {
+                for v in &self.subpotent_reason {
+                    out.push(v)
+                }
+            }
+            31 => {
+                for v in &self.education {
+                    out.push(v)
+                }
+            }
+            32 => {
+                for v in &self.program_eligibility {
+                    out.push(v)
+                }
+            }
+            33 => {
+                if let Some(v) = self.funding_source.as_deref() {
+                    out.push(v)
+                }
+            }
+            34 => {
+                for v in &self.reaction {
+                    out.push(v)
+                }
+            }
+            35 => {
+                for v in &self.protocol_applied {
+                    out.push(v)
+                }
             }
             _ => {}
         }
@@ -739,10 +880,10 @@ impl crate::validate::Validate for ImmunizationOccurrence {
 
 #[cfg(feature = "fhirpath")]
 impl crate::fhirpath::Choice for ImmunizationOccurrence {
-    fn value(&self) -> (&'static str, &dyn crate::fhirpath::Reflect) {
+    fn value(&self) -> &dyn crate::fhirpath::Reflect {
         match self {
-            Self::DateTime(v) => ("DateTime", v),
-            Self::String(v) => ("String", v),
+            Self::DateTime(v) => v,
+            Self::String(v) => v,
         }
     }
 }
@@ -933,13 +1074,33 @@ impl crate::fhirpath::Reflect for ImmunizationPerformer {
             ("actor", crate::fhirpath::Card::One),
         ]
     }
-    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
-        match name {
-            "id" => out.opt(self.id.as_ref()),
-            "extension" => out.many(&self.extension),
-            "modifierExtension" => out.many(&self.modifier_extension),
-            "function" => out.opt(self.function.as_deref()),
-            "actor" => out.opt(self.actor.as_deref()),
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => {
+                if let Some(v) = &self.id {
+                    out.push(v)
+                }
+            }
+            1 => {
+                for v in &self.extension {
+                    out.push(v)
+                }
+            }
+            2 => {
+                for v in &self.modifier_extension {
+                    out.push(v)
+                }
+            }
+            3 => {
+                if let Some(v) = self.function.as_deref() {
+                    out.push(v)
+                }
+            }
+            4 => {
+                if let Some(v) = self.actor.as_deref() {
+                    out.push(v)
+                }
+            }
             _ => {}
         }
     }
@@ -1132,15 +1293,43 @@ impl crate::fhirpath::Reflect for ImmunizationEducation {
             ("presentationDate", crate::fhirpath::Card::One),
         ]
     }
-    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
-        match name {
-            "id" => out.opt(self.id.as_ref()),
-            "extension" => out.many(&self.extension),
-            "modifierExtension" => out.many(&self.modifier_extension),
-            "documentType" => out.opt(self.document_type.as_ref()),
-            "reference" => out.opt(self.reference.as_ref()),
-            "publicationDate" => out.opt(self.publication_date.as_ref()),
-            "presentationDate" => out.opt(self.presentation_date.as_ref()),
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => {
+                if let Some(v) = &self.id {
+                    out.push(v)
+                }
+            }
+            1 => {
+                for v in &self.extension {
+                    out.push(v)
+                }
+            }
+            2 => {
+                for v in &self.modifier_extension {
+                    out.push(v)
+                }
+            }
+            3 => {
+                if let Some(v) = &self.document_type {
+                    out.push(v)
+                }
+            }
+            4 => {
+                if let Some(v) = &self.reference {
+                    out.push(v)
+                }
+            }
+            5 => {
+                if let Some(v) = &self.publication_date {
+                    out.push(v)
+                }
+            }
+            6 => {
+                if let Some(v) = &self.presentation_date {
+                    out.push(v)
+                }
+            }
             _ => {}
         }
     }
@@ -1295,14 +1484,38 @@ impl crate::fhirpath::Reflect for ImmunizationReaction {
             ("reported", crate::fhirpath::Card::One),
         ]
     }
-    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
-        match name {
-            "id" => out.opt(self.id.as_ref()),
-            "extension" => out.many(&self.extension),
-            "modifierExtension" => out.many(&self.modifier_extension),
-            "date" => out.opt(self.date.as_ref()),
-            "detail" => out.opt(self.detail.as_deref()),
-            "reported" => out.opt(self.reported.as_ref()),
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => {
+                if let Some(v) = &self.id {
+                    out.push(v)
+                }
+            }
+            1 => {
+                for v in &self.extension {
+                    out.push(v)
+                }
+            }
+            2 => {
+                for v in &self.modifier_extension {
+                    out.push(v)
+                }
+            }
+            3 => {
+                if let Some(v) = &self.date {
+                    out.push(v)
+                }
+            }
+            4 => {
+                if let Some(v) = self.detail.as_deref() {
+                    out.push(v)
+                }
+            }
+            5 => {
+                if let Some(v) = &self.reported {
+                    out.push(v)
+                }
+            }
             _ => {}
         }
     }
@@ -1564,21 +1777,47 @@ impl crate::fhirpath::Reflect for ImmunizationProtocolApplied {
             ("seriesDoses", crate::fhirpath::Card::Choice),
         ]
     }
-    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
-        match name {
-            "id" => out.opt(self.id.as_ref()),
-            "extension" => out.many(&self.extension),
-            "modifierExtension" => out.many(&self.modifier_extension),
-            "series" => out.opt(self.series.as_ref()),
-            "authority" => out.opt(self.authority.as_deref()),
-            "targetDisease" => out.many(&self.target_disease),
-            "doseNumber" => out.choice(self.dose_number.as_ref()),
-            "seriesDoses" => out.choice(self.series_doses.as_ref()),
-            _ if name.starts_with("doseNumber") => {
-                out.typed(self.dose_number.as_ref(), &name[10usize..])
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => {
+                if let Some(v) = &self.id {
+                    out.push(v)
+                }
             }
-            _ if name.starts_with("seriesDoses") => {
-                out.typed(self.series_doses.as_ref(), &name[11usize..])
+            1 => {
+                for v in &self.extension {
+                    out.push(v)
+                }
+            }
+            2 => {
+                for v in &self.modifier_extension {
+                    out.push(v)
+                }
+            }
+            3 => {
+                if let Some(v) = &self.series {
+                    out.push(v)
+                }
+            }
+            4 => {
+                if let Some(v) = self.authority.as_deref() {
+                    out.push(v)
+                }
+            }
+            5 => {
+                for v in &self.target_disease {
+                    out.push(v)
+                }
+            }
+            6 => {
+                if let Some(v) = &self.dose_number {
+                    out.choice(v)
+                }
+            }
+            7 => {
+                if let Some(v) = &self.series_doses {
+                    out.choice(v)
+                }
             }
             _ => {}
         }
@@ -1643,10 +1882,10 @@ impl crate::validate::Validate for ImmunizationProtocolAppliedDoseNumber {
 
 #[cfg(feature = "fhirpath")]
 impl crate::fhirpath::Choice for ImmunizationProtocolAppliedDoseNumber {
-    fn value(&self) -> (&'static str, &dyn crate::fhirpath::Reflect) {
+    fn value(&self) -> &dyn crate::fhirpath::Reflect {
         match self {
-            Self::PositiveInt(v) => ("PositiveInt", v),
-            Self::String(v) => ("String", v),
+            Self::PositiveInt(v) => v,
+            Self::String(v) => v,
         }
     }
 }
@@ -1714,10 +1953,10 @@ impl crate::validate::Validate for ImmunizationProtocolAppliedSeriesDoses {
 
 #[cfg(feature = "fhirpath")]
 impl crate::fhirpath::Choice for ImmunizationProtocolAppliedSeriesDoses {
-    fn value(&self) -> (&'static str, &dyn crate::fhirpath::Reflect) {
+    fn value(&self) -> &dyn crate::fhirpath::Reflect {
         match self {
-            Self::PositiveInt(v) => ("PositiveInt", v),
-            Self::String(v) => ("String", v),
+            Self::PositiveInt(v) => v,
+            Self::String(v) => v,
         }
     }
 }

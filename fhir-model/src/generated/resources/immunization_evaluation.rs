@@ -472,34 +472,112 @@ impl crate::fhirpath::Reflect for ImmunizationEvaluation {
             ("seriesDoses", crate::fhirpath::Card::Choice),
         ]
     }
-    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
-        match name {
-            "id" => out.opt(self.id.as_ref()),
-            "meta" => out.opt(self.meta.as_deref()),
-            "implicitRules" => out.opt(self.implicit_rules.as_ref()),
-            "language" => out.opt(self.language.as_ref()),
-            "text" => out.opt(self.text.as_deref()),
-            "contained" => out.many(&self.contained),
-            "extension" => out.many(&self.extension),
-            "modifierExtension" => out.many(&self.modifier_extension),
-            "identifier" => out.many(&self.identifier),
-            "status" => out.opt(self.status.as_ref()),
-            "patient" => out.opt(self.patient.as_deref()),
-            "date" => out.opt(self.date.as_ref()),
-            "authority" => out.opt(self.authority.as_deref()),
-            "targetDisease" => out.opt(self.target_disease.as_deref()),
-            "immunizationEvent" => out.opt(self.immunization_event.as_deref()),
-            "doseStatus" => out.opt(self.dose_status.as_deref()),
-            "doseStatusReason" => out.many(&self.dose_status_reason),
-            "description" => out.opt(self.description.as_ref()),
-            "series" => out.opt(self.series.as_ref()),
-            "doseNumber" => out.choice(self.dose_number.as_ref()),
-            "seriesDoses" => out.choice(self.series_doses.as_ref()),
-            _ if name.starts_with("doseNumber") => {
-                out.typed(self.dose_number.as_ref(), &name[10usize..])
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => {
+                if let Some(v) = &self.id {
+                    out.push(v)
+                }
             }
-            _ if name.starts_with("seriesDoses") => {
-                out.typed(self.series_doses.as_ref(), &name[11usize..])
+            1 => {
+                if let Some(v) = self.meta.as_deref() {
+                    out.push(v)
+                }
+            }
+            2 => {
+                if let Some(v) = &self.implicit_rules {
+                    out.push(v)
+                }
+            }
+            3 => {
+                if let Some(v) = &self.language {
+                    out.push(v)
+                }
+            }
+            4 => {
+                if let Some(v) = self.text.as_deref() {
+                    out.push(v)
+                }
+            }
+            5 => {
+                for v in &self.contained {
+                    out.push(v)
+                }
+            }
+            6 => {
+                for v in &self.extension {
+                    out.push(v)
+                }
+            }
+            7 => {
+                for v in &self.modifier_extension {
+                    out.push(v)
+                }
+            }
+            8 => {
+                for v in &self.identifier {
+                    out.push(v)
+                }
+            }
+            9 => {
+                if let Some(v) = &self.status {
+                    out.push(v)
+                }
+            }
+            10 => {
+                if let Some(v) = self.patient.as_deref() {
+                    out.push(v)
+                }
+            }
+            11 => {
+                if let Some(v) = &self.date {
+                    out.push(v)
+                }
+            }
+            12 => {
+                if let Some(v) = self.authority.as_deref() {
+                    out.push(v)
+                }
+            }
+            13 => {
+                if let Some(v) = self.target_disease.as_deref() {
+                    out.push(v)
+                }
+            }
+            14 => {
+                if let Some(v) = self.immunization_event.as_deref() {
+                    out.push(v)
+                }
+            }
+            15 => {
+                if let Some(v) = self.dose_status.as_deref() {
+                    out.push(v)
+                }
+            }
+            16 => {
+                for v in &self.dose_status_reason {
+                    out.push(v)
+                }
+            }
+            17 => {
+                if let Some(v) = &self.description {
+                    out.push(v)
+                }
+            }
+            18 => {
+                if let Some(v) = &self.series {
+                    out.push(v)
+                }
+            }
+            19 => {
+                if let Some(v) = &self.dose_number {
+                    out.choice(v)
+                }
+            }
+            20 => {
+                if let Some(v) = &self.series_doses {
+                    out.choice(v)
+                }
             }
             _ => {}
         }
@@ -564,10 +642,10 @@ impl crate::validate::Validate for ImmunizationEvaluationDoseNumber {
 
 #[cfg(feature = "fhirpath")]
 impl crate::fhirpath::Choice for ImmunizationEvaluationDoseNumber {
-    fn value(&self) -> (&'static str, &dyn crate::fhirpath::Reflect) {
+    fn value(&self) -> &dyn crate::fhirpath::Reflect {
         match self {
-            Self::PositiveInt(v) => ("PositiveInt", v),
-            Self::String(v) => ("String", v),
+            Self::PositiveInt(v) => v,
+            Self::String(v) => v,
         }
     }
 }
@@ -635,10 +713,10 @@ impl crate::validate::Validate for ImmunizationEvaluationSeriesDoses {
 
 #[cfg(feature = "fhirpath")]
 impl crate::fhirpath::Choice for ImmunizationEvaluationSeriesDoses {
-    fn value(&self) -> (&'static str, &dyn crate::fhirpath::Reflect) {
+    fn value(&self) -> &dyn crate::fhirpath::Reflect {
         match self {
-            Self::PositiveInt(v) => ("PositiveInt", v),
-            Self::String(v) => ("String", v),
+            Self::PositiveInt(v) => v,
+            Self::String(v) => v,
         }
     }
 }

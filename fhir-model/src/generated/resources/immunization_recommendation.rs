@@ -274,21 +274,73 @@ impl crate::fhirpath::Reflect for ImmunizationRecommendation {
             ("recommendation", crate::fhirpath::Card::Many),
         ]
     }
-    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
-        match name {
-            "id" => out.opt(self.id.as_ref()),
-            "meta" => out.opt(self.meta.as_deref()),
-            "implicitRules" => out.opt(self.implicit_rules.as_ref()),
-            "language" => out.opt(self.language.as_ref()),
-            "text" => out.opt(self.text.as_deref()),
-            "contained" => out.many(&self.contained),
-            "extension" => out.many(&self.extension),
-            "modifierExtension" => out.many(&self.modifier_extension),
-            "identifier" => out.many(&self.identifier),
-            "patient" => out.opt(self.patient.as_deref()),
-            "date" => out.opt(self.date.as_ref()),
-            "authority" => out.opt(self.authority.as_deref()),
-            "recommendation" => out.many(&self.recommendation),
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => {
+                if let Some(v) = &self.id {
+                    out.push(v)
+                }
+            }
+            1 => {
+                if let Some(v) = self.meta.as_deref() {
+                    out.push(v)
+                }
+            }
+            2 => {
+                if let Some(v) = &self.implicit_rules {
+                    out.push(v)
+                }
+            }
+            3 => {
+                if let Some(v) = &self.language {
+                    out.push(v)
+                }
+            }
+            4 => {
+                if let Some(v) = self.text.as_deref() {
+                    out.push(v)
+                }
+            }
+            5 => {
+                for v in &self.contained {
+                    out.push(v)
+                }
+            }
+            6 => {
+                for v in &self.extension {
+                    out.push(v)
+                }
+            }
+            7 => {
+                for v in &self.modifier_extension {
+                    out.push(v)
+                }
+            }
+            8 => {
+                for v in &self.identifier {
+                    out.push(v)
+                }
+            }
+            9 => {
+                if let Some(v) = self.patient.as_deref() {
+                    out.push(v)
+                }
+            }
+            10 => {
+                if let Some(v) = &self.date {
+                    out.push(v)
+                }
+            }
+            11 => {
+                if let Some(v) = self.authority.as_deref() {
+                    out.push(v)
+                }
+            }
+            12 => {
+                for v in &self.recommendation {
+                    out.push(v)
+                }
+            }
             _ => {}
         }
     }
@@ -714,30 +766,82 @@ impl crate::fhirpath::Reflect for ImmunizationRecommendationRecommendation {
             ("supportingPatientInformation", crate::fhirpath::Card::Many),
         ]
     }
-    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
-        match name {
-            "id" => out.opt(self.id.as_ref()),
-            "extension" => out.many(&self.extension),
-            "modifierExtension" => out.many(&self.modifier_extension),
-            "vaccineCode" => out.many(&self.vaccine_code),
-            "targetDisease" => out.opt(self.target_disease.as_deref()),
-            "contraindicatedVaccineCode" => out.many(&self.contraindicated_vaccine_code),
-            "forecastStatus" => out.opt(self.forecast_status.as_deref()),
-            "forecastReason" => out.many(&self.forecast_reason),
-            "dateCriterion" => out.many(&self.date_criterion),
-            "description" => out.opt(self.description.as_ref()),
-            "series" => out.opt(self.series.as_ref()),
-            "doseNumber" => out.choice(self.dose_number.as_ref()),
-            "seriesDoses" => out.choice(self.series_doses.as_ref()),
-            "supportingImmunization" => out.many(&self.supporting_immunization),
-            "supportingPatientInformation" => {
-                out.many(&self.supporting_patient_information)
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => {
+                if let Some(v) = &self.id {
+                    out.push(v)
+                }
             }
-            _ if name.starts_with("doseNumber") => {
-                out.typed(self.dose_number.as_ref(), &name[10usize..])
+            1 => {
+                for v in &self.extension {
+                    out.push(v)
+                }
             }
-            _ if name.starts_with("seriesDoses") => {
-                out.typed(self.series_doses.as_ref(), &name[11usize..])
+            2 => {
+                for v in &self.modifier_extension {
+                    out.push(v)
+                }
+            }
+            3 => {
+                for v in &self.vaccine_code {
+                    out.push(v)
+                }
+            }
+            4 => {
+                if let Some(v) = self.target_disease.as_deref() {
+                    out.push(v)
+                }
+            }
+            5 => {
+                for v in &self.contraindicated_vaccine_code {
+                    out.push(v)
+                }
+            }
+            6 => {
+                if let Some(v) = self.forecast_status.as_deref() {
+                    out.push(v)
+                }
+            }
+            7 => {
+                for v in &self.forecast_reason {
+                    out.push(v)
+                }
+            }
+            8 => {
+                for v in &self.date_criterion {
+                    out.push(v)
+                }
+            }
+            9 => {
+                if let Some(v) = &self.description {
+                    out.push(v)
+                }
+            }
+            10 => {
+                if let Some(v) = &self.series {
+                    out.push(v)
+                }
+            }
+            11 => {
+                if let Some(v) = &self.dose_number {
+                    out.choice(v)
+                }
+            }
+            12 => {
+                if let Some(v) = &self.series_doses {
+                    out.choice(v)
+                }
+            }
+            13 => {
+                for v in &self.supporting_immunization {
+                    out.push(v)
+                }
+            }
+            14 => {
+                for v in &self.supporting_patient_information {
+                    out.push(v)
+                }
             }
             _ => {}
         }
@@ -802,10 +906,10 @@ impl crate::validate::Validate for ImmunizationRecommendationRecommendationDoseN
 
 #[cfg(feature = "fhirpath")]
 impl crate::fhirpath::Choice for ImmunizationRecommendationRecommendationDoseNumber {
-    fn value(&self) -> (&'static str, &dyn crate::fhirpath::Reflect) {
+    fn value(&self) -> &dyn crate::fhirpath::Reflect {
         match self {
-            Self::PositiveInt(v) => ("PositiveInt", v),
-            Self::String(v) => ("String", v),
+            Self::PositiveInt(v) => v,
+            Self::String(v) => v,
         }
     }
 }
@@ -873,10 +977,10 @@ impl crate::validate::Validate for ImmunizationRecommendationRecommendationSerie
 
 #[cfg(feature = "fhirpath")]
 impl crate::fhirpath::Choice for ImmunizationRecommendationRecommendationSeriesDoses {
-    fn value(&self) -> (&'static str, &dyn crate::fhirpath::Reflect) {
+    fn value(&self) -> &dyn crate::fhirpath::Reflect {
         match self {
-            Self::PositiveInt(v) => ("PositiveInt", v),
-            Self::String(v) => ("String", v),
+            Self::PositiveInt(v) => v,
+            Self::String(v) => v,
         }
     }
 }
@@ -1027,13 +1131,33 @@ impl crate::fhirpath::Reflect for ImmunizationRecommendationRecommendationDateCr
             ("value", crate::fhirpath::Card::One),
         ]
     }
-    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
-        match name {
-            "id" => out.opt(self.id.as_ref()),
-            "extension" => out.many(&self.extension),
-            "modifierExtension" => out.many(&self.modifier_extension),
-            "code" => out.opt(self.code.as_deref()),
-            "value" => out.opt(self.value.as_ref()),
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => {
+                if let Some(v) = &self.id {
+                    out.push(v)
+                }
+            }
+            1 => {
+                for v in &self.extension {
+                    out.push(v)
+                }
+            }
+            2 => {
+                for v in &self.modifier_extension {
+                    out.push(v)
+                }
+            }
+            3 => {
+                if let Some(v) = self.code.as_deref() {
+                    out.push(v)
+                }
+            }
+            4 => {
+                if let Some(v) = &self.value {
+                    out.push(v)
+                }
+            }
             _ => {}
         }
     }

@@ -479,36 +479,148 @@ impl crate::fhirpath::Reflect for ImplementationGuide {
             ("manifest", crate::fhirpath::Card::One),
         ]
     }
-    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
-        match name {
-            "id" => out.opt(self.id.as_ref()),
-            "meta" => out.opt(self.meta.as_deref()),
-            "implicitRules" => out.opt(self.implicit_rules.as_ref()),
-            "language" => out.opt(self.language.as_ref()),
-            "text" => out.opt(self.text.as_deref()),
-            "contained" => out.many(&self.contained),
-            "extension" => out.many(&self.extension),
-            "modifierExtension" => out.many(&self.modifier_extension),
-            "url" => out.opt(self.url.as_ref()),
-            "version" => out.opt(self.version.as_ref()),
-            "name" => out.opt(self.name.as_ref()),
-            "title" => out.opt(self.title.as_ref()),
-            "status" => out.opt(self.status.as_ref()),
-            "experimental" => out.opt(self.experimental.as_ref()),
-            "date" => out.opt(self.date.as_ref()),
-            "publisher" => out.opt(self.publisher.as_ref()),
-            "contact" => out.many(&self.contact),
-            "description" => out.opt(self.description.as_ref()),
-            "useContext" => out.many(&self.use_context),
-            "jurisdiction" => out.many(&self.jurisdiction),
-            "copyright" => out.opt(self.copyright.as_ref()),
-            "packageId" => out.opt(self.package_id.as_ref()),
-            "license" => out.opt(self.license.as_ref()),
-            "fhirVersion" => out.many(&self.fhir_version),
-            "dependsOn" => out.many(&self.depends_on),
-            "global" => out.many(&self.global),
-            "definition" => out.opt(self.definition.as_deref()),
-            "manifest" => out.opt(self.manifest.as_deref()),
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => {
+                if let Some(v) = &self.id {
+                    out.push(v)
+                }
+            }
+            1 => {
+                if let Some(v) = self.meta.as_deref() {
+                    out.push(v)
+                }
+            }
+            2 => {
+                if let Some(v) = &self.implicit_rules {
+                    out.push(v)
+                }
+            }
+            3 => {
+                if let Some(v) = &self.language {
+                    out.push(v)
+                }
+            }
+            4 => {
+                if let Some(v) = self.text.as_deref() {
+                    out.push(v)
+                }
+            }
+            5 => {
+                for v in &self.contained {
+                    out.push(v)
+                }
+            }
+            6 => {
+                for v in &self.extension {
+                    out.push(v)
+                }
+            }
+            7 => {
+                for v in &self.modifier_extension {
+                    out.push(v)
+                }
+            }
+            8 => {
+                if let Some(v) = &self.url {
+                    out.push(v)
+                }
+            }
+            9 => {
+                if let Some(v) = &self.version {
+                    out.push(v)
+                }
+            }
+            10 => {
+                if let Some(v) = &self.name {
+                    out.push(v)
+                }
+            }
+            11 => {
+                if let Some(v) = &self.title {
+                    out.push(v)
+                }
+            }
+            12 => {
+                if let Some(v) = &self.status {
+                    out.push(v)
+                }
+            }
+            13 => {
+                if let Some(v) = &self.experimental {
+                    out.push(v)
+                }
+            }
+            14 => {
+                if let Some(v) = &self.date {
+                    out.push(v)
+                }
+            }
+            15 => {
+                if let Some(v) = &self.publisher {
+                    out.push(v)
+                }
+            }
+            16 => {
+                for v in &self.contact {
+                    out.push(v)
+                }
+            }
+            17 => {
+                if let Some(v) = &self.description {
+                    out.push(v)
+                }
+            }
+            18 => {
+                for v in &self.use_context {
+                    out.push(v)
+                }
+            }
+            19 => {
+                for v in &self.jurisdiction {
+                    out.push(v)
+                }
+            }
+            20 => {
+                if let Some(v) = &self.copyright {
+                    out.push(v)
+                }
+            }
+            21 => {
+                if let Some(v) = &self.package_id {
+                    out.push(v)
+                }
+            }
+            22 => {
+                if let Some(v) = &self.license {
+                    out.push(v)
+                }
+            }
+            23 => {
+                for v in &self.fhir_version {
+                    out.push(v)
+                }
+            }
+            24 => {
+                for v in &self.depends_on {
+                    out.push(v)
+                }
+            }
+            25 => {
+                for v in &self.global {
+                    out.push(v)
+                }
+            }
+            26 => {
+                if let Some(v) = self.definition.as_deref() {
+                    out.push(v)
+                }
+            }
+            27 => {
+                if let Some(v) = self.manifest.as_deref() {
+                    out.push(v)
+                }
+            }
             _ => {}
         }
     }
@@ -697,14 +809,38 @@ impl crate::fhirpath::Reflect for ImplementationGuideDependsOn {
             ("version", crate::fhirpath::Card::One),
         ]
     }
-    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
-        match name {
-            "id" => out.opt(self.id.as_ref()),
-            "extension" => out.many(&self.extension),
-            "modifierExtension" => out.many(&self.modifier_extension),
-            "uri" => out.opt(self.uri.as_ref()),
-            "packageId" => out.opt(self.package_id.as_ref()),
-            "version" => out.opt(self.version.as_ref()),
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => {
+                if let Some(v) = &self.id {
+                    out.push(v)
+                }
+            }
+            1 => {
+                for v in &self.extension {
+                    out.push(v)
+                }
+            }
+            2 => {
+                for v in &self.modifier_extension {
+                    out.push(v)
+                }
+            }
+            3 => {
+                if let Some(v) = &self.uri {
+                    out.push(v)
+                }
+            }
+            4 => {
+                if let Some(v) = &self.package_id {
+                    out.push(v)
+                }
+            }
+            5 => {
+                if let Some(v) = &self.version {
+                    out.push(v)
+                }
+            }
             _ => {}
         }
     }
@@ -860,13 +996,33 @@ impl crate::fhirpath::Reflect for ImplementationGuideGlobal {
             ("profile", crate::fhirpath::Card::One),
         ]
     }
-    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
-        match name {
-            "id" => out.opt(self.id.as_ref()),
-            "extension" => out.many(&self.extension),
-            "modifierExtension" => out.many(&self.modifier_extension),
-            "type" => out.opt(self.type_.as_ref()),
-            "profile" => out.opt(self.profile.as_ref()),
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => {
+                if let Some(v) = &self.id {
+                    out.push(v)
+                }
+            }
+            1 => {
+                for v in &self.extension {
+                    out.push(v)
+                }
+            }
+            2 => {
+                for v in &self.modifier_extension {
+                    out.push(v)
+                }
+            }
+            3 => {
+                if let Some(v) = &self.type_ {
+                    out.push(v)
+                }
+            }
+            4 => {
+                if let Some(v) = &self.profile {
+                    out.push(v)
+                }
+            }
             _ => {}
         }
     }
@@ -1041,16 +1197,48 @@ impl crate::fhirpath::Reflect for ImplementationGuideDefinition {
             ("template", crate::fhirpath::Card::Many),
         ]
     }
-    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
-        match name {
-            "id" => out.opt(self.id.as_ref()),
-            "extension" => out.many(&self.extension),
-            "modifierExtension" => out.many(&self.modifier_extension),
-            "grouping" => out.many(&self.grouping),
-            "resource" => out.many(&self.resource),
-            "page" => out.opt(self.page.as_deref()),
-            "parameter" => out.many(&self.parameter),
-            "template" => out.many(&self.template),
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => {
+                if let Some(v) = &self.id {
+                    out.push(v)
+                }
+            }
+            1 => {
+                for v in &self.extension {
+                    out.push(v)
+                }
+            }
+            2 => {
+                for v in &self.modifier_extension {
+                    out.push(v)
+                }
+            }
+            3 => {
+                for v in &self.grouping {
+                    out.push(v)
+                }
+            }
+            4 => {
+                for v in &self.resource {
+                    out.push(v)
+                }
+            }
+            5 => {
+                if let Some(v) = self.page.as_deref() {
+                    out.push(v)
+                }
+            }
+            6 => {
+                for v in &self.parameter {
+                    out.push(v)
+                }
+            }
+            7 => {
+                for v in &self.template {
+                    out.push(v)
+                }
+            }
             _ => {}
         }
     }
@@ -1199,13 +1387,33 @@ impl crate::fhirpath::Reflect for ImplementationGuideDefinitionGrouping {
             ("description", crate::fhirpath::Card::One),
         ]
     }
-    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
-        match name {
-            "id" => out.opt(self.id.as_ref()),
-            "extension" => out.many(&self.extension),
-            "modifierExtension" => out.many(&self.modifier_extension),
-            "name" => out.opt(self.name.as_ref()),
-            "description" => out.opt(self.description.as_ref()),
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => {
+                if let Some(v) = &self.id {
+                    out.push(v)
+                }
+            }
+            1 => {
+                for v in &self.extension {
+                    out.push(v)
+                }
+            }
+            2 => {
+                for v in &self.modifier_extension {
+                    out.push(v)
+                }
+            }
+            3 => {
+                if let Some(v) = &self.name {
+                    out.push(v)
+                }
+            }
+            4 => {
+                if let Some(v) = &self.description {
+                    out.push(v)
+                }
+            }
             _ => {}
         }
     }
@@ -1445,19 +1653,52 @@ impl crate::fhirpath::Reflect for ImplementationGuideDefinitionResource {
             ("groupingId", crate::fhirpath::Card::One),
         ]
     }
-    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
-        match name {
-            "id" => out.opt(self.id.as_ref()),
-            "extension" => out.many(&self.extension),
-            "modifierExtension" => out.many(&self.modifier_extension),
-            "reference" => out.opt(self.reference.as_deref()),
-            "fhirVersion" => out.many(&self.fhir_version),
-            "name" => out.opt(self.name.as_ref()),
-            "description" => out.opt(self.description.as_ref()),
-            "example" => out.choice(self.example.as_ref()),
-            "groupingId" => out.opt(self.grouping_id.as_ref()),
-            _ if name.starts_with("example") => {
-                out.typed(self.example.as_ref(), &name[7usize..])
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => {
+                if let Some(v) = &self.id {
+                    out.push(v)
+                }
+            }
+            1 => {
+                for v in &self.extension {
+                    out.push(v)
+                }
+            }
+            2 => {
+                for v in &self.modifier_extension {
+                    out.push(v)
+                }
+            }
+            3 => {
+                if let Some(v) = self.reference.as_deref() {
+                    out.push(v)
+                }
+            }
+            4 => {
+                for v in &self.fhir_version {
+                    out.push(v)
+                }
+            }
+            5 => {
+                if let Some(v) = &self.name {
+                    out.push(v)
+                }
+            }
+            6 => {
+                if let Some(v) = &self.description {
+                    out.push(v)
+                }
+            }
+            7 => {
+                if let Some(v) = &self.example {
+                    out.choice(v)
+                }
+            }
+            8 => {
+                if let Some(v) = &self.grouping_id {
+                    out.push(v)
+                }
             }
             _ => {}
         }
@@ -1522,10 +1763,10 @@ impl crate::validate::Validate for ImplementationGuideDefinitionResourceExample 
 
 #[cfg(feature = "fhirpath")]
 impl crate::fhirpath::Choice for ImplementationGuideDefinitionResourceExample {
-    fn value(&self) -> (&'static str, &dyn crate::fhirpath::Reflect) {
+    fn value(&self) -> &dyn crate::fhirpath::Reflect {
         match self {
-            Self::Boolean(v) => ("Boolean", v),
-            Self::Canonical(v) => ("Canonical", v),
+            Self::Boolean(v) => v,
+            Self::Canonical(v) => v,
         }
     }
 }
@@ -1735,17 +1976,42 @@ impl crate::fhirpath::Reflect for ImplementationGuideDefinitionPage {
             ("page", crate::fhirpath::Card::Many),
         ]
     }
-    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
-        match name {
-            "id" => out.opt(self.id.as_ref()),
-            "extension" => out.many(&self.extension),
-            "modifierExtension" => out.many(&self.modifier_extension),
-            "name" => out.choice(self.name.as_ref()),
-            "title" => out.opt(self.title.as_ref()),
-            "generation" => out.opt(self.generation.as_ref()),
-            "page" => out.many(&self.page),
-            _ if name.starts_with("name") => {
-                out.typed(self.name.as_ref(), &name[4usize..])
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => {
+                if let Some(v) = &self.id {
+                    out.push(v)
+                }
+            }
+            1 => {
+                for v in &self.extension {
+                    out.push(v)
+                }
+            }
+            2 => {
+                for v in &self.modifier_extension {
+                    out.push(v)
+                }
+            }
+            3 => {
+                if let Some(v) = &self.name {
+                    out.choice(v)
+                }
+            }
+            4 => {
+                if let Some(v) = &self.title {
+                    out.push(v)
+                }
+            }
+            5 => {
+                if let Some(v) = &self.generation {
+                    out.push(v)
+                }
+            }
+            6 => {
+                for v in &self.page {
+                    out.push(v)
+                }
             }
             _ => {}
         }
@@ -1806,10 +2072,10 @@ impl crate::validate::Validate for ImplementationGuideDefinitionPageName {
 
 #[cfg(feature = "fhirpath")]
 impl crate::fhirpath::Choice for ImplementationGuideDefinitionPageName {
-    fn value(&self) -> (&'static str, &dyn crate::fhirpath::Reflect) {
+    fn value(&self) -> &dyn crate::fhirpath::Reflect {
         match self {
-            Self::Url(v) => ("Url", v),
-            Self::Reference(v) => ("Reference", &**v),
+            Self::Url(v) => v,
+            Self::Reference(v) => &**v,
         }
     }
 }
@@ -1964,13 +2230,33 @@ impl crate::fhirpath::Reflect for ImplementationGuideDefinitionParameter {
             ("value", crate::fhirpath::Card::One),
         ]
     }
-    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
-        match name {
-            "id" => out.opt(self.id.as_ref()),
-            "extension" => out.many(&self.extension),
-            "modifierExtension" => out.many(&self.modifier_extension),
-            "code" => out.opt(self.code.as_ref()),
-            "value" => out.opt(self.value.as_ref()),
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => {
+                if let Some(v) = &self.id {
+                    out.push(v)
+                }
+            }
+            1 => {
+                for v in &self.extension {
+                    out.push(v)
+                }
+            }
+            2 => {
+                for v in &self.modifier_extension {
+                    out.push(v)
+                }
+            }
+            3 => {
+                if let Some(v) = &self.code {
+                    out.push(v)
+                }
+            }
+            4 => {
+                if let Some(v) = &self.value {
+                    out.push(v)
+                }
+            }
             _ => {}
         }
     }
@@ -2139,14 +2425,38 @@ impl crate::fhirpath::Reflect for ImplementationGuideDefinitionTemplate {
             ("scope", crate::fhirpath::Card::One),
         ]
     }
-    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
-        match name {
-            "id" => out.opt(self.id.as_ref()),
-            "extension" => out.many(&self.extension),
-            "modifierExtension" => out.many(&self.modifier_extension),
-            "code" => out.opt(self.code.as_ref()),
-            "source" => out.opt(self.source.as_ref()),
-            "scope" => out.opt(self.scope.as_ref()),
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => {
+                if let Some(v) = &self.id {
+                    out.push(v)
+                }
+            }
+            1 => {
+                for v in &self.extension {
+                    out.push(v)
+                }
+            }
+            2 => {
+                for v in &self.modifier_extension {
+                    out.push(v)
+                }
+            }
+            3 => {
+                if let Some(v) = &self.code {
+                    out.push(v)
+                }
+            }
+            4 => {
+                if let Some(v) = &self.source {
+                    out.push(v)
+                }
+            }
+            5 => {
+                if let Some(v) = &self.scope {
+                    out.push(v)
+                }
+            }
             _ => {}
         }
     }
@@ -2332,16 +2642,48 @@ impl crate::fhirpath::Reflect for ImplementationGuideManifest {
             ("other", crate::fhirpath::Card::Many),
         ]
     }
-    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
-        match name {
-            "id" => out.opt(self.id.as_ref()),
-            "extension" => out.many(&self.extension),
-            "modifierExtension" => out.many(&self.modifier_extension),
-            "rendering" => out.opt(self.rendering.as_ref()),
-            "resource" => out.many(&self.resource),
-            "page" => out.many(&self.page),
-            "image" => out.many(&self.image),
-            "other" => out.many(&self.other),
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => {
+                if let Some(v) = &self.id {
+                    out.push(v)
+                }
+            }
+            1 => {
+                for v in &self.extension {
+                    out.push(v)
+                }
+            }
+            2 => {
+                for v in &self.modifier_extension {
+                    out.push(v)
+                }
+            }
+            3 => {
+                if let Some(v) = &self.rendering {
+                    out.push(v)
+                }
+            }
+            4 => {
+                for v in &self.resource {
+                    out.push(v)
+                }
+            }
+            5 => {
+                for v in &self.page {
+                    out.push(v)
+                }
+            }
+            6 => {
+                for v in &self.image {
+                    out.push(v)
+                }
+            }
+            7 => {
+                for v in &self.other {
+                    out.push(v)
+                }
+            }
             _ => {}
         }
     }
@@ -2538,16 +2880,37 @@ impl crate::fhirpath::Reflect for ImplementationGuideManifestResource {
             ("relativePath", crate::fhirpath::Card::One),
         ]
     }
-    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
-        match name {
-            "id" => out.opt(self.id.as_ref()),
-            "extension" => out.many(&self.extension),
-            "modifierExtension" => out.many(&self.modifier_extension),
-            "reference" => out.opt(self.reference.as_deref()),
-            "example" => out.choice(self.example.as_ref()),
-            "relativePath" => out.opt(self.relative_path.as_ref()),
-            _ if name.starts_with("example") => {
-                out.typed(self.example.as_ref(), &name[7usize..])
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => {
+                if let Some(v) = &self.id {
+                    out.push(v)
+                }
+            }
+            1 => {
+                for v in &self.extension {
+                    out.push(v)
+                }
+            }
+            2 => {
+                for v in &self.modifier_extension {
+                    out.push(v)
+                }
+            }
+            3 => {
+                if let Some(v) = self.reference.as_deref() {
+                    out.push(v)
+                }
+            }
+            4 => {
+                if let Some(v) = &self.example {
+                    out.choice(v)
+                }
+            }
+            5 => {
+                if let Some(v) = &self.relative_path {
+                    out.push(v)
+                }
             }
             _ => {}
         }
@@ -2612,10 +2975,10 @@ impl crate::validate::Validate for ImplementationGuideManifestResourceExample {
 
 #[cfg(feature = "fhirpath")]
 impl crate::fhirpath::Choice for ImplementationGuideManifestResourceExample {
-    fn value(&self) -> (&'static str, &dyn crate::fhirpath::Reflect) {
+    fn value(&self) -> &dyn crate::fhirpath::Reflect {
         match self {
-            Self::Boolean(v) => ("Boolean", v),
-            Self::Canonical(v) => ("Canonical", v),
+            Self::Boolean(v) => v,
+            Self::Canonical(v) => v,
         }
     }
 }
@@ -2780,14 +3143,38 @@ impl crate::fhirpath::Reflect for ImplementationGuideManifestPage {
             ("anchor", crate::fhirpath::Card::Many),
         ]
     }
-    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
-        match name {
-            "id" => out.opt(self.id.as_ref()),
-            "extension" => out.many(&self.extension),
-            "modifierExtension" => out.many(&self.modifier_extension),
-            "name" => out.opt(self.name.as_ref()),
-            "title" => out.opt(self.title.as_ref()),
-            "anchor" => out.many(&self.anchor),
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => {
+                if let Some(v) = &self.id {
+                    out.push(v)
+                }
+            }
+            1 => {
+                for v in &self.extension {
+                    out.push(v)
+                }
+            }
+            2 => {
+                for v in &self.modifier_extension {
+                    out.push(v)
+                }
+            }
+            3 => {
+                if let Some(v) = &self.name {
+                    out.push(v)
+                }
+            }
+            4 => {
+                if let Some(v) = &self.title {
+                    out.push(v)
+                }
+            }
+            5 => {
+                for v in &self.anchor {
+                    out.push(v)
+                }
+            }
             _ => {}
         }
     }

@@ -380,30 +380,118 @@ impl crate::fhirpath::Reflect for InsurancePlan {
             ("plan", crate::fhirpath::Card::Many),
         ]
     }
-    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
-        match name {
-            "id" => out.opt(self.id.as_ref()),
-            "meta" => out.opt(self.meta.as_deref()),
-            "implicitRules" => out.opt(self.implicit_rules.as_ref()),
-            "language" => out.opt(self.language.as_ref()),
-            "text" => out.opt(self.text.as_deref()),
-            "contained" => out.many(&self.contained),
-            "extension" => out.many(&self.extension),
-            "modifierExtension" => out.many(&self.modifier_extension),
-            "identifier" => out.many(&self.identifier),
-            "status" => out.opt(self.status.as_ref()),
-            "type" => out.many(&self.type_),
-            "name" => out.opt(self.name.as_ref()),
-            "alias" => out.many(&self.alias),
-            "period" => out.opt(self.period.as_deref()),
-            "ownedBy" => out.opt(self.owned_by.as_deref()),
-            "administeredBy" => out.opt(self.administered_by.as_deref()),
-            "coverageArea" => out.many(&self.coverage_area),
-            "contact" => out.many(&self.contact),
-            "endpoint" => out.many(&self.endpoint),
-            "network" => out.many(&self.network),
-            "coverage" => out.many(&self.coverage),
-            "plan" => out.many(&self.plan),
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => {
+                if let Some(v) = &self.id {
+                    out.push(v)
+                }
+            }
+            1 => {
+                if let Some(v) = self.meta.as_deref() {
+                    out.push(v)
+                }
+            }
+            2 => {
+                if let Some(v) = &self.implicit_rules {
+                    out.push(v)
+                }
+            }
+            3 => {
+                if let Some(v) = &self.language {
+                    out.push(v)
+                }
+            }
+            4 => {
+                if let Some(v) = self.text.as_deref() {
+                    out.push(v)
+                }
+            }
+            5 => {
+                for v in &self.contained {
+                    out.push(v)
+                }
+            }
+            6 => {
+                for v in &self.extension {
+                    out.push(v)
+                }
+            }
+            7 => {
+                for v in &self.modifier_extension {
+                    out.push(v)
+                }
+            }
+            8 => {
+                for v in &self.identifier {
+                    out.push(v)
+                }
+            }
+            9 => {
+                if let Some(v) = &self.status {
+                    out.push(v)
+                }
+            }
+            10 => {
+                for v in &self.type_ {
+                    out.push(v)
+                }
+            }
+            11 => {
+                if let Some(v) = &self.name {
+                    out.push(v)
+                }
+            }
+            12 => {
+                for v in &self.alias {
+                    out.push(v)
+                }
+            }
+            13 => {
+                if let Some(v) = self.period.as_deref() {
+                    out.push(v)
+                }
+            }
+            14 => {
+                if let Some(v) = self.owned_by.as_deref() {
+                    out.push(v)
+                }
+            }
+            15 => {
+                if let Some(v) = self.administered_by.as_deref() {
+                    out.push(v)
+                }
+            }
+            16 => {
+                for v in &self.coverage_area {
+                    out.push(v)
+                }
+            }
+            17 => {
+                for v in &self.contact {
+                    out.push(v)
+                }
+            }
+            18 => {
+                for v in &self.endpoint {
+                    out.push(v)
+                }
+            }
+            19 => {
+                for v in &self.network {
+                    out.push(v)
+                }
+            }
+            20 => {
+                for v in &self.coverage {
+                    out.push(v)
+                }
+            }
+            21 => {
+                for v in &self.plan {
+                    out.push(v)
+                }
+            }
             _ => {}
         }
     }
@@ -581,15 +669,43 @@ impl crate::fhirpath::Reflect for InsurancePlanContact {
             ("address", crate::fhirpath::Card::One),
         ]
     }
-    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
-        match name {
-            "id" => out.opt(self.id.as_ref()),
-            "extension" => out.many(&self.extension),
-            "modifierExtension" => out.many(&self.modifier_extension),
-            "purpose" => out.opt(self.purpose.as_deref()),
-            "name" => out.opt(self.name.as_deref()),
-            "telecom" => out.many(&self.telecom),
-            "address" => out.opt(self.address.as_deref()),
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => {
+                if let Some(v) = &self.id {
+                    out.push(v)
+                }
+            }
+            1 => {
+                for v in &self.extension {
+                    out.push(v)
+                }
+            }
+            2 => {
+                for v in &self.modifier_extension {
+                    out.push(v)
+                }
+            }
+            3 => {
+                if let Some(v) = self.purpose.as_deref() {
+                    out.push(v)
+                }
+            }
+            4 => {
+                if let Some(v) = self.name.as_deref() {
+                    out.push(v)
+                }
+            }
+            5 => {
+                for v in &self.telecom {
+                    out.push(v)
+                }
+            }
+            6 => {
+                if let Some(v) = self.address.as_deref() {
+                    out.push(v)
+                }
+            }
             _ => {}
         }
     }
@@ -754,14 +870,38 @@ impl crate::fhirpath::Reflect for InsurancePlanCoverage {
             ("benefit", crate::fhirpath::Card::Many),
         ]
     }
-    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
-        match name {
-            "id" => out.opt(self.id.as_ref()),
-            "extension" => out.many(&self.extension),
-            "modifierExtension" => out.many(&self.modifier_extension),
-            "type" => out.opt(self.type_.as_deref()),
-            "network" => out.many(&self.network),
-            "benefit" => out.many(&self.benefit),
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => {
+                if let Some(v) = &self.id {
+                    out.push(v)
+                }
+            }
+            1 => {
+                for v in &self.extension {
+                    out.push(v)
+                }
+            }
+            2 => {
+                for v in &self.modifier_extension {
+                    out.push(v)
+                }
+            }
+            3 => {
+                if let Some(v) = self.type_.as_deref() {
+                    out.push(v)
+                }
+            }
+            4 => {
+                for v in &self.network {
+                    out.push(v)
+                }
+            }
+            5 => {
+                for v in &self.benefit {
+                    out.push(v)
+                }
+            }
             _ => {}
         }
     }
@@ -916,14 +1056,38 @@ impl crate::fhirpath::Reflect for InsurancePlanCoverageBenefit {
             ("limit", crate::fhirpath::Card::Many),
         ]
     }
-    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
-        match name {
-            "id" => out.opt(self.id.as_ref()),
-            "extension" => out.many(&self.extension),
-            "modifierExtension" => out.many(&self.modifier_extension),
-            "type" => out.opt(self.type_.as_deref()),
-            "requirement" => out.opt(self.requirement.as_ref()),
-            "limit" => out.many(&self.limit),
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => {
+                if let Some(v) = &self.id {
+                    out.push(v)
+                }
+            }
+            1 => {
+                for v in &self.extension {
+                    out.push(v)
+                }
+            }
+            2 => {
+                for v in &self.modifier_extension {
+                    out.push(v)
+                }
+            }
+            3 => {
+                if let Some(v) = self.type_.as_deref() {
+                    out.push(v)
+                }
+            }
+            4 => {
+                if let Some(v) = &self.requirement {
+                    out.push(v)
+                }
+            }
+            5 => {
+                for v in &self.limit {
+                    out.push(v)
+                }
+            }
             _ => {}
         }
     }
@@ -1052,13 +1216,33 @@ impl crate::fhirpath::Reflect for InsurancePlanCoverageBenefitLimit {
             ("code", crate::fhirpath::Card::One),
         ]
     }
-    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
-        match name {
-            "id" => out.opt(self.id.as_ref()),
-            "extension" => out.many(&self.extension),
-            "modifierExtension" => out.many(&self.modifier_extension),
-            "value" => out.opt(self.value.as_deref()),
-            "code" => out.opt(self.code.as_deref()),
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => {
+                if let Some(v) = &self.id {
+                    out.push(v)
+                }
+            }
+            1 => {
+                for v in &self.extension {
+                    out.push(v)
+                }
+            }
+            2 => {
+                for v in &self.modifier_extension {
+                    out.push(v)
+                }
+            }
+            3 => {
+                if let Some(v) = self.value.as_deref() {
+                    out.push(v)
+                }
+            }
+            4 => {
+                if let Some(v) = self.code.as_deref() {
+                    out.push(v)
+                }
+            }
             _ => {}
         }
     }
@@ -1250,17 +1434,53 @@ impl crate::fhirpath::Reflect for InsurancePlanPlan {
             ("specificCost", crate::fhirpath::Card::Many),
         ]
     }
-    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
-        match name {
-            "id" => out.opt(self.id.as_ref()),
-            "extension" => out.many(&self.extension),
-            "modifierExtension" => out.many(&self.modifier_extension),
-            "identifier" => out.many(&self.identifier),
-            "type" => out.opt(self.type_.as_deref()),
-            "coverageArea" => out.many(&self.coverage_area),
-            "network" => out.many(&self.network),
-            "generalCost" => out.many(&self.general_cost),
-            "specificCost" => out.many(&self.specific_cost),
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => {
+                if let Some(v) = &self.id {
+                    out.push(v)
+                }
+            }
+            1 => {
+                for v in &self.extension {
+                    out.push(v)
+                }
+            }
+            2 => {
+                for v in &self.modifier_extension {
+                    out.push(v)
+                }
+            }
+            3 => {
+                for v in &self.identifier {
+                    out.push(v)
+                }
+            }
+            4 => {
+                if let Some(v) = self.type_.as_deref() {
+                    out.push(v)
+                }
+            }
+            5 => {
+                for v in &self.coverage_area {
+                    out.push(v)
+                }
+            }
+            6 => {
+                for v in &self.network {
+                    out.push(v)
+                }
+            }
+            7 => {
+                for v in &self.general_cost {
+                    out.push(v)
+                }
+            }
+            8 => {
+                for v in &self.specific_cost {
+                    out.push(v)
+                }
+            }
             _ => {}
         }
     }
@@ -1415,15 +1635,43 @@ impl crate::fhirpath::Reflect for InsurancePlanPlanGeneralCost {
             ("comment", crate::fhirpath::Card::One),
         ]
     }
-    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
-        match name {
-            "id" => out.opt(self.id.as_ref()),
-            "extension" => out.many(&self.extension),
-            "modifierExtension" => out.many(&self.modifier_extension),
-            "type" => out.opt(self.type_.as_deref()),
-            "groupSize" => out.opt(self.group_size.as_ref()),
-            "cost" => out.opt(self.cost.as_deref()),
-            "comment" => out.opt(self.comment.as_ref()),
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => {
+                if let Some(v) = &self.id {
+                    out.push(v)
+                }
+            }
+            1 => {
+                for v in &self.extension {
+                    out.push(v)
+                }
+            }
+            2 => {
+                for v in &self.modifier_extension {
+                    out.push(v)
+                }
+            }
+            3 => {
+                if let Some(v) = self.type_.as_deref() {
+                    out.push(v)
+                }
+            }
+            4 => {
+                if let Some(v) = &self.group_size {
+                    out.push(v)
+                }
+            }
+            5 => {
+                if let Some(v) = self.cost.as_deref() {
+                    out.push(v)
+                }
+            }
+            6 => {
+                if let Some(v) = &self.comment {
+                    out.push(v)
+                }
+            }
             _ => {}
         }
     }
@@ -1565,13 +1813,33 @@ impl crate::fhirpath::Reflect for InsurancePlanPlanSpecificCost {
             ("benefit", crate::fhirpath::Card::Many),
         ]
     }
-    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
-        match name {
-            "id" => out.opt(self.id.as_ref()),
-            "extension" => out.many(&self.extension),
-            "modifierExtension" => out.many(&self.modifier_extension),
-            "category" => out.opt(self.category.as_deref()),
-            "benefit" => out.many(&self.benefit),
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => {
+                if let Some(v) = &self.id {
+                    out.push(v)
+                }
+            }
+            1 => {
+                for v in &self.extension {
+                    out.push(v)
+                }
+            }
+            2 => {
+                for v in &self.modifier_extension {
+                    out.push(v)
+                }
+            }
+            3 => {
+                if let Some(v) = self.category.as_deref() {
+                    out.push(v)
+                }
+            }
+            4 => {
+                for v in &self.benefit {
+                    out.push(v)
+                }
+            }
             _ => {}
         }
     }
@@ -1713,13 +1981,33 @@ impl crate::fhirpath::Reflect for InsurancePlanPlanSpecificCostBenefit {
             ("cost", crate::fhirpath::Card::Many),
         ]
     }
-    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
-        match name {
-            "id" => out.opt(self.id.as_ref()),
-            "extension" => out.many(&self.extension),
-            "modifierExtension" => out.many(&self.modifier_extension),
-            "type" => out.opt(self.type_.as_deref()),
-            "cost" => out.many(&self.cost),
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => {
+                if let Some(v) = &self.id {
+                    out.push(v)
+                }
+            }
+            1 => {
+                for v in &self.extension {
+                    out.push(v)
+                }
+            }
+            2 => {
+                for v in &self.modifier_extension {
+                    out.push(v)
+                }
+            }
+            3 => {
+                if let Some(v) = self.type_.as_deref() {
+                    out.push(v)
+                }
+            }
+            4 => {
+                for v in &self.cost {
+                    out.push(v)
+                }
+            }
             _ => {}
         }
     }
@@ -1883,15 +2171,43 @@ impl crate::fhirpath::Reflect for InsurancePlanPlanSpecificCostBenefitCost {
             ("value", crate::fhirpath::Card::One),
         ]
     }
-    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
-        match name {
-            "id" => out.opt(self.id.as_ref()),
-            "extension" => out.many(&self.extension),
-            "modifierExtension" => out.many(&self.modifier_extension),
-            "type" => out.opt(self.type_.as_deref()),
-            "applicability" => out.opt(self.applicability.as_deref()),
-            "qualifiers" => out.many(&self.qualifiers),
-            "value" => out.opt(self.value.as_deref()),
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => {
+                if let Some(v) = &self.id {
+                    out.push(v)
+                }
+            }
+            1 => {
+                for v in &self.extension {
+                    out.push(v)
+                }
+            }
+            2 => {
+                for v in &self.modifier_extension {
+                    out.push(v)
+                }
+            }
+            3 => {
+                if let Some(v) = self.type_.as_deref() {
+                    out.push(v)
+                }
+            }
+            4 => {
+                if let Some(v) = self.applicability.as_deref() {
+                    out.push(v)
+                }
+            }
+            5 => {
+                for v in &self.qualifiers {
+                    out.push(v)
+                }
+            }
+            6 => {
+                if let Some(v) = self.value.as_deref() {
+                    out.push(v)
+                }
+            }
             _ => {}
         }
     }

@@ -441,32 +441,128 @@ impl crate::fhirpath::Reflect for Invoice {
             ("note", crate::fhirpath::Card::Many),
         ]
     }
-    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
-        match name {
-            "id" => out.opt(self.id.as_ref()),
-            "meta" => out.opt(self.meta.as_deref()),
-            "implicitRules" => out.opt(self.implicit_rules.as_ref()),
-            "language" => out.opt(self.language.as_ref()),
-            "text" => out.opt(self.text.as_deref()),
-            "contained" => out.many(&self.contained),
-            "extension" => out.many(&self.extension),
-            "modifierExtension" => out.many(&self.modifier_extension),
-            "identifier" => out.many(&self.identifier),
-            "status" => out.opt(self.status.as_ref()),
-            "cancelledReason" => out.opt(self.cancelled_reason.as_ref()),
-            "type" => out.opt(self.type_.as_deref()),
-            "subject" => out.opt(self.subject.as_deref()),
-            "recipient" => out.opt(self.recipient.as_deref()),
-            "date" => out.opt(self.date.as_ref()),
-            "participant" => out.many(&self.participant),
-            "issuer" => out.opt(self.issuer.as_deref()),
-            "account" => out.opt(self.account.as_deref()),
-            "lineItem" => out.many(&self.line_item),
-            "totalPriceComponent" => out.many(&self.total_price_component),
-            "totalNet" => out.opt(self.total_net.as_deref()),
-            "totalGross" => out.opt(self.total_gross.as_deref()),
-            "paymentTerms" => out.opt(self.payment_terms.as_ref()),
-            "note" => out.many(&self.note),
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => {
+                if let Some(v) = &self.id {
+                    out.push(v)
+                }
+            }
+            1 => {
+                if let Some(v) = self.meta.as_deref() {
+                    out.push(v)
+                }
+            }
+            2 => {
+                if let Some(v) = &self.implicit_rules {
+                    out.push(v)
+                }
+            }
+            3 => {
+                if let Some(v) = &self.language {
+                    out.push(v)
+                }
+            }
+            4 => {
+                if let Some(v) = self.text.as_deref() {
+                    out.push(v)
+                }
+            }
+            5 => {
+                for v in &self.contained {
+                    out.push(v)
+                }
+            }
+            6 => {
+                for v in &self.extension {
+                    out.push(v)
+                }
+            }
+            7 => {
+                for v in &self.modifier_extension {
+                    out.push(v)
+                }
+            }
+            8 => {
+                for v in &self.identifier {
+                    out.push(v)
+                }
+            }
+            9 => {
+                if let Some(v) = &self.status {
+                    out.push(v)
+                }
+            }
+            10 => {
+                if let Some(v) = &self.cancelled_reason {
+                    out.push(v)
+                }
+            }
+            11 => {
+                if let Some(v) = self.type_.as_deref() {
+                    out.push(v)
+                }
+            }
+            12 => {
+                if let Some(v) = self.subject.as_deref() {
+                    out.push(v)
+                }
+            }
+            13 => {
+                if let Some(v) = self.recipient.as_deref() {
+                    out.push(v)
+                }
+            }
+            14 => {
+                if let Some(v) = &self.date {
+                    out.push(v)
+                }
+            }
+            15 => {
+                for v in &self.participant {
+                    out.push(v)
+                }
+            }
+            16 => {
+                if let Some(v) = self.issuer.as_deref() {
+                    out.push(v)
+                }
+            }
+            17 => {
+                if let Some(v) = self.account.as_deref() {
+                    out.push(v)
+                }
+            }
+            18 => {
+                for v in &self.line_item {
+                    out.push(v)
+                }
+            }
+            19 => {
+                for v in &self.total_price_component {
+                    out.push(v)
+                }
+            }
+            20 => {
+                if let Some(v) = self.total_net.as_deref() {
+                    out.push(v)
+                }
+            }
+            21 => {
+                if let Some(v) = self.total_gross.as_deref() {
+                    out.push(v)
+                }
+            }
+            22 => {
+                if let Some(v) = &self.payment_terms {
+                    out.push(v)
+                }
+            }
+            23 => {
+                for v in &self.note {
+                    out.push(v)
+                }
+            }
             _ => {}
         }
     }
@@ -679,13 +775,33 @@ impl crate::fhirpath::Reflect for InvoiceParticipant {
             ("actor", crate::fhirpath::Card::One),
         ]
     }
-    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
-        match name {
-            "id" => out.opt(self.id.as_ref()),
-            "extension" => out.many(&self.extension),
-            "modifierExtension" => out.many(&self.modifier_extension),
-            "role" => out.opt(self.role.as_deref()),
-            "actor" => out.opt(self.actor.as_deref()),
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => {
+                if let Some(v) = &self.id {
+                    out.push(v)
+                }
+            }
+            1 => {
+                for v in &self.extension {
+                    out.push(v)
+                }
+            }
+            2 => {
+                for v in &self.modifier_extension {
+                    out.push(v)
+                }
+            }
+            3 => {
+                if let Some(v) = self.role.as_deref() {
+                    out.push(v)
+                }
+            }
+            4 => {
+                if let Some(v) = self.actor.as_deref() {
+                    out.push(v)
+                }
+            }
             _ => {}
         }
     }
@@ -855,16 +971,37 @@ impl crate::fhirpath::Reflect for InvoiceLineItem {
             ("priceComponent", crate::fhirpath::Card::Many),
         ]
     }
-    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
-        match name {
-            "id" => out.opt(self.id.as_ref()),
-            "extension" => out.many(&self.extension),
-            "modifierExtension" => out.many(&self.modifier_extension),
-            "sequence" => out.opt(self.sequence.as_ref()),
-            "chargeItem" => out.choice(self.charge_item.as_ref()),
-            "priceComponent" => out.many(&self.price_component),
-            _ if name.starts_with("chargeItem") => {
-                out.typed(self.charge_item.as_ref(), &name[10usize..])
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => {
+                if let Some(v) = &self.id {
+                    out.push(v)
+                }
+            }
+            1 => {
+                for v in &self.extension {
+                    out.push(v)
+                }
+            }
+            2 => {
+                for v in &self.modifier_extension {
+                    out.push(v)
+                }
+            }
+            3 => {
+                if let Some(v) = &self.sequence {
+                    out.push(v)
+                }
+            }
+            4 => {
+                if let Some(v) = &self.charge_item {
+                    out.choice(v)
+                }
+            }
+            5 => {
+                for v in &self.price_component {
+                    out.push(v)
+                }
             }
             _ => {}
         }
@@ -929,10 +1066,10 @@ impl crate::validate::Validate for InvoiceLineItemChargeItem {
 
 #[cfg(feature = "fhirpath")]
 impl crate::fhirpath::Choice for InvoiceLineItemChargeItem {
-    fn value(&self) -> (&'static str, &dyn crate::fhirpath::Reflect) {
+    fn value(&self) -> &dyn crate::fhirpath::Reflect {
         match self {
-            Self::Reference(v) => ("Reference", &**v),
-            Self::CodeableConcept(v) => ("CodeableConcept", &**v),
+            Self::Reference(v) => &**v,
+            Self::CodeableConcept(v) => &**v,
         }
     }
 }
@@ -1102,15 +1239,43 @@ impl crate::fhirpath::Reflect for InvoiceLineItemPriceComponent {
             ("amount", crate::fhirpath::Card::One),
         ]
     }
-    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
-        match name {
-            "id" => out.opt(self.id.as_ref()),
-            "extension" => out.many(&self.extension),
-            "modifierExtension" => out.many(&self.modifier_extension),
-            "type" => out.opt(self.type_.as_ref()),
-            "code" => out.opt(self.code.as_deref()),
-            "factor" => out.opt(self.factor.as_ref()),
-            "amount" => out.opt(self.amount.as_deref()),
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => {
+                if let Some(v) = &self.id {
+                    out.push(v)
+                }
+            }
+            1 => {
+                for v in &self.extension {
+                    out.push(v)
+                }
+            }
+            2 => {
+                for v in &self.modifier_extension {
+                    out.push(v)
+                }
+            }
+            3 => {
+                if let Some(v) = &self.type_ {
+                    out.push(v)
+                }
+            }
+            4 => {
+                if let Some(v) = self.code.as_deref() {
+                    out.push(v)
+                }
+            }
+            5 => {
+                if let Some(v) = &self.factor {
+                    out.push(v)
+                }
+            }
+            6 => {
+                if let Some(v) = self.amount.as_deref() {
+                    out.push(v)
+                }
+            }
             _ => {}
         }
     }

@@ -388,29 +388,113 @@ impl crate::fhirpath::Reflect for List {
             ("emptyReason", crate::fhirpath::Card::One),
         ]
     }
-    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
-        match name {
-            "id" => out.opt(self.id.as_ref()),
-            "meta" => out.opt(self.meta.as_deref()),
-            "implicitRules" => out.opt(self.implicit_rules.as_ref()),
-            "language" => out.opt(self.language.as_ref()),
-            "text" => out.opt(self.text.as_deref()),
-            "contained" => out.many(&self.contained),
-            "extension" => out.many(&self.extension),
-            "modifierExtension" => out.many(&self.modifier_extension),
-            "identifier" => out.many(&self.identifier),
-            "status" => out.opt(self.status.as_ref()),
-            "mode" => out.opt(self.mode.as_ref()),
-            "title" => out.opt(self.title.as_ref()),
-            "code" => out.opt(self.code.as_deref()),
-            "subject" => out.opt(self.subject.as_deref()),
-            "encounter" => out.opt(self.encounter.as_deref()),
-            "date" => out.opt(self.date.as_ref()),
-            "source" => out.opt(self.source.as_deref()),
-            "orderedBy" => out.opt(self.ordered_by.as_deref()),
-            "note" => out.many(&self.note),
-            "entry" => out.many(&self.entry),
-            "emptyReason" => out.opt(self.empty_reason.as_deref()),
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => {
+                if let Some(v) = &self.id {
+                    out.push(v)
+                }
+            }
+            1 => {
+                if let Some(v) = self.meta.as_deref() {
+                    out.push(v)
+                }
+            }
+            2 => {
+                if let Some(v) = &self.implicit_rules {
+                    out.push(v)
+                }
+            }
+            3 => {
+                if let Some(v) = &self.language {
+                    out.push(v)
+                }
+            }
+            4 => {
+                if let Some(v) = self.text.as_deref() {
+                    out.push(v)
+                }
+            }
+            5 => {
+                for v in &self.contained {
+                    out.push(v)
+                }
+            }
+            6 => {
+                for v in &self.extension {
+                    out.push(v)
+                }
+            }
+            7 => {
+                for v in &self.modifier_extension {
+                    out.push(v)
+                }
+            }
+            8 => {
+                for v in &self.identifier {
+                    out.push(v)
+                }
+            }
+            9 => {
+                if let Some(v) = &self.status {
+                    out.push(v)
+                }
+            }
+            10 => {
+                if let Some(v) = &self.mode {
+                    out.push(v)
+                }
+            }
+            11 => {
+                if let Some(v) = &self.title {
+                    out.push(v)
+                }
+            }
+            12 => {
+                if let Some(v) = self.code.as_deref() {
+                    out.push(v)
+                }
+            }
+            13 => {
+                if let Some(v) = self.subject.as_deref() {
+                    out.push(v)
+                }
+            }
+            14 => {
+                if let Some(v) = self.encounter.as_deref() {
+                    out.push(v)
+                }
+            }
+            15 => {
+                if let Some(v) = &self.date {
+                    out.push(v)
+                }
+            }
+            16 => {
+                if let Some(v) = self.source.as_deref() {
+                    out.push(v)
+                }
+            }
+            17 => {
+                if let Some(v) = self.ordered_by.as_deref() {
+                    out.push(v)
+                }
+            }
+            18 => {
+                for v in &self.note {
+                    out.push(v)
+                }
+            }
+            19 => {
+                for v in &self.entry {
+                    out.push(v)
+                }
+            }
+            20 => {
+                if let Some(v) = self.empty_reason.as_deref() {
+                    out.push(v)
+                }
+            }
             _ => {}
         }
     }
@@ -605,15 +689,43 @@ impl crate::fhirpath::Reflect for ListEntry {
             ("item", crate::fhirpath::Card::One),
         ]
     }
-    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
-        match name {
-            "id" => out.opt(self.id.as_ref()),
-            "extension" => out.many(&self.extension),
-            "modifierExtension" => out.many(&self.modifier_extension),
-            "flag" => out.opt(self.flag.as_deref()),
-            "deleted" => out.opt(self.deleted.as_ref()),
-            "date" => out.opt(self.date.as_ref()),
-            "item" => out.opt(self.item.as_deref()),
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => {
+                if let Some(v) = &self.id {
+                    out.push(v)
+                }
+            }
+            1 => {
+                for v in &self.extension {
+                    out.push(v)
+                }
+            }
+            2 => {
+                for v in &self.modifier_extension {
+                    out.push(v)
+                }
+            }
+            3 => {
+                if let Some(v) = self.flag.as_deref() {
+                    out.push(v)
+                }
+            }
+            4 => {
+                if let Some(v) = &self.deleted {
+                    out.push(v)
+                }
+            }
+            5 => {
+                if let Some(v) = &self.date {
+                    out.push(v)
+                }
+            }
+            6 => {
+                if let Some(v) = self.item.as_deref() {
+                    out.push(v)
+                }
+            }
             _ => {}
         }
     }

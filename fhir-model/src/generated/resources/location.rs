@@ -447,33 +447,133 @@ impl crate::fhirpath::Reflect for Location {
             ("endpoint", crate::fhirpath::Card::Many),
         ]
     }
-    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
-        match name {
-            "id" => out.opt(self.id.as_ref()),
-            "meta" => out.opt(self.meta.as_deref()),
-            "implicitRules" => out.opt(self.implicit_rules.as_ref()),
-            "language" => out.opt(self.language.as_ref()),
-            "text" => out.opt(self.text.as_deref()),
-            "contained" => out.many(&self.contained),
-            "extension" => out.many(&self.extension),
-            "modifierExtension" => out.many(&self.modifier_extension),
-            "identifier" => out.many(&self.identifier),
-            "status" => out.opt(self.status.as_ref()),
-            "operationalStatus" => out.opt(self.operational_status.as_deref()),
-            "name" => out.opt(self.name.as_ref()),
-            "alias" => out.many(&self.alias),
-            "description" => out.opt(self.description.as_ref()),
-            "mode" => out.opt(self.mode.as_ref()),
-            "type" => out.many(&self.type_),
-            "telecom" => out.many(&self.telecom),
-            "address" => out.opt(self.address.as_deref()),
-            "physicalType" => out.opt(self.physical_type.as_deref()),
-            "position" => out.opt(self.position.as_deref()),
-            "managingOrganization" => out.opt(self.managing_organization.as_deref()),
-            "partOf" => out.opt(self.part_of.as_deref()),
-            "hoursOfOperation" => out.many(&self.hours_of_operation),
-            "availabilityExceptions" => out.opt(self.availability_exceptions.as_ref()),
-            "endpoint" => out.many(&self.endpoint),
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => {
+                if let Some(v) = &self.id {
+                    out.push(v)
+                }
+            }
+            1 => {
+                if let Some(v) = self.meta.as_deref() {
+                    out.push(v)
+                }
+            }
+            2 => {
+                if let Some(v) = &self.implicit_rules {
+                    out.push(v)
+                }
+            }
+            3 => {
+                if let Some(v) = &self.language {
+                    out.push(v)
+                }
+            }
+            4 => {
+                if let Some(v) = self.text.as_deref() {
+                    out.push(v)
+                }
+            }
+            5 => {
+                for v in &self.contained {
+                    out.push(v)
+                }
+            }
+            6 => {
+                for v in &self.extension {
+                    out.push(v)
+                }
+            }
+            7 => {
+                for v in &self.modifier_extension {
+                    out.push(v)
+                }
+            }
+            8 => {
+                for v in &self.identifier {
+                    out.push(v)
+                }
+            }
+            9 => {
+                if let Some(v) = &self.status {
+                    out.push(v)
+                }
+            }
+            10 => {
+                if let Some(v) = self.operational_status.as_deref() {
+                    out.push(v)
+                }
+            }
+            11 => {
+                if let Some(v) = &self.name {
+                    out.push(v)
+                }
+            }
+            12 => {
+                for v in &self.alias {
+                    out.push(v)
+                }
+            }
+            13 => {
+                if let Some(v) = &self.description {
+                    out.push(v)
+                }
+            }
+            14 => {
+                if let Some(v) = &self.mode {
+                    out.push(v)
+                }
+            }
+            15 => {
+                for v in &self.type_ {
+                    out.push(v)
+                }
+            }
+            16 => {
+                for v in &self.telecom {
+                    out.push(v)
+                }
+            }
+            17 => {
+                if let Some(v) = self.address.as_deref() {
+                    out.push(v)
+                }
+            }
+            18 => {
+                if let Some(v) = self.physical_type.as_deref() {
+                    out.push(v)
+                }
+            }
+            19 => {
+                if let Some(v) = self.position.as_deref() {
+                    out.push(v)
+                }
+            }
+            20 => {
+                if let Some(v) = self.managing_organization.as_deref() {
+                    out.push(v)
+                }
+            }
+            21 => {
+                if let Some(v) = self.part_of.as_deref() {
+                    out.push(v)
+                }
+            }
+            22 => {
+                for v in &self.hours_of_operation {
+                    out.push(v)
+                }
+            }
+            23 => {
+                if let Some(v) = &self.availability_exceptions {
+                    out.push(v)
+                }
+            }
+            24 => {
+                for v in &self.endpoint {
+                    out.push(v)
+                }
+            }
             _ => {}
         }
     }
@@ -669,14 +769,38 @@ impl crate::fhirpath::Reflect for LocationPosition {
             ("altitude", crate::fhirpath::Card::One),
         ]
     }
-    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
-        match name {
-            "id" => out.opt(self.id.as_ref()),
-            "extension" => out.many(&self.extension),
-            "modifierExtension" => out.many(&self.modifier_extension),
-            "longitude" => out.opt(self.longitude.as_ref()),
-            "latitude" => out.opt(self.latitude.as_ref()),
-            "altitude" => out.opt(self.altitude.as_ref()),
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => {
+                if let Some(v) = &self.id {
+                    out.push(v)
+                }
+            }
+            1 => {
+                for v in &self.extension {
+                    out.push(v)
+                }
+            }
+            2 => {
+                for v in &self.modifier_extension {
+                    out.push(v)
+                }
+            }
+            3 => {
+                if let Some(v) = &self.longitude {
+                    out.push(v)
+                }
+            }
+            4 => {
+                if let Some(v) = &self.latitude {
+                    out.push(v)
+                }
+            }
+            5 => {
+                if let Some(v) = &self.altitude {
+                    out.push(v)
+                }
+            }
             _ => {}
         }
     }
@@ -839,15 +963,43 @@ impl crate::fhirpath::Reflect for LocationHoursOfOperation {
             ("closingTime", crate::fhirpath::Card::One),
         ]
     }
-    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
-        match name {
-            "id" => out.opt(self.id.as_ref()),
-            "extension" => out.many(&self.extension),
-            "modifierExtension" => out.many(&self.modifier_extension),
-            "daysOfWeek" => out.many(&self.days_of_week),
-            "allDay" => out.opt(self.all_day.as_ref()),
-            "openingTime" => out.opt(self.opening_time.as_ref()),
-            "closingTime" => out.opt(self.closing_time.as_ref()),
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => {
+                if let Some(v) = &self.id {
+                    out.push(v)
+                }
+            }
+            1 => {
+                for v in &self.extension {
+                    out.push(v)
+                }
+            }
+            2 => {
+                for v in &self.modifier_extension {
+                    out.push(v)
+                }
+            }
+            3 => {
+                for v in &self.days_of_week {
+                    out.push(v)
+                }
+            }
+            4 => {
+                if let Some(v) = &self.all_day {
+                    out.push(v)
+                }
+            }
+            5 => {
+                if let Some(v) = &self.opening_time {
+                    out.push(v)
+                }
+            }
+            6 => {
+                if let Some(v) = &self.closing_time {
+                    out.push(v)
+                }
+            }
             _ => {}
         }
     }

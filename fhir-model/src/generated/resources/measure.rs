@@ -792,61 +792,252 @@ impl crate::fhirpath::Reflect for Measure {
             ("supplementalData", crate::fhirpath::Card::Many),
         ]
     }
-    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
-        match name {
-            "id" => out.opt(self.id.as_ref()),
-            "meta" => out.opt(self.meta.as_deref()),
-            "implicitRules" => out.opt(self.implicit_rules.as_ref()),
-            "language" => out.opt(self.language.as_ref()),
-            "text" => out.opt(self.text.as_deref()),
-            "contained" => out.many(&self.contained),
-            "extension" => out.many(&self.extension),
-            "modifierExtension" => out.many(&self.modifier_extension),
-            "url" => out.opt(self.url.as_ref()),
-            "identifier" => out.many(&self.identifier),
-            "version" => out.opt(self.version.as_ref()),
-            "name" => out.opt(self.name.as_ref()),
-            "title" => out.opt(self.title.as_ref()),
-            "subtitle" => out.opt(self.subtitle.as_ref()),
-            "status" => out.opt(self.status.as_ref()),
-            "experimental" => out.opt(self.experimental.as_ref()),
-            "subject" => out.choice(self.subject.as_ref()),
-            "date" => out.opt(self.date.as_ref()),
-            "publisher" => out.opt(self.publisher.as_ref()),
-            "contact" => out.many(&self.contact),
-            "description" => out.opt(self.description.as_ref()),
-            "useContext" => out.many(&self.use_context),
-            "jurisdiction" => out.many(&self.jurisdiction),
-            "purpose" => out.opt(self.purpose.as_ref()),
-            "usage" => out.opt(self.usage.as_ref()),
-            "copyright" => out.opt(self.copyright.as_ref()),
-            "approvalDate" => out.opt(self.approval_date.as_ref()),
-            "lastReviewDate" => out.opt(self.last_review_date.as_ref()),
-            "effectivePeriod" => out.opt(self.effective_period.as_deref()),
-            "topic" => out.many(&self.topic),
-            "author" => out.many(&self.author),
-            "editor" => out.many(&self.editor),
-            "reviewer" => out.many(&self.reviewer),
-            "endorser" => out.many(&self.endorser),
-            "relatedArtifact" => out.many(&self.related_artifact),
-            "library" => out.many(&self.library),
-            "disclaimer" => out.opt(self.disclaimer.as_ref()),
-            "scoring" => out.opt(self.scoring.as_deref()),
-            "compositeScoring" => out.opt(self.composite_scoring.as_deref()),
-            "type" => out.many(&self.type_),
-            "riskAdjustment" => out.opt(self.risk_adjustment.as_ref()),
-            "rateAggregation" => out.opt(self.rate_aggregation.as_ref()),
-            "rationale" => out.opt(self.rationale.as_ref()),
-            "clinicalRecommendationStatement" => {
-                out.opt(self.clinical_recommendation_statement.as_ref())
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => {
+                if let Some(v) = &self.id {
+                    out.push(v)
+                }
             }
-            "improvementNotation" => out.opt(self.improvement_notation.as_deref()),
-            "definition" => out.many(&self.definition),
-            "guidance" => out.opt(self.guidance.as_ref()),
-            "group" => out.many(&self.group),
-            "supplementalData" => out.many(&self.supplemental_data),
-            _ if name.starts_with("subject") => {
-                out.typed(self.subject.as_ref(), &name[7usize..])
+            1 => {
+                if let Some(v) = self.meta.as_deref() {
+                    out.push(v)
+                }
+            }
+            2 => {
+                if let Some(v) = &self.implicit_rules {
+                    out.push(v)
+                }
+            }
+            3 => {
+                if let Some(v) = &self.language {
+                    out.push(v)
+                }
+            }
+            4 => {
+                if let Some(v) = self.text.as_deref() {
+                    out.push(v)
+                }
+            }
+            5 => {
+                for v in &self.contained {
+                    out.push(v)
+                }
+            }
+            6 => {
+                for v in &self.extension {
+                    out.push(v)
+                }
+            }
+            7 => {
+                for v in &self.modifier_extension {
+                    out.push(v)
+                }
+            }
+            8 => {
+                if let Some(v) = &self.url {
+                    out.push(v)
+                }
+            }
+            9 => {
+                for v in &self.identifier {
+                    out.push(v)
+                }
+            }
+            10 => {
+                if let Some(v) = &self.version {
+                    out.push(v)
+                }
+            }
+            11 => {
+                if let Some(v) = &self.name {
+                    out.push(v)
+                }
+            }
+            12 => {
+                if let Some(v) = &self.title {
+                    out.push(v)
+                }
+            }
+            13 => {
+                if let Some(v) = &self.subtitle {
+                    out.push(v)
+                }
+            }
+            14 => {
+                if let Some(v) = &self.status {
+                    out.push(v)
+                }
+            }
+            15 => {
+                if let Some(v) = &self.experimental {
+                    out.push(v)
+                }
+            }
+            16 => {
+                if let Some(v) = &self.subject {
+                    out.choice(v)
+                }
+            }
+            17 => {
+                if let Some(v) = &self.date {
+                    out.push(v)
+                }
+            }
+            18 => {
+                if let Some(v) = &self.publisher {
+                    out.push(v)
+                }
+            }
+            19 => {
+                for v in &self.contact {
+                    out.push(v)
+                }
+            }
+            20 => {
+                if let Some(v) = &self.description {
+                    out.push(v)
+                }
+            }
+            21 => {
+                for v in &self.use_context {
+                    out.push(v)
+                }
+            }
+            22 => {
+                for v in &self.jurisdiction {
+                    out.push(v)
+                }
+            }
+            23 => {
+                if let Some(v) = &self.purpose {
+                    out.push(v)
+                }
+            }
+            24 => {
+                if let Some(v) = &self.usage {
+                    out.push(v)
+                }
+            }
+            25 => {
+                if let Some(v) = &self.copyright {
+                    out.push(v)
+                }
+            }
+            26 => {
+                if let Some(v) = &self.approval_date {
+                    out.push(v)
+                }
+            }
+            27 => {
+                if let Some(v) = &self.last_review_date {
+                    out.push(v)
+                }
+            }
+            28 => {
+                if let Some(v) = self.effective_period.as_deref() {
+                    out.push(v)
+                }
+            }
+            29 => {
+                for v in &self.topic {
+                    out.push(v)
+                }
+            }
+            30 => {
+                for v in &self.author {
+                    out.push(v)
+                }
+            }
+            31 => {
+                for v in &self.editor {
+                    out.push(v)
+                }
+            }
+            32 => {
+                for v in &self.reviewer {
+                    out.push(v)
+                }
+            }
+            33 => {
+                for v in &self.endorser {
+                    out.push(v)
+                }
+            }
+            34 => {
+                for v in &self.related_artifact {
+                    out.push(v)
+                }
+            }
+            35 => {
+                for v in &self.library {
+                    out.push(v)
+                }
+            }
+            36 => {
+                if let Some(v) = &self.disclaimer {
+                    out.push(v)
+                }
+            }
+            37 => {
+                if let Some(v) = self.scoring.as_deref() {
+                    out.push(v)
+                }
+            }
+            38 => {
+                if let Some(v) = self.composite_scoring.as_deref() {
+                    out.push(v)
+                }
+            }
+            39 => {
+                for v in &self.type_ {
+                    out.push(v)
+                }
+            }
+            40 => {
+                if let Some(v) = &self.risk_adjustment {
+                    out.push(v)
+                }
+            }
+            41 => {
+                if let Some(v) = &self.rate_aggregation {
+                    out.push(v)
+                }
+            }
+            42 => {
+                if let Some(v) = &self.rationale {
+                    out.push(v)
+                }
+            }
+            43 => {
+                if let Some(v) = &self.clinical_recommendation_statement {
+                    out.push(v)
+                }
+            }
+            44 => {
+                if let Some(v) = self.improvement_notation.as_deref() {
+                    out.push(v)
+                }
+            }
+            45 => {
+                for v in &self.definition {
+                    out.push(v)
+                }
+            }
+            46 => {
+                if let Some(v) = &self.guidance {
+                    out.push(v)
+                }
+            }
+            47 => {
+                for v in &self.group {
+                    out.push(v)
+                }
+            }
+            48 => {
+                for v in &self.supplemental_data {
+                    out.push(v)
+                }
             }
             _ => {}
         }
@@ -907,10 +1098,10 @@ impl crate::validate::Validate for MeasureSubject {
 
 #[cfg(feature = "fhirpath")]
 impl crate::fhirpath::Choice for MeasureSubject {
-    fn value(&self) -> (&'static str, &dyn crate::fhirpath::Reflect) {
+    fn value(&self) -> &dyn crate::fhirpath::Reflect {
         match self {
-            Self::CodeableConcept(v) => ("CodeableConcept", &**v),
-            Self::Reference(v) => ("Reference", &**v),
+            Self::CodeableConcept(v) => &**v,
+            Self::Reference(v) => &**v,
         }
     }
 }
@@ -1089,15 +1280,43 @@ impl crate::fhirpath::Reflect for MeasureGroup {
             ("stratifier", crate::fhirpath::Card::Many),
         ]
     }
-    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
-        match name {
-            "id" => out.opt(self.id.as_ref()),
-            "extension" => out.many(&self.extension),
-            "modifierExtension" => out.many(&self.modifier_extension),
-            "code" => out.opt(self.code.as_deref()),
-            "description" => out.opt(self.description.as_ref()),
-            "population" => out.many(&self.population),
-            "stratifier" => out.many(&self.stratifier),
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => {
+                if let Some(v) = &self.id {
+                    out.push(v)
+                }
+            }
+            1 => {
+                for v in &self.extension {
+                    out.push(v)
+                }
+            }
+            2 => {
+                for v in &self.modifier_extension {
+                    out.push(v)
+                }
+            }
+            3 => {
+                if let Some(v) = self.code.as_deref() {
+                    out.push(v)
+                }
+            }
+            4 => {
+                if let Some(v) = &self.description {
+                    out.push(v)
+                }
+            }
+            5 => {
+                for v in &self.population {
+                    out.push(v)
+                }
+            }
+            6 => {
+                for v in &self.stratifier {
+                    out.push(v)
+                }
+            }
             _ => {}
         }
     }
@@ -1252,14 +1471,38 @@ impl crate::fhirpath::Reflect for MeasureGroupPopulation {
             ("criteria", crate::fhirpath::Card::One),
         ]
     }
-    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
-        match name {
-            "id" => out.opt(self.id.as_ref()),
-            "extension" => out.many(&self.extension),
-            "modifierExtension" => out.many(&self.modifier_extension),
-            "code" => out.opt(self.code.as_deref()),
-            "description" => out.opt(self.description.as_ref()),
-            "criteria" => out.opt(self.criteria.as_deref()),
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => {
+                if let Some(v) = &self.id {
+                    out.push(v)
+                }
+            }
+            1 => {
+                for v in &self.extension {
+                    out.push(v)
+                }
+            }
+            2 => {
+                for v in &self.modifier_extension {
+                    out.push(v)
+                }
+            }
+            3 => {
+                if let Some(v) = self.code.as_deref() {
+                    out.push(v)
+                }
+            }
+            4 => {
+                if let Some(v) = &self.description {
+                    out.push(v)
+                }
+            }
+            5 => {
+                if let Some(v) = self.criteria.as_deref() {
+                    out.push(v)
+                }
+            }
             _ => {}
         }
     }
@@ -1412,15 +1655,43 @@ impl crate::fhirpath::Reflect for MeasureGroupStratifier {
             ("component", crate::fhirpath::Card::Many),
         ]
     }
-    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
-        match name {
-            "id" => out.opt(self.id.as_ref()),
-            "extension" => out.many(&self.extension),
-            "modifierExtension" => out.many(&self.modifier_extension),
-            "code" => out.opt(self.code.as_deref()),
-            "description" => out.opt(self.description.as_ref()),
-            "criteria" => out.opt(self.criteria.as_deref()),
-            "component" => out.many(&self.component),
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => {
+                if let Some(v) = &self.id {
+                    out.push(v)
+                }
+            }
+            1 => {
+                for v in &self.extension {
+                    out.push(v)
+                }
+            }
+            2 => {
+                for v in &self.modifier_extension {
+                    out.push(v)
+                }
+            }
+            3 => {
+                if let Some(v) = self.code.as_deref() {
+                    out.push(v)
+                }
+            }
+            4 => {
+                if let Some(v) = &self.description {
+                    out.push(v)
+                }
+            }
+            5 => {
+                if let Some(v) = self.criteria.as_deref() {
+                    out.push(v)
+                }
+            }
+            6 => {
+                for v in &self.component {
+                    out.push(v)
+                }
+            }
             _ => {}
         }
     }
@@ -1575,14 +1846,38 @@ impl crate::fhirpath::Reflect for MeasureGroupStratifierComponent {
             ("criteria", crate::fhirpath::Card::One),
         ]
     }
-    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
-        match name {
-            "id" => out.opt(self.id.as_ref()),
-            "extension" => out.many(&self.extension),
-            "modifierExtension" => out.many(&self.modifier_extension),
-            "code" => out.opt(self.code.as_deref()),
-            "description" => out.opt(self.description.as_ref()),
-            "criteria" => out.opt(self.criteria.as_deref()),
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => {
+                if let Some(v) = &self.id {
+                    out.push(v)
+                }
+            }
+            1 => {
+                for v in &self.extension {
+                    out.push(v)
+                }
+            }
+            2 => {
+                for v in &self.modifier_extension {
+                    out.push(v)
+                }
+            }
+            3 => {
+                if let Some(v) = self.code.as_deref() {
+                    out.push(v)
+                }
+            }
+            4 => {
+                if let Some(v) = &self.description {
+                    out.push(v)
+                }
+            }
+            5 => {
+                if let Some(v) = self.criteria.as_deref() {
+                    out.push(v)
+                }
+            }
             _ => {}
         }
     }
@@ -1748,15 +2043,43 @@ impl crate::fhirpath::Reflect for MeasureSupplementalData {
             ("criteria", crate::fhirpath::Card::One),
         ]
     }
-    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
-        match name {
-            "id" => out.opt(self.id.as_ref()),
-            "extension" => out.many(&self.extension),
-            "modifierExtension" => out.many(&self.modifier_extension),
-            "code" => out.opt(self.code.as_deref()),
-            "usage" => out.many(&self.usage),
-            "description" => out.opt(self.description.as_ref()),
-            "criteria" => out.opt(self.criteria.as_deref()),
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => {
+                if let Some(v) = &self.id {
+                    out.push(v)
+                }
+            }
+            1 => {
+                for v in &self.extension {
+                    out.push(v)
+                }
+            }
+            2 => {
+                for v in &self.modifier_extension {
+                    out.push(v)
+                }
+            }
+            3 => {
+                if let Some(v) = self.code.as_deref() {
+                    out.push(v)
+                }
+            }
+            4 => {
+                for v in &self.usage {
+                    out.push(v)
+                }
+            }
+            5 => {
+                if let Some(v) = &self.description {
+                    out.push(v)
+                }
+            }
+            6 => {
+                if let Some(v) = self.criteria.as_deref() {
+                    out.push(v)
+                }
+            }
             _ => {}
         }
     }

@@ -419,27 +419,103 @@ impl crate::fhirpath::Reflect for MeasureReport {
             ("evaluatedResource", crate::fhirpath::Card::Many),
         ]
     }
-    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
-        match name {
-            "id" => out.opt(self.id.as_ref()),
-            "meta" => out.opt(self.meta.as_deref()),
-            "implicitRules" => out.opt(self.implicit_rules.as_ref()),
-            "language" => out.opt(self.language.as_ref()),
-            "text" => out.opt(self.text.as_deref()),
-            "contained" => out.many(&self.contained),
-            "extension" => out.many(&self.extension),
-            "modifierExtension" => out.many(&self.modifier_extension),
-            "identifier" => out.many(&self.identifier),
-            "status" => out.opt(self.status.as_ref()),
-            "type" => out.opt(self.type_.as_ref()),
-            "measure" => out.opt(self.measure.as_ref()),
-            "subject" => out.opt(self.subject.as_deref()),
-            "date" => out.opt(self.date.as_ref()),
-            "reporter" => out.opt(self.reporter.as_deref()),
-            "period" => out.opt(self.period.as_deref()),
-            "improvementNotation" => out.opt(self.improvement_notation.as_deref()),
-            "group" => out.many(&self.group),
-            "evaluatedResource" => out.many(&self.evaluated_resource),
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => {
+                if let Some(v) = &self.id {
+                    out.push(v)
+                }
+            }
+            1 => {
+                if let Some(v) = self.meta.as_deref() {
+                    out.push(v)
+                }
+            }
+            2 => {
+                if let Some(v) = &self.implicit_rules {
+                    out.push(v)
+                }
+            }
+            3 => {
+                if let Some(v) = &self.language {
+                    out.push(v)
+                }
+            }
+            4 => {
+                if let Some(v) = self.text.as_deref() {
+                    out.push(v)
+                }
+            }
+            5 => {
+                for v in &self.contained {
+                    out.push(v)
+                }
+            }
+            6 => {
+                for v in &self.extension {
+                    out.push(v)
+                }
+            }
+            7 => {
+                for v in &self.modifier_extension {
+                    out.push(v)
+                }
+            }
+            8 => {
+                for v in &self.identifier {
+                    out.push(v)
+                }
+            }
+            9 => {
+                if let Some(v) = &self.status {
+                    out.push(v)
+                }
+            }
+            10 => {
+                if let Some(v) = &self.type_ {
+                    out.push(v)
+                }
+            }
+            11 => {
+                if let Some(v) = &self.measure {
+                    out.push(v)
+                }
+            }
+            12 => {
+                if let Some(v) = self.subject.as_deref() {
+                    out.push(v)
+                }
+            }
+            13 => {
+                if let Some(v) = &self.date {
+                    out.push(v)
+                }
+            }
+            14 => {
+                if let Some(v) = self.reporter.as_deref() {
+                    out.push(v)
+                }
+            }
+            15 => {
+                if let Some(v) = self.period.as_deref() {
+                    out.push(v)
+                }
+            }
+            16 => {
+                if let Some(v) = self.improvement_notation.as_deref() {
+                    out.push(v)
+                }
+            }
+            17 => {
+                for v in &self.group {
+                    out.push(v)
+                }
+            }
+            18 => {
+                for v in &self.evaluated_resource {
+                    out.push(v)
+                }
+            }
             _ => {}
         }
     }
@@ -617,15 +693,43 @@ impl crate::fhirpath::Reflect for MeasureReportGroup {
             ("stratifier", crate::fhirpath::Card::Many),
         ]
     }
-    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
-        match name {
-            "id" => out.opt(self.id.as_ref()),
-            "extension" => out.many(&self.extension),
-            "modifierExtension" => out.many(&self.modifier_extension),
-            "code" => out.opt(self.code.as_deref()),
-            "population" => out.many(&self.population),
-            "measureScore" => out.opt(self.measure_score.as_deref()),
-            "stratifier" => out.many(&self.stratifier),
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => {
+                if let Some(v) = &self.id {
+                    out.push(v)
+                }
+            }
+            1 => {
+                for v in &self.extension {
+                    out.push(v)
+                }
+            }
+            2 => {
+                for v in &self.modifier_extension {
+                    out.push(v)
+                }
+            }
+            3 => {
+                if let Some(v) = self.code.as_deref() {
+                    out.push(v)
+                }
+            }
+            4 => {
+                for v in &self.population {
+                    out.push(v)
+                }
+            }
+            5 => {
+                if let Some(v) = self.measure_score.as_deref() {
+                    out.push(v)
+                }
+            }
+            6 => {
+                for v in &self.stratifier {
+                    out.push(v)
+                }
+            }
             _ => {}
         }
     }
@@ -777,14 +881,38 @@ impl crate::fhirpath::Reflect for MeasureReportGroupPopulation {
             ("subjectResults", crate::fhirpath::Card::One),
         ]
     }
-    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
-        match name {
-            "id" => out.opt(self.id.as_ref()),
-            "extension" => out.many(&self.extension),
-            "modifierExtension" => out.many(&self.modifier_extension),
-            "code" => out.opt(self.code.as_deref()),
-            "count" => out.opt(self.count.as_ref()),
-            "subjectResults" => out.opt(self.subject_results.as_deref()),
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => {
+                if let Some(v) = &self.id {
+                    out.push(v)
+                }
+            }
+            1 => {
+                for v in &self.extension {
+                    out.push(v)
+                }
+            }
+            2 => {
+                for v in &self.modifier_extension {
+                    out.push(v)
+                }
+            }
+            3 => {
+                if let Some(v) = self.code.as_deref() {
+                    out.push(v)
+                }
+            }
+            4 => {
+                if let Some(v) = &self.count {
+                    out.push(v)
+                }
+            }
+            5 => {
+                if let Some(v) = self.subject_results.as_deref() {
+                    out.push(v)
+                }
+            }
             _ => {}
         }
     }
@@ -913,13 +1041,33 @@ impl crate::fhirpath::Reflect for MeasureReportGroupStratifier {
             ("stratum", crate::fhirpath::Card::Many),
         ]
     }
-    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
-        match name {
-            "id" => out.opt(self.id.as_ref()),
-            "extension" => out.many(&self.extension),
-            "modifierExtension" => out.many(&self.modifier_extension),
-            "code" => out.many(&self.code),
-            "stratum" => out.many(&self.stratum),
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => {
+                if let Some(v) = &self.id {
+                    out.push(v)
+                }
+            }
+            1 => {
+                for v in &self.extension {
+                    out.push(v)
+                }
+            }
+            2 => {
+                for v in &self.modifier_extension {
+                    out.push(v)
+                }
+            }
+            3 => {
+                for v in &self.code {
+                    out.push(v)
+                }
+            }
+            4 => {
+                for v in &self.stratum {
+                    out.push(v)
+                }
+            }
             _ => {}
         }
     }
@@ -1070,15 +1218,43 @@ impl crate::fhirpath::Reflect for MeasureReportGroupStratifierStratum {
             ("measureScore", crate::fhirpath::Card::One),
         ]
     }
-    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
-        match name {
-            "id" => out.opt(self.id.as_ref()),
-            "extension" => out.many(&self.extension),
-            "modifierExtension" => out.many(&self.modifier_extension),
-            "value" => out.opt(self.value.as_deref()),
-            "component" => out.many(&self.component),
-            "population" => out.many(&self.population),
-            "measureScore" => out.opt(self.measure_score.as_deref()),
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => {
+                if let Some(v) = &self.id {
+                    out.push(v)
+                }
+            }
+            1 => {
+                for v in &self.extension {
+                    out.push(v)
+                }
+            }
+            2 => {
+                for v in &self.modifier_extension {
+                    out.push(v)
+                }
+            }
+            3 => {
+                if let Some(v) = self.value.as_deref() {
+                    out.push(v)
+                }
+            }
+            4 => {
+                for v in &self.component {
+                    out.push(v)
+                }
+            }
+            5 => {
+                for v in &self.population {
+                    out.push(v)
+                }
+            }
+            6 => {
+                if let Some(v) = self.measure_score.as_deref() {
+                    out.push(v)
+                }
+            }
             _ => {}
         }
     }
@@ -1224,13 +1400,33 @@ impl crate::fhirpath::Reflect for MeasureReportGroupStratifierStratumComponent {
             ("value", crate::fhirpath::Card::One),
         ]
     }
-    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
-        match name {
-            "id" => out.opt(self.id.as_ref()),
-            "extension" => out.many(&self.extension),
-            "modifierExtension" => out.many(&self.modifier_extension),
-            "code" => out.opt(self.code.as_deref()),
-            "value" => out.opt(self.value.as_deref()),
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => {
+                if let Some(v) = &self.id {
+                    out.push(v)
+                }
+            }
+            1 => {
+                for v in &self.extension {
+                    out.push(v)
+                }
+            }
+            2 => {
+                for v in &self.modifier_extension {
+                    out.push(v)
+                }
+            }
+            3 => {
+                if let Some(v) = self.code.as_deref() {
+                    out.push(v)
+                }
+            }
+            4 => {
+                if let Some(v) = self.value.as_deref() {
+                    out.push(v)
+                }
+            }
             _ => {}
         }
     }
@@ -1382,14 +1578,38 @@ impl crate::fhirpath::Reflect for MeasureReportGroupStratifierStratumPopulation 
             ("subjectResults", crate::fhirpath::Card::One),
         ]
     }
-    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
-        match name {
-            "id" => out.opt(self.id.as_ref()),
-            "extension" => out.many(&self.extension),
-            "modifierExtension" => out.many(&self.modifier_extension),
-            "code" => out.opt(self.code.as_deref()),
-            "count" => out.opt(self.count.as_ref()),
-            "subjectResults" => out.opt(self.subject_results.as_deref()),
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => {
+                if let Some(v) = &self.id {
+                    out.push(v)
+                }
+            }
+            1 => {
+                for v in &self.extension {
+                    out.push(v)
+                }
+            }
+            2 => {
+                for v in &self.modifier_extension {
+                    out.push(v)
+                }
+            }
+            3 => {
+                if let Some(v) = self.code.as_deref() {
+                    out.push(v)
+                }
+            }
+            4 => {
+                if let Some(v) = &self.count {
+                    out.push(v)
+                }
+            }
+            5 => {
+                if let Some(v) = self.subject_results.as_deref() {
+                    out.push(v)
+                }
+            }
             _ => {}
         }
     }

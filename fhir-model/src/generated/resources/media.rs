@@ -588,40 +588,157 @@ impl crate::fhirpath::Reflect for Media {
             ("note", crate::fhirpath::Card::Many),
         ]
     }
-    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
-        match name {
-            "id" => out.opt(self.id.as_ref()),
-            "meta" => out.opt(self.meta.as_deref()),
-            "implicitRules" => out.opt(self.implicit_rules.as_ref()),
-            "language" => out.opt(self.language.as_ref()),
-            "text" => out.opt(self.text.as_deref()),
-            "contained" => out.many(&self.contained),
-            "extension" => out.many(&self.extension),
-            "modifierExtension" => out.many(&self.modifier_extension),
-            "identifier" => out.many(&self.identifier),
-            "basedOn" => out.many(&self.based_on),
-            "partOf" => out.many(&self.part_of),
-            "status" => out.opt(self.status.as_ref()),
-            "type" => out.opt(self.type_.as_deref()),
-            "modality" => out.opt(self.modality.as_deref()),
-            "view" => out.opt(self.view.as_deref()),
-            "subject" => out.opt(self.subject.as_deref()),
-            "encounter" => out.opt(self.encounter.as_deref()),
-            "created" => out.choice(self.created.as_ref()),
-            "issued" => out.opt(self.issued.as_ref()),
-            "operator" => out.opt(self.operator.as_deref()),
-            "reasonCode" => out.many(&self.reason_code),
-            "bodySite" => out.opt(self.body_site.as_deref()),
-            "deviceName" => out.opt(self.device_name.as_ref()),
-            "device" => out.opt(self.device.as_deref()),
-            "height" => out.opt(self.height.as_ref()),
-            "width" => out.opt(self.width.as_ref()),
-            "frames" => out.opt(self.frames.as_ref()),
-            "duration" => out.opt(self.duration.as_ref()),
-            "content" => out.opt(self.content.as_deref()),
-            "note" => out.many(&self.note),
-            _ if name.starts_with("created") => {
-                out.typed(self.created.as_ref(), &name[7usize..])
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => {
+                if let Some(v) = &self.id {
+                    out.push(v)
+                }
+            }
+            1 => {
+                if let Some(v) = self.meta.as_deref() {
+                    out.push(v)
+                }
+            }
+            2 => {
+                if let Some(v) = &self.implicit_rules {
+                    out.push(v)
+                }
+            }
+            3 => {
+                if let Some(v) = &self.language {
+                    out.push(v)
+                }
+            }
+            4 => {
+                if let Some(v) = self.text.as_deref() {
+                    out.push(v)
+                }
+            }
+            5 => {
+                for v in &self.contained {
+                    out.push(v)
+                }
+            }
+            6 => {
+                for v in &self.extension {
+                    out.push(v)
+                }
+            }
+            7 => {
+                for v in &self.modifier_extension {
+                    out.push(v)
+                }
+            }
+            8 => {
+                for v in &self.identifier {
+                    out.push(v)
+                }
+            }
+            9 => {
+                for v in &self.based_on {
+                    out.push(v)
+                }
+            }
+            10 => {
+                for v in &self.part_of {
+                    out.push(v)
+                }
+            }
+            11 => {
+                if let Some(v) = &self.status {
+                    out.push(v)
+                }
+            }
+            12 => {
+                if let Some(v) = self.type_.as_deref() {
+                    out.push(v)
+                }
+            }
+            13 => {
+                if let Some(v) = self.modality.as_deref() {
+                    out.push(v)
+                }
+            }
+            14 => {
+                if let Some(v) = self.view.as_deref() {
+                    out.push(v)
+                }
+            }
+            15 => {
+                if let Some(v) = self.subject.as_deref() {
+                    out.push(v)
+                }
+            }
+            16 => {
+                if let Some(v) = self.encounter.as_deref() {
+                    out.push(v)
+                }
+            }
+            17 => {
+                if let Some(v) = &self.created {
+                    out.choice(v)
+                }
+            }
+            18 => {
+                if let Some(v) = &self.issued {
+                    out.push(v)
+                }
+            }
+            19 => {
+                if let Some(v) = self.operator.as_deref() {
+                    out.push(v)
+                }
+            }
+            20 => {
+                for v in &self.reason_code {
+                    out.push(v)
+                }
+            }
+            21 => {
+                if let Some(v) = self.body_site.as_deref() {
+                    out.push(v)
+                }
+            }
+            22 => {
+                if let Some(v) = &self.device_name {
+                    out.push(v)
+                }
+            }
+            23 => {
+                if let Some(v) = self.device.as_deref() {
+                    out.push(v)
+                }
+            }
+            24 => {
+                if let Some(v) = &self.height {
+                    out.push(v)
+                }
+            }
+            25 => {
+                if let Some(v) = &self.width {
+                    out.push(v)
+                }
+            }
+            26 => {
+                if let Some(v) = &self.frames {
+                    out.push(v)
+                }
+            }
+            27 => {
+                if let Some(v) = &self.duration {
+                    out.push(v)
+                }
+            }
+            28 => {
+                if let Some(v) = self.content.as_deref() {
+                    out.push(v)
+                }
+            }
+            29 => {
+                for v in &self.note {
+                    out.push(v)
+                }
             }
             _ => {}
         }
@@ -684,10 +801,10 @@ impl crate::validate::Validate for MediaCreated {
 
 #[cfg(feature = "fhirpath")]
 impl crate::fhirpath::Choice for MediaCreated {
-    fn value(&self) -> (&'static str, &dyn crate::fhirpath::Reflect) {
+    fn value(&self) -> &dyn crate::fhirpath::Reflect {
         match self {
-            Self::DateTime(v) => ("DateTime", v),
-            Self::Period(v) => ("Period", &**v),
+            Self::DateTime(v) => v,
+            Self::Period(v) => &**v,
         }
     }
 }

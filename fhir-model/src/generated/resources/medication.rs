@@ -274,24 +274,88 @@ impl crate::fhirpath::Reflect for Medication {
             ("batch", crate::fhirpath::Card::One),
         ]
     }
-    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
-        match name {
-            "id" => out.opt(self.id.as_ref()),
-            "meta" => out.opt(self.meta.as_deref()),
-            "implicitRules" => out.opt(self.implicit_rules.as_ref()),
-            "language" => out.opt(self.language.as_ref()),
-            "text" => out.opt(self.text.as_deref()),
-            "contained" => out.many(&self.contained),
-            "extension" => out.many(&self.extension),
-            "modifierExtension" => out.many(&self.modifier_extension),
-            "identifier" => out.many(&self.identifier),
-            "code" => out.opt(self.code.as_deref()),
-            "status" => out.opt(self.status.as_ref()),
-            "manufacturer" => out.opt(self.manufacturer.as_deref()),
-            "form" => out.opt(self.form.as_deref()),
-            "amount" => out.opt(self.amount.as_deref()),
-            "ingredient" => out.many(&self.ingredient),
-            "batch" => out.opt(self.batch.as_deref()),
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => {
+                if let Some(v) = &self.id {
+                    out.push(v)
+                }
+            }
+            1 => {
+                if let Some(v) = self.meta.as_deref() {
+                    out.push(v)
+                }
+            }
+            2 => {
+                if let Some(v) = &self.implicit_rules {
+                    out.push(v)
+                }
+            }
+            3 => {
+                if let Some(v) = &self.language {
+                    out.push(v)
+                }
+            }
+            4 => {
+                if let Some(v) = self.text.as_deref() {
+                    out.push(v)
+                }
+            }
+            5 => {
+                for v in &self.contained {
+                    out.push(v)
+                }
+            }
+            6 => {
+                for v in &self.extension {
+                    out.push(v)
+                }
+            }
+            7 => {
+                for v in &self.modifier_extension {
+                    out.push(v)
+                }
+            }
+            8 => {
+                for v in &self.identifier {
+                    out.push(v)
+                }
+            }
+            9 => {
+                if let Some(v) = self.code.as_deref() {
+                    out.push(v)
+                }
+            }
+            10 => {
+                if let Some(v) = &self.status {
+                    out.push(v)
+                }
+            }
+            11 => {
+                if let Some(v) = self.manufacturer.as_deref() {
+                    out.push(v)
+                }
+            }
+            12 => {
+                if let Some(v) = self.form.as_deref() {
+                    out.push(v)
+                }
+            }
+            13 => {
+                if let Some(v) = self.amount.as_deref() {
+                    out.push(v)
+                }
+            }
+            14 => {
+                for v in &self.ingredient {
+                    out.push(v)
+                }
+            }
+            15 => {
+                if let Some(v) = self.batch.as_deref() {
+                    out.push(v)
+                }
+            }
             _ => {}
         }
     }
@@ -488,16 +552,37 @@ impl crate::fhirpath::Reflect for MedicationIngredient {
             ("strength", crate::fhirpath::Card::One),
         ]
     }
-    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
-        match name {
-            "id" => out.opt(self.id.as_ref()),
-            "extension" => out.many(&self.extension),
-            "modifierExtension" => out.many(&self.modifier_extension),
-            "item" => out.choice(self.item.as_ref()),
-            "isActive" => out.opt(self.is_active.as_ref()),
-            "strength" => out.opt(self.strength.as_deref()),
-            _ if name.starts_with("item") => {
-                out.typed(self.item.as_ref(), &name[4usize..])
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => {
+                if let Some(v) = &self.id {
+                    out.push(v)
+                }
+            }
+            1 => {
+                for v in &self.extension {
+                    out.push(v)
+                }
+            }
+            2 => {
+                for v in &self.modifier_extension {
+                    out.push(v)
+                }
+            }
+            3 => {
+                if let Some(v) = &self.item {
+                    out.choice(v)
+                }
+            }
+            4 => {
+                if let Some(v) = &self.is_active {
+                    out.push(v)
+                }
+            }
+            5 => {
+                if let Some(v) = self.strength.as_deref() {
+                    out.push(v)
+                }
             }
             _ => {}
         }
@@ -560,10 +645,10 @@ impl crate::validate::Validate for MedicationIngredientItem {
 
 #[cfg(feature = "fhirpath")]
 impl crate::fhirpath::Choice for MedicationIngredientItem {
-    fn value(&self) -> (&'static str, &dyn crate::fhirpath::Reflect) {
+    fn value(&self) -> &dyn crate::fhirpath::Reflect {
         match self {
-            Self::CodeableConcept(v) => ("CodeableConcept", &**v),
-            Self::Reference(v) => ("Reference", &**v),
+            Self::CodeableConcept(v) => &**v,
+            Self::Reference(v) => &**v,
         }
     }
 }
@@ -703,13 +788,33 @@ impl crate::fhirpath::Reflect for MedicationBatch {
             ("expirationDate", crate::fhirpath::Card::One),
         ]
     }
-    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
-        match name {
-            "id" => out.opt(self.id.as_ref()),
-            "extension" => out.many(&self.extension),
-            "modifierExtension" => out.many(&self.modifier_extension),
-            "lotNumber" => out.opt(self.lot_number.as_ref()),
-            "expirationDate" => out.opt(self.expiration_date.as_ref()),
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => {
+                if let Some(v) = &self.id {
+                    out.push(v)
+                }
+            }
+            1 => {
+                for v in &self.extension {
+                    out.push(v)
+                }
+            }
+            2 => {
+                for v in &self.modifier_extension {
+                    out.push(v)
+                }
+            }
+            3 => {
+                if let Some(v) = &self.lot_number {
+                    out.push(v)
+                }
+            }
+            4 => {
+                if let Some(v) = &self.expiration_date {
+                    out.push(v)
+                }
+            }
             _ => {}
         }
     }

@@ -542,40 +542,142 @@ impl crate::fhirpath::Reflect for MedicationAdministration {
             ("eventHistory", crate::fhirpath::Card::Many),
         ]
     }
-    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
-        match name {
-            "id" => out.opt(self.id.as_ref()),
-            "meta" => out.opt(self.meta.as_deref()),
-            "implicitRules" => out.opt(self.implicit_rules.as_ref()),
-            "language" => out.opt(self.language.as_ref()),
-            "text" => out.opt(self.text.as_deref()),
-            "contained" => out.many(&self.contained),
-            "extension" => out.many(&self.extension),
-            "modifierExtension" => out.many(&self.modifier_extension),
-            "identifier" => out.many(&self.identifier),
-            "instantiates" => out.many(&self.instantiates),
-            "partOf" => out.many(&self.part_of),
-            "status" => out.opt(self.status.as_ref()),
-            "statusReason" => out.many(&self.status_reason),
-            "category" => out.opt(self.category.as_deref()),
-            "medication" => out.choice(self.medication.as_ref()),
-            "subject" => out.opt(self.subject.as_deref()),
-            "context" => out.opt(self.context.as_deref()),
-            "supportingInformation" => out.many(&self.supporting_information),
-            "effective" => out.choice(self.effective.as_ref()),
-            "performer" => out.many(&self.performer),
-            "reasonCode" => out.many(&self.reason_code),
-            "reasonReference" => out.many(&self.reason_reference),
-            "request" => out.opt(self.request.as_deref()),
-            "device" => out.many(&self.device),
-            "note" => out.many(&self.note),
-            "dosage" => out.opt(self.dosage.as_deref()),
-            "eventHistory" => out.many(&self.event_history),
-            _ if name.starts_with("medication") => {
-                out.typed(self.medication.as_ref(), &name[10usize..])
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => {
+                if let Some(v) = &self.id {
+                    out.push(v)
+                }
             }
-            _ if name.starts_with("effective") => {
-                out.typed(self.effective.as_ref(), &name[9usize..])
+            1 => {
+                if let Some(v) = self.meta.as_deref() {
+                    out.push(v)
+                }
+            }
+            2 => {
+                if let Some(v) = &self.implicit_rules {
+                    out.push(v)
+                }
+            }
+            3 => {
+                if let Some(v) = &self.language {
+                    out.push(v)
+                }
+            }
+            4 => {
+                if let Some(v) = self.text.as_deref() {
+                    out.push(v)
+                }
+            }
+            5 => {
+                for v in &self.contained {
+                    out.push(v)
+                }
+            }
+            6 => {
+                for v in &self.extension {
+                    out.push(v)
+                }
+            }
+            7 => {
+                for v in &self.modifier_extension {
+                    out.push(v)
+                }
+            }
+            8 => {
+                for v in &self.identifier {
+                    out.push(v)
+                }
+            }
+            9 => {
+                for v in &self.instantiates {
+                    out.push(v)
+                }
+            }
+            10 => {
+                for v in &self.part_of {
+                    out.push(v)
+                }
+            }
+            11 => {
+                if let Some(v) = &self.status {
+                    out.push(v)
+                }
+            }
+            12 => {
+                for v in &self.status_reason {
+                    out.push(v)
+                }
+            }
+            13 => {
+                if let Some(v) = self.category.as_deref() {
+                    out.push(v)
+                }
+            }
+            14 => {
+                if let Some(v) = &self.medication {
+                    out.choice(v)
+                }
+            }
+            15 => {
+                if let Some(v) = self.subject.as_deref() {
+                    out.push(v)
+                }
+            }
+            16 => {
+                if let Some(v) = self.context.as_deref() {
+                    out.push(v)
+                }
+            }
+            17 => {
+                for v in &self.supporting_information {
+                    out.push(v)
+                }
+            }
+            18 => {
+                if let Some(v) = &self.effective {
+                    out.choice(v)
+                }
+            }
+            19 => {
+                for v in &self.performer {
+                    out.push(v)
+                }
+            }
+            20 => {
+                for v in &self.reason_code {
+                    out.push(v)
+                }
+            }
+            21 => {
+                for v in &self.reason_reference {
+                    out.push(v)
+                }
+            }
+            22 => {
+                if let Some(v) = self.request.as_deref() {
+                    out.push(v)
+                }
+            }
+            23 => {
+                for v in &self.device {
+                    out.push(v)
+                }
+            }
+            24 => {
+                for v in &self.note {
+                    out.push(v)
+                }
+            }
+            25 => {
+                if let Some(v) = self.dosage.as_deref() {
+                    out.push(v)
+                }
+            }
+            26 => {
+                for v in &self.event_history {
+                    out.push(v)
+                }
             }
             _ => {}
         }
@@ -640,10 +742,10 @@ impl crate::validate::Validate for MedicationAdministrationMedication {
 
 #[cfg(feature = "fhirpath")]
 impl crate::fhirpath::Choice for MedicationAdministrationMedication {
-    fn value(&self) -> (&'static str, &dyn crate::fhirpath::Reflect) {
+    fn value(&self) -> &dyn crate::fhirpath::Reflect {
         match self {
-            Self::CodeableConcept(v) => ("CodeableConcept", &**v),
-            Self::Reference(v) => ("Reference", &**v),
+            Self::CodeableConcept(v) => &**v,
+            Self::Reference(v) => &**v,
         }
     }
 }
@@ -704,10 +806,10 @@ impl crate::validate::Validate for MedicationAdministrationEffective {
 
 #[cfg(feature = "fhirpath")]
 impl crate::fhirpath::Choice for MedicationAdministrationEffective {
-    fn value(&self) -> (&'static str, &dyn crate::fhirpath::Reflect) {
+    fn value(&self) -> &dyn crate::fhirpath::Reflect {
         match self {
-            Self::DateTime(v) => ("DateTime", v),
-            Self::Period(v) => ("Period", &**v),
+            Self::DateTime(v) => v,
+            Self::Period(v) => &**v,
         }
     }
 }
@@ -898,13 +1000,33 @@ impl crate::fhirpath::Reflect for MedicationAdministrationPerformer {
             ("actor", crate::fhirpath::Card::One),
         ]
     }
-    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
-        match name {
-            "id" => out.opt(self.id.as_ref()),
-            "extension" => out.many(&self.extension),
-            "modifierExtension" => out.many(&self.modifier_extension),
-            "function" => out.opt(self.function.as_deref()),
-            "actor" => out.opt(self.actor.as_deref()),
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => {
+                if let Some(v) = &self.id {
+                    out.push(v)
+                }
+            }
+            1 => {
+                for v in &self.extension {
+                    out.push(v)
+                }
+            }
+            2 => {
+                for v in &self.modifier_extension {
+                    out.push(v)
+                }
+            }
+            3 => {
+                if let Some(v) = self.function.as_deref() {
+                    out.push(v)
+                }
+            }
+            4 => {
+                if let Some(v) = self.actor.as_deref() {
+                    out.push(v)
+                }
+            }
             _ => {}
         }
     }
@@ -1095,19 +1217,52 @@ impl crate::fhirpath::Reflect for MedicationAdministrationDosage {
             ("rate", crate::fhirpath::Card::Choice),
         ]
     }
-    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
-        match name {
-            "id" => out.opt(self.id.as_ref()),
-            "extension" => out.many(&self.extension),
-            "modifierExtension" => out.many(&self.modifier_extension),
-            "text" => out.opt(self.text.as_ref()),
-            "site" => out.opt(self.site.as_deref()),
-            "route" => out.opt(self.route.as_deref()),
-            "method" => out.opt(self.method.as_deref()),
-            "dose" => out.opt(self.dose.as_deref()),
-            "rate" => out.choice(self.rate.as_ref()),
-            _ if name.starts_with("rate") => {
-                out.typed(self.rate.as_ref(), &name[4usize..])
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => {
+                if let Some(v) = &self.id {
+                    out.push(v)
+                }
+            }
+            1 => {
+                for v in &self.extension {
+                    out.push(v)
+                }
+            }
+            2 => {
+                for v in &self.modifier_extension {
+                    out.push(v)
+                }
+            }
+            3 => {
+                if let Some(v) = &self.text {
+                    out.push(v)
+                }
+            }
+            4 => {
+                if let Some(v) = self.site.as_deref() {
+                    out.push(v)
+                }
+            }
+            5 => {
+                if let Some(v) = self.route.as_deref() {
+                    out.push(v)
+                }
+            }
+            6 => {
+                if let Some(v) = self.method.as_deref() {
+                    out.push(v)
+                }
+            }
+            7 => {
+                if let Some(v) = self.dose.as_deref() {
+                    out.push(v)
+                }
+            }
+            8 => {
+                if let Some(v) = &self.rate {
+                    out.choice(v)
+                }
             }
             _ => {}
         }
@@ -1168,10 +1323,10 @@ impl crate::validate::Validate for MedicationAdministrationDosageRate {
 
 #[cfg(feature = "fhirpath")]
 impl crate::fhirpath::Choice for MedicationAdministrationDosageRate {
-    fn value(&self) -> (&'static str, &dyn crate::fhirpath::Reflect) {
+    fn value(&self) -> &dyn crate::fhirpath::Reflect {
         match self {
-            Self::Ratio(v) => ("Ratio", &**v),
-            Self::Quantity(v) => ("Quantity", &**v),
+            Self::Ratio(v) => &**v,
+            Self::Quantity(v) => &**v,
         }
     }
 }

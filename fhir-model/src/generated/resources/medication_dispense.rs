@@ -616,45 +616,167 @@ impl crate::fhirpath::Reflect for MedicationDispense {
             ("eventHistory", crate::fhirpath::Card::Many),
         ]
     }
-    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
-        match name {
-            "id" => out.opt(self.id.as_ref()),
-            "meta" => out.opt(self.meta.as_deref()),
-            "implicitRules" => out.opt(self.implicit_rules.as_ref()),
-            "language" => out.opt(self.language.as_ref()),
-            "text" => out.opt(self.text.as_deref()),
-            "contained" => out.many(&self.contained),
-            "extension" => out.many(&self.extension),
-            "modifierExtension" => out.many(&self.modifier_extension),
-            "identifier" => out.many(&self.identifier),
-            "partOf" => out.many(&self.part_of),
-            "status" => out.opt(self.status.as_ref()),
-            "statusReason" => out.choice(self.status_reason.as_ref()),
-            "category" => out.opt(self.category.as_deref()),
-            "medication" => out.choice(self.medication.as_ref()),
-            "subject" => out.opt(self.subject.as_deref()),
-            "context" => out.opt(self.context.as_deref()),
-            "supportingInformation" => out.many(&self.supporting_information),
-            "performer" => out.many(&self.performer),
-            "location" => out.opt(self.location.as_deref()),
-            "authorizingPrescription" => out.many(&self.authorizing_prescription),
-            "type" => out.opt(self.type_.as_deref()),
-            "quantity" => out.opt(self.quantity.as_deref()),
-            "daysSupply" => out.opt(self.days_supply.as_deref()),
-            "whenPrepared" => out.opt(self.when_prepared.as_ref()),
-            "whenHandedOver" => out.opt(self.when_handed_over.as_ref()),
-            "destination" => out.opt(self.destination.as_deref()),
-            "receiver" => out.many(&self.receiver),
-            "note" => out.many(&self.note),
-            "dosageInstruction" => out.many(&self.dosage_instruction),
-            "substitution" => out.opt(self.substitution.as_deref()),
-            "detectedIssue" => out.many(&self.detected_issue),
-            "eventHistory" => out.many(&self.event_history),
-            _ if name.starts_with("statusReason") => {
-                out.typed(self.status_reason.as_ref(), &name[12usize..])
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => {
+                if let Some(v) = &self.id {
+                    out.push(v)
+                }
             }
-            _ if name.starts_with("medication") => {
-                out.typed(self.medication.as_ref(), &name[10usize..])
+            1 => {
+                if let Some(v) = self.meta.as_deref() {
+                    out.push(v)
+                }
+            }
+            2 => {
+                if let Some(v) = &self.implicit_rules {
+                    out.push(v)
+                }
+            }
+            3 => {
+                if let Some(v) = &self.language {
+                    out.push(v)
+                }
+            }
+            4 => {
+                if let Some(v) = self.text.as_deref() {
+                    out.push(v)
+                }
+            }
+            5 => {
+                for v in &self.contained {
+                    out.push(v)
+                }
+            }
+            6 => {
+                for v in &self.extension {
+                    out.push(v)
+                }
+            }
+            7 => {
+                for v in &self.modifier_extension {
+                    out.push(v)
+                }
+            }
+            8 => {
+                for v in &self.identifier {
+                    out.push(v)
+                }
+            }
+            9 => {
+                for v in &self.part_of {
+                    out.push(v)
+                }
+            }
+            10 => {
+                if let Some(v) = &self.status {
+                    out.push(v)
+                }
+            }
+            11 => {
+                if let Some(v) = &self.status_reason {
+                    out.choice(v)
+                }
+            }
+            12 => {
+                if let Some(v) = self.category.as_deref() {
+                    out.push(v)
+                }
+            }
+            13 => {
+                if let Some(v) = &self.medication {
+                    out.choice(v)
+                }
+            }
+            14 => {
+                if let Some(v) = self.subject.as_deref() {
+                    out.push(v)
+                }
+            }
+            15 => {
+                if let Some(v) = self.context.as_deref() {
+                    out.push(v)
+                }
+            }
+            16 => {
+                for v in &self.supporting_information {
+                    out.push(v)
+                }
+            }
+            17 => {
+                for v in &self.performer {
+                    out.push(v)
+                }
+            }
+            18 => {
+                if let Some(v) = self.location.as_deref() {
+                    out.push(v)
+                }
+            }
+            19 => {
+                for v in &self.authorizing_prescription {
+                    out.push(v)
+                }
+            }
+            20 => {
+                if let Some(v) = self.type_.as_deref() {
+                    out.push(v)
+                }
+            }
+            21 => {
+                if let Some(v) = self.quantity.as_deref() {
+                    out.push(v)
+                }
+            }
+            22 => {
+                if let Some(v) = self.days_supply.as_deref() {
+                    out.push(v)
+                }
+            }
+            23 => {
+                if let Some(v) = &self.when_prepared {
+                    out.push(v)
+                }
+            }
+            24 => {
+                if let Some(v) = &self.when_handed_over {
+                    out.push(v)
+                }
+            }
+            25 => {
+                if let Some(v) = self.destination.as_deref() {
+                    out.push(v)
+                }
+            }
+            26 => {
+                for v in &self.receiver {
+                    out.push(v)
+                }
+            }
+            27 => {
+                for v in &self.note {
+                    out.push(v)
+                }
+            }
+            28 => {
+                for v in &self.dosage_instruction {
+                    out.push(v)
+                }
+            }
+            29 => {
+                if let Some(v) = self.substitution.as_deref() {
+                    out.push(v)
+                }
+            }
+            30 => {
+                for v in &self.detected_issue {
+                    out.push(v)
+                }
+            }
+            31 => {
+                for v in &self.event_history {
+                    out.push(v)
+                }
             }
             _ => {}
         }
@@ -719,10 +841,10 @@ impl crate::validate::Validate for MedicationDispenseStatusReason {
 
 #[cfg(feature = "fhirpath")]
 impl crate::fhirpath::Choice for MedicationDispenseStatusReason {
-    fn value(&self) -> (&'static str, &dyn crate::fhirpath::Reflect) {
+    fn value(&self) -> &dyn crate::fhirpath::Reflect {
         match self {
-            Self::CodeableConcept(v) => ("CodeableConcept", &**v),
-            Self::Reference(v) => ("Reference", &**v),
+            Self::CodeableConcept(v) => &**v,
+            Self::Reference(v) => &**v,
         }
     }
 }
@@ -785,10 +907,10 @@ impl crate::validate::Validate for MedicationDispenseMedication {
 
 #[cfg(feature = "fhirpath")]
 impl crate::fhirpath::Choice for MedicationDispenseMedication {
-    fn value(&self) -> (&'static str, &dyn crate::fhirpath::Reflect) {
+    fn value(&self) -> &dyn crate::fhirpath::Reflect {
         match self {
-            Self::CodeableConcept(v) => ("CodeableConcept", &**v),
-            Self::Reference(v) => ("Reference", &**v),
+            Self::CodeableConcept(v) => &**v,
+            Self::Reference(v) => &**v,
         }
     }
 }
@@ -1000,13 +1122,33 @@ impl crate::fhirpath::Reflect for MedicationDispensePerformer {
             ("actor", crate::fhirpath::Card::One),
         ]
     }
-    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
-        match name {
-            "id" => out.opt(self.id.as_ref()),
-            "extension" => out.many(&self.extension),
-            "modifierExtension" => out.many(&self.modifier_extension),
-            "function" => out.opt(self.function.as_deref()),
-            "actor" => out.opt(self.actor.as_deref()),
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => {
+                if let Some(v) = &self.id {
+                    out.push(v)
+                }
+            }
+            1 => {
+                for v in &self.extension {
+                    out.push(v)
+                }
+            }
+            2 => {
+                for v in &self.modifier_extension {
+                    out.push(v)
+                }
+            }
+            3 => {
+                if let Some(v) = self.function.as_deref() {
+                    out.push(v)
+                }
+            }
+            4 => {
+                if let Some(v) = self.actor.as_deref() {
+                    out.push(v)
+                }
+            }
             _ => {}
         }
     }
@@ -1201,15 +1343,43 @@ impl crate::fhirpath::Reflect for MedicationDispenseSubstitution {
             ("responsibleParty", crate::fhirpath::Card::Many),
         ]
     }
-    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
-        match name {
-            "id" => out.opt(self.id.as_ref()),
-            "extension" => out.many(&self.extension),
-            "modifierExtension" => out.many(&self.modifier_extension),
-            "wasSubstituted" => out.opt(self.was_substituted.as_ref()),
-            "type" => out.opt(self.type_.as_deref()),
-            "reason" => out.many(&self.reason),
-            "responsibleParty" => out.many(&self.responsible_party),
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => {
+                if let Some(v) = &self.id {
+                    out.push(v)
+                }
+            }
+            1 => {
+                for v in &self.extension {
+                    out.push(v)
+                }
+            }
+            2 => {
+                for v in &self.modifier_extension {
+                    out.push(v)
+                }
+            }
+            3 => {
+                if let Some(v) = &self.was_substituted {
+                    out.push(v)
+                }
+            }
+            4 => {
+                if let Some(v) = self.type_.as_deref() {
+                    out.push(v)
+                }
+            }
+            5 => {
+                for v in &self.reason {
+                    out.push(v)
+                }
+            }
+            6 => {
+                for v in &self.responsible_party {
+                    out.push(v)
+                }
+            }
             _ => {}
         }
     }

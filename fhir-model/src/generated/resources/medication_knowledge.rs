@@ -514,38 +514,158 @@ impl crate::fhirpath::Reflect for MedicationKnowledge {
             ("kinetics", crate::fhirpath::Card::Many),
         ]
     }
-    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
-        match name {
-            "id" => out.opt(self.id.as_ref()),
-            "meta" => out.opt(self.meta.as_deref()),
-            "implicitRules" => out.opt(self.implicit_rules.as_ref()),
-            "language" => out.opt(self.language.as_ref()),
-            "text" => out.opt(self.text.as_deref()),
-            "contained" => out.many(&self.contained),
-            "extension" => out.many(&self.extension),
-            "modifierExtension" => out.many(&self.modifier_extension),
-            "code" => out.opt(self.code.as_deref()),
-            "status" => out.opt(self.status.as_ref()),
-            "manufacturer" => out.opt(self.manufacturer.as_deref()),
-            "doseForm" => out.opt(self.dose_form.as_deref()),
-            "amount" => out.opt(self.amount.as_deref()),
-            "synonym" => out.many(&self.synonym),
-            "relatedMedicationKnowledge" => out.many(&self.related_medication_knowledge),
-            "associatedMedication" => out.many(&self.associated_medication),
-            "productType" => out.many(&self.product_type),
-            "monograph" => out.many(&self.monograph),
-            "ingredient" => out.many(&self.ingredient),
-            "preparationInstruction" => out.opt(self.preparation_instruction.as_ref()),
-            "intendedRoute" => out.many(&self.intended_route),
-            "cost" => out.many(&self.cost),
-            "monitoringProgram" => out.many(&self.monitoring_program),
-            "administrationGuidelines" => out.many(&self.administration_guidelines),
-            "medicineClassification" => out.many(&self.medicine_classification),
-            "packaging" => out.opt(self.packaging.as_deref()),
-            "drugCharacteristic" => out.many(&self.drug_characteristic),
-            "contraindication" => out.many(&self.contraindication),
-            "regulatory" => out.many(&self.regulatory),
-            "kinetics" => out.many(&self.kinetics),
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => {
+                if let Some(v) = &self.id {
+                    out.push(v)
+                }
+            }
+            1 => {
+                if let Some(v) = self.meta.as_deref() {
+                    out.push(v)
+                }
+            }
+            2 => {
+                if let Some(v) = &self.implicit_rules {
+                    out.push(v)
+                }
+            }
+            3 => {
+                if let Some(v) = &self.language {
+                    out.push(v)
+                }
+            }
+            4 => {
+                if let Some(v) = self.text.as_deref() {
+                    out.push(v)
+                }
+            }
+            5 => {
+                for v in &self.contained {
+                    out.push(v)
+                }
+            }
+            6 => {
+                for v in &self.extension {
+                    out.push(v)
+                }
+            }
+            7 => {
+                for v in &self.modifier_extension {
+                    out.push(v)
+                }
+            }
+            8 => {
+                if let Some(v) = self.code.as_deref() {
+                    out.push(v)
+                }
+            }
+            9 => {
+                if let Some(v) = &self.status {
+                    out.push(v)
+                }
+            }
+            10 => {
+                if let Some(v) = self.manufacturer.as_deref() {
+                    out.push(v)
+                }
+            }
+            11 => {
+                if let Some(v) = self.dose_form.as_deref() {
+                    out.push(v)
+                }
+            }
+            12 => {
+                if let Some(v) = self.amount.as_deref() {
+                    out.push(v)
+                }
+            }
+            13 => {
+                for v in &self.synonym {
+                    out.push(v)
+                }
+            }
+            14 => {
+                for v in &self.related_medication_knowledge {
+                    out.push(v)
+                }
+            }
+            15 => {
+                for v in &self.associated_medication {
+                    out.push(v)
+                }
+            }
+            16 => {
+                for v in &self.product_type {
+                    out.push(v)
+                }
+            }
+            17 => {
+                for v in &self.monograph {
+                    out.push(v)
+                }
+            }
+            18 => {
+                for v in &self.ingredient {
+                    out.push(v)
+                }
+            }
+            19 => {
+                if let Some(v) = &self.preparation_instruction {
+                    out.push(v)
+                }
+            }
+            20 => {
+                for v in &self.intended_route {
+                    out.push(v)
+                }
+            }
+            21 => {
+                for v in &self.cost {
+                    out.push(v)
+                }
+            }
+            22 => {
+                for v in &self.monitoring_program {
+                    out.push(v)
+                }
+            }
+            23 => {
+                for v in &self.administration_guidelines {
+                    out.push(v)
+                }
+            }
+            24 => {
+                for v in &self.medicine_classification {
+                    out.push(v)
+                }
+            }
+            25 => {
+                if let Some(v) = self.packaging.as_deref() {
+                    out.push(v)
+                }
+            }
+            26 => {
+                for v in &self.drug_characteristic {
+                    out.push(v)
+                }
+            }
+            27 => {
+                for v in &self.contraindication {
+                    out.push(v)
+                }
+            }
+            28 => {
+                for v in &self.regulatory {
+                    out.push(v)
+                }
+            }
+            29 => {
+                for v in &self.kinetics {
+                    out.push(v)
+                }
+            }
             _ => {}
         }
     }
@@ -727,13 +847,33 @@ impl crate::fhirpath::Reflect for MedicationKnowledgeRelatedMedicationKnowledge 
             ("reference", crate::fhirpath::Card::Many),
         ]
     }
-    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
-        match name {
-            "id" => out.opt(self.id.as_ref()),
-            "extension" => out.many(&self.extension),
-            "modifierExtension" => out.many(&self.modifier_extension),
-            "type" => out.opt(self.type_.as_deref()),
-            "reference" => out.many(&self.reference),
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => {
+                if let Some(v) = &self.id {
+                    out.push(v)
+                }
+            }
+            1 => {
+                for v in &self.extension {
+                    out.push(v)
+                }
+            }
+            2 => {
+                for v in &self.modifier_extension {
+                    out.push(v)
+                }
+            }
+            3 => {
+                if let Some(v) = self.type_.as_deref() {
+                    out.push(v)
+                }
+            }
+            4 => {
+                for v in &self.reference {
+                    out.push(v)
+                }
+            }
             _ => {}
         }
     }
@@ -873,13 +1013,33 @@ impl crate::fhirpath::Reflect for MedicationKnowledgeMonograph {
             ("source", crate::fhirpath::Card::One),
         ]
     }
-    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
-        match name {
-            "id" => out.opt(self.id.as_ref()),
-            "extension" => out.many(&self.extension),
-            "modifierExtension" => out.many(&self.modifier_extension),
-            "type" => out.opt(self.type_.as_deref()),
-            "source" => out.opt(self.source.as_deref()),
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => {
+                if let Some(v) = &self.id {
+                    out.push(v)
+                }
+            }
+            1 => {
+                for v in &self.extension {
+                    out.push(v)
+                }
+            }
+            2 => {
+                for v in &self.modifier_extension {
+                    out.push(v)
+                }
+            }
+            3 => {
+                if let Some(v) = self.type_.as_deref() {
+                    out.push(v)
+                }
+            }
+            4 => {
+                if let Some(v) = self.source.as_deref() {
+                    out.push(v)
+                }
+            }
             _ => {}
         }
     }
@@ -1049,16 +1209,37 @@ impl crate::fhirpath::Reflect for MedicationKnowledgeIngredient {
             ("strength", crate::fhirpath::Card::One),
         ]
     }
-    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
-        match name {
-            "id" => out.opt(self.id.as_ref()),
-            "extension" => out.many(&self.extension),
-            "modifierExtension" => out.many(&self.modifier_extension),
-            "item" => out.choice(self.item.as_ref()),
-            "isActive" => out.opt(self.is_active.as_ref()),
-            "strength" => out.opt(self.strength.as_deref()),
-            _ if name.starts_with("item") => {
-                out.typed(self.item.as_ref(), &name[4usize..])
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => {
+                if let Some(v) = &self.id {
+                    out.push(v)
+                }
+            }
+            1 => {
+                for v in &self.extension {
+                    out.push(v)
+                }
+            }
+            2 => {
+                for v in &self.modifier_extension {
+                    out.push(v)
+                }
+            }
+            3 => {
+                if let Some(v) = &self.item {
+                    out.choice(v)
+                }
+            }
+            4 => {
+                if let Some(v) = &self.is_active {
+                    out.push(v)
+                }
+            }
+            5 => {
+                if let Some(v) = self.strength.as_deref() {
+                    out.push(v)
+                }
             }
             _ => {}
         }
@@ -1119,10 +1300,10 @@ impl crate::validate::Validate for MedicationKnowledgeIngredientItem {
 
 #[cfg(feature = "fhirpath")]
 impl crate::fhirpath::Choice for MedicationKnowledgeIngredientItem {
-    fn value(&self) -> (&'static str, &dyn crate::fhirpath::Reflect) {
+    fn value(&self) -> &dyn crate::fhirpath::Reflect {
         match self {
-            Self::CodeableConcept(v) => ("CodeableConcept", &**v),
-            Self::Reference(v) => ("Reference", &**v),
+            Self::CodeableConcept(v) => &**v,
+            Self::Reference(v) => &**v,
         }
     }
 }
@@ -1280,14 +1461,38 @@ impl crate::fhirpath::Reflect for MedicationKnowledgeCost {
             ("cost", crate::fhirpath::Card::One),
         ]
     }
-    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
-        match name {
-            "id" => out.opt(self.id.as_ref()),
-            "extension" => out.many(&self.extension),
-            "modifierExtension" => out.many(&self.modifier_extension),
-            "type" => out.opt(self.type_.as_deref()),
-            "source" => out.opt(self.source.as_ref()),
-            "cost" => out.opt(self.cost.as_deref()),
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => {
+                if let Some(v) = &self.id {
+                    out.push(v)
+                }
+            }
+            1 => {
+                for v in &self.extension {
+                    out.push(v)
+                }
+            }
+            2 => {
+                for v in &self.modifier_extension {
+                    out.push(v)
+                }
+            }
+            3 => {
+                if let Some(v) = self.type_.as_deref() {
+                    out.push(v)
+                }
+            }
+            4 => {
+                if let Some(v) = &self.source {
+                    out.push(v)
+                }
+            }
+            5 => {
+                if let Some(v) = self.cost.as_deref() {
+                    out.push(v)
+                }
+            }
             _ => {}
         }
     }
@@ -1418,13 +1623,33 @@ impl crate::fhirpath::Reflect for MedicationKnowledgeMonitoringProgram {
             ("name", crate::fhirpath::Card::One),
         ]
     }
-    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
-        match name {
-            "id" => out.opt(self.id.as_ref()),
-            "extension" => out.many(&self.extension),
-            "modifierExtension" => out.many(&self.modifier_extension),
-            "type" => out.opt(self.type_.as_deref()),
-            "name" => out.opt(self.name.as_ref()),
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => {
+                if let Some(v) = &self.id {
+                    out.push(v)
+                }
+            }
+            1 => {
+                for v in &self.extension {
+                    out.push(v)
+                }
+            }
+            2 => {
+                for v in &self.modifier_extension {
+                    out.push(v)
+                }
+            }
+            3 => {
+                if let Some(v) = self.type_.as_deref() {
+                    out.push(v)
+                }
+            }
+            4 => {
+                if let Some(v) = &self.name {
+                    out.push(v)
+                }
+            }
             _ => {}
         }
     }
@@ -1588,16 +1813,37 @@ impl crate::fhirpath::Reflect for MedicationKnowledgeAdministrationGuidelines {
             ("patientCharacteristics", crate::fhirpath::Card::Many),
         ]
     }
-    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
-        match name {
-            "id" => out.opt(self.id.as_ref()),
-            "extension" => out.many(&self.extension),
-            "modifierExtension" => out.many(&self.modifier_extension),
-            "dosage" => out.many(&self.dosage),
-            "indication" => out.choice(self.indication.as_ref()),
-            "patientCharacteristics" => out.many(&self.patient_characteristics),
-            _ if name.starts_with("indication") => {
-                out.typed(self.indication.as_ref(), &name[10usize..])
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => {
+                if let Some(v) = &self.id {
+                    out.push(v)
+                }
+            }
+            1 => {
+                for v in &self.extension {
+                    out.push(v)
+                }
+            }
+            2 => {
+                for v in &self.modifier_extension {
+                    out.push(v)
+                }
+            }
+            3 => {
+                for v in &self.dosage {
+                    out.push(v)
+                }
+            }
+            4 => {
+                if let Some(v) = &self.indication {
+                    out.choice(v)
+                }
+            }
+            5 => {
+                for v in &self.patient_characteristics {
+                    out.push(v)
+                }
             }
             _ => {}
         }
@@ -1663,10 +1909,10 @@ for MedicationKnowledgeAdministrationGuidelinesIndication {
 
 #[cfg(feature = "fhirpath")]
 impl crate::fhirpath::Choice for MedicationKnowledgeAdministrationGuidelinesIndication {
-    fn value(&self) -> (&'static str, &dyn crate::fhirpath::Reflect) {
+    fn value(&self) -> &dyn crate::fhirpath::Reflect {
         match self {
-            Self::CodeableConcept(v) => ("CodeableConcept", &**v),
-            Self::Reference(v) => ("Reference", &**v),
+            Self::CodeableConcept(v) => &**v,
+            Self::Reference(v) => &**v,
         }
     }
 }
@@ -1811,13 +2057,33 @@ impl crate::fhirpath::Reflect for MedicationKnowledgeAdministrationGuidelinesDos
             ("dosage", crate::fhirpath::Card::Many),
         ]
     }
-    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
-        match name {
-            "id" => out.opt(self.id.as_ref()),
-            "extension" => out.many(&self.extension),
-            "modifierExtension" => out.many(&self.modifier_extension),
-            "type" => out.opt(self.type_.as_deref()),
-            "dosage" => out.many(&self.dosage),
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => {
+                if let Some(v) = &self.id {
+                    out.push(v)
+                }
+            }
+            1 => {
+                for v in &self.extension {
+                    out.push(v)
+                }
+            }
+            2 => {
+                for v in &self.modifier_extension {
+                    out.push(v)
+                }
+            }
+            3 => {
+                if let Some(v) = self.type_.as_deref() {
+                    out.push(v)
+                }
+            }
+            4 => {
+                for v in &self.dosage {
+                    out.push(v)
+                }
+            }
             _ => {}
         }
     }
@@ -1991,15 +2257,32 @@ for MedicationKnowledgeAdministrationGuidelinesPatientCharacteristics {
             ("value", crate::fhirpath::Card::Many),
         ]
     }
-    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
-        match name {
-            "id" => out.opt(self.id.as_ref()),
-            "extension" => out.many(&self.extension),
-            "modifierExtension" => out.many(&self.modifier_extension),
-            "characteristic" => out.choice(self.characteristic.as_ref()),
-            "value" => out.many(&self.value),
-            _ if name.starts_with("characteristic") => {
-                out.typed(self.characteristic.as_ref(), &name[14usize..])
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => {
+                if let Some(v) = &self.id {
+                    out.push(v)
+                }
+            }
+            1 => {
+                for v in &self.extension {
+                    out.push(v)
+                }
+            }
+            2 => {
+                for v in &self.modifier_extension {
+                    out.push(v)
+                }
+            }
+            3 => {
+                if let Some(v) = &self.characteristic {
+                    out.choice(v)
+                }
+            }
+            4 => {
+                for v in &self.value {
+                    out.push(v)
+                }
             }
             _ => {}
         }
@@ -2066,10 +2349,10 @@ for MedicationKnowledgeAdministrationGuidelinesPatientCharacteristicsCharacteris
 #[cfg(feature = "fhirpath")]
 impl crate::fhirpath::Choice
 for MedicationKnowledgeAdministrationGuidelinesPatientCharacteristicsCharacteristic {
-    fn value(&self) -> (&'static str, &dyn crate::fhirpath::Reflect) {
+    fn value(&self) -> &dyn crate::fhirpath::Reflect {
         match self {
-            Self::CodeableConcept(v) => ("CodeableConcept", &**v),
-            Self::Quantity(v) => ("Quantity", &**v),
+            Self::CodeableConcept(v) => &**v,
+            Self::Quantity(v) => &**v,
         }
     }
 }
@@ -2210,13 +2493,33 @@ impl crate::fhirpath::Reflect for MedicationKnowledgeMedicineClassification {
             ("classification", crate::fhirpath::Card::Many),
         ]
     }
-    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
-        match name {
-            "id" => out.opt(self.id.as_ref()),
-            "extension" => out.many(&self.extension),
-            "modifierExtension" => out.many(&self.modifier_extension),
-            "type" => out.opt(self.type_.as_deref()),
-            "classification" => out.many(&self.classification),
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => {
+                if let Some(v) = &self.id {
+                    out.push(v)
+                }
+            }
+            1 => {
+                for v in &self.extension {
+                    out.push(v)
+                }
+            }
+            2 => {
+                for v in &self.modifier_extension {
+                    out.push(v)
+                }
+            }
+            3 => {
+                if let Some(v) = self.type_.as_deref() {
+                    out.push(v)
+                }
+            }
+            4 => {
+                for v in &self.classification {
+                    out.push(v)
+                }
+            }
             _ => {}
         }
     }
@@ -2345,13 +2648,33 @@ impl crate::fhirpath::Reflect for MedicationKnowledgePackaging {
             ("quantity", crate::fhirpath::Card::One),
         ]
     }
-    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
-        match name {
-            "id" => out.opt(self.id.as_ref()),
-            "extension" => out.many(&self.extension),
-            "modifierExtension" => out.many(&self.modifier_extension),
-            "type" => out.opt(self.type_.as_deref()),
-            "quantity" => out.opt(self.quantity.as_deref()),
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => {
+                if let Some(v) = &self.id {
+                    out.push(v)
+                }
+            }
+            1 => {
+                for v in &self.extension {
+                    out.push(v)
+                }
+            }
+            2 => {
+                for v in &self.modifier_extension {
+                    out.push(v)
+                }
+            }
+            3 => {
+                if let Some(v) = self.type_.as_deref() {
+                    out.push(v)
+                }
+            }
+            4 => {
+                if let Some(v) = self.quantity.as_deref() {
+                    out.push(v)
+                }
+            }
             _ => {}
         }
     }
@@ -2540,15 +2863,32 @@ impl crate::fhirpath::Reflect for MedicationKnowledgeDrugCharacteristic {
             ("value", crate::fhirpath::Card::Choice),
         ]
     }
-    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
-        match name {
-            "id" => out.opt(self.id.as_ref()),
-            "extension" => out.many(&self.extension),
-            "modifierExtension" => out.many(&self.modifier_extension),
-            "type" => out.opt(self.type_.as_deref()),
-            "value" => out.choice(self.value.as_ref()),
-            _ if name.starts_with("value") => {
-                out.typed(self.value.as_ref(), &name[5usize..])
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => {
+                if let Some(v) = &self.id {
+                    out.push(v)
+                }
+            }
+            1 => {
+                for v in &self.extension {
+                    out.push(v)
+                }
+            }
+            2 => {
+                for v in &self.modifier_extension {
+                    out.push(v)
+                }
+            }
+            3 => {
+                if let Some(v) = self.type_.as_deref() {
+                    out.push(v)
+                }
+            }
+            4 => {
+                if let Some(v) = &self.value {
+                    out.choice(v)
+                }
             }
             _ => {}
         }
@@ -2631,12 +2971,12 @@ impl crate::validate::Validate for MedicationKnowledgeDrugCharacteristicValue {
 
 #[cfg(feature = "fhirpath")]
 impl crate::fhirpath::Choice for MedicationKnowledgeDrugCharacteristicValue {
-    fn value(&self) -> (&'static str, &dyn crate::fhirpath::Reflect) {
+    fn value(&self) -> &dyn crate::fhirpath::Reflect {
         match self {
-            Self::CodeableConcept(v) => ("CodeableConcept", &**v),
-            Self::String(v) => ("String", v),
-            Self::Quantity(v) => ("Quantity", &**v),
-            Self::Base64Binary(v) => ("Base64Binary", v),
+            Self::CodeableConcept(v) => &**v,
+            Self::String(v) => v,
+            Self::Quantity(v) => &**v,
+            Self::Base64Binary(v) => v,
         }
     }
 }
@@ -2812,15 +3152,43 @@ impl crate::fhirpath::Reflect for MedicationKnowledgeRegulatory {
             ("maxDispense", crate::fhirpath::Card::One),
         ]
     }
-    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
-        match name {
-            "id" => out.opt(self.id.as_ref()),
-            "extension" => out.many(&self.extension),
-            "modifierExtension" => out.many(&self.modifier_extension),
-            "regulatoryAuthority" => out.opt(self.regulatory_authority.as_deref()),
-            "substitution" => out.many(&self.substitution),
-            "schedule" => out.many(&self.schedule),
-            "maxDispense" => out.opt(self.max_dispense.as_deref()),
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => {
+                if let Some(v) = &self.id {
+                    out.push(v)
+                }
+            }
+            1 => {
+                for v in &self.extension {
+                    out.push(v)
+                }
+            }
+            2 => {
+                for v in &self.modifier_extension {
+                    out.push(v)
+                }
+            }
+            3 => {
+                if let Some(v) = self.regulatory_authority.as_deref() {
+                    out.push(v)
+                }
+            }
+            4 => {
+                for v in &self.substitution {
+                    out.push(v)
+                }
+            }
+            5 => {
+                for v in &self.schedule {
+                    out.push(v)
+                }
+            }
+            6 => {
+                if let Some(v) = self.max_dispense.as_deref() {
+                    out.push(v)
+                }
+            }
             _ => {}
         }
     }
@@ -2971,13 +3339,33 @@ impl crate::fhirpath::Reflect for MedicationKnowledgeRegulatorySubstitution {
             ("allowed", crate::fhirpath::Card::One),
         ]
     }
-    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
-        match name {
-            "id" => out.opt(self.id.as_ref()),
-            "extension" => out.many(&self.extension),
-            "modifierExtension" => out.many(&self.modifier_extension),
-            "type" => out.opt(self.type_.as_deref()),
-            "allowed" => out.opt(self.allowed.as_ref()),
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => {
+                if let Some(v) = &self.id {
+                    out.push(v)
+                }
+            }
+            1 => {
+                for v in &self.extension {
+                    out.push(v)
+                }
+            }
+            2 => {
+                for v in &self.modifier_extension {
+                    out.push(v)
+                }
+            }
+            3 => {
+                if let Some(v) = self.type_.as_deref() {
+                    out.push(v)
+                }
+            }
+            4 => {
+                if let Some(v) = &self.allowed {
+                    out.push(v)
+                }
+            }
             _ => {}
         }
     }
@@ -3108,12 +3496,28 @@ impl crate::fhirpath::Reflect for MedicationKnowledgeRegulatorySchedule {
             ("schedule", crate::fhirpath::Card::One),
         ]
     }
-    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
-        match name {
-            "id" => out.opt(self.id.as_ref()),
-            "extension" => out.many(&self.extension),
-            "modifierExtension" => out.many(&self.modifier_extension),
-            "schedule" => out.opt(self.schedule.as_deref()),
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => {
+                if let Some(v) = &self.id {
+                    out.push(v)
+                }
+            }
+            1 => {
+                for v in &self.extension {
+                    out.push(v)
+                }
+            }
+            2 => {
+                for v in &self.modifier_extension {
+                    out.push(v)
+                }
+            }
+            3 => {
+                if let Some(v) = self.schedule.as_deref() {
+                    out.push(v)
+                }
+            }
             _ => {}
         }
     }
@@ -3255,13 +3659,33 @@ impl crate::fhirpath::Reflect for MedicationKnowledgeRegulatoryMaxDispense {
             ("period", crate::fhirpath::Card::One),
         ]
     }
-    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
-        match name {
-            "id" => out.opt(self.id.as_ref()),
-            "extension" => out.many(&self.extension),
-            "modifierExtension" => out.many(&self.modifier_extension),
-            "quantity" => out.opt(self.quantity.as_deref()),
-            "period" => out.opt(self.period.as_deref()),
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => {
+                if let Some(v) = &self.id {
+                    out.push(v)
+                }
+            }
+            1 => {
+                for v in &self.extension {
+                    out.push(v)
+                }
+            }
+            2 => {
+                for v in &self.modifier_extension {
+                    out.push(v)
+                }
+            }
+            3 => {
+                if let Some(v) = self.quantity.as_deref() {
+                    out.push(v)
+                }
+            }
+            4 => {
+                if let Some(v) = self.period.as_deref() {
+                    out.push(v)
+                }
+            }
             _ => {}
         }
     }
@@ -3401,14 +3825,38 @@ impl crate::fhirpath::Reflect for MedicationKnowledgeKinetics {
             ("halfLifePeriod", crate::fhirpath::Card::One),
         ]
     }
-    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
-        match name {
-            "id" => out.opt(self.id.as_ref()),
-            "extension" => out.many(&self.extension),
-            "modifierExtension" => out.many(&self.modifier_extension),
-            "areaUnderCurve" => out.many(&self.area_under_curve),
-            "lethalDose50" => out.many(&self.lethal_dose50),
-            "halfLifePeriod" => out.opt(self.half_life_period.as_deref()),
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => {
+                if let Some(v) = &self.id {
+                    out.push(v)
+                }
+            }
+            1 => {
+                for v in &self.extension {
+                    out.push(v)
+                }
+            }
+            2 => {
+                for v in &self.modifier_extension {
+                    out.push(v)
+                }
+            }
+            3 => {
+                for v in &self.area_under_curve {
+                    out.push(v)
+                }
+            }
+            4 => {
+                for v in &self.lethal_dose50 {
+                    out.push(v)
+                }
+            }
+            5 => {
+                if let Some(v) = self.half_life_period.as_deref() {
+                    out.push(v)
+                }
+            }
             _ => {}
         }
     }

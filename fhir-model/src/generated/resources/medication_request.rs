@@ -892,53 +892,207 @@ impl crate::fhirpath::Reflect for MedicationRequest {
             ("eventHistory", crate::fhirpath::Card::Many),
         ]
     }
-    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
-        match name {
-            "id" => out.opt(self.id.as_ref()),
-            "meta" => out.opt(self.meta.as_deref()),
-            "implicitRules" => out.opt(self.implicit_rules.as_ref()),
-            "language" => out.opt(self.language.as_ref()),
-            "text" => out.opt(self.text.as_deref()),
-            "contained" => out.many(&self.contained),
-            "extension" => out.many(&self.extension),
-            "modifierExtension" => out.many(&self.modifier_extension),
-            "identifier" => out.many(&self.identifier),
-            "status" => out.opt(self.status.as_ref()),
-            "statusReason" => out.opt(self.status_reason.as_deref()),
-            "intent" => out.opt(self.intent.as_ref()),
-            "category" => out.many(&self.category),
-            "priority" => out.opt(self.priority.as_ref()),
-            "doNotPerform" => out.opt(self.do_not_perform.as_ref()),
-            "reported" => out.choice(self.reported.as_ref()),
-            "medication" => out.choice(self.medication.as_ref()),
-            "subject" => out.opt(self.subject.as_deref()),
-            "encounter" => out.opt(self.encounter.as_deref()),
-            "supportingInformation" => out.many(&self.supporting_information),
-            "authoredOn" => out.opt(self.authored_on.as_ref()),
-            "requester" => out.opt(self.requester.as_deref()),
-            "performer" => out.opt(self.performer.as_deref()),
-            "performerType" => out.opt(self.performer_type.as_deref()),
-            "recorder" => out.opt(self.recorder.as_deref()),
-            "reasonCode" => out.many(&self.reason_code),
-            "reasonReference" => out.many(&self.reason_reference),
-            "instantiatesCanonical" => out.many(&self.instantiates_canonical),
-            "instantiatesUri" => out.many(&self.instantiates_uri),
-            "basedOn" => out.many(&self.based_on),
-            "groupIdentifier" => out.opt(self.group_identifier.as_deref()),
-            "courseOfTherapyType" => out.opt(self.course_of_therapy_type.as_deref()),
-            "insurance" => out.many(&self.insurance),
-            "note" => out.many(&self.note),
-            "dosageInstruction" => out.many(&self.dosage_instruction),
-            "dispenseRequest" => out.opt(self.dispense_request.as_deref()),
-            "substitution" => out.opt(self.substitution.as_deref()),
-            "priorPrescription" => out.opt(self.prior_prescription.as_deref()),
-            "detectedIssue" => out.many(&self.detected_issue),
-            "eventHistory" => out.many(&self.event_history),
-            _ if name.starts_with("reported") => {
-                out.typed(self.reported.as_ref(), &name[8usize..])
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => {
+                if let Some(v) = &self.id {
+                    out.push(v)
+                }
             }
-            _ if name.starts_with("medication") => {
-                out.typed(self.medication.as_ref(), &name[10usize..])
+            1 => {
+                if let Some(v) = self.meta.as_deref() {
+                    out.push(v)
+                }
+            }
+            2 => {
+                if let Some(v) = &self.implicit_rules {
+                    out.push(v)
+                }
+            }
+            3 => {
+                if let Some(v) = &self.language {
+                    out.push(v)
+                }
+            }
+            4 => {
+                if let Some(v) = self.text.as_deref() {
+                    out.push(v)
+                }
+            }
+            5 => {
+                for v in &self.contained {
+                    out.push(v)
+                }
+            }
+            6 => {
+                for v in &self.extension {
+                    out.push(v)
+                }
+            }
+            7 => {
+                for v in &self.modifier_extension {
+                    out.push(v)
+                }
+            }
+            8 => {
+                for v in &self.identifier {
+                    out.push(v)
+                }
+            }
+            9 => {
+                if let Some(v) = &self.status {
+                    out.push(v)
+                }
+            }
+            10 => {
+                if let Some(v) = self.status_reason.as_deref() {
+                    out.push(v)
+                }
+            }
+            11 => {
+                if let Some(v) = &self.intent {
+                    out.push(v)
+                }
+            }
+            12 => {
+                for v in &self.category {
+                    out.push(v)
+                }
+            }
+            13 => {
+                if let Some(v) = &self.priority {
+                    out.push(v)
+                }
+            }
+            14 => {
+                if let Some(v) = &self.do_not_perform {
+                    out.push(v)
+                }
+            }
+            15 => {
+                if let Some(v) = &self.reported {
+                    out.choice(v)
+                }
+            }
+            16 => {
+                if let Some(v) = &self.medication {
+                    out.choice(v)
+                }
+            }
+            17 => {
+                if let Some(v) = self.subject.as_deref() {
+                    out.push(v)
+                }
+            }
+            18 => {
+                if let Some(v) = self.encounter.as_deref() {
+                    out.push(v)
+                }
+            }
+            19 => {
+                for v in &self.supporting_information {
+                    out.push(v)
+                }
+            }
+            20 => {
+                if let Some(v) = &self.authored_on {
+                    out.push(v)
+                }
+            }
+            21 => {
+                if let Some(v) = self.requester.as_deref() {
+                    out.push(v)
+                }
+            }
+            22 => {
+                if let Some(v) = self.performer.as_deref() {
+                    out.push(v)
+                }
+            }
+            23 => {
+                if let Some(v) = self.performer_type.as_deref() {
+                    out.push(v)
+                }
+            }
+            24 => {
+                if let Some(v) = self.recorder.as_deref() {
+                    out.push(v)
+                }
+            }
+            25 => {
+                for v in &self.reason_code {
+                    out.push(v)
+                }
+            }
+            26 => {
+                for v in &self.reason_reference {
+                    out.push(v)
+                }
+            }
+            27 => {
+                for v in &self.instantiates_canonical {
+                    out.push(v)
+                }
+            }
+            28 => {
+                for v in &self.instantiates_uri {
+                    out.push(v)
+                }
+            }
+            29 => {
+                for v in &self.based_on {
+                    out.push(v)
+                }
+            }
+            30 => {
+                if let Some(v) = self.group_identifier.as_deref() {
+                    out.push(v)
+                }
+            }
+            31 => {
+                if let Some(v) = self.course_of_therapy_type.as_deref() {
+                    out.push(v)
+                }
+            }
+            32 => {
+                for v in &self.insurance {
+                    out.push(v)
+                }
+            }
+            33 => {
+                for v in &self.note {
+                    out.push(v)
+                }
+            }
+            34 => {
+                for v in &self.dosage_instruction {
+                    out.push(v)
+                }
+            }
+            35 => {
+                if let Some(v) = self.dispense_request.as_deref() {
+                    out.push(v)
+                }
+            }
+            36 => {
+                if let Some(v) = self.substitution.as_deref() {
+                    out.push(v)
+                }
+            }
+            37 => {
+                if let Some(v) = self.prior_prescription.as_deref() {
+                    out.push(v)
+                }
+            }
+            38 => {
+                for v in &self.detected_issue {
+                    out.push(v)
+                }
+            }
+            39 => {
+                for v in &self.event_history {
+                    out.push(v)
+                }
             }
             _ => {}
         }
@@ -1033,10 +1187,10 @@ impl crate::validate::Validate for MedicationRequestReported {
 
 #[cfg(feature = "fhirpath")]
 impl crate::fhirpath::Choice for MedicationRequestReported {
-    fn value(&self) -> (&'static str, &dyn crate::fhirpath::Reflect) {
+    fn value(&self) -> &dyn crate::fhirpath::Reflect {
         match self {
-            Self::Boolean(v) => ("Boolean", v),
-            Self::Reference(v) => ("Reference", &**v),
+            Self::Boolean(v) => v,
+            Self::Reference(v) => &**v,
         }
     }
 }
@@ -1099,10 +1253,10 @@ impl crate::validate::Validate for MedicationRequestMedication {
 
 #[cfg(feature = "fhirpath")]
 impl crate::fhirpath::Choice for MedicationRequestMedication {
-    fn value(&self) -> (&'static str, &dyn crate::fhirpath::Reflect) {
+    fn value(&self) -> &dyn crate::fhirpath::Reflect {
         match self {
-            Self::CodeableConcept(v) => ("CodeableConcept", &**v),
-            Self::Reference(v) => ("Reference", &**v),
+            Self::CodeableConcept(v) => &**v,
+            Self::Reference(v) => &**v,
         }
     }
 }
@@ -1354,18 +1508,58 @@ impl crate::fhirpath::Reflect for MedicationRequestDispenseRequest {
             ("performer", crate::fhirpath::Card::One),
         ]
     }
-    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
-        match name {
-            "id" => out.opt(self.id.as_ref()),
-            "extension" => out.many(&self.extension),
-            "modifierExtension" => out.many(&self.modifier_extension),
-            "initialFill" => out.opt(self.initial_fill.as_deref()),
-            "dispenseInterval" => out.opt(self.dispense_interval.as_deref()),
-            "validityPeriod" => out.opt(self.validity_period.as_deref()),
-            "numberOfRepeatsAllowed" => out.opt(self.number_of_repeats_allowed.as_ref()),
-            "quantity" => out.opt(self.quantity.as_deref()),
-            "expectedSupplyDuration" => out.opt(self.expected_supply_duration.as_deref()),
-            "performer" => out.opt(self.performer.as_deref()),
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => {
+                if let Some(v) = &self.id {
+                    out.push(v)
+                }
+            }
+            1 => {
+                for v in &self.extension {
+                    out.push(v)
+                }
+            }
+            2 => {
+                for v in &self.modifier_extension {
+                    out.push(v)
+                }
+            }
+            3 => {
+                if let Some(v) = self.initial_fill.as_deref() {
+                    out.push(v)
+                }
+            }
+            4 => {
+                if let Some(v) = self.dispense_interval.as_deref() {
+                    out.push(v)
+                }
+            }
+            5 => {
+                if let Some(v) = self.validity_period.as_deref() {
+                    out.push(v)
+                }
+            }
+            6 => {
+                if let Some(v) = &self.number_of_repeats_allowed {
+                    out.push(v)
+                }
+            }
+            7 => {
+                if let Some(v) = self.quantity.as_deref() {
+                    out.push(v)
+                }
+            }
+            8 => {
+                if let Some(v) = self.expected_supply_duration.as_deref() {
+                    out.push(v)
+                }
+            }
+            9 => {
+                if let Some(v) = self.performer.as_deref() {
+                    out.push(v)
+                }
+            }
             _ => {}
         }
     }
@@ -1494,13 +1688,33 @@ impl crate::fhirpath::Reflect for MedicationRequestDispenseRequestInitialFill {
             ("duration", crate::fhirpath::Card::One),
         ]
     }
-    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
-        match name {
-            "id" => out.opt(self.id.as_ref()),
-            "extension" => out.many(&self.extension),
-            "modifierExtension" => out.many(&self.modifier_extension),
-            "quantity" => out.opt(self.quantity.as_deref()),
-            "duration" => out.opt(self.duration.as_deref()),
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => {
+                if let Some(v) = &self.id {
+                    out.push(v)
+                }
+            }
+            1 => {
+                for v in &self.extension {
+                    out.push(v)
+                }
+            }
+            2 => {
+                for v in &self.modifier_extension {
+                    out.push(v)
+                }
+            }
+            3 => {
+                if let Some(v) = self.quantity.as_deref() {
+                    out.push(v)
+                }
+            }
+            4 => {
+                if let Some(v) = self.duration.as_deref() {
+                    out.push(v)
+                }
+            }
             _ => {}
         }
     }
@@ -1667,15 +1881,32 @@ impl crate::fhirpath::Reflect for MedicationRequestSubstitution {
             ("reason", crate::fhirpath::Card::One),
         ]
     }
-    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
-        match name {
-            "id" => out.opt(self.id.as_ref()),
-            "extension" => out.many(&self.extension),
-            "modifierExtension" => out.many(&self.modifier_extension),
-            "allowed" => out.choice(self.allowed.as_ref()),
-            "reason" => out.opt(self.reason.as_deref()),
-            _ if name.starts_with("allowed") => {
-                out.typed(self.allowed.as_ref(), &name[7usize..])
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => {
+                if let Some(v) = &self.id {
+                    out.push(v)
+                }
+            }
+            1 => {
+                for v in &self.extension {
+                    out.push(v)
+                }
+            }
+            2 => {
+                for v in &self.modifier_extension {
+                    out.push(v)
+                }
+            }
+            3 => {
+                if let Some(v) = &self.allowed {
+                    out.choice(v)
+                }
+            }
+            4 => {
+                if let Some(v) = self.reason.as_deref() {
+                    out.push(v)
+                }
             }
             _ => {}
         }
@@ -1738,10 +1969,10 @@ impl crate::validate::Validate for MedicationRequestSubstitutionAllowed {
 
 #[cfg(feature = "fhirpath")]
 impl crate::fhirpath::Choice for MedicationRequestSubstitutionAllowed {
-    fn value(&self) -> (&'static str, &dyn crate::fhirpath::Reflect) {
+    fn value(&self) -> &dyn crate::fhirpath::Reflect {
         match self {
-            Self::Boolean(v) => ("Boolean", v),
-            Self::CodeableConcept(v) => ("CodeableConcept", &**v),
+            Self::Boolean(v) => v,
+            Self::CodeableConcept(v) => &**v,
         }
     }
 }

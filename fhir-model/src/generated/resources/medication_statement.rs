@@ -575,38 +575,132 @@ impl crate::fhirpath::Reflect for MedicationStatement {
             ("dosage", crate::fhirpath::Card::Many),
         ]
     }
-    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
-        match name {
-            "id" => out.opt(self.id.as_ref()),
-            "meta" => out.opt(self.meta.as_deref()),
-            "implicitRules" => out.opt(self.implicit_rules.as_ref()),
-            "language" => out.opt(self.language.as_ref()),
-            "text" => out.opt(self.text.as_deref()),
-            "contained" => out.many(&self.contained),
-            "extension" => out.many(&self.extension),
-            "modifierExtension" => out.many(&self.modifier_extension),
-            "identifier" => out.many(&self.identifier),
-            "basedOn" => out.many(&self.based_on),
-            "partOf" => out.many(&self.part_of),
-            "status" => out.opt(self.status.as_ref()),
-            "statusReason" => out.many(&self.status_reason),
-            "category" => out.opt(self.category.as_deref()),
-            "medication" => out.choice(self.medication.as_ref()),
-            "subject" => out.opt(self.subject.as_deref()),
-            "context" => out.opt(self.context.as_deref()),
-            "effective" => out.choice(self.effective.as_ref()),
-            "dateAsserted" => out.opt(self.date_asserted.as_ref()),
-            "informationSource" => out.opt(self.information_source.as_deref()),
-            "derivedFrom" => out.many(&self.derived_from),
-            "reasonCode" => out.many(&self.reason_code),
-            "reasonReference" => out.many(&self.reason_reference),
-            "note" => out.many(&self.note),
-            "dosage" => out.many(&self.dosage),
-            _ if name.starts_with("medication") => {
-                out.typed(self.medication.as_ref(), &name[10usize..])
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => {
+                if let Some(v) = &self.id {
+                    out.push(v)
+                }
             }
-            _ if name.starts_with("effective") => {
-                out.typed(self.effective.as_ref(), &name[9usize..])
+            1 => {
+                if let Some(v) = self.meta.as_deref() {
+                    out.push(v)
+                }
+            }
+            2 => {
+                if let Some(v) = &self.implicit_rules {
+                    out.push(v)
+                }
+            }
+            3 => {
+                if let Some(v) = &self.language {
+                    out.push(v)
+                }
+            }
+            4 => {
+                if let Some(v) = self.text.as_deref() {
+                    out.push(v)
+                }
+            }
+            5 => {
+                for v in &self.contained {
+                    out.push(v)
+                }
+            }
+            6 => {
+                for v in &self.extension {
+                    out.push(v)
+                }
+            }
+            7 => {
+                for v in &self.modifier_extension {
+                    out.push(v)
+                }
+            }
+            8 => {
+                for v in &self.identifier {
+                    out.push(v)
+                }
+            }
+            9 => {
+                for v in &self.based_on {
+                    out.push(v)
+                }
+            }
+            10 => {
+                for v in &self.part_of {
+                    out.push(v)
+                }
+            }
+            11 => {
+                if let Some(v) = &self.status {
+                    out.push(v)
+                }
+            }
+            12 => {
+                for v in &self.status_reason {
+                    out.push(v)
+                }
+            }
+            13 => {
+                if let Some(v) = self.category.as_deref() {
+                    out.push(v)
+                }
+            }
+            14 => {
+                if let Some(v) = &self.medication {
+                    out.choice(v)
+                }
+            }
+            15 => {
+                if let Some(v) = self.subject.as_deref() {
+                    out.push(v)
+                }
+            }
+            16 => {
+                if let Some(v) = self.context.as_deref() {
+                    out.push(v)
+                }
+            }
+            17 => {
+                if let Some(v) = &self.effective {
+                    out.choice(v)
+                }
+            }
+            18 => {
+                if let Some(v) = &self.date_asserted {
+                    out.push(v)
+                }
+            }
+            19 => {
+                if let Some(v) = self.information_source.as_deref() {
+                    out.push(v)
+                }
+            }
+            20 => {
+                for v in &self.derived_from {
+                    out.push(v)
+                }
+            }
+            21 => {
+                for v in &self.reason_code {
+                    out.push(v)
+                }
+            }
+            22 => {
+                for v in &self.reason_reference {
+                    out.push(v)
+                }
+            }
+            23 => {
+                for v in &self.note {
+                    out.push(v)
+                }
+            }
+            24 => {
+                for v in &self.dosage {
+                    out.push(v)
+                }
             }
             _ => {}
         }
@@ -671,10 +765,10 @@ impl crate::validate::Validate for MedicationStatementMedication {
 
 #[cfg(feature = "fhirpath")]
 impl crate::fhirpath::Choice for MedicationStatementMedication {
-    fn value(&self) -> (&'static str, &dyn crate::fhirpath::Reflect) {
+    fn value(&self) -> &dyn crate::fhirpath::Reflect {
         match self {
-            Self::CodeableConcept(v) => ("CodeableConcept", &**v),
-            Self::Reference(v) => ("Reference", &**v),
+            Self::CodeableConcept(v) => &**v,
+            Self::Reference(v) => &**v,
         }
     }
 }
@@ -735,10 +829,10 @@ impl crate::validate::Validate for MedicationStatementEffective {
 
 #[cfg(feature = "fhirpath")]
 impl crate::fhirpath::Choice for MedicationStatementEffective {
-    fn value(&self) -> (&'static str, &dyn crate::fhirpath::Reflect) {
+    fn value(&self) -> &dyn crate::fhirpath::Reflect {
         match self {
-            Self::DateTime(v) => ("DateTime", v),
-            Self::Period(v) => ("Period", &**v),
+            Self::DateTime(v) => v,
+            Self::Period(v) => &**v,
         }
     }
 }

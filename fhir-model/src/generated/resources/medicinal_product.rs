@@ -602,42 +602,148 @@ impl crate::fhirpath::Reflect for MedicinalProduct {
             ("specialDesignation", crate::fhirpath::Card::Many),
         ]
     }
-    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
-        match name {
-            "id" => out.opt(self.id.as_ref()),
-            "meta" => out.opt(self.meta.as_deref()),
-            "implicitRules" => out.opt(self.implicit_rules.as_ref()),
-            "language" => out.opt(self.language.as_ref()),
-            "text" => out.opt(self.text.as_deref()),
-            "contained" => out.many(&self.contained),
-            "extension" => out.many(&self.extension),
-            "modifierExtension" => out.many(&self.modifier_extension),
-            "identifier" => out.many(&self.identifier),
-            "type" => out.opt(self.type_.as_deref()),
-            "domain" => out.opt(self.domain.as_deref()),
-            "combinedPharmaceuticalDoseForm" => {
-                out.opt(self.combined_pharmaceutical_dose_form.as_deref())
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => {
+                if let Some(v) = &self.id {
+                    out.push(v)
+                }
             }
-            "legalStatusOfSupply" => out.opt(self.legal_status_of_supply.as_deref()),
-            "additionalMonitoringIndicator" => {
-                out.opt(self.additional_monitoring_indicator.as_deref())
+            1 => {
+                if let Some(v) = self.meta.as_deref() {
+                    out.push(v)
+                }
             }
-            "specialMeasures" => out.many(&self.special_measures),
-            "paediatricUseIndicator" => out.opt(self.paediatric_use_indicator.as_deref()),
-            "productClassification" => out.many(&self.product_classification),
-            "marketingStatus" => out.many(&self.marketing_status),
-            "pharmaceuticalProduct" => out.many(&self.pharmaceutical_product),
-            "packagedMedicinalProduct" => out.many(&self.packaged_medicinal_product),
-            "attachedDocument" => out.many(&self.attached_document),
-            "masterFile" => out.many(&self.master_file),
-            "contact" => out.many(&self.contact),
-            "clinicalTrial" => out.many(&self.clinical_trial),
-            "name" => out.many(&self.name),
-            "crossReference" => out.many(&self.cross_reference),
-            "manufacturingBusinessOperation" => {
-                out.many(&self.manufacturing_business_operation)
+            2 => {
+                if let Some(v) = &self.implicit_rules {
+                    out.push(v)
+                }
             }
-            "specialDesignation" => out.many(&self.special_designation),
+            3 => {
+                if let Some(v) = &self.language {
+                    out.push(v)
+                }
+            }
+            4 => {
+                if let Some(v) = self.text.as_deref() {
+                    out.push(v)
+                }
+            }
+            5 => {
+                for v in &self.contained {
+                    out.push(v)
+                }
+            }
+            6 => {
+                for v in &self.extension {
+                    out.push(v)
+                }
+            }
+            7 => {
+                for v in &self.modifier_extension {
+                    out.push(v)
+                }
+            }
+            8 => {
+                for v in &self.identifier {
+                    out.push(v)
+                }
+            }
+            9 => {
+                if let Some(v) = self.type_.as_deref() {
+                    out.push(v)
+                }
+            }
+            10 => {
+                if let Some(v) = self.domain.as_deref() {
+                    out.push(v)
+                }
+            }
+            11 => {
+                if let Some(v) = self.combined_pharmaceutical_dose_form.as_deref() {
+                    out.push(v)
+                }
+            }
+            12 => {
+                if let Some(v) = self.legal_status_of_supply.as_deref() {
+                    out.push(v)
+                }
+            }
+            13 => {
+                if let Some(v) = self.additional_monitoring_indicator.as_deref() {
+                    out.push(v)
+                }
+            }
+            14 => {
+                for v in &self.special_measures {
+                    out.push(v)
+                }
+            }
+            15 => {
+                if let Some(v) = self.paediatric_use_indicator.as_deref() {
+                    out.push(v)
+                }
+            }
+            16 => {
+                for v in &self.product_classification {
+                    out.push(v)
+                }
+            }
+            17 => {
+                for v in &self.marketing_status {
+                    out.push(v)
+                }
+            }
+            18 => {
+                for v in &self.pharmaceutical_product {
+                    out.push(v)
+                }
+            }
+            19 => {
+                for v in &self.packaged_medicinal_product {
+                    out.push(v)
+                }
+            }
+            20 => {
+                for v in &self.attached_document {
+                    out.push(v)
+                }
+            }
+            21 => {
+                for v in &self.master_file {
+                    out.push(v)
+                }
+            }
+            22 => {
+                for v in &self.contact {
+                    out.push(v)
+                }
+            }
+            23 => {
+                for v in &self.clinical_trial {
+                    out.push(v)
+                }
+            }
+            24 => {
+                for v in &self.name {
+                    out.push(v)
+                }
+            }
+            25 => {
+                for v in &self.cross_reference {
+                    out.push(v)
+                }
+            }
+            26 => {
+                for v in &self.manufacturing_business_operation {
+                    out.push(v)
+                }
+            }
+            27 => {
+                for v in &self.special_designation {
+                    out.push(v)
+                }
+            }
             _ => {}
         }
     }
@@ -822,14 +928,38 @@ impl crate::fhirpath::Reflect for MedicinalProductName {
             ("countryLanguage", crate::fhirpath::Card::Many),
         ]
     }
-    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
-        match name {
-            "id" => out.opt(self.id.as_ref()),
-            "extension" => out.many(&self.extension),
-            "modifierExtension" => out.many(&self.modifier_extension),
-            "productName" => out.opt(self.product_name.as_ref()),
-            "namePart" => out.many(&self.name_part),
-            "countryLanguage" => out.many(&self.country_language),
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => {
+                if let Some(v) = &self.id {
+                    out.push(v)
+                }
+            }
+            1 => {
+                for v in &self.extension {
+                    out.push(v)
+                }
+            }
+            2 => {
+                for v in &self.modifier_extension {
+                    out.push(v)
+                }
+            }
+            3 => {
+                if let Some(v) = &self.product_name {
+                    out.push(v)
+                }
+            }
+            4 => {
+                for v in &self.name_part {
+                    out.push(v)
+                }
+            }
+            5 => {
+                for v in &self.country_language {
+                    out.push(v)
+                }
+            }
             _ => {}
         }
     }
@@ -980,13 +1110,33 @@ impl crate::fhirpath::Reflect for MedicinalProductNameNamePart {
             ("type", crate::fhirpath::Card::One),
         ]
     }
-    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
-        match name {
-            "id" => out.opt(self.id.as_ref()),
-            "extension" => out.many(&self.extension),
-            "modifierExtension" => out.many(&self.modifier_extension),
-            "part" => out.opt(self.part.as_ref()),
-            "type" => out.opt(self.type_.as_deref()),
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => {
+                if let Some(v) = &self.id {
+                    out.push(v)
+                }
+            }
+            1 => {
+                for v in &self.extension {
+                    out.push(v)
+                }
+            }
+            2 => {
+                for v in &self.modifier_extension {
+                    out.push(v)
+                }
+            }
+            3 => {
+                if let Some(v) = &self.part {
+                    out.push(v)
+                }
+            }
+            4 => {
+                if let Some(v) = self.type_.as_deref() {
+                    out.push(v)
+                }
+            }
             _ => {}
         }
     }
@@ -1143,14 +1293,38 @@ impl crate::fhirpath::Reflect for MedicinalProductNameCountryLanguage {
             ("language", crate::fhirpath::Card::One),
         ]
     }
-    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
-        match name {
-            "id" => out.opt(self.id.as_ref()),
-            "extension" => out.many(&self.extension),
-            "modifierExtension" => out.many(&self.modifier_extension),
-            "country" => out.opt(self.country.as_deref()),
-            "jurisdiction" => out.opt(self.jurisdiction.as_deref()),
-            "language" => out.opt(self.language.as_deref()),
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => {
+                if let Some(v) = &self.id {
+                    out.push(v)
+                }
+            }
+            1 => {
+                for v in &self.extension {
+                    out.push(v)
+                }
+            }
+            2 => {
+                for v in &self.modifier_extension {
+                    out.push(v)
+                }
+            }
+            3 => {
+                if let Some(v) = self.country.as_deref() {
+                    out.push(v)
+                }
+            }
+            4 => {
+                if let Some(v) = self.jurisdiction.as_deref() {
+                    out.push(v)
+                }
+            }
+            5 => {
+                if let Some(v) = self.language.as_deref() {
+                    out.push(v)
+                }
+            }
             _ => {}
         }
     }
@@ -1367,21 +1541,53 @@ impl crate::fhirpath::Reflect for MedicinalProductManufacturingBusinessOperation
             ("regulator", crate::fhirpath::Card::One),
         ]
     }
-    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
-        match name {
-            "id" => out.opt(self.id.as_ref()),
-            "extension" => out.many(&self.extension),
-            "modifierExtension" => out.many(&self.modifier_extension),
-            "operationType" => out.opt(self.operation_type.as_deref()),
-            "authorisationReferenceNumber" => {
-                out.opt(self.authorisation_reference_number.as_deref())
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => {
+                if let Some(v) = &self.id {
+                    out.push(v)
+                }
             }
-            "effectiveDate" => out.opt(self.effective_date.as_ref()),
-            "confidentialityIndicator" => {
-                out.opt(self.confidentiality_indicator.as_deref())
+            1 => {
+                for v in &self.extension {
+                    out.push(v)
+                }
             }
-            "manufacturer" => out.many(&self.manufacturer),
-            "regulator" => out.opt(self.regulator.as_deref()),
+            2 => {
+                for v in &self.modifier_extension {
+                    out.push(v)
+                }
+            }
+            3 => {
+                if let Some(v) = self.operation_type.as_deref() {
+                    out.push(v)
+                }
+            }
+            4 => {
+                if let Some(v) = self.authorisation_reference_number.as_deref() {
+                    out.push(v)
+                }
+            }
+            5 => {
+                if let Some(v) = &self.effective_date {
+                    out.push(v)
+                }
+            }
+            6 => {
+                if let Some(v) = self.confidentiality_indicator.as_deref() {
+                    out.push(v)
+                }
+            }
+            7 => {
+                for v in &self.manufacturer {
+                    out.push(v)
+                }
+            }
+            8 => {
+                if let Some(v) = self.regulator.as_deref() {
+                    out.push(v)
+                }
+            }
             _ => {}
         }
     }
@@ -1583,20 +1789,57 @@ impl crate::fhirpath::Reflect for MedicinalProductSpecialDesignation {
             ("species", crate::fhirpath::Card::One),
         ]
     }
-    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
-        match name {
-            "id" => out.opt(self.id.as_ref()),
-            "extension" => out.many(&self.extension),
-            "modifierExtension" => out.many(&self.modifier_extension),
-            "identifier" => out.many(&self.identifier),
-            "type" => out.opt(self.type_.as_deref()),
-            "intendedUse" => out.opt(self.intended_use.as_deref()),
-            "indication" => out.choice(self.indication.as_ref()),
-            "status" => out.opt(self.status.as_deref()),
-            "date" => out.opt(self.date.as_ref()),
-            "species" => out.opt(self.species.as_deref()),
-            _ if name.starts_with("indication") => {
-                out.typed(self.indication.as_ref(), &name[10usize..])
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => {
+                if let Some(v) = &self.id {
+                    out.push(v)
+                }
+            }
+            1 => {
+                for v in &self.extension {
+                    out.push(v)
+                }
+            }
+            2 => {
+                for v in &self.modifier_extension {
+                    out.push(v)
+                }
+            }
+            3 => {
+                for v in &self.identifier {
+                    out.push(v)
+                }
+            }
+            4 => {
+                if let Some(v) = self.type_.as_deref() {
+                    out.push(v)
+                }
+            }
+            5 => {
+                if let Some(v) = self.intended_use.as_deref() {
+                    out.push(v)
+                }
+            }
+            6 => {
+                if let Some(v) = &self.indication {
+                    out.choice(v)
+                }
+            }
+            7 => {
+                if let Some(v) = self.status.as_deref() {
+                    out.push(v)
+                }
+            }
+            8 => {
+                if let Some(v) = &self.date {
+                    out.push(v)
+                }
+            }
+            9 => {
+                if let Some(v) = self.species.as_deref() {
+                    out.push(v)
+                }
             }
             _ => {}
         }
@@ -1661,10 +1904,10 @@ impl crate::validate::Validate for MedicinalProductSpecialDesignationIndication 
 
 #[cfg(feature = "fhirpath")]
 impl crate::fhirpath::Choice for MedicinalProductSpecialDesignationIndication {
-    fn value(&self) -> (&'static str, &dyn crate::fhirpath::Reflect) {
+    fn value(&self) -> &dyn crate::fhirpath::Reflect {
         match self {
-            Self::CodeableConcept(v) => ("CodeableConcept", &**v),
-            Self::Reference(v) => ("Reference", &**v),
+            Self::CodeableConcept(v) => &**v,
+            Self::Reference(v) => &**v,
         }
     }
 }

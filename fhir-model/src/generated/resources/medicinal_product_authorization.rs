@@ -449,34 +449,128 @@ impl crate::fhirpath::Reflect for MedicinalProductAuthorization {
             ("procedure", crate::fhirpath::Card::One),
         ]
     }
-    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
-        match name {
-            "id" => out.opt(self.id.as_ref()),
-            "meta" => out.opt(self.meta.as_deref()),
-            "implicitRules" => out.opt(self.implicit_rules.as_ref()),
-            "language" => out.opt(self.language.as_ref()),
-            "text" => out.opt(self.text.as_deref()),
-            "contained" => out.many(&self.contained),
-            "extension" => out.many(&self.extension),
-            "modifierExtension" => out.many(&self.modifier_extension),
-            "identifier" => out.many(&self.identifier),
-            "subject" => out.opt(self.subject.as_deref()),
-            "country" => out.many(&self.country),
-            "jurisdiction" => out.many(&self.jurisdiction),
-            "status" => out.opt(self.status.as_deref()),
-            "statusDate" => out.opt(self.status_date.as_ref()),
-            "restoreDate" => out.opt(self.restore_date.as_ref()),
-            "validityPeriod" => out.opt(self.validity_period.as_deref()),
-            "dataExclusivityPeriod" => out.opt(self.data_exclusivity_period.as_deref()),
-            "dateOfFirstAuthorization" => {
-                out.opt(self.date_of_first_authorization.as_ref())
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => {
+                if let Some(v) = &self.id {
+                    out.push(v)
+                }
             }
-            "internationalBirthDate" => out.opt(self.international_birth_date.as_ref()),
-            "legalBasis" => out.opt(self.legal_basis.as_deref()),
-            "jurisdictionalAuthorization" => out.many(&self.jurisdictional_authorization),
-            "holder" => out.opt(self.holder.as_deref()),
-            "regulator" => out.opt(self.regulator.as_deref()),
-            "procedure" => out.opt(self.procedure.as_deref()),
+            1 => {
+                if let Some(v) = self.meta.as_deref() {
+                    out.push(v)
+                }
+            }
+            2 => {
+                if let Some(v) = &self.implicit_rules {
+                    out.push(v)
+                }
+            }
+            3 => {
+                if let Some(v) = &self.language {
+                    out.push(v)
+                }
+            }
+            4 => {
+                if let Some(v) = self.text.as_deref() {
+                    out.push(v)
+                }
+            }
+            5 => {
+                for v in &self.contained {
+                    out.push(v)
+                }
+            }
+            6 => {
+                for v in &self.extension {
+                    out.push(v)
+                }
+            }
+            7 => {
+                for v in &self.modifier_extension {
+                    out.push(v)
+                }
+            }
+            8 => {
+                for v in &self.identifier {
+                    out.push(v)
+                }
+            }
+            9 => {
+                if let Some(v) = self.subject.as_deref() {
+                    out.push(v)
+                }
+            }
+            10 => {
+                for v in &self.country {
+                    out.push(v)
+                }
+            }
+            11 => {
+                for v in &self.jurisdiction {
+                    out.push(v)
+                }
+            }
+            12 => {
+                if let Some(v) = self.status.as_deref() {
+                    out.push(v)
+                }
+            }
+            13 => {
+                if let Some(v) = &self.status_date {
+                    out.push(v)
+                }
+            }
+            14 => {
+                if let Some(v) = &self.restore_date {
+                    out.push(v)
+                }
+            }
+            15 => {
+                if let Some(v) = self.validity_period.as_deref() {
+                    out.push(v)
+                }
+            }
+            16 => {
+                if let Some(v) = self.data_exclusivity_period.as_deref() {
+                    out.push(v)
+                }
+            }
+            17 => {
+                if let Some(v) = &self.date_of_first_authorization {
+                    out.push(v)
+                }
+            }
+            18 => {
+                if let Some(v) = &self.international_birth_date {
+                    out.push(v)
+                }
+            }
+            19 => {
+                if let Some(v) = self.legal_basis.as_deref() {
+                    out.push(v)
+                }
+            }
+            20 => {
+                for v in &self.jurisdictional_authorization {
+                    out.push(v)
+                }
+            }
+            21 => {
+                if let Some(v) = self.holder.as_deref() {
+                    out.push(v)
+                }
+            }
+            22 => {
+                if let Some(v) = self.regulator.as_deref() {
+                    out.push(v)
+                }
+            }
+            23 => {
+                if let Some(v) = self.procedure.as_deref() {
+                    out.push(v)
+                }
+            }
             _ => {}
         }
     }
@@ -673,16 +767,48 @@ for MedicinalProductAuthorizationJurisdictionalAuthorization {
             ("validityPeriod", crate::fhirpath::Card::One),
         ]
     }
-    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
-        match name {
-            "id" => out.opt(self.id.as_ref()),
-            "extension" => out.many(&self.extension),
-            "modifierExtension" => out.many(&self.modifier_extension),
-            "identifier" => out.many(&self.identifier),
-            "country" => out.opt(self.country.as_deref()),
-            "jurisdiction" => out.many(&self.jurisdiction),
-            "legalStatusOfSupply" => out.opt(self.legal_status_of_supply.as_deref()),
-            "validityPeriod" => out.opt(self.validity_period.as_deref()),
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => {
+                if let Some(v) = &self.id {
+                    out.push(v)
+                }
+            }
+            1 => {
+                for v in &self.extension {
+                    out.push(v)
+                }
+            }
+            2 => {
+                for v in &self.modifier_extension {
+                    out.push(v)
+                }
+            }
+            3 => {
+                for v in &self.identifier {
+                    out.push(v)
+                }
+            }
+            4 => {
+                if let Some(v) = self.country.as_deref() {
+                    out.push(v)
+                }
+            }
+            5 => {
+                for v in &self.jurisdiction {
+                    out.push(v)
+                }
+            }
+            6 => {
+                if let Some(v) = self.legal_status_of_supply.as_deref() {
+                    out.push(v)
+                }
+            }
+            7 => {
+                if let Some(v) = self.validity_period.as_deref() {
+                    out.push(v)
+                }
+            }
             _ => {}
         }
     }
@@ -875,17 +1001,42 @@ impl crate::fhirpath::Reflect for MedicinalProductAuthorizationProcedure {
             ("application", crate::fhirpath::Card::Many),
         ]
     }
-    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
-        match name {
-            "id" => out.opt(self.id.as_ref()),
-            "extension" => out.many(&self.extension),
-            "modifierExtension" => out.many(&self.modifier_extension),
-            "identifier" => out.opt(self.identifier.as_deref()),
-            "type" => out.opt(self.type_.as_deref()),
-            "date" => out.choice(self.date.as_ref()),
-            "application" => out.many(&self.application),
-            _ if name.starts_with("date") => {
-                out.typed(self.date.as_ref(), &name[4usize..])
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => {
+                if let Some(v) = &self.id {
+                    out.push(v)
+                }
+            }
+            1 => {
+                for v in &self.extension {
+                    out.push(v)
+                }
+            }
+            2 => {
+                for v in &self.modifier_extension {
+                    out.push(v)
+                }
+            }
+            3 => {
+                if let Some(v) = self.identifier.as_deref() {
+                    out.push(v)
+                }
+            }
+            4 => {
+                if let Some(v) = self.type_.as_deref() {
+                    out.push(v)
+                }
+            }
+            5 => {
+                if let Some(v) = &self.date {
+                    out.choice(v)
+                }
+            }
+            6 => {
+                for v in &self.application {
+                    out.push(v)
+                }
             }
             _ => {}
         }
@@ -946,10 +1097,10 @@ impl crate::validate::Validate for MedicinalProductAuthorizationProcedureDate {
 
 #[cfg(feature = "fhirpath")]
 impl crate::fhirpath::Choice for MedicinalProductAuthorizationProcedureDate {
-    fn value(&self) -> (&'static str, &dyn crate::fhirpath::Reflect) {
+    fn value(&self) -> &dyn crate::fhirpath::Reflect {
         match self {
-            Self::Period(v) => ("Period", &**v),
-            Self::DateTime(v) => ("DateTime", v),
+            Self::Period(v) => &**v,
+            Self::DateTime(v) => v,
         }
     }
 }

@@ -319,27 +319,93 @@ impl crate::fhirpath::Reflect for MedicinalProductIndication {
             ("population", crate::fhirpath::Card::Many),
         ]
     }
-    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
-        match name {
-            "id" => out.opt(self.id.as_ref()),
-            "meta" => out.opt(self.meta.as_deref()),
-            "implicitRules" => out.opt(self.implicit_rules.as_ref()),
-            "language" => out.opt(self.language.as_ref()),
-            "text" => out.opt(self.text.as_deref()),
-            "contained" => out.many(&self.contained),
-            "extension" => out.many(&self.extension),
-            "modifierExtension" => out.many(&self.modifier_extension),
-            "subject" => out.many(&self.subject),
-            "diseaseSymptomProcedure" => {
-                out.opt(self.disease_symptom_procedure.as_deref())
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => {
+                if let Some(v) = &self.id {
+                    out.push(v)
+                }
             }
-            "diseaseStatus" => out.opt(self.disease_status.as_deref()),
-            "comorbidity" => out.many(&self.comorbidity),
-            "intendedEffect" => out.opt(self.intended_effect.as_deref()),
-            "duration" => out.opt(self.duration.as_deref()),
-            "otherTherapy" => out.many(&self.other_therapy),
-            "undesirableEffect" => out.many(&self.undesirable_effect),
-            "population" => out.many(&self.population),
+            1 => {
+                if let Some(v) = self.meta.as_deref() {
+                    out.push(v)
+                }
+            }
+            2 => {
+                if let Some(v) = &self.implicit_rules {
+                    out.push(v)
+                }
+            }
+            3 => {
+                if let Some(v) = &self.language {
+                    out.push(v)
+                }
+            }
+            4 => {
+                if let Some(v) = self.text.as_deref() {
+                    out.push(v)
+                }
+            }
+            5 => {
+                for v in &self.contained {
+                    out.push(v)
+                }
+            }
+            6 => {
+                for v in &self.extension {
+                    out.push(v)
+                }
+            }
+            7 => {
+                for v in &self.modifier_extension {
+                    out.push(v)
+                }
+            }
+            8 => {
+                for v in &self.subject {
+                    out.push(v)
+                }
+            }
+            9 => {
+                if let Some(v) = self.disease_symptom_procedure.as_deref() {
+                    out.push(v)
+                }
+            }
+            10 => {
+                if let Some(v) = self.disease_status.as_deref() {
+                    out.push(v)
+                }
+            }
+            11 => {
+                for v in &self.comorbidity {
+                    out.push(v)
+                }
+            }
+            12 => {
+                if let Some(v) = self.intended_effect.as_deref() {
+                    out.push(v)
+                }
+            }
+            13 => {
+                if let Some(v) = self.duration.as_deref() {
+                    out.push(v)
+                }
+            }
+            14 => {
+                for v in &self.other_therapy {
+                    out.push(v)
+                }
+            }
+            15 => {
+                for v in &self.undesirable_effect {
+                    out.push(v)
+                }
+            }
+            16 => {
+                for v in &self.population {
+                    out.push(v)
+                }
+            }
             _ => {}
         }
     }
@@ -538,17 +604,32 @@ impl crate::fhirpath::Reflect for MedicinalProductIndicationOtherTherapy {
             ("medication", crate::fhirpath::Card::Choice),
         ]
     }
-    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
-        match name {
-            "id" => out.opt(self.id.as_ref()),
-            "extension" => out.many(&self.extension),
-            "modifierExtension" => out.many(&self.modifier_extension),
-            "therapyRelationshipType" => {
-                out.opt(self.therapy_relationship_type.as_deref())
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => {
+                if let Some(v) = &self.id {
+                    out.push(v)
+                }
             }
-            "medication" => out.choice(self.medication.as_ref()),
-            _ if name.starts_with("medication") => {
-                out.typed(self.medication.as_ref(), &name[10usize..])
+            1 => {
+                for v in &self.extension {
+                    out.push(v)
+                }
+            }
+            2 => {
+                for v in &self.modifier_extension {
+                    out.push(v)
+                }
+            }
+            3 => {
+                if let Some(v) = self.therapy_relationship_type.as_deref() {
+                    out.push(v)
+                }
+            }
+            4 => {
+                if let Some(v) = &self.medication {
+                    out.choice(v)
+                }
             }
             _ => {}
         }
@@ -640,10 +721,10 @@ impl crate::validate::Validate for MedicinalProductIndicationOtherTherapyMedicat
 
 #[cfg(feature = "fhirpath")]
 impl crate::fhirpath::Choice for MedicinalProductIndicationOtherTherapyMedication {
-    fn value(&self) -> (&'static str, &dyn crate::fhirpath::Reflect) {
+    fn value(&self) -> &dyn crate::fhirpath::Reflect {
         match self {
-            Self::CodeableConcept(v) => ("CodeableConcept", &**v),
-            Self::Reference(v) => ("Reference", &**v),
+            Self::CodeableConcept(v) => &**v,
+            Self::Reference(v) => &**v,
         }
     }
 }

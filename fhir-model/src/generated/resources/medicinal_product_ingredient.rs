@@ -285,22 +285,78 @@ impl crate::fhirpath::Reflect for MedicinalProductIngredient {
             ("substance", crate::fhirpath::Card::One),
         ]
     }
-    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
-        match name {
-            "id" => out.opt(self.id.as_ref()),
-            "meta" => out.opt(self.meta.as_deref()),
-            "implicitRules" => out.opt(self.implicit_rules.as_ref()),
-            "language" => out.opt(self.language.as_ref()),
-            "text" => out.opt(self.text.as_deref()),
-            "contained" => out.many(&self.contained),
-            "extension" => out.many(&self.extension),
-            "modifierExtension" => out.many(&self.modifier_extension),
-            "identifier" => out.opt(self.identifier.as_deref()),
-            "role" => out.opt(self.role.as_deref()),
-            "allergenicIndicator" => out.opt(self.allergenic_indicator.as_ref()),
-            "manufacturer" => out.many(&self.manufacturer),
-            "specifiedSubstance" => out.many(&self.specified_substance),
-            "substance" => out.opt(self.substance.as_deref()),
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => {
+                if let Some(v) = &self.id {
+                    out.push(v)
+                }
+            }
+            1 => {
+                if let Some(v) = self.meta.as_deref() {
+                    out.push(v)
+                }
+            }
+            2 => {
+                if let Some(v) = &self.implicit_rules {
+                    out.push(v)
+                }
+            }
+            3 => {
+                if let Some(v) = &self.language {
+                    out.push(v)
+                }
+            }
+            4 => {
+                if let Some(v) = self.text.as_deref() {
+                    out.push(v)
+                }
+            }
+            5 => {
+                for v in &self.contained {
+                    out.push(v)
+                }
+            }
+            6 => {
+                for v in &self.extension {
+                    out.push(v)
+                }
+            }
+            7 => {
+                for v in &self.modifier_extension {
+                    out.push(v)
+                }
+            }
+            8 => {
+                if let Some(v) = self.identifier.as_deref() {
+                    out.push(v)
+                }
+            }
+            9 => {
+                if let Some(v) = self.role.as_deref() {
+                    out.push(v)
+                }
+            }
+            10 => {
+                if let Some(v) = &self.allergenic_indicator {
+                    out.push(v)
+                }
+            }
+            11 => {
+                for v in &self.manufacturer {
+                    out.push(v)
+                }
+            }
+            12 => {
+                for v in &self.specified_substance {
+                    out.push(v)
+                }
+            }
+            13 => {
+                if let Some(v) = self.substance.as_deref() {
+                    out.push(v)
+                }
+            }
             _ => {}
         }
     }
@@ -495,15 +551,43 @@ impl crate::fhirpath::Reflect for MedicinalProductIngredientSpecifiedSubstance {
             ("strength", crate::fhirpath::Card::Many),
         ]
     }
-    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
-        match name {
-            "id" => out.opt(self.id.as_ref()),
-            "extension" => out.many(&self.extension),
-            "modifierExtension" => out.many(&self.modifier_extension),
-            "code" => out.opt(self.code.as_deref()),
-            "group" => out.opt(self.group.as_deref()),
-            "confidentiality" => out.opt(self.confidentiality.as_deref()),
-            "strength" => out.many(&self.strength),
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => {
+                if let Some(v) = &self.id {
+                    out.push(v)
+                }
+            }
+            1 => {
+                for v in &self.extension {
+                    out.push(v)
+                }
+            }
+            2 => {
+                for v in &self.modifier_extension {
+                    out.push(v)
+                }
+            }
+            3 => {
+                if let Some(v) = self.code.as_deref() {
+                    out.push(v)
+                }
+            }
+            4 => {
+                if let Some(v) = self.group.as_deref() {
+                    out.push(v)
+                }
+            }
+            5 => {
+                if let Some(v) = self.confidentiality.as_deref() {
+                    out.push(v)
+                }
+            }
+            6 => {
+                for v in &self.strength {
+                    out.push(v)
+                }
+            }
             _ => {}
         }
     }
@@ -739,18 +823,58 @@ impl crate::fhirpath::Reflect for MedicinalProductIngredientSpecifiedSubstanceSt
             ("referenceStrength", crate::fhirpath::Card::Many),
         ]
     }
-    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
-        match name {
-            "id" => out.opt(self.id.as_ref()),
-            "extension" => out.many(&self.extension),
-            "modifierExtension" => out.many(&self.modifier_extension),
-            "presentation" => out.opt(self.presentation.as_deref()),
-            "presentationLowLimit" => out.opt(self.presentation_low_limit.as_deref()),
-            "concentration" => out.opt(self.concentration.as_deref()),
-            "concentrationLowLimit" => out.opt(self.concentration_low_limit.as_deref()),
-            "measurementPoint" => out.opt(self.measurement_point.as_ref()),
-            "country" => out.many(&self.country),
-            "referenceStrength" => out.many(&self.reference_strength),
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => {
+                if let Some(v) = &self.id {
+                    out.push(v)
+                }
+            }
+            1 => {
+                for v in &self.extension {
+                    out.push(v)
+                }
+            }
+            2 => {
+                for v in &self.modifier_extension {
+                    out.push(v)
+                }
+            }
+            3 => {
+                if let Some(v) = self.presentation.as_deref() {
+                    out.push(v)
+                }
+            }
+            4 => {
+                if let Some(v) = self.presentation_low_limit.as_deref() {
+                    out.push(v)
+                }
+            }
+            5 => {
+                if let Some(v) = self.concentration.as_deref() {
+                    out.push(v)
+                }
+            }
+            6 => {
+                if let Some(v) = self.concentration_low_limit.as_deref() {
+                    out.push(v)
+                }
+            }
+            7 => {
+                if let Some(v) = &self.measurement_point {
+                    out.push(v)
+                }
+            }
+            8 => {
+                for v in &self.country {
+                    out.push(v)
+                }
+            }
+            9 => {
+                for v in &self.reference_strength {
+                    out.push(v)
+                }
+            }
             _ => {}
         }
     }
@@ -957,16 +1081,48 @@ for MedicinalProductIngredientSpecifiedSubstanceStrengthReferenceStrength {
             ("country", crate::fhirpath::Card::Many),
         ]
     }
-    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
-        match name {
-            "id" => out.opt(self.id.as_ref()),
-            "extension" => out.many(&self.extension),
-            "modifierExtension" => out.many(&self.modifier_extension),
-            "substance" => out.opt(self.substance.as_deref()),
-            "strength" => out.opt(self.strength.as_deref()),
-            "strengthLowLimit" => out.opt(self.strength_low_limit.as_deref()),
-            "measurementPoint" => out.opt(self.measurement_point.as_ref()),
-            "country" => out.many(&self.country),
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => {
+                if let Some(v) = &self.id {
+                    out.push(v)
+                }
+            }
+            1 => {
+                for v in &self.extension {
+                    out.push(v)
+                }
+            }
+            2 => {
+                for v in &self.modifier_extension {
+                    out.push(v)
+                }
+            }
+            3 => {
+                if let Some(v) = self.substance.as_deref() {
+                    out.push(v)
+                }
+            }
+            4 => {
+                if let Some(v) = self.strength.as_deref() {
+                    out.push(v)
+                }
+            }
+            5 => {
+                if let Some(v) = self.strength_low_limit.as_deref() {
+                    out.push(v)
+                }
+            }
+            6 => {
+                if let Some(v) = &self.measurement_point {
+                    out.push(v)
+                }
+            }
+            7 => {
+                for v in &self.country {
+                    out.push(v)
+                }
+            }
             _ => {}
         }
     }
@@ -1108,13 +1264,33 @@ impl crate::fhirpath::Reflect for MedicinalProductIngredientSubstance {
             ("strength", crate::fhirpath::Card::Many),
         ]
     }
-    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
-        match name {
-            "id" => out.opt(self.id.as_ref()),
-            "extension" => out.many(&self.extension),
-            "modifierExtension" => out.many(&self.modifier_extension),
-            "code" => out.opt(self.code.as_deref()),
-            "strength" => out.many(&self.strength),
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => {
+                if let Some(v) = &self.id {
+                    out.push(v)
+                }
+            }
+            1 => {
+                for v in &self.extension {
+                    out.push(v)
+                }
+            }
+            2 => {
+                for v in &self.modifier_extension {
+                    out.push(v)
+                }
+            }
+            3 => {
+                if let Some(v) = self.code.as_deref() {
+                    out.push(v)
+                }
+            }
+            4 => {
+                for v in &self.strength {
+                    out.push(v)
+                }
+            }
             _ => {}
         }
     }

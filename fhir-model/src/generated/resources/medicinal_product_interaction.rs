@@ -276,23 +276,83 @@ impl crate::fhirpath::Reflect for MedicinalProductInteraction {
             ("management", crate::fhirpath::Card::One),
         ]
     }
-    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
-        match name {
-            "id" => out.opt(self.id.as_ref()),
-            "meta" => out.opt(self.meta.as_deref()),
-            "implicitRules" => out.opt(self.implicit_rules.as_ref()),
-            "language" => out.opt(self.language.as_ref()),
-            "text" => out.opt(self.text.as_deref()),
-            "contained" => out.many(&self.contained),
-            "extension" => out.many(&self.extension),
-            "modifierExtension" => out.many(&self.modifier_extension),
-            "subject" => out.many(&self.subject),
-            "description" => out.opt(self.description.as_ref()),
-            "interactant" => out.many(&self.interactant),
-            "type" => out.opt(self.type_.as_deref()),
-            "effect" => out.opt(self.effect.as_deref()),
-            "incidence" => out.opt(self.incidence.as_deref()),
-            "management" => out.opt(self.management.as_deref()),
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => {
+                if let Some(v) = &self.id {
+                    out.push(v)
+                }
+            }
+            1 => {
+                if let Some(v) = self.meta.as_deref() {
+                    out.push(v)
+                }
+            }
+            2 => {
+                if let Some(v) = &self.implicit_rules {
+                    out.push(v)
+                }
+            }
+            3 => {
+                if let Some(v) = &self.language {
+                    out.push(v)
+                }
+            }
+            4 => {
+                if let Some(v) = self.text.as_deref() {
+                    out.push(v)
+                }
+            }
+            5 => {
+                for v in &self.contained {
+                    out.push(v)
+                }
+            }
+            6 => {
+                for v in &self.extension {
+                    out.push(v)
+                }
+            }
+            7 => {
+                for v in &self.modifier_extension {
+                    out.push(v)
+                }
+            }
+            8 => {
+                for v in &self.subject {
+                    out.push(v)
+                }
+            }
+            9 => {
+                if let Some(v) = &self.description {
+                    out.push(v)
+                }
+            }
+            10 => {
+                for v in &self.interactant {
+                    out.push(v)
+                }
+            }
+            11 => {
+                if let Some(v) = self.type_.as_deref() {
+                    out.push(v)
+                }
+            }
+            12 => {
+                if let Some(v) = self.effect.as_deref() {
+                    out.push(v)
+                }
+            }
+            13 => {
+                if let Some(v) = self.incidence.as_deref() {
+                    out.push(v)
+                }
+            }
+            14 => {
+                if let Some(v) = self.management.as_deref() {
+                    out.push(v)
+                }
+            }
             _ => {}
         }
     }
@@ -465,14 +525,27 @@ impl crate::fhirpath::Reflect for MedicinalProductInteractionInteractant {
             ("item", crate::fhirpath::Card::Choice),
         ]
     }
-    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
-        match name {
-            "id" => out.opt(self.id.as_ref()),
-            "extension" => out.many(&self.extension),
-            "modifierExtension" => out.many(&self.modifier_extension),
-            "item" => out.choice(self.item.as_ref()),
-            _ if name.starts_with("item") => {
-                out.typed(self.item.as_ref(), &name[4usize..])
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => {
+                if let Some(v) = &self.id {
+                    out.push(v)
+                }
+            }
+            1 => {
+                for v in &self.extension {
+                    out.push(v)
+                }
+            }
+            2 => {
+                for v in &self.modifier_extension {
+                    out.push(v)
+                }
+            }
+            3 => {
+                if let Some(v) = &self.item {
+                    out.choice(v)
+                }
             }
             _ => {}
         }
@@ -562,10 +635,10 @@ impl crate::validate::Validate for MedicinalProductInteractionInteractantItem {
 
 #[cfg(feature = "fhirpath")]
 impl crate::fhirpath::Choice for MedicinalProductInteractionInteractantItem {
-    fn value(&self) -> (&'static str, &dyn crate::fhirpath::Reflect) {
+    fn value(&self) -> &dyn crate::fhirpath::Reflect {
         match self {
-            Self::Reference(v) => ("Reference", &**v),
-            Self::CodeableConcept(v) => ("CodeableConcept", &**v),
+            Self::Reference(v) => &**v,
+            Self::CodeableConcept(v) => &**v,
         }
     }
 }

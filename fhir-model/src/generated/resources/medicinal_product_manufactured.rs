@@ -308,25 +308,83 @@ impl crate::fhirpath::Reflect for MedicinalProductManufactured {
             ("otherCharacteristics", crate::fhirpath::Card::Many),
         ]
     }
-    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
-        match name {
-            "id" => out.opt(self.id.as_ref()),
-            "meta" => out.opt(self.meta.as_deref()),
-            "implicitRules" => out.opt(self.implicit_rules.as_ref()),
-            "language" => out.opt(self.language.as_ref()),
-            "text" => out.opt(self.text.as_deref()),
-            "contained" => out.many(&self.contained),
-            "extension" => out.many(&self.extension),
-            "modifierExtension" => out.many(&self.modifier_extension),
-            "manufacturedDoseForm" => out.opt(self.manufactured_dose_form.as_deref()),
-            "unitOfPresentation" => out.opt(self.unit_of_presentation.as_deref()),
-            "quantity" => out.opt(self.quantity.as_deref()),
-            "manufacturer" => out.many(&self.manufacturer),
-            "ingredient" => out.many(&self.ingredient),
-            "physicalCharacteristics" => {
-                out.opt(self.physical_characteristics.as_deref())
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => {
+                if let Some(v) = &self.id {
+                    out.push(v)
+                }
             }
-            "otherCharacteristics" => out.many(&self.other_characteristics),
+            1 => {
+                if let Some(v) = self.meta.as_deref() {
+                    out.push(v)
+                }
+            }
+            2 => {
+                if let Some(v) = &self.implicit_rules {
+                    out.push(v)
+                }
+            }
+            3 => {
+                if let Some(v) = &self.language {
+                    out.push(v)
+                }
+            }
+            4 => {
+                if let Some(v) = self.text.as_deref() {
+                    out.push(v)
+                }
+            }
+            5 => {
+                for v in &self.contained {
+                    out.push(v)
+                }
+            }
+            6 => {
+                for v in &self.extension {
+                    out.push(v)
+                }
+            }
+            7 => {
+                for v in &self.modifier_extension {
+                    out.push(v)
+                }
+            }
+            8 => {
+                if let Some(v) = self.manufactured_dose_form.as_deref() {
+                    out.push(v)
+                }
+            }
+            9 => {
+                if let Some(v) = self.unit_of_presentation.as_deref() {
+                    out.push(v)
+                }
+            }
+            10 => {
+                if let Some(v) = self.quantity.as_deref() {
+                    out.push(v)
+                }
+            }
+            11 => {
+                for v in &self.manufacturer {
+                    out.push(v)
+                }
+            }
+            12 => {
+                for v in &self.ingredient {
+                    out.push(v)
+                }
+            }
+            13 => {
+                if let Some(v) = self.physical_characteristics.as_deref() {
+                    out.push(v)
+                }
+            }
+            14 => {
+                for v in &self.other_characteristics {
+                    out.push(v)
+                }
+            }
             _ => {}
         }
     }

@@ -335,25 +335,93 @@ impl crate::fhirpath::Reflect for MedicinalProductPackaged {
             ("packageItem", crate::fhirpath::Card::Many),
         ]
     }
-    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
-        match name {
-            "id" => out.opt(self.id.as_ref()),
-            "meta" => out.opt(self.meta.as_deref()),
-            "implicitRules" => out.opt(self.implicit_rules.as_ref()),
-            "language" => out.opt(self.language.as_ref()),
-            "text" => out.opt(self.text.as_deref()),
-            "contained" => out.many(&self.contained),
-            "extension" => out.many(&self.extension),
-            "modifierExtension" => out.many(&self.modifier_extension),
-            "identifier" => out.many(&self.identifier),
-            "subject" => out.many(&self.subject),
-            "description" => out.opt(self.description.as_ref()),
-            "legalStatusOfSupply" => out.opt(self.legal_status_of_supply.as_deref()),
-            "marketingStatus" => out.many(&self.marketing_status),
-            "marketingAuthorization" => out.opt(self.marketing_authorization.as_deref()),
-            "manufacturer" => out.many(&self.manufacturer),
-            "batchIdentifier" => out.many(&self.batch_identifier),
-            "packageItem" => out.many(&self.package_item),
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => {
+                if let Some(v) = &self.id {
+                    out.push(v)
+                }
+            }
+            1 => {
+                if let Some(v) = self.meta.as_deref() {
+                    out.push(v)
+                }
+            }
+            2 => {
+                if let Some(v) = &self.implicit_rules {
+                    out.push(v)
+                }
+            }
+            3 => {
+                if let Some(v) = &self.language {
+                    out.push(v)
+                }
+            }
+            4 => {
+                if let Some(v) = self.text.as_deref() {
+                    out.push(v)
+                }
+            }
+            5 => {
+                for v in &self.contained {
+                    out.push(v)
+                }
+            }
+            6 => {
+                for v in &self.extension {
+                    out.push(v)
+                }
+            }
+            7 => {
+                for v in &self.modifier_extension {
+                    out.push(v)
+                }
+            }
+            8 => {
+                for v in &self.identifier {
+                    out.push(v)
+                }
+            }
+            9 => {
+                for v in &self.subject {
+                    out.push(v)
+                }
+            }
+            10 => {
+                if let Some(v) = &self.description {
+                    out.push(v)
+                }
+            }
+            11 => {
+                if let Some(v) = self.legal_status_of_supply.as_deref() {
+                    out.push(v)
+                }
+            }
+            12 => {
+                for v in &self.marketing_status {
+                    out.push(v)
+                }
+            }
+            13 => {
+                if let Some(v) = self.marketing_authorization.as_deref() {
+                    out.push(v)
+                }
+            }
+            14 => {
+                for v in &self.manufacturer {
+                    out.push(v)
+                }
+            }
+            15 => {
+                for v in &self.batch_identifier {
+                    out.push(v)
+                }
+            }
+            16 => {
+                for v in &self.package_item {
+                    out.push(v)
+                }
+            }
             _ => {}
         }
     }
@@ -528,13 +596,33 @@ impl crate::fhirpath::Reflect for MedicinalProductPackagedBatchIdentifier {
             ("immediatePackaging", crate::fhirpath::Card::One),
         ]
     }
-    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
-        match name {
-            "id" => out.opt(self.id.as_ref()),
-            "extension" => out.many(&self.extension),
-            "modifierExtension" => out.many(&self.modifier_extension),
-            "outerPackaging" => out.opt(self.outer_packaging.as_deref()),
-            "immediatePackaging" => out.opt(self.immediate_packaging.as_deref()),
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => {
+                if let Some(v) = &self.id {
+                    out.push(v)
+                }
+            }
+            1 => {
+                for v in &self.extension {
+                    out.push(v)
+                }
+            }
+            2 => {
+                for v in &self.modifier_extension {
+                    out.push(v)
+                }
+            }
+            3 => {
+                if let Some(v) = self.outer_packaging.as_deref() {
+                    out.push(v)
+                }
+            }
+            4 => {
+                if let Some(v) = self.immediate_packaging.as_deref() {
+                    out.push(v)
+                }
+            }
             _ => {}
         }
     }
@@ -855,25 +943,83 @@ impl crate::fhirpath::Reflect for MedicinalProductPackagedPackageItem {
             ("manufacturer", crate::fhirpath::Card::Many),
         ]
     }
-    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
-        match name {
-            "id" => out.opt(self.id.as_ref()),
-            "extension" => out.many(&self.extension),
-            "modifierExtension" => out.many(&self.modifier_extension),
-            "identifier" => out.many(&self.identifier),
-            "type" => out.opt(self.type_.as_deref()),
-            "quantity" => out.opt(self.quantity.as_deref()),
-            "material" => out.many(&self.material),
-            "alternateMaterial" => out.many(&self.alternate_material),
-            "device" => out.many(&self.device),
-            "manufacturedItem" => out.many(&self.manufactured_item),
-            "packageItem" => out.many(&self.package_item),
-            "physicalCharacteristics" => {
-                out.opt(self.physical_characteristics.as_deref())
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => {
+                if let Some(v) = &self.id {
+                    out.push(v)
+                }
             }
-            "otherCharacteristics" => out.many(&self.other_characteristics),
-            "shelfLifeStorage" => out.many(&self.shelf_life_storage),
-            "manufacturer" => out.many(&self.manufacturer),
+            1 => {
+                for v in &self.extension {
+                    out.push(v)
+                }
+            }
+            2 => {
+                for v in &self.modifier_extension {
+                    out.push(v)
+                }
+            }
+            3 => {
+                for v in &self.identifier {
+                    out.push(v)
+                }
+            }
+            4 => {
+                if let Some(v) = self.type_.as_deref() {
+                    out.push(v)
+                }
+            }
+            5 => {
+                if let Some(v) = self.quantity.as_deref() {
+                    out.push(v)
+                }
+            }
+            6 => {
+                for v in &self.material {
+                    out.push(v)
+                }
+            }
+            7 => {
+                for v in &self.alternate_material {
+                    out.push(v)
+                }
+            }
+            8 => {
+                for v in &self.device {
+                    out.push(v)
+                }
+            }
+            9 => {
+                for v in &self.manufactured_item {
+                    out.push(v)
+                }
+            }
+            10 => {
+                for v in &self.package_item {
+                    out.push(v)
+                }
+            }
+            11 => {
+                if let Some(v) = self.physical_characteristics.as_deref() {
+                    out.push(v)
+                }
+            }
+            12 => {
+                for v in &self.other_characteristics {
+                    out.push(v)
+                }
+            }
+            13 => {
+                for v in &self.shelf_life_storage {
+                    out.push(v)
+                }
+            }
+            14 => {
+                for v in &self.manufacturer {
+                    out.push(v)
+                }
+            }
             _ => {}
         }
     }

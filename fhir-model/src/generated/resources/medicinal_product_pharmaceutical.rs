@@ -305,23 +305,83 @@ impl crate::fhirpath::Reflect for MedicinalProductPharmaceutical {
             ("routeOfAdministration", crate::fhirpath::Card::Many),
         ]
     }
-    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
-        match name {
-            "id" => out.opt(self.id.as_ref()),
-            "meta" => out.opt(self.meta.as_deref()),
-            "implicitRules" => out.opt(self.implicit_rules.as_ref()),
-            "language" => out.opt(self.language.as_ref()),
-            "text" => out.opt(self.text.as_deref()),
-            "contained" => out.many(&self.contained),
-            "extension" => out.many(&self.extension),
-            "modifierExtension" => out.many(&self.modifier_extension),
-            "identifier" => out.many(&self.identifier),
-            "administrableDoseForm" => out.opt(self.administrable_dose_form.as_deref()),
-            "unitOfPresentation" => out.opt(self.unit_of_presentation.as_deref()),
-            "ingredient" => out.many(&self.ingredient),
-            "device" => out.many(&self.device),
-            "characteristics" => out.many(&self.characteristics),
-            "routeOfAdministration" => out.many(&self.route_of_administration),
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => {
+                if let Some(v) = &self.id {
+                    out.push(v)
+                }
+            }
+            1 => {
+                if let Some(v) = self.meta.as_deref() {
+                    out.push(v)
+                }
+            }
+            2 => {
+                if let Some(v) = &self.implicit_rules {
+                    out.push(v)
+                }
+            }
+            3 => {
+                if let Some(v) = &self.language {
+                    out.push(v)
+                }
+            }
+            4 => {
+                if let Some(v) = self.text.as_deref() {
+                    out.push(v)
+                }
+            }
+            5 => {
+                for v in &self.contained {
+                    out.push(v)
+                }
+            }
+            6 => {
+                for v in &self.extension {
+                    out.push(v)
+                }
+            }
+            7 => {
+                for v in &self.modifier_extension {
+                    out.push(v)
+                }
+            }
+            8 => {
+                for v in &self.identifier {
+                    out.push(v)
+                }
+            }
+            9 => {
+                if let Some(v) = self.administrable_dose_form.as_deref() {
+                    out.push(v)
+                }
+            }
+            10 => {
+                if let Some(v) = self.unit_of_presentation.as_deref() {
+                    out.push(v)
+                }
+            }
+            11 => {
+                for v in &self.ingredient {
+                    out.push(v)
+                }
+            }
+            12 => {
+                for v in &self.device {
+                    out.push(v)
+                }
+            }
+            13 => {
+                for v in &self.characteristics {
+                    out.push(v)
+                }
+            }
+            14 => {
+                for v in &self.route_of_administration {
+                    out.push(v)
+                }
+            }
             _ => {}
         }
     }
@@ -490,13 +550,33 @@ impl crate::fhirpath::Reflect for MedicinalProductPharmaceuticalCharacteristics 
             ("status", crate::fhirpath::Card::One),
         ]
     }
-    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
-        match name {
-            "id" => out.opt(self.id.as_ref()),
-            "extension" => out.many(&self.extension),
-            "modifierExtension" => out.many(&self.modifier_extension),
-            "code" => out.opt(self.code.as_deref()),
-            "status" => out.opt(self.status.as_deref()),
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => {
+                if let Some(v) = &self.id {
+                    out.push(v)
+                }
+            }
+            1 => {
+                for v in &self.extension {
+                    out.push(v)
+                }
+            }
+            2 => {
+                for v in &self.modifier_extension {
+                    out.push(v)
+                }
+            }
+            3 => {
+                if let Some(v) = self.code.as_deref() {
+                    out.push(v)
+                }
+            }
+            4 => {
+                if let Some(v) = self.status.as_deref() {
+                    out.push(v)
+                }
+            }
             _ => {}
         }
     }
@@ -711,20 +791,58 @@ impl crate::fhirpath::Reflect for MedicinalProductPharmaceuticalRouteOfAdministr
             ("targetSpecies", crate::fhirpath::Card::Many),
         ]
     }
-    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
-        match name {
-            "id" => out.opt(self.id.as_ref()),
-            "extension" => out.many(&self.extension),
-            "modifierExtension" => out.many(&self.modifier_extension),
-            "code" => out.opt(self.code.as_deref()),
-            "firstDose" => out.opt(self.first_dose.as_deref()),
-            "maxSingleDose" => out.opt(self.max_single_dose.as_deref()),
-            "maxDosePerDay" => out.opt(self.max_dose_per_day.as_deref()),
-            "maxDosePerTreatmentPeriod" => {
-                out.opt(self.max_dose_per_treatment_period.as_deref())
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => {
+                if let Some(v) = &self.id {
+                    out.push(v)
+                }
             }
-            "maxTreatmentPeriod" => out.opt(self.max_treatment_period.as_deref()),
-            "targetSpecies" => out.many(&self.target_species),
+            1 => {
+                for v in &self.extension {
+                    out.push(v)
+                }
+            }
+            2 => {
+                for v in &self.modifier_extension {
+                    out.push(v)
+                }
+            }
+            3 => {
+                if let Some(v) = self.code.as_deref() {
+                    out.push(v)
+                }
+            }
+            4 => {
+                if let Some(v) = self.first_dose.as_deref() {
+                    out.push(v)
+                }
+            }
+            5 => {
+                if let Some(v) = self.max_single_dose.as_deref() {
+                    out.push(v)
+                }
+            }
+            6 => {
+                if let Some(v) = self.max_dose_per_day.as_deref() {
+                    out.push(v)
+                }
+            }
+            7 => {
+                if let Some(v) = self.max_dose_per_treatment_period.as_deref() {
+                    out.push(v)
+                }
+            }
+            8 => {
+                if let Some(v) = self.max_treatment_period.as_deref() {
+                    out.push(v)
+                }
+            }
+            9 => {
+                for v in &self.target_species {
+                    out.push(v)
+                }
+            }
             _ => {}
         }
     }
@@ -877,13 +995,33 @@ for MedicinalProductPharmaceuticalRouteOfAdministrationTargetSpecies {
             ("withdrawalPeriod", crate::fhirpath::Card::Many),
         ]
     }
-    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
-        match name {
-            "id" => out.opt(self.id.as_ref()),
-            "extension" => out.many(&self.extension),
-            "modifierExtension" => out.many(&self.modifier_extension),
-            "code" => out.opt(self.code.as_deref()),
-            "withdrawalPeriod" => out.many(&self.withdrawal_period),
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => {
+                if let Some(v) = &self.id {
+                    out.push(v)
+                }
+            }
+            1 => {
+                for v in &self.extension {
+                    out.push(v)
+                }
+            }
+            2 => {
+                for v in &self.modifier_extension {
+                    out.push(v)
+                }
+            }
+            3 => {
+                if let Some(v) = self.code.as_deref() {
+                    out.push(v)
+                }
+            }
+            4 => {
+                for v in &self.withdrawal_period {
+                    out.push(v)
+                }
+            }
             _ => {}
         }
     }
@@ -1066,14 +1204,38 @@ for MedicinalProductPharmaceuticalRouteOfAdministrationTargetSpeciesWithdrawalPe
             ("supportingInformation", crate::fhirpath::Card::One),
         ]
     }
-    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
-        match name {
-            "id" => out.opt(self.id.as_ref()),
-            "extension" => out.many(&self.extension),
-            "modifierExtension" => out.many(&self.modifier_extension),
-            "tissue" => out.opt(self.tissue.as_deref()),
-            "value" => out.opt(self.value.as_deref()),
-            "supportingInformation" => out.opt(self.supporting_information.as_ref()),
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => {
+                if let Some(v) = &self.id {
+                    out.push(v)
+                }
+            }
+            1 => {
+                for v in &self.extension {
+                    out.push(v)
+                }
+            }
+            2 => {
+                for v in &self.modifier_extension {
+                    out.push(v)
+                }
+            }
+            3 => {
+                if let Some(v) = self.tissue.as_deref() {
+                    out.push(v)
+                }
+            }
+            4 => {
+                if let Some(v) = self.value.as_deref() {
+                    out.push(v)
+                }
+            }
+            5 => {
+                if let Some(v) = &self.supporting_information {
+                    out.push(v)
+                }
+            }
             _ => {}
         }
     }

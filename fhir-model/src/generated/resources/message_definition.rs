@@ -550,42 +550,167 @@ impl crate::fhirpath::Reflect for MessageDefinition {
             ("graph", crate::fhirpath::Card::Many),
         ]
     }
-    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
-        match name {
-            "id" => out.opt(self.id.as_ref()),
-            "meta" => out.opt(self.meta.as_deref()),
-            "implicitRules" => out.opt(self.implicit_rules.as_ref()),
-            "language" => out.opt(self.language.as_ref()),
-            "text" => out.opt(self.text.as_deref()),
-            "contained" => out.many(&self.contained),
-            "extension" => out.many(&self.extension),
-            "modifierExtension" => out.many(&self.modifier_extension),
-            "url" => out.opt(self.url.as_ref()),
-            "identifier" => out.many(&self.identifier),
-            "version" => out.opt(self.version.as_ref()),
-            "name" => out.opt(self.name.as_ref()),
-            "title" => out.opt(self.title.as_ref()),
-            "replaces" => out.many(&self.replaces),
-            "status" => out.opt(self.status.as_ref()),
-            "experimental" => out.opt(self.experimental.as_ref()),
-            "date" => out.opt(self.date.as_ref()),
-            "publisher" => out.opt(self.publisher.as_ref()),
-            "contact" => out.many(&self.contact),
-            "description" => out.opt(self.description.as_ref()),
-            "useContext" => out.many(&self.use_context),
-            "jurisdiction" => out.many(&self.jurisdiction),
-            "purpose" => out.opt(self.purpose.as_ref()),
-            "copyright" => out.opt(self.copyright.as_ref()),
-            "base" => out.opt(self.base.as_ref()),
-            "parent" => out.many(&self.parent),
-            "event" => out.choice(self.event.as_ref()),
-            "category" => out.opt(self.category.as_ref()),
-            "focus" => out.many(&self.focus),
-            "responseRequired" => out.opt(self.response_required.as_ref()),
-            "allowedResponse" => out.many(&self.allowed_response),
-            "graph" => out.many(&self.graph),
-            _ if name.starts_with("event") => {
-                out.typed(self.event.as_ref(), &name[5usize..])
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => {
+                if let Some(v) = &self.id {
+                    out.push(v)
+                }
+            }
+            1 => {
+                if let Some(v) = self.meta.as_deref() {
+                    out.push(v)
+                }
+            }
+            2 => {
+                if let Some(v) = &self.implicit_rules {
+                    out.push(v)
+                }
+            }
+            3 => {
+                if let Some(v) = &self.language {
+                    out.push(v)
+                }
+            }
+            4 => {
+                if let Some(v) = self.text.as_deref() {
+                    out.push(v)
+                }
+            }
+            5 => {
+                for v in &self.contained {
+                    out.push(v)
+                }
+            }
+            6 => {
+                for v in &self.extension {
+                    out.push(v)
+                }
+            }
+            7 => {
+                for v in &self.modifier_extension {
+                    out.push(v)
+                }
+            }
+            8 => {
+                if let Some(v) = &self.url {
+                    out.push(v)
+                }
+            }
+            9 => {
+                for v in &self.identifier {
+                    out.push(v)
+                }
+            }
+            10 => {
+                if let Some(v) = &self.version {
+                    out.push(v)
+                }
+            }
+            11 => {
+                if let Some(v) = &self.name {
+                    out.push(v)
+                }
+            }
+            12 => {
+                if let Some(v) = &self.title {
+                    out.push(v)
+                }
+            }
+            13 => {
+                for v in &self.replaces {
+                    out.push(v)
+                }
+            }
+            14 => {
+                if let Some(v) = &self.status {
+                    out.push(v)
+                }
+            }
+            15 => {
+                if let Some(v) = &self.experimental {
+                    out.push(v)
+                }
+            }
+            16 => {
+                if let Some(v) = &self.date {
+                    out.push(v)
+                }
+            }
+            17 => {
+                if let Some(v) = &self.publisher {
+                    out.push(v)
+                }
+            }
+            18 => {
+                for v in &self.contact {
+                    out.push(v)
+                }
+            }
+            19 => {
+                if let Some(v) = &self.description {
+                    out.push(v)
+                }
+            }
+            20 => {
+                for v in &self.use_context {
+                    out.push(v)
+                }
+            }
+            21 => {
+                for v in &self.jurisdiction {
+                    out.push(v)
+                }
+            }
+            22 => {
+                if let Some(v) = &self.purpose {
+                    out.push(v)
+                }
+            }
+            23 => {
+                if let Some(v) = &self.copyright {
+                    out.push(v)
+                }
+            }
+            24 => {
+                if let Some(v) = &self.base {
+                    out.push(v)
+                }
+            }
+            25 => {
+                for v in &self.parent {
+                    out.push(v)
+                }
+            }
+            26 => {
+                if let Some(v) = &self.event {
+                    out.choice(v)
+                }
+            }
+            27 => {
+                if let Some(v) = &self.category {
+                    out.push(v)
+                }
+            }
+            28 => {
+                for v in &self.focus {
+                    out.push(v)
+                }
+            }
+            29 => {
+                if let Some(v) = &self.response_required {
+                    out.push(v)
+                }
+            }
+            30 => {
+                for v in &self.allowed_response {
+                    out.push(v)
+                }
+            }
+            31 => {
+                for v in &self.graph {
+                    out.push(v)
+                }
             }
             _ => {}
         }
@@ -646,10 +771,10 @@ impl crate::validate::Validate for MessageDefinitionEvent {
 
 #[cfg(feature = "fhirpath")]
 impl crate::fhirpath::Choice for MessageDefinitionEvent {
-    fn value(&self) -> (&'static str, &dyn crate::fhirpath::Reflect) {
+    fn value(&self) -> &dyn crate::fhirpath::Reflect {
         match self {
-            Self::Coding(v) => ("Coding", &**v),
-            Self::Uri(v) => ("Uri", v),
+            Self::Coding(v) => &**v,
+            Self::Uri(v) => v,
         }
     }
 }
@@ -857,15 +982,43 @@ impl crate::fhirpath::Reflect for MessageDefinitionFocus {
             ("max", crate::fhirpath::Card::One),
         ]
     }
-    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
-        match name {
-            "id" => out.opt(self.id.as_ref()),
-            "extension" => out.many(&self.extension),
-            "modifierExtension" => out.many(&self.modifier_extension),
-            "code" => out.opt(self.code.as_ref()),
-            "profile" => out.opt(self.profile.as_ref()),
-            "min" => out.opt(self.min.as_ref()),
-            "max" => out.opt(self.max.as_ref()),
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => {
+                if let Some(v) = &self.id {
+                    out.push(v)
+                }
+            }
+            1 => {
+                for v in &self.extension {
+                    out.push(v)
+                }
+            }
+            2 => {
+                for v in &self.modifier_extension {
+                    out.push(v)
+                }
+            }
+            3 => {
+                if let Some(v) = &self.code {
+                    out.push(v)
+                }
+            }
+            4 => {
+                if let Some(v) = &self.profile {
+                    out.push(v)
+                }
+            }
+            5 => {
+                if let Some(v) = &self.min {
+                    out.push(v)
+                }
+            }
+            6 => {
+                if let Some(v) = &self.max {
+                    out.push(v)
+                }
+            }
             _ => {}
         }
     }
@@ -1014,13 +1167,33 @@ impl crate::fhirpath::Reflect for MessageDefinitionAllowedResponse {
             ("situation", crate::fhirpath::Card::One),
         ]
     }
-    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
-        match name {
-            "id" => out.opt(self.id.as_ref()),
-            "extension" => out.many(&self.extension),
-            "modifierExtension" => out.many(&self.modifier_extension),
-            "message" => out.opt(self.message.as_ref()),
-            "situation" => out.opt(self.situation.as_ref()),
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => {
+                if let Some(v) = &self.id {
+                    out.push(v)
+                }
+            }
+            1 => {
+                for v in &self.extension {
+                    out.push(v)
+                }
+            }
+            2 => {
+                for v in &self.modifier_extension {
+                    out.push(v)
+                }
+            }
+            3 => {
+                if let Some(v) = &self.message {
+                    out.push(v)
+                }
+            }
+            4 => {
+                if let Some(v) = &self.situation {
+                    out.push(v)
+                }
+            }
             _ => {}
         }
     }

@@ -396,29 +396,102 @@ impl crate::fhirpath::Reflect for MessageHeader {
             ("definition", crate::fhirpath::Card::One),
         ]
     }
-    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
-        match name {
-            "id" => out.opt(self.id.as_ref()),
-            "meta" => out.opt(self.meta.as_deref()),
-            "implicitRules" => out.opt(self.implicit_rules.as_ref()),
-            "language" => out.opt(self.language.as_ref()),
-            "text" => out.opt(self.text.as_deref()),
-            "contained" => out.many(&self.contained),
-            "extension" => out.many(&self.extension),
-            "modifierExtension" => out.many(&self.modifier_extension),
-            "event" => out.choice(self.event.as_ref()),
-            "destination" => out.many(&self.destination),
-            "sender" => out.opt(self.sender.as_deref()),
-            "enterer" => out.opt(self.enterer.as_deref()),
-            "author" => out.opt(self.author.as_deref()),
-            "source" => out.opt(self.source.as_deref()),
-            "responsible" => out.opt(self.responsible.as_deref()),
-            "reason" => out.opt(self.reason.as_deref()),
-            "response" => out.opt(self.response.as_deref()),
-            "focus" => out.many(&self.focus),
-            "definition" => out.opt(self.definition.as_ref()),
-            _ if name.starts_with("event") => {
-                out.typed(self.event.as_ref(), &name[5usize..])
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => {
+                if let Some(v) = &self.id {
+                    out.push(v)
+                }
+            }
+            1 => {
+                if let Some(v) = self.meta.as_deref() {
+                    out.push(v)
+                }
+            }
+            2 => {
+                if let Some(v) = &self.implicit_rules {
+                    out.push(v)
+                }
+            }
+            3 => {
+                if let Some(v) = &self.language {
+                    out.push(v)
+                }
+            }
+            4 => {
+                if let Some(v) = self.text.as_deref() {
+                    out.push(v)
+                }
+            }
+            5 => {
+                for v in &self.contained {
+                    out.push(v)
+                }
+            }
+            6 => {
+                for v in &self.extension {
+                    out.push(v)
+                }
+            }
+            7 => {
+                for v in &self.modifier_extension {
+                    out.push(v)
+                }
+            }
+            8 => {
+                if let Some(v) = &self.event {
+                    out.choice(v)
+                }
+            }
+            9 => {
+                for v in &self.destination {
+                    out.push(v)
+                }
+            }
+            10 => {
+                if let Some(v) = self.sender.as_deref() {
+                    out.push(v)
+                }
+            }
+            11 => {
+                if let Some(v) = self.enterer.as_deref() {
+                    out.push(v)
+                }
+            }
+            12 => {
+                if let Some(v) = self.author.as_deref() {
+                    out.push(v)
+                }
+            }
+            13 => {
+                if let Some(v) = self.source.as_deref() {
+                    out.push(v)
+                }
+            }
+            14 => {
+                if let Some(v) = self.responsible.as_deref() {
+                    out.push(v)
+                }
+            }
+            15 => {
+                if let Some(v) = self.reason.as_deref() {
+                    out.push(v)
+                }
+            }
+            16 => {
+                if let Some(v) = self.response.as_deref() {
+                    out.push(v)
+                }
+            }
+            17 => {
+                for v in &self.focus {
+                    out.push(v)
+                }
+            }
+            18 => {
+                if let Some(v) = &self.definition {
+                    out.push(v)
+                }
             }
             _ => {}
         }
@@ -479,10 +552,10 @@ impl crate::validate::Validate for MessageHeaderEvent {
 
 #[cfg(feature = "fhirpath")]
 impl crate::fhirpath::Choice for MessageHeaderEvent {
-    fn value(&self) -> (&'static str, &dyn crate::fhirpath::Reflect) {
+    fn value(&self) -> &dyn crate::fhirpath::Reflect {
         match self {
-            Self::Coding(v) => ("Coding", &**v),
-            Self::Uri(v) => ("Uri", v),
+            Self::Coding(v) => &**v,
+            Self::Uri(v) => v,
         }
     }
 }
@@ -708,15 +781,43 @@ impl crate::fhirpath::Reflect for MessageHeaderDestination {
             ("receiver", crate::fhirpath::Card::One),
         ]
     }
-    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
-        match name {
-            "id" => out.opt(self.id.as_ref()),
-            "extension" => out.many(&self.extension),
-            "modifierExtension" => out.many(&self.modifier_extension),
-            "name" => out.opt(self.name.as_ref()),
-            "target" => out.opt(self.target.as_deref()),
-            "endpoint" => out.opt(self.endpoint.as_ref()),
-            "receiver" => out.opt(self.receiver.as_deref()),
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => {
+                if let Some(v) = &self.id {
+                    out.push(v)
+                }
+            }
+            1 => {
+                for v in &self.extension {
+                    out.push(v)
+                }
+            }
+            2 => {
+                for v in &self.modifier_extension {
+                    out.push(v)
+                }
+            }
+            3 => {
+                if let Some(v) = &self.name {
+                    out.push(v)
+                }
+            }
+            4 => {
+                if let Some(v) = self.target.as_deref() {
+                    out.push(v)
+                }
+            }
+            5 => {
+                if let Some(v) = &self.endpoint {
+                    out.push(v)
+                }
+            }
+            6 => {
+                if let Some(v) = self.receiver.as_deref() {
+                    out.push(v)
+                }
+            }
             _ => {}
         }
     }
@@ -902,16 +1003,48 @@ impl crate::fhirpath::Reflect for MessageHeaderSource {
             ("endpoint", crate::fhirpath::Card::One),
         ]
     }
-    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
-        match name {
-            "id" => out.opt(self.id.as_ref()),
-            "extension" => out.many(&self.extension),
-            "modifierExtension" => out.many(&self.modifier_extension),
-            "name" => out.opt(self.name.as_ref()),
-            "software" => out.opt(self.software.as_ref()),
-            "version" => out.opt(self.version.as_ref()),
-            "contact" => out.opt(self.contact.as_deref()),
-            "endpoint" => out.opt(self.endpoint.as_ref()),
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => {
+                if let Some(v) = &self.id {
+                    out.push(v)
+                }
+            }
+            1 => {
+                for v in &self.extension {
+                    out.push(v)
+                }
+            }
+            2 => {
+                for v in &self.modifier_extension {
+                    out.push(v)
+                }
+            }
+            3 => {
+                if let Some(v) = &self.name {
+                    out.push(v)
+                }
+            }
+            4 => {
+                if let Some(v) = &self.software {
+                    out.push(v)
+                }
+            }
+            5 => {
+                if let Some(v) = &self.version {
+                    out.push(v)
+                }
+            }
+            6 => {
+                if let Some(v) = self.contact.as_deref() {
+                    out.push(v)
+                }
+            }
+            7 => {
+                if let Some(v) = &self.endpoint {
+                    out.push(v)
+                }
+            }
             _ => {}
         }
     }
@@ -1086,14 +1219,38 @@ impl crate::fhirpath::Reflect for MessageHeaderResponse {
             ("details", crate::fhirpath::Card::One),
         ]
     }
-    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
-        match name {
-            "id" => out.opt(self.id.as_ref()),
-            "extension" => out.many(&self.extension),
-            "modifierExtension" => out.many(&self.modifier_extension),
-            "identifier" => out.opt(self.identifier.as_ref()),
-            "code" => out.opt(self.code.as_ref()),
-            "details" => out.opt(self.details.as_deref()),
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => {
+                if let Some(v) = &self.id {
+                    out.push(v)
+                }
+            }
+            1 => {
+                for v in &self.extension {
+                    out.push(v)
+                }
+            }
+            2 => {
+                for v in &self.modifier_extension {
+                    out.push(v)
+                }
+            }
+            3 => {
+                if let Some(v) = &self.identifier {
+                    out.push(v)
+                }
+            }
+            4 => {
+                if let Some(v) = &self.code {
+                    out.push(v)
+                }
+            }
+            5 => {
+                if let Some(v) = self.details.as_deref() {
+                    out.push(v)
+                }
+            }
             _ => {}
         }
     }

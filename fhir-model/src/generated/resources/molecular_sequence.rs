@@ -428,32 +428,128 @@ impl crate::fhirpath::Reflect for MolecularSequence {
             ("structureVariant", crate::fhirpath::Card::Many),
         ]
     }
-    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
-        match name {
-            "id" => out.opt(self.id.as_ref()),
-            "meta" => out.opt(self.meta.as_deref()),
-            "implicitRules" => out.opt(self.implicit_rules.as_ref()),
-            "language" => out.opt(self.language.as_ref()),
-            "text" => out.opt(self.text.as_deref()),
-            "contained" => out.many(&self.contained),
-            "extension" => out.many(&self.extension),
-            "modifierExtension" => out.many(&self.modifier_extension),
-            "identifier" => out.many(&self.identifier),
-            "type" => out.opt(self.type_.as_ref()),
-            "coordinateSystem" => out.opt(self.coordinate_system.as_ref()),
-            "patient" => out.opt(self.patient.as_deref()),
-            "specimen" => out.opt(self.specimen.as_deref()),
-            "device" => out.opt(self.device.as_deref()),
-            "performer" => out.opt(self.performer.as_deref()),
-            "quantity" => out.opt(self.quantity.as_deref()),
-            "referenceSeq" => out.opt(self.reference_seq.as_deref()),
-            "variant" => out.many(&self.variant),
-            "observedSeq" => out.opt(self.observed_seq.as_ref()),
-            "quality" => out.many(&self.quality),
-            "readCoverage" => out.opt(self.read_coverage.as_ref()),
-            "repository" => out.many(&self.repository),
-            "pointer" => out.many(&self.pointer),
-            "structureVariant" => out.many(&self.structure_variant),
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => {
+                if let Some(v) = &self.id {
+                    out.push(v)
+                }
+            }
+            1 => {
+                if let Some(v) = self.meta.as_deref() {
+                    out.push(v)
+                }
+            }
+            2 => {
+                if let Some(v) = &self.implicit_rules {
+                    out.push(v)
+                }
+            }
+            3 => {
+                if let Some(v) = &self.language {
+                    out.push(v)
+                }
+            }
+            4 => {
+                if let Some(v) = self.text.as_deref() {
+                    out.push(v)
+                }
+            }
+            5 => {
+                for v in &self.contained {
+                    out.push(v)
+                }
+            }
+            6 => {
+                for v in &self.extension {
+                    out.push(v)
+                }
+            }
+            7 => {
+                for v in &self.modifier_extension {
+                    out.push(v)
+                }
+            }
+            8 => {
+                for v in &self.identifier {
+                    out.push(v)
+                }
+            }
+            9 => {
+                if let Some(v) = &self.type_ {
+                    out.push(v)
+                }
+            }
+            10 => {
+                if let Some(v) = &self.coordinate_system {
+                    out.push(v)
+                }
+            }
+            11 => {
+                if let Some(v) = self.patient.as_deref() {
+                    out.push(v)
+                }
+            }
+            12 => {
+                if let Some(v) = self.specimen.as_deref() {
+                    out.push(v)
+                }
+            }
+            13 => {
+                if let Some(v) = self.device.as_deref() {
+                    out.push(v)
+                }
+            }
+            14 => {
+                if let Some(v) = self.performer.as_deref() {
+                    out.push(v)
+                }
+            }
+            15 => {
+                if let Some(v) = self.quantity.as_deref() {
+                    out.push(v)
+                }
+            }
+            16 => {
+                if let Some(v) = self.reference_seq.as_deref() {
+                    out.push(v)
+                }
+            }
+            17 => {
+                for v in &self.variant {
+                    out.push(v)
+                }
+            }
+            18 => {
+                if let Some(v) = &self.observed_seq {
+                    out.push(v)
+                }
+            }
+            19 => {
+                for v in &self.quality {
+                    out.push(v)
+                }
+            }
+            20 => {
+                if let Some(v) = &self.read_coverage {
+                    out.push(v)
+                }
+            }
+            21 => {
+                for v in &self.repository {
+                    out.push(v)
+                }
+            }
+            22 => {
+                for v in &self.pointer {
+                    out.push(v)
+                }
+            }
+            23 => {
+                for v in &self.structure_variant {
+                    out.push(v)
+                }
+            }
             _ => {}
         }
     }
@@ -744,20 +840,68 @@ impl crate::fhirpath::Reflect for MolecularSequenceReferenceSeq {
             ("windowEnd", crate::fhirpath::Card::One),
         ]
     }
-    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
-        match name {
-            "id" => out.opt(self.id.as_ref()),
-            "extension" => out.many(&self.extension),
-            "modifierExtension" => out.many(&self.modifier_extension),
-            "chromosome" => out.opt(self.chromosome.as_deref()),
-            "genomeBuild" => out.opt(self.genome_build.as_ref()),
-            "orientation" => out.opt(self.orientation.as_ref()),
-            "referenceSeqId" => out.opt(self.reference_seq_id.as_deref()),
-            "referenceSeqPointer" => out.opt(self.reference_seq_pointer.as_deref()),
-            "referenceSeqString" => out.opt(self.reference_seq_string.as_ref()),
-            "strand" => out.opt(self.strand.as_ref()),
-            "windowStart" => out.opt(self.window_start.as_ref()),
-            "windowEnd" => out.opt(self.window_end.as_ref()),
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => {
+                if let Some(v) = &self.id {
+                    out.push(v)
+                }
+            }
+            1 => {
+                for v in &self.extension {
+                    out.push(v)
+                }
+            }
+            2 => {
+                for v in &self.modifier_extension {
+                    out.push(v)
+                }
+            }
+            3 => {
+                if let Some(v) = self.chromosome.as_deref() {
+                    out.push(v)
+                }
+            }
+            4 => {
+                if let Some(v) = &self.genome_build {
+                    out.push(v)
+                }
+            }
+            5 => {
+                if let Some(v) = &self.orientation {
+                    out.push(v)
+                }
+            }
+            6 => {
+                if let Some(v) = self.reference_seq_id.as_deref() {
+                    out.push(v)
+                }
+            }
+            7 => {
+                if let Some(v) = self.reference_seq_pointer.as_deref() {
+                    out.push(v)
+                }
+            }
+            8 => {
+                if let Some(v) = &self.reference_seq_string {
+                    out.push(v)
+                }
+            }
+            9 => {
+                if let Some(v) = &self.strand {
+                    out.push(v)
+                }
+            }
+            10 => {
+                if let Some(v) = &self.window_start {
+                    out.push(v)
+                }
+            }
+            11 => {
+                if let Some(v) = &self.window_end {
+                    out.push(v)
+                }
+            }
             _ => {}
         }
     }
@@ -975,17 +1119,53 @@ impl crate::fhirpath::Reflect for MolecularSequenceVariant {
             ("variantPointer", crate::fhirpath::Card::One),
         ]
     }
-    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
-        match name {
-            "id" => out.opt(self.id.as_ref()),
-            "extension" => out.many(&self.extension),
-            "modifierExtension" => out.many(&self.modifier_extension),
-            "start" => out.opt(self.start.as_ref()),
-            "end" => out.opt(self.end.as_ref()),
-            "observedAllele" => out.opt(self.observed_allele.as_ref()),
-            "referenceAllele" => out.opt(self.reference_allele.as_ref()),
-            "cigar" => out.opt(self.cigar.as_ref()),
-            "variantPointer" => out.opt(self.variant_pointer.as_deref()),
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => {
+                if let Some(v) = &self.id {
+                    out.push(v)
+                }
+            }
+            1 => {
+                for v in &self.extension {
+                    out.push(v)
+                }
+            }
+            2 => {
+                for v in &self.modifier_extension {
+                    out.push(v)
+                }
+            }
+            3 => {
+                if let Some(v) = &self.start {
+                    out.push(v)
+                }
+            }
+            4 => {
+                if let Some(v) = &self.end {
+                    out.push(v)
+                }
+            }
+            5 => {
+                if let Some(v) = &self.observed_allele {
+                    out.push(v)
+                }
+            }
+            6 => {
+                if let Some(v) = &self.reference_allele {
+                    out.push(v)
+                }
+            }
+            7 => {
+                if let Some(v) = &self.cigar {
+                    out.push(v)
+                }
+            }
+            8 => {
+                if let Some(v) = self.variant_pointer.as_deref() {
+                    out.push(v)
+                }
+            }
             _ => {}
         }
     }
@@ -1301,26 +1481,98 @@ impl crate::fhirpath::Reflect for MolecularSequenceQuality {
             ("roc", crate::fhirpath::Card::One),
         ]
     }
-    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
-        match name {
-            "id" => out.opt(self.id.as_ref()),
-            "extension" => out.many(&self.extension),
-            "modifierExtension" => out.many(&self.modifier_extension),
-            "type" => out.opt(self.type_.as_ref()),
-            "standardSequence" => out.opt(self.standard_sequence.as_deref()),
-            "start" => out.opt(self.start.as_ref()),
-            "end" => out.opt(self.end.as_ref()),
-            "score" => out.opt(self.score.as_deref()),
-            "method" => out.opt(self.method.as_deref()),
-            "truthTP" => out.opt(self.truth_tp.as_ref()),
-            "queryTP" => out.opt(self.query_tp.as_ref()),
-            "truthFN" => out.opt(self.truth_fn.as_ref()),
-            "queryFP" => out.opt(self.query_fp.as_ref()),
-            "gtFP" => out.opt(self.gt_fp.as_ref()),
-            "precision" => out.opt(self.precision.as_ref()),
-            "recall" => out.opt(self.recall.as_ref()),
-            "fScore" => out.opt(self.f_score.as_ref()),
-            "roc" => out.opt(self.roc.as_deref()),
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => {
+                if let Some(v) = &self.id {
+                    out.push(v)
+                }
+            }
+            1 => {
+                for v in &self.extension {
+                    out.push(v)
+                }
+            }
+            2 => {
+                for v in &self.modifier_extension {
+                    out.push(v)
+                }
+            }
+            3 => {
+                if let Some(v) = &self.type_ {
+                    out.push(v)
+                }
+            }
+            4 => {
+                if let Some(v) = self.standard_sequence.as_deref() {
+                    out.push(v)
+                }
+            }
+            5 => {
+                if let Some(v) = &self.start {
+                    out.push(v)
+                }
+            }
+            6 => {
+                if let Some(v) = &self.end {
+                    out.push(v)
+                }
+            }
+            7 => {
+                if let Some(v) = self.score.as_deref() {
+                    out.push(v)
+                }
+            }
+            8 => {
+                if let Some(v) = self.method.as_deref() {
+                    out.push(v)
+                }
+            }
+            9 => {
+                if let Some(v) = &self.truth_tp {
+                    out.push(v)
+                }
+            }
+            10 => {
+                if let Some(v) = &self.query_tp {
+                    out.push(v)
+                }
+            }
+            11 => {
+                if let Some(v) = &self.truth_fn {
+                    out.push(v)
+                }
+            }
+            12 => {
+                if let Some(v) = &self.query_fp {
+                    out.push(v)
+                }
+            }
+            13 => {
+                if let Some(v) = &self.gt_fp {
+                    out.push(v)
+                }
+            }
+            14 => {
+                if let Some(v) = &self.precision {
+                    out.push(v)
+                }
+            }
+            15 => {
+                if let Some(v) = &self.recall {
+                    out.push(v)
+                }
+            }
+            16 => {
+                if let Some(v) = &self.f_score {
+                    out.push(v)
+                }
+            }
+            17 => {
+                if let Some(v) = self.roc.as_deref() {
+                    out.push(v)
+                }
+            }
             _ => {}
         }
     }
@@ -1528,18 +1780,58 @@ impl crate::fhirpath::Reflect for MolecularSequenceQualityRoc {
             ("fMeasure", crate::fhirpath::Card::Many),
         ]
     }
-    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
-        match name {
-            "id" => out.opt(self.id.as_ref()),
-            "extension" => out.many(&self.extension),
-            "modifierExtension" => out.many(&self.modifier_extension),
-            "score" => out.many(&self.score),
-            "numTP" => out.many(&self.num_tp),
-            "numFP" => out.many(&self.num_fp),
-            "numFN" => out.many(&self.num_fn),
-            "precision" => out.many(&self.precision),
-            "sensitivity" => out.many(&self.sensitivity),
-            "fMeasure" => out.many(&self.f_measure),
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => {
+                if let Some(v) = &self.id {
+                    out.push(v)
+                }
+            }
+            1 => {
+                for v in &self.extension {
+                    out.push(v)
+                }
+            }
+            2 => {
+                for v in &self.modifier_extension {
+                    out.push(v)
+                }
+            }
+            3 => {
+                for v in &self.score {
+                    out.push(v)
+                }
+            }
+            4 => {
+                for v in &self.num_tp {
+                    out.push(v)
+                }
+            }
+            5 => {
+                for v in &self.num_fp {
+                    out.push(v)
+                }
+            }
+            6 => {
+                for v in &self.num_fn {
+                    out.push(v)
+                }
+            }
+            7 => {
+                for v in &self.precision {
+                    out.push(v)
+                }
+            }
+            8 => {
+                for v in &self.sensitivity {
+                    out.push(v)
+                }
+            }
+            9 => {
+                for v in &self.f_measure {
+                    out.push(v)
+                }
+            }
             _ => {}
         }
     }
@@ -1740,17 +2032,53 @@ impl crate::fhirpath::Reflect for MolecularSequenceRepository {
             ("readsetId", crate::fhirpath::Card::One),
         ]
     }
-    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
-        match name {
-            "id" => out.opt(self.id.as_ref()),
-            "extension" => out.many(&self.extension),
-            "modifierExtension" => out.many(&self.modifier_extension),
-            "type" => out.opt(self.type_.as_ref()),
-            "url" => out.opt(self.url.as_ref()),
-            "name" => out.opt(self.name.as_ref()),
-            "datasetId" => out.opt(self.dataset_id.as_ref()),
-            "variantsetId" => out.opt(self.variantset_id.as_ref()),
-            "readsetId" => out.opt(self.readset_id.as_ref()),
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => {
+                if let Some(v) = &self.id {
+                    out.push(v)
+                }
+            }
+            1 => {
+                for v in &self.extension {
+                    out.push(v)
+                }
+            }
+            2 => {
+                for v in &self.modifier_extension {
+                    out.push(v)
+                }
+            }
+            3 => {
+                if let Some(v) = &self.type_ {
+                    out.push(v)
+                }
+            }
+            4 => {
+                if let Some(v) = &self.url {
+                    out.push(v)
+                }
+            }
+            5 => {
+                if let Some(v) = &self.name {
+                    out.push(v)
+                }
+            }
+            6 => {
+                if let Some(v) = &self.dataset_id {
+                    out.push(v)
+                }
+            }
+            7 => {
+                if let Some(v) = &self.variantset_id {
+                    out.push(v)
+                }
+            }
+            8 => {
+                if let Some(v) = &self.readset_id {
+                    out.push(v)
+                }
+            }
             _ => {}
         }
     }
@@ -1916,16 +2244,48 @@ impl crate::fhirpath::Reflect for MolecularSequenceStructureVariant {
             ("inner", crate::fhirpath::Card::One),
         ]
     }
-    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
-        match name {
-            "id" => out.opt(self.id.as_ref()),
-            "extension" => out.many(&self.extension),
-            "modifierExtension" => out.many(&self.modifier_extension),
-            "variantType" => out.opt(self.variant_type.as_deref()),
-            "exact" => out.opt(self.exact.as_ref()),
-            "length" => out.opt(self.length.as_ref()),
-            "outer" => out.opt(self.outer.as_deref()),
-            "inner" => out.opt(self.inner.as_deref()),
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => {
+                if let Some(v) = &self.id {
+                    out.push(v)
+                }
+            }
+            1 => {
+                for v in &self.extension {
+                    out.push(v)
+                }
+            }
+            2 => {
+                for v in &self.modifier_extension {
+                    out.push(v)
+                }
+            }
+            3 => {
+                if let Some(v) = self.variant_type.as_deref() {
+                    out.push(v)
+                }
+            }
+            4 => {
+                if let Some(v) = &self.exact {
+                    out.push(v)
+                }
+            }
+            5 => {
+                if let Some(v) = &self.length {
+                    out.push(v)
+                }
+            }
+            6 => {
+                if let Some(v) = self.outer.as_deref() {
+                    out.push(v)
+                }
+            }
+            7 => {
+                if let Some(v) = self.inner.as_deref() {
+                    out.push(v)
+                }
+            }
             _ => {}
         }
     }
@@ -2058,13 +2418,33 @@ impl crate::fhirpath::Reflect for MolecularSequenceStructureVariantOuter {
             ("end", crate::fhirpath::Card::One),
         ]
     }
-    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
-        match name {
-            "id" => out.opt(self.id.as_ref()),
-            "extension" => out.many(&self.extension),
-            "modifierExtension" => out.many(&self.modifier_extension),
-            "start" => out.opt(self.start.as_ref()),
-            "end" => out.opt(self.end.as_ref()),
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => {
+                if let Some(v) = &self.id {
+                    out.push(v)
+                }
+            }
+            1 => {
+                for v in &self.extension {
+                    out.push(v)
+                }
+            }
+            2 => {
+                for v in &self.modifier_extension {
+                    out.push(v)
+                }
+            }
+            3 => {
+                if let Some(v) = &self.start {
+                    out.push(v)
+                }
+            }
+            4 => {
+                if let Some(v) = &self.end {
+                    out.push(v)
+                }
+            }
             _ => {}
         }
     }
@@ -2197,13 +2577,33 @@ impl crate::fhirpath::Reflect for MolecularSequenceStructureVariantInner {
             ("end", crate::fhirpath::Card::One),
         ]
     }
-    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
-        match name {
-            "id" => out.opt(self.id.as_ref()),
-            "extension" => out.many(&self.extension),
-            "modifierExtension" => out.many(&self.modifier_extension),
-            "start" => out.opt(self.start.as_ref()),
-            "end" => out.opt(self.end.as_ref()),
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => {
+                if let Some(v) = &self.id {
+                    out.push(v)
+                }
+            }
+            1 => {
+                for v in &self.extension {
+                    out.push(v)
+                }
+            }
+            2 => {
+                for v in &self.modifier_extension {
+                    out.push(v)
+                }
+            }
+            3 => {
+                if let Some(v) = &self.start {
+                    out.push(v)
+                }
+            }
+            4 => {
+                if let Some(v) = &self.end {
+                    out.push(v)
+                }
+            }
             _ => {}
         }
     }

@@ -385,29 +385,113 @@ impl crate::fhirpath::Reflect for NamingSystem {
             ("uniqueId", crate::fhirpath::Card::Many),
         ]
     }
-    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
-        match name {
-            "id" => out.opt(self.id.as_ref()),
-            "meta" => out.opt(self.meta.as_deref()),
-            "implicitRules" => out.opt(self.implicit_rules.as_ref()),
-            "language" => out.opt(self.language.as_ref()),
-            "text" => out.opt(self.text.as_deref()),
-            "contained" => out.many(&self.contained),
-            "extension" => out.many(&self.extension),
-            "modifierExtension" => out.many(&self.modifier_extension),
-            "name" => out.opt(self.name.as_ref()),
-            "status" => out.opt(self.status.as_ref()),
-            "kind" => out.opt(self.kind.as_ref()),
-            "date" => out.opt(self.date.as_ref()),
-            "publisher" => out.opt(self.publisher.as_ref()),
-            "contact" => out.many(&self.contact),
-            "responsible" => out.opt(self.responsible.as_ref()),
-            "type" => out.opt(self.type_.as_deref()),
-            "description" => out.opt(self.description.as_ref()),
-            "useContext" => out.many(&self.use_context),
-            "jurisdiction" => out.many(&self.jurisdiction),
-            "usage" => out.opt(self.usage.as_ref()),
-            "uniqueId" => out.many(&self.unique_id),
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => {
+                if let Some(v) = &self.id {
+                    out.push(v)
+                }
+            }
+            1 => {
+                if let Some(v) = self.meta.as_deref() {
+                    out.push(v)
+                }
+            }
+            2 => {
+                if let Some(v) = &self.implicit_rules {
+                    out.push(v)
+                }
+            }
+            3 => {
+                if let Some(v) = &self.language {
+                    out.push(v)
+                }
+            }
+            4 => {
+                if let Some(v) = self.text.as_deref() {
+                    out.push(v)
+                }
+            }
+            5 => {
+                for v in &self.contained {
+                    out.push(v)
+                }
+            }
+            6 => {
+                for v in &self.extension {
+                    out.push(v)
+                }
+            }
+            7 => {
+                for v in &self.modifier_extension {
+                    out.push(v)
+                }
+            }
+            8 => {
+                if let Some(v) = &self.name {
+                    out.push(v)
+                }
+            }
+            9 => {
+                if let Some(v) = &self.status {
+                    out.push(v)
+                }
+            }
+            10 => {
+                if let Some(v) = &self.kind {
+                    out.push(v)
+                }
+            }
+            11 => {
+                if let Some(v) = &self.date {
+                    out.push(v)
+                }
+            }
+            12 => {
+                if let Some(v) = &self.publisher {
+                    out.push(v)
+                }
+            }
+            13 => {
+                for v in &self.contact {
+                    out.push(v)
+                }
+            }
+            14 => {
+                if let Some(v) = &self.responsible {
+                    out.push(v)
+                }
+            }
+            15 => {
+                if let Some(v) = self.type_.as_deref() {
+                    out.push(v)
+                }
+            }
+            16 => {
+                if let Some(v) = &self.description {
+                    out.push(v)
+                }
+            }
+            17 => {
+                for v in &self.use_context {
+                    out.push(v)
+                }
+            }
+            18 => {
+                for v in &self.jurisdiction {
+                    out.push(v)
+                }
+            }
+            19 => {
+                if let Some(v) = &self.usage {
+                    out.push(v)
+                }
+            }
+            20 => {
+                for v in &self.unique_id {
+                    out.push(v)
+                }
+            }
             _ => {}
         }
     }
@@ -627,16 +711,48 @@ impl crate::fhirpath::Reflect for NamingSystemUniqueId {
             ("period", crate::fhirpath::Card::One),
         ]
     }
-    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
-        match name {
-            "id" => out.opt(self.id.as_ref()),
-            "extension" => out.many(&self.extension),
-            "modifierExtension" => out.many(&self.modifier_extension),
-            "type" => out.opt(self.type_.as_ref()),
-            "value" => out.opt(self.value.as_ref()),
-            "preferred" => out.opt(self.preferred.as_ref()),
-            "comment" => out.opt(self.comment.as_ref()),
-            "period" => out.opt(self.period.as_deref()),
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => {
+                if let Some(v) = &self.id {
+                    out.push(v)
+                }
+            }
+            1 => {
+                for v in &self.extension {
+                    out.push(v)
+                }
+            }
+            2 => {
+                for v in &self.modifier_extension {
+                    out.push(v)
+                }
+            }
+            3 => {
+                if let Some(v) = &self.type_ {
+                    out.push(v)
+                }
+            }
+            4 => {
+                if let Some(v) = &self.value {
+                    out.push(v)
+                }
+            }
+            5 => {
+                if let Some(v) = &self.preferred {
+                    out.push(v)
+                }
+            }
+            6 => {
+                if let Some(v) = &self.comment {
+                    out.push(v)
+                }
+            }
+            7 => {
+                if let Some(v) = self.period.as_deref() {
+                    out.push(v)
+                }
+            }
             _ => {}
         }
     }

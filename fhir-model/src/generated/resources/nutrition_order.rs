@@ -518,33 +518,133 @@ impl crate::fhirpath::Reflect for NutritionOrder {
             ("note", crate::fhirpath::Card::Many),
         ]
     }
-    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
-        match name {
-            "id" => out.opt(self.id.as_ref()),
-            "meta" => out.opt(self.meta.as_deref()),
-            "implicitRules" => out.opt(self.implicit_rules.as_ref()),
-            "language" => out.opt(self.language.as_ref()),
-            "text" => out.opt(self.text.as_deref()),
-            "contained" => out.many(&self.contained),
-            "extension" => out.many(&self.extension),
-            "modifierExtension" => out.many(&self.modifier_extension),
-            "identifier" => out.many(&self.identifier),
-            "instantiatesCanonical" => out.many(&self.instantiates_canonical),
-            "instantiatesUri" => out.many(&self.instantiates_uri),
-            "instantiates" => out.many(&self.instantiates),
-            "status" => out.opt(self.status.as_ref()),
-            "intent" => out.opt(self.intent.as_ref()),
-            "patient" => out.opt(self.patient.as_deref()),
-            "encounter" => out.opt(self.encounter.as_deref()),
-            "dateTime" => out.opt(self.date_time.as_ref()),
-            "orderer" => out.opt(self.orderer.as_deref()),
-            "allergyIntolerance" => out.many(&self.allergy_intolerance),
-            "foodPreferenceModifier" => out.many(&self.food_preference_modifier),
-            "excludeFoodModifier" => out.many(&self.exclude_food_modifier),
-            "oralDiet" => out.opt(self.oral_diet.as_deref()),
-            "supplement" => out.many(&self.supplement),
-            "enteralFormula" => out.opt(self.enteral_formula.as_deref()),
-            "note" => out.many(&self.note),
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => {
+                if let Some(v) = &self.id {
+                    out.push(v)
+                }
+            }
+            1 => {
+                if let Some(v) = self.meta.as_deref() {
+                    out.push(v)
+                }
+            }
+            2 => {
+                if let Some(v) = &self.implicit_rules {
+                    out.push(v)
+                }
+            }
+            3 => {
+                if let Some(v) = &self.language {
+                    out.push(v)
+                }
+            }
+            4 => {
+                if let Some(v) = self.text.as_deref() {
+                    out.push(v)
+                }
+            }
+            5 => {
+                for v in &self.contained {
+                    out.push(v)
+                }
+            }
+            6 => {
+                for v in &self.extension {
+                    out.push(v)
+                }
+            }
+            7 => {
+                for v in &self.modifier_extension {
+                    out.push(v)
+                }
+            }
+            8 => {
+                for v in &self.identifier {
+                    out.push(v)
+                }
+            }
+            9 => {
+                for v in &self.instantiates_canonical {
+                    out.push(v)
+                }
+            }
+            10 => {
+                for v in &self.instantiates_uri {
+                    out.push(v)
+                }
+            }
+            11 => {
+                for v in &self.instantiates {
+                    out.push(v)
+                }
+            }
+            12 => {
+                if let Some(v) = &self.status {
+                    out.push(v)
+                }
+            }
+            13 => {
+                if let Some(v) = &self.intent {
+                    out.push(v)
+                }
+            }
+            14 => {
+                if let Some(v) = self.patient.as_deref() {
+                    out.push(v)
+                }
+            }
+            15 => {
+                if let Some(v) = self.encounter.as_deref() {
+                    out.push(v)
+                }
+            }
+            16 => {
+                if let Some(v) = &self.date_time {
+                    out.push(v)
+                }
+            }
+            17 => {
+                if let Some(v) = self.orderer.as_deref() {
+                    out.push(v)
+                }
+            }
+            18 => {
+                for v in &self.allergy_intolerance {
+                    out.push(v)
+                }
+            }
+            19 => {
+                for v in &self.food_preference_modifier {
+                    out.push(v)
+                }
+            }
+            20 => {
+                for v in &self.exclude_food_modifier {
+                    out.push(v)
+                }
+            }
+            21 => {
+                if let Some(v) = self.oral_diet.as_deref() {
+                    out.push(v)
+                }
+            }
+            22 => {
+                for v in &self.supplement {
+                    out.push(v)
+                }
+            }
+            23 => {
+                if let Some(v) = self.enteral_formula.as_deref() {
+                    out.push(v)
+                }
+            }
+            24 => {
+                for v in &self.note {
+                    out.push(v)
+                }
+            }
             _ => {}
         }
     }
@@ -752,17 +852,53 @@ impl crate::fhirpath::Reflect for NutritionOrderOralDiet {
             ("instruction", crate::fhirpath::Card::One),
         ]
     }
-    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
-        match name {
-            "id" => out.opt(self.id.as_ref()),
-            "extension" => out.many(&self.extension),
-            "modifierExtension" => out.many(&self.modifier_extension),
-            "type" => out.many(&self.type_),
-            "schedule" => out.many(&self.schedule),
-            "nutrient" => out.many(&self.nutrient),
-            "texture" => out.many(&self.texture),
-            "fluidConsistencyType" => out.many(&self.fluid_consistency_type),
-            "instruction" => out.opt(self.instruction.as_ref()),
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => {
+                if let Some(v) = &self.id {
+                    out.push(v)
+                }
+            }
+            1 => {
+                for v in &self.extension {
+                    out.push(v)
+                }
+            }
+            2 => {
+                for v in &self.modifier_extension {
+                    out.push(v)
+                }
+            }
+            3 => {
+                for v in &self.type_ {
+                    out.push(v)
+                }
+            }
+            4 => {
+                for v in &self.schedule {
+                    out.push(v)
+                }
+            }
+            5 => {
+                for v in &self.nutrient {
+                    out.push(v)
+                }
+            }
+            6 => {
+                for v in &self.texture {
+                    out.push(v)
+                }
+            }
+            7 => {
+                for v in &self.fluid_consistency_type {
+                    out.push(v)
+                }
+            }
+            8 => {
+                if let Some(v) = &self.instruction {
+                    out.push(v)
+                }
+            }
             _ => {}
         }
     }
@@ -891,13 +1027,33 @@ impl crate::fhirpath::Reflect for NutritionOrderOralDietNutrient {
             ("amount", crate::fhirpath::Card::One),
         ]
     }
-    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
-        match name {
-            "id" => out.opt(self.id.as_ref()),
-            "extension" => out.many(&self.extension),
-            "modifierExtension" => out.many(&self.modifier_extension),
-            "modifier" => out.opt(self.modifier.as_deref()),
-            "amount" => out.opt(self.amount.as_deref()),
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => {
+                if let Some(v) = &self.id {
+                    out.push(v)
+                }
+            }
+            1 => {
+                for v in &self.extension {
+                    out.push(v)
+                }
+            }
+            2 => {
+                for v in &self.modifier_extension {
+                    out.push(v)
+                }
+            }
+            3 => {
+                if let Some(v) = self.modifier.as_deref() {
+                    out.push(v)
+                }
+            }
+            4 => {
+                if let Some(v) = self.amount.as_deref() {
+                    out.push(v)
+                }
+            }
             _ => {}
         }
     }
@@ -1026,13 +1182,33 @@ impl crate::fhirpath::Reflect for NutritionOrderOralDietTexture {
             ("foodType", crate::fhirpath::Card::One),
         ]
     }
-    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
-        match name {
-            "id" => out.opt(self.id.as_ref()),
-            "extension" => out.many(&self.extension),
-            "modifierExtension" => out.many(&self.modifier_extension),
-            "modifier" => out.opt(self.modifier.as_deref()),
-            "foodType" => out.opt(self.food_type.as_deref()),
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => {
+                if let Some(v) = &self.id {
+                    out.push(v)
+                }
+            }
+            1 => {
+                for v in &self.extension {
+                    out.push(v)
+                }
+            }
+            2 => {
+                for v in &self.modifier_extension {
+                    out.push(v)
+                }
+            }
+            3 => {
+                if let Some(v) = self.modifier.as_deref() {
+                    out.push(v)
+                }
+            }
+            4 => {
+                if let Some(v) = self.food_type.as_deref() {
+                    out.push(v)
+                }
+            }
             _ => {}
         }
     }
@@ -1198,16 +1374,48 @@ impl crate::fhirpath::Reflect for NutritionOrderSupplement {
             ("instruction", crate::fhirpath::Card::One),
         ]
     }
-    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
-        match name {
-            "id" => out.opt(self.id.as_ref()),
-            "extension" => out.many(&self.extension),
-            "modifierExtension" => out.many(&self.modifier_extension),
-            "type" => out.opt(self.type_.as_deref()),
-            "productName" => out.opt(self.product_name.as_ref()),
-            "schedule" => out.many(&self.schedule),
-            "quantity" => out.opt(self.quantity.as_deref()),
-            "instruction" => out.opt(self.instruction.as_ref()),
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => {
+                if let Some(v) = &self.id {
+                    out.push(v)
+                }
+            }
+            1 => {
+                for v in &self.extension {
+                    out.push(v)
+                }
+            }
+            2 => {
+                for v in &self.modifier_extension {
+                    out.push(v)
+                }
+            }
+            3 => {
+                if let Some(v) = self.type_.as_deref() {
+                    out.push(v)
+                }
+            }
+            4 => {
+                if let Some(v) = &self.product_name {
+                    out.push(v)
+                }
+            }
+            5 => {
+                for v in &self.schedule {
+                    out.push(v)
+                }
+            }
+            6 => {
+                if let Some(v) = self.quantity.as_deref() {
+                    out.push(v)
+                }
+            }
+            7 => {
+                if let Some(v) = &self.instruction {
+                    out.push(v)
+                }
+            }
             _ => {}
         }
     }
@@ -1484,21 +1692,67 @@ impl crate::fhirpath::Reflect for NutritionOrderEnteralFormula {
             ("administrationInstruction", crate::fhirpath::Card::One),
         ]
     }
-    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
-        match name {
-            "id" => out.opt(self.id.as_ref()),
-            "extension" => out.many(&self.extension),
-            "modifierExtension" => out.many(&self.modifier_extension),
-            "baseFormulaType" => out.opt(self.base_formula_type.as_deref()),
-            "baseFormulaProductName" => out.opt(self.base_formula_product_name.as_ref()),
-            "additiveType" => out.opt(self.additive_type.as_deref()),
-            "additiveProductName" => out.opt(self.additive_product_name.as_ref()),
-            "caloricDensity" => out.opt(self.caloric_density.as_deref()),
-            "routeofAdministration" => out.opt(self.routeof_administration.as_deref()),
-            "administration" => out.many(&self.administration),
-            "maxVolumeToDeliver" => out.opt(self.max_volume_to_deliver.as_deref()),
-            "administrationInstruction" => {
-                out.opt(self.administration_instruction.as_ref())
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => {
+                if let Some(v) = &self.id {
+                    out.push(v)
+                }
+            }
+            1 => {
+                for v in &self.extension {
+                    out.push(v)
+                }
+            }
+            2 => {
+                for v in &self.modifier_extension {
+                    out.push(v)
+                }
+            }
+            3 => {
+                if let Some(v) = self.base_formula_type.as_deref() {
+                    out.push(v)
+                }
+            }
+            4 => {
+                if let Some(v) = &self.base_formula_product_name {
+                    out.push(v)
+                }
+            }
+            5 => {
+                if let Some(v) = self.additive_type.as_deref() {
+                    out.push(v)
+                }
+            }
+            6 => {
+                if let Some(v) = &self.additive_product_name {
+                    out.push(v)
+                }
+            }
+            7 => {
+                if let Some(v) = self.caloric_density.as_deref() {
+                    out.push(v)
+                }
+            }
+            8 => {
+                if let Some(v) = self.routeof_administration.as_deref() {
+                    out.push(v)
+                }
+            }
+            9 => {
+                for v in &self.administration {
+                    out.push(v)
+                }
+            }
+            10 => {
+                if let Some(v) = self.max_volume_to_deliver.as_deref() {
+                    out.push(v)
+                }
+            }
+            11 => {
+                if let Some(v) = &self.administration_instruction {
+                    out.push(v)
+                }
             }
             _ => {}
         }
@@ -1655,16 +1909,37 @@ impl crate::fhirpath::Reflect for NutritionOrderEnteralFormulaAdministration {
             ("rate", crate::fhirpath::Card::Choice),
         ]
     }
-    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
-        match name {
-            "id" => out.opt(self.id.as_ref()),
-            "extension" => out.many(&self.extension),
-            "modifierExtension" => out.many(&self.modifier_extension),
-            "schedule" => out.opt(self.schedule.as_deref()),
-            "quantity" => out.opt(self.quantity.as_deref()),
-            "rate" => out.choice(self.rate.as_ref()),
-            _ if name.starts_with("rate") => {
-                out.typed(self.rate.as_ref(), &name[4usize..])
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => {
+                if let Some(v) = &self.id {
+                    out.push(v)
+                }
+            }
+            1 => {
+                for v in &self.extension {
+                    out.push(v)
+                }
+            }
+            2 => {
+                for v in &self.modifier_extension {
+                    out.push(v)
+                }
+            }
+            3 => {
+                if let Some(v) = self.schedule.as_deref() {
+                    out.push(v)
+                }
+            }
+            4 => {
+                if let Some(v) = self.quantity.as_deref() {
+                    out.push(v)
+                }
+            }
+            5 => {
+                if let Some(v) = &self.rate {
+                    out.choice(v)
+                }
             }
             _ => {}
         }
@@ -1725,10 +2000,10 @@ impl crate::validate::Validate for NutritionOrderEnteralFormulaAdministrationRat
 
 #[cfg(feature = "fhirpath")]
 impl crate::fhirpath::Choice for NutritionOrderEnteralFormulaAdministrationRate {
-    fn value(&self) -> (&'static str, &dyn crate::fhirpath::Reflect) {
+    fn value(&self) -> &dyn crate::fhirpath::Reflect {
         match self {
-            Self::Quantity(v) => ("Quantity", &**v),
-            Self::Ratio(v) => ("Ratio", &**v),
+            Self::Quantity(v) => &**v,
+            Self::Ratio(v) => &**v,
         }
     }
 }

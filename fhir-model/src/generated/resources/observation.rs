@@ -886,45 +886,167 @@ impl crate::fhirpath::Reflect for Observation {
             ("component", crate::fhirpath::Card::Many),
         ]
     }
-    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
-        match name {
-            "id" => out.opt(self.id.as_ref()),
-            "meta" => out.opt(self.meta.as_deref()),
-            "implicitRules" => out.opt(self.implicit_rules.as_ref()),
-            "language" => out.opt(self.language.as_ref()),
-            "text" => out.opt(self.text.as_deref()),
-            "contained" => out.many(&self.contained),
-            "extension" => out.many(&self.extension),
-            "modifierExtension" => out.many(&self.modifier_extension),
-            "identifier" => out.many(&self.identifier),
-            "basedOn" => out.many(&self.based_on),
-            "partOf" => out.many(&self.part_of),
-            "status" => out.opt(self.status.as_ref()),
-            "category" => out.many(&self.category),
-            "code" => out.opt(self.code.as_deref()),
-            "subject" => out.opt(self.subject.as_deref()),
-            "focus" => out.many(&self.focus),
-            "encounter" => out.opt(self.encounter.as_deref()),
-            "effective" => out.choice(self.effective.as_ref()),
-            "issued" => out.opt(self.issued.as_ref()),
-            "performer" => out.many(&self.performer),
-            "value" => out.choice(self.value.as_ref()),
-            "dataAbsentReason" => out.opt(self.data_absent_reason.as_deref()),
-            "interpretation" => out.many(&self.interpretation),
-            "note" => out.many(&self.note),
-            "bodySite" => out.opt(self.body_site.as_deref()),
-            "method" => out.opt(self.method.as_deref()),
-            "specimen" => out.opt(self.specimen.as_deref()),
-            "device" => out.opt(self.device.as_deref()),
-            "referenceRange" => out.many(&self.reference_range),
-            "hasMember" => out.many(&self.has_member),
-            "derivedFrom" => out.many(&self.derived_from),
-            "component" => out.many(&self.component),
-            _ if name.starts_with("effective") => {
-                out.typed(self.effective.as_ref(), &name[9usize..])
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => {
+                if let Some(v) = &self.id {
+                    out.push(v)
+                }
             }
-            _ if name.starts_with("value") => {
-                out.typed(self.value.as_ref(), &name[5usize..])
+            1 => {
+                if let Some(v) = self.meta.as_deref() {
+                    out.push(v)
+                }
+            }
+            2 => {
+                if let Some(v) = &self.implicit_rules {
+                    out.push(v)
+                }
+            }
+            3 => {
+                if let Some(v) = &self.language {
+                    out.push(v)
+                }
+            }
+            4 => {
+                if let Some(v) = self.text.as_deref() {
+                    out.push(v)
+                }
+            }
+            5 => {
+                for v in &self.contained {
+                    out.push(v)
+                }
+            }
+            6 => {
+                for v in &self.extension {
+                    out.push(v)
+                }
+            }
+            7 => {
+                for v in &self.modifier_extension {
+                    out.push(v)
+                }
+            }
+            8 => {
+                for v in &self.identifier {
+                    out.push(v)
+                }
+            }
+            9 => {
+                for v in &self.based_on {
+                    out.push(v)
+                }
+            }
+            10 => {
+                for v in &self.part_of {
+                    out.push(v)
+                }
+            }
+            11 => {
+                if let Some(v) = &self.status {
+                    out.push(v)
+                }
+            }
+            12 => {
+                for v in &self.category {
+                    out.push(v)
+                }
+            }
+            13 => {
+                if let Some(v) = self.code.as_deref() {
+                    out.push(v)
+                }
+            }
+            14 => {
+                if let Some(v) = self.subject.as_deref() {
+                    out.push(v)
+                }
+            }
+            15 => {
+                for v in &self.focus {
+                    out.push(v)
+                }
+            }
+            16 => {
+                if let Some(v) = self.encounter.as_deref() {
+                    out.push(v)
+                }
+            }
+            17 => {
+                if let Some(v) = &self.effective {
+                    out.choice(v)
+                }
+            }
+            18 => {
+                if let Some(v) = &self.issued {
+                    out.push(v)
+                }
+            }
+            19 => {
+                for v in &self.performer {
+                    out.push(v)
+                }
+            }
+            20 => {
+                if let Some(v) = &self.value {
+                    out.choice(v)
+                }
+            }
+            21 => {
+                if let Some(v) = self.data_absent_reason.as_deref() {
+                    out.push(v)
+                }
+            }
+            22 => {
+                for v in &self.interpretation {
+                    out.push(v)
+                }
+            }
+            23 => {
+                for v in &self.note {
+                    out.push(v)
+                }
+            }
+            24 => {
+                if let Some(v) = self.body_site.as_deref() {
+                    out.push(v)
+                }
+            }
+            25 => {
+                if let Some(v) = self.method.as_deref() {
+                    out.push(v)
+                }
+            }
+            26 => {
+                if let Some(v) = self.specimen.as_deref() {
+                    out.push(v)
+                }
+            }
+            27 => {
+                if let Some(v) = self.device.as_deref() {
+                    out.push(v)
+                }
+            }
+            28 => {
+                for v in &self.reference_range {
+                    out.push(v)
+                }
+            }
+            29 => {
+                for v in &self.has_member {
+                    out.push(v)
+                }
+            }
+            30 => {
+                for v in &self.derived_from {
+                    out.push(v)
+                }
+            }
+            31 => {
+                for v in &self.component {
+                    out.push(v)
+                }
             }
             _ => {}
         }
@@ -1009,12 +1131,12 @@ impl crate::validate::Validate for ObservationEffective {
 
 #[cfg(feature = "fhirpath")]
 impl crate::fhirpath::Choice for ObservationEffective {
-    fn value(&self) -> (&'static str, &dyn crate::fhirpath::Reflect) {
+    fn value(&self) -> &dyn crate::fhirpath::Reflect {
         match self {
-            Self::DateTime(v) => ("DateTime", v),
-            Self::Period(v) => ("Period", &**v),
-            Self::Timing(v) => ("Timing", &**v),
-            Self::Instant(v) => ("Instant", v),
+            Self::DateTime(v) => v,
+            Self::Period(v) => &**v,
+            Self::Timing(v) => &**v,
+            Self::Instant(v) => v,
         }
     }
 }
@@ -1163,19 +1285,19 @@ impl crate::validate::Validate for ObservationValue {
 
 #[cfg(feature = "fhirpath")]
 impl crate::fhirpath::Choice for ObservationValue {
-    fn value(&self) -> (&'static str, &dyn crate::fhirpath::Reflect) {
+    fn value(&self) -> &dyn crate::fhirpath::Reflect {
         match self {
-            Self::Quantity(v) => ("Quantity", &**v),
-            Self::CodeableConcept(v) => ("CodeableConcept", &**v),
-            Self::String(v) => ("String", v),
-            Self::Boolean(v) => ("Boolean", v),
-            Self::Integer(v) => ("Integer", v),
-            Self::Range(v) => ("Range", &**v),
-            Self::Ratio(v) => ("Ratio", &**v),
-            Self::SampledData(v) => ("SampledData", &**v),
-            Self::Time(v) => ("Time", v),
-            Self::DateTime(v) => ("DateTime", v),
-            Self::Period(v) => ("Period", &**v),
+            Self::Quantity(v) => &**v,
+            Self::CodeableConcept(v) => &**v,
+            Self::String(v) => v,
+            Self::Boolean(v) => v,
+            Self::Integer(v) => v,
+            Self::Range(v) => &**v,
+            Self::Ratio(v) => &**v,
+            Self::SampledData(v) => &**v,
+            Self::Time(v) => v,
+            Self::DateTime(v) => v,
+            Self::Period(v) => &**v,
         }
     }
 }
@@ -1376,17 +1498,53 @@ impl crate::fhirpath::Reflect for ObservationReferenceRange {
             ("text", crate::fhirpath::Card::One),
         ]
     }
-    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
-        match name {
-            "id" => out.opt(self.id.as_ref()),
-            "extension" => out.many(&self.extension),
-            "modifierExtension" => out.many(&self.modifier_extension),
-            "low" => out.opt(self.low.as_deref()),
-            "high" => out.opt(self.high.as_deref()),
-            "type" => out.opt(self.type_.as_deref()),
-            "appliesTo" => out.many(&self.applies_to),
-            "age" => out.opt(self.age.as_deref()),
-            "text" => out.opt(self.text.as_ref()),
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => {
+                if let Some(v) = &self.id {
+                    out.push(v)
+                }
+            }
+            1 => {
+                for v in &self.extension {
+                    out.push(v)
+                }
+            }
+            2 => {
+                for v in &self.modifier_extension {
+                    out.push(v)
+                }
+            }
+            3 => {
+                if let Some(v) = self.low.as_deref() {
+                    out.push(v)
+                }
+            }
+            4 => {
+                if let Some(v) = self.high.as_deref() {
+                    out.push(v)
+                }
+            }
+            5 => {
+                if let Some(v) = self.type_.as_deref() {
+                    out.push(v)
+                }
+            }
+            6 => {
+                for v in &self.applies_to {
+                    out.push(v)
+                }
+            }
+            7 => {
+                if let Some(v) = self.age.as_deref() {
+                    out.push(v)
+                }
+            }
+            8 => {
+                if let Some(v) = &self.text {
+                    out.push(v)
+                }
+            }
             _ => {}
         }
     }
@@ -1709,18 +1867,47 @@ impl crate::fhirpath::Reflect for ObservationComponent {
             ("referenceRange", crate::fhirpath::Card::Many),
         ]
     }
-    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
-        match name {
-            "id" => out.opt(self.id.as_ref()),
-            "extension" => out.many(&self.extension),
-            "modifierExtension" => out.many(&self.modifier_extension),
-            "code" => out.opt(self.code.as_deref()),
-            "value" => out.choice(self.value.as_ref()),
-            "dataAbsentReason" => out.opt(self.data_absent_reason.as_deref()),
-            "interpretation" => out.many(&self.interpretation),
-            "referenceRange" => out.many(&self.reference_range),
-            _ if name.starts_with("value") => {
-                out.typed(self.value.as_ref(), &name[5usize..])
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => {
+                if let Some(v) = &self.id {
+                    out.push(v)
+                }
+            }
+            1 => {
+                for v in &self.extension {
+                    out.push(v)
+                }
+            }
+            2 => {
+                for v in &self.modifier_extension {
+                    out.push(v)
+                }
+            }
+            3 => {
+                if let Some(v) = self.code.as_deref() {
+                    out.push(v)
+                }
+            }
+            4 => {
+                if let Some(v) = &self.value {
+                    out.choice(v)
+                }
+            }
+            5 => {
+                if let Some(v) = self.data_absent_reason.as_deref() {
+                    out.push(v)
+                }
+            }
+            6 => {
+                for v in &self.interpretation {
+                    out.push(v)
+                }
+            }
+            7 => {
+                for v in &self.reference_range {
+                    out.push(v)
+                }
             }
             _ => {}
         }
@@ -1871,19 +2058,19 @@ impl crate::validate::Validate for ObservationComponentValue {
 
 #[cfg(feature = "fhirpath")]
 impl crate::fhirpath::Choice for ObservationComponentValue {
-    fn value(&self) -> (&'static str, &dyn crate::fhirpath::Reflect) {
+    fn value(&self) -> &dyn crate::fhirpath::Reflect {
         match self {
-            Self::Quantity(v) => ("Quantity", &**v),
-            Self::CodeableConcept(v) => ("CodeableConcept", &**v),
-            Self::String(v) => ("String", v),
-            Self::Boolean(v) => ("Boolean", v),
-            Self::Integer(v) => ("Integer", v),
-            Self::Range(v) => ("Range", &**v),
-            Self::Ratio(v) => ("Ratio", &**v),
-            Self::SampledData(v) => ("SampledData", &**v),
-            Self::Time(v) => ("Time", v),
-            Self::DateTime(v) => ("DateTime", v),
-            Self::Period(v) => ("Period", &**v),
+            Self::Quantity(v) => &**v,
+            Self::CodeableConcept(v) => &**v,
+            Self::String(v) => v,
+            Self::Boolean(v) => v,
+            Self::Integer(v) => v,
+            Self::Range(v) => &**v,
+            Self::Ratio(v) => &**v,
+            Self::SampledData(v) => &**v,
+            Self::Time(v) => v,
+            Self::DateTime(v) => v,
+            Self::Period(v) => &**v,
         }
     }
 }

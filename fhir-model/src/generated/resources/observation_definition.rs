@@ -472,29 +472,113 @@ impl crate::fhirpath::Reflect for ObservationDefinition {
             ("criticalCodedValueSet", crate::fhirpath::Card::One),
         ]
     }
-    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
-        match name {
-            "id" => out.opt(self.id.as_ref()),
-            "meta" => out.opt(self.meta.as_deref()),
-            "implicitRules" => out.opt(self.implicit_rules.as_ref()),
-            "language" => out.opt(self.language.as_ref()),
-            "text" => out.opt(self.text.as_deref()),
-            "contained" => out.many(&self.contained),
-            "extension" => out.many(&self.extension),
-            "modifierExtension" => out.many(&self.modifier_extension),
-            "category" => out.many(&self.category),
-            "code" => out.opt(self.code.as_deref()),
-            "identifier" => out.many(&self.identifier),
-            "permittedDataType" => out.many(&self.permitted_data_type),
-            "multipleResultsAllowed" => out.opt(self.multiple_results_allowed.as_ref()),
-            "method" => out.opt(self.method.as_deref()),
-            "preferredReportName" => out.opt(self.preferred_report_name.as_ref()),
-            "quantitativeDetails" => out.opt(self.quantitative_details.as_deref()),
-            "qualifiedInterval" => out.many(&self.qualified_interval),
-            "validCodedValueSet" => out.opt(self.valid_coded_value_set.as_deref()),
-            "normalCodedValueSet" => out.opt(self.normal_coded_value_set.as_deref()),
-            "abnormalCodedValueSet" => out.opt(self.abnormal_coded_value_set.as_deref()),
-            "criticalCodedValueSet" => out.opt(self.critical_coded_value_set.as_deref()),
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => {
+                if let Some(v) = &self.id {
+                    out.push(v)
+                }
+            }
+            1 => {
+                if let Some(v) = self.meta.as_deref() {
+                    out.push(v)
+                }
+            }
+            2 => {
+                if let Some(v) = &self.implicit_rules {
+                    out.push(v)
+                }
+            }
+            3 => {
+                if let Some(v) = &self.language {
+                    out.push(v)
+                }
+            }
+            4 => {
+                if let Some(v) = self.text.as_deref() {
+                    out.push(v)
+                }
+            }
+            5 => {
+                for v in &self.contained {
+                    out.push(v)
+                }
+            }
+            6 => {
+                for v in &self.extension {
+                    out.push(v)
+                }
+            }
+            7 => {
+                for v in &self.modifier_extension {
+                    out.push(v)
+                }
+            }
+            8 => {
+                for v in &self.category {
+                    out.push(v)
+                }
+            }
+            9 => {
+                if let Some(v) = self.code.as_deref() {
+                    out.push(v)
+                }
+            }
+            10 => {
+                for v in &self.identifier {
+                    out.push(v)
+                }
+            }
+            11 => {
+                for v in &self.permitted_data_type {
+                    out.push(v)
+                }
+            }
+            12 => {
+                if let Some(v) = &self.multiple_results_allowed {
+                    out.push(v)
+                }
+            }
+            13 => {
+                if let Some(v) = self.method.as_deref() {
+                    out.push(v)
+                }
+            }
+            14 => {
+                if let Some(v) = &self.preferred_report_name {
+                    out.push(v)
+                }
+            }
+            15 => {
+                if let Some(v) = self.quantitative_details.as_deref() {
+                    out.push(v)
+                }
+            }
+            16 => {
+                for v in &self.qualified_interval {
+                    out.push(v)
+                }
+            }
+            17 => {
+                if let Some(v) = self.valid_coded_value_set.as_deref() {
+                    out.push(v)
+                }
+            }
+            18 => {
+                if let Some(v) = self.normal_coded_value_set.as_deref() {
+                    out.push(v)
+                }
+            }
+            19 => {
+                if let Some(v) = self.abnormal_coded_value_set.as_deref() {
+                    out.push(v)
+                }
+            }
+            20 => {
+                if let Some(v) = self.critical_coded_value_set.as_deref() {
+                    out.push(v)
+                }
+            }
             _ => {}
         }
     }
@@ -710,15 +794,43 @@ impl crate::fhirpath::Reflect for ObservationDefinitionQuantitativeDetails {
             ("decimalPrecision", crate::fhirpath::Card::One),
         ]
     }
-    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
-        match name {
-            "id" => out.opt(self.id.as_ref()),
-            "extension" => out.many(&self.extension),
-            "modifierExtension" => out.many(&self.modifier_extension),
-            "customaryUnit" => out.opt(self.customary_unit.as_deref()),
-            "unit" => out.opt(self.unit.as_deref()),
-            "conversionFactor" => out.opt(self.conversion_factor.as_ref()),
-            "decimalPrecision" => out.opt(self.decimal_precision.as_ref()),
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => {
+                if let Some(v) = &self.id {
+                    out.push(v)
+                }
+            }
+            1 => {
+                for v in &self.extension {
+                    out.push(v)
+                }
+            }
+            2 => {
+                for v in &self.modifier_extension {
+                    out.push(v)
+                }
+            }
+            3 => {
+                if let Some(v) = self.customary_unit.as_deref() {
+                    out.push(v)
+                }
+            }
+            4 => {
+                if let Some(v) = self.unit.as_deref() {
+                    out.push(v)
+                }
+            }
+            5 => {
+                if let Some(v) = &self.conversion_factor {
+                    out.push(v)
+                }
+            }
+            6 => {
+                if let Some(v) = &self.decimal_precision {
+                    out.push(v)
+                }
+            }
             _ => {}
         }
     }
@@ -919,19 +1031,63 @@ impl crate::fhirpath::Reflect for ObservationDefinitionQualifiedInterval {
             ("condition", crate::fhirpath::Card::One),
         ]
     }
-    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
-        match name {
-            "id" => out.opt(self.id.as_ref()),
-            "extension" => out.many(&self.extension),
-            "modifierExtension" => out.many(&self.modifier_extension),
-            "category" => out.opt(self.category.as_ref()),
-            "range" => out.opt(self.range.as_deref()),
-            "context" => out.opt(self.context.as_deref()),
-            "appliesTo" => out.many(&self.applies_to),
-            "gender" => out.opt(self.gender.as_ref()),
-            "age" => out.opt(self.age.as_deref()),
-            "gestationalAge" => out.opt(self.gestational_age.as_deref()),
-            "condition" => out.opt(self.condition.as_ref()),
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => {
+                if let Some(v) = &self.id {
+                    out.push(v)
+                }
+            }
+            1 => {
+                for v in &self.extension {
+                    out.push(v)
+                }
+            }
+            2 => {
+                for v in &self.modifier_extension {
+                    out.push(v)
+                }
+            }
+            3 => {
+                if let Some(v) = &self.category {
+                    out.push(v)
+                }
+            }
+            4 => {
+                if let Some(v) = self.range.as_deref() {
+                    out.push(v)
+                }
+            }
+            5 => {
+                if let Some(v) = self.context.as_deref() {
+                    out.push(v)
+                }
+            }
+            6 => {
+                for v in &self.applies_to {
+                    out.push(v)
+                }
+            }
+            7 => {
+                if let Some(v) = &self.gender {
+                    out.push(v)
+                }
+            }
+            8 => {
+                if let Some(v) = self.age.as_deref() {
+                    out.push(v)
+                }
+            }
+            9 => {
+                if let Some(v) = self.gestational_age.as_deref() {
+                    out.push(v)
+                }
+            }
+            10 => {
+                if let Some(v) = &self.condition {
+                    out.push(v)
+                }
+            }
             _ => {}
         }
     }

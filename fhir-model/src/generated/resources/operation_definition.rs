@@ -581,42 +581,178 @@ impl crate::fhirpath::Reflect for OperationDefinition {
             ("overload", crate::fhirpath::Card::Many),
         ]
     }
-    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
-        match name {
-            "id" => out.opt(self.id.as_ref()),
-            "meta" => out.opt(self.meta.as_deref()),
-            "implicitRules" => out.opt(self.implicit_rules.as_ref()),
-            "language" => out.opt(self.language.as_ref()),
-            "text" => out.opt(self.text.as_deref()),
-            "contained" => out.many(&self.contained),
-            "extension" => out.many(&self.extension),
-            "modifierExtension" => out.many(&self.modifier_extension),
-            "url" => out.opt(self.url.as_ref()),
-            "version" => out.opt(self.version.as_ref()),
-            "name" => out.opt(self.name.as_ref()),
-            "title" => out.opt(self.title.as_ref()),
-            "status" => out.opt(self.status.as_ref()),
-            "kind" => out.opt(self.kind.as_ref()),
-            "experimental" => out.opt(self.experimental.as_ref()),
-            "date" => out.opt(self.date.as_ref()),
-            "publisher" => out.opt(self.publisher.as_ref()),
-            "contact" => out.many(&self.contact),
-            "description" => out.opt(self.description.as_ref()),
-            "useContext" => out.many(&self.use_context),
-            "jurisdiction" => out.many(&self.jurisdiction),
-            "purpose" => out.opt(self.purpose.as_ref()),
-            "affectsState" => out.opt(self.affects_state.as_ref()),
-            "code" => out.opt(self.code.as_ref()),
-            "comment" => out.opt(self.comment.as_ref()),
-            "base" => out.opt(self.base.as_ref()),
-            "resource" => out.many(&self.resource),
-            "system" => out.opt(self.system.as_ref()),
-            "type" => out.opt(self.type_.as_ref()),
-            "instance" => out.opt(self.instance.as_ref()),
-            "inputProfile" => out.opt(self.input_profile.as_ref()),
-            "outputProfile" => out.opt(self.output_profile.as_ref()),
-            "parameter" => out.many(&self.parameter),
-            "overload" => out.many(&self.overload),
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => {
+                if let Some(v) = &self.id {
+                    out.push(v)
+                }
+            }
+            1 => {
+                if let Some(v) = self.meta.as_deref() {
+                    out.push(v)
+                }
+            }
+            2 => {
+                if let Some(v) = &self.implicit_rules {
+                    out.push(v)
+                }
+            }
+            3 => {
+                if let Some(v) = &self.language {
+                    out.push(v)
+                }
+            }
+            4 => {
+                if let Some(v) = self.text.as_deref() {
+                    out.push(v)
+                }
+            }
+            5 => {
+                for v in &self.contained {
+                    out.push(v)
+                }
+            }
+            6 => {
+                for v in &self.extension {
+                    out.push(v)
+                }
+            }
+            7 => {
+                for v in &self.modifier_extension {
+                    out.push(v)
+                }
+            }
+            8 => {
+                if let Some(v) = &self.url {
+                    out.push(v)
+                }
+            }
+            9 => {
+                if let Some(v) = &self.version {
+                    out.push(v)
+                }
+            }
+            10 => {
+                if let Some(v) = &self.name {
+                    out.push(v)
+                }
+            }
+            11 => {
+                if let Some(v) = &self.title {
+                    out.push(v)
+                }
+            }
+            12 => {
+                if let Some(v) = &self.status {
+                    out.push(v)
+                }
+            }
+            13 => {
+                if let Some(v) = &self.kind {
+                    out.push(v)
+                }
+            }
+            14 => {
+                if let Some(v) = &self.experimental {
+                    out.push(v)
+                }
+            }
+            15 => {
+                if let Some(v) = &self.date {
+                    out.push(v)
+                }
+            }
+            16 => {
+                if let Some(v) = &self.publisher {
+                    out.push(v)
+                }
+            }
+            17 => {
+                for v in &self.contact {
+                    out.push(v)
+                }
+            }
+            18 => {
+                if let Some(v) = &self.description {
+                    out.push(v)
+                }
+            }
+            19 => {
+                for v in &self.use_context {
+                    out.push(v)
+                }
+            }
+            20 => {
+                for v in &self.jurisdiction {
+                    out.push(v)
+                }
+            }
+            21 => {
+                if let Some(v) = &self.purpose {
+                    out.push(v)
+                }
+            }
+            22 => {
+                if let Some(v) = &self.affects_state {
+                    out.push(v)
+                }
+            }
+            23 => {
+                if let Some(v) = &self.code {
+                    out.push(v)
+                }
+            }
+            24 => {
+                if let Some(v) = &self.comment {
+                    out.push(v)
+                }
+            }
+            25 => {
+                if let Some(v) = &self.base {
+                    out.push(v)
+                }
+            }
+            26 => {
+                for v in &self.resource {
+                    out.push(v)
+                }
+            }
+            27 => {
+                if let Some(v) = &self.system {
+                    out.push(v)
+                }
+            }
+            28 => {
+                if let Some(v) = &self.type_ {
+                    out.push(v)
+                }
+            }
+            29 => {
+                if let Some(v) = &self.instance {
+                    out.push(v)
+                }
+            }
+            30 => {
+                if let Some(v) = &self.input_profile {
+                    out.push(v)
+                }
+            }
+            31 => {
+                if let Some(v) = &self.output_profile {
+                    out.push(v)
+                }
+            }
+            32 => {
+                for v in &self.parameter {
+                    out.push(v)
+                }
+            }
+            33 => {
+                for v in &self.overload {
+                    out.push(v)
+                }
+            }
             _ => {}
         }
     }
@@ -943,22 +1079,78 @@ impl crate::fhirpath::Reflect for OperationDefinitionParameter {
             ("part", crate::fhirpath::Card::Many),
         ]
     }
-    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
-        match name {
-            "id" => out.opt(self.id.as_ref()),
-            "extension" => out.many(&self.extension),
-            "modifierExtension" => out.many(&self.modifier_extension),
-            "name" => out.opt(self.name.as_ref()),
-            "use" => out.opt(self.use_.as_ref()),
-            "min" => out.opt(self.min.as_ref()),
-            "max" => out.opt(self.max.as_ref()),
-            "documentation" => out.opt(self.documentation.as_ref()),
-            "type" => out.opt(self.type_.as_ref()),
-            "targetProfile" => out.many(&self.target_profile),
-            "searchType" => out.opt(self.search_type.as_ref()),
-            "binding" => out.opt(self.binding.as_deref()),
-            "referencedFrom" => out.many(&self.referenced_from),
-            "part" => out.many(&self.part),
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => {
+                if let Some(v) = &self.id {
+                    out.push(v)
+                }
+            }
+            1 => {
+                for v in &self.extension {
+                    out.push(v)
+                }
+            }
+            2 => {
+                for v in &self.modifier_extension {
+                    out.push(v)
+                }
+            }
+            3 => {
+                if let Some(v) = &self.name {
+                    out.push(v)
+                }
+            }
+            4 => {
+                if let Some(v) = &self.use_ {
+                    out.push(v)
+                }
+            }
+            5 => {
+                if let Some(v) = &self.min {
+                    out.push(v)
+                }
+            }
+            6 => {
+                if let Some(v) = &self.max {
+                    out.push(v)
+                }
+            }
+            7 => {
+                if let Some(v) = &self.documentation {
+                    out.push(v)
+                }
+            }
+            8 => {
+                if let Some(v) = &self.type_ {
+                    out.push(v)
+                }
+            }
+            9 => {
+                for v in &self.target_profile {
+                    out.push(v)
+                }
+            }
+            10 => {
+                if let Some(v) = &self.search_type {
+                    out.push(v)
+                }
+            }
+            11 => {
+                if let Some(v) = self.binding.as_deref() {
+                    out.push(v)
+                }
+            }
+            12 => {
+                for v in &self.referenced_from {
+                    out.push(v)
+                }
+            }
+            13 => {
+                for v in &self.part {
+                    out.push(v)
+                }
+            }
             _ => {}
         }
     }
@@ -1114,13 +1306,33 @@ impl crate::fhirpath::Reflect for OperationDefinitionParameterBinding {
             ("valueSet", crate::fhirpath::Card::One),
         ]
     }
-    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
-        match name {
-            "id" => out.opt(self.id.as_ref()),
-            "extension" => out.many(&self.extension),
-            "modifierExtension" => out.many(&self.modifier_extension),
-            "strength" => out.opt(self.strength.as_ref()),
-            "valueSet" => out.opt(self.value_set.as_ref()),
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => {
+                if let Some(v) = &self.id {
+                    out.push(v)
+                }
+            }
+            1 => {
+                for v in &self.extension {
+                    out.push(v)
+                }
+            }
+            2 => {
+                for v in &self.modifier_extension {
+                    out.push(v)
+                }
+            }
+            3 => {
+                if let Some(v) = &self.strength {
+                    out.push(v)
+                }
+            }
+            4 => {
+                if let Some(v) = &self.value_set {
+                    out.push(v)
+                }
+            }
             _ => {}
         }
     }
@@ -1269,13 +1481,33 @@ impl crate::fhirpath::Reflect for OperationDefinitionParameterReferencedFrom {
             ("sourceId", crate::fhirpath::Card::One),
         ]
     }
-    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
-        match name {
-            "id" => out.opt(self.id.as_ref()),
-            "extension" => out.many(&self.extension),
-            "modifierExtension" => out.many(&self.modifier_extension),
-            "source" => out.opt(self.source.as_ref()),
-            "sourceId" => out.opt(self.source_id.as_ref()),
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => {
+                if let Some(v) = &self.id {
+                    out.push(v)
+                }
+            }
+            1 => {
+                for v in &self.extension {
+                    out.push(v)
+                }
+            }
+            2 => {
+                for v in &self.modifier_extension {
+                    out.push(v)
+                }
+            }
+            3 => {
+                if let Some(v) = &self.source {
+                    out.push(v)
+                }
+            }
+            4 => {
+                if let Some(v) = &self.source_id {
+                    out.push(v)
+                }
+            }
             _ => {}
         }
     }
@@ -1418,13 +1650,33 @@ impl crate::fhirpath::Reflect for OperationDefinitionOverload {
             ("comment", crate::fhirpath::Card::One),
         ]
     }
-    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
-        match name {
-            "id" => out.opt(self.id.as_ref()),
-            "extension" => out.many(&self.extension),
-            "modifierExtension" => out.many(&self.modifier_extension),
-            "parameterName" => out.many(&self.parameter_name),
-            "comment" => out.opt(self.comment.as_ref()),
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => {
+                if let Some(v) = &self.id {
+                    out.push(v)
+                }
+            }
+            1 => {
+                for v in &self.extension {
+                    out.push(v)
+                }
+            }
+            2 => {
+                for v in &self.modifier_extension {
+                    out.push(v)
+                }
+            }
+            3 => {
+                for v in &self.parameter_name {
+                    out.push(v)
+                }
+            }
+            4 => {
+                if let Some(v) = &self.comment {
+                    out.push(v)
+                }
+            }
             _ => {}
         }
     }

@@ -197,17 +197,53 @@ impl crate::fhirpath::Reflect for OperationOutcome {
             ("issue", crate::fhirpath::Card::Many),
         ]
     }
-    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
-        match name {
-            "id" => out.opt(self.id.as_ref()),
-            "meta" => out.opt(self.meta.as_deref()),
-            "implicitRules" => out.opt(self.implicit_rules.as_ref()),
-            "language" => out.opt(self.language.as_ref()),
-            "text" => out.opt(self.text.as_deref()),
-            "contained" => out.many(&self.contained),
-            "extension" => out.many(&self.extension),
-            "modifierExtension" => out.many(&self.modifier_extension),
-            "issue" => out.many(&self.issue),
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => {
+                if let Some(v) = &self.id {
+                    out.push(v)
+                }
+            }
+            1 => {
+                if let Some(v) = self.meta.as_deref() {
+                    out.push(v)
+                }
+            }
+            2 => {
+                if let Some(v) = &self.implicit_rules {
+                    out.push(v)
+                }
+            }
+            3 => {
+                if let Some(v) = &self.language {
+                    out.push(v)
+                }
+            }
+            4 => {
+                if let Some(v) = self.text.as_deref() {
+                    out.push(v)
+                }
+            }
+            5 => {
+                for v in &self.contained {
+                    out.push(v)
+                }
+            }
+            6 => {
+                for v in &self.extension {
+                    out.push(v)
+                }
+            }
+            7 => {
+                for v in &self.modifier_extension {
+                    out.push(v)
+                }
+            }
+            8 => {
+                for v in &self.issue {
+                    out.push(v)
+                }
+            }
             _ => {}
         }
     }
@@ -445,17 +481,53 @@ impl crate::fhirpath::Reflect for OperationOutcomeIssue {
             ("expression", crate::fhirpath::Card::Many),
         ]
     }
-    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
-        match name {
-            "id" => out.opt(self.id.as_ref()),
-            "extension" => out.many(&self.extension),
-            "modifierExtension" => out.many(&self.modifier_extension),
-            "severity" => out.opt(self.severity.as_ref()),
-            "code" => out.opt(self.code.as_ref()),
-            "details" => out.opt(self.details.as_deref()),
-            "diagnostics" => out.opt(self.diagnostics.as_ref()),
-            "location" => out.many(&self.location),
-            "expression" => out.many(&self.expression),
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => {
+                if let Some(v) = &self.id {
+                    out.push(v)
+                }
+            }
+            1 => {
+                for v in &self.extension {
+                    out.push(v)
+                }
+            }
+            2 => {
+                for v in &self.modifier_extension {
+                    out.push(v)
+                }
+            }
+            3 => {
+                if let Some(v) = &self.severity {
+                    out.push(v)
+                }
+            }
+            4 => {
+                if let Some(v) = &self.code {
+                    out.push(v)
+                }
+            }
+            5 => {
+                if let Some(v) = self.details.as_deref() {
+                    out.push(v)
+                }
+            }
+            6 => {
+                if let Some(v) = &self.diagnostics {
+                    out.push(v)
+                }
+            }
+            7 => {
+                for v in &self.location {
+                    out.push(v)
+                }
+            }
+            8 => {
+                for v in &self.expression {
+                    out.push(v)
+                }
+            }
             _ => {}
         }
     }

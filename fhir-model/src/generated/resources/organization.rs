@@ -312,26 +312,98 @@ impl crate::fhirpath::Reflect for Organization {
             ("endpoint", crate::fhirpath::Card::Many),
         ]
     }
-    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
-        match name {
-            "id" => out.opt(self.id.as_ref()),
-            "meta" => out.opt(self.meta.as_deref()),
-            "implicitRules" => out.opt(self.implicit_rules.as_ref()),
-            "language" => out.opt(self.language.as_ref()),
-            "text" => out.opt(self.text.as_deref()),
-            "contained" => out.many(&self.contained),
-            "extension" => out.many(&self.extension),
-            "modifierExtension" => out.many(&self.modifier_extension),
-            "identifier" => out.many(&self.identifier),
-            "active" => out.opt(self.active.as_ref()),
-            "type" => out.many(&self.type_),
-            "name" => out.opt(self.name.as_ref()),
-            "alias" => out.many(&self.alias),
-            "telecom" => out.many(&self.telecom),
-            "address" => out.many(&self.address),
-            "partOf" => out.opt(self.part_of.as_deref()),
-            "contact" => out.many(&self.contact),
-            "endpoint" => out.many(&self.endpoint),
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => {
+                if let Some(v) = &self.id {
+                    out.push(v)
+                }
+            }
+            1 => {
+                if let Some(v) = self.meta.as_deref() {
+                    out.push(v)
+                }
+            }
+            2 => {
+                if let Some(v) = &self.implicit_rules {
+                    out.push(v)
+                }
+            }
+            3 => {
+                if let Some(v) = &self.language {
+                    out.push(v)
+                }
+            }
+            4 => {
+                if let Some(v) = self.text.as_deref() {
+                    out.push(v)
+                }
+            }
+            5 => {
+                for v in &self.contained {
+                    out.push(v)
+                }
+            }
+            6 => {
+                for v in &self.extension {
+                    out.push(v)
+                }
+            }
+            7 => {
+                for v in &self.modifier_extension {
+                    out.push(v)
+                }
+            }
+            8 => {
+                for v in &self.identifier {
+                    out.push(v)
+                }
+            }
+            9 => {
+                if let Some(v) = &self.active {
+                    out.push(v)
+                }
+            }
+            10 => {
+                for v in &self.type_ {
+                    out.push(v)
+                }
+            }
+            11 => {
+                if let Some(v) = &self.name {
+                    out.push(v)
+                }
+            }
+            12 => {
+                for v in &self.alias {
+                    out.push(v)
+                }
+            }
+            13 => {
+                for v in &self.telecom {
+                    out.push(v)
+                }
+            }
+            14 => {
+                for v in &self.address {
+                    out.push(v)
+                }
+            }
+            15 => {
+                if let Some(v) = self.part_of.as_deref() {
+                    out.push(v)
+                }
+            }
+            16 => {
+                for v in &self.contact {
+                    out.push(v)
+                }
+            }
+            17 => {
+                for v in &self.endpoint {
+                    out.push(v)
+                }
+            }
             _ => {}
         }
     }
@@ -509,15 +581,43 @@ impl crate::fhirpath::Reflect for OrganizationContact {
             ("address", crate::fhirpath::Card::One),
         ]
     }
-    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
-        match name {
-            "id" => out.opt(self.id.as_ref()),
-            "extension" => out.many(&self.extension),
-            "modifierExtension" => out.many(&self.modifier_extension),
-            "purpose" => out.opt(self.purpose.as_deref()),
-            "name" => out.opt(self.name.as_deref()),
-            "telecom" => out.many(&self.telecom),
-            "address" => out.opt(self.address.as_deref()),
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => {
+                if let Some(v) = &self.id {
+                    out.push(v)
+                }
+            }
+            1 => {
+                for v in &self.extension {
+                    out.push(v)
+                }
+            }
+            2 => {
+                for v in &self.modifier_extension {
+                    out.push(v)
+                }
+            }
+            3 => {
+                if let Some(v) = self.purpose.as_deref() {
+                    out.push(v)
+                }
+            }
+            4 => {
+                if let Some(v) = self.name.as_deref() {
+                    out.push(v)
+                }
+            }
+            5 => {
+                for v in &self.telecom {
+                    out.push(v)
+                }
+            }
+            6 => {
+                if let Some(v) = self.address.as_deref() {
+                    out.push(v)
+                }
+            }
             _ => {}
         }
     }

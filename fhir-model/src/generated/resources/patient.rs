@@ -476,37 +476,127 @@ impl crate::fhirpath::Reflect for Patient {
             ("link", crate::fhirpath::Card::Many),
         ]
     }
-    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
-        match name {
-            "id" => out.opt(self.id.as_ref()),
-            "meta" => out.opt(self.meta.as_deref()),
-            "implicitRules" => out.opt(self.implicit_rules.as_ref()),
-            "language" => out.opt(self.language.as_ref()),
-            "text" => out.opt(self.text.as_deref()),
-            "contained" => out.many(&self.contained),
-            "extension" => out.many(&self.extension),
-            "modifierExtension" => out.many(&self.modifier_extension),
-            "identifier" => out.many(&self.identifier),
-            "active" => out.opt(self.active.as_ref()),
-            "name" => out.many(&self.name),
-            "telecom" => out.many(&self.telecom),
-            "gender" => out.opt(self.gender.as_ref()),
-            "birthDate" => out.opt(self.birth_date.as_ref()),
-            "deceased" => out.choice(self.deceased.as_ref()),
-            "address" => out.many(&self.address),
-            "maritalStatus" => out.opt(self.marital_status.as_deref()),
-            "multipleBirth" => out.choice(self.multiple_birth.as_ref()),
-            "photo" => out.many(&self.photo),
-            "contact" => out.many(&self.contact),
-            "communication" => out.many(&self.communication),
-            "generalPractitioner" => out.many(&self.general_practitioner),
-            "managingOrganization" => out.opt(self.managing_organization.as_deref()),
-            "link" => out.many(&self.link),
-            _ if name.starts_with("deceased") => {
-                out.typed(self.deceased.as_ref(), &name[8usize..])
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => {
+                if let Some(v) = &self.id {
+                    out.push(v)
+                }
             }
-            _ if name.starts_with("multipleBirth") => {
-                out.typed(self.multiple_birth.as_ref(), &name[13usize..])
+            1 => {
+                if let Some(v) = self.meta.as_deref() {
+                    out.push(v)
+                }
+            }
+            2 => {
+                if let Some(v) = &self.implicit_rules {
+                    out.push(v)
+                }
+            }
+            3 => {
+                if let Some(v) = &self.language {
+                    out.push(v)
+                }
+            }
+            4 => {
+                if let Some(v) = self.text.as_deref() {
+                    out.push(v)
+                }
+            }
+            5 => {
+                for v in &self.contained {
+                    out.push(v)
+                }
+            }
+            6 => {
+                for v in &self.extension {
+                    out.push(v)
+                }
+            }
+            7 => {
+                for v in &self.modifier_extension {
+                    out.push(v)
+                }
+            }
+            8 => {
+                for v in &self.identifier {
+                    out.push(v)
+                }
+            }
+            9 => {
+                if let Some(v) = &self.active {
+                    out.push(v)
+                }
+            }
+            10 => {
+                for v in &self.name {
+                    out.push(v)
+                }
+            }
+            11 => {
+                for v in &self.telecom {
+                    out.push(v)
+                }
+            }
+            12 => {
+                if let Some(v) = &self.gender {
+                    out.push(v)
+                }
+            }
+            13 => {
+                if let Some(v) = &self.birth_date {
+                    out.push(v)
+                }
+            }
+            14 => {
+                if let Some(v) = &self.deceased {
+                    out.choice(v)
+                }
+            }
+            15 => {
+                for v in &self.address {
+                    out.push(v)
+                }
+            }
+            16 => {
+                if let Some(v) = self.marital_status.as_deref() {
+                    out.push(v)
+                }
+            }
+            17 => {
+                if let Some(v) = &self.multiple_birth {
+                    out.choice(v)
+                }
+            }
+            18 => {
+                for v in &self.photo {
+                    out.push(v)
+                }
+            }
+            19 => {
+                for v in &self.contact {
+                    out.push(v)
+                }
+            }
+            20 => {
+                for v in &self.communication {
+                    out.push(v)
+                }
+            }
+            21 => {
+                for v in &self.general_practitioner {
+                    out.push(v)
+                }
+            }
+            22 => {
+                if let Some(v) = self.managing_organization.as_deref() {
+                    out.push(v)
+                }
+            }
+            23 => {
+                for v in &self.link {
+                    out.push(v)
+                }
             }
             _ => {}
         }
@@ -571,10 +661,10 @@ impl crate::validate::Validate for PatientDeceased {
 
 #[cfg(feature = "fhirpath")]
 impl crate::fhirpath::Choice for PatientDeceased {
-    fn value(&self) -> (&'static str, &dyn crate::fhirpath::Reflect) {
+    fn value(&self) -> &dyn crate::fhirpath::Reflect {
         match self {
-            Self::Boolean(v) => ("Boolean", v),
-            Self::DateTime(v) => ("DateTime", v),
+            Self::Boolean(v) => v,
+            Self::DateTime(v) => v,
         }
     }
 }
@@ -637,10 +727,10 @@ impl crate::validate::Validate for PatientMultipleBirth {
 
 #[cfg(feature = "fhirpath")]
 impl crate::fhirpath::Choice for PatientMultipleBirth {
-    fn value(&self) -> (&'static str, &dyn crate::fhirpath::Reflect) {
+    fn value(&self) -> &dyn crate::fhirpath::Reflect {
         match self {
-            Self::Boolean(v) => ("Boolean", v),
-            Self::Integer(v) => ("Integer", v),
+            Self::Boolean(v) => v,
+            Self::Integer(v) => v,
         }
     }
 }
@@ -863,18 +953,58 @@ impl crate::fhirpath::Reflect for PatientContact {
             ("period", crate::fhirpath::Card::One),
         ]
     }
-    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
-        match name {
-            "id" => out.opt(self.id.as_ref()),
-            "extension" => out.many(&self.extension),
-            "modifierExtension" => out.many(&self.modifier_extension),
-            "relationship" => out.many(&self.relationship),
-            "name" => out.opt(self.name.as_deref()),
-            "telecom" => out.many(&self.telecom),
-            "address" => out.opt(self.address.as_deref()),
-            "gender" => out.opt(self.gender.as_ref()),
-            "organization" => out.opt(self.organization.as_deref()),
-            "period" => out.opt(self.period.as_deref()),
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => {
+                if let Some(v) = &self.id {
+                    out.push(v)
+                }
+            }
+            1 => {
+                for v in &self.extension {
+                    out.push(v)
+                }
+            }
+            2 => {
+                for v in &self.modifier_extension {
+                    out.push(v)
+                }
+            }
+            3 => {
+                for v in &self.relationship {
+                    out.push(v)
+                }
+            }
+            4 => {
+                if let Some(v) = self.name.as_deref() {
+                    out.push(v)
+                }
+            }
+            5 => {
+                for v in &self.telecom {
+                    out.push(v)
+                }
+            }
+            6 => {
+                if let Some(v) = self.address.as_deref() {
+                    out.push(v)
+                }
+            }
+            7 => {
+                if let Some(v) = &self.gender {
+                    out.push(v)
+                }
+            }
+            8 => {
+                if let Some(v) = self.organization.as_deref() {
+                    out.push(v)
+                }
+            }
+            9 => {
+                if let Some(v) = self.period.as_deref() {
+                    out.push(v)
+                }
+            }
             _ => {}
         }
     }
@@ -1018,13 +1148,33 @@ impl crate::fhirpath::Reflect for PatientCommunication {
             ("preferred", crate::fhirpath::Card::One),
         ]
     }
-    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
-        match name {
-            "id" => out.opt(self.id.as_ref()),
-            "extension" => out.many(&self.extension),
-            "modifierExtension" => out.many(&self.modifier_extension),
-            "language" => out.opt(self.language.as_deref()),
-            "preferred" => out.opt(self.preferred.as_ref()),
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => {
+                if let Some(v) = &self.id {
+                    out.push(v)
+                }
+            }
+            1 => {
+                for v in &self.extension {
+                    out.push(v)
+                }
+            }
+            2 => {
+                for v in &self.modifier_extension {
+                    out.push(v)
+                }
+            }
+            3 => {
+                if let Some(v) = self.language.as_deref() {
+                    out.push(v)
+                }
+            }
+            4 => {
+                if let Some(v) = &self.preferred {
+                    out.push(v)
+                }
+            }
             _ => {}
         }
     }
@@ -1186,13 +1336,33 @@ impl crate::fhirpath::Reflect for PatientLink {
             ("type", crate::fhirpath::Card::One),
         ]
     }
-    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
-        match name {
-            "id" => out.opt(self.id.as_ref()),
-            "extension" => out.many(&self.extension),
-            "modifierExtension" => out.many(&self.modifier_extension),
-            "other" => out.opt(self.other.as_deref()),
-            "type" => out.opt(self.type_.as_ref()),
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => {
+                if let Some(v) = &self.id {
+                    out.push(v)
+                }
+            }
+            1 => {
+                for v in &self.extension {
+                    out.push(v)
+                }
+            }
+            2 => {
+                for v in &self.modifier_extension {
+                    out.push(v)
+                }
+            }
+            3 => {
+                if let Some(v) = self.other.as_deref() {
+                    out.push(v)
+                }
+            }
+            4 => {
+                if let Some(v) = &self.type_ {
+                    out.push(v)
+                }
+            }
             _ => {}
         }
     }

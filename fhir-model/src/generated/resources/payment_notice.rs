@@ -419,28 +419,108 @@ impl crate::fhirpath::Reflect for PaymentNotice {
             ("paymentStatus", crate::fhirpath::Card::One),
         ]
     }
-    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
-        match name {
-            "id" => out.opt(self.id.as_ref()),
-            "meta" => out.opt(self.meta.as_deref()),
-            "implicitRules" => out.opt(self.implicit_rules.as_ref()),
-            "language" => out.opt(self.language.as_ref()),
-            "text" => out.opt(self.text.as_deref()),
-            "contained" => out.many(&self.contained),
-            "extension" => out.many(&self.extension),
-            "modifierExtension" => out.many(&self.modifier_extension),
-            "identifier" => out.many(&self.identifier),
-            "status" => out.opt(self.status.as_ref()),
-            "request" => out.opt(self.request.as_deref()),
-            "response" => out.opt(self.response.as_deref()),
-            "created" => out.opt(self.created.as_ref()),
-            "provider" => out.opt(self.provider.as_deref()),
-            "payment" => out.opt(self.payment.as_deref()),
-            "paymentDate" => out.opt(self.payment_date.as_ref()),
-            "payee" => out.opt(self.payee.as_deref()),
-            "recipient" => out.opt(self.recipient.as_deref()),
-            "amount" => out.opt(self.amount.as_deref()),
-            "paymentStatus" => out.opt(self.payment_status.as_deref()),
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => {
+                if let Some(v) = &self.id {
+                    out.push(v)
+                }
+            }
+            1 => {
+                if let Some(v) = self.meta.as_deref() {
+                    out.push(v)
+                }
+            }
+            2 => {
+                if let Some(v) = &self.implicit_rules {
+                    out.push(v)
+                }
+            }
+            3 => {
+                if let Some(v) = &self.language {
+                    out.push(v)
+                }
+            }
+            4 => {
+                if let Some(v) = self.text.as_deref() {
+                    out.push(v)
+                }
+            }
+            5 => {
+                for v in &self.contained {
+                    out.push(v)
+                }
+            }
+            6 => {
+                for v in &self.extension {
+                    out.push(v)
+                }
+            }
+            7 => {
+                for v in &self.modifier_extension {
+                    out.push(v)
+                }
+            }
+            8 => {
+                for v in &self.identifier {
+                    out.push(v)
+                }
+            }
+            9 => {
+                if let Some(v) = &self.status {
+                    out.push(v)
+                }
+            }
+            10 => {
+                if let Some(v) = self.request.as_deref() {
+                    out.push(v)
+                }
+            }
+            11 => {
+                if let Some(v) = self.response.as_deref() {
+                    out.push(v)
+                }
+            }
+            12 => {
+                if let Some(v) = &self.created {
+                    out.push(v)
+                }
+            }
+            13 => {
+                if let Some(v) = self.provider.as_deref() {
+                    out.push(v)
+                }
+            }
+            14 => {
+                if let Some(v) = self.payment.as_deref() {
+                    out.push(v)
+                }
+            }
+            15 => {
+                if let Some(v) = &self.payment_date {
+                    out.push(v)
+                }
+            }
+            16 => {
+                if let Some(v) = self.payee.as_deref() {
+                    out.push(v)
+                }
+            }
+            17 => {
+                if let Some(v) = self.recipient.as_deref() {
+                    out.push(v)
+                }
+            }
+            18 => {
+                if let Some(v) = self.amount.as_deref() {
+                    out.push(v)
+                }
+            }
+            19 => {
+                if let Some(v) = self.payment_status.as_deref() {
+                    out.push(v)
+                }
+            }
             _ => {}
         }
     }

@@ -435,31 +435,123 @@ impl crate::fhirpath::Reflect for PaymentReconciliation {
             ("processNote", crate::fhirpath::Card::Many),
         ]
     }
-    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
-        match name {
-            "id" => out.opt(self.id.as_ref()),
-            "meta" => out.opt(self.meta.as_deref()),
-            "implicitRules" => out.opt(self.implicit_rules.as_ref()),
-            "language" => out.opt(self.language.as_ref()),
-            "text" => out.opt(self.text.as_deref()),
-            "contained" => out.many(&self.contained),
-            "extension" => out.many(&self.extension),
-            "modifierExtension" => out.many(&self.modifier_extension),
-            "identifier" => out.many(&self.identifier),
-            "status" => out.opt(self.status.as_ref()),
-            "period" => out.opt(self.period.as_deref()),
-            "created" => out.opt(self.created.as_ref()),
-            "paymentIssuer" => out.opt(self.payment_issuer.as_deref()),
-            "request" => out.opt(self.request.as_deref()),
-            "requestor" => out.opt(self.requestor.as_deref()),
-            "outcome" => out.opt(self.outcome.as_ref()),
-            "disposition" => out.opt(self.disposition.as_ref()),
-            "paymentDate" => out.opt(self.payment_date.as_ref()),
-            "paymentAmount" => out.opt(self.payment_amount.as_deref()),
-            "paymentIdentifier" => out.opt(self.payment_identifier.as_deref()),
-            "detail" => out.many(&self.detail),
-            "formCode" => out.opt(self.form_code.as_deref()),
-            "processNote" => out.many(&self.process_note),
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => {
+                if let Some(v) = &self.id {
+                    out.push(v)
+                }
+            }
+            1 => {
+                if let Some(v) = self.meta.as_deref() {
+                    out.push(v)
+                }
+            }
+            2 => {
+                if let Some(v) = &self.implicit_rules {
+                    out.push(v)
+                }
+            }
+            3 => {
+                if let Some(v) = &self.language {
+                    out.push(v)
+                }
+            }
+            4 => {
+                if let Some(v) = self.text.as_deref() {
+                    out.push(v)
+                }
+            }
+            5 => {
+                for v in &self.contained {
+                    out.push(v)
+                }
+            }
+            6 => {
+                for v in &self.extension {
+                    out.push(v)
+                }
+            }
+            7 => {
+                for v in &self.modifier_extension {
+                    out.push(v)
+                }
+            }
+            8 => {
+                for v in &self.identifier {
+                    out.push(v)
+                }
+            }
+            9 => {
+                if let Some(v) = &self.status {
+                    out.push(v)
+                }
+            }
+            10 => {
+                if let Some(v) = self.period.as_deref() {
+                    out.push(v)
+                }
+            }
+            11 => {
+                if let Some(v) = &self.created {
+                    out.push(v)
+                }
+            }
+            12 => {
+                if let Some(v) = self.payment_issuer.as_deref() {
+                    out.push(v)
+                }
+            }
+            13 => {
+                if let Some(v) = self.request.as_deref() {
+                    out.push(v)
+                }
+            }
+            14 => {
+                if let Some(v) = self.requestor.as_deref() {
+                    out.push(v)
+                }
+            }
+            15 => {
+                if let Some(v) = &self.outcome {
+                    out.push(v)
+                }
+            }
+            16 => {
+                if let Some(v) = &self.disposition {
+                    out.push(v)
+                }
+            }
+            17 => {
+                if let Some(v) = &self.payment_date {
+                    out.push(v)
+                }
+            }
+            18 => {
+                if let Some(v) = self.payment_amount.as_deref() {
+                    out.push(v)
+                }
+            }
+            19 => {
+                if let Some(v) = self.payment_identifier.as_deref() {
+                    out.push(v)
+                }
+            }
+            20 => {
+                for v in &self.detail {
+                    out.push(v)
+                }
+            }
+            21 => {
+                if let Some(v) = self.form_code.as_deref() {
+                    out.push(v)
+                }
+            }
+            22 => {
+                for v in &self.process_note {
+                    out.push(v)
+                }
+            }
             _ => {}
         }
     }
@@ -768,21 +860,73 @@ impl crate::fhirpath::Reflect for PaymentReconciliationDetail {
             ("amount", crate::fhirpath::Card::One),
         ]
     }
-    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
-        match name {
-            "id" => out.opt(self.id.as_ref()),
-            "extension" => out.many(&self.extension),
-            "modifierExtension" => out.many(&self.modifier_extension),
-            "identifier" => out.opt(self.identifier.as_deref()),
-            "predecessor" => out.opt(self.predecessor.as_deref()),
-            "type" => out.opt(self.type_.as_deref()),
-            "request" => out.opt(self.request.as_deref()),
-            "submitter" => out.opt(self.submitter.as_deref()),
-            "response" => out.opt(self.response.as_deref()),
-            "date" => out.opt(self.date.as_ref()),
-            "responsible" => out.opt(self.responsible.as_deref()),
-            "payee" => out.opt(self.payee.as_deref()),
-            "amount" => out.opt(self.amount.as_deref()),
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => {
+                if let Some(v) = &self.id {
+                    out.push(v)
+                }
+            }
+            1 => {
+                for v in &self.extension {
+                    out.push(v)
+                }
+            }
+            2 => {
+                for v in &self.modifier_extension {
+                    out.push(v)
+                }
+            }
+            3 => {
+                if let Some(v) = self.identifier.as_deref() {
+                    out.push(v)
+                }
+            }
+            4 => {
+                if let Some(v) = self.predecessor.as_deref() {
+                    out.push(v)
+                }
+            }
+            5 => {
+                if let Some(v) = self.type_.as_deref() {
+                    out.push(v)
+                }
+            }
+            6 => {
+                if let Some(v) = self.request.as_deref() {
+                    out.push(v)
+                }
+            }
+            7 => {
+                if let Some(v) = self.submitter.as_deref() {
+                    out.push(v)
+                }
+            }
+            8 => {
+                if let Some(v) = self.response.as_deref() {
+                    out.push(v)
+                }
+            }
+            9 => {
+                if let Some(v) = &self.date {
+                    out.push(v)
+                }
+            }
+            10 => {
+                if let Some(v) = self.responsible.as_deref() {
+                    out.push(v)
+                }
+            }
+            11 => {
+                if let Some(v) = self.payee.as_deref() {
+                    out.push(v)
+                }
+            }
+            12 => {
+                if let Some(v) = self.amount.as_deref() {
+                    out.push(v)
+                }
+            }
             _ => {}
         }
     }
@@ -915,13 +1059,33 @@ impl crate::fhirpath::Reflect for PaymentReconciliationProcessNote {
             ("text", crate::fhirpath::Card::One),
         ]
     }
-    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
-        match name {
-            "id" => out.opt(self.id.as_ref()),
-            "extension" => out.many(&self.extension),
-            "modifierExtension" => out.many(&self.modifier_extension),
-            "type" => out.opt(self.type_.as_ref()),
-            "text" => out.opt(self.text.as_ref()),
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => {
+                if let Some(v) = &self.id {
+                    out.push(v)
+                }
+            }
+            1 => {
+                for v in &self.extension {
+                    out.push(v)
+                }
+            }
+            2 => {
+                for v in &self.modifier_extension {
+                    out.push(v)
+                }
+            }
+            3 => {
+                if let Some(v) = &self.type_ {
+                    out.push(v)
+                }
+            }
+            4 => {
+                if let Some(v) = &self.text {
+                    out.push(v)
+                }
+            }
             _ => {}
         }
     }

@@ -315,26 +315,98 @@ impl crate::fhirpath::Reflect for Person {
             ("link", crate::fhirpath::Card::Many),
         ]
     }
-    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
-        match name {
-            "id" => out.opt(self.id.as_ref()),
-            "meta" => out.opt(self.meta.as_deref()),
-            "implicitRules" => out.opt(self.implicit_rules.as_ref()),
-            "language" => out.opt(self.language.as_ref()),
-            "text" => out.opt(self.text.as_deref()),
-            "contained" => out.many(&self.contained),
-            "extension" => out.many(&self.extension),
-            "modifierExtension" => out.many(&self.modifier_extension),
-            "identifier" => out.many(&self.identifier),
-            "name" => out.many(&self.name),
-            "telecom" => out.many(&self.telecom),
-            "gender" => out.opt(self.gender.as_ref()),
-            "birthDate" => out.opt(self.birth_date.as_ref()),
-            "address" => out.many(&self.address),
-            "photo" => out.opt(self.photo.as_deref()),
-            "managingOrganization" => out.opt(self.managing_organization.as_deref()),
-            "active" => out.opt(self.active.as_ref()),
-            "link" => out.many(&self.link),
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => {
+                if let Some(v) = &self.id {
+                    out.push(v)
+                }
+            }
+            1 => {
+                if let Some(v) = self.meta.as_deref() {
+                    out.push(v)
+                }
+            }
+            2 => {
+                if let Some(v) = &self.implicit_rules {
+                    out.push(v)
+                }
+            }
+            3 => {
+                if let Some(v) = &self.language {
+                    out.push(v)
+                }
+            }
+            4 => {
+                if let Some(v) = self.text.as_deref() {
+                    out.push(v)
+                }
+            }
+            5 => {
+                for v in &self.contained {
+                    out.push(v)
+                }
+            }
+            6 => {
+                for v in &self.extension {
+                    out.push(v)
+                }
+            }
+            7 => {
+                for v in &self.modifier_extension {
+                    out.push(v)
+                }
+            }
+            8 => {
+                for v in &self.identifier {
+                    out.push(v)
+                }
+            }
+            9 => {
+                for v in &self.name {
+                    out.push(v)
+                }
+            }
+            10 => {
+                for v in &self.telecom {
+                    out.push(v)
+                }
+            }
+            11 => {
+                if let Some(v) = &self.gender {
+                    out.push(v)
+                }
+            }
+            12 => {
+                if let Some(v) = &self.birth_date {
+                    out.push(v)
+                }
+            }
+            13 => {
+                for v in &self.address {
+                    out.push(v)
+                }
+            }
+            14 => {
+                if let Some(v) = self.photo.as_deref() {
+                    out.push(v)
+                }
+            }
+            15 => {
+                if let Some(v) = self.managing_organization.as_deref() {
+                    out.push(v)
+                }
+            }
+            16 => {
+                if let Some(v) = &self.active {
+                    out.push(v)
+                }
+            }
+            17 => {
+                for v in &self.link {
+                    out.push(v)
+                }
+            }
             _ => {}
         }
     }
@@ -528,13 +600,33 @@ impl crate::fhirpath::Reflect for PersonLink {
             ("assurance", crate::fhirpath::Card::One),
         ]
     }
-    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
-        match name {
-            "id" => out.opt(self.id.as_ref()),
-            "extension" => out.many(&self.extension),
-            "modifierExtension" => out.many(&self.modifier_extension),
-            "target" => out.opt(self.target.as_deref()),
-            "assurance" => out.opt(self.assurance.as_ref()),
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => {
+                if let Some(v) = &self.id {
+                    out.push(v)
+                }
+            }
+            1 => {
+                for v in &self.extension {
+                    out.push(v)
+                }
+            }
+            2 => {
+                for v in &self.modifier_extension {
+                    out.push(v)
+                }
+            }
+            3 => {
+                if let Some(v) = self.target.as_deref() {
+                    out.push(v)
+                }
+            }
+            4 => {
+                if let Some(v) = &self.assurance {
+                    out.push(v)
+                }
+            }
             _ => {}
         }
     }

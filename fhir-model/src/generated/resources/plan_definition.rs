@@ -601,49 +601,202 @@ impl crate::fhirpath::Reflect for PlanDefinition {
             ("action", crate::fhirpath::Card::Many),
         ]
     }
-    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
-        match name {
-            "id" => out.opt(self.id.as_ref()),
-            "meta" => out.opt(self.meta.as_deref()),
-            "implicitRules" => out.opt(self.implicit_rules.as_ref()),
-            "language" => out.opt(self.language.as_ref()),
-            "text" => out.opt(self.text.as_deref()),
-            "contained" => out.many(&self.contained),
-            "extension" => out.many(&self.extension),
-            "modifierExtension" => out.many(&self.modifier_extension),
-            "url" => out.opt(self.url.as_ref()),
-            "identifier" => out.many(&self.identifier),
-            "version" => out.opt(self.version.as_ref()),
-            "name" => out.opt(self.name.as_ref()),
-            "title" => out.opt(self.title.as_ref()),
-            "subtitle" => out.opt(self.subtitle.as_ref()),
-            "type" => out.opt(self.type_.as_deref()),
-            "status" => out.opt(self.status.as_ref()),
-            "experimental" => out.opt(self.experimental.as_ref()),
-            "subject" => out.choice(self.subject.as_ref()),
-            "date" => out.opt(self.date.as_ref()),
-            "publisher" => out.opt(self.publisher.as_ref()),
-            "contact" => out.many(&self.contact),
-            "description" => out.opt(self.description.as_ref()),
-            "useContext" => out.many(&self.use_context),
-            "jurisdiction" => out.many(&self.jurisdiction),
-            "purpose" => out.opt(self.purpose.as_ref()),
-            "usage" => out.opt(self.usage.as_ref()),
-            "copyright" => out.opt(self.copyright.as_ref()),
-            "approvalDate" => out.opt(self.approval_date.as_ref()),
-            "lastReviewDate" => out.opt(self.last_review_date.as_ref()),
-            "effectivePeriod" => out.opt(self.effective_period.as_deref()),
-            "topic" => out.many(&self.topic),
-            "author" => out.many(&self.author),
-            "editor" => out.many(&self.editor),
-            "reviewer" => out.many(&self.reviewer),
-            "endorser" => out.many(&self.endorser),
-            "relatedArtifact" => out.many(&self.related_artifact),
-            "library" => out.many(&self.library),
-            "goal" => out.many(&self.goal),
-            "action" => out.many(&self.action),
-            _ if name.starts_with("subject") => {
-                out.typed(self.subject.as_ref(), &name[7usize..])
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => {
+                if let Some(v) = &self.id {
+                    out.push(v)
+                }
+            }
+            1 => {
+                if let Some(v) = self.meta.as_deref() {
+                    out.push(v)
+                }
+            }
+            2 => {
+                if let Some(v) = &self.implicit_rules {
+                    out.push(v)
+                }
+            }
+            3 => {
+                if let Some(v) = &self.language {
+                    out.push(v)
+                }
+            }
+            4 => {
+                if let Some(v) = self.text.as_deref() {
+                    out.push(v)
+                }
+            }
+            5 => {
+                for v in &self.contained {
+                    out.push(v)
+                }
+            }
+            6 => {
+                for v in &self.extension {
+                    out.push(v)
+                }
+            }
+            7 => {
+                for v in &self.modifier_extension {
+                    out.push(v)
+                }
+            }
+            8 => {
+                if let Some(v) = &self.url {
+                    out.push(v)
+                }
+            }
+            9 => {
+                for v in &self.identifier {
+                    out.push(v)
+                }
+            }
+            10 => {
+                if let Some(v) = &self.version {
+                    out.push(v)
+                }
+            }
+            11 => {
+                if let Some(v) = &self.name {
+                    out.push(v)
+                }
+            }
+            12 => {
+                if let Some(v) = &self.title {
+                    out.push(v)
+                }
+            }
+            13 => {
+                if let Some(v) = &self.subtitle {
+                    out.push(v)
+                }
+            }
+            14 => {
+                if let Some(v) = self.type_.as_deref() {
+                    out.push(v)
+                }
+            }
+            15 => {
+                if let Some(v) = &self.status {
+                    out.push(v)
+                }
+            }
+            16 => {
+                if let Some(v) = &self.experimental {
+                    out.push(v)
+                }
+            }
+            17 => {
+                if let Some(v) = &self.subject {
+                    out.choice(v)
+                }
+            }
+            18 => {
+                if let Some(v) = &self.date {
+                    out.push(v)
+                }
+            }
+            19 => {
+                if let Some(v) = &self.publisher {
+                    out.push(v)
+                }
+            }
+            20 => {
+                for v in &self.contact {
+                    out.push(v)
+                }
+            }
+            21 => {
+                if let Some(v) = &self.description {
+                    out.push(v)
+                }
+            }
+            22 => {
+                for v in &self.use_context {
+                    out.push(v)
+                }
+            }
+            23 => {
+                for v in &self.jurisdiction {
+                    out.push(v)
+                }
+            }
+            24 => {
+                if let Some(v) = &self.purpose {
+                    out.push(v)
+                }
+            }
+            25 => {
+                if let Some(v) = &self.usage {
+                    out.push(v)
+                }
+            }
+            26 => {
+                if let Some(v) = &self.copyright {
+                    out.push(v)
+                }
+            }
+            27 => {
+                if let Some(v) = &self.approval_date {
+                    out.push(v)
+                }
+            }
+            28 => {
+                if let Some(v) = &self.last_review_date {
+                    out.push(v)
+                }
+            }
+            29 => {
+                if let Some(v) = self.effective_period.as_deref() {
+                    out.push(v)
+                }
+            }
+            30 => {
+                for v in &self.topic {
+                    out.push(v)
+                }
+            }
+            31 => {
+                for v in &self.author {
+                    out.push(v)
+                }
+            }
+            32 => {
+                for v in &self.editor {
+                    out.push(v)
+                }
+            }
+            33 => {
+                for v in &self.reviewer {
+                    out.push(v)
+                }
+            }
+            34 => {
+                for v in &self.endorser {
+                    out.push(v)
+                }
+            }
+            35 => {
+                for v in &self.related_artifact {
+                    out.push(v)
+                }
+            }
+            36 => {
+                for v in &self.library {
+                    out.push(v)
+                }
+            }
+            37 => {
+                for v in &self.goal {
+                    out.push(v)
+                }
+            }
+            38 => {
+                for v in &self.action {
+                    out.push(v)
+                }
             }
             _ => {}
         }
@@ -704,10 +857,10 @@ impl crate::validate::Validate for PlanDefinitionSubject {
 
 #[cfg(feature = "fhirpath")]
 impl crate::fhirpath::Choice for PlanDefinitionSubject {
-    fn value(&self) -> (&'static str, &dyn crate::fhirpath::Reflect) {
+    fn value(&self) -> &dyn crate::fhirpath::Reflect {
         match self {
-            Self::CodeableConcept(v) => ("CodeableConcept", &**v),
-            Self::Reference(v) => ("Reference", &**v),
+            Self::CodeableConcept(v) => &**v,
+            Self::Reference(v) => &**v,
         }
     }
 }
@@ -930,18 +1083,58 @@ impl crate::fhirpath::Reflect for PlanDefinitionGoal {
             ("target", crate::fhirpath::Card::Many),
         ]
     }
-    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
-        match name {
-            "id" => out.opt(self.id.as_ref()),
-            "extension" => out.many(&self.extension),
-            "modifierExtension" => out.many(&self.modifier_extension),
-            "category" => out.opt(self.category.as_deref()),
-            "description" => out.opt(self.description.as_deref()),
-            "priority" => out.opt(self.priority.as_deref()),
-            "start" => out.opt(self.start.as_deref()),
-            "addresses" => out.many(&self.addresses),
-            "documentation" => out.many(&self.documentation),
-            "target" => out.many(&self.target),
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => {
+                if let Some(v) = &self.id {
+                    out.push(v)
+                }
+            }
+            1 => {
+                for v in &self.extension {
+                    out.push(v)
+                }
+            }
+            2 => {
+                for v in &self.modifier_extension {
+                    out.push(v)
+                }
+            }
+            3 => {
+                if let Some(v) = self.category.as_deref() {
+                    out.push(v)
+                }
+            }
+            4 => {
+                if let Some(v) = self.description.as_deref() {
+                    out.push(v)
+                }
+            }
+            5 => {
+                if let Some(v) = self.priority.as_deref() {
+                    out.push(v)
+                }
+            }
+            6 => {
+                if let Some(v) = self.start.as_deref() {
+                    out.push(v)
+                }
+            }
+            7 => {
+                for v in &self.addresses {
+                    out.push(v)
+                }
+            }
+            8 => {
+                for v in &self.documentation {
+                    out.push(v)
+                }
+            }
+            9 => {
+                for v in &self.target {
+                    out.push(v)
+                }
+            }
             _ => {}
         }
     }
@@ -1106,16 +1299,37 @@ impl crate::fhirpath::Reflect for PlanDefinitionGoalTarget {
             ("due", crate::fhirpath::Card::One),
         ]
     }
-    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
-        match name {
-            "id" => out.opt(self.id.as_ref()),
-            "extension" => out.many(&self.extension),
-            "modifierExtension" => out.many(&self.modifier_extension),
-            "measure" => out.opt(self.measure.as_deref()),
-            "detail" => out.choice(self.detail.as_ref()),
-            "due" => out.opt(self.due.as_deref()),
-            _ if name.starts_with("detail") => {
-                out.typed(self.detail.as_ref(), &name[6usize..])
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => {
+                if let Some(v) = &self.id {
+                    out.push(v)
+                }
+            }
+            1 => {
+                for v in &self.extension {
+                    out.push(v)
+                }
+            }
+            2 => {
+                for v in &self.modifier_extension {
+                    out.push(v)
+                }
+            }
+            3 => {
+                if let Some(v) = self.measure.as_deref() {
+                    out.push(v)
+                }
+            }
+            4 => {
+                if let Some(v) = &self.detail {
+                    out.choice(v)
+                }
+            }
+            5 => {
+                if let Some(v) = self.due.as_deref() {
+                    out.push(v)
+                }
             }
             _ => {}
         }
@@ -1186,11 +1400,11 @@ impl crate::validate::Validate for PlanDefinitionGoalTargetDetail {
 
 #[cfg(feature = "fhirpath")]
 impl crate::fhirpath::Choice for PlanDefinitionGoalTargetDetail {
-    fn value(&self) -> (&'static str, &dyn crate::fhirpath::Reflect) {
+    fn value(&self) -> &dyn crate::fhirpath::Reflect {
         match self {
-            Self::Quantity(v) => ("Quantity", &**v),
-            Self::Range(v) => ("Range", &**v),
-            Self::CodeableConcept(v) => ("CodeableConcept", &**v),
+            Self::Quantity(v) => &**v,
+            Self::Range(v) => &**v,
+            Self::CodeableConcept(v) => &**v,
         }
     }
 }
@@ -1825,46 +2039,157 @@ impl crate::fhirpath::Reflect for PlanDefinitionAction {
             ("action", crate::fhirpath::Card::Many),
         ]
     }
-    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
-        match name {
-            "id" => out.opt(self.id.as_ref()),
-            "extension" => out.many(&self.extension),
-            "modifierExtension" => out.many(&self.modifier_extension),
-            "prefix" => out.opt(self.prefix.as_ref()),
-            "title" => out.opt(self.title.as_ref()),
-            "description" => out.opt(self.description.as_ref()),
-            "textEquivalent" => out.opt(self.text_equivalent.as_ref()),
-            "priority" => out.opt(self.priority.as_ref()),
-            "code" => out.many(&self.code),
-            "reason" => out.many(&self.reason),
-            "documentation" => out.many(&self.documentation),
-            "goalId" => out.many(&self.goal_id),
-            "subject" => out.choice(self.subject.as_ref()),
-            "trigger" => out.many(&self.trigger),
-            "condition" => out.many(&self.condition),
-            "input" => out.many(&self.input),
-            "output" => out.many(&self.output),
-            "relatedAction" => out.many(&self.related_action),
-            "timing" => out.choice(self.timing.as_ref()),
-            "participant" => out.many(&self.participant),
-            "type" => out.opt(self.type_.as_deref()),
-            "groupingBehavior" => out.opt(self.grouping_behavior.as_ref()),
-            "selectionBehavior" => out.opt(self.selection_behavior.as_ref()),
-            "requiredBehavior" => out.opt(self.required_behavior.as_ref()),
-            "precheckBehavior" => out.opt(self.precheck_behavior.as_ref()),
-            "cardinalityBehavior" => out.opt(self.cardinality_behavior.as_ref()),
-            "definition" => out.choice(self.definition.as_ref()),
-            "transform" => out.opt(self.transform.as_ref()),
-            "dynamicValue" => out.many(&self.dynamic_value),
-            "action" => out.many(&self.action),
-            _ if name.starts_with("subject") => {
-                out.typed(self.subject.as_ref(), &name[7usize..])
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => {
+                if let Some(v) = &self.id {
+                    out.push(v)
+                }
             }
-            _ if name.starts_with("timing") => {
-                out.typed(self.timing.as_ref(), &name[6usize..])
+            1 => {
+                for v in &self.extension {
+                    out.push(v)
+                }
             }
-            _ if name.starts_with("definition") => {
-                out.typed(self.definition.as_ref(), &name[10usize..])
+            2 => {
+                for v in &self.modifier_extension {
+                    out.push(v)
+                }
+            }
+            3 => {
+                if let Some(v) = &self.prefix {
+                    out.push(v)
+                }
+            }
+            4 => {
+                if let Some(v) = &self.title {
+                    out.push(v)
+                }
+            }
+            5 => {
+                if let Some(v) = &self.description {
+                    out.push(v)
+                }
+            }
+            6 => {
+                if let Some(v) = &self.text_equivalent {
+                    out.push(v)
+                }
+            }
+            7 => {
+                if let Some(v) = &self.priority {
+                    out.push(v)
+                }
+            }
+            8 => {
+                for v in &self.code {
+                    out.push(v)
+                }
+            }
+            9 => {
+                for v in &self.reason {
+                    out.push(v)
+                }
+            }
+            10 => {
+                for v in &self.documentation {
+                    out.push(v)
+                }
+            }
+            11 => {
+                for v in &self.goal_id {
+                    out.push(v)
+                }
+            }
+            12 => {
+                if let Some(v) = &self.subject {
+                    out.choice(v)
+                }
+            }
+            13 => {
+                for v in &self.trigger {
+                    out.push(v)
+                }
+            }
+            14 => {
+                for v in &self.condition {
+                    out.push(v)
+                }
+            }
+            15 => {
+                for v in &self.input {
+                    out.push(v)
+                }
+            }
+            16 => {
+                for v in &self.output {
+                    out.push(v)
+                }
+            }
+            17 => {
+                for v in &self.related_action {
+                    out.push(v)
+                }
+            }
+            18 => {
+                if let Some(v) = &self.timing {
+                    out.choice(v)
+                }
+            }
+            19 => {
+                for v in &self.participant {
+                    out.push(v)
+                }
+            }
+            20 => {
+                if let Some(v) = self.type_.as_deref() {
+                    out.push(v)
+                }
+            }
+            21 => {
+                if let Some(v) = &self.grouping_behavior {
+                    out.push(v)
+                }
+            }
+            22 => {
+                if let Some(v) = &self.selection_behavior {
+                    out.push(v)
+                }
+            }
+            23 => {
+                if let Some(v) = &self.required_behavior {
+                    out.push(v)
+                }
+            }
+            24 => {
+                if let Some(v) = &self.precheck_behavior {
+                    out.push(v)
+                }
+            }
+            25 => {
+                if let Some(v) = &self.cardinality_behavior {
+                    out.push(v)
+                }
+            }
+            26 => {
+                if let Some(v) = &self.definition {
+                    out.choice(v)
+                }
+            }
+            27 => {
+                if let Some(v) = &self.transform {
+                    out.push(v)
+                }
+            }
+            28 => {
+                for v in &self.dynamic_value {
+                    out.push(v)
+                }
+            }
+            29 => {
+                for v in &self.action {
+                    out.push(v)
+                }
             }
             _ => {}
         }
@@ -1925,10 +2250,10 @@ impl crate::validate::Validate for PlanDefinitionActionSubject {
 
 #[cfg(feature = "fhirpath")]
 impl crate::fhirpath::Choice for PlanDefinitionActionSubject {
-    fn value(&self) -> (&'static str, &dyn crate::fhirpath::Reflect) {
+    fn value(&self) -> &dyn crate::fhirpath::Reflect {
         match self {
-            Self::CodeableConcept(v) => ("CodeableConcept", &**v),
-            Self::Reference(v) => ("Reference", &**v),
+            Self::CodeableConcept(v) => &**v,
+            Self::Reference(v) => &**v,
         }
     }
 }
@@ -2029,14 +2354,14 @@ impl crate::validate::Validate for PlanDefinitionActionTiming {
 
 #[cfg(feature = "fhirpath")]
 impl crate::fhirpath::Choice for PlanDefinitionActionTiming {
-    fn value(&self) -> (&'static str, &dyn crate::fhirpath::Reflect) {
+    fn value(&self) -> &dyn crate::fhirpath::Reflect {
         match self {
-            Self::DateTime(v) => ("DateTime", v),
-            Self::Age(v) => ("Age", &**v),
-            Self::Period(v) => ("Period", &**v),
-            Self::Duration(v) => ("Duration", &**v),
-            Self::Range(v) => ("Range", &**v),
-            Self::Timing(v) => ("Timing", &**v),
+            Self::DateTime(v) => v,
+            Self::Age(v) => &**v,
+            Self::Period(v) => &**v,
+            Self::Duration(v) => &**v,
+            Self::Range(v) => &**v,
+            Self::Timing(v) => &**v,
         }
     }
 }
@@ -2097,10 +2422,10 @@ impl crate::validate::Validate for PlanDefinitionActionDefinition {
 
 #[cfg(feature = "fhirpath")]
 impl crate::fhirpath::Choice for PlanDefinitionActionDefinition {
-    fn value(&self) -> (&'static str, &dyn crate::fhirpath::Reflect) {
+    fn value(&self) -> &dyn crate::fhirpath::Reflect {
         match self {
-            Self::Canonical(v) => ("Canonical", v),
-            Self::Uri(v) => ("Uri", v),
+            Self::Canonical(v) => v,
+            Self::Uri(v) => v,
         }
     }
 }
@@ -2246,13 +2571,33 @@ impl crate::fhirpath::Reflect for PlanDefinitionActionCondition {
             ("expression", crate::fhirpath::Card::One),
         ]
     }
-    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
-        match name {
-            "id" => out.opt(self.id.as_ref()),
-            "extension" => out.many(&self.extension),
-            "modifierExtension" => out.many(&self.modifier_extension),
-            "kind" => out.opt(self.kind.as_ref()),
-            "expression" => out.opt(self.expression.as_deref()),
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => {
+                if let Some(v) = &self.id {
+                    out.push(v)
+                }
+            }
+            1 => {
+                for v in &self.extension {
+                    out.push(v)
+                }
+            }
+            2 => {
+                for v in &self.modifier_extension {
+                    out.push(v)
+                }
+            }
+            3 => {
+                if let Some(v) = &self.kind {
+                    out.push(v)
+                }
+            }
+            4 => {
+                if let Some(v) = self.expression.as_deref() {
+                    out.push(v)
+                }
+            }
             _ => {}
         }
     }
@@ -2435,16 +2780,37 @@ impl crate::fhirpath::Reflect for PlanDefinitionActionRelatedAction {
             ("offset", crate::fhirpath::Card::Choice),
         ]
     }
-    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
-        match name {
-            "id" => out.opt(self.id.as_ref()),
-            "extension" => out.many(&self.extension),
-            "modifierExtension" => out.many(&self.modifier_extension),
-            "actionId" => out.opt(self.action_id.as_ref()),
-            "relationship" => out.opt(self.relationship.as_ref()),
-            "offset" => out.choice(self.offset.as_ref()),
-            _ if name.starts_with("offset") => {
-                out.typed(self.offset.as_ref(), &name[6usize..])
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => {
+                if let Some(v) = &self.id {
+                    out.push(v)
+                }
+            }
+            1 => {
+                for v in &self.extension {
+                    out.push(v)
+                }
+            }
+            2 => {
+                for v in &self.modifier_extension {
+                    out.push(v)
+                }
+            }
+            3 => {
+                if let Some(v) = &self.action_id {
+                    out.push(v)
+                }
+            }
+            4 => {
+                if let Some(v) = &self.relationship {
+                    out.push(v)
+                }
+            }
+            5 => {
+                if let Some(v) = &self.offset {
+                    out.choice(v)
+                }
             }
             _ => {}
         }
@@ -2505,10 +2871,10 @@ impl crate::validate::Validate for PlanDefinitionActionRelatedActionOffset {
 
 #[cfg(feature = "fhirpath")]
 impl crate::fhirpath::Choice for PlanDefinitionActionRelatedActionOffset {
-    fn value(&self) -> (&'static str, &dyn crate::fhirpath::Reflect) {
+    fn value(&self) -> &dyn crate::fhirpath::Reflect {
         match self {
-            Self::Duration(v) => ("Duration", &**v),
-            Self::Range(v) => ("Range", &**v),
+            Self::Duration(v) => &**v,
+            Self::Range(v) => &**v,
         }
     }
 }
@@ -2654,13 +3020,33 @@ impl crate::fhirpath::Reflect for PlanDefinitionActionParticipant {
             ("role", crate::fhirpath::Card::One),
         ]
     }
-    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
-        match name {
-            "id" => out.opt(self.id.as_ref()),
-            "extension" => out.many(&self.extension),
-            "modifierExtension" => out.many(&self.modifier_extension),
-            "type" => out.opt(self.type_.as_ref()),
-            "role" => out.opt(self.role.as_deref()),
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => {
+                if let Some(v) = &self.id {
+                    out.push(v)
+                }
+            }
+            1 => {
+                for v in &self.extension {
+                    out.push(v)
+                }
+            }
+            2 => {
+                for v in &self.modifier_extension {
+                    out.push(v)
+                }
+            }
+            3 => {
+                if let Some(v) = &self.type_ {
+                    out.push(v)
+                }
+            }
+            4 => {
+                if let Some(v) = self.role.as_deref() {
+                    out.push(v)
+                }
+            }
             _ => {}
         }
     }
@@ -2791,13 +3177,33 @@ impl crate::fhirpath::Reflect for PlanDefinitionActionDynamicValue {
             ("expression", crate::fhirpath::Card::One),
         ]
     }
-    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
-        match name {
-            "id" => out.opt(self.id.as_ref()),
-            "extension" => out.many(&self.extension),
-            "modifierExtension" => out.many(&self.modifier_extension),
-            "path" => out.opt(self.path.as_ref()),
-            "expression" => out.opt(self.expression.as_deref()),
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => {
+                if let Some(v) = &self.id {
+                    out.push(v)
+                }
+            }
+            1 => {
+                for v in &self.extension {
+                    out.push(v)
+                }
+            }
+            2 => {
+                for v in &self.modifier_extension {
+                    out.push(v)
+                }
+            }
+            3 => {
+                if let Some(v) = &self.path {
+                    out.push(v)
+                }
+            }
+            4 => {
+                if let Some(v) = self.expression.as_deref() {
+                    out.push(v)
+                }
+            }
             _ => {}
         }
     }

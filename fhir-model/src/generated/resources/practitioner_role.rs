@@ -401,30 +401,118 @@ impl crate::fhirpath::Reflect for PractitionerRole {
             ("endpoint", crate::fhirpath::Card::Many),
         ]
     }
-    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
-        match name {
-            "id" => out.opt(self.id.as_ref()),
-            "meta" => out.opt(self.meta.as_deref()),
-            "implicitRules" => out.opt(self.implicit_rules.as_ref()),
-            "language" => out.opt(self.language.as_ref()),
-            "text" => out.opt(self.text.as_deref()),
-            "contained" => out.many(&self.contained),
-            "extension" => out.many(&self.extension),
-            "modifierExtension" => out.many(&self.modifier_extension),
-            "identifier" => out.many(&self.identifier),
-            "active" => out.opt(self.active.as_ref()),
-            "period" => out.opt(self.period.as_deref()),
-            "practitioner" => out.opt(self.practitioner.as_deref()),
-            "organization" => out.opt(self.organization.as_deref()),
-            "code" => out.many(&self.code),
-            "specialty" => out.many(&self.specialty),
-            "location" => out.many(&self.location),
-            "healthcareService" => out.many(&self.healthcare_service),
-            "telecom" => out.many(&self.telecom),
-            "availableTime" => out.many(&self.available_time),
-            "notAvailable" => out.many(&self.not_available),
-            "availabilityExceptions" => out.opt(self.availability_exceptions.as_ref()),
-            "endpoint" => out.many(&self.endpoint),
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => {
+                if let Some(v) = &self.id {
+                    out.push(v)
+                }
+            }
+            1 => {
+                if let Some(v) = self.meta.as_deref() {
+                    out.push(v)
+                }
+            }
+            2 => {
+                if let Some(v) = &self.implicit_rules {
+                    out.push(v)
+                }
+            }
+            3 => {
+                if let Some(v) = &self.language {
+                    out.push(v)
+                }
+            }
+            4 => {
+                if let Some(v) = self.text.as_deref() {
+                    out.push(v)
+                }
+            }
+            5 => {
+                for v in &self.contained {
+                    out.push(v)
+                }
+            }
+            6 => {
+                for v in &self.extension {
+                    out.push(v)
+                }
+            }
+            7 => {
+                for v in &self.modifier_extension {
+                    out.push(v)
+                }
+            }
+            8 => {
+                for v in &self.identifier {
+                    out.push(v)
+                }
+            }
+            9 => {
+                if let Some(v) = &self.active {
+                    out.push(v)
+                }
+            }
+            10 => {
+                if let Some(v) = self.period.as_deref() {
+                    out.push(v)
+                }
+            }
+            11 => {
+                if let Some(v) = self.practitioner.as_deref() {
+                    out.push(v)
+                }
+            }
+            12 => {
+                if let Some(v) = self.organization.as_deref() {
+                    out.push(v)
+                }
+            }
+            13 => {
+                for v in &self.code {
+                    out.push(v)
+                }
+            }
+            14 => {
+                for v in &self.specialty {
+                    out.push(v)
+                }
+            }
+            15 => {
+                for v in &self.location {
+                    out.push(v)
+                }
+            }
+            16 => {
+                for v in &self.healthcare_service {
+                    out.push(v)
+                }
+            }
+            17 => {
+                for v in &self.telecom {
+                    out.push(v)
+                }
+            }
+            18 => {
+                for v in &self.available_time {
+                    out.push(v)
+                }
+            }
+            19 => {
+                for v in &self.not_available {
+                    out.push(v)
+                }
+            }
+            20 => {
+                if let Some(v) = &self.availability_exceptions {
+                    out.push(v)
+                }
+            }
+            21 => {
+                for v in &self.endpoint {
+                    out.push(v)
+                }
+            }
             _ => {}
         }
     }
@@ -648,15 +736,43 @@ impl crate::fhirpath::Reflect for PractitionerRoleAvailableTime {
             ("availableEndTime", crate::fhirpath::Card::One),
         ]
     }
-    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
-        match name {
-            "id" => out.opt(self.id.as_ref()),
-            "extension" => out.many(&self.extension),
-            "modifierExtension" => out.many(&self.modifier_extension),
-            "daysOfWeek" => out.many(&self.days_of_week),
-            "allDay" => out.opt(self.all_day.as_ref()),
-            "availableStartTime" => out.opt(self.available_start_time.as_ref()),
-            "availableEndTime" => out.opt(self.available_end_time.as_ref()),
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => {
+                if let Some(v) = &self.id {
+                    out.push(v)
+                }
+            }
+            1 => {
+                for v in &self.extension {
+                    out.push(v)
+                }
+            }
+            2 => {
+                for v in &self.modifier_extension {
+                    out.push(v)
+                }
+            }
+            3 => {
+                for v in &self.days_of_week {
+                    out.push(v)
+                }
+            }
+            4 => {
+                if let Some(v) = &self.all_day {
+                    out.push(v)
+                }
+            }
+            5 => {
+                if let Some(v) = &self.available_start_time {
+                    out.push(v)
+                }
+            }
+            6 => {
+                if let Some(v) = &self.available_end_time {
+                    out.push(v)
+                }
+            }
             _ => {}
         }
     }
@@ -803,13 +919,33 @@ impl crate::fhirpath::Reflect for PractitionerRoleNotAvailable {
             ("during", crate::fhirpath::Card::One),
         ]
     }
-    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
-        match name {
-            "id" => out.opt(self.id.as_ref()),
-            "extension" => out.many(&self.extension),
-            "modifierExtension" => out.many(&self.modifier_extension),
-            "description" => out.opt(self.description.as_ref()),
-            "during" => out.opt(self.during.as_deref()),
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => {
+                if let Some(v) = &self.id {
+                    out.push(v)
+                }
+            }
+            1 => {
+                for v in &self.extension {
+                    out.push(v)
+                }
+            }
+            2 => {
+                for v in &self.modifier_extension {
+                    out.push(v)
+                }
+            }
+            3 => {
+                if let Some(v) = &self.description {
+                    out.push(v)
+                }
+            }
+            4 => {
+                if let Some(v) = self.during.as_deref() {
+                    out.push(v)
+                }
+            }
             _ => {}
         }
     }

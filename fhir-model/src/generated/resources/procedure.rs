@@ -803,46 +803,187 @@ impl crate::fhirpath::Reflect for Procedure {
             ("usedCode", crate::fhirpath::Card::Many),
         ]
     }
-    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
-        match name {
-            "id" => out.opt(self.id.as_ref()),
-            "meta" => out.opt(self.meta.as_deref()),
-            "implicitRules" => out.opt(self.implicit_rules.as_ref()),
-            "language" => out.opt(self.language.as_ref()),
-            "text" => out.opt(self.text.as_deref()),
-            "contained" => out.many(&self.contained),
-            "extension" => out.many(&self.extension),
-            "modifierExtension" => out.many(&self.modifier_extension),
-            "identifier" => out.many(&self.identifier),
-            "instantiatesCanonical" => out.many(&self.instantiates_canonical),
-            "instantiatesUri" => out.many(&self.instantiates_uri),
-            "basedOn" => out.many(&self.based_on),
-            "partOf" => out.many(&self.part_of),
-            "status" => out.opt(self.status.as_ref()),
-            "statusReason" => out.opt(self.status_reason.as_deref()),
-            "category" => out.opt(self.category.as_deref()),
-            "code" => out.opt(self.code.as_deref()),
-            "subject" => out.opt(self.subject.as_deref()),
-            "encounter" => out.opt(self.encounter.as_deref()),
-            "performed" => out.choice(self.performed.as_ref()),
-            "recorder" => out.opt(self.recorder.as_deref()),
-            "asserter" => out.opt(self.asserter.as_deref()),
-            "performer" => out.many(&self.performer),
-            "location" => out.opt(self.location.as_deref()),
-            "reasonCode" => out.many(&self.reason_code),
-            "reasonReference" => out.many(&self.reason_reference),
-            "bodySite" => out.many(&self.body_site),
-            "outcome" => out.opt(self.outcome.as_deref()),
-            "report" => out.many(&self.report),
-            "complication" => out.many(&self.complication),
-            "complicationDetail" => out.many(&self.complication_detail),
-            "followUp" => out.many(&self.follow_up),
-            "note" => out.many(&self.note),
-            "focalDevice" => out.many(&self.focal_device),
-            "usedReference" => out.many(&self.used_reference),
-            "usedCode" => out.many(&self.used_code),
-            _ if name.starts_with("performed") => {
-                out.typed(self.performed.as_ref(), &name[9usize..])
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => {
+                if let Some(v) = &self.id {
+                    out.push(v)
+                }
+            }
+            1 => {
+                if let Some(v) = self.meta.as_deref() {
+                    out.push(v)
+                }
+            }
+            2 => {
+                if let Some(v) = &self.implicit_rules {
+                    out.push(v)
+                }
+            }
+            3 => {
+                if let Some(v) = &self.language {
+                    out.push(v)
+                }
+            }
+            4 => {
+                if let Some(v) = self.text.as_deref() {
+                    out.push(v)
+                }
+            }
+            5 => {
+                for v in &self.contained {
+                    out.push(v)
+                }
+            }
+            6 => {
+                for v in &self.extension {
+                    out.push(v)
+                }
+            }
+            7 => {
+                for v in &self.modifier_extension {
+                    out.push(v)
+                }
+            }
+            8 => {
+                for v in &self.identifier {
+                    out.push(v)
+                }
+            }
+            9 => {
+                for v in &self.instantiates_canonical {
+                    out.push(v)
+                }
+            }
+            10 => {
+                for v in &self.instantiates_uri {
+                    out.push(v)
+                }
+            }
+            11 => {
+                for v in &self.based_on {
+                    out.push(v)
+                }
+            }
+            12 => {
+                for v in &self.part_of {
+                    out.push(v)
+                }
+            }
+            13 => {
+                if let Some(v) = &self.status {
+                    out.push(v)
+                }
+            }
+            14 => {
+                if let Some(v) = self.status_reason.as_deref() {
+                    out.push(v)
+                }
+            }
+            15 => {
+                if let Some(v) = self.category.as_deref() {
+                    out.push(v)
+                }
+            }
+            16 => {
+                if let Some(v) = self.code.as_deref() {
+                    out.push(v)
+                }
+            }
+            17 => {
+                if let Some(v) = self.subject.as_deref() {
+                    out.push(v)
+                }
+            }
+            18 => {
+                if let Some(v) = self.encounter.as_deref() {
+                    out.push(v)
+                }
+            }
+            19 => {
+                if let Some(v) = &self.performed {
+                    out.choice(v)
+                }
+            }
+            20 => {
+                if let Some(v) = self.recorder.as_deref() {
+                    out.push(v)
+                }
+            }
+            21 => {
+                if let Some(v) = self.asserter.as_deref() {
+                    out.push(v)
+                }
+            }
+            22 => {
+                for v in &self.performer {
+                    out.push(v)
+                }
+            }
+            23 => {
+                if let Some(v) = self.location.as_deref() {
+                    out.push(v)
+                }
+            }
+            24 => {
+                for v in &self.reason_code {
+                    out.push(v)
+                }
+            }
+            25 => {
+                for v in &self.reason_reference {
+                    out.push(v)
+                }
+            }
+            26 => {
+                for v in &self.body_site {
+                    out.push(v)
+                }
+            }
+            27 => {
+                if let Some(v) = self.outcome.as_deref() {
+                    out.push(v)
+                }
+            }
+            28 => {
+                for v in &self.report {
+                    out.push(v)
+                }
+            }
+            29 => {
+                for v in &self.complication {
+                    out.push(v)
+                }
+            }
+            30 => {
+                for v in &self.complication_detail {
+                    out.push(v)
+                }
+            }
+            31 => {
+                for v in &self.follow_up {
+                    out.push(v)
+                }
+            }
+            32 => {
+                for v in &self.note {
+                    out.push(v)
+                }
+            }
+            33 => {
+                for v in &self.focal_device {
+                    out.push(v)
+                }
+            }
+            34 => {
+                for v in &self.used_reference {
+                    out.push(v)
+                }
+            }
+            35 => {
+                for v in &self.used_code {
+                    out.push(v)
+                }
             }
             _ => {}
         }
@@ -937,13 +1078,13 @@ impl crate::validate::Validate for ProcedurePerformed {
 
 #[cfg(feature = "fhirpath")]
 impl crate::fhirpath::Choice for ProcedurePerformed {
-    fn value(&self) -> (&'static str, &dyn crate::fhirpath::Reflect) {
+    fn value(&self) -> &dyn crate::fhirpath::Reflect {
         match self {
-            Self::DateTime(v) => ("DateTime", v),
-            Self::Period(v) => ("Period", &**v),
-            Self::String(v) => ("String", v),
-            Self::Age(v) => ("Age", &**v),
-            Self::Range(v) => ("Range", &**v),
+            Self::DateTime(v) => v,
+            Self::Period(v) => &**v,
+            Self::String(v) => v,
+            Self::Age(v) => &**v,
+            Self::Range(v) => &**v,
         }
     }
 }
@@ -1174,14 +1315,38 @@ impl crate::fhirpath::Reflect for ProcedurePerformer {
             ("onBehalfOf", crate::fhirpath::Card::One),
         ]
     }
-    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
-        match name {
-            "id" => out.opt(self.id.as_ref()),
-            "extension" => out.many(&self.extension),
-            "modifierExtension" => out.many(&self.modifier_extension),
-            "function" => out.opt(self.function.as_deref()),
-            "actor" => out.opt(self.actor.as_deref()),
-            "onBehalfOf" => out.opt(self.on_behalf_of.as_deref()),
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => {
+                if let Some(v) = &self.id {
+                    out.push(v)
+                }
+            }
+            1 => {
+                for v in &self.extension {
+                    out.push(v)
+                }
+            }
+            2 => {
+                for v in &self.modifier_extension {
+                    out.push(v)
+                }
+            }
+            3 => {
+                if let Some(v) = self.function.as_deref() {
+                    out.push(v)
+                }
+            }
+            4 => {
+                if let Some(v) = self.actor.as_deref() {
+                    out.push(v)
+                }
+            }
+            5 => {
+                if let Some(v) = self.on_behalf_of.as_deref() {
+                    out.push(v)
+                }
+            }
             _ => {}
         }
     }
@@ -1333,13 +1498,33 @@ impl crate::fhirpath::Reflect for ProcedureFocalDevice {
             ("manipulated", crate::fhirpath::Card::One),
         ]
     }
-    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
-        match name {
-            "id" => out.opt(self.id.as_ref()),
-            "extension" => out.many(&self.extension),
-            "modifierExtension" => out.many(&self.modifier_extension),
-            "action" => out.opt(self.action.as_deref()),
-            "manipulated" => out.opt(self.manipulated.as_deref()),
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => {
+                if let Some(v) = &self.id {
+                    out.push(v)
+                }
+            }
+            1 => {
+                for v in &self.extension {
+                    out.push(v)
+                }
+            }
+            2 => {
+                for v in &self.modifier_extension {
+                    out.push(v)
+                }
+            }
+            3 => {
+                if let Some(v) = self.action.as_deref() {
+                    out.push(v)
+                }
+            }
+            4 => {
+                if let Some(v) = self.manipulated.as_deref() {
+                    out.push(v)
+                }
+            }
             _ => {}
         }
     }

@@ -348,28 +348,97 @@ impl crate::fhirpath::Reflect for Provenance {
             ("signature", crate::fhirpath::Card::Many),
         ]
     }
-    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
-        match name {
-            "id" => out.opt(self.id.as_ref()),
-            "meta" => out.opt(self.meta.as_deref()),
-            "implicitRules" => out.opt(self.implicit_rules.as_ref()),
-            "language" => out.opt(self.language.as_ref()),
-            "text" => out.opt(self.text.as_deref()),
-            "contained" => out.many(&self.contained),
-            "extension" => out.many(&self.extension),
-            "modifierExtension" => out.many(&self.modifier_extension),
-            "target" => out.many(&self.target),
-            "occurred" => out.choice(self.occurred.as_ref()),
-            "recorded" => out.opt(self.recorded.as_ref()),
-            "policy" => out.many(&self.policy),
-            "location" => out.opt(self.location.as_deref()),
-            "reason" => out.many(&self.reason),
-            "activity" => out.opt(self.activity.as_deref()),
-            "agent" => out.many(&self.agent),
-            "entity" => out.many(&self.entity),
-            "signature" => out.many(&self.signature),
-            _ if name.starts_with("occurred") => {
-                out.typed(self.occurred.as_ref(), &name[8usize..])
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => {
+                if let Some(v) = &self.id {
+                    out.push(v)
+                }
+            }
+            1 => {
+                if let Some(v) = self.meta.as_deref() {
+                    out.push(v)
+                }
+            }
+            2 => {
+                if let Some(v) = &self.implicit_rules {
+                    out.push(v)
+                }
+            }
+            3 => {
+                if let Some(v) = &self.language {
+                    out.push(v)
+                }
+            }
+            4 => {
+                if let Some(v) = self.text.as_deref() {
+                    out.push(v)
+                }
+            }
+            5 => {
+                for v in &self.contained {
+                    out.push(v)
+                }
+            }
+            6 => {
+                for v in &self.extension {
+                    out.push(v)
+                }
+            }
+            7 => {
+                for v in &self.modifier_extension {
+                    out.push(v)
+                }
+            }
+            8 => {
+                for v in &self.target {
+                    out.push(v)
+                }
+            }
+            9 => {
+                if let Some(v) = &self.occurred {
+                    out.choice(v)
+                }
+            }
+            10 => {
+                if let Some(v) = &self.recorded {
+                    out.push(v)
+                }
+            }
+            11 => {
+                for v in &self.policy {
+                    out.push(v)
+                }
+            }
+            12 => {
+                if let Some(v) = self.location.as_deref() {
+                    out.push(v)
+                }
+            }
+            13 => {
+                for v in &self.reason {
+                    out.push(v)
+                }
+            }
+            14 => {
+                if let Some(v) = self.activity.as_deref() {
+                    out.push(v)
+                }
+            }
+            15 => {
+                for v in &self.agent {
+                    out.push(v)
+                }
+            }
+            16 => {
+                for v in &self.entity {
+                    out.push(v)
+                }
+            }
+            17 => {
+                for v in &self.signature {
+                    out.push(v)
+                }
             }
             _ => {}
         }
@@ -432,10 +501,10 @@ impl crate::validate::Validate for ProvenanceOccurred {
 
 #[cfg(feature = "fhirpath")]
 impl crate::fhirpath::Choice for ProvenanceOccurred {
-    fn value(&self) -> (&'static str, &dyn crate::fhirpath::Reflect) {
+    fn value(&self) -> &dyn crate::fhirpath::Reflect {
         match self {
-            Self::Period(v) => ("Period", &**v),
-            Self::DateTime(v) => ("DateTime", v),
+            Self::Period(v) => &**v,
+            Self::DateTime(v) => v,
         }
     }
 }
@@ -711,15 +780,43 @@ impl crate::fhirpath::Reflect for ProvenanceAgent {
             ("onBehalfOf", crate::fhirpath::Card::One),
         ]
     }
-    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
-        match name {
-            "id" => out.opt(self.id.as_ref()),
-            "extension" => out.many(&self.extension),
-            "modifierExtension" => out.many(&self.modifier_extension),
-            "type" => out.opt(self.type_.as_deref()),
-            "role" => out.many(&self.role),
-            "who" => out.opt(self.who.as_deref()),
-            "onBehalfOf" => out.opt(self.on_behalf_of.as_deref()),
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => {
+                if let Some(v) = &self.id {
+                    out.push(v)
+                }
+            }
+            1 => {
+                for v in &self.extension {
+                    out.push(v)
+                }
+            }
+            2 => {
+                for v in &self.modifier_extension {
+                    out.push(v)
+                }
+            }
+            3 => {
+                if let Some(v) = self.type_.as_deref() {
+                    out.push(v)
+                }
+            }
+            4 => {
+                for v in &self.role {
+                    out.push(v)
+                }
+            }
+            5 => {
+                if let Some(v) = self.who.as_deref() {
+                    out.push(v)
+                }
+            }
+            6 => {
+                if let Some(v) = self.on_behalf_of.as_deref() {
+                    out.push(v)
+                }
+            }
             _ => {}
         }
     }
@@ -881,14 +978,38 @@ impl crate::fhirpath::Reflect for ProvenanceEntity {
             ("agent", crate::fhirpath::Card::Many),
         ]
     }
-    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
-        match name {
-            "id" => out.opt(self.id.as_ref()),
-            "extension" => out.many(&self.extension),
-            "modifierExtension" => out.many(&self.modifier_extension),
-            "role" => out.opt(self.role.as_ref()),
-            "what" => out.opt(self.what.as_deref()),
-            "agent" => out.many(&self.agent),
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => {
+                if let Some(v) = &self.id {
+                    out.push(v)
+                }
+            }
+            1 => {
+                for v in &self.extension {
+                    out.push(v)
+                }
+            }
+            2 => {
+                for v in &self.modifier_extension {
+                    out.push(v)
+                }
+            }
+            3 => {
+                if let Some(v) = &self.role {
+                    out.push(v)
+                }
+            }
+            4 => {
+                if let Some(v) = self.what.as_deref() {
+                    out.push(v)
+                }
+            }
+            5 => {
+                for v in &self.agent {
+                    out.push(v)
+                }
+            }
             _ => {}
         }
     }

@@ -485,38 +485,158 @@ impl crate::fhirpath::Reflect for Questionnaire {
             ("item", crate::fhirpath::Card::Many),
         ]
     }
-    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
-        match name {
-            "id" => out.opt(self.id.as_ref()),
-            "meta" => out.opt(self.meta.as_deref()),
-            "implicitRules" => out.opt(self.implicit_rules.as_ref()),
-            "language" => out.opt(self.language.as_ref()),
-            "text" => out.opt(self.text.as_deref()),
-            "contained" => out.many(&self.contained),
-            "extension" => out.many(&self.extension),
-            "modifierExtension" => out.many(&self.modifier_extension),
-            "url" => out.opt(self.url.as_ref()),
-            "identifier" => out.many(&self.identifier),
-            "version" => out.opt(self.version.as_ref()),
-            "name" => out.opt(self.name.as_ref()),
-            "title" => out.opt(self.title.as_ref()),
-            "derivedFrom" => out.many(&self.derived_from),
-            "status" => out.opt(self.status.as_ref()),
-            "experimental" => out.opt(self.experimental.as_ref()),
-            "subjectType" => out.many(&self.subject_type),
-            "date" => out.opt(self.date.as_ref()),
-            "publisher" => out.opt(self.publisher.as_ref()),
-            "contact" => out.many(&self.contact),
-            "description" => out.opt(self.description.as_ref()),
-            "useContext" => out.many(&self.use_context),
-            "jurisdiction" => out.many(&self.jurisdiction),
-            "purpose" => out.opt(self.purpose.as_ref()),
-            "copyright" => out.opt(self.copyright.as_ref()),
-            "approvalDate" => out.opt(self.approval_date.as_ref()),
-            "lastReviewDate" => out.opt(self.last_review_date.as_ref()),
-            "effectivePeriod" => out.opt(self.effective_period.as_deref()),
-            "code" => out.many(&self.code),
-            "item" => out.many(&self.item),
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => {
+                if let Some(v) = &self.id {
+                    out.push(v)
+                }
+            }
+            1 => {
+                if let Some(v) = self.meta.as_deref() {
+                    out.push(v)
+                }
+            }
+            2 => {
+                if let Some(v) = &self.implicit_rules {
+                    out.push(v)
+                }
+            }
+            3 => {
+                if let Some(v) = &self.language {
+                    out.push(v)
+                }
+            }
+            4 => {
+                if let Some(v) = self.text.as_deref() {
+                    out.push(v)
+                }
+            }
+            5 => {
+                for v in &self.contained {
+                    out.push(v)
+                }
+            }
+            6 => {
+                for v in &self.extension {
+                    out.push(v)
+                }
+            }
+            7 => {
+                for v in &self.modifier_extension {
+                    out.push(v)
+                }
+            }
+            8 => {
+                if let Some(v) = &self.url {
+                    out.push(v)
+                }
+            }
+            9 => {
+                for v in &self.identifier {
+                    out.push(v)
+                }
+            }
+            10 => {
+                if let Some(v) = &self.version {
+                    out.push(v)
+                }
+            }
+            11 => {
+                if let Some(v) = &self.name {
+                    out.push(v)
+                }
+            }
+            12 => {
+                if let Some(v) = &self.title {
+                    out.push(v)
+                }
+            }
+            13 => {
+                for v in &self.derived_from {
+                    out.push(v)
+                }
+            }
+            14 => {
+                if let Some(v) = &self.status {
+                    out.push(v)
+                }
+            }
+            15 => {
+                if let Some(v) = &self.experimental {
+                    out.push(v)
+                }
+            }
+            16 => {
+                for v in &self.subject_type {
+                    out.push(v)
+                }
+            }
+            17 => {
+                if let Some(v) = &self.date {
+                    out.push(v)
+                }
+            }
+            18 => {
+                if let Some(v) = &self.publisher {
+                    out.push(v)
+                }
+            }
+            19 => {
+                for v in &self.contact {
+                    out.push(v)
+                }
+            }
+            20 => {
+                if let Some(v) = &self.description {
+                    out.push(v)
+                }
+            }
+            21 => {
+                for v in &self.use_context {
+                    out.push(v)
+                }
+            }
+            22 => {
+                for v in &self.jurisdiction {
+                    out.push(v)
+                }
+            }
+            23 => {
+                if let Some(v) = &self.purpose {
+                    out.push(v)
+                }
+            }
+            24 => {
+                if let Some(v) = &self.copyright {
+                    out.push(v)
+                }
+            }
+            25 => {
+                if let Some(v) = &self.approval_date {
+                    out.push(v)
+                }
+            }
+            26 => {
+                if let Some(v) = &self.last_review_date {
+                    out.push(v)
+                }
+            }
+            27 => {
+                if let Some(v) = self.effective_period.as_deref() {
+                    out.push(v)
+                }
+            }
+            28 => {
+                for v in &self.code {
+                    out.push(v)
+                }
+            }
+            29 => {
+                for v in &self.item {
+                    out.push(v)
+                }
+            }
             _ => {}
         }
     }
@@ -896,27 +1016,103 @@ impl crate::fhirpath::Reflect for QuestionnaireItem {
             ("item", crate::fhirpath::Card::Many),
         ]
     }
-    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
-        match name {
-            "id" => out.opt(self.id.as_ref()),
-            "extension" => out.many(&self.extension),
-            "modifierExtension" => out.many(&self.modifier_extension),
-            "linkId" => out.opt(self.link_id.as_ref()),
-            "definition" => out.opt(self.definition.as_ref()),
-            "code" => out.many(&self.code),
-            "prefix" => out.opt(self.prefix.as_ref()),
-            "text" => out.opt(self.text.as_ref()),
-            "type" => out.opt(self.type_.as_ref()),
-            "enableWhen" => out.many(&self.enable_when),
-            "enableBehavior" => out.opt(self.enable_behavior.as_ref()),
-            "required" => out.opt(self.required.as_ref()),
-            "repeats" => out.opt(self.repeats.as_ref()),
-            "readOnly" => out.opt(self.read_only.as_ref()),
-            "maxLength" => out.opt(self.max_length.as_ref()),
-            "answerValueSet" => out.opt(self.answer_value_set.as_ref()),
-            "answerOption" => out.many(&self.answer_option),
-            "initial" => out.many(&self.initial),
-            "item" => out.many(&self.item),
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => {
+                if let Some(v) = &self.id {
+                    out.push(v)
+                }
+            }
+            1 => {
+                for v in &self.extension {
+                    out.push(v)
+                }
+            }
+            2 => {
+                for v in &self.modifier_extension {
+                    out.push(v)
+                }
+            }
+            3 => {
+                if let Some(v) = &self.link_id {
+                    out.push(v)
+                }
+            }
+            4 => {
+                if let Some(v) = &self.definition {
+                    out.push(v)
+                }
+            }
+            5 => {
+                for v in &self.code {
+                    out.push(v)
+                }
+            }
+            6 => {
+                if let Some(v) = &self.prefix {
+                    out.push(v)
+                }
+            }
+            7 => {
+                if let Some(v) = &self.text {
+                    out.push(v)
+                }
+            }
+            8 => {
+                if let Some(v) = &self.type_ {
+                    out.push(v)
+                }
+            }
+            9 => {
+                for v in &self.enable_when {
+                    out.push(v)
+                }
+            }
+            10 => {
+                if let Some(v) = &self.enable_behavior {
+                    out.push(v)
+                }
+            }
+            11 => {
+                if let Some(v) = &self.required {
+                    out.push(v)
+                }
+            }
+            12 => {
+                if let Some(v) = &self.repeats {
+                    out.push(v)
+                }
+            }
+            13 => {
+                if let Some(v) = &self.read_only {
+                    out.push(v)
+                }
+            }
+            14 => {
+                if let Some(v) = &self.max_length {
+                    out.push(v)
+                }
+            }
+            15 => {
+                if let Some(v) = &self.answer_value_set {
+                    out.push(v)
+                }
+            }
+            16 => {
+                for v in &self.answer_option {
+                    out.push(v)
+                }
+            }
+            17 => {
+                for v in &self.initial {
+                    out.push(v)
+                }
+            }
+            18 => {
+                for v in &self.item {
+                    out.push(v)
+                }
+            }
             _ => {}
         }
     }
@@ -1256,16 +1452,37 @@ impl crate::fhirpath::Reflect for QuestionnaireItemEnableWhen {
             ("answer", crate::fhirpath::Card::Choice),
         ]
     }
-    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
-        match name {
-            "id" => out.opt(self.id.as_ref()),
-            "extension" => out.many(&self.extension),
-            "modifierExtension" => out.many(&self.modifier_extension),
-            "question" => out.opt(self.question.as_ref()),
-            "operator" => out.opt(self.operator.as_ref()),
-            "answer" => out.choice(self.answer.as_ref()),
-            _ if name.starts_with("answer") => {
-                out.typed(self.answer.as_ref(), &name[6usize..])
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => {
+                if let Some(v) = &self.id {
+                    out.push(v)
+                }
+            }
+            1 => {
+                for v in &self.extension {
+                    out.push(v)
+                }
+            }
+            2 => {
+                for v in &self.modifier_extension {
+                    out.push(v)
+                }
+            }
+            3 => {
+                if let Some(v) = &self.question {
+                    out.push(v)
+                }
+            }
+            4 => {
+                if let Some(v) = &self.operator {
+                    out.push(v)
+                }
+            }
+            5 => {
+                if let Some(v) = &self.answer {
+                    out.choice(v)
+                }
             }
             _ => {}
         }
@@ -1408,18 +1625,18 @@ impl crate::validate::Validate for QuestionnaireItemEnableWhenAnswer {
 
 #[cfg(feature = "fhirpath")]
 impl crate::fhirpath::Choice for QuestionnaireItemEnableWhenAnswer {
-    fn value(&self) -> (&'static str, &dyn crate::fhirpath::Reflect) {
+    fn value(&self) -> &dyn crate::fhirpath::Reflect {
         match self {
-            Self::Boolean(v) => ("Boolean", v),
-            Self::Decimal(v) => ("Decimal", v),
-            Self::Integer(v) => ("Integer", v),
-            Self::Date(v) => ("Date", v),
-            Self::DateTime(v) => ("DateTime", v),
-            Self::Time(v) => ("Time", v),
-            Self::String(v) => ("String", v),
-            Self::Coding(v) => ("Coding", &**v),
-            Self::Quantity(v) => ("Quantity", &**v),
-            Self::Reference(v) => ("Reference", &**v),
+            Self::Boolean(v) => v,
+            Self::Decimal(v) => v,
+            Self::Integer(v) => v,
+            Self::Date(v) => v,
+            Self::DateTime(v) => v,
+            Self::Time(v) => v,
+            Self::String(v) => v,
+            Self::Coding(v) => &**v,
+            Self::Quantity(v) => &**v,
+            Self::Reference(v) => &**v,
         }
     }
 }
@@ -1674,15 +1891,32 @@ impl crate::fhirpath::Reflect for QuestionnaireItemAnswerOption {
             ("initialSelected", crate::fhirpath::Card::One),
         ]
     }
-    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
-        match name {
-            "id" => out.opt(self.id.as_ref()),
-            "extension" => out.many(&self.extension),
-            "modifierExtension" => out.many(&self.modifier_extension),
-            "value" => out.choice(self.value.as_ref()),
-            "initialSelected" => out.opt(self.initial_selected.as_ref()),
-            _ if name.starts_with("value") => {
-                out.typed(self.value.as_ref(), &name[5usize..])
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => {
+                if let Some(v) = &self.id {
+                    out.push(v)
+                }
+            }
+            1 => {
+                for v in &self.extension {
+                    out.push(v)
+                }
+            }
+            2 => {
+                for v in &self.modifier_extension {
+                    out.push(v)
+                }
+            }
+            3 => {
+                if let Some(v) = &self.value {
+                    out.choice(v)
+                }
+            }
+            4 => {
+                if let Some(v) = &self.initial_selected {
+                    out.push(v)
+                }
             }
             _ => {}
         }
@@ -1783,14 +2017,14 @@ impl crate::validate::Validate for QuestionnaireItemAnswerOptionValue {
 
 #[cfg(feature = "fhirpath")]
 impl crate::fhirpath::Choice for QuestionnaireItemAnswerOptionValue {
-    fn value(&self) -> (&'static str, &dyn crate::fhirpath::Reflect) {
+    fn value(&self) -> &dyn crate::fhirpath::Reflect {
         match self {
-            Self::Integer(v) => ("Integer", v),
-            Self::Date(v) => ("Date", v),
-            Self::Time(v) => ("Time", v),
-            Self::String(v) => ("String", v),
-            Self::Coding(v) => ("Coding", &**v),
-            Self::Reference(v) => ("Reference", &**v),
+            Self::Integer(v) => v,
+            Self::Date(v) => v,
+            Self::Time(v) => v,
+            Self::String(v) => v,
+            Self::Coding(v) => &**v,
+            Self::Reference(v) => &**v,
         }
     }
 }
@@ -2115,14 +2349,27 @@ impl crate::fhirpath::Reflect for QuestionnaireItemInitial {
             ("value", crate::fhirpath::Card::Choice),
         ]
     }
-    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
-        match name {
-            "id" => out.opt(self.id.as_ref()),
-            "extension" => out.many(&self.extension),
-            "modifierExtension" => out.many(&self.modifier_extension),
-            "value" => out.choice(self.value.as_ref()),
-            _ if name.starts_with("value") => {
-                out.typed(self.value.as_ref(), &name[5usize..])
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => {
+                if let Some(v) = &self.id {
+                    out.push(v)
+                }
+            }
+            1 => {
+                for v in &self.extension {
+                    out.push(v)
+                }
+            }
+            2 => {
+                for v in &self.modifier_extension {
+                    out.push(v)
+                }
+            }
+            3 => {
+                if let Some(v) = &self.value {
+                    out.choice(v)
+                }
             }
             _ => {}
         }
@@ -2283,20 +2530,20 @@ impl crate::validate::Validate for QuestionnaireItemInitialValue {
 
 #[cfg(feature = "fhirpath")]
 impl crate::fhirpath::Choice for QuestionnaireItemInitialValue {
-    fn value(&self) -> (&'static str, &dyn crate::fhirpath::Reflect) {
+    fn value(&self) -> &dyn crate::fhirpath::Reflect {
         match self {
-            Self::Boolean(v) => ("Boolean", v),
-            Self::Decimal(v) => ("Decimal", v),
-            Self::Integer(v) => ("Integer", v),
-            Self::Date(v) => ("Date", v),
-            Self::DateTime(v) => ("DateTime", v),
-            Self::Time(v) => ("Time", v),
-            Self::String(v) => ("String", v),
-            Self::Uri(v) => ("Uri", v),
-            Self::Attachment(v) => ("Attachment", &**v),
-            Self::Coding(v) => ("Coding", &**v),
-            Self::Quantity(v) => ("Quantity", &**v),
-            Self::Reference(v) => ("Reference", &**v),
+            Self::Boolean(v) => v,
+            Self::Decimal(v) => v,
+            Self::Integer(v) => v,
+            Self::Date(v) => v,
+            Self::DateTime(v) => v,
+            Self::Time(v) => v,
+            Self::String(v) => v,
+            Self::Uri(v) => v,
+            Self::Attachment(v) => &**v,
+            Self::Coding(v) => &**v,
+            Self::Quantity(v) => &**v,
+            Self::Reference(v) => &**v,
         }
     }
 }

@@ -405,27 +405,103 @@ impl crate::fhirpath::Reflect for QuestionnaireResponse {
             ("item", crate::fhirpath::Card::Many),
         ]
     }
-    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
-        match name {
-            "id" => out.opt(self.id.as_ref()),
-            "meta" => out.opt(self.meta.as_deref()),
-            "implicitRules" => out.opt(self.implicit_rules.as_ref()),
-            "language" => out.opt(self.language.as_ref()),
-            "text" => out.opt(self.text.as_deref()),
-            "contained" => out.many(&self.contained),
-            "extension" => out.many(&self.extension),
-            "modifierExtension" => out.many(&self.modifier_extension),
-            "identifier" => out.opt(self.identifier.as_deref()),
-            "basedOn" => out.many(&self.based_on),
-            "partOf" => out.many(&self.part_of),
-            "questionnaire" => out.opt(self.questionnaire.as_ref()),
-            "status" => out.opt(self.status.as_ref()),
-            "subject" => out.opt(self.subject.as_deref()),
-            "encounter" => out.opt(self.encounter.as_deref()),
-            "authored" => out.opt(self.authored.as_ref()),
-            "author" => out.opt(self.author.as_deref()),
-            "source" => out.opt(self.source.as_deref()),
-            "item" => out.many(&self.item),
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => {
+                if let Some(v) = &self.id {
+                    out.push(v)
+                }
+            }
+            1 => {
+                if let Some(v) = self.meta.as_deref() {
+                    out.push(v)
+                }
+            }
+            2 => {
+                if let Some(v) = &self.implicit_rules {
+                    out.push(v)
+                }
+            }
+            3 => {
+                if let Some(v) = &self.language {
+                    out.push(v)
+                }
+            }
+            4 => {
+                if let Some(v) = self.text.as_deref() {
+                    out.push(v)
+                }
+            }
+            5 => {
+                for v in &self.contained {
+                    out.push(v)
+                }
+            }
+            6 => {
+                for v in &self.extension {
+                    out.push(v)
+                }
+            }
+            7 => {
+                for v in &self.modifier_extension {
+                    out.push(v)
+                }
+            }
+            8 => {
+                if let Some(v) = self.identifier.as_deref() {
+                    out.push(v)
+                }
+            }
+            9 => {
+                for v in &self.based_on {
+                    out.push(v)
+                }
+            }
+            10 => {
+                for v in &self.part_of {
+                    out.push(v)
+                }
+            }
+            11 => {
+                if let Some(v) = &self.questionnaire {
+                    out.push(v)
+                }
+            }
+            12 => {
+                if let Some(v) = &self.status {
+                    out.push(v)
+                }
+            }
+            13 => {
+                if let Some(v) = self.subject.as_deref() {
+                    out.push(v)
+                }
+            }
+            14 => {
+                if let Some(v) = self.encounter.as_deref() {
+                    out.push(v)
+                }
+            }
+            15 => {
+                if let Some(v) = &self.authored {
+                    out.push(v)
+                }
+            }
+            16 => {
+                if let Some(v) = self.author.as_deref() {
+                    out.push(v)
+                }
+            }
+            17 => {
+                if let Some(v) = self.source.as_deref() {
+                    out.push(v)
+                }
+            }
+            18 => {
+                for v in &self.item {
+                    out.push(v)
+                }
+            }
             _ => {}
         }
     }
@@ -636,16 +712,48 @@ impl crate::fhirpath::Reflect for QuestionnaireResponseItem {
             ("item", crate::fhirpath::Card::Many),
         ]
     }
-    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
-        match name {
-            "id" => out.opt(self.id.as_ref()),
-            "extension" => out.many(&self.extension),
-            "modifierExtension" => out.many(&self.modifier_extension),
-            "linkId" => out.opt(self.link_id.as_ref()),
-            "definition" => out.opt(self.definition.as_ref()),
-            "text" => out.opt(self.text.as_ref()),
-            "answer" => out.many(&self.answer),
-            "item" => out.many(&self.item),
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => {
+                if let Some(v) = &self.id {
+                    out.push(v)
+                }
+            }
+            1 => {
+                for v in &self.extension {
+                    out.push(v)
+                }
+            }
+            2 => {
+                for v in &self.modifier_extension {
+                    out.push(v)
+                }
+            }
+            3 => {
+                if let Some(v) = &self.link_id {
+                    out.push(v)
+                }
+            }
+            4 => {
+                if let Some(v) = &self.definition {
+                    out.push(v)
+                }
+            }
+            5 => {
+                if let Some(v) = &self.text {
+                    out.push(v)
+                }
+            }
+            6 => {
+                for v in &self.answer {
+                    out.push(v)
+                }
+            }
+            7 => {
+                for v in &self.item {
+                    out.push(v)
+                }
+            }
             _ => {}
         }
     }
@@ -952,15 +1060,32 @@ impl crate::fhirpath::Reflect for QuestionnaireResponseItemAnswer {
             ("item", crate::fhirpath::Card::Many),
         ]
     }
-    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
-        match name {
-            "id" => out.opt(self.id.as_ref()),
-            "extension" => out.many(&self.extension),
-            "modifierExtension" => out.many(&self.modifier_extension),
-            "value" => out.choice(self.value.as_ref()),
-            "item" => out.many(&self.item),
-            _ if name.starts_with("value") => {
-                out.typed(self.value.as_ref(), &name[5usize..])
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => {
+                if let Some(v) = &self.id {
+                    out.push(v)
+                }
+            }
+            1 => {
+                for v in &self.extension {
+                    out.push(v)
+                }
+            }
+            2 => {
+                for v in &self.modifier_extension {
+                    out.push(v)
+                }
+            }
+            3 => {
+                if let Some(v) = &self.value {
+                    out.choice(v)
+                }
+            }
+            4 => {
+                for v in &self.item {
+                    out.push(v)
+                }
             }
             _ => {}
         }
@@ -1121,20 +1246,20 @@ impl crate::validate::Validate for QuestionnaireResponseItemAnswerValue {
 
 #[cfg(feature = "fhirpath")]
 impl crate::fhirpath::Choice for QuestionnaireResponseItemAnswerValue {
-    fn value(&self) -> (&'static str, &dyn crate::fhirpath::Reflect) {
+    fn value(&self) -> &dyn crate::fhirpath::Reflect {
         match self {
-            Self::Boolean(v) => ("Boolean", v),
-            Self::Decimal(v) => ("Decimal", v),
-            Self::Integer(v) => ("Integer", v),
-            Self::Date(v) => ("Date", v),
-            Self::DateTime(v) => ("DateTime", v),
-            Self::Time(v) => ("Time", v),
-            Self::String(v) => ("String", v),
-            Self::Uri(v) => ("Uri", v),
-            Self::Attachment(v) => ("Attachment", &**v),
-            Self::Coding(v) => ("Coding", &**v),
-            Self::Quantity(v) => ("Quantity", &**v),
-            Self::Reference(v) => ("Reference", &**v),
+            Self::Boolean(v) => v,
+            Self::Decimal(v) => v,
+            Self::Integer(v) => v,
+            Self::Date(v) => v,
+            Self::DateTime(v) => v,
+            Self::Time(v) => v,
+            Self::String(v) => v,
+            Self::Uri(v) => v,
+            Self::Attachment(v) => &**v,
+            Self::Coding(v) => &**v,
+            Self::Quantity(v) => &**v,
+            Self::Reference(v) => &**v,
         }
     }
 }

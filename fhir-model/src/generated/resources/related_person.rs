@@ -334,28 +334,108 @@ impl crate::fhirpath::Reflect for RelatedPerson {
             ("communication", crate::fhirpath::Card::Many),
         ]
     }
-    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
-        match name {
-            "id" => out.opt(self.id.as_ref()),
-            "meta" => out.opt(self.meta.as_deref()),
-            "implicitRules" => out.opt(self.implicit_rules.as_ref()),
-            "language" => out.opt(self.language.as_ref()),
-            "text" => out.opt(self.text.as_deref()),
-            "contained" => out.many(&self.contained),
-            "extension" => out.many(&self.extension),
-            "modifierExtension" => out.many(&self.modifier_extension),
-            "identifier" => out.many(&self.identifier),
-            "active" => out.opt(self.active.as_ref()),
-            "patient" => out.opt(self.patient.as_deref()),
-            "relationship" => out.many(&self.relationship),
-            "name" => out.many(&self.name),
-            "telecom" => out.many(&self.telecom),
-            "gender" => out.opt(self.gender.as_ref()),
-            "birthDate" => out.opt(self.birth_date.as_ref()),
-            "address" => out.many(&self.address),
-            "photo" => out.many(&self.photo),
-            "period" => out.opt(self.period.as_deref()),
-            "communication" => out.many(&self.communication),
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => {
+                if let Some(v) = &self.id {
+                    out.push(v)
+                }
+            }
+            1 => {
+                if let Some(v) = self.meta.as_deref() {
+                    out.push(v)
+                }
+            }
+            2 => {
+                if let Some(v) = &self.implicit_rules {
+                    out.push(v)
+                }
+            }
+            3 => {
+                if let Some(v) = &self.language {
+                    out.push(v)
+                }
+            }
+            4 => {
+                if let Some(v) = self.text.as_deref() {
+                    out.push(v)
+                }
+            }
+            5 => {
+                for v in &self.contained {
+                    out.push(v)
+                }
+            }
+            6 => {
+                for v in &self.extension {
+                    out.push(v)
+                }
+            }
+            7 => {
+                for v in &self.modifier_extension {
+                    out.push(v)
+                }
+            }
+            8 => {
+                for v in &self.identifier {
+                    out.push(v)
+                }
+            }
+            9 => {
+                if let Some(v) = &self.active {
+                    out.push(v)
+                }
+            }
+            10 => {
+                if let Some(v) = self.patient.as_deref() {
+                    out.push(v)
+                }
+            }
+            11 => {
+                for v in &self.relationship {
+                    out.push(v)
+                }
+            }
+            12 => {
+                for v in &self.name {
+                    out.push(v)
+                }
+            }
+            13 => {
+                for v in &self.telecom {
+                    out.push(v)
+                }
+            }
+            14 => {
+                if let Some(v) = &self.gender {
+                    out.push(v)
+                }
+            }
+            15 => {
+                if let Some(v) = &self.birth_date {
+                    out.push(v)
+                }
+            }
+            16 => {
+                for v in &self.address {
+                    out.push(v)
+                }
+            }
+            17 => {
+                for v in &self.photo {
+                    out.push(v)
+                }
+            }
+            18 => {
+                if let Some(v) = self.period.as_deref() {
+                    out.push(v)
+                }
+            }
+            19 => {
+                for v in &self.communication {
+                    out.push(v)
+                }
+            }
             _ => {}
         }
     }
@@ -526,13 +606,33 @@ impl crate::fhirpath::Reflect for RelatedPersonCommunication {
             ("preferred", crate::fhirpath::Card::One),
         ]
     }
-    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
-        match name {
-            "id" => out.opt(self.id.as_ref()),
-            "extension" => out.many(&self.extension),
-            "modifierExtension" => out.many(&self.modifier_extension),
-            "language" => out.opt(self.language.as_deref()),
-            "preferred" => out.opt(self.preferred.as_ref()),
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => {
+                if let Some(v) = &self.id {
+                    out.push(v)
+                }
+            }
+            1 => {
+                for v in &self.extension {
+                    out.push(v)
+                }
+            }
+            2 => {
+                for v in &self.modifier_extension {
+                    out.push(v)
+                }
+            }
+            3 => {
+                if let Some(v) = self.language.as_deref() {
+                    out.push(v)
+                }
+            }
+            4 => {
+                if let Some(v) = &self.preferred {
+                    out.push(v)
+                }
+            }
             _ => {}
         }
     }

@@ -504,34 +504,138 @@ impl crate::fhirpath::Reflect for RequestGroup {
             ("action", crate::fhirpath::Card::Many),
         ]
     }
-    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
-        match name {
-            "id" => out.opt(self.id.as_ref()),
-            "meta" => out.opt(self.meta.as_deref()),
-            "implicitRules" => out.opt(self.implicit_rules.as_ref()),
-            "language" => out.opt(self.language.as_ref()),
-            "text" => out.opt(self.text.as_deref()),
-            "contained" => out.many(&self.contained),
-            "extension" => out.many(&self.extension),
-            "modifierExtension" => out.many(&self.modifier_extension),
-            "identifier" => out.many(&self.identifier),
-            "instantiatesCanonical" => out.many(&self.instantiates_canonical),
-            "instantiatesUri" => out.many(&self.instantiates_uri),
-            "basedOn" => out.many(&self.based_on),
-            "replaces" => out.many(&self.replaces),
-            "groupIdentifier" => out.opt(self.group_identifier.as_deref()),
-            "status" => out.opt(self.status.as_ref()),
-            "intent" => out.opt(self.intent.as_ref()),
-            "priority" => out.opt(self.priority.as_ref()),
-            "code" => out.opt(self.code.as_deref()),
-            "subject" => out.opt(self.subject.as_deref()),
-            "encounter" => out.opt(self.encounter.as_deref()),
-            "authoredOn" => out.opt(self.authored_on.as_ref()),
-            "author" => out.opt(self.author.as_deref()),
-            "reasonCode" => out.many(&self.reason_code),
-            "reasonReference" => out.many(&self.reason_reference),
-            "note" => out.many(&self.note),
-            "action" => out.many(&self.action),
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => {
+                if let Some(v) = &self.id {
+                    out.push(v)
+                }
+            }
+            1 => {
+                if let Some(v) = self.meta.as_deref() {
+                    out.push(v)
+                }
+            }
+            2 => {
+                if let Some(v) = &self.implicit_rules {
+                    out.push(v)
+                }
+            }
+            3 => {
+                if let Some(v) = &self.language {
+                    out.push(v)
+                }
+            }
+            4 => {
+                if let Some(v) = self.text.as_deref() {
+                    out.push(v)
+                }
+            }
+            5 => {
+                for v in &self.contained {
+                    out.push(v)
+                }
+            }
+            6 => {
+                for v in &self.extension {
+                    out.push(v)
+                }
+            }
+            7 => {
+                for v in &self.modifier_extension {
+                    out.push(v)
+                }
+            }
+            8 => {
+                for v in &self.identifier {
+                    out.push(v)
+                }
+            }
+            9 => {
+                for v in &self.instantiates_canonical {
+                    out.push(v)
+                }
+            }
+            10 => {
+                for v in &self.instantiates_uri {
+                    out.push(v)
+                }
+            }
+            11 => {
+                for v in &self.based_on {
+                    out.push(v)
+                }
+            }
+            12 => {
+                for v in &self.replaces {
+                    out.push(v)
+                }
+            }
+            13 => {
+                if let Some(v) = self.group_identifier.as_deref() {
+                    out.push(v)
+                }
+            }
+            14 => {
+                if let Some(v) = &self.status {
+                    out.push(v)
+                }
+            }
+            15 => {
+                if let Some(v) = &self.intent {
+                    out.push(v)
+                }
+            }
+            16 => {
+                if let Some(v) = &self.priority {
+                    out.push(v)
+                }
+            }
+            17 => {
+                if let Some(v) = self.code.as_deref() {
+                    out.push(v)
+                }
+            }
+            18 => {
+                if let Some(v) = self.subject.as_deref() {
+                    out.push(v)
+                }
+            }
+            19 => {
+                if let Some(v) = self.encounter.as_deref() {
+                    out.push(v)
+                }
+            }
+            20 => {
+                if let Some(v) = &self.authored_on {
+                    out.push(v)
+                }
+            }
+            21 => {
+                if let Some(v) = self.author.as_deref() {
+                    out.push(v)
+                }
+            }
+            22 => {
+                for v in &self.reason_code {
+                    out.push(v)
+                }
+            }
+            23 => {
+                for v in &self.reason_reference {
+                    out.push(v)
+                }
+            }
+            24 => {
+                for v in &self.note {
+                    out.push(v)
+                }
+            }
+            25 => {
+                for v in &self.action {
+                    out.push(v)
+                }
+            }
             _ => {}
         }
     }
@@ -1072,32 +1176,117 @@ impl crate::fhirpath::Reflect for RequestGroupAction {
             ("action", crate::fhirpath::Card::Many),
         ]
     }
-    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
-        match name {
-            "id" => out.opt(self.id.as_ref()),
-            "extension" => out.many(&self.extension),
-            "modifierExtension" => out.many(&self.modifier_extension),
-            "prefix" => out.opt(self.prefix.as_ref()),
-            "title" => out.opt(self.title.as_ref()),
-            "description" => out.opt(self.description.as_ref()),
-            "textEquivalent" => out.opt(self.text_equivalent.as_ref()),
-            "priority" => out.opt(self.priority.as_ref()),
-            "code" => out.many(&self.code),
-            "documentation" => out.many(&self.documentation),
-            "condition" => out.many(&self.condition),
-            "relatedAction" => out.many(&self.related_action),
-            "timing" => out.choice(self.timing.as_ref()),
-            "participant" => out.many(&self.participant),
-            "type" => out.opt(self.type_.as_deref()),
-            "groupingBehavior" => out.opt(self.grouping_behavior.as_ref()),
-            "selectionBehavior" => out.opt(self.selection_behavior.as_ref()),
-            "requiredBehavior" => out.opt(self.required_behavior.as_ref()),
-            "precheckBehavior" => out.opt(self.precheck_behavior.as_ref()),
-            "cardinalityBehavior" => out.opt(self.cardinality_behavior.as_ref()),
-            "resource" => out.opt(self.resource.as_deref()),
-            "action" => out.many(&self.action),
-            _ if name.starts_with("timing") => {
-                out.typed(self.timing.as_ref(), &name[6usize..])
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => {
+                if let Some(v) = &self.id {
+                    out.push(v)
+                }
+            }
+            1 => {
+                for v in &self.extension {
+                    out.push(v)
+                }
+            }
+            2 => {
+                for v in &self.modifier_extension {
+                    out.push(v)
+                }
+            }
+            3 => {
+                if let Some(v) = &self.prefix {
+                    out.push(v)
+                }
+            }
+            4 => {
+                if let Some(v) = &self.title {
+                    out.push(v)
+                }
+            }
+            5 => {
+                if let Some(v) = &self.description {
+                    out.push(v)
+                }
+            }
+            6 => {
+                if let Some(v) = &self.text_equivalent {
+                    out.push(v)
+                }
+            }
+            7 => {
+                if let Some(v) = &self.priority {
+                    out.push(v)
+                }
+            }
+            8 => {
+                for v in &self.code {
+                    out.push(v)
+                }
+            }
+            9 => {
+                for v in &self.documentation {
+                    out.push(v)
+                }
+            }
+            10 => {
+                for v in &self.condition {
+                    out.push(v)
+                }
+            }
+            11 => {
+                for v in &self.related_action {
+                    out.push(v)
+                }
+            }
+            12 => {
+                if let Some(v) = &self.timing {
+                    out.choice(v)
+                }
+            }
+            13 => {
+                for v in &self.participant {
+                    out.push(v)
+                }
+            }
+            14 => {
+                if let Some(v) = self.type_.as_deref() {
+                    out.push(v)
+                }
+            }
+            15 => {
+                if let Some(v) = &self.grouping_behavior {
+                    out.push(v)
+                }
+            }
+            16 => {
+                if let Some(v) = &self.selection_behavior {
+                    out.push(v)
+                }
+            }
+            17 => {
+                if let Some(v) = &self.required_behavior {
+                    out.push(v)
+                }
+            }
+            18 => {
+                if let Some(v) = &self.precheck_behavior {
+                    out.push(v)
+                }
+            }
+            19 => {
+                if let Some(v) = &self.cardinality_behavior {
+                    out.push(v)
+                }
+            }
+            20 => {
+                if let Some(v) = self.resource.as_deref() {
+                    out.push(v)
+                }
+            }
+            21 => {
+                for v in &self.action {
+                    out.push(v)
+                }
             }
             _ => {}
         }
@@ -1200,14 +1389,14 @@ impl crate::validate::Validate for RequestGroupActionTiming {
 
 #[cfg(feature = "fhirpath")]
 impl crate::fhirpath::Choice for RequestGroupActionTiming {
-    fn value(&self) -> (&'static str, &dyn crate::fhirpath::Reflect) {
+    fn value(&self) -> &dyn crate::fhirpath::Reflect {
         match self {
-            Self::DateTime(v) => ("DateTime", v),
-            Self::Age(v) => ("Age", &**v),
-            Self::Period(v) => ("Period", &**v),
-            Self::Duration(v) => ("Duration", &**v),
-            Self::Range(v) => ("Range", &**v),
-            Self::Timing(v) => ("Timing", &**v),
+            Self::DateTime(v) => v,
+            Self::Age(v) => &**v,
+            Self::Period(v) => &**v,
+            Self::Duration(v) => &**v,
+            Self::Range(v) => &**v,
+            Self::Timing(v) => &**v,
         }
     }
 }
@@ -1353,13 +1542,33 @@ impl crate::fhirpath::Reflect for RequestGroupActionCondition {
             ("expression", crate::fhirpath::Card::One),
         ]
     }
-    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
-        match name {
-            "id" => out.opt(self.id.as_ref()),
-            "extension" => out.many(&self.extension),
-            "modifierExtension" => out.many(&self.modifier_extension),
-            "kind" => out.opt(self.kind.as_ref()),
-            "expression" => out.opt(self.expression.as_deref()),
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => {
+                if let Some(v) = &self.id {
+                    out.push(v)
+                }
+            }
+            1 => {
+                for v in &self.extension {
+                    out.push(v)
+                }
+            }
+            2 => {
+                for v in &self.modifier_extension {
+                    out.push(v)
+                }
+            }
+            3 => {
+                if let Some(v) = &self.kind {
+                    out.push(v)
+                }
+            }
+            4 => {
+                if let Some(v) = self.expression.as_deref() {
+                    out.push(v)
+                }
+            }
             _ => {}
         }
     }
@@ -1542,16 +1751,37 @@ impl crate::fhirpath::Reflect for RequestGroupActionRelatedAction {
             ("offset", crate::fhirpath::Card::Choice),
         ]
     }
-    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
-        match name {
-            "id" => out.opt(self.id.as_ref()),
-            "extension" => out.many(&self.extension),
-            "modifierExtension" => out.many(&self.modifier_extension),
-            "actionId" => out.opt(self.action_id.as_ref()),
-            "relationship" => out.opt(self.relationship.as_ref()),
-            "offset" => out.choice(self.offset.as_ref()),
-            _ if name.starts_with("offset") => {
-                out.typed(self.offset.as_ref(), &name[6usize..])
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => {
+                if let Some(v) = &self.id {
+                    out.push(v)
+                }
+            }
+            1 => {
+                for v in &self.extension {
+                    out.push(v)
+                }
+            }
+            2 => {
+                for v in &self.modifier_extension {
+                    out.push(v)
+                }
+            }
+            3 => {
+                if let Some(v) = &self.action_id {
+                    out.push(v)
+                }
+            }
+            4 => {
+                if let Some(v) = &self.relationship {
+                    out.push(v)
+                }
+            }
+            5 => {
+                if let Some(v) = &self.offset {
+                    out.choice(v)
+                }
             }
             _ => {}
         }
@@ -1612,10 +1842,10 @@ impl crate::validate::Validate for RequestGroupActionRelatedActionOffset {
 
 #[cfg(feature = "fhirpath")]
 impl crate::fhirpath::Choice for RequestGroupActionRelatedActionOffset {
-    fn value(&self) -> (&'static str, &dyn crate::fhirpath::Reflect) {
+    fn value(&self) -> &dyn crate::fhirpath::Reflect {
         match self {
-            Self::Duration(v) => ("Duration", &**v),
-            Self::Range(v) => ("Range", &**v),
+            Self::Duration(v) => &**v,
+            Self::Range(v) => &**v,
         }
     }
 }

@@ -647,51 +647,212 @@ impl crate::fhirpath::Reflect for ResearchElementDefinition {
             ("characteristic", crate::fhirpath::Card::Many),
         ]
     }
-    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
-        match name {
-            "id" => out.opt(self.id.as_ref()),
-            "meta" => out.opt(self.meta.as_deref()),
-            "implicitRules" => out.opt(self.implicit_rules.as_ref()),
-            "language" => out.opt(self.language.as_ref()),
-            "text" => out.opt(self.text.as_deref()),
-            "contained" => out.many(&self.contained),
-            "extension" => out.many(&self.extension),
-            "modifierExtension" => out.many(&self.modifier_extension),
-            "url" => out.opt(self.url.as_ref()),
-            "identifier" => out.many(&self.identifier),
-            "version" => out.opt(self.version.as_ref()),
-            "name" => out.opt(self.name.as_ref()),
-            "title" => out.opt(self.title.as_ref()),
-            "shortTitle" => out.opt(self.short_title.as_ref()),
-            "subtitle" => out.opt(self.subtitle.as_ref()),
-            "status" => out.opt(self.status.as_ref()),
-            "experimental" => out.opt(self.experimental.as_ref()),
-            "subject" => out.choice(self.subject.as_ref()),
-            "date" => out.opt(self.date.as_ref()),
-            "publisher" => out.opt(self.publisher.as_ref()),
-            "contact" => out.many(&self.contact),
-            "description" => out.opt(self.description.as_ref()),
-            "comment" => out.many(&self.comment),
-            "useContext" => out.many(&self.use_context),
-            "jurisdiction" => out.many(&self.jurisdiction),
-            "purpose" => out.opt(self.purpose.as_ref()),
-            "usage" => out.opt(self.usage.as_ref()),
-            "copyright" => out.opt(self.copyright.as_ref()),
-            "approvalDate" => out.opt(self.approval_date.as_ref()),
-            "lastReviewDate" => out.opt(self.last_review_date.as_ref()),
-            "effectivePeriod" => out.opt(self.effective_period.as_deref()),
-            "topic" => out.many(&self.topic),
-            "author" => out.many(&self.author),
-            "editor" => out.many(&self.editor),
-            "reviewer" => out.many(&self.reviewer),
-            "endorser" => out.many(&self.endorser),
-            "relatedArtifact" => out.many(&self.related_artifact),
-            "library" => out.many(&self.library),
-            "type" => out.opt(self.type_.as_ref()),
-            "variableType" => out.opt(self.variable_type.as_ref()),
-            "characteristic" => out.many(&self.characteristic),
-            _ if name.starts_with("subject") => {
-                out.typed(self.subject.as_ref(), &name[7usize..])
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => {
+                if let Some(v) = &self.id {
+                    out.push(v)
+                }
+            }
+            1 => {
+                if let Some(v) = self.meta.as_deref() {
+                    out.push(v)
+                }
+            }
+            2 => {
+                if let Some(v) = &self.implicit_rules {
+                    out.push(v)
+                }
+            }
+            3 => {
+                if let Some(v) = &self.language {
+                    out.push(v)
+                }
+            }
+            4 => {
+                if let Some(v) = self.text.as_deref() {
+                    out.push(v)
+                }
+            }
+            5 => {
+                for v in &self.contained {
+                    out.push(v)
+                }
+            }
+            6 => {
+                for v in &self.extension {
+                    out.push(v)
+                }
+            }
+            7 => {
+                for v in &self.modifier_extension {
+                    out.push(v)
+                }
+            }
+            8 => {
+                if let Some(v) = &self.url {
+                    out.push(v)
+                }
+            }
+            9 => {
+                for v in &self.identifier {
+                    out.push(v)
+                }
+            }
+            10 => {
+                if let Some(v) = &self.version {
+                    out.push(v)
+                }
+            }
+            11 => {
+                if let Some(v) = &self.name {
+                    out.push(v)
+                }
+            }
+            12 => {
+                if let Some(v) = &self.title {
+                    out.push(v)
+                }
+            }
+            13 => {
+                if let Some(v) = &self.short_title {
+                    out.push(v)
+                }
+            }
+            14 => {
+                if let Some(v) = &self.subtitle {
+                    out.push(v)
+                }
+            }
+            15 => {
+                if let Some(v) = &self.status {
+                    out.push(v)
+                }
+            }
+            16 => {
+                if let Some(v) = &self.experimental {
+                    out.push(v)
+                }
+            }
+            17 => {
+                if let Some(v) = &self.subject {
+                    out.choice(v)
+                }
+            }
+            18 => {
+                if let Some(v) = &self.date {
+                    out.push(v)
+                }
+            }
+            19 => {
+                if let Some(v) = &self.publisher {
+                    out.push(v)
+                }
+            }
+            20 => {
+                for v in &self.contact {
+                    out.push(v)
+                }
+            }
+            21 => {
+                if let Some(v) = &self.description {
+                    out.push(v)
+                }
+            }
+            22 => {
+                for v in &self.comment {
+                    out.push(v)
+                }
+            }
+            23 => {
+                for v in &self.use_context {
+                    out.push(v)
+                }
+            }
+            24 => {
+                for v in &self.jurisdiction {
+                    out.push(v)
+                }
+            }
+            25 => {
+                if let Some(v) = &self.purpose {
+                    out.push(v)
+                }
+            }
+            26 => {
+                if let Some(v) = &self.usage {
+                    out.push(v)
+                }
+            }
+            27 => {
+                if let Some(v) = &self.copyright {
+                    out.push(v)
+                }
+            }
+            28 => {
+                if let Some(v) = &self.approval_date {
+                    out.push(v)
+                }
+            }
+            29 => {
+                if let Some(v) = &self.last_review_date {
+                    out.push(v)
+                }
+            }
+            30 => {
+                if let Some(v) = self.effective_period.as_deref() {
+                    out.push(v)
+                }
+            }
+            31 => {
+                for v in &self.topic {
+                    out.push(v)
+                }
+            }
+            32 => {
+                for v in &self.author {
+                    out.push(v)
+                }
+            }
+            33 => {
+                for v in &self.editor {
+                    out.push(v)
+                }
+            }
+            34 => {
+                for v in &self.reviewer {
+                    out.push(v)
+                }
+            }
+            35 => {
+                for v in &self.endorser {
+                    out.push(v)
+                }
+            }
+            36 => {
+                for v in &self.related_artifact {
+                    out.push(v)
+                }
+            }
+            37 => {
+                for v in &self.library {
+                    out.push(v)
+                }
+            }
+            38 => {
+                if let Some(v) = &self.type_ {
+                    out.push(v)
+                }
+            }
+            39 => {
+                if let Some(v) = &self.variable_type {
+                    out.push(v)
+                }
+            }
+            40 => {
+                for v in &self.characteristic {
+                    out.push(v)
+                }
             }
             _ => {}
         }
@@ -752,10 +913,10 @@ impl crate::validate::Validate for ResearchElementDefinitionSubject {
 
 #[cfg(feature = "fhirpath")]
 impl crate::fhirpath::Choice for ResearchElementDefinitionSubject {
-    fn value(&self) -> (&'static str, &dyn crate::fhirpath::Reflect) {
+    fn value(&self) -> &dyn crate::fhirpath::Reflect {
         match self {
-            Self::CodeableConcept(v) => ("CodeableConcept", &**v),
-            Self::Reference(v) => ("Reference", &**v),
+            Self::CodeableConcept(v) => &**v,
+            Self::Reference(v) => &**v,
         }
     }
 }
@@ -1309,43 +1470,82 @@ impl crate::fhirpath::Reflect for ResearchElementDefinitionCharacteristic {
             ("participantEffectiveGroupMeasure", crate::fhirpath::Card::One),
         ]
     }
-    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
-        match name {
-            "id" => out.opt(self.id.as_ref()),
-            "extension" => out.many(&self.extension),
-            "modifierExtension" => out.many(&self.modifier_extension),
-            "definition" => out.choice(self.definition.as_ref()),
-            "usageContext" => out.many(&self.usage_context),
-            "exclude" => out.opt(self.exclude.as_ref()),
-            "unitOfMeasure" => out.opt(self.unit_of_measure.as_deref()),
-            "studyEffectiveDescription" => {
-                out.opt(self.study_effective_description.as_ref())
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => {
+                if let Some(v) = &self.id {
+                    out.push(v)
+                }
             }
-            "studyEffective" => out.choice(self.study_effective.as_ref()),
-            "studyEffectiveTimeFromStart" => {
-                out.opt(self.study_effective_time_from_start.as_deref())
+            1 => {
+                for v in &self.extension {
+                    out.push(v)
+                }
             }
-            "studyEffectiveGroupMeasure" => {
-                out.opt(self.study_effective_group_measure.as_ref())
+            2 => {
+                for v in &self.modifier_extension {
+                    out.push(v)
+                }
             }
-            "participantEffectiveDescription" => {
-                out.opt(self.participant_effective_description.as_ref())
+            3 => {
+                if let Some(v) = &self.definition {
+                    out.choice(v)
+                }
             }
-            "participantEffective" => out.choice(self.participant_effective.as_ref()),
-            "participantEffectiveTimeFromStart" => {
-                out.opt(self.participant_effective_time_from_start.as_deref())
+            4 => {
+                for v in &self.usage_context {
+                    out.push(v)
+                }
             }
-            "participantEffectiveGroupMeasure" => {
-                out.opt(self.participant_effective_group_measure.as_ref())
+            5 => {
+                if let Some(v) = &self.exclude {
+                    out.push(v)
+                }
             }
-            _ if name.starts_with("definition") => {
-                out.typed(self.definition.as_ref(), &name[10usize..])
+            6 => {
+                if let Some(v) = self.unit_of_measure.as_deref() {
+                    out.push(v)
+                }
             }
-            _ if name.starts_with("studyEffective") => {
-                out.typed(self.study_effective.as_ref(), &name[14usize..])
+            7 => {
+                if let Some(v) = &self.study_effective_description {
+                    out.push(v)
+                }
             }
-            _ if name.starts_with("participantEffective") => {
-                out.typed(self.participant_effective.as_ref(), &name[20usize..])
+            8 => {
+                if let Some(v) = &self.study_effective {
+                    out.choice(v)
+                }
+            }
+            9 => {
+                if let Some(v) = self.study_effective_time_from_start.as_deref() {
+                    out.push(v)
+                }
+            }
+            10 => {
+                if let Some(v) = &self.study_effective_group_measure {
+                    out.push(v)
+                }
+            }
+            11 => {
+                if let Some(v) = &self.participant_effective_description {
+                    out.push(v)
+                }
+            }
+            12 => {
+                if let Some(v) = &self.participant_effective {
+                    out.choice(v)
+                }
+            }
+            13 => {
+                if let Some(v) = self.participant_effective_time_from_start.as_deref() {
+                    out.push(v)
+                }
+            }
+            14 => {
+                if let Some(v) = &self.participant_effective_group_measure {
+                    out.push(v)
+                }
             }
             _ => {}
         }
@@ -1432,12 +1632,12 @@ impl crate::validate::Validate for ResearchElementDefinitionCharacteristicDefini
 
 #[cfg(feature = "fhirpath")]
 impl crate::fhirpath::Choice for ResearchElementDefinitionCharacteristicDefinition {
-    fn value(&self) -> (&'static str, &dyn crate::fhirpath::Reflect) {
+    fn value(&self) -> &dyn crate::fhirpath::Reflect {
         match self {
-            Self::CodeableConcept(v) => ("CodeableConcept", &**v),
-            Self::Canonical(v) => ("Canonical", v),
-            Self::Expression(v) => ("Expression", &**v),
-            Self::DataRequirement(v) => ("DataRequirement", &**v),
+            Self::CodeableConcept(v) => &**v,
+            Self::Canonical(v) => v,
+            Self::Expression(v) => &**v,
+            Self::DataRequirement(v) => &**v,
         }
     }
 }
@@ -1524,12 +1724,12 @@ for ResearchElementDefinitionCharacteristicStudyEffective {
 
 #[cfg(feature = "fhirpath")]
 impl crate::fhirpath::Choice for ResearchElementDefinitionCharacteristicStudyEffective {
-    fn value(&self) -> (&'static str, &dyn crate::fhirpath::Reflect) {
+    fn value(&self) -> &dyn crate::fhirpath::Reflect {
         match self {
-            Self::DateTime(v) => ("DateTime", v),
-            Self::Period(v) => ("Period", &**v),
-            Self::Duration(v) => ("Duration", &**v),
-            Self::Timing(v) => ("Timing", &**v),
+            Self::DateTime(v) => v,
+            Self::Period(v) => &**v,
+            Self::Duration(v) => &**v,
+            Self::Timing(v) => &**v,
         }
     }
 }
@@ -1617,12 +1817,12 @@ for ResearchElementDefinitionCharacteristicParticipantEffective {
 #[cfg(feature = "fhirpath")]
 impl crate::fhirpath::Choice
 for ResearchElementDefinitionCharacteristicParticipantEffective {
-    fn value(&self) -> (&'static str, &dyn crate::fhirpath::Reflect) {
+    fn value(&self) -> &dyn crate::fhirpath::Reflect {
         match self {
-            Self::DateTime(v) => ("DateTime", v),
-            Self::Period(v) => ("Period", &**v),
-            Self::Duration(v) => ("Duration", &**v),
-            Self::Timing(v) => ("Timing", &**v),
+            Self::DateTime(v) => v,
+            Self::Period(v) => &**v,
+            Self::Duration(v) => &**v,
+            Self::Timing(v) => &**v,
         }
     }
 }

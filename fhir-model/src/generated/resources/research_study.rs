@@ -531,40 +531,168 @@ impl crate::fhirpath::Reflect for ResearchStudy {
             ("objective", crate::fhirpath::Card::Many),
         ]
     }
-    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
-        match name {
-            "id" => out.opt(self.id.as_ref()),
-            "meta" => out.opt(self.meta.as_deref()),
-            "implicitRules" => out.opt(self.implicit_rules.as_ref()),
-            "language" => out.opt(self.language.as_ref()),
-            "text" => out.opt(self.text.as_deref()),
-            "contained" => out.many(&self.contained),
-            "extension" => out.many(&self.extension),
-            "modifierExtension" => out.many(&self.modifier_extension),
-            "identifier" => out.many(&self.identifier),
-            "title" => out.opt(self.title.as_ref()),
-            "protocol" => out.many(&self.protocol),
-            "partOf" => out.many(&self.part_of),
-            "status" => out.opt(self.status.as_ref()),
-            "primaryPurposeType" => out.opt(self.primary_purpose_type.as_deref()),
-            "phase" => out.opt(self.phase.as_deref()),
-            "category" => out.many(&self.category),
-            "focus" => out.many(&self.focus),
-            "condition" => out.many(&self.condition),
-            "contact" => out.many(&self.contact),
-            "relatedArtifact" => out.many(&self.related_artifact),
-            "keyword" => out.many(&self.keyword),
-            "location" => out.many(&self.location),
-            "description" => out.opt(self.description.as_ref()),
-            "enrollment" => out.many(&self.enrollment),
-            "period" => out.opt(self.period.as_deref()),
-            "sponsor" => out.opt(self.sponsor.as_deref()),
-            "principalInvestigator" => out.opt(self.principal_investigator.as_deref()),
-            "site" => out.many(&self.site),
-            "reasonStopped" => out.opt(self.reason_stopped.as_deref()),
-            "note" => out.many(&self.note),
-            "arm" => out.many(&self.arm),
-            "objective" => out.many(&self.objective),
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => {
+                if let Some(v) = &self.id {
+                    out.push(v)
+                }
+            }
+            1 => {
+                if let Some(v) = self.meta.as_deref() {
+                    out.push(v)
+                }
+            }
+            2 => {
+                if let Some(v) = &self.implicit_rules {
+                    out.push(v)
+                }
+            }
+            3 => {
+                if let Some(v) = &self.language {
+                    out.push(v)
+                }
+            }
+            4 => {
+                if let Some(v) = self.text.as_deref() {
+                    out.push(v)
+                }
+            }
+            5 => {
+                for v in &self.contained {
+                    out.push(v)
+                }
+            }
+            6 => {
+                for v in &self.extension {
+                    out.push(v)
+                }
+            }
+            7 => {
+                for v in &self.modifier_extension {
+                    out.push(v)
+                }
+            }
+            8 => {
+                for v in &self.identifier {
+                    out.push(v)
+                }
+            }
+            9 => {
+                if let Some(v) = &self.title {
+                    out.push(v)
+                }
+            }
+            10 => {
+                for v in &self.protocol {
+                    out.push(v)
+                }
+            }
+            11 => {
+                for v in &self.part_of {
+                    out.push(v)
+                }
+            }
+            12 => {
+                if let Some(v) = &self.status {
+                    out.push(v)
+                }
+            }
+            13 => {
+                if let Some(v) = self.primary_purpose_type.as_deref() {
+                    out.push(v)
+                }
+            }
+            14 => {
+                if let Some(v) = self.phase.as_deref() {
+                    out.push(v)
+                }
+            }
+            15 => {
+                for v in &self.category {
+                    out.push(v)
+                }
+            }
+            16 => {
+                for v in &self.focus {
+                    out.push(v)
+                }
+            }
+            17 => {
+                for v in &self.condition {
+                    out.push(v)
+                }
+            }
+            18 => {
+                for v in &self.contact {
+                    out.push(v)
+                }
+            }
+            19 => {
+                for v in &self.related_artifact {
+                    out.push(v)
+                }
+            }
+            20 => {
+                for v in &self.keyword {
+                    out.push(v)
+                }
+            }
+            21 => {
+                for v in &self.location {
+                    out.push(v)
+                }
+            }
+            22 => {
+                if let Some(v) = &self.description {
+                    out.push(v)
+                }
+            }
+            23 => {
+                for v in &self.enrollment {
+                    out.push(v)
+                }
+            }
+            24 => {
+                if let Some(v) = self.period.as_deref() {
+                    out.push(v)
+                }
+            }
+            25 => {
+                if let Some(v) = self.sponsor.as_deref() {
+                    out.push(v)
+                }
+            }
+            26 => {
+                if let Some(v) = self.principal_investigator.as_deref() {
+                    out.push(v)
+                }
+            }
+            27 => {
+                for v in &self.site {
+                    out.push(v)
+                }
+            }
+            28 => {
+                if let Some(v) = self.reason_stopped.as_deref() {
+                    out.push(v)
+                }
+            }
+            29 => {
+                for v in &self.note {
+                    out.push(v)
+                }
+            }
+            30 => {
+                for v in &self.arm {
+                    out.push(v)
+                }
+            }
+            31 => {
+                for v in &self.objective {
+                    out.push(v)
+                }
+            }
             _ => {}
         }
     }
@@ -751,14 +879,38 @@ impl crate::fhirpath::Reflect for ResearchStudyArm {
             ("description", crate::fhirpath::Card::One),
         ]
     }
-    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
-        match name {
-            "id" => out.opt(self.id.as_ref()),
-            "extension" => out.many(&self.extension),
-            "modifierExtension" => out.many(&self.modifier_extension),
-            "name" => out.opt(self.name.as_ref()),
-            "type" => out.opt(self.type_.as_deref()),
-            "description" => out.opt(self.description.as_ref()),
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => {
+                if let Some(v) = &self.id {
+                    out.push(v)
+                }
+            }
+            1 => {
+                for v in &self.extension {
+                    out.push(v)
+                }
+            }
+            2 => {
+                for v in &self.modifier_extension {
+                    out.push(v)
+                }
+            }
+            3 => {
+                if let Some(v) = &self.name {
+                    out.push(v)
+                }
+            }
+            4 => {
+                if let Some(v) = self.type_.as_deref() {
+                    out.push(v)
+                }
+            }
+            5 => {
+                if let Some(v) = &self.description {
+                    out.push(v)
+                }
+            }
             _ => {}
         }
     }
@@ -889,13 +1041,33 @@ impl crate::fhirpath::Reflect for ResearchStudyObjective {
             ("type", crate::fhirpath::Card::One),
         ]
     }
-    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
-        match name {
-            "id" => out.opt(self.id.as_ref()),
-            "extension" => out.many(&self.extension),
-            "modifierExtension" => out.many(&self.modifier_extension),
-            "name" => out.opt(self.name.as_ref()),
-            "type" => out.opt(self.type_.as_deref()),
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => {
+                if let Some(v) = &self.id {
+                    out.push(v)
+                }
+            }
+            1 => {
+                for v in &self.extension {
+                    out.push(v)
+                }
+            }
+            2 => {
+                for v in &self.modifier_extension {
+                    out.push(v)
+                }
+            }
+            3 => {
+                if let Some(v) = &self.name {
+                    out.push(v)
+                }
+            }
+            4 => {
+                if let Some(v) = self.type_.as_deref() {
+                    out.push(v)
+                }
+            }
             _ => {}
         }
     }

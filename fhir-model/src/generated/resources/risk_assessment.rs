@@ -478,35 +478,132 @@ impl crate::fhirpath::Reflect for RiskAssessment {
             ("note", crate::fhirpath::Card::Many),
         ]
     }
-    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
-        match name {
-            "id" => out.opt(self.id.as_ref()),
-            "meta" => out.opt(self.meta.as_deref()),
-            "implicitRules" => out.opt(self.implicit_rules.as_ref()),
-            "language" => out.opt(self.language.as_ref()),
-            "text" => out.opt(self.text.as_deref()),
-            "contained" => out.many(&self.contained),
-            "extension" => out.many(&self.extension),
-            "modifierExtension" => out.many(&self.modifier_extension),
-            "identifier" => out.many(&self.identifier),
-            "basedOn" => out.opt(self.based_on.as_deref()),
-            "parent" => out.opt(self.parent.as_deref()),
-            "status" => out.opt(self.status.as_ref()),
-            "method" => out.opt(self.method.as_deref()),
-            "code" => out.opt(self.code.as_deref()),
-            "subject" => out.opt(self.subject.as_deref()),
-            "encounter" => out.opt(self.encounter.as_deref()),
-            "occurrence" => out.choice(self.occurrence.as_ref()),
-            "condition" => out.opt(self.condition.as_deref()),
-            "performer" => out.opt(self.performer.as_deref()),
-            "reasonCode" => out.many(&self.reason_code),
-            "reasonReference" => out.many(&self.reason_reference),
-            "basis" => out.many(&self.basis),
-            "prediction" => out.many(&self.prediction),
-            "mitigation" => out.opt(self.mitigation.as_ref()),
-            "note" => out.many(&self.note),
-            _ if name.starts_with("occurrence") => {
-                out.typed(self.occurrence.as_ref(), &name[10usize..])
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => {
+                if let Some(v) = &self.id {
+                    out.push(v)
+                }
+            }
+            1 => {
+                if let Some(v) = self.meta.as_deref() {
+                    out.push(v)
+                }
+            }
+            2 => {
+                if let Some(v) = &self.implicit_rules {
+                    out.push(v)
+                }
+            }
+            3 => {
+                if let Some(v) = &self.language {
+                    out.push(v)
+                }
+            }
+            4 => {
+                if let Some(v) = self.text.as_deref() {
+                    out.push(v)
+                }
+            }
+            5 => {
+                for v in &self.contained {
+                    out.push(v)
+                }
+            }
+            6 => {
+                for v in &self.extension {
+                    out.push(v)
+                }
+            }
+            7 => {
+                for v in &self.modifier_extension {
+                    out.push(v)
+                }
+            }
+            8 => {
+                for v in &self.identifier {
+                    out.push(v)
+                }
+            }
+            9 => {
+                if let Some(v) = self.based_on.as_deref() {
+                    out.push(v)
+                }
+            }
+            10 => {
+                if let Some(v) = self.parent.as_deref() {
+                    out.push(v)
+                }
+            }
+            11 => {
+                if let Some(v) = &self.status {
+                    out.push(v)
+                }
+            }
+            12 => {
+                if let Some(v) = self.method.as_deref() {
+                    out.push(v)
+                }
+            }
+            13 => {
+                if let Some(v) = self.code.as_deref() {
+                    out.push(v)
+                }
+            }
+            14 => {
+                if let Some(v) = self.subject.as_deref() {
+                    out.push(v)
+                }
+            }
+            15 => {
+                if let Some(v) = self.encounter.as_deref() {
+                    out.push(v)
+                }
+            }
+            16 => {
+                if let Some(v) = &self.occurrence {
+                    out.choice(v)
+                }
+            }
+            17 => {
+                if let Some(v) = self.condition.as_deref() {
+                    out.push(v)
+                }
+            }
+            18 => {
+                if let Some(v) = self.performer.as_deref() {
+                    out.push(v)
+                }
+            }
+            19 => {
+                for v in &self.reason_code {
+                    out.push(v)
+                }
+            }
+            20 => {
+                for v in &self.reason_reference {
+                    out.push(v)
+                }
+            }
+            21 => {
+                for v in &self.basis {
+                    out.push(v)
+                }
+            }
+            22 => {
+                for v in &self.prediction {
+                    out.push(v)
+                }
+            }
+            23 => {
+                if let Some(v) = &self.mitigation {
+                    out.push(v)
+                }
+            }
+            24 => {
+                for v in &self.note {
+                    out.push(v)
+                }
             }
             _ => {}
         }
@@ -569,10 +666,10 @@ impl crate::validate::Validate for RiskAssessmentOccurrence {
 
 #[cfg(feature = "fhirpath")]
 impl crate::fhirpath::Choice for RiskAssessmentOccurrence {
-    fn value(&self) -> (&'static str, &dyn crate::fhirpath::Reflect) {
+    fn value(&self) -> &dyn crate::fhirpath::Reflect {
         match self {
-            Self::DateTime(v) => ("DateTime", v),
-            Self::Period(v) => ("Period", &**v),
+            Self::DateTime(v) => v,
+            Self::Period(v) => &**v,
         }
     }
 }
@@ -816,22 +913,52 @@ impl crate::fhirpath::Reflect for RiskAssessmentPrediction {
             ("rationale", crate::fhirpath::Card::One),
         ]
     }
-    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
-        match name {
-            "id" => out.opt(self.id.as_ref()),
-            "extension" => out.many(&self.extension),
-            "modifierExtension" => out.many(&self.modifier_extension),
-            "outcome" => out.opt(self.outcome.as_deref()),
-            "probability" => out.choice(self.probability.as_ref()),
-            "qualitativeRisk" => out.opt(self.qualitative_risk.as_deref()),
-            "relativeRisk" => out.opt(self.relative_risk.as_ref()),
-            "when" => out.choice(self.when.as_ref()),
-            "rationale" => out.opt(self.rationale.as_ref()),
-            _ if name.starts_with("probability") => {
-                out.typed(self.probability.as_ref(), &name[11usize..])
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => {
+                if let Some(v) = &self.id {
+                    out.push(v)
+                }
             }
-            _ if name.starts_with("when") => {
-                out.typed(self.when.as_ref(), &name[4usize..])
+            1 => {
+                for v in &self.extension {
+                    out.push(v)
+                }
+            }
+            2 => {
+                for v in &self.modifier_extension {
+                    out.push(v)
+                }
+            }
+            3 => {
+                if let Some(v) = self.outcome.as_deref() {
+                    out.push(v)
+                }
+            }
+            4 => {
+                if let Some(v) = &self.probability {
+                    out.choice(v)
+                }
+            }
+            5 => {
+                if let Some(v) = self.qualitative_risk.as_deref() {
+                    out.push(v)
+                }
+            }
+            6 => {
+                if let Some(v) = &self.relative_risk {
+                    out.push(v)
+                }
+            }
+            7 => {
+                if let Some(v) = &self.when {
+                    out.choice(v)
+                }
+            }
+            8 => {
+                if let Some(v) = &self.rationale {
+                    out.push(v)
+                }
             }
             _ => {}
         }
@@ -894,10 +1021,10 @@ impl crate::validate::Validate for RiskAssessmentPredictionProbability {
 
 #[cfg(feature = "fhirpath")]
 impl crate::fhirpath::Choice for RiskAssessmentPredictionProbability {
-    fn value(&self) -> (&'static str, &dyn crate::fhirpath::Reflect) {
+    fn value(&self) -> &dyn crate::fhirpath::Reflect {
         match self {
-            Self::Decimal(v) => ("Decimal", v),
-            Self::Range(v) => ("Range", &**v),
+            Self::Decimal(v) => v,
+            Self::Range(v) => &**v,
         }
     }
 }
@@ -956,10 +1083,10 @@ impl crate::validate::Validate for RiskAssessmentPredictionWhen {
 
 #[cfg(feature = "fhirpath")]
 impl crate::fhirpath::Choice for RiskAssessmentPredictionWhen {
-    fn value(&self) -> (&'static str, &dyn crate::fhirpath::Reflect) {
+    fn value(&self) -> &dyn crate::fhirpath::Reflect {
         match self {
-            Self::Period(v) => ("Period", &**v),
-            Self::Range(v) => ("Range", &**v),
+            Self::Period(v) => &**v,
+            Self::Range(v) => &**v,
         }
     }
 }

@@ -585,42 +585,178 @@ impl crate::fhirpath::Reflect for SearchParameter {
             ("component", crate::fhirpath::Card::Many),
         ]
     }
-    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
-        match name {
-            "id" => out.opt(self.id.as_ref()),
-            "meta" => out.opt(self.meta.as_deref()),
-            "implicitRules" => out.opt(self.implicit_rules.as_ref()),
-            "language" => out.opt(self.language.as_ref()),
-            "text" => out.opt(self.text.as_deref()),
-            "contained" => out.many(&self.contained),
-            "extension" => out.many(&self.extension),
-            "modifierExtension" => out.many(&self.modifier_extension),
-            "url" => out.opt(self.url.as_ref()),
-            "version" => out.opt(self.version.as_ref()),
-            "name" => out.opt(self.name.as_ref()),
-            "derivedFrom" => out.opt(self.derived_from.as_ref()),
-            "status" => out.opt(self.status.as_ref()),
-            "experimental" => out.opt(self.experimental.as_ref()),
-            "date" => out.opt(self.date.as_ref()),
-            "publisher" => out.opt(self.publisher.as_ref()),
-            "contact" => out.many(&self.contact),
-            "description" => out.opt(self.description.as_ref()),
-            "useContext" => out.many(&self.use_context),
-            "jurisdiction" => out.many(&self.jurisdiction),
-            "purpose" => out.opt(self.purpose.as_ref()),
-            "code" => out.opt(self.code.as_ref()),
-            "base" => out.many(&self.base),
-            "type" => out.opt(self.type_.as_ref()),
-            "expression" => out.opt(self.expression.as_ref()),
-            "xpath" => out.opt(self.xpath.as_ref()),
-            "xpathUsage" => out.opt(self.xpath_usage.as_ref()),
-            "target" => out.many(&self.target),
-            "multipleOr" => out.opt(self.multiple_or.as_ref()),
-            "multipleAnd" => out.opt(self.multiple_and.as_ref()),
-            "comparator" => out.many(&self.comparator),
-            "modifier" => out.many(&self.modifier),
-            "chain" => out.many(&self.chain),
-            "component" => out.many(&self.component),
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => {
+                if let Some(v) = &self.id {
+                    out.push(v)
+                }
+            }
+            1 => {
+                if let Some(v) = self.meta.as_deref() {
+                    out.push(v)
+                }
+            }
+            2 => {
+                if let Some(v) = &self.implicit_rules {
+                    out.push(v)
+                }
+            }
+            3 => {
+                if let Some(v) = &self.language {
+                    out.push(v)
+                }
+            }
+            4 => {
+                if let Some(v) = self.text.as_deref() {
+                    out.push(v)
+                }
+            }
+            5 => {
+                for v in &self.contained {
+                    out.push(v)
+                }
+            }
+            6 => {
+                for v in &self.extension {
+                    out.push(v)
+                }
+            }
+            7 => {
+                for v in &self.modifier_extension {
+                    out.push(v)
+                }
+            }
+            8 => {
+                if let Some(v) = &self.url {
+                    out.push(v)
+                }
+            }
+            9 => {
+                if let Some(v) = &self.version {
+                    out.push(v)
+                }
+            }
+            10 => {
+                if let Some(v) = &self.name {
+                    out.push(v)
+                }
+            }
+            11 => {
+                if let Some(v) = &self.derived_from {
+                    out.push(v)
+                }
+            }
+            12 => {
+                if let Some(v) = &self.status {
+                    out.push(v)
+                }
+            }
+            13 => {
+                if let Some(v) = &self.experimental {
+                    out.push(v)
+                }
+            }
+            14 => {
+                if let Some(v) = &self.date {
+                    out.push(v)
+                }
+            }
+            15 => {
+                if let Some(v) = &self.publisher {
+                    out.push(v)
+                }
+            }
+            16 => {
+                for v in &self.contact {
+                    out.push(v)
+                }
+            }
+            17 => {
+                if let Some(v) = &self.description {
+                    out.push(v)
+                }
+            }
+            18 => {
+                for v in &self.use_context {
+                    out.push(v)
+                }
+            }
+            19 => {
+                for v in &self.jurisdiction {
+                    out.push(v)
+                }
+            }
+            20 => {
+                if let Some(v) = &self.purpose {
+                    out.push(v)
+                }
+            }
+            21 => {
+                if let Some(v) = &self.code {
+                    out.push(v)
+                }
+            }
+            22 => {
+                for v in &self.base {
+                    out.push(v)
+                }
+            }
+            23 => {
+                if let Some(v) = &self.type_ {
+                    out.push(v)
+                }
+            }
+            24 => {
+                if let Some(v) = &self.expression {
+                    out.push(v)
+                }
+            }
+            25 => {
+                if let Some(v) = &self.xpath {
+                    out.push(v)
+                }
+            }
+            26 => {
+                if let Some(v) = &self.xpath_usage {
+                    out.push(v)
+                }
+            }
+            27 => {
+                for v in &self.target {
+                    out.push(v)
+                }
+            }
+            28 => {
+                if let Some(v) = &self.multiple_or {
+                    out.push(v)
+                }
+            }
+            29 => {
+                if let Some(v) = &self.multiple_and {
+                    out.push(v)
+                }
+            }
+            30 => {
+                for v in &self.comparator {
+                    out.push(v)
+                }
+            }
+            31 => {
+                for v in &self.modifier {
+                    out.push(v)
+                }
+            }
+            32 => {
+                for v in &self.chain {
+                    out.push(v)
+                }
+            }
+            33 => {
+                for v in &self.component {
+                    out.push(v)
+                }
+            }
             _ => {}
         }
     }
@@ -803,13 +939,33 @@ impl crate::fhirpath::Reflect for SearchParameterComponent {
             ("expression", crate::fhirpath::Card::One),
         ]
     }
-    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
-        match name {
-            "id" => out.opt(self.id.as_ref()),
-            "extension" => out.many(&self.extension),
-            "modifierExtension" => out.many(&self.modifier_extension),
-            "definition" => out.opt(self.definition.as_ref()),
-            "expression" => out.opt(self.expression.as_ref()),
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => {
+                if let Some(v) = &self.id {
+                    out.push(v)
+                }
+            }
+            1 => {
+                for v in &self.extension {
+                    out.push(v)
+                }
+            }
+            2 => {
+                for v in &self.modifier_extension {
+                    out.push(v)
+                }
+            }
+            3 => {
+                if let Some(v) = &self.definition {
+                    out.push(v)
+                }
+            }
+            4 => {
+                if let Some(v) = &self.expression {
+                    out.push(v)
+                }
+            }
             _ => {}
         }
     }

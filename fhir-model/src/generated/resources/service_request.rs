@@ -926,57 +926,212 @@ impl crate::fhirpath::Reflect for ServiceRequest {
             ("relevantHistory", crate::fhirpath::Card::Many),
         ]
     }
-    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
-        match name {
-            "id" => out.opt(self.id.as_ref()),
-            "meta" => out.opt(self.meta.as_deref()),
-            "implicitRules" => out.opt(self.implicit_rules.as_ref()),
-            "language" => out.opt(self.language.as_ref()),
-            "text" => out.opt(self.text.as_deref()),
-            "contained" => out.many(&self.contained),
-            "extension" => out.many(&self.extension),
-            "modifierExtension" => out.many(&self.modifier_extension),
-            "identifier" => out.many(&self.identifier),
-            "instantiatesCanonical" => out.many(&self.instantiates_canonical),
-            "instantiatesUri" => out.many(&self.instantiates_uri),
-            "basedOn" => out.many(&self.based_on),
-            "replaces" => out.many(&self.replaces),
-            "requisition" => out.opt(self.requisition.as_deref()),
-            "status" => out.opt(self.status.as_ref()),
-            "intent" => out.opt(self.intent.as_ref()),
-            "category" => out.many(&self.category),
-            "priority" => out.opt(self.priority.as_ref()),
-            "doNotPerform" => out.opt(self.do_not_perform.as_ref()),
-            "code" => out.opt(self.code.as_deref()),
-            "orderDetail" => out.many(&self.order_detail),
-            "quantity" => out.choice(self.quantity.as_ref()),
-            "subject" => out.opt(self.subject.as_deref()),
-            "encounter" => out.opt(self.encounter.as_deref()),
-            "occurrence" => out.choice(self.occurrence.as_ref()),
-            "asNeeded" => out.choice(self.as_needed.as_ref()),
-            "authoredOn" => out.opt(self.authored_on.as_ref()),
-            "requester" => out.opt(self.requester.as_deref()),
-            "performerType" => out.opt(self.performer_type.as_deref()),
-            "performer" => out.many(&self.performer),
-            "locationCode" => out.many(&self.location_code),
-            "locationReference" => out.many(&self.location_reference),
-            "reasonCode" => out.many(&self.reason_code),
-            "reasonReference" => out.many(&self.reason_reference),
-            "insurance" => out.many(&self.insurance),
-            "supportingInfo" => out.many(&self.supporting_info),
-            "specimen" => out.many(&self.specimen),
-            "bodySite" => out.many(&self.body_site),
-            "note" => out.many(&self.note),
-            "patientInstruction" => out.opt(self.patient_instruction.as_ref()),
-            "relevantHistory" => out.many(&self.relevant_history),
-            _ if name.starts_with("quantity") => {
-                out.typed(self.quantity.as_ref(), &name[8usize..])
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => {
+                if let Some(v) = &self.id {
+                    out.push(v)
+                }
             }
-            _ if name.starts_with("occurrence") => {
-                out.typed(self.occurrence.as_ref(), &name[10usize..])
+            1 => {
+                if let Some(v) = self.meta.as_deref() {
+                    out.push(v)
+                }
             }
-            _ if name.starts_with("asNeeded") => {
-                out.typed(self.as_needed.as_ref(), &name[8usize..])
+            2 => {
+                if let Some(v) = &self.implicit_rules {
+                    out.push(v)
+                }
+            }
+            3 => {
+                if let Some(v) = &self.language {
+                    out.push(v)
+                }
+            }
+            4 => {
+                if let Some(v) = self.text.as_deref() {
+                    out.push(v)
+                }
+            }
+            5 => {
+                for v in &self.contained {
+                    out.push(v)
+                }
+            }
+            6 => {
+                for v in &self.extension {
+                    out.push(v)
+                }
+            }
+            7 => {
+                for v in &self.modifier_extension {
+                    out.push(v)
+                }
+            }
+            8 => {
+                for v in &self.identifier {
+                    out.push(v)
+                }
+            }
+            9 => {
+                for v in &self.instantiates_canonical {
+                    out.push(v)
+                }
+            }
+            10 => {
+                for v in &self.instantiates_uri {
+                    out.push(v)
+                }
+            }
+            11 => {
+                for v in &self.based_on {
+                    out.push(v)
+                }
+            }
+            12 => {
+                for v in &self.replaces {
+                    out.push(v)
+                }
+            }
+            13 => {
+                if let Some(v) = self.requisition.as_deref() {
+                    out.push(v)
+                }
+            }
+            14 => {
+                if let Some(v) = &self.status {
+                    out.push(v)
+                }
+            }
+            15 => {
+                if let Some(v) = &self.intent {
+                    out.push(v)
+                }
+            }
+            16 => {
+                for v in &self.category {
+                    out.push(v)
+                }
+            }
+            17 => {
+                if let Some(v) = &self.priority {
+                    out.push(v)
+                }
+            }
+            18 => {
+                if let Some(v) = &self.do_not_perform {
+                    out.push(v)
+                }
+            }
+            19 => {
+                if let Some(v) = self.code.as_deref() {
+                    out.push(v)
+                }
+            }
+            20 => {
+                for v in &self.order_detail {
+                    out.push(v)
+                }
+            }
+            21 => {
+                if let Some(v) = &self.quantity {
+                    out.choice(v)
+                }
+            }
+            22 => {
+                if let Some(v) = self.subject.as_deref() {
+                    out.push(v)
+                }
+            }
+            23 => {
+                if let Some(v) = self.encounter.as_deref() {
+                    out.push(v)
+                }
+            }
+            24 => {
+                if let Some(v) = &self.occurrence {
+                    out.choice(v)
+                }
+            }
+            25 => {
+                if let Some(v) = &self.as_needed {
+                    out.choice(v)
+                }
+            }
+            26 => {
+                if let Some(v) = &self.authored_on {
+                    out.push(v)
+                }
+            }
+            27 => {
+                if let Some(v) = self.requester.as_deref() {
+                    out.push(v)
+                }
+            }
+            28 => {
+                if let Some(v) = self.performer_type.as_deref() {
+                    out.push(v)
+                }
+            }
+            29 => {
+                for v in &self.performer {
+                    out.push(v)
+                }
+            }
+            30 => {
+                for v in &self.location_code {
+                    out.push(v)
+                }
+            }
+            31 => {
+                for v in &self.location_reference {
+                    out.push(v)
+                }
+            }
+            32 => {
+                for v in &self.reason_code {
+                    out.push(v)
+                }
+            }
+            33 => {
+                for v in &self.reason_reference {
+                    out.push(v)
+                }
+            }
+            34 => {
+                for v in &self.insurance {
+                    out.push(v)
+                }
+            }
+            35 => {
+                for v in &self.supporting_info {
+                    out.push(v)
+                }
+            }
+            36 => {
+                for v in &self.specimen {
+                    out.push(v)
+                }
+            }
+            37 => {
+                for v in &self.body_site {
+                    out.push(v)
+                }
+            }
+            38 => {
+                for v in &self.note {
+                    out.push(v)
+                }
+            }
+            39 => {
+                if let Some(v) = &self.patient_instruction {
+                    out.push(v)
+                }
+            }
+            40 => {
+                for v in &self.relevant_history {
+                    out.push(v)
+                }
             }
             _ => {}
         }
@@ -1047,11 +1202,11 @@ impl crate::validate::Validate for ServiceRequestQuantity {
 
 #[cfg(feature = "fhirpath")]
 impl crate::fhirpath::Choice for ServiceRequestQuantity {
-    fn value(&self) -> (&'static str, &dyn crate::fhirpath::Reflect) {
+    fn value(&self) -> &dyn crate::fhirpath::Reflect {
         match self {
-            Self::Quantity(v) => ("Quantity", &**v),
-            Self::Ratio(v) => ("Ratio", &**v),
-            Self::Range(v) => ("Range", &**v),
+            Self::Quantity(v) => &**v,
+            Self::Ratio(v) => &**v,
+            Self::Range(v) => &**v,
         }
     }
 }
@@ -1122,11 +1277,11 @@ impl crate::validate::Validate for ServiceRequestOccurrence {
 
 #[cfg(feature = "fhirpath")]
 impl crate::fhirpath::Choice for ServiceRequestOccurrence {
-    fn value(&self) -> (&'static str, &dyn crate::fhirpath::Reflect) {
+    fn value(&self) -> &dyn crate::fhirpath::Reflect {
         match self {
-            Self::DateTime(v) => ("DateTime", v),
-            Self::Period(v) => ("Period", &**v),
-            Self::Timing(v) => ("Timing", &**v),
+            Self::DateTime(v) => v,
+            Self::Period(v) => &**v,
+            Self::Timing(v) => &**v,
         }
     }
 }
@@ -1187,10 +1342,10 @@ impl crate::validate::Validate for ServiceRequestAsNeeded {
 
 #[cfg(feature = "fhirpath")]
 impl crate::fhirpath::Choice for ServiceRequestAsNeeded {
-    fn value(&self) -> (&'static str, &dyn crate::fhirpath::Reflect) {
+    fn value(&self) -> &dyn crate::fhirpath::Reflect {
         match self {
-            Self::Boolean(v) => ("Boolean", v),
-            Self::CodeableConcept(v) => ("CodeableConcept", &**v),
+            Self::Boolean(v) => v,
+            Self::CodeableConcept(v) => &**v,
         }
     }
 }

@@ -353,27 +353,103 @@ impl crate::fhirpath::Reflect for Slot {
             ("comment", crate::fhirpath::Card::One),
         ]
     }
-    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
-        match name {
-            "id" => out.opt(self.id.as_ref()),
-            "meta" => out.opt(self.meta.as_deref()),
-            "implicitRules" => out.opt(self.implicit_rules.as_ref()),
-            "language" => out.opt(self.language.as_ref()),
-            "text" => out.opt(self.text.as_deref()),
-            "contained" => out.many(&self.contained),
-            "extension" => out.many(&self.extension),
-            "modifierExtension" => out.many(&self.modifier_extension),
-            "identifier" => out.many(&self.identifier),
-            "serviceCategory" => out.many(&self.service_category),
-            "serviceType" => out.many(&self.service_type),
-            "specialty" => out.many(&self.specialty),
-            "appointmentType" => out.opt(self.appointment_type.as_deref()),
-            "schedule" => out.opt(self.schedule.as_deref()),
-            "status" => out.opt(self.status.as_ref()),
-            "start" => out.opt(self.start.as_ref()),
-            "end" => out.opt(self.end.as_ref()),
-            "overbooked" => out.opt(self.overbooked.as_ref()),
-            "comment" => out.opt(self.comment.as_ref()),
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => {
+                if let Some(v) = &self.id {
+                    out.push(v)
+                }
+            }
+            1 => {
+                if let Some(v) = self.meta.as_deref() {
+                    out.push(v)
+                }
+            }
+            2 => {
+                if let Some(v) = &self.implicit_rules {
+                    out.push(v)
+                }
+            }
+            3 => {
+                if let Some(v) = &self.language {
+                    out.push(v)
+                }
+            }
+            4 => {
+                if let Some(v) = self.text.as_deref() {
+                    out.push(v)
+                }
+            }
+            5 => {
+                for v in &self.contained {
+                    out.push(v)
+                }
+            }
+            6 => {
+                for v in &self.extension {
+                    out.push(v)
+                }
+            }
+            7 => {
+                for v in &self.modifier_extension {
+                    out.push(v)
+                }
+            }
+            8 => {
+                for v in &self.identifier {
+                    out.push(v)
+                }
+            }
+            9 => {
+                for v in &self.service_category {
+                    out.push(v)
+                }
+            }
+            10 => {
+                for v in &self.service_type {
+                    out.push(v)
+                }
+            }
+            11 => {
+                for v in &self.specialty {
+                    out.push(v)
+                }
+            }
+            12 => {
+                if let Some(v) = self.appointment_type.as_deref() {
+                    out.push(v)
+                }
+            }
+            13 => {
+                if let Some(v) = self.schedule.as_deref() {
+                    out.push(v)
+                }
+            }
+            14 => {
+                if let Some(v) = &self.status {
+                    out.push(v)
+                }
+            }
+            15 => {
+                if let Some(v) = &self.start {
+                    out.push(v)
+                }
+            }
+            16 => {
+                if let Some(v) = &self.end {
+                    out.push(v)
+                }
+            }
+            17 => {
+                if let Some(v) = &self.overbooked {
+                    out.push(v)
+                }
+            }
+            18 => {
+                if let Some(v) = &self.comment {
+                    out.push(v)
+                }
+            }
             _ => {}
         }
     }

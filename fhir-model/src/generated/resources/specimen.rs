@@ -366,29 +366,113 @@ impl crate::fhirpath::Reflect for Specimen {
             ("note", crate::fhirpath::Card::Many),
         ]
     }
-    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
-        match name {
-            "id" => out.opt(self.id.as_ref()),
-            "meta" => out.opt(self.meta.as_deref()),
-            "implicitRules" => out.opt(self.implicit_rules.as_ref()),
-            "language" => out.opt(self.language.as_ref()),
-            "text" => out.opt(self.text.as_deref()),
-            "contained" => out.many(&self.contained),
-            "extension" => out.many(&self.extension),
-            "modifierExtension" => out.many(&self.modifier_extension),
-            "identifier" => out.many(&self.identifier),
-            "accessionIdentifier" => out.opt(self.accession_identifier.as_deref()),
-            "status" => out.opt(self.status.as_ref()),
-            "type" => out.opt(self.type_.as_deref()),
-            "subject" => out.opt(self.subject.as_deref()),
-            "receivedTime" => out.opt(self.received_time.as_ref()),
-            "parent" => out.many(&self.parent),
-            "request" => out.many(&self.request),
-            "collection" => out.opt(self.collection.as_deref()),
-            "processing" => out.many(&self.processing),
-            "container" => out.many(&self.container),
-            "condition" => out.many(&self.condition),
-            "note" => out.many(&self.note),
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => {
+                if let Some(v) = &self.id {
+                    out.push(v)
+                }
+            }
+            1 => {
+                if let Some(v) = self.meta.as_deref() {
+                    out.push(v)
+                }
+            }
+            2 => {
+                if let Some(v) = &self.implicit_rules {
+                    out.push(v)
+                }
+            }
+            3 => {
+                if let Some(v) = &self.language {
+                    out.push(v)
+                }
+            }
+            4 => {
+                if let Some(v) = self.text.as_deref() {
+                    out.push(v)
+                }
+            }
+            5 => {
+                for v in &self.contained {
+                    out.push(v)
+                }
+            }
+            6 => {
+                for v in &self.extension {
+                    out.push(v)
+                }
+            }
+            7 => {
+                for v in &self.modifier_extension {
+                    out.push(v)
+                }
+            }
+            8 => {
+                for v in &self.identifier {
+                    out.push(v)
+                }
+            }
+            9 => {
+                if let Some(v) = self.accession_identifier.as_deref() {
+                    out.push(v)
+                }
+            }
+            10 => {
+                if let Some(v) = &self.status {
+                    out.push(v)
+                }
+            }
+            11 => {
+                if let Some(v) = self.type_.as_deref() {
+                    out.push(v)
+                }
+            }
+            12 => {
+                if let Some(v) = self.subject.as_deref() {
+                    out.push(v)
+                }
+            }
+            13 => {
+                if let Some(v) = &self.received_time {
+                    out.push(v)
+                }
+            }
+            14 => {
+                for v in &self.parent {
+                    out.push(v)
+                }
+            }
+            15 => {
+                for v in &self.request {
+                    out.push(v)
+                }
+            }
+            16 => {
+                if let Some(v) = self.collection.as_deref() {
+                    out.push(v)
+                }
+            }
+            17 => {
+                for v in &self.processing {
+                    out.push(v)
+                }
+            }
+            18 => {
+                for v in &self.container {
+                    out.push(v)
+                }
+            }
+            19 => {
+                for v in &self.condition {
+                    out.push(v)
+                }
+            }
+            20 => {
+                for v in &self.note {
+                    out.push(v)
+                }
+            }
             _ => {}
         }
     }
@@ -651,23 +735,57 @@ impl crate::fhirpath::Reflect for SpecimenCollection {
             ("fastingStatus", crate::fhirpath::Card::Choice),
         ]
     }
-    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
-        match name {
-            "id" => out.opt(self.id.as_ref()),
-            "extension" => out.many(&self.extension),
-            "modifierExtension" => out.many(&self.modifier_extension),
-            "collector" => out.opt(self.collector.as_deref()),
-            "collected" => out.choice(self.collected.as_ref()),
-            "duration" => out.opt(self.duration.as_deref()),
-            "quantity" => out.opt(self.quantity.as_deref()),
-            "method" => out.opt(self.method.as_deref()),
-            "bodySite" => out.opt(self.body_site.as_deref()),
-            "fastingStatus" => out.choice(self.fasting_status.as_ref()),
-            _ if name.starts_with("collected") => {
-                out.typed(self.collected.as_ref(), &name[9usize..])
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => {
+                if let Some(v) = &self.id {
+                    out.push(v)
+                }
             }
-            _ if name.starts_with("fastingStatus") => {
-                out.typed(self.fasting_status.as_ref(), &name[13usize..])
+            1 => {
+                for v in &self.extension {
+                    out.push(v)
+                }
+            }
+            2 => {
+                for v in &self.modifier_extension {
+                    out.push(v)
+                }
+            }
+            3 => {
+                if let Some(v) = self.collector.as_deref() {
+                    out.push(v)
+                }
+            }
+            4 => {
+                if let Some(v) = &self.collected {
+                    out.choice(v)
+                }
+            }
+            5 => {
+                if let Some(v) = self.duration.as_deref() {
+                    out.push(v)
+                }
+            }
+            6 => {
+                if let Some(v) = self.quantity.as_deref() {
+                    out.push(v)
+                }
+            }
+            7 => {
+                if let Some(v) = self.method.as_deref() {
+                    out.push(v)
+                }
+            }
+            8 => {
+                if let Some(v) = self.body_site.as_deref() {
+                    out.push(v)
+                }
+            }
+            9 => {
+                if let Some(v) = &self.fasting_status {
+                    out.choice(v)
+                }
             }
             _ => {}
         }
@@ -730,10 +848,10 @@ impl crate::validate::Validate for SpecimenCollectionCollected {
 
 #[cfg(feature = "fhirpath")]
 impl crate::fhirpath::Choice for SpecimenCollectionCollected {
-    fn value(&self) -> (&'static str, &dyn crate::fhirpath::Reflect) {
+    fn value(&self) -> &dyn crate::fhirpath::Reflect {
         match self {
-            Self::DateTime(v) => ("DateTime", v),
-            Self::Period(v) => ("Period", &**v),
+            Self::DateTime(v) => v,
+            Self::Period(v) => &**v,
         }
     }
 }
@@ -794,10 +912,10 @@ impl crate::validate::Validate for SpecimenCollectionFastingStatus {
 
 #[cfg(feature = "fhirpath")]
 impl crate::fhirpath::Choice for SpecimenCollectionFastingStatus {
-    fn value(&self) -> (&'static str, &dyn crate::fhirpath::Reflect) {
+    fn value(&self) -> &dyn crate::fhirpath::Reflect {
         match self {
-            Self::CodeableConcept(v) => ("CodeableConcept", &**v),
-            Self::Duration(v) => ("Duration", &**v),
+            Self::CodeableConcept(v) => &**v,
+            Self::Duration(v) => &**v,
         }
     }
 }
@@ -985,17 +1103,42 @@ impl crate::fhirpath::Reflect for SpecimenProcessing {
             ("time", crate::fhirpath::Card::Choice),
         ]
     }
-    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
-        match name {
-            "id" => out.opt(self.id.as_ref()),
-            "extension" => out.many(&self.extension),
-            "modifierExtension" => out.many(&self.modifier_extension),
-            "description" => out.opt(self.description.as_ref()),
-            "procedure" => out.opt(self.procedure.as_deref()),
-            "additive" => out.many(&self.additive),
-            "time" => out.choice(self.time.as_ref()),
-            _ if name.starts_with("time") => {
-                out.typed(self.time.as_ref(), &name[4usize..])
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => {
+                if let Some(v) = &self.id {
+                    out.push(v)
+                }
+            }
+            1 => {
+                for v in &self.extension {
+                    out.push(v)
+                }
+            }
+            2 => {
+                for v in &self.modifier_extension {
+                    out.push(v)
+                }
+            }
+            3 => {
+                if let Some(v) = &self.description {
+                    out.push(v)
+                }
+            }
+            4 => {
+                if let Some(v) = self.procedure.as_deref() {
+                    out.push(v)
+                }
+            }
+            5 => {
+                for v in &self.additive {
+                    out.push(v)
+                }
+            }
+            6 => {
+                if let Some(v) = &self.time {
+                    out.choice(v)
+                }
             }
             _ => {}
         }
@@ -1056,10 +1199,10 @@ impl crate::validate::Validate for SpecimenProcessingTime {
 
 #[cfg(feature = "fhirpath")]
 impl crate::fhirpath::Choice for SpecimenProcessingTime {
-    fn value(&self) -> (&'static str, &dyn crate::fhirpath::Reflect) {
+    fn value(&self) -> &dyn crate::fhirpath::Reflect {
         match self {
-            Self::DateTime(v) => ("DateTime", v),
-            Self::Period(v) => ("Period", &**v),
+            Self::DateTime(v) => v,
+            Self::Period(v) => &**v,
         }
     }
 }
@@ -1255,19 +1398,52 @@ impl crate::fhirpath::Reflect for SpecimenContainer {
             ("additive", crate::fhirpath::Card::Choice),
         ]
     }
-    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
-        match name {
-            "id" => out.opt(self.id.as_ref()),
-            "extension" => out.many(&self.extension),
-            "modifierExtension" => out.many(&self.modifier_extension),
-            "identifier" => out.many(&self.identifier),
-            "description" => out.opt(self.description.as_ref()),
-            "type" => out.opt(self.type_.as_deref()),
-            "capacity" => out.opt(self.capacity.as_deref()),
-            "specimenQuantity" => out.opt(self.specimen_quantity.as_deref()),
-            "additive" => out.choice(self.additive.as_ref()),
-            _ if name.starts_with("additive") => {
-                out.typed(self.additive.as_ref(), &name[8usize..])
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => {
+                if let Some(v) = &self.id {
+                    out.push(v)
+                }
+            }
+            1 => {
+                for v in &self.extension {
+                    out.push(v)
+                }
+            }
+            2 => {
+                for v in &self.modifier_extension {
+                    out.push(v)
+                }
+            }
+            3 => {
+                for v in &self.identifier {
+                    out.push(v)
+                }
+            }
+            4 => {
+                if let Some(v) = &self.description {
+                    out.push(v)
+                }
+            }
+            5 => {
+                if let Some(v) = self.type_.as_deref() {
+                    out.push(v)
+                }
+            }
+            6 => {
+                if let Some(v) = self.capacity.as_deref() {
+                    out.push(v)
+                }
+            }
+            7 => {
+                if let Some(v) = self.specimen_quantity.as_deref() {
+                    out.push(v)
+                }
+            }
+            8 => {
+                if let Some(v) = &self.additive {
+                    out.choice(v)
+                }
             }
             _ => {}
         }
@@ -1328,10 +1504,10 @@ impl crate::validate::Validate for SpecimenContainerAdditive {
 
 #[cfg(feature = "fhirpath")]
 impl crate::fhirpath::Choice for SpecimenContainerAdditive {
-    fn value(&self) -> (&'static str, &dyn crate::fhirpath::Reflect) {
+    fn value(&self) -> &dyn crate::fhirpath::Reflect {
         match self {
-            Self::CodeableConcept(v) => ("CodeableConcept", &**v),
-            Self::Reference(v) => ("Reference", &**v),
+            Self::CodeableConcept(v) => &**v,
+            Self::Reference(v) => &**v,
         }
     }
 }

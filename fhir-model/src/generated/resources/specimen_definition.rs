@@ -247,22 +247,78 @@ impl crate::fhirpath::Reflect for SpecimenDefinition {
             ("typeTested", crate::fhirpath::Card::Many),
         ]
     }
-    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
-        match name {
-            "id" => out.opt(self.id.as_ref()),
-            "meta" => out.opt(self.meta.as_deref()),
-            "implicitRules" => out.opt(self.implicit_rules.as_ref()),
-            "language" => out.opt(self.language.as_ref()),
-            "text" => out.opt(self.text.as_deref()),
-            "contained" => out.many(&self.contained),
-            "extension" => out.many(&self.extension),
-            "modifierExtension" => out.many(&self.modifier_extension),
-            "identifier" => out.opt(self.identifier.as_deref()),
-            "typeCollected" => out.opt(self.type_collected.as_deref()),
-            "patientPreparation" => out.many(&self.patient_preparation),
-            "timeAspect" => out.opt(self.time_aspect.as_ref()),
-            "collection" => out.many(&self.collection),
-            "typeTested" => out.many(&self.type_tested),
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => {
+                if let Some(v) = &self.id {
+                    out.push(v)
+                }
+            }
+            1 => {
+                if let Some(v) = self.meta.as_deref() {
+                    out.push(v)
+                }
+            }
+            2 => {
+                if let Some(v) = &self.implicit_rules {
+                    out.push(v)
+                }
+            }
+            3 => {
+                if let Some(v) = &self.language {
+                    out.push(v)
+                }
+            }
+            4 => {
+                if let Some(v) = self.text.as_deref() {
+                    out.push(v)
+                }
+            }
+            5 => {
+                for v in &self.contained {
+                    out.push(v)
+                }
+            }
+            6 => {
+                for v in &self.extension {
+                    out.push(v)
+                }
+            }
+            7 => {
+                for v in &self.modifier_extension {
+                    out.push(v)
+                }
+            }
+            8 => {
+                if let Some(v) = self.identifier.as_deref() {
+                    out.push(v)
+                }
+            }
+            9 => {
+                if let Some(v) = self.type_collected.as_deref() {
+                    out.push(v)
+                }
+            }
+            10 => {
+                for v in &self.patient_preparation {
+                    out.push(v)
+                }
+            }
+            11 => {
+                if let Some(v) = &self.time_aspect {
+                    out.push(v)
+                }
+            }
+            12 => {
+                for v in &self.collection {
+                    out.push(v)
+                }
+            }
+            13 => {
+                for v in &self.type_tested {
+                    out.push(v)
+                }
+            }
             _ => {}
         }
     }
@@ -512,19 +568,63 @@ impl crate::fhirpath::Reflect for SpecimenDefinitionTypeTested {
             ("handling", crate::fhirpath::Card::Many),
         ]
     }
-    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
-        match name {
-            "id" => out.opt(self.id.as_ref()),
-            "extension" => out.many(&self.extension),
-            "modifierExtension" => out.many(&self.modifier_extension),
-            "isDerived" => out.opt(self.is_derived.as_ref()),
-            "type" => out.opt(self.type_.as_deref()),
-            "preference" => out.opt(self.preference.as_ref()),
-            "container" => out.opt(self.container.as_deref()),
-            "requirement" => out.opt(self.requirement.as_ref()),
-            "retentionTime" => out.opt(self.retention_time.as_deref()),
-            "rejectionCriterion" => out.many(&self.rejection_criterion),
-            "handling" => out.many(&self.handling),
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => {
+                if let Some(v) = &self.id {
+                    out.push(v)
+                }
+            }
+            1 => {
+                for v in &self.extension {
+                    out.push(v)
+                }
+            }
+            2 => {
+                for v in &self.modifier_extension {
+                    out.push(v)
+                }
+            }
+            3 => {
+                if let Some(v) = &self.is_derived {
+                    out.push(v)
+                }
+            }
+            4 => {
+                if let Some(v) = self.type_.as_deref() {
+                    out.push(v)
+                }
+            }
+            5 => {
+                if let Some(v) = &self.preference {
+                    out.push(v)
+                }
+            }
+            6 => {
+                if let Some(v) = self.container.as_deref() {
+                    out.push(v)
+                }
+            }
+            7 => {
+                if let Some(v) = &self.requirement {
+                    out.push(v)
+                }
+            }
+            8 => {
+                if let Some(v) = self.retention_time.as_deref() {
+                    out.push(v)
+                }
+            }
+            9 => {
+                for v in &self.rejection_criterion {
+                    out.push(v)
+                }
+            }
+            10 => {
+                for v in &self.handling {
+                    out.push(v)
+                }
+            }
             _ => {}
         }
     }
@@ -752,21 +852,62 @@ impl crate::fhirpath::Reflect for SpecimenDefinitionTypeTestedContainer {
             ("preparation", crate::fhirpath::Card::One),
         ]
     }
-    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
-        match name {
-            "id" => out.opt(self.id.as_ref()),
-            "extension" => out.many(&self.extension),
-            "modifierExtension" => out.many(&self.modifier_extension),
-            "material" => out.opt(self.material.as_deref()),
-            "type" => out.opt(self.type_.as_deref()),
-            "cap" => out.opt(self.cap.as_deref()),
-            "description" => out.opt(self.description.as_ref()),
-            "capacity" => out.opt(self.capacity.as_deref()),
-            "minimumVolume" => out.choice(self.minimum_volume.as_ref()),
-            "additive" => out.many(&self.additive),
-            "preparation" => out.opt(self.preparation.as_ref()),
-            _ if name.starts_with("minimumVolume") => {
-                out.typed(self.minimum_volume.as_ref(), &name[13usize..])
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => {
+                if let Some(v) = &self.id {
+                    out.push(v)
+                }
+            }
+            1 => {
+                for v in &self.extension {
+                    out.push(v)
+                }
+            }
+            2 => {
+                for v in &self.modifier_extension {
+                    out.push(v)
+                }
+            }
+            3 => {
+                if let Some(v) = self.material.as_deref() {
+                    out.push(v)
+                }
+            }
+            4 => {
+                if let Some(v) = self.type_.as_deref() {
+                    out.push(v)
+                }
+            }
+            5 => {
+                if let Some(v) = self.cap.as_deref() {
+                    out.push(v)
+                }
+            }
+            6 => {
+                if let Some(v) = &self.description {
+                    out.push(v)
+                }
+            }
+            7 => {
+                if let Some(v) = self.capacity.as_deref() {
+                    out.push(v)
+                }
+            }
+            8 => {
+                if let Some(v) = &self.minimum_volume {
+                    out.choice(v)
+                }
+            }
+            9 => {
+                for v in &self.additive {
+                    out.push(v)
+                }
+            }
+            10 => {
+                if let Some(v) = &self.preparation {
+                    out.push(v)
+                }
             }
             _ => {}
         }
@@ -829,10 +970,10 @@ impl crate::validate::Validate for SpecimenDefinitionTypeTestedContainerMinimumV
 
 #[cfg(feature = "fhirpath")]
 impl crate::fhirpath::Choice for SpecimenDefinitionTypeTestedContainerMinimumVolume {
-    fn value(&self) -> (&'static str, &dyn crate::fhirpath::Reflect) {
+    fn value(&self) -> &dyn crate::fhirpath::Reflect {
         match self {
-            Self::Quantity(v) => ("Quantity", &**v),
-            Self::String(v) => ("String", v),
+            Self::Quantity(v) => &**v,
+            Self::String(v) => v,
         }
     }
 }
@@ -977,14 +1118,27 @@ impl crate::fhirpath::Reflect for SpecimenDefinitionTypeTestedContainerAdditive 
             ("additive", crate::fhirpath::Card::Choice),
         ]
     }
-    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
-        match name {
-            "id" => out.opt(self.id.as_ref()),
-            "extension" => out.many(&self.extension),
-            "modifierExtension" => out.many(&self.modifier_extension),
-            "additive" => out.choice(self.additive.as_ref()),
-            _ if name.starts_with("additive") => {
-                out.typed(self.additive.as_ref(), &name[8usize..])
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => {
+                if let Some(v) = &self.id {
+                    out.push(v)
+                }
+            }
+            1 => {
+                for v in &self.extension {
+                    out.push(v)
+                }
+            }
+            2 => {
+                for v in &self.modifier_extension {
+                    out.push(v)
+                }
+            }
+            3 => {
+                if let Some(v) = &self.additive {
+                    out.choice(v)
+                }
             }
             _ => {}
         }
@@ -1046,10 +1200,10 @@ for SpecimenDefinitionTypeTestedContainerAdditiveAdditive {
 
 #[cfg(feature = "fhirpath")]
 impl crate::fhirpath::Choice for SpecimenDefinitionTypeTestedContainerAdditiveAdditive {
-    fn value(&self) -> (&'static str, &dyn crate::fhirpath::Reflect) {
+    fn value(&self) -> &dyn crate::fhirpath::Reflect {
         match self {
-            Self::CodeableConcept(v) => ("CodeableConcept", &**v),
-            Self::Reference(v) => ("Reference", &**v),
+            Self::CodeableConcept(v) => &**v,
+            Self::Reference(v) => &**v,
         }
     }
 }
@@ -1213,15 +1367,43 @@ impl crate::fhirpath::Reflect for SpecimenDefinitionTypeTestedHandling {
             ("instruction", crate::fhirpath::Card::One),
         ]
     }
-    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
-        match name {
-            "id" => out.opt(self.id.as_ref()),
-            "extension" => out.many(&self.extension),
-            "modifierExtension" => out.many(&self.modifier_extension),
-            "temperatureQualifier" => out.opt(self.temperature_qualifier.as_deref()),
-            "temperatureRange" => out.opt(self.temperature_range.as_deref()),
-            "maxDuration" => out.opt(self.max_duration.as_deref()),
-            "instruction" => out.opt(self.instruction.as_ref()),
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => {
+                if let Some(v) = &self.id {
+                    out.push(v)
+                }
+            }
+            1 => {
+                for v in &self.extension {
+                    out.push(v)
+                }
+            }
+            2 => {
+                for v in &self.modifier_extension {
+                    out.push(v)
+                }
+            }
+            3 => {
+                if let Some(v) = self.temperature_qualifier.as_deref() {
+                    out.push(v)
+                }
+            }
+            4 => {
+                if let Some(v) = self.temperature_range.as_deref() {
+                    out.push(v)
+                }
+            }
+            5 => {
+                if let Some(v) = self.max_duration.as_deref() {
+                    out.push(v)
+                }
+            }
+            6 => {
+                if let Some(v) = &self.instruction {
+                    out.push(v)
+                }
+            }
             _ => {}
         }
     }

@@ -600,43 +600,183 @@ impl crate::fhirpath::Reflect for StructureDefinition {
             ("differential", crate::fhirpath::Card::One),
         ]
     }
-    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
-        match name {
-            "id" => out.opt(self.id.as_ref()),
-            "meta" => out.opt(self.meta.as_deref()),
-            "implicitRules" => out.opt(self.implicit_rules.as_ref()),
-            "language" => out.opt(self.language.as_ref()),
-            "text" => out.opt(self.text.as_deref()),
-            "contained" => out.many(&self.contained),
-            "extension" => out.many(&self.extension),
-            "modifierExtension" => out.many(&self.modifier_extension),
-            "url" => out.opt(self.url.as_ref()),
-            "identifier" => out.many(&self.identifier),
-            "version" => out.opt(self.version.as_ref()),
-            "name" => out.opt(self.name.as_ref()),
-            "title" => out.opt(self.title.as_ref()),
-            "status" => out.opt(self.status.as_ref()),
-            "experimental" => out.opt(self.experimental.as_ref()),
-            "date" => out.opt(self.date.as_ref()),
-            "publisher" => out.opt(self.publisher.as_ref()),
-            "contact" => out.many(&self.contact),
-            "description" => out.opt(self.description.as_ref()),
-            "useContext" => out.many(&self.use_context),
-            "jurisdiction" => out.many(&self.jurisdiction),
-            "purpose" => out.opt(self.purpose.as_ref()),
-            "copyright" => out.opt(self.copyright.as_ref()),
-            "keyword" => out.many(&self.keyword),
-            "fhirVersion" => out.opt(self.fhir_version.as_ref()),
-            "mapping" => out.many(&self.mapping),
-            "kind" => out.opt(self.kind.as_ref()),
-            "abstract" => out.opt(self.abstract_.as_ref()),
-            "context" => out.many(&self.context),
-            "contextInvariant" => out.many(&self.context_invariant),
-            "type" => out.opt(self.type_.as_ref()),
-            "baseDefinition" => out.opt(self.base_definition.as_ref()),
-            "derivation" => out.opt(self.derivation.as_ref()),
-            "snapshot" => out.opt(self.snapshot.as_deref()),
-            "differential" => out.opt(self.differential.as_deref()),
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => {
+                if let Some(v) = &self.id {
+                    out.push(v)
+                }
+            }
+            1 => {
+                if let Some(v) = self.meta.as_deref() {
+                    out.push(v)
+                }
+            }
+            2 => {
+                if let Some(v) = &self.implicit_rules {
+                    out.push(v)
+                }
+            }
+            3 => {
+                if let Some(v) = &self.language {
+                    out.push(v)
+                }
+            }
+            4 => {
+                if let Some(v) = self.text.as_deref() {
+                    out.push(v)
+                }
+            }
+            5 => {
+                for v in &self.contained {
+                    out.push(v)
+                }
+            }
+            6 => {
+                for v in &self.extension {
+                    out.push(v)
+                }
+            }
+            7 => {
+                for v in &self.modifier_extension {
+                    out.push(v)
+                }
+            }
+            8 => {
+                if let Some(v) = &self.url {
+                    out.push(v)
+                }
+            }
+            9 => {
+                for v in &self.identifier {
+                    out.push(v)
+                }
+            }
+            10 => {
+                if let Some(v) = &self.version {
+                    out.push(v)
+                }
+            }
+            11 => {
+                if let Some(v) = &self.name {
+                    out.push(v)
+                }
+            }
+            12 => {
+                if let Some(v) = &self.title {
+                    out.push(v)
+                }
+            }
+            13 => {
+                if let Some(v) = &self.status {
+                    out.push(v)
+                }
+            }
+            14 => {
+                if let Some(v) = &self.experimental {
+                    out.push(v)
+                }
+            }
+            15 => {
+                if let Some(v) = &self.date {
+                    out.push(v)
+                }
+            }
+            16 => {
+                if let Some(v) = &self.publisher {
+                    out.push(v)
+                }
+            }
+            17 => {
+                for v in &self.contact {
+                    out.push(v)
+                }
+            }
+            18 => {
+                if let Some(v) = &self.description {
+                    out.push(v)
+                }
+            }
+            19 => {
+                for v in &self.use_context {
+                    out.push(v)
+                }
+            }
+            20 => {
+                for v in &self.jurisdiction {
+                    out.push(v)
+                }
+            }
+            21 => {
+                if let Some(v) = &self.purpose {
+                    out.push(v)
+                }
+            }
+            22 => {
+                if let Some(v) = &self.copyright {
+                    out.push(v)
+                }
+            }
+            23 => {
+                for v in &self.keyword {
+                    out.push(v)
+                }
+            }
+            24 => {
+                if let Some(v) = &self.fhir_version {
+                    out.push(v)
+                }
+            }
+            25 => {
+                for v in &self.mapping {
+                    out.push(v)
+                }
+            }
+            26 => {
+                if let Some(v) = &self.kind {
+                    out.push(v)
+                }
+            }
+            27 => {
+                if let Some(v) = &self.abstract_ {
+                    out.push(v)
+                }
+            }
+            28 => {
+                for v in &self.context {
+                    out.push(v)
+                }
+            }
+            29 => {
+                for v in &self.context_invariant {
+                    out.push(v)
+                }
+            }
+            30 => {
+                if let Some(v) = &self.type_ {
+                    out.push(v)
+                }
+            }
+            31 => {
+                if let Some(v) = &self.base_definition {
+                    out.push(v)
+                }
+            }
+            32 => {
+                if let Some(v) = &self.derivation {
+                    out.push(v)
+                }
+            }
+            33 => {
+                if let Some(v) = self.snapshot.as_deref() {
+                    out.push(v)
+                }
+            }
+            34 => {
+                if let Some(v) = self.differential.as_deref() {
+                    out.push(v)
+                }
+            }
             _ => {}
         }
     }
@@ -838,15 +978,43 @@ impl crate::fhirpath::Reflect for StructureDefinitionMapping {
             ("comment", crate::fhirpath::Card::One),
         ]
     }
-    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
-        match name {
-            "id" => out.opt(self.id.as_ref()),
-            "extension" => out.many(&self.extension),
-            "modifierExtension" => out.many(&self.modifier_extension),
-            "identity" => out.opt(self.identity.as_ref()),
-            "uri" => out.opt(self.uri.as_ref()),
-            "name" => out.opt(self.name.as_ref()),
-            "comment" => out.opt(self.comment.as_ref()),
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => {
+                if let Some(v) = &self.id {
+                    out.push(v)
+                }
+            }
+            1 => {
+                for v in &self.extension {
+                    out.push(v)
+                }
+            }
+            2 => {
+                for v in &self.modifier_extension {
+                    out.push(v)
+                }
+            }
+            3 => {
+                if let Some(v) = &self.identity {
+                    out.push(v)
+                }
+            }
+            4 => {
+                if let Some(v) = &self.uri {
+                    out.push(v)
+                }
+            }
+            5 => {
+                if let Some(v) = &self.name {
+                    out.push(v)
+                }
+            }
+            6 => {
+                if let Some(v) = &self.comment {
+                    out.push(v)
+                }
+            }
             _ => {}
         }
     }
@@ -1002,13 +1170,33 @@ impl crate::fhirpath::Reflect for StructureDefinitionContext {
             ("expression", crate::fhirpath::Card::One),
         ]
     }
-    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
-        match name {
-            "id" => out.opt(self.id.as_ref()),
-            "extension" => out.many(&self.extension),
-            "modifierExtension" => out.many(&self.modifier_extension),
-            "type" => out.opt(self.type_.as_ref()),
-            "expression" => out.opt(self.expression.as_ref()),
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => {
+                if let Some(v) = &self.id {
+                    out.push(v)
+                }
+            }
+            1 => {
+                for v in &self.extension {
+                    out.push(v)
+                }
+            }
+            2 => {
+                for v in &self.modifier_extension {
+                    out.push(v)
+                }
+            }
+            3 => {
+                if let Some(v) = &self.type_ {
+                    out.push(v)
+                }
+            }
+            4 => {
+                if let Some(v) = &self.expression {
+                    out.push(v)
+                }
+            }
             _ => {}
         }
     }
@@ -1139,12 +1327,28 @@ impl crate::fhirpath::Reflect for StructureDefinitionSnapshot {
             ("element", crate::fhirpath::Card::Many),
         ]
     }
-    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
-        match name {
-            "id" => out.opt(self.id.as_ref()),
-            "extension" => out.many(&self.extension),
-            "modifierExtension" => out.many(&self.modifier_extension),
-            "element" => out.many(&self.element),
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => {
+                if let Some(v) = &self.id {
+                    out.push(v)
+                }
+            }
+            1 => {
+                for v in &self.extension {
+                    out.push(v)
+                }
+            }
+            2 => {
+                for v in &self.modifier_extension {
+                    out.push(v)
+                }
+            }
+            3 => {
+                for v in &self.element {
+                    out.push(v)
+                }
+            }
             _ => {}
         }
     }
@@ -1275,12 +1479,28 @@ impl crate::fhirpath::Reflect for StructureDefinitionDifferential {
             ("element", crate::fhirpath::Card::Many),
         ]
     }
-    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
-        match name {
-            "id" => out.opt(self.id.as_ref()),
-            "extension" => out.many(&self.extension),
-            "modifierExtension" => out.many(&self.modifier_extension),
-            "element" => out.many(&self.element),
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => {
+                if let Some(v) = &self.id {
+                    out.push(v)
+                }
+            }
+            1 => {
+                for v in &self.extension {
+                    out.push(v)
+                }
+            }
+            2 => {
+                for v in &self.modifier_extension {
+                    out.push(v)
+                }
+            }
+            3 => {
+                for v in &self.element {
+                    out.push(v)
+                }
+            }
             _ => {}
         }
     }

@@ -438,34 +438,138 @@ impl crate::fhirpath::Reflect for StructureMap {
             ("group", crate::fhirpath::Card::Many),
         ]
     }
-    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
-        match name {
-            "id" => out.opt(self.id.as_ref()),
-            "meta" => out.opt(self.meta.as_deref()),
-            "implicitRules" => out.opt(self.implicit_rules.as_ref()),
-            "language" => out.opt(self.language.as_ref()),
-            "text" => out.opt(self.text.as_deref()),
-            "contained" => out.many(&self.contained),
-            "extension" => out.many(&self.extension),
-            "modifierExtension" => out.many(&self.modifier_extension),
-            "url" => out.opt(self.url.as_ref()),
-            "identifier" => out.many(&self.identifier),
-            "version" => out.opt(self.version.as_ref()),
-            "name" => out.opt(self.name.as_ref()),
-            "title" => out.opt(self.title.as_ref()),
-            "status" => out.opt(self.status.as_ref()),
-            "experimental" => out.opt(self.experimental.as_ref()),
-            "date" => out.opt(self.date.as_ref()),
-            "publisher" => out.opt(self.publisher.as_ref()),
-            "contact" => out.many(&self.contact),
-            "description" => out.opt(self.description.as_ref()),
-            "useContext" => out.many(&self.use_context),
-            "jurisdiction" => out.many(&self.jurisdiction),
-            "purpose" => out.opt(self.purpose.as_ref()),
-            "copyright" => out.opt(self.copyright.as_ref()),
-            "structure" => out.many(&self.structure),
-            "import" => out.many(&self.import),
-            "group" => out.many(&self.group),
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => {
+                if let Some(v) = &self.id {
+                    out.push(v)
+                }
+            }
+            1 => {
+                if let Some(v) = self.meta.as_deref() {
+                    out.push(v)
+                }
+            }
+            2 => {
+                if let Some(v) = &self.implicit_rules {
+                    out.push(v)
+                }
+            }
+            3 => {
+                if let Some(v) = &self.language {
+                    out.push(v)
+                }
+            }
+            4 => {
+                if let Some(v) = self.text.as_deref() {
+                    out.push(v)
+                }
+            }
+            5 => {
+                for v in &self.contained {
+                    out.push(v)
+                }
+            }
+            6 => {
+                for v in &self.extension {
+                    out.push(v)
+                }
+            }
+            7 => {
+                for v in &self.modifier_extension {
+                    out.push(v)
+                }
+            }
+            8 => {
+                if let Some(v) = &self.url {
+                    out.push(v)
+                }
+            }
+            9 => {
+                for v in &self.identifier {
+                    out.push(v)
+                }
+            }
+            10 => {
+                if let Some(v) = &self.version {
+                    out.push(v)
+                }
+            }
+            11 => {
+                if let Some(v) = &self.name {
+                    out.push(v)
+                }
+            }
+            12 => {
+                if let Some(v) = &self.title {
+                    out.push(v)
+                }
+            }
+            13 => {
+                if let Some(v) = &self.status {
+                    out.push(v)
+                }
+            }
+            14 => {
+                if let Some(v) = &self.experimental {
+                    out.push(v)
+                }
+            }
+            15 => {
+                if let Some(v) = &self.date {
+                    out.push(v)
+                }
+            }
+            16 => {
+                if let Some(v) = &self.publisher {
+                    out.push(v)
+                }
+            }
+            17 => {
+                for v in &self.contact {
+                    out.push(v)
+                }
+            }
+            18 => {
+                if let Some(v) = &self.description {
+                    out.push(v)
+                }
+            }
+            19 => {
+                for v in &self.use_context {
+                    out.push(v)
+                }
+            }
+            20 => {
+                for v in &self.jurisdiction {
+                    out.push(v)
+                }
+            }
+            21 => {
+                if let Some(v) = &self.purpose {
+                    out.push(v)
+                }
+            }
+            22 => {
+                if let Some(v) = &self.copyright {
+                    out.push(v)
+                }
+            }
+            23 => {
+                for v in &self.structure {
+                    out.push(v)
+                }
+            }
+            24 => {
+                for v in &self.import {
+                    out.push(v)
+                }
+            }
+            25 => {
+                for v in &self.group {
+                    out.push(v)
+                }
+            }
             _ => {}
         }
     }
@@ -674,15 +778,43 @@ impl crate::fhirpath::Reflect for StructureMapStructure {
             ("documentation", crate::fhirpath::Card::One),
         ]
     }
-    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
-        match name {
-            "id" => out.opt(self.id.as_ref()),
-            "extension" => out.many(&self.extension),
-            "modifierExtension" => out.many(&self.modifier_extension),
-            "url" => out.opt(self.url.as_ref()),
-            "mode" => out.opt(self.mode.as_ref()),
-            "alias" => out.opt(self.alias.as_ref()),
-            "documentation" => out.opt(self.documentation.as_ref()),
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => {
+                if let Some(v) = &self.id {
+                    out.push(v)
+                }
+            }
+            1 => {
+                for v in &self.extension {
+                    out.push(v)
+                }
+            }
+            2 => {
+                for v in &self.modifier_extension {
+                    out.push(v)
+                }
+            }
+            3 => {
+                if let Some(v) = &self.url {
+                    out.push(v)
+                }
+            }
+            4 => {
+                if let Some(v) = &self.mode {
+                    out.push(v)
+                }
+            }
+            5 => {
+                if let Some(v) = &self.alias {
+                    out.push(v)
+                }
+            }
+            6 => {
+                if let Some(v) = &self.documentation {
+                    out.push(v)
+                }
+            }
             _ => {}
         }
     }
@@ -899,17 +1031,53 @@ impl crate::fhirpath::Reflect for StructureMapGroup {
             ("rule", crate::fhirpath::Card::Many),
         ]
     }
-    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
-        match name {
-            "id" => out.opt(self.id.as_ref()),
-            "extension" => out.many(&self.extension),
-            "modifierExtension" => out.many(&self.modifier_extension),
-            "name" => out.opt(self.name.as_ref()),
-            "extends" => out.opt(self.extends.as_ref()),
-            "typeMode" => out.opt(self.type_mode.as_ref()),
-            "documentation" => out.opt(self.documentation.as_ref()),
-            "input" => out.many(&self.input),
-            "rule" => out.many(&self.rule),
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => {
+                if let Some(v) = &self.id {
+                    out.push(v)
+                }
+            }
+            1 => {
+                for v in &self.extension {
+                    out.push(v)
+                }
+            }
+            2 => {
+                for v in &self.modifier_extension {
+                    out.push(v)
+                }
+            }
+            3 => {
+                if let Some(v) = &self.name {
+                    out.push(v)
+                }
+            }
+            4 => {
+                if let Some(v) = &self.extends {
+                    out.push(v)
+                }
+            }
+            5 => {
+                if let Some(v) = &self.type_mode {
+                    out.push(v)
+                }
+            }
+            6 => {
+                if let Some(v) = &self.documentation {
+                    out.push(v)
+                }
+            }
+            7 => {
+                for v in &self.input {
+                    out.push(v)
+                }
+            }
+            8 => {
+                for v in &self.rule {
+                    out.push(v)
+                }
+            }
             _ => {}
         }
     }
@@ -1091,15 +1259,43 @@ impl crate::fhirpath::Reflect for StructureMapGroupInput {
             ("documentation", crate::fhirpath::Card::One),
         ]
     }
-    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
-        match name {
-            "id" => out.opt(self.id.as_ref()),
-            "extension" => out.many(&self.extension),
-            "modifierExtension" => out.many(&self.modifier_extension),
-            "name" => out.opt(self.name.as_ref()),
-            "type" => out.opt(self.type_.as_ref()),
-            "mode" => out.opt(self.mode.as_ref()),
-            "documentation" => out.opt(self.documentation.as_ref()),
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => {
+                if let Some(v) = &self.id {
+                    out.push(v)
+                }
+            }
+            1 => {
+                for v in &self.extension {
+                    out.push(v)
+                }
+            }
+            2 => {
+                for v in &self.modifier_extension {
+                    out.push(v)
+                }
+            }
+            3 => {
+                if let Some(v) = &self.name {
+                    out.push(v)
+                }
+            }
+            4 => {
+                if let Some(v) = &self.type_ {
+                    out.push(v)
+                }
+            }
+            5 => {
+                if let Some(v) = &self.mode {
+                    out.push(v)
+                }
+            }
+            6 => {
+                if let Some(v) = &self.documentation {
+                    out.push(v)
+                }
+            }
             _ => {}
         }
     }
@@ -1296,17 +1492,53 @@ impl crate::fhirpath::Reflect for StructureMapGroupRule {
             ("documentation", crate::fhirpath::Card::One),
         ]
     }
-    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
-        match name {
-            "id" => out.opt(self.id.as_ref()),
-            "extension" => out.many(&self.extension),
-            "modifierExtension" => out.many(&self.modifier_extension),
-            "name" => out.opt(self.name.as_ref()),
-            "source" => out.many(&self.source),
-            "target" => out.many(&self.target),
-            "rule" => out.many(&self.rule),
-            "dependent" => out.many(&self.dependent),
-            "documentation" => out.opt(self.documentation.as_ref()),
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => {
+                if let Some(v) = &self.id {
+                    out.push(v)
+                }
+            }
+            1 => {
+                for v in &self.extension {
+                    out.push(v)
+                }
+            }
+            2 => {
+                for v in &self.modifier_extension {
+                    out.push(v)
+                }
+            }
+            3 => {
+                if let Some(v) = &self.name {
+                    out.push(v)
+                }
+            }
+            4 => {
+                for v in &self.source {
+                    out.push(v)
+                }
+            }
+            5 => {
+                for v in &self.target {
+                    out.push(v)
+                }
+            }
+            6 => {
+                for v in &self.rule {
+                    out.push(v)
+                }
+            }
+            7 => {
+                for v in &self.dependent {
+                    out.push(v)
+                }
+            }
+            8 => {
+                if let Some(v) = &self.documentation {
+                    out.push(v)
+                }
+            }
             _ => {}
         }
     }
@@ -2233,24 +2465,77 @@ impl crate::fhirpath::Reflect for StructureMapGroupRuleSource {
             ("logMessage", crate::fhirpath::Card::One),
         ]
     }
-    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
-        match name {
-            "id" => out.opt(self.id.as_ref()),
-            "extension" => out.many(&self.extension),
-            "modifierExtension" => out.many(&self.modifier_extension),
-            "context" => out.opt(self.context.as_ref()),
-            "min" => out.opt(self.min.as_ref()),
-            "max" => out.opt(self.max.as_ref()),
-            "type" => out.opt(self.type_.as_ref()),
-            "defaultValue" => out.choice(self.default_value.as_ref()),
-            "element" => out.opt(self.element.as_ref()),
-            "listMode" => out.opt(self.list_mode.as_ref()),
-            "variable" => out.opt(self.variable.as_ref()),
-            "condition" => out.opt(self.condition.as_ref()),
-            "check" => out.opt(self.check.as_ref()),
-            "logMessage" => out.opt(self.log_message.as_ref()),
-            _ if name.starts_with("defaultValue") => {
-                out.typed(self.default_value.as_ref(), &name[12usize..])
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => {
+                if let Some(v) = &self.id {
+                    out.push(v)
+                }
+            }
+            1 => {
+                for v in &self.extension {
+                    out.push(v)
+                }
+            }
+            2 => {
+                for v in &self.modifier_extension {
+                    out.push(v)
+                }
+            }
+            3 => {
+                if let Some(v) = &self.context {
+                    out.push(v)
+                }
+            }
+            4 => {
+                if let Some(v) = &self.min {
+                    out.push(v)
+                }
+            }
+            5 => {
+                if let Some(v) = &self.max {
+                    out.push(v)
+                }
+            }
+            6 => {
+                if let Some(v) = &self.type_ {
+                    out.push(v)
+                }
+            }
+            7 => {
+                if let Some(v) = &self.default_value {
+                    out.choice(v)
+                }
+            }
+            8 => {
+                if let Some(v) = &self.element {
+                    out.push(v)
+                }
+            }
+            9 => {
+                if let Some(v) = &self.list_mode {
+                    out.push(v)
+                }
+            }
+            10 => {
+                if let Some(v) = &self.variable {
+                    out.push(v)
+                }
+            }
+            11 => {
+                if let Some(v) = &self.condition {
+                    out.push(v)
+                }
+            }
+            12 => {
+                if let Some(v) = &self.check {
+                    out.push(v)
+                }
+            }
+            13 => {
+                if let Some(v) = &self.log_message {
+                    out.push(v)
+                }
             }
             _ => {}
         }
@@ -2848,58 +3133,58 @@ impl crate::validate::Validate for StructureMapGroupRuleSourceDefaultValue {
 
 #[cfg(feature = "fhirpath")]
 impl crate::fhirpath::Choice for StructureMapGroupRuleSourceDefaultValue {
-    fn value(&self) -> (&'static str, &dyn crate::fhirpath::Reflect) {
+    fn value(&self) -> &dyn crate::fhirpath::Reflect {
         match self {
-            Self::Base64Binary(v) => ("Base64Binary", v),
-            Self::Boolean(v) => ("Boolean", v),
-            Self::Canonical(v) => ("Canonical", v),
-            Self::Code(v) => ("Code", v),
-            Self::Date(v) => ("Date", v),
-            Self::DateTime(v) => ("DateTime", v),
-            Self::Decimal(v) => ("Decimal", v),
-            Self::Id(v) => ("Id", v),
-            Self::Instant(v) => ("Instant", v),
-            Self::Integer(v) => ("Integer", v),
-            Self::Markdown(v) => ("Markdown", v),
-            Self::Oid(v) => ("Oid", v),
-            Self::PositiveInt(v) => ("PositiveInt", v),
-            Self::String(v) => ("String", v),
-            Self::Time(v) => ("Time", v),
-            Self::UnsignedInt(v) => ("UnsignedInt", v),
-            Self::Uri(v) => ("Uri", v),
-            Self::Url(v) => ("Url", v),
-            Self::Uuid(v) => ("Uuid", v),
-            Self::Address(v) => ("Address", &**v),
-            Self::Age(v) => ("Age", &**v),
-            Self::Annotation(v) => ("Annotation", &**v),
-            Self::Attachment(v) => ("Attachment", &**v),
-            Self::CodeableConcept(v) => ("CodeableConcept", &**v),
-            Self::Coding(v) => ("Coding", &**v),
-            Self::ContactPoint(v) => ("ContactPoint", &**v),
-            Self::Count(v) => ("Count", &**v),
-            Self::Distance(v) => ("Distance", &**v),
-            Self::Duration(v) => ("Duration", &**v),
-            Self::HumanName(v) => ("HumanName", &**v),
-            Self::Identifier(v) => ("Identifier", &**v),
-            Self::Money(v) => ("Money", &**v),
-            Self::Period(v) => ("Period", &**v),
-            Self::Quantity(v) => ("Quantity", &**v),
-            Self::Range(v) => ("Range", &**v),
-            Self::Ratio(v) => ("Ratio", &**v),
-            Self::Reference(v) => ("Reference", &**v),
-            Self::SampledData(v) => ("SampledData", &**v),
-            Self::Signature(v) => ("Signature", &**v),
-            Self::Timing(v) => ("Timing", &**v),
-            Self::ContactDetail(v) => ("ContactDetail", &**v),
-            Self::Contributor(v) => ("Contributor", &**v),
-            Self::DataRequirement(v) => ("DataRequirement", &**v),
-            Self::Expression(v) => ("Expression", &**v),
-            Self::ParameterDefinition(v) => ("ParameterDefinition", &**v),
-            Self::RelatedArtifact(v) => ("RelatedArtifact", &**v),
-            Self::TriggerDefinition(v) => ("TriggerDefinition", &**v),
-            Self::UsageContext(v) => ("UsageContext", &**v),
-            Self::Dosage(v) => ("Dosage", &**v),
-            Self::Meta(v) => ("Meta", &**v),
+            Self::Base64Binary(v) => v,
+            Self::Boolean(v) => v,
+            Self::Canonical(v) => v,
+            Self::Code(v) => v,
+            Self::Date(v) => v,
+            Self::DateTime(v) => v,
+            Self::Decimal(v) => v,
+            Self::Id(v) => v,
+            Self::Instant(v) => v,
+            Self::Integer(v) => v,
+            Self::Markdown(v) => v,
+            Self::Oid(v) => v,
+            Self::PositiveInt(v) => v,
+            Self::String(v) => v,
+            Self::Time(v) => v,
+            Self::UnsignedInt(v) => v,
+            Self::Uri(v) => v,
+            Self::Url(v) => v,
+            Self::Uuid(v) => v,
+            Self::Address(v) => &**v,
+            Self::Age(v) => &**v,
+            Self::Annotation(v) => &**v,
+            Self::Attachment(v) => &**v,
+            Self::CodeableConcept(v) => &**v,
+            Self::Coding(v) => &**v,
+            Self::ContactPoint(v) => &**v,
+            Self::Count(v) => &**v,
+            Self::Distance(v) => &**v,
+            Self::Duration(v) => &**v,
+            Self::HumanName(v) => &**v,
+            Self::Identifier(v) => &**v,
+            Self::Money(v) => &**v,
+            Self::Period(v) => &**v,
+            Self::Quantity(v) => &**v,
+            Self::Range(v) => &**v,
+            Self::Ratio(v) => &**v,
+            Self::Reference(v) => &**v,
+            Self::SampledData(v) => &**v,
+            Self::Signature(v) => &**v,
+            Self::Timing(v) => &**v,
+            Self::ContactDetail(v) => &**v,
+            Self::Contributor(v) => &**v,
+            Self::DataRequirement(v) => &**v,
+            Self::Expression(v) => &**v,
+            Self::ParameterDefinition(v) => &**v,
+            Self::RelatedArtifact(v) => &**v,
+            Self::TriggerDefinition(v) => &**v,
+            Self::UsageContext(v) => &**v,
+            Self::Dosage(v) => &**v,
+            Self::Meta(v) => &**v,
         }
     }
 }
@@ -3111,19 +3396,63 @@ impl crate::fhirpath::Reflect for StructureMapGroupRuleTarget {
             ("parameter", crate::fhirpath::Card::Many),
         ]
     }
-    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
-        match name {
-            "id" => out.opt(self.id.as_ref()),
-            "extension" => out.many(&self.extension),
-            "modifierExtension" => out.many(&self.modifier_extension),
-            "context" => out.opt(self.context.as_ref()),
-            "contextType" => out.opt(self.context_type.as_ref()),
-            "element" => out.opt(self.element.as_ref()),
-            "variable" => out.opt(self.variable.as_ref()),
-            "listMode" => out.many(&self.list_mode),
-            "listRuleId" => out.opt(self.list_rule_id.as_ref()),
-            "transform" => out.opt(self.transform.as_ref()),
-            "parameter" => out.many(&self.parameter),
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => {
+                if let Some(v) = &self.id {
+                    out.push(v)
+                }
+            }
+            1 => {
+                for v in &self.extension {
+                    out.push(v)
+                }
+            }
+            2 => {
+                for v in &self.modifier_extension {
+                    out.push(v)
+                }
+            }
+            3 => {
+                if let Some(v) = &self.context {
+                    out.push(v)
+                }
+            }
+            4 => {
+                if let Some(v) = &self.context_type {
+                    out.push(v)
+                }
+            }
+            5 => {
+                if let Some(v) = &self.element {
+                    out.push(v)
+                }
+            }
+            6 => {
+                if let Some(v) = &self.variable {
+                    out.push(v)
+                }
+            }
+            7 => {
+                for v in &self.list_mode {
+                    out.push(v)
+                }
+            }
+            8 => {
+                if let Some(v) = &self.list_rule_id {
+                    out.push(v)
+                }
+            }
+            9 => {
+                if let Some(v) = &self.transform {
+                    out.push(v)
+                }
+            }
+            10 => {
+                for v in &self.parameter {
+                    out.push(v)
+                }
+            }
             _ => {}
         }
     }
@@ -3365,14 +3694,27 @@ impl crate::fhirpath::Reflect for StructureMapGroupRuleTargetParameter {
             ("value", crate::fhirpath::Card::Choice),
         ]
     }
-    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
-        match name {
-            "id" => out.opt(self.id.as_ref()),
-            "extension" => out.many(&self.extension),
-            "modifierExtension" => out.many(&self.modifier_extension),
-            "value" => out.choice(self.value.as_ref()),
-            _ if name.starts_with("value") => {
-                out.typed(self.value.as_ref(), &name[5usize..])
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => {
+                if let Some(v) = &self.id {
+                    out.push(v)
+                }
+            }
+            1 => {
+                for v in &self.extension {
+                    out.push(v)
+                }
+            }
+            2 => {
+                for v in &self.modifier_extension {
+                    out.push(v)
+                }
+            }
+            3 => {
+                if let Some(v) = &self.value {
+                    out.choice(v)
+                }
             }
             _ => {}
         }
@@ -3463,13 +3805,13 @@ impl crate::validate::Validate for StructureMapGroupRuleTargetParameterValue {
 
 #[cfg(feature = "fhirpath")]
 impl crate::fhirpath::Choice for StructureMapGroupRuleTargetParameterValue {
-    fn value(&self) -> (&'static str, &dyn crate::fhirpath::Reflect) {
+    fn value(&self) -> &dyn crate::fhirpath::Reflect {
         match self {
-            Self::Id(v) => ("Id", v),
-            Self::String(v) => ("String", v),
-            Self::Boolean(v) => ("Boolean", v),
-            Self::Integer(v) => ("Integer", v),
-            Self::Decimal(v) => ("Decimal", v),
+            Self::Id(v) => v,
+            Self::String(v) => v,
+            Self::Boolean(v) => v,
+            Self::Integer(v) => v,
+            Self::Decimal(v) => v,
         }
     }
 }
@@ -3628,13 +3970,33 @@ impl crate::fhirpath::Reflect for StructureMapGroupRuleDependent {
             ("variable", crate::fhirpath::Card::Many),
         ]
     }
-    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
-        match name {
-            "id" => out.opt(self.id.as_ref()),
-            "extension" => out.many(&self.extension),
-            "modifierExtension" => out.many(&self.modifier_extension),
-            "name" => out.opt(self.name.as_ref()),
-            "variable" => out.many(&self.variable),
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => {
+                if let Some(v) = &self.id {
+                    out.push(v)
+                }
+            }
+            1 => {
+                for v in &self.extension {
+                    out.push(v)
+                }
+            }
+            2 => {
+                for v in &self.modifier_extension {
+                    out.push(v)
+                }
+            }
+            3 => {
+                if let Some(v) = &self.name {
+                    out.push(v)
+                }
+            }
+            4 => {
+                for v in &self.variable {
+                    out.push(v)
+                }
+            }
             _ => {}
         }
     }

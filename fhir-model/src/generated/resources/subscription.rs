@@ -304,23 +304,83 @@ impl crate::fhirpath::Reflect for Subscription {
             ("channel", crate::fhirpath::Card::One),
         ]
     }
-    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
-        match name {
-            "id" => out.opt(self.id.as_ref()),
-            "meta" => out.opt(self.meta.as_deref()),
-            "implicitRules" => out.opt(self.implicit_rules.as_ref()),
-            "language" => out.opt(self.language.as_ref()),
-            "text" => out.opt(self.text.as_deref()),
-            "contained" => out.many(&self.contained),
-            "extension" => out.many(&self.extension),
-            "modifierExtension" => out.many(&self.modifier_extension),
-            "status" => out.opt(self.status.as_ref()),
-            "contact" => out.many(&self.contact),
-            "end" => out.opt(self.end.as_ref()),
-            "reason" => out.opt(self.reason.as_ref()),
-            "criteria" => out.opt(self.criteria.as_ref()),
-            "error" => out.opt(self.error.as_ref()),
-            "channel" => out.opt(self.channel.as_deref()),
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => {
+                if let Some(v) = &self.id {
+                    out.push(v)
+                }
+            }
+            1 => {
+                if let Some(v) = self.meta.as_deref() {
+                    out.push(v)
+                }
+            }
+            2 => {
+                if let Some(v) = &self.implicit_rules {
+                    out.push(v)
+                }
+            }
+            3 => {
+                if let Some(v) = &self.language {
+                    out.push(v)
+                }
+            }
+            4 => {
+                if let Some(v) = self.text.as_deref() {
+                    out.push(v)
+                }
+            }
+            5 => {
+                for v in &self.contained {
+                    out.push(v)
+                }
+            }
+            6 => {
+                for v in &self.extension {
+                    out.push(v)
+                }
+            }
+            7 => {
+                for v in &self.modifier_extension {
+                    out.push(v)
+                }
+            }
+            8 => {
+                if let Some(v) = &self.status {
+                    out.push(v)
+                }
+            }
+            9 => {
+                for v in &self.contact {
+                    out.push(v)
+                }
+            }
+            10 => {
+                if let Some(v) = &self.end {
+                    out.push(v)
+                }
+            }
+            11 => {
+                if let Some(v) = &self.reason {
+                    out.push(v)
+                }
+            }
+            12 => {
+                if let Some(v) = &self.criteria {
+                    out.push(v)
+                }
+            }
+            13 => {
+                if let Some(v) = &self.error {
+                    out.push(v)
+                }
+            }
+            14 => {
+                if let Some(v) = self.channel.as_deref() {
+                    out.push(v)
+                }
+            }
             _ => {}
         }
     }
@@ -526,15 +586,43 @@ impl crate::fhirpath::Reflect for SubscriptionChannel {
             ("header", crate::fhirpath::Card::Many),
         ]
     }
-    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
-        match name {
-            "id" => out.opt(self.id.as_ref()),
-            "extension" => out.many(&self.extension),
-            "modifierExtension" => out.many(&self.modifier_extension),
-            "type" => out.opt(self.type_.as_ref()),
-            "endpoint" => out.opt(self.endpoint.as_ref()),
-            "payload" => out.opt(self.payload.as_ref()),
-            "header" => out.many(&self.header),
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => {
+                if let Some(v) = &self.id {
+                    out.push(v)
+                }
+            }
+            1 => {
+                for v in &self.extension {
+                    out.push(v)
+                }
+            }
+            2 => {
+                for v in &self.modifier_extension {
+                    out.push(v)
+                }
+            }
+            3 => {
+                if let Some(v) = &self.type_ {
+                    out.push(v)
+                }
+            }
+            4 => {
+                if let Some(v) = &self.endpoint {
+                    out.push(v)
+                }
+            }
+            5 => {
+                if let Some(v) = &self.payload {
+                    out.push(v)
+                }
+            }
+            6 => {
+                for v in &self.header {
+                    out.push(v)
+                }
+            }
             _ => {}
         }
     }

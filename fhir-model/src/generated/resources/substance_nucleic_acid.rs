@@ -272,21 +272,73 @@ impl crate::fhirpath::Reflect for SubstanceNucleicAcid {
             ("subunit", crate::fhirpath::Card::Many),
         ]
     }
-    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
-        match name {
-            "id" => out.opt(self.id.as_ref()),
-            "meta" => out.opt(self.meta.as_deref()),
-            "implicitRules" => out.opt(self.implicit_rules.as_ref()),
-            "language" => out.opt(self.language.as_ref()),
-            "text" => out.opt(self.text.as_deref()),
-            "contained" => out.many(&self.contained),
-            "extension" => out.many(&self.extension),
-            "modifierExtension" => out.many(&self.modifier_extension),
-            "sequenceType" => out.opt(self.sequence_type.as_deref()),
-            "numberOfSubunits" => out.opt(self.number_of_subunits.as_ref()),
-            "areaOfHybridisation" => out.opt(self.area_of_hybridisation.as_ref()),
-            "oligoNucleotideType" => out.opt(self.oligo_nucleotide_type.as_deref()),
-            "subunit" => out.many(&self.subunit),
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => {
+                if let Some(v) = &self.id {
+                    out.push(v)
+                }
+            }
+            1 => {
+                if let Some(v) = self.meta.as_deref() {
+                    out.push(v)
+                }
+            }
+            2 => {
+                if let Some(v) = &self.implicit_rules {
+                    out.push(v)
+                }
+            }
+            3 => {
+                if let Some(v) = &self.language {
+                    out.push(v)
+                }
+            }
+            4 => {
+                if let Some(v) = self.text.as_deref() {
+                    out.push(v)
+                }
+            }
+            5 => {
+                for v in &self.contained {
+                    out.push(v)
+                }
+            }
+            6 => {
+                for v in &self.extension {
+                    out.push(v)
+                }
+            }
+            7 => {
+                for v in &self.modifier_extension {
+                    out.push(v)
+                }
+            }
+            8 => {
+                if let Some(v) = self.sequence_type.as_deref() {
+                    out.push(v)
+                }
+            }
+            9 => {
+                if let Some(v) = &self.number_of_subunits {
+                    out.push(v)
+                }
+            }
+            10 => {
+                if let Some(v) = &self.area_of_hybridisation {
+                    out.push(v)
+                }
+            }
+            11 => {
+                if let Some(v) = self.oligo_nucleotide_type.as_deref() {
+                    out.push(v)
+                }
+            }
+            12 => {
+                for v in &self.subunit {
+                    out.push(v)
+                }
+            }
             _ => {}
         }
     }
@@ -520,19 +572,63 @@ impl crate::fhirpath::Reflect for SubstanceNucleicAcidSubunit {
             ("sugar", crate::fhirpath::Card::Many),
         ]
     }
-    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
-        match name {
-            "id" => out.opt(self.id.as_ref()),
-            "extension" => out.many(&self.extension),
-            "modifierExtension" => out.many(&self.modifier_extension),
-            "subunit" => out.opt(self.subunit.as_ref()),
-            "sequence" => out.opt(self.sequence.as_ref()),
-            "length" => out.opt(self.length.as_ref()),
-            "sequenceAttachment" => out.opt(self.sequence_attachment.as_deref()),
-            "fivePrime" => out.opt(self.five_prime.as_deref()),
-            "threePrime" => out.opt(self.three_prime.as_deref()),
-            "linkage" => out.many(&self.linkage),
-            "sugar" => out.many(&self.sugar),
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => {
+                if let Some(v) = &self.id {
+                    out.push(v)
+                }
+            }
+            1 => {
+                for v in &self.extension {
+                    out.push(v)
+                }
+            }
+            2 => {
+                for v in &self.modifier_extension {
+                    out.push(v)
+                }
+            }
+            3 => {
+                if let Some(v) = &self.subunit {
+                    out.push(v)
+                }
+            }
+            4 => {
+                if let Some(v) = &self.sequence {
+                    out.push(v)
+                }
+            }
+            5 => {
+                if let Some(v) = &self.length {
+                    out.push(v)
+                }
+            }
+            6 => {
+                if let Some(v) = self.sequence_attachment.as_deref() {
+                    out.push(v)
+                }
+            }
+            7 => {
+                if let Some(v) = self.five_prime.as_deref() {
+                    out.push(v)
+                }
+            }
+            8 => {
+                if let Some(v) = self.three_prime.as_deref() {
+                    out.push(v)
+                }
+            }
+            9 => {
+                for v in &self.linkage {
+                    out.push(v)
+                }
+            }
+            10 => {
+                for v in &self.sugar {
+                    out.push(v)
+                }
+            }
             _ => {}
         }
     }
@@ -689,15 +785,43 @@ impl crate::fhirpath::Reflect for SubstanceNucleicAcidSubunitLinkage {
             ("residueSite", crate::fhirpath::Card::One),
         ]
     }
-    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
-        match name {
-            "id" => out.opt(self.id.as_ref()),
-            "extension" => out.many(&self.extension),
-            "modifierExtension" => out.many(&self.modifier_extension),
-            "connectivity" => out.opt(self.connectivity.as_ref()),
-            "identifier" => out.opt(self.identifier.as_deref()),
-            "name" => out.opt(self.name.as_ref()),
-            "residueSite" => out.opt(self.residue_site.as_ref()),
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => {
+                if let Some(v) = &self.id {
+                    out.push(v)
+                }
+            }
+            1 => {
+                for v in &self.extension {
+                    out.push(v)
+                }
+            }
+            2 => {
+                for v in &self.modifier_extension {
+                    out.push(v)
+                }
+            }
+            3 => {
+                if let Some(v) = &self.connectivity {
+                    out.push(v)
+                }
+            }
+            4 => {
+                if let Some(v) = self.identifier.as_deref() {
+                    out.push(v)
+                }
+            }
+            5 => {
+                if let Some(v) = &self.name {
+                    out.push(v)
+                }
+            }
+            6 => {
+                if let Some(v) = &self.residue_site {
+                    out.push(v)
+                }
+            }
             _ => {}
         }
     }
@@ -841,14 +965,38 @@ impl crate::fhirpath::Reflect for SubstanceNucleicAcidSubunitSugar {
             ("residueSite", crate::fhirpath::Card::One),
         ]
     }
-    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
-        match name {
-            "id" => out.opt(self.id.as_ref()),
-            "extension" => out.many(&self.extension),
-            "modifierExtension" => out.many(&self.modifier_extension),
-            "identifier" => out.opt(self.identifier.as_deref()),
-            "name" => out.opt(self.name.as_ref()),
-            "residueSite" => out.opt(self.residue_site.as_ref()),
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => {
+                if let Some(v) = &self.id {
+                    out.push(v)
+                }
+            }
+            1 => {
+                for v in &self.extension {
+                    out.push(v)
+                }
+            }
+            2 => {
+                for v in &self.modifier_extension {
+                    out.push(v)
+                }
+            }
+            3 => {
+                if let Some(v) = self.identifier.as_deref() {
+                    out.push(v)
+                }
+            }
+            4 => {
+                if let Some(v) = &self.name {
+                    out.push(v)
+                }
+            }
+            5 => {
+                if let Some(v) = &self.residue_site {
+                    out.push(v)
+                }
+            }
             _ => {}
         }
     }

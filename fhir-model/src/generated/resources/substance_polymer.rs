@@ -251,22 +251,78 @@ impl crate::fhirpath::Reflect for SubstancePolymer {
             ("repeat", crate::fhirpath::Card::Many),
         ]
     }
-    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
-        match name {
-            "id" => out.opt(self.id.as_ref()),
-            "meta" => out.opt(self.meta.as_deref()),
-            "implicitRules" => out.opt(self.implicit_rules.as_ref()),
-            "language" => out.opt(self.language.as_ref()),
-            "text" => out.opt(self.text.as_deref()),
-            "contained" => out.many(&self.contained),
-            "extension" => out.many(&self.extension),
-            "modifierExtension" => out.many(&self.modifier_extension),
-            "class" => out.opt(self.class.as_deref()),
-            "geometry" => out.opt(self.geometry.as_deref()),
-            "copolymerConnectivity" => out.many(&self.copolymer_connectivity),
-            "modification" => out.many(&self.modification),
-            "monomerSet" => out.many(&self.monomer_set),
-            "repeat" => out.many(&self.repeat),
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => {
+                if let Some(v) = &self.id {
+                    out.push(v)
+                }
+            }
+            1 => {
+                if let Some(v) = self.meta.as_deref() {
+                    out.push(v)
+                }
+            }
+            2 => {
+                if let Some(v) = &self.implicit_rules {
+                    out.push(v)
+                }
+            }
+            3 => {
+                if let Some(v) = &self.language {
+                    out.push(v)
+                }
+            }
+            4 => {
+                if let Some(v) = self.text.as_deref() {
+                    out.push(v)
+                }
+            }
+            5 => {
+                for v in &self.contained {
+                    out.push(v)
+                }
+            }
+            6 => {
+                for v in &self.extension {
+                    out.push(v)
+                }
+            }
+            7 => {
+                for v in &self.modifier_extension {
+                    out.push(v)
+                }
+            }
+            8 => {
+                if let Some(v) = self.class.as_deref() {
+                    out.push(v)
+                }
+            }
+            9 => {
+                if let Some(v) = self.geometry.as_deref() {
+                    out.push(v)
+                }
+            }
+            10 => {
+                for v in &self.copolymer_connectivity {
+                    out.push(v)
+                }
+            }
+            11 => {
+                for v in &self.modification {
+                    out.push(v)
+                }
+            }
+            12 => {
+                for v in &self.monomer_set {
+                    out.push(v)
+                }
+            }
+            13 => {
+                for v in &self.repeat {
+                    out.push(v)
+                }
+            }
             _ => {}
         }
     }
@@ -424,13 +480,33 @@ impl crate::fhirpath::Reflect for SubstancePolymerMonomerSet {
             ("startingMaterial", crate::fhirpath::Card::Many),
         ]
     }
-    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
-        match name {
-            "id" => out.opt(self.id.as_ref()),
-            "extension" => out.many(&self.extension),
-            "modifierExtension" => out.many(&self.modifier_extension),
-            "ratioType" => out.opt(self.ratio_type.as_deref()),
-            "startingMaterial" => out.many(&self.starting_material),
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => {
+                if let Some(v) = &self.id {
+                    out.push(v)
+                }
+            }
+            1 => {
+                for v in &self.extension {
+                    out.push(v)
+                }
+            }
+            2 => {
+                for v in &self.modifier_extension {
+                    out.push(v)
+                }
+            }
+            3 => {
+                if let Some(v) = self.ratio_type.as_deref() {
+                    out.push(v)
+                }
+            }
+            4 => {
+                for v in &self.starting_material {
+                    out.push(v)
+                }
+            }
             _ => {}
         }
     }
@@ -583,15 +659,43 @@ impl crate::fhirpath::Reflect for SubstancePolymerMonomerSetStartingMaterial {
             ("amount", crate::fhirpath::Card::One),
         ]
     }
-    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
-        match name {
-            "id" => out.opt(self.id.as_ref()),
-            "extension" => out.many(&self.extension),
-            "modifierExtension" => out.many(&self.modifier_extension),
-            "material" => out.opt(self.material.as_deref()),
-            "type" => out.opt(self.type_.as_deref()),
-            "isDefining" => out.opt(self.is_defining.as_ref()),
-            "amount" => out.opt(self.amount.as_deref()),
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => {
+                if let Some(v) = &self.id {
+                    out.push(v)
+                }
+            }
+            1 => {
+                for v in &self.extension {
+                    out.push(v)
+                }
+            }
+            2 => {
+                for v in &self.modifier_extension {
+                    out.push(v)
+                }
+            }
+            3 => {
+                if let Some(v) = self.material.as_deref() {
+                    out.push(v)
+                }
+            }
+            4 => {
+                if let Some(v) = self.type_.as_deref() {
+                    out.push(v)
+                }
+            }
+            5 => {
+                if let Some(v) = &self.is_defining {
+                    out.push(v)
+                }
+            }
+            6 => {
+                if let Some(v) = self.amount.as_deref() {
+                    out.push(v)
+                }
+            }
             _ => {}
         }
     }
@@ -775,15 +879,43 @@ impl crate::fhirpath::Reflect for SubstancePolymerRepeat {
             ("repeatUnit", crate::fhirpath::Card::Many),
         ]
     }
-    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
-        match name {
-            "id" => out.opt(self.id.as_ref()),
-            "extension" => out.many(&self.extension),
-            "modifierExtension" => out.many(&self.modifier_extension),
-            "numberOfUnits" => out.opt(self.number_of_units.as_ref()),
-            "averageMolecularFormula" => out.opt(self.average_molecular_formula.as_ref()),
-            "repeatUnitAmountType" => out.opt(self.repeat_unit_amount_type.as_deref()),
-            "repeatUnit" => out.many(&self.repeat_unit),
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => {
+                if let Some(v) = &self.id {
+                    out.push(v)
+                }
+            }
+            1 => {
+                for v in &self.extension {
+                    out.push(v)
+                }
+            }
+            2 => {
+                for v in &self.modifier_extension {
+                    out.push(v)
+                }
+            }
+            3 => {
+                if let Some(v) = &self.number_of_units {
+                    out.push(v)
+                }
+            }
+            4 => {
+                if let Some(v) = &self.average_molecular_formula {
+                    out.push(v)
+                }
+            }
+            5 => {
+                if let Some(v) = self.repeat_unit_amount_type.as_deref() {
+                    out.push(v)
+                }
+            }
+            6 => {
+                for v in &self.repeat_unit {
+                    out.push(v)
+                }
+            }
             _ => {}
         }
     }
@@ -977,18 +1109,48 @@ impl crate::fhirpath::Reflect for SubstancePolymerRepeatRepeatUnit {
             ("structuralRepresentation", crate::fhirpath::Card::Many),
         ]
     }
-    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
-        match name {
-            "id" => out.opt(self.id.as_ref()),
-            "extension" => out.many(&self.extension),
-            "modifierExtension" => out.many(&self.modifier_extension),
-            "orientationOfPolymerisation" => {
-                out.opt(self.orientation_of_polymerisation.as_deref())
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => {
+                if let Some(v) = &self.id {
+                    out.push(v)
+                }
             }
-            "repeatUnit" => out.opt(self.repeat_unit.as_ref()),
-            "amount" => out.opt(self.amount.as_deref()),
-            "degreeOfPolymerisation" => out.many(&self.degree_of_polymerisation),
-            "structuralRepresentation" => out.many(&self.structural_representation),
+            1 => {
+                for v in &self.extension {
+                    out.push(v)
+                }
+            }
+            2 => {
+                for v in &self.modifier_extension {
+                    out.push(v)
+                }
+            }
+            3 => {
+                if let Some(v) = self.orientation_of_polymerisation.as_deref() {
+                    out.push(v)
+                }
+            }
+            4 => {
+                if let Some(v) = &self.repeat_unit {
+                    out.push(v)
+                }
+            }
+            5 => {
+                if let Some(v) = self.amount.as_deref() {
+                    out.push(v)
+                }
+            }
+            6 => {
+                for v in &self.degree_of_polymerisation {
+                    out.push(v)
+                }
+            }
+            7 => {
+                for v in &self.structural_representation {
+                    out.push(v)
+                }
+            }
             _ => {}
         }
     }
@@ -1119,13 +1281,33 @@ for SubstancePolymerRepeatRepeatUnitDegreeOfPolymerisation {
             ("amount", crate::fhirpath::Card::One),
         ]
     }
-    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
-        match name {
-            "id" => out.opt(self.id.as_ref()),
-            "extension" => out.many(&self.extension),
-            "modifierExtension" => out.many(&self.modifier_extension),
-            "degree" => out.opt(self.degree.as_deref()),
-            "amount" => out.opt(self.amount.as_deref()),
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => {
+                if let Some(v) = &self.id {
+                    out.push(v)
+                }
+            }
+            1 => {
+                for v in &self.extension {
+                    out.push(v)
+                }
+            }
+            2 => {
+                for v in &self.modifier_extension {
+                    out.push(v)
+                }
+            }
+            3 => {
+                if let Some(v) = self.degree.as_deref() {
+                    out.push(v)
+                }
+            }
+            4 => {
+                if let Some(v) = self.amount.as_deref() {
+                    out.push(v)
+                }
+            }
             _ => {}
         }
     }
@@ -1275,14 +1457,38 @@ for SubstancePolymerRepeatRepeatUnitStructuralRepresentation {
             ("attachment", crate::fhirpath::Card::One),
         ]
     }
-    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
-        match name {
-            "id" => out.opt(self.id.as_ref()),
-            "extension" => out.many(&self.extension),
-            "modifierExtension" => out.many(&self.modifier_extension),
-            "type" => out.opt(self.type_.as_deref()),
-            "representation" => out.opt(self.representation.as_ref()),
-            "attachment" => out.opt(self.attachment.as_deref()),
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => {
+                if let Some(v) = &self.id {
+                    out.push(v)
+                }
+            }
+            1 => {
+                for v in &self.extension {
+                    out.push(v)
+                }
+            }
+            2 => {
+                for v in &self.modifier_extension {
+                    out.push(v)
+                }
+            }
+            3 => {
+                if let Some(v) = self.type_.as_deref() {
+                    out.push(v)
+                }
+            }
+            4 => {
+                if let Some(v) = &self.representation {
+                    out.push(v)
+                }
+            }
+            5 => {
+                if let Some(v) = self.attachment.as_deref() {
+                    out.push(v)
+                }
+            }
             _ => {}
         }
     }

@@ -259,20 +259,68 @@ impl crate::fhirpath::Reflect for SubstanceProtein {
             ("subunit", crate::fhirpath::Card::Many),
         ]
     }
-    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
-        match name {
-            "id" => out.opt(self.id.as_ref()),
-            "meta" => out.opt(self.meta.as_deref()),
-            "implicitRules" => out.opt(self.implicit_rules.as_ref()),
-            "language" => out.opt(self.language.as_ref()),
-            "text" => out.opt(self.text.as_deref()),
-            "contained" => out.many(&self.contained),
-            "extension" => out.many(&self.extension),
-            "modifierExtension" => out.many(&self.modifier_extension),
-            "sequenceType" => out.opt(self.sequence_type.as_deref()),
-            "numberOfSubunits" => out.opt(self.number_of_subunits.as_ref()),
-            "disulfideLinkage" => out.many(&self.disulfide_linkage),
-            "subunit" => out.many(&self.subunit),
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => {
+                if let Some(v) = &self.id {
+                    out.push(v)
+                }
+            }
+            1 => {
+                if let Some(v) = self.meta.as_deref() {
+                    out.push(v)
+                }
+            }
+            2 => {
+                if let Some(v) = &self.implicit_rules {
+                    out.push(v)
+                }
+            }
+            3 => {
+                if let Some(v) = &self.language {
+                    out.push(v)
+                }
+            }
+            4 => {
+                if let Some(v) = self.text.as_deref() {
+                    out.push(v)
+                }
+            }
+            5 => {
+                for v in &self.contained {
+                    out.push(v)
+                }
+            }
+            6 => {
+                for v in &self.extension {
+                    out.push(v)
+                }
+            }
+            7 => {
+                for v in &self.modifier_extension {
+                    out.push(v)
+                }
+            }
+            8 => {
+                if let Some(v) = self.sequence_type.as_deref() {
+                    out.push(v)
+                }
+            }
+            9 => {
+                if let Some(v) = &self.number_of_subunits {
+                    out.push(v)
+                }
+            }
+            10 => {
+                for v in &self.disulfide_linkage {
+                    out.push(v)
+                }
+            }
+            11 => {
+                for v in &self.subunit {
+                    out.push(v)
+                }
+            }
             _ => {}
         }
     }
@@ -564,23 +612,63 @@ impl crate::fhirpath::Reflect for SubstanceProteinSubunit {
             ("cTerminalModification", crate::fhirpath::Card::One),
         ]
     }
-    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
-        match name {
-            "id" => out.opt(self.id.as_ref()),
-            "extension" => out.many(&self.extension),
-            "modifierExtension" => out.many(&self.modifier_extension),
-            "subunit" => out.opt(self.subunit.as_ref()),
-            "sequence" => out.opt(self.sequence.as_ref()),
-            "length" => out.opt(self.length.as_ref()),
-            "sequenceAttachment" => out.opt(self.sequence_attachment.as_deref()),
-            "nTerminalModificationId" => {
-                out.opt(self.n_terminal_modification_id.as_deref())
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => {
+                if let Some(v) = &self.id {
+                    out.push(v)
+                }
             }
-            "nTerminalModification" => out.opt(self.n_terminal_modification.as_ref()),
-            "cTerminalModificationId" => {
-                out.opt(self.c_terminal_modification_id.as_deref())
+            1 => {
+                for v in &self.extension {
+                    out.push(v)
+                }
             }
-            "cTerminalModification" => out.opt(self.c_terminal_modification.as_ref()),
+            2 => {
+                for v in &self.modifier_extension {
+                    out.push(v)
+                }
+            }
+            3 => {
+                if let Some(v) = &self.subunit {
+                    out.push(v)
+                }
+            }
+            4 => {
+                if let Some(v) = &self.sequence {
+                    out.push(v)
+                }
+            }
+            5 => {
+                if let Some(v) = &self.length {
+                    out.push(v)
+                }
+            }
+            6 => {
+                if let Some(v) = self.sequence_attachment.as_deref() {
+                    out.push(v)
+                }
+            }
+            7 => {
+                if let Some(v) = self.n_terminal_modification_id.as_deref() {
+                    out.push(v)
+                }
+            }
+            8 => {
+                if let Some(v) = &self.n_terminal_modification {
+                    out.push(v)
+                }
+            }
+            9 => {
+                if let Some(v) = self.c_terminal_modification_id.as_deref() {
+                    out.push(v)
+                }
+            }
+            10 => {
+                if let Some(v) = &self.c_terminal_modification {
+                    out.push(v)
+                }
+            }
             _ => {}
         }
     }

@@ -230,21 +230,73 @@ impl crate::fhirpath::Reflect for SubstanceReferenceInformation {
             ("target", crate::fhirpath::Card::Many),
         ]
     }
-    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
-        match name {
-            "id" => out.opt(self.id.as_ref()),
-            "meta" => out.opt(self.meta.as_deref()),
-            "implicitRules" => out.opt(self.implicit_rules.as_ref()),
-            "language" => out.opt(self.language.as_ref()),
-            "text" => out.opt(self.text.as_deref()),
-            "contained" => out.many(&self.contained),
-            "extension" => out.many(&self.extension),
-            "modifierExtension" => out.many(&self.modifier_extension),
-            "comment" => out.opt(self.comment.as_ref()),
-            "gene" => out.many(&self.gene),
-            "geneElement" => out.many(&self.gene_element),
-            "classification" => out.many(&self.classification),
-            "target" => out.many(&self.target),
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => {
+                if let Some(v) = &self.id {
+                    out.push(v)
+                }
+            }
+            1 => {
+                if let Some(v) = self.meta.as_deref() {
+                    out.push(v)
+                }
+            }
+            2 => {
+                if let Some(v) = &self.implicit_rules {
+                    out.push(v)
+                }
+            }
+            3 => {
+                if let Some(v) = &self.language {
+                    out.push(v)
+                }
+            }
+            4 => {
+                if let Some(v) = self.text.as_deref() {
+                    out.push(v)
+                }
+            }
+            5 => {
+                for v in &self.contained {
+                    out.push(v)
+                }
+            }
+            6 => {
+                for v in &self.extension {
+                    out.push(v)
+                }
+            }
+            7 => {
+                for v in &self.modifier_extension {
+                    out.push(v)
+                }
+            }
+            8 => {
+                if let Some(v) = &self.comment {
+                    out.push(v)
+                }
+            }
+            9 => {
+                for v in &self.gene {
+                    out.push(v)
+                }
+            }
+            10 => {
+                for v in &self.gene_element {
+                    out.push(v)
+                }
+            }
+            11 => {
+                for v in &self.classification {
+                    out.push(v)
+                }
+            }
+            12 => {
+                for v in &self.target {
+                    out.push(v)
+                }
+            }
             _ => {}
         }
     }
@@ -428,14 +480,38 @@ impl crate::fhirpath::Reflect for SubstanceReferenceInformationGene {
             ("source", crate::fhirpath::Card::Many),
         ]
     }
-    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
-        match name {
-            "id" => out.opt(self.id.as_ref()),
-            "extension" => out.many(&self.extension),
-            "modifierExtension" => out.many(&self.modifier_extension),
-            "geneSequenceOrigin" => out.opt(self.gene_sequence_origin.as_deref()),
-            "gene" => out.opt(self.gene.as_deref()),
-            "source" => out.many(&self.source),
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => {
+                if let Some(v) = &self.id {
+                    out.push(v)
+                }
+            }
+            1 => {
+                for v in &self.extension {
+                    out.push(v)
+                }
+            }
+            2 => {
+                for v in &self.modifier_extension {
+                    out.push(v)
+                }
+            }
+            3 => {
+                if let Some(v) = self.gene_sequence_origin.as_deref() {
+                    out.push(v)
+                }
+            }
+            4 => {
+                if let Some(v) = self.gene.as_deref() {
+                    out.push(v)
+                }
+            }
+            5 => {
+                for v in &self.source {
+                    out.push(v)
+                }
+            }
             _ => {}
         }
     }
@@ -585,14 +661,38 @@ impl crate::fhirpath::Reflect for SubstanceReferenceInformationGeneElement {
             ("source", crate::fhirpath::Card::Many),
         ]
     }
-    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
-        match name {
-            "id" => out.opt(self.id.as_ref()),
-            "extension" => out.many(&self.extension),
-            "modifierExtension" => out.many(&self.modifier_extension),
-            "type" => out.opt(self.type_.as_deref()),
-            "element" => out.opt(self.element.as_deref()),
-            "source" => out.many(&self.source),
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => {
+                if let Some(v) = &self.id {
+                    out.push(v)
+                }
+            }
+            1 => {
+                for v in &self.extension {
+                    out.push(v)
+                }
+            }
+            2 => {
+                for v in &self.modifier_extension {
+                    out.push(v)
+                }
+            }
+            3 => {
+                if let Some(v) = self.type_.as_deref() {
+                    out.push(v)
+                }
+            }
+            4 => {
+                if let Some(v) = self.element.as_deref() {
+                    out.push(v)
+                }
+            }
+            5 => {
+                for v in &self.source {
+                    out.push(v)
+                }
+            }
             _ => {}
         }
     }
@@ -753,15 +853,43 @@ impl crate::fhirpath::Reflect for SubstanceReferenceInformationClassification {
             ("source", crate::fhirpath::Card::Many),
         ]
     }
-    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
-        match name {
-            "id" => out.opt(self.id.as_ref()),
-            "extension" => out.many(&self.extension),
-            "modifierExtension" => out.many(&self.modifier_extension),
-            "domain" => out.opt(self.domain.as_deref()),
-            "classification" => out.opt(self.classification.as_deref()),
-            "subtype" => out.many(&self.subtype),
-            "source" => out.many(&self.source),
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => {
+                if let Some(v) = &self.id {
+                    out.push(v)
+                }
+            }
+            1 => {
+                for v in &self.extension {
+                    out.push(v)
+                }
+            }
+            2 => {
+                for v in &self.modifier_extension {
+                    out.push(v)
+                }
+            }
+            3 => {
+                if let Some(v) = self.domain.as_deref() {
+                    out.push(v)
+                }
+            }
+            4 => {
+                if let Some(v) = self.classification.as_deref() {
+                    out.push(v)
+                }
+            }
+            5 => {
+                for v in &self.subtype {
+                    out.push(v)
+                }
+            }
+            6 => {
+                for v in &self.source {
+                    out.push(v)
+                }
+            }
             _ => {}
         }
     }
@@ -1005,21 +1133,62 @@ impl crate::fhirpath::Reflect for SubstanceReferenceInformationTarget {
             ("source", crate::fhirpath::Card::Many),
         ]
     }
-    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
-        match name {
-            "id" => out.opt(self.id.as_ref()),
-            "extension" => out.many(&self.extension),
-            "modifierExtension" => out.many(&self.modifier_extension),
-            "target" => out.opt(self.target.as_deref()),
-            "type" => out.opt(self.type_.as_deref()),
-            "interaction" => out.opt(self.interaction.as_deref()),
-            "organism" => out.opt(self.organism.as_deref()),
-            "organismType" => out.opt(self.organism_type.as_deref()),
-            "amount" => out.choice(self.amount.as_ref()),
-            "amountType" => out.opt(self.amount_type.as_deref()),
-            "source" => out.many(&self.source),
-            _ if name.starts_with("amount") => {
-                out.typed(self.amount.as_ref(), &name[6usize..])
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => {
+                if let Some(v) = &self.id {
+                    out.push(v)
+                }
+            }
+            1 => {
+                for v in &self.extension {
+                    out.push(v)
+                }
+            }
+            2 => {
+                for v in &self.modifier_extension {
+                    out.push(v)
+                }
+            }
+            3 => {
+                if let Some(v) = self.target.as_deref() {
+                    out.push(v)
+                }
+            }
+            4 => {
+                if let Some(v) = self.type_.as_deref() {
+                    out.push(v)
+                }
+            }
+            5 => {
+                if let Some(v) = self.interaction.as_deref() {
+                    out.push(v)
+                }
+            }
+            6 => {
+                if let Some(v) = self.organism.as_deref() {
+                    out.push(v)
+                }
+            }
+            7 => {
+                if let Some(v) = self.organism_type.as_deref() {
+                    out.push(v)
+                }
+            }
+            8 => {
+                if let Some(v) = &self.amount {
+                    out.choice(v)
+                }
+            }
+            9 => {
+                if let Some(v) = self.amount_type.as_deref() {
+                    out.push(v)
+                }
+            }
+            10 => {
+                for v in &self.source {
+                    out.push(v)
+                }
             }
             _ => {}
         }
@@ -1090,11 +1259,11 @@ impl crate::validate::Validate for SubstanceReferenceInformationTargetAmount {
 
 #[cfg(feature = "fhirpath")]
 impl crate::fhirpath::Choice for SubstanceReferenceInformationTargetAmount {
-    fn value(&self) -> (&'static str, &dyn crate::fhirpath::Reflect) {
+    fn value(&self) -> &dyn crate::fhirpath::Reflect {
         match self {
-            Self::Quantity(v) => ("Quantity", &**v),
-            Self::Range(v) => ("Range", &**v),
-            Self::String(v) => ("String", v),
+            Self::Quantity(v) => &**v,
+            Self::Range(v) => &**v,
+            Self::String(v) => v,
         }
     }
 }

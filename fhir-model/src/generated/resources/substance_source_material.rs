@@ -405,29 +405,113 @@ impl crate::fhirpath::Reflect for SubstanceSourceMaterial {
             ("partDescription", crate::fhirpath::Card::Many),
         ]
     }
-    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
-        match name {
-            "id" => out.opt(self.id.as_ref()),
-            "meta" => out.opt(self.meta.as_deref()),
-            "implicitRules" => out.opt(self.implicit_rules.as_ref()),
-            "language" => out.opt(self.language.as_ref()),
-            "text" => out.opt(self.text.as_deref()),
-            "contained" => out.many(&self.contained),
-            "extension" => out.many(&self.extension),
-            "modifierExtension" => out.many(&self.modifier_extension),
-            "sourceMaterialClass" => out.opt(self.source_material_class.as_deref()),
-            "sourceMaterialType" => out.opt(self.source_material_type.as_deref()),
-            "sourceMaterialState" => out.opt(self.source_material_state.as_deref()),
-            "organismId" => out.opt(self.organism_id.as_deref()),
-            "organismName" => out.opt(self.organism_name.as_ref()),
-            "parentSubstanceId" => out.many(&self.parent_substance_id),
-            "parentSubstanceName" => out.many(&self.parent_substance_name),
-            "countryOfOrigin" => out.many(&self.country_of_origin),
-            "geographicalLocation" => out.many(&self.geographical_location),
-            "developmentStage" => out.opt(self.development_stage.as_deref()),
-            "fractionDescription" => out.many(&self.fraction_description),
-            "organism" => out.opt(self.organism.as_deref()),
-            "partDescription" => out.many(&self.part_description),
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => {
+                if let Some(v) = &self.id {
+                    out.push(v)
+                }
+            }
+            1 => {
+                if let Some(v) = self.meta.as_deref() {
+                    out.push(v)
+                }
+            }
+            2 => {
+                if let Some(v) = &self.implicit_rules {
+                    out.push(v)
+                }
+            }
+            3 => {
+                if let Some(v) = &self.language {
+                    out.push(v)
+                }
+            }
+            4 => {
+                if let Some(v) = self.text.as_deref() {
+                    out.push(v)
+                }
+            }
+            5 => {
+                for v in &self.contained {
+                    out.push(v)
+                }
+            }
+            6 => {
+                for v in &self.extension {
+                    out.push(v)
+                }
+            }
+            7 => {
+                for v in &self.modifier_extension {
+                    out.push(v)
+                }
+            }
+            8 => {
+                if let Some(v) = self.source_material_class.as_deref() {
+                    out.push(v)
+                }
+            }
+            9 => {
+                if let Some(v) = self.source_material_type.as_deref() {
+                    out.push(v)
+                }
+            }
+            10 => {
+                if let Some(v) = self.source_material_state.as_deref() {
+                    out.push(v)
+                }
+            }
+            11 => {
+                if let Some(v) = self.organism_id.as_deref() {
+                    out.push(v)
+                }
+            }
+            12 => {
+                if let Some(v) = &self.organism_name {
+                    out.push(v)
+                }
+            }
+            13 => {
+                for v in &self.parent_substance_id {
+                    out.push(v)
+                }
+            }
+            14 => {
+                for v in &self.parent_substance_name {
+                    out.push(v)
+                }
+            }
+            15 => {
+                for v in &self.country_of_origin {
+                    out.push(v)
+                }
+            }
+            16 => {
+                for v in &self.geographical_location {
+                    out.push(v)
+                }
+            }
+            17 => {
+                if let Some(v) = self.development_stage.as_deref() {
+                    out.push(v)
+                }
+            }
+            18 => {
+                for v in &self.fraction_description {
+                    out.push(v)
+                }
+            }
+            19 => {
+                if let Some(v) = self.organism.as_deref() {
+                    out.push(v)
+                }
+            }
+            20 => {
+                for v in &self.part_description {
+                    out.push(v)
+                }
+            }
             _ => {}
         }
     }
@@ -585,13 +669,33 @@ impl crate::fhirpath::Reflect for SubstanceSourceMaterialFractionDescription {
             ("materialType", crate::fhirpath::Card::One),
         ]
     }
-    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
-        match name {
-            "id" => out.opt(self.id.as_ref()),
-            "extension" => out.many(&self.extension),
-            "modifierExtension" => out.many(&self.modifier_extension),
-            "fraction" => out.opt(self.fraction.as_ref()),
-            "materialType" => out.opt(self.material_type.as_deref()),
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => {
+                if let Some(v) = &self.id {
+                    out.push(v)
+                }
+            }
+            1 => {
+                for v in &self.extension {
+                    out.push(v)
+                }
+            }
+            2 => {
+                for v in &self.modifier_extension {
+                    out.push(v)
+                }
+            }
+            3 => {
+                if let Some(v) = &self.fraction {
+                    out.push(v)
+                }
+            }
+            4 => {
+                if let Some(v) = self.material_type.as_deref() {
+                    out.push(v)
+                }
+            }
             _ => {}
         }
     }
@@ -813,21 +917,63 @@ impl crate::fhirpath::Reflect for SubstanceSourceMaterialOrganism {
             ("organismGeneral", crate::fhirpath::Card::One),
         ]
     }
-    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
-        match name {
-            "id" => out.opt(self.id.as_ref()),
-            "extension" => out.many(&self.extension),
-            "modifierExtension" => out.many(&self.modifier_extension),
-            "family" => out.opt(self.family.as_deref()),
-            "genus" => out.opt(self.genus.as_deref()),
-            "species" => out.opt(self.species.as_deref()),
-            "intraspecificType" => out.opt(self.intraspecific_type.as_deref()),
-            "intraspecificDescription" => {
-                out.opt(self.intraspecific_description.as_ref())
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => {
+                if let Some(v) = &self.id {
+                    out.push(v)
+                }
             }
-            "author" => out.many(&self.author),
-            "hybrid" => out.opt(self.hybrid.as_deref()),
-            "organismGeneral" => out.opt(self.organism_general.as_deref()),
+            1 => {
+                for v in &self.extension {
+                    out.push(v)
+                }
+            }
+            2 => {
+                for v in &self.modifier_extension {
+                    out.push(v)
+                }
+            }
+            3 => {
+                if let Some(v) = self.family.as_deref() {
+                    out.push(v)
+                }
+            }
+            4 => {
+                if let Some(v) = self.genus.as_deref() {
+                    out.push(v)
+                }
+            }
+            5 => {
+                if let Some(v) = self.species.as_deref() {
+                    out.push(v)
+                }
+            }
+            6 => {
+                if let Some(v) = self.intraspecific_type.as_deref() {
+                    out.push(v)
+                }
+            }
+            7 => {
+                if let Some(v) = &self.intraspecific_description {
+                    out.push(v)
+                }
+            }
+            8 => {
+                for v in &self.author {
+                    out.push(v)
+                }
+            }
+            9 => {
+                if let Some(v) = self.hybrid.as_deref() {
+                    out.push(v)
+                }
+            }
+            10 => {
+                if let Some(v) = self.organism_general.as_deref() {
+                    out.push(v)
+                }
+            }
             _ => {}
         }
     }
@@ -975,13 +1121,33 @@ impl crate::fhirpath::Reflect for SubstanceSourceMaterialOrganismAuthor {
             ("authorDescription", crate::fhirpath::Card::One),
         ]
     }
-    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
-        match name {
-            "id" => out.opt(self.id.as_ref()),
-            "extension" => out.many(&self.extension),
-            "modifierExtension" => out.many(&self.modifier_extension),
-            "authorType" => out.opt(self.author_type.as_deref()),
-            "authorDescription" => out.opt(self.author_description.as_ref()),
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => {
+                if let Some(v) = &self.id {
+                    out.push(v)
+                }
+            }
+            1 => {
+                for v in &self.extension {
+                    out.push(v)
+                }
+            }
+            2 => {
+                for v in &self.modifier_extension {
+                    out.push(v)
+                }
+            }
+            3 => {
+                if let Some(v) = self.author_type.as_deref() {
+                    out.push(v)
+                }
+            }
+            4 => {
+                if let Some(v) = &self.author_description {
+                    out.push(v)
+                }
+            }
             _ => {}
         }
     }
@@ -1219,16 +1385,48 @@ impl crate::fhirpath::Reflect for SubstanceSourceMaterialOrganismHybrid {
             ("hybridType", crate::fhirpath::Card::One),
         ]
     }
-    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
-        match name {
-            "id" => out.opt(self.id.as_ref()),
-            "extension" => out.many(&self.extension),
-            "modifierExtension" => out.many(&self.modifier_extension),
-            "maternalOrganismId" => out.opt(self.maternal_organism_id.as_ref()),
-            "maternalOrganismName" => out.opt(self.maternal_organism_name.as_ref()),
-            "paternalOrganismId" => out.opt(self.paternal_organism_id.as_ref()),
-            "paternalOrganismName" => out.opt(self.paternal_organism_name.as_ref()),
-            "hybridType" => out.opt(self.hybrid_type.as_deref()),
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => {
+                if let Some(v) = &self.id {
+                    out.push(v)
+                }
+            }
+            1 => {
+                for v in &self.extension {
+                    out.push(v)
+                }
+            }
+            2 => {
+                for v in &self.modifier_extension {
+                    out.push(v)
+                }
+            }
+            3 => {
+                if let Some(v) = &self.maternal_organism_id {
+                    out.push(v)
+                }
+            }
+            4 => {
+                if let Some(v) = &self.maternal_organism_name {
+                    out.push(v)
+                }
+            }
+            5 => {
+                if let Some(v) = &self.paternal_organism_id {
+                    out.push(v)
+                }
+            }
+            6 => {
+                if let Some(v) = &self.paternal_organism_name {
+                    out.push(v)
+                }
+            }
+            7 => {
+                if let Some(v) = self.hybrid_type.as_deref() {
+                    out.push(v)
+                }
+            }
             _ => {}
         }
     }
@@ -1379,15 +1577,43 @@ impl crate::fhirpath::Reflect for SubstanceSourceMaterialOrganismOrganismGeneral
             ("order", crate::fhirpath::Card::One),
         ]
     }
-    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
-        match name {
-            "id" => out.opt(self.id.as_ref()),
-            "extension" => out.many(&self.extension),
-            "modifierExtension" => out.many(&self.modifier_extension),
-            "kingdom" => out.opt(self.kingdom.as_deref()),
-            "phylum" => out.opt(self.phylum.as_deref()),
-            "class" => out.opt(self.class.as_deref()),
-            "order" => out.opt(self.order.as_deref()),
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => {
+                if let Some(v) = &self.id {
+                    out.push(v)
+                }
+            }
+            1 => {
+                for v in &self.extension {
+                    out.push(v)
+                }
+            }
+            2 => {
+                for v in &self.modifier_extension {
+                    out.push(v)
+                }
+            }
+            3 => {
+                if let Some(v) = self.kingdom.as_deref() {
+                    out.push(v)
+                }
+            }
+            4 => {
+                if let Some(v) = self.phylum.as_deref() {
+                    out.push(v)
+                }
+            }
+            5 => {
+                if let Some(v) = self.class.as_deref() {
+                    out.push(v)
+                }
+            }
+            6 => {
+                if let Some(v) = self.order.as_deref() {
+                    out.push(v)
+                }
+            }
             _ => {}
         }
     }
@@ -1516,13 +1742,33 @@ impl crate::fhirpath::Reflect for SubstanceSourceMaterialPartDescription {
             ("partLocation", crate::fhirpath::Card::One),
         ]
     }
-    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
-        match name {
-            "id" => out.opt(self.id.as_ref()),
-            "extension" => out.many(&self.extension),
-            "modifierExtension" => out.many(&self.modifier_extension),
-            "part" => out.opt(self.part.as_deref()),
-            "partLocation" => out.opt(self.part_location.as_deref()),
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => {
+                if let Some(v) = &self.id {
+                    out.push(v)
+                }
+            }
+            1 => {
+                for v in &self.extension {
+                    out.push(v)
+                }
+            }
+            2 => {
+                for v in &self.modifier_extension {
+                    out.push(v)
+                }
+            }
+            3 => {
+                if let Some(v) = self.part.as_deref() {
+                    out.push(v)
+                }
+            }
+            4 => {
+                if let Some(v) = self.part_location.as_deref() {
+                    out.push(v)
+                }
+            }
             _ => {}
         }
     }

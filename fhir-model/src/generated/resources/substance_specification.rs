@@ -459,35 +459,143 @@ impl crate::fhirpath::Reflect for SubstanceSpecification {
             ("sourceMaterial", crate::fhirpath::Card::One),
         ]
     }
-    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
-        match name {
-            "id" => out.opt(self.id.as_ref()),
-            "meta" => out.opt(self.meta.as_deref()),
-            "implicitRules" => out.opt(self.implicit_rules.as_ref()),
-            "language" => out.opt(self.language.as_ref()),
-            "text" => out.opt(self.text.as_deref()),
-            "contained" => out.many(&self.contained),
-            "extension" => out.many(&self.extension),
-            "modifierExtension" => out.many(&self.modifier_extension),
-            "identifier" => out.opt(self.identifier.as_deref()),
-            "type" => out.opt(self.type_.as_deref()),
-            "status" => out.opt(self.status.as_deref()),
-            "domain" => out.opt(self.domain.as_deref()),
-            "description" => out.opt(self.description.as_ref()),
-            "source" => out.many(&self.source),
-            "comment" => out.opt(self.comment.as_ref()),
-            "moiety" => out.many(&self.moiety),
-            "property" => out.many(&self.property),
-            "referenceInformation" => out.opt(self.reference_information.as_deref()),
-            "structure" => out.opt(self.structure.as_deref()),
-            "code" => out.many(&self.code),
-            "name" => out.many(&self.name),
-            "molecularWeight" => out.many(&self.molecular_weight),
-            "relationship" => out.many(&self.relationship),
-            "nucleicAcid" => out.opt(self.nucleic_acid.as_deref()),
-            "polymer" => out.opt(self.polymer.as_deref()),
-            "protein" => out.opt(self.protein.as_deref()),
-            "sourceMaterial" => out.opt(self.source_material.as_deref()),
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => {
+                if let Some(v) = &self.id {
+                    out.push(v)
+                }
+            }
+            1 => {
+                if let Some(v) = self.meta.as_deref() {
+                    out.push(v)
+                }
+            }
+            2 => {
+                if let Some(v) = &self.implicit_rules {
+                    out.push(v)
+                }
+            }
+            3 => {
+                if let Some(v) = &self.language {
+                    out.push(v)
+                }
+            }
+            4 => {
+                if let Some(v) = self.text.as_deref() {
+                    out.push(v)
+                }
+            }
+            5 => {
+                for v in &self.contained {
+                    out.push(v)
+                }
+            }
+            6 => {
+                for v in &self.extension {
+                    out.push(v)
+                }
+            }
+            7 => {
+                for v in &self.modifier_extension {
+                    out.push(v)
+                }
+            }
+            8 => {
+                if let Some(v) = self.identifier.as_deref() {
+                    out.push(v)
+                }
+            }
+            9 => {
+                if let Some(v) = self.type_.as_deref() {
+                    out.push(v)
+                }
+            }
+            10 => {
+                if let Some(v) = self.status.as_deref() {
+                    out.push(v)
+                }
+            }
+            11 => {
+                if let Some(v) = self.domain.as_deref() {
+                    out.push(v)
+                }
+            }
+            12 => {
+                if let Some(v) = &self.description {
+                    out.push(v)
+                }
+            }
+            13 => {
+                for v in &self.source {
+                    out.push(v)
+                }
+            }
+            14 => {
+                if let Some(v) = &self.comment {
+                    out.push(v)
+                }
+            }
+            15 => {
+                for v in &self.moiety {
+                    out.push(v)
+                }
+            }
+            16 => {
+                for v in &self.property {
+                    out.push(v)
+                }
+            }
+            17 => {
+                if let Some(v) = self.reference_information.as_deref() {
+                    out.push(v)
+                }
+            }
+            18 => {
+                if let Some(v) = self.structure.as_deref() {
+                    out.push(v)
+                }
+            }
+            19 => {
+                for v in &self.code {
+                    out.push(v)
+                }
+            }
+            20 => {
+                for v in &self.name {
+                    out.push(v)
+                }
+            }
+            21 => {
+                for v in &self.molecular_weight {
+                    out.push(v)
+                }
+            }
+            22 => {
+                for v in &self.relationship {
+                    out.push(v)
+                }
+            }
+            23 => {
+                if let Some(v) = self.nucleic_acid.as_deref() {
+                    out.push(v)
+                }
+            }
+            24 => {
+                if let Some(v) = self.polymer.as_deref() {
+                    out.push(v)
+                }
+            }
+            25 => {
+                if let Some(v) = self.protein.as_deref() {
+                    out.push(v)
+                }
+            }
+            26 => {
+                if let Some(v) = self.source_material.as_deref() {
+                    out.push(v)
+                }
+            }
             _ => {}
         }
     }
@@ -744,20 +852,57 @@ impl crate::fhirpath::Reflect for SubstanceSpecificationMoiety {
             ("amount", crate::fhirpath::Card::Choice),
         ]
     }
-    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
-        match name {
-            "id" => out.opt(self.id.as_ref()),
-            "extension" => out.many(&self.extension),
-            "modifierExtension" => out.many(&self.modifier_extension),
-            "role" => out.opt(self.role.as_deref()),
-            "identifier" => out.opt(self.identifier.as_deref()),
-            "name" => out.opt(self.name.as_ref()),
-            "stereochemistry" => out.opt(self.stereochemistry.as_deref()),
-            "opticalActivity" => out.opt(self.optical_activity.as_deref()),
-            "molecularFormula" => out.opt(self.molecular_formula.as_ref()),
-            "amount" => out.choice(self.amount.as_ref()),
-            _ if name.starts_with("amount") => {
-                out.typed(self.amount.as_ref(), &name[6usize..])
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => {
+                if let Some(v) = &self.id {
+                    out.push(v)
+                }
+            }
+            1 => {
+                for v in &self.extension {
+                    out.push(v)
+                }
+            }
+            2 => {
+                for v in &self.modifier_extension {
+                    out.push(v)
+                }
+            }
+            3 => {
+                if let Some(v) = self.role.as_deref() {
+                    out.push(v)
+                }
+            }
+            4 => {
+                if let Some(v) = self.identifier.as_deref() {
+                    out.push(v)
+                }
+            }
+            5 => {
+                if let Some(v) = &self.name {
+                    out.push(v)
+                }
+            }
+            6 => {
+                if let Some(v) = self.stereochemistry.as_deref() {
+                    out.push(v)
+                }
+            }
+            7 => {
+                if let Some(v) = self.optical_activity.as_deref() {
+                    out.push(v)
+                }
+            }
+            8 => {
+                if let Some(v) = &self.molecular_formula {
+                    out.push(v)
+                }
+            }
+            9 => {
+                if let Some(v) = &self.amount {
+                    out.choice(v)
+                }
             }
             _ => {}
         }
@@ -818,10 +963,10 @@ impl crate::validate::Validate for SubstanceSpecificationMoietyAmount {
 
 #[cfg(feature = "fhirpath")]
 impl crate::fhirpath::Choice for SubstanceSpecificationMoietyAmount {
-    fn value(&self) -> (&'static str, &dyn crate::fhirpath::Reflect) {
+    fn value(&self) -> &dyn crate::fhirpath::Reflect {
         match self {
-            Self::Quantity(v) => ("Quantity", &**v),
-            Self::String(v) => ("String", v),
+            Self::Quantity(v) => &**v,
+            Self::String(v) => v,
         }
     }
 }
@@ -1025,21 +1170,47 @@ impl crate::fhirpath::Reflect for SubstanceSpecificationProperty {
             ("amount", crate::fhirpath::Card::Choice),
         ]
     }
-    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
-        match name {
-            "id" => out.opt(self.id.as_ref()),
-            "extension" => out.many(&self.extension),
-            "modifierExtension" => out.many(&self.modifier_extension),
-            "category" => out.opt(self.category.as_deref()),
-            "code" => out.opt(self.code.as_deref()),
-            "parameters" => out.opt(self.parameters.as_ref()),
-            "definingSubstance" => out.choice(self.defining_substance.as_ref()),
-            "amount" => out.choice(self.amount.as_ref()),
-            _ if name.starts_with("definingSubstance") => {
-                out.typed(self.defining_substance.as_ref(), &name[17usize..])
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => {
+                if let Some(v) = &self.id {
+                    out.push(v)
+                }
             }
-            _ if name.starts_with("amount") => {
-                out.typed(self.amount.as_ref(), &name[6usize..])
+            1 => {
+                for v in &self.extension {
+                    out.push(v)
+                }
+            }
+            2 => {
+                for v in &self.modifier_extension {
+                    out.push(v)
+                }
+            }
+            3 => {
+                if let Some(v) = self.category.as_deref() {
+                    out.push(v)
+                }
+            }
+            4 => {
+                if let Some(v) = self.code.as_deref() {
+                    out.push(v)
+                }
+            }
+            5 => {
+                if let Some(v) = &self.parameters {
+                    out.push(v)
+                }
+            }
+            6 => {
+                if let Some(v) = &self.defining_substance {
+                    out.choice(v)
+                }
+            }
+            7 => {
+                if let Some(v) = &self.amount {
+                    out.choice(v)
+                }
             }
             _ => {}
         }
@@ -1116,10 +1287,10 @@ impl crate::validate::Validate for SubstanceSpecificationPropertyDefiningSubstan
 
 #[cfg(feature = "fhirpath")]
 impl crate::fhirpath::Choice for SubstanceSpecificationPropertyDefiningSubstance {
-    fn value(&self) -> (&'static str, &dyn crate::fhirpath::Reflect) {
+    fn value(&self) -> &dyn crate::fhirpath::Reflect {
         match self {
-            Self::Reference(v) => ("Reference", &**v),
-            Self::CodeableConcept(v) => ("CodeableConcept", &**v),
+            Self::Reference(v) => &**v,
+            Self::CodeableConcept(v) => &**v,
         }
     }
 }
@@ -1178,10 +1349,10 @@ impl crate::validate::Validate for SubstanceSpecificationPropertyAmount {
 
 #[cfg(feature = "fhirpath")]
 impl crate::fhirpath::Choice for SubstanceSpecificationPropertyAmount {
-    fn value(&self) -> (&'static str, &dyn crate::fhirpath::Reflect) {
+    fn value(&self) -> &dyn crate::fhirpath::Reflect {
         match self {
-            Self::Quantity(v) => ("Quantity", &**v),
-            Self::String(v) => ("String", v),
+            Self::Quantity(v) => &**v,
+            Self::String(v) => v,
         }
     }
 }
@@ -1428,21 +1599,63 @@ impl crate::fhirpath::Reflect for SubstanceSpecificationStructure {
             ("representation", crate::fhirpath::Card::Many),
         ]
     }
-    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
-        match name {
-            "id" => out.opt(self.id.as_ref()),
-            "extension" => out.many(&self.extension),
-            "modifierExtension" => out.many(&self.modifier_extension),
-            "stereochemistry" => out.opt(self.stereochemistry.as_deref()),
-            "opticalActivity" => out.opt(self.optical_activity.as_deref()),
-            "molecularFormula" => out.opt(self.molecular_formula.as_ref()),
-            "molecularFormulaByMoiety" => {
-                out.opt(self.molecular_formula_by_moiety.as_ref())
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => {
+                if let Some(v) = &self.id {
+                    out.push(v)
+                }
             }
-            "isotope" => out.many(&self.isotope),
-            "molecularWeight" => out.opt(self.molecular_weight.as_deref()),
-            "source" => out.many(&self.source),
-            "representation" => out.many(&self.representation),
+            1 => {
+                for v in &self.extension {
+                    out.push(v)
+                }
+            }
+            2 => {
+                for v in &self.modifier_extension {
+                    out.push(v)
+                }
+            }
+            3 => {
+                if let Some(v) = self.stereochemistry.as_deref() {
+                    out.push(v)
+                }
+            }
+            4 => {
+                if let Some(v) = self.optical_activity.as_deref() {
+                    out.push(v)
+                }
+            }
+            5 => {
+                if let Some(v) = &self.molecular_formula {
+                    out.push(v)
+                }
+            }
+            6 => {
+                if let Some(v) = &self.molecular_formula_by_moiety {
+                    out.push(v)
+                }
+            }
+            7 => {
+                for v in &self.isotope {
+                    out.push(v)
+                }
+            }
+            8 => {
+                if let Some(v) = self.molecular_weight.as_deref() {
+                    out.push(v)
+                }
+            }
+            9 => {
+                for v in &self.source {
+                    out.push(v)
+                }
+            }
+            10 => {
+                for v in &self.representation {
+                    out.push(v)
+                }
+            }
             _ => {}
         }
     }
@@ -1606,16 +1819,48 @@ impl crate::fhirpath::Reflect for SubstanceSpecificationStructureIsotope {
             ("molecularWeight", crate::fhirpath::Card::One),
         ]
     }
-    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
-        match name {
-            "id" => out.opt(self.id.as_ref()),
-            "extension" => out.many(&self.extension),
-            "modifierExtension" => out.many(&self.modifier_extension),
-            "identifier" => out.opt(self.identifier.as_deref()),
-            "name" => out.opt(self.name.as_deref()),
-            "substitution" => out.opt(self.substitution.as_deref()),
-            "halfLife" => out.opt(self.half_life.as_deref()),
-            "molecularWeight" => out.opt(self.molecular_weight.as_deref()),
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => {
+                if let Some(v) = &self.id {
+                    out.push(v)
+                }
+            }
+            1 => {
+                for v in &self.extension {
+                    out.push(v)
+                }
+            }
+            2 => {
+                for v in &self.modifier_extension {
+                    out.push(v)
+                }
+            }
+            3 => {
+                if let Some(v) = self.identifier.as_deref() {
+                    out.push(v)
+                }
+            }
+            4 => {
+                if let Some(v) = self.name.as_deref() {
+                    out.push(v)
+                }
+            }
+            5 => {
+                if let Some(v) = self.substitution.as_deref() {
+                    out.push(v)
+                }
+            }
+            6 => {
+                if let Some(v) = self.half_life.as_deref() {
+                    out.push(v)
+                }
+            }
+            7 => {
+                if let Some(v) = self.molecular_weight.as_deref() {
+                    out.push(v)
+                }
+            }
             _ => {}
         }
     }
@@ -1756,14 +2001,38 @@ impl crate::fhirpath::Reflect for SubstanceSpecificationStructureIsotopeMolecula
             ("amount", crate::fhirpath::Card::One),
         ]
     }
-    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
-        match name {
-            "id" => out.opt(self.id.as_ref()),
-            "extension" => out.many(&self.extension),
-            "modifierExtension" => out.many(&self.modifier_extension),
-            "method" => out.opt(self.method.as_deref()),
-            "type" => out.opt(self.type_.as_deref()),
-            "amount" => out.opt(self.amount.as_deref()),
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => {
+                if let Some(v) = &self.id {
+                    out.push(v)
+                }
+            }
+            1 => {
+                for v in &self.extension {
+                    out.push(v)
+                }
+            }
+            2 => {
+                for v in &self.modifier_extension {
+                    out.push(v)
+                }
+            }
+            3 => {
+                if let Some(v) = self.method.as_deref() {
+                    out.push(v)
+                }
+            }
+            4 => {
+                if let Some(v) = self.type_.as_deref() {
+                    out.push(v)
+                }
+            }
+            5 => {
+                if let Some(v) = self.amount.as_deref() {
+                    out.push(v)
+                }
+            }
             _ => {}
         }
     }
@@ -1911,14 +2180,38 @@ impl crate::fhirpath::Reflect for SubstanceSpecificationStructureRepresentation 
             ("attachment", crate::fhirpath::Card::One),
         ]
     }
-    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
-        match name {
-            "id" => out.opt(self.id.as_ref()),
-            "extension" => out.many(&self.extension),
-            "modifierExtension" => out.many(&self.modifier_extension),
-            "type" => out.opt(self.type_.as_deref()),
-            "representation" => out.opt(self.representation.as_ref()),
-            "attachment" => out.opt(self.attachment.as_deref()),
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => {
+                if let Some(v) = &self.id {
+                    out.push(v)
+                }
+            }
+            1 => {
+                for v in &self.extension {
+                    out.push(v)
+                }
+            }
+            2 => {
+                for v in &self.modifier_extension {
+                    out.push(v)
+                }
+            }
+            3 => {
+                if let Some(v) = self.type_.as_deref() {
+                    out.push(v)
+                }
+            }
+            4 => {
+                if let Some(v) = &self.representation {
+                    out.push(v)
+                }
+            }
+            5 => {
+                if let Some(v) = self.attachment.as_deref() {
+                    out.push(v)
+                }
+            }
             _ => {}
         }
     }
@@ -2095,16 +2388,48 @@ impl crate::fhirpath::Reflect for SubstanceSpecificationCode {
             ("source", crate::fhirpath::Card::Many),
         ]
     }
-    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
-        match name {
-            "id" => out.opt(self.id.as_ref()),
-            "extension" => out.many(&self.extension),
-            "modifierExtension" => out.many(&self.modifier_extension),
-            "code" => out.opt(self.code.as_deref()),
-            "status" => out.opt(self.status.as_deref()),
-            "statusDate" => out.opt(self.status_date.as_ref()),
-            "comment" => out.opt(self.comment.as_ref()),
-            "source" => out.many(&self.source),
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => {
+                if let Some(v) = &self.id {
+                    out.push(v)
+                }
+            }
+            1 => {
+                for v in &self.extension {
+                    out.push(v)
+                }
+            }
+            2 => {
+                for v in &self.modifier_extension {
+                    out.push(v)
+                }
+            }
+            3 => {
+                if let Some(v) = self.code.as_deref() {
+                    out.push(v)
+                }
+            }
+            4 => {
+                if let Some(v) = self.status.as_deref() {
+                    out.push(v)
+                }
+            }
+            5 => {
+                if let Some(v) = &self.status_date {
+                    out.push(v)
+                }
+            }
+            6 => {
+                if let Some(v) = &self.comment {
+                    out.push(v)
+                }
+            }
+            7 => {
+                for v in &self.source {
+                    out.push(v)
+                }
+            }
             _ => {}
         }
     }
@@ -2360,22 +2685,78 @@ impl crate::fhirpath::Reflect for SubstanceSpecificationName {
             ("source", crate::fhirpath::Card::Many),
         ]
     }
-    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
-        match name {
-            "id" => out.opt(self.id.as_ref()),
-            "extension" => out.many(&self.extension),
-            "modifierExtension" => out.many(&self.modifier_extension),
-            "name" => out.opt(self.name.as_ref()),
-            "type" => out.opt(self.type_.as_deref()),
-            "status" => out.opt(self.status.as_deref()),
-            "preferred" => out.opt(self.preferred.as_ref()),
-            "language" => out.many(&self.language),
-            "domain" => out.many(&self.domain),
-            "jurisdiction" => out.many(&self.jurisdiction),
-            "synonym" => out.many(&self.synonym),
-            "translation" => out.many(&self.translation),
-            "official" => out.many(&self.official),
-            "source" => out.many(&self.source),
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => {
+                if let Some(v) = &self.id {
+                    out.push(v)
+                }
+            }
+            1 => {
+                for v in &self.extension {
+                    out.push(v)
+                }
+            }
+            2 => {
+                for v in &self.modifier_extension {
+                    out.push(v)
+                }
+            }
+            3 => {
+                if let Some(v) = &self.name {
+                    out.push(v)
+                }
+            }
+            4 => {
+                if let Some(v) = self.type_.as_deref() {
+                    out.push(v)
+                }
+            }
+            5 => {
+                if let Some(v) = self.status.as_deref() {
+                    out.push(v)
+                }
+            }
+            6 => {
+                if let Some(v) = &self.preferred {
+                    out.push(v)
+                }
+            }
+            7 => {
+                for v in &self.language {
+                    out.push(v)
+                }
+            }
+            8 => {
+                for v in &self.domain {
+                    out.push(v)
+                }
+            }
+            9 => {
+                for v in &self.jurisdiction {
+                    out.push(v)
+                }
+            }
+            10 => {
+                for v in &self.synonym {
+                    out.push(v)
+                }
+            }
+            11 => {
+                for v in &self.translation {
+                    out.push(v)
+                }
+            }
+            12 => {
+                for v in &self.official {
+                    out.push(v)
+                }
+            }
+            13 => {
+                for v in &self.source {
+                    out.push(v)
+                }
+            }
             _ => {}
         }
     }
@@ -2517,14 +2898,38 @@ impl crate::fhirpath::Reflect for SubstanceSpecificationNameOfficial {
             ("date", crate::fhirpath::Card::One),
         ]
     }
-    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
-        match name {
-            "id" => out.opt(self.id.as_ref()),
-            "extension" => out.many(&self.extension),
-            "modifierExtension" => out.many(&self.modifier_extension),
-            "authority" => out.opt(self.authority.as_deref()),
-            "status" => out.opt(self.status.as_deref()),
-            "date" => out.opt(self.date.as_ref()),
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => {
+                if let Some(v) = &self.id {
+                    out.push(v)
+                }
+            }
+            1 => {
+                for v in &self.extension {
+                    out.push(v)
+                }
+            }
+            2 => {
+                for v in &self.modifier_extension {
+                    out.push(v)
+                }
+            }
+            3 => {
+                if let Some(v) = self.authority.as_deref() {
+                    out.push(v)
+                }
+            }
+            4 => {
+                if let Some(v) = self.status.as_deref() {
+                    out.push(v)
+                }
+            }
+            5 => {
+                if let Some(v) = &self.date {
+                    out.push(v)
+                }
+            }
             _ => {}
         }
     }
@@ -2790,23 +3195,57 @@ impl crate::fhirpath::Reflect for SubstanceSpecificationRelationship {
             ("source", crate::fhirpath::Card::Many),
         ]
     }
-    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
-        match name {
-            "id" => out.opt(self.id.as_ref()),
-            "extension" => out.many(&self.extension),
-            "modifierExtension" => out.many(&self.modifier_extension),
-            "substance" => out.choice(self.substance.as_ref()),
-            "relationship" => out.opt(self.relationship.as_deref()),
-            "isDefining" => out.opt(self.is_defining.as_ref()),
-            "amount" => out.choice(self.amount.as_ref()),
-            "amountRatioLowLimit" => out.opt(self.amount_ratio_low_limit.as_deref()),
-            "amountType" => out.opt(self.amount_type.as_deref()),
-            "source" => out.many(&self.source),
-            _ if name.starts_with("substance") => {
-                out.typed(self.substance.as_ref(), &name[9usize..])
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => {
+                if let Some(v) = &self.id {
+                    out.push(v)
+                }
             }
-            _ if name.starts_with("amount") => {
-                out.typed(self.amount.as_ref(), &name[6usize..])
+            1 => {
+                for v in &self.extension {
+                    out.push(v)
+                }
+            }
+            2 => {
+                for v in &self.modifier_extension {
+                    out.push(v)
+                }
+            }
+            3 => {
+                if let Some(v) = &self.substance {
+                    out.choice(v)
+                }
+            }
+            4 => {
+                if let Some(v) = self.relationship.as_deref() {
+                    out.push(v)
+                }
+            }
+            5 => {
+                if let Some(v) = &self.is_defining {
+                    out.push(v)
+                }
+            }
+            6 => {
+                if let Some(v) = &self.amount {
+                    out.choice(v)
+                }
+            }
+            7 => {
+                if let Some(v) = self.amount_ratio_low_limit.as_deref() {
+                    out.push(v)
+                }
+            }
+            8 => {
+                if let Some(v) = self.amount_type.as_deref() {
+                    out.push(v)
+                }
+            }
+            9 => {
+                for v in &self.source {
+                    out.push(v)
+                }
             }
             _ => {}
         }
@@ -2871,10 +3310,10 @@ impl crate::validate::Validate for SubstanceSpecificationRelationshipSubstance {
 
 #[cfg(feature = "fhirpath")]
 impl crate::fhirpath::Choice for SubstanceSpecificationRelationshipSubstance {
-    fn value(&self) -> (&'static str, &dyn crate::fhirpath::Reflect) {
+    fn value(&self) -> &dyn crate::fhirpath::Reflect {
         match self {
-            Self::Reference(v) => ("Reference", &**v),
-            Self::CodeableConcept(v) => ("CodeableConcept", &**v),
+            Self::Reference(v) => &**v,
+            Self::CodeableConcept(v) => &**v,
         }
     }
 }
@@ -2953,12 +3392,12 @@ impl crate::validate::Validate for SubstanceSpecificationRelationshipAmount {
 
 #[cfg(feature = "fhirpath")]
 impl crate::fhirpath::Choice for SubstanceSpecificationRelationshipAmount {
-    fn value(&self) -> (&'static str, &dyn crate::fhirpath::Reflect) {
+    fn value(&self) -> &dyn crate::fhirpath::Reflect {
         match self {
-            Self::Quantity(v) => ("Quantity", &**v),
-            Self::Range(v) => ("Range", &**v),
-            Self::Ratio(v) => ("Ratio", &**v),
-            Self::String(v) => ("String", v),
+            Self::Quantity(v) => &**v,
+            Self::Range(v) => &**v,
+            Self::Ratio(v) => &**v,
+            Self::String(v) => v,
         }
     }
 }

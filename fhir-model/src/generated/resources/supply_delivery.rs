@@ -394,29 +394,102 @@ impl crate::fhirpath::Reflect for SupplyDelivery {
             ("receiver", crate::fhirpath::Card::Many),
         ]
     }
-    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
-        match name {
-            "id" => out.opt(self.id.as_ref()),
-            "meta" => out.opt(self.meta.as_deref()),
-            "implicitRules" => out.opt(self.implicit_rules.as_ref()),
-            "language" => out.opt(self.language.as_ref()),
-            "text" => out.opt(self.text.as_deref()),
-            "contained" => out.many(&self.contained),
-            "extension" => out.many(&self.extension),
-            "modifierExtension" => out.many(&self.modifier_extension),
-            "identifier" => out.many(&self.identifier),
-            "basedOn" => out.many(&self.based_on),
-            "partOf" => out.many(&self.part_of),
-            "status" => out.opt(self.status.as_ref()),
-            "patient" => out.opt(self.patient.as_deref()),
-            "type" => out.opt(self.type_.as_deref()),
-            "suppliedItem" => out.opt(self.supplied_item.as_deref()),
-            "occurrence" => out.choice(self.occurrence.as_ref()),
-            "supplier" => out.opt(self.supplier.as_deref()),
-            "destination" => out.opt(self.destination.as_deref()),
-            "receiver" => out.many(&self.receiver),
-            _ if name.starts_with("occurrence") => {
-                out.typed(self.occurrence.as_ref(), &name[10usize..])
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => {
+                if let Some(v) = &self.id {
+                    out.push(v)
+                }
+            }
+            1 => {
+                if let Some(v) = self.meta.as_deref() {
+                    out.push(v)
+                }
+            }
+            2 => {
+                if let Some(v) = &self.implicit_rules {
+                    out.push(v)
+                }
+            }
+            3 => {
+                if let Some(v) = &self.language {
+                    out.push(v)
+                }
+            }
+            4 => {
+                if let Some(v) = self.text.as_deref() {
+                    out.push(v)
+                }
+            }
+            5 => {
+                for v in &self.contained {
+                    out.push(v)
+                }
+            }
+            6 => {
+                for v in &self.extension {
+                    out.push(v)
+                }
+            }
+            7 => {
+                for v in &self.modifier_extension {
+                    out.push(v)
+                }
+            }
+            8 => {
+                for v in &self.identifier {
+                    out.push(v)
+                }
+            }
+            9 => {
+                for v in &self.based_on {
+                    out.push(v)
+                }
+            }
+            10 => {
+                for v in &self.part_of {
+                    out.push(v)
+                }
+            }
+            11 => {
+                if let Some(v) = &self.status {
+                    out.push(v)
+                }
+            }
+            12 => {
+                if let Some(v) = self.patient.as_deref() {
+                    out.push(v)
+                }
+            }
+            13 => {
+                if let Some(v) = self.type_.as_deref() {
+                    out.push(v)
+                }
+            }
+            14 => {
+                if let Some(v) = self.supplied_item.as_deref() {
+                    out.push(v)
+                }
+            }
+            15 => {
+                if let Some(v) = &self.occurrence {
+                    out.choice(v)
+                }
+            }
+            16 => {
+                if let Some(v) = self.supplier.as_deref() {
+                    out.push(v)
+                }
+            }
+            17 => {
+                if let Some(v) = self.destination.as_deref() {
+                    out.push(v)
+                }
+            }
+            18 => {
+                for v in &self.receiver {
+                    out.push(v)
+                }
             }
             _ => {}
         }
@@ -489,11 +562,11 @@ impl crate::validate::Validate for SupplyDeliveryOccurrence {
 
 #[cfg(feature = "fhirpath")]
 impl crate::fhirpath::Choice for SupplyDeliveryOccurrence {
-    fn value(&self) -> (&'static str, &dyn crate::fhirpath::Reflect) {
+    fn value(&self) -> &dyn crate::fhirpath::Reflect {
         match self {
-            Self::DateTime(v) => ("DateTime", v),
-            Self::Period(v) => ("Period", &**v),
-            Self::Timing(v) => ("Timing", &**v),
+            Self::DateTime(v) => v,
+            Self::Period(v) => &**v,
+            Self::Timing(v) => &**v,
         }
     }
 }
@@ -664,15 +737,32 @@ impl crate::fhirpath::Reflect for SupplyDeliverySuppliedItem {
             ("item", crate::fhirpath::Card::Choice),
         ]
     }
-    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
-        match name {
-            "id" => out.opt(self.id.as_ref()),
-            "extension" => out.many(&self.extension),
-            "modifierExtension" => out.many(&self.modifier_extension),
-            "quantity" => out.opt(self.quantity.as_deref()),
-            "item" => out.choice(self.item.as_ref()),
-            _ if name.starts_with("item") => {
-                out.typed(self.item.as_ref(), &name[4usize..])
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => {
+                if let Some(v) = &self.id {
+                    out.push(v)
+                }
+            }
+            1 => {
+                for v in &self.extension {
+                    out.push(v)
+                }
+            }
+            2 => {
+                for v in &self.modifier_extension {
+                    out.push(v)
+                }
+            }
+            3 => {
+                if let Some(v) = self.quantity.as_deref() {
+                    out.push(v)
+                }
+            }
+            4 => {
+                if let Some(v) = &self.item {
+                    out.choice(v)
+                }
             }
             _ => {}
         }
@@ -735,10 +825,10 @@ impl crate::validate::Validate for SupplyDeliverySuppliedItemItem {
 
 #[cfg(feature = "fhirpath")]
 impl crate::fhirpath::Choice for SupplyDeliverySuppliedItemItem {
-    fn value(&self) -> (&'static str, &dyn crate::fhirpath::Reflect) {
+    fn value(&self) -> &dyn crate::fhirpath::Reflect {
         match self {
-            Self::CodeableConcept(v) => ("CodeableConcept", &**v),
-            Self::Reference(v) => ("Reference", &**v),
+            Self::CodeableConcept(v) => &**v,
+            Self::Reference(v) => &**v,
         }
     }
 }

@@ -506,36 +506,122 @@ impl crate::fhirpath::Reflect for SupplyRequest {
             ("deliverTo", crate::fhirpath::Card::One),
         ]
     }
-    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
-        match name {
-            "id" => out.opt(self.id.as_ref()),
-            "meta" => out.opt(self.meta.as_deref()),
-            "implicitRules" => out.opt(self.implicit_rules.as_ref()),
-            "language" => out.opt(self.language.as_ref()),
-            "text" => out.opt(self.text.as_deref()),
-            "contained" => out.many(&self.contained),
-            "extension" => out.many(&self.extension),
-            "modifierExtension" => out.many(&self.modifier_extension),
-            "identifier" => out.many(&self.identifier),
-            "status" => out.opt(self.status.as_ref()),
-            "category" => out.opt(self.category.as_deref()),
-            "priority" => out.opt(self.priority.as_ref()),
-            "item" => out.choice(self.item.as_ref()),
-            "quantity" => out.opt(self.quantity.as_deref()),
-            "parameter" => out.many(&self.parameter),
-            "occurrence" => out.choice(self.occurrence.as_ref()),
-            "authoredOn" => out.opt(self.authored_on.as_ref()),
-            "requester" => out.opt(self.requester.as_deref()),
-            "supplier" => out.many(&self.supplier),
-            "reasonCode" => out.many(&self.reason_code),
-            "reasonReference" => out.many(&self.reason_reference),
-            "deliverFrom" => out.opt(self.deliver_from.as_deref()),
-            "deliverTo" => out.opt(self.deliver_to.as_deref()),
-            _ if name.starts_with("item") => {
-                out.typed(self.item.as_ref(), &name[4usize..])
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => {
+                if let Some(v) = &self.id {
+                    out.push(v)
+                }
             }
-            _ if name.starts_with("occurrence") => {
-                out.typed(self.occurrence.as_ref(), &name[10usize..])
+            1 => {
+                if let Some(v) = self.meta.as_deref() {
+                    out.push(v)
+                }
+            }
+            2 => {
+                if let Some(v) = &self.implicit_rules {
+                    out.push(v)
+                }
+            }
+            3 => {
+                if let Some(v) = &self.language {
+                    out.push(v)
+                }
+            }
+            4 => {
+                if let Some(v) = self.text.as_deref() {
+                    out.push(v)
+                }
+            }
+            5 => {
+                for v in &self.contained {
+                    out.push(v)
+                }
+            }
+            6 => {
+                for v in &self.extension {
+                    out.push(v)
+                }
+            }
+            7 => {
+                for v in &self.modifier_extension {
+                    out.push(v)
+                }
+            }
+            8 => {
+                for v in &self.identifier {
+                    out.push(v)
+                }
+            }
+            9 => {
+                if let Some(v) = &self.status {
+                    out.push(v)
+                }
+            }
+            10 => {
+                if let Some(v) = self.category.as_deref() {
+                    out.push(v)
+                }
+            }
+            11 => {
+                if let Some(v) = &self.priority {
+                    out.push(v)
+                }
+            }
+            12 => {
+                if let Some(v) = &self.item {
+                    out.choice(v)
+                }
+            }
+            13 => {
+                if let Some(v) = self.quantity.as_deref() {
+                    out.push(v)
+                }
+            }
+            14 => {
+                for v in &self.parameter {
+                    out.push(v)
+                }
+            }
+            15 => {
+                if let Some(v) = &self.occurrence {
+                    out.choice(v)
+                }
+            }
+            16 => {
+                if let Some(v) = &self.authored_on {
+                    out.push(v)
+                }
+            }
+            17 => {
+                if let Some(v) = self.requester.as_deref() {
+                    out.push(v)
+                }
+            }
+            18 => {
+                for v in &self.supplier {
+                    out.push(v)
+                }
+            }
+            19 => {
+                for v in &self.reason_code {
+                    out.push(v)
+                }
+            }
+            20 => {
+                for v in &self.reason_reference {
+                    out.push(v)
+                }
+            }
+            21 => {
+                if let Some(v) = self.deliver_from.as_deref() {
+                    out.push(v)
+                }
+            }
+            22 => {
+                if let Some(v) = self.deliver_to.as_deref() {
+                    out.push(v)
+                }
             }
             _ => {}
         }
@@ -598,10 +684,10 @@ impl crate::validate::Validate for SupplyRequestItem {
 
 #[cfg(feature = "fhirpath")]
 impl crate::fhirpath::Choice for SupplyRequestItem {
-    fn value(&self) -> (&'static str, &dyn crate::fhirpath::Reflect) {
+    fn value(&self) -> &dyn crate::fhirpath::Reflect {
         match self {
-            Self::CodeableConcept(v) => ("CodeableConcept", &**v),
-            Self::Reference(v) => ("Reference", &**v),
+            Self::CodeableConcept(v) => &**v,
+            Self::Reference(v) => &**v,
         }
     }
 }
@@ -672,11 +758,11 @@ impl crate::validate::Validate for SupplyRequestOccurrence {
 
 #[cfg(feature = "fhirpath")]
 impl crate::fhirpath::Choice for SupplyRequestOccurrence {
-    fn value(&self) -> (&'static str, &dyn crate::fhirpath::Reflect) {
+    fn value(&self) -> &dyn crate::fhirpath::Reflect {
         match self {
-            Self::DateTime(v) => ("DateTime", v),
-            Self::Period(v) => ("Period", &**v),
-            Self::Timing(v) => ("Timing", &**v),
+            Self::DateTime(v) => v,
+            Self::Period(v) => &**v,
+            Self::Timing(v) => &**v,
         }
     }
 }
@@ -874,15 +960,32 @@ impl crate::fhirpath::Reflect for SupplyRequestParameter {
             ("value", crate::fhirpath::Card::Choice),
         ]
     }
-    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
-        match name {
-            "id" => out.opt(self.id.as_ref()),
-            "extension" => out.many(&self.extension),
-            "modifierExtension" => out.many(&self.modifier_extension),
-            "code" => out.opt(self.code.as_deref()),
-            "value" => out.choice(self.value.as_ref()),
-            _ if name.starts_with("value") => {
-                out.typed(self.value.as_ref(), &name[5usize..])
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => {
+                if let Some(v) = &self.id {
+                    out.push(v)
+                }
+            }
+            1 => {
+                for v in &self.extension {
+                    out.push(v)
+                }
+            }
+            2 => {
+                for v in &self.modifier_extension {
+                    out.push(v)
+                }
+            }
+            3 => {
+                if let Some(v) = self.code.as_deref() {
+                    out.push(v)
+                }
+            }
+            4 => {
+                if let Some(v) = &self.value {
+                    out.choice(v)
+                }
             }
             _ => {}
         }
@@ -963,12 +1066,12 @@ impl crate::validate::Validate for SupplyRequestParameterValue {
 
 #[cfg(feature = "fhirpath")]
 impl crate::fhirpath::Choice for SupplyRequestParameterValue {
-    fn value(&self) -> (&'static str, &dyn crate::fhirpath::Reflect) {
+    fn value(&self) -> &dyn crate::fhirpath::Reflect {
         match self {
-            Self::CodeableConcept(v) => ("CodeableConcept", &**v),
-            Self::Quantity(v) => ("Quantity", &**v),
-            Self::Range(v) => ("Range", &**v),
-            Self::Boolean(v) => ("Boolean", v),
+            Self::CodeableConcept(v) => &**v,
+            Self::Quantity(v) => &**v,
+            Self::Range(v) => &**v,
+            Self::Boolean(v) => v,
         }
     }
 }

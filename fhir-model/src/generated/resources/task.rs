@@ -723,47 +723,203 @@ impl crate::fhirpath::Reflect for Task {
             ("output", crate::fhirpath::Card::Many),
         ]
     }
-    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
-        match name {
-            "id" => out.opt(self.id.as_ref()),
-            "meta" => out.opt(self.meta.as_deref()),
-            "implicitRules" => out.opt(self.implicit_rules.as_ref()),
-            "language" => out.opt(self.language.as_ref()),
-            "text" => out.opt(self.text.as_deref()),
-            "contained" => out.many(&self.contained),
-            "extension" => out.many(&self.extension),
-            "modifierExtension" => out.many(&self.modifier_extension),
-            "identifier" => out.many(&self.identifier),
-            "instantiatesCanonical" => out.opt(self.instantiates_canonical.as_ref()),
-            "instantiatesUri" => out.opt(self.instantiates_uri.as_ref()),
-            "basedOn" => out.many(&self.based_on),
-            "groupIdentifier" => out.opt(self.group_identifier.as_deref()),
-            "partOf" => out.many(&self.part_of),
-            "status" => out.opt(self.status.as_ref()),
-            "statusReason" => out.opt(self.status_reason.as_deref()),
-            "businessStatus" => out.opt(self.business_status.as_deref()),
-            "intent" => out.opt(self.intent.as_ref()),
-            "priority" => out.opt(self.priority.as_ref()),
-            "code" => out.opt(self.code.as_deref()),
-            "description" => out.opt(self.description.as_ref()),
-            "focus" => out.opt(self.focus.as_deref()),
-            "for" => out.opt(self.for_.as_deref()),
-            "encounter" => out.opt(self.encounter.as_deref()),
-            "executionPeriod" => out.opt(self.execution_period.as_deref()),
-            "authoredOn" => out.opt(self.authored_on.as_ref()),
-            "lastModified" => out.opt(self.last_modified.as_ref()),
-            "requester" => out.opt(self.requester.as_deref()),
-            "performerType" => out.many(&self.performer_type),
-            "owner" => out.opt(self.owner.as_deref()),
-            "location" => out.opt(self.location.as_deref()),
-            "reasonCode" => out.opt(self.reason_code.as_deref()),
-            "reasonReference" => out.opt(self.reason_reference.as_deref()),
-            "insurance" => out.many(&self.insurance),
-            "note" => out.many(&self.note),
-            "relevantHistory" => out.many(&self.relevant_history),
-            "restriction" => out.opt(self.restriction.as_deref()),
-            "input" => out.many(&self.input),
-            "output" => out.many(&self.output),
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => {
+                if let Some(v) = &self.id {
+                    out.push(v)
+                }
+            }
+            1 => {
+                if let Some(v) = self.meta.as_deref() {
+                    out.push(v)
+                }
+            }
+            2 => {
+                if let Some(v) = &self.implicit_rules {
+                    out.push(v)
+                }
+            }
+            3 => {
+                if let Some(v) = &self.language {
+                    out.push(v)
+                }
+            }
+            4 => {
+                if let Some(v) = self.text.as_deref() {
+                    out.push(v)
+                }
+            }
+            5 => {
+                for v in &self.contained {
+                    out.push(v)
+                }
+            }
+            6 => {
+                for v in &self.extension {
+                    out.push(v)
+                }
+            }
+            7 => {
+                for v in &self.modifier_extension {
+                    out.push(v)
+                }
+            }
+            8 => {
+                for v in &self.identifier {
+                    out.push(v)
+                }
+            }
+            9 => {
+                if let Some(v) = &self.instantiates_canonical {
+                    out.push(v)
+                }
+            }
+            10 => {
+                if let Some(v) = &self.instantiates_uri {
+                    out.push(v)
+                }
+            }
+            11 => {
+                for v in &self.based_on {
+                    out.push(v)
+                }
+            }
+            12 => {
+                if let Some(v) = self.group_identifier.as_deref() {
+                    out.push(v)
+                }
+            }
+            13 => {
+                for v in &self.part_of {
+                    out.push(v)
+                }
+            }
+            14 => {
+                if let Some(v) = &self.status {
+                    out.push(v)
+                }
+            }
+            15 => {
+                if let Some(v) = self.status_reason.as_deref() {
+                    out.push(v)
+                }
+            }
+            16 => {
+                if let Some(v) = self.business_status.as_deref() {
+                    out.push(v)
+                }
+            }
+            17 => {
+                if let Some(v) = &self.intent {
+                    out.push(v)
+                }
+            }
+            18 => {
+                if let Some(v) = &self.priority {
+                    out.push(v)
+                }
+            }
+            19 => {
+                if let Some(v) = self.code.as_deref() {
+                    out.push(v)
+                }
+            }
+            20 => {
+                if let Some(v) = &self.description {
+                    out.push(v)
+                }
+            }
+            21 => {
+                if let Some(v) = self.focus.as_deref() {
+                    out.push(v)
+                }
+            }
+            22 => {
+                if let Some(v) = self.for_.as_deref() {
+                    out.push(v)
+                }
+            }
+            23 => {
+                if let Some(v) = self.encounter.as_deref() {
+                    out.push(v)
+                }
+            }
+            24 => {
+                if let Some(v) = self.execution_period.as_deref() {
+                    out.push(v)
+                }
+            }
+            25 => {
+                if let Some(v) = &self.authored_on {
+                    out.push(v)
+                }
+            }
+            26 => {
+                if let Some(v) = &self.last_modified {
+                    out.push(v)
+                }
+            }
+            27 => {
+                if let Some(v) = self.requester.as_deref() {
+                    out.push(v)
+                }
+            }
+            28 => {
+                for v in &self.performer_type {
+                    out.push(v)
+                }
+            }
+            29 => {
+                if let Some(v) = self.owner.as_deref() {
+                    out.push(v)
+                }
+            }
+            30 => {
+                if let Some(v) = self.location.as_deref() {
+                    out.push(v)
+                }
+            }
+            31 => {
+                if let Some(v) = self.reason_code.as_deref() {
+                    out.push(v)
+                }
+            }
+            32 => {
+                if let Some(v) = self.reason_reference.as_deref() {
+                    out.push(v)
+                }
+            }
+            33 => {
+                for v in &self.insurance {
+                    out.push(v)
+                }
+            }
+            34 => {
+                for v in &self.note {
+                    out.push(v)
+                }
+            }
+            35 => {
+                for v in &self.relevant_history {
+                    out.push(v)
+                }
+            }
+            36 => {
+                if let Some(v) = self.restriction.as_deref() {
+                    out.push(v)
+                }
+            }
+            37 => {
+                for v in &self.input {
+                    out.push(v)
+                }
+            }
+            38 => {
+                for v in &self.output {
+                    out.push(v)
+                }
+            }
             _ => {}
         }
     }
@@ -977,14 +1133,38 @@ impl crate::fhirpath::Reflect for TaskRestriction {
             ("recipient", crate::fhirpath::Card::Many),
         ]
     }
-    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
-        match name {
-            "id" => out.opt(self.id.as_ref()),
-            "extension" => out.many(&self.extension),
-            "modifierExtension" => out.many(&self.modifier_extension),
-            "repetitions" => out.opt(self.repetitions.as_ref()),
-            "period" => out.opt(self.period.as_deref()),
-            "recipient" => out.many(&self.recipient),
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => {
+                if let Some(v) = &self.id {
+                    out.push(v)
+                }
+            }
+            1 => {
+                for v in &self.extension {
+                    out.push(v)
+                }
+            }
+            2 => {
+                for v in &self.modifier_extension {
+                    out.push(v)
+                }
+            }
+            3 => {
+                if let Some(v) = &self.repetitions {
+                    out.push(v)
+                }
+            }
+            4 => {
+                if let Some(v) = self.period.as_deref() {
+                    out.push(v)
+                }
+            }
+            5 => {
+                for v in &self.recipient {
+                    out.push(v)
+                }
+            }
             _ => {}
         }
     }
@@ -1815,15 +1995,32 @@ impl crate::fhirpath::Reflect for TaskInput {
             ("value", crate::fhirpath::Card::Choice),
         ]
     }
-    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
-        match name {
-            "id" => out.opt(self.id.as_ref()),
-            "extension" => out.many(&self.extension),
-            "modifierExtension" => out.many(&self.modifier_extension),
-            "type" => out.opt(self.type_.as_deref()),
-            "value" => out.choice(self.value.as_ref()),
-            _ if name.starts_with("value") => {
-                out.typed(self.value.as_ref(), &name[5usize..])
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => {
+                if let Some(v) = &self.id {
+                    out.push(v)
+                }
+            }
+            1 => {
+                for v in &self.extension {
+                    out.push(v)
+                }
+            }
+            2 => {
+                for v in &self.modifier_extension {
+                    out.push(v)
+                }
+            }
+            3 => {
+                if let Some(v) = self.type_.as_deref() {
+                    out.push(v)
+                }
+            }
+            4 => {
+                if let Some(v) = &self.value {
+                    out.choice(v)
+                }
             }
             _ => {}
         }
@@ -2376,58 +2573,58 @@ impl crate::validate::Validate for TaskInputValue {
 
 #[cfg(feature = "fhirpath")]
 impl crate::fhirpath::Choice for TaskInputValue {
-    fn value(&self) -> (&'static str, &dyn crate::fhirpath::Reflect) {
+    fn value(&self) -> &dyn crate::fhirpath::Reflect {
         match self {
-            Self::Base64Binary(v) => ("Base64Binary", v),
-            Self::Boolean(v) => ("Boolean", v),
-            Self::Canonical(v) => ("Canonical", v),
-            Self::Code(v) => ("Code", v),
-            Self::Date(v) => ("Date", v),
-            Self::DateTime(v) => ("DateTime", v),
-            Self::Decimal(v) => ("Decimal", v),
-            Self::Id(v) => ("Id", v),
-            Self::Instant(v) => ("Instant", v),
-            Self::Integer(v) => ("Integer", v),
-            Self::Markdown(v) => ("Markdown", v),
-            Self::Oid(v) => ("Oid", v),
-            Self::PositiveInt(v) => ("PositiveInt", v),
-            Self::String(v) => ("String", v),
-            Self::Time(v) => ("Time", v),
-            Self::UnsignedInt(v) => ("UnsignedInt", v),
-            Self::Uri(v) => ("Uri", v),
-            Self::Url(v) => ("Url", v),
-            Self::Uuid(v) => ("Uuid", v),
-            Self::Address(v) => ("Address", &**v),
-            Self::Age(v) => ("Age", &**v),
-            Self::Annotation(v) => ("Annotation", &**v),
-            Self::Attachment(v) => ("Attachment", &**v),
-            Self::CodeableConcept(v) => ("CodeableConcept", &**v),
-            Self::Coding(v) => ("Coding", &**v),
-            Self::ContactPoint(v) => ("ContactPoint", &**v),
-            Self::Count(v) => ("Count", &**v),
-            Self::Distance(v) => ("Distance", &**v),
-            Self::Duration(v) => ("Duration", &**v),
-            Self::HumanName(v) => ("HumanName", &**v),
-            Self::Identifier(v) => ("Identifier", &**v),
-            Self::Money(v) => ("Money", &**v),
-            Self::Period(v) => ("Period", &**v),
-            Self::Quantity(v) => ("Quantity", &**v),
-            Self::Range(v) => ("Range", &**v),
-            Self::Ratio(v) => ("Ratio", &**v),
-            Self::Reference(v) => ("Reference", &**v),
-            Self::SampledData(v) => ("SampledData", &**v),
-            Self::Signature(v) => ("Signature", &**v),
-            Self::Timing(v) => ("Timing", &**v),
-            Self::ContactDetail(v) => ("ContactDetail", &**v),
-            Self::Contributor(v) => ("Contributor", &**v),
-            Self::DataRequirement(v) => ("DataRequirement", &**v),
-            Self::Expression(v) => ("Expression", &**v),
-            Self::ParameterDefinition(v) => ("ParameterDefinition", &**v),
-            Self::RelatedArtifact(v) => ("RelatedArtifact", &**v),
-            Self::TriggerDefinition(v) => ("TriggerDefinition", &**v),
-            Self::UsageContext(v) => ("UsageContext", &**v),
-            Self::Dosage(v) => ("Dosage", &**v),
-            Self::Meta(v) => ("Meta", &**v),
+            Self::Base64Binary(v) => v,
+            Self::Boolean(v) => v,
+            Self::Canonical(v) => v,
+            Self::Code(v) => v,
+            Self::Date(v) => v,
+            Self::DateTime(v) => v,
+            Self::Decimal(v) => v,
+            Self::Id(v) => v,
+            Self::Instant(v) => v,
+            Self::Integer(v) => v,
+            Self::Markdown(v) => v,
+            Self::Oid(v) => v,
+            Self::PositiveInt(v) => v,
+            Self::String(v) => v,
+            Self::Time(v) => v,
+            Self::UnsignedInt(v) => v,
+            Self::Uri(v) => v,
+            Self::Url(v) => v,
+            Self::Uuid(v) => v,
+            Self::Address(v) => &**v,
+            Self::Age(v) => &**v,
+            Self::Annotation(v) => &**v,
+            Self::Attachment(v) => &**v,
+            Self::CodeableConcept(v) => &**v,
+            Self::Coding(v) => &**v,
+            Self::ContactPoint(v) => &**v,
+            Self::Count(v) => &**v,
+            Self::Distance(v) => &**v,
+            Self::Duration(v) => &**v,
+            Self::HumanName(v) => &**v,
+            Self::Identifier(v) => &**v,
+            Self::Money(v) => &**v,
+            Self::Period(v) => &**v,
+            Self::Quantity(v) => &**v,
+            Self::Range(v) => &**v,
+            Self::Ratio(v) => &**v,
+            Self::Reference(v) => &**v,
+            Self::SampledData(v) => &**v,
+            Self::Signature(v) => &**v,
+            Self::Timing(v) => &**v,
+            Self::ContactDetail(v) => &**v,
+            Self::Contributor(v) => &**v,
+            Self::DataRequirement(v) => &**v,
+            Self::Expression(v) => &**v,
+            Self::ParameterDefinition(v) => &**v,
+            Self::RelatedArtifact(v) => &**v,
+            Self::TriggerDefinition(v) => &**v,
+            Self::UsageContext(v) => &**v,
+            Self::Dosage(v) => &**v,
+            Self::Meta(v) => &**v,
         }
     }
 }
@@ -3257,15 +3454,32 @@ impl crate::fhirpath::Reflect for TaskOutput {
             ("value", crate::fhirpath::Card::Choice),
         ]
     }
-    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
-        match name {
-            "id" => out.opt(self.id.as_ref()),
-            "extension" => out.many(&self.extension),
-            "modifierExtension" => out.many(&self.modifier_extension),
-            "type" => out.opt(self.type_.as_deref()),
-            "value" => out.choice(self.value.as_ref()),
-            _ if name.starts_with("value") => {
-                out.typed(self.value.as_ref(), &name[5usize..])
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => {
+                if let Some(v) = &self.id {
+                    out.push(v)
+                }
+            }
+            1 => {
+                for v in &self.extension {
+                    out.push(v)
+                }
+            }
+            2 => {
+                for v in &self.modifier_extension {
+                    out.push(v)
+                }
+            }
+            3 => {
+                if let Some(v) = self.type_.as_deref() {
+                    out.push(v)
+                }
+            }
+            4 => {
+                if let Some(v) = &self.value {
+                    out.choice(v)
+                }
             }
             _ => {}
         }
@@ -3818,58 +4032,58 @@ impl crate::validate::Validate for TaskOutputValue {
 
 #[cfg(feature = "fhirpath")]
 impl crate::fhirpath::Choice for TaskOutputValue {
-    fn value(&self) -> (&'static str, &dyn crate::fhirpath::Reflect) {
+    fn value(&self) -> &dyn crate::fhirpath::Reflect {
         match self {
-            Self::Base64Binary(v) => ("Base64Binary", v),
-            Self::Boolean(v) => ("Boolean", v),
-            Self::Canonical(v) => ("Canonical", v),
-            Self::Code(v) => ("Code", v),
-            Self::Date(v) => ("Date", v),
-            Self::DateTime(v) => ("DateTime", v),
-            Self::Decimal(v) => ("Decimal", v),
-            Self::Id(v) => ("Id", v),
-            Self::Instant(v) => ("Instant", v),
-            Self::Integer(v) => ("Integer", v),
-            Self::Markdown(v) => ("Markdown", v),
-            Self::Oid(v) => ("Oid", v),
-            Self::PositiveInt(v) => ("PositiveInt", v),
-            Self::String(v) => ("String", v),
-            Self::Time(v) => ("Time", v),
-            Self::UnsignedInt(v) => ("UnsignedInt", v),
-            Self::Uri(v) => ("Uri", v),
-            Self::Url(v) => ("Url", v),
-            Self::Uuid(v) => ("Uuid", v),
-            Self::Address(v) => ("Address", &**v),
-            Self::Age(v) => ("Age", &**v),
-            Self::Annotation(v) => ("Annotation", &**v),
-            Self::Attachment(v) => ("Attachment", &**v),
-            Self::CodeableConcept(v) => ("CodeableConcept", &**v),
-            Self::Coding(v) => ("Coding", &**v),
-            Self::ContactPoint(v) => ("ContactPoint", &**v),
-            Self::Count(v) => ("Count", &**v),
-            Self::Distance(v) => ("Distance", &**v),
-            Self::Duration(v) => ("Duration", &**v),
-            Self::HumanName(v) => ("HumanName", &**v),
-            Self::Identifier(v) => ("Identifier", &**v),
-            Self::Money(v) => ("Money", &**v),
-            Self::Period(v) => ("Period", &**v),
-            Self::Quantity(v) => ("Quantity", &**v),
-            Self::Range(v) => ("Range", &**v),
-            Self::Ratio(v) => ("Ratio", &**v),
-            Self::Reference(v) => ("Reference", &**v),
-            Self::SampledData(v) => ("SampledData", &**v),
-            Self::Signature(v) => ("Signature", &**v),
-            Self::Timing(v) => ("Timing", &**v),
-            Self::ContactDetail(v) => ("ContactDetail", &**v),
-            Self::Contributor(v) => ("Contributor", &**v),
-            Self::DataRequirement(v) => ("DataRequirement", &**v),
-            Self::Expression(v) => ("Expression", &**v),
-            Self::ParameterDefinition(v) => ("ParameterDefinition", &**v),
-            Self::RelatedArtifact(v) => ("RelatedArtifact", &**v),
-            Self::TriggerDefinition(v) => ("TriggerDefinition", &**v),
-            Self::UsageContext(v) => ("UsageContext", &**v),
-            Self::Dosage(v) => ("Dosage", &**v),
-            Self::Meta(v) => ("Meta", &**v),
+            Self::Base64Binary(v) => v,
+            Self::Boolean(v) => v,
+            Self::Canonical(v) => v,
+            Self::Code(v) => v,
+            Self::Date(v) => v,
+            Self::DateTime(v) => v,
+            Self::Decimal(v) => v,
+            Self::Id(v) => v,
+            Self::Instant(v) => v,
+            Self::Integer(v) => v,
+            Self::Markdown(v) => v,
+            Self::Oid(v) => v,
+            Self::PositiveInt(v) => v,
+            Self::String(v) => v,
+            Self::Time(v) => v,
+            Self::UnsignedInt(v) => v,
+            Self::Uri(v) => v,
+            Self::Url(v) => v,
+            Self::Uuid(v) => v,
+            Self::Address(v) => &**v,
+            Self::Age(v) => &**v,
+            Self::Annotation(v) => &**v,
+            Self::Attachment(v) => &**v,
+            Self::CodeableConcept(v) => &**v,
+            Self::Coding(v) => &**v,
+            Self::ContactPoint(v) => &**v,
+            Self::Count(v) => &**v,
+            Self::Distance(v) => &**v,
+            Self::Duration(v) => &**v,
+            Self::HumanName(v) => &**v,
+            Self::Identifier(v) => &**v,
+            Self::Money(v) => &**v,
+            Self::Period(v) => &**v,
+            Self::Quantity(v) => &**v,
+            Self::Range(v) => &**v,
+            Self::Ratio(v) => &**v,
+            Self::Reference(v) => &**v,
+            Self::SampledData(v) => &**v,
+            Self::Signature(v) => &**v,
+            Self::Timing(v) => &**v,
+            Self::ContactDetail(v) => &**v,
+            Self::Contributor(v) => &**v,
+            Self::DataRequirement(v) => &**v,
+            Self::Expression(v) => &**v,
+            Self::ParameterDefinition(v) => &**v,
+            Self::RelatedArtifact(v) => &**v,
+            Self::TriggerDefinition(v) => &**v,
+            Self::UsageContext(v) => &**v,
+            Self::Dosage(v) => &**v,
+            Self::Meta(v) => &**v,
         }
     }
 }

@@ -499,40 +499,168 @@ impl crate::fhirpath::Reflect for TerminologyCapabilities {
             ("closure", crate::fhirpath::Card::One),
         ]
     }
-    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
-        match name {
-            "id" => out.opt(self.id.as_ref()),
-            "meta" => out.opt(self.meta.as_deref()),
-            "implicitRules" => out.opt(self.implicit_rules.as_ref()),
-            "language" => out.opt(self.language.as_ref()),
-            "text" => out.opt(self.text.as_deref()),
-            "contained" => out.many(&self.contained),
-            "extension" => out.many(&self.extension),
-            "modifierExtension" => out.many(&self.modifier_extension),
-            "url" => out.opt(self.url.as_ref()),
-            "version" => out.opt(self.version.as_ref()),
-            "name" => out.opt(self.name.as_ref()),
-            "title" => out.opt(self.title.as_ref()),
-            "status" => out.opt(self.status.as_ref()),
-            "experimental" => out.opt(self.experimental.as_ref()),
-            "date" => out.opt(self.date.as_ref()),
-            "publisher" => out.opt(self.publisher.as_ref()),
-            "contact" => out.many(&self.contact),
-            "description" => out.opt(self.description.as_ref()),
-            "useContext" => out.many(&self.use_context),
-            "jurisdiction" => out.many(&self.jurisdiction),
-            "purpose" => out.opt(self.purpose.as_ref()),
-            "copyright" => out.opt(self.copyright.as_ref()),
-            "kind" => out.opt(self.kind.as_ref()),
-            "software" => out.opt(self.software.as_deref()),
-            "implementation" => out.opt(self.implementation.as_deref()),
-            "lockedDate" => out.opt(self.locked_date.as_ref()),
-            "codeSystem" => out.many(&self.code_system),
-            "expansion" => out.opt(self.expansion.as_deref()),
-            "codeSearch" => out.opt(self.code_search.as_ref()),
-            "validateCode" => out.opt(self.validate_code.as_deref()),
-            "translation" => out.opt(self.translation.as_deref()),
-            "closure" => out.opt(self.closure.as_deref()),
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => {
+                if let Some(v) = &self.id {
+                    out.push(v)
+                }
+            }
+            1 => {
+                if let Some(v) = self.meta.as_deref() {
+                    out.push(v)
+                }
+            }
+            2 => {
+                if let Some(v) = &self.implicit_rules {
+                    out.push(v)
+                }
+            }
+            3 => {
+                if let Some(v) = &self.language {
+                    out.push(v)
+                }
+            }
+            4 => {
+                if let Some(v) = self.text.as_deref() {
+                    out.push(v)
+                }
+            }
+            5 => {
+                for v in &self.contained {
+                    out.push(v)
+                }
+            }
+            6 => {
+                for v in &self.extension {
+                    out.push(v)
+                }
+            }
+            7 => {
+                for v in &self.modifier_extension {
+                    out.push(v)
+                }
+            }
+            8 => {
+                if let Some(v) = &self.url {
+                    out.push(v)
+                }
+            }
+            9 => {
+                if let Some(v) = &self.version {
+                    out.push(v)
+                }
+            }
+            10 => {
+                if let Some(v) = &self.name {
+                    out.push(v)
+                }
+            }
+            11 => {
+                if let Some(v) = &self.title {
+                    out.push(v)
+                }
+            }
+            12 => {
+                if let Some(v) = &self.status {
+                    out.push(v)
+                }
+            }
+            13 => {
+                if let Some(v) = &self.experimental {
+                    out.push(v)
+                }
+            }
+            14 => {
+                if let Some(v) = &self.date {
+                    out.push(v)
+                }
+            }
+            15 => {
+                if let Some(v) = &self.publisher {
+                    out.push(v)
+                }
+            }
+            16 => {
+                for v in &self.contact {
+                    out.push(v)
+                }
+            }
+            17 => {
+                if let Some(v) = &self.description {
+                    out.push(v)
+                }
+            }
+            18 => {
+                for v in &self.use_context {
+                    out.push(v)
+                }
+            }
+            19 => {
+                for v in &self.jurisdiction {
+                    out.push(v)
+                }
+            }
+            20 => {
+                if let Some(v) = &self.purpose {
+                    out.push(v)
+                }
+            }
+            21 => {
+                if let Some(v) = &self.copyright {
+                    out.push(v)
+                }
+            }
+            22 => {
+                if let Some(v) = &self.kind {
+                    out.push(v)
+                }
+            }
+            23 => {
+                if let Some(v) = self.software.as_deref() {
+                    out.push(v)
+                }
+            }
+            24 => {
+                if let Some(v) = self.implementation.as_deref() {
+                    out.push(v)
+                }
+            }
+            25 => {
+                if let Some(v) = &self.locked_date {
+                    out.push(v)
+                }
+            }
+            26 => {
+                for v in &self.code_system {
+                    out.push(v)
+                }
+            }
+            27 => {
+                if let Some(v) = self.expansion.as_deref() {
+                    out.push(v)
+                }
+            }
+            28 => {
+                if let Some(v) = &self.code_search {
+                    out.push(v)
+                }
+            }
+            29 => {
+                if let Some(v) = self.validate_code.as_deref() {
+                    out.push(v)
+                }
+            }
+            30 => {
+                if let Some(v) = self.translation.as_deref() {
+                    out.push(v)
+                }
+            }
+            31 => {
+                if let Some(v) = self.closure.as_deref() {
+                    out.push(v)
+                }
+            }
             _ => {}
         }
     }
@@ -708,13 +836,33 @@ impl crate::fhirpath::Reflect for TerminologyCapabilitiesSoftware {
             ("version", crate::fhirpath::Card::One),
         ]
     }
-    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
-        match name {
-            "id" => out.opt(self.id.as_ref()),
-            "extension" => out.many(&self.extension),
-            "modifierExtension" => out.many(&self.modifier_extension),
-            "name" => out.opt(self.name.as_ref()),
-            "version" => out.opt(self.version.as_ref()),
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => {
+                if let Some(v) = &self.id {
+                    out.push(v)
+                }
+            }
+            1 => {
+                for v in &self.extension {
+                    out.push(v)
+                }
+            }
+            2 => {
+                for v in &self.modifier_extension {
+                    out.push(v)
+                }
+            }
+            3 => {
+                if let Some(v) = &self.name {
+                    out.push(v)
+                }
+            }
+            4 => {
+                if let Some(v) = &self.version {
+                    out.push(v)
+                }
+            }
             _ => {}
         }
     }
@@ -863,13 +1011,33 @@ impl crate::fhirpath::Reflect for TerminologyCapabilitiesImplementation {
             ("url", crate::fhirpath::Card::One),
         ]
     }
-    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
-        match name {
-            "id" => out.opt(self.id.as_ref()),
-            "extension" => out.many(&self.extension),
-            "modifierExtension" => out.many(&self.modifier_extension),
-            "description" => out.opt(self.description.as_ref()),
-            "url" => out.opt(self.url.as_ref()),
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => {
+                if let Some(v) = &self.id {
+                    out.push(v)
+                }
+            }
+            1 => {
+                for v in &self.extension {
+                    out.push(v)
+                }
+            }
+            2 => {
+                for v in &self.modifier_extension {
+                    out.push(v)
+                }
+            }
+            3 => {
+                if let Some(v) = &self.description {
+                    out.push(v)
+                }
+            }
+            4 => {
+                if let Some(v) = &self.url {
+                    out.push(v)
+                }
+            }
             _ => {}
         }
     }
@@ -1013,14 +1181,38 @@ impl crate::fhirpath::Reflect for TerminologyCapabilitiesCodeSystem {
             ("subsumption", crate::fhirpath::Card::One),
         ]
     }
-    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
-        match name {
-            "id" => out.opt(self.id.as_ref()),
-            "extension" => out.many(&self.extension),
-            "modifierExtension" => out.many(&self.modifier_extension),
-            "uri" => out.opt(self.uri.as_ref()),
-            "version" => out.many(&self.version),
-            "subsumption" => out.opt(self.subsumption.as_ref()),
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => {
+                if let Some(v) = &self.id {
+                    out.push(v)
+                }
+            }
+            1 => {
+                for v in &self.extension {
+                    out.push(v)
+                }
+            }
+            2 => {
+                for v in &self.modifier_extension {
+                    out.push(v)
+                }
+            }
+            3 => {
+                if let Some(v) = &self.uri {
+                    out.push(v)
+                }
+            }
+            4 => {
+                for v in &self.version {
+                    out.push(v)
+                }
+            }
+            5 => {
+                if let Some(v) = &self.subsumption {
+                    out.push(v)
+                }
+            }
             _ => {}
         }
     }
@@ -1208,17 +1400,53 @@ impl crate::fhirpath::Reflect for TerminologyCapabilitiesCodeSystemVersion {
             ("property", crate::fhirpath::Card::Many),
         ]
     }
-    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
-        match name {
-            "id" => out.opt(self.id.as_ref()),
-            "extension" => out.many(&self.extension),
-            "modifierExtension" => out.many(&self.modifier_extension),
-            "code" => out.opt(self.code.as_ref()),
-            "isDefault" => out.opt(self.is_default.as_ref()),
-            "compositional" => out.opt(self.compositional.as_ref()),
-            "language" => out.many(&self.language),
-            "filter" => out.many(&self.filter),
-            "property" => out.many(&self.property),
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => {
+                if let Some(v) = &self.id {
+                    out.push(v)
+                }
+            }
+            1 => {
+                for v in &self.extension {
+                    out.push(v)
+                }
+            }
+            2 => {
+                for v in &self.modifier_extension {
+                    out.push(v)
+                }
+            }
+            3 => {
+                if let Some(v) = &self.code {
+                    out.push(v)
+                }
+            }
+            4 => {
+                if let Some(v) = &self.is_default {
+                    out.push(v)
+                }
+            }
+            5 => {
+                if let Some(v) = &self.compositional {
+                    out.push(v)
+                }
+            }
+            6 => {
+                for v in &self.language {
+                    out.push(v)
+                }
+            }
+            7 => {
+                for v in &self.filter {
+                    out.push(v)
+                }
+            }
+            8 => {
+                for v in &self.property {
+                    out.push(v)
+                }
+            }
             _ => {}
         }
     }
@@ -1378,13 +1606,33 @@ impl crate::fhirpath::Reflect for TerminologyCapabilitiesCodeSystemVersionFilter
             ("op", crate::fhirpath::Card::Many),
         ]
     }
-    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
-        match name {
-            "id" => out.opt(self.id.as_ref()),
-            "extension" => out.many(&self.extension),
-            "modifierExtension" => out.many(&self.modifier_extension),
-            "code" => out.opt(self.code.as_ref()),
-            "op" => out.many(&self.op),
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => {
+                if let Some(v) = &self.id {
+                    out.push(v)
+                }
+            }
+            1 => {
+                for v in &self.extension {
+                    out.push(v)
+                }
+            }
+            2 => {
+                for v in &self.modifier_extension {
+                    out.push(v)
+                }
+            }
+            3 => {
+                if let Some(v) = &self.code {
+                    out.push(v)
+                }
+            }
+            4 => {
+                for v in &self.op {
+                    out.push(v)
+                }
+            }
             _ => {}
         }
     }
@@ -1554,16 +1802,48 @@ impl crate::fhirpath::Reflect for TerminologyCapabilitiesExpansion {
             ("textFilter", crate::fhirpath::Card::One),
         ]
     }
-    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
-        match name {
-            "id" => out.opt(self.id.as_ref()),
-            "extension" => out.many(&self.extension),
-            "modifierExtension" => out.many(&self.modifier_extension),
-            "hierarchical" => out.opt(self.hierarchical.as_ref()),
-            "paging" => out.opt(self.paging.as_ref()),
-            "incomplete" => out.opt(self.incomplete.as_ref()),
-            "parameter" => out.many(&self.parameter),
-            "textFilter" => out.opt(self.text_filter.as_ref()),
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => {
+                if let Some(v) = &self.id {
+                    out.push(v)
+                }
+            }
+            1 => {
+                for v in &self.extension {
+                    out.push(v)
+                }
+            }
+            2 => {
+                for v in &self.modifier_extension {
+                    out.push(v)
+                }
+            }
+            3 => {
+                if let Some(v) = &self.hierarchical {
+                    out.push(v)
+                }
+            }
+            4 => {
+                if let Some(v) = &self.paging {
+                    out.push(v)
+                }
+            }
+            5 => {
+                if let Some(v) = &self.incomplete {
+                    out.push(v)
+                }
+            }
+            6 => {
+                for v in &self.parameter {
+                    out.push(v)
+                }
+            }
+            7 => {
+                if let Some(v) = &self.text_filter {
+                    out.push(v)
+                }
+            }
             _ => {}
         }
     }
@@ -1712,13 +1992,33 @@ impl crate::fhirpath::Reflect for TerminologyCapabilitiesExpansionParameter {
             ("documentation", crate::fhirpath::Card::One),
         ]
     }
-    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
-        match name {
-            "id" => out.opt(self.id.as_ref()),
-            "extension" => out.many(&self.extension),
-            "modifierExtension" => out.many(&self.modifier_extension),
-            "name" => out.opt(self.name.as_ref()),
-            "documentation" => out.opt(self.documentation.as_ref()),
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => {
+                if let Some(v) = &self.id {
+                    out.push(v)
+                }
+            }
+            1 => {
+                for v in &self.extension {
+                    out.push(v)
+                }
+            }
+            2 => {
+                for v in &self.modifier_extension {
+                    out.push(v)
+                }
+            }
+            3 => {
+                if let Some(v) = &self.name {
+                    out.push(v)
+                }
+            }
+            4 => {
+                if let Some(v) = &self.documentation {
+                    out.push(v)
+                }
+            }
             _ => {}
         }
     }
@@ -1854,12 +2154,28 @@ impl crate::fhirpath::Reflect for TerminologyCapabilitiesValidateCode {
             ("translations", crate::fhirpath::Card::One),
         ]
     }
-    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
-        match name {
-            "id" => out.opt(self.id.as_ref()),
-            "extension" => out.many(&self.extension),
-            "modifierExtension" => out.many(&self.modifier_extension),
-            "translations" => out.opt(self.translations.as_ref()),
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => {
+                if let Some(v) = &self.id {
+                    out.push(v)
+                }
+            }
+            1 => {
+                for v in &self.extension {
+                    out.push(v)
+                }
+            }
+            2 => {
+                for v in &self.modifier_extension {
+                    out.push(v)
+                }
+            }
+            3 => {
+                if let Some(v) = &self.translations {
+                    out.push(v)
+                }
+            }
             _ => {}
         }
     }
@@ -1995,12 +2311,28 @@ impl crate::fhirpath::Reflect for TerminologyCapabilitiesTranslation {
             ("needsMap", crate::fhirpath::Card::One),
         ]
     }
-    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
-        match name {
-            "id" => out.opt(self.id.as_ref()),
-            "extension" => out.many(&self.extension),
-            "modifierExtension" => out.many(&self.modifier_extension),
-            "needsMap" => out.opt(self.needs_map.as_ref()),
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => {
+                if let Some(v) = &self.id {
+                    out.push(v)
+                }
+            }
+            1 => {
+                for v in &self.extension {
+                    out.push(v)
+                }
+            }
+            2 => {
+                for v in &self.modifier_extension {
+                    out.push(v)
+                }
+            }
+            3 => {
+                if let Some(v) = &self.needs_map {
+                    out.push(v)
+                }
+            }
             _ => {}
         }
     }
@@ -2120,12 +2452,28 @@ impl crate::fhirpath::Reflect for TerminologyCapabilitiesClosure {
             ("translation", crate::fhirpath::Card::One),
         ]
     }
-    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
-        match name {
-            "id" => out.opt(self.id.as_ref()),
-            "extension" => out.many(&self.extension),
-            "modifierExtension" => out.many(&self.modifier_extension),
-            "translation" => out.opt(self.translation.as_ref()),
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => {
+                if let Some(v) = &self.id {
+                    out.push(v)
+                }
+            }
+            1 => {
+                for v in &self.extension {
+                    out.push(v)
+                }
+            }
+            2 => {
+                for v in &self.modifier_extension {
+                    out.push(v)
+                }
+            }
+            3 => {
+                if let Some(v) = &self.translation {
+                    out.push(v)
+                }
+            }
             _ => {}
         }
     }

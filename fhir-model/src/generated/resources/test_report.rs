@@ -356,28 +356,108 @@ impl crate::fhirpath::Reflect for TestReport {
             ("teardown", crate::fhirpath::Card::One),
         ]
     }
-    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
-        match name {
-            "id" => out.opt(self.id.as_ref()),
-            "meta" => out.opt(self.meta.as_deref()),
-            "implicitRules" => out.opt(self.implicit_rules.as_ref()),
-            "language" => out.opt(self.language.as_ref()),
-            "text" => out.opt(self.text.as_deref()),
-            "contained" => out.many(&self.contained),
-            "extension" => out.many(&self.extension),
-            "modifierExtension" => out.many(&self.modifier_extension),
-            "identifier" => out.opt(self.identifier.as_deref()),
-            "name" => out.opt(self.name.as_ref()),
-            "status" => out.opt(self.status.as_ref()),
-            "testScript" => out.opt(self.test_script.as_deref()),
-            "result" => out.opt(self.result.as_ref()),
-            "score" => out.opt(self.score.as_ref()),
-            "tester" => out.opt(self.tester.as_ref()),
-            "issued" => out.opt(self.issued.as_ref()),
-            "participant" => out.many(&self.participant),
-            "setup" => out.opt(self.setup.as_deref()),
-            "test" => out.many(&self.test),
-            "teardown" => out.opt(self.teardown.as_deref()),
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => {
+                if let Some(v) = &self.id {
+                    out.push(v)
+                }
+            }
+            1 => {
+                if let Some(v) = self.meta.as_deref() {
+                    out.push(v)
+                }
+            }
+            2 => {
+                if let Some(v) = &self.implicit_rules {
+                    out.push(v)
+                }
+            }
+            3 => {
+                if let Some(v) = &self.language {
+                    out.push(v)
+                }
+            }
+            4 => {
+                if let Some(v) = self.text.as_deref() {
+                    out.push(v)
+                }
+            }
+            5 => {
+                for v in &self.contained {
+                    out.push(v)
+                }
+            }
+            6 => {
+                for v in &self.extension {
+                    out.push(v)
+                }
+            }
+            7 => {
+                for v in &self.modifier_extension {
+                    out.push(v)
+                }
+            }
+            8 => {
+                if let Some(v) = self.identifier.as_deref() {
+                    out.push(v)
+                }
+            }
+            9 => {
+                if let Some(v) = &self.name {
+                    out.push(v)
+                }
+            }
+            10 => {
+                if let Some(v) = &self.status {
+                    out.push(v)
+                }
+            }
+            11 => {
+                if let Some(v) = self.test_script.as_deref() {
+                    out.push(v)
+                }
+            }
+            12 => {
+                if let Some(v) = &self.result {
+                    out.push(v)
+                }
+            }
+            13 => {
+                if let Some(v) = &self.score {
+                    out.push(v)
+                }
+            }
+            14 => {
+                if let Some(v) = &self.tester {
+                    out.push(v)
+                }
+            }
+            15 => {
+                if let Some(v) = &self.issued {
+                    out.push(v)
+                }
+            }
+            16 => {
+                for v in &self.participant {
+                    out.push(v)
+                }
+            }
+            17 => {
+                if let Some(v) = self.setup.as_deref() {
+                    out.push(v)
+                }
+            }
+            18 => {
+                for v in &self.test {
+                    out.push(v)
+                }
+            }
+            19 => {
+                if let Some(v) = self.teardown.as_deref() {
+                    out.push(v)
+                }
+            }
             _ => {}
         }
     }
@@ -573,14 +653,38 @@ impl crate::fhirpath::Reflect for TestReportParticipant {
             ("display", crate::fhirpath::Card::One),
         ]
     }
-    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
-        match name {
-            "id" => out.opt(self.id.as_ref()),
-            "extension" => out.many(&self.extension),
-            "modifierExtension" => out.many(&self.modifier_extension),
-            "type" => out.opt(self.type_.as_ref()),
-            "uri" => out.opt(self.uri.as_ref()),
-            "display" => out.opt(self.display.as_ref()),
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => {
+                if let Some(v) = &self.id {
+                    out.push(v)
+                }
+            }
+            1 => {
+                for v in &self.extension {
+                    out.push(v)
+                }
+            }
+            2 => {
+                for v in &self.modifier_extension {
+                    out.push(v)
+                }
+            }
+            3 => {
+                if let Some(v) = &self.type_ {
+                    out.push(v)
+                }
+            }
+            4 => {
+                if let Some(v) = &self.uri {
+                    out.push(v)
+                }
+            }
+            5 => {
+                if let Some(v) = &self.display {
+                    out.push(v)
+                }
+            }
             _ => {}
         }
     }
@@ -711,12 +815,28 @@ impl crate::fhirpath::Reflect for TestReportSetup {
             ("action", crate::fhirpath::Card::Many),
         ]
     }
-    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
-        match name {
-            "id" => out.opt(self.id.as_ref()),
-            "extension" => out.many(&self.extension),
-            "modifierExtension" => out.many(&self.modifier_extension),
-            "action" => out.many(&self.action),
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => {
+                if let Some(v) = &self.id {
+                    out.push(v)
+                }
+            }
+            1 => {
+                for v in &self.extension {
+                    out.push(v)
+                }
+            }
+            2 => {
+                for v in &self.modifier_extension {
+                    out.push(v)
+                }
+            }
+            3 => {
+                for v in &self.action {
+                    out.push(v)
+                }
+            }
             _ => {}
         }
     }
@@ -845,13 +965,33 @@ impl crate::fhirpath::Reflect for TestReportSetupAction {
             ("assert", crate::fhirpath::Card::One),
         ]
     }
-    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
-        match name {
-            "id" => out.opt(self.id.as_ref()),
-            "extension" => out.many(&self.extension),
-            "modifierExtension" => out.many(&self.modifier_extension),
-            "operation" => out.opt(self.operation.as_deref()),
-            "assert" => out.opt(self.assert.as_deref()),
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => {
+                if let Some(v) = &self.id {
+                    out.push(v)
+                }
+            }
+            1 => {
+                for v in &self.extension {
+                    out.push(v)
+                }
+            }
+            2 => {
+                for v in &self.modifier_extension {
+                    out.push(v)
+                }
+            }
+            3 => {
+                if let Some(v) = self.operation.as_deref() {
+                    out.push(v)
+                }
+            }
+            4 => {
+                if let Some(v) = self.assert.as_deref() {
+                    out.push(v)
+                }
+            }
             _ => {}
         }
     }
@@ -1013,14 +1153,38 @@ impl crate::fhirpath::Reflect for TestReportSetupActionOperation {
             ("detail", crate::fhirpath::Card::One),
         ]
     }
-    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
-        match name {
-            "id" => out.opt(self.id.as_ref()),
-            "extension" => out.many(&self.extension),
-            "modifierExtension" => out.many(&self.modifier_extension),
-            "result" => out.opt(self.result.as_ref()),
-            "message" => out.opt(self.message.as_ref()),
-            "detail" => out.opt(self.detail.as_ref()),
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => {
+                if let Some(v) = &self.id {
+                    out.push(v)
+                }
+            }
+            1 => {
+                for v in &self.extension {
+                    out.push(v)
+                }
+            }
+            2 => {
+                for v in &self.modifier_extension {
+                    out.push(v)
+                }
+            }
+            3 => {
+                if let Some(v) = &self.result {
+                    out.push(v)
+                }
+            }
+            4 => {
+                if let Some(v) = &self.message {
+                    out.push(v)
+                }
+            }
+            5 => {
+                if let Some(v) = &self.detail {
+                    out.push(v)
+                }
+            }
             _ => {}
         }
     }
@@ -1182,14 +1346,38 @@ impl crate::fhirpath::Reflect for TestReportSetupActionAssert {
             ("detail", crate::fhirpath::Card::One),
         ]
     }
-    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
-        match name {
-            "id" => out.opt(self.id.as_ref()),
-            "extension" => out.many(&self.extension),
-            "modifierExtension" => out.many(&self.modifier_extension),
-            "result" => out.opt(self.result.as_ref()),
-            "message" => out.opt(self.message.as_ref()),
-            "detail" => out.opt(self.detail.as_ref()),
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => {
+                if let Some(v) = &self.id {
+                    out.push(v)
+                }
+            }
+            1 => {
+                for v in &self.extension {
+                    out.push(v)
+                }
+            }
+            2 => {
+                for v in &self.modifier_extension {
+                    out.push(v)
+                }
+            }
+            3 => {
+                if let Some(v) = &self.result {
+                    out.push(v)
+                }
+            }
+            4 => {
+                if let Some(v) = &self.message {
+                    out.push(v)
+                }
+            }
+            5 => {
+                if let Some(v) = &self.detail {
+                    out.push(v)
+                }
+            }
             _ => {}
         }
     }
@@ -1346,14 +1534,38 @@ impl crate::fhirpath::Reflect for TestReportTest {
             ("action", crate::fhirpath::Card::Many),
         ]
     }
-    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
-        match name {
-            "id" => out.opt(self.id.as_ref()),
-            "extension" => out.many(&self.extension),
-            "modifierExtension" => out.many(&self.modifier_extension),
-            "name" => out.opt(self.name.as_ref()),
-            "description" => out.opt(self.description.as_ref()),
-            "action" => out.many(&self.action),
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => {
+                if let Some(v) = &self.id {
+                    out.push(v)
+                }
+            }
+            1 => {
+                for v in &self.extension {
+                    out.push(v)
+                }
+            }
+            2 => {
+                for v in &self.modifier_extension {
+                    out.push(v)
+                }
+            }
+            3 => {
+                if let Some(v) = &self.name {
+                    out.push(v)
+                }
+            }
+            4 => {
+                if let Some(v) = &self.description {
+                    out.push(v)
+                }
+            }
+            5 => {
+                for v in &self.action {
+                    out.push(v)
+                }
+            }
             _ => {}
         }
     }
@@ -1482,13 +1694,33 @@ impl crate::fhirpath::Reflect for TestReportTestAction {
             ("assert", crate::fhirpath::Card::One),
         ]
     }
-    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
-        match name {
-            "id" => out.opt(self.id.as_ref()),
-            "extension" => out.many(&self.extension),
-            "modifierExtension" => out.many(&self.modifier_extension),
-            "operation" => out.opt(self.operation.as_deref()),
-            "assert" => out.opt(self.assert.as_deref()),
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => {
+                if let Some(v) = &self.id {
+                    out.push(v)
+                }
+            }
+            1 => {
+                for v in &self.extension {
+                    out.push(v)
+                }
+            }
+            2 => {
+                for v in &self.modifier_extension {
+                    out.push(v)
+                }
+            }
+            3 => {
+                if let Some(v) = self.operation.as_deref() {
+                    out.push(v)
+                }
+            }
+            4 => {
+                if let Some(v) = self.assert.as_deref() {
+                    out.push(v)
+                }
+            }
             _ => {}
         }
     }
@@ -1619,12 +1851,28 @@ impl crate::fhirpath::Reflect for TestReportTeardown {
             ("action", crate::fhirpath::Card::Many),
         ]
     }
-    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
-        match name {
-            "id" => out.opt(self.id.as_ref()),
-            "extension" => out.many(&self.extension),
-            "modifierExtension" => out.many(&self.modifier_extension),
-            "action" => out.many(&self.action),
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => {
+                if let Some(v) = &self.id {
+                    out.push(v)
+                }
+            }
+            1 => {
+                for v in &self.extension {
+                    out.push(v)
+                }
+            }
+            2 => {
+                for v in &self.modifier_extension {
+                    out.push(v)
+                }
+            }
+            3 => {
+                for v in &self.action {
+                    out.push(v)
+                }
+            }
             _ => {}
         }
     }
@@ -1755,12 +2003,28 @@ impl crate::fhirpath::Reflect for TestReportTeardownAction {
             ("operation", crate::fhirpath::Card::One),
         ]
     }
-    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
-        match name {
-            "id" => out.opt(self.id.as_ref()),
-            "extension" => out.many(&self.extension),
-            "modifierExtension" => out.many(&self.modifier_extension),
-            "operation" => out.opt(self.operation.as_deref()),
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => {
+                if let Some(v) = &self.id {
+                    out.push(v)
+                }
+            }
+            1 => {
+                for v in &self.extension {
+                    out.push(v)
+                }
+            }
+            2 => {
+                for v in &self.modifier_extension {
+                    out.push(v)
+                }
+            }
+            3 => {
+                if let Some(v) = self.operation.as_deref() {
+                    out.push(v)
+                }
+            }
             _ => {}
         }
     }

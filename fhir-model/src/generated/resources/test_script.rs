@@ -489,40 +489,168 @@ impl crate::fhirpath::Reflect for TestScript {
             ("teardown", crate::fhirpath::Card::One),
         ]
     }
-    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
-        match name {
-            "id" => out.opt(self.id.as_ref()),
-            "meta" => out.opt(self.meta.as_deref()),
-            "implicitRules" => out.opt(self.implicit_rules.as_ref()),
-            "language" => out.opt(self.language.as_ref()),
-            "text" => out.opt(self.text.as_deref()),
-            "contained" => out.many(&self.contained),
-            "extension" => out.many(&self.extension),
-            "modifierExtension" => out.many(&self.modifier_extension),
-            "url" => out.opt(self.url.as_ref()),
-            "identifier" => out.opt(self.identifier.as_deref()),
-            "version" => out.opt(self.version.as_ref()),
-            "name" => out.opt(self.name.as_ref()),
-            "title" => out.opt(self.title.as_ref()),
-            "status" => out.opt(self.status.as_ref()),
-            "experimental" => out.opt(self.experimental.as_ref()),
-            "date" => out.opt(self.date.as_ref()),
-            "publisher" => out.opt(self.publisher.as_ref()),
-            "contact" => out.many(&self.contact),
-            "description" => out.opt(self.description.as_ref()),
-            "useContext" => out.many(&self.use_context),
-            "jurisdiction" => out.many(&self.jurisdiction),
-            "purpose" => out.opt(self.purpose.as_ref()),
-            "copyright" => out.opt(self.copyright.as_ref()),
-            "origin" => out.many(&self.origin),
-            "destination" => out.many(&self.destination),
-            "metadata" => out.opt(self.metadata.as_deref()),
-            "fixture" => out.many(&self.fixture),
-            "profile" => out.many(&self.profile),
-            "variable" => out.many(&self.variable),
-            "setup" => out.opt(self.setup.as_deref()),
-            "test" => out.many(&self.test),
-            "teardown" => out.opt(self.teardown.as_deref()),
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => {
+                if let Some(v) = &self.id {
+                    out.push(v)
+                }
+            }
+            1 => {
+                if let Some(v) = self.meta.as_deref() {
+                    out.push(v)
+                }
+            }
+            2 => {
+                if let Some(v) = &self.implicit_rules {
+                    out.push(v)
+                }
+            }
+            3 => {
+                if let Some(v) = &self.language {
+                    out.push(v)
+                }
+            }
+            4 => {
+                if let Some(v) = self.text.as_deref() {
+                    out.push(v)
+                }
+            }
+            5 => {
+                for v in &self.contained {
+                    out.push(v)
+                }
+            }
+            6 => {
+                for v in &self.extension {
+                    out.push(v)
+                }
+            }
+            7 => {
+                for v in &self.modifier_extension {
+                    out.push(v)
+                }
+            }
+            8 => {
+                if let Some(v) = &self.url {
+                    out.push(v)
+                }
+            }
+            9 => {
+                if let Some(v) = self.identifier.as_deref() {
+                    out.push(v)
+                }
+            }
+            10 => {
+                if let Some(v) = &self.version {
+                    out.push(v)
+                }
+            }
+            11 => {
+                if let Some(v) = &self.name {
+                    out.push(v)
+                }
+            }
+            12 => {
+                if let Some(v) = &self.title {
+                    out.push(v)
+                }
+            }
+            13 => {
+                if let Some(v) = &self.status {
+                    out.push(v)
+                }
+            }
+            14 => {
+                if let Some(v) = &self.experimental {
+                    out.push(v)
+                }
+            }
+            15 => {
+                if let Some(v) = &self.date {
+                    out.push(v)
+                }
+            }
+            16 => {
+                if let Some(v) = &self.publisher {
+                    out.push(v)
+                }
+            }
+            17 => {
+                for v in &self.contact {
+                    out.push(v)
+                }
+            }
+            18 => {
+                if let Some(v) = &self.description {
+                    out.push(v)
+                }
+            }
+            19 => {
+                for v in &self.use_context {
+                    out.push(v)
+                }
+            }
+            20 => {
+                for v in &self.jurisdiction {
+                    out.push(v)
+                }
+            }
+            21 => {
+                if let Some(v) = &self.purpose {
+                    out.push(v)
+                }
+            }
+            22 => {
+                if let Some(v) = &self.copyright {
+                    out.push(v)
+                }
+            }
+            23 => {
+                for v in &self.origin {
+                    out.push(v)
+                }
+            }
+            24 => {
+                for v in &self.destination {
+                    out.push(v)
+                }
+            }
+            25 => {
+                if let Some(v) = self.metadata.as_deref() {
+                    out.push(v)
+                }
+            }
+            26 => {
+                for v in &self.fixture {
+                    out.push(v)
+                }
+            }
+            27 => {
+                for v in &self.profile {
+                    out.push(v)
+                }
+            }
+            28 => {
+                for v in &self.variable {
+                    out.push(v)
+                }
+            }
+            29 => {
+                if let Some(v) = self.setup.as_deref() {
+                    out.push(v)
+                }
+            }
+            30 => {
+                for v in &self.test {
+                    out.push(v)
+                }
+            }
+            31 => {
+                if let Some(v) = self.teardown.as_deref() {
+                    out.push(v)
+                }
+            }
             _ => {}
         }
     }
@@ -700,13 +828,33 @@ impl crate::fhirpath::Reflect for TestScriptOrigin {
             ("profile", crate::fhirpath::Card::One),
         ]
     }
-    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
-        match name {
-            "id" => out.opt(self.id.as_ref()),
-            "extension" => out.many(&self.extension),
-            "modifierExtension" => out.many(&self.modifier_extension),
-            "index" => out.opt(self.index.as_ref()),
-            "profile" => out.opt(self.profile.as_deref()),
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => {
+                if let Some(v) = &self.id {
+                    out.push(v)
+                }
+            }
+            1 => {
+                for v in &self.extension {
+                    out.push(v)
+                }
+            }
+            2 => {
+                for v in &self.modifier_extension {
+                    out.push(v)
+                }
+            }
+            3 => {
+                if let Some(v) = &self.index {
+                    out.push(v)
+                }
+            }
+            4 => {
+                if let Some(v) = self.profile.as_deref() {
+                    out.push(v)
+                }
+            }
             _ => {}
         }
     }
@@ -857,13 +1005,33 @@ impl crate::fhirpath::Reflect for TestScriptDestination {
             ("profile", crate::fhirpath::Card::One),
         ]
     }
-    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
-        match name {
-            "id" => out.opt(self.id.as_ref()),
-            "extension" => out.many(&self.extension),
-            "modifierExtension" => out.many(&self.modifier_extension),
-            "index" => out.opt(self.index.as_ref()),
-            "profile" => out.opt(self.profile.as_deref()),
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => {
+                if let Some(v) = &self.id {
+                    out.push(v)
+                }
+            }
+            1 => {
+                for v in &self.extension {
+                    out.push(v)
+                }
+            }
+            2 => {
+                for v in &self.modifier_extension {
+                    out.push(v)
+                }
+            }
+            3 => {
+                if let Some(v) = &self.index {
+                    out.push(v)
+                }
+            }
+            4 => {
+                if let Some(v) = self.profile.as_deref() {
+                    out.push(v)
+                }
+            }
             _ => {}
         }
     }
@@ -1005,13 +1173,33 @@ impl crate::fhirpath::Reflect for TestScriptMetadata {
             ("capability", crate::fhirpath::Card::Many),
         ]
     }
-    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
-        match name {
-            "id" => out.opt(self.id.as_ref()),
-            "extension" => out.many(&self.extension),
-            "modifierExtension" => out.many(&self.modifier_extension),
-            "link" => out.many(&self.link),
-            "capability" => out.many(&self.capability),
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => {
+                if let Some(v) = &self.id {
+                    out.push(v)
+                }
+            }
+            1 => {
+                for v in &self.extension {
+                    out.push(v)
+                }
+            }
+            2 => {
+                for v in &self.modifier_extension {
+                    out.push(v)
+                }
+            }
+            3 => {
+                for v in &self.link {
+                    out.push(v)
+                }
+            }
+            4 => {
+                for v in &self.capability {
+                    out.push(v)
+                }
+            }
             _ => {}
         }
     }
@@ -1160,13 +1348,33 @@ impl crate::fhirpath::Reflect for TestScriptMetadataLink {
             ("description", crate::fhirpath::Card::One),
         ]
     }
-    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
-        match name {
-            "id" => out.opt(self.id.as_ref()),
-            "extension" => out.many(&self.extension),
-            "modifierExtension" => out.many(&self.modifier_extension),
-            "url" => out.opt(self.url.as_ref()),
-            "description" => out.opt(self.description.as_ref()),
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => {
+                if let Some(v) = &self.id {
+                    out.push(v)
+                }
+            }
+            1 => {
+                for v in &self.extension {
+                    out.push(v)
+                }
+            }
+            2 => {
+                for v in &self.modifier_extension {
+                    out.push(v)
+                }
+            }
+            3 => {
+                if let Some(v) = &self.url {
+                    out.push(v)
+                }
+            }
+            4 => {
+                if let Some(v) = &self.description {
+                    out.push(v)
+                }
+            }
             _ => {}
         }
     }
@@ -1399,18 +1607,58 @@ impl crate::fhirpath::Reflect for TestScriptMetadataCapability {
             ("capabilities", crate::fhirpath::Card::One),
         ]
     }
-    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
-        match name {
-            "id" => out.opt(self.id.as_ref()),
-            "extension" => out.many(&self.extension),
-            "modifierExtension" => out.many(&self.modifier_extension),
-            "required" => out.opt(self.required.as_ref()),
-            "validated" => out.opt(self.validated.as_ref()),
-            "description" => out.opt(self.description.as_ref()),
-            "origin" => out.many(&self.origin),
-            "destination" => out.opt(self.destination.as_ref()),
-            "link" => out.many(&self.link),
-            "capabilities" => out.opt(self.capabilities.as_ref()),
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => {
+                if let Some(v) = &self.id {
+                    out.push(v)
+                }
+            }
+            1 => {
+                for v in &self.extension {
+                    out.push(v)
+                }
+            }
+            2 => {
+                for v in &self.modifier_extension {
+                    out.push(v)
+                }
+            }
+            3 => {
+                if let Some(v) = &self.required {
+                    out.push(v)
+                }
+            }
+            4 => {
+                if let Some(v) = &self.validated {
+                    out.push(v)
+                }
+            }
+            5 => {
+                if let Some(v) = &self.description {
+                    out.push(v)
+                }
+            }
+            6 => {
+                for v in &self.origin {
+                    out.push(v)
+                }
+            }
+            7 => {
+                if let Some(v) = &self.destination {
+                    out.push(v)
+                }
+            }
+            8 => {
+                for v in &self.link {
+                    out.push(v)
+                }
+            }
+            9 => {
+                if let Some(v) = &self.capabilities {
+                    out.push(v)
+                }
+            }
             _ => {}
         }
     }
@@ -1577,14 +1825,38 @@ impl crate::fhirpath::Reflect for TestScriptFixture {
             ("resource", crate::fhirpath::Card::One),
         ]
     }
-    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
-        match name {
-            "id" => out.opt(self.id.as_ref()),
-            "extension" => out.many(&self.extension),
-            "modifierExtension" => out.many(&self.modifier_extension),
-            "autocreate" => out.opt(self.autocreate.as_ref()),
-            "autodelete" => out.opt(self.autodelete.as_ref()),
-            "resource" => out.opt(self.resource.as_deref()),
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => {
+                if let Some(v) = &self.id {
+                    out.push(v)
+                }
+            }
+            1 => {
+                for v in &self.extension {
+                    out.push(v)
+                }
+            }
+            2 => {
+                for v in &self.modifier_extension {
+                    out.push(v)
+                }
+            }
+            3 => {
+                if let Some(v) = &self.autocreate {
+                    out.push(v)
+                }
+            }
+            4 => {
+                if let Some(v) = &self.autodelete {
+                    out.push(v)
+                }
+            }
+            5 => {
+                if let Some(v) = self.resource.as_deref() {
+                    out.push(v)
+                }
+            }
             _ => {}
         }
     }
@@ -1811,19 +2083,63 @@ impl crate::fhirpath::Reflect for TestScriptVariable {
             ("sourceId", crate::fhirpath::Card::One),
         ]
     }
-    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
-        match name {
-            "id" => out.opt(self.id.as_ref()),
-            "extension" => out.many(&self.extension),
-            "modifierExtension" => out.many(&self.modifier_extension),
-            "name" => out.opt(self.name.as_ref()),
-            "defaultValue" => out.opt(self.default_value.as_ref()),
-            "description" => out.opt(self.description.as_ref()),
-            "expression" => out.opt(self.expression.as_ref()),
-            "headerField" => out.opt(self.header_field.as_ref()),
-            "hint" => out.opt(self.hint.as_ref()),
-            "path" => out.opt(self.path.as_ref()),
-            "sourceId" => out.opt(self.source_id.as_ref()),
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => {
+                if let Some(v) = &self.id {
+                    out.push(v)
+                }
+            }
+            1 => {
+                for v in &self.extension {
+                    out.push(v)
+                }
+            }
+            2 => {
+                for v in &self.modifier_extension {
+                    out.push(v)
+                }
+            }
+            3 => {
+                if let Some(v) = &self.name {
+                    out.push(v)
+                }
+            }
+            4 => {
+                if let Some(v) = &self.default_value {
+                    out.push(v)
+                }
+            }
+            5 => {
+                if let Some(v) = &self.description {
+                    out.push(v)
+                }
+            }
+            6 => {
+                if let Some(v) = &self.expression {
+                    out.push(v)
+                }
+            }
+            7 => {
+                if let Some(v) = &self.header_field {
+                    out.push(v)
+                }
+            }
+            8 => {
+                if let Some(v) = &self.hint {
+                    out.push(v)
+                }
+            }
+            9 => {
+                if let Some(v) = &self.path {
+                    out.push(v)
+                }
+            }
+            10 => {
+                if let Some(v) = &self.source_id {
+                    out.push(v)
+                }
+            }
             _ => {}
         }
     }
@@ -1954,12 +2270,28 @@ impl crate::fhirpath::Reflect for TestScriptSetup {
             ("action", crate::fhirpath::Card::Many),
         ]
     }
-    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
-        match name {
-            "id" => out.opt(self.id.as_ref()),
-            "extension" => out.many(&self.extension),
-            "modifierExtension" => out.many(&self.modifier_extension),
-            "action" => out.many(&self.action),
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => {
+                if let Some(v) = &self.id {
+                    out.push(v)
+                }
+            }
+            1 => {
+                for v in &self.extension {
+                    out.push(v)
+                }
+            }
+            2 => {
+                for v in &self.modifier_extension {
+                    out.push(v)
+                }
+            }
+            3 => {
+                for v in &self.action {
+                    out.push(v)
+                }
+            }
             _ => {}
         }
     }
@@ -2088,13 +2420,33 @@ impl crate::fhirpath::Reflect for TestScriptSetupAction {
             ("assert", crate::fhirpath::Card::One),
         ]
     }
-    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
-        match name {
-            "id" => out.opt(self.id.as_ref()),
-            "extension" => out.many(&self.extension),
-            "modifierExtension" => out.many(&self.modifier_extension),
-            "operation" => out.opt(self.operation.as_deref()),
-            "assert" => out.opt(self.assert.as_deref()),
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => {
+                if let Some(v) = &self.id {
+                    out.push(v)
+                }
+            }
+            1 => {
+                for v in &self.extension {
+                    out.push(v)
+                }
+            }
+            2 => {
+                for v in &self.modifier_extension {
+                    out.push(v)
+                }
+            }
+            3 => {
+                if let Some(v) = self.operation.as_deref() {
+                    out.push(v)
+                }
+            }
+            4 => {
+                if let Some(v) = self.assert.as_deref() {
+                    out.push(v)
+                }
+            }
             _ => {}
         }
     }
@@ -2447,28 +2799,108 @@ impl crate::fhirpath::Reflect for TestScriptSetupActionOperation {
             ("url", crate::fhirpath::Card::One),
         ]
     }
-    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
-        match name {
-            "id" => out.opt(self.id.as_ref()),
-            "extension" => out.many(&self.extension),
-            "modifierExtension" => out.many(&self.modifier_extension),
-            "type" => out.opt(self.type_.as_deref()),
-            "resource" => out.opt(self.resource.as_ref()),
-            "label" => out.opt(self.label.as_ref()),
-            "description" => out.opt(self.description.as_ref()),
-            "accept" => out.opt(self.accept.as_ref()),
-            "contentType" => out.opt(self.content_type.as_ref()),
-            "destination" => out.opt(self.destination.as_ref()),
-            "encodeRequestUrl" => out.opt(self.encode_request_url.as_ref()),
-            "method" => out.opt(self.method.as_ref()),
-            "origin" => out.opt(self.origin.as_ref()),
-            "params" => out.opt(self.params.as_ref()),
-            "requestHeader" => out.many(&self.request_header),
-            "requestId" => out.opt(self.request_id.as_ref()),
-            "responseId" => out.opt(self.response_id.as_ref()),
-            "sourceId" => out.opt(self.source_id.as_ref()),
-            "targetId" => out.opt(self.target_id.as_ref()),
-            "url" => out.opt(self.url.as_ref()),
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => {
+                if let Some(v) = &self.id {
+                    out.push(v)
+                }
+            }
+            1 => {
+                for v in &self.extension {
+                    out.push(v)
+                }
+            }
+            2 => {
+                for v in &self.modifier_extension {
+                    out.push(v)
+                }
+            }
+            3 => {
+                if let Some(v) = self.type_.as_deref() {
+                    out.push(v)
+                }
+            }
+            4 => {
+                if let Some(v) = &self.resource {
+                    out.push(v)
+                }
+            }
+            5 => {
+                if let Some(v) = &self.label {
+                    out.push(v)
+                }
+            }
+            6 => {
+                if let Some(v) = &self.description {
+                    out.push(v)
+                }
+            }
+            7 => {
+                if let Some(v) = &self.accept {
+                    out.push(v)
+                }
+            }
+            8 => {
+                if let Some(v) = &self.content_type {
+                    out.push(v)
+                }
+            }
+            9 => {
+                if let Some(v) = &self.destination {
+                    out.push(v)
+                }
+            }
+            10 => {
+                if let Some(v) = &self.encode_request_url {
+                    out.push(v)
+                }
+            }
+            11 => {
+                if let Some(v) = &self.method {
+                    out.push(v)
+                }
+            }
+            12 => {
+                if let Some(v) = &self.origin {
+                    out.push(v)
+                }
+            }
+            13 => {
+                if let Some(v) = &self.params {
+                    out.push(v)
+                }
+            }
+            14 => {
+                for v in &self.request_header {
+                    out.push(v)
+                }
+            }
+            15 => {
+                if let Some(v) = &self.request_id {
+                    out.push(v)
+                }
+            }
+            16 => {
+                if let Some(v) = &self.response_id {
+                    out.push(v)
+                }
+            }
+            17 => {
+                if let Some(v) = &self.source_id {
+                    out.push(v)
+                }
+            }
+            18 => {
+                if let Some(v) = &self.target_id {
+                    out.push(v)
+                }
+            }
+            19 => {
+                if let Some(v) = &self.url {
+                    out.push(v)
+                }
+            }
             _ => {}
         }
     }
@@ -2624,13 +3056,33 @@ impl crate::fhirpath::Reflect for TestScriptSetupActionOperationRequestHeader {
             ("value", crate::fhirpath::Card::One),
         ]
     }
-    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
-        match name {
-            "id" => out.opt(self.id.as_ref()),
-            "extension" => out.many(&self.extension),
-            "modifierExtension" => out.many(&self.modifier_extension),
-            "field" => out.opt(self.field.as_ref()),
-            "value" => out.opt(self.value.as_ref()),
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => {
+                if let Some(v) = &self.id {
+                    out.push(v)
+                }
+            }
+            1 => {
+                for v in &self.extension {
+                    out.push(v)
+                }
+            }
+            2 => {
+                for v in &self.modifier_extension {
+                    out.push(v)
+                }
+            }
+            3 => {
+                if let Some(v) = &self.field {
+                    out.push(v)
+                }
+            }
+            4 => {
+                if let Some(v) = &self.value {
+                    out.push(v)
+                }
+            }
             _ => {}
         }
     }
@@ -3126,35 +3578,133 @@ impl crate::fhirpath::Reflect for TestScriptSetupActionAssert {
             ("warningOnly", crate::fhirpath::Card::One),
         ]
     }
-    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
-        match name {
-            "id" => out.opt(self.id.as_ref()),
-            "extension" => out.many(&self.extension),
-            "modifierExtension" => out.many(&self.modifier_extension),
-            "label" => out.opt(self.label.as_ref()),
-            "description" => out.opt(self.description.as_ref()),
-            "direction" => out.opt(self.direction.as_ref()),
-            "compareToSourceId" => out.opt(self.compare_to_source_id.as_ref()),
-            "compareToSourceExpression" => {
-                out.opt(self.compare_to_source_expression.as_ref())
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => {
+                if let Some(v) = &self.id {
+                    out.push(v)
+                }
             }
-            "compareToSourcePath" => out.opt(self.compare_to_source_path.as_ref()),
-            "contentType" => out.opt(self.content_type.as_ref()),
-            "expression" => out.opt(self.expression.as_ref()),
-            "headerField" => out.opt(self.header_field.as_ref()),
-            "minimumId" => out.opt(self.minimum_id.as_ref()),
-            "navigationLinks" => out.opt(self.navigation_links.as_ref()),
-            "operator" => out.opt(self.operator.as_ref()),
-            "path" => out.opt(self.path.as_ref()),
-            "requestMethod" => out.opt(self.request_method.as_ref()),
-            "requestURL" => out.opt(self.request_url.as_ref()),
-            "resource" => out.opt(self.resource.as_ref()),
-            "response" => out.opt(self.response.as_ref()),
-            "responseCode" => out.opt(self.response_code.as_ref()),
-            "sourceId" => out.opt(self.source_id.as_ref()),
-            "validateProfileId" => out.opt(self.validate_profile_id.as_ref()),
-            "value" => out.opt(self.value.as_ref()),
-            "warningOnly" => out.opt(self.warning_only.as_ref()),
+            1 => {
+                for v in &self.extension {
+                    out.push(v)
+                }
+            }
+            2 => {
+                for v in &self.modifier_extension {
+                    out.push(v)
+                }
+            }
+            3 => {
+                if let Some(v) = &self.label {
+                    out.push(v)
+                }
+            }
+            4 => {
+                if let Some(v) = &self.description {
+                    out.push(v)
+                }
+            }
+            5 => {
+                if let Some(v) = &self.direction {
+                    out.push(v)
+                }
+            }
+            6 => {
+                if let Some(v) = &self.compare_to_source_id {
+                    out.push(v)
+                }
+            }
+            7 => {
+                if let Some(v) = &self.compare_to_source_expression {
+                    out.push(v)
+                }
+            }
+            8 => {
+                if let Some(v) = &self.compare_to_source_path {
+                    out.push(v)
+                }
+            }
+            9 => {
+                if let Some(v) = &self.content_type {
+                    out.push(v)
+                }
+            }
+            10 => {
+                if let Some(v) = &self.expression {
+                    out.push(v)
+                }
+            }
+            11 => {
+                if let Some(v) = &self.header_field {
+                    out.push(v)
+                }
+            }
+            12 => {
+                if let Some(v) = &self.minimum_id {
+                    out.push(v)
+                }
+            }
+            13 => {
+                if let Some(v) = &self.navigation_links {
+                    out.push(v)
+                }
+            }
+            14 => {
+                if let Some(v) = &self.operator {
+                    out.push(v)
+                }
+            }
+            15 => {
+                if let Some(v) = &self.path {
+                    out.push(v)
+                }
+            }
+            16 => {
+                if let Some(v) = &self.request_method {
+                    out.push(v)
+                }
+            }
+            17 => {
+                if let Some(v) = &self.request_url {
+                    out.push(v)
+                }
+            }
+            18 => {
+                if let Some(v) = &self.resource {
+                    out.push(v)
+                }
+            }
+            19 => {
+                if let Some(v) = &self.response {
+                    out.push(v)
+                }
+            }
+            20 => {
+                if let Some(v) = &self.response_code {
+                    out.push(v)
+                }
+            }
+            21 => {
+                if let Some(v) = &self.source_id {
+                    out.push(v)
+                }
+            }
+            22 => {
+                if let Some(v) = &self.validate_profile_id {
+                    out.push(v)
+                }
+            }
+            23 => {
+                if let Some(v) = &self.value {
+                    out.push(v)
+                }
+            }
+            24 => {
+                if let Some(v) = &self.warning_only {
+                    out.push(v)
+                }
+            }
             _ => {}
         }
     }
@@ -3311,14 +3861,38 @@ impl crate::fhirpath::Reflect for TestScriptTest {
             ("action", crate::fhirpath::Card::Many),
         ]
     }
-    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
-        match name {
-            "id" => out.opt(self.id.as_ref()),
-            "extension" => out.many(&self.extension),
-            "modifierExtension" => out.many(&self.modifier_extension),
-            "name" => out.opt(self.name.as_ref()),
-            "description" => out.opt(self.description.as_ref()),
-            "action" => out.many(&self.action),
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => {
+                if let Some(v) = &self.id {
+                    out.push(v)
+                }
+            }
+            1 => {
+                for v in &self.extension {
+                    out.push(v)
+                }
+            }
+            2 => {
+                for v in &self.modifier_extension {
+                    out.push(v)
+                }
+            }
+            3 => {
+                if let Some(v) = &self.name {
+                    out.push(v)
+                }
+            }
+            4 => {
+                if let Some(v) = &self.description {
+                    out.push(v)
+                }
+            }
+            5 => {
+                for v in &self.action {
+                    out.push(v)
+                }
+            }
             _ => {}
         }
     }
@@ -3447,13 +4021,33 @@ impl crate::fhirpath::Reflect for TestScriptTestAction {
             ("assert", crate::fhirpath::Card::One),
         ]
     }
-    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
-        match name {
-            "id" => out.opt(self.id.as_ref()),
-            "extension" => out.many(&self.extension),
-            "modifierExtension" => out.many(&self.modifier_extension),
-            "operation" => out.opt(self.operation.as_deref()),
-            "assert" => out.opt(self.assert.as_deref()),
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => {
+                if let Some(v) = &self.id {
+                    out.push(v)
+                }
+            }
+            1 => {
+                for v in &self.extension {
+                    out.push(v)
+                }
+            }
+            2 => {
+                for v in &self.modifier_extension {
+                    out.push(v)
+                }
+            }
+            3 => {
+                if let Some(v) = self.operation.as_deref() {
+                    out.push(v)
+                }
+            }
+            4 => {
+                if let Some(v) = self.assert.as_deref() {
+                    out.push(v)
+                }
+            }
             _ => {}
         }
     }
@@ -3584,12 +4178,28 @@ impl crate::fhirpath::Reflect for TestScriptTeardown {
             ("action", crate::fhirpath::Card::Many),
         ]
     }
-    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
-        match name {
-            "id" => out.opt(self.id.as_ref()),
-            "extension" => out.many(&self.extension),
-            "modifierExtension" => out.many(&self.modifier_extension),
-            "action" => out.many(&self.action),
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => {
+                if let Some(v) = &self.id {
+                    out.push(v)
+                }
+            }
+            1 => {
+                for v in &self.extension {
+                    out.push(v)
+                }
+            }
+            2 => {
+                for v in &self.modifier_extension {
+                    out.push(v)
+                }
+            }
+            3 => {
+                for v in &self.action {
+                    out.push(v)
+                }
+            }
             _ => {}
         }
     }
@@ -3720,12 +4330,28 @@ impl crate::fhirpath::Reflect for TestScriptTeardownAction {
             ("operation", crate::fhirpath::Card::One),
         ]
     }
-    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
-        match name {
-            "id" => out.opt(self.id.as_ref()),
-            "extension" => out.many(&self.extension),
-            "modifierExtension" => out.many(&self.modifier_extension),
-            "operation" => out.opt(self.operation.as_deref()),
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => {
+                if let Some(v) = &self.id {
+                    out.push(v)
+                }
+            }
+            1 => {
+                for v in &self.extension {
+                    out.push(v)
+                }
+            }
+            2 => {
+                for v in &self.modifier_extension {
+                    out.push(v)
+                }
+            }
+            3 => {
+                if let Some(v) = self.operation.as_deref() {
+                    out.push(v)
+                }
+            }
             _ => {}
         }
     }

@@ -411,34 +411,138 @@ impl crate::fhirpath::Reflect for ValueSet {
             ("expansion", crate::fhirpath::Card::One),
         ]
     }
-    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
-        match name {
-            "id" => out.opt(self.id.as_ref()),
-            "meta" => out.opt(self.meta.as_deref()),
-            "implicitRules" => out.opt(self.implicit_rules.as_ref()),
-            "language" => out.opt(self.language.as_ref()),
-            "text" => out.opt(self.text.as_deref()),
-            "contained" => out.many(&self.contained),
-            "extension" => out.many(&self.extension),
-            "modifierExtension" => out.many(&self.modifier_extension),
-            "url" => out.opt(self.url.as_ref()),
-            "identifier" => out.many(&self.identifier),
-            "version" => out.opt(self.version.as_ref()),
-            "name" => out.opt(self.name.as_ref()),
-            "title" => out.opt(self.title.as_ref()),
-            "status" => out.opt(self.status.as_ref()),
-            "experimental" => out.opt(self.experimental.as_ref()),
-            "date" => out.opt(self.date.as_ref()),
-            "publisher" => out.opt(self.publisher.as_ref()),
-            "contact" => out.many(&self.contact),
-            "description" => out.opt(self.description.as_ref()),
-            "useContext" => out.many(&self.use_context),
-            "jurisdiction" => out.many(&self.jurisdiction),
-            "immutable" => out.opt(self.immutable.as_ref()),
-            "purpose" => out.opt(self.purpose.as_ref()),
-            "copyright" => out.opt(self.copyright.as_ref()),
-            "compose" => out.opt(self.compose.as_deref()),
-            "expansion" => out.opt(self.expansion.as_deref()),
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => {
+                if let Some(v) = &self.id {
+                    out.push(v)
+                }
+            }
+            1 => {
+                if let Some(v) = self.meta.as_deref() {
+                    out.push(v)
+                }
+            }
+            2 => {
+                if let Some(v) = &self.implicit_rules {
+                    out.push(v)
+                }
+            }
+            3 => {
+                if let Some(v) = &self.language {
+                    out.push(v)
+                }
+            }
+            4 => {
+                if let Some(v) = self.text.as_deref() {
+                    out.push(v)
+                }
+            }
+            5 => {
+                for v in &self.contained {
+                    out.push(v)
+                }
+            }
+            6 => {
+                for v in &self.extension {
+                    out.push(v)
+                }
+            }
+            7 => {
+                for v in &self.modifier_extension {
+                    out.push(v)
+                }
+            }
+            8 => {
+                if let Some(v) = &self.url {
+                    out.push(v)
+                }
+            }
+            9 => {
+                for v in &self.identifier {
+                    out.push(v)
+                }
+            }
+            10 => {
+                if let Some(v) = &self.version {
+                    out.push(v)
+                }
+            }
+            11 => {
+                if let Some(v) = &self.name {
+                    out.push(v)
+                }
+            }
+            12 => {
+                if let Some(v) = &self.title {
+                    out.push(v)
+                }
+            }
+            13 => {
+                if let Some(v) = &self.status {
+                    out.push(v)
+                }
+            }
+            14 => {
+                if let Some(v) = &self.experimental {
+                    out.push(v)
+                }
+            }
+            15 => {
+                if let Some(v) = &self.date {
+                    out.push(v)
+                }
+            }
+            16 => {
+                if let Some(v) = &self.publisher {
+                    out.push(v)
+                }
+            }
+            17 => {
+                for v in &self.contact {
+                    out.push(v)
+                }
+            }
+            18 => {
+                if let Some(v) = &self.description {
+                    out.push(v)
+                }
+            }
+            19 => {
+                for v in &self.use_context {
+                    out.push(v)
+                }
+            }
+            20 => {
+                for v in &self.jurisdiction {
+                    out.push(v)
+                }
+            }
+            21 => {
+                if let Some(v) = &self.immutable {
+                    out.push(v)
+                }
+            }
+            22 => {
+                if let Some(v) = &self.purpose {
+                    out.push(v)
+                }
+            }
+            23 => {
+                if let Some(v) = &self.copyright {
+                    out.push(v)
+                }
+            }
+            24 => {
+                if let Some(v) = self.compose.as_deref() {
+                    out.push(v)
+                }
+            }
+            25 => {
+                if let Some(v) = self.expansion.as_deref() {
+                    out.push(v)
+                }
+            }
             _ => {}
         }
     }
@@ -633,15 +737,43 @@ impl crate::fhirpath::Reflect for ValueSetCompose {
             ("exclude", crate::fhirpath::Card::Many),
         ]
     }
-    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
-        match name {
-            "id" => out.opt(self.id.as_ref()),
-            "extension" => out.many(&self.extension),
-            "modifierExtension" => out.many(&self.modifier_extension),
-            "lockedDate" => out.opt(self.locked_date.as_ref()),
-            "inactive" => out.opt(self.inactive.as_ref()),
-            "include" => out.many(&self.include),
-            "exclude" => out.many(&self.exclude),
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => {
+                if let Some(v) = &self.id {
+                    out.push(v)
+                }
+            }
+            1 => {
+                for v in &self.extension {
+                    out.push(v)
+                }
+            }
+            2 => {
+                for v in &self.modifier_extension {
+                    out.push(v)
+                }
+            }
+            3 => {
+                if let Some(v) = &self.locked_date {
+                    out.push(v)
+                }
+            }
+            4 => {
+                if let Some(v) = &self.inactive {
+                    out.push(v)
+                }
+            }
+            5 => {
+                for v in &self.include {
+                    out.push(v)
+                }
+            }
+            6 => {
+                for v in &self.exclude {
+                    out.push(v)
+                }
+            }
             _ => {}
         }
     }
@@ -813,16 +945,48 @@ impl crate::fhirpath::Reflect for ValueSetComposeInclude {
             ("valueSet", crate::fhirpath::Card::Many),
         ]
     }
-    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
-        match name {
-            "id" => out.opt(self.id.as_ref()),
-            "extension" => out.many(&self.extension),
-            "modifierExtension" => out.many(&self.modifier_extension),
-            "system" => out.opt(self.system.as_ref()),
-            "version" => out.opt(self.version.as_ref()),
-            "concept" => out.many(&self.concept),
-            "filter" => out.many(&self.filter),
-            "valueSet" => out.many(&self.value_set),
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => {
+                if let Some(v) = &self.id {
+                    out.push(v)
+                }
+            }
+            1 => {
+                for v in &self.extension {
+                    out.push(v)
+                }
+            }
+            2 => {
+                for v in &self.modifier_extension {
+                    out.push(v)
+                }
+            }
+            3 => {
+                if let Some(v) = &self.system {
+                    out.push(v)
+                }
+            }
+            4 => {
+                if let Some(v) = &self.version {
+                    out.push(v)
+                }
+            }
+            5 => {
+                for v in &self.concept {
+                    out.push(v)
+                }
+            }
+            6 => {
+                for v in &self.filter {
+                    out.push(v)
+                }
+            }
+            7 => {
+                for v in &self.value_set {
+                    out.push(v)
+                }
+            }
             _ => {}
         }
     }
@@ -982,14 +1146,38 @@ impl crate::fhirpath::Reflect for ValueSetComposeIncludeConcept {
             ("designation", crate::fhirpath::Card::Many),
         ]
     }
-    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
-        match name {
-            "id" => out.opt(self.id.as_ref()),
-            "extension" => out.many(&self.extension),
-            "modifierExtension" => out.many(&self.modifier_extension),
-            "code" => out.opt(self.code.as_ref()),
-            "display" => out.opt(self.display.as_ref()),
-            "designation" => out.many(&self.designation),
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => {
+                if let Some(v) = &self.id {
+                    out.push(v)
+                }
+            }
+            1 => {
+                for v in &self.extension {
+                    out.push(v)
+                }
+            }
+            2 => {
+                for v in &self.modifier_extension {
+                    out.push(v)
+                }
+            }
+            3 => {
+                if let Some(v) = &self.code {
+                    out.push(v)
+                }
+            }
+            4 => {
+                if let Some(v) = &self.display {
+                    out.push(v)
+                }
+            }
+            5 => {
+                for v in &self.designation {
+                    out.push(v)
+                }
+            }
             _ => {}
         }
     }
@@ -1149,14 +1337,38 @@ impl crate::fhirpath::Reflect for ValueSetComposeIncludeConceptDesignation {
             ("value", crate::fhirpath::Card::One),
         ]
     }
-    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
-        match name {
-            "id" => out.opt(self.id.as_ref()),
-            "extension" => out.many(&self.extension),
-            "modifierExtension" => out.many(&self.modifier_extension),
-            "language" => out.opt(self.language.as_ref()),
-            "use" => out.opt(self.use_.as_deref()),
-            "value" => out.opt(self.value.as_ref()),
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => {
+                if let Some(v) = &self.id {
+                    out.push(v)
+                }
+            }
+            1 => {
+                for v in &self.extension {
+                    out.push(v)
+                }
+            }
+            2 => {
+                for v in &self.modifier_extension {
+                    out.push(v)
+                }
+            }
+            3 => {
+                if let Some(v) = &self.language {
+                    out.push(v)
+                }
+            }
+            4 => {
+                if let Some(v) = self.use_.as_deref() {
+                    out.push(v)
+                }
+            }
+            5 => {
+                if let Some(v) = &self.value {
+                    out.push(v)
+                }
+            }
             _ => {}
         }
     }
@@ -1332,14 +1544,38 @@ impl crate::fhirpath::Reflect for ValueSetComposeIncludeFilter {
             ("value", crate::fhirpath::Card::One),
         ]
     }
-    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
-        match name {
-            "id" => out.opt(self.id.as_ref()),
-            "extension" => out.many(&self.extension),
-            "modifierExtension" => out.many(&self.modifier_extension),
-            "property" => out.opt(self.property.as_ref()),
-            "op" => out.opt(self.op.as_ref()),
-            "value" => out.opt(self.value.as_ref()),
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => {
+                if let Some(v) = &self.id {
+                    out.push(v)
+                }
+            }
+            1 => {
+                for v in &self.extension {
+                    out.push(v)
+                }
+            }
+            2 => {
+                for v in &self.modifier_extension {
+                    out.push(v)
+                }
+            }
+            3 => {
+                if let Some(v) = &self.property {
+                    out.push(v)
+                }
+            }
+            4 => {
+                if let Some(v) = &self.op {
+                    out.push(v)
+                }
+            }
+            5 => {
+                if let Some(v) = &self.value {
+                    out.push(v)
+                }
+            }
             _ => {}
         }
     }
@@ -1536,17 +1772,53 @@ impl crate::fhirpath::Reflect for ValueSetExpansion {
             ("contains", crate::fhirpath::Card::Many),
         ]
     }
-    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
-        match name {
-            "id" => out.opt(self.id.as_ref()),
-            "extension" => out.many(&self.extension),
-            "modifierExtension" => out.many(&self.modifier_extension),
-            "identifier" => out.opt(self.identifier.as_ref()),
-            "timestamp" => out.opt(self.timestamp.as_ref()),
-            "total" => out.opt(self.total.as_ref()),
-            "offset" => out.opt(self.offset.as_ref()),
-            "parameter" => out.many(&self.parameter),
-            "contains" => out.many(&self.contains),
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => {
+                if let Some(v) = &self.id {
+                    out.push(v)
+                }
+            }
+            1 => {
+                for v in &self.extension {
+                    out.push(v)
+                }
+            }
+            2 => {
+                for v in &self.modifier_extension {
+                    out.push(v)
+                }
+            }
+            3 => {
+                if let Some(v) = &self.identifier {
+                    out.push(v)
+                }
+            }
+            4 => {
+                if let Some(v) = &self.timestamp {
+                    out.push(v)
+                }
+            }
+            5 => {
+                if let Some(v) = &self.total {
+                    out.push(v)
+                }
+            }
+            6 => {
+                if let Some(v) = &self.offset {
+                    out.push(v)
+                }
+            }
+            7 => {
+                for v in &self.parameter {
+                    out.push(v)
+                }
+            }
+            8 => {
+                for v in &self.contains {
+                    out.push(v)
+                }
+            }
             _ => {}
         }
     }
@@ -1817,15 +2089,32 @@ impl crate::fhirpath::Reflect for ValueSetExpansionParameter {
             ("value", crate::fhirpath::Card::Choice),
         ]
     }
-    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
-        match name {
-            "id" => out.opt(self.id.as_ref()),
-            "extension" => out.many(&self.extension),
-            "modifierExtension" => out.many(&self.modifier_extension),
-            "name" => out.opt(self.name.as_ref()),
-            "value" => out.choice(self.value.as_ref()),
-            _ if name.starts_with("value") => {
-                out.typed(self.value.as_ref(), &name[5usize..])
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => {
+                if let Some(v) = &self.id {
+                    out.push(v)
+                }
+            }
+            1 => {
+                for v in &self.extension {
+                    out.push(v)
+                }
+            }
+            2 => {
+                for v in &self.modifier_extension {
+                    out.push(v)
+                }
+            }
+            3 => {
+                if let Some(v) = &self.name {
+                    out.push(v)
+                }
+            }
+            4 => {
+                if let Some(v) = &self.value {
+                    out.choice(v)
+                }
             }
             _ => {}
         }
@@ -1936,15 +2225,15 @@ impl crate::validate::Validate for ValueSetExpansionParameterValue {
 
 #[cfg(feature = "fhirpath")]
 impl crate::fhirpath::Choice for ValueSetExpansionParameterValue {
-    fn value(&self) -> (&'static str, &dyn crate::fhirpath::Reflect) {
+    fn value(&self) -> &dyn crate::fhirpath::Reflect {
         match self {
-            Self::String(v) => ("String", v),
-            Self::Boolean(v) => ("Boolean", v),
-            Self::Integer(v) => ("Integer", v),
-            Self::Decimal(v) => ("Decimal", v),
-            Self::Uri(v) => ("Uri", v),
-            Self::Code(v) => ("Code", v),
-            Self::DateTime(v) => ("DateTime", v),
+            Self::String(v) => v,
+            Self::Boolean(v) => v,
+            Self::Integer(v) => v,
+            Self::Decimal(v) => v,
+            Self::Uri(v) => v,
+            Self::Code(v) => v,
+            Self::DateTime(v) => v,
         }
     }
 }
@@ -2150,19 +2439,63 @@ impl crate::fhirpath::Reflect for ValueSetExpansionContains {
             ("contains", crate::fhirpath::Card::Many),
         ]
     }
-    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
-        match name {
-            "id" => out.opt(self.id.as_ref()),
-            "extension" => out.many(&self.extension),
-            "modifierExtension" => out.many(&self.modifier_extension),
-            "system" => out.opt(self.system.as_ref()),
-            "abstract" => out.opt(self.abstract_.as_ref()),
-            "inactive" => out.opt(self.inactive.as_ref()),
-            "version" => out.opt(self.version.as_ref()),
-            "code" => out.opt(self.code.as_ref()),
-            "display" => out.opt(self.display.as_ref()),
-            "designation" => out.many(&self.designation),
-            "contains" => out.many(&self.contains),
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => {
+                if let Some(v) = &self.id {
+                    out.push(v)
+                }
+            }
+            1 => {
+                for v in &self.extension {
+                    out.push(v)
+                }
+            }
+            2 => {
+                for v in &self.modifier_extension {
+                    out.push(v)
+                }
+            }
+            3 => {
+                if let Some(v) = &self.system {
+                    out.push(v)
+                }
+            }
+            4 => {
+                if let Some(v) = &self.abstract_ {
+                    out.push(v)
+                }
+            }
+            5 => {
+                if let Some(v) = &self.inactive {
+                    out.push(v)
+                }
+            }
+            6 => {
+                if let Some(v) = &self.version {
+                    out.push(v)
+                }
+            }
+            7 => {
+                if let Some(v) = &self.code {
+                    out.push(v)
+                }
+            }
+            8 => {
+                if let Some(v) = &self.display {
+                    out.push(v)
+                }
+            }
+            9 => {
+                for v in &self.designation {
+                    out.push(v)
+                }
+            }
+            10 => {
+                for v in &self.contains {
+                    out.push(v)
+                }
+            }
             _ => {}
         }
     }

@@ -384,30 +384,118 @@ impl crate::fhirpath::Reflect for VerificationResult {
             ("validator", crate::fhirpath::Card::Many),
         ]
     }
-    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
-        match name {
-            "id" => out.opt(self.id.as_ref()),
-            "meta" => out.opt(self.meta.as_deref()),
-            "implicitRules" => out.opt(self.implicit_rules.as_ref()),
-            "language" => out.opt(self.language.as_ref()),
-            "text" => out.opt(self.text.as_deref()),
-            "contained" => out.many(&self.contained),
-            "extension" => out.many(&self.extension),
-            "modifierExtension" => out.many(&self.modifier_extension),
-            "target" => out.many(&self.target),
-            "targetLocation" => out.many(&self.target_location),
-            "need" => out.opt(self.need.as_deref()),
-            "status" => out.opt(self.status.as_ref()),
-            "statusDate" => out.opt(self.status_date.as_ref()),
-            "validationType" => out.opt(self.validation_type.as_deref()),
-            "validationProcess" => out.many(&self.validation_process),
-            "frequency" => out.opt(self.frequency.as_deref()),
-            "lastPerformed" => out.opt(self.last_performed.as_ref()),
-            "nextScheduled" => out.opt(self.next_scheduled.as_ref()),
-            "failureAction" => out.opt(self.failure_action.as_deref()),
-            "primarySource" => out.many(&self.primary_source),
-            "attestation" => out.opt(self.attestation.as_deref()),
-            "validator" => out.many(&self.validator),
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => {
+                if let Some(v) = &self.id {
+                    out.push(v)
+                }
+            }
+            1 => {
+                if let Some(v) = self.meta.as_deref() {
+                    out.push(v)
+                }
+            }
+            2 => {
+                if let Some(v) = &self.implicit_rules {
+                    out.push(v)
+                }
+            }
+            3 => {
+                if let Some(v) = &self.language {
+                    out.push(v)
+                }
+            }
+            4 => {
+                if let Some(v) = self.text.as_deref() {
+                    out.push(v)
+                }
+            }
+            5 => {
+                for v in &self.contained {
+                    out.push(v)
+                }
+            }
+            6 => {
+                for v in &self.extension {
+                    out.push(v)
+                }
+            }
+            7 => {
+                for v in &self.modifier_extension {
+                    out.push(v)
+                }
+            }
+            8 => {
+                for v in &self.target {
+                    out.push(v)
+                }
+            }
+            9 => {
+                for v in &self.target_location {
+                    out.push(v)
+                }
+            }
+            10 => {
+                if let Some(v) = self.need.as_deref() {
+                    out.push(v)
+                }
+            }
+            11 => {
+                if let Some(v) = &self.status {
+                    out.push(v)
+                }
+            }
+            12 => {
+                if let Some(v) = &self.status_date {
+                    out.push(v)
+                }
+            }
+            13 => {
+                if let Some(v) = self.validation_type.as_deref() {
+                    out.push(v)
+                }
+            }
+            14 => {
+                for v in &self.validation_process {
+                    out.push(v)
+                }
+            }
+            15 => {
+                if let Some(v) = self.frequency.as_deref() {
+                    out.push(v)
+                }
+            }
+            16 => {
+                if let Some(v) = &self.last_performed {
+                    out.push(v)
+                }
+            }
+            17 => {
+                if let Some(v) = &self.next_scheduled {
+                    out.push(v)
+                }
+            }
+            18 => {
+                if let Some(v) = self.failure_action.as_deref() {
+                    out.push(v)
+                }
+            }
+            19 => {
+                for v in &self.primary_source {
+                    out.push(v)
+                }
+            }
+            20 => {
+                if let Some(v) = self.attestation.as_deref() {
+                    out.push(v)
+                }
+            }
+            21 => {
+                for v in &self.validator {
+                    out.push(v)
+                }
+            }
             _ => {}
         }
     }
@@ -666,18 +754,58 @@ impl crate::fhirpath::Reflect for VerificationResultPrimarySource {
             ("pushTypeAvailable", crate::fhirpath::Card::Many),
         ]
     }
-    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
-        match name {
-            "id" => out.opt(self.id.as_ref()),
-            "extension" => out.many(&self.extension),
-            "modifierExtension" => out.many(&self.modifier_extension),
-            "who" => out.opt(self.who.as_deref()),
-            "type" => out.many(&self.type_),
-            "communicationMethod" => out.many(&self.communication_method),
-            "validationStatus" => out.opt(self.validation_status.as_deref()),
-            "validationDate" => out.opt(self.validation_date.as_ref()),
-            "canPushUpdates" => out.opt(self.can_push_updates.as_deref()),
-            "pushTypeAvailable" => out.many(&self.push_type_available),
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => {
+                if let Some(v) = &self.id {
+                    out.push(v)
+                }
+            }
+            1 => {
+                for v in &self.extension {
+                    out.push(v)
+                }
+            }
+            2 => {
+                for v in &self.modifier_extension {
+                    out.push(v)
+                }
+            }
+            3 => {
+                if let Some(v) = self.who.as_deref() {
+                    out.push(v)
+                }
+            }
+            4 => {
+                for v in &self.type_ {
+                    out.push(v)
+                }
+            }
+            5 => {
+                for v in &self.communication_method {
+                    out.push(v)
+                }
+            }
+            6 => {
+                if let Some(v) = self.validation_status.as_deref() {
+                    out.push(v)
+                }
+            }
+            7 => {
+                if let Some(v) = &self.validation_date {
+                    out.push(v)
+                }
+            }
+            8 => {
+                if let Some(v) = self.can_push_updates.as_deref() {
+                    out.push(v)
+                }
+            }
+            9 => {
+                for v in &self.push_type_available {
+                    out.push(v)
+                }
+            }
             _ => {}
         }
     }
@@ -961,23 +1089,63 @@ impl crate::fhirpath::Reflect for VerificationResultAttestation {
             ("sourceSignature", crate::fhirpath::Card::One),
         ]
     }
-    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
-        match name {
-            "id" => out.opt(self.id.as_ref()),
-            "extension" => out.many(&self.extension),
-            "modifierExtension" => out.many(&self.modifier_extension),
-            "who" => out.opt(self.who.as_deref()),
-            "onBehalfOf" => out.opt(self.on_behalf_of.as_deref()),
-            "communicationMethod" => out.opt(self.communication_method.as_deref()),
-            "date" => out.opt(self.date.as_ref()),
-            "sourceIdentityCertificate" => {
-                out.opt(self.source_identity_certificate.as_ref())
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => {
+                if let Some(v) = &self.id {
+                    out.push(v)
+                }
             }
-            "proxyIdentityCertificate" => {
-                out.opt(self.proxy_identity_certificate.as_ref())
+            1 => {
+                for v in &self.extension {
+                    out.push(v)
+                }
             }
-            "proxySignature" => out.opt(self.proxy_signature.as_deref()),
-            "sourceSignature" => out.opt(self.source_signature.as_deref()),
+            2 => {
+                for v in &self.modifier_extension {
+                    out.push(v)
+                }
+            }
+            3 => {
+                if let Some(v) = self.who.as_deref() {
+                    out.push(v)
+                }
+            }
+            4 => {
+                if let Some(v) = self.on_behalf_of.as_deref() {
+                    out.push(v)
+                }
+            }
+            5 => {
+                if let Some(v) = self.communication_method.as_deref() {
+                    out.push(v)
+                }
+            }
+            6 => {
+                if let Some(v) = &self.date {
+                    out.push(v)
+                }
+            }
+            7 => {
+                if let Some(v) = &self.source_identity_certificate {
+                    out.push(v)
+                }
+            }
+            8 => {
+                if let Some(v) = &self.proxy_identity_certificate {
+                    out.push(v)
+                }
+            }
+            9 => {
+                if let Some(v) = self.proxy_signature.as_deref() {
+                    out.push(v)
+                }
+            }
+            10 => {
+                if let Some(v) = self.source_signature.as_deref() {
+                    out.push(v)
+                }
+            }
             _ => {}
         }
     }
@@ -1165,14 +1333,38 @@ impl crate::fhirpath::Reflect for VerificationResultValidator {
             ("attestationSignature", crate::fhirpath::Card::One),
         ]
     }
-    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
-        match name {
-            "id" => out.opt(self.id.as_ref()),
-            "extension" => out.many(&self.extension),
-            "modifierExtension" => out.many(&self.modifier_extension),
-            "organization" => out.opt(self.organization.as_deref()),
-            "identityCertificate" => out.opt(self.identity_certificate.as_ref()),
-            "attestationSignature" => out.opt(self.attestation_signature.as_deref()),
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => {
+                if let Some(v) = &self.id {
+                    out.push(v)
+                }
+            }
+            1 => {
+                for v in &self.extension {
+                    out.push(v)
+                }
+            }
+            2 => {
+                for v in &self.modifier_extension {
+                    out.push(v)
+                }
+            }
+            3 => {
+                if let Some(v) = self.organization.as_deref() {
+                    out.push(v)
+                }
+            }
+            4 => {
+                if let Some(v) = &self.identity_certificate {
+                    out.push(v)
+                }
+            }
+            5 => {
+                if let Some(v) = self.attestation_signature.as_deref() {
+                    out.push(v)
+                }
+            }
             _ => {}
         }
     }

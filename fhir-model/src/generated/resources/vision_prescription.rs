@@ -358,24 +358,88 @@ impl crate::fhirpath::Reflect for VisionPrescription {
             ("lensSpecification", crate::fhirpath::Card::Many),
         ]
     }
-    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
-        match name {
-            "id" => out.opt(self.id.as_ref()),
-            "meta" => out.opt(self.meta.as_deref()),
-            "implicitRules" => out.opt(self.implicit_rules.as_ref()),
-            "language" => out.opt(self.language.as_ref()),
-            "text" => out.opt(self.text.as_deref()),
-            "contained" => out.many(&self.contained),
-            "extension" => out.many(&self.extension),
-            "modifierExtension" => out.many(&self.modifier_extension),
-            "identifier" => out.many(&self.identifier),
-            "status" => out.opt(self.status.as_ref()),
-            "created" => out.opt(self.created.as_ref()),
-            "patient" => out.opt(self.patient.as_deref()),
-            "encounter" => out.opt(self.encounter.as_deref()),
-            "dateWritten" => out.opt(self.date_written.as_ref()),
-            "prescriber" => out.opt(self.prescriber.as_deref()),
-            "lensSpecification" => out.many(&self.lens_specification),
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => {
+                if let Some(v) = &self.id {
+                    out.push(v)
+                }
+            }
+            1 => {
+                if let Some(v) = self.meta.as_deref() {
+                    out.push(v)
+                }
+            }
+            2 => {
+                if let Some(v) = &self.implicit_rules {
+                    out.push(v)
+                }
+            }
+            3 => {
+                if let Some(v) = &self.language {
+                    out.push(v)
+                }
+            }
+            4 => {
+                if let Some(v) = self.text.as_deref() {
+                    out.push(v)
+                }
+            }
+            5 => {
+                for v in &self.contained {
+                    out.push(v)
+                }
+            }
+            6 => {
+                for v in &self.extension {
+                    out.push(v)
+                }
+            }
+            7 => {
+                for v in &self.modifier_extension {
+                    out.push(v)
+                }
+            }
+            8 => {
+                for v in &self.identifier {
+                    out.push(v)
+                }
+            }
+            9 => {
+                if let Some(v) = &self.status {
+                    out.push(v)
+                }
+            }
+            10 => {
+                if let Some(v) = &self.created {
+                    out.push(v)
+                }
+            }
+            11 => {
+                if let Some(v) = self.patient.as_deref() {
+                    out.push(v)
+                }
+            }
+            12 => {
+                if let Some(v) = self.encounter.as_deref() {
+                    out.push(v)
+                }
+            }
+            13 => {
+                if let Some(v) = &self.date_written {
+                    out.push(v)
+                }
+            }
+            14 => {
+                if let Some(v) = self.prescriber.as_deref() {
+                    out.push(v)
+                }
+            }
+            15 => {
+                for v in &self.lens_specification {
+                    out.push(v)
+                }
+            }
             _ => {}
         }
     }
@@ -703,25 +767,93 @@ impl crate::fhirpath::Reflect for VisionPrescriptionLensSpecification {
             ("note", crate::fhirpath::Card::Many),
         ]
     }
-    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
-        match name {
-            "id" => out.opt(self.id.as_ref()),
-            "extension" => out.many(&self.extension),
-            "modifierExtension" => out.many(&self.modifier_extension),
-            "product" => out.opt(self.product.as_deref()),
-            "eye" => out.opt(self.eye.as_ref()),
-            "sphere" => out.opt(self.sphere.as_ref()),
-            "cylinder" => out.opt(self.cylinder.as_ref()),
-            "axis" => out.opt(self.axis.as_ref()),
-            "prism" => out.many(&self.prism),
-            "add" => out.opt(self.add.as_ref()),
-            "power" => out.opt(self.power.as_ref()),
-            "backCurve" => out.opt(self.back_curve.as_ref()),
-            "diameter" => out.opt(self.diameter.as_ref()),
-            "duration" => out.opt(self.duration.as_deref()),
-            "color" => out.opt(self.color.as_ref()),
-            "brand" => out.opt(self.brand.as_ref()),
-            "note" => out.many(&self.note),
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => {
+                if let Some(v) = &self.id {
+                    out.push(v)
+                }
+            }
+            1 => {
+                for v in &self.extension {
+                    out.push(v)
+                }
+            }
+            2 => {
+                for v in &self.modifier_extension {
+                    out.push(v)
+                }
+            }
+            3 => {
+                if let Some(v) = self.product.as_deref() {
+                    out.push(v)
+                }
+            }
+            4 => {
+                if let Some(v) = &self.eye {
+                    out.push(v)
+                }
+            }
+            5 => {
+                if let Some(v) = &self.sphere {
+                    out.push(v)
+                }
+            }
+            6 => {
+                if let Some(v) = &self.cylinder {
+                    out.push(v)
+                }
+            }
+            7 => {
+                if let Some(v) = &self.axis {
+                    out.push(v)
+                }
+            }
+            8 => {
+                for v in &self.prism {
+                    out.push(v)
+                }
+            }
+            9 => {
+                if let Some(v) = &self.add {
+                    out.push(v)
+                }
+            }
+            10 => {
+                if let Some(v) = &self.power {
+                    out.push(v)
+                }
+            }
+            11 => {
+                if let Some(v) = &self.back_curve {
+                    out.push(v)
+                }
+            }
+            12 => {
+                if let Some(v) = &self.diameter {
+                    out.push(v)
+                }
+            }
+            13 => {
+                if let Some(v) = self.duration.as_deref() {
+                    out.push(v)
+                }
+            }
+            14 => {
+                if let Some(v) = &self.color {
+                    out.push(v)
+                }
+            }
+            15 => {
+                if let Some(v) = &self.brand {
+                    out.push(v)
+                }
+            }
+            16 => {
+                for v in &self.note {
+                    out.push(v)
+                }
+            }
             _ => {}
         }
     }
@@ -877,13 +1009,33 @@ impl crate::fhirpath::Reflect for VisionPrescriptionLensSpecificationPrism {
             ("base", crate::fhirpath::Card::One),
         ]
     }
-    fn child<'a>(&'a self, name: &str, out: &mut crate::fhirpath::Nodes<'a>) {
-        match name {
-            "id" => out.opt(self.id.as_ref()),
-            "extension" => out.many(&self.extension),
-            "modifierExtension" => out.many(&self.modifier_extension),
-            "amount" => out.opt(self.amount.as_ref()),
-            "base" => out.opt(self.base.as_ref()),
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => {
+                if let Some(v) = &self.id {
+                    out.push(v)
+                }
+            }
+            1 => {
+                for v in &self.extension {
+                    out.push(v)
+                }
+            }
+            2 => {
+                for v in &self.modifier_extension {
+                    out.push(v)
+                }
+            }
+            3 => {
+                if let Some(v) = &self.amount {
+                    out.push(v)
+                }
+            }
+            4 => {
+                if let Some(v) = &self.base {
+                    out.push(v)
+                }
+            }
             _ => {}
         }
     }
